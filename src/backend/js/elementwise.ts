@@ -1,0 +1,276 @@
+import type { NumericArray, TypedArray } from "../../tensor/dtype.js";
+import { type Shape, sizeOf } from "../../tensor/shape.js";
+import type { BinaryOp, UnaryOp } from "../backend.js";
+
+const SELU_ALPHA = 1.6732632423543772;
+const SELU_SCALE = 1.0507009873554805;
+const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+
+/** erf through the Chebyshev fit of erfc from Numerical Recipes (relative error < 1.2e-7, smooth). */
+export function erf(x: number): number {
+  const z = Math.abs(x);
+  const t = 1 / (1 + 0.5 * z);
+  const r = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 +
+    t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 +
+    t * (-0.82215223 + t * 0.17087277)))))))));
+  return x >= 0 ? 1 - r : r - 1;
+}
+
+function roundHalfEven(v: number): number {
+  const r = Math.round(v);
+  return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+function sigmoid(v: number): number {
+  return v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
+}
+
+function softplus(v: number): number {
+  return v > 0 ? v + Math.log1p(Math.exp(-v)) : Math.log1p(Math.exp(v));
+}
+
+export function unaryFn(op: UnaryOp, alpha: number): (v: number) => number {
+  switch (op) {
+    case "neg": return (v) => -v;
+    case "abs": return Math.abs;
+    case "sign": return (v) => (v > 0 ? 1 : v < 0 ? -1 : v === 0 ? 0 : NaN);
+    case "square": return (v) => v * v;
+    case "sqrt": return Math.sqrt;
+    case "rsqrt": return (v) => 1 / Math.sqrt(v);
+    case "exp": return Math.exp;
+    case "log": return Math.log;
+    case "log1p": return Math.log1p;
+    case "expm1": return Math.expm1;
+    case "reciprocal": return (v) => 1 / v;
+    case "floor": return Math.floor;
+    case "ceil": return Math.ceil;
+    case "round": return roundHalfEven;
+    case "sin": return Math.sin;
+    case "cos": return Math.cos;
+    case "erf": return erf;
+    case "relu": return (v) => (v > 0 ? v : 0);
+    case "relu6": return (v) => (v > 0 ? (v < 6 ? v : 6) : 0);
+    case "leakyRelu": return (v) => (v > 0 ? v : alpha * v);
+    case "elu": return (v) => (v > 0 ? v : alpha * Math.expm1(v));
+    case "selu": return (v) => (v > 0 ? SELU_SCALE * v : SELU_SCALE * SELU_ALPHA * Math.expm1(v));
+    case "gelu": return (v) => 0.5 * v * (1 + erf(v / Math.SQRT2));
+    case "geluTanh": return (v) => 0.5 * v * (1 + Math.tanh(SQRT_2_OVER_PI * (v + 0.044715 * v * v * v)));
+    case "sigmoid": return sigmoid;
+    case "tanh": return Math.tanh;
+    case "softplus": return softplus;
+    case "softsign": return (v) => v / (1 + Math.abs(v));
+    case "swish": return (v) => v * sigmoid(v);
+    case "logicalNot": return (v) => (v ? 0 : 1);
+    case "isNaN": return (v) => (Number.isNaN(v) ? 1 : 0);
+    case "isFinite": return (v) => (Number.isFinite(v) ? 1 : 0);
+  }
+}
+
+/** dy * f'(x); `y` = f(x) is given because several derivatives are cheapest from it. */
+export function unaryGradFn(op: UnaryOp, alpha: number): (x: number, y: number, dy: number) => number {
+  switch (op) {
+    case "neg": return (_x, _y, g) => -g;
+    case "abs": return (x, _y, g) => (x > 0 ? g : x < 0 ? -g : 0);
+    case "sign": case "floor": case "ceil": case "round": case "logicalNot": case "isNaN": case "isFinite":
+      return () => 0;
+    case "square": return (x, _y, g) => 2 * x * g;
+    case "sqrt": return (_x, y, g) => g / (2 * y);
+    case "rsqrt": return (x, y, g) => (-0.5 * g * y) / x;
+    case "exp": return (_x, y, g) => g * y;
+    case "expm1": return (_x, y, g) => g * (y + 1);
+    case "log": return (x, _y, g) => g / x;
+    case "log1p": return (x, _y, g) => g / (1 + x);
+    case "reciprocal": return (_x, y, g) => -g * y * y;
+    case "sin": return (x, _y, g) => g * Math.cos(x);
+    case "cos": return (x, _y, g) => -g * Math.sin(x);
+    case "erf": return (x, _y, g) => g * (2 / Math.sqrt(Math.PI)) * Math.exp(-x * x);
+    case "relu": return (x, _y, g) => (x > 0 ? g : 0);
+    case "relu6": return (x, _y, g) => (x > 0 && x < 6 ? g : 0);
+    case "leakyRelu": return (x, _y, g) => (x > 0 ? g : alpha * g);
+    case "elu": return (x, y, g) => (x > 0 ? g : g * (y + alpha));
+    case "selu": return (x, y, g) => (x > 0 ? SELU_SCALE * g : g * (y + SELU_SCALE * SELU_ALPHA));
+    case "gelu": return (x, _y, g) => {
+      const cdf = 0.5 * (1 + erf(x / Math.SQRT2));
+      const pdf = Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
+      return g * (cdf + x * pdf);
+    };
+    case "geluTanh": return (x, _y, g) => {
+      const inner = SQRT_2_OVER_PI * (x + 0.044715 * x * x * x);
+      const t = Math.tanh(inner);
+      const dInner = SQRT_2_OVER_PI * (1 + 3 * 0.044715 * x * x);
+      return g * (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * dInner);
+    };
+    case "sigmoid": return (_x, y, g) => g * y * (1 - y);
+    case "tanh": return (_x, y, g) => g * (1 - y * y);
+    case "softplus": return (x, _y, g) => g * sigmoid(x);
+    case "softsign": return (x, _y, g) => {
+      const d = 1 + Math.abs(x);
+      return g / (d * d);
+    };
+    case "swish": return (x, _y, g) => {
+      const s = sigmoid(x);
+      return g * (s + x * s * (1 - s));
+    };
+  }
+}
+
+export function unary(op: UnaryOp, x: NumericArray, out: NumericArray, alpha: number): void {
+  const n = x.length;
+  // The two hottest activations get their own loops: no closure call per element.
+  if (op === "relu") {
+    for (let i = 0; i < n; i++) { const v = x[i]; out[i] = v > 0 ? v : 0; }
+    return;
+  }
+  const f = unaryFn(op, alpha);
+  for (let i = 0; i < n; i++) out[i] = f(x[i]);
+}
+
+export function unaryGrad(op: UnaryOp, x: NumericArray, y: NumericArray, dy: NumericArray, dx: NumericArray, alpha: number): void {
+  const n = x.length;
+  if (op === "relu") {
+    for (let i = 0; i < n; i++) dx[i] = x[i] > 0 ? dy[i] : 0;
+    return;
+  }
+  const f = unaryGradFn(op, alpha);
+  for (let i = 0; i < n; i++) dx[i] = f(x[i], y[i], dy[i]);
+}
+
+type Scalar = number | bigint;
+
+function binaryFn(op: BinaryOp): (a: number, b: number) => number {
+  switch (op) {
+    case "add": return (a, b) => a + b;
+    case "sub": return (a, b) => a - b;
+    case "mul": return (a, b) => a * b;
+    case "div": return (a, b) => a / b;
+    case "pow": return Math.pow;
+    case "maximum": return (a, b) => (a > b || Number.isNaN(a) ? a : b);
+    case "minimum": return (a, b) => (a < b || Number.isNaN(a) ? a : b);
+    case "floorDiv": return (a, b) => Math.floor(a / b);
+    case "mod": return (a, b) => {
+      const r = a % b;
+      return r !== 0 && (r < 0) !== (b < 0) ? r + b : r;
+    };
+    case "squaredDifference": return (a, b) => (a - b) * (a - b);
+    case "atan2": return Math.atan2;
+    case "equal": return (a, b) => (a === b ? 1 : 0);
+    case "notEqual": return (a, b) => (a !== b ? 1 : 0);
+    case "less": return (a, b) => (a < b ? 1 : 0);
+    case "lessEqual": return (a, b) => (a <= b ? 1 : 0);
+    case "greater": return (a, b) => (a > b ? 1 : 0);
+    case "greaterEqual": return (a, b) => (a >= b ? 1 : 0);
+    case "logicalAnd": return (a, b) => (a && b ? 1 : 0);
+    case "logicalOr": return (a, b) => (a || b ? 1 : 0);
+  }
+}
+
+/** Strides of `shape` inside a broadcast result of rank `rank` (0 along broadcast axes). */
+export function broadcastStrides(shape: Shape, outShape: Shape): number[] {
+  const rank = outShape.length;
+  const st = new Array<number>(rank).fill(0);
+  let acc = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    const o = i + rank - shape.length;
+    st[o] = shape[i] === 1 && outShape[o] !== 1 ? 0 : acc;
+    acc *= shape[i];
+  }
+  return st;
+}
+
+/**
+ * Visits every output index with the matching input offsets. The innermost axis runs as a tight
+ * loop with constant strides, so broadcasting costs little over the plain case.
+ */
+export function forEachBroadcast(
+  outShape: Shape, strideLists: number[][],
+  inner: (outOffset: number, offsets: number[], count: number, innerStrides: number[]) => void,
+): void {
+  const rank = outShape.length;
+  const total = sizeOf(outShape);
+  if (total === 0) return;
+  if (rank === 0) {
+    inner(0, strideLists.map(() => 0), 1, strideLists.map(() => 0));
+    return;
+  }
+  const last = outShape[rank - 1];
+  const innerStrides = strideLists.map((s) => s[rank - 1]);
+  const idx = new Array<number>(rank - 1).fill(0);
+  const offsets = strideLists.map(() => 0);
+  for (let outOff = 0; outOff < total; outOff += last) {
+    inner(outOff, offsets, last, innerStrides);
+    for (let d = rank - 2; d >= 0; d--) {
+      idx[d]++;
+      for (let k = 0; k < offsets.length; k++) offsets[k] += strideLists[k][d];
+      if (idx[d] < outShape[d]) break;
+      for (let k = 0; k < offsets.length; k++) offsets[k] -= strideLists[k][d] * outShape[d];
+      idx[d] = 0;
+    }
+  }
+}
+
+export function binary(op: BinaryOp, a: TypedArray, aShape: Shape, b: TypedArray, bShape: Shape, out: TypedArray, outShape: Shape): void {
+  if (a instanceof BigInt64Array || b instanceof BigInt64Array) {
+    binaryBig(op, a, aShape, b, bShape, out, outShape);
+    return;
+  }
+  const A = a as NumericArray, B = b as NumericArray, O = out as NumericArray;
+  const n = O.length;
+  if (A.length === n && B.length === n) {
+    if (op === "add") { for (let i = 0; i < n; i++) O[i] = A[i] + B[i]; return; }
+    if (op === "sub") { for (let i = 0; i < n; i++) O[i] = A[i] - B[i]; return; }
+    if (op === "mul") { for (let i = 0; i < n; i++) O[i] = A[i] * B[i]; return; }
+    if (op === "div") { for (let i = 0; i < n; i++) O[i] = A[i] / B[i]; return; }
+    const f = binaryFn(op);
+    for (let i = 0; i < n; i++) O[i] = f(A[i], B[i]);
+    return;
+  }
+  if (B.length === 1 && A.length === n) {
+    const s = B[0];
+    if (op === "add") { for (let i = 0; i < n; i++) O[i] = A[i] + s; return; }
+    if (op === "mul") { for (let i = 0; i < n; i++) O[i] = A[i] * s; return; }
+    const f = binaryFn(op);
+    for (let i = 0; i < n; i++) O[i] = f(A[i], s);
+    return;
+  }
+  const f = binaryFn(op);
+  const sa = broadcastStrides(aShape, outShape), sb = broadcastStrides(bShape, outShape);
+  forEachBroadcast(outShape, [sa, sb], (o, [oa, ob], count, [ia, ib]) => {
+    if (op === "add") {
+      for (let j = 0; j < count; j++) O[o + j] = A[oa + j * ia] + B[ob + j * ib];
+    } else if (op === "mul") {
+      for (let j = 0; j < count; j++) O[o + j] = A[oa + j * ia] * B[ob + j * ib];
+    } else {
+      for (let j = 0; j < count; j++) O[o + j] = f(A[oa + j * ia], B[ob + j * ib]);
+    }
+  });
+}
+
+function binaryBig(op: BinaryOp, a: TypedArray, aShape: Shape, b: TypedArray, bShape: Shape, out: TypedArray, outShape: Shape): void {
+  const cmp: Record<string, (x: Scalar, y: Scalar) => boolean> = {
+    equal: (x, y) => x === y, notEqual: (x, y) => x !== y, less: (x, y) => x < y,
+    lessEqual: (x, y) => x <= y, greater: (x, y) => x > y, greaterEqual: (x, y) => x >= y,
+  };
+  const f = cmp[op];
+  if (!f) throw new TypeError(`${op}: int64 tensors support comparisons only`);
+  const sa = broadcastStrides(aShape, outShape), sb = broadcastStrides(bShape, outShape);
+  const O = out as Uint8Array;
+  forEachBroadcast(outShape, [sa, sb], (o, [oa, ob], count, [ia, ib]) => {
+    for (let j = 0; j < count; j++) O[o + j] = f(a[oa + j * ia], b[ob + j * ib]) ? 1 : 0;
+  });
+}
+
+export function select(cond: Uint8Array, condShape: Shape, a: TypedArray, aShape: Shape, b: TypedArray, bShape: Shape, out: TypedArray, outShape: Shape): void {
+  const sc = broadcastStrides(condShape, outShape);
+  const sa = broadcastStrides(aShape, outShape), sb = broadcastStrides(bShape, outShape);
+  const O = out as Float64Array, A = a as Float64Array, B = b as Float64Array;
+  forEachBroadcast(outShape, [sc, sa, sb], (o, [oc, oa, ob], count, [ic, ia, ib]) => {
+    for (let j = 0; j < count; j++) O[o + j] = cond[oc + j * ic] ? A[oa + j * ia] : B[ob + j * ib];
+  });
+}
+
+export function clip(x: NumericArray, lo: number, hi: number, out: NumericArray): void {
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    out[i] = v < lo ? lo : v > hi ? hi : v;
+  }
+}

@@ -1,0 +1,25 @@
+import type { Backend } from "../backend.js";
+import { registerBackend } from "../registry.js";
+import { binary, clip, select, unary, unaryGrad } from "./elementwise.js";
+import { argReduce, reduce } from "./reduce.js";
+import { broadcastTo, concat, gather, gatherGrad, oneHot, pad, stridedSlice, stridedSliceGrad, tile, transpose } from "./shape.js";
+import { matmul } from "./matmul.js";
+import { logSoftmax, softmax } from "./softmax.js";
+import { conv2d, conv2dBackpropFilter, conv2dBackpropInput } from "./conv.js";
+import { avgPool, avgPoolGrad, maxPool, maxPoolGrad } from "./pool.js";
+
+/** The reference backend: plain TypeScript on typed arrays, runs everywhere. */
+export function createJsBackend(): Backend {
+  return {
+    name: "js",
+    unary, unaryGrad, binary, select, clip,
+    reduce, argReduce,
+    transpose, stridedSlice, stridedSliceGrad, pad, concat, gather, gatherGrad, tile, broadcastTo, oneHot,
+    matmul,
+    softmax, logSoftmax,
+    conv2d, conv2dBackpropInput, conv2dBackpropFilter,
+    maxPool, maxPoolGrad, avgPool, avgPoolGrad,
+  };
+}
+
+registerBackend("js", createJsBackend);

@@ -1,0 +1,31 @@
+/**
+ * lamina: Keras-style deep learning for TypeScript.
+ * `import * as tf from "lamina"`.
+ */
+import "./backend/js/index.js";
+
+export { Tensor, type NestedArray } from "./tensor/tensor.js";
+export { Variable, type VariableOptions } from "./tensor/variable.js";
+export type { DType, TypedArray } from "./tensor/dtype.js";
+export type { Shape } from "./tensor/shape.js";
+export { constant, fill, zeros, ones, zerosLike, onesLike, range, linspace, eye, type TensorLike } from "./tensor/creation.js";
+export * as random from "./random.js";
+export { setBackend, getBackend, listBackends } from "./backend/registry.js";
+export type { Backend } from "./backend/backend.js";
+
+export * from "./ops/math.js";
+export { broadcastTo } from "./ops/broadcast.js";
+export { noGrad } from "./ops/engine.js";
+
+export { GradientTape, grad, grads, valueAndGrad, valueAndGrads, variableGrads, type GradientTapeOptions } from "./autograd/tape.js";
+
+import { Variable as VariableClass, type VariableOptions as VarOpts } from "./tensor/variable.js";
+import type { Tensor as TensorClass } from "./tensor/tensor.js";
+/** tf.variable(initialValue, { trainable, name, dtype }). */
+export function variable(initial: TensorClass, opts: VarOpts = {}): VariableClass {
+  return new VariableClass(opts.dtype && opts.dtype !== initial.dtype ? castForVariable(initial, opts.dtype) : initial, opts);
+}
+import { cast as castOp } from "./ops/math.js";
+function castForVariable(t: TensorClass, dtype: NonNullable<VarOpts["dtype"]>): TensorClass {
+  return castOp(t, dtype);
+}

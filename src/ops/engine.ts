@@ -1,0 +1,128 @@
+import type { DType, NumericArray, TypedArray } from "../tensor/dtype.js";
+import { isFloatDType } from "../tensor/dtype.js";
+import { constant, type TensorLike } from "../tensor/creation.js";
+import { Tensor, emptyTensor } from "../tensor/tensor.js";
+import { shapeText } from "../tensor/shape.js";
+import { backend } from "../backend/registry.js";
+import type { Backend } from "../backend/backend.js";
+
+/** Computes the gradients of an op's inputs from the gradients of its outputs (null: none). */
+export type Backward = (dys: Tensor[]) => (Tensor | null)[];
+
+export interface OpNode {
+  readonly name: string;
+  readonly inputs: readonly Tensor[];
+  readonly outputs: readonly Tensor[];
+  readonly backward: Backward;
+}
+
+/** What autograd installs to hear about ops; ops know nothing else about it. */
+export interface Recorder {
+  /** Whether any of these inputs is being tracked (so the op is worth recording). */
+  tracks(inputs: readonly Tensor[]): boolean;
+  record(node: OpNode): void;
+}
+
+const recorders: Recorder[] = [];
+
+export function pushRecorder(r: Recorder): void {
+  recorders.push(r);
+}
+export function removeRecorder(r: Recorder): void {
+  const i = recorders.lastIndexOf(r);
+  if (i >= 0) recorders.splice(i, 1);
+}
+export function isRecording(): boolean {
+  return recorders.length > 0;
+}
+
+/**
+ * Hands an executed op to the active tapes. Call after the forward pass; the backward closure
+ * captures whatever it needs. Ops with non-float outputs are not differentiable and never recorded.
+ */
+export function record(name: string, inputs: readonly Tensor[], outputs: Tensor | readonly Tensor[], backward: Backward): void {
+  if (recorders.length === 0) return;
+  const outs = outputs instanceof Tensor ? [outputs] : outputs;
+  if (!outs.some((o) => isFloatDType(o.dtype))) return;
+  let node: OpNode | null = null;
+  for (const r of recorders) {
+    if (r.tracks(inputs)) {
+      node ??= { name, inputs, outputs: outs, backward };
+      r.record(node);
+    }
+  }
+}
+
+/** Runs `fn` with recording paused (for work that must never be differentiated). */
+export function noGrad<T>(fn: () => T): T {
+  const saved = recorders.splice(0, recorders.length);
+  try {
+    return fn();
+  } finally {
+    recorders.push(...saved);
+  }
+}
+
+export { backend };
+export type { Backend };
+
+/** An op's inputs: a Tensor, or anything tf.constant accepts. */
+export type Input = Tensor | TensorLike;
+
+/**
+ * Converts an op argument to a tensor. Plain JS numbers take `like`'s dtype (as `x.add(1)` should),
+ * other values follow tf.constant's rules.
+ */
+export function toTensor(x: Input, op: string, arg = "x", like?: DType): Tensor {
+  if (x instanceof Tensor) return x;
+  if (typeof x === "number" && like !== undefined) {
+    if (!isFloatDType(like) && !Number.isInteger(x)) {
+      throw new TypeError(`${op}: ${arg}=${x} is not an integer but the other operand is ${like}; cast it with tf.cast(t, "float32")`);
+    }
+    return constant(x, [], like);
+  }
+  try {
+    return constant(x as TensorLike);
+  } catch (e) {
+    throw new TypeError(`${op}: argument ${arg} cannot be converted to a tensor: ${(e as Error).message}`);
+  }
+}
+
+/** Converts two operands so a bare number adopts the tensor operand's dtype. */
+export function toTensorPair(a: Input, b: Input, op: string): [Tensor, Tensor] {
+  if (a instanceof Tensor) return [a, toTensor(b, op, "b", a.dtype)];
+  if (b instanceof Tensor) return [toTensor(a, op, "a", b.dtype), b];
+  const ta = toTensor(a, op, "a");
+  return [ta, toTensor(b, op, "b", ta.dtype)];
+}
+
+export function assertSameDType(op: string, a: Tensor, b: Tensor): void {
+  if (a.dtype !== b.dtype) {
+    throw new TypeError(
+      `${op}: operands have different dtypes (${a.dtype} ${shapeText(a.shape)} and ${b.dtype} ${shapeText(b.shape)}); ` +
+        `cast one of them first, e.g. tf.cast(x, "${a.dtype}")`,
+    );
+  }
+}
+
+export function assertFloat(op: string, x: Tensor, arg = "x"): void {
+  if (!isFloatDType(x.dtype)) {
+    throw new TypeError(`${op}: ${arg} must be float32 or float64, got ${x.dtype} ${shapeText(x.shape)}; cast it with tf.cast(${arg}, "float32")`);
+  }
+}
+
+export function assertNotInt64(op: string, x: Tensor): void {
+  if (x.dtype === "int64") {
+    throw new TypeError(`${op}: int64 tensors support creation, comparison, shape ops and casts only; cast to "int32" or "float32" first`);
+  }
+}
+
+/** Typed-array view of a tensor for kernels that only take numeric (non-BigInt) storage. */
+export function num(t: Tensor): NumericArray {
+  return t.dataSync() as NumericArray;
+}
+export function raw(t: Tensor): TypedArray {
+  return t.dataSync();
+}
+
+export { emptyTensor };

@@ -1,0 +1,258 @@
+import { Tensor } from "../tensor/tensor.js";
+import { type DType, isFloatDType, isIntDType } from "../tensor/dtype.js";
+import { broadcastShapes, shapeText } from "../tensor/shape.js";
+import { castValues } from "../tensor/creation.js";
+import type { BinaryOp, UnaryOp } from "../backend/backend.js";
+import {
+  type Input, assertFloat, assertNotInt64, assertSameDType, backend, emptyTensor, num, raw, record,
+  toTensor, toTensorPair,
+} from "./engine.js";
+import { sumTo } from "./broadcast.js";
+import { installMethods } from "./methods.js";
+
+// ---------------------------------------------------------------- elementwise unary
+
+/** Runs a unary kernel; float-only ops reject integer tensors with a clear message. */
+export function unaryOp(op: UnaryOp, xIn: Input, opts: { floatOnly: boolean; alpha?: number; differentiable?: boolean }): Tensor {
+  const x = toTensor(xIn, op);
+  assertNotInt64(op, x);
+  if (opts.floatOnly) assertFloat(op, x);
+  if (x.dtype === "bool") throw new TypeError(`${op}: bool tensors are not numbers; cast with tf.cast(x, "float32")`);
+  const alpha = opts.alpha ?? 0;
+  const out = emptyTensor(x.shape, x.dtype);
+  backend().unary(op, num(x), num(out), alpha);
+  if (opts.differentiable !== false) {
+    record(op, [x], out, ([dy]) => {
+      const dx = emptyTensor(x.shape, x.dtype);
+      backend().unaryGrad(op, num(x), num(out), num(dy), num(dx), alpha);
+      return [dx];
+    });
+  }
+  return out;
+}
+
+export const neg = (x: Input): Tensor => unaryOp("neg", x, { floatOnly: false });
+export const abs = (x: Input): Tensor => unaryOp("abs", x, { floatOnly: false });
+export const sign = (x: Input): Tensor => unaryOp("sign", x, { floatOnly: false });
+export const square = (x: Input): Tensor => unaryOp("square", x, { floatOnly: false });
+export const sqrt = (x: Input): Tensor => unaryOp("sqrt", x, { floatOnly: true });
+export const rsqrt = (x: Input): Tensor => unaryOp("rsqrt", x, { floatOnly: true });
+export const exp = (x: Input): Tensor => unaryOp("exp", x, { floatOnly: true });
+export const expm1 = (x: Input): Tensor => unaryOp("expm1", x, { floatOnly: true });
+export const log = (x: Input): Tensor => unaryOp("log", x, { floatOnly: true });
+export const log1p = (x: Input): Tensor => unaryOp("log1p", x, { floatOnly: true });
+export const reciprocal = (x: Input): Tensor => unaryOp("reciprocal", x, { floatOnly: true });
+export const sin = (x: Input): Tensor => unaryOp("sin", x, { floatOnly: true });
+export const cos = (x: Input): Tensor => unaryOp("cos", x, { floatOnly: true });
+export const erf = (x: Input): Tensor => unaryOp("erf", x, { floatOnly: true });
+export const floor = (x: Input): Tensor => unaryOp("floor", x, { floatOnly: true });
+export const ceil = (x: Input): Tensor => unaryOp("ceil", x, { floatOnly: true });
+/** Rounds half to even, as tf.round does. */
+export const round = (x: Input): Tensor => unaryOp("round", x, { floatOnly: true });
+
+// ---------------------------------------------------------------- elementwise binary
+
+/** Result dtype of an arithmetic binary op; true division of integers gives float64, as in TF. */
+function arithmetic(op: BinaryOp, aIn: Input, bIn: Input): { a: Tensor; b: Tensor; out: Tensor } {
+  let [a, b] = toTensorPair(aIn, bIn, op);
+  assertSameDType(op, a, b);
+  assertNotInt64(op, a);
+  if (a.dtype === "bool") throw new TypeError(`${op}: bool tensors are not numbers; use logicalAnd/logicalOr, or cast with tf.cast(x, "float32")`);
+  if (op === "div" && isIntDType(a.dtype)) {
+    a = castTo(a, "float64");
+    b = castTo(b, "float64");
+  }
+  const shape = broadcastShapes(a.shape, b.shape, op);
+  const out = emptyTensor(shape, a.dtype);
+  backend().binary(op, raw(a), a.shape, raw(b), b.shape, raw(out), shape);
+  return { a, b, out };
+}
+
+function castTo(x: Tensor, dtype: DType): Tensor {
+  return new Tensor(castValues(x.dataSync(), x.dtype, dtype), x.shape, dtype);
+}
+
+export function add(aIn: Input, bIn: Input): Tensor {
+  const { a, b, out } = arithmetic("add", aIn, bIn);
+  record("add", [a, b], out, ([dy]) => [sumTo(dy, a.shape), sumTo(dy, b.shape)]);
+  return out;
+}
+
+export function sub(aIn: Input, bIn: Input): Tensor {
+  const { a, b, out } = arithmetic("sub", aIn, bIn);
+  record("sub", [a, b], out, ([dy]) => [sumTo(dy, a.shape), sumTo(neg(dy), b.shape)]);
+  return out;
+}
+
+export function mul(aIn: Input, bIn: Input): Tensor {
+  const { a, b, out } = arithmetic("mul", aIn, bIn);
+  record("mul", [a, b], out, ([dy]) => [sumTo(mul(dy, b), a.shape), sumTo(mul(dy, a), b.shape)]);
+  return out;
+}
+
+export function div(aIn: Input, bIn: Input): Tensor {
+  const { a, b, out } = arithmetic("div", aIn, bIn);
+  record("div", [a, b], out, ([dy]) => [
+    sumTo(div(dy, b), a.shape),
+    sumTo(neg(div(mul(dy, out), b)), b.shape),
+  ]);
+  return out;
+}
+
+export function pow(aIn: Input, bIn: Input): Tensor {
+  const { a, b, out } = arithmetic("pow", aIn, bIn);
+  record("pow", [a, b], out, ([dy]) => {
+    // d/da = b * a^(b-1); d/db = a^b * log(a), taken as 0 where a <= 0 (as TF does).
+    const da = mul(dy, mul(b, pow(a, sub(b, 1))));
+    const positive = greater(a, 0);
+    const logA = where(positive, log(where(positive, a, 1)), 0);
+    const db = mul(dy, mul(out, logA));
+    return [sumTo(da, a.shape), sumTo(db, b.shape)];
+  });
+  return out;
+}
+
+export function maximum(aIn: Input, bIn: Input): Tensor {
+  const { a, b, out } = arithmetic("maximum", aIn, bIn);
+  record("maximum", [a, b], out, ([dy]) => {
+    const takeA = greaterEqual(a, b);
+    return [sumTo(where(takeA, dy, 0), a.shape), sumTo(where(takeA, 0, dy), b.shape)];
+  });
+  return out;
+}
+
+export function minimum(aIn: Input, bIn: Input): Tensor {
+  const { a, b, out } = arithmetic("minimum", aIn, bIn);
+  record("minimum", [a, b], out, ([dy]) => {
+    const takeA = lessEqual(a, b);
+    return [sumTo(where(takeA, dy, 0), a.shape), sumTo(where(takeA, 0, dy), b.shape)];
+  });
+  return out;
+}
+
+export function squaredDifference(aIn: Input, bIn: Input): Tensor {
+  const { a, b, out } = arithmetic("squaredDifference", aIn, bIn);
+  record("squaredDifference", [a, b], out, ([dy]) => {
+    const g = mul(dy, mul(sub(a, b), 2));
+    return [sumTo(g, a.shape), sumTo(neg(g), b.shape)];
+  });
+  return out;
+}
+
+/** Floor division (Python's //); piecewise constant, so its gradient is zero. */
+export function floorDiv(aIn: Input, bIn: Input): Tensor {
+  return arithmetic("floorDiv", aIn, bIn).out;
+}
+
+/** Remainder with the sign of the divisor (Python's %). d/da = 1, d/db = -floor(a / b). */
+export function mod(aIn: Input, bIn: Input): Tensor {
+  const { a, b, out } = arithmetic("mod", aIn, bIn);
+  record("mod", [a, b], out, ([dy]) => [sumTo(dy, a.shape), sumTo(mul(neg(dy), floorDiv(a, b)), b.shape)]);
+  return out;
+}
+
+// ---------------------------------------------------------------- comparisons and logic
+
+function compare(op: BinaryOp, aIn: Input, bIn: Input): Tensor {
+  const [a, b] = toTensorPair(aIn, bIn, op);
+  assertSameDType(op, a, b);
+  const shape = broadcastShapes(a.shape, b.shape, op);
+  const out = emptyTensor(shape, "bool");
+  backend().binary(op, raw(a), a.shape, raw(b), b.shape, raw(out), shape);
+  return out;
+}
+
+export const equal = (a: Input, b: Input): Tensor => compare("equal", a, b);
+export const notEqual = (a: Input, b: Input): Tensor => compare("notEqual", a, b);
+export const less = (a: Input, b: Input): Tensor => compare("less", a, b);
+export const lessEqual = (a: Input, b: Input): Tensor => compare("lessEqual", a, b);
+export const greater = (a: Input, b: Input): Tensor => compare("greater", a, b);
+export const greaterEqual = (a: Input, b: Input): Tensor => compare("greaterEqual", a, b);
+
+function logical(op: BinaryOp, aIn: Input, bIn: Input): Tensor {
+  const [a, b] = toTensorPair(aIn, bIn, op);
+  if (a.dtype !== "bool" || b.dtype !== "bool") {
+    throw new TypeError(`${op}: needs bool tensors, got ${a.dtype} ${shapeText(a.shape)} and ${b.dtype} ${shapeText(b.shape)}; compare first (e.g. tf.greater(x, 0))`);
+  }
+  return compare(op, a, b);
+}
+
+export const logicalAnd = (a: Input, b: Input): Tensor => logical("logicalAnd", a, b);
+export const logicalOr = (a: Input, b: Input): Tensor => logical("logicalOr", a, b);
+
+export function logicalNot(xIn: Input): Tensor {
+  const x = toTensor(xIn, "logicalNot");
+  if (x.dtype !== "bool") throw new TypeError(`logicalNot: needs a bool tensor, got ${x.dtype} ${shapeText(x.shape)}`);
+  const out = emptyTensor(x.shape, "bool");
+  backend().unary("logicalNot", num(x), num(out), 0);
+  return out;
+}
+
+export function isNaN(xIn: Input): Tensor {
+  const x = toTensor(xIn, "isNaN");
+  assertFloat("isNaN", x);
+  const out = emptyTensor(x.shape, "bool");
+  backend().unary("isNaN", num(x), num(out), 0);
+  return out;
+}
+
+/** tf.where(condition, a, b): elements of a where condition is true, else of b (broadcasting). */
+export function where(condIn: Input, aIn: Input, bIn: Input): Tensor {
+  const cond = toTensor(condIn, "where", "condition");
+  if (cond.dtype !== "bool") throw new TypeError(`where: condition must be bool, got ${cond.dtype}; compare first, e.g. tf.greater(x, 0)`);
+  const [a, b] = toTensorPair(aIn, bIn, "where");
+  assertSameDType("where", a, b);
+  const shape = broadcastShapes(broadcastShapes(cond.shape, a.shape, "where"), b.shape, "where");
+  const out = emptyTensor(shape, a.dtype);
+  backend().select(cond.dataSync() as Uint8Array, cond.shape, raw(a), a.shape, raw(b), b.shape, raw(out), shape);
+  record("where", [a, b], out, ([dy]) => [sumTo(where(cond, dy, 0), a.shape), sumTo(where(cond, 0, dy), b.shape)]);
+  return out;
+}
+
+// ---------------------------------------------------------------- casts and clipping
+
+/** tf.cast(x, dtype): float to int truncates toward zero; anything nonzero is true. */
+export function cast(xIn: Input, dtype: DType): Tensor {
+  const x = toTensor(xIn, "cast");
+  if (x.dtype === dtype) return x;
+  const out = castTo(x, dtype);
+  if (isFloatDType(x.dtype) && isFloatDType(dtype)) {
+    record("cast", [x], out, ([dy]) => [cast(dy, x.dtype)]);
+  }
+  return out;
+}
+
+/** tf.clipByValue(x, lo, hi); the gradient passes where lo <= x <= hi. */
+export function clipByValue(xIn: Input, lo: number, hi: number): Tensor {
+  const x = toTensor(xIn, "clipByValue");
+  assertNotInt64("clipByValue", x);
+  if (!(lo <= hi)) throw new RangeError(`clipByValue: clipValueMin ${lo} must be <= clipValueMax ${hi}`);
+  const out = emptyTensor(x.shape, x.dtype);
+  backend().clip(num(x), lo, hi, num(out));
+  record("clipByValue", [x], out, ([dy]) => [where(logicalAnd(greaterEqual(x, lo), lessEqual(x, hi)), dy, 0)]);
+  return out;
+}
+
+// ---------------------------------------------------------------- chainable methods
+
+declare module "../tensor/tensor.js" {
+  interface Tensor {
+    neg(): Tensor; abs(): Tensor; sign(): Tensor; square(): Tensor; sqrt(): Tensor; rsqrt(): Tensor;
+    exp(): Tensor; expm1(): Tensor; log(): Tensor; log1p(): Tensor; reciprocal(): Tensor;
+    sin(): Tensor; cos(): Tensor; erf(): Tensor; floor(): Tensor; ceil(): Tensor; round(): Tensor;
+    add(b: Input): Tensor; sub(b: Input): Tensor; mul(b: Input): Tensor; div(b: Input): Tensor;
+    pow(b: Input): Tensor; maximum(b: Input): Tensor; minimum(b: Input): Tensor;
+    squaredDifference(b: Input): Tensor; floorDiv(b: Input): Tensor; mod(b: Input): Tensor;
+    equal(b: Input): Tensor; notEqual(b: Input): Tensor; less(b: Input): Tensor; lessEqual(b: Input): Tensor;
+    greater(b: Input): Tensor; greaterEqual(b: Input): Tensor;
+    logicalAnd(b: Input): Tensor; logicalOr(b: Input): Tensor; logicalNot(): Tensor; isNaN(): Tensor;
+    cast(dtype: DType): Tensor; clipByValue(lo: number, hi: number): Tensor;
+  }
+}
+
+installMethods({
+  neg, abs, sign, square, sqrt, rsqrt, exp, expm1, log, log1p, reciprocal, sin, cos, erf, floor, ceil, round,
+  add, sub, mul, div, pow, maximum, minimum, squaredDifference, floorDiv, mod,
+  equal, notEqual, less, lessEqual, greater, greaterEqual, logicalAnd, logicalOr, logicalNot, isNaN,
+  cast, clipByValue,
+});

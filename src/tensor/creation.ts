@@ -1,0 +1,187 @@
+import { type DType, type TypedArray, allocStorage, assertDType, dtypeOfTypedArray, isIntDType } from "./dtype.js";
+import { type Shape, assertShape, sizeOf, shapeText } from "./shape.js";
+import { Tensor, type NestedArray } from "./tensor.js";
+
+export type TensorLike = NestedArray | TypedArray | bigint | readonly bigint[] | Tensor;
+
+/**
+ * tf.constant(value, dtype?) or tf.constant(value, shape?, dtype?).
+ * Integer literals give int32 and other numbers float32, as TensorFlow does; typed arrays keep
+ * their own dtype; booleans give bool; bigints give int64.
+ */
+export function constant(value: TensorLike, shapeOrDType?: Shape | DType | null, dtypeArg?: DType): Tensor {
+  let shape: number[] | undefined;
+  let dtype: DType | undefined = dtypeArg;
+  if (typeof shapeOrDType === "string") dtype = shapeOrDType;
+  else if (shapeOrDType) shape = assertShape([...shapeOrDType], "constant");
+  if (dtype !== undefined) assertDType(dtype, "constant");
+
+  if (value instanceof Tensor) {
+    const t = dtype && dtype !== value.dtype ? castValues(value.dataSync(), value.dtype, dtype) : value.dataSync().slice();
+    return reshapeChecked(new Tensor(t, value.shape, dtype ?? value.dtype), shape);
+  }
+  if (ArrayBuffer.isView(value)) {
+    const arr = value as TypedArray;
+    const src = dtypeOfTypedArray(arr);
+    const d = dtype ?? src;
+    const data = d === src ? arr.slice() : castValues(arr, src, d);
+    return new Tensor(data, checkShape(shape ?? [arr.length], data.length), d);
+  }
+  const { flat, inferredShape, kind } = flatten(value);
+  const d: DType = dtype ?? (kind === "bool" ? "bool" : kind === "bigint" ? "int64" : kind === "int" ? "int32" : "float32");
+  const data = fromValues(flat, d);
+  if (shape && sizeOf(shape) !== flat.length && flat.length === 1) {
+    return fill(shape, Number(flat[0]), d);
+  }
+  return new Tensor(data, checkShape(shape ?? inferredShape, flat.length), d);
+}
+
+function checkShape(shape: number[], n: number): number[] {
+  if (sizeOf(shape) !== n) {
+    throw new RangeError(`constant: ${n} values cannot fill shape ${shapeText(shape)} (it needs ${sizeOf(shape)}); pass a matching shape or omit it`);
+  }
+  return shape;
+}
+
+function reshapeChecked(t: Tensor, shape: number[] | undefined): Tensor {
+  if (!shape) return t;
+  return new Tensor(t.dataSync(), checkShape(shape, t.size), t.dtype);
+}
+
+type Kind = "int" | "float" | "bool" | "bigint";
+
+function flatten(value: unknown): { flat: (number | boolean | bigint)[]; inferredShape: number[]; kind: Kind } {
+  const flat: (number | boolean | bigint)[] = [];
+  let kind: Kind = "int";
+  let sawBool = false, sawNum = false, sawBig = false;
+  const shape: number[] = [];
+  const walk = (v: unknown, depth: number): void => {
+    if (Array.isArray(v) || ArrayBuffer.isView(v)) {
+      const arr = v as ArrayLike<unknown>;
+      if (shape.length === depth) shape.push(arr.length);
+      else if (shape[depth] !== arr.length || shape.length <= depth) {
+        throw new RangeError(`constant: ragged nested array: at depth ${depth} found length ${arr.length}, expected ${shape[depth]}; every row must have the same length`);
+      }
+      for (let i = 0; i < arr.length; i++) walk(arr[i], depth + 1);
+      return;
+    }
+    if (depth !== shape.length && flat.length > 0) {
+      throw new RangeError(`constant: ragged nested array: a scalar at depth ${depth} where depth ${shape.length} was expected`);
+    }
+    if (typeof v === "number") {
+      sawNum = true;
+      if (!Number.isInteger(v)) kind = "float";
+    } else if (typeof v === "boolean") sawBool = true;
+    else if (typeof v === "bigint") sawBig = true;
+    else throw new TypeError(`constant: cannot make a tensor from ${v === null ? "null" : typeof v} value ${String(v)}`);
+    flat.push(v);
+  };
+  walk(value, 0);
+  if ([sawBool, sawNum, sawBig].filter(Boolean).length > 1) {
+    throw new TypeError("constant: mixed booleans, numbers and bigints in one array; use one kind of value");
+  }
+  if (sawBool) kind = "bool";
+  if (sawBig) kind = "bigint";
+  if (!sawNum && !sawBool && !sawBig) kind = "float";
+  return { flat, inferredShape: shape, kind };
+}
+
+function fromValues(values: readonly (number | boolean | bigint)[], dtype: DType): TypedArray {
+  const out = allocStorage(dtype, values.length);
+  if (out instanceof BigInt64Array) {
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (typeof v === "number" && !Number.isInteger(v)) throw new TypeError(`constant: ${v} is not an integer and cannot be stored as int64`);
+      out[i] = BigInt(typeof v === "boolean" ? Number(v) : v);
+    }
+    return out;
+  }
+  const intLike = isIntDType(dtype);
+  for (let i = 0; i < values.length; i++) {
+    const v = Number(values[i]);
+    if (intLike && !Number.isInteger(v) && Number.isFinite(v)) {
+      throw new TypeError(`constant: ${v} is not an integer and cannot be stored as ${dtype}; round it or use a float dtype`);
+    }
+    out[i] = dtype === "bool" ? (v !== 0 ? 1 : 0) : v;
+  }
+  return out;
+}
+
+/** Converts storage between dtypes with TensorFlow's cast rules (floats truncate toward zero). */
+export function castValues(src: TypedArray, from: DType, to: DType): TypedArray {
+  const out = allocStorage(to, src.length);
+  if (from === to) {
+    (out as TypedArray).set(src as never);
+    return out;
+  }
+  if (out instanceof BigInt64Array) {
+    for (let i = 0; i < src.length; i++) {
+      const v = Number(src[i]);
+      out[i] = BigInt(Number.isFinite(v) ? Math.trunc(v) : 0);
+    }
+    return out;
+  }
+  const n = src.length;
+  if (to === "bool") {
+    for (let i = 0; i < n; i++) out[i] = src[i] !== 0 && src[i] !== 0n ? 1 : 0;
+  } else if (to === "int32" || to === "uint8") {
+    for (let i = 0; i < n; i++) out[i] = Math.trunc(Number(src[i]));
+  } else {
+    for (let i = 0; i < n; i++) out[i] = Number(src[i]);
+  }
+  return out;
+}
+
+export function fill(shape: Shape, value: number | boolean, dtype?: DType): Tensor {
+  const s = assertShape([...shape], "fill");
+  const d = dtype ?? (typeof value === "boolean" ? "bool" : Number.isInteger(value) ? "int32" : "float32");
+  const out = allocStorage(d, sizeOf(s));
+  if (out instanceof BigInt64Array) out.fill(BigInt(Number(value)));
+  else out.fill(Number(value));
+  return new Tensor(out, s, d);
+}
+
+export function zeros(shape: Shape, dtype: DType = "float32"): Tensor {
+  return fill(shape, 0, dtype);
+}
+export function ones(shape: Shape, dtype: DType = "float32"): Tensor {
+  return fill(shape, 1, dtype);
+}
+export function zerosLike(t: Tensor): Tensor {
+  return zeros(t.shape, t.dtype);
+}
+export function onesLike(t: Tensor): Tensor {
+  return ones(t.shape, t.dtype);
+}
+
+/** tf.range(start, limit?, delta?, dtype?): like Python's range; int32 when all arguments are integers. */
+export function range(start: number, limit?: number, delta = 1, dtype?: DType): Tensor {
+  if (limit === undefined) {
+    limit = start;
+    start = 0;
+  }
+  if (delta === 0) throw new RangeError("range: delta must not be 0");
+  const d = dtype ?? ([start, limit, delta].every(Number.isInteger) ? "int32" : "float32");
+  const n = Math.max(0, Math.ceil((limit - start) / delta));
+  const vals = Array.from({ length: n }, (_, i) => start + i * delta);
+  return new Tensor(castValues(new Float64Array(vals), "float64", d), [n], d);
+}
+
+export function linspace(start: number, stop: number, num: number, dtype: DType = "float32"): Tensor {
+  if (!Number.isInteger(num) || num < 0) throw new RangeError(`linspace: num must be a non-negative integer, got ${num}`);
+  const vals = new Float64Array(num);
+  const step = num > 1 ? (stop - start) / (num - 1) : 0;
+  for (let i = 0; i < num; i++) vals[i] = start + i * step;
+  if (num > 1) vals[num - 1] = stop;
+  return new Tensor(castValues(vals, "float64", dtype), [num], dtype);
+}
+
+export function eye(numRows: number, numColumns: number = numRows, dtype: DType = "float32"): Tensor {
+  const out = zeros([numRows, numColumns], dtype);
+  const data = out.dataSync();
+  for (let i = 0; i < Math.min(numRows, numColumns); i++) {
+    if (data instanceof BigInt64Array) data[i * numColumns + i] = 1n;
+    else data[i * numColumns + i] = 1;
+  }
+  return out;
+}

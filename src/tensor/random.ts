@@ -1,0 +1,158 @@
+import { type DType, type FloatDType, allocStorage } from "./dtype.js";
+import { type Shape, assertShape, sizeOf } from "./shape.js";
+import { Tensor } from "./tensor.js";
+
+/**
+ * xoshiro128** seeded through splitmix32: small, fast, and identical on every backend because
+ * all random numbers are drawn here, in TypeScript, never inside a kernel.
+ */
+export class RandomGenerator {
+  private s0 = 0; private s1 = 0; private s2 = 0; private s3 = 0;
+  private spareNormal: number | null = null;
+
+  constructor(seed: number) {
+    this.reseed(seed);
+  }
+
+  reseed(seed: number): void {
+    let x = (Math.floor(seed) ^ 0x9e3779b9) >>> 0;
+    const next = (): number => {
+      x = (x + 0x9e3779b9) >>> 0;
+      let z = x;
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+      return (z ^ (z >>> 16)) >>> 0;
+    };
+    this.s0 = next(); this.s1 = next(); this.s2 = next(); this.s3 = next();
+    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
+    this.spareNormal = null;
+  }
+
+  /** A uniform 32-bit unsigned integer. */
+  nextUint32(): number {
+    const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;
+    const t = this.s1 << 9;
+    this.s2 ^= this.s0; this.s3 ^= this.s1; this.s1 ^= this.s2; this.s0 ^= this.s3;
+    this.s2 ^= t;
+    this.s3 = rotl(this.s3, 11);
+    return result;
+  }
+
+  /** Uniform in [0, 1) with 53 random bits. */
+  nextDouble(): number {
+    const hi = this.nextUint32() >>> 5, lo = this.nextUint32() >>> 6;
+    return (hi * 67108864 + lo) / 9007199254740992;
+  }
+
+  /** Standard normal by the Box-Muller transform (pairs cached). */
+  nextNormal(): number {
+    if (this.spareNormal !== null) {
+      const v = this.spareNormal;
+      this.spareNormal = null;
+      return v;
+    }
+    let u = 0;
+    while (u === 0) u = this.nextDouble();
+    const v = this.nextDouble();
+    const r = Math.sqrt(-2 * Math.log(u));
+    this.spareNormal = r * Math.sin(2 * Math.PI * v);
+    return r * Math.cos(2 * Math.PI * v);
+  }
+
+  /** Uniform integer in [0, n). */
+  nextInt(n: number): number {
+    return Math.floor(this.nextDouble() * n);
+  }
+}
+
+function rotl(x: number, k: number): number {
+  return ((x << k) | (x >>> (32 - k))) >>> 0;
+}
+
+let globalGenerator = new RandomGenerator((Math.random() * 2 ** 32) >>> 0);
+
+/** tf.random.setSeed(n): every later random draw (weights, shuffles, dropout) repeats exactly. */
+export function setSeed(seed: number): void {
+  if (!Number.isFinite(seed)) throw new RangeError(`random.setSeed: seed must be a finite number, got ${seed}`);
+  globalGenerator = new RandomGenerator(seed);
+}
+
+/** The generator an op should draw from: its own when given a seed, otherwise the global one. */
+export function generatorFor(seed?: number): RandomGenerator {
+  return seed === undefined ? globalGenerator : new RandomGenerator(seed);
+}
+
+export interface RandomOptions {
+  dtype?: FloatDType;
+  seed?: number;
+}
+
+function floatTensor(shape: Shape, dtype: FloatDType, draw: () => number, op: string): Tensor {
+  const s = assertShape([...shape], op);
+  const out = allocStorage(dtype, sizeOf(s));
+  for (let i = 0; i < out.length; i++) out[i] = draw();
+  return new Tensor(out, s, dtype);
+}
+
+export function uniform(shape: Shape, minval = 0, maxval = 1, opts: { dtype?: DType; seed?: number } = {}): Tensor {
+  const dtype = opts.dtype ?? "float32";
+  const g = generatorFor(opts.seed);
+  if (dtype === "int32") {
+    if (!Number.isInteger(minval) || !Number.isInteger(maxval) || maxval <= minval) {
+      throw new RangeError(`random.uniform: int32 needs integer minval < maxval, got [${minval}, ${maxval})`);
+    }
+    const s = assertShape([...shape], "random.uniform");
+    const out = new Int32Array(sizeOf(s));
+    for (let i = 0; i < out.length; i++) out[i] = minval + g.nextInt(maxval - minval);
+    return new Tensor(out, s, "int32");
+  }
+  if (dtype !== "float32" && dtype !== "float64") throw new TypeError(`random.uniform: dtype ${dtype} is not supported; use float32, float64 or int32`);
+  const span = maxval - minval;
+  return floatTensor(shape, dtype, () => {
+    // float32 rounding can turn values just below maxval into maxval; keep the interval half-open.
+    let v = minval + span * g.nextDouble();
+    if (dtype === "float32" && Math.fround(v) >= maxval) v = minval;
+    return v;
+  }, "random.uniform");
+}
+
+export function normal(shape: Shape, mean = 0, stddev = 1, opts: RandomOptions = {}): Tensor {
+  const g = generatorFor(opts.seed);
+  return floatTensor(shape, opts.dtype ?? "float32", () => mean + stddev * g.nextNormal(), "random.normal");
+}
+
+/** Normal values more than two standard deviations from the mean are drawn again, as in TF. */
+export function truncatedNormal(shape: Shape, mean = 0, stddev = 1, opts: RandomOptions = {}): Tensor {
+  const g = generatorFor(opts.seed);
+  return floatTensor(shape, opts.dtype ?? "float32", () => {
+    let z: number;
+    do z = g.nextNormal(); while (Math.abs(z) > 2);
+    return mean + stddev * z;
+  }, "random.truncatedNormal");
+}
+
+/** A random permutation of 0..n-1 (Fisher-Yates). */
+export function permutation(n: number, seed?: number): Int32Array {
+  const g = generatorFor(seed);
+  const p = new Int32Array(n);
+  for (let i = 0; i < n; i++) p[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = g.nextInt(i + 1);
+    const t = p[i]; p[i] = p[j]; p[j] = t;
+  }
+  return p;
+}
+
+/** Shuffles a tensor along its first axis. */
+export function shuffle(t: Tensor, seed?: number): Tensor {
+  if (t.rank === 0) throw new RangeError("random.shuffle: a scalar cannot be shuffled; pass a tensor of rank >= 1");
+  const n = t.shape[0];
+  const inner = t.size / Math.max(n, 1);
+  const perm = permutation(n, seed);
+  const src = t.dataSync();
+  const out = allocStorage(t.dtype, t.size);
+  for (let i = 0; i < n; i++) {
+    (out as Float32Array).set((src as Float32Array).subarray(perm[i] * inner, (perm[i] + 1) * inner), i * inner);
+  }
+  return new Tensor(out, t.shape, t.dtype);
+}

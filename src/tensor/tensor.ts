@@ -1,0 +1,95 @@
+import { type DType, type TypedArray, type DTypeStorage, allocStorage } from "./dtype.js";
+import { type Shape, sizeOf, shapeText } from "./shape.js";
+import { formatTensor } from "./format.js";
+
+/** Nested JavaScript arrays as returned by arraySync(): number[][]... or boolean[][] for bool. */
+export type NestedArray = number | boolean | NestedArray[];
+
+let nextId = 0;
+
+/**
+ * An n-dimensional array. Memory is a typed array owned by the garbage collector; tensors are
+ * immutable except Variables, whose `assign` swaps in a new buffer (so earlier readers keep theirs).
+ */
+export class Tensor<D extends DType = DType> {
+  readonly id: number;
+  readonly shape: readonly number[];
+  readonly dtype: D;
+  /** The storage, row-major. Backends read and write it in place. */
+  protected _data: DTypeStorage[D];
+
+  constructor(data: DTypeStorage[D], shape: Shape, dtype: D) {
+    const n = sizeOf(shape);
+    if (data.length !== n) {
+      throw new RangeError(`Tensor: ${data.length} values do not fill shape ${shapeText(shape)} (needs ${n})`);
+    }
+    this.id = nextId++;
+    this.shape = Object.freeze([...shape]);
+    this.dtype = dtype;
+    this._data = data;
+  }
+
+  get size(): number {
+    return this._data.length;
+  }
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  /** The storage itself (not a copy), row-major; treat it as read-only, it may be shared. */
+  dataSync(): DTypeStorage[D] {
+    return this._data;
+  }
+  async data(): Promise<DTypeStorage[D]> {
+    return this._data;
+  }
+  arraySync(): NestedArray {
+    return toNested(this._data, this.shape, this.dtype);
+  }
+  async array(): Promise<NestedArray> {
+    return this.arraySync();
+  }
+  /** A JavaScript number (or boolean) for a tensor of one element. */
+  item(): number {
+    if (this.size !== 1) throw new RangeError(`item: tensor of shape ${shapeText(this.shape)} has ${this.size} elements, expected 1`);
+    return Number(this._data[0]);
+  }
+  toString(): string {
+    return formatTensor(this._data, this.shape, this.dtype, "tf.Tensor");
+  }
+  print(): void {
+    console.log(this.toString());
+  }
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+}
+
+function toNested(data: TypedArray, shape: readonly number[], dtype: DType): NestedArray {
+  const conv: (v: number | bigint) => number | boolean =
+    dtype === "bool" ? (v) => v !== 0 : (v) => Number(v);
+  if (shape.length === 0) return conv(data[0]);
+  const build = (dim: number, offset: number): NestedArray[] => {
+    const n = shape[dim];
+    const out = new Array<NestedArray>(n);
+    if (dim === shape.length - 1) {
+      for (let i = 0; i < n; i++) out[i] = conv(data[offset + i]);
+    } else {
+      let stride = 1;
+      for (let d = dim + 1; d < shape.length; d++) stride *= shape[d];
+      for (let i = 0; i < n; i++) out[i] = build(dim + 1, offset + i * stride);
+    }
+    return out;
+  };
+  return build(0, 0);
+}
+
+/** Makes a tensor over existing storage without copying (internal: ops and backends' results). */
+export function makeTensor<D extends DType>(data: DTypeStorage[D], shape: Shape, dtype: D): Tensor<D> {
+  return new Tensor(data, shape, dtype);
+}
+
+/** A fresh zero-filled tensor, for ops to hand to kernels as the output buffer. */
+export function emptyTensor<D extends DType>(shape: Shape, dtype: D): Tensor<D> {
+  return new Tensor(allocStorage(dtype, sizeOf(shape)), shape, dtype);
+}
