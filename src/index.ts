@@ -15,6 +15,7 @@ export type { Backend } from "./backend/backend.js";
 
 export * from "./ops/math.js";
 export { broadcastTo } from "./ops/broadcast.js";
+export { matmul } from "./ops/matmul.js";
 export { noGrad } from "./ops/engine.js";
 
 export { GradientTape, grad, grads, valueAndGrad, valueAndGrads, variableGrads, type GradientTapeOptions } from "./autograd/tape.js";

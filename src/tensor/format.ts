@@ -32,7 +32,7 @@ function collectShown(n: number, shape: readonly number[], summarize: boolean): 
     }
     let stride = 1;
     for (let d = dim + 1; d < shape.length; d++) stride *= shape[d];
-    for (const i of edgeIndices(shape[dim], true)) walk(dim + 1, offset + i * stride);
+    for (const i of edgeIndices(shape[dim], true)) if (i >= 0) walk(dim + 1, offset + i * stride);
   };
   walk(0, 0);
   return out;
@@ -67,7 +67,7 @@ function wrapItems(items: string[], indent: number): string {
   for (const it of items) {
     const candidate = line === "" ? it : line + " " + it;
     if (line !== "" && candidate.length + indent + 1 > LINE_WIDTH) {
-      lines.push(line);
+      lines.push(line.trimEnd());
       line = it;
     } else line = candidate;
   }
@@ -128,11 +128,12 @@ function makeFloatFormatter(values: number[], dtype: "float32" | "float64"): (v:
   };
   const parts = finite.map(fixedParts);
   const fracW = Math.max(0, ...parts.map((p) => p.frac.length));
-  const intW = Math.max(1, ...parts.map((p) => p.int.length), ...values.filter((v) => !Number.isFinite(v)).map((v) => nonSpecial(v)!.length));
+  const specialW = Math.max(0, ...values.filter((v) => !Number.isFinite(v)).map((v) => nonSpecial(v)!.length));
+  const intW = Math.max(1, ...parts.map((p) => p.int.length), specialW - 1 - fracW);
   return (x) => {
     const v = Number(x);
     const sp = nonSpecial(v);
-    if (sp !== null) return sp.padStart(intW) + " ".repeat(fracW + 1);
+    if (sp !== null) return sp.padStart(intW + 1 + fracW);
     const p = fixedParts(v);
     return p.int.padStart(intW) + "." + p.frac.padEnd(fracW, " ");
   };

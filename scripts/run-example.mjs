@@ -1,0 +1,18 @@
+#!/usr/bin/env node
+// `npm run example -- 002` runs examples/002-*.ts (first match) through tsx.
+import { readdirSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+
+const want = process.argv[2];
+const all = readdirSync("examples").filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts")).sort();
+if (!want) {
+  console.error(`usage: npm run example -- <name or number>\navailable: ${all.join(", ")}`);
+  process.exit(2);
+}
+const match = all.find((f) => f === want || f === `${want}.ts` || f.startsWith(want));
+if (!match) {
+  console.error(`no example matches "${want}"; available: ${all.join(", ")}`);
+  process.exit(2);
+}
+const r = spawnSync(process.execPath, ["--import", "tsx", `examples/${match}`, ...process.argv.slice(3)], { stdio: "inherit" });
+process.exit(r.status ?? 1);

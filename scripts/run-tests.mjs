@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+// Finds the test files of one suite and hands them to Node's test runner (TypeScript via tsx).
+// Node 20's runner does not expand ** globs itself, hence this script.
+import { readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { spawnSync } from "node:child_process";
+
+const suite = process.argv[2] ?? "unit";
+const roots = suite === "e2e" ? ["test/e2e"] : ["src", "test/unit", "examples"];
+const pattern = suite === "e2e" ? /\.e2e\.test\.ts$|\.test\.ts$/ : /\.test\.ts$/;
+
+function walk(dir, out) {
+  let entries;
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return out;
+  }
+  for (const name of entries) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) walk(p, out);
+    else if (pattern.test(name)) out.push(p);
+  }
+  return out;
+}
+
+const files = roots.flatMap((r) => walk(r, [])).sort();
+if (files.length === 0) {
+  console.log(`no ${suite} tests found under ${roots.join(", ")}`);
+  process.exit(suite === "e2e" ? 0 : 1);
+}
+const args = ["--import", "tsx", "--test", "--test-reporter=spec", ...files];
+const r = spawnSync(process.execPath, args, { stdio: "inherit" });
+process.exit(r.status ?? 1);

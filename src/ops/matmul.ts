@@ -1,0 +1,61 @@
+import type { Tensor } from "../tensor/tensor.js";
+import { broadcastShapes, shapeText, sizeOf } from "../tensor/shape.js";
+import { type Input, assertFloat, assertSameDType, backend, emptyTensor, num, record, toTensorPair } from "./engine.js";
+import { broadcastTo, sumTo } from "./broadcast.js";
+import { installMethods } from "./methods.js";
+
+/**
+ * tf.matmul(a, b, transposeA?, transposeB?): matrix product over the last two axes, with the
+ * leading (batch) axes broadcast as NumPy does.
+ */
+export function matmul(aIn: Input, bIn: Input, transposeA = false, transposeB = false): Tensor {
+  const [a, b] = toTensorPair(aIn, bIn, "matmul");
+  assertSameDType("matmul", a, b);
+  assertFloat("matmul", a, "a");
+  if (a.rank < 2 || b.rank < 2) {
+    throw new RangeError(`matmul: both operands need rank >= 2, got ${shapeText(a.shape)} and ${shapeText(b.shape)}; reshape a vector v to [1, n] with tf.reshape(v, [1, -1])`);
+  }
+  const [ar, ac] = a.shape.slice(-2);
+  const [br, bc] = b.shape.slice(-2);
+  const m = transposeA ? ac : ar, k = transposeA ? ar : ac;
+  const kb = transposeB ? bc : br, n = transposeB ? br : bc;
+  if (k !== kb) {
+    throw new RangeError(
+      `matmul: inner dimensions differ: a ${shapeText(a.shape)}${transposeA ? " (transposed)" : ""} has ${k} columns ` +
+        `but b ${shapeText(b.shape)}${transposeB ? " (transposed)" : ""} has ${kb} rows`,
+    );
+  }
+  const aBatch = a.shape.slice(0, -2), bBatch = b.shape.slice(0, -2);
+  const batchShape = broadcastShapes(aBatch, bBatch, "matmul (batch dimensions)");
+  const batch = sizeOf(batchShape);
+  // One side's matrices are shared across the batch when its batch size is 1; otherwise both
+  // sides must be materialized at the full batch shape.
+  const strideFor = (t: Tensor, tb: readonly number[]): [Tensor, number] => {
+    if (sizeOf(tb) === 1) return [t, 0];
+    if (tb.length === batchShape.length && tb.every((d, i) => d === batchShape[i])) return [t, t.shape.at(-2)! * t.shape.at(-1)!];
+    const full = broadcastTo(t, [...batchShape, ...t.shape.slice(-2)]);
+    return [full, t.shape.at(-2)! * t.shape.at(-1)!];
+  };
+  const [aa, aStride] = strideFor(a, aBatch);
+  const [bb, bStride] = strideFor(b, bBatch);
+  const out = emptyTensor([...batchShape, m, n], a.dtype);
+  backend().matmul(num(aa), num(bb), num(out), batch, m, k, n, transposeA, transposeB, aStride, bStride);
+  record("matmul", [a, b], out, ([dy]) => {
+    let da: Tensor, db: Tensor;
+    if (!transposeA && !transposeB) { da = matmul(dy, b, false, true); db = matmul(a, dy, true, false); }
+    else if (transposeA && !transposeB) { da = matmul(b, dy, false, true); db = matmul(a, dy, false, false); }
+    else if (!transposeA && transposeB) { da = matmul(dy, b, false, false); db = matmul(dy, a, true, false); }
+    else { da = matmul(b, dy, true, true); db = matmul(dy, a, true, true); }
+    return [sumTo(da, a.shape), sumTo(db, b.shape)];
+  });
+  return out;
+}
+
+declare module "../tensor/tensor.js" {
+  interface Tensor {
+    matMul(b: Input, transposeA?: boolean, transposeB?: boolean): Tensor;
+    matmul(b: Input, transposeA?: boolean, transposeB?: boolean): Tensor;
+  }
+}
+
+installMethods({ matMul: matmul, matmul });

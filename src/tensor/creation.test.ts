@@ -1,0 +1,56 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { constant, eye, fill, linspace, ones, onesLike, range, zeros, zerosLike } from "./creation.js";
+import { Variable } from "./variable.js";
+
+test("constant infers dtypes as TensorFlow does", () => {
+  const b = constant([1, 2, 3]);
+  assert.equal(b.dtype, "int32");
+  assert.deepEqual(b.shape, [3]);
+  assert.equal(constant([0.5, 2]).dtype, "float32");
+  assert.equal(constant([true, false]).dtype, "bool");
+  assert.equal(constant(7).rank, 0);
+  assert.equal(constant(new Float64Array([1, 2])).dtype, "float64");
+  assert.equal(constant([1n, 2n]).dtype, "int64");
+  const w = constant([[1, 2, 3], [4, 5, 6]], "int64");
+  assert.equal(w.dtype, "int64");
+  assert.ok(w.dataSync() instanceof BigInt64Array);
+  assert.deepEqual(w.arraySync(), [[1, 2, 3], [4, 5, 6]]);
+  assert.deepEqual(constant([1, 2, 3, 4, 5, 6], [2, 3], "float32").arraySync(), [[1, 2, 3], [4, 5, 6]]);
+  assert.deepEqual(constant(3, [2, 2]).arraySync(), [[3, 3], [3, 3]]);
+});
+
+test("constant rejects bad input with a clear message", () => {
+  assert.throws(() => constant([[1, 2], [3]]), /constant: ragged nested array/);
+  assert.throws(() => constant([1, 2, 3], [2, 2]), /3 values cannot fill shape \(2, 2\)/);
+  assert.throws(() => constant([1.5], "int32"), /1.5 is not an integer/);
+  assert.throws(() => constant([1, 2], "float16" as never), /unknown dtype "float16"/);
+});
+
+test("zeros, ones, fill, eye, range, linspace", () => {
+  assert.deepEqual(zeros([2, 2]).arraySync(), [[0, 0], [0, 0]]);
+  assert.equal(zeros([2]).dtype, "float32");
+  assert.deepEqual(ones([3], "int32").arraySync(), [1, 1, 1]);
+  assert.deepEqual(fill([2], 1.5).arraySync(), [1.5, 1.5]);
+  assert.deepEqual(eye(2, 3).arraySync(), [[1, 0, 0], [0, 1, 0]]);
+  assert.deepEqual(range(5).arraySync(), [0, 1, 2, 3, 4]);
+  assert.equal(range(5).dtype, "int32");
+  assert.deepEqual(range(1, 2, 0.25).arraySync(), [1, 1.25, 1.5, 1.75]);
+  assert.deepEqual(range(5, 0, -2).arraySync(), [5, 3, 1]);
+  assert.deepEqual(linspace(0, 1, 5).arraySync(), [0, 0.25, 0.5, 0.75, 1]);
+  const t = constant([[1, 2]]);
+  assert.deepEqual(zerosLike(t).arraySync(), [[0, 0]]);
+  assert.equal(onesLike(t).dtype, "int32");
+  assert.equal(t.size, 2);
+  assert.equal(t.rank, 2);
+});
+
+test("Variable.assign swaps values and checks shapes", () => {
+  const v = new Variable(constant([1, 2], "float32"), { name: "w" });
+  const before = v.dataSync();
+  v.assign(constant([3, 4], "float32"));
+  assert.deepEqual(v.arraySync(), [3, 4]);
+  assert.deepEqual([...before], [1, 2], "readers of the old value keep it");
+  assert.throws(() => v.assign(constant([1, 2, 3], "float32")), /Variable.assign \(w\).*\(3,\).*\(2,\)/);
+  assert.equal(v.trainable, true);
+});

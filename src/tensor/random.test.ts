@@ -1,0 +1,51 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { RandomGenerator, normal, permutation, setSeed, shuffle, truncatedNormal, uniform } from "./random.js";
+import { Tensor } from "./tensor.js";
+
+test("xoshiro128** stream equals an independent Python implementation (seed 42)", () => {
+  const g = new RandomGenerator(42);
+  assert.deepEqual([g.nextUint32(), g.nextUint32(), g.nextUint32(), g.nextUint32()], [3704290710, 166753127, 957952423, 1464233848]);
+});
+
+test("setSeed makes draws repeat exactly", () => {
+  setSeed(42);
+  const a = normal([50]).dataSync().slice();
+  const u = uniform([10]).dataSync().slice();
+  setSeed(42);
+  assert.deepEqual(normal([50]).dataSync(), a);
+  assert.deepEqual(uniform([10]).dataSync(), u);
+  setSeed(43);
+  assert.notDeepEqual(normal([50]).dataSync(), a);
+  assert.deepEqual(normal([5], 0, 1, { seed: 1 }).dataSync(), normal([5], 0, 1, { seed: 1 }).dataSync());
+});
+
+test("distributions have the right moments and bounds", () => {
+  const n = 20000;
+  const stats = (t: Tensor): { mean: number; std: number; min: number; max: number } => {
+    const d = t.dataSync() as Float32Array;
+    let s = 0, s2 = 0, mn = Infinity, mx = -Infinity;
+    for (const v of d) { s += v; s2 += v * v; mn = Math.min(mn, v); mx = Math.max(mx, v); }
+    const mean = s / d.length;
+    return { mean, std: Math.sqrt(s2 / d.length - mean * mean), min: mn, max: mx };
+  };
+  const nrm = stats(normal([n], 2, 3, { seed: 5 }));
+  assert.ok(Math.abs(nrm.mean - 2) < 0.1 && Math.abs(nrm.std - 3) < 0.1, JSON.stringify(nrm));
+  const un = stats(uniform([n], -1, 3, { seed: 6 }));
+  assert.ok(un.min >= -1 && un.max < 3 && Math.abs(un.mean - 1) < 0.05, JSON.stringify(un));
+  // A standard normal truncated at +-2 has standard deviation 0.87962566 (the he_normal constant).
+  const tn = stats(truncatedNormal([n], 0, 1, { seed: 7 }));
+  assert.ok(tn.min >= -2 && tn.max <= 2 && Math.abs(tn.std - 0.87962566) < 0.02, JSON.stringify(tn));
+  const ints = uniform([1000], 0, 10, { dtype: "int32", seed: 8 });
+  assert.equal(ints.dtype, "int32");
+  assert.ok([...ints.dataSync()].every((v) => Number(v) >= 0 && Number(v) < 10));
+});
+
+test("permutation and shuffle keep every element exactly once", () => {
+  const p = [...permutation(100, 3)].sort((a, b) => a - b);
+  assert.deepEqual(p, Array.from({ length: 100 }, (_, i) => i));
+  const t = new Tensor(Int32Array.from([0, 1, 10, 11, 20, 21, 30, 31]), [4, 2], "int32");
+  const s = shuffle(t, 9).arraySync() as number[][];
+  assert.deepEqual(s.map((r) => r[1] - r[0]), [1, 1, 1, 1]);
+  assert.deepEqual(s.map((r) => r[0]).sort((a, b) => a - b), [0, 10, 20, 30]);
+});
