@@ -11,7 +11,7 @@ import { installMethods } from "./methods.js";
 export function matmul(aIn: Input, bIn: Input, transposeA = false, transposeB = false): Tensor {
   const [a, b] = toTensorPair(aIn, bIn, "matmul");
   assertSameDType("matmul", a, b);
-  assertFloat("matmul", a, "a");
+  if (a.dtype !== "int32") assertFloat("matmul", a, "a");
   if (a.rank < 2 || b.rank < 2) {
     throw new RangeError(`matmul: both operands need rank >= 2, got ${shapeText(a.shape)} and ${shapeText(b.shape)}; reshape a vector v to [1, n] with tf.reshape(v, [1, -1])`);
   }

@@ -22,6 +22,8 @@ test("floats print the shortest float32 repr with aligned columns", () => {
 
 test("bools print True/False", () => {
   assert.equal(formatArray(new Uint8Array([1, 0]), [2], "bool"), "[ True False]");
+  assert.equal(formatArray(new Uint8Array([1, 1, 1, 1]), [2, 2], "bool"), "[[ True  True]\n [ True  True]]");
+  assert.equal(formatArray(new Uint8Array([0]), [1], "bool"), "[False]");
 });
 
 test("long rows wrap at 75 columns", () => {

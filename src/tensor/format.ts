@@ -77,9 +77,7 @@ function wrapItems(items: string[], indent: number): string {
 
 function makeFormatter(values: (number | bigint)[], dtype: DType): (v: number | bigint) => string {
   if (dtype === "bool") {
-    const anyFalse = values.some((v) => v === 0);
-    const w = anyFalse ? 5 : 4;
-    return (v) => (v !== 0 ? "True" : "False").padStart(w);
+    return (v) => (v !== 0 ? "True" : "False").padStart(5);
   }
   if (dtype !== "float32" && dtype !== "float64") {
     const w = Math.max(1, ...values.map((v) => String(v).length));
