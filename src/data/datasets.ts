@@ -1,0 +1,273 @@
+/**
+ * `datasets.*`: Keras' `keras.datasets` loaders (mnist, fashion_mnist, cifar10, cifar100,
+ * california_housing) and scikit-learn's `fetch_california_housing`, reading local copies first and
+ * downloading (checksum verified, atomic) only when none is found.
+ */
+import { join } from "node:path";
+import { rmSync } from "node:fs";
+import { Tensor, makeTensor } from "../tensor/tensor.js";
+import { readIdx } from "./idx.js";
+import { readNpz } from "./npy.js";
+import { readCifarBinary } from "./cifar.js";
+import { readTar } from "./tar.js";
+import { readBytes } from "./bytes.js";
+import { NumpyRandomState } from "./mt19937.js";
+import { takeRows, sliceRows } from "./rows.js";
+import { locate, writeFileAtomic, type DatasetOptions, type DatasetSpec } from "./locate.js";
+import { downloadFile } from "./download.js";
+
+export type { DatasetOptions } from "./locate.js";
+
+/** `[[xTrain, yTrain], [xTest, yTest]]`, as Keras' `load_data()` returns. */
+export type LoadDataResult = [[Tensor, Tensor], [Tensor, Tensor]];
+
+const KERAS_ORIGIN = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/";
+
+function originOf(origin: string | undefined, fallback: string): string {
+  if (!origin) return fallback;
+  return origin.endsWith("/") ? origin : `${origin}/`;
+}
+
+function checkPair(where: string, x: Tensor, y: Tensor, path: string): void {
+  if (x.shape[0] !== y.shape[0]) {
+    throw new Error(`${where}: ${path} holds ${x.shape[0]} images but ${y.shape[0]} labels; the files do not belong together: delete them and load again`);
+  }
+}
+
+// ---------------------------------------------------------------- Fashion-MNIST ------------------
+const FASHION_FILES = ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"];
+/** SHA-256 of the files at Keras' URLs (keras/src/datasets/fashion_mnist.py). */
+const FASHION_SHA256: Record<string, string> = {
+  "train-labels-idx1-ubyte.gz": "a04f17134ac03560a47e3764e11b92fc97de4d1bfaf8ba1a3aa29af54cc90845",
+  "train-images-idx3-ubyte.gz": "3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84",
+  "t10k-labels-idx1-ubyte.gz": "67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5",
+  "t10k-images-idx3-ubyte.gz": "346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073",
+};
+
+function idxSpec(where: string, subdir: string, systemDirs: string[], vendored: string | undefined, download: DatasetSpec["download"], howTo: string): DatasetSpec {
+  return {
+    where, subdir, systemDirs, vendored, download, howTo, inKerasCache: true,
+    files: FASHION_FILES.map((f) => ({ names: [f, f.slice(0, -3)] })),
+  };
+}
+
+function readIdxSet(where: string, paths: string[]): LoadDataResult {
+  const [xTr, yTr, xTe, yTe] = paths.map((p) => readIdx(p));
+  checkPair(where, xTr, yTr, paths[0]);
+  checkPair(where, xTe, yTe, paths[2]);
+  return [[xTr, yTr], [xTe, yTe]];
+}
+
+/** Fashion-MNIST: uint8 images [60000, 28, 28] / [10000, 28, 28], uint8 labels [60000] / [10000]. */
+export const fashionMnist = {
+  /** Class names of labels 0..9, as in Keras' documentation. */
+  classNames: ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"] as const,
+  async loadData(opts: DatasetOptions = {}): Promise<LoadDataResult> {
+    const where = "datasets.fashionMnist.loadData";
+    const spec = idxSpec(where, "fashion-mnist", ["/usr/share/datasets/fashion-mnist"], "fashion-mnist",
+      async (dir, origin) => {
+        const base = originOf(origin, KERAS_ORIGIN);
+        for (const f of FASHION_FILES) await downloadFile(base + f, join(dir, f), { sha256: FASHION_SHA256[f] });
+      },
+      `put the four files ${FASHION_FILES.join(", ")} (gzipped or not) in ${join("$LAMINA_DATASETS or ~/.lamina/datasets", "fashion-mnist")}; on Debian/Ubuntu: sudo apt install dataset-fashion-mnist; or download them from ${KERAS_ORIGIN}`);
+    return readIdxSet(where, await locate(spec, opts));
+  },
+};
+
+// ---------------------------------------------------------------- MNIST ---------------------------
+const MNIST_SHA256 = "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1";
+
+/** MNIST: uint8 images [60000, 28, 28] / [10000, 28, 28], uint8 labels [60000] / [10000]. */
+export const mnist = {
+  /**
+   * Reads Keras' `mnist.npz` (lamina cache, then Keras' cache), else the four IDX files of LeCun's
+   * site in a `mnist/` folder (lamina cache, Keras cache, /usr/share/datasets/mnist), else downloads
+   * `mnist.npz` from Keras' URL.
+   */
+  async loadData(opts: DatasetOptions = {}): Promise<LoadDataResult> {
+    const where = "datasets.mnist.loadData";
+    const howTo = `put Keras' mnist.npz in $LAMINA_DATASETS or ~/.lamina/datasets (get it from ${KERAS_ORIGIN}mnist.npz, SHA-256 ${MNIST_SHA256}), or the four IDX files (train-images-idx3-ubyte.gz, ...) in its mnist/ folder`;
+    const npz: DatasetSpec = {
+      where, subdir: "", files: [{ names: ["mnist.npz"] }], systemDirs: [], inKerasCache: true, howTo,
+      download: async (dir, origin) => { await downloadFile(`${originOf(origin, KERAS_ORIGIN)}mnist.npz`, join(dir, "mnist.npz"), { sha256: MNIST_SHA256 }); },
+    };
+    const idx = idxSpec(where, "mnist", ["/usr/share/datasets/mnist"], undefined, undefined, howTo);
+    const local = { ...opts, download: false, searchDirs: [] };
+    const errors: string[] = [];
+    for (const attempt of [
+      async () => readMnistNpz(where, (await locate(npz, local))[0]),
+      async () => readIdxSet(where, await locate(idx, { ...opts, download: false })),
+      async () => readMnistNpz(where, (await locate(npz, { ...opts, searchDirs: [] }))[0]),
+    ]) {
+      try {
+        return await attempt();
+      } catch (e) {
+        const msg = (e as Error).message;
+        if (!msg.includes("were not found")) throw e;
+        errors.push(...msg.split("\n").filter((l) => l.startsWith("  - ")));
+      }
+    }
+    throw new Error(`${where}: the data set files were not found. Tried, in order:\n${[...new Set(errors)].join("\n")}\nTo fix: ${howTo}`);
+  },
+};
+
+function readMnistNpz(where: string, path: string): LoadDataResult {
+  const a = readNpz(path);
+  for (const k of ["x_train", "y_train", "x_test", "y_test"]) {
+    if (!a[k]) throw new Error(`${where}: ${path} has no array ${k} (it holds ${Object.keys(a).join(", ")}); it is not Keras' mnist.npz: delete it and load again`);
+  }
+  return [[a.x_train, a.y_train], [a.x_test, a.y_test]];
+}
+
+// ---------------------------------------------------------------- CIFAR ---------------------------
+const TORONTO = "https://www.cs.toronto.edu/~kriz/";
+
+async function fetchCifarBinary(dir: string, origin: string | undefined, archive: string, md5: string, members: string[], inner: string): Promise<void> {
+  const tgz = join(dir, "..", archive);
+  await downloadFile(originOf(origin, TORONTO) + archive, tgz, { md5 });
+  try {
+    const entries = readTar(readBytes(tgz, "datasets"));
+    for (const m of members) {
+      const e = entries.find((x) => x.type === "file" && x.name.replace(/^\.\//, "") === `${inner}/${m}`);
+      if (!e) throw new Error(`${archive} has no member ${inner}/${m}`);
+      writeFileAtomic(join(dir, m), e.data);
+    }
+  } finally {
+    rmSync(tgz, { force: true });
+  }
+}
+
+const CIFAR10_FILES = ["data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin", "data_batch_5.bin", "test_batch.bin"];
+
+function concatBatches(parts: { images: Tensor; labels: Tensor }[]): [Tensor, Tensor] {
+  const n = parts.reduce((a, p) => a + p.images.shape[0], 0);
+  const img = new Uint8Array(n * 3072), lab = new Uint8Array(n);
+  let o = 0;
+  for (const p of parts) {
+    img.set(p.images.dataSync() as Uint8Array, o * 3072);
+    lab.set(p.labels.dataSync() as Uint8Array, o);
+    o += p.images.shape[0];
+  }
+  return [makeTensor(img, [n, 32, 32, 3], "uint8"), makeTensor(lab, [n, 1], "uint8")];
+}
+
+/**
+ * CIFAR-10 from its *binary* version (`cifar-10-batches-bin/`: data_batch_1.bin ... data_batch_5.bin,
+ * test_batch.bin): uint8 images [50000, 32, 32, 3] / [10000, 32, 32, 3], uint8 labels [50000, 1].
+ * Keras downloads the Python (pickle) version, which lamina does not read; lamina downloads the
+ * binary archive from the same site (MD5 c32a1d4ab5d03f1284b67883e8d87530) and extracts it.
+ */
+export const cifar10 = {
+  classNames: ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"] as const,
+  async loadData(opts: DatasetOptions = {}): Promise<LoadDataResult> {
+    const where = "datasets.cifar10.loadData";
+    const paths = await locate({
+      where, subdir: "cifar-10-batches-bin", systemDirs: ["/usr/share/datasets/cifar-10-batches-bin", "/usr/share/datasets/cifar10"],
+      files: CIFAR10_FILES.map((f) => ({ names: [f, `${f}.gz`] })), inKerasCache: true,
+      download: (dir, origin) => fetchCifarBinary(dir, origin, "cifar-10-binary.tar.gz", "c32a1d4ab5d03f1284b67883e8d87530", CIFAR10_FILES, "cifar-10-batches-bin"),
+      howTo: `download the CIFAR-10 binary version ${TORONTO}cifar-10-binary.tar.gz and extract it into $LAMINA_DATASETS or ~/.lamina/datasets (giving cifar-10-batches-bin/data_batch_1.bin ... test_batch.bin); the Python version (cifar-10-batches-py) is not read`,
+    }, opts);
+    const batches = paths.map((p) => readCifarBinary(p));
+    const [xTr, yTr] = concatBatches(batches.slice(0, 5));
+    const [xTe, yTe] = concatBatches(batches.slice(5));
+    return [[xTr, yTr], [xTe, yTe]];
+  },
+};
+
+/** CIFAR-100 from its binary version (`cifar-100-binary/`: train.bin, test.bin); labels [n, 1]. */
+export const cifar100 = {
+  async loadData(opts: DatasetOptions & { labelMode?: "fine" | "coarse" } = {}): Promise<LoadDataResult> {
+    const where = "datasets.cifar100.loadData";
+    const labelMode = opts.labelMode ?? "fine";
+    if (labelMode !== "fine" && labelMode !== "coarse") throw new Error(`${where}: labelMode must be "fine" or "coarse", got ${JSON.stringify(labelMode)}`);
+    const paths = await locate({
+      where, subdir: "cifar-100-binary", systemDirs: ["/usr/share/datasets/cifar-100-binary"],
+      files: ["train.bin", "test.bin"].map((f) => ({ names: [f, `${f}.gz`] })), inKerasCache: true,
+      download: (dir, origin) => fetchCifarBinary(dir, origin, "cifar-100-binary.tar.gz", "03b5dce01913d631647c71ecec9e9cb8", ["train.bin", "test.bin"], "cifar-100-binary"),
+      howTo: `download the CIFAR-100 binary version ${TORONTO}cifar-100-binary.tar.gz and extract it into $LAMINA_DATASETS or ~/.lamina/datasets (giving cifar-100-binary/train.bin and test.bin)`,
+    }, opts);
+    const [tr, te] = paths.map((p) => readCifarBinary(p, { labelBytes: 2, labelMode }));
+    return [[tr.images, tr.labels], [te.images, te.labels]];
+  },
+};
+
+// ---------------------------------------------------------------- California housing -------------
+const CAL_KERAS_SHA256 = "1a2e3a52e0398de6463aebe6f4a8da34fb21fbb6b934cf88c3425e766f2a1a6f";
+const CAL_SKLEARN_URL = "https://ndownloader.figshare.com/files/5976036";
+const CAL_SKLEARN_SHA256 = "aaa5c9a6afe2225cc2aed2723682ae403280c4a3695a2ddda4ffb5d8215ea681";
+
+/**
+ * Keras' `california_housing.load_data(version, test_split, seed)`: the 20,640 districts (or the
+ * first 600 for version "small") shuffled with numpy's RandomState(seed) and split; targets in dollars.
+ */
+export const californiaHousing = {
+  async loadData(opts: DatasetOptions & { version?: "large" | "small"; testSplit?: number; seed?: number } = {}): Promise<LoadDataResult> {
+    const where = "datasets.californiaHousing.loadData";
+    const testSplit = opts.testSplit ?? 0.2, seed = opts.seed ?? 113, version = opts.version ?? "large";
+    if (!(testSplit >= 0 && testSplit < 1)) throw new RangeError(`${where}: testSplit must be in [0, 1), got ${testSplit}`);
+    if (version !== "large" && version !== "small") throw new RangeError(`${where}: version must be "large" or "small", got ${JSON.stringify(version)}`);
+    const [path] = await locate({
+      where, subdir: "", files: [{ names: ["california_housing.npz"] }], systemDirs: [], inKerasCache: true,
+      download: async (dir, origin) => { await downloadFile(`${originOf(origin, KERAS_ORIGIN)}california_housing.npz`, join(dir, "california_housing.npz"), { sha256: CAL_KERAS_SHA256 }); },
+      howTo: `put Keras' california_housing.npz (${KERAS_ORIGIN}california_housing.npz) in $LAMINA_DATASETS or ~/.lamina/datasets`,
+    }, { ...opts, searchDirs: opts.searchDirs ?? [] });
+    const a = readNpz(path);
+    if (!a.x || !a.y) throw new Error(`${where}: ${path} has no arrays x and y (it holds ${Object.keys(a).join(", ")}); delete it and load again`);
+    return shuffleSplit(a.x, a.y, version === "small" ? 600 : a.x.shape[0], testSplit, seed);
+  },
+};
+
+/** Keras' split: first n rows, RandomState(seed).shuffle(arange(n)), then int(n * (1 - testSplit)) for training. */
+export function shuffleSplit(x: Tensor, y: Tensor, n: number, testSplit: number, seed: number): LoadDataResult {
+  const idx = new NumpyRandomState(seed).permutation(n);
+  const xs = takeRows(x, idx), ys = takeRows(y, idx);
+  const cut = Math.trunc(n * (1 - testSplit));
+  return [[sliceRows(xs, 0, cut), sliceRows(ys, 0, cut)], [sliceRows(xs, cut, n), sliceRows(ys, cut, n)]];
+}
+
+export interface CaliforniaHousingBunch {
+  /** float64 [20640, 8]: MedInc, HouseAge, AveRooms, AveBedrms, Population, AveOccup, Latitude, Longitude. */
+  data: Tensor;
+  /** float64 [20640]: median house value in units of 100,000 dollars. */
+  target: Tensor;
+  featureNames: string[];
+  targetNames: string[];
+}
+
+/** Parses scikit-learn's cal_housing.tgz (CaliforniaHousing/cal_housing.data) as fetch_california_housing does. */
+export function readCaliforniaHousingArchive(source: string | Uint8Array): CaliforniaHousingBunch {
+  const where = "readCaliforniaHousingArchive";
+  const entry = readTar(source).find((e) => e.name.replace(/^\.\//, "") === "CaliforniaHousing/cal_housing.data");
+  if (!entry) throw new Error(`${where}: ${typeof source === "string" ? source : "the archive"} has no CaliforniaHousing/cal_housing.data; it is not scikit-learn's cal_housing.tgz`);
+  const lines = new TextDecoder().decode(entry.data).split(/\r?\n/).filter((l) => l.trim().length > 0);
+  const n = lines.length;
+  const data = new Float64Array(n * 8), target = new Float64Array(n);
+  const order = [8, 7, 2, 3, 4, 5, 6, 1, 0]; // scikit-learn's columns_index
+  for (let i = 0; i < n; i++) {
+    const raw = lines[i].split(",").map(Number);
+    if (raw.length !== 9 || raw.some((v) => Number.isNaN(v))) throw new Error(`${where}: line ${i + 1} of cal_housing.data is not 9 numbers: ${JSON.stringify(lines[i])}`);
+    const c = order.map((k) => raw[k]);
+    const row = c.slice(1);
+    row[2] /= row[5]; // average rooms = total rooms / households
+    row[3] /= row[5]; // average bedrooms = total bedrooms / households
+    row[5] = row[4] / row[5]; // average occupancy = population / households
+    data.set(row, i * 8);
+    target[i] = c[0] / 100000.0;
+  }
+  return {
+    data: makeTensor(data, [n, 8], "float64"), target: makeTensor(target, [n], "float64"),
+    featureNames: ["MedInc", "HouseAge", "AveRooms", "AveBedrms", "Population", "AveOccup", "Latitude", "Longitude"],
+    targetNames: ["MedHouseVal"],
+  };
+}
+
+/** scikit-learn's `fetch_california_housing()`: `{ data, target, featureNames, targetNames }`. */
+export async function fetchCaliforniaHousing(opts: DatasetOptions = {}): Promise<CaliforniaHousingBunch> {
+  const where = "datasets.fetchCaliforniaHousing";
+  const [path] = await locate({
+    where, subdir: "", files: [{ names: ["cal_housing.tgz"] }], systemDirs: [],
+    download: async (dir, origin) => { await downloadFile(origin ? originOf(origin, "") + "cal_housing.tgz" : CAL_SKLEARN_URL, join(dir, "cal_housing.tgz"), { sha256: CAL_SKLEARN_SHA256 }); },
+    howTo: `put scikit-learn's cal_housing.tgz (${CAL_SKLEARN_URL}, SHA-256 ${CAL_SKLEARN_SHA256}) in $LAMINA_DATASETS or ~/.lamina/datasets`,
+  }, { ...opts, searchDirs: opts.searchDirs ?? [] });
+  return readCaliforniaHousingArchive(path);
+}
