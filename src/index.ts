@@ -19,6 +19,7 @@ export { matmul } from "./ops/matmul.js";
 export { noGrad } from "./ops/engine.js";
 
 export { GradientTape, grad, grads, valueAndGrad, valueAndGrads, variableGrads, type GradientTapeOptions } from "./autograd/tape.js";
+export { datasets, utils, preprocessing, data } from "./data/index.js";
 
 import { Variable as VariableClass, type VariableOptions as VarOpts } from "./tensor/variable.js";
 import type { Tensor as TensorClass } from "./tensor/tensor.js";

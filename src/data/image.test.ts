@@ -1,0 +1,52 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadImage, saveImage, loadSampleImage } from "./image.js";
+import { makeTensor } from "../tensor/tensor.js";
+
+interface SampleFixture { shape: number[]; dtype: string; mean: number[]; pixels: [number, number, number[]][] }
+const fx = JSON.parse(readFileSync(new URL("../../test/fixtures/data/sklearn.json", import.meta.url), "utf8")) as { sample_images: Record<string, SampleFixture> };
+
+test("loadSampleImage gives scikit-learn's uint8 [427, 640, 3] images (within jpeg decoders' few levels)", () => {
+  for (const name of ["china.jpg", "flower.jpg"] as const) {
+    const ref = fx.sample_images[name];
+    const img = loadSampleImage(name);
+    assert.deepEqual(img.shape, ref.shape);
+    assert.equal(img.dtype, ref.dtype);
+    const d = img.dataSync() as Uint8Array;
+    const mean = [0, 0, 0];
+    for (let i = 0; i < d.length; i++) mean[i % 3] += d[i];
+    mean.forEach((m, k) => assert.ok(Math.abs(m / (d.length / 3) - ref.mean[k]) < 0.6, `${name} channel ${k} mean ${m / (d.length / 3)} vs PIL ${ref.mean[k]}`));
+    for (const [r, c, rgb] of ref.pixels) {
+      for (let k = 0; k < 3; k++) assert.ok(Math.abs(d[(r * 640 + c) * 3 + k] - rgb[k]) <= 4, `${name} pixel (${r}, ${c}) channel ${k}`);
+    }
+  }
+  assert.throws(() => loadSampleImage("dog.jpg" as "china.jpg"), /datasets.loadSampleImage: unknown image "dog.jpg"; the sample images are "china.jpg" and "flower.jpg"/);
+});
+
+test("saveImage then loadImage round-trips PNG exactly (RGB, grayscale, float in [0, 1])", () => {
+  const dir = mkdtempSync(join(tmpdir(), "lamina-image-"));
+  try {
+    const rgb = makeTensor(Uint8Array.from({ length: 2 * 3 * 3 }, (_, i) => i * 14), [2, 3, 3], "uint8");
+    saveImage(rgb, join(dir, "a.png"));
+    assert.deepEqual(loadImage(join(dir, "a.png")).arraySync(), rgb.arraySync());
+    assert.deepEqual(loadImage(join(dir, "a.png"), { colorMode: "rgba" }).shape, [2, 3, 4]);
+    // PIL's luma: (R*19595 + G*38470 + B*7471 + 32768) >> 16; pixel 1 is (42, 56, 70) -> 53, as PIL 9.4 gives
+    assert.equal(loadImage(join(dir, "a.png"), { colorMode: "grayscale" }).dataSync()[1], 53);
+    const gray = makeTensor(Float32Array.from([0, 0.5, 1, 2]), [2, 2], "float32");
+    saveImage(gray, join(dir, "g.png"));
+    assert.deepEqual(loadImage(join(dir, "g.png"), { colorMode: "grayscale" }).arraySync(), [[[0], [128]], [[255], [255]]]);
+    saveImage(rgb, join(dir, "a.jpg"), { quality: 95 });
+    const back = loadImage(join(dir, "a.jpg"));
+    assert.deepEqual(back.shape, [2, 3, 3]);
+    assert.throws(() => saveImage(rgb, join(dir, "a.bmp")), /saveImage: cannot tell the format of .*a.bmp from its extension ".bmp"; use .png or .jpg/);
+    assert.throws(() => saveImage(makeTensor(new Uint8Array(24), [2, 2, 2, 3], "uint8"), join(dir, "b.png")), /for a batch, save one image/);
+    writeFileSync(join(dir, "bad.png"), readFileSync(join(dir, "a.png")).subarray(0, 40));
+    assert.throws(() => loadImage(join(dir, "bad.png")), /loadImage: cannot decode .*bad.png as PNG/);
+    assert.throws(() => loadImage(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9])), /neither a JPEG nor a PNG/);
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+});

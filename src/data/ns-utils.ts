@@ -1,0 +1,5 @@
+/** `tf.utils`: train/test split, one-hot labels, image files, verified downloads. */
+export { trainTestSplit, type TrainTestSplitOptions } from "./split.js";
+export { toCategorical } from "./categorical.js";
+export { loadImage, saveImage, type LoadImageOptions, type SaveImageOptions } from "./image.js";
+export { downloadFile, type DownloadOptions } from "./download.js";
