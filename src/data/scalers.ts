@@ -11,7 +11,7 @@ import { constant } from "../tensor/creation.js";
 type FloatOut = "float32" | "float64";
 export type ScalerInput = Tensor | number[][];
 
-interface Matrix { data: Float64Array; n: number; f: number; dtype: FloatOut }
+interface Matrix { data: ArrayLike<number>; n: number; f: number; dtype: FloatOut }
 
 function asMatrix(x: ScalerInput, where: string): Matrix {
   const t = x instanceof Tensor ? x : constant(x as NestedArray, "float64");
@@ -20,13 +20,18 @@ function asMatrix(x: ScalerInput, where: string): Matrix {
   }
   if (t.dtype === "bool") throw new TypeError(`${where}: a bool tensor cannot be scaled; cast it to float32 first`);
   const src = t.dataSync();
-  const data = new Float64Array(t.size);
-  for (let i = 0; i < t.size; i++) data[i] = Number(src[i]);
+  // Read the storage in place (no float64 copy of a large image matrix); only int64 needs converting.
+  const data: ArrayLike<number> = src instanceof BigInt64Array ? Float64Array.from(src, (v) => Number(v)) : src;
   return { data, n: t.shape[0], f: t.shape[1], dtype: t.dtype === "float32" ? "float32" : "float64" };
 }
 
-function out(data: Float64Array, m: Matrix): Tensor {
-  return makeTensor(m.dtype === "float32" ? Float32Array.from(data) : data, [m.n, m.f], m.dtype);
+/** A result buffer in the output dtype (values written there are rounded by the array itself). */
+function alloc(m: Matrix): Float32Array | Float64Array {
+  return m.dtype === "float32" ? new Float32Array(m.n * m.f) : new Float64Array(m.n * m.f);
+}
+
+function out(data: Float32Array | Float64Array, m: Matrix): Tensor {
+  return makeTensor(data, [m.n, m.f], m.dtype);
 }
 
 const f32 = Math.fround;
@@ -96,7 +101,7 @@ export class StandardScaler {
     const m = asMatrix(x, "StandardScaler.transform");
     this.checkFeatures(m.f, "transform");
     const r = m.dtype === "float32" ? f32 : id;
-    const o = new Float64Array(m.data.length);
+    const o = alloc(m);
     for (let i = 0; i < m.n; i++) {
       for (let j = 0; j < m.f; j++) {
         let v = m.data[i * m.f + j];
@@ -118,7 +123,7 @@ export class StandardScaler {
     const m = asMatrix(x, "StandardScaler.inverseTransform");
     this.checkFeatures(m.f, "inverseTransform");
     const r = m.dtype === "float32" ? f32 : id;
-    const o = new Float64Array(m.data.length);
+    const o = alloc(m);
     for (let i = 0; i < m.n; i++) {
       for (let j = 0; j < m.f; j++) {
         let v = m.data[i * m.f + j];
@@ -200,7 +205,7 @@ export class MinMaxScaler {
     if (m.f !== scale_.length) throw new RangeError(`MinMaxScaler.transform: x has ${m.f} features, but this MinMaxScaler was fitted on ${scale_.length}; pass data with the same columns`);
     const r = m.dtype === "float32" ? f32 : id;
     const [a, b] = this.featureRange;
-    const o = new Float64Array(m.data.length);
+    const o = alloc(m);
     for (let i = 0; i < m.n; i++) {
       for (let j = 0; j < m.f; j++) {
         let v = r(r(m.data[i * m.f + j] * scale_[j]) + min_[j]);
@@ -220,7 +225,7 @@ export class MinMaxScaler {
     const m = asMatrix(x, "MinMaxScaler.inverseTransform");
     if (m.f !== scale_.length) throw new RangeError(`MinMaxScaler.inverseTransform: x has ${m.f} features, but this MinMaxScaler was fitted on ${scale_.length}`);
     const r = m.dtype === "float32" ? f32 : id;
-    const o = new Float64Array(m.data.length);
+    const o = alloc(m);
     for (let i = 0; i < m.n; i++) for (let j = 0; j < m.f; j++) o[i * m.f + j] = r(r(m.data[i * m.f + j] - min_[j]) / scale_[j]);
     return out(o, m);
   }
