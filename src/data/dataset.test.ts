@@ -1,0 +1,43 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { Dataset } from "./dataset.js";
+import { makeTensor, type Tensor } from "../tensor/tensor.js";
+import { setSeed } from "../tensor/random.js";
+
+const x = makeTensor(Float32Array.from({ length: 10 }, (_, i) => i), [5, 2], "float32");
+const y = makeTensor(Int32Array.from([0, 1, 2, 3, 4]), [5], "int32");
+
+test("fromTensorSlices + batch yields [x, y] batches with a short last batch", async () => {
+  const batches = await Dataset.fromTensorSlices([x, y]).batch(2).toArray();
+  assert.equal(batches.length, 3);
+  assert.deepEqual(batches[0][0].arraySync(), [[0, 1], [2, 3]]);
+  assert.deepEqual(batches[0][1].arraySync(), [0, 1]);
+  assert.deepEqual(batches[2][0].shape, [1, 2]);
+  assert.equal((await Dataset.fromTensorSlices([x, y]).batch(2, { dropRemainder: true }).toArray()).length, 2);
+  assert.throws(() => Dataset.fromTensorSlices([x, makeTensor(new Int32Array(3), [3], "int32")]), /different first dimensions \[5, 3\]/);
+});
+
+test("shuffle emits every element once per epoch and repeats under a seed", async () => {
+  const ds = Dataset.fromTensorSlices(y).shuffle(3, { seed: 7 });
+  const epoch = async (): Promise<number[]> => (await ds.toArray()).map((t: Tensor) => t.item());
+  const a = await epoch(), b = await epoch();
+  assert.deepEqual([...a].sort(), [0, 1, 2, 3, 4]);
+  assert.deepEqual([...b].sort(), [0, 1, 2, 3, 4]);
+  const again = Dataset.fromTensorSlices(y).shuffle(3, { seed: 7 });
+  assert.deepEqual((await again.toArray()).map((t) => t.item()), a);
+  // with a buffer of 1 nothing moves
+  assert.deepEqual((await Dataset.fromTensorSlices(y).shuffle(1).toArray()).map((t) => t.item()), [0, 1, 2, 3, 4]);
+  setSeed(1);
+  const g1 = (await Dataset.fromTensorSlices(y).shuffle(5).toArray()).map((t) => t.item());
+  setSeed(1);
+  assert.deepEqual((await Dataset.fromTensorSlices(y).shuffle(5).toArray()).map((t) => t.item()), g1);
+});
+
+test("map, take, skip and prefetch keep order", async () => {
+  const ds = Dataset.fromTensorSlices(y).map((t) => makeTensor(Int32Array.from([t.item() * 10]), [], "int32")).prefetch(2);
+  assert.deepEqual((await ds.toArray()).map((t) => t.item()), [0, 10, 20, 30, 40]);
+  assert.deepEqual((await ds.skip(1).take(2).toArray()).map((t) => t.item()), [10, 20]);
+  const seen: number[] = [];
+  for await (const [bx, by] of Dataset.fromTensorSlices([x, y]).batch(4)) seen.push(bx.shape[0], by.shape[0]);
+  assert.deepEqual(seen, [4, 4, 1, 1]);
+});

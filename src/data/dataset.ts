@@ -1,0 +1,153 @@
+/**
+ * `data.Dataset`: a pipeline of elements (a tensor, or a tuple of tensors such as [x, y]) built from
+ * tensors and consumed by async iteration, as tf.data: fromTensorSlices, shuffle (with a buffer),
+ * batch, map, take, skip, prefetch. Each iteration starts the pipeline anew (shuffles differ per epoch).
+ */
+import { Tensor, makeTensor } from "../tensor/tensor.js";
+import { allocStorage } from "../tensor/dtype.js";
+import { generatorFor, RandomGenerator } from "../tensor/random.js";
+
+export type Element = Tensor | Tensor[];
+
+function rowOf(t: Tensor, i: number): Tensor {
+  const inner = t.size / t.shape[0];
+  return makeTensor(t.dataSync().slice(i * inner, (i + 1) * inner), t.shape.slice(1), t.dtype);
+}
+
+function stack(items: Tensor[], where: string): Tensor {
+  const first = items[0];
+  const shapeKey = first.shape.join(",");
+  const out = allocStorage(first.dtype, items.length * first.size);
+  items.forEach((t, i) => {
+    if (t.dtype !== first.dtype || t.shape.join(",") !== shapeKey) {
+      throw new Error(`${where}: cannot batch elements of shapes [${first.shape.join(", ")}] ${first.dtype} and [${t.shape.join(", ")}] ${t.dtype}; every element must have the same shape and dtype`);
+    }
+    (out as Uint8Array).set(t.dataSync() as Uint8Array, i * first.size);
+  });
+  return makeTensor(out, [items.length, ...first.shape], first.dtype);
+}
+
+export class Dataset<E extends Element = Element> {
+  private constructor(private readonly source: () => AsyncIterator<E>) {}
+
+  /** Slices tensors along their first axis: element i is x[i] (or [x[i], y[i]] for [x, y]). */
+  static fromTensorSlices(tensors: Tensor): Dataset<Tensor>;
+  static fromTensorSlices(tensors: Tensor[]): Dataset<Tensor[]>;
+  static fromTensorSlices(tensors: Tensor | Tensor[]): Dataset<Element> {
+    const list = tensors instanceof Tensor ? [tensors] : tensors;
+    if (list.length === 0) throw new Error("Dataset.fromTensorSlices: pass a tensor or a non-empty array of tensors");
+    list.forEach((t, i) => { if (t.rank === 0) throw new RangeError(`Dataset.fromTensorSlices: tensor ${i} is a scalar; it needs a first axis to slice`); });
+    const n = list[0].shape[0];
+    if (list.some((t) => t.shape[0] !== n)) {
+      throw new RangeError(`Dataset.fromTensorSlices: the tensors have different first dimensions [${list.map((t) => t.shape[0]).join(", ")}]; they must match`);
+    }
+    const single = tensors instanceof Tensor;
+    return new Dataset<Element>(async function* () {
+      for (let i = 0; i < n; i++) yield single ? rowOf(list[0], i) : list.map((t) => rowOf(t, i));
+    });
+  }
+
+  /** A dataset over elements produced by a (sync or async) generator function. */
+  static fromGenerator<E extends Element>(gen: () => Iterable<E> | AsyncIterable<E>): Dataset<E> {
+    return new Dataset<E>(async function* () { yield* gen(); });
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<E> {
+    return this.source();
+  }
+
+  /** Fills a buffer of `bufferSize` elements and emits a random one of them each step, as tf.data. */
+  shuffle(bufferSize: number, opts: { seed?: number } = {}): Dataset<E> {
+    if (!Number.isInteger(bufferSize) || bufferSize < 1) throw new RangeError(`Dataset.shuffle: bufferSize must be a positive integer, got ${bufferSize}`);
+    const seeded = opts.seed === undefined ? null : new RandomGenerator(opts.seed);
+    const self = this;
+    return new Dataset<E>(async function* () {
+      const g = seeded ?? generatorFor();
+      const buf: E[] = [];
+      for await (const e of self) {
+        if (buf.length < bufferSize) { buf.push(e); continue; }
+        const j = g.nextInt(buf.length);
+        const out = buf[j];
+        buf[j] = e;
+        yield out;
+      }
+      while (buf.length > 0) {
+        const j = g.nextInt(buf.length);
+        const out = buf[j];
+        buf[j] = buf[buf.length - 1];
+        buf.pop();
+        yield out;
+      }
+    });
+  }
+
+  /** Groups `batchSize` consecutive elements, stacking along a new first axis. */
+  batch(batchSize: number, opts: { dropRemainder?: boolean } = {}): Dataset<E> {
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`Dataset.batch: batchSize must be a positive integer, got ${batchSize}`);
+    const self = this;
+    const make = (items: E[]): E => {
+      if (items[0] instanceof Tensor) return stack(items as Tensor[], "Dataset.batch") as E;
+      const k = (items[0] as Tensor[]).length;
+      return Array.from({ length: k }, (_, c) => stack(items.map((it) => (it as Tensor[])[c]), "Dataset.batch")) as E;
+    };
+    return new Dataset<E>(async function* () {
+      let items: E[] = [];
+      for await (const e of self) {
+        items.push(e);
+        if (items.length === batchSize) { yield make(items); items = []; }
+      }
+      if (items.length > 0 && !opts.dropRemainder) yield make(items);
+    });
+  }
+
+  /** Applies `fn` to every element (sync or async). */
+  map<F extends Element>(fn: (e: E) => F | Promise<F>): Dataset<F> {
+    const self = this;
+    return new Dataset<F>(async function* () {
+      for await (const e of self) yield await fn(e);
+    });
+  }
+
+  /** Only the first `count` elements. */
+  take(count: number): Dataset<E> {
+    const self = this;
+    return new Dataset<E>(async function* () {
+      if (count <= 0) return;
+      let i = 0;
+      for await (const e of self) { yield e; if (++i >= count) return; }
+    });
+  }
+
+  /** Everything after the first `count` elements. */
+  skip(count: number): Dataset<E> {
+    const self = this;
+    return new Dataset<E>(async function* () {
+      let i = 0;
+      for await (const e of self) if (i++ >= count) yield e;
+    });
+  }
+
+  /** Prepares up to `bufferSize` elements ahead of the consumer. */
+  prefetch(bufferSize: number): Dataset<E> {
+    if (!Number.isInteger(bufferSize) || bufferSize < 1) throw new RangeError(`Dataset.prefetch: bufferSize must be a positive integer, got ${bufferSize}`);
+    const self = this;
+    return new Dataset<E>(async function* () {
+      const it = self[Symbol.asyncIterator]();
+      const pending: Promise<IteratorResult<E>>[] = [];
+      for (let i = 0; i < bufferSize; i++) pending.push(it.next());
+      while (true) {
+        const r = await (pending.shift() as Promise<IteratorResult<E>>);
+        if (r.done) return;
+        pending.push(it.next());
+        yield r.value;
+      }
+    });
+  }
+
+  /** Every element, in order. */
+  async toArray(): Promise<E[]> {
+    const out: E[] = [];
+    for await (const e of this) out.push(e);
+    return out;
+  }
+}
