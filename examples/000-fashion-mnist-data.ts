@@ -15,12 +15,12 @@ const labelMap: Record<number, string> = {
   0: "t-shirt/top", 1: "trouser", 2: "pullover", 3: "dress", 4: "coat",
   5: "sandal", 6: "shirt", 7: "sneaker", 8: "bag", 9: "ankle boot",
 };
-console.log(`first training labels: ${Array.from(yTrain.dataSync().subarray(0, 5), (v) => labelMap[Number(v)]).join(", ")}`);
+console.log(`first training labels: ${(yTrain.arraySync() as number[]).slice(0, 5).map((v) => labelMap[v]).join(", ")}`);
 
 // Standardize: flatten the images (reshape(-1, 28 * 28)), scale, reshape back to (-1, 28, 28).
 const scaler = new preprocessing.StandardScaler();
-const flat = (x: tf.Tensor): tf.Tensor => tf.constant(x, [x.shape[0], 28 * 28], "float32");
-const back = (x: tf.Tensor): tf.Tensor => tf.constant(x, [x.shape[0], 28, 28]);
+const flat = (x: tf.Tensor): tf.Tensor => tf.reshape(tf.cast(x, "float32"), [-1, 28 * 28]);
+const back = (x: tf.Tensor): tf.Tensor => tf.reshape(x, [-1, 28, 28]);
 const xTrainScaled = back(scaler.fitTransform(flat(xTrain)));
 const xValidScaled = back(scaler.transform(flat(xValid)));
 const xTestScaled = back(scaler.transform(flat(xTest)));

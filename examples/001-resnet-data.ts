@@ -14,9 +14,10 @@ console.log(`${xTrain0.shape[0]} ${xValid0.shape[0]}`);
 // scaler = StandardScaler()
 // X_train = scaler.fit_transform(X_train.astype(np.float32).reshape(-1, 28 * 28)).reshape(-1, 28, 28, 1)
 const scaler = new preprocessing.StandardScaler();
-const xTrain = tf.constant(scaler.fitTransform(tf.constant(xTrain0, [xTrain0.shape[0], 28 * 28], "float32")), [xTrain0.shape[0], 28, 28, 1]);
-const xValid = tf.constant(scaler.transform(tf.constant(xValid0, [xValid0.shape[0], 28 * 28], "float32")), [xValid0.shape[0], 28, 28, 1]);
-const xTestS = tf.constant(scaler.transform(tf.constant(xTest, [xTest.shape[0], 28 * 28], "float32")), [xTest.shape[0], 28, 28, 1]);
+const flat = (x: tf.Tensor): tf.Tensor => tf.reshape(tf.cast(x, "float32"), [-1, 28 * 28]);
+const xTrain = tf.reshape(scaler.fitTransform(flat(xTrain0)), [-1, 28, 28, 1]);
+const xValid = tf.reshape(scaler.transform(flat(xValid0)), [-1, 28, 28, 1]);
+const xTestS = tf.reshape(scaler.transform(flat(xTest)), [-1, 28, 28, 1]);
 
 const d = xTrain.dataSync() as Float32Array;
 let s = 0, s2 = 0;

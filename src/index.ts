@@ -4,6 +4,8 @@
  */
 import "./backend/js/index.js";
 
+export { version } from "./version.js";
+
 export { Tensor, type NestedArray } from "./tensor/tensor.js";
 export { Variable, type VariableOptions } from "./tensor/variable.js";
 export type { DType, TypedArray } from "./tensor/dtype.js";
@@ -14,6 +16,14 @@ export { setBackend, getBackend, listBackends } from "./backend/registry.js";
 export type { Backend } from "./backend/backend.js";
 
 export * from "./ops/math.js";
+export * from "./ops/reduce.js";
+export * from "./ops/shape.js";
+export * from "./ops/activation.js";
+export * from "./ops/loss.js";
+export * from "./ops/norm.js";
+export * from "./ops/dropout.js";
+export * from "./ops/conv.js";
+export * from "./ops/pool.js";
 export { broadcastTo } from "./ops/broadcast.js";
 export { matmul } from "./ops/matmul.js";
 export { noGrad } from "./ops/engine.js";

@@ -98,7 +98,8 @@ export class GradientTape implements Recorder {
     if (this.recording) this.stop();
     const list = sources instanceof Tensor ? [sources] : [...sources];
     const grads = backprop(this.nodes, target, outputGradient);
-    const out = list.map((s) => grads.get(s) ?? null);
+    // Only tracked sources have gradients; an unwatched tensor reached by the walk has none.
+    const out = list.map((s) => (this.tracked.has(s) ? grads.get(s) ?? null : null));
     if (!this.persistent) this.nodes = [];
     return sources instanceof Tensor ? out[0] : out;
   }

@@ -5,7 +5,7 @@ import { castValues } from "../tensor/creation.js";
 import type { BinaryOp, UnaryOp } from "../backend/backend.js";
 import {
   type Input, assertFloat, assertNotInt64, assertSameDType, backend, emptyTensor, num, raw, record,
-  toTensor, toTensorPair,
+  toTensor, toTensorPair, isRecording,
 } from "./engine.js";
 import { sumTo } from "./broadcast.js";
 import { installMethods } from "./methods.js";
@@ -23,12 +23,63 @@ export function unaryOp(op: UnaryOp, xIn: Input, opts: { floatOnly: boolean; alp
   backend().unary(op, num(x), num(out), alpha);
   if (opts.differentiable !== false) {
     record(op, [x], out, ([dy]) => {
+      // While another tape records this backward pass (a higher-order gradient), the derivative
+      // is built from recorded ops; otherwise one fused kernel computes it.
+      if (isRecording()) return [unaryDerivative(op, x, out, dy, alpha)];
       const dx = emptyTensor(x.shape, x.dtype);
       backend().unaryGrad(op, num(x), num(out), num(dy), num(dx), alpha);
       return [dx];
     });
   }
   return out;
+}
+
+const SELU_ALPHA = 1.6732632423543772;
+const SELU_SCALE = 1.0507009873554805;
+
+/** dy * f'(x) from differentiable ops, so that it can itself be differentiated. */
+function unaryDerivative(op: UnaryOp, x: Tensor, y: Tensor, dy: Tensor, alpha: number): Tensor {
+  switch (op) {
+    case "neg": return neg(dy);
+    case "abs": return mul(dy, sign(x));
+    case "sign": case "floor": case "ceil": case "round": case "logicalNot": case "isNaN": case "isFinite":
+      return mul(dy, 0);
+    case "square": return mul(dy, mul(x, 2));
+    case "sqrt": return div(dy, mul(y, 2));
+    case "rsqrt": return mul(dy, mul(div(y, x), -0.5));
+    case "exp": return mul(dy, y);
+    case "expm1": return mul(dy, add(y, 1));
+    case "log": return div(dy, x);
+    case "log1p": return div(dy, add(x, 1));
+    case "reciprocal": return neg(mul(dy, square(y)));
+    case "sin": return mul(dy, cos(x));
+    case "cos": return neg(mul(dy, sin(x)));
+    case "erf": return mul(dy, mul(exp(neg(square(x))), 2 / Math.sqrt(Math.PI)));
+    case "relu": return where(greater(x, 0), dy, 0);
+    case "relu6": return where(logicalAnd(greater(x, 0), less(x, 6)), dy, 0);
+    case "leakyRelu": return where(greater(x, 0), dy, mul(dy, alpha));
+    case "elu": return where(greater(x, 0), dy, mul(dy, add(y, alpha)));
+    case "selu": return where(greater(x, 0), mul(dy, SELU_SCALE), mul(dy, add(y, SELU_SCALE * SELU_ALPHA)));
+    case "sigmoid": return mul(dy, mul(y, sub(1, y)));
+    case "tanh": return mul(dy, sub(1, square(y)));
+    case "softplus": return mul(dy, unaryOp("sigmoid", x, { floatOnly: true }));
+    case "softsign": return div(dy, square(add(abs(x), 1)));
+    case "swish": {
+      const s = unaryOp("sigmoid", x, { floatOnly: true });
+      return mul(dy, add(s, mul(x, mul(s, sub(1, s)))));
+    }
+    case "gelu": {
+      const cdf = mul(add(erf(div(x, Math.SQRT2)), 1), 0.5);
+      const pdf = mul(exp(mul(square(x), -0.5)), 1 / Math.sqrt(2 * Math.PI));
+      return mul(dy, add(cdf, mul(x, pdf)));
+    }
+    case "geluTanh": {
+      const c = Math.sqrt(2 / Math.PI);
+      const t = unaryOp("tanh", mul(add(x, mul(pow(x, 3), 0.044715)), c), { floatOnly: true });
+      const dInner = mul(add(mul(square(x), 3 * 0.044715), 1), c);
+      return mul(dy, add(mul(add(t, 1), 0.5), mul(mul(x, mul(sub(1, square(t)), dInner)), 0.5)));
+    }
+  }
 }
 
 export const neg = (x: Input): Tensor => unaryOp("neg", x, { floatOnly: false });

@@ -9,7 +9,8 @@ const LINE_WIDTH = 75;
 /** `tf.Tensor([[1 2 3]\n [4 5 6]], shape=(2, 3), dtype=int32)`, the way TensorFlow prints. */
 export function formatTensor(data: TypedArray, shape: readonly number[], dtype: DType, head: string): string {
   const body = formatArray(data, shape, dtype, head.length + 1);
-  const sep = shape.length > 1 ? "\n" : "";
+  // TensorFlow starts the array on a new line only when the array spans several lines.
+  const sep = body.includes("\n") ? "\n" : "";
   return `${head}(${sep}${body}, shape=${shapeText(shape)}, dtype=${dtype})`;
 }
 

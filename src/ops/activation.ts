@@ -1,0 +1,137 @@
+import { Tensor } from "../tensor/tensor.js";
+import { normalizeAxis } from "../tensor/shape.js";
+import { type Input, assertFloat, backend, emptyTensor, num, record, toTensor } from "./engine.js";
+import { exp, mul, sub, unaryOp } from "./math.js";
+import { sum } from "./reduce.js";
+import { transpose } from "./shape.js";
+import { installMethods } from "./methods.js";
+
+// ---------------------------------------------------------------- elementwise activations
+
+/** max(x, 0). */
+export const relu = (x: Input): Tensor => unaryOp("relu", x, { floatOnly: false });
+/** min(max(x, 0), 6). */
+export const relu6 = (x: Input): Tensor => unaryOp("relu6", x, { floatOnly: false });
+
+/** x for x > 0, alpha * x otherwise (tf.nn.leaky_relu; the op's default slope is 0.2 as in TF). */
+export function leakyRelu(x: Input, alpha = 0.2): Tensor {
+  assertFiniteNumber("leakyRelu", "alpha", alpha);
+  return unaryOp("leakyRelu", x, { floatOnly: true, alpha });
+}
+
+/** x for x > 0, alpha * (exp(x) - 1) otherwise. */
+export function elu(x: Input, alpha = 1): Tensor {
+  assertFiniteNumber("elu", "alpha", alpha);
+  return unaryOp("elu", x, { floatOnly: true, alpha });
+}
+
+/** Scaled ELU with the fixed constants of Klambauer et al. (alpha 1.6732632..., scale 1.0507009...). */
+export const selu = (x: Input): Tensor => unaryOp("selu", x, { floatOnly: true });
+
+/**
+ * Gaussian error linear unit: x * Phi(x) with the exact normal CDF (tf.nn.gelu's default), or
+ * the tanh approximation 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))) when `approximate`.
+ */
+export function gelu(x: Input, approximate = false): Tensor {
+  return unaryOp(approximate ? "geluTanh" : "gelu", x, { floatOnly: true });
+}
+
+/** 1 / (1 + exp(-x)). */
+export const sigmoid = (x: Input): Tensor => unaryOp("sigmoid", x, { floatOnly: true });
+export const tanh = (x: Input): Tensor => unaryOp("tanh", x, { floatOnly: true });
+/** log(1 + exp(x)), computed without overflow. */
+export const softplus = (x: Input): Tensor => unaryOp("softplus", x, { floatOnly: true });
+/** x / (1 + |x|). */
+export const softsign = (x: Input): Tensor => unaryOp("softsign", x, { floatOnly: true });
+/** x * sigmoid(x). */
+export const swish = (x: Input): Tensor => unaryOp("swish", x, { floatOnly: true });
+/** Keras' and TF's other name for swish. */
+export const silu = swish;
+
+function assertFiniteNumber(op: string, name: string, v: number): void {
+  if (typeof v !== "number" || !Number.isFinite(v)) {
+    throw new TypeError(`${op}: ${name} must be a finite number, got ${String(v)}`);
+  }
+}
+
+// ---------------------------------------------------------------- softmax family
+
+type SoftmaxKind = "softmax" | "logSoftmax";
+
+/** Validates x and the axis; returns the tensor and the non-negative axis. */
+function softmaxArgs(kind: SoftmaxKind, xIn: Input, axis: number): { x: Tensor; ax: number } {
+  const x = toTensor(xIn, kind, "logits");
+  assertFloat(kind, x, "logits");
+  if (x.rank === 0) {
+    throw new RangeError(`${kind}: logits must have rank >= 1, got a scalar; reshape it, e.g. tf.reshape(x, [1])`);
+  }
+  return { x, ax: normalizeAxis(axis, x.rank, kind) };
+}
+
+/** The permutation that swaps `ax` with the last axis (its own inverse). */
+function swapToLast(rank: number, ax: number): number[] {
+  const perm = Array.from({ length: rank }, (_, i) => i);
+  perm[ax] = rank - 1;
+  perm[rank - 1] = ax;
+  return perm;
+}
+
+/** Runs a softmax kernel over the last axis; no recording. */
+function softmaxKernel(kind: SoftmaxKind, x: Tensor): Tensor {
+  const cols = x.shape[x.rank - 1];
+  const rows = cols === 0 ? 0 : x.size / cols;
+  const out = emptyTensor(x.shape, x.dtype);
+  if (kind === "softmax") backend().softmax(num(x), rows, cols, num(out));
+  else backend().logSoftmax(num(x), rows, cols, num(out));
+  return out;
+}
+
+function softmaxLast(x: Tensor): Tensor {
+  const y = softmaxKernel("softmax", x);
+  const last = x.rank - 1;
+  // dx = y * (dy - sum(dy * y)) along the softmax axis.
+  record("softmax", [x], y, ([dy]) => [mul(y, sub(dy, sum(mul(dy, y), last, true)))]);
+  return y;
+}
+
+function logSoftmaxLast(x: Tensor): Tensor {
+  const y = softmaxKernel("logSoftmax", x);
+  const last = x.rank - 1;
+  // dx = dy - softmax(x) * sum(dy) along the axis, with softmax(x) = exp(y).
+  record("logSoftmax", [x], y, ([dy]) => [sub(dy, mul(exp(y), sum(dy, last, true)))]);
+  return y;
+}
+
+/**
+ * tf.nn.softmax(logits, axis = -1): exp(x) / sum(exp(x)) along `axis`, numerically stable.
+ * Any axis works; others than the last go through a transpose.
+ */
+export function softmax(xIn: Input, axis = -1): Tensor {
+  const { x, ax } = softmaxArgs("softmax", xIn, axis);
+  if (ax === x.rank - 1) return softmaxLast(x);
+  const perm = swapToLast(x.rank, ax);
+  return transpose(softmaxLast(transpose(x, perm)), perm);
+}
+
+/** tf.nn.log_softmax(logits, axis = -1): x - log(sum(exp(x))) along `axis`, numerically stable. */
+export function logSoftmax(xIn: Input, axis = -1): Tensor {
+  const { x, ax } = softmaxArgs("logSoftmax", xIn, axis);
+  if (ax === x.rank - 1) return logSoftmaxLast(x);
+  const perm = swapToLast(x.rank, ax);
+  return transpose(logSoftmaxLast(transpose(x, perm)), perm);
+}
+
+// ---------------------------------------------------------------- chainable methods
+
+declare module "../tensor/tensor.js" {
+  interface Tensor {
+    relu(): Tensor; relu6(): Tensor; leakyRelu(alpha?: number): Tensor; elu(alpha?: number): Tensor;
+    selu(): Tensor; gelu(approximate?: boolean): Tensor; sigmoid(): Tensor; tanh(): Tensor;
+    softplus(): Tensor; softsign(): Tensor; swish(): Tensor;
+    softmax(axis?: number): Tensor; logSoftmax(axis?: number): Tensor;
+  }
+}
+
+installMethods({
+  relu, relu6, leakyRelu, elu, selu, gelu, sigmoid, tanh, softplus, softsign, swish, softmax, logSoftmax,
+});

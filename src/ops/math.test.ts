@@ -1,0 +1,85 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as tf from "../index.js";
+import { checkGradients } from "../testing/gradcheck.js";
+
+const rnd = (shape: number[], seed: number, lo = -2, hi = 2): tf.Tensor =>
+  tf.random.uniform(shape, lo, hi, { dtype: "float64", seed });
+/** Values kept away from 0 (for div, log, pow bases) and from kinks. */
+const away = (shape: number[], seed: number): tf.Tensor => tf.add(tf.random.uniform(shape, 0.5, 2, { dtype: "float64", seed }), 0);
+
+test("arithmetic by hand, with broadcasting and Python's floor semantics", () => {
+  const a = tf.constant([[1, 2, 3], [4, 5, 6]], "float32");
+  assert.deepEqual(tf.add(a, tf.constant([10, 20, 30], "float32")).arraySync(), [[11, 22, 33], [14, 25, 36]]);
+  assert.deepEqual(tf.sub(a, tf.constant([[1], [2]], "float32")).arraySync(), [[0, 1, 2], [2, 3, 4]]);
+  assert.deepEqual(a.mul(2).arraySync(), [[2, 4, 6], [8, 10, 12]]);
+  assert.deepEqual(tf.floorDiv(tf.constant([7, -7]), tf.constant([2, 2])).arraySync(), [3, -4]);
+  assert.deepEqual(tf.mod(tf.constant([7, -7, 7]), tf.constant([3, 3, -3])).arraySync(), [1, 2, -2]);
+  assert.deepEqual(tf.pow(tf.constant([2, 3]), 2).arraySync(), [4, 9]);
+  assert.deepEqual(tf.round(tf.constant([0.5, 1.5, 2.5, -0.5], "float32")).arraySync(), [0, 2, 2, -0]);
+  const q = tf.div(tf.constant([1, 3]), tf.constant([2, 2]));
+  assert.equal(q.dtype, "float64", "true division of int32 gives float64, as in TF");
+  assert.deepEqual(q.arraySync(), [0.5, 1.5]);
+  assert.deepEqual(tf.maximum(tf.constant([1, 5], "float32"), 3).arraySync(), [3, 5]);
+});
+
+test("comparisons, logic and where", () => {
+  const a = tf.constant([1, 2, 3]);
+  assert.deepEqual(tf.greater(a, 2).arraySync(), [false, false, true]);
+  assert.deepEqual(tf.lessEqual(a, tf.constant([[2], [1]])).arraySync(), [[true, true, false], [true, false, false]]);
+  assert.deepEqual(tf.equal(tf.constant([1n, 2n]), tf.constant([1n, 3n])).arraySync(), [true, false]);
+  assert.deepEqual(tf.logicalAnd(tf.constant([true, true]), tf.constant([true, false])).arraySync(), [true, false]);
+  assert.deepEqual(tf.logicalNot(tf.constant([true, false])).arraySync(), [false, true]);
+  assert.deepEqual(tf.where(tf.constant([true, false]), tf.constant([1, 2]), tf.constant([9, 9])).arraySync(), [1, 9]);
+  assert.deepEqual(tf.cast(tf.constant([1.7, -1.7], "float32"), "int32").arraySync(), [1, -1]);
+  assert.deepEqual(tf.clipByValue(tf.constant([-5, 0.5, 5], "float32"), -1, 1).arraySync(), [-1, 0.5, 1]);
+});
+
+test("op errors name the op, shapes and the fix", () => {
+  assert.throws(() => tf.add(tf.ones([2, 3]), tf.ones([4])), /add: shapes \(2, 3\) and \(4,\) cannot be broadcast/);
+  assert.throws(() => tf.add(tf.ones([2]), tf.ones([2], "int32")), /add: operands have different dtypes \(float32 \(2,\) and int32 \(2,\)\).*tf\.cast/);
+  assert.throws(() => tf.exp(tf.constant([1, 2])), /exp: x must be float32 or float64, got int32/);
+  assert.throws(() => tf.add(tf.constant([1n]), tf.constant([1n])), /int64 tensors support creation, comparison, shape ops and casts only/);
+  assert.throws(() => tf.where(tf.constant([1]), 1, 2), /where: condition must be bool/);
+});
+
+test("binary op gradients match finite differences, broadcasting included", () => {
+  const shapes: [number[], number[]][] = [[[3], [3]], [[2, 3], [3]], [[4, 1], [1, 5]], [[2, 3, 5], [1]], [[], [3, 2]]];
+  shapes.forEach(([sa, sb], i) => {
+    checkGradients(tf.add, [rnd(sa, i), rnd(sb, i + 10)]);
+    checkGradients(tf.sub, [rnd(sa, i), rnd(sb, i + 10)]);
+    checkGradients(tf.mul, [rnd(sa, i), rnd(sb, i + 10)]);
+    checkGradients(tf.div, [rnd(sa, i), away(sb, i + 10)]);
+    checkGradients(tf.pow, [away(sa, i), rnd(sb, i + 10)]);
+    checkGradients(tf.squaredDifference, [rnd(sa, i), rnd(sb, i + 10)]);
+    checkGradients(tf.maximum, [rnd(sa, i), rnd(sb, i + 10)]);
+    checkGradients(tf.minimum, [rnd(sa, i), rnd(sb, i + 10)]);
+  });
+  checkGradients((a, b) => tf.mod(a, b), [tf.constant([2.3, -1.2, 5.7], null, "float64"), tf.constant([1.1, 0.7, -2.1], null, "float64")]);
+  const cond = tf.constant([[true, false, true], [false, false, true]]);
+  checkGradients((a, b) => tf.where(cond, a, b), [rnd([2, 3], 1), rnd([3], 2)]);
+  checkGradients((x) => tf.clipByValue(x, -1, 1), [tf.constant([-1.5, -0.3, 0.2, 1.7], null, "float64")]);
+  checkGradients((x) => tf.cast(tf.cast(x, "float32"), "float64"), [rnd([3], 4)], { rtol: 1e-3, atol: 1e-5, eps: 1e-3 });
+});
+
+const unary: [string, (x: tf.Tensor) => tf.Tensor, "any" | "positive"][] = [
+  ["neg", tf.neg, "any"], ["abs", tf.abs, "any"], ["square", tf.square, "any"], ["sqrt", tf.sqrt, "positive"],
+  ["rsqrt", tf.rsqrt, "positive"], ["exp", tf.exp, "any"], ["expm1", tf.expm1, "any"], ["log", tf.log, "positive"],
+  ["log1p", tf.log1p, "positive"], ["reciprocal", tf.reciprocal, "positive"], ["sin", tf.sin, "any"],
+  ["cos", tf.cos, "any"], ["erf", tf.erf, "any"],
+];
+
+test("unary gradients match finite differences", () => {
+  unary.forEach(([name, f, domain], i) => {
+    const x = domain === "positive" ? away([2, 3], i) : rnd([7], i);
+    assert.doesNotThrow(() => checkGradients(f, [x]), name);
+  });
+});
+
+test("second derivatives through unary ops match finite differences of the first", () => {
+  unary.forEach(([name, f, domain], i) => {
+    const x = domain === "positive" ? away([5], i) : rnd([5], i);
+    const df = (t: tf.Tensor): tf.Tensor => tf.grad(f)(t);
+    assert.doesNotThrow(() => checkGradients(df, [x], { rtol: 1e-4, atol: 1e-6 }), name);
+  });
+});

@@ -1,0 +1,73 @@
+import type { Tensor } from "../tensor/tensor.js";
+import type { Pool2DInfo } from "../backend/backend.js";
+import { type Input, assertFloat, backend, emptyTensor, num, record, toTensor } from "./engine.js";
+import { type PaddingMode, type Size2D, computePool2DInfo } from "./conv.js";
+import { installMethods } from "./methods.js";
+
+/** Output shape of a pooling; a rank-3 input [h, w, c] keeps rank 3. */
+function pooledShape(x: Tensor, info: Pool2DInfo): number[] {
+  const shape = [info.batch, info.outHeight, info.outWidth, info.channels];
+  return x.rank === 3 ? shape.slice(1) : shape;
+}
+
+function poolInput(op: string, xIn: Input): Tensor {
+  const x = toTensor(xIn, op, "x");
+  assertFloat(op, x, "x");
+  return x;
+}
+
+/**
+ * Max pooling of an NHWC input [batch, h, w, c] (or [h, w, c]), TF.js argument order.
+ * `strides` defaults to the pool size (Keras' MaxPooling2D); padding cells never win.
+ * The gradient goes to each window's first maximal cell, as in TF.
+ */
+export function maxPool(xIn: Input, poolSize: Size2D, strides?: Size2D | null, padding: PaddingMode = "VALID"): Tensor {
+  const x = poolInput("maxPool", xIn);
+  const info = computePool2DInfo(x.shape, poolSize, strides, padding, "maxPool");
+  const out = emptyTensor(pooledShape(x, info), x.dtype);
+  backend().maxPool(num(x), num(out), info);
+  record("maxPool", [x], out, ([dy]) => {
+    const dx = emptyTensor(x.shape, x.dtype);
+    backend().maxPoolGrad(num(x), num(dy), num(dx), info);
+    return [dx];
+  });
+  return out;
+}
+
+/**
+ * Average pooling of an NHWC input, TF.js argument order; `strides` defaults to the pool size.
+ * With "same" padding each window is divided by its number of real (non-padding) cells, as in TF.
+ */
+export function avgPool(xIn: Input, poolSize: Size2D, strides?: Size2D | null, padding: PaddingMode = "VALID"): Tensor {
+  const x = poolInput("avgPool", xIn);
+  const info = computePool2DInfo(x.shape, poolSize, strides, padding, "avgPool");
+  return avgPoolForward(x, info);
+}
+
+/*
+ * Average pooling is linear and avgPoolGrad is its adjoint, so each is the other's gradient;
+ * recording both keeps higher-order gradients exact.
+ */
+
+function avgPoolForward(x: Tensor, info: Pool2DInfo): Tensor {
+  const out = emptyTensor(pooledShape(x, info), x.dtype);
+  backend().avgPool(num(x), num(out), info);
+  record("avgPool", [x], out, ([dy]) => [avgPoolBackprop(dy, x.shape, info)]);
+  return out;
+}
+
+function avgPoolBackprop(dy: Tensor, xShape: readonly number[], info: Pool2DInfo): Tensor {
+  const dx = emptyTensor(xShape, dy.dtype);
+  backend().avgPoolGrad(num(dy), num(dx), info);
+  record("avgPoolGrad", [dy], dx, ([g]) => [avgPoolForward(g, info)]);
+  return dx;
+}
+
+declare module "../tensor/tensor.js" {
+  interface Tensor {
+    maxPool(poolSize: Size2D, strides?: Size2D | null, padding?: PaddingMode): Tensor;
+    avgPool(poolSize: Size2D, strides?: Size2D | null, padding?: PaddingMode): Tensor;
+  }
+}
+
+installMethods({ maxPool, avgPool });
