@@ -27,17 +27,8 @@ export * from "./ops/pool.js";
 export { broadcastTo } from "./ops/broadcast.js";
 export { matmul } from "./ops/matmul.js";
 export { noGrad } from "./ops/engine.js";
+export { variable } from "./ops/variable.js";
+export * as nn from "./ops/nn.js";
 
 export { GradientTape, grad, grads, valueAndGrad, valueAndGrads, variableGrads, type GradientTapeOptions } from "./autograd/tape.js";
 export { datasets, utils, preprocessing, data } from "./data/index.js";
-
-import { Variable as VariableClass, type VariableOptions as VarOpts } from "./tensor/variable.js";
-import type { Tensor as TensorClass } from "./tensor/tensor.js";
-/** tf.variable(initialValue, { trainable, name, dtype }). */
-export function variable(initial: TensorClass, opts: VarOpts = {}): VariableClass {
-  return new VariableClass(opts.dtype && opts.dtype !== initial.dtype ? castForVariable(initial, opts.dtype) : initial, opts);
-}
-import { cast as castOp } from "./ops/math.js";
-function castForVariable(t: TensorClass, dtype: NonNullable<VarOpts["dtype"]>): TensorClass {
-  return castOp(t, dtype);
-}

@@ -74,3 +74,18 @@ test("variableGrads finds the variables a loss reads", () => {
 test("integer tensors cannot be watched", () => {
   assert.throws(() => new tf.GradientTape().watch(tf.constant([1, 2])), /only float tensors/);
 });
+
+test("Variable.assignAdd and assignSub", () => {
+  const v = tf.variable(tf.constant([1, 2], "float32"));
+  v.assignAdd(tf.constant([10, 10], "float32"));
+  assert.deepEqual(v.arraySync(), [11, 12]);
+  v.assignSub(1);
+  assert.deepEqual(v.arraySync(), [10, 11]);
+});
+
+test("tf.nn exposes the ops under TensorFlow's names", () => {
+  const img = tf.ones([1, 3, 3, 1]);
+  const k = tf.ones([2, 2, 1, 1]);
+  assert.deepEqual(tf.nn.conv2d(img, k, { strides: 1, padding: "SAME" }).shape, [1, 3, 3, 1]);
+  assert.deepEqual(tf.nn.relu(tf.constant([-1, 2], "float32")).arraySync(), [0, 2]);
+});
