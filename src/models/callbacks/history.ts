@@ -1,0 +1,21 @@
+import { Callback, type Logs } from "./callback.js";
+
+/**
+ * Records the epoch logs: `history.loss`, `history.val_accuracy`, ... (Keras' keys, in the order
+ * the logs give them) and `epoch`, the epoch indices seen. `fit` returns it.
+ */
+export class History extends Callback {
+  history: Record<string, number[]> = {};
+  epoch: number[] = [];
+
+  override onTrainBegin(logs: Logs): void {
+    this.epoch = [];
+  }
+
+  override onEpochEnd(epoch: number, logs: Logs): void {
+    this.epoch.push(epoch);
+    for (const [key, value] of Object.entries(logs ?? {})) {
+      (this.history[key] ??= []).push(value);
+    }
+  }
+}
