@@ -1,0 +1,506 @@
+/**
+ * The optimizer base class, Keras 3's BaseOptimizer: applyGradients clips the gradients, applies
+ * the decoupled weight decay, runs each optimizer's update step with the learning rate of the
+ * current iteration, then counts the iteration. Updates run through ops (never recorded on a tape)
+ * and `Variable.assign`; slot variables (momentums, velocities...) take their variable's dtype.
+ */
+import { Tensor } from "../tensor/tensor.js";
+import { Variable } from "../tensor/variable.js";
+import { constant, fill } from "../tensor/creation.js";
+import { type DType, isFloatDType } from "../tensor/dtype.js";
+import { shapeText, shapesEqual } from "../tensor/shape.js";
+import { noGrad } from "../ops/engine.js";
+import { add, cast, clipByValue, div, maximum, minimum, mul, sqrt, square, sub } from "../ops/math.js";
+import { sum } from "../ops/reduce.js";
+import { LearningRateSchedule, deserialize as deserializeSchedule, serialize as serializeSchedule } from "./schedules.js";
+import {
+  type ConfigDict, type ConfigValue, type SerializedConfig, checkKeys, checkNumber, isConfigDict,
+  nullableNumberOption, snakeToCamel, stringOption,
+} from "./config.js";
+
+/** A learning rate: a number, or a schedule asked at every step. */
+export type LearningRate = number | LearningRateSchedule;
+
+/** The options every optimizer accepts (Keras' base optimizer arguments, camelCase). */
+export interface OptimizerOptions {
+  /** The learning rate or a schedule (optimizers.schedules). Stored as float32, as Keras does. */
+  learningRate?: LearningRate;
+  /** The old name of learningRate (Keras 2, the notebooks); give one or the other. */
+  lr?: LearningRate;
+  /** Decoupled weight decay: before each update, `w -= w * weightDecay * learningRate`. */
+  weightDecay?: number | null;
+  /** Clip each gradient to this L2 norm. At most one of clipnorm, clipvalue, globalClipnorm. */
+  clipnorm?: number | null;
+  /** Clip each gradient element to [-clipvalue, clipvalue]. */
+  clipvalue?: number | null;
+  /** Scale all gradients together so that their global L2 norm is at most this. */
+  globalClipnorm?: number | null;
+  name?: string;
+  /** Keras 3 no longer supports `decay`: it warns and ignores it; so does lamina. Use a schedule. */
+  decay?: number | null;
+}
+
+/** A [gradient, variable] pair, in Keras' order. A null/undefined gradient skips the variable. */
+export type GradientPair = readonly [Tensor | null | undefined, Variable];
+
+/** What a subclass tells the base class about itself. */
+export interface OptimizerDefaults {
+  learningRate: number;
+  name: string;
+  weightDecay?: number | null;
+}
+
+/** The class of an optimizer, for fromConfig. */
+export type OptimizerClass<T extends Optimizer> = new (options?: OptimizerOptions) => T;
+
+const BASE_KEYS = ["learningRate", "lr", "weightDecay", "clipnorm", "clipvalue", "globalClipnorm", "name", "decay"];
+
+/** A 0-d tensor of `dtype`, for scalar arithmetic done in the variable's dtype as Keras does. */
+export function scalar(value: number, dtype: DType): Tensor {
+  return constant(value, [], dtype);
+}
+
+/**
+ * The base of every optimizer. Subclasses declare their slots (`slotGroups`), implement
+ * `updateStep` with ops, and `ownConfig` for their hyperparameters.
+ *
+ * Optimizer variables, in the order of `variables()`, `getWeights()` and `setWeights()` (Keras'
+ * `optimizer.variables`, the order its saved files use):
+ * 1. `iteration`: int64 scalar, the number of applyGradients calls so far;
+ * 2. `learning_rate`: float32 scalar (absent when the learning rate is a schedule);
+ * 3. the slots: for each slot group of the optimizer in turn, for each model variable in the order
+ *    the optimizer first saw it, the group's slots of that variable (Adam: `w1_momentum,
+ *    w1_velocity, w2_momentum, w2_velocity`, then every `velocity_hat` with amsgrad; RMSprop:
+ *    every velocity, then every momentum, then every average_gradient), named
+ *    `<variable name>_<slot>`;
+ * 4. extra state of the optimizer (Nadam's `u_product`).
+ *
+ * Slots are created on the first applyGradients that sees a variable (or by `build`).
+ */
+export abstract class Optimizer {
+  /** Keras' class name ("Adam", "SGD"...), written as class_name when serialized. */
+  readonly className: string;
+  readonly name: string;
+  readonly weightDecay: number | null;
+  readonly clipnorm: number | null;
+  readonly clipvalue: number | null;
+  readonly globalClipnorm: number | null;
+
+  private readonly iterationVariable: Variable;
+  private learningRateVariable: Variable | null = null;
+  private schedule: LearningRateSchedule | null = null;
+  /** Model variables in the order first seen. */
+  private readonly tracked: Variable[] = [];
+  private readonly slotMap = new Map<Variable, Map<string, Variable>>();
+  private readonly excludedVariables = new Set<Variable>();
+  private excludedNames: RegExp | null = null;
+
+  protected constructor(className: string, options: OptimizerOptions | undefined, ownKeys: readonly string[], defaults: OptimizerDefaults) {
+    this.className = className;
+    const o = options ?? {};
+    if (typeof o !== "object" || o === null || Array.isArray(o)) {
+      throw new TypeError(`${className}: expected an options object, e.g. ${className}({ learningRate: 0.001 }), got ${String(options)}`);
+    }
+    checkKeys(className, o, [...BASE_KEYS, ...ownKeys]);
+    if (o.learningRate !== undefined && o.lr !== undefined) {
+      throw new TypeError(
+        `${className}: got both lr=${describeRate(o.lr)} and learningRate=${describeRate(o.learningRate)}; ` +
+          "lr is the old name of learningRate, pass only learningRate",
+      );
+    }
+    if (o.decay !== undefined && o.decay !== null) {
+      console.warn(`${className}: argument decay=${o.decay} is no longer supported (Keras 3) and is ignored; use a learning-rate schedule, e.g. optimizers.schedules.ExponentialDecay`);
+    }
+    this.name = stringOption(className, "name", o.name, defaults.name);
+    this.weightDecay = nullableNumberOption(className, "weightDecay", o.weightDecay, defaults.weightDecay ?? null);
+    this.clipnorm = nullableNumberOption(className, "clipnorm", o.clipnorm, null, { min: 0 });
+    this.clipvalue = nullableNumberOption(className, "clipvalue", o.clipvalue, null, { min: 0 });
+    this.globalClipnorm = nullableNumberOption(className, "globalClipnorm", o.globalClipnorm, null, { min: 0 });
+    const clips = [this.clipnorm, this.clipvalue, this.globalClipnorm].filter((c) => c !== null).length;
+    if (clips > 1) {
+      throw new TypeError(
+        `${className}: only one of clipnorm, clipvalue and globalClipnorm can be set; got clipnorm=${this.clipnorm}, ` +
+          `clipvalue=${this.clipvalue}, globalClipnorm=${this.globalClipnorm}`,
+      );
+    }
+    this.iterationVariable = new Variable(fill([], 0, "int64"), { trainable: false, name: "iteration" });
+    const rate = o.learningRate ?? o.lr ?? defaults.learningRate;
+    if (rate instanceof LearningRateSchedule) {
+      this.schedule = rate;
+    } else {
+      this.learningRateVariable = new Variable(scalar(checkNumber(className, "learningRate", rate), "float32"), {
+        trainable: false,
+        name: "learning_rate",
+      });
+    }
+  }
+
+  // ---------------------------------------------------------------- what subclasses provide
+
+  /**
+   * Slot names in Keras' creation order: groups one after the other, the names of a group
+   * interleaved per variable (see the class comment).
+   */
+  protected abstract slotGroups(): readonly (readonly string[])[];
+  /** The initial value of a slot (0; Adagrad's accumulator starts at initialAccumulatorValue). */
+  protected slotInitialValue(_slot: string): number {
+    return 0;
+  }
+  /** Extra state created when variables are first seen (Nadam's u_product). */
+  protected buildExtra(_newVariables: readonly Variable[]): void {}
+  /** Extra state variables, listed after the slots. */
+  protected extraVariables(): Variable[] {
+    return [];
+  }
+  /** Runs once per step after clipping and weight decay, before the update steps (Nadam). */
+  protected beforeUpdates(_variables: readonly Variable[]): void {}
+  /**
+   * Updates one variable (and its slots) from its gradient, already clipped and cast to the
+   * variable's dtype. `learningRate` is the float32 learning rate of this step.
+   */
+  protected abstract updateStep(gradient: Tensor, variable: Variable, learningRate: number): void;
+  /** The subclass's entries of getConfig (snake_case, as Keras writes them). */
+  protected abstract ownConfig(): ConfigDict;
+
+  // ---------------------------------------------------------------- state
+
+  /** Number of applyGradients calls so far (Keras' `iterations`, 0 before the first step). */
+  get iterations(): number {
+    return this.iterationVariable.item();
+  }
+  set iterations(value: number) {
+    checkNumber(this.className, "iterations", value, { min: 0, integer: true });
+    this.iterationVariable.assign(fill([], value, "int64"));
+  }
+
+  /**
+   * The learning rate of the current step: the schedule's value at `iterations`, or the stored
+   * float32 value (so 0.001 reads back as 0.0010000000474974513, as in Keras).
+   */
+  get learningRate(): number {
+    if (this.schedule) return this.schedule.call(this.iterations);
+    return (this.learningRateVariable as Variable).item();
+  }
+  /** Sets a new learning rate (ReduceLROnPlateau) or schedule; a number cannot replace a schedule. */
+  set learningRate(value: LearningRate) {
+    if (value instanceof LearningRateSchedule) {
+      this.schedule = value;
+      this.learningRateVariable = null;
+      return;
+    }
+    if (this.schedule) {
+      throw new TypeError(
+        `${this.className}: this optimizer was created with a learning-rate schedule (${this.schedule.className}), so its ` +
+          "learning rate cannot be set to a number; create the optimizer with a number learningRate to make it settable",
+      );
+    }
+    checkNumber(this.className, "learningRate", value);
+    (this.learningRateVariable as Variable).assign(scalar(value, "float32"));
+  }
+
+  /** The schedule, when the learning rate is one. */
+  get learningRateSchedule(): LearningRateSchedule | null {
+    return this.schedule;
+  }
+
+  /**
+   * Creates the slots of variables not seen before (applyGradients does it on first sight; call
+   * it yourself before setWeights, to restore a saved state).
+   */
+  build(variables: readonly Variable[]): void {
+    const fresh: Variable[] = [];
+    for (const v of variables) {
+      if (!(v instanceof Variable)) {
+        throw new TypeError(`${this.className}.build: expected Variables (tf.variable(...)), got ${describe(v)}`);
+      }
+      if (this.slotMap.has(v) || fresh.includes(v)) continue;
+      if (!isFloatDType(v.dtype)) {
+        throw new TypeError(`${this.className}: variable '${v.name}' is ${v.dtype}; optimizers update float32 or float64 variables only`);
+      }
+      fresh.push(v);
+    }
+    if (fresh.length === 0) return;
+    const base = (v: Variable): string => v.name.replace(/[/:]/g, "_");
+    for (const v of fresh) {
+      const slots = new Map<string, Variable>();
+      for (const group of this.slotGroups()) {
+        for (const slotName of group) {
+          slots.set(slotName, new Variable(fill(v.shape, this.slotInitialValue(slotName), v.dtype), {
+            trainable: false,
+            name: `${base(v)}_${slotName}`,
+          }));
+        }
+      }
+      this.slotMap.set(v, slots);
+      this.tracked.push(v);
+    }
+    this.buildExtra(fresh);
+  }
+
+  /** Whether `build` (or a first applyGradients) has created slots for some variable. */
+  get built(): boolean {
+    return this.tracked.length > 0;
+  }
+
+  /** The slot `name` ("momentum", "velocity"...) of a variable, or null if it has none. */
+  getSlot(variable: Variable, name: string): Variable | null {
+    return this.slotMap.get(variable)?.get(name) ?? null;
+  }
+
+  /** For subclasses: the slot of a variable that build() created. */
+  protected slot(variable: Variable, name: string): Variable {
+    const s = this.slotMap.get(variable)?.get(name);
+    if (!s) throw new Error(`${this.className}: variable '${variable.name}' has no slot ${name}; was it built?`);
+    return s;
+  }
+
+  /** The optimizer's variables in Keras' order (see the class comment). Live: they change as it steps. */
+  variables(): Variable[] {
+    const out: Variable[] = [this.iterationVariable];
+    if (this.learningRateVariable) out.push(this.learningRateVariable);
+    for (const group of this.slotGroups()) {
+      for (const v of this.tracked) {
+        const slots = this.slotMap.get(v) as Map<string, Variable>;
+        for (const slotName of group) out.push(slots.get(slotName) as Variable);
+      }
+    }
+    out.push(...this.extraVariables());
+    return out;
+  }
+
+  /** Copies of the values of variables(), in that order. */
+  getWeights(): Tensor[] {
+    return this.variables().map((v) => constant(v));
+  }
+
+  /** Sets the values of variables(), in that order (same shapes; float dtypes are cast). */
+  setWeights(weights: readonly Tensor[]): void {
+    const vars = this.variables();
+    const where = `${this.className}.setWeights`;
+    if (!Array.isArray(weights) || weights.length !== vars.length) {
+      const n = Array.isArray(weights) ? weights.length : describe(weights);
+      throw new RangeError(
+        `${where}: got ${n} arrays for ${vars.length} optimizer variables (${vars.map((v) => v.name).join(", ")}); ` +
+          "build the optimizer on the model's trainable variables first (optimizer.build(variables)) so that its slots exist",
+      );
+    }
+    weights.forEach((w, i) => {
+      const v = vars[i];
+      if (!(w instanceof Tensor)) throw new TypeError(`${where}: weight ${i} (${v.name}) is not a tensor: ${describe(w)}`);
+      if (!shapesEqual(w.shape, v.shape)) {
+        throw new RangeError(`${where}: weight ${i} has shape ${shapeText(w.shape)} but optimizer variable ${v.name} has shape ${shapeText(v.shape)}`);
+      }
+    });
+    weights.forEach((w, i) => vars[i].assign(cast(w, vars[i].dtype)));
+  }
+
+  /**
+   * Keras' exclude_from_weight_decay: variables in `varList`, or whose name contains one of
+   * `varNames` (regular expressions), get no weight decay. Call it before the first step.
+   */
+  excludeFromWeightDecay(opts: { varList?: readonly Variable[]; varNames?: readonly string[] }): void {
+    if (this.built) {
+      throw new Error(`${this.className}.excludeFromWeightDecay: call it before the optimizer is built (before the first applyGradients)`);
+    }
+    this.excludedVariables.clear();
+    for (const v of opts.varList ?? []) this.excludedVariables.add(v);
+    const names = [...new Set(opts.varNames ?? [])];
+    this.excludedNames = names.length > 0 ? new RegExp(names.join("|")) : null;
+  }
+
+  private useWeightDecay(v: Variable): boolean {
+    if (this.excludedVariables.has(v)) return false;
+    return !(this.excludedNames && this.excludedNames.test(v.name));
+  }
+
+  // ---------------------------------------------------------------- stepping
+
+  /**
+   * One optimizer step over [gradient, variable] pairs (Keras' order). Pairs with a null
+   * gradient are skipped with a warning. Returns the new iteration count.
+   */
+  applyGradients(pairs: Iterable<GradientPair>): number {
+    const where = `${this.className}.applyGradients`;
+    if (pairs === null || typeof pairs !== "object" || !(Symbol.iterator in pairs)) {
+      throw new TypeError(`${where}: expected an array of [gradient, variable] pairs, got ${describe(pairs)}`);
+    }
+    const list = Array.from(pairs);
+    list.forEach((pair, i) => checkPair(where, pair, i));
+    return noGrad(() => this.step(list));
+  }
+
+  /** Keras' apply(grads, variables): the same as applyGradients over zipped lists. */
+  apply(gradients: readonly (Tensor | null | undefined)[], variables: readonly Variable[]): number {
+    if (gradients.length !== variables.length) {
+      throw new RangeError(`${this.className}.apply: got ${gradients.length} gradients for ${variables.length} variables; pass one gradient per variable`);
+    }
+    return this.applyGradients(gradients.map((g, i) => [g, variables[i]] as const));
+  }
+
+  private step(pairs: GradientPair[]): number {
+    if (pairs.length === 0) return this.iterations;
+    this.build(pairs.map((p) => p[1]));
+    const grads: Tensor[] = [];
+    const vars: Variable[] = [];
+    const missing: string[] = [];
+    for (const [g, v] of pairs) {
+      if (g === null || g === undefined) missing.push(v.name);
+      else {
+        grads.push(g);
+        vars.push(v);
+      }
+    }
+    if (grads.length === 0) {
+      throw new Error(
+        `${this.className}.applyGradients: no gradients provided for any variable (${missing.join(", ")}); ` +
+          "check that the loss depends on the variables and that the tape watched them",
+      );
+    }
+    if (missing.length > 0) {
+      console.warn(
+        `${this.className}: gradients do not exist for variables [${missing.join(", ")}] when minimizing the loss; ` +
+          "they were not updated. If using model.compile(), did you forget to provide a loss?",
+      );
+    }
+    grads.forEach((g, i) => {
+      const v = vars[i];
+      if (!shapesEqual(g.shape, v.shape)) {
+        throw new RangeError(
+          `${this.className}.applyGradients: the gradient for variable '${v.name}' has shape ${shapeText(g.shape)} but the ` +
+            `variable has shape ${shapeText(v.shape)}; pass [gradient, variable] pairs where each gradient was computed for its own variable`,
+        );
+      }
+      if (!isFloatDType(g.dtype)) {
+        throw new TypeError(`${this.className}.applyGradients: the gradient for variable '${v.name}' is ${g.dtype}; gradients must be float32 or float64`);
+      }
+    });
+    const clipped = this.clipGradients(grads);
+    const lr = this.learningRate;
+    if (this.weightDecay !== null) {
+      const wd = this.weightDecay;
+      for (const v of vars) if (this.useWeightDecay(v)) v.assign(sub(v, mul(mul(v, wd), lr)));
+    }
+    this.beforeUpdates(vars);
+    vars.forEach((v, i) => this.updateStep(cast(clipped[i], v.dtype), v, lr));
+    const next = this.iterations + 1;
+    this.iterations = next;
+    return next;
+  }
+
+  private clipGradients(grads: Tensor[]): Tensor[] {
+    if (this.clipnorm !== null && this.clipnorm > 0) {
+      const c = this.clipnorm;
+      // g * c / max(||g||, c): unchanged when the norm is at most c.
+      return grads.map((g) => div(mul(g, c), maximum(sqrt(sum(square(g))), c)));
+    }
+    if (this.globalClipnorm !== null && this.globalClipnorm > 0) {
+      const c = this.globalClipnorm;
+      const dtype = grads[0].dtype;
+      let total: Tensor | null = null;
+      for (const g of grads) {
+        const s = cast(sum(square(g)), dtype);
+        total = total === null ? s : add(total, s);
+      }
+      const norm = sqrt(total as Tensor);
+      // c * min(1 / norm, 1 / c), plus (norm - norm) so that an infinite or NaN norm gives NaN.
+      const scale = add(mul(minimum(div(1, norm), 1 / c), c), sub(norm, norm));
+      return grads.map((g) => mul(g, cast(scale, g.dtype)));
+    }
+    if (this.clipvalue !== null && this.clipvalue > 0) {
+      const c = this.clipvalue;
+      return grads.map((g) => clipByValue(g, -c, c));
+    }
+    return grads;
+  }
+
+  // ---------------------------------------------------------------- serialization
+
+  /** Keras' get_config: snake_case keys in Keras' order, the learning rate as stored (float32). */
+  getConfig(): ConfigDict {
+    const learningRate: ConfigValue = this.schedule
+      ? serializeSchedule(this.schedule)
+      : (this.learningRateVariable as Variable).item();
+    return {
+      name: this.name,
+      learning_rate: learningRate,
+      weight_decay: this.weightDecay,
+      clipnorm: this.clipnorm,
+      global_clipnorm: this.globalClipnorm,
+      clipvalue: this.clipvalue,
+      use_ema: false,
+      ema_momentum: 0.99,
+      ema_overwrite_frequency: null,
+      loss_scale_factor: null,
+      gradient_accumulation_steps: null,
+      ...this.ownConfig(),
+    };
+  }
+
+  /** The optimizer described by a Keras config (snake_case keys, as getConfig writes them). */
+  static fromConfig<T extends Optimizer>(this: OptimizerClass<T>, config: ConfigDict): T {
+    return new this(optionsFromConfig(config));
+  }
+}
+
+/**
+ * Keras' snake_case optimizer config as camelCase options. Keras-only settings that lamina does not
+ * implement (EMA, loss scaling, gradient accumulation) are accepted at their defaults only.
+ */
+export function optionsFromConfig(config: ConfigDict): OptimizerOptions {
+  if (!isConfigDict(config)) throw new TypeError(`fromConfig: expected a config object, got ${describe(config)}`);
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) {
+    switch (key) {
+      case "use_ema":
+        if (value === true) throw new RangeError("fromConfig: use_ema=true (an exponential moving average of the weights) is not supported by lamina");
+        break;
+      case "ema_momentum":
+      case "ema_overwrite_frequency":
+      case "jit_compile":
+      case "is_legacy_optimizer":
+        break; // without use_ema these change nothing; the last two are tf.keras 2 bookkeeping
+      case "loss_scale_factor":
+      case "gradient_accumulation_steps":
+        if (value !== null) throw new RangeError(`fromConfig: ${key}=${JSON.stringify(value)} is not supported by lamina (only null)`);
+        break;
+      case "learning_rate":
+        out.learningRate = isConfigDict(value) ? deserializeSchedule(value) : value;
+        break;
+      default:
+        out[snakeToCamel(key)] = value;
+    }
+  }
+  return out as OptimizerOptions;
+}
+
+/** Keras' serialized form of an optimizer: `{ module: "keras.optimizers", class_name, config, registered_name }`. */
+export function serializeOptimizer(optimizer: Optimizer): SerializedConfig {
+  return { module: "keras.optimizers", class_name: optimizer.className, config: optimizer.getConfig(), registered_name: null };
+}
+
+function checkPair(where: string, pair: unknown, i: number): void {
+  if (!Array.isArray(pair) || pair.length !== 2) {
+    throw new TypeError(`${where}: element ${i} is not a [gradient, variable] pair: ${describe(pair)}`);
+  }
+  const [g, v] = pair as unknown[];
+  if (!(v instanceof Variable)) {
+    if (g instanceof Variable && v instanceof Tensor) {
+      throw new TypeError(`${where}: pair ${i} is [variable '${g.name}', gradient]; Keras' order is [gradient, variable]`);
+    }
+    throw new TypeError(`${where}: the second element of pair ${i} must be a Variable (tf.variable(...)), got ${describe(v)}`);
+  }
+  if (g !== null && g !== undefined && !(g instanceof Tensor)) {
+    throw new TypeError(`${where}: the gradient of pair ${i} (variable '${v.name}') must be a Tensor or null, got ${describe(g)}`);
+  }
+}
+
+function describe(x: unknown): string {
+  if (x instanceof Tensor) return `a ${x.dtype} tensor of shape ${shapeText(x.shape)}`;
+  if (Array.isArray(x)) return `an array of length ${x.length}`;
+  if (x === null) return "null";
+  return typeof x === "object" ? (x.constructor?.name ?? "an object") : `${typeof x} ${String(x)}`;
+}
+
+function describeRate(r: LearningRate): string {
+  return r instanceof LearningRateSchedule ? r.className : String(r);
+}

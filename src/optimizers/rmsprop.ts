@@ -1,0 +1,71 @@
+import type { Tensor } from "../tensor/tensor.js";
+import type { Variable } from "../tensor/variable.js";
+import { add, div, mul, sqrt, square, sub } from "../ops/math.js";
+import { booleanOption, numberOption, type ConfigDict } from "./config.js";
+import { Optimizer, type OptimizerOptions } from "./optimizer.js";
+
+export interface RMSpropOptions extends OptimizerOptions {
+  /** Discount of the running mean of squared gradients. Default 0.9. */
+  rho?: number;
+  /** Plain (not Nesterov) momentum. Default 0. */
+  momentum?: number;
+  /** Added to the mean square inside the square root. Default 1e-7. */
+  epsilon?: number;
+  /** Divide by the estimated variance (mean square minus squared mean) instead. Default false. */
+  centered?: boolean;
+}
+
+/**
+ * RMSprop (Keras 3: lr 0.001, rho 0.9, momentum 0, epsilon 1e-7 inside the root):
+ * `v = rho * v + (1 - rho) * g^2; inc = lr * g / sqrt(v + eps)`; centered:
+ * `a = rho * a + (1 - rho) * g; inc = lr * g / sqrt(v - a^2 + eps)`; then `w -= inc`, or with
+ * momentum `m = momentum * m + inc; w -= m`.
+ * Slots: every `velocity`, then every `momentum` (momentum > 0), then every `average_gradient` (centered).
+ */
+export class RMSprop extends Optimizer {
+  readonly rho: number;
+  readonly momentum: number;
+  readonly epsilon: number;
+  readonly centered: boolean;
+
+  constructor(options: RMSpropOptions = {}) {
+    super("RMSprop", options, ["rho", "momentum", "epsilon", "centered"], { learningRate: 0.001, name: "rmsprop" });
+    this.rho = numberOption("RMSprop", "rho", options.rho, 0.9);
+    this.momentum = numberOption("RMSprop", "momentum", options.momentum, 0, { min: 0 });
+    this.epsilon = numberOption("RMSprop", "epsilon", options.epsilon, 1e-7, { min: 0 });
+    this.centered = booleanOption("RMSprop", "centered", options.centered, false);
+  }
+
+  protected slotGroups(): string[][] {
+    const groups = [["velocity"]];
+    if (this.momentum > 0) groups.push(["momentum"]);
+    if (this.centered) groups.push(["average_gradient"]);
+    return groups;
+  }
+
+  protected updateStep(g: Tensor, w: Variable, lr: number): void {
+    const rho = this.rho;
+    const velocity = this.slot(w, "velocity");
+    velocity.assign(add(mul(rho, velocity), mul(1 - rho, square(g))));
+    let denominator: Tensor;
+    if (this.centered) {
+      const average = this.slot(w, "average_gradient");
+      average.assign(add(mul(rho, average), mul(1 - rho, g)));
+      denominator = add(sub(velocity, square(average)), this.epsilon);
+    } else {
+      denominator = add(velocity, this.epsilon);
+    }
+    const increment = div(mul(lr, g), sqrt(denominator));
+    if (this.momentum > 0) {
+      const m = this.slot(w, "momentum");
+      m.assign(add(mul(this.momentum, m), increment));
+      w.assign(sub(w, m));
+    } else {
+      w.assign(sub(w, increment));
+    }
+  }
+
+  protected ownConfig(): ConfigDict {
+    return { rho: this.rho, momentum: this.momentum, epsilon: this.epsilon, centered: this.centered };
+  }
+}
