@@ -55,8 +55,8 @@ function show(v: unknown): string {
  * names (learning_rate -> learningRate).
  */
 export function checkKeys(where: string, opts: object, allowed: readonly string[]): void {
-  for (const key of Object.keys(opts)) {
-    if (allowed.includes(key)) continue;
+  for (const [key, value] of Object.entries(opts)) {
+    if (allowed.includes(key) || value === undefined) continue;
     const camel = snakeToCamel(key);
     const hint = camel !== key && allowed.includes(camel)
       ? `lamina spells Keras' ${key} as ${camel}`
