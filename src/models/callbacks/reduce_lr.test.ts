@@ -1,0 +1,124 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import type { Tensor } from "../../tensor/tensor.js";
+import type { Callback, CallbackModel, Logs } from "./callback.js";
+import { configureCallbacks } from "./configure.js";
+import type { History } from "./history.js";
+import { LearningRateScheduler } from "./lr_scheduler.js";
+import { ReduceLROnPlateau } from "./reduce_lr.js";
+
+function fakeModel(lr: number): CallbackModel & { optimizer: { learningRate: number }; lrs: number[] } {
+  return {
+    name: "fake",
+    stopTraining: false,
+    optimizer: { learningRate: lr },
+    lrs: [],
+    getWeights: (): Tensor[] => [],
+    setWeights: () => {},
+  };
+}
+
+/** Drives the hooks as fit does; records the learning rate each epoch trains with. */
+async function fakeFit(model: ReturnType<typeof fakeModel>, callbacks: Callback[], epochLogs: Logs[]): Promise<History> {
+  const { list, history } = configureCallbacks(callbacks, {
+    addHistory: true,
+    model,
+    params: { epochs: epochLogs.length, steps: 1, verbose: 0 },
+  });
+  await list.onTrainBegin();
+  for (let epoch = 0; epoch < epochLogs.length; epoch++) {
+    await list.onEpochBegin(epoch);
+    model.lrs.push(model.optimizer.learningRate);
+    await list.onEpochEnd(epoch, epochLogs[epoch]);
+  }
+  await list.onTrainEnd();
+  return history!;
+}
+
+const valLoss = (...v: number[]): Logs[] => v.map((x) => ({ loss: x, val_loss: x }));
+// Plateaus at 0.9 from epoch 1, a small improvement at epoch 7.
+const SEQ = valLoss(1.0, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.85, 0.85, 0.85);
+// Keras keeps learning rates in float32: 0.01 reads back as 0.009999999776482582.
+const LR0 = 0.009999999776482582;
+
+test("ReduceLROnPlateau reduces after `patience` flat epochs, then waits `cooldown` epochs", async () => {
+  const out: string[] = [];
+  const model = fakeModel(0.01);
+  const cb = new ReduceLROnPlateau({ factor: 0.5, patience: 2, cooldown: 2, verbose: 1, writer: { write: (s) => void out.push(s) } });
+  const history = await fakeFit(model, [cb], SEQ);
+  // e2 wait 1, e3 wait 2: reduce (cooldown 2); e4 cooldown 1; e5 cooldown 0, wait 1; e6 wait 2: reduce;
+  // e7 improves (cooldown 1 -> ... best 0.85); e8 cooldown 0, wait 1; e9 wait 2: reduce.
+  assert.deepEqual(out, [
+    "\nEpoch 4: ReduceLROnPlateau reducing learning rate to 0.004999999888241291.\n",
+    "\nEpoch 7: ReduceLROnPlateau reducing learning rate to 0.0024999999441206455.\n",
+    "\nEpoch 10: ReduceLROnPlateau reducing learning rate to 0.0012499999720603228.\n",
+  ]);
+  const l1 = LR0 * 0.5;
+  const l2 = l1 * 0.5;
+  // History records the (float32) learning rate of each epoch, added to the logs as Keras 3 does.
+  assert.deepEqual(history.history.learning_rate, [LR0, LR0, LR0, LR0, l1, l1, l1, l2, l2, l2]);
+  assert.deepEqual(Object.keys(history.history), ["loss", "val_loss", "learning_rate"]);
+  assert.equal(model.optimizer.learningRate, l2 * 0.5);
+});
+
+test("ReduceLROnPlateau without cooldown, and its minLr floor", async () => {
+  const out: string[] = [];
+  const model = fakeModel(0.01);
+  await fakeFit(model, [new ReduceLROnPlateau({ factor: 0.5, patience: 2, verbose: 1, writer: { write: (s) => void out.push(s) } })], SEQ);
+  // e3 reduce; e4 wait 1; e5 wait 2: reduce; e6 wait 1; e7 improves; e8 wait 1; e9 wait 2: reduce.
+  assert.deepEqual(
+    out.map((s) => s.split(":")[0]),
+    ["\nEpoch 4", "\nEpoch 6", "\nEpoch 10"],
+  );
+
+  const floored = fakeModel(0.01);
+  await fakeFit(floored, [new ReduceLROnPlateau({ factor: 0.5, patience: 1, minLr: 0.004 })], valLoss(1, 1, 1, 1, 1));
+  // e1: 0.005; e2: max(0.0025, 0.004) = 0.004; e3, e4: float32(0.004) is not above float32(0.004): unchanged.
+  assert.deepEqual(floored.lrs, [0.01, 0.01, LR0 * 0.5, 0.004, 0.004]);
+});
+
+test("ReduceLROnPlateau: minDelta, mode max, bad factor, missing monitor, no optimizer", async () => {
+  const model = fakeModel(1);
+  // mode max on val_accuracy: 0.5, 0.50005 (not above 0.5 + 1e-4), 0.5001 + tiny: patience 1 reduces at e1.
+  await fakeFit(model, [new ReduceLROnPlateau({ monitor: "val_accuracy", patience: 1 })], [
+    { val_accuracy: 0.5 },
+    { val_accuracy: 0.50005 },
+    { val_accuracy: 0.7 },
+  ]);
+  assert.deepEqual(model.lrs, [1, 1, 0.1]);
+
+  assert.throws(() => new ReduceLROnPlateau({ factor: 1 }), /factor >= 1.0/);
+
+  const warnings: string[] = [];
+  await fakeFit(fakeModel(1), [new ReduceLROnPlateau({ warn: (m) => void warnings.push(m) })], [{ loss: 1 }, { loss: 2 }]);
+  assert.deepEqual(warnings, [
+    "Learning rate reduction is conditioned on metric `val_loss` which is not available. Available metrics are: loss,learning_rate.",
+  ]);
+
+  const noOpt = { ...fakeModel(1), optimizer: null };
+  const { list } = configureCallbacks([new ReduceLROnPlateau()], { model: noOpt, params: { epochs: 1, steps: 1, verbose: 0 } });
+  await assert.rejects(list.onEpochEnd(0, { val_loss: 1 }), /model "fake" has no optimizer/);
+});
+
+test("LearningRateScheduler sets the rate from schedule(epoch, lr) and logs it", async () => {
+  const out: string[] = [];
+  const model = fakeModel(0.1);
+  const seen: Array<[number, number]> = [];
+  const sched = new LearningRateScheduler(
+    (epoch, lr) => {
+      seen.push([epoch, lr]);
+      return epoch < 2 ? lr : lr * 0.5;
+    },
+    { verbose: 1, writer: { write: (s) => void out.push(s) } },
+  );
+  const history = await fakeFit(model, [sched], valLoss(1, 1, 1, 1));
+  const f = 0.10000000149011612; // float32(0.1)
+  assert.deepEqual(seen, [[0, f], [1, f], [2, f], [3, f * 0.5]]);
+  assert.deepEqual(model.lrs, [f, f, f * 0.5, f * 0.25]);
+  assert.deepEqual(history.history.learning_rate, [f, f, f * 0.5, f * 0.25]);
+  assert.equal(out[0], "\nEpoch 1: LearningRateScheduler setting learning rate to 0.10000000149011612.\n");
+  assert.equal(out[2], "\nEpoch 3: LearningRateScheduler setting learning rate to 0.05000000074505806.\n");
+
+  const bad = new LearningRateScheduler(() => "0.1" as unknown as number);
+  await assert.rejects(fakeFit(fakeModel(0.1), [bad], valLoss(1)), /should be a float. Got: 0.1/);
+});

@@ -1,0 +1,121 @@
+import type { CallbackModel, Logs } from "./callback.js";
+import { pyFloatRepr } from "./format.js";
+import { MonitorCallback, type MonitorOptions } from "./monitor_callback.js";
+import { type ProgressWriter, getOutputWriter, printMsg } from "./output.js";
+
+export interface ReduceLROnPlateauOptions extends MonitorOptions {
+  /** New learning rate = old * factor; must be below 1 (default 0.1). */
+  factor?: number;
+  /** Epochs without improvement before reducing (default 10). */
+  patience?: number;
+  /** 1 prints each reduction (default 0). */
+  verbose?: number;
+  /** Minimum change that counts as an improvement (default 1e-4). */
+  minDelta?: number;
+  /** Epochs to wait after a reduction before counting again (default 0). */
+  cooldown?: number;
+  /** Lower bound on the learning rate (default 0). */
+  minLr?: number;
+  /** Output for the verbose messages (default: the callbacks' output writer). */
+  writer?: ProgressWriter;
+}
+
+/** The optimizer of a compiled model, or a clear error. */
+export function requireOptimizer(model: CallbackModel, who: string): { learningRate: number } {
+  const opt = model.optimizer;
+  if (opt === null || opt === undefined || typeof opt.learningRate !== "number") {
+    throw new Error(
+      `${who}: model "${model.name}" has no optimizer with a learningRate; compile the model with an optimizer before fit`,
+    );
+  }
+  return opt;
+}
+
+/**
+ * Keras keeps the learning rate in a float32 variable, so the value it logs and prints is the
+ * float32 one (0.0010000000474974513 for 1e-3); lamina reports the same.
+ */
+export function readLearningRate(opt: { learningRate: number }): number {
+  return Math.fround(opt.learningRate);
+}
+
+/** Reduces the learning rate when the monitored quantity has stopped improving (Keras 3 semantics). */
+export class ReduceLROnPlateau extends MonitorCallback {
+  readonly factor: number;
+  readonly patience: number;
+  readonly verbose: number;
+  readonly cooldown: number;
+  readonly minLr: number;
+  cooldownCounter = 0;
+  wait = 0;
+  private readonly writer: ProgressWriter | undefined;
+
+  constructor(options: ReduceLROnPlateauOptions = {}) {
+    super({ monitor: options.monitor, mode: options.mode, minDelta: options.minDelta ?? 1e-4, warn: options.warn });
+    const factor = options.factor ?? 0.1;
+    if (!(factor < 1.0)) {
+      throw new RangeError(`ReduceLROnPlateau does not support a factor >= 1.0. Received factor=${factor}`);
+    }
+    this.factor = factor;
+    this.patience = options.patience ?? 10;
+    this.verbose = options.verbose ?? 0;
+    this.cooldown = options.cooldown ?? 0;
+    this.minLr = options.minLr ?? 0;
+    this.writer = options.writer;
+  }
+
+  private reset(): void {
+    this.best = null;
+    this.cooldownCounter = 0;
+    this.wait = 0;
+  }
+
+  inCooldown(): boolean {
+    return this.cooldownCounter > 0;
+  }
+
+  override onTrainBegin(logs: Logs): void {
+    this.reset();
+  }
+
+  override onEpochEnd(epoch: number, logs: Logs): void {
+    if (this.monitorOp === null) this.setMonitorOp();
+    const optimizer = requireOptimizer(this.model, "ReduceLROnPlateau");
+    // Like Keras 3, the current learning rate joins the epoch logs (History records it).
+    logs.learning_rate = readLearningRate(optimizer);
+    const current = logs[this.monitor];
+    if (current === undefined) {
+      this.warnOnce(
+        `Learning rate reduction is conditioned on metric \`${this.monitor}\` which is not available. ` +
+          `Available metrics are: ${Object.keys(logs).join(",")}.`,
+      );
+      return;
+    }
+    if (this.inCooldown()) {
+      this.cooldownCounter -= 1;
+      this.wait = 0;
+    }
+    if (this.isImprovement(current, this.best)) {
+      this.best = current;
+      this.wait = 0;
+    } else if (!this.inCooldown()) {
+      this.wait += 1;
+      if (this.wait >= this.patience) {
+        const oldLr = readLearningRate(optimizer);
+        if (oldLr > Math.fround(this.minLr)) {
+          const newLr = Math.max(oldLr * this.factor, this.minLr);
+          optimizer.learningRate = newLr;
+          if (this.verbose > 0) {
+            printMsg(
+              `\nEpoch ${epoch + 1}: ReduceLROnPlateau reducing learning rate to ${pyFloatRepr(newLr)}.`,
+              true,
+              this.writer ?? getOutputWriter(),
+            );
+          }
+          this.cooldownCounter = this.cooldown;
+          this.wait = 0;
+        }
+      }
+    }
+  }
+}
