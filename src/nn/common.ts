@@ -1,0 +1,124 @@
+/**
+ * Shared pieces of nn/: Keras-style configs, identifiers, automatic names and the wrapper that
+ * lets a class be called with or without `new` (`metrics.AUC()` as in Keras, `new metrics.AUC()`).
+ */
+
+/** A JSON value as found in a Keras config. */
+export type ConfigValue = number | string | boolean | null | readonly ConfigValue[] | { readonly [key: string]: ConfigValue };
+
+/** A Keras `get_config()` dictionary: snake_case keys, JSON values. */
+export type Config = { [key: string]: ConfigValue };
+
+/**
+ * A serialized Keras object: `{ className: "HeNormal", config: { seed: 42 } }`. Keras' own
+ * spelling `class_name` (as in config.json) is accepted too.
+ */
+export interface SerializedObject {
+  className?: string;
+  class_name?: string;
+  config?: Config;
+}
+
+/** A class that may also be called as a function: `C(...args)` returns `new C(...args)`. */
+export type CallableClass<C extends abstract new (...args: never[]) => unknown> =
+  C & ((...args: ConstructorParameters<C>) => InstanceType<C>);
+
+/** Wraps a class so that calling it without `new` constructs it (Keras' `metrics.AUC()`). */
+export function callableClass<C extends new (...args: never[]) => unknown>(cls: C): CallableClass<C> {
+  return new Proxy(cls, {
+    apply: (target, _thisArg, args: unknown[]) => Reflect.construct(target, args) as unknown,
+  }) as CallableClass<C>;
+}
+
+/** Keras' to_snake_case: "TopKCategoricalAccuracy" -> "top_k_categorical_accuracy", "AUC" -> "auc". */
+export function toSnakeCase(name: string): string {
+  return name
+    .replace(/\W+/g, "")
+    .replace(/(.)([A-Z][a-z]+)/g, "$1_$2")
+    .replace(/([a-z])([A-Z])/g, "$1_$2")
+    .toLowerCase();
+}
+
+const nameUids = new Map<string, number>();
+
+/**
+ * Keras' auto_name: the snake_case prefix the first time ("precision"), then "precision_1",
+ * "precision_2", ... as Keras' global name counter does for metrics created without a name.
+ */
+export function autoName(prefix: string): string {
+  const base = toSnakeCase(prefix);
+  const n = nameUids.get(base) ?? 0;
+  nameUids.set(base, n + 1);
+  return n === 0 ? base : `${base}_${n}`;
+}
+
+/** Forgets the automatic names handed out so far (part of keras.backend.clear_session()). */
+export function resetAutoNames(): void {
+  nameUids.clear();
+}
+
+/** The class name of a serialized object, from `className` or Keras' `class_name`. */
+export function serializedClassName(obj: SerializedObject): string | undefined {
+  return obj.className ?? obj.class_name;
+}
+
+/** True for a plain `{ className | class_name, config }` object. */
+export function isSerializedObject(x: unknown): x is SerializedObject {
+  if (typeof x !== "object" || x === null) return false;
+  const o = x as { className?: unknown; class_name?: unknown };
+  return typeof o.className === "string" || typeof o.class_name === "string";
+}
+
+/** The error for a name that is not in a registry: lists every valid name and the closest one. */
+export function unknownIdentifier(kind: string, name: string, valid: readonly string[]): Error {
+  const lower = name.toLowerCase();
+  const close = valid.filter((v) => v.toLowerCase().includes(lower) || lower.includes(v.toLowerCase()));
+  const hint = close.length > 0 ? ` Did you mean ${close.slice(0, 3).map((c) => `"${c}"`).join(" or ")}?` : "";
+  return new RangeError(
+    `${kind}.get: unknown ${kind.replace(/s$/, "")} "${name}".${hint} Valid names: ${valid.map((v) => `"${v}"`).join(", ")}`,
+  );
+}
+
+/** Reads an optional number from a Keras config, checking its type. */
+export function configNumber(kind: string, config: Config, key: string): number | undefined {
+  const v = config[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== "number") throw new TypeError(`${kind}: config key "${key}" must be a number, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+/** Reads an optional string from a Keras config, checking its type. */
+export function configString(kind: string, config: Config, key: string): string | undefined {
+  const v = config[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== "string") throw new TypeError(`${kind}: config key "${key}" must be a string, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+/** Reads an optional boolean from a Keras config, checking its type. */
+export function configBoolean(kind: string, config: Config, key: string): boolean | undefined {
+  const v = config[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== "boolean") throw new TypeError(`${kind}: config key "${key}" must be true or false, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+/** Reads an optional axis (a number or a list of numbers) from a Keras config. */
+export function configAxis(kind: string, config: Config, key: string): number | number[] | undefined {
+  const v = config[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === "number") return v;
+  if (Array.isArray(v) && v.every((a) => typeof a === "number")) return v as number[];
+  throw new TypeError(`${kind}: config key "${key}" must be an axis or a list of axes, got ${JSON.stringify(v)}`);
+}
+
+/** Rejects config keys a class does not take (Keras' `cls(**config)` raises on them too). */
+export function checkConfigKeys(kind: string, config: Config, allowed: readonly string[]): void {
+  const extra = Object.keys(config).filter((k) => !allowed.includes(k));
+  if (extra.length > 0) {
+    throw new RangeError(
+      `${kind}: unknown config key${extra.length > 1 ? "s" : ""} ${extra.map((k) => `"${k}"`).join(", ")}; ` +
+        (allowed.length > 0 ? `the keys it takes are ${allowed.map((k) => `"${k}"`).join(", ")}` : "it takes no config keys"),
+    );
+  }
+}

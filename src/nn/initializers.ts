@@ -1,0 +1,550 @@
+/**
+ * keras.initializers: objects that make the starting value of a weight from its shape.
+ *
+ * Semantics are Keras 3's (keras/src/initializers): fans from the shape (dense kernels [in, out],
+ * conv kernels [kh, kw, in, out] with receptive field kh * kw), variance scaling with a normal
+ * truncated at two standard deviations whose stddev is sqrt(scale / fan) / 0.87962566103423978,
+ * uniform limits sqrt(3 * scale / fan). Randomness comes from lamina's seedable generator
+ * (tf.random.setSeed); as in Keras 3, an initializer fixes its seed when it is made (a seed drawn
+ * from the global generator when none is given), so calling the same initializer twice gives the
+ * same values.
+ */
+import { Tensor } from "../tensor/tensor.js";
+import { type DType, type FloatDType, isFloatDType } from "../tensor/dtype.js";
+import { type Shape, shapeText, sizeOf } from "../tensor/shape.js";
+import { eye, fill, zeros } from "../tensor/creation.js";
+import { generatorFor, normal, truncatedNormal, uniform } from "../tensor/random.js";
+import { noGrad } from "../ops/engine.js";
+import { cast, div, mul, sqrt, sub } from "../ops/math.js";
+import { sum } from "../ops/reduce.js";
+import { concat, reshape, slice, transpose } from "../ops/shape.js";
+import { matmul } from "../ops/matmul.js";
+import {
+  type Config, type SerializedObject, checkConfigKeys, configNumber, configString, isSerializedObject,
+  serializedClassName, unknownIdentifier,
+} from "./common.js";
+
+/** Keras' fan computation: [fanIn, fanOut] of a weight shape. */
+export function computeFans(shape: Shape): [number, number] {
+  if (shape.length < 1) return [1, 1];
+  if (shape.length === 1) return [shape[0], shape[0]];
+  if (shape.length === 2) return [shape[0], shape[1]];
+  let receptiveField = 1;
+  for (const d of shape.slice(0, -2)) receptiveField *= d;
+  return [shape[shape.length - 2] * receptiveField, shape[shape.length - 1] * receptiveField];
+}
+
+function checkShape(kind: string, shape: Shape): number[] {
+  if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) {
+    throw new RangeError(`initializers.${kind}: shape must be a list of non-negative integers, got ${JSON.stringify(shape)}`);
+  }
+  return [...shape];
+}
+
+function floatDType(kind: string, dtype: DType): FloatDType {
+  if (!isFloatDType(dtype)) {
+    throw new TypeError(`initializers.${kind}: random values need a float dtype, got ${dtype}; use "float32" (the default) or "float64"`);
+  }
+  return dtype;
+}
+
+function checkSeed(kind: string, seed: number | null | undefined): number | null {
+  if (seed === undefined || seed === null) return null;
+  if (!Number.isInteger(seed)) throw new TypeError(`initializers.${kind}: seed must be an integer, got ${seed}`);
+  return seed;
+}
+
+/** The base class: `call(shape, dtype)` returns a new tensor, `getConfig()` Keras' config. */
+export abstract class Initializer {
+  /** Keras' class name, as written in a saved model's config ("GlorotUniform"). */
+  abstract readonly className: string;
+
+  /** A tensor of `shape` and `dtype` (default float32) holding the initial values. */
+  abstract call(shape: Shape, dtype?: DType): Tensor;
+
+  /** Keras' get_config(): the constructor arguments under Keras' snake_case keys. */
+  getConfig(): Config {
+    return {};
+  }
+
+  /** `{ className, config }`, what initializers.get() accepts back. */
+  serialize(): { className: string; config: Config } {
+    return { className: this.className, config: this.getConfig() };
+  }
+}
+
+// ---------------------------------------------------------------- constants
+
+/** keras.initializers.Zeros. */
+export class Zeros extends Initializer {
+  readonly className = "Zeros";
+  call(shape: Shape, dtype: DType = "float32"): Tensor {
+    return zeros(checkShape(this.className, shape), dtype);
+  }
+}
+
+/** keras.initializers.Ones. */
+export class Ones extends Initializer {
+  readonly className = "Ones";
+  call(shape: Shape, dtype: DType = "float32"): Tensor {
+    return fill(checkShape(this.className, shape), 1, dtype);
+  }
+}
+
+export interface ConstantOptions {
+  /** The value of every element (default 0). */
+  value?: number;
+}
+
+/** keras.initializers.Constant(value = 0). */
+export class Constant extends Initializer {
+  readonly className = "Constant";
+  readonly value: number;
+  constructor(opts: ConstantOptions | number = {}) {
+    super();
+    const value = typeof opts === "number" ? opts : opts.value ?? 0;
+    if (typeof value !== "number" || Number.isNaN(value)) {
+      throw new TypeError(`initializers.Constant: value must be a number, got ${JSON.stringify(value)}`);
+    }
+    this.value = value;
+  }
+  call(shape: Shape, dtype: DType = "float32"): Tensor {
+    if (dtype !== "bool" && !isFloatDType(dtype) && !Number.isInteger(this.value)) {
+      throw new TypeError(`initializers.Constant: value ${this.value} is not an integer but dtype is ${dtype}; use a float dtype`);
+    }
+    return fill(checkShape(this.className, shape), this.value, dtype);
+  }
+  override getConfig(): Config {
+    return { value: this.value };
+  }
+}
+
+export interface IdentityOptions {
+  /** Multiplies the identity matrix (default 1). */
+  gain?: number;
+}
+
+/** keras.initializers.Identity(gain = 1): gain * eye(rows, cols) for 2-D shapes. */
+export class Identity extends Initializer {
+  readonly className = "Identity";
+  readonly gain: number;
+  constructor(opts: IdentityOptions = {}) {
+    super();
+    this.gain = opts.gain ?? 1;
+  }
+  call(shape: Shape, dtype: DType = "float32"): Tensor {
+    const s = checkShape(this.className, shape);
+    if (s.length !== 2) {
+      throw new RangeError(`initializers.Identity: only 2-D shapes have an identity matrix, got ${shapeText(s)}; use "orthogonal" for other shapes`);
+    }
+    const e = eye(s[0], s[1], dtype);
+    return this.gain === 1 ? e : noGrad(() => mul(e, this.gain));
+  }
+  override getConfig(): Config {
+    return { gain: this.gain };
+  }
+}
+
+// ---------------------------------------------------------------- random
+
+export interface SeedOptions {
+  /** Makes the values reproducible; without it a seed is drawn from tf.random's global generator. */
+  seed?: number | null;
+}
+
+/** Keras' RandomInitializer: holds the seed given (for the config) and the one it draws with. */
+export abstract class RandomInitializer extends Initializer {
+  /** The seed as given (null when none was), as Keras' config reports it. */
+  readonly seed: number | null;
+  /** The seed every call draws with: the given one, or one taken from the global generator. */
+  protected readonly drawSeed: number;
+
+  constructor(kind: string, seed: number | null | undefined) {
+    super();
+    this.seed = checkSeed(kind, seed);
+    this.drawSeed = this.seed ?? generatorFor().nextUint32();
+  }
+
+  override getConfig(): Config {
+    return { seed: this.seed };
+  }
+}
+
+export interface RandomNormalOptions extends SeedOptions {
+  mean?: number;
+  stddev?: number;
+}
+
+/** keras.initializers.RandomNormal(mean = 0, stddev = 0.05). */
+export class RandomNormal extends RandomInitializer {
+  readonly className = "RandomNormal";
+  readonly mean: number;
+  readonly stddev: number;
+  constructor(opts: RandomNormalOptions = {}) {
+    super("RandomNormal", opts.seed);
+    this.mean = opts.mean ?? 0;
+    this.stddev = opts.stddev ?? 0.05;
+  }
+  call(shape: Shape, dtype: DType = "float32"): Tensor {
+    return normal(checkShape(this.className, shape), this.mean, this.stddev, { dtype: floatDType(this.className, dtype), seed: this.drawSeed });
+  }
+  override getConfig(): Config {
+    return { seed: this.seed, mean: this.mean, stddev: this.stddev };
+  }
+}
+
+/** keras.initializers.TruncatedNormal(mean = 0, stddev = 0.05): redraws beyond two stddevs. */
+export class TruncatedNormal extends RandomInitializer {
+  readonly className = "TruncatedNormal";
+  readonly mean: number;
+  readonly stddev: number;
+  constructor(opts: RandomNormalOptions = {}) {
+    super("TruncatedNormal", opts.seed);
+    this.mean = opts.mean ?? 0;
+    this.stddev = opts.stddev ?? 0.05;
+  }
+  call(shape: Shape, dtype: DType = "float32"): Tensor {
+    return truncatedNormal(checkShape(this.className, shape), this.mean, this.stddev, { dtype: floatDType(this.className, dtype), seed: this.drawSeed });
+  }
+  override getConfig(): Config {
+    return { seed: this.seed, mean: this.mean, stddev: this.stddev };
+  }
+}
+
+export interface RandomUniformOptions extends SeedOptions {
+  minval?: number;
+  maxval?: number;
+}
+
+/** keras.initializers.RandomUniform(minval = -0.05, maxval = 0.05). */
+export class RandomUniform extends RandomInitializer {
+  readonly className = "RandomUniform";
+  readonly minval: number;
+  readonly maxval: number;
+  constructor(opts: RandomUniformOptions = {}) {
+    super("RandomUniform", opts.seed);
+    this.minval = opts.minval ?? -0.05;
+    this.maxval = opts.maxval ?? 0.05;
+    if (!(this.minval < this.maxval)) {
+      throw new RangeError(`initializers.RandomUniform: minval ${this.minval} must be smaller than maxval ${this.maxval}`);
+    }
+  }
+  call(shape: Shape, dtype: DType = "float32"): Tensor {
+    return uniform(checkShape(this.className, shape), this.minval, this.maxval, { dtype: floatDType(this.className, dtype), seed: this.drawSeed });
+  }
+  override getConfig(): Config {
+    return { seed: this.seed, minval: this.minval, maxval: this.maxval };
+  }
+}
+
+export type FanMode = "fan_in" | "fan_out" | "fan_avg";
+export type VarianceDistribution = "truncated_normal" | "untruncated_normal" | "uniform";
+
+export interface VarianceScalingOptions extends SeedOptions {
+  /** Scaling factor (default 1), must be positive. */
+  scale?: number;
+  /** Which fan divides the scale (default "fan_in"). */
+  mode?: FanMode;
+  /** Default "truncated_normal"; "normal" is accepted as Keras' alias of it. */
+  distribution?: VarianceDistribution | "normal";
+}
+
+/** The stddev of N(0, 1) truncated to [-2, 2]: Keras divides by it so the truncated stddev is sqrt(scale / fan). */
+const TRUNCATED_STDDEV = 0.87962566103423978;
+
+/**
+ * keras.initializers.VarianceScaling(scale = 1, mode = "fan_in", distribution = "truncated_normal"):
+ * with s = scale / max(1, fan), a truncated normal of stddev sqrt(s) / 0.8796..., an untruncated
+ * normal of stddev sqrt(s), or a uniform on [-sqrt(3 s), sqrt(3 s)].
+ */
+export class VarianceScaling extends RandomInitializer {
+  readonly className: string = "VarianceScaling";
+  readonly scale: number;
+  readonly mode: FanMode;
+  readonly distribution: VarianceDistribution;
+
+  constructor(opts: VarianceScalingOptions = {}) {
+    super("VarianceScaling", opts.seed);
+    const scale = opts.scale ?? 1;
+    if (!(scale > 0)) throw new RangeError(`initializers.VarianceScaling: scale must be a positive number, got ${scale}`);
+    const mode = opts.mode ?? "fan_in";
+    const modes: readonly string[] = ["fan_in", "fan_out", "fan_avg"];
+    if (!modes.includes(mode)) {
+      throw new RangeError(`initializers.VarianceScaling: mode "${mode}" is not one of ${modes.map((m) => `"${m}"`).join(", ")}`);
+    }
+    let distribution = (opts.distribution ?? "truncated_normal").toLowerCase();
+    if (distribution === "normal") distribution = "truncated_normal";
+    const dists: readonly string[] = ["truncated_normal", "untruncated_normal", "uniform"];
+    if (!dists.includes(distribution)) {
+      throw new RangeError(
+        `initializers.VarianceScaling: distribution "${opts.distribution}" is not one of ${dists.map((d) => `"${d}"`).join(", ")} (or "normal")`,
+      );
+    }
+    this.scale = scale;
+    this.mode = mode;
+    this.distribution = distribution as VarianceDistribution;
+  }
+
+  /** The standard deviation (normal) or the limit (uniform) for a shape. */
+  parameters(shape: Shape): { fanIn: number; fanOut: number; stddev: number; limit: number } {
+    const [fanIn, fanOut] = computeFans(shape);
+    const fan = this.mode === "fan_in" ? fanIn : this.mode === "fan_out" ? fanOut : (fanIn + fanOut) / 2;
+    const s = this.scale / Math.max(1, fan);
+    const stddev = this.distribution === "truncated_normal" ? Math.sqrt(s) / TRUNCATED_STDDEV : Math.sqrt(s);
+    return { fanIn, fanOut, stddev, limit: Math.sqrt(3 * s) };
+  }
+
+  call(shape: Shape, dtype: DType = "float32"): Tensor {
+    const s = checkShape(this.className, shape);
+    const d = floatDType(this.className, dtype);
+    const { stddev, limit } = this.parameters(s);
+    const opts = { dtype: d, seed: this.drawSeed };
+    if (this.distribution === "truncated_normal") return truncatedNormal(s, 0, stddev, opts);
+    if (this.distribution === "untruncated_normal") return normal(s, 0, stddev, opts);
+    return uniform(s, -limit, limit, opts);
+  }
+
+  override getConfig(): Config {
+    return { seed: this.seed, scale: this.scale, mode: this.mode, distribution: this.distribution };
+  }
+}
+
+/** A VarianceScaling with fixed parameters (Glorot, He, LeCun): its config is the seed alone. */
+abstract class NamedVarianceScaling extends VarianceScaling {
+  override getConfig(): Config {
+    return { seed: this.seed };
+  }
+}
+
+/** keras.initializers.GlorotUniform: uniform, limit sqrt(6 / (fanIn + fanOut)). Keras' default kernel initializer. */
+export class GlorotUniform extends NamedVarianceScaling {
+  override readonly className = "GlorotUniform";
+  constructor(opts: SeedOptions = {}) {
+    super({ scale: 1, mode: "fan_avg", distribution: "uniform", seed: opts.seed });
+  }
+}
+
+/** keras.initializers.GlorotNormal: truncated normal, stddev sqrt(2 / (fanIn + fanOut)) / 0.8796... */
+export class GlorotNormal extends NamedVarianceScaling {
+  override readonly className = "GlorotNormal";
+  constructor(opts: SeedOptions = {}) {
+    super({ scale: 1, mode: "fan_avg", distribution: "truncated_normal", seed: opts.seed });
+  }
+}
+
+/** keras.initializers.HeNormal: truncated normal, stddev sqrt(2 / fanIn) / 0.8796... */
+export class HeNormal extends NamedVarianceScaling {
+  override readonly className = "HeNormal";
+  constructor(opts: SeedOptions = {}) {
+    super({ scale: 2, mode: "fan_in", distribution: "truncated_normal", seed: opts.seed });
+  }
+}
+
+/** keras.initializers.HeUniform: uniform, limit sqrt(6 / fanIn). */
+export class HeUniform extends NamedVarianceScaling {
+  override readonly className = "HeUniform";
+  constructor(opts: SeedOptions = {}) {
+    super({ scale: 2, mode: "fan_in", distribution: "uniform", seed: opts.seed });
+  }
+}
+
+/** keras.initializers.LecunNormal: truncated normal, stddev sqrt(1 / fanIn) / 0.8796... */
+export class LecunNormal extends NamedVarianceScaling {
+  override readonly className = "LecunNormal";
+  constructor(opts: SeedOptions = {}) {
+    super({ scale: 1, mode: "fan_in", distribution: "truncated_normal", seed: opts.seed });
+  }
+}
+
+/** keras.initializers.LecunUniform: uniform, limit sqrt(3 / fanIn). */
+export class LecunUniform extends NamedVarianceScaling {
+  override readonly className = "LecunUniform";
+  constructor(opts: SeedOptions = {}) {
+    super({ scale: 1, mode: "fan_in", distribution: "uniform", seed: opts.seed });
+  }
+}
+
+export interface OrthogonalOptions extends SeedOptions {
+  /** Multiplies the orthogonal matrix (default 1). */
+  gain?: number;
+}
+
+/**
+ * Q of the QR decomposition of a [m, n] matrix (m >= n), with R's diagonal positive (what Keras
+ * gets from its QR by multiplying Q's columns by sign(diag(R))): Gram-Schmidt with a second
+ * orthogonalization pass, in float64.
+ */
+function orthonormalColumns(a: Tensor): Tensor {
+  const [m, n] = a.shape;
+  let q: Tensor | null = null;
+  for (let j = 0; j < n; j++) {
+    let v = slice(a, [0, j], [m, 1]);
+    if (q !== null) {
+      for (let pass = 0; pass < 2; pass++) v = sub(v, matmul(q, matmul(q, v, true)));
+    }
+    const norm = sqrt(sum(mul(v, v)));
+    if (!(norm.item() > 0)) {
+      throw new RangeError(`initializers.Orthogonal: the random matrix ${shapeText(a.shape)} is rank-deficient at column ${j}; use another seed`);
+    }
+    v = div(v, norm);
+    q = q === null ? v : concat([q, v], 1);
+  }
+  return q ?? a;
+}
+
+/**
+ * keras.initializers.Orthogonal(gain = 1): the shape is viewed as [prod(shape[:-1]), shape[-1]];
+ * a matrix of N(0, 1) values is drawn with the larger of the two sizes as rows, orthonormalized
+ * (QR with sign(diag(R)) folded in), transposed if there are fewer rows than columns, scaled by
+ * gain and reshaped back. Rows or columns (whichever are fewer) are orthonormal.
+ */
+export class Orthogonal extends RandomInitializer {
+  readonly className = "Orthogonal";
+  readonly gain: number;
+  constructor(opts: OrthogonalOptions = {}) {
+    super("Orthogonal", opts.seed);
+    this.gain = opts.gain ?? 1;
+  }
+  call(shape: Shape, dtype: DType = "float32"): Tensor {
+    const s = checkShape(this.className, shape);
+    const d = floatDType(this.className, dtype);
+    if (s.length < 2) {
+      throw new RangeError(`initializers.Orthogonal: the shape must have at least 2 axes, got ${shapeText(s)}; use "random_normal" for vectors`);
+    }
+    const rows = sizeOf(s.slice(0, -1));
+    const cols = s[s.length - 1];
+    if (rows * cols === 0) return zeros(s, d);
+    const flat = [Math.max(rows, cols), Math.min(rows, cols)];
+    const a = normal(flat, 0, 1, { dtype: d, seed: this.drawSeed });
+    return noGrad(() => {
+      let q = orthonormalColumns(cast(a, "float64"));
+      if (rows < cols) q = transpose(q);
+      if (this.gain !== 1) q = mul(q, this.gain);
+      return cast(reshape(q, s), d);
+    });
+  }
+  override getConfig(): Config {
+    return { seed: this.seed, gain: this.gain };
+  }
+}
+
+// ---------------------------------------------------------------- get
+
+/** A function used as an initializer (Keras accepts any callable `(shape, dtype) => tensor`). */
+export type InitializerFunction = (shape: Shape, dtype?: DType) => Tensor;
+
+/** What initializers.get() accepts: a Keras name, `{ className, config }`, an Initializer, a function or a tensor. */
+export type InitializerIdentifier = string | SerializedObject | Initializer | InitializerFunction | Tensor;
+
+/** Wraps a function or a fixed tensor as an Initializer. */
+class FunctionInitializer extends Initializer {
+  readonly className = "function";
+  constructor(private readonly fn: InitializerFunction) {
+    super();
+  }
+  call(shape: Shape, dtype: DType = "float32"): Tensor {
+    return this.fn(shape, dtype);
+  }
+}
+
+type Factory = (config: Config) => Initializer;
+
+function seedOf(kind: string, c: Config): number | null | undefined {
+  return configNumber(`initializers.${kind}`, c, "seed");
+}
+
+function factory(kind: string, keys: readonly string[], make: (c: Config) => Initializer): Factory {
+  return (c) => {
+    checkConfigKeys(`initializers.${kind}`, c, keys);
+    return make(c);
+  };
+}
+
+const named = (kind: string, Cls: new (o: SeedOptions) => Initializer): Factory =>
+  factory(kind, ["seed"], (c) => new Cls({ seed: seedOf(kind, c) }));
+
+const FACTORIES: Record<string, Factory> = {
+  Zeros: factory("Zeros", [], () => new Zeros()),
+  Ones: factory("Ones", [], () => new Ones()),
+  Constant: factory("Constant", ["value"], (c) => new Constant({ value: configNumber("initializers.Constant", c, "value") })),
+  Identity: factory("Identity", ["gain"], (c) => new Identity({ gain: configNumber("initializers.Identity", c, "gain") })),
+  RandomNormal: factory("RandomNormal", ["seed", "mean", "stddev"], (c) => new RandomNormal({
+    seed: seedOf("RandomNormal", c), mean: configNumber("initializers.RandomNormal", c, "mean"), stddev: configNumber("initializers.RandomNormal", c, "stddev"),
+  })),
+  TruncatedNormal: factory("TruncatedNormal", ["seed", "mean", "stddev"], (c) => new TruncatedNormal({
+    seed: seedOf("TruncatedNormal", c), mean: configNumber("initializers.TruncatedNormal", c, "mean"), stddev: configNumber("initializers.TruncatedNormal", c, "stddev"),
+  })),
+  RandomUniform: factory("RandomUniform", ["seed", "minval", "maxval"], (c) => new RandomUniform({
+    seed: seedOf("RandomUniform", c), minval: configNumber("initializers.RandomUniform", c, "minval"), maxval: configNumber("initializers.RandomUniform", c, "maxval"),
+  })),
+  VarianceScaling: factory("VarianceScaling", ["seed", "scale", "mode", "distribution", "input_axes", "output_axes"], (c) => {
+    const k = "initializers.VarianceScaling";
+    if ((c.input_axes ?? null) !== null || (c.output_axes ?? null) !== null) {
+      throw new RangeError(`${k}: input_axes/output_axes (Keras 3.16) are not supported; the fans come from the shape as in earlier Keras 3 versions`);
+    }
+    return new VarianceScaling({
+      seed: seedOf("VarianceScaling", c), scale: configNumber(k, c, "scale"),
+      mode: configString(k, c, "mode") as FanMode | undefined,
+      distribution: configString(k, c, "distribution") as VarianceDistribution | undefined,
+    });
+  }),
+  GlorotUniform: named("GlorotUniform", GlorotUniform),
+  GlorotNormal: named("GlorotNormal", GlorotNormal),
+  HeNormal: named("HeNormal", HeNormal),
+  HeUniform: named("HeUniform", HeUniform),
+  LecunNormal: named("LecunNormal", LecunNormal),
+  LecunUniform: named("LecunUniform", LecunUniform),
+  Orthogonal: factory("Orthogonal", ["seed", "gain"], (c) => new Orthogonal({ seed: seedOf("Orthogonal", c), gain: configNumber("initializers.Orthogonal", c, "gain") })),
+};
+
+/** Keras' names: the class names, their snake_case forms, and Keras' aliases. */
+const NAMES: Record<string, string> = {
+  zeros: "Zeros", zero: "Zeros", ones: "Ones", one: "Ones", constant: "Constant",
+  identity: "Identity", IdentityInitializer: "Identity",
+  random_normal: "RandomNormal", normal: "RandomNormal", truncated_normal: "TruncatedNormal",
+  random_uniform: "RandomUniform", uniform: "RandomUniform", variance_scaling: "VarianceScaling",
+  glorot_uniform: "GlorotUniform", glorot_normal: "GlorotNormal", he_normal: "HeNormal", he_uniform: "HeUniform",
+  lecun_normal: "LecunNormal", lecun_uniform: "LecunUniform", orthogonal: "Orthogonal", OrthogonalInitializer: "Orthogonal",
+};
+for (const k of Object.keys(FACTORIES)) NAMES[k] = k;
+
+/** Every string initializers.get() understands. */
+export const INITIALIZER_NAMES: readonly string[] = Object.keys(NAMES);
+
+/** An initializer from its config, as keras.initializers.deserialize. */
+export function deserialize(obj: SerializedObject): Initializer {
+  const cls = serializedClassName(obj) ?? "";
+  const key = NAMES[cls];
+  if (key === undefined) throw unknownIdentifier("initializers", cls, INITIALIZER_NAMES);
+  return FACTORIES[key](obj.config ?? {});
+}
+
+/**
+ * keras.initializers.get: "he_normal" or "HeNormal" (a new instance with default arguments),
+ * `{ className: "HeNormal", config: { seed: 1 } }`, an Initializer (returned as is), a function
+ * `(shape, dtype) => Tensor`, or a tensor (used as the value, its shape must match).
+ */
+export function get(identifier: InitializerIdentifier): Initializer {
+  if (identifier instanceof Initializer) return identifier;
+  if (typeof identifier === "string") return deserialize({ className: identifier });
+  if (identifier instanceof Tensor) {
+    const t = identifier;
+    return new FunctionInitializer((shape, dtype = "float32") => {
+      if (shape.length !== t.rank || shape.some((d, i) => d !== t.shape[i])) {
+        throw new RangeError(`initializers.get: a tensor used as initializer has shape ${shapeText(t.shape)} but the weight needs ${shapeText(shape)}`);
+      }
+      return cast(t, dtype);
+    });
+  }
+  if (typeof identifier === "function") return new FunctionInitializer(identifier);
+  if (isSerializedObject(identifier)) return deserialize(identifier);
+  throw new TypeError(
+    `initializers.get: cannot interpret ${JSON.stringify(identifier)} as an initializer; pass a name such as "glorot_uniform", ` +
+      `{ className, config }, an Initializer, or a function (shape, dtype) => Tensor`,
+  );
+}
+
+/** keras.initializers.serialize. */
+export function serialize(init: Initializer): { className: string; config: Config } {
+  return init.serialize();
+}

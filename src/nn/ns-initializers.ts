@@ -1,0 +1,41 @@
+/** `tf.initializers` (keras.initializers): classes callable with or without `new`, `get`, `computeFans`. */
+import { callableClass } from "./common.js";
+import * as m from "./initializers.js";
+
+export const Zeros = callableClass(m.Zeros);
+export type Zeros = m.Zeros;
+export const Ones = callableClass(m.Ones);
+export type Ones = m.Ones;
+export const Constant = callableClass(m.Constant);
+export type Constant = m.Constant;
+export const Identity = callableClass(m.Identity);
+export type Identity = m.Identity;
+export const RandomNormal = callableClass(m.RandomNormal);
+export type RandomNormal = m.RandomNormal;
+export const TruncatedNormal = callableClass(m.TruncatedNormal);
+export type TruncatedNormal = m.TruncatedNormal;
+export const RandomUniform = callableClass(m.RandomUniform);
+export type RandomUniform = m.RandomUniform;
+export const VarianceScaling = callableClass(m.VarianceScaling);
+export type VarianceScaling = m.VarianceScaling;
+export const GlorotUniform = callableClass(m.GlorotUniform);
+export type GlorotUniform = m.GlorotUniform;
+export const GlorotNormal = callableClass(m.GlorotNormal);
+export type GlorotNormal = m.GlorotNormal;
+export const HeNormal = callableClass(m.HeNormal);
+export type HeNormal = m.HeNormal;
+export const HeUniform = callableClass(m.HeUniform);
+export type HeUniform = m.HeUniform;
+export const LecunNormal = callableClass(m.LecunNormal);
+export type LecunNormal = m.LecunNormal;
+export const LecunUniform = callableClass(m.LecunUniform);
+export type LecunUniform = m.LecunUniform;
+export const Orthogonal = callableClass(m.Orthogonal);
+export type Orthogonal = m.Orthogonal;
+
+export {
+  Initializer, RandomInitializer, get, deserialize, serialize, computeFans, INITIALIZER_NAMES,
+} from "./initializers.js";
+export type {
+  ConstantOptions, IdentityOptions, SeedOptions, RandomNormalOptions, RandomUniformOptions, VarianceScalingOptions, FanMode, VarianceDistribution, OrthogonalOptions, InitializerFunction, InitializerIdentifier,
+} from "./initializers.js";
