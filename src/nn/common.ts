@@ -69,14 +69,32 @@ export function isSerializedObject(x: unknown): x is SerializedObject {
   return typeof o.className === "string" || typeof o.class_name === "string";
 }
 
-/** The error for a name that is not in a registry: lists every valid name and the closest one. */
-export function unknownIdentifier(kind: string, name: string, valid: readonly string[]): Error {
+/** Levenshtein distance, for "did you mean" suggestions. */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+/**
+ * The error for a name that is not in a registry: names the registry (`kind`, e.g. "losses") and
+ * the kind of object (`noun`, e.g. "loss"), suggests the closest names and lists every valid one.
+ */
+export function unknownIdentifier(kind: string, noun: string, name: string, valid: readonly string[]): Error {
   const lower = name.toLowerCase();
-  const close = valid.filter((v) => v.toLowerCase().includes(lower) || lower.includes(v.toLowerCase()));
-  const hint = close.length > 0 ? ` Did you mean ${close.slice(0, 3).map((c) => `"${c}"`).join(" or ")}?` : "";
-  return new RangeError(
-    `${kind}.get: unknown ${kind.replace(/s$/, "")} "${name}".${hint} Valid names: ${valid.map((v) => `"${v}"`).join(", ")}`,
-  );
+  const scored = valid
+    .map((v) => ({ v, d: editDistance(lower, v.toLowerCase()) }))
+    .filter(({ v, d }) => d <= Math.max(2, Math.floor(v.length / 4)) || (lower.length >= 3 && v.toLowerCase().includes(lower)))
+    .sort((a, b) => a.d - b.d);
+  const close = [...new Set(scored.map((s) => s.v))].slice(0, 3);
+  const hint = close.length > 0 ? ` Did you mean ${close.map((c) => `"${c}"`).join(" or ")}?` : "";
+  return new RangeError(`${kind}.get: unknown ${noun} "${name}".${hint} Valid names: ${valid.map((v) => `"${v}"`).join(", ")}`);
 }
 
 /** Reads an optional number from a Keras config, checking its type. */

@@ -201,7 +201,7 @@ export const CONSTRAINT_NAMES: readonly string[] = Object.keys(NAMES);
 export function deserialize(obj: SerializedObject): Constraint {
   const cls = serializedClassName(obj) ?? "";
   const key = NAMES[cls];
-  if (key === undefined) throw unknownIdentifier("constraints", cls, CONSTRAINT_NAMES);
+  if (key === undefined) throw unknownIdentifier("constraints", "constraint", cls, CONSTRAINT_NAMES);
   return FACTORIES[key](obj.config ?? {});
 }
 

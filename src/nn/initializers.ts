@@ -515,7 +515,7 @@ export const INITIALIZER_NAMES: readonly string[] = Object.keys(NAMES);
 export function deserialize(obj: SerializedObject): Initializer {
   const cls = serializedClassName(obj) ?? "";
   const key = NAMES[cls];
-  if (key === undefined) throw unknownIdentifier("initializers", cls, INITIALIZER_NAMES);
+  if (key === undefined) throw unknownIdentifier("initializers", "initializer", cls, INITIALIZER_NAMES);
   return FACTORIES[key](obj.config ?? {});
 }
 

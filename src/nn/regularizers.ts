@@ -166,7 +166,7 @@ export const REGULARIZER_NAMES: readonly string[] = Object.keys(NAMES);
 export function deserialize(obj: SerializedObject): Regularizer {
   const cls = serializedClassName(obj) ?? "";
   const key = NAMES[cls];
-  if (key === undefined) throw unknownIdentifier("regularizers", cls, REGULARIZER_NAMES);
+  if (key === undefined) throw unknownIdentifier("regularizers", "regularizer", cls, REGULARIZER_NAMES);
   return FACTORIES[key](obj.config ?? {});
 }
 

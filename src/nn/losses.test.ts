@@ -1,0 +1,244 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import * as tf from "../index.js";
+import { checkGradients } from "../testing/gradcheck.js";
+import { losses } from "./index.js";
+
+// Reference values: test/fixtures/make_losses_metrics.py (Keras 3's formulas written out in NumPy).
+const fx = JSON.parse(readFileSync(new URL("../../test/fixtures/losses_metrics.json", import.meta.url), "utf8"));
+const L = fx.losses;
+
+interface Case {
+  per_example: number[];
+  sum_over_batch_size: number;
+  weighted: number;
+  sum: number;
+  mean_with_sample_weight: number;
+}
+
+const f64 = (v: unknown): tf.Tensor => tf.constant(v as number[], "float64");
+
+function close(actual: number, expected: number, tol: number, what: string): void {
+  assert.ok(Math.abs(actual - expected) <= tol * Math.max(1, Math.abs(expected)), `${what}: got ${actual}, expected ${expected}`);
+}
+
+function closeAll(actual: ArrayLike<number | bigint>, expected: readonly number[], tol: number, what: string): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  for (let i = 0; i < expected.length; i++) close(Number(actual[i]), expected[i], tol, `${what}[${i}]`);
+}
+
+type Make = (opts: { reduction?: losses.Reduction }) => losses.Loss;
+
+const CASES: [string, string, string, Make][] = [
+  ["categorical_crossentropy", "onehot", "probs", (o) => losses.CategoricalCrossentropy(o)],
+  ["categorical_crossentropy_ls", "onehot", "probs", (o) => losses.CategoricalCrossentropy({ ...o, labelSmoothing: 0.1 })],
+  ["categorical_crossentropy_logits_ls", "onehot", "logits", (o) => losses.CategoricalCrossentropy({ ...o, fromLogits: true, labelSmoothing: 0.2 })],
+  ["sparse_categorical_crossentropy", "sparse", "probs", (o) => losses.SparseCategoricalCrossentropy(o)],
+  ["sparse_categorical_crossentropy_logits", "sparse", "logits", (o) => losses.SparseCategoricalCrossentropy({ ...o, fromLogits: true })],
+  ["binary_crossentropy", "bin_true", "bin_pred", (o) => losses.BinaryCrossentropy(o)],
+  ["binary_crossentropy_ls", "bin_true", "bin_pred", (o) => losses.BinaryCrossentropy({ ...o, labelSmoothing: 0.1 })],
+  ["binary_crossentropy_logits_ls", "bin_true", "bin_logits", (o) => losses.BinaryCrossentropy({ ...o, fromLogits: true, labelSmoothing: 0.3 })],
+  ["mean_squared_error", "reg_true", "reg_pred", (o) => losses.MeanSquaredError(o)],
+  ["mean_absolute_error", "reg_true", "reg_pred", (o) => losses.MeanAbsoluteError(o)],
+  ["mean_absolute_percentage_error", "reg_true", "reg_pred", (o) => losses.MeanAbsolutePercentageError(o)],
+  ["mean_squared_logarithmic_error", "pos_true", "pos_pred", (o) => losses.MeanSquaredLogarithmicError(o)],
+  ["huber", "reg_true", "reg_pred", (o) => losses.Huber(o)],
+  ["huber_0.5", "reg_true", "reg_pred", (o) => losses.Huber({ ...o, delta: 0.5 })],
+  ["log_cosh", "reg_true", "reg_pred", (o) => losses.LogCosh(o)],
+  ["kl_divergence", "kl_true", "kl_pred", (o) => losses.KLDivergence(o)],
+  ["poisson", "pos_true", "pos_pred_abs", (o) => losses.Poisson(o)],
+  ["hinge_01", "bin_true", "hinge_pred", (o) => losses.Hinge(o)],
+  ["hinge_pm", "hinge_pm_true", "hinge_pred", (o) => losses.Hinge(o)],
+  ["squared_hinge_01", "bin_true", "hinge_pred", (o) => losses.SquaredHinge(o)],
+  ["categorical_hinge", "onehot", "logits", (o) => losses.CategoricalHinge(o)],
+  ["cosine_similarity", "cos_true", "cos_pred", (o) => losses.CosineSimilarity(o)],
+  ["mse_col", "col_true", "col_pred", (o) => losses.get({ className: "mse", config: { reduction: o.reduction ?? "sum_over_batch_size" } })],
+];
+
+function data(key: string): tf.Tensor {
+  if (key === "sparse") return tf.constant(L.sparse as number[], "int32");
+  if (key === "pos_pred_abs") return tf.abs(f64(L.pos_pred));
+  return f64(L[key]);
+}
+
+test("per-example losses and every reduction match Keras' formulas (float64)", () => {
+  const sw = f64(L.sample_weight);
+  for (const [name, t, p, make] of CASES) {
+    const c = L[name] as Case;
+    const yTrue = data(t), yPred = data(p);
+    const loss = make({});
+    const per = loss.call(yTrue, yPred);
+    assert.equal(per.dtype, "float64", name);
+    closeAll(per.dataSync(), c.per_example, 1e-12, `${name} per example`);
+    const mean = loss.apply(yTrue, yPred);
+    assert.equal(mean.rank, 0, `${name}: a scalar`);
+    close(mean.item(), c.sum_over_batch_size, 1e-12, `${name} sum_over_batch_size`);
+    close(loss.apply(yTrue, yPred, sw).item(), c.weighted, 1e-12, `${name} weighted`);
+    close(make({ reduction: "sum" }).apply(yTrue, yPred).item(), c.sum, 1e-12, `${name} sum`);
+    close(make({ reduction: "mean_with_sample_weight" }).apply(yTrue, yPred, sw).item(), c.mean_with_sample_weight, 1e-12, `${name} mean_with_sample_weight`);
+    const none = make({ reduction: "none" }).apply(yTrue, yPred, sw);
+    closeAll(none.dataSync(), c.per_example.map((v, i) => v * L.sample_weight[i]), 1e-12, `${name} none`);
+  }
+});
+
+test("float32 losses agree with the float64 references to float32 precision", () => {
+  const f32 = (k: string): tf.Tensor => tf.constant(L[k] as number[], "float32");
+  const cce = losses.get("categorical_crossentropy").apply(f32("onehot"), f32("probs"));
+  assert.equal(cce.dtype, "float32");
+  close(cce.item(), L.categorical_crossentropy.sum_over_batch_size, 2e-6, "cce float32");
+  const scce = losses.get("sparse_categorical_crossentropy").apply(tf.constant(L.sparse, "int32"), f32("probs"));
+  close(scce.item(), L.sparse_categorical_crossentropy.sum_over_batch_size, 2e-6, "scce float32");
+  const scceL = losses.SparseCategoricalCrossentropy({ fromLogits: true }).apply(L.sparse, f32("logits"));
+  close(scceL.item(), L.sparse_categorical_crossentropy_logits.sum_over_batch_size, 2e-6, "scce logits float32");
+  close(losses.get("binary_crossentropy").apply(f32("bin_true"), f32("bin_pred")).item(), L.binary_crossentropy.sum_over_batch_size, 2e-6, "bce float32");
+  close(losses.get("mae").apply(L.reg_true, f32("reg_pred")).item(), L.mean_absolute_error.sum_over_batch_size, 2e-6, "mae float32, labels as arrays");
+});
+
+test("Keras' docstring examples", () => {
+  const scce = losses.SparseCategoricalCrossentropy();
+  const p = tf.constant([[0.05, 0.95, 0], [0.1, 0.8, 0.1]]);
+  close(scce.apply([1, 2], p).item(), 1.177, 1e-3, "scce");
+  close(scce.apply([1, 2], p, [0.3, 0.7]).item(), 0.814, 1e-3, "scce weighted");
+  close(losses.SparseCategoricalCrossentropy({ reduction: "sum" }).apply([1, 2], p).item(), 2.354, 1e-3, "scce sum");
+  const bce = losses.BinaryCrossentropy({ fromLogits: true });
+  const yt = [[0, 1], [0, 0]], yp = tf.constant([[-18.6, 0.51], [2.94, -12.8]]);
+  close(bce.apply(yt, yp).item(), 0.8654, 1e-4, "bce logits");
+  close(bce.apply(yt, yp, [0.8, 0.2]).item(), 0.243, 1e-3, "bce logits weighted");
+  closeAll(losses.BinaryCrossentropy({ fromLogits: true, reduction: null }).apply(yt, yp).dataSync(), [0.235, 1.496], 2e-3, "bce none");
+});
+
+test("yTrue [n] meets yPred [n, 1] (squeezed, not broadcast to [n, n]); weights [n, 1] line up with losses [n]", () => {
+  const yTrue = f64(L.col_true), yPred = f64(L.col_pred);
+  const mse = losses.get("mse");
+  assert.deepEqual(mse.call(yTrue, yPred).shape, [6]);
+  close(mse.apply(yTrue, yPred).item(), L.mse_col.sum_over_batch_size, 1e-12, "mse col");
+  const sw = tf.reshape(f64(L.sample_weight), [6, 1]);
+  close(mse.apply(yTrue, yPred, sw).item(), L.mse_col_weighted_n1, 1e-12, "weights [n, 1]");
+  // sparse labels [n, 1] are squeezed too
+  const s = losses.get("sparse_categorical_crossentropy").apply(tf.reshape(tf.constant(L.sparse, "int32"), [6, 1]), f64(L.probs));
+  close(s.item(), L.sparse_categorical_crossentropy.sum_over_batch_size, 1e-12, "sparse [n, 1]");
+});
+
+test("get: Keras' strings name the loss after the string; class names give Keras' default names", () => {
+  const byString: [string, string][] = [
+    ["mse", "mean_squared_error"], ["MSE", "mean_squared_error"], ["mae", "mean_absolute_error"],
+    ["mape", "mean_absolute_percentage_error"], ["msle", "mean_squared_logarithmic_error"], ["bce", "binary_crossentropy"],
+    ["kld", "kl_divergence"], ["sparse_categorical_crossentropy", "sparse_categorical_crossentropy"],
+    ["categorical_crossentropy", "categorical_crossentropy"], ["huber", "huber"], ["log_cosh", "log_cosh"], ["hinge", "hinge"],
+    ["cosine_similarity", "cosine_similarity"],
+  ];
+  for (const [s, fn] of byString) {
+    const l = losses.get(s);
+    assert.equal(l.name, s, s);
+    assert.deepEqual(l.getConfig(), { name: s, reduction: "sum_over_batch_size", fn }, s);
+  }
+  const byClass: [string, string][] = [
+    ["MeanSquaredError", "mean_squared_error"], ["Huber", "huber_loss"], ["LogCosh", "log_cosh"], ["KLDivergence", "kl_divergence"],
+    ["SparseCategoricalCrossentropy", "sparse_categorical_crossentropy"], ["CosineSimilarity", "cosine_similarity"],
+    ["BinaryCrossentropy", "binary_crossentropy"], ["CategoricalHinge", "categorical_hinge"], ["SquaredHinge", "squared_hinge"],
+  ];
+  for (const [c, name] of byClass) {
+    const l = losses.get(c);
+    assert.equal(l.className, c);
+    assert.equal(l.name, name);
+  }
+  const custom = losses.get(function myLoss(t, p) { return tf.mean(tf.abs(tf.sub(t, p)), -1); });
+  assert.equal(custom.name, "my_loss");
+  close(custom.apply(f64(L.reg_true), f64(L.reg_pred)).item(), L.mean_absolute_error.sum_over_batch_size, 1e-12, "custom");
+  const obj = losses.Huber({ delta: 2 });
+  assert.equal(losses.get(obj), obj);
+  assert.ok(losses.get("huber") instanceof losses.LossFunctionWrapper);
+  assert.ok(new losses.MeanSquaredError() instanceof losses.Loss);
+});
+
+test("getConfig uses Keras' keys and round-trips through get", () => {
+  assert.deepEqual(losses.CategoricalCrossentropy({ labelSmoothing: 0.1 }).getConfig(),
+    { name: "categorical_crossentropy", reduction: "sum_over_batch_size", from_logits: false, label_smoothing: 0.1, axis: -1 });
+  assert.deepEqual(losses.SparseCategoricalCrossentropy({ fromLogits: true }).getConfig(),
+    { name: "sparse_categorical_crossentropy", reduction: "sum_over_batch_size", from_logits: true, ignore_class: null, axis: -1 });
+  assert.deepEqual(losses.Huber().getConfig(), { name: "huber_loss", reduction: "sum_over_batch_size", delta: 1 });
+  assert.deepEqual(losses.MeanSquaredError({ reduction: "sum" }).getConfig(), { name: "mean_squared_error", reduction: "sum" });
+  for (const l of [losses.BinaryCrossentropy({ fromLogits: true, labelSmoothing: 0.2, name: "bce2" }), losses.CosineSimilarity({ axis: 0 }), losses.Huber({ delta: 0.3 })]) {
+    const back = losses.get(l.serialize());
+    assert.equal(back.className, l.className);
+    assert.deepEqual(back.getConfig(), l.getConfig());
+  }
+  const fromKeras = losses.get({ class_name: "CategoricalCrossentropy", config: { name: "cce", reduction: "sum", from_logits: true, label_smoothing: 0, axis: -1 } });
+  assert.equal(fromKeras.name, "cce");
+  assert.equal(fromKeras.reduction, "sum");
+});
+
+test("resolveLoss: Keras' 'crossentropy' / 'ce' picked from the shapes", () => {
+  const pick = (s: string, t: number[], p: number[]): unknown => losses.resolveLoss(s, t, p).getConfig().fn;
+  assert.equal(pick("crossentropy", [32], [32, 10]), "sparse_categorical_crossentropy");
+  assert.equal(pick("ce", [32, 1], [32, 10]), "sparse_categorical_crossentropy");
+  assert.equal(pick("crossentropy", [32, 10], [32, 10]), "categorical_crossentropy");
+  assert.equal(pick("crossentropy", [32, 1], [32, 1]), "binary_crossentropy");
+  assert.equal(losses.resolveLoss("crossentropy", [32], [32, 10]).name, "crossentropy");
+  assert.equal(losses.resolveLoss("mse", [32], [32, 1]).name, "mse");
+});
+
+test("gradients of every loss w.r.t. yPred match finite differences (float64, away from clipping and kinks)", () => {
+  const g = new tf.random.RandomGenerator(11);
+  const rand = (shape: number[], lo: number, hi: number): tf.Tensor =>
+    tf.constant(new Float64Array(shape.reduce((a, b) => a * b, 1)).map(() => lo + (hi - lo) * g.nextDouble()), shape, "float64");
+  const probs = tf.div(rand([4, 3], 0.2, 1), tf.sum(rand([4, 3], 0.2, 1), -1, true));
+  const probsRows = tf.div(probs, tf.sum(probs, -1, true));
+  const onehot = tf.constant([[1, 0, 0], [0, 1, 0], [0, 0, 1], [0, 1, 0]], "float64");
+  const sparse = tf.constant([0, 1, 2, 1], "int32");
+  const sw = tf.constant([0.5, 1, 2, 0.25], "float64");
+  const binTrue = tf.constant([[1, 0, 1], [0, 0, 1], [1, 1, 0], [0, 1, 0]], "float64");
+  const regTrue = rand([4, 3], -2, 2);
+  // predictions kept 0.2 away from the hinge/huber/mae kinks
+  const regPred = tf.add(regTrue, tf.constant([[0.7, -0.4, 1.6], [-1.3, 0.3, 0.25], [2.2, -0.6, 0.45], [-0.35, 1.2, -0.8]], "float64"));
+  const hingePred = tf.constant([[0.3, -0.6, 1.6], [-1.5, 0.4, 0.2], [2.1, 0.5, -0.3], [-0.4, 1.3, -2]], "float64");
+  const cases: [string, losses.Loss, tf.Tensor, tf.Tensor][] = [
+    ["cce", losses.CategoricalCrossentropy({ labelSmoothing: 0.1 }), onehot, probsRows],
+    ["cce logits", losses.CategoricalCrossentropy({ fromLogits: true }), onehot, rand([4, 3], -2, 2)],
+    ["scce", losses.SparseCategoricalCrossentropy(), sparse, probsRows],
+    ["scce logits", losses.SparseCategoricalCrossentropy({ fromLogits: true }), sparse, rand([4, 3], -2, 2)],
+    ["bce", losses.BinaryCrossentropy({ labelSmoothing: 0.2 }), binTrue, rand([4, 3], 0.1, 0.9)],
+    ["bce logits", losses.BinaryCrossentropy({ fromLogits: true }), binTrue, rand([4, 3], -3, 3)],
+    ["mse", losses.MeanSquaredError(), regTrue, regPred],
+    ["mae", losses.MeanAbsoluteError(), regTrue, regPred],
+    ["mape", losses.MeanAbsolutePercentageError(), regTrue, regPred],
+    ["msle", losses.MeanSquaredLogarithmicError(), rand([4, 3], 0.1, 2), rand([4, 3], 0.1, 2)],
+    ["huber", losses.Huber({ delta: 1 }), regTrue, regPred],
+    ["log_cosh", losses.LogCosh(), regTrue, regPred],
+    ["kl", losses.KLDivergence(), probs, probsRows],
+    ["poisson", losses.Poisson(), rand([4, 3], 0, 3), rand([4, 3], 0.2, 3)],
+    ["hinge", losses.Hinge(), binTrue, hingePred],
+    ["squared_hinge", losses.SquaredHinge(), binTrue, hingePred],
+    ["categorical_hinge", losses.CategoricalHinge(), onehot, tf.constant([[2, 0.3, -1], [0.1, 1.1, 2.5], [0.4, -0.2, 0.9], [1.5, 0.2, -0.6]], "float64")],
+    ["cosine", losses.CosineSimilarity(), rand([4, 3], -1, 1), rand([4, 3], -1, 1)],
+  ];
+  for (const [name, loss, yTrue, yPred] of cases) {
+    try {
+      checkGradients((p) => loss.apply(yTrue, p, sw), [yPred], { rtol: 1e-6, atol: 1e-8 });
+      checkGradients((p) => loss.call(yTrue, p), [yPred], { rtol: 1e-6, atol: 1e-8 });
+    } catch (e) {
+      throw new Error(`${name}: ${(e as Error).message}`);
+    }
+  }
+});
+
+test("errors name the loss, the shapes or values at fault and the fix", () => {
+  assert.throws(() => losses.get("mean_square_error"), (e: Error) =>
+    /unknown loss "mean_square_error"/.test(e.message) && /"mean_squared_error"/.test(e.message) && /"sparse_categorical_crossentropy"/.test(e.message));
+  assert.throws(() => losses.MeanSquaredError().apply(tf.ones([4, 3]), tf.ones([4, 3]), tf.ones([3, 3])),
+    /losses\.mean_squared_error: sample weights \(3, 3\) do not fit the per-example losses \(4,\); give one weight per example/);
+  assert.throws(() => losses.MeanSquaredError({ reduction: "avg" as losses.Reduction }), /reduction "avg" is not one of/);
+  assert.throws(() => losses.CategoricalCrossentropy({ labelSmoothing: 1.5 }), /labelSmoothing must lie in \[0, 1\], got 1.5/);
+  assert.throws(() => losses.get("categorical_crossentropy").apply([0, 1, 2], tf.ones([3, 4])), /categoricalCrossentropy: yTrue \(3,\) and yPred \(3, 4\) must have the same shape/);
+  assert.throws(() => losses.get("sparse_categorical_crossentropy").apply([0, 7], tf.ones([2, 4])), /label 7 .* out of range for 4 classes/);
+  assert.throws(() => losses.Huber({ delta: -1 }).apply([1], tf.ones([1])), /delta must be a finite number >= 0/);
+  assert.throws(() => losses.get({ className: "Huber", config: { alpha: 1 } }), /Huber: unknown config key "alpha"/);
+  assert.throws(() => losses.get(3 as unknown as string), /cannot interpret 3 as a loss/);
+});
+
+test("an empty batch reduces to 0, zero weights give 0 with mean_with_sample_weight", () => {
+  assert.equal(losses.get("mse").apply(tf.zeros([0, 3]), tf.zeros([0, 3])).item(), 0);
+  const l = losses.MeanSquaredError({ reduction: "mean_with_sample_weight" }).apply(tf.ones([2, 2]), tf.zeros([2, 2]), [0, 0]);
+  assert.equal(l.item(), 0);
+});

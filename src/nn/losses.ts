@@ -1,0 +1,662 @@
+/**
+ * keras.losses: loss functions (one value per example) and Loss objects that reduce them to
+ * the scalar a model minimizes, with Keras 3's formulas and reduction (keras/src/losses).
+ *
+ * The cross-entropies, mean squared and mean absolute error per example are the ops of
+ * src/ops/loss.ts (Keras' 1e-7 clipping, log-softmax for logits); this file adds label smoothing,
+ * the other Keras losses and the reduction: "sum_over_batch_size" (Keras' default) sums the
+ * (weighted) per-example losses and divides by their number, whatever the weights.
+ */
+import { Tensor } from "../tensor/tensor.js";
+import { isFloatDType } from "../tensor/dtype.js";
+import { type Shape, broadcastShapes, normalizeAxis, shapeText } from "../tensor/shape.js";
+import { constant, fill } from "../tensor/creation.js";
+import { type Input, toTensor } from "../ops/engine.js";
+import {
+  abs, add, cast, clipByValue, div, equal, log, logicalOr, maximum, mul, rsqrt, square, sub, where, lessEqual,
+} from "../ops/math.js";
+import { all, max, mean, sum } from "../ops/reduce.js";
+import { softplus } from "../ops/activation.js";
+import {
+  binaryCrossentropy as binaryCrossentropyOp, categoricalCrossentropy as categoricalCrossentropyOp,
+  meanAbsoluteError, meanSquaredError, sparseCategoricalCrossentropy, squeezeOrExpandToSameRank,
+} from "../ops/loss.js";
+import {
+  type Config, type SerializedObject, checkConfigKeys, configAxis, configBoolean, configNumber,
+  configString, isSerializedObject, serializedClassName, toSnakeCase, unknownIdentifier,
+} from "./common.js";
+
+export { meanAbsoluteError, meanSquaredError, sparseCategoricalCrossentropy, squeezeOrExpandToSameRank };
+
+/** Keras' backend.epsilon(). */
+const EPSILON = 1e-7;
+
+// ---------------------------------------------------------------- per-example functions
+
+/** yPred as a float tensor and yTrue converted to its dtype (Keras casts the labels to the loss dtype). */
+function pair(op: string, yTrueIn: Input, yPredIn: Input): { yTrue: Tensor; yPred: Tensor } {
+  const yPred = toTensor(yPredIn, op, "yPred");
+  if (!isFloatDType(yPred.dtype)) {
+    throw new TypeError(`${op}: yPred must be float32 or float64, got ${yPred.dtype} ${shapeText(yPred.shape)}; cast it with tf.cast(yPred, "float32")`);
+  }
+  const t = yTrueIn instanceof Tensor ? yTrueIn : constant(yTrueIn, yPred.dtype);
+  return { yTrue: t.dtype === yPred.dtype ? t : cast(t, yPred.dtype), yPred };
+}
+
+/** The pair brought to the same rank as Keras' squeeze_or_expand_to_same_rank does. */
+function alignedPair(op: string, yTrueIn: Input, yPredIn: Input): [Tensor, Tensor] {
+  const { yTrue, yPred } = pair(op, yTrueIn, yPredIn);
+  return squeezeOrExpandToSameRank(yTrue, yPred);
+}
+
+function checkSmoothing(op: string, labelSmoothing: number): void {
+  if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
+    throw new RangeError(`${op}: labelSmoothing must lie in [0, 1], got ${labelSmoothing}`);
+  }
+}
+
+export interface CategoricalCrossentropyOptions {
+  /** yPred holds logits rather than probabilities (default false). */
+  fromLogits?: boolean;
+  /** In [0, 1]: labels become yTrue * (1 - s) + s / numClasses (default 0). */
+  labelSmoothing?: number;
+  /** The class axis (default -1). */
+  axis?: number;
+}
+
+/**
+ * keras.losses.categorical_crossentropy: one-hot (or probability) labels, per-example loss over
+ * `axis`. Probabilities are rescaled to sum to 1 and clipped to [1e-7, 1 - 1e-7]; with
+ * labelSmoothing s the labels become yTrue * (1 - s) + s / numClasses.
+ */
+export function categoricalCrossentropy(yTrueIn: Input, yPredIn: Input, opts: CategoricalCrossentropyOptions = {}): Tensor {
+  const op = "categoricalCrossentropy";
+  const s = opts.labelSmoothing ?? 0;
+  checkSmoothing(op, s);
+  let { yTrue, yPred } = pair(op, yTrueIn, yPredIn);
+  if (s > 0) {
+    if (yPred.rank === 0) throw new RangeError(`${op}: yPred must have a class axis, got a scalar`);
+    const classes = yPred.shape[normalizeAxis(opts.axis ?? -1, yPred.rank, op)];
+    yTrue = add(mul(yTrue, 1 - s), s / classes);
+  }
+  return categoricalCrossentropyOp(yTrue, yPred, { fromLogits: opts.fromLogits, axis: opts.axis });
+}
+
+export type BinaryCrossentropyOptions = CategoricalCrossentropyOptions;
+
+/**
+ * keras.losses.binary_crossentropy: elementwise binary cross-entropy (probabilities clipped to
+ * [1e-7, 1 - 1e-7], or sigmoid cross-entropy on logits) averaged over `axis` (default the last);
+ * labelSmoothing s squeezes the labels towards 0.5: yTrue * (1 - s) + 0.5 * s.
+ */
+export function binaryCrossentropy(yTrueIn: Input, yPredIn: Input, opts: BinaryCrossentropyOptions = {}): Tensor {
+  const op = "binaryCrossentropy";
+  const s = opts.labelSmoothing ?? 0;
+  checkSmoothing(op, s);
+  let { yTrue, yPred } = pair(op, yTrueIn, yPredIn);
+  if (s > 0) yTrue = add(mul(yTrue, 1 - s), 0.5 * s);
+  return binaryCrossentropyOp(yTrue, yPred, { fromLogits: opts.fromLogits, axis: opts.axis });
+}
+
+/** keras.losses.mean_absolute_percentage_error: 100 * mean(|yTrue - yPred| / max(|yTrue|, 1e-7)) over the last axis. */
+export function meanAbsolutePercentageError(yTrueIn: Input, yPredIn: Input): Tensor {
+  const [t, p] = alignedPair("meanAbsolutePercentageError", yTrueIn, yPredIn);
+  return mul(mean(abs(div(sub(t, p), maximum(abs(t), EPSILON))), -1), 100);
+}
+
+/** keras.losses.mean_squared_logarithmic_error: mean((log(max(yPred, eps) + 1) - log(max(yTrue, eps) + 1))^2) over the last axis. */
+export function meanSquaredLogarithmicError(yTrueIn: Input, yPredIn: Input): Tensor {
+  const [t, p] = alignedPair("meanSquaredLogarithmicError", yTrueIn, yPredIn);
+  return mean(square(sub(log(add(maximum(p, EPSILON), 1)), log(add(maximum(t, EPSILON), 1)))), -1);
+}
+
+/**
+ * keras.losses.huber(yTrue, yPred, delta = 1): per element 0.5 * e^2 where |e| <= delta, else
+ * delta * |e| - 0.5 * delta^2 (e = yPred - yTrue), averaged over the last axis.
+ */
+export function huber(yTrueIn: Input, yPredIn: Input, delta = 1): Tensor {
+  const op = "huber";
+  if (!(delta >= 0) || !Number.isFinite(delta)) throw new RangeError(`${op}: delta must be a finite number >= 0, got ${delta}`);
+  const [t, p] = alignedPair(op, yTrueIn, yPredIn);
+  const e = sub(p, t);
+  const a = abs(e);
+  return mean(where(lessEqual(a, delta), mul(square(e), 0.5), sub(mul(a, delta), 0.5 * delta * delta)), -1);
+}
+
+/** keras.losses.log_cosh: mean(log(cosh(yPred - yTrue))) over the last axis, as x + softplus(-2x) - log 2. */
+export function logCosh(yTrueIn: Input, yPredIn: Input): Tensor {
+  const [t, p] = alignedPair("logCosh", yTrueIn, yPredIn);
+  const x = sub(p, t);
+  return mean(sub(add(x, softplus(mul(x, -2))), Math.LN2), -1);
+}
+
+/**
+ * keras.losses.kl_divergence: sum(yTrue * log(yTrue / yPred)) over the last axis, both clipped
+ * to [1e-7, 1] first.
+ */
+export function klDivergence(yTrueIn: Input, yPredIn: Input): Tensor {
+  const { yTrue, yPred } = pair("klDivergence", yTrueIn, yPredIn);
+  const t = clipByValue(yTrue, EPSILON, 1);
+  const p = clipByValue(yPred, EPSILON, 1);
+  return sum(mul(t, log(div(t, p))), -1);
+}
+
+/** keras.losses.poisson: mean(yPred - yTrue * log(yPred + 1e-7)) over the last axis. */
+export function poisson(yTrueIn: Input, yPredIn: Input): Tensor {
+  const { yTrue, yPred } = pair("poisson", yTrueIn, yPredIn);
+  return mean(sub(yPred, mul(yTrue, log(add(yPred, EPSILON)))), -1);
+}
+
+/** Keras' convert_binary_labels_to_hinge: labels that are all 0 or 1 become -1 or 1; others are kept. */
+function hingeLabels(yTrue: Tensor): Tensor {
+  if (yTrue.size === 0) return yTrue;
+  const binary = all(logicalOr(equal(yTrue, 0), equal(yTrue, 1))).item() === 1;
+  return binary ? sub(mul(yTrue, 2), 1) : yTrue;
+}
+
+/** keras.losses.hinge: mean(max(1 - yTrue * yPred, 0)) over the last axis; 0/1 labels are mapped to -1/1. */
+export function hinge(yTrueIn: Input, yPredIn: Input): Tensor {
+  const { yTrue, yPred } = pair("hinge", yTrueIn, yPredIn);
+  return mean(maximum(sub(1, mul(hingeLabels(yTrue), yPred)), 0), -1);
+}
+
+/** keras.losses.squared_hinge: mean(max(1 - yTrue * yPred, 0)^2) over the last axis; 0/1 labels are mapped to -1/1. */
+export function squaredHinge(yTrueIn: Input, yPredIn: Input): Tensor {
+  const { yTrue, yPred } = pair("squaredHinge", yTrueIn, yPredIn);
+  return mean(square(maximum(sub(1, mul(hingeLabels(yTrue), yPred)), 0)), -1);
+}
+
+/** keras.losses.categorical_hinge: max(max((1 - yTrue) * yPred) - sum(yTrue * yPred) + 1, 0) over the last axis. */
+export function categoricalHinge(yTrueIn: Input, yPredIn: Input): Tensor {
+  const { yTrue, yPred } = pair("categoricalHinge", yTrueIn, yPredIn);
+  const pos = sum(mul(yTrue, yPred), -1);
+  const neg = max(mul(sub(1, yTrue), yPred), -1);
+  return maximum(add(sub(neg, pos), 1), 0);
+}
+
+/** Keras' L2 normalize: x * rsqrt(max(sum(x^2), eps^2)) along `axis` (a zero vector stays zero). */
+export function l2Normalize(x: Tensor, axis = -1): Tensor {
+  return mul(x, rsqrt(maximum(sum(square(x), axis, true), EPSILON * EPSILON)));
+}
+
+/**
+ * keras.losses.cosine_similarity: -sum(l2Normalize(yTrue) * l2Normalize(yPred)) along `axis`;
+ * -1 for identical directions, 0 when either vector is zero.
+ */
+export function cosineSimilarity(yTrueIn: Input, yPredIn: Input, axis = -1): Tensor {
+  const [t, p] = alignedPair("cosineSimilarity", yTrueIn, yPredIn);
+  return mul(sum(mul(l2Normalize(t, axis), l2Normalize(p, axis)), axis), -1);
+}
+
+// ---------------------------------------------------------------- reduction
+
+/** How a Loss turns per-example values into what it returns (Keras' `reduction`). */
+export type Reduction = "sum_over_batch_size" | "sum" | "mean" | "mean_with_sample_weight" | "none" | null;
+
+const REDUCTIONS: readonly (string | null)[] = ["sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none", null];
+
+function checkReduction(where: string, r: Reduction | undefined): Reduction {
+  const v = r === undefined ? "sum_over_batch_size" : r;
+  if (!REDUCTIONS.includes(v)) {
+    throw new RangeError(`${where}: reduction ${JSON.stringify(r)} is not one of ${REDUCTIONS.map((x) => JSON.stringify(x)).join(", ")}`);
+  }
+  return v;
+}
+
+/** a / b, or 0 where b is 0 (Keras' divide_no_nan), with a finite gradient. */
+function divideNoNan(a: Tensor, b: Tensor | number): Tensor {
+  const d = typeof b === "number" ? b : b.item();
+  return d === 0 ? mul(a, 0) : div(a, b);
+}
+
+/**
+ * Keras' reduce_weighted_values: multiplies the per-example losses by the sample weights (first
+ * lined up by squeeze_or_expand_to_same_rank, then broadcast), then "sum" sums, "sum_over_batch_size"
+ * and "mean" divide the sum by the number of loss values, "mean_with_sample_weight" by the sum of
+ * the weights, "none"/null return the weighted values. An empty batch reduces to 0.
+ */
+export function reduceWeightedValues(values: Tensor, sampleWeight: Input | null | undefined, reduction: Reduction, who = "loss"): Tensor {
+  let v = values;
+  let w: Tensor | null = null;
+  if (sampleWeight !== undefined && sampleWeight !== null) {
+    const sw = sampleWeight instanceof Tensor ? sampleWeight : constant(sampleWeight, v.dtype);
+    w = sw.dtype === v.dtype ? sw : cast(sw, v.dtype);
+    [v, w] = squeezeOrExpandToSameRank(v, w);
+    try {
+      broadcastShapes(v.shape, w.shape, who);
+    } catch {
+      throw new RangeError(
+        `${who}: sample weights ${shapeText(w.shape)} do not fit the per-example losses ${shapeText(v.shape)}; ` +
+          `give one weight per example (shape [${v.shape[0] ?? ""}]) or a scalar`,
+      );
+    }
+    v = mul(v, w);
+  }
+  if (reduction === null || reduction === "none" || v.rank === 0) return v;
+  if (v.size === 0) return fill([], 0, v.dtype);
+  const total = sum(v);
+  if (reduction === "sum") return total;
+  if (reduction === "mean_with_sample_weight" && w !== null) return divideNoNan(total, sum(w));
+  return divideNoNan(total, v.size);
+}
+
+// ---------------------------------------------------------------- Loss objects
+
+export interface LossOptions {
+  /** Default: Keras' name for the loss ("mean_squared_error", "huber_loss", ...). */
+  name?: string;
+  /** Default "sum_over_batch_size". */
+  reduction?: Reduction;
+}
+
+/** A per-example loss function: (yTrue, yPred) => one value per example. */
+export type LossFunction = (yTrue: Input, yPred: Input) => Tensor;
+
+/**
+ * keras.losses.Loss: `call(yTrue, yPred)` gives per-example losses, `apply(yTrue, yPred,
+ * sampleWeight?)` what Keras' `loss(y_true, y_pred, sample_weight)` returns (reduced). Subclass
+ * it and implement `call` for a custom loss.
+ */
+export abstract class Loss {
+  readonly name: string;
+  readonly reduction: Reduction;
+  /** Keras' class name ("MeanSquaredError"), as in a saved model's config. */
+  readonly className: string = "Loss";
+
+  constructor(opts: LossOptions = {}, defaultName?: string) {
+    this.name = opts.name ?? defaultName ?? toSnakeCase(new.target.name);
+    this.reduction = checkReduction(`losses.${this.name}`, opts.reduction);
+  }
+
+  /** The per-example losses (no reduction, no sample weights). */
+  abstract call(yTrue: Input, yPred: Input): Tensor;
+
+  /** Keras' `loss(yTrue, yPred, sampleWeight)`: per-example losses, weighted and reduced. */
+  apply(yTrue: Input, yPred: Input, sampleWeight?: Input | null): Tensor {
+    const p = toTensor(yPred, `losses.${this.name}`, "yPred");
+    return reduceWeightedValues(this.call(yTrue, p), sampleWeight, this.reduction, `losses.${this.name}`);
+  }
+
+  /** Keras' get_config(): name, reduction and the loss's own arguments (snake_case keys). */
+  getConfig(): Config {
+    return { name: this.name, reduction: this.reduction };
+  }
+
+  serialize(): { className: string; config: Config } {
+    return { className: this.className, config: this.getConfig() };
+  }
+}
+
+/**
+ * keras.losses.LossFunctionWrapper: a Loss around a per-example function; yTrue and yPred are
+ * first lined up with squeeze_or_expand_to_same_rank (so yTrue [n] meets yPred [n, 1]).
+ */
+export class LossFunctionWrapper extends Loss {
+  override readonly className: string = "LossFunctionWrapper";
+  /** The per-example function. */
+  readonly fn: LossFunction;
+  /** Keras' name of the function, written to the config as "fn". */
+  readonly fnName: string | null;
+
+  constructor(fn: LossFunction, opts: LossOptions & { fnName?: string } = {}) {
+    const fnName = opts.fnName ?? (fn.name ? toSnakeCase(fn.name) : null);
+    super(opts, fnName ?? "loss");
+    this.fn = fn;
+    this.fnName = fnName;
+  }
+
+  call(yTrue: Input, yPred: Input): Tensor {
+    const p = toTensor(yPred, `losses.${this.name}`, "yPred");
+    const t = yTrue instanceof Tensor ? yTrue : constant(yTrue, isFloatDType(p.dtype) ? p.dtype : "float32");
+    const [a, b] = squeezeOrExpandToSameRank(t, p);
+    return this.fn(a, b);
+  }
+
+  /** The function's own arguments, for the config (overridden by the Keras classes). */
+  protected fnConfig(): Config {
+    return {};
+  }
+
+  override getConfig(): Config {
+    const base = super.getConfig();
+    if (this.className === "LossFunctionWrapper") return { ...base, fn: this.fnName, ...this.fnConfig() };
+    return { ...base, ...this.fnConfig() };
+  }
+}
+
+/** keras.losses.MeanSquaredError (name "mean_squared_error"). */
+export class MeanSquaredError extends LossFunctionWrapper {
+  override readonly className = "MeanSquaredError";
+  constructor(opts: LossOptions = {}) {
+    super(meanSquaredError, { ...opts, name: opts.name ?? "mean_squared_error", fnName: "mean_squared_error" });
+  }
+}
+
+/** keras.losses.MeanAbsoluteError (name "mean_absolute_error"). */
+export class MeanAbsoluteError extends LossFunctionWrapper {
+  override readonly className = "MeanAbsoluteError";
+  constructor(opts: LossOptions = {}) {
+    super(meanAbsoluteError, { ...opts, name: opts.name ?? "mean_absolute_error", fnName: "mean_absolute_error" });
+  }
+}
+
+/** keras.losses.MeanAbsolutePercentageError (name "mean_absolute_percentage_error"). */
+export class MeanAbsolutePercentageError extends LossFunctionWrapper {
+  override readonly className = "MeanAbsolutePercentageError";
+  constructor(opts: LossOptions = {}) {
+    super(meanAbsolutePercentageError, {
+      ...opts, name: opts.name ?? "mean_absolute_percentage_error", fnName: "mean_absolute_percentage_error",
+    });
+  }
+}
+
+/** keras.losses.MeanSquaredLogarithmicError (name "mean_squared_logarithmic_error"). */
+export class MeanSquaredLogarithmicError extends LossFunctionWrapper {
+  override readonly className = "MeanSquaredLogarithmicError";
+  constructor(opts: LossOptions = {}) {
+    super(meanSquaredLogarithmicError, {
+      ...opts, name: opts.name ?? "mean_squared_logarithmic_error", fnName: "mean_squared_logarithmic_error",
+    });
+  }
+}
+
+/** keras.losses.Huber(delta = 1) (name "huber_loss"). */
+export class Huber extends LossFunctionWrapper {
+  override readonly className = "Huber";
+  readonly delta: number;
+  constructor(opts: LossOptions & { delta?: number } = {}) {
+    const delta = opts.delta ?? 1;
+    super((t, p) => huber(t, p, delta), { ...opts, name: opts.name ?? "huber_loss", fnName: "huber" });
+    this.delta = delta;
+  }
+  protected override fnConfig(): Config {
+    return { delta: this.delta };
+  }
+}
+
+/** keras.losses.LogCosh (name "log_cosh"). */
+export class LogCosh extends LossFunctionWrapper {
+  override readonly className = "LogCosh";
+  constructor(opts: LossOptions = {}) {
+    super(logCosh, { ...opts, name: opts.name ?? "log_cosh", fnName: "log_cosh" });
+  }
+}
+
+/** keras.losses.KLDivergence (name "kl_divergence"). */
+export class KLDivergence extends LossFunctionWrapper {
+  override readonly className = "KLDivergence";
+  constructor(opts: LossOptions = {}) {
+    super(klDivergence, { ...opts, name: opts.name ?? "kl_divergence", fnName: "kl_divergence" });
+  }
+}
+
+/** keras.losses.Poisson (name "poisson"). */
+export class Poisson extends LossFunctionWrapper {
+  override readonly className = "Poisson";
+  constructor(opts: LossOptions = {}) {
+    super(poisson, { ...opts, name: opts.name ?? "poisson", fnName: "poisson" });
+  }
+}
+
+/** keras.losses.Hinge (name "hinge"). */
+export class Hinge extends LossFunctionWrapper {
+  override readonly className = "Hinge";
+  constructor(opts: LossOptions = {}) {
+    super(hinge, { ...opts, name: opts.name ?? "hinge", fnName: "hinge" });
+  }
+}
+
+/** keras.losses.SquaredHinge (name "squared_hinge"). */
+export class SquaredHinge extends LossFunctionWrapper {
+  override readonly className = "SquaredHinge";
+  constructor(opts: LossOptions = {}) {
+    super(squaredHinge, { ...opts, name: opts.name ?? "squared_hinge", fnName: "squared_hinge" });
+  }
+}
+
+/** keras.losses.CategoricalHinge (name "categorical_hinge"). */
+export class CategoricalHinge extends LossFunctionWrapper {
+  override readonly className = "CategoricalHinge";
+  constructor(opts: LossOptions = {}) {
+    super(categoricalHinge, { ...opts, name: opts.name ?? "categorical_hinge", fnName: "categorical_hinge" });
+  }
+}
+
+/** keras.losses.CosineSimilarity(axis = -1) (name "cosine_similarity"). */
+export class CosineSimilarity extends LossFunctionWrapper {
+  override readonly className = "CosineSimilarity";
+  readonly axis: number;
+  constructor(opts: LossOptions & { axis?: number } = {}) {
+    const axis = opts.axis ?? -1;
+    super((t, p) => cosineSimilarity(t, p, axis), { ...opts, name: opts.name ?? "cosine_similarity", fnName: "cosine_similarity" });
+    this.axis = axis;
+  }
+  protected override fnConfig(): Config {
+    return { axis: this.axis };
+  }
+}
+
+export type CrossentropyLossOptions = LossOptions & CategoricalCrossentropyOptions;
+
+/** keras.losses.BinaryCrossentropy(fromLogits = false, labelSmoothing = 0, axis = -1) (name "binary_crossentropy"). */
+export class BinaryCrossentropy extends LossFunctionWrapper {
+  override readonly className = "BinaryCrossentropy";
+  readonly fromLogits: boolean;
+  readonly labelSmoothing: number;
+  readonly axis: number;
+  constructor(opts: CrossentropyLossOptions = {}) {
+    const o = { fromLogits: opts.fromLogits ?? false, labelSmoothing: opts.labelSmoothing ?? 0, axis: opts.axis ?? -1 };
+    checkSmoothing("losses.BinaryCrossentropy", o.labelSmoothing);
+    super((t, p) => binaryCrossentropy(t, p, o), { ...opts, name: opts.name ?? "binary_crossentropy", fnName: "binary_crossentropy" });
+    this.fromLogits = o.fromLogits;
+    this.labelSmoothing = o.labelSmoothing;
+    this.axis = o.axis;
+  }
+  protected override fnConfig(): Config {
+    return { from_logits: this.fromLogits, label_smoothing: this.labelSmoothing, axis: this.axis };
+  }
+}
+
+/** keras.losses.CategoricalCrossentropy(fromLogits = false, labelSmoothing = 0, axis = -1) (name "categorical_crossentropy"). */
+export class CategoricalCrossentropy extends LossFunctionWrapper {
+  override readonly className = "CategoricalCrossentropy";
+  readonly fromLogits: boolean;
+  readonly labelSmoothing: number;
+  readonly axis: number;
+  constructor(opts: CrossentropyLossOptions = {}) {
+    const o = { fromLogits: opts.fromLogits ?? false, labelSmoothing: opts.labelSmoothing ?? 0, axis: opts.axis ?? -1 };
+    checkSmoothing("losses.CategoricalCrossentropy", o.labelSmoothing);
+    super((t, p) => categoricalCrossentropy(t, p, o), {
+      ...opts, name: opts.name ?? "categorical_crossentropy", fnName: "categorical_crossentropy",
+    });
+    this.fromLogits = o.fromLogits;
+    this.labelSmoothing = o.labelSmoothing;
+    this.axis = o.axis;
+  }
+  protected override fnConfig(): Config {
+    return { from_logits: this.fromLogits, label_smoothing: this.labelSmoothing, axis: this.axis };
+  }
+}
+
+/** keras.losses.SparseCategoricalCrossentropy(fromLogits = false, axis = -1) (name "sparse_categorical_crossentropy"). */
+export class SparseCategoricalCrossentropy extends LossFunctionWrapper {
+  override readonly className = "SparseCategoricalCrossentropy";
+  readonly fromLogits: boolean;
+  readonly axis: number;
+  constructor(opts: LossOptions & { fromLogits?: boolean; axis?: number } = {}) {
+    const o = { fromLogits: opts.fromLogits ?? false, axis: opts.axis ?? -1 };
+    super((t, p) => sparseCategoricalCrossentropy(t, p, o), {
+      ...opts, name: opts.name ?? "sparse_categorical_crossentropy", fnName: "sparse_categorical_crossentropy",
+    });
+    this.fromLogits = o.fromLogits;
+    this.axis = o.axis;
+  }
+  protected override fnConfig(): Config {
+    return { from_logits: this.fromLogits, ignore_class: null, axis: this.axis };
+  }
+}
+
+// ---------------------------------------------------------------- get
+
+/** Keras' loss function names (and aliases) -> the per-example function. */
+const FUNCTIONS: Record<string, { fnName: string; fn: LossFunction }> = {};
+function registerFunction(names: readonly string[], fnName: string, fn: LossFunction): void {
+  for (const n of names) FUNCTIONS[n] = { fnName, fn };
+}
+registerFunction(["mean_squared_error", "mse", "MSE"], "mean_squared_error", meanSquaredError);
+registerFunction(["mean_absolute_error", "mae", "MAE"], "mean_absolute_error", meanAbsoluteError);
+registerFunction(["mean_absolute_percentage_error", "mape", "MAPE"], "mean_absolute_percentage_error", meanAbsolutePercentageError);
+registerFunction(["mean_squared_logarithmic_error", "msle", "MSLE"], "mean_squared_logarithmic_error", meanSquaredLogarithmicError);
+registerFunction(["binary_crossentropy", "bce", "BCE"], "binary_crossentropy", (t, p) => binaryCrossentropy(t, p));
+registerFunction(["categorical_crossentropy"], "categorical_crossentropy", (t, p) => categoricalCrossentropy(t, p));
+registerFunction(["sparse_categorical_crossentropy"], "sparse_categorical_crossentropy", (t, p) => sparseCategoricalCrossentropy(t, p));
+registerFunction(["kl_divergence", "kld", "KLD", "kullback_leibler_divergence"], "kl_divergence", klDivergence);
+registerFunction(["huber"], "huber", (t, p) => huber(t, p));
+registerFunction(["log_cosh", "logcosh"], "log_cosh", logCosh);
+registerFunction(["poisson"], "poisson", poisson);
+registerFunction(["hinge"], "hinge", hinge);
+registerFunction(["squared_hinge"], "squared_hinge", squaredHinge);
+registerFunction(["categorical_hinge"], "categorical_hinge", categoricalHinge);
+registerFunction(["cosine_similarity"], "cosine_similarity", (t, p) => cosineSimilarity(t, p));
+
+type LossClassFactory = (c: Config) => Loss;
+
+function baseOpts(kind: string, c: Config): LossOptions {
+  const name = configString(kind, c, "name");
+  const r = c.reduction;
+  if (r !== undefined && r !== null && typeof r !== "string") throw new TypeError(`${kind}: config key "reduction" must be a string or null`);
+  return { name, reduction: r === undefined ? undefined : (r as Reduction) };
+}
+
+function simple(kind: string, Cls: new (o: LossOptions) => Loss): LossClassFactory {
+  return (c) => {
+    checkConfigKeys(`losses.${kind}`, c, ["name", "reduction", "dtype"]);
+    return new Cls(baseOpts(`losses.${kind}`, c));
+  };
+}
+
+function crossentropyOpts(k: string, c: Config): CrossentropyLossOptions {
+  const axis = configAxis(k, c, "axis");
+  if (Array.isArray(axis)) throw new TypeError(`${k}: axis must be a single axis`);
+  return {
+    ...baseOpts(k, c), fromLogits: configBoolean(k, c, "from_logits"),
+    labelSmoothing: configNumber(k, c, "label_smoothing"), axis: axis as number | undefined,
+  };
+}
+
+const CLASSES: Record<string, LossClassFactory> = {
+  MeanSquaredError: simple("MeanSquaredError", MeanSquaredError),
+  MeanAbsoluteError: simple("MeanAbsoluteError", MeanAbsoluteError),
+  MeanAbsolutePercentageError: simple("MeanAbsolutePercentageError", MeanAbsolutePercentageError),
+  MeanSquaredLogarithmicError: simple("MeanSquaredLogarithmicError", MeanSquaredLogarithmicError),
+  LogCosh: simple("LogCosh", LogCosh),
+  KLDivergence: simple("KLDivergence", KLDivergence),
+  Poisson: simple("Poisson", Poisson),
+  Hinge: simple("Hinge", Hinge),
+  SquaredHinge: simple("SquaredHinge", SquaredHinge),
+  CategoricalHinge: simple("CategoricalHinge", CategoricalHinge),
+  Huber: (c) => {
+    const k = "losses.Huber";
+    checkConfigKeys(k, c, ["name", "reduction", "dtype", "delta"]);
+    return new Huber({ ...baseOpts(k, c), delta: configNumber(k, c, "delta") });
+  },
+  CosineSimilarity: (c) => {
+    const k = "losses.CosineSimilarity";
+    checkConfigKeys(k, c, ["name", "reduction", "dtype", "axis"]);
+    const axis = configAxis(k, c, "axis");
+    if (Array.isArray(axis)) throw new TypeError(`${k}: axis must be a single axis`);
+    return new CosineSimilarity({ ...baseOpts(k, c), axis: axis as number | undefined });
+  },
+  BinaryCrossentropy: (c) => {
+    const k = "losses.BinaryCrossentropy";
+    checkConfigKeys(k, c, ["name", "reduction", "dtype", "from_logits", "label_smoothing", "axis"]);
+    return new BinaryCrossentropy(crossentropyOpts(k, c));
+  },
+  CategoricalCrossentropy: (c) => {
+    const k = "losses.CategoricalCrossentropy";
+    checkConfigKeys(k, c, ["name", "reduction", "dtype", "from_logits", "label_smoothing", "axis"]);
+    return new CategoricalCrossentropy(crossentropyOpts(k, c));
+  },
+  SparseCategoricalCrossentropy: (c) => {
+    const k = "losses.SparseCategoricalCrossentropy";
+    checkConfigKeys(k, c, ["name", "reduction", "dtype", "from_logits", "ignore_class", "axis"]);
+    if (c.ignore_class !== undefined && c.ignore_class !== null) {
+      throw new RangeError(`${k}: ignore_class is not supported; remove the ignored class from the labels instead`);
+    }
+    const { fromLogits, axis, ...base } = crossentropyOpts(k, c);
+    return new SparseCategoricalCrossentropy({ ...base, fromLogits, axis });
+  },
+};
+
+/** Every string losses.get() understands. */
+export const LOSS_NAMES: readonly string[] = [...Object.keys(FUNCTIONS), ...Object.keys(CLASSES)];
+
+/** What losses.get() accepts. */
+export type LossIdentifier = string | SerializedObject | Loss | LossFunction;
+
+/** A Loss from `{ className, config }`, as keras.losses.deserialize. */
+export function deserialize(obj: SerializedObject): Loss {
+  const cls = serializedClassName(obj) ?? "";
+  const make = CLASSES[cls];
+  if (make !== undefined) return make(obj.config ?? {});
+  const f = FUNCTIONS[cls];
+  if (f !== undefined) {
+    const c = obj.config ?? {};
+    checkConfigKeys(`losses.${cls}`, c, ["name", "reduction"]);
+    return new LossFunctionWrapper(f.fn, { ...baseOpts(`losses.${cls}`, c), name: configString(`losses.${cls}`, c, "name") ?? cls, fnName: f.fnName });
+  }
+  throw unknownIdentifier("losses", "loss", cls, LOSS_NAMES);
+}
+
+/**
+ * keras.losses.get as model.compile uses it: a function name or alias ("mse",
+ * "sparse_categorical_crossentropy") gives a LossFunctionWrapper named after the string (Keras'
+ * compile names it so); a class name ("MeanSquaredError") an instance with Keras' defaults;
+ * `{ className, config }` the configured class; a Loss is returned as is; a function
+ * (yTrue, yPred) => per-example losses is wrapped, named after the function.
+ */
+export function get(identifier: LossIdentifier): Loss {
+  if (identifier instanceof Loss) return identifier;
+  if (typeof identifier === "string") {
+    const f = FUNCTIONS[identifier];
+    if (f !== undefined) return new LossFunctionWrapper(f.fn, { name: identifier, fnName: f.fnName });
+    return deserialize({ className: identifier });
+  }
+  if (typeof identifier === "function") return new LossFunctionWrapper(identifier);
+  if (isSerializedObject(identifier)) return deserialize(identifier);
+  throw new TypeError(
+    `losses.get: cannot interpret ${JSON.stringify(identifier)} as a loss; pass a name such as "sparse_categorical_crossentropy" or "mse", ` +
+      `{ className, config }, a Loss, or a function (yTrue, yPred) => per-example losses`,
+  );
+}
+
+/**
+ * Keras' compile_utils.is_binary_or_sparse_categorical: from the label and prediction shapes,
+ * whether the task is binary (yPred's last axis is 1) and whether labels are sparse class indices
+ * (yTrue has lower rank, or a last axis of 1 while yPred's is larger).
+ */
+export function isBinaryOrSparseCategorical(yTrueShape: Shape, yPredShape: Shape): { isBinary: boolean; isSparseCategorical: boolean } {
+  const tLast = yTrueShape.length > 0 ? yTrueShape[yTrueShape.length - 1] : undefined;
+  const pLast = yPredShape.length > 0 ? yPredShape[yPredShape.length - 1] : undefined;
+  const isBinary = pLast === 1;
+  const isSparseCategorical = yTrueShape.length < yPredShape.length || (tLast === 1 && pLast !== undefined && pLast > 1);
+  return { isBinary, isSparseCategorical };
+}
+
+/**
+ * Keras' compile_utils.get_loss: "crossentropy" / "ce" become binary, sparse categorical or
+ * categorical cross-entropy from the shapes (named "crossentropy" / "ce"); anything else is get().
+ */
+export function resolveLoss(identifier: LossIdentifier, yTrueShape: Shape, yPredShape: Shape): Loss {
+  if (typeof identifier === "string" && ["crossentropy", "ce"].includes(identifier.toLowerCase())) {
+    const { isBinary, isSparseCategorical } = isBinaryOrSparseCategorical(yTrueShape, yPredShape);
+    const fnName = isBinary ? "binary_crossentropy" : isSparseCategorical ? "sparse_categorical_crossentropy" : "categorical_crossentropy";
+    return new LossFunctionWrapper(FUNCTIONS[fnName].fn, { name: identifier, fnName });
+  }
+  return get(identifier);
+}
+
+/** keras.losses.serialize. */
+export function serialize(loss: Loss): { className: string; config: Config } {
+  return loss.serialize();
+}

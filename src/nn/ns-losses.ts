@@ -1,0 +1,43 @@
+/** `tf.losses` (keras.losses): Loss classes (callable with or without `new`), per-example functions, `get`. */
+import { callableClass } from "./common.js";
+import * as m from "./losses.js";
+
+export const LossFunctionWrapper = callableClass(m.LossFunctionWrapper);
+export type LossFunctionWrapper = m.LossFunctionWrapper;
+export const MeanSquaredError = callableClass(m.MeanSquaredError);
+export type MeanSquaredError = m.MeanSquaredError;
+export const MeanAbsoluteError = callableClass(m.MeanAbsoluteError);
+export type MeanAbsoluteError = m.MeanAbsoluteError;
+export const MeanAbsolutePercentageError = callableClass(m.MeanAbsolutePercentageError);
+export type MeanAbsolutePercentageError = m.MeanAbsolutePercentageError;
+export const MeanSquaredLogarithmicError = callableClass(m.MeanSquaredLogarithmicError);
+export type MeanSquaredLogarithmicError = m.MeanSquaredLogarithmicError;
+export const Huber = callableClass(m.Huber);
+export type Huber = m.Huber;
+export const LogCosh = callableClass(m.LogCosh);
+export type LogCosh = m.LogCosh;
+export const KLDivergence = callableClass(m.KLDivergence);
+export type KLDivergence = m.KLDivergence;
+export const Poisson = callableClass(m.Poisson);
+export type Poisson = m.Poisson;
+export const Hinge = callableClass(m.Hinge);
+export type Hinge = m.Hinge;
+export const SquaredHinge = callableClass(m.SquaredHinge);
+export type SquaredHinge = m.SquaredHinge;
+export const CategoricalHinge = callableClass(m.CategoricalHinge);
+export type CategoricalHinge = m.CategoricalHinge;
+export const CosineSimilarity = callableClass(m.CosineSimilarity);
+export type CosineSimilarity = m.CosineSimilarity;
+export const BinaryCrossentropy = callableClass(m.BinaryCrossentropy);
+export type BinaryCrossentropy = m.BinaryCrossentropy;
+export const CategoricalCrossentropy = callableClass(m.CategoricalCrossentropy);
+export type CategoricalCrossentropy = m.CategoricalCrossentropy;
+export const SparseCategoricalCrossentropy = callableClass(m.SparseCategoricalCrossentropy);
+export type SparseCategoricalCrossentropy = m.SparseCategoricalCrossentropy;
+
+export {
+  Loss, categoricalCrossentropy, sparseCategoricalCrossentropy, binaryCrossentropy, meanSquaredError, meanAbsoluteError, meanAbsolutePercentageError, meanSquaredLogarithmicError, huber, logCosh, klDivergence, poisson, hinge, squaredHinge, categoricalHinge, cosineSimilarity, l2Normalize, squeezeOrExpandToSameRank, reduceWeightedValues, isBinaryOrSparseCategorical, resolveLoss, get, deserialize, serialize, LOSS_NAMES,
+} from "./losses.js";
+export type {
+  Reduction, LossOptions, LossFunction, LossIdentifier, CategoricalCrossentropyOptions, BinaryCrossentropyOptions, CrossentropyLossOptions,
+} from "./losses.js";
