@@ -1,0 +1,1064 @@
+/**
+ * keras.metrics: stateful metrics (`updateState`, `result`, `resetState`) and the per-example
+ * metric functions, with Keras 3's semantics (keras/src/metrics). Values are computed with ops;
+ * the running state (totals, counts, confusion counts) is kept as plain JavaScript numbers, so
+ * results are float64 accumulations of the per-batch values where Keras accumulates in float32.
+ */
+import { Tensor } from "../tensor/tensor.js";
+import { type DType, isFloatDType } from "../tensor/dtype.js";
+import { type Shape, broadcastShapes, shapeText, shapesEqual } from "../tensor/shape.js";
+import { constant, range } from "../tensor/creation.js";
+import { type Input, noGrad, toTensor } from "../ops/engine.js";
+import {
+  cast, ceil, clipByValue, equal, greater, greaterEqual, isNaN, less, logicalAnd, logicalNot, maximum, mul,
+  notEqual, square, sub,
+} from "../ops/math.js";
+import { all, argMax, mean, sum } from "../ops/reduce.js";
+import { broadcastTo } from "../ops/broadcast.js";
+import { expandDims, gather, reshape, slice } from "../ops/shape.js";
+import { sigmoid } from "../ops/activation.js";
+import {
+  binaryCrossentropy, categoricalCrossentropy, cosineSimilarity, hinge, klDivergence, meanAbsoluteError,
+  meanAbsolutePercentageError, meanSquaredError, sparseCategoricalCrossentropy, squaredHinge,
+  squeezeOrExpandToSameRank, isBinaryOrSparseCategorical,
+} from "./losses.js";
+import {
+  type Config, type SerializedObject, autoName, checkConfigKeys, configBoolean, configNumber, configString,
+  isSerializedObject, serializedClassName, toSnakeCase, unknownIdentifier,
+} from "./common.js";
+
+// ---------------------------------------------------------------- helpers
+
+function floatPred(who: string, yPredIn: Input): Tensor {
+  const p = toTensor(yPredIn, who, "yPred");
+  if (!isFloatDType(p.dtype)) {
+    throw new TypeError(`${who}: yPred must be float32 or float64, got ${p.dtype} ${shapeText(p.shape)}; cast it with tf.cast(yPred, "float32")`);
+  }
+  return p;
+}
+
+/** yTrue as a tensor: plain arrays take `dtype`; tensors keep theirs unless `castTo` is given. */
+function labels(yTrueIn: Input, dtype: DType, castTo?: DType): Tensor {
+  const t = yTrueIn instanceof Tensor ? yTrueIn : constant(yTrueIn, dtype);
+  return castTo !== undefined && t.dtype !== castTo ? cast(t, castTo) : t;
+}
+
+const asValues = (x: Tensor): Tensor => cast(x, "float32");
+
+function axesFrom(start: number, end: number): number[] {
+  const out: number[] = [];
+  for (let i = start; i < end; i++) out.push(i);
+  return out;
+}
+
+/**
+ * Keras' reduce_to_samplewise_values with a mean: weights lined up with the values, values
+ * averaged down to the weights' rank, weights broadcast and multiplied in, then everything
+ * averaged down to one value per sample.
+ */
+function reduceToSamplewise(who: string, valuesIn: Tensor, sampleWeight: Input | null | undefined): { values: Tensor; weights: Tensor | null } {
+  let v = isFloatDType(valuesIn.dtype) ? valuesIn : cast(valuesIn, "float32");
+  let w: Tensor | null = null;
+  if (sampleWeight !== undefined && sampleWeight !== null) {
+    w = labels(sampleWeight, v.dtype, v.dtype);
+    [v, w] = squeezeOrExpandToSameRank(v, w);
+    if (v.rank > w.rank) v = mean(v, axesFrom(w.rank, v.rank));
+    let fits = w.rank <= v.rank;
+    if (fits) {
+      try {
+        fits = shapesEqual(broadcastShapes(w.shape, v.shape, who), v.shape);
+      } catch {
+        fits = false;
+      }
+    }
+    if (!fits) {
+      throw new RangeError(
+        `${who}: sample weights ${shapeText(w.shape)} do not fit the metric values ${shapeText(v.shape)}; ` +
+          `give one weight per sample (shape [${v.shape[0] ?? ""}]) or a scalar`,
+      );
+    }
+    const wb = broadcastTo(w, v.shape);
+    v = mul(v, wb);
+    w = wb.rank > 1 ? mean(wb, axesFrom(1, wb.rank)) : wb;
+  }
+  if (v.rank > 1) v = mean(v, axesFrom(1, v.rank));
+  return { values: v, weights: w };
+}
+
+/** The running (weighted) mean behind Mean and every MeanMetricWrapper. */
+class MeanAccumulator {
+  total = 0;
+  count = 0;
+  add(who: string, values: Tensor, sampleWeight: Input | null | undefined): void {
+    const { values: v, weights } = reduceToSamplewise(who, values, sampleWeight);
+    this.total += sum(v).item();
+    this.count += weights !== null ? sum(weights).item() : v.rank >= 1 ? v.shape[0] : 1;
+  }
+  result(): number {
+    return this.count === 0 ? 0 : this.total / this.count;
+  }
+  reset(): void {
+    this.total = 0;
+    this.count = 0;
+  }
+}
+
+// ---------------------------------------------------------------- per-example metric functions
+
+/** keras.metrics.accuracy: 1 where yTrue equals yPred exactly (after lining up ranks), else 0. */
+export function accuracy(yTrueIn: Input, yPredIn: Input): Tensor {
+  const p = toTensor(yPredIn, "accuracy", "yPred");
+  const [t, q] = squeezeOrExpandToSameRank(labels(yTrueIn, p.dtype, p.dtype), p);
+  return asValues(equal(t, q));
+}
+
+/**
+ * keras.metrics.binary_accuracy: 1 where yTrue equals (yPred > threshold), else 0, per element
+ * (a Mean metric then averages each sample's elements).
+ */
+export function binaryAccuracy(yTrueIn: Input, yPredIn: Input, threshold = 0.5): Tensor {
+  const who = "binaryAccuracy";
+  const p = floatPred(who, yPredIn);
+  const [t, q] = squeezeOrExpandToSameRank(labels(yTrueIn, p.dtype), p);
+  const predicted = cast(greater(q, threshold), t.dtype);
+  return asValues(equal(t, predicted));
+}
+
+/** keras.metrics.categorical_accuracy: 1 where argmax(yTrue) equals argmax(yPred) over the last axis. */
+export function categoricalAccuracy(yTrueIn: Input, yPredIn: Input): Tensor {
+  const who = "categoricalAccuracy";
+  const p = floatPred(who, yPredIn);
+  const t = labels(yTrueIn, p.dtype);
+  if (p.rank === 0 || !shapesEqual(t.shape, p.shape)) {
+    throw new RangeError(
+      `${who}: yTrue ${shapeText(t.shape)} must be one-hot with the shape of yPred ${shapeText(p.shape)}; ` +
+        `for integer class labels use SparseCategoricalAccuracy (or "accuracy", which picks it from the shapes)`,
+    );
+  }
+  return asValues(equal(argMax(t, -1), argMax(p, -1)));
+}
+
+/** Integer class labels with a trailing axis of size 1 dropped, checked against yPred [..., classes]. */
+function sparseLabels(who: string, yTrueIn: Input, p: Tensor, dtype: DType): Tensor {
+  let t = labels(yTrueIn, dtype, dtype);
+  if (p.rank === 0) throw new RangeError(`${who}: yPred must have a class axis, got a scalar`);
+  if (t.rank === p.rank && t.shape[t.rank - 1] === 1) t = reshape(t, t.shape.slice(0, -1));
+  if (!shapesEqual(t.shape, p.shape.slice(0, -1))) {
+    throw new RangeError(
+      `${who}: yTrue ${shapeText(t.shape)} must hold one class index per row of yPred ${shapeText(p.shape)} ` +
+        `(shape ${shapeText(p.shape.slice(0, -1))}); for one-hot labels use the categorical version`,
+    );
+  }
+  return t;
+}
+
+/**
+ * keras.metrics.sparse_categorical_accuracy: 1 where the class index yTrue equals argmax(yPred)
+ * (labels are compared as yPred's float dtype, as Keras does).
+ */
+export function sparseCategoricalAccuracy(yTrueIn: Input, yPredIn: Input): Tensor {
+  const who = "sparseCategoricalAccuracy";
+  const p = floatPred(who, yPredIn);
+  const t = sparseLabels(who, yTrueIn, p, p.dtype);
+  return asValues(equal(t, cast(argMax(p, -1), p.dtype)));
+}
+
+/**
+ * tf.math.in_top_k: whether each target class is among the k largest predictions of its row.
+ * As in TensorFlow, ties straddling the k-th place all count as in the top k (the target is in
+ * when fewer than k classes score strictly higher), and a row with a non-finite value gives false.
+ */
+export function inTopK(targetsIn: Input, predictionsIn: Input, k: number): Tensor {
+  const who = "inTopK";
+  const p = floatPred(who, predictionsIn);
+  const t = labels(targetsIn, "int32", "int32");
+  if (p.rank !== 2 || t.rank !== 1 || t.shape[0] !== p.shape[0]) {
+    throw new RangeError(`${who}: needs targets [n] and predictions [n, classes], got ${shapeText(t.shape)} and ${shapeText(p.shape)}`);
+  }
+  if (!Number.isInteger(k) || k < 0) throw new RangeError(`${who}: k must be a non-negative integer, got ${k}`);
+  const classes = p.shape[1];
+  const bad = (t.dataSync() as Int32Array).findIndex((c) => c < 0 || c >= classes);
+  if (bad >= 0) {
+    throw new RangeError(`${who}: class ${t.dataSync()[bad]} of row ${bad} is out of range for ${classes} classes (valid 0..${classes - 1})`);
+  }
+  const atTarget = gather(p, reshape(t, [t.shape[0], 1]), 1, 1);
+  const higher = sum(cast(greater(p, atTarget), "int32"), -1);
+  const finite = all(logicalNot(isNaN(sub(p, p))), -1);
+  return logicalAnd(less(higher, k), finite);
+}
+
+/** keras.metrics.top_k_categorical_accuracy: 1 where argmax(yTrue) is among the k best predictions (k = 5). */
+export function topKCategoricalAccuracy(yTrueIn: Input, yPredIn: Input, k = 5): Tensor {
+  const who = "topKCategoricalAccuracy";
+  const p = floatPred(who, yPredIn);
+  const t = labels(yTrueIn, p.dtype);
+  if (p.rank === 0 || !shapesEqual(t.shape, p.shape)) {
+    throw new RangeError(
+      `${who}: yTrue ${shapeText(t.shape)} must be one-hot with the shape of yPred ${shapeText(p.shape)}; ` +
+        `for integer class labels use SparseTopKCategoricalAccuracy`,
+    );
+  }
+  const target = argMax(t, -1);
+  const classes = p.shape[p.rank - 1];
+  const hits = inTopK(reshape(target, [-1]), reshape(p, [-1, classes]), k);
+  return asValues(reshape(hits, target.shape));
+}
+
+/**
+ * keras.metrics.sparse_top_k_categorical_accuracy: 1 where the class index yTrue (truncated to
+ * an integer) is among the k best predictions (k = 5).
+ */
+export function sparseTopKCategoricalAccuracy(yTrueIn: Input, yPredIn: Input, k = 5): Tensor {
+  const who = "sparseTopKCategoricalAccuracy";
+  const p = floatPred(who, yPredIn);
+  const t = sparseLabels(who, yTrueIn, p, "int32");
+  const classes = p.shape[p.rank - 1];
+  const hits = inTopK(reshape(t, [-1]), reshape(p, [-1, classes]), k);
+  return asValues(reshape(hits, t.shape));
+}
+
+/** keras.metrics.cosine_similarity (the metric): sum(l2Normalize(yTrue) * l2Normalize(yPred)) along `axis`. */
+export function cosineSimilarityMetric(yTrueIn: Input, yPredIn: Input, axis = -1): Tensor {
+  return mul(cosineSimilarity(yTrueIn, yPredIn, axis), -1);
+}
+
+// ---------------------------------------------------------------- Metric base
+
+/**
+ * keras.metrics.Metric: `updateState(yTrue, yPred, sampleWeight?)` accumulates a batch,
+ * `result()` the value so far, `resetState()` starts again. `name` is the key in fit's history.
+ */
+export abstract class Metric {
+  /** The key under which fit/evaluate report it; compile renames metrics given as strings. */
+  name: string;
+  /** Keras' metric dtype (the state here is JavaScript numbers). */
+  readonly dtype: DType = "float32";
+  /** Keras' class name, as in a saved model's config. */
+  abstract readonly className: string;
+
+  constructor(name: string) {
+    this.name = name;
+  }
+
+  abstract updateState(yTrue: Input, yPred: Input, sampleWeight?: Input | null): void;
+  abstract result(): number;
+  abstract resetState(): void;
+
+  /** Keras' get_config(): { name, dtype, ...the metric's own arguments }. */
+  getConfig(): Config {
+    return { name: this.name, dtype: this.dtype };
+  }
+
+  serialize(): { className: string; config: Config } {
+    return { className: this.className, config: this.getConfig() };
+  }
+}
+
+/**
+ * keras.metrics.Mean: the weighted running mean of the values given to `updateState(values,
+ * sampleWeight?)` (per sample: higher axes are averaged first). fit's `loss` is a Mean named
+ * "loss" updated with each batch's loss and the batch size as weight.
+ */
+export class Mean extends Metric {
+  readonly className: string = "Mean";
+  private readonly acc = new MeanAccumulator();
+  constructor(opts: { name?: string } = {}) {
+    super(opts.name ?? "mean");
+  }
+  updateState(values: Input, sampleWeight?: Input | null): void {
+    noGrad(() => this.acc.add(`metrics.${this.name}`, toTensor(values, `metrics.${this.name}`, "values"), sampleWeight));
+  }
+  /** The running total (sum of weighted per-sample values). */
+  get total(): number {
+    return this.acc.total;
+  }
+  /** The running count (sum of the weights, or number of samples). */
+  get count(): number {
+    return this.acc.count;
+  }
+  result(): number {
+    return this.acc.result();
+  }
+  resetState(): void {
+    this.acc.reset();
+  }
+}
+
+/** A per-example metric function: (yTrue, yPred) => one value per example (or per element). */
+export type MetricFunction = (yTrue: Input, yPred: Input) => Tensor;
+
+/** keras.metrics.MeanMetricWrapper: the running mean of a per-example function. */
+export class MeanMetricWrapper extends Metric {
+  readonly className: string = "MeanMetricWrapper";
+  readonly fn: MetricFunction;
+  private readonly acc = new MeanAccumulator();
+  constructor(fn: MetricFunction, opts: { name?: string } = {}) {
+    super(opts.name ?? (fn.name ? toSnakeCase(fn.name) : "mean_metric_wrapper"));
+    this.fn = fn;
+  }
+  /** Labels given as plain arrays take yPred's float dtype (mixing dtypes is an error in lamina's ops). */
+  updateState(yTrue: Input, yPred: Input, sampleWeight?: Input | null): void {
+    noGrad(() => {
+      const p = toTensor(yPred, `metrics.${this.name}`, "yPred");
+      const t = yTrue instanceof Tensor || !isFloatDType(p.dtype) ? yTrue : constant(yTrue, p.dtype);
+      this.acc.add(`metrics.${this.name}`, this.fn(t, p), sampleWeight);
+    });
+  }
+  result(): number {
+    return this.acc.result();
+  }
+  resetState(): void {
+    this.acc.reset();
+  }
+}
+
+interface NameOption {
+  name?: string;
+}
+
+/** keras.metrics.Accuracy (name "accuracy"): exact equality of yTrue and yPred. */
+export class Accuracy extends MeanMetricWrapper {
+  override readonly className = "Accuracy";
+  constructor(opts: NameOption = {}) {
+    super(accuracy, { name: opts.name ?? "accuracy" });
+  }
+}
+
+/** keras.metrics.BinaryAccuracy(threshold = 0.5) (name "binary_accuracy"). */
+export class BinaryAccuracy extends MeanMetricWrapper {
+  override readonly className = "BinaryAccuracy";
+  readonly threshold: number;
+  constructor(opts: NameOption & { threshold?: number } = {}) {
+    const threshold = opts.threshold ?? 0.5;
+    super((t, p) => binaryAccuracy(t, p, threshold), { name: opts.name ?? "binary_accuracy" });
+    this.threshold = threshold;
+  }
+  override getConfig(): Config {
+    return { ...super.getConfig(), threshold: this.threshold };
+  }
+}
+
+/** keras.metrics.CategoricalAccuracy (name "categorical_accuracy"): one-hot labels. */
+export class CategoricalAccuracy extends MeanMetricWrapper {
+  override readonly className = "CategoricalAccuracy";
+  constructor(opts: NameOption = {}) {
+    super(categoricalAccuracy, { name: opts.name ?? "categorical_accuracy" });
+  }
+}
+
+/** keras.metrics.SparseCategoricalAccuracy (name "sparse_categorical_accuracy"): integer labels. */
+export class SparseCategoricalAccuracy extends MeanMetricWrapper {
+  override readonly className = "SparseCategoricalAccuracy";
+  constructor(opts: NameOption = {}) {
+    super(sparseCategoricalAccuracy, { name: opts.name ?? "sparse_categorical_accuracy" });
+  }
+}
+
+function checkK(who: string, k: number): number {
+  if (!Number.isInteger(k) || k < 1) throw new RangeError(`metrics.${who}: k must be a positive integer, got ${k}`);
+  return k;
+}
+
+/** keras.metrics.TopKCategoricalAccuracy(k = 5) (name "top_k_categorical_accuracy"): one-hot labels. */
+export class TopKCategoricalAccuracy extends MeanMetricWrapper {
+  override readonly className = "TopKCategoricalAccuracy";
+  readonly k: number;
+  constructor(opts: NameOption & { k?: number } = {}) {
+    const k = checkK("TopKCategoricalAccuracy", opts.k ?? 5);
+    super((t, p) => topKCategoricalAccuracy(t, p, k), { name: opts.name ?? "top_k_categorical_accuracy" });
+    this.k = k;
+  }
+  override getConfig(): Config {
+    return { ...super.getConfig(), k: this.k };
+  }
+}
+
+/** keras.metrics.SparseTopKCategoricalAccuracy(k = 5) (name "sparse_top_k_categorical_accuracy"): integer labels. */
+export class SparseTopKCategoricalAccuracy extends MeanMetricWrapper {
+  override readonly className = "SparseTopKCategoricalAccuracy";
+  readonly k: number;
+  constructor(opts: NameOption & { k?: number } = {}) {
+    const k = checkK("SparseTopKCategoricalAccuracy", opts.k ?? 5);
+    super((t, p) => sparseTopKCategoricalAccuracy(t, p, k), { name: opts.name ?? "sparse_top_k_categorical_accuracy" });
+    this.k = k;
+  }
+  override getConfig(): Config {
+    return { ...super.getConfig(), k: this.k };
+  }
+}
+
+/** keras.metrics.MeanSquaredError (name "mean_squared_error"). */
+export class MeanSquaredError extends MeanMetricWrapper {
+  override readonly className = "MeanSquaredError";
+  constructor(opts: NameOption = {}) {
+    super(meanSquaredError, { name: opts.name ?? "mean_squared_error" });
+  }
+}
+
+/** keras.metrics.MeanAbsoluteError (name "mean_absolute_error"). */
+export class MeanAbsoluteError extends MeanMetricWrapper {
+  override readonly className = "MeanAbsoluteError";
+  constructor(opts: NameOption = {}) {
+    super(meanAbsoluteError, { name: opts.name ?? "mean_absolute_error" });
+  }
+}
+
+/** keras.metrics.MeanAbsolutePercentageError (name "mean_absolute_percentage_error"). */
+export class MeanAbsolutePercentageError extends MeanMetricWrapper {
+  override readonly className = "MeanAbsolutePercentageError";
+  constructor(opts: NameOption = {}) {
+    super(meanAbsolutePercentageError, { name: opts.name ?? "mean_absolute_percentage_error" });
+  }
+}
+
+/** keras.metrics.RootMeanSquaredError (name "root_mean_squared_error"): sqrt of the running mean of squared errors. */
+export class RootMeanSquaredError extends Metric {
+  readonly className = "RootMeanSquaredError";
+  private readonly acc = new MeanAccumulator();
+  constructor(opts: NameOption = {}) {
+    super(opts.name ?? "root_mean_squared_error");
+  }
+  updateState(yTrue: Input, yPred: Input, sampleWeight?: Input | null): void {
+    noGrad(() => {
+      const p = floatPred(`metrics.${this.name}`, yPred);
+      const [t, q] = squeezeOrExpandToSameRank(labels(yTrue, p.dtype, p.dtype), p);
+      this.acc.add(`metrics.${this.name}`, square(sub(q, t)), sampleWeight);
+    });
+  }
+  result(): number {
+    return Math.sqrt(this.acc.result());
+  }
+  resetState(): void {
+    this.acc.reset();
+  }
+}
+
+/** keras.metrics.KLDivergence (name "kl_divergence"). */
+export class KLDivergence extends MeanMetricWrapper {
+  override readonly className = "KLDivergence";
+  constructor(opts: NameOption = {}) {
+    super(klDivergence, { name: opts.name ?? "kl_divergence" });
+  }
+}
+
+/** keras.metrics.Hinge (name "hinge"). */
+export class Hinge extends MeanMetricWrapper {
+  override readonly className = "Hinge";
+  constructor(opts: NameOption = {}) {
+    super(hinge, { name: opts.name ?? "hinge" });
+  }
+}
+
+/** keras.metrics.SquaredHinge (name "squared_hinge"). */
+export class SquaredHinge extends MeanMetricWrapper {
+  override readonly className = "SquaredHinge";
+  constructor(opts: NameOption = {}) {
+    super(squaredHinge, { name: opts.name ?? "squared_hinge" });
+  }
+}
+
+/** keras.metrics.CosineSimilarity(axis = -1) (name "cosine_similarity"): +1 for identical directions. */
+export class CosineSimilarity extends MeanMetricWrapper {
+  override readonly className = "CosineSimilarity";
+  readonly axis: number;
+  constructor(opts: NameOption & { axis?: number } = {}) {
+    const axis = opts.axis ?? -1;
+    super((t, p) => cosineSimilarityMetric(t, p, axis), { name: opts.name ?? "cosine_similarity" });
+    this.axis = axis;
+  }
+}
+
+interface CrossentropyMetricOptions extends NameOption {
+  fromLogits?: boolean;
+  labelSmoothing?: number;
+}
+
+/** keras.metrics.BinaryCrossentropy(fromLogits = false, labelSmoothing = 0) (name "binary_crossentropy"). */
+export class BinaryCrossentropy extends MeanMetricWrapper {
+  override readonly className = "BinaryCrossentropy";
+  readonly fromLogits: boolean;
+  readonly labelSmoothing: number;
+  constructor(opts: CrossentropyMetricOptions = {}) {
+    const o = { fromLogits: opts.fromLogits ?? false, labelSmoothing: opts.labelSmoothing ?? 0 };
+    super((t, p) => binaryCrossentropy(t, p, o), { name: opts.name ?? "binary_crossentropy" });
+    this.fromLogits = o.fromLogits;
+    this.labelSmoothing = o.labelSmoothing;
+  }
+  override getConfig(): Config {
+    return { ...super.getConfig(), from_logits: this.fromLogits, label_smoothing: this.labelSmoothing };
+  }
+}
+
+/** keras.metrics.CategoricalCrossentropy(fromLogits = false, labelSmoothing = 0, axis = -1) (name "categorical_crossentropy"). */
+export class CategoricalCrossentropy extends MeanMetricWrapper {
+  override readonly className = "CategoricalCrossentropy";
+  readonly fromLogits: boolean;
+  readonly labelSmoothing: number;
+  readonly axis: number;
+  constructor(opts: CrossentropyMetricOptions & { axis?: number } = {}) {
+    const o = { fromLogits: opts.fromLogits ?? false, labelSmoothing: opts.labelSmoothing ?? 0, axis: opts.axis ?? -1 };
+    super((t, p) => categoricalCrossentropy(t, p, o), { name: opts.name ?? "categorical_crossentropy" });
+    this.fromLogits = o.fromLogits;
+    this.labelSmoothing = o.labelSmoothing;
+    this.axis = o.axis;
+  }
+  override getConfig(): Config {
+    return { ...super.getConfig(), from_logits: this.fromLogits, label_smoothing: this.labelSmoothing, axis: this.axis };
+  }
+}
+
+/** keras.metrics.SparseCategoricalCrossentropy(fromLogits = false, axis = -1) (name "sparse_categorical_crossentropy"). */
+export class SparseCategoricalCrossentropy extends MeanMetricWrapper {
+  override readonly className = "SparseCategoricalCrossentropy";
+  readonly fromLogits: boolean;
+  readonly axis: number;
+  constructor(opts: NameOption & { fromLogits?: boolean; axis?: number } = {}) {
+    const o = { fromLogits: opts.fromLogits ?? false, axis: opts.axis ?? -1 };
+    super((t, p) => sparseCategoricalCrossentropy(t, p, o), { name: opts.name ?? "sparse_categorical_crossentropy" });
+    this.fromLogits = o.fromLogits;
+    this.axis = o.axis;
+  }
+  override getConfig(): Config {
+    return { ...super.getConfig(), from_logits: this.fromLogits, ignore_class: null, axis: this.axis };
+  }
+}
+
+// ---------------------------------------------------------------- confusion-matrix metrics
+
+/** Per-threshold weighted counts of one batch. */
+interface ConfusionCounts {
+  tp: number[];
+  fp: number[];
+  tn: number[];
+  fn: number[];
+}
+
+/**
+ * Keras' update_confusion_matrix_variables, inputs part: predictions and labels lined up
+ * (squeeze_or_expand_to_same_rank), the sample weights lined up with the labels and broadcast,
+ * an optional class column picked, all flattened. Labels count as positive when nonzero.
+ */
+function confusionInputs(
+  who: string, yTrueIn: Input, yPredIn: Input, sampleWeight: Input | null | undefined, classId: number | null,
+): { pred: Tensor; pos: Tensor; weight: Tensor } {
+  let p = floatPred(who, yPredIn);
+  let t = labels(yTrueIn, p.dtype, p.dtype);
+  [p, t] = squeezeOrExpandToSameRank(p, t);
+  let w: Tensor | null = null;
+  if (sampleWeight !== undefined && sampleWeight !== null) {
+    w = expandDims(labels(sampleWeight, "float64", "float64"), -1);
+    // squeeze_or_expand_to_same_rank(yTrue, w, expand_rank_1=False): only ever squeezes w.
+    if (w.rank === t.rank + 1 && w.shape[w.rank - 1] === 1) w = reshape(w, w.shape.slice(0, -1));
+  }
+  if (classId !== null) {
+    if (p.rank < 2) {
+      throw new RangeError(`${who}: classId needs yPred of shape [samples, classes], got ${shapeText(p.shape)}`);
+    }
+    const classes = p.shape[p.rank - 1];
+    if (classId >= classes) throw new RangeError(`${who}: classId ${classId} is out of range for ${classes} classes`);
+    const pick = (x: Tensor): Tensor => slice(x, [...x.shape.slice(0, -1).map(() => 0), classId], [...x.shape.slice(0, -1), 1]);
+    t = pick(t);
+    p = pick(p);
+  }
+  if (!shapesEqual(t.shape, p.shape)) {
+    throw new RangeError(`${who}: yTrue ${shapeText(t.shape)} and yPred ${shapeText(p.shape)} must have the same shape (one label per prediction)`);
+  }
+  let weight: Tensor;
+  if (w === null) {
+    weight = cast(constant(1), "float64");
+    weight = broadcastTo(weight, [p.size]);
+  } else {
+    try {
+      weight = reshape(broadcastTo(w, p.shape), [p.size]);
+    } catch {
+      throw new RangeError(`${who}: sample weights ${shapeText(w.shape)} do not fit the predictions ${shapeText(p.shape)}; give one weight per sample or a scalar`);
+    }
+  }
+  return { pred: reshape(p, [p.size]), pos: cast(notEqual(reshape(t, [t.size]), 0), "float64"), weight };
+}
+
+/** Rows of at most this many comparisons are built at once (thresholds x samples). */
+const CHUNK_ELEMENTS = 1 << 22;
+
+/**
+ * Weighted confusion counts for each threshold. `above(predChunk)` returns a [thresholds, n]
+ * bool tensor: where each prediction counts as positive for each threshold.
+ */
+function countConfusion(
+  pred: Tensor, pos: Tensor, weight: Tensor, numThresholds: number, above: (p: Tensor) => Tensor,
+): ConfusionCounts {
+  const n = pred.shape[0];
+  const tp = new Array<number>(numThresholds).fill(0);
+  const fp = new Array<number>(numThresholds).fill(0);
+  const truePos = mul(pos, weight);
+  const trueNeg = mul(sub(1, pos), weight);
+  const totalPos = sum(truePos).item();
+  const totalNeg = sum(trueNeg).item();
+  const step = Math.max(1, Math.floor(CHUNK_ELEMENTS / Math.max(1, numThresholds)));
+  for (let start = 0; start < n; start += step) {
+    const len = Math.min(step, n - start);
+    const predPos = cast(above(slice(pred, [start], [len])), "float64");
+    const tpc = sum(mul(predPos, reshape(slice(truePos, [start], [len]), [1, len])), 1).dataSync();
+    const fpc = sum(mul(predPos, reshape(slice(trueNeg, [start], [len]), [1, len])), 1).dataSync();
+    for (let i = 0; i < numThresholds; i++) {
+      tp[i] += Number(tpc[i]);
+      fp[i] += Number(fpc[i]);
+    }
+  }
+  return { tp, fp, tn: fp.map((v) => totalNeg - v), fn: tp.map((v) => totalPos - v) };
+}
+
+/** Positive where prediction > threshold (Keras' general path), thresholds in the predictions' dtype. */
+function aboveThresholds(thresholds: readonly number[]): (p: Tensor) => Tensor {
+  return (p) => greater(reshape(p, [1, p.shape[0]]), reshape(constant([...thresholds], p.dtype), [thresholds.length, 1]));
+}
+
+/**
+ * Keras' bucket path for evenly spaced thresholds t_i = i / (T - 1): a prediction p (clipped to
+ * [0, 1]) falls in bucket ceil(p * (T - 1)) - 1, computed in p's dtype as Keras does, and counts
+ * as positive for every threshold index up to its bucket. With the end thresholds moved to -eps
+ * and 1 + eps (AUC), bucket -1 becomes 0.
+ */
+function aboveBuckets(numThresholds: number, withEpsilon: boolean): (p: Tensor) => Tensor {
+  return (p) => {
+    let b = sub(ceil(mul(clipByValue(p, 0, 1), numThresholds - 1)), 1);
+    if (withEpsilon) b = maximum(b, 0);
+    return greaterEqual(reshape(b, [1, p.shape[0]]), reshape(range(0, numThresholds, 1, p.dtype), [numThresholds, 1]));
+  };
+}
+
+function divNoNan(a: number, b: number): number {
+  return b === 0 ? 0 : a / b;
+}
+
+function checkThresholds(who: string, thresholds: readonly number[]): void {
+  const bad = thresholds.filter((t) => typeof t !== "number" || !(t >= 0 && t <= 1));
+  if (bad.length > 0) throw new RangeError(`${who}: thresholds must lie in [0, 1], got ${JSON.stringify(bad)}`);
+}
+
+function checkClassId(who: string, classId: number | null | undefined): number | null {
+  if (classId === undefined || classId === null) return null;
+  if (!Number.isInteger(classId) || classId < 0) throw new RangeError(`${who}: classId must be a non-negative integer, got ${classId}`);
+  return classId;
+}
+
+export interface PrecisionRecallOptions extends NameOption {
+  /** A threshold or list of thresholds in [0, 1] (default 0.5): a prediction p counts as positive when p > threshold. */
+  thresholds?: number | readonly number[];
+  /** Only this class's column of [samples, classes] predictions and labels is used. */
+  classId?: number | null;
+}
+
+abstract class ThresholdMetric extends Metric {
+  readonly thresholds: readonly number[];
+  readonly initThresholds: number | readonly number[] | null;
+  readonly classId: number | null;
+  protected tp: number[];
+  protected fp: number[];
+  protected fn: number[];
+
+  constructor(kind: string, opts: PrecisionRecallOptions) {
+    super(opts.name ?? autoName(kind));
+    const who = `metrics.${kind}`;
+    this.initThresholds = opts.thresholds ?? null;
+    this.thresholds = opts.thresholds === undefined ? [0.5] : typeof opts.thresholds === "number" ? [opts.thresholds] : [...opts.thresholds];
+    checkThresholds(who, this.thresholds);
+    if (this.thresholds.length === 0) throw new RangeError(`${who}: thresholds must not be empty`);
+    this.classId = checkClassId(who, opts.classId);
+    this.tp = this.thresholds.map(() => 0);
+    this.fp = this.thresholds.map(() => 0);
+    this.fn = this.thresholds.map(() => 0);
+  }
+
+  updateState(yTrue: Input, yPred: Input, sampleWeight?: Input | null): void {
+    noGrad(() => {
+      const { pred, pos, weight } = confusionInputs(`metrics.${this.name}`, yTrue, yPred, sampleWeight, this.classId);
+      const c = countConfusion(pred, pos, weight, this.thresholds.length, aboveThresholds(this.thresholds));
+      for (let i = 0; i < this.thresholds.length; i++) {
+        this.tp[i] += c.tp[i];
+        this.fp[i] += c.fp[i];
+        this.fn[i] += c.fn[i];
+      }
+    });
+  }
+
+  /** The value at each threshold. */
+  abstract resultPerThreshold(): number[];
+
+  /** The value at the threshold (with several thresholds, use resultPerThreshold()). */
+  result(): number {
+    if (this.thresholds.length !== 1) {
+      throw new RangeError(
+        `metrics.${this.name}: result() is one number but this metric has ${this.thresholds.length} thresholds; ` +
+          `call resultPerThreshold() for all of them`,
+      );
+    }
+    return this.resultPerThreshold()[0];
+  }
+
+  resetState(): void {
+    this.tp.fill(0);
+    this.fp.fill(0);
+    this.fn.fill(0);
+  }
+
+  override getConfig(): Config {
+    const init = this.initThresholds;
+    return {
+      ...super.getConfig(),
+      thresholds: init === null ? null : typeof init === "number" ? init : [...init],
+      top_k: null,
+      class_id: this.classId,
+    };
+  }
+}
+
+/** keras.metrics.Precision: tp / (tp + fp) with prediction > threshold (0.5) as positive; named "precision", "precision_1", ... */
+export class Precision extends ThresholdMetric {
+  readonly className = "Precision";
+  constructor(opts: PrecisionRecallOptions = {}) {
+    super("Precision", opts);
+  }
+  resultPerThreshold(): number[] {
+    return this.tp.map((tp, i) => divNoNan(tp, tp + this.fp[i]));
+  }
+}
+
+/** keras.metrics.Recall: tp / (tp + fn) with prediction > threshold (0.5) as positive; named "recall", "recall_1", ... */
+export class Recall extends ThresholdMetric {
+  readonly className = "Recall";
+  constructor(opts: PrecisionRecallOptions = {}) {
+    super("Recall", opts);
+  }
+  resultPerThreshold(): number[] {
+    return this.tp.map((tp, i) => divNoNan(tp, tp + this.fn[i]));
+  }
+}
+
+export type AUCCurve = "ROC" | "PR";
+export type AUCSummationMethod = "interpolation" | "minoring" | "majoring";
+
+export interface AUCOptions extends NameOption {
+  /** Number of thresholds (default 200), evenly spaced on [0, 1] with the ends moved to -1e-7 and 1 + 1e-7. */
+  numThresholds?: number;
+  /** "ROC" (default) or "PR". */
+  curve?: AUCCurve;
+  /** "interpolation" (default: trapezoids for ROC, Davis & Goadrich for PR), "minoring" or "majoring". */
+  summationMethod?: AUCSummationMethod;
+  /** Explicit thresholds in [0, 1] instead of numThresholds (-1e-7 and 1 + 1e-7 are added). */
+  thresholds?: readonly number[];
+  /** yPred holds logits (a sigmoid is applied first). */
+  fromLogits?: boolean;
+}
+
+/** Keras' is_evenly_distributed_thresholds: at least 3 thresholds, i / (n - 1) within 1e-7. */
+function evenlyDistributed(thresholds: readonly number[]): boolean {
+  const n = thresholds.length;
+  if (n < 3) return false;
+  return thresholds.every((t, i) => Math.abs(t - Math.fround(i / (n - 1))) <= 1e-7 + 1e-5 * Math.abs(Math.fround(i / (n - 1))));
+}
+
+/**
+ * keras.metrics.AUC: the area under the ROC (or PR) curve, approximated from confusion counts
+ * at `numThresholds` (200) thresholds with Keras' Riemann sums; named "auc", "auc_1", ...
+ */
+export class AUC extends Metric {
+  readonly className = "AUC";
+  readonly numThresholds: number;
+  readonly curve: AUCCurve;
+  readonly summationMethod: AUCSummationMethod;
+  readonly fromLogits: boolean;
+  /** Every threshold, the end points -1e-7 and 1 + 1e-7 included. */
+  readonly thresholds: readonly number[];
+  private readonly initFromThresholds: boolean;
+  private readonly evenly: boolean;
+  private tp: number[];
+  private fp: number[];
+  private tn: number[];
+  private fn: number[];
+
+  constructor(opts: AUCOptions = {}) {
+    super(opts.name ?? autoName("AUC"));
+    const who = `metrics.${this.name}`;
+    const curve = opts.curve ?? "ROC";
+    if (curve !== "ROC" && curve !== "PR") throw new RangeError(`${who}: curve must be "ROC" or "PR", got ${JSON.stringify(curve)}`);
+    const sm = opts.summationMethod ?? "interpolation";
+    if (!["interpolation", "minoring", "majoring"].includes(sm)) {
+      throw new RangeError(`${who}: summationMethod must be "interpolation", "minoring" or "majoring", got ${JSON.stringify(sm)}`);
+    }
+    this.curve = curve;
+    this.summationMethod = sm;
+    this.fromLogits = opts.fromLogits ?? false;
+    let inner: number[];
+    if (opts.thresholds !== undefined) {
+      inner = [...opts.thresholds].sort((a, b) => a - b);
+      checkThresholds(who, inner);
+      this.numThresholds = inner.length + 2;
+      this.evenly = evenlyDistributed([0, ...inner, 1]);
+      this.initFromThresholds = true;
+    } else {
+      const n = opts.numThresholds ?? 200;
+      if (!Number.isInteger(n) || n <= 1) throw new RangeError(`${who}: numThresholds must be an integer > 1, got ${n}`);
+      inner = [];
+      for (let i = 0; i < n - 2; i++) inner.push((i + 1) / (n - 1));
+      this.numThresholds = n;
+      this.evenly = true;
+      this.initFromThresholds = false;
+    }
+    this.thresholds = [0 - 1e-7, ...inner, 1 + 1e-7];
+    const z = (): number[] => new Array<number>(this.numThresholds).fill(0);
+    this.tp = z();
+    this.fp = z();
+    this.tn = z();
+    this.fn = z();
+  }
+
+  updateState(yTrue: Input, yPred: Input, sampleWeight?: Input | null): void {
+    noGrad(() => {
+      const p = this.fromLogits ? sigmoid(floatPred(`metrics.${this.name}`, yPred)) : yPred;
+      const { pred, pos, weight } = confusionInputs(`metrics.${this.name}`, yTrue, p, sampleWeight, null);
+      const above = this.evenly ? aboveBuckets(this.numThresholds, true) : aboveThresholds(this.thresholds);
+      const c = countConfusion(pred, pos, weight, this.numThresholds, above);
+      for (let i = 0; i < this.numThresholds; i++) {
+        this.tp[i] += c.tp[i];
+        this.fp[i] += c.fp[i];
+        this.tn[i] += c.tn[i];
+        this.fn[i] += c.fn[i];
+      }
+    });
+  }
+
+  /** Running confusion counts at each threshold (copies). */
+  confusion(): ConfusionCounts {
+    return { tp: [...this.tp], fp: [...this.fp], tn: [...this.tn], fn: [...this.fn] };
+  }
+
+  /** Keras' interpolate_pr_auc (Davis & Goadrich): precision interpolated between thresholds. */
+  private interpolatePrAuc(): number {
+    const n = this.numThresholds;
+    const p = this.tp.map((tp, i) => tp + this.fp[i]);
+    let total = 0;
+    for (let i = 0; i < n - 1; i++) {
+      const dtp = this.tp[i] - this.tp[i + 1];
+      const dp = p[i] - p[i + 1];
+      const precSlope = divNoNan(dtp, Math.max(dp, 0));
+      const intercept = this.tp[i + 1] - precSlope * p[i + 1];
+      const safeRatio = p[i] > 0 && p[i + 1] > 0 ? divNoNan(p[i], Math.max(p[i + 1], 0)) : 1;
+      total += divNoNan(precSlope * (dtp + intercept * Math.log(safeRatio)), Math.max(this.tp[i + 1] + this.fn[i + 1], 0));
+    }
+    return total;
+  }
+
+  result(): number {
+    if (this.curve === "PR" && this.summationMethod === "interpolation") return this.interpolatePrAuc();
+    const n = this.numThresholds;
+    const recall = this.tp.map((tp, i) => divNoNan(tp, tp + this.fn[i]));
+    let x: number[], y: number[];
+    if (this.curve === "ROC") {
+      x = this.fp.map((fp, i) => divNoNan(fp, fp + this.tn[i]));
+      y = recall;
+    } else {
+      x = recall;
+      y = this.tp.map((tp, i) => divNoNan(tp, tp + this.fp[i]));
+    }
+    let total = 0;
+    for (let i = 0; i < n - 1; i++) {
+      const h = this.summationMethod === "interpolation" ? (y[i] + y[i + 1]) / 2
+        : this.summationMethod === "minoring" ? Math.min(y[i], y[i + 1]) : Math.max(y[i], y[i + 1]);
+      total += (x[i] - x[i + 1]) * h;
+    }
+    return total;
+  }
+
+  resetState(): void {
+    for (const a of [this.tp, this.fp, this.tn, this.fn]) a.fill(0);
+  }
+
+  override getConfig(): Config {
+    const config: Config = {
+      ...super.getConfig(),
+      num_thresholds: this.numThresholds,
+      curve: this.curve,
+      summation_method: this.summationMethod,
+      multi_label: false,
+      num_labels: null,
+      label_weights: null,
+      from_logits: this.fromLogits,
+    };
+    if (this.initFromThresholds) config.thresholds = this.thresholds.slice(1, -1);
+    return config;
+  }
+}
+
+// ---------------------------------------------------------------- get
+
+type MetricFactory = (c: Config) => Metric;
+
+function nameOf(kind: string, c: Config): string | undefined {
+  return configString(`metrics.${kind}`, c, "name");
+}
+
+function plain(kind: string, Cls: new (o: NameOption) => Metric): MetricFactory {
+  return (c) => {
+    checkConfigKeys(`metrics.${kind}`, c, ["name", "dtype"]);
+    return new Cls({ name: nameOf(kind, c) });
+  };
+}
+
+function thresholdsOf(k: string, c: Config): number | number[] | undefined {
+  const v = c.thresholds;
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === "number") return v;
+  if (Array.isArray(v) && v.every((x) => typeof x === "number")) return v as number[];
+  throw new TypeError(`${k}: config key "thresholds" must be a number or a list of numbers`);
+}
+
+function precisionRecall(kind: string, Cls: new (o: PrecisionRecallOptions) => Metric): MetricFactory {
+  return (c) => {
+    const k = `metrics.${kind}`;
+    checkConfigKeys(k, c, ["name", "dtype", "thresholds", "top_k", "class_id"]);
+    if (c.top_k !== undefined && c.top_k !== null) throw new RangeError(`${k}: top_k is not supported`);
+    return new Cls({ name: nameOf(kind, c), thresholds: thresholdsOf(k, c), classId: configNumber(k, c, "class_id") });
+  };
+}
+
+const CLASSES: Record<string, MetricFactory> = {
+  Mean: plain("Mean", Mean),
+  Accuracy: plain("Accuracy", Accuracy),
+  CategoricalAccuracy: plain("CategoricalAccuracy", CategoricalAccuracy),
+  SparseCategoricalAccuracy: plain("SparseCategoricalAccuracy", SparseCategoricalAccuracy),
+  MeanSquaredError: plain("MeanSquaredError", MeanSquaredError),
+  MeanAbsoluteError: plain("MeanAbsoluteError", MeanAbsoluteError),
+  MeanAbsolutePercentageError: plain("MeanAbsolutePercentageError", MeanAbsolutePercentageError),
+  RootMeanSquaredError: plain("RootMeanSquaredError", RootMeanSquaredError),
+  KLDivergence: plain("KLDivergence", KLDivergence),
+  Hinge: plain("Hinge", Hinge),
+  SquaredHinge: plain("SquaredHinge", SquaredHinge),
+  CosineSimilarity: (c) => {
+    checkConfigKeys("metrics.CosineSimilarity", c, ["name", "dtype", "axis"]);
+    return new CosineSimilarity({ name: nameOf("CosineSimilarity", c), axis: configNumber("metrics.CosineSimilarity", c, "axis") });
+  },
+  BinaryAccuracy: (c) => {
+    checkConfigKeys("metrics.BinaryAccuracy", c, ["name", "dtype", "threshold"]);
+    return new BinaryAccuracy({ name: nameOf("BinaryAccuracy", c), threshold: configNumber("metrics.BinaryAccuracy", c, "threshold") });
+  },
+  TopKCategoricalAccuracy: (c) => {
+    checkConfigKeys("metrics.TopKCategoricalAccuracy", c, ["name", "dtype", "k"]);
+    return new TopKCategoricalAccuracy({ name: nameOf("TopKCategoricalAccuracy", c), k: configNumber("metrics.TopKCategoricalAccuracy", c, "k") });
+  },
+  SparseTopKCategoricalAccuracy: (c) => {
+    const k = "metrics.SparseTopKCategoricalAccuracy";
+    checkConfigKeys(k, c, ["name", "dtype", "k", "from_sorted_ids"]);
+    if (c.from_sorted_ids === true) throw new RangeError(`${k}: from_sorted_ids is not supported`);
+    return new SparseTopKCategoricalAccuracy({ name: nameOf("SparseTopKCategoricalAccuracy", c), k: configNumber(k, c, "k") });
+  },
+  BinaryCrossentropy: (c) => {
+    const k = "metrics.BinaryCrossentropy";
+    checkConfigKeys(k, c, ["name", "dtype", "from_logits", "label_smoothing"]);
+    return new BinaryCrossentropy({ name: nameOf("BinaryCrossentropy", c), fromLogits: configBoolean(k, c, "from_logits"), labelSmoothing: configNumber(k, c, "label_smoothing") });
+  },
+  CategoricalCrossentropy: (c) => {
+    const k = "metrics.CategoricalCrossentropy";
+    checkConfigKeys(k, c, ["name", "dtype", "from_logits", "label_smoothing", "axis"]);
+    return new CategoricalCrossentropy({
+      name: nameOf("CategoricalCrossentropy", c), fromLogits: configBoolean(k, c, "from_logits"),
+      labelSmoothing: configNumber(k, c, "label_smoothing"), axis: configNumber(k, c, "axis"),
+    });
+  },
+  SparseCategoricalCrossentropy: (c) => {
+    const k = "metrics.SparseCategoricalCrossentropy";
+    checkConfigKeys(k, c, ["name", "dtype", "from_logits", "ignore_class", "axis"]);
+    if (c.ignore_class !== undefined && c.ignore_class !== null) throw new RangeError(`${k}: ignore_class is not supported`);
+    return new SparseCategoricalCrossentropy({ name: nameOf("SparseCategoricalCrossentropy", c), fromLogits: configBoolean(k, c, "from_logits"), axis: configNumber(k, c, "axis") });
+  },
+  Precision: precisionRecall("Precision", Precision),
+  Recall: precisionRecall("Recall", Recall),
+  AUC: (c) => {
+    const k = "metrics.AUC";
+    checkConfigKeys(k, c, ["name", "dtype", "num_thresholds", "curve", "summation_method", "multi_label", "num_labels", "label_weights", "from_logits", "thresholds"]);
+    if (c.multi_label === true || (c.label_weights ?? null) !== null || (c.num_labels ?? null) !== null) {
+      throw new RangeError(`${k}: multi_label, num_labels and label_weights are not supported`);
+    }
+    const th = thresholdsOf(k, c);
+    return new AUC({
+      name: nameOf("AUC", c), numThresholds: configNumber(k, c, "num_thresholds"),
+      curve: configString(k, c, "curve") as AUCCurve | undefined,
+      summationMethod: configString(k, c, "summation_method") as AUCSummationMethod | undefined,
+      fromLogits: configBoolean(k, c, "from_logits"), thresholds: typeof th === "number" ? [th] : th,
+    });
+  },
+};
+
+/** Keras' metric names: class names, their snake_case forms, and Keras' aliases. */
+const NAMES: Record<string, string> = { mse: "MeanSquaredError", MSE: "MeanSquaredError", mae: "MeanAbsoluteError", MAE: "MeanAbsoluteError", mape: "MeanAbsolutePercentageError", MAPE: "MeanAbsolutePercentageError", bce: "BinaryCrossentropy", BCE: "BinaryCrossentropy" };
+for (const k of Object.keys(CLASSES)) {
+  NAMES[k] = k;
+  NAMES[toSnakeCase(k)] = k;
+}
+
+/** Every string metrics.get() understands ("accuracy"/"acc" as compile reads them: see resolveMetric). */
+export const METRIC_NAMES: readonly string[] = Object.keys(NAMES);
+
+/** What metrics.get() accepts. */
+export type MetricIdentifier = string | SerializedObject | Metric | MetricFunction;
+
+/** A metric from `{ className, config }`, as keras.metrics.deserialize. */
+export function deserialize(obj: SerializedObject): Metric {
+  const cls = serializedClassName(obj) ?? "";
+  const key = NAMES[cls];
+  if (key === undefined) throw unknownIdentifier("metrics", "metric", cls, METRIC_NAMES);
+  return CLASSES[key](obj.config ?? {});
+}
+
+/**
+ * keras.metrics.get: a class or snake_case name ("AUC", "sparse_categorical_accuracy", "mse")
+ * gives a new metric with Keras' defaults (note: "accuracy" here is the exact-equality Accuracy,
+ * as in Keras; compile's "accuracy" goes through resolveMetric), `{ className, config }` the
+ * configured metric, a Metric is returned as is, a function (yTrue, yPred) => values is wrapped
+ * in a MeanMetricWrapper named after it.
+ */
+export function get(identifier: MetricIdentifier): Metric {
+  if (identifier instanceof Metric) return identifier;
+  if (typeof identifier === "string") return deserialize({ className: identifier });
+  if (typeof identifier === "function") return new MeanMetricWrapper(identifier);
+  if (isSerializedObject(identifier)) return deserialize(identifier);
+  throw new TypeError(
+    `metrics.get: cannot interpret ${JSON.stringify(identifier)} as a metric; pass a name such as "accuracy" or "mse", ` +
+      `{ className, config }, a Metric, or a function (yTrue, yPred) => values`,
+  );
+}
+
+/**
+ * The metric Keras 3's compile makes of "accuracy" / "acc" (compile_utils.get_metric): from the
+ * label and prediction shapes alone, BinaryAccuracy when yPred's last axis is 1, else
+ * SparseCategoricalAccuracy when yTrue has lower rank than yPred or a last axis of 1 (yPred's
+ * larger), else CategoricalAccuracy; named `name`. `lossName` is not consulted: Keras 3 does not
+ * look at the loss (Keras 2's get_metric_function did); it is taken so callers can pass it.
+ */
+export function resolveAccuracy(lossName: string | null | undefined, yTrueShape: Shape, yPredShape: Shape, name = "accuracy"): Metric {
+  void lossName;
+  const { isBinary, isSparseCategorical } = isBinaryOrSparseCategorical(yTrueShape, yPredShape);
+  if (isBinary) return new BinaryAccuracy({ name });
+  if (isSparseCategorical) return new SparseCategoricalAccuracy({ name });
+  return new CategoricalAccuracy({ name });
+}
+
+/**
+ * Keras 3's compile_utils.get_metric: "accuracy"/"acc" (any case) through resolveAccuracy,
+ * anything else through get(); a metric given as a string is named by that string (so "mse"
+ * reports as "mse"), one given as an object keeps its name.
+ */
+export function resolveMetric(identifier: MetricIdentifier, yTrueShape: Shape, yPredShape: Shape): Metric {
+  if (typeof identifier === "string" && ["accuracy", "acc"].includes(identifier.toLowerCase())) {
+    return resolveAccuracy(null, yTrueShape, yPredShape, identifier);
+  }
+  const m = get(identifier);
+  if (typeof identifier === "string") m.name = identifier;
+  return m;
+}
+
+/** keras.metrics.serialize. */
+export function serialize(metric: Metric): { className: string; config: Config } {
+  return metric.serialize();
+}
+
