@@ -1,0 +1,92 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import "../backend/js/index.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { constant } from "../tensor/creation.js";
+import { normal } from "../tensor/random.js";
+import * as layers from "./index.js";
+
+function close(got: Tensor, want: readonly number[], what: string, tol = 1e-6): void {
+  const g = got.dataSync();
+  assert.equal(g.length, want.length, `${what}: size`);
+  for (let i = 0; i < want.length; i++) {
+    assert.ok(Math.abs(Number(g[i]) - want[i]) <= tol * (1 + Math.abs(want[i])), `${what}: index ${i}: got ${g[i]}, want ${want[i]}`);
+  }
+}
+
+const v = (data: number[]): Tensor => constant(data, [1, data.length], "float32");
+
+test("ReLU: Keras 3's examples and every branch of its formula", () => {
+  close(layers.ReLU()(v([-3, -1, 0, 2])), [0, 0, 0, 2], "default");
+  close(layers.ReLU({ maxValue: 1 })(v([-3, -1, 0, 2])), [0, 0, 0, 1], "maxValue 1");
+  close(layers.ReLU(1)(v([-3, -1, 0, 2])), [0, 0, 0, 1], "positional maxValue");
+  close(layers.ReLU({ negativeSlope: 1 })(v([-3, -1, 0, 2])), [-3, -1, 0, 2], "negativeSlope 1 (leaky path)");
+  close(layers.ReLU({ threshold: 1.5 })(v([-3, -1, 1, 2])), [0, 0, 0, 2], "threshold 1.5");
+  close(layers.ReLU({ maxValue: 10, negativeSlope: 0.5 })(v([-10, -5, 0, 5, 10])), [-5, -2.5, 0, 5, 10], "Keras docstring example");
+  close(layers.ReLU({ maxValue: 6 })(v([-1, 3, 7])), [0, 3, 6], "maxValue 6 (relu6)");
+  // x > 1 keeps x (clipped to 6), else 0; then minus 0.1 * relu(1 - x).
+  close(layers.ReLU({ maxValue: 6, negativeSlope: 0.1, threshold: 1 })(v([-2, 0.5, 1, 3, 8])), [-0.3, -0.05, 0, 3, 6], "all three");
+  assert.throws(() => layers.ReLU({ maxValue: -1 }), /ReLU re_lu(_\d+)?: maxValue must be a number >= 0, got -1/);
+  assert.throws(() => layers.ReLU({ negativeSlope: -0.1 }), /negativeSlope must be a number >= 0/);
+  assert.throws(() => layers.ReLU({ threshold: Number.NaN }), /threshold must be a number >= 0/);
+  const cfg = layers.ReLU({ maxValue: 6, name: "r" }).getConfig();
+  assert.deepEqual(cfg, { name: "r", trainable: true, dtype: "float32", max_value: 6, negative_slope: 0, threshold: 0 });
+  assert.equal(layers.ReLU().getConfig().max_value, null);
+});
+
+test("LeakyReLU: Keras 3's slope 0.3 by default, alpha accepted as the old name", () => {
+  close(layers.LeakyReLU()(v([-2, 0, 3])), [-0.6, 0, 3], "default 0.3");
+  close(layers.LeakyReLU(0.1)(v([-2, 0, 3])), [-0.2, 0, 3], "positional");
+  close(layers.LeakyReLU({ alpha: 0.5 })(v([-2, 0, 3])), [-1, 0, 3], "alpha alias");
+  close(layers.LeakyReLU({ negativeSlope: 0.2 })(v([-2, 0, 3])), [-0.4, 0, 3], "negativeSlope");
+  assert.throws(() => layers.LeakyReLU({ alpha: 0.1, negativeSlope: 0.2 }), /got both alpha \(0.1\) and negativeSlope \(0.2\)/);
+  assert.throws(() => layers.LeakyReLU(-1), /negativeSlope must be a number >= 0, got -1/);
+  assert.deepEqual(layers.LeakyReLU({ name: "lr" }).getConfig(), { name: "lr", trainable: true, dtype: "float32", negative_slope: 0.3 });
+  assert.equal(layers.LeakyReLU({ alpha: 0.1 }).getConfig().negative_slope, 0.1);
+});
+
+test("ELU: alpha * (exp(x) - 1) below zero, alpha 1 by default", () => {
+  close(layers.ELU()(v([-1, 0, 2])), [Math.exp(-1) - 1, 0, 2], "alpha 1");
+  close(layers.ELU(0.5)(v([-2, 1])), [0.5 * (Math.exp(-2) - 1), 1], "alpha 0.5");
+  assert.equal(layers.ELU({ alpha: 0.5 }).getConfig().alpha, 0.5);
+  assert.equal(layers.ELU().getConfig().alpha, 1);
+});
+
+test("Softmax: last axis by default, any axis or several axes (numpy fixture)", () => {
+  const e = [1, 2, 3].map(Math.exp);
+  const s = e.reduce((a, b) => a + b);
+  close(layers.Softmax()(constant([1, 2, 3, 1, 2, 3], [2, 3], "float32")), [...e, ...e].map((x) => x / s), "axis -1");
+  const fixture = JSON.parse(readFileSync(new URL("../../test/fixtures/layers_more.json", import.meta.url), "utf8")) as {
+    cases: { name: string; layer: string; args: { axis: number | number[] }; x: { shape: number[]; data: number[] }; y: { shape: number[]; data: number[] } }[];
+  };
+  const cases = fixture.cases.filter((c) => c.layer === "Softmax");
+  assert.equal(cases.length, 2);
+  for (const c of cases) {
+    const y = layers.Softmax(c.args.axis)(constant(c.x.data, c.x.shape, "float32"));
+    assert.deepEqual(y.shape, c.y.shape);
+    close(y, c.y.data, `Softmax ${c.name}`, 1e-6);
+  }
+  assert.throws(() => layers.Softmax(3)(v([1, 2])), /Softmax softmax(_\d+)?: axis 3 is out of range for inputs of shape \(1, 2\) \(rank 2\)/);
+  assert.deepEqual(layers.Softmax({ axis: [1, 2] }).getConfig().axis, [1, 2]);
+  assert.equal(layers.Softmax().getConfig().axis, -1);
+});
+
+test("activation layers: output shapes (eager and symbolic), Keras' default names, no weights", () => {
+  layers.clearSession();
+  const made = [layers.ReLU(), layers.LeakyReLU(), layers.ELU(), layers.Softmax()];
+  assert.deepEqual(made.map((l) => l.name), ["re_lu", "leaky_re_lu", "elu", "softmax"]);
+  assert.deepEqual(made.map((l) => l.className), ["ReLU", "LeakyReLU", "ELU", "Softmax"]);
+  for (const shape of [[3], [4, 5], [2, 3, 4]]) {
+    const x = normal([2, ...shape], 0, 1, { seed: 3 });
+    for (const l of made) {
+      const y = l(x);
+      assert.deepEqual(y.shape, x.shape);
+      const sym = l(layers.Input({ shape }));
+      assert.deepEqual(sym.shape, [null, ...shape]);
+      assert.deepEqual(l.computeOutputShape([7, ...shape]), [7, ...shape]);
+    }
+  }
+  for (const l of made) assert.equal(l.countParams(), 0);
+  assert.ok(made[0] instanceof layers.classes.ReLU && made[3] instanceof layers.classes.Softmax);
+});

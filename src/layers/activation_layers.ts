@@ -1,0 +1,189 @@
+/**
+ * The activation layers of Keras 3: ReLU, LeakyReLU, ELU and Softmax. Each keeps the input's
+ * shape and has no weights; formulas and defaults are Keras 3's.
+ */
+import type { Tensor } from "../tensor/tensor.js";
+import { clipByValue, exp, greater, mul, neg, add, sub, where } from "../ops/math.js";
+import { logSumExp } from "../ops/reduce.js";
+import { elu, leakyRelu, relu, relu6, softmax } from "../ops/activation.js";
+import { Layer, type LayerArgs, type LayerShape } from "./layer.js";
+import { single } from "./core.js";
+import { layerShapeText as shapeText } from "./symbolic.js";
+
+function checkNumber(where: string, what: string, v: unknown, min: number | null): number {
+  if (typeof v !== "number" || !Number.isFinite(v) || (min !== null && v < min)) {
+    const rule = min === null ? "a finite number" : `a number >= ${min}`;
+    throw new RangeError(`${where}: ${what} must be ${rule}, got ${String(v)}`);
+  }
+  return v;
+}
+
+// ------------------------------------------------------------------ ReLU
+
+export interface ReLUArgs extends LayerArgs {
+  /** Largest output value (null: unbounded). Default null. */
+  maxValue?: number | null;
+  /** Slope below the threshold. Default 0. */
+  negativeSlope?: number;
+  /** Inputs at or below it are damped (negativeSlope * (x - threshold)). Default 0. */
+  threshold?: number;
+}
+
+/**
+ * Keras' ReLU layer: f(x) = maxValue for x >= maxValue, x for threshold < x < maxValue,
+ * negativeSlope * (x - threshold) otherwise.
+ */
+export class ReLU extends Layer {
+  readonly maxValue: number | null;
+  readonly negativeSlope: number;
+  readonly threshold: number;
+
+  constructor(args: ReLUArgs = {}) {
+    super(args);
+    const where = `ReLU ${this.name}`;
+    this.maxValue = args.maxValue === undefined || args.maxValue === null ? null : checkNumber(where, "maxValue", args.maxValue, 0);
+    this.negativeSlope = checkNumber(where, "negativeSlope", args.negativeSlope ?? 0, 0);
+    this.threshold = checkNumber(where, "threshold", args.threshold ?? 0, 0);
+  }
+
+  call(inputs: Tensor | Tensor[]): Tensor {
+    let x = single(inputs, this);
+    const slope = this.negativeSlope, threshold = this.threshold;
+    // Keras 3's activations.relu, step by step.
+    if (slope !== 0 && this.maxValue === null && threshold === 0) return leakyRelu(x, slope);
+    const negativePart = slope !== 0 ? relu(threshold !== 0 ? add(neg(x), threshold) : neg(x)) : null;
+    let clipMax = this.maxValue !== null;
+    if (threshold !== 0) {
+      x = where(greater(x, threshold), x, 0);
+    } else if (this.maxValue === 6) {
+      x = relu6(x);
+      clipMax = false;
+    } else {
+      x = relu(x);
+    }
+    if (clipMax) x = clipByValue(x, 0, this.maxValue!);
+    if (negativePart) x = sub(x, mul(negativePart, slope));
+    return x;
+  }
+
+  override computeOutputShape(inputShape: LayerShape): LayerShape {
+    return inputShape;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), max_value: this.maxValue, negative_slope: this.negativeSlope, threshold: this.threshold };
+  }
+}
+
+// ------------------------------------------------------------------ LeakyReLU
+
+export interface LeakyReLUArgs extends LayerArgs {
+  /** Slope for x < 0. Keras 3's default is 0.3 (the op's is 0.2). */
+  negativeSlope?: number;
+  /** The old Keras name of negativeSlope. */
+  alpha?: number;
+}
+
+/** x for x >= 0, negativeSlope * x otherwise (negativeSlope 0.3 by default, as Keras 3). */
+export class LeakyReLU extends Layer {
+  readonly negativeSlope: number;
+
+  constructor(args: LeakyReLUArgs = {}) {
+    super(args);
+    const where = `LeakyReLU ${this.name}`;
+    if (args.alpha !== undefined && args.negativeSlope !== undefined && args.alpha !== args.negativeSlope) {
+      throw new RangeError(`${where}: got both alpha (${args.alpha}) and negativeSlope (${args.negativeSlope}); alpha is the old name of negativeSlope, give only one`);
+    }
+    this.negativeSlope = checkNumber(where, "negativeSlope", args.negativeSlope ?? args.alpha ?? 0.3, 0);
+  }
+
+  call(inputs: Tensor | Tensor[]): Tensor {
+    return leakyRelu(single(inputs, this), this.negativeSlope);
+  }
+
+  override computeOutputShape(inputShape: LayerShape): LayerShape {
+    return inputShape;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), negative_slope: this.negativeSlope };
+  }
+}
+
+// ------------------------------------------------------------------ ELU
+
+export interface ELUArgs extends LayerArgs {
+  /** Scale of the negative part: alpha * (exp(x) - 1) for x < 0. Default 1. */
+  alpha?: number;
+}
+
+/** x for x > 0, alpha * (exp(x) - 1) otherwise. */
+export class ELU extends Layer {
+  readonly alpha: number;
+
+  constructor(args: ELUArgs = {}) {
+    super(args);
+    this.alpha = checkNumber(`ELU ${this.name}`, "alpha", args.alpha ?? 1, null);
+  }
+
+  call(inputs: Tensor | Tensor[]): Tensor {
+    return elu(single(inputs, this), this.alpha);
+  }
+
+  override computeOutputShape(inputShape: LayerShape): LayerShape {
+    return inputShape;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    // Keras 3's ELU has no get_config of its own; its automatic config records alpha.
+    return { ...super.getConfig(), alpha: this.alpha };
+  }
+}
+
+// ------------------------------------------------------------------ Softmax
+
+export interface SoftmaxArgs extends LayerArgs {
+  /** The axis (or axes) normalized over. Default -1. */
+  axis?: number | readonly number[];
+}
+
+/** exp(x) / sum(exp(x)) along `axis` (one axis or several). */
+export class Softmax extends Layer {
+  readonly axis: number | readonly number[];
+
+  constructor(args: SoftmaxArgs = {}) {
+    super(args);
+    const axis = args.axis ?? -1;
+    const list = typeof axis === "number" ? [axis] : axis;
+    if (list.length === 0 || !list.every((a) => Number.isInteger(a))) {
+      throw new RangeError(`Softmax ${this.name}: axis must be an integer or a non-empty list of integers, got ${JSON.stringify(axis)}`);
+    }
+    this.axis = typeof axis === "number" ? axis : [...axis];
+  }
+
+  private axes(rank: number, shape: LayerShape): number[] {
+    const list = typeof this.axis === "number" ? [this.axis] : this.axis;
+    return list.map((a) => {
+      if (a < -rank || a >= rank) {
+        throw new RangeError(`Softmax ${this.name}: axis ${a} is out of range for inputs of shape ${shapeText(shape)} (rank ${rank}); use an axis in ${-rank}..${rank - 1}`);
+      }
+      return a < 0 ? a + rank : a;
+    });
+  }
+
+  call(inputs: Tensor | Tensor[]): Tensor {
+    const x = single(inputs, this);
+    const axes = this.axes(x.rank, x.shape);
+    if (axes.length === 1) return softmax(x, axes[0]);
+    return exp(sub(x, logSumExp(x, axes, true)));
+  }
+
+  override computeOutputShape(inputShape: LayerShape): LayerShape {
+    this.axes(inputShape.length, inputShape);
+    return inputShape;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), axis: typeof this.axis === "number" ? this.axis : [...this.axis] };
+  }
+}

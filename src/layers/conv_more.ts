@@ -1,0 +1,384 @@
+/**
+ * Keras 3's other 2-D convolutions: Conv2DTranspose, DepthwiseConv2D and SeparableConv2D, on
+ * NHWC inputs with the kernels stored in the shapes Keras' get_weights() returns.
+ */
+import type { Tensor } from "../tensor/tensor.js";
+import type { Variable } from "../tensor/variable.js";
+import { add } from "../ops/math.js";
+import { conv2d, conv2dTranspose, depthwiseConv2d } from "../ops/conv.js";
+import { Layer, type LayerArgs, type LayerShape } from "./layer.js";
+import { layerShapeText } from "./symbolic.js";
+import { single } from "./core.js";
+import { type KerasPadding, type PairArg, checkPadding, pair } from "./convolutional.js";
+import { type ActivationIdentifier, getActivation } from "../nn/activations.js";
+import {
+  type ConstraintArg, type InitializerArg, type RegularizerArg,
+  resolveConstraint, resolveInitializer, resolveRegularizer, serializeObject,
+} from "./weights.js";
+
+/** What every convolution here accepts: geometry, activation and bias. */
+interface ConvCommonArgs extends LayerArgs {
+  kernelSize?: PairArg;
+  strides?: PairArg;
+  padding?: KerasPadding | "SAME" | "VALID";
+  dilationRate?: PairArg;
+  activation?: ActivationIdentifier;
+  useBias?: boolean;
+  biasInitializer?: InitializerArg;
+  biasRegularizer?: RegularizerArg;
+  biasConstraint?: ConstraintArg;
+}
+
+/** Geometry and bias handling shared by the three layers. */
+abstract class ConvBase extends Layer {
+  readonly kernelSize: [number, number];
+  readonly strides: [number, number];
+  readonly padding: KerasPadding;
+  readonly dilationRate: [number, number];
+  readonly activation: ReturnType<typeof getActivation>;
+  readonly useBias: boolean;
+  bias: Variable | null = null;
+  protected readonly common: ConvCommonArgs;
+
+  constructor(args: ConvCommonArgs) {
+    super(args);
+    const where = this.where;
+    if (args.kernelSize === undefined) {
+      throw new RangeError(`${where}: kernelSize is required, e.g. layers.${this.className}(${this.className === "DepthwiseConv2D" ? "" : "32, "}[3, 3])`);
+    }
+    this.kernelSize = pair(args.kernelSize, "kernelSize", where);
+    this.strides = pair(args.strides ?? 1, "strides", where);
+    this.padding = checkPadding(args.padding, where);
+    this.dilationRate = pair(args.dilationRate ?? 1, "dilationRate", where);
+    if (Math.max(...this.strides) > 1 && Math.max(...this.dilationRate) > 1) {
+      throw new RangeError(
+        `${where}: strides ${JSON.stringify(this.strides)} > 1 together with dilationRate ${JSON.stringify(this.dilationRate)} > 1 is not supported (as in Keras); ` +
+          `use strides 1 with a dilation, or dilationRate 1 with strides`,
+      );
+    }
+    this.activation = getActivation(args.activation, where);
+    this.useBias = args.useBias ?? true;
+    this.common = args;
+  }
+
+  protected get where(): string {
+    return `${this.className} ${this.name}`;
+  }
+
+  /** The input's channel count, after checking the rank. */
+  protected channelsOf(shape: LayerShape): number {
+    if (shape.length !== 4) {
+      throw new RangeError(
+        `${this.where}: expects inputs of rank 4 (batch, height, width, channels), got shape ${layerShapeText(shape)}; ` +
+          `add a channel axis, e.g. layers.Reshape([28, 28, 1])`,
+      );
+    }
+    const c = shape[3];
+    if (c === null) throw new RangeError(`${this.where}: the channel dimension of the input must be known, got ${layerShapeText(shape)}`);
+    return c;
+  }
+
+  protected checkChannels(x: Tensor, expected: number): void {
+    if (x.rank !== 4 || x.shape[3] !== expected) {
+      throw new RangeError(
+        `${this.where}: was built for inputs with ${expected} channels (rank 4, NHWC) but got shape ${layerShapeText(x.shape)}; ` +
+          `a layer keeps the channel count it was first called with`,
+      );
+    }
+  }
+
+  protected addBias(units: number): void {
+    if (!this.useBias) return;
+    this.bias = this.addWeight("bias", [units], {
+      initializer: resolveInitializer(this.common.biasInitializer ?? "zeros"),
+      regularizer: resolveRegularizer(this.common.biasRegularizer),
+      constraint: resolveConstraint(this.common.biasConstraint),
+    });
+  }
+
+  protected finish(y: Tensor): Tensor {
+    return this.activation.fn(this.bias ? add(y, this.bias) : y);
+  }
+
+  /** Output size of a forward convolution along one axis (Keras/TF "same" and "valid"). */
+  protected convOut(n: number | null, axis: 0 | 1, shape: LayerShape): number | null {
+    if (n === null) return null;
+    const k = this.kernelSize[axis], s = this.strides[axis], d = this.dilationRate[axis];
+    const eff = (k - 1) * d + 1;
+    const out = this.padding === "same" ? Math.ceil(n / s) : Math.floor((n - eff) / s) + 1;
+    if (out <= 0) {
+      throw new RangeError(
+        `${this.where}: input ${layerShapeText(shape)} is too small for kernel ${this.kernelSize.join("x")} (dilation ${this.dilationRate.join("x")}) ` +
+          `with strides ${this.strides.join("x")} and padding "valid": the output would have ${out} ${axis === 0 ? "rows" : "columns"}; ` +
+          `use padding "same" or a smaller kernel`,
+      );
+    }
+    return out;
+  }
+
+  protected geometryConfig(): Record<string, unknown> {
+    return {
+      kernel_size: [...this.kernelSize], strides: [...this.strides], padding: this.padding,
+      data_format: "channels_last", dilation_rate: [...this.dilationRate],
+      activation: this.activation.name, use_bias: this.useBias,
+    };
+  }
+}
+
+function checkPositive(where: string, what: string, v: unknown, example: string): number {
+  if (typeof v !== "number" || !Number.isInteger(v) || v <= 0) {
+    throw new RangeError(`${where}: ${what} must be a positive integer, got ${String(v)}; e.g. ${example}`);
+  }
+  return v;
+}
+
+// ------------------------------------------------------------------ Conv2DTranspose
+
+export interface Conv2DTransposeArgs extends ConvCommonArgs {
+  filters?: number;
+  /** Extra rows/columns at the bottom/right of the output (each < the stride); default none. */
+  outputPadding?: number | readonly [number, number] | null;
+  kernelInitializer?: InitializerArg;
+  kernelRegularizer?: RegularizerArg;
+  kernelConstraint?: ConstraintArg;
+}
+
+/**
+ * Transposed convolution ("deconvolution"): the gradient of a Conv2D with respect to its input,
+ * upsampling by the strides. The kernel is [kh, kw, filters, inChannels] as Keras stores it.
+ * Output size per axis (Keras): "valid": (n - 1) * s + max(k, s) without outputPadding, else
+ * (n - 1) * s + k + outputPadding; "same": n * s without outputPadding, else
+ * (n - 1) * s + k % 2 + outputPadding (k is the dilated kernel size).
+ */
+export class Conv2DTranspose extends ConvBase {
+  readonly filters: number;
+  readonly outputPadding: [number, number] | null;
+  kernel: Variable | null = null;
+  private readonly args: Conv2DTransposeArgs;
+
+  constructor(args: Conv2DTransposeArgs) {
+    super(args);
+    const where = this.where;
+    this.filters = checkPositive(where, "filters", args.filters, "layers.Conv2DTranspose(32, [3, 3], { strides: 2 })");
+    const op = args.outputPadding;
+    if (op === undefined || op === null) {
+      this.outputPadding = null;
+    } else {
+      const p: [number, number] = typeof op === "number" ? [op, op] : [op[0], op[1]];
+      if (!p.every((v) => Number.isInteger(v) && v >= 0)) {
+        throw new RangeError(`${where}: outputPadding must be a non-negative integer or a pair of them, got ${JSON.stringify(op)}`);
+      }
+      p.forEach((v, i) => {
+        if (v >= this.strides[i]) {
+          throw new RangeError(
+            `${where}: outputPadding must be strictly less than strides for every axis; on axis ${i} outputPadding is ${v} ` +
+              `but strides is ${this.strides[i]} (outputPadding ${JSON.stringify(p)}, strides ${JSON.stringify(this.strides)})`,
+          );
+        }
+        const eff = (this.kernelSize[i] - 1) * this.dilationRate[i] + 1;
+        if (this.padding === "same" && (eff % 2) + v === 0) {
+          throw new RangeError(
+            `${where}: with padding "same", the even kernel size ${eff} and outputPadding 0 on axis ${i} ask for an output of ` +
+              `(n - 1) * stride rows/columns, which no "same" convolution maps back to n; use outputPadding >= 1, an odd kernel, or leave outputPadding unset`,
+          );
+        }
+      });
+      this.outputPadding = p;
+    }
+    this.args = args;
+  }
+
+  /** Keras' conv transpose output length along one axis. */
+  private outLength(n: number | null, axis: 0 | 1): number | null {
+    if (n === null) return null;
+    const s = this.strides[axis];
+    const eff = (this.kernelSize[axis] - 1) * this.dilationRate[axis] + 1;
+    const op = this.outputPadding === null ? null : this.outputPadding[axis];
+    if (this.padding === "valid") return (n - 1) * s + eff + (op ?? Math.max(eff, s) - eff);
+    return op === null ? n * s : (n - 1) * s + (eff % 2) + op;
+  }
+
+  override build(inputShape: LayerShape): void {
+    const inC = this.channelsOf(inputShape);
+    this.kernel = this.addWeight("kernel", [...this.kernelSize, this.filters, inC], {
+      initializer: resolveInitializer(this.args.kernelInitializer ?? "glorot_uniform"),
+      regularizer: resolveRegularizer(this.args.kernelRegularizer),
+      constraint: resolveConstraint(this.args.kernelConstraint),
+    });
+    this.addBias(this.filters);
+    this.built = true;
+  }
+
+  call(inputs: Tensor | Tensor[]): Tensor {
+    const x = single(inputs, this);
+    this.checkChannels(x, this.kernel!.shape[3]);
+    const outShape = [x.shape[0], this.outLength(x.shape[1], 0)!, this.outLength(x.shape[2], 1)!, this.filters];
+    const y = conv2dTranspose(x, this.kernel!, outShape, { strides: this.strides, padding: this.padding, dilations: this.dilationRate });
+    return this.finish(y);
+  }
+
+  override computeOutputShape(s: LayerShape): LayerShape {
+    this.channelsOf(s);
+    return [s[0], this.outLength(s[1], 0), this.outLength(s[2], 1), this.filters];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    const g = this.geometryConfig();
+    return {
+      ...super.getConfig(), filters: this.filters, kernel_size: g.kernel_size, strides: g.strides, padding: g.padding,
+      output_padding: this.outputPadding ? [...this.outputPadding] : null,
+      data_format: g.data_format, dilation_rate: g.dilation_rate, activation: g.activation, use_bias: g.use_bias,
+      kernel_initializer: serializeObject(resolveInitializer(this.args.kernelInitializer ?? "glorot_uniform")),
+      bias_initializer: serializeObject(resolveInitializer(this.args.biasInitializer ?? "zeros")),
+      kernel_regularizer: serializeObject(resolveRegularizer(this.args.kernelRegularizer)),
+      bias_regularizer: serializeObject(resolveRegularizer(this.args.biasRegularizer)),
+      activity_regularizer: null,
+      kernel_constraint: serializeObject(resolveConstraint(this.args.kernelConstraint)),
+      bias_constraint: serializeObject(resolveConstraint(this.args.biasConstraint)),
+    };
+  }
+}
+
+// ------------------------------------------------------------------ DepthwiseConv2D
+
+export interface DepthwiseConv2DArgs extends ConvCommonArgs {
+  /** Output channels per input channel. Default 1. */
+  depthMultiplier?: number;
+  depthwiseInitializer?: InitializerArg;
+  depthwiseRegularizer?: RegularizerArg;
+  depthwiseConstraint?: ConstraintArg;
+}
+
+/**
+ * Convolves each input channel with its own `depthMultiplier` filters; output channel
+ * c * depthMultiplier + m. The kernel (weight "kernel", as Keras 3 names it) is
+ * [kh, kw, inChannels, depthMultiplier]; the bias has inChannels * depthMultiplier entries.
+ */
+export class DepthwiseConv2D extends ConvBase {
+  readonly depthMultiplier: number;
+  kernel: Variable | null = null;
+  private readonly args: DepthwiseConv2DArgs;
+
+  constructor(args: DepthwiseConv2DArgs) {
+    super(args);
+    this.depthMultiplier = checkPositive(this.where, "depthMultiplier", args.depthMultiplier ?? 1, "layers.DepthwiseConv2D(3, { depthMultiplier: 2 })");
+    this.args = args;
+  }
+
+  override build(inputShape: LayerShape): void {
+    const inC = this.channelsOf(inputShape);
+    this.computeOutputShape(inputShape);
+    this.kernel = this.addWeight("kernel", [...this.kernelSize, inC, this.depthMultiplier], {
+      initializer: resolveInitializer(this.args.depthwiseInitializer ?? "glorot_uniform"),
+      regularizer: resolveRegularizer(this.args.depthwiseRegularizer),
+      constraint: resolveConstraint(this.args.depthwiseConstraint),
+    });
+    this.addBias(inC * this.depthMultiplier);
+    this.built = true;
+  }
+
+  call(inputs: Tensor | Tensor[]): Tensor {
+    const x = single(inputs, this);
+    this.checkChannels(x, this.kernel!.shape[2]);
+    this.computeOutputShape(x.shape);
+    return this.finish(depthwiseConv2d(x, this.kernel!, { strides: this.strides, padding: this.padding, dilations: this.dilationRate }));
+  }
+
+  override computeOutputShape(s: LayerShape): LayerShape {
+    const c = this.channelsOf(s);
+    return [s[0], this.convOut(s[1], 0, s), this.convOut(s[2], 1, s), c * this.depthMultiplier];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(), depth_multiplier: this.depthMultiplier, ...this.geometryConfig(),
+      depthwise_initializer: serializeObject(resolveInitializer(this.args.depthwiseInitializer ?? "glorot_uniform")),
+      bias_initializer: serializeObject(resolveInitializer(this.args.biasInitializer ?? "zeros")),
+      depthwise_regularizer: serializeObject(resolveRegularizer(this.args.depthwiseRegularizer)),
+      bias_regularizer: serializeObject(resolveRegularizer(this.args.biasRegularizer)),
+      activity_regularizer: null,
+      depthwise_constraint: serializeObject(resolveConstraint(this.args.depthwiseConstraint)),
+      bias_constraint: serializeObject(resolveConstraint(this.args.biasConstraint)),
+    };
+  }
+}
+
+// ------------------------------------------------------------------ SeparableConv2D
+
+export interface SeparableConv2DArgs extends ConvCommonArgs {
+  filters?: number;
+  /** Channels per input channel after the depthwise step. Default 1. */
+  depthMultiplier?: number;
+  depthwiseInitializer?: InitializerArg;
+  pointwiseInitializer?: InitializerArg;
+  depthwiseRegularizer?: RegularizerArg;
+  pointwiseRegularizer?: RegularizerArg;
+  depthwiseConstraint?: ConstraintArg;
+  pointwiseConstraint?: ConstraintArg;
+}
+
+/**
+ * A depthwise convolution (with the strides, padding and dilation) followed by a pointwise 1x1
+ * convolution to `filters` channels. Weights, in Keras' order: depthwise_kernel
+ * [kh, kw, in, depthMultiplier], pointwise_kernel [1, 1, in * depthMultiplier, filters], bias [filters].
+ */
+export class SeparableConv2D extends ConvBase {
+  readonly filters: number;
+  readonly depthMultiplier: number;
+  depthwiseKernel: Variable | null = null;
+  pointwiseKernel: Variable | null = null;
+  private readonly args: SeparableConv2DArgs;
+
+  constructor(args: SeparableConv2DArgs) {
+    super(args);
+    this.filters = checkPositive(this.where, "filters", args.filters, "layers.SeparableConv2D(64, [3, 3])");
+    this.depthMultiplier = checkPositive(this.where, "depthMultiplier", args.depthMultiplier ?? 1, "layers.SeparableConv2D(64, 3, { depthMultiplier: 2 })");
+    this.args = args;
+  }
+
+  override build(inputShape: LayerShape): void {
+    const inC = this.channelsOf(inputShape);
+    this.computeOutputShape(inputShape);
+    this.depthwiseKernel = this.addWeight("depthwise_kernel", [...this.kernelSize, inC, this.depthMultiplier], {
+      initializer: resolveInitializer(this.args.depthwiseInitializer ?? "glorot_uniform"),
+      regularizer: resolveRegularizer(this.args.depthwiseRegularizer),
+      constraint: resolveConstraint(this.args.depthwiseConstraint),
+    });
+    this.pointwiseKernel = this.addWeight("pointwise_kernel", [1, 1, inC * this.depthMultiplier, this.filters], {
+      initializer: resolveInitializer(this.args.pointwiseInitializer ?? "glorot_uniform"),
+      regularizer: resolveRegularizer(this.args.pointwiseRegularizer),
+      constraint: resolveConstraint(this.args.pointwiseConstraint),
+    });
+    this.addBias(this.filters);
+    this.built = true;
+  }
+
+  call(inputs: Tensor | Tensor[]): Tensor {
+    const x = single(inputs, this);
+    this.checkChannels(x, this.depthwiseKernel!.shape[2]);
+    this.computeOutputShape(x.shape);
+    const d = depthwiseConv2d(x, this.depthwiseKernel!, { strides: this.strides, padding: this.padding, dilations: this.dilationRate });
+    return this.finish(conv2d(d, this.pointwiseKernel!, { strides: 1, padding: "valid" }));
+  }
+
+  override computeOutputShape(s: LayerShape): LayerShape {
+    this.channelsOf(s);
+    return [s[0], this.convOut(s[1], 0, s), this.convOut(s[2], 1, s), this.filters];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(), depth_multiplier: this.depthMultiplier, filters: this.filters, ...this.geometryConfig(),
+      depthwise_initializer: serializeObject(resolveInitializer(this.args.depthwiseInitializer ?? "glorot_uniform")),
+      pointwise_initializer: serializeObject(resolveInitializer(this.args.pointwiseInitializer ?? "glorot_uniform")),
+      bias_initializer: serializeObject(resolveInitializer(this.args.biasInitializer ?? "zeros")),
+      depthwise_regularizer: serializeObject(resolveRegularizer(this.args.depthwiseRegularizer)),
+      pointwise_regularizer: serializeObject(resolveRegularizer(this.args.pointwiseRegularizer)),
+      bias_regularizer: serializeObject(resolveRegularizer(this.args.biasRegularizer)),
+      activity_regularizer: null,
+      depthwise_constraint: serializeObject(resolveConstraint(this.args.depthwiseConstraint)),
+      pointwise_constraint: serializeObject(resolveConstraint(this.args.pointwiseConstraint)),
+      bias_constraint: serializeObject(resolveConstraint(this.args.biasConstraint)),
+    };
+  }
+}

@@ -1,0 +1,196 @@
+import type { Tensor } from "../tensor/tensor.js";
+import type { Variable } from "../tensor/variable.js";
+import { shapeText } from "../tensor/shape.js";
+import { add } from "../ops/math.js";
+import { conv2d, computeConv2DInfo, computePool2DInfo } from "../ops/conv.js";
+import { avgPool, maxPool } from "../ops/pool.js";
+import { Layer, type LayerArgs, type LayerShape } from "./layer.js";
+import { type ActivationIdentifier, getActivation } from "../nn/activations.js";
+import {
+  type ConstraintArg, type InitializerArg, type RegularizerArg,
+  resolveConstraint, resolveInitializer, resolveRegularizer, serializeObject,
+} from "./weights.js";
+import { single } from "./core.js";
+
+export type PairArg = number | readonly [number, number];
+export type KerasPadding = "valid" | "same";
+
+export function pair(v: PairArg, what: string, layer: string): [number, number] {
+  const p: [number, number] = typeof v === "number" ? [v, v] : [v[0], v[1]];
+  if (!p.every((d) => Number.isInteger(d) && d > 0)) {
+    throw new RangeError(`${layer}: ${what} must be a positive integer or a pair of them, got ${JSON.stringify(v)}`);
+  }
+  return p;
+}
+
+export function checkPadding(p: string | undefined, layer: string): KerasPadding {
+  const v = (p ?? "valid").toLowerCase();
+  if (v !== "valid" && v !== "same") throw new RangeError(`${layer}: padding must be "valid" or "same", got ${JSON.stringify(p)}`);
+  return v;
+}
+
+/** Output size along one axis for Keras' padding rules (TF's SAME and VALID). */
+function outSize(n: number | null, k: number, stride: number, dilation: number, padding: KerasPadding): number | null {
+  if (n === null) return null;
+  const eff = (k - 1) * dilation + 1;
+  return padding === "same" ? Math.ceil(n / stride) : Math.max(0, Math.floor((n - eff) / stride) + 1);
+}
+
+export interface Conv2DArgs extends LayerArgs {
+  filters?: number;
+  kernelSize?: PairArg;
+  strides?: PairArg;
+  padding?: KerasPadding | "SAME" | "VALID";
+  dilationRate?: PairArg;
+  activation?: ActivationIdentifier;
+  useBias?: boolean;
+  kernelInitializer?: InitializerArg;
+  biasInitializer?: InitializerArg;
+  kernelRegularizer?: RegularizerArg;
+  biasRegularizer?: RegularizerArg;
+  kernelConstraint?: ConstraintArg;
+  biasConstraint?: ConstraintArg;
+}
+
+/** 2-D convolution over NHWC inputs; kernel [kh, kw, in, filters] as Keras stores it. */
+export class Conv2D extends Layer {
+  readonly filters: number;
+  readonly kernelSize: [number, number];
+  readonly strides: [number, number];
+  readonly padding: KerasPadding;
+  readonly dilationRate: [number, number];
+  readonly activation: ReturnType<typeof getActivation>;
+  readonly useBias: boolean;
+  kernel: Variable | null = null;
+  bias: Variable | null = null;
+  private readonly args: Conv2DArgs;
+
+  constructor(args: Conv2DArgs) {
+    super(args);
+    const where = `Conv2D ${this.name}`;
+    if (typeof args.filters !== "number" || !Number.isInteger(args.filters) || args.filters <= 0) {
+      throw new RangeError(`${where}: filters must be a positive integer, got ${String(args.filters)}`);
+    }
+    if (args.kernelSize === undefined) throw new RangeError(`${where}: kernelSize is required, e.g. layers.Conv2D(32, [3, 3])`);
+    this.filters = args.filters;
+    this.kernelSize = pair(args.kernelSize, "kernelSize", where);
+    this.strides = pair(args.strides ?? 1, "strides", where);
+    this.padding = checkPadding(args.padding, where);
+    this.dilationRate = pair(args.dilationRate ?? 1, "dilationRate", where);
+    this.activation = getActivation(args.activation, where);
+    this.useBias = args.useBias ?? true;
+    this.args = args;
+  }
+
+  override build(inputShape: LayerShape): void {
+    const where = `Conv2D ${this.name}`;
+    if (inputShape.length !== 4) {
+      throw new RangeError(`${where}: expects inputs of rank 4 (batch, height, width, channels), got shape ${fmt(inputShape)}; add a channel axis, e.g. reshape to [-1, 28, 28, 1]`);
+    }
+    const inC = inputShape[3];
+    if (inC === null) throw new RangeError(`${where}: the channel dimension of the input must be known, got ${fmt(inputShape)}`);
+    this.kernel = this.addWeight("kernel", [...this.kernelSize, inC, this.filters], {
+      initializer: resolveInitializer(this.args.kernelInitializer ?? "glorot_uniform"),
+      regularizer: resolveRegularizer(this.args.kernelRegularizer),
+      constraint: resolveConstraint(this.args.kernelConstraint),
+    });
+    if (this.useBias) {
+      this.bias = this.addWeight("bias", [this.filters], {
+        initializer: resolveInitializer(this.args.biasInitializer ?? "zeros"),
+        regularizer: resolveRegularizer(this.args.biasRegularizer),
+        constraint: resolveConstraint(this.args.biasConstraint),
+      });
+    }
+    this.built = true;
+  }
+
+  call(inputs: Tensor | Tensor[]): Tensor {
+    const x = single(inputs, this);
+    let y = conv2d(x, this.kernel!, { strides: this.strides, padding: this.padding, dilations: this.dilationRate });
+    if (this.bias) y = add(y, this.bias);
+    return this.activation.fn(y);
+  }
+
+  override computeOutputShape(s: LayerShape): LayerShape {
+    const oh = outSize(s[1], this.kernelSize[0], this.strides[0], this.dilationRate[0], this.padding);
+    const ow = outSize(s[2], this.kernelSize[1], this.strides[1], this.dilationRate[1], this.padding);
+    if (oh === 0 || ow === 0) {
+      // Let the op produce TensorFlow's "Negative dimension size" message with every number.
+      computeConv2DInfo([1, s[1] ?? 1, s[2] ?? 1, s[3] ?? 1], [...this.kernelSize, s[3] ?? 1, this.filters],
+        { strides: this.strides, padding: this.padding, dilations: this.dilationRate }, `Conv2D ${this.name}`);
+    }
+    return [s[0], oh, ow, this.filters];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(), filters: this.filters, kernel_size: this.kernelSize, strides: this.strides,
+      padding: this.padding, data_format: "channels_last", dilation_rate: this.dilationRate, groups: 1,
+      activation: this.activation.name, use_bias: this.useBias,
+      kernel_initializer: serializeObject(resolveInitializer(this.args.kernelInitializer ?? "glorot_uniform")),
+      bias_initializer: serializeObject(resolveInitializer(this.args.biasInitializer ?? "zeros")),
+      kernel_regularizer: serializeObject(resolveRegularizer(this.args.kernelRegularizer)),
+      bias_regularizer: serializeObject(resolveRegularizer(this.args.biasRegularizer)),
+      activity_regularizer: null,
+      kernel_constraint: serializeObject(resolveConstraint(this.args.kernelConstraint)),
+      bias_constraint: serializeObject(resolveConstraint(this.args.biasConstraint)),
+    };
+  }
+}
+
+export interface Pooling2DArgs extends LayerArgs {
+  poolSize?: PairArg;
+  /** Defaults to the pool size, as in Keras. */
+  strides?: PairArg | null;
+  padding?: KerasPadding | "SAME" | "VALID";
+}
+
+abstract class Pooling2D extends Layer {
+  readonly poolSize: [number, number];
+  readonly strides: [number, number];
+  readonly padding: KerasPadding;
+
+  constructor(args: Pooling2DArgs) {
+    super(args);
+    const where = `${new.target.name} ${this.name}`;
+    this.poolSize = pair(args.poolSize ?? 2, "poolSize", where);
+    this.strides = args.strides === undefined || args.strides === null ? this.poolSize : pair(args.strides, "strides", where);
+    this.padding = checkPadding(args.padding, where);
+  }
+
+  override build(inputShape: LayerShape): void {
+    if (inputShape.length !== 4) {
+      throw new RangeError(`${this.className} ${this.name}: expects inputs of rank 4 (batch, height, width, channels), got shape ${fmt(inputShape)}`);
+    }
+    this.built = true;
+  }
+
+  override computeOutputShape(s: LayerShape): LayerShape {
+    const oh = outSize(s[1], this.poolSize[0], this.strides[0], 1, this.padding);
+    const ow = outSize(s[2], this.poolSize[1], this.strides[1], 1, this.padding);
+    if (oh === 0 || ow === 0) {
+      computePool2DInfo([1, s[1] ?? 1, s[2] ?? 1, s[3] ?? 1], this.poolSize, this.strides, this.padding, `${this.className} ${this.name}`);
+    }
+    return [s[0], oh, ow, s[3]];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), pool_size: this.poolSize, padding: this.padding, strides: this.strides, data_format: "channels_last" };
+  }
+}
+
+export class MaxPooling2D extends Pooling2D {
+  call(inputs: Tensor | Tensor[]): Tensor {
+    return maxPool(single(inputs, this), this.poolSize, this.strides, this.padding);
+  }
+}
+
+export class AveragePooling2D extends Pooling2D {
+  call(inputs: Tensor | Tensor[]): Tensor {
+    return avgPool(single(inputs, this), this.poolSize, this.strides, this.padding);
+  }
+}
+
+function fmt(s: LayerShape): string {
+  return shapeText(s.map((d) => (d === null ? -1 : d))).replace(/-1/g, "None");
+}

@@ -1,0 +1,229 @@
+import type { DType } from "../tensor/dtype.js";
+import type { Tensor } from "../tensor/tensor.js";
+import type { Variable } from "../tensor/variable.js";
+import { shapeText } from "../tensor/shape.js";
+import { add } from "../ops/math.js";
+import { matmul } from "../ops/matmul.js";
+import { reshape } from "../ops/shape.js";
+import { dropout } from "../ops/dropout.js";
+import { Layer, type CallOptions, type LayerArgs, type LayerShape } from "./layer.js";
+import { SymbolicTensor, LayerNode } from "./symbolic.js";
+import { type ActivationIdentifier, getActivation } from "../nn/activations.js";
+import {
+  type ConstraintArg, type InitializerArg, type RegularizerArg,
+  resolveConstraint, resolveInitializer, resolveRegularizer, serializeObject,
+} from "./weights.js";
+
+// ------------------------------------------------------------------ Input
+
+export interface InputLayerArgs {
+  /** Shape of one sample, without the batch: [28, 28, 1]. */
+  shape?: readonly number[];
+  batchSize?: number;
+  /** Full shape with the batch first (null = any). */
+  batchShape?: readonly (number | null)[];
+  dtype?: DType;
+  name?: string;
+}
+
+/** The first node of a functional model: it holds the input's shape and does nothing. */
+export class InputLayer extends Layer {
+  readonly output: SymbolicTensor;
+
+  constructor(args: InputLayerArgs) {
+    super({ name: args.name, dtype: args.dtype });
+    const batchShape = args.batchShape ?? (args.shape ? [args.batchSize ?? null, ...args.shape] : null);
+    if (!batchShape) throw new TypeError("Input: give the shape of one sample, e.g. layers.Input({ shape: [28, 28, 1] })");
+    for (const d of batchShape) {
+      if (d !== null && (!Number.isInteger(d) || d < 0)) {
+        throw new RangeError(`Input: invalid shape [${batchShape.join(", ")}]; dimensions must be non-negative integers`);
+      }
+    }
+    this.batchInputShape = batchShape;
+    this.built = true;
+    const node = new LayerNode(this, [], false);
+    this.inboundNodes.push(node);
+    this.output = new SymbolicTensor(batchShape, this.dtype, this, node, 0, this.name);
+    node.outputs = [this.output];
+  }
+
+  call(inputs: Tensor | Tensor[]): Tensor | Tensor[] {
+    return inputs;
+  }
+
+  override computeOutputShape(inputShape: LayerShape): LayerShape {
+    return inputShape;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { batch_shape: this.batchInputShape, dtype: this.dtype, sparse: false, name: this.name };
+  }
+}
+
+/** keras.Input(shape=...): a symbolic tensor to start a functional model (or a Sequential). */
+export function Input(args: InputLayerArgs): SymbolicTensor {
+  return new InputLayer(args).output;
+}
+
+// ------------------------------------------------------------------ Dense
+
+export interface DenseArgs extends LayerArgs {
+  units?: number;
+  activation?: ActivationIdentifier;
+  useBias?: boolean;
+  kernelInitializer?: InitializerArg;
+  biasInitializer?: InitializerArg;
+  kernelRegularizer?: RegularizerArg;
+  biasRegularizer?: RegularizerArg;
+  kernelConstraint?: ConstraintArg;
+  biasConstraint?: ConstraintArg;
+}
+
+/** y = activation(x @ kernel + bias), kernel [in, out], on the last axis of x. */
+export class Dense extends Layer {
+  readonly units: number;
+  readonly activation: ReturnType<typeof getActivation>;
+  readonly useBias: boolean;
+  kernel: Variable | null = null;
+  bias: Variable | null = null;
+  private readonly args: DenseArgs;
+
+  constructor(args: DenseArgs) {
+    super(args);
+    const units = args.units;
+    if (typeof units !== "number" || !Number.isInteger(units) || units <= 0) {
+      throw new RangeError(`Dense: units must be a positive integer, got ${String(units)}`);
+    }
+    this.units = units;
+    this.activation = getActivation(args.activation, `Dense ${this.name}`);
+    this.useBias = args.useBias ?? true;
+    this.args = args;
+  }
+
+  override build(inputShape: LayerShape): void {
+    const inDim = inputShape[inputShape.length - 1];
+    if (inputShape.length < 2 || inDim === null) {
+      throw new RangeError(`Dense ${this.name}: needs an input with a known last dimension and a batch axis, got ${shapeText(inputShape.map((d) => d ?? -1))}; add layers.Flatten() before it or give inputShape`);
+    }
+    this.kernel = this.addWeight("kernel", [inDim, this.units], {
+      initializer: resolveInitializer(this.args.kernelInitializer ?? "glorot_uniform"),
+      regularizer: resolveRegularizer(this.args.kernelRegularizer),
+      constraint: resolveConstraint(this.args.kernelConstraint),
+    });
+    if (this.useBias) {
+      this.bias = this.addWeight("bias", [this.units], {
+        initializer: resolveInitializer(this.args.biasInitializer ?? "zeros"),
+        regularizer: resolveRegularizer(this.args.biasRegularizer),
+        constraint: resolveConstraint(this.args.biasConstraint),
+      });
+    }
+    this.built = true;
+  }
+
+  call(inputs: Tensor | Tensor[]): Tensor {
+    const x = single(inputs, this);
+    const inDim = this.kernel!.shape[0];
+    if (x.shape[x.rank - 1] !== inDim) {
+      throw new RangeError(`Dense ${this.name}: expected inputs with last dimension ${inDim}, got shape ${shapeText(x.shape)}`);
+    }
+    let y = x.rank === 2 ? matmul(x, this.kernel!) : reshape(matmul(reshape(x, [-1, inDim]), this.kernel!), [...x.shape.slice(0, -1), this.units]);
+    if (this.bias) y = add(y, this.bias);
+    return this.activation.fn(y);
+  }
+
+  override computeOutputShape(inputShape: LayerShape): LayerShape {
+    return [...inputShape.slice(0, -1), this.units];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(), units: this.units, activation: this.activation.name, use_bias: this.useBias,
+      kernel_initializer: serializeObject(resolveInitializer(this.args.kernelInitializer ?? "glorot_uniform")),
+      bias_initializer: serializeObject(resolveInitializer(this.args.biasInitializer ?? "zeros")),
+      kernel_regularizer: serializeObject(resolveRegularizer(this.args.kernelRegularizer)),
+      bias_regularizer: serializeObject(resolveRegularizer(this.args.biasRegularizer)),
+      kernel_constraint: serializeObject(resolveConstraint(this.args.kernelConstraint)),
+      bias_constraint: serializeObject(resolveConstraint(this.args.biasConstraint)),
+    };
+  }
+}
+
+// ------------------------------------------------------------------ Activation, Flatten, Dropout
+
+export interface ActivationArgs extends LayerArgs {
+  activation?: ActivationIdentifier;
+}
+
+export class Activation extends Layer {
+  readonly activation: ReturnType<typeof getActivation>;
+  constructor(args: ActivationArgs) {
+    super(args);
+    this.activation = getActivation(args.activation, `Activation ${this.name}`);
+  }
+  call(inputs: Tensor | Tensor[]): Tensor {
+    return this.activation.fn(single(inputs, this));
+  }
+  override computeOutputShape(inputShape: LayerShape): LayerShape {
+    return inputShape;
+  }
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), activation: this.activation.name };
+  }
+}
+
+/** Keeps the batch axis and flattens the rest: (None, 4, 4, 256) -> (None, 4096). */
+export class Flatten extends Layer {
+  constructor(args: LayerArgs = {}) {
+    super(args);
+  }
+  call(inputs: Tensor | Tensor[]): Tensor {
+    const x = single(inputs, this);
+    if (x.rank === 0) throw new RangeError(`Flatten ${this.name}: cannot flatten a scalar; inputs need a batch axis`);
+    return reshape(x, [x.shape[0], x.rank === 1 ? 1 : -1]);
+  }
+  override computeOutputShape(inputShape: LayerShape): LayerShape {
+    const rest = inputShape.slice(1);
+    return [inputShape[0], rest.some((d) => d === null) ? null : rest.reduce<number>((a, d) => a * (d as number), 1)];
+  }
+}
+
+export interface DropoutArgs extends LayerArgs {
+  rate?: number;
+  noiseShape?: readonly (number | null)[];
+  seed?: number;
+}
+
+/** Zeroes a fraction `rate` of the inputs during training and scales the rest by 1/(1-rate). */
+export class Dropout extends Layer {
+  readonly rate: number;
+  readonly noiseShape: readonly (number | null)[] | undefined;
+  readonly seed: number | undefined;
+  constructor(args: DropoutArgs) {
+    super(args);
+    const rate = args.rate ?? NaN;
+    if (!(rate >= 0 && rate < 1)) throw new RangeError(`Dropout ${this.name}: rate must be in [0, 1), got ${args.rate}`);
+    this.rate = rate;
+    this.noiseShape = args.noiseShape;
+    this.seed = args.seed;
+  }
+  call(inputs: Tensor | Tensor[], opts: CallOptions): Tensor {
+    const x = single(inputs, this);
+    if (!opts.training || this.rate === 0) return x;
+    return dropout(x, this.rate, { noiseShape: this.noiseShape ? this.noiseShape.map((d, i) => d ?? x.shape[i]) : undefined });
+  }
+  override computeOutputShape(inputShape: LayerShape): LayerShape {
+    return inputShape;
+  }
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), rate: this.rate, noise_shape: this.noiseShape ?? null, seed: this.seed ?? null };
+  }
+}
+
+/** The one input of a single-input layer, or a clear error when given a list. */
+export function single(inputs: Tensor | Tensor[], layer: Layer): Tensor {
+  if (Array.isArray(inputs)) {
+    if (inputs.length !== 1) throw new TypeError(`${layer.className} ${layer.name}: expects one input tensor, got a list of ${inputs.length}`);
+    return inputs[0];
+  }
+  return inputs;
+}

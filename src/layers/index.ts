@@ -1,0 +1,219 @@
+/**
+ * The `layers` namespace: factories with Keras' positional arguments plus an options object,
+ * e.g. Dense(256, { activation: "relu" }), Conv2D(32, [3, 3], { padding: "same" }),
+ * MaxPooling2D([2, 2]), Activation("relu"). Each returns a callable layer instance.
+ */
+import type { SymbolicTensor } from "./symbolic.js";
+import {
+  Activation as ActivationLayer, type ActivationArgs, Dense as DenseLayer, type DenseArgs, Dropout as DropoutLayer,
+  type DropoutArgs, Flatten as FlattenLayer, Input as makeInput, InputLayer as InputLayerClass, type InputLayerArgs,
+} from "./core.js";
+import {
+  AveragePooling2D as AveragePooling2DLayer, Conv2D as Conv2DLayer, type Conv2DArgs, MaxPooling2D as MaxPooling2DLayer,
+  type PairArg, type Pooling2DArgs,
+} from "./convolutional.js";
+import { BatchNormalization as BatchNormalizationLayer, type BatchNormalizationArgs } from "./normalization.js";
+import {
+  Add as AddLayer, Average as AverageLayer, Concatenate as ConcatenateLayer, type ConcatenateArgs, Maximum as MaximumLayer,
+  Multiply as MultiplyLayer, Subtract as SubtractLayer,
+} from "./merge.js";
+import {
+  ELU as ELULayer, type ELUArgs, LeakyReLU as LeakyReLULayer, type LeakyReLUArgs, ReLU as ReLULayer, type ReLUArgs,
+  Softmax as SoftmaxLayer, type SoftmaxArgs,
+} from "./activation_layers.js";
+import {
+  Cropping2D as Cropping2DLayer, type Cropping2DArgs, Permute as PermuteLayer, type PermuteArgs, Reshape as ReshapeLayer,
+  type ReshapeArgs, type Sides2DArg, UpSampling2D as UpSampling2DLayer, type UpSampling2DArgs,
+  ZeroPadding2D as ZeroPadding2DLayer, type ZeroPadding2DArgs,
+} from "./reshaping.js";
+import {
+  Conv2DTranspose as Conv2DTransposeLayer, type Conv2DTransposeArgs, DepthwiseConv2D as DepthwiseConv2DLayer,
+  type DepthwiseConv2DArgs, SeparableConv2D as SeparableConv2DLayer, type SeparableConv2DArgs,
+} from "./conv_more.js";
+import {
+  GlobalAveragePooling2D as GlobalAveragePooling2DLayer, GlobalMaxPooling2D as GlobalMaxPooling2DLayer,
+  type GlobalPooling2DArgs,
+} from "./pooling_global.js";
+import { LayerNormalization as LayerNormalizationLayer, type LayerNormalizationArgs } from "./layer_normalization.js";
+import { SpatialDropout2D as SpatialDropout2DLayer, type SpatialDropout2DArgs } from "./regularization.js";
+import { Rescaling as RescalingLayer, type RescalingArgs } from "./rescaling.js";
+import { Lambda as LambdaLayer, type LambdaArgs, type LambdaFunction } from "./lambda.js";
+import type { Tensor } from "../tensor/tensor.js";
+import type { LayerArgs } from "./layer.js";
+import type { ActivationIdentifier } from "../nn/activations.js";
+
+export { Layer, type LayerArgs, type CallOptions, type LayerShape, clearSession } from "./layer.js";
+export { SymbolicTensor } from "./symbolic.js";
+export { configHoldsCode, type LambdaArguments, type LambdaFunction, type LambdaOutputShape } from "./lambda.js";
+export type {
+  ReLUArgs, LeakyReLUArgs, ELUArgs, SoftmaxArgs, ReshapeArgs, PermuteArgs, ZeroPadding2DArgs, Cropping2DArgs, Sides2DArg,
+  UpSampling2DArgs, SpatialDropout2DArgs, RescalingArgs, Conv2DTransposeArgs, DepthwiseConv2DArgs, SeparableConv2DArgs,
+  GlobalPooling2DArgs, LayerNormalizationArgs, ConcatenateArgs, LambdaArgs,
+};
+
+/** Merges a positional first argument with the options object (the options may also carry it). */
+function withFirst<A extends object, K extends keyof A>(key: K, first: A[K] | A | undefined, rest: A | undefined): A {
+  if (first !== undefined && first !== null && typeof first === "object" && !Array.isArray(first)) return { ...(first as A) };
+  return { ...(rest ?? ({} as A)), ...(first === undefined ? {} : { [key]: first }) } as A;
+}
+
+export function Input(args: InputLayerArgs): SymbolicTensor {
+  return makeInput(args);
+}
+export function InputLayer(args: InputLayerArgs): InputLayerClass {
+  return new InputLayerClass(args);
+}
+export function Dense(units: number | DenseArgs, args?: DenseArgs): DenseLayer {
+  return new DenseLayer(withFirst<DenseArgs, "units">("units", units, args));
+}
+export function Activation(activation: ActivationIdentifier | ActivationArgs, args?: ActivationArgs): ActivationLayer {
+  return new ActivationLayer(withFirst<ActivationArgs, "activation">("activation", activation as ActivationArgs["activation"], args));
+}
+export function Flatten(args?: LayerArgs): FlattenLayer {
+  return new FlattenLayer(args);
+}
+export function Dropout(rate: number | DropoutArgs, args?: DropoutArgs): DropoutLayer {
+  return new DropoutLayer(withFirst<DropoutArgs, "rate">("rate", rate, args));
+}
+export function Conv2D(filters: number | Conv2DArgs, kernelSize?: PairArg | Conv2DArgs, args?: Conv2DArgs): Conv2DLayer {
+  if (typeof filters === "object") return new Conv2DLayer({ ...filters });
+  if (kernelSize !== undefined && typeof kernelSize === "object" && !Array.isArray(kernelSize)) {
+    return new Conv2DLayer({ ...(kernelSize as Conv2DArgs), filters });
+  }
+  return new Conv2DLayer({ ...(args ?? {}), filters, kernelSize: kernelSize as PairArg | undefined });
+}
+export function MaxPooling2D(poolSize?: PairArg | Pooling2DArgs, args?: Pooling2DArgs): MaxPooling2DLayer {
+  return new MaxPooling2DLayer(withFirst<Pooling2DArgs, "poolSize">("poolSize", poolSize, args));
+}
+export const MaxPool2D = MaxPooling2D;
+export function AveragePooling2D(poolSize?: PairArg | Pooling2DArgs, args?: Pooling2DArgs): AveragePooling2DLayer {
+  return new AveragePooling2DLayer(withFirst<Pooling2DArgs, "poolSize">("poolSize", poolSize, args));
+}
+export const AvgPool2D = AveragePooling2D;
+export function BatchNormalization(args?: BatchNormalizationArgs): BatchNormalizationLayer {
+  return new BatchNormalizationLayer(args);
+}
+export function Add(args?: LayerArgs): AddLayer {
+  return new AddLayer(args);
+}
+
+// ------------------------------------------------------------------ activation layers
+
+export function ReLU(maxValue?: number | null | ReLUArgs, args?: ReLUArgs): ReLULayer {
+  return new ReLULayer(withFirst<ReLUArgs, "maxValue">("maxValue", maxValue, args));
+}
+export function LeakyReLU(negativeSlope?: number | LeakyReLUArgs, args?: LeakyReLUArgs): LeakyReLULayer {
+  return new LeakyReLULayer(withFirst<LeakyReLUArgs, "negativeSlope">("negativeSlope", negativeSlope, args));
+}
+export function ELU(alpha?: number | ELUArgs, args?: ELUArgs): ELULayer {
+  return new ELULayer(withFirst<ELUArgs, "alpha">("alpha", alpha, args));
+}
+export function Softmax(axis?: number | readonly number[] | SoftmaxArgs, args?: SoftmaxArgs): SoftmaxLayer {
+  return new SoftmaxLayer(withFirst<SoftmaxArgs, "axis">("axis", axis as SoftmaxArgs["axis"], args));
+}
+
+// ------------------------------------------------------------------ reshaping
+
+export function Reshape(targetShape: readonly number[] | ReshapeArgs, args?: ReshapeArgs): ReshapeLayer {
+  return new ReshapeLayer(withFirst<ReshapeArgs, "targetShape">("targetShape", targetShape as ReshapeArgs["targetShape"], args));
+}
+export function Permute(dims: readonly number[] | PermuteArgs, args?: PermuteArgs): PermuteLayer {
+  return new PermuteLayer(withFirst<PermuteArgs, "dims">("dims", dims as PermuteArgs["dims"], args));
+}
+export function ZeroPadding2D(padding?: Sides2DArg | ZeroPadding2DArgs, args?: ZeroPadding2DArgs): ZeroPadding2DLayer {
+  return new ZeroPadding2DLayer(withFirst<ZeroPadding2DArgs, "padding">("padding", padding as Sides2DArg | undefined, args));
+}
+export function Cropping2D(cropping?: Sides2DArg | Cropping2DArgs, args?: Cropping2DArgs): Cropping2DLayer {
+  return new Cropping2DLayer(withFirst<Cropping2DArgs, "cropping">("cropping", cropping as Sides2DArg | undefined, args));
+}
+export function UpSampling2D(size?: PairArg | UpSampling2DArgs, args?: UpSampling2DArgs): UpSampling2DLayer {
+  return new UpSampling2DLayer(withFirst<UpSampling2DArgs, "size">("size", size as PairArg | undefined, args));
+}
+
+// ------------------------------------------------------------------ regularization and preprocessing
+
+export function SpatialDropout2D(rate: number | SpatialDropout2DArgs, args?: SpatialDropout2DArgs): SpatialDropout2DLayer {
+  return new SpatialDropout2DLayer(withFirst<SpatialDropout2DArgs, "rate">("rate", rate, args));
+}
+export function Rescaling(scale: number | readonly number[] | RescalingArgs, args?: RescalingArgs): RescalingLayer {
+  return new RescalingLayer(withFirst<RescalingArgs, "scale">("scale", scale as RescalingArgs["scale"], args));
+}
+
+// ------------------------------------------------------------------ more convolutions
+
+export function Conv2DTranspose(
+  filters: number | Conv2DTransposeArgs, kernelSize?: PairArg | Conv2DTransposeArgs, args?: Conv2DTransposeArgs,
+): Conv2DTransposeLayer {
+  if (typeof filters === "object") return new Conv2DTransposeLayer({ ...filters });
+  if (kernelSize !== undefined && typeof kernelSize === "object" && !Array.isArray(kernelSize)) {
+    return new Conv2DTransposeLayer({ ...(kernelSize as Conv2DTransposeArgs), filters });
+  }
+  return new Conv2DTransposeLayer({ ...(args ?? {}), filters, kernelSize: kernelSize as PairArg | undefined });
+}
+export function DepthwiseConv2D(kernelSize: PairArg | DepthwiseConv2DArgs, args?: DepthwiseConv2DArgs): DepthwiseConv2DLayer {
+  return new DepthwiseConv2DLayer(withFirst<DepthwiseConv2DArgs, "kernelSize">("kernelSize", kernelSize as PairArg, args));
+}
+export function SeparableConv2D(
+  filters: number | SeparableConv2DArgs, kernelSize?: PairArg | SeparableConv2DArgs, args?: SeparableConv2DArgs,
+): SeparableConv2DLayer {
+  if (typeof filters === "object") return new SeparableConv2DLayer({ ...filters });
+  if (kernelSize !== undefined && typeof kernelSize === "object" && !Array.isArray(kernelSize)) {
+    return new SeparableConv2DLayer({ ...(kernelSize as SeparableConv2DArgs), filters });
+  }
+  return new SeparableConv2DLayer({ ...(args ?? {}), filters, kernelSize: kernelSize as PairArg | undefined });
+}
+
+// ------------------------------------------------------------------ global pooling, normalization
+
+export function GlobalAveragePooling2D(args?: GlobalPooling2DArgs): GlobalAveragePooling2DLayer {
+  return new GlobalAveragePooling2DLayer(args);
+}
+export const GlobalAvgPool2D = GlobalAveragePooling2D;
+export function GlobalMaxPooling2D(args?: GlobalPooling2DArgs): GlobalMaxPooling2DLayer {
+  return new GlobalMaxPooling2DLayer(args);
+}
+export const GlobalMaxPool2D = GlobalMaxPooling2D;
+export function LayerNormalization(axis?: number | readonly number[] | LayerNormalizationArgs, args?: LayerNormalizationArgs): LayerNormalizationLayer {
+  return new LayerNormalizationLayer(withFirst<LayerNormalizationArgs, "axis">("axis", axis as LayerNormalizationArgs["axis"], args));
+}
+
+// ------------------------------------------------------------------ merging
+
+export function Subtract(args?: LayerArgs): SubtractLayer {
+  return new SubtractLayer(args);
+}
+export function Multiply(args?: LayerArgs): MultiplyLayer {
+  return new MultiplyLayer(args);
+}
+export function Average(args?: LayerArgs): AverageLayer {
+  return new AverageLayer(args);
+}
+export function Maximum(args?: LayerArgs): MaximumLayer {
+  return new MaximumLayer(args);
+}
+export function Concatenate(axis?: number | ConcatenateArgs, args?: ConcatenateArgs): ConcatenateLayer {
+  return new ConcatenateLayer(withFirst<ConcatenateArgs, "axis">("axis", axis, args));
+}
+
+// ------------------------------------------------------------------ Lambda
+
+/** layers.Lambda((x) => tf.mul(x, 2)); for several inputs type the parameter: (xs: Tensor[]) => ... */
+export function Lambda<I extends Tensor | Tensor[] = Tensor>(fn: LambdaFunction<I> | LambdaArgs<I>, args?: LambdaArgs<I>): LambdaLayer<I> {
+  if (typeof fn === "function") return new LambdaLayer<I>({ ...(args ?? {}), function: fn });
+  return new LambdaLayer<I>({ ...fn });
+}
+
+/** The layer classes, for instanceof checks and subclassing. */
+export const classes = {
+  InputLayer: InputLayerClass, Dense: DenseLayer, Activation: ActivationLayer, Flatten: FlattenLayer, Dropout: DropoutLayer,
+  Conv2D: Conv2DLayer, MaxPooling2D: MaxPooling2DLayer, AveragePooling2D: AveragePooling2DLayer,
+  BatchNormalization: BatchNormalizationLayer, Add: AddLayer,
+  ReLU: ReLULayer, LeakyReLU: LeakyReLULayer, ELU: ELULayer, Softmax: SoftmaxLayer,
+  Reshape: ReshapeLayer, Permute: PermuteLayer, ZeroPadding2D: ZeroPadding2DLayer, Cropping2D: Cropping2DLayer,
+  UpSampling2D: UpSampling2DLayer, SpatialDropout2D: SpatialDropout2DLayer, Rescaling: RescalingLayer,
+  Conv2DTranspose: Conv2DTransposeLayer, DepthwiseConv2D: DepthwiseConv2DLayer, SeparableConv2D: SeparableConv2DLayer,
+  GlobalAveragePooling2D: GlobalAveragePooling2DLayer, GlobalMaxPooling2D: GlobalMaxPooling2DLayer,
+  LayerNormalization: LayerNormalizationLayer,
+  Subtract: SubtractLayer, Multiply: MultiplyLayer, Average: AverageLayer, Maximum: MaximumLayer, Concatenate: ConcatenateLayer,
+  Lambda: LambdaLayer,
+};

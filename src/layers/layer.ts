@@ -1,0 +1,292 @@
+import type { DType } from "../tensor/dtype.js";
+import { Tensor } from "../tensor/tensor.js";
+import { Variable } from "../tensor/variable.js";
+import { shapeText, shapesEqual } from "../tensor/shape.js";
+import { zeros } from "../tensor/creation.js";
+import { noGrad } from "../ops/engine.js";
+import { LayerNode, SymbolicTensor, type LayerShape, layerShapeText } from "./symbolic.js";
+import { resetAutoNames } from "../nn/common.js";
+
+export type { LayerShape };
+
+/** What every layer accepts besides its own options (Keras' base Layer kwargs). */
+export interface LayerArgs {
+  name?: string;
+  trainable?: boolean;
+  dtype?: DType;
+  /** Shape of one sample, without the batch (declares the model's input on a first layer). */
+  inputShape?: readonly number[];
+  batchSize?: number;
+}
+
+export interface CallOptions {
+  /** Training mode: Dropout drops, BatchNormalization uses and updates batch statistics. */
+  training?: boolean;
+}
+
+/** Anything that turns a weight into a penalty added to the loss (Keras regularizers). */
+export interface WeightRegularizer {
+  call(weight: Tensor): Tensor;
+}
+/** Anything that projects a weight back into an allowed set after each update (Keras constraints). */
+export interface WeightConstraint {
+  call(weight: Tensor): Tensor;
+}
+/** Anything that makes a weight's initial value (Keras initializers). */
+export interface WeightInitializer {
+  call(shape: readonly number[], dtype: DType): Tensor;
+}
+
+export interface AddWeightOptions {
+  initializer: WeightInitializer;
+  trainable?: boolean;
+  dtype?: DType;
+  regularizer?: WeightRegularizer | null;
+  constraint?: WeightConstraint | null;
+}
+
+export type LayerInput = Tensor | SymbolicTensor | readonly (Tensor | SymbolicTensor)[];
+
+// Keras uniquifies default names per base name for the whole session: dense, dense_1, dense_2...
+const nameCounts = new Map<string, number>();
+
+/** Keras' to_snake_case of a class name: Conv2D -> conv2d, MaxPooling2D -> max_pooling2d. */
+export function toSnakeCase(name: string): string {
+  return name.replace(/(.)([A-Z][a-z]+)/g, "$1_$2").replace(/([a-z])([A-Z])/g, "$1_$2").toLowerCase();
+}
+
+export function uniqueLayerName(base: string): string {
+  const n = nameCounts.get(base) ?? 0;
+  nameCounts.set(base, n + 1);
+  return n === 0 ? base : `${base}_${n}`;
+}
+
+/** keras.backend.clear_session(): restarts automatic names (dense, conv2d, ..., auc) from scratch. */
+export function clearSession(): void {
+  nameCounts.clear();
+  resetAutoNames();
+}
+
+/** The interface of a layer instance that can be called like a function: layer(x). */
+export interface Layer {
+  (inputs: Tensor, opts?: CallOptions): Tensor;
+  (inputs: SymbolicTensor, opts?: CallOptions): SymbolicTensor;
+  (inputs: readonly Tensor[], opts?: CallOptions): Tensor;
+  (inputs: readonly SymbolicTensor[], opts?: CallOptions): SymbolicTensor;
+  (inputs: LayerInput, opts?: CallOptions): Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[];
+}
+
+/**
+ * The base of every layer. Subclasses implement `build` (create weights from the input shape)
+ * and `call` (compute with ops). Instances are functions, so `layer(x)` is `layer.apply(x)`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export abstract class Layer {
+  // The constructor returns a function standing in for `this`, so the base class cannot use
+  // field initializers (they would land on the discarded object): every field is set below.
+  declare name: string;
+  declare built: boolean;
+  /** Shape of the batch this layer expects as a model's first layer, if declared. */
+  declare batchInputShape: LayerShape | null;
+  /** The input shape the layer was built for (so a model made of built layers knows its input). */
+  declare builtInputShape: LayerShape | LayerShape[] | null;
+  declare readonly dtype: DType;
+  /** The symbolic calls of this layer, in order (a layer shared by a model has several). */
+  declare readonly inboundNodes: LayerNode[];
+  declare protected readonly ownWeights: Variable[];
+  declare readonly weightRegularizers: Map<Variable, WeightRegularizer>;
+  declare readonly weightConstraints: Map<Variable, WeightConstraint>;
+  declare private _trainable: boolean;
+  declare private readonly weightTrainable: Map<Variable, boolean>;
+
+  constructor(args: LayerArgs = {}) {
+    const self = function (this: unknown, inputs: LayerInput, opts?: CallOptions) {
+      return (self as unknown as Layer).apply(inputs, opts);
+    } as unknown as Layer;
+    Object.setPrototypeOf(self, new.target.prototype);
+    // A function's own `name` and `length` are read-only; make them ordinary properties.
+    Object.defineProperty(self, "name", {
+      value: args.name ?? uniqueLayerName(toSnakeCase(new.target.name)),
+      writable: true, enumerable: true, configurable: true,
+    });
+    Object.defineProperty(self, "length", { value: 1, writable: true, configurable: true });
+    const fields: Record<string, unknown> = {
+      built: false,
+      batchInputShape: args.inputShape ? [args.batchSize ?? null, ...args.inputShape] : null,
+      builtInputShape: null,
+      dtype: args.dtype ?? "float32",
+      inboundNodes: [],
+      ownWeights: [],
+      weightRegularizers: new Map(),
+      weightConstraints: new Map(),
+      _trainable: args.trainable ?? true,
+      weightTrainable: new Map(),
+    };
+    for (const [k, v] of Object.entries(fields)) {
+      Object.defineProperty(self, k, { value: v, writable: true, enumerable: false, configurable: true });
+    }
+    // Subclass field initializers then run on the returned callable.
+    return self;
+  }
+
+  /** Keras' class name, used by summary() and in saved configs. */
+  get className(): string {
+    return this.constructor.name;
+  }
+
+  get trainable(): boolean {
+    return this._trainable;
+  }
+  set trainable(v: boolean) {
+    this._trainable = v;
+  }
+
+  /** Creates a weight variable named `<layer>/<name>`. */
+  addWeight(name: string, shape: readonly number[], opts: AddWeightOptions): Variable {
+    const dtype = opts.dtype ?? this.dtype;
+    const init = opts.initializer.call(shape, dtype);
+    const v = new Variable(init, { name: `${this.name}/${name}`, trainable: opts.trainable ?? true });
+    this.ownWeights.push(v);
+    this.weightTrainable.set(v, opts.trainable ?? true);
+    if (opts.regularizer) this.weightRegularizers.set(v, opts.regularizer);
+    if (opts.constraint) this.weightConstraints.set(v, opts.constraint);
+    return v;
+  }
+
+  /** Creates the weights for an input of this shape. The base class only marks the layer built. */
+  build(_inputShape: LayerShape | LayerShape[]): void {
+    this.built = true;
+  }
+
+  abstract call(inputs: Tensor | Tensor[], opts: CallOptions): Tensor | Tensor[];
+
+  /**
+   * The output shape for an input shape. The default runs the layer once on zeros with unknown
+   * dimensions set to 1 and reads the result back; layers override it where that is wasteful.
+   */
+  computeOutputShape(inputShape: LayerShape | LayerShape[]): LayerShape | LayerShape[] {
+    const multi = Array.isArray(inputShape[0]);
+    const shapes = (multi ? inputShape : [inputShape]) as LayerShape[];
+    const probes = shapes.map((s) => zeros(s.map((d) => (d === null ? 1 : d)), this.dtype));
+    const out = noGrad(() => this.call(multi ? probes : probes[0], { training: false }));
+    const outs = Array.isArray(out) ? out : [out];
+    const result = outs.map((o, k) => o.shape.map((d, i) => (isUnknownDim(shapes, i, k) ? null : d)));
+    return Array.isArray(out) ? result : result[0];
+  }
+
+  /** Keras' get_config: the constructor arguments that recreate this layer. */
+  getConfig(): Record<string, unknown> {
+    const cfg: Record<string, unknown> = { name: this.name, trainable: this.trainable, dtype: this.dtype };
+    if (this.batchInputShape) cfg.batch_input_shape = [...this.batchInputShape];
+    return cfg;
+  }
+
+  /** Sub-layers whose weights belong to this layer (models and wrapper layers override). */
+  get subLayers(): Layer[] {
+    return [];
+  }
+
+  /** All weights: this layer's own in creation order, then those of its sub-layers. */
+  get weights(): Variable[] {
+    return [...this.ownWeights, ...this.subLayers.flatMap((l) => l.weights)];
+  }
+
+  get trainableWeights(): Variable[] {
+    if (!this.trainable) return [];
+    return [
+      ...this.ownWeights.filter((v) => this.weightTrainable.get(v)),
+      ...this.subLayers.flatMap((l) => l.trainableWeights),
+    ];
+  }
+
+  get nonTrainableWeights(): Variable[] {
+    const trainable = new Set(this.trainableWeights);
+    return this.weights.filter((v) => !trainable.has(v));
+  }
+
+  /** Copies of the weight values, in Keras' order and shapes. */
+  getWeights(): Tensor[] {
+    return this.weights.map((v) => new Tensor(v.dataSync().slice(), v.shape, v.dtype));
+  }
+
+  setWeights(values: readonly Tensor[]): void {
+    const ws = this.weights;
+    if (values.length !== ws.length) {
+      throw new RangeError(`${this.name}.setWeights: got ${values.length} arrays but the layer has ${ws.length} weights (${ws.map((w) => `${w.name} ${shapeText(w.shape)}`).join(", ")})`);
+    }
+    ws.forEach((w, i) => {
+      const v = values[i];
+      if (!shapesEqual(v.shape, w.shape)) {
+        throw new RangeError(`${this.name}.setWeights: weight ${i} (${w.name}) has shape ${shapeText(w.shape)} but the value has shape ${shapeText(v.shape)}`);
+      }
+      w.assign(v.dtype === w.dtype ? v : new Tensor(castLike(v, w), v.shape, w.dtype));
+    });
+  }
+
+  countParams(): number {
+    if (!this.built) {
+      throw new Error(`${this.name}.countParams: the layer is not built yet, so its weights do not exist; call it on an input or build it first`);
+    }
+    return this.weights.reduce((n, w) => n + w.size, 0);
+  }
+
+  /**
+   * Runs the layer. On tensors it computes (building first if needed); on symbolic tensors it
+   * records a node of the functional graph and returns symbolic outputs.
+   */
+  apply(inputs: LayerInput, opts: CallOptions = {}): Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[] {
+    const list = Array.isArray(inputs) ? (inputs as (Tensor | SymbolicTensor)[]) : [inputs as Tensor | SymbolicTensor];
+    const symbolic = list.filter((x) => x instanceof SymbolicTensor).length;
+    if (symbolic > 0 && symbolic < list.length) {
+      throw new TypeError(`${this.name}: mixes symbolic inputs (from layers.Input) with concrete tensors; pass all of one kind`);
+    }
+    const asList = Array.isArray(inputs);
+    if (symbolic > 0) return this.applySymbolic(list as SymbolicTensor[], asList);
+    const tensors = list as Tensor[];
+    this.maybeBuild(asList ? tensors.map((t) => t.shape) : tensors[0].shape, asList);
+    return this.call(asList ? tensors : tensors[0], opts);
+  }
+
+  /** Builds on first use, checking the shape against a declared input shape. */
+  maybeBuild(shape: LayerShape | LayerShape[], asList: boolean): void {
+    if (this.built) return;
+    if (!asList && this.batchInputShape) checkDeclaredShape(this, shape as LayerShape);
+    this.build(shape);
+    this.built = true;
+    this.builtInputShape = shape;
+  }
+
+  private applySymbolic(inputs: SymbolicTensor[], asList: boolean): SymbolicTensor | SymbolicTensor[] {
+    const inShape = asList ? inputs.map((t) => t.shape) : inputs[0].shape;
+    this.maybeBuild(inShape, asList);
+    const outShape = this.computeOutputShape(inShape);
+    const node = new LayerNode(this, inputs, asList);
+    this.inboundNodes.push(node);
+    const multiOut = outShape.length > 0 && Array.isArray(outShape[0]);
+    const shapes = (multiOut ? outShape : [outShape]) as LayerShape[];
+    node.outputs = shapes.map((s, i) => new SymbolicTensor(s, this.dtype, this, node, i, shapes.length > 1 ? `${this.name}_${i}` : this.name));
+    return multiOut ? node.outputs : node.outputs[0];
+  }
+
+  toString(): string {
+    return `<${this.className} name=${this.name}, built=${this.built}>`;
+  }
+}
+
+function isUnknownDim(shapes: LayerShape[], dim: number, _out: number): boolean {
+  // The batch dimension stays unknown when every input's batch is unknown.
+  return dim === 0 && shapes.every((s) => s[0] === null);
+}
+
+function checkDeclaredShape(layer: Layer, shape: LayerShape): void {
+  const want = layer.batchInputShape!;
+  const ok = want.length === shape.length && want.every((d, i) => d === null || shape[i] === null || d === shape[i]);
+  if (!ok) {
+    throw new RangeError(`${layer.name}: expected input of shape ${layerShapeText(want)} but got ${layerShapeText(shape)}; reshape the data or change inputShape`);
+  }
+}
+
+function castLike(v: Tensor, w: Variable): Float32Array | Float64Array {
+  const src = v.dataSync();
+  return w.dtype === "float64" ? Float64Array.from(src as ArrayLike<number>) : Float32Array.from(src as ArrayLike<number>);
+}

@@ -1,0 +1,86 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import "../backend/js/index.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { constant, ones } from "../tensor/creation.js";
+import { normal } from "../tensor/random.js";
+import { checkGradients } from "../testing/gradcheck.js";
+import * as layers from "./index.js";
+
+interface Arr { shape: number[]; data: number[] }
+interface Case {
+  name: string; layer: string; x: Arr; weights: Arr[]; y: Arr;
+  args: { axis: number | number[]; center: boolean; scale: boolean; epsilon: number };
+}
+
+function close(got: Tensor, want: Arr, what: string, tol = 2e-5): void {
+  assert.deepEqual([...got.shape], want.shape, `${what}: shape`);
+  const g = got.dataSync();
+  for (let i = 0; i < want.data.length; i++) {
+    assert.ok(Math.abs(Number(g[i]) - want.data[i]) <= tol * (1 + Math.abs(want.data[i])), `${what}: index ${i}: got ${g[i]}, want ${want.data[i]}`);
+  }
+}
+
+test("LayerNormalization matches numpy/PyTorch for last, trailing, inner and single axes, with and without center/scale", () => {
+  const fixture = JSON.parse(readFileSync(new URL("../../test/fixtures/layers_more.json", import.meta.url), "utf8")) as { cases: Case[] };
+  const cases = fixture.cases.filter((c) => c.layer === "LayerNormalization");
+  assert.equal(cases.length, 6);
+  for (const c of cases) {
+    const layer = layers.LayerNormalization(c.args);
+    const x = constant(c.x.data, c.x.shape, "float32");
+    layer(x);
+    layer.setWeights(c.weights.map((w) => constant(w.data, w.shape, "float32")));
+    close(layer(x), c.y, `LayerNormalization ${c.name}`);
+  }
+});
+
+test("LayerNormalization by hand: defaults axis -1, epsilon 1e-3, gamma ones, beta zeros", () => {
+  const y = layers.LayerNormalization()(constant([1, 2, 3, 10, 10, 10], [2, 3], "float32"));
+  // Row 1: mean 2, biased variance 2/3; row 2 is constant, so it normalizes to 0.
+  const s = Math.sqrt(2 / 3 + 1e-3);
+  const want = [-1 / s, 0, 1 / s, 0, 0, 0];
+  const got = y.dataSync();
+  want.forEach((w, i) => assert.ok(Math.abs(Number(got[i]) - w) < 1e-6, `index ${i}: got ${got[i]}, want ${w}`));
+});
+
+test("LayerNormalization: weights, shapes, config", () => {
+  layers.clearSession();
+  const ln = layers.LayerNormalization([1, 2]);
+  const sym = ln(layers.Input({ shape: [4, 5, 3] }));
+  assert.deepEqual(sym.shape, [null, 4, 5, 3]);
+  assert.equal(ln.name, "layer_normalization");
+  assert.deepEqual(ln.weights.map((w) => [w.name, [...w.shape]]), [["layer_normalization/gamma", [4, 5]], ["layer_normalization/beta", [4, 5]]]);
+  assert.equal(ln.countParams(), 40);
+  assert.deepEqual(ln(ones([2, 4, 5, 3])).shape, [2, 4, 5, 3]);
+  assert.deepEqual(ln.computeOutputShape([7, 4, 5, 3]), [7, 4, 5, 3]);
+  // After building, axis is the sorted list of non-negative axes, as Keras saves it.
+  const cfg = ln.getConfig();
+  assert.deepEqual(cfg.axis, [1, 2]);
+  assert.equal(cfg.epsilon, 1e-3);
+  assert.equal(cfg.center, true);
+  assert.equal(cfg.scale, true);
+  assert.equal(cfg.rms_scaling, false);
+  assert.deepEqual(cfg.gamma_initializer, { class_name: "Ones", config: {} });
+  for (const k of ["beta_initializer", "beta_regularizer", "gamma_regularizer", "beta_constraint", "gamma_constraint"]) assert.ok(k in cfg);
+  const last = layers.LayerNormalization();
+  assert.equal(last.getConfig().axis, -1);
+  last(ones([2, 3, 6]));
+  assert.deepEqual(last.getConfig().axis, [2]);
+  assert.equal(last.countParams(), 12);
+  const bare = layers.LayerNormalization({ center: false, scale: false });
+  bare(ones([2, 3]));
+  assert.equal(bare.countParams(), 0);
+  assert.throws(() => layers.LayerNormalization(3)(ones([2, 3])), /LayerNormalization layer_normalization(_\d+)?: axis 3 is out of range for inputs of shape \(2, 3\) \(rank 2\)/);
+  assert.throws(() => layers.LayerNormalization([1, -2])(ones([2, 3, 4])), /duplicate axes are not allowed/);
+  assert.throws(() => last(ones([2, 3, 5])), /was built for normalized axes of sizes \[6\] but the input \(2, 3, 5\) has \[5\] there/);
+});
+
+test("LayerNormalization gradients with respect to the input (float64)", () => {
+  const ln = layers.LayerNormalization({ dtype: "float64", gammaInitializer: "random_normal", betaInitializer: "ones" });
+  checkGradients((x) => ln(x), [normal([2, 5], 0, 1, { dtype: "float64", seed: 21 })]);
+  const inner = layers.LayerNormalization({ axis: [1, 2], dtype: "float64", gammaInitializer: "random_uniform" });
+  checkGradients((x) => inner(x), [normal([2, 3, 2, 2], 0, 1, { dtype: "float64", seed: 22 })]);
+  const noScale = layers.LayerNormalization({ axis: 1, scale: false, dtype: "float64" });
+  checkGradients((x) => noScale(x), [normal([2, 4, 2], 0, 1, { dtype: "float64", seed: 23 })]);
+});

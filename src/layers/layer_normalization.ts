@@ -1,0 +1,151 @@
+import type { Tensor } from "../tensor/tensor.js";
+import type { Variable } from "../tensor/variable.js";
+import { add, mul, neg, rsqrt } from "../ops/math.js";
+import { moments } from "../ops/reduce.js";
+import { reshape } from "../ops/shape.js";
+import { Layer, type LayerArgs, type LayerShape } from "./layer.js";
+import { layerShapeText } from "./symbolic.js";
+import { single } from "./core.js";
+import {
+  type ConstraintArg, type InitializerArg, type RegularizerArg,
+  resolveConstraint, resolveInitializer, resolveRegularizer, serializeObject,
+} from "./weights.js";
+
+export interface LayerNormalizationArgs extends LayerArgs {
+  /** The axis or axes normalized over (each sample separately). Default -1. */
+  axis?: number | readonly number[];
+  /** Added to the variance. Default 1e-3 (Keras 3). */
+  epsilon?: number;
+  /** Add the learned offset beta. Default true. */
+  center?: boolean;
+  /** Multiply by the learned scale gamma. Default true. */
+  scale?: boolean;
+  betaInitializer?: InitializerArg;
+  gammaInitializer?: InitializerArg;
+  betaRegularizer?: RegularizerArg;
+  gammaRegularizer?: RegularizerArg;
+  betaConstraint?: ConstraintArg;
+  gammaConstraint?: ConstraintArg;
+}
+
+/**
+ * Keras' LayerNormalization: for each sample, (x - mean) / sqrt(variance + epsilon) * gamma + beta
+ * with the mean and biased variance taken over `axis`; gamma and beta have the shape of the
+ * normalized axes. Same in training and inference. After building, `axis` is the sorted list of
+ * non-negative axes, as Keras stores it.
+ */
+export class LayerNormalization extends Layer {
+  axis: number | number[];
+  readonly epsilon: number;
+  readonly center: boolean;
+  readonly scale: boolean;
+  gamma: Variable | null = null;
+  beta: Variable | null = null;
+  private readonly args: LayerNormalizationArgs;
+
+  constructor(args: LayerNormalizationArgs = {}) {
+    super(args);
+    const where = `LayerNormalization ${this.name}`;
+    const axis = args.axis ?? -1;
+    const list: readonly number[] = typeof axis === "number" ? [axis] : Array.isArray(axis) ? axis : [];
+    if (list.length === 0 || !list.every((a) => Number.isInteger(a))) {
+      throw new TypeError(`${where}: axis must be an integer or a non-empty list of integers, got ${JSON.stringify(axis)}`);
+    }
+    this.axis = typeof axis === "number" ? axis : [...axis];
+    const eps = args.epsilon ?? 1e-3;
+    if (typeof eps !== "number" || !(eps >= 0)) throw new RangeError(`${where}: epsilon must be a non-negative number, got ${String(args.epsilon)}`);
+    this.epsilon = eps;
+    this.center = args.center ?? true;
+    this.scale = args.scale ?? true;
+    this.args = args;
+  }
+
+  /** The normalized axes as sorted non-negative indices for inputs of this shape. */
+  private axesFor(shape: LayerShape): number[] {
+    const rank = shape.length;
+    const list = typeof this.axis === "number" ? [this.axis] : this.axis;
+    const axes = list.map((a) => {
+      if (a < -rank || a >= rank) {
+        throw new RangeError(
+          `LayerNormalization ${this.name}: axis ${a} is out of range for inputs of shape ${layerShapeText(shape)} (rank ${rank}); ` +
+            `use an axis in ${-rank}..${rank - 1}`,
+        );
+      }
+      return a < 0 ? a + rank : a;
+    });
+    if (new Set(axes).size !== axes.length) {
+      throw new RangeError(`LayerNormalization ${this.name}: duplicate axes are not allowed, got axis ${JSON.stringify(this.axis)}`);
+    }
+    return axes.sort((a, b) => a - b);
+  }
+
+  override build(inputShape: LayerShape): void {
+    const axes = this.axesFor(inputShape);
+    const shape = axes.map((a) => inputShape[a]);
+    if (shape.some((d) => d === null)) {
+      throw new RangeError(
+        `LayerNormalization ${this.name}: the normalized axes ${JSON.stringify(axes)} of the input ${layerShapeText(inputShape)} must have known sizes ` +
+          `(gamma and beta take their shape); normalize over other axes`,
+      );
+    }
+    this.axis = axes;
+    const wshape = shape as number[];
+    if (this.scale) {
+      this.gamma = this.addWeight("gamma", wshape, {
+        initializer: resolveInitializer(this.args.gammaInitializer ?? "ones"),
+        regularizer: resolveRegularizer(this.args.gammaRegularizer),
+        constraint: resolveConstraint(this.args.gammaConstraint),
+      });
+    }
+    if (this.center) {
+      this.beta = this.addWeight("beta", wshape, {
+        initializer: resolveInitializer(this.args.betaInitializer ?? "zeros"),
+        regularizer: resolveRegularizer(this.args.betaRegularizer),
+        constraint: resolveConstraint(this.args.betaConstraint),
+      });
+    }
+    this.built = true;
+  }
+
+  call(inputs: Tensor | Tensor[]): Tensor {
+    const x = single(inputs, this);
+    const axes = this.axesFor(x.shape);
+    const weight = this.gamma ?? this.beta;
+    const want = axes.map((a) => x.shape[a]);
+    if (weight && (weight.rank !== want.length || !weight.shape.every((d, i) => d === want[i]))) {
+      throw new RangeError(
+        `LayerNormalization ${this.name}: was built for normalized axes of sizes ${JSON.stringify(weight.shape)} but the input ${layerShapeText(x.shape)} ` +
+          `has ${JSON.stringify(want)} there; a layer keeps the shape it was first called with`,
+      );
+    }
+    // Parameters broadcast as they are when only the last axis is normalized; else reshape them.
+    const lastOnly = axes.length === 1 && axes[0] === x.rank - 1;
+    const bshape = x.shape.map((d, i) => (axes.includes(i) ? d : 1));
+    const view = (v: Tensor): Tensor => (lastOnly ? v : reshape(v, bshape));
+    const { mean, variance } = moments(x, axes, true);
+    // Keras 3's formula: inv = rsqrt(var + eps) * gamma; y = x * inv + (beta - mean * inv).
+    let inv = rsqrt(add(variance, this.epsilon));
+    if (this.gamma) inv = mul(inv, view(this.gamma));
+    let res = neg(mul(mean, inv));
+    if (this.beta) res = add(res, view(this.beta));
+    return add(mul(x, inv), res);
+  }
+
+  override computeOutputShape(inputShape: LayerShape): LayerShape {
+    this.axesFor(inputShape);
+    return inputShape;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(), axis: typeof this.axis === "number" ? this.axis : [...this.axis], epsilon: this.epsilon,
+      center: this.center, scale: this.scale, rms_scaling: false,
+      beta_initializer: serializeObject(resolveInitializer(this.args.betaInitializer ?? "zeros")),
+      gamma_initializer: serializeObject(resolveInitializer(this.args.gammaInitializer ?? "ones")),
+      beta_regularizer: serializeObject(resolveRegularizer(this.args.betaRegularizer)),
+      gamma_regularizer: serializeObject(resolveRegularizer(this.args.gammaRegularizer)),
+      beta_constraint: serializeObject(resolveConstraint(this.args.betaConstraint)),
+      gamma_constraint: serializeObject(resolveConstraint(this.args.gammaConstraint)),
+    };
+  }
+}

@@ -1,0 +1,69 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import "../backend/js/index.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { constant, ones } from "../tensor/creation.js";
+import { normal } from "../tensor/random.js";
+import { checkGradients } from "../testing/gradcheck.js";
+import * as layers from "./index.js";
+
+const m = (data: number[], shape = [2, 2]): Tensor => constant(data, shape, "float32");
+const a = m([1, 2, 3, 4]);
+const b = m([5, -6, 7, 0]);
+const c = m([2, 2, -1, 9]);
+
+test("Subtract, Multiply, Average, Maximum by hand", () => {
+  assert.deepEqual([...layers.Subtract()([a, b]).dataSync()], [-4, 8, -4, 4]);
+  assert.deepEqual([...layers.Multiply()([a, b, c]).dataSync()], [10, -24, -21, 0]);
+  assert.deepEqual([...layers.Average()([a, b, c]).dataSync()], [8 / 3, -2 / 3, 3, 13 / 3].map(Math.fround));
+  assert.deepEqual([...layers.Average()([a, b]).dataSync()], [3, -2, 5, 2]);
+  assert.deepEqual([...layers.Maximum()([a, b, c]).dataSync()], [5, 2, 7, 9]);
+  assert.throws(() => layers.Subtract()([a, b, c]), /Subtract subtract(_\d+)?: should be called on exactly 2 inputs, got 3/);
+  assert.throws(() => layers.Multiply()(a), /Multiply multiply(_\d+)?: expects a list of at least 2 inputs/);
+  assert.throws(() => layers.Maximum()([a, ones([2, 3])]), /Maximum maximum(_\d+)?: inputs have incompatible shapes \(2, 2\) and \(2, 3\)/);
+});
+
+test("merge layers: symbolic shapes, names, broadcasting and gradients", () => {
+  layers.clearSession();
+  const made = [layers.Subtract(), layers.Multiply(), layers.Average(), layers.Maximum()];
+  assert.deepEqual(made.map((l) => l.name), ["subtract", "multiply", "average", "maximum"]);
+  for (const l of made) {
+    const y = l([layers.Input({ shape: [3, 4] }), layers.Input({ shape: [3, 4] })]);
+    assert.deepEqual(y.shape, [null, 3, 4]);
+    assert.deepEqual(l([normal([2, 3, 4]), normal([2, 3, 4])]).shape, [2, 3, 4]);
+    assert.deepEqual(l.computeOutputShape([[2, 3, 4], [2, 3, 4]]), [2, 3, 4]);
+  }
+  // Broadcasting as Keras' Merge does: (None, 1, 4) with (None, 3, 4).
+  assert.deepEqual(layers.Multiply()([layers.Input({ shape: [1, 4] }), layers.Input({ shape: [3, 4] })]).shape, [null, 3, 4]);
+  const x = normal([2, 3], 0, 1, { dtype: "float64", seed: 1 });
+  const y = normal([2, 3], 0, 1, { dtype: "float64", seed: 2 });
+  for (const l of [layers.Subtract(), layers.Multiply(), layers.Average(), layers.Maximum()]) {
+    checkGradients((p, q) => l([p, q]), [x, y]);
+  }
+});
+
+test("Concatenate joins along the last axis by default, or any axis", () => {
+  const y = layers.Concatenate()([a, m([9, 8], [2, 1])]);
+  assert.deepEqual(y.shape, [2, 3]);
+  assert.deepEqual([...y.dataSync()], [1, 2, 9, 3, 4, 8]);
+  const z = layers.Concatenate(0)([a, m([9, 8], [1, 2])]);
+  assert.deepEqual(z.shape, [3, 2]);
+  assert.deepEqual([...z.dataSync()], [1, 2, 3, 4, 9, 8]);
+  const w = layers.Concatenate({ axis: 1 })([normal([2, 3, 4]), normal([2, 1, 4]), normal([2, 2, 4])]);
+  assert.deepEqual(w.shape, [2, 6, 4]);
+  const conc = layers.Concatenate();
+  const s = conc([layers.Input({ shape: [4, 4, 3] }), layers.Input({ shape: [4, 4, 5] })]);
+  assert.deepEqual(s.shape, [null, 4, 4, 8]);
+  assert.deepEqual(conc.computeOutputShape([[2, 4, 4, 3], [2, 4, 4, 5]]), [2, 4, 4, 8]);
+  assert.deepEqual(layers.Concatenate(0).computeOutputShape([[null, 3], [2, 3]]), [null, 3]);
+  assert.equal(conc.getConfig().axis, -1);
+  assert.equal(layers.Concatenate(1).getConfig().axis, 1);
+  assert.throws(() => layers.Concatenate()([a, m([1, 2, 3], [3, 1])]),
+    /Concatenate concatenate(_\d+)?: requires inputs with matching shapes except for the concatenation axis -1, but axis 0 differs: shapes \(2, 2\), \(3, 1\)/);
+  assert.throws(() => layers.Concatenate()([a, ones([2, 2, 1])]), /inputs must all have the same rank, got shapes \(2, 2\), \(2, 2, 1\)/);
+  assert.throws(() => layers.Concatenate(2)([a, a]), /axis 2 is out of range for inputs of rank 2/);
+  const p = normal([2, 3], 0, 1, { dtype: "float64", seed: 3 });
+  const q = normal([2, 2], 0, 1, { dtype: "float64", seed: 4 });
+  const cat = layers.Concatenate();
+  checkGradients((u, v) => cat([u, v]), [p, q]);
+});

@@ -1,0 +1,119 @@
+import type { Tensor } from "../tensor/tensor.js";
+import type { Variable } from "../tensor/variable.js";
+import { add, mul } from "../ops/math.js";
+import { reshape } from "../ops/shape.js";
+import { moments } from "../ops/reduce.js";
+import { batchNormalization } from "../ops/norm.js";
+import { noGrad } from "../ops/engine.js";
+import { Layer, type CallOptions, type LayerArgs, type LayerShape } from "./layer.js";
+import { type InitializerArg, type RegularizerArg, type ConstraintArg, resolveConstraint, resolveInitializer, resolveRegularizer, serializeObject } from "./weights.js";
+import { single } from "./core.js";
+
+export interface BatchNormalizationArgs extends LayerArgs {
+  axis?: number;
+  momentum?: number;
+  epsilon?: number;
+  center?: boolean;
+  scale?: boolean;
+  betaInitializer?: InitializerArg;
+  gammaInitializer?: InitializerArg;
+  movingMeanInitializer?: InitializerArg;
+  movingVarianceInitializer?: InitializerArg;
+  betaRegularizer?: RegularizerArg;
+  gammaRegularizer?: RegularizerArg;
+  betaConstraint?: ConstraintArg;
+  gammaConstraint?: ConstraintArg;
+}
+
+/**
+ * Keras' BatchNormalization: in training, normalizes with the batch's mean and biased variance and
+ * moves the moving statistics by `moving * momentum + batch * (1 - momentum)`; in inference, and
+ * whenever the layer is frozen (trainable = false), it uses the moving statistics.
+ */
+export class BatchNormalization extends Layer {
+  readonly axis: number;
+  readonly momentum: number;
+  readonly epsilon: number;
+  readonly center: boolean;
+  readonly scale: boolean;
+  gamma: Variable | null = null;
+  beta: Variable | null = null;
+  movingMean: Variable | null = null;
+  movingVariance: Variable | null = null;
+  private readonly args: BatchNormalizationArgs;
+
+  constructor(args: BatchNormalizationArgs = {}) {
+    super(args);
+    this.axis = args.axis ?? -1;
+    this.momentum = args.momentum ?? 0.99;
+    this.epsilon = args.epsilon ?? 1e-3;
+    this.center = args.center ?? true;
+    this.scale = args.scale ?? true;
+    this.args = args;
+  }
+
+  private channelAxis(rank: number): number {
+    const a = this.axis < 0 ? this.axis + rank : this.axis;
+    if (a < 1 || a >= rank) throw new RangeError(`BatchNormalization ${this.name}: axis ${this.axis} is out of range for inputs of rank ${rank}`);
+    return a;
+  }
+
+  override build(inputShape: LayerShape): void {
+    const axis = this.channelAxis(inputShape.length);
+    const c = inputShape[axis];
+    if (c === null) throw new RangeError(`BatchNormalization ${this.name}: the normalized axis must have a known size`);
+    if (this.scale) {
+      this.gamma = this.addWeight("gamma", [c], {
+        initializer: resolveInitializer(this.args.gammaInitializer ?? "ones"),
+        regularizer: resolveRegularizer(this.args.gammaRegularizer), constraint: resolveConstraint(this.args.gammaConstraint),
+      });
+    }
+    if (this.center) {
+      this.beta = this.addWeight("beta", [c], {
+        initializer: resolveInitializer(this.args.betaInitializer ?? "zeros"),
+        regularizer: resolveRegularizer(this.args.betaRegularizer), constraint: resolveConstraint(this.args.betaConstraint),
+      });
+    }
+    this.movingMean = this.addWeight("moving_mean", [c], { initializer: resolveInitializer(this.args.movingMeanInitializer ?? "zeros"), trainable: false });
+    this.movingVariance = this.addWeight("moving_variance", [c], { initializer: resolveInitializer(this.args.movingVarianceInitializer ?? "ones"), trainable: false });
+    this.built = true;
+  }
+
+  call(inputs: Tensor | Tensor[], opts: CallOptions): Tensor {
+    const x = single(inputs, this);
+    const axis = this.channelAxis(x.rank);
+    // Parameters of shape [c] broadcast against x when the channel axis is last; otherwise reshape.
+    const bshape = x.shape.map((d, i) => (i === axis ? d : 1));
+    const view = (v: Tensor | null): Tensor | null => (v === null ? null : axis === x.rank - 1 ? v : reshape(v, bshape));
+    if (opts.training && this.trainable) {
+      const reduceAxes = x.shape.map((_, i) => i).filter((i) => i !== axis);
+      const { mean, variance } = moments(x, reduceAxes);
+      const m = this.momentum;
+      noGrad(() => {
+        this.movingMean!.assign(add(mul(this.movingMean!, m), mul(mean, 1 - m)));
+        this.movingVariance!.assign(add(mul(this.movingVariance!, m), mul(variance, 1 - m)));
+      });
+      return batchNormalization(x, view(mean)!, view(variance)!, view(this.beta), view(this.gamma), this.epsilon);
+    }
+    return batchNormalization(x, view(this.movingMean)!, view(this.movingVariance)!, view(this.beta), view(this.gamma), this.epsilon);
+  }
+
+  override computeOutputShape(inputShape: LayerShape): LayerShape {
+    return inputShape;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(), axis: this.axis, momentum: this.momentum, epsilon: this.epsilon, center: this.center, scale: this.scale,
+      beta_initializer: serializeObject(resolveInitializer(this.args.betaInitializer ?? "zeros")),
+      gamma_initializer: serializeObject(resolveInitializer(this.args.gammaInitializer ?? "ones")),
+      moving_mean_initializer: serializeObject(resolveInitializer(this.args.movingMeanInitializer ?? "zeros")),
+      moving_variance_initializer: serializeObject(resolveInitializer(this.args.movingVarianceInitializer ?? "ones")),
+      beta_regularizer: serializeObject(resolveRegularizer(this.args.betaRegularizer)),
+      gamma_regularizer: serializeObject(resolveRegularizer(this.args.gammaRegularizer)),
+      beta_constraint: serializeObject(resolveConstraint(this.args.betaConstraint)),
+      gamma_constraint: serializeObject(resolveConstraint(this.args.gammaConstraint)),
+      synchronized: false,
+    };
+  }
+}

@@ -1,0 +1,122 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as tf from "../index.js";
+
+const { layers, models } = tf;
+
+test("notebook 002: the perceptron has 11 parameters, Sequential and functional", () => {
+  tf.clearSession();
+  const seq = new models.Sequential([
+    layers.Input({ shape: [10], name: "Input" }),
+    layers.Dense(1),
+    layers.Activation("sigmoid"),
+  ], { name: "SeqAPI" });
+  const text = seq.summary(() => {});
+  assert.match(text, /Model: "SeqAPI"/);
+  assert.match(text, /dense \(Dense\)\s+│ \(None, 1\)\s+│\s+11 │/);
+  assert.match(text, /activation \(Activation\)\s+│ \(None, 1\)\s+│\s+0 │/);
+  assert.match(text, / Total params: 11 \(44\.00 B\)/);
+  assert.match(text, / Trainable params: 11 \(44\.00 B\)/);
+  assert.match(text, / Non-trainable params: 0 \(0\.00 B\)/);
+
+  const inputs = layers.Input({ shape: [10] });
+  const hid = layers.Dense(1)(inputs);
+  const out = layers.Activation("sigmoid")(hid);
+  const func = new models.Model({ inputs, outputs: out, name: "FuncAPI" });
+  assert.equal(func.countParams(), 11);
+  assert.deepEqual(func.layers.map((l) => l.className), ["InputLayer", "Dense", "Activation"]);
+  assert.match(func.summary(() => {}), /input_layer \(InputLayer\)\s+│ \(None, 10\)\s+│\s+0 │/);
+});
+
+test("notebook 002's MLP has 300,938 parameters; get_layer/get_weights give Keras' shapes", () => {
+  const model = new models.Sequential([
+    layers.Input({ shape: [784] }),
+    layers.Dense(256, { activation: "relu", name: "dense1" }),
+    layers.Dense(256, { activation: "relu" }),
+    layers.Dense(128, { activation: "relu" }),
+    layers.Dense(10, { activation: "softmax" }),
+  ]);
+  assert.equal(model.countParams(), 300938);
+  assert.match(model.summary(() => {}), / Total params: 300,938 \(1\.15 MB\)/);
+  const [k, b] = model.getLayer("dense1").getWeights();
+  assert.deepEqual(k.shape, [784, 256]);
+  assert.deepEqual(b.shape, [256]);
+  assert.deepEqual(model.predict(tf.zeros([3, 784])).shape, [3, 10]);
+});
+
+test("notebook 003/004 convnets: output shapes and counts (516, 2,209,098, 121,930)", () => {
+  const small = new models.Sequential([
+    layers.Conv2D(8, [3, 3], { padding: "same", name: "conv1", inputShape: [4, 4, 3] }),
+    layers.Conv2D(4, [3, 3], { padding: "same", name: "conv2" }),
+  ]);
+  assert.equal(small.countParams(), 516);
+  const conv = (f: number): tf.layers.Layer => layers.Conv2D(f, [3, 3], { padding: "same", activation: "relu" });
+  const cifar = new models.Sequential([
+    layers.Input({ shape: [32, 32, 3] }), conv(32), conv(64), layers.MaxPooling2D([2, 2]), conv(128), conv(128),
+    layers.MaxPooling2D([2, 2]), conv(256), conv(256), layers.MaxPooling2D([2, 2]), layers.Flatten(),
+    layers.Dense(256), layers.Activation("relu"), layers.Dense(128), layers.Activation("relu"),
+    layers.Dense(10, { activation: "softmax" }),
+  ]);
+  assert.equal(cifar.countParams(), 2209098);
+  const mnist = new models.Sequential();
+  mnist.add(layers.Conv2D(32, [3, 3], { activation: "relu", inputShape: [28, 28, 1] }));
+  mnist.add(layers.MaxPooling2D([2, 2]));
+  mnist.add(layers.Conv2D(64, [3, 3], { activation: "relu" }));
+  mnist.add(layers.MaxPooling2D([2, 2]));
+  assert.equal(mnist.countParams(), 18816);
+  const text = mnist.summary(() => {});
+  assert.match(text, /\(None, 26, 26, 32\)/);
+  assert.match(text, /\(None, 13, 13, 32\)/);
+  assert.match(text, /\(None, 11, 11, 64\)/);
+  assert.match(text, /\(None, 5, 5, 64\)/);
+  mnist.add(layers.Flatten());
+  mnist.add(layers.Dense(64, { activation: "relu" }));
+  mnist.add(layers.Dense(10, { activation: "softmax" }));
+  assert.equal(mnist.countParams(), 121930);
+});
+
+test("BatchNormalization's moving statistics are non-trainable parameters", () => {
+  const m = new models.Sequential([layers.Input({ shape: [8, 8, 3] }), layers.Conv2D(4, 3), layers.BatchNormalization()]);
+  assert.equal(m.countParams(), 3 * 3 * 3 * 4 + 4 + 4 * 4);
+  assert.equal(m.trainableWeights.length, 4);
+  assert.equal(m.nonTrainableWeights.length, 2);
+  assert.match(m.summary(() => {}), / Non-trainable params: 8 \(32\.00 B\)/);
+});
+
+test("a Sequential built from another model's layers shares them and their weights", () => {
+  const a = new models.Sequential([layers.Input({ shape: [5] }), layers.Dense(4), layers.Dense(3), layers.Dense(2)]);
+  const b = new models.Sequential(a.layers.slice(0, -1));
+  b.add(layers.Dense(1));
+  assert.equal(b.layers[0], a.layers[0]);
+  assert.equal(b.layers[0].weights[0], a.layers[0].weights[0]);
+  assert.deepEqual(b.predict(tf.ones([2, 5])).shape, [2, 1]);
+  a.layers[0].trainable = false;
+  assert.equal(b.trainableWeights.length, 2 + 2);
+});
+
+test("layers are callable on eager tensors (notebook 003's pooling on an image)", () => {
+  const img = tf.reshape(tf.range(16, undefined, 1, "float32"), [1, 4, 4, 1]);
+  const pooled = layers.MaxPool2D(2)(img);
+  assert.deepEqual(pooled.arraySync(), [[[[5], [7]], [[13], [15]]]]);
+  const avg = layers.AveragePooling2D({ poolSize: 2 })(img);
+  assert.deepEqual(avg.arraySync(), [[[[2.5], [4.5]], [[10.5], [12.5]]]]);
+});
+
+test("a residual block (notebook 001) in the functional API", () => {
+  const inputs = layers.Input({ shape: [6, 6, 4] });
+  let x = layers.Conv2D(4, 3, { padding: "same" })(inputs);
+  x = layers.BatchNormalization()(x);
+  x = layers.Add()([inputs, x]);
+  const m = new models.Model({ inputs, outputs: x });
+  assert.deepEqual(m.predict(tf.ones([2, 6, 6, 4])).shape, [2, 6, 6, 4]);
+  assert.match(m.summary(() => {}), /Connected to/);
+});
+
+test("clear errors: shapes, a 3x3 valid conv over 2x2, unknown names", () => {
+  assert.throws(() => new models.Sequential([layers.Input({ shape: [2, 2, 8] }), layers.Conv2D(4, [3, 3])]), /Negative dimension size.*input 2x2, kernel 3x3/);
+  assert.throws(() => layers.Dense(0), /Dense: units must be a positive integer/);
+  assert.throws(() => layers.Dense(3, { activation: "relux" }), /unknown activation "relux"/);
+  const m = new models.Sequential([layers.Input({ shape: [3] }), layers.Dense(2)]);
+  assert.throws(() => m.predict(tf.ones([4, 5])), /expected input of shape \(None, 3\) but got \(4, 5\)/);
+  assert.throws(() => m.getLayer("nope"), /no layer named "nope"/);
+});

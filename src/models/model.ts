@@ -1,0 +1,362 @@
+import type { Tensor } from "../tensor/tensor.js";
+import { shapeText } from "../tensor/shape.js";
+import { Layer, type CallOptions, type LayerShape } from "../layers/layer.js";
+import { InputLayer } from "../layers/core.js";
+import { LayerNode, SymbolicTensor, layerShapeText } from "../layers/symbolic.js";
+import { summaryText } from "./summary.js";
+import { type CompileArgs, resolveCompile } from "./compile.js";
+import {
+  type CompiledState, type Data, type Logs, type TrainingOptimizer, RunningMean, checkSparseLabels, describeShapes,
+  epochBatches, evaluateData, logsOf, numSamples, predictData, sliceRows, takeRows, toTensorData, trainStep,
+} from "./training.js";
+import type { Callback, CallbackModel } from "./callbacks/callback.js";
+import type { History } from "./callbacks/history.js";
+import { configureCallbacks } from "./callbacks/configure.js";
+
+export interface FitArgs {
+  epochs?: number;
+  batchSize?: number;
+  verbose?: 0 | 1 | 2 | "auto";
+  validationData?: readonly [Data | Data[], Data];
+  validationSplit?: number;
+  shuffle?: boolean;
+  callbacks?: readonly Callback[];
+  initialEpoch?: number;
+}
+
+export interface EvaluateArgs {
+  batchSize?: number;
+  verbose?: 0 | 1 | 2 | "auto";
+  callbacks?: readonly Callback[];
+}
+
+export interface ModelArgs {
+  inputs?: SymbolicTensor | readonly SymbolicTensor[];
+  outputs?: SymbolicTensor | readonly SymbolicTensor[];
+  name?: string;
+  trainable?: boolean;
+}
+
+/**
+ * keras.Model: a functional graph when given `inputs`/`outputs`, or a subclassed model whose
+ * `call` the user writes (its layers are found among its properties). Training lives on it too
+ * (compile/fit/evaluate/predict, installed by models/training.ts).
+ */
+export class Model extends Layer {
+  /** Symbolic inputs and outputs of a functional model (empty for subclassed models). */
+  inputs: SymbolicTensor[] = [];
+  outputs: SymbolicTensor[] = [];
+  /** Nodes of the functional graph in execution order. */
+  protected nodes: LayerNode[] = [];
+  protected graphLayers: Layer[] = [];
+  /** Set by a callback (EarlyStopping) to end fit after the current epoch. */
+  stopTraining = false;
+  /** Set by compile(). */
+  compiled: CompiledState | null = null;
+
+  constructor(args: ModelArgs = {}) {
+    super({ name: args.name, trainable: args.trainable });
+    if (args.inputs !== undefined || args.outputs !== undefined) {
+      if (args.inputs === undefined || args.outputs === undefined) {
+        throw new TypeError(`Model ${this.name}: a functional model needs both inputs and outputs: new models.Model({ inputs, outputs })`);
+      }
+      this.initGraph(toList(args.inputs), toList(args.outputs));
+    }
+  }
+
+  get isFunctional(): boolean {
+    return this.outputs.length > 0;
+  }
+
+  private initGraph(inputs: SymbolicTensor[], outputs: SymbolicTensor[]): void {
+    for (const t of [...inputs, ...outputs]) {
+      if (!(t instanceof SymbolicTensor)) {
+        throw new TypeError(`Model ${this.name}: inputs and outputs must be symbolic tensors from layers.Input(...) and layer calls, got ${String(t)}`);
+      }
+    }
+    for (const t of inputs) {
+      if (!(t.sourceLayer instanceof InputLayer)) {
+        throw new TypeError(`Model ${this.name}: input ${t.name} does not come from layers.Input(...)`);
+      }
+    }
+    this.inputs = inputs;
+    this.outputs = outputs;
+    // Depth-first from the outputs gives every node after the nodes it depends on.
+    const order: LayerNode[] = [];
+    const state = new Map<LayerNode, "visiting" | "done">();
+    const visit = (node: LayerNode): void => {
+      const st = state.get(node);
+      if (st === "done") return;
+      if (st === "visiting") throw new Error(`Model ${this.name}: the layer graph has a cycle through ${node.layer.name}`);
+      state.set(node, "visiting");
+      for (const t of node.inputs) visit(t.node);
+      state.set(node, "done");
+      order.push(node);
+    };
+    outputs.forEach((o) => visit(o.node));
+    for (const node of order) {
+      if (node.layer instanceof InputLayer && !inputs.includes(node.outputs[0])) {
+        throw new Error(`Model ${this.name}: output depends on input "${node.layer.name}" which is not in the model's inputs; add it to inputs`);
+      }
+    }
+    this.nodes = order;
+    // Keras lists the input layers first, then the others in the order they are first used.
+    const seen = new Set<Layer>();
+    const ordered: Layer[] = [];
+    for (const t of inputs) if (!seen.has(t.sourceLayer)) { seen.add(t.sourceLayer); ordered.push(t.sourceLayer); }
+    for (const n of order) if (!seen.has(n.layer)) { seen.add(n.layer); ordered.push(n.layer); }
+    this.graphLayers = ordered;
+    this.built = true;
+    this.builtInputShape = inputs.length === 1 ? inputs[0].shape : inputs.map((t) => t.shape);
+  }
+
+  /** The model's layers: the graph's for functional models, the properties' for subclassed ones. */
+  get layers(): Layer[] {
+    if (this.isFunctional) return [...this.graphLayers];
+    const found: Layer[] = [];
+    const seen = new Set<Layer>();
+    for (const key of Object.keys(this)) {
+      const v = (this as unknown as Record<string, unknown>)[key];
+      const items = Array.isArray(v) ? v : [v];
+      for (const it of items) {
+        if (it instanceof Layer && it !== this && !seen.has(it)) { seen.add(it); found.push(it); }
+      }
+    }
+    return found;
+  }
+
+  override get subLayers(): Layer[] {
+    return this.layers;
+  }
+
+  /** model.getLayer("dense_1") or model.getLayer(3). */
+  getLayer(nameOrIndex: string | number): Layer {
+    const ls = this.layers;
+    if (typeof nameOrIndex === "number") {
+      const l = ls.at(nameOrIndex);
+      if (!l) throw new RangeError(`getLayer: index ${nameOrIndex} is out of range; model ${this.name} has ${ls.length} layers`);
+      return l;
+    }
+    const l = ls.find((x) => x.name === nameOrIndex);
+    if (!l) throw new RangeError(`getLayer: no layer named "${nameOrIndex}" in model ${this.name}; its layers are ${ls.map((x) => x.name).join(", ")}`);
+    return l;
+  }
+
+  /** Runs the functional graph; subclassed models override this. */
+  call(inputs: Tensor | Tensor[], opts: CallOptions): Tensor | Tensor[] {
+    if (!this.isFunctional) {
+      throw new Error(`Model ${this.name}: a subclassed model must define call(inputs), or build a functional model with new models.Model({ inputs, outputs })`);
+    }
+    const given = Array.isArray(inputs) ? inputs : [inputs];
+    if (given.length !== this.inputs.length) {
+      throw new RangeError(`Model ${this.name}: expects ${this.inputs.length} input(s) (${this.inputs.map((t) => layerShapeText(t.shape)).join(", ")}), got ${given.length}`);
+    }
+    const values = new Map<SymbolicTensor, Tensor>();
+    this.inputs.forEach((t, i) => {
+      checkShape(this, t, given[i]);
+      values.set(t, given[i]);
+    });
+    for (const node of this.nodes) {
+      if (node.layer instanceof InputLayer) continue;
+      const args = node.inputs.map((t) => {
+        const v = values.get(t);
+        if (!v) throw new Error(`internal: ${node.layer.name} runs before its input ${t.name}`);
+        return v;
+      });
+      const out = node.layer.call(node.inputsAsList ? args : args[0], opts);
+      const outs = Array.isArray(out) ? out : [out];
+      node.outputs.forEach((o, i) => values.set(o, outs[i]));
+    }
+    const outs = this.outputs.map((o) => values.get(o)!);
+    return outs.length === 1 ? outs[0] : outs;
+  }
+
+  override computeOutputShape(inputShape: LayerShape | LayerShape[]): LayerShape | LayerShape[] {
+    if (!this.isFunctional) return super.computeOutputShape(inputShape);
+    const shapes = this.outputs.map((o) => o.shape);
+    return shapes.length === 1 ? shapes[0] : shapes;
+  }
+
+  /** The output shape of each layer, for summary(). */
+  layerOutputShapes(): Map<Layer, LayerShape[]> {
+    const m = new Map<Layer, LayerShape[]>();
+    for (const node of this.nodes) {
+      const prev = m.get(node.layer) ?? [];
+      m.set(node.layer, [...prev, ...node.outputs.map((o) => o.shape)]);
+    }
+    return m;
+  }
+
+  /** The nodes feeding each layer (for summary's "Connected to"). */
+  layerInboundNames(): Map<Layer, string[]> {
+    const m = new Map<Layer, string[]>();
+    for (const node of this.nodes) {
+      if (node.layer instanceof InputLayer) continue;
+      m.set(node.layer, [...(m.get(node.layer) ?? []), ...node.inputs.map((t) => `${t.sourceLayer.name}[${t.sourceLayer.inboundNodes.indexOf(t.node)}][${t.outputIndex}]`)]);
+    }
+    return m;
+  }
+
+  /** Prints the Keras table of layers, output shapes and parameter counts, and returns it. */
+  summary(printFn: (line: string) => void = console.log): string {
+    if (!this.built) {
+      throw new Error(`Model ${this.name}.summary: the model is not built yet (its input shape is unknown); start it with layers.Input({ shape }), give inputShape to the first layer, or call it on data first`);
+    }
+    const text = summaryText(this);
+    printFn(text);
+    return text;
+  }
+
+  get optimizer(): TrainingOptimizer | null {
+    return this.compiled?.optimizer ?? null;
+  }
+
+  /** model.compile({ optimizer, loss, metrics }) with Keras' strings or objects. */
+  compile(args: CompileArgs): void {
+    this.compiled = resolveCompile(args, this.name);
+  }
+
+  private requireCompiled(what: string): CompiledState {
+    if (!this.compiled) throw new Error(`Model ${this.name}.${what}: compile the model first, e.g. model.compile({ loss: "sparse_categorical_crossentropy", optimizer: "adam", metrics: ["accuracy"] })`);
+    return this.compiled;
+  }
+
+  /** Checks data before any step: sample counts, output size, sparse label range. */
+  private checkData(x: Tensor | Tensor[], y: Tensor, state: CompiledState, what: string): void {
+    const n = numSamples(x, `${what}: x`);
+    if (y.rank === 0 || y.shape[0] !== n) {
+      throw new RangeError(`${what}: x has ${n} samples (${describeShapes(x)}) but y has ${y.rank === 0 ? "none" : y.shape[0]} (${describeShapes(y)}); they must match`);
+    }
+    if (/sparse_categorical/.test(state.loss.name)) {
+      const out = this.outputClasses();
+      if (out !== null) checkSparseLabels(y, out, state.loss.name);
+    }
+  }
+
+  /** Size of the last output axis when known (the number of classes of a classifier). */
+  private outputClasses(): number | null {
+    try {
+      const shape = this.computeOutputShape((this.builtInputShape ?? [null]) as LayerShape) as LayerShape;
+      const d = shape[shape.length - 1];
+      return typeof d === "number" ? d : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * Trains for `epochs` over (x, y) in shuffled batches and returns the History, with Keras' keys
+   * (loss, accuracy, val_loss, val_accuracy, ...).
+   */
+  async fit(xIn: Data | Data[], yIn: Data, args: FitArgs = {}): Promise<History> {
+    const state = this.requireCompiled("fit");
+    const epochs = args.epochs ?? 1;
+    const batchSize = args.batchSize ?? 32;
+    if (!Number.isInteger(epochs) || epochs < 0) throw new RangeError(`fit: epochs must be a non-negative integer, got ${args.epochs}`);
+    if (!Number.isInteger(batchSize) || batchSize <= 0) throw new RangeError(`fit: batchSize must be a positive integer, got ${args.batchSize}`);
+    let x = toTensorData(xIn, "x");
+    let y = toTensorData(yIn, "y") as Tensor;
+    this.checkData(x, y, state, "fit");
+    let valX: Tensor | Tensor[] | null = null, valY: Tensor | null = null;
+    if (args.validationData) {
+      valX = toTensorData(args.validationData[0], "validationData x");
+      valY = toTensorData(args.validationData[1], "y") as Tensor;
+      this.checkData(valX, valY, state, "fit (validationData)");
+    } else if (args.validationSplit) {
+      const f = args.validationSplit;
+      if (!(f > 0 && f < 1)) throw new RangeError(`fit: validationSplit must be in (0, 1), got ${f}`);
+      // Keras takes the last fraction of the data, before any shuffling.
+      const n = numSamples(x, "x");
+      const nTrain = Math.floor(n * (1 - f));
+      valX = sliceRows(x, nTrain, n - nTrain);
+      valY = sliceRows(y, nTrain, n - nTrain) as Tensor;
+      x = sliceRows(x, 0, nTrain);
+      y = sliceRows(y, 0, nTrain) as Tensor;
+    }
+    const n = numSamples(x, "x");
+    const steps = Math.ceil(n / batchSize);
+    const verbose = args.verbose === undefined || args.verbose === "auto" ? 1 : args.verbose;
+    // Keras' order: the user's callbacks, then History, then the progress bar.
+    const { list, history } = configureCallbacks(args.callbacks, {
+      addHistory: true, addProgbar: verbose !== 0, model: this as CallbackModel, params: { epochs, steps, verbose, samples: n },
+    });
+    this.stopTraining = false;
+    await list.onTrainBegin({});
+    const tracker = new RunningMean();
+    for (let epoch = args.initialEpoch ?? 0; epoch < epochs && !this.stopTraining; epoch++) {
+      await list.onEpochBegin(epoch, {});
+      tracker.reset();
+      state.metrics.forEach((m) => m.resetState());
+      const batches = epochBatches(n, batchSize, args.shuffle ?? true);
+      for (let b = 0; b < batches.length; b++) {
+        await list.onTrainBatchBegin(b, {});
+        trainStep(this, state, takeRows(x, batches[b]), takeRows(y, batches[b]) as Tensor, tracker);
+        await list.onTrainBatchEnd(b, logsOf(tracker, state));
+        if (this.stopTraining) break;
+      }
+      const logs: Logs = logsOf(tracker, state);
+      if (valX && valY) {
+        const v = await evaluateData(this, state, valX, valY, batchSize);
+        for (const [k, val] of Object.entries(v)) logs[`val_${k}`] = val;
+      }
+      await list.onEpochEnd(epoch, logs);
+    }
+    await list.onTrainEnd({});
+    return history!;
+  }
+
+  /** The loss alone, or [loss, ...metrics] when metrics were compiled, like Keras. */
+  async evaluate(xIn: Data | Data[], yIn: Data, args: EvaluateArgs = {}): Promise<number | number[]> {
+    const state = this.requireCompiled("evaluate");
+    const x = toTensorData(xIn, "x"), y = toTensorData(yIn, "y") as Tensor;
+    this.checkData(x, y, state, "evaluate");
+    const batchSize = args.batchSize ?? 32;
+    const verbose = args.verbose === undefined || args.verbose === "auto" ? 1 : args.verbose;
+    const n = numSamples(x, "x");
+    const { list } = configureCallbacks(args.callbacks, {
+      addProgbar: verbose !== 0, model: this as CallbackModel, params: { epochs: 1, steps: Math.ceil(n / batchSize), verbose, samples: n },
+    });
+    await list.onTestBegin({});
+    const logs = await evaluateData(this, state, x, y, batchSize, {
+      onBatchBegin: (b) => list.onTestBatchBegin(b, {}),
+      onBatchEnd: (b, l) => list.onTestBatchEnd(b, l),
+    });
+    await list.onTestEnd(logs);
+    const values = [logs.loss, ...state.metrics.map((m) => logs[m.name])];
+    return values.length === 1 ? values[0] : values;
+  }
+
+  /** Outputs for x, computed in batches in inference mode. */
+  predict(xIn: Data | Data[], args: { batchSize?: number } = {}): Tensor {
+    return predictData(this, toTensorData(xIn, "x"), args.batchSize ?? 32);
+  }
+
+  /** One training step on one batch; returns the loss (and metrics) like Keras. */
+  trainOnBatch(xIn: Data | Data[], yIn: Data): number | number[] {
+    const state = this.requireCompiled("trainOnBatch");
+    const x = toTensorData(xIn, "x"), y = toTensorData(yIn, "y") as Tensor;
+    this.checkData(x, y, state, "trainOnBatch");
+    const tracker = new RunningMean();
+    state.metrics.forEach((m) => m.resetState());
+    trainStep(this, state, x, y, tracker);
+    const logs = logsOf(tracker, state);
+    const values = [logs.loss, ...state.metrics.map((m) => logs[m.name])];
+    return values.length === 1 ? values[0] : values;
+  }
+
+  predictOnBatch(xIn: Data | Data[]): Tensor {
+    const x = toTensorData(xIn, "x");
+    return predictData(this, x, numSamples(x, "x"));
+  }
+}
+
+function toList<T>(x: T | readonly T[]): T[] {
+  return Array.isArray(x) ? [...x] : [x as T];
+}
+
+function checkShape(model: Model, t: SymbolicTensor, v: Tensor): void {
+  const ok = t.shape.length === v.rank && t.shape.every((d, i) => d === null || d === v.shape[i]);
+  if (!ok) {
+    throw new RangeError(`Model ${model.name}: input "${t.name}" expects shape ${layerShapeText(t.shape)} but got ${shapeText(v.shape)}`);
+  }
+}

@@ -1,0 +1,128 @@
+import type { Tensor } from "../tensor/tensor.js";
+import { Layer, type CallOptions, type LayerShape } from "../layers/layer.js";
+import { InputLayer } from "../layers/core.js";
+import { SymbolicTensor, layerShapeText } from "../layers/symbolic.js";
+import { Model } from "./model.js";
+
+export interface SequentialArgs {
+  name?: string;
+  trainable?: boolean;
+}
+
+/**
+ * keras.Sequential: layers applied one after the other. Its input shape comes from a leading
+ * layers.Input(...), from `inputShape` on the first layer, or from an already-built first layer
+ * (so `new Sequential(modelA.layers.slice(0, -1))` reuses modelA's layers and weights).
+ */
+export class Sequential extends Model {
+  private stack: Layer[] = [];
+  private inputLayer: InputLayer | null = null;
+  private outputShapes = new Map<Layer, LayerShape>();
+
+  constructor(layers: readonly (Layer | SymbolicTensor)[] = [], args: SequentialArgs = {}) {
+    super({ name: args.name, trainable: args.trainable });
+    this.built = false;
+    for (const l of layers) this.add(l);
+  }
+
+  override get layers(): Layer[] {
+    return [...this.stack];
+  }
+
+  override get isFunctional(): boolean {
+    return false;
+  }
+
+  /** Appends a layer (or sets the input with layers.Input(...) as the first element). */
+  add(layer: Layer | SymbolicTensor): void {
+    if (layer instanceof SymbolicTensor) {
+      if (!(layer.sourceLayer instanceof InputLayer) || this.stack.length > 0 || this.inputLayer) {
+        throw new TypeError(`Sequential ${this.name}: a symbolic tensor can only be the first element, and must come from layers.Input(...)`);
+      }
+      this.inputLayer = layer.sourceLayer;
+      return;
+    }
+    if (layer instanceof InputLayer) {
+      if (this.stack.length > 0 || this.inputLayer) throw new TypeError(`Sequential ${this.name}: an InputLayer can only be the first layer`);
+      this.inputLayer = layer;
+      return;
+    }
+    if (!(layer instanceof Layer)) {
+      throw new TypeError(`Sequential ${this.name}.add: expected a layer, got ${String(layer)}`);
+    }
+    if (this.stack.includes(layer)) throw new Error(`Sequential ${this.name}.add: layer ${layer.name} is already in the model`);
+    this.stack.push(layer);
+    this.built = false;
+    const shape = this.knownInputShape();
+    if (shape) this.build(shape);
+  }
+
+  /** Removes the last layer. */
+  pop(): Layer {
+    const l = this.stack.pop();
+    if (!l) throw new Error(`Sequential ${this.name}.pop: the model has no layers`);
+    this.outputShapes.delete(l);
+    return l;
+  }
+
+  /** The batch input shape, when any source declares it. */
+  knownInputShape(): LayerShape | null {
+    if (this.inputLayer) return this.inputLayer.batchInputShape;
+    const first = this.stack[0];
+    if (!first) return null;
+    if (first.batchInputShape) return first.batchInputShape;
+    const b = first.builtInputShape;
+    if (b && !Array.isArray(b[0])) return b as LayerShape;
+    return null;
+  }
+
+  /** Builds every layer in turn from the input shape, recording each output shape. */
+  override build(inputShape: LayerShape | LayerShape[]): void {
+    let shape = inputShape as LayerShape;
+    const batch = shape[0];
+    for (const layer of this.stack) {
+      layer.maybeBuild(shape, false);
+      const out = layer.computeOutputShape(shape);
+      if (Array.isArray(out[0])) throw new TypeError(`Sequential ${this.name}: layer ${layer.name} has several outputs; use the functional API`);
+      shape = [batch, ...(out as LayerShape).slice(1)];
+      this.outputShapes.set(layer, shape);
+    }
+    this.built = true;
+    this.builtInputShape = inputShape;
+  }
+
+  override call(inputs: Tensor | Tensor[], opts: CallOptions): Tensor {
+    if (Array.isArray(inputs)) {
+      if (inputs.length !== 1) throw new TypeError(`Sequential ${this.name}: expects one input tensor, got ${inputs.length}`);
+      inputs = inputs[0];
+    }
+    if (this.stack.length === 0) throw new Error(`Sequential ${this.name}: the model has no layers; add some with model.add(...)`);
+    if (!this.built) this.build([null, ...inputs.shape.slice(1)]);
+    const declared = this.knownInputShape();
+    if (declared) {
+      const ok = declared.length === inputs.rank && declared.every((d, i) => d === null || d === inputs.shape[i]);
+      if (!ok) {
+        throw new RangeError(`Sequential ${this.name}: expected input of shape ${layerShapeText(declared)} but got ${layerShapeText(inputs.shape)}`);
+      }
+    }
+    let x: Tensor = inputs;
+    for (const layer of this.stack) x = layer.apply(x, opts) as Tensor;
+    return x;
+  }
+
+  override computeOutputShape(inputShape: LayerShape | LayerShape[]): LayerShape {
+    if (!this.built) this.build(inputShape);
+    const last = this.stack[this.stack.length - 1];
+    const out = this.outputShapes.get(last);
+    if (!out) throw new Error(`Sequential ${this.name}: output shape unknown`);
+    return out;
+  }
+
+  override layerOutputShapes(): Map<Layer, LayerShape[]> {
+    return new Map([...this.outputShapes].map(([l, s]) => [l, [s]]));
+  }
+
+  override layerInboundNames(): Map<Layer, string[]> {
+    return new Map();
+  }
+}

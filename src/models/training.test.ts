@@ -1,0 +1,100 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as tf from "../index.js";
+import { checkGradients } from "../testing/gradcheck.js";
+
+const { layers, models } = tf;
+
+/** A small float64 model: conv + BatchNormalization + dense + softmax, in training mode. */
+function smallModel(): tf.models.Model {
+  const inputs = layers.Input({ shape: [5, 5, 2], dtype: "float64" });
+  let x = layers.Conv2D(3, 3, { padding: "same", dtype: "float64", kernelInitializer: "he_normal" })(inputs);
+  x = layers.BatchNormalization({ dtype: "float64" })(x);
+  x = layers.Activation("relu", { dtype: "float64" })(x);
+  x = layers.Flatten({ dtype: "float64" })(x);
+  x = layers.Dense(4, { activation: "softmax", dtype: "float64" })(x);
+  return new models.Model({ inputs, outputs: x });
+}
+
+test("gradient of a whole model (conv + BN + dense + softmax cross-entropy) matches finite differences", () => {
+  tf.random.setSeed(1);
+  const model = smallModel();
+  const x = tf.random.normal([3, 5, 5, 2], 0, 1, { dtype: "float64" });
+  const y = tf.constant([0, 3, 1], "int32");
+  const lossOf = (): tf.Tensor => tf.mean(tf.sparseCategoricalCrossentropy(y, model.call(x, { training: true }) as tf.Tensor));
+  // With respect to the input:
+  checkGradients((xx) => tf.mean(tf.sparseCategoricalCrossentropy(y, model.call(xx, { training: true }) as tf.Tensor)), [x], { rtol: 1e-4, atol: 1e-8 });
+  // With respect to every weight, by perturbing one entry at a time:
+  const weights = model.trainableWeights;
+  const tape = new tf.GradientTape();
+  const loss = tape.run(lossOf);
+  const grads = tape.gradient(loss, weights);
+  const eps = 1e-6;
+  weights.forEach((w, k) => {
+    const base = w.dataSync().slice() as Float64Array;
+    for (const i of [0, Math.floor(base.length / 2), base.length - 1]) {
+      const at = (delta: number): number => {
+        const d = base.slice();
+        d[i] += delta;
+        w.assign(tf.constant(d, w.shape, "float64"));
+        return lossOf().item();
+      };
+      const numeric = (at(eps) - at(-eps)) / (2 * eps);
+      w.assign(tf.constant(base, w.shape, "float64"));
+      const analytic = Number(grads[k]!.dataSync()[i]);
+      assert.ok(Math.abs(numeric - analytic) <= 1e-6 + 1e-4 * Math.abs(numeric), `${w.name}[${i}]: analytic ${analytic}, numeric ${numeric}`);
+    }
+  });
+});
+
+/** Two interleaved spirals would be hard; two Gaussian blobs per class are linearly separable. */
+function blobs(n: number, seed: number): [tf.Tensor, tf.Tensor] {
+  const g = new tf.random.RandomGenerator(seed);
+  const xs: number[][] = [];
+  const ys: number[] = [];
+  const centers = [[2, 2], [-2, -2], [2, -2]];
+  for (let i = 0; i < n; i++) {
+    const c = i % 3;
+    xs.push([centers[c][0] + 0.6 * g.nextNormal(), centers[c][1] + 0.6 * g.nextNormal()]);
+    ys.push(c);
+  }
+  return [tf.constant(xs, "float32"), tf.constant(ys, "int32")];
+}
+
+test("an MLP learns a separable problem to > 0.98 accuracy; History has Keras' keys", async () => {
+  tf.random.setSeed(42);
+  const [x, y] = blobs(600, 3);
+  const [xv, yv] = blobs(150, 4);
+  const model = new models.Sequential([
+    layers.Input({ shape: [2] }), layers.Dense(16, { activation: "relu" }), layers.Dense(3, { activation: "softmax" }),
+  ]);
+  model.compile({ loss: "sparse_categorical_crossentropy", optimizer: "adam", metrics: ["accuracy"] });
+  const history = await model.fit(x, y, { epochs: 15, batchSize: 32, validationData: [xv, yv], verbose: 0 });
+  assert.deepEqual(Object.keys(history.history).sort(), ["accuracy", "loss", "val_accuracy", "val_loss"]);
+  assert.equal(history.history.loss.length, 15);
+  assert.ok(history.history.loss[14] < history.history.loss[0], "loss decreases");
+  const [loss, acc] = (await model.evaluate(xv, yv, { verbose: 0 })) as number[];
+  assert.ok(acc > 0.98, `test accuracy ${acc}, loss ${loss}`);
+  assert.ok(Math.abs(acc - history.history.val_accuracy[14]) < 1e-9, "evaluate agrees with the last val_accuracy");
+});
+
+test("fit refuses bad data before any step runs", async () => {
+  const model = new models.Sequential([layers.Input({ shape: [2] }), layers.Dense(3, { activation: "softmax" })]);
+  model.compile({ loss: "sparse_categorical_crossentropy", optimizer: "sgd" });
+  const before = model.getWeights()[0].dataSync().slice();
+  await assert.rejects(model.fit(tf.ones([4, 2]), tf.constant([0, 1, 2], "int32"), { verbose: 0 }), /x has 4 samples.*y has 3/);
+  await assert.rejects(model.fit(tf.ones([3, 2]), tf.constant([0, 1, 5], "int32"), { verbose: 0 }), /labels in \[0, 3\).*\[0, 5\]/);
+  assert.deepEqual(model.getWeights()[0].dataSync(), before, "no step ran");
+  const fresh = new models.Sequential([layers.Input({ shape: [2] }), layers.Dense(1)]);
+  await assert.rejects(fresh.fit(tf.ones([2, 2]), tf.ones([2, 1])), /compile the model first/);
+});
+
+test("validationSplit takes the last fraction of the data", async () => {
+  const model = new models.Sequential([layers.Input({ shape: [1] }), layers.Dense(1)]);
+  model.compile({ loss: "mse", optimizer: "sgd" });
+  // The last 25% are far off the line the first 75% follow, so val_loss stays large.
+  const x = tf.constant([[0], [1], [2], [3], [4], [5], [100], [200]], "float32");
+  const y = tf.constant([[0], [1], [2], [3], [4], [5], [0], [0]], "float32");
+  const h = await model.fit(x, y, { epochs: 1, batchSize: 6, validationSplit: 0.25, verbose: 0, shuffle: false });
+  assert.ok(h.history.val_loss[0] > 10 * h.history.loss[0]);
+});

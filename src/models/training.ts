@@ -1,0 +1,220 @@
+import { Tensor } from "../tensor/tensor.js";
+import type { Variable } from "../tensor/variable.js";
+import { constant, type TensorLike } from "../tensor/creation.js";
+import { permutation } from "../tensor/random.js";
+import { shapeText } from "../tensor/shape.js";
+import { isFloatDType } from "../tensor/dtype.js";
+import { GradientTape } from "../autograd/tape.js";
+import { noGrad } from "../ops/engine.js";
+import { add, cast } from "../ops/math.js";
+import { gather, slice, concat } from "../ops/shape.js";
+import { max, min } from "../ops/reduce.js";
+import type { Layer } from "../layers/layer.js";
+
+/** What fit needs of an optimizer (optimizers/ implements it). */
+export interface TrainingOptimizer {
+  applyGradients(pairs: [Tensor, Variable][]): void;
+  learningRate: number;
+}
+
+/** What fit needs of a loss: per-batch scalar (already reduced over the batch). */
+export interface TrainingLoss {
+  readonly name: string;
+  call(yTrue: Tensor, yPred: Tensor, sampleWeight?: Tensor | null): Tensor;
+}
+
+/** What fit needs of a metric: Keras' stateful protocol. */
+export interface TrainingMetric {
+  readonly name: string;
+  updateState(yTrue: Tensor, yPred: Tensor, sampleWeight?: Tensor | null): void;
+  result(): number;
+  resetState(): void;
+}
+
+export interface CompiledState {
+  optimizer: TrainingOptimizer;
+  loss: TrainingLoss;
+  /** Empty until resolveMetrics has seen the first batch's labels and predictions. */
+  readonly metrics: TrainingMetric[];
+  resolveMetrics(yTrue: Tensor, yPred: Tensor): void;
+}
+
+/** Keras' logs: metric name to value, e.g. { loss, accuracy, val_loss, val_accuracy }. */
+export type Logs = Record<string, number>;
+
+export interface StepHooks {
+  onBatchBegin?(batch: number): void | Promise<void>;
+  onBatchEnd?(batch: number, logs: Logs): void | Promise<void>;
+}
+
+export type Data = Tensor | TensorLike;
+
+/** The model interface the loop drives (models/model.ts provides it). */
+export interface TrainableModel {
+  readonly name: string;
+  call(inputs: Tensor | Tensor[], opts: { training?: boolean }): Tensor | Tensor[];
+  readonly trainableWeights: Variable[];
+  readonly layers: Layer[];
+}
+
+export function toTensorData(x: Data | readonly Data[], what: string): Tensor | Tensor[] {
+  if (x instanceof Tensor) return x;
+  if (Array.isArray(x) && x.length > 0 && x.every((e) => e instanceof Tensor)) return x as Tensor[];
+  try {
+    const t = constant(x as TensorLike);
+    return isFloatDType(t.dtype) || what === "y" ? t : cast(t, "float32");
+  } catch (e) {
+    throw new TypeError(`fit: ${what} cannot be converted to a tensor: ${(e as Error).message}`);
+  }
+}
+
+export function numSamples(x: Tensor | Tensor[], what: string): number {
+  const list = Array.isArray(x) ? x : [x];
+  const n = list[0].shape[0];
+  for (const t of list) {
+    if (t.rank === 0) throw new RangeError(`${what} must have a batch axis; got a scalar`);
+    if (t.shape[0] !== n) throw new RangeError(`${what}: all inputs need the same number of samples, got ${list.map((u) => u.shape[0]).join(" and ")}`);
+  }
+  return n;
+}
+
+export function takeRows(x: Tensor | Tensor[], idx: Tensor): Tensor | Tensor[] {
+  return Array.isArray(x) ? x.map((t) => gather(t, idx)) : gather(x, idx);
+}
+
+export function sliceRows(x: Tensor | Tensor[], start: number, count: number): Tensor | Tensor[] {
+  const f = (t: Tensor): Tensor => slice(t, [start, ...t.shape.slice(1).map(() => 0)], [count, ...t.shape.slice(1).map(() => -1)]);
+  return Array.isArray(x) ? x.map(f) : f(x);
+}
+
+/** Sums every weight regularizer's penalty over the model's layers (Keras adds them to the loss). */
+export function regularizationLoss(layers: readonly Layer[]): Tensor | null {
+  let total: Tensor | null = null;
+  const visit = (l: Layer): void => {
+    for (const [w, reg] of l.weightRegularizers) {
+      const p = reg.call(w);
+      total = total ? add(total, p) : p;
+    }
+    l.subLayers.forEach(visit);
+  };
+  layers.forEach(visit);
+  return total;
+}
+
+function applyConstraints(layers: readonly Layer[]): void {
+  const visit = (l: Layer): void => {
+    for (const [w, c] of l.weightConstraints) w.assign(c.call(w));
+    l.subLayers.forEach(visit);
+  };
+  noGrad(() => layers.forEach(visit));
+}
+
+/** One training step: forward in training mode, loss, gradients, update, metrics. */
+export function trainStep(model: TrainableModel, state: CompiledState, x: Tensor | Tensor[], y: Tensor, lossTracker: RunningMean): void {
+  const tape = new GradientTape();
+  let yPred: Tensor | null = null;
+  const loss = tape.run(() => {
+    const out = model.call(x, { training: true });
+    yPred = Array.isArray(out) ? out[0] : out;
+    const l = state.loss.call(y, yPred);
+    const reg = regularizationLoss(model.layers);
+    return reg ? add(l, reg) : l;
+  });
+  const weights = model.trainableWeights;
+  const grads = tape.gradient(loss, weights);
+  const pairs: [Tensor, Variable][] = [];
+  grads.forEach((g, i) => { if (g) pairs.push([g, weights[i]]); });
+  if (pairs.length === 0 && weights.length > 0) {
+    throw new Error(`fit: no gradient reaches any trainable weight of model ${model.name}; check that the loss depends on the model's output`);
+  }
+  state.optimizer.applyGradients(pairs);
+  applyConstraints(model.layers);
+  lossTracker.add(loss.item(), numSamples(y, "y"));
+  state.resolveMetrics(y, yPred!);
+  noGrad(() => state.metrics.forEach((m) => m.updateState(y, yPred!)));
+}
+
+/** The mean over an epoch so far, weighted by batch sizes (what Keras' progress bar shows). */
+export class RunningMean {
+  private total = 0;
+  private count = 0;
+  add(value: number, weight: number): void {
+    this.total += value * weight;
+    this.count += weight;
+  }
+  result(): number {
+    return this.count === 0 ? 0 : this.total / this.count;
+  }
+  reset(): void {
+    this.total = 0;
+    this.count = 0;
+  }
+}
+
+/** Evaluates loss and metrics over data in batches, inference mode. */
+export async function evaluateData(
+  model: TrainableModel, state: CompiledState, x: Tensor | Tensor[], y: Tensor, batchSize: number, hooks: StepHooks = {},
+): Promise<Logs> {
+  const n = numSamples(x, "x");
+  const tracker = new RunningMean();
+  state.metrics.forEach((m) => m.resetState());
+  let batch = 0;
+  for (let start = 0; start < n; start += batchSize, batch++) {
+    const count = Math.min(batchSize, n - start);
+    await hooks.onBatchBegin?.(batch);
+    const xb = sliceRows(x, start, count), yb = sliceRows(y, start, count) as Tensor;
+    noGrad(() => {
+      const out = model.call(xb, { training: false });
+      const yPred = Array.isArray(out) ? out[0] : out;
+      const l = state.loss.call(yb, yPred);
+      const reg = regularizationLoss(model.layers);
+      tracker.add((reg ? add(l, reg) : l).item(), count);
+      state.resolveMetrics(yb, yPred);
+      state.metrics.forEach((m) => m.updateState(yb, yPred));
+    });
+    await hooks.onBatchEnd?.(batch, logsOf(tracker, state));
+  }
+  return logsOf(tracker, state);
+}
+
+export function logsOf(tracker: RunningMean, state: CompiledState): Logs {
+  const logs: Logs = { loss: tracker.result() };
+  for (const m of state.metrics) logs[m.name] = m.result();
+  return logs;
+}
+
+/** Predicts in batches (inference mode) and concatenates the outputs. */
+export function predictData(model: TrainableModel, x: Tensor | Tensor[], batchSize: number): Tensor {
+  const n = numSamples(x, "x");
+  const parts: Tensor[] = [];
+  noGrad(() => {
+    for (let start = 0; start < n; start += batchSize) {
+      const out = model.call(sliceRows(x, start, Math.min(batchSize, n - start)), { training: false });
+      parts.push(Array.isArray(out) ? out[0] : out);
+    }
+  });
+  if (parts.length === 0) throw new RangeError("predict: x has no samples");
+  return parts.length === 1 ? parts[0] : concat(parts, 0);
+}
+
+/** Checks sparse labels before any step runs: integer classes in [0, numClasses). */
+export function checkSparseLabels(y: Tensor, numClasses: number, lossName: string): void {
+  if (y.size === 0) return;
+  const lo = min(cast(y, "float64")).item(), hi = max(cast(y, "float64")).item();
+  if (lo < 0 || hi >= numClasses || !Number.isInteger(lo) || !Number.isInteger(hi)) {
+    throw new RangeError(`fit: ${lossName} needs integer labels in [0, ${numClasses}) for a model with ${numClasses} outputs, but the labels range over [${lo}, ${hi}]; check y or the size of the last layer`);
+  }
+}
+
+/** Shuffled (or ordered) batch index tensors for one epoch. */
+export function epochBatches(n: number, batchSize: number, shuffle: boolean): Tensor[] {
+  const order = shuffle ? permutation(n) : Int32Array.from({ length: n }, (_, i) => i);
+  const out: Tensor[] = [];
+  for (let s = 0; s < n; s += batchSize) out.push(new Tensor(order.slice(s, Math.min(n, s + batchSize)), [Math.min(batchSize, n - s)], "int32"));
+  return out;
+}
+
+export function describeShapes(x: Tensor | Tensor[]): string {
+  return Array.isArray(x) ? x.map((t) => shapeText(t.shape)).join(", ") : shapeText(x.shape);
+}
+
