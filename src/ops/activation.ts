@@ -37,7 +37,30 @@ export function gelu(x: Input, approximate = false): Tensor {
 }
 
 /** 1 / (1 + exp(-x)). */
-export const sigmoid = (x: Input): Tensor => unaryOp("sigmoid", x, { floatOnly: true });
+export function sigmoid(xIn: Input): Tensor {
+  const x = toTensor(xIn, "sigmoid");
+  return tagLogits(unaryOp("sigmoid", x, { floatOnly: true }), x, "sigmoid", -1);
+}
+
+/**
+ * Keras' TensorFlow backend remembers the logits of every softmax and sigmoid output
+ * (`_keras_logits`), and its cross-entropies use them instead of clipped probabilities. This map
+ * is that side channel: weak, so it never keeps a tensor alive.
+ */
+const producedFrom = new WeakMap<Tensor, { logits: Tensor; kind: "softmax" | "sigmoid"; axis: number }>();
+
+function tagLogits(out: Tensor, logits: Tensor, kind: "softmax" | "sigmoid", axis: number): Tensor {
+  producedFrom.set(out, { logits, kind, axis });
+  return out;
+}
+
+/** The logits a softmax (over `axis`) or sigmoid output was computed from, if it was. */
+export function kerasLogits(t: Tensor, kind: "softmax" | "sigmoid", axis = -1): Tensor | undefined {
+  const e = producedFrom.get(t);
+  if (!e || e.kind !== kind) return undefined;
+  const norm = (a: number): number => (a < 0 ? a + t.rank : a);
+  return kind === "sigmoid" || norm(e.axis) === norm(axis) ? e.logits : undefined;
+}
 export const tanh = (x: Input): Tensor => unaryOp("tanh", x, { floatOnly: true });
 /** log(1 + exp(x)), computed without overflow. */
 export const softplus = (x: Input): Tensor => unaryOp("softplus", x, { floatOnly: true });
@@ -108,9 +131,9 @@ function logSoftmaxLast(x: Tensor): Tensor {
  */
 export function softmax(xIn: Input, axis = -1): Tensor {
   const { x, ax } = softmaxArgs("softmax", xIn, axis);
-  if (ax === x.rank - 1) return softmaxLast(x);
+  if (ax === x.rank - 1) return tagLogits(softmaxLast(x), x, "softmax", ax);
   const perm = swapToLast(x.rank, ax);
-  return transpose(softmaxLast(transpose(x, perm)), perm);
+  return tagLogits(transpose(softmaxLast(transpose(x, perm)), perm), x, "softmax", ax);
 }
 
 /** tf.nn.log_softmax(logits, axis = -1): x - log(sum(exp(x))) along `axis`, numerically stable. */

@@ -182,3 +182,17 @@ test("empty batches give empty losses", () => {
   assert.deepEqual(tf.softmaxCrossEntropyWithLogits(tf.zeros([2, 0]), tf.zeros([2, 0])).arraySync(), [0, 0]);
   assert.deepEqual(tf.sparseSoftmaxCrossEntropyWithLogits(tf.zeros([0], "int32"), tf.zeros([0, 3])).shape, [0]);
 });
+
+test("cross-entropies of softmax/sigmoid outputs use their logits, as Keras' TensorFlow backend does", () => {
+  // Class 0 has probability e^-30 / (1 + e^-30): clipping would cap the loss at -log(1e-7) = 16.118.
+  const logits = tf.constant([[0, 30]], "float64");
+  const exact = 30 + Math.log1p(Math.exp(-30));
+  const probs = tf.softmax(logits);
+  assert.ok(Math.abs(tf.categoricalCrossentropy(tf.constant([[1, 0]], "float64"), probs).item() - exact) < 1e-9);
+  assert.ok(Math.abs(tf.sparseCategoricalCrossentropy(tf.constant([0]), probs).item() - exact) < 1e-9);
+  const p = tf.sigmoid(tf.constant([[-30]], "float64"));
+  assert.ok(Math.abs(tf.binaryCrossentropy(tf.constant([[1]], "float64"), p).item() - exact) < 1e-9);
+  // A tensor holding the same probabilities but not produced by softmax is clipped.
+  const copy = tf.constant(probs.dataSync().slice(), [1, 2], "float64");
+  assert.ok(Math.abs(tf.categoricalCrossentropy(tf.constant([[1, 0]], "float64"), copy).item() - -Math.log(1e-7)) < 1e-6);
+});

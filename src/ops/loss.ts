@@ -7,7 +7,7 @@ import {
 } from "./math.js";
 import { mean, sum } from "./reduce.js";
 import { reshape, transpose } from "./shape.js";
-import { relu, sigmoid, softmax } from "./activation.js";
+import { kerasLogits, relu, sigmoid, softmax } from "./activation.js";
 
 /** Keras' backend.epsilon(): probabilities are clipped to [EPSILON, 1 - EPSILON]. */
 const EPSILON = 1e-7;
@@ -216,6 +216,8 @@ export function categoricalCrossentropy(yTrueIn: Input, yPredIn: Input, opts: Cr
   assertSameShape(op, "yTrue", yTrue, "yPred", yPred);
   const axis = normalizeAxis(opts.axis ?? -1, yPred.rank, op);
   if (opts.fromLogits) return softmaxCrossEntropyWithLogits(yTrue, yPred, axis);
+  const logits = kerasLogits(yPred, "softmax", axis);
+  if (logits) return softmaxCrossEntropyWithLogits(yTrue, logits, axis);
   const p = clipByValue(div(yPred, sum(yPred, axis, true)), EPSILON, 1 - EPSILON);
   return neg(sum(mul(yTrue, log(p)), axis));
 }
@@ -242,7 +244,7 @@ export function sparseCategoricalCrossentropy(yTrueIn: Input, yPredIn: Input, op
   if (labels.dtype !== "int32" && labels.dtype !== "int64") {
     labels = new Tensor(castValues(labels.dataSync(), labels.dtype, "int32") as Int32Array, labels.shape, "int32");
   }
-  const logits = opts.fromLogits ? yPred : log(clipByValue(yPred, EPSILON, 1 - EPSILON));
+  const logits = opts.fromLogits ? yPred : kerasLogits(yPred, "softmax", -1) ?? log(clipByValue(yPred, EPSILON, 1 - EPSILON));
   return sparseSoftmaxCrossEntropyWithLogits(labels, logits);
 }
 
@@ -259,8 +261,9 @@ export function binaryCrossentropy(yTrueIn: Input, yPredIn: Input, opts: Crossen
   if (yPred.rank === 0) throw new RangeError(`${op}: yTrue and yPred must have rank >= 1, got scalars`);
   const axis = normalizeAxis(opts.axis ?? -1, yPred.rank, op);
   let bce: Tensor;
-  if (opts.fromLogits) {
-    bce = sigmoidCrossEntropyWithLogits(yTrue, yPred);
+  const logits = opts.fromLogits ? yPred : kerasLogits(yPred, "sigmoid");
+  if (logits) {
+    bce = sigmoidCrossEntropyWithLogits(yTrue, logits);
   } else {
     const p = clipByValue(yPred, EPSILON, 1 - EPSILON);
     bce = neg(add(mul(yTrue, log(p)), mul(sub(1, yTrue), log(sub(1, p)))));
