@@ -6,6 +6,7 @@ import { add } from "../ops/math.js";
 import { matmul } from "../ops/matmul.js";
 import { reshape } from "../ops/shape.js";
 import { dropout } from "../ops/dropout.js";
+import { RandomGenerator } from "../tensor/random.js";
 import { Layer, type CallOptions, type LayerArgs, type LayerShape } from "./layer.js";
 import { SymbolicTensor, LayerNode } from "./symbolic.js";
 import { type ActivationIdentifier, getActivation } from "../nn/activations.js";
@@ -198,6 +199,8 @@ export class Dropout extends Layer {
   readonly rate: number;
   readonly noiseShape: readonly (number | null)[] | undefined;
   readonly seed: number | undefined;
+  /** A seeded layer draws each call's mask seed from its own stream: repeatable, yet new every step. */
+  private readonly generator: RandomGenerator | null;
   constructor(args: DropoutArgs) {
     super(args);
     const rate = args.rate ?? NaN;
@@ -205,11 +208,15 @@ export class Dropout extends Layer {
     this.rate = rate;
     this.noiseShape = args.noiseShape;
     this.seed = args.seed;
+    this.generator = args.seed === undefined ? null : new RandomGenerator(args.seed);
   }
   call(inputs: Tensor | Tensor[], opts: CallOptions): Tensor {
     const x = single(inputs, this);
     if (!opts.training || this.rate === 0) return x;
-    return dropout(x, this.rate, { noiseShape: this.noiseShape ? this.noiseShape.map((d, i) => d ?? x.shape[i]) : undefined });
+    return dropout(x, this.rate, {
+      noiseShape: this.noiseShape ? this.noiseShape.map((d, i) => d ?? x.shape[i]) : undefined,
+      seed: this.generator ? this.generator.nextUint32() : undefined,
+    });
   }
   override computeOutputShape(inputShape: LayerShape): LayerShape {
     return inputShape;

@@ -98,3 +98,40 @@ test("validationSplit takes the last fraction of the data", async () => {
   const h = await model.fit(x, y, { epochs: 1, batchSize: 6, validationSplit: 0.25, verbose: 0, shuffle: false });
   assert.ok(h.history.val_loss[0] > 10 * h.history.loss[0]);
 });
+
+test("EarlyStopping ends fit when val_loss stops improving, and restores the best weights", async () => {
+  tf.random.setSeed(7);
+  const [x, y] = blobs(90, 5);
+  // Validation labels are rotated, so the better the model fits the training labels, the worse
+  // its validation loss: the monitored value gets worse from the first epochs on.
+  const yVal = tf.mod(tf.add(y, 1), 3);
+  const model = new models.Sequential([layers.Input({ shape: [2] }), layers.Dense(3, { activation: "softmax" })]);
+  model.compile({ loss: "sparse_categorical_crossentropy", optimizer: tf.optimizers.SGD({ learningRate: 0.5 }) });
+  const stopper = tf.callbacks.EarlyStopping({ monitor: "val_loss", patience: 2, restoreBestWeights: true });
+  const h = await model.fit(x, y, { epochs: 40, batchSize: 30, validationData: [x, yVal], callbacks: [stopper], verbose: 0 });
+  const losses = h.history.val_loss;
+  assert.ok(losses.length < 40, `stopped after ${losses.length} epochs: ${JSON.stringify(losses)}`);
+  // Patience 2: the last two epochs are no better than the best one before them.
+  const best = Math.min(...losses.slice(0, -2));
+  assert.ok(losses.at(-1)! >= best && losses.at(-2)! >= best, JSON.stringify(losses));
+  const restored = (await model.evaluate(x, yVal, { verbose: 0 })) as number;
+  assert.ok(Math.abs(restored - Math.min(...losses)) < 1e-5, `restored weights give ${restored}, best was ${Math.min(...losses)}`);
+});
+
+test("a subclassed model (class MyModel extends models.Model) trains", async () => {
+  class MyModel extends models.Model {
+    hidden = layers.Dense(8, { activation: "relu" });
+    out = layers.Dense(3, { activation: "softmax" });
+    override call(x: tf.Tensor | tf.Tensor[]): tf.Tensor {
+      return this.out(this.hidden(x as tf.Tensor));
+    }
+  }
+  tf.random.setSeed(3);
+  const model = new MyModel();
+  const [x, y] = blobs(120, 9);
+  model.compile({ loss: "sparse_categorical_crossentropy", optimizer: "adam", metrics: ["accuracy"] });
+  const h = await model.fit(x, y, { epochs: 5, batchSize: 16, verbose: 0 });
+  assert.equal(model.layers.length, 2);
+  assert.equal(model.trainableWeights.length, 4);
+  assert.ok(h.history.loss[4] < h.history.loss[0]);
+});
