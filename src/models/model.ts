@@ -6,7 +6,7 @@ import { LayerNode, SymbolicTensor, layerShapeText } from "../layers/symbolic.js
 import { summaryText } from "./summary.js";
 import { type CompileArgs, resolveCompile } from "./compile.js";
 import {
-  type CompiledState, type Data, type Logs, type TrainingOptimizer, RunningMean, checkSparseLabels, describeShapes,
+  type CompiledState, type Data, type Logs, type TrainingOptimizer, RunningMean, batchSampleWeights, checkSparseLabels, describeShapes,
   epochBatches, evaluateData, logsOf, numSamples, predictData, sliceRows, takeRows, toTensorData, trainStep,
 } from "./training.js";
 import type { Callback, CallbackModel } from "./callbacks/callback.js";
@@ -22,6 +22,10 @@ export interface FitArgs {
   shuffle?: boolean;
   callbacks?: readonly Callback[];
   initialEpoch?: number;
+  /** Weights of the loss per class index, e.g. { 0: 1, 1: 5 } (Keras' class_weight). */
+  classWeight?: Readonly<Record<number, number>>;
+  /** One weight per training sample (Keras' sample_weight). */
+  sampleWeight?: Data;
 }
 
 export interface EvaluateArgs {
@@ -227,9 +231,17 @@ export class Model extends Layer {
     if (y.rank === 0 || y.shape[0] !== n) {
       throw new RangeError(`${what}: x has ${n} samples (${describeShapes(x)}) but y has ${y.rank === 0 ? "none" : y.shape[0]} (${describeShapes(y)}); they must match`);
     }
+    const out = this.outputClasses();
     if (/sparse_categorical/.test(state.loss.name)) {
-      const out = this.outputClasses();
+      const sparseShape = y.rank === 1 || (y.rank === 2 && y.shape[1] === 1);
+      if (!sparseShape) {
+        throw new RangeError(`${what}: ${state.loss.name} takes class indices of shape (${n},) but y has shape ${describeShapes(y)}; for one-hot labels use loss "categorical_crossentropy", or convert them with tf.argMax(y, -1)`);
+      }
       if (out !== null) checkSparseLabels(y, out, state.loss.name);
+    } else if (/^categorical_crossentropy$|^categorical_crossentropy_/.test(state.loss.name) && out !== null) {
+      if (y.rank !== 2 || y.shape[1] !== out) {
+        throw new RangeError(`${what}: categorical_crossentropy takes one-hot labels of shape (${n}, ${out}) but y has shape ${describeShapes(y)}; one-hot encode them with utils.toCategorical(y, ${out}) or use loss "sparse_categorical_crossentropy"`);
+      }
     }
   }
 
@@ -274,6 +286,14 @@ export class Model extends Layer {
       y = sliceRows(y, 0, nTrain) as Tensor;
     }
     const n = numSamples(x, "x");
+    let sampleWeight: Tensor | null = null;
+    if (args.sampleWeight !== undefined) {
+      sampleWeight = toTensorData(args.sampleWeight, "sampleWeight") as Tensor;
+      if (sampleWeight.rank !== 1 || sampleWeight.shape[0] < n) {
+        throw new RangeError(`fit: sampleWeight needs one weight per sample (shape (${n},)), got shape ${describeShapes(sampleWeight)}`);
+      }
+      if (sampleWeight.shape[0] > n) sampleWeight = sliceRows(sampleWeight, 0, n) as Tensor;
+    }
     const steps = Math.ceil(n / batchSize);
     const verbose = args.verbose === undefined || args.verbose === "auto" ? 1 : args.verbose;
     // Keras' order: the user's callbacks, then History, then the progress bar.
@@ -290,7 +310,9 @@ export class Model extends Layer {
       const batches = epochBatches(n, batchSize, args.shuffle ?? true);
       for (let b = 0; b < batches.length; b++) {
         await list.onTrainBatchBegin(b, {});
-        trainStep(this, state, takeRows(x, batches[b]), takeRows(y, batches[b]) as Tensor, tracker);
+        const yb = takeRows(y, batches[b]) as Tensor;
+        const sw = batchSampleWeights(yb, sampleWeight ? (takeRows(sampleWeight, batches[b]) as Tensor) : null, args.classWeight ?? null);
+        trainStep(this, state, takeRows(x, batches[b]), yb, tracker, sw);
         await list.onTrainBatchEnd(b, logsOf(tracker, state));
         if (this.stopTraining) break;
       }
@@ -340,6 +362,16 @@ export class Model extends Layer {
     state.metrics.forEach((m) => m.resetState());
     trainStep(this, state, x, y, tracker);
     const logs = logsOf(tracker, state);
+    const values = [logs.loss, ...state.metrics.map((m) => logs[m.name])];
+    return values.length === 1 ? values[0] : values;
+  }
+
+  /** Loss (and metrics) on one batch in inference mode, like Keras' test_on_batch. */
+  async testOnBatch(xIn: Data | Data[], yIn: Data): Promise<number | number[]> {
+    const state = this.requireCompiled("testOnBatch");
+    const x = toTensorData(xIn, "x"), y = toTensorData(yIn, "y") as Tensor;
+    this.checkData(x, y, state, "testOnBatch");
+    const logs = await evaluateData(this, state, x, y, numSamples(x, "x"));
     const values = [logs.loss, ...state.metrics.map((m) => logs[m.name])];
     return values.length === 1 ? values[0] : values;
   }

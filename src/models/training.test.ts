@@ -135,3 +135,30 @@ test("a subclassed model (class MyModel extends models.Model) trains", async () 
   assert.equal(model.trainableWeights.length, 4);
   assert.ok(h.history.loss[4] < h.history.loss[0]);
 });
+
+test("label shapes that do not fit the loss are refused before training", async () => {
+  const model = new models.Sequential([layers.Input({ shape: [2] }), layers.Dense(3, { activation: "softmax" })]);
+  model.compile({ loss: "sparse_categorical_crossentropy", optimizer: "sgd" });
+  await assert.rejects(model.fit(tf.ones([2, 2]), tf.constant([[1, 0, 0], [0, 1, 0]], "float32"), { verbose: 0 }), /takes class indices of shape \(2,\) but y has shape \(2, 3\).*categorical_crossentropy/);
+  model.compile({ loss: "categorical_crossentropy", optimizer: "sgd" });
+  await assert.rejects(model.fit(tf.ones([2, 2]), tf.constant([0, 1]), { verbose: 0 }), /takes one-hot labels of shape \(2, 3\) but y has shape \(2,\).*toCategorical/);
+});
+
+test("classWeight and sampleWeight scale each sample's loss as in Keras", async () => {
+  tf.random.setSeed(11);
+  const x = tf.random.normal([6, 2]);
+  const y = tf.constant([0, 1, 0, 1, 1, 0]);
+  const model = new models.Sequential([layers.Input({ shape: [2] }), layers.Dense(2, { activation: "softmax" })]);
+  model.compile({ loss: "sparse_categorical_crossentropy", optimizer: tf.optimizers.SGD({ learningRate: 0.1 }) });
+  const base = (await model.evaluate(x, y, { verbose: 0 })) as number;
+  const frozen = model.getWeights().map((w) => w.dataSync().slice());
+  const zero = await model.fit(x, y, { batchSize: 6, classWeight: { 0: 0, 1: 0 }, verbose: 0, shuffle: false });
+  assert.equal(zero.history.loss[0], 0);
+  model.getWeights().forEach((w, i) => assert.deepEqual(w.dataSync(), frozen[i], "zero weights: no update"));
+  const tripled = await model.fit(x, y, { batchSize: 6, classWeight: { 0: 3, 1: 3 }, verbose: 0, shuffle: false });
+  assert.ok(Math.abs(tripled.history.loss[0] - 3 * base) < 1e-5, `${tripled.history.loss[0]} vs ${3 * base}`);
+  model.setWeights(frozen.map((d, i) => tf.constant(d as Float32Array, model.getWeights()[i].shape, "float32")));
+  const sw = await model.fit(x, y, { batchSize: 6, sampleWeight: tf.constant([2, 2, 2, 2, 2, 2], "float32"), verbose: 0, shuffle: false });
+  assert.ok(Math.abs(sw.history.loss[0] - 2 * base) < 1e-5);
+  assert.equal(typeof (await model.testOnBatch(x, y)), "number");
+});

@@ -6,9 +6,9 @@ import { shapeText } from "../tensor/shape.js";
 import { isFloatDType } from "../tensor/dtype.js";
 import { GradientTape } from "../autograd/tape.js";
 import { noGrad } from "../ops/engine.js";
-import { add, cast } from "../ops/math.js";
-import { gather, slice, concat } from "../ops/shape.js";
-import { max, min } from "../ops/reduce.js";
+import { add, cast, mul } from "../ops/math.js";
+import { gather, slice, concat, reshape } from "../ops/shape.js";
+import { argMax, max, min } from "../ops/reduce.js";
 import type { Layer } from "../layers/layer.js";
 
 /** What fit needs of an optimizer (optimizers/ implements it). */
@@ -110,13 +110,16 @@ function applyConstraints(layers: readonly Layer[]): void {
 }
 
 /** One training step: forward in training mode, loss, gradients, update, metrics. */
-export function trainStep(model: TrainableModel, state: CompiledState, x: Tensor | Tensor[], y: Tensor, lossTracker: RunningMean): void {
+export function trainStep(
+  model: TrainableModel, state: CompiledState, x: Tensor | Tensor[], y: Tensor, lossTracker: RunningMean,
+  sampleWeight: Tensor | null = null,
+): void {
   const tape = new GradientTape();
   let yPred: Tensor | null = null;
   const loss = tape.run(() => {
     const out = model.call(x, { training: true });
     yPred = Array.isArray(out) ? out[0] : out;
-    const l = state.loss.call(y, yPred);
+    const l = state.loss.call(y, yPred, sampleWeight);
     const reg = regularizationLoss(model.layers);
     return reg ? add(l, reg) : l;
   });
@@ -204,6 +207,27 @@ export function checkSparseLabels(y: Tensor, numClasses: number, lossName: strin
   if (lo < 0 || hi >= numClasses || !Number.isInteger(lo) || !Number.isInteger(hi)) {
     throw new RangeError(`fit: ${lossName} needs integer labels in [0, ${numClasses}) for a model with ${numClasses} outputs, but the labels range over [${lo}, ${hi}]; check y or the size of the last layer`);
   }
+}
+
+/**
+ * Per-sample weights for a batch: the given sample weights times Keras' class weights, looked up
+ * by the class of each label (the index, or the argmax of a one-hot row). Null when neither is set.
+ */
+export function batchSampleWeights(y: Tensor, sampleWeight: Tensor | null, classWeight: Readonly<Record<number, number>> | null): Tensor | null {
+  let w = sampleWeight;
+  if (classWeight) {
+    const classes = y.rank === 2 && y.shape[1] > 1 ? argMax(y, -1) : reshape(cast(y, "int32"), [-1]);
+    const ids = classes.dataSync() as Int32Array;
+    const cw = new Float32Array(ids.length);
+    for (let i = 0; i < ids.length; i++) {
+      const v = classWeight[ids[i]];
+      // Keras gives classes missing from class_weight a weight of 1.
+      cw[i] = v === undefined ? 1 : v;
+    }
+    const t = new Tensor(cw, [ids.length], "float32");
+    w = w ? mul(cast(w, "float32"), t) : t;
+  }
+  return w;
 }
 
 /** Shuffled (or ordered) batch index tensors for one epoch. */
