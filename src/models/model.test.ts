@@ -120,3 +120,13 @@ test("clear errors: shapes, a 3x3 valid conv over 2x2, unknown names", () => {
   assert.throws(() => m.predict(tf.ones([4, 5])), /expected input of shape \(None, 3\) but got \(4, 5\)/);
   assert.throws(() => m.getLayer("nope"), /no layer named "nope"/);
 });
+
+test("after training, summary adds the optimizer's variables as Keras 3 does", async () => {
+  const m = new models.Sequential([layers.Input({ shape: [3] }), layers.Dense(2)]);
+  m.compile({ loss: "mse", optimizer: "adam" });
+  await m.fit(tf.ones([4, 3]), tf.ones([4, 2]), { verbose: 0 });
+  const text = m.summary(() => {});
+  // Adam: iteration + learning_rate + 2 slots of each weight (8 values): 1 + 1 + 16.
+  assert.match(text, / Optimizer params: 18 /);
+  assert.match(text, / Total params: 26 /);
+});

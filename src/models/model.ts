@@ -1,4 +1,5 @@
 import type { Tensor } from "../tensor/tensor.js";
+import type { Variable } from "../tensor/variable.js";
 import { shapeText } from "../tensor/shape.js";
 import { Layer, type CallOptions, type LayerShape } from "../layers/layer.js";
 import { InputLayer } from "../layers/core.js";
@@ -209,6 +210,11 @@ export class Model extends Layer {
     const text = summaryText(this);
     printFn(text);
     return text;
+  }
+
+  optimizerVariables(): Variable[] {
+    const opt = this.compiled?.optimizer as (TrainingOptimizer & { built?: boolean; variables?: () => Variable[] }) | undefined;
+    return opt && opt.built && opt.variables ? opt.variables() : [];
   }
 
   get optimizer(): TrainingOptimizer | null {

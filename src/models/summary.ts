@@ -12,6 +12,8 @@ export interface SummarizableModel {
   readonly isFunctional: boolean;
   layerOutputShapes(): Map<Layer, LayerShape[]>;
   layerInboundNames(): Map<Layer, string[]>;
+  /** The compiled optimizer's variables once it has been built (Keras adds them to the total). */
+  optimizerVariables(): Variable[];
 }
 
 /** Keras' readable byte size: 44.00 B, 1.15 MB (powers of 1024, as keras.utils.summary_utils). */
@@ -44,8 +46,9 @@ export function summaryText(model: SummarizableModel): string {
     if (!chain) row.push((inbound.get(l) ?? []).join(", ") || "-");
     return row;
   });
-  // Keras 3's default widths for sequential-like models, widened when a cell needs more room.
-  const minWidths = chain ? [31, 22, 13] : [24, 20, 10, 20];
+  // Keras 3 lays the table out on 88 columns (108 with "Connected to"); these are the resulting
+  // cell widths without padding. A cell that needs more room widens its column instead of wrapping.
+  const minWidths = chain ? [36, 27, 15] : [28, 25, 17, 25];
   const widths = header.map((h, i) => Math.max(minWidths[i], h.length, ...rows.map((r) => r[i].length)) + 2);
   const rightAlign = (i: number): boolean => i === 2;
   const cell = (text: string, i: number): string => {
@@ -68,8 +71,10 @@ export function summaryText(model: SummarizableModel): string {
   const tw = all.filter((w) => trainable.has(w));
   const nw = all.filter((w) => !trainable.has(w));
   const count = (ws: readonly Variable[]): number => ws.reduce((s, w) => s + w.size, 0);
-  lines.push(` Total params: ${count(all).toLocaleString("en-US")} (${readableBytes(bytesOf(all))})`);
+  const opt = model.optimizerVariables();
+  lines.push(` Total params: ${(count(all) + count(opt)).toLocaleString("en-US")} (${readableBytes(bytesOf(all) + bytesOf(opt))})`);
   lines.push(` Trainable params: ${count(tw).toLocaleString("en-US")} (${readableBytes(bytesOf(tw))})`);
   lines.push(` Non-trainable params: ${count(nw).toLocaleString("en-US")} (${readableBytes(bytesOf(nw))})`);
+  if (opt.length > 0) lines.push(` Optimizer params: ${count(opt).toLocaleString("en-US")} (${readableBytes(bytesOf(opt))})`);
   return lines.join("\n");
 }
