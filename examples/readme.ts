@@ -1,19 +1,19 @@
 import * as tf from "../src/index.js";
+const { layers, models, datasets } = tf;
 
 tf.random.setSeed(42);
-const b = tf.constant([[1, 2, 3], [4, 5, 6]], "int64");
-console.log(tf.reshape(b, [3, 2]).toString());     // tf.Tensor([[1 2] [3 4] [5 6]], shape=(3, 2), dtype=int64)
+const [[xTrain, yTrain], [xTest, yTest]] = await datasets.fashionMnist.loadData();
+const prep = (x: tf.Tensor, n: number): tf.Tensor => tf.div(tf.cast(tf.slice(x, [0, 0, 0], [n, -1, -1]), "float32"), 255);
 
-// Fit y = 2x - 1 with plain gradient descent.
-const x = tf.constant([[0], [1], [2], [3]], "float32");
-const y = tf.constant([[-1], [1], [3], [5]], "float32");
-const w = tf.variable(tf.random.normal([1, 1]), { name: "w" });
-const bias = tf.variable(tf.zeros([1]), { name: "b" });
-for (let step = 0; step < 200; step++) {
-  const tape = new tf.GradientTape();
-  const loss = tape.run(() => tf.mean(tf.square(tf.sub(tf.add(tf.matmul(x, w), bias), y))));
-  const [gw, gb] = tape.gradient(loss, [w, bias]);
-  w.assign(tf.sub(w, tf.mul(gw!, 0.1)));
-  bias.assign(tf.sub(bias, tf.mul(gb!, 0.1)));
-}
-console.log(w.toString(), bias.toString());          // about 2 and -1
+const model = new models.Sequential([
+  layers.Input({ shape: [28, 28] }),
+  layers.Flatten(),
+  layers.Dense(128, { activation: "relu" }),
+  layers.Dense(10, { activation: "softmax" }),
+], { name: "mlp" });
+model.summary();
+model.compile({ loss: "sparse_categorical_crossentropy", optimizer: "adam", metrics: ["accuracy"] });
+const history = await model.fit(prep(xTrain, 5000), tf.slice(yTrain, [0], [5000]), { epochs: 3, batchSize: 64, validationSplit: 0.2 });
+console.log(history.history.val_accuracy);
+const [loss, accuracy] = (await model.evaluate(prep(xTest, 2000), tf.slice(yTest, [0], [2000]))) as number[];
+console.log(`test loss ${loss.toFixed(4)}, test accuracy ${accuracy.toFixed(4)}`);
