@@ -13,7 +13,7 @@ import { type KerasPadding, type PairArg, checkPadding, pair } from "./convoluti
 import { type ActivationIdentifier, getActivation } from "../nn/activations.js";
 import {
   type ConstraintArg, type InitializerArg, type RegularizerArg,
-  resolveConstraint, resolveInitializer, resolveRegularizer, serializeObject,
+  addBias as addBiasWeight, addKernel, kernelBiasConfig, resolveConstraint, resolveInitializer, resolveRegularizer, serializeObject,
 } from "./weights.js";
 
 /** What every convolution here accepts: geometry, activation and bias. */
@@ -89,11 +89,7 @@ abstract class ConvBase extends Layer {
 
   protected addBias(units: number): void {
     if (!this.useBias) return;
-    this.bias = this.addWeight("bias", [units], {
-      initializer: resolveInitializer(this.common.biasInitializer ?? "zeros"),
-      regularizer: resolveRegularizer(this.common.biasRegularizer),
-      constraint: resolveConstraint(this.common.biasConstraint),
-    });
+    this.bias = addBiasWeight(this, units, this.common);
   }
 
   protected finish(y: Tensor): Tensor {
@@ -200,11 +196,7 @@ export class Conv2DTranspose extends ConvBase {
 
   override build(inputShape: LayerShape): void {
     const inC = this.channelsOf(inputShape);
-    this.kernel = this.addWeight("kernel", [...this.kernelSize, this.filters, inC], {
-      initializer: resolveInitializer(this.args.kernelInitializer ?? "glorot_uniform"),
-      regularizer: resolveRegularizer(this.args.kernelRegularizer),
-      constraint: resolveConstraint(this.args.kernelConstraint),
-    });
+    this.kernel = addKernel(this, [...this.kernelSize, this.filters, inC], this.args);
     this.addBias(this.filters);
     this.built = true;
   }
@@ -228,13 +220,7 @@ export class Conv2DTranspose extends ConvBase {
       ...super.getConfig(), filters: this.filters, kernel_size: g.kernel_size, strides: g.strides, padding: g.padding,
       output_padding: this.outputPadding ? [...this.outputPadding] : null,
       data_format: g.data_format, dilation_rate: g.dilation_rate, activation: g.activation, use_bias: g.use_bias,
-      kernel_initializer: serializeObject(resolveInitializer(this.args.kernelInitializer ?? "glorot_uniform")),
-      bias_initializer: serializeObject(resolveInitializer(this.args.biasInitializer ?? "zeros")),
-      kernel_regularizer: serializeObject(resolveRegularizer(this.args.kernelRegularizer)),
-      bias_regularizer: serializeObject(resolveRegularizer(this.args.biasRegularizer)),
-      activity_regularizer: null,
-      kernel_constraint: serializeObject(resolveConstraint(this.args.kernelConstraint)),
-      bias_constraint: serializeObject(resolveConstraint(this.args.biasConstraint)),
+      ...kernelBiasConfig(this.args), activity_regularizer: null,
     };
   }
 }

@@ -6,10 +6,7 @@ import { conv2d, computeConv2DInfo, computePool2DInfo } from "../ops/conv.js";
 import { avgPool, maxPool } from "../ops/pool.js";
 import { Layer, type LayerArgs, type LayerShape } from "./layer.js";
 import { type ActivationIdentifier, getActivation } from "../nn/activations.js";
-import {
-  type ConstraintArg, type InitializerArg, type RegularizerArg,
-  resolveConstraint, resolveInitializer, resolveRegularizer, serializeObject,
-} from "./weights.js";
+import { type KernelBiasArgs, addBias, addKernel, kernelBiasConfig } from "./weights.js";
 import { single } from "./core.js";
 
 export type PairArg = number | readonly [number, number];
@@ -36,7 +33,7 @@ function outSize(n: number | null, k: number, stride: number, dilation: number, 
   return padding === "same" ? Math.ceil(n / stride) : Math.max(0, Math.floor((n - eff) / stride) + 1);
 }
 
-export interface Conv2DArgs extends LayerArgs {
+export interface Conv2DArgs extends LayerArgs, KernelBiasArgs {
   filters?: number;
   kernelSize?: PairArg;
   strides?: PairArg;
@@ -44,12 +41,6 @@ export interface Conv2DArgs extends LayerArgs {
   dilationRate?: PairArg;
   activation?: ActivationIdentifier;
   useBias?: boolean;
-  kernelInitializer?: InitializerArg;
-  biasInitializer?: InitializerArg;
-  kernelRegularizer?: RegularizerArg;
-  biasRegularizer?: RegularizerArg;
-  kernelConstraint?: ConstraintArg;
-  biasConstraint?: ConstraintArg;
 }
 
 /** 2-D convolution over NHWC inputs; kernel [kh, kw, in, filters] as Keras stores it. */
@@ -89,18 +80,8 @@ export class Conv2D extends Layer {
     }
     const inC = inputShape[3];
     if (inC === null) throw new RangeError(`${where}: the channel dimension of the input must be known, got ${fmt(inputShape)}`);
-    this.kernel = this.addWeight("kernel", [...this.kernelSize, inC, this.filters], {
-      initializer: resolveInitializer(this.args.kernelInitializer ?? "glorot_uniform"),
-      regularizer: resolveRegularizer(this.args.kernelRegularizer),
-      constraint: resolveConstraint(this.args.kernelConstraint),
-    });
-    if (this.useBias) {
-      this.bias = this.addWeight("bias", [this.filters], {
-        initializer: resolveInitializer(this.args.biasInitializer ?? "zeros"),
-        regularizer: resolveRegularizer(this.args.biasRegularizer),
-        constraint: resolveConstraint(this.args.biasConstraint),
-      });
-    }
+    this.kernel = addKernel(this, [...this.kernelSize, inC, this.filters], this.args);
+    if (this.useBias) this.bias = addBias(this, this.filters, this.args);
     this.built = true;
   }
 
@@ -127,13 +108,7 @@ export class Conv2D extends Layer {
       ...super.getConfig(), filters: this.filters, kernel_size: this.kernelSize, strides: this.strides,
       padding: this.padding, data_format: "channels_last", dilation_rate: this.dilationRate, groups: 1,
       activation: this.activation.name, use_bias: this.useBias,
-      kernel_initializer: serializeObject(resolveInitializer(this.args.kernelInitializer ?? "glorot_uniform")),
-      bias_initializer: serializeObject(resolveInitializer(this.args.biasInitializer ?? "zeros")),
-      kernel_regularizer: serializeObject(resolveRegularizer(this.args.kernelRegularizer)),
-      bias_regularizer: serializeObject(resolveRegularizer(this.args.biasRegularizer)),
-      activity_regularizer: null,
-      kernel_constraint: serializeObject(resolveConstraint(this.args.kernelConstraint)),
-      bias_constraint: serializeObject(resolveConstraint(this.args.biasConstraint)),
+      ...kernelBiasConfig(this.args), activity_regularizer: null,
     };
   }
 }

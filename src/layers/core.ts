@@ -10,10 +10,7 @@ import { RandomGenerator } from "../tensor/random.js";
 import { Layer, type CallOptions, type LayerArgs, type LayerShape } from "./layer.js";
 import { SymbolicTensor, LayerNode } from "./symbolic.js";
 import { type ActivationIdentifier, getActivation } from "../nn/activations.js";
-import {
-  type ConstraintArg, type InitializerArg, type RegularizerArg,
-  resolveConstraint, resolveInitializer, resolveRegularizer, serializeObject,
-} from "./weights.js";
+import { type KernelBiasArgs, addBias, addKernel, kernelBiasConfig } from "./weights.js";
 
 // ------------------------------------------------------------------ Input
 
@@ -68,16 +65,10 @@ export function Input(args: InputLayerArgs): SymbolicTensor {
 
 // ------------------------------------------------------------------ Dense
 
-export interface DenseArgs extends LayerArgs {
+export interface DenseArgs extends LayerArgs, KernelBiasArgs {
   units?: number;
   activation?: ActivationIdentifier;
   useBias?: boolean;
-  kernelInitializer?: InitializerArg;
-  biasInitializer?: InitializerArg;
-  kernelRegularizer?: RegularizerArg;
-  biasRegularizer?: RegularizerArg;
-  kernelConstraint?: ConstraintArg;
-  biasConstraint?: ConstraintArg;
 }
 
 /** y = activation(x @ kernel + bias), kernel [in, out], on the last axis of x. */
@@ -106,18 +97,8 @@ export class Dense extends Layer {
     if (inputShape.length < 2 || inDim === null) {
       throw new RangeError(`Dense ${this.name}: needs an input with a known last dimension and a batch axis, got ${shapeText(inputShape.map((d) => d ?? -1))}; add layers.Flatten() before it or give inputShape`);
     }
-    this.kernel = this.addWeight("kernel", [inDim, this.units], {
-      initializer: resolveInitializer(this.args.kernelInitializer ?? "glorot_uniform"),
-      regularizer: resolveRegularizer(this.args.kernelRegularizer),
-      constraint: resolveConstraint(this.args.kernelConstraint),
-    });
-    if (this.useBias) {
-      this.bias = this.addWeight("bias", [this.units], {
-        initializer: resolveInitializer(this.args.biasInitializer ?? "zeros"),
-        regularizer: resolveRegularizer(this.args.biasRegularizer),
-        constraint: resolveConstraint(this.args.biasConstraint),
-      });
-    }
+    this.kernel = addKernel(this, [inDim, this.units], this.args);
+    if (this.useBias) this.bias = addBias(this, this.units, this.args);
     this.built = true;
   }
 
@@ -139,12 +120,7 @@ export class Dense extends Layer {
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(), units: this.units, activation: this.activation.name, use_bias: this.useBias,
-      kernel_initializer: serializeObject(resolveInitializer(this.args.kernelInitializer ?? "glorot_uniform")),
-      bias_initializer: serializeObject(resolveInitializer(this.args.biasInitializer ?? "zeros")),
-      kernel_regularizer: serializeObject(resolveRegularizer(this.args.kernelRegularizer)),
-      bias_regularizer: serializeObject(resolveRegularizer(this.args.biasRegularizer)),
-      kernel_constraint: serializeObject(resolveConstraint(this.args.kernelConstraint)),
-      bias_constraint: serializeObject(resolveConstraint(this.args.biasConstraint)),
+      ...kernelBiasConfig(this.args),
     };
   }
 }

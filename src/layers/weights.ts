@@ -1,4 +1,5 @@
-import type { WeightConstraint, WeightInitializer, WeightRegularizer } from "./layer.js";
+import type { Layer, WeightConstraint, WeightInitializer, WeightRegularizer } from "./layer.js";
+import type { Variable } from "../tensor/variable.js";
 import * as initializers from "../nn/initializers.js";
 import * as regularizers from "../nn/regularizers.js";
 import * as constraints from "../nn/constraints.js";
@@ -27,4 +28,50 @@ export function serializeObject(x: unknown): unknown {
   if (x === null || x === undefined) return null;
   const o = x as { getConfig?: () => Record<string, unknown>; constructor: { name: string }; className?: string };
   return { class_name: o.className ?? o.constructor.name, config: o.getConfig ? o.getConfig() : {} };
+}
+
+/** The options of a layer with a kernel and a bias (Dense, Conv2D, Conv2DTranspose...). */
+export interface KernelBiasArgs {
+  kernelInitializer?: InitializerArg;
+  biasInitializer?: InitializerArg;
+  kernelRegularizer?: RegularizerArg;
+  biasRegularizer?: RegularizerArg;
+  kernelConstraint?: ConstraintArg;
+  biasConstraint?: ConstraintArg;
+}
+
+/** Creates `<layer>/<name>` from Keras identifiers, falling back to Keras' default initializer. */
+export function addResolvedWeight(
+  layer: Layer, name: string, shape: readonly number[], defaultInitializer: string,
+  w: { initializer?: InitializerArg; regularizer?: RegularizerArg; constraint?: ConstraintArg },
+): Variable {
+  return layer.addWeight(name, shape, {
+    initializer: resolveInitializer(w.initializer ?? defaultInitializer),
+    regularizer: resolveRegularizer(w.regularizer),
+    constraint: resolveConstraint(w.constraint),
+  });
+}
+
+export function addKernel(layer: Layer, shape: readonly number[], args: KernelBiasArgs): Variable {
+  return addResolvedWeight(layer, "kernel", shape, "glorot_uniform", {
+    initializer: args.kernelInitializer, regularizer: args.kernelRegularizer, constraint: args.kernelConstraint,
+  });
+}
+
+export function addBias(layer: Layer, units: number, args: KernelBiasArgs): Variable {
+  return addResolvedWeight(layer, "bias", [units], "zeros", {
+    initializer: args.biasInitializer, regularizer: args.biasRegularizer, constraint: args.biasConstraint,
+  });
+}
+
+/** The six kernel/bias entries of a Keras config, with Keras' defaults filled in. */
+export function kernelBiasConfig(args: KernelBiasArgs): Record<string, unknown> {
+  return {
+    kernel_initializer: serializeObject(resolveInitializer(args.kernelInitializer ?? "glorot_uniform")),
+    bias_initializer: serializeObject(resolveInitializer(args.biasInitializer ?? "zeros")),
+    kernel_regularizer: serializeObject(resolveRegularizer(args.kernelRegularizer)),
+    bias_regularizer: serializeObject(resolveRegularizer(args.biasRegularizer)),
+    kernel_constraint: serializeObject(resolveConstraint(args.kernelConstraint)),
+    bias_constraint: serializeObject(resolveConstraint(args.biasConstraint)),
+  };
 }
