@@ -1,4 +1,4 @@
 /** The `models` namespace: Sequential, the functional/subclassed Model. */
-export { Model, type ModelArgs, type FitArgs, type EvaluateArgs } from "./model.js";
+export { Model, type ModelArgs, type FitArgs, type EvaluateArgs, type BatchStream } from "./model.js";
 export { Sequential, type SequentialArgs } from "./sequential.js";
 export { summaryText } from "./summary.js";

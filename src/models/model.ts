@@ -1,4 +1,4 @@
-import type { Tensor } from "../tensor/tensor.js";
+import { Tensor } from "../tensor/tensor.js";
 import type { Variable } from "../tensor/variable.js";
 import { shapeText } from "../tensor/shape.js";
 import { Layer, type CallOptions, type LayerShape } from "../layers/layer.js";
@@ -266,7 +266,13 @@ export class Model extends Layer {
    * Trains for `epochs` over (x, y) in shuffled batches and returns the History, with Keras' keys
    * (loss, accuracy, val_loss, val_accuracy, ...).
    */
-  async fit(xIn: Data | Data[], yIn: Data, args: FitArgs = {}): Promise<History> {
+  async fit(xIn: Data | Data[], yIn: Data, args?: FitArgs): Promise<History>;
+  /** fit(dataset, args): batches [x, y] streamed from a data.Dataset (or any async iterable). */
+  async fit(dataset: BatchStream, args?: FitArgs): Promise<History>;
+  async fit(xIn: Data | Data[] | BatchStream, yOrArgs?: Data | FitArgs, maybeArgs: FitArgs = {}): Promise<History> {
+    if (isBatchStream(xIn)) return this.fitStream(xIn, (yOrArgs ?? {}) as FitArgs);
+    const yIn = yOrArgs as Data;
+    const args = maybeArgs;
     const state = this.requireCompiled("fit");
     const epochs = args.epochs ?? 1;
     const batchSize = args.batchSize ?? 32;
@@ -333,6 +339,47 @@ export class Model extends Layer {
     return history!;
   }
 
+  /** The epoch loop over a stream of [x, y] batches; the number of steps is learnt in the first epoch. */
+  private async fitStream(stream: BatchStream, args: FitArgs): Promise<History> {
+    const state = this.requireCompiled("fit");
+    const epochs = args.epochs ?? 1;
+    if (args.validationSplit) throw new TypeError("fit: validationSplit cannot split a dataset; pass validationData instead (as Keras requires)");
+    if (args.sampleWeight !== undefined) throw new TypeError("fit: sampleWeight cannot be combined with a dataset; yield it from the dataset instead");
+    const verbose = args.verbose === undefined || args.verbose === "auto" ? 1 : args.verbose;
+    const { list, history } = configureCallbacks(args.callbacks, {
+      addHistory: true, addProgbar: verbose !== 0, model: this as CallbackModel, params: { epochs, steps: null, verbose },
+    });
+    this.stopTraining = false;
+    await list.onTrainBegin({});
+    const tracker = new RunningMean();
+    for (let epoch = args.initialEpoch ?? 0; epoch < epochs && !this.stopTraining; epoch++) {
+      await list.onEpochBegin(epoch, {});
+      tracker.reset();
+      state.metrics.forEach((m) => m.resetState());
+      let b = 0;
+      for await (const element of stream) {
+        const [xb, yb] = splitBatch(element);
+        if (b === 0 && epoch === (args.initialEpoch ?? 0)) this.checkData(xb, yb, state, "fit (dataset batch)");
+        await list.onTrainBatchBegin(b, {});
+        trainStep(this, state, xb, yb, tracker, batchSampleWeights(yb, null, args.classWeight ?? null));
+        await list.onTrainBatchEnd(b, logsOf(tracker, state));
+        b++;
+        if (this.stopTraining) break;
+      }
+      if (b === 0) throw new RangeError("fit: the dataset yielded no batches");
+      const logs: Logs = logsOf(tracker, state);
+      if (args.validationData) {
+        const valX = toTensorData(args.validationData[0], "validationData x");
+        const valY = toTensorData(args.validationData[1], "y") as Tensor;
+        const v = await evaluateData(this, state, valX, valY, args.batchSize ?? 32);
+        for (const [k, val] of Object.entries(v)) logs[`val_${k}`] = val;
+      }
+      await list.onEpochEnd(epoch, logs);
+    }
+    await list.onTrainEnd({});
+    return history!;
+  }
+
   /** The loss alone, or [loss, ...metrics] when metrics were compiled, like Keras. */
   async evaluate(xIn: Data | Data[], yIn: Data, args: EvaluateArgs = {}): Promise<number | number[]> {
     const state = this.requireCompiled("evaluate");
@@ -386,6 +433,22 @@ export class Model extends Layer {
     const x = toTensorData(xIn, "x");
     return predictData(this, x, numSamples(x, "x"));
   }
+}
+
+/** Batches of [x, y] (a data.Dataset after .batch(), or any async iterable of them). */
+export type BatchStream = AsyncIterable<Tensor[] | Tensor>;
+
+function isBatchStream(x: unknown): x is BatchStream {
+  return typeof x === "object" && x !== null && !(x instanceof Tensor) && Symbol.asyncIterator in x;
+}
+
+function splitBatch(element: Tensor[] | Tensor): [Tensor | Tensor[], Tensor] {
+  if (!Array.isArray(element) || element.length < 2) {
+    throw new TypeError("fit: each dataset element must be a batch [x, y]; build it with data.Dataset.fromTensorSlices([x, y]).batch(32)");
+  }
+  const y = element[element.length - 1];
+  const xs = element.slice(0, -1);
+  return [xs.length === 1 ? xs[0] : xs, y];
 }
 
 function toList<T>(x: T | readonly T[]): T[] {

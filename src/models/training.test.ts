@@ -162,3 +162,15 @@ test("classWeight and sampleWeight scale each sample's loss as in Keras", async 
   assert.ok(Math.abs(sw.history.loss[0] - 2 * base) < 1e-5);
   assert.equal(typeof (await model.testOnBatch(x, y)), "number");
 });
+
+test("fit accepts a data.Dataset of [x, y] batches", async () => {
+  tf.random.setSeed(5);
+  const [x, y] = blobs(300, 12);
+  const ds = tf.data.Dataset.fromTensorSlices([x, y]).shuffle(300).batch(32);
+  const model = new models.Sequential([layers.Input({ shape: [2] }), layers.Dense(3, { activation: "softmax" })]);
+  model.compile({ loss: "sparse_categorical_crossentropy", optimizer: "adam", metrics: ["accuracy"] });
+  const h = await model.fit(ds, { epochs: 4, verbose: 0, validationData: [x, y] });
+  assert.equal(h.history.loss.length, 4);
+  assert.ok(h.history.loss[3] < h.history.loss[0]);
+  await assert.rejects(model.fit(tf.data.Dataset.fromTensorSlices(x).batch(8), { verbose: 0 }), /each dataset element must be a batch \[x, y\]/);
+});
