@@ -130,3 +130,10 @@ test("after training, summary adds the optimizer's variables as Keras 3 does", a
   assert.match(text, / Optimizer params: 18 /);
   assert.match(text, / Total params: 26 /);
 });
+
+test("integer inputs (uint8 images) are promoted to float32 like Keras' layers do", () => {
+  const m = new models.Sequential([layers.Input({ shape: [2, 2] }), layers.Flatten(), layers.Dense(1, { kernelInitializer: "ones" })]);
+  const out = m.predict(tf.constant([[[1, 2], [3, 4]]], "uint8"));
+  assert.equal(out.dtype, "float32");
+  assert.deepEqual(out.arraySync(), [[10]]);
+});

@@ -57,12 +57,16 @@ export interface TrainableModel {
   readonly layers: Layer[];
 }
 
+/**
+ * Model inputs as tensors. Integer inputs (uint8 images, int32 arrays) become float32, since Keras'
+ * layers promote them to their float compute dtype; labels keep their dtype.
+ */
 export function toTensorData(x: Data | readonly Data[], what: string): Tensor | Tensor[] {
-  if (x instanceof Tensor) return x;
-  if (Array.isArray(x) && x.length > 0 && x.every((e) => e instanceof Tensor)) return x as Tensor[];
+  const asInput = (t: Tensor): Tensor => (what === "y" || isFloatDType(t.dtype) || t.dtype === "bool" ? t : cast(t, "float32"));
+  if (x instanceof Tensor) return asInput(x);
+  if (Array.isArray(x) && x.length > 0 && x.every((e) => e instanceof Tensor)) return (x as Tensor[]).map(asInput);
   try {
-    const t = constant(x as TensorLike);
-    return isFloatDType(t.dtype) || what === "y" ? t : cast(t, "float32");
+    return asInput(constant(x as TensorLike));
   } catch (e) {
     throw new TypeError(`fit: ${what} cannot be converted to a tensor: ${(e as Error).message}`);
   }
