@@ -1,0 +1,340 @@
+// Notebook 002, from "Anatomie d'un réseau de neurones" to the end: every code cell, in order
+// (the tensor section is examples/002-tensors.ts).
+// Run: npm run example -- 002-models
+//   QUICK=1: one epoch on small slices of each data set (the CI smoke run).
+// MNIST, CIFAR-10 and California housing are read from local copies (see the messages printed
+// when they are absent); the parts that need them are skipped, with the loader's error, otherwise.
+import * as tf from "../src/index.js";
+const { layers, models, optimizers, datasets, utils, preprocessing } = tf;
+// from tensorflow.keras.layers import Dense, Flatten, Input, Activation
+const { Dense, Flatten, Input, Activation } = layers;
+
+const QUICK = process.env.QUICK === "1";
+
+// Freeze randomness for reproducible experiments: weights, shuffles and the default splits.
+const RANDOM_SEED = 42;
+tf.random.setSeed(RANDOM_SEED);
+
+/** A shape as Python prints a tuple: (784, 256), (256,). */
+const py = (shape: readonly number[]): string => `(${shape.join(", ")}${shape.length === 1 ? "," : ""})`;
+
+/** Loads a data set; when its files are absent, prints the loader's error (it says how to get them) and returns null. */
+async function tryLoad<T>(what: string, load: () => Promise<T>): Promise<T | null> {
+  try {
+    return await load();
+  } catch (e) {
+    console.log(`\n${what} is not available on this machine, so the cells that need it are skipped:\n${(e as Error).message}\n`);
+    return null;
+  }
+}
+
+/** The first n rows of x (QUICK mode's small slices). */
+const head = (x: tf.Tensor, n: number): tf.Tensor => tf.slice(x, [0], [Math.min(n, x.shape[0])]);
+
+/** (X - 127.5) / 127.5: normalize the images to [-1, 1]. */
+const normalize = (x: tf.Tensor): tf.Tensor => tf.div(tf.sub(x, 127.5), 127.5);
+
+/**
+ * pd.DataFrame(history.history).plot(): history plots come with the plots issue (issue 8); until
+ * then the curves' values are printed, one line per metric.
+ */
+function printHistory(history: tf.callbacks.History): void {
+  for (const [key, values] of Object.entries(history.history)) {
+    console.log(`${key.padEnd(12)} ${values.map((v) => v.toFixed(4)).join(" ")}`);
+  }
+}
+
+/** The 4 x 10 grid of images with their class names: printed as the names until image grids land (issue 8). */
+function printLabelGrid(y: tf.Tensor, classNames: readonly string[], rows = 4, cols = 10): void {
+  const labels = Array.from(y.dataSync(), Number);
+  for (let r = 0; r < rows; r++) {
+    console.log(labels.slice(r * cols, (r + 1) * cols).map((l) => classNames[l]).join(", "));
+  }
+}
+
+// ## Anatomie d'un réseau de neurones
+// layer = Dense(10), keras.layers.Dense(10) and tf.keras.layers.Dense(10) are one and the same;
+// in TypeScript, the three import styles give these three spellings.
+let layer = Dense(10);
+layer = layers.Dense(10);
+layer = tf.layers.Dense(10);
+console.log(`${layer.className} ${layer.name}: units=${layer.units}`);
+
+// ### API séquentielle. Exemple : Perceptron
+let model: tf.models.Model = new models.Sequential([
+  Input({ shape: [10], name: "Input" }),
+  Dense(1),
+  Activation("sigmoid"),
+], { name: "SeqAPI" });
+
+model.summary();
+
+// ### API fonctionnelle. Exercice : Perceptron
+{
+  const inputs = Input({ shape: [10] });
+  const hid = Dense(1)(inputs);
+  const out = Activation("sigmoid")(hid);
+
+  model = new models.Model({ inputs, outputs: out, name: "FuncAPI" });
+  model.summary();
+}
+
+// ### API Subclassing, the third way the notebook names: the layers are properties of the
+// model and call(x) composes them. The model is built by calling it on data.
+class MyModel extends models.Model {
+  hidden = Dense(1);
+  clf = Activation("sigmoid");
+  override call(x: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return this.clf(this.hidden(x as tf.Tensor));
+  }
+}
+model = new MyModel({ name: "SubAPI" });
+console.log(`SubAPI(ones((2, 10))).shape = ${py((model.apply(tf.ones([2, 10])) as tf.Tensor).shape)}`);
+model.summary();
+
+// ### Exercice 1. The 784 -> 256 -> 256 -> 128 -> 10 classifier with the sequential API
+model = new models.Sequential([
+  Input({ shape: [784] }),
+  Dense(256, { name: "dense1" }),
+  Activation("relu", { name: "relu1" }),
+  Dense(256, { name: "dense2" }),
+  Activation("relu", { name: "relu2" }),
+  Dense(128, { name: "dense3" }),
+  Activation("relu"),
+  Dense(10, { name: "logits" }),
+  Activation("softmax", { name: "clf" }),
+], { name: "SeqAPI" });
+
+// 2. How many parameters?
+model.summary();
+
+// 3. The same model with the functional API
+{
+  const inputs = Input({ shape: [784], name: "Input" });
+  const dns1 = Dense(256, { name: "dense1" })(inputs);
+  const act1 = Activation("relu", { name: "relu1" })(dns1);
+  const dns2 = Dense(256, { name: "dense2" })(act1);
+  const act2 = Activation("relu", { name: "relu2" })(dns2);
+  const dns3 = Dense(128, { name: "dense3" })(act2);
+  const act3 = Activation("relu", { name: "relu3" })(dns3);
+  const dns4 = Dense(10, { name: "logits" })(act3);
+  const clf = Activation("softmax", { name: "softmax" })(dns4);
+
+  model = new models.Model({ inputs, outputs: clf, name: "FuncAPI" });
+}
+
+// ### Weights & Biases: a layer by its name...
+{
+  const [weights, biases] = model.getLayer("dense1").getWeights();
+  console.log(`Poids : ${py(weights.shape)},\n` +
+    `Nombre de neurones dans la couche : ${weights.shape[1]},\n` +
+    `Biais : ${biases.shape[0]}`);
+}
+// ...or by its index in model.layers (0 is the input layer at the top, so 3 is dense2).
+{
+  const [weights, biases] = model.layers[3].getWeights();
+  console.log(`Poids : ${py(weights.shape)},\n` +
+    `Nombre de neurones dans la couche : ${weights.shape[1]},\n` +
+    `Biais : ${biases.shape[0]}`);
+}
+
+// ## Compilation du modèle, lancement de l'apprentissage : MNIST Dataset
+// (train_test_split is utils.trainTestSplit, scikit-learn's, with the same indices for a random_state.)
+const mnist = await tryLoad("MNIST", () => datasets.mnist.loadData());
+let mnistSplit: { xTrain: tf.Tensor; xValid: tf.Tensor; xTest: tf.Tensor; yTrain: tf.Tensor; yValid: tf.Tensor; yTest: tf.Tensor } | null = null;
+if (mnist) {
+  let [[xTrain, yTrain], [xTest, yTest]] = mnist;
+  if (QUICK) [xTrain, yTrain, xTest, yTest] = [head(xTrain, 3000), head(yTrain, 3000), head(xTest, 1000), head(yTest, 1000)];
+
+  // reshape the data to TensorFlow's layout: X_train.reshape(-1, 28, 28, 1).astype('float32')
+  xTrain = tf.reshape(tf.cast(xTrain, "float32"), [-1, 28, 28, 1]);
+  xTest = tf.reshape(tf.cast(xTest, "float32"), [-1, 28, 28, 1]);
+
+  console.log(`X_train.shape = ${py(xTrain.shape)}`);
+
+  // By default train_test_split keeps 25% of the data for validation (15,000 images here).
+  const [xTr, xValid, yTr, yValid] = utils.trainTestSplit(xTrain, yTrain, { randomState: 42 });
+
+  mnistSplit = { xTrain: normalize(xTr), xValid: normalize(xValid), xTest: normalize(xTest), yTrain: yTr, yValid, yTest };
+
+  const classNames = ["zero", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf"];
+  printLabelGrid(yTr, classNames);
+
+  // plt.imshow(X_train[2000, :, :, 0]); print(y_train[2000])
+  const i = Math.min(2000, yTr.shape[0] - 1);
+  console.log(`y_train[${i}] = ${Number(yTr.dataSync()[i])}`);
+}
+
+// Dense layers do not work on images: Flatten() first turns each 28x28x1 image into a vector of 784.
+model = new models.Sequential([
+  Input({ shape: [28, 28, 1] }),
+  Flatten(),
+  Dense(256, { name: "dense1" }),
+  Activation("relu", { name: "relu1" }),
+  Dense(256, { name: "dense2" }),
+  Activation("relu", { name: "relu2" }),
+  Dense(128, { name: "dense3" }),
+  Activation("relu"),
+  Dense(10, { name: "logits" }),
+  Activation("softmax", { name: "clf" }),
+], { name: "SeqAPI" });
+
+model.compile({
+  loss: "sparse_categorical_crossentropy",
+  optimizer: optimizers.SGD({ lr: 0.001 }),
+  metrics: ["accuracy"],
+});
+
+const EPOCHS = QUICK ? 1 : 20;
+
+if (mnistSplit) {
+  const { xTrain, xValid, xTest, yTrain, yValid, yTest } = mnistSplit;
+  let history = await model.fit(xTrain, yTrain, {
+    epochs: EPOCHS,
+    batchSize: 64,
+    validationData: [xValid, yValid],
+  });
+
+  printHistory(history);
+
+  console.log(await model.evaluate(xTest, yTest, { verbose: 2 }));
+
+  // ### Autre méthode : One hot Encoding
+  const yTrainOh = utils.toCategorical(yTrain, 10);
+  const yTestOh = utils.toCategorical(yTest, 10);
+  const yValidOh = utils.toCategorical(yValid, 10);
+
+  console.log(yTrainOh.toString());
+
+  // One-hot labels go with the categorical cross-entropy.
+  model = new models.Sequential([
+    Input({ shape: [28, 28, 1] }),
+    Flatten(),
+    Dense(256, { name: "dense1" }),
+    Activation("relu", { name: "relu1" }),
+    Dense(256, { name: "dense2" }),
+    Activation("relu", { name: "relu2" }),
+    Dense(128, { name: "dense3" }),
+    Activation("relu"),
+    Dense(10, { name: "logits" }),
+    Activation("softmax", { name: "clf" }),
+  ], { name: "SeqAPI" });
+
+  model.compile({
+    loss: "categorical_crossentropy",
+    optimizer: optimizers.SGD({ lr: 0.001 }),
+    metrics: ["accuracy"],
+  });
+
+  history = await model.fit(xTrain, yTrainOh, {
+    epochs: EPOCHS,
+    batchSize: 64,
+    validationData: [xValid, yValidOh],
+  });
+
+  printHistory(history);
+
+  console.log(await model.evaluate(xTest, yTestOh, { verbose: 2 }));
+}
+
+// ## CIFAR-10 Dataset
+const cifar = await tryLoad("CIFAR-10", () => datasets.cifar10.loadData());
+if (cifar) {
+  let [[xTrain, yTrain], [xTest, yTest]] = cifar;
+  if (QUICK) [xTrain, yTrain, xTest, yTest] = [head(xTrain, 2000), head(yTrain, 2000), head(xTest, 500), head(yTest, 500)];
+
+  console.log(`X_train.shape = ${py(xTrain.shape)}`);
+
+  const classNames = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"];
+  // class_names[y_train[:, 0][index]]: the labels have shape (n, 1)
+  printLabelGrid(yTrain, classNames);
+
+  // plt.imshow(X_train[25000]); print(y_train[25000])
+  const i = Math.min(25000, yTrain.shape[0] - 1);
+  console.log(`y_train[${i}] = [${Number(yTrain.dataSync()[i])}]`);
+
+  xTrain = tf.reshape(tf.cast(xTrain, "float32"), [-1, 32, 32, 3]);
+  xTest = tf.reshape(tf.cast(xTest, "float32"), [-1, 32, 32, 3]);
+
+  let xValid: tf.Tensor, yValid: tf.Tensor;
+  [xTrain, xValid, yTrain, yValid] = utils.trainTestSplit(xTrain, yTrain, { randomState: RANDOM_SEED });
+
+  xTest = normalize(xTest);
+  xTrain = normalize(xTrain);
+  xValid = normalize(xValid);
+
+  // ### Exercice: the labels are class indices of shape (n, 1), hence the sparse cross-entropy.
+  model = new models.Sequential([
+    Input({ shape: [32, 32, 3] }),
+    Flatten(),
+    Dense(256, { name: "dense1" }),
+    Activation("relu", { name: "relu1" }),
+    Dense(256, { name: "dense2" }),
+    Activation("relu", { name: "relu2" }),
+    Dense(128, { name: "dense3" }),
+    Activation("relu"),
+    Dense(10, { name: "logits" }),
+    Activation("softmax", { name: "clf" }),
+  ], { name: "SeqAPI" });
+
+  model.compile({
+    loss: "sparse_categorical_crossentropy",
+    optimizer: optimizers.SGD({ lr: 0.001 }),
+    metrics: ["accuracy"],
+  });
+
+  const history = await model.fit(xTrain, yTrain, {
+    epochs: EPOCHS,
+    batchSize: 64,
+    validationData: [xValid, yValid],
+  });
+
+  printHistory(history); // the notebook plots it with ylim (0, 2)
+
+  console.log(await model.evaluate(xTest, yTest, { verbose: 2 }));
+}
+
+// ## Exemple : Overfit sur une régression linéaire (scikit-learn's fetch_california_housing)
+const housing = await tryLoad("California housing", () => datasets.fetchCaliforniaHousing());
+if (housing) {
+  let [xTrain, xTest, yTrain, yTest] = utils.trainTestSplit(housing.data, housing.target, { randomState: RANDOM_SEED });
+  let xValid: tf.Tensor, yValid: tf.Tensor;
+  [xTrain, xValid, yTrain, yValid] = utils.trainTestSplit(xTrain, yTrain, { randomState: RANDOM_SEED });
+
+  console.log(`X_train.shape[1:] = ${py(xTrain.shape.slice(1))}`);
+
+  // As the notebook does, each part is standardized with its own statistics (fit_transform).
+  const scaler = new preprocessing.StandardScaler();
+  xTrain = scaler.fitTransform(xTrain);
+  xValid = scaler.fitTransform(xValid);
+  xTest = scaler.fitTransform(xTest);
+
+  // fetch_california_housing's data is float64. Keras' layers cast float64 inputs to their float32
+  // dtype by themselves (autocast); lamina's layers do not yet (a float64 x makes fit fail with
+  // "matmul: operands have different dtypes"), so the cast is written out, as astype('float32') would be.
+  xTrain = tf.cast(xTrain, "float32");
+  xValid = tf.cast(xValid, "float32");
+  xTest = tf.cast(xTest, "float32");
+
+  model = new models.Sequential([
+    Input({ shape: [8] }),
+    Dense(10),
+    Activation("relu"),
+    Dense(1),
+  ], { name: "SeqAPI" });
+
+  model.compile({
+    loss: "mean_squared_error",
+    optimizer: optimizers.SGD({ lr: 0.001 }),
+  });
+
+  const history = await model.fit(QUICK ? head(xTrain, 2000) : xTrain, QUICK ? head(yTrain, 2000) : yTrain, {
+    epochs: QUICK ? 2 : 50,
+    validationData: [xValid, yValid],
+  });
+
+  printHistory(history); // the notebook plots it with ylim (0, 10)
+}
+
+// ## Conclusions: collect and shape the data; choose the architecture (sequential or functional
+// API); choose the [loss, optimizer, metrics] triple; call model.fit().
