@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 
 const suite = process.argv[2] ?? "unit";
-const roots = suite === "e2e" ? ["test/e2e"] : ["src", "test/unit", "examples"];
+const roots = suite === "e2e" ? ["test/e2e"] : ["src", "test/unit", "examples", "bench"];
 const pattern = suite === "e2e" ? /\.e2e\.test\.ts$|\.test\.ts$/ : /\.test\.ts$/;
 
 function walk(dir, out) {
