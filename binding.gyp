@@ -1,0 +1,53 @@
+{
+  "targets": [
+    {
+      "target_name": "lamina",
+      "sources": [
+        "native/addon.cc",
+        "native/threadpool.cc",
+        "native/gemm.cc",
+        "native/conv.cc",
+        "native/pool.cc"
+      ],
+      "dependencies": ["lamina_avx2", "lamina_avx512"],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+      "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
+      "cflags!": ["-fno-exceptions", "-O2"],
+      "cflags": ["-O3"],
+      "cflags_cc!": ["-fno-exceptions", "-std=gnu++17", "-std=gnu++20"],
+      "cflags_cc": ["-std=c++17", "-O3", "-fno-math-errno"],
+      "ldflags": ["-pthread"],
+      "xcode_settings": {
+        "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
+        "GCC_OPTIMIZATION_LEVEL": "3"
+      },
+      "msvs_settings": { "VCCLCompilerTool": { "ExceptionHandling": 1 } }
+    },
+    {
+      "target_name": "lamina_avx2",
+      "type": "static_library",
+      "sources": ["native/gemm_avx2.cc"],
+      "cflags_cc!": ["-std=gnu++17", "-std=gnu++20"],
+      "cflags_cc": ["-std=c++17", "-O3", "-fPIC"],
+      "conditions": [
+        ["target_arch=='x64' or target_arch=='ia32'", {
+          "cflags_cc": ["-mavx2", "-mfma"],
+          "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["-mavx2", "-mfma"] }
+        }]
+      ]
+    },
+    {
+      "target_name": "lamina_avx512",
+      "type": "static_library",
+      "sources": ["native/gemm_avx512.cc"],
+      "cflags_cc!": ["-std=gnu++17", "-std=gnu++20"],
+      "cflags_cc": ["-std=c++17", "-O3", "-fPIC"],
+      "conditions": [
+        ["target_arch=='x64' or target_arch=='ia32'", {
+          "cflags_cc": ["-mavx512f", "-mfma"],
+          "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["-mavx512f", "-mfma"] }
+        }]
+      ]
+    }
+  ]
+}

@@ -1,0 +1,235 @@
+// The N-API surface of lamina's native backend. Every kernel works in place on the typed arrays
+// it is given (zero copy: the pointers are the tensors' own ArrayBuffers) and runs synchronously
+// on the thread pool while the JavaScript thread waits. Shapes are checked against the arrays'
+// lengths so a wrong call throws instead of touching memory it does not own.
+#include <napi.h>
+
+#include <string>
+
+#include "common.h"
+
+namespace {
+
+using lamina::index_t;
+
+struct F32 {
+  float* data = nullptr;
+  index_t length = 0;
+};
+
+bool fail(const Napi::Env& env, const std::string& message) {
+  Napi::TypeError::New(env, "lamina native: " + message).ThrowAsJavaScriptException();
+  return false;
+}
+
+bool getF32(const Napi::CallbackInfo& info, std::size_t i, const char* name, F32& out) {
+  Napi::Value v = info[i];
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
+    return fail(info.Env(), std::string(name) + " must be a Float32Array");
+  }
+  Napi::Float32Array a = v.As<Napi::Float32Array>();
+  out.data = a.Data();
+  out.length = static_cast<index_t>(a.ElementLength());
+  return true;
+}
+
+bool getInt(const Napi::CallbackInfo& info, std::size_t i, const char* name, index_t& out) {
+  Napi::Value v = info[i];
+  if (!v.IsNumber()) return fail(info.Env(), std::string(name) + " must be a number");
+  const double d = v.As<Napi::Number>().DoubleValue();
+  if (!(d >= 0) || d > 9.0e15 || d != static_cast<double>(static_cast<index_t>(d))) {
+    return fail(info.Env(), std::string(name) + " must be a non-negative integer");
+  }
+  out = static_cast<index_t>(d);
+  return true;
+}
+
+bool getInts(const Napi::CallbackInfo& info, std::size_t i, std::size_t count, index_t* out) {
+  Napi::Value v = info[i];
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array) {
+    return fail(info.Env(), "geometry must be an Int32Array");
+  }
+  Napi::Int32Array a = v.As<Napi::Int32Array>();
+  if (a.ElementLength() < count) return fail(info.Env(), "geometry array is too short");
+  for (std::size_t k = 0; k < count; k++) out[k] = a[k];
+  return true;
+}
+
+bool need(const Napi::Env& env, const F32& a, index_t elements, const char* name) {
+  if (a.length < elements) {
+    return fail(env, std::string(name) + " holds " + std::to_string(a.length) + " elements, the kernel needs " +
+                         std::to_string(elements));
+  }
+  return true;
+}
+
+// matmul(a, b, out, batch, m, k, n, transposeA, transposeB, aBatchStride, bBatchStride)
+Napi::Value Matmul(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  F32 a, b, out;
+  index_t batch, m, k, n, sa, sb;
+  if (info.Length() < 11 || !getF32(info, 0, "a", a) || !getF32(info, 1, "b", b) || !getF32(info, 2, "out", out) ||
+      !getInt(info, 3, "batch", batch) || !getInt(info, 4, "m", m) || !getInt(info, 5, "k", k) ||
+      !getInt(info, 6, "n", n) || !getInt(info, 9, "aBatchStride", sa) || !getInt(info, 10, "bBatchStride", sb)) {
+    if (!env.IsExceptionPending()) fail(env, "matmul expects 11 arguments");
+    return env.Undefined();
+  }
+  const bool ta = info[7].ToBoolean().Value();
+  const bool tb = info[8].ToBoolean().Value();
+  if (batch == 0 || m == 0 || n == 0) return env.Undefined();
+  if (!need(env, a, (batch - 1) * sa + m * k, "a") || !need(env, b, (batch - 1) * sb + k * n, "b") ||
+      !need(env, out, batch * m * n, "out")) {
+    return env.Undefined();
+  }
+  const index_t lda = ta ? m : k;
+  const index_t ldb = tb ? k : n;
+  const double work = static_cast<double>(m) * n * k;
+  if (batch > 1 && work < 4.0e6 && lamina::numThreads() > 1) {
+    // Many small products: one whole product per task.
+    lamina::parallelFor(batch, [&](index_t i) {
+      lamina::sgemm(ta, tb, m, n, k, a.data + i * sa, lda, b.data + i * sb, ldb, out.data + i * m * n, n, false, false);
+    });
+  } else {
+    for (index_t i = 0; i < batch; i++) {
+      lamina::sgemm(ta, tb, m, n, k, a.data + i * sa, lda, b.data + i * sb, ldb, out.data + i * m * n, n, false);
+    }
+  }
+  return env.Undefined();
+}
+
+bool getConv(const Napi::CallbackInfo& info, lamina::ConvGeom& g) {
+  index_t v[17];
+  if (!getInts(info, 3, 17, v)) return false;
+  g = {v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15], v[16]};
+  for (index_t x : v) {
+    if (x < 0) return fail(info.Env(), "negative convolution geometry");
+  }
+  if (g.sh < 1 || g.sw < 1 || g.dh < 1 || g.dw < 1) return fail(info.Env(), "strides and dilations must be >= 1");
+  return true;
+}
+
+enum class ConvKind { Forward, BackpropInput, BackpropFilter };
+
+template <ConvKind kind>
+Napi::Value Conv(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  F32 p0, p1, p2;
+  lamina::ConvGeom g;
+  if (info.Length() < 4 || !getF32(info, 0, "input 0", p0) || !getF32(info, 1, "input 1", p1) ||
+      !getF32(info, 2, "output", p2) || !getConv(info, g)) {
+    if (!env.IsExceptionPending()) fail(env, "conv2d kernels expect 4 arguments");
+    return env.Undefined();
+  }
+  const index_t xSize = g.batch * g.inH * g.inW * g.inC;
+  const index_t ySize = g.batch * g.outH * g.outW * g.outC;
+  const index_t wSize = g.kh * g.kw * g.inC * g.outC;
+  if (kind == ConvKind::Forward) {
+    if (need(env, p0, xSize, "x") && need(env, p1, wSize, "filter") && need(env, p2, ySize, "out")) {
+      lamina::conv2d(p0.data, p1.data, p2.data, g);
+    }
+  } else if (kind == ConvKind::BackpropInput) {
+    if (need(env, p0, ySize, "dy") && need(env, p1, wSize, "filter") && need(env, p2, xSize, "dx")) {
+      lamina::conv2dBackpropInput(p0.data, p1.data, p2.data, g);
+    }
+  } else {
+    if (need(env, p0, xSize, "x") && need(env, p1, ySize, "dy") && need(env, p2, wSize, "dw")) {
+      lamina::conv2dBackpropFilter(p0.data, p1.data, p2.data, g);
+    }
+  }
+  return env.Undefined();
+}
+
+bool getPool(const Napi::CallbackInfo& info, std::size_t at, lamina::PoolGeom& g) {
+  index_t v[14];
+  if (!getInts(info, at, 14, v)) return false;
+  g = {v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13]};
+  for (index_t x : v) {
+    if (x < 0) return fail(info.Env(), "negative pooling geometry");
+  }
+  if (g.sh < 1 || g.sw < 1) return fail(info.Env(), "pooling strides must be >= 1");
+  return true;
+}
+
+// maxPool(x, out, info) / avgPool(x, out, info)
+template <bool isMax>
+Napi::Value PoolForward(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  F32 x, out;
+  lamina::PoolGeom g;
+  if (info.Length() < 3 || !getF32(info, 0, "x", x) || !getF32(info, 1, "out", out) || !getPool(info, 2, g)) {
+    if (!env.IsExceptionPending()) fail(env, "pooling expects 3 arguments");
+    return env.Undefined();
+  }
+  if (!need(env, x, g.batch * g.inH * g.inW * g.channels, "x") ||
+      !need(env, out, g.batch * g.outH * g.outW * g.channels, "out")) {
+    return env.Undefined();
+  }
+  if (isMax) {
+    lamina::maxPool(x.data, out.data, g);
+  } else {
+    lamina::avgPool(x.data, out.data, g);
+  }
+  return env.Undefined();
+}
+
+// maxPoolGrad(x, dy, dx, info)
+Napi::Value MaxPoolGrad(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  F32 x, dy, dx;
+  lamina::PoolGeom g;
+  if (info.Length() < 4 || !getF32(info, 0, "x", x) || !getF32(info, 1, "dy", dy) || !getF32(info, 2, "dx", dx) ||
+      !getPool(info, 3, g)) {
+    if (!env.IsExceptionPending()) fail(env, "maxPoolGrad expects 4 arguments");
+    return env.Undefined();
+  }
+  const index_t xSize = g.batch * g.inH * g.inW * g.channels;
+  if (need(env, x, xSize, "x") && need(env, dy, g.batch * g.outH * g.outW * g.channels, "dy") && need(env, dx, xSize, "dx")) {
+    lamina::maxPoolGrad(x.data, dy.data, dx.data, g);
+  }
+  return env.Undefined();
+}
+
+// avgPoolGrad(dy, dx, info)
+Napi::Value AvgPoolGrad(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  F32 dy, dx;
+  lamina::PoolGeom g;
+  if (info.Length() < 3 || !getF32(info, 0, "dy", dy) || !getF32(info, 1, "dx", dx) || !getPool(info, 2, g)) {
+    if (!env.IsExceptionPending()) fail(env, "avgPoolGrad expects 3 arguments");
+    return env.Undefined();
+  }
+  if (need(env, dy, g.batch * g.outH * g.outW * g.channels, "dy") &&
+      need(env, dx, g.batch * g.inH * g.inW * g.channels, "dx")) {
+    lamina::avgPoolGrad(dy.data, dx.data, g);
+  }
+  return env.Undefined();
+}
+
+// info() -> { simd, threads, mr, nr }
+Napi::Value Info(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object o = Napi::Object::New(env);
+  const lamina::MicroKernel& k = lamina::activeKernel();
+  o.Set("simd", k.name);
+  o.Set("threads", lamina::numThreads());
+  o.Set("mr", k.mr);
+  o.Set("nr", k.nr);
+  return o;
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("matmul", Napi::Function::New(env, Matmul, "matmul"));
+  exports.Set("conv2d", Napi::Function::New(env, Conv<ConvKind::Forward>, "conv2d"));
+  exports.Set("conv2dBackpropInput", Napi::Function::New(env, Conv<ConvKind::BackpropInput>, "conv2dBackpropInput"));
+  exports.Set("conv2dBackpropFilter", Napi::Function::New(env, Conv<ConvKind::BackpropFilter>, "conv2dBackpropFilter"));
+  exports.Set("maxPool", Napi::Function::New(env, PoolForward<true>, "maxPool"));
+  exports.Set("maxPoolGrad", Napi::Function::New(env, MaxPoolGrad, "maxPoolGrad"));
+  exports.Set("avgPool", Napi::Function::New(env, PoolForward<false>, "avgPool"));
+  exports.Set("avgPoolGrad", Napi::Function::New(env, AvgPoolGrad, "avgPoolGrad"));
+  exports.Set("info", Napi::Function::New(env, Info, "info"));
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(lamina, Init)

@@ -1,0 +1,74 @@
+// Shared declarations of lamina's native kernels (C++17, no dependencies beyond the standard library).
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+
+namespace lamina {
+
+using index_t = std::int64_t;
+
+/*
+ * A register-blocked GEMM micro-kernel: C[0:mr, 0:nr] = (accumulate ? C : 0) + Ap * Bp, where Ap is
+ * a packed micro-panel of kc steps of MR values of op(A) (one column of the tile per step) and Bp a
+ * packed micro-panel of kc steps of NR values of op(B). Only the first mr rows and nr columns of the
+ * MR x NR tile are stored (edge tiles). Packed panels are 64-byte aligned.
+ */
+using MicroKernelFn = void (*)(index_t kc, const float* a, const float* b, float* c, index_t ldc, int mr, int nr,
+                               bool accumulate);
+
+struct MicroKernel {
+  const char* name;
+  int mr;
+  int nr;
+  MicroKernelFn fn;
+};
+
+// Each SIMD translation unit is compiled with its own -m flags and returns nullptr when the compiler
+// could not target that instruction set (for example on non-x86 machines).
+const MicroKernel* avx2Kernel();
+const MicroKernel* avx512Kernel();
+
+// ------------------------------------------------------------------ thread pool (threadpool.cc)
+
+/** Threads of the persistent pool, the calling thread included (>= 1). */
+int numThreads();
+/** Runs fn(0) .. fn(n - 1) across the pool; returns when all are done. Serial when called from a task. */
+void parallelFor(index_t n, const std::function<void(index_t)>& fn);
+
+// ------------------------------------------------------------------ GEMM (gemm.cc)
+
+/** The micro-kernel chosen for this CPU (LAMINA_SIMD=scalar|avx2|avx512 may force a lower one). */
+const MicroKernel& activeKernel();
+
+/**
+ * C[m, n] = op(A)[m, k] @ op(B)[k, n] (+ C when accumulate), row-major with leading dimensions.
+ * op(A) = A^T when transA (A stored [k, m]); op(B) = B^T when transB (B stored [n, k]).
+ * `parallel` = false keeps the whole product on the calling thread.
+ */
+void sgemm(bool transA, bool transB, index_t m, index_t n, index_t k, const float* a, index_t lda, const float* b,
+           index_t ldb, float* c, index_t ldc, bool accumulate, bool parallel = true);
+
+// ------------------------------------------------------------------ convolution (conv.cc)
+
+/** NHWC geometry with filters [kh, kw, in, out]; the same fields as the TypeScript Conv2DInfo. */
+struct ConvGeom {
+  index_t batch, inH, inW, inC, outH, outW, outC, kh, kw, sh, sw, dh, dw, padTop, padLeft, padBottom, padRight;
+};
+
+void conv2d(const float* x, const float* filter, float* out, const ConvGeom& g);
+void conv2dBackpropInput(const float* dy, const float* filter, float* dx, const ConvGeom& g);
+void conv2dBackpropFilter(const float* x, const float* dy, float* dw, const ConvGeom& g);
+
+// ------------------------------------------------------------------ pooling (pool.cc)
+
+struct PoolGeom {
+  index_t batch, inH, inW, channels, outH, outW, poolH, poolW, sh, sw, padTop, padLeft, padBottom, padRight;
+};
+
+void maxPool(const float* x, float* out, const PoolGeom& g);
+void maxPoolGrad(const float* x, const float* dy, float* dx, const PoolGeom& g);
+void avgPool(const float* x, float* out, const PoolGeom& g);
+void avgPoolGrad(const float* dy, float* dx, const PoolGeom& g);
+
+}  // namespace lamina

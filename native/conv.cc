@@ -1,0 +1,228 @@
+// 2-D convolution on NHWC tensors with filters [kh, kw, in, out] as im2col + SGEMM, the same
+// decomposition as the JS reference (src/backend/js/conv.ts): one im2col row per output pixel
+// (n, oy, ox), one column per tap (fy, fx, c), so the output viewed as [N*OH*OW, out] is
+// cols @ W. Rows are processed in bounded chunks; im2col/col2im run across the thread pool
+// (col2im by whole images, whose input regions are disjoint) and the GEMMs split blocks of C.
+#include <algorithm>
+#include <cstring>
+#include <new>
+#include <vector>
+
+#include "common.h"
+
+namespace lamina {
+namespace {
+
+/** Upper bound on the elements of one im2col chunk (16 MiB of float32). */
+constexpr index_t COL_LIMIT = index_t(1) << 22;
+/** Rows of im2col per parallel task. */
+constexpr index_t ROWS_PER_TASK = 64;
+
+struct ColBuffer {
+  float* data = nullptr;
+  std::size_t cap = 0;
+  float* get(std::size_t n) {
+    if (n > cap) {
+      if (data != nullptr) ::operator delete[](data, std::align_val_t(64));
+      cap = n;
+      data = static_cast<float*>(::operator new[](cap * sizeof(float), std::align_val_t(64)));
+    }
+    return data;
+  }
+  ~ColBuffer() {
+    if (data != nullptr) ::operator delete[](data, std::align_val_t(64));
+  }
+};
+
+thread_local ColBuffer tlsCols;
+
+bool isPointwise(const ConvGeom& g) {
+  return g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.padTop == 0 && g.padLeft == 0 && g.padBottom == 0 &&
+         g.padRight == 0;
+}
+
+index_t chunkRows(const ConvGeom& g) {
+  const index_t k = g.kh * g.kw * g.inC;
+  return std::max<index_t>(1, COL_LIMIT / std::max<index_t>(1, k));
+}
+
+/** Writes the im2col rows of output pixels [r0, r1) into cols (row length kh * kw * in). */
+void im2colRows(const float* x, float* cols, const ConvGeom& g, index_t r0, index_t r1) {
+  const index_t H = g.inH, W = g.inW, C = g.inC, OH = g.outH, OW = g.outW, KH = g.kh, KW = g.kw;
+  const index_t rowSpan = KW * C;
+  const index_t perImage = OH * OW;
+  index_t n = r0 / perImage, oy = (r0 % perImage) / OW, ox = r0 % OW;
+  float* o = cols;
+  for (index_t r = r0; r < r1; r++) {
+    const float* xImage = x + n * H * W * C;
+    const index_t iy0 = oy * g.sh - g.padTop;
+    const index_t ix0 = ox * g.sw - g.padLeft;
+    const bool contiguous = g.dw == 1 && ix0 >= 0 && ix0 + KW <= W;
+    for (index_t fy = 0; fy < KH; fy++) {
+      const index_t iy = iy0 + fy * g.dh;
+      if (iy < 0 || iy >= H) {
+        std::memset(o, 0, sizeof(float) * rowSpan);
+        o += rowSpan;
+        continue;
+      }
+      const float* xRow = xImage + iy * W * C;
+      if (contiguous) {
+        std::memcpy(o, xRow + ix0 * C, sizeof(float) * rowSpan);
+        o += rowSpan;
+        continue;
+      }
+      for (index_t fx = 0; fx < KW; fx++) {
+        const index_t ix = ix0 + fx * g.dw;
+        if (ix < 0 || ix >= W) {
+          std::memset(o, 0, sizeof(float) * C);
+        } else {
+          std::memcpy(o, xRow + ix * C, sizeof(float) * C);
+        }
+        o += C;
+      }
+    }
+    if (++ox == OW) {
+      ox = 0;
+      if (++oy == OH) {
+        oy = 0;
+        n++;
+      }
+    }
+  }
+}
+
+/** dx += the im2col rows of output pixels [r0, r1) (held in cols from row 0), scattered back. */
+void col2imRows(const float* cols, float* dx, const ConvGeom& g, index_t r0, index_t r1) {
+  const index_t H = g.inH, W = g.inW, C = g.inC, OH = g.outH, OW = g.outW, KH = g.kh, KW = g.kw;
+  const index_t rowSpan = KW * C;
+  const index_t perImage = OH * OW;
+  index_t n = r0 / perImage, oy = (r0 % perImage) / OW, ox = r0 % OW;
+  const float* o = cols;
+  for (index_t r = r0; r < r1; r++) {
+    float* xImage = dx + n * H * W * C;
+    const index_t iy0 = oy * g.sh - g.padTop;
+    const index_t ix0 = ox * g.sw - g.padLeft;
+    const bool contiguous = g.dw == 1 && ix0 >= 0 && ix0 + KW <= W;
+    for (index_t fy = 0; fy < KH; fy++) {
+      const index_t iy = iy0 + fy * g.dh;
+      if (iy < 0 || iy >= H) {
+        o += rowSpan;
+        continue;
+      }
+      float* xRow = xImage + iy * W * C;
+      if (contiguous) {
+        float* d = xRow + ix0 * C;
+        for (index_t j = 0; j < rowSpan; j++) d[j] += o[j];
+        o += rowSpan;
+        continue;
+      }
+      for (index_t fx = 0; fx < KW; fx++) {
+        const index_t ix = ix0 + fx * g.dw;
+        if (ix >= 0 && ix < W) {
+          float* d = xRow + ix * C;
+          for (index_t c = 0; c < C; c++) d[c] += o[c];
+        }
+        o += C;
+      }
+    }
+    if (++ox == OW) {
+      ox = 0;
+      if (++oy == OH) {
+        oy = 0;
+        n++;
+      }
+    }
+  }
+}
+
+/** im2col of rows [r0, r1) into cols, split across the pool. */
+void im2colParallel(const float* x, float* cols, const ConvGeom& g, index_t r0, index_t r1) {
+  const index_t K = g.kh * g.kw * g.inC;
+  const index_t tasks = (r1 - r0 + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
+  parallelFor(tasks, [&](index_t t) {
+    const index_t a = r0 + t * ROWS_PER_TASK;
+    const index_t b = std::min(r1, a + ROWS_PER_TASK);
+    im2colRows(x, cols + (a - r0) * K, g, a, b);
+  });
+}
+
+/** col2im of rows [r0, r1), one task per image (images write disjoint parts of dx). */
+void col2imParallel(const float* cols, float* dx, const ConvGeom& g, index_t r0, index_t r1) {
+  const index_t K = g.kh * g.kw * g.inC;
+  const index_t perImage = g.outH * g.outW;
+  const index_t n0 = r0 / perImage;
+  const index_t n1 = (r1 - 1) / perImage + 1;
+  parallelFor(n1 - n0, [&](index_t t) {
+    const index_t n = n0 + t;
+    const index_t a = std::max(r0, n * perImage);
+    const index_t b = std::min(r1, (n + 1) * perImage);
+    col2imRows(cols + (a - r0) * K, dx, g, a, b);
+  });
+}
+
+}  // namespace
+
+void conv2d(const float* x, const float* filter, float* out, const ConvGeom& g) {
+  const index_t rows = g.batch * g.outH * g.outW;
+  const index_t K = g.kh * g.kw * g.inC;
+  const index_t O = g.outC;
+  if (rows == 0 || O == 0) return;
+  if (isPointwise(g)) {
+    sgemm(false, false, rows, O, K, x, K, filter, O, out, O, false);
+    return;
+  }
+  const index_t step = chunkRows(g);
+  float* cols = tlsCols.get(static_cast<std::size_t>(std::min(rows, step) * K));
+  for (index_t r0 = 0; r0 < rows; r0 += step) {
+    const index_t r1 = std::min(rows, r0 + step);
+    im2colParallel(x, cols, g, r0, r1);
+    sgemm(false, false, r1 - r0, O, K, cols, K, filter, O, out + r0 * O, O, false);
+  }
+}
+
+void conv2dBackpropInput(const float* dy, const float* filter, float* dx, const ConvGeom& g) {
+  const index_t rows = g.batch * g.outH * g.outW;
+  const index_t K = g.kh * g.kw * g.inC;
+  const index_t O = g.outC;
+  const index_t dxSize = g.batch * g.inH * g.inW * g.inC;
+  if (rows == 0 || K == 0) {
+    std::fill(dx, dx + dxSize, 0.0f);
+    return;
+  }
+  if (isPointwise(g)) {
+    sgemm(false, true, rows, K, O, dy, O, filter, O, dx, K, false);
+    return;
+  }
+  const index_t perImage = g.inH * g.inW * g.inC;
+  parallelFor(g.batch, [&](index_t n) { std::fill(dx + n * perImage, dx + (n + 1) * perImage, 0.0f); });
+  const index_t step = chunkRows(g);
+  float* cols = tlsCols.get(static_cast<std::size_t>(std::min(rows, step) * K));
+  for (index_t r0 = 0; r0 < rows; r0 += step) {
+    const index_t r1 = std::min(rows, r0 + step);
+    sgemm(false, true, r1 - r0, K, O, dy + r0 * O, O, filter, O, cols, K, false);
+    col2imParallel(cols, dx, g, r0, r1);
+  }
+}
+
+void conv2dBackpropFilter(const float* x, const float* dy, float* dw, const ConvGeom& g) {
+  const index_t rows = g.batch * g.outH * g.outW;
+  const index_t K = g.kh * g.kw * g.inC;
+  const index_t O = g.outC;
+  if (rows == 0) {
+    std::fill(dw, dw + K * O, 0.0f);
+    return;
+  }
+  if (isPointwise(g)) {
+    sgemm(true, false, K, O, rows, x, K, dy, O, dw, O, false);
+    return;
+  }
+  const index_t step = chunkRows(g);
+  float* cols = tlsCols.get(static_cast<std::size_t>(std::min(rows, step) * K));
+  for (index_t r0 = 0; r0 < rows; r0 += step) {
+    const index_t r1 = std::min(rows, r0 + step);
+    im2colParallel(x, cols, g, r0, r1);
+    sgemm(true, false, K, O, r1 - r0, cols, K, dy + r0 * O, O, dw, O, r0 > 0);
+  }
+}
+
+}  // namespace lamina

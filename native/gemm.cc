@@ -1,0 +1,242 @@
+// SGEMM: packed panels + register-blocked micro-kernels (Goto/BLIS loop order), split across the
+// thread pool by blocks of C. The micro-kernel (AVX-512, AVX2+FMA or portable scalar) is chosen
+// once at run time from the CPU's features.
+#include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <string_view>
+
+#include "common.h"
+
+namespace lamina {
+namespace {
+
+// ------------------------------------------------------------------ portable micro-kernel
+
+constexpr int SMR = 4;
+constexpr int SNR = 8;
+
+void kernelScalar(index_t kc, const float* a, const float* b, float* c, index_t ldc, int mr, int nr, bool accumulate) {
+  float t[SMR][SNR] = {};
+  for (index_t p = 0; p < kc; p++) {
+    for (int i = 0; i < SMR; i++) {
+      const float av = a[i];
+      for (int j = 0; j < SNR; j++) t[i][j] += av * b[j];
+    }
+    a += SMR;
+    b += SNR;
+  }
+  for (int i = 0; i < mr; i++) {
+    float* row = c + i * ldc;
+    if (accumulate) {
+      for (int j = 0; j < nr; j++) row[j] += t[i][j];
+    } else {
+      for (int j = 0; j < nr; j++) row[j] = t[i][j];
+    }
+  }
+}
+
+const MicroKernel kScalar{"scalar", SMR, SNR, kernelScalar};
+
+bool cpuHas(const char* feature) {
+#if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
+  __builtin_cpu_init();
+  if (std::strcmp(feature, "avx512f") == 0) return __builtin_cpu_supports("avx512f");
+  if (std::strcmp(feature, "avx2") == 0) return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#endif
+  (void)feature;
+  return false;
+}
+
+const MicroKernel* chooseKernel() {
+  const char* env = std::getenv("LAMINA_SIMD");
+  const std::string_view want = env != nullptr ? env : "";
+  const MicroKernel* k512 = avx512Kernel();
+  const MicroKernel* k256 = avx2Kernel();
+  const bool allow512 = want.empty() || want == "avx512";
+  const bool allow256 = allow512 || want == "avx2";
+  if (allow512 && k512 != nullptr && cpuHas("avx512f")) return k512;
+  if (allow256 && k256 != nullptr && cpuHas("avx2")) return k256;
+  return &kScalar;
+}
+
+// ------------------------------------------------------------------ blocking and scratch
+
+constexpr index_t KC = 256;   // depth of a packed panel: an MR x KC and an NR x KC micro-panel share L1
+constexpr index_t MC = 144;   // rows of A packed per task (multiple of 4, 6 and 12): stays in L2
+constexpr index_t NC = 3072;  // columns of B packed per pass (multiple of 8, 16 and 32): stays in L3
+
+/** A growable 64-byte aligned float buffer. */
+struct Scratch {
+  float* data = nullptr;
+  std::size_t cap = 0;
+  float* get(std::size_t n) {
+    if (n > cap) {
+      if (data != nullptr) ::operator delete[](data, std::align_val_t(64));
+      cap = std::max<std::size_t>(n, cap + cap / 2);
+      data = static_cast<float*>(::operator new[](cap * sizeof(float), std::align_val_t(64)));
+    }
+    return data;
+  }
+  ~Scratch() {
+    if (data != nullptr) ::operator delete[](data, std::align_val_t(64));
+  }
+};
+
+thread_local Scratch tlsPackA;
+thread_local Scratch tlsPackB;
+
+/** Packs op(A)[i0:i0+mc, p0:p0+kc] into MR-row micro-panels, zero-padded to whole panels. */
+void packA(bool transA, const float* a, index_t lda, index_t i0, index_t p0, index_t mc, index_t kc, int MR, float* dst) {
+  for (index_t ip = 0; ip < mc; ip += MR) {
+    const int rows = static_cast<int>(std::min<index_t>(MR, mc - ip));
+    if (transA) {
+      // op(A)[i, p] = A[p, i]: each step's MR values are contiguous.
+      for (index_t p = 0; p < kc; p++) {
+        const float* src = a + (p0 + p) * lda + i0 + ip;
+        int ii = 0;
+        for (; ii < rows; ii++) dst[ii] = src[ii];
+        for (; ii < MR; ii++) dst[ii] = 0.0f;
+        dst += MR;
+      }
+    } else {
+      const float* src = a + (i0 + ip) * lda + p0;
+      if (rows == MR) {
+        for (index_t p = 0; p < kc; p++) {
+          for (int ii = 0; ii < MR; ii++) dst[ii] = src[ii * lda + p];
+          dst += MR;
+        }
+      } else {
+        for (index_t p = 0; p < kc; p++) {
+          int ii = 0;
+          for (; ii < rows; ii++) dst[ii] = src[ii * lda + p];
+          for (; ii < MR; ii++) dst[ii] = 0.0f;
+          dst += MR;
+        }
+      }
+    }
+  }
+}
+
+/** Packs op(B)[p0:p0+kc, j0:j0+nc] into NR-column micro-panels, zero-padded to whole panels. */
+void packBPanel(bool transB, const float* b, index_t ldb, index_t p0, index_t j0, index_t kc, index_t cols, int NR, float* dst) {
+  if (!transB) {
+    const float* src = b + p0 * ldb + j0;
+    if (cols == NR) {
+      for (index_t p = 0; p < kc; p++) {
+        std::memcpy(dst, src + p * ldb, sizeof(float) * NR);
+        dst += NR;
+      }
+    } else {
+      for (index_t p = 0; p < kc; p++) {
+        const float* s = src + p * ldb;
+        index_t jj = 0;
+        for (; jj < cols; jj++) dst[jj] = s[jj];
+        for (; jj < NR; jj++) dst[jj] = 0.0f;
+        dst += NR;
+      }
+    }
+  } else {
+    // op(B)[p, j] = B[j, p]
+    const float* src = b + j0 * ldb + p0;
+    for (index_t p = 0; p < kc; p++) {
+      index_t jj = 0;
+      for (; jj < cols; jj++) dst[jj] = src[jj * ldb + p];
+      for (; jj < NR; jj++) dst[jj] = 0.0f;
+      dst += NR;
+    }
+  }
+}
+
+}  // namespace
+
+const MicroKernel& activeKernel() {
+  static const MicroKernel* k = chooseKernel();
+  return *k;
+}
+
+void sgemm(bool transA, bool transB, index_t m, index_t n, index_t k, const float* a, index_t lda, const float* b,
+           index_t ldb, float* c, index_t ldc, bool accumulate, bool parallel) {
+  if (m <= 0 || n <= 0) return;
+  if (k <= 0) {
+    if (!accumulate) {
+      for (index_t i = 0; i < m; i++) std::fill(c + i * ldc, c + i * ldc + n, 0.0f);
+    }
+    return;
+  }
+  const MicroKernel& uk = activeKernel();
+  const int MR = uk.mr, NR = uk.nr;
+  const int threads = parallel ? numThreads() : 1;
+  // Below ~1 MFLOP the pool's hand-off costs more than it saves.
+  const bool useThreads = threads > 1 && static_cast<double>(m) * n * k >= 262144.0;
+
+  static std::atomic<std::uint64_t> callCounter{0};
+  for (index_t jc = 0; jc < n; jc += NC) {
+    const index_t nc = std::min(NC, n - jc);
+    const index_t nPanels = (nc + NR - 1) / NR;
+    for (index_t pc = 0; pc < k; pc += KC) {
+      const index_t kc = std::min(KC, k - pc);
+      const bool acc = accumulate || pc > 0;
+      float* bp = tlsPackB.get(static_cast<std::size_t>(nPanels * NR * kc));
+
+      const index_t nIc = (m + MC - 1) / MC;
+      // Column chunks (whole micro-panels) so that there are a few tasks per thread.
+      index_t nJc = 1;
+      if (useThreads) {
+        const index_t want = static_cast<index_t>(threads) * 4;
+        if (nIc < want) {
+          nJc = std::min<index_t>((want + nIc - 1) / nIc, std::max<index_t>(1, nPanels / 4));
+        }
+      }
+      const index_t panelsPerChunk = (nPanels + nJc - 1) / nJc;
+      nJc = (nPanels + panelsPerChunk - 1) / panelsPerChunk;
+
+      auto packB = [&](index_t jp) {
+        const index_t j0 = jp * NR;
+        packBPanel(transB, b, ldb, pc, jc + j0, kc, std::min<index_t>(NR, nc - j0), NR, bp + jp * NR * kc);
+      };
+      const std::uint64_t callId = callCounter.fetch_add(1, std::memory_order_relaxed) + 1;
+      auto task = [&](index_t t) {
+        const index_t ic = (t / nJc) * MC;
+        const index_t jChunk = t % nJc;
+        const index_t mc = std::min(MC, m - ic);
+        // A thread running consecutive chunks of the same row block packs its A block once.
+        thread_local std::uint64_t packedCall = 0;
+        thread_local index_t packedIc = -1;
+        // Always the full block size, so the buffer never moves under the cached packing.
+        float* ap = tlsPackA.get(static_cast<std::size_t>(((MC + MR - 1) / MR) * MR * KC));
+        if (packedCall != callId || packedIc != ic) {
+          packA(transA, a, lda, ic, pc, mc, kc, MR, ap);
+          packedCall = callId;
+          packedIc = ic;
+        }
+        const index_t jp0 = jChunk * panelsPerChunk;
+        const index_t jp1 = std::min(nPanels, jp0 + panelsPerChunk);
+        for (index_t jp = jp0; jp < jp1; jp++) {
+          const index_t j0 = jp * NR;
+          const int nr = static_cast<int>(std::min<index_t>(NR, nc - j0));
+          const float* bpanel = bp + jp * NR * kc;
+          float* cBase = c + ic * ldc + jc + j0;
+          for (index_t ir = 0; ir < mc; ir += MR) {
+            const int mr = static_cast<int>(std::min<index_t>(MR, mc - ir));
+            uk.fn(kc, ap + ir * kc, bpanel, cBase + ir * ldc, ldc, mr, nr, acc);
+          }
+        }
+      };
+      if (useThreads) {
+        parallelFor((nPanels + 7) / 8, [&](index_t g) {
+          const index_t e = std::min(nPanels, (g + 1) * 8);
+          for (index_t jp = g * 8; jp < e; jp++) packB(jp);
+        });
+        parallelFor(nIc * nJc, task);
+      } else {
+        for (index_t jp = 0; jp < nPanels; jp++) packB(jp);
+        for (index_t t = 0; t < nIc * nJc; t++) task(t);
+      }
+    }
+  }
+}
+
+}  // namespace lamina

@@ -1,0 +1,101 @@
+// The AVX2 + FMA GEMM micro-kernel: a 6 x 16 tile of C in twelve ymm accumulators, one broadcast of
+// A and two loads of B per step. Built with -mavx2 -mfma in this translation unit only; used when
+// the CPU reports both features at run time.
+#include "common.h"
+
+#if defined(__AVX2__) && defined(__FMA__)
+#include <immintrin.h>
+
+namespace lamina {
+namespace {
+
+constexpr int MR = 6;
+constexpr int NR = 16;
+
+void kernel6x16(index_t kc, const float* a, const float* b, float* c, index_t ldc, int mr, int nr, bool accumulate) {
+  __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
+  __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
+  __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();
+  __m256 c30 = _mm256_setzero_ps(), c31 = _mm256_setzero_ps();
+  __m256 c40 = _mm256_setzero_ps(), c41 = _mm256_setzero_ps();
+  __m256 c50 = _mm256_setzero_ps(), c51 = _mm256_setzero_ps();
+#define LAMINA_STEP(P)                                                     \
+  {                                                                        \
+    const __m256 b0 = _mm256_load_ps(b + (P) * NR);                        \
+    const __m256 b1 = _mm256_load_ps(b + (P) * NR + 8);                    \
+    __m256 av = _mm256_broadcast_ss(a + (P) * MR + 0);                     \
+    c00 = _mm256_fmadd_ps(av, b0, c00); c01 = _mm256_fmadd_ps(av, b1, c01); \
+    av = _mm256_broadcast_ss(a + (P) * MR + 1);                            \
+    c10 = _mm256_fmadd_ps(av, b0, c10); c11 = _mm256_fmadd_ps(av, b1, c11); \
+    av = _mm256_broadcast_ss(a + (P) * MR + 2);                            \
+    c20 = _mm256_fmadd_ps(av, b0, c20); c21 = _mm256_fmadd_ps(av, b1, c21); \
+    av = _mm256_broadcast_ss(a + (P) * MR + 3);                            \
+    c30 = _mm256_fmadd_ps(av, b0, c30); c31 = _mm256_fmadd_ps(av, b1, c31); \
+    av = _mm256_broadcast_ss(a + (P) * MR + 4);                            \
+    c40 = _mm256_fmadd_ps(av, b0, c40); c41 = _mm256_fmadd_ps(av, b1, c41); \
+    av = _mm256_broadcast_ss(a + (P) * MR + 5);                            \
+    c50 = _mm256_fmadd_ps(av, b0, c50); c51 = _mm256_fmadd_ps(av, b1, c51); \
+  }
+  index_t p = 0;
+  for (; p + 4 <= kc; p += 4) {
+    _mm_prefetch(reinterpret_cast<const char*>(b + 8 * NR), _MM_HINT_T0);
+    LAMINA_STEP(0) LAMINA_STEP(1) LAMINA_STEP(2) LAMINA_STEP(3)
+    a += 4 * MR;
+    b += 4 * NR;
+  }
+  for (; p < kc; p++) {
+    LAMINA_STEP(0)
+    a += MR;
+    b += NR;
+  }
+#undef LAMINA_STEP
+  if (mr == MR && nr == NR) {
+#define LAMINA_STORE(I, R0, R1)                                                        \
+  {                                                                                    \
+    float* row = c + (I) * ldc;                                                        \
+    if (accumulate) {                                                                  \
+      _mm256_storeu_ps(row, _mm256_add_ps(_mm256_loadu_ps(row), R0));                  \
+      _mm256_storeu_ps(row + 8, _mm256_add_ps(_mm256_loadu_ps(row + 8), R1));          \
+    } else {                                                                           \
+      _mm256_storeu_ps(row, R0);                                                       \
+      _mm256_storeu_ps(row + 8, R1);                                                   \
+    }                                                                                  \
+  }
+    LAMINA_STORE(0, c00, c01) LAMINA_STORE(1, c10, c11) LAMINA_STORE(2, c20, c21)
+    LAMINA_STORE(3, c30, c31) LAMINA_STORE(4, c40, c41) LAMINA_STORE(5, c50, c51)
+#undef LAMINA_STORE
+    return;
+  }
+  alignas(32) float t[MR * NR];
+  _mm256_store_ps(t + 0 * NR, c00); _mm256_store_ps(t + 0 * NR + 8, c01);
+  _mm256_store_ps(t + 1 * NR, c10); _mm256_store_ps(t + 1 * NR + 8, c11);
+  _mm256_store_ps(t + 2 * NR, c20); _mm256_store_ps(t + 2 * NR + 8, c21);
+  _mm256_store_ps(t + 3 * NR, c30); _mm256_store_ps(t + 3 * NR + 8, c31);
+  _mm256_store_ps(t + 4 * NR, c40); _mm256_store_ps(t + 4 * NR + 8, c41);
+  _mm256_store_ps(t + 5 * NR, c50); _mm256_store_ps(t + 5 * NR + 8, c51);
+  for (int i = 0; i < mr; i++) {
+    float* row = c + i * ldc;
+    const float* tr = t + i * NR;
+    if (accumulate) {
+      for (int j = 0; j < nr; j++) row[j] += tr[j];
+    } else {
+      for (int j = 0; j < nr; j++) row[j] = tr[j];
+    }
+  }
+}
+
+const MicroKernel kAvx2{"avx2", MR, NR, kernel6x16};
+
+}  // namespace
+
+const MicroKernel* avx2Kernel() { return &kAvx2; }
+
+}  // namespace lamina
+
+#else
+
+namespace lamina {
+const MicroKernel* avx2Kernel() { return nullptr; }
+}  // namespace lamina
+
+#endif
