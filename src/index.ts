@@ -3,6 +3,7 @@
  * `import * as tf from "lamina"`.
  */
 import "./backend/js/index.js";
+import "./backend/native/index.js";
 
 export { version } from "./version.js";
 

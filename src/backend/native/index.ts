@@ -1,0 +1,140 @@
+import { createRequire } from "node:module";
+import type { NumericArray } from "../../tensor/dtype.js";
+import type { Backend, Conv2DInfo, Pool2DInfo } from "../backend.js";
+import { registerBackend } from "../registry.js";
+import { createJsBackend } from "../js/index.js";
+
+/*
+ * The native backend: the C++ addon built from native/ (build/Release/lamina.node) runs the heavy
+ * float32 kernels in place on the tensors' buffers; every other kernel, and every kernel on
+ * another dtype, is the JS reference's. The addon's path is the same relative to src/ (tsx) and
+ * to dist/ (the compiled package): both sit two folders below the package root.
+ */
+
+/** What the addon exports (native/addon.cc). Geometry travels as Int32Arrays in a fixed order. */
+export interface NativeAddon {
+  matmul(a: Float32Array, b: Float32Array, out: Float32Array, batch: number, m: number, k: number, n: number,
+    transposeA: boolean, transposeB: boolean, aBatchStride: number, bBatchStride: number): void;
+  conv2d(x: Float32Array, filter: Float32Array, out: Float32Array, geometry: Int32Array): void;
+  conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, geometry: Int32Array): void;
+  conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, geometry: Int32Array): void;
+  maxPool(x: Float32Array, out: Float32Array, geometry: Int32Array): void;
+  maxPoolGrad(x: Float32Array, dy: Float32Array, dx: Float32Array, geometry: Int32Array): void;
+  avgPool(x: Float32Array, out: Float32Array, geometry: Int32Array): void;
+  avgPoolGrad(dy: Float32Array, dx: Float32Array, geometry: Int32Array): void;
+  /** The micro-kernel in use ("avx512", "avx2" or "scalar"), the pool's threads and the tile size. */
+  info(): { simd: string; threads: number; mr: number; nr: number };
+}
+
+const ADDON_PATH = "../../../build/Release/lamina.node";
+
+let addon: NativeAddon | null = null;
+let loadError: string | null = null;
+try {
+  addon = createRequire(import.meta.url)(ADDON_PATH) as NativeAddon;
+} catch (e) {
+  loadError = e instanceof Error ? e.message.split("\n")[0] : String(e);
+}
+
+/** The loaded addon, or null when it is not built (see nativeLoadError). */
+export function nativeAddon(): NativeAddon | null {
+  return addon;
+}
+
+/** Why the addon could not be loaded, or null when it is loaded. */
+export function nativeLoadError(): string | null {
+  return loadError;
+}
+
+const convGeometry = new Int32Array(17);
+function convInfo(info: Conv2DInfo): Int32Array {
+  const g = convGeometry;
+  g[0] = info.batch; g[1] = info.inHeight; g[2] = info.inWidth; g[3] = info.inChannels;
+  g[4] = info.outHeight; g[5] = info.outWidth; g[6] = info.outChannels;
+  g[7] = info.filterHeight; g[8] = info.filterWidth;
+  g[9] = info.strideHeight; g[10] = info.strideWidth;
+  g[11] = info.dilationHeight; g[12] = info.dilationWidth;
+  g[13] = info.padTop; g[14] = info.padLeft; g[15] = info.padBottom; g[16] = info.padRight;
+  return g;
+}
+
+const poolGeometry = new Int32Array(14);
+function poolInfo(info: Pool2DInfo): Int32Array {
+  const g = poolGeometry;
+  g[0] = info.batch; g[1] = info.inHeight; g[2] = info.inWidth; g[3] = info.channels;
+  g[4] = info.outHeight; g[5] = info.outWidth;
+  g[6] = info.poolHeight; g[7] = info.poolWidth;
+  g[8] = info.strideHeight; g[9] = info.strideWidth;
+  g[10] = info.padTop; g[11] = info.padLeft; g[12] = info.padBottom; g[13] = info.padRight;
+  return g;
+}
+
+function f32(...arrays: NumericArray[]): boolean {
+  for (const a of arrays) if (!(a instanceof Float32Array)) return false;
+  return true;
+}
+
+/** The native backend over a loaded addon: float32 kernels natively, the rest from `js`. */
+export function createNativeBackend(native: NativeAddon): Backend {
+  const js = createJsBackend();
+  return {
+    ...js,
+    name: "native",
+    matmul(a, b, out, batch, m, k, n, transposeA, transposeB, aBatchStride, bBatchStride) {
+      if (a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array) {
+        native.matmul(a, b, out, batch, m, k, n, transposeA, transposeB, aBatchStride, bBatchStride);
+      } else {
+        js.matmul(a, b, out, batch, m, k, n, transposeA, transposeB, aBatchStride, bBatchStride);
+      }
+    },
+    conv2d(x, filter, out, info) {
+      if (!info.depthwise && f32(x, filter, out)) native.conv2d(x as Float32Array, filter as Float32Array, out as Float32Array, convInfo(info));
+      else js.conv2d(x, filter, out, info);
+    },
+    conv2dBackpropInput(dy, filter, dx, info) {
+      if (!info.depthwise && f32(dy, filter, dx)) {
+        native.conv2dBackpropInput(dy as Float32Array, filter as Float32Array, dx as Float32Array, convInfo(info));
+      } else {
+        js.conv2dBackpropInput(dy, filter, dx, info);
+      }
+    },
+    conv2dBackpropFilter(x, dy, dw, info) {
+      if (!info.depthwise && f32(x, dy, dw)) {
+        native.conv2dBackpropFilter(x as Float32Array, dy as Float32Array, dw as Float32Array, convInfo(info));
+      } else {
+        js.conv2dBackpropFilter(x, dy, dw, info);
+      }
+    },
+    maxPool(x, out, info) {
+      if (f32(x, out)) native.maxPool(x as Float32Array, out as Float32Array, poolInfo(info));
+      else js.maxPool(x, out, info);
+    },
+    maxPoolGrad(x, dy, dx, info) {
+      if (f32(x, dy, dx)) native.maxPoolGrad(x as Float32Array, dy as Float32Array, dx as Float32Array, poolInfo(info));
+      else js.maxPoolGrad(x, dy, dx, info);
+    },
+    avgPool(x, out, info) {
+      if (f32(x, out)) native.avgPool(x as Float32Array, out as Float32Array, poolInfo(info));
+      else js.avgPool(x, out, info);
+    },
+    avgPoolGrad(dy, dx, info) {
+      if (f32(dy, dx)) native.avgPoolGrad(dy as Float32Array, dx as Float32Array, poolInfo(info));
+      else js.avgPoolGrad(dy, dx, info);
+    },
+  };
+}
+
+/*
+ * Registration: "native" is preferred whenever the addon loads, unless LAMINA_BACKEND=js asks for
+ * the reference. Without the addon, "js" stays the default and one line on stderr says why.
+ */
+const requested = typeof process !== "undefined" ? process.env.LAMINA_BACKEND : undefined;
+if (addon !== null) {
+  const loaded = addon;
+  registerBackend("native", () => createNativeBackend(loaded), { preferred: requested !== "js" });
+} else if (requested !== "js") {
+  process.stderr.write(
+    "lamina: the native addon is not built (build/Release/lamina.node); using the slower JS backend. " +
+      "Build it with `npm run build:native`.\n",
+  );
+}

@@ -1,0 +1,303 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import type { Backend, Conv2DInfo, Pool2DInfo } from "../backend.js";
+import type { NumericArray } from "../../tensor/dtype.js";
+import { createJsBackend } from "../js/index.js";
+import { createNativeBackend, nativeAddon, nativeLoadError } from "./index.js";
+import * as tf from "../../index.js";
+
+/*
+ * Every native kernel against the JS reference on random inputs of many shapes. Skipped only when
+ * the addon is not built (then the JS backend is the default and the rest of the suite covers it).
+ */
+
+const addon = nativeAddon();
+const skip = addon === null ? `native addon not built (${nativeLoadError() ?? "unknown"}); run npm run build:native` : false;
+const js = createJsBackend();
+const native: Backend | null = addon === null ? null : createNativeBackend(addon);
+
+/** A small seedable generator (mulberry32) so every failure is reproducible. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function randomF32(n: number, seed: number, integers = false): Float32Array {
+  const r = rng(seed);
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = integers ? Math.floor(r() * 5) - 2 : r() * 2 - 1;
+  return a;
+}
+
+/** max |got - want| must be within rtol of max |want| (norm-wise relative error). */
+function assertClose(got: NumericArray, want: NumericArray, what: string, rtol = 1e-4): void {
+  assert.equal(got.length, want.length, `${what}: length`);
+  let maxErr = 0, maxRef = 0, at = -1;
+  for (let i = 0; i < want.length; i++) {
+    const e = Math.abs(got[i] - want[i]);
+    if (!(e <= maxErr)) {
+      maxErr = e;
+      at = i;
+    }
+    maxRef = Math.max(maxRef, Math.abs(want[i]));
+  }
+  assert.ok(maxErr <= rtol * Math.max(maxRef, 1e-30),
+    `${what}: max error ${maxErr} at ${at} (got ${got[at]}, want ${want[at]}), reference scale ${maxRef}`);
+}
+
+function assertEqualArrays(got: NumericArray, want: NumericArray, what: string): void {
+  assert.equal(got.length, want.length, `${what}: length`);
+  for (let i = 0; i < want.length; i++) {
+    if (!Object.is(got[i], want[i])) assert.fail(`${what}: index ${i}: got ${got[i]}, want ${want[i]}`);
+  }
+}
+
+// ---------------------------------------------------------------- matmul
+
+test("native matmul equals js for all transpose combinations and odd shapes", { skip }, () => {
+  const nb = native as Backend;
+  const shapes: [number, number, number][] = [
+    [1, 1, 1], [1, 7, 1], [3, 5, 7], [6, 16, 16], [7, 1, 9], [17, 33, 29], [13, 300, 31], [150, 257, 97],
+    [64, 784, 256], [145, 19, 33], [5, 20, 3100], [300, 2, 301], [4, 0, 5],
+  ];
+  let seed = 1;
+  for (const [m, k, n] of shapes) {
+    for (const ta of [false, true]) {
+      for (const tb of [false, true]) {
+        const a = randomF32(m * k, seed++), b = randomF32(k * n, seed++);
+        const want = new Float32Array(m * n), got = new Float32Array(m * n).fill(Number.NaN);
+        js.matmul(a, b, want, 1, m, k, n, ta, tb, 0, 0);
+        nb.matmul(a, b, got, 1, m, k, n, ta, tb, 0, 0);
+        assertClose(got, want, `matmul m=${m} k=${k} n=${n} ta=${ta} tb=${tb}`);
+      }
+    }
+  }
+});
+
+test("native batched matmul equals js, with broadcast (stride 0) operands and batch > threads", { skip }, () => {
+  const nb = native as Backend;
+  const cases: { batch: number; m: number; k: number; n: number; aB: boolean; bB: boolean }[] = [
+    { batch: 7, m: 5, k: 9, n: 3, aB: true, bB: true },
+    { batch: 9, m: 33, k: 17, n: 40, aB: true, bB: false },
+    { batch: 3, m: 1, k: 64, n: 70, aB: false, bB: true },
+    { batch: 4, m: 130, k: 300, n: 129, aB: true, bB: true },
+    { batch: 1, m: 2, k: 3, n: 4, aB: true, bB: true },
+  ];
+  let seed = 100;
+  for (const c of cases) {
+    for (const ta of [false, true]) {
+      for (const tb of [false, true]) {
+        const sa = c.aB ? c.m * c.k : 0, sb = c.bB ? c.k * c.n : 0;
+        const a = randomF32(Math.max(1, c.batch * sa || c.m * c.k), seed++);
+        const b = randomF32(Math.max(1, c.batch * sb || c.k * c.n), seed++);
+        const want = new Float32Array(c.batch * c.m * c.n), got = new Float32Array(want.length).fill(Number.NaN);
+        js.matmul(a, b, want, c.batch, c.m, c.k, c.n, ta, tb, sa, sb);
+        nb.matmul(a, b, got, c.batch, c.m, c.k, c.n, ta, tb, sa, sb);
+        assertClose(got, want, `batched matmul ${JSON.stringify(c)} ta=${ta} tb=${tb}`);
+      }
+    }
+  }
+});
+
+test("native matmul on float64 delegates to the JS kernel (identical results)", { skip }, () => {
+  const nb = native as Backend;
+  const a = Float64Array.from(randomF32(12 * 7, 5)), b = Float64Array.from(randomF32(7 * 9, 6));
+  const want = new Float64Array(12 * 9), got = new Float64Array(12 * 9);
+  js.matmul(a, b, want, 1, 12, 7, 9, false, false, 0, 0);
+  nb.matmul(a, b, got, 1, 12, 7, 9, false, false, 0, 0);
+  assertEqualArrays(got, want, "float64 matmul");
+});
+
+test("the addon rejects arrays shorter than the shapes say", { skip }, () => {
+  const ad = nativeAddon();
+  assert.ok(ad !== null);
+  assert.throws(() => ad.matmul(new Float32Array(5), new Float32Array(6), new Float32Array(4), 1, 2, 3, 2, false, false, 0, 0),
+    /a holds 5 elements/);
+  assert.throws(() => ad.conv2d(new Float32Array(4), new Float32Array(4), new Float32Array(4), new Int32Array(3)),
+    /geometry array is too short/);
+});
+
+// ---------------------------------------------------------------- convolution
+
+type Padding = "SAME" | "VALID" | [number, number, number, number];
+
+function convGeometry(batch: number, h: number, w: number, c: number, o: number, kh: number, kw: number,
+  sh: number, sw: number, dh: number, dw: number, padding: Padding): Conv2DInfo {
+  const ekh = (kh - 1) * dh + 1, ekw = (kw - 1) * dw + 1;
+  let outHeight: number, outWidth: number, padTop = 0, padLeft = 0, padBottom = 0, padRight = 0;
+  if (padding === "VALID") {
+    outHeight = Math.floor((h - ekh) / sh) + 1;
+    outWidth = Math.floor((w - ekw) / sw) + 1;
+  } else if (padding === "SAME") {
+    outHeight = Math.ceil(h / sh);
+    outWidth = Math.ceil(w / sw);
+    const ph = Math.max(0, (outHeight - 1) * sh + ekh - h), pw = Math.max(0, (outWidth - 1) * sw + ekw - w);
+    padTop = Math.floor(ph / 2); padBottom = ph - padTop;
+    padLeft = Math.floor(pw / 2); padRight = pw - padLeft;
+  } else {
+    [padTop, padBottom, padLeft, padRight] = padding;
+    outHeight = Math.floor((h + padTop + padBottom - ekh) / sh) + 1;
+    outWidth = Math.floor((w + padLeft + padRight - ekw) / sw) + 1;
+  }
+  return {
+    batch, inHeight: h, inWidth: w, inChannels: c, outHeight, outWidth, outChannels: o,
+    filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw,
+    padTop, padLeft, padBottom, padRight, depthwise: false,
+  };
+}
+
+interface ConvCase {
+  batch: number; h: number; w: number; c: number; o: number; kh: number; kw: number;
+  sh: number; sw: number; dh: number; dw: number; padding: Padding;
+}
+
+const convCases: ConvCase[] = [
+  { batch: 1, h: 5, w: 5, c: 1, o: 1, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, padding: "SAME" },
+  { batch: 2, h: 7, w: 6, c: 3, o: 5, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, padding: "VALID" },
+  { batch: 5, h: 9, w: 11, c: 5, o: 7, kh: 3, kw: 3, sh: 2, sw: 2, dh: 1, dw: 1, padding: "SAME" },
+  { batch: 3, h: 10, w: 9, c: 17, o: 33, kh: 2, kw: 3, sh: 2, sw: 1, dh: 1, dw: 1, padding: "VALID" },
+  { batch: 4, h: 12, w: 12, c: 4, o: 16, kh: 3, kw: 3, sh: 1, sw: 1, dh: 2, dw: 2, padding: "SAME" },
+  { batch: 2, h: 11, w: 8, c: 6, o: 9, kh: 3, kw: 2, sh: 1, sw: 2, dh: 2, dw: 1, padding: "VALID" },
+  { batch: 3, h: 8, w: 8, c: 5, o: 6, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, padding: [1, 2, 0, 3] },
+  { batch: 2, h: 9, w: 7, c: 3, o: 4, kh: 5, kw: 5, sh: 3, sw: 2, dh: 1, dw: 1, padding: [2, 2, 2, 2] },
+  { batch: 6, h: 6, w: 6, c: 8, o: 12, kh: 1, kw: 1, sh: 1, sw: 1, dh: 1, dw: 1, padding: "VALID" },
+  { batch: 3, h: 7, w: 7, c: 9, o: 10, kh: 1, kw: 1, sh: 2, sw: 2, dh: 1, dw: 1, padding: "SAME" },
+  { batch: 1, h: 4, w: 4, c: 2, o: 3, kh: 4, kw: 4, sh: 1, sw: 1, dh: 1, dw: 1, padding: "VALID" },
+  { batch: 2, h: 3, w: 3, c: 2, o: 2, kh: 5, kw: 5, sh: 1, sw: 1, dh: 1, dw: 1, padding: "SAME" },
+  { batch: 7, h: 14, w: 14, c: 32, o: 64, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, padding: "SAME" },
+  { batch: 2, h: 16, w: 16, c: 3, o: 32, kh: 3, kw: 3, sh: 2, sw: 2, dh: 1, dw: 1, padding: "SAME" },
+  // 10 * 28 * 28 = 7840 output rows of 576 taps: more than one im2col chunk of 2^22 elements.
+  { batch: 10, h: 28, w: 28, c: 64, o: 16, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, padding: "SAME" },
+];
+
+function describe(c: ConvCase): string {
+  return `conv N${c.batch} ${c.h}x${c.w}x${c.c} -> ${c.o}, k${c.kh}x${c.kw} s${c.sh}x${c.sw} d${c.dh}x${c.dw} ${JSON.stringify(c.padding)}`;
+}
+
+test("native conv2d, conv2dBackpropInput and conv2dBackpropFilter equal js", { skip }, () => {
+  const nb = native as Backend;
+  let seed = 1000;
+  for (const c of convCases) {
+    const info = convGeometry(c.batch, c.h, c.w, c.c, c.o, c.kh, c.kw, c.sh, c.sw, c.dh, c.dw, c.padding);
+    assert.ok(info.outHeight > 0 && info.outWidth > 0, describe(c));
+    const xSize = c.batch * c.h * c.w * c.c;
+    const ySize = c.batch * info.outHeight * info.outWidth * c.o;
+    const wSize = c.kh * c.kw * c.c * c.o;
+    const x = randomF32(xSize, seed++), f = randomF32(wSize, seed++), dy = randomF32(ySize, seed++);
+
+    const yWant = new Float32Array(ySize), yGot = new Float32Array(ySize).fill(Number.NaN);
+    js.conv2d(x, f, yWant, info);
+    nb.conv2d(x, f, yGot, info);
+    assertClose(yGot, yWant, `${describe(c)} forward`);
+
+    // The op hands zero-filled outputs; the kernels must not depend on it, so give them garbage.
+    const dxWant = new Float32Array(xSize), dxGot = new Float32Array(xSize).fill(7);
+    js.conv2dBackpropInput(dy, f, dxWant, info);
+    nb.conv2dBackpropInput(dy, f, dxGot, info);
+    assertClose(dxGot, dxWant, `${describe(c)} backprop input`);
+
+    const dwWant = new Float32Array(wSize), dwGot = new Float32Array(wSize).fill(7);
+    js.conv2dBackpropFilter(x, dy, dwWant, info);
+    nb.conv2dBackpropFilter(x, dy, dwGot, info);
+    assertClose(dwGot, dwWant, `${describe(c)} backprop filter`);
+  }
+});
+
+test("native depthwise and float64 convolutions delegate to the JS kernels", { skip }, () => {
+  const nb = native as Backend;
+  const info = { ...convGeometry(2, 6, 5, 3, 6, 3, 3, 1, 1, 1, 1, "SAME"), depthwise: true };
+  const x = randomF32(2 * 6 * 5 * 3, 11), f = randomF32(3 * 3 * 3 * 2, 12);
+  const want = new Float32Array(2 * 6 * 5 * 6), got = new Float32Array(want.length);
+  js.conv2d(x, f, want, info);
+  nb.conv2d(x, f, got, info);
+  assertEqualArrays(got, want, "depthwise conv2d");
+  const info64 = convGeometry(1, 5, 5, 2, 3, 3, 3, 1, 1, 1, 1, "VALID");
+  const x64 = Float64Array.from(randomF32(50, 13)), f64 = Float64Array.from(randomF32(54, 14));
+  const w64 = new Float64Array(27), g64 = new Float64Array(27);
+  js.conv2d(x64, f64, w64, info64);
+  nb.conv2d(x64, f64, g64, info64);
+  assertEqualArrays(g64, w64, "float64 conv2d");
+});
+
+// ---------------------------------------------------------------- pooling
+
+function poolGeometry(batch: number, h: number, w: number, c: number, ph: number, pw: number, sh: number, sw: number,
+  padding: "SAME" | "VALID"): Pool2DInfo {
+  let outHeight: number, outWidth: number, padTop = 0, padLeft = 0, padBottom = 0, padRight = 0;
+  if (padding === "VALID") {
+    outHeight = Math.floor((h - ph) / sh) + 1;
+    outWidth = Math.floor((w - pw) / sw) + 1;
+  } else {
+    outHeight = Math.ceil(h / sh);
+    outWidth = Math.ceil(w / sw);
+    const th = Math.max(0, (outHeight - 1) * sh + ph - h), tw = Math.max(0, (outWidth - 1) * sw + pw - w);
+    padTop = Math.floor(th / 2); padBottom = th - padTop;
+    padLeft = Math.floor(tw / 2); padRight = tw - padLeft;
+  }
+  return { batch, inHeight: h, inWidth: w, channels: c, outHeight, outWidth, poolHeight: ph, poolWidth: pw,
+    strideHeight: sh, strideWidth: sw, padTop, padLeft, padBottom, padRight };
+}
+
+const poolCases: Parameters<typeof poolGeometry>[] = [
+  [1, 4, 4, 1, 2, 2, 2, 2, "VALID"],
+  [3, 7, 9, 5, 2, 2, 2, 2, "VALID"],
+  [3, 7, 9, 5, 2, 2, 2, 2, "SAME"],
+  [5, 10, 10, 17, 3, 3, 2, 2, "SAME"],
+  [2, 11, 8, 3, 3, 2, 1, 2, "VALID"],
+  [4, 6, 6, 33, 3, 3, 1, 1, "SAME"],
+  [2, 5, 5, 4, 5, 5, 1, 1, "SAME"],
+  [1, 9, 9, 2, 4, 4, 3, 3, "SAME"],
+  [7, 28, 28, 32, 2, 2, 2, 2, "VALID"],
+];
+
+test("native maxPool/maxPoolGrad/avgPool/avgPoolGrad equal js (ties included)", { skip }, () => {
+  const nb = native as Backend;
+  let seed = 5000;
+  for (const p of poolCases) {
+    const info = poolGeometry(...p);
+    const what = `pool ${JSON.stringify(p)}`;
+    const xSize = info.batch * info.inHeight * info.inWidth * info.channels;
+    const ySize = info.batch * info.outHeight * info.outWidth * info.channels;
+    for (const integers of [false, true]) {
+      const x = randomF32(xSize, seed++, integers), dy = randomF32(ySize, seed++);
+      const a = new Float32Array(ySize), b = new Float32Array(ySize).fill(Number.NaN);
+      js.maxPool(x, a, info);
+      nb.maxPool(x, b, info);
+      assertEqualArrays(b, a, `${what} maxPool`);
+      const da = new Float32Array(xSize), db = new Float32Array(xSize).fill(3);
+      js.maxPoolGrad(x, dy, da, info);
+      nb.maxPoolGrad(x, dy, db, info);
+      assertClose(db, da, `${what} maxPoolGrad`, 1e-6);
+      js.avgPool(x, a, info);
+      nb.avgPool(x, b, info);
+      assertClose(b, a, `${what} avgPool`, 1e-6);
+      js.avgPoolGrad(dy, da, info);
+      nb.avgPoolGrad(dy, db.fill(3), info);
+      assertClose(db, da, `${what} avgPoolGrad`, 1e-6);
+    }
+  }
+});
+
+// ---------------------------------------------------------------- selection
+
+test("native is the default backend when the addon is built, and setBackend switches both ways", { skip }, () => {
+  if (process.env.LAMINA_BACKEND !== "js") assert.equal(tf.getBackend(), "native");
+  assert.ok(tf.listBackends().includes("native"));
+  const a = tf.constant([[1, 2], [3, 4]], "float32");
+  try {
+    tf.setBackend("js");
+    assert.equal(tf.getBackend(), "js");
+    const j = [...tf.matmul(a, a).dataSync()];
+    tf.setBackend("native");
+    assert.equal(tf.getBackend(), "native");
+    assert.deepEqual([...tf.matmul(a, a).dataSync()], j);
+  } finally {
+    tf.setBackend(process.env.LAMINA_BACKEND === "js" ? "js" : "native");
+  }
+});
