@@ -1,0 +1,153 @@
+/**
+ * A rendered figure: its SVG text, rasterized to PNG by resvg (a Rust SVG renderer shipped as
+ * prebuilt binaries in npm packages: no browser, no system libraries), saved atomically.
+ */
+import { existsSync } from "node:fs";
+import { rename, rm, writeFile, mkdir } from "node:fs/promises";
+import { delimiter, dirname, extname } from "node:path";
+import { randomBytes } from "node:crypto";
+import type { RenderedImage, ResvgRenderOptions } from "@resvg/resvg-js";
+
+export interface PngOptions {
+  /** Pixels per SVG unit (default 1: the PNG is `width` × `height`; 2 for a high-DPI copy). */
+  scale?: number;
+}
+
+/** A MIME bundle as Jupyter kernels display it. */
+export type MimeBundle = Record<string, string>;
+
+/**
+ * Font files tried for the PNG text, in order: `LAMINA_FONT` (paths separated by the platform's
+ * path delimiter), then DejaVu Sans (matplotlib's font) where Linux distributions install it, then
+ * the usual sans-serif fonts of macOS and Windows. When none exists, resvg loads the system's fonts.
+ */
+const FONT_CANDIDATES = [
+  "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+  "/usr/share/fonts/TTF/DejaVuSans.ttf",
+  "/usr/share/fonts/dejavu/DejaVuSans.ttf",
+  "/usr/share/fonts/dejavu-sans-fonts/DejaVuSans.ttf",
+  "/usr/share/fonts/truetype/dejavu-sans/DejaVuSans.ttf",
+  "/usr/local/share/fonts/dejavu/DejaVuSans.ttf",
+  "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
+  "/usr/share/fonts/liberation-sans/LiberationSans-Regular.ttf",
+  "/System/Library/Fonts/Supplemental/Verdana.ttf",
+  "/System/Library/Fonts/Supplemental/Arial.ttf",
+  "/Library/Fonts/Arial.ttf",
+  "C:\\Windows\\Fonts\\verdana.ttf",
+  "C:\\Windows\\Fonts\\arial.ttf",
+];
+
+interface FontSetup {
+  loadSystemFonts: boolean;
+  fontFiles: string[];
+  defaultFontFamily?: string;
+  sansSerifFamily?: string;
+}
+
+let fontSetup: FontSetup | undefined;
+
+/** Which fonts the rasterizer uses (resolved once per process). */
+export function resolveFonts(): FontSetup {
+  if (fontSetup) return fontSetup;
+  const fromEnv = (process.env.LAMINA_FONT ?? "").split(delimiter).filter((p) => p !== "");
+  for (const p of fromEnv) {
+    if (!existsSync(p)) throw new Error(`plot: LAMINA_FONT names ${p}, which does not exist; point it at a .ttf or .otf file (or unset it)`);
+  }
+  const found = FONT_CANDIDATES.find((p) => existsSync(p));
+  const files = [...fromEnv, ...(found ? [found] : [])];
+  if (files.length === 0) {
+    fontSetup = { loadSystemFonts: true, fontFiles: [] };
+  } else {
+    const family = found?.includes("DejaVu") ? "DejaVu Sans" : found?.includes("Liberation") ? "Liberation Sans" : undefined;
+    fontSetup = { loadSystemFonts: false, fontFiles: files, defaultFontFamily: family, sansSerifFamily: family };
+  }
+  return fontSetup;
+}
+
+type Renderer = (svg: string, options: ResvgRenderOptions) => Promise<RenderedImage>;
+let renderer: Promise<Renderer> | undefined;
+
+async function loadRenderer(): Promise<Renderer> {
+  renderer ??= import("@resvg/resvg-js").then(
+    (m) => m.renderAsync,
+    (e: Error) => {
+      renderer = undefined;
+      throw new Error(`plot: PNG output needs the @resvg/resvg-js package, which did not load (${e.message}); run npm install, or save the figure as .svg instead`);
+    },
+  );
+  return renderer;
+}
+
+/** Writes `data` to `path` through a temporary file in the same folder and a rename. */
+export async function writeAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.part`;
+  try {
+    await writeFile(tmp, data, { flag: "wx" });
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+/** A figure: `toSVG()`, `await toPNG()`, `await save("x.png" | "x.svg")`; shows inline in Deno's Jupyter kernel. */
+export class Figure {
+  readonly width: number;
+  readonly height: number;
+  /** The figure's title ("" when it has none). */
+  readonly title: string;
+  readonly #svg: string;
+
+  constructor(svg: string, width: number, height: number, title = "") {
+    this.#svg = svg;
+    this.width = width;
+    this.height = height;
+    this.title = title;
+  }
+
+  /** The figure as a standalone SVG document. */
+  toSVG(): string {
+    return this.#svg;
+  }
+
+  /** The figure as PNG bytes, `width·scale` × `height·scale` pixels on a white background. */
+  async toPNG(opts: PngOptions = {}): Promise<Buffer> {
+    const scale = opts.scale ?? 1;
+    if (!(scale > 0 && scale <= 16)) throw new RangeError(`Figure.toPNG: scale must be within (0, 16], got ${scale}`);
+    const render = await loadRenderer();
+    const font = resolveFonts();
+    const image = await render(this.#svg, {
+      font,
+      background: "#ffffff",
+      fitTo: scale === 1 ? { mode: "original" } : { mode: "zoom", value: scale },
+      logLevel: "off",
+    });
+    return image.asPng();
+  }
+
+  /**
+   * Writes the figure to `path`: `.svg` (the SVG text) or `.png` (rendered), chosen by the extension.
+   * The file appears whole or not at all (temporary file, then rename); missing folders are created.
+   */
+  async save(path: string, opts: PngOptions = {}): Promise<void> {
+    if (typeof path !== "string" || path === "") throw new TypeError(`Figure.save: expected a file path ending in .png or .svg, got ${JSON.stringify(path)}`);
+    const ext = extname(path).toLowerCase();
+    if (ext === ".svg") await writeAtomic(path, this.#svg);
+    else if (ext === ".png") await writeAtomic(path, await this.toPNG(opts));
+    else throw new Error(`Figure.save: cannot tell the format of ${JSON.stringify(path)} from its extension ${JSON.stringify(ext || "(none)")}; use .png or .svg`);
+  }
+
+  /** Rich display for Jupyter kernels that look for this symbol (Deno's; see src/plot/README.md). */
+  [Symbol.for("Jupyter.display")](): MimeBundle {
+    return { "image/svg+xml": this.#svg, "text/plain": this.toString() };
+  }
+
+  toString(): string {
+    return `Figure(${this.width}x${this.height}${this.title ? `, ${JSON.stringify(this.title)}` : ""})`;
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+}
