@@ -33,6 +33,7 @@ export * as nn from "./ops/nn.js";
 
 export { GradientTape, grad, grads, valueAndGrad, valueAndGrads, variableGrads, type GradientTapeOptions } from "./autograd/tape.js";
 export { datasets, utils, preprocessing, data } from "./data/index.js";
+export * as plot from "./plot/index.js";
 export * as optimizers from "./optimizers/index.js";
 export { initializers, regularizers, constraints, losses, metrics } from "./nn/index.js";
 export * as layers from "./layers/index.js";

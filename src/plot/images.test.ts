@@ -1,0 +1,155 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { makeTensor } from "../tensor/tensor.js";
+import { confusionCounts, confusionMatrix } from "./confusion.js";
+import { image, images } from "./images.js";
+import { decodePng, elements, near, pixel, texts } from "./testing.js";
+
+const NAMES = ["t-shirt/top", "trouser", "pullover", "dress"];
+
+/** Four 8×8 float images, all zero except a white 4×4 square (rows 2..5, columns 1..4) in image 2. */
+function squares() {
+  const d = new Float32Array(4 * 8 * 8);
+  for (let y = 2; y < 6; y++) for (let x = 1; x < 5; x++) d[2 * 64 + y * 8 + x] = 1;
+  return makeTensor(d, [4, 8, 8], "float32");
+}
+
+test("plot.images: a grid of rows × cols images titled with their class names", () => {
+  const svg = images(squares(), { labels: [3, 0, 1, 2], classNames: NAMES, rows: 2, cols: 2, cmap: "gray" }).toSVG();
+  const imgs = elements(svg, "image", 'class="img"');
+  assert.equal(imgs.length, 4);
+  assert.deepEqual(texts(svg, "cell-title"), ["dress", "t-shirt/top", "trouser", "pullover"]);
+  const [a, b, c] = imgs;
+  assert.equal(a.y, b.y, "first row");
+  assert.ok(+c.y > +a.y && c.x === a.x, "third image starts the second row");
+  assert.ok(imgs.every((i) => i["xlink:href"].startsWith("data:image/png;base64,")));
+  // fewer cells than images: the first rows·cols are shown; no labels: no titles
+  const two = images(squares(), { rows: 1, cols: 2 }).toSVG();
+  assert.equal(elements(two, "image", 'class="img"').length, 2);
+  assert.deepEqual(texts(two, "cell-title"), []);
+  // labels as a tensor [n, 1] (CIFAR's y) and one-hot [n, k]
+  const y1 = makeTensor(Int32Array.from([1, 1, 0, 3]), [4, 1], "int32");
+  assert.deepEqual(texts(images(squares(), { labels: y1, classNames: NAMES }).toSVG(), "cell-title"), ["trouser", "trouser", "t-shirt/top", "dress"]);
+  const oneHot = makeTensor(Float32Array.from([0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0]), [4, 4], "float32");
+  assert.deepEqual(texts(images(squares(), { labels: oneHot }).toSVG(), "cell-title"), ["2", "0", "3", "1"]);
+});
+
+test("plot.images PNG: the white square lands where the layout puts image 2", async () => {
+  const fig = images(squares(), { rows: 2, cols: 2, cmap: "gray", cellSize: 64 });
+  const imgs = elements(fig.toSVG(), "image", 'class="img"');
+  const png = decodePng(await fig.toPNG());
+  assert.deepEqual([png.width, png.height], [fig.width, fig.height]);
+  const cell = imgs[2];
+  const k = +cell.width / 8;
+  assert.equal(k, 8, "8×8 pixels enlarged 8 times for a 64 px cell");
+  const at = (i: number, px: number, py: number) => pixel(png, +imgs[i].x + (px + 0.5) * k, +imgs[i].y + (py + 0.5) * k);
+  for (let py = 0; py < 8; py++) {
+    for (let px = 0; px < 8; px++) {
+      const inside = py >= 2 && py < 6 && px >= 1 && px < 5;
+      assert.deepEqual(at(2, px, py), inside ? [255, 255, 255] : [0, 0, 0], `image 2 pixel (${px}, ${py})`);
+      assert.deepEqual(at(0, px, py), [0, 0, 0], `image 0 pixel (${px}, ${py}) is black`);
+    }
+  }
+  // between cells: the white figure background
+  assert.deepEqual(pixel(png, +imgs[0].x + +imgs[0].width + 3, +imgs[0].y + 10), [255, 255, 255]);
+});
+
+test("plot.images: uint8 as it is (binary cmap by default), RGB, and floats min-max scaled", async () => {
+  const u8 = makeTensor(Uint8Array.from([0, 255, 128, 0]), [1, 2, 2, 1], "uint8");
+  let fig = images(u8, { cellSize: 20 });
+  let png = decodePng(await fig.toPNG());
+  let [im] = elements(fig.toSVG(), "image", 'class="img"');
+  const q = (dx: number, dy: number) => pixel(png, +im.x + dx * +im.width, +im.y + dy * +im.height);
+  assert.deepEqual(q(0.25, 0.25), [255, 255, 255], "binary: 0 is white");
+  assert.deepEqual(q(0.75, 0.25), [0, 0, 0], "binary: 255 is black");
+  assert.deepEqual(q(0.25, 0.75), [127, 127, 127]);
+  const rgb = makeTensor(Uint8Array.from([255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255]), [1, 2, 2, 3], "uint8");
+  fig = images(rgb, { cellSize: 20 });
+  png = decodePng(await fig.toPNG());
+  [im] = elements(fig.toSVG(), "image", 'class="img"');
+  assert.deepEqual([q(0.25, 0.25), q(0.75, 0.25), q(0.25, 0.75), q(0.75, 0.75)], [[255, 0, 0], [0, 255, 0], [0, 0, 255], [255, 255, 255]]);
+  const f = makeTensor(Float32Array.from([-3, -1, 1, 3]), [1, 2, 2], "float32");
+  fig = images(f, { cellSize: 20, cmap: "gray" });
+  png = decodePng(await fig.toPNG());
+  [im] = elements(fig.toSVG(), "image", 'class="img"');
+  assert.deepEqual([q(0.25, 0.25), q(0.75, 0.75)], [[0, 0, 0], [255, 255, 255]], "min black, max white");
+  assert.deepEqual(q(0.75, 0.25), [85, 85, 85], "-1 is a third of the way");
+  fig = images(f, { cellSize: 20, cmap: "gray", vmin: -1, vmax: 1 });
+  png = decodePng(await fig.toPNG());
+  [im] = elements(fig.toSVG(), "image", 'class="img"');
+  assert.deepEqual([q(0.25, 0.25), q(0.75, 0.25), q(0.25, 0.75)], [[0, 0, 0], [0, 0, 0], [255, 255, 255]], "vmin/vmax clip");
+});
+
+test("plot.images: bad inputs give clear errors", () => {
+  const x = squares();
+  assert.throws(() => images(makeTensor(new Float32Array(4), [2, 2], "float32")), /plot.images: expected images \[n, height, width\] or \[n, height, width, 1 \| 3\], got shape \[2, 2\]; for one image use plot.image\(x\)/);
+  assert.throws(() => images(makeTensor(new Float32Array(12), [2, 2, 3], "float32")), /looks like one image \[height, width, channels\]; use plot.image\(x\)/);
+  assert.throws(() => images([1, 2] as unknown as typeof x), /expected a tensor .* got an array \(wrap it with tf.constant\)/);
+  assert.throws(() => images(x, { labels: [0, 1] }), /2 labels for 4 images shown; pass one label per image/);
+  assert.throws(() => images(x, { labels: [0, 1, 2, 7], classNames: NAMES }), /label 7 of image 3 has no entry in classNames \(4 names, indices 0..3\)/);
+  assert.throws(() => images(x, { classNames: NAMES }), /classNames given without labels/);
+  assert.throws(() => images(x, { cmap: "jet" as "gray" }), /plot.images: unknown cmap "jet"; use one of "gray", "binary", "viridis"/);
+  assert.throws(() => images(x, { rows: 0 }), /rows must be a positive whole number, got 0/);
+  assert.throws(() => images(x, { vmin: 1, vmax: 0 }), /vmax \(0\) must be greater than vmin \(1\)/);
+});
+
+test("plot.image: pixel axes, colorbar for one channel, RGB without, channel choice", async () => {
+  const d = new Float32Array(10 * 20);
+  for (let y = 0; y < 10; y++) for (let x = 10; x < 20; x++) d[y * 20 + x] = 5;
+  const fig = image(makeTensor(d, [1, 10, 20, 1], "float32"), { cmap: "gray", title: "edges" });
+  const svg = fig.toSVG();
+  assert.deepEqual(texts(svg, "title"), ["edges"]);
+  assert.equal(elements(svg, "g", 'class="colorbar"').length, 1);
+  assert.deepEqual(texts(svg, "colorbar-label"), ["0", "1", "2", "3", "4", "5"]);
+  const ticks = texts(svg, "tick-label");
+  assert.ok(ticks.includes("0") && ticks.includes("15") && !ticks.includes("20"), `pixel ticks ${ticks}`);
+  const [im] = elements(svg, "image", 'class="img"');
+  assert.equal(+im.width, 480, "the longer side enlarged to 480 px (24×)");
+  const png = decodePng(await fig.toPNG());
+  assert.deepEqual(pixel(png, +im.x + 0.25 * +im.width, +im.y + 0.5 * +im.height), [0, 0, 0]);
+  assert.deepEqual(pixel(png, +im.x + 0.75 * +im.width, +im.y + 0.5 * +im.height), [255, 255, 255]);
+
+  const rgb = image(makeTensor(new Uint8Array(4 * 4 * 3).fill(200), [4, 4, 3], "uint8")).toSVG();
+  assert.equal(elements(rgb, "g", 'class="colorbar"').length, 0);
+  // 32 feature maps: channel 5 holds a ramp, the others zeros
+  const maps = new Float32Array(6 * 6 * 32);
+  for (let i = 0; i < 36; i++) maps[i * 32 + 5] = i;
+  const ch = image(makeTensor(maps, [6, 6, 32], "float32"), { channel: 5 }).toSVG();
+  assert.deepEqual(texts(ch, "colorbar-label"), ["0", "10", "20", "30"], "the range of channel 5 (0..35), not of channel 0 (zeros)");
+  assert.throws(() => image(makeTensor(maps, [6, 6, 32], "float32"), { channel: 40 }), /plot.image: channel 40 does not exist; the image has 32 channels \(0..31\)/);
+  assert.throws(() => image(makeTensor(new Float32Array(8), [2, 2, 2, 1], "float32")), /plot.image: got a batch of 2 images/);
+  assert.throws(() => image(makeTensor(new Float32Array(8), [8], "float32")), /expected \[height, width\], \[height, width, channels\] or \[1, height, width, channels\], got shape \[8\]/);
+});
+
+test("plot.confusionMatrix: counts per (true, predicted) cell, normalization, class names", async () => {
+  const yTrue = [0, 0, 1, 1, 2];
+  const yPred = [0, 1, 1, 1, 0];
+  assert.deepEqual(confusionCounts(yTrue, yPred, 3), [[1, 1, 0], [0, 2, 0], [1, 0, 0]]);
+  const fig = confusionMatrix(yTrue, yPred, { classNames: ["cat", "dog", "bird"] });
+  const svg = fig.toSVG();
+  assert.deepEqual(texts(svg, "cell-value"), ["1", "1", "0", "0", "2", "0", "1", "0", "0"]);
+  assert.deepEqual(texts(svg, "tick-label"), ["cat", "dog", "bird", "cat", "dog", "bird"]);
+  assert.deepEqual(texts(svg, "xlabel"), ["Predicted label"]);
+  assert.deepEqual(texts(svg, "ylabel"), ["True label"]);
+  assert.deepEqual(texts(svg, "title"), ["Confusion matrix"]);
+  const norm = confusionMatrix(yTrue, yPred, { normalize: true }).toSVG();
+  assert.deepEqual(texts(norm, "cell-value"), ["0.50", "0.50", "0", "0", "1.00", "0", "1.00", "0", "0"]);
+  const pred = confusionMatrix(yTrue, yPred, { normalize: "pred" }).toSVG();
+  assert.deepEqual(texts(pred, "cell-value"), ["0.50", "0.33", "0", "0", "0.67", "0", "0.50", "0", "0"]);
+  // predictions as probabilities [n, k] (model.predict) and labels as a tensor
+  const probs = makeTensor(Float32Array.from([0.8, 0.1, 0.1, 0.2, 0.7, 0.1, 0.1, 0.6, 0.3, 0.3, 0.3, 0.4, 0.5, 0.2, 0.3]), [5, 3], "float32");
+  const t = makeTensor(Int32Array.from(yTrue), [5], "int32");
+  assert.deepEqual(texts(confusionMatrix(t, probs).toSVG(), "cell-value"), ["1", "1", "0", "0", "1", "1", "1", "0", "0"]);
+  // the darkest cell is the largest count, with white text
+  const cells = elements(svg, "rect", 'class="cell"');
+  const darkest = cells.reduce((a, b) => (parseInt(a.fill.slice(1), 16) < parseInt(b.fill.slice(1), 16) ? a : b));
+  assert.deepEqual([darkest["data-row"], darkest["data-col"]], ["1", "1"]);
+  const png = decodePng(await fig.toPNG());
+  assert.deepEqual([png.width, png.height], [fig.width, fig.height]);
+  const c11 = cells.find((c) => c["data-row"] === "1" && c["data-col"] === "1")!;
+  assert.deepEqual(pixel(png, +c11.x + 3, +c11.y + 3), [8, 48, 107], "Blues' darkest");
+  assert.throws(() => confusionMatrix([0, 1], [0]), /yTrue has 2 samples but yPred has 1/);
+  assert.throws(() => confusionMatrix([0, -1], [0, 0]), /yTrue\[1\] is -1; class indices must be whole numbers ≥ 0/);
+  assert.throws(() => confusionMatrix([0, 5], [0, 0], { classNames: ["a", "b"] }), /class 5 appears in the labels but classNames has only 2 names/);
+  assert.throws(() => confusionMatrix([0], [0], { normalize: "rows" as "true" }), /normalize must be "true", "pred", "all" or a boolean/);
+});

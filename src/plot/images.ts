@@ -1,0 +1,393 @@
+/**
+ * Images: `plot.images` (the notebooks' grids of samples titled with their class names) and
+ * `plot.image` (one image, a convolution output or a pooled map, with pixel axes and a colorbar).
+ * Pixels are embedded as PNG data URIs, enlarged by a whole factor beforehand so that small images
+ * (28×28) stay sharp in every viewer.
+ */
+import { PNG } from "pngjs";
+import type { Tensor } from "../tensor/tensor.js";
+import { Axes, TICK_FONT, TITLE_FONT, axesMargins, ticksFor, titleText } from "./axes.js";
+import { assertColormap, colormapTable, type Colormap } from "./colors.js";
+import { Figure } from "./figure.js";
+import { AXIS_COLOR, el, num, svgDocument, text, textWidth } from "./svg.js";
+import { formatTicks, niceTicks } from "./ticks.js";
+
+/** How pixel values become colours. */
+export interface ImageScaleOptions {
+  /**
+   * Colormap of single-channel images (ignored for RGB): "gray" (0 black), "binary" (0 white, as
+   * the notebooks' grids) or "viridis" (matplotlib's default).
+   */
+  cmap?: Colormap;
+  /**
+   * Value drawn as the colormap's low end. Default: 0 for uint8 and bool images; otherwise the
+   * image's minimum (RGB images whose values all lie in [0, 1] use [0, 1], as matplotlib).
+   */
+  vmin?: number;
+  /** Value drawn as the colormap's high end. Default: 255 for uint8, 1 for bool, else the maximum. */
+  vmax?: number;
+}
+
+/** Labels of samples: class indices, as a tensor ([n], [n, 1], or one-hot / scores [n, k]) or an array. */
+export type LabelsLike = Tensor | ArrayLike<number> | ArrayLike<bigint>;
+
+function isTensor(x: unknown): x is Tensor {
+  return typeof x === "object" && x !== null && "shape" in x && "dtype" in x && typeof (x as Tensor).dataSync === "function";
+}
+
+/** The values of a tensor as JavaScript numbers. */
+function numbersOf(t: Tensor): ArrayLike<number> {
+  const d = t.dataSync();
+  return d instanceof BigInt64Array ? Array.from(d, Number) : d;
+}
+
+/**
+ * Class indices from labels: [n] or [n, 1] as they are; [n, k] (one-hot or scores) by argmax.
+ * `where` names the caller for errors.
+ */
+export function classIndices(labels: LabelsLike, where: string, what = "labels"): number[] {
+  if (isTensor(labels)) {
+    const s = labels.shape;
+    const v = numbersOf(labels);
+    if (s.length === 1 || (s.length === 2 && s[1] === 1)) return Array.from(v);
+    if (s.length === 2) {
+      const [n, k] = s;
+      const out: number[] = [];
+      for (let i = 0; i < n; i++) {
+        let best = 0;
+        for (let j = 1; j < k; j++) if (v[i * k + j] > v[i * k + best]) best = j;
+        out.push(best);
+      }
+      return out;
+    }
+    throw new RangeError(`${where}: ${what} must have shape [n], [n, 1] or [n, classes], got [${s.join(", ")}]`);
+  }
+  if (labels === null || typeof labels !== "object" || typeof (labels as ArrayLike<number>).length !== "number") {
+    throw new TypeError(`${where}: ${what} must be a tensor or an array of class indices`);
+  }
+  return Array.from(labels as ArrayLike<number | bigint>, (v, i) => {
+    const x = Number(v);
+    if (typeof v !== "number" && typeof v !== "bigint") throw new TypeError(`${where}: ${what}[${i}] is ${JSON.stringify(v)}, not a class index`);
+    return x;
+  });
+}
+
+interface ImageLayout {
+  h: number;
+  w: number;
+  c: number;
+}
+
+/** Pixels of one image as RGBA bytes plus the value range used (single channel) or null (RGB). */
+interface Rendered {
+  rgba: Uint8Array;
+  gray: boolean;
+  range: [number, number] | null;
+}
+
+/**
+ * Colours one image of `values` starting at `offset` (h × w × c, row-major): channel `channel` through
+ * the colormap, or RGB when `channel` is undefined and c is 3 or 4 (alpha ignored).
+ */
+function colorize(values: ArrayLike<number>, offset: number, { h, w, c }: ImageLayout, dtype: string, channel: number | undefined, o: ImageScaleOptions): Rendered {
+  const n = h * w;
+  const rgba = new Uint8Array(4 * n);
+  const fixedByte = dtype === "uint8";
+  const fixedBool = dtype === "bool";
+  if (channel === undefined && (c === 3 || c === 4)) {
+    let lo = o.vmin;
+    let hi = o.vmax;
+    if (lo === undefined || hi === undefined) {
+      let mn = Infinity;
+      let mx = -Infinity;
+      for (let i = 0; i < n; i++) for (let k = 0; k < 3; k++) { const v = values[offset + i * c + k]; if (v < mn) mn = v; if (v > mx) mx = v; }
+      const [dlo, dhi] = fixedByte ? [0, 255] : fixedBool ? [0, 1] : mn >= 0 && mx <= 1 ? [0, 1] : [mn, mx];
+      lo ??= dlo;
+      hi ??= dhi;
+    }
+    const scale = hi > lo ? 255 / (hi - lo) : 0;
+    for (let i = 0; i < n; i++) {
+      for (let k = 0; k < 3; k++) {
+        const v = (values[offset + i * c + k] - lo) * scale;
+        rgba[4 * i + k] = Number.isFinite(v) ? Math.round(Math.min(255, Math.max(0, v))) : 0;
+      }
+      rgba[4 * i + 3] = 255;
+    }
+    return { rgba, gray: false, range: null };
+  }
+  const ch = channel ?? 0;
+  let lo = o.vmin;
+  let hi = o.vmax;
+  if (lo === undefined || hi === undefined) {
+    let mn = Infinity;
+    let mx = -Infinity;
+    for (let i = 0; i < n; i++) { const v = values[offset + i * c + ch]; if (v < mn) mn = v; if (v > mx) mx = v; }
+    if (!(mx >= mn)) { mn = 0; mx = 1; }
+    lo ??= fixedByte ? 0 : fixedBool ? 0 : mn;
+    hi ??= fixedByte ? 255 : fixedBool ? 1 : mx;
+  }
+  const cmap = o.cmap ?? "gray";
+  const table = colormapTable(cmap);
+  const scale = hi > lo ? 255 / (hi - lo) : 0;
+  for (let i = 0; i < n; i++) {
+    const v = (values[offset + i * c + ch] - lo) * scale;
+    const idx = Number.isFinite(v) ? Math.round(Math.min(255, Math.max(0, v))) : 0;
+    rgba[4 * i] = table[3 * idx];
+    rgba[4 * i + 1] = table[3 * idx + 1];
+    rgba[4 * i + 2] = table[3 * idx + 2];
+    rgba[4 * i + 3] = 255;
+  }
+  return { rgba, gray: cmap !== "viridis", range: [lo, hi] };
+}
+
+/** PNG data URI of RGBA pixels, each pixel enlarged to a k × k block. */
+export function pngDataUri(rgba: Uint8Array, w: number, h: number, k = 1, gray = false): string {
+  const W = w * k;
+  const H = h * k;
+  const png = new PNG({ width: W, height: H });
+  const out = png.data;
+  for (let y = 0; y < H; y++) {
+    const sy = Math.floor(y / k);
+    for (let x = 0; x < W; x++) {
+      const s = 4 * (sy * w + Math.floor(x / k));
+      const d = 4 * (y * W + x);
+      out[d] = rgba[s]; out[d + 1] = rgba[s + 1]; out[d + 2] = rgba[s + 2]; out[d + 3] = 255;
+    }
+  }
+  return "data:image/png;base64," + PNG.sync.write(png, { colorType: gray ? 0 : 2 }).toString("base64");
+}
+
+/** An `<image>` element showing pixels at (x, y), `dw` × `dh`, without smoothing where viewers allow. */
+function imageElement(uri: string, x: number, y: number, dw: number, dh: number, cls: string, extra: Record<string, string | number> = {}): string {
+  return el("image", { class: cls, ...extra, x, y, width: dw, height: dh, preserveAspectRatio: "none", "image-rendering": "optimizeSpeed", "xlink:href": uri });
+}
+
+/** Display size of an h × w image whose longer side should be about `target` px: a whole enlargement factor when it is smaller. */
+function displaySize(h: number, w: number, target: number): { k: number; dw: number; dh: number } {
+  const long = Math.max(h, w);
+  if (long <= target) {
+    const k = Math.max(1, Math.floor(target / long));
+    return { k, dw: w * k, dh: h * k };
+  }
+  const s = target / long;
+  return { k: 1, dw: w * s, dh: h * s };
+}
+
+function checkScale(o: ImageScaleOptions, where: string): void {
+  if (o.cmap !== undefined) assertColormap(o.cmap, where);
+  for (const key of ["vmin", "vmax"] as const) {
+    const v = o[key];
+    if (v !== undefined && (typeof v !== "number" || !Number.isFinite(v))) throw new TypeError(`${where}: ${key} must be a finite number, got ${String(v)}`);
+  }
+  if (o.vmin !== undefined && o.vmax !== undefined && !(o.vmax > o.vmin)) throw new RangeError(`${where}: vmax (${o.vmax}) must be greater than vmin (${o.vmin})`);
+}
+
+function checkTensor(x: unknown, where: string, expected: string): Tensor {
+  if (!isTensor(x)) throw new TypeError(`${where}: expected a tensor ${expected}, got ${x === null ? "null" : Array.isArray(x) ? "an array (wrap it with tf.constant)" : typeof x}`);
+  return x;
+}
+
+export interface ImagesOptions extends ImageScaleOptions {
+  /** Class index of each image (tensor [n], [n, 1], one-hot [n, k], or an array). */
+  labels?: LabelsLike;
+  /** Names of the classes; titles show `classNames[label]`. */
+  classNames?: readonly string[];
+  /** Titles of the images, used as given (instead of labels). */
+  titles?: readonly string[];
+  /** Grid rows (default: enough for the images shown). */
+  rows?: number;
+  /** Grid columns (default: min(n, 10)). */
+  cols?: number;
+  /** Longer side of each image in pixels, about (default 100; small images are enlarged by a whole factor). */
+  cellSize?: number;
+  /** Title above the grid. */
+  title?: string;
+}
+
+function positiveInt(v: unknown, name: string, where: string): number {
+  if (typeof v !== "number" || !Number.isInteger(v) || v < 1) throw new RangeError(`${where}: ${name} must be a positive whole number, got ${String(v)}`);
+  return v;
+}
+
+/**
+ * A grid of images with their class names as titles (the notebooks' `plt.subplot` + `imshow` +
+ * `plt.title(class_names[y])` loops). `x` is [n, h, w] or [n, h, w, 1 | 3]: uint8 as it is, floats
+ * scaled from their minimum to maximum per image (see `vmin`/`vmax`). The first rows·cols images
+ * are shown, row by row. Single-channel images default to cmap "binary", as the notebooks.
+ *
+ * ```ts
+ * await plot.images(xTrain, { labels: yTrain, classNames, rows: 4, cols: 10 }).save("grid.png");
+ * ```
+ */
+export function images(x: Tensor, opts: ImagesOptions = {}): Figure {
+  const where = "plot.images";
+  const t = checkTensor(x, where, "of images [n, height, width] or [n, height, width, 1 | 3]");
+  const s = t.shape;
+  if (!(s.length === 3 || (s.length === 4 && [1, 3, 4].includes(s[3])))) {
+    const hint = s.length === 2 || (s.length === 3 && [3, 4].includes(s[2])) ? "; for one image use plot.image(x)" : "";
+    throw new RangeError(`${where}: expected images [n, height, width] or [n, height, width, 1 | 3], got shape [${s.join(", ")}]${hint}`);
+  }
+  if (s.length === 3 && [1, 3, 4].includes(s[2])) {
+    throw new RangeError(`${where}: shape [${s.join(", ")}] looks like one image [height, width, channels]; use plot.image(x) for one image, or give a batch [n, height, width, channels]`);
+  }
+  checkScale(opts, where);
+  const [n, h, w] = s;
+  const c = s.length === 4 ? s[3] : 1;
+  if (n === 0 || h === 0 || w === 0) throw new RangeError(`${where}: no pixels to show (shape [${s.join(", ")}])`);
+  let cols = opts.cols !== undefined ? positiveInt(opts.cols, "cols", where) : undefined;
+  const rowsOpt = opts.rows !== undefined ? positiveInt(opts.rows, "rows", where) : undefined;
+  if (cols === undefined) cols = rowsOpt !== undefined ? Math.ceil(n / rowsOpt) : Math.min(n, 10);
+  const rows = rowsOpt ?? Math.ceil(Math.min(n, cols * 10) / cols);
+  const count = Math.min(n, rows * cols);
+
+  let titles: string[] | undefined;
+  if (opts.titles !== undefined) {
+    if (!Array.isArray(opts.titles)) throw new TypeError(`${where}: titles must be an array of strings`);
+    titles = opts.titles.map(String);
+  } else if (opts.labels !== undefined) {
+    const idx = classIndices(opts.labels, where);
+    if (idx.length < count) throw new RangeError(`${where}: ${idx.length} labels for ${count} images shown; pass one label per image`);
+    const names = opts.classNames;
+    if (names !== undefined && !Array.isArray(names)) throw new TypeError(`${where}: classNames must be an array of strings, e.g. ["t-shirt/top", "trouser", ...]`);
+    titles = idx.slice(0, count).map((v, i) => {
+      if (names === undefined) return String(v);
+      const name = names[v];
+      if (name === undefined) throw new RangeError(`${where}: label ${v} of image ${i} has no entry in classNames (${names.length} names, indices 0..${names.length - 1})`);
+      return String(name);
+    });
+  } else if (opts.classNames !== undefined) {
+    throw new Error(`${where}: classNames given without labels; pass labels too, e.g. { labels: yTrain, classNames }`);
+  }
+
+  const target = opts.cellSize === undefined ? 100 : opts.cellSize;
+  if (!(typeof target === "number" && target >= 8 && target <= 2000)) throw new RangeError(`${where}: cellSize must be between 8 and 2000 pixels, got ${String(target)}`);
+  const { k, dw, dh } = displaySize(h, w, target);
+  const fontSize = 12;
+  const titleH = titles ? fontSize + 8 : 0;
+  const gapX = Math.max(12, Math.round(0.15 * dw));
+  const gapY = Math.max(10, Math.round(0.1 * dh));
+  const margin = 12;
+  const top = margin + (opts.title ? TITLE_FONT + 18 : 0);
+  const width = Math.ceil(2 * margin + cols * dw + (cols - 1) * gapX);
+  const height = Math.ceil(top + margin + rows * (titleH + dh) + (rows - 1) * gapY);
+  const values = numbersOf(t);
+  const per = h * w * c;
+  const cmap = opts.cmap ?? "binary";
+  const cells: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const r = Math.floor(i / cols);
+    const q = i % cols;
+    const cx = margin + q * (dw + gapX);
+    const cy = top + r * (titleH + dh + gapY);
+    const img = colorize(values, i * per, { h, w, c }, t.dtype, undefined, { ...opts, cmap });
+    const parts = [imageElement(pngDataUri(img.rgba, w, h, k, img.gray), cx, cy + titleH, dw, dh, "img", { "data-index": i })];
+    const label = titles?.[i];
+    if (label !== undefined && label !== "") {
+      const size = Math.max(8, Math.min(fontSize, (fontSize * (dw + gapX - 4)) / Math.max(1, textWidth(label, fontSize))));
+      parts.push(text(cx + dw / 2, cy + titleH - 6, label, { size, anchor: "middle", cls: "cell-title" }));
+    }
+    cells.push(el("g", { class: "cell" }, parts));
+  }
+  const body = (opts.title ? titleText(opts.title, width / 2) : "") + el("g", { class: "grid-images" }, cells);
+  return new Figure(svgDocument(width, height, body, opts.title), width, height, opts.title ?? "");
+}
+
+export interface ImageOptions extends ImageScaleOptions {
+  title?: string;
+  /** For multi-channel images that are not RGB (feature maps [h, w, 32]): the channel to show (default 0). */
+  channel?: number;
+  /** Draw a colorbar beside single-channel images (default true). */
+  colorbar?: boolean;
+  /** Longer side of the image in pixels, about (default 480; small images are enlarged by a whole factor). */
+  size?: number;
+  /** Pixel-index axes with ticks (default true). */
+  axes?: boolean;
+}
+
+/** A vertical colorbar: the colormap from `lo` (bottom) to `hi` (top) with ticks on its right. */
+export function colorbar(x: number, y: number, height: number, cmap: Colormap | "blues", lo: number, hi: number): string {
+  const table = colormapTable(cmap);
+  const rgba = new Uint8Array(4 * 256);
+  for (let i = 0; i < 256; i++) {
+    const j = 255 - i;
+    rgba.set([table[3 * j], table[3 * j + 1], table[3 * j + 2], 255], 4 * i);
+  }
+  const barW = 18;
+  const parts = [el("image", { class: "colorbar-image", x, y, width: barW, height, preserveAspectRatio: "none", "xlink:href": pngDataUri(rgba, 1, 256) })];
+  parts.push(el("rect", { x, y, width: barW, height, fill: "none", stroke: AXIS_COLOR, "stroke-width": 1 }));
+  if (hi > lo) {
+    const ticks = niceTicks(lo, hi, { maxTicks: 7 });
+    const labels = formatTicks(ticks);
+    let marks = "";
+    ticks.forEach((v, i) => {
+      const py = y + height - ((v - lo) / (hi - lo)) * height;
+      marks += `M${num(x + barW)} ${num(py)}h4`;
+      parts.push(text(x + barW + 7, py, labels[i], { size: TICK_FONT, valign: "middle", cls: "colorbar-label" }));
+    });
+    parts.push(el("path", { d: marks, stroke: AXIS_COLOR, "stroke-width": 1, fill: "none" }));
+  }
+  return el("g", { class: "colorbar" }, parts);
+}
+
+/** Horizontal room a colorbar needs, labels included. */
+export function colorbarWidth(lo: number, hi: number): number {
+  const labels = hi > lo ? formatTicks(niceTicks(lo, hi, { maxTicks: 7 })) : [];
+  return 22 + 18 + 7 + Math.max(0, ...labels.map((l) => textWidth(l, TICK_FONT))) + 6;
+}
+
+/**
+ * One image: [h, w], [h, w, c] or [1, h, w, c] — a photograph, a convolution output, a pooled map —
+ * with pixel-index axes as matplotlib's `imshow`, and a colorbar for single-channel images. RGB
+ * when c is 3 (or 4: alpha ignored); other channel counts show `channel` (default 0) through `cmap`
+ * (default "viridis", matplotlib's default; use "gray" for photographs in gray levels).
+ *
+ * ```ts
+ * const out = tf.nn.conv2d(img, kernel, { strides: 1, padding: "SAME" });  // [1, h, w, 1]
+ * await plot.image(out, { cmap: "gray", title: "edges" }).save("edges.png");
+ * ```
+ */
+export function image(t: Tensor, opts: ImageOptions = {}): Figure {
+  const where = "plot.image";
+  const x = checkTensor(t, where, "[height, width], [height, width, channels] or [1, height, width, channels]");
+  checkScale(opts, where);
+  let s = x.shape;
+  if (s.length === 4) {
+    if (s[0] !== 1) throw new RangeError(`${where}: got a batch of ${s[0]} images (shape [${s.join(", ")}]); show one, e.g. with tf.slice, or use plot.images for a grid`);
+    s = s.slice(1);
+  }
+  if (s.length !== 2 && s.length !== 3) throw new RangeError(`${where}: expected [height, width], [height, width, channels] or [1, height, width, channels], got shape [${x.shape.join(", ")}]`);
+  const [h, w] = s;
+  const c = s.length === 3 ? s[2] : 1;
+  if (h === 0 || w === 0 || c === 0) throw new RangeError(`${where}: no pixels to show (shape [${x.shape.join(", ")}])`);
+  let channel = opts.channel;
+  if (channel !== undefined && (!Number.isInteger(channel) || channel < 0 || channel >= c)) {
+    throw new RangeError(`${where}: channel ${channel} does not exist; the image has ${c} channel${c === 1 ? "" : "s"} (0..${c - 1})`);
+  }
+  if (channel === undefined && c !== 1 && c !== 3 && c !== 4) channel = 0;
+  const target = opts.size ?? 480;
+  if (!(typeof target === "number" && target >= 8 && target <= 4000)) throw new RangeError(`${where}: size must be between 8 and 4000 pixels, got ${String(target)}`);
+  const img = colorize(numbersOf(x), 0, { h, w, c }, x.dtype, channel, { ...opts, cmap: opts.cmap ?? "viridis" });
+  const { k, dw, dh } = displaySize(h, w, target);
+  const showAxes = opts.axes !== false;
+  const withBar = img.range !== null && opts.colorbar !== false;
+  const [lo, hi] = img.range ?? [0, 1];
+  const rightExtra = withBar ? colorbarWidth(lo, hi) : 0;
+  const xlim: [number, number] = [-0.5, w - 0.5];
+  const ylim: [number, number] = [h - 0.5, -0.5];
+  const spec = {
+    title: opts.title,
+    xticks: showAxes ? ticksFor([0, w - 1], { integer: true, maxTicks: Math.max(2, Math.min(8, Math.floor(dw / 60))) }) : [],
+    yticks: showAxes ? ticksFor([0, h - 1], { integer: true, maxTicks: Math.max(2, Math.min(8, Math.floor(dh / 40))) }) : [],
+    rightExtra,
+    grid: "none" as const,
+  };
+  const m = axesMargins(spec);
+  const width = Math.ceil(m.left + dw + m.right);
+  const height = Math.ceil(m.top + dh + m.bottom);
+  const axes = new Axes({ ...spec, width, height, xlim, ylim });
+  const { x: bx, y: by } = axes.box;
+  let body = imageElement(pngDataUri(img.rgba, w, h, k, img.gray), bx, by, dw, dh, "img");
+  body += axes.decorations();
+  if (withBar) body += colorbar(bx + dw + 22, by, dh, opts.cmap ?? "viridis", lo, hi);
+  return new Figure(svgDocument(width, height, body, opts.title), width, height, opts.title ?? "");
+}
