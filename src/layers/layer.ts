@@ -6,6 +6,8 @@ import { zeros } from "../tensor/creation.js";
 import { noGrad } from "../ops/engine.js";
 import { LayerNode, SymbolicTensor, type LayerShape, layerShapeText } from "./symbolic.js";
 import { resetAutoNames } from "../nn/common.js";
+import { serializationHooks } from "../io/hooks.js";
+import type { DeserializeOptions } from "../io/serialization.js";
 
 export type { LayerShape };
 
@@ -179,6 +181,16 @@ export abstract class Layer {
     const cfg: Record<string, unknown> = { name: this.name, trainable: this.trainable, dtype: this.dtype };
     if (this.batchInputShape) cfg.batch_input_shape = [...this.batchInputShape];
     return cfg;
+  }
+
+  /**
+   * Keras' from_config. On a layer class (`layers.classes.Dense.fromConfig(cfg)`) `config` is
+   * that class's getConfig() dict, with Keras' snake_case keys; on Layer itself it is a whole
+   * serialized layer `{ module, class_name, config, registered_name }`. Custom classes resolve
+   * through `customObjects` or tf.serialization.registerKerasSerializable.
+   */
+  static fromConfig(config: Readonly<Record<string, unknown>>, options: DeserializeOptions = {}): Layer {
+    return serializationHooks(`${this.name}.fromConfig`).layerFromConfig(this, config, options);
   }
 
   /** Sub-layers whose weights belong to this layer (models and wrapper layers override). */

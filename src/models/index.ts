@@ -2,3 +2,4 @@
 export { Model, type ModelArgs, type FitArgs, type EvaluateArgs, type BatchStream } from "./model.js";
 export { Sequential, type SequentialArgs } from "./sequential.js";
 export { summaryText } from "./summary.js";
+export { modelFromJSON } from "../io/serialization.js";

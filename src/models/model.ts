@@ -13,6 +13,7 @@ import {
 import type { Callback, CallbackModel } from "./callbacks/callback.js";
 import type { History } from "./callbacks/history.js";
 import { configureCallbacks } from "./callbacks/configure.js";
+import { serializationHooks } from "../io/hooks.js";
 
 export interface FitArgs {
   epochs?: number;
@@ -58,6 +59,8 @@ export class Model extends Layer {
   stopTraining = false;
   /** Set by compile(). */
   compiled: CompiledState | null = null;
+  /** The arguments of the last compile(), as given (for Keras' compile_config). */
+  compileArgs: CompileArgs | null = null;
 
   constructor(args: ModelArgs = {}) {
     super({ name: args.name, trainable: args.trainable });
@@ -113,6 +116,16 @@ export class Model extends Layer {
     this.graphLayers = ordered;
     this.built = true;
     this.builtInputShape = inputs.length === 1 ? inputs[0].shape : inputs.map((t) => t.shape);
+  }
+
+  /** The nodes (layer calls) of a functional model's graph, in execution order. */
+  get graphNodes(): readonly LayerNode[] {
+    return [...this.nodes];
+  }
+
+  /** Keras' to_json(): the architecture (and compile settings) as Keras 3's config.json text. */
+  toJSON(): string {
+    return serializationHooks(`Model ${this.name}.toJSON`).modelToJSON(this);
   }
 
   /** The model's layers: the graph's for functional models, the properties' for subclassed ones. */
@@ -224,6 +237,7 @@ export class Model extends Layer {
   /** model.compile({ optimizer, loss, metrics }) with Keras' strings or objects. */
   compile(args: CompileArgs): void {
     this.compiled = resolveCompile(args, this.name);
+    this.compileArgs = args;
   }
 
   private requireCompiled(what: string): CompiledState {

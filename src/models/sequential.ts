@@ -29,6 +29,11 @@ export class Sequential extends Model {
     return [...this.stack];
   }
 
+  /** The InputLayer the model starts with (layers.Input(...) given first), if any. */
+  get declaredInputLayer(): InputLayer | null {
+    return this.inputLayer;
+  }
+
   override get isFunctional(): boolean {
     return false;
   }

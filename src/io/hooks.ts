@@ -1,0 +1,31 @@
+/**
+ * Late-bound links from the Layer and Model classes to io/serialization.ts. Those classes cannot
+ * import the serializer (it imports them, and ES module cycles through `class ... extends` break),
+ * so the serializer installs its entry points here when it is loaded; importing "lamina" loads it.
+ */
+import type { Layer } from "../layers/layer.js";
+import type { DeserializeOptions } from "./serialization.js";
+
+export interface SerializationHooks {
+  /** Keras' from_config on `cls` (Layer itself: a full serialized layer; a subclass: its get_config dict). */
+  layerFromConfig(cls: abstract new (...args: never[]) => Layer, config: Readonly<Record<string, unknown>>, options: DeserializeOptions): Layer;
+  /** Keras' to_json: the serialized model as a JSON string. */
+  modelToJSON(model: Layer): string;
+}
+
+let installed: SerializationHooks | null = null;
+
+/** Called once by io/serialization.ts when it loads. */
+export function installSerializationHooks(hooks: SerializationHooks): void {
+  installed = hooks;
+}
+
+/** The installed entry points, or a clear error naming the caller when the serializer is not loaded. */
+export function serializationHooks(where: string): SerializationHooks {
+  if (installed === null) {
+    throw new Error(
+      `${where}: lamina's serialization module is not loaded; import "lamina" (or src/io/serialization.js) before using fromConfig/toJSON`,
+    );
+  }
+  return installed;
+}
