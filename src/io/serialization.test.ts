@@ -1,0 +1,580 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import * as tf from "../index.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { normal, uniform } from "../tensor/random.js";
+import { Layer, type LayerArgs, type CallOptions } from "../layers/layer.js";
+import type { SymbolicTensor } from "../layers/symbolic.js";
+import {
+  type KerasObject, compileFromConfig, deserializeLayer, modelFromConfig, registerKerasSerializable, serializeCompileConfig,
+  serializeLayer,
+} from "./serialization.js";
+
+const { layers, models } = tf;
+
+const fixture = (name: string): Record<string, unknown> =>
+  JSON.parse(readFileSync(new URL(`../../test/fixtures/${name}`, import.meta.url), "utf8")) as Record<string, unknown>;
+
+function sameValues(a: Tensor, b: Tensor, what: string): void {
+  assert.deepEqual([...a.shape], [...b.shape], `${what}: shape`);
+  assert.deepEqual([...a.dataSync()], [...b.dataSync()], `${what}: values`);
+}
+
+/** Gives every weight a new random value (variances stay positive), so copies can be told apart. */
+function randomizeWeights(l: Layer, seed: number): void {
+  l.setWeights(l.getWeights().map((w, i) => uniform([...w.shape], 0.5, 1.5, { seed: seed + i })));
+}
+
+function asTensorList(x: Tensor | Tensor[]): Tensor[] {
+  return Array.isArray(x) ? x : [x];
+}
+
+interface LayerCase {
+  cls: string;
+  make: () => Layer;
+  /** Input shape(s), batch included; a list of shapes for merge layers. */
+  input: number[] | number[][];
+}
+
+const cases: LayerCase[] = [
+  {
+    cls: "Dense",
+    make: () => layers.Dense(5, { activation: "tanh", kernelInitializer: "he_normal", kernelRegularizer: "l2", biasConstraint: "non_neg" }),
+    input: [2, 4],
+  },
+  { cls: "Activation", make: () => layers.Activation("sigmoid"), input: [2, 3] },
+  { cls: "Flatten", make: () => layers.Flatten(), input: [2, 3, 2] },
+  { cls: "Dropout", make: () => layers.Dropout(0.3, { seed: 7, noiseShape: [null, 1] }), input: [2, 4] },
+  { cls: "Conv2D", make: () => layers.Conv2D(4, [3, 2], { strides: [1, 2], padding: "same", activation: "relu", biasInitializer: "ones" }), input: [2, 6, 6, 3] },
+  { cls: "MaxPooling2D", make: () => layers.MaxPooling2D([2, 2], { strides: 1, padding: "same" }), input: [2, 5, 5, 2] },
+  { cls: "AveragePooling2D", make: () => layers.AveragePooling2D(3, { strides: 2 }), input: [2, 7, 7, 2] },
+  {
+    cls: "BatchNormalization",
+    make: () => layers.BatchNormalization({ momentum: 0.9, epsilon: 1e-2, scale: false, betaRegularizer: "l1", movingVarianceInitializer: "ones" }),
+    input: [2, 3, 3, 4],
+  },
+  { cls: "Add", make: () => layers.Add(), input: [[2, 3], [2, 3]] },
+  { cls: "Subtract", make: () => layers.Subtract(), input: [[2, 3], [2, 3]] },
+  { cls: "Multiply", make: () => layers.Multiply(), input: [[2, 3], [2, 3], [2, 3]] },
+  { cls: "Average", make: () => layers.Average(), input: [[2, 3], [2, 3]] },
+  { cls: "Maximum", make: () => layers.Maximum(), input: [[2, 3], [2, 3]] },
+  { cls: "Concatenate", make: () => layers.Concatenate(1), input: [[2, 3], [2, 2]] },
+  { cls: "ReLU", make: () => layers.ReLU({ maxValue: 1.5, negativeSlope: 0.1, threshold: 0.2 }), input: [2, 5] },
+  { cls: "LeakyReLU", make: () => layers.LeakyReLU(0.2), input: [2, 5] },
+  { cls: "ELU", make: () => layers.ELU(0.7), input: [2, 5] },
+  { cls: "Softmax", make: () => layers.Softmax(1), input: [2, 3, 4] },
+  { cls: "Reshape", make: () => layers.Reshape([3, -1]), input: [2, 6] },
+  { cls: "Permute", make: () => layers.Permute([2, 1]), input: [2, 3, 4] },
+  { cls: "ZeroPadding2D", make: () => layers.ZeroPadding2D([[1, 0], [2, 1]]), input: [2, 3, 3, 1] },
+  { cls: "Cropping2D", make: () => layers.Cropping2D([[1, 0], [0, 1]]), input: [2, 4, 4, 1] },
+  { cls: "UpSampling2D", make: () => layers.UpSampling2D({ size: [2, 3], interpolation: "bilinear" }), input: [2, 2, 2, 1] },
+  { cls: "SpatialDropout2D", make: () => layers.SpatialDropout2D(0.2, { seed: 3 }), input: [2, 3, 3, 2] },
+  { cls: "Rescaling", make: () => layers.Rescaling(1 / 255, { offset: -1 }), input: [2, 3] },
+  { cls: "Conv2DTranspose", make: () => layers.Conv2DTranspose(3, 3, { strides: 2, padding: "same", outputPadding: 1 }), input: [2, 3, 3, 2] },
+  { cls: "DepthwiseConv2D", make: () => layers.DepthwiseConv2D(3, { depthMultiplier: 2, padding: "same", depthwiseInitializer: "lecun_normal" }), input: [2, 4, 4, 2] },
+  { cls: "SeparableConv2D", make: () => layers.SeparableConv2D(4, 3, { depthMultiplier: 2, pointwiseConstraint: "max_norm" }), input: [2, 5, 5, 2] },
+  { cls: "GlobalAveragePooling2D", make: () => layers.GlobalAveragePooling2D({ keepdims: true }), input: [2, 3, 3, 2] },
+  { cls: "GlobalMaxPooling2D", make: () => layers.GlobalMaxPooling2D(), input: [2, 3, 3, 2] },
+  { cls: "LayerNormalization", make: () => layers.LayerNormalization({ axis: [1, 2], epsilon: 1e-5 }), input: [2, 3, 4] },
+  { cls: "Lambda", make: () => layers.Lambda((x: Tensor) => tf.mul(x, 2), { outputShape: [3] }), input: [2, 3] },
+];
+
+test("every built-in layer class has a round-trip case below", () => {
+  const covered = new Set(["InputLayer", ...cases.map((c) => c.cls)]);
+  const missing = Object.keys(layers.classes).filter((k) => !covered.has(k));
+  assert.deepEqual(missing, [], `layer classes without a serialization round trip: ${missing.join(", ")}`);
+});
+
+for (const [i, c] of cases.entries()) {
+  test(`${c.cls}: serialize -> deserialize gives the same config, and the same outputs on the same weights`, () => {
+    const layer = c.make();
+    assert.equal(layer.className, c.cls);
+    const list = Array.isArray(c.input[0]);
+    const shapes = (list ? c.input : [c.input]) as number[][];
+    const xs = shapes.map((s, k) => normal(s, 0, 1, { seed: 100 * i + k }));
+    const x = list ? xs : xs[0];
+    layer.apply(x);
+    if (layer.weights.length > 0) randomizeWeights(layer, 1000 * i);
+    const want = layer.apply(x) as Tensor | Tensor[];
+
+    const saved = serializeLayer(layer);
+    assert.equal(saved.module, "keras.layers");
+    assert.equal(saved.class_name, c.cls);
+    assert.equal(saved.registered_name, null);
+    assert.ok(!("batch_input_shape" in saved.config), "Keras 3 layer configs have no batch_input_shape");
+    const json = JSON.parse(JSON.stringify(saved)) as KerasObject;
+    const restored = deserializeLayer(json, { safeMode: false });
+    assert.equal(restored.className, c.cls);
+    assert.notEqual(restored, layer);
+    assert.deepEqual(serializeLayer(restored), saved);
+    if (layer.weights.length > 0) {
+      assert.ok(restored.built, "build_config builds the layer, so its weights exist before loading");
+      restored.setWeights(layer.getWeights());
+    }
+    const got = restored.apply(x) as Tensor | Tensor[];
+    asTensorList(want).forEach((w, k) => sameValues(asTensorList(got)[k], w, `${c.cls} output ${k}`));
+
+    // Keras' from_config on the class, with the class's own config dict.
+    const cls = (layers.classes as unknown as Record<string, typeof Layer>)[c.cls];
+    const again = cls.fromConfig(json.config, { safeMode: false });
+    assert.ok(again instanceof cls);
+    assert.deepEqual(serializeLayer(again).config, saved.config);
+  });
+}
+
+test("configs use Keras 3's objects: DTypePolicy, initializers/regularizers/constraints with module and registered_name", () => {
+  const d = layers.Dense(3, { kernelInitializer: "he_uniform", kernelRegularizer: tf.regularizers.L2({ l2: 0.5 }), kernelConstraint: "max_norm" });
+  d.apply(normal([1, 2], 0, 1, { seed: 1 }));
+  const s = serializeLayer(d);
+  assert.deepEqual(s.config.dtype, { module: "keras", class_name: "DTypePolicy", config: { name: "float32" }, registered_name: null });
+  assert.deepEqual(s.config.kernel_initializer, { module: "keras.initializers", class_name: "HeUniform", config: { seed: null }, registered_name: null });
+  assert.deepEqual(s.config.kernel_regularizer, { module: "keras.regularizers", class_name: "L2", config: { l2: 0.5 }, registered_name: null });
+  assert.equal((s.config.kernel_constraint as { module: string }).module, "keras.constraints");
+  assert.deepEqual(s.build_config, { input_shape: [1, 2] });
+  // Layers without a build step of their own have no build_config in Keras 3.
+  const f = layers.Flatten();
+  f.apply(normal([1, 2, 2], 0, 1, { seed: 2 }));
+  assert.equal(serializeLayer(f).build_config, undefined);
+  // Layer.fromConfig on the base class takes the whole serialized object.
+  const back = Layer.fromConfig(JSON.parse(JSON.stringify(s)) as Record<string, unknown>);
+  assert.ok(back instanceof layers.classes.Dense);
+  assert.deepEqual(serializeLayer(back), s);
+});
+
+test("InputLayer round trip, and Keras 2's batch_input_shape on a first layer", () => {
+  const input = new layers.classes.InputLayer({ batchShape: [null, 5, 2], dtype: "float64", name: "x_in" });
+  const s = serializeLayer(input);
+  assert.deepEqual(s, {
+    module: "keras.layers", class_name: "InputLayer", config: { batch_shape: [null, 5, 2], dtype: "float64", sparse: false, name: "x_in" }, registered_name: null,
+  });
+  assert.deepEqual(serializeLayer(deserializeLayer(s)), s);
+  const dense = deserializeLayer({ class_name: "Dense", config: { name: "first", units: 2, batch_input_shape: [null, 7] } });
+  assert.deepEqual(dense.batchInputShape, [null, 7]);
+  // A Keras 2 dtype policy object and Keras 3's DTypePolicy both read as the dtype.
+  const d64 = deserializeLayer({ class_name: "Dense", config: { units: 1, dtype: { class_name: "Policy", config: { name: "float64" } } } });
+  assert.equal(d64.dtype, "float64");
+  assert.throws(
+    () => deserializeLayer({ class_name: "Dense", config: { units: 1, dtype: { module: "keras", class_name: "DTypePolicy", config: { name: "mixed_float16" } } } }),
+    /dtype "mixed_float16" is not supported/,
+  );
+});
+
+test("unsupported settings and unknown keys are clear errors naming the layer and key", () => {
+  assert.throws(
+    () => deserializeLayer({ module: "keras.layers", class_name: "Conv2D", config: { name: "c", filters: 2, kernel_size: [3, 3], data_format: "channels_first" } }),
+    /Conv2D "c": config key "data_format" = "channels_first" is not supported/,
+  );
+  assert.throws(
+    () => deserializeLayer({ module: "keras.layers", class_name: "Dense", config: { name: "d", units: 2, kernel_sise: [3] } }),
+    /Dense "d": unknown config key "kernel_sise" for Dense; its keys are name, trainable, dtype, units/,
+  );
+  assert.throws(
+    () => deserializeLayer({ module: "keras.layers", class_name: "Dense", config: { name: "d", units: 2, activity_regularizer: { class_name: "L1", config: { l1: 0.1 } } } }),
+    /"activity_regularizer" = .* is not supported/,
+  );
+  assert.throws(() => deserializeLayer({ module: "keras.layers", class_name: "Dense", config: { name: "d", units: -2 } }), /Dense "d": Dense: units must be a positive integer/);
+});
+
+test("an unknown class is a clear error listing the known ones and how to register a custom class", () => {
+  assert.throws(
+    () => deserializeLayer({ module: "keras.layers", class_name: "Bidirectional", config: { name: "bi" }, registered_name: null }),
+    (e: Error) => {
+      assert.match(e.message, /unknown layer class "Bidirectional"/);
+      assert.match(e.message, /Dense, .*Conv2D/);
+      assert.match(e.message, /registerKerasSerializable\(Bidirectional/);
+      assert.match(e.message, /customObjects/);
+      return true;
+    },
+  );
+});
+
+// ------------------------------------------------------------------ custom classes
+
+class Scale extends Layer {
+  factor: number;
+  constructor(args: LayerArgs & { factor?: number } = {}) {
+    super(args);
+    this.factor = args.factor ?? 1;
+  }
+  call(inputs: Tensor | Tensor[]): Tensor {
+    return tf.mul(inputs as Tensor, this.factor);
+  }
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), factor: this.factor };
+  }
+}
+
+test("custom layers load through customObjects or registerKerasSerializable", () => {
+  const s = new Scale({ factor: 3, name: "triple" });
+  const saved = serializeLayer(s);
+  assert.equal(saved.module, null);
+  assert.equal(saved.registered_name, "Scale");
+  assert.throws(() => deserializeLayer(saved), /unknown layer class "Scale".*registerKerasSerializable\(Scale/);
+  const viaCustom = deserializeLayer(saved, { customObjects: { Scale } }) as Scale;
+  assert.ok(viaCustom instanceof Scale);
+  assert.equal(viaCustom.factor, 3);
+  assert.equal(viaCustom.name, "triple");
+
+  class Shift extends Scale {}
+  registerKerasSerializable(Shift, { package: "Test" });
+  const shifted = serializeLayer(new Shift({ factor: 2 }));
+  assert.equal(shifted.module, "Test");
+  assert.equal(shifted.registered_name, "Test>Shift");
+  const back = deserializeLayer(JSON.parse(JSON.stringify(shifted)) as KerasObject) as Shift;
+  assert.ok(back instanceof Shift);
+  assert.equal(back.factor, 2);
+  assert.throws(() => registerKerasSerializable(Scale, { package: "Test", name: "Shift" }), /"Test>Shift" is already registered/);
+});
+
+// ------------------------------------------------------------------ models
+
+/** Notebook 001's ResidualBlock: conv-BN-ReLU-conv-BN, add the input, ReLU. */
+function residualBlock(x: SymbolicTensor, filters: number): SymbolicTensor {
+  let y = layers.Conv2D(filters, 3, { padding: "same" })(x);
+  y = layers.BatchNormalization()(y);
+  y = layers.ReLU()(y);
+  y = layers.Conv2D(filters, 3, { padding: "same" })(y);
+  y = layers.BatchNormalization()(y);
+  y = layers.Add()([x, y]);
+  return layers.ReLU()(y);
+}
+
+/** Copies the weights into the restored model and checks predictions and summary are the same. */
+function checkSameModel(orig: tf.models.Model, restored: tf.models.Model, xs: Tensor | Tensor[], seed: number): void {
+  orig.layers.forEach((l, i) => {
+    if (l.weights.length > 0) randomizeWeights(l, seed + 100 * i);
+  });
+  restored.setWeights(orig.getWeights());
+  assert.equal(restored.countParams(), orig.countParams());
+  assert.equal(restored.summary(() => {}), orig.summary(() => {}));
+  sameValues(restored.predict(xs), orig.predict(xs), "predictions");
+}
+
+test("notebook 001's ResNet (functional, Add with a list, BatchNormalization) survives toJSON -> modelFromJSON", () => {
+  tf.clearSession();
+  const inputs = layers.Input({ shape: [28, 28, 1] });
+  let x = layers.Conv2D(64, 3, { padding: "same", activation: "relu" })(inputs);
+  x = layers.MaxPooling2D(2)(x);
+  x = residualBlock(x, 64);
+  x = residualBlock(x, 64);
+  x = layers.MaxPooling2D(2)(x);
+  x = layers.Flatten()(x);
+  x = layers.Dense(256, { activation: "relu" })(x);
+  const outputs = layers.Dense(10, { activation: "softmax" })(x);
+  const model = new models.Model({ inputs, outputs, name: "resnet" });
+  assert.equal(model.countParams(), 955018);
+
+  const cfg = JSON.parse(model.toJSON()) as KerasObject;
+  assert.equal(cfg.module, "keras.src.models.functional");
+  assert.equal(cfg.class_name, "Functional");
+  assert.equal(cfg.registered_name, "Functional");
+  assert.deepEqual(cfg.build_config, { input_shape: null });
+  assert.deepEqual(Object.keys(cfg.config), ["name", "trainable", "layers", "input_layers", "output_layers"]);
+  assert.deepEqual(cfg.config.input_layers, ["input_layer", 0, 0]);
+  assert.deepEqual(cfg.config.output_layers, ["dense_1", 0, 0]);
+  const entries = cfg.config.layers as unknown as (KerasObject & { name: string; inbound_nodes: { args: unknown[]; kwargs: object }[] })[];
+  assert.deepEqual(entries[0].inbound_nodes, []);
+  const add = entries.find((e) => e.name === "add")!;
+  assert.deepEqual(add.inbound_nodes, [{
+    args: [[
+      { class_name: "__keras_tensor__", config: { shape: [null, 14, 14, 64], dtype: "float32", keras_history: ["max_pooling2d", 0, 0] } },
+      { class_name: "__keras_tensor__", config: { shape: [null, 14, 14, 64], dtype: "float32", keras_history: ["batch_normalization_1", 0, 0] } },
+    ]],
+    kwargs: {},
+  }]);
+  assert.deepEqual(add.build_config, { input_shape: [[null, 14, 14, 64], [null, 14, 14, 64]] });
+
+  const restored = models.modelFromJSON(model.toJSON());
+  assert.equal(restored.name, "resnet");
+  assert.deepEqual(restored.layers.map((l) => `${l.className}:${l.name}`), model.layers.map((l) => `${l.className}:${l.name}`));
+  assert.equal(restored.toJSON(), model.toJSON());
+  checkSameModel(model, restored, normal([2, 28, 28, 1], 0, 1, { seed: 5 }), 50);
+});
+
+test("Sequential: Keras 3 layout (InputLayer first, build_input_shape) and a round trip with weights", () => {
+  tf.clearSession();
+  const model = new models.Sequential([
+    layers.Dense(6, { activation: "relu", inputShape: [4] }),
+    layers.Dropout(0.25),
+    layers.Dense(3, { activation: "softmax", name: "clf" }),
+  ], { name: "mlp" });
+  const cfg = serializeLayer(model);
+  assert.equal(cfg.module, "keras");
+  assert.equal(cfg.class_name, "Sequential");
+  assert.equal(cfg.registered_name, null);
+  assert.deepEqual(cfg.build_config, { input_shape: [null, 4] });
+  assert.deepEqual(Object.keys(cfg.config), ["name", "trainable", "dtype", "layers", "build_input_shape"]);
+  assert.deepEqual(cfg.config.build_input_shape, [null, 4]);
+  const ls = cfg.config.layers as unknown as KerasObject[];
+  assert.deepEqual(ls.map((l) => l.class_name), ["InputLayer", "Dense", "Dropout", "Dense"]);
+  assert.deepEqual(ls[0].config, { batch_shape: [null, 4], dtype: "float32", sparse: false, name: "input_layer" });
+  assert.equal(cfg.compile_config, undefined);
+
+  const restored = models.modelFromJSON(model.toJSON());
+  assert.ok(restored instanceof models.Sequential);
+  assert.equal(restored.toJSON(), model.toJSON());
+  checkSameModel(model, restored, normal([5, 4], 0, 1, { seed: 9 }), 70);
+  // Sequential.fromConfig takes the inner config, as Keras' from_config does.
+  const viaClass = models.Sequential.fromConfig(cfg.config);
+  assert.deepEqual(serializeLayer(viaClass), cfg);
+});
+
+test("multi-input functional model with Concatenate, and two outputs", () => {
+  tf.clearSession();
+  const a = layers.Input({ shape: [3], name: "a" });
+  const b = layers.Input({ shape: [2], name: "b" });
+  const h = layers.Concatenate()([layers.Dense(4, { name: "da" })(a), b]);
+  const o1 = layers.Dense(2, { name: "o1" })(h);
+  const o2 = layers.Dense(1, { activation: "sigmoid", name: "o2" })(h);
+  const model = new models.Model({ inputs: [a, b], outputs: [o1, o2], name: "two_in_two_out" });
+  const cfg = serializeLayer(model);
+  assert.deepEqual(cfg.config.input_layers, [["a", 0, 0], ["b", 0, 0]]);
+  assert.deepEqual(cfg.config.output_layers, [["o1", 0, 0], ["o2", 0, 0]]);
+  const restored = modelFromConfig(JSON.parse(JSON.stringify(cfg)) as Record<string, unknown>);
+  assert.deepEqual(restored.inputs.map((t) => t.sourceLayer.name), ["a", "b"]);
+  assert.deepEqual(restored.outputs.map((t) => t.sourceLayer.name), ["o1", "o2"]);
+  assert.deepEqual(serializeLayer(restored), cfg);
+  model.layers.forEach((l, i) => {
+    if (l.weights.length > 0) randomizeWeights(l, 300 + 10 * i);
+  });
+  restored.setWeights(model.getWeights());
+  const xs = [normal([3, 3], 0, 1, { seed: 1 }), normal([3, 2], 0, 1, { seed: 2 })];
+  const want = model.apply(xs) as Tensor[];
+  const got = restored.apply(xs) as Tensor[];
+  sameValues(got[0], want[0], "output o1");
+  sameValues(got[1], want[1], "output o2");
+});
+
+test("shared layers: one Dense on two inputs, and one applied twice in a row (calls numbered per layer)", () => {
+  tf.clearSession();
+  const x1 = layers.Input({ shape: [4], name: "x1" });
+  const x2 = layers.Input({ shape: [4], name: "x2" });
+  const shared = layers.Dense(4, { activation: "tanh", name: "shared" });
+  const twice = shared(shared(x1));
+  const other = shared(x2);
+  const out = layers.Subtract({ name: "diff" })([twice, other]);
+  const model = new models.Model({ inputs: [x1, x2], outputs: out, name: "siamese" });
+  const cfg = serializeLayer(model);
+  const entry = (cfg.config.layers as unknown as { name: string; inbound_nodes: { args: { config: { keras_history: unknown[] } }[] }[] }[])
+    .find((e) => e.name === "shared")!;
+  assert.deepEqual(entry.inbound_nodes.map((n) => n.args[0].config.keras_history), [["x1", 0, 0], ["shared", 0, 0], ["x2", 0, 0]]);
+  const diff = (cfg.config.layers as unknown as { name: string; inbound_nodes: { args: { config: { keras_history: unknown[] } }[][] }[] }[])
+    .find((e) => e.name === "diff")!;
+  assert.deepEqual(diff.inbound_nodes[0].args[0].map((t) => t.config.keras_history), [["shared", 1, 0], ["shared", 2, 0]]);
+
+  const restored = models.modelFromJSON(model.toJSON());
+  assert.equal(restored.layers.filter((l) => l.name === "shared").length, 1);
+  assert.equal(restored.getLayer("shared").inboundNodes.length, 3);
+  assert.equal(restored.countParams(), 20);
+  assert.equal(restored.toJSON(), model.toJSON());
+  randomizeWeights(shared, 77);
+  restored.setWeights(model.getWeights());
+  const xs = [normal([2, 4], 0, 1, { seed: 3 }), normal([2, 4], 0, 1, { seed: 4 })];
+  sameValues(restored.apply(xs) as Tensor, model.apply(xs) as Tensor, "siamese output");
+});
+
+test("nested models: a Sequential and a functional model inside a functional model", () => {
+  tf.clearSession();
+  const innerIn = layers.Input({ shape: [3], name: "inner_in" });
+  const inner = new models.Model({ inputs: innerIn, outputs: layers.Dense(2, { name: "inner_dense" })(innerIn), name: "inner" });
+  const head = new models.Sequential([layers.Dense(3, { name: "pre", inputShape: [5] })], { name: "head" });
+  const x = layers.Input({ shape: [5], name: "x" });
+  const out = inner(head(x));
+  const model = new models.Model({ inputs: x, outputs: out, name: "outer" });
+  const cfg = serializeLayer(model);
+  // Keras 3 shifts the output_layers entry of a nested Functional model by one (Keras 2's own node).
+  assert.deepEqual(cfg.config.output_layers, ["inner", 1, 0]);
+  const innerEntry = (cfg.config.layers as unknown as (KerasObject & { name: string; inbound_nodes: { args: { config: { keras_history: unknown[] } }[] }[] })[])
+    .find((e) => e.name === "inner")!;
+  assert.equal(innerEntry.class_name, "Functional");
+  assert.deepEqual(innerEntry.inbound_nodes[0].args[0].config.keras_history, ["head", 0, 0]);
+
+  const restored = models.modelFromJSON(model.toJSON());
+  assert.ok(restored.getLayer("head") instanceof models.Sequential);
+  assert.ok((restored.getLayer("inner") as tf.models.Model).isFunctional);
+  assert.equal(restored.toJSON(), model.toJSON());
+  checkSameModel(model, restored, normal([4, 5], 0, 1, { seed: 8 }), 90);
+});
+
+test("compile settings: Keras 3's compile_config, restored by modelFromJSON", () => {
+  tf.clearSession();
+  const model = new models.Sequential([layers.Input({ shape: [4] }), layers.Dense(5, { activation: "softmax" })]);
+  model.compile({
+    optimizer: tf.optimizers.SGD({ learningRate: 0.05, momentum: 0.9, nesterov: true }),
+    loss: tf.losses.SparseCategoricalCrossentropy({ fromLogits: false }),
+    metrics: ["accuracy", tf.metrics.SparseTopKCategoricalAccuracy({ k: 2 })],
+  });
+  const cc = serializeCompileConfig(model)!;
+  assert.deepEqual(Object.keys(cc), ["optimizer", "loss", "loss_weights", "metrics", "weighted_metrics", "run_eagerly", "steps_per_execution", "jit_compile"]);
+  const opt = cc.optimizer as unknown as KerasObject;
+  assert.equal(opt.module, "keras.optimizers");
+  assert.equal(opt.class_name, "SGD");
+  assert.equal(opt.config.momentum, 0.9);
+  assert.equal(opt.config.nesterov, true);
+  assert.ok(Math.abs((opt.config.learning_rate as number) - 0.05) < 1e-8);
+  const loss = cc.loss as unknown as KerasObject;
+  assert.equal(loss.module, "keras.losses");
+  assert.equal(loss.class_name, "SparseCategoricalCrossentropy");
+  const ms = cc.metrics as unknown as [string, KerasObject];
+  assert.equal(ms[0], "accuracy");
+  assert.equal(ms[1].class_name, "SparseTopKCategoricalAccuracy");
+  assert.equal(ms[1].config.k, 2);
+
+  const json = model.toJSON();
+  const restored = models.modelFromJSON(json);
+  assert.ok(restored.compiled, "a compile_config compiles the loaded model");
+  assert.deepEqual(serializeCompileConfig(restored), cc);
+  assert.equal(models.modelFromJSON(json, { compile: false }).compiled, null);
+  // compileFromConfig also takes a Keras 2 training_config (optimizer_config).
+  const m2 = models.modelFromJSON(json, { compile: false });
+  compileFromConfig(m2, { loss: "mse", metrics: [["mae"]], optimizer_config: { class_name: "Adam", config: { learning_rate: 0.01 } } });
+  const c2 = serializeCompileConfig(m2)!;
+  assert.equal((c2.optimizer as unknown as KerasObject).class_name, "Adam");
+  assert.deepEqual(c2.metrics, ["mae"]);
+});
+
+test("a subclassed model loads only through the registry (or customObjects), built from build_config", () => {
+  tf.clearSession();
+  class TwoDense extends models.Model {
+    hidden = layers.Dense(4, { activation: "relu", name: "hidden" });
+    out = layers.Dense(2, { name: "out" });
+    override call(x: Tensor | Tensor[], _opts: CallOptions): Tensor {
+      return this.out(this.hidden(x as Tensor));
+    }
+  }
+  const model = new TwoDense({ name: "two_dense" });
+  const x = normal([3, 5], 0, 1, { seed: 11 });
+  model.apply(x);
+  const json = model.toJSON();
+  const cfg = JSON.parse(json) as KerasObject;
+  assert.equal(cfg.class_name, "TwoDense");
+  assert.throws(() => models.modelFromJSON(json), /unknown layer class "TwoDense".*registerKerasSerializable\(TwoDense/);
+
+  registerKerasSerializable(TwoDense, { package: "Notebook" });
+  const registered = JSON.parse(model.toJSON()) as KerasObject;
+  assert.equal(registered.registered_name, "Notebook>TwoDense");
+  const restored = models.modelFromJSON(model.toJSON());
+  assert.ok(restored instanceof TwoDense);
+  assert.equal(restored.name, "two_dense");
+  assert.equal(restored.countParams(), model.countParams(), "build_config creates the weights");
+  randomizeWeights(model, 500);
+  restored.setWeights(model.getWeights());
+  sameValues(restored.apply(x) as Tensor, model.apply(x) as Tensor, "subclassed model output");
+  const viaCustom = models.modelFromJSON(json, { customObjects: { TwoDense } });
+  assert.ok(viaCustom instanceof TwoDense);
+});
+
+test("a Lambda holding code is refused in safe mode with a clear message, and rebuilt with safeMode: false", () => {
+  tf.clearSession();
+  const model = new models.Sequential([layers.Input({ shape: [3] }), layers.Lambda((x: Tensor) => tf.mul(x, 2), { name: "double" })]);
+  const json = model.toJSON();
+  assert.throws(() => models.modelFromJSON(json), (e: Error) => {
+    assert.match(e.message, /Lambda "double"/);
+    assert.match(e.message, /refused in safe mode/);
+    assert.match(e.message, /safeMode: false/);
+    assert.match(e.message, /new Function/);
+    assert.match(e.message, /"javascript"/);
+    return true;
+  });
+  const loaded = models.modelFromJSON(json, { safeMode: false });
+  const x = normal([2, 3], 0, 1, { seed: 4 });
+  sameValues(loaded.predict(x), tf.mul(x, 2), "Lambda output");
+
+  // A Python lambda (Keras 3's marshalled code) cannot run even with safeMode false.
+  const py = { module: "keras.layers", class_name: "Lambda", config: { name: "py", function: { class_name: "__lambda__", config: { code: "4wEAAAAAAAAA", defaults: null, closure: null } }, arguments: {} }, registered_name: null };
+  assert.throws(() => deserializeLayer(py), /refused in safe mode/);
+  assert.throws(() => deserializeLayer(py, { safeMode: false }), /Python code .* cannot run in lamina/);
+  // A Lambda wrapping a named function takes it from customObjects.
+  const named = { module: "keras.layers", class_name: "Lambda", config: { name: "n", function: { module: "builtins", class_name: "function", config: "halve", registered_name: "halve" }, arguments: {} }, registered_name: null };
+  assert.throws(() => deserializeLayer(named), /function "halve".*customObjects: \{ halve/);
+  const halve = deserializeLayer(named, { customObjects: { halve: (x: Tensor) => tf.mul(x, 0.5) } });
+  sameValues(halve.apply(x) as Tensor, tf.mul(x, 0.5), "named function");
+});
+
+test("modelFromJSON: invalid JSON and a single layer are clear errors", () => {
+  assert.throws(() => models.modelFromJSON("{not json"), /modelFromJSON: the text is not valid JSON/);
+  assert.throws(() => models.modelFromJSON(JSON.stringify(serializeLayer(layers.Flatten()))), /describes a Flatten layer, not a model/);
+});
+
+// ------------------------------------------------------------------ fixtures written outside lamina
+
+/*
+ * test/fixtures/keras3_sequential_config.json is the config.json that Keras 3 (3.4-3.5 era) writes in
+ * a .keras archive for
+ *
+ *   model = keras.Sequential([keras.Input(shape=(28, 28, 1)),
+ *       layers.Conv2D(32, (3, 3), activation="relu"), layers.MaxPooling2D((2, 2)),
+ *       layers.Conv2D(64, (3, 3), activation="relu", padding="same"), layers.Flatten(),
+ *       layers.Dropout(0.5), layers.Dense(10, activation="softmax")], name="mnist_cnn")
+ *   model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+ *
+ * written by hand from Keras 3's serialization_lib.serialize_keras_object (module / class_name /
+ * config / registered_name, build_config from get_build_config, compile_config from compile()),
+ * Sequential.get_config (InputLayer first, build_input_shape), Layer.get_config (dtype as a
+ * DTypePolicy object) and each layer's get_config; the Adam config is Keras 3's with every key.
+ */
+test("a Keras 3 Sequential config.json loads with the right layer types, shapes and parameter counts", () => {
+  tf.clearSession();
+  const model = modelFromConfig(fixture("keras3_sequential_config.json"));
+  assert.ok(model instanceof models.Sequential);
+  assert.equal(model.name, "mnist_cnn");
+  assert.deepEqual(model.layers.map((l) => `${l.className}:${l.name}`), [
+    "Conv2D:conv2d", "MaxPooling2D:max_pooling2d", "Conv2D:conv2d_1", "Flatten:flatten", "Dropout:dropout", "Dense:dense",
+  ]);
+  const shapes = model.layerOutputShapes();
+  assert.deepEqual(model.layers.map((l) => shapes.get(l)![0]), [
+    [null, 26, 26, 32], [null, 13, 13, 32], [null, 13, 13, 64], [null, 10816], [null, 10816], [null, 10],
+  ]);
+  assert.deepEqual(model.layers.map((l) => l.countParams()), [320, 0, 18496, 0, 0, 108170]);
+  assert.equal(model.countParams(), 126986);
+  assert.equal((model.getLayer("dropout") as tf.layers.Layer & { rate: number }).rate, 0.5);
+  assert.ok(model.compiled, "compile_config compiles the model");
+  const opt = model.optimizer as tf.optimizers.Optimizer;
+  assert.equal(opt.className, "Adam");
+  assert.ok(Math.abs(opt.learningRate - 0.001) < 1e-9);
+  assert.equal(model.predict(normal([2, 28, 28, 1], 0, 1, { seed: 1 })).shape.join(","), "2,10");
+  // lamina writes the same layout back (compile_config aside, which holds lamina's Adam defaults).
+  const back = serializeLayer(model);
+  const src = fixture("keras3_sequential_config.json") as unknown as KerasObject;
+  assert.deepEqual(back.config, src.config);
+  assert.deepEqual(back.build_config, src.build_config);
+});
+
+/*
+ * test/fixtures/keras2_functional_config.json is what tf.keras 2.9's model.to_json() writes (the
+ * same text a legacy .h5 file keeps in its model_config attribute) for
+ *
+ *   image = Input((8, 8, 3), name="image"); meta = Input((4,), name="meta")
+ *   x = Conv2D(16, 3, padding="same", activation="relu", name="conv")(image)
+ *   x = BatchNormalization(name="bn")(x); x = GlobalAveragePooling2D(name="gap")(x)
+ *   m = Dense(8, activation="relu", name="meta_dense")(meta)
+ *   h = Dropout(0.2, name="drop")(Concatenate(name="concat")([x, m]))
+ *   model = Model([image, meta], Dense(3, activation="softmax", name="out")(h), name="two_inputs")
+ *
+ * written by hand from Keras 2's Functional.get_config: class_name "Functional", no module keys,
+ * InputLayer configs with batch_input_shape, inbound_nodes as [[[layer, node, tensor, kwargs]]],
+ * input_layers/output_layers as lists of [layer, node, tensor], and the built BatchNormalization's
+ * axis stored as a list ([3]).
+ */
+test("a Keras 2 (tf.keras) functional config loads: nested-list inbound nodes, batch_input_shape, list axis", () => {
+  tf.clearSession();
+  const model = modelFromConfig(fixture("keras2_functional_config.json"));
+  assert.equal(model.name, "two_inputs");
+  assert.deepEqual(model.layers.map((l) => `${l.className}:${l.name}`), [
+    "InputLayer:image", "InputLayer:meta", "Conv2D:conv", "BatchNormalization:bn", "GlobalAveragePooling2D:gap", "Dense:meta_dense",
+    "Concatenate:concat", "Dropout:drop", "Dense:out",
+  ]);
+  assert.deepEqual(model.inputs.map((t) => [...t.shape]), [[null, 8, 8, 3], [null, 4]]);
+  assert.deepEqual([...model.outputs[0].shape], [null, 3]);
+  assert.deepEqual(model.layers.map((l) => (l.built ? l.countParams() : 0)), [0, 0, 448, 64, 0, 40, 0, 0, 75]);
+  assert.equal(model.countParams(), 627);
+  assert.equal(model.nonTrainableWeights.reduce((n, w) => n + w.size, 0), 32);
+  assert.equal((model.getLayer("bn") as tf.layers.Layer & { axis: number }).axis, 3);
+  const y = model.predict([normal([2, 8, 8, 3], 0, 1, { seed: 1 }), normal([2, 4], 0, 1, { seed: 2 })]);
+  assert.deepEqual([...y.shape], [2, 3]);
+  // Written back in Keras 3's layout, it loads again to the same model.
+  const again = models.modelFromJSON(model.toJSON());
+  assert.equal(again.toJSON(), model.toJSON());
+  assert.equal(again.countParams(), 627);
+});
