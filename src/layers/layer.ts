@@ -4,6 +4,8 @@ import { Variable } from "../tensor/variable.js";
 import { shapeText, shapesEqual } from "../tensor/shape.js";
 import { zeros } from "../tensor/creation.js";
 import { noGrad } from "../ops/engine.js";
+import { cast } from "../ops/math.js";
+import { isFloatDType } from "../tensor/dtype.js";
 import { LayerNode, SymbolicTensor, type LayerShape, layerShapeText } from "./symbolic.js";
 import { resetAutoNames } from "../nn/common.js";
 import { serializationHooks } from "../io/hooks.js";
@@ -256,7 +258,17 @@ export abstract class Layer {
     if (symbolic > 0) return this.applySymbolic(list as SymbolicTensor[], asList);
     const tensors = list as Tensor[];
     this.maybeBuild(asList ? tensors.map((t) => t.shape) : tensors[0].shape, asList);
-    return this.call(asList ? tensors : tensors[0], opts);
+    const cast = this.autocast(tensors);
+    return this.call(asList ? cast : cast[0], opts);
+  }
+
+  /**
+   * Keras' autocast: floating inputs are cast to the layer's float dtype (float64 data into a
+   * float32 layer, say); integer and bool inputs are left for the layer to handle.
+   */
+  autocast(inputs: Tensor[]): Tensor[] {
+    if (!isFloatDType(this.dtype)) return inputs;
+    return inputs.map((t) => (isFloatDType(t.dtype) && t.dtype !== this.dtype ? cast(t, this.dtype) : t));
   }
 
   /** Builds on first use, checking the shape against a declared input shape. */

@@ -137,3 +137,15 @@ test("integer inputs (uint8 images) are promoted to float32 like Keras' layers d
   assert.equal(out.dtype, "float32");
   assert.deepEqual(out.arraySync(), [[10]]);
 });
+
+test("float64 data runs through a float32 model (Keras' autocast); functional models are named functional", async () => {
+  const inputs = layers.Input({ shape: [2] });
+  const m = new models.Model({ inputs, outputs: layers.Dense(1, { kernelInitializer: "ones" })(inputs) });
+  assert.match(m.name, /^functional(_\d+)?$/);
+  const out = m.predict(tf.constant([[1, 2]], "float64"));
+  assert.equal(out.dtype, "float32");
+  assert.deepEqual(out.arraySync(), [[3]]);
+  m.compile({ loss: "mse", optimizer: "sgd" });
+  const h = await m.fit(tf.constant([[1, 2], [3, 4]], "float64"), tf.constant([[1], [2]], "float64"), { verbose: 0 });
+  assert.ok(Number.isFinite(h.history.loss[0]));
+});

@@ -1,7 +1,7 @@
 import { Tensor } from "../tensor/tensor.js";
 import type { Variable } from "../tensor/variable.js";
 import { shapeText } from "../tensor/shape.js";
-import { Layer, type CallOptions, type LayerShape } from "../layers/layer.js";
+import { Layer, type CallOptions, type LayerShape, uniqueLayerName } from "../layers/layer.js";
 import { InputLayer } from "../layers/core.js";
 import { LayerNode, SymbolicTensor, layerShapeText } from "../layers/symbolic.js";
 import { summaryText } from "./summary.js";
@@ -63,7 +63,9 @@ export class Model extends Layer {
   compileArgs: CompileArgs | null = null;
 
   constructor(args: ModelArgs = {}) {
-    super({ name: args.name, trainable: args.trainable });
+    // Keras 3 names functional models "functional", "functional_1", ...
+    const functional = args.inputs !== undefined && args.outputs !== undefined;
+    super({ name: args.name ?? (functional ? uniqueLayerName("functional") : undefined), trainable: args.trainable });
     if (args.inputs !== undefined || args.outputs !== undefined) {
       if (args.inputs === undefined || args.outputs === undefined) {
         throw new TypeError(`Model ${this.name}: a functional model needs both inputs and outputs: new models.Model({ inputs, outputs })`);
@@ -181,7 +183,8 @@ export class Model extends Layer {
         if (!v) throw new Error(`internal: ${node.layer.name} runs before its input ${t.name}`);
         return v;
       });
-      const out = node.layer.call(node.inputsAsList ? args : args[0], opts);
+      const cast = node.layer.autocast(args);
+      const out = node.layer.call(node.inputsAsList ? cast : cast[0], opts);
       const outs = Array.isArray(out) ? out : [out];
       node.outputs.forEach((o, i) => values.set(o, outs[i]));
     }
