@@ -37,7 +37,9 @@ test("merge layers: symbolic shapes, names, broadcasting and gradients", () => {
   assert.deepEqual(layers.Multiply()([layers.Input({ shape: [1, 4] }), layers.Input({ shape: [3, 4] })]).shape, [null, 3, 4]);
   const x = normal([2, 3], 0, 1, { dtype: "float64", seed: 1 });
   const y = normal([2, 3], 0, 1, { dtype: "float64", seed: 2 });
-  for (const l of [layers.Subtract(), layers.Multiply(), layers.Average(), layers.Maximum()]) {
+  // float64 layers: a float32 layer would cast the inputs (Keras' autocast) and spoil the check.
+  const f64 = { dtype: "float64" } as const;
+  for (const l of [layers.Subtract(f64), layers.Multiply(f64), layers.Average(f64), layers.Maximum(f64)]) {
     checkGradients((p, q) => l([p, q]), [x, y]);
   }
 });
@@ -64,6 +66,6 @@ test("Concatenate joins along the last axis by default, or any axis", () => {
   assert.throws(() => layers.Concatenate(2)([a, a]), /axis 2 is out of range for inputs of rank 2/);
   const p = normal([2, 3], 0, 1, { dtype: "float64", seed: 3 });
   const q = normal([2, 2], 0, 1, { dtype: "float64", seed: 4 });
-  const cat = layers.Concatenate();
+  const cat = layers.Concatenate({ dtype: "float64" });
   checkGradients((u, v) => cat([u, v]), [p, q]);
 });
