@@ -169,8 +169,8 @@ void sgemm(bool transA, bool transB, index_t m, index_t n, index_t k, const floa
   const MicroKernel& uk = activeKernel();
   const int MR = uk.mr, NR = uk.nr;
   const int threads = parallel ? numThreads() : 1;
-  // Below ~1 MFLOP the pool's hand-off costs more than it saves.
-  const bool useThreads = threads > 1 && static_cast<double>(m) * n * k >= 262144.0;
+  // Below ~2 MFLOP the pool's hand-off costs more than it saves.
+  const bool useThreads = threads > 1 && static_cast<double>(m) * n * k >= 1048576.0;
 
   static std::atomic<std::uint64_t> callCounter{0};
   for (index_t jc = 0; jc < n; jc += NC) {

@@ -44,6 +44,20 @@ int defaultThreads() {
   return hc >= 1 ? static_cast<int>(hc) : 1;
 }
 
+/*
+ * One parallel loop = one Job on the caller's stack. Workers attach to the current job under the
+ * mutex (so a job is never freed while a worker holds it) and claim indices from its counter. The
+ * caller waits for the indices to be done, not for every worker to show up: a worker that the OS
+ * has not scheduled yet simply finds no job, so a busy machine cannot stall a loop.
+ */
+struct Job {
+  const std::function<void(index_t)>* fn;
+  index_t total;
+  std::atomic<index_t> next{0};
+  std::atomic<index_t> done{0};
+  int refs = 0;  // attached workers, guarded by the pool's mutex
+};
+
 class ThreadPool {
  public:
   explicit ThreadPool(int threads) {
@@ -57,34 +71,43 @@ class ThreadPool {
 
   void run(index_t n, const std::function<void(index_t)>& fn) {
     std::lock_guard<std::mutex> call(callMutex_);
+    Job job;
+    job.fn = &fn;
+    job.total = n;
     {
       std::lock_guard<std::mutex> lk(mutex_);
-      job_ = &fn;
-      total_ = n;
-      next_.store(0, std::memory_order_relaxed);
-      pending_.store(static_cast<int>(workers_.size()), std::memory_order_relaxed);
+      current_ = &job;
       generation_.fetch_add(1, std::memory_order_release);
     }
     wake_.notify_all();
     inTask = true;
-    work();
+    runTasks(job);
     inTask = false;
-    for (int spin = 0; spin < (1 << 16); spin++) {
-      if (pending_.load(std::memory_order_acquire) == 0) return;
+    bool finished = false;
+    for (int spin = 0; spin < (1 << 14); spin++) {
+      if (job.done.load(std::memory_order_acquire) == n) {
+        finished = true;
+        break;
+      }
       cpuRelax();
     }
     std::unique_lock<std::mutex> lk(mutex_);
-    done_.wait(lk, [this] { return pending_.load(std::memory_order_acquire) == 0; });
+    if (!finished) done_.wait(lk, [&] { return job.done.load(std::memory_order_acquire) == n; });
+    current_ = nullptr;
+    done_.wait(lk, [&] { return job.refs == 0; });
   }
 
  private:
-  void work() {
-    const index_t total = total_;
-    const std::function<void(index_t)>& fn = *job_;
+  void runTasks(Job& job) {
+    const index_t total = job.total;
     for (;;) {
-      index_t i = next_.fetch_add(1, std::memory_order_relaxed);
+      const index_t i = job.next.fetch_add(1, std::memory_order_relaxed);
       if (i >= total) break;
-      fn(i);
+      (*job.fn)(i);
+      if (job.done.fetch_add(1, std::memory_order_acq_rel) + 1 == total) {
+        std::lock_guard<std::mutex> lk(mutex_);
+        done_.notify_all();
+      }
     }
   }
 
@@ -93,23 +116,25 @@ class ThreadPool {
     std::uint64_t seen = 0;
     for (;;) {
       bool got = false;
-      for (int spin = 0; spin < (1 << 15); spin++) {
+      for (int spin = 0; spin < (1 << 14); spin++) {
         if (generation_.load(std::memory_order_acquire) != seen) {
           got = true;
           break;
         }
         cpuRelax();
       }
-      if (!got) {
+      Job* job = nullptr;
+      {
         std::unique_lock<std::mutex> lk(mutex_);
-        wake_.wait(lk, [&] { return generation_.load(std::memory_order_acquire) != seen; });
+        if (!got) wake_.wait(lk, [&] { return generation_.load(std::memory_order_acquire) != seen; });
+        seen = generation_.load(std::memory_order_acquire);
+        job = current_;
+        if (job != nullptr) job->refs++;
       }
-      seen = generation_.load(std::memory_order_acquire);
-      work();
-      if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-        std::lock_guard<std::mutex> lk(mutex_);
-        done_.notify_one();
-      }
+      if (job == nullptr) continue;
+      runTasks(*job);
+      std::lock_guard<std::mutex> lk(mutex_);
+      if (--job->refs == 0) done_.notify_all();
     }
   }
 
@@ -119,10 +144,7 @@ class ThreadPool {
   std::condition_variable wake_;
   std::condition_variable done_;
   std::atomic<std::uint64_t> generation_{0};
-  std::atomic<index_t> next_{0};
-  std::atomic<int> pending_{0};
-  index_t total_ = 0;
-  const std::function<void(index_t)>* job_ = nullptr;
+  Job* current_ = nullptr;
 };
 
 ThreadPool& pool() {
