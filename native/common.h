@@ -9,13 +9,14 @@ namespace lamina {
 using index_t = std::int64_t;
 
 /*
- * A register-blocked GEMM micro-kernel: C[0:mr, 0:nr] = (accumulate ? C : 0) + Ap * Bp, where Ap is
- * a packed micro-panel of kc steps of MR values of op(A) (one column of the tile per step) and Bp a
- * packed micro-panel of kc steps of NR values of op(B). Only the first mr rows and nr columns of the
- * MR x NR tile are stored (edge tiles). Packed panels are 64-byte aligned.
+ * A register-blocked GEMM micro-kernel: C[0:mr, 0:nr] = (accumulate ? C : 0) + A * Bp over kc steps.
+ * A's element (i, p) is a[i * rsA + p * csA]: a packed micro-panel has rsA = 1, csA = MR, and an
+ * unpacked op(A) is read in place (rsA = lda, csA = 1, or rsA = 1, csA = lda when transposed); rows
+ * at or past mr are never read. Bp is a packed, 64-byte aligned micro-panel of kc steps of NR
+ * values of op(B). Only the first mr rows and nr columns of the MR x NR tile are stored.
  */
-using MicroKernelFn = void (*)(index_t kc, const float* a, const float* b, float* c, index_t ldc, int mr, int nr,
-                               bool accumulate);
+using MicroKernelFn = void (*)(index_t kc, const float* a, index_t rsA, index_t csA, const float* b, float* c,
+                               index_t ldc, int mr, int nr, bool accumulate);
 
 struct MicroKernel {
   const char* name;

@@ -18,14 +18,17 @@ namespace {
 constexpr int SMR = 4;
 constexpr int SNR = 8;
 
-void kernelScalar(index_t kc, const float* a, const float* b, float* c, index_t ldc, int mr, int nr, bool accumulate) {
+void kernelScalar(index_t kc, const float* a, index_t rsA, index_t csA, const float* b, float* c, index_t ldc, int mr,
+                  int nr, bool accumulate) {
   float t[SMR][SNR] = {};
+  index_t ro[SMR];
+  for (int i = 0; i < SMR; i++) ro[i] = std::min(i, mr - 1) * rsA;
   for (index_t p = 0; p < kc; p++) {
     for (int i = 0; i < SMR; i++) {
-      const float av = a[i];
+      const float av = a[ro[i]];
       for (int j = 0; j < SNR; j++) t[i][j] += av * b[j];
     }
-    a += SMR;
+    a += csA;
     b += SNR;
   }
   for (int i = 0; i < mr; i++) {
@@ -172,12 +175,22 @@ void sgemm(bool transA, bool transB, index_t m, index_t n, index_t k, const floa
   // Below ~2 MFLOP the pool's hand-off costs more than it saves.
   const bool useThreads = threads > 1 && static_cast<double>(m) * n * k >= 1048576.0;
 
+  // Depth blocks of equal size (k = 288 runs as 2 x 144, not 256 + 32: a thin last block costs
+  // a whole pass over C).
+  const index_t kBlocks = (k + KC - 1) / KC;
+  const index_t kcStep = (k + kBlocks - 1) / kBlocks;
+  // When C is only a few micro-panels wide, each element of A is used by few B panels and packing
+  // A would cost as much as the arithmetic: the micro-kernel then reads op(A) in place.
+  const bool directA = n <= 4 * NR;
+  const index_t rsA = transA ? 1 : lda;
+  const index_t csA = transA ? lda : 1;
+
   static std::atomic<std::uint64_t> callCounter{0};
   for (index_t jc = 0; jc < n; jc += NC) {
     const index_t nc = std::min(NC, n - jc);
     const index_t nPanels = (nc + NR - 1) / NR;
-    for (index_t pc = 0; pc < k; pc += KC) {
-      const index_t kc = std::min(KC, k - pc);
+    for (index_t pc = 0; pc < k; pc += kcStep) {
+      const index_t kc = std::min(kcStep, k - pc);
       const bool acc = accumulate || pc > 0;
       float* bp = tlsPackB.get(static_cast<std::size_t>(nPanels * NR * kc));
 
@@ -205,13 +218,21 @@ void sgemm(bool transA, bool transB, index_t m, index_t n, index_t k, const floa
         // A thread running consecutive chunks of the same row block packs its A block once.
         thread_local std::uint64_t packedCall = 0;
         thread_local index_t packedIc = -1;
-        // Always the full block size, so the buffer never moves under the cached packing.
-        float* ap = tlsPackA.get(static_cast<std::size_t>(((MC + MR - 1) / MR) * MR * KC));
-        if (packedCall != callId || packedIc != ic) {
-          packA(transA, a, lda, ic, pc, mc, kc, MR, ap);
-          packedCall = callId;
-          packedIc = ic;
+        const float* ap = nullptr;
+        if (directA) {
+          ap = a + ic * rsA + pc * csA;
+        } else {
+          // Always the full block size, so the buffer never moves under the cached packing.
+          float* buf = tlsPackA.get(static_cast<std::size_t>(((MC + MR - 1) / MR) * MR * KC));
+          if (packedCall != callId || packedIc != ic) {
+            packA(transA, a, lda, ic, pc, mc, kc, MR, buf);
+            packedCall = callId;
+            packedIc = ic;
+          }
+          ap = buf;
         }
+        const index_t aRow = directA ? rsA : 1;
+        const index_t aStep = directA ? csA : MR;
         const index_t jp0 = jChunk * panelsPerChunk;
         const index_t jp1 = std::min(nPanels, jp0 + panelsPerChunk);
         for (index_t jp = jp0; jp < jp1; jp++) {
@@ -221,7 +242,7 @@ void sgemm(bool transA, bool transB, index_t m, index_t n, index_t k, const floa
           float* cBase = c + ic * ldc + jc + j0;
           for (index_t ir = 0; ir < mc; ir += MR) {
             const int mr = static_cast<int>(std::min<index_t>(MR, mc - ir));
-            uk.fn(kc, ap + ir * kc, bpanel, cBase + ir * ldc, ldc, mr, nr, acc);
+            uk.fn(kc, directA ? ap + ir * rsA : ap + ir * kc, aRow, aStep, bpanel, cBase + ir * ldc, ldc, mr, nr, acc);
           }
         }
       };

@@ -6,13 +6,24 @@
 #if defined(__AVX2__) && defined(__FMA__)
 #include <immintrin.h>
 
+#include <algorithm>
+
 namespace lamina {
 namespace {
 
 constexpr int MR = 6;
 constexpr int NR = 16;
 
-void kernel6x16(index_t kc, const float* a, const float* b, float* c, index_t ldc, int mr, int nr, bool accumulate) {
+void kernel6x16(index_t kc, const float* a, index_t rsA, index_t csA, const float* b, float* c, index_t ldc, int mr, int nr,
+                bool accumulate) {
+  // Row pointers; rows past mr repeat the last real row (computed, never stored).
+  const float* a0 = a;
+  const float* a1 = a + std::min(1, mr - 1) * rsA;
+  const float* a2 = a + std::min(2, mr - 1) * rsA;
+  const float* a3 = a + std::min(3, mr - 1) * rsA;
+  const float* a4 = a + std::min(4, mr - 1) * rsA;
+  const float* a5 = a + std::min(5, mr - 1) * rsA;
+  index_t off = 0;
   __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
   __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
   __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();
@@ -22,30 +33,29 @@ void kernel6x16(index_t kc, const float* a, const float* b, float* c, index_t ld
 #define LAMINA_STEP(P)                                                     \
   {                                                                        \
     const __m256 b0 = _mm256_load_ps(b + (P) * NR);                        \
-    const __m256 b1 = _mm256_load_ps(b + (P) * NR + 8);                    \
-    __m256 av = _mm256_broadcast_ss(a + (P) * MR + 0);                     \
+    const __m256 b1 = _mm256_load_ps(b + (P) * NR + 8);                   \
+    __m256 av = _mm256_broadcast_ss(a0 + off);                             \
     c00 = _mm256_fmadd_ps(av, b0, c00); c01 = _mm256_fmadd_ps(av, b1, c01); \
-    av = _mm256_broadcast_ss(a + (P) * MR + 1);                            \
+    av = _mm256_broadcast_ss(a1 + off);                                    \
     c10 = _mm256_fmadd_ps(av, b0, c10); c11 = _mm256_fmadd_ps(av, b1, c11); \
-    av = _mm256_broadcast_ss(a + (P) * MR + 2);                            \
+    av = _mm256_broadcast_ss(a2 + off);                                    \
     c20 = _mm256_fmadd_ps(av, b0, c20); c21 = _mm256_fmadd_ps(av, b1, c21); \
-    av = _mm256_broadcast_ss(a + (P) * MR + 3);                            \
+    av = _mm256_broadcast_ss(a3 + off);                                    \
     c30 = _mm256_fmadd_ps(av, b0, c30); c31 = _mm256_fmadd_ps(av, b1, c31); \
-    av = _mm256_broadcast_ss(a + (P) * MR + 4);                            \
+    av = _mm256_broadcast_ss(a4 + off);                                    \
     c40 = _mm256_fmadd_ps(av, b0, c40); c41 = _mm256_fmadd_ps(av, b1, c41); \
-    av = _mm256_broadcast_ss(a + (P) * MR + 5);                            \
+    av = _mm256_broadcast_ss(a5 + off);                                    \
     c50 = _mm256_fmadd_ps(av, b0, c50); c51 = _mm256_fmadd_ps(av, b1, c51); \
+    off += csA;                                                            \
   }
   index_t p = 0;
   for (; p + 4 <= kc; p += 4) {
     _mm_prefetch(reinterpret_cast<const char*>(b + 8 * NR), _MM_HINT_T0);
     LAMINA_STEP(0) LAMINA_STEP(1) LAMINA_STEP(2) LAMINA_STEP(3)
-    a += 4 * MR;
     b += 4 * NR;
   }
   for (; p < kc; p++) {
     LAMINA_STEP(0)
-    a += MR;
     b += NR;
   }
 #undef LAMINA_STEP

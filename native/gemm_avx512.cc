@@ -5,13 +5,19 @@
 #if defined(__AVX512F__)
 #include <immintrin.h>
 
+#include <algorithm>
+
 namespace lamina {
 namespace {
 
 constexpr int MR = 12;
 constexpr int NR = 32;
 
-void kernel12x32(index_t kc, const float* a, const float* b, float* c, index_t ldc, int mr, int nr, bool accumulate) {
+void kernel12x32(index_t kc, const float* a, index_t rsA, index_t csA, const float* b, float* c, index_t ldc, int mr, int nr,
+                 bool accumulate) {
+  // Row offsets; rows past mr repeat the last real row (computed, never stored).
+  index_t ro[MR];
+  for (int i = 0; i < MR; i++) ro[i] = std::min(i, mr - 1) * rsA;
   __m512 acc[MR][2];
 #define LAMINA_ZERO(I) acc[I][0] = _mm512_setzero_ps(); acc[I][1] = _mm512_setzero_ps();
   LAMINA_ZERO(0) LAMINA_ZERO(1) LAMINA_ZERO(2) LAMINA_ZERO(3) LAMINA_ZERO(4) LAMINA_ZERO(5)
@@ -22,14 +28,14 @@ void kernel12x32(index_t kc, const float* a, const float* b, float* c, index_t l
     const __m512 b1 = _mm512_load_ps(b + 16);
 #define LAMINA_ROW(I)                                   \
   {                                                     \
-    const __m512 av = _mm512_set1_ps(a[I]);             \
+    const __m512 av = _mm512_set1_ps(a[ro[I]]);             \
     acc[I][0] = _mm512_fmadd_ps(av, b0, acc[I][0]);     \
     acc[I][1] = _mm512_fmadd_ps(av, b1, acc[I][1]);     \
   }
     LAMINA_ROW(0) LAMINA_ROW(1) LAMINA_ROW(2) LAMINA_ROW(3) LAMINA_ROW(4) LAMINA_ROW(5)
     LAMINA_ROW(6) LAMINA_ROW(7) LAMINA_ROW(8) LAMINA_ROW(9) LAMINA_ROW(10) LAMINA_ROW(11)
 #undef LAMINA_ROW
-    a += MR;
+    a += csA;
     b += NR;
   }
   if (mr == MR && nr == NR) {
