@@ -7,6 +7,7 @@
 #include <cstring>
 #include <new>
 #include <string_view>
+#include <vector>
 
 #include "common.h"
 
@@ -53,6 +54,42 @@ bool cpuHas(const char* feature) {
   return false;
 }
 
+/**
+ * Checks a SIMD micro-kernel against the scalar one on a full and an edge tile, packed and in-place
+ * A, before trusting it with every product (a guard against a miscompiled instruction-set path).
+ */
+bool agreesWithScalar(const MicroKernel& k) {
+  const index_t kc = 37;
+  const int MR = k.mr, NR = k.nr;
+  const std::size_t aSize = static_cast<std::size_t>(MR * kc), bSize = static_cast<std::size_t>(NR * kc);
+  float* a = static_cast<float*>(::operator new[](aSize * sizeof(float), std::align_val_t(64)));
+  float* b = static_cast<float*>(::operator new[](bSize * sizeof(float), std::align_val_t(64)));
+  std::vector<float> c1(static_cast<std::size_t>(MR * NR)), c2(c1.size());
+  for (std::size_t i = 0; i < aSize; i++) a[i] = static_cast<float>(static_cast<int>((i * 7) % 13) - 6) * 0.25f;
+  for (std::size_t i = 0; i < bSize; i++) b[i] = static_cast<float>(static_cast<int>((i * 5) % 11) - 5) * 0.5f;
+  bool ok = true;
+  for (int variant = 0; variant < 4 && ok; variant++) {
+    const int mr = variant % 2 == 0 ? MR : MR - 1;
+    const int nr = variant % 2 == 0 ? NR : NR - 3;
+    const bool packed = variant < 2;
+    const index_t rsA = packed ? 1 : kc, csA = packed ? MR : 1;
+    for (std::size_t i = 0; i < c1.size(); i++) c1[i] = c2[i] = static_cast<float>(i % 3);
+    k.fn(kc, a, rsA, csA, b, c1.data(), NR, mr, nr, true);
+    // The reference, element by element (the values are exact in float32).
+    for (int i = 0; i < mr; i++) {
+      for (int j = 0; j < nr; j++) {
+        float s = 0.0f;
+        for (index_t p = 0; p < kc; p++) s += a[i * rsA + p * csA] * b[p * NR + j];
+        c2[static_cast<std::size_t>(i * NR + j)] += s;
+      }
+    }
+    for (std::size_t i = 0; i < c1.size(); i++) ok = ok && c1[i] == c2[i];
+  }
+  ::operator delete[](a, std::align_val_t(64));
+  ::operator delete[](b, std::align_val_t(64));
+  return ok;
+}
+
 const MicroKernel* chooseKernel() {
   const char* env = std::getenv("LAMINA_SIMD");
   const std::string_view want = env != nullptr ? env : "";
@@ -60,8 +97,8 @@ const MicroKernel* chooseKernel() {
   const MicroKernel* k256 = avx2Kernel();
   const bool allow512 = want.empty() || want == "avx512";
   const bool allow256 = allow512 || want == "avx2";
-  if (allow512 && k512 != nullptr && cpuHas("avx512f")) return k512;
-  if (allow256 && k256 != nullptr && cpuHas("avx2")) return k256;
+  if (allow512 && k512 != nullptr && cpuHas("avx512f") && agreesWithScalar(*k512)) return k512;
+  if (allow256 && k256 != nullptr && cpuHas("avx2") && agreesWithScalar(*k256)) return k256;
   return &kScalar;
 }
 
