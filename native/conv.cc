@@ -160,6 +160,90 @@ void col2imParallel(const float* cols, float* dx, const ConvGeom& g, index_t r0,
   });
 }
 
+/*
+ * Fused path for convolutions whose filter is small (the common case: K * O up to 128 Ki floats):
+ * each task builds the im2col rows of one block of output pixels in its own thread's buffer (sized
+ * for L2) and multiplies them on its own thread right away, so the columns never leave the cache
+ * and no task waits for another. Bigger filters take the chunked path, where one GEMM at a time
+ * spreads across the pool.
+ */
+constexpr index_t FUSED_FILTER_LIMIT = index_t(1) << 17;
+/** Floats of im2col per fused task (512 KiB). */
+constexpr index_t FUSED_COLS = index_t(1) << 17;
+/** The filter gradient sums fixed groups of row blocks (then the groups, in order), so the result does
+ *  not depend on the number of threads. */
+constexpr index_t FILTER_GROUPS = 16;
+
+bool fused(const ConvGeom& g) {
+  const index_t K = g.kh * g.kw * g.inC;
+  return K * g.outC <= FUSED_FILTER_LIMIT;
+}
+
+index_t fusedRows(const ConvGeom& g) {
+  const index_t K = g.kh * g.kw * g.inC;
+  return std::max<index_t>(24, FUSED_COLS / std::max<index_t>(1, K));
+}
+
+void conv2dFused(const float* x, const float* filter, float* out, const ConvGeom& g) {
+  const index_t rows = g.batch * g.outH * g.outW;
+  const index_t K = g.kh * g.kw * g.inC, O = g.outC;
+  const index_t R = fusedRows(g);
+  parallelFor((rows + R - 1) / R, [&](index_t t) {
+    const index_t r0 = t * R, r1 = std::min(rows, r0 + R);
+    float* cols = tlsCols.get(static_cast<std::size_t>(R * K));
+    im2colRows(x, cols, g, r0, r1);
+    sgemm(false, false, r1 - r0, O, K, cols, K, filter, O, out + r0 * O, O, false, false);
+  });
+}
+
+void conv2dBackpropInputFused(const float* dy, const float* filter, float* dx, const ConvGeom& g) {
+  const index_t K = g.kh * g.kw * g.inC, O = g.outC;
+  const index_t perImage = g.outH * g.outW;
+  const index_t imageSize = g.inH * g.inW * g.inC;
+  const index_t R = fusedRows(g);
+  // One task per image: images own disjoint parts of dx, so the scatter needs no locks.
+  parallelFor(g.batch, [&](index_t n) {
+    std::fill(dx + n * imageSize, dx + (n + 1) * imageSize, 0.0f);
+    float* cols = tlsCols.get(static_cast<std::size_t>(R * K));
+    for (index_t r0 = n * perImage; r0 < (n + 1) * perImage; r0 += R) {
+      const index_t r1 = std::min((n + 1) * perImage, r0 + R);
+      sgemm(false, true, r1 - r0, K, O, dy + r0 * O, O, filter, O, cols, K, false, false);
+      col2imRows(cols, dx, g, r0, r1);
+    }
+  });
+}
+
+void conv2dBackpropFilterFused(const float* x, const float* dy, float* dw, const ConvGeom& g) {
+  const index_t rows = g.batch * g.outH * g.outW;
+  const index_t K = g.kh * g.kw * g.inC, O = g.outC;
+  const index_t R = fusedRows(g);
+  const index_t blocks = (rows + R - 1) / R;
+  const index_t groups = std::min(blocks, FILTER_GROUPS);
+  const index_t perGroup = (blocks + groups - 1) / groups;
+  const index_t wSize = K * O;
+  std::vector<float> partial(static_cast<std::size_t>((groups - 1) * wSize));
+  parallelFor(groups, [&](index_t grp) {
+    float* acc = grp == 0 ? dw : partial.data() + (grp - 1) * wSize;
+    float* cols = tlsCols.get(static_cast<std::size_t>(R * K));
+    const index_t b1 = std::min(blocks, (grp + 1) * perGroup);
+    for (index_t b = grp * perGroup; b < b1; b++) {
+      const index_t r0 = b * R, r1 = std::min(rows, r0 + R);
+      im2colRows(x, cols, g, r0, r1);
+      sgemm(true, false, K, O, r1 - r0, cols, K, dy + r0 * O, O, acc, O, b > grp * perGroup, false);
+    }
+    if (grp * perGroup >= b1) std::fill(acc, acc + wSize, 0.0f);
+  });
+  // Sum the groups in a fixed order, split across the pool by slices of dw.
+  const index_t slice = 4096;
+  parallelFor((wSize + slice - 1) / slice, [&](index_t t) {
+    const index_t e0 = t * slice, e1 = std::min(wSize, e0 + slice);
+    for (index_t grp = 1; grp < groups; grp++) {
+      const float* p = partial.data() + (grp - 1) * wSize;
+      for (index_t e = e0; e < e1; e++) dw[e] += p[e];
+    }
+  });
+}
+
 }  // namespace
 
 void conv2d(const float* x, const float* filter, float* out, const ConvGeom& g) {
@@ -169,6 +253,10 @@ void conv2d(const float* x, const float* filter, float* out, const ConvGeom& g) 
   if (rows == 0 || O == 0) return;
   if (isPointwise(g)) {
     sgemm(false, false, rows, O, K, x, K, filter, O, out, O, false);
+    return;
+  }
+  if (fused(g)) {
+    conv2dFused(x, filter, out, g);
     return;
   }
   const index_t step = chunkRows(g);
@@ -193,6 +281,10 @@ void conv2dBackpropInput(const float* dy, const float* filter, float* dx, const 
     sgemm(false, true, rows, K, O, dy, O, filter, O, dx, K, false);
     return;
   }
+  if (fused(g) && g.batch >= numThreads()) {
+    conv2dBackpropInputFused(dy, filter, dx, g);
+    return;
+  }
   const index_t perImage = g.inH * g.inW * g.inC;
   parallelFor(g.batch, [&](index_t n) { std::fill(dx + n * perImage, dx + (n + 1) * perImage, 0.0f); });
   const index_t step = chunkRows(g);
@@ -214,6 +306,10 @@ void conv2dBackpropFilter(const float* x, const float* dy, float* dw, const Conv
   }
   if (isPointwise(g)) {
     sgemm(true, false, K, O, rows, x, K, dy, O, dw, O, false);
+    return;
+  }
+  if (fused(g)) {
+    conv2dBackpropFilterFused(x, dy, dw, g);
     return;
   }
   const index_t step = chunkRows(g);
