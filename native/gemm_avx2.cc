@@ -24,6 +24,12 @@ void kernel6x16(index_t kc, const float* a, index_t rsA, index_t csA, const floa
   const float* a4 = a + std::min(4, mr - 1) * rsA;
   const float* a5 = a + std::min(5, mr - 1) * rsA;
   index_t off = 0;
+  // The C tile is read only after the loop: fetching it now hides its cache misses (C is usually
+  // far bigger than L2) behind the arithmetic.
+  for (int i = 0; i < mr; i++) {
+    _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc), _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc + NR - 1), _MM_HINT_T0);
+  }
   __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
   __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
   __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();
@@ -48,13 +54,9 @@ void kernel6x16(index_t kc, const float* a, index_t rsA, index_t csA, const floa
     c50 = _mm256_fmadd_ps(av, b0, c50); c51 = _mm256_fmadd_ps(av, b1, c51); \
     off += csA;                                                            \
   }
-  index_t p = 0;
-  for (; p + 4 <= kc; p += 4) {
-    _mm_prefetch(reinterpret_cast<const char*>(b + 8 * NR), _MM_HINT_T0);
-    LAMINA_STEP(0) LAMINA_STEP(1) LAMINA_STEP(2) LAMINA_STEP(3)
-    b += 4 * NR;
-  }
-  for (; p < kc; p++) {
+  // One step per iteration: a manual unroll (or a software prefetch) makes GCC rotate the
+  // accumulators through extra register moves and measured 15-20% slower.
+  for (index_t p = 0; p < kc; p++) {
     LAMINA_STEP(0)
     b += NR;
   }

@@ -18,6 +18,11 @@ void kernel12x32(index_t kc, const float* a, index_t rsA, index_t csA, const flo
   // Row offsets; rows past mr repeat the last real row (computed, never stored).
   index_t ro[MR];
   for (int i = 0; i < MR; i++) ro[i] = std::min(i, mr - 1) * rsA;
+  // The C tile is read only after the loop: fetching it now hides its cache misses.
+  for (int i = 0; i < mr; i++) {
+    _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc), _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc + NR - 1), _MM_HINT_T0);
+  }
   __m512 acc[MR][2];
 #define LAMINA_ZERO(I) acc[I][0] = _mm512_setzero_ps(); acc[I][1] = _mm512_setzero_ps();
   LAMINA_ZERO(0) LAMINA_ZERO(1) LAMINA_ZERO(2) LAMINA_ZERO(3) LAMINA_ZERO(4) LAMINA_ZERO(5)
