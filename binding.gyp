@@ -7,7 +7,8 @@
         "native/threadpool.cc",
         "native/gemm.cc",
         "native/conv.cc",
-        "native/pool.cc"
+        "native/pool.cc",
+        "native/elementwise.cc"
       ],
       "dependencies": ["lamina_avx2", "lamina_avx512"],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],

@@ -5,6 +5,7 @@
 #include <napi.h>
 
 #include <string>
+#include <vector>
 
 #include "common.h"
 
@@ -205,6 +206,100 @@ Napi::Value AvgPoolGrad(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+bool getShape(const Napi::CallbackInfo& info, std::size_t i, std::vector<index_t>& out) {
+  Napi::Value v = info[i];
+  if (!v.IsArray()) return fail(info.Env(), "shapes must be arrays of numbers");
+  Napi::Array a = v.As<Napi::Array>();
+  out.resize(a.Length());
+  for (uint32_t k = 0; k < a.Length(); k++) {
+    Napi::Value e = a.Get(k);
+    if (!e.IsNumber()) return fail(info.Env(), "shapes must be arrays of numbers");
+    const double d = e.As<Napi::Number>().DoubleValue();
+    if (!(d >= 0) || d > 2147483647.0 || d != static_cast<double>(static_cast<index_t>(d))) {
+      return fail(info.Env(), "shape entries must be non-negative integers");
+    }
+    out[k] = static_cast<index_t>(d);
+  }
+  return true;
+}
+
+index_t sizeOf(const std::vector<index_t>& shape) {
+  index_t n = 1;
+  for (index_t d : shape) n *= d;
+  return n;
+}
+
+// unary(op, x, out) -> whether op has a native kernel
+Napi::Value Unary(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  index_t op;
+  F32 x, out;
+  if (info.Length() < 3 || !getInt(info, 0, "op", op) || !getF32(info, 1, "x", x) || !getF32(info, 2, "out", out)) {
+    if (!env.IsExceptionPending()) fail(env, "unary expects 3 arguments");
+    return env.Undefined();
+  }
+  if (op > static_cast<index_t>(lamina::UnaryKind::Tanh)) return Napi::Boolean::New(env, false);
+  if (!need(env, out, x.length, "out")) return env.Undefined();
+  return Napi::Boolean::New(env, lamina::unaryF32(static_cast<lamina::UnaryKind>(op), x.data, out.data, x.length));
+}
+
+// unaryGrad(op, x, y, dy, dx) -> whether op has a native kernel
+Napi::Value UnaryGrad(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  index_t op;
+  F32 x, y, dy, dx;
+  if (info.Length() < 5 || !getInt(info, 0, "op", op) || !getF32(info, 1, "x", x) || !getF32(info, 2, "y", y) ||
+      !getF32(info, 3, "dy", dy) || !getF32(info, 4, "dx", dx)) {
+    if (!env.IsExceptionPending()) fail(env, "unaryGrad expects 5 arguments");
+    return env.Undefined();
+  }
+  if (op > static_cast<index_t>(lamina::UnaryKind::Tanh)) return Napi::Boolean::New(env, false);
+  if (!need(env, y, x.length, "y") || !need(env, dy, x.length, "dy") || !need(env, dx, x.length, "dx")) {
+    return env.Undefined();
+  }
+  return Napi::Boolean::New(
+      env, lamina::unaryGradF32(static_cast<lamina::UnaryKind>(op), x.data, y.data, dy.data, dx.data, x.length));
+}
+
+/** Strides of `shape` inside a broadcast result of outShape's rank (0 along broadcast axes), as the JS backend. */
+bool broadcastStrides(const Napi::Env& env, const std::vector<index_t>& shape, const std::vector<index_t>& outShape,
+                      std::vector<index_t>& st) {
+  const std::size_t rank = outShape.size();
+  if (shape.size() > rank) return fail(env, "operand rank exceeds the output's");
+  st.assign(rank, 0);
+  index_t acc = 1;
+  for (std::size_t i = shape.size(); i-- > 0;) {
+    const std::size_t o = i + rank - shape.size();
+    if (shape[i] != outShape[o] && shape[i] != 1) return fail(env, "shapes do not broadcast");
+    st[o] = shape[i] == 1 && outShape[o] != 1 ? 0 : acc;
+    acc *= shape[i];
+  }
+  return true;
+}
+
+// binary(op, a, aShape, b, bShape, out, outShape) -> whether op has a native kernel
+Napi::Value Binary(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  index_t op;
+  F32 a, b, out;
+  std::vector<index_t> aShape, bShape, outShape, sa, sb;
+  if (info.Length() < 7 || !getInt(info, 0, "op", op) || !getF32(info, 1, "a", a) || !getShape(info, 2, aShape) ||
+      !getF32(info, 3, "b", b) || !getShape(info, 4, bShape) || !getF32(info, 5, "out", out) ||
+      !getShape(info, 6, outShape)) {
+    if (!env.IsExceptionPending()) fail(env, "binary expects 7 arguments");
+    return env.Undefined();
+  }
+  if (op > static_cast<index_t>(lamina::BinaryKind::SquaredDifference)) return Napi::Boolean::New(env, false);
+  if (!broadcastStrides(env, aShape, outShape, sa) || !broadcastStrides(env, bShape, outShape, sb) ||
+      !need(env, a, sizeOf(aShape), "a") || !need(env, b, sizeOf(bShape), "b") ||
+      !need(env, out, sizeOf(outShape), "out")) {
+    return env.Undefined();
+  }
+  return Napi::Boolean::New(env, lamina::binaryF32(static_cast<lamina::BinaryKind>(op), a.data, sa.data(), b.data,
+                                                   sb.data(), out.data, outShape.data(),
+                                                   static_cast<int>(outShape.size())));
+}
+
 // info() -> { simd, threads, mr, nr }
 Napi::Value Info(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -226,6 +321,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("maxPoolGrad", Napi::Function::New(env, MaxPoolGrad, "maxPoolGrad"));
   exports.Set("avgPool", Napi::Function::New(env, PoolForward<false>, "avgPool"));
   exports.Set("avgPoolGrad", Napi::Function::New(env, AvgPoolGrad, "avgPoolGrad"));
+  exports.Set("unary", Napi::Function::New(env, Unary, "unary"));
+  exports.Set("unaryGrad", Napi::Function::New(env, UnaryGrad, "unaryGrad"));
+  exports.Set("binary", Napi::Function::New(env, Binary, "binary"));
   exports.Set("info", Napi::Function::New(env, Info, "info"));
   return exports;
 }

@@ -72,4 +72,18 @@ void maxPoolGrad(const float* x, const float* dy, float* dx, const PoolGeom& g);
 void avgPool(const float* x, float* out, const PoolGeom& g);
 void avgPoolGrad(const float* dy, float* dx, const PoolGeom& g);
 
+// ------------------------------------------------------------------ elementwise (elementwise.cc)
+
+/** The unary ops with a native float32 kernel (the rest stay on the JS backend). */
+enum class UnaryKind { Relu, Neg, Abs, Square, Sqrt, Rsqrt, Exp, Log, Reciprocal, Sigmoid, Tanh };
+enum class BinaryKind { Add, Sub, Mul, Div, Maximum, Minimum, SquaredDifference };
+
+/** out = op(x); false when op has no native kernel. */
+bool unaryF32(UnaryKind op, const float* x, float* out, index_t n);
+/** dx = dy * op'(x) (y = op(x)); false when op's gradient has no native kernel. */
+bool unaryGradF32(UnaryKind op, const float* x, const float* y, const float* dy, float* dx, index_t n);
+/** out = a op b over `shape` (rank axes), sa/sb the operands' broadcast strides (0 on broadcast axes). */
+bool binaryF32(BinaryKind op, const float* a, const index_t* sa, const float* b, const index_t* sb, float* out,
+               const index_t* shape, int rank);
+
 }  // namespace lamina

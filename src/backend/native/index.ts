@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import type { NumericArray } from "../../tensor/dtype.js";
-import type { Backend, Conv2DInfo, Pool2DInfo } from "../backend.js";
+import type { Shape } from "../../tensor/shape.js";
+import type { Backend, BinaryOp, Conv2DInfo, Pool2DInfo, UnaryOp } from "../backend.js";
 import { registerBackend } from "../registry.js";
 import { createJsBackend } from "../js/index.js";
 
@@ -22,9 +23,22 @@ export interface NativeAddon {
   maxPoolGrad(x: Float32Array, dy: Float32Array, dx: Float32Array, geometry: Int32Array): void;
   avgPool(x: Float32Array, out: Float32Array, geometry: Int32Array): void;
   avgPoolGrad(dy: Float32Array, dx: Float32Array, geometry: Int32Array): void;
+  /** Elementwise kernels take the op's index in NATIVE_UNARY / NATIVE_BINARY; false: no native kernel. */
+  unary(op: number, x: Float32Array, out: Float32Array): boolean;
+  unaryGrad(op: number, x: Float32Array, y: Float32Array, dy: Float32Array, dx: Float32Array): boolean;
+  binary(op: number, a: Float32Array, aShape: Shape, b: Float32Array, bShape: Shape, out: Float32Array, outShape: Shape): boolean;
   /** The micro-kernel in use ("avx512", "avx2" or "scalar"), the pool's threads and the tile size. */
   info(): { simd: string; threads: number; mr: number; nr: number };
 }
+
+/** The unary ops with native float32 kernels, in native/common.h's UnaryKind order. */
+const NATIVE_UNARY: readonly UnaryOp[] = ["relu", "neg", "abs", "square", "sqrt", "rsqrt", "exp", "log", "reciprocal", "sigmoid", "tanh"];
+/** Those whose gradient is native too. */
+const NATIVE_UNARY_GRAD: readonly UnaryOp[] = ["relu", "neg", "square", "sqrt", "exp", "sigmoid", "tanh"];
+/** The binary ops with native float32 kernels, in BinaryKind order. */
+const NATIVE_BINARY: readonly BinaryOp[] = ["add", "sub", "mul", "div", "maximum", "minimum", "squaredDifference"];
+/** Below this many elements the call into the addon costs more than the JS loop. */
+const ELEMENTWISE_MIN = 4096;
 
 const ADDON_PATH = "../../../build/Release/lamina.node";
 
@@ -77,9 +91,33 @@ function f32(...arrays: NumericArray[]): boolean {
 /** The native backend over a loaded addon: float32 kernels natively, the rest from `js`. */
 export function createNativeBackend(native: NativeAddon): Backend {
   const js = createJsBackend();
+  const unaryIndex = new Map(NATIVE_UNARY.map((op, i) => [op, i]));
+  const unaryGradIndex = new Map(NATIVE_UNARY_GRAD.map((op) => [op, NATIVE_UNARY.indexOf(op)]));
+  const binaryIndex = new Map(NATIVE_BINARY.map((op, i) => [op, i]));
   return {
     ...js,
     name: "native",
+    unary(op, x, out, alpha) {
+      const i = unaryIndex.get(op);
+      if (i === undefined || x.length < ELEMENTWISE_MIN || !(x instanceof Float32Array) || !(out instanceof Float32Array) ||
+        !native.unary(i, x, out)) {
+        js.unary(op, x, out, alpha);
+      }
+    },
+    unaryGrad(op, x, y, dy, dx, alpha) {
+      const i = unaryGradIndex.get(op);
+      if (i === undefined || x.length < ELEMENTWISE_MIN || !f32(x, y, dy, dx) ||
+        !native.unaryGrad(i, x as Float32Array, y as Float32Array, dy as Float32Array, dx as Float32Array)) {
+        js.unaryGrad(op, x, y, dy, dx, alpha);
+      }
+    },
+    binary(op, a, aShape, b, bShape, out, outShape) {
+      const i = binaryIndex.get(op);
+      if (i === undefined || out.length < ELEMENTWISE_MIN || !(a instanceof Float32Array) || !(b instanceof Float32Array) ||
+        !(out instanceof Float32Array) || !native.binary(i, a, aShape, b, bShape, out, outShape)) {
+        js.binary(op, a, aShape, b, bShape, out, outShape);
+      }
+    },
     matmul(a, b, out, batch, m, k, n, transposeA, transposeB, aBatchStride, bBatchStride) {
       if (a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array) {
         native.matmul(a, b, out, batch, m, k, n, transposeA, transposeB, aBatchStride, bBatchStride);

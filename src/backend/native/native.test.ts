@@ -287,6 +287,71 @@ test("native maxPool/maxPoolGrad/avgPool/avgPoolGrad equal js (ties included)", 
   }
 });
 
+// ---------------------------------------------------------------- elementwise
+
+const UNARY_OPS = ["relu", "neg", "abs", "square", "sqrt", "rsqrt", "exp", "log", "reciprocal", "sigmoid", "tanh",
+  "softplus", "gelu"] as const;
+/** Ops whose result is one correctly rounded operation: native and js agree bit for bit. */
+const EXACT_UNARY = new Set<string>(["relu", "neg", "abs", "square", "sqrt", "reciprocal"]);
+
+/** Elementwise comparison: equal NaNs, else within rtol relative (or exact). */
+function assertElementwise(got: NumericArray, want: NumericArray, what: string, rtol: number): void {
+  assert.equal(got.length, want.length, `${what}: length`);
+  for (let i = 0; i < want.length; i++) {
+    const g = got[i], w = want[i];
+    if (Object.is(g, w)) continue;
+    if (rtol > 0 && Number.isFinite(w) && Math.abs(g - w) <= rtol * Math.abs(w)) continue;
+    assert.fail(`${what}: index ${i}: got ${g}, want ${w}`);
+  }
+}
+
+test("native unary and unaryGrad equal js (large arrays, specials included)", { skip }, () => {
+  const nb = native as Backend;
+  const n = 70001;
+  const x = randomF32(n, 77);
+  for (let i = 0; i < n; i++) x[i] *= 12;
+  x.set([0, -0, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1e-40, -3.4e38, 88.8, -104], 0);
+  const dy = randomF32(n, 78);
+  for (const op of UNARY_OPS) {
+    const want = new Float32Array(n), got = new Float32Array(n).fill(5);
+    js.unary(op, x, want, 0.2);
+    nb.unary(op, x, got, 0.2);
+    assertElementwise(got, want, `unary ${op}`, EXACT_UNARY.has(op) ? 0 : 1e-6);
+    const dWant = new Float32Array(n), dGot = new Float32Array(n).fill(5);
+    js.unaryGrad(op, x, want, dy, dWant, 0.2);
+    nb.unaryGrad(op, x, want, dy, dGot, 0.2);
+    assertElementwise(dGot, dWant, `unaryGrad ${op}`, 1e-6);
+  }
+});
+
+test("native binary ops equal js bit for bit, with every broadcasting pattern", { skip }, () => {
+  const nb = native as Backend;
+  const shapes: [number[], number[], number[]][] = [
+    [[301, 50], [301, 50], [301, 50]],
+    [[64, 28, 28, 32], [32], [64, 28, 28, 32]],
+    [[70000], [1], [70000]],
+    [[], [90, 100], [90, 100]],
+    [[300, 1], [1, 77], [300, 77]],
+    [[2, 1, 3000], [4, 1], [2, 4, 3000]],
+    [[5, 7, 1, 400], [7, 9, 1], [5, 7, 9, 400]],
+    [[9000, 3], [9000, 1], [9000, 3]],
+  ];
+  const ops = ["add", "sub", "mul", "div", "maximum", "minimum", "squaredDifference", "pow"] as const;
+  let seed = 900;
+  for (const [as, bs, os] of shapes) {
+    const size = (s: number[]) => s.reduce((p, q) => p * q, 1);
+    const a = randomF32(size(as), seed++), b = randomF32(size(bs), seed++);
+    if (b.length > 3) b[3] = Number.NaN;
+    if (a.length > 5) a[5] = Number.NaN;
+    for (const op of ops) {
+      const want = new Float32Array(size(os)), got = new Float32Array(size(os)).fill(5);
+      js.binary(op, a, as, b, bs, want, os);
+      nb.binary(op, a, as, b, bs, got, os);
+      assertElementwise(got, want, `binary ${op} ${JSON.stringify([as, bs, os])}`, 0);
+    }
+  }
+});
+
 // ---------------------------------------------------------------- selection
 
 test("native is the default backend when the addon is built, and setBackend switches both ways", { skip }, () => {
