@@ -4,6 +4,7 @@
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import * as tf from "../src/index.js";
+import { nativeAddon } from "../src/backend/native/index.js";
 import { MODEL_NAMES, REFERENCE_MODELS, isModelName, type ModelName, type ReferenceModel } from "./models.js";
 
 const USAGE = `usage: npm run bench -- [--model NAME[,NAME]] [--target-s S] [--gemm]
@@ -93,11 +94,17 @@ function roundRate(x: number): number {
   return x >= 10 ? Math.round(x * 100) / 100 : Number(x.toPrecision(4));
 }
 
-/** Threads the backend computes on: the JS backend runs on the main thread only. */
+/** Threads the backend computes on: the JS backend runs on the main thread only, the native one on its pool. */
 function backendThreads(backend: string): number {
   if (backend === "js") return 1;
-  const env = Number(process.env.LAMINA_NUM_THREADS);
-  return Number.isInteger(env) && env > 0 ? env : availableParallelism();
+  const native = backend === "native" ? nativeAddon() : null;
+  return native ? native.info().threads : availableParallelism();
+}
+
+/** The backend's name, plus the native micro-kernel in use. */
+function backendNote(backend: string): string {
+  const native = backend === "native" ? nativeAddon() : null;
+  return native ? `backend=native (${native.info().simd})` : `backend=${backend}`;
 }
 
 function buildChecked(spec: ReferenceModel): tf.models.Model {
@@ -138,7 +145,7 @@ function benchModel(spec: ReferenceModel, model: tf.models.Model, targetS: numbe
 
   const notes = [
     `threads=${backendThreads(backend)}`,
-    `backend=${backend}`,
+    backendNote(backend),
     `train ${train.steps} steps/${train.seconds.toFixed(1)}s after ${WARMUP_STEPS} warm-up`,
     `infer ${infer.steps} passes of ${INFER_BATCH}/${infer.seconds.toFixed(1)}s after ${WARMUP_STEPS} warm-up`,
     `opt=${spec.optimizerName}`,
