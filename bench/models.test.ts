@@ -70,7 +70,7 @@ test("npm run bench: unknown flags and models exit with code 2 and say why", () 
   for (const args of [["--model", "alexnet"], ["--frobnicate"], ["--target-s", "zero"]]) {
     const r = spawnSync(process.execPath, ["--import", "tsx", "bench/run.ts", ...args], { cwd: root, encoding: "utf8", timeout: 30_000 });
     assert.equal(r.status, 2, `${args.join(" ")}: ${r.stderr}`);
-    assert.match(r.stderr, /^bench: /, args.join(" "));
+    assert.match(r.stderr, /^bench: /m, args.join(" "));
     assert.equal(r.stdout, "");
   }
 });
