@@ -300,6 +300,22 @@ Napi::Value Binary(const Napi::CallbackInfo& info) {
                                                    static_cast<int>(outShape.size())));
 }
 
+// reduceSum(x, out, outer, r, inner, divisor): x viewed as [outer, r, inner], out as [outer, inner]
+Napi::Value ReduceSum(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  F32 x, out;
+  index_t outer, r, inner;
+  if (info.Length() < 6 || !getF32(info, 0, "x", x) || !getF32(info, 1, "out", out) || !getInt(info, 2, "outer", outer) ||
+      !getInt(info, 3, "r", r) || !getInt(info, 4, "inner", inner) || !info[5].IsNumber()) {
+    if (!env.IsExceptionPending()) fail(env, "reduceSum expects 6 arguments");
+    return env.Undefined();
+  }
+  if (need(env, x, outer * r * inner, "x") && need(env, out, outer * inner, "out")) {
+    lamina::reduceSumF32(x.data, out.data, outer, r, inner, info[5].As<Napi::Number>().DoubleValue());
+  }
+  return env.Undefined();
+}
+
 // info() -> { simd, threads, mr, nr }
 Napi::Value Info(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -324,6 +340,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("unary", Napi::Function::New(env, Unary, "unary"));
   exports.Set("unaryGrad", Napi::Function::New(env, UnaryGrad, "unaryGrad"));
   exports.Set("binary", Napi::Function::New(env, Binary, "binary"));
+  exports.Set("reduceSum", Napi::Function::New(env, ReduceSum, "reduceSum"));
   exports.Set("info", Napi::Function::New(env, Info, "info"));
   return exports;
 }

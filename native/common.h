@@ -86,4 +86,7 @@ bool unaryGradF32(UnaryKind op, const float* x, const float* y, const float* dy,
 bool binaryF32(BinaryKind op, const float* a, const index_t* sa, const float* b, const index_t* sb, float* out,
                const index_t* shape, int rank);
 
+/** out[o, j] = sum over k of x[o, k, j] / divisor (x viewed as [outer, r, inner]), in double like the JS reference. */
+void reduceSumF32(const float* x, float* out, index_t outer, index_t r, index_t inner, double divisor);
+
 }  // namespace lamina

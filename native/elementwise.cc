@@ -150,3 +150,58 @@ bool binaryF32(BinaryKind op, const float* a, const index_t* sa, const float* b,
 }
 
 }  // namespace lamina
+
+namespace lamina {
+
+void reduceSumF32(const float* x, float* out, index_t outer, index_t r, index_t inner, double divisor) {
+  if (inner == 1) {
+    // Four partial sums in double, combined as (s0 + s1) + (s2 + s3): the JS reference's order.
+    auto rows = [&](index_t o0, index_t o1) {
+      for (index_t o = o0; o < o1; o++) {
+        const float* s = x + o * r;
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        index_t i = 0;
+        for (; i + 3 < r; i += 4) {
+          s0 += s[i];
+          s1 += s[i + 1];
+          s2 += s[i + 2];
+          s3 += s[i + 3];
+        }
+        for (; i < r; i++) s0 += s[i];
+        out[o] = static_cast<float>(((s0 + s1) + (s2 + s3)) / divisor);
+      }
+    };
+    const index_t perTask = std::max<index_t>(1, GRAIN / std::max<index_t>(1, r));
+    if (outer * r <= 2 * GRAIN) {
+      rows(0, outer);
+    } else {
+      parallelFor((outer + perTask - 1) / perTask, [&](index_t t) { rows(t * perTask, std::min(outer, (t + 1) * perTask)); });
+    }
+    return;
+  }
+  // Column sums in double, rows in order; tasks split the outer rows, or the columns when there
+  // is a single outer row (a bias gradient: [N*H*W, C] summed over its first axis).
+  auto cols = [&](index_t o, index_t j0, index_t j1) {
+    std::vector<double> acc(static_cast<std::size_t>(j1 - j0), 0.0);
+    const float* base = x + o * r * inner;
+    for (index_t k = 0; k < r; k++) {
+      const float* row = base + k * inner + j0;
+      for (index_t j = 0; j < j1 - j0; j++) acc[static_cast<std::size_t>(j)] += row[j];
+    }
+    for (index_t j = j0; j < j1; j++) out[o * inner + j] = static_cast<float>(acc[static_cast<std::size_t>(j - j0)] / divisor);
+  };
+  if (outer * r * inner <= 2 * GRAIN) {
+    for (index_t o = 0; o < outer; o++) cols(o, 0, inner);
+  } else if (outer >= numThreads()) {
+    parallelFor(outer, [&](index_t o) { cols(o, 0, inner); });
+  } else {
+    const index_t width = std::max<index_t>(16, (inner + 4 * numThreads() - 1) / (4 * numThreads()));
+    const index_t chunks = (inner + width - 1) / width;
+    parallelFor(outer * chunks, [&](index_t t) {
+      const index_t o = t / chunks, c = t % chunks;
+      cols(o, c * width, std::min(inner, (c + 1) * width));
+    });
+  }
+}
+
+}  // namespace lamina

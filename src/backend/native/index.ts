@@ -27,6 +27,8 @@ export interface NativeAddon {
   unary(op: number, x: Float32Array, out: Float32Array): boolean;
   unaryGrad(op: number, x: Float32Array, y: Float32Array, dy: Float32Array, dx: Float32Array): boolean;
   binary(op: number, a: Float32Array, aShape: Shape, b: Float32Array, bShape: Shape, out: Float32Array, outShape: Shape): boolean;
+  /** out[o, j] = sum_k x[o, k, j] / divisor, x viewed as [outer, r, inner]. */
+  reduceSum(x: Float32Array, out: Float32Array, outer: number, r: number, inner: number, divisor: number): void;
   /** The micro-kernel in use ("avx512", "avx2" or "scalar"), the pool's threads and the tile size. */
   info(): { simd: string; threads: number; mr: number; nr: number };
 }
@@ -83,6 +85,30 @@ function poolInfo(info: Pool2DInfo): Int32Array {
   return g;
 }
 
+/**
+ * [outer, r, inner] when reducing `axes` of `shape` is one reduction over a single run of adjacent
+ * axes (size-1 axes ignored), as the JS kernel would merge them; null otherwise.
+ */
+function singleBlock(shape: Shape, axes: readonly number[]): [number, number, number] | null {
+  const reduced = new Array<boolean>(shape.length).fill(false);
+  for (const a of axes) reduced[a] = true;
+  let outer = 1, r = 1, inner = 1, phase = 0; // 0: before the reduced run, 1: in it, 2: after it
+  for (let d = 0; d < shape.length; d++) {
+    if (shape[d] === 1) continue;
+    if (reduced[d]) {
+      if (phase === 2) return null;
+      phase = 1;
+      r *= shape[d];
+    } else if (phase === 0) {
+      outer *= shape[d];
+    } else {
+      phase = 2;
+      inner *= shape[d];
+    }
+  }
+  return phase === 0 ? null : [outer, r, inner];
+}
+
 function f32(...arrays: NumericArray[]): boolean {
   for (const a of arrays) if (!(a instanceof Float32Array)) return false;
   return true;
@@ -110,6 +136,17 @@ export function createNativeBackend(native: NativeAddon): Backend {
         !native.unaryGrad(i, x as Float32Array, y as Float32Array, dy as Float32Array, dx as Float32Array)) {
         js.unaryGrad(op, x, y, dy, dx, alpha);
       }
+    },
+    reduce(op, x, shape, axes, out) {
+      const block = (op === "sum" || op === "mean") && x.length >= ELEMENTWISE_MIN && x instanceof Float32Array &&
+        out instanceof Float32Array ? singleBlock(shape, axes) : null;
+      if (block === null) {
+        js.reduce(op, x, shape, axes, out);
+        return;
+      }
+      let count = 1;
+      for (const a of axes) count *= shape[a];
+      native.reduceSum(x as Float32Array, out as Float32Array, block[0], block[1], block[2], op === "mean" ? count : 1);
     },
     binary(op, a, aShape, b, bShape, out, outShape) {
       const i = binaryIndex.get(op);

@@ -352,6 +352,27 @@ test("native binary ops equal js bit for bit, with every broadcasting pattern", 
   }
 });
 
+test("native sum/mean reductions equal js bit for bit (trailing, leading, middle and split axes)", { skip }, () => {
+  const nb = native as Backend;
+  const cases: [number[], number[]][] = [
+    [[64, 28, 28, 32], [0, 1, 2]], [[300, 257], [1]], [[300, 257], [0]], [[7, 1, 900, 5], [2]],
+    [[7, 900, 1, 5], [1, 2]], [[5000, 3], [0, 1]], [[20, 30, 40], [0, 2]], [[6000, 1], [1]], [[1, 9000], [0, 1]],
+    [[3, 2000, 7], [1]],
+  ];
+  let seed = 3000;
+  for (const [shape, axes] of cases) {
+    const size = shape.reduce((p, q) => p * q, 1);
+    const x = randomF32(size, seed++);
+    const outSize = shape.reduce((p, q, i) => (axes.includes(i) ? p : p * q), 1);
+    for (const op of ["sum", "mean"] as const) {
+      const want = new Float32Array(outSize), got = new Float32Array(outSize).fill(5);
+      js.reduce(op, x, shape, axes, want);
+      nb.reduce(op, x, shape, axes, got);
+      assertElementwise(got, want, `reduce ${op} ${JSON.stringify(shape)} over ${JSON.stringify(axes)}`, 0);
+    }
+  }
+});
+
 // ---------------------------------------------------------------- selection
 
 test("native is the default backend when the addon is built, and setBackend switches both ways", { skip }, () => {
