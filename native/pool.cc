@@ -48,14 +48,24 @@ void maxPool(const float* x, float* out, const PoolGeom& g) {
   const index_t imageSize = g.inH * g.inW * C;
   parallelFor(g.batch * g.outH, [&](index_t t) {
     const index_t n = t / g.outH, oy = t % g.outH;
-    std::vector<float> best(static_cast<std::size_t>(C));
-    std::vector<index_t> arg(static_cast<std::size_t>(C));
     const float* xImage = x + n * imageSize;
     float* o = out + (t * g.outW) * C;
     for (index_t ox = 0; ox < g.outW; ox++, o += C) {
       const Window w = window(g, oy, ox);
-      windowArgMax(xImage, g, w, best.data(), arg.data());
-      for (index_t c = 0; c < C; c++) o[c] = arg[c] < 0 ? -std::numeric_limits<float>::infinity() : best[c];
+      if (w.yStart >= w.yEnd || w.xStart >= w.xEnd) {
+        // Only padding: -inf, as the JS kernel.
+        std::fill(o, o + C, -std::numeric_limits<float>::infinity());
+        continue;
+      }
+      // The first cell, then a later cell wins only when strictly greater (a NaN first cell stays).
+      const float* first = xImage + (w.yStart * g.inW + w.xStart) * C;
+      std::copy(first, first + C, o);
+      for (index_t iy = w.yStart; iy < w.yEnd; iy++) {
+        for (index_t ix = (iy == w.yStart ? w.xStart + 1 : w.xStart); ix < w.xEnd; ix++) {
+          const float* xv = xImage + (iy * g.inW + ix) * C;
+          for (index_t c = 0; c < C; c++) o[c] = o[c] < xv[c] ? xv[c] : o[c];
+        }
+      }
     }
   });
 }
