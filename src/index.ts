@@ -30,6 +30,7 @@ export { matmul } from "./ops/matmul.js";
 export { noGrad } from "./ops/engine.js";
 export { variable } from "./ops/variable.js";
 export * as nn from "./ops/nn.js";
+export * as image from "./ops/image-namespace.js";
 
 export { GradientTape, grad, grads, valueAndGrad, valueAndGrads, variableGrads, type GradientTapeOptions } from "./autograd/tape.js";
 export { datasets, utils, preprocessing, data } from "./data/index.js";
