@@ -387,11 +387,18 @@ export function serializeCompileConfig(model: Model): JsonObject | null {
   const where = `serializeCompileConfig: model "${model.name}"`;
   const opt = state.optimizer;
   if (!(opt instanceof Optimizer)) throw new TypeError(`${where}: the optimizer is not a lamina optimizer and cannot be serialized`);
+  const plain = (x: unknown): boolean => typeof x === "object" && x !== null && Object.getPrototypeOf(x) === Object.prototype;
+  const perOutput = Array.isArray(args.loss) || plain(args.loss) || args.lossWeights !== undefined || plain(args.metrics) ||
+    (Array.isArray(args.metrics) && args.metrics.some((m) => Array.isArray(m)));
+  if (perOutput) {
+    throw new TypeError(`${where}: per-output losses, lossWeights and per-output metrics cannot be written to a compile_config yet; save with includeOptimizer/compile settings off and compile again after loading`);
+  }
+  const singleMetrics = args.metrics as readonly Parameters<typeof serializeTrainingObject>[0][] | undefined;
   return {
     optimizer: toJson(serializeOptimizer(opt), `${where}: optimizer`),
-    loss: serializeTrainingObject(args.loss, "keras.losses", `${where}: loss`),
+    loss: serializeTrainingObject(args.loss as Parameters<typeof serializeTrainingObject>[0], "keras.losses", `${where}: loss`),
     loss_weights: null,
-    metrics: args.metrics ? args.metrics.map((m, i) => serializeTrainingObject(m, "keras.metrics", `${where}: metrics[${i}]`)) : null,
+    metrics: singleMetrics ? singleMetrics.map((m, i) => serializeTrainingObject(m, "keras.metrics", `${where}: metrics[${i}]`)) : null,
     weighted_metrics: null,
     run_eagerly: false,
     steps_per_execution: 1,

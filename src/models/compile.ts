@@ -1,5 +1,5 @@
 import type { Tensor } from "../tensor/tensor.js";
-import type { CompiledState, TrainingLoss, TrainingMetric } from "./training.js";
+import type { CompiledOutput, CompiledState, TrainingLoss, TrainingMetric } from "./training.js";
 import * as optimizers from "../optimizers/index.js";
 import type { Optimizer } from "../optimizers/index.js";
 import * as losses from "../nn/losses.js";
@@ -12,39 +12,97 @@ export type MetricArg = Parameters<typeof metrics.get>[0];
 export interface CompileArgs {
   /** Keras' default is "rmsprop". */
   optimizer?: OptimizerArg;
-  loss: LossArg;
-  metrics?: readonly MetricArg[];
+  /** One loss, or one per output: a list in output order or an object keyed by output name. */
+  loss: LossArg | readonly LossArg[] | Readonly<Record<string, LossArg>>;
+  /** The weight of each output's loss in the total (Keras' loss_weights); default 1 each. */
+  lossWeights?: readonly number[] | Readonly<Record<string, number>>;
+  /** Metrics of a single-output model, or one list per output (a list of lists, or keyed by output name). */
+  metrics?: readonly MetricArg[] | readonly (readonly MetricArg[])[] | Readonly<Record<string, MetricArg | readonly MetricArg[]>>;
+}
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === "object" && x !== null && !Array.isArray(x) && Object.getPrototypeOf(x) === Object.prototype;
+}
+
+/** Spreads a per-output setting given as one value, a list or an object keyed by output name. */
+function perOutput<T>(value: T | readonly T[] | Readonly<Record<string, T>>, names: readonly string[], what: string, modelName: string, fill?: T): T[] {
+  if (Array.isArray(value)) {
+    if (value.length !== names.length) {
+      throw new RangeError(`Model ${modelName}.compile: ${what} has ${value.length} entries but the model has ${names.length} output(s) (${names.join(", ")})`);
+    }
+    return [...value];
+  }
+  if (isRecord(value) && names.length > 1) {
+    const unknown = Object.keys(value).filter((k) => !names.includes(k));
+    if (unknown.length) throw new RangeError(`Model ${modelName}.compile: ${what} names unknown output(s) ${unknown.join(", ")}; the outputs are ${names.join(", ")}`);
+    return names.map((n) => {
+      const v = (value as Record<string, T>)[n];
+      if (v === undefined) {
+        if (fill !== undefined) return fill;
+        throw new RangeError(`Model ${modelName}.compile: ${what} has no entry for output "${n}"`);
+      }
+      return v;
+    });
+  }
+  return names.map(() => value as T);
 }
 
 /**
- * Resolves Keras' identifiers to objects. Metrics given as strings ("accuracy") depend on the
- * label and prediction shapes, so, as in Keras, they are resolved on the first batch.
+ * Resolves Keras' identifiers to objects for a model with the given output names. Metrics given
+ * as strings ("accuracy") depend on the label and prediction shapes, so, as in Keras, they are
+ * resolved on the first batch.
  */
-export function resolveCompile(args: CompileArgs, modelName: string): CompiledState {
+export function resolveCompile(args: CompileArgs, modelName: string, outputNames: readonly string[] = ["output"]): CompiledState {
   if (!args || args.loss === undefined || args.loss === null) {
     throw new TypeError(`Model ${modelName}.compile: a loss is required, e.g. { loss: "sparse_categorical_crossentropy", optimizer: "adam" }`);
   }
+  const multi = outputNames.length > 1;
   const optimizer: Optimizer = optimizers.get(args.optimizer ?? "rmsprop");
-  const lossObj = losses.get(args.loss);
-  const loss: TrainingLoss = {
-    name: lossObj.name,
-    call: (yTrue: Tensor, yPred: Tensor, sampleWeight?: Tensor | null) => lossObj.apply(yTrue, yPred, sampleWeight),
-  };
-  const metricArgs = [...(args.metrics ?? [])];
+  const lossIds = perOutput<LossArg>(args.loss as LossArg, outputNames, "loss", modelName);
+  const weights = args.lossWeights === undefined ? outputNames.map(() => 1) : perOutput<number>(args.lossWeights as readonly number[], outputNames, "lossWeights", modelName, 1);
+  const outputs: CompiledOutput[] = lossIds.map((id, i) => {
+    const lossObj = losses.get(id);
+    const loss: TrainingLoss = {
+      name: lossObj.name,
+      call: (yTrue: Tensor, yPred: Tensor, sampleWeight?: Tensor | null) => lossObj.apply(yTrue, yPred, sampleWeight),
+    };
+    return { name: outputNames[i], loss, weight: weights[i] };
+  });
+  // Metrics: a flat list for one output; for several, a list per output (Keras 3 refuses a flat list).
+  const given = args.metrics ?? [];
+  let metricArgs: MetricArg[][];
+  if (!multi) {
+    metricArgs = [[...(given as readonly MetricArg[])]];
+  } else if (Array.isArray(given) && given.length > 0 && !given.every((m) => Array.isArray(m))) {
+    throw new TypeError(`Model ${modelName}.compile: with ${outputNames.length} outputs give metrics per output, e.g. { ${outputNames.map((n) => `${n}: ["accuracy"]`).join(", ")} } or a list of lists`);
+  } else if (Array.isArray(given)) {
+    metricArgs = given.length === 0 ? outputNames.map(() => []) : perOutput<readonly MetricArg[]>(given as readonly (readonly MetricArg[])[], outputNames, "metrics", modelName).map((l) => [...l]);
+  } else {
+    metricArgs = perOutput<MetricArg | readonly MetricArg[]>(given as Record<string, MetricArg | readonly MetricArg[]>, outputNames, "metrics", modelName, [])
+      .map((m) => (Array.isArray(m) ? [...(m as MetricArg[])] : [m as MetricArg]));
+  }
   // Fail at compile time on unknown names, as Keras does, without fixing the shapes yet.
-  for (const m of metricArgs) {
+  for (const m of metricArgs.flat()) {
     if (typeof m === "string" && !["accuracy", "acc"].includes(m.toLowerCase())) metrics.get(m);
   }
-  let resolved: TrainingMetric[] | null = metricArgs.length === 0 ? [] : null;
+  const owner: number[] = metricArgs.flatMap((list, k) => list.map(() => k));
+  let resolved: TrainingMetric[] | null = owner.length === 0 ? [] : null;
   return {
     optimizer,
-    loss,
+    loss: outputs[0].loss,
+    outputs,
     get metrics(): TrainingMetric[] {
       return resolved ?? [];
     },
-    resolveMetrics(yTrue: Tensor, yPred: Tensor): void {
+    metricOutput: (i: number) => owner[i],
+    resolveMetrics(yTrue: readonly Tensor[], yPred: readonly Tensor[]): void {
       if (resolved) return;
-      resolved = metricArgs.map((m) => metrics.resolveMetric(m, yTrue.shape, yPred.shape));
+      resolved = metricArgs.flatMap((list, k) => list.map((m) => {
+        const metric = metrics.resolveMetric(m, yTrue[k].shape, yPred[k].shape);
+        // Keras 3 prefixes a multi-output model's metrics with the output's name.
+        if (multi) metric.name = `${outputNames[k]}_${metric.name}`;
+        return metric;
+      }));
     },
   };
 }

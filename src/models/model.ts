@@ -9,6 +9,7 @@ import { type CompileArgs, resolveCompile } from "./compile.js";
 import {
   type CompiledState, type Data, type Logs, type TrainingOptimizer, RunningMean, batchSampleWeights, checkSparseLabels, describeShapes,
   epochBatches, evaluateData, logsOf, numSamples, predictData, sliceRows, takeRows, toTensorData, trainStep,
+  type Targets, targetList,
 } from "./training.js";
 import type { Callback, CallbackModel } from "./callbacks/callback.js";
 import type { History } from "./callbacks/history.js";
@@ -239,7 +240,8 @@ export class Model extends Layer {
 
   /** model.compile({ optimizer, loss, metrics }) with Keras' strings or objects. */
   compile(args: CompileArgs): void {
-    this.compiled = resolveCompile(args, this.name);
+    const names = this.isFunctional ? this.outputs.map((o) => o.sourceLayer.name) : ["output"];
+    this.compiled = resolveCompile(args, this.name, names);
     this.compileArgs = args;
   }
 
@@ -249,33 +251,60 @@ export class Model extends Layer {
   }
 
   /** Checks data before any step: sample counts, output size, sparse label range. */
-  private checkData(x: Tensor | Tensor[], y: Tensor, state: CompiledState, what: string): void {
+  private checkData(x: Tensor | Tensor[], y: Targets, state: CompiledState, what: string): void {
     const n = numSamples(x, `${what}: x`);
-    if (y.rank === 0 || y.shape[0] !== n) {
-      throw new RangeError(`${what}: x has ${n} samples (${describeShapes(x)}) but y has ${y.rank === 0 ? "none" : y.shape[0]} (${describeShapes(y)}); they must match`);
+    const ys = targetList(y);
+    if (ys.length !== state.outputs.length) {
+      throw new RangeError(`${what}: the model has ${state.outputs.length} output(s) (${state.outputs.map((o) => o.name).join(", ")}) but ${ys.length} label tensor(s) were given`);
     }
-    const out = this.outputClasses();
-    if (/sparse_categorical/.test(state.loss.name)) {
-      const sparseShape = y.rank === 1 || (y.rank === 2 && y.shape[1] === 1);
-      if (!sparseShape) {
-        throw new RangeError(`${what}: ${state.loss.name} takes class indices of shape (${n},) but y has shape ${describeShapes(y)}; for one-hot labels use loss "categorical_crossentropy", or convert them with tf.argMax(y, -1)`);
+    const classes = this.outputClasses();
+    ys.forEach((yk, k) => {
+      const label = ys.length > 1 ? ` for output "${state.outputs[k].name}"` : "";
+      if (yk.rank === 0 || yk.shape[0] !== n) {
+        throw new RangeError(`${what}: x has ${n} samples (${describeShapes(x)}) but y${label} has ${yk.rank === 0 ? "none" : yk.shape[0]} (${describeShapes(yk)}); they must match`);
       }
-      if (out !== null) checkSparseLabels(y, out, state.loss.name);
-    } else if (/^categorical_crossentropy$|^categorical_crossentropy_/.test(state.loss.name) && out !== null) {
-      if (y.rank !== 2 || y.shape[1] !== out) {
-        throw new RangeError(`${what}: categorical_crossentropy takes one-hot labels of shape (${n}, ${out}) but y has shape ${describeShapes(y)}; one-hot encode them with utils.toCategorical(y, ${out}) or use loss "sparse_categorical_crossentropy"`);
+      const lossName = state.outputs[k].loss.name;
+      const out = classes[k] ?? null;
+      if (/sparse_categorical/.test(lossName)) {
+        const sparseShape = yk.rank === 1 || (yk.rank === 2 && yk.shape[1] === 1);
+        if (!sparseShape) {
+          throw new RangeError(`${what}: ${lossName} takes class indices of shape (${n},) but y${label} has shape ${describeShapes(yk)}; for one-hot labels use loss "categorical_crossentropy", or convert them with tf.argMax(y, -1)`);
+        }
+        if (out !== null) checkSparseLabels(yk, out, lossName);
+      } else if (/^categorical_crossentropy$|^categorical_crossentropy_/.test(lossName) && out !== null) {
+        if (yk.rank !== 2 || yk.shape[1] !== out) {
+          throw new RangeError(`${what}: categorical_crossentropy takes one-hot labels of shape (${n}, ${out}) but y${label} has shape ${describeShapes(yk)}; one-hot encode them with utils.toCategorical(y, ${out}) or use loss "sparse_categorical_crossentropy"`);
+        }
       }
-    }
+    });
   }
 
-  /** Size of the last output axis when known (the number of classes of a classifier). */
-  private outputClasses(): number | null {
+  /** Labels as the compiled outputs expect them: one tensor, a list, or an object keyed by output name. */
+  private toTargets(yIn: Data | Data[] | Readonly<Record<string, Data>>, state: CompiledState, what: string): Targets {
+    if (state.outputs.length === 1) return toTensorData(yIn as Data, "y") as Tensor;
+    const names = state.outputs.map((o) => o.name);
+    if (Array.isArray(yIn) && !(yIn instanceof Tensor)) {
+      if (yIn.length !== names.length) throw new RangeError(`${what}: the model has ${names.length} outputs (${names.join(", ")}) but y has ${yIn.length} entries`);
+      return (yIn as Data[]).map((v) => toTensorData(v, "y") as Tensor);
+    }
+    if (typeof yIn === "object" && yIn !== null && !(yIn instanceof Tensor) && !ArrayBuffer.isView(yIn)) {
+      const rec = yIn as Readonly<Record<string, Data>>;
+      return names.map((n) => {
+        if (rec[n] === undefined) throw new RangeError(`${what}: y has no labels for output "${n}"; give an object with keys ${names.join(", ")}`);
+        return toTensorData(rec[n], "y") as Tensor;
+      });
+    }
+    throw new TypeError(`${what}: the model has ${names.length} outputs; give y as a list in output order or an object keyed by ${names.join(", ")}`);
+  }
+
+  /** Size of the last axis of each output when known (the number of classes of a classifier). */
+  private outputClasses(): (number | null)[] {
     try {
-      const shape = this.computeOutputShape((this.builtInputShape ?? [null]) as LayerShape) as LayerShape;
-      const d = shape[shape.length - 1];
-      return typeof d === "number" ? d : null;
+      const shape = this.computeOutputShape((this.builtInputShape ?? [null]) as LayerShape);
+      const shapes = (Array.isArray(shape[0]) ? shape : [shape]) as LayerShape[];
+      return shapes.map((s) => { const d = s[s.length - 1]; return typeof d === "number" ? d : null; });
     } catch {
-      return null;
+      return [];
     }
   }
 
@@ -283,12 +312,12 @@ export class Model extends Layer {
    * Trains for `epochs` over (x, y) in shuffled batches and returns the History, with Keras' keys
    * (loss, accuracy, val_loss, val_accuracy, ...).
    */
-  async fit(xIn: Data | Data[], yIn: Data, args?: FitArgs): Promise<History>;
+  async fit(xIn: Data | Data[], yIn: Data | Data[] | Readonly<Record<string, Data>>, args?: FitArgs): Promise<History>;
   /** fit(dataset, args): batches [x, y] streamed from a data.Dataset (or any async iterable). */
   async fit(dataset: BatchStream, args?: FitArgs): Promise<History>;
-  async fit(xIn: Data | Data[] | BatchStream, yOrArgs?: Data | FitArgs, maybeArgs: FitArgs = {}): Promise<History> {
+  async fit(xIn: Data | Data[] | BatchStream, yOrArgs?: Data | Data[] | Readonly<Record<string, Data>> | FitArgs, maybeArgs: FitArgs = {}): Promise<History> {
     if (isBatchStream(xIn)) return this.fitStream(xIn, (yOrArgs ?? {}) as FitArgs);
-    const yIn = yOrArgs as Data;
+    const yIn = yOrArgs as Data | Data[] | Readonly<Record<string, Data>>;
     const args = maybeArgs;
     const state = this.requireCompiled("fit");
     const epochs = args.epochs ?? 1;
@@ -296,12 +325,12 @@ export class Model extends Layer {
     if (!Number.isInteger(epochs) || epochs < 0) throw new RangeError(`fit: epochs must be a non-negative integer, got ${args.epochs}`);
     if (!Number.isInteger(batchSize) || batchSize <= 0) throw new RangeError(`fit: batchSize must be a positive integer, got ${args.batchSize}`);
     let x = toTensorData(xIn, "x");
-    let y = toTensorData(yIn, "y") as Tensor;
+    let y = this.toTargets(yIn, state, "fit");
     this.checkData(x, y, state, "fit");
-    let valX: Tensor | Tensor[] | null = null, valY: Tensor | null = null;
+    let valX: Tensor | Tensor[] | null = null, valY: Targets | null = null;
     if (args.validationData) {
       valX = toTensorData(args.validationData[0], "validationData x");
-      valY = toTensorData(args.validationData[1], "y") as Tensor;
+      valY = this.toTargets(args.validationData[1], state, "fit (validationData)");
       this.checkData(valX, valY, state, "fit (validationData)");
     } else if (args.validationSplit) {
       const f = args.validationSplit;
@@ -310,9 +339,9 @@ export class Model extends Layer {
       const n = numSamples(x, "x");
       const nTrain = Math.floor(n * (1 - f));
       valX = sliceRows(x, nTrain, n - nTrain);
-      valY = sliceRows(y, nTrain, n - nTrain) as Tensor;
+      valY = sliceTargets(y, nTrain, n - nTrain);
       x = sliceRows(x, 0, nTrain);
-      y = sliceRows(y, 0, nTrain) as Tensor;
+      y = sliceTargets(y, 0, nTrain);
     }
     const n = numSamples(x, "x");
     let sampleWeight: Tensor | null = null;
@@ -339,8 +368,8 @@ export class Model extends Layer {
       const batches = epochBatches(n, batchSize, args.shuffle ?? true);
       for (let b = 0; b < batches.length; b++) {
         await list.onTrainBatchBegin(b, {});
-        const yb = takeRows(y, batches[b]) as Tensor;
-        const sw = batchSampleWeights(yb, sampleWeight ? (takeRows(sampleWeight, batches[b]) as Tensor) : null, args.classWeight ?? null);
+        const yb: Targets = Array.isArray(y) ? y.map((t) => takeRows(t, batches[b]) as Tensor) : (takeRows(y, batches[b]) as Tensor);
+        const sw = batchSampleWeights(targetList(yb)[0], sampleWeight ? (takeRows(sampleWeight, batches[b]) as Tensor) : null, args.classWeight ?? null);
         trainStep(this, state, takeRows(x, batches[b]), yb, tracker, sw);
         await list.onTrainBatchEnd(b, logsOf(tracker, state));
         if (this.stopTraining) break;
@@ -387,7 +416,7 @@ export class Model extends Layer {
       const logs: Logs = logsOf(tracker, state);
       if (args.validationData) {
         const valX = toTensorData(args.validationData[0], "validationData x");
-        const valY = toTensorData(args.validationData[1], "y") as Tensor;
+        const valY = this.toTargets(args.validationData[1], state, "fit (validationData)");
         const v = await evaluateData(this, state, valX, valY, args.batchSize ?? 32);
         for (const [k, val] of Object.entries(v)) logs[`val_${k}`] = val;
       }
@@ -398,9 +427,9 @@ export class Model extends Layer {
   }
 
   /** The loss alone, or [loss, ...metrics] when metrics were compiled, like Keras. */
-  async evaluate(xIn: Data | Data[], yIn: Data, args: EvaluateArgs = {}): Promise<number | number[]> {
+  async evaluate(xIn: Data | Data[], yIn: Data | Data[] | Readonly<Record<string, Data>>, args: EvaluateArgs = {}): Promise<number | number[]> {
     const state = this.requireCompiled("evaluate");
-    const x = toTensorData(xIn, "x"), y = toTensorData(yIn, "y") as Tensor;
+    const x = toTensorData(xIn, "x"), y = this.toTargets(yIn, state, "evaluate");
     this.checkData(x, y, state, "evaluate");
     const batchSize = args.batchSize ?? 32;
     const verbose = args.verbose === undefined || args.verbose === "auto" ? 1 : args.verbose;
@@ -414,41 +443,42 @@ export class Model extends Layer {
       onBatchEnd: (b, l) => list.onTestBatchEnd(b, l),
     });
     await list.onTestEnd(logs);
-    const values = [logs.loss, ...state.metrics.map((m) => logs[m.name])];
+    const values = resultValues(logs, state);
     return values.length === 1 ? values[0] : values;
   }
 
   /** Outputs for x, computed in batches in inference mode. */
-  predict(xIn: Data | Data[], args: { batchSize?: number } = {}): Tensor {
-    return predictData(this, toTensorData(xIn, "x"), args.batchSize ?? 32);
+  /** Outputs for x; a model with several outputs gives a list (type it: model.predict<Tensor[]>(x)). */
+  predict<T extends Tensor | Tensor[] = Tensor>(xIn: Data | Data[], args: { batchSize?: number } = {}): T {
+    return predictData(this, toTensorData(xIn, "x"), args.batchSize ?? 32) as T;
   }
 
   /** One training step on one batch; returns the loss (and metrics) like Keras. */
-  trainOnBatch(xIn: Data | Data[], yIn: Data): number | number[] {
+  trainOnBatch(xIn: Data | Data[], yIn: Data | Data[] | Readonly<Record<string, Data>>): number | number[] {
     const state = this.requireCompiled("trainOnBatch");
-    const x = toTensorData(xIn, "x"), y = toTensorData(yIn, "y") as Tensor;
+    const x = toTensorData(xIn, "x"), y = this.toTargets(yIn, state, "trainOnBatch");
     this.checkData(x, y, state, "trainOnBatch");
     const tracker = new RunningMean();
     state.metrics.forEach((m) => m.resetState());
     trainStep(this, state, x, y, tracker);
     const logs = logsOf(tracker, state);
-    const values = [logs.loss, ...state.metrics.map((m) => logs[m.name])];
+    const values = resultValues(logs, state);
     return values.length === 1 ? values[0] : values;
   }
 
   /** Loss (and metrics) on one batch in inference mode, like Keras' test_on_batch. */
-  async testOnBatch(xIn: Data | Data[], yIn: Data): Promise<number | number[]> {
+  async testOnBatch(xIn: Data | Data[], yIn: Data | Data[] | Readonly<Record<string, Data>>): Promise<number | number[]> {
     const state = this.requireCompiled("testOnBatch");
-    const x = toTensorData(xIn, "x"), y = toTensorData(yIn, "y") as Tensor;
+    const x = toTensorData(xIn, "x"), y = this.toTargets(yIn, state, "testOnBatch");
     this.checkData(x, y, state, "testOnBatch");
     const logs = await evaluateData(this, state, x, y, numSamples(x, "x"));
-    const values = [logs.loss, ...state.metrics.map((m) => logs[m.name])];
+    const values = resultValues(logs, state);
     return values.length === 1 ? values[0] : values;
   }
 
-  predictOnBatch(xIn: Data | Data[]): Tensor {
+  predictOnBatch<T extends Tensor | Tensor[] = Tensor>(xIn: Data | Data[]): T {
     const x = toTensorData(xIn, "x");
-    return predictData(this, x, numSamples(x, "x"));
+    return predictData(this, x, numSamples(x, "x")) as T;
   }
 }
 
@@ -466,6 +496,16 @@ function splitBatch(element: Tensor[] | Tensor): [Tensor | Tensor[], Tensor] {
   const y = element[element.length - 1];
   const xs = element.slice(0, -1);
   return [xs.length === 1 ? xs[0] : xs, y];
+}
+
+/** What evaluate returns, in Keras' order: loss, each output's loss (several outputs), metrics. */
+function resultValues(logs: Logs, state: CompiledState): number[] {
+  const parts = state.outputs.length > 1 ? state.outputs.map((o) => logs[`${o.name}_loss`]) : [];
+  return [logs.loss, ...parts, ...state.metrics.map((m) => logs[m.name])];
+}
+
+function sliceTargets(y: Targets, start: number, count: number): Targets {
+  return Array.isArray(y) ? y.map((t) => sliceRows(t, start, count) as Tensor) : (sliceRows(y, start, count) as Tensor);
 }
 
 function toList<T>(x: T | readonly T[]): T[] {

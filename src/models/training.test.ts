@@ -174,3 +174,29 @@ test("fit accepts a data.Dataset of [x, y] batches", async () => {
   assert.ok(h.history.loss[3] < h.history.loss[0]);
   await assert.rejects(model.fit(tf.data.Dataset.fromTensorSlices(x).batch(8), { verbose: 0 }), /each dataset element must be a batch \[x, y\]/);
 });
+
+test("a two-output model trains with a loss per output and lossWeights; logs and evaluate follow Keras", async () => {
+  tf.random.setSeed(21);
+  const [x, y] = blobs(120, 13);
+  const inputs = layers.Input({ shape: [2] });
+  const h = layers.Dense(8, { activation: "relu" })(inputs);
+  const cls = layers.Dense(3, { activation: "softmax", name: "cls" })(h);
+  const reg = layers.Dense(1, { name: "reg" })(h);
+  const model = new models.Model({ inputs, outputs: [cls, reg] });
+  const target = tf.reshape(tf.cast(y, "float32"), [-1, 1]);
+  model.compile({
+    optimizer: "adam",
+    loss: { cls: "sparse_categorical_crossentropy", reg: "mse" },
+    lossWeights: { cls: 1, reg: 0.5 },
+    metrics: { cls: ["accuracy"] },
+  });
+  const hist = await model.fit(x, { cls: y, reg: target }, { epochs: 3, batchSize: 40, verbose: 0 });
+  assert.deepEqual(Object.keys(hist.history).sort(), ["cls_accuracy", "cls_loss", "loss", "reg_loss"]);
+  const [loss, clsLoss, regLoss, acc] = (await model.evaluate(x, [y, target], { verbose: 0 })) as number[];
+  assert.ok(Math.abs(loss - (clsLoss + 0.5 * regLoss)) < 1e-5, `${loss} vs ${clsLoss} + 0.5 * ${regLoss}`);
+  assert.ok(acc >= 0 && acc <= 1);
+  const [p1, p2] = model.predict<tf.Tensor[]>(x);
+  assert.deepEqual([p1.shape, p2.shape], [[120, 3], [120, 1]]);
+  await assert.rejects(model.fit(x, y, { verbose: 0 }), /2 outputs.*list in output order or an object keyed by cls, reg/);
+  assert.throws(() => model.compile({ loss: "mse", metrics: ["accuracy"] }), /give metrics per output/);
+});

@@ -31,12 +31,54 @@ export interface TrainingMetric {
   resetState(): void;
 }
 
+/** One model output as compiled: its name (the output layer's), loss and weight in the total. */
+export interface CompiledOutput {
+  readonly name: string;
+  readonly loss: TrainingLoss;
+  readonly weight: number;
+}
+
 export interface CompiledState {
   optimizer: TrainingOptimizer;
+  /** The first output's loss (the only one for single-output models). */
   loss: TrainingLoss;
+  /** One entry per model output. */
+  readonly outputs: readonly CompiledOutput[];
   /** Empty until resolveMetrics has seen the first batch's labels and predictions. */
   readonly metrics: TrainingMetric[];
-  resolveMetrics(yTrue: Tensor, yPred: Tensor): void;
+  /** The output each metric of `metrics` reads. */
+  metricOutput(index: number): number;
+  resolveMetrics(yTrue: readonly Tensor[], yPred: readonly Tensor[]): void;
+}
+
+/** Labels: one tensor, or one per output for multi-output models. */
+export type Targets = Tensor | Tensor[];
+
+export function targetList(y: Targets): Tensor[] {
+  return Array.isArray(y) ? y : [y];
+}
+
+/** The weighted sum of every output's loss (Keras' loss_weights), and each output's own loss. */
+export function totalLoss(state: CompiledState, ys: readonly Tensor[], preds: readonly Tensor[], sampleWeight: Tensor | null): { total: Tensor; parts: Tensor[] } {
+  if (ys.length !== state.outputs.length || preds.length !== state.outputs.length) {
+    throw new RangeError(`fit: the model was compiled for ${state.outputs.length} output(s) (${state.outputs.map((o) => o.name).join(", ")}) but got ${ys.length} label tensor(s) for ${preds.length} output(s)`);
+  }
+  const parts = state.outputs.map((o, i) => o.loss.call(ys[i], preds[i], sampleWeight));
+  if (parts.length === 1 && state.outputs[0].weight === 1) return { total: parts[0], parts };
+  const total = parts.reduce<Tensor | null>((acc, p, i) => {
+    const w = state.outputs[i].weight;
+    const term = w === 1 ? p : mul(p, w);
+    return acc ? add(acc, term) : term;
+  }, null)!;
+  return { total, parts };
+}
+
+function updateMetrics(state: CompiledState, ys: readonly Tensor[], preds: readonly Tensor[]): void {
+  state.resolveMetrics(ys, preds);
+  state.metrics.forEach((m, i) => {
+    const k = state.metricOutput(i);
+    m.updateState(ys[k], preds[k]);
+  });
 }
 
 /** Keras' logs: metric name to value, e.g. { loss, accuracy, val_loss, val_accuracy }. */
@@ -115,17 +157,20 @@ function applyConstraints(layers: readonly Layer[]): void {
 
 /** One training step: forward in training mode, loss, gradients, update, metrics. */
 export function trainStep(
-  model: TrainableModel, state: CompiledState, x: Tensor | Tensor[], y: Tensor, lossTracker: RunningMean,
+  model: TrainableModel, state: CompiledState, x: Tensor | Tensor[], y: Targets, lossTracker: RunningMean,
   sampleWeight: Tensor | null = null,
 ): void {
   const tape = new GradientTape();
-  let yPred: Tensor | null = null;
+  const ys = targetList(y);
+  let preds: Tensor[] = [];
+  let parts: Tensor[] = [];
   const loss = tape.run(() => {
     const out = model.call(x, { training: true });
-    yPred = Array.isArray(out) ? out[0] : out;
-    const l = state.loss.call(y, yPred, sampleWeight);
+    preds = Array.isArray(out) ? out : [out];
+    const l = totalLoss(state, ys, preds, sampleWeight);
+    parts = l.parts;
     const reg = regularizationLoss(model.layers);
-    return reg ? add(l, reg) : l;
+    return reg ? add(l.total, reg) : l.total;
   });
   const weights = model.trainableWeights;
   const grads = tape.gradient(loss, weights);
@@ -136,31 +181,37 @@ export function trainStep(
   }
   state.optimizer.applyGradients(pairs);
   applyConstraints(model.layers);
-  lossTracker.add(loss.item(), numSamples(y, "y"));
-  state.resolveMetrics(y, yPred!);
-  noGrad(() => state.metrics.forEach((m) => m.updateState(y, yPred!)));
+  lossTracker.add(loss.item(), numSamples(ys[0], "y"), parts.map((p) => p.item()));
+  noGrad(() => updateMetrics(state, ys, preds));
 }
 
 /** The mean over an epoch so far, weighted by batch sizes (what Keras' progress bar shows). */
 export class RunningMean {
   private total = 0;
   private count = 0;
-  add(value: number, weight: number): void {
+  private partTotals: number[] = [];
+  /** `parts`: each output's own loss, for the `<output>_loss` logs of multi-output models. */
+  add(value: number, weight: number, parts: readonly number[] = []): void {
     this.total += value * weight;
     this.count += weight;
+    parts.forEach((p, i) => { this.partTotals[i] = (this.partTotals[i] ?? 0) + p * weight; });
   }
   result(): number {
     return this.count === 0 ? 0 : this.total / this.count;
   }
+  partResults(): number[] {
+    return this.partTotals.map((t) => (this.count === 0 ? 0 : t / this.count));
+  }
   reset(): void {
     this.total = 0;
     this.count = 0;
+    this.partTotals = [];
   }
 }
 
 /** Evaluates loss and metrics over data in batches, inference mode. */
 export async function evaluateData(
-  model: TrainableModel, state: CompiledState, x: Tensor | Tensor[], y: Tensor, batchSize: number, hooks: StepHooks = {},
+  model: TrainableModel, state: CompiledState, x: Tensor | Tensor[], y: Targets, batchSize: number, hooks: StepHooks = {},
 ): Promise<Logs> {
   const n = numSamples(x, "x");
   const tracker = new RunningMean();
@@ -169,39 +220,45 @@ export async function evaluateData(
   for (let start = 0; start < n; start += batchSize, batch++) {
     const count = Math.min(batchSize, n - start);
     await hooks.onBatchBegin?.(batch);
-    const xb = sliceRows(x, start, count), yb = sliceRows(y, start, count) as Tensor;
+    const xb = sliceRows(x, start, count), ys = targetList(y).map((t) => sliceRows(t, start, count) as Tensor);
     noGrad(() => {
       const out = model.call(xb, { training: false });
-      const yPred = Array.isArray(out) ? out[0] : out;
-      const l = state.loss.call(yb, yPred);
+      const preds = Array.isArray(out) ? out : [out];
+      const l = totalLoss(state, ys, preds, null);
       const reg = regularizationLoss(model.layers);
-      tracker.add((reg ? add(l, reg) : l).item(), count);
-      state.resolveMetrics(yb, yPred);
-      state.metrics.forEach((m) => m.updateState(yb, yPred));
+      tracker.add((reg ? add(l.total, reg) : l.total).item(), count, l.parts.map((p) => p.item()));
+      updateMetrics(state, ys, preds);
     });
     await hooks.onBatchEnd?.(batch, logsOf(tracker, state));
   }
   return logsOf(tracker, state);
 }
 
+/** Keras' log keys: loss, the metrics, and `<output>_loss` per output of a multi-output model. */
 export function logsOf(tracker: RunningMean, state: CompiledState): Logs {
   const logs: Logs = { loss: tracker.result() };
+  if (state.outputs.length > 1) {
+    tracker.partResults().forEach((v, i) => { logs[`${state.outputs[i].name}_loss`] = v; });
+  }
   for (const m of state.metrics) logs[m.name] = m.result();
   return logs;
 }
 
 /** Predicts in batches (inference mode) and concatenates the outputs. */
-export function predictData(model: TrainableModel, x: Tensor | Tensor[], batchSize: number): Tensor {
+export function predictData(model: TrainableModel, x: Tensor | Tensor[], batchSize: number): Tensor | Tensor[] {
   const n = numSamples(x, "x");
-  const parts: Tensor[] = [];
+  const batches: Tensor[][] = [];
+  let multi = false;
   noGrad(() => {
     for (let start = 0; start < n; start += batchSize) {
       const out = model.call(sliceRows(x, start, Math.min(batchSize, n - start)), { training: false });
-      parts.push(Array.isArray(out) ? out[0] : out);
+      multi = Array.isArray(out);
+      batches.push(Array.isArray(out) ? out : [out]);
     }
   });
-  if (parts.length === 0) throw new RangeError("predict: x has no samples");
-  return parts.length === 1 ? parts[0] : concat(parts, 0);
+  if (batches.length === 0) throw new RangeError("predict: x has no samples");
+  const outs = batches[0].map((_, k) => (batches.length === 1 ? batches[0][k] : concat(batches.map((b) => b[k]), 0)));
+  return multi ? outs : outs[0];
 }
 
 /** Checks sparse labels before any step runs: integer classes in [0, numClasses). */
