@@ -11,7 +11,7 @@ import {
   epochBatches, evaluateData, logsOf, numSamples, predictData, sliceRows, takeRows, toTensorData, trainStep,
   type Targets, targetList,
 } from "./training.js";
-import type { Callback, CallbackModel } from "./callbacks/callback.js";
+import type { Callback, CallbackModel, CallbackParams } from "./callbacks/callback.js";
 import type { History } from "./callbacks/history.js";
 import { configureCallbacks } from "./callbacks/configure.js";
 import { serializationHooks } from "../io/hooks.js";
@@ -354,29 +354,49 @@ export class Model extends Layer {
     }
     const steps = Math.ceil(n / batchSize);
     const verbose = args.verbose === undefined || args.verbose === "auto" ? 1 : args.verbose;
+    const shuffle = args.shuffle ?? true;
+    const batchesOf = function* (): Generator<TrainBatch> {
+      for (const idx of epochBatches(n, batchSize, shuffle)) {
+        const yb: Targets = Array.isArray(y) ? y.map((t) => takeRows(t, idx) as Tensor) : (takeRows(y, idx) as Tensor);
+        const sw = batchSampleWeights(targetList(yb)[0], sampleWeight ? (takeRows(sampleWeight, idx) as Tensor) : null, args.classWeight ?? null);
+        yield { x: takeRows(x, idx), y: yb, sampleWeight: sw };
+      }
+    };
+    const validation = valX && valY ? { x: valX, y: valY, batchSize } : null;
+    return this.runEpochs(state, args, { epochs, steps, verbose, samples: n }, batchesOf, validation);
+  }
+
+  /**
+   * The epoch loop shared by fit on tensors and on datasets: callbacks, training steps on the
+   * batches each epoch yields, validation, History.
+   */
+  private async runEpochs(
+    state: CompiledState, args: FitArgs, params: CallbackParams,
+    batchesOf: () => Iterable<TrainBatch> | AsyncIterable<TrainBatch>,
+    validation: { x: Tensor | Tensor[]; y: Targets; batchSize: number } | null,
+  ): Promise<History> {
     // Keras' order: the user's callbacks, then History, then the progress bar.
     const { list, history } = configureCallbacks(args.callbacks, {
-      addHistory: true, addProgbar: verbose !== 0, model: this as CallbackModel, params: { epochs, steps, verbose, samples: n },
+      addHistory: true, addProgbar: params.verbose !== 0, model: this as CallbackModel, params,
     });
     this.stopTraining = false;
     await list.onTrainBegin({});
     const tracker = new RunningMean();
-    for (let epoch = args.initialEpoch ?? 0; epoch < epochs && !this.stopTraining; epoch++) {
+    for (let epoch = args.initialEpoch ?? 0; epoch < params.epochs && !this.stopTraining; epoch++) {
       await list.onEpochBegin(epoch, {});
       tracker.reset();
       state.metrics.forEach((m) => m.resetState());
-      const batches = epochBatches(n, batchSize, args.shuffle ?? true);
-      for (let b = 0; b < batches.length; b++) {
+      let b = 0;
+      for await (const batch of batchesOf()) {
         await list.onTrainBatchBegin(b, {});
-        const yb: Targets = Array.isArray(y) ? y.map((t) => takeRows(t, batches[b]) as Tensor) : (takeRows(y, batches[b]) as Tensor);
-        const sw = batchSampleWeights(targetList(yb)[0], sampleWeight ? (takeRows(sampleWeight, batches[b]) as Tensor) : null, args.classWeight ?? null);
-        trainStep(this, state, takeRows(x, batches[b]), yb, tracker, sw);
+        trainStep(this, state, batch.x, batch.y, tracker, batch.sampleWeight);
         await list.onTrainBatchEnd(b, logsOf(tracker, state));
+        b++;
         if (this.stopTraining) break;
       }
       const logs: Logs = logsOf(tracker, state);
-      if (valX && valY) {
-        const v = await evaluateData(this, state, valX, valY, batchSize);
+      if (validation) {
+        const v = await evaluateData(this, state, validation.x, validation.y, validation.batchSize);
         for (const [k, val] of Object.entries(v)) logs[`val_${k}`] = val;
       }
       await list.onEpochEnd(epoch, logs);
@@ -385,45 +405,32 @@ export class Model extends Layer {
     return history!;
   }
 
-  /** The epoch loop over a stream of [x, y] batches; the number of steps is learnt in the first epoch. */
+  /** fit over a stream of [x, y] batches; the number of steps is learnt in the first epoch. */
   private async fitStream(stream: BatchStream, args: FitArgs): Promise<History> {
     const state = this.requireCompiled("fit");
     const epochs = args.epochs ?? 1;
     if (args.validationSplit) throw new TypeError("fit: validationSplit cannot split a dataset; pass validationData instead (as Keras requires)");
     if (args.sampleWeight !== undefined) throw new TypeError("fit: sampleWeight cannot be combined with a dataset; yield it from the dataset instead");
     const verbose = args.verbose === undefined || args.verbose === "auto" ? 1 : args.verbose;
-    const { list, history } = configureCallbacks(args.callbacks, {
-      addHistory: true, addProgbar: verbose !== 0, model: this as CallbackModel, params: { epochs, steps: null, verbose },
-    });
-    this.stopTraining = false;
-    await list.onTrainBegin({});
-    const tracker = new RunningMean();
-    for (let epoch = args.initialEpoch ?? 0; epoch < epochs && !this.stopTraining; epoch++) {
-      await list.onEpochBegin(epoch, {});
-      tracker.reset();
-      state.metrics.forEach((m) => m.resetState());
-      let b = 0;
+    const validation = args.validationData
+      ? { x: toTensorData(args.validationData[0], "validationData x"), y: this.toTargets(args.validationData[1], state, "fit (validationData)"), batchSize: args.batchSize ?? 32 }
+      : null;
+    let checked = false;
+    const self = this;
+    const batchesOf = async function* (): AsyncGenerator<TrainBatch> {
+      let count = 0;
       for await (const element of stream) {
         const [xb, yb] = splitBatch(element);
-        if (b === 0 && epoch === (args.initialEpoch ?? 0)) this.checkData(xb, yb, state, "fit (dataset batch)");
-        await list.onTrainBatchBegin(b, {});
-        trainStep(this, state, xb, yb, tracker, batchSampleWeights(yb, null, args.classWeight ?? null));
-        await list.onTrainBatchEnd(b, logsOf(tracker, state));
-        b++;
-        if (this.stopTraining) break;
+        if (!checked) {
+          self.checkData(xb, yb, state, "fit (dataset batch)");
+          checked = true;
+        }
+        count++;
+        yield { x: xb, y: yb, sampleWeight: batchSampleWeights(yb, null, args.classWeight ?? null) };
       }
-      if (b === 0) throw new RangeError("fit: the dataset yielded no batches");
-      const logs: Logs = logsOf(tracker, state);
-      if (args.validationData) {
-        const valX = toTensorData(args.validationData[0], "validationData x");
-        const valY = this.toTargets(args.validationData[1], state, "fit (validationData)");
-        const v = await evaluateData(this, state, valX, valY, args.batchSize ?? 32);
-        for (const [k, val] of Object.entries(v)) logs[`val_${k}`] = val;
-      }
-      await list.onEpochEnd(epoch, logs);
-    }
-    await list.onTrainEnd({});
-    return history!;
+      if (count === 0) throw new RangeError("fit: the dataset yielded no batches");
+    };
+    return this.runEpochs(state, args, { epochs, steps: null, verbose }, batchesOf, validation);
   }
 
   /** The loss alone, or [loss, ...metrics] when metrics were compiled, like Keras. */
@@ -480,6 +487,13 @@ export class Model extends Layer {
     const x = toTensorData(xIn, "x");
     return predictData(this, x, numSamples(x, "x")) as T;
   }
+}
+
+/** One training batch as the epoch loop consumes it. */
+interface TrainBatch {
+  x: Tensor | Tensor[];
+  y: Targets;
+  sampleWeight: Tensor | null;
 }
 
 /** Batches of [x, y] (a data.Dataset after .batch(), or any async iterable of them). */
