@@ -353,7 +353,7 @@ export class Model extends Layer {
       if (sampleWeight.shape[0] > n) sampleWeight = sliceRows(sampleWeight, 0, n) as Tensor;
     }
     const steps = Math.ceil(n / batchSize);
-    const verbose = args.verbose === undefined || args.verbose === "auto" ? 1 : args.verbose;
+    const verbose = verbosity(args.verbose);
     const shuffle = args.shuffle ?? true;
     const batchesOf = function* (): Generator<TrainBatch> {
       for (const idx of epochBatches(n, batchSize, shuffle)) {
@@ -411,7 +411,7 @@ export class Model extends Layer {
     const epochs = args.epochs ?? 1;
     if (args.validationSplit) throw new TypeError("fit: validationSplit cannot split a dataset; pass validationData instead (as Keras requires)");
     if (args.sampleWeight !== undefined) throw new TypeError("fit: sampleWeight cannot be combined with a dataset; yield it from the dataset instead");
-    const verbose = args.verbose === undefined || args.verbose === "auto" ? 1 : args.verbose;
+    const verbose = verbosity(args.verbose);
     const validation = args.validationData
       ? { x: toTensorData(args.validationData[0], "validationData x"), y: this.toTargets(args.validationData[1], state, "fit (validationData)"), batchSize: args.batchSize ?? 32 }
       : null;
@@ -439,7 +439,7 @@ export class Model extends Layer {
     const x = toTensorData(xIn, "x"), y = this.toTargets(yIn, state, "evaluate");
     this.checkData(x, y, state, "evaluate");
     const batchSize = args.batchSize ?? 32;
-    const verbose = args.verbose === undefined || args.verbose === "auto" ? 1 : args.verbose;
+    const verbose = verbosity(args.verbose);
     const n = numSamples(x, "x");
     const { list } = configureCallbacks(args.callbacks, {
       addProgbar: verbose !== 0, model: this as CallbackModel, params: { epochs: 1, steps: Math.ceil(n / batchSize), verbose, samples: n },
@@ -487,6 +487,11 @@ export class Model extends Layer {
     const x = toTensorData(xIn, "x");
     return predictData(this, x, numSamples(x, "x")) as T;
   }
+}
+
+/** Keras' verbose argument: "auto" (the default) means 1. */
+function verbosity(v: 0 | 1 | 2 | "auto" | undefined): 0 | 1 | 2 {
+  return v === undefined || v === "auto" ? 1 : v;
 }
 
 /** One training batch as the epoch loop consumes it. */
