@@ -1,9 +1,12 @@
-// Notebook 002, from "Anatomie d'un réseau de neurones" to the end: every code cell, in order
-// (the tensor section is examples/002-tensors.ts).
-// Run: npm run example -- 002-models
+// Notebook 002, "Introduction": every code cell, in order: tensors and operations, the anatomy
+// of a network (sequential, functional and subclassing APIs), MNIST, CIFAR-10 and California housing.
+// Run: npm run example -- 002
 //   QUICK=1: one epoch on small slices of each data set (the CI smoke run).
 // MNIST, CIFAR-10 and California housing are read from local copies (see the messages printed
 // when they are absent); the parts that need them are skipped, with the loader's error, otherwise.
+// Figures are written to runs/examples/002-intro/ (LAMINA_OUT overrides).
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import * as tf from "../src/index.js";
 const { layers, models, optimizers, datasets, utils, preprocessing } = tf;
 // from tensorflow.keras.layers import Dense, Flatten, Input, Activation
@@ -11,9 +14,59 @@ const { Dense, Flatten, Input, Activation } = layers;
 
 const QUICK = process.env.QUICK === "1";
 
-// Freeze randomness for reproducible experiments: weights, shuffles and the default splits.
+console.log(tf.version);
+
+// Freeze randomness for reproducible experiments: weights, shuffles and the default splits
+// (tf.random.set_seed(RANDOM_SEED)).
 const RANDOM_SEED = 42;
 tf.random.setSeed(RANDOM_SEED);
+
+// ## Tenseurs et opérations
+// a = np.array([1, 2, 3]): NumPy's default integer is int64, which a BigInt64Array plays here.
+let a = tf.constant(new BigInt64Array([1n, 2n, 3n]));
+console.log(`${JSON.stringify(a.arraySync())}, ${a.dtype}`);
+
+// tf_a = tf.constant(a): the dtype is inherited (int64)...
+let tfA = tf.constant(a);
+console.log(tfA.toString());
+
+// ...while integer literals give int32.
+let b = tf.constant([1, 2, 3]);
+console.log(b.toString());
+
+b = tf.constant([1, 2, 3], "int64");
+console.log(tf.equal(tfA, b).toString());
+
+// ### Exercice: W = [[1, 2, 3], [4, 5, 6]] two ways, with the same shape and dtype.
+a = tf.constant(new BigInt64Array([1n, 2n, 3n, 4n, 5n, 6n]), [2, 3]);
+console.log(`shape = (${a.shape.join(", ")}), data type = ${a.dtype}`);
+tfA = tf.constant(a);
+console.log(`shape = (${tfA.shape.join(", ")}), data type = ${tfA.dtype}`);
+b = tf.constant([[1, 2, 3], [4, 5, 6]], "int64");
+console.log(`shape = (${b.shape.join(", ")}), data type = ${b.dtype}`);
+console.log(tf.equal(tfA, b).toString());
+
+// ### Exercice: reshape to (3, 2)
+b = tf.constant([[1, 2, 3], [4, 5, 6]], "int64");
+b = tf.reshape(b, [3, 2]);
+console.log(b.toString());
+
+console.log(tf.transpose(b).toString());
+
+// tf.transpose(b) @ b. lamina's int64 supports creation, comparison, shape ops and casts
+// only, so the product is taken in int32.
+const b32 = tf.cast(b, "int32");
+console.log(tf.matmul(tf.transpose(b32), b32).toString());
+
+// A -1 lets reshape work out one dimension from the others.
+b = tf.reshape(b, [1, -1]);
+console.log(b.toString());
+
+// c = np.random.random_sample((100,)) is float64 in [0, 1)
+let c = tf.random.uniform([100], 0, 1, { dtype: "float64" });
+c = tf.reshape(c, [-1, 25, 2]);
+console.log(`shape=(${c.shape.join(", ")}), dtype=${c.dtype}`);
+
 
 /** A shape as Python prints a tuple: (784, 256), (256,). */
 const py = (shape: readonly number[]): string => `(${shape.join(", ")}${shape.length === 1 ? "," : ""})`;
@@ -34,22 +87,33 @@ const head = (x: tf.Tensor, n: number): tf.Tensor => tf.slice(x, [0], [Math.min(
 /** (X - 127.5) / 127.5: normalize the images to [-1, 1]. */
 const normalize = (x: tf.Tensor): tf.Tensor => tf.div(tf.sub(x, 127.5), 127.5);
 
+/** Where the figures go: runs/examples/002-intro/ unless LAMINA_OUT names another folder. */
+const OUT = process.env.LAMINA_OUT ?? join("runs", "examples", "002-intro");
+mkdirSync(OUT, { recursive: true });
+let figureCount = 0;
+
 /**
- * pd.DataFrame(history.history).plot(): history plots come with the plots issue (issue 8); until
- * then the curves' values are printed, one line per metric.
+ * pd.DataFrame(history.history).plot(); plt.gca().set_ylim(...): the curves go to a PNG, and
+ * their values are printed too, one line per metric.
  */
-function printHistory(history: tf.callbacks.History): void {
+async function showHistory(history: tf.callbacks.History, ylim: [number, number]): Promise<void> {
   for (const [key, values] of Object.entries(history.history)) {
     console.log(`${key.padEnd(12)} ${values.map((v) => v.toFixed(4)).join(" ")}`);
   }
+  const file = join(OUT, `history-${++figureCount}.png`);
+  await tf.plot.history(history, { ylim }).save(file);
+  console.log(`(curves written to ${file})`);
 }
 
-/** The 4 x 10 grid of images with their class names: printed as the names until image grids land (issue 8). */
-function printLabelGrid(y: tf.Tensor, classNames: readonly string[], rows = 4, cols = 10): void {
+/** The notebook's 4 x 10 grid of images titled with their class names: a PNG, and the names printed. */
+async function showImageGrid(x: tf.Tensor, y: tf.Tensor, classNames: readonly string[], rows = 4, cols = 10): Promise<void> {
   const labels = Array.from(y.dataSync(), Number);
   for (let r = 0; r < rows; r++) {
     console.log(labels.slice(r * cols, (r + 1) * cols).map((l) => classNames[l]).join(", "));
   }
+  const file = join(OUT, `images-${++figureCount}.png`);
+  await tf.plot.images(tf.slice(x, [0], [rows * cols]), { labels: y, classNames, rows, cols, cmap: "binary" }).save(file);
+  console.log(`(images written to ${file})`);
 }
 
 // ## Anatomie d'un réseau de neurones
@@ -158,7 +222,7 @@ if (mnist) {
   mnistSplit = { xTrain: normalize(xTr), xValid: normalize(xValid), xTest: normalize(xTest), yTrain: yTr, yValid, yTest };
 
   const classNames = ["zero", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf"];
-  printLabelGrid(yTr, classNames);
+  await showImageGrid(xTr, yTr, classNames);
 
   // plt.imshow(X_train[2000, :, :, 0]); print(y_train[2000])
   const i = Math.min(2000, yTr.shape[0] - 1);
@@ -195,7 +259,7 @@ if (mnistSplit) {
     validationData: [xValid, yValid],
   });
 
-  printHistory(history);
+  await showHistory(history, [0, 1]);
 
   console.log(await model.evaluate(xTest, yTest, { verbose: 2 }));
 
@@ -232,7 +296,7 @@ if (mnistSplit) {
     validationData: [xValid, yValidOh],
   });
 
-  printHistory(history);
+  await showHistory(history, [0, 1]);
 
   console.log(await model.evaluate(xTest, yTestOh, { verbose: 2 }));
 }
@@ -247,7 +311,7 @@ if (cifar) {
 
   const classNames = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"];
   // class_names[y_train[:, 0][index]]: the labels have shape (n, 1)
-  printLabelGrid(yTrain, classNames);
+  await showImageGrid(xTrain, yTrain, classNames);
 
   // plt.imshow(X_train[25000]); print(y_train[25000])
   const i = Math.min(25000, yTrain.shape[0] - 1);
@@ -289,7 +353,7 @@ if (cifar) {
     validationData: [xValid, yValid],
   });
 
-  printHistory(history); // the notebook plots it with ylim (0, 2)
+  await showHistory(history, [0, 2]);
 
   console.log(await model.evaluate(xTest, yTest, { verbose: 2 }));
 }
@@ -333,7 +397,7 @@ if (housing) {
     validationData: [xValid, yValid],
   });
 
-  printHistory(history); // the notebook plots it with ylim (0, 10)
+  await showHistory(history, [0, 10]);
 }
 
 // ## Conclusions: collect and shape the data; choose the architecture (sequential or functional

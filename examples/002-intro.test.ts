@@ -1,16 +1,40 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tf from "../src/index.js";
 
+// What TensorFlow 2 prints for the same cells of notebook 002 (print(t) gives tf.Tensor(...)).
+const expectedTensors = `tf.Tensor([1 2 3], shape=(3,), dtype=int64)
+tf.Tensor([1 2 3], shape=(3,), dtype=int32)
+tf.Tensor([ True  True  True], shape=(3,), dtype=bool)
+shape = (2, 3), data type = int64
+shape = (2, 3), data type = int64
+shape = (2, 3), data type = int64
+tf.Tensor(
+[[ True  True  True]
+ [ True  True  True]], shape=(2, 3), dtype=bool)
+tf.Tensor(
+[[1 2]
+ [3 4]
+ [5 6]], shape=(3, 2), dtype=int64)
+tf.Tensor(
+[[1 3 5]
+ [2 4 6]], shape=(2, 3), dtype=int64)
+tf.Tensor(
+[[35 44]
+ [44 56]], shape=(2, 2), dtype=int32)
+tf.Tensor([[1 2 3 4 5 6]], shape=(1, 6), dtype=int64)
+shape=(2, 25, 2), dtype=float64
+`;
+
 /** Runs the example in QUICK mode, offline, with the data sets of `datasetsDir` (an empty folder: none). */
 function run(datasetsDir: string): string {
-  return execFileSync(process.execPath, ["--import", "tsx", "examples/002-models.ts"], {
+  return execFileSync(process.execPath, ["--import", "tsx", "examples/002-intro.ts"], {
     encoding: "utf8", timeout: 120_000,
-    env: { ...process.env, QUICK: "1", LAMINA_OFFLINE: "1", LAMINA_DATASETS: datasetsDir, KERAS_HOME: join(datasetsDir, "keras") },
+    env: { ...process.env, QUICK: "1", LAMINA_OFFLINE: "1", LAMINA_DATASETS: datasetsDir, KERAS_HOME: join(datasetsDir, "keras"), LAMINA_OUT: join(datasetsDir, "figures") },
   });
 }
 
@@ -42,7 +66,7 @@ function writeSmallDatasets(dir: string): void {
   writeFileSync(join(dir, "cal_housing.tgz"), tf.data.encodeTar({ "CaliforniaHousing/cal_housing.data": data }));
 }
 
-test("examples/002-models.ts builds the notebook's models and skips the parts whose data is absent", () => {
+test("examples/002-intro.ts builds the notebook's models and skips the parts whose data is absent", () => {
   const empty = mkdtempSync(join(tmpdir(), "lamina-002-"));
   try {
     const out = run(empty);
@@ -65,7 +89,7 @@ test("examples/002-models.ts builds the notebook's models and skips the parts wh
   }
 });
 
-test("examples/002-models.ts trains on MNIST, CIFAR-10 and California housing when they are present", () => {
+test("examples/002-intro.ts trains on MNIST, CIFAR-10 and California housing when they are present", () => {
   const dir = mkdtempSync(join(tmpdir(), "lamina-002-"));
   try {
     writeSmallDatasets(dir);
@@ -85,7 +109,25 @@ test("examples/002-models.ts trains on MNIST, CIFAR-10 and California housing wh
     // evaluate(..., verbose=2): the one-line log, then [loss, accuracy]
     assert.equal(out.match(/^\d+\/\d+ - \d+s - \d+m?s\/step - accuracy: \S+ - loss: \d+\.\d{4}$/gm)?.length, 3, out);
     assert.equal(out.match(/^\[ \d+\.\d+, \d(\.\d+)? \]$/gm)?.length, 3, out);
+    // The notebook's plots: four training-curve figures and two image grids, as PNG files.
+    const figures = readdirSync(join(dir, "figures")).sort();
+    assert.equal(figures.filter((f) => /^history-\d+\.png$/.test(f)).length, 4, figures.join(", "));
+    assert.equal(figures.filter((f) => /^images-\d+\.png$/.test(f)).length, 2, figures.join(", "));
+    for (const f of figures) assert.ok(statSync(join(dir, "figures", f)).size > 2000, `${f} is too small to hold a figure`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("examples/002-intro.ts prints the tensor cells as TensorFlow does", () => {
+  const empty = mkdtempSync(join(tmpdir(), "lamina-002-"));
+  try {
+    const lines = run(empty).split("\n");
+    assert.match(lines[0], /^\d+\.\d+\.\d+$/);
+    assert.equal(lines[1], "[1,2,3], int64");
+    const want = expectedTensors.split("\n");
+    assert.equal(lines.slice(2, 2 + want.length - 1).join("\n") + "\n", expectedTensors);
+  } finally {
+    rmSync(empty, { recursive: true, force: true });
   }
 });
