@@ -28,10 +28,8 @@ try {
 }
 let [[trainImages, trainLabels], [testImages, testLabels]] = data;
 if (QUICK) {
-  trainImages = tf.slice(trainImages, [0, 0, 0], [2000, -1, -1]);
-  trainLabels = tf.slice(trainLabels, [0], [2000]);
-  testImages = tf.slice(testImages, [0, 0, 0], [1000, -1, -1]);
-  testLabels = tf.slice(testLabels, [0], [1000]);
+  const head = (x: tf.Tensor, n: number): tf.Tensor => tf.slice(x, [0], [Math.min(n, x.shape[0])]);
+  [trainImages, trainLabels, testImages, testLabels] = [head(trainImages, 2000), head(trainLabels, 2000), head(testImages, 1000), head(testLabels, 1000)];
 }
 // reshape((60000, 28, 28, 1)) and astype('float32') / 255
 const xTrain = tf.div(tf.reshape(tf.cast(trainImages, "float32"), [-1, 28, 28, 1]), 255);
