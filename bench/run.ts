@@ -1,186 +1,24 @@
 // `npm run bench`: trains and runs inference on the six reference models of
 // ../shared/bench/README.md and prints one JSON line per model (the format that file gives);
-// `--gemm` measures the 2048^3 float32 matmul instead.
-import { availableParallelism } from "node:os";
-import { parseArgs } from "node:util";
-import * as tf from "../src/index.js";
-import { nativeAddon } from "../src/backend/native/index.js";
-import { MODEL_NAMES, REFERENCE_MODELS, isModelName, type ModelName, type ReferenceModel } from "./models.js";
+// `--gemm` measures the 2048^3 float32 matmul instead. The measuring code is shared with
+// `lamina bench` (src/cli/bench.ts).
+import { UsageError } from "../src/cli/args.js";
+import { BenchFailure, benchUsage, parseBenchOptions, runBench } from "../src/cli/bench.js";
 
-const USAGE = `usage: npm run bench -- [--model NAME[,NAME]] [--target-s S] [--gemm]
-  --model       reference models to measure, comma-separated (default: all of ${MODEL_NAMES.join(", ")})
-  --target-s    seconds to time each measurement, at least 2 steps (default 15)
-  --gemm        2048x2048x2048 float32 matmul, GFLOP/s (alone: only the GEMM; with --model: the GEMM, then the models)
-  --help        this text
-Prints one JSON line per model: {"engine", "model", "batch", "params", "train_samples_per_s", "infer_samples_per_s", "notes"}.`;
+const USAGE = benchUsage("npm run bench --");
 
-const WARMUP_STEPS = 3;
-const MIN_TIMED_STEPS = 2;
-const INFER_BATCH = 256;
-
-function usageError(message: string): never {
-  console.error(`bench: ${message}\n${USAGE}`);
-  process.exit(2);
-}
-
-interface Options {
-  /** Empty with --gemm alone. */
-  models: ModelName[];
-  targetS: number;
-  gemm: boolean;
-}
-
-function parseOptions(argv: string[]): Options {
-  let values: { model?: string; "target-s"?: string; gemm?: boolean; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        model: { type: "string" },
-        "target-s": { type: "string" },
-        gemm: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (e) {
-    usageError((e as Error).message);
+try {
+  const opts = parseBenchOptions(process.argv.slice(2));
+  if (opts.help) console.log(USAGE);
+  else runBench(opts, { result: (line) => console.log(line), progress: (line) => console.error(line), prefix: "bench: " });
+} catch (e) {
+  if (e instanceof UsageError) {
+    console.error(`bench: ${e.message}\n${USAGE}`);
+    process.exitCode = 2;
+  } else if (e instanceof BenchFailure) {
+    console.error(`bench: ${e.message}`);
+    process.exitCode = 1;
+  } else {
+    throw e;
   }
-  if (values.help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
-  const targetText = values["target-s"] ?? "15";
-  const targetS = Number(targetText);
-  if (targetText.trim() === "" || !Number.isFinite(targetS) || targetS <= 0) {
-    usageError(`--target-s must be a positive number of seconds, got "${targetText}"`);
-  }
-  let models: ModelName[] | null = null;
-  if (values.model !== undefined) {
-    const names = values.model.split(",").map((n) => n.trim()).filter((n) => n !== "");
-    if (names.length === 0) usageError(`--model needs at least one name: ${MODEL_NAMES.join(", ")}`);
-    const unknown = names.filter((n) => !isModelName(n));
-    if (unknown.length > 0) {
-      usageError(`unknown model${unknown.length === 1 ? "" : "s"} ${unknown.map((n) => `"${n}"`).join(", ")}; the reference models are ${MODEL_NAMES.join(", ")}`);
-    }
-    models = [...new Set(names.filter(isModelName))];
-  }
-  const gemm = values.gemm ?? false;
-  return { models: models ?? (gemm ? [] : [...MODEL_NAMES]), targetS, gemm };
 }
-
-interface Timing {
-  steps: number;
-  seconds: number;
-}
-
-/** Warm-up steps, then whole steps until at least targetS seconds and at least MIN_TIMED_STEPS steps. */
-function timedLoop(step: () => void, targetS: number): Timing {
-  for (let i = 0; i < WARMUP_STEPS; i++) step();
-  let steps = 0;
-  const t0 = performance.now();
-  let seconds = 0;
-  do {
-    step();
-    steps++;
-    seconds = (performance.now() - t0) / 1000;
-  } while (seconds < targetS || steps < MIN_TIMED_STEPS);
-  return { steps, seconds };
-}
-
-/** Two decimals, or four significant digits below 10 samples/s (the JS backend's slow models). */
-function roundRate(x: number): number {
-  return x >= 10 ? Math.round(x * 100) / 100 : Number(x.toPrecision(4));
-}
-
-/** Threads the backend computes on: the JS backend runs on the main thread only, the native one on its pool. */
-function backendThreads(backend: string): number {
-  if (backend === "js") return 1;
-  const native = backend === "native" ? nativeAddon() : null;
-  return native ? native.info().threads : availableParallelism();
-}
-
-/** The backend's name, plus the native micro-kernel in use. */
-function backendNote(backend: string): string {
-  const native = backend === "native" ? nativeAddon() : null;
-  return native ? `backend=native (${native.info().simd})` : `backend=${backend}`;
-}
-
-function buildChecked(spec: ReferenceModel): tf.models.Model {
-  const model = spec.build();
-  const params = model.countParams();
-  if (params !== spec.params) {
-    console.error(`bench: ${spec.name} has ${params} parameters but ../shared/bench/README.md requires ${spec.params}; its definition in bench/models.ts is wrong, nothing was measured`);
-    process.exit(1);
-  }
-  return model;
-}
-
-function benchModel(spec: ReferenceModel, model: tf.models.Model, targetS: number): void {
-  const backend = tf.getBackend();
-  tf.random.setSeed(0);
-  model.compile({ optimizer: spec.optimizer(), loss: "sparse_categorical_crossentropy" });
-  const x = tf.random.normal([spec.batch, ...spec.inputShape], 0, 1, { dtype: "float32" });
-  const y = tf.random.uniform([spec.batch], 0, 10, { dtype: "int32" });
-
-  console.error(`bench: ${spec.name}: training at batch ${spec.batch} (${WARMUP_STEPS} warm-up steps, then at least ${targetS}s)`);
-  let lastLoss = NaN;
-  const train = timedLoop(() => {
-    const out = model.trainOnBatch(x, y);
-    lastLoss = Array.isArray(out) ? out[0] : out;
-  }, targetS);
-  if (!Number.isFinite(lastLoss)) {
-    console.error(`bench: ${spec.name}: the training loss is ${lastLoss}; the measurement is not trustworthy`);
-    process.exit(1);
-  }
-
-  const xi = tf.random.normal([INFER_BATCH, ...spec.inputShape], 0, 1, { dtype: "float32" });
-  console.error(`bench: ${spec.name}: inference at batch ${INFER_BATCH}`);
-  const infer = timedLoop(() => {
-    const out = model.predictOnBatch(xi);
-    if (out.shape[0] !== INFER_BATCH) throw new Error(`bench: ${spec.name}: predictOnBatch returned shape [${out.shape.join(", ")}]`);
-    out.dataSync();
-  }, targetS);
-
-  const notes = [
-    `threads=${backendThreads(backend)}`,
-    backendNote(backend),
-    `train ${train.steps} steps/${train.seconds.toFixed(1)}s after ${WARMUP_STEPS} warm-up`,
-    `infer ${infer.steps} passes of ${INFER_BATCH}/${infer.seconds.toFixed(1)}s after ${WARMUP_STEPS} warm-up`,
-    `opt=${spec.optimizerName}`,
-    `last loss ${lastLoss.toFixed(4)}`,
-  ];
-  console.log(JSON.stringify({
-    engine: `lamina-${backend}`,
-    model: spec.name,
-    batch: spec.batch,
-    params: model.countParams(),
-    train_samples_per_s: roundRate((spec.batch * train.steps) / train.seconds),
-    infer_samples_per_s: roundRate((INFER_BATCH * infer.steps) / infer.seconds),
-    notes: notes.join("; "),
-  }));
-}
-
-function gemmBench(targetS: number): void {
-  const n = 2048;
-  const a = tf.random.normal([n, n], 0, 1, { seed: 1 });
-  const b = tf.random.normal([n, n], 0, 1, { seed: 2 });
-  tf.matmul(a, b); // warm-up: JIT and packing buffers
-  let reps = 0;
-  const t0 = performance.now();
-  do {
-    tf.matmul(a, b);
-    reps++;
-  } while ((performance.now() - t0) / 1000 < targetS || reps < 2);
-  const seconds = (performance.now() - t0) / 1000;
-  const gflops = (2 * n ** 3 * reps) / seconds / 1e9;
-  const backend = tf.getBackend();
-  console.log(JSON.stringify({ engine: `lamina-${backend}`, gemm: `${n}x${n}x${n} fp32`, threads: backendThreads(backend), gflops: Number(gflops.toFixed(2)), notes: `reps=${reps}` }));
-}
-
-const opts = parseOptions(process.argv.slice(2));
-// Every parameter count is checked before anything is timed.
-const built = opts.models.map((name) => ({ spec: REFERENCE_MODELS[name], model: buildChecked(REFERENCE_MODELS[name]) }));
-if (opts.gemm) gemmBench(opts.targetS);
-for (const { spec, model } of built) benchModel(spec, model, opts.targetS);
