@@ -141,8 +141,10 @@ export abstract class Layer {
   get trainable(): boolean {
     return this._trainable;
   }
+  /** Keras: setting it on a layer that holds layers (a model) sets it on each of them, recursively. */
   set trainable(v: boolean) {
     this._trainable = v;
+    for (const l of this.subLayers) l.trainable = v;
   }
 
   /** Creates a weight variable named `<layer>/<name>`. */

@@ -14,6 +14,7 @@ import {
 import type { Callback, CallbackModel, CallbackParams } from "./callbacks/callback.js";
 import type { History } from "./callbacks/history.js";
 import { configureCallbacks } from "./callbacks/configure.js";
+import { snapshotTrainable, warnIfTrainableChanged } from "./trainable_state.js";
 import { serializationHooks } from "../io/hooks.js";
 
 export interface FitArgs {
@@ -242,6 +243,7 @@ export class Model extends Layer {
   compile(args: CompileArgs): void {
     const names = this.isFunctional ? this.outputs.map((o) => o.sourceLayer.name) : ["output"];
     this.compiled = resolveCompile(args, this.name, names);
+    this.compiled.trainable = snapshotTrainable(this);
     this.compileArgs = args;
   }
 
@@ -380,6 +382,7 @@ export class Model extends Layer {
       addHistory: true, addProgbar: params.verbose !== 0, model: this as CallbackModel, params,
     });
     this.stopTraining = false;
+    if (state.trainable) warnIfTrainableChanged(this, state.trainable);
     await list.onTrainBegin({});
     const tracker = new RunningMean();
     for (let epoch = args.initialEpoch ?? 0; epoch < params.epochs && !this.stopTraining; epoch++) {

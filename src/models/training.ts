@@ -10,6 +10,7 @@ import { add, cast, mul } from "../ops/math.js";
 import { gather, slice, concat, reshape } from "../ops/shape.js";
 import { argMax, max, min } from "../ops/reduce.js";
 import type { Layer } from "../layers/layer.js";
+import { compiledTrainableWeights, type TrainableSnapshot } from "./trainable_state.js";
 
 /** What fit needs of an optimizer (optimizers/ implements it). */
 export interface TrainingOptimizer {
@@ -49,6 +50,8 @@ export interface CompiledState {
   /** The output each metric of `metrics` reads. */
   metricOutput(index: number): number;
   resolveMetrics(yTrue: readonly Tensor[], yPred: readonly Tensor[]): void;
+  /** The trainable variables as of compile() (Keras); without it every step reads the model's current ones. */
+  trainable?: TrainableSnapshot;
 }
 
 /** Labels: one tensor, or one per output for multi-output models. */
@@ -172,7 +175,7 @@ export function trainStep(
     const reg = regularizationLoss(model.layers);
     return reg ? add(l.total, reg) : l.total;
   });
-  const weights = model.trainableWeights;
+  const weights = state.trainable ? compiledTrainableWeights(model, state.trainable) : model.trainableWeights;
   const grads = tape.gradient(loss, weights);
   const pairs: [Tensor, Variable][] = [];
   grads.forEach((g, i) => { if (g) pairs.push([g, weights[i]]); });
