@@ -38,6 +38,8 @@ import { LayerNormalization as LayerNormalizationLayer, type LayerNormalizationA
 import { SpatialDropout2D as SpatialDropout2DLayer, type SpatialDropout2DArgs } from "./regularization.js";
 import { Rescaling as RescalingLayer, type RescalingArgs } from "./rescaling.js";
 import { Lambda as LambdaLayer, type LambdaArgs, type LambdaFunction } from "./lambda.js";
+import { CosSim2D as CosSim2DLayer, type CosSim2DArgs } from "./cossim.js";
+import { MaxAbsPool2D as MaxAbsPool2DLayer, type MaxAbsPool2DArgs } from "./maxabs_pooling.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { LayerArgs } from "./layer.js";
 import type { ActivationIdentifier } from "../nn/activations.js";
@@ -201,6 +203,23 @@ export function Concatenate(axis?: number | ConcatenateArgs, args?: ConcatenateA
 export function Lambda<I extends Tensor | Tensor[] = Tensor>(fn: LambdaFunction<I> | LambdaArgs<I>, args?: LambdaArgs<I>): LambdaLayer<I> {
   if (typeof fn === "function") return new LambdaLayer<I>({ ...(args ?? {}), function: fn });
   return new LambdaLayer<I>({ ...fn });
+}
+
+// ------------------------------------------------------------------ sharpened cosine similarity
+
+export type { CosSim2DArgs, MaxAbsPool2DArgs };
+/**
+ * The classes of the two SCS layers. They are not Keras built-ins, so they stay out of `classes`
+ * and serialize as custom layers (load with customObjects: { CosSim2D: CosSim2DLayer, ... }).
+ */
+export { CosSim2DLayer, MaxAbsPool2DLayer };
+/** Sharpened cosine similarity: layers.CosSim2D(32, { kernelSize: 3, padding: "same" }). */
+export function CosSim2D(filters: number | CosSim2DArgs, args?: CosSim2DArgs): CosSim2DLayer {
+  return new CosSim2DLayer(withFirst<CosSim2DArgs, "filters">("filters", filters, args));
+}
+/** Max-abs pooling (keeps each window's value of largest magnitude, with its sign): layers.MaxAbsPool2D(2). */
+export function MaxAbsPool2D(poolSize?: PairArg | MaxAbsPool2DArgs, args?: MaxAbsPool2DArgs): MaxAbsPool2DLayer {
+  return new MaxAbsPool2DLayer(withFirst<MaxAbsPool2DArgs, "poolSize">("poolSize", poolSize, args));
 }
 
 /** The layer classes, for instanceof checks and subclassing. */
