@@ -90,7 +90,7 @@ test("CosSim2D gradients by central finite differences (float64): input, kernels
     layer.p!.assign(f64([layer.filters], 50 + k));
     layer.q!.assign(constant([1.2], [1], "float64"));
     checkGradients((xi) => layer(xi), [x], { rtol: 1e-5, atol: 1e-7 });
-    const r = f64(layer(x).shape, 60 + k);
+    const r = f64([...layer(x).shape], 60 + k);
     const loss = (): Tensor => sum(mul(layer(x), r));
     for (const v of layer.weights) checkVariable(loss, v, `${JSON.stringify(cfg)}: ${v.name}`);
   });
@@ -180,7 +180,7 @@ test("CosSim2D config round trip: getConfig -> fromConfig, and a model through J
   assert.throws(() => modelFromJSON(json), /unknown layer class "CosSim2D"/);
   const restored = modelFromJSON(json, { customObjects: { CosSim2D: layers.CosSim2DLayer, MaxAbsPool2D: layers.MaxAbsPool2DLayer } });
   restored.setWeights(model.getWeights());
-  close(restored.predict(x), { shape: [2, 2], data: Array.from(model.predict(x).dataSync()) }, "restored model", 1e-6, 1e-6);
+  close(restored.predict(x), { shape: [2, 2], data: Array.from(model.predict(x).dataSync() as Float32Array) }, "restored model", 1e-6, 1e-6);
 });
 
 test("CosSim2D errors name the layer, the value at fault and the fix", () => {
