@@ -203,7 +203,7 @@ test("a CosSim2D + MaxAbsPool2D network learns: the loss falls on a small two-cl
   // Class 0: a vertical bar, class 1: a horizontal bar, at various places, with noise.
   const n = 64, size = 8;
   const data: number[] = [], labels: number[] = [];
-  const noise = normal([n * size * size], 0, 0.3, { seed: 5 }).dataSync();
+  const noise = normal([n * size * size], 0, 0.3, { seed: 5 }).dataSync() as Float32Array;
   for (let i = 0; i < n; i++) {
     const cls = i % 2, at = 1 + (i * 5) % 6;
     for (let r = 0; r < size; r++) for (let c = 0; c < size; c++) {
