@@ -5,6 +5,8 @@
  */
 import type { Layer } from "../layers/layer.js";
 import type { DeserializeOptions } from "./serialization.js";
+import type { Model } from "../models/model.js";
+import type { LoadWeightsOptions, SaveModelOptions, SaveWeightsOptions } from "./file_options.js";
 
 export interface SerializationHooks {
   /** Keras' from_config on `cls` (Layer itself: a full serialized layer; a subclass: its get_config dict). */
@@ -28,4 +30,26 @@ export function serializationHooks(where: string): SerializationHooks {
     );
   }
   return installed;
+}
+
+/** Late-bound links from Model to the model-file code in io/model_files.ts. */
+export interface FileHooks {
+  saveModel(model: Model, path: string, options: SaveModelOptions): Promise<void>;
+  saveWeights(model: Model, path: string, options: SaveWeightsOptions): Promise<void>;
+  loadWeights(model: Model, path: string, options: LoadWeightsOptions): Promise<void>;
+}
+
+let fileHooksInstalled: FileHooks | null = null;
+
+/** Called once by io/model_files.ts when it loads. */
+export function installFileHooks(hooks: FileHooks): void {
+  fileHooksInstalled = hooks;
+}
+
+/** The installed model-file entry points, or a clear error naming the caller. */
+export function fileHooks(where: string): FileHooks {
+  if (fileHooksInstalled === null) {
+    throw new Error(`${where}: lamina's model-file module is not loaded; import "lamina" (or src/io/model_files.js) before saving or loading models`);
+  }
+  return fileHooksInstalled;
 }

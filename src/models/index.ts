@@ -3,3 +3,5 @@ export { Model, type ModelArgs, type FitArgs, type EvaluateArgs, type BatchStrea
 export { Sequential, type SequentialArgs } from "./sequential.js";
 export { summaryText } from "./summary.js";
 export { modelFromJSON } from "../io/serialization.js";
+export { loadModel, saveModel } from "../io/model_files.js";
+export type { LoadModelOptions, LoadWeightsOptions, SaveModelOptions, SaveWeightsOptions } from "../io/file_options.js";

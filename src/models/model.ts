@@ -15,7 +15,8 @@ import type { Callback, CallbackModel, CallbackParams } from "./callbacks/callba
 import type { History } from "./callbacks/history.js";
 import { configureCallbacks } from "./callbacks/configure.js";
 import { snapshotTrainable, warnIfTrainableChanged } from "./trainable_state.js";
-import { serializationHooks } from "../io/hooks.js";
+import { fileHooks, serializationHooks } from "../io/hooks.js";
+import type { LoadWeightsOptions, SaveModelOptions, SaveWeightsOptions } from "../io/file_options.js";
 
 export interface FitArgs {
   epochs?: number;
@@ -130,6 +131,29 @@ export class Model extends Layer {
   /** Keras' to_json(): the architecture (and compile settings) as Keras 3's config.json text. */
   toJSON(): string {
     return serializationHooks(`Model ${this.name}.toJSON`).modelToJSON(this);
+  }
+
+  /**
+   * Keras' model.save: the architecture, weights and (unless `includeOptimizer: false`) compile
+   * settings and optimizer state, in Keras 3's `.keras` format or, for a `.h5` name, the legacy
+   * Keras 2 HDF5 format. Written to a temporary file first, then renamed over `path`.
+   */
+  async save(path: string, options: SaveModelOptions = {}): Promise<void> {
+    return fileHooks(`Model ${this.name}.save`).saveModel(this, path, options);
+  }
+
+  /** Keras' save_weights: `.weights.h5` (Keras 3 layout) or another `.h5` name (legacy Keras 2 layout). */
+  async saveWeights(path: string, options: SaveWeightsOptions = {}): Promise<void> {
+    return fileHooks(`Model ${this.name}.saveWeights`).saveWeights(this, path, options);
+  }
+
+  /**
+   * Keras' load_weights from a `.weights.h5`, `.keras` or legacy `.h5` file (by layer order, or by
+   * name with `byName: true`). A weight whose shape differs is an error naming the layer, the
+   * weight and both shapes (or skipped with `skipMismatch: true`).
+   */
+  async loadWeights(path: string, options: LoadWeightsOptions = {}): Promise<void> {
+    return fileHooks(`Model ${this.name}.loadWeights`).loadWeights(this, path, options);
   }
 
   /** The model's layers: the graph's for functional models, the properties' for subclassed ones. */

@@ -1,0 +1,143 @@
+/**
+ * Keras 3's `.keras` file: a zip holding `metadata.json` ({ keras_version, date_saved }),
+ * `config.json` (the model serialized as keras.saving.serialize_keras_object writes it, with
+ * compile_config and build_config) and `model.weights.h5` (the Keras 3 weight layout of
+ * keras_state.ts), in that order and uncompressed, as saving_lib.save_model writes it.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Model } from "../models/model.js";
+import { type JsonObject, modelFromConfig, serializeLayer } from "./serialization.js";
+import { Hdf5File } from "./h5.js";
+import { ModelFileError, errorText } from "./file_error.js";
+import { ZipArchive, writeZip } from "./zip.js";
+import { writeBytesAtomically } from "./atomic_write.js";
+import { type ReadStateOptions, readState, stateEntries, writeState } from "./keras_state.js";
+import type { LoadModelOptions, SaveModelOptions } from "./file_options.js";
+
+/** The Keras release whose file layout lamina writes (vars groups carry a `name` attribute since 3.6). */
+export const KERAS_VERSION = "3.10.0";
+
+const CONFIG = "config.json";
+const METADATA = "metadata.json";
+const WEIGHTS = "model.weights.h5";
+
+/** Python's datetime.now().strftime("%Y-%m-%d@%H:%M:%S"). */
+function dateSaved(d = new Date()): string {
+  const p = (n: number): string => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}@${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+/** Runs `use(dir)` with a private temporary directory, removed afterwards. */
+async function withTempDir<T>(use: (dir: string) => Promise<T> | T): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), "lamina-h5-"));
+  try {
+    return await use(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The bytes of an HDF5 file holding the Keras 3 weight layout of `model`. */
+export async function kerasWeightsBytes(model: Model, includeOptimizer: boolean, display: string): Promise<Uint8Array> {
+  return withTempDir(async (dir) => {
+    const path = join(dir, WEIGHTS);
+    const h5 = await Hdf5File.create(path, display);
+    try {
+      writeState(h5, stateEntries(model, includeOptimizer));
+    } finally {
+      h5.close();
+    }
+    return new Uint8Array(readFileSync(path));
+  });
+}
+
+/** The config.json object of `model` (compile_config dropped without the optimizer). */
+export function kerasConfig(model: Model, includeOptimizer: boolean): JsonObject {
+  const config = serializeLayer(model) as unknown as JsonObject;
+  if (!includeOptimizer) delete config.compile_config;
+  return config;
+}
+
+export async function saveKerasFile(model: Model, path: string, opts: SaveModelOptions): Promise<void> {
+  const includeOptimizer = opts.includeOptimizer ?? true;
+  let configText: string;
+  try {
+    configText = JSON.stringify(kerasConfig(model, includeOptimizer));
+  } catch (e) {
+    throw new ModelFileError(path, `cannot be written: the model's config cannot be serialized (${errorText(e)})`);
+  }
+  const metadata = JSON.stringify({ keras_version: KERAS_VERSION, date_saved: dateSaved() });
+  const weights = await kerasWeightsBytes(model, includeOptimizer, `${path} (${WEIGHTS})`);
+  const encoder = new TextEncoder();
+  const zip = writeZip([[METADATA, encoder.encode(metadata)], [CONFIG, encoder.encode(configText)], [WEIGHTS, weights]]);
+  await writeBytesAtomically(path, zip, { overwrite: opts.overwrite });
+}
+
+/** The zip of a .keras file, read whole (a clear error when missing or not a zip). */
+export function readKerasArchive(path: string): ZipArchive {
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(readFileSync(path));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ModelFileError(path, code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory, not a .keras file" : `cannot be read (${errorText(e)})`);
+  }
+  return ZipArchive.read(bytes, path);
+}
+
+function parseJsonEntry(zip: ZipArchive, name: string, path: string): unknown {
+  const text = new TextDecoder("utf-8", { fatal: false }).decode(zip.extract(name));
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new ModelFileError(path, `its ${name} is not valid JSON (${errorText(e)})`);
+  }
+}
+
+/** Opens the archive's weights (written to a temporary file for HDF5) and runs `use` on them. */
+export async function withArchiveWeights<T>(zip: ZipArchive, path: string, use: (h5: Hdf5File) => T): Promise<T> {
+  if (!zip.has(WEIGHTS)) {
+    if (zip.has("model.weights.npz")) throw new ModelFileError(path, "stores its weights as model.weights.npz (Keras' npz weights format), which lamina does not read; save it in Keras with the default h5 weights");
+    throw new ModelFileError(path, `has no ${WEIGHTS} entry (it has ${[...zip.entries.keys()].join(", ") || "no entries"}); it is not a complete .keras file`);
+  }
+  const bytes = zip.extract(WEIGHTS);
+  return withTempDir(async (dir) => {
+    const tmp = join(dir, WEIGHTS);
+    writeFileSync(tmp, bytes);
+    const h5 = await Hdf5File.openForReading(tmp, `${path} (${WEIGHTS})`);
+    try {
+      return use(h5);
+    } finally {
+      h5.close();
+    }
+  });
+}
+
+export async function loadKerasFile(path: string, opts: LoadModelOptions): Promise<Model> {
+  const zip = readKerasArchive(path);
+  const config = parseJsonEntry(zip, CONFIG, path);
+  if (typeof config !== "object" || config === null || Array.isArray(config) || typeof (config as Record<string, unknown>).class_name !== "string") {
+    throw new ModelFileError(path, `its ${CONFIG} is not a serialized model (expected an object with class_name and config)`);
+  }
+  if (zip.has(METADATA)) {
+    const metadata = parseJsonEntry(zip, METADATA, path);
+    if (typeof metadata !== "object" || metadata === null || Array.isArray(metadata)) throw new ModelFileError(path, `its ${METADATA} is not a JSON object`);
+  }
+  let model: Model;
+  try {
+    model = modelFromConfig(config as Record<string, unknown>, { customObjects: opts.customObjects, safeMode: opts.safeMode ?? true, compile: opts.compile ?? true });
+  } catch (e) {
+    throw new ModelFileError(path, `its ${CONFIG} cannot be turned into a model: ${errorText(e)}`);
+  }
+  const includeOptimizer = (opts.compile ?? true) && model.compiled !== null;
+  await withArchiveWeights(zip, path, (h5) => readState(h5, stateEntries(model, includeOptimizer)));
+  return model;
+}
+
+/** Loads the weights of a .keras file into an existing model (Keras' load_weights on a .keras). */
+export async function loadKerasFileWeights(model: Model, path: string, opts: ReadStateOptions): Promise<void> {
+  const zip = readKerasArchive(path);
+  await withArchiveWeights(zip, path, (h5) => readState(h5, stateEntries(model, model.compiled !== null), opts));
+}

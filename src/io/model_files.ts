@@ -1,0 +1,85 @@
+/**
+ * The model-file API: `model.save`, `models.loadModel`, `model.saveWeights`, `model.loadWeights`.
+ * The format follows the file name, as in Keras: `.keras` is Keras 3's zip format; `.weights.h5`
+ * is Keras 3's weights-only HDF5 layout; any other `.h5` / `.hdf5` is the legacy Keras 2 HDF5
+ * format (a whole model for save/loadModel, weights only for saveWeights). Every write goes to a
+ * temporary file renamed over the target.
+ */
+import { Model } from "../models/model.js";
+import { Hdf5File } from "./h5.js";
+import { ModelFileError } from "./file_error.js";
+import { writeAtomically } from "./atomic_write.js";
+import { installFileHooks } from "./hooks.js";
+import { loadKerasFile, loadKerasFileWeights, saveKerasFile } from "./keras_file.js";
+import { readState, stateEntries, writeState } from "./keras_state.js";
+import type { LoadModelOptions, LoadWeightsOptions, SaveModelOptions, SaveWeightsOptions } from "./file_options.js";
+
+type Format = "keras" | "weights.h5" | "h5";
+
+function formatOf(path: string, where: string, allowed: readonly Format[]): Format {
+  if (typeof path !== "string" || path.length === 0) throw new TypeError(`${where}: expected a file path, got ${String(path)}`);
+  const lower = path.toLowerCase();
+  const format: Format | null = lower.endsWith(".keras") ? "keras" : lower.endsWith(".weights.h5") ? "weights.h5" : lower.endsWith(".h5") || lower.endsWith(".hdf5") ? "h5" : null;
+  if (format === null || !allowed.includes(format)) {
+    const names: Record<Format, string> = { keras: ".keras (Keras 3)", "weights.h5": ".weights.h5 (Keras 3 weights)", h5: ".h5 (legacy Keras 2)" };
+    throw new ModelFileError(path, `${where}: unknown file type; the name must end in ${allowed.map((f) => names[f]).join(", or ")}`);
+  }
+  return format;
+}
+
+function checkModel(model: unknown, where: string): asserts model is Model {
+  if (!(model instanceof Model)) throw new TypeError(`${where}: expected a model, got ${String(model)}`);
+}
+
+/** Keras' model.save(filepath): `.keras` (Keras 3) or `.h5` (legacy Keras 2). */
+export async function saveModel(model: Model, path: string, options: SaveModelOptions = {}): Promise<void> {
+  checkModel(model, "saveModel");
+  const format = formatOf(path, `Model ${model.name}.save`, ["keras", "h5"]);
+  if (format === "keras") return saveKerasFile(model, path, options);
+  return legacyUnavailable(path);
+}
+
+/** Keras' keras.models.load_model(filepath): a model with its weights, compiled when the file says how. */
+export async function loadModel(path: string, options: LoadModelOptions = {}): Promise<Model> {
+  const format = formatOf(path, "loadModel", ["keras", "h5"]);
+  if (format === "keras") return loadKerasFile(path, options);
+  return legacyUnavailable(path);
+}
+
+/** Keras' model.save_weights(filepath): `.weights.h5` (Keras 3 layout) or `.h5` (legacy layout). */
+export async function saveWeights(model: Model, path: string, options: SaveWeightsOptions = {}): Promise<void> {
+  checkModel(model, "saveWeights");
+  const format = formatOf(path, `Model ${model.name}.saveWeights`, ["weights.h5", "h5"]);
+  if (format === "h5") return legacyUnavailable(path);
+  await writeAtomically(path, async (tmp) => {
+    const h5 = await Hdf5File.create(tmp, path);
+    try {
+      writeState(h5, stateEntries(model, true));
+    } finally {
+      h5.close();
+    }
+  }, options);
+}
+
+/** Keras' model.load_weights(filepath): from `.weights.h5`, `.keras` or legacy `.h5` files. */
+export async function loadWeights(model: Model, path: string, options: LoadWeightsOptions = {}): Promise<void> {
+  checkModel(model, "loadWeights");
+  const format = formatOf(path, `Model ${model.name}.loadWeights`, ["weights.h5", "keras", "h5"]);
+  if (format === "keras") return loadKerasFileWeights(model, path, options);
+  const h5 = await Hdf5File.openForReading(path);
+  try {
+    if (h5.kind("vars") === "group" || h5.kind("layers") === "group") {
+      readState(h5, stateEntries(model, model.compiled !== null), options);
+      return;
+    }
+  } finally {
+    h5.close();
+  }
+  return legacyUnavailable(path);
+}
+
+function legacyUnavailable(path: string): never {
+  throw new ModelFileError(path, "legacy Keras 2 .h5 files are not supported yet; use a .keras file (or .weights.h5 for weights)");
+}
+
+installFileHooks({ saveModel, saveWeights, loadWeights });
