@@ -12,6 +12,7 @@ import { writeAtomically } from "./atomic_write.js";
 import { installFileHooks } from "./hooks.js";
 import { loadKerasFile, loadKerasFileWeights, saveKerasFile } from "./keras_file.js";
 import { readState, stateEntries, writeState } from "./keras_state.js";
+import { loadLegacyH5, readLegacyWeights, saveLegacyH5, saveLegacyH5Weights } from "./legacy_h5.js";
 import type { LoadModelOptions, LoadWeightsOptions, SaveModelOptions, SaveWeightsOptions } from "./file_options.js";
 
 type Format = "keras" | "weights.h5" | "h5";
@@ -36,21 +37,21 @@ export async function saveModel(model: Model, path: string, options: SaveModelOp
   checkModel(model, "saveModel");
   const format = formatOf(path, `Model ${model.name}.save`, ["keras", "h5"]);
   if (format === "keras") return saveKerasFile(model, path, options);
-  return legacyUnavailable(path);
+  return saveLegacyH5(model, path, options);
 }
 
 /** Keras' keras.models.load_model(filepath): a model with its weights, compiled when the file says how. */
 export async function loadModel(path: string, options: LoadModelOptions = {}): Promise<Model> {
   const format = formatOf(path, "loadModel", ["keras", "h5"]);
   if (format === "keras") return loadKerasFile(path, options);
-  return legacyUnavailable(path);
+  return loadLegacyH5(path, options);
 }
 
 /** Keras' model.save_weights(filepath): `.weights.h5` (Keras 3 layout) or `.h5` (legacy layout). */
 export async function saveWeights(model: Model, path: string, options: SaveWeightsOptions = {}): Promise<void> {
   checkModel(model, "saveWeights");
   const format = formatOf(path, `Model ${model.name}.saveWeights`, ["weights.h5", "h5"]);
-  if (format === "h5") return legacyUnavailable(path);
+  if (format === "h5") return saveLegacyH5Weights(model, path, options);
   await writeAtomically(path, async (tmp) => {
     const h5 = await Hdf5File.create(tmp, path);
     try {
@@ -66,20 +67,20 @@ export async function loadWeights(model: Model, path: string, options: LoadWeigh
   checkModel(model, "loadWeights");
   const format = formatOf(path, `Model ${model.name}.loadWeights`, ["weights.h5", "keras", "h5"]);
   if (format === "keras") return loadKerasFileWeights(model, path, options);
+  // The layout decides, not the name: Keras' published weight files (VGG16's ...notop.h5) are
+  // legacy, while a Keras 3 save_weights file always has a root "vars" group.
   const h5 = await Hdf5File.openForReading(path);
   try {
     if (h5.kind("vars") === "group" || h5.kind("layers") === "group") {
       readState(h5, stateEntries(model, model.compiled !== null), options);
-      return;
+    } else if (h5.attr("", "layer_names") !== undefined || h5.attr("", "layer_names0") !== undefined || h5.kind("model_weights") === "group") {
+      readLegacyWeights(h5, model, options);
+    } else {
+      throw new ModelFileError(path, "is an HDF5 file but not a Keras weights file (no vars/layers groups of Keras 3, no layer_names of Keras 2)");
     }
   } finally {
     h5.close();
   }
-  return legacyUnavailable(path);
-}
-
-function legacyUnavailable(path: string): never {
-  throw new ModelFileError(path, "legacy Keras 2 .h5 files are not supported yet; use a .keras file (or .weights.h5 for weights)");
 }
 
 installFileHooks({ saveModel, saveWeights, loadWeights });

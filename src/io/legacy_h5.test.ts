@@ -1,0 +1,86 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as tf from "../index.js";
+import { ModelFileError } from "./file_error.js";
+import { Hdf5File } from "./h5.js";
+
+const { layers, models } = tf;
+
+const dir = mkdtempSync(join(tmpdir(), "lamina-legacy-h5-"));
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+
+function x(): tf.Tensor {
+  tf.random.setSeed(11);
+  return tf.random.normal([5, 4]);
+}
+
+test(".h5: a compiled, trained Sequential reloads with predictions, compile settings and optimizer state", async () => {
+  const model = new models.Sequential([layers.Input({ shape: [4] }), layers.Dense(6, { activation: "relu" }), layers.BatchNormalization(), layers.Dense(2)]);
+  model.compile({ optimizer: tf.optimizers.Adam({ learningRate: 0.01 }), loss: "mse" });
+  const y = tf.random.normal([5, 2]);
+  model.trainOnBatch(x(), y);
+  model.trainOnBatch(x(), y);
+  const path = join(dir, "seq.h5");
+  await model.save(path);
+  const loaded = await models.loadModel(path);
+  assert.deepEqual(loaded.predict(x()).arraySync(), model.predict(x()).arraySync());
+  assert.equal((loaded.optimizer as tf.optimizers.Optimizer).iterations, 2);
+  loaded.trainOnBatch(x(), y);
+  model.trainOnBatch(x(), y);
+  assert.deepEqual(loaded.getWeights().map((w) => w.arraySync()), model.getWeights().map((w) => w.arraySync()));
+  assert.equal(loaded.summary(() => {}), model.summary(() => {}));
+
+  const h5 = await Hdf5File.openForReading(path);
+  try {
+    assert.deepEqual(h5.attr("model_weights", "layer_names"), model.layers.map((l) => l.name));
+    const config = JSON.parse(h5.attr("", "model_config") as string);
+    assert.equal(config.class_name, "Sequential");
+    assert.equal(config.config.layers[0].config.batch_input_shape.length, 2, "Keras 2 InputLayer key");
+  } finally {
+    h5.close();
+  }
+});
+
+test(".h5: a functional model with a nested Sequential round-trips", async () => {
+  const input = layers.Input({ shape: [4] });
+  const inner = new models.Sequential([layers.Dense(3, { inputShape: [4] }), layers.Activation("tanh")]);
+  const merged = layers.Concatenate()([inner.apply(input) as tf.layers.SymbolicTensor, layers.Dense(2)(input) as tf.layers.SymbolicTensor]);
+  const model = new models.Model({ inputs: input, outputs: layers.Dense(1)(merged) });
+  const path = join(dir, "functional.h5");
+  await model.save(path);
+  const loaded = await models.loadModel(path);
+  assert.deepEqual(loaded.predict(x()).arraySync(), model.predict(x()).arraySync());
+  assert.equal(loaded.summary(() => {}), model.summary(() => {}));
+});
+
+test("legacy weights-only .h5: by order, by name, and clear errors", async () => {
+  const make = (names: string[]): tf.models.Sequential =>
+    new models.Sequential([layers.Input({ shape: [4] }), layers.Dense(3, { name: names[0] }), layers.Dropout(0.1), layers.Dense(2, { name: names[1] })]);
+  const a = make(["a1", "a2"]);
+  const path = join(dir, "weights.h5");
+  await a.saveWeights(path);
+
+  const byOrder = make(["b1", "b2"]);
+  await byOrder.loadWeights(path);
+  assert.deepEqual(byOrder.predict(x()).arraySync(), a.predict(x()).arraySync());
+
+  // By name: only "a2" matches; the other layer keeps its weights.
+  const named = new models.Sequential([layers.Input({ shape: [4] }), layers.Dense(3, { name: "other" }), layers.Dense(2, { name: "a2" })]);
+  const keep = named.getLayer("other").getWeights()[0].arraySync();
+  await named.loadWeights(path, { byName: true });
+  assert.deepEqual(named.getLayer("a2").getWeights()[1].arraySync(), a.getLayer("a2").getWeights()[1].arraySync());
+  assert.deepEqual(named.getLayer("other").getWeights()[0].arraySync(), keep);
+
+  const wrong = new models.Sequential([layers.Input({ shape: [4] }), layers.Dense(3, { name: "c1" }), layers.Dense(5, { name: "c2" })]);
+  await assert.rejects(wrong.loadWeights(path), (e: unknown) => {
+    assert.ok(e instanceof ModelFileError);
+    assert.match(e.message, /weights\.h5: does not match the model: layer #1: layer "c2" weight c2\/kernel has shape \(3, 5\) in the model but the file's "a2\/kernel:0" has shape \(3, 2\)/);
+    return true;
+  });
+  const fewer = new models.Sequential([layers.Input({ shape: [4] }), layers.Dense(2)]);
+  await assert.rejects(fewer.loadWeights(path), /has weights for 2 layer\(s\) \(a1, a2\) but the model has 1 layer\(s\) with weights/);
+  await assert.rejects(models.loadModel(path), /holds only weights \(a save_weights file\), not a model/);
+});
