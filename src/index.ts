@@ -40,5 +40,6 @@ export { initializers, regularizers, constraints, losses, metrics } from "./nn/i
 export * as layers from "./layers/index.js";
 export * as models from "./models/index.js";
 export * as callbacks from "./models/callbacks/index.js";
+export * as applications from "./applications/index.js";
 export * as serialization from "./io/serialization.js";
 export { clearSession } from "./layers/layer.js";

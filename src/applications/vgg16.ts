@@ -1,0 +1,78 @@
+/**
+ * keras.applications.VGG16 (Simonyan & Zisserman, 2015) with Keras' layer names (block1_conv1 ...
+ * block5_pool, flatten, fc1, fc2, predictions), so Keras' published weight files load by name.
+ */
+import type { Tensor } from "../tensor/tensor.js";
+import type { SymbolicTensor } from "../layers/symbolic.js";
+import { Conv2D, Dense, Flatten, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D } from "../layers/index.js";
+import { Model } from "../models/model.js";
+import { type ApplicationArgs, preprocessInput as imagenetPreprocess, type PreprocessOptions } from "./imagenet_utils.js";
+import { buildApplication, type Built } from "./build.js";
+
+const BASE = "https://storage.googleapis.com/tensorflow/keras-applications/vgg16/";
+
+export type VGG16Args = ApplicationArgs;
+
+/**
+ * VGG16: 13 convolutions in 5 blocks, then (includeTop) three dense layers. Returns the model
+ * directly with weights: null, and a promise of it otherwise (the weights file may be downloaded).
+ */
+export function VGG16(args: VGG16Args & { weights: null }): Model;
+export function VGG16(args?: VGG16Args & { weights?: string }): Promise<Model>;
+export function VGG16(args?: VGG16Args): Model | Promise<Model>;
+export function VGG16(args: VGG16Args = {}): Model | Promise<Model> {
+  return buildApplication("applications.VGG16", args, {
+    defaultSize: 224,
+    minSize: 32,
+    name: "vgg16",
+    imagenetWeights: (includeTop) => includeTop
+      ? { fname: "vgg16_weights_tf_dim_ordering_tf_kernels.h5", origin: `${BASE}vgg16_weights_tf_dim_ordering_tf_kernels.h5`, md5: "64373286793e3c8b2b4e3219cbf3544b" }
+      : { fname: "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5", origin: `${BASE}vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5`, md5: "6d6bbae143d832006294945121d1f1fc" },
+    body: vgg16Body,
+  });
+}
+
+function vgg16Body(input: SymbolicTensor, b: Built): SymbolicTensor {
+  const conv = (filters: number, name: string) => Conv2D(filters, [3, 3], { activation: "relu", padding: "same", name });
+  const pool = (name: string) => MaxPooling2D([2, 2], { strides: [2, 2], name });
+  let x = input;
+  x = conv(64, "block1_conv1")(x);
+  x = conv(64, "block1_conv2")(x);
+  x = pool("block1_pool")(x);
+
+  x = conv(128, "block2_conv1")(x);
+  x = conv(128, "block2_conv2")(x);
+  x = pool("block2_pool")(x);
+
+  x = conv(256, "block3_conv1")(x);
+  x = conv(256, "block3_conv2")(x);
+  x = conv(256, "block3_conv3")(x);
+  x = pool("block3_pool")(x);
+
+  x = conv(512, "block4_conv1")(x);
+  x = conv(512, "block4_conv2")(x);
+  x = conv(512, "block4_conv3")(x);
+  x = pool("block4_pool")(x);
+
+  x = conv(512, "block5_conv1")(x);
+  x = conv(512, "block5_conv2")(x);
+  x = conv(512, "block5_conv3")(x);
+  x = pool("block5_pool")(x);
+
+  if (b.includeTop) {
+    x = Flatten({ name: "flatten" })(x);
+    x = Dense(4096, { activation: "relu", name: "fc1" })(x);
+    x = Dense(4096, { activation: "relu", name: "fc2" })(x);
+    x = Dense(b.classes, { activation: b.classifierActivation, name: "predictions" })(x);
+  } else if (b.pooling === "avg") {
+    x = GlobalAveragePooling2D()(x);
+  } else if (b.pooling === "max") {
+    x = GlobalMaxPooling2D()(x);
+  }
+  return x;
+}
+
+/** keras.applications.vgg16.preprocess_input: RGB -> BGR, minus ImageNet's mean pixel (caffe mode). */
+export function preprocessInput(x: Tensor, opts: PreprocessOptions = {}): Tensor {
+  return imagenetPreprocess(x, "caffe", opts);
+}
