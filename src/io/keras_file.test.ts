@@ -112,3 +112,19 @@ test("loadModel names the file and the problem for a missing file, a foreign fil
   await assert.rejects(models.loadModel(png), /image\.keras: is not a \.keras file \(a zip archive\): it is a PNG image/);
   await assert.rejects(models.loadModel(join(dir, "model.pt")), /model\.pt: loadModel: unknown file type; the name must end in \.keras/);
 });
+
+test("loading never runs code from a file: a Lambda is refused unless safeMode is false (.keras and .h5)", async () => {
+  const model = new models.Sequential([layers.Input({ shape: [3] }), layers.Lambda({ function: (t: tf.Tensor) => tf.mul(t, 2) }), layers.Dense(2)]);
+  const [x] = [tf.constant([[1, 2, 3]])];
+  for (const ext of [".keras", ".h5"]) {
+    const path = join(dir, `lambda${ext}`);
+    await model.save(path);
+    await assert.rejects(models.loadModel(path), (e: unknown) => {
+      assert.ok(e instanceof ModelFileError);
+      assert.match(e.message, /the Lambda layer's function is stored as code .* refused in safe mode/);
+      return true;
+    });
+    const trusted = await models.loadModel(path, { safeMode: false });
+    assert.deepEqual(trusted.predict(x).arraySync(), model.predict(x).arraySync());
+  }
+});
