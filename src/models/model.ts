@@ -60,6 +60,8 @@ export class Model extends Layer {
   protected graphLayers: Layer[] = [];
   /** Set by a callback (EarlyStopping) to end fit after the current epoch. */
   stopTraining = false;
+  /** Set by a callback in onTrainBegin (BackupAndRestore) to start that fit at this epoch (Keras' _initial_epoch). */
+  resumeEpoch: number | null = null;
   /** Set by compile(). */
   compiled: CompiledState | null = null;
   /** The arguments of the last compile(), as given (for Keras' compile_config). */
@@ -409,7 +411,9 @@ export class Model extends Layer {
     if (state.trainable) warnIfTrainableChanged(this, state.trainable);
     await list.onTrainBegin({});
     const tracker = new RunningMean();
-    for (let epoch = args.initialEpoch ?? 0; epoch < params.epochs && !this.stopTraining; epoch++) {
+    const initialEpoch = this.resumeEpoch ?? args.initialEpoch ?? 0;
+    this.resumeEpoch = null;
+    for (let epoch = initialEpoch; epoch < params.epochs && !this.stopTraining; epoch++) {
       await list.onEpochBegin(epoch, {});
       tracker.reset();
       state.metrics.forEach((m) => m.resetState());

@@ -2,6 +2,12 @@ import { type DType, type FloatDType, allocStorage } from "./dtype.js";
 import { type Shape, assertShape, sizeOf } from "./shape.js";
 import { Tensor } from "./tensor.js";
 
+/** A generator's state: xoshiro128**'s four words and the cached second normal of a Box-Muller pair. */
+export interface RandomState {
+  s: [number, number, number, number];
+  spareNormal: number | null;
+}
+
 /**
  * xoshiro128** seeded through splitmix32: small, fast, and identical on every backend because
  * all random numbers are drawn here, in TypeScript, never inside a kernel.
@@ -26,6 +32,19 @@ export class RandomGenerator {
     this.s0 = next(); this.s1 = next(); this.s2 = next(); this.s3 = next();
     if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
     this.spareNormal = null;
+  }
+
+  /** The whole state (JSON-safe), so a checkpoint can resume the same random sequence. */
+  getState(): RandomState {
+    return { s: [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0], spareNormal: this.spareNormal };
+  }
+
+  setState(state: RandomState): void {
+    const ok = Array.isArray(state?.s) && state.s.length === 4 && state.s.every((v) => Number.isInteger(v) && v >= 0 && v < 2 ** 32) &&
+      (state.spareNormal === null || typeof state.spareNormal === "number");
+    if (!ok) throw new TypeError(`RandomGenerator.setState: expected { s: four unsigned 32-bit integers, spareNormal: number | null }, got ${JSON.stringify(state)}`);
+    [this.s0, this.s1, this.s2, this.s3] = state.s;
+    this.spareNormal = state.spareNormal;
   }
 
   /** A uniform 32-bit unsigned integer. */
@@ -75,6 +94,15 @@ let globalGenerator = new RandomGenerator((Math.random() * 2 ** 32) >>> 0);
 export function setSeed(seed: number): void {
   if (!Number.isFinite(seed)) throw new RangeError(`random.setSeed: seed must be a finite number, got ${seed}`);
   globalGenerator = new RandomGenerator(seed);
+}
+
+/** The global generator's state (BackupAndRestore saves it so a resumed fit shuffles as the uninterrupted one would). */
+export function globalRandomState(): RandomState {
+  return globalGenerator.getState();
+}
+
+export function setGlobalRandomState(state: RandomState): void {
+  globalGenerator.setState(state);
 }
 
 /** The generator an op should draw from: its own when given a seed, otherwise the global one. */

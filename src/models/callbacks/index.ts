@@ -11,6 +11,8 @@ import { LearningRateScheduler as LearningRateSchedulerClass } from "./lr_schedu
 import { ProgbarLogger as ProgbarLoggerClass } from "./progbar.js";
 import { ReduceLROnPlateau as ReduceLROnPlateauClass } from "./reduce_lr.js";
 import { TerminateOnNaN as TerminateOnNaNClass } from "./terminate_on_nan.js";
+import { ModelCheckpoint as ModelCheckpointClass } from "./model_checkpoint.js";
+import { BackupAndRestore as BackupAndRestoreClass } from "./backup_and_restore.js";
 
 export {
   Callback,
@@ -31,6 +33,9 @@ export type { LearningRateSchedule, LearningRateSchedulerOptions } from "./lr_sc
 export type { CSVLoggerOptions } from "./csv_logger.js";
 export type { TerminateOnNaNOptions } from "./terminate_on_nan.js";
 export type { LambdaCallbackOptions } from "./lambda_callback.js";
+export type { ModelCheckpointOptions } from "./model_checkpoint.js";
+export type { BackupAndRestoreOptions } from "./backup_and_restore.js";
+export { formatFilepath } from "./filepath_format.js";
 
 /** A class that can also be called without `new`. */
 export type Factory<C extends abstract new (...args: never[]) => object> = C &
@@ -60,6 +65,10 @@ export const TerminateOnNaN = factory(TerminateOnNaNClass);
 export type TerminateOnNaN = TerminateOnNaNClass;
 export const LambdaCallback = factory(LambdaCallbackClass);
 export type LambdaCallback = LambdaCallbackClass;
+export const ModelCheckpoint = factory(ModelCheckpointClass);
+export type ModelCheckpoint = ModelCheckpointClass;
+export const BackupAndRestore = factory(BackupAndRestoreClass);
+export type BackupAndRestore = BackupAndRestoreClass;
 
 // The plain classes, for code that prefers them.
 export {
@@ -71,4 +80,6 @@ export {
   CSVLoggerClass as CSVLoggerCallback,
   TerminateOnNaNClass as TerminateOnNaNCallback,
   LambdaCallbackClass,
+  ModelCheckpointClass as ModelCheckpointCallback,
+  BackupAndRestoreClass as BackupAndRestoreCallback,
 };
