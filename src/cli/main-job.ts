@@ -1,13 +1,15 @@
 /**
  * `npm start`: notebook 000's CNN on the bundled Fashion-MNIST, end to end. Trains with a
  * validation split, prints the summary and Keras' progress bar, evaluates on the test set and
- * writes runs/<date-time>/ with history.csv, history.png, samples.png, confusion.png, model.json
- * and report.html.
+ * writes runs/<date-time>/ with the saved model, run.json, history.csv, history.png, samples.png,
+ * confusion.png and report.html (the pieces `lamina train` writes too: run-folder.ts).
  */
-import { parseArgs } from "node:util";
-import { mkdir, writeFile, rename } from "node:fs/promises";
 import { join } from "node:path";
 import * as tf from "../index.js";
+import { UsageError, intFlag, parseFlags, stringFlag } from "./args.js";
+import {
+  FILE_DESCRIPTIONS, createRunDir, escapeHtml, saveModelFiles, writeClassifierFigures, writeReport, writeRunInfo,
+} from "./run-folder.js";
 
 const { layers, models, datasets, utils, preprocessing, callbacks, plot } = tf;
 
@@ -20,43 +22,21 @@ const USAGE = `usage: npm start -- [--epochs N] [--batch-size N] [--train-sample
   --seed           random seed (default 42)
   --out            folder that receives runs/<date-time> (default runs)`;
 
-function positiveInt(v: string | undefined, name: string, fallback: number): number {
-  if (v === undefined) return fallback;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) {
-    console.error(`lamina: --${name} must be a positive integer, got "${v}"\n${USAGE}`);
-    process.exit(2);
-  }
-  return n;
-}
+const FLAGS = {
+  epochs: { type: "string" }, "batch-size": { type: "string" }, "train-samples": { type: "string" },
+  seed: { type: "string" }, out: { type: "string" }, help: { type: "boolean", short: "h" },
+} as const;
 
-async function atomicWrite(path: string, data: string): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, data);
-  await rename(tmp, path);
-}
-
-async function main(): Promise<void> {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      options: {
-        epochs: { type: "string" }, "batch-size": { type: "string" }, "train-samples": { type: "string" },
-        seed: { type: "string" }, out: { type: "string" }, help: { type: "boolean", short: "h" },
-      },
-      strict: true,
-    }));
-  } catch (e) {
-    console.error(`lamina: ${(e as Error).message}\n${USAGE}`);
-    process.exit(2);
-  }
+async function main(argv: string[]): Promise<void> {
+  const { values } = parseFlags(argv, FLAGS, 0);
   if (values.help) {
     console.log(USAGE);
     return;
   }
-  const epochs = positiveInt(values.epochs as string | undefined, "epochs", 3);
-  const batchSize = positiveInt(values["batch-size"] as string | undefined, "batch-size", 64);
-  const seed = positiveInt(values.seed as string | undefined, "seed", 42);
+  const epochs = intFlag(values, "epochs", 3);
+  const batchSize = intFlag(values, "batch-size", 64);
+  const seed = intFlag(values, "seed", 42);
+  const limit = intFlag(values, "train-samples", null);
   tf.random.setSeed(seed);
   if (tf.getBackend() !== "native") {
     console.error("lamina: running on the plain-TypeScript backend; the default run takes far longer than with the native addon (npm run build:native)");
@@ -64,8 +44,7 @@ async function main(): Promise<void> {
 
   // The notebook: load, split 80/20, standardize the flattened pixels, add the channel axis.
   const [[xFull, yFull], [xTest0, yTest]] = await datasets.fashionMnist.loadData();
-  const limit = positiveInt(values["train-samples"] as string | undefined, "train-samples", xFull.shape[0]);
-  const n = Math.min(limit, xFull.shape[0]);
+  const n = Math.min(limit ?? xFull.shape[0], xFull.shape[0]);
   const [xTrain0, xValid0, yTrain, yValid] = utils.trainTestSplit(
     tf.slice(xFull, [0, 0, 0], [n, -1, -1]), tf.slice(yFull, [0], [n]), { trainSize: 0.8, randomState: seed },
   );
@@ -89,9 +68,7 @@ async function main(): Promise<void> {
   const summary = model.summary();
   model.compile({ loss: "sparse_categorical_crossentropy", optimizer: "adam", metrics: ["accuracy"] });
 
-  const stamp = new Date().toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
-  const dir = join((values.out as string | undefined) ?? "runs", stamp);
-  await mkdir(dir, { recursive: true });
+  const dir = await createRunDir(stringFlag(values, "out") ?? "runs");
   const started = Date.now();
   const history = await model.fit(xTrain, yTrain, {
     epochs, batchSize, validationData: [xValid, yValid],
@@ -101,34 +78,39 @@ async function main(): Promise<void> {
   const [testLoss, testAccuracy] = (await model.evaluate(xTest, yTest, { batchSize: 256 })) as number[];
   console.log(`test loss ${testLoss.toFixed(4)}, test accuracy ${testAccuracy.toFixed(4)}`);
 
-  const probs = model.predict(xTest, { batchSize: 256 });
-  const predicted = tf.argMax(probs, -1);
+  const predicted = tf.argMax(model.predict<tf.Tensor>(xTest, { batchSize: 256 }), -1);
   await plot.history(history, { ylim: [0, 1], title: "notebook 000 CNN on Fashion-MNIST" }).save(join(dir, "history.png"));
-  await plot.images(tf.slice(xTest0, [0, 0, 0], [40, -1, -1]), {
-    labels: tf.slice(predicted, [0], [40]), classNames: CLASS_NAMES, rows: 4, cols: 10,
-  }).save(join(dir, "samples.png"));
-  await plot.confusionMatrix(yTest, predicted, { classNames: CLASS_NAMES }).save(join(dir, "confusion.png"));
-  await atomicWrite(join(dir, "model.json"), model.toJSON());
-  const h = history.history;
-  const rows = h.loss.map((_, e) => `<tr><td>${e + 1}</td>${["loss", "accuracy", "val_loss", "val_accuracy"].map((k) => `<td>${h[k][e].toFixed(4)}</td>`).join("")}</tr>`).join("\n");
-  await atomicWrite(join(dir, "report.html"), `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>lamina run ${stamp}</title>
-<style>body{font-family:sans-serif;max-width:980px;margin:2em auto}td,th{padding:2px 10px;text-align:right}img{max-width:100%}</style></head>
-<body>
-<h1>Notebook 000's CNN on Fashion-MNIST</h1>
-<p>${xTrain.shape[0]} training and ${xValid.shape[0]} validation images, ${epochs} epochs at batch ${batchSize}, Adam;
-backend <code>${tf.getBackend()}</code>; training took ${seconds.toFixed(0)} s.</p>
-<p><b>Test accuracy ${testAccuracy.toFixed(4)}</b> (loss ${testLoss.toFixed(4)}) on ${xTest.shape[0]} images.</p>
-<h2>Training history</h2><img src="history.png" alt="loss and accuracy per epoch">
-<table><tr><th>epoch</th><th>loss</th><th>accuracy</th><th>val_loss</th><th>val_accuracy</th></tr>
-${rows}</table>
-<h2>Test images with the predicted class</h2><img src="samples.png" alt="40 test images">
-<h2>Confusion matrix</h2><img src="confusion.png" alt="confusion matrix">
-<h2>Model</h2><pre>${summary.replace(/&/g, "&amp;").replace(/</g, "&lt;")}</pre>
-<p>The architecture is in <code>model.json</code> (Keras 3 config layout); saving weights in Keras' .keras format is not available yet.</p>
-</body></html>
-`);
-  console.log(`wrote ${dir}/ (report.html, history.csv, history.png, samples.png, confusion.png, model.json)`);
+  await writeClassifierFigures(dir, xTest0, yTest, predicted, CLASS_NAMES);
+  const modelFiles = await saveModelFiles(model, dir);
+  await writeRunInfo(dir, {
+    model: "cnn", dataset: "fashion_mnist", task: "classification", classNames: CLASS_NAMES, inputShape: [28, 28, 1], imageShape: [28, 28, 1],
+    preprocessing: { kind: "standardize", mean: Array.from(scaler.mean.dataSync(), Number), scale: Array.from(scaler.scale.dataSync(), Number) },
+  });
+  const files = [...modelFiles, "run.json", "history.csv", "history.png", "samples.png", "confusion.png"];
+  await writeReport(dir, {
+    title: `lamina run ${dir}`,
+    heading: "Notebook 000's CNN on Fashion-MNIST",
+    intro: [
+      `${xTrain.shape[0]} training and ${xValid.shape[0]} validation images, ${epochs} epochs at batch ${batchSize}, Adam;
+backend <code>${escapeHtml(tf.getBackend())}</code>; training took ${seconds.toFixed(0)} s.`,
+      `<b>Test accuracy ${testAccuracy.toFixed(4)}</b> (loss ${testLoss.toFixed(4)}) on ${xTest.shape[0]} images.`,
+    ],
+    history: history.history,
+    summary,
+    figures: [
+      { file: "history.png", heading: "Training history", alt: "loss and accuracy per epoch" },
+      { file: "samples.png", heading: "Test images with the predicted class", alt: "40 test images" },
+      { file: "confusion.png", heading: "Confusion matrix", alt: "confusion matrix" },
+    ],
+    files: files.map((name) => ({ name, what: FILE_DESCRIPTIONS[name] ?? "" })),
+  });
+  console.log(`wrote ${dir}/ (report.html, ${files.join(", ")})`);
 }
 
-await main();
+try {
+  await main(process.argv.slice(2));
+} catch (e) {
+  if (!(e instanceof UsageError)) throw e;
+  console.error(`lamina: ${e.message}\n${USAGE}`);
+  process.exitCode = 2;
+}

@@ -4,6 +4,7 @@
  * work; subclass `callbacks.Callback` for custom ones.
  */
 import { CSVLogger as CSVLoggerClass } from "./csv_logger.js";
+import { Dashboard as DashboardClass } from "./dashboard.js";
 import { EarlyStopping as EarlyStoppingClass } from "./early_stopping.js";
 import { History as HistoryClass } from "./history.js";
 import { LambdaCallback as LambdaCallbackClass } from "./lambda_callback.js";
@@ -36,6 +37,7 @@ export type { LambdaCallbackOptions } from "./lambda_callback.js";
 export type { ModelCheckpointOptions } from "./model_checkpoint.js";
 export type { BackupAndRestoreOptions } from "./backup_and_restore.js";
 export { formatFilepath } from "./filepath_format.js";
+export type { DashboardOptions, DashboardSamples } from "./dashboard.js";
 
 /** A class that can also be called without `new`. */
 export type Factory<C extends abstract new (...args: never[]) => object> = C &
@@ -69,6 +71,8 @@ export const ModelCheckpoint = factory(ModelCheckpointClass);
 export type ModelCheckpoint = ModelCheckpointClass;
 export const BackupAndRestore = factory(BackupAndRestoreClass);
 export type BackupAndRestore = BackupAndRestoreClass;
+export const Dashboard = factory(DashboardClass);
+export type Dashboard = DashboardClass;
 
 // The plain classes, for code that prefers them.
 export {
@@ -82,4 +86,5 @@ export {
   LambdaCallbackClass,
   ModelCheckpointClass as ModelCheckpointCallback,
   BackupAndRestoreClass as BackupAndRestoreCallback,
+  DashboardClass as DashboardCallback,
 };
