@@ -52,6 +52,7 @@ import type { SerializedObject as OptimizerObject } from "../optimizers/config.j
 import { Model } from "../models/model.js";
 import { Sequential } from "../models/sequential.js";
 import type { CompileArgs } from "../models/compile.js";
+import { pinnedTraining } from "../models/node_training.js";
 import { installSerializationHooks } from "./hooks.js";
 
 // ------------------------------------------------------------------ types
@@ -349,7 +350,10 @@ function serializeFunctional(model: Model): KerasObject {
   const layerEntries: JsonObject[] = model.layers.map((layer) => {
     const inbound: JsonValue[] = layer.inboundNodes
       .filter((n) => nodes.has(n) && n.inputs.length > 0)
-      .map((n) => ({ args: [n.inputsAsList ? n.inputs.map(kerasTensor) : kerasTensor(n.inputs[0])], kwargs: {} }));
+      .map((n) => ({
+        args: [n.inputsAsList ? n.inputs.map(kerasTensor) : kerasTensor(n.inputs[0])],
+        kwargs: (pinnedTraining.has(n) ? { training: pinnedTraining.get(n) as boolean } : {}) as JsonObject,
+      }));
     return { ...(serializeLayer(layer) as unknown as JsonObject), name: layer.name, inbound_nodes: inbound };
   });
   // Keras writes the structure the model was built with: one tensor, or a list of several.
@@ -942,6 +946,7 @@ function functionalFromConfig(config: Readonly<Record<string, unknown>>, where: 
         if (inputs.some((t) => t === null)) break;
         try {
           p.layer.apply(call.asList ? (inputs as SymbolicTensor[]) : (inputs[0] as SymbolicTensor));
+          if (call.training !== undefined) pinnedTraining.set(p.layer.inboundNodes[p.layer.inboundNodes.length - 1], call.training);
         } catch (e) {
           throw new Error(`${where}: cannot call layer "${p.name}" on ${call.refs.map((r) => r.layer).join(", ")}: ${errorText(e)}`);
         }
@@ -975,27 +980,28 @@ function functionalFromConfig(config: Readonly<Record<string, unknown>>, where: 
 }
 
 /** One call of a layer: Keras 3's `{ args: [tensor | [tensors]], kwargs }` or Keras 2's `[[name, node, tensor, kwargs], ...]`. */
-function readNode(node: unknown, where: string): { refs: TensorRef[]; asList: boolean } {
+function readNode(node: unknown, where: string): { refs: TensorRef[]; asList: boolean; training?: boolean } {
   if (Array.isArray(node)) {
+    let training: boolean | undefined;
     const refs = node.map((entry) => {
       if (!Array.isArray(entry) || entry.length < 3 || entry.length > 4 || typeof entry[0] !== "string") {
         throw new TypeError(`${where}: an inbound node entry must be [layer_name, node_index, tensor_index, kwargs?], got ${JSON.stringify(entry)}`);
       }
-      checkKwargs(entry[3], where);
+      training = checkKwargs(entry[3], where) ?? training;
       return { layer: entry[0], node: expectIndex(entry[1], where), tensor: expectIndex(entry[2], where) };
     });
-    return { refs, asList: refs.length > 1 };
+    return { refs, asList: refs.length > 1, training };
   }
   if (!isRecord(node) || !Array.isArray(node.args)) {
     throw new TypeError(`${where}: an inbound node must be { args, kwargs } (Keras 3) or a list of [layer_name, node_index, tensor_index] (Keras 2), got ${describe(node)}`);
   }
-  checkKwargs(node.kwargs, where);
+  const training = checkKwargs(node.kwargs, where);
   if (node.args.length !== 1) {
     throw new RangeError(`${where}: the layer is called with ${node.args.length} positional arguments; lamina layers take one input (a tensor or a list of tensors)`);
   }
   const arg = node.args[0];
-  if (Array.isArray(arg)) return { refs: arg.map((a) => kerasTensorRef(a, where)), asList: true };
-  return { refs: [kerasTensorRef(arg, where)], asList: false };
+  if (Array.isArray(arg)) return { refs: arg.map((a) => kerasTensorRef(a, where)), asList: true, training };
+  return { refs: [kerasTensorRef(arg, where)], asList: false, training };
 }
 
 function kerasTensorRef(x: unknown, where: string): TensorRef {
@@ -1007,14 +1013,21 @@ function kerasTensorRef(x: unknown, where: string): TensorRef {
   return { layer: h[0], node: expectIndex(h[1], where), tensor: expectIndex(h[2], where) };
 }
 
-function checkKwargs(kwargs: unknown, where: string): void {
-  if (kwargs === undefined || kwargs === null) return;
+/** Checks a call's keyword arguments; returns its pinned `training` mode, if any. */
+function checkKwargs(kwargs: unknown, where: string): boolean | undefined {
+  if (kwargs === undefined || kwargs === null) return undefined;
   if (!isRecord(kwargs)) throw new TypeError(`${where}: call kwargs must be an object, got ${describe(kwargs)}`);
+  let training: boolean | undefined;
   for (const [k, v] of Object.entries(kwargs)) {
-    // `training` pins a call's mode in Keras; lamina runs every call in the model's mode.
-    if (k === "training" || v === null) continue;
+    if (v === null) continue;
+    // `training` pins a call's mode in Keras (a frozen base model called with training=False).
+    if (k === "training") {
+      if (typeof v === "boolean") training = v;
+      continue;
+    }
     throw new RangeError(`${where}: the layer is called with the keyword argument ${k}=${JSON.stringify(v)}, which lamina does not support`);
   }
+  return training;
 }
 
 /** input_layers / output_layers: one [name, node, tensor] or a list of them. */

@@ -16,6 +16,7 @@ import type { History } from "./callbacks/history.js";
 import { configureCallbacks } from "./callbacks/configure.js";
 import { snapshotTrainable, warnIfTrainableChanged } from "./trainable_state.js";
 import { fileHooks, serializationHooks } from "../io/hooks.js";
+import { pinnedTraining } from "./node_training.js";
 import type { LoadWeightsOptions, SaveModelOptions, SaveWeightsOptions } from "../io/file_options.js";
 
 export interface FitArgs {
@@ -212,7 +213,8 @@ export class Model extends Layer {
         return v;
       });
       const cast = node.layer.autocast(args);
-      const out = node.layer.call(node.inputsAsList ? cast : cast[0], opts);
+      const pinned = pinnedTraining.get(node);
+      const out = node.layer.call(node.inputsAsList ? cast : cast[0], pinned === undefined ? opts : { ...opts, training: pinned });
       const outs = Array.isArray(out) ? out : [out];
       node.outputs.forEach((o, i) => values.set(o, outs[i]));
     }
