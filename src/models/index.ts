@@ -4,4 +4,5 @@ export { Sequential, type SequentialArgs } from "./sequential.js";
 export { summaryText } from "./summary.js";
 export { modelFromJSON } from "../io/serialization.js";
 export { loadModel, saveModel } from "../io/model_files.js";
+export { ModelFileError } from "../io/file_error.js";
 export type { LoadModelOptions, LoadWeightsOptions, SaveModelOptions, SaveWeightsOptions } from "../io/file_options.js";
