@@ -48,6 +48,8 @@ function writeLayerWeights(h5: Hdf5File, group: string, model: Model): void {
   const names = layers.map((l) => l.name);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup !== undefined) throw new ModelFileError(h5.display, `cannot be written: two layers are named "${dup}"; layer names must be unique in a .h5 file`);
+  const slashed = names.find((n) => n.includes("/") || n === "." || n === "");
+  if (slashed !== undefined) throw new ModelFileError(h5.display, `cannot be written: layer name ${JSON.stringify(slashed)} cannot name an HDF5 group (no "/", not empty); rename the layer`);
   h5.ensureGroup(group);
   h5.writeTextAttr(group, "layer_names", names, "ascii");
   h5.writeTextAttr(group, "backend", BACKEND, "ascii");
