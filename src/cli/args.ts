@@ -58,9 +58,20 @@ function suggestion(flag: string, specs: FlagSpecs): string {
  * errors come back as UsageError with a short message naming the flag.
  */
 export function parseFlags(argv: readonly string[], specs: FlagSpecs, maxPositionals: number): ParsedArgs {
+  // parseArgs reads "--lr -1" as a flag without its value; a negative number is the value.
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const name = /^--([\w-]+)$/.exec(argv[i])?.[1];
+    if (name !== undefined && specs[name]?.type === "string" && /^-\.?\d/.test(argv[i + 1] ?? "")) {
+      args.push(`${argv[i]}=${argv[i + 1]}`);
+      i++;
+    } else {
+      args.push(argv[i]);
+    }
+  }
   let parsed: { values: FlagValues; positionals: string[] };
   try {
-    parsed = parseArgs({ args: [...argv], options: specs, strict: true, allowPositionals: maxPositionals > 0 }) as typeof parsed;
+    parsed = parseArgs({ args, options: specs, strict: true, allowPositionals: maxPositionals > 0 }) as typeof parsed;
   } catch (e) {
     const err = e as Error & { code?: string };
     const quoted = /'(-[^' ]+)/.exec(err.message)?.[1] ?? "";

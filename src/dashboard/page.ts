@@ -29,7 +29,7 @@ header h1{font-size:18px;margin:0;font-weight:600}main{padding:18px 24px;max-wid
 .charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(460px,1fr));gap:16px}
 .chart svg{width:100%;height:auto;display:block}
 table{border-collapse:collapse;font-variant-numeric:tabular-nums}td,th{padding:3px 12px;text-align:right;border-bottom:1px solid var(--line)}th{font-weight:600}
-pre{font:12px/1.35 ui-monospace,SFMono-Regular,Menlo,monospace;overflow:auto;margin:0}
+pre{font:12px/1.2 ui-monospace,SFMono-Regular,Menlo,monospace;overflow:auto;margin:0}
 .samples{display:flex;flex-wrap:wrap;gap:12px}.samples figure{margin:0;width:112px;text-align:center;font-size:12px}
 .samples img{width:112px;height:112px;image-rendering:pixelated;border:1px solid var(--line);background:#000;object-fit:contain}
 .samples .ok{color:var(--ok)}.samples .bad{color:var(--bad)}
@@ -72,9 +72,9 @@ function metricGroups() {
 }
 
 function chart(metric) {
-  const W = 560, H = 300, L = 58, R = 16, T = 30, B = 44;
+  const W = 560, H = 310, L = 58, R = 16, T = 50, B = 44;
   const series = [
-    { name: metric + " (batches, running mean)", color: "#9ecae9", width: 1.4, dots: false,
+    { name: metric + " per batch (running mean)", color: "#9ecae9", width: 1.4, dots: false,
       pts: state.batches.filter((b) => metric in b.logs).map((b) => [b.x, b.logs[metric]]) },
     { name: metric, color: "#1f77b4", width: 2.2, dots: true,
       pts: state.epochs.filter((e) => metric in e.logs).map((e) => [e.epoch + 1, e.logs[metric]]) },
@@ -102,10 +102,11 @@ function chart(metric) {
     svg += '<path class="series" data-series="' + esc(s.name) + '" data-count="' + s.pts.length + '" d="' + d + '" fill="none" stroke="' + s.color + '" stroke-width="' + s.width + '" stroke-linejoin="round"/>';
     if (s.dots) for (const p of s.pts) svg += '<circle cx="' + sx(p[0]).toFixed(1) + '" cy="' + sy(p[1]).toFixed(1) + '" r="3" fill="' + s.color + '"/>';
   }
-  let ly = T + 8;
+  // The legend is a row between the title and the plot, so it never hides a curve.
+  let lx = L;
   for (const s of series) {
-    svg += '<line x1="' + (W - R - 190) + '" x2="' + (W - R - 170) + '" y1="' + ly + '" y2="' + ly + '" stroke="' + s.color + '" stroke-width="3"/><text x="' + (W - R - 164) + '" y="' + (ly + 4) + '" font-size="11">' + esc(s.name) + "</text>";
-    ly += 15;
+    svg += '<line x1="' + lx + '" x2="' + (lx + 18) + '" y1="36" y2="36" stroke="' + s.color + '" stroke-width="3"/><text x="' + (lx + 23) + '" y="40" font-size="11">' + esc(s.name) + "</text>";
+    lx += 23 + 6.2 * s.name.length + 16;
   }
   return svg + "</svg>";
 }
@@ -151,7 +152,13 @@ function render() {
   const files = state.files || [];
   $("files-card").hidden = files.length === 0;
   $("files").innerHTML = files.map((f) => '<a href="files/' + encodeURIComponent(f) + '">' + esc(f) + "</a>").join(" · ") +
-    files.filter((f) => /\.png$/.test(f)).map((f) => '<div><img alt="' + esc(f) + '" src="files/' + encodeURIComponent(f) + '"></div>').join("");
+    files.filter((f) => /\.png$/.test(f)).sort((a, b) => pngRank(a) - pngRank(b)).map((f) => '<div><img alt="' + esc(f) + '" src="files/' + encodeURIComponent(f) + '"></div>').join("");
+}
+
+/** Figures of a run folder in reading order: curves, samples, confusion matrix, then any others. */
+function pngRank(name) {
+  const i = ["history.png", "samples.png", "confusion.png"].indexOf(name);
+  return i < 0 ? 99 : i;
 }
 
 function live() {

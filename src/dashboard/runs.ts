@@ -32,7 +32,7 @@ export function epochsFromCsv(text: string, where: string): EpochPoint[] {
 }
 
 function unescapeHtml(s: string): string {
-  return s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&amp;/g, "&");
+  return s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#(\d+);/g, (_, code: string) => String.fromCodePoint(Number(code))).replace(/&amp;/g, "&");
 }
 
 /** Plain files of a run folder that may be served (no hidden or half-written files). */

@@ -99,7 +99,7 @@ export class Dashboard extends Callback {
     this.keepAlive = options.keepAlive ?? false;
     const s = options.samples;
     if (s !== undefined) {
-      if (s.x === undefined || typeof s.x !== "object" || !Array.isArray(s.x.shape) || s.x.rank < 1) {
+      if (s.x === undefined || s.x === null || typeof s.x !== "object" || !Array.isArray(s.x.shape) || s.x.rank < 1) {
         throw new TypeError("callbacks.Dashboard: samples.x must be a tensor of model inputs");
       }
       const count = Math.min(s.count ?? 10, s.x.shape[0]);
