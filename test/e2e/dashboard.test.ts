@@ -67,7 +67,7 @@ test("dashboard e2e: live curves in Chromium during lamina train, across a reloa
   const runs = mkdtempSync(join(tmpdir(), "lamina-dashboard-runs-"));
   console.log(`screenshots: ${shots}`);
   const browser: Browser = await chromium.launch({ executablePath: CHROMIUM });
-  const train = lamina(["train", "--model", "cnn", "--dataset", "fashion_mnist", "--train-samples", "2000", "--test-samples", "500",
+  const train = lamina(["train", "--model", "cnn", "--dataset", "fashion_mnist", "--train-samples", "1500", "--test-samples", "300",
     "--epochs", "4", "--batch-size", "32", "--out", runs, "--dashboard"]);
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
