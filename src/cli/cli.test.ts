@@ -194,8 +194,10 @@ test("lamina train, summary, evaluate and predict on a tiny generated dataset", 
       const clean = syntheticImages(10, 3, false);
       const img = tf.constant(clean.images.subarray(3 * 784, 4 * 784), [28, 28, 1], "uint8");
       tf.utils.saveImage(img, join(root, "dress.png"));
-      tf.utils.saveImage(tf.cast(tf.image.resize(tf.cast(img, "float32"), [56, 56], { method: "nearest" }), "uint8"), join(root, "dress56.png"));
-      for (const file of ["dress.png", "dress56.png"]) {
+      // As a colour JPEG twice the size: predict converts it to grayscale and resizes it.
+      const big = tf.cast(tf.image.resize(tf.cast(img, "float32"), [56, 56], { method: "nearest" }), "uint8");
+      tf.utils.saveImage(tf.concat([big, big, big], -1), join(root, "dress56.jpg"), { quality: 95 });
+      for (const file of ["dress.png", "dress56.jpg"]) {
         const p = await lamina("predict", join(dir, "model.keras"), join(root, file), "--top", "2");
         assert.equal(p.code, 0, p.err);
         const lines = p.out.trim().split("\n");
@@ -214,6 +216,17 @@ test("lamina train, summary, evaluate and predict on a tiny generated dataset", 
       const notImage = await lamina("predict", join(dir, "model.keras"), join(dir, "run.json"));
       assert.equal(notImage.code, 1);
       assert.match(notImage.err, /neither a JPEG nor a PNG/);
+
+      // A legacy Keras 2 .h5 copy of the model, without run.json beside it: --dataset is needed.
+      const h5 = join(root, "model.h5");
+      await (await tf.models.loadModel(join(dir, "model.keras"))).save(h5);
+      assert.match((await lamina("summary", h5)).out, /Total params: 300,938/);
+      const noDataset = await lamina("evaluate", h5);
+      assert.equal(noDataset.code, 2);
+      assert.match(noDataset.err, /--dataset is required: there is no run\.json beside/);
+      const evH5 = await lamina("evaluate", h5, "--dataset", "fashion_mnist", "--batch-size", "32");
+      assert.equal(evH5.code, 0, evH5.err);
+      assert.match(evH5.out, new RegExp(`^  accuracy ${accuracy.toFixed(4)}$`, "m"));
 
       // A model that does not fit the data says which built-in ones do.
       const mismatch = await lamina("train", "--model", "cifar_cnn", "--dataset", "fashion_mnist", "--out", out);
