@@ -65,3 +65,15 @@ test("the pin is written back to config.json and to a legacy .h5's Keras 2 confi
     assert.deepEqual(movingMean(loaded), start, ext);
   }
 });
+
+test("a model built in code with base.apply(x, { training: false }) pins that call, and its config says so", () => {
+  const baseIn = layers.Input({ shape: [3] });
+  const base = new models.Model({ inputs: baseIn, outputs: layers.BatchNormalization({ name: "bn" })(layers.Dense(4)(baseIn) as Sym), name: "base" });
+  const input = layers.Input({ shape: [3] });
+  const model = new models.Model({ inputs: input, outputs: layers.Dense(1)(base.apply(input, { training: false }) as Sym), name: "transfer" });
+  const node = JSON.parse(model.toJSON()).config.layers.find((l: { name: string }) => l.name === "base").inbound_nodes[0];
+  assert.deepEqual(node.kwargs, { training: false });
+  const start = movingMean(model);
+  trainOnce(model);
+  assert.deepEqual(movingMean(model), start, "the frozen call keeps BN's moving statistics");
+});

@@ -52,7 +52,7 @@ import type { SerializedObject as OptimizerObject } from "../optimizers/config.j
 import { Model } from "../models/model.js";
 import { Sequential } from "../models/sequential.js";
 import type { CompileArgs } from "../models/compile.js";
-import { pinnedTraining } from "../models/node_training.js";
+import { pinnedTraining } from "../layers/node_training.js";
 import { installSerializationHooks } from "./hooks.js";
 
 // ------------------------------------------------------------------ types

@@ -7,6 +7,7 @@ import { noGrad } from "../ops/engine.js";
 import { cast } from "../ops/math.js";
 import { isFloatDType } from "../tensor/dtype.js";
 import { LayerNode, SymbolicTensor, type LayerShape, layerShapeText } from "./symbolic.js";
+import { pinnedTraining } from "./node_training.js";
 import { resetAutoNames } from "../nn/common.js";
 import { serializationHooks } from "../io/hooks.js";
 import type { DeserializeOptions } from "../io/serialization.js";
@@ -257,7 +258,7 @@ export abstract class Layer {
       throw new TypeError(`${this.name}: mixes symbolic inputs (from layers.Input) with concrete tensors; pass all of one kind`);
     }
     const asList = Array.isArray(inputs);
-    if (symbolic > 0) return this.applySymbolic(list as SymbolicTensor[], asList);
+    if (symbolic > 0) return this.applySymbolic(list as SymbolicTensor[], asList, opts.training);
     const tensors = list as Tensor[];
     this.maybeBuild(asList ? tensors.map((t) => t.shape) : tensors[0].shape, asList);
     const cast = this.autocast(tensors);
@@ -282,12 +283,14 @@ export abstract class Layer {
     this.builtInputShape = shape;
   }
 
-  private applySymbolic(inputs: SymbolicTensor[], asList: boolean): SymbolicTensor | SymbolicTensor[] {
+  private applySymbolic(inputs: SymbolicTensor[], asList: boolean, training: boolean | undefined): SymbolicTensor | SymbolicTensor[] {
     const inShape = asList ? inputs.map((t) => t.shape) : inputs[0].shape;
     this.maybeBuild(inShape, asList);
     const outShape = this.computeOutputShape(inShape);
     const node = new LayerNode(this, inputs, asList);
     this.inboundNodes.push(node);
+    // Keras' `base(inputs, training=False)`: this call keeps that mode whatever mode the model runs in.
+    if (training !== undefined) pinnedTraining.set(node, training);
     const multiOut = outShape.length > 0 && Array.isArray(outShape[0]);
     const shapes = (multiOut ? outShape : [outShape]) as LayerShape[];
     node.outputs = shapes.map((s, i) => new SymbolicTensor(s, this.dtype, this, node, i, shapes.length > 1 ? `${this.name}_${i}` : this.name));

@@ -16,7 +16,7 @@ import type { History } from "./callbacks/history.js";
 import { configureCallbacks } from "./callbacks/configure.js";
 import { snapshotTrainable, warnIfTrainableChanged } from "./trainable_state.js";
 import { fileHooks, serializationHooks } from "../io/hooks.js";
-import { pinnedTraining } from "./node_training.js";
+import { pinnedTraining } from "../layers/node_training.js";
 import type { LoadWeightsOptions, SaveModelOptions, SaveWeightsOptions } from "../io/file_options.js";
 
 export interface FitArgs {

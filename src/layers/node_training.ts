@@ -5,6 +5,6 @@
  * whole model runs in. Filled when a model is read from a config that says so; kept when the
  * model is saved again.
  */
-import type { LayerNode } from "../layers/symbolic.js";
+import type { LayerNode } from "./symbolic.js";
 
 export const pinnedTraining = new WeakMap<LayerNode, boolean>();
