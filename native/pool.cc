@@ -7,6 +7,10 @@
 #include <limits>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "common.h"
 
 namespace lamina {
@@ -22,22 +26,49 @@ inline Window window(const PoolGeom& g, index_t oy, index_t ox) {
   return {std::max<index_t>(0, y0), std::min(g.inH, y0 + g.poolH), std::max<index_t>(0, x0), std::min(g.inW, x0 + g.poolW)};
 }
 
-/** Per channel, the index (within the image) of the window's first maximal cell; -1 if empty. */
-inline void windowArgMax(const float* xImage, const PoolGeom& g, const Window& w, float* best, index_t* arg) {
-  const index_t C = g.channels;
-  std::fill(arg, arg + C, index_t(-1));
-  for (index_t iy = w.yStart; iy < w.yEnd; iy++) {
-    for (index_t ix = w.xStart; ix < w.xEnd; ix++) {
-      const index_t base = (iy * g.inW + ix) * C;
-      const float* xv = xImage + base;
-      for (index_t c = 0; c < C; c++) {
-        const float v = xv[c];
-        if (arg[c] < 0 || best[c] < v) {
-          best[c] = v;
-          arg[c] = base + c;
-        }
-      }
+/*
+ * The two inner steps of maxPoolGrad over channels, with SSE selects where available (GCC does not
+ * if-convert these float selects on its own, and the branchy scalar loop costs 20x more):
+ * best/arg <- (x > best) ? (x, k) : (best, arg), and o (+)= (arg == k) ? dy : 0.
+ */
+inline void windowMaxStep(const float* __restrict x, float* __restrict best, float* __restrict arg, float k, index_t C) {
+  index_t c = 0;
+#if defined(__SSE2__)
+  const __m128 kv = _mm_set1_ps(k);
+  for (; c + 4 <= C; c += 4) {
+    const __m128 v = _mm_loadu_ps(x + c), b = _mm_loadu_ps(best + c), a = _mm_loadu_ps(arg + c);
+    const __m128 gt = _mm_cmpgt_ps(v, b);
+    _mm_storeu_ps(best + c, _mm_or_ps(_mm_and_ps(gt, v), _mm_andnot_ps(gt, b)));
+    _mm_storeu_ps(arg + c, _mm_or_ps(_mm_and_ps(gt, kv), _mm_andnot_ps(gt, a)));
+  }
+#endif
+  for (; c < C; c++) {
+    if (x[c] > best[c]) {
+      best[c] = x[c];
+      arg[c] = k;
     }
+  }
+}
+
+/** o = (or += when accumulate) dy where arg == k, else 0 (adding +0 leaves a value as it is). */
+inline void scatterStep(const float* __restrict dy, const float* __restrict arg, float k, float* __restrict o, index_t C, bool assign) {
+  index_t c = 0;
+#if defined(__SSE2__)
+  const __m128 kv = _mm_set1_ps(k);
+  if (assign) {
+    for (; c + 4 <= C; c += 4) {
+      _mm_storeu_ps(o + c, _mm_and_ps(_mm_cmpeq_ps(_mm_loadu_ps(arg + c), kv), _mm_loadu_ps(dy + c)));
+    }
+  } else {
+    for (; c + 4 <= C; c += 4) {
+      const __m128 eq = _mm_cmpeq_ps(_mm_loadu_ps(arg + c), kv);
+      _mm_storeu_ps(o + c, _mm_add_ps(_mm_loadu_ps(o + c), _mm_and_ps(eq, _mm_loadu_ps(dy + c))));
+    }
+  }
+#endif
+  for (; c < C; c++) {
+    const float v = arg[c] == k ? dy[c] : 0.0f;
+    o[c] = assign ? v : o[c] + v;
   }
 }
 
@@ -73,18 +104,66 @@ void maxPool(const float* x, float* out, const PoolGeom& g) {
 void maxPoolGrad(const float* x, const float* dy, float* dx, const PoolGeom& g) {
   const index_t C = g.channels;
   const index_t imageSize = g.inH * g.inW * C;
+  // Windows that do not overlap (stride >= pool) write their cells once, and only the cells no
+  // window covers are zeroed; overlapping windows add into a zero-filled image.
+  const bool disjoint = g.sh >= g.poolH && g.sw >= g.poolW;
+  std::vector<char> rowCovered(static_cast<std::size_t>(g.inH), 0), colCovered(static_cast<std::size_t>(g.inW), 0);
+  if (disjoint) {
+    for (index_t oy = 0; oy < g.outH; oy++) {
+      for (index_t ox = 0; ox < g.outW; ox++) {
+        const Window w = window(g, oy, ox);
+        if (w.yStart >= w.yEnd || w.xStart >= w.xEnd) continue;
+        for (index_t iy = w.yStart; iy < w.yEnd; iy++) rowCovered[static_cast<std::size_t>(iy)] = 1;
+        for (index_t ix = w.xStart; ix < w.xEnd; ix++) colCovered[static_cast<std::size_t>(ix)] = 1;
+      }
+    }
+  }
   parallelFor(g.batch, [&](index_t n) {
-    std::vector<float> best(static_cast<std::size_t>(C));
-    std::vector<index_t> arg(static_cast<std::size_t>(C));
+    // Per channel, the running maximum and the position (in window order, as a float so that the
+    // selects stay in one type) of the first cell that holds it.
+    std::vector<float> bestBuf(static_cast<std::size_t>(C)), argBuf(static_cast<std::size_t>(C));
+    float* __restrict best = bestBuf.data();
+    float* __restrict arg = argBuf.data();
     const float* xImage = x + n * imageSize;
     float* dxImage = dx + n * imageSize;
-    std::fill(dxImage, dxImage + imageSize, 0.0f);
+    if (disjoint) {
+      for (index_t iy = 0; iy < g.inH; iy++) {
+        float* row = dxImage + iy * g.inW * C;
+        if (!rowCovered[static_cast<std::size_t>(iy)]) {
+          std::fill(row, row + g.inW * C, 0.0f);
+          continue;
+        }
+        for (index_t ix = 0; ix < g.inW; ix++) {
+          if (!colCovered[static_cast<std::size_t>(ix)]) std::fill(row + ix * C, row + (ix + 1) * C, 0.0f);
+        }
+      }
+    } else {
+      std::fill(dxImage, dxImage + imageSize, 0.0f);
+    }
     const float* d = dy + n * g.outH * g.outW * C;
     for (index_t oy = 0; oy < g.outH; oy++) {
       for (index_t ox = 0; ox < g.outW; ox++, d += C) {
-        windowArgMax(xImage, g, window(g, oy, ox), best.data(), arg.data());
-        for (index_t c = 0; c < C; c++) {
-          if (arg[c] >= 0) dxImage[arg[c]] += d[c];
+        const Window w = window(g, oy, ox);
+        if (w.yStart >= w.yEnd || w.xStart >= w.xEnd) continue;
+        // The first cell, then a later cell wins only when strictly greater (a NaN first cell stays).
+        float k = 0.0f;
+        for (index_t iy = w.yStart; iy < w.yEnd; iy++) {
+          for (index_t ix = w.xStart; ix < w.xEnd; ix++, k += 1.0f) {
+            const float* xv = xImage + (iy * g.inW + ix) * C;
+            if (k == 0.0f) {
+              std::copy(xv, xv + C, best);
+              std::fill(arg, arg + C, 0.0f);
+            } else {
+              windowMaxStep(xv, best, arg, k, C);
+            }
+          }
+        }
+        // Each cell gets the gradient of the channels whose maximum it holds.
+        k = 0.0f;
+        for (index_t iy = w.yStart; iy < w.yEnd; iy++) {
+          for (index_t ix = w.xStart; ix < w.xEnd; ix++, k += 1.0f) {
+            scatterStep(d, arg, k, dxImage + (iy * g.inW + ix) * C, C, disjoint);
+          }
         }
       }
     }
