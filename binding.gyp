@@ -4,6 +4,7 @@
       "target_name": "lamina",
       "sources": [
         "native/addon.cc",
+        "native/allocator.cc",
         "native/threadpool.cc",
         "native/gemm.cc",
         "native/conv.cc",

@@ -316,7 +316,10 @@ Napi::Value ReduceSum(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// info() -> { simd, threads, mr, nr }
+/** Whether Init tuned malloc (allocator.cc). */
+bool allocatorTuned = false;
+
+// info() -> { simd, threads, mr, nr, mallocTuned }
 Napi::Value Info(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Object o = Napi::Object::New(env);
@@ -325,10 +328,12 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
   o.Set("threads", lamina::numThreads());
   o.Set("mr", k.mr);
   o.Set("nr", k.nr);
+  o.Set("mallocTuned", allocatorTuned);
   return o;
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  allocatorTuned = lamina::tuneAllocator();
   exports.Set("matmul", Napi::Function::New(env, Matmul, "matmul"));
   exports.Set("conv2d", Napi::Function::New(env, Conv<ConvKind::Forward>, "conv2d"));
   exports.Set("conv2dBackpropInput", Napi::Function::New(env, Conv<ConvKind::BackpropInput>, "conv2dBackpropInput"));

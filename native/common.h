@@ -30,6 +30,11 @@ struct MicroKernel {
 const MicroKernel* avx2Kernel();
 const MicroKernel* avx512Kernel();
 
+// ------------------------------------------------------------------ allocator (allocator.cc)
+
+/** Tunes glibc's malloc for tensor-sized blocks (see allocator.cc); false when left alone. */
+bool tuneAllocator();
+
 // ------------------------------------------------------------------ thread pool (threadpool.cc)
 
 /** Threads of the persistent pool, the calling thread included (>= 1). */
