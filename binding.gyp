@@ -9,7 +9,10 @@
         "native/gemm.cc",
         "native/conv.cc",
         "native/pool.cc",
-        "native/elementwise.cc"
+        "native/elementwise.cc",
+        "native/fused.cc",
+        "native/optimizer.cc",
+        "native/addon_fused.cc"
       ],
       "dependencies": ["lamina_avx2", "lamina_avx512"],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
@@ -17,7 +20,7 @@
       "cflags!": ["-fno-exceptions", "-O2"],
       "cflags": ["-O3"],
       "cflags_cc!": ["-fno-exceptions", "-std=gnu++17", "-std=gnu++20"],
-      "cflags_cc": ["-std=c++17", "-O3", "-fno-math-errno"],
+      "cflags_cc": ["-std=c++17", "-O3", "-fno-math-errno", "-ffp-contract=off"],
       "ldflags": ["-pthread"],
       "xcode_settings": {
         "CLANG_CXX_LANGUAGE_STANDARD": "c++17",

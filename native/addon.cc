@@ -8,61 +8,12 @@
 #include <vector>
 
 #include "common.h"
+#include "napi_args.h"
 
 namespace {
 
+using namespace lamina::napi_args;
 using lamina::index_t;
-
-struct F32 {
-  float* data = nullptr;
-  index_t length = 0;
-};
-
-bool fail(const Napi::Env& env, const std::string& message) {
-  Napi::TypeError::New(env, "lamina native: " + message).ThrowAsJavaScriptException();
-  return false;
-}
-
-bool getF32(const Napi::CallbackInfo& info, std::size_t i, const char* name, F32& out) {
-  Napi::Value v = info[i];
-  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
-    return fail(info.Env(), std::string(name) + " must be a Float32Array");
-  }
-  Napi::Float32Array a = v.As<Napi::Float32Array>();
-  out.data = a.Data();
-  out.length = static_cast<index_t>(a.ElementLength());
-  return true;
-}
-
-bool getInt(const Napi::CallbackInfo& info, std::size_t i, const char* name, index_t& out) {
-  Napi::Value v = info[i];
-  if (!v.IsNumber()) return fail(info.Env(), std::string(name) + " must be a number");
-  const double d = v.As<Napi::Number>().DoubleValue();
-  if (!(d >= 0) || d > 9.0e15 || d != static_cast<double>(static_cast<index_t>(d))) {
-    return fail(info.Env(), std::string(name) + " must be a non-negative integer");
-  }
-  out = static_cast<index_t>(d);
-  return true;
-}
-
-bool getInts(const Napi::CallbackInfo& info, std::size_t i, std::size_t count, index_t* out) {
-  Napi::Value v = info[i];
-  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array) {
-    return fail(info.Env(), "geometry must be an Int32Array");
-  }
-  Napi::Int32Array a = v.As<Napi::Int32Array>();
-  if (a.ElementLength() < count) return fail(info.Env(), "geometry array is too short");
-  for (std::size_t k = 0; k < count; k++) out[k] = a[k];
-  return true;
-}
-
-bool need(const Napi::Env& env, const F32& a, index_t elements, const char* name) {
-  if (a.length < elements) {
-    return fail(env, std::string(name) + " holds " + std::to_string(a.length) + " elements, the kernel needs " +
-                         std::to_string(elements));
-  }
-  return true;
-}
 
 // matmul(a, b, out, batch, m, k, n, transposeA, transposeB, aBatchStride, bBatchStride)
 Napi::Value Matmul(const Napi::CallbackInfo& info) {
@@ -98,17 +49,6 @@ Napi::Value Matmul(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-bool getConv(const Napi::CallbackInfo& info, lamina::ConvGeom& g) {
-  index_t v[17];
-  if (!getInts(info, 3, 17, v)) return false;
-  g = {v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15], v[16]};
-  for (index_t x : v) {
-    if (x < 0) return fail(info.Env(), "negative convolution geometry");
-  }
-  if (g.sh < 1 || g.sw < 1 || g.dh < 1 || g.dw < 1) return fail(info.Env(), "strides and dilations must be >= 1");
-  return true;
-}
-
 enum class ConvKind { Forward, BackpropInput, BackpropFilter };
 
 template <ConvKind kind>
@@ -117,7 +57,7 @@ Napi::Value Conv(const Napi::CallbackInfo& info) {
   F32 p0, p1, p2;
   lamina::ConvGeom g;
   if (info.Length() < 4 || !getF32(info, 0, "input 0", p0) || !getF32(info, 1, "input 1", p1) ||
-      !getF32(info, 2, "output", p2) || !getConv(info, g)) {
+      !getF32(info, 2, "output", p2) || !getConv(info, 3, g)) {
     if (!env.IsExceptionPending()) fail(env, "conv2d kernels expect 4 arguments");
     return env.Undefined();
   }
@@ -334,6 +274,7 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   allocatorTuned = lamina::tuneAllocator();
+  lamina::registerFusedKernels(env, exports);
   exports.Set("matmul", Napi::Function::New(env, Matmul, "matmul"));
   exports.Set("conv2d", Napi::Function::New(env, Conv<ConvKind::Forward>, "conv2d"));
   exports.Set("conv2dBackpropInput", Napi::Function::New(env, Conv<ConvKind::BackpropInput>, "conv2dBackpropInput"));

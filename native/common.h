@@ -44,6 +44,31 @@ void parallelFor(index_t n, const std::function<void(index_t)>& fn);
 
 // ------------------------------------------------------------------ GEMM (gemm.cc)
 
+/** The activations fused into bias kernels (the JS FusedActivation, in order). */
+enum class Activation { Linear = 0, Relu = 1 };
+
+/** What a GEMM applies to each finished row of C: + bias[column] (when bias is set), then the activation. */
+struct Epilogue {
+  const float* bias;
+  Activation act;
+};
+
+/** row[j] = act(row[j] + bias[j]) for j < n (bias may be null); NaN becomes 0 under relu, as in JS. */
+inline void applyEpilogueRow(float* row, index_t n, const float* bias, Activation act) {
+  if (bias != nullptr) {
+    if (act == Activation::Relu) {
+      for (index_t j = 0; j < n; j++) {
+        const float v = row[j] + bias[j];
+        row[j] = v > 0.0f ? v : 0.0f;
+      }
+    } else {
+      for (index_t j = 0; j < n; j++) row[j] += bias[j];
+    }
+  } else if (act == Activation::Relu) {
+    for (index_t j = 0; j < n; j++) row[j] = row[j] > 0.0f ? row[j] : 0.0f;
+  }
+}
+
 /** The micro-kernel chosen for this CPU (LAMINA_SIMD=scalar|avx2|avx512 may force a lower one). */
 const MicroKernel& activeKernel();
 
@@ -53,7 +78,7 @@ const MicroKernel& activeKernel();
  * `parallel` = false keeps the whole product on the calling thread.
  */
 void sgemm(bool transA, bool transB, index_t m, index_t n, index_t k, const float* a, index_t lda, const float* b,
-           index_t ldb, float* c, index_t ldc, bool accumulate, bool parallel = true);
+           index_t ldb, float* c, index_t ldc, bool accumulate, bool parallel = true, const Epilogue* epilogue = nullptr);
 
 // ------------------------------------------------------------------ convolution (conv.cc)
 
@@ -62,7 +87,8 @@ struct ConvGeom {
   index_t batch, inH, inW, inC, outH, outW, outC, kh, kw, sh, sw, dh, dw, padTop, padLeft, padBottom, padRight;
 };
 
-void conv2d(const float* x, const float* filter, float* out, const ConvGeom& g);
+/** out = conv2d(x, filter), then the epilogue (bias per output channel, activation) when given. */
+void conv2d(const float* x, const float* filter, float* out, const ConvGeom& g, const Epilogue* epilogue = nullptr);
 void conv2dBackpropInput(const float* dy, const float* filter, float* dx, const ConvGeom& g);
 void conv2dBackpropFilter(const float* x, const float* dy, float* dw, const ConvGeom& g);
 
@@ -93,5 +119,39 @@ bool binaryF32(BinaryKind op, const float* a, const index_t* sa, const float* b,
 
 /** out[o, j] = sum over k of x[o, k, j] / divisor (x viewed as [outer, r, inner]), in double like the JS reference. */
 void reduceSumF32(const float* x, float* out, index_t outer, index_t r, index_t inner, double divisor);
+
+// ------------------------------------------------------------------ fused kernels (fused.cc)
+
+/** y = act(y + bias) in place over [rows, channels]; bias may be null. */
+void biasActivationF32(float* y, index_t rows, index_t channels, const float* bias, Activation act);
+/** dz = dy * act'(y) (dz may be dy itself when act is linear); dbias (when not null) = column sums of dz. */
+void biasActivationGradF32(const float* dy, const float* y, index_t rows, index_t channels, Activation act, float* dz,
+                           float* dbias);
+/** out = x * scale[c] + shift[c] in double, rounded once. */
+void channelAffineF32(const float* x, index_t rows, index_t channels, const double* scale, const double* shift, float* out);
+/** Batch statistics and normalization; saved = [mean | 1 / sqrt(var + eps)] in double. gamma/beta may be null. */
+void batchNormTrainingF32(const float* x, index_t rows, index_t channels, const float* gamma, const float* beta, double epsilon,
+                          float* y, float* mean, float* variance, double* saved);
+/** The backward pass through the batch statistics; dgamma/dbeta may be null. */
+void batchNormTrainingGradF32(const float* x, const float* dy, index_t rows, index_t channels, const float* gamma,
+                              const double* saved, float* dx, float* dgamma, float* dbeta);
+
+// ------------------------------------------------------------------ optimizer updates (optimizer.cc)
+
+enum class OptimizerKind { Sgd = 0, Momentum = 1, Adam = 2, Rmsprop = 3 };
+
+/** The JS OptimizerUpdate's scalars, already rounded to float32. */
+struct OptimizerParams {
+  OptimizerKind kind;
+  float lr, momentum, alpha, oneMinusBeta1, oneMinusBeta2, epsilon, rho, oneMinusRho;
+  bool nesterov;
+};
+
+/**
+ * One step on n elements: slots/slotsOut hold three pointers each (null where unused): momentum
+ * [v]; adam [m, v, vhat]; rmsprop [velocity, momentum, average gradient].
+ */
+void optimizerUpdateF32(const OptimizerParams& p, const float* w, const float* g, const float* const* slots, float* wOut,
+                        float* const* slotsOut, index_t n);
 
 }  // namespace lamina

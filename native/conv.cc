@@ -184,7 +184,7 @@ index_t fusedRows(const ConvGeom& g) {
   return std::max<index_t>(24, FUSED_COLS / std::max<index_t>(1, K));
 }
 
-void conv2dFused(const float* x, const float* filter, float* out, const ConvGeom& g) {
+void conv2dFused(const float* x, const float* filter, float* out, const ConvGeom& g, const Epilogue* ep) {
   const index_t rows = g.batch * g.outH * g.outW;
   const index_t K = g.kh * g.kw * g.inC, O = g.outC;
   const index_t R = fusedRows(g);
@@ -192,7 +192,7 @@ void conv2dFused(const float* x, const float* filter, float* out, const ConvGeom
     const index_t r0 = t * R, r1 = std::min(rows, r0 + R);
     float* cols = tlsCols.get(static_cast<std::size_t>(R * K));
     im2colRows(x, cols, g, r0, r1);
-    sgemm(false, false, r1 - r0, O, K, cols, K, filter, O, out + r0 * O, O, false, false);
+    sgemm(false, false, r1 - r0, O, K, cols, K, filter, O, out + r0 * O, O, false, false, ep);
   });
 }
 
@@ -246,17 +246,17 @@ void conv2dBackpropFilterFused(const float* x, const float* dy, float* dw, const
 
 }  // namespace
 
-void conv2d(const float* x, const float* filter, float* out, const ConvGeom& g) {
+void conv2d(const float* x, const float* filter, float* out, const ConvGeom& g, const Epilogue* ep) {
   const index_t rows = g.batch * g.outH * g.outW;
   const index_t K = g.kh * g.kw * g.inC;
   const index_t O = g.outC;
   if (rows == 0 || O == 0) return;
   if (isPointwise(g)) {
-    sgemm(false, false, rows, O, K, x, K, filter, O, out, O, false);
+    sgemm(false, false, rows, O, K, x, K, filter, O, out, O, false, true, ep);
     return;
   }
   if (fused(g)) {
-    conv2dFused(x, filter, out, g);
+    conv2dFused(x, filter, out, g, ep);
     return;
   }
   const index_t step = chunkRows(g);
@@ -264,7 +264,7 @@ void conv2d(const float* x, const float* filter, float* out, const ConvGeom& g) 
   for (index_t r0 = 0; r0 < rows; r0 += step) {
     const index_t r1 = std::min(rows, r0 + step);
     im2colParallel(x, cols, g, r0, r1);
-    sgemm(false, false, r1 - r0, O, K, cols, K, filter, O, out + r0 * O, O, false);
+    sgemm(false, false, r1 - r0, O, K, cols, K, filter, O, out + r0 * O, O, false, true, ep);
   }
 }
 

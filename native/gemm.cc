@@ -198,11 +198,12 @@ const MicroKernel& activeKernel() {
 }
 
 void sgemm(bool transA, bool transB, index_t m, index_t n, index_t k, const float* a, index_t lda, const float* b,
-           index_t ldb, float* c, index_t ldc, bool accumulate, bool parallel) {
+           index_t ldb, float* c, index_t ldc, bool accumulate, bool parallel, const Epilogue* epilogue) {
   if (m <= 0 || n <= 0) return;
   if (k <= 0) {
-    if (!accumulate) {
-      for (index_t i = 0; i < m; i++) std::fill(c + i * ldc, c + i * ldc + n, 0.0f);
+    for (index_t i = 0; i < m; i++) {
+      if (!accumulate) std::fill(c + i * ldc, c + i * ldc + n, 0.0f);
+      if (epilogue != nullptr) applyEpilogueRow(c + i * ldc, n, epilogue->bias, epilogue->act);
     }
     return;
   }
@@ -229,6 +230,7 @@ void sgemm(bool transA, bool transB, index_t m, index_t n, index_t k, const floa
     for (index_t pc = 0; pc < k; pc += kcStep) {
       const index_t kc = std::min(kcStep, k - pc);
       const bool acc = accumulate || pc > 0;
+      const bool lastK = pc + kc >= k;
       float* bp = tlsPackB.get(static_cast<std::size_t>(nPanels * NR * kc));
 
       const index_t nIc = (m + MC - 1) / MC;
@@ -280,6 +282,11 @@ void sgemm(bool transA, bool transB, index_t m, index_t n, index_t k, const floa
           for (index_t ir = 0; ir < mc; ir += MR) {
             const int mr = static_cast<int>(std::min<index_t>(MR, mc - ir));
             uk.fn(kc, directA ? ap + ir * rsA : ap + ir * kc, aRow, aStep, bpanel, cBase + ir * ldc, ldc, mr, nr, acc);
+            if (lastK && epilogue != nullptr) {
+              // The tile is finished and still in L1: bias and activation now, not in another pass over C.
+              const float* bias = epilogue->bias != nullptr ? epilogue->bias + jc + j0 : nullptr;
+              for (int i = 0; i < mr; i++) applyEpilogueRow(cBase + (ir + i) * ldc, nr, bias, epilogue->act);
+            }
           }
         }
       };

@@ -44,6 +44,20 @@ export interface Pool2DInfo {
   padTop: number; padLeft: number; padBottom: number; padRight: number;
 }
 
+/** The activations that fused bias kernels apply ("linear": none). */
+export type FusedActivation = "linear" | "relu";
+
+/**
+ * Hyperparameters of one fused optimizer update, as the composite Keras formulas would see them:
+ * every scalar already in the variable's dtype (for float32, rounded with Math.fround), so the
+ * fused kernel rounds each intermediate exactly as the elementwise ops it replaces.
+ */
+export type OptimizerUpdate =
+  | { kind: "sgd"; lr: number }
+  | { kind: "momentum"; lr: number; momentum: number; nesterov: boolean }
+  | { kind: "adam"; alpha: number; oneMinusBeta1: number; oneMinusBeta2: number; epsilon: number; amsgrad: boolean }
+  | { kind: "rmsprop"; lr: number; rho: number; oneMinusRho: number; epsilon: number; momentum: number; centered: boolean };
+
 export interface Backend {
   readonly name: string;
 
@@ -103,4 +117,49 @@ export interface Backend {
   /** Average over the real (non-padding) cells of each window. */
   avgPool(x: NumericArray, out: NumericArray, info: Pool2DInfo): void;
   avgPoolGrad(dy: NumericArray, dx: NumericArray, info: Pool2DInfo): void;
+
+  // ---------------------------------------------------------------- fused kernels (x viewed as [rows, channels])
+
+  /** y[r, c] = act(y[r, c] + bias[c]) in place; bias may be null (activation only). */
+  biasActivation(y: NumericArray, rows: number, channels: number, bias: NumericArray | null, activation: FusedActivation): void;
+  /**
+   * The backward pass of biasActivation from its output y: dz = dy * act'(y), and when dbias is
+   * given, dbias[c] = sum over rows of dz[r, c].
+   */
+  biasActivationGrad(dy: NumericArray, y: NumericArray, rows: number, channels: number, activation: FusedActivation,
+    dz: NumericArray, dbias: NumericArray | null): void;
+  /** conv2d followed by biasActivation on the output, in one pass where the backend can. */
+  conv2dBiasActivation(x: NumericArray, filter: NumericArray, bias: NumericArray | null, activation: FusedActivation,
+    out: NumericArray, info: Conv2DInfo): void;
+  /** out[m, n] = act(op(A) @ op(B) + bias) for one matrix product (no batch). */
+  matmulBiasActivation(a: NumericArray, b: NumericArray, bias: NumericArray | null, activation: FusedActivation,
+    out: NumericArray, m: number, k: number, n: number, transposeA: boolean, transposeB: boolean): void;
+
+  /**
+   * Batch normalization in training: per channel, the batch mean and biased variance over the rows
+   * (summed in double), then y = x * scale + shift with scale = gamma / sqrt(var + eps) and
+   * shift = beta - mean * scale (computed in double, rounded once). gamma/beta may be null (1 and 0).
+   * `saved` ([2 * channels] float64) receives the mean and 1 / sqrt(var + eps) for the backward pass.
+   */
+  batchNormTraining(x: NumericArray, rows: number, channels: number, gamma: NumericArray | null, beta: NumericArray | null,
+    epsilon: number, y: NumericArray, mean: NumericArray, variance: NumericArray, saved: Float64Array): void;
+  /**
+   * The backward pass of batchNormTraining (through the batch statistics): with xhat = (x - mean) *
+   * invStd, dbeta = sum dy, dgamma = sum dy * xhat and dx = gamma * invStd * (dy - dbeta / rows -
+   * xhat * dgamma / rows). dgamma/dbeta may be null when not wanted.
+   */
+  batchNormTrainingGrad(x: NumericArray, dy: NumericArray, rows: number, channels: number, gamma: NumericArray | null,
+    saved: Float64Array, dx: NumericArray, dgamma: NumericArray | null, dbeta: NumericArray | null): void;
+  /** out[r, c] = x[r, c] * scale[c] + shift[c], computed in double and rounded once (inference batch normalization). */
+  channelAffine(x: NumericArray, rows: number, channels: number, scale: Float64Array, shift: Float64Array, out: NumericArray): void;
+
+  /**
+   * One optimizer step on one variable, from the current values (w, g and the slots) into fresh
+   * outputs, rounding every intermediate as the composite Keras formula does. Slots by position:
+   * momentum [velocity]; adam [m, v, vhat (amsgrad)]; rmsprop [velocity, momentum (present when the
+   * optimizer's momentum is above 0), average gradient (centered)]; a position not used holds an
+   * empty array.
+   */
+  optimizerUpdate(update: OptimizerUpdate, w: NumericArray, g: NumericArray, slots: readonly NumericArray[],
+    wOut: NumericArray, slotsOut: readonly NumericArray[]): void;
 }

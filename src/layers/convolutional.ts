@@ -7,7 +7,8 @@ import { avgPool, maxPool } from "../ops/pool.js";
 import { Layer, type LayerArgs, type LayerShape } from "./layer.js";
 import { type ActivationIdentifier, getActivation } from "../nn/activations.js";
 import { type KernelBiasArgs, addBias, addKernel, kernelBiasConfig } from "./weights.js";
-import { single } from "./core.js";
+import { fusedActivationOf, single } from "./core.js";
+import { fusedConv2d } from "../ops/fused.js";
 
 export type PairArg = number | readonly [number, number];
 export type KerasPadding = "valid" | "same";
@@ -87,7 +88,12 @@ export class Conv2D extends Layer {
 
   call(inputs: Tensor | Tensor[]): Tensor {
     const x = single(inputs, this);
-    let y = conv2d(x, this.kernel!, { strides: this.strides, padding: this.padding, dilations: this.dilationRate });
+    const opts = { strides: this.strides, padding: this.padding, dilations: this.dilationRate };
+    const fused = fusedActivationOf(this.activation);
+    if (fused !== null && x.dtype === this.kernel!.dtype && (x.dtype === "float32" || x.dtype === "float64")) {
+      return fusedConv2d(x, this.kernel!, this.bias, opts, fused);
+    }
+    let y = conv2d(x, this.kernel!, opts);
     if (this.bias) y = add(y, this.bias);
     return this.activation.fn(y);
   }

@@ -4,6 +4,7 @@ import type { Variable } from "../tensor/variable.js";
 import { shapeText } from "../tensor/shape.js";
 import { add } from "../ops/math.js";
 import { matmul } from "../ops/matmul.js";
+import { type FusedActivation, fusedMatMul } from "../ops/fused.js";
 import { reshape } from "../ops/shape.js";
 import { dropout } from "../ops/dropout.js";
 import { RandomGenerator } from "../tensor/random.js";
@@ -11,6 +12,17 @@ import { Layer, type CallOptions, type LayerArgs, type LayerShape } from "./laye
 import { SymbolicTensor, LayerNode } from "./symbolic.js";
 import { type ActivationIdentifier, getActivation } from "../nn/activations.js";
 import { type KernelBiasArgs, addBias, addKernel, kernelBiasConfig } from "./weights.js";
+
+/**
+ * The fused kernel for a layer's activation when it is Keras' own relu or linear (a custom function
+ * of the same name is not), else null: Dense and Conv2D then compute product, bias and activation
+ * in one op.
+ */
+export function fusedActivationOf(activation: { fn: unknown }): FusedActivation | null {
+  if (activation.fn === getActivation("relu", "").fn) return "relu";
+  if (activation.fn === getActivation(null, "").fn) return "linear";
+  return null;
+}
 
 // ------------------------------------------------------------------ Input
 
@@ -107,6 +119,11 @@ export class Dense extends Layer {
     const inDim = this.kernel!.shape[0];
     if (x.shape[x.rank - 1] !== inDim) {
       throw new RangeError(`Dense ${this.name}: expected inputs with last dimension ${inDim}, got shape ${shapeText(x.shape)}`);
+    }
+    const fused = fusedActivationOf(this.activation);
+    if (fused !== null && x.dtype === this.kernel!.dtype && (x.dtype === "float32" || x.dtype === "float64")) {
+      const y = fusedMatMul(x.rank === 2 ? x : reshape(x, [-1, inDim]), this.kernel!, this.bias, fused);
+      return x.rank === 2 ? y : reshape(y, [...x.shape.slice(0, -1), this.units]);
     }
     let y = x.rank === 2 ? matmul(x, this.kernel!) : reshape(matmul(reshape(x, [-1, inDim]), this.kernel!), [...x.shape.slice(0, -1), this.units]);
     if (this.bias) y = add(y, this.bias);

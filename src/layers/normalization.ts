@@ -5,6 +5,7 @@ import { reshape } from "../ops/shape.js";
 import { moments } from "../ops/reduce.js";
 import { batchNormalization } from "../ops/norm.js";
 import { noGrad } from "../ops/engine.js";
+import { batchNormInference, batchNormTraining } from "../ops/fused_norm.js";
 import { Layer, type CallOptions, type LayerArgs, type LayerShape } from "./layer.js";
 import { type InitializerArg, type RegularizerArg, type ConstraintArg, resolveConstraint, resolveInitializer, resolveRegularizer, serializeObject } from "./weights.js";
 import { single } from "./core.js";
@@ -85,17 +86,32 @@ export class BatchNormalization extends Layer {
     // Parameters of shape [c] broadcast against x when the channel axis is last; otherwise reshape.
     const bshape = x.shape.map((d, i) => (i === axis ? d : 1));
     const view = (v: Tensor | null): Tensor | null => (v === null ? null : axis === x.rank - 1 ? v : reshape(v, bshape));
+    // Channels last (the common case): one fused op per pass.
+    const fused = axis === x.rank - 1 && (x.dtype === "float32" || x.dtype === "float64") && x.dtype === this.movingMean!.dtype;
+    if (fused && opts.training && this.trainable) {
+      const { y, mean, variance } = batchNormTraining(x, this.gamma, this.beta, this.epsilon);
+      this.updateMovingStatistics(mean, variance);
+      return y;
+    }
+    if (fused) {
+      return batchNormInference(x, this.movingMean!, this.movingVariance!, this.gamma, this.beta, this.epsilon);
+    }
     if (opts.training && this.trainable) {
       const reduceAxes = x.shape.map((_, i) => i).filter((i) => i !== axis);
       const { mean, variance } = moments(x, reduceAxes);
-      const m = this.momentum;
-      noGrad(() => {
-        this.movingMean!.assign(add(mul(this.movingMean!, m), mul(mean, 1 - m)));
-        this.movingVariance!.assign(add(mul(this.movingVariance!, m), mul(variance, 1 - m)));
-      });
+      this.updateMovingStatistics(mean, variance);
       return batchNormalization(x, view(mean)!, view(variance)!, view(this.beta), view(this.gamma), this.epsilon);
     }
     return batchNormalization(x, view(this.movingMean)!, view(this.movingVariance)!, view(this.beta), view(this.gamma), this.epsilon);
+  }
+
+  /** moving = moving * momentum + batch * (1 - momentum), outside any gradient. */
+  private updateMovingStatistics(mean: Tensor, variance: Tensor): void {
+    const m = this.momentum;
+    noGrad(() => {
+      this.movingMean!.assign(add(mul(this.movingMean!, m), mul(mean, 1 - m)));
+      this.movingVariance!.assign(add(mul(this.movingVariance!, m), mul(variance, 1 - m)));
+    });
   }
 
   override computeOutputShape(inputShape: LayerShape): LayerShape {

@@ -1,7 +1,8 @@
 import { Tensor } from "../tensor/tensor.js";
 import { type Shape, shapeText } from "../tensor/shape.js";
 import type { Conv2DInfo, Pool2DInfo } from "../backend/backend.js";
-import { type Input, assertFloat, assertSameDType, backend, emptyTensor, num, record, toTensor } from "./engine.js";
+import { type Input, assertFloat, assertSameDType, toTensor } from "./engine.js";
+import { convForward, convInput } from "./conv_primitives.js";
 import { installMethods } from "./methods.js";
 
 // ---------------------------------------------------------------- geometry shared with pooling
@@ -197,52 +198,6 @@ export function computePool2DInfo(xShape: Shape, poolSize: Size2D, strides: Size
     strideHeight: sh, strideWidth: sw,
     padTop: g.rows.before, padLeft: g.cols.before, padBottom: g.rows.after, padRight: g.cols.after,
   };
-}
-
-// ---------------------------------------------------------------- the three convolution primitives
-
-/**
- * Shapes of a convolution's three tensors; `squeeze` drops the batch axis of x and y when the
- * user passed a rank-3 input (storage is identical, so kernels never notice).
- */
-function convShapes(info: Conv2DInfo, squeeze: boolean): { x: number[]; y: number[]; w: number[] } {
-  const x = [info.batch, info.inHeight, info.inWidth, info.inChannels];
-  const y = [info.batch, info.outHeight, info.outWidth, info.outChannels];
-  const w = [info.filterHeight, info.filterWidth, info.inChannels, info.depthwise ? info.outChannels / info.inChannels : info.outChannels];
-  return squeeze ? { x: x.slice(1), y: y.slice(1), w } : { x, y, w };
-}
-
-/*
- * forward(x, w) = y, input(dy, w) = dx and filter(x, dy) = dw are bilinear and mutually adjoint,
- * so each one's gradient is made of the other two with the same geometry. Recording all three
- * makes gradients of any order exact.
- */
-
-function convForward(x: Tensor, w: Tensor, info: Conv2DInfo, squeeze: boolean, name: string): Tensor {
-  const out = emptyTensor(convShapes(info, squeeze).y, x.dtype);
-  backend().conv2d(num(x), num(w), num(out), info);
-  record(name, [x, w], out, ([dy]) => [convInput(dy, w, info, squeeze), convFilter(x, dy, info, squeeze)]);
-  return out;
-}
-
-function convInput(dy: Tensor, w: Tensor, info: Conv2DInfo, squeeze: boolean): Tensor {
-  const dx = emptyTensor(convShapes(info, squeeze).x, dy.dtype);
-  backend().conv2dBackpropInput(num(dy), num(w), num(dx), info);
-  record("conv2dBackpropInput", [dy, w], dx, ([g]) => [
-    convForward(g, w, info, squeeze, "conv2d"),
-    convFilter(g, dy, info, squeeze),
-  ]);
-  return dx;
-}
-
-function convFilter(x: Tensor, dy: Tensor, info: Conv2DInfo, squeeze: boolean): Tensor {
-  const dw = emptyTensor(convShapes(info, squeeze).w, x.dtype);
-  backend().conv2dBackpropFilter(num(x), num(dy), num(dw), info);
-  record("conv2dBackpropFilter", [x, dy], dw, ([g]) => [
-    convInput(dy, g, info, squeeze),
-    convForward(x, g, info, squeeze, "conv2d"),
-  ]);
-  return dw;
 }
 
 function convOperands(op: string, xIn: Input, filterIn: Input): [Tensor, Tensor] {

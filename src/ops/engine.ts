@@ -1,7 +1,7 @@
-import type { DType, NumericArray, TypedArray } from "../tensor/dtype.js";
+import type { DType, DTypeStorage, NumericArray, TypedArray } from "../tensor/dtype.js";
 import { isFloatDType } from "../tensor/dtype.js";
 import { constant, type TensorLike } from "../tensor/creation.js";
-import { Tensor, emptyTensor } from "../tensor/tensor.js";
+import { Tensor, emptyTensor, makeTensor } from "../tensor/tensor.js";
 import { shapeText } from "../tensor/shape.js";
 import { backend } from "../backend/registry.js";
 import type { Backend } from "../backend/backend.js";
@@ -126,3 +126,26 @@ export function raw(t: Tensor): TypedArray {
 }
 
 export { emptyTensor };
+
+const hasNodeBuffer = typeof Buffer !== "undefined" && typeof Buffer.allocUnsafeSlow === "function";
+
+/**
+ * A tensor for a kernel that writes every element of its output. Float storage is left
+ * uninitialized on Node (Buffer.allocUnsafeSlow: no zero-filling pass over memory the kernel
+ * overwrites anyway, which for large activations costs as much as a cheap kernel); other dtypes,
+ * and platforms without Buffer, get emptyTensor's zero-filled storage.
+ */
+export function outputTensor<D extends DType>(shape: readonly number[], dtype: D): Tensor<D> {
+  if (hasNodeBuffer && (dtype === "float32" || dtype === "float64")) {
+    let n = 1;
+    for (const d of shape) n *= d;
+    const bytes = n * (dtype === "float32" ? 4 : 8);
+    // Small arrays stay on V8's own heap, where allocation is cheaper than a malloc.
+    if (bytes >= 4096) {
+      const buf = Buffer.allocUnsafeSlow(bytes).buffer;
+      const data = dtype === "float32" ? new Float32Array(buf, 0, n) : new Float64Array(buf, 0, n);
+      return makeTensor(data as DTypeStorage[D], shape, dtype);
+    }
+  }
+  return emptyTensor(shape, dtype);
+}

@@ -1,6 +1,8 @@
 import type { Tensor } from "../tensor/tensor.js";
 import type { Variable } from "../tensor/variable.js";
-import { add, div, maximum, mul, pow, sqrt, square, sub } from "../ops/math.js";
+import type { DType } from "../tensor/dtype.js";
+import { div, mul, pow, sqrt, sub } from "../ops/math.js";
+import { fusedOptimizerUpdate, inDType } from "../ops/optimizer_update.js";
 import { booleanOption, numberOption, type ConfigDict } from "./config.js";
 import { Optimizer, scalar, type OptimizerDefaults, type OptimizerOptions } from "./optimizer.js";
 
@@ -52,20 +54,29 @@ export class Adam extends Optimizer {
 
   protected updateStep(g: Tensor, w: Variable, lr: number): void {
     const dtype = w.dtype;
+    // One fused kernel for the class comment's formula, rounded after each operation as the
+    // elementwise ops m + (g - m) * (1 - b1), ..., w - m * alpha / (sqrt(v) + eps) would round it.
+    const slots = [this.slot(w, "momentum"), this.slot(w, "velocity"), this.amsgrad ? this.slot(w, "velocity_hat") : null];
+    const next = fusedOptimizerUpdate({
+      kind: "adam", alpha: this.stepSize(lr, dtype), oneMinusBeta1: inDType(1 - this.beta1, dtype), oneMinusBeta2: inDType(1 - this.beta2, dtype),
+      epsilon: inDType(this.epsilon, dtype), amsgrad: this.amsgrad,
+    }, w, g, slots);
+    slots.forEach((s, i) => s?.assign(next.slots[i]!));
+    w.assign(next.w);
+  }
+
+  private stepSizeCache: { key: string; value: number } | null = null;
+
+  /** alpha = lr * sqrt(1 - b2^t) / (1 - b1^t) with t = iterations + 1, in the variable's dtype (the same for every variable of a step). */
+  private stepSize(lr: number, dtype: DType): number {
+    const key = `${this.iterations}:${lr}:${dtype}`;
+    if (this.stepSizeCache?.key === key) return this.stepSizeCache.value;
     const t = scalar(this.iterations + 1, dtype);
     const beta1Power = pow(scalar(this.beta1, dtype), t);
     const beta2Power = pow(scalar(this.beta2, dtype), t);
-    const m = this.slot(w, "momentum");
-    let v: Variable = this.slot(w, "velocity");
-    const alpha = div(mul(lr, sqrt(sub(1, beta2Power))), sub(1, beta1Power));
-    m.assign(add(m, mul(sub(g, m), 1 - this.beta1)));
-    v.assign(add(v, mul(sub(square(g), v), 1 - this.beta2)));
-    if (this.amsgrad) {
-      const vHat = this.slot(w, "velocity_hat");
-      vHat.assign(maximum(vHat, v));
-      v = vHat;
-    }
-    w.assign(sub(w, div(mul(m, alpha), add(sqrt(v), this.epsilon))));
+    const value = div(mul(lr, sqrt(sub(1, beta2Power))), sub(1, beta1Power)).item();
+    this.stepSizeCache = { key, value };
+    return value;
   }
 
   protected ownConfig(): ConfigDict {

@@ -1,6 +1,6 @@
 import type { Tensor } from "../tensor/tensor.js";
 import type { Variable } from "../tensor/variable.js";
-import { add, div, mul, sqrt, square, sub } from "../ops/math.js";
+import { fusedOptimizerUpdate, inDType } from "../ops/optimizer_update.js";
 import { booleanOption, numberOption, type ConfigDict } from "./config.js";
 import { Optimizer, type OptimizerOptions } from "./optimizer.js";
 
@@ -44,25 +44,20 @@ export class RMSprop extends Optimizer {
   }
 
   protected updateStep(g: Tensor, w: Variable, lr: number): void {
-    const rho = this.rho;
-    const velocity = this.slot(w, "velocity");
-    velocity.assign(add(mul(rho, velocity), mul(1 - rho, square(g))));
-    let denominator: Tensor;
-    if (this.centered) {
-      const average = this.slot(w, "average_gradient");
-      average.assign(add(mul(rho, average), mul(1 - rho, g)));
-      denominator = add(sub(velocity, square(average)), this.epsilon);
-    } else {
-      denominator = add(velocity, this.epsilon);
-    }
-    const increment = div(mul(lr, g), sqrt(denominator));
-    if (this.momentum > 0) {
-      const m = this.slot(w, "momentum");
-      m.assign(add(mul(this.momentum, m), increment));
-      w.assign(sub(w, m));
-    } else {
-      w.assign(sub(w, increment));
-    }
+    const t = w.dtype;
+    // One fused kernel for the class comment's formula, rounded after each operation as the
+    // elementwise ops rho * v + (1 - rho) * g^2, ..., w - lr * g / sqrt(v + eps) would round it.
+    const slots = [
+      this.slot(w, "velocity"),
+      this.momentum > 0 ? this.slot(w, "momentum") : null,
+      this.centered ? this.slot(w, "average_gradient") : null,
+    ];
+    const next = fusedOptimizerUpdate({
+      kind: "rmsprop", lr: inDType(lr, t), rho: inDType(this.rho, t), oneMinusRho: inDType(1 - this.rho, t), epsilon: inDType(this.epsilon, t),
+      momentum: inDType(this.momentum, t), centered: this.centered,
+    }, w, g, slots);
+    slots.forEach((s, i) => s?.assign(next.slots[i]!));
+    w.assign(next.w);
   }
 
   protected ownConfig(): ConfigDict {

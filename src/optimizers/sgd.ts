@@ -1,8 +1,8 @@
 import type { Tensor } from "../tensor/tensor.js";
 import type { Variable } from "../tensor/variable.js";
-import { add, mul, sub } from "../ops/math.js";
 import { booleanOption, numberOption, type ConfigDict } from "./config.js";
 import { Optimizer, type OptimizerOptions } from "./optimizer.js";
+import { fusedOptimizerUpdate, inDType } from "../ops/optimizer_update.js";
 
 export interface SGDOptions extends OptimizerOptions {
   /** Momentum in [0, 1]; 0 (the default) is plain gradient descent. */
@@ -31,14 +31,17 @@ export class SGD extends Optimizer {
   }
 
   protected updateStep(g: Tensor, w: Variable, lr: number): void {
+    // One fused kernel: the formula of the class comment, rounded after each operation as the
+    // elementwise ops sub(w, mul(g, lr)) etc. would round it.
+    const t = w.dtype;
     if (this.momentum === 0) {
-      w.assign(sub(w, mul(g, lr)));
+      w.assign(fusedOptimizerUpdate({ kind: "sgd", lr: inDType(lr, t) }, w, g, []).w);
       return;
     }
     const v = this.slot(w, "momentum");
-    v.assign(sub(mul(v, this.momentum), mul(g, lr)));
-    if (this.nesterov) w.assign(add(w, sub(mul(v, this.momentum), mul(g, lr))));
-    else w.assign(add(w, v));
+    const next = fusedOptimizerUpdate({ kind: "momentum", lr: inDType(lr, t), momentum: inDType(this.momentum, t), nesterov: this.nesterov }, w, g, [v]);
+    v.assign(next.slots[0]!);
+    w.assign(next.w);
   }
 
   protected ownConfig(): ConfigDict {

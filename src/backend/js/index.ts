@@ -7,6 +7,10 @@ import { matmul } from "./matmul.js";
 import { logSoftmax, softmax } from "./softmax.js";
 import { conv2d, conv2dBackpropFilter, conv2dBackpropInput } from "./conv.js";
 import { avgPool, avgPoolGrad, maxPool, maxPoolGrad } from "./pool.js";
+import {
+  batchNormTraining, batchNormTrainingGrad, biasActivation, biasActivationGrad, channelAffine, conv2dBiasActivation, matmulBiasActivation,
+} from "./fused.js";
+import { optimizerUpdate } from "./optimizer.js";
 
 /** The reference backend: plain TypeScript on typed arrays, runs everywhere. */
 export function createJsBackend(): Backend {
@@ -19,6 +23,9 @@ export function createJsBackend(): Backend {
     softmax, logSoftmax,
     conv2d, conv2dBackpropInput, conv2dBackpropFilter,
     maxPool, maxPoolGrad, avgPool, avgPoolGrad,
+    biasActivation, biasActivationGrad, conv2dBiasActivation, matmulBiasActivation,
+    batchNormTraining, batchNormTrainingGrad, channelAffine,
+    optimizerUpdate,
   };
 }
 

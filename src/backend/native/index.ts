@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import type { NumericArray } from "../../tensor/dtype.js";
 import type { Shape } from "../../tensor/shape.js";
-import type { Backend, BinaryOp, Conv2DInfo, Pool2DInfo, UnaryOp } from "../backend.js";
+import type { Backend, BinaryOp, Conv2DInfo, FusedActivation, OptimizerUpdate, Pool2DInfo, UnaryOp } from "../backend.js";
 import { registerBackend } from "../registry.js";
 import { createJsBackend } from "../js/index.js";
 
@@ -29,8 +29,23 @@ export interface NativeAddon {
   binary(op: number, a: Float32Array, aShape: Shape, b: Float32Array, bShape: Shape, out: Float32Array, outShape: Shape): boolean;
   /** out[o, j] = sum_k x[o, k, j] / divisor, x viewed as [outer, r, inner]. */
   reduceSum(x: Float32Array, out: Float32Array, outer: number, r: number, inner: number, divisor: number): void;
-  /** The micro-kernel in use ("avx512", "avx2" or "scalar"), the pool's threads and the tile size. */
-  info(): { simd: string; threads: number; mr: number; nr: number };
+  /** Fused kernels: activations by index in FUSED_ACTIVATIONS, optional arrays as null. */
+  conv2dBiasActivation(x: Float32Array, filter: Float32Array, bias: Float32Array | null, activation: number, out: Float32Array, geometry: Int32Array): void;
+  matmulBiasActivation(a: Float32Array, b: Float32Array, bias: Float32Array | null, activation: number, out: Float32Array,
+    m: number, k: number, n: number, transposeA: boolean, transposeB: boolean): void;
+  biasActivation(y: Float32Array, rows: number, channels: number, bias: Float32Array | null, activation: number): void;
+  biasActivationGrad(dy: Float32Array, y: Float32Array, rows: number, channels: number, activation: number, dz: Float32Array, dbias: Float32Array | null): void;
+  batchNormTraining(x: Float32Array, rows: number, channels: number, gamma: Float32Array | null, beta: Float32Array | null, epsilon: number,
+    y: Float32Array, mean: Float32Array, variance: Float32Array, saved: Float64Array): void;
+  batchNormTrainingGrad(x: Float32Array, dy: Float32Array, rows: number, channels: number, gamma: Float32Array | null, saved: Float64Array,
+    dx: Float32Array, dgamma: Float32Array | null, dbeta: Float32Array | null): void;
+  channelAffine(x: Float32Array, rows: number, channels: number, scale: Float64Array, shift: Float64Array, out: Float32Array): void;
+  /** kind: index in OPTIMIZER_KINDS; scalars: [lr, momentum, alpha, 1 - beta1, 1 - beta2, epsilon, rho, 1 - rho]. */
+  optimizerUpdate(kind: number, scalars: Float32Array, nesterov: boolean, w: Float32Array, g: Float32Array,
+    s0: Float32Array | null, s1: Float32Array | null, s2: Float32Array | null,
+    wOut: Float32Array, o0: Float32Array | null, o1: Float32Array | null, o2: Float32Array | null): void;
+  /** The micro-kernel in use ("avx512", "avx2" or "scalar"), the pool's threads, the tile size, and whether malloc was tuned. */
+  info(): { simd: string; threads: number; mr: number; nr: number; mallocTuned: boolean };
 }
 
 /** The unary ops with native float32 kernels, in native/common.h's UnaryKind order. */
@@ -39,6 +54,10 @@ const NATIVE_UNARY: readonly UnaryOp[] = ["relu", "neg", "abs", "square", "sqrt"
 const NATIVE_UNARY_GRAD: readonly UnaryOp[] = ["relu", "neg", "square", "sqrt", "exp", "sigmoid", "tanh"];
 /** The binary ops with native float32 kernels, in BinaryKind order. */
 const NATIVE_BINARY: readonly BinaryOp[] = ["add", "sub", "mul", "div", "maximum", "minimum", "squaredDifference"];
+/** The fused activations in native/common.h's Activation order. */
+const FUSED_ACTIVATIONS: readonly FusedActivation[] = ["linear", "relu"];
+/** The optimizer updates in OptimizerKind order. */
+const OPTIMIZER_KINDS: readonly OptimizerUpdate["kind"][] = ["sgd", "momentum", "adam", "rmsprop"];
 /** Below this many elements the call into the addon costs more than the JS loop. */
 const ELEMENTWISE_MIN = 4096;
 
@@ -109,9 +128,25 @@ function singleBlock(shape: Shape, axes: readonly number[]): [number, number, nu
   return phase === 0 ? null : [outer, r, inner];
 }
 
-function f32(...arrays: NumericArray[]): boolean {
-  for (const a of arrays) if (!(a instanceof Float32Array)) return false;
+function f32(...arrays: (NumericArray | null)[]): boolean {
+  for (const a of arrays) if (a !== null && !(a instanceof Float32Array)) return false;
   return true;
+}
+
+/** The optional array as the addon takes it (the caller has checked that it is float32). */
+const opt = (a: NumericArray | null | undefined): Float32Array | null => (a && a.length > 0 ? (a as Float32Array) : null);
+
+const optimizerScalars = new Float32Array(8);
+function packOptimizerScalars(u: OptimizerUpdate): Float32Array {
+  const s = optimizerScalars;
+  s.fill(0);
+  switch (u.kind) {
+    case "sgd": s[0] = u.lr; break;
+    case "momentum": s[0] = u.lr; s[1] = u.momentum; break;
+    case "adam": s[2] = u.alpha; s[3] = u.oneMinusBeta1; s[4] = u.oneMinusBeta2; s[5] = u.epsilon; break;
+    case "rmsprop": s[0] = u.lr; s[1] = u.momentum; s[5] = u.epsilon; s[6] = u.rho; s[7] = u.oneMinusRho; break;
+  }
+  return s;
 }
 
 /** The native backend over a loaded addon: float32 kernels natively, the rest from `js`. */
@@ -195,6 +230,60 @@ export function createNativeBackend(native: NativeAddon): Backend {
     avgPoolGrad(dy, dx, info) {
       if (f32(dy, dx)) native.avgPoolGrad(dy as Float32Array, dx as Float32Array, poolInfo(info));
       else js.avgPoolGrad(dy, dx, info);
+    },
+    biasActivation(y, rows, channels, bias, activation) {
+      if (f32(y, bias)) native.biasActivation(y as Float32Array, rows, channels, opt(bias), FUSED_ACTIVATIONS.indexOf(activation));
+      else js.biasActivation(y, rows, channels, bias, activation);
+    },
+    biasActivationGrad(dy, y, rows, channels, activation, dz, dbias) {
+      if (f32(dy, y, dz, dbias)) {
+        native.biasActivationGrad(dy as Float32Array, y as Float32Array, rows, channels, FUSED_ACTIVATIONS.indexOf(activation), dz as Float32Array, opt(dbias));
+      } else {
+        js.biasActivationGrad(dy, y, rows, channels, activation, dz, dbias);
+      }
+    },
+    conv2dBiasActivation(x, filter, bias, activation, out, info) {
+      if (!info.depthwise && f32(x, filter, bias, out)) {
+        native.conv2dBiasActivation(x as Float32Array, filter as Float32Array, opt(bias), FUSED_ACTIVATIONS.indexOf(activation), out as Float32Array, convInfo(info));
+      } else {
+        js.conv2dBiasActivation(x, filter, bias, activation, out, info);
+      }
+    },
+    matmulBiasActivation(a, b, bias, activation, out, m, k, n, transposeA, transposeB) {
+      if (f32(a, b, bias, out)) {
+        native.matmulBiasActivation(a as Float32Array, b as Float32Array, opt(bias), FUSED_ACTIVATIONS.indexOf(activation), out as Float32Array,
+          m, k, n, transposeA, transposeB);
+      } else {
+        js.matmulBiasActivation(a, b, bias, activation, out, m, k, n, transposeA, transposeB);
+      }
+    },
+    batchNormTraining(x, rows, channels, gamma, beta, epsilon, y, mean, variance, saved) {
+      if (f32(x, gamma, beta, y, mean, variance)) {
+        native.batchNormTraining(x as Float32Array, rows, channels, opt(gamma), opt(beta), epsilon, y as Float32Array,
+          mean as Float32Array, variance as Float32Array, saved);
+      } else {
+        js.batchNormTraining(x, rows, channels, gamma, beta, epsilon, y, mean, variance, saved);
+      }
+    },
+    batchNormTrainingGrad(x, dy, rows, channels, gamma, saved, dx, dgamma, dbeta) {
+      if (f32(x, dy, gamma, dx, dgamma, dbeta)) {
+        native.batchNormTrainingGrad(x as Float32Array, dy as Float32Array, rows, channels, opt(gamma), saved, dx as Float32Array, opt(dgamma), opt(dbeta));
+      } else {
+        js.batchNormTrainingGrad(x, dy, rows, channels, gamma, saved, dx, dgamma, dbeta);
+      }
+    },
+    channelAffine(x, rows, channels, scale, shift, out) {
+      if (f32(x, out)) native.channelAffine(x as Float32Array, rows, channels, scale, shift, out as Float32Array);
+      else js.channelAffine(x, rows, channels, scale, shift, out);
+    },
+    optimizerUpdate(update, w, g, slots, wOut, slotsOut) {
+      if (w.length < ELEMENTWISE_MIN || !f32(w, g, wOut, ...slots, ...slotsOut)) {
+        js.optimizerUpdate(update, w, g, slots, wOut, slotsOut);
+        return;
+      }
+      native.optimizerUpdate(OPTIMIZER_KINDS.indexOf(update.kind), packOptimizerScalars(update), update.kind === "momentum" && update.nesterov,
+        w as Float32Array, g as Float32Array, opt(slots[0]), opt(slots[1]), opt(slots[2]), wOut as Float32Array,
+        opt(slotsOut[0]), opt(slotsOut[1]), opt(slotsOut[2]));
     },
   };
 }

@@ -1,0 +1,189 @@
+// Fused float32 kernels for the layers' hot paths, the twins of src/backend/js/fused.ts: bias +
+// activation and its backward pass, batch normalization (training forward and backward, inference
+// affine map). Tensors are viewed as [rows, channels]. Sums over rows are taken in double over 16
+// fixed groups of rows and the groups added in order, so results do not depend on the thread
+// count; per-element arithmetic follows the JS reference operation for operation (double where it
+// computes in double), so the two backends agree to the last bit or two.
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "common.h"
+
+namespace lamina {
+namespace {
+
+constexpr index_t SUM_GROUPS = 16;
+/** Elements per task of the purely elementwise passes. */
+constexpr index_t GRAIN = index_t(1) << 15;
+
+/** Runs f(r0, r1) over row ranges of about GRAIN elements across the pool. */
+template <typename F>
+void forRows(index_t rows, index_t channels, F&& f) {
+  const index_t per = std::max<index_t>(1, GRAIN / std::max<index_t>(1, channels));
+  const index_t tasks = (rows + per - 1) / per;
+  if (tasks <= 1) {
+    f(index_t(0), rows);
+    return;
+  }
+  parallelFor(tasks, [&](index_t t) { f(t * per, std::min(rows, (t + 1) * per)); });
+}
+
+/**
+ * Column sums over rows in SUM_GROUPS fixed groups: rowFn(r0, r1, acc) adds rows [r0, r1) into
+ * acc (width channels * width), then the groups are added in order into out.
+ */
+template <typename F>
+void groupedColumnSums(index_t rows, index_t width, double* out, F&& rowFn) {
+  const index_t groups = std::max<index_t>(1, std::min(SUM_GROUPS, rows));
+  const index_t per = (rows + groups - 1) / groups;
+  std::vector<double> partial(static_cast<std::size_t>(groups * width), 0.0);
+  parallelFor(groups, [&](index_t grp) {
+    const index_t r0 = grp * per, r1 = std::min(rows, r0 + per);
+    if (r0 < r1) rowFn(r0, r1, partial.data() + grp * width);
+  });
+  std::fill(out, out + width, 0.0);
+  for (index_t grp = 0; grp < groups; grp++) {
+    const double* p = partial.data() + grp * width;
+    for (index_t j = 0; j < width; j++) out[j] += p[j];
+  }
+}
+
+/**
+ * dz = y > 0 ? dy : 0 over n elements. Written as a select on restrict pointers so that it
+ * vectorizes: with possibly aliasing arrays the compiler keeps a scalar loop whose branch
+ * mispredicts on every other element (7 ns per element instead of a fraction of one).
+ * dz may be dy itself (each element is read before it is written).
+ */
+void reluGradRange(const float* dy, const float* y, float* dz, index_t n) {
+  if (dz == dy) {
+    float* __restrict d = dz;
+    const float* __restrict yy = y;
+    for (index_t i = 0; i < n; i++) d[i] = yy[i] > 0.0f ? d[i] : 0.0f;
+    return;
+  }
+  const float* __restrict g = dy;
+  const float* __restrict yy = y;
+  float* __restrict d = dz;
+  for (index_t i = 0; i < n; i++) {
+    const float v = g[i];  // loaded unconditionally, or the select is not if-converted
+    d[i] = yy[i] > 0.0f ? v : 0.0f;
+  }
+}
+
+}  // namespace
+
+void biasActivationF32(float* y, index_t rows, index_t channels, const float* bias, Activation act) {
+  if (bias == nullptr && act == Activation::Linear) return;
+  forRows(rows, channels, [&](index_t r0, index_t r1) {
+    for (index_t r = r0; r < r1; r++) applyEpilogueRow(y + r * channels, channels, bias, act);
+  });
+}
+
+void biasActivationGradF32(const float* dy, const float* y, index_t rows, index_t channels, Activation act, float* dz,
+                           float* dbias) {
+  const index_t C = channels;
+  if (act == Activation::Relu) {
+    forRows(rows, C, [&](index_t r0, index_t r1) { reluGradRange(dy + r0 * C, y + r0 * C, dz + r0 * C, (r1 - r0) * C); });
+  } else if (dz != dy) {
+    forRows(rows, C, [&](index_t r0, index_t r1) { std::copy(dy + r0 * C, dy + r1 * C, dz + r0 * C); });
+  }
+  if (dbias == nullptr) return;
+  std::vector<double> total(static_cast<std::size_t>(C));
+  groupedColumnSums(rows, C, total.data(), [&](index_t r0, index_t r1, double* acc) {
+    for (index_t r = r0; r < r1; r++) {
+      const float* row = dz + r * C;
+      for (index_t c = 0; c < C; c++) acc[c] += row[c];
+    }
+  });
+  for (index_t c = 0; c < C; c++) dbias[c] = static_cast<float>(total[static_cast<std::size_t>(c)]);
+}
+
+void channelAffineF32(const float* x, index_t rows, index_t channels, const double* scale, const double* shift, float* out) {
+  const index_t C = channels;
+  forRows(rows, C, [&](index_t r0, index_t r1) {
+    for (index_t r = r0; r < r1; r++) {
+      const float* xr = x + r * C;
+      float* o = out + r * C;
+      for (index_t c = 0; c < C; c++) o[c] = static_cast<float>(static_cast<double>(xr[c]) * scale[c] + shift[c]);
+    }
+  });
+}
+
+void batchNormTrainingF32(const float* x, index_t rows, index_t channels, const float* gamma, const float* beta, double epsilon,
+                          float* y, float* mean, float* variance, double* saved) {
+  const index_t C = channels;
+  std::vector<double> m(static_cast<std::size_t>(C)), v(static_cast<std::size_t>(C));
+  groupedColumnSums(rows, C, m.data(), [&](index_t r0, index_t r1, double* acc) {
+    for (index_t r = r0; r < r1; r++) {
+      const float* row = x + r * C;
+      for (index_t c = 0; c < C; c++) acc[c] += row[c];
+    }
+  });
+  for (index_t c = 0; c < C; c++) m[c] = rows > 0 ? m[c] / static_cast<double>(rows) : 0.0;
+  groupedColumnSums(rows, C, v.data(), [&](index_t r0, index_t r1, double* acc) {
+    for (index_t r = r0; r < r1; r++) {
+      const float* row = x + r * C;
+      for (index_t c = 0; c < C; c++) {
+        const double d = static_cast<double>(row[c]) - m[c];
+        acc[c] += d * d;
+      }
+    }
+  });
+  std::vector<double> scale(static_cast<std::size_t>(C)), shift(static_cast<std::size_t>(C));
+  for (index_t c = 0; c < C; c++) {
+    v[c] = rows > 0 ? v[c] / static_cast<double>(rows) : 0.0;
+    const double invStd = 1.0 / std::sqrt(v[c] + epsilon);
+    scale[c] = gamma == nullptr ? invStd : static_cast<double>(gamma[c]) * invStd;
+    shift[c] = (beta == nullptr ? 0.0 : static_cast<double>(beta[c])) - m[c] * scale[c];
+    mean[c] = static_cast<float>(m[c]);
+    variance[c] = static_cast<float>(v[c]);
+    saved[c] = m[c];
+    saved[C + c] = invStd;
+  }
+  channelAffineF32(x, rows, C, scale.data(), shift.data(), y);
+}
+
+void batchNormTrainingGradF32(const float* x, const float* dy, index_t rows, index_t channels, const float* gamma,
+                              const double* saved, float* dx, float* dgamma, float* dbeta) {
+  const index_t C = channels;
+  const double* mean = saved;
+  const double* invStd = saved + C;
+  // One pass for both sums: [sum dy | sum dy * xhat] side by side.
+  std::vector<double> sums(static_cast<std::size_t>(2 * C));
+  groupedColumnSums(rows, 2 * C, sums.data(), [&](index_t r0, index_t r1, double* acc) {
+    double* sDy = acc;
+    double* sDyXhat = acc + C;
+    for (index_t r = r0; r < r1; r++) {
+      const float* xr = x + r * C;
+      const float* gr = dy + r * C;
+      for (index_t c = 0; c < C; c++) {
+        const double g = gr[c];
+        sDy[c] += g;
+        sDyXhat[c] += g * ((static_cast<double>(xr[c]) - mean[c]) * invStd[c]);
+      }
+    }
+  });
+  std::vector<double> k(static_cast<std::size_t>(C)), a(static_cast<std::size_t>(C)), b(static_cast<std::size_t>(C));
+  const double n = static_cast<double>(rows);
+  for (index_t c = 0; c < C; c++) {
+    k[c] = (gamma == nullptr ? 1.0 : static_cast<double>(gamma[c])) * invStd[c];
+    a[c] = rows > 0 ? sums[C + c] / n : 0.0;
+    b[c] = k[c] * (rows > 0 ? sums[c] / n : 0.0);
+    if (dgamma != nullptr) dgamma[c] = static_cast<float>(sums[C + c]);
+    if (dbeta != nullptr) dbeta[c] = static_cast<float>(sums[c]);
+  }
+  forRows(rows, C, [&](index_t r0, index_t r1) {
+    for (index_t r = r0; r < r1; r++) {
+      const float* xr = x + r * C;
+      const float* gr = dy + r * C;
+      float* o = dx + r * C;
+      for (index_t c = 0; c < C; c++) {
+        const double xhat = (static_cast<double>(xr[c]) - mean[c]) * invStd[c];
+        o[c] = static_cast<float>(k[c] * (static_cast<double>(gr[c]) - xhat * a[c]) - b[c]);
+      }
+    }
+  });
+}
+
+}  // namespace lamina

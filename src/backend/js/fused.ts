@@ -1,0 +1,118 @@
+import type { NumericArray } from "../../tensor/dtype.js";
+import type { Conv2DInfo, FusedActivation } from "../backend.js";
+import { conv2d } from "./conv.js";
+import { matmul } from "./matmul.js";
+
+/*
+ * The reference implementations of the fused kernels: each computes what the chain of elementwise
+ * ops it replaces computes, value for value, with tensors viewed as [rows, channels].
+ */
+
+export function biasActivation(y: NumericArray, rows: number, channels: number, bias: NumericArray | null, activation: FusedActivation): void {
+  const relu = activation === "relu";
+  if (bias === null && !relu) return;
+  if (bias === null) {
+    for (let i = 0; i < y.length; i++) { const v = y[i]; y[i] = v > 0 ? v : 0; }
+    return;
+  }
+  // The sum is rounded to y's dtype by the store, as the add op's output would be, before the relu.
+  for (let r = 0, i = 0; r < rows; r++) {
+    for (let c = 0; c < channels; c++, i++) {
+      y[i] = y[i] + bias[c];
+      if (relu && !(y[i] > 0)) y[i] = 0;
+    }
+  }
+}
+
+export function biasActivationGrad(
+  dy: NumericArray, y: NumericArray, rows: number, channels: number, activation: FusedActivation, dz: NumericArray, dbias: NumericArray | null,
+): void {
+  if (activation === "relu") {
+    // relu'(x) = x > 0, and y = relu(x) > 0 exactly when x > 0.
+    for (let i = 0; i < dy.length; i++) dz[i] = y[i] > 0 ? dy[i] : 0;
+  } else if (dz !== dy) {
+    dz.set(dy as Float32Array & Float64Array);
+  }
+  if (dbias === null) return;
+  const acc = new Float64Array(channels);
+  for (let r = 0, i = 0; r < rows; r++) for (let c = 0; c < channels; c++, i++) acc[c] += dz[i];
+  for (let c = 0; c < channels; c++) dbias[c] = acc[c];
+}
+
+export function conv2dBiasActivation(
+  x: NumericArray, filter: NumericArray, bias: NumericArray | null, activation: FusedActivation, out: NumericArray, info: Conv2DInfo,
+): void {
+  conv2d(x, filter, out, info);
+  biasActivation(out, info.batch * info.outHeight * info.outWidth, info.outChannels, bias, activation);
+}
+
+export function matmulBiasActivation(
+  a: NumericArray, b: NumericArray, bias: NumericArray | null, activation: FusedActivation, out: NumericArray,
+  m: number, k: number, n: number, transposeA: boolean, transposeB: boolean,
+): void {
+  matmul(a, b, out, 1, m, k, n, transposeA, transposeB, 0, 0);
+  biasActivation(out, m, n, bias, activation);
+}
+
+export function batchNormTraining(
+  x: NumericArray, rows: number, channels: number, gamma: NumericArray | null, beta: NumericArray | null, epsilon: number,
+  y: NumericArray, mean: NumericArray, variance: NumericArray, saved: Float64Array,
+): void {
+  const C = channels;
+  const m = new Float64Array(C);
+  const v = new Float64Array(C);
+  for (let r = 0, i = 0; r < rows; r++) for (let c = 0; c < C; c++, i++) m[c] += x[i];
+  for (let c = 0; c < C; c++) m[c] = rows > 0 ? m[c] / rows : 0;
+  for (let r = 0, i = 0; r < rows; r++) {
+    for (let c = 0; c < C; c++, i++) { const d = x[i] - m[c]; v[c] += d * d; }
+  }
+  const scale = new Float64Array(C);
+  const shift = new Float64Array(C);
+  for (let c = 0; c < C; c++) {
+    v[c] = rows > 0 ? v[c] / rows : 0;
+    const invStd = 1 / Math.sqrt(v[c] + epsilon);
+    scale[c] = gamma === null ? invStd : gamma[c] * invStd;
+    shift[c] = (beta === null ? 0 : beta[c]) - m[c] * scale[c];
+    mean[c] = m[c];
+    variance[c] = v[c];
+    saved[c] = m[c];
+    saved[C + c] = invStd;
+  }
+  channelAffine(x, rows, C, scale, shift, y);
+}
+
+export function batchNormTrainingGrad(
+  x: NumericArray, dy: NumericArray, rows: number, channels: number, gamma: NumericArray | null, saved: Float64Array,
+  dx: NumericArray, dgamma: NumericArray | null, dbeta: NumericArray | null,
+): void {
+  const C = channels;
+  const sumDy = new Float64Array(C);
+  const sumDyXhat = new Float64Array(C);
+  for (let r = 0, i = 0; r < rows; r++) {
+    for (let c = 0; c < C; c++, i++) {
+      const g = dy[i];
+      sumDy[c] += g;
+      sumDyXhat[c] += g * ((x[i] - saved[c]) * saved[C + c]);
+    }
+  }
+  // dx = k * (dy - xhat * a) - b with per-channel doubles k, a, b (xhat recomputed from x).
+  const k = new Float64Array(C), a = new Float64Array(C), b = new Float64Array(C);
+  for (let c = 0; c < C; c++) {
+    const invStd = saved[C + c];
+    k[c] = (gamma === null ? 1 : gamma[c]) * invStd;
+    a[c] = rows > 0 ? sumDyXhat[c] / rows : 0;
+    b[c] = k[c] * (rows > 0 ? sumDy[c] / rows : 0);
+    if (dgamma !== null) dgamma[c] = sumDyXhat[c];
+    if (dbeta !== null) dbeta[c] = sumDy[c];
+  }
+  for (let r = 0, i = 0; r < rows; r++) {
+    for (let c = 0; c < C; c++, i++) {
+      const xhat = (x[i] - saved[c]) * saved[C + c];
+      dx[i] = k[c] * (dy[i] - xhat * a[c]) - b[c];
+    }
+  }
+}
+
+export function channelAffine(x: NumericArray, rows: number, channels: number, scale: Float64Array, shift: Float64Array, out: NumericArray): void {
+  for (let r = 0, i = 0; r < rows; r++) for (let c = 0; c < channels; c++, i++) out[i] = x[i] * scale[c] + shift[c];
+}

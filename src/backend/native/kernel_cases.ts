@@ -1,0 +1,107 @@
+// Inputs and comparisons shared by the native-versus-JS kernel tests (native.test.ts,
+// fused.test.ts): a seedable generator, random arrays, convolution geometries that cover odd
+// sizes, batch 1, strides 2, dilations, SAME/VALID/explicit padding and both native code paths.
+import assert from "node:assert/strict";
+import type { Conv2DInfo } from "../backend.js";
+import type { NumericArray } from "../../tensor/dtype.js";
+
+/** A small seedable generator (mulberry32) so every failure is reproducible. */
+export function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function randomF32(n: number, seed: number, integers = false): Float32Array {
+  const r = rng(seed);
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = integers ? Math.floor(r() * 5) - 2 : r() * 2 - 1;
+  return a;
+}
+
+/** max |got - want| must be within rtol of max |want| (norm-wise relative error). */
+export function assertClose(got: NumericArray, want: NumericArray, what: string, rtol = 1e-4): void {
+  assert.equal(got.length, want.length, `${what}: length`);
+  let maxErr = 0, maxRef = 0, at = -1;
+  for (let i = 0; i < want.length; i++) {
+    const e = Math.abs(got[i] - want[i]);
+    if (!(e <= maxErr)) {
+      maxErr = e;
+      at = i;
+    }
+    maxRef = Math.max(maxRef, Math.abs(want[i]));
+  }
+  assert.ok(maxErr <= rtol * Math.max(maxRef, 1e-30),
+    `${what}: max error ${maxErr} at ${at} (got ${got[at]}, want ${want[at]}), reference scale ${maxRef}`);
+}
+
+export function assertEqualArrays(got: NumericArray, want: NumericArray, what: string): void {
+  assert.equal(got.length, want.length, `${what}: length`);
+  for (let i = 0; i < want.length; i++) {
+    if (!Object.is(got[i], want[i])) assert.fail(`${what}: index ${i}: got ${got[i]}, want ${want[i]}`);
+  }
+}
+
+export type Padding = "SAME" | "VALID" | [number, number, number, number];
+
+export function convGeometry(batch: number, h: number, w: number, c: number, o: number, kh: number, kw: number,
+  sh: number, sw: number, dh: number, dw: number, padding: Padding): Conv2DInfo {
+  const ekh = (kh - 1) * dh + 1, ekw = (kw - 1) * dw + 1;
+  let outHeight: number, outWidth: number, padTop = 0, padLeft = 0, padBottom = 0, padRight = 0;
+  if (padding === "VALID") {
+    outHeight = Math.floor((h - ekh) / sh) + 1;
+    outWidth = Math.floor((w - ekw) / sw) + 1;
+  } else if (padding === "SAME") {
+    outHeight = Math.ceil(h / sh);
+    outWidth = Math.ceil(w / sw);
+    const ph = Math.max(0, (outHeight - 1) * sh + ekh - h), pw = Math.max(0, (outWidth - 1) * sw + ekw - w);
+    padTop = Math.floor(ph / 2); padBottom = ph - padTop;
+    padLeft = Math.floor(pw / 2); padRight = pw - padLeft;
+  } else {
+    [padTop, padBottom, padLeft, padRight] = padding;
+    outHeight = Math.floor((h + padTop + padBottom - ekh) / sh) + 1;
+    outWidth = Math.floor((w + padLeft + padRight - ekw) / sw) + 1;
+  }
+  return {
+    batch, inHeight: h, inWidth: w, inChannels: c, outHeight, outWidth, outChannels: o,
+    filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw,
+    padTop, padLeft, padBottom, padRight, depthwise: false,
+  };
+}
+
+export interface ConvCase {
+  batch: number; h: number; w: number; c: number; o: number; kh: number; kw: number;
+  sh: number; sw: number; dh: number; dw: number; padding: Padding;
+}
+
+export const convCases: ConvCase[] = [
+  { batch: 1, h: 5, w: 5, c: 1, o: 1, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, padding: "SAME" },
+  { batch: 2, h: 7, w: 6, c: 3, o: 5, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, padding: "VALID" },
+  { batch: 5, h: 9, w: 11, c: 5, o: 7, kh: 3, kw: 3, sh: 2, sw: 2, dh: 1, dw: 1, padding: "SAME" },
+  { batch: 3, h: 10, w: 9, c: 17, o: 33, kh: 2, kw: 3, sh: 2, sw: 1, dh: 1, dw: 1, padding: "VALID" },
+  { batch: 4, h: 12, w: 12, c: 4, o: 16, kh: 3, kw: 3, sh: 1, sw: 1, dh: 2, dw: 2, padding: "SAME" },
+  { batch: 2, h: 11, w: 8, c: 6, o: 9, kh: 3, kw: 2, sh: 1, sw: 2, dh: 2, dw: 1, padding: "VALID" },
+  { batch: 3, h: 8, w: 8, c: 5, o: 6, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, padding: [1, 2, 0, 3] },
+  { batch: 2, h: 9, w: 7, c: 3, o: 4, kh: 5, kw: 5, sh: 3, sw: 2, dh: 1, dw: 1, padding: [2, 2, 2, 2] },
+  { batch: 6, h: 6, w: 6, c: 8, o: 12, kh: 1, kw: 1, sh: 1, sw: 1, dh: 1, dw: 1, padding: "VALID" },
+  { batch: 3, h: 7, w: 7, c: 9, o: 10, kh: 1, kw: 1, sh: 2, sw: 2, dh: 1, dw: 1, padding: "SAME" },
+  { batch: 1, h: 4, w: 4, c: 2, o: 3, kh: 4, kw: 4, sh: 1, sw: 1, dh: 1, dw: 1, padding: "VALID" },
+  { batch: 2, h: 3, w: 3, c: 2, o: 2, kh: 5, kw: 5, sh: 1, sw: 1, dh: 1, dw: 1, padding: "SAME" },
+  { batch: 7, h: 14, w: 14, c: 32, o: 64, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, padding: "SAME" },
+  { batch: 2, h: 16, w: 16, c: 3, o: 32, kh: 3, kw: 3, sh: 2, sw: 2, dh: 1, dw: 1, padding: "SAME" },
+  // Filters over 2^17 elements take the chunked path (one pool-wide GEMM at a time), not the fused one.
+  { batch: 3, h: 6, w: 5, c: 64, o: 240, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, padding: "SAME" },
+  { batch: 1, h: 7, w: 7, c: 70, o: 200, kh: 3, kw: 3, sh: 2, sw: 2, dh: 1, dw: 1, padding: "VALID" },
+  // 10 * 28 * 28 = 7840 output rows of 576 taps: more than one im2col chunk of 2^22 elements.
+  { batch: 10, h: 28, w: 28, c: 64, o: 16, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, padding: "SAME" },
+];
+
+export function describeConv(c: ConvCase): string {
+  return `conv N${c.batch} ${c.h}x${c.w}x${c.c} -> ${c.o}, k${c.kh}x${c.kw} s${c.sh}x${c.sw} d${c.dh}x${c.dw} ${JSON.stringify(c.padding)}`;
+}
+

@@ -1,0 +1,137 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as tf from "../index.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { fusedConv2d, fusedMatMul, type FusedActivation } from "./fused.js";
+import { batchNormInference, batchNormTraining } from "./fused_norm.js";
+
+/*
+ * The fused ops against the composite ops they replace, on the active backend (run the file with
+ * LAMINA_BACKEND=js for the JS kernels): values, gradients, and second-order gradients (taken
+ * through the differentiable fallback of the backward passes).
+ */
+
+function close(got: Tensor, want: Tensor, what: string, rtol = 1e-5): void {
+  assert.deepEqual(got.shape, want.shape, `${what}: shape`);
+  const g = got.dataSync(), w = want.dataSync();
+  let scale = 0;
+  for (let i = 0; i < w.length; i++) scale = Math.max(scale, Math.abs(Number(w[i])));
+  for (let i = 0; i < w.length; i++) {
+    const e = Math.abs(Number(g[i]) - Number(w[i]));
+    assert.ok(e <= rtol * Math.max(scale, 1e-30), `${what}[${i}]: got ${g[i]}, want ${w[i]} (scale ${scale})`);
+  }
+}
+
+function exact(got: Tensor, want: Tensor, what: string): void {
+  assert.deepEqual(got.shape, want.shape, `${what}: shape`);
+  const g = got.dataSync(), w = want.dataSync();
+  for (let i = 0; i < w.length; i++) if (!Object.is(g[i], w[i])) assert.fail(`${what}[${i}]: got ${g[i]}, want ${w[i]}`);
+}
+
+const act = (y: Tensor, a: FusedActivation): Tensor => (a === "relu" ? tf.relu(y) : y);
+
+/** Gradients of sum(f(...) * r) with respect to every input, and of the sum of their squares (second order) w.r.t. the inputs. */
+function firstAndSecond(f: (xs: Tensor[]) => Tensor, xs: Tensor[], r: Tensor): { value: Tensor; grads: Tensor[]; second: Tensor[] } {
+  const outer = new tf.GradientTape({ persistent: true });
+  outer.watch(xs);
+  let value: Tensor | null = null;
+  let grads: Tensor[] = [];
+  const penalty = outer.run(() => {
+    const inner = new tf.GradientTape();
+    inner.watch(xs);
+    const target = inner.run(() => {
+      value = f(xs);
+      return tf.sum(tf.mul(value, r));
+    });
+    grads = inner.gradient(target, xs).map((g) => g!);
+    return grads.reduce((acc, g) => tf.add(acc, tf.sum(tf.square(g))), tf.constant(0, [], "float32"));
+  });
+  const second = outer.gradient(penalty, xs).map((g, i) => g ?? tf.zerosLike(xs[i]));
+  return { value: value!, grads, second };
+}
+
+test("fusedConv2d equals relu/linear(conv2d + bias): values, gradients and second-order gradients", () => {
+  tf.random.setSeed(3);
+  const cases = [
+    { x: [2, 7, 6, 3], k: [3, 3, 3, 5], opts: { padding: "same" as const } },
+    { x: [1, 9, 8, 4], k: [3, 2, 4, 17], opts: { padding: "valid" as const, strides: 2 } },
+    { x: [3, 5, 5, 2], k: [1, 1, 2, 3], opts: {} },
+  ];
+  for (const c of cases) {
+    for (const a of ["relu", "linear"] as FusedActivation[]) {
+      for (const withBias of [true, false]) {
+        const what = `conv ${JSON.stringify(c)} ${a} bias=${withBias}`;
+        const x = tf.random.normal(c.x), w = tf.random.normal(c.k);
+        const b = tf.random.normal([c.k[3]]);
+        const fused = (xs: Tensor[]) => fusedConv2d(xs[0], xs[1], withBias ? xs[2] : null, c.opts, a);
+        const composite = (xs: Tensor[]) => act(withBias ? tf.add(tf.conv2d(xs[0], xs[1], c.opts), xs[2]) : tf.conv2d(xs[0], xs[1], c.opts), a);
+        const xs = withBias ? [x, w, b] : [x, w];
+        const r = tf.random.normal(fused(xs).shape);
+        const f = firstAndSecond(fused, xs, r), g = firstAndSecond(composite, xs, r);
+        exact(f.value, g.value, `${what} value`);
+        f.grads.forEach((t, i) => close(t, g.grads[i], `${what} gradient ${i}`));
+        f.second.forEach((t, i) => close(t, g.second[i], `${what} second-order gradient ${i}`, 1e-4));
+      }
+    }
+  }
+});
+
+test("fusedMatMul equals relu/linear(matmul + bias) with gradients", () => {
+  tf.random.setSeed(4);
+  for (const [m, k, n] of [[1, 5, 3], [64, 33, 17], [7, 1, 9]]) {
+    for (const a of ["relu", "linear"] as FusedActivation[]) {
+      const x = tf.random.normal([m, k]), w = tf.random.normal([k, n]), b = tf.random.normal([n]);
+      const r = tf.random.normal([m, n]);
+      const f = firstAndSecond((xs) => fusedMatMul(xs[0], xs[1], xs[2], a), [x, w, b], r);
+      const g = firstAndSecond((xs) => act(tf.add(tf.matmul(xs[0], xs[1]), xs[2]), a), [x, w, b], r);
+      const what = `matmul ${m}x${k}x${n} ${a}`;
+      exact(f.value, g.value, `${what} value`);
+      f.grads.forEach((t, i) => close(t, g.grads[i], `${what} gradient ${i}`));
+      f.second.forEach((t, i) => close(t, g.second[i], `${what} second-order gradient ${i}`, 1e-4));
+    }
+  }
+  assert.throws(() => fusedMatMul(tf.zeros([2, 3]), tf.zeros([4, 5]), null, "relu"), /expected a \[m, k\] and b \[k, n\]/);
+  assert.throws(() => fusedMatMul(tf.zeros([2, 3]), tf.zeros([3, 5]), tf.zeros([4]), "relu"), /bias must be float32 \[5\]/);
+});
+
+test("batchNormTraining equals moments + batchNormalization: values, statistics, gradients, second order", () => {
+  tf.random.setSeed(5);
+  for (const shape of [[4, 3, 3, 5], [1, 1, 1, 2], [7, 17], [2, 6, 6, 16]]) {
+    for (const affine of [true, false]) {
+      const what = `batchNorm ${JSON.stringify(shape)} affine=${affine}`;
+      const c = shape[shape.length - 1];
+      const x = tf.add(tf.mul(tf.random.normal(shape), 3), 1.5);
+      const gamma = tf.random.normal([c]), beta = tf.random.normal([c]);
+      const axes = shape.slice(0, -1).map((_, i) => i);
+      const xs = affine ? [x, gamma, beta] : [x];
+      const fused = (t: Tensor[]) => batchNormTraining(t[0], affine ? t[1] : null, affine ? t[2] : null, 1e-3).y;
+      const composite = (t: Tensor[]) => {
+        const { mean, variance } = tf.moments(t[0], axes);
+        return tf.batchNormalization(t[0], mean, variance, affine ? t[2] : null, affine ? t[1] : null, 1e-3);
+      };
+      const r = tf.random.normal(shape);
+      const f = firstAndSecond(fused, xs, r), g = firstAndSecond(composite, xs, r);
+      close(f.value, g.value, `${what} y`);
+      f.grads.forEach((t, i) => close(t, g.grads[i], `${what} gradient ${i}`, 1e-4));
+      f.second.forEach((t, i) => close(t, g.second[i], `${what} second-order gradient ${i}`, 1e-3));
+      const stats = batchNormTraining(x, null, null, 1e-3);
+      const m = tf.moments(x, axes);
+      close(stats.mean, m.mean, `${what} mean`, 1e-6);
+      close(stats.variance, m.variance, `${what} variance`, 1e-6);
+    }
+  }
+  assert.throws(() => batchNormTraining(tf.zeros([2, 3]), tf.zeros([4]), null, 1e-3), /gamma must be float32 \[3\]/);
+});
+
+test("batchNormInference equals batchNormalization, fused outside a tape and composite under one", () => {
+  tf.random.setSeed(6);
+  const x = tf.random.normal([5, 4, 4, 6]);
+  const mean = tf.random.normal([6]), variance = tf.abs(tf.random.normal([6])), gamma = tf.random.normal([6]), beta = tf.random.normal([6]);
+  const want = tf.batchNormalization(x, mean, variance, beta, gamma, 1e-3);
+  close(batchNormInference(x, mean, variance, gamma, beta, 1e-3), want, "inference y", 1e-6);
+  close(batchNormInference(x, mean, variance, null, null, 1e-3), tf.batchNormalization(x, mean, variance, null, null, 1e-3), "no affine", 1e-6);
+  const [dx, dm] = tf.grads((a: Tensor, m: Tensor) => batchNormInference(a, m, variance, gamma, beta, 1e-3))([x, mean]);
+  const [ex, em] = tf.grads((a: Tensor, m: Tensor) => tf.batchNormalization(a, m, variance, beta, gamma, 1e-3))([x, mean]);
+  close(dx, ex, "inference dx");
+  close(dm, em, "inference dmean");
+});
