@@ -80,6 +80,34 @@ const MicroKernel& activeKernel();
 void sgemm(bool transA, bool transB, index_t m, index_t n, index_t k, const float* a, index_t lda, const float* b,
            index_t ldb, float* c, index_t ldc, bool accumulate, bool parallel = true, const Epilogue* epilogue = nullptr);
 
+/**
+ * op(B) [k, n] packed once into the active micro-kernel's panels (depth blocks of kc, NR columns
+ * each), to be multiplied by many blocks of A: a convolution's filter, shared read-only by every
+ * task of the pool. Packing runs across the pool.
+ */
+class PackedB {
+ public:
+  PackedB() = default;
+  PackedB(const PackedB&) = delete;
+  PackedB& operator=(const PackedB&) = delete;
+  ~PackedB();
+  void pack(bool transB, const float* b, index_t ldb, index_t k, index_t n);
+  const float* panel(index_t kb, index_t jp) const { return data_ + (kb * nPanels + jp) * nr * kc; }
+  index_t k = 0, n = 0, kc = 0, kBlocks = 0, nPanels = 0;
+  int nr = 0;
+
+ private:
+  float* data_ = nullptr;
+  std::size_t cap_ = 0;
+};
+
+/**
+ * C[m, n] = A[m, k] @ B (+ C when accumulate), then the epilogue, with A read in place (row-major,
+ * leading dimension lda) and B packed; on the calling thread only.
+ */
+void sgemmPackedB(index_t m, const float* a, index_t lda, const PackedB& b, float* c, index_t ldc, bool accumulate,
+                  const Epilogue* epilogue = nullptr);
+
 // ------------------------------------------------------------------ convolution (conv.cc)
 
 /** NHWC geometry with filters [kh, kw, in, out]; the same fields as the TypeScript Conv2DInfo. */

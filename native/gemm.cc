@@ -197,6 +197,66 @@ const MicroKernel& activeKernel() {
   return *k;
 }
 
+void PackedB::pack(bool transB, const float* b, index_t ldb, index_t kIn, index_t nIn) {
+  const MicroKernel& uk = activeKernel();
+  nr = uk.nr;
+  k = kIn;
+  n = nIn;
+  kBlocks = std::max<index_t>(1, (k + KC - 1) / KC);
+  kc = (k + kBlocks - 1) / kBlocks;
+  nPanels = (n + nr - 1) / nr;
+  const std::size_t size = static_cast<std::size_t>(kBlocks * nPanels * nr * std::max<index_t>(kc, 1));
+  if (size > cap_) {
+    if (data_ != nullptr) ::operator delete[](data_, std::align_val_t(64));
+    cap_ = size;
+    data_ = static_cast<float*>(::operator new[](cap_ * sizeof(float), std::align_val_t(64)));
+  }
+  if (k <= 0 || n <= 0) return;
+  parallelFor(kBlocks * nPanels, [&](index_t t) {
+    const index_t kb = t / nPanels, jp = t % nPanels;
+    const index_t p0 = kb * kc;
+    packBPanel(transB, b, ldb, p0, jp * nr, std::min(kc, k - p0), std::min<index_t>(nr, n - jp * nr), nr,
+               data_ + t * nr * kc);
+  });
+}
+
+PackedB::~PackedB() {
+  if (data_ != nullptr) ::operator delete[](data_, std::align_val_t(64));
+}
+
+void sgemmPackedB(index_t m, const float* a, index_t lda, const PackedB& b, float* c, index_t ldc, bool accumulate,
+                  const Epilogue* epilogue) {
+  if (m <= 0 || b.n <= 0) return;
+  if (b.k <= 0) {
+    for (index_t i = 0; i < m; i++) {
+      if (!accumulate) std::fill(c + i * ldc, c + i * ldc + b.n, 0.0f);
+      if (epilogue != nullptr) applyEpilogueRow(c + i * ldc, b.n, epilogue->bias, epilogue->act);
+    }
+    return;
+  }
+  const MicroKernel& uk = activeKernel();
+  const int MR = uk.mr, NR = uk.nr;
+  for (index_t kb = 0; kb < b.kBlocks; kb++) {
+    const index_t p0 = kb * b.kc;
+    const index_t kc = std::min(b.kc, b.k - p0);
+    const bool acc = accumulate || kb > 0;
+    const bool lastK = kb == b.kBlocks - 1;
+    for (index_t jp = 0; jp < b.nPanels; jp++) {
+      const int nr = static_cast<int>(std::min<index_t>(NR, b.n - jp * NR));
+      const float* bpanel = b.panel(kb, jp);
+      float* cBase = c + jp * NR;
+      for (index_t ir = 0; ir < m; ir += MR) {
+        const int mr = static_cast<int>(std::min<index_t>(MR, m - ir));
+        uk.fn(kc, a + ir * lda + p0, lda, 1, bpanel, cBase + ir * ldc, ldc, mr, nr, acc);
+        if (lastK && epilogue != nullptr) {
+          const float* bias = epilogue->bias != nullptr ? epilogue->bias + jp * NR : nullptr;
+          for (int i = 0; i < mr; i++) applyEpilogueRow(cBase + (ir + i) * ldc, nr, bias, epilogue->act);
+        }
+      }
+    }
+  }
+}
+
 void sgemm(bool transA, bool transB, index_t m, index_t n, index_t k, const float* a, index_t lda, const float* b,
            index_t ldb, float* c, index_t ldc, bool accumulate, bool parallel, const Epilogue* epilogue) {
   if (m <= 0 || n <= 0) return;

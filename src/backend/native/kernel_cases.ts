@@ -93,6 +93,9 @@ export const convCases: ConvCase[] = [
   { batch: 1, h: 4, w: 4, c: 2, o: 3, kh: 4, kw: 4, sh: 1, sw: 1, dh: 1, dw: 1, padding: "VALID" },
   { batch: 2, h: 3, w: 3, c: 2, o: 2, kh: 5, kw: 5, sh: 1, sw: 1, dh: 1, dw: 1, padding: "SAME" },
   { batch: 7, h: 14, w: 14, c: 32, o: 64, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, padding: "SAME" },
+  // Stride 1 with padding wider than the kernel's reach on one side (the input gradient's
+  // flipped-filter convolution then has negative padding there).
+  { batch: 2, h: 6, w: 5, c: 3, o: 4, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, padding: [3, 1, 0, 4] },
   { batch: 2, h: 16, w: 16, c: 3, o: 32, kh: 3, kw: 3, sh: 2, sw: 2, dh: 1, dw: 1, padding: "SAME" },
   // Filters over 2^17 elements take the chunked path (one pool-wide GEMM at a time), not the fused one.
   { batch: 3, h: 6, w: 5, c: 64, o: 240, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, padding: "SAME" },
