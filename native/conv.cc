@@ -323,9 +323,10 @@ void conv2dBackpropInput(const float* dy, const float* filter, float* dx, const 
     return;
   }
   // The flipped-filter convolution computes every input pixel over every tap: worth it when the
-  // input is barely larger than the output (SAME-like padding; VALID pads dy with zero taps) and
-  // the filter is small (for large filters the GEMM dominates and flipping them costs more).
-  if (g.sh == 1 && g.sw == 1 && fused(g) && g.inH * g.inW * 8 <= g.outH * g.outW * 9) {
+  // input is barely larger than the output (SAME-like padding; VALID pads dy with zero taps), the
+  // filter is small (for large filters the GEMM dominates and flipping them costs more) and there
+  // are enough input channels (its GEMM's columns) to fill the micro-kernel's width.
+  if (g.sh == 1 && g.sw == 1 && fused(g) && g.inC >= activeKernel().nr && g.inH * g.inW * 8 <= g.outH * g.outW * 9) {
     conv2dBackpropInputAsConv(dy, filter, dx, g);
     return;
   }

@@ -24,7 +24,10 @@ export function convShapes(info: Conv2DInfo, squeeze: boolean): { x: number[]; y
 export function convForward(x: Tensor, w: Tensor, info: Conv2DInfo, squeeze: boolean, name: string): Tensor {
   const out = outputTensor(convShapes(info, squeeze).y, x.dtype);
   backend().conv2d(num(x), num(w), num(out), info);
-  record(name, [x, w], out, ([dy]) => [convInput(dy, w, info, squeeze), convFilter(x, dy, info, squeeze)]);
+  record(name, [x, w], out, ([dy], needed) => [
+    needed[0] ? convInput(dy, w, info, squeeze) : null,
+    needed[1] ? convFilter(x, dy, info, squeeze) : null,
+  ]);
   return out;
 }
 

@@ -6,14 +6,19 @@ import { shapeText } from "../tensor/shape.js";
 import { backend } from "../backend/registry.js";
 import type { Backend } from "../backend/backend.js";
 
-/** Computes the gradients of an op's inputs from the gradients of its outputs (null: none). */
-export type Backward = (dys: Tensor[]) => (Tensor | null)[];
+/**
+ * Computes the gradients of an op's inputs from the gradients of its outputs (null: none).
+ * `needed[i]` is false when no tape tracks input i (data, constants): its gradient is never used,
+ * and an expensive one (a first layer's input gradient) may be skipped by returning null.
+ */
+export type Backward = (dys: Tensor[], needed: readonly boolean[]) => (Tensor | null)[];
 
 export interface OpNode {
   readonly name: string;
   readonly inputs: readonly Tensor[];
   readonly outputs: readonly Tensor[];
-  readonly backward: Backward;
+  /** The op's Backward, with `needed` already bound. */
+  readonly backward: (dys: Tensor[]) => (Tensor | null)[];
 }
 
 /** What autograd installs to hear about ops; ops know nothing else about it. */
@@ -47,7 +52,10 @@ export function record(name: string, inputs: readonly Tensor[], outputs: Tensor 
   let node: OpNode | null = null;
   for (const r of recorders) {
     if (r.tracks(inputs)) {
-      node ??= { name, inputs, outputs: outs, backward };
+      if (node === null) {
+        const needed = inputs.map((x) => recorders.some((q) => q.tracks([x])));
+        node = { name, inputs, outputs: outs, backward: (dys) => backward(dys, needed) };
+      }
       r.record(node);
     }
   }

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import * as tf from "../index.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { fusedConv2d, fusedMatMul, type FusedActivation } from "./fused.js";
+import { backend } from "./engine.js";
 import { batchNormInference, batchNormTraining } from "./fused_norm.js";
 
 /*
@@ -134,4 +135,28 @@ test("batchNormInference equals batchNormalization, fused outside a tape and com
   const [ex, em] = tf.grads((a: Tensor, m: Tensor) => tf.batchNormalization(a, m, variance, beta, gamma, 1e-3))([x, mean]);
   close(dx, ex, "inference dx");
   close(dm, em, "inference dmean");
+});
+
+test("inputs no tape tracks get no gradient computed (a first layer's data input)", () => {
+  const b = backend() as unknown as Record<string, (...args: unknown[]) => unknown>;
+  const calls = { conv2dBackpropInput: 0, matmul: 0 };
+  const saved = { conv2dBackpropInput: b.conv2dBackpropInput, matmul: b.matmul };
+  for (const k of ["conv2dBackpropInput", "matmul"] as const) {
+    b[k] = (...args: unknown[]) => { calls[k]++; return saved[k](...args); };
+  }
+  try {
+    const x = tf.random.normal([2, 5, 5, 3]);
+    const w = tf.variable(tf.random.normal([3, 3, 3, 4]));
+    const k = tf.variable(tf.random.normal([100, 6]));
+    const grads = tf.variableGrads(() => {
+      const y = fusedConv2d(x, w, null, { padding: "same" }, "relu");
+      return tf.sum(fusedMatMul(tf.reshape(y, [2, 100]), k, null, "linear"));
+    });
+    assert.deepEqual(Object.keys(grads.grads).sort(), [k.name, w.name].sort());
+    // Backward: dz @ k^T is needed (y depends on w), a^T @ dz for k; the conv's input gradient is not.
+    assert.equal(calls.conv2dBackpropInput, 0);
+    assert.equal(calls.matmul, 2);
+  } finally {
+    Object.assign(b, saved);
+  }
 });

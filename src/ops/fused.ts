@@ -53,9 +53,10 @@ export function fusedConv2d(x: Tensor, filter: Tensor, bias: Tensor | null, opts
   if (filter.dtype !== x.dtype) throw new TypeError(`conv2d: x is ${x.dtype} but the filter is ${filter.dtype}; cast one of them`);
   const out = outputTensor(convShapes(info, squeeze).y, x.dtype);
   backend().conv2dBiasActivation(num(x), num(filter), bias === null ? null : num(bias), activation, num(out), info);
-  record("fusedConv2d", bias === null ? [x, filter] : [x, filter, bias], out, ([dy]) => {
+  record("fusedConv2d", bias === null ? [x, filter] : [x, filter, bias], out, ([dy], needed) => {
     const [dz, db] = biasActivationBackward(dy, out, bias, activation);
-    const grads = [convInput(dz, filter, info, squeeze), convFilter(x, dz, info, squeeze)];
+    // A first layer's input (the data) needs no gradient: skip that convolution.
+    const grads = [needed[0] ? convInput(dz, filter, info, squeeze) : null, needed[1] ? convFilter(x, dz, info, squeeze) : null];
     return db === null ? grads : [...grads, db];
   });
   return out;
@@ -71,9 +72,9 @@ export function fusedMatMul(a: Tensor, b: Tensor, bias: Tensor | null, activatio
   checkBias("matmul", bias, n, a);
   const out = outputTensor([m, n], a.dtype);
   backend().matmulBiasActivation(num(a), num(b), bias === null ? null : num(bias), activation, num(out), m, k, n, false, false);
-  record("fusedMatMul", bias === null ? [a, b] : [a, b, bias], out, ([dy]) => {
+  record("fusedMatMul", bias === null ? [a, b] : [a, b, bias], out, ([dy], needed) => {
     const [dz, db] = biasActivationBackward(dy, out, bias, activation);
-    const grads = [matmul(dz, b, false, true), matmul(a, dz, true, false)];
+    const grads = [needed[0] ? matmul(dz, b, false, true) : null, needed[1] ? matmul(a, dz, true, false) : null];
     return db === null ? grads : [...grads, db];
   });
   return out;

@@ -40,13 +40,18 @@ export function matmul(aIn: Input, bIn: Input, transposeA = false, transposeB = 
   const [bb, bStride] = strideFor(b, bBatch);
   const out = emptyTensor([...batchShape, m, n], a.dtype);
   backend().matmul(num(aa), num(bb), num(out), batch, m, k, n, transposeA, transposeB, aStride, bStride);
-  record("matmul", [a, b], out, ([dy]) => {
-    let da: Tensor, db: Tensor;
-    if (!transposeA && !transposeB) { da = matmul(dy, b, false, true); db = matmul(a, dy, true, false); }
-    else if (transposeA && !transposeB) { da = matmul(b, dy, false, true); db = matmul(a, dy, false, false); }
-    else if (!transposeA && transposeB) { da = matmul(dy, b, false, false); db = matmul(dy, a, true, false); }
-    else { da = matmul(b, dy, true, true); db = matmul(dy, a, true, true); }
-    return [sumTo(da, a.shape), sumTo(db, b.shape)];
+  record("matmul", [a, b], out, ([dy], needed) => {
+    const da = !needed[0] ? null
+      : !transposeA && !transposeB ? matmul(dy, b, false, true)
+      : transposeA && !transposeB ? matmul(b, dy, false, true)
+      : !transposeA && transposeB ? matmul(dy, b, false, false)
+      : matmul(b, dy, true, true);
+    const db = !needed[1] ? null
+      : !transposeA && !transposeB ? matmul(a, dy, true, false)
+      : transposeA && !transposeB ? matmul(a, dy, false, false)
+      : !transposeA && transposeB ? matmul(dy, a, true, false)
+      : matmul(dy, a, true, true);
+    return [da === null ? null : sumTo(da, a.shape), db === null ? null : sumTo(db, b.shape)];
   });
   return out;
 }
