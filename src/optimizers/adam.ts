@@ -61,8 +61,8 @@ export class Adam extends Optimizer {
       kind: "adam", alpha: this.stepSize(lr, dtype), oneMinusBeta1: inDType(1 - this.beta1, dtype), oneMinusBeta2: inDType(1 - this.beta2, dtype),
       epsilon: inDType(this.epsilon, dtype), amsgrad: this.amsgrad,
     }, w, g, slots);
-    slots.forEach((s, i) => s?.assign(next.slots[i]!));
-    w.assign(next.w);
+    slots.forEach((s, i) => s?.assignOwned(next.slots[i]!));
+    w.assignOwned(next.w);
   }
 
   private stepSizeCache: { key: string; value: number } | null = null;

@@ -56,8 +56,8 @@ export class RMSprop extends Optimizer {
       kind: "rmsprop", lr: inDType(lr, t), rho: inDType(this.rho, t), oneMinusRho: inDType(1 - this.rho, t), epsilon: inDType(this.epsilon, t),
       momentum: inDType(this.momentum, t), centered: this.centered,
     }, w, g, slots);
-    slots.forEach((s, i) => s?.assign(next.slots[i]!));
-    w.assign(next.w);
+    slots.forEach((s, i) => s?.assignOwned(next.slots[i]!));
+    w.assignOwned(next.w);
   }
 
   protected ownConfig(): ConfigDict {

@@ -35,13 +35,13 @@ export class SGD extends Optimizer {
     // elementwise ops sub(w, mul(g, lr)) etc. would round it.
     const t = w.dtype;
     if (this.momentum === 0) {
-      w.assign(fusedOptimizerUpdate({ kind: "sgd", lr: inDType(lr, t) }, w, g, []).w);
+      w.assignOwned(fusedOptimizerUpdate({ kind: "sgd", lr: inDType(lr, t) }, w, g, []).w);
       return;
     }
     const v = this.slot(w, "momentum");
     const next = fusedOptimizerUpdate({ kind: "momentum", lr: inDType(lr, t), momentum: inDType(this.momentum, t), nesterov: this.nesterov }, w, g, [v]);
-    v.assign(next.slots[0]!);
-    w.assign(next.w);
+    v.assignOwned(next.slots[0]!);
+    w.assignOwned(next.w);
   }
 
   protected ownConfig(): ConfigDict {

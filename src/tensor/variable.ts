@@ -25,13 +25,28 @@ export class Variable<D extends DType = DType> extends Tensor<D> {
   }
 
   assign(value: Tensor): this {
+    this.checkAssignable("assign", value);
+    this._data = value.dataSync().slice() as Tensor<D>["_data"];
+    return this;
+  }
+
+  /**
+   * Installs `value`'s storage itself, without the copy `assign` makes: only for a fresh tensor
+   * that nothing else will read or write (an optimizer's freshly computed update), where the copy
+   * would protect nobody.
+   */
+  assignOwned(value: Tensor): this {
+    this.checkAssignable("assignOwned", value);
+    this._data = value.dataSync() as Tensor<D>["_data"];
+    return this;
+  }
+
+  private checkAssignable(method: string, value: Tensor): void {
     if (!shapesEqual(value.shape, this.shape) || value.dtype !== this.dtype) {
       throw new RangeError(
-        `Variable.assign (${this.name}): value of shape ${shapeText(value.shape)} dtype ${value.dtype} ` +
+        `Variable.${method} (${this.name}): value of shape ${shapeText(value.shape)} dtype ${value.dtype} ` +
           `does not match the variable's shape ${shapeText(this.shape)} dtype ${this.dtype}`,
       );
     }
-    this._data = value.dataSync().slice() as Tensor<D>["_data"];
-    return this;
   }
 }
