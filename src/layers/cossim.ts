@@ -69,14 +69,15 @@ export interface CosSim2DArgs extends LayerArgs {
 
 /** The floor of the squared norms, tf.maximum(square_sum, 1e-12) in the reference. */
 const NORM_FLOOR = 1e-12;
-/** The smallest normal float32: below it s / max(|s|, TINY) would not be exactly +-1. */
+/** The smallest normal float32. */
 const TINY = 1.1754943508222875e-38;
 
 /**
- * sign(s) as s / max(|s|, TINY): exactly -1, 0 or +1 for every normal or zero s (a float divided by
- * its own magnitude is exact), from abs/maximum/div, which have native kernels where tf.sign has
- * only the plain-TypeScript one (20x slower on a training step's tensors). Subnormal s (|s| < 1.2e-38,
- * where the output (|s| + eps)^p is ~eps^p anyway) get s / TINY instead of +-1.
+ * sign(s) as s / max(|s|, TINY): exactly -1, 0 or +1 for s = 0 and every |s| >= TINY (a float
+ * divided by its own magnitude is exact), from abs/maximum/div, which have native kernels where
+ * tf.sign has only the plain-TypeScript one (20x slower on a training step's tensors). The rare
+ * 0 < |s| < 1.2e-38 (float32 subnormals, where the output (|s| + eps)^p is ~eps^p anyway) get
+ * s / TINY instead of +-1.
  */
 function signOf(s: Tensor): Tensor {
   return div(s, maximum(abs(s), TINY));
