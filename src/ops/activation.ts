@@ -1,6 +1,6 @@
 import { Tensor } from "../tensor/tensor.js";
 import { normalizeAxis } from "../tensor/shape.js";
-import { type Input, assertFloat, backend, emptyTensor, num, record, toTensor } from "./engine.js";
+import { type Input, assertFloat, backend, num, outputTensor, record, toTensor } from "./engine.js";
 import { exp, mul, sub, unaryOp } from "./math.js";
 import { sum } from "./reduce.js";
 import { transpose } from "./shape.js";
@@ -103,7 +103,7 @@ function swapToLast(rank: number, ax: number): number[] {
 function softmaxKernel(kind: SoftmaxKind, x: Tensor): Tensor {
   const cols = x.shape[x.rank - 1];
   const rows = cols === 0 ? 0 : x.size / cols;
-  const out = emptyTensor(x.shape, x.dtype);
+  const out = outputTensor(x.shape, x.dtype);
   if (kind === "softmax") backend().softmax(num(x), rows, cols, num(out));
   else backend().logSoftmax(num(x), rows, cols, num(out));
   return out;

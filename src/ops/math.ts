@@ -4,7 +4,7 @@ import { broadcastShapes, shapeText } from "../tensor/shape.js";
 import { castValues } from "../tensor/creation.js";
 import type { BinaryOp, UnaryOp } from "../backend/backend.js";
 import {
-  type Input, assertFloat, assertNotInt64, assertSameDType, backend, emptyTensor, num, raw, record,
+  type Input, assertFloat, assertNotInt64, assertSameDType, backend, emptyTensor, num, outputTensor, raw, record,
   toTensor, toTensorPair, isRecording,
 } from "./engine.js";
 import { sumTo } from "./broadcast.js";
@@ -19,14 +19,14 @@ export function unaryOp(op: UnaryOp, xIn: Input, opts: { floatOnly: boolean; alp
   if (opts.floatOnly) assertFloat(op, x);
   if (x.dtype === "bool") throw new TypeError(`${op}: bool tensors are not numbers; cast with tf.cast(x, "float32")`);
   const alpha = opts.alpha ?? 0;
-  const out = emptyTensor(x.shape, x.dtype);
+  const out = outputTensor(x.shape, x.dtype);
   backend().unary(op, num(x), num(out), alpha);
   if (opts.differentiable !== false) {
     record(op, [x], out, ([dy]) => {
       // While another tape records this backward pass (a higher-order gradient), the derivative
       // is built from recorded ops; otherwise one fused kernel computes it.
       if (isRecording()) return [unaryDerivative(op, x, out, dy, alpha)];
-      const dx = emptyTensor(x.shape, x.dtype);
+      const dx = outputTensor(x.shape, x.dtype);
       backend().unaryGrad(op, num(x), num(out), num(dy), num(dx), alpha);
       return [dx];
     });
@@ -114,7 +114,7 @@ function arithmetic(op: BinaryOp, aIn: Input, bIn: Input): { a: Tensor; b: Tenso
     b = castTo(b, "float64");
   }
   const shape = broadcastShapes(a.shape, b.shape, op);
-  const out = emptyTensor(shape, a.dtype);
+  const out = outputTensor(shape, a.dtype);
   backend().binary(op, raw(a), a.shape, raw(b), b.shape, raw(out), shape);
   return { a, b, out };
 }
@@ -254,7 +254,7 @@ export function where(condIn: Input, aIn: Input, bIn: Input): Tensor {
   const [a, b] = toTensorPair(aIn, bIn, "where");
   assertSameDType("where", a, b);
   const shape = broadcastShapes(broadcastShapes(cond.shape, a.shape, "where"), b.shape, "where");
-  const out = emptyTensor(shape, a.dtype);
+  const out = outputTensor(shape, a.dtype);
   backend().select(cond.dataSync() as Uint8Array, cond.shape, raw(a), a.shape, raw(b), b.shape, raw(out), shape);
   record("where", [a, b], out, ([dy]) => [sumTo(where(cond, dy, 0), a.shape), sumTo(where(cond, 0, dy), b.shape)]);
   return out;
@@ -278,7 +278,7 @@ export function clipByValue(xIn: Input, lo: number, hi: number): Tensor {
   const x = toTensor(xIn, "clipByValue");
   assertNotInt64("clipByValue", x);
   if (!(lo <= hi)) throw new RangeError(`clipByValue: clipValueMin ${lo} must be <= clipValueMax ${hi}`);
-  const out = emptyTensor(x.shape, x.dtype);
+  const out = outputTensor(x.shape, x.dtype);
   backend().clip(num(x), lo, hi, num(out));
   record("clipByValue", [x], out, ([dy]) => [where(logicalAnd(greaterEqual(x, lo), lessEqual(x, hi)), dy, 0)]);
   return out;

@@ -1,6 +1,6 @@
 import type { Tensor } from "../tensor/tensor.js";
 import { broadcastShapes, shapeText, sizeOf } from "../tensor/shape.js";
-import { type Input, assertFloat, assertSameDType, backend, emptyTensor, num, record, toTensorPair } from "./engine.js";
+import { type Input, assertFloat, assertSameDType, backend, num, outputTensor, record, toTensorPair } from "./engine.js";
 import { broadcastTo, sumTo } from "./broadcast.js";
 import { installMethods } from "./methods.js";
 
@@ -38,7 +38,7 @@ export function matmul(aIn: Input, bIn: Input, transposeA = false, transposeB = 
   };
   const [aa, aStride] = strideFor(a, aBatch);
   const [bb, bStride] = strideFor(b, bBatch);
-  const out = emptyTensor([...batchShape, m, n], a.dtype);
+  const out = outputTensor([...batchShape, m, n], a.dtype);
   backend().matmul(num(aa), num(bb), num(out), batch, m, k, n, transposeA, transposeB, aStride, bStride);
   record("matmul", [a, b], out, ([dy], needed) => {
     const da = !needed[0] ? null

@@ -1,6 +1,6 @@
 import type { Tensor } from "../tensor/tensor.js";
 import type { Pool2DInfo } from "../backend/backend.js";
-import { type Input, assertFloat, backend, emptyTensor, num, record, toTensor } from "./engine.js";
+import { type Input, assertFloat, backend, num, outputTensor, record, toTensor } from "./engine.js";
 import { type PaddingMode, type Size2D, computePool2DInfo } from "./conv.js";
 import { installMethods } from "./methods.js";
 
@@ -24,10 +24,10 @@ function poolInput(op: string, xIn: Input): Tensor {
 export function maxPool(xIn: Input, poolSize: Size2D, strides?: Size2D | null, padding: PaddingMode = "VALID"): Tensor {
   const x = poolInput("maxPool", xIn);
   const info = computePool2DInfo(x.shape, poolSize, strides, padding, "maxPool");
-  const out = emptyTensor(pooledShape(x, info), x.dtype);
+  const out = outputTensor(pooledShape(x, info), x.dtype);
   backend().maxPool(num(x), num(out), info);
   record("maxPool", [x], out, ([dy]) => {
-    const dx = emptyTensor(x.shape, x.dtype);
+    const dx = outputTensor(x.shape, x.dtype);
     backend().maxPoolGrad(num(x), num(dy), num(dx), info);
     return [dx];
   });
@@ -50,14 +50,14 @@ export function avgPool(xIn: Input, poolSize: Size2D, strides?: Size2D | null, p
  */
 
 function avgPoolForward(x: Tensor, info: Pool2DInfo): Tensor {
-  const out = emptyTensor(pooledShape(x, info), x.dtype);
+  const out = outputTensor(pooledShape(x, info), x.dtype);
   backend().avgPool(num(x), num(out), info);
   record("avgPool", [x], out, ([dy]) => [avgPoolBackprop(dy, x.shape, info)]);
   return out;
 }
 
 function avgPoolBackprop(dy: Tensor, xShape: readonly number[], info: Pool2DInfo): Tensor {
-  const dx = emptyTensor(xShape, dy.dtype);
+  const dx = outputTensor(xShape, dy.dtype);
   backend().avgPoolGrad(num(dy), num(dx), info);
   record("avgPoolGrad", [dy], dx, ([g]) => [avgPoolForward(g, info)]);
   return dx;
