@@ -179,6 +179,18 @@ bool fused(const ConvGeom& g) {
   return K * g.outC <= FUSED_FILTER_LIMIT;
 }
 
+index_t fusedRows(const ConvGeom& g);
+
+/**
+ * The forward pass reads the filter from one shared packing, so its per-task path suits filters
+ * of any size, as long as there are enough row blocks to keep every thread busy; with few output
+ * pixels (deep layers on small maps) one pool-wide GEMM splits the work better.
+ */
+bool forwardPerTask(const ConvGeom& g) {
+  const index_t rows = g.batch * g.outH * g.outW;
+  return fused(g) || rows >= 4 * numThreads() * fusedRows(g);
+}
+
 index_t fusedRows(const ConvGeom& g) {
   const index_t K = g.kh * g.kw * g.inC;
   return std::max<index_t>(24, FUSED_COLS / std::max<index_t>(1, K));
@@ -296,7 +308,7 @@ void conv2d(const float* x, const float* filter, float* out, const ConvGeom& g, 
     sgemm(false, false, rows, O, K, x, K, filter, O, out, O, false, true, ep);
     return;
   }
-  if (fused(g)) {
+  if (forwardPerTask(g)) {
     conv2dFused(x, filter, out, g, ep);
     return;
   }
@@ -324,8 +336,8 @@ void conv2dBackpropInput(const float* dy, const float* filter, float* dx, const 
   }
   // The flipped-filter convolution computes every input pixel over every tap: worth it when the
   // input is barely larger than the output (SAME-like padding; VALID pads dy with zero taps), the
-  // filter is small (for large filters the GEMM dominates and flipping them costs more) and there
-  // are enough input channels (its GEMM's columns) to fill the micro-kernel's width.
+  // filter is small (flipping a large one costs more than the scatter it saves, measured on VGG's
+  // layers) and there are enough input channels (its GEMM's columns) to fill the micro-kernel's width.
   if (g.sh == 1 && g.sw == 1 && fused(g) && g.inC >= activeKernel().nr && g.inH * g.inW * 8 <= g.outH * g.outW * 9) {
     conv2dBackpropInputAsConv(dy, filter, dx, g);
     return;
