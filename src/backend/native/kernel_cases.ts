@@ -100,6 +100,8 @@ export const convCases: ConvCase[] = [
   // Filters over 2^17 elements take the chunked path (one pool-wide GEMM at a time), not the fused one.
   { batch: 3, h: 6, w: 5, c: 64, o: 240, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, padding: "SAME" },
   { batch: 1, h: 7, w: 7, c: 70, o: 200, kh: 3, kw: 3, sh: 2, sw: 2, dh: 1, dw: 1, padding: "VALID" },
+  // A large filter (135,000 elements) with enough output rows for the per-task forward path.
+  { batch: 4, h: 14, w: 14, c: 150, o: 100, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, padding: "SAME" },
   // 10 * 28 * 28 = 7840 output rows of 576 taps: more than one im2col chunk of 2^22 elements.
   { batch: 10, h: 28, w: 28, c: 64, o: 16, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, padding: "SAME" },
 ];
