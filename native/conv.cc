@@ -1,8 +1,11 @@
 // 2-D convolution on NHWC tensors with filters [kh, kw, in, out] as im2col + SGEMM, the same
 // decomposition as the JS reference (src/backend/js/conv.ts): one im2col row per output pixel
 // (n, oy, ox), one column per tap (fy, fx, c), so the output viewed as [N*OH*OW, out] is
-// cols @ W. Rows are processed in bounded chunks; im2col/col2im run across the thread pool
-// (col2im by whole images, whose input regions are disjoint) and the GEMMs split blocks of C.
+// cols @ W. The forward pass packs the filter once and each task multiplies the im2col rows of
+// its block of pixels, built in its own cache, against it (bias and activation applied to each
+// finished tile); for stride 1 the input gradient is the same kind of convolution of dy with the
+// flipped filter. Otherwise rows are processed in bounded chunks: im2col/col2im across the pool
+// (col2im by whole images, whose input regions are disjoint) and GEMMs that split blocks of C.
 #include <algorithm>
 #include <cstring>
 #include <new>
@@ -161,11 +164,12 @@ void col2imParallel(const float* cols, float* dx, const ConvGeom& g, index_t r0,
 }
 
 /*
- * Fused path for convolutions whose filter is small (the common case: K * O up to 128 Ki floats):
- * each task builds the im2col rows of one block of output pixels in its own thread's buffer (sized
- * for L2) and multiplies them on its own thread right away, so the columns never leave the cache
- * and no task waits for another. Bigger filters take the chunked path, where one GEMM at a time
- * spreads across the pool.
+ * Fused (per-task) path: each task builds the im2col rows of one block of output pixels in its own
+ * thread's buffer (sized for L2) and multiplies them on its own thread right away, so the columns
+ * never leave the cache and no task waits for another. The backward passes take it for small
+ * filters (K * O up to 128 Ki floats, the common case; their per-task partial filter gradients
+ * must stay small), the forward pass whenever there are enough row blocks; otherwise the chunked
+ * path runs one GEMM at a time across the pool.
  */
 constexpr index_t FUSED_FILTER_LIMIT = index_t(1) << 17;
 /** Floats of im2col per fused task (512 KiB). */
