@@ -1,7 +1,8 @@
 import type { Tensor } from "../tensor/tensor.js";
 import type { Variable } from "../tensor/variable.js";
 import { shapeText } from "../tensor/shape.js";
-import { add } from "../ops/math.js";
+import { add, mul } from "../ops/math.js";
+import type { FusedActivation } from "../backend/backend.js";
 import { conv2d, computeConv2DInfo, computePool2DInfo } from "../ops/conv.js";
 import { avgPool, maxPool } from "../ops/pool.js";
 import { Layer, type LayerArgs, type LayerShape } from "./layer.js";
@@ -96,6 +97,21 @@ export class Conv2D extends Layer {
     let y = conv2d(x, this.kernel!, opts);
     if (this.bias) y = add(y, this.bias);
     return this.activation.fn(y);
+  }
+
+  /**
+   * activation(channelAffine(this layer's linear output)): the convolution with kernel * scale and
+   * bias * scale + shift, per output channel. Used to fold an inference-mode BatchNormalization
+   * (and the activation after it) into this layer, whose own activation must be linear.
+   */
+  callWithChannelAffine(x: Tensor, scale: Tensor, shift: Tensor, activation: FusedActivation): Tensor {
+    if (fusedActivationOf(this.activation) !== "linear") {
+      throw new Error(`Conv2D ${this.name}.callWithChannelAffine: the layer's own activation (${this.activation.name}) must be linear`);
+    }
+    const opts = { strides: this.strides, padding: this.padding, dilations: this.dilationRate };
+    const kernel = mul(this.kernel!, scale);
+    const bias = this.bias ? add(mul(this.bias, scale), shift) : shift;
+    return fusedConv2d(x, kernel, bias, opts, activation);
   }
 
   override computeOutputShape(s: LayerShape): LayerShape {

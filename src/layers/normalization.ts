@@ -1,6 +1,6 @@
 import type { Tensor } from "../tensor/tensor.js";
 import type { Variable } from "../tensor/variable.js";
-import { add, mul } from "../ops/math.js";
+import { add, div, mul, sqrt, sub } from "../ops/math.js";
 import { reshape } from "../ops/shape.js";
 import { moments } from "../ops/reduce.js";
 import { batchNormalization } from "../ops/norm.js";
@@ -103,6 +103,20 @@ export class BatchNormalization extends Layer {
       return batchNormalization(x, view(mean)!, view(variance)!, view(this.beta), view(this.gamma), this.epsilon);
     }
     return batchNormalization(x, view(this.movingMean)!, view(this.movingVariance)!, view(this.beta), view(this.gamma), this.epsilon);
+  }
+
+  /**
+   * The per-channel map y = x * scale + shift this layer applies in inference:
+   * scale = gamma / sqrt(moving_variance + epsilon), shift = beta - moving_mean * scale.
+   */
+  inferenceAffine(): { scale: Tensor; shift: Tensor } {
+    if (this.movingMean === null || this.movingVariance === null) {
+      throw new Error(`BatchNormalization ${this.name}.inferenceAffine: the layer is not built yet; call it on data first`);
+    }
+    const invStd = div(1, sqrt(add(this.movingVariance, this.epsilon)));
+    const scale = this.gamma === null ? invStd : mul(this.gamma, invStd);
+    const shifted = mul(this.movingMean, scale);
+    return { scale, shift: this.beta === null ? mul(shifted, -1) : sub(this.beta, shifted) };
   }
 
   /** moving = moving * momentum + batch * (1 - momentum), outside any gradient. */

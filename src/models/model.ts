@@ -17,6 +17,8 @@ import { configureCallbacks } from "./callbacks/configure.js";
 import { snapshotTrainable, warnIfTrainableChanged } from "./trainable_state.js";
 import { fileHooks, serializationHooks } from "../io/hooks.js";
 import { pinnedTraining } from "../layers/node_training.js";
+import type { Conv2D } from "../layers/convolutional.js";
+import { canFold, functionalFoldPlan, runFolded } from "./inference_folding.js";
 import type { LoadWeightsOptions, SaveModelOptions, SaveWeightsOptions } from "../io/file_options.js";
 
 export interface FitArgs {
@@ -205,8 +207,21 @@ export class Model extends Layer {
       checkShape(this, t, given[i]);
       values.set(t, given[i]);
     });
+    const plan = opts.training === true ? null : this.foldPlan();
+    const absorbed = new Set<LayerNode>();
     for (const node of this.nodes) {
-      if (node.layer instanceof InputLayer) continue;
+      if (node.layer instanceof InputLayer || absorbed.has(node)) continue;
+      const fold = plan?.get(node);
+      if (fold !== undefined && [node, ...fold.absorbed].every((n) => pinnedTraining.get(n) !== true)) {
+        const conv = node.layer as Conv2D;
+        const x = conv.autocast([values.get(node.inputs[0])!])[0];
+        if (canFold(conv, fold.tail, x)) {
+          const last = fold.absorbed[fold.absorbed.length - 1];
+          values.set(last.outputs[0], runFolded(conv, fold.tail, x));
+          for (const n of fold.absorbed) absorbed.add(n);
+          continue;
+        }
+      }
       const args = node.inputs.map((t) => {
         const v = values.get(t);
         if (!v) throw new Error(`internal: ${node.layer.name} runs before its input ${t.name}`);
@@ -220,6 +235,14 @@ export class Model extends Layer {
     }
     const outs = this.outputs.map((o) => values.get(o)!);
     return outs.length === 1 ? outs[0] : outs;
+  }
+
+  private foldPlanCache: ReturnType<typeof functionalFoldPlan> | null = null;
+
+  /** The Conv2D -> BatchNormalization (-> activation) chains inference runs as one convolution. */
+  private foldPlan(): ReturnType<typeof functionalFoldPlan> {
+    this.foldPlanCache ??= functionalFoldPlan(this.nodes, this.outputs);
+    return this.foldPlanCache;
   }
 
   override computeOutputShape(inputShape: LayerShape | LayerShape[]): LayerShape | LayerShape[] {

@@ -3,6 +3,8 @@ import { Layer, type CallOptions, type LayerShape } from "../layers/layer.js";
 import { InputLayer } from "../layers/core.js";
 import { SymbolicTensor, layerShapeText } from "../layers/symbolic.js";
 import { Model } from "./model.js";
+import type { Conv2D } from "../layers/convolutional.js";
+import { canFold, runFolded, sequentialFoldAt } from "./inference_folding.js";
 
 export interface SequentialArgs {
   name?: string;
@@ -111,7 +113,19 @@ export class Sequential extends Model {
       }
     }
     let x: Tensor = inputs;
-    for (const layer of this.stack) x = layer.apply(x, opts) as Tensor;
+    for (let i = 0; i < this.stack.length; i++) {
+      const fold = opts.training === true ? null : sequentialFoldAt(this.stack, i);
+      if (fold !== null && this.stack.slice(i, i + fold.span).every((l) => l.built)) {
+        const conv = this.stack[i] as Conv2D;
+        const xc = conv.autocast([x])[0];
+        if (canFold(conv, fold.tail, xc)) {
+          x = runFolded(conv, fold.tail, xc);
+          i += fold.span - 1;
+          continue;
+        }
+      }
+      x = this.stack[i].apply(x, opts) as Tensor;
+    }
     return x;
   }
 
