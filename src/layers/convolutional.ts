@@ -91,8 +91,9 @@ export class Conv2D extends Layer {
     const x = single(inputs, this);
     const opts = { strides: this.strides, padding: this.padding, dilations: this.dilationRate };
     const fused = fusedActivationOf(this.activation);
-    if (fused !== null && x.dtype === this.kernel!.dtype && (x.dtype === "float32" || x.dtype === "float64")) {
-      return fusedConv2d(x, this.kernel!, this.bias, opts, fused);
+    if (x.dtype === this.kernel!.dtype && (x.dtype === "float32" || x.dtype === "float64")) {
+      const y = fusedConv2d(x, this.kernel!, this.bias, opts, fused ?? "linear");
+      return fused !== null ? y : this.activation.fn(y);
     }
     let y = conv2d(x, this.kernel!, opts);
     if (this.bias) y = add(y, this.bias);

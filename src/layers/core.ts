@@ -121,9 +121,11 @@ export class Dense extends Layer {
       throw new RangeError(`Dense ${this.name}: expected inputs with last dimension ${inDim}, got shape ${shapeText(x.shape)}`);
     }
     const fused = fusedActivationOf(this.activation);
-    if (fused !== null && x.dtype === this.kernel!.dtype && (x.dtype === "float32" || x.dtype === "float64")) {
-      const y = fusedMatMul(x.rank === 2 ? x : reshape(x, [-1, inDim]), this.kernel!, this.bias, fused);
-      return x.rank === 2 ? y : reshape(y, [...x.shape.slice(0, -1), this.units]);
+    if (x.dtype === this.kernel!.dtype && (x.dtype === "float32" || x.dtype === "float64")) {
+      // The bias (and relu) ride on the product's tiles; another activation (softmax) follows.
+      const y2 = fusedMatMul(x.rank === 2 ? x : reshape(x, [-1, inDim]), this.kernel!, this.bias, fused ?? "linear");
+      const y = x.rank === 2 ? y2 : reshape(y2, [...x.shape.slice(0, -1), this.units]);
+      return fused !== null ? y : this.activation.fn(y);
     }
     let y = x.rank === 2 ? matmul(x, this.kernel!) : reshape(matmul(reshape(x, [-1, inDim]), this.kernel!), [...x.shape.slice(0, -1), this.units]);
     if (this.bias) y = add(y, this.bias);
