@@ -257,6 +257,89 @@ void sgemmPackedB(index_t m, const float* a, index_t lda, const PackedB& b, floa
   }
 }
 
+namespace {
+
+/** op(B) small enough to pack whole (all depth blocks) and keep in L2/L3: up to 4 MiB. */
+constexpr index_t WHOLE_B_LIMIT = index_t(1) << 20;
+
+thread_local Scratch tlsWholeB;
+thread_local Scratch tlsBlockA;
+
+/*
+ * Products whose whole op(B) fits in cache (dense layers, the mlp): op(B) is packed once for every
+ * depth block, then each task owns a block of C and runs all depth blocks over it, packing its rows
+ * of A once per depth block. Two pool hand-offs per product instead of two per depth block, no
+ * block of A packed twice, and the C block stays in cache across depth blocks. Tasks split C by rows
+ * when there are enough of them for every thread, else by columns, so each thread gets one even share.
+ * Every element sums its depth blocks in the same order as sgemm's blocked path.
+ */
+void sgemmWholeB(bool transA, bool transB, index_t m, index_t n, index_t k, const float* a, index_t lda, const float* b,
+                 index_t ldb, float* c, index_t ldc, bool accumulate, int threads, const Epilogue* epilogue) {
+  const MicroKernel& uk = activeKernel();
+  const int MR = uk.mr, NR = uk.nr;
+  const index_t kBlocks = (k + KC - 1) / KC;
+  const index_t kc = (k + kBlocks - 1) / kBlocks;
+  const index_t nPanels = (n + NR - 1) / NR;
+  float* bp = tlsWholeB.get(static_cast<std::size_t>(kBlocks * nPanels * NR * kc));
+  auto packPanel = [&](index_t t) {
+    const index_t kb = t / nPanels, jp = t % nPanels;
+    const index_t p0 = kb * kc;
+    packBPanel(transB, b, ldb, p0, jp * NR, std::min(kc, k - p0), std::min<index_t>(NR, n - jp * NR), NR,
+               bp + t * NR * kc);
+  };
+
+  // About four tasks per thread (a busy machine may stall one thread), split by rows while blocks
+  // keep at least 4 micro-panels, then by columns.
+  const index_t want = threads > 1 ? 4 * static_cast<index_t>(threads) : 1;
+  index_t nIc = std::max<index_t>(std::min<index_t>(want, std::max<index_t>(1, m / (4 * MR))), (m + MC - 1) / MC);
+  index_t nJc = std::min<index_t>(std::max<index_t>(1, (want + nIc - 1) / nIc), std::max<index_t>(1, nPanels / 2));
+  const index_t mcStep = ((m + nIc - 1) / nIc + MR - 1) / MR * MR;
+  nIc = (m + mcStep - 1) / mcStep;
+  const index_t panelsPerChunk = (nPanels + nJc - 1) / nJc;
+  nJc = (nPanels + panelsPerChunk - 1) / panelsPerChunk;
+  auto task = [&](index_t t) {
+    const index_t ic = (t / nJc) * mcStep;
+    const index_t mc = std::min(mcStep, m - ic);
+    const index_t jp0 = (t % nJc) * panelsPerChunk;
+    const index_t jp1 = std::min(nPanels, jp0 + panelsPerChunk);
+    float* ap = tlsBlockA.get(static_cast<std::size_t>(((mcStep + MR - 1) / MR) * MR * kc));
+    for (index_t kb = 0; kb < kBlocks; kb++) {
+      const index_t p0 = kb * kc;
+      const index_t kcb = std::min(kc, k - p0);
+      const bool acc = accumulate || kb > 0;
+      const bool lastK = kb == kBlocks - 1;
+      packA(transA, a, lda, ic, p0, mc, kcb, MR, ap);
+      for (index_t jp = jp0; jp < jp1; jp++) {
+        const index_t j0 = jp * NR;
+        const int nr = static_cast<int>(std::min<index_t>(NR, n - j0));
+        const float* bpanel = bp + (kb * nPanels + jp) * NR * kc;
+        float* cBase = c + ic * ldc + j0;
+        for (index_t ir = 0; ir < mc; ir += MR) {
+          const int mr = static_cast<int>(std::min<index_t>(MR, mc - ir));
+          uk.fn(kcb, ap + ir * kcb, 1, MR, bpanel, cBase + ir * ldc, ldc, mr, nr, acc);
+          if (lastK && epilogue != nullptr) {
+            const float* bias = epilogue->bias != nullptr ? epilogue->bias + j0 : nullptr;
+            for (int i = 0; i < mr; i++) applyEpilogueRow(cBase + (ir + i) * ldc, nr, bias, epilogue->act);
+          }
+        }
+      }
+    }
+  };
+  if (threads > 1) {
+    const index_t panels = kBlocks * nPanels;
+    parallelFor((panels + 7) / 8, [&](index_t g) {
+      const index_t e = std::min(panels, (g + 1) * 8);
+      for (index_t t = g * 8; t < e; t++) packPanel(t);
+    });
+    parallelFor(nIc * nJc, task);
+  } else {
+    for (index_t t = 0; t < kBlocks * nPanels; t++) packPanel(t);
+    for (index_t t = 0; t < nIc * nJc; t++) task(t);
+  }
+}
+
+}  // namespace
+
 void sgemm(bool transA, bool transB, index_t m, index_t n, index_t k, const float* a, index_t lda, const float* b,
            index_t ldb, float* c, index_t ldc, bool accumulate, bool parallel, const Epilogue* epilogue) {
   if (m <= 0 || n <= 0) return;
@@ -273,6 +356,14 @@ void sgemm(bool transA, bool transB, index_t m, index_t n, index_t k, const floa
   // Below ~2 MFLOP the pool's hand-off costs more than it saves.
   const bool useThreads = threads > 1 && static_cast<double>(m) * n * k >= 1048576.0;
 
+  const char* variant = std::getenv("LAMINA_GEMM_WHOLE_B");
+  // Worth it with several depth blocks and rows enough for every task's own block of A.
+  const index_t wantTasks = useThreads ? 4 * static_cast<index_t>(threads) : 1;
+  if ((variant == nullptr || variant[0] != '0') && n > 4 * NR && k > KC && k * n <= WHOLE_B_LIMIT &&
+      m >= wantTasks * 4 * MR) {
+    sgemmWholeB(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, useThreads ? threads : 1, epilogue);
+    return;
+  }
   // Depth blocks of equal size (k = 288 runs as 2 x 144, not 256 + 32: a thin last block costs
   // a whole pass over C).
   const index_t kBlocks = (k + KC - 1) / KC;
