@@ -8,6 +8,7 @@
         "native/threadpool.cc",
         "native/gemm.cc",
         "native/conv.cc",
+        "native/winograd.cc",
         "native/pool.cc",
         "native/elementwise.cc",
         "native/fused.cc",
@@ -31,7 +32,7 @@
     {
       "target_name": "lamina_avx2",
       "type": "static_library",
-      "sources": ["native/gemm_avx2.cc"],
+      "sources": ["native/gemm_avx2.cc", "native/winograd_avx2.cc"],
       "cflags_cc!": ["-std=gnu++17", "-std=gnu++20"],
       "cflags_cc": ["-std=c++17", "-O3", "-fPIC"],
       "conditions": [

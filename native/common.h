@@ -120,6 +120,32 @@ void conv2d(const float* x, const float* filter, float* out, const ConvGeom& g, 
 void conv2dBackpropInput(const float* dy, const float* filter, float* dx, const ConvGeom& g);
 void conv2dBackpropFilter(const float* x, const float* dy, float* dw, const ConvGeom& g);
 
+// ------------------------------------------------------------------ Winograd F(2x2, 3x3) (winograd.cc)
+
+/**
+ * The per-tile transforms over a run of channels. input: v[e * vStride + c] = (B^T d B)[e] for
+ * c < C, where d[e] points at the channels of the tile's pixel e (4x4, row-major; a zero row for
+ * padding). output: y[q][o] = act((A^T m A)[q] + bias[o]) for o < O, with m[e * mStride + o] the
+ * tile's 16 products and y[q] its 2x2 outputs (row-major), null where clipped at the map's edge.
+ */
+struct WinogradTransforms {
+  const char* name;
+  void (*input)(const float* const* d, index_t C, float* v, index_t vStride);
+  void (*output)(const float* m, index_t mStride, index_t O, float* const* y, const float* bias, Activation act);
+};
+
+/** The AVX2 transforms (winograd_avx2.cc, built with -mavx2); nullptr where the compiler could not target AVX2. */
+const WinogradTransforms* winogradAvx2Transforms();
+
+/**
+ * Whether conv2d takes the Winograd path: 3x3 filter, stride 1, dilation 1, and a shape where it
+ * measured faster than im2col. LAMINA_WINOGRAD=0 turns it off, =1 takes it for every 3x3 stride-1
+ * geometry (read per call, for A/B comparisons and tests).
+ */
+bool winogradApplies(const ConvGeom& g);
+/** conv2d (with its epilogue) by Winograd F(2x2, 3x3); g must be 3x3, stride 1, dilation 1. */
+void conv2dWinograd(const float* x, const float* filter, float* out, const ConvGeom& g, const Epilogue* epilogue);
+
 // ------------------------------------------------------------------ pooling (pool.cc)
 
 struct PoolGeom {

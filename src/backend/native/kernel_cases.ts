@@ -104,6 +104,15 @@ export const convCases: ConvCase[] = [
   { batch: 4, h: 14, w: 14, c: 150, o: 100, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, padding: "SAME" },
   // 10 * 28 * 28 = 7840 output rows of 576 taps: more than one im2col chunk of 2^22 elements.
   { batch: 10, h: 28, w: 28, c: 64, o: 16, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, padding: "SAME" },
+  // Winograd F(2x2, 3x3) by default (3x3, stride 1, enough channels and tiles): odd maps (clipped
+  // edge tiles), batch 1, channels not a multiple of 8 or 16, SAME, VALID and explicit padding; the
+  // first one's input gradient is a flipped-filter convolution that takes it too.
+  { batch: 1, h: 13, w: 11, c: 20, o: 40, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, padding: "SAME" },
+  { batch: 3, h: 7, w: 9, c: 33, o: 37, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, padding: "VALID" },
+  { batch: 2, h: 9, w: 8, c: 24, o: 30, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, padding: [2, 0, 1, 3] },
+  { batch: 10, h: 10, w: 10, c: 8, o: 17, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, padding: "SAME" },
+  // Padding wider than the kernel's reach with channels enough for the flipped-filter input gradient.
+  { batch: 2, h: 7, w: 6, c: 16, o: 18, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, padding: [3, 1, 0, 4] },
 ];
 
 export function describeConv(c: ConvCase): string {

@@ -115,6 +115,43 @@ test("native conv2d, conv2dBackpropInput and conv2dBackpropFilter equal js", { s
   }
 });
 
+test("native 3x3 stride-1 convolutions equal js with Winograd forced on and off (LAMINA_WINOGRAD, read per call)", { skip }, () => {
+  const nb = native as Backend;
+  // Every 3x3 stride-1 case, whatever the size heuristic would choose: one, three or five channels,
+  // padding wider than the kernel's reach; forward, bias + relu, and the input gradient (itself a
+  // convolution for stride 1).
+  const cases = convCases.filter((c) => c.kh === 3 && c.kw === 3 && c.sh === 1 && c.sw === 1 && c.dh === 1 && c.dw === 1);
+  assert.ok(cases.length >= 8);
+  const saved = process.env.LAMINA_WINOGRAD;
+  try {
+    for (const mode of ["1", "0"]) {
+      process.env.LAMINA_WINOGRAD = mode;
+      let seed = 3000;
+      for (const c of cases) {
+        const info = convGeometry(c.batch, c.h, c.w, c.c, c.o, c.kh, c.kw, c.sh, c.sw, c.dh, c.dw, c.padding);
+        const what = `${describe(c)} LAMINA_WINOGRAD=${mode}`;
+        const xSize = c.batch * c.h * c.w * c.c, ySize = c.batch * info.outHeight * info.outWidth * c.o;
+        const x = randomF32(xSize, seed++), f = randomF32(9 * c.c * c.o, seed++), dy = randomF32(ySize, seed++);
+        const bias = randomF32(c.o, seed++);
+        const yWant = new Float32Array(ySize), yGot = new Float32Array(ySize).fill(Number.NaN);
+        js.conv2d(x, f, yWant, info);
+        nb.conv2d(x, f, yGot, info);
+        assertClose(yGot, yWant, `${what} forward`);
+        js.conv2dBiasActivation(x, f, bias, "relu", yWant, info);
+        nb.conv2dBiasActivation(x, f, bias, "relu", yGot.fill(Number.NaN), info);
+        assertClose(yGot, yWant, `${what} bias + relu`);
+        const dxWant = new Float32Array(xSize), dxGot = new Float32Array(xSize).fill(7);
+        js.conv2dBackpropInput(dy, f, dxWant, info);
+        nb.conv2dBackpropInput(dy, f, dxGot, info);
+        assertClose(dxGot, dxWant, `${what} backprop input`);
+      }
+    }
+  } finally {
+    if (saved === undefined) delete process.env.LAMINA_WINOGRAD;
+    else process.env.LAMINA_WINOGRAD = saved;
+  }
+});
+
 test("native depthwise and float64 convolutions delegate to the JS kernels", { skip }, () => {
   const nb = native as Backend;
   const info = { ...convGeometry(2, 6, 5, 3, 6, 3, 3, 1, 1, 1, 1, "SAME"), depthwise: true };

@@ -1,0 +1,222 @@
+// 3x3 stride-1 convolution by Winograd F(2x2, 3x3) (Lavin & Gray): each 2x2 block of outputs (a
+// tile) comes from the 4x4 input patch under it as Y = A^T [U . V] A, with U = G g G^T the
+// transformed filter and V = B^T d B the transformed patch. Summed over input channels, the
+// elementwise product becomes 16 independent GEMMs M[e] = V[e] (tiles x C) @ U[e] (C x O): 16
+// products of C x O per tile instead of im2col's 36 (2.25x fewer multiplies), for a few additions
+// per element in the transforms.
+//
+// The filter is transformed and packed once per call (16 PackedB, read by every task). Each task
+// owns a block of tiles sized so that its V and M stay in L2: it transforms the block's patches,
+// runs the 16 GEMMs with sgemmPackedB on its own thread, and writes the outputs (bias and
+// activation applied, tiles clipped at the map's edges) straight to `out`.
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <string_view>
+#include <vector>
+
+#include "common.h"
+
+namespace lamina {
+namespace {
+
+// ------------------------------------------------------------------ portable transforms
+
+void inputPortable(const float* const* d, index_t C, float* v, index_t vStride) {
+  for (index_t c = 0; c < C; c++) {
+    float w[16];
+    for (int j = 0; j < 4; j++) {
+      const float x0 = d[j][c], x1 = d[4 + j][c], x2 = d[8 + j][c], x3 = d[12 + j][c];
+      w[j] = x0 - x2;
+      w[4 + j] = x1 + x2;
+      w[8 + j] = x2 - x1;
+      w[12 + j] = x1 - x3;
+    }
+    for (int i = 0; i < 4; i++) {
+      const float w0 = w[4 * i], w1 = w[4 * i + 1], w2 = w[4 * i + 2], w3 = w[4 * i + 3];
+      v[(4 * i) * vStride + c] = w0 - w2;
+      v[(4 * i + 1) * vStride + c] = w1 + w2;
+      v[(4 * i + 2) * vStride + c] = w2 - w1;
+      v[(4 * i + 3) * vStride + c] = w1 - w3;
+    }
+  }
+}
+
+void outputPortable(const float* m, index_t mStride, index_t O, float* const* y, const float* bias, Activation act) {
+  for (index_t o = 0; o < O; o++) {
+    float s0[4], s1[4];
+    for (int j = 0; j < 4; j++) {
+      const float m0 = m[j * mStride + o], m1 = m[(4 + j) * mStride + o];
+      const float m2 = m[(8 + j) * mStride + o], m3 = m[(12 + j) * mStride + o];
+      s0[j] = (m0 + m1) + m2;
+      s1[j] = (m1 - m2) - m3;
+    }
+    const float r[4] = {(s0[0] + s0[1]) + s0[2], (s0[1] - s0[2]) - s0[3], (s1[0] + s1[1]) + s1[2],
+                        (s1[1] - s1[2]) - s1[3]};
+    for (int q = 0; q < 4; q++) {
+      if (y[q] == nullptr) continue;
+      float t = r[q];
+      if (bias != nullptr) t += bias[o];
+      if (act == Activation::Relu) t = t > 0.0f ? t : 0.0f;
+      y[q][o] = t;
+    }
+  }
+}
+
+const WinogradTransforms kPortable{"portable", inputPortable, outputPortable};
+
+/** The AVX2 transforms alongside an AVX2 (or wider) GEMM kernel, else the portable ones (also under LAMINA_SIMD=scalar). */
+const WinogradTransforms& transforms() {
+  static const WinogradTransforms* t = [] {
+    const WinogradTransforms* avx2 = winogradAvx2Transforms();
+    const std::string_view kernel = activeKernel().name;
+    return avx2 != nullptr && (kernel == "avx2" || kernel == "avx512") ? avx2 : &kPortable;
+  }();
+  return *t;
+}
+
+// ------------------------------------------------------------------ filter transform
+
+/** Filter elements (c, o) per step of the filter transform (its staging buffers stay in L1). */
+constexpr index_t FILTER_SLICE = 256;
+
+/** r[i][k] = (G x)[i] for G = [1 0 0; 1/2 1/2 1/2; 1/2 -1/2 1/2; 0 0 1] and x = (x0, x1, x2)[k], k < n. */
+inline void applyG(const float* x0, const float* x1, const float* x2, index_t n, float* r0, float* r1, float* r2, float* r3) {
+  for (index_t k = 0; k < n; k++) {
+    r0[k] = x0[k];
+    r1[k] = 0.5f * ((x0[k] + x1[k]) + x2[k]);
+    r2[k] = 0.5f * ((x0[k] - x1[k]) + x2[k]);
+    r3[k] = x2[k];
+  }
+}
+
+/**
+ * u[e * CO + k] = (G g G^T)[e] for k in [k0, k0 + FILTER_SLICE) (clipped to CO; k = c * O + o), from
+ * the filter [3, 3, C, O]. The nine taps and sixteen results lie CO apart (a power of two for the
+ * usual channel counts, so all in one cache set): they are staged through local buffers.
+ */
+void transformFilter(const float* g, index_t CO, index_t k0, float* u) {
+  const index_t n = std::min(FILTER_SLICE, CO - k0);
+  alignas(64) float taps[9][FILTER_SLICE];
+  alignas(64) float t[4][3][FILTER_SLICE];  // G g: row i of G over the filter's rows, for each filter column b
+  alignas(64) float res[16][FILTER_SLICE];
+  for (int a = 0; a < 9; a++) std::memcpy(taps[a], g + a * CO + k0, sizeof(float) * n);
+  for (int b = 0; b < 3; b++) applyG(taps[b], taps[3 + b], taps[6 + b], n, t[0][b], t[1][b], t[2][b], t[3][b]);
+  for (int i = 0; i < 4; i++) applyG(t[i][0], t[i][1], t[i][2], n, res[4 * i], res[4 * i + 1], res[4 * i + 2], res[4 * i + 3]);
+  for (int e = 0; e < 16; e++) std::memcpy(u + e * CO + k0, res[e], sizeof(float) * n);
+}
+
+// ------------------------------------------------------------------ buffers and blocking
+
+struct AlignedBuffer {
+  float* data = nullptr;
+  std::size_t cap = 0;
+  float* get(std::size_t n) {
+    if (n > cap) {
+      if (data != nullptr) ::operator delete[](data, std::align_val_t(64));
+      cap = n;
+      data = static_cast<float*>(::operator new[](cap * sizeof(float), std::align_val_t(64)));
+    }
+    return data;
+  }
+  ~AlignedBuffer() {
+    if (data != nullptr) ::operator delete[](data, std::align_val_t(64));
+  }
+};
+
+/** The calling thread's transformed, packed filter (read by every task of its convolutions). */
+thread_local PackedB tlsU[16];
+thread_local std::vector<float> tlsFilterScratch;
+thread_local AlignedBuffer tlsV;
+thread_local AlignedBuffer tlsM;
+thread_local std::vector<float> tlsZeros;
+
+/** Floats of V and M together per task (256 KiB: half of L2; 32K to 128K measured the same). */
+constexpr index_t BLOCK_FLOATS = index_t(1) << 16;
+
+/**
+ * Tiles per task: V and M within the budget (L2), whole micro-kernel row blocks, and a few tasks per
+ * thread. (Also splitting the output channels when there are few tiles, and blocks of at least 48
+ * tiles when the transformed filter is too big for L2, each measured no faster.)
+ */
+index_t tilesPerTask(const ConvGeom& g, index_t tiles) {
+  const index_t mr = activeKernel().mr;
+  const index_t threads = numThreads();
+  const index_t want = threads > 1 ? 4 * threads : 1;
+  const index_t t = std::min(BLOCK_FLOATS / (16 * (g.inC + g.outC)), (tiles + want - 1) / want);
+  return std::max(mr, (t + mr - 1) / mr * mr);
+}
+
+}  // namespace
+
+bool winogradApplies(const ConvGeom& g) {
+  if (g.kh != 3 || g.kw != 3 || g.sh != 1 || g.sw != 1 || g.dh != 1 || g.dw != 1) return false;
+  const char* env = std::getenv("LAMINA_WINOGRAD");
+  if (env != nullptr && env[0] == '0') return false;
+  if (env != nullptr && env[0] == '1') return true;
+  // Measured (interleaved A/B, 2 threads): with fewer input channels the transforms cost more than
+  // the GEMMs save (1 -> 64 at 0.85x, 4 -> 32 at 0.86x, 8 -> 8 at 0.98x, 8 -> 16 at 1.2x); on few
+  // tiles, or little work in all, the filter's transform and the pool's hand-offs do (512 -> 512 on
+  // 16 tiles at 0.6-0.8x, 16 -> 16 on 64 tiles at 0.56x, 32 -> 32 on 16 tiles at 0.93x).
+  const index_t C = g.inC, O = g.outC;
+  const index_t tiles = g.batch * ((g.outH + 1) / 2) * ((g.outW + 1) / 2);
+  return (C >= 16 || (C >= 8 && O >= 16)) && tiles >= 24 && tiles * C * O >= 32768;
+}
+
+void conv2dWinograd(const float* x, const float* filter, float* out, const ConvGeom& g, const Epilogue* ep) {
+  const index_t C = g.inC, O = g.outC, H = g.inH, W = g.inW, OH = g.outH, OW = g.outW;
+  const index_t tilesH = (OH + 1) / 2, tilesW = (OW + 1) / 2;
+  const index_t perImage = tilesH * tilesW;
+  const index_t tiles = g.batch * perImage;
+  if (tiles == 0 || O == 0) return;
+  const WinogradTransforms& tr = transforms();
+  const float* bias = ep != nullptr ? ep->bias : nullptr;
+  const Activation act = ep != nullptr ? ep->act : Activation::Linear;
+  const index_t T = tilesPerTask(g, tiles);
+
+  // The filter is read once, by slices across the pool; then each transformed matrix is packed by one task.
+  const index_t CO = C * O;
+  std::vector<float>& ut = tlsFilterScratch;
+  ut.resize(static_cast<std::size_t>(16 * CO));
+  parallelFor((CO + FILTER_SLICE - 1) / FILTER_SLICE, [&](index_t s) { transformFilter(filter, CO, s * FILTER_SLICE, ut.data()); });
+  PackedB* u = tlsU;
+  parallelFor(16, [&](index_t e) { u[e].pack(false, ut.data() + e * CO, O, C, O); });
+
+  std::vector<float>& zeros = tlsZeros;
+  if (static_cast<index_t>(zeros.size()) < C) zeros.assign(static_cast<std::size_t>(C), 0.0f);
+  const float* zero = zeros.data();
+  parallelFor((tiles + T - 1) / T, [&](index_t task) {
+    const index_t t0 = task * T, nt = std::min(T, tiles - t0);
+    float* v = tlsV.get(static_cast<std::size_t>(16 * T * C));
+    float* m = tlsM.get(static_cast<std::size_t>(16 * T * O));
+    // Transform the block's input patches: V[e] is a [T, C] matrix at v + e * T * C.
+    for (index_t k = 0; k < nt; k++) {
+      const index_t t = t0 + k, n = t / perImage, ty = (t % perImage) / tilesW, tx = t % tilesW;
+      const float* image = x + n * H * W * C;
+      const index_t iy0 = 2 * ty - g.padTop, ix0 = 2 * tx - g.padLeft;
+      const float* d[16];
+      for (int r = 0; r < 4; r++) {
+        const index_t iy = iy0 + r;
+        for (int s = 0; s < 4; s++) {
+          const index_t ix = ix0 + s;
+          d[4 * r + s] = iy >= 0 && iy < H && ix >= 0 && ix < W ? image + (iy * W + ix) * C : zero;
+        }
+      }
+      tr.input(d, C, v + k * C, T * C);
+    }
+    // M[e] = V[e] @ U[e], a [T, O] matrix at m + e * T * O.
+    for (index_t e = 0; e < 16; e++) sgemmPackedB(nt, v + e * T * C, C, u[e], m + e * T * O, O, false);
+    for (index_t k = 0; k < nt; k++) {
+      const index_t t = t0 + k, n = t / perImage, ty = (t % perImage) / tilesW, tx = t % tilesW;
+      float* y[4];
+      for (int q = 0; q < 4; q++) {
+        const index_t oy = 2 * ty + q / 2, ox = 2 * tx + q % 2;
+        y[q] = oy < OH && ox < OW ? out + ((n * OH + oy) * OW + ox) * O : nullptr;
+      }
+      tr.output(m + k * O, T * O, O, y, bias, act);
+    }
+  });
+}
+
+}  // namespace lamina

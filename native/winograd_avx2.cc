@@ -1,0 +1,116 @@
+// The Winograd F(2x2, 3x3) input and output transforms with AVX2, eight channels per step (NHWC keeps
+// a pixel's channels contiguous). Built with -mavx2 -mfma in this translation unit only; chosen at
+// run time with the AVX2 GEMM micro-kernel (winograd.cc). Only additions and subtractions, so the
+// results equal the portable transforms' bit for bit.
+#include "common.h"
+
+#if defined(__AVX2__) && defined(__FMA__)
+#include <immintrin.h>
+
+namespace lamina {
+namespace {
+
+// B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1] applied to the 4x4 tile's rows, then to its columns.
+void inputAvx2(const float* const* d, index_t C, float* v, index_t vStride) {
+  index_t c = 0;
+  for (; c + 8 <= C; c += 8) {
+    __m256 w[16];
+    for (int j = 0; j < 4; j++) {
+      const __m256 x0 = _mm256_loadu_ps(d[j] + c), x1 = _mm256_loadu_ps(d[4 + j] + c);
+      const __m256 x2 = _mm256_loadu_ps(d[8 + j] + c), x3 = _mm256_loadu_ps(d[12 + j] + c);
+      w[j] = _mm256_sub_ps(x0, x2);
+      w[4 + j] = _mm256_add_ps(x1, x2);
+      w[8 + j] = _mm256_sub_ps(x2, x1);
+      w[12 + j] = _mm256_sub_ps(x1, x3);
+    }
+    for (int i = 0; i < 4; i++) {
+      const __m256 w0 = w[4 * i], w1 = w[4 * i + 1], w2 = w[4 * i + 2], w3 = w[4 * i + 3];
+      _mm256_storeu_ps(v + (4 * i) * vStride + c, _mm256_sub_ps(w0, w2));
+      _mm256_storeu_ps(v + (4 * i + 1) * vStride + c, _mm256_add_ps(w1, w2));
+      _mm256_storeu_ps(v + (4 * i + 2) * vStride + c, _mm256_sub_ps(w2, w1));
+      _mm256_storeu_ps(v + (4 * i + 3) * vStride + c, _mm256_sub_ps(w1, w3));
+    }
+  }
+  for (; c < C; c++) {
+    float w[16];
+    for (int j = 0; j < 4; j++) {
+      const float x0 = d[j][c], x1 = d[4 + j][c], x2 = d[8 + j][c], x3 = d[12 + j][c];
+      w[j] = x0 - x2;
+      w[4 + j] = x1 + x2;
+      w[8 + j] = x2 - x1;
+      w[12 + j] = x1 - x3;
+    }
+    for (int i = 0; i < 4; i++) {
+      const float w0 = w[4 * i], w1 = w[4 * i + 1], w2 = w[4 * i + 2], w3 = w[4 * i + 3];
+      v[(4 * i) * vStride + c] = w0 - w2;
+      v[(4 * i + 1) * vStride + c] = w1 + w2;
+      v[(4 * i + 2) * vStride + c] = w2 - w1;
+      v[(4 * i + 3) * vStride + c] = w1 - w3;
+    }
+  }
+}
+
+inline __m256 epilogue8(__m256 y, const float* bias, index_t o, Activation act) {
+  if (bias != nullptr) y = _mm256_add_ps(y, _mm256_loadu_ps(bias + o));
+  // max(y, 0) returns its second operand for NaN, so NaN becomes 0 as in the JS relu.
+  if (act == Activation::Relu) y = _mm256_max_ps(y, _mm256_setzero_ps());
+  return y;
+}
+
+inline float epilogue1(float y, const float* bias, index_t o, Activation act) {
+  if (bias != nullptr) y += bias[o];
+  if (act == Activation::Relu) y = y > 0.0f ? y : 0.0f;
+  return y;
+}
+
+// A^T = [1 1 1 0; 0 1 -1 -1] on the rows of the 4x4 product, then on its columns.
+void outputAvx2(const float* m, index_t mStride, index_t O, float* const* y, const float* bias, Activation act) {
+  index_t o = 0;
+  for (; o + 8 <= O; o += 8) {
+    __m256 s0[4], s1[4];
+    for (int j = 0; j < 4; j++) {
+      const __m256 m0 = _mm256_loadu_ps(m + j * mStride + o), m1 = _mm256_loadu_ps(m + (4 + j) * mStride + o);
+      const __m256 m2 = _mm256_loadu_ps(m + (8 + j) * mStride + o), m3 = _mm256_loadu_ps(m + (12 + j) * mStride + o);
+      s0[j] = _mm256_add_ps(_mm256_add_ps(m0, m1), m2);
+      s1[j] = _mm256_sub_ps(_mm256_sub_ps(m1, m2), m3);
+    }
+    const __m256 y00 = _mm256_add_ps(_mm256_add_ps(s0[0], s0[1]), s0[2]);
+    const __m256 y01 = _mm256_sub_ps(_mm256_sub_ps(s0[1], s0[2]), s0[3]);
+    const __m256 y10 = _mm256_add_ps(_mm256_add_ps(s1[0], s1[1]), s1[2]);
+    const __m256 y11 = _mm256_sub_ps(_mm256_sub_ps(s1[1], s1[2]), s1[3]);
+    if (y[0] != nullptr) _mm256_storeu_ps(y[0] + o, epilogue8(y00, bias, o, act));
+    if (y[1] != nullptr) _mm256_storeu_ps(y[1] + o, epilogue8(y01, bias, o, act));
+    if (y[2] != nullptr) _mm256_storeu_ps(y[2] + o, epilogue8(y10, bias, o, act));
+    if (y[3] != nullptr) _mm256_storeu_ps(y[3] + o, epilogue8(y11, bias, o, act));
+  }
+  for (; o < O; o++) {
+    float s0[4], s1[4];
+    for (int j = 0; j < 4; j++) {
+      const float m0 = m[j * mStride + o], m1 = m[(4 + j) * mStride + o];
+      const float m2 = m[(8 + j) * mStride + o], m3 = m[(12 + j) * mStride + o];
+      s0[j] = (m0 + m1) + m2;
+      s1[j] = (m1 - m2) - m3;
+    }
+    const float r[4] = {(s0[0] + s0[1]) + s0[2], (s0[1] - s0[2]) - s0[3], (s1[0] + s1[1]) + s1[2],
+                        (s1[1] - s1[2]) - s1[3]};
+    for (int q = 0; q < 4; q++) {
+      if (y[q] != nullptr) y[q][o] = epilogue1(r[q], bias, o, act);
+    }
+  }
+}
+
+const WinogradTransforms kAvx2{"avx2", inputAvx2, outputAvx2};
+
+}  // namespace
+
+const WinogradTransforms* winogradAvx2Transforms() { return &kAvx2; }
+
+}  // namespace lamina
+
+#else
+
+namespace lamina {
+const WinogradTransforms* winogradAvx2Transforms() { return nullptr; }
+}  // namespace lamina
+
+#endif
