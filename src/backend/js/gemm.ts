@@ -1,11 +1,25 @@
 import type { NumericArray } from "../../tensor/dtype.js";
 import { gemmBlocked } from "./gemm-kernel.js";
+import { parallelGemm, PARALLEL_MIN_MACS } from "./gemm-pool.js";
 
 /**
  * C[m, n] = op(A)[m, k] @ op(B)[k, n] (+ C when `accumulate`), all row-major with leading
  * dimensions lda/ldb/ldc and start offsets. op(A) = A^T when transA (A stored [k, m]).
+ * Large float GEMMs run on the worker pool too (gemm-pool.ts), with the same bits as on one thread.
  */
 export function gemm(
+  transA: boolean, transB: boolean, m: number, n: number, k: number,
+  a: NumericArray, aOff: number, lda: number,
+  b: NumericArray, bOff: number, ldb: number,
+  c: NumericArray, cOff: number, ldc: number,
+  accumulate: boolean,
+): void {
+  if (m * n * k >= PARALLEL_MIN_MACS && parallelGemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate)) return;
+  gemmSingleThreaded(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+}
+
+/** gemm on the calling thread only. */
+export function gemmSingleThreaded(
   transA: boolean, transB: boolean, m: number, n: number, k: number,
   a: NumericArray, aOff: number, lda: number,
   b: NumericArray, bOff: number, ldb: number,
