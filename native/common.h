@@ -143,8 +143,16 @@ const WinogradTransforms* winogradAvx2Transforms();
  * geometry (read per call, for A/B comparisons and tests).
  */
 bool winogradApplies(const ConvGeom& g);
+/** Whether a stride-1 input gradient, the convolution t of dy with the turned filter, takes conv2dWinogradFlipped (the same switch). */
+bool winogradAppliesToInputGradient(const ConvGeom& t);
 /** conv2d (with its epilogue) by Winograd F(2x2, 3x3); g must be 3x3, stride 1, dilation 1. */
 void conv2dWinograd(const float* x, const float* filter, float* out, const ConvGeom& g, const Epilogue* epilogue);
+/**
+ * The same with the filter [3, 3, g.outC, g.inC] turned 180 degrees and its channel axes swapped
+ * (W'[fy, fx, c, o] = filter[2 - fy, 2 - fx, o, c]) without a turned copy: a stride-1 input
+ * gradient, dx = conv(dy, W'), with g the geometry of that convolution.
+ */
+void conv2dWinogradFlipped(const float* x, const float* filter, float* out, const ConvGeom& g);
 
 // ------------------------------------------------------------------ pooling (pool.cc)
 

@@ -222,6 +222,22 @@ void conv2dFused(const float* x, const float* filter, float* out, const ConvGeom
 
 thread_local std::vector<float> tlsFlipped;
 
+/** The geometry of the convolution of dy with the turned filter that gives a stride-1 input gradient. */
+ConvGeom flippedGeom(const ConvGeom& g) {
+  ConvGeom t = g;
+  t.inH = g.outH;
+  t.inW = g.outW;
+  t.inC = g.outC;
+  t.outH = g.inH;
+  t.outW = g.inW;
+  t.outC = g.inC;
+  t.padTop = (g.kh - 1) * g.dh - g.padTop;
+  t.padLeft = (g.kw - 1) * g.dw - g.padLeft;
+  t.padBottom = (g.kh - 1) * g.dh - g.padBottom;
+  t.padRight = (g.kw - 1) * g.dw - g.padRight;
+  return t;
+}
+
 /**
  * For stride 1, the input gradient is itself a convolution: dx = conv(dy, W') with W' the filter
  * turned 180 degrees and its channel axes swapped (W'[fy, fx, o, c] = W[KH-1-fy, KW-1-fx, c, o]),
@@ -241,18 +257,7 @@ void conv2dBackpropInputAsConv(const float* dy, const float* filter, float* dx, 
       }
     }
   }
-  ConvGeom t = g;
-  t.inH = g.outH;
-  t.inW = g.outW;
-  t.inC = O;
-  t.outH = g.inH;
-  t.outW = g.inW;
-  t.outC = C;
-  t.padTop = (KH - 1) * g.dh - g.padTop;
-  t.padLeft = (KW - 1) * g.dw - g.padLeft;
-  t.padBottom = (KH - 1) * g.dh - g.padBottom;
-  t.padRight = (KW - 1) * g.dw - g.padRight;
-  conv2d(dy, flipped.data(), dx, t);
+  conv2d(dy, flipped.data(), dx, flippedGeom(g));
 }
 
 void conv2dBackpropInputFused(const float* dy, const float* filter, float* dx, const ConvGeom& g) {
@@ -343,6 +348,14 @@ void conv2dBackpropInput(const float* dy, const float* filter, float* dx, const 
   if (isPointwise(g)) {
     sgemm(false, true, rows, K, O, dy, O, filter, O, dx, K, false);
     return;
+  }
+  if (g.sh == 1 && g.sw == 1) {
+    // Winograd takes the turned filter's transform from the filter itself: no turned copy.
+    const ConvGeom t = flippedGeom(g);
+    if (winogradAppliesToInputGradient(t)) {
+      conv2dWinogradFlipped(dy, filter, dx, t);
+      return;
+    }
   }
   // The flipped-filter convolution computes every input pixel over every tap: worth it when the
   // input is barely larger than the output (SAME-like padding; VALID pads dy with zero taps), the

@@ -150,21 +150,61 @@ index_t tilesPerTask(const ConvGeom& g, index_t tiles) {
 
 }  // namespace
 
-bool winogradApplies(const ConvGeom& g) {
-  if (g.kh != 3 || g.kw != 3 || g.sh != 1 || g.sw != 1 || g.dh != 1 || g.dw != 1) return false;
+namespace {
+
+bool eligible(const ConvGeom& g) {
+  return g.kh == 3 && g.kw == 3 && g.sh == 1 && g.sw == 1 && g.dh == 1 && g.dw == 1;
+}
+
+/** LAMINA_WINOGRAD, read per call: 0 (off) or 1 (forced), or -1 when unset (the measured rules). */
+int setting() {
   const char* env = std::getenv("LAMINA_WINOGRAD");
-  if (env != nullptr && env[0] == '0') return false;
-  if (env != nullptr && env[0] == '1') return true;
-  // Measured (interleaved A/B, 2 threads): with fewer input channels the transforms cost more than
-  // the GEMMs save (1 -> 64 at 0.85x, 4 -> 32 at 0.86x, 8 -> 8 at 0.98x, 8 -> 16 at 1.2x); on few
-  // tiles, or little work in all, the filter's transform and the pool's hand-offs do (512 -> 512 on
-  // 16 tiles at 0.6-0.8x, 16 -> 16 on 64 tiles at 0.56x, 32 -> 32 on 16 tiles at 0.93x).
-  const index_t C = g.inC, O = g.outC;
-  const index_t tiles = g.batch * ((g.outH + 1) / 2) * ((g.outW + 1) / 2);
+  if (env != nullptr && env[0] == '0') return 0;
+  if (env != nullptr && env[0] == '1') return 1;
+  return -1;
+}
+
+index_t tileCount(const ConvGeom& g) { return g.batch * ((g.outH + 1) / 2) * ((g.outW + 1) / 2); }
+
+/**
+ * Measured (interleaved A/B, 2 threads): with fewer input channels the transforms cost more than
+ * the GEMMs save (1 -> 64 at 0.85x, 4 -> 32 at 0.86x, 8 -> 8 at 0.98x, 8 -> 16 at 1.2x); on few
+ * tiles, or little work in all, the filter's transform and the pool's hand-offs do (512 -> 512 on
+ * 16 tiles at 0.6-0.8x, 16 -> 16 on 64 tiles at 0.56x, 32 -> 32 on 16 tiles at 0.93x).
+ */
+bool forwardWins(const ConvGeom& g) {
+  const index_t C = g.inC, O = g.outC, tiles = tileCount(g);
   return (C >= 16 || (C >= 8 && O >= 16)) && tiles >= 24 && tiles * C * O >= 32768;
 }
 
-void conv2dWinograd(const float* x, const float* filter, float* out, const ConvGeom& g, const Epilogue* ep) {
+}  // namespace
+
+bool winogradApplies(const ConvGeom& g) {
+  if (!eligible(g)) return false;
+  const int s = setting();
+  return s >= 0 ? s == 1 : forwardWins(g);
+}
+
+bool winogradAppliesToInputGradient(const ConvGeom& t) {
+  if (!eligible(t)) return false;
+  const int s = setting();
+  if (s >= 0) return s == 1;
+  // Against a GEMM into columns and a scatter (measured, 2 threads): the forward pass's input
+  // channels (t.outC) must fill the micro-kernel's width too (3 -> 32 on 32x32 maps at 0.54x), and
+  // a big filter needs tiles to pay for its transform (512 -> 512 on 32 tiles at 0.73x, on 128
+  // at 1.04x; 256 -> 512 on 128 at 1.5x).
+  return forwardWins(t) && t.outC >= 16 && tileCount(t) * 1024 >= t.inC * t.outC;
+}
+
+namespace {
+
+/**
+ * The convolution g by Winograd. With `flipped`, filter is the filter [3, 3, g.outC, g.inC] of a
+ * forward convolution whose input gradient this is, used turned 180 degrees with its channel axes
+ * swapped: since G J = P G (J reverses the taps, P swaps rows 0 and 3 of G), the turned filter's
+ * transform is P U P^T with U the given filter's, transposed per matrix, which the packing does.
+ */
+void winograd(const float* x, const float* filter, bool flipped, float* out, const ConvGeom& g, const Epilogue* ep) {
   const index_t C = g.inC, O = g.outC, H = g.inH, W = g.inW, OH = g.outH, OW = g.outW;
   const index_t tilesH = (OH + 1) / 2, tilesW = (OW + 1) / 2;
   const index_t perImage = tilesH * tilesW;
@@ -181,7 +221,15 @@ void conv2dWinograd(const float* x, const float* filter, float* out, const ConvG
   ut.resize(static_cast<std::size_t>(16 * CO));
   parallelFor((CO + FILTER_SLICE - 1) / FILTER_SLICE, [&](index_t s) { transformFilter(filter, CO, s * FILTER_SLICE, ut.data()); });
   PackedB* u = tlsU;
-  parallelFor(16, [&](index_t e) { u[e].pack(false, ut.data() + e * CO, O, C, O); });
+  parallelFor(16, [&](index_t e) {
+    if (!flipped) {
+      u[e].pack(false, ut.data() + e * CO, O, C, O);
+    } else {
+      const index_t i = e / 4, j = e % 4;
+      const index_t src = (i == 0 || i == 3 ? 3 - i : i) * 4 + (j == 0 || j == 3 ? 3 - j : j);
+      u[e].pack(true, ut.data() + src * CO, C, C, O);  // stored [O, C]
+    }
+  });
 
   std::vector<float>& zeros = tlsZeros;
   if (static_cast<index_t>(zeros.size()) < C) zeros.assign(static_cast<std::size_t>(C), 0.0f);
@@ -217,6 +265,16 @@ void conv2dWinograd(const float* x, const float* filter, float* out, const ConvG
       tr.output(m + k * O, T * O, O, y, bias, act);
     }
   });
+}
+
+}  // namespace
+
+void conv2dWinograd(const float* x, const float* filter, float* out, const ConvGeom& g, const Epilogue* ep) {
+  winograd(x, filter, false, out, g, ep);
+}
+
+void conv2dWinogradFlipped(const float* x, const float* filter, float* out, const ConvGeom& g) {
+  winograd(x, filter, true, out, g, nullptr);
 }
 
 }  // namespace lamina
