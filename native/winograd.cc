@@ -174,7 +174,9 @@ index_t tileCount(const ConvGeom& g) { return g.batch * ((g.outH + 1) / 2) * ((g
  */
 bool forwardWins(const ConvGeom& g) {
   const index_t C = g.inC, O = g.outC, tiles = tileCount(g);
-  return (C >= 16 || (C >= 8 && O >= 16)) && tiles >= 24 && tiles * C * O >= 32768;
+  // C * O up to 2^20 (4x the largest measured, 512 -> 512): the transformed and packed filters
+  // (16 * C * O floats each, kept per calling thread) stay within 64 MiB.
+  return (C >= 16 || (C >= 8 && O >= 16)) && tiles >= 24 && tiles * C * O >= 32768 && C * O <= (index_t(1) << 20);
 }
 
 }  // namespace
