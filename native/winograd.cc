@@ -169,14 +169,17 @@ index_t tileCount(const ConvGeom& g) { return g.batch * ((g.outH + 1) / 2) * ((g
 /**
  * Measured (interleaved A/B, 2 threads): with fewer input channels the transforms cost more than
  * the GEMMs save (1 -> 64 at 0.85x, 4 -> 32 at 0.86x, 8 -> 8 at 0.98x, 8 -> 16 at 1.2x); on few
- * tiles, or little work in all, the filter's transform and the pool's hand-offs do (512 -> 512 on
- * 16 tiles at 0.6-0.8x, 16 -> 16 on 64 tiles at 0.56x, 32 -> 32 on 16 tiles at 0.93x).
+ * tiles, or little work in all, the filter's transform and the pool's hand-offs do (16 -> 16 on
+ * 64 tiles at 0.56x, 32 -> 32 on 16 tiles at 0.93x), and a big filter needs tiles in proportion
+ * (512 -> 512 on 32 tiles at 0.86-0.89x, on 64 at 0.97-1.04x, on 128 at 1.1-1.5x; 256 -> 512 on
+ * 128 at 1.36x, 256 -> 256 on 64 at 1.41x).
  */
 bool forwardWins(const ConvGeom& g) {
   const index_t C = g.inC, O = g.outC, tiles = tileCount(g);
   // C * O up to 2^20 (4x the largest measured, 512 -> 512): the transformed and packed filters
   // (16 * C * O floats each, kept per calling thread) stay within 64 MiB.
-  return (C >= 16 || (C >= 8 && O >= 16)) && tiles >= 24 && tiles * C * O >= 32768 && C * O <= (index_t(1) << 20);
+  return (C >= 16 || (C >= 8 && O >= 16)) && tiles >= 24 && tiles * C * O >= 32768 && tiles * 2048 >= C * O &&
+         C * O <= (index_t(1) << 20);
 }
 
 }  // namespace
