@@ -8,7 +8,11 @@
 // The filter is transformed and packed once per call (16 PackedB, read by every task). Each task
 // owns a block of tiles sized so that its V and M stay in L2: it transforms the block's patches,
 // runs the 16 GEMMs with sgemmPackedB on its own thread, and writes the outputs (bias and
-// activation applied, tiles clipped at the map's edges) straight to `out`.
+// activation applied, tiles clipped at the map's edges) straight to `out`. A stride-1 input
+// gradient runs the same way with the turned filter's transform taken from the filter itself.
+// Which shapes take it was measured against im2col (winogradApplies below); LAMINA_WINOGRAD=0 or 1
+// overrides that. Unlike im2col, a non-finite input value reaches every output of the tiles whose
+// patch holds it (0 * inf is NaN), not only the outputs whose 3x3 window does.
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
