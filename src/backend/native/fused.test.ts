@@ -76,7 +76,7 @@ test("native conv2dBiasActivation equals js on every convolution geometry", { sk
 
 test("native matmulBiasActivation equals js for odd shapes and every transpose", { skip }, () => {
   const nb = native as Backend;
-  const shapes: [number, number, number][] = [[1, 1, 1], [1, 784, 256], [7, 5, 3], [64, 784, 256], [33, 0, 9], [150, 257, 97], [256, 3136, 10], [256, 784, 256], [197, 301, 67]];
+  const shapes: [number, number, number][] = [[1, 1, 1], [1, 784, 256], [7, 5, 3], [64, 784, 256], [33, 0, 9], [150, 257, 97], [256, 3136, 10], [256, 784, 256], [197, 301, 67], [200, 100, 70]];
   let seed = 300;
   for (const [m, k, n] of shapes) {
     for (const ta of [false, true]) {
