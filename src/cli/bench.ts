@@ -6,6 +6,7 @@
 import { availableParallelism } from "node:os";
 import * as tf from "../index.js";
 import { nativeAddon } from "../backend/native/index.js";
+import { gemmThreads } from "../backend/js/gemm-pool.js";
 import { MODEL_NAMES, REFERENCE_MODELS, isModelName, type ModelName, type ReferenceModel } from "./reference-models.js";
 import { UsageError, parseFlags, type FlagSpecs } from "./args.js";
 
@@ -93,7 +94,8 @@ function roundRate(x: number): number {
 
 /** Threads the backend computes on: the JS backend runs on the main thread only, the native one on its pool. */
 function backendThreads(backend: string): number {
-  if (backend === "js") return 1;
+  // The JS backend runs its large GEMMs on worker threads; the rest on the calling thread.
+  if (backend === "js") return gemmThreads();
   const native = backend === "native" ? nativeAddon() : null;
   return native ? native.info().threads : availableParallelism();
 }
