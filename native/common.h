@@ -1,6 +1,7 @@
 // Shared declarations of lamina's native kernels (C++17, no dependencies beyond the standard library).
 #pragma once
 #include <cstddef>
+#include <new>
 #include <cstdint>
 #include <functional>
 
@@ -41,6 +42,23 @@ bool tuneAllocator();
 int numThreads();
 /** Runs fn(0) .. fn(n - 1) across the pool; returns when all are done. Serial when called from a task. */
 void parallelFor(index_t n, const std::function<void(index_t)>& fn);
+
+/** A 64-byte aligned float buffer that grows to the largest size asked (per-thread scratch). */
+struct AlignedBuffer {
+  float* data = nullptr;
+  std::size_t cap = 0;
+  float* get(std::size_t n) {
+    if (n > cap) {
+      if (data != nullptr) ::operator delete[](data, std::align_val_t(64));
+      cap = n;
+      data = static_cast<float*>(::operator new[](cap * sizeof(float), std::align_val_t(64)));
+    }
+    return data;
+  }
+  ~AlignedBuffer() {
+    if (data != nullptr) ::operator delete[](data, std::align_val_t(64));
+  }
+};
 
 // ------------------------------------------------------------------ GEMM (gemm.cc)
 

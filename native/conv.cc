@@ -23,23 +23,7 @@ constexpr index_t COL_LIMIT = index_t(1) << 22;
 /** Rows of im2col per parallel task. */
 constexpr index_t ROWS_PER_TASK = 64;
 
-struct ColBuffer {
-  float* data = nullptr;
-  std::size_t cap = 0;
-  float* get(std::size_t n) {
-    if (n > cap) {
-      if (data != nullptr) ::operator delete[](data, std::align_val_t(64));
-      cap = n;
-      data = static_cast<float*>(::operator new[](cap * sizeof(float), std::align_val_t(64)));
-    }
-    return data;
-  }
-  ~ColBuffer() {
-    if (data != nullptr) ::operator delete[](data, std::align_val_t(64));
-  }
-};
-
-thread_local ColBuffer tlsCols;
+thread_local AlignedBuffer tlsCols;
 
 bool isPointwise(const ConvGeom& g) {
   return g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.padTop == 0 && g.padLeft == 0 && g.padBottom == 0 &&

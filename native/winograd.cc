@@ -113,22 +113,6 @@ void transformFilter(const float* g, index_t CO, index_t k0, float* u) {
 
 // ------------------------------------------------------------------ buffers and blocking
 
-struct AlignedBuffer {
-  float* data = nullptr;
-  std::size_t cap = 0;
-  float* get(std::size_t n) {
-    if (n > cap) {
-      if (data != nullptr) ::operator delete[](data, std::align_val_t(64));
-      cap = n;
-      data = static_cast<float*>(::operator new[](cap * sizeof(float), std::align_val_t(64)));
-    }
-    return data;
-  }
-  ~AlignedBuffer() {
-    if (data != nullptr) ::operator delete[](data, std::align_val_t(64));
-  }
-};
-
 /** The calling thread's transformed, packed filter (read by every task of its convolutions). */
 thread_local PackedB tlsU[16];
 thread_local std::vector<float> tlsFilterScratch;
