@@ -118,3 +118,16 @@ export function runUnit(job: GemmJob, arena: Float32Array | Float64Array, u: num
     gemmBlocked(transA, transB, m, cols, k, arena, aOff, lda, arena, bOff + (transB ? start * ldb : start), ldb, arena, cOff + start, ldc);
   }
 }
+
+/** Claims and runs units of job `seq` until none is left (the caller and every worker do this). */
+export function runClaimedUnits(ctrl: Int32Array, seq: number, job: GemmJob, arena: Float32Array | Float64Array): void {
+  for (let u = claimUnit(ctrl, seq, job.units); u >= 0; u = claimUnit(ctrl, seq, job.units)) {
+    let failed = false;
+    try {
+      runUnit(job, arena, u);
+    } catch {
+      failed = true;
+    }
+    finishUnit(ctrl, job.units, failed);
+  }
+}

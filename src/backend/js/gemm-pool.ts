@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
 import { MessageChannel, Worker, type MessagePort } from "node:worker_threads";
 import type { NumericArray } from "../../tensor/dtype.js";
-import { claimUnit, finishUnit, publishJob, runUnit, writeJob, CONTROL_WORDS, DONE, FAILED, MAX_UNITS, READY, type GemmJob } from "./gemm-job.js";
+import { publishJob, runClaimedUnits, writeJob, CONTROL_WORDS, DONE, FAILED, MAX_UNITS, READY, type GemmJob } from "./gemm-job.js";
 import { MR, NR } from "./gemm-kernel.js";
 
 /*
@@ -193,15 +193,7 @@ export function parallelGemm(
   const ctrl = p.ctrl;
   writeJob(ctrl, job, p.generation);
   const seq = publishJob(ctrl);
-  for (let u = claimUnit(ctrl, seq, job.units); u >= 0; u = claimUnit(ctrl, seq, job.units)) {
-    let failed = false;
-    try {
-      runUnit(job, arena, u);
-    } catch {
-      failed = true;
-    }
-    finishUnit(ctrl, job.units, failed);
-  }
+  runClaimedUnits(ctrl, seq, job, arena);
   for (let done = Atomics.load(ctrl, DONE); done < job.units; done = Atomics.load(ctrl, DONE)) {
     Atomics.wait(ctrl, DONE, done);
   }

@@ -1,5 +1,5 @@
 import { receiveMessageOnPort, workerData, type MessagePort } from "node:worker_threads";
-import { claimUnit, finishUnit, readJob, runUnit, ARENA, READY, SEQ, type GemmJob } from "./gemm-job.js";
+import { readJob, runClaimedUnits, ARENA, READY, SEQ, type GemmJob } from "./gemm-job.js";
 
 /*
  * A GEMM worker: sleeps on the control word SEQ, then claims units of the published job until none
@@ -35,15 +35,7 @@ function syncArena(): void {
 
 function work(seq: number, job: GemmJob): void {
   const arena = job.float64 ? f64 : f32;
-  for (let u = claimUnit(ctrl, seq, job.units); u >= 0; u = claimUnit(ctrl, seq, job.units)) {
-    let failed = false;
-    try {
-      runUnit(job, arena, u);
-    } catch {
-      failed = true;
-    }
-    finishUnit(ctrl, job.units, failed);
-  }
+  runClaimedUnits(ctrl, seq, job, arena);
 }
 
 Atomics.add(ctrl, READY, 1);
