@@ -63,7 +63,7 @@ export function buildCnn(): Model {
  * Notebook 001's ResidualBlock: y = relu(BN(conv64_same(x))), y = BN(conv64_same(y)),
  * out = relu(y + x). The block's convolutions have no activation; BN uses Keras' defaults.
  */
-function residualBlock(x: SymbolicTensor, filters: number): SymbolicTensor {
+export function residualBlock(x: SymbolicTensor, filters: number): SymbolicTensor {
   let y = layers.Conv2D(filters, 3, { padding: "same" })(x);
   y = layers.BatchNormalization()(y);
   y = layers.ReLU()(y);

@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as tf from "../index.js";
+import { residualBlock } from "../cli/reference-models.js";
 
 // Reference run: test/fixtures/make_resnet_lockstep.py (PyTorch, float64) trains a small version of
 // notebook 001's ResNet from the same initial weights on the same batches, with Keras' semantics
@@ -28,23 +29,13 @@ const RTOL = 1e-5, ATOL = 1e-6;
 
 const { layers, models } = tf;
 
-function residualBlock(x: tf.layers.SymbolicTensor): tf.layers.SymbolicTensor {
-  let y = layers.Conv2D(filters, 3, { padding: "same" })(x);
-  y = layers.BatchNormalization()(y);
-  y = layers.ReLU()(y);
-  y = layers.Conv2D(filters, 3, { padding: "same" })(y);
-  y = layers.BatchNormalization()(y);
-  y = layers.Add()([x, y]);
-  return layers.ReLU()(y);
-}
-
 /** Notebook 001's ResNet, with fewer filters and units. */
 function smallResNet(): tf.models.Model {
   const inputs = layers.Input({ shape: [side, side, 1] });
   let x = layers.Conv2D(filters, 3, { padding: "same", activation: "relu" })(inputs);
   x = layers.MaxPooling2D(2)(x);
-  x = residualBlock(x);
-  x = residualBlock(x);
+  x = residualBlock(x, filters);
+  x = residualBlock(x, filters);
   x = layers.MaxPooling2D(2)(x);
   x = layers.Flatten()(x);
   x = layers.Dense(units, { activation: "relu" })(x);

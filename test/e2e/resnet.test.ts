@@ -2,18 +2,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "../../src/index.js";
 
+import { residualBlock } from "../../src/cli/reference-models.js";
+
 const { layers, models, datasets } = tf;
 
-/** Notebook 001's ResidualBlock: conv-BN-ReLU-conv-BN, add the input, ReLU. */
-function residualBlock(x: tf.layers.SymbolicTensor, filters: number): tf.layers.SymbolicTensor {
-  let y = layers.Conv2D(filters, 3, { padding: "same" })(x);
-  y = layers.BatchNormalization()(y);
-  y = layers.ReLU()(y);
-  y = layers.Conv2D(filters, 3, { padding: "same" })(y);
-  y = layers.BatchNormalization()(y);
-  y = layers.Add()([x, y]);
-  return layers.ReLU()(y);
-}
 
 test("notebook 001's ResNet: 955,018 parameters, and its loss decreases on a Fashion-MNIST sample", async () => {
   tf.random.setSeed(42);
