@@ -27,7 +27,10 @@ export interface RunningServer {
   readonly port: number;
   /** Lets the server keep Node running (after fit, with keepAlive) or not (during fit). */
   keepProcessAlive(on: boolean): void;
-  /** Stops listening and drops open connections (event streams included). */
+  /**
+   * Stops listening, ends open event streams once what was written to them is delivered (the
+   * last status event included), and drops connections still open after a grace period.
+   */
   close(): Promise<void>;
   readonly closed: boolean;
 }
@@ -61,8 +64,11 @@ export async function serve(handler: RouteHandler, opts: ServeOptions = {}, wher
   const port = checkPort(opts.port, where);
   let actualPort = port;
   const sockets = new Set<Socket>();
+  const responses = new Set<ServerResponse>();
   let keepAlive = opts.keepProcessAlive ?? true;
   const server: Server = createServer((req, res) => {
+    responses.add(res);
+    res.on("close", () => responses.delete(res));
     const hostHeader = req.headers.host ?? "";
     if (hostHeader !== `${host}:${actualPort}` && hostHeader !== `localhost:${actualPort}`) {
       sendText(res, 403, "text/plain; charset=utf-8", `lamina dashboard: requests must address ${host}:${actualPort}\n`);
@@ -124,11 +130,41 @@ export async function serve(handler: RouteHandler, opts: ServeOptions = {}, wher
       if (closed) return Promise.resolve();
       closed = true;
       return new Promise((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
+        server.close(() => {
+          clearTimeout(grace);
+          resolve();
+        });
+        // Destroying a socket drops what it has not sent yet: a browser reading slowly would
+        // miss the final events and show the run as still running. Ending the streams flushes
+        // them first; a client that stops reading is cut off after the grace period.
+        const grace = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+        if (!keepAlive) grace.unref();
+        for (const res of responses) {
+          if (isEventStream(res)) {
+            // Only once the end is handed to the OS: Node counts an ended response's connection as
+            // idle at once, and closing it then would drop the unsent tail.
+            res.once("finish", () => server.closeIdleConnections());
+            res.end();
+          }
+        }
       });
     },
   };
+}
+
+/** How long a closing server waits for its clients to read what was already written. */
+const CLOSE_GRACE_MS = 3000;
+
+const eventStreams = new WeakSet<ServerResponse>();
+
+/** Answers with a server-sent event stream, which a closing server flushes before ending. */
+export function startEventStream(res: ServerResponse): void {
+  res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", connection: "keep-alive" });
+  eventStreams.add(res);
+}
+
+function isEventStream(res: ServerResponse): boolean {
+  return eventStreams.has(res);
 }
 
 function writeEvent(res: ServerResponse, event: RunEvent): void {
@@ -146,7 +182,7 @@ export function liveHandler(recorder: RunRecorder, title: () => string): RouteHa
     } else if (path === "/api/run") {
       sendJson(res, recorder.snapshot());
     } else if (path === "/api/events") {
-      res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", connection: "keep-alive" });
+      startEventStream(res);
       // A lost connection is retried after one second; every reconnection starts with the whole state.
       res.write("retry: 1000\n\n");
       writeEvent(res, { type: "snapshot", data: recorder.snapshot() });

@@ -434,28 +434,33 @@ export class Model extends Layer {
     });
     this.stopTraining = false;
     if (state.trainable) warnIfTrainableChanged(this, state.trainable);
-    await list.onTrainBegin({});
-    const tracker = new RunningMean();
-    const initialEpoch = this.resumeEpoch ?? args.initialEpoch ?? 0;
-    this.resumeEpoch = null;
-    for (let epoch = initialEpoch; epoch < params.epochs && !this.stopTraining; epoch++) {
-      await list.onEpochBegin(epoch, {});
-      tracker.reset();
-      state.metrics.forEach((m) => m.resetState());
-      let b = 0;
-      for await (const batch of batchesOf()) {
-        await list.onTrainBatchBegin(b, {});
-        trainStep(this, state, batch.x, batch.y, tracker, batch.sampleWeight);
-        await list.onTrainBatchEnd(b, logsOf(tracker, state));
-        b++;
-        if (this.stopTraining) break;
+    try {
+      await list.onTrainBegin({});
+      const tracker = new RunningMean();
+      const initialEpoch = this.resumeEpoch ?? args.initialEpoch ?? 0;
+      this.resumeEpoch = null;
+      for (let epoch = initialEpoch; epoch < params.epochs && !this.stopTraining; epoch++) {
+        await list.onEpochBegin(epoch, {});
+        tracker.reset();
+        state.metrics.forEach((m) => m.resetState());
+        let b = 0;
+        for await (const batch of batchesOf()) {
+          await list.onTrainBatchBegin(b, {});
+          trainStep(this, state, batch.x, batch.y, tracker, batch.sampleWeight);
+          await list.onTrainBatchEnd(b, logsOf(tracker, state));
+          b++;
+          if (this.stopTraining) break;
+        }
+        const logs: Logs = logsOf(tracker, state);
+        if (validation) {
+          const v = await evaluateData(this, state, validation.x, validation.y, validation.batchSize);
+          for (const [k, val] of Object.entries(v)) logs[`val_${k}`] = val;
+        }
+        await list.onEpochEnd(epoch, logs);
       }
-      const logs: Logs = logsOf(tracker, state);
-      if (validation) {
-        const v = await evaluateData(this, state, validation.x, validation.y, validation.batchSize);
-        for (const [k, val] of Object.entries(v)) logs[`val_${k}`] = val;
-      }
-      await list.onEpochEnd(epoch, logs);
+    } catch (e) {
+      await list.onTrainError(e);
+      throw e;
     }
     await list.onTrainEnd({});
     return history!;

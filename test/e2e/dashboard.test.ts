@@ -14,7 +14,16 @@ import type { Browser, Page } from "playwright-core";
 const CHROMIUM = "/usr/bin/chromium";
 const ROOT = process.cwd();
 
-function lamina(args: string[]): { child: ChildProcessWithoutNullStreams; url: Promise<string>; output: () => string; exit: Promise<number | null> } {
+interface LaminaProcess {
+  child: ChildProcessWithoutNullStreams;
+  url: Promise<string>;
+  output: () => string;
+  exit: Promise<number | null>;
+  /** undefined while the process runs. */
+  exitCode: () => number | null | undefined;
+}
+
+function lamina(args: string[]): LaminaProcess {
   const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "src/cli/lamina.ts"), ...args], { cwd: ROOT });
   let text = "";
   const url = new Promise<string>((resolve, reject) => {
@@ -27,8 +36,9 @@ function lamina(args: string[]): { child: ChildProcessWithoutNullStreams; url: P
     child.stderr.on("data", (c: Buffer) => { text += c.toString(); });
     child.on("exit", (code) => reject(new Error(`lamina ${args[0]} exited (${code}) before printing its URL:\n${text}`)));
   });
-  const exit = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, url, output: () => text, exit };
+  let exited: number | null | undefined;
+  const exit = new Promise<number | null>((resolve) => child.on("exit", (code) => { exited = code; resolve(code); }));
+  return { child, url, output: () => text, exit, exitCode: () => exited };
 }
 
 /** Points drawn in the loss chart (batch running means + epoch values). */
@@ -42,13 +52,14 @@ async function bodyData(page: Page, name: "status" | "epochs"): Promise<string |
   return page.locator("body").getAttribute(`data-${name}`);
 }
 
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+/** Polls `check`; on time-out the error carries `context()` (the page's and the child's state). */
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, context: () => Promise<string> = async () => ""): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
     if (await check()) return;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${await context()}`);
 }
 
 test("dashboard e2e: live curves in Chromium during lamina train, across a reload, and the finished run in lamina dashboard", { timeout: 600_000 }, async (t) => {
@@ -88,7 +99,18 @@ test("dashboard e2e: live curves in Chromium during lamina train, across a reloa
     await waitFor("new points after the reload", async () => (await lossPoints(page)) > afterReload, 60_000);
     await page.screenshot({ path: join(shots, "1-live.png"), fullPage: true });
 
-    await waitFor("the end of training", async () => (await bodyData(page, "status")) === "finished", 480_000);
+    // The page must say "finished" once fit ends, well before the process exits; a process that
+    // ended without it (a crash, or a status event lost at close) fails at once with its output.
+    await waitFor("the end of training", async () => {
+      if ((await bodyData(page, "status")) === "finished") return true;
+      const code = train.exitCode();
+      if (code !== undefined) {
+        await new Promise((r) => setTimeout(r, 1000));
+        if ((await bodyData(page, "status")) === "finished") return true;
+        throw new Error(`lamina train exited (${code}) and the page still says ${await bodyData(page, "status")} (${await page.textContent("#connection")}):\n${train.output()}`);
+      }
+      return false;
+    }, 480_000, async () => `page status ${await bodyData(page, "status")}, connection "${await page.textContent("#connection")}", lamina train ${train.exitCode() === undefined ? "still running" : `exited (${train.exitCode()})`}; its output:\n${train.output()}`);
     assert.equal(await bodyData(page, "epochs"), "4");
     // Validation curve and sample predictions with images and class names.
     assert.ok(await page.locator('#chart-loss path[data-series="val_loss"]').count() === 1);

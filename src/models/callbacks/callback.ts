@@ -96,6 +96,11 @@ export class Callback {
   onPredictBatchEnd(batch: number, logs: Logs): HookResult {}
   onTrainBegin(logs: Logs): HookResult {}
   onTrainEnd(logs: Logs): HookResult {}
+  /**
+   * lamina's addition (Keras has no such hook): fit failed with `error`, so onTrainEnd will not
+   * come. Lets a callback release what onTrainBegin took (a server, a file); fit rethrows the error.
+   */
+  onTrainError(error: unknown): HookResult {}
   onTestBegin(logs: Logs): HookResult {}
   onTestEnd(logs: Logs): HookResult {}
   onPredictBegin(logs: Logs): HookResult {}
@@ -202,6 +207,16 @@ export class CallbackList extends Callback {
   override async onTrainEnd(logs?: Logs): Promise<void> {
     const l = sortedLogs(logs);
     for (const cb of this.callbacks) await cb.onTrainEnd(l);
+  }
+  /** Every callback hears of the failure, even if one of them fails in turn (that one is reported on stderr). */
+  override async onTrainError(error: unknown): Promise<void> {
+    for (const cb of this.callbacks) {
+      try {
+        await cb.onTrainError(error);
+      } catch (e) {
+        console.error(`${cb.constructor.name}.onTrainError failed: ${(e as Error).message ?? String(e)}`);
+      }
+    }
   }
   override async onTestBegin(logs?: Logs): Promise<void> {
     const l = sortedLogs(logs);

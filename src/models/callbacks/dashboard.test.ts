@@ -168,3 +168,33 @@ test("Dashboard keepAlive serves the finished run until close(); bad options are
   assert.throws(() => callbacks.Dashboard({ port: 70000 }), /port must be an integer from 0/);
   assert.throws(() => callbacks.Dashboard({ samples: { x: null as unknown as tf.Tensor } }), /samples\.x must be a tensor/);
 });
+
+test("a fit that fails marks the run interrupted (page, stream and dashboard.json) and stops the server", { timeout: 60_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), "lamina-dashboard-fail-"));
+  setOutputWriter({ write: () => {}, isTTY: false });
+  try {
+    const model = tinyClassifier();
+    const [x, y] = randomData(64);
+    const dashboard = callbacks.Dashboard({ runDir: dir });
+    let stream: ReturnType<typeof collectEvents> | null = null;
+    const failing = callbacks.LambdaCallback({
+      onTrainBatchEnd: async (batch) => {
+        if (stream === null) stream = collectEvents(`${dashboard.url}api/events`);
+        if (batch === 2) throw new Error("out of memory, as it were");
+      },
+    });
+    await assert.rejects(model.fit(x, y, { epochs: 2, batchSize: 16, callbacks: [dashboard, failing], verbose: 0 }), /out of memory, as it were/);
+    assert.equal(dashboard.url, null, "the server has stopped");
+    const s = stream as unknown as ReturnType<typeof collectEvents>;
+    await s.ended;
+    const last = s.events[s.events.length - 1];
+    assert.equal(last.type, "status");
+    assert.equal((last.data as { status: string }).status, "interrupted");
+    const stored = JSON.parse(readFileSync(join(dir, "dashboard.json"), "utf8")) as RunSnapshot;
+    assert.equal(stored.status, "interrupted");
+    assert.ok(stored.finishedAt !== null);
+  } finally {
+    setOutputWriter(null);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -177,6 +177,15 @@ export class Dashboard extends Callback {
     }
   }
 
+  /** fit failed: the page and dashboard.json show the run as interrupted, and the server stops. */
+  override async onTrainError(_error: unknown): Promise<void> {
+    if (this.recorder.status !== "running") return;
+    this.recorder.finish("interrupted");
+    this.writeState(true);
+    await yieldToEventLoop();
+    await this.close();
+  }
+
   /** Stops the server (the page keeps what it shows). */
   async close(): Promise<void> {
     const server = this.server;
