@@ -6,6 +6,13 @@ import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 
 const suite = process.argv[2] ?? "unit";
+// `--backend js` runs the suite on the plain-TypeScript backend (CI runs the unit suite on both).
+const backendFlag = process.argv.indexOf("--backend");
+const backend = backendFlag > 0 ? process.argv[backendFlag + 1] : undefined;
+if (backendFlag > 0 && backend !== "js" && backend !== "native") {
+  console.error(`run-tests: --backend takes js or native, got ${backend}`);
+  process.exit(2);
+}
 const roots = suite === "e2e" ? ["test/e2e"] : ["src", "test/unit", "examples", "bench"];
 const pattern = suite === "e2e" ? /\.e2e\.test\.ts$|\.test\.ts$/ : /\.test\.ts$/;
 
@@ -30,5 +37,7 @@ if (files.length === 0) {
   process.exit(suite === "e2e" ? 0 : 1);
 }
 const args = ["--import", "tsx", "--test", "--test-reporter=spec", ...files];
-const r = spawnSync(process.execPath, args, { stdio: "inherit" });
+const env = backend ? { ...process.env, LAMINA_BACKEND: backend } : process.env;
+if (backend) console.log(`running the ${suite} tests with LAMINA_BACKEND=${backend}`);
+const r = spawnSync(process.execPath, args, { stdio: "inherit", env });
 process.exit(r.status ?? 1);
