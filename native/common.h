@@ -163,6 +163,12 @@ const WinogradTransforms* winogradAvx2Transforms();
 bool winogradApplies(const ConvGeom& g);
 /** Whether a stride-1 input gradient, the convolution t of dy with the turned filter, takes conv2dWinogradFlipped (the same switch). */
 bool winogradAppliesToInputGradient(const ConvGeom& t);
+/**
+ * Whether every value of x[0..n) is finite (on the thread pool). Winograd's transforms add and
+ * subtract input values, so an Inf becomes Inf - Inf = NaN where a direct convolution gives +-Inf:
+ * the convolutions check their operands and take im2col when one is not finite.
+ */
+bool allFinite(const float* x, index_t n);
 /** conv2d (with its epilogue) by Winograd F(2x2, 3x3); g must be 3x3, stride 1, dilation 1. */
 void conv2dWinograd(const float* x, const float* filter, float* out, const ConvGeom& g, const Epilogue* epilogue);
 /**

@@ -303,7 +303,7 @@ void conv2d(const float* x, const float* filter, float* out, const ConvGeom& g, 
     sgemm(false, false, rows, O, K, x, K, filter, O, out, O, false, true, ep);
     return;
   }
-  if (winogradApplies(g)) {
+  if (winogradApplies(g) && allFinite(x, g.batch * g.inH * g.inW * g.inC) && allFinite(filter, K * O)) {
     conv2dWinograd(x, filter, out, g, ep);
     return;
   }
@@ -336,7 +336,7 @@ void conv2dBackpropInput(const float* dy, const float* filter, float* dx, const 
   if (g.sh == 1 && g.sw == 1) {
     // Winograd takes the turned filter's transform from the filter itself: no turned copy.
     const ConvGeom t = flippedGeom(g);
-    if (winogradAppliesToInputGradient(t)) {
+    if (winogradAppliesToInputGradient(t) && allFinite(dy, rows * O) && allFinite(filter, K * O)) {
       conv2dWinogradFlipped(dy, filter, dx, t);
       return;
     }

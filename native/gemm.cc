@@ -288,21 +288,25 @@ void sgemmWholeB(bool transA, bool transB, index_t m, index_t n, index_t k, cons
                bp + t * NR * kc);
   };
 
-  // About four tasks per thread (a busy machine may stall one thread), split by rows while blocks
-  // keep at least 4 micro-panels, then by columns.
-  const index_t want = threads > 1 ? 4 * static_cast<index_t>(threads) : 1;
-  index_t nIc = std::max<index_t>(std::min<index_t>(want, std::max<index_t>(1, m / (4 * MR))), (m + MC - 1) / MC);
+  // Tasks of whole micro-panels of rows, as even as possible (tasks are claimed, so uneven ones
+  // leave a thread idle at the end), about `perThread` per thread (a busy machine may stall one
+  // thread); split by columns too only when there are too few rows.
+  const char* tasksEnv = std::getenv("LAMINA_GEMM_TASKS");
+  const index_t perThread = tasksEnv != nullptr && std::atoi(tasksEnv) > 0 ? std::atoi(tasksEnv) : 4;
+  const index_t want = threads > 1 ? perThread * static_cast<index_t>(threads) : 1;
+  const index_t rowPanels = (m + MR - 1) / MR;
+  const index_t nIc = std::max<index_t>(std::min<index_t>(want, rowPanels), (m + MC - 1) / MC);
   index_t nJc = std::min<index_t>(std::max<index_t>(1, (want + nIc - 1) / nIc), std::max<index_t>(1, nPanels / 2));
-  const index_t mcStep = ((m + nIc - 1) / nIc + MR - 1) / MR * MR;
-  nIc = (m + mcStep - 1) / mcStep;
   const index_t panelsPerChunk = (nPanels + nJc - 1) / nJc;
   nJc = (nPanels + panelsPerChunk - 1) / panelsPerChunk;
+  const index_t maxRowPanels = (rowPanels + nIc - 1) / nIc;
   auto task = [&](index_t t) {
-    const index_t ic = (t / nJc) * mcStep;
-    const index_t mc = std::min(mcStep, m - ic);
+    const index_t ti = t / nJc;
+    const index_t ic = (ti * rowPanels / nIc) * MR;
+    const index_t mc = std::min(m, ((ti + 1) * rowPanels / nIc) * MR) - ic;
     const index_t jp0 = (t % nJc) * panelsPerChunk;
     const index_t jp1 = std::min(nPanels, jp0 + panelsPerChunk);
-    float* ap = tlsBlockA.get(static_cast<std::size_t>(((mcStep + MR - 1) / MR) * MR * kc));
+    float* ap = tlsBlockA.get(static_cast<std::size_t>(maxRowPanels * MR * kc));
     for (index_t kb = 0; kb < kBlocks; kb++) {
       const index_t p0 = kb * kc;
       const index_t kcb = std::min(kc, k - p0);

@@ -14,6 +14,8 @@
 // overrides that. Unlike im2col, a non-finite input value reaches every output of the tiles whose
 // patch holds it (0 * inf is NaN), not only the outputs whose 3x3 window does.
 #include <algorithm>
+#include <atomic>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -187,6 +189,23 @@ bool winogradAppliesToInputGradient(const ConvGeom& t) {
   // a big filter needs tiles to pay for its transform (512 -> 512 on 32 tiles at 0.73x, on 128
   // at 1.04x; 256 -> 512 on 128 at 1.5x).
   return forwardWins(t) && t.outC >= 16 && tileCount(t) * 1024 >= t.inC * t.outC;
+}
+
+bool allFinite(const float* x, index_t n) {
+  constexpr index_t CHUNK = 1 << 16;
+  std::atomic<bool> finite{true};
+  parallelFor((n + CHUNK - 1) / CHUNK, [&](index_t t) {
+    const index_t e = std::min(n, (t + 1) * CHUNK);
+    // The largest exponent field of the chunk: all ones means an Inf or a NaN (vectorizes).
+    std::uint32_t top = 0;
+    for (index_t i = t * CHUNK; i < e; i++) {
+      std::uint32_t bits;
+      std::memcpy(&bits, x + i, sizeof bits);
+      top = std::max(top, bits & 0x7f800000u);
+    }
+    if (top == 0x7f800000u) finite.store(false, std::memory_order_relaxed);
+  });
+  return finite.load(std::memory_order_relaxed);
 }
 
 namespace {

@@ -152,6 +152,37 @@ test("native 3x3 stride-1 convolutions equal js with Winograd forced on and off 
   }
 });
 
+test("a NaN or Inf gives the same NaN and Inf outputs as a direct convolution, Winograd forced on", { skip }, () => {
+  const nb = native as Backend;
+  const info = convGeometry(2, 8, 8, 4, 5, 3, 3, 1, 1, 1, 1, "SAME");
+  const xSize = 2 * 8 * 8 * 4, ySize = 2 * 8 * 8 * 5;
+  const saved = process.env.LAMINA_WINOGRAD;
+  process.env.LAMINA_WINOGRAD = "1";
+  try {
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY]) {
+      const x = randomF32(xSize, 41), f = randomF32(9 * 4 * 5, 42), dy = randomF32(ySize, 43);
+      x[(1 * 64 + 2 * 8 + 2) * 4 + 1] = bad; // image 1, pixel (2, 2), channel 1: a corner of its 4x4 tile
+      dy[(0 * 64 + 5 * 8 + 6) * 5 + 3] = bad;
+      // Positions and kinds: Winograd's transforms would turn an Inf into Inf - Inf = NaN.
+      const nonFinite = (a: Float32Array): string[] => [...a.keys()].filter((i) => !Number.isFinite(a[i])).map((i) => `${i}:${a[i]}`);
+      const yWant = new Float32Array(ySize), yGot = new Float32Array(ySize);
+      js.conv2d(x, f, yWant, info);
+      nb.conv2d(x, f, yGot, info);
+      // A direct 3x3 convolution: the 3x3 neighbourhood of the pixel, every output channel.
+      assert.equal(nonFinite(yWant).length, 9 * 5, String(bad));
+      assert.deepEqual(nonFinite(yGot), nonFinite(yWant), `forward with ${bad}`);
+      assertClose(yGot.map((v, i) => (Number.isFinite(yWant[i]) ? v : 0)), yWant.map((v) => (Number.isFinite(v) ? v : 0)), `forward with ${bad}`);
+      const dxWant = new Float32Array(xSize), dxGot = new Float32Array(xSize);
+      js.conv2dBackpropInput(dy, f, dxWant, info);
+      nb.conv2dBackpropInput(dy, f, dxGot, info);
+      assert.deepEqual(nonFinite(dxGot), nonFinite(dxWant), `backprop input with ${bad}`);
+    }
+  } finally {
+    if (saved === undefined) delete process.env.LAMINA_WINOGRAD;
+    else process.env.LAMINA_WINOGRAD = saved;
+  }
+});
+
 test("native depthwise and float64 convolutions delegate to the JS kernels", { skip }, () => {
   const nb = native as Backend;
   const info = { ...convGeometry(2, 6, 5, 3, 6, 3, 3, 1, 1, 1, 1, "SAME"), depthwise: true };
