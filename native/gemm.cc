@@ -289,11 +289,9 @@ void sgemmWholeB(bool transA, bool transB, index_t m, index_t n, index_t k, cons
   };
 
   // Tasks of whole micro-panels of rows, as even as possible (tasks are claimed, so uneven ones
-  // leave a thread idle at the end), about `perThread` per thread (a busy machine may stall one
-  // thread); split by columns too only when there are too few rows.
-  const char* tasksEnv = std::getenv("LAMINA_GEMM_TASKS");
-  const index_t perThread = tasksEnv != nullptr && std::atoi(tasksEnv) > 0 ? std::atoi(tasksEnv) : 4;
-  const index_t want = threads > 1 ? perThread * static_cast<index_t>(threads) : 1;
+  // leave a thread idle at the end), about four per thread (a busy machine may stall one thread;
+  // two to eight measured alike on the mlp); split by columns too only when there are too few rows.
+  const index_t want = threads > 1 ? 4 * static_cast<index_t>(threads) : 1;
   const index_t rowPanels = (m + MR - 1) / MR;
   const index_t nIc = std::max<index_t>(std::min<index_t>(want, rowPanels), (m + MC - 1) / MC);
   index_t nJc = std::min<index_t>(std::max<index_t>(1, (want + nIc - 1) / nIc), std::max<index_t>(1, nPanels / 2));
