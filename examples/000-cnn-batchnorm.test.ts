@@ -4,11 +4,12 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { exampleTimeout } from "../test/support/example-timeout.js";
 
 /** Runs the example offline with QUICK=1, figures into `out`; returns stdout and the exit status. */
 function run(out: string, args: string[] = [], quick = true): { stdout: string; stderr: string; status: number | null } {
   const r = spawnSync(process.execPath, ["--import", "tsx", "examples/000-cnn-batchnorm.ts", ...args], {
-    encoding: "utf8", timeout: 400_000,
+    encoding: "utf8", timeout: exampleTimeout(400_000),
     env: { ...process.env, ...(quick ? { QUICK: "1" } : {}), LAMINA_OFFLINE: "1", LAMINA_OUT: out },
   });
   return { stdout: r.stdout, stderr: r.stderr, status: r.status };

@@ -4,10 +4,11 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { exampleTimeout } from "../test/support/example-timeout.js";
 
 function run(out: string, args: string[] = [], quick = true): { stdout: string; stderr: string; status: number | null } {
   const r = spawnSync(process.execPath, ["--import", "tsx", "examples/001-resnet.ts", ...args], {
-    encoding: "utf8", timeout: 300_000,
+    encoding: "utf8", timeout: exampleTimeout(300_000),
     env: { ...process.env, ...(quick ? { QUICK: "1" } : {}), LAMINA_OFFLINE: "1", LAMINA_OUT: out },
   });
   return { stdout: r.stdout, stderr: r.stderr, status: r.status };

@@ -4,6 +4,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { exampleTimeout } from "../test/support/example-timeout.js";
 import * as tf from "../src/index.js";
 
 // What TensorFlow 2 prints for the same cells of notebook 002 (print(t) gives tf.Tensor(...)).
@@ -33,7 +34,7 @@ shape=(2, 25, 2), dtype=float64
 /** Runs the example in QUICK mode, offline, with the data sets of `datasetsDir` (an empty folder: none). */
 function run(datasetsDir: string): string {
   return execFileSync(process.execPath, ["--import", "tsx", "examples/002-intro.ts"], {
-    encoding: "utf8", timeout: 120_000,
+    encoding: "utf8", timeout: exampleTimeout(120_000),
     env: { ...process.env, QUICK: "1", LAMINA_OFFLINE: "1", LAMINA_DATASETS: datasetsDir, KERAS_HOME: join(datasetsDir, "keras"), LAMINA_OUT: join(datasetsDir, "figures") },
   });
 }

@@ -4,12 +4,13 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { exampleTimeout } from "../test/support/example-timeout.js";
 import * as tf from "../src/index.js";
 
 /** Runs the example in QUICK mode, offline, with the data sets of `dir` (CIFAR-10 only if placed there). */
 function run(dir: string): string {
   return execFileSync(process.execPath, ["--import", "tsx", "examples/003-cnn-vgg-transfer.ts"], {
-    encoding: "utf8", timeout: 300_000,
+    encoding: "utf8", timeout: exampleTimeout(300_000),
     env: {
       ...process.env, QUICK: "1", LAMINA_OFFLINE: "1", LAMINA_DATASETS: dir, KERAS_HOME: join(dir, "keras"),
       LAMINA_MODELS: join(dir, "models"), LAMINA_OUT: join(dir, "out"),

@@ -4,12 +4,13 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { exampleTimeout } from "../test/support/example-timeout.js";
 import * as tf from "../src/index.js";
 
 /** Runs the example in QUICK mode, offline, with the data sets of `datasetsDir`. */
 function run(datasetsDir: string): string {
   return execFileSync(process.execPath, ["--import", "tsx", "examples/004-mnist-convnet.ts"], {
-    encoding: "utf8", timeout: 120_000,
+    encoding: "utf8", timeout: exampleTimeout(120_000),
     env: { ...process.env, QUICK: "1", LAMINA_OFFLINE: "1", LAMINA_DATASETS: datasetsDir, KERAS_HOME: join(datasetsDir, "keras") },
   });
 }
