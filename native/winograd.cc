@@ -11,8 +11,8 @@
 // activation applied, tiles clipped at the map's edges) straight to `out`. A stride-1 input
 // gradient runs the same way with the turned filter's transform taken from the filter itself.
 // Which shapes take it was measured against im2col (winogradApplies below); LAMINA_WINOGRAD=0 or 1
-// overrides that. Unlike im2col, a non-finite input value reaches every output of the tiles whose
-// patch holds it (0 * inf is NaN), not only the outputs whose 3x3 window does.
+// overrides that. Its transforms add and subtract inputs (an Inf would become Inf - Inf = NaN), so
+// conv.cc gives operands holding NaN or Inf to im2col instead (allFinite below).
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
