@@ -108,25 +108,8 @@ constexpr index_t KC = 256;   // depth of a packed panel: an MR x KC and an NR x
 constexpr index_t MC = 144;   // rows of A packed per task (multiple of 4, 6 and 12): stays in L2
 constexpr index_t NC = 3072;  // columns of B packed per pass (multiple of 8, 16 and 32): stays in L3
 
-/** A growable 64-byte aligned float buffer. */
-struct Scratch {
-  float* data = nullptr;
-  std::size_t cap = 0;
-  float* get(std::size_t n) {
-    if (n > cap) {
-      if (data != nullptr) ::operator delete[](data, std::align_val_t(64));
-      cap = std::max<std::size_t>(n, cap + cap / 2);
-      data = static_cast<float*>(::operator new[](cap * sizeof(float), std::align_val_t(64)));
-    }
-    return data;
-  }
-  ~Scratch() {
-    if (data != nullptr) ::operator delete[](data, std::align_val_t(64));
-  }
-};
-
-thread_local Scratch tlsPackA;
-thread_local Scratch tlsPackB;
+thread_local AlignedBuffer tlsPackA;
+thread_local AlignedBuffer tlsPackB;
 
 /** Packs op(A)[i0:i0+mc, p0:p0+kc] into MR-row micro-panels, zero-padded to whole panels. */
 void packA(bool transA, const float* a, index_t lda, index_t i0, index_t p0, index_t mc, index_t kc, int MR, float* dst) {
@@ -262,8 +245,8 @@ namespace {
 /** op(B) small enough to pack whole (all depth blocks) and keep in L2/L3: up to 4 MiB. */
 constexpr index_t WHOLE_B_LIMIT = index_t(1) << 20;
 
-thread_local Scratch tlsWholeB;
-thread_local Scratch tlsBlockA;
+thread_local AlignedBuffer tlsWholeB;
+thread_local AlignedBuffer tlsBlockA;
 
 /*
  * Products whose whole op(B) fits in cache (dense layers, the mlp): op(B) is packed once for every
