@@ -256,6 +256,22 @@ Napi::Value ReduceSum(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// softmax(x, out, rows, cols, log): row-wise softmax (log-softmax when log) over [rows, cols]
+Napi::Value Softmax(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  F32 x, out;
+  index_t rows, cols;
+  if (info.Length() < 5 || !getF32(info, 0, "x", x) || !getF32(info, 1, "out", out) || !getInt(info, 2, "rows", rows) ||
+      !getInt(info, 3, "cols", cols) || !info[4].IsBoolean()) {
+    if (!env.IsExceptionPending()) fail(env, "softmax expects 5 arguments (x, out, rows, cols, log)");
+    return env.Undefined();
+  }
+  if (need(env, x, rows * cols, "x") && need(env, out, rows * cols, "out")) {
+    lamina::softmaxRowsF32(x.data, out.data, rows, cols, info[4].As<Napi::Boolean>().Value());
+  }
+  return env.Undefined();
+}
+
 /** Whether Init tuned malloc (allocator.cc). */
 bool allocatorTuned = false;
 
@@ -287,6 +303,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("unaryGrad", Napi::Function::New(env, UnaryGrad, "unaryGrad"));
   exports.Set("binary", Napi::Function::New(env, Binary, "binary"));
   exports.Set("reduceSum", Napi::Function::New(env, ReduceSum, "reduceSum"));
+  exports.Set("softmax", Napi::Function::New(env, Softmax, "softmax"));
   exports.Set("info", Napi::Function::New(env, Info, "info"));
   return exports;
 }

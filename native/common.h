@@ -206,6 +206,13 @@ bool binaryF32(BinaryKind op, const float* a, const index_t* sa, const float* b,
 /** out[o, j] = sum over k of x[o, k, j] / divisor (x viewed as [outer, r, inner]), in double like the JS reference. */
 void reduceSumF32(const float* x, float* out, index_t outer, index_t r, index_t inner, double divisor);
 
+/**
+ * Row-wise softmax (or log-softmax when `log`) over the last axis of x [rows, cols], as the JS
+ * reference computes it: the row maximum (NaN when the row holds one) is subtracted, exponentials
+ * and their sum are taken in double, each output is rounded to float once.
+ */
+void softmaxRowsF32(const float* x, float* out, index_t rows, index_t cols, bool log);
+
 // ------------------------------------------------------------------ fused kernels (fused.cc)
 
 /** y = act(y + bias) in place over [rows, channels]; bias may be null. */

@@ -29,6 +29,8 @@ export interface NativeAddon {
   binary(op: number, a: Float32Array, aShape: Shape, b: Float32Array, bShape: Shape, out: Float32Array, outShape: Shape): boolean;
   /** out[o, j] = sum_k x[o, k, j] / divisor, x viewed as [outer, r, inner]. */
   reduceSum(x: Float32Array, out: Float32Array, outer: number, r: number, inner: number, divisor: number): void;
+  /** Row-wise softmax, or log-softmax when `log`, over x viewed as [rows, cols]. */
+  softmax(x: Float32Array, out: Float32Array, rows: number, cols: number, log: boolean): void;
   /** Fused kernels: activations by index in FUSED_ACTIVATIONS, optional arrays as null. */
   conv2dBiasActivation(x: Float32Array, filter: Float32Array, bias: Float32Array | null, activation: number, out: Float32Array, geometry: Int32Array): void;
   matmulBiasActivation(a: Float32Array, b: Float32Array, bias: Float32Array | null, activation: number, out: Float32Array,
@@ -182,6 +184,14 @@ export function createNativeBackend(native: NativeAddon): Backend {
       let count = 1;
       for (const a of axes) count *= shape[a];
       native.reduceSum(x as Float32Array, out as Float32Array, block[0], block[1], block[2], op === "mean" ? count : 1);
+    },
+    softmax(x, rows, cols, out) {
+      if (x instanceof Float32Array && out instanceof Float32Array) native.softmax(x, out, rows, cols, false);
+      else js.softmax(x, rows, cols, out);
+    },
+    logSoftmax(x, rows, cols, out) {
+      if (x instanceof Float32Array && out instanceof Float32Array) native.softmax(x, out, rows, cols, true);
+      else js.logSoftmax(x, rows, cols, out);
     },
     binary(op, a, aShape, b, bShape, out, outShape) {
       const i = binaryIndex.get(op);

@@ -345,6 +345,29 @@ test("native sum/mean reductions equal js bit for bit (trailing, leading, middle
   }
 });
 
+test("native softmax and logSoftmax equal js elementwise (NaN, +-Inf and huge logits included, rows split across threads)", { skip }, () => {
+  const nb = native as Backend;
+  const shapes: [number, number][] = [[1, 1], [3, 1], [256, 10], [7, 33], [5000, 10], [40, 1000], [1, 70000], [0, 5]];
+  let seed = 4000;
+  for (const [rows, cols] of shapes) {
+    const x = randomF32(rows * cols, seed++);
+    for (let i = 0; i < x.length; i++) x[i] *= 30;
+    if (rows >= 7 && cols >= 10) {
+      x[0] = Number.NaN; // row 0: one NaN
+      x.fill(Number.NEGATIVE_INFINITY, cols, 2 * cols); // row 1: all -Inf
+      x[2 * cols] = Number.POSITIVE_INFINITY; // row 2: one +Inf
+      x[3 * cols] = Number.NEGATIVE_INFINITY; // row 3: one -Inf (gives exactly 0)
+      x[4 * cols] = 3e38; x[4 * cols + 1] = -3e38; // row 4: extremes
+    }
+    for (const kind of ["softmax", "logSoftmax"] as const) {
+      const want = new Float32Array(rows * cols), got = new Float32Array(rows * cols).fill(5);
+      js[kind](x, rows, cols, want);
+      nb[kind](x, rows, cols, got);
+      assertElementwise(got, want, `${kind} [${rows}, ${cols}]`, 1e-6);
+    }
+  }
+});
+
 // ---------------------------------------------------------------- selection
 
 test("native is the default backend when the addon is built, and setBackend switches both ways", { skip }, () => {
