@@ -24,9 +24,10 @@ test("native matmul equals js for all transpose combinations and odd shapes", { 
   const shapes: [number, number, number][] = [
     [1, 1, 1], [1, 7, 1], [3, 5, 7], [6, 16, 16], [7, 1, 9], [17, 33, 29], [13, 300, 31], [150, 257, 97],
     [64, 784, 256], [145, 19, 33], [5, 20, 3100], [300, 2, 301], [4, 0, 5],
-    // Whole-B path (rows for every task; one or several depth blocks, rows per task cut for deep
-    // rows): even and ragged edges.
-    [256, 784, 256], [197, 301, 67], [200, 100, 70], [200, 2100, 70], [400, 1000, 81],
+    // Whole-B paths: column split (up to 1024 rows, op(A) not transposed) and row split (more rows,
+    // or op(A) transposed); one or several depth blocks, row blocks cut for deep rows; even and
+    // ragged edges.
+    [256, 784, 256], [197, 301, 67], [200, 100, 70], [200, 2100, 70], [400, 1000, 81], [1100, 70, 90],
   ];
   let seed = 1;
   for (const [m, k, n] of shapes) {
