@@ -31,8 +31,18 @@ export function optimizerUpdate(
 }
 
 function sgd(lr: number, w: NumericArray, g: NumericArray, wOut: NumericArray, r: Round): void {
+  if (w instanceof Float32Array && g instanceof Float32Array && wOut instanceof Float32Array) {
+    sgdFloat32(lr, w, g, wOut);
+    return;
+  }
   const n = w.length;
   for (let i = 0; i < n; i++) wOut[i] = r(w[i] - r(g[i] * lr));
+}
+
+/** sgd on float32 arrays: Math.fround called directly (inlined), the store into wOut rounds the difference. */
+function sgdFloat32(lr: number, w: Float32Array, g: Float32Array, wOut: Float32Array): void {
+  const n = w.length;
+  for (let i = 0; i < n; i++) wOut[i] = w[i] - Math.fround(g[i] * lr);
 }
 
 function momentum(
