@@ -207,6 +207,37 @@ PackedB::~PackedB() {
   if (data_ != nullptr) ::operator delete[](data_, std::align_val_t(64));
 }
 
+namespace {
+
+/*
+ * One block of C: rows [0, mc) of cRows times the column panels [jp0, jp1) of one packed depth
+ * block of B (panel jp at bPanels + jp * NR * panelDepth). Row ir of op(A) starts at
+ * aRows + ir * aRowStride, its elements rsA/csA apart (read in place, or packed: stride MR per
+ * step). Columns count from cRows (and from bias, when there is one); `finish` (the last depth
+ * block) runs the epilogue on each tile while it is still in L1.
+ */
+void multiplyPanels(const MicroKernel& uk, index_t kc, const float* aRows, index_t aRowStride, index_t rsA, index_t csA,
+                    const float* bPanels, index_t panelDepth, index_t jp0, index_t jp1, index_t n, float* cRows,
+                    index_t ldc, index_t mc, bool accumulate, const Epilogue* finish, const float* bias) {
+  const int MR = uk.mr, NR = uk.nr;
+  for (index_t jp = jp0; jp < jp1; jp++) {
+    const index_t j0 = jp * NR;
+    const int nr = static_cast<int>(std::min<index_t>(NR, n - j0));
+    const float* bpanel = bPanels + jp * NR * panelDepth;
+    float* cBase = cRows + j0;
+    for (index_t ir = 0; ir < mc; ir += MR) {
+      const int mr = static_cast<int>(std::min<index_t>(MR, mc - ir));
+      uk.fn(kc, aRows + ir * aRowStride, rsA, csA, bpanel, cBase + ir * ldc, ldc, mr, nr, accumulate);
+      if (finish != nullptr) {
+        const float* tileBias = bias != nullptr ? bias + j0 : nullptr;
+        for (int i = 0; i < mr; i++) applyEpilogueRow(cBase + (ir + i) * ldc, nr, tileBias, finish->act);
+      }
+    }
+  }
+}
+
+}  // namespace
+
 void sgemmPackedB(index_t m, const float* a, index_t lda, const PackedB& b, float* c, index_t ldc, bool accumulate,
                   const Epilogue* epilogue) {
   if (m <= 0 || b.n <= 0) return;
@@ -218,25 +249,13 @@ void sgemmPackedB(index_t m, const float* a, index_t lda, const PackedB& b, floa
     return;
   }
   const MicroKernel& uk = activeKernel();
-  const int MR = uk.mr, NR = uk.nr;
+  const float* bias = epilogue != nullptr ? epilogue->bias : nullptr;
   for (index_t kb = 0; kb < b.kBlocks; kb++) {
     const index_t p0 = kb * b.kc;
     const index_t kc = std::min(b.kc, b.k - p0);
-    const bool acc = accumulate || kb > 0;
-    const bool lastK = kb == b.kBlocks - 1;
-    for (index_t jp = 0; jp < b.nPanels; jp++) {
-      const int nr = static_cast<int>(std::min<index_t>(NR, b.n - jp * NR));
-      const float* bpanel = b.panel(kb, jp);
-      float* cBase = c + jp * NR;
-      for (index_t ir = 0; ir < m; ir += MR) {
-        const int mr = static_cast<int>(std::min<index_t>(MR, m - ir));
-        uk.fn(kc, a + ir * lda + p0, lda, 1, bpanel, cBase + ir * ldc, ldc, mr, nr, acc);
-        if (lastK && epilogue != nullptr) {
-          const float* bias = epilogue->bias != nullptr ? epilogue->bias + jp * NR : nullptr;
-          for (int i = 0; i < mr; i++) applyEpilogueRow(cBase + (ir + i) * ldc, nr, bias, epilogue->act);
-        }
-      }
-    }
+    const Epilogue* finish = kb == b.kBlocks - 1 ? epilogue : nullptr;
+    multiplyPanels(uk, kc, a + p0, lda, lda, 1, b.panel(kb, 0), b.kc, 0, b.nPanels, b.n, c, ldc, m, accumulate || kb > 0,
+                   finish, bias);
   }
 }
 
@@ -272,6 +291,7 @@ void sgemmWholeB(bool transA, bool transB, index_t m, index_t n, index_t k, cons
   const index_t kc = (k + kBlocks - 1) / kBlocks;
   const index_t nPanels = (n + NR - 1) / NR;
   const bool directA = !transA;
+  const float* bias = epilogue != nullptr ? epilogue->bias : nullptr;
   // Rows per task: MC, fewer when deep rows would overflow L2.
   const index_t rowsCap = std::max<index_t>(MR, std::min<index_t>(MC, WHOLE_B_A_BYTES / (kc * index_t(sizeof(float))) / MR * MR));
   float* bp = tlsWholeB.get(static_cast<std::size_t>(kBlocks * nPanels * NR * kc));
@@ -302,26 +322,15 @@ void sgemmWholeB(bool transA, bool transB, index_t m, index_t n, index_t k, cons
     for (index_t kb = 0; kb < kBlocks; kb++) {
       const index_t p0 = kb * kc;
       const index_t kcb = std::min(kc, k - p0);
-      const bool acc = accumulate || kb > 0;
-      const bool lastK = kb == kBlocks - 1;
-      if (!directA) packA(transA, a, lda, ic, p0, mc, kcb, MR, ap);
-      for (index_t jp = jp0; jp < jp1; jp++) {
-        const index_t j0 = jp * NR;
-        const int nr = static_cast<int>(std::min<index_t>(NR, n - j0));
-        const float* bpanel = bp + (kb * nPanels + jp) * NR * kc;
-        float* cBase = c + ic * ldc + j0;
-        for (index_t ir = 0; ir < mc; ir += MR) {
-          const int mr = static_cast<int>(std::min<index_t>(MR, mc - ir));
-          if (directA) {
-            uk.fn(kcb, a + (ic + ir) * lda + p0, lda, 1, bpanel, cBase + ir * ldc, ldc, mr, nr, acc);
-          } else {
-            uk.fn(kcb, ap + ir * kcb, 1, MR, bpanel, cBase + ir * ldc, ldc, mr, nr, acc);
-          }
-          if (lastK && epilogue != nullptr) {
-            const float* bias = epilogue->bias != nullptr ? epilogue->bias + j0 : nullptr;
-            for (int i = 0; i < mr; i++) applyEpilogueRow(cBase + (ir + i) * ldc, nr, bias, epilogue->act);
-          }
-        }
+      const Epilogue* finish = kb == kBlocks - 1 ? epilogue : nullptr;
+      const float* bPanels = bp + kb * nPanels * NR * kc;
+      if (directA) {
+        multiplyPanels(uk, kcb, a + ic * lda + p0, lda, lda, 1, bPanels, kc, jp0, jp1, n, c + ic * ldc, ldc, mc,
+                       accumulate || kb > 0, finish, bias);
+      } else {
+        packA(transA, a, lda, ic, p0, mc, kcb, MR, ap);
+        multiplyPanels(uk, kcb, ap, kcb, 1, MR, bPanels, kc, jp0, jp1, n, c + ic * ldc, ldc, mc, accumulate || kb > 0,
+                       finish, bias);
       }
     }
   };
@@ -362,6 +371,7 @@ void sgemmColumnSplit(bool transB, index_t m, index_t n, index_t k, const float*
   const index_t nPanels = (n + NR - 1) / NR;
   float* bp = tlsWholeB.get(static_cast<std::size_t>(kBlocks * nPanels * NR * kc));
   chunks = std::min(chunks, nPanels);
+  const float* bias = epilogue != nullptr ? epilogue->bias : nullptr;
   const index_t rowBlock = std::max<index_t>(MR, std::min<index_t>(m, WHOLE_B_A_BYTES / (kc * index_t(sizeof(float))) / MR * MR));
   parallelFor(chunks, [&](index_t t) {
     const index_t jp0 = t * nPanels / chunks, jp1 = (t + 1) * nPanels / chunks;
@@ -377,22 +387,9 @@ void sgemmColumnSplit(bool transB, index_t m, index_t n, index_t k, const float*
       for (index_t kb = 0; kb < kBlocks; kb++) {
         const index_t p0 = kb * kc;
         const index_t kcb = std::min(kc, k - p0);
-        const bool acc = accumulate || kb > 0;
-        const bool lastK = kb == kBlocks - 1;
-        for (index_t jp = jp0; jp < jp1; jp++) {
-          const index_t j0 = jp * NR;
-          const int nr = static_cast<int>(std::min<index_t>(NR, n - j0));
-          const float* bpanel = bp + (kb * nPanels + jp) * NR * kc;
-          float* cBase = c + ic * ldc + j0;
-          for (index_t ir = 0; ir < mc; ir += MR) {
-            const int mr = static_cast<int>(std::min<index_t>(MR, mc - ir));
-            uk.fn(kcb, a + (ic + ir) * lda + p0, lda, 1, bpanel, cBase + ir * ldc, ldc, mr, nr, acc);
-            if (lastK && epilogue != nullptr) {
-              const float* bias = epilogue->bias != nullptr ? epilogue->bias + j0 : nullptr;
-              for (int i = 0; i < mr; i++) applyEpilogueRow(cBase + (ir + i) * ldc, nr, bias, epilogue->act);
-            }
-          }
-        }
+        const Epilogue* finish = kb == kBlocks - 1 ? epilogue : nullptr;
+        multiplyPanels(uk, kcb, a + ic * lda + p0, lda, lda, 1, bp + kb * nPanels * NR * kc, kc, jp0, jp1, n,
+                       c + ic * ldc, ldc, mc, accumulate || kb > 0, finish, bias);
       }
     }
   });
@@ -486,25 +483,11 @@ void sgemm(bool transA, bool transB, index_t m, index_t n, index_t k, const floa
           }
           ap = buf;
         }
-        const index_t aRow = directA ? rsA : 1;
-        const index_t aStep = directA ? csA : MR;
         const index_t jp0 = jChunk * panelsPerChunk;
         const index_t jp1 = std::min(nPanels, jp0 + panelsPerChunk);
-        for (index_t jp = jp0; jp < jp1; jp++) {
-          const index_t j0 = jp * NR;
-          const int nr = static_cast<int>(std::min<index_t>(NR, nc - j0));
-          const float* bpanel = bp + jp * NR * kc;
-          float* cBase = c + ic * ldc + jc + j0;
-          for (index_t ir = 0; ir < mc; ir += MR) {
-            const int mr = static_cast<int>(std::min<index_t>(MR, mc - ir));
-            uk.fn(kc, directA ? ap + ir * rsA : ap + ir * kc, aRow, aStep, bpanel, cBase + ir * ldc, ldc, mr, nr, acc);
-            if (lastK && epilogue != nullptr) {
-              // The tile is finished and still in L1: bias and activation now, not in another pass over C.
-              const float* bias = epilogue->bias != nullptr ? epilogue->bias + jc + j0 : nullptr;
-              for (int i = 0; i < mr; i++) applyEpilogueRow(cBase + (ir + i) * ldc, nr, bias, epilogue->act);
-            }
-          }
-        }
+        const float* bias = epilogue != nullptr && epilogue->bias != nullptr ? epilogue->bias + jc : nullptr;
+        multiplyPanels(uk, kc, ap, directA ? rsA : kc, directA ? rsA : 1, directA ? csA : MR, bp, kc, jp0, jp1, nc,
+                       c + ic * ldc + jc, ldc, mc, acc, lastK ? epilogue : nullptr, bias);
       };
       if (useThreads) {
         parallelFor((nPanels + 7) / 8, [&](index_t g) {
