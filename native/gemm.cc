@@ -272,6 +272,35 @@ constexpr index_t KC_WHOLE_B = 1024;
 /** Bytes of op(A) rows a whole-B task keeps in L2 across all its column panels. */
 constexpr index_t WHOLE_B_A_BYTES = index_t(256) << 10;
 
+/**
+ * What both whole-B paths share: equal depth blocks of at most KC_WHOLE_B, and a buffer (this
+ * thread's) for every depth block's NR-wide panels of op(B), panel (kb, jp) at
+ * panels + (kb * nPanels + jp) * NR * kc.
+ */
+struct WholeB {
+  index_t kBlocks, kc, nPanels;
+  float* panels;
+
+  WholeB(index_t k, index_t n, int NR)
+      : kBlocks((k + KC_WHOLE_B - 1) / KC_WHOLE_B), kc((k + kBlocks - 1) / kBlocks), nPanels((n + NR - 1) / NR),
+        panels(tlsWholeB.get(static_cast<std::size_t>(kBlocks * nPanels * NR * kc))) {}
+
+  /** Packs panel (kb, jp) of op(B) [k, n]. */
+  void pack(bool transB, const float* b, index_t ldb, index_t k, index_t n, int NR, index_t kb, index_t jp) const {
+    const index_t p0 = kb * kc;
+    packBPanel(transB, b, ldb, p0, jp * NR, std::min(kc, k - p0), std::min<index_t>(NR, n - jp * NR), NR,
+               panels + (kb * nPanels + jp) * NR * kc);
+  }
+
+  /** Depth block kb's first panel. */
+  const float* block(index_t kb, int NR) const { return panels + kb * nPanels * NR * kc; }
+};
+
+/** Rows of op(A) at depth kc that stay in L2 (WHOLE_B_A_BYTES), in whole micro-panels, at least one and at most cap. */
+index_t rowsInL2(index_t kc, int MR, index_t cap) {
+  return std::max<index_t>(MR, std::min<index_t>(cap, WHOLE_B_A_BYTES / (kc * index_t(sizeof(float))) / MR * MR));
+}
+
 /*
  * Products whose whole op(B) fits in cache (dense layers, the mlp): op(B) is packed once for every
  * depth block, then each task owns a block of C and runs all depth blocks over it. Two pool
@@ -287,20 +316,13 @@ void sgemmWholeB(bool transA, bool transB, index_t m, index_t n, index_t k, cons
                  index_t ldb, float* c, index_t ldc, bool accumulate, int threads, const Epilogue* epilogue) {
   const MicroKernel& uk = activeKernel();
   const int MR = uk.mr, NR = uk.nr;
-  const index_t kBlocks = (k + KC_WHOLE_B - 1) / KC_WHOLE_B;
-  const index_t kc = (k + kBlocks - 1) / kBlocks;
-  const index_t nPanels = (n + NR - 1) / NR;
+  const WholeB wb(k, n, NR);
+  const index_t kBlocks = wb.kBlocks, kc = wb.kc, nPanels = wb.nPanels;
   const bool directA = !transA;
   const float* bias = epilogue != nullptr ? epilogue->bias : nullptr;
   // Rows per task: MC, fewer when deep rows would overflow L2.
-  const index_t rowsCap = std::max<index_t>(MR, std::min<index_t>(MC, WHOLE_B_A_BYTES / (kc * index_t(sizeof(float))) / MR * MR));
-  float* bp = tlsWholeB.get(static_cast<std::size_t>(kBlocks * nPanels * NR * kc));
-  auto packPanel = [&](index_t t) {
-    const index_t kb = t / nPanels, jp = t % nPanels;
-    const index_t p0 = kb * kc;
-    packBPanel(transB, b, ldb, p0, jp * NR, std::min(kc, k - p0), std::min<index_t>(NR, n - jp * NR), NR,
-               bp + t * NR * kc);
-  };
+  const index_t rowsCap = rowsInL2(kc, MR, MC);
+  auto packPanel = [&](index_t t) { wb.pack(transB, b, ldb, k, n, NR, t / nPanels, t % nPanels); };
 
   // Tasks of whole micro-panels of rows, as even as possible (tasks are claimed, so uneven ones
   // leave a thread idle at the end), about four per thread (a busy machine may stall one thread;
@@ -323,7 +345,7 @@ void sgemmWholeB(bool transA, bool transB, index_t m, index_t n, index_t k, cons
       const index_t p0 = kb * kc;
       const index_t kcb = std::min(kc, k - p0);
       const Epilogue* finish = kb == kBlocks - 1 ? epilogue : nullptr;
-      const float* bPanels = bp + kb * nPanels * NR * kc;
+      const float* bPanels = wb.block(kb, NR);
       if (directA) {
         multiplyPanels(uk, kcb, a + ic * lda + p0, lda, lda, 1, bPanels, kc, jp0, jp1, n, c + ic * ldc, ldc, mc,
                        accumulate || kb > 0, finish, bias);
@@ -366,21 +388,15 @@ void sgemmColumnSplit(bool transB, index_t m, index_t n, index_t k, const float*
                       index_t ldb, float* c, index_t ldc, bool accumulate, index_t chunks, const Epilogue* epilogue) {
   const MicroKernel& uk = activeKernel();
   const int MR = uk.mr, NR = uk.nr;
-  const index_t kBlocks = (k + KC_WHOLE_B - 1) / KC_WHOLE_B;
-  const index_t kc = (k + kBlocks - 1) / kBlocks;
-  const index_t nPanels = (n + NR - 1) / NR;
-  float* bp = tlsWholeB.get(static_cast<std::size_t>(kBlocks * nPanels * NR * kc));
+  const WholeB wb(k, n, NR);
+  const index_t kBlocks = wb.kBlocks, kc = wb.kc, nPanels = wb.nPanels;
   chunks = std::min(chunks, nPanels);
   const float* bias = epilogue != nullptr ? epilogue->bias : nullptr;
-  const index_t rowBlock = std::max<index_t>(MR, std::min<index_t>(m, WHOLE_B_A_BYTES / (kc * index_t(sizeof(float))) / MR * MR));
+  const index_t rowBlock = rowsInL2(kc, MR, m);
   parallelFor(chunks, [&](index_t t) {
     const index_t jp0 = t * nPanels / chunks, jp1 = (t + 1) * nPanels / chunks;
     for (index_t kb = 0; kb < kBlocks; kb++) {
-      const index_t p0 = kb * kc;
-      for (index_t jp = jp0; jp < jp1; jp++) {
-        packBPanel(transB, b, ldb, p0, jp * NR, std::min(kc, k - p0), std::min<index_t>(NR, n - jp * NR), NR,
-                   bp + (kb * nPanels + jp) * NR * kc);
-      }
+      for (index_t jp = jp0; jp < jp1; jp++) wb.pack(transB, b, ldb, k, n, NR, kb, jp);
     }
     for (index_t ic = 0; ic < m; ic += rowBlock) {
       const index_t mc = std::min(rowBlock, m - ic);
@@ -388,7 +404,7 @@ void sgemmColumnSplit(bool transB, index_t m, index_t n, index_t k, const float*
         const index_t p0 = kb * kc;
         const index_t kcb = std::min(kc, k - p0);
         const Epilogue* finish = kb == kBlocks - 1 ? epilogue : nullptr;
-        multiplyPanels(uk, kcb, a + ic * lda + p0, lda, lda, 1, bp + kb * nPanels * NR * kc, kc, jp0, jp1, n,
+        multiplyPanels(uk, kcb, a + ic * lda + p0, lda, lda, 1, wb.block(kb, NR), kc, jp0, jp1, n,
                        c + ic * ldc, ldc, mc, accumulate || kb > 0, finish, bias);
       }
     }
