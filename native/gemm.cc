@@ -302,7 +302,8 @@ index_t rowsInL2(index_t kc, int MR, index_t cap) {
 }
 
 /*
- * Products whose whole op(B) fits in cache (dense layers, the mlp): op(B) is packed once for every
+ * Products whose whole op(B) fits in cache and that the column split does not take (more than
+ * COLUMN_SPLIT_MAX_M rows, a transposed op(A), or one thread): op(B) is packed once for every
  * depth block, then each task owns a block of C and runs all depth blocks over it. Two pool
  * hand-offs per product instead of two per depth block, and the C block stays in cache across
  * depth blocks. Depth blocks are deep (KC_WHOLE_B, usually the whole depth): a B micro-panel is
@@ -429,16 +430,18 @@ void sgemm(bool transA, bool transB, index_t m, index_t n, index_t k, const floa
   // Below ~2 MFLOP the pool's hand-off costs more than it saves.
   const bool useThreads = threads > 1 && static_cast<double>(m) * n * k >= 1048576.0;
 
+  // op(B) packed whole (LAMINA_GEMM_WHOLE_B=0 turns both such paths off): wide enough, small enough.
   const char* variant = std::getenv("LAMINA_GEMM_WHOLE_B");
-  // Worth it when there are rows enough for every task's own block of A (measured: 256x784x256
-  // ~1.1-1.5x, 256x256x128 ~1.25x, 256x256x256 ~1.07x; 784x64x256 unchanged).
-  const index_t wantTasks = useThreads ? 4 * static_cast<index_t>(threads) : 1;
-  if ((variant == nullptr || variant[0] != '0') && useThreads && !transA && n > 4 * NR && k * n <= WHOLE_B_LIMIT &&
-      m <= COLUMN_SPLIT_MAX_M) {
+  const bool wholeB = (variant == nullptr || variant[0] != '0') && n > 4 * NR && k * n <= WHOLE_B_LIMIT;
+  if (wholeB && useThreads && !transA && m <= COLUMN_SPLIT_MAX_M) {
     sgemmColumnSplit(transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, 4 * threads, epilogue);
     return;
   }
-  if ((variant == nullptr || variant[0] != '0') && n > 4 * NR && k * n <= WHOLE_B_LIMIT && m >= wantTasks * 4 * MR) {
+  // The row split is worth it when there are rows enough for every task's own block of A
+  // (measured before the column split existed: 256x784x256 ~1.1-1.5x, 256x256x128 ~1.25x,
+  // 256x256x256 ~1.07x over the blocked path; 784x64x256 unchanged).
+  const index_t wantTasks = useThreads ? 4 * static_cast<index_t>(threads) : 1;
+  if (wholeB && m >= wantTasks * 4 * MR) {
     sgemmWholeB(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, useThreads ? threads : 1, epilogue);
     return;
   }
