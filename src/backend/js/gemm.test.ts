@@ -232,6 +232,24 @@ test("a process that used the workers exits by itself (they are unref'd); LAMINA
   assert.equal(one.stdout.trim(), "ok 0");
 });
 
+test("LAMINA_JS_SIMD=0 keeps the TypeScript macro-kernel, and gemm stays right", () => {
+  const KERNEL_URL = JSON.stringify(new URL("./gemm-kernel.js", import.meta.url).href);
+  const script = `
+    const { simdMacroKernelAvailable } = await import(${KERNEL_URL});
+    const { gemmSingleThreaded } = await import(${GEMM_URL});
+    const m = 33, n = 70, k = 300;
+    const a = new Float32Array(m * k).fill(1), b = new Float32Array(k * n).fill(2), c = new Float32Array(m * n);
+    gemmSingleThreaded(false, false, m, n, k, a, 0, k, b, 0, n, c, 0, n, false);
+    console.log(simdMacroKernelAvailable + " " + c.every((v) => v === 2 * k));
+  `;
+  const off = runChild(script, { LAMINA_JS_SIMD: "0" });
+  assert.equal(off.status, 0, off.stderr);
+  assert.equal(off.stdout.trim(), "false true");
+  const on = runChild(script, { LAMINA_JS_SIMD: "" });
+  assert.equal(on.status, 0, on.stderr);
+  assert.equal(on.stdout.trim(), "true true");
+});
+
 test("workers that fail to load, or cannot be created at all, leave gemm single-threaded and correct", () => {
   // The Worker class is swapped before lamina loads: first for one whose script throws, then for one
   // whose constructor throws.
