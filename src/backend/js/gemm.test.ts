@@ -209,6 +209,13 @@ function runChild(script: string, env: Record<string, string>): { stdout: string
   return { stdout: r.stdout, stderr: r.stderr, status: r.status, ms: performance.now() - t0 };
 }
 
+/** runChild's trimmed stdout, once it has exited with status 0. */
+function childOutput(script: string, env: Record<string, string>): string {
+  const r = runChild(script, env);
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout.trim();
+}
+
 const GEMM_URL = JSON.stringify(new URL("./gemm.js", import.meta.url).href);
 const POOL_URL = JSON.stringify(new URL("./gemm-pool.js", import.meta.url).href);
 /** A large GEMM of ones (every entry of C is k), printed as "ok <workers ready>" when right. */
@@ -224,12 +231,8 @@ const LARGE_GEMM = `
 `;
 
 test("a process that used the workers exits by itself (they are unref'd); LAMINA_NUM_THREADS=1 starts none", () => {
-  const two = runChild(LARGE_GEMM, { LAMINA_NUM_THREADS: "2" });
-  assert.equal(two.status, 0, two.stderr);
-  assert.equal(two.stdout.trim(), "ok 1");
-  const one = runChild(LARGE_GEMM, { LAMINA_NUM_THREADS: "1" });
-  assert.equal(one.status, 0, one.stderr);
-  assert.equal(one.stdout.trim(), "ok 0");
+  assert.equal(childOutput(LARGE_GEMM, { LAMINA_NUM_THREADS: "2" }), "ok 1");
+  assert.equal(childOutput(LARGE_GEMM, { LAMINA_NUM_THREADS: "1" }), "ok 0");
 });
 
 test("LAMINA_JS_SIMD=0 keeps the TypeScript macro-kernel, and gemm stays right", () => {
@@ -242,12 +245,8 @@ test("LAMINA_JS_SIMD=0 keeps the TypeScript macro-kernel, and gemm stays right",
     gemmSingleThreaded(false, false, m, n, k, a, 0, k, b, 0, n, c, 0, n, false);
     console.log(simdMacroKernelAvailable + " " + c.every((v) => v === 2 * k));
   `;
-  const off = runChild(script, { LAMINA_JS_SIMD: "0" });
-  assert.equal(off.status, 0, off.stderr);
-  assert.equal(off.stdout.trim(), "false true");
-  const on = runChild(script, { LAMINA_JS_SIMD: "" });
-  assert.equal(on.status, 0, on.stderr);
-  assert.equal(on.stdout.trim(), "true true");
+  assert.equal(childOutput(script, { LAMINA_JS_SIMD: "0" }), "false true");
+  assert.equal(childOutput(script, { LAMINA_JS_SIMD: "" }), "true true");
 });
 
 test("workers that fail to load, or cannot be created at all, leave gemm single-threaded and correct", () => {
