@@ -20,7 +20,7 @@ const NC = 1024;
  * The WebAssembly SIMD build of the macro-kernel (gemm-simd.ts: same operations, same bits, about
  * 2-3x faster), unless WebAssembly SIMD is missing or LAMINA_JS_SIMD=0 asks for the TypeScript one.
  */
-const simd = process.env.LAMINA_JS_SIMD === "0" ? null : createSimdMacroKernel(MC, KC, NC);
+const simd = process.env.LAMINA_JS_SIMD === "0" ? null : createSimdMacroKernel(MR, NR, MC, KC, NC);
 let useSimd = simd !== null;
 
 // Module constants of fixed size, never reassigned: V8 then embeds their address and length in the

@@ -139,10 +139,11 @@ function moduleBytes(mcMax: number, kcMax: number, ncMax: number): { bytes: Uint
 }
 
 /**
- * The SIMD macro-kernel for blocks of at most mcMax x kcMax (A) and kcMax x ncMax (B), or null where
- * WebAssembly SIMD is unavailable (the TypeScript kernel is then used).
+ * The SIMD macro-kernel for mr x nr register tiles (4 x 4 only) and blocks of at most mcMax x kcMax (A)
+ * and kcMax x ncMax (B), or null where WebAssembly SIMD is unavailable (the TypeScript kernel is then used).
  */
-export function createSimdMacroKernel(mcMax: number, kcMax: number, ncMax: number): SimdMacroKernel | null {
+export function createSimdMacroKernel(mr: number, nr: number, mcMax: number, kcMax: number, ncMax: number): SimdMacroKernel | null {
+  if (mr !== 4 || nr !== 4) throw new Error(`gemm-simd: the SIMD macro-kernel is written for 4 x 4 register tiles, got ${mr} x ${nr}; change moduleBytes with the packers`);
   const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
   if (wasm === undefined) return null;
   try {
