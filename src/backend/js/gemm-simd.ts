@@ -8,8 +8,8 @@
  * TypeScript kernel's. V8 keeps the scalar kernel's 16 accumulators in 8 SIMD registers instead of
  * spilling them, which is what limited the TypeScript kernel.
  *
- * Memory layout (float64): the packed A block [MC x KC] at A_BASE, the packed B panel [KC x NC] at
- * B_BASE, and the tile of sums [MC x NC] (row stride NC) at T_BASE, all packed exactly as
+ * Memory layout (float64): the packed A block [MC x KC] at aBase, the packed B panel [KC x NC] at
+ * bBase, and the tile of sums [MC x NC] (row stride NC) at tBase, the panels packed exactly as
  * gemm-kernel.ts packs them: MR-tall row panels and NR-wide column panels, p-major inside a panel.
  */
 
@@ -26,7 +26,7 @@ const I32 = 0x7f, V128 = 0x7b;
 const op = {
   block: 0x02, loop: 0x03, end: 0x0b, brIf: 0x0d,
   localGet: 0x20, localSet: 0x21, localTee: 0x22,
-  i32Const: 0x41, i32GeU: 0x4f, i32Add: 0x6a, i32Mul: 0x6c, i32Shl: 0x74,
+  i32Const: 0x41, i32Eqz: 0x45, i32LtU: 0x49, i32Add: 0x6a, i32Mul: 0x6c, i32Shl: 0x74, i32ShrU: 0x76,
 } as const;
 const SIMD = 0xfd;
 
@@ -71,7 +71,7 @@ const v128Zero = [SIMD, ...uleb(0x0c), ...new Array<number>(16).fill(0)];
  * MR = NR = 4 register tile. Loops run over column panels of B (outer; one stays in L1) and row
  * panels of A (inner; the A block stays in L2).
  */
-function moduleBytes(mcMax: number, kcMax: number, ncMax: number): { bytes: Uint8Array; aBase: number; bBase: number; tBase: number; pages: number } {
+function moduleBytes(mcMax: number, kcMax: number, ncMax: number): { bytes: Uint8Array; aBase: number; bBase: number; tBase: number } {
   const aBase = 0;
   const bBase = aBase + mcMax * kcMax * 8;
   const tBase = bBase + kcMax * ncMax * 8;
@@ -93,18 +93,18 @@ function moduleBytes(mcMax: number, kcMax: number, ncMax: number): { bytes: Uint
   // panel = kc * 32 (bytes of one packed 4-wide panel); leave when there is nothing to do.
   emit(get(kc), i32(5), [op.i32Shl], set(panel));
   emit([op.block, 0x40]);
-  emit(get(panel), [0x45 /* i32.eqz */], [op.brIf, 0]);
-  emit(get(mc), [0x45], [op.brIf, 0]);
-  emit(get(nc), [0x45], [op.brIf, 0]);
+  emit(get(panel), [op.i32Eqz], [op.brIf, 0]);
+  emit(get(mc), [op.i32Eqz], [op.brIf, 0]);
+  emit(get(nc), [op.i32Eqz], [op.brIf, 0]);
   emit(i32(0), set(j0));
   emit([op.loop, 0x40]); // over column panels of B
   emit(i32(0), set(i0));
   emit([op.loop, 0x40]); // over row panels of A
   for (let r = 0; r < 4; r++) for (let h = 0; h < 2; h++) emit(v128Zero, set(acc(r, h)));
   // ai = aBase + (i0 / 4) * panel; bi = bBase + (j0 / 4) * panel; aEnd = ai + panel
-  emit(get(i0), i32(2), [0x76 /* i32.shr_u */], get(panel), [op.i32Mul], i32(aBase), [op.i32Add], [op.localTee, ...uleb(ai)]);
+  emit(get(i0), i32(2), [op.i32ShrU], get(panel), [op.i32Mul], i32(aBase), [op.i32Add], [op.localTee, ...uleb(ai)]);
   emit(get(panel), [op.i32Add], set(aEnd));
-  emit(get(j0), i32(2), [0x76], get(panel), [op.i32Mul], i32(bBase), [op.i32Add], set(bi));
+  emit(get(j0), i32(2), [op.i32ShrU], get(panel), [op.i32Mul], i32(bBase), [op.i32Add], set(bi));
   emit([op.loop, 0x40]); // over p
   emit(get(bi), v128Load(0), set(bLo));
   emit(get(bi), v128Load(16), set(bHi));
@@ -113,14 +113,14 @@ function moduleBytes(mcMax: number, kcMax: number, ncMax: number): { bytes: Uint
     for (let h = 0; h < 2; h++) emit(get(acc(r, h)), get(av), get(h === 0 ? bLo : bHi), f64x2Mul, f64x2Add, set(acc(r, h)));
   }
   emit(get(bi), i32(32), [op.i32Add], set(bi));
-  emit(get(ai), i32(32), [op.i32Add], [op.localTee, ...uleb(ai)], get(aEnd), [0x49 /* i32.lt_u */], [op.brIf, 0]);
+  emit(get(ai), i32(32), [op.i32Add], [op.localTee, ...uleb(ai)], get(aEnd), [op.i32LtU], [op.brIf, 0]);
   emit([op.end]);
   // Store the 4x4 sums at tile[(i0 + r) * ncMax + j0 ...]: base = tBase + (i0 * ncMax + j0) * 8
   emit(get(i0), i32(ncMax), [op.i32Mul], get(j0), [op.i32Add], i32(3), [op.i32Shl], i32(tBase), [op.i32Add], set(ai));
   for (let r = 0; r < 4; r++) for (let h = 0; h < 2; h++) emit(get(ai), get(acc(r, h)), v128Store(r * rowBytes + 16 * h));
-  emit(get(i0), i32(4), [op.i32Add], [op.localTee, ...uleb(i0)], get(mc), [0x49], [op.brIf, 0]);
+  emit(get(i0), i32(4), [op.i32Add], [op.localTee, ...uleb(i0)], get(mc), [op.i32LtU], [op.brIf, 0]);
   emit([op.end]);
-  emit(get(j0), i32(4), [op.i32Add], [op.localTee, ...uleb(j0)], get(nc), [0x49], [op.brIf, 0]);
+  emit(get(j0), i32(4), [op.i32Add], [op.localTee, ...uleb(j0)], get(nc), [op.i32LtU], [op.brIf, 0]);
   emit([op.end]);
   emit([op.end]); // block
   emit([op.end]); // function
@@ -135,7 +135,7 @@ function moduleBytes(mcMax: number, kcMax: number, ncMax: number): { bytes: Uint
     ...section(7, vec([[...name("m"), 0x02, 0], [...name("k"), 0x00, 0]])),
     ...section(10, vec([[...uleb(code.length), ...code]])),
   ];
-  return { bytes: Uint8Array.from(bytes), aBase, bBase, tBase, pages };
+  return { bytes: Uint8Array.from(bytes), aBase, bBase, tBase };
 }
 
 /**

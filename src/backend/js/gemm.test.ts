@@ -107,10 +107,19 @@ function cases(): Case[] {
   return out;
 }
 
+/** Runs fn with the SIMD (true) or TypeScript (false) macro-kernel, then restores the previous one. */
+function withMacroKernel(simd: boolean, fn: () => void): void {
+  const was = useSimdMacroKernel(simd);
+  try {
+    fn();
+  } finally {
+    useSimdMacroKernel(was);
+  }
+}
+
 test("gemm on one thread equals the float64 definition: every transpose, accumulate, offsets and leading dimensions, both macro-kernels", () => {
   for (const simd of [true, false]) {
-    const was = useSimdMacroKernel(simd);
-    try {
+    withMacroKernel(simd, () => {
       for (const F of [Float32Array, Float64Array]) {
         cases().forEach((cs, idx) => {
           const o = operands(F, cs, idx + 1);
@@ -119,9 +128,7 @@ test("gemm on one thread equals the float64 definition: every transpose, accumul
           assertNear(cs, o, o.c, before, `${simd ? "SIMD" : "TypeScript"} kernel, ${F.name} ${JSON.stringify(cs)}`);
         });
       }
-    } finally {
-      useSimdMacroKernel(was);
-    }
+    });
   }
 });
 
@@ -135,16 +142,9 @@ test("the WebAssembly SIMD macro-kernel is available on this Node and gives the 
         for (const transB of [false, true]) {
           const cs: Case = { transA, transB, m, n, k, pad: idx % 2 === 0 ? 0 : 2, accumulate: true };
           const viaSimd = operands(F, cs, idx + 11), viaTs = operands(F, cs, idx + 11);
-          const run = (o: ReturnType<typeof operands>, simd: boolean): void => {
-            const was = useSimdMacroKernel(simd);
-            try {
-              gemmSingleThreaded(transA, transB, m, n, k, o.a, o.aOff, o.lda, o.b, o.bOff, o.ldb, o.c, o.cOff, o.ldc, true);
-            } finally {
-              useSimdMacroKernel(was);
-            }
-          };
-          run(viaSimd, true);
-          run(viaTs, false);
+          for (const [o, simd] of [[viaSimd, true], [viaTs, false]] as const) {
+            withMacroKernel(simd, () => gemmSingleThreaded(transA, transB, m, n, k, o.a, o.aOff, o.lda, o.b, o.bOff, o.ldb, o.c, o.cOff, o.ldc, true));
+          }
           assertSameBits(viaSimd.c, viaTs.c, `${F.name} ${JSON.stringify(cs)}`);
         }
       }
