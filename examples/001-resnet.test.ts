@@ -43,6 +43,8 @@ test("examples/001-resnet.ts (QUICK): the data cell, the functional dense model,
     // SGD at batch 256 on the 512 QUICK images: 2 steps per epoch.
     assert.match(s, /^2\/2 .*accuracy: \d\.\d{4} - loss: \d+\.\d{4} - val_accuracy: \d\.\d{4} - val_loss: \d+\.\d{4}$/m);
     assert.match(s, /^ResNet: val_accuracy \d\.\d{4} after 1 epochs \(the notebook: 0\.8455 after 5\)/m);
+    // Next to History's figures, what Keras 3's progress bar (which the notebook printed) showed.
+    assert.match(s, /^epoch 1: accuracy \d\.\d{4}, loss \d+\.\d{4} \(Keras 3's bar would show \d\.\d{4}, \d+\.\d{4}; the notebook's bar: 0\.5891, 1\.3718\)$/m);
     assert.match(s, /^ResNet: test loss \d+\.\d{4}, test accuracy \d\.\d{4}$/m);
     // The comparison: 2 runs of each, their final accuracies and the band figure.
     assert.equal(s.match(/^comparison run [12]\/2: (with residual connections|without \(plain CNN\)) \(955,018 parameters\)$/gm)?.length, 4);

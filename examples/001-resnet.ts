@@ -121,6 +121,27 @@ function PlainBlock(input: tf.layers.SymbolicTensor, kwargs: ConvKwargs): tf.lay
   return layers.ReLU()(x);
 }
 
+/**
+ * Records, per epoch, what Keras 3's progress bar displayed before keras-team/keras#23030: the mean
+ * over the epoch's steps (plus its final update) of the running averages each step's logs carry.
+ */
+function keras3BarFigures(): { callback: tf.callbacks.Callback; shown: { accuracy: number; loss: number }[] } {
+  const shown: { accuracy: number; loss: number }[] = [];
+  let sums = { accuracy: 0, loss: 0 }, steps = 0;
+  const callback = tf.callbacks.LambdaCallback({
+    onTrainBatchEnd: (_batch, logs) => {
+      sums = { accuracy: sums.accuracy + (logs?.accuracy ?? NaN), loss: sums.loss + (logs?.loss ?? NaN) };
+      steps++;
+    },
+    onEpochEnd: (_epoch, logs) => {
+      shown.push({ accuracy: (sums.accuracy + logs!.accuracy) / (steps + 1), loss: (sums.loss + logs!.loss) / (steps + 1) });
+      sums = { accuracy: 0, loss: 0 };
+      steps = 0;
+    },
+  });
+  return { callback, shown };
+}
+
 // Consigne: a model with two ResBlocks for our classification problem.
 function buildModel(block: typeof ResidualBlock, name: string): tf.models.Model {
   const input = layers.Input({ shape: xTrain.shape.slice(1) });
@@ -150,10 +171,19 @@ const compile = (m: tf.models.Model): void =>
   m.compile({ loss: "sparse_categorical_crossentropy", optimizer: optimizers.SGD({ learningRate }), metrics: ["accuracy"] });
 compile(model);
 const t0 = performance.now();
-const history = await model.fit(xTrain, yTrain, { epochs: nEpochs, batchSize, validationData: [xValid, yValid] });
+const keras3Bar = keras3BarFigures();
+const history = await model.fit(xTrain, yTrain, { epochs: nEpochs, batchSize, validationData: [xValid, yValid], callbacks: [keras3Bar.callback] });
 const took = (performance.now() - t0) / 1000;
 const valAccuracy = history.history.val_accuracy.at(-1)!;
 console.log(`ResNet: val_accuracy ${valAccuracy.toFixed(4)} after ${nEpochs} epochs (the notebook: 0.8455 after 5), ${took.toFixed(1)} s, ${(took / nEpochs).toFixed(1)} s/epoch`);
+// The notebook's training figures come from Keras 3's progress bar before keras-team/keras#23030
+// (June 2026), which averaged the already-averaged step logs again: early, fast-falling batches
+// weigh more, so its epoch 1 reads far below the epoch's true mean. Shown side by side here.
+const NOTEBOOK_BAR = { accuracy: [0.5891, 0.7847, 0.8177, 0.8301, 0.8429], loss: [1.3718, 0.6072, 0.5168, 0.4790, 0.4446] };
+keras3Bar.shown.forEach((shown, e) => {
+  const notebook = e < 5 ? `; the notebook's bar: ${NOTEBOOK_BAR.accuracy[e].toFixed(4)}, ${NOTEBOOK_BAR.loss[e].toFixed(4)}` : "";
+  console.log(`epoch ${e + 1}: accuracy ${history.history.accuracy[e].toFixed(4)}, loss ${history.history.loss[e].toFixed(4)} (Keras 3's bar would show ${shown.accuracy.toFixed(4)}, ${shown.loss.toFixed(4)}${notebook})`);
+});
 {
   const file = join(OUT, "resnet-history.png");
   await plot.history(history, { ylim: [0, 1.5], title: "ResNet by hand: SGD 1e-3, batch 256" }).save(file);
