@@ -106,6 +106,27 @@ export function finishUnit(ctrl: Int32Array, units: number, failed: boolean): vo
   if (Atomics.add(ctrl, DONE, 1) + 1 === units) Atomics.notify(ctrl, DONE);
 }
 
+/**
+ * Sleeps until all `units` of the current job are finished. Returns false once no unit has finished
+ * for `stallMs`: a worker that died inside a unit (killed, or out of memory) never finishes it, and a
+ * caller blocked here cannot receive the worker's exit event, so progress is the only sign of life.
+ */
+export function awaitUnits(ctrl: Int32Array, units: number, stallMs: number): boolean {
+  let done = Atomics.load(ctrl, DONE);
+  let lastProgress = performance.now();
+  while (done < units) {
+    const left = stallMs - (performance.now() - lastProgress);
+    if (left <= 0) return false;
+    Atomics.wait(ctrl, DONE, done, left);
+    const now = Atomics.load(ctrl, DONE);
+    if (now !== done) {
+      done = now;
+      lastProgress = performance.now();
+    }
+  }
+  return true;
+}
+
 /** C's rows or columns of unit `u`, computed from the arena's copies of A, B and C. */
 export function runUnit(job: GemmJob, arena: Float32Array | Float64Array, u: number): void {
   const { transA, transB, m, n, k, aOff, lda, bOff, ldb, cOff, ldc, unit } = job;
@@ -119,8 +140,9 @@ export function runUnit(job: GemmJob, arena: Float32Array | Float64Array, u: num
   }
 }
 
-/** Claims and runs units of job `seq` until none is left (the caller and every worker do this). */
-export function runClaimedUnits(ctrl: Int32Array, seq: number, job: GemmJob, arena: Float32Array | Float64Array): void {
+/** Claims and runs units of job `seq` until none is left (the caller and every worker do this); returns how many it ran. */
+export function runClaimedUnits(ctrl: Int32Array, seq: number, job: GemmJob, arena: Float32Array | Float64Array): number {
+  let ran = 0;
   for (let u = claimUnit(ctrl, seq, job.units); u >= 0; u = claimUnit(ctrl, seq, job.units)) {
     let failed = false;
     try {
@@ -129,5 +151,7 @@ export function runClaimedUnits(ctrl: Int32Array, seq: number, job: GemmJob, are
       failed = true;
     }
     finishUnit(ctrl, job.units, failed);
+    ran++;
   }
+  return ran;
 }

@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
 import { MessageChannel, Worker, type MessagePort } from "node:worker_threads";
 import type { NumericArray } from "../../tensor/dtype.js";
-import { publishJob, runClaimedUnits, writeJob, CONTROL_WORDS, DONE, FAILED, MAX_UNITS, READY, type GemmJob } from "./gemm-job.js";
+import { awaitUnits, publishJob, runClaimedUnits, writeJob, CONTROL_WORDS, FAILED, MAX_UNITS, READY, type GemmJob } from "./gemm-job.js";
 import { MR, NR } from "./gemm-kernel.js";
 
 /*
@@ -19,6 +19,13 @@ import { MR, NR } from "./gemm-kernel.js";
 export const PARALLEL_MIN_MACS = 1 << 20;
 /** A unit narrower than this repacks its other operand too often. */
 const MIN_UNIT = 64;
+/**
+ * How long the caller waits without any unit finishing before it gives the job up (and the workers
+ * with it) and computes the GEMM alone: at least this, and at least STALL_UNITS times as long as one
+ * of its own units took, so a worker the OS has descheduled for a while is not taken for dead.
+ */
+const STALL_FLOOR_MS = 30_000;
+const STALL_UNITS = 100;
 /** Larger GEMMs stay single-threaded rather than grow the arena past this. */
 const MAX_ARENA_BYTES = 256 * 1024 * 1024;
 
@@ -153,7 +160,8 @@ function planUnits(m: number, n: number, threads: number): Pick<GemmJob, "byRows
  * gemm's contract (see gemm.ts) on the caller plus the ready workers, bit-identical to the
  * single-threaded blocked kernel. Returns false, having written nothing, when it cannot help: no
  * ready worker, integer or mixed dtypes, too few units, an arena that would be too large, or a
- * unit that failed in a worker (the workers are then retired for the rest of the process).
+ * unit that failed or never finished in a worker (the workers are then retired for the rest of the
+ * process).
  */
 export function parallelGemm(
   transA: boolean, transB: boolean, m: number, n: number, k: number,
@@ -193,11 +201,12 @@ export function parallelGemm(
   const ctrl = p.ctrl;
   writeJob(ctrl, job, p.generation);
   const seq = publishJob(ctrl);
-  runClaimedUnits(ctrl, seq, job, arena);
-  for (let done = Atomics.load(ctrl, DONE); done < job.units; done = Atomics.load(ctrl, DONE)) {
-    Atomics.wait(ctrl, DONE, done);
-  }
-  if (Atomics.load(ctrl, FAILED) !== 0) {
+  const t0 = performance.now();
+  const ranHere = runClaimedUnits(ctrl, seq, job, arena);
+  const perUnitMs = ranHere > 0 ? (performance.now() - t0) / ranHere : 0;
+  const finished = awaitUnits(ctrl, job.units, Math.max(STALL_FLOOR_MS, STALL_UNITS * perUnitMs));
+  if (!finished || Atomics.load(ctrl, FAILED) !== 0) {
+    // The caller's arrays are untouched until the copy back below, so gemm can start over alone.
     retire(p);
     return false;
   }
