@@ -181,7 +181,7 @@ console.log(`ResNet: val_accuracy ${valAccuracy.toFixed(4)} after ${nEpochs} epo
 // weigh more, so its epoch 1 reads far below the epoch's true mean. Shown side by side here.
 const NOTEBOOK_BAR = { accuracy: [0.5891, 0.7847, 0.8177, 0.8301, 0.8429], loss: [1.3718, 0.6072, 0.5168, 0.4790, 0.4446] };
 keras3Bar.shown.forEach((shown, e) => {
-  const notebook = e < 5 ? `; the notebook's bar: ${NOTEBOOK_BAR.accuracy[e].toFixed(4)}, ${NOTEBOOK_BAR.loss[e].toFixed(4)}` : "";
+  const notebook = e < NOTEBOOK_BAR.loss.length ? `; the notebook's bar: ${NOTEBOOK_BAR.accuracy[e].toFixed(4)}, ${NOTEBOOK_BAR.loss[e].toFixed(4)}` : "";
   console.log(`epoch ${e + 1}: accuracy ${history.history.accuracy[e].toFixed(4)}, loss ${history.history.loss[e].toFixed(4)} (Keras 3's bar would show ${shown.accuracy.toFixed(4)}, ${shown.loss.toFixed(4)}${notebook})`);
 });
 {
