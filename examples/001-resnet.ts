@@ -2,7 +2,8 @@
 // and standardized, a dense model with the functional API, the ResidualBlock function, the
 // two-block ResNet trained with SGD (learning rate 1e-3, batch 256, 5 epochs, validation), and
 // the closing question (are the residual connections needed?) as an optional comparison with the
-// same network without them, over several trainings.
+// same network without them, over several trainings. After the training it prints, per epoch,
+// History's figures next to what the notebook's Keras 3 progress bar would have shown for them.
 //
 // Run: npm run example -- 001 [--epochs N] [--compare-runs N] [--train-samples N] [--seed N]
 //   --epochs N         the ResNet's epochs (default 5, the notebook's)
