@@ -65,6 +65,7 @@ test("examples/001-resnet.ts refuses bad flags with the usage line", () => {
   try {
     for (const [args, message] of [
       [["--compare-runs=-1"], /001: --compare-runs must be an integer >= 0, got "-1"/],
+      [["--split-random-state", "x"], /001: --split-random-state must be an integer >= 0, got "x"/],
       [["--batch", "3"], /001: Unknown option '--batch'/],
     ] as const) {
       const r = run(out, [...args], false);

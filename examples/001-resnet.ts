@@ -5,12 +5,15 @@
 // same network without them, over several trainings. After the training it prints, per epoch,
 // History's figures next to what the notebook's Keras 3 progress bar would have shown for them.
 //
-// Run: npm run example -- 001 [--epochs N] [--compare-runs N] [--train-samples N] [--seed N]
+// Run: npm run example -- 001 [--epochs N] [--compare-runs N] [--train-samples N] [--seed N] [--split-random-state N]
 //   --epochs N         the ResNet's epochs (default 5, the notebook's)
 //   --compare-runs N   also train N ResNets and N plain CNNs (the same blocks without the addition)
 //                      and draw their learning curves with 95% bands (default 0: skipped)
 //   --train-samples N  use only the first N training images (default all 48,000)
 //   --seed N           the seed of the split, the initial weights and the shuffling (default 42)
+//   --split-random-state N  split as scikit-learn's train_test_split(..., random_state=N) does
+//                      (the split examples/reference/001_resnet_pytorch.py N uses); --seed still
+//                      seeds the weights and the shuffling
 // QUICK=1: small slices, 1 epoch, a 2-run comparison (the CI smoke run).
 // Figures go to runs/examples/001-resnet/ (LAMINA_OUT overrides).
 import { mkdirSync } from "node:fs";
@@ -20,10 +23,10 @@ import * as tf from "../src/index.js";
 const { layers, models, optimizers, datasets, utils, preprocessing, plot } = tf;
 
 const QUICK = process.env.QUICK === "1";
-const USAGE = "usage: npm run example -- 001 [--epochs N] [--compare-runs N] [--train-samples N] [--seed N]";
+const USAGE = "usage: npm run example -- 001 [--epochs N] [--compare-runs N] [--train-samples N] [--seed N] [--split-random-state N]";
 const flags = ((): Record<string, string | undefined> => {
   try {
-    return parseArgs({ options: { epochs: { type: "string" }, "compare-runs": { type: "string" }, "train-samples": { type: "string" }, seed: { type: "string" } }, strict: true }).values;
+    return parseArgs({ options: { epochs: { type: "string" }, "compare-runs": { type: "string" }, "train-samples": { type: "string" }, seed: { type: "string" }, "split-random-state": { type: "string" } }, strict: true }).values;
   } catch (e) {
     console.error(`001: ${(e as Error).message}\n${USAGE}`);
     process.exit(2);
@@ -44,12 +47,13 @@ const EPOCHS = intFlag("epochs", QUICK ? 1 : 5);
 const COMPARE_RUNS = intFlag("compare-runs", QUICK ? 2 : 0, 0);
 const TRAIN_SAMPLES = intFlag("train-samples", QUICK ? 512 : Number.MAX_SAFE_INTEGER);
 const SEED = intFlag("seed", 42, 0);
+const SPLIT_RANDOM_STATE = flags["split-random-state"] === undefined ? undefined : intFlag("split-random-state", 0, 0);
 
 const OUT = process.env.LAMINA_OUT ?? join("runs", "examples", "001-resnet");
 mkdirSync(OUT, { recursive: true });
 
 tf.random.setSeed(SEED); // the notebook's split is unseeded; here tf.random.setSeed makes it repeatable
-console.log(`backend ${tf.getBackend()}; seed ${SEED}; epochs ${EPOCHS}${COMPARE_RUNS > 0 ? `, comparison runs ${COMPARE_RUNS}` : ""}${QUICK ? " (QUICK)" : ""}`);
+console.log(`backend ${tf.getBackend()}; seed ${SEED}${SPLIT_RANDOM_STATE === undefined ? "" : `; split random_state ${SPLIT_RANDOM_STATE}`}; epochs ${EPOCHS}${COMPARE_RUNS > 0 ? `, comparison runs ${COMPARE_RUNS}` : ""}${QUICK ? " (QUICK)" : ""}`);
 
 /** The first n rows of x. */
 const head = (x: tf.Tensor, n: number): tf.Tensor => (n >= x.shape[0] ? x : tf.slice(x, [0], [n]));
@@ -57,7 +61,7 @@ const head = (x: tf.Tensor, n: number): tf.Tensor => (n >= x.shape[0] ? x : tf.s
 // (X_train_full, y_train_full), (X_test, y_test) = keras.datasets.fashion_mnist.load_data()
 const [[xTrainFull, yTrainFull], [xTest0, yTest]] = await datasets.fashionMnist.loadData();
 // X_train, X_valid, y_train, y_valid = train_test_split(X_train_full, y_train_full, train_size=0.8)
-const [xTrain0, xValid0, yTrain0, yValid0] = utils.trainTestSplit(xTrainFull, yTrainFull, { trainSize: 0.8 });
+const [xTrain0, xValid0, yTrain0, yValid0] = utils.trainTestSplit(xTrainFull, yTrainFull, { trainSize: 0.8, randomState: SPLIT_RANDOM_STATE });
 console.log(`${xTrain0.shape[0]} ${xValid0.shape[0]}`);
 
 // scaler = StandardScaler()
