@@ -240,6 +240,67 @@ Napi::Value Binary(const Napi::CallbackInfo& info) {
                                                    static_cast<int>(outShape.size())));
 }
 
+/** A Uint8Array argument (a bool tensor's bytes) by pointer and length. */
+bool getU8(const Napi::CallbackInfo& info, std::size_t i, const char* name, std::uint8_t*& data, index_t& length) {
+  Napi::Value v = info[i];
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
+    return fail(info.Env(), std::string(name) + " must be a Uint8Array");
+  }
+  Napi::Uint8Array a = v.As<Napi::Uint8Array>();
+  data = a.Data();
+  length = static_cast<index_t>(a.ElementLength());
+  return true;
+}
+
+// compare(op, a, aShape, b, bShape, out, outShape): out (Uint8Array) = a op b, op in CompareKind order
+Napi::Value Compare(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  index_t op, outLength;
+  F32 a, b;
+  std::uint8_t* out;
+  std::vector<index_t> aShape, bShape, outShape, sa, sb;
+  if (info.Length() < 7 || !getInt(info, 0, "op", op) || !getF32(info, 1, "a", a) || !getShape(info, 2, aShape) ||
+      !getF32(info, 3, "b", b) || !getShape(info, 4, bShape) || !getU8(info, 5, "out", out, outLength) ||
+      !getShape(info, 6, outShape)) {
+    if (!env.IsExceptionPending()) fail(env, "compare expects 7 arguments");
+    return env.Undefined();
+  }
+  if (op > static_cast<index_t>(lamina::CompareKind::GreaterEqual)) {
+    fail(env, "compare: unknown op");
+    return env.Undefined();
+  }
+  if (!broadcastStrides(env, aShape, outShape, sa) || !broadcastStrides(env, bShape, outShape, sb) ||
+      !need(env, a, sizeOf(aShape), "a") || !need(env, b, sizeOf(bShape), "b")) {
+    return env.Undefined();
+  }
+  if (outLength < sizeOf(outShape)) {
+    fail(env, "compare: out is shorter than outShape");
+    return env.Undefined();
+  }
+  lamina::compareF32(static_cast<lamina::CompareKind>(op), a.data, sa.data(), b.data, sb.data(), out, outShape.data(),
+                     static_cast<int>(outShape.size()));
+  return env.Undefined();
+}
+
+// select(cond, a, b, out): out[i] = cond[i] ? a[i] : b[i]; a or b may hold one element (a scalar)
+Napi::Value Select(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::uint8_t* cond;
+  index_t n;
+  F32 a, b, out;
+  if (info.Length() < 4 || !getU8(info, 0, "cond", cond, n) || !getF32(info, 1, "a", a) || !getF32(info, 2, "b", b) ||
+      !getF32(info, 3, "out", out)) {
+    if (!env.IsExceptionPending()) fail(env, "select expects 4 arguments (cond, a, b, out)");
+    return env.Undefined();
+  }
+  if ((a.length != n && a.length != 1) || (b.length != n && b.length != 1) || out.length != n) {
+    fail(env, "select: a and b must hold cond's element count or one element, and out cond's");
+    return env.Undefined();
+  }
+  lamina::selectF32(cond, a.data, a.length == n ? 1 : 0, b.data, b.length == n ? 1 : 0, out.data, n);
+  return env.Undefined();
+}
+
 // reduceSum(x, out, outer, r, inner, divisor): x viewed as [outer, r, inner], out as [outer, inner]
 Napi::Value ReduceSum(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -302,6 +363,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("unary", Napi::Function::New(env, Unary, "unary"));
   exports.Set("unaryGrad", Napi::Function::New(env, UnaryGrad, "unaryGrad"));
   exports.Set("binary", Napi::Function::New(env, Binary, "binary"));
+  exports.Set("compare", Napi::Function::New(env, Compare, "compare"));
+  exports.Set("select", Napi::Function::New(env, Select, "select"));
   exports.Set("reduceSum", Napi::Function::New(env, ReduceSum, "reduceSum"));
   exports.Set("softmax", Napi::Function::New(env, Softmax, "softmax"));
   exports.Set("info", Napi::Function::New(env, Info, "info"));

@@ -194,6 +194,8 @@ void avgPoolGrad(const float* dy, float* dx, const PoolGeom& g);
 /** The unary ops with a native float32 kernel (the rest stay on the JS backend). */
 enum class UnaryKind { Relu, Neg, Abs, Square, Sqrt, Rsqrt, Exp, Log, Reciprocal, Sigmoid, Tanh };
 enum class BinaryKind { Add, Sub, Mul, Div, Maximum, Minimum, SquaredDifference };
+/** The comparisons with a native float32 kernel; their results are bool tensors (one byte, 0 or 1). */
+enum class CompareKind { Equal, NotEqual, Less, LessEqual, Greater, GreaterEqual };
 
 /** out = op(x); false when op has no native kernel. */
 bool unaryF32(UnaryKind op, const float* x, float* out, index_t n);
@@ -202,6 +204,14 @@ bool unaryGradF32(UnaryKind op, const float* x, const float* y, const float* dy,
 /** out = a op b over `shape` (rank axes), sa/sb the operands' broadcast strides (0 on broadcast axes). */
 bool binaryF32(BinaryKind op, const float* a, const index_t* sa, const float* b, const index_t* sb, float* out,
                const index_t* shape, int rank);
+/** out = (a op b) ? 1 : 0 over `shape`, broadcast as binaryF32 (NaN compares false, and not-equal). */
+void compareF32(CompareKind op, const float* a, const index_t* sa, const float* b, const index_t* sb, std::uint8_t* out,
+                const index_t* shape, int rank);
+/**
+ * out[i] = cond[i] ? a[i * ia] : b[i * ib] for i < n: tf.where over same-shape operands, where
+ * ia / ib are 0 for a scalar operand.
+ */
+void selectF32(const std::uint8_t* cond, const float* a, index_t ia, const float* b, index_t ib, float* out, index_t n);
 
 /** out[o, j] = sum over k of x[o, k, j] / divisor (x viewed as [outer, r, inner]), in double like the JS reference. */
 void reduceSumF32(const float* x, float* out, index_t outer, index_t r, index_t inner, double divisor);

@@ -40,8 +40,8 @@ void mapGrad(const float* x, const float* y, const float* dy, float* dx, index_t
   });
 }
 
-template <typename F>
-void mapBinary(const float* a, const index_t* sa, const float* b, const index_t* sb, float* out, const index_t* shape,
+template <typename TOut, typename F>
+void mapBinary(const float* a, const index_t* sa, const float* b, const index_t* sb, TOut* out, const index_t* shape,
                int rank, F f) {
   index_t total = 1;
   for (int d = 0; d < rank; d++) total *= shape[d];
@@ -62,20 +62,20 @@ void mapBinary(const float* a, const index_t* sa, const float* b, const index_t*
       ob += idx[static_cast<std::size_t>(d)] * sb[d];
     }
     for (index_t r = r0; r < r1; r++) {
-      float* o = out + r * inner;
+      TOut* o = out + r * inner;
       const float* pa = a + oa;
       const float* pb = b + ob;
       if (ia == 1 && ib == 1) {
-        for (index_t j = 0; j < inner; j++) o[j] = static_cast<float>(f(static_cast<double>(pa[j]), static_cast<double>(pb[j])));
+        for (index_t j = 0; j < inner; j++) o[j] = static_cast<TOut>(f(static_cast<double>(pa[j]), static_cast<double>(pb[j])));
       } else if (ia == 1 && ib == 0) {
         const double bv = pb[0];
-        for (index_t j = 0; j < inner; j++) o[j] = static_cast<float>(f(static_cast<double>(pa[j]), bv));
+        for (index_t j = 0; j < inner; j++) o[j] = static_cast<TOut>(f(static_cast<double>(pa[j]), bv));
       } else if (ia == 0 && ib == 1) {
         const double av = pa[0];
-        for (index_t j = 0; j < inner; j++) o[j] = static_cast<float>(f(av, static_cast<double>(pb[j])));
+        for (index_t j = 0; j < inner; j++) o[j] = static_cast<TOut>(f(av, static_cast<double>(pb[j])));
       } else {
         for (index_t j = 0; j < inner; j++) {
-          o[j] = static_cast<float>(f(static_cast<double>(pa[j * ia]), static_cast<double>(pb[j * ib])));
+          o[j] = static_cast<TOut>(f(static_cast<double>(pa[j * ia]), static_cast<double>(pb[j * ib])));
         }
       }
       for (int d = rank - 2; d >= 0; d--) {
@@ -120,8 +120,14 @@ bool unaryGradF32(UnaryKind op, const float* x, const float* y, const float* dy,
   switch (op) {
     case UnaryKind::Relu: mapGrad(x, y, dy, dx, n, [](double v, double, double g) { return v > 0 ? g : 0.0; }); return true;
     case UnaryKind::Neg: mapGrad(x, y, dy, dx, n, [](double, double, double g) { return -g; }); return true;
+    case UnaryKind::Abs:
+      mapGrad(x, y, dy, dx, n, [](double v, double, double g) { return v > 0 ? g : v < 0 ? -g : 0.0; });
+      return true;
     case UnaryKind::Square: mapGrad(x, y, dy, dx, n, [](double v, double, double g) { return 2 * v * g; }); return true;
     case UnaryKind::Sqrt: mapGrad(x, y, dy, dx, n, [](double, double r, double g) { return g / (2 * r); }); return true;
+    case UnaryKind::Rsqrt: mapGrad(x, y, dy, dx, n, [](double v, double r, double g) { return (-0.5 * g * r) / v; }); return true;
+    case UnaryKind::Log: mapGrad(x, y, dy, dx, n, [](double v, double, double g) { return g / v; }); return true;
+    case UnaryKind::Reciprocal: mapGrad(x, y, dy, dx, n, [](double, double r, double g) { return -g * r * r; }); return true;
     case UnaryKind::Exp: mapGrad(x, y, dy, dx, n, [](double, double r, double g) { return g * r; }); return true;
     case UnaryKind::Sigmoid: mapGrad(x, y, dy, dx, n, [](double, double r, double g) { return g * r * (1 - r); }); return true;
     case UnaryKind::Tanh: mapGrad(x, y, dy, dx, n, [](double, double r, double g) { return g * (1 - r * r); }); return true;
@@ -147,6 +153,26 @@ bool binaryF32(BinaryKind op, const float* a, const index_t* sa, const float* b,
       return true;
   }
   return false;
+}
+
+void compareF32(CompareKind op, const float* a, const index_t* sa, const float* b, const index_t* sb, std::uint8_t* out,
+                const index_t* shape, int rank) {
+  switch (op) {
+    case CompareKind::Equal: mapBinary(a, sa, b, sb, out, shape, rank, [](double p, double q) { return p == q; }); return;
+    case CompareKind::NotEqual: mapBinary(a, sa, b, sb, out, shape, rank, [](double p, double q) { return p != q; }); return;
+    case CompareKind::Less: mapBinary(a, sa, b, sb, out, shape, rank, [](double p, double q) { return p < q; }); return;
+    case CompareKind::LessEqual: mapBinary(a, sa, b, sb, out, shape, rank, [](double p, double q) { return p <= q; }); return;
+    case CompareKind::Greater: mapBinary(a, sa, b, sb, out, shape, rank, [](double p, double q) { return p > q; }); return;
+    case CompareKind::GreaterEqual:
+      mapBinary(a, sa, b, sb, out, shape, rank, [](double p, double q) { return p >= q; });
+      return;
+  }
+}
+
+void selectF32(const std::uint8_t* cond, const float* a, index_t ia, const float* b, index_t ib, float* out, index_t n) {
+  forChunks(n, [&](index_t i0, index_t i1) {
+    for (index_t i = i0; i < i1; i++) out[i] = cond[i] ? a[i * ia] : b[i * ib];
+  });
 }
 
 }  // namespace lamina

@@ -27,6 +27,10 @@ export interface NativeAddon {
   unary(op: number, x: Float32Array, out: Float32Array): boolean;
   unaryGrad(op: number, x: Float32Array, y: Float32Array, dy: Float32Array, dx: Float32Array): boolean;
   binary(op: number, a: Float32Array, aShape: Shape, b: Float32Array, bShape: Shape, out: Float32Array, outShape: Shape): boolean;
+  /** A comparison by index in NATIVE_COMPARE into a bool tensor's bytes, broadcast as binary. */
+  compare(op: number, a: Float32Array, aShape: Shape, b: Float32Array, bShape: Shape, out: Uint8Array, outShape: Shape): void;
+  /** out[i] = cond[i] ? a[i] : b[i]; a or b may hold a single element. */
+  select(cond: Uint8Array, a: Float32Array, b: Float32Array, out: Float32Array): void;
   /** out[o, j] = sum_k x[o, k, j] / divisor, x viewed as [outer, r, inner]. */
   reduceSum(x: Float32Array, out: Float32Array, outer: number, r: number, inner: number, divisor: number): void;
   /** Row-wise softmax, or log-softmax when `log`, over x viewed as [rows, cols]. */
@@ -53,9 +57,11 @@ export interface NativeAddon {
 /** The unary ops with native float32 kernels, in native/common.h's UnaryKind order. */
 const NATIVE_UNARY: readonly UnaryOp[] = ["relu", "neg", "abs", "square", "sqrt", "rsqrt", "exp", "log", "reciprocal", "sigmoid", "tanh"];
 /** Those whose gradient is native too. */
-const NATIVE_UNARY_GRAD: readonly UnaryOp[] = ["relu", "neg", "square", "sqrt", "exp", "sigmoid", "tanh"];
+const NATIVE_UNARY_GRAD: readonly UnaryOp[] = ["relu", "neg", "abs", "square", "sqrt", "rsqrt", "exp", "log", "reciprocal", "sigmoid", "tanh"];
 /** The binary ops with native float32 kernels, in BinaryKind order. */
 const NATIVE_BINARY: readonly BinaryOp[] = ["add", "sub", "mul", "div", "maximum", "minimum", "squaredDifference"];
+/** The comparisons with native float32 kernels, in native/common.h's CompareKind order. */
+const NATIVE_COMPARE: readonly BinaryOp[] = ["equal", "notEqual", "less", "lessEqual", "greater", "greaterEqual"];
 /** The fused activations in native/common.h's Activation order. */
 const FUSED_ACTIVATIONS: readonly FusedActivation[] = ["linear", "relu"];
 /** The optimizer updates in OptimizerKind order. */
@@ -157,6 +163,7 @@ export function createNativeBackend(native: NativeAddon): Backend {
   const unaryIndex = new Map(NATIVE_UNARY.map((op, i) => [op, i]));
   const unaryGradIndex = new Map(NATIVE_UNARY_GRAD.map((op) => [op, NATIVE_UNARY.indexOf(op)]));
   const binaryIndex = new Map(NATIVE_BINARY.map((op, i) => [op, i]));
+  const compareIndex = new Map(NATIVE_COMPARE.map((op, i) => [op, i]));
   return {
     ...js,
     name: "native",
@@ -194,10 +201,25 @@ export function createNativeBackend(native: NativeAddon): Backend {
       else js.logSoftmax(x, rows, cols, out);
     },
     binary(op, a, aShape, b, bShape, out, outShape) {
+      const c = compareIndex.get(op);
+      if (c !== undefined && out.length >= ELEMENTWISE_MIN && a instanceof Float32Array && b instanceof Float32Array &&
+        out instanceof Uint8Array) {
+        native.compare(c, a, aShape, b, bShape, out, outShape);
+        return;
+      }
       const i = binaryIndex.get(op);
       if (i === undefined || out.length < ELEMENTWISE_MIN || !(a instanceof Float32Array) || !(b instanceof Float32Array) ||
         !(out instanceof Float32Array) || !native.binary(i, a, aShape, b, bShape, out, outShape)) {
         js.binary(op, a, aShape, b, bShape, out, outShape);
+      }
+    },
+    select(cond, condShape, a, aShape, b, bShape, out, outShape) {
+      const n = out.length;
+      if (n >= ELEMENTWISE_MIN && cond.length === n && (a.length === n || a.length === 1) && (b.length === n || b.length === 1) &&
+        a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array) {
+        native.select(cond, a, b, out);
+      } else {
+        js.select(cond, condShape, a, aShape, b, bShape, out, outShape);
       }
     },
     matmul(a, b, out, batch, m, k, n, transposeA, transposeB, aBatchStride, bBatchStride) {

@@ -297,6 +297,60 @@ test("native unary and unaryGrad equal js (large arrays, specials included)", { 
   }
 });
 
+test("the addon itself runs every native unary gradient (no silent fallback to js), bit for bit", { skip }, () => {
+  // Indices in native/common.h's UnaryKind order; each of these has a native gradient.
+  const kinds = ["relu", "neg", "abs", "square", "sqrt", "rsqrt", "exp", "log", "reciprocal", "sigmoid", "tanh"] as const;
+  const n = 20000;
+  const x = randomF32(n, 91), dy = randomF32(n, 92);
+  x.set([0, -0, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1e-40, -3e38], 0);
+  kinds.forEach((op, i) => {
+    const y = new Float32Array(n), want = new Float32Array(n), got = new Float32Array(n).fill(5);
+    js.unary(op, x, y, 0);
+    js.unaryGrad(op, x, y, dy, want, 0);
+    assert.equal(addon!.unaryGrad(i, x, y, dy, got), true, `unaryGrad ${op} has a native kernel`);
+    // One double-precision expression rounded once, as in js: the same bits.
+    assertElementwise(got, want, `addon unaryGrad ${op}`, 0);
+  });
+});
+
+test("native comparisons and select equal js bit for bit (NaN, broadcasting, scalar operands)", { skip }, () => {
+  const nb = native as Backend;
+  const shapes: [number[], number[], number[]][] = [
+    [[64, 14, 14, 32], [64, 14, 14, 32], [64, 14, 14, 32]],
+    [[64, 28, 28, 32], [], [64, 28, 28, 32]],
+    [[300, 1], [1, 77], [300, 77]],
+    [[9000, 3], [9000, 1], [9000, 3]],
+  ];
+  const size = (s: number[]) => s.reduce((p, q) => p * q, 1);
+  let seed = 950;
+  for (const [as, bs, os] of shapes) {
+    // Integers make ties (equal, lessEqual, greaterEqual) common; NaN and -0 on both sides.
+    const a = randomF32(size(as), seed++, true), b = randomF32(size(bs), seed++, true);
+    a[5] = Number.NaN; a[6] = -0; a[7] = 0;
+    if (b.length > 3) { b[3] = Number.NaN; b[6] = 0; b[7] = -0; }
+    for (const op of ["equal", "notEqual", "less", "lessEqual", "greater", "greaterEqual"] as const) {
+      const want = new Uint8Array(size(os)), got = new Uint8Array(size(os)).fill(7);
+      js.binary(op, a, as, b, bs, want, os);
+      nb.binary(op, a, as, b, bs, got, os);
+      assertEqualArrays(got, want, `${op} ${JSON.stringify([as, bs, os])}`);
+    }
+  }
+  const n = 64 * 14 * 14 * 32;
+  const cond = new Uint8Array(n).map((_, i) => (i * 7919) % 3 === 0 ? 1 : 0);
+  const a = randomF32(n, 960), b = randomF32(n, 961), scalar = Float32Array.of(-2.5);
+  for (const [x, y] of [[a, b], [a, scalar], [scalar, b]] as const) {
+    const want = new Float32Array(n), got = new Float32Array(n).fill(5);
+    js.select(cond, [n], x, [x.length], y, [y.length], want, [n]);
+    nb.select(cond, [n], x, [x.length], y, [y.length], got, [n]);
+    assertEqualArrays(got, want, `select with a ${x.length} and b ${y.length} elements`);
+  }
+  const got = new Float32Array(n).fill(5);
+  addon!.select(cond, a, scalar, got);
+  assert.equal(got[0], a[0]);
+  assert.equal(got[1], -2.5);
+  assert.throws(() => addon!.select(cond, a.subarray(1), b, got), /select: a and b must hold/);
+});
+
 test("native binary ops equal js bit for bit, with every broadcasting pattern", { skip }, () => {
   const nb = native as Backend;
   const shapes: [number[], number[], number[]][] = [
