@@ -176,6 +176,39 @@ Napi::Value ChannelAffine(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// signedPower(x, rows, channels, p, eps, out)
+Napi::Value SignedPower(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  F32 x, p, out;
+  index_t rows, channels;
+  bool parsed = info.Length() >= 6 && getF32(info, 0, "x", x) && getInt(info, 1, "rows", rows) &&
+                getInt(info, 2, "channels", channels) && getF32(info, 3, "p", p) && info[4].IsNumber() && getF32(info, 5, "out", out);
+  if (!ok(env, "signedPower", parsed)) return env.Undefined();
+  if (!need(env, x, rows * channels, "x") || !need(env, p, channels, "p") || !need(env, out, rows * channels, "out")) {
+    return env.Undefined();
+  }
+  signedPowerF32(x.data, rows, channels, p.data, info[4].As<Napi::Number>().DoubleValue(), out.data);
+  return env.Undefined();
+}
+
+// signedPowerGrad(x, y, dy, rows, channels, p, eps, dx, dp | null)
+Napi::Value SignedPowerGrad(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  F32 x, y, dy, p, dx, dp;
+  index_t rows, channels;
+  bool parsed = info.Length() >= 9 && getF32(info, 0, "x", x) && getF32(info, 1, "y", y) && getF32(info, 2, "dy", dy) &&
+                getInt(info, 3, "rows", rows) && getInt(info, 4, "channels", channels) && getF32(info, 5, "p", p) &&
+                info[6].IsNumber() && getF32(info, 7, "dx", dx) && getOptionalF32(info, 8, "dp", channels, dp);
+  if (!ok(env, "signedPowerGrad", parsed)) return env.Undefined();
+  const index_t size = rows * channels;
+  if (!need(env, x, size, "x") || !need(env, y, size, "y") || !need(env, dy, size, "dy") || !need(env, p, channels, "p") ||
+      !need(env, dx, size, "dx")) {
+    return env.Undefined();
+  }
+  signedPowerGradF32(x.data, y.data, dy.data, rows, channels, p.data, info[6].As<Napi::Number>().DoubleValue(), dx.data, dp.data);
+  return env.Undefined();
+}
+
 // optimizerUpdate(kind, scalars[lr, momentum, alpha, 1-b1, 1-b2, eps, rho, 1-rho], nesterov, w, g, s0, s1, s2, wOut, o0, o1, o2)
 Napi::Value OptimizerUpdate(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -224,6 +257,8 @@ void registerFusedKernels(Napi::Env env, Napi::Object exports) {
   exports.Set("batchNormTraining", Napi::Function::New(env, BatchNormTraining, "batchNormTraining"));
   exports.Set("batchNormTrainingGrad", Napi::Function::New(env, BatchNormTrainingGrad, "batchNormTrainingGrad"));
   exports.Set("channelAffine", Napi::Function::New(env, ChannelAffine, "channelAffine"));
+  exports.Set("signedPower", Napi::Function::New(env, SignedPower, "signedPower"));
+  exports.Set("signedPowerGrad", Napi::Function::New(env, SignedPowerGrad, "signedPowerGrad"));
   exports.Set("optimizerUpdate", Napi::Function::New(env, OptimizerUpdate, "optimizerUpdate"));
 }
 

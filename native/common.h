@@ -232,6 +232,11 @@ void biasActivationGradF32(const float* dy, const float* y, index_t rows, index_
                            float* dbias);
 /** out = x * scale[c] + shift[c] in double, rounded once. */
 void channelAffineF32(const float* x, index_t rows, index_t channels, const double* scale, const double* shift, float* out);
+/** out = sign(x) * (|x| + eps)^p[c] over [rows, channels] (src/backend/backend.ts signedPower). */
+void signedPowerF32(const float* x, index_t rows, index_t channels, const float* p, double eps, float* out);
+/** dx = dy * p * |y| / (|x| + eps); dp[c] = sum over rows of dy * y * log(|x| + eps) when dp is not null. */
+void signedPowerGradF32(const float* x, const float* y, const float* dy, index_t rows, index_t channels, const float* p, double eps,
+                        float* dx, float* dp);
 /** Batch statistics and normalization; saved = [mean | 1 / sqrt(var + eps)] in double. gamma/beta may be null. */
 void batchNormTrainingF32(const float* x, index_t rows, index_t channels, const float* gamma, const float* beta, double epsilon,
                           float* y, float* mean, float* variance, double* saved);

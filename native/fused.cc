@@ -110,6 +110,43 @@ void channelAffineF32(const float* x, index_t rows, index_t channels, const doub
   });
 }
 
+void signedPowerF32(const float* x, index_t rows, index_t channels, const float* p, double eps, float* out) {
+  const index_t C = channels;
+  forRows(rows, C, [&](index_t r0, index_t r1) {
+    for (index_t r = r0; r < r1; r++) {
+      const float* xr = x + r * C;
+      float* o = out + r * C;
+      for (index_t c = 0; c < C; c++) {
+        const double v = xr[c];
+        const double m = std::exp(static_cast<double>(p[c]) * std::log(std::fabs(v) + eps));
+        o[c] = static_cast<float>(v > 0 ? m : v < 0 ? -m : v * m);
+      }
+    }
+  });
+}
+
+void signedPowerGradF32(const float* x, const float* y, const float* dy, index_t rows, index_t channels, const float* p, double eps,
+                        float* dx, float* dp) {
+  const index_t C = channels;
+  auto rowsOf = [&](index_t r0, index_t r1, double* acc) {
+    for (index_t r = r0; r < r1; r++) {
+      const index_t o = r * C;
+      for (index_t c = 0; c < C; c++) {
+        const double a = std::fabs(static_cast<double>(x[o + c])) + eps, g = dy[o + c], v = y[o + c];
+        dx[o + c] = static_cast<float>((g * static_cast<double>(p[c]) * std::fabs(v)) / a);
+        if (acc != nullptr) acc[c] += g * v * std::log(a);
+      }
+    }
+  };
+  if (dp == nullptr) {
+    forRows(rows, C, [&](index_t r0, index_t r1) { rowsOf(r0, r1, nullptr); });
+    return;
+  }
+  std::vector<double> total(static_cast<std::size_t>(C));
+  groupedColumnSums(rows, C, total.data(), rowsOf);
+  for (index_t c = 0; c < C; c++) dp[c] = static_cast<float>(total[static_cast<std::size_t>(c)]);
+}
+
 void batchNormTrainingF32(const float* x, index_t rows, index_t channels, const float* gamma, const float* beta, double epsilon,
                           float* y, float* mean, float* variance, double* saved) {
   const index_t C = channels;

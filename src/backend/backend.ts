@@ -152,6 +152,17 @@ export interface Backend {
     saved: Float64Array, dx: NumericArray, dgamma: NumericArray | null, dbeta: NumericArray | null): void;
   /** out[r, c] = x[r, c] * scale[c] + shift[c], computed in double and rounded once (inference batch normalization). */
   channelAffine(x: NumericArray, rows: number, channels: number, scale: Float64Array, shift: Float64Array, out: NumericArray): void;
+  /**
+   * out[r, c] = sign(x) * (|x| + eps)^p[c], as exp(p * log(|x| + eps)) in double, rounded once; a
+   * zero keeps its sign and NaN stays NaN (the sharpening of sharpened cosine similarity).
+   */
+  signedPower(x: NumericArray, rows: number, channels: number, p: NumericArray, eps: number, out: NumericArray): void;
+  /**
+   * The backward pass of signedPower from its output y: dx = dy * p * |y| / (|x| + eps) (0 where x
+   * is 0) and, when dp is given, dp[c] = sum over rows of dy * y * log(|x| + eps), summed in double.
+   */
+  signedPowerGrad(x: NumericArray, y: NumericArray, dy: NumericArray, rows: number, channels: number, p: NumericArray, eps: number,
+    dx: NumericArray, dp: NumericArray | null): void;
 
   /**
    * One optimizer step on one variable, from the current values (w, g and the slots) into fresh

@@ -26,8 +26,8 @@
 import type { Tensor } from "../tensor/tensor.js";
 import type { Variable } from "../tensor/variable.js";
 import { ones } from "../tensor/creation.js";
-import { abs, add, div, exp, log, maximum, mul, neg, sqrt, square } from "../ops/math.js";
-import { noGrad } from "../ops/engine.js";
+import { add, div, exp, maximum, neg, sqrt, square } from "../ops/math.js";
+import { signedPower } from "../ops/fused.js";
 import { sum } from "../ops/reduce.js";
 import { reshape, tile } from "../ops/shape.js";
 import { conv2d, depthwiseConv2d } from "../ops/conv.js";
@@ -69,20 +69,6 @@ export interface CosSim2DArgs extends LayerArgs {
 
 /** The floor of the squared norms, tf.maximum(square_sum, 1e-12) in the reference. */
 const NORM_FLOOR = 1e-12;
-/** The smallest normal float32. */
-const TINY = 1.1754943508222875e-38;
-
-/**
- * sign(s) as s / max(|s|, TINY): exactly -1, 0 or +1 for s = 0 and every |s| >= TINY (a float
- * divided by its own magnitude is exact), from abs/maximum/div, which have native kernels where
- * tf.sign has only the plain-TypeScript one (20x slower on a training step's tensors). The rare
- * 0 < |s| < 1.2e-38 (float32 subnormals, where the output (|s| + eps)^p is ~eps^p anyway) get
- * s / TINY instead of +-1.
- */
-function signOf(s: Tensor): Tensor {
-  return div(s, maximum(abs(s), TINY));
-}
-
 function finite(where: string, what: string, v: unknown, positive: boolean): number {
   if (typeof v !== "number" || !Number.isFinite(v) || (positive && v <= 0)) {
     throw new RangeError(`${where}: ${what} must be a ${positive ? "positive" : "finite"} number, got ${String(v)}`);
@@ -205,12 +191,7 @@ export class CosSim2D extends Layer {
       const xNorm = add(sqrt(maximum(depthwiseConv2d(squares, this.onesKernel!, geometry), NORM_FLOOR)), q);
       s = div(reshape(dots, [n, oh, ow, c, this.filters]), reshape(xNorm, [n, oh, ow, c, 1]));
     }
-    // sign(s) has a zero gradient, so it is computed once as a constant and |s| = s · sign(s);
-    // (|s| + eps)^p is exp(p · log(|s| + eps)). The same values as sign(s) * pow(abs(s) + eps, p),
-    // but the backward pass is multiplications only: pow with a tensor exponent and the gradients
-    // of pow and abs (pow, log, where, sign again) were most of a training step's time.
-    const sgn = noGrad(() => signOf(s));
-    let y = mul(sgn, exp(mul(p, log(add(mul(s, sgn), this.eps)))));
+    let y = signedPower(s, p, this.eps);
     if (this.depthwise) y = reshape(y, [n, oh, ow, c * this.filters]);
     return this.b ? add(y, this.b) : y;
   }

@@ -2,7 +2,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "../index.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { fusedConv2d, fusedMatMul, type FusedActivation } from "./fused.js";
+import { fusedConv2d, fusedMatMul, signedPower, type FusedActivation } from "./fused.js";
+import { checkGradients } from "../testing/gradcheck.js";
 import { backend } from "./engine.js";
 import { batchNormInference, batchNormTraining } from "./fused_norm.js";
 
@@ -159,4 +160,43 @@ test("inputs no tape tracks get no gradient computed (a first layer's data input
   } finally {
     Object.assign(b, saved);
   }
+});
+
+test("signedPower: values by hand, zeros keep their sign, NaN stays NaN", () => {
+  const x = tf.constant([0.5, -0.5, 0, -0, Number.NaN, 2], [3, 2], "float64");
+  const p = tf.constant([2, 3], [2], "float64");
+  const y = signedPower(x, p, 0.25).dataSync();
+  // sign(x) * (|x| + 0.25)^p: 0.75^2, -(0.75^3), 0, -0, NaN, 2.25^3
+  const want = [0.5625, -0.421875, 0, -0, Number.NaN, 11.390625];
+  want.forEach((w, i) => assert.ok(Object.is(y[i], w) || Math.abs(y[i] - w) < 1e-12, `[${i}]: got ${y[i]}, want ${w}`));
+});
+
+test("signedPower gradients by central finite differences (float64), for x and p", () => {
+  tf.random.setSeed(11);
+  for (const shape of [[3, 4], [2, 3, 3, 5], [7, 1]]) {
+    const c = shape[shape.length - 1];
+    const x = tf.cast(tf.random.normal(shape), "float64");
+    const p = tf.cast(tf.add(tf.random.uniform([c]), 0.5), "float64");
+    checkGradients((a, b) => signedPower(a, b, 1e-2), [x, p], { rtol: 1e-5, atol: 1e-7 });
+  }
+});
+
+test("signedPower equals sign(x) * exp(p * log(|x| + eps)) with gradients and second-order gradients", () => {
+  tf.random.setSeed(12);
+  for (const shape of [[64, 9, 9, 16], [5, 3]]) {
+    const c = shape[shape.length - 1];
+    const x = tf.random.normal(shape), p = tf.add(tf.random.uniform([c]), 1);
+    const r = tf.random.normal(shape);
+    const composite = (t: Tensor[]) => {
+      const sgn = tf.noGrad(() => tf.sign(t[0]));
+      return tf.mul(sgn, tf.exp(tf.mul(t[1], tf.log(tf.add(tf.mul(t[0], sgn), 1e-6)))));
+    };
+    const f = firstAndSecond((t) => signedPower(t[0], t[1], 1e-6), [x, p], r), g = firstAndSecond(composite, [x, p], r);
+    const what = `signedPower ${JSON.stringify(shape)}`;
+    close(f.value, g.value, `${what} value`, 1e-6);
+    f.grads.forEach((t, i) => close(t, g.grads[i], `${what} gradient ${i}`, 1e-5));
+    f.second.forEach((t, i) => close(t, g.second[i], `${what} second-order gradient ${i}`, 1e-4));
+  }
+  assert.throws(() => signedPower(tf.zeros([2, 3]), tf.zeros([2]), 1e-6), /p must be float32 \[3\] to match the last axis of x \(2, 3\), got float32 \(2,\)/);
+  assert.throws(() => signedPower(tf.zeros([2, 3]), tf.zeros([3]), 0), /eps must be a positive number, got 0/);
 });

@@ -7,7 +7,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { shapeText } from "../tensor/shape.js";
 import type { FusedActivation } from "../backend/backend.js";
 import { backend, isRecording, num, outputTensor, record } from "./engine.js";
-import { greater, where } from "./math.js";
+import { abs, add, div, greater, log, mul, where } from "./math.js";
 import { sumTo } from "./broadcast.js";
 import { computeConv2DInfo, type Conv2DOptions } from "./conv.js";
 import { convFilter, convInput, convShapes } from "./conv_primitives.js";
@@ -76,6 +76,35 @@ export function fusedMatMul(a: Tensor, b: Tensor, bias: Tensor | null, activatio
     const [dz, db] = biasActivationBackward(dy, out, bias, activation);
     const grads = [needed[0] ? matmul(dz, b, false, true) : null, needed[1] ? matmul(a, dz, true, false) : null];
     return db === null ? grads : [...grads, db];
+  });
+  return out;
+}
+
+/**
+ * sign(x) * (|x| + eps)^p with p [channels] along x's last axis: the sharpening step of sharpened
+ * cosine similarity (layers.CosSim2D) in one kernel each way, where the composite ops took nine
+ * elementwise passes forward and more back. Gradients: dx = dy * p * |y| / (|x| + eps), 0 at x = 0
+ * (sign(x) is held constant, as a step function's gradient is); dp = sum of dy * y * log(|x| + eps).
+ */
+export function signedPower(x: Tensor, p: Tensor, eps: number): Tensor {
+  const channels = x.rank === 0 ? 0 : x.shape[x.rank - 1];
+  if (x.rank === 0 || p.rank !== 1 || p.shape[0] !== channels || p.dtype !== x.dtype) {
+    throw new RangeError(`signedPower: p must be ${x.dtype} [${channels}] to match the last axis of x ${shapeText(x.shape)}, got ${p.dtype} ${shapeText(p.shape)}`);
+  }
+  if (!(eps > 0) || !Number.isFinite(eps)) throw new RangeError(`signedPower: eps must be a positive number, got ${eps}`);
+  const rows = channels === 0 ? 0 : x.size / channels;
+  const out = outputTensor(x.shape, x.dtype);
+  backend().signedPower(num(x), rows, channels, num(p), eps, num(out));
+  record("signedPower", [x, p], out, ([dy], needed) => {
+    if (isRecording()) {
+      // Differentiable form of the same gradients, for higher-order derivatives.
+      const a = add(abs(x), eps);
+      return [mul(dy, div(mul(p, abs(out)), a)), sumTo(mul(mul(dy, out), log(a)), p.shape)];
+    }
+    const dx = outputTensor(x.shape, x.dtype);
+    const dp = needed[1] ? outputTensor(p.shape, p.dtype) : null;
+    backend().signedPowerGrad(num(x), num(out), num(dy), rows, channels, num(p), eps, num(dx), dp === null ? null : num(dp));
+    return [needed[0] ? dx : null, dp];
   });
   return out;
 }

@@ -116,3 +116,29 @@ export function batchNormTrainingGrad(
 export function channelAffine(x: NumericArray, rows: number, channels: number, scale: Float64Array, shift: Float64Array, out: NumericArray): void {
   for (let r = 0, i = 0; r < rows; r++) for (let c = 0; c < channels; c++, i++) out[i] = x[i] * scale[c] + shift[c];
 }
+
+export function signedPower(x: NumericArray, rows: number, channels: number, p: NumericArray, eps: number, out: NumericArray): void {
+  for (let r = 0, i = 0; r < rows; r++) {
+    for (let c = 0; c < channels; c++, i++) {
+      const v = x[i];
+      const m = Math.exp(p[c] * Math.log(Math.abs(v) + eps));
+      // v * m for +-0 and NaN: the zero's sign, or NaN.
+      out[i] = v > 0 ? m : v < 0 ? -m : v * m;
+    }
+  }
+}
+
+export function signedPowerGrad(
+  x: NumericArray, y: NumericArray, dy: NumericArray, rows: number, channels: number, p: NumericArray, eps: number,
+  dx: NumericArray, dp: NumericArray | null,
+): void {
+  const acc = dp === null ? null : new Float64Array(channels);
+  for (let r = 0, i = 0; r < rows; r++) {
+    for (let c = 0; c < channels; c++, i++) {
+      const a = Math.abs(x[i]) + eps, g = dy[i], v = y[i];
+      dx[i] = (g * p[c] * Math.abs(v)) / a;
+      if (acc !== null) acc[c] += g * v * Math.log(a);
+    }
+  }
+  if (dp !== null && acc !== null) for (let c = 0; c < channels; c++) dp[c] = acc[c];
+}

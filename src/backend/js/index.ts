@@ -9,6 +9,7 @@ import { conv2d, conv2dBackpropFilter, conv2dBackpropInput } from "./conv.js";
 import { avgPool, avgPoolGrad, maxPool, maxPoolGrad } from "./pool.js";
 import {
   batchNormTraining, batchNormTrainingGrad, biasActivation, biasActivationGrad, channelAffine, conv2dBiasActivation, matmulBiasActivation,
+  signedPower, signedPowerGrad,
 } from "./fused.js";
 import { optimizerUpdate } from "./optimizer.js";
 
@@ -24,7 +25,7 @@ export function createJsBackend(): Backend {
     conv2d, conv2dBackpropInput, conv2dBackpropFilter,
     maxPool, maxPoolGrad, avgPool, avgPoolGrad,
     biasActivation, biasActivationGrad, conv2dBiasActivation, matmulBiasActivation,
-    batchNormTraining, batchNormTrainingGrad, channelAffine,
+    batchNormTraining, batchNormTrainingGrad, channelAffine, signedPower, signedPowerGrad,
     optimizerUpdate,
   };
 }

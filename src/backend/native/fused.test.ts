@@ -173,3 +173,36 @@ test("native optimizer updates equal js bit for bit (float32, every kind and opt
   }
   assert.ok(seed > 900);
 });
+
+test("native signedPower and signedPowerGrad equal js (zeros, NaN, tiny and huge values, with and without dp)", { skip }, () => {
+  const nb = native as Backend;
+  let seed = 700;
+  for (const [rows, channels] of ROW_SHAPES) {
+    const size = rows * channels;
+    const x = randomF32(size, seed++), dy = randomF32(size, seed++), p = randomF32(channels, seed++);
+    for (let i = 0; i < channels; i++) p[i] = 1 + 2 * Math.abs(p[i]);
+    for (let i = 0; i < size; i++) x[i] *= 3;
+    x.set([0, -0, Number.NaN, 1e-40, -3e38].slice(0, size), 0);
+    const what = `signedPower [${rows}, ${channels}]`;
+    const want = new Float32Array(size), got = new Float32Array(size).fill(5);
+    js.signedPower(x, rows, channels, p, 1e-6, want);
+    nb.signedPower(x, rows, channels, p, 1e-6, got);
+    for (let i = 0; i < Math.min(size, 2); i++) assert.ok(Object.is(got[i], want[i]), `${what}: signed zero at ${i}`);
+    if (size > 2) {
+      assert.ok(Number.isNaN(got[2]) && Number.isNaN(want[2]), `${what}: NaN stays NaN`);
+      got[2] = want[2] = 0;
+    }
+    assertClose(got, want, what, 1e-6);
+    for (const withDp of [true, false]) {
+      const dWant = new Float32Array(size), dGot = new Float32Array(size).fill(5);
+      const pWant = withDp ? new Float32Array(channels) : null, pGot = withDp ? new Float32Array(channels).fill(5) : null;
+      // Finite outputs only for the gradients (NaN or an overflowed y poisons its channel's dp on both sides).
+      const xf = x.map((v) => (Number.isNaN(v) || Math.abs(v) > 1e30 ? 0.5 : v));
+      js.signedPower(xf, rows, channels, p, 1e-6, want);
+      js.signedPowerGrad(xf, want, dy, rows, channels, p, 1e-6, dWant, pWant);
+      nb.signedPowerGrad(xf, want, dy, rows, channels, p, 1e-6, dGot, pGot);
+      assertClose(dGot, dWant, `${what} dx`, 1e-6);
+      if (pGot !== null && pWant !== null) assertClose(pGot, pWant, `${what} dp`, 1e-5);
+    }
+  }
+});

@@ -46,6 +46,9 @@ export interface NativeAddon {
   batchNormTrainingGrad(x: Float32Array, dy: Float32Array, rows: number, channels: number, gamma: Float32Array | null, saved: Float64Array,
     dx: Float32Array, dgamma: Float32Array | null, dbeta: Float32Array | null): void;
   channelAffine(x: Float32Array, rows: number, channels: number, scale: Float64Array, shift: Float64Array, out: Float32Array): void;
+  signedPower(x: Float32Array, rows: number, channels: number, p: Float32Array, eps: number, out: Float32Array): void;
+  signedPowerGrad(x: Float32Array, y: Float32Array, dy: Float32Array, rows: number, channels: number, p: Float32Array, eps: number,
+    dx: Float32Array, dp: Float32Array | null): void;
   /** kind: index in OPTIMIZER_KINDS; scalars: [lr, momentum, alpha, 1 - beta1, 1 - beta2, epsilon, rho, 1 - rho]. */
   optimizerUpdate(kind: number, scalars: Float32Array, nesterov: boolean, w: Float32Array, g: Float32Array,
     s0: Float32Array | null, s1: Float32Array | null, s2: Float32Array | null,
@@ -307,6 +310,18 @@ export function createNativeBackend(native: NativeAddon): Backend {
     channelAffine(x, rows, channels, scale, shift, out) {
       if (f32(x, out)) native.channelAffine(x as Float32Array, rows, channels, scale, shift, out as Float32Array);
       else js.channelAffine(x, rows, channels, scale, shift, out);
+    },
+    signedPower(x, rows, channels, p, eps, out) {
+      if (f32(x, p, out)) native.signedPower(x as Float32Array, rows, channels, p as Float32Array, eps, out as Float32Array);
+      else js.signedPower(x, rows, channels, p, eps, out);
+    },
+    signedPowerGrad(x, y, dy, rows, channels, p, eps, dx, dp) {
+      if (f32(x, y, dy, p, dx, dp)) {
+        native.signedPowerGrad(x as Float32Array, y as Float32Array, dy as Float32Array, rows, channels, p as Float32Array, eps,
+          dx as Float32Array, dp as Float32Array | null);
+      } else {
+        js.signedPowerGrad(x, y, dy, rows, channels, p, eps, dx, dp);
+      }
     },
     optimizerUpdate(update, w, g, slots, wOut, slotsOut) {
       if (w.length < ELEMENTWISE_MIN || !f32(w, g, wOut, ...slots, ...slotsOut)) {
