@@ -21,7 +21,8 @@
  * hand-written 3x3/5x5 patch stacks.
  *
  * The dot products are a conv2d with the unit-norm kernels, and the patch norms a conv2d of x²
- * with a kernel of ones, so the gradients come from those ops.
+ * with a kernel of ones, so the gradients come from those ops; the sharpening is one fused op
+ * (signedPower in ops/fused.ts), whose kernels give its gradient.
  */
 import type { Tensor } from "../tensor/tensor.js";
 import type { Variable } from "../tensor/variable.js";
