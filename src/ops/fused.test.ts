@@ -199,4 +199,6 @@ test("signedPower equals sign(x) * exp(p * log(|x| + eps)) with gradients and se
   }
   assert.throws(() => signedPower(tf.zeros([2, 3]), tf.zeros([2]), 1e-6), /p must be float32 \[3\] to match the last axis of x \(2, 3\), got float32 \(2,\)/);
   assert.throws(() => signedPower(tf.zeros([2, 3]), tf.zeros([3]), 0), /eps must be a positive number, got 0/);
+  assert.throws(() => signedPower(tf.zeros([], "float32"), tf.zeros([1]), 1e-6), /x must be a float tensor with at least one axis/);
+  assert.throws(() => signedPower(tf.zeros([2, 3], "int32"), tf.zeros([3], "int32"), 1e-6), /got int32 \(2, 3\)/);
 });

@@ -2,9 +2,11 @@
 // matrix product followed by a bias and an activation, computed by one backend kernel whose
 // output the activation overwrites in place, and whose backward pass turns the output gradient
 // into the pre-activation gradient and the bias gradient in one pass. Values and gradients are
-// those of the composite ops they replace (conv2d/matmul, add, relu).
+// those of the composite ops they replace (conv2d/matmul, add, relu). signedPower does the same
+// for CosSim2D's sharpening.
 import type { Tensor } from "../tensor/tensor.js";
 import { shapeText } from "../tensor/shape.js";
+import { isFloatDType } from "../tensor/dtype.js";
 import type { FusedActivation } from "../backend/backend.js";
 import { backend, isRecording, num, outputTensor, record } from "./engine.js";
 import { abs, add, div, greater, log, mul, where } from "./math.js";
@@ -87,8 +89,11 @@ export function fusedMatMul(a: Tensor, b: Tensor, bias: Tensor | null, activatio
  * (sign(x) is held constant, as a step function's gradient is); dp = sum of dy * y * log(|x| + eps).
  */
 export function signedPower(x: Tensor, p: Tensor, eps: number): Tensor {
-  const channels = x.rank === 0 ? 0 : x.shape[x.rank - 1];
-  if (x.rank === 0 || p.rank !== 1 || p.shape[0] !== channels || p.dtype !== x.dtype) {
+  if (x.rank === 0 || !isFloatDType(x.dtype)) {
+    throw new TypeError(`signedPower: x must be a float tensor with at least one axis (p applies along the last), got ${x.dtype} ${shapeText(x.shape)}`);
+  }
+  const channels = x.shape[x.rank - 1];
+  if (p.rank !== 1 || p.shape[0] !== channels || p.dtype !== x.dtype) {
     throw new RangeError(`signedPower: p must be ${x.dtype} [${channels}] to match the last axis of x ${shapeText(x.shape)}, got ${p.dtype} ${shapeText(p.shape)}`);
   }
   if (!(eps > 0) || !Number.isFinite(eps)) throw new RangeError(`signedPower: eps must be a positive number, got ${eps}`);
