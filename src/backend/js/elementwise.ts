@@ -184,6 +184,12 @@ export function unaryGrad(op: UnaryOp, x: NumericArray, y: NumericArray, dy: Num
 
 type Scalar = number | bigint;
 
+/** Python's %: the remainder takes the divisor's sign. */
+function floorMod(a: number, b: number): number {
+  const r = a % b;
+  return r !== 0 && (r < 0) !== (b < 0) ? r + b : r;
+}
+
 export function binaryFn(op: BinaryOp): (a: number, b: number) => number {
   switch (op) {
     case "add": return (a, b) => a + b;
@@ -194,10 +200,7 @@ export function binaryFn(op: BinaryOp): (a: number, b: number) => number {
     case "maximum": return (a, b) => (a > b || Number.isNaN(a) ? a : b);
     case "minimum": return (a, b) => (a < b || Number.isNaN(a) ? a : b);
     case "floorDiv": return (a, b) => Math.floor(a / b);
-    case "mod": return (a, b) => {
-      const r = a % b;
-      return r !== 0 && (r < 0) !== (b < 0) ? r + b : r;
-    };
+    case "mod": return floorMod;
     case "squaredDifference": return (a, b) => (a - b) * (a - b);
     case "atan2": return Math.atan2;
     case "equal": return (a, b) => (a === b ? 1 : 0);
@@ -257,11 +260,6 @@ export function forEachBroadcast(
 
 /** out[o + j] = a[oa + j * ia] op b[ob + j * ib] for j < n: one row of a broadcast binary op. */
 type BinaryRow = (O: NumericArray, A: NumericArray, B: NumericArray, o: number, oa: number, ob: number, n: number, ia: number, ib: number) => void;
-
-function floorMod(a: number, b: number): number {
-  const r = a % b;
-  return r !== 0 && (r < 0) !== (b < 0) ? r + b : r;
-}
 
 /*
  * One row loop per op, each its own function so that its arithmetic is compiled for that op alone
