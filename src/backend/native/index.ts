@@ -57,10 +57,8 @@ export interface NativeAddon {
   info(): { simd: string; threads: number; mr: number; nr: number; mallocTuned: boolean };
 }
 
-/** The unary ops with native float32 kernels, in native/common.h's UnaryKind order. */
+/** The unary ops with native float32 kernels and gradients, in native/common.h's UnaryKind order. */
 const NATIVE_UNARY: readonly UnaryOp[] = ["relu", "neg", "abs", "square", "sqrt", "rsqrt", "exp", "log", "reciprocal", "sigmoid", "tanh"];
-/** Those whose gradient is native too. */
-const NATIVE_UNARY_GRAD: readonly UnaryOp[] = ["relu", "neg", "abs", "square", "sqrt", "rsqrt", "exp", "log", "reciprocal", "sigmoid", "tanh"];
 /** The binary ops with native float32 kernels, in BinaryKind order. */
 const NATIVE_BINARY: readonly BinaryOp[] = ["add", "sub", "mul", "div", "maximum", "minimum", "squaredDifference"];
 /** The comparisons with native float32 kernels, in native/common.h's CompareKind order. */
@@ -164,7 +162,6 @@ function packOptimizerScalars(u: OptimizerUpdate): Float32Array {
 export function createNativeBackend(native: NativeAddon): Backend {
   const js = createJsBackend();
   const unaryIndex = new Map(NATIVE_UNARY.map((op, i) => [op, i]));
-  const unaryGradIndex = new Map(NATIVE_UNARY_GRAD.map((op) => [op, NATIVE_UNARY.indexOf(op)]));
   const binaryIndex = new Map(NATIVE_BINARY.map((op, i) => [op, i]));
   const compareIndex = new Map(NATIVE_COMPARE.map((op, i) => [op, i]));
   return {
@@ -178,7 +175,7 @@ export function createNativeBackend(native: NativeAddon): Backend {
       }
     },
     unaryGrad(op, x, y, dy, dx, alpha) {
-      const i = unaryGradIndex.get(op);
+      const i = unaryIndex.get(op);
       if (i === undefined || x.length < ELEMENTWISE_MIN || !f32(x, y, dy, dx) ||
         !native.unaryGrad(i, x as Float32Array, y as Float32Array, dy as Float32Array, dx as Float32Array)) {
         js.unaryGrad(op, x, y, dy, dx, alpha);
