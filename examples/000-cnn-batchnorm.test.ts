@@ -10,7 +10,8 @@ import { exampleTimeout } from "../test/support/example-timeout.js";
 function run(out: string, args: string[] = [], quick = true): { stdout: string; stderr: string; status: number | null } {
   const r = spawnSync(process.execPath, ["--import", "tsx", "examples/000-cnn-batchnorm.ts", ...args], {
     encoding: "utf8", timeout: exampleTimeout(400_000),
-    env: { ...process.env, ...(quick ? { QUICK: "1" } : {}), LAMINA_OFFLINE: "1", LAMINA_OUT: out },
+    // A wide terminal, as Keras reads it, so summary() rows stay on one line for the patterns below.
+    env: { ...process.env, ...(quick ? { QUICK: "1" } : {}), LAMINA_OFFLINE: "1", LAMINA_OUT: out, COLUMNS: "200" },
   });
   return { stdout: r.stdout, stderr: r.stderr, status: r.status };
 }

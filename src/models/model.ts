@@ -4,7 +4,7 @@ import { shapeText } from "../tensor/shape.js";
 import { Layer, type CallOptions, type LayerShape, uniqueLayerName } from "../layers/layer.js";
 import { InputLayer } from "../layers/core.js";
 import { LayerNode, SymbolicTensor, layerShapeText } from "../layers/symbolic.js";
-import { summaryText } from "./summary.js";
+import { type SummaryOptions, type SummaryPrintOptions, summaryText } from "./summary.js";
 import { type CompileArgs, resolveCompile } from "./compile.js";
 import {
   type CompiledState, type Data, type Logs, type TrainingOptimizer, RunningMean, batchSampleWeights, checkSparseLabels, describeShapes,
@@ -271,12 +271,17 @@ export class Model extends Layer {
     return m;
   }
 
-  /** Prints the Keras table of layers, output shapes and parameter counts, and returns it. */
-  summary(printFn: (line: string) => void = console.log): string {
+  /**
+   * Prints the Keras table of layers, output shapes and parameter counts, and returns it.
+   * `model.summary()`, `model.summary(printFn)`, `model.summary({ lineLength, positions,
+   * showTrainable, printFn })` or `model.summary(printFn, { ... })`, as Keras' summary() arguments.
+   */
+  summary(printFnOrOptions: ((text: string) => void) | SummaryPrintOptions = console.log, options: SummaryOptions = {}): string {
+    const { printFn = console.log, ...layout } = typeof printFnOrOptions === "function" ? { ...options, printFn: printFnOrOptions } : printFnOrOptions;
     if (!this.built) {
       throw new Error(`Model ${this.name}.summary: the model is not built yet (its input shape is unknown); start it with layers.Input({ shape }), give inputShape to the first layer, or call it on data first`);
     }
-    const text = summaryText(this);
+    const text = summaryText(this, layout);
     printFn(text);
     return text;
   }

@@ -2,6 +2,7 @@ import type { Layer, LayerShape } from "../layers/layer.js";
 import { layerShapeText } from "../layers/symbolic.js";
 import { itemSize } from "../tensor/dtype.js";
 import type { Variable } from "../tensor/variable.js";
+import { type Justify, renderTable, summaryColumnWidths } from "./summary_table.js";
 
 /** What summary() reads from a model. */
 export interface SummarizableModel {
@@ -29,43 +30,65 @@ function bytesOf(ws: readonly Variable[]): number {
   return ws.reduce((s, w) => s + w.size * itemSize(w.dtype), 0);
 }
 
+/** How summary() lays the table out; Keras' summary() arguments of the same names. */
+export interface SummaryOptions {
+  /** Total width of the table; by default 88 (108 with "Connected to"), capped by the terminal. */
+  lineLength?: number;
+  /** Where each column ends, as fractions of lineLength, rising to 1. */
+  positions?: number[];
+  /** Adds a "Trainable" column: Y or N for layers with weights, - for the others. */
+  showTrainable?: boolean;
+}
+
+/** summary()'s options with the function that receives the text (console.log by default). */
+export interface SummaryPrintOptions extends SummaryOptions {
+  printFn?: (text: string) => void;
+}
+
+/**
+ * The terminal's width as Python's shutil.get_terminal_size() reads it (COLUMNS, then the
+ * terminal, then 80), which Keras uses to cap the table.
+ */
+export function terminalColumns(): number {
+  const env = Number.parseInt(process.env.COLUMNS ?? "", 10);
+  if (env > 0) return env;
+  const tty = process.stdout.isTTY ? process.stdout.columns : 0;
+  return tty > 0 ? tty : 80;
+}
+
 /**
  * The Keras 3 summary table: one row per layer with its output shape and parameter count
  * (plus "Connected to" for functional models that are not a plain chain), then the totals.
  */
-export function summaryText(model: SummarizableModel): string {
+export function summaryText(model: SummarizableModel, options: SummaryOptions = {}): string {
   const shapes = model.layerOutputShapes();
   const inbound = model.layerInboundNames();
   const chain = !model.isFunctional || [...inbound.values()].every((v) => v.length <= 1) && [...shapes.values()].every((s) => s.length <= 1);
   const header = chain ? ["Layer (type)", "Output Shape", "Param #"] : ["Layer (type)", "Output Shape", "Param #", "Connected to"];
+  const justify: Justify[] = chain ? ["left", "left", "right"] : ["left", "left", "right", "left"];
+  let defaultLength = chain ? 88 : 108;
+  let positions = options.positions ?? (chain ? [0.45, 0.8, 1] : [0.3, 0.56, 0.74, 1]);
+  if (options.positions !== undefined && options.positions.length !== header.length + (options.showTrainable ? 1 : 0)) {
+    throw new Error(`summary: positions has ${options.positions.length} entries for ${header.length + (options.showTrainable ? 1 : 0)} columns (${header.join(", ")}${options.showTrainable ? ", Trainable" : ""})`);
+  }
+  if (options.showTrainable) {
+    defaultLength += 12;
+    if (options.positions === undefined) positions = [...positions.map((p) => p * 0.9), 1];
+    header.push("Trainable");
+    justify.push("center");
+  }
+  const lineLength = options.lineLength ?? Math.min(defaultLength, terminalColumns() - 4);
+  const widths = summaryColumnWidths(lineLength, positions);
   const rows: string[][] = model.layers.map((l) => {
     const s = shapes.get(l);
     const shapeStr = s === undefined ? "?" : s.length === 1 ? layerShapeText(s[0]) : `[${s.map(layerShapeText).join(", ")}]`;
     const params = l.built ? l.countParams().toLocaleString("en-US") : "0 (unbuilt)";
     const row = [`${l.name} (${l.className})`, shapeStr, params];
     if (!chain) row.push((inbound.get(l) ?? []).join(", ") || "-");
+    if (options.showTrainable) row.push(l.weights.length === 0 ? "-" : l.trainable ? "Y" : "N");
     return row;
   });
-  // Keras 3 lays the table out on 88 columns (108 with "Connected to"); these are the resulting
-  // cell widths without padding. A cell that needs more room widens its column instead of wrapping.
-  const minWidths = chain ? [36, 27, 15] : [28, 25, 17, 25];
-  const widths = header.map((h, i) => Math.max(minWidths[i], h.length, ...rows.map((r) => r[i].length)) + 2);
-  const rightAlign = (i: number): boolean => i === 2;
-  const cell = (text: string, i: number): string => {
-    const inner = widths[i] - 2;
-    return " " + (rightAlign(i) ? text.padStart(inner) : text.padEnd(inner)) + " ";
-  };
-  const rule = (l: string, m: string, r: string, h: string): string => l + widths.map((w) => h.repeat(w)).join(m) + r;
-  const lines: string[] = [];
-  lines.push(`Model: "${model.name}"`);
-  lines.push(rule("┏", "┳", "┓", "━"));
-  lines.push("┃" + header.map(cell).join("┃") + "┃");
-  lines.push(rule("┡", "╇", "┩", "━"));
-  rows.forEach((r, i) => {
-    lines.push("│" + r.map(cell).join("│") + "│");
-    if (i < rows.length - 1) lines.push(rule("├", "┼", "┤", "─"));
-  });
-  lines.push(rule("└", "┴", "┘", "─"));
+  const lines = [`Model: "${model.name}"`, ...renderTable(header, rows, widths, justify)];
   const all = model.weights;
   const trainable = new Set(model.trainableWeights);
   const tw = all.filter((w) => trainable.has(w));

@@ -1,0 +1,145 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import * as tf from "../index.js";
+import { summaryColumnWidths, wrapCell } from "./summary_table.js";
+
+const { layers, models } = tf;
+
+// Keras 3's own summary() text for the same models: test/fixtures/make_keras_summaries.py.
+interface Case { options: { line_length?: number; positions?: number[]; show_trainable?: boolean }; text: string }
+const fixture = JSON.parse(readFileSync(new URL("../../test/fixtures/keras_summaries.json", import.meta.url), "utf8")) as { keras: string; cases: Record<string, Case> };
+
+function denseFunctional(): tf.models.Model {
+  const input = layers.Input({ shape: [28, 28, 1] });
+  const flatten = layers.Flatten()(input);
+  const dense1 = layers.Dense(64, { activation: "relu" })(flatten);
+  const dense2 = layers.Dense(64)(dense1);
+  const activation = layers.ReLU()(dense2);
+  const output = layers.Dense(10, { activation: "softmax" })(activation);
+  return new models.Model({ inputs: [input], outputs: [output] });
+}
+
+function resnet(): tf.models.Model {
+  const block = (input: tf.layers.SymbolicTensor): tf.layers.SymbolicTensor => {
+    let x = layers.Conv2D({ filters: 64, kernelSize: 3, padding: "same" })(input);
+    x = layers.BatchNormalization()(x);
+    x = layers.ReLU()(x);
+    x = layers.Conv2D({ filters: 64, kernelSize: 3, padding: "same" })(x);
+    x = layers.BatchNormalization()(x);
+    return layers.ReLU()(layers.Add()([input, x]));
+  };
+  const input = layers.Input({ shape: [28, 28, 1] });
+  const hidden = layers.Conv2D({ filters: 64, kernelSize: 3, activation: "relu", padding: "same" })(input);
+  let x = block(block(layers.MaxPooling2D({ poolSize: 2 })(hidden)));
+  x = layers.Flatten()(layers.MaxPooling2D({ poolSize: 2 })(x));
+  x = layers.Dense(256, { activation: "relu" })(x);
+  return new models.Model({ inputs: [input], outputs: [layers.Dense(10, { activation: "softmax" })(x)] });
+}
+
+const mnistDense = (): tf.models.Sequential => new models.Sequential([
+  layers.Flatten({ inputShape: [28, 28] }),
+  layers.Dense(300, { activation: "relu" }),
+  layers.Dense(100, { activation: "relu" }),
+  layers.Dense(10, { activation: "softmax" }),
+]);
+
+const mnistConvnet = (): tf.models.Sequential => new models.Sequential([
+  layers.Conv2D(32, [3, 3], { activation: "relu", inputShape: [28, 28, 1] }),
+  layers.MaxPooling2D([2, 2]),
+  layers.Conv2D(64, [3, 3], { activation: "relu" }),
+  layers.MaxPooling2D([2, 2]),
+  layers.Conv2D(64, [3, 3], { activation: "relu" }),
+  layers.Flatten(),
+  layers.Dense(64, { activation: "relu" }),
+  layers.Dense(10, { activation: "softmax" }),
+]);
+
+const cnnBatchnorm = (): tf.models.Sequential => new models.Sequential([
+  layers.Conv2D(32, 3, { padding: "same", inputShape: [28, 28, 1] }),
+  layers.BatchNormalization(),
+  layers.Activation("relu"),
+  layers.MaxPooling2D(2),
+  layers.Flatten(),
+  layers.Dense(10, { activation: "softmax" }),
+]);
+
+const singleDense = (): tf.models.Sequential => new models.Sequential([layers.Dense(1, { inputShape: [10] })]);
+
+function frozenCnn(): tf.models.Sequential {
+  const m = cnnBatchnorm();
+  m.layers[0].trainable = false;
+  return m;
+}
+
+const builders: Record<string, () => tf.models.Model> = {
+  dense_functional: denseFunctional,
+  resnet,
+  mnist_dense: mnistDense,
+  mnist_convnet: mnistConvnet,
+  cnn_batchnorm: cnnBatchnorm,
+  single_dense: singleDense,
+  resnet_line_length_76: resnet,
+  mnist_dense_line_length_60: mnistDense,
+  frozen_cnn_show_trainable: frozenCnn,
+  mnist_convnet_positions: mnistConvnet,
+};
+
+test("the fixture covers every model built here", () => {
+  assert.deepEqual(Object.keys(fixture.cases).sort(), Object.keys(builders).sort());
+});
+
+function withColumns<T>(columns: string, f: () => T): T {
+  const saved = process.env.COLUMNS;
+  process.env.COLUMNS = columns;
+  try {
+    return f();
+  } finally {
+    if (saved === undefined) delete process.env.COLUMNS;
+    else process.env.COLUMNS = saved;
+  }
+}
+
+for (const [name, c] of Object.entries(fixture.cases)) {
+  test(`summary() prints Keras ${fixture.keras}'s text byte for byte: ${name}`, () => {
+    tf.clearSession();
+    const model = builders[name]();
+    let printed = "";
+    // The fixture was made on a wide terminal (COLUMNS=200), where Keras does not cap the table.
+    const text = withColumns("200", () => model.summary((t) => { printed = t; }, { lineLength: c.options.line_length, positions: c.options.positions, showTrainable: c.options.show_trainable }));
+    assert.equal(printed, text);
+    assert.equal(text + "\n", c.text);
+  });
+}
+
+test("without lineLength, the table is capped by COLUMNS as Keras caps it by the terminal", () => {
+  tf.clearSession();
+  assert.equal(withColumns("80", () => resnet().summary(() => {})) + "\n", fixture.cases.resnet_line_length_76.text);
+});
+
+test("a cell wraps between words and cuts a word longer than the cell with an ellipsis (rich's rules)", () => {
+  assert.deepEqual(wrapCell("batch_normalization (BatchNormalization)", 19, "left"), ["batch_normalization", "(BatchNormalizatio…"]);
+  assert.deepEqual(wrapCell("max_pooling2d[0][0], batch_normalization_1[0][0]", 26, "left"), ["max_pooling2d[0][0],      ", "batch_normalization_1[0][…"]);
+  assert.deepEqual(wrapCell("(None, 28, 28, 64)", 17, "left"), ["(None, 28, 28,   ", "64)              "]);
+  assert.deepEqual(wrapCell("1,234", 8, "right"), ["   1,234"]);
+  assert.deepEqual(wrapCell("Y", 7, "center"), ["   Y   "]);
+  assert.deepEqual(wrapCell("", 3, "left"), ["   "]);
+});
+
+test("column widths: Keras' fractions of the line, reduced by rich to fit between the borders", () => {
+  // Hand calculation for 88 columns at 0.45 / 0.80 / 1.0: content 39, 31, 18, padded 41, 33, 20
+  // (94) against 84 between the borders; rich takes 3, 4 (round(3.5) = 4) and 3.
+  assert.deepEqual(summaryColumnWidths(88, [0.45, 0.8, 1]), [38, 29, 17]);
+  assert.throws(() => summaryColumnWidths(10, [0.45, 0.8, 1]), /summary: a line of 10 characters leaves a column 2 wide \(at least 4 needed\)/);
+  assert.throws(() => summaryColumnWidths(88, [0.8, 0.45, 1]), /summary: positions must rise/);
+  assert.throws(() => mnistDense().summary(() => {}, { positions: [0.5, 1] }), /summary: positions has 2 entries for 3 columns/);
+});
+
+test("summary({ ...options, printFn }) is the same call as summary(printFn, options)", () => {
+  tf.clearSession();
+  const model = mnistDense();
+  let printed = "";
+  const text = model.summary({ lineLength: 60, printFn: (t) => { printed = t; } });
+  assert.equal(printed, text);
+  assert.equal(text + "\n", fixture.cases.mnist_dense_line_length_60.text);
+});
