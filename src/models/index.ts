@@ -1,7 +1,7 @@
 /** The `models` namespace: Sequential, the functional/subclassed Model. */
 export { Model, type ModelArgs, type FitArgs, type EvaluateArgs, type BatchStream } from "./model.js";
 export { Sequential, type SequentialArgs } from "./sequential.js";
-export { summaryText, type SummaryOptions, type SummaryPrintOptions } from "./summary.js";
+export { readableBytes, summaryText, type SummaryOptions, type SummaryPrintOptions } from "./summary.js";
 export { modelFromJSON } from "../io/serialization.js";
 export { loadModel, saveModel } from "../io/model_files.js";
 export { ModelFileError } from "../io/file_error.js";
