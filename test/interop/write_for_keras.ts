@@ -1,0 +1,67 @@
+/**
+ * Writes lamina-saved models (.keras and .h5, after three training steps) with lamina's
+ * predictions, the result of one more training step and summary(), for keras_reads_lamina.py:
+ *   npx tsx test/interop/write_for_keras.ts <dir>
+ */
+import * as tf from "../../src/index.js";
+import { mkdirSync, writeFileSync } from "node:fs";
+const { layers, models } = tf;
+const dir = process.argv[2];
+if (!dir) throw new Error("usage: npx tsx test/interop/write_for_keras.ts <output dir>");
+mkdirSync(dir, { recursive: true });
+
+function rand(shape: number[], seed: number): number[] {
+  let s = seed; const n = shape.reduce((a, b) => a * b, 1); const out: number[] = [];
+  for (let i = 0; i < n; i++) { s = (s * 1103515245 + 12345) % 2147483648; out.push(s / 2147483648 * 2 - 1); }
+  return out;
+}
+const out: Record<string, unknown> = {};
+function cnn(): tf.models.Model {
+  const m = new models.Sequential([
+    layers.Conv2D(6, 3, { padding: "same", activation: "relu", inputShape: [12, 12, 1] }),
+    layers.BatchNormalization(),
+    layers.MaxPooling2D(2),
+    layers.Conv2D(8, 3),
+    layers.BatchNormalization(),
+    layers.ReLU(),
+    layers.AveragePooling2D(2),
+    layers.Flatten(),
+    layers.Dense(16, { activation: "relu" }),
+    layers.Dense(10, { activation: "softmax" }),
+  ], { name: "cnn_bn" });
+  m.compile({ loss: "sparse_categorical_crossentropy", optimizer: tf.optimizers.Adam({ learningRate: 1e-2 }), metrics: ["accuracy"] });
+  return m;
+}
+function resnet(): tf.models.Model {
+  const block = (x: tf.layers.SymbolicTensor) => {
+    let y = layers.Conv2D({ filters: 8, kernelSize: 3, padding: "same", kernelInitializer: "he_normal" })(x);
+    y = layers.BatchNormalization()(y);
+    y = layers.ReLU()(y);
+    y = layers.Conv2D({ filters: 8, kernelSize: 3, padding: "same", kernelInitializer: "he_normal" })(y);
+    y = layers.BatchNormalization()(y);
+    return layers.ReLU()(layers.Add()([x, y]));
+  };
+  const input = layers.Input({ shape: [12, 12, 1] });
+  let x = layers.Conv2D({ filters: 8, kernelSize: 3, activation: "relu", padding: "same" })(input);
+  x = block(block(layers.MaxPooling2D({ poolSize: 2 })(x)));
+  x = layers.Flatten()(layers.MaxPooling2D({ poolSize: 2 })(x));
+  x = layers.Dense(16, { activation: "relu" })(x);
+  const m = new models.Model({ inputs: input, outputs: layers.Dense(10, { activation: "softmax" })(x), name: "small_resnet" });
+  m.compile({ loss: "sparse_categorical_crossentropy", optimizer: tf.optimizers.SGD({ learningRate: 0.05, momentum: 0.9 }), metrics: ["accuracy"] });
+  return m;
+}
+for (const [name, build] of [["cnn_bn", cnn], ["small_resnet", resnet]] as const) {
+  tf.clearSession();
+  const m = build();
+  const xs = tf.reshape(tf.constant(rand([32, 12, 12, 1], 11)), [32, 12, 12, 1]);
+  const ys = tf.constant(rand([32], 5).map((v) => Math.floor((v + 1) * 5)));
+  for (let s = 0; s < 3; s++) m.trainOnBatch(tf.slice(xs, [s * 8, 0, 0, 0], [8, 12, 12, 1]), tf.slice(ys, [s * 8], [8]));
+  await m.save(`${dir}/${name}.keras`);
+  await m.save(`${dir}/${name}.h5`);
+  const x = tf.reshape(tf.constant(rand([4, 12, 12, 1], 99)), [4, 12, 12, 1]);
+  const pred = m.predict(x).arraySync();
+  const xStep = tf.slice(xs, [24, 0, 0, 0], [8, 12, 12, 1]), yStep = tf.slice(ys, [24], [8]);
+  const loss = m.trainOnBatch(xStep, yStep);
+  out[name] = { x: x.arraySync(), predictions: pred, x_step: xStep.arraySync(), y_step: yStep.arraySync(), loss_step: loss, predictions_after_step: m.predict(x).arraySync(), summary: m.summary(() => {}, { lineLength: 108 }) };
+}
+writeFileSync(`${dir}/lamina.json`, JSON.stringify(out));
