@@ -43,12 +43,6 @@ export function varsGroup(path: string): string {
   return path === "" ? "vars" : `${path}/vars`;
 }
 
-/** Keras' class name of a layer as saving_lib sees it ("Functional" for functional models). */
-export function kerasClassName(layer: Layer): string {
-  if (layer.constructor === Model && (layer as Model).isFunctional) return "Functional";
-  return layer.className;
-}
-
 /** A layer's own variables in Keras' order: created trainable first, then the rest. */
 export function ownVariables(layer: Layer): Variable[] {
   const inSubLayers = new Set(layer.subLayers.flatMap((l) => l.weights));
@@ -145,7 +139,7 @@ export function stateEntries(model: Model, includeOptimizer: boolean): StateEntr
       return n === undefined ? base : `${base}_${n + 1}`;
     };
     for (const item of items) {
-      if (item instanceof Layer) visitLayer(item, joinPath(path, unique(toSnakeCase(kerasClassName(item)))));
+      if (item instanceof Layer) visitLayer(item, joinPath(path, unique(toSnakeCase(item.className))));
       else if (Array.isArray(item)) visitContainer(item, joinPath(path, unique("container")));
     }
   };

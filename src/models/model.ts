@@ -86,6 +86,11 @@ export class Model extends Layer {
     return this.outputs.length > 0;
   }
 
+  /** "Functional" for a model built from inputs and outputs, as Keras 3's class for it is named. */
+  override get className(): string {
+    return this.constructor === Model && this.isFunctional ? "Functional" : super.className;
+  }
+
   private initGraph(inputs: SymbolicTensor[], outputs: SymbolicTensor[]): void {
     for (const t of [...inputs, ...outputs]) {
       if (!(t instanceof SymbolicTensor)) {

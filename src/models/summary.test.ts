@@ -66,6 +66,14 @@ const cnnBatchnorm = (): tf.models.Sequential => new models.Sequential([
 
 const singleDense = (): tf.models.Sequential => new models.Sequential([layers.Dense(1, { inputShape: [10] })]);
 
+function nestedModels(): tf.models.Model {
+  const inputs = layers.Input({ shape: [8] });
+  const base = new models.Model({ inputs, outputs: layers.Dense(4)(inputs), name: "base" });
+  const inner = new models.Sequential([layers.Input({ shape: [8] }), layers.Dense(3)], { name: "inner_seq" });
+  const x = layers.Input({ shape: [8] });
+  return new models.Model({ inputs: x, outputs: layers.Concatenate()([base.apply(x) as tf.layers.SymbolicTensor, inner.apply(x) as tf.layers.SymbolicTensor]), name: "outer" });
+}
+
 function frozenCnn(): tf.models.Sequential {
   const m = cnnBatchnorm();
   m.layers[0].trainable = false;
@@ -82,6 +90,7 @@ const builders: Record<string, () => tf.models.Model> = {
   resnet_line_length_76: resnet,
   mnist_dense_line_length_60: mnistDense,
   frozen_cnn_show_trainable: frozenCnn,
+  nested_models: nestedModels,
   mnist_convnet_positions: mnistConvnet,
 };
 
