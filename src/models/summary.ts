@@ -67,15 +67,15 @@ export function summaryText(model: SummarizableModel, options: SummaryOptions = 
   const header = chain ? ["Layer (type)", "Output Shape", "Param #"] : ["Layer (type)", "Output Shape", "Param #", "Connected to"];
   const justify: Justify[] = chain ? ["left", "left", "right"] : ["left", "left", "right", "left"];
   let defaultLength = chain ? 88 : 108;
-  let positions = options.positions ?? (chain ? [0.45, 0.8, 1] : [0.3, 0.56, 0.74, 1]);
-  if (options.positions !== undefined && options.positions.length !== header.length + (options.showTrainable ? 1 : 0)) {
-    throw new Error(`summary: positions has ${options.positions.length} entries for ${header.length + (options.showTrainable ? 1 : 0)} columns (${header.join(", ")}${options.showTrainable ? ", Trainable" : ""})`);
-  }
+  const keras = chain ? [0.45, 0.8, 1] : [0.3, 0.56, 0.74, 1];
   if (options.showTrainable) {
     defaultLength += 12;
-    if (options.positions === undefined) positions = [...positions.map((p) => p * 0.9), 1];
     header.push("Trainable");
     justify.push("center");
+  }
+  const positions = options.positions ?? (options.showTrainable ? [...keras.map((p) => p * 0.9), 1] : keras);
+  if (positions.length !== header.length) {
+    throw new Error(`summary: positions has ${positions.length} entries for ${header.length} columns (${header.join(", ")})`);
   }
   const lineLength = options.lineLength ?? Math.min(defaultLength, terminalColumns() - 4);
   const widths = summaryColumnWidths(lineLength, positions);
