@@ -16,6 +16,7 @@ if (!dir) throw new Error("usage: npx tsx test/interop/lockstep_lamina.ts <dir w
 const keras = JSON.parse(readFileSync(join(dir, "keras.json"), "utf8")) as { losses: number[]; val_pred: number[][]; val_acc: number };
 const xb = readNpy(join(dir, "xb.npy")), yb = readNpy(join(dir, "yb.npy"));
 const xv = readNpy(join(dir, "xv.npy"));
+const [steps, n, h, w, c] = xb.shape;
 
 type LossInput = Parameters<typeof tf.log>[0];
 const clippedCrossentropy = (yTrue: LossInput, yPred: LossInput): tf.Tensor => {
@@ -28,8 +29,7 @@ for (const clipped of [false, true]) {
   const model = await tf.models.loadModel(join(dir, "initial.keras"));
   if (clipped) model.compile({ loss: clippedCrossentropy, optimizer: tf.optimizers.SGD({ learningRate: 1e-3 }), metrics: ["accuracy"] });
   const losses: number[] = [];
-  for (let i = 0; i < xb.shape[0]; i++) {
-    const [, n, h, w, c] = xb.shape;
+  for (let i = 0; i < steps; i++) {
     const l = model.trainOnBatch(tf.reshape(tf.slice(xb, [i, 0, 0, 0, 0], [1, n, h, w, c]), [n, h, w, c]), tf.reshape(tf.slice(yb, [i, 0], [1, n]), [n]));
     losses.push(Array.isArray(l) ? l[0] : l);
   }

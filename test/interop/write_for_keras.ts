@@ -10,11 +10,6 @@ const dir = process.argv[2];
 if (!dir) throw new Error("usage: npx tsx test/interop/write_for_keras.ts <output dir>");
 mkdirSync(dir, { recursive: true });
 
-function rand(shape: number[], seed: number): number[] {
-  let s = seed; const n = shape.reduce((a, b) => a * b, 1); const out: number[] = [];
-  for (let i = 0; i < n; i++) { s = (s * 1103515245 + 12345) % 2147483648; out.push(s / 2147483648 * 2 - 1); }
-  return out;
-}
 const out: Record<string, unknown> = {};
 function cnn(): tf.models.Model {
   const m = new models.Sequential([
@@ -53,12 +48,12 @@ function resnet(): tf.models.Model {
 for (const [name, build] of [["cnn_bn", cnn], ["small_resnet", resnet]] as const) {
   tf.clearSession();
   const m = build();
-  const xs = tf.reshape(tf.constant(rand([32, 12, 12, 1], 11)), [32, 12, 12, 1]);
-  const ys = tf.constant(rand([32], 5).map((v) => Math.floor((v + 1) * 5)));
+  const xs = tf.random.uniform([32, 12, 12, 1], -1, 1, { seed: 11 });
+  const ys = tf.random.uniform([32], 0, 10, { dtype: "int32", seed: 5 });
   for (let s = 0; s < 3; s++) m.trainOnBatch(tf.slice(xs, [s * 8, 0, 0, 0], [8, 12, 12, 1]), tf.slice(ys, [s * 8], [8]));
   await m.save(`${dir}/${name}.keras`);
   await m.save(`${dir}/${name}.h5`);
-  const x = tf.reshape(tf.constant(rand([4, 12, 12, 1], 99)), [4, 12, 12, 1]);
+  const x = tf.random.uniform([4, 12, 12, 1], -1, 1, { seed: 99 });
   const pred = m.predict(x).arraySync();
   const xStep = tf.slice(xs, [24, 0, 0, 0], [8, 12, 12, 1]), yStep = tf.slice(ys, [24], [8]);
   const loss = m.trainOnBatch(xStep, yStep);
