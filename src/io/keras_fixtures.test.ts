@@ -7,6 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as tf from "../index.js";
+import { assertAllClose } from "../testing/close.js";
 
 const { layers, models } = tf;
 const dir = "test/fixtures/keras_files";
@@ -19,9 +20,10 @@ const expected = JSON.parse(readFileSync(`${dir}/keras_files.json`, "utf8")) as 
   mlp_predictions: number[][];
 };
 
-function assertClose(actual: number[][], want: number[][], tol = 1e-5): void {
-  assert.equal(actual.length, want.length);
-  actual.forEach((row, i) => row.forEach((v, j) => assert.ok(Math.abs(v - want[i][j]) <= tol * (1 + Math.abs(want[i][j])), `[${i}][${j}]: ${v} vs ${want[i][j]}`)));
+// The row count first: assertAllClose compares the values flattened.
+function assertClose(actual: number[][], want: number[][]): void {
+  assert.equal(actual.length, want.length, "predictions: rows");
+  assertAllClose(actual, want, { rtol: 1e-5, atol: 1e-5, what: "predictions" });
 }
 
 function cnnWeightsInKerasOrder(): unknown[] {

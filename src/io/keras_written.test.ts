@@ -8,6 +8,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as tf from "../index.js";
+import { assertAllClose } from "../testing/close.js";
 
 const dir = "test/fixtures/keras_files/by_keras";
 interface Written {
@@ -25,9 +26,10 @@ interface Written {
 }
 const fixture = JSON.parse(readFileSync(`${dir}/by_keras.json`, "utf8")) as { keras: string; models: Record<string, Written> };
 
+// The row count first: assertAllClose compares the values flattened.
 function assertClose(actual: number[][], want: number[][], tol: number, what: string): void {
-  assert.equal(actual.length, want.length, what);
-  actual.forEach((row, i) => row.forEach((v, j) => assert.ok(Math.abs(v - want[i][j]) <= tol, `${what} [${i}][${j}]: ${v} vs Keras ${want[i][j]}`)));
+  assert.equal(actual.length, want.length, `${what}: rows`);
+  assertAllClose(actual, want, { rtol: 0, atol: tol, what: `${what} (vs Keras)` });
 }
 
 for (const [name, w] of Object.entries(fixture.models)) {

@@ -6,14 +6,9 @@ import type { Tensor } from "../tensor/tensor.js";
 import { constant } from "../tensor/creation.js";
 import { normal } from "../tensor/random.js";
 import * as layers from "./index.js";
+import { assertAllClose } from "../testing/close.js";
 
-function close(got: Tensor, want: readonly number[], what: string, tol = 1e-6): void {
-  const g = got.dataSync();
-  assert.equal(g.length, want.length, `${what}: size`);
-  for (let i = 0; i < want.length; i++) {
-    assert.ok(Math.abs(Number(g[i]) - want[i]) <= tol * (1 + Math.abs(want[i])), `${what}: index ${i}: got ${g[i]}, want ${want[i]}`);
-  }
-}
+const close = (got: Tensor, want: readonly number[], what: string, tol = 1e-6): void => assertAllClose(got, want, { rtol: tol, atol: tol, what });
 
 const v = (data: number[]): Tensor => constant(data, [1, data.length], "float32");
 

@@ -6,6 +6,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { constant, ones } from "../tensor/creation.js";
 import { normal } from "../tensor/random.js";
 import { checkGradients } from "../testing/gradcheck.js";
+import { assertAllClose } from "../testing/close.js";
 import * as layers from "./index.js";
 import type { LayerShape } from "./layer.js";
 
@@ -13,15 +14,6 @@ interface Arr { shape: number[]; data: number[] }
 interface Case { name: string; layer: string; args: Record<string, unknown>; x: Arr; weights: Arr[]; y: Arr }
 
 const fixture = JSON.parse(readFileSync(new URL("../../test/fixtures/layers_more.json", import.meta.url), "utf8")) as { cases: Case[] };
-
-function close(got: Tensor, want: Arr, what: string, rtol = 1e-5, atol = 1e-5): void {
-  assert.deepEqual([...got.shape], want.shape, `${what}: shape`);
-  const g = got.dataSync();
-  for (let i = 0; i < want.data.length; i++) {
-    const a = Number(g[i]), b = want.data[i];
-    assert.ok(Math.abs(a - b) <= atol + rtol * Math.abs(b), `${what}: index ${i}: got ${a}, want ${b}`);
-  }
-}
 
 const t32 = (a: Arr): Tensor => constant(a.data, a.shape, "float32");
 const f64 = (shape: number[], seed: number): Tensor => normal(shape, 0, 1, { dtype: "float64", seed });
@@ -44,7 +36,7 @@ test("Conv2DTranspose, DepthwiseConv2D, SeparableConv2D match PyTorch (TF semant
     layer(x);
     layer.setWeights(c.weights.map(t32));
     const y = layer(x);
-    close(y, c.y, `${c.layer} ${c.name}`);
+    assertAllClose(y, c.y, { rtol: 1e-5, atol: 1e-5, what: `${c.layer} ${c.name}` });
     // computeOutputShape agrees with the eager output, with a known and an unknown batch.
     assert.deepEqual(layer.computeOutputShape(x.shape), [...y.shape], `${c.layer} ${c.name}: computeOutputShape`);
     assert.deepEqual(layer.computeOutputShape([null, ...x.shape.slice(1)]), [null, ...y.shape.slice(1)]);

@@ -11,6 +11,7 @@ import { mul } from "../ops/math.js";
 import { sum } from "../ops/reduce.js";
 import { grad, variableGrads } from "../autograd/tape.js";
 import { checkGradients } from "../testing/gradcheck.js";
+import { assertAllClose } from "../testing/close.js";
 import { Sequential } from "../models/sequential.js";
 import * as optimizers from "../optimizers/index.js";
 import * as layers from "./index.js";
@@ -22,15 +23,6 @@ interface Case {
   y: Arr; r: Arr; dx: Arr; dweights: Arr[];
 }
 const fixture = JSON.parse(readFileSync(new URL("../../test/fixtures/cossim.json", import.meta.url), "utf8")) as { cossim: Case[] };
-
-function close(got: Tensor, want: Arr, what: string, rtol: number, atol: number): void {
-  assert.deepEqual([...got.shape], want.shape, `${what}: shape`);
-  const g = got.dataSync();
-  for (let i = 0; i < want.data.length; i++) {
-    const a = Number(g[i]), b = want.data[i];
-    assert.ok(Math.abs(a - b) <= atol + rtol * Math.abs(b), `${what}: index ${i}: got ${a}, want ${b}`);
-  }
-}
 
 const tensor = (a: Arr, dtype: "float32" | "float64"): Tensor => constant(a.data, a.shape, dtype);
 const f64 = (shape: number[], seed: number): Tensor => normal(shape, 0, 1, { dtype: "float64", seed });
@@ -45,15 +37,15 @@ test("CosSim2D matches the reference Keras layer (patch stacks + matmul, PyTorch
       layer.setWeights(c.weights.map((w) => tensor(w, dtype)));
       const y = layer(x);
       if (dtype === "float32") {
-        close(y, c.y, `${c.name} (float32)`, 1e-4, 2e-5);
+        assertAllClose(y, c.y, { rtol: 1e-4, atol: 2e-5, what: `${c.name} (float32)` });
         continue;
       }
-      close(y, c.y, `${c.name} (float64)`, 1e-9, 1e-12);
+      assertAllClose(y, c.y, { rtol: 1e-9, atol: 1e-12, what: `${c.name} (float64)` });
       // Gradients of sum(y * r) with respect to the input and every weight, against torch's autograd.
       const r = tensor(c.r, "float64");
-      close(grad((xi) => sum(mul(layer(xi), r)))(x), c.dx, `${c.name}: d/dx`, 1e-7, 1e-9);
+      assertAllClose(grad((xi) => sum(mul(layer(xi), r)))(x), c.dx, { rtol: 1e-7, atol: 1e-9, what: `${c.name}: d/dx` });
       const { grads } = variableGrads(() => sum(mul(layer(x), r)), layer.weights);
-      layer.weights.forEach((w, i) => close(grads[w.name], c.dweights[i], `${c.name}: d/d${w.name}`, 1e-7, 1e-9));
+      layer.weights.forEach((w, i) => assertAllClose(grads[w.name], c.dweights[i], { rtol: 1e-7, atol: 1e-9, what: `${c.name}: d/d${w.name}` }));
     }
   }
 });
@@ -180,7 +172,7 @@ test("CosSim2D config round trip: getConfig -> fromConfig, and a model through J
   assert.throws(() => modelFromJSON(json), /unknown layer class "CosSim2D"/);
   const restored = modelFromJSON(json, { customObjects: { CosSim2D: layers.CosSim2DLayer, MaxAbsPool2D: layers.MaxAbsPool2DLayer } });
   restored.setWeights(model.getWeights());
-  close(restored.predict(x), { shape: [2, 2], data: Array.from(model.predict(x).dataSync() as Float32Array) }, "restored model", 1e-6, 1e-6);
+  assertAllClose(restored.predict<Tensor>(x), { shape: [2, 2], data: Array.from(model.predict(x).dataSync() as Float32Array) }, { rtol: 1e-6, atol: 1e-6, what: "restored model" });
 });
 
 test("CosSim2D errors name the layer, the value at fault and the fix", () => {

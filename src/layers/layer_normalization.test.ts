@@ -2,24 +2,16 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import "../backend/js/index.js";
-import type { Tensor } from "../tensor/tensor.js";
 import { constant, ones } from "../tensor/creation.js";
 import { normal } from "../tensor/random.js";
 import { checkGradients } from "../testing/gradcheck.js";
+import { assertAllClose } from "../testing/close.js";
 import * as layers from "./index.js";
 
 interface Arr { shape: number[]; data: number[] }
 interface Case {
   name: string; layer: string; x: Arr; weights: Arr[]; y: Arr;
   args: { axis: number | number[]; center: boolean; scale: boolean; epsilon: number };
-}
-
-function close(got: Tensor, want: Arr, what: string, tol = 2e-5): void {
-  assert.deepEqual([...got.shape], want.shape, `${what}: shape`);
-  const g = got.dataSync();
-  for (let i = 0; i < want.data.length; i++) {
-    assert.ok(Math.abs(Number(g[i]) - want.data[i]) <= tol * (1 + Math.abs(want.data[i])), `${what}: index ${i}: got ${g[i]}, want ${want.data[i]}`);
-  }
 }
 
 test("LayerNormalization matches numpy/PyTorch for last, trailing, inner and single axes, with and without center/scale", () => {
@@ -31,7 +23,7 @@ test("LayerNormalization matches numpy/PyTorch for last, trailing, inner and sin
     const x = constant(c.x.data, c.x.shape, "float32");
     layer(x);
     layer.setWeights(c.weights.map((w) => constant(w.data, w.shape, "float32")));
-    close(layer(x), c.y, `LayerNormalization ${c.name}`);
+    assertAllClose(layer(x), c.y, { rtol: 2e-5, atol: 2e-5, what: `LayerNormalization ${c.name}` });
   }
 });
 

@@ -6,6 +6,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { constant, range } from "../tensor/creation.js";
 import { normal } from "../tensor/random.js";
 import { checkGradients } from "../testing/gradcheck.js";
+import { assertAllClose } from "../testing/close.js";
 import * as layers from "./index.js";
 import type { LayerShape } from "./layer.js";
 
@@ -13,14 +14,6 @@ interface Arr { shape: number[]; data: number[] }
 interface Case { name: string; layer: string; args: { size: [number, number]; interpolation: string }; x: Arr; y: Arr }
 
 const iota = (shape: number[]): Tensor => range(0, shape.reduce((a, b) => a * b, 1), 1, "float32").reshape(shape);
-
-function close(got: Tensor, want: Arr, what: string, tol = 1e-5): void {
-  assert.deepEqual([...got.shape], want.shape, `${what}: shape`);
-  const g = got.dataSync();
-  for (let i = 0; i < want.data.length; i++) {
-    assert.ok(Math.abs(Number(g[i]) - want.data[i]) <= tol * (1 + Math.abs(want.data[i])), `${what}: index ${i}: got ${g[i]}, want ${want.data[i]}`);
-  }
-}
 
 /** The layer's computeOutputShape, its symbolic output and its eager output agree. */
 function checkShapes(layer: layers.Layer, sample: number[], batch = 2): Tensor {
@@ -116,7 +109,7 @@ test("UpSampling2D: nearest repeats rows and columns; bilinear matches PyTorch (
   const cases = fixture.cases.filter((c) => c.layer === "UpSampling2D");
   assert.equal(cases.length, 3);
   for (const c of cases) {
-    close(layers.UpSampling2D(c.args)(constant(c.x.data, c.x.shape, "float32")), c.y, `UpSampling2D ${c.name}`);
+    assertAllClose(layers.UpSampling2D(c.args)(constant(c.x.data, c.x.shape, "float32")), c.y, { rtol: 1e-5, atol: 1e-5, what: `UpSampling2D ${c.name}` });
   }
   checkShapes(layers.UpSampling2D(2), [3, 4, 2]);
   checkShapes(layers.UpSampling2D([3, 1], { interpolation: "bilinear" }), [2, 5, 1]);

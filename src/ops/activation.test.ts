@@ -3,20 +3,13 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as tf from "../index.js";
 import { checkGradients } from "../testing/gradcheck.js";
+import { assertAllClose } from "../testing/close.js";
 import { logSoftmax as logSoftmaxKernel, softmax as softmaxKernel } from "../backend/js/softmax.js";
 
 const fx = JSON.parse(readFileSync(new URL("../../test/fixtures/activations.json", import.meta.url), "utf8"));
 
 function flat(v: unknown): number[] {
   return Array.isArray(v) ? v.flatMap(flat) : [v as number];
-}
-
-function assertClose(actual: ArrayLike<number | bigint>, expected: readonly number[], atol: number, rtol: number, what: string): void {
-  assert.equal(actual.length, expected.length, `${what}: length`);
-  for (let i = 0; i < expected.length; i++) {
-    const a = Number(actual[i]), e = expected[i];
-    assert.ok(Math.abs(a - e) <= atol + rtol * Math.abs(e), `${what}[${i}]: got ${a}, expected ${e}`);
-  }
 }
 
 /** float64 values uniform in [lo, hi), kept at least `gap` away from every kink in `kinks`. */
@@ -80,21 +73,21 @@ test("activations match PyTorch (float64 and float32)", () => {
     const want = u[name] as number[];
     const y = f(x);
     assert.equal(y.dtype, "float64");
-    assertClose(y.dataSync(), want, tol, tol, name);
+    assertAllClose(y.dataSync(), want, { rtol: tol, atol: tol, what: name });
     const y32 = f(x32);
     assert.equal(y32.dtype, "float32");
-    assertClose(y32.dataSync(), want, 1e-6, 1e-6, `${name} float32`);
+    assertAllClose(y32.dataSync(), want, { rtol: 1e-6, atol: 1e-6, what: `${name} float32` });
   }
 });
 
 test("softmax and logSoftmax by hand, including huge logits", () => {
-  assertClose(tf.softmax(tf.constant([[1, 1], [0, Math.log(3)]], "float64")).dataSync(), [0.5, 0.5, 0.25, 0.75], 1e-15, 0, "by hand");
+  assertAllClose(tf.softmax(tf.constant([[1, 1], [0, Math.log(3)]], "float64")).dataSync(), [0.5, 0.5, 0.25, 0.75], { rtol: 0, atol: 1e-15, what: "by hand" });
   const ls = tf.logSoftmax(tf.constant([0, 0], "float64")).dataSync();
   assert.deepEqual([...ls], [-Math.LN2, -Math.LN2]);
   assert.deepEqual(tf.softmax(tf.constant([1000, 1000], "float32")).arraySync(), [0.5, 0.5]);
   assert.deepEqual(tf.logSoftmax(tf.constant([-1000, -1000], "float32")).arraySync(), [-Math.fround(Math.LN2), -Math.fround(Math.LN2)]);
   // axis 0 of a column pair equals the row softmax of its transpose
-  assertClose(tf.softmax(tf.constant([[0], [Math.log(3)]], "float64"), 0).dataSync(), [0.25, 0.75], 1e-15, 0, "axis 0");
+  assertAllClose(tf.softmax(tf.constant([[0], [Math.log(3)]], "float64"), 0).dataSync(), [0.25, 0.75], { rtol: 0, atol: 1e-15, what: "axis 0" });
   // a single class is always probability 1 (log 0)
   assert.deepEqual(tf.softmax(tf.constant([[5], [-2]], "float64")).arraySync(), [[1], [1]]);
   assert.deepEqual(tf.logSoftmax(tf.constant([[5], [-2]], "float64")).arraySync(), [[0], [0]]);
@@ -106,11 +99,11 @@ test("softmax kernels: float32 output, NaN rows stay NaN, empty rows", () => {
   softmaxKernel(x, 2, 3, out);
   const e = [Math.exp(-2), Math.exp(-1), 1];
   const s = e[0] + e[1] + e[2];
-  assertClose(out.subarray(0, 3), e.map((v) => Math.fround(v / s)), 0, 0, "softmax row 0");
+  assertAllClose(out.subarray(0, 3), e.map((v) => Math.fround(v / s)), { rtol: 0, atol: 0, what: "softmax row 0" });
   assert.ok([...out.subarray(3)].every(Number.isNaN));
   const lo = new Float32Array(6);
   logSoftmaxKernel(x, 2, 3, lo);
-  assertClose(lo.subarray(0, 3), [-2, -1, 0].map((v) => Math.fround(v - Math.log(s))), 0, 0, "logSoftmax row 0");
+  assertAllClose(lo.subarray(0, 3), [-2, -1, 0].map((v) => Math.fround(v - Math.log(s))), { rtol: 0, atol: 0, what: "logSoftmax row 0" });
   softmaxKernel(new Float64Array(0), 4, 0, new Float64Array(0));
   assert.deepEqual(tf.softmax(tf.zeros([2, 0], "float32")).shape, [2, 0]);
 });
@@ -119,17 +112,17 @@ test("softmax and logSoftmax match PyTorch on every axis", () => {
   const s = fx.softmax;
   const a = tf.constant(s.a, "float64");
   const b = tf.constant(s.b, "float64");
-  assertClose(tf.softmax(a).dataSync(), flat(s.softmax_a_last), 1e-15, 1e-13, "softmax a -1");
-  assertClose(tf.softmax(a, 0).dataSync(), flat(s.softmax_a_0), 1e-15, 1e-13, "softmax a 0");
-  assertClose(tf.softmax(a, -2).dataSync(), flat(s.softmax_a_0), 1e-15, 1e-13, "softmax a -2");
-  assertClose(tf.logSoftmax(a).dataSync(), flat(s.logSoftmax_a_last), 1e-13, 1e-13, "logSoftmax a -1");
-  assertClose(tf.logSoftmax(a, 0).dataSync(), flat(s.logSoftmax_a_0), 1e-13, 1e-13, "logSoftmax a 0");
-  assertClose(tf.softmax(b, 1).dataSync(), flat(s.softmax_b_1), 1e-15, 1e-13, "softmax b 1");
-  assertClose(tf.logSoftmax(b, 1).dataSync(), flat(s.logSoftmax_b_1), 1e-13, 1e-13, "logSoftmax b 1");
+  assertAllClose(tf.softmax(a).dataSync(), flat(s.softmax_a_last), { rtol: 1e-13, atol: 1e-15, what: "softmax a -1" });
+  assertAllClose(tf.softmax(a, 0).dataSync(), flat(s.softmax_a_0), { rtol: 1e-13, atol: 1e-15, what: "softmax a 0" });
+  assertAllClose(tf.softmax(a, -2).dataSync(), flat(s.softmax_a_0), { rtol: 1e-13, atol: 1e-15, what: "softmax a -2" });
+  assertAllClose(tf.logSoftmax(a).dataSync(), flat(s.logSoftmax_a_last), { rtol: 1e-13, atol: 1e-13, what: "logSoftmax a -1" });
+  assertAllClose(tf.logSoftmax(a, 0).dataSync(), flat(s.logSoftmax_a_0), { rtol: 1e-13, atol: 1e-13, what: "logSoftmax a 0" });
+  assertAllClose(tf.softmax(b, 1).dataSync(), flat(s.softmax_b_1), { rtol: 1e-13, atol: 1e-15, what: "softmax b 1" });
+  assertAllClose(tf.logSoftmax(b, 1).dataSync(), flat(s.logSoftmax_b_1), { rtol: 1e-13, atol: 1e-13, what: "logSoftmax b 1" });
   assert.deepEqual(tf.softmax(b, 1).shape, [2, 3, 4]);
   const a32 = tf.constant(s.a, "float32");
-  assertClose(tf.softmax(a32).dataSync(), flat(s.softmax_a_last), 1e-7, 1e-6, "softmax a float32");
-  assertClose(tf.logSoftmax(a32).dataSync(), flat(s.logSoftmax_a_last), 1e-5, 1e-6, "logSoftmax a float32");
+  assertAllClose(tf.softmax(a32).dataSync(), flat(s.softmax_a_last), { rtol: 1e-6, atol: 1e-7, what: "softmax a float32" });
+  assertAllClose(tf.logSoftmax(a32).dataSync(), flat(s.logSoftmax_a_last), { rtol: 1e-6, atol: 1e-5, what: "logSoftmax a float32" });
 });
 
 test("gradients of the elementwise activations (float64, several shapes)", () => {

@@ -3,21 +3,13 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as tf from "../index.js";
 import { checkGradients } from "../testing/gradcheck.js";
+import { assertAllClose } from "../testing/close.js";
 
 type Tensor = tf.Tensor;
 type ConvOpts = tf.Conv2DOptions;
 
 const f64 = (shape: number[], seed: number): Tensor =>
   tf.random.normal(shape, 0, 1, { dtype: "float64", seed });
-
-function assertClose(got: Tensor, want: { shape: number[]; data: number[] }, what: string, rtol = 1e-4, atol = 1e-5): void {
-  assert.deepEqual([...got.shape], want.shape, `${what}: shape`);
-  const g = got.dataSync();
-  for (let i = 0; i < want.data.length; i++) {
-    const a = Number(g[i]), b = want.data[i];
-    assert.ok(Math.abs(a - b) <= atol + rtol * Math.abs(b), `${what}: index ${i}: got ${a}, want ${b}`);
-  }
-}
 
 // ---------------------------------------------------------------- hand-computed values
 
@@ -167,9 +159,9 @@ for (const c of fixtures.cases.filter((k) => k.op === "conv2d" || k.op === "dept
         : c.op === "depthwiseConv2d" ? tf.depthwiseConv2d(x, w, c.opts)
           : tf.conv2dTranspose(x, w, c.outputShape ?? [], c.opts);
     const x = f32(c.x), w = f32(c.w);
-    assertClose(run(x, w), c.y, `${c.name} y`);
+    assertAllClose(run(x, w), c.y, { rtol: 1e-4, atol: 1e-5, what: `${c.name} y` });
     const [dx, dw] = tf.grads(run)([x, w], f32(c.dy));
-    assertClose(dx, c.dx, `${c.name} dx`);
-    assertClose(dw, c.dw, `${c.name} dw`);
+    assertAllClose(dx, c.dx, { rtol: 1e-4, atol: 1e-5, what: `${c.name} dx` });
+    assertAllClose(dw, c.dw, { rtol: 1e-4, atol: 1e-5, what: `${c.name} dw` });
   });
 }

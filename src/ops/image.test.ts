@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "../index.js";
 import { checkGradients } from "../testing/gradcheck.js";
+import { assertAllClose } from "../testing/close.js";
 
 // Expected values from PyTorch 1.13 (Debian's python3-torch), whose align_corners=False bilinear and
 // "nearest-exact" modes follow the same half-pixel-centers rule as TF2's tf.image.resize:
@@ -13,20 +14,15 @@ const UP = [0, 0.4, 1, 1.6, 2, 1.5, 1.9, 2.5, 3.1, 3.5, 3, 3.4, 4, 4.6, 5];
 const DOWN = [2.1666666666666665, 3.5, 4.833333333333333, 10.166666666666668, 11.5, 12.833333333333334];
 const NEAREST = [0, 0, 1, 2, 2, 0, 0, 1, 2, 2, 3, 3, 4, 5, 5, 3, 3, 4, 5, 5];
 
-function close(t: tf.Tensor, want: number[]): void {
-  const got = [...t.dataSync()].map(Number);
-  want.forEach((w, i) => assert.ok(Math.abs(got[i] - w) < 1e-5, `[${i}] ${got[i]} vs ${w}`));
-}
-
 test("image.resize matches the half-pixel-centers reference (bilinear up and down, nearest)", () => {
   const x = tf.reshape(tf.range(6, undefined, 1, "float32"), [2, 3, 1]);
   const up = tf.image.resize(x, [3, 5]);
   assert.deepEqual(up.shape, [3, 5, 1]);
-  close(up, UP);
-  close(tf.image.resize(tf.reshape(tf.range(16, undefined, 1, "float32"), [1, 4, 4, 1]), [2, 3]), DOWN);
+  assertAllClose(up, UP, { rtol: 0, atol: 1e-5, what: "bilinear up" });
+  assertAllClose(tf.image.resize(tf.reshape(tf.range(16, undefined, 1, "float32"), [1, 4, 4, 1]), [2, 3]), DOWN, { rtol: 0, atol: 1e-5, what: "bilinear down" });
   const near = tf.image.resize(tf.reshape(tf.range(6), [1, 2, 3, 1]), [4, 5], { method: "nearest" });
   assert.equal(near.dtype, "int32");
-  close(near, NEAREST);
+  assertAllClose(near, NEAREST, { rtol: 0, atol: 1e-5, what: "nearest" });
   assert.throws(() => tf.image.resize(tf.ones([4, 4]), [2, 2]), /image.resize: images must be/);
   assert.throws(() => tf.image.resize(tf.ones([4, 4, 1]), [2, 2], { method: "area" as never }), /not supported/);
 });

@@ -3,19 +3,12 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as tf from "../index.js";
 import { checkGradients } from "../testing/gradcheck.js";
+import { assertAllClose } from "../testing/close.js";
 
 const fx = JSON.parse(readFileSync(new URL("../../test/fixtures/activations.json", import.meta.url), "utf8"));
 
 function flat(v: unknown): number[] {
   return Array.isArray(v) ? v.flatMap(flat) : [v as number];
-}
-
-function assertClose(actual: ArrayLike<number | bigint>, expected: readonly number[], atol: number, rtol: number, what: string): void {
-  assert.equal(actual.length, expected.length, `${what}: length`);
-  for (let i = 0; i < expected.length; i++) {
-    const a = Number(actual[i]), e = expected[i];
-    assert.ok(Math.abs(a - e) <= atol + rtol * Math.abs(e), `${what}[${i}]: got ${a}, expected ${e}`);
-  }
 }
 
 function randomF64(shape: number[], seed: number, lo = -3, hi = 3): tf.Tensor {
@@ -50,14 +43,14 @@ test("softmaxCrossEntropyWithLogits by hand and against PyTorch", () => {
   assert.equal(big.dataSync()[0], 0);
   const got = tf.softmaxCrossEntropyWithLogits(tf.constant(L.labels, "float64"), tf.constant(L.logits, "float64"));
   assert.deepEqual(got.shape, [4]);
-  assertClose(got.dataSync(), L.softmax_ce, 1e-14, 1e-13, "softmax_ce");
+  assertAllClose(got.dataSync(), L.softmax_ce, { rtol: 1e-13, atol: 1e-14, what: "softmax_ce" });
   const got32 = tf.softmaxCrossEntropyWithLogits(tf.constant(L.labels, "float32"), tf.constant(L.logits, "float32"));
   assert.equal(got32.dtype, "float32");
-  assertClose(got32.dataSync(), L.softmax_ce, 1e-6, 1e-6, "softmax_ce float32");
+  assertAllClose(got32.dataSync(), L.softmax_ce, { rtol: 1e-6, atol: 1e-6, what: "softmax_ce float32" });
   // class axis 1 of [2, 5, 3]: per-example losses [2, 3]
   const got3 = tf.softmaxCrossEntropyWithLogits(tf.constant(L.labels3, "float64"), tf.constant(L.logits3, "float64"), 1);
   assert.deepEqual(got3.shape, [2, 3]);
-  assertClose(got3.dataSync(), flat(L.softmax_ce3_axis1), 1e-14, 1e-13, "softmax_ce axis 1");
+  assertAllClose(got3.dataSync(), flat(L.softmax_ce3_axis1), { rtol: 1e-13, atol: 1e-14, what: "softmax_ce axis 1" });
   // plain arrays as labels adopt the logits' dtype
   const arr = tf.softmaxCrossEntropyWithLogits([[0, 1]], tf.constant([[0, 0]], "float64"));
   assert.equal(arr.dtype, "float64");
@@ -66,8 +59,8 @@ test("softmaxCrossEntropyWithLogits by hand and against PyTorch", () => {
 test("sparseSoftmaxCrossEntropyWithLogits against PyTorch, int32 and int64 labels", () => {
   const logits = tf.constant(L.logits, "float64");
   const want = L.sparse_ce as number[];
-  assertClose(tf.sparseSoftmaxCrossEntropyWithLogits(tf.constant(L.sparse_labels, "int32"), logits).dataSync(), want, 1e-14, 1e-13, "int32");
-  assertClose(tf.sparseSoftmaxCrossEntropyWithLogits(tf.constant(L.sparse_labels, "int64"), logits).dataSync(), want, 1e-14, 1e-13, "int64");
+  assertAllClose(tf.sparseSoftmaxCrossEntropyWithLogits(tf.constant(L.sparse_labels, "int32"), logits).dataSync(), want, { rtol: 1e-13, atol: 1e-14, what: "int32" });
+  assertAllClose(tf.sparseSoftmaxCrossEntropyWithLogits(tf.constant(L.sparse_labels, "int64"), logits).dataSync(), want, { rtol: 1e-13, atol: 1e-14, what: "int64" });
   const l3 = tf.sparseSoftmaxCrossEntropyWithLogits(tf.constant([[0, 1], [1, 1]], "int32"), tf.constant([[[0, 0], [0, 0]], [[0, 0], [0, 0]]], "float32"));
   assert.deepEqual(l3.shape, [2, 2]);
   assert.ok([...l3.dataSync()].every((v) => v === Math.fround(Math.LN2)));
@@ -87,50 +80,50 @@ test("sparse cross-entropy errors name the label and the number of classes", () 
 
 test("Keras categoricalCrossentropy: rescale, clip to [1e-7, 1 - 1e-7], matches a NumPy transcription", () => {
   // hand: one-hot [0, 1] against [0.5, 0.5] is ln 2
-  assertClose(tf.categoricalCrossentropy([[0, 1]], tf.constant([[0.5, 0.5]], "float64")).dataSync(), [Math.LN2], 1e-16, 0, "hand");
+  assertAllClose(tf.categoricalCrossentropy([[0, 1]], tf.constant([[0.5, 0.5]], "float64")).dataSync(), [Math.LN2], { rtol: 0, atol: 1e-16, what: "hand" });
   // a zero probability on the true class costs -log(1e-7) instead of Infinity
-  assertClose(tf.categoricalCrossentropy([[1, 0]], tf.constant([[0, 1]], "float64")).dataSync(), [-Math.log(1e-7)], 1e-12, 0, "clip low");
+  assertAllClose(tf.categoricalCrossentropy([[1, 0]], tf.constant([[0, 1]], "float64")).dataSync(), [-Math.log(1e-7)], { rtol: 0, atol: 1e-12, what: "clip low" });
   const yt = tf.constant(K.y_true, "float64"), yp = tf.constant(K.y_pred, "float64");
   const got = tf.categoricalCrossentropy(yt, yp);
   assert.deepEqual(got.shape, [4]);
-  assertClose(got.dataSync(), K.categorical, 1e-15, 1e-13, "categorical f64");
+  assertAllClose(got.dataSync(), K.categorical, { rtol: 1e-13, atol: 1e-15, what: "categorical f64" });
   const got32 = tf.categoricalCrossentropy(tf.constant(K.y_true, "float32"), tf.constant(K.y_pred, "float32"));
-  assertClose(got32.dataSync(), K.categorical_f32, 1e-6, 1e-6, "categorical f32");
+  assertAllClose(got32.dataSync(), K.categorical_f32, { rtol: 1e-6, atol: 1e-6, what: "categorical f32" });
   // along axis 0 equals along the last axis of the transpose
   const t0 = tf.categoricalCrossentropy(tf.transpose(yt), tf.transpose(yp), { axis: 0 });
-  assertClose(t0.dataSync(), K.categorical, 1e-15, 1e-13, "categorical axis 0");
+  assertAllClose(t0.dataSync(), K.categorical, { rtol: 1e-13, atol: 1e-15, what: "categorical axis 0" });
   // integer one-hot labels are cast to the predictions' dtype, as Keras does
-  assertClose(tf.categoricalCrossentropy(tf.constant([[0, 1]], "int32"), tf.constant([[0.5, 0.5]], "float32")).dataSync(), [Math.fround(Math.LN2)], 1e-7, 0, "int labels");
+  assertAllClose(tf.categoricalCrossentropy(tf.constant([[0, 1]], "int32"), tf.constant([[0.5, 0.5]], "float32")).dataSync(), [Math.fround(Math.LN2)], { rtol: 0, atol: 1e-7, what: "int labels" });
   const fromLogits = tf.categoricalCrossentropy(tf.constant(L.labels, "float64"), tf.constant(L.logits, "float64"), { fromLogits: true });
-  assertClose(fromLogits.dataSync(), K.categorical_from_logits, 1e-14, 1e-13, "fromLogits");
+  assertAllClose(fromLogits.dataSync(), K.categorical_from_logits, { rtol: 1e-13, atol: 1e-14, what: "fromLogits" });
 });
 
 test("Keras sparseCategoricalCrossentropy on probabilities and logits", () => {
   const yp = tf.constant(K.y_pred, "float64");
-  assertClose(tf.sparseCategoricalCrossentropy(tf.constant(K.sparse_true, "int32"), yp).dataSync(), K.sparse_prob, 1e-14, 1e-12, "sparse prob");
+  assertAllClose(tf.sparseCategoricalCrossentropy(tf.constant(K.sparse_true, "int32"), yp).dataSync(), K.sparse_prob, { rtol: 1e-12, atol: 1e-14, what: "sparse prob" });
   // float labels of shape [n, 1] (as a model's y often is) are squeezed and cast
   const col = tf.constant((K.sparse_true as number[]).map((v) => [v]), "float32");
-  assertClose(tf.sparseCategoricalCrossentropy(col, yp).dataSync(), K.sparse_prob, 1e-14, 1e-12, "sparse prob [n,1] float labels");
+  assertAllClose(tf.sparseCategoricalCrossentropy(col, yp).dataSync(), K.sparse_prob, { rtol: 1e-12, atol: 1e-14, what: "sparse prob [n,1] float labels" });
   const u8 = tf.constant(new Uint8Array(K.sparse_true as number[]), [4], "uint8");
-  assertClose(tf.sparseCategoricalCrossentropy(u8, yp).dataSync(), K.sparse_prob, 1e-14, 1e-12, "sparse prob uint8 labels");
+  assertAllClose(tf.sparseCategoricalCrossentropy(u8, yp).dataSync(), K.sparse_prob, { rtol: 1e-12, atol: 1e-14, what: "sparse prob uint8 labels" });
   const fromLogits = tf.sparseCategoricalCrossentropy(tf.constant(L.sparse_labels, "int32"), tf.constant(L.logits, "float64"), { fromLogits: true });
-  assertClose(fromLogits.dataSync(), L.sparse_ce, 1e-14, 1e-13, "sparse fromLogits");
+  assertAllClose(fromLogits.dataSync(), L.sparse_ce, { rtol: 1e-13, atol: 1e-14, what: "sparse fromLogits" });
   assert.throws(() => tf.sparseCategoricalCrossentropy([0], tf.zeros([1, 3]), { axis: 0 }), /only the last axis/);
 });
 
 test("Keras binaryCrossentropy, meanSquaredError, meanAbsoluteError", () => {
   const bt = tf.constant(K.bin_true, "float64");
-  assertClose(tf.binaryCrossentropy(bt, tf.constant(K.bin_pred, "float64")).dataSync(), K.binary_prob, 1e-14, 1e-12, "binary prob");
-  assertClose(tf.binaryCrossentropy(bt, tf.constant(K.bin_logits, "float64"), { fromLogits: true }).dataSync(), K.binary_logits, 1e-14, 1e-12, "binary logits");
+  assertAllClose(tf.binaryCrossentropy(bt, tf.constant(K.bin_pred, "float64")).dataSync(), K.binary_prob, { rtol: 1e-12, atol: 1e-14, what: "binary prob" });
+  assertAllClose(tf.binaryCrossentropy(bt, tf.constant(K.bin_logits, "float64"), { fromLogits: true }).dataSync(), K.binary_logits, { rtol: 1e-12, atol: 1e-14, what: "binary logits" });
   // hand: y = 1, p = 0.5 -> ln 2; Keras' docstring example [[0, 1], [0, 0]] vs [[0.6, 0.4], [0.4, 0.6]]
-  assertClose(tf.binaryCrossentropy([[1]], tf.constant([[0.5]], "float64")).dataSync(), [Math.LN2], 1e-16, 0, "hand");
-  assertClose(tf.binaryCrossentropy([[0, 1], [0, 0]], tf.constant([[0.6, 0.4], [0.4, 0.6]], "float32")).dataSync(), [0.916, 0.714], 1e-3, 0, "keras docstring");
+  assertAllClose(tf.binaryCrossentropy([[1]], tf.constant([[0.5]], "float64")).dataSync(), [Math.LN2], { rtol: 0, atol: 1e-16, what: "hand" });
+  assertAllClose(tf.binaryCrossentropy([[0, 1], [0, 0]], tf.constant([[0.6, 0.4], [0.4, 0.6]], "float32")).dataSync(), [0.916, 0.714], { rtol: 0, atol: 1e-3, what: "keras docstring" });
   const rt = tf.constant(K.reg_true, "float64"), rp = tf.constant(K.reg_pred, "float64");
-  assertClose(tf.meanSquaredError(rt, rp).dataSync(), K.mse, 1e-15, 1e-14, "mse");
-  assertClose(tf.meanAbsoluteError(rt, rp).dataSync(), K.mae, 1e-15, 1e-14, "mae");
+  assertAllClose(tf.meanSquaredError(rt, rp).dataSync(), K.mse, { rtol: 1e-14, atol: 1e-15, what: "mse" });
+  assertAllClose(tf.meanAbsoluteError(rt, rp).dataSync(), K.mae, { rtol: 1e-14, atol: 1e-15, what: "mae" });
   const m = tf.meanSquaredError(tf.constant(K.col_true, "float64"), tf.constant(K.col_pred, "float64"));
   assert.deepEqual(m.shape, [4]);
-  assertClose(m.dataSync(), K.mse_col, 1e-15, 1e-14, "mse [n] vs [n,1]");
+  assertAllClose(m.dataSync(), K.mse_col, { rtol: 1e-14, atol: 1e-15, what: "mse [n] vs [n,1]" });
   assert.deepEqual(tf.meanAbsoluteError([[1, 2]], tf.constant([[1, 4]], "float32")).arraySync(), [1]);
 });
 

@@ -3,19 +3,12 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as tf from "../index.js";
 import { checkGradients } from "../testing/gradcheck.js";
+import { assertAllClose } from "../testing/close.js";
 
 const fx = JSON.parse(readFileSync(new URL("../../test/fixtures/activations.json", import.meta.url), "utf8"));
 
 function flat(v: unknown): number[] {
   return Array.isArray(v) ? v.flatMap(flat) : [v as number];
-}
-
-function assertClose(actual: ArrayLike<number | bigint>, expected: readonly number[], atol: number, rtol: number, what: string): void {
-  assert.equal(actual.length, expected.length, `${what}: length`);
-  for (let i = 0; i < expected.length; i++) {
-    const a = Number(actual[i]), e = expected[i];
-    assert.ok(Math.abs(a - e) <= atol + rtol * Math.abs(e), `${what}[${i}]: got ${a}, expected ${e}`);
-  }
 }
 
 function randomF64(shape: number[], seed: number, lo = -2, hi = 2): tf.Tensor {
@@ -40,12 +33,12 @@ test("batchNormalization matches PyTorch's batch_norm (inference), with and with
   const args = [tf.constant(b.mean, "float64"), tf.constant(b.variance, "float64")] as const;
   const y = tf.batchNormalization(x, args[0], args[1], tf.constant(b.offset, "float64"), tf.constant(b.scale, "float64"), b.epsilon);
   assert.deepEqual(y.shape, [5, 3]);
-  assertClose(y.dataSync(), flat(b.y), 1e-14, 1e-13, "with offset and scale");
-  assertClose(tf.batchNormalization(x, args[0], args[1], undefined, undefined, b.epsilon).dataSync(), flat(b.y_plain), 1e-14, 1e-13, "plain");
+  assertAllClose(y.dataSync(), flat(b.y), { rtol: 1e-13, atol: 1e-14, what: "with offset and scale" });
+  assertAllClose(tf.batchNormalization(x, args[0], args[1], undefined, undefined, b.epsilon).dataSync(), flat(b.y_plain), { rtol: 1e-13, atol: 1e-14, what: "plain" });
   const y32 = tf.batchNormalization(tf.constant(b.x, "float32"), tf.constant(b.mean, "float32"), tf.constant(b.variance, "float32"),
     tf.constant(b.offset, "float32"), tf.constant(b.scale, "float32"), b.epsilon);
   assert.equal(y32.dtype, "float32");
-  assertClose(y32.dataSync(), flat(b.y), 1e-5, 1e-5, "float32");
+  assertAllClose(y32.dataSync(), flat(b.y), { rtol: 1e-5, atol: 1e-5, what: "float32" });
 });
 
 test("batchNormalization broadcasts keepDims-shaped statistics over NHWC and NCHW-like layouts", () => {
@@ -55,7 +48,7 @@ test("batchNormalization broadcasts keepDims-shaped statistics over NHWC and NCH
   const variance = tf.constant([[[9.25], [9.25], [9.25]]], "float64");
   const y = tf.batchNormalization(x, mean, variance, null, null, 0).dataSync();
   const want = [1, 2, 7, 8].map((v) => (v - 4.5) / Math.sqrt(9.25));
-  assertClose([y[0], y[1], y[6], y[7]], want, 1e-15, 1e-14, "channel 0");
+  assertAllClose([y[0], y[1], y[6], y[7]], want, { rtol: 1e-14, atol: 1e-15, what: "channel 0" });
 });
 
 test("gradients w.r.t. x, mean, variance, offset and scale (float64, broadcasting)", () => {

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as tf from "../index.js";
 import { checkGradients } from "../testing/gradcheck.js";
+import { assertAllClose } from "../testing/close.js";
 
 type Tensor = tf.Tensor;
 
@@ -93,20 +94,11 @@ interface PoolFixture {
 
 const fixtures = JSON.parse(readFileSync(new URL("../../test/fixtures/conv_pool.json", import.meta.url), "utf8")) as { cases: PoolFixture[] };
 
-function assertClose(got: Tensor, want: Flat, what: string): void {
-  assert.deepEqual([...got.shape], want.shape, `${what}: shape`);
-  const g = got.dataSync();
-  for (let i = 0; i < want.data.length; i++) {
-    const a = Number(g[i]), b = want.data[i];
-    assert.ok(Math.abs(a - b) <= 1e-5 + 1e-4 * Math.abs(b), `${what}: index ${i}: got ${a}, want ${b}`);
-  }
-}
-
 for (const c of fixtures.cases.filter((k) => k.op === "maxPool" || k.op === "avgPool")) {
   test(`${c.op} matches PyTorch (TF semantics) in float32: ${c.name}`, () => {
     const run = (x: Tensor): Tensor => (c.op === "maxPool" ? tf.maxPool : tf.avgPool)(x, c.poolSize, c.strides, c.padding);
     const x = tf.constant(c.x.data, c.x.shape, "float32");
-    assertClose(run(x), c.y, `${c.name} y`);
-    assertClose(tf.grad(run)(x, tf.constant(c.dy.data, c.dy.shape, "float32")), c.dx, `${c.name} dx`);
+    assertAllClose(run(x), c.y, { rtol: 1e-4, atol: 1e-5, what: `${c.name} y` });
+    assertAllClose(tf.grad(run)(x, tf.constant(c.dy.data, c.dy.shape, "float32")), c.dx, { rtol: 1e-4, atol: 1e-5, what: `${c.name} dx` });
   });
 }

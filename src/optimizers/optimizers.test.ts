@@ -5,6 +5,7 @@ import * as tf from "../index.js";
 import { optimizers } from "../index.js";
 import type { Optimizer, OptimizerOptions } from "./index.js";
 import { pushRecorder, removeRecorder } from "../ops/engine.js";
+import { assertAllClose } from "../testing/close.js";
 
 // Reference trajectories from test/fixtures/make_optimizers.py: a numpy re-implementation of
 // Keras 3's update steps (and PyTorch's optimizers where they are the same update).
@@ -37,14 +38,6 @@ function makeOptimizer(kind: string, options: Record<string, unknown>): Optimize
   return factories[kind](opts as OptimizerOptions);
 }
 
-function assertClose(actual: ArrayLike<number | bigint>, expected: readonly number[], rtol: number, atol: number, what: string): void {
-  assert.equal(actual.length, expected.length, `${what}: length`);
-  for (let i = 0; i < expected.length; i++) {
-    const a = Number(actual[i]), e = expected[i];
-    assert.ok(Math.abs(a - e) <= atol + rtol * Math.abs(e), `${what}[${i}]: got ${a}, expected ${e} (diff ${a - e})`);
-  }
-}
-
 function replay(c: FixtureCase, rtol: number, atol: number): Optimizer {
   const vars = c.init.map((v, i) => tf.variable(tf.constant(v, c.shapes[i], c.dtype), { name: c.names[i] }));
   const opt = makeOptimizer(c.optimizer, c.options);
@@ -58,7 +51,7 @@ function replay(c: FixtureCase, rtol: number, atol: number): Optimizer {
       assert.equal(opt.applyGradients(pairs), s + 1);
       expected.forEach((w, i) => {
         assert.equal(vars[i].dtype, c.dtype);
-        assertClose(vars[i].dataSync(), w, rtol, atol, `${c.id} step ${s + 1} ${c.names[i]}`);
+        assertAllClose(vars[i].dataSync(), w, { rtol, atol, what: `${c.id} step ${s + 1} ${c.names[i]}` });
       });
     });
   } finally {
@@ -80,7 +73,7 @@ for (const c of fx.cases) {
     vars.forEach((v, i) => {
       assert.equal(v.dtype, expected[i].dtype, `${c.id}: dtype of ${v.name}`);
       assert.deepEqual(v.shape, expected[i].shape, `${c.id}: shape of ${v.name}`);
-      assertClose(v.dataSync(), expected[i].values, rtol, atol, `${c.id}: ${v.name}`);
+      assertAllClose(v.dataSync(), expected[i].values, { rtol, atol, what: `${c.id}: ${v.name}` });
     });
   });
 }
@@ -308,14 +301,14 @@ test("clipnorm leaves small gradients alone and scales large ones to the norm", 
   const w = tf.variable(tf.constant([0, 0], "float64"));
   const opt = optimizers.SGD({ learningRate: 1, clipnorm: 1 });
   opt.applyGradients([[tf.constant([0.3, 0.4], "float64"), w]]); // norm 0.5: unchanged
-  assertClose(w.dataSync(), [-0.3, -0.4], 1e-15, 0, "small");
+  assertAllClose(w.dataSync(), [-0.3, -0.4], { rtol: 1e-15, atol: 0, what: "small" });
   opt.applyGradients([[tf.constant([3, 4], "float64"), w]]); // norm 5 -> 1
-  assertClose(w.dataSync(), [-0.9, -1.2], 1e-15, 0, "large");
+  assertAllClose(w.dataSync(), [-0.9, -1.2], { rtol: 1e-15, atol: 0, what: "large" });
   const g = optimizers.SGD({ learningRate: 1, globalClipnorm: 1 });
   const u = tf.variable(tf.constant([0], "float64"));
   const v = tf.variable(tf.constant([0], "float64"));
   g.applyGradients([[tf.constant([3], "float64"), u], [tf.constant([4], "float64"), v]]);
-  assertClose([u.item(), v.item()], [-0.6, -0.8], 1e-15, 0, "global");
+  assertAllClose([u.item(), v.item()], [-0.6, -0.8], { rtol: 1e-15, atol: 0, what: "global" });
 });
 
 test("optimizers are callable with or without new, and subclassable", () => {
