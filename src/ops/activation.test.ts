@@ -4,25 +4,13 @@ import { readFileSync } from "node:fs";
 import * as tf from "../index.js";
 import { checkGradients } from "../testing/gradcheck.js";
 import { assertAllClose } from "../testing/close.js";
+import { randomF64 } from "../testing/random_inputs.js";
 import { logSoftmax as logSoftmaxKernel, softmax as softmaxKernel } from "../backend/js/softmax.js";
 
 const fx = JSON.parse(readFileSync(new URL("../../test/fixtures/activations.json", import.meta.url), "utf8"));
 
 function flat(v: unknown): number[] {
   return Array.isArray(v) ? v.flatMap(flat) : [v as number];
-}
-
-/** float64 values uniform in [lo, hi), kept at least `gap` away from every kink in `kinks`. */
-function randomF64(shape: number[], seed: number, lo = -3, hi = 3, kinks: number[] = [], gap = 0.02): tf.Tensor {
-  const g = new tf.random.RandomGenerator(seed);
-  const n = shape.reduce((a, b) => a * b, 1);
-  const data = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let v: number;
-    do v = lo + (hi - lo) * g.nextDouble(); while (kinks.some((k) => Math.abs(v - k) < gap));
-    data[i] = v;
-  }
-  return tf.constant(data, shape, "float64");
 }
 
 const SHAPES = [[7], [3, 5], [2, 3, 4]];

@@ -4,17 +4,12 @@ import { readFileSync } from "node:fs";
 import * as tf from "../index.js";
 import { checkGradients } from "../testing/gradcheck.js";
 import { assertAllClose } from "../testing/close.js";
+import { randomF64 } from "../testing/random_inputs.js";
 
 const fx = JSON.parse(readFileSync(new URL("../../test/fixtures/activations.json", import.meta.url), "utf8"));
 
 function flat(v: unknown): number[] {
   return Array.isArray(v) ? v.flatMap(flat) : [v as number];
-}
-
-function randomF64(shape: number[], seed: number, lo = -3, hi = 3): tf.Tensor {
-  const g = new tf.random.RandomGenerator(seed);
-  const n = shape.reduce((a, b) => a * b, 1);
-  return tf.constant(new Float64Array(n).map(() => lo + (hi - lo) * g.nextDouble()), shape, "float64");
 }
 
 /** Random probability rows along the last axis, each entry at least `floor`. */

@@ -4,17 +4,12 @@ import { readFileSync } from "node:fs";
 import * as tf from "../index.js";
 import { checkGradients } from "../testing/gradcheck.js";
 import { assertAllClose } from "../testing/close.js";
+import { randomF64 } from "../testing/random_inputs.js";
 
 const fx = JSON.parse(readFileSync(new URL("../../test/fixtures/activations.json", import.meta.url), "utf8"));
 
 function flat(v: unknown): number[] {
   return Array.isArray(v) ? v.flatMap(flat) : [v as number];
-}
-
-function randomF64(shape: number[], seed: number, lo = -2, hi = 2): tf.Tensor {
-  const g = new tf.random.RandomGenerator(seed);
-  const n = shape.reduce((a, b) => a * b, 1);
-  return tf.constant(new Float64Array(n).map(() => lo + (hi - lo) * g.nextDouble()), shape, "float64");
 }
 
 test("batchNormalization by hand", () => {
@@ -54,11 +49,11 @@ test("batchNormalization broadcasts keepDims-shaped statistics over NHWC and NCH
 test("gradients w.r.t. x, mean, variance, offset and scale (float64, broadcasting)", () => {
   const cases: [number[], number[]][] = [[[5, 3], [3]], [[2, 3, 4], [1, 3, 1]], [[2, 2, 3, 3], [3]], [[3, 1], [1]], [[4], [4]]];
   cases.forEach(([xs, ps], i) => {
-    const x = randomF64(xs, 10 * i + 1);
-    const mean = randomF64(ps, 10 * i + 2);
+    const x = randomF64(xs, 10 * i + 1, -2, 2);
+    const mean = randomF64(ps, 10 * i + 2, -2, 2);
     const variance = randomF64(ps, 10 * i + 3, 0.2, 2);
-    const offset = randomF64(ps, 10 * i + 4);
-    const scale = randomF64(ps, 10 * i + 5);
+    const offset = randomF64(ps, 10 * i + 4, -2, 2);
+    const scale = randomF64(ps, 10 * i + 5, -2, 2);
     checkGradients((a, m, v, o, s) => tf.batchNormalization(a, m, v, o, s, 1e-3), [x, mean, variance, offset, scale]);
     checkGradients((a, m, v) => tf.batchNormalization(a, m, v, null, null, 1e-3), [x, mean, variance]);
   });
