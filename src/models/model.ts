@@ -320,23 +320,36 @@ export class Model extends Layer {
     if (ys.length !== state.outputs.length) {
       throw new RangeError(`${what}: the model has ${state.outputs.length} output(s) (${state.outputs.map((o) => o.name).join(", ")}) but ${ys.length} label tensor(s) were given`);
     }
-    const classes = this.outputClasses();
+    const outShapes = this.inferredOutputShapes();
     ys.forEach((yk, k) => {
       const label = ys.length > 1 ? ` for output "${state.outputs[k].name}"` : "";
       if (yk.rank === 0 || yk.shape[0] !== n) {
         throw new RangeError(`${what}: x has ${n} samples (${describeShapes(x)}) but y${label} has ${yk.rank === 0 ? "none" : yk.shape[0]} (${describeShapes(yk)}); they must match`);
       }
       const lossName = state.outputs[k].loss.name;
-      const out = classes[k] ?? null;
-      if (/sparse_categorical/.test(lossName)) {
-        const sparseShape = yk.rank === 1 || (yk.rank === 2 && yk.shape[1] === 1);
+      const outShape = outShapes[k] ?? null;
+      const out = outShape === null ? null : outShape[outShape.length - 1];
+      const sparse = /sparse_categorical/.test(lossName);
+      const categorical = /^categorical_crossentropy$|^categorical_crossentropy_/.test(lossName);
+      if (!sparse && !categorical) return;
+      // A classifier whose output keeps spatial axes (Dense on an image without Flatten) gets one
+      // prediction per position: say so here rather than as a shape error deep in the loss.
+      if (outShape !== null && outShape.length > 2 && yk.rank <= 2) {
+        throw new RangeError(`${what}: the model's output has shape ${layerShapeText(outShape)}, one prediction per position, but y${label} has one label per sample (shape ${describeShapes(yk)}); add layers.Flatten() (or GlobalAveragePooling2D()) before the classifier's Dense layers so the output is (None, ${out ?? "classes"})`);
+      }
+      const perSample = outShape === null ? null : (sparse ? outShape.slice(1, -1) : outShape.slice(1));
+      if (sparse) {
+        const dims = yk.shape.slice(1);
+        const fits = (want: readonly (number | null)[]): boolean => want.length === dims.length && want.every((d, i) => d === null || d === dims[i]);
+        const sparseShape = perSample === null ? yk.rank === 1 || (yk.rank === 2 && yk.shape[1] === 1) : fits(perSample) || fits([...perSample, 1]);
         if (!sparseShape) {
-          throw new RangeError(`${what}: ${lossName} takes class indices of shape (${n},) but y${label} has shape ${describeShapes(yk)}; for one-hot labels use loss "categorical_crossentropy", or convert them with tf.argMax(y, -1)`);
+          throw new RangeError(`${what}: ${lossName} takes class indices of shape ${layerShapeText([n, ...(perSample ?? [])])} but y${label} has shape ${describeShapes(yk)}; for one-hot labels use loss "categorical_crossentropy", or convert them with tf.argMax(y, -1)`);
         }
-        if (out !== null) checkSparseLabels(yk, out, lossName);
-      } else if (/^categorical_crossentropy$|^categorical_crossentropy_/.test(lossName) && out !== null) {
-        if (yk.rank !== 2 || yk.shape[1] !== out) {
-          throw new RangeError(`${what}: categorical_crossentropy takes one-hot labels of shape (${n}, ${out}) but y${label} has shape ${describeShapes(yk)}; one-hot encode them with utils.toCategorical(y, ${out}) or use loss "sparse_categorical_crossentropy"`);
+        if (typeof out === "number") checkSparseLabels(yk, out, lossName);
+      } else if (perSample !== null && typeof out === "number") {
+        const want = [n, ...perSample];
+        if (yk.rank !== want.length || want.some((d, i) => d !== null && d !== yk.shape[i])) {
+          throw new RangeError(`${what}: categorical_crossentropy takes one-hot labels of shape ${layerShapeText(want)} but y${label} has shape ${describeShapes(yk)}; one-hot encode them with utils.toCategorical(y, ${out}) or use loss "sparse_categorical_crossentropy"`);
         }
       }
     });
@@ -360,12 +373,11 @@ export class Model extends Layer {
     throw new TypeError(`${what}: the model has ${names.length} outputs; give y as a list in output order or an object keyed by ${names.join(", ")}`);
   }
 
-  /** Size of the last axis of each output when known (the number of classes of a classifier). */
-  private outputClasses(): (number | null)[] {
+  /** Each output's shape (batch axis None) when the model can infer it; empty when it cannot. */
+  private inferredOutputShapes(): LayerShape[] {
     try {
       const shape = this.computeOutputShape((this.builtInputShape ?? [null]) as LayerShape);
-      const shapes = (Array.isArray(shape[0]) ? shape : [shape]) as LayerShape[];
-      return shapes.map((s) => { const d = s[s.length - 1]; return typeof d === "number" ? d : null; });
+      return (Array.isArray(shape[0]) ? shape : [shape]) as LayerShape[];
     } catch {
       return [];
     }

@@ -144,6 +144,32 @@ test("label shapes that do not fit the loss are refused before training", async 
   await assert.rejects(model.fit(tf.ones([2, 2]), tf.constant([0, 1]), { verbose: 0 }), /takes one-hot labels of shape \(2, 3\) but y has shape \(2,\).*toCategorical/);
 });
 
+test("a classifier that keeps spatial axes (Dense without Flatten) is refused with the fix", async () => {
+  const model = new models.Sequential([layers.Input({ shape: [4, 4, 1] }), layers.Dense(3, { activation: "softmax" })]);
+  model.compile({ loss: "sparse_categorical_crossentropy", optimizer: "sgd" });
+  const flattenHint = /fit: the model's output has shape \(None, 4, 4, 3\), one prediction per position, but y has one label per sample \(shape \(2,\)\); add layers\.Flatten\(\).*so the output is \(None, 3\)/;
+  await assert.rejects(model.fit(tf.ones([2, 4, 4, 1]), tf.constant([0, 2]), { verbose: 0 }), flattenHint);
+  model.compile({ loss: "categorical_crossentropy", optimizer: "sgd" });
+  await assert.rejects(model.fit(tf.ones([2, 4, 4, 1]), tf.constant([[1, 0, 0], [0, 0, 1]], "float32"), { verbose: 0 }), /one prediction per position.*Flatten/);
+  model.compile({ loss: "sparse_categorical_crossentropy", optimizer: "sgd" });
+  await assert.rejects(model.fit(tf.ones([2, 4, 4, 1]), tf.zeros([2, 4, 5], "int32"), { verbose: 0 }), /takes class indices of shape \(2, 4, 4\) but y has shape \(2, 4, 5\)/);
+});
+
+test("one label per position trains a per-position classifier, as in Keras", async () => {
+  tf.random.setSeed(3);
+  const x = tf.random.normal([8, 4, 4, 1]);
+  // Class 1 where the pixel is positive, else 0: learnable by a 1x1 convolution.
+  const y = tf.cast(tf.greater(tf.reshape(x, [8, 4, 4]), 0), "int32");
+  const model = new models.Sequential([layers.Input({ shape: [4, 4, 1] }), layers.Conv2D(2, 1, { activation: "softmax" })]);
+  model.compile({ loss: "sparse_categorical_crossentropy", optimizer: tf.optimizers.SGD({ learningRate: 0.5 }), metrics: ["accuracy"] });
+  const h = await model.fit(x, y, { epochs: 20, batchSize: 8, verbose: 0 });
+  assert.ok(h.history.loss[19] < h.history.loss[0] && Number.isFinite(h.history.loss[19]), JSON.stringify(h.history.loss));
+  assert.ok(h.history.accuracy[19] > 0.9, JSON.stringify(h.history.accuracy));
+  model.compile({ loss: "categorical_crossentropy", optimizer: "sgd" });
+  await model.fit(x, tf.oneHot(y, 2), { epochs: 1, verbose: 0 });
+  await assert.rejects(model.fit(x, tf.oneHot(y, 3), { epochs: 1, verbose: 0 }), /takes one-hot labels of shape \(8, 4, 4, 2\) but y has shape \(8, 4, 4, 3\)/);
+});
+
 test("classWeight and sampleWeight scale each sample's loss as in Keras", async () => {
   tf.random.setSeed(11);
   const x = tf.random.normal([6, 2]);
