@@ -1,11 +1,11 @@
 import type { Tensor } from "../tensor/tensor.js";
 import type { Variable } from "../tensor/variable.js";
-import { shapeText } from "../tensor/shape.js";
 import { add, mul } from "../ops/math.js";
 import type { FusedActivation } from "../backend/backend.js";
 import { conv2d, computeConv2DInfo, computePool2DInfo } from "../ops/conv.js";
 import { avgPool, maxPool } from "../ops/pool.js";
 import { Layer, type LayerArgs, type LayerShape } from "./layer.js";
+import { layerShapeText } from "./symbolic.js";
 import { type ActivationIdentifier, getActivation } from "../nn/activations.js";
 import { type KernelBiasArgs, addBias, addKernel, kernelBiasConfig } from "./weights.js";
 import { fusedActivationOf, single } from "./core.js";
@@ -78,10 +78,10 @@ export class Conv2D extends Layer {
   override build(inputShape: LayerShape): void {
     const where = `Conv2D ${this.name}`;
     if (inputShape.length !== 4) {
-      throw new RangeError(`${where}: expects inputs of rank 4 (batch, height, width, channels), got shape ${fmt(inputShape)}; add a channel axis, e.g. reshape to [-1, 28, 28, 1]`);
+      throw new RangeError(`${where}: expects inputs of rank 4 (batch, height, width, channels), got shape ${layerShapeText(inputShape)}; add a channel axis, e.g. reshape to [-1, 28, 28, 1]`);
     }
     const inC = inputShape[3];
-    if (inC === null) throw new RangeError(`${where}: the channel dimension of the input must be known, got ${fmt(inputShape)}`);
+    if (inC === null) throw new RangeError(`${where}: the channel dimension of the input must be known, got ${layerShapeText(inputShape)}`);
     this.kernel = addKernel(this, [...this.kernelSize, inC, this.filters], this.args);
     if (this.useBias) this.bias = addBias(this, this.filters, this.args);
     this.built = true;
@@ -158,7 +158,7 @@ abstract class Pooling2D extends Layer {
 
   override build(inputShape: LayerShape): void {
     if (inputShape.length !== 4) {
-      throw new RangeError(`${this.className} ${this.name}: expects inputs of rank 4 (batch, height, width, channels), got shape ${fmt(inputShape)}`);
+      throw new RangeError(`${this.className} ${this.name}: expects inputs of rank 4 (batch, height, width, channels), got shape ${layerShapeText(inputShape)}`);
     }
     this.built = true;
   }
@@ -189,6 +189,3 @@ export class AveragePooling2D extends Pooling2D {
   }
 }
 
-function fmt(s: LayerShape): string {
-  return shapeText(s.map((d) => (d === null ? -1 : d))).replace(/-1/g, "None");
-}
