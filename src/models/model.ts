@@ -7,7 +7,7 @@ import { LayerNode, SymbolicTensor, layerShapeText } from "../layers/symbolic.js
 import { type SummaryOptions, type SummaryPrintOptions, summaryText } from "./summary.js";
 import { type CompileArgs, resolveCompile } from "./compile.js";
 import {
-  type CompiledState, type Data, type Logs, type TrainingOptimizer, RunningMean, batchSampleWeights, checkSparseLabels, describeShapes,
+  type CompiledState, type Data, type Logs, type TrainingOptimizer, RunningMean, batchSampleWeights, checkFinite, checkSparseLabels, describeShapes,
   epochBatches, evaluateData, logsOf, numSamples, predictData, sliceRows, takeRows, toTensorData, trainStep,
   type Targets, targetList,
 } from "./training.js";
@@ -320,12 +320,15 @@ export class Model extends Layer {
     if (ys.length !== state.outputs.length) {
       throw new RangeError(`${what}: the model has ${state.outputs.length} output(s) (${state.outputs.map((o) => o.name).join(", ")}) but ${ys.length} label tensor(s) were given`);
     }
+    const xs = Array.isArray(x) ? x : [x];
+    xs.forEach((xk, k) => checkFinite(xk, `${what}: x${xs.length > 1 ? `[${k}]` : ""}`));
     const outShapes = this.inferredOutputShapes();
     ys.forEach((yk, k) => {
       const label = ys.length > 1 ? ` for output "${state.outputs[k].name}"` : "";
       if (yk.rank === 0 || yk.shape[0] !== n) {
         throw new RangeError(`${what}: x has ${n} samples (${describeShapes(x)}) but y${label} has ${yk.rank === 0 ? "none" : yk.shape[0]} (${describeShapes(yk)}); they must match`);
       }
+      checkFinite(yk, `${what}: y${label}`);
       const lossName = state.outputs[k].loss.name;
       const outShape = outShapes[k] ?? null;
       const out = outShape === null ? null : outShape[outShape.length - 1];
@@ -459,6 +462,7 @@ export class Model extends Layer {
     try {
       await list.onTrainBegin({});
       const tracker = new RunningMean();
+      let divergenceReported = false;
       const initialEpoch = this.resumeEpoch ?? args.initialEpoch ?? 0;
       this.resumeEpoch = null;
       for (let epoch = initialEpoch; epoch < params.epochs && !this.stopTraining; epoch++) {
@@ -469,7 +473,12 @@ export class Model extends Layer {
         for await (const batch of batchesOf()) {
           await list.onTrainBatchBegin(b, {});
           trainStep(this, state, batch.x, batch.y, tracker, batch.sampleWeight);
-          await list.onTrainBatchEnd(b, logsOf(tracker, state));
+          const batchLogs = logsOf(tracker, state);
+          if (!divergenceReported && !Number.isFinite(batchLogs.loss)) {
+            divergenceReported = true;
+            process.emitWarning(`fit: the loss became ${batchLogs.loss} at epoch ${epoch + 1}, batch ${b + 1}: training diverged; lower the learning rate (it is ${Number(state.optimizer.learningRate.toPrecision(7))}), or add callbacks.TerminateOnNaN() to stop at the first such batch`, "UserWarning");
+          }
+          await list.onTrainBatchEnd(b, batchLogs);
           b++;
           if (this.stopTraining) break;
         }
@@ -537,8 +546,7 @@ export class Model extends Layer {
     return values.length === 1 ? values[0] : values;
   }
 
-  /** Outputs for x, computed in batches in inference mode. */
-  /** Outputs for x; a model with several outputs gives a list (type it: model.predict<Tensor[]>(x)). */
+  /** Outputs for x, computed in batches in inference mode; a model with several outputs gives a list (type it: model.predict<Tensor[]>(x)). */
   predict<T extends Tensor | Tensor[] = Tensor>(xIn: Data | Data[], args: { batchSize?: number } = {}): T {
     return predictData(this, toTensorData(xIn, "x"), args.batchSize ?? 32) as T;
   }

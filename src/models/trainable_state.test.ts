@@ -1,26 +1,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "../index.js";
+import { warningsDuring } from "../testing/warnings.js";
 
 const { layers, models } = tf;
 
 /** Copies of every weight of a layer, to compare before and after training. */
 const snapshot = (l: tf.layers.Layer): number[][] => l.getWeights().map((w) => Array.from(w.dataSync() as Float32Array));
 const changed = (a: number[][], b: number[][]): boolean => a.some((w, i) => w.some((v, j) => v !== b[i][j]));
-
-/** Captures process warnings emitted while `f` runs. */
-async function warningsDuring(f: () => Promise<unknown>): Promise<string[]> {
-  const seen: string[] = [];
-  const onWarning = (w: Error): void => { seen.push(w.message); };
-  process.on("warning", onWarning);
-  try {
-    await f();
-    await new Promise((r) => setImmediate(r)); // warnings are delivered on the next tick
-  } finally {
-    process.off("warning", onWarning);
-  }
-  return seen;
-}
 
 function base(): tf.models.Model {
   const inputs = layers.Input({ shape: [6, 6, 2] });

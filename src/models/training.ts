@@ -6,9 +6,9 @@ import { shapeText } from "../tensor/shape.js";
 import { isFloatDType } from "../tensor/dtype.js";
 import { GradientTape } from "../autograd/tape.js";
 import { noGrad } from "../ops/engine.js";
-import { add, cast, mul } from "../ops/math.js";
+import { add, cast, isNaN, mul, sub } from "../ops/math.js";
 import { gather, slice, concat, reshape } from "../ops/shape.js";
-import { argMax, max, min } from "../ops/reduce.js";
+import { argMax, max, min, sum } from "../ops/reduce.js";
 import type { Layer } from "../layers/layer.js";
 import { compiledTrainableWeights, type TrainableSnapshot } from "./trainable_state.js";
 
@@ -250,6 +250,7 @@ export function logsOf(tracker: RunningMean, state: CompiledState): Logs {
 /** Predicts in batches (inference mode) and concatenates the outputs. */
 export function predictData(model: TrainableModel, x: Tensor | Tensor[], batchSize: number): Tensor | Tensor[] {
   const n = numSamples(x, "x");
+  (Array.isArray(x) ? x : [x]).forEach((xk, k) => checkFinite(xk, `predict: x${Array.isArray(x) ? `[${k}]` : ""}`));
   const batches: Tensor[][] = [];
   let multi = false;
   noGrad(() => {
@@ -262,6 +263,23 @@ export function predictData(model: TrainableModel, x: Tensor | Tensor[], batchSi
   if (batches.length === 0) throw new RangeError("predict: x has no samples");
   const outs = batches[0].map((_, k) => (batches.length === 1 ? batches[0][k] : concat(batches.map((b) => b[k]), 0)));
   return multi ? outs : outs[0];
+}
+
+/**
+ * Refuses float data holding NaN or ±Infinity before a step sees it: one such value turns the loss,
+ * then every weight, into NaN.
+ */
+export function checkFinite(t: Tensor, what: string): void {
+  if (!isFloatDType(t.dtype) || t.size === 0) return;
+  // One pass that allocates nothing of the data's size: NaN and ±Infinity carry through a sum.
+  if (Number.isFinite(sum(t).item())) return;
+  const bad = cast(isNaN(sub(t, t)), "int32");
+  const count = sum(bad).item();
+  if (count === 0) return; // large finite values overflowed the sum
+  const first = argMax(reshape(bad, [-1])).item();
+  const value = slice(reshape(t, [-1]), [first], [1]).item();
+  const sample = t.rank > 0 ? Math.floor(first / (t.size / t.shape[0])) : 0;
+  throw new RangeError(`${what} holds ${count} non-finite value(s) (NaN or ±Infinity), the first (${value}) in sample ${sample}; remove those samples or replace the values (e.g. by the feature's mean) before training`);
 }
 
 /** Checks sparse labels before any step runs: integer classes in [0, numClasses). */

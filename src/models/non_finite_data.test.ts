@@ -1,0 +1,59 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as tf from "../index.js";
+import { warningsDuring } from "../testing/warnings.js";
+
+const { layers, models } = tf;
+
+function regressor(learningRate = 0.01): tf.models.Sequential {
+  const m = new models.Sequential([layers.Input({ shape: [3] }), layers.Dense(2)]);
+  m.compile({ loss: "mse", optimizer: tf.optimizers.SGD({ learningRate }) });
+  return m;
+}
+
+const clean = (): number[][] => [[1, 2, 3], [4, 5, 6], [7, 8, 9], [1, 0, 1]];
+
+test("fit, evaluate, trainOnBatch and predict refuse NaN and ±Infinity in the data, naming the sample", async () => {
+  const m = regressor();
+  const x = clean();
+  x[2][1] = NaN;
+  x[3][0] = NaN;
+  const y = tf.zeros([4, 2]);
+  await assert.rejects(m.fit(tf.constant(x), y, { verbose: 0 }), /^RangeError: fit: x holds 2 non-finite value\(s\) \(NaN or ±Infinity\), the first \(NaN\) in sample 2; remove those samples/);
+  const yInf = tf.constant([[0, 0], [0, 0], [0, 0], [0, -Infinity]]);
+  await assert.rejects(m.fit(tf.constant(clean()), yInf, { verbose: 0 }), /fit: y holds 1 non-finite value\(s\) .*the first \(-Infinity\) in sample 3/);
+  await assert.rejects(m.fit(tf.constant(clean()), y, { verbose: 0, validationData: [tf.constant(x), y] }), /fit \(validationData\): x holds 2 non-finite/);
+  await assert.rejects(m.evaluate(tf.constant(x), y, { verbose: 0 }), /evaluate: x holds 2 non-finite/);
+  assert.throws(() => m.trainOnBatch(tf.constant(x), y), /trainOnBatch: x holds 2 non-finite/);
+  assert.throws(() => m.predict(tf.constant(x, [4, 3], "float64")), /predict: x holds 2 non-finite value\(s\) .*in sample 2/);
+  // The refused calls did not train: the weights are still finite.
+  for (const w of m.getWeights()) assert.ok(Array.from(w.dataSync() as Float32Array).every(Number.isFinite));
+});
+
+test("large finite values whose sum overflows float32 are not mistaken for non-finite ones", () => {
+  const m = regressor();
+  const x = tf.fill([4, 3], 3e38); // the sum, 3.6e39, is beyond float32's range
+  const out = m.predict(x);
+  assert.deepEqual(out.shape, [4, 2]);
+});
+
+test("integer labels are accepted without a finiteness scan error", async () => {
+  const m = new models.Sequential([layers.Input({ shape: [3] }), layers.Dense(2, { activation: "softmax" })]);
+  m.compile({ loss: "sparse_categorical_crossentropy", optimizer: "sgd" });
+  const h = await m.fit(tf.constant(clean()), tf.constant([0, 1, 1, 0], [4], "int32"), { verbose: 0 });
+  assert.ok(Number.isFinite(h.history.loss[0]));
+});
+
+test("a loss that becomes NaN during fit is reported once, with the epoch, the batch and the fix", async () => {
+  const m = regressor(1e30);
+  const x = tf.constant(clean()), y = tf.ones([4, 2]);
+  let history: tf.callbacks.History | null = null;
+  const warnings = await warningsDuring(async () => { history = await m.fit(x, y, { epochs: 3, batchSize: 2, verbose: 0, shuffle: false }); });
+  const diverged = warnings.filter((w) => w.includes("training diverged"));
+  assert.equal(diverged.length, 1, warnings.join("\n"));
+  assert.match(diverged[0], /^fit: the loss became (NaN|Infinity) at epoch \d+, batch \d+: training diverged; lower the learning rate \(it is 1e\+30\).*TerminateOnNaN/);
+  assert.ok(!Number.isFinite(history!.history.loss[2]), "Keras' behaviour is kept: training goes on and History shows the NaN");
+  // A sound run warns nothing.
+  const quiet = await warningsDuring(() => regressor(0.001).fit(x, y, { epochs: 2, verbose: 0 }));
+  assert.deepEqual(quiet.filter((w) => w.includes("diverged")), []);
+});
