@@ -74,6 +74,7 @@ test("20+ corrupted, truncated, foreign and mismatched files give clear errors n
     ["empty.keras", new Uint8Array(0), /is not a \.keras file \(a zip archive\): the file is empty/],
     ["truncated-half.keras", K.slice(0, K.length >> 1), /end-of-central-directory record is missing/],
     ["truncated-tail.keras", K.slice(0, K.length - 10), /end-of-central-directory record is missing/],
+    ["truncated-head.keras", K.slice(0, 12), /is a damaged zip archive: 12 bytes, shorter than a zip.s end record \(the file is truncated\?\)/],
     ["flip-config.keras", flipped(K, indexOf(K, text('"class_name"')) + 3), /entry "config\.json" is corrupted \(CRC-32 mismatch\)/],
     ["flip-weights.keras", flipped(K, indexOf(K, new Uint8Array([0x89, 0x48, 0x44, 0x46])) + 300, 0x01), /entry "model\.weights\.h5" is corrupted \(CRC-32 mismatch\)/],
     ["flip-directory.keras", flipped(K, indexOf(K, new Uint8Array([0x50, 0x4b, 0x01, 0x02])) + 2), /central directory entry 0 is corrupted/],

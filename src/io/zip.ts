@@ -31,6 +31,9 @@ export class ZipArchive {
   ) {}
 
   static read(bytes: Uint8Array, display: string): ZipArchive {
+    if (bytes.length < 22 && bytes.length >= 2 && bytes[0] === 0x50 && bytes[1] === 0x4b) {
+      throw new ModelFileError(display, `is a damaged zip archive: ${bytes.length} bytes, shorter than a zip's end record (the file is truncated?)`);
+    }
     if (bytes.length < 22 || !(bytes[0] === 0x50 && bytes[1] === 0x4b)) {
       throw new ModelFileError(display, `is not a .keras file (a zip archive): ${describeForeignBytes(bytes.subarray(0, 64))}${bytes.length > 0 && bytes[0] === 0x89 && bytes[1] === 0x48 ? " — it is an HDF5 file; name it .h5" : ""}`);
     }
