@@ -149,3 +149,20 @@ test("float64 data runs through a float32 model (Keras' autocast); functional mo
   const h = await m.fit(tf.constant([[1, 2], [3, 4]], "float64"), tf.constant([[1], [2]], "float64"), { verbose: 0 });
   assert.ok(Number.isFinite(h.history.loss[0]));
 });
+
+test("layer names must be unique in a model, as Keras requires (saved files key weights by name)", () => {
+  const d = (name: string): tf.layers.Layer => layers.Dense(2, { name });
+  assert.throws(() => new models.Sequential([layers.Input({ shape: [3] }), d("d"), d("d")]), /^Error: Sequential .*\.add: the name "d" is already the name of a layer in this model; layer names must be unique/);
+  const input = layers.Input({ shape: [3] });
+  const a = d("twin")(input), b = d("twin")(input);
+  assert.throws(() => new models.Model({ inputs: input, outputs: layers.Add()([a, b]) }), /the name "twin" is used 2 times in the model; layer names must be unique/);
+  // One layer called twice (shared weights) is one layer, not a duplicate.
+  const shared = d("shared");
+  const m = new models.Model({ inputs: input, outputs: layers.Add()([shared(input), shared(input)]) });
+  assert.equal(m.layers.filter((l) => l.name === "shared").length, 1);
+  // The Keras case this guards: a model reloaded in a new process keeps its saved names, while a
+  // new layer's name comes from a counter that starts again; two "dense" layers are refused.
+  tf.clearSession();
+  const loaded = new models.Sequential([layers.Input({ shape: [3] }), d("dense"), d("dense_1")]);
+  assert.throws(() => new models.Sequential([...loaded.layers.slice(0, -1), layers.Dense(1)]), /the name "dense" is already the name of a layer/);
+});

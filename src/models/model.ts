@@ -128,6 +128,13 @@ export class Model extends Layer {
     const ordered: Layer[] = [];
     for (const t of inputs) if (!seen.has(t.sourceLayer)) { seen.add(t.sourceLayer); ordered.push(t.sourceLayer); }
     for (const n of order) if (!seen.has(n.layer)) { seen.add(n.layer); ordered.push(n.layer); }
+    // Saved files key each layer's weights and config by name: two layers of one name would load
+    // into each other.
+    const byName = new Map<string, number>();
+    for (const l of ordered) byName.set(l.name, (byName.get(l.name) ?? 0) + 1);
+    for (const [name, count] of byName) {
+      if (count > 1) throw new Error(`Model ${this.name}: the name "${name}" is used ${count} times in the model; layer names must be unique (give each layer its own name, or leave name out)`);
+    }
     this.graphLayers = ordered;
     this.built = true;
     this.builtInputShape = inputs.length === 1 ? inputs[0].shape : inputs.map((t) => t.shape);

@@ -58,6 +58,9 @@ export class Sequential extends Model {
       throw new TypeError(`Sequential ${this.name}.add: expected a layer, got ${String(layer)}`);
     }
     if (this.stack.includes(layer)) throw new Error(`Sequential ${this.name}.add: layer ${layer.name} is already in the model`);
+    if (this.stack.some((l) => l.name === layer.name) || this.inputLayer?.name === layer.name) {
+      throw new Error(`Sequential ${this.name}.add: the name "${layer.name}" is already the name of a layer in this model; layer names must be unique (give this layer its own name, or leave name out)`);
+    }
     this.stack.push(layer);
     this.built = false;
     const shape = this.knownInputShape();
