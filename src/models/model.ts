@@ -7,7 +7,7 @@ import { LayerNode, SymbolicTensor, layerShapeText } from "../layers/symbolic.js
 import { type SummaryOptions, type SummaryPrintOptions, summaryText } from "./summary.js";
 import { type CompileArgs, resolveCompile } from "./compile.js";
 import {
-  type CompiledState, type Data, type Logs, type TrainingOptimizer, RunningMean, batchSampleWeights, checkFinite, checkSparseLabels, describeShapes,
+  type CompiledState, type Data, type Logs, type TrainingOptimizer, RunningMean, batchSampleWeights, batchSizeOf, checkFinite, epochsOf, checkSparseLabels, describeShapes,
   epochBatches, evaluateData, logsOf, numSamples, predictData, sliceRows, takeRows, toTensorData, trainStep,
   type Targets, targetList,
 } from "./training.js";
@@ -405,10 +405,8 @@ export class Model extends Layer {
     const yIn = yOrArgs as Data | Data[] | Readonly<Record<string, Data>>;
     const args = maybeArgs;
     const state = this.requireCompiled("fit");
-    const epochs = args.epochs ?? 1;
-    const batchSize = args.batchSize ?? 32;
-    if (!Number.isInteger(epochs) || epochs < 0) throw new RangeError(`fit: epochs must be a non-negative integer, got ${args.epochs}`);
-    if (!Number.isInteger(batchSize) || batchSize <= 0) throw new RangeError(`fit: batchSize must be a positive integer, got ${args.batchSize}`);
+    const epochs = epochsOf(args.epochs);
+    const batchSize = batchSizeOf(args.batchSize, "fit");
     let x = toTensorData(xIn, "x");
     let y = this.toTargets(yIn, state, "fit");
     this.checkData(x, y, state, "fit");
@@ -507,12 +505,12 @@ export class Model extends Layer {
   /** fit over a stream of [x, y] batches; the number of steps is learnt in the first epoch. */
   private async fitStream(stream: BatchStream, args: FitArgs): Promise<History> {
     const state = this.requireCompiled("fit");
-    const epochs = args.epochs ?? 1;
+    const epochs = epochsOf(args.epochs);
     if (args.validationSplit) throw new TypeError("fit: validationSplit cannot split a dataset; pass validationData instead (as Keras requires)");
     if (args.sampleWeight !== undefined) throw new TypeError("fit: sampleWeight cannot be combined with a dataset; yield it from the dataset instead");
     const verbose = verbosity(args.verbose);
     const validation = args.validationData
-      ? { x: toTensorData(args.validationData[0], "validationData x"), y: this.toTargets(args.validationData[1], state, "fit (validationData)"), batchSize: args.batchSize ?? 32 }
+      ? { x: toTensorData(args.validationData[0], "validationData x"), y: this.toTargets(args.validationData[1], state, "fit (validationData)"), batchSize: batchSizeOf(args.batchSize, "fit") }
       : null;
     let checked = false;
     const self = this;
@@ -537,7 +535,7 @@ export class Model extends Layer {
     const state = this.requireCompiled("evaluate");
     const x = toTensorData(xIn, "x"), y = this.toTargets(yIn, state, "evaluate");
     this.checkData(x, y, state, "evaluate");
-    const batchSize = args.batchSize ?? 32;
+    const batchSize = batchSizeOf(args.batchSize, "evaluate");
     const verbose = verbosity(args.verbose);
     const n = numSamples(x, "x");
     const { list } = configureCallbacks(args.callbacks, {
@@ -555,7 +553,7 @@ export class Model extends Layer {
 
   /** Outputs for x, computed in batches in inference mode; a model with several outputs gives a list (type it: model.predict<Tensor[]>(x)). */
   predict<T extends Tensor | Tensor[] = Tensor>(xIn: Data | Data[], args: { batchSize?: number } = {}): T {
-    return predictData(this, toTensorData(xIn, "x"), args.batchSize ?? 32) as T;
+    return predictData(this, toTensorData(xIn, "x"), batchSizeOf(args.batchSize, "predict")) as T;
   }
 
   /** One training step on one batch; returns the loss (and metrics) like Keras. */

@@ -226,3 +226,18 @@ test("a two-output model trains with a loss per output and lossWeights; logs and
   await assert.rejects(model.fit(x, y, { verbose: 0 }), /2 outputs.*list in output order or an object keyed by cls, reg/);
   assert.throws(() => model.compile({ loss: "mse", metrics: ["accuracy"] }), /give metrics per output/);
 });
+
+test("batchSize and epochs are checked by fit, evaluate and predict before any batch is cut", async () => {
+  const model = new models.Sequential([layers.Input({ shape: [2] }), layers.Dense(1)]);
+  model.compile({ loss: "mse", optimizer: "sgd" });
+  const x = tf.ones([4, 2]), y = tf.ones([4, 1]);
+  // batchSize 0 used to loop forever in predict (until the heap ran out).
+  assert.throws(() => model.predict(x, { batchSize: 0 }), /^RangeError: predict: batchSize must be a positive integer, got 0$/);
+  assert.throws(() => model.predict(x, { batchSize: 2.5 }), /predict: batchSize must be a positive integer, got 2\.5/);
+  await assert.rejects(model.evaluate(x, y, { batchSize: -1, verbose: 0 }), /^RangeError: evaluate: batchSize must be a positive integer, got -1$/);
+  await assert.rejects(model.fit(x, y, { batchSize: 0, verbose: 0 }), /fit: batchSize must be a positive integer, got 0/);
+  await assert.rejects(model.fit(x, y, { epochs: 1.5, verbose: 0 }), /fit: epochs must be a non-negative integer, got 1\.5/);
+  const stream = tf.data.Dataset.fromTensorSlices([x, y]).batch(2);
+  await assert.rejects(model.fit(stream, { epochs: -1, verbose: 0 }), /fit: epochs must be a non-negative integer, got -1/);
+  assert.deepEqual(model.predict(x, { batchSize: 3 }).shape, [4, 1]);
+});

@@ -265,6 +265,20 @@ export function predictData(model: TrainableModel, x: Tensor | Tensor[], batchSi
   return multi ? outs : outs[0];
 }
 
+/** The epochs of a fit call: Keras' default 1, else a non-negative integer. */
+export function epochsOf(given: number | undefined): number {
+  const e = given ?? 1;
+  if (!Number.isInteger(e) || e < 0) throw new RangeError(`fit: epochs must be a non-negative integer, got ${given}`);
+  return e;
+}
+
+/** The batch size of a fit, evaluate or predict call: Keras' default 32, else a positive integer. */
+export function batchSizeOf(given: number | undefined, what: string): number {
+  const b = given ?? 32;
+  if (!Number.isInteger(b) || b <= 0) throw new RangeError(`${what}: batchSize must be a positive integer, got ${given}`);
+  return b;
+}
+
 /**
  * Refuses float data holding NaN or ±Infinity before a step sees it: one such value turns the loss,
  * then every weight, into NaN.

@@ -102,3 +102,9 @@ test("ModelCheckpoint: Keras' errors for the file name and saveFreq", () => {
   assert.throws(() => callbacks.ModelCheckpoint("model.tf"), /the filepath must end in "\.keras"/);
   assert.throws(() => callbacks.ModelCheckpoint("m.keras", { saveFreq: "batch" as "epoch" }), /unrecognized saveFreq "batch"/);
 });
+
+test("ModelCheckpoint given its options first (Python's keyword style) says where the path goes", () => {
+  const wrong = { filepath: "best.keras", monitor: "val_loss" } as unknown as string;
+  assert.throws(() => callbacks.ModelCheckpoint(wrong), /^TypeError: ModelCheckpoint: filepath must be a non-empty file path, got \{"filepath":"best\.keras","monitor":"val_loss"\}; the path comes first, the options second: callbacks\.ModelCheckpoint\("best\.keras", \{ monitor: "val_loss", saveBestOnly: true \}\)$/);
+  assert.throws(() => callbacks.ModelCheckpoint(""), /filepath must be a non-empty file path, got ; the path comes first/);
+});

@@ -54,7 +54,10 @@ export class ModelCheckpoint extends MonitorCallback {
   constructor(filepath: string, options: ModelCheckpointOptions = {}) {
     super({ monitor: options.monitor, mode: options.mode, warn: options.warn });
     const where = "ModelCheckpoint";
-    if (typeof filepath !== "string" || filepath.length === 0) throw new TypeError(`${where}: filepath must be a non-empty file path, got ${String(filepath)}`);
+    if (typeof filepath !== "string" || filepath.length === 0) {
+      const given = typeof filepath === "object" && filepath !== null ? JSON.stringify(filepath) : String(filepath);
+      throw new TypeError(`${where}: filepath must be a non-empty file path, got ${given}; the path comes first, the options second: callbacks.ModelCheckpoint("best.keras", { monitor: "val_loss", saveBestOnly: true })`);
+    }
     this.filepath = filepath;
     this.verbose = options.verbose ?? 0;
     this.saveBestOnly = options.saveBestOnly ?? false;
