@@ -561,13 +561,14 @@ test("a Keras 2 (tf.keras) functional config loads: nested-list inbound nodes, b
   tf.clearSession();
   const model = modelFromConfig(fixture("keras2_functional_config.json"));
   assert.equal(model.name, "two_inputs");
+  // Keras' order for this graph (Keras 3.5 prints the same for the code above): deepest first.
   assert.deepEqual(model.layers.map((l) => `${l.className}:${l.name}`), [
-    "InputLayer:image", "InputLayer:meta", "Conv2D:conv", "BatchNormalization:bn", "GlobalAveragePooling2D:gap", "Dense:meta_dense",
+    "InputLayer:image", "Conv2D:conv", "BatchNormalization:bn", "InputLayer:meta", "GlobalAveragePooling2D:gap", "Dense:meta_dense",
     "Concatenate:concat", "Dropout:drop", "Dense:out",
   ]);
   assert.deepEqual(model.inputs.map((t) => [...t.shape]), [[null, 8, 8, 3], [null, 4]]);
   assert.deepEqual([...model.outputs[0].shape], [null, 3]);
-  assert.deepEqual(model.layers.map((l) => (l.built ? l.countParams() : 0)), [0, 0, 448, 64, 0, 40, 0, 0, 75]);
+  assert.deepEqual(model.layers.map((l) => (l.built ? l.countParams() : 0)), [0, 448, 64, 0, 0, 40, 0, 0, 75]);
   assert.equal(model.countParams(), 627);
   assert.equal(model.nonTrainableWeights.reduce((n, w) => n + w.size, 0), 32);
   assert.equal((model.getLayer("bn") as tf.layers.Layer & { axis: number }).axis, 3);

@@ -166,3 +166,19 @@ test("layer names must be unique in a model, as Keras requires (saved files key 
   const loaded = new models.Sequential([layers.Input({ shape: [3] }), d("dense"), d("dense_1")]);
   assert.throws(() => new models.Sequential([...loaded.layers.slice(0, -1), layers.Dense(1)]), /the name "dense" is already the name of a layer/);
 });
+
+test("a functional model lists its layers in Keras' order: deepest first, then as met from the outputs", () => {
+  // Expected orders printed by Keras 3.5 for the same graphs (keras.Model(...).layers).
+  const names = (m: tf.models.Model): string[] => m.layers.map((l) => l.name);
+  const a = layers.Input({ shape: [3], name: "a" }), b = layers.Input({ shape: [3], name: "b" });
+  const h = layers.Dense(3, { name: "d2" })(layers.Dense(3, { name: "d1" })(b));
+  const twoInputs = new models.Model({ inputs: [a, b], outputs: layers.Concatenate({ name: "cat" })([a, h]) });
+  assert.deepEqual(names(twoInputs), ["b", "d1", "a", "d2", "cat"]);
+  assert.deepEqual(twoInputs.weights.map((w) => w.name), ["d1/kernel", "d1/bias", "d2/kernel", "d2/bias"]);
+  const x = layers.Input({ shape: [3], name: "x" });
+  const shared = layers.Dense(3, { name: "shared" });
+  const sharedAtTwoDepths = new models.Model({ inputs: x, outputs: layers.Add({ name: "sum" })([shared(x), shared(layers.Dense(3, { name: "pre" })(x))]) });
+  assert.deepEqual(names(sharedAtTwoDepths), ["x", "pre", "shared", "sum"]);
+  const unused = layers.Input({ shape: [2], name: "unused" });
+  assert.deepEqual(names(new models.Model({ inputs: [x, unused], outputs: layers.Dense(1, { name: "o" })(x) })), ["x", "unused", "o"]);
+});

@@ -50,6 +50,43 @@ export interface ModelArgs {
 }
 
 /**
+ * The order Keras gives a functional model's layers (keras/src/ops/function.py, map_graph), which
+ * summary(), `layers`, the weights and the saved files follow: the layers farthest from the outputs
+ * first (a layer's depth is the longest path from it to an output), layers of equal depth in the
+ * order a depth-first walk from the outputs first meets them. `order` lists the graph's nodes
+ * inputs-first, as that same walk finishes them.
+ */
+function kerasLayerOrder(order: readonly LayerNode[], outputs: readonly SymbolicTensor[], inputs: readonly SymbolicTensor[]): Layer[] {
+  const firstMet = new Map<Layer, number>();
+  const entered = new Set<LayerNode>();
+  const walk = (node: LayerNode): void => {
+    if (entered.has(node)) return;
+    entered.add(node);
+    if (!firstMet.has(node.layer)) firstMet.set(node.layer, firstMet.size);
+    for (const t of node.inputs) walk(t.node);
+  };
+  outputs.forEach((o) => walk(o.node));
+  const nodeDepth = new Map<LayerNode, number>();
+  const layerDepth = new Map<Layer, number>();
+  for (let i = order.length - 1; i >= 0; i--) {
+    const node = order[i];
+    // A shared layer takes the greatest depth of its calls.
+    const depth = Math.max(nodeDepth.get(node) ?? 0, layerDepth.get(node.layer) ?? 0);
+    layerDepth.set(node.layer, depth);
+    nodeDepth.set(node, depth);
+    for (const t of node.inputs) nodeDepth.set(t.node, Math.max(depth + 1, nodeDepth.get(t.node) ?? 0));
+  }
+  // An input no output depends on still belongs to the model (Keras: depth 0, met first).
+  for (const t of inputs) {
+    if (!layerDepth.has(t.sourceLayer)) {
+      layerDepth.set(t.sourceLayer, 0);
+      firstMet.set(t.sourceLayer, -1);
+    }
+  }
+  return [...layerDepth.keys()].sort((a, b) => layerDepth.get(b)! - layerDepth.get(a)! || firstMet.get(a)! - firstMet.get(b)!);
+}
+
+/**
  * keras.Model: a functional graph when given `inputs`/`outputs`, or a subclassed model whose
  * `call` the user writes (its layers are found among its properties). Training lives on it too
  * (compile/fit/evaluate/predict, installed by models/training.ts).
@@ -123,11 +160,7 @@ export class Model extends Layer {
       }
     }
     this.nodes = order;
-    // Keras lists the input layers first, then the others in the order they are first used.
-    const seen = new Set<Layer>();
-    const ordered: Layer[] = [];
-    for (const t of inputs) if (!seen.has(t.sourceLayer)) { seen.add(t.sourceLayer); ordered.push(t.sourceLayer); }
-    for (const n of order) if (!seen.has(n.layer)) { seen.add(n.layer); ordered.push(n.layer); }
+    const ordered = kerasLayerOrder(order, outputs, inputs);
     // Saved files key each layer's weights and config by name: two layers of one name would load
     // into each other.
     const byName = new Map<string, number>();
