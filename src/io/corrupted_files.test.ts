@@ -95,7 +95,7 @@ test("20+ corrupted, truncated, foreign and mismatched files give clear errors n
     ["bad-superblock-version.h5", flipped(H, 8, H[8] ^ 127), /its HDF5 superblock has version 127/],
     ["flip-superblock.h5", flipped(H, 13, 0x10), /its HDF5 superblock is corrupted \(checksum mismatch\)/],
     ["bad-config.h5", null, /its model_config attribute is not valid JSON/],
-    ["wrong-shapes.h5", null, /does not match the model: layer #0: layer "d" weight d\/kernel has shape \(4, 5\) in the model but the file's "d\/kernel:0" has shape \(4, 7\)/],
+    ["wrong-shapes.h5", null, /does not match the model: layer #0 \("d"\): layer "d" weight d\/kernel has shape \(4, 5\) in the model but the file's "d\/kernel:0" has shape \(4, 7\)/],
     ["no-weights.h5", null, /has no model_weights group/],
   ];
   for (const [name, bytes] of variants) if (bytes !== null) writeFileSync(join(dir, name), bytes);

@@ -84,3 +84,50 @@ test("legacy weights-only .h5: by order, by name, and clear errors", async () =>
   await assert.rejects(fewer.loadWeights(path), /has weights for 2 layer\(s\) \(a1, a2\) but the model has 1 layer\(s\) with weights/);
   await assert.rejects(models.loadModel(path), /holds only weights \(a save_weights file\), not a model/);
 });
+
+test(".h5 whole-model files load their weights by layer name, whatever order the writer listed the layers in", async () => {
+  const build = (): tf.models.Model => {
+    tf.clearSession();
+    const input = layers.Input({ shape: [3], name: "x" });
+    const a = layers.Dense(3, { name: "a" })(input);
+    const b = layers.Dense(3, { name: "b" })(layers.Dense(3, { name: "pre" })(input));
+    return new models.Model({ inputs: input, outputs: layers.Add({ name: "sum" })([a, b]) });
+  };
+  const model = build();
+  assert.deepEqual(model.layers.map((l) => l.name), ["x", "pre", "a", "b", "sum"]); // Keras' order
+  const saved = join(dir, "branches.h5");
+  await model.save(saved);
+  // The same file with the layers listed as lamina listed them before it followed Keras' order:
+  // "a", "pre" and "b" all hold 3x3 kernels, so loading by position would swap them silently.
+  const rewrite = async (file: string, order: string[]): Promise<void> => {
+    const src = await Hdf5File.openForReading(saved);
+    const out = await Hdf5File.create(file);
+    try {
+      out.writeTextAttr("", "model_config", src.attr("", "model_config") as string, "ascii");
+      out.ensureGroup("model_weights");
+      out.writeTextAttr("model_weights", "layer_names", order, "ascii");
+      for (const name of order) {
+        const layer = model.getLayer(name);
+        const names = layer.weights.map((w) => `${w.name}:0`);
+        out.ensureGroup(`model_weights/${name}`);
+        if (names.length === 0) out.writeEmptyListAttr(`model_weights/${name}`, "weight_names");
+        else out.writeTextAttr(`model_weights/${name}`, "weight_names", names, "ascii");
+        layer.weights.forEach((w, i) => out.writeArray(`model_weights/${name}/${names[i]}`, { shape: [...w.shape], dtype: "float32", data: w.dataSync() as Float32Array }));
+      }
+    } finally {
+      src.close();
+      out.close();
+    }
+  };
+  const reordered = join(dir, "branches-other-order.h5");
+  await rewrite(reordered, ["x", "a", "pre", "b", "sum"]);
+  const missing = join(dir, "branches-missing-layer.h5");
+  await rewrite(missing, ["x", "a", "b", "sum"]);
+  await assert.rejects(models.loadModel(missing), /branches-missing-layer\.h5: does not match the model: layer "pre" has weights in the model but none in the file/);
+  const input = tf.constant([[0.5, -1, 2], [1, 0, -0.25]]);
+  const want = Array.from(model.predict(input).dataSync() as Float32Array);
+  for (const file of [saved, reordered]) {
+    const loaded = await models.loadModel(file);
+    assert.deepEqual(Array.from(loaded.predict(input).dataSync() as Float32Array), want, file);
+  }
+});

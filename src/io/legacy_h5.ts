@@ -161,9 +161,10 @@ function savedLayers(h5: Hdf5File, group: string): SavedLayer[] {
 
 /**
  * Loads legacy layer weights from `group` into `model`: by order (Keras' topological loading),
- * or by layer name. Everything is checked before anything is assigned.
+ * or by layer name (with `everyLayer`, each of the model's layers with weights must be in the file).
+ * Everything is checked before anything is assigned.
  */
-function readLayerWeights(h5: Hdf5File, group: string, model: Model, opts: LoadWeightsOptions): void {
+function readLayerWeights(h5: Hdf5File, group: string, model: Model, opts: LoadWeightsOptions, everyLayer = false): void {
   const saved = savedLayers(h5, group);
   const problems: string[] = [];
   const assignments: [Variable, Tensor][] = [];
@@ -203,6 +204,12 @@ function readLayerWeights(h5: Hdf5File, group: string, model: Model, opts: LoadW
         if (skip && problems.length > before) console.warn(`loadWeights: skipping ${problems.splice(before).join("; ")}`);
       }
     });
+    if (everyLayer) {
+      const inFile = new Set(saved.filter((s) => s.weightNames.length > 0).map((s) => s.name));
+      for (const l of model.layers) {
+        if (legacyWeights(l).length > 0 && !inFile.has(l.name)) problems.push(`layer "${l.name}" has weights in the model but none in the file`);
+      }
+    }
   } else {
     const modelLayers = model.layers.filter((l) => legacyWeights(l).length > 0);
     const fileLayers = saved.filter((s) => s.weightNames.length > 0);
@@ -259,7 +266,10 @@ export async function loadLegacyH5(path: string, opts: LoadModelOptions): Promis
       throw new ModelFileError(path, `its model_config cannot be turned into a model: ${errorText(e)}`);
     }
     if (h5.kind("model_weights") !== "group") throw new ModelFileError(path, "has no model_weights group; it is not a complete Keras model file");
-    readLayerWeights(h5, "model_weights", model, {});
+    // By name: the model comes from this file's own config, so names identify its layers whatever
+    // order the writer listed them in (lamina before 2026-11-24 listed branching graphs' layers in
+    // another order than Keras).
+    readLayerWeights(h5, "model_weights", model, { byName: true }, true);
     if (opts.compile ?? true) {
       const trainingText = textAttr(h5, "", "training_config");
       if (trainingText !== null) {
