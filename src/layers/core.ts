@@ -38,7 +38,6 @@ export interface InputLayerArgs {
 
 /** The first node of a functional model: it holds the input's shape and does nothing. */
 export class InputLayer extends Layer {
-  readonly output: SymbolicTensor;
 
   constructor(args: InputLayerArgs) {
     super({ name: args.name, dtype: args.dtype });
@@ -53,8 +52,7 @@ export class InputLayer extends Layer {
     this.built = true;
     const node = new LayerNode(this, [], false);
     this.inboundNodes.push(node);
-    this.output = new SymbolicTensor(batchShape, this.dtype, this, node, 0, this.name);
-    node.outputs = [this.output];
+    node.outputs = [new SymbolicTensor(batchShape, this.dtype, this, node, 0, this.name)];
   }
 
   call(inputs: Tensor | Tensor[]): Tensor | Tensor[] {
@@ -72,7 +70,7 @@ export class InputLayer extends Layer {
 
 /** keras.Input(shape=...): a symbolic tensor to start a functional model (or a Sequential). */
 export function Input(args: InputLayerArgs): SymbolicTensor {
-  return new InputLayer(args).output;
+  return new InputLayer(args).inboundNodes[0].outputs[0];
 }
 
 // ------------------------------------------------------------------ Dense

@@ -297,6 +297,33 @@ export abstract class Layer {
     return multiOut ? node.outputs : node.outputs[0];
   }
 
+  /**
+   * Keras' `layer.output`: the symbolic output(s) of the layer's first call in a functional graph,
+   * e.g. to build a feature extractor: new models.Model({ inputs: base.inputs, outputs: base.getLayer("block4_pool").output }).
+   */
+  get output(): SymbolicTensor | SymbolicTensor[] {
+    const node = this.firstNode("output");
+    return node.outputs.length === 1 ? node.outputs[0] : [...node.outputs];
+  }
+
+  /** Keras' `layer.input`: the symbolic input(s) of the layer's first call in a functional graph. */
+  get input(): SymbolicTensor | SymbolicTensor[] {
+    const node = this.firstNode("input");
+    return node.inputs.length === 1 && !node.inputsAsList ? node.inputs[0] : [...node.inputs];
+  }
+
+  private firstNode(what: string): LayerNode {
+    const node = this.inboundNodes[0];
+    if (!node) {
+      throw new Error(
+        `${this.className} ${this.name}: the layer has never been called on a symbolic tensor, so it has no ${what}; ` +
+          "call it on layers.Input(...) or on another layer's output (the functional API). The layers of a Sequential model run without symbolic calls in lamina: " +
+          "to take one of their outputs, build the same network with new models.Model({ inputs, outputs })",
+      );
+    }
+    return node;
+  }
+
   toString(): string {
     return `<${this.className} name=${this.name}, built=${this.built}>`;
   }

@@ -182,3 +182,33 @@ test("a functional model lists its layers in Keras' order: deepest first, then a
   const unused = layers.Input({ shape: [2], name: "unused" });
   assert.deepEqual(names(new models.Model({ inputs: [x, unused], outputs: layers.Dense(1, { name: "o" })(x) })), ["x", "unused", "o"]);
 });
+
+test("layer.output, layer.input and model.input/output give the symbolic tensors of a functional graph, as in Keras", () => {
+  tf.random.setSeed(5);
+  const input = layers.Input({ shape: [6, 6, 1], name: "image" });
+  const conv = layers.Conv2D(4, 3, { name: "conv", activation: "relu" });
+  const features = layers.Flatten({ name: "flat" })(layers.MaxPooling2D(2, { name: "pool" })(conv(input)));
+  const output = layers.Dense(3, { activation: "softmax", name: "out" })(features);
+  const model = new models.Model({ inputs: input, outputs: output });
+  assert.equal(model.input, input);
+  assert.equal(model.output, output);
+  assert.equal(model.getLayer("flat").output, features);
+  assert.equal(conv.input, input);
+  // A feature extractor from a layer's output shares the layers and weights (Keras' idiom).
+  const extractor = new models.Model({ inputs: model.input, outputs: model.getLayer("pool").output });
+  const x = tf.random.normal([2, 6, 6, 1]);
+  const direct = layers.MaxPooling2D(2).apply(conv.apply(x)) as tf.Tensor;
+  assert.deepEqual(Array.from(extractor.predict(x).dataSync() as Float32Array), Array.from(direct.dataSync() as Float32Array));
+  // Several inputs and outputs come back as lists; a merge layer's input is the list it was called on.
+  const a = layers.Input({ shape: [2], name: "a" }), b = layers.Input({ shape: [2], name: "b" });
+  const add = layers.Add({ name: "plus" });
+  const sum = add([a, b]);
+  const two = new models.Model({ inputs: [a, b], outputs: [sum, layers.Dense(1)(sum)] });
+  assert.deepEqual(two.input, [a, b]);
+  assert.equal((two.output as unknown[]).length, 2);
+  assert.deepEqual(add.input, [a, b]);
+  // Keras: "has never been called and thus has no defined output".
+  assert.throws(() => layers.Dense(2, { name: "lonely" }).output, /^Error: Dense lonely: the layer has never been called on a symbolic tensor, so it has no output; call it on layers\.Input/);
+  const seq = new models.Sequential([layers.Input({ shape: [2] }), layers.Dense(2, { name: "in_seq" })]);
+  assert.throws(() => seq.getLayer("in_seq").output, /The layers of a Sequential model run without symbolic calls in lamina/);
+});

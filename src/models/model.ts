@@ -123,6 +123,18 @@ export class Model extends Layer {
     return this.outputs.length > 0;
   }
 
+  /** A functional model's own inputs (one tensor or the list), as Keras' Functional.input. */
+  override get input(): SymbolicTensor | SymbolicTensor[] {
+    if (!this.isFunctional) return super.input;
+    return this.inputs.length === 1 ? this.inputs[0] : [...this.inputs];
+  }
+
+  /** A functional model's own outputs (one tensor or the list), as Keras' Functional.output. */
+  override get output(): SymbolicTensor | SymbolicTensor[] {
+    if (!this.isFunctional) return super.output;
+    return this.outputs.length === 1 ? this.outputs[0] : [...this.outputs];
+  }
+
   /** "Functional" for a model built from inputs and outputs, as Keras 3's class for it is named. */
   override get className(): string {
     return this.constructor === Model && this.isFunctional ? "Functional" : super.className;
