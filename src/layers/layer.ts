@@ -317,8 +317,8 @@ export abstract class Layer {
     if (!node) {
       throw new Error(
         `${this.className} ${this.name}: the layer has never been called on a symbolic tensor, so it has no ${what}; ` +
-          "call it on layers.Input(...) or on another layer's output (the functional API). The layers of a Sequential model run without symbolic calls in lamina: " +
-          "to take one of their outputs, build the same network with new models.Model({ inputs, outputs })",
+          "call it on layers.Input(...) or on another layer's output (the functional API), or let the Sequential model it is in know its input shape " +
+          "(layers.Input({ shape }) first, inputShape on its first layer, or build it)",
       );
     }
     return node;

@@ -209,6 +209,31 @@ test("layer.output, layer.input and model.input/output give the symbolic tensors
   assert.deepEqual(add.input, [a, b]);
   // Keras: "has never been called and thus has no defined output".
   assert.throws(() => layers.Dense(2, { name: "lonely" }).output, /^Error: Dense lonely: the layer has never been called on a symbolic tensor, so it has no output; call it on layers\.Input/);
-  const seq = new models.Sequential([layers.Input({ shape: [2] }), layers.Dense(2, { name: "in_seq" })]);
-  assert.throws(() => seq.getLayer("in_seq").output, /The layers of a Sequential model run without symbolic calls in lamina/);
+});
+
+test("a Sequential with a known input shape calls its layers symbolically, as Keras' does: inputs, outputs, layer.output", () => {
+  tf.random.setSeed(6);
+  const seq = new models.Sequential([layers.Input({ shape: [4] }), layers.Dense(3, { name: "d1" }), layers.Dense(2, { name: "d2" })]);
+  // Keras 3.5, same model: inputs/outputs are lists of symbolic tensors; input/output belong to
+  // the Sequential's own calls, and it was never called.
+  assert.deepEqual(seq.inputs.map((t) => [...t.shape]), [[null, 4]]);
+  assert.deepEqual(seq.outputs.map((t) => [...t.shape]), [[null, 2]]);
+  assert.equal(seq.getLayer("d1").input, seq.inputs[0]);
+  assert.equal(seq.getLayer("d2").output, seq.outputs[0]);
+  assert.throws(() => seq.output, /Sequential sequential.*: the layer has never been called on a symbolic tensor, so it has no output/);
+  const extractor = new models.Model({ inputs: seq.inputs, outputs: seq.getLayer("d1").output });
+  const x = tf.random.normal([3, 4]);
+  assert.deepEqual(Array.from(extractor.predict(x).dataSync() as Float32Array), Array.from((seq.getLayer("d1").apply(x) as tf.Tensor).dataSync() as Float32Array));
+  // Built by the constructor once (one call per layer); each add() rebuilds, as Keras' does (Keras: [3, 2, 1]).
+  assert.deepEqual(seq.layers.map((l) => l.inboundNodes.length), [1, 1]);
+  const grown = new models.Sequential();
+  grown.add(layers.Input({ shape: [4] }));
+  for (const name of ["f1", "f2", "f3"]) grown.add(layers.Dense(3, { name }));
+  assert.deepEqual(grown.layers.map((l) => l.inboundNodes.length), [3, 2, 1]);
+  // Before its input shape is known, there is nothing symbolic yet (Keras: "no defined inputs yet").
+  const lazy = new models.Sequential([layers.Dense(3, { name: "e1" })]);
+  assert.throws(() => lazy.inputs, /Sequential .* has no defined inputs yet: start it with layers\.Input/);
+  assert.throws(() => lazy.getLayer("e1").output, /Dense e1: the layer has never been called on a symbolic tensor/);
+  lazy.predict(tf.ones([2, 5]));
+  assert.deepEqual([...(lazy.getLayer("e1").output as tf.layers.SymbolicTensor).shape], [null, 3]);
 });

@@ -93,8 +93,8 @@ function kerasLayerOrder(order: readonly LayerNode[], outputs: readonly Symbolic
  */
 export class Model extends Layer {
   /** Symbolic inputs and outputs of a functional model (empty for subclassed models). */
-  inputs: SymbolicTensor[] = [];
-  outputs: SymbolicTensor[] = [];
+  private graphInputs: SymbolicTensor[] = [];
+  private graphOutputs: SymbolicTensor[] = [];
   /** Nodes of the functional graph in execution order. */
   protected nodes: LayerNode[] = [];
   protected graphLayers: Layer[] = [];
@@ -119,8 +119,18 @@ export class Model extends Layer {
     }
   }
 
+  /** A functional model's input tensors (empty for a subclassed model). */
+  get inputs(): SymbolicTensor[] {
+    return this.graphInputs;
+  }
+
+  /** A functional model's output tensors (empty for a subclassed model). */
+  get outputs(): SymbolicTensor[] {
+    return this.graphOutputs;
+  }
+
   get isFunctional(): boolean {
-    return this.outputs.length > 0;
+    return this.graphOutputs.length > 0;
   }
 
   /** A functional model's own inputs (one tensor or the list), as Keras' Functional.input. */
@@ -151,8 +161,8 @@ export class Model extends Layer {
         throw new TypeError(`Model ${this.name}: input ${t.name} does not come from layers.Input(...)`);
       }
     }
-    this.inputs = inputs;
-    this.outputs = outputs;
+    this.graphInputs = inputs;
+    this.graphOutputs = outputs;
     // Depth-first from the outputs gives every node after the nodes it depends on.
     const order: LayerNode[] = [];
     const state = new Map<LayerNode, "visiting" | "done">();

@@ -20,11 +20,41 @@ export class Sequential extends Model {
   private stack: Layer[] = [];
   private inputLayer: InputLayer | null = null;
   private outputShapes = new Map<Layer, LayerShape>();
+  /** The layers called one after the other on a symbolic input, as Keras' Sequential builds them. */
+  private graph: { input: SymbolicTensor; output: SymbolicTensor } | null = null;
+  /** The input Keras' Sequential makes for itself when no layers.Input(...) starts it. */
+  private implicitInput: InputLayer | null = null;
+  private adding = false;
 
   constructor(layers: readonly (Layer | SymbolicTensor)[] = [], args: SequentialArgs = {}) {
     super({ name: args.name, trainable: args.trainable });
     this.built = false;
-    for (const l of layers) this.add(l);
+    // Keras adds them all, then builds once: each layer gets one symbolic call, not one per add.
+    this.adding = true;
+    try {
+      for (const l of layers) this.add(l);
+    } finally {
+      this.adding = false;
+    }
+    const shape = this.knownInputShape();
+    if (shape && this.stack.length > 0) this.build(shape);
+  }
+
+  /** The symbolic input, once the model knows its input shape (Keras: "has no defined inputs yet" before). */
+  override get inputs(): SymbolicTensor[] {
+    return [this.symbolic("inputs").input];
+  }
+
+  /** The symbolic output of the last layer, once the model knows its input shape. */
+  override get outputs(): SymbolicTensor[] {
+    return [this.symbolic("outputs").output];
+  }
+
+  private symbolic(what: string): { input: SymbolicTensor; output: SymbolicTensor } {
+    if (!this.graph) {
+      throw new Error(`Sequential ${this.name} has no defined ${what} yet: start it with layers.Input({ shape }), give inputShape to its first layer, or build it (call it on data, or model.build(shape))`);
+    }
+    return this.graph;
   }
 
   override get layers(): Layer[] {
@@ -63,8 +93,9 @@ export class Sequential extends Model {
     }
     this.stack.push(layer);
     this.built = false;
+    this.graph = null;
     const shape = this.knownInputShape();
-    if (shape) this.build(shape);
+    if (shape && !this.adding) this.build(shape);
   }
 
   /** Removes the last layer. */
@@ -72,6 +103,9 @@ export class Sequential extends Model {
     const l = this.stack.pop();
     if (!l) throw new Error(`Sequential ${this.name}.pop: the model has no layers`);
     this.outputShapes.delete(l);
+    this.graph = null;
+    const shape = this.knownInputShape();
+    if (shape && this.stack.length > 0) this.build(shape);
     return l;
   }
 
@@ -99,6 +133,31 @@ export class Sequential extends Model {
     }
     this.built = true;
     this.builtInputShape = inputShape;
+    this.graph = this.callSymbolically(inputShape as LayerShape);
+  }
+
+  /**
+   * Keras' Sequential is a functional model of its layers: calling each on a symbolic input gives
+   * them the `output` a feature extractor takes. lamina still runs the stack itself (call below).
+   */
+  private callSymbolically(shape: LayerShape): { input: SymbolicTensor; output: SymbolicTensor } | null {
+    let input: SymbolicTensor;
+    if (this.inputLayer) {
+      input = this.inputLayer.inboundNodes[0].outputs[0];
+    } else {
+      const known = this.implicitInput?.batchInputShape;
+      if (!this.implicitInput || !known || known.length !== shape.length || known.some((d, i) => d !== shape[i])) {
+        this.implicitInput = new InputLayer({ batchShape: [...shape], dtype: this.stack[0]?.dtype });
+      }
+      input = this.implicitInput.inboundNodes[0].outputs[0];
+    }
+    let t = input;
+    for (const layer of this.stack) {
+      const out = layer.apply(t);
+      if (!(out instanceof SymbolicTensor)) return null;
+      t = out;
+    }
+    return { input, output: t };
   }
 
   override call(inputs: Tensor | Tensor[], opts: CallOptions): Tensor {
