@@ -173,3 +173,26 @@ test("weights: a path loads a local weights file by layer name; \"imagenet\" tak
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("ResNet50, MobileNetV2 and notebook 003's VGG16 base: Keras' layer order, weight order and summary text", () => {
+  // Keras 3.5's own lists and tables (test/fixtures/make_keras_applications.py). The orders decide
+  // how a legacy .h5 file loads by position.
+  const fixture = JSON.parse(readFileSync("test/fixtures/keras_applications.json", "utf8")) as {
+    models: Record<string, { layers: string[]; weights: string[]; summary: string }>;
+  };
+  const builds: Record<string, () => tf.models.Model> = {
+    ResNet50: () => applications.ResNet50({ weights: null }),
+    MobileNetV2: () => applications.MobileNetV2({ weights: null }),
+    VGG16_notop_32: () => applications.VGG16({ weights: null, includeTop: false, inputShape: [32, 32, 3] }),
+  };
+  for (const [name, build] of Object.entries(builds)) {
+    tf.clearSession();
+    const model = build();
+    const want = fixture.models[name];
+    assert.deepEqual(model.layers.map((l) => l.name), want.layers, `${name}: layers`);
+    assert.deepEqual(model.weights.map((w) => w.name), want.weights, `${name}: weights`);
+    let text = "";
+    model.summary({ lineLength: 150, printFn: (line: string) => { text += line + "\n"; } });
+    assert.equal(text, want.summary, `${name}: summary`);
+  }
+});
