@@ -7,7 +7,7 @@ import { LayerNode, SymbolicTensor, layerShapeText } from "../layers/symbolic.js
 import { type SummaryOptions, type SummaryPrintOptions, summaryText } from "./summary.js";
 import { type CompileArgs, resolveCompile } from "./compile.js";
 import {
-  type CompiledState, type Data, type Logs, type TrainingOptimizer, RunningMean, batchSampleWeights, batchSizeOf, checkFinite, epochsOf, checkSparseLabels, describeShapes,
+  type CompiledState, type Data, type Logs, type TrainingOptimizer, RunningMean, batchSampleWeights, batchSizeOf, checkFinite, epochsOf, sampleWeightsFor, checkSparseLabels, describeShapes,
   epochBatches, evaluateData, logsOf, numSamples, predictData, sliceRows, takeRows, toTensorData, trainStep,
   type Targets, targetList,
 } from "./training.js";
@@ -25,19 +25,22 @@ export interface FitArgs {
   epochs?: number;
   batchSize?: number;
   verbose?: 0 | 1 | 2 | "auto";
-  validationData?: readonly [Data | Data[], Data];
+  /** [x, y] or [x, y, sampleWeight] (the weights weigh the validation loss, as in Keras). */
+  validationData?: readonly [Data | Data[], Data] | readonly [Data | Data[], Data, Data];
   validationSplit?: number;
   shuffle?: boolean;
   callbacks?: readonly Callback[];
   initialEpoch?: number;
   /** Weights of the loss per class index, e.g. { 0: 1, 1: 5 } (Keras' class_weight). */
   classWeight?: Readonly<Record<number, number>>;
-  /** One weight per training sample (Keras' sample_weight). */
+  /** One weight per sample of x (Keras' sample_weight); with validationSplit, the last ones weigh the validation loss. */
   sampleWeight?: Data;
 }
 
 export interface EvaluateArgs {
   batchSize?: number;
+  /** One weight per sample: they weigh the loss (Keras' sample_weight); compiled metrics stay unweighted. */
+  sampleWeight?: Data;
   verbose?: 0 | 1 | 2 | "auto";
   callbacks?: readonly Callback[];
 }
@@ -420,6 +423,18 @@ export class Model extends Layer {
     });
   }
 
+  /** fit's validationData, [x, y] or [x, y, sampleWeight], checked like the training data. */
+  private validationTriple(data: NonNullable<FitArgs["validationData"]>, state: CompiledState): [Tensor | Tensor[], Targets, Tensor | null] {
+    if (!Array.isArray(data) || (data.length !== 2 && data.length !== 3)) {
+      throw new TypeError(`fit: validationData must be [x, y] or [x, y, sampleWeight], got ${Array.isArray(data) ? `${data.length} entries` : typeof data}`);
+    }
+    const vx = toTensorData(data[0], "validationData x");
+    const vy = this.toTargets(data[1], state, "fit (validationData)");
+    this.checkData(vx, vy, state, "fit (validationData)");
+    const vw = data.length === 3 ? sampleWeightsFor(data[2], numSamples(vx, "validationData x"), "fit: validationData's sampleWeight") : null;
+    return [vx, vy, vw];
+  }
+
   /** Labels as the compiled outputs expect them: one tensor, a list, or an object keyed by output name. */
   private toTargets(yIn: Data | Data[] | Readonly<Record<string, Data>>, state: CompiledState, what: string): Targets {
     if (state.outputs.length === 1) return toTensorData(yIn as Data, "y") as Tensor;
@@ -465,31 +480,26 @@ export class Model extends Layer {
     let x = toTensorData(xIn, "x");
     let y = this.toTargets(yIn, state, "fit");
     this.checkData(x, y, state, "fit");
-    let valX: Tensor | Tensor[] | null = null, valY: Targets | null = null;
+    let sampleWeight = args.sampleWeight === undefined ? null : sampleWeightsFor(args.sampleWeight, numSamples(x, "x"), "fit: sampleWeight");
+    let valX: Tensor | Tensor[] | null = null, valY: Targets | null = null, valWeight: Tensor | null = null;
     if (args.validationData) {
-      valX = toTensorData(args.validationData[0], "validationData x");
-      valY = this.toTargets(args.validationData[1], state, "fit (validationData)");
-      this.checkData(valX, valY, state, "fit (validationData)");
+      [valX, valY, valWeight] = this.validationTriple(args.validationData, state);
     } else if (args.validationSplit) {
       const f = args.validationSplit;
       if (!(f > 0 && f < 1)) throw new RangeError(`fit: validationSplit must be in (0, 1), got ${f}`);
-      // Keras takes the last fraction of the data, before any shuffling.
+      // Keras takes the last fraction of the data (and of the sample weights), before any shuffling.
       const n = numSamples(x, "x");
       const nTrain = Math.floor(n * (1 - f));
       valX = sliceRows(x, nTrain, n - nTrain);
       valY = sliceTargets(y, nTrain, n - nTrain);
       x = sliceRows(x, 0, nTrain);
       y = sliceTargets(y, 0, nTrain);
+      if (sampleWeight) {
+        valWeight = sliceRows(sampleWeight, nTrain, n - nTrain) as Tensor;
+        sampleWeight = sliceRows(sampleWeight, 0, nTrain) as Tensor;
+      }
     }
     const n = numSamples(x, "x");
-    let sampleWeight: Tensor | null = null;
-    if (args.sampleWeight !== undefined) {
-      sampleWeight = toTensorData(args.sampleWeight, "sampleWeight") as Tensor;
-      if (sampleWeight.rank !== 1 || sampleWeight.shape[0] < n) {
-        throw new RangeError(`fit: sampleWeight needs one weight per sample (shape (${n},)), got shape ${describeShapes(sampleWeight)}`);
-      }
-      if (sampleWeight.shape[0] > n) sampleWeight = sliceRows(sampleWeight, 0, n) as Tensor;
-    }
     const steps = Math.ceil(n / batchSize);
     const verbose = verbosity(args.verbose);
     const shuffle = args.shuffle ?? true;
@@ -500,7 +510,7 @@ export class Model extends Layer {
         yield { x: takeRows(x, idx), y: yb, sampleWeight: sw };
       }
     };
-    const validation = valX && valY ? { x: valX, y: valY, batchSize } : null;
+    const validation = valX && valY ? { x: valX, y: valY, batchSize, sampleWeight: valWeight } : null;
     return this.runEpochs(state, args, { epochs, steps, verbose, samples: n }, batchesOf, validation);
   }
 
@@ -511,7 +521,7 @@ export class Model extends Layer {
   private async runEpochs(
     state: CompiledState, args: FitArgs, params: CallbackParams,
     batchesOf: () => Iterable<TrainBatch> | AsyncIterable<TrainBatch>,
-    validation: { x: Tensor | Tensor[]; y: Targets; batchSize: number } | null,
+    validation: { x: Tensor | Tensor[]; y: Targets; batchSize: number; sampleWeight: Tensor | null } | null,
   ): Promise<History> {
     // Keras' order: the user's callbacks, then History, then the progress bar.
     const { list, history } = configureCallbacks(args.callbacks, {
@@ -544,7 +554,7 @@ export class Model extends Layer {
         }
         const logs: Logs = logsOf(tracker, state);
         if (validation) {
-          const v = await evaluateData(this, state, validation.x, validation.y, validation.batchSize);
+          const v = await evaluateData(this, state, validation.x, validation.y, validation.batchSize, {}, validation.sampleWeight);
           for (const [k, val] of Object.entries(v)) logs[`val_${k}`] = val;
         }
         await list.onEpochEnd(epoch, logs);
@@ -564,9 +574,11 @@ export class Model extends Layer {
     if (args.validationSplit) throw new TypeError("fit: validationSplit cannot split a dataset; pass validationData instead (as Keras requires)");
     if (args.sampleWeight !== undefined) throw new TypeError("fit: sampleWeight cannot be combined with a dataset; yield it from the dataset instead");
     const verbose = verbosity(args.verbose);
-    const validation = args.validationData
-      ? { x: toTensorData(args.validationData[0], "validationData x"), y: this.toTargets(args.validationData[1], state, "fit (validationData)"), batchSize: batchSizeOf(args.batchSize, "fit") }
-      : null;
+    let validation: { x: Tensor | Tensor[]; y: Targets; batchSize: number; sampleWeight: Tensor | null } | null = null;
+    if (args.validationData) {
+      const [vx, vy, vw] = this.validationTriple(args.validationData, state);
+      validation = { x: vx, y: vy, batchSize: batchSizeOf(args.batchSize, "fit"), sampleWeight: vw };
+    }
     let checked = false;
     const self = this;
     const batchesOf = async function* (): AsyncGenerator<TrainBatch> {
@@ -597,10 +609,11 @@ export class Model extends Layer {
       addProgbar: verbose !== 0, model: this as CallbackModel, params: { epochs: 1, steps: Math.ceil(n / batchSize), verbose, samples: n },
     });
     await list.onTestBegin({});
+    const sampleWeight = args.sampleWeight === undefined ? null : sampleWeightsFor(args.sampleWeight, n, "evaluate: sampleWeight");
     const logs = await evaluateData(this, state, x, y, batchSize, {
       onBatchBegin: (b) => list.onTestBatchBegin(b, {}),
       onBatchEnd: (b, l) => list.onTestBatchEnd(b, l),
-    });
+    }, sampleWeight);
     await list.onTestEnd(logs);
     const values = resultValues(logs, state);
     return values.length === 1 ? values[0] : values;

@@ -215,6 +215,7 @@ export class RunningMean {
 /** Evaluates loss and metrics over data in batches, inference mode. */
 export async function evaluateData(
   model: TrainableModel, state: CompiledState, x: Tensor | Tensor[], y: Targets, batchSize: number, hooks: StepHooks = {},
+  sampleWeight: Tensor | null = null,
 ): Promise<Logs> {
   const n = numSamples(x, "x");
   const tracker = new RunningMean();
@@ -227,7 +228,8 @@ export async function evaluateData(
     noGrad(() => {
       const out = model.call(xb, { training: false });
       const preds = Array.isArray(out) ? out : [out];
-      const l = totalLoss(state, ys, preds, null);
+      // As in Keras, sample weights weigh the loss; compiled metrics stay unweighted.
+      const l = totalLoss(state, ys, preds, sampleWeight ? (sliceRows(sampleWeight, start, count) as Tensor) : null);
       const reg = regularizationLoss(model.layers);
       tracker.add((reg ? add(l.total, reg) : l.total).item(), count, l.parts.map((p) => p.item()));
       updateMetrics(state, ys, preds);
@@ -270,6 +272,16 @@ export function epochsOf(given: number | undefined): number {
   const e = given ?? 1;
   if (!Number.isInteger(e) || e < 0) throw new RangeError(`fit: epochs must be a non-negative integer, got ${given}`);
   return e;
+}
+
+/** Keras' sample_weight: one finite, non-negative weight per sample, as a rank-1 tensor. */
+export function sampleWeightsFor(data: Data, n: number, what: string): Tensor {
+  const w = toTensorData(data, "sampleWeight");
+  if (Array.isArray(w) || w.rank !== 1 || w.shape[0] !== n) {
+    throw new RangeError(`${what} needs one weight per sample (shape (${n},)), got shape ${Array.isArray(w) ? "a list of tensors" : shapeText(w.shape)}`);
+  }
+  checkFinite(w, what);
+  return w;
 }
 
 /** The batch size of a fit, evaluate or predict call: Keras' default 32, else a positive integer. */

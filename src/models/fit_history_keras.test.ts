@@ -1,0 +1,42 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import * as tf from "../index.js";
+import { assertAllClose } from "../testing/close.js";
+
+// Keras 3.5's own History and evaluate() for the same compiled model and data
+// (test/fixtures/make_keras_fit_history.py).
+const dir = "test/fixtures/keras_files/by_keras";
+const fixture = JSON.parse(readFileSync(`${dir}/fit_history.json`, "utf8")) as {
+  x: number[][]; y: number[]; sample_weight: number[]; class_weight: Record<string, number>;
+  cases: Record<string, { history: Record<string, number[]>; evaluate: number[]; evaluate_weighted: number[] }>;
+};
+
+for (const [name, want] of Object.entries(fixture.cases)) {
+  test(`fit History and evaluate as in Keras: ${name.replace("_", " ")}, validationSplit 0.25, partial batches`, async () => {
+    const model = await tf.models.loadModel(`${dir}/fit_history.keras`);
+    const x = tf.constant(fixture.x, undefined, "float32"), y = tf.constant(fixture.y, undefined, "int32");
+    const sw = tf.constant(fixture.sample_weight, undefined, "float32");
+    const args: tf.models.FitArgs = { epochs: 3, batchSize: 5, shuffle: false, validationSplit: 0.25, verbose: 0 };
+    if (name === "class_weight") args.classWeight = Object.fromEntries(Object.entries(fixture.class_weight).map(([k, v]) => [Number(k), v]));
+    if (name === "sample_weight") args.sampleWeight = sw;
+    const history = await model.fit(x, y, args);
+    assert.deepEqual(Object.keys(history.history).sort(), Object.keys(want.history).sort());
+    for (const [key, values] of Object.entries(want.history)) assertAllClose(history.history[key], values, { rtol: 1e-5, atol: 1e-6, what: `${name} ${key}` });
+    assertAllClose(await model.evaluate(x, y, { batchSize: 7, verbose: 0 }) as number[], want.evaluate, { rtol: 1e-5, atol: 1e-6, what: `${name} evaluate` });
+    assertAllClose(await model.evaluate(x, y, { batchSize: 7, verbose: 0, sampleWeight: sw }) as number[], want.evaluate_weighted, { rtol: 1e-5, atol: 1e-6, what: `${name} evaluate with sampleWeight` });
+  });
+}
+
+test("sampleWeight and validationData's third entry are checked: one finite weight per sample", async () => {
+  const model = await tf.models.loadModel(`${dir}/fit_history.keras`);
+  const x = tf.constant(fixture.x, undefined, "float32"), y = tf.constant(fixture.y, undefined, "int32");
+  await assert.rejects(model.fit(x, y, { sampleWeight: tf.ones([22]), verbose: 0 }), /^RangeError: fit: sampleWeight needs one weight per sample \(shape \(23,\)\), got shape \(22,\)$/);
+  await assert.rejects(model.fit(x, y, { sampleWeight: tf.fill([23], NaN), verbose: 0 }), /fit: sampleWeight holds 23 non-finite value/);
+  await assert.rejects(model.evaluate(x, y, { sampleWeight: tf.ones([23, 1]), verbose: 0 }), /evaluate: sampleWeight needs one weight per sample \(shape \(23,\)\), got shape \(23, 1\)/);
+  await assert.rejects(model.fit(x, y, { validationData: [x, y, tf.ones([5])], verbose: 0 }), /fit: validationData's sampleWeight needs one weight per sample \(shape \(23,\)\)/);
+  // A weighted validation set: its loss is the weighted one evaluate gives.
+  const w = tf.constant(fixture.sample_weight, undefined, "float32");
+  const h = await model.fit(x, y, { validationData: [x, y, w], epochs: 1, verbose: 0, shuffle: false });
+  assertAllClose([h.history.val_loss[0]], [(await model.evaluate(x, y, { sampleWeight: w, verbose: 0 }) as number[])[0]], { rtol: 1e-6, what: "val_loss" });
+});
