@@ -40,3 +40,22 @@ test("sampleWeight and validationData's third entry are checked: one finite weig
   const h = await model.fit(x, y, { validationData: [x, y, w], epochs: 1, verbose: 0, shuffle: false });
   assertAllClose([h.history.val_loss[0]], [(await model.evaluate(x, y, { sampleWeight: w, verbose: 0 }) as number[])[0]], { rtol: 1e-6, what: "val_loss" });
 });
+
+const callbackCases = (JSON.parse(readFileSync(`${dir}/fit_history.json`, "utf8")) as {
+  callbacks: Record<string, { history: Record<string, number[]>; predictions: number[][]; learning_rate: number }>;
+}).callbacks;
+
+for (const [name, want] of Object.entries(callbackCases)) {
+  test(`EarlyStopping / ReduceLROnPlateau as in Keras (${name.replace("_", " ")}): the epoch it stops at, learning_rate in the logs, the weights kept`, async () => {
+    const model = await tf.models.loadModel(`${dir}/fit_history.keras`);
+    const x = tf.constant(fixture.x, undefined, "float32"), y = tf.constant(fixture.y, undefined, "int32");
+    const callbacks: tf.callbacks.Callback[] = [];
+    if (name !== "reduce_lr") callbacks.push(tf.callbacks.EarlyStopping({ monitor: "val_loss", patience: 2, minDelta: 0.01, restoreBestWeights: true }));
+    if (name !== "early_stopping") callbacks.push(tf.callbacks.ReduceLROnPlateau({ monitor: "val_loss", factor: 0.5, patience: 1, minLr: 0.02 }));
+    const history = await model.fit(x, y, { epochs: 12, batchSize: 5, shuffle: false, validationSplit: 0.25, verbose: 0, callbacks });
+    assert.deepEqual(Object.keys(history.history).sort(), Object.keys(want.history).sort());
+    for (const [key, values] of Object.entries(want.history)) assertAllClose(history.history[key], values, { rtol: 1e-5, atol: 1e-6, what: `${name} ${key}` });
+    assertAllClose(model.predict<tf.Tensor>(tf.slice(x, [0, 0], [3, 6])), want.predictions, { rtol: 1e-5, atol: 1e-6, what: `${name} predictions after fit` });
+    assertAllClose([model.optimizer!.learningRate], [want.learning_rate], { rtol: 1e-7, what: `${name} learning rate` });
+  });
+}
