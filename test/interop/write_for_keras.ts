@@ -45,17 +45,20 @@ function resnet(): tf.models.Model {
   m.compile({ loss: "sparse_categorical_crossentropy", optimizer: tf.optimizers.SGD({ learningRate: 0.05, momentum: 0.9 }), metrics: ["accuracy"] });
   return m;
 }
-for (const [name, build] of [["cnn_bn", cnn], ["small_resnet", resnet]] as const) {
+// Every other layer, as lamina writes their configs: the Keras-written layer zoo, loaded and trained on.
+const layerZoo = (): Promise<tf.models.Model> => models.loadModel("test/fixtures/keras_files/by_keras/layer_zoo.keras");
+for (const [name, build] of [["cnn_bn", cnn], ["small_resnet", resnet], ["layer_zoo", layerZoo]] as const) {
   tf.clearSession();
-  const m = build();
-  const xs = tf.random.uniform([32, 12, 12, 1], -1, 1, { seed: 11 });
+  const m = await build();
+  const channels = m.inputs[0].shape[3] as number;
+  const xs = tf.random.uniform([32, 12, 12, channels], -1, 1, { seed: 11 });
   const ys = tf.random.uniform([32], 0, 10, { dtype: "int32", seed: 5 });
-  for (let s = 0; s < 3; s++) m.trainOnBatch(tf.slice(xs, [s * 8, 0, 0, 0], [8, 12, 12, 1]), tf.slice(ys, [s * 8], [8]));
+  for (let s = 0; s < 3; s++) m.trainOnBatch(tf.slice(xs, [s * 8, 0, 0, 0], [8, 12, 12, channels]), tf.slice(ys, [s * 8], [8]));
   await m.save(`${dir}/${name}.keras`);
   await m.save(`${dir}/${name}.h5`);
-  const x = tf.random.uniform([4, 12, 12, 1], -1, 1, { seed: 99 });
+  const x = tf.random.uniform([4, 12, 12, channels], -1, 1, { seed: 99 });
   const pred = m.predict(x).arraySync();
-  const xStep = tf.slice(xs, [24, 0, 0, 0], [8, 12, 12, 1]), yStep = tf.slice(ys, [24], [8]);
+  const xStep = tf.slice(xs, [24, 0, 0, 0], [8, 12, 12, channels]), yStep = tf.slice(ys, [24], [8]);
   const loss = m.trainOnBatch(xStep, yStep);
   out[name] = { x: x.arraySync(), predictions: pred, x_step: xStep.arraySync(), y_step: yStep.arraySync(), loss_step: loss, predictions_after_step: m.predict(x).arraySync(), summary: m.summary(() => {}, { lineLength: 108 }) };
 }
