@@ -521,7 +521,7 @@ export class Model extends Layer {
   private async runEpochs(
     state: CompiledState, args: FitArgs, params: CallbackParams,
     batchesOf: () => Iterable<TrainBatch> | AsyncIterable<TrainBatch>,
-    validation: { x: Tensor | Tensor[]; y: Targets; batchSize: number; sampleWeight: Tensor | null } | null,
+    validation: ValidationSet | null,
   ): Promise<History> {
     // Keras' order: the user's callbacks, then History, then the progress bar.
     const { list, history } = configureCallbacks(args.callbacks, {
@@ -574,7 +574,7 @@ export class Model extends Layer {
     if (args.validationSplit) throw new TypeError("fit: validationSplit cannot split a dataset; pass validationData instead (as Keras requires)");
     if (args.sampleWeight !== undefined) throw new TypeError("fit: sampleWeight cannot be combined with a dataset; yield it from the dataset instead");
     const verbose = verbosity(args.verbose);
-    let validation: { x: Tensor | Tensor[]; y: Targets; batchSize: number; sampleWeight: Tensor | null } | null = null;
+    let validation: ValidationSet | null = null;
     if (args.validationData) {
       const [vx, vy, vw] = this.validationTriple(args.validationData, state);
       validation = { x: vx, y: vy, batchSize: batchSizeOf(args.batchSize, "fit"), sampleWeight: vw };
@@ -656,6 +656,14 @@ export class Model extends Layer {
 /** Keras' verbose argument: "auto" (the default) means 1. */
 function verbosity(v: 0 | 1 | 2 | "auto" | undefined): 0 | 1 | 2 {
   return v === undefined || v === "auto" ? 1 : v;
+}
+
+/** What fit validates on after each epoch. */
+interface ValidationSet {
+  x: Tensor | Tensor[];
+  y: Targets;
+  batchSize: number;
+  sampleWeight: Tensor | null;
 }
 
 /** One training batch as the epoch loop consumes it. */
