@@ -6,6 +6,12 @@ import { Model } from "./model.js";
 import type { Conv2D } from "../layers/convolutional.js";
 import { canFold, runFolded, sequentialFoldAt } from "./inference_folding.js";
 
+/** The model's layers called one after the other on a symbolic input. */
+interface SymbolicChain {
+  input: SymbolicTensor;
+  output: SymbolicTensor;
+}
+
 export interface SequentialArgs {
   name?: string;
   trainable?: boolean;
@@ -21,7 +27,7 @@ export class Sequential extends Model {
   private inputLayer: InputLayer | null = null;
   private outputShapes = new Map<Layer, LayerShape>();
   /** The layers called one after the other on a symbolic input, as Keras' Sequential builds them. */
-  private graph: { input: SymbolicTensor; output: SymbolicTensor } | null = null;
+  private graph: SymbolicChain | null = null;
   /** The input Keras' Sequential makes for itself when no layers.Input(...) starts it. */
   private implicitInput: InputLayer | null = null;
   private adding = false;
@@ -50,7 +56,7 @@ export class Sequential extends Model {
     return [this.symbolic("outputs").output];
   }
 
-  private symbolic(what: string): { input: SymbolicTensor; output: SymbolicTensor } {
+  private symbolic(what: string): SymbolicChain {
     if (!this.graph) {
       throw new Error(`Sequential ${this.name} has no defined ${what} yet: start it with layers.Input({ shape }), give inputShape to its first layer, or build it (call it on data, or model.build(shape))`);
     }
@@ -140,7 +146,7 @@ export class Sequential extends Model {
    * Keras' Sequential is a functional model of its layers: calling each on a symbolic input gives
    * them the `output` a feature extractor takes. lamina still runs the stack itself (call below).
    */
-  private callSymbolically(shape: LayerShape): { input: SymbolicTensor; output: SymbolicTensor } | null {
+  private callSymbolically(shape: LayerShape): SymbolicChain | null {
     let input: SymbolicTensor;
     if (this.inputLayer) {
       input = this.inputLayer.inboundNodes[0].outputs[0];

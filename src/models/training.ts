@@ -274,7 +274,7 @@ export function epochsOf(given: number | undefined): number {
   return e;
 }
 
-/** Keras' sample_weight: one finite, non-negative weight per sample, as a rank-1 tensor. */
+/** Keras' sample_weight: one finite weight per sample, as a rank-1 tensor. */
 export function sampleWeightsFor(data: Data, n: number, what: string): Tensor {
   const w = toTensorData(data, "sampleWeight");
   if (Array.isArray(w) || w.rank !== 1 || w.shape[0] !== n) {
