@@ -2,7 +2,7 @@
 # loading (Debian's dataset-fashion-mnist files instead of keras.datasets' download), the seeds and
 # verbose=2 (one line per epoch). Prints History's figures, test accuracy and the training time.
 #
-#   COLUMNS=200 KERAS_BACKEND=torch python3 examples/reference/001_resnet_keras.py --seed N [--split N] [--epochs N] [--limit N] [--save-initial F.keras]
+#   COLUMNS=200 KERAS_BACKEND=torch python3 examples/reference/001_resnet_keras.py --seed N [--split N] [--epochs N] [--limit N] [--save-initial F.keras] [--initial F.keras]
 #
 # --seed sets keras.utils.set_random_seed (weights, shuffles); --split is train_test_split's
 # random_state (default: the seed), the split lamina's `--split-random-state N` reproduces.
@@ -24,6 +24,7 @@ p.add_argument("--split", type=int, default=None)
 p.add_argument("--epochs", type=int, default=5)
 p.add_argument("--limit", type=int, default=0)
 p.add_argument("--save-initial", default=None, help="also save the compiled model before training (a .keras path)")
+p.add_argument("--initial", default=None, help="start from this model file's weights (e.g. lamina's initial model) instead of Keras' own")
 a = p.parse_args()
 keras.utils.set_random_seed(a.seed)
 
@@ -74,6 +75,9 @@ batch_size = 256
 model.compile(loss="sparse_categorical_crossentropy", optimizer=keras.optimizers.SGD(learning_rate=learning_rate), metrics=["accuracy"])
 if a.save_initial:
     model.save(a.save_initial)
+if a.initial:
+    model = keras.models.load_model(a.initial, compile=False)
+    model.compile(loss="sparse_categorical_crossentropy", optimizer=keras.optimizers.SGD(learning_rate=learning_rate), metrics=["accuracy"])
 t0 = time.time()
 history = model.fit(X_train, y_train, epochs=n_epochs, batch_size=batch_size, validation_data=(X_valid, y_valid), verbose=2)
 t1 = time.time()
