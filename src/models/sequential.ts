@@ -126,27 +126,14 @@ export class Sequential extends Model {
     return null;
   }
 
-  /** Builds every layer in turn from the input shape, recording each output shape. */
-  override build(inputShape: LayerShape | LayerShape[]): void {
-    let shape = inputShape as LayerShape;
-    const batch = shape[0];
-    for (const layer of this.stack) {
-      layer.maybeBuild(shape, false);
-      const out = layer.computeOutputShape(shape);
-      if (Array.isArray(out[0])) throw new TypeError(`Sequential ${this.name}: layer ${layer.name} has several outputs; use the functional API`);
-      shape = [batch, ...(out as LayerShape).slice(1)];
-      this.outputShapes.set(layer, shape);
-    }
-    this.built = true;
-    this.builtInputShape = inputShape;
-    this.graph = this.callSymbolically(inputShape as LayerShape);
-  }
-
   /**
-   * Keras' Sequential is a functional model of its layers: calling each on a symbolic input gives
-   * them the `output` a feature extractor takes. lamina still runs the stack itself (call below).
+   * Builds every layer in turn from the input shape by calling it on a symbolic input, as Keras'
+   * Sequential (a functional model of its layers) does: each layer gets the `output` a feature
+   * extractor takes, and each output shape is recorded. lamina still runs the stack itself (call).
    */
-  private callSymbolically(shape: LayerShape): SymbolicChain | null {
+  override build(inputShape: LayerShape | LayerShape[]): void {
+    const shape = inputShape as LayerShape;
+    const batch = shape[0];
     let input: SymbolicTensor;
     if (this.inputLayer) {
       input = this.inputLayer.inboundNodes[0].outputs[0];
@@ -160,10 +147,13 @@ export class Sequential extends Model {
     let t = input;
     for (const layer of this.stack) {
       const out = layer.apply(t);
-      if (!(out instanceof SymbolicTensor)) return null;
+      if (!(out instanceof SymbolicTensor)) throw new TypeError(`Sequential ${this.name}: layer ${layer.name} has several outputs; use the functional API`);
+      this.outputShapes.set(layer, [batch, ...out.shape.slice(1)]);
       t = out;
     }
-    return { input, output: t };
+    this.built = true;
+    this.builtInputShape = inputShape;
+    this.graph = { input, output: t };
   }
 
   override call(inputs: Tensor | Tensor[], opts: CallOptions): Tensor {
