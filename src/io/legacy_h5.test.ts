@@ -131,3 +131,59 @@ test(".h5 whole-model files load their weights by layer name, whatever order the
     assert.deepEqual(Array.from(loaded.predict(input).dataSync() as Float32Array), want, file);
   }
 });
+
+test(".h5 optimizer state goes back to the weights it belongs to when the file lists it in another order", async () => {
+  tf.clearSession();
+  const input = layers.Input({ shape: [3], name: "x" });
+  const a = layers.Dense(3, { name: "a" })(input);
+  const b = layers.Dense(3, { name: "b" })(layers.Dense(3, { name: "pre" })(input));
+  const model = new models.Model({ inputs: input, outputs: layers.Add({ name: "sum" })([a, b]) });
+  model.compile({ optimizer: tf.optimizers.Adam({ learningRate: 0.01 }), loss: "mse" });
+  const xs = tf.constant([[0.5, -1, 2], [1, 0, -0.25]]);
+  const ys = tf.constant([[1, 0, -1], [0.5, 0.5, 2]]);
+  model.trainOnBatch(xs, ys);
+  model.trainOnBatch(xs, ys);
+  const saved = join(dir, "branches-adam.h5");
+  await model.save(saved);
+
+  // Before lamina followed Keras' layer order it listed "a" before "pre": the same optimizer
+  // variables, saved under the same names, in another order. All three kernels are 3x3, so
+  // restoring by position would hand "a"'s moments to "pre" without any shape error.
+  const opt = model.optimizer as tf.optimizers.Optimizer;
+  const current = opt.variables().map((v) => `${opt.name}/${v.name}:0`);
+  const slot = (layer: string): string[] => current.filter((n) => n.startsWith(`${opt.name}/${layer}_`));
+  const oldOrder = [...current.filter((n) => !/\/(a|pre|b)_/.test(n)), ...slot("a"), ...slot("pre"), ...slot("b")];
+  assert.notDeepEqual(oldOrder, current);
+  const reordered = join(dir, "branches-adam-old-order.h5");
+  const src = await Hdf5File.openForReading(saved);
+  const out = await Hdf5File.create(reordered);
+  try {
+    const copy = (path: string): void => {
+      for (const name of src.attrNames(path)) {
+        const value = path === "optimizer_weights" && name === "weight_names" ? oldOrder : src.attr(path, name);
+        if (Array.isArray(value) && value.length === 0) out.writeEmptyListAttr(path, name);
+        else out.writeTextAttr(path, name, value as string | string[], "ascii");
+      }
+      for (const child of src.children(path)) {
+        const full = path === "" ? child : `${path}/${child}`;
+        if (src.kind(full) === "dataset") out.writeArray(full, src.readArray(full));
+        else {
+          out.ensureGroup(full);
+          copy(full);
+        }
+      }
+    };
+    copy("");
+  } finally {
+    src.close();
+    out.close();
+  }
+
+  const loaded = await models.loadModel(reordered);
+  const loadedOpt = loaded.optimizer as tf.optimizers.Optimizer;
+  assert.deepEqual(loadedOpt.variables().map((v) => v.name), opt.variables().map((v) => v.name));
+  loadedOpt.variables().forEach((v, i) => assert.deepEqual(v.arraySync(), opt.variables()[i].arraySync(), v.name));
+  loaded.trainOnBatch(xs, ys);
+  model.trainOnBatch(xs, ys);
+  assert.deepEqual(loaded.getWeights().map((w) => w.arraySync()), model.getWeights().map((w) => w.arraySync()));
+});

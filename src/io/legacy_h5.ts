@@ -95,7 +95,7 @@ export async function saveLegacyH5(model: Model, path: string, opts: SaveModelOp
       writeLayerWeights(h5, "model_weights", model);
       const opt = model.compiled?.optimizer as { variables?: () => Variable[]; name?: string } | undefined;
       const vars = includeOptimizer && trainingConfig !== null && opt?.variables ? opt.variables() : [];
-      if (vars.length > 0) writeWeightList(h5, "optimizer_weights", vars, (v) => `${opt?.name ?? "optimizer"}/${legacyWeightName(v)}`);
+      if (vars.length > 0) writeWeightList(h5, "optimizer_weights", vars, (v) => optimizerWeightName(opt?.name, v));
     } finally {
       h5.close();
     }
@@ -288,7 +288,7 @@ export async function loadLegacyH5(path: string, opts: LoadModelOptions): Promis
   }
 }
 
-/** Restores optimizer_weights by order when the counts and shapes fit (Keras warns and skips otherwise). */
+/** Restores optimizer_weights when the counts and shapes fit (Keras warns and skips otherwise). */
 function readOptimizerWeights(h5: Hdf5File, model: Model): void {
   const names = listAttr(h5, "optimizer_weights", "weight_names");
   const opt = model.compiled?.optimizer as unknown as { built: boolean; build(v: readonly Variable[]): void; variables(): Variable[]; setWeights(w: readonly Tensor[]): void; name: string };
@@ -298,12 +298,31 @@ function readOptimizerWeights(h5: Hdf5File, model: Model): void {
     console.warn(`loadModel: ${h5.display}: the saved optimizer state has ${names.length} variables but optimizer "${opt.name}" has ${vars.length} (a file from another Keras version?); training starts from a fresh optimizer state`);
     return;
   }
-  const values = names.map((n, i) => {
+  const source = savedNameOrder(names, vars.map((v) => optimizerWeightName(opt.name, v)));
+  const values = vars.map((v, i) => {
+    const n = names[source[i]];
     const a = h5.readArray(`optimizer_weights/${n}`);
-    if (!shapesEqual(a.shape, vars[i].shape)) {
-      throw new ModelFileError(h5.display, `optimizer weight "${n}" has shape ${shapeText(a.shape)} but optimizer variable ${vars[i].name} has shape ${shapeText(vars[i].shape)}`);
+    if (!shapesEqual(a.shape, v.shape)) {
+      throw new ModelFileError(h5.display, `optimizer weight "${n}" has shape ${shapeText(a.shape)} but optimizer variable ${v.name} has shape ${shapeText(v.shape)}`);
     }
-    return tensorFor(vars[i], a);
+    return tensorFor(v, a);
   });
   opt.setWeights(values);
+}
+
+/** The name an optimizer variable is saved under in optimizer_weights. */
+function optimizerWeightName(optimizerName: string | undefined, v: Variable): string {
+  return `${optimizerName ?? "optimizer"}/${legacyWeightName(v)}`;
+}
+
+/**
+ * For each current variable, the index of its saved value. Keras restores optimizer_weights by
+ * position; lamina does too unless the saved names are exactly the current ones in another order
+ * (a file written when lamina ordered a branching model's layers differently), where matching by
+ * name keeps each slot with its own weight instead of a same-shaped neighbour's.
+ */
+function savedNameOrder(saved: readonly string[], current: readonly string[]): number[] {
+  const byName = new Map(saved.map((n, i) => [n, i]));
+  const sameSet = byName.size === saved.length && current.length === saved.length && current.every((n) => byName.has(n));
+  return current.map((n, i) => (sameSet ? byName.get(n)! : i));
 }
