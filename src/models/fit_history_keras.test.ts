@@ -35,6 +35,9 @@ test("sampleWeight and validationData's third entry are checked: one finite weig
   await assert.rejects(model.fit(x, y, { sampleWeight: tf.fill([23], NaN), verbose: 0 }), /fit: sampleWeight holds 23 non-finite value/);
   await assert.rejects(model.evaluate(x, y, { sampleWeight: tf.ones([23, 1]), verbose: 0 }), /evaluate: sampleWeight needs one weight per sample \(shape \(23,\)\), got shape \(23, 1\)/);
   await assert.rejects(model.fit(x, y, { validationData: [x, y, tf.ones([5])], verbose: 0 }), /fit: validationData's sampleWeight needs one weight per sample \(shape \(23,\)\)/);
+  // Data that is not a tensor is named with the call it was given to.
+  await assert.rejects(model.evaluate(x, y, { sampleWeight: [[1], [2, 3]], verbose: 0 }), /^TypeError: evaluate: sampleWeight cannot be converted to a tensor/);
+  assert.throws(() => model.predict([[1, 2], [3]]), /^TypeError: predict: x cannot be converted to a tensor/);
   // A weighted validation set: its loss is the weighted one evaluate gives.
   const w = tf.constant(fixture.sample_weight, undefined, "float32");
   const h = await model.fit(x, y, { validationData: [x, y, w], epochs: 1, verbose: 0, shuffle: false });

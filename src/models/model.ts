@@ -428,26 +428,26 @@ export class Model extends Layer {
     if (!Array.isArray(data) || (data.length !== 2 && data.length !== 3)) {
       throw new TypeError(`fit: validationData must be [x, y] or [x, y, sampleWeight], got ${Array.isArray(data) ? `${data.length} entries` : typeof data}`);
     }
-    const vx = toTensorData(data[0], "validationData x");
+    const vx = toTensorData(data[0], "validationData x", "fit");
     const vy = this.toTargets(data[1], state, "fit (validationData)");
     this.checkData(vx, vy, state, "fit (validationData)");
-    const vw = data.length === 3 ? sampleWeightsFor(data[2], numSamples(vx, "validationData x"), "fit: validationData's sampleWeight") : null;
+    const vw = data.length === 3 ? sampleWeightsFor(data[2], numSamples(vx, "validationData x"), "fit", "validationData's sampleWeight") : null;
     return [vx, vy, vw];
   }
 
   /** Labels as the compiled outputs expect them: one tensor, a list, or an object keyed by output name. */
   private toTargets(yIn: Data | Data[] | Readonly<Record<string, Data>>, state: CompiledState, what: string): Targets {
-    if (state.outputs.length === 1) return toTensorData(yIn as Data, "y") as Tensor;
+    if (state.outputs.length === 1) return toTensorData(yIn as Data, "y", what) as Tensor;
     const names = state.outputs.map((o) => o.name);
     if (Array.isArray(yIn) && !(yIn instanceof Tensor)) {
       if (yIn.length !== names.length) throw new RangeError(`${what}: the model has ${names.length} outputs (${names.join(", ")}) but y has ${yIn.length} entries`);
-      return (yIn as Data[]).map((v) => toTensorData(v, "y") as Tensor);
+      return (yIn as Data[]).map((v) => toTensorData(v, "y", what) as Tensor);
     }
     if (typeof yIn === "object" && yIn !== null && !(yIn instanceof Tensor) && !ArrayBuffer.isView(yIn)) {
       const rec = yIn as Readonly<Record<string, Data>>;
       return names.map((n) => {
         if (rec[n] === undefined) throw new RangeError(`${what}: y has no labels for output "${n}"; give an object with keys ${names.join(", ")}`);
-        return toTensorData(rec[n], "y") as Tensor;
+        return toTensorData(rec[n], "y", what) as Tensor;
       });
     }
     throw new TypeError(`${what}: the model has ${names.length} outputs; give y as a list in output order or an object keyed by ${names.join(", ")}`);
@@ -477,10 +477,10 @@ export class Model extends Layer {
     const state = this.requireCompiled("fit");
     const epochs = epochsOf(args.epochs);
     const batchSize = batchSizeOf(args.batchSize, "fit");
-    let x = toTensorData(xIn, "x");
+    let x = toTensorData(xIn, "x", "fit");
     let y = this.toTargets(yIn, state, "fit");
     this.checkData(x, y, state, "fit");
-    let sampleWeight = args.sampleWeight === undefined ? null : sampleWeightsFor(args.sampleWeight, numSamples(x, "x"), "fit: sampleWeight");
+    let sampleWeight = args.sampleWeight === undefined ? null : sampleWeightsFor(args.sampleWeight, numSamples(x, "x"), "fit");
     let valX: Tensor | Tensor[] | null = null, valY: Targets | null = null, valWeight: Tensor | null = null;
     if (args.validationData) {
       [valX, valY, valWeight] = this.validationTriple(args.validationData, state);
@@ -600,7 +600,7 @@ export class Model extends Layer {
   /** The loss alone, or [loss, ...metrics] when metrics were compiled, like Keras. */
   async evaluate(xIn: Data | Data[], yIn: Data | Data[] | Readonly<Record<string, Data>>, args: EvaluateArgs = {}): Promise<number | number[]> {
     const state = this.requireCompiled("evaluate");
-    const x = toTensorData(xIn, "x"), y = this.toTargets(yIn, state, "evaluate");
+    const x = toTensorData(xIn, "x", "evaluate"), y = this.toTargets(yIn, state, "evaluate");
     this.checkData(x, y, state, "evaluate");
     const batchSize = batchSizeOf(args.batchSize, "evaluate");
     const verbose = verbosity(args.verbose);
@@ -609,7 +609,7 @@ export class Model extends Layer {
       addProgbar: verbose !== 0, model: this as CallbackModel, params: { epochs: 1, steps: Math.ceil(n / batchSize), verbose, samples: n },
     });
     await list.onTestBegin({});
-    const sampleWeight = args.sampleWeight === undefined ? null : sampleWeightsFor(args.sampleWeight, n, "evaluate: sampleWeight");
+    const sampleWeight = args.sampleWeight === undefined ? null : sampleWeightsFor(args.sampleWeight, n, "evaluate");
     const logs = await evaluateData(this, state, x, y, batchSize, {
       onBatchBegin: (b) => list.onTestBatchBegin(b, {}),
       onBatchEnd: (b, l) => list.onTestBatchEnd(b, l),
@@ -621,13 +621,13 @@ export class Model extends Layer {
 
   /** Outputs for x, computed in batches in inference mode; a model with several outputs gives a list (type it: model.predict<Tensor[]>(x)). */
   predict<T extends Tensor | Tensor[] = Tensor>(xIn: Data | Data[], args: { batchSize?: number } = {}): T {
-    return predictData(this, toTensorData(xIn, "x"), batchSizeOf(args.batchSize, "predict")) as T;
+    return predictData(this, toTensorData(xIn, "x", "predict"), batchSizeOf(args.batchSize, "predict")) as T;
   }
 
   /** One training step on one batch; returns the loss (and metrics) like Keras. */
   trainOnBatch(xIn: Data | Data[], yIn: Data | Data[] | Readonly<Record<string, Data>>): number | number[] {
     const state = this.requireCompiled("trainOnBatch");
-    const x = toTensorData(xIn, "x"), y = this.toTargets(yIn, state, "trainOnBatch");
+    const x = toTensorData(xIn, "x", "trainOnBatch"), y = this.toTargets(yIn, state, "trainOnBatch");
     this.checkData(x, y, state, "trainOnBatch");
     const tracker = new RunningMean();
     state.metrics.forEach((m) => m.resetState());
@@ -640,7 +640,7 @@ export class Model extends Layer {
   /** Loss (and metrics) on one batch in inference mode, like Keras' test_on_batch. */
   async testOnBatch(xIn: Data | Data[], yIn: Data | Data[] | Readonly<Record<string, Data>>): Promise<number | number[]> {
     const state = this.requireCompiled("testOnBatch");
-    const x = toTensorData(xIn, "x"), y = this.toTargets(yIn, state, "testOnBatch");
+    const x = toTensorData(xIn, "x", "testOnBatch"), y = this.toTargets(yIn, state, "testOnBatch");
     this.checkData(x, y, state, "testOnBatch");
     const logs = await evaluateData(this, state, x, y, numSamples(x, "x"));
     const values = resultValues(logs, state);
@@ -648,7 +648,7 @@ export class Model extends Layer {
   }
 
   predictOnBatch<T extends Tensor | Tensor[] = Tensor>(xIn: Data | Data[]): T {
-    const x = toTensorData(xIn, "x");
+    const x = toTensorData(xIn, "x", "predictOnBatch");
     return predictData(this, x, numSamples(x, "x")) as T;
   }
 }

@@ -106,14 +106,14 @@ export interface TrainableModel {
  * Model inputs as tensors. Integer inputs (uint8 images, int32 arrays) become float32, since Keras'
  * layers promote them to their float compute dtype; labels keep their dtype.
  */
-export function toTensorData(x: Data | readonly Data[], what: string): Tensor | Tensor[] {
+export function toTensorData(x: Data | readonly Data[], what: string, op: string): Tensor | Tensor[] {
   const asInput = (t: Tensor): Tensor => (what === "y" || isFloatDType(t.dtype) || t.dtype === "bool" ? t : cast(t, "float32"));
   if (x instanceof Tensor) return asInput(x);
   if (Array.isArray(x) && x.length > 0 && x.every((e) => e instanceof Tensor)) return (x as Tensor[]).map(asInput);
   try {
     return asInput(constant(x as TensorLike));
   } catch (e) {
-    throw new TypeError(`fit: ${what} cannot be converted to a tensor: ${(e as Error).message}`);
+    throw new TypeError(`${op}: ${what} cannot be converted to a tensor: ${(e as Error).message}`);
   }
 }
 
@@ -275,12 +275,12 @@ export function epochsOf(given: number | undefined): number {
 }
 
 /** Keras' sample_weight: one finite weight per sample, as a rank-1 tensor. */
-export function sampleWeightsFor(data: Data, n: number, what: string): Tensor {
-  const w = toTensorData(data, "sampleWeight");
+export function sampleWeightsFor(data: Data, n: number, op: string, what = "sampleWeight"): Tensor {
+  const w = toTensorData(data, what, op);
   if (Array.isArray(w) || w.rank !== 1 || w.shape[0] !== n) {
-    throw new RangeError(`${what} needs one weight per sample (shape (${n},)), got shape ${Array.isArray(w) ? "a list of tensors" : shapeText(w.shape)}`);
+    throw new RangeError(`${op}: ${what} needs one weight per sample (shape (${n},)), got shape ${Array.isArray(w) ? "a list of tensors" : shapeText(w.shape)}`);
   }
-  checkFinite(w, what);
+  checkFinite(w, `${op}: ${what}`);
   return w;
 }
 
