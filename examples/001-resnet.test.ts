@@ -4,6 +4,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import * as tf from "../src/index.js";
 import { exampleTimeout } from "../test/support/example-timeout.js";
 
 function run(out: string, args: string[] = [], quick = true): { stdout: string; stderr: string; status: number | null } {
@@ -18,10 +19,12 @@ function run(out: string, args: string[] = [], quick = true): { stdout: string; 
 const row = (layer: string, shape: string, params: string, connected = ""): RegExp =>
   new RegExp(`│ ${layer.replace(/[()]/g, "\\$&")} +│ ${shape.replace(/[()]/g, "\\$&")} +│ +${params} │${connected ? ` ${connected.replace(/[[\]]/g, "\\$&")}` : ""}`);
 
-test("examples/001-resnet.ts (QUICK): the data cell, the functional dense model, the two-block ResNet, its training and the residual/plain comparison", () => {
+test("examples/001-resnet.ts (QUICK): the data cell, the functional dense model, the two-block ResNet, its training and the residual/plain comparison", async () => {
   const out = mkdtempSync(join(tmpdir(), "lamina-001-"));
+  const initialDir = mkdtempSync(join(tmpdir(), "lamina-001-initial-"));
+  const initial = join(initialDir, "initial.keras");
   try {
-    const r = run(out);
+    const r = run(out, ["--save-initial", initial]);
     assert.equal(r.status, 0, r.stderr);
     const s = r.stdout;
     // The data cell on the whole data set: 48000/12000, standardized pixels.
@@ -57,8 +60,17 @@ test("examples/001-resnet.ts (QUICK): the data cell, the functional dense model,
       const png = readFileSync(join(out, f));
       assert.ok(png.length > 5000 && png.subarray(1, 4).toString() === "PNG", `${f} holds a figure`);
     }
+    // --save-initial: the compiled ResNet as it was before fit (BatchNormalization's moving
+    // statistics still at their initial zeros and ones; zero biases).
+    assert.match(s, /^\(initial weights saved to .*initial\.keras\)$/m);
+    const saved = await tf.models.loadModel(initial);
+    assert.equal(saved.countParams(), 955_018);
+    const bn = saved.getLayer("batch_normalization");
+    assert.deepEqual(bn.getWeights().map((w) => [...new Set(w.dataSync())]), [[1], [0], [0], [1]]);
+    assert.deepEqual([...new Set(saved.getLayer("dense_3").getWeights()[1].dataSync())], [0]);
   } finally {
     rmSync(out, { recursive: true, force: true });
+    rmSync(initialDir, { recursive: true, force: true });
   }
 });
 

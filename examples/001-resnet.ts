@@ -5,7 +5,7 @@
 // same network without them, over several trainings. After the training it prints, per epoch,
 // History's figures next to what the notebook's Keras 3 progress bar would have shown for them.
 //
-// Run: npm run example -- 001 [--epochs N] [--compare-runs N] [--train-samples N] [--seed N] [--split-random-state N]
+// Run: npm run example -- 001 [--epochs N] [--compare-runs N] [--train-samples N] [--seed N] [--split-random-state N] [--save-initial F]
 //   --epochs N         the ResNet's epochs (default 5, the notebook's)
 //   --compare-runs N   also train N ResNets and N plain CNNs (the same blocks without the addition)
 //                      and draw their learning curves with 95% bands (default 0: skipped)
@@ -14,6 +14,8 @@
 //   --split-random-state N  split as scikit-learn's train_test_split(..., random_state=N) does
 //                      (the split examples/reference/001_resnet_pytorch.py N uses); --seed still
 //                      seeds the weights and the shuffling
+//   --save-initial F   also save the compiled ResNet before training (a .keras path), as
+//                      examples/reference/001_resnet_keras.py --save-initial does for Keras'
 // QUICK=1: small slices, 1 epoch, a 2-run comparison (the CI smoke run).
 // Figures go to runs/examples/001-resnet/ (LAMINA_OUT overrides).
 import { mkdirSync } from "node:fs";
@@ -23,10 +25,10 @@ import * as tf from "../src/index.js";
 const { layers, models, optimizers, datasets, utils, preprocessing, plot } = tf;
 
 const QUICK = process.env.QUICK === "1";
-const USAGE = "usage: npm run example -- 001 [--epochs N] [--compare-runs N] [--train-samples N] [--seed N] [--split-random-state N]";
+const USAGE = "usage: npm run example -- 001 [--epochs N] [--compare-runs N] [--train-samples N] [--seed N] [--split-random-state N] [--save-initial F]";
 const flags = ((): Record<string, string | undefined> => {
   try {
-    return parseArgs({ options: { epochs: { type: "string" }, "compare-runs": { type: "string" }, "train-samples": { type: "string" }, seed: { type: "string" }, "split-random-state": { type: "string" } }, strict: true }).values;
+    return parseArgs({ options: { epochs: { type: "string" }, "compare-runs": { type: "string" }, "train-samples": { type: "string" }, seed: { type: "string" }, "split-random-state": { type: "string" }, "save-initial": { type: "string" } }, strict: true }).values;
   } catch (e) {
     console.error(`001: ${(e as Error).message}\n${USAGE}`);
     process.exit(2);
@@ -175,6 +177,10 @@ const batchSize = 256;
 const compile = (m: tf.models.Model): void =>
   m.compile({ loss: "sparse_categorical_crossentropy", optimizer: optimizers.SGD({ learningRate }), metrics: ["accuracy"] });
 compile(model);
+if (flags["save-initial"] !== undefined) {
+  await model.save(flags["save-initial"]);
+  console.log(`(initial weights saved to ${flags["save-initial"]})`);
+}
 const t0 = performance.now();
 const keras3Bar = keras3BarFigures();
 const history = await model.fit(xTrain, yTrain, { epochs: nEpochs, batchSize, validationData: [xValid, yValid], callbacks: [keras3Bar.callback] });
