@@ -66,8 +66,8 @@ test("examples/001-resnet.ts (QUICK): the data cell, the functional dense model,
     const saved = await tf.models.loadModel(initial);
     assert.equal(saved.countParams(), 955_018);
     const bn = saved.getLayer("batch_normalization");
-    assert.deepEqual(bn.getWeights().map((w) => [...new Set(w.dataSync())]), [[1], [0], [0], [1]]);
-    assert.deepEqual([...new Set(saved.getLayer("dense_3").getWeights()[1].dataSync())], [0]);
+    assert.deepEqual(bn.getWeights().map((w) => [...new Set(w.dataSync() as Float32Array)]), [[1], [0], [0], [1]]);
+    assert.deepEqual([...new Set(saved.getLayer("dense_3").getWeights()[1].dataSync() as Float32Array)], [0]);
   } finally {
     rmSync(out, { recursive: true, force: true });
     rmSync(initialDir, { recursive: true, force: true });
