@@ -57,3 +57,22 @@ test("a loss that becomes NaN during fit is reported once, with the epoch, the b
   const quiet = await warningsDuring(() => regressor(0.001).fit(x, y, { epochs: 2, verbose: 0 }));
   assert.deepEqual(quiet.filter((w) => w.includes("diverged")), []);
 });
+
+test("sparse labels outside [0, classes) or fractional are refused before any step, naming the call", async () => {
+  const m = new models.Sequential([layers.Input({ shape: [3] }), layers.Dense(3, { activation: "softmax" })]);
+  m.compile({ loss: "sparse_categorical_crossentropy", optimizer: "sgd" });
+  const before = m.getWeights().map((w) => Array.from(w.dataSync() as Float32Array));
+  const x = tf.constant(clean());
+  await assert.rejects(m.fit(x, tf.constant([0, 1, 3, 2]), { verbose: 0 }),
+    /^RangeError: fit: sparse_categorical_crossentropy needs integer labels in \[0, 3\) for a model with 3 outputs, but the labels range over \[0, 3\]/);
+  await assert.rejects(m.evaluate(x, tf.constant([0, -1, 2, 2]), { verbose: 0 }), /^RangeError: evaluate: .*range over \[-1, 2\]/);
+  // Min and max are whole numbers here: only a scan of every label finds the 1.5 in sample 2.
+  await assert.rejects(m.fit(x, tf.constant([0, 2, 1.5, 0.25]), { verbose: 0 }),
+    /^RangeError: fit: sparse_categorical_crossentropy needs integer class labels, but y holds 2 fractional value\(s\), the first \(1\.5\) in sample 2; labels are class indices 0\.\.2/);
+  await assert.rejects(m.fit(x, tf.constant([0, 1, 1, 0]), { verbose: 0, validationData: [x, tf.constant([0, 2, 0.5, 0])] }),
+    /^RangeError: fit \(validationData\): .*fractional value\(s\), the first \(0\.5\) in sample 2/);
+  assert.deepEqual(m.getWeights().map((w) => Array.from(w.dataSync() as Float32Array)), before, "no refused call trained");
+  // Whole numbers stored as floats are labels like any other.
+  const h = await m.fit(x, tf.constant([0, 2, 1, 0], [4], "float32"), { verbose: 0 });
+  assert.ok(Number.isFinite(h.history.loss[0]));
+});

@@ -6,7 +6,7 @@ import { shapeText } from "../tensor/shape.js";
 import { isFloatDType } from "../tensor/dtype.js";
 import { GradientTape } from "../autograd/tape.js";
 import { noGrad } from "../ops/engine.js";
-import { add, cast, isNaN, mul, sub } from "../ops/math.js";
+import { add, cast, floor, isNaN, mul, notEqual, sub } from "../ops/math.js";
 import { gather, slice, concat, reshape } from "../ops/shape.js";
 import { argMax, max, min, sum } from "../ops/reduce.js";
 import type { Layer } from "../layers/layer.js";
@@ -308,13 +308,24 @@ export function checkFinite(t: Tensor, what: string): void {
   throw new RangeError(`${what} holds ${count} non-finite value(s) (NaN or ±Infinity), the first (${value}) in sample ${sample}; remove those samples or replace the values (e.g. by the feature's mean) before training`);
 }
 
-/** Checks sparse labels before any step runs: integer classes in [0, numClasses). */
-export function checkSparseLabels(y: Tensor, numClasses: number, lossName: string): void {
+/**
+ * Checks sparse labels before any step runs: integer classes in [0, numClasses). Keras would cast
+ * 1.5 to class 1 without a word; a fractional class index is a mistake in y, so it is refused.
+ */
+export function checkSparseLabels(y: Tensor, numClasses: number, lossName: string, what: string): void {
   if (y.size === 0) return;
   const lo = min(cast(y, "float64")).item(), hi = max(cast(y, "float64")).item();
   if (lo < 0 || hi >= numClasses || !Number.isInteger(lo) || !Number.isInteger(hi)) {
-    throw new RangeError(`fit: ${lossName} needs integer labels in [0, ${numClasses}) for a model with ${numClasses} outputs, but the labels range over [${lo}, ${hi}]; check y or the size of the last layer`);
+    throw new RangeError(`${what}: ${lossName} needs integer labels in [0, ${numClasses}) for a model with ${numClasses} outputs, but the labels range over [${lo}, ${hi}]; check y or the size of the last layer`);
   }
+  if (!isFloatDType(y.dtype)) return;
+  const fractional = cast(notEqual(y, floor(y)), "int32");
+  const count = sum(fractional).item();
+  if (count === 0) return;
+  const first = argMax(reshape(fractional, [-1])).item();
+  const value = slice(reshape(y, [-1]), [first], [1]).item();
+  const sample = Math.floor(first / (y.size / y.shape[0]));
+  throw new RangeError(`${what}: ${lossName} needs integer class labels, but y holds ${count} fractional value(s), the first (${value}) in sample ${sample}; labels are class indices 0..${numClasses - 1} (for soft or one-hot targets use loss "categorical_crossentropy")`);
 }
 
 /**
