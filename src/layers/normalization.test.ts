@@ -30,3 +30,13 @@ test("a frozen BatchNormalization runs in inference mode and keeps its statistic
   assertAllClose(bn.getWeights()[2], fx.moving_mean, { rtol: 0, atol: 0, what: "moving mean unchanged" });
   assert.equal(bn.trainableWeights.length, 0);
 });
+
+test("BatchNormalization refuses a momentum outside [0, 1] or a negative epsilon, naming the layer", () => {
+  assert.throws(() => tf.layers.BatchNormalization({ momentum: 2, name: "bn_a" }),
+    /^RangeError: BatchNormalization bn_a: momentum must be in \[0, 1\] \(Keras' default 0\.99\), got 2/);
+  assert.throws(() => tf.layers.BatchNormalization({ momentum: NaN }), /momentum must be in \[0, 1\].*got NaN/);
+  assert.throws(() => tf.layers.BatchNormalization({ epsilon: -1, name: "bn_b" }),
+    /^RangeError: BatchNormalization bn_b: epsilon must be a finite non-negative number \(Keras' default 1e-3\), got -1/);
+  assert.equal(tf.layers.BatchNormalization({ momentum: 0, epsilon: 0 }).momentum, 0);
+  assert.equal(tf.layers.BatchNormalization({ momentum: 1 }).momentum, 1);
+});

@@ -46,8 +46,17 @@ export class BatchNormalization extends Layer {
   constructor(args: BatchNormalizationArgs = {}) {
     super(args);
     this.axis = args.axis ?? -1;
-    this.momentum = args.momentum ?? 0.99;
-    this.epsilon = args.epsilon ?? 1e-3;
+    const where = `BatchNormalization ${this.name}`;
+    const momentum = args.momentum ?? 0.99, epsilon = args.epsilon ?? 1e-3;
+    // Outside these ranges the moving statistics run away, or sqrt(variance + epsilon) turns NaN.
+    if (typeof momentum !== "number" || !(momentum >= 0 && momentum <= 1)) {
+      throw new RangeError(`${where}: momentum must be in [0, 1] (Keras' default 0.99), got ${String(args.momentum)}`);
+    }
+    if (typeof epsilon !== "number" || !(epsilon >= 0) || !Number.isFinite(epsilon)) {
+      throw new RangeError(`${where}: epsilon must be a finite non-negative number (Keras' default 1e-3), got ${String(args.epsilon)}`);
+    }
+    this.momentum = momentum;
+    this.epsilon = epsilon;
     this.center = args.center ?? true;
     this.scale = args.scale ?? true;
     this.args = args;

@@ -49,3 +49,13 @@ test("permutation and shuffle keep every element exactly once", () => {
   assert.deepEqual(s.map((r) => r[1] - r[0]), [1, 1, 1, 1]);
   assert.deepEqual(s.map((r) => r[0]).sort((a, b) => a - b), [0, 10, 20, 30]);
 });
+
+test("reversed, non-finite or negative distribution parameters are refused, not drawn from", () => {
+  assert.throws(() => uniform([3], 5, 1), /^RangeError: random\.uniform: needs finite minval <= maxval, got \[5, 1\); swap them/);
+  assert.throws(() => uniform([3], 0, Infinity), /random\.uniform: needs finite minval <= maxval, got \[0, Infinity\)/);
+  assert.throws(() => normal([3], 0, -1), /^RangeError: random\.normal: needs a finite mean and a finite stddev >= 0, got mean 0, stddev -1/);
+  assert.throws(() => truncatedNormal([3], NaN, 1), /random\.truncatedNormal: .*got mean NaN, stddev 1/);
+  // Degenerate but valid: an empty interval or a zero spread gives the constant.
+  assert.deepEqual(Array.from(uniform([2], 3, 3).dataSync() as Float32Array), [3, 3]);
+  assert.deepEqual(Array.from(normal([2], 1.5, 0).dataSync() as Float32Array), [1.5, 1.5]);
+});

@@ -135,6 +135,9 @@ export function uniform(shape: Shape, minval = 0, maxval = 1, opts: { dtype?: DT
     return new Tensor(out, s, "int32");
   }
   if (dtype !== "float32" && dtype !== "float64") throw new TypeError(`random.uniform: dtype ${dtype} is not supported; use float32, float64 or int32`);
+  if (!Number.isFinite(minval) || !Number.isFinite(maxval) || minval > maxval) {
+    throw new RangeError(`random.uniform: needs finite minval <= maxval, got [${minval}, ${maxval}); swap them if they are reversed`);
+  }
   const span = maxval - minval;
   return floatTensor(shape, dtype, () => {
     // float32 rounding can turn values just below maxval into maxval; keep the interval half-open.
@@ -144,13 +147,22 @@ export function uniform(shape: Shape, minval = 0, maxval = 1, opts: { dtype?: DT
   }, "random.uniform");
 }
 
+/** A negative or non-finite stddev is a mistake that would otherwise fill weights silently. */
+function checkNormalParams(op: string, mean: number, stddev: number): void {
+  if (!Number.isFinite(mean) || !Number.isFinite(stddev) || stddev < 0) {
+    throw new RangeError(`${op}: needs a finite mean and a finite stddev >= 0, got mean ${mean}, stddev ${stddev}`);
+  }
+}
+
 export function normal(shape: Shape, mean = 0, stddev = 1, opts: RandomOptions = {}): Tensor {
+  checkNormalParams("random.normal", mean, stddev);
   const g = generatorFor(opts.seed);
   return floatTensor(shape, opts.dtype ?? "float32", () => mean + stddev * g.nextNormal(), "random.normal");
 }
 
 /** Normal values more than two standard deviations from the mean are drawn again, as in TF. */
 export function truncatedNormal(shape: Shape, mean = 0, stddev = 1, opts: RandomOptions = {}): Tensor {
+  checkNormalParams("random.truncatedNormal", mean, stddev);
   const g = generatorFor(opts.seed);
   return floatTensor(shape, opts.dtype ?? "float32", () => {
     let z: number;
