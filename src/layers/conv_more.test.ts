@@ -157,5 +157,5 @@ test("clear errors name the layer, the shapes and the fix", () => {
   assert.throws(() => layers.DepthwiseConv2D(3, { depthMultiplier: 0 }), /depthMultiplier must be a positive integer, got 0/);
   const sep = layers.SeparableConv2D(2, 3);
   sep(ones([1, 4, 4, 3]));
-  assert.throws(() => sep(ones([1, 4, 4, 2])), /was built for inputs with 3 channels \(rank 4, NHWC\) but got shape \(1, 4, 4, 2\)/);
+  assert.throws(() => sep(ones([1, 4, 4, 2])), /input shape \(1, 4, 4, 2\) is incompatible with the layer: it was built for inputs of shape \(1, 4, 4, 3\), and its weights need axis -1 to have size 3/);
 });

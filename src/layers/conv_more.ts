@@ -13,7 +13,7 @@ import { type KerasPadding, type PairArg, checkPadding, pair } from "./convoluti
 import { type ActivationIdentifier, getActivation } from "../nn/activations.js";
 import {
   type ConstraintArg, type InitializerArg, type RegularizerArg,
-  addBias as addBiasWeight, addKernel, kernelBiasConfig, resolveConstraint, resolveInitializer, resolveRegularizer, serializeObject,
+  addBias as addBiasWeight, addKernel, kernelBiasConfig, resolveConstraint, resolveInitializer, resolveRegularizer, serializeObject, checkWeightOptions,
 } from "./weights.js";
 
 /** What every convolution here accepts: geometry, activation and bias. */
@@ -58,6 +58,7 @@ abstract class ConvBase extends Layer {
     }
     this.activation = getActivation(args.activation, where);
     this.useBias = args.useBias ?? true;
+    checkWeightOptions(`${this.className} ${this.name}`, args);
     this.common = args;
   }
 
@@ -76,6 +77,10 @@ abstract class ConvBase extends Layer {
     const c = shape[3];
     if (c === null) throw new RangeError(`${this.where}: the channel dimension of the input must be known, got ${layerShapeText(shape)}`);
     return c;
+  }
+
+  protected override weightAxes(): readonly number[] {
+    return [-1];
   }
 
   protected checkChannels(x: Tensor, expected: number): void {

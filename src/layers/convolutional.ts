@@ -7,7 +7,7 @@ import { avgPool, maxPool } from "../ops/pool.js";
 import { Layer, type LayerArgs, type LayerShape } from "./layer.js";
 import { layerShapeText } from "./symbolic.js";
 import { type ActivationIdentifier, getActivation } from "../nn/activations.js";
-import { type KernelBiasArgs, addBias, addKernel, kernelBiasConfig } from "./weights.js";
+import { type KernelBiasArgs, addBias, addKernel, kernelBiasConfig, checkWeightOptions } from "./weights.js";
 import { fusedActivationOf, single } from "./core.js";
 import { fusedConv2d } from "../ops/fused.js";
 
@@ -72,6 +72,7 @@ export class Conv2D extends Layer {
     this.dilationRate = pair(args.dilationRate ?? 1, "dilationRate", where);
     this.activation = getActivation(args.activation, where);
     this.useBias = args.useBias ?? true;
+    checkWeightOptions(`${this.className} ${this.name}`, args);
     this.args = args;
   }
 
@@ -124,6 +125,10 @@ export class Conv2D extends Layer {
         { strides: this.strides, padding: this.padding, dilations: this.dilationRate }, `Conv2D ${this.name}`);
     }
     return [s[0], oh, ow, this.filters];
+  }
+
+  protected override weightAxes(): readonly number[] {
+    return [-1];
   }
 
   override getConfig(): Record<string, unknown> {

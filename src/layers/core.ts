@@ -11,7 +11,7 @@ import { RandomGenerator } from "../tensor/random.js";
 import { Layer, type CallOptions, type LayerArgs, type LayerShape } from "./layer.js";
 import { SymbolicTensor, LayerNode } from "./symbolic.js";
 import { type ActivationIdentifier, getActivation } from "../nn/activations.js";
-import { type KernelBiasArgs, addBias, addKernel, kernelBiasConfig } from "./weights.js";
+import { type KernelBiasArgs, addBias, addKernel, kernelBiasConfig, checkWeightOptions } from "./weights.js";
 
 /**
  * The fused kernel for a layer's activation when it is Keras' own relu or linear (a custom function
@@ -99,6 +99,7 @@ export class Dense extends Layer {
     this.units = units;
     this.activation = getActivation(args.activation, `Dense ${this.name}`);
     this.useBias = args.useBias ?? true;
+    checkWeightOptions(`${this.className} ${this.name}`, args);
     this.args = args;
   }
 
@@ -132,6 +133,10 @@ export class Dense extends Layer {
 
   override computeOutputShape(inputShape: LayerShape): LayerShape {
     return [...inputShape.slice(0, -1), this.units];
+  }
+
+  protected override weightAxes(): readonly number[] {
+    return [-1];
   }
 
   override getConfig(): Record<string, unknown> {

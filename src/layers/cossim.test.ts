@@ -188,7 +188,7 @@ test("CosSim2D errors name the layer, the value at fault and the fix", () => {
     /CosSim2D cos_sim2d(_\d+)?: input \(None, 3, 8, 1\) is too small for kernel 5x5 with padding "valid": the output would have -1 rows; use padding "same" or a smaller kernel/);
   const built = layers.CosSim2D(2);
   built(ones([1, 4, 4, 3]));
-  assert.throws(() => built(ones([1, 4, 4, 2])), /was built for inputs with 3 channels \(rank 4, NHWC\) but got shape \(1, 4, 4, 2\)/);
+  assert.throws(() => built(ones([1, 4, 4, 2])), /input shape \(1, 4, 4, 2\) is incompatible with the layer: it was built for inputs of shape \(1, 4, 4, 3\), and its weights need axis -1 to have size 3/);
 });
 
 test("a CosSim2D + MaxAbsPool2D network learns: the loss falls on a small two-class image task", async () => {

@@ -37,7 +37,7 @@ import { Layer, type LayerArgs, type LayerShape } from "./layer.js";
 import { layerShapeText } from "./symbolic.js";
 import { single } from "./core.js";
 import { type KerasPadding, type PairArg, checkPadding, pair } from "./convolutional.js";
-import { type InitializerArg, resolveInitializer, serializeObject } from "./weights.js";
+import { type InitializerArg, resolveInitializer, serializeObject, checkWeightOptions } from "./weights.js";
 
 export interface CosSim2DArgs extends LayerArgs {
   filters?: number;
@@ -116,6 +116,7 @@ export class CosSim2D extends Layer {
     this.qScale = finite(where, "qScale", args.qScale ?? 0.3, true);
     this.eps = finite(where, "eps", args.eps ?? 1e-6, true);
     this.useBias = args.useBias ?? false;
+    checkWeightOptions(`${this.className} ${this.name}`, args);
     this.args = args;
   }
 
@@ -195,6 +196,10 @@ export class CosSim2D extends Layer {
     let y = signedPower(s, p, this.eps);
     if (this.depthwise) y = reshape(y, [n, oh, ow, c * this.filters]);
     return this.b ? add(y, this.b) : y;
+  }
+
+  protected override weightAxes(): readonly number[] {
+    return [-1];
   }
 
   override computeOutputShape(s: LayerShape): LayerShape {

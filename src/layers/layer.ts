@@ -260,7 +260,9 @@ export abstract class Layer {
     const asList = Array.isArray(inputs);
     if (symbolic > 0) return this.applySymbolic(list as SymbolicTensor[], asList, opts.training);
     const tensors = list as Tensor[];
-    this.maybeBuild(asList ? tensors.map((t) => t.shape) : tensors[0].shape, asList);
+    const shape = asList ? tensors.map((t) => t.shape) : tensors[0].shape;
+    if (this.built) this.checkWeightAxes(shape, asList);
+    this.maybeBuild(shape, asList);
     const cast = this.autocast(tensors);
     return this.call(asList ? cast : cast[0], opts);
   }
@@ -274,6 +276,32 @@ export abstract class Layer {
     return inputs.map((t) => (isFloatDType(t.dtype) && t.dtype !== this.dtype ? cast(t, this.dtype) : t));
   }
 
+  /**
+   * The input axes whose sizes this layer's weights are sized by (Keras' InputSpec axes: -1 for
+   * Dense and Conv2D). Once built, every later call must keep those sizes.
+   */
+  protected weightAxes(): readonly number[] {
+    return [];
+  }
+
+  /** Refuses, naming the layer, an input whose weight-sizing axes differ from the first call's. */
+  private checkWeightAxes(shape: LayerShape | LayerShape[], asList: boolean): void {
+    const built = this.builtInputShape;
+    if (asList || built === null || Array.isArray(built[0])) return;
+    const was = built as LayerShape, now = shape as LayerShape;
+    for (const axis of this.weightAxes()) {
+      const a = axis < 0 ? was.length + axis : axis, b = axis < 0 ? now.length + axis : axis;
+      const before = was[a], after = now[b];
+      if (b < 0 || b >= now.length || (before !== null && after !== null && before !== after)) {
+        throw new RangeError(
+          `${this.className} ${this.name}: input shape ${layerShapeText(now)} is incompatible with the layer: it was built for inputs ` +
+            `of shape ${layerShapeText(was)}, and its weights need axis ${axis} to have size ${before}; ` +
+            `call it on inputs of that size, or use a new layer for the new shape`,
+        );
+      }
+    }
+  }
+
   /** Builds on first use, checking the shape against a declared input shape. */
   maybeBuild(shape: LayerShape | LayerShape[], asList: boolean): void {
     if (this.built) return;
@@ -285,6 +313,7 @@ export abstract class Layer {
 
   private applySymbolic(inputs: SymbolicTensor[], asList: boolean, training: boolean | undefined): SymbolicTensor | SymbolicTensor[] {
     const inShape = asList ? inputs.map((t) => t.shape) : inputs[0].shape;
+    if (this.built) this.checkWeightAxes(inShape, asList);
     this.maybeBuild(inShape, asList);
     const outShape = this.computeOutputShape(inShape);
     const node = new LayerNode(this, inputs, asList);

@@ -65,7 +65,7 @@ test("LayerNormalization: weights, shapes, config", () => {
   assert.equal(bare.countParams(), 0);
   assert.throws(() => layers.LayerNormalization(3)(ones([2, 3])), /LayerNormalization layer_normalization(_\d+)?: axis 3 is out of range for inputs of shape \(2, 3\) \(rank 2\)/);
   assert.throws(() => layers.LayerNormalization([1, -2])(ones([2, 3, 4])), /duplicate axes are not allowed/);
-  assert.throws(() => last(ones([2, 3, 5])), /was built for normalized axes of sizes \[6\] but the input \(2, 3, 5\) has \[5\] there/);
+  assert.throws(() => last(ones([2, 3, 5])), /input shape \(2, 3, 5\) is incompatible with the layer: it was built for inputs of shape \(2, 3, 6\), and its weights need axis 2 to have size 6/);
 });
 
 test("LayerNormalization gradients with respect to the input (float64)", () => {

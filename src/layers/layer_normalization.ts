@@ -8,7 +8,7 @@ import { layerShapeText } from "./symbolic.js";
 import { single } from "./core.js";
 import {
   type ConstraintArg, type InitializerArg, type RegularizerArg,
-  resolveConstraint, resolveInitializer, resolveRegularizer, serializeObject,
+  resolveConstraint, resolveInitializer, resolveRegularizer, serializeObject, checkWeightOptions,
 } from "./weights.js";
 
 export interface LayerNormalizationArgs extends LayerArgs {
@@ -57,6 +57,7 @@ export class LayerNormalization extends Layer {
     this.epsilon = eps;
     this.center = args.center ?? true;
     this.scale = args.scale ?? true;
+    checkWeightOptions(`${this.className} ${this.name}`, args);
     this.args = args;
   }
 
@@ -129,6 +130,10 @@ export class LayerNormalization extends Layer {
     let res = neg(mul(mean, inv));
     if (this.beta) res = add(res, view(this.beta));
     return add(mul(x, inv), res);
+  }
+
+  protected override weightAxes(): readonly number[] {
+    return typeof this.axis === "number" ? [this.axis] : this.axis;
   }
 
   override computeOutputShape(inputShape: LayerShape): LayerShape {

@@ -7,7 +7,7 @@ import { batchNormalization } from "../ops/norm.js";
 import { noGrad } from "../ops/engine.js";
 import { batchNormInference, batchNormTraining } from "../ops/fused_norm.js";
 import { Layer, type CallOptions, type LayerArgs, type LayerShape } from "./layer.js";
-import { type InitializerArg, type RegularizerArg, type ConstraintArg, resolveConstraint, resolveInitializer, resolveRegularizer, serializeObject } from "./weights.js";
+import { type InitializerArg, type RegularizerArg, type ConstraintArg, resolveConstraint, resolveInitializer, resolveRegularizer, serializeObject, checkWeightOptions } from "./weights.js";
 import { single } from "./core.js";
 
 export interface BatchNormalizationArgs extends LayerArgs {
@@ -59,6 +59,7 @@ export class BatchNormalization extends Layer {
     this.epsilon = epsilon;
     this.center = args.center ?? true;
     this.scale = args.scale ?? true;
+    checkWeightOptions(`${this.className} ${this.name}`, args);
     this.args = args;
   }
 
@@ -135,6 +136,10 @@ export class BatchNormalization extends Layer {
       this.movingMean!.assign(add(mul(this.movingMean!, m), mul(mean, 1 - m)));
       this.movingVariance!.assign(add(mul(this.movingVariance!, m), mul(variance, 1 - m)));
     });
+  }
+
+  protected override weightAxes(): readonly number[] {
+    return [this.axis];
   }
 
   override computeOutputShape(inputShape: LayerShape): LayerShape {

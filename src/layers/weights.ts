@@ -23,6 +23,28 @@ export function resolveConstraint(id: ConstraintArg): WeightConstraint | null {
   return constraints.get(id as Parameters<typeof constraints.get>[0]);
 }
 
+/**
+ * Resolves every `...Initializer`, `...Regularizer` and `...Constraint` option now, so that a
+ * misspelt name fails when the layer is made (as in Keras), naming the layer and the option,
+ * rather than at its first call.
+ */
+export function checkWeightOptions(where: string, args: object): void {
+  for (const [key, value] of Object.entries(args)) {
+    if (value === undefined || value === null) continue;
+    const resolve = key.endsWith("Initializer") ? resolveInitializer
+      : key.endsWith("Regularizer") ? resolveRegularizer
+        : key.endsWith("Constraint") ? resolveConstraint : null;
+    if (resolve === null) continue;
+    try {
+      resolve(value as never);
+    } catch (e) {
+      const err = e as Error;
+      const Ctor = err instanceof RangeError ? RangeError : err instanceof TypeError ? TypeError : Error;
+      throw new Ctor(`${where}: ${key}: ${err.message}`);
+    }
+  }
+}
+
 /** The config form Keras saves for an initializer/regularizer/constraint, or null. */
 export function serializeObject(x: unknown): unknown {
   if (x === null || x === undefined) return null;
