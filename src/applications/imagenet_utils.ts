@@ -10,6 +10,7 @@ import { reshape, reverse } from "../ops/shape.js";
 import { type LayerShape, layerShapeText, SymbolicTensor } from "../layers/symbolic.js";
 import { InputLayer } from "../layers/core.js";
 import { getActivation, type ActivationIdentifier } from "../nn/activations.js";
+import { valueText } from "../tensor/value_text.js";
 
 export type PreprocessMode = "caffe" | "tf" | "torch";
 export type DataFormat = "channels_last" | "channels_first";
@@ -36,11 +37,11 @@ export function preprocessInput(x: Tensor, mode: PreprocessMode = "caffe", opts:
   const where = "applications.imagenetUtils.preprocessInput";
   if (!(x instanceof Tensor)) throw new TypeError(`${where}: expects a Tensor of images, got ${String(x)}`);
   if (mode !== "caffe" && mode !== "tf" && mode !== "torch") {
-    throw new RangeError(`${where}: mode must be one of "caffe", "tf" or "torch", got ${JSON.stringify(mode)}`);
+    throw new RangeError(`${where}: mode must be one of "caffe", "tf" or "torch", got ${valueText(mode)}`);
   }
   const dataFormat = opts.dataFormat ?? "channels_last";
   if (dataFormat !== "channels_last" && dataFormat !== "channels_first") {
-    throw new RangeError(`${where}: dataFormat must be "channels_last" or "channels_first", got ${JSON.stringify(dataFormat)}`);
+    throw new RangeError(`${where}: dataFormat must be "channels_last" or "channels_first", got ${valueText(dataFormat)}`);
   }
   if (x.rank !== 3 && x.rank !== 4) {
     throw new RangeError(`${where}: expects one image (3-D) or a batch of images (4-D), got shape (${x.shape.join(", ")})`);
@@ -129,7 +130,7 @@ export function validateActivation(where: string, classifierActivation: Activati
   const name = getActivation(classifierActivation ?? "linear", where).name;
   if (name !== "softmax" && name !== "linear") {
     throw new RangeError(
-      `${where}: with pretrained weights the classifierActivation can only be "softmax" or null (logits); got ${JSON.stringify(classifierActivation)}`,
+      `${where}: with pretrained weights the classifierActivation can only be "softmax" or null (logits); got ${valueText(classifierActivation)}`,
     );
   }
 }
@@ -168,7 +169,7 @@ export function checkApplicationArgs(where: string, args: ApplicationArgs, fileE
   if (!(weights === "imagenet" || weights === null || (typeof weights === "string" && fileExists(weights)))) {
     throw new RangeError(
       `${where}: weights must be null (random initialization), "imagenet" (pre-training on ImageNet) or the path of an existing weights file; ` +
-        `got ${JSON.stringify(weights)}${typeof weights === "string" ? " (no such file)" : ""}`,
+        `got ${valueText(weights)}${typeof weights === "string" ? " (no such file)" : ""}`,
     );
   }
   const includeTop = args.includeTop ?? true;
@@ -179,7 +180,7 @@ export function checkApplicationArgs(where: string, args: ApplicationArgs, fileE
   }
   const pooling = args.pooling ?? null;
   if (pooling !== null && pooling !== "avg" && pooling !== "max") {
-    throw new RangeError(`${where}: pooling must be "avg", "max" or null, got ${JSON.stringify(args.pooling)}`);
+    throw new RangeError(`${where}: pooling must be "avg", "max" or null, got ${valueText(args.pooling)}`);
   }
   if (args.inputTensor !== undefined && !(args.inputTensor instanceof SymbolicTensor)) {
     throw new TypeError(`${where}: inputTensor must be a symbolic tensor from layers.Input(...) (or a layer called on one); to run the model on data, call model.predict(x)`);

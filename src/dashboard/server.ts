@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from "node:net";
 import { runPage } from "./page.js";
 import type { RunEvent, RunRecorder } from "./run-state.js";
+import { valueText } from "../tensor/value_text.js";
 
 export const LOOPBACK_HOST = "127.0.0.1";
 
@@ -38,7 +39,7 @@ export interface RunningServer {
 export function checkHost(host: string | undefined, where: string): string {
   const h = host ?? LOOPBACK_HOST;
   if (h !== LOOPBACK_HOST) {
-    throw new RangeError(`${where}: host must be "${LOOPBACK_HOST}" (the dashboard only listens on this machine's loopback address), got ${JSON.stringify(h)}`);
+    throw new RangeError(`${where}: host must be "${LOOPBACK_HOST}" (the dashboard only listens on this machine's loopback address), got ${valueText(h)}`);
   }
   return h;
 }

@@ -5,6 +5,7 @@
  */
 import { Tensor, makeTensor } from "../tensor/tensor.js";
 import { bytesOf } from "./bytes.js";
+import { valueText } from "../tensor/value_text.js";
 
 export interface CifarBatch {
   /** uint8 [n, 32, 32, 3] (channels last, as Keras returns them). */
@@ -28,7 +29,7 @@ export function readCifarBinary(source: string | Uint8Array, opts: CifarReadOpti
   const labelBytes = opts.labelBytes ?? 1;
   if (labelBytes !== 1 && labelBytes !== 2) throw new Error(`${where}: labelBytes must be 1 (CIFAR-10) or 2 (CIFAR-100), got ${String(labelBytes)}`);
   const mode = opts.labelMode ?? "fine";
-  if (mode !== "fine" && mode !== "coarse") throw new Error(`${where}: labelMode must be "fine" or "coarse", got ${JSON.stringify(mode)}`);
+  if (mode !== "fine" && mode !== "coarse") throw new Error(`${where}: labelMode must be "fine" or "coarse", got ${valueText(mode)}`);
   const { bytes, name } = bytesOf(source, where);
   const rec = labelBytes + 3 * PIXELS;
   if (bytes.length === 0 || bytes.length % rec !== 0) {

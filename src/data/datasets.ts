@@ -15,6 +15,7 @@ import { NumpyRandomState } from "./mt19937.js";
 import { takeRows, sliceRows } from "./rows.js";
 import { locate, writeFileAtomic, type DatasetOptions, type DatasetSpec } from "./locate.js";
 import { downloadFile } from "./download.js";
+import { valueText } from "../tensor/value_text.js";
 
 export type { DatasetOptions } from "./locate.js";
 
@@ -179,7 +180,7 @@ export const cifar100 = {
   async loadData(opts: DatasetOptions & { labelMode?: "fine" | "coarse" } = {}): Promise<LoadDataResult> {
     const where = "datasets.cifar100.loadData";
     const labelMode = opts.labelMode ?? "fine";
-    if (labelMode !== "fine" && labelMode !== "coarse") throw new Error(`${where}: labelMode must be "fine" or "coarse", got ${JSON.stringify(labelMode)}`);
+    if (labelMode !== "fine" && labelMode !== "coarse") throw new Error(`${where}: labelMode must be "fine" or "coarse", got ${valueText(labelMode)}`);
     const paths = await locate({
       where, subdir: "cifar-100-binary", systemDirs: ["/usr/share/datasets/cifar-100-binary"],
       files: ["train.bin", "test.bin"].map((f) => ({ names: [f, `${f}.gz`] })), inKerasCache: true,
@@ -205,7 +206,7 @@ export const californiaHousing = {
     const where = "datasets.californiaHousing.loadData";
     const testSplit = opts.testSplit ?? 0.2, seed = opts.seed ?? 113, version = opts.version ?? "large";
     if (!(testSplit >= 0 && testSplit < 1)) throw new RangeError(`${where}: testSplit must be in [0, 1), got ${testSplit}`);
-    if (version !== "large" && version !== "small") throw new RangeError(`${where}: version must be "large" or "small", got ${JSON.stringify(version)}`);
+    if (version !== "large" && version !== "small") throw new RangeError(`${where}: version must be "large" or "small", got ${valueText(version)}`);
     const [path] = await locate({
       where, subdir: "", files: [{ names: ["california_housing.npz"] }], systemDirs: [], inKerasCache: true,
       download: async (dir, origin) => { await downloadFile(`${originOf(origin, KERAS_ORIGIN)}california_housing.npz`, join(dir, "california_housing.npz"), { sha256: CAL_KERAS_SHA256 }); },

@@ -9,6 +9,7 @@ import { PNG } from "pngjs";
 import { Tensor, makeTensor } from "../tensor/tensor.js";
 import { readBytes } from "./bytes.js";
 import { vendoredDir } from "./locate.js";
+import { valueText } from "../tensor/value_text.js";
 
 export interface LoadImageOptions {
   /** "rgb" (default: [h, w, 3]), "grayscale" ([h, w, 1], ITU-R 601 luma as PIL's convert("L")) or "rgba" ([h, w, 4]). */
@@ -42,7 +43,7 @@ function decode(bytes: Uint8Array, name: string): { width: number; height: numbe
 /** Reads a JPEG or PNG file (or its bytes) as a uint8 tensor [height, width, channels]. */
 export function loadImage(source: string | Uint8Array, opts: LoadImageOptions = {}): Tensor {
   const mode = opts.colorMode ?? "rgb";
-  if (mode !== "rgb" && mode !== "grayscale" && mode !== "rgba") throw new Error(`loadImage: colorMode must be "rgb", "grayscale" or "rgba", got ${JSON.stringify(mode)}`);
+  if (mode !== "rgb" && mode !== "grayscale" && mode !== "rgba") throw new Error(`loadImage: colorMode must be "rgb", "grayscale" or "rgba", got ${valueText(mode)}`);
   const name = typeof source === "string" ? source : "the image bytes";
   const bytes = typeof source === "string" ? readBytes(source, "loadImage") : source;
   const { width, height, rgba } = decode(bytes, name);

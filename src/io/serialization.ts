@@ -54,6 +54,7 @@ import { Sequential } from "../models/sequential.js";
 import type { CompileArgs } from "../models/compile.js";
 import { pinnedTraining } from "../layers/node_training.js";
 import { installSerializationHooks } from "./hooks.js";
+import { valueText } from "../tensor/value_text.js";
 
 // ------------------------------------------------------------------ types
 
@@ -612,7 +613,7 @@ function commonOption(key: string, value: unknown, opts: Record<string, unknown>
     case "batch_shape": {
       if (value === null) return true;
       const s = readShape(value, where);
-      if (s.length < 1) throw new RangeError(`${where}: ${key} must include the batch dimension, got ${JSON.stringify(value)}`);
+      if (s.length < 1) throw new RangeError(`${where}: ${key} must include the batch dimension, got ${valueText(value)}`);
       opts.inputShape = s.slice(1).map((d) => {
         if (d === null) throw new RangeError(`${where}: ${key} ${JSON.stringify(value)} has an unknown dimension after the batch; lamina needs known sample shapes here`);
         return d;
@@ -985,7 +986,7 @@ function readNode(node: unknown, where: string): { refs: TensorRef[]; asList: bo
     let training: boolean | undefined;
     const refs = node.map((entry) => {
       if (!Array.isArray(entry) || entry.length < 3 || entry.length > 4 || typeof entry[0] !== "string") {
-        throw new TypeError(`${where}: an inbound node entry must be [layer_name, node_index, tensor_index, kwargs?], got ${JSON.stringify(entry)}`);
+        throw new TypeError(`${where}: an inbound node entry must be [layer_name, node_index, tensor_index, kwargs?], got ${valueText(entry)}`);
       }
       training = checkKwargs(entry[3], where) ?? training;
       return { layer: entry[0], node: expectIndex(entry[1], where), tensor: expectIndex(entry[2], where) };
@@ -1009,7 +1010,7 @@ function kerasTensorRef(x: unknown, where: string): TensorRef {
     throw new TypeError(`${where}: expected a __keras_tensor__ argument, got ${describe(x)}; lamina layers take tensors (or a list of them) as input`);
   }
   const h = x.config.keras_history;
-  if (h.length !== 3 || typeof h[0] !== "string") throw new TypeError(`${where}: keras_history must be [layer_name, node_index, tensor_index], got ${JSON.stringify(h)}`);
+  if (h.length !== 3 || typeof h[0] !== "string") throw new TypeError(`${where}: keras_history must be [layer_name, node_index, tensor_index], got ${valueText(h)}`);
   return { layer: h[0], node: expectIndex(h[1], where), tensor: expectIndex(h[2], where) };
 }
 
@@ -1035,7 +1036,7 @@ function readIoRefs(value: unknown, where: string): TensorRef[] {
   if (!Array.isArray(value) || value.length === 0) throw new TypeError(`${where}: expected [layer_name, node_index, tensor_index] or a list of them, got ${describe(value)}`);
   const one = (x: unknown): TensorRef => {
     if (!Array.isArray(x) || x.length !== 3 || typeof x[0] !== "string") {
-      throw new TypeError(`${where}: expected [layer_name, node_index, tensor_index], got ${JSON.stringify(x)}`);
+      throw new TypeError(`${where}: expected [layer_name, node_index, tensor_index], got ${valueText(x)}`);
     }
     return { layer: x[0], node: expectIndex(x[1], where), tensor: expectIndex(x[2], where) };
   };

@@ -9,6 +9,7 @@ import { elu, leakyRelu, relu, relu6, softmax } from "../ops/activation.js";
 import { Layer, type LayerArgs, type LayerShape } from "./layer.js";
 import { single } from "./core.js";
 import { layerShapeText as shapeText } from "./symbolic.js";
+import { valueText } from "../tensor/value_text.js";
 
 function checkNumber(where: string, what: string, v: unknown, min: number | null): number {
   if (typeof v !== "number" || !Number.isFinite(v) || (min !== null && v < min)) {
@@ -156,7 +157,7 @@ export class Softmax extends Layer {
     const axis = args.axis ?? -1;
     const list = typeof axis === "number" ? [axis] : axis;
     if (list.length === 0 || !list.every((a) => Number.isInteger(a))) {
-      throw new RangeError(`Softmax ${this.name}: axis must be an integer or a non-empty list of integers, got ${JSON.stringify(axis)}`);
+      throw new RangeError(`Softmax ${this.name}: axis must be an integer or a non-empty list of integers, got ${valueText(axis)}`);
     }
     this.axis = typeof axis === "number" ? axis : [...axis];
   }

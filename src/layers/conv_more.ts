@@ -15,6 +15,7 @@ import {
   type ConstraintArg, type InitializerArg, type RegularizerArg,
   addBias as addBiasWeight, addKernel, kernelBiasConfig, resolveConstraint, resolveInitializer, resolveRegularizer, serializeObject, checkWeightOptions,
 } from "./weights.js";
+import { valueText } from "../tensor/value_text.js";
 
 /** What every convolution here accepts: geometry, activation and bias. */
 interface ConvCommonArgs extends LayerArgs {
@@ -167,7 +168,7 @@ export class Conv2DTranspose extends ConvBase {
     } else {
       const p: [number, number] = typeof op === "number" ? [op, op] : [op[0], op[1]];
       if (!p.every((v) => Number.isInteger(v) && v >= 0)) {
-        throw new RangeError(`${where}: outputPadding must be a non-negative integer or a pair of them, got ${JSON.stringify(op)}`);
+        throw new RangeError(`${where}: outputPadding must be a non-negative integer or a pair of them, got ${valueText(op)}`);
       }
       p.forEach((v, i) => {
         if (v >= this.strides[i]) {

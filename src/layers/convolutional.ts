@@ -10,6 +10,7 @@ import { type ActivationIdentifier, getActivation } from "../nn/activations.js";
 import { type KernelBiasArgs, addBias, addKernel, kernelBiasConfig, checkWeightOptions } from "./weights.js";
 import { fusedActivationOf, single } from "./core.js";
 import { fusedConv2d } from "../ops/fused.js";
+import { valueText } from "../tensor/value_text.js";
 
 export type PairArg = number | readonly [number, number];
 export type KerasPadding = "valid" | "same";
@@ -17,14 +18,14 @@ export type KerasPadding = "valid" | "same";
 export function pair(v: PairArg, what: string, layer: string): [number, number] {
   const p: [number, number] = typeof v === "number" ? [v, v] : [v[0], v[1]];
   if (!p.every((d) => Number.isInteger(d) && d > 0)) {
-    throw new RangeError(`${layer}: ${what} must be a positive integer or a pair of them, got ${JSON.stringify(v)}`);
+    throw new RangeError(`${layer}: ${what} must be a positive integer or a pair of them, got ${valueText(v)}`);
   }
   return p;
 }
 
 export function checkPadding(p: string | undefined, layer: string): KerasPadding {
   const v = (p ?? "valid").toLowerCase();
-  if (v !== "valid" && v !== "same") throw new RangeError(`${layer}: padding must be "valid" or "same", got ${JSON.stringify(p)}`);
+  if (v !== "valid" && v !== "same") throw new RangeError(`${layer}: padding must be "valid" or "same", got ${valueText(p)}`);
   return v;
 }
 

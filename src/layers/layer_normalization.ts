@@ -10,6 +10,7 @@ import {
   type ConstraintArg, type InitializerArg, type RegularizerArg,
   resolveConstraint, resolveInitializer, resolveRegularizer, serializeObject, checkWeightOptions,
 } from "./weights.js";
+import { valueText } from "../tensor/value_text.js";
 
 export interface LayerNormalizationArgs extends LayerArgs {
   /** The axis or axes normalized over (each sample separately). Default -1. */
@@ -49,7 +50,7 @@ export class LayerNormalization extends Layer {
     const axis = args.axis ?? -1;
     const list: readonly number[] = typeof axis === "number" ? [axis] : Array.isArray(axis) ? axis : [];
     if (list.length === 0 || !list.every((a) => Number.isInteger(a))) {
-      throw new TypeError(`${where}: axis must be an integer or a non-empty list of integers, got ${JSON.stringify(axis)}`);
+      throw new TypeError(`${where}: axis must be an integer or a non-empty list of integers, got ${valueText(axis)}`);
     }
     this.axis = typeof axis === "number" ? axis : [...axis];
     const eps = args.epsilon ?? 1e-3;

@@ -84,7 +84,7 @@ test("Rescaling: x * scale + offset in the layer's dtype, integer images cast fi
   assert.deepEqual([...perChannel.dataSync()], [1, 11, 1, 11]);
   assert.deepEqual(layers.Rescaling(2)(layers.Input({ shape: [4, 4, 3] })).shape, [null, 4, 4, 3]);
   assert.deepEqual(layers.Rescaling(0.5, { offset: 1, name: "rs" }).getConfig(), { name: "rs", trainable: true, dtype: "float32", scale: 0.5, offset: 1 });
-  assert.throws(() => layers.Rescaling(Number.NaN), /Rescaling rescaling(_\d+)?: scale must be a finite number or a list of them \(one per channel\), got null/);
+  assert.throws(() => layers.Rescaling(Number.NaN), /Rescaling rescaling(_\d+)?: scale must be a finite number or a list of them \(one per channel\), got NaN/);
 });
 
 test("Lambda wraps a function; its shape comes from running it or from outputShape; its config holds code", () => {

@@ -1,4 +1,5 @@
 import type { Tensor } from "../tensor/tensor.js";
+import { valueText } from "../tensor/value_text.js";
 import { constant } from "../tensor/creation.js";
 import { add, cast, mul } from "../ops/math.js";
 import { Layer, type LayerArgs, type LayerShape } from "./layer.js";
@@ -26,7 +27,7 @@ export class Rescaling extends Layer {
       const ok = (n: unknown): boolean => typeof n === "number" && Number.isFinite(n);
       if (ok(v)) return v as number;
       if (Array.isArray(v) && v.length > 0 && v.every(ok)) return [...(v as number[])];
-      throw new RangeError(`${where}: ${what} must be a finite number or a list of them (one per channel), got ${JSON.stringify(v)}; e.g. layers.Rescaling(1 / 255)`);
+      throw new RangeError(`${where}: ${what} must be a finite number or a list of them (one per channel), got ${valueText(v)}; e.g. layers.Rescaling(1 / 255)`);
     };
     this.scale = check(args.scale, "scale");
     this.offset = check(args.offset ?? 0, "offset");

@@ -10,6 +10,7 @@ import { Layer, type LayerArgs, type LayerShape } from "./layer.js";
 import { layerShapeText } from "./symbolic.js";
 import { single } from "./core.js";
 import { type PairArg, pair } from "./convolutional.js";
+import { valueText } from "../tensor/value_text.js";
 
 // ------------------------------------------------------------------ Reshape
 
@@ -31,7 +32,7 @@ export class Reshape extends Layer {
       throw new RangeError(`${where}: targetShape ${JSON.stringify(t)} must hold positive integers and at most one -1`);
     }
     if (t.filter((d) => d === -1).length > 1) {
-      throw new RangeError(`${where}: there must be at most one unknown dimension (-1) in targetShape, got ${JSON.stringify(t)}`);
+      throw new RangeError(`${where}: there must be at most one unknown dimension (-1) in targetShape, got ${valueText(t)}`);
     }
     this.targetShape = [...t];
   }
@@ -129,7 +130,7 @@ export type Sides2D = [[number, number], [number, number]];
 function sides2D(v: Sides2DArg, what: string, where: string): Sides2D {
   const bad = (): never => {
     throw new RangeError(
-      `${where}: ${what} must be a non-negative integer, a pair [height, width] or [[top, bottom], [left, right]], got ${JSON.stringify(v)}`,
+      `${where}: ${what} must be a non-negative integer, a pair [height, width] or [[top, bottom], [left, right]], got ${valueText(v)}`,
     );
   };
   const ok = (n: unknown): n is number => typeof n === "number" && Number.isInteger(n) && n >= 0;

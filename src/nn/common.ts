@@ -3,6 +3,8 @@
  * lets a class be called with or without `new` (`metrics.AUC()` as in Keras, `new metrics.AUC()`).
  */
 
+import { valueText } from "../tensor/value_text.js";
+
 /** A JSON value as found in a Keras config. */
 export type ConfigValue = number | string | boolean | null | readonly ConfigValue[] | { readonly [key: string]: ConfigValue };
 
@@ -101,7 +103,7 @@ export function unknownIdentifier(kind: string, noun: string, name: string, vali
 export function configNumber(kind: string, config: Config, key: string): number | undefined {
   const v = config[key];
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== "number") throw new TypeError(`${kind}: config key "${key}" must be a number, got ${JSON.stringify(v)}`);
+  if (typeof v !== "number") throw new TypeError(`${kind}: config key "${key}" must be a number, got ${valueText(v)}`);
   return v;
 }
 
@@ -109,7 +111,7 @@ export function configNumber(kind: string, config: Config, key: string): number 
 export function configString(kind: string, config: Config, key: string): string | undefined {
   const v = config[key];
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== "string") throw new TypeError(`${kind}: config key "${key}" must be a string, got ${JSON.stringify(v)}`);
+  if (typeof v !== "string") throw new TypeError(`${kind}: config key "${key}" must be a string, got ${valueText(v)}`);
   return v;
 }
 
@@ -117,7 +119,7 @@ export function configString(kind: string, config: Config, key: string): string 
 export function configBoolean(kind: string, config: Config, key: string): boolean | undefined {
   const v = config[key];
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== "boolean") throw new TypeError(`${kind}: config key "${key}" must be true or false, got ${JSON.stringify(v)}`);
+  if (typeof v !== "boolean") throw new TypeError(`${kind}: config key "${key}" must be true or false, got ${valueText(v)}`);
   return v;
 }
 
@@ -127,7 +129,7 @@ export function configAxis(kind: string, config: Config, key: string): number | 
   if (v === undefined || v === null) return undefined;
   if (typeof v === "number") return v;
   if (Array.isArray(v) && v.every((a) => typeof a === "number")) return v as number[];
-  throw new TypeError(`${kind}: config key "${key}" must be an axis or a list of axes, got ${JSON.stringify(v)}`);
+  throw new TypeError(`${kind}: config key "${key}" must be an axis or a list of axes, got ${valueText(v)}`);
 }
 
 /** Rejects config keys a class does not take (Keras' `cls(**config)` raises on them too). */

@@ -23,6 +23,7 @@ import {
   type Config, type SerializedObject, checkConfigKeys, configNumber, configString, isSerializedObject,
   serializedClassName, unknownIdentifier,
 } from "./common.js";
+import { valueText } from "../tensor/value_text.js";
 
 /** Keras' fan computation: [fanIn, fanOut] of a weight shape. */
 export function computeFans(shape: Shape): [number, number] {
@@ -36,7 +37,7 @@ export function computeFans(shape: Shape): [number, number] {
 
 function checkShape(kind: string, shape: Shape): number[] {
   if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) {
-    throw new RangeError(`initializers.${kind}: shape must be a list of non-negative integers, got ${JSON.stringify(shape)}`);
+    throw new RangeError(`initializers.${kind}: shape must be a list of non-negative integers, got ${valueText(shape)}`);
   }
   return [...shape];
 }
@@ -104,7 +105,7 @@ export class Constant extends Initializer {
     super();
     const value = typeof opts === "number" ? opts : opts.value ?? 0;
     if (typeof value !== "number" || Number.isNaN(value)) {
-      throw new TypeError(`initializers.Constant: value must be a number, got ${JSON.stringify(value)}`);
+      throw new TypeError(`initializers.Constant: value must be a number, got ${valueText(value)}`);
     }
     this.value = value;
   }

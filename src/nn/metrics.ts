@@ -26,6 +26,7 @@ import {
   type Config, type SerializedObject, autoName, checkConfigKeys, configBoolean, configNumber, configString,
   isSerializedObject, serializedClassName, toSnakeCase, unknownIdentifier,
 } from "./common.js";
+import { valueText } from "../tensor/value_text.js";
 
 // ---------------------------------------------------------------- helpers
 
@@ -633,7 +634,7 @@ function divNoNan(a: number, b: number): number {
 
 function checkThresholds(who: string, thresholds: readonly number[]): void {
   const bad = thresholds.filter((t) => typeof t !== "number" || !(t >= 0 && t <= 1));
-  if (bad.length > 0) throw new RangeError(`${who}: thresholds must lie in [0, 1], got ${JSON.stringify(bad)}`);
+  if (bad.length > 0) throw new RangeError(`${who}: thresholds must lie in [0, 1], got ${valueText(bad)}`);
 }
 
 function checkClassId(who: string, classId: number | null | undefined): number | null {
@@ -781,10 +782,10 @@ export class AUC extends Metric {
     super(opts.name ?? autoName("AUC"));
     const who = `metrics.${this.name}`;
     const curve = opts.curve ?? "ROC";
-    if (curve !== "ROC" && curve !== "PR") throw new RangeError(`${who}: curve must be "ROC" or "PR", got ${JSON.stringify(curve)}`);
+    if (curve !== "ROC" && curve !== "PR") throw new RangeError(`${who}: curve must be "ROC" or "PR", got ${valueText(curve)}`);
     const sm = opts.summationMethod ?? "interpolation";
     if (!["interpolation", "minoring", "majoring"].includes(sm)) {
-      throw new RangeError(`${who}: summationMethod must be "interpolation", "minoring" or "majoring", got ${JSON.stringify(sm)}`);
+      throw new RangeError(`${who}: summationMethod must be "interpolation", "minoring" or "majoring", got ${valueText(sm)}`);
     }
     this.curve = curve;
     this.summationMethod = sm;

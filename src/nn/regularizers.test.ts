@@ -43,6 +43,7 @@ test("regularizers: configs, get from configs, errors", () => {
   assert.equal(custom.call(w()).item(), 2 * (1 - 2 + 0.5 - 0.25 + 3 - 1));
   assert.throws(() => regularizers.get("l3"), (e: Error) => /unknown regularizer "l3"/.test(e.message) && /"l1_l2"/.test(e.message));
   assert.throws(() => regularizers.L1({ l1: -1 }), /l1 must be a finite number >= 0/);
+  assert.throws(() => regularizers.L2({ l2: NaN }), /l2 must be a finite number >= 0, got NaN/);
   assert.throws(() => regularizers.L2().call(tf.constant([1, 2], "int32")), /L2: the weight must be float32 or float64, got int32/);
   assert.throws(() => regularizers.get({ className: "L1", config: { l2: 1 } }), /L1: unknown config key "l2"/);
 });

@@ -13,12 +13,13 @@ import {
   type Config, type SerializedObject, checkConfigKeys, configNumber, isSerializedObject, serializedClassName,
   unknownIdentifier,
 } from "./common.js";
+import { valueText } from "../tensor/value_text.js";
 
 /** Keras' validate_float_arg: a finite number >= 0. */
 function penalty(kind: string, name: string, value: number | null | undefined, dflt: number): number {
   const v = value ?? dflt;
   if (typeof v !== "number" || !Number.isFinite(v) || v < 0) {
-    throw new RangeError(`regularizers.${kind}: ${name} must be a finite number >= 0, got ${JSON.stringify(value)}`);
+    throw new RangeError(`regularizers.${kind}: ${name} must be a finite number >= 0, got ${valueText(value)}`);
   }
   return v;
 }

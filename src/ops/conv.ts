@@ -4,6 +4,7 @@ import type { Conv2DInfo, Pool2DInfo } from "../backend/backend.js";
 import { type Input, assertFloat, assertSameDType, toTensor } from "./engine.js";
 import { convForward, convInput } from "./conv_primitives.js";
 import { installMethods } from "./methods.js";
+import { valueText } from "../tensor/value_text.js";
 
 // ---------------------------------------------------------------- geometry shared with pooling
 
@@ -38,11 +39,11 @@ function parseSize2D(v: Size2D, op: string, arg: string): [number, number] {
     }
     pair = [v[1], v[2]];
   } else {
-    throw new TypeError(`${op}: ${arg} must be a number, [h, w] or [1, h, w, 1], got ${JSON.stringify(v)}`);
+    throw new TypeError(`${op}: ${arg} must be a number, [h, w] or [1, h, w, 1], got ${valueText(v)}`);
   }
   for (const d of pair) {
     if (typeof d !== "number" || !Number.isInteger(d) || d < 1) {
-      throw new RangeError(`${op}: ${arg} must be positive integers, got ${JSON.stringify(v)}`);
+      throw new RangeError(`${op}: ${arg} must be positive integers, got ${valueText(v)}`);
     }
   }
   return [pair[0], pair[1]];
@@ -59,7 +60,7 @@ function parsePadding(p: Padding, op: string): ResolvedPadding {
   const bad = (): never => {
     throw new RangeError(
       `${op}: explicit padding must be [[top, bottom], [left, right]] (or [[0, 0], [top, bottom], [left, right], [0, 0]]) ` +
-        `of non-negative integers, got ${JSON.stringify(p)}`,
+        `of non-negative integers, got ${valueText(p)}`,
     );
   };
   if (!Array.isArray(p)) return bad();
@@ -187,7 +188,7 @@ export function computePool2DInfo(xShape: Shape, poolSize: Size2D, strides: Size
   const [ph, pw] = parseSize2D(poolSize, op, "poolSize");
   const [sh, sw] = strides === undefined || strides === null ? [ph, pw] : parseSize2D(strides, op, "strides");
   if (typeof padding !== "string") {
-    throw new TypeError(`${op}: padding must be "same" or "valid", got ${JSON.stringify(padding)}`);
+    throw new TypeError(`${op}: padding must be "same" or "valid", got ${valueText(padding)}`);
   }
   const pad = parsePadding(padding, op);
   const g = windowGeometry(op, "pool", `x has shape ${shapeText(xShape)}`, inHeight, inWidth, ph, pw, [sh, sw], [1, 1], pad);

@@ -5,6 +5,7 @@ import { type Input, toTensor } from "./engine.js";
 import { add, cast, mul, round, sub, clipByValue } from "./math.js";
 import { gather, reshape } from "./shape.js";
 import { sum } from "./reduce.js";
+import { valueText } from "../tensor/value_text.js";
 
 /** TensorFlow's luma weights (ITU-R 601-2), as tf.image.rgb_to_grayscale. */
 const LUMA = [0.2989, 0.587, 0.114];
@@ -75,7 +76,7 @@ export function resize(imagesIn: Input, size: readonly [number, number], opts: {
   }
   const [h, w] = size;
   if (![h, w].every((d) => Number.isInteger(d) && d > 0)) {
-    throw new RangeError(`image.resize: size must be two positive integers [height, width], got ${JSON.stringify(size)}`);
+    throw new RangeError(`image.resize: size must be two positive integers [height, width], got ${valueText(size)}`);
   }
   let x = x0.rank === 3 ? reshape(x0, [1, ...x0.shape]) : x0;
   if (method === "bilinear" && !isFloatDType(x.dtype)) x = cast(x, "float32");

@@ -13,6 +13,7 @@ import { Adamax as AdamaxClass } from "./adamax.js";
 import { Nadam as NadamClass } from "./nadam.js";
 import { type ConfigDict, type SerializedObject, isConfigDict } from "./config.js";
 import * as schedulesModule from "./schedules.js";
+import { valueText } from "../tensor/value_text.js";
 
 export { Optimizer, type OptimizerOptions, type LearningRate, type GradientPair, type OptimizerDefaults, type OptimizerClass } from "./optimizer.js";
 export type { SGDOptions } from "./sgd.js";
@@ -100,7 +101,7 @@ export function deserialize(obj: SerializedObject | ConfigDict): Optimizer {
   const className = isConfigDict(obj) ? obj.class_name : undefined;
   const config = isConfigDict(obj) ? (obj.config ?? {}) : undefined;
   if (typeof className !== "string" || !isConfigDict(config)) {
-    throw new TypeError(`optimizers.deserialize: expected { class_name, config }, got ${JSON.stringify(obj)}`);
+    throw new TypeError(`optimizers.deserialize: expected { class_name, config }, got ${valueText(obj)}`);
   }
   return lookup(className, "optimizers.deserialize").fromConfig(config);
 }

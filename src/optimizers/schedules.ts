@@ -9,6 +9,7 @@ import {
   type ConfigDict, type SerializedConfig, type SerializedObject, booleanOption, checkKeys, checkNumber, isConfigDict,
   nullableNumberOption, numberArrayOption, numberOption, snakeToCamel, stringOption,
 } from "./config.js";
+import { valueText } from "../tensor/value_text.js";
 
 const f = Math.fround;
 
@@ -110,7 +111,7 @@ export class PiecewiseConstantDecay extends LearningRateSchedule {
     }
     for (let i = 1; i < boundaries.length; i++) {
       if (!(boundaries[i] > boundaries[i - 1])) {
-        throw new RangeError(`${w}: boundaries must be strictly increasing, got ${JSON.stringify(boundaries)}`);
+        throw new RangeError(`${w}: boundaries must be strictly increasing, got ${valueText(boundaries)}`);
       }
     }
     this.boundaries = Object.freeze(boundaries);
@@ -226,7 +227,7 @@ export function deserialize(obj: SerializedObject | ConfigDict): LearningRateSch
   const className = isConfigDict(obj) ? obj.class_name : undefined;
   const config = isConfigDict(obj) ? (obj.config ?? {}) : undefined;
   if (typeof className !== "string" || !isConfigDict(config)) {
-    throw new TypeError(`schedules.deserialize: expected { class_name, config }, got ${JSON.stringify(obj)}`);
+    throw new TypeError(`schedules.deserialize: expected { class_name, config }, got ${valueText(obj)}`);
   }
   const make = Object.hasOwn(SCHEDULES, className) ? SCHEDULES[className] : undefined;
   if (!make) {

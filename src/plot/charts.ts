@@ -8,6 +8,7 @@ import { Figure } from "./figure.js";
 import { confidenceBand } from "./stats.js";
 import { el, finiteRuns, linePath, num, svgDocument, text, textWidth } from "./svg.js";
 import { autoRange, formatValue } from "./ticks.js";
+import { valueText } from "../tensor/value_text.js";
 
 /** Keras' History (what `fit` returns) or anything shaped like it. */
 export interface HistoryLike {
@@ -38,7 +39,7 @@ export function sizeOption(v: number | undefined, fallback: number, name: string
 export function limOption(lim: unknown, name: string, where: string): [number, number] | undefined {
   if (lim === undefined) return undefined;
   if (!Array.isArray(lim) || lim.length !== 2 || !lim.every((v) => typeof v === "number" && Number.isFinite(v)) || !(lim[0] < lim[1])) {
-    throw new RangeError(`${where}: ${name} must be [low, high] with low < high, e.g. [0, 1]; got ${JSON.stringify(lim)}`);
+    throw new RangeError(`${where}: ${name} must be [low, high] with low < high, e.g. [0, 1]; got ${valueText(lim)}`);
   }
   return [lim[0], lim[1]];
 }

@@ -8,6 +8,7 @@ import { Figure } from "./figure.js";
 import { classIndices, colorbar, colorbarWidth, type LabelsLike } from "./images.js";
 import { el, svgDocument, text, textWidth } from "./svg.js";
 import { formatValue } from "./ticks.js";
+import { valueText } from "../tensor/value_text.js";
 
 export interface ConfusionMatrixOptions {
   /** Names of the classes, in index order (default the indices). */
@@ -53,7 +54,7 @@ export function confusionMatrix(yTrue: LabelsLike, yPred: LabelsLike, opts: Conf
   const counts = confusionCounts(t, p, k);
   const norm = opts.normalize === true ? "true" : opts.normalize === false ? undefined : opts.normalize;
   if (norm !== undefined && norm !== "true" && norm !== "pred" && norm !== "all") {
-    throw new RangeError(`${where}: normalize must be "true", "pred", "all" or a boolean, got ${JSON.stringify(opts.normalize)}`);
+    throw new RangeError(`${where}: normalize must be "true", "pred", "all" or a boolean, got ${valueText(opts.normalize)}`);
   }
   const values = counts.map((row, i) => row.map((v, j) => {
     if (norm === "true") { const s = row.reduce((a, b) => a + b, 0); return s ? v / s : 0; }

@@ -7,6 +7,7 @@ import { rename, rm, writeFile, mkdir } from "node:fs/promises";
 import { delimiter, dirname, extname } from "node:path";
 import { randomBytes } from "node:crypto";
 import type { RenderedImage, ResvgRenderOptions } from "@resvg/resvg-js";
+import { valueText } from "../tensor/value_text.js";
 
 export interface PngOptions {
   /** Pixels per SVG unit (default 1: the PNG is `width` × `height`; 2 for a high-DPI copy). */
@@ -131,7 +132,7 @@ export class Figure {
    * The file appears whole or not at all (temporary file, then rename); missing folders are created.
    */
   async save(path: string, opts: PngOptions = {}): Promise<void> {
-    if (typeof path !== "string" || path === "") throw new TypeError(`Figure.save: expected a file path ending in .png or .svg, got ${JSON.stringify(path)}`);
+    if (typeof path !== "string" || path === "") throw new TypeError(`Figure.save: expected a file path ending in .png or .svg, got ${valueText(path)}`);
     const ext = extname(path).toLowerCase();
     if (ext === ".svg") await writeAtomic(path, this.#svg);
     else if (ext === ".png") await writeAtomic(path, await this.toPNG(opts));

@@ -1,6 +1,7 @@
 import { type DType, type FloatDType, allocStorage } from "./dtype.js";
 import { type Shape, assertShape, sizeOf } from "./shape.js";
 import { Tensor } from "./tensor.js";
+import { valueText } from "./value_text.js";
 
 /** A generator's state: xoshiro128**'s four words and the cached second normal of a Box-Muller pair. */
 export interface RandomState {
@@ -42,7 +43,7 @@ export class RandomGenerator {
   setState(state: RandomState): void {
     const ok = Array.isArray(state?.s) && state.s.length === 4 && state.s.every((v) => Number.isInteger(v) && v >= 0 && v < 2 ** 32) &&
       (state.spareNormal === null || typeof state.spareNormal === "number");
-    if (!ok) throw new TypeError(`RandomGenerator.setState: expected { s: four unsigned 32-bit integers, spareNormal: number | null }, got ${JSON.stringify(state)}`);
+    if (!ok) throw new TypeError(`RandomGenerator.setState: expected { s: four unsigned 32-bit integers, spareNormal: number | null }, got ${valueText(state)}`);
     [this.s0, this.s1, this.s2, this.s3] = state.s;
     this.spareNormal = state.spareNormal;
   }

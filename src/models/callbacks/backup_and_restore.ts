@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { globalRandomState, setGlobalRandomState, type RandomState } from "../../tensor/random.js";
 import { Callback, type CallbackModel, type Logs } from "./callback.js";
+import { valueText } from "../../tensor/value_text.js";
 
 export interface BackupAndRestoreOptions {
   /** "epoch" (default) or a number of batches between backups. */
@@ -154,7 +155,7 @@ function readMetadata(path: string): TrainingMetadata {
     throw new Error(`BackupAndRestore: ${path} is not valid JSON (${(e as Error).message})`);
   }
   const epoch = (meta as { epoch?: unknown } | null)?.epoch;
-  if (!Number.isInteger(epoch) || (epoch as number) < 0) throw new Error(`BackupAndRestore: ${path} has no valid "epoch" (got ${JSON.stringify(epoch)})`);
+  if (!Number.isInteger(epoch) || (epoch as number) < 0) throw new Error(`BackupAndRestore: ${path} has no valid "epoch" (got ${valueText(epoch)})`);
   return meta as TrainingMetadata;
 }
 

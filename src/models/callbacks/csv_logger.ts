@@ -1,6 +1,7 @@
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { Callback, type Logs } from "./callback.js";
 import { pyFloatRepr } from "./format.js";
+import { valueText } from "../../tensor/value_text.js";
 
 export interface CSVLoggerOptions {
   /** Field separator (default ","). */
@@ -31,7 +32,7 @@ export class CSVLogger extends Callback {
     this.sep = options.separator ?? ",";
     this.append = options.append ?? false;
     if (this.sep.length !== 1) {
-      throw new RangeError(`CSVLogger: separator must be a single character, got ${JSON.stringify(this.sep)}`);
+      throw new RangeError(`CSVLogger: separator must be a single character, got ${valueText(this.sep)}`);
     }
   }
 
