@@ -7,7 +7,7 @@ import { LayerNode, SymbolicTensor, layerShapeText } from "../layers/symbolic.js
 import { type SummaryOptions, type SummaryPrintOptions, summaryText } from "./summary.js";
 import { type CompileArgs, resolveCompile } from "./compile.js";
 import {
-  type CompiledState, type Data, type Logs, type TrainingOptimizer, RunningMean, batchSampleWeights, batchSizeOf, checkFinite, epochsOf, sampleWeightsFor, checkSparseLabels, describeShapes,
+  type CompiledState, type Data, type Logs, type TrainingOptimizer, RunningMean, batchSampleWeights, batchSizeOf, checkFinite, epochsOf, sampleWeightsFor, checkSparseLabels, checkBinaryLabels, describeShapes,
   epochBatches, evaluateData, logsOf, numSamples, predictData, sliceRows, takeRows, toTensorData, trainStep,
   type Targets, targetList,
 } from "./training.js";
@@ -381,6 +381,8 @@ export class Model extends Layer {
   /** Checks data before any step: sample counts, output size, sparse label range. */
   private checkData(x: Tensor | Tensor[], y: Targets, state: CompiledState, what: string): void {
     const n = numSamples(x, `${what}: x`);
+    // Keras stops with "Unexpected result of train_function (Empty logs)"; lamina would report a loss of 0.
+    if (n === 0) throw new RangeError(`${what}: x has no samples (${describeShapes(x)}); pass at least one sample`);
     const ys = targetList(y);
     if (ys.length !== state.outputs.length) {
       throw new RangeError(`${what}: the model has ${state.outputs.length} output(s) (${state.outputs.map((o) => o.name).join(", ")}) but ${ys.length} label tensor(s) were given`);
@@ -399,6 +401,7 @@ export class Model extends Layer {
       const out = outShape === null ? null : outShape[outShape.length - 1];
       const sparse = /sparse_categorical/.test(lossName);
       const categorical = /^categorical_crossentropy$|^categorical_crossentropy_/.test(lossName);
+      if (/^binary_(focal_)?crossentropy/.test(lossName)) checkBinaryLabels(yk, lossName, what);
       if (!sparse && !categorical) return;
       // A classifier whose output keeps spatial axes (Dense on an image without Flatten) gets one
       // prediction per position: say so here rather than as a shape error deep in the loss.

@@ -76,3 +76,23 @@ test("sparse labels outside [0, classes) or fractional are refused before any st
   const h = await m.fit(x, tf.constant([0, 2, 1, 0], [4], "float32"), { verbose: 0 });
   assert.ok(Number.isFinite(h.history.loss[0]));
 });
+
+test("fit, evaluate and trainOnBatch refuse data with no samples instead of reporting a loss of 0", async () => {
+  const m = regressor();
+  await assert.rejects(m.fit(tf.zeros([0, 3]), tf.zeros([0, 2]), { verbose: 0 }), /^RangeError: fit: x has no samples \(\(0, 3\)\); pass at least one sample/);
+  await assert.rejects(m.evaluate(tf.zeros([0, 3]), tf.zeros([0, 2]), { verbose: 0 }), /^RangeError: evaluate: x has no samples/);
+  await assert.rejects(m.fit(tf.constant(clean()), tf.zeros([4, 2]), { verbose: 0, validationData: [tf.zeros([0, 3]), tf.zeros([0, 2])] }),
+    /^RangeError: fit \(validationData\): x has no samples/);
+  assert.throws(() => m.trainOnBatch(tf.zeros([0, 3]), tf.zeros([0, 2])), /^RangeError: trainOnBatch: x has no samples/);
+});
+
+test("binary cross-entropy labels outside [0, 1] are refused before any step; soft targets pass", async () => {
+  const m = new models.Sequential([layers.Input({ shape: [3] }), layers.Dense(1, { activation: "sigmoid" })]);
+  m.compile({ loss: "binary_crossentropy", optimizer: "sgd", metrics: ["accuracy"] });
+  const x = tf.constant(clean());
+  await assert.rejects(m.fit(x, tf.constant([[0], [1], [2], [1]]), { verbose: 0 }),
+    /^RangeError: fit: binary_crossentropy needs labels in \[0, 1\] \(classes 0 and 1, or soft targets\), but the labels range over \[0, 2\]; for more than two classes use loss "sparse_categorical_crossentropy"/);
+  await assert.rejects(m.evaluate(x, tf.constant([[0], [-1], [1], [1]]), { verbose: 0 }), /^RangeError: evaluate: binary_crossentropy needs labels in \[0, 1\].*\[-1, 1\]/);
+  const h = await m.fit(x, tf.constant([[0], [0.25], [1], [0.9]]), { verbose: 0 });
+  assert.ok(Number.isFinite(h.history.loss[0]));
+});

@@ -329,6 +329,18 @@ export function checkSparseLabels(y: Tensor, numClasses: number, lossName: strin
 }
 
 /**
+ * Checks binary labels before any step runs: 0/1 classes or soft targets in [0, 1]. Keras takes a
+ * label of 2 silently and trains towards a target the sigmoid can never reach.
+ */
+export function checkBinaryLabels(y: Tensor, lossName: string, what: string): void {
+  if (y.size === 0) return;
+  const lo = min(cast(y, "float64")).item(), hi = max(cast(y, "float64")).item();
+  if (lo < 0 || hi > 1) {
+    throw new RangeError(`${what}: ${lossName} needs labels in [0, 1] (classes 0 and 1, or soft targets), but the labels range over [${lo}, ${hi}]; for more than two classes use loss "sparse_categorical_crossentropy" with a softmax output`);
+  }
+}
+
+/**
  * Per-sample weights for a batch: the given sample weights times Keras' class weights, looked up
  * by the class of each label (the index, or the argmax of a one-hot row). Null when neither is set.
  */

@@ -24,7 +24,7 @@ export class Adadelta extends Optimizer {
   constructor(options: AdadeltaOptions = {}) {
     super("Adadelta", options, ["rho", "epsilon"], { learningRate: 0.001, name: "adadelta" });
     const o = options ?? {};
-    this.rho = numberOption("Adadelta", "rho", o.rho, 0.95);
+    this.rho = numberOption("Adadelta", "rho", o.rho, 0.95, { min: 0, max: 1 });
     this.epsilon = numberOption("Adadelta", "epsilon", o.epsilon, 1e-7, { min: 0 });
   }
 

@@ -157,6 +157,9 @@ test("lr is the old name of learningRate; both at once is an error", () => {
   assert.throws(() => optimizers.Adam({ learningRate: Number.NaN }), /Adam: learningRate must be a finite number, got NaN/);
   assert.throws(() => optimizers.Adam({ learning_rate: 0.1 } as OptimizerOptions), /Adam: unknown option learning_rate; lamina spells Keras' learning_rate as learningRate/);
   assert.throws(() => optimizers.SGD({ momentum: 1.5 }), /SGD: momentum must be <= 1, got 1.5/);
+  // A decay rate above 1 makes the moving average of g^2 negative: sqrt turns it into NaN.
+  assert.throws(() => optimizers.RMSprop({ rho: 2 }), /RMSprop: rho must be <= 1, got 2/);
+  assert.throws(() => optimizers.Adadelta({ rho: -0.1 }), /Adadelta: rho must be >= 0, got -0.1/);
   assert.throws(() => optimizers.AdamW({ weightDecay: null }), /AdamW: weightDecay must be a number/);
 });
 

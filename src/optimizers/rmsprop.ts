@@ -30,7 +30,7 @@ export class RMSprop extends Optimizer {
 
   constructor(options: RMSpropOptions = {}) {
     super("RMSprop", options, ["rho", "momentum", "epsilon", "centered"], { learningRate: 0.001, name: "rmsprop" });
-    this.rho = numberOption("RMSprop", "rho", options.rho, 0.9);
+    this.rho = numberOption("RMSprop", "rho", options.rho, 0.9, { min: 0, max: 1 });
     this.momentum = numberOption("RMSprop", "momentum", options.momentum, 0, { min: 0 });
     this.epsilon = numberOption("RMSprop", "epsilon", options.epsilon, 1e-7, { min: 0 });
     this.centered = booleanOption("RMSprop", "centered", options.centered, false);
