@@ -54,3 +54,13 @@ test("Variable.assign swaps values and checks shapes", () => {
   assert.throws(() => v.assign(constant([1, 2, 3], "float32")), /Variable.assign \(w\).*\(3,\).*\(2,\)/);
   assert.equal(v.trainable, true);
 });
+
+test("constant refuses integer-dtype values it cannot store: fractions, NaN, values out of range", () => {
+  assert.throws(() => constant([1.7], [1], "int32"), /^TypeError: constant: 1\.7 is not an integer and cannot be stored as int32; round it/);
+  assert.throws(() => constant([NaN], [1], "int32"), /^TypeError: constant: NaN is not an integer/);
+  assert.throws(() => constant([3e9], [1], "int32"), /^RangeError: constant: 3000000000 is outside int32's range \[-2147483648, 2147483647\]; use a wider dtype/);
+  assert.throws(() => constant([256], [1], "uint8"), /^RangeError: constant: 256 is outside uint8's range \[0, 255\]/);
+  assert.throws(() => constant([-1], [1], "uint8"), /outside uint8's range/);
+  assert.deepEqual(Array.from(constant([-(2 ** 31), 2 ** 31 - 1], [2], "int32").dataSync() as Int32Array), [-(2 ** 31), 2 ** 31 - 1]);
+  assert.deepEqual(Array.from(constant([0, 255], [2], "uint8").dataSync() as Uint8Array), [0, 255]);
+});

@@ -97,10 +97,15 @@ function fromValues(values: readonly (number | boolean | bigint)[], dtype: DType
     return out;
   }
   const intLike = isIntDType(dtype);
+  // The typed array would wrap 3e9 to -1294967296 and store NaN as 0 without a word.
+  const [lo, hi] = dtype === "uint8" ? [0, 255] : [-(2 ** 31), 2 ** 31 - 1];
   for (let i = 0; i < values.length; i++) {
     const v = Number(values[i]);
-    if (intLike && !Number.isInteger(v) && Number.isFinite(v)) {
+    if (intLike && !Number.isInteger(v)) {
       throw new TypeError(`constant: ${v} is not an integer and cannot be stored as ${dtype}; round it or use a float dtype`);
+    }
+    if (intLike && (v < lo || v > hi)) {
+      throw new RangeError(`constant: ${v} is outside ${dtype}'s range [${lo}, ${hi}]; use a wider dtype (int64, float64)`);
     }
     out[i] = dtype === "bool" ? (v !== 0 ? 1 : 0) : v;
   }
