@@ -78,3 +78,12 @@ test(
     assert.throws(() => new CSVLogger(q, { separator: "::" }), /single character/);
   }),
 );
+
+test(
+  "CSVLogger creates the folders its file goes in, as ModelCheckpoint does",
+  withDir(async (dir) => {
+    const file = join(dir, "runs", "today", "log.csv");
+    await fit(new CSVLogger(file), [{ loss: 0.5 }]);
+    assert.equal(readFileSync(file, "utf8"), "epoch,loss,val_loss\r\n0,0.5,NA\r\n");
+  }),
+);

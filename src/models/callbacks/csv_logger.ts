@@ -1,4 +1,5 @@
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { Callback, type Logs } from "./callback.js";
 import { pyFloatRepr } from "./format.js";
 import { valueText } from "../../tensor/value_text.js";
@@ -37,6 +38,8 @@ export class CSVLogger extends Callback {
   }
 
   override onTrainBegin(logs: Logs): void {
+    // As ModelCheckpoint and model.save do: a log under runs/today/ should not need a mkdir first.
+    mkdirSync(dirname(this.filename), { recursive: true });
     if (this.append) {
       let existing = "";
       if (existsSync(this.filename)) existing = readFileSync(this.filename, "utf8");
