@@ -50,3 +50,36 @@ test("saveImage then loadImage round-trips PNG exactly (RGB, grayscale, float in
     rmSync(dir, { recursive: true });
   }
 });
+
+interface ResizeFixture {
+  cases: { mode: "RGB" | "L"; shape: number[]; png_base64: string; results: { size: [number, number]; interpolation: string; pixels: number[] }[] }[];
+}
+const resizeFx = JSON.parse(readFileSync(new URL("../../test/fixtures/pil_resize.json", import.meta.url), "utf8")) as ResizeFixture;
+
+test("loadImage targetSize equals Pillow 9.4's resize (Keras' load_img) for every filter, to the pixel", () => {
+  let compared = 0;
+  for (const c of resizeFx.cases) {
+    const bytes = Uint8Array.from(Buffer.from(c.png_base64, "base64"));
+    const colorMode = c.mode === "RGB" ? "rgb" : "grayscale";
+    assert.deepEqual(loadImage(bytes, { colorMode }).shape, c.shape);
+    for (const r of c.results) {
+      const img = loadImage(bytes, { colorMode, targetSize: r.size, interpolation: r.interpolation as "nearest" });
+      assert.deepEqual(img.shape, [...r.size, c.shape[2]]);
+      const got = img.dataSync() as Uint8Array;
+      const bad = r.pixels.findIndex((v, i) => got[i] !== v);
+      assert.equal(bad, -1, `${c.mode} ${c.shape} -> ${r.size} ${r.interpolation}: value ${bad} is ${got[bad]}, Pillow ${r.pixels[bad]}`);
+      compared++;
+    }
+  }
+  assert.equal(compared, 54);
+});
+
+test("loadImage refuses a bad targetSize or interpolation, and RGBA resizing other than nearest", () => {
+  const png = Uint8Array.from(Buffer.from(resizeFx.cases[0].png_base64, "base64"));
+  assert.throws(() => loadImage(png, { targetSize: [0, 5] }), /^RangeError: loadImage: targetSize must be two positive integers \[height, width\], got \[0,5\]/);
+  assert.throws(() => loadImage(png, { targetSize: [NaN, 5] }), /got \[NaN,5\]/);
+  assert.throws(() => loadImage(png, { targetSize: [4, 5], interpolation: "cubic" as "bicubic" }),
+    /^RangeError: loadImage: interpolation must be one of "nearest", "bilinear", "bicubic", "hamming", "box", "lanczos", got "cubic"/);
+  assert.throws(() => loadImage(png, { colorMode: "rgba", targetSize: [4, 5], interpolation: "bilinear" }), /resizing an "rgba" image supports interpolation "nearest" only/);
+  assert.deepEqual(loadImage(png, { colorMode: "rgba", targetSize: [4, 5] }).shape, [4, 5, 4]);
+});

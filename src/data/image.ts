@@ -10,10 +10,15 @@ import { Tensor, makeTensor } from "../tensor/tensor.js";
 import { readBytes } from "./bytes.js";
 import { vendoredDir } from "./locate.js";
 import { valueText } from "../tensor/value_text.js";
+import { RESAMPLE_FILTERS, type ResampleFilter, resampleUint8 } from "./resample.js";
 
 export interface LoadImageOptions {
   /** "rgb" (default: [h, w, 3]), "grayscale" ([h, w, 1], ITU-R 601 luma as PIL's convert("L")) or "rgba" ([h, w, 4]). */
   colorMode?: "rgb" | "grayscale" | "rgba";
+  /** [height, width] to resize to, as Keras' target_size; the image's own size when left out. */
+  targetSize?: readonly [number, number];
+  /** How to resize (Keras' load_img names, Pillow's filters): "nearest" (default), "bilinear", "bicubic", "hamming", "box" or "lanczos". */
+  interpolation?: ResampleFilter;
 }
 
 function sniff(bytes: Uint8Array): "jpeg" | "png" | null {
@@ -46,18 +51,42 @@ export function loadImage(source: string | Uint8Array, opts: LoadImageOptions = 
   if (mode !== "rgb" && mode !== "grayscale" && mode !== "rgba") throw new Error(`loadImage: colorMode must be "rgb", "grayscale" or "rgba", got ${valueText(mode)}`);
   const name = typeof source === "string" ? source : "the image bytes";
   const bytes = typeof source === "string" ? readBytes(source, "loadImage") : source;
+  const target = targetSizeOf(opts);
   const { width, height, rgba } = decode(bytes, name);
   const n = width * height;
-  if (mode === "rgba") return makeTensor(rgba.slice(0, 4 * n), [height, width, 4], "uint8");
-  if (mode === "rgb") {
-    const out = new Uint8Array(3 * n);
-    for (let i = 0; i < n; i++) { out[3 * i] = rgba[4 * i]; out[3 * i + 1] = rgba[4 * i + 1]; out[3 * i + 2] = rgba[4 * i + 2]; }
-    return makeTensor(out, [height, width, 3], "uint8");
+  let pixels: Uint8Array, channels: number;
+  if (mode === "rgba") {
+    [pixels, channels] = [rgba.slice(0, 4 * n), 4];
+  } else if (mode === "rgb") {
+    pixels = new Uint8Array(3 * n);
+    for (let i = 0; i < n; i++) { pixels[3 * i] = rgba[4 * i]; pixels[3 * i + 1] = rgba[4 * i + 1]; pixels[3 * i + 2] = rgba[4 * i + 2]; }
+    channels = 3;
+  } else {
+    pixels = new Uint8Array(n);
+    // PIL's L = R * 299/1000 + G * 587/1000 + B * 114/1000, in fixed point with rounding.
+    for (let i = 0; i < n; i++) pixels[i] = (rgba[4 * i] * 19595 + rgba[4 * i + 1] * 38470 + rgba[4 * i + 2] * 7471 + 0x8000) >>> 16;
+    channels = 1;
   }
-  const out = new Uint8Array(n);
-  // PIL's L = R * 299/1000 + G * 587/1000 + B * 114/1000, in fixed point with rounding.
-  for (let i = 0; i < n; i++) out[i] = (rgba[4 * i] * 19595 + rgba[4 * i + 1] * 38470 + rgba[4 * i + 2] * 7471 + 0x8000) >>> 16;
-  return makeTensor(out, [height, width, 1], "uint8");
+  if (target === null || (target.size[0] === height && target.size[1] === width)) return makeTensor(pixels, [height, width, channels], "uint8");
+  const [outH, outW] = target.size;
+  if (mode === "rgba" && target.filter !== "nearest") {
+    // Pillow filters RGBA through premultiplied alpha (RGBa) with its own rounding; not reproduced here.
+    throw new RangeError(`loadImage: resizing an "rgba" image supports interpolation "nearest" only, got "${target.filter}"; load it as "rgb", or resize the tensor with tf.image.resize`);
+  }
+  return makeTensor(resampleUint8(pixels, height, width, channels, outH, outW, target.filter), [outH, outW, channels], "uint8");
+}
+
+function targetSizeOf(opts: LoadImageOptions): { size: readonly [number, number]; filter: ResampleFilter } | null {
+  const filter = opts.interpolation ?? "nearest";
+  if (!RESAMPLE_FILTERS.includes(filter)) {
+    throw new RangeError(`loadImage: interpolation must be one of ${RESAMPLE_FILTERS.map((f) => `"${f}"`).join(", ")}, got ${valueText(filter)}`);
+  }
+  const size = opts.targetSize;
+  if (size === undefined) return null;
+  if (!Array.isArray(size) || size.length !== 2 || !size.every((d) => Number.isInteger(d) && d > 0)) {
+    throw new RangeError(`loadImage: targetSize must be two positive integers [height, width], got ${valueText(size)}`);
+  }
+  return { size, filter };
 }
 
 export interface SaveImageOptions {
