@@ -237,3 +237,19 @@ test("a Sequential with a known input shape calls its layers symbolically, as Ke
   lazy.predict(tf.ones([2, 5]));
   assert.deepEqual([...(lazy.getLayer("e1").output as tf.layers.SymbolicTensor).shape], [null, 3]);
 });
+
+test("fit, evaluate and predict take x as an object keyed by input name, as Keras does", async () => {
+  const a = layers.Input({ shape: [3], name: "a" }), b = layers.Input({ shape: [2], name: "b" });
+  const m = new models.Model({ inputs: [a, b], outputs: layers.Dense(1, { name: "out" })(layers.Concatenate()([a, b])) });
+  m.compile({ loss: "mse", optimizer: "sgd" });
+  const xa = tf.constant([[1, 2, 3], [4, 5, 6]]), xb = tf.constant([[7, 8], [9, 10]]);
+  // The object's key order does not matter: inputs are matched by name.
+  const byName = m.predict({ b: xb, a: xa });
+  assert.deepEqual(byName.arraySync(), m.predict([xa, xb]).arraySync());
+  const y = tf.constant([[1], [2]]);
+  assert.equal(await m.evaluate({ a: xa, b: xb }, y, { verbose: 0 }), await m.evaluate([xa, xb], y, { verbose: 0 }));
+  const h = await m.fit({ a: xa, b: xb }, { out: y }, { epochs: 1, verbose: 0, validationData: [{ a: xa, b: xb }, y] });
+  assert.deepEqual(Object.keys(h.history).sort(), ["loss", "val_loss"]);
+  await assert.rejects(m.evaluate({ a: xa, b: xb }, { output: y }, { verbose: 0 }), /^RangeError: evaluate: y has labels for "output", which is not an output of the model; its outputs are named "out"/);
+  assert.throws(() => m.predict({ a: xa, c: xb }), /^RangeError: predict: x is keyed by "a", "c" but the model's inputs are named "a", "b" \(missing "b"\); use those names, or pass a list in input order/);
+});

@@ -21,12 +21,15 @@ import type { Conv2D } from "../layers/convolutional.js";
 import { canFold, functionalFoldPlan, runFolded } from "./inference_folding.js";
 import type { LoadWeightsOptions, SaveModelOptions, SaveWeightsOptions } from "../io/file_options.js";
 
+/** What fit, evaluate and predict take as x: a tensor (or nested array), a list in input order, or an object keyed by input name. */
+export type InputData = Data | Data[] | Readonly<Record<string, Data>>;
+
 export interface FitArgs {
   epochs?: number;
   batchSize?: number;
   verbose?: 0 | 1 | 2 | "auto";
   /** [x, y] or [x, y, sampleWeight] (the weights weigh the validation loss, as in Keras). */
-  validationData?: readonly [Data | Data[], Data] | readonly [Data | Data[], Data, Data];
+  validationData?: readonly [InputData, Data | Data[] | Readonly<Record<string, Data>>] | readonly [InputData, Data | Data[] | Readonly<Record<string, Data>>, Data];
   validationSplit?: number;
   shuffle?: boolean;
   callbacks?: readonly Callback[];
@@ -431,27 +434,49 @@ export class Model extends Layer {
     if (!Array.isArray(data) || (data.length !== 2 && data.length !== 3)) {
       throw new TypeError(`fit: validationData must be [x, y] or [x, y, sampleWeight], got ${Array.isArray(data) ? `${data.length} entries` : typeof data}`);
     }
-    const vx = toTensorData(data[0], "validationData x", "fit");
+    const vx = this.toInputs(data[0], "validationData x", "fit");
     const vy = this.toTargets(data[1], state, "fit (validationData)");
     this.checkData(vx, vy, state, "fit (validationData)");
     const vw = data.length === 3 ? sampleWeightsFor(data[2], numSamples(vx, "validationData x"), "fit", "validationData's sampleWeight") : null;
     return [vx, vy, vw];
   }
 
+  /** Inputs as the model takes them: one tensor, a list in input order, or an object keyed by input name (as Keras accepts). */
+  private toInputs(xIn: InputData, what: string, op: string): Tensor | Tensor[] {
+    if (typeof xIn !== "object" || xIn === null || xIn instanceof Tensor || Array.isArray(xIn) || ArrayBuffer.isView(xIn)) {
+      return toTensorData(xIn as Data | Data[], what, op);
+    }
+    const rec = xIn as Readonly<Record<string, Data>>;
+    const names = this.inputs.map((t) => t.sourceLayer.name);
+    if (names.length === 0) throw new TypeError(`${op}: ${what} is an object keyed by input name, but model ${this.name} has no known inputs yet; start it with layers.Input({ shape, name })`);
+    const unknown = Object.keys(rec).filter((k) => !names.includes(k));
+    const missing = names.filter((n) => rec[n] === undefined);
+    if (unknown.length > 0 || missing.length > 0) {
+      throw new RangeError(`${op}: ${what} is keyed by ${Object.keys(rec).map((k) => `"${k}"`).join(", ")} but the model's inputs are named ${names.map((n) => `"${n}"`).join(", ")}` +
+        `${missing.length > 0 ? ` (missing ${missing.map((n) => `"${n}"`).join(", ")})` : ""}; use those names, or pass a list in input order`);
+    }
+    const ordered = names.map((n) => toTensorData(rec[n], `${what} "${n}"`, op) as Tensor);
+    return ordered.length === 1 ? ordered[0] : ordered;
+  }
+
   /** Labels as the compiled outputs expect them: one tensor, a list, or an object keyed by output name. */
   private toTargets(yIn: Data | Data[] | Readonly<Record<string, Data>>, state: CompiledState, what: string): Targets {
-    if (state.outputs.length === 1) return toTensorData(yIn as Data, "y", what) as Tensor;
     const names = state.outputs.map((o) => o.name);
+    const keyed = typeof yIn === "object" && yIn !== null && !(yIn instanceof Tensor) && !Array.isArray(yIn) && !ArrayBuffer.isView(yIn);
+    if (state.outputs.length === 1 && !keyed) return toTensorData(yIn as Data, "y", what) as Tensor;
     if (Array.isArray(yIn) && !(yIn instanceof Tensor)) {
       if (yIn.length !== names.length) throw new RangeError(`${what}: the model has ${names.length} outputs (${names.join(", ")}) but y has ${yIn.length} entries`);
       return (yIn as Data[]).map((v) => toTensorData(v, "y", what) as Tensor);
     }
-    if (typeof yIn === "object" && yIn !== null && !(yIn instanceof Tensor) && !ArrayBuffer.isView(yIn)) {
+    if (keyed) {
       const rec = yIn as Readonly<Record<string, Data>>;
-      return names.map((n) => {
+      const unknown = Object.keys(rec).filter((k) => !names.includes(k));
+      if (unknown.length > 0) throw new RangeError(`${what}: y has labels for ${unknown.map((k) => `"${k}"`).join(", ")}, which is not an output of the model; its outputs are named ${names.map((n) => `"${n}"`).join(", ")}`);
+      const list = names.map((n) => {
         if (rec[n] === undefined) throw new RangeError(`${what}: y has no labels for output "${n}"; give an object with keys ${names.join(", ")}`);
         return toTensorData(rec[n], "y", what) as Tensor;
       });
+      return list.length === 1 ? list[0] : list;
     }
     throw new TypeError(`${what}: the model has ${names.length} outputs; give y as a list in output order or an object keyed by ${names.join(", ")}`);
   }
@@ -470,17 +495,17 @@ export class Model extends Layer {
    * Trains for `epochs` over (x, y) in shuffled batches and returns the History, with Keras' keys
    * (loss, accuracy, val_loss, val_accuracy, ...).
    */
-  async fit(xIn: Data | Data[], yIn: Data | Data[] | Readonly<Record<string, Data>>, args?: FitArgs): Promise<History>;
+  async fit(xIn: InputData, yIn: Data | Data[] | Readonly<Record<string, Data>>, args?: FitArgs): Promise<History>;
   /** fit(dataset, args): batches [x, y] streamed from a data.Dataset (or any async iterable). */
   async fit(dataset: BatchStream, args?: FitArgs): Promise<History>;
-  async fit(xIn: Data | Data[] | BatchStream, yOrArgs?: Data | Data[] | Readonly<Record<string, Data>> | FitArgs, maybeArgs: FitArgs = {}): Promise<History> {
+  async fit(xIn: InputData | BatchStream, yOrArgs?: Data | Data[] | Readonly<Record<string, Data>> | FitArgs, maybeArgs: FitArgs = {}): Promise<History> {
     if (isBatchStream(xIn)) return this.fitStream(xIn, (yOrArgs ?? {}) as FitArgs);
     const yIn = yOrArgs as Data | Data[] | Readonly<Record<string, Data>>;
     const args = maybeArgs;
     const state = this.requireCompiled("fit");
     const epochs = epochsOf(args.epochs);
     const batchSize = batchSizeOf(args.batchSize, "fit");
-    let x = toTensorData(xIn, "x", "fit");
+    let x = this.toInputs(xIn, "x", "fit");
     let y = this.toTargets(yIn, state, "fit");
     this.checkData(x, y, state, "fit");
     let sampleWeight = args.sampleWeight === undefined ? null : sampleWeightsFor(args.sampleWeight, numSamples(x, "x"), "fit");
@@ -601,9 +626,9 @@ export class Model extends Layer {
   }
 
   /** The loss alone, or [loss, ...metrics] when metrics were compiled, like Keras. */
-  async evaluate(xIn: Data | Data[], yIn: Data | Data[] | Readonly<Record<string, Data>>, args: EvaluateArgs = {}): Promise<number | number[]> {
+  async evaluate(xIn: InputData, yIn: Data | Data[] | Readonly<Record<string, Data>>, args: EvaluateArgs = {}): Promise<number | number[]> {
     const state = this.requireCompiled("evaluate");
-    const x = toTensorData(xIn, "x", "evaluate"), y = this.toTargets(yIn, state, "evaluate");
+    const x = this.toInputs(xIn, "x", "evaluate"), y = this.toTargets(yIn, state, "evaluate");
     this.checkData(x, y, state, "evaluate");
     const batchSize = batchSizeOf(args.batchSize, "evaluate");
     const verbose = verbosity(args.verbose);
@@ -623,14 +648,14 @@ export class Model extends Layer {
   }
 
   /** Outputs for x, computed in batches in inference mode; a model with several outputs gives a list (type it: model.predict<Tensor[]>(x)). */
-  predict<T extends Tensor | Tensor[] = Tensor>(xIn: Data | Data[], args: { batchSize?: number } = {}): T {
-    return predictData(this, toTensorData(xIn, "x", "predict"), batchSizeOf(args.batchSize, "predict")) as T;
+  predict<T extends Tensor | Tensor[] = Tensor>(xIn: InputData, args: { batchSize?: number } = {}): T {
+    return predictData(this, this.toInputs(xIn, "x", "predict"), batchSizeOf(args.batchSize, "predict")) as T;
   }
 
   /** One training step on one batch; returns the loss (and metrics) like Keras. */
-  trainOnBatch(xIn: Data | Data[], yIn: Data | Data[] | Readonly<Record<string, Data>>): number | number[] {
+  trainOnBatch(xIn: InputData, yIn: Data | Data[] | Readonly<Record<string, Data>>): number | number[] {
     const state = this.requireCompiled("trainOnBatch");
-    const x = toTensorData(xIn, "x", "trainOnBatch"), y = this.toTargets(yIn, state, "trainOnBatch");
+    const x = this.toInputs(xIn, "x", "trainOnBatch"), y = this.toTargets(yIn, state, "trainOnBatch");
     this.checkData(x, y, state, "trainOnBatch");
     const tracker = new RunningMean();
     state.metrics.forEach((m) => m.resetState());
@@ -641,17 +666,17 @@ export class Model extends Layer {
   }
 
   /** Loss (and metrics) on one batch in inference mode, like Keras' test_on_batch. */
-  async testOnBatch(xIn: Data | Data[], yIn: Data | Data[] | Readonly<Record<string, Data>>): Promise<number | number[]> {
+  async testOnBatch(xIn: InputData, yIn: Data | Data[] | Readonly<Record<string, Data>>): Promise<number | number[]> {
     const state = this.requireCompiled("testOnBatch");
-    const x = toTensorData(xIn, "x", "testOnBatch"), y = this.toTargets(yIn, state, "testOnBatch");
+    const x = this.toInputs(xIn, "x", "testOnBatch"), y = this.toTargets(yIn, state, "testOnBatch");
     this.checkData(x, y, state, "testOnBatch");
     const logs = await evaluateData(this, state, x, y, numSamples(x, "x"));
     const values = resultValues(logs, state);
     return values.length === 1 ? values[0] : values;
   }
 
-  predictOnBatch<T extends Tensor | Tensor[] = Tensor>(xIn: Data | Data[]): T {
-    const x = toTensorData(xIn, "x", "predictOnBatch");
+  predictOnBatch<T extends Tensor | Tensor[] = Tensor>(xIn: InputData): T {
+    const x = this.toInputs(xIn, "x", "predictOnBatch");
     return predictData(this, x, numSamples(x, "x")) as T;
   }
 }
