@@ -52,26 +52,28 @@ test("saveImage then loadImage round-trips PNG exactly (RGB, grayscale, float in
 });
 
 interface ResizeFixture {
-  cases: { mode: "RGB" | "L"; shape: number[]; png_base64: string; results: { size: [number, number]; interpolation: string; pixels: number[] }[] }[];
+  cases: { mode: "RGB" | "L"; shape: number[]; png_base64: string; results: { size: [number, number]; interpolation: string; keep_aspect_ratio?: boolean; pixels_base64: string }[] }[];
 }
 const resizeFx = JSON.parse(readFileSync(new URL("../../test/fixtures/pil_resize.json", import.meta.url), "utf8")) as ResizeFixture;
 
-test("loadImage targetSize equals Pillow 9.4's resize (Keras' load_img) for every filter, to the pixel", () => {
+test("loadImage targetSize (and keepAspectRatio) equals Pillow 9.4's resize (Keras' load_img) for every filter, to the pixel", () => {
   let compared = 0;
   for (const c of resizeFx.cases) {
     const bytes = Uint8Array.from(Buffer.from(c.png_base64, "base64"));
     const colorMode = c.mode === "RGB" ? "rgb" : "grayscale";
     assert.deepEqual(loadImage(bytes, { colorMode }).shape, c.shape);
     for (const r of c.results) {
-      const img = loadImage(bytes, { colorMode, targetSize: r.size, interpolation: r.interpolation as "nearest" });
+      const img = loadImage(bytes, { colorMode, targetSize: r.size, interpolation: r.interpolation as "nearest", keepAspectRatio: r.keep_aspect_ratio ?? false });
       assert.deepEqual(img.shape, [...r.size, c.shape[2]]);
       const got = img.dataSync() as Uint8Array;
-      const bad = r.pixels.findIndex((v, i) => got[i] !== v);
-      assert.equal(bad, -1, `${c.mode} ${c.shape} -> ${r.size} ${r.interpolation}: value ${bad} is ${got[bad]}, Pillow ${r.pixels[bad]}`);
+      const want = Uint8Array.from(Buffer.from(r.pixels_base64, "base64"));
+      assert.equal(got.length, want.length);
+      const bad = want.findIndex((v, i) => got[i] !== v);
+      assert.equal(bad, -1, `${c.mode} ${c.shape} -> ${r.size} ${r.interpolation}${r.keep_aspect_ratio ? " keeping the aspect ratio" : ""}: value ${bad} is ${got[bad]}, Pillow ${want[bad]}`);
       compared++;
     }
   }
-  assert.equal(compared, 54);
+  assert.equal(compared, 91);
 });
 
 test("loadImage refuses a bad targetSize or interpolation, and RGBA resizing other than nearest", () => {

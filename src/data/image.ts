@@ -10,7 +10,7 @@ import { Tensor, makeTensor } from "../tensor/tensor.js";
 import { readBytes } from "./bytes.js";
 import { vendoredDir } from "./locate.js";
 import { valueText } from "../tensor/value_text.js";
-import { RESAMPLE_FILTERS, type ResampleFilter, resampleUint8 } from "./resample.js";
+import { type Box, RESAMPLE_FILTERS, type ResampleFilter, resampleUint8 } from "./resample.js";
 
 export interface LoadImageOptions {
   /** "rgb" (default: [h, w, 3]), "grayscale" ([h, w, 1], ITU-R 601 luma as PIL's convert("L")) or "rgba" ([h, w, 4]). */
@@ -19,6 +19,8 @@ export interface LoadImageOptions {
   targetSize?: readonly [number, number];
   /** How to resize (Keras' load_img names, Pillow's filters): "nearest" (default), "bilinear", "bicubic", "hamming", "box" or "lanczos". */
   interpolation?: ResampleFilter;
+  /** Crop the image's center to targetSize's aspect ratio before resizing, as Keras' keep_aspect_ratio (default false). */
+  keepAspectRatio?: boolean;
 }
 
 function sniff(bytes: Uint8Array): "jpeg" | "png" | null {
@@ -73,13 +75,25 @@ export function loadImage(source: string | Uint8Array, opts: LoadImageOptions = 
     // Pillow filters RGBA through premultiplied alpha (RGBa) with its own rounding; not reproduced here.
     throw new RangeError(`loadImage: resizing an "rgba" image supports interpolation "nearest" only, got "${target.filter}"; load it as "rgb", or resize the tensor with tf.image.resize`);
   }
-  return makeTensor(resampleUint8(pixels, height, width, channels, outH, outW, target.filter), [outH, outW, channels], "uint8");
+  const box = opts.keepAspectRatio === true ? centerCropBox(width, height, outW, outH) : undefined;
+  return makeTensor(resampleUint8(pixels, height, width, channels, outH, outW, target.filter, box), [outH, outW, channels], "uint8");
+}
+
+/** Keras' keep_aspect_ratio crop: the largest centered region with the target's aspect ratio. */
+function centerCropBox(width: number, height: number, targetW: number, targetH: number): Box {
+  const cropH = Math.min(height, Math.floor((width * targetH) / targetW));
+  const cropW = Math.min(width, Math.floor((height * targetW) / targetH));
+  const top = Math.trunc((height - cropH) / 2), left = Math.trunc((width - cropW) / 2);
+  return [left, top, left + cropW, top + cropH];
 }
 
 function targetSizeOf(opts: LoadImageOptions): { size: readonly [number, number]; filter: ResampleFilter } | null {
   const filter = opts.interpolation ?? "nearest";
   if (!RESAMPLE_FILTERS.includes(filter)) {
     throw new RangeError(`loadImage: interpolation must be one of ${RESAMPLE_FILTERS.map((f) => `"${f}"`).join(", ")}, got ${valueText(filter)}`);
+  }
+  if (opts.keepAspectRatio !== undefined && typeof opts.keepAspectRatio !== "boolean") {
+    throw new TypeError(`loadImage: keepAspectRatio must be true or false, got ${valueText(opts.keepAspectRatio)}`);
   }
   const size = opts.targetSize;
   if (size === undefined) return null;

@@ -43,8 +43,8 @@ const PRECISION_BITS = 22;
 interface Coefficients { ksize: number; bounds: Int32Array; weights: Int32Array }
 
 /** For each output position: the first source index, how many are used, and their fixed-point weights. */
-function coefficients(inSize: number, outSize: number, kernel: Kernel): Coefficients {
-  const scale = inSize / outSize;
+function coefficients(inSize: number, in0: number, in1: number, outSize: number, kernel: Kernel): Coefficients {
+  const scale = (in1 - in0) / outSize;
   const filterScale = Math.max(scale, 1);
   const support = kernel.support * filterScale;
   const ksize = Math.ceil(support) * 2 + 1;
@@ -52,7 +52,7 @@ function coefficients(inSize: number, outSize: number, kernel: Kernel): Coeffici
   const weights = new Int32Array(outSize * ksize);
   const k = new Float64Array(ksize);
   for (let o = 0; o < outSize; o++) {
-    const center = (o + 0.5) * scale;
+    const center = in0 + (o + 0.5) * scale;
     // C's (int) cast truncates toward zero.
     const xmin = Math.max(Math.trunc(center - support + 0.5), 0);
     const count = Math.min(Math.trunc(center + support + 0.5), inSize) - xmin;
@@ -101,26 +101,52 @@ function resamplePass(src: Uint8Array, h: number, w: number, c: number, axis: 0 
   return out;
 }
 
-/** Pillow's NEAREST: the source pixel under each output pixel's center, floor((o + 0.5) * scale). */
-function nearest(src: Uint8Array, h: number, w: number, c: number, outH: number, outW: number): Uint8Array {
+/**
+ * Source indices of Pillow's NEAREST (ImagingScaleAffine): the position of each output pixel's
+ * center, accumulated step by step in float64 as Pillow does (a product would round differently
+ * at exact boundaries), truncated; -1 where it falls outside the image.
+ */
+function nearestIndex(start: number, end: number, outSize: number, inSize: number): Int32Array {
+  const step = (end - start) / outSize;
+  const idx = new Int32Array(outSize);
+  let pos = start + step * 0.5;
+  for (let o = 0; o < outSize; o++) {
+    const i = pos < 0 ? -1 : Math.trunc(pos);
+    idx[o] = i < inSize ? i : -1;
+    pos += step;
+  }
+  return idx;
+}
+
+/** Pillow's NEAREST: the source pixel under each output pixel's center (zero outside the image). */
+function nearest(src: Uint8Array, h: number, w: number, c: number, outH: number, outW: number, box: Box): Uint8Array {
   const out = new Uint8Array(outH * outW * c);
+  const [x0, y0, x1, y1] = box;
+  const xs = nearestIndex(x0, x1, outW, w), ys = nearestIndex(y0, y1, outH, h);
   for (let y = 0; y < outH; y++) {
-    const sy = Math.min(Math.floor((y + 0.5) * (h / outH)), h - 1);
+    if (ys[y] < 0) continue;
     for (let x = 0; x < outW; x++) {
-      const sx = Math.min(Math.floor((x + 0.5) * (w / outW)), w - 1);
-      for (let ch = 0; ch < c; ch++) out[(y * outW + x) * c + ch] = src[(sy * w + sx) * c + ch];
+      if (xs[x] < 0) continue;
+      for (let ch = 0; ch < c; ch++) out[(y * outW + x) * c + ch] = src[(ys[y] * w + xs[x]) * c + ch];
     }
   }
   return out;
 }
 
-/** Resizes interleaved 8-bit pixels [h, w, c] to [outH, outW, c] as Pillow 9 does. */
-export function resampleUint8(src: Uint8Array, h: number, w: number, c: number, outH: number, outW: number, filter: ResampleFilter): Uint8Array {
-  if (filter === "nearest") return nearest(src, h, w, c, outH, outW);
+/** A source region [left, top, right, bottom] in pixels, as Pillow's resize(box=...). */
+export type Box = readonly [number, number, number, number];
+
+/**
+ * Resizes interleaved 8-bit pixels [h, w, c] (the region `box` of them, the whole image by default)
+ * to [outH, outW, c] as Pillow 9 does; filters near the box's edges read the pixels beyond it.
+ */
+export function resampleUint8(src: Uint8Array, h: number, w: number, c: number, outH: number, outW: number, filter: ResampleFilter, box: Box = [0, 0, w, h]): Uint8Array {
+  if (filter === "nearest") return nearest(src, h, w, c, outH, outW, box);
   const kernel = KERNELS[filter];
-  const needH = outW !== w, needV = outH !== h;
+  const [x0, y0, x1, y1] = box;
+  const needH = outW !== w || x0 !== 0 || x1 !== outW, needV = outH !== h || y0 !== 0 || y1 !== outH;
   if (!needH && !needV) return src.slice();
-  const vert = coefficients(h, outH, kernel);
+  const vert = coefficients(h, y0, y1, outH, kernel);
   let pixels = src, rows = h;
   if (needH) {
     // Only the source rows the vertical pass will read, as Pillow does.
@@ -128,7 +154,7 @@ export function resampleUint8(src: Uint8Array, h: number, w: number, c: number, 
     const last = vert.bounds[2 * outH - 2] + vert.bounds[2 * outH - 1];
     rows = needV ? last - first : h;
     const firstRow = needV ? first : 0;
-    pixels = resamplePass(src, h, w, c, 1, outW, coefficients(w, outW, kernel), firstRow, rows);
+    pixels = resamplePass(src, h, w, c, 1, outW, coefficients(w, x0, x1, outW, kernel), firstRow, rows);
     if (needV) for (let o = 0; o < outH; o++) vert.bounds[2 * o] -= first;
   }
   if (!needV) return pixels;
