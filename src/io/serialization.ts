@@ -39,6 +39,8 @@ import { Rescaling } from "../layers/rescaling.js";
 import { Conv2DTranspose, DepthwiseConv2D, SeparableConv2D } from "../layers/conv_more.js";
 import { GlobalAveragePooling2D, GlobalMaxPooling2D } from "../layers/pooling_global.js";
 import { LayerNormalization } from "../layers/layer_normalization.js";
+import { CosSim2D } from "../layers/cossim.js";
+import { MaxAbsPool2D } from "../layers/maxabs_pooling.js";
 import { LAMBDA_CODE_CLASS_NAME, Lambda, type LambdaFunction, type LambdaOutputShape, configHoldsCode } from "../layers/lambda.js";
 import { activationNames } from "../nn/activations.js";
 import type { Config } from "../nn/common.js";
@@ -242,6 +244,25 @@ const GLOBAL_FIXED: Readonly<Record<string, readonly JsonValue[]>> = {
 };
 
 const SPEC_BY_CLASS = new Map<unknown, [string, LayerSpec]>(Object.entries(LAYER_SPECS).map(([name, spec]) => [spec.cls, [name, spec]]));
+
+/**
+ * lamina's own layers, which Keras does not ship: saved as registered custom classes
+ * (`registered_name: "lamina>CosSim2D"`, as a Keras user registers the reference implementation
+ * to load such a file) and read back through their spec like built-in layers.
+ */
+const LAMINA_LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
+  CosSim2D: {
+    cls: ctor(CosSim2D),
+    keys: ["filters", "kernel_size", "strides", "padding", "depthwise", "p_init", "q_init", "p_scale", "q_scale", "eps", "use_bias", "kernel_initializer", "bias_initializer"],
+    buildConfig: true,
+  },
+  MaxAbsPool2D: { cls: ctor(MaxAbsPool2D), keys: ["pool_size", "strides", "padding"], fixed: { data_format: CHANNELS_LAST } },
+};
+const LAMINA_SPEC_BY_CLASS = new Map<unknown, [string, LayerSpec]>(Object.entries(LAMINA_LAYER_SPECS).map(([name, spec]) => [spec.cls, [name, spec]]));
+for (const [name, spec] of Object.entries(LAMINA_LAYER_SPECS)) registerKerasSerializable(spec.cls as unknown as CustomObject, { package: "lamina", name });
+
+/** The spec that reads a config for this class: a Keras layer's, or one of lamina's own. */
+const specOfClass = (cls: unknown): [string, LayerSpec] | undefined => SPEC_BY_CLASS.get(cls) ?? LAMINA_SPEC_BY_CLASS.get(cls);
 const MODEL_CLASS_NAMES = ["Sequential", "Functional", "Model"];
 
 /** Every class name deserializeLayer knows without registration. */
@@ -551,7 +572,7 @@ function resolveClass(serialized: Readonly<Record<string, unknown>>, where: stri
 function constructLayer(resolved: Resolved, config: unknown, where: string, options: DeserializeOptions): Layer {
   if (resolved.kind === "custom") {
     const cls = resolved.cls;
-    const spec = SPEC_BY_CLASS.get(cls);
+    const spec = specOfClass(cls);
     if (spec) return builtinFromConfig(spec[1], spec[0], asRecord(config, where), where, options);
     if (typeof cls !== "function" || !(cls.prototype instanceof Layer)) {
       throw new TypeError(`${where}: customObjects/registry entry for "${resolved.name}" is not a Layer class (got ${describe(cls)})`);
@@ -1077,7 +1098,7 @@ function layerFromConfig(cls: abstract new (...args: never[]) => Layer, config: 
   if (cls === Model) return functionalFromConfig(config, where, options);
   if (cls === InputLayer) return inputLayerFromConfig(config, where);
   if (cls === Lambda) return lambdaFromConfig(config, where, options);
-  const spec = SPEC_BY_CLASS.get(cls);
+  const spec = specOfClass(cls);
   if (spec) return builtinFromConfig(spec[1], spec[0], config, where, options);
   return customFromConfig(cls as unknown as LayerCtor, config, where);
 }
