@@ -64,6 +64,7 @@ export function resolveCompile(args: CompileArgs, modelName: string, outputNames
     const lossObj = losses.get(id);
     const loss: TrainingLoss = {
       name: lossObj.name,
+      kind: lossObj instanceof losses.LossFunctionWrapper && lossObj.fnName !== null ? lossObj.fnName : lossObj.name,
       call: (yTrue: Tensor, yPred: Tensor, sampleWeight?: Tensor | null) => lossObj.apply(yTrue, yPred, sampleWeight),
     };
     return { name: outputNames[i], loss, weight: weights[i] };

@@ -399,12 +399,13 @@ export class Model extends Layer {
         throw new RangeError(`${what}: x has ${n} samples (${describeShapes(x)}) but y${label} has ${yk.rank === 0 ? "none" : yk.shape[0]} (${describeShapes(yk)}); they must match`);
       }
       checkFinite(yk, `${what}: y${label}`);
-      const lossName = state.outputs[k].loss.name;
+      const lossName = state.outputs[k].loss.kind ?? state.outputs[k].loss.name;
       const outShape = outShapes[k] ?? null;
       const out = outShape === null ? null : outShape[outShape.length - 1];
       const sparse = /sparse_categorical/.test(lossName);
       const categorical = /^categorical_crossentropy$|^categorical_crossentropy_/.test(lossName);
       if (/^binary_(focal_)?crossentropy/.test(lossName)) checkBinaryLabels(yk, lossName, what);
+      if (ELEMENTWISE_LOSSES.has(lossName) && outShape !== null) checkTargetsMatchOutput(yk, outShape, lossName, `${what}: y${label}`);
       if (!sparse && !categorical) return;
       // A classifier whose output keeps spatial axes (Dense on an image without Flatten) gets one
       // prediction per position: say so here rather than as a shape error deep in the loss.
@@ -518,6 +519,9 @@ export class Model extends Layer {
       // Keras takes the last fraction of the data (and of the sample weights), before any shuffling.
       const n = numSamples(x, "x");
       const nTrain = Math.floor(n * (1 - f));
+      if (nTrain === 0 || nTrain === n) {
+        throw new RangeError(`fit: validationSplit ${f} of ${n} sample(s) leaves ${nTrain} for training and ${n - nTrain} for validation; each part needs at least one sample: pass more data or another validationSplit (as Keras refuses)`);
+      }
       valX = sliceRows(x, nTrain, n - nTrain);
       valY = sliceTargets(y, nTrain, n - nTrain);
       x = sliceRows(x, 0, nTrain);
@@ -679,6 +683,28 @@ export class Model extends Layer {
     const x = this.toInputs(xIn, "x", "predictOnBatch");
     return predictData(this, x, numSamples(x, "x")) as T;
   }
+}
+
+/** Built-in losses that compare y with the output element by element (after Keras' rank alignment). */
+const ELEMENTWISE_LOSSES = new Set([
+  "mean_squared_error", "mean_absolute_error", "mean_absolute_percentage_error", "mean_squared_logarithmic_error",
+  "binary_crossentropy", "binary_focal_crossentropy", "kl_divergence", "huber", "log_cosh", "poisson", "hinge",
+  "squared_hinge", "categorical_hinge", "cosine_similarity",
+]);
+
+/**
+ * y must have the output's per-sample shape, up to Keras' squeeze_or_expand_to_same_rank (a
+ * trailing axis of 1 on either side). Anything else would broadcast into a loss over the wrong
+ * pairs without a word (Keras computes it; PyTorch warns).
+ */
+function checkTargetsMatchOutput(y: Tensor, outShape: LayerShape, lossName: string, what: string): void {
+  const want = outShape.slice(1), dims = y.shape.slice(1);
+  const aligned = dims.length === want.length ? dims
+    : dims.length === want.length - 1 && want[want.length - 1] === 1 ? [...dims, 1]
+      : dims.length === want.length + 1 && dims[dims.length - 1] === 1 ? dims.slice(0, -1) : null;
+  if (aligned !== null && aligned.every((d, i) => want[i] === null || want[i] === d)) return;
+  const last = dims.length > 0 ? dims[dims.length - 1] : 1;
+  throw new RangeError(`${what} has shape ${describeShapes(y)} but the model's output is ${layerShapeText(outShape)}: ${lossName} compares them element by element, so they would broadcast into a wrong loss; give y the output's shape per sample, or make the last layer output ${last} value(s)`);
 }
 
 /** Keras' verbose argument: "auto" (the default) means 1. */

@@ -96,3 +96,28 @@ test("binary cross-entropy labels outside [0, 1] are refused before any step; so
   const h = await m.fit(x, tf.constant([[0], [0.25], [1], [0.9]]), { verbose: 0 });
   assert.ok(Number.isFinite(h.history.loss[0]));
 });
+
+test("a validationSplit that leaves no training or no validation sample is refused, as Keras does", async () => {
+  const m = regressor();
+  await assert.rejects(m.fit(tf.constant([[1, 2, 3]]), tf.zeros([1, 2]), { verbose: 0, validationSplit: 0.5 }),
+    /^RangeError: fit: validationSplit 0\.5 of 1 sample\(s\) leaves 0 for training and 1 for validation; each part needs at least one sample/);
+  // floor(4 * 0.9) = 3 for training, 1 for validation: accepted.
+  const h = await m.fit(tf.constant(clean()), tf.zeros([4, 2]), { verbose: 0, validationSplit: 0.1 });
+  assert.deepEqual(Object.keys(h.history).sort(), ["loss", "val_loss"]);
+});
+
+test("y that would broadcast against the output in an element-by-element loss is refused; Keras' rank alignment passes", async () => {
+  const m = new models.Sequential([layers.Input({ shape: [3] }), layers.Dense(1)]);
+  m.compile({ loss: "mse", optimizer: "sgd" });
+  const x = tf.constant(clean());
+  await assert.rejects(m.fit(x, tf.zeros([4, 2]), { verbose: 0 }),
+    /^RangeError: fit: y has shape \(4, 2\) but the model's output is \(None, 1\): mean_squared_error compares them element by element, so they would broadcast into a wrong loss; give y the output's shape per sample, or make the last layer output 2 value\(s\)/);
+  // [n] against [n, 1] and [n, 1] against [n, 1]: Keras' squeeze_or_expand_to_same_rank lines them up.
+  for (const y of [tf.zeros([4]), tf.zeros([4, 1])]) assert.ok(Number.isFinite((await m.fit(x, y, { verbose: 0 })).history.loss[0]));
+  // Aliases and loss objects are recognised by the function they compute.
+  const b = new models.Sequential([layers.Input({ shape: [3] }), layers.Dense(1, { activation: "sigmoid" })]);
+  b.compile({ loss: "bce", optimizer: "sgd" });
+  await assert.rejects(b.fit(x, tf.constant([[0], [1], [2], [1]]), { verbose: 0 }), /^RangeError: fit: binary_crossentropy needs labels in \[0, 1\]/);
+  b.compile({ loss: tf.losses.MeanAbsoluteError({ name: "l1" }), optimizer: "sgd" });
+  await assert.rejects(b.fit(x, tf.zeros([4, 3]), { verbose: 0 }), /mean_absolute_error compares them element by element/);
+});

@@ -21,6 +21,8 @@ export interface TrainingOptimizer {
 /** What fit needs of a loss: per-batch scalar (already reduced over the batch). */
 export interface TrainingLoss {
   readonly name: string;
+  /** The loss function it computes, by Keras' canonical name ("mean_squared_error" for "mse"), for data checks. */
+  readonly kind?: string;
   call(yTrue: Tensor, yPred: Tensor, sampleWeight?: Tensor | null): Tensor;
 }
 
