@@ -366,6 +366,8 @@ export class Huber extends LossFunctionWrapper {
   readonly delta: number;
   constructor(opts: LossOptions & { delta?: number } = {}) {
     const delta = opts.delta ?? 1;
+    // Checked here too, so that a bad delta fails at compile rather than at the first batch.
+    if (typeof delta !== "number" || !(delta >= 0) || !Number.isFinite(delta)) throw new RangeError(`losses.Huber: delta must be a finite number >= 0, got ${String(delta)}`);
     super((t, p) => huber(t, p, delta), { ...opts, name: opts.name ?? "huber_loss", fnName: "huber" });
     this.delta = delta;
   }
