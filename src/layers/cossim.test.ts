@@ -69,6 +69,9 @@ test("CosSim2D by hand: a patch equal to the kernel gives ~1, its negative ~-1, 
 });
 
 test("CosSim2D gradients by central finite differences (float64): input, kernels, p, q and bias", () => {
+  // The layers' initial kernels come from the global generator: seed it so the checked points do
+  // not depend on what ran before (one ordering put a kernel where central differences lose accuracy).
+  setSeed(1);
   const configs: layers.CosSim2DArgs[] = [
     { filters: 3, padding: "same", strides: 2, useBias: true },
     { filters: 2, kernelSize: [2, 3], strides: [1, 2] },
