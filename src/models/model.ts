@@ -7,7 +7,7 @@ import { LayerNode, SymbolicTensor, layerShapeText } from "../layers/symbolic.js
 import { type SummaryOptions, type SummaryPrintOptions, summaryText } from "./summary.js";
 import { type CompileArgs, resolveCompile } from "./compile.js";
 import {
-  type CompiledState, type Data, type Logs, type TrainingOptimizer, RunningMean, batchSampleWeights, batchSizeOf, checkFinite, epochsOf, sampleWeightsFor, checkSparseLabels, checkBinaryLabels, describeShapes,
+  type CompiledState, type Data, type KeyedData, type ModelData, type Logs, isKeyedData, type TrainingOptimizer, RunningMean, batchSampleWeights, batchSizeOf, checkFinite, epochsOf, sampleWeightsFor, checkSparseLabels, checkBinaryLabels, describeShapes,
   epochBatches, evaluateData, logsOf, numSamples, predictData, sliceRows, takeRows, toTensorData, trainStep,
   type Targets, targetList,
 } from "./training.js";
@@ -21,15 +21,12 @@ import type { Conv2D } from "../layers/convolutional.js";
 import { canFold, functionalFoldPlan, runFolded } from "./inference_folding.js";
 import type { LoadWeightsOptions, SaveModelOptions, SaveWeightsOptions } from "../io/file_options.js";
 
-/** What fit, evaluate and predict take as x: a tensor (or nested array), a list in input order, or an object keyed by input name. */
-export type InputData = Data | Data[] | Readonly<Record<string, Data>>;
-
 export interface FitArgs {
   epochs?: number;
   batchSize?: number;
   verbose?: 0 | 1 | 2 | "auto";
   /** [x, y] or [x, y, sampleWeight] (the weights weigh the validation loss, as in Keras). */
-  validationData?: readonly [InputData, Data | Data[] | Readonly<Record<string, Data>>] | readonly [InputData, Data | Data[] | Readonly<Record<string, Data>>, Data];
+  validationData?: readonly [ModelData, ModelData] | readonly [ModelData, ModelData, Data];
   validationSplit?: number;
   shuffle?: boolean;
   callbacks?: readonly Callback[];
@@ -443,11 +440,9 @@ export class Model extends Layer {
   }
 
   /** Inputs as the model takes them: one tensor, a list in input order, or an object keyed by input name (as Keras accepts). */
-  private toInputs(xIn: InputData, what: string, op: string): Tensor | Tensor[] {
-    if (typeof xIn !== "object" || xIn === null || xIn instanceof Tensor || Array.isArray(xIn) || ArrayBuffer.isView(xIn)) {
-      return toTensorData(xIn as Data | Data[], what, op);
-    }
-    const rec = xIn as Readonly<Record<string, Data>>;
+  private toInputs(xIn: ModelData, what: string, op: string): Tensor | Tensor[] {
+    if (!isKeyedData(xIn)) return toTensorData(xIn, what, op);
+    const rec = xIn;
     const names = this.inputs.map((t) => t.sourceLayer.name);
     if (names.length === 0) throw new TypeError(`${op}: ${what} is an object keyed by input name, but model ${this.name} has no known inputs yet; start it with layers.Input({ shape, name })`);
     const unknown = Object.keys(rec).filter((k) => !names.includes(k));
@@ -461,16 +456,16 @@ export class Model extends Layer {
   }
 
   /** Labels as the compiled outputs expect them: one tensor, a list, or an object keyed by output name. */
-  private toTargets(yIn: Data | Data[] | Readonly<Record<string, Data>>, state: CompiledState, what: string): Targets {
+  private toTargets(yIn: ModelData, state: CompiledState, what: string): Targets {
     const names = state.outputs.map((o) => o.name);
-    const keyed = typeof yIn === "object" && yIn !== null && !(yIn instanceof Tensor) && !Array.isArray(yIn) && !ArrayBuffer.isView(yIn);
+    const keyed = isKeyedData(yIn);
     if (state.outputs.length === 1 && !keyed) return toTensorData(yIn as Data, "y", what) as Tensor;
     if (Array.isArray(yIn) && !(yIn instanceof Tensor)) {
       if (yIn.length !== names.length) throw new RangeError(`${what}: the model has ${names.length} outputs (${names.join(", ")}) but y has ${yIn.length} entries`);
       return (yIn as Data[]).map((v) => toTensorData(v, "y", what) as Tensor);
     }
     if (keyed) {
-      const rec = yIn as Readonly<Record<string, Data>>;
+      const rec = yIn as KeyedData;
       const unknown = Object.keys(rec).filter((k) => !names.includes(k));
       if (unknown.length > 0) throw new RangeError(`${what}: y has labels for ${unknown.map((k) => `"${k}"`).join(", ")}, which is not an output of the model; its outputs are named ${names.map((n) => `"${n}"`).join(", ")}`);
       const list = names.map((n) => {
@@ -496,12 +491,12 @@ export class Model extends Layer {
    * Trains for `epochs` over (x, y) in shuffled batches and returns the History, with Keras' keys
    * (loss, accuracy, val_loss, val_accuracy, ...).
    */
-  async fit(xIn: InputData, yIn: Data | Data[] | Readonly<Record<string, Data>>, args?: FitArgs): Promise<History>;
+  async fit(xIn: ModelData, yIn: ModelData, args?: FitArgs): Promise<History>;
   /** fit(dataset, args): batches [x, y] streamed from a data.Dataset (or any async iterable). */
   async fit(dataset: BatchStream, args?: FitArgs): Promise<History>;
-  async fit(xIn: InputData | BatchStream, yOrArgs?: Data | Data[] | Readonly<Record<string, Data>> | FitArgs, maybeArgs: FitArgs = {}): Promise<History> {
+  async fit(xIn: ModelData | BatchStream, yOrArgs?: ModelData | FitArgs, maybeArgs: FitArgs = {}): Promise<History> {
     if (isBatchStream(xIn)) return this.fitStream(xIn, (yOrArgs ?? {}) as FitArgs);
-    const yIn = yOrArgs as Data | Data[] | Readonly<Record<string, Data>>;
+    const yIn = yOrArgs as ModelData;
     const args = maybeArgs;
     const state = this.requireCompiled("fit");
     const epochs = epochsOf(args.epochs);
@@ -630,7 +625,7 @@ export class Model extends Layer {
   }
 
   /** The loss alone, or [loss, ...metrics] when metrics were compiled, like Keras. */
-  async evaluate(xIn: InputData, yIn: Data | Data[] | Readonly<Record<string, Data>>, args: EvaluateArgs = {}): Promise<number | number[]> {
+  async evaluate(xIn: ModelData, yIn: ModelData, args: EvaluateArgs = {}): Promise<number | number[]> {
     const state = this.requireCompiled("evaluate");
     const x = this.toInputs(xIn, "x", "evaluate"), y = this.toTargets(yIn, state, "evaluate");
     this.checkData(x, y, state, "evaluate");
@@ -652,12 +647,12 @@ export class Model extends Layer {
   }
 
   /** Outputs for x, computed in batches in inference mode; a model with several outputs gives a list (type it: model.predict<Tensor[]>(x)). */
-  predict<T extends Tensor | Tensor[] = Tensor>(xIn: InputData, args: { batchSize?: number } = {}): T {
+  predict<T extends Tensor | Tensor[] = Tensor>(xIn: ModelData, args: { batchSize?: number } = {}): T {
     return predictData(this, this.toInputs(xIn, "x", "predict"), batchSizeOf(args.batchSize, "predict")) as T;
   }
 
   /** One training step on one batch; returns the loss (and metrics) like Keras. */
-  trainOnBatch(xIn: InputData, yIn: Data | Data[] | Readonly<Record<string, Data>>): number | number[] {
+  trainOnBatch(xIn: ModelData, yIn: ModelData): number | number[] {
     const state = this.requireCompiled("trainOnBatch");
     const x = this.toInputs(xIn, "x", "trainOnBatch"), y = this.toTargets(yIn, state, "trainOnBatch");
     this.checkData(x, y, state, "trainOnBatch");
@@ -670,7 +665,7 @@ export class Model extends Layer {
   }
 
   /** Loss (and metrics) on one batch in inference mode, like Keras' test_on_batch. */
-  async testOnBatch(xIn: InputData, yIn: Data | Data[] | Readonly<Record<string, Data>>): Promise<number | number[]> {
+  async testOnBatch(xIn: ModelData, yIn: ModelData): Promise<number | number[]> {
     const state = this.requireCompiled("testOnBatch");
     const x = this.toInputs(xIn, "x", "testOnBatch"), y = this.toTargets(yIn, state, "testOnBatch");
     this.checkData(x, y, state, "testOnBatch");
@@ -679,7 +674,7 @@ export class Model extends Layer {
     return values.length === 1 ? values[0] : values;
   }
 
-  predictOnBatch<T extends Tensor | Tensor[] = Tensor>(xIn: InputData): T {
+  predictOnBatch<T extends Tensor | Tensor[] = Tensor>(xIn: ModelData): T {
     const x = this.toInputs(xIn, "x", "predictOnBatch");
     return predictData(this, x, numSamples(x, "x")) as T;
   }

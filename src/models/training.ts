@@ -95,6 +95,15 @@ export interface StepHooks {
 }
 
 export type Data = Tensor | TensorLike;
+/** x or y given as an object keyed by input or output name (Keras' dict form). */
+export type KeyedData = Readonly<Record<string, Data>>;
+/** What fit, evaluate and predict take as x or y: one array, a list in model order, or an object keyed by name. */
+export type ModelData = Data | Data[] | KeyedData;
+
+/** Whether x or y is given as an object keyed by name (not a tensor, an array or a typed array). */
+export function isKeyedData(x: unknown): x is KeyedData {
+  return typeof x === "object" && x !== null && !(x instanceof Tensor) && !Array.isArray(x) && !ArrayBuffer.isView(x);
+}
 
 /** The model interface the loop drives (models/model.ts provides it). */
 export interface TrainableModel {
@@ -314,9 +323,15 @@ export function checkFinite(t: Tensor, what: string): void {
  * Checks sparse labels before any step runs: integer classes in [0, numClasses). Keras would cast
  * 1.5 to class 1 without a word; a fractional class index is a mistake in y, so it is refused.
  */
+/** The smallest and largest value of a non-empty tensor, as numbers. */
+function valueRange(y: Tensor): [number, number] {
+  const wide = cast(y, "float64");
+  return [min(wide).item(), max(wide).item()];
+}
+
 export function checkSparseLabels(y: Tensor, numClasses: number, lossName: string, what: string): void {
   if (y.size === 0) return;
-  const lo = min(cast(y, "float64")).item(), hi = max(cast(y, "float64")).item();
+  const [lo, hi] = valueRange(y);
   if (lo < 0 || hi >= numClasses || !Number.isInteger(lo) || !Number.isInteger(hi)) {
     throw new RangeError(`${what}: ${lossName} needs integer labels in [0, ${numClasses}) for a model with ${numClasses} outputs, but the labels range over [${lo}, ${hi}]; check y or the size of the last layer`);
   }
@@ -336,7 +351,7 @@ export function checkSparseLabels(y: Tensor, numClasses: number, lossName: strin
  */
 export function checkBinaryLabels(y: Tensor, lossName: string, what: string): void {
   if (y.size === 0) return;
-  const lo = min(cast(y, "float64")).item(), hi = max(cast(y, "float64")).item();
+  const [lo, hi] = valueRange(y);
   if (lo < 0 || hi > 1) {
     throw new RangeError(`${what}: ${lossName} needs labels in [0, 1] (classes 0 and 1, or soft targets), but the labels range over [${lo}, ${hi}]; for more than two classes use loss "sparse_categorical_crossentropy" with a softmax output`);
   }
