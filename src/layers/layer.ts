@@ -260,9 +260,7 @@ export abstract class Layer {
     const asList = Array.isArray(inputs);
     if (symbolic > 0) return this.applySymbolic(list as SymbolicTensor[], asList, opts.training);
     const tensors = list as Tensor[];
-    const shape = asList ? tensors.map((t) => t.shape) : tensors[0].shape;
-    if (this.built) this.checkWeightAxes(shape, asList);
-    this.maybeBuild(shape, asList);
+    this.maybeBuild(asList ? tensors.map((t) => t.shape) : tensors[0].shape, asList);
     const cast = this.autocast(tensors);
     return this.call(asList ? cast : cast[0], opts);
   }
@@ -302,9 +300,15 @@ export abstract class Layer {
     }
   }
 
-  /** Builds on first use, checking the shape against a declared input shape. */
+  /**
+   * Builds on first use, checking the shape against a declared input shape; once built, checks it
+   * against the axes the weights were sized by.
+   */
   maybeBuild(shape: LayerShape | LayerShape[], asList: boolean): void {
-    if (this.built) return;
+    if (this.built) {
+      this.checkWeightAxes(shape, asList);
+      return;
+    }
     if (!asList && this.batchInputShape) checkDeclaredShape(this, shape as LayerShape);
     this.build(shape);
     this.built = true;
@@ -313,7 +317,6 @@ export abstract class Layer {
 
   private applySymbolic(inputs: SymbolicTensor[], asList: boolean, training: boolean | undefined): SymbolicTensor | SymbolicTensor[] {
     const inShape = asList ? inputs.map((t) => t.shape) : inputs[0].shape;
-    if (this.built) this.checkWeightAxes(inShape, asList);
     this.maybeBuild(inShape, asList);
     const outShape = this.computeOutputShape(inShape);
     const node = new LayerNode(this, inputs, asList);
