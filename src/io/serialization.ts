@@ -263,6 +263,7 @@ for (const [name, spec] of Object.entries(LAMINA_LAYER_SPECS)) registerKerasSeri
 
 /** The spec that reads a config for this class: a Keras layer's, or one of lamina's own. */
 const specOfClass = (cls: unknown): [string, LayerSpec] | undefined => SPEC_BY_CLASS.get(cls) ?? LAMINA_SPEC_BY_CLASS.get(cls);
+
 const MODEL_CLASS_NAMES = ["Sequential", "Functional", "Model"];
 
 /** Every class name deserializeLayer knows without registration. */
