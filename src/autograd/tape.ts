@@ -1,4 +1,4 @@
-import { type OpNode, type Recorder, pushRecorder, removeRecorder } from "../ops/engine.js";
+import { type OpNode, type Recorder, gradientPool, pushRecorder, removeRecorder } from "../ops/engine.js";
 import { Tensor } from "../tensor/tensor.js";
 import { Variable } from "../tensor/variable.js";
 import { isFloatDType } from "../tensor/dtype.js";
@@ -97,9 +97,11 @@ export class GradientTape implements Recorder {
     this.used = true;
     if (this.recording) this.stop();
     const list = sources instanceof Tensor ? [sources] : [...sources];
-    const grads = backprop(this.nodes, target, outputGradient);
     // Only tracked sources have gradients; an unwatched tensor reached by the walk has none.
-    const out = list.map((s) => (this.tracked.has(s) ? grads.get(s) ?? null : null));
+    const out = gradientPool.collect(() => {
+      const grads = backprop(this.nodes, target, outputGradient);
+      return list.map((s) => (this.tracked.has(s) ? grads.get(s) ?? null : null));
+    }, (kept) => kept);
     if (!this.persistent) this.nodes = [];
     return sources instanceof Tensor ? out[0] : out;
   }

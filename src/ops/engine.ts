@@ -150,10 +150,68 @@ export function outputTensor<D extends DType>(shape: readonly number[], dtype: D
     const bytes = n * (dtype === "float32" ? 4 : 8);
     // Small arrays stay on V8's own heap, where allocation is cheaper than a malloc.
     if (bytes >= 4096) {
-      const buf = Buffer.allocUnsafeSlow(bytes).buffer;
+      const buf = gradientPool.take(bytes) ?? Buffer.allocUnsafeSlow(bytes).buffer;
       const data = dtype === "float32" ? new Float32Array(buf, 0, n) : new Float64Array(buf, 0, n);
-      return makeTensor(data as DTypeStorage[D], shape, dtype);
+      const t = makeTensor(data as DTypeStorage[D], shape, dtype);
+      gradientPool.log?.push(t);
+      return t;
     }
   }
   return emptyTensor(shape, dtype);
 }
+
+/**
+ * Memory of intermediate gradients, reused from one backward pass to the next. A training step
+ * drops tens of megabytes of such buffers; left to the garbage collector they count as external
+ * memory and set off a full collection about once per step (a sixth of a small CNN's step on two
+ * cores) besides the allocations themselves. GradientTape.gradient logs the large float buffers
+ * that outputTensor makes while it runs and, once the gradients are computed, hands back those
+ * that no returned gradient shares; their tensors are poisoned (reading one throws), so nothing
+ * can see the memory after it is reused. LAMINA_GRAD_POOL=0 turns this off.
+ */
+class BufferPool {
+  /** The outputTensor results of the backward pass in progress, or null outside one. */
+  log: Tensor[] | null = null;
+  private readonly free = new Map<number, ArrayBuffer[]>();
+  private pooledBytes = 0;
+  private readonly enabled = typeof process === "undefined" || process.env?.LAMINA_GRAD_POOL !== "0";
+  /** Bounds what the pool keeps beyond the live working set (a large model's step fits well inside). */
+  private readonly capBytes = 1024 * 1024 * 1024;
+
+  take(bytes: number): ArrayBuffer | undefined {
+    const list = this.free.get(bytes);
+    const buf = list?.pop();
+    if (buf !== undefined) this.pooledBytes -= bytes;
+    return buf;
+  }
+
+  /** Runs a backward pass, then reclaims the buffers it made that none of `keep(result)` uses. */
+  collect<T>(run: () => T, keep: (result: T) => readonly (Tensor | null)[]): T {
+    // Under an outer recording tape (higher-order gradients) the backward ops are its graph: keep them.
+    if (!this.enabled || this.log !== null || recorders.length > 0) return run();
+    const log: Tensor[] = [];
+    this.log = log;
+    let result: T;
+    try {
+      result = run();
+    } finally {
+      this.log = null;
+    }
+    const kept = new Set<ArrayBufferLike>();
+    for (const t of keep(result)) if (t !== null) kept.add(t.dataSync().buffer);
+    for (const t of log) {
+      const buf = t.dataSync().buffer;
+      if (kept.has(buf)) continue;
+      t.releaseStorage();
+      kept.add(buf); // a buffer logged twice is pooled once
+      if (this.pooledBytes + buf.byteLength > this.capBytes || !(buf instanceof ArrayBuffer)) continue;
+      const list = this.free.get(buf.byteLength);
+      if (list) list.push(buf);
+      else this.free.set(buf.byteLength, [buf]);
+      this.pooledBytes += buf.byteLength;
+    }
+    return result;
+  }
+}
+
+export const gradientPool = new BufferPool();

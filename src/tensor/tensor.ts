@@ -38,13 +38,22 @@ export class Tensor<D extends DType = DType> {
 
   /** The storage itself (not a copy), row-major; treat it as read-only, it may be shared. */
   dataSync(): DTypeStorage[D] {
+    if (this._released) throw releasedError(this);
     return this._data;
+  }
+
+  /** Set when the tape handed this intermediate gradient's memory back for reuse (see ops/engine.ts). */
+  protected _released = false;
+
+  /** Internal: gives up the storage; any later read throws instead of seeing reused memory. */
+  releaseStorage(): void {
+    this._released = true;
   }
   async data(): Promise<DTypeStorage[D]> {
-    return this._data;
+    return this.dataSync();
   }
   arraySync(): NestedArray {
-    return toNested(this._data, this.shape, this.dtype);
+    return toNested(this.dataSync(), this.shape, this.dtype);
   }
   async array(): Promise<NestedArray> {
     return this.arraySync();
@@ -52,9 +61,10 @@ export class Tensor<D extends DType = DType> {
   /** A JavaScript number (or boolean) for a tensor of one element. */
   item(): number {
     if (this.size !== 1) throw new RangeError(`item: tensor of shape ${shapeText(this.shape)} has ${this.size} elements, expected 1`);
-    return Number(this._data[0]);
+    return Number(this.dataSync()[0]);
   }
   toString(): string {
+    if (this._released) return `tf.Tensor(<released>, shape=${shapeText(this.shape)}, dtype=${this.dtype})`;
     return formatTensor(this._data, this.shape, this.dtype, "tf.Tensor");
   }
   print(): void {
@@ -63,6 +73,13 @@ export class Tensor<D extends DType = DType> {
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return this.toString();
   }
+}
+
+function releasedError(t: Tensor): Error {
+  return new Error(
+    `tensor ${shapeText(t.shape)} ${t.dtype} was an intermediate gradient of GradientTape.gradient, whose memory is reused once the gradients are computed; ` +
+      `keep only the gradients gradient() returns (LAMINA_GRAD_POOL=0 turns the reuse off)`,
+  );
 }
 
 function toNested(data: TypedArray, shape: readonly number[], dtype: DType): NestedArray {
