@@ -101,7 +101,7 @@ export class GradientTape implements Recorder {
     const out = gradientPool.collect(() => {
       const grads = backprop(this.nodes, target, outputGradient);
       return list.map((s) => (this.tracked.has(s) ? grads.get(s) ?? null : null));
-    }, (kept) => kept);
+    });
     if (!this.persistent) this.nodes = [];
     return sources instanceof Tensor ? out[0] : out;
   }

@@ -185,8 +185,8 @@ class BufferPool {
     return buf;
   }
 
-  /** Runs a backward pass, then reclaims the buffers it made that none of `keep(result)` uses. */
-  collect<T>(run: () => T, keep: (result: T) => readonly (Tensor | null)[]): T {
+  /** Runs a backward pass, then reclaims the buffers it made that none of the gradients it returns uses. */
+  collect<T extends readonly (Tensor | null)[]>(run: () => T): T {
     // Under an outer recording tape (higher-order gradients) the backward ops are its graph: keep them.
     if (!this.enabled || this.log !== null || recorders.length > 0) return run();
     const log: Tensor[] = [];
@@ -198,7 +198,7 @@ class BufferPool {
       this.log = null;
     }
     const kept = new Set<ArrayBufferLike>();
-    for (const t of keep(result)) if (t !== null) kept.add(t.dataSync().buffer);
+    for (const t of result) if (t !== null) kept.add(t.dataSync().buffer);
     for (const t of log) {
       const buf = t.dataSync().buffer;
       if (kept.has(buf)) continue;
