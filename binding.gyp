@@ -9,6 +9,7 @@
         "native/gemm.cc",
         "native/conv.cc",
         "native/winograd.cc",
+        "native/winograd_filter_grad.cc",
         "native/pool.cc",
         "native/elementwise.cc",
         "native/fused.cc",

@@ -145,13 +145,18 @@ void conv2dBackpropFilter(const float* x, const float* dy, float* dw, const Conv
  * c < C, where d[e] points at the channels of the tile's pixel e (4x4, row-major; a zero row for
  * padding). output: y[q][o] = act((A^T m A)[q] + bias[o]) for o < O, with m[e * mStride + o] the
  * tile's 16 products and y[q] its 2x2 outputs (row-major), null where clipped at the map's edge.
+ * outputGradient is output's backward pass (the filter gradient's, winograd_filter_grad.cc).
  */
 struct WinogradTransforms {
   const char* name;
   void (*input)(const float* const* d, index_t C, float* v, index_t vStride);
   void (*output)(const float* m, index_t mStride, index_t O, float* const* y, const float* bias, Activation act);
+  /** m[e * mStride + o] = (A dY A^T)[e] for o < O, dY the tile's 2x2 output gradient at q[0..3] (a zero row past the map's edge). */
+  void (*outputGradient)(const float* const* q, index_t O, float* m, index_t mStride);
 };
 
+/** The transforms in use: AVX2 alongside an AVX2 (or wider) GEMM kernel, else portable ones. */
+const WinogradTransforms& winogradTransforms();
 /** The AVX2 transforms (winograd_avx2.cc, built with -mavx2); nullptr where the compiler could not target AVX2. */
 const WinogradTransforms* winogradAvx2Transforms();
 
@@ -171,6 +176,10 @@ bool winogradAppliesToInputGradient(const ConvGeom& t);
 bool allFinite(const float* x, index_t n);
 /** conv2d (with its epilogue) by Winograd F(2x2, 3x3); g must be 3x3, stride 1, dilation 1. */
 void conv2dWinograd(const float* x, const float* filter, float* out, const ConvGeom& g, const Epilogue* epilogue);
+/** Whether conv2dBackpropFilter of g takes conv2dBackpropFilterWinograd (the same switch). */
+bool winogradAppliesToFilterGradient(const ConvGeom& g);
+/** The filter gradient dw [3, 3, g.inC, g.outC] of the convolution g by Winograd F(2x2, 3x3); g as for conv2dWinograd. */
+void conv2dBackpropFilterWinograd(const float* x, const float* dy, float* dw, const ConvGeom& g);
 /**
  * The same with the filter [3, 3, g.outC, g.inC] turned 180 degrees and its channel axes swapped
  * (W'[fy, fx, c, o] = filter[2 - fy, 2 - fx, o, c]) without a turned copy: a stride-1 input

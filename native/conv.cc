@@ -376,6 +376,10 @@ void conv2dBackpropFilter(const float* x, const float* dy, float* dw, const Conv
     sgemm(true, false, K, O, rows, x, K, dy, O, dw, O, false);
     return;
   }
+  if (winogradAppliesToFilterGradient(g) && allFinite(x, g.batch * g.inH * g.inW * g.inC) && allFinite(dy, rows * O)) {
+    conv2dBackpropFilterWinograd(x, dy, dw, g);
+    return;
+  }
   if (fused(g)) {
     conv2dBackpropFilterFused(x, dy, dw, g);
     return;

@@ -1,4 +1,4 @@
-// The Winograd F(2x2, 3x3) input and output transforms with AVX2, eight channels per step (NHWC keeps
+// The Winograd F(2x2, 3x3) input and output transforms (and the output's backward pass) with AVX2, eight channels per step (NHWC keeps
 // a pixel's channels contiguous). Built with -mavx2 -mfma in this translation unit only; chosen at
 // run time with the AVX2 GEMM micro-kernel (winograd.cc). Only additions and subtractions, so the
 // results equal the portable transforms' bit for bit.
@@ -99,7 +99,37 @@ void outputAvx2(const float* m, index_t mStride, index_t O, float* const* y, con
   }
 }
 
-const WinogradTransforms kAvx2{"avx2", inputAvx2, outputAvx2};
+// A = [1 0; 1 1; 1 -1; 0 -1] on the 2x2 output gradient's rows, then on its columns.
+void outputGradientAvx2(const float* const* q, index_t O, float* m, index_t mStride) {
+  const __m256 signBit = _mm256_set1_ps(-0.0f);
+  index_t o = 0;
+  for (; o + 8 <= O; o += 8) {
+    const __m256 y00 = _mm256_loadu_ps(q[0] + o), y01 = _mm256_loadu_ps(q[1] + o);
+    const __m256 y10 = _mm256_loadu_ps(q[2] + o), y11 = _mm256_loadu_ps(q[3] + o);
+    const __m256 a[4][2] = {{y00, y01},
+                            {_mm256_add_ps(y00, y10), _mm256_add_ps(y01, y11)},
+                            {_mm256_sub_ps(y00, y10), _mm256_sub_ps(y01, y11)},
+                            {_mm256_xor_ps(y10, signBit), _mm256_xor_ps(y11, signBit)}};
+    for (int i = 0; i < 4; i++) {
+      _mm256_storeu_ps(m + (4 * i) * mStride + o, a[i][0]);
+      _mm256_storeu_ps(m + (4 * i + 1) * mStride + o, _mm256_add_ps(a[i][0], a[i][1]));
+      _mm256_storeu_ps(m + (4 * i + 2) * mStride + o, _mm256_sub_ps(a[i][0], a[i][1]));
+      _mm256_storeu_ps(m + (4 * i + 3) * mStride + o, _mm256_xor_ps(a[i][1], signBit));
+    }
+  }
+  for (; o < O; o++) {
+    const float y00 = q[0][o], y01 = q[1][o], y10 = q[2][o], y11 = q[3][o];
+    const float a[4][2] = {{y00, y01}, {y00 + y10, y01 + y11}, {y00 - y10, y01 - y11}, {-y10, -y11}};
+    for (int i = 0; i < 4; i++) {
+      m[(4 * i) * mStride + o] = a[i][0];
+      m[(4 * i + 1) * mStride + o] = a[i][0] + a[i][1];
+      m[(4 * i + 2) * mStride + o] = a[i][0] - a[i][1];
+      m[(4 * i + 3) * mStride + o] = -a[i][1];
+    }
+  }
+}
+
+const WinogradTransforms kAvx2{"avx2", inputAvx2, outputAvx2, outputGradientAvx2};
 
 }  // namespace
 

@@ -120,8 +120,8 @@ test("native conv2d, conv2dBackpropInput and conv2dBackpropFilter equal js", { s
 test("native 3x3 stride-1 convolutions equal js with Winograd forced on and off (LAMINA_WINOGRAD, read per call)", { skip }, () => {
   const nb = native as Backend;
   // Every 3x3 stride-1 case, whatever the size heuristic would choose: one, three or five channels,
-  // padding wider than the kernel's reach; forward, bias + relu, and the input gradient (itself a
-  // convolution for stride 1).
+  // padding wider than the kernel's reach; forward, bias + relu, the input gradient (itself a
+  // convolution for stride 1) and the filter gradient.
   const cases = convCases.filter((c) => c.kh === 3 && c.kw === 3 && c.sh === 1 && c.sw === 1 && c.dh === 1 && c.dw === 1);
   assert.ok(cases.length >= 8);
   const saved = process.env.LAMINA_WINOGRAD;
@@ -146,6 +146,10 @@ test("native 3x3 stride-1 convolutions equal js with Winograd forced on and off 
         js.conv2dBackpropInput(dy, f, dxWant, info);
         nb.conv2dBackpropInput(dy, f, dxGot, info);
         assertClose(dxGot, dxWant, `${what} backprop input`);
+        const dwWant = new Float32Array(9 * c.c * c.o), dwGot = new Float32Array(9 * c.c * c.o).fill(7);
+        js.conv2dBackpropFilter(x, dy, dwWant, info);
+        nb.conv2dBackpropFilter(x, dy, dwGot, info);
+        assertClose(dwGot, dwWant, `${what} backprop filter`);
       }
     }
   } finally {
@@ -178,6 +182,10 @@ test("a NaN or Inf gives the same NaN and Inf outputs as a direct convolution, W
       js.conv2dBackpropInput(dy, f, dxWant, info);
       nb.conv2dBackpropInput(dy, f, dxGot, info);
       assert.deepEqual(nonFinite(dxGot), nonFinite(dxWant), `backprop input with ${bad}`);
+      const dwWant = new Float32Array(9 * 4 * 5), dwGot = new Float32Array(9 * 4 * 5);
+      js.conv2dBackpropFilter(x, dy, dwWant, info);
+      nb.conv2dBackpropFilter(x, dy, dwGot, info);
+      assert.deepEqual(nonFinite(dwGot), nonFinite(dwWant), `backprop filter with ${bad}`);
     }
   } finally {
     if (saved === undefined) delete process.env.LAMINA_WINOGRAD;
