@@ -263,6 +263,7 @@ void winograd(const float* x, const float* filter, bool flipped, float* out, con
   const float* bias = ep != nullptr ? ep->bias : nullptr;
   const Activation act = ep != nullptr ? ep->act : Activation::Linear;
   const index_t T = tilesPerTask(g, tiles);
+  const index_t vs = skewedStride(T * C), ms = skewedStride(T * O);
 
   // The filter is read once, by slices across the pool; then each transformed matrix is packed by one task.
   const index_t CO = C * O;
@@ -285,9 +286,9 @@ void winograd(const float* x, const float* filter, bool flipped, float* out, con
   const float* zero = zeros.data();
   parallelFor((tiles + T - 1) / T, [&](index_t task) {
     const index_t t0 = task * T, nt = std::min(T, tiles - t0);
-    float* v = tlsV.get(static_cast<std::size_t>(16 * T * C));
-    float* m = tlsM.get(static_cast<std::size_t>(16 * T * O));
-    // Transform the block's input patches: V[e] is a [T, C] matrix at v + e * T * C.
+    float* v = tlsV.get(static_cast<std::size_t>(16 * vs));
+    float* m = tlsM.get(static_cast<std::size_t>(16 * ms));
+    // Transform the block's input patches: V[e] is a [T, C] matrix at v + e * vs.
     for (index_t k = 0; k < nt; k++) {
       const index_t t = t0 + k, n = t / perImage, ty = (t % perImage) / tilesW, tx = t % tilesW;
       const float* image = x + n * H * W * C;
@@ -300,10 +301,10 @@ void winograd(const float* x, const float* filter, bool flipped, float* out, con
           d[4 * r + s] = iy >= 0 && iy < H && ix >= 0 && ix < W ? image + (iy * W + ix) * C : zero;
         }
       }
-      tr.input(d, C, v + k * C, T * C);
+      tr.input(d, C, v + k * C, vs);
     }
-    // M[e] = V[e] @ U[e], a [T, O] matrix at m + e * T * O.
-    for (index_t e = 0; e < 16; e++) sgemmPackedB(nt, v + e * T * C, C, u[e], m + e * T * O, O, false);
+    // M[e] = V[e] @ U[e], a [T, O] matrix at m + e * ms.
+    for (index_t e = 0; e < 16; e++) sgemmPackedB(nt, v + e * vs, C, u[e], m + e * ms, O, false);
     for (index_t k = 0; k < nt; k++) {
       const index_t t = t0 + k, n = t / perImage, ty = (t % perImage) / tilesW, tx = t % tilesW;
       float* y[4];
@@ -311,7 +312,7 @@ void winograd(const float* x, const float* filter, bool flipped, float* out, con
         const index_t oy = 2 * ty + q / 2, ox = 2 * tx + q % 2;
         y[q] = oy < OH && ox < OW ? out + ((n * OH + oy) * OW + ox) * O : nullptr;
       }
-      tr.output(m + k * O, T * O, O, y, bias, act);
+      tr.output(m + k * O, ms, O, y, bias, act);
     }
   });
 }

@@ -47,16 +47,6 @@ void filterTransform(const float* __restrict du, index_t CO, index_t k0, index_t
   }
 }
 
-/**
- * The distance between the 16 matrices of a buffer, n floats each: n rounded up to a 64-byte line,
- * plus a line when that is a multiple of 4 KiB, so that a transform's 16 streams of stores do not
- * all fall into the same L1 sets.
- */
-index_t skew(index_t n) {
-  const index_t line = 16;
-  const index_t r = (n + line - 1) / line * line;
-  return r % 1024 == 0 ? r + line : r;
-}
 
 }  // namespace
 
@@ -101,7 +91,7 @@ void conv2dBackpropFilterWinograd(const float* x, const float* dy, float* dw, co
   const index_t threads = numThreads();
   // The transforms of a chunk: a few blocks of tiles per thread.
   const index_t block = std::max<index_t>(1, (chunk + 4 * threads - 1) / (4 * threads));
-  const index_t vs = skew(chunk * C), ms = skew(chunk * O);
+  const index_t vs = skewedStride(chunk * C), ms = skewedStride(chunk * O);
   float* v = tlsV.get(static_cast<std::size_t>(16 * vs));
   float* m = tlsM.get(static_cast<std::size_t>(16 * ms));
   float* du = tlsU.get(static_cast<std::size_t>(16 * CO));
