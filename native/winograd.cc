@@ -233,14 +233,15 @@ bool allFinite(const float* x, index_t n) {
   std::atomic<bool> finite{true};
   parallelFor((n + CHUNK - 1) / CHUNK, [&](index_t t) {
     const index_t e = std::min(n, (t + 1) * CHUNK);
-    // The largest exponent field of the chunk: all ones means an Inf or a NaN (vectorizes).
-    std::uint32_t top = 0;
+    // An exponent field of all ones is an Inf or a NaN. Compare-and-or vectorizes with SSE2 alone
+    // (this file's baseline); an unsigned max needs SSE4.1 and ran scalar.
+    std::uint32_t bad = 0;
     for (index_t i = t * CHUNK; i < e; i++) {
       std::uint32_t bits;
       std::memcpy(&bits, x + i, sizeof bits);
-      top = std::max(top, bits & 0x7f800000u);
+      bad |= (bits & 0x7f800000u) == 0x7f800000u ? 1u : 0u;
     }
-    if (top == 0x7f800000u) finite.store(false, std::memory_order_relaxed);
+    if (bad != 0) finite.store(false, std::memory_order_relaxed);
   });
   return finite.load(std::memory_order_relaxed);
 }
