@@ -1,4 +1,6 @@
 import { test } from "node:test";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import assert from "node:assert/strict";
 import type { Backend, Conv2DInfo, Pool2DInfo } from "../backend.js";
 import type { NumericArray } from "../../tensor/dtype.js";
@@ -156,6 +158,28 @@ test("native 3x3 stride-1 convolutions equal js with Winograd forced on and off 
     if (saved === undefined) delete process.env.LAMINA_WINOGRAD;
     else process.env.LAMINA_WINOGRAD = saved;
   }
+});
+
+// The other instruction sets' micro-kernels and Winograd transforms (portable C++ on non-x86
+// machines) are chosen once per process: the forced-Winograd comparison again in child processes.
+const simdChild = process.env.LAMINA_NATIVE_TEST_CHILD === "1";
+test("the same with the lower instruction sets this CPU runs (LAMINA_SIMD=avx2, scalar), in child processes", { skip: skip || simdChild }, () => {
+  const levels = ["scalar", "avx2", "avx512"];
+  const here = addon?.info().simd ?? "";
+  for (const level of levels.slice(0, levels.indexOf(here))) {
+    const r = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-reporter=tap", "--test-name-pattern=Winograd forced on and off|instruction set in use", fileURLToPath(import.meta.url)], {
+      encoding: "utf8",
+      // Without the runner's NODE_TEST_CONTEXT, which would make the child report to this runner instead of stdout.
+      env: { ...process.env, NODE_TEST_CONTEXT: undefined, LAMINA_SIMD: level, LAMINA_NATIVE_TEST_CHILD: "1" },
+    });
+    assert.equal(r.status, 0, `LAMINA_SIMD=${level}:\n${r.stdout}\n${r.stderr}`);
+    const ran = r.stdout.split("\n").filter((l) => /^ok \d+ - /.test(l) && !l.includes("# SKIP"));
+    assert.equal(ran.length, 2, `LAMINA_SIMD=${level}: both tests ran\n${r.stdout}`);
+  }
+});
+
+test("the instruction set in use is the one LAMINA_SIMD asks for (in the child processes above)", { skip: skip || !simdChild }, () => {
+  assert.equal(addon?.info().simd, process.env.LAMINA_SIMD);
 });
 
 test("a NaN or Inf gives the same NaN and Inf outputs as a direct convolution, Winograd forced on", { skip }, () => {
