@@ -2,4 +2,5 @@
 export { trainTestSplit, type TrainTestSplitOptions } from "./split.js";
 export { toCategorical } from "./categorical.js";
 export { loadImage, saveImage, type LoadImageOptions, type SaveImageOptions } from "./image.js";
+export { imageDatasetFromDirectory, type ImageDatasetFromDirectoryOptions, type ImageDirectoryDataset } from "./image_dataset.js";
 export { downloadFile, type DownloadOptions } from "./download.js";
