@@ -68,13 +68,11 @@ export type ImageDirectoryDataset<E extends Tensor | Tensor[] = Tensor[]> = Data
   readonly filePaths: string[];
 };
 
-type ElementOf<O> = O extends { labelMode: null } | { labels: null } ? Tensor
-  : O extends { labelMode?: "int" | "categorical" | "binary"; labels?: "inferred" | readonly number[] } ? Tensor[]
-    : Tensor | Tensor[];
-
-type ResultOf<O, E extends Tensor | Tensor[]> = O extends { subset: "both" } ? [ImageDirectoryDataset<E>, ImageDirectoryDataset<E>]
-  : O extends { subset?: "training" | "validation" } ? ImageDirectoryDataset<E>
-    : ImageDirectoryDataset<E> | [ImageDirectoryDataset<E>, ImageDirectoryDataset<E>];
+type BaseOptions = Omit<ImageDatasetFromDirectoryOptions, "labels" | "labelMode" | "subset">;
+type Labelled = { labels?: "inferred" | readonly number[]; labelMode?: "int" | "categorical" | "binary" };
+type Unlabelled = { labels: null; labelMode?: ImageDatasetFromDirectoryOptions["labelMode"] } | { labels?: ImageDatasetFromDirectoryOptions["labels"]; labelMode: null };
+type OneSubset = { subset?: "training" | "validation" };
+type BothSubsets = { subset: "both" };
 
 /** Python's sorted() order on strings: by code point (JS's < compares UTF-16 units). */
 function byCodePoint(a: string, b: string): number {
@@ -185,7 +183,12 @@ function checkOptions(opts: ImageDatasetFromDirectoryOptions): void {
  * decoded and resized while iterating (Pillow's resampling, as utils.loadImage, where Keras uses
  * tf.image.resize: pixel values can differ slightly), and only JPEG and PNG files can be read.
  */
-export function imageDatasetFromDirectory<const O extends ImageDatasetFromDirectoryOptions = Record<never, never>>(directory: string, opts?: O): ResultOf<O, ElementOf<O>>;
+export function imageDatasetFromDirectory(directory: string, opts: BaseOptions & Unlabelled & BothSubsets): [ImageDirectoryDataset<Tensor>, ImageDirectoryDataset<Tensor>];
+export function imageDatasetFromDirectory(directory: string, opts: BaseOptions & Unlabelled & OneSubset): ImageDirectoryDataset<Tensor>;
+export function imageDatasetFromDirectory(directory: string, opts: BaseOptions & Labelled & BothSubsets): [ImageDirectoryDataset, ImageDirectoryDataset];
+export function imageDatasetFromDirectory(directory: string, opts?: BaseOptions & Labelled & OneSubset): ImageDirectoryDataset;
+/** Options whose labelMode or subset are only known at run time: the element and result types are unions. */
+export function imageDatasetFromDirectory(directory: string, opts?: ImageDatasetFromDirectoryOptions): ImageDirectoryDataset<Tensor | Tensor[]> | [ImageDirectoryDataset<Tensor | Tensor[]>, ImageDirectoryDataset<Tensor | Tensor[]>];
 export function imageDatasetFromDirectory(directory: string, opts: ImageDatasetFromDirectoryOptions = {}): ImageDirectoryDataset<Tensor | Tensor[]> | ImageDirectoryDataset<Tensor | Tensor[]>[] {
   if (typeof opts !== "object" || opts === null || Array.isArray(opts)) throw new TypeError(`${W}: options must be an object, got ${valueText(opts)}`);
   checkOptions(opts);
