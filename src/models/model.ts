@@ -8,7 +8,7 @@ import { type SummaryOptions, type SummaryPrintOptions, summaryText } from "./su
 import { type CompileArgs, resolveCompile } from "./compile.js";
 import {
   type CompiledState, type Data, type KeyedData, type ModelData, type Logs, isKeyedData, type TrainingOptimizer, RunningMean, batchSampleWeights, batchSizeOf, checkFinite, epochsOf, sampleWeightsFor, checkSparseLabels, checkBinaryLabels, describeShapes,
-  epochBatches, evaluateData, logsOf, numSamples, predictData, sliceRows, takeRows, toTensorData, trainStep,
+  epochBatches, evaluateBatches, evaluateData, logsOf, numSamples, predictData, sliceRows, takeRows, toTensorData, trainStep,
   type Targets, targetList,
 } from "./training.js";
 import type { Callback, CallbackModel, CallbackParams } from "./callbacks/callback.js";
@@ -25,8 +25,8 @@ export interface FitArgs {
   epochs?: number;
   batchSize?: number;
   verbose?: 0 | 1 | 2 | "auto";
-  /** [x, y] or [x, y, sampleWeight] (the weights weigh the validation loss, as in Keras). */
-  validationData?: readonly [ModelData, ModelData] | readonly [ModelData, ModelData, Data];
+  /** [x, y] or [x, y, sampleWeight] (the weights weigh the validation loss, as in Keras), or a data.Dataset of [x, y] batches. */
+  validationData?: readonly [ModelData, ModelData] | readonly [ModelData, ModelData, Data] | BatchStream;
   validationSplit?: number;
   shuffle?: boolean;
   callbacks?: readonly Callback[];
@@ -428,7 +428,7 @@ export class Model extends Layer {
   }
 
   /** fit's validationData, [x, y] or [x, y, sampleWeight], checked like the training data. */
-  private validationTriple(data: NonNullable<FitArgs["validationData"]>, state: CompiledState): [Tensor | Tensor[], Targets, Tensor | null] {
+  private validationTriple(data: Exclude<NonNullable<FitArgs["validationData"]>, BatchStream>, state: CompiledState): [Tensor | Tensor[], Targets, Tensor | null] {
     if (!Array.isArray(data) || (data.length !== 2 && data.length !== 3)) {
       throw new TypeError(`fit: validationData must be [x, y] or [x, y, sampleWeight], got ${Array.isArray(data) ? `${data.length} entries` : typeof data}`);
     }
@@ -506,7 +506,10 @@ export class Model extends Layer {
     this.checkData(x, y, state, "fit");
     let sampleWeight = args.sampleWeight === undefined ? null : sampleWeightsFor(args.sampleWeight, numSamples(x, "x"), "fit");
     let valX: Tensor | Tensor[] | null = null, valY: Targets | null = null, valWeight: Tensor | null = null;
-    if (args.validationData) {
+    let valStream: BatchStream | null = null;
+    if (isBatchStream(args.validationData)) {
+      valStream = args.validationData;
+    } else if (args.validationData) {
       [valX, valY, valWeight] = this.validationTriple(args.validationData, state);
     } else if (args.validationSplit) {
       const f = args.validationSplit;
@@ -537,7 +540,7 @@ export class Model extends Layer {
         yield { x: takeRows(x, idx), y: yb, sampleWeight: sw };
       }
     };
-    const validation = valX && valY ? { x: valX, y: valY, batchSize, sampleWeight: valWeight } : null;
+    const validation: Validation | null = valStream ? { stream: valStream } : valX && valY ? { x: valX, y: valY, batchSize, sampleWeight: valWeight } : null;
     return this.runEpochs(state, args, { epochs, steps, verbose, samples: n }, batchesOf, validation);
   }
 
@@ -548,7 +551,7 @@ export class Model extends Layer {
   private async runEpochs(
     state: CompiledState, args: FitArgs, params: CallbackParams,
     batchesOf: () => Iterable<TrainBatch> | AsyncIterable<TrainBatch>,
-    validation: ValidationSet | null,
+    validation: Validation | null,
   ): Promise<History> {
     // Keras' order: the user's callbacks, then History, then the progress bar.
     const { list, history } = configureCallbacks(args.callbacks, {
@@ -581,7 +584,9 @@ export class Model extends Layer {
         }
         const logs: Logs = logsOf(tracker, state);
         if (validation) {
-          const v = await evaluateData(this, state, validation.x, validation.y, validation.batchSize, {}, validation.sampleWeight);
+          const v = "stream" in validation
+            ? await evaluateBatches(this, state, this.checkedBatches(validation.stream, state, "fit (validationData batch)"))
+            : await evaluateData(this, state, validation.x, validation.y, validation.batchSize, {}, validation.sampleWeight);
           for (const [k, val] of Object.entries(v)) logs[`val_${k}`] = val;
         }
         await list.onEpochEnd(epoch, logs);
@@ -601,8 +606,10 @@ export class Model extends Layer {
     if (args.validationSplit) throw new TypeError("fit: validationSplit cannot split a dataset; pass validationData instead (as Keras requires)");
     if (args.sampleWeight !== undefined) throw new TypeError("fit: sampleWeight cannot be combined with a dataset; yield it from the dataset instead");
     const verbose = verbosity(args.verbose);
-    let validation: ValidationSet | null = null;
-    if (args.validationData) {
+    let validation: Validation | null = null;
+    if (isBatchStream(args.validationData)) {
+      validation = { stream: args.validationData };
+    } else if (args.validationData) {
       const [vx, vy, vw] = this.validationTriple(args.validationData, state);
       validation = { x: vx, y: vy, batchSize: batchSizeOf(args.batchSize, "fit"), sampleWeight: vw };
     }
@@ -625,7 +632,13 @@ export class Model extends Layer {
   }
 
   /** The loss alone, or [loss, ...metrics] when metrics were compiled, like Keras. */
-  async evaluate(xIn: ModelData, yIn: ModelData, args: EvaluateArgs = {}): Promise<number | number[]> {
+  async evaluate(xIn: ModelData, yIn: ModelData, args?: EvaluateArgs): Promise<number | number[]>;
+  /** evaluate(dataset, args): over the [x, y] batches of a data.Dataset (or any async iterable); batchSize and sampleWeight do not apply. */
+  async evaluate(dataset: BatchStream, args?: Omit<EvaluateArgs, "batchSize" | "sampleWeight">): Promise<number | number[]>;
+  async evaluate(xIn: ModelData | BatchStream, yOrArgs?: ModelData | EvaluateArgs, maybeArgs: EvaluateArgs = {}): Promise<number | number[]> {
+    if (isBatchStream(xIn)) return this.evaluateStream(xIn, (yOrArgs ?? {}) as EvaluateArgs);
+    const yIn = yOrArgs as ModelData;
+    const args = maybeArgs;
     const state = this.requireCompiled("evaluate");
     const x = this.toInputs(xIn, "x", "evaluate"), y = this.toTargets(yIn, state, "evaluate");
     this.checkData(x, y, state, "evaluate");
@@ -644,6 +657,38 @@ export class Model extends Layer {
     await list.onTestEnd(logs);
     const values = resultValues(logs, state);
     return values.length === 1 ? values[0] : values;
+  }
+
+  /** evaluate over a stream of [x, y] batches. */
+  private async evaluateStream(stream: BatchStream, args: EvaluateArgs): Promise<number | number[]> {
+    const state = this.requireCompiled("evaluate");
+    if (args.batchSize !== undefined) throw new TypeError("evaluate: batchSize cannot be combined with a dataset, which is already batched; set the batch size when building the dataset");
+    if (args.sampleWeight !== undefined) throw new TypeError("evaluate: sampleWeight cannot be combined with a dataset; evaluate on tensors to weigh samples");
+    const verbose = verbosity(args.verbose);
+    const { list } = configureCallbacks(args.callbacks, {
+      addProgbar: verbose !== 0, model: this as CallbackModel, params: { epochs: 1, steps: null, verbose },
+    });
+    await list.onTestBegin({});
+    const logs = await evaluateBatches(this, state, this.checkedBatches(stream, state, "evaluate (dataset batch)"), {
+      onBatchBegin: (b) => list.onTestBatchBegin(b, {}),
+      onBatchEnd: (b, l) => list.onTestBatchEnd(b, l),
+    });
+    await list.onTestEnd(logs);
+    const values = resultValues(logs, state);
+    return values.length === 1 ? values[0] : values;
+  }
+
+  /** A dataset's elements as [x, y] batches, the first one checked against the model like tensors are. */
+  private async *checkedBatches(stream: BatchStream, state: CompiledState, what: string): AsyncGenerator<[Tensor | Tensor[], Tensor]> {
+    let checked = false;
+    for await (const element of stream) {
+      const [xb, yb] = splitBatch(element, what.split(" ")[0]);
+      if (!checked) {
+        this.checkData(xb, yb, state, what);
+        checked = true;
+      }
+      yield [xb, yb];
+    }
   }
 
   /** Outputs for x, computed in batches in inference mode; a model with several outputs gives a list (type it: model.predict<Tensor[]>(x)). */
@@ -707,7 +752,9 @@ function verbosity(v: 0 | 1 | 2 | "auto" | undefined): 0 | 1 | 2 {
   return v === undefined || v === "auto" ? 1 : v;
 }
 
-/** What fit validates on after each epoch. */
+/** What fit validates on after each epoch: tensors, or a dataset's batches. */
+type Validation = ValidationSet | { stream: BatchStream };
+
 interface ValidationSet {
   x: Tensor | Tensor[];
   y: Targets;
@@ -729,9 +776,9 @@ function isBatchStream(x: unknown): x is BatchStream {
   return typeof x === "object" && x !== null && !(x instanceof Tensor) && Symbol.asyncIterator in x;
 }
 
-function splitBatch(element: Tensor[] | Tensor): [Tensor | Tensor[], Tensor] {
+function splitBatch(element: Tensor[] | Tensor, op = "fit"): [Tensor | Tensor[], Tensor] {
   if (!Array.isArray(element) || element.length < 2) {
-    throw new TypeError("fit: each dataset element must be a batch [x, y]; build it with data.Dataset.fromTensorSlices([x, y]).batch(32)");
+    throw new TypeError(`${op}: each dataset element must be a batch [x, y]; build it with data.Dataset.fromTensorSlices([x, y]).batch(32)`);
   }
   const y = element[element.length - 1];
   const xs = element.slice(0, -1);

@@ -201,6 +201,27 @@ test("fit accepts a data.Dataset of [x, y] batches", async () => {
   await assert.rejects(model.fit(tf.data.Dataset.fromTensorSlices(x).batch(8), { verbose: 0 }), /each dataset element must be a batch \[x, y\]/);
 });
 
+test("evaluate and fit's validationData accept a data.Dataset of [x, y] batches, matching the tensors' results", async () => {
+  tf.random.setSeed(6);
+  const [x, y] = blobs(50, 13);
+  const model = new models.Sequential([layers.Input({ shape: [2] }), layers.Dense(3, { activation: "softmax" })]);
+  model.compile({ loss: "sparse_categorical_crossentropy", optimizer: "adam", metrics: ["accuracy"] });
+  const ds = tf.data.Dataset.fromTensorSlices([x, y]).batch(16);
+  const fromTensors = await model.evaluate(x, y, { batchSize: 16, verbose: 0 }) as number[];
+  const fromDataset = await model.evaluate(ds, { verbose: 0 }) as number[];
+  fromTensors.forEach((v, i) => assert.ok(Math.abs(v - fromDataset[i]) < 1e-6, `${fromDataset[i]} vs ${v}`));
+  const h = await model.fit(x, y, { epochs: 1, batchSize: 16, verbose: 0, validationData: ds });
+  const after = await model.evaluate(x, y, { batchSize: 16, verbose: 0 }) as number[];
+  assert.ok(Math.abs(h.history.val_loss[0] - after[0]) < 1e-6);
+  assert.ok(Math.abs(h.history.val_accuracy[0] - after[1]) < 1e-6);
+  const hs = await model.fit(ds, { epochs: 1, verbose: 0, validationData: ds });
+  assert.equal(hs.history.val_loss.length, 1);
+  await assert.rejects(model.evaluate(tf.data.Dataset.fromTensorSlices(x).batch(8), { verbose: 0 }), /evaluate: each dataset element must be a batch \[x, y\]/);
+  await assert.rejects(model.evaluate(ds.take(0), { verbose: 0 }), /evaluate: the dataset yielded no batches/);
+  await assert.rejects(model.evaluate(ds, { batchSize: 8 } as unknown as { verbose: 0 }), /evaluate: batchSize cannot be combined with a dataset/);
+  await assert.rejects(model.evaluate(tf.data.Dataset.fromTensorSlices([x.slice(0, 4), tf.constant([5, 5, 5, 5], "int32")]).batch(2), { verbose: 0 }), /evaluate \(dataset batch\)/);
+});
+
 test("a two-output model trains with a loss per output and lossWeights; logs and evaluate follow Keras", async () => {
   tf.random.setSeed(21);
   const [x, y] = blobs(120, 13);

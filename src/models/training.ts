@@ -236,17 +236,39 @@ export async function evaluateData(
     const count = Math.min(batchSize, n - start);
     await hooks.onBatchBegin?.(batch);
     const xb = sliceRows(x, start, count), ys = targetList(y).map((t) => sliceRows(t, start, count) as Tensor);
-    noGrad(() => {
-      const out = model.call(xb, { training: false });
-      const preds = Array.isArray(out) ? out : [out];
-      // As in Keras, sample weights weigh the loss; compiled metrics stay unweighted.
-      const l = totalLoss(state, ys, preds, sampleWeight ? (sliceRows(sampleWeight, start, count) as Tensor) : null);
-      const reg = regularizationLoss(model.layers);
-      tracker.add((reg ? add(l.total, reg) : l.total).item(), count, l.parts.map((p) => p.item()));
-      updateMetrics(state, ys, preds);
-    });
+    evaluateBatch(model, state, xb, ys, sampleWeight ? (sliceRows(sampleWeight, start, count) as Tensor) : null, tracker);
     await hooks.onBatchEnd?.(batch, logsOf(tracker, state));
   }
+  return logsOf(tracker, state);
+}
+
+/** Loss and metrics of one batch in inference mode, added to the tracker (weighted by its size). */
+function evaluateBatch(model: TrainableModel, state: CompiledState, xb: Tensor | Tensor[], ys: Tensor[], sampleWeight: Tensor | null, tracker: RunningMean): void {
+  noGrad(() => {
+    const out = model.call(xb, { training: false });
+    const preds = Array.isArray(out) ? out : [out];
+    // As in Keras, sample weights weigh the loss; compiled metrics stay unweighted.
+    const l = totalLoss(state, ys, preds, sampleWeight);
+    const reg = regularizationLoss(model.layers);
+    tracker.add((reg ? add(l.total, reg) : l.total).item(), numSamples(xb, "x"), l.parts.map((p) => p.item()));
+    updateMetrics(state, ys, preds);
+  });
+}
+
+/** Evaluates loss and metrics over a stream of [x, y] batches (a data.Dataset), inference mode. */
+export async function evaluateBatches(
+  model: TrainableModel, state: CompiledState, batches: AsyncIterable<[Tensor | Tensor[], Targets]>, hooks: StepHooks = {},
+): Promise<Logs> {
+  const tracker = new RunningMean();
+  state.metrics.forEach((m) => m.resetState());
+  let batch = 0;
+  for await (const [xb, yb] of batches) {
+    await hooks.onBatchBegin?.(batch);
+    evaluateBatch(model, state, xb, targetList(yb), null, tracker);
+    await hooks.onBatchEnd?.(batch, logsOf(tracker, state));
+    batch++;
+  }
+  if (batch === 0) throw new RangeError("evaluate: the dataset yielded no batches");
   return logsOf(tracker, state);
 }
 
