@@ -217,7 +217,7 @@ test("validationSplit keeps the last files of the shuffled list for validation; 
   assert.deepEqual(rel(plain.filePaths), ["dog/a-b/3.png", "dog/a/b/2.png"]);
 });
 
-test("batchSize null yields single images; model.fit trains on the dataset", async () => {
+test("batchSize null yields single images; model.fit and model.evaluate take the datasets", async () => {
   const single = await imageDatasetFromDirectory(root, { ...quiet, batchSize: null, seed: 1, labelMode: "categorical" }).toArray();
   assert.equal(single.length, 11);
   assert.deepEqual(single[0][0].shape, [4, 4, 3]);
@@ -230,6 +230,12 @@ test("batchSize null yields single images; model.fit trains on the dataset", asy
   const h = await model.fit(ds, { epochs: 2, verbose: 0 });
   assert.equal(h.history.loss.length, 2);
   assert.ok(h.history.loss.every(Number.isFinite));
+  const [train, val] = imageDatasetFromDirectory(root, { ...quiet, batchSize: 4, seed: 5, validationSplit: 0.25, subset: "both", labelMode: "categorical" });
+  const cat = new models.Sequential([layers.Input({ shape: [4, 4, 3] }), layers.Rescaling(1 / 255), layers.Flatten(), layers.Dense(3, { activation: "softmax" })]);
+  cat.compile({ loss: "categorical_crossentropy", optimizer: "adam", metrics: ["accuracy"] });
+  const hv = await cat.fit(train, { epochs: 1, verbose: 0, validationData: val });
+  const [loss, accuracy] = await cat.evaluate(val, { verbose: 0 }) as number[];
+  assert.ok(Math.abs(hv.history.val_loss[0] - loss) < 1e-6 && Math.abs(hv.history.val_accuracy[0] - accuracy) < 1e-6);
 });
 
 test("symbolic links to directories are followed only with followLinks", () => {
