@@ -238,6 +238,21 @@ test("batchSize null yields single images; model.fit and model.evaluate take the
   assert.ok(Math.abs(hv.history.val_loss[0] - loss) < 1e-6 && Math.abs(hv.history.val_accuracy[0] - accuracy) < 1e-6);
 });
 
+test("images are decoded while iterating, not when the dataset is made", async () => {
+  const tree = mkdtempSync(join(tmpdir(), "lamina-imgdir-lazy-"));
+  try {
+    mkdirSync(join(tree, "cat"));
+    saveImage(makeTensor(new Uint8Array(12).fill(9), [2, 2, 3], "uint8"), join(tree, "cat", "a.png"));
+    writeFileSync(join(tree, "cat", "b.png"), "not a png");
+    const ds = imageDatasetFromDirectory(tree, { ...quiet, shuffle: false, batchSize: null });
+    const [[x]] = await ds.take(1).toArray();
+    assert.equal((x.dataSync() as Float32Array)[0], 9);
+    await assert.rejects(ds.toArray(), /loadImage: .*b\.png is neither a JPEG nor a PNG file/);
+  } finally {
+    rmSync(tree, { recursive: true, force: true });
+  }
+});
+
 test("symbolic links to directories are followed only with followLinks", () => {
   const outside = mkdtempSync(join(tmpdir(), "lamina-imgdir-link-"));
   const tree = mkdtempSync(join(tmpdir(), "lamina-imgdir-tree-"));

@@ -1,4 +1,4 @@
-/** `tf.utils`: train/test split, one-hot labels, image files, verified downloads. */
+/** `tf.utils`: train/test split, one-hot labels, image files and image folders as datasets, verified downloads. */
 export { trainTestSplit, type TrainTestSplitOptions } from "./split.js";
 export { toCategorical } from "./categorical.js";
 export { loadImage, saveImage, type LoadImageOptions, type SaveImageOptions } from "./image.js";
