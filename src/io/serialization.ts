@@ -36,6 +36,7 @@ import { ELU, LeakyReLU, ReLU, Softmax } from "../layers/activation_layers.js";
 import { Cropping2D, Permute, Reshape, UpSampling2D, ZeroPadding2D } from "../layers/reshaping.js";
 import { SpatialDropout2D } from "../layers/regularization.js";
 import { Rescaling } from "../layers/rescaling.js";
+import { CenterCrop, RandomFlip, Resizing } from "../layers/image_preprocessing.js";
 import { Conv2DTranspose, DepthwiseConv2D, SeparableConv2D } from "../layers/conv_more.js";
 import { GlobalAveragePooling2D, GlobalMaxPooling2D } from "../layers/pooling_global.js";
 import { LayerNormalization } from "../layers/layer_normalization.js";
@@ -201,6 +202,12 @@ const LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
   UpSampling2D: { cls: ctor(UpSampling2D), keys: ["size", "interpolation"], fixed: { data_format: CHANNELS_LAST } },
   SpatialDropout2D: { cls: ctor(SpatialDropout2D), keys: ["rate", "seed"], fixed: { data_format: CHANNELS_LAST, noise_shape: [null] }, dtypeString: true },
   Rescaling: { cls: ctor(Rescaling), keys: ["scale", "offset"] },
+  Resizing: {
+    cls: ctor(Resizing), keys: ["height", "width", "interpolation", "crop_to_aspect_ratio"],
+    fixed: { data_format: CHANNELS_LAST, pad_to_aspect_ratio: [false], fill_mode: ["constant"] }, ignore: ["fill_value"],
+  },
+  CenterCrop: { cls: ctor(CenterCrop), keys: ["height", "width"], fixed: { data_format: CHANNELS_LAST } },
+  RandomFlip: { cls: ctor(RandomFlip), keys: ["mode", "seed"] },
   Conv2DTranspose: {
     cls: ctor(Conv2DTranspose), keys: ["filters", ...GEOMETRY, "output_padding", ...KERNEL_BIAS],
     fixed: { data_format: CHANNELS_LAST, groups: [1] }, buildConfig: true,

@@ -37,6 +37,10 @@ import {
 import { LayerNormalization as LayerNormalizationLayer, type LayerNormalizationArgs } from "./layer_normalization.js";
 import { SpatialDropout2D as SpatialDropout2DLayer, type SpatialDropout2DArgs } from "./regularization.js";
 import { Rescaling as RescalingLayer, type RescalingArgs } from "./rescaling.js";
+import {
+  CenterCrop as CenterCropLayer, type CenterCropArgs, type FlipMode, RandomFlip as RandomFlipLayer, type RandomFlipArgs,
+  Resizing as ResizingLayer, type ResizingArgs,
+} from "./image_preprocessing.js";
 import { Lambda as LambdaLayer, type LambdaArgs, type LambdaFunction } from "./lambda.js";
 import { CosSim2D as CosSim2DLayer, type CosSim2DArgs } from "./cossim.js";
 import { MaxAbsPool2D as MaxAbsPool2DLayer, type MaxAbsPool2DArgs } from "./maxabs_pooling.js";
@@ -51,6 +55,7 @@ export type {
   ReLUArgs, LeakyReLUArgs, ELUArgs, SoftmaxArgs, ReshapeArgs, PermuteArgs, ZeroPadding2DArgs, Cropping2DArgs, Sides2DArg,
   UpSampling2DArgs, SpatialDropout2DArgs, RescalingArgs, Conv2DTransposeArgs, DepthwiseConv2DArgs, SeparableConv2DArgs,
   GlobalPooling2DArgs, LayerNormalizationArgs, ConcatenateArgs, LambdaArgs,
+  ResizingArgs, CenterCropArgs, RandomFlipArgs, FlipMode,
 };
 
 /** Merges a positional first argument with the options object (the options may also carry it). */
@@ -222,6 +227,25 @@ export function MaxAbsPool2D(poolSize?: PairArg | MaxAbsPool2DArgs, args?: MaxAb
   return new MaxAbsPool2DLayer(withFirst<MaxAbsPool2DArgs, "poolSize">("poolSize", poolSize, args));
 }
 
+/** Two positional sizes (height, width) merged with the options object. */
+function withSize<A extends { height?: number; width?: number }>(height: number | A, width: number | undefined, args: A | undefined): A {
+  if (typeof height === "object" && height !== null) return { ...height };
+  return { ...(args ?? ({} as A)), height, width };
+}
+
+/** Resizes images to [height, width]: layers.Resizing(224, 224, { cropToAspectRatio: true }). */
+export function Resizing(height: number | ResizingArgs, width?: number, args?: ResizingArgs): ResizingLayer {
+  return new ResizingLayer(withSize(height, width, args));
+}
+/** Crops the central [height, width] window: layers.CenterCrop(24, 24). */
+export function CenterCrop(height: number | CenterCropArgs, width?: number, args?: CenterCropArgs): CenterCropLayer {
+  return new CenterCropLayer(withSize(height, width, args));
+}
+/** Random flips in training: layers.RandomFlip("horizontal", { seed: 1 }). */
+export function RandomFlip(mode?: FlipMode | RandomFlipArgs, args?: RandomFlipArgs): RandomFlipLayer {
+  return new RandomFlipLayer(withFirst<RandomFlipArgs, "mode">("mode", mode, args));
+}
+
 /** The layer classes, for instanceof checks and subclassing. */
 export const classes = {
   InputLayer: InputLayerClass, Dense: DenseLayer, Activation: ActivationLayer, Flatten: FlattenLayer, Dropout: DropoutLayer,
@@ -235,4 +259,5 @@ export const classes = {
   LayerNormalization: LayerNormalizationLayer,
   Subtract: SubtractLayer, Multiply: MultiplyLayer, Average: AverageLayer, Maximum: MaximumLayer, Concatenate: ConcatenateLayer,
   Lambda: LambdaLayer,
+  Resizing: ResizingLayer, CenterCrop: CenterCropLayer, RandomFlip: RandomFlipLayer,
 };
