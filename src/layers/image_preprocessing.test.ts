@@ -105,5 +105,5 @@ test("Resizing, CenterCrop and RandomFlip configs use Keras' keys and round-trip
   const back = models.modelFromJSON(m.toJSON());
   assert.equal(back.toJSON(), m.toJSON());
   const x = tf.random.uniform([2, 6, 8, 3], 0, 1, { seed: 9 });
-  assertAllClose(back.predict(x), m.predict(x), { atol: 0 });
+  assertAllClose(back.predict(x) as tf.Tensor, m.predict(x) as tf.Tensor, { atol: 0 });
 });
