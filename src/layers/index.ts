@@ -39,7 +39,9 @@ import { SpatialDropout2D as SpatialDropout2DLayer, type SpatialDropout2DArgs } 
 import { Rescaling as RescalingLayer, type RescalingArgs } from "./rescaling.js";
 import {
   CenterCrop as CenterCropLayer, type CenterCropArgs, type FlipMode, RandomFlip as RandomFlipLayer, type RandomFlipArgs,
-  Resizing as ResizingLayer, type ResizingArgs,
+  Resizing as ResizingLayer, type ResizingArgs, type FactorArg, RandomTranslation as RandomTranslationLayer,
+  type RandomTranslationArgs, RandomRotation as RandomRotationLayer, type RandomRotationArgs, RandomZoom as RandomZoomLayer,
+  type RandomZoomArgs, type FillMode, type TransformLayerArgs,
 } from "./image_preprocessing.js";
 import { Lambda as LambdaLayer, type LambdaArgs, type LambdaFunction } from "./lambda.js";
 import { CosSim2D as CosSim2DLayer, type CosSim2DArgs } from "./cossim.js";
@@ -55,7 +57,8 @@ export type {
   ReLUArgs, LeakyReLUArgs, ELUArgs, SoftmaxArgs, ReshapeArgs, PermuteArgs, ZeroPadding2DArgs, Cropping2DArgs, Sides2DArg,
   UpSampling2DArgs, SpatialDropout2DArgs, RescalingArgs, Conv2DTransposeArgs, DepthwiseConv2DArgs, SeparableConv2DArgs,
   GlobalPooling2DArgs, LayerNormalizationArgs, ConcatenateArgs, LambdaArgs,
-  ResizingArgs, CenterCropArgs, RandomFlipArgs, FlipMode,
+  ResizingArgs, CenterCropArgs, RandomFlipArgs, FlipMode, FactorArg, RandomTranslationArgs, RandomRotationArgs, RandomZoomArgs,
+  FillMode, TransformLayerArgs,
 };
 
 /** Merges a positional first argument with the options object (the options may also carry it). */
@@ -246,6 +249,22 @@ export function RandomFlip(mode?: FlipMode | RandomFlipArgs, args?: RandomFlipAr
   return new RandomFlipLayer(withFirst<RandomFlipArgs, "mode">("mode", mode, args));
 }
 
+/** Random shifts in training: layers.RandomTranslation(0.1, 0.2, { fillMode: "constant" }) (fractions of height and width). */
+export function RandomTranslation(heightFactor: FactorArg | RandomTranslationArgs, widthFactor?: FactorArg, args?: RandomTranslationArgs): RandomTranslationLayer {
+  if (typeof heightFactor === "object" && !Array.isArray(heightFactor)) return new RandomTranslationLayer({ ...(heightFactor as RandomTranslationArgs) });
+  return new RandomTranslationLayer({ ...args, heightFactor: heightFactor as FactorArg, widthFactor });
+}
+/** Random rotations in training: layers.RandomRotation(0.1) (a fraction of a full turn, either way). */
+export function RandomRotation(factor: FactorArg | RandomRotationArgs, args?: RandomRotationArgs): RandomRotationLayer {
+  if (typeof factor === "object" && !Array.isArray(factor)) return new RandomRotationLayer({ ...(factor as RandomRotationArgs) });
+  return new RandomRotationLayer({ ...args, factor: factor as FactorArg });
+}
+/** Random zooms in training: layers.RandomZoom(0.2) (width follows the height unless widthFactor is given). */
+export function RandomZoom(heightFactor: FactorArg | RandomZoomArgs, widthFactor?: FactorArg | null, args?: RandomZoomArgs): RandomZoomLayer {
+  if (typeof heightFactor === "object" && !Array.isArray(heightFactor)) return new RandomZoomLayer({ ...(heightFactor as RandomZoomArgs) });
+  return new RandomZoomLayer({ ...args, heightFactor: heightFactor as FactorArg, widthFactor: widthFactor ?? args?.widthFactor ?? null });
+}
+
 /** The layer classes, for instanceof checks and subclassing. */
 export const classes = {
   InputLayer: InputLayerClass, Dense: DenseLayer, Activation: ActivationLayer, Flatten: FlattenLayer, Dropout: DropoutLayer,
@@ -260,4 +279,5 @@ export const classes = {
   Subtract: SubtractLayer, Multiply: MultiplyLayer, Average: AverageLayer, Maximum: MaximumLayer, Concatenate: ConcatenateLayer,
   Lambda: LambdaLayer,
   Resizing: ResizingLayer, CenterCrop: CenterCropLayer, RandomFlip: RandomFlipLayer,
+  RandomTranslation: RandomTranslationLayer, RandomRotation: RandomRotationLayer, RandomZoom: RandomZoomLayer,
 };
