@@ -36,7 +36,9 @@ import { ELU, LeakyReLU, ReLU, Softmax } from "../layers/activation_layers.js";
 import { Cropping2D, Permute, Reshape, UpSampling2D, ZeroPadding2D } from "../layers/reshaping.js";
 import { SpatialDropout2D } from "../layers/regularization.js";
 import { Rescaling } from "../layers/rescaling.js";
-import { CenterCrop, RandomFlip, RandomRotation, RandomTranslation, RandomZoom, Resizing } from "../layers/image_preprocessing.js";
+import {
+  CenterCrop, RandomBrightness, RandomContrast, RandomCrop, RandomFlip, RandomRotation, RandomTranslation, RandomZoom, Resizing,
+} from "../layers/image_preprocessing.js";
 import { Conv2DTranspose, DepthwiseConv2D, SeparableConv2D } from "../layers/conv_more.js";
 import { GlobalAveragePooling2D, GlobalMaxPooling2D } from "../layers/pooling_global.js";
 import { LayerNormalization } from "../layers/layer_normalization.js";
@@ -216,6 +218,9 @@ const LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
     cls: ctor(RandomRotation), keys: ["factor", "value_range", "fill_mode", "fill_value", "interpolation", "seed"],
     fixed: { data_format: CHANNELS_LAST },
   },
+  RandomCrop: { cls: ctor(RandomCrop), keys: ["height", "width", "seed"], fixed: { data_format: CHANNELS_LAST } },
+  RandomContrast: { cls: ctor(RandomContrast), keys: ["factor", "seed"] },
+  RandomBrightness: { cls: ctor(RandomBrightness), keys: ["factor", "value_range", "seed"] },
   RandomZoom: {
     cls: ctor(RandomZoom), keys: ["height_factor", "width_factor", "fill_mode", "interpolation", "seed", "fill_value"],
     fixed: { data_format: CHANNELS_LAST },

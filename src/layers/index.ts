@@ -41,7 +41,8 @@ import {
   CenterCrop as CenterCropLayer, type CenterCropArgs, type FlipMode, RandomFlip as RandomFlipLayer, type RandomFlipArgs,
   Resizing as ResizingLayer, type ResizingArgs, type FactorArg, RandomTranslation as RandomTranslationLayer,
   type RandomTranslationArgs, RandomRotation as RandomRotationLayer, type RandomRotationArgs, RandomZoom as RandomZoomLayer,
-  type RandomZoomArgs, type FillMode, type TransformLayerArgs,
+  type RandomZoomArgs, type FillMode, type TransformLayerArgs, RandomCrop as RandomCropLayer, type RandomCropArgs,
+  RandomContrast as RandomContrastLayer, type RandomContrastArgs, RandomBrightness as RandomBrightnessLayer, type RandomBrightnessArgs,
 } from "./image_preprocessing.js";
 import { Lambda as LambdaLayer, type LambdaArgs, type LambdaFunction } from "./lambda.js";
 import { CosSim2D as CosSim2DLayer, type CosSim2DArgs } from "./cossim.js";
@@ -58,7 +59,7 @@ export type {
   UpSampling2DArgs, SpatialDropout2DArgs, RescalingArgs, Conv2DTransposeArgs, DepthwiseConv2DArgs, SeparableConv2DArgs,
   GlobalPooling2DArgs, LayerNormalizationArgs, ConcatenateArgs, LambdaArgs,
   ResizingArgs, CenterCropArgs, RandomFlipArgs, FlipMode, FactorArg, RandomTranslationArgs, RandomRotationArgs, RandomZoomArgs,
-  FillMode, TransformLayerArgs,
+  FillMode, TransformLayerArgs, RandomCropArgs, RandomContrastArgs, RandomBrightnessArgs,
 };
 
 /** Merges a positional first argument with the options object (the options may also carry it). */
@@ -265,6 +266,21 @@ export function RandomZoom(heightFactor: FactorArg | RandomZoomArgs, widthFactor
   return new RandomZoomLayer({ ...args, heightFactor: heightFactor as FactorArg, widthFactor: widthFactor ?? args?.widthFactor ?? null });
 }
 
+/** Random [height, width] crops in training, a center crop-and-resize in inference: layers.RandomCrop(24, 24). */
+export function RandomCrop(height: number | RandomCropArgs, width?: number, args?: RandomCropArgs): RandomCropLayer {
+  return new RandomCropLayer(withSize(height, width, args));
+}
+/** Random contrast in training: layers.RandomContrast(0.2). */
+export function RandomContrast(factor: number | readonly [number, number] | RandomContrastArgs, args?: RandomContrastArgs): RandomContrastLayer {
+  if (typeof factor === "object" && !Array.isArray(factor)) return new RandomContrastLayer({ ...(factor as RandomContrastArgs) });
+  return new RandomContrastLayer({ ...args, factor: factor as RandomContrastArgs["factor"] });
+}
+/** Random brightness in training: layers.RandomBrightness(0.2, { valueRange: [0, 1] }). */
+export function RandomBrightness(factor: FactorArg | RandomBrightnessArgs, args?: RandomBrightnessArgs): RandomBrightnessLayer {
+  if (typeof factor === "object" && !Array.isArray(factor)) return new RandomBrightnessLayer({ ...(factor as RandomBrightnessArgs) });
+  return new RandomBrightnessLayer({ ...args, factor: factor as FactorArg });
+}
+
 /** The layer classes, for instanceof checks and subclassing. */
 export const classes = {
   InputLayer: InputLayerClass, Dense: DenseLayer, Activation: ActivationLayer, Flatten: FlattenLayer, Dropout: DropoutLayer,
@@ -280,4 +296,5 @@ export const classes = {
   Lambda: LambdaLayer,
   Resizing: ResizingLayer, CenterCrop: CenterCropLayer, RandomFlip: RandomFlipLayer,
   RandomTranslation: RandomTranslationLayer, RandomRotation: RandomRotationLayer, RandomZoom: RandomZoomLayer,
+  RandomCrop: RandomCropLayer, RandomContrast: RandomContrastLayer, RandomBrightness: RandomBrightnessLayer,
 };
