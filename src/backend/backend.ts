@@ -44,6 +44,23 @@ export interface Pool2DInfo {
   padTop: number; padLeft: number; padBottom: number; padRight: number;
 }
 
+/**
+ * A projective image transform (tf.image.transform), NHWC. Each transform row
+ * [a0, a1, a2, b0, b1, b2, c0, c1] maps the output point (x, y) to the input point
+ * ((a0 x + a1 y + a2) / k, (b0 x + b1 y + b2) / k) with k = c0 x + c1 y + 1.
+ */
+export interface ImageTransformInfo {
+  batch: number;
+  inHeight: number; inWidth: number; channels: number;
+  outHeight: number; outWidth: number;
+  /** true: one transform row per image; false: one row for every image. */
+  perImage: boolean;
+  interpolation: "nearest" | "bilinear";
+  /** How samples outside the input are read: half-sample reflection, periodic, fillValue, or the edge. */
+  fillMode: "reflect" | "wrap" | "constant" | "nearest";
+  fillValue: number;
+}
+
 /** The activations that fused bias kernels apply ("linear": none). */
 export type FusedActivation = "linear" | "relu";
 
@@ -117,6 +134,11 @@ export interface Backend {
   /** Average over the real (non-padding) cells of each window. */
   avgPool(x: NumericArray, out: NumericArray, info: Pool2DInfo): void;
   avgPoolGrad(dy: NumericArray, dx: NumericArray, info: Pool2DInfo): void;
+
+  /** out [batch, outHeight, outWidth, channels] sampled from x [batch, inHeight, inWidth, channels]; transforms holds 8 numbers per row. */
+  imageTransform(x: NumericArray, transforms: Float64Array, out: NumericArray, info: ImageTransformInfo): void;
+  /** The adjoint of imageTransform with respect to x: dx (input shape, overwritten) gathers every output sample's dy by its weights. */
+  imageTransformGrad(dy: NumericArray, transforms: Float64Array, dx: NumericArray, info: ImageTransformInfo): void;
 
   // ---------------------------------------------------------------- fused kernels (x viewed as [rows, channels])
 

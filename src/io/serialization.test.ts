@@ -78,6 +78,15 @@ const cases: LayerCase[] = [
   { cls: "GlobalMaxPooling2D", make: () => layers.GlobalMaxPooling2D(), input: [2, 3, 3, 2] },
   { cls: "LayerNormalization", make: () => layers.LayerNormalization({ axis: [1, 2], epsilon: 1e-5 }), input: [2, 3, 4] },
   { cls: "Lambda", make: () => layers.Lambda((x: Tensor) => tf.mul(x, 2), { outputShape: [3] }), input: [2, 3] },
+  { cls: "Resizing", make: () => layers.Resizing(3, 5, { interpolation: "nearest", cropToAspectRatio: true }), input: [2, 4, 4, 2] },
+  { cls: "CenterCrop", make: () => layers.CenterCrop(2, 3), input: [2, 4, 4, 2] },
+  { cls: "RandomFlip", make: () => layers.RandomFlip("horizontal", { seed: 3 }), input: [2, 4, 4, 2] },
+  { cls: "RandomTranslation", make: () => layers.RandomTranslation([-0.1, 0.2], 0.3, { fillMode: "wrap", fillValue: 1, seed: 2 }), input: [2, 4, 4, 2] },
+  { cls: "RandomRotation", make: () => layers.RandomRotation(0.2, { interpolation: "nearest", valueRange: [0, 1] }), input: [2, 4, 4, 2] },
+  { cls: "RandomZoom", make: () => layers.RandomZoom(0.2, [-0.1, 0.1], { fillMode: "nearest" }), input: [2, 4, 4, 2] },
+  { cls: "RandomCrop", make: () => layers.RandomCrop(3, 2, { seed: 5 }), input: [2, 4, 4, 2] },
+  { cls: "RandomContrast", make: () => layers.RandomContrast([0.1, 0.4], { seed: 1 }), input: [2, 4, 4, 2] },
+  { cls: "RandomBrightness", make: () => layers.RandomBrightness(0.1, { valueRange: [-1, 1] }), input: [2, 4, 4, 2] },
 ];
 
 test("every built-in layer class has a round-trip case below", () => {

@@ -36,6 +36,9 @@ import { ELU, LeakyReLU, ReLU, Softmax } from "../layers/activation_layers.js";
 import { Cropping2D, Permute, Reshape, UpSampling2D, ZeroPadding2D } from "../layers/reshaping.js";
 import { SpatialDropout2D } from "../layers/regularization.js";
 import { Rescaling } from "../layers/rescaling.js";
+import {
+  CenterCrop, RandomBrightness, RandomContrast, RandomCrop, RandomFlip, RandomRotation, RandomTranslation, RandomZoom, Resizing,
+} from "../layers/image_preprocessing.js";
 import { Conv2DTranspose, DepthwiseConv2D, SeparableConv2D } from "../layers/conv_more.js";
 import { GlobalAveragePooling2D, GlobalMaxPooling2D } from "../layers/pooling_global.js";
 import { LayerNormalization } from "../layers/layer_normalization.js";
@@ -201,6 +204,27 @@ const LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
   UpSampling2D: { cls: ctor(UpSampling2D), keys: ["size", "interpolation"], fixed: { data_format: CHANNELS_LAST } },
   SpatialDropout2D: { cls: ctor(SpatialDropout2D), keys: ["rate", "seed"], fixed: { data_format: CHANNELS_LAST, noise_shape: [null] }, dtypeString: true },
   Rescaling: { cls: ctor(Rescaling), keys: ["scale", "offset"] },
+  Resizing: {
+    cls: ctor(Resizing), keys: ["height", "width", "interpolation", "crop_to_aspect_ratio"],
+    fixed: { data_format: CHANNELS_LAST, pad_to_aspect_ratio: [false], fill_mode: ["constant"] }, ignore: ["fill_value"],
+  },
+  CenterCrop: { cls: ctor(CenterCrop), keys: ["height", "width"], fixed: { data_format: CHANNELS_LAST } },
+  RandomFlip: { cls: ctor(RandomFlip), keys: ["mode", "seed"] },
+  RandomTranslation: {
+    cls: ctor(RandomTranslation), keys: ["height_factor", "width_factor", "fill_mode", "interpolation", "seed", "fill_value"],
+    fixed: { data_format: CHANNELS_LAST },
+  },
+  RandomRotation: {
+    cls: ctor(RandomRotation), keys: ["factor", "value_range", "fill_mode", "fill_value", "interpolation", "seed"],
+    fixed: { data_format: CHANNELS_LAST },
+  },
+  RandomCrop: { cls: ctor(RandomCrop), keys: ["height", "width", "seed"], fixed: { data_format: CHANNELS_LAST } },
+  RandomContrast: { cls: ctor(RandomContrast), keys: ["factor", "seed"] },
+  RandomBrightness: { cls: ctor(RandomBrightness), keys: ["factor", "value_range", "seed"] },
+  RandomZoom: {
+    cls: ctor(RandomZoom), keys: ["height_factor", "width_factor", "fill_mode", "interpolation", "seed", "fill_value"],
+    fixed: { data_format: CHANNELS_LAST },
+  },
   Conv2DTranspose: {
     cls: ctor(Conv2DTranspose), keys: ["filters", ...GEOMETRY, "output_padding", ...KERNEL_BIAS],
     fixed: { data_format: CHANNELS_LAST, groups: [1] }, buildConfig: true,

@@ -37,6 +37,13 @@ import {
 import { LayerNormalization as LayerNormalizationLayer, type LayerNormalizationArgs } from "./layer_normalization.js";
 import { SpatialDropout2D as SpatialDropout2DLayer, type SpatialDropout2DArgs } from "./regularization.js";
 import { Rescaling as RescalingLayer, type RescalingArgs } from "./rescaling.js";
+import {
+  CenterCrop as CenterCropLayer, type CenterCropArgs, type FlipMode, RandomFlip as RandomFlipLayer, type RandomFlipArgs,
+  Resizing as ResizingLayer, type ResizingArgs, type FactorArg, RandomTranslation as RandomTranslationLayer,
+  type RandomTranslationArgs, RandomRotation as RandomRotationLayer, type RandomRotationArgs, RandomZoom as RandomZoomLayer,
+  type RandomZoomArgs, type FillMode, type TransformLayerArgs, RandomCrop as RandomCropLayer, type RandomCropArgs,
+  RandomContrast as RandomContrastLayer, type RandomContrastArgs, RandomBrightness as RandomBrightnessLayer, type RandomBrightnessArgs,
+} from "./image_preprocessing.js";
 import { Lambda as LambdaLayer, type LambdaArgs, type LambdaFunction } from "./lambda.js";
 import { CosSim2D as CosSim2DLayer, type CosSim2DArgs } from "./cossim.js";
 import { MaxAbsPool2D as MaxAbsPool2DLayer, type MaxAbsPool2DArgs } from "./maxabs_pooling.js";
@@ -51,6 +58,8 @@ export type {
   ReLUArgs, LeakyReLUArgs, ELUArgs, SoftmaxArgs, ReshapeArgs, PermuteArgs, ZeroPadding2DArgs, Cropping2DArgs, Sides2DArg,
   UpSampling2DArgs, SpatialDropout2DArgs, RescalingArgs, Conv2DTransposeArgs, DepthwiseConv2DArgs, SeparableConv2DArgs,
   GlobalPooling2DArgs, LayerNormalizationArgs, ConcatenateArgs, LambdaArgs,
+  ResizingArgs, CenterCropArgs, RandomFlipArgs, FlipMode, FactorArg, RandomTranslationArgs, RandomRotationArgs, RandomZoomArgs,
+  FillMode, TransformLayerArgs, RandomCropArgs, RandomContrastArgs, RandomBrightnessArgs,
 };
 
 /** Merges a positional first argument with the options object (the options may also carry it). */
@@ -222,6 +231,56 @@ export function MaxAbsPool2D(poolSize?: PairArg | MaxAbsPool2DArgs, args?: MaxAb
   return new MaxAbsPool2DLayer(withFirst<MaxAbsPool2DArgs, "poolSize">("poolSize", poolSize, args));
 }
 
+/** Two positional sizes (height, width) merged with the options object. */
+function withSize<A extends { height?: number; width?: number }>(height: number | A, width: number | undefined, args: A | undefined): A {
+  if (typeof height === "object" && height !== null) return { ...height };
+  return { ...(args ?? ({} as A)), height, width };
+}
+
+/** Resizes images to [height, width]: layers.Resizing(224, 224, { cropToAspectRatio: true }). */
+export function Resizing(height: number | ResizingArgs, width?: number, args?: ResizingArgs): ResizingLayer {
+  return new ResizingLayer(withSize(height, width, args));
+}
+/** Crops the central [height, width] window: layers.CenterCrop(24, 24). */
+export function CenterCrop(height: number | CenterCropArgs, width?: number, args?: CenterCropArgs): CenterCropLayer {
+  return new CenterCropLayer(withSize(height, width, args));
+}
+/** Random flips in training: layers.RandomFlip("horizontal", { seed: 1 }). */
+export function RandomFlip(mode?: FlipMode | RandomFlipArgs, args?: RandomFlipArgs): RandomFlipLayer {
+  return new RandomFlipLayer(withFirst<RandomFlipArgs, "mode">("mode", mode, args));
+}
+
+/** Random shifts in training: layers.RandomTranslation(0.1, 0.2, { fillMode: "constant" }) (fractions of height and width). */
+export function RandomTranslation(heightFactor: FactorArg | RandomTranslationArgs, widthFactor?: FactorArg, args?: RandomTranslationArgs): RandomTranslationLayer {
+  if (typeof heightFactor === "object" && !Array.isArray(heightFactor)) return new RandomTranslationLayer({ ...(heightFactor as RandomTranslationArgs) });
+  return new RandomTranslationLayer({ ...args, heightFactor: heightFactor as FactorArg, widthFactor });
+}
+/** Random rotations in training: layers.RandomRotation(0.1) (a fraction of a full turn, either way). */
+export function RandomRotation(factor: FactorArg | RandomRotationArgs, args?: RandomRotationArgs): RandomRotationLayer {
+  if (typeof factor === "object" && !Array.isArray(factor)) return new RandomRotationLayer({ ...(factor as RandomRotationArgs) });
+  return new RandomRotationLayer({ ...args, factor: factor as FactorArg });
+}
+/** Random zooms in training: layers.RandomZoom(0.2) (width follows the height unless widthFactor is given). */
+export function RandomZoom(heightFactor: FactorArg | RandomZoomArgs, widthFactor?: FactorArg | null, args?: RandomZoomArgs): RandomZoomLayer {
+  if (typeof heightFactor === "object" && !Array.isArray(heightFactor)) return new RandomZoomLayer({ ...(heightFactor as RandomZoomArgs) });
+  return new RandomZoomLayer({ ...args, heightFactor: heightFactor as FactorArg, widthFactor: widthFactor ?? args?.widthFactor ?? null });
+}
+
+/** Random [height, width] crops in training, a center crop-and-resize in inference: layers.RandomCrop(24, 24). */
+export function RandomCrop(height: number | RandomCropArgs, width?: number, args?: RandomCropArgs): RandomCropLayer {
+  return new RandomCropLayer(withSize(height, width, args));
+}
+/** Random contrast in training: layers.RandomContrast(0.2). */
+export function RandomContrast(factor: number | readonly [number, number] | RandomContrastArgs, args?: RandomContrastArgs): RandomContrastLayer {
+  if (typeof factor === "object" && !Array.isArray(factor)) return new RandomContrastLayer({ ...(factor as RandomContrastArgs) });
+  return new RandomContrastLayer({ ...args, factor: factor as RandomContrastArgs["factor"] });
+}
+/** Random brightness in training: layers.RandomBrightness(0.2, { valueRange: [0, 1] }). */
+export function RandomBrightness(factor: FactorArg | RandomBrightnessArgs, args?: RandomBrightnessArgs): RandomBrightnessLayer {
+  if (typeof factor === "object" && !Array.isArray(factor)) return new RandomBrightnessLayer({ ...(factor as RandomBrightnessArgs) });
+  return new RandomBrightnessLayer({ ...args, factor: factor as FactorArg });
+}
+
 /** The layer classes, for instanceof checks and subclassing. */
 export const classes = {
   InputLayer: InputLayerClass, Dense: DenseLayer, Activation: ActivationLayer, Flatten: FlattenLayer, Dropout: DropoutLayer,
@@ -235,4 +294,7 @@ export const classes = {
   LayerNormalization: LayerNormalizationLayer,
   Subtract: SubtractLayer, Multiply: MultiplyLayer, Average: AverageLayer, Maximum: MaximumLayer, Concatenate: ConcatenateLayer,
   Lambda: LambdaLayer,
+  Resizing: ResizingLayer, CenterCrop: CenterCropLayer, RandomFlip: RandomFlipLayer,
+  RandomTranslation: RandomTranslationLayer, RandomRotation: RandomRotationLayer, RandomZoom: RandomZoomLayer,
+  RandomCrop: RandomCropLayer, RandomContrast: RandomContrastLayer, RandomBrightness: RandomBrightnessLayer,
 };

@@ -1,2 +1,5 @@
 /** tf.image: image ops under TensorFlow's names. */
-export { resize, rgbToGrayscale, type ResizeMethod } from "./image.js";
+export {
+  resize, rgbToGrayscale, flipLeftRight, flipUpDown, transform,
+  type ResizeMethod, type TransformOptions, type TransformInterpolation, type TransformFillMode,
+} from "./image.js";

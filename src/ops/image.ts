@@ -1,9 +1,10 @@
 import { Tensor } from "../tensor/tensor.js";
 import { shapeText } from "../tensor/shape.js";
 import { isFloatDType } from "../tensor/dtype.js";
-import { type Input, toTensor } from "./engine.js";
+import { type Input, backend, num, outputTensor, record, toTensor } from "./engine.js";
+import type { ImageTransformInfo } from "../backend/backend.js";
 import { add, cast, mul, round, sub, clipByValue } from "./math.js";
-import { gather, reshape } from "./shape.js";
+import { gather, reshape, reverse } from "./shape.js";
 import { sum } from "./reduce.js";
 import { valueText } from "../tensor/value_text.js";
 
@@ -82,4 +83,112 @@ export function resize(imagesIn: Input, size: readonly [number, number], opts: {
   if (method === "bilinear" && !isFloatDType(x.dtype)) x = cast(x, "float32");
   const out = resizeAxis(resizeAxis(x, 1, h, method), 2, w, method);
   return x0.rank === 3 ? reshape(out, out.shape.slice(1)) : out;
+}
+
+// ---------------------------------------------------------------- flips and projective transforms
+
+function imageRankCheck(x: Tensor, op: string): void {
+  if (x.rank !== 3 && x.rank !== 4) {
+    throw new RangeError(`${op}: images must be [height, width, channels] or [batch, height, width, channels], got shape ${shapeText(x.shape)}`);
+  }
+}
+
+/** tf.image.flipLeftRight(images): reverses the width axis of [h, w, c] or [n, h, w, c] images. */
+export function flipLeftRight(imagesIn: Input): Tensor {
+  const x = toTensor(imagesIn, "image.flipLeftRight");
+  imageRankCheck(x, "image.flipLeftRight");
+  return reverse(x, x.rank - 2);
+}
+
+/** tf.image.flipUpDown(images): reverses the height axis of [h, w, c] or [n, h, w, c] images. */
+export function flipUpDown(imagesIn: Input): Tensor {
+  const x = toTensor(imagesIn, "image.flipUpDown");
+  imageRankCheck(x, "image.flipUpDown");
+  return reverse(x, x.rank - 3);
+}
+
+export type TransformInterpolation = "nearest" | "bilinear";
+export type TransformFillMode = "reflect" | "wrap" | "constant" | "nearest";
+
+export interface TransformOptions {
+  /** "bilinear" (default, as keras.ops.image.affine_transform) or "nearest". */
+  interpolation?: TransformInterpolation;
+  /**
+   * How points outside the input are read: "constant" (default: fillValue), "reflect" (half-sample
+   * symmetric, d c b a | a b c d | d c b a), "wrap" (a b c d | a b c d), "nearest" (the edge pixel).
+   */
+  fillMode?: TransformFillMode;
+  /** The value of points outside the input in "constant" mode. Default 0. */
+  fillValue?: number;
+  /** [height, width] of the output; defaults to the input's. */
+  outputShape?: readonly [number, number];
+}
+
+const INTERPOLATIONS: readonly string[] = ["nearest", "bilinear"];
+const FILL_MODES: readonly string[] = ["reflect", "wrap", "constant", "nearest"];
+
+/**
+ * tf.image.transform(images, transforms, opts): TensorFlow's ImageProjectiveTransformV3 (and
+ * keras.ops.image.affine_transform). Each row [a0, a1, a2, b0, b1, b2, c0, c1] of transforms ([8],
+ * [1, 8] or [batch, 8]: one for all images or one per image) maps the OUTPUT point (x, y) to the
+ * INPUT point ((a0 x + a1 y + a2) / k, (b0 x + b1 y + b2) / k), k = c0 x + c1 y + 1; the input is
+ * sampled there with nearest or bilinear interpolation, each neighbour pixel read through the fill
+ * mode. Images are [h, w, c] or [n, h, w, c]; integer images are sampled in float32 and rounded back
+ * to their dtype. Differentiable with respect to the images (not the transforms).
+ */
+export function transform(imagesIn: Input, transformsIn: Input, opts: TransformOptions = {}): Tensor {
+  const op = "image.transform";
+  const x0 = toTensor(imagesIn, op, "images");
+  imageRankCheck(x0, op);
+  const interpolation = opts.interpolation ?? "bilinear";
+  const fillMode = opts.fillMode ?? "constant";
+  if (!INTERPOLATIONS.includes(interpolation)) {
+    throw new RangeError(`${op}: interpolation ${valueText(interpolation)} is not supported; use "bilinear" or "nearest"`);
+  }
+  if (!FILL_MODES.includes(fillMode)) {
+    throw new RangeError(`${op}: fillMode ${valueText(fillMode)} is not supported; use "reflect", "wrap", "constant" or "nearest"`);
+  }
+  const fillValue = opts.fillValue ?? 0;
+  if (typeof fillValue !== "number" || Number.isNaN(fillValue)) {
+    throw new TypeError(`${op}: fillValue must be a number, got ${valueText(fillValue)}`);
+  }
+  const tIn = toTensor(transformsIn, op, "transforms");
+  const batch = x0.rank === 4 ? x0.shape[0] : 1;
+  const rows = tIn.rank === 1 ? 1 : tIn.shape[0];
+  if (!(tIn.rank === 1 || tIn.rank === 2) || tIn.shape[tIn.rank - 1] !== 8 || (rows !== 1 && rows !== batch) || tIn.dtype === "int64" || tIn.dtype === "bool") {
+    throw new RangeError(
+      `${op}: transforms must be numbers of shape [8], [1, 8] or [${batch}, 8] (one row [a0, a1, a2, b0, b1, b2, c0, c1] for all images or one per image), ` +
+        `got ${tIn.dtype} ${shapeText(tIn.shape)}`,
+    );
+  }
+  const [inH, inW, channels] = x0.shape.slice(-3);
+  const [outH, outW] = opts.outputShape ?? [inH, inW];
+  if (![outH, outW].every((d) => Number.isInteger(d) && d > 0)) {
+    throw new RangeError(`${op}: outputShape must be two positive integers [height, width], got ${valueText(opts.outputShape)}`);
+  }
+  const transforms = Float64Array.from(num(tIn));
+  const floatType = isFloatDType(x0.dtype) ? x0.dtype : "float32";
+  if (x0.dtype === "int64" || x0.dtype === "bool") {
+    throw new TypeError(`${op}: images must be float or integer pixels, got ${x0.dtype}; cast them with tf.cast(images, "float32")`);
+  }
+  const x = x0.dtype === floatType ? x0 : cast(x0, floatType);
+  const info: ImageTransformInfo = {
+    batch, inHeight: inH, inWidth: inW, channels, outHeight: outH, outWidth: outW,
+    perImage: rows !== 1, interpolation, fillMode, fillValue,
+  };
+  const outShape = x0.rank === 4 ? [batch, outH, outW, channels] : [outH, outW, channels];
+  const out = outputTensor(outShape, floatType);
+  backend().imageTransform(num(x), transforms, num(out), info);
+  const recorded = tIn === transformsIn ? [x, tIn] : [x];
+  record(op, recorded, out, ([dy], needed) => {
+    if (needed[1]) {
+      throw new TypeError(`${op}: not differentiable with respect to transforms (as in TensorFlow and Keras); stop the gradient, e.g. pass transforms computed outside the tape`);
+    }
+    const dx = outputTensor(x.shape, floatType);
+    backend().imageTransformGrad(num(dy), transforms, num(dx), info);
+    return [dx, null];
+  });
+  if (isFloatDType(x0.dtype)) return out;
+  const hi = x0.dtype === "uint8" ? 255 : 2147483647, lo = x0.dtype === "uint8" ? 0 : -2147483648;
+  return cast(clipByValue(round(out), lo, hi), x0.dtype);
 }

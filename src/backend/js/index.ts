@@ -12,6 +12,7 @@ import {
   signedPower, signedPowerGrad,
 } from "./fused.js";
 import { optimizerUpdate } from "./optimizer.js";
+import { imageTransform, imageTransformGrad } from "./image.js";
 
 /** The reference backend: plain TypeScript on typed arrays, runs everywhere. */
 export function createJsBackend(): Backend {
@@ -24,6 +25,7 @@ export function createJsBackend(): Backend {
     softmax, logSoftmax,
     conv2d, conv2dBackpropInput, conv2dBackpropFilter,
     maxPool, maxPoolGrad, avgPool, avgPoolGrad,
+    imageTransform, imageTransformGrad,
     biasActivation, biasActivationGrad, conv2dBiasActivation, matmulBiasActivation,
     batchNormTraining, batchNormTrainingGrad, channelAffine, signedPower, signedPowerGrad,
     optimizerUpdate,

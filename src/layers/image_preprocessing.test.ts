@@ -1,0 +1,109 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as tf from "../index.js";
+import { assertAllClose } from "../testing/close.js";
+
+const { layers, models } = tf;
+const vals = (t: tf.Tensor): number[] => Array.from(t.dataSync() as Float32Array);
+/** [n, h, w, c] float32 holding 0, 1, 2, ... */
+const ramp = (shape: number[]): tf.Tensor => tf.reshape(tf.range(shape.reduce((a, b) => a * b, 1), undefined, 1, "float32"), shape);
+/** Element (b, y, x, c) of a flat NHWC array. */
+const at = (v: number[], shape: number[], b: number, y: number, x: number, c: number): number => v[((b * shape[1] + y) * shape[2] + x) * shape[3] + c];
+
+test("Resizing: shapes, values equal to tf.image.resize, nearest, cropToAspectRatio crops the center first", () => {
+  const x = tf.random.uniform([2, 4, 6, 3], 0, 255, { seed: 1 });
+  const r = layers.Resizing(3, 5);
+  assert.equal(r.name.startsWith("resizing"), true);
+  const y = r(x) as tf.Tensor;
+  assert.deepEqual(y.shape, [2, 3, 5, 3]);
+  assert.deepEqual(vals(y), vals(tf.image.resize(x, [3, 5])));
+  assert.deepEqual(vals(layers.Resizing(8, 2, { interpolation: "nearest" })(x) as tf.Tensor), vals(tf.image.resize(x, [8, 2], { method: "nearest" })));
+  // 4x6 -> 2x2 with the aspect ratio kept: the centered 4x4 window (columns 1..4), then the resize.
+  const cropped = layers.Resizing(2, 2, { cropToAspectRatio: true })(x) as tf.Tensor;
+  assert.deepEqual(vals(cropped), vals(tf.image.resize(tf.slice(x, [0, 0, 1, 0], [2, 4, 4, 3]), [2, 2])));
+  // A single image keeps rank 3; integer pixels come out as float32.
+  const single = layers.Resizing(2, 3)(tf.constant([1, 2, 3, 4], [2, 2, 1], "int32")) as tf.Tensor;
+  assert.deepEqual([single.shape, single.dtype], [[2, 3, 1], "float32"]);
+  assert.deepEqual(r.computeOutputShape([null, 10, 12, 3]), [null, 3, 5, 3]);
+  assert.deepEqual(r.computeOutputShape([10, 12, 3]), [3, 5, 3]);
+  assert.throws(() => layers.Resizing(0, 5), /Resizing resizing_\d+: height must be a positive integer/);
+  assert.throws(() => layers.Resizing(2, 2, { interpolation: "bicubic" as "bilinear" }), /interpolation "bicubic" is not supported; use "bilinear" or "nearest"/);
+  assert.throws(() => r(tf.ones([4, 4])), /expects images of rank 3 .* or 4/);
+});
+
+test("CenterCrop: the central window (hand-computed), smaller images are crop-to-aspect resized", () => {
+  const shape = [1, 4, 5, 1];
+  const x = ramp(shape);
+  const y = layers.CenterCrop(2, 2)(x) as tf.Tensor;
+  // Start at int((4 - 2) / 2) = 1 and int((5 - 2) / 2) = 1: rows 1-2, columns 1-2.
+  assert.deepEqual(y.shape, [1, 2, 2, 1]);
+  assert.deepEqual(vals(y), [6, 7, 11, 12]);
+  assert.deepEqual(vals(layers.CenterCrop(4, 5)(x) as tf.Tensor), vals(x));
+  const up = layers.CenterCrop(6, 6)(x) as tf.Tensor;
+  // 4x5 to 6x6: the centered 4x4 window (columns 0..3, start int(1 / 2) = 0), resized.
+  assert.deepEqual(vals(up), vals(tf.image.resize(tf.slice(x, [0, 0, 0, 0], [1, 4, 4, 1]), [6, 6])));
+  const img = layers.CenterCrop(3, 1)(tf.reshape(x, [4, 5, 1])) as tf.Tensor;
+  assert.deepEqual(img.shape, [3, 1, 1]);
+  assert.deepEqual(vals(img), [2, 7, 12]);
+  assert.deepEqual(layers.CenterCrop(3, 1).computeOutputShape([null, 4, 5, 2]), [null, 3, 1, 2]);
+});
+
+/** The four flips of image b of x (NHWC), as flat arrays. */
+function flipsOf(x: tf.Tensor, b: number): number[][] {
+  const img = tf.slice(x, [b, 0, 0, 0], [1, ...x.shape.slice(1)]);
+  return [img, tf.image.flipLeftRight(img), tf.image.flipUpDown(img), tf.image.flipUpDown(tf.image.flipLeftRight(img))].map(vals);
+}
+
+test("RandomFlip: identity in inference; in training each image is exactly one of its flips, chosen per image", () => {
+  const x = tf.random.uniform([32, 3, 4, 2], 0, 1, { seed: 2 });
+  const flip = layers.RandomFlip(undefined, { seed: 7 });
+  assert.equal(flip.mode, "horizontal_and_vertical");
+  assert.deepEqual(vals(flip(x) as tf.Tensor), vals(x));
+  assert.deepEqual(vals(flip.apply(x, { training: false }) as tf.Tensor), vals(x));
+  const y = flip.apply(x, { training: true }) as tf.Tensor;
+  const seen = new Set<number>();
+  for (let b = 0; b < 32; b++) {
+    const got = vals(tf.slice(y, [b, 0, 0, 0], [1, 3, 4, 2]));
+    const k = flipsOf(x, b).findIndex((f) => f.every((v, i) => v === got[i]));
+    assert.ok(k >= 0, `image ${b} is not a flip of its input`);
+    seen.add(k);
+  }
+  assert.deepEqual([...seen].sort(), [0, 1, 2, 3], "32 images should show all four flips");
+  // "horizontal" never flips top-bottom.
+  const h = layers.RandomFlip("horizontal", { seed: 3 }).apply(x, { training: true }) as tf.Tensor;
+  for (let b = 0; b < 32; b++) {
+    const got = vals(tf.slice(h, [b, 0, 0, 0], [1, 3, 4, 2]));
+    const k = flipsOf(x, b).findIndex((f) => f.every((v, i) => v === got[i]));
+    assert.ok(k === 0 || k === 1, `image ${b}: horizontal mode gave flip ${k}`);
+  }
+  // A single image works; the same seed repeats, tf.random.setSeed makes unseeded layers repeat.
+  const one = layers.RandomFlip("vertical", { seed: 1 }).apply(tf.slice(x, [0, 0, 0, 0], [1, 3, 4, 2]).reshape([3, 4, 2]), { training: true }) as tf.Tensor;
+  assert.deepEqual(one.shape, [3, 4, 2]);
+  assert.deepEqual(vals(layers.RandomFlip("vertical", { seed: 5 }).apply(x, { training: true }) as tf.Tensor),
+    vals(layers.RandomFlip("vertical", { seed: 5 }).apply(x, { training: true }) as tf.Tensor));
+  tf.random.setSeed(11);
+  const a = vals(layers.RandomFlip().apply(x, { training: true }) as tf.Tensor);
+  tf.random.setSeed(11);
+  assert.deepEqual(vals(layers.RandomFlip().apply(x, { training: true }) as tf.Tensor), a);
+  assert.notDeepEqual(a, vals(x));
+  assert.throws(() => layers.RandomFlip("diagonal" as "vertical"), /RandomFlip random_flip_\d+: mode "diagonal" is not supported; use "horizontal", "vertical" or "horizontal_and_vertical"/);
+});
+
+test("Resizing, CenterCrop and RandomFlip configs use Keras' keys and round-trip through toJSON / modelFromJSON", () => {
+  const m = new models.Sequential([
+    layers.Input({ shape: [6, 8, 3] }),
+    layers.Resizing(4, 4, { cropToAspectRatio: true, interpolation: "nearest" }),
+    layers.CenterCrop(3, 2),
+    layers.RandomFlip("vertical", { seed: 4 }),
+  ]);
+  const json = JSON.parse(m.toJSON()) as { config: { layers: { class_name: string; module: string; config: Record<string, unknown> }[] } };
+  const [, rs, cc, rf] = json.config.layers;
+  assert.deepEqual([rs.class_name, rs.module, rs.config.height, rs.config.width, rs.config.interpolation, rs.config.crop_to_aspect_ratio, rs.config.pad_to_aspect_ratio, rs.config.data_format],
+    ["Resizing", "keras.layers", 4, 4, "nearest", true, false, "channels_last"]);
+  assert.deepEqual([cc.class_name, cc.config.height, cc.config.width], ["CenterCrop", 3, 2]);
+  assert.deepEqual([rf.class_name, rf.config.mode, rf.config.seed], ["RandomFlip", "vertical", 4]);
+  const back = models.modelFromJSON(m.toJSON());
+  assert.equal(back.toJSON(), m.toJSON());
+  const x = tf.random.uniform([2, 6, 8, 3], 0, 1, { seed: 9 });
+  assertAllClose(back.predict(x) as tf.Tensor, m.predict(x) as tf.Tensor, { atol: 0 });
+});
