@@ -5,7 +5,8 @@
  * of a batch draws its own parameters, from the layer's own generator when it has a seed, else
  * from the global one, so `tf.random.setSeed(n)` makes runs repeat.
  */
-import { Tensor } from "../tensor/tensor.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { constant } from "../tensor/creation.js";
 import { valueText } from "../tensor/value_text.js";
 import { RandomGenerator, generatorFor } from "../tensor/random.js";
 import { add, cast, clipByValue, mul, sub, where } from "../ops/math.js";
@@ -97,7 +98,7 @@ abstract class RandomImageLayer extends Layer {
 
 /** A [n, 1, 1, 1] bool mask from per-image flags, for tf.where. */
 function imageMask(flags: boolean[]): Tensor {
-  return new Tensor(Uint8Array.from(flags, (f) => (f ? 1 : 0)), [flags.length, 1, 1, 1], "bool");
+  return constant(flags, [flags.length, 1, 1, 1], "bool");
 }
 
 // ---------------------------------------------------------------- Resizing, CenterCrop
@@ -305,7 +306,7 @@ abstract class RandomTransformLayer extends RandomImageLayer {
     if (!opts.training) return unbatch(x);
     const [n, h, w] = x.shape;
     const rows = this.transformRows(n, h, w);
-    const transforms = new Tensor(Float64Array.from(rows.flat()), [n, 8], "float64");
+    const transforms = constant(rows.flat(), [n, 8], "float64");
     return unbatch(transform(x, transforms, { fillMode: this.fillMode, interpolation: this.interpolation, fillValue: this.fillValue }));
   }
 
@@ -530,7 +531,7 @@ export class RandomContrast extends RandomImageLayer {
     if (!opts.training) return unbatch(x);
     const n = x.shape[0];
     const f = this.uniforms(n, 1 - this.lower, 1 + this.upper);
-    const factors = new Tensor(x.dtype === "float64" ? Float64Array.from(f) : Float32Array.from(f), [n, 1, 1, 1], x.dtype);
+    const factors = constant(f, [n, 1, 1, 1], x.dtype);
     const m = mean(x, [1, 2], true);
     return unbatch(clipByValue(add(mul(sub(x, m), factors), m), 0, 255));
   }
@@ -571,7 +572,7 @@ export class RandomBrightness extends RandomImageLayer {
     const n = x.shape[0];
     const [lo, hi] = this.valueRange;
     const d = this.uniforms(n, this.factor[0], this.factor[1]).map((v) => v * (hi - lo));
-    const deltas = new Tensor(x.dtype === "float64" ? Float64Array.from(d) : Float32Array.from(d), [n, 1, 1, 1], x.dtype);
+    const deltas = constant(d, [n, 1, 1, 1], x.dtype);
     return unbatch(clipByValue(add(x, deltas), lo, hi));
   }
 
