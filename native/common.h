@@ -166,6 +166,25 @@ struct WinogradTransforms {
   void (*outputGradient)(const float* const* q, index_t O, float* m, index_t mStride);
 };
 
+/**
+ * d[0..15]: the channels of the 4x4 input patch under tile t of the convolution g (tiles numbered
+ * image by image, row by row, 2x2 outputs each), row-major; `zero` (g.inC zeros) where the patch
+ * passes the image's edge.
+ */
+inline void winogradPatch(const float* x, const ConvGeom& g, index_t t, const float* zero, const float** d) {
+  const index_t tilesW = (g.outW + 1) / 2, perImage = ((g.outH + 1) / 2) * tilesW;
+  const index_t n = t / perImage, ty = (t % perImage) / tilesW, tx = t % tilesW;
+  const float* image = x + n * g.inH * g.inW * g.inC;
+  const index_t iy0 = 2 * ty - g.padTop, ix0 = 2 * tx - g.padLeft;
+  for (int r = 0; r < 4; r++) {
+    const index_t iy = iy0 + r;
+    for (int s = 0; s < 4; s++) {
+      const index_t ix = ix0 + s;
+      d[4 * r + s] = iy >= 0 && iy < g.inH && ix >= 0 && ix < g.inW ? image + (iy * g.inW + ix) * g.inC : zero;
+    }
+  }
+}
+
 /** The transforms in use: AVX2 alongside an AVX2 (or wider) GEMM kernel, else portable ones. */
 const WinogradTransforms& winogradTransforms();
 /** The AVX2 transforms (winograd_avx2.cc, built with -mavx2); nullptr where the compiler could not target AVX2. */

@@ -257,7 +257,7 @@ namespace {
  * transform is P U P^T with U the given filter's, transposed per matrix, which the packing does.
  */
 void winograd(const float* x, const float* filter, bool flipped, float* out, const ConvGeom& g, const Epilogue* ep) {
-  const index_t C = g.inC, O = g.outC, H = g.inH, W = g.inW, OH = g.outH, OW = g.outW;
+  const index_t C = g.inC, O = g.outC, OH = g.outH, OW = g.outW;
   const index_t tilesH = (OH + 1) / 2, tilesW = (OW + 1) / 2;
   const index_t perImage = tilesH * tilesW;
   const index_t tiles = g.batch * perImage;
@@ -293,17 +293,9 @@ void winograd(const float* x, const float* filter, bool flipped, float* out, con
     float* m = tlsM.get(static_cast<std::size_t>(16 * ms));
     // Transform the block's input patches: V[e] is a [T, C] matrix at v + e * vs.
     for (index_t k = 0; k < nt; k++) {
-      const index_t t = t0 + k, n = t / perImage, ty = (t % perImage) / tilesW, tx = t % tilesW;
-      const float* image = x + n * H * W * C;
-      const index_t iy0 = 2 * ty - g.padTop, ix0 = 2 * tx - g.padLeft;
+      const index_t t = t0 + k;
       const float* d[16];
-      for (int r = 0; r < 4; r++) {
-        const index_t iy = iy0 + r;
-        for (int s = 0; s < 4; s++) {
-          const index_t ix = ix0 + s;
-          d[4 * r + s] = iy >= 0 && iy < H && ix >= 0 && ix < W ? image + (iy * W + ix) * C : zero;
-        }
-      }
+      winogradPatch(x, g, t, zero, d);
       tr.input(d, C, v + k * C, vs);
     }
     // M[e] = V[e] @ U[e], a [T, O] matrix at m + e * ms.

@@ -51,7 +51,7 @@ void filterTransform(const float* __restrict du, index_t CO, index_t k0, index_t
 }  // namespace
 
 void conv2dBackpropFilterWinograd(const float* x, const float* dy, float* dw, const ConvGeom& g) {
-  const index_t C = g.inC, O = g.outC, H = g.inH, W = g.inW, OH = g.outH, OW = g.outW;
+  const index_t C = g.inC, O = g.outC, OH = g.outH, OW = g.outW;
   const index_t CO = C * O;
   const index_t tilesH = (OH + 1) / 2, tilesW = (OW + 1) / 2;
   const index_t perImage = tilesH * tilesW;
@@ -68,16 +68,8 @@ void conv2dBackpropFilterWinograd(const float* x, const float* dy, float* dw, co
   const auto transformTiles = [&](index_t t0, index_t nt, float* v, float* m, index_t vs, index_t ms) {
     for (index_t k = 0; k < nt; k++) {
       const index_t t = t0 + k, n = t / perImage, ty = (t % perImage) / tilesW, tx = t % tilesW;
-      const float* image = x + n * H * W * C;
-      const index_t iy0 = 2 * ty - g.padTop, ix0 = 2 * tx - g.padLeft;
       const float* d[16];
-      for (int r = 0; r < 4; r++) {
-        const index_t iy = iy0 + r;
-        for (int s = 0; s < 4; s++) {
-          const index_t ix = ix0 + s;
-          d[4 * r + s] = iy >= 0 && iy < H && ix >= 0 && ix < W ? image + (iy * W + ix) * C : zero;
-        }
-      }
+      winogradPatch(x, g, t, zero, d);
       tr.input(d, C, v + k * C, vs);
       const float* q[4];
       for (int p = 0; p < 4; p++) {
