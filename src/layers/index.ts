@@ -39,11 +39,17 @@ import { SpatialDropout2D as SpatialDropout2DLayer, type SpatialDropout2DArgs } 
 import { Rescaling as RescalingLayer, type RescalingArgs } from "./rescaling.js";
 import {
   CenterCrop as CenterCropLayer, type CenterCropArgs, type FlipMode, RandomFlip as RandomFlipLayer, type RandomFlipArgs,
-  Resizing as ResizingLayer, type ResizingArgs, type FactorArg, RandomTranslation as RandomTranslationLayer,
-  type RandomTranslationArgs, RandomRotation as RandomRotationLayer, type RandomRotationArgs, RandomZoom as RandomZoomLayer,
-  type RandomZoomArgs, type FillMode, type TransformLayerArgs, RandomCrop as RandomCropLayer, type RandomCropArgs,
-  RandomContrast as RandomContrastLayer, type RandomContrastArgs, RandomBrightness as RandomBrightnessLayer, type RandomBrightnessArgs,
+  Resizing as ResizingLayer, type ResizingArgs,
 } from "./image_preprocessing.js";
+import type { FactorArg } from "./image_layer_common.js";
+import {
+  RandomTranslation as RandomTranslationLayer, type RandomTranslationArgs, RandomRotation as RandomRotationLayer,
+  type RandomRotationArgs, RandomZoom as RandomZoomLayer, type RandomZoomArgs, type FillMode, type TransformLayerArgs,
+} from "./image_augment.js";
+import {
+  RandomCrop as RandomCropLayer, type RandomCropArgs, RandomContrast as RandomContrastLayer, type RandomContrastArgs,
+  RandomBrightness as RandomBrightnessLayer, type RandomBrightnessArgs,
+} from "./image_adjust.js";
 import { Lambda as LambdaLayer, type LambdaArgs, type LambdaFunction } from "./lambda.js";
 import { CosSim2D as CosSim2DLayer, type CosSim2DArgs } from "./cossim.js";
 import { MaxAbsPool2D as MaxAbsPool2DLayer, type MaxAbsPool2DArgs } from "./maxabs_pooling.js";

@@ -1,0 +1,137 @@
+/**
+ * What Keras 3's image preprocessing layers share: shape checks, batching a single image, seeds and
+ * the per-image random draws of the random layers (RandomImageLayer), factor and value-range parsing.
+ */
+import type { Tensor } from "../tensor/tensor.js";
+import { constant } from "../tensor/creation.js";
+import { valueText } from "../tensor/value_text.js";
+import { RandomGenerator, generatorFor } from "../tensor/random.js";
+import { cast, where } from "../ops/math.js";
+import { reshape, slice } from "../ops/shape.js";
+import { resize } from "../ops/image.js";
+import { Layer, type LayerArgs, type LayerShape } from "./layer.js";
+import { layerShapeText } from "./symbolic.js";
+import { single } from "./core.js";
+
+// ---------------------------------------------------------------- shared helpers
+
+/** Checks an [h, w, c] or [n, h, w, c] shape, naming the layer. */
+export function checkImageShape(layer: Layer, shape: LayerShape): void {
+  if (shape.length !== 3 && shape.length !== 4) {
+    throw new RangeError(
+      `${layer.className} ${layer.name}: expects images of rank 3 (height, width, channels) or 4 (batch, height, width, channels), ` +
+        `got shape ${layerShapeText(shape)}`,
+    );
+  }
+}
+
+/** The layer's input in its dtype, as a batch, with a function that restores the input's rank. */
+export function asBatch(layer: Layer, inputs: Tensor | Tensor[]): { x: Tensor; unbatch: (t: Tensor) => Tensor } {
+  const input = single(inputs, layer);
+  checkImageShape(layer, input.shape);
+  const typed = input.dtype === layer.dtype ? input : cast(input, layer.dtype);
+  if (typed.rank === 4) return { x: typed, unbatch: (t) => t };
+  return { x: reshape(typed, [1, ...typed.shape]), unbatch: (t) => reshape(t, t.shape.slice(1)) };
+}
+
+export function checkSize(layer: Layer, what: string, v: unknown): number {
+  if (typeof v !== "number" || !Number.isInteger(v) || v <= 0) {
+    throw new RangeError(`${layer.className} ${layer.name}: ${what} must be a positive integer (pixels), got ${valueText(v)}; e.g. layers.${layer.className}(224, 224)`);
+  }
+  return v;
+}
+
+export function checkSeed(layer: Layer, seed: unknown): number | null {
+  if (seed === undefined || seed === null) return null;
+  if (typeof seed !== "number" || !Number.isInteger(seed)) {
+    throw new TypeError(`${layer.className} ${layer.name}: seed must be an integer or null, got ${valueText(seed)}`);
+  }
+  return seed;
+}
+
+/** [height, width] with the spatial axes of an image shape replaced. */
+export function withSpatial(shape: LayerShape, h: number, w: number): LayerShape {
+  const out = [...shape];
+  out[out.length - 3] = h;
+  out[out.length - 2] = w;
+  return out;
+}
+
+/**
+ * Keras' smart_resize / crop_to_aspect_ratio: the largest centered window of the target's aspect
+ * ratio, then a resize to [height, width].
+ */
+export function cropToAspect(x: Tensor, height: number, width: number): Tensor {
+  const [, h, w, c] = x.shape;
+  const cropH = Math.max(Math.min(h, Math.trunc((w * height) / width)), 1);
+  const cropW = Math.max(Math.min(w, Math.trunc((h * width) / height)), 1);
+  const top = Math.trunc((h - cropH) / 2), left = Math.trunc((w - cropW) / 2);
+  return cropH === h && cropW === w ? x : slice(x, [0, top, left, 0], [x.shape[0], cropH, cropW, c]);
+}
+
+/** Layers drawing random numbers: their own generator when seeded, otherwise the global one. */
+export abstract class RandomImageLayer extends Layer {
+  readonly seed: number | null;
+  private readonly generator: RandomGenerator | null;
+
+  constructor(args: LayerArgs & { seed?: number | null }) {
+    super(args);
+    this.seed = checkSeed(this, args.seed);
+    this.generator = this.seed === null ? null : new RandomGenerator(this.seed);
+  }
+
+  /** The generator for this call's draws. */
+  protected rng(): RandomGenerator {
+    return this.generator ?? generatorFor();
+  }
+
+  /** n uniform draws in [lo, hi). */
+  protected uniforms(n: number, lo: number, hi: number): number[] {
+    const g = this.rng();
+    return Array.from({ length: n }, () => lo + (hi - lo) * g.nextDouble());
+  }
+}
+
+/** A [n, 1, 1, 1] bool mask from per-image flags, for tf.where. */
+export function imageMask(flags: boolean[]): Tensor {
+  return constant(flags, [flags.length, 1, 1, 1], "bool");
+}
+
+
+// ---------------------------------------------------------------- RandomTranslation, RandomRotation, RandomZoom
+
+/** A factor as Keras takes it: a number f (the range [-|f|, |f|]) or a pair [lower, upper], all in [-1, 1]. */
+export type FactorArg = number | readonly [number, number];
+
+/** Keras' _set_factor: [lower, upper] from a number or a pair, each within [-1, 1]. */
+export function parseFactor(layer: Layer, what: string, factor: unknown, example: string): [number, number] {
+  const fail = (): never => {
+    throw new RangeError(
+      `${layer.className} ${layer.name}: ${what} must be a number in [-1, 1] (the range [-f, f]) or a pair [lower, upper] of numbers in [-1, 1], ` +
+        `got ${valueText(factor)}; e.g. ${example}`,
+    );
+  };
+  const ok = (v: unknown): v is number => typeof v === "number" && v >= -1 && v <= 1;
+  if (ok(factor)) return [-Math.abs(factor), Math.abs(factor)];
+  if (Array.isArray(factor) && factor.length === 2 && ok(factor[0]) && ok(factor[1])) {
+    return [Math.min(factor[0], factor[1]), Math.max(factor[0], factor[1])];
+  }
+  return fail();
+}
+
+
+export function copyFactor(f: FactorArg): FactorArg {
+  return typeof f === "number" ? f : [f[0], f[1]];
+}
+export function factorJson(f: FactorArg): number | number[] {
+  return typeof f === "number" ? f : [f[0], f[1]];
+}
+
+/** Keras' _set_value_range: a pair of numbers, sorted. */
+export function parseValueRange(layer: Layer, v: unknown): [number, number] {
+  const range = v ?? [0, 255];
+  if (!Array.isArray(range) || range.length !== 2 || !range.every((r) => typeof r === "number" && Number.isFinite(r))) {
+    throw new RangeError(`${layer.className} ${layer.name}: valueRange must be a pair [low, high] of numbers (the images' pixel range), got ${valueText(v)}; e.g. [0, 255] or [0, 1]`);
+  }
+  return [Math.min(range[0], range[1]), Math.max(range[0], range[1])];
+}
