@@ -36,9 +36,9 @@ import { ELU, LeakyReLU, ReLU, Softmax } from "../layers/activation_layers.js";
 import { Cropping2D, Permute, Reshape, UpSampling2D, ZeroPadding2D } from "../layers/reshaping.js";
 import { SpatialDropout2D } from "../layers/regularization.js";
 import { Rescaling } from "../layers/rescaling.js";
-import {
-  CenterCrop, RandomBrightness, RandomContrast, RandomCrop, RandomFlip, RandomRotation, RandomTranslation, RandomZoom, Resizing,
-} from "../layers/image_preprocessing.js";
+import { CenterCrop, RandomFlip, Resizing } from "../layers/image_preprocessing.js";
+import { RandomRotation, RandomTranslation, RandomZoom } from "../layers/image_augment.js";
+import { RandomBrightness, RandomContrast, RandomCrop } from "../layers/image_adjust.js";
 import { Conv2DTranspose, DepthwiseConv2D, SeparableConv2D } from "../layers/conv_more.js";
 import { GlobalAveragePooling2D, GlobalMaxPooling2D } from "../layers/pooling_global.js";
 import { LayerNormalization } from "../layers/layer_normalization.js";
