@@ -443,6 +443,17 @@ test("compile settings: Keras 3's compile_config, restored by modelFromJSON", ()
   assert.deepEqual(c2.metrics, ["mae"]);
 });
 
+test("a compile_config without metrics (Keras writes null) loads and saves as null again", () => {
+  tf.clearSession();
+  const model = new models.Sequential([layers.Input({ shape: [3] }), layers.Dense(2)]);
+  model.compile({ optimizer: "sgd", loss: "mse" });
+  const cc = serializeCompileConfig(model)!;
+  assert.equal(cc.metrics, null);
+  const restored = models.modelFromJSON(model.toJSON());
+  assert.deepEqual(serializeCompileConfig(restored), cc);
+  assert.equal(restored.toJSON(), model.toJSON());
+});
+
 test("a subclassed model loads only through the registry (or customObjects), built from build_config", () => {
   tf.clearSession();
   class TwoDense extends models.Model {

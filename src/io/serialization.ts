@@ -503,7 +503,8 @@ export function compileFromConfig(model: Model, config: Readonly<Record<string, 
     throw new RangeError(`${where}: metrics ${JSON.stringify(config.metrics)} per output name are not supported; lamina models have one output to compile`);
   }
   const metricArgs = metricList.map((m, i) => readTrainingObject(m, "metric", `${where}: metrics[${i}]`, options)) as NonNullable<CompileArgs["metrics"]>;
-  model.compile({ optimizer, loss, metrics: metricArgs });
+  // No metrics (Keras writes null) stay absent, so that saving the loaded model writes null again.
+  model.compile({ optimizer, loss, metrics: config.metrics === null || config.metrics === undefined ? undefined : metricArgs });
   return true;
 }
 
