@@ -11,6 +11,7 @@
         "native/winograd.cc",
         "native/winograd_filter_grad.cc",
         "native/pool.cc",
+        "native/image_transform.cc",
         "native/elementwise.cc",
         "native/fused.cc",
         "native/optimizer.cc",

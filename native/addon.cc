@@ -333,6 +333,49 @@ Napi::Value Softmax(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// imageTransform(x, transforms, out, geometry, fillValue) / imageTransformGrad(dy, transforms, dx, geometry, fillValue):
+// geometry [batch, inH, inW, channels, outH, outW, perImage, bilinear, fillMode], transforms a Float64Array.
+template <bool grad>
+Napi::Value ImageTransform(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  F32 in, out;
+  index_t v[9];
+  if (info.Length() < 5 || !getF32(info, 0, grad ? "dy" : "x", in) || !getF32(info, 2, grad ? "dx" : "out", out) ||
+      !getInts(info, 3, 9, v) || !info[4].IsNumber()) {
+    if (!env.IsExceptionPending()) fail(env, "imageTransform expects (input, transforms, output, geometry, fillValue)");
+    return env.Undefined();
+  }
+  if (!info[1].IsTypedArray() || info[1].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
+    fail(env, "transforms must be a Float64Array");
+    return env.Undefined();
+  }
+  Napi::Float64Array t = info[1].As<Napi::Float64Array>();
+  for (index_t x : v) {
+    if (x < 0) {
+      fail(env, "negative image transform geometry");
+      return env.Undefined();
+    }
+  }
+  if (v[8] > 3) {
+    fail(env, "fill mode must be 0-3");
+    return env.Undefined();
+  }
+  const lamina::ImageTransformGeom g{v[0], v[1], v[2], v[3], v[4], v[5], v[6] != 0, v[7] != 0,
+                                     static_cast<lamina::TransformFill>(v[8]), info[4].As<Napi::Number>().DoubleValue()};
+  const index_t inSize = g.batch * g.inH * g.inW * g.channels, outSize = g.batch * g.outH * g.outW * g.channels;
+  if (static_cast<index_t>(t.ElementLength()) < (g.perImage ? g.batch * 8 : 8)) {
+    fail(env, "transforms holds " + std::to_string(t.ElementLength()) + " values, the kernel needs " +
+                  std::to_string(g.perImage ? g.batch * 8 : 8));
+    return env.Undefined();
+  }
+  if (grad) {
+    if (need(env, in, outSize, "dy") && need(env, out, inSize, "dx")) lamina::imageTransformGrad(in.data, t.Data(), out.data, g);
+  } else {
+    if (need(env, in, inSize, "x") && need(env, out, outSize, "out")) lamina::imageTransform(in.data, t.Data(), out.data, g);
+  }
+  return env.Undefined();
+}
+
 /** Whether Init tuned malloc (allocator.cc). */
 bool allocatorTuned = false;
 
@@ -367,6 +410,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("select", Napi::Function::New(env, Select, "select"));
   exports.Set("reduceSum", Napi::Function::New(env, ReduceSum, "reduceSum"));
   exports.Set("softmax", Napi::Function::New(env, Softmax, "softmax"));
+  exports.Set("imageTransform", Napi::Function::New(env, ImageTransform<false>, "imageTransform"));
+  exports.Set("imageTransformGrad", Napi::Function::New(env, ImageTransform<true>, "imageTransformGrad"));
   exports.Set("info", Napi::Function::New(env, Info, "info"));
   return exports;
 }

@@ -217,6 +217,24 @@ void conv2dBackpropFilterWinograd(const float* x, const float* dy, float* dw, co
  */
 void conv2dWinogradFlipped(const float* x, const float* filter, float* out, const ConvGeom& g);
 
+// ------------------------------------------------------------------ image transform (image_transform.cc)
+
+/** How tf.image.transform reads positions outside the image (the JS ImageTransformInfo's fillMode, in order). */
+enum class TransformFill { Reflect = 0, Wrap = 1, Constant = 2, Nearest = 3 };
+
+/** The JS ImageTransformInfo: NHWC input [batch, inH, inW, channels], output [batch, outH, outW, channels]. */
+struct ImageTransformGeom {
+  index_t batch, inH, inW, channels, outH, outW;
+  bool perImage, bilinear;
+  TransformFill fill;
+  double fillValue;
+};
+
+/** out = the images sampled through their transforms (rows of 8 doubles: one per image, or one for all). */
+void imageTransform(const float* x, const double* transforms, float* out, const ImageTransformGeom& g);
+/** dx (overwritten) = the adjoint of imageTransform applied to dy. */
+void imageTransformGrad(const float* dy, const double* transforms, float* dx, const ImageTransformGeom& g);
+
 // ------------------------------------------------------------------ pooling (pool.cc)
 
 struct PoolGeom {

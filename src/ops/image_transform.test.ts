@@ -63,6 +63,16 @@ test("image.transform: per-image rows, outputShape, channels, integer images and
   assert.deepEqual(values(tf.image.transform(row([1, 2, 3, 4]), [1, 0, 0, 0, 1, 0, -1, 0], { fillValue: 7, interpolation: "nearest" }))[1], 7);
 });
 
+test("image.transform: a coordinate far outside the image reads the fill, not a pixel its 32-bit wrap would land on", () => {
+  const x = row([1, 2, 3, 4]);
+  // 2^32 + 1 wraps to 1 as an int32: the sample must still be outside.
+  const far = tf.constant([1, 0, 2 ** 32 + 1, 0, 1, 0, 0, 0], [8], "float64");
+  assert.deepEqual(values(tf.image.transform(x, far, { fillMode: "constant", fillValue: 9, interpolation: "nearest" })), [9, 9, 9, 9]);
+  // Periodic modes follow the true position: 2^32 + 1 = 1 (mod 4), reflected: 2^32 + 1 = 1 (mod 8).
+  assert.deepEqual(values(tf.image.transform(x, far, { fillMode: "wrap", interpolation: "nearest" })), [2, 3, 4, 1]);
+  assert.deepEqual(values(tf.image.transform(x, far, { fillMode: "reflect", interpolation: "nearest" })), [2, 3, 4, 4]);
+});
+
 test("image.transform rejects bad arguments with clear messages", () => {
   const x = tf.ones([2, 3, 3, 1]);
   assert.throws(() => tf.image.transform(tf.ones([3, 3]), [1, 0, 0, 0, 1, 0, 0, 0]), /image.transform: images must be/);

@@ -38,7 +38,8 @@ function forEachSample(
   fill: (outBase: number, w: number) => void,
 ): void {
   const { batch, inHeight: H, inWidth: W, channels: C, outHeight: OH, outWidth: OW, perImage, interpolation, fillMode } = info;
-  const xs = new Int32Array(2), ys = new Int32Array(2), wx = new Float64Array(2), wy = new Float64Array(2);
+  // Sample positions stay doubles: an Int32Array would wrap a far-away coordinate (2^32 + 1) back into the image.
+  const xs = new Float64Array(2), ys = new Float64Array(2), wx = new Float64Array(2), wy = new Float64Array(2);
   for (let b = 0; b < batch; b++) {
     const t = perImage ? b * 8 : 0;
     const a0 = transforms[t], a1 = transforms[t + 1], a2 = transforms[t + 2];

@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import type { NumericArray } from "../../tensor/dtype.js";
 import type { Shape } from "../../tensor/shape.js";
-import type { Backend, BinaryOp, Conv2DInfo, FusedActivation, OptimizerUpdate, Pool2DInfo, UnaryOp } from "../backend.js";
+import type { Backend, BinaryOp, Conv2DInfo, FusedActivation, ImageTransformInfo, OptimizerUpdate, Pool2DInfo, UnaryOp } from "../backend.js";
 import { registerBackend } from "../registry.js";
 import { createJsBackend } from "../js/index.js";
 
@@ -53,8 +53,19 @@ export interface NativeAddon {
   optimizerUpdate(kind: number, scalars: Float32Array, nesterov: boolean, w: Float32Array, g: Float32Array,
     s0: Float32Array | null, s1: Float32Array | null, s2: Float32Array | null,
     wOut: Float32Array, o0: Float32Array | null, o1: Float32Array | null, o2: Float32Array | null): void;
+  /** tf.image.transform on float32 images; geometry [batch, inH, inW, channels, outH, outW, perImage, bilinear, fillMode index in TRANSFORM_FILL_MODES]. */
+  imageTransform(x: Float32Array, transforms: Float64Array, out: Float32Array, geometry: Int32Array, fillValue: number): void;
+  imageTransformGrad(dy: Float32Array, transforms: Float64Array, dx: Float32Array, geometry: Int32Array, fillValue: number): void;
   /** The micro-kernel in use ("avx512", "avx2" or "scalar"), the pool's threads, the tile size, and whether malloc was tuned. */
   info(): { simd: string; threads: number; mr: number; nr: number; mallocTuned: boolean };
+}
+
+/** The fill modes in native/common.h's TransformFill order. */
+const TRANSFORM_FILL_MODES: readonly ImageTransformInfo["fillMode"][] = ["reflect", "wrap", "constant", "nearest"];
+
+function transformInfo(i: ImageTransformInfo): Int32Array {
+  return Int32Array.from([i.batch, i.inHeight, i.inWidth, i.channels, i.outHeight, i.outWidth, i.perImage ? 1 : 0,
+    i.interpolation === "bilinear" ? 1 : 0, TRANSFORM_FILL_MODES.indexOf(i.fillMode)]);
 }
 
 /** The unary ops with native float32 kernels and gradients, in native/common.h's UnaryKind order. */
@@ -246,6 +257,14 @@ export function createNativeBackend(native: NativeAddon): Backend {
       } else {
         js.conv2dBackpropFilter(x, dy, dw, info);
       }
+    },
+    imageTransform(x, transforms, out, info) {
+      if (f32(x, out)) native.imageTransform(x as Float32Array, transforms, out as Float32Array, transformInfo(info), info.fillValue);
+      else js.imageTransform(x, transforms, out, info);
+    },
+    imageTransformGrad(dy, transforms, dx, info) {
+      if (f32(dy, dx)) native.imageTransformGrad(dy as Float32Array, transforms, dx as Float32Array, transformInfo(info), info.fillValue);
+      else js.imageTransformGrad(dy, transforms, dx, info);
     },
     maxPool(x, out, info) {
       if (f32(x, out)) native.maxPool(x as Float32Array, out as Float32Array, poolInfo(info));

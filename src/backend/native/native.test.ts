@@ -217,6 +217,39 @@ test("a NaN or Inf gives the same NaN and Inf outputs as a direct convolution, W
   }
 });
 
+test("native imageTransform and its gradient equal js bit for bit (every fill mode and interpolation, per-image and shared rows, projective terms, far and non-finite coordinates)", { skip }, () => {
+  const nb = native as Backend;
+  const batch = 3, H = 7, W = 9, C = 3;
+  const x = randomF32(batch * H * W * C, 71);
+  const rows = [
+    [0.93, 0.21, 0.4, -0.17, 1.08, -0.6, 0.011, -0.02],
+    [-1, 0, W - 1, 0, 1, 0, 0, 0],
+    [1, 0, 2 ** 32 + 1.5, 0, 1, -3e9, 0, 0], // far outside: no 32-bit index may wrap back inside
+  ];
+  const shared = Float64Array.from([Math.cos(0.5), -Math.sin(0.5), 2.2, Math.sin(0.5), Math.cos(0.5), -1.7, 0, 0]);
+  const nonFinite = Float64Array.from([Number.NaN, 0, 0, 0, 1, 0, 0, 0]);
+  for (const fillMode of ["reflect", "wrap", "constant", "nearest"] as const) {
+    for (const interpolation of ["nearest", "bilinear"] as const) {
+      for (const [transforms, perImage] of [[Float64Array.from(rows.flat()), true], [shared, false], [nonFinite, false]] as const) {
+        for (const [outHeight, outWidth] of [[H, W], [5, 11]]) {
+          const info = { batch, inHeight: H, inWidth: W, channels: C, outHeight, outWidth, perImage, interpolation, fillMode, fillValue: 0.25 };
+          const what = `${fillMode} ${interpolation} perImage=${perImage} out ${outHeight}x${outWidth}`;
+          const outSize = batch * outHeight * outWidth * C;
+          const want = new Float32Array(outSize), got = new Float32Array(outSize).fill(7);
+          js.imageTransform(x, transforms, want, info);
+          nb.imageTransform(x, transforms, got, info);
+          assertEqualArrays(got, want, `${what} forward`);
+          const dy = randomF32(outSize, 72);
+          const dxWant = new Float32Array(x.length), dxGot = new Float32Array(x.length).fill(7);
+          js.imageTransformGrad(dy, transforms, dxWant, info);
+          nb.imageTransformGrad(dy, transforms, dxGot, info);
+          assertEqualArrays(dxGot, dxWant, `${what} gradient`);
+        }
+      }
+    }
+  }
+});
+
 test("native depthwise and float64 convolutions delegate to the JS kernels", { skip }, () => {
   const nb = native as Backend;
   const info = { ...convGeometry(2, 6, 5, 3, 6, 3, 3, 1, 1, 1, 1, "SAME"), depthwise: true };
