@@ -47,7 +47,6 @@ void filterTransform(const float* __restrict du, index_t CO, index_t k0, index_t
   }
 }
 
-
 }  // namespace
 
 void conv2dBackpropFilterWinograd(const float* x, const float* dy, float* dw, const ConvGeom& g) {
@@ -64,21 +63,6 @@ void conv2dBackpropFilterWinograd(const float* x, const float* dy, float* dw, co
   std::vector<float>& zeros = tlsZeros;
   if (static_cast<index_t>(zeros.size()) < std::max(C, O)) zeros.assign(static_cast<std::size_t>(std::max(C, O)), 0.0f);
   const float* zero = zeros.data();
-  // V[e] of tiles [t0, t0 + nt) as rows of v + e * vs, and dM[e] as rows of m + e * ms.
-  const auto transformTiles = [&](index_t t0, index_t nt, float* v, float* m, index_t vs, index_t ms) {
-    for (index_t k = 0; k < nt; k++) {
-      const index_t t = t0 + k, n = t / perImage, ty = (t % perImage) / tilesW, tx = t % tilesW;
-      const float* d[16];
-      winogradPatch(x, g, t, zero, d);
-      tr.input(d, C, v + k * C, vs);
-      const float* q[4];
-      for (int p = 0; p < 4; p++) {
-        const index_t oy = 2 * ty + p / 2, ox = 2 * tx + p % 2;
-        q[p] = oy < OH && ox < OW ? dy + ((n * OH + oy) * OW + ox) * O : zero;
-      }
-      tr.outputGradient(q, O, m + k * O, ms);
-    }
-  };
   const index_t chunk = std::min(tiles, std::max<index_t>(activeKernel().mr, CHUNK_FLOATS / (16 * (C + O))));
   const index_t threads = numThreads();
   // The transforms of a chunk: a few blocks of tiles per thread.
@@ -89,9 +73,20 @@ void conv2dBackpropFilterWinograd(const float* x, const float* dy, float* dw, co
   float* du = tlsU.get(static_cast<std::size_t>(16 * CO));
   for (index_t c0 = 0; c0 < tiles; c0 += chunk) {
     const index_t nt = std::min(chunk, tiles - c0);
+    // V[e] and dM[e] of the chunk's tiles as rows of v + e * vs and m + e * ms.
     parallelFor((nt + block - 1) / block, [&](index_t b) {
-      const index_t k0 = b * block, k1 = std::min(nt, k0 + block);
-      transformTiles(c0 + k0, k1 - k0, v + k0 * C, m + k0 * O, vs, ms);
+      for (index_t k = b * block; k < std::min(nt, (b + 1) * block); k++) {
+        const index_t t = c0 + k, n = t / perImage, ty = (t % perImage) / tilesW, tx = t % tilesW;
+        const float* d[16];
+        winogradPatch(x, g, t, zero, d);
+        tr.input(d, C, v + k * C, vs);
+        const float* q[4];
+        for (int p = 0; p < 4; p++) {
+          const index_t oy = 2 * ty + p / 2, ox = 2 * tx + p % 2;
+          q[p] = oy < OH && ox < OW ? dy + ((n * OH + oy) * OW + ox) * O : zero;
+        }
+        tr.outputGradient(q, O, m + k * O, ms);
+      }
     });
     // dU[e] (C x O) += V[e]^T (C x nt) @ dM[e] (nt x O), V[e] stored [nt, C].
     parallelFor(16, [&](index_t e) {

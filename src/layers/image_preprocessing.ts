@@ -40,7 +40,7 @@ export class Resizing extends Layer {
     if (interpolation !== "bilinear" && interpolation !== "nearest") {
       throw new RangeError(
         `Resizing ${this.name}: interpolation ${valueText(interpolation)} is not supported; use "bilinear" or "nearest" ` +
-          `(Keras' "bicubic", "lanczos3" and "lanczos5" are not implemented)`,
+          `(lamina's tf.image.resize has no kernel for Keras' "bicubic", "lanczos3" or "lanczos5")`,
       );
     }
     this.interpolation = interpolation;
