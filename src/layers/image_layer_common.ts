@@ -3,10 +3,9 @@
  * the per-image random draws of the random layers (RandomImageLayer), factor and value-range parsing.
  */
 import type { Tensor } from "../tensor/tensor.js";
-import { constant } from "../tensor/creation.js";
 import { valueText } from "../tensor/value_text.js";
 import { RandomGenerator, generatorFor } from "../tensor/random.js";
-import { cast, where } from "../ops/math.js";
+import { cast } from "../ops/math.js";
 import { reshape, slice } from "../ops/shape.js";
 import { resize } from "../ops/image.js";
 import { Layer, type LayerArgs, type LayerShape } from "./layer.js";
@@ -91,12 +90,6 @@ export abstract class RandomImageLayer extends Layer {
     return Array.from({ length: n }, () => lo + (hi - lo) * g.nextDouble());
   }
 }
-
-/** A [n, 1, 1, 1] bool mask from per-image flags, for tf.where. */
-export function imageMask(flags: boolean[]): Tensor {
-  return constant(flags, [flags.length, 1, 1, 1], "bool");
-}
-
 
 // ---------------------------------------------------------------- RandomTranslation, RandomRotation, RandomZoom
 

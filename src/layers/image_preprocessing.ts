@@ -8,11 +8,10 @@
 import type { Tensor } from "../tensor/tensor.js";
 import { constant } from "../tensor/creation.js";
 import { valueText } from "../tensor/value_text.js";
-import { where } from "../ops/math.js";
 import { slice } from "../ops/shape.js";
-import { flipLeftRight, flipUpDown, resize, type ResizeMethod } from "../ops/image.js";
+import { resize, transform, type ResizeMethod } from "../ops/image.js";
 import { Layer, type CallOptions, type LayerArgs, type LayerShape } from "./layer.js";
-import { checkImageShape, asBatch, checkSize, withSpatial, cropToAspect, RandomImageLayer, imageMask } from "./image_layer_common.js";
+import { checkImageShape, asBatch, checkSize, withSpatial, cropToAspect, RandomImageLayer } from "./image_layer_common.js";
 
 // ---------------------------------------------------------------- Resizing, CenterCrop
 
@@ -134,12 +133,15 @@ export class RandomFlip extends RandomImageLayer {
   call(inputs: Tensor | Tensor[], opts: CallOptions): Tensor {
     const { x, unbatch } = asBatch(this, inputs);
     if (!opts.training) return unbatch(x);
-    const n = x.shape[0];
-    let out = x;
+    const [n, h, w] = x.shape;
     // As Keras: a uniform draw per image, flipped when it is <= 0.5; horizontal first.
-    if (this.mode !== "vertical") out = where(imageMask(this.uniforms(n, 0, 1).map((u) => u <= 0.5)), flipLeftRight(out), out);
-    if (this.mode !== "horizontal") out = where(imageMask(this.uniforms(n, 0, 1).map((u) => u <= 0.5)), flipUpDown(out), out);
-    return unbatch(out);
+    const draw = (on: boolean): boolean[] => (on ? this.uniforms(n, 0, 1).map((u) => u <= 0.5) : new Array<boolean>(n).fill(false));
+    const across = draw(this.mode !== "vertical"), upDown = draw(this.mode !== "horizontal");
+    // One nearest-neighbour pass in which output pixel (x, y) reads input pixel (w - 1 - x or x,
+    // h - 1 - y or y): whole pixels, so the values are copied exactly, in one pass over the batch
+    // instead of a flip and a select per direction.
+    const rows = across.map((fx, i) => [fx ? -1 : 1, 0, fx ? w - 1 : 0, 0, upDown[i] ? -1 : 1, upDown[i] ? h - 1 : 0, 0, 0]);
+    return unbatch(transform(x, constant(rows.flat(), [n, 8], "float64"), { interpolation: "nearest", fillMode: "constant" }));
   }
 
   override computeOutputShape(inputShape: LayerShape): LayerShape {
