@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "../index.js";
 import { assertAllClose } from "../testing/close.js";
+import { readFileSync } from "node:fs";
 
 const { layers, models } = tf;
 const vals = (t: tf.Tensor): number[] => Array.from(t.dataSync() as Float32Array);
@@ -106,4 +107,47 @@ test("Resizing, CenterCrop and RandomFlip configs use Keras' keys and round-trip
   assert.equal(back.toJSON(), m.toJSON());
   const x = tf.random.uniform([2, 6, 8, 3], 0, 1, { seed: 9 });
   assertAllClose(back.predict(x) as tf.Tensor, m.predict(x) as tf.Tensor, { atol: 0 });
+});
+
+interface KerasPreprocessing {
+  keras_version: string;
+  input_shape: number[];
+  input: number[];
+  outputs: Record<string, unknown[]>;
+  model_config: Record<string, unknown>;
+}
+/** Written by Keras 3.5 itself: test/fixtures/make_keras_preprocessing.py. */
+const kerasFixture = JSON.parse(readFileSync(new URL("../../test/fixtures/keras_preprocessing.json", import.meta.url), "utf8")) as KerasPreprocessing;
+
+test("Resizing, CenterCrop and RandomCrop (inference) equal Keras 3.5's outputs (test/fixtures/keras_preprocessing.json)", () => {
+  const x = tf.constant(kerasFixture.input, kerasFixture.input_shape, "float32");
+  const made: Record<string, tf.layers.Layer> = {
+    resizing_5x4: layers.Resizing(5, 4),
+    resizing_12x10: layers.Resizing(12, 10),
+    resizing_4x4_crop: layers.Resizing(4, 4, { cropToAspectRatio: true }),
+    center_crop_5x4: layers.CenterCrop(5, 4),
+    center_crop_10x4: layers.CenterCrop(10, 4),
+    random_crop_5x4_inference: layers.RandomCrop(5, 4),
+  };
+  assert.deepEqual(Object.keys(made).sort(), Object.keys(kerasFixture.outputs).sort());
+  for (const [name, layer] of Object.entries(made)) {
+    const got = layer.apply(x, { training: false }) as tf.Tensor;
+    assertAllClose(got, (kerasFixture.outputs[name] as number[]).flat(9) as number[], { rtol: 0, atol: 2e-5, what: name });
+  }
+});
+
+test("a config.json Keras 3.5 wrote, holding every image preprocessing and augmentation layer, loads and predicts", () => {
+  tf.clearSession();
+  const model = models.modelFromJSON(JSON.stringify(kerasFixture.model_config));
+  assert.deepEqual(model.layers.map((l) => l.constructor.name), [
+    "Resizing", "CenterCrop", "RandomCrop", "RandomFlip", "RandomTranslation", "RandomRotation", "RandomZoom",
+    "RandomContrast", "RandomBrightness", "Conv2D", "Flatten", "Dense",
+  ]);
+  const config = (i: number): Record<string, unknown> => model.layers[i].getConfig();
+  assert.equal(config(2).seed, 3);
+  assert.equal(config(3).mode, "vertical");
+  assert.deepEqual(config(4).height_factor, [-0.1, 0.2]);
+  assert.equal(config(4).fill_mode, "wrap");
+  assert.deepEqual(config(8).value_range, [0, 1]);
+  assert.deepEqual(model.predict(tf.random.uniform([2, 32, 32, 3], 0, 255)).shape, [2, 2]);
 });
