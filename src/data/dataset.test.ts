@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Dataset } from "./dataset.js";
+import { AUTOTUNE, Dataset } from "./dataset.js";
 import { makeTensor, type Tensor } from "../tensor/tensor.js";
 import { setSeed } from "../tensor/random.js";
 
@@ -40,4 +40,37 @@ test("map, take, skip and prefetch keep order", async () => {
   const seen: number[] = [];
   for await (const [bx, by] of Dataset.fromTensorSlices([x, y]).batch(4)) seen.push(bx.shape[0], by.shape[0]);
   assert.deepEqual(seen, [4, 4, 1, 1]);
+});
+
+test("cache replays the first complete pass; a pass cut short keeps nothing", async () => {
+  let reads = 0;
+  const counted = Dataset.fromTensorSlices(y).map((t) => { reads++; return t; });
+  const cached = counted.cache();
+  assert.deepEqual((await cached.take(2).toArray()).map((t) => t.arraySync()), [0, 1]);
+  assert.equal(reads, 2);
+  assert.deepEqual((await cached.toArray()).map((t) => t.arraySync()), [0, 1, 2, 3, 4]);
+  assert.equal(reads, 7, "the cut-short pass was not kept: the source was read again");
+  assert.deepEqual((await cached.toArray()).map((t) => t.arraySync()), [0, 1, 2, 3, 4]);
+  assert.equal(reads, 7, "the complete pass is replayed from memory");
+  // A shuffle before cache() is frozen; after it, each pass shuffles anew.
+  setSeed(3);
+  const frozen = Dataset.fromTensorSlices(y).shuffle(5).cache();
+  const a = (await frozen.toArray()).map((t) => t.arraySync()), b = (await frozen.toArray()).map((t) => t.arraySync());
+  assert.deepEqual(a, b);
+});
+
+test("repeat, filter, unbatch and prefetch(AUTOTUNE)", async () => {
+  const ys = (ds: Dataset<Tensor>): Promise<unknown[]> => ds.toArray().then((a) => a.map((t) => t.arraySync()));
+  assert.deepEqual(await ys(Dataset.fromTensorSlices(y).repeat(2)), [0, 1, 2, 3, 4, 0, 1, 2, 3, 4]);
+  assert.deepEqual(await ys(Dataset.fromTensorSlices(y).repeat().take(7)), [0, 1, 2, 3, 4, 0, 1]);
+  assert.deepEqual(await ys(Dataset.fromTensorSlices(y).repeat(0)), []);
+  assert.deepEqual(await ys(Dataset.fromTensorSlices(y).take(0).repeat()), [], "an empty dataset repeated forever ends");
+  assert.throws(() => Dataset.fromTensorSlices(y).repeat(-2), /repeat: count must be a non-negative integer, or -1/);
+  assert.deepEqual(await ys(Dataset.fromTensorSlices(y).filter((t) => (t.arraySync() as number) % 2 === 0)), [0, 2, 4]);
+  const pairs = await Dataset.fromTensorSlices([x, y]).batch(2).unbatch().toArray();
+  assert.equal(pairs.length, 5);
+  assert.deepEqual(pairs[3][0].arraySync(), [6, 7]);
+  assert.deepEqual(pairs[3][1].arraySync(), 3);
+  assert.deepEqual(await ys(Dataset.fromTensorSlices(y).prefetch(AUTOTUNE)), [0, 1, 2, 3, 4]);
+  assert.throws(() => Dataset.fromTensorSlices(y).prefetch(0), /positive integer or data.AUTOTUNE/);
 });

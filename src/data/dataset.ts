@@ -9,6 +9,10 @@ import { generatorFor, RandomGenerator } from "../tensor/random.js";
 
 export type Element = Tensor | Tensor[];
 
+/** tf.data.AUTOTUNE: lets the pipeline pick a buffer size (prefetch takes a few elements). */
+export const AUTOTUNE = -1;
+const AUTOTUNE_PREFETCH = 2;
+
 function rowOf(t: Tensor, i: number): Tensor {
   const inner = t.size / t.shape[0];
   return makeTensor(t.dataSync().slice(i * inner, (i + 1) * inner), t.shape.slice(1), t.dtype);
@@ -127,9 +131,76 @@ export class Dataset<E extends Element = Element> {
     });
   }
 
-  /** Prepares up to `bufferSize` elements ahead of the consumer. */
+  /**
+   * Keeps the elements of the first complete pass in memory and replays them on later passes, as
+   * tf.data's cache() (e.g. images decoded once rather than every epoch). Whatever comes before it
+   * runs once: a shuffle placed before cache() is frozen, one placed after it still shuffles each
+   * pass. A pass stopped early (take) keeps nothing, and the next one reads the source again.
+   */
+  cache(): Dataset<E> {
+    const self = this;
+    let stored: E[] | null = null;
+    return new Dataset<E>(async function* () {
+      if (stored !== null) {
+        yield* stored;
+        return;
+      }
+      const filling: E[] = [];
+      for await (const e of self) {
+        filling.push(e);
+        yield e;
+      }
+      stored = filling;
+    });
+  }
+
+  /** The dataset `count` times over (each pass a new iteration, so shuffles differ), or endlessly when count is left out or -1, as tf.data. */
+  repeat(count = -1): Dataset<E> {
+    if (!Number.isInteger(count) || count < -1) throw new RangeError(`Dataset.repeat: count must be a non-negative integer, or -1 (or nothing) to repeat forever, got ${count}`);
+    const self = this;
+    return new Dataset<E>(async function* () {
+      for (let pass = 0; count === -1 || pass < count; pass++) {
+        let any = false;
+        for await (const e of self) {
+          any = true;
+          yield e;
+        }
+        // An empty dataset repeated forever would loop without yielding.
+        if (!any) return;
+      }
+    });
+  }
+
+  /** Only the elements for which `predicate` returns true (or a true scalar tensor). */
+  filter(predicate: (e: E) => boolean | Tensor | Promise<boolean | Tensor>): Dataset<E> {
+    const self = this;
+    return new Dataset<E>(async function* () {
+      for await (const e of self) {
+        const keep = await predicate(e);
+        if (keep instanceof Tensor ? keep.size === 1 && Boolean(keep.dataSync()[0]) : keep) yield e;
+      }
+    });
+  }
+
+  /** Splits batches back into elements (the inverse of batch), as tf.data's unbatch(). */
+  unbatch(): Dataset<E> {
+    const self = this;
+    return new Dataset<E>(async function* () {
+      for await (const e of self) {
+        const parts = e instanceof Tensor ? [e] : (e as Tensor[]);
+        const n = parts[0].shape[0];
+        if (parts.some((t) => t.rank === 0 || t.shape[0] !== n)) {
+          throw new RangeError(`Dataset.unbatch: the element's tensors must share a first (batch) dimension, got shapes ${parts.map((t) => `[${t.shape.join(", ")}]`).join(", ")}`);
+        }
+        for (let i = 0; i < n; i++) yield (e instanceof Tensor ? rowOf(e, i) : parts.map((t) => rowOf(t, i))) as E;
+      }
+    });
+  }
+
+  /** Prepares up to `bufferSize` elements ahead of the consumer (AUTOTUNE: a few). */
   prefetch(bufferSize: number): Dataset<E> {
-    if (!Number.isInteger(bufferSize) || bufferSize < 1) throw new RangeError(`Dataset.prefetch: bufferSize must be a positive integer, got ${bufferSize}`);
+    if (bufferSize === AUTOTUNE) bufferSize = AUTOTUNE_PREFETCH;
+    if (!Number.isInteger(bufferSize) || bufferSize < 1) throw new RangeError(`Dataset.prefetch: bufferSize must be a positive integer or data.AUTOTUNE, got ${bufferSize}`);
     const self = this;
     return new Dataset<E>(async function* () {
       const it = self[Symbol.asyncIterator]();

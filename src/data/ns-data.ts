@@ -5,4 +5,4 @@ export { readCifarBinary, encodeCifarBinary, type CifarBatch, type CifarReadOpti
 export { readTar, encodeTar, type TarEntry } from "./tar.js";
 export { readCaliforniaHousingArchive } from "./datasets.js";
 export { NumpyRandomState } from "./mt19937.js";
-export { Dataset, type Element } from "./dataset.js";
+export { AUTOTUNE, Dataset, type Element } from "./dataset.js";

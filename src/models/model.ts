@@ -35,10 +35,20 @@ export interface FitArgs {
   classWeight?: Readonly<Record<number, number>>;
   /** One weight per sample of x (Keras' sample_weight); with validationSplit, the last ones weigh the validation loss. */
   sampleWeight?: Data;
+  /**
+   * With a dataset: batches per epoch (Keras' steps_per_epoch), read on from where the last epoch
+   * stopped, so an endless dataset (dataset.repeat()) can be trained on; training stops with a
+   * warning if the dataset runs out first.
+   */
+  stepsPerEpoch?: number;
+  /** With a dataset as validationData: the batches validated on after each epoch (Keras' validation_steps). */
+  validationSteps?: number;
 }
 
 export interface EvaluateArgs {
   batchSize?: number;
+  /** With a dataset: evaluate on its first `steps` batches only (Keras' steps; needed for an endless dataset). */
+  steps?: number;
   /** One weight per sample: they weigh the loss (Keras' sample_weight); compiled metrics stay unweighted. */
   sampleWeight?: Data;
   verbose?: 0 | 1 | 2 | "auto";
@@ -500,6 +510,8 @@ export class Model extends Layer {
     const args = maybeArgs;
     const state = this.requireCompiled("fit");
     const epochs = epochsOf(args.epochs);
+    if (args.stepsPerEpoch !== undefined) throw new TypeError("fit: stepsPerEpoch applies to a dataset; with tensors an epoch is one pass over x, in batches of batchSize");
+    if (args.validationSteps !== undefined && !isBatchStream(args.validationData)) throw new TypeError("fit: validationSteps applies to validationData given as a dataset");
     const batchSize = batchSizeOf(args.batchSize, "fit");
     let x = this.toInputs(xIn, "x", "fit");
     let y = this.toTargets(yIn, state, "fit");
@@ -540,7 +552,9 @@ export class Model extends Layer {
         yield { x: takeRows(x, idx), y: yb, sampleWeight: sw };
       }
     };
-    const validation: Validation | null = valStream ? { stream: valStream } : valX && valY ? { x: valX, y: valY, batchSize, sampleWeight: valWeight } : null;
+    const validation: Validation | null = valStream
+      ? { stream: valStream, steps: args.validationSteps === undefined ? undefined : stepCount(args.validationSteps, "fit: validationSteps") }
+      : valX && valY ? { x: valX, y: valY, batchSize, sampleWeight: valWeight } : null;
     return this.runEpochs(state, args, { epochs, steps, verbose, samples: n }, batchesOf, validation);
   }
 
@@ -585,7 +599,7 @@ export class Model extends Layer {
         const logs: Logs = logsOf(tracker, state);
         if (validation) {
           const v = "stream" in validation
-            ? await evaluateBatches(this, state, this.checkedBatches(validation.stream, state, "fit (validationData batch)"))
+            ? await evaluateBatches(this, state, this.checkedBatches(validation.stream, state, "fit (validationData batch)", validation.steps))
             : await evaluateData(this, state, validation.x, validation.y, validation.batchSize, {}, validation.sampleWeight);
           for (const [k, val] of Object.entries(v)) logs[`val_${k}`] = val;
         }
@@ -613,22 +627,44 @@ export class Model extends Layer {
       const [vx, vy, vw] = this.validationTriple(args.validationData, state);
       validation = { x: vx, y: vy, batchSize: batchSizeOf(args.batchSize, "fit"), sampleWeight: vw };
     }
-    let checked = false;
+    const stepsPerEpoch = args.stepsPerEpoch === undefined ? null : stepCount(args.stepsPerEpoch, "fit: stepsPerEpoch");
+    if (args.validationSteps !== undefined) {
+      if (validation === null || !("stream" in validation)) throw new TypeError("fit: validationSteps applies to validationData given as a dataset");
+      validation.steps = stepCount(args.validationSteps, "fit: validationSteps");
+    }
+    let checked = false, total = 0;
     const self = this;
-    const batchesOf = async function* (): AsyncGenerator<TrainBatch> {
-      let count = 0;
-      for await (const element of stream) {
-        const [xb, yb] = splitBatch(element);
-        if (!checked) {
-          self.checkData(xb, yb, state, "fit (dataset batch)");
-          checked = true;
-        }
-        count++;
-        yield { x: xb, y: yb, sampleWeight: batchSampleWeights(yb, null, args.classWeight ?? null) };
+    const toBatch = (element: Tensor | Tensor[]): TrainBatch => {
+      const [xb, yb] = splitBatch(element);
+      if (!checked) {
+        self.checkData(xb, yb, state, "fit (dataset batch)");
+        checked = true;
       }
-      if (count === 0) throw new RangeError("fit: the dataset yielded no batches");
+      total++;
+      return { x: xb, y: yb, sampleWeight: batchSampleWeights(yb, null, args.classWeight ?? null) };
     };
-    return this.runEpochs(state, args, { epochs, steps: null, verbose }, batchesOf, validation);
+    // With stepsPerEpoch one iterator runs on across epochs, as in Keras.
+    let iterator: AsyncIterator<Tensor | Tensor[]> | null = null;
+    const batchesOf = async function* (): AsyncGenerator<TrainBatch> {
+      if (stepsPerEpoch === null) {
+        for await (const element of stream) yield toBatch(element);
+      } else {
+        iterator ??= stream[Symbol.asyncIterator]();
+        for (let step = 0; step < stepsPerEpoch; step++) {
+          const next = await iterator.next();
+          if (next.done) {
+            if (total > 0) {
+              process.emitWarning(`fit: the dataset ran out of data after ${total} batches (stepsPerEpoch ${stepsPerEpoch} x epochs ${epochs} asks for ${stepsPerEpoch * epochs}); interrupting training, as Keras does. Repeat the dataset (dataset.repeat()) or lower stepsPerEpoch`, "UserWarning");
+              self.stopTraining = true;
+            }
+            break;
+          }
+          yield toBatch(next.value);
+        }
+      }
+      if (total === 0) throw new RangeError("fit: the dataset yielded no batches");
+    };
+    return this.runEpochs(state, args, { epochs, steps: stepsPerEpoch, verbose }, batchesOf, validation);
   }
 
   /** The loss alone, or [loss, ...metrics] when metrics were compiled, like Keras. */
@@ -640,6 +676,7 @@ export class Model extends Layer {
     const yIn = yOrArgs as ModelData;
     const args = maybeArgs;
     const state = this.requireCompiled("evaluate");
+    if (args.steps !== undefined) throw new TypeError("evaluate: steps applies to a dataset; with tensors evaluate reads all of x, in batches of batchSize");
     const x = this.toInputs(xIn, "x", "evaluate"), y = this.toTargets(yIn, state, "evaluate");
     this.checkData(x, y, state, "evaluate");
     const batchSize = batchSizeOf(args.batchSize, "evaluate");
@@ -669,7 +706,8 @@ export class Model extends Layer {
       addProgbar: verbose !== 0, model: this as CallbackModel, params: { epochs: 1, steps: null, verbose },
     });
     await list.onTestBegin({});
-    const logs = await evaluateBatches(this, state, this.checkedBatches(stream, state, "evaluate (dataset batch)"), {
+    const steps = args.steps === undefined ? undefined : stepCount(args.steps, "evaluate: steps");
+    const logs = await evaluateBatches(this, state, this.checkedBatches(stream, state, "evaluate (dataset batch)", steps), {
       onBatchBegin: (b) => list.onTestBatchBegin(b, {}),
       onBatchEnd: (b, l) => list.onTestBatchEnd(b, l),
     });
@@ -678,9 +716,10 @@ export class Model extends Layer {
     return values.length === 1 ? values[0] : values;
   }
 
-  /** A dataset's elements as [x, y] batches, the first one checked against the model like tensors are. */
-  private async *checkedBatches(stream: BatchStream, state: CompiledState, what: string): AsyncGenerator<[Tensor | Tensor[], Tensor]> {
-    let checked = false;
+  /** A dataset's elements (the first `limit` of them) as [x, y] batches, the first one checked against the model like tensors are. */
+  private async *checkedBatches(stream: BatchStream, state: CompiledState, what: string, limit?: number): AsyncGenerator<[Tensor | Tensor[], Tensor]> {
+    let checked = false, count = 0;
+    if (limit === 0) return;
     for await (const element of stream) {
       const [xb, yb] = splitBatch(element, what.split(" ")[0]);
       if (!checked) {
@@ -688,6 +727,7 @@ export class Model extends Layer {
         checked = true;
       }
       yield [xb, yb];
+      if (limit !== undefined && ++count >= limit) return;
     }
   }
 
@@ -753,7 +793,7 @@ function verbosity(v: 0 | 1 | 2 | "auto" | undefined): 0 | 1 | 2 {
 }
 
 /** What fit validates on after each epoch: tensors, or a dataset's batches. */
-type Validation = ValidationSet | { stream: BatchStream };
+type Validation = ValidationSet | { stream: BatchStream; steps?: number };
 
 interface ValidationSet {
   x: Tensor | Tensor[];
@@ -771,6 +811,12 @@ interface TrainBatch {
 
 /** Batches of [x, y] (a data.Dataset after .batch(), or any async iterable of them). */
 export type BatchStream = AsyncIterable<Tensor[] | Tensor>;
+
+/** A positive whole number of batches (stepsPerEpoch, validationSteps, steps). */
+function stepCount(v: number, what: string): number {
+  if (!Number.isInteger(v) || v < 1) throw new RangeError(`${what} must be a positive integer (batches), got ${v}`);
+  return v;
+}
 
 function isBatchStream(x: unknown): x is BatchStream {
   return typeof x === "object" && x !== null && !(x instanceof Tensor) && Symbol.asyncIterator in x;

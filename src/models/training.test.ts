@@ -222,6 +222,46 @@ test("evaluate and fit's validationData accept a data.Dataset of [x, y] batches,
   await assert.rejects(model.evaluate(tf.data.Dataset.fromTensorSlices([x.slice(0, 4), tf.constant([5, 5, 5, 5], "int32")]).batch(2), { verbose: 0 }), /evaluate \(dataset batch\)/);
 });
 
+test("stepsPerEpoch reads an endless dataset on across epochs; a finite one that runs out stops training with a warning; validationSteps and evaluate's steps take the first batches", async () => {
+  tf.random.setSeed(8);
+  const [x, y] = blobs(40, 14);
+  const model = new models.Sequential([layers.Input({ shape: [2] }), layers.Dense(3, { activation: "softmax" })]);
+  model.compile({ loss: "sparse_categorical_crossentropy", optimizer: "sgd", metrics: ["accuracy"] });
+  // Batches 0..4 of 8 samples; an endless dataset counts the batches it hands out.
+  let served = 0;
+  const endless = tf.data.Dataset.fromTensorSlices([x, y]).batch(8).repeat().map((b) => { served++; return b; });
+  const h = await model.fit(endless, { epochs: 3, stepsPerEpoch: 7, verbose: 0 });
+  assert.equal(h.history.loss.length, 3);
+  assert.equal(served, 21, "7 batches per epoch, read on from one iterator");
+
+  // 5 batches, 3 per epoch for 3 epochs: epoch 2 gets 2 batches, then training stops (as Keras).
+  const warnings: string[] = [];
+  const onWarning = (w: Error): void => { warnings.push(w.message); };
+  process.on("warning", onWarning);
+  try {
+    const finite = tf.data.Dataset.fromTensorSlices([x, y]).batch(8);
+    const stopped = await model.fit(finite, { epochs: 3, stepsPerEpoch: 3, verbose: 0 });
+    await new Promise((r) => setImmediate(r));
+    assert.equal(stopped.history.loss.length, 2);
+    assert.ok(warnings.some((m) => /ran out of data after 5 batches .* interrupting training/.test(m)), warnings.join("\n"));
+  } finally {
+    process.off("warning", onWarning);
+  }
+
+  // Validation and evaluation on the first 2 batches of an endless dataset equal evaluate on the first 16 samples.
+  const first16 = await model.evaluate(x.slice(0, 16), y.slice(0, 16), { batchSize: 8, verbose: 0 }) as number[];
+  const stepped = await model.evaluate(endless, { steps: 2, verbose: 0 }) as number[];
+  first16.forEach((v, i) => assert.ok(Math.abs(v - stepped[i]) < 1e-6, `${stepped[i]} vs ${v}`));
+  const hv = await model.fit(x, y, { epochs: 1, batchSize: 40, verbose: 0, validationData: endless, validationSteps: 2 });
+  const after16 = await model.evaluate(x.slice(0, 16), y.slice(0, 16), { batchSize: 8, verbose: 0 }) as number[];
+  assert.ok(Math.abs(hv.history.val_loss[0] - after16[0]) < 1e-6);
+
+  await assert.rejects(model.fit(x, y, { stepsPerEpoch: 2, verbose: 0 }), /fit: stepsPerEpoch applies to a dataset/);
+  await assert.rejects(model.fit(x, y, { validationSteps: 2, validationData: [x, y], verbose: 0 }), /fit: validationSteps applies to validationData given as a dataset/);
+  await assert.rejects(model.fit(endless, { stepsPerEpoch: 0, verbose: 0 }), /fit: stepsPerEpoch must be a positive integer \(batches\), got 0/);
+  await assert.rejects(model.evaluate(x, y, { steps: 2, verbose: 0 }), /evaluate: steps applies to a dataset/);
+});
+
 test("a two-output model trains with a loss per output and lossWeights; logs and evaluate follow Keras", async () => {
   tf.random.setSeed(21);
   const [x, y] = blobs(120, 13);
