@@ -15,7 +15,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import * as tf from "../src/index.js";
 
-const { layers, models, utils, datasets } = tf;
+const { layers, models, utils, datasets, data } = tf;
 const quick = process.env.QUICK === "1";
 const { values: flags } = parseArgs({
   options: {
@@ -56,6 +56,9 @@ const [train, validation] = utils.imageDatasetFromDirectory(dataDir, {
   imageSize: [28, 28], colorMode: "grayscale", batchSize: 32, validationSplit: 0.2, subset: "both", seed: 1337,
 });
 console.log(`classes: ${train.classNames.join(", ")}`);
+// Keras' tutorial pipeline: decode once and keep the images in memory, reshuffle the batches each epoch.
+const trainDs = train.cache().shuffle(1000).prefetch(data.AUTOTUNE);
+const validationDs = validation.cache().prefetch(data.AUTOTUNE);
 
 const model = new models.Sequential([
   layers.Input({ shape: [28, 28, 1] }),
@@ -72,6 +75,6 @@ const model = new models.Sequential([
 ], { name: "image_folders" });
 model.summary();
 model.compile({ loss: "sparse_categorical_crossentropy", optimizer: "adam", metrics: ["accuracy"] });
-await model.fit(train, { epochs, validationData: validation, verbose: 2 });
-const [loss, accuracy] = (await model.evaluate(validation, { verbose: 0 })) as number[];
+await model.fit(trainDs, { epochs, validationData: validationDs, verbose: 2 });
+const [loss, accuracy] = (await model.evaluate(validationDs, { verbose: 0 })) as number[];
 console.log(`validation loss ${loss.toFixed(4)}, validation accuracy ${accuracy.toFixed(4)}`);
