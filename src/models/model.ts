@@ -1,6 +1,7 @@
 import { Tensor } from "../tensor/tensor.js";
 import type { Variable } from "../tensor/variable.js";
 import { shapeText } from "../tensor/shape.js";
+import { concat } from "../ops/shape.js";
 import { Layer, type CallOptions, type LayerShape, uniqueLayerName } from "../layers/layer.js";
 import { InputLayer } from "../layers/core.js";
 import { LayerNode, SymbolicTensor, layerShapeText } from "../layers/symbolic.js";
@@ -732,8 +733,39 @@ export class Model extends Layer {
   }
 
   /** Outputs for x, computed in batches in inference mode; a model with several outputs gives a list (type it: model.predict<Tensor[]>(x)). */
-  predict<T extends Tensor | Tensor[] = Tensor>(xIn: ModelData, args: { batchSize?: number } = {}): T {
+  predict<T extends Tensor | Tensor[] = Tensor>(xIn: ModelData, args?: { batchSize?: number }): T;
+  /**
+   * predict(dataset): outputs for every batch of a data.Dataset (or any async iterable), joined
+   * along the batch axis, as Keras; elements are x batches, or [x, y] whose y is ignored. `steps`
+   * reads only the first batches (needed for an endless dataset).
+   */
+  predict<T extends Tensor | Tensor[] = Tensor>(dataset: BatchStream, args?: { steps?: number }): Promise<T>;
+  predict<T extends Tensor | Tensor[] = Tensor>(xIn: ModelData | BatchStream, args: { batchSize?: number; steps?: number } = {}): T | Promise<T> {
+    if (isBatchStream(xIn)) return this.predictStream(xIn, args) as Promise<T>;
+    if (args.steps !== undefined) throw new TypeError("predict: steps applies to a dataset; with tensors predict reads all of x, in batches of batchSize");
     return predictData(this, this.toInputs(xIn, "x", "predict"), batchSizeOf(args.batchSize, "predict")) as T;
+  }
+
+  private async predictStream(stream: BatchStream, args: { batchSize?: number; steps?: number }): Promise<Tensor | Tensor[]> {
+    if (args.batchSize !== undefined) throw new TypeError("predict: batchSize cannot be combined with a dataset, which is already batched; set the batch size when building the dataset");
+    const steps = args.steps === undefined ? undefined : stepCount(args.steps, "predict: steps");
+    const nInputs = Math.max(1, this.inputs.length);
+    const outputs: (Tensor | Tensor[])[] = [];
+    for await (const element of stream) {
+      const parts = element instanceof Tensor ? [element] : element;
+      // [x..., y]: the labels a training dataset carries are not the model's inputs.
+      const xs = parts.length === nInputs + 1 ? parts.slice(0, nInputs) : parts;
+      if (xs.length !== nInputs) {
+        throw new TypeError(`predict: a dataset element holds ${parts.length} tensors; the model takes ${nInputs} input${nInputs === 1 ? "" : "s"} (elements are x, or [x, y])`);
+      }
+      const x = this.toInputs(nInputs === 1 ? xs[0] : xs, "x", "predict (dataset batch)");
+      outputs.push(predictData(this, x, Math.max(1, numSamples(x, "x"))));
+      if (steps !== undefined && outputs.length >= steps) break;
+    }
+    if (outputs.length === 0) throw new RangeError("predict: the dataset yielded no batches");
+    if (!Array.isArray(outputs[0])) return outputs.length === 1 ? outputs[0] : concat(outputs as Tensor[], 0);
+    const perOutput = (outputs[0] as Tensor[]).map((_, k) => (outputs as Tensor[][]).map((o) => o[k]));
+    return perOutput.map((list) => (list.length === 1 ? list[0] : concat(list, 0)));
   }
 
   /** One training step on one batch; returns the loss (and metrics) like Keras. */

@@ -262,6 +262,23 @@ test("stepsPerEpoch reads an endless dataset on across epochs; a finite one that
   await assert.rejects(model.evaluate(x, y, { steps: 2, verbose: 0 }), /evaluate: steps applies to a dataset/);
 });
 
+test("predict(dataset) joins the batches' outputs, ignores the y of [x, y] elements, and takes steps", async () => {
+  tf.random.setSeed(9);
+  const [x, y] = blobs(20, 15);
+  const model = new models.Sequential([layers.Input({ shape: [2] }), layers.Dense(3, { activation: "softmax" })]);
+  const want = model.predict(x).arraySync() as number[][];
+  const close = (got: tf.Tensor, rows: number): void => {
+    assert.deepEqual(got.shape, [rows, 3]);
+    (got.arraySync() as number[][]).forEach((r, i) => r.forEach((v, j) => assert.ok(Math.abs(v - want[i][j]) < 1e-6)));
+  };
+  close(await model.predict(tf.data.Dataset.fromTensorSlices(x).batch(6)), 20);
+  close(await model.predict(tf.data.Dataset.fromTensorSlices([x, y]).batch(6)), 20);
+  close(await model.predict(tf.data.Dataset.fromTensorSlices(x).batch(6).repeat(), { steps: 2 }), 12);
+  await assert.rejects(model.predict(tf.data.Dataset.fromTensorSlices(x).batch(6).take(0)), /predict: the dataset yielded no batches/);
+  await assert.rejects(model.predict(tf.data.Dataset.fromTensorSlices([x, y, y]).batch(6)), /predict: a dataset element holds 3 tensors; the model takes 1 input/);
+  assert.throws(() => model.predict(x, { steps: 2 } as { batchSize?: number }), /predict: steps applies to a dataset/);
+});
+
 test("a two-output model trains with a loss per output and lossWeights; logs and evaluate follow Keras", async () => {
   tf.random.setSeed(21);
   const [x, y] = blobs(120, 13);
