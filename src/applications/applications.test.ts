@@ -115,6 +115,29 @@ test("preprocessInput: caffe (VGG16, ResNet50), tf (MobileNetV2) and torch modes
   assert.throws(() => applications.imagenetUtils.preprocessInput(img, "keras" as "tf"), /mode must be one of "caffe", "tf" or "torch"/);
 });
 
+test("preprocessInput on a symbolic tensor adds an ImagenetPreprocessing layer (Keras' transfer-learning recipe), saved and loaded with the model", async () => {
+  tf.clearSession();
+  const inputs = layers.Input({ shape: [2, 2, 3] });
+  const pre = applications.vgg16.preprocessInput(inputs);
+  const outputs = layers.Dense(2).apply(layers.Flatten().apply(applications.mobilenetV2.preprocessInput(inputs)) as tf.layers.SymbolicTensor) as tf.layers.SymbolicTensor;
+  const model = new models.Model({ inputs, outputs: [pre, outputs] });
+  assert.deepEqual(model.layers.filter((l) => l.constructor.name === "ImagenetPreprocessing").map((l) => l.getConfig().mode).sort(), ["caffe", "tf"]);
+  const img = tf.constant([[[[10, 20, 30], [0, 127.5, 255]], [[1, 2, 3], [4, 5, 6]]]], "float32");
+  const [gotPre, gotOut] = model.predict<tf.Tensor[]>(img);
+  close(gotPre, Array.from(applications.vgg16.preprocessInput(img).dataSync() as Float32Array), 1e-5);
+  const dir = mkdtempSync(join(tmpdir(), "lamina-pre-"));
+  try {
+    await model.save(join(dir, "m.keras"));
+    const loaded = await models.loadModel(join(dir, "m.keras"));
+    const [againPre, againOut] = loaded.predict<tf.Tensor[]>(img);
+    close(againPre, Array.from(gotPre.dataSync() as Float32Array), 0);
+    close(againOut, Array.from(gotOut.dataSync() as Float32Array), 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.throws(() => new applications.ImagenetPreprocessing({ mode: "keras" as "tf" }), /ImagenetPreprocessing imagenet_preprocessing(_\d+)?: mode must be one of "caffe", "tf" or "torch"/);
+});
+
 test('weights: "imagenet" without the file and offline: the error says where the file was looked for and where to put it', async () => {
   const dir = mkdtempSync(join(tmpdir(), "lamina-apps-"));
   const saved = { LAMINA_MODELS: process.env.LAMINA_MODELS, KERAS_HOME: process.env.KERAS_HOME, LAMINA_OFFLINE: process.env.LAMINA_OFFLINE };

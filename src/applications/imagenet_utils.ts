@@ -9,6 +9,7 @@ import { add, cast, div, sub } from "../ops/math.js";
 import { reshape, reverse } from "../ops/shape.js";
 import { type LayerShape, layerShapeText, SymbolicTensor } from "../layers/symbolic.js";
 import { InputLayer } from "../layers/core.js";
+import { Layer, type LayerArgs } from "../layers/layer.js";
 import { getActivation, type ActivationIdentifier } from "../nn/activations.js";
 import { valueText } from "../tensor/value_text.js";
 
@@ -33,9 +34,17 @@ const TORCH_STD = [0.229, 0.224, 0.225];
  * - "torch": scaled to [0, 1], then each channel normalized by ImageNet's mean and deviation.
  * Integer images become float32; float32 and float64 keep their dtype.
  */
-export function preprocessInput(x: Tensor, mode: PreprocessMode = "caffe", opts: PreprocessOptions = {}): Tensor {
+export function preprocessInput(x: Tensor, mode?: PreprocessMode, opts?: PreprocessOptions): Tensor;
+/**
+ * On a symbolic tensor (a functional model under construction, as in Keras' transfer-learning
+ * guide: `x = preprocessInput(inputs)`), the same preprocessing as a layer of the model
+ * (ImagenetPreprocessing, saved and loaded by lamina as `lamina>ImagenetPreprocessing`).
+ */
+export function preprocessInput(x: SymbolicTensor, mode?: PreprocessMode, opts?: PreprocessOptions): SymbolicTensor;
+export function preprocessInput(x: Tensor | SymbolicTensor, mode: PreprocessMode = "caffe", opts: PreprocessOptions = {}): Tensor | SymbolicTensor {
   const where = "applications.imagenetUtils.preprocessInput";
-  if (!(x instanceof Tensor)) throw new TypeError(`${where}: expects a Tensor of images, got ${String(x)}`);
+  if (x instanceof SymbolicTensor) return new ImagenetPreprocessing({ mode, dataFormat: opts.dataFormat }).apply(x) as SymbolicTensor;
+  if (!(x instanceof Tensor)) throw new TypeError(`${where}: expects a Tensor of images (or a symbolic tensor of a model being built), got ${String(x)}`);
   if (mode !== "caffe" && mode !== "tf" && mode !== "torch") {
     throw new RangeError(`${where}: mode must be one of "caffe", "tf" or "torch", got ${valueText(mode)}`);
   }
@@ -61,6 +70,44 @@ export function preprocessInput(x: Tensor, mode: PreprocessMode = "caffe", opts:
   }
   y = reverse(y, [channelAxis]); // RGB -> BGR
   return add(y, perChannel(CAFFE_MEAN_BGR.map((m) => -m)));
+}
+
+export interface ImagenetPreprocessingArgs extends LayerArgs {
+  /** "caffe" (default), "tf" or "torch": see preprocessInput. */
+  mode?: PreprocessMode;
+  dataFormat?: DataFormat;
+}
+
+/** preprocessInput as a layer, for functional models: what preprocessInput(symbolicTensor) adds. */
+export class ImagenetPreprocessing extends Layer {
+  readonly mode: PreprocessMode;
+  readonly dataFormat: DataFormat;
+
+  constructor(args: ImagenetPreprocessingArgs = {}) {
+    super(args);
+    this.mode = args.mode ?? "caffe";
+    this.dataFormat = args.dataFormat ?? "channels_last";
+    // The same checks as the eager function, when the layer is made rather than at its first call.
+    if (this.mode !== "caffe" && this.mode !== "tf" && this.mode !== "torch") {
+      throw new RangeError(`ImagenetPreprocessing ${this.name}: mode must be one of "caffe", "tf" or "torch", got ${valueText(this.mode)}`);
+    }
+    if (this.dataFormat !== "channels_last" && this.dataFormat !== "channels_first") {
+      throw new RangeError(`ImagenetPreprocessing ${this.name}: dataFormat must be "channels_last" or "channels_first", got ${valueText(this.dataFormat)}`);
+    }
+  }
+
+  call(inputs: Tensor | Tensor[]): Tensor {
+    if (Array.isArray(inputs)) throw new TypeError(`ImagenetPreprocessing ${this.name}: expects one tensor of images, got ${inputs.length}`);
+    return preprocessInput(inputs, this.mode, { dataFormat: this.dataFormat });
+  }
+
+  override computeOutputShape(inputShape: LayerShape): LayerShape {
+    return inputShape;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), mode: this.mode, data_format: this.dataFormat };
+  }
 }
 
 /** What obtainInputShape needs to know about the model being built. */

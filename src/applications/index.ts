@@ -14,7 +14,8 @@ import { preprocessInput as imagenetPreprocess } from "./imagenet_utils.js";
 export { VGG16, type VGG16Args } from "./vgg16.js";
 export { ResNet50, type ResNet50Args } from "./resnet50.js";
 export { MobileNetV2, type MobileNetV2Args } from "./mobilenet_v2.js";
-export type { ApplicationArgs, PreprocessMode, PreprocessOptions, DataFormat } from "./imagenet_utils.js";
+export type { ApplicationArgs, PreprocessMode, PreprocessOptions, DataFormat, ImagenetPreprocessingArgs } from "./imagenet_utils.js";
+export { ImagenetPreprocessing } from "./imagenet_utils.js";
 export { getWeightsFile, modelsCacheDir, type WeightsFileSpec, type WeightsFileOptions } from "./weights_file.js";
 
 /** keras.applications.vgg16: the model and its preprocessing (caffe mode). */

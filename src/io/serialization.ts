@@ -36,6 +36,7 @@ import { ELU, LeakyReLU, ReLU, Softmax } from "../layers/activation_layers.js";
 import { Cropping2D, Permute, Reshape, UpSampling2D, ZeroPadding2D } from "../layers/reshaping.js";
 import { SpatialDropout2D } from "../layers/regularization.js";
 import { Rescaling } from "../layers/rescaling.js";
+import { ImagenetPreprocessing } from "../applications/imagenet_utils.js";
 import { CenterCrop, RandomFlip, Resizing } from "../layers/image_preprocessing.js";
 import { RandomRotation, RandomTranslation, RandomZoom } from "../layers/image_augment.js";
 import { RandomBrightness, RandomContrast, RandomCrop } from "../layers/image_adjust.js";
@@ -281,6 +282,8 @@ const LAMINA_LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
     buildConfig: true,
   },
   MaxAbsPool2D: { cls: ctor(MaxAbsPool2D), keys: ["pool_size", "strides", "padding"], fixed: { data_format: CHANNELS_LAST } },
+  // What applications.*.preprocessInput adds to a functional model (Keras records its ops instead).
+  ImagenetPreprocessing: { cls: ctor(ImagenetPreprocessing), keys: ["mode", "data_format"] },
 };
 const LAMINA_SPEC_BY_CLASS = new Map<unknown, [string, LayerSpec]>(Object.entries(LAMINA_LAYER_SPECS).map(([name, spec]) => [spec.cls, [name, spec]]));
 for (const [name, spec] of Object.entries(LAMINA_LAYER_SPECS)) registerKerasSerializable(spec.cls as unknown as CustomObject, { package: "lamina", name });
