@@ -34,7 +34,7 @@ import { BatchNormalization } from "../layers/normalization.js";
 import { Add, Average, Concatenate, Maximum, Multiply, Subtract } from "../layers/merge.js";
 import { ELU, LeakyReLU, ReLU, Softmax } from "../layers/activation_layers.js";
 import { Cropping2D, Permute, Reshape, UpSampling2D, ZeroPadding2D } from "../layers/reshaping.js";
-import { SpatialDropout2D } from "../layers/regularization.js";
+import { GaussianDropout, GaussianNoise, SpatialDropout2D } from "../layers/regularization.js";
 import { Rescaling } from "../layers/rescaling.js";
 import { ImagenetPreprocessing } from "../applications/imagenet_utils.js";
 import { CenterCrop, RandomFlip, Resizing } from "../layers/image_preprocessing.js";
@@ -204,6 +204,8 @@ const LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
   Cropping2D: { cls: ctor(Cropping2D), keys: ["cropping"], fixed: { data_format: CHANNELS_LAST } },
   UpSampling2D: { cls: ctor(UpSampling2D), keys: ["size", "interpolation"], fixed: { data_format: CHANNELS_LAST } },
   SpatialDropout2D: { cls: ctor(SpatialDropout2D), keys: ["rate", "seed"], fixed: { data_format: CHANNELS_LAST, noise_shape: [null] }, dtypeString: true },
+  GaussianNoise: { cls: ctor(GaussianNoise), keys: ["stddev", "seed"], buildConfig: true },
+  GaussianDropout: { cls: ctor(GaussianDropout), keys: ["rate", "seed"], buildConfig: true },
   Rescaling: { cls: ctor(Rescaling), keys: ["scale", "offset"] },
   Resizing: {
     cls: ctor(Resizing), keys: ["height", "width", "interpolation", "crop_to_aspect_ratio"],

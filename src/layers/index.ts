@@ -35,7 +35,10 @@ import {
   type GlobalPooling2DArgs,
 } from "./pooling_global.js";
 import { LayerNormalization as LayerNormalizationLayer, type LayerNormalizationArgs } from "./layer_normalization.js";
-import { SpatialDropout2D as SpatialDropout2DLayer, type SpatialDropout2DArgs } from "./regularization.js";
+import {
+  GaussianDropout as GaussianDropoutLayer, type GaussianDropoutArgs, GaussianNoise as GaussianNoiseLayer, type GaussianNoiseArgs,
+  SpatialDropout2D as SpatialDropout2DLayer, type SpatialDropout2DArgs,
+} from "./regularization.js";
 import { Rescaling as RescalingLayer, type RescalingArgs } from "./rescaling.js";
 import {
   CenterCrop as CenterCropLayer, type CenterCropArgs, type FlipMode, RandomFlip as RandomFlipLayer, type RandomFlipArgs,
@@ -62,7 +65,7 @@ export { SymbolicTensor } from "./symbolic.js";
 export { configHoldsCode, type LambdaArguments, type LambdaFunction, type LambdaOutputShape } from "./lambda.js";
 export type {
   ReLUArgs, LeakyReLUArgs, ELUArgs, SoftmaxArgs, ReshapeArgs, PermuteArgs, ZeroPadding2DArgs, Cropping2DArgs, Sides2DArg,
-  UpSampling2DArgs, SpatialDropout2DArgs, RescalingArgs, Conv2DTransposeArgs, DepthwiseConv2DArgs, SeparableConv2DArgs,
+  UpSampling2DArgs, SpatialDropout2DArgs, GaussianNoiseArgs, GaussianDropoutArgs, RescalingArgs, Conv2DTransposeArgs, DepthwiseConv2DArgs, SeparableConv2DArgs,
   GlobalPooling2DArgs, LayerNormalizationArgs, ConcatenateArgs, LambdaArgs,
   ResizingArgs, CenterCropArgs, RandomFlipArgs, FlipMode, FactorArg, RandomTranslationArgs, RandomRotationArgs, RandomZoomArgs,
   FillMode, TransformLayerArgs, RandomCropArgs, RandomContrastArgs, RandomBrightnessArgs,
@@ -151,6 +154,14 @@ export function UpSampling2D(size?: PairArg | UpSampling2DArgs, args?: UpSamplin
 
 export function SpatialDropout2D(rate: number | SpatialDropout2DArgs, args?: SpatialDropout2DArgs): SpatialDropout2DLayer {
   return new SpatialDropout2DLayer(withFirst<SpatialDropout2DArgs, "rate">("rate", rate, args));
+}
+/** Additive zero-mean normal noise in training: layers.GaussianNoise(0.1). */
+export function GaussianNoise(stddev: number | GaussianNoiseArgs, args?: GaussianNoiseArgs): GaussianNoiseLayer {
+  return new GaussianNoiseLayer(withFirst<GaussianNoiseArgs, "stddev">("stddev", stddev, args));
+}
+/** Multiplicative mean-one normal noise in training: layers.GaussianDropout(0.2). */
+export function GaussianDropout(rate: number | GaussianDropoutArgs, args?: GaussianDropoutArgs): GaussianDropoutLayer {
+  return new GaussianDropoutLayer(withFirst<GaussianDropoutArgs, "rate">("rate", rate, args));
 }
 export function Rescaling(scale: number | readonly number[] | RescalingArgs, args?: RescalingArgs): RescalingLayer {
   return new RescalingLayer(withFirst<RescalingArgs, "scale">("scale", scale as RescalingArgs["scale"], args));
@@ -295,6 +306,7 @@ export const classes = {
   ReLU: ReLULayer, LeakyReLU: LeakyReLULayer, ELU: ELULayer, Softmax: SoftmaxLayer,
   Reshape: ReshapeLayer, Permute: PermuteLayer, ZeroPadding2D: ZeroPadding2DLayer, Cropping2D: Cropping2DLayer,
   UpSampling2D: UpSampling2DLayer, SpatialDropout2D: SpatialDropout2DLayer, Rescaling: RescalingLayer,
+  GaussianNoise: GaussianNoiseLayer, GaussianDropout: GaussianDropoutLayer,
   Conv2DTranspose: Conv2DTransposeLayer, DepthwiseConv2D: DepthwiseConv2DLayer, SeparableConv2D: SeparableConv2DLayer,
   GlobalAveragePooling2D: GlobalAveragePooling2DLayer, GlobalMaxPooling2D: GlobalMaxPooling2DLayer,
   LayerNormalization: LayerNormalizationLayer,

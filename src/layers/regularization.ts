@@ -1,6 +1,10 @@
 import type { Tensor } from "../tensor/tensor.js";
 import { RandomGenerator } from "../tensor/random.js";
 import { dropout } from "../ops/dropout.js";
+import { add, cast, mul } from "../ops/math.js";
+import { isFloatDType } from "../tensor/dtype.js";
+import { normal } from "../tensor/random.js";
+import { valueText } from "../tensor/value_text.js";
 import { Layer, type CallOptions, type LayerArgs, type LayerShape } from "./layer.js";
 import { layerShapeText } from "./symbolic.js";
 import { single } from "./core.js";
@@ -60,5 +64,90 @@ export class SpatialDropout2D extends Layer {
     const cfg: Record<string, unknown> = { rate: this.rate, seed: this.seed, name: this.name, dtype: this.dtype, data_format: "channels_last" };
     if (this.batchInputShape) cfg.batch_input_shape = [...this.batchInputShape];
     return cfg;
+  }
+}
+
+/** What GaussianNoise and GaussianDropout share: a parameter in [0, 1], an optional seed, training-only noise. */
+abstract class GaussianLayer extends Layer {
+  readonly seed: number | null;
+  private readonly generator: RandomGenerator | null;
+
+  constructor(args: LayerArgs & { seed?: number | null }) {
+    super(args);
+    this.seed = args.seed ?? null;
+    this.generator = this.seed === null ? null : new RandomGenerator(this.seed);
+  }
+
+  /** Keras' check: a number in [0, 1]. */
+  protected unitParameter(what: string, v: unknown, example: string): number {
+    if (typeof v !== "number" || !(v >= 0 && v <= 1)) {
+      throw new RangeError(`${this.constructor.name} ${this.name}: ${what} must be a number in [0, 1], got ${valueText(v)}; e.g. ${example}`);
+    }
+    return v;
+  }
+
+  /** x in a float dtype (integer inputs in the layer's), and normal noise of its shape and dtype from the layer's seed when it has one. */
+  protected withNoise(x0: Tensor, mean: number, stddev: number): [Tensor, Tensor] {
+    const x = isFloatDType(x0.dtype) ? x0 : cast(x0, isFloatDType(this.dtype) ? this.dtype : "float32");
+    return [x, normal(x.shape, mean, stddev, { dtype: x.dtype as "float32" | "float64", seed: this.generator ? this.generator.nextUint32() : undefined })];
+  }
+
+  override computeOutputShape(inputShape: LayerShape): LayerShape {
+    return inputShape;
+  }
+}
+
+export interface GaussianNoiseArgs extends LayerArgs {
+  /** Standard deviation of the noise, in [0, 1] (Keras' bound). */
+  stddev?: number;
+  seed?: number | null;
+}
+
+/** In training, adds zero-mean normal noise of standard deviation `stddev` (a regularizer); in inference returns its input. */
+export class GaussianNoise extends GaussianLayer {
+  readonly stddev: number;
+
+  constructor(args: GaussianNoiseArgs) {
+    super(args);
+    this.stddev = this.unitParameter("stddev", args.stddev, "layers.GaussianNoise(0.1)");
+  }
+
+  call(inputs: Tensor | Tensor[], opts: CallOptions): Tensor {
+    const x = single(inputs, this);
+    if (!opts.training || this.stddev === 0) return x;
+    const [xf, noise] = this.withNoise(x, 0, this.stddev);
+    return add(xf, noise);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), stddev: this.stddev, seed: this.seed };
+  }
+}
+
+export interface GaussianDropoutArgs extends LayerArgs {
+  /** Drop probability in [0, 1]: the noise has standard deviation sqrt(rate / (1 - rate)). */
+  rate?: number;
+  seed?: number | null;
+}
+
+/** In training, multiplies by normal noise of mean 1 and standard deviation sqrt(rate / (1 - rate)); in inference returns its input. */
+export class GaussianDropout extends GaussianLayer {
+  readonly rate: number;
+
+  constructor(args: GaussianDropoutArgs) {
+    super(args);
+    this.rate = this.unitParameter("rate", args.rate, "layers.GaussianDropout(0.2)");
+  }
+
+  call(inputs: Tensor | Tensor[], opts: CallOptions): Tensor {
+    const x = single(inputs, this);
+    // As Keras: no noise at rate 0 or 1 (rate 1 would need an infinite deviation).
+    if (!opts.training || this.rate <= 0 || this.rate >= 1) return x;
+    const [xf, noise] = this.withNoise(x, 1, Math.sqrt(this.rate / (1 - this.rate)));
+    return mul(xf, noise);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), rate: this.rate, seed: this.seed };
   }
 }
