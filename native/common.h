@@ -187,6 +187,8 @@ inline void winogradPatch(const float* x, const ConvGeom& g, index_t t, const fl
 
 /** The transforms in use: AVX2 alongside an AVX2 (or wider) GEMM kernel, else portable ones. */
 const WinogradTransforms& winogradTransforms();
+/** The portable transforms (plain C++, any machine; also the AVX2 ones' last few channels). */
+const WinogradTransforms& winogradPortableTransforms();
 /** The AVX2 transforms (winograd_avx2.cc, built with -mavx2); nullptr where the compiler could not target AVX2. */
 const WinogradTransforms* winogradAvx2Transforms();
 

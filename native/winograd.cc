@@ -88,6 +88,8 @@ const WinogradTransforms kPortable{"portable", inputPortable, outputPortable, ou
 
 }  // namespace
 
+const WinogradTransforms& winogradPortableTransforms() { return kPortable; }
+
 /** The AVX2 transforms alongside an AVX2 (or wider) GEMM kernel, else the portable ones (also under LAMINA_SIMD=scalar). */
 const WinogradTransforms& winogradTransforms() {
   static const WinogradTransforms* t = [] {

@@ -31,22 +31,11 @@ void inputAvx2(const float* const* d, index_t C, float* v, index_t vStride) {
       _mm256_storeu_ps(v + (4 * i + 3) * vStride + c, _mm256_sub_ps(w1, w3));
     }
   }
-  for (; c < C; c++) {
-    float w[16];
-    for (int j = 0; j < 4; j++) {
-      const float x0 = d[j][c], x1 = d[4 + j][c], x2 = d[8 + j][c], x3 = d[12 + j][c];
-      w[j] = x0 - x2;
-      w[4 + j] = x1 + x2;
-      w[8 + j] = x2 - x1;
-      w[12 + j] = x1 - x3;
-    }
-    for (int i = 0; i < 4; i++) {
-      const float w0 = w[4 * i], w1 = w[4 * i + 1], w2 = w[4 * i + 2], w3 = w[4 * i + 3];
-      v[(4 * i) * vStride + c] = w0 - w2;
-      v[(4 * i + 1) * vStride + c] = w1 + w2;
-      v[(4 * i + 2) * vStride + c] = w2 - w1;
-      v[(4 * i + 3) * vStride + c] = w1 - w3;
-    }
+  if (c < C) {
+    // The last channels, fewer than 8: the portable transform (the same additions, so the same bits).
+    const float* rest[16];
+    for (int k = 0; k < 16; k++) rest[k] = d[k] + c;
+    winogradPortableTransforms().input(rest, C - c, v + c, vStride);
   }
 }
 
@@ -54,12 +43,6 @@ inline __m256 epilogue8(__m256 y, const float* bias, index_t o, Activation act) 
   if (bias != nullptr) y = _mm256_add_ps(y, _mm256_loadu_ps(bias + o));
   // max(y, 0) returns its second operand for NaN, so NaN becomes 0 as in the JS relu.
   if (act == Activation::Relu) y = _mm256_max_ps(y, _mm256_setzero_ps());
-  return y;
-}
-
-inline float epilogue1(float y, const float* bias, index_t o, Activation act) {
-  if (bias != nullptr) y += bias[o];
-  if (act == Activation::Relu) y = y > 0.0f ? y : 0.0f;
   return y;
 }
 
@@ -83,19 +66,10 @@ void outputAvx2(const float* m, index_t mStride, index_t O, float* const* y, con
     if (y[2] != nullptr) _mm256_storeu_ps(y[2] + o, epilogue8(y10, bias, o, act));
     if (y[3] != nullptr) _mm256_storeu_ps(y[3] + o, epilogue8(y11, bias, o, act));
   }
-  for (; o < O; o++) {
-    float s0[4], s1[4];
-    for (int j = 0; j < 4; j++) {
-      const float m0 = m[j * mStride + o], m1 = m[(4 + j) * mStride + o];
-      const float m2 = m[(8 + j) * mStride + o], m3 = m[(12 + j) * mStride + o];
-      s0[j] = (m0 + m1) + m2;
-      s1[j] = (m1 - m2) - m3;
-    }
-    const float r[4] = {(s0[0] + s0[1]) + s0[2], (s0[1] - s0[2]) - s0[3], (s1[0] + s1[1]) + s1[2],
-                        (s1[1] - s1[2]) - s1[3]};
-    for (int q = 0; q < 4; q++) {
-      if (y[q] != nullptr) y[q][o] = epilogue1(r[q], bias, o, act);
-    }
+  if (o < O) {
+    float* rest[4];
+    for (int q = 0; q < 4; q++) rest[q] = y[q] != nullptr ? y[q] + o : nullptr;
+    winogradPortableTransforms().output(m + o, mStride, O - o, rest, bias != nullptr ? bias + o : nullptr, act);
   }
 }
 
@@ -117,15 +91,9 @@ void outputGradientAvx2(const float* const* q, index_t O, float* m, index_t mStr
       _mm256_storeu_ps(m + (4 * i + 3) * mStride + o, _mm256_xor_ps(a[i][1], signBit));
     }
   }
-  for (; o < O; o++) {
-    const float y00 = q[0][o], y01 = q[1][o], y10 = q[2][o], y11 = q[3][o];
-    const float a[4][2] = {{y00, y01}, {y00 + y10, y01 + y11}, {y00 - y10, y01 - y11}, {-y10, -y11}};
-    for (int i = 0; i < 4; i++) {
-      m[(4 * i) * mStride + o] = a[i][0];
-      m[(4 * i + 1) * mStride + o] = a[i][0] + a[i][1];
-      m[(4 * i + 2) * mStride + o] = a[i][0] - a[i][1];
-      m[(4 * i + 3) * mStride + o] = -a[i][1];
-    }
+  if (o < O) {
+    const float* rest[4] = {q[0] + o, q[1] + o, q[2] + o, q[3] + o};
+    winogradPortableTransforms().outputGradient(rest, O - o, m + o, mStride);
   }
 }
 
