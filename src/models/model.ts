@@ -439,7 +439,7 @@ export class Model extends Layer {
   }
 
   /** fit's validationData, [x, y] or [x, y, sampleWeight], checked like the training data. */
-  private validationTriple(data: Exclude<NonNullable<FitArgs["validationData"]>, BatchStream>, state: CompiledState): [Tensor | Tensor[], Targets, Tensor | null] {
+  private validationTriple(data: ValidationArrays, state: CompiledState): [Tensor | Tensor[], Targets, Tensor | null] {
     if (!Array.isArray(data) || (data.length !== 2 && data.length !== 3)) {
       throw new TypeError(`fit: validationData must be [x, y] or [x, y, sampleWeight], got ${Array.isArray(data) ? `${data.length} entries` : typeof data}`);
     }
@@ -512,19 +512,16 @@ export class Model extends Layer {
     const state = this.requireCompiled("fit");
     const epochs = epochsOf(args.epochs);
     if (args.stepsPerEpoch !== undefined) throw new TypeError("fit: stepsPerEpoch applies to a dataset; with tensors an epoch is one pass over x, in batches of batchSize");
-    if (args.validationSteps !== undefined && !isBatchStream(args.validationData)) throw new TypeError("fit: validationSteps applies to validationData given as a dataset");
     const batchSize = batchSizeOf(args.batchSize, "fit");
     let x = this.toInputs(xIn, "x", "fit");
     let y = this.toTargets(yIn, state, "fit");
     this.checkData(x, y, state, "fit");
     let sampleWeight = args.sampleWeight === undefined ? null : sampleWeightsFor(args.sampleWeight, numSamples(x, "x"), "fit");
     let valX: Tensor | Tensor[] | null = null, valY: Targets | null = null, valWeight: Tensor | null = null;
-    let valStream: BatchStream | null = null;
-    if (isBatchStream(args.validationData)) {
-      valStream = args.validationData;
-    } else if (args.validationData) {
-      [valX, valY, valWeight] = this.validationTriple(args.validationData, state);
-    } else if (args.validationSplit) {
+    const valStream = streamValidation(args);
+    if (valStream === null && args.validationData) {
+      [valX, valY, valWeight] = this.validationTriple(args.validationData as ValidationArrays, state);
+    } else if (valStream === null && args.validationSplit) {
       const f = args.validationSplit;
       if (!(f > 0 && f < 1)) throw new RangeError(`fit: validationSplit must be in (0, 1), got ${f}`);
       // Keras takes the last fraction of the data (and of the sample weights), before any shuffling.
@@ -553,9 +550,7 @@ export class Model extends Layer {
         yield { x: takeRows(x, idx), y: yb, sampleWeight: sw };
       }
     };
-    const validation: Validation | null = valStream
-      ? { stream: valStream, steps: args.validationSteps === undefined ? undefined : stepCount(args.validationSteps, "fit: validationSteps") }
-      : valX && valY ? { x: valX, y: valY, batchSize, sampleWeight: valWeight } : null;
+    const validation: Validation | null = valStream ?? (valX && valY ? { x: valX, y: valY, batchSize, sampleWeight: valWeight } : null);
     return this.runEpochs(state, args, { epochs, steps, verbose, samples: n }, batchesOf, validation);
   }
 
@@ -621,47 +616,30 @@ export class Model extends Layer {
     if (args.validationSplit) throw new TypeError("fit: validationSplit cannot split a dataset; pass validationData instead (as Keras requires)");
     if (args.sampleWeight !== undefined) throw new TypeError("fit: sampleWeight cannot be combined with a dataset; yield it from the dataset instead");
     const verbose = verbosity(args.verbose);
-    let validation: Validation | null = null;
-    if (isBatchStream(args.validationData)) {
-      validation = { stream: args.validationData };
-    } else if (args.validationData) {
-      const [vx, vy, vw] = this.validationTriple(args.validationData, state);
+    let validation: Validation | null = streamValidation(args);
+    if (validation === null && args.validationData) {
+      const [vx, vy, vw] = this.validationTriple(args.validationData as ValidationArrays, state);
       validation = { x: vx, y: vy, batchSize: batchSizeOf(args.batchSize, "fit"), sampleWeight: vw };
     }
     const stepsPerEpoch = args.stepsPerEpoch === undefined ? null : stepCount(args.stepsPerEpoch, "fit: stepsPerEpoch");
-    if (args.validationSteps !== undefined) {
-      if (validation === null || !("stream" in validation)) throw new TypeError("fit: validationSteps applies to validationData given as a dataset");
-      validation.steps = stepCount(args.validationSteps, "fit: validationSteps");
-    }
-    let checked = false, total = 0;
+    let total = 0;
     const self = this;
-    const toBatch = (element: Tensor | Tensor[]): TrainBatch => {
-      const [xb, yb] = splitBatch(element);
-      if (!checked) {
-        self.checkData(xb, yb, state, "fit (dataset batch)");
-        checked = true;
-      }
-      total++;
-      return { x: xb, y: yb, sampleWeight: batchSampleWeights(yb, null, args.classWeight ?? null) };
-    };
-    // With stepsPerEpoch one iterator runs on across epochs, as in Keras.
-    let iterator: AsyncIterator<Tensor | Tensor[]> | null = null;
+    // With stepsPerEpoch one iterator runs on across epochs, as in Keras; otherwise each epoch reads the dataset anew.
+    let iterator: AsyncGenerator<[Tensor | Tensor[], Tensor]> | null = null;
     const batchesOf = async function* (): AsyncGenerator<TrainBatch> {
-      if (stepsPerEpoch === null) {
-        for await (const element of stream) yield toBatch(element);
-      } else {
-        iterator ??= stream[Symbol.asyncIterator]();
-        for (let step = 0; step < stepsPerEpoch; step++) {
-          const next = await iterator.next();
-          if (next.done) {
-            if (total > 0) {
-              process.emitWarning(`fit: the dataset ran out of data after ${total} batches (stepsPerEpoch ${stepsPerEpoch} x epochs ${epochs} asks for ${stepsPerEpoch * epochs}); interrupting training, as Keras does. Repeat the dataset (dataset.repeat()) or lower stepsPerEpoch`, "UserWarning");
-              self.stopTraining = true;
-            }
-            break;
+      const batches = stepsPerEpoch === null ? self.checkedBatches(stream, state, "fit (dataset batch)") : (iterator ??= self.checkedBatches(stream, state, "fit (dataset batch)"));
+      for (let step = 0; stepsPerEpoch === null || step < stepsPerEpoch; step++) {
+        const next = await batches.next();
+        if (next.done) {
+          if (stepsPerEpoch !== null && total > 0) {
+            process.emitWarning(`fit: the dataset ran out of data after ${total} batches (stepsPerEpoch ${stepsPerEpoch} x epochs ${epochs} asks for ${stepsPerEpoch * epochs}); interrupting training, as Keras does. Repeat the dataset (dataset.repeat()) or lower stepsPerEpoch`, "UserWarning");
+            self.stopTraining = true;
           }
-          yield toBatch(next.value);
+          break;
         }
+        total++;
+        const [xb, yb] = next.value;
+        yield { x: xb, y: yb, sampleWeight: batchSampleWeights(yb, null, args.classWeight ?? null) };
       }
       if (total === 0) throw new RangeError("fit: the dataset yielded no batches");
     };
@@ -702,12 +680,12 @@ export class Model extends Layer {
     const state = this.requireCompiled("evaluate");
     if (args.batchSize !== undefined) throw new TypeError("evaluate: batchSize cannot be combined with a dataset, which is already batched; set the batch size when building the dataset");
     if (args.sampleWeight !== undefined) throw new TypeError("evaluate: sampleWeight cannot be combined with a dataset; evaluate on tensors to weigh samples");
+    const steps = args.steps === undefined ? undefined : stepCount(args.steps, "evaluate: steps");
     const verbose = verbosity(args.verbose);
     const { list } = configureCallbacks(args.callbacks, {
       addProgbar: verbose !== 0, model: this as CallbackModel, params: { epochs: 1, steps: null, verbose },
     });
     await list.onTestBegin({});
-    const steps = args.steps === undefined ? undefined : stepCount(args.steps, "evaluate: steps");
     const logs = await evaluateBatches(this, state, this.checkedBatches(stream, state, "evaluate (dataset batch)", steps), {
       onBatchBegin: (b) => list.onTestBatchBegin(b, {}),
       onBatchEnd: (b, l) => list.onTestBatchEnd(b, l),
@@ -843,6 +821,18 @@ interface TrainBatch {
 
 /** Batches of [x, y] (a data.Dataset after .batch(), or any async iterable of them). */
 export type BatchStream = AsyncIterable<Tensor[] | Tensor>;
+
+/** fit's validationData as tensors: [x, y] or [x, y, sampleWeight]. */
+type ValidationArrays = Exclude<NonNullable<FitArgs["validationData"]>, BatchStream>;
+
+/** fit's validationData when it is a dataset (with validationSteps), else null; validationSteps needs one. */
+function streamValidation(args: FitArgs): { stream: BatchStream; steps?: number } | null {
+  if (!isBatchStream(args.validationData)) {
+    if (args.validationSteps !== undefined) throw new TypeError("fit: validationSteps applies to validationData given as a dataset");
+    return null;
+  }
+  return { stream: args.validationData, steps: args.validationSteps === undefined ? undefined : stepCount(args.validationSteps, "fit: validationSteps") };
+}
 
 /** A positive whole number of batches (stepsPerEpoch, validationSteps, steps). */
 function stepCount(v: number, what: string): number {
