@@ -1,15 +1,15 @@
 /**
  * What Keras 3's image preprocessing layers share: shape checks, batching a single image, seeds and
- * the per-image random draws of the random layers (RandomImageLayer), factor and value-range parsing.
+ * the per-image random draws of the random layers (RandomImageLayer, on SeededLayer), factor and value-range parsing.
  */
 import type { Tensor } from "../tensor/tensor.js";
 import { valueText } from "../tensor/value_text.js";
-import { RandomGenerator, generatorFor } from "../tensor/random.js";
 import { cast } from "../ops/math.js";
 import { reshape, slice } from "../ops/shape.js";
 import { resize } from "../ops/image.js";
-import { Layer, type LayerArgs, type LayerShape } from "./layer.js";
+import type { Layer, LayerShape } from "./layer.js";
 import { layerShapeText } from "./symbolic.js";
+import { SeededLayer } from "./seeded_layer.js";
 import { single } from "./core.js";
 
 // ---------------------------------------------------------------- shared helpers
@@ -40,14 +40,6 @@ export function checkSize(layer: Layer, what: string, v: unknown): number {
   return v;
 }
 
-export function checkSeed(layer: Layer, seed: unknown): number | null {
-  if (seed === undefined || seed === null) return null;
-  if (typeof seed !== "number" || !Number.isInteger(seed)) {
-    throw new TypeError(`${layer.className} ${layer.name}: seed must be an integer or null, got ${valueText(seed)}`);
-  }
-  return seed;
-}
-
 /** [height, width] with the spatial axes of an image shape replaced. */
 export function withSpatial(shape: LayerShape, h: number, w: number): LayerShape {
   const out = [...shape];
@@ -68,22 +60,8 @@ export function cropToAspect(x: Tensor, height: number, width: number): Tensor {
   return cropH === h && cropW === w ? x : slice(x, [0, top, left, 0], [x.shape[0], cropH, cropW, c]);
 }
 
-/** Layers drawing random numbers: their own generator when seeded, otherwise the global one. */
-export abstract class RandomImageLayer extends Layer {
-  readonly seed: number | null;
-  private readonly generator: RandomGenerator | null;
-
-  constructor(args: LayerArgs & { seed?: number | null }) {
-    super(args);
-    this.seed = checkSeed(this, args.seed);
-    this.generator = this.seed === null ? null : new RandomGenerator(this.seed);
-  }
-
-  /** The generator for this call's draws. */
-  protected rng(): RandomGenerator {
-    return this.generator ?? generatorFor();
-  }
-
+/** The random image layers: SeededLayer's draws, per image. */
+export abstract class RandomImageLayer extends SeededLayer {
   /** n uniform draws in [lo, hi). */
   protected uniforms(n: number, lo: number, hi: number): number[] {
     const g = this.rng();

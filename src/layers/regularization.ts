@@ -1,13 +1,13 @@
 import type { Tensor } from "../tensor/tensor.js";
-import { RandomGenerator } from "../tensor/random.js";
+import { normal } from "../tensor/random.js";
 import { dropout } from "../ops/dropout.js";
 import { add, cast, mul } from "../ops/math.js";
 import { isFloatDType } from "../tensor/dtype.js";
-import { normal } from "../tensor/random.js";
 import { valueText } from "../tensor/value_text.js";
-import { Layer, type CallOptions, type LayerArgs, type LayerShape } from "./layer.js";
+import { type CallOptions, type LayerArgs, type LayerShape } from "./layer.js";
 import { layerShapeText } from "./symbolic.js";
 import { single } from "./core.js";
+import { SeededLayer } from "./seeded_layer.js";
 
 export interface SpatialDropout2DArgs extends LayerArgs {
   /** Fraction of the channels to drop, in [0, 1). */
@@ -21,10 +21,8 @@ export interface SpatialDropout2DArgs extends LayerArgs {
  * probability `rate` (noise shape [batch, 1, 1, channels]) and the kept ones are scaled by
  * 1 / (1 - rate). In inference it returns its input.
  */
-export class SpatialDropout2D extends Layer {
+export class SpatialDropout2D extends SeededLayer {
   readonly rate: number;
-  readonly seed: number | null;
-  private readonly generator: RandomGenerator | null;
 
   constructor(args: SpatialDropout2DArgs) {
     super(args);
@@ -33,8 +31,6 @@ export class SpatialDropout2D extends Layer {
       throw new RangeError(`SpatialDropout2D ${this.name}: rate must be a number in [0, 1) (the fraction of channels to drop), got ${String(rate)}`);
     }
     this.rate = rate;
-    this.seed = args.seed ?? null;
-    this.generator = args.seed === undefined ? null : new RandomGenerator(args.seed);
   }
 
   private check(shape: LayerShape): void {
@@ -50,8 +46,7 @@ export class SpatialDropout2D extends Layer {
     const x = single(inputs, this);
     this.check(x.shape);
     if (!opts.training || this.rate === 0) return x;
-    const seed = this.generator ? this.generator.nextUint32() : undefined;
-    return dropout(x, this.rate, { noiseShape: [x.shape[0], 1, 1, x.shape[3]], seed });
+    return dropout(x, this.rate, { noiseShape: [x.shape[0], 1, 1, x.shape[3]], seed: this.opSeed() });
   }
 
   override computeOutputShape(inputShape: LayerShape): LayerShape {
@@ -68,16 +63,7 @@ export class SpatialDropout2D extends Layer {
 }
 
 /** What GaussianNoise and GaussianDropout share: a parameter in [0, 1], an optional seed, training-only noise. */
-abstract class GaussianLayer extends Layer {
-  readonly seed: number | null;
-  private readonly generator: RandomGenerator | null;
-
-  constructor(args: LayerArgs & { seed?: number | null }) {
-    super(args);
-    this.seed = args.seed ?? null;
-    this.generator = this.seed === null ? null : new RandomGenerator(this.seed);
-  }
-
+abstract class GaussianLayer extends SeededLayer {
   /** Keras' check: a number in [0, 1]. */
   protected unitParameter(what: string, v: unknown, example: string): number {
     if (typeof v !== "number" || !(v >= 0 && v <= 1)) {
@@ -89,7 +75,7 @@ abstract class GaussianLayer extends Layer {
   /** x in a float dtype (integer inputs in the layer's), and normal noise of its shape and dtype from the layer's seed when it has one. */
   protected withNoise(x0: Tensor, mean: number, stddev: number): [Tensor, Tensor] {
     const x = isFloatDType(x0.dtype) ? x0 : cast(x0, isFloatDType(this.dtype) ? this.dtype : "float32");
-    return [x, normal(x.shape, mean, stddev, { dtype: x.dtype as "float32" | "float64", seed: this.generator ? this.generator.nextUint32() : undefined })];
+    return [x, normal(x.shape, mean, stddev, { dtype: x.dtype as "float32" | "float64", seed: this.opSeed() })];
   }
 
   override computeOutputShape(inputShape: LayerShape): LayerShape {

@@ -1,0 +1,37 @@
+import { RandomGenerator, generatorFor } from "../tensor/random.js";
+import { valueText } from "../tensor/value_text.js";
+import { Layer, type LayerArgs } from "./layer.js";
+
+/** A layer's `seed` option: an integer, or null/absent for the global generator. */
+export function checkSeed(layer: Layer, seed: unknown): number | null {
+  if (seed === undefined || seed === null) return null;
+  if (typeof seed !== "number" || !Number.isInteger(seed)) {
+    throw new TypeError(`${layer.className} ${layer.name}: seed must be an integer or null, got ${valueText(seed)}`);
+  }
+  return seed;
+}
+
+/**
+ * Layers drawing random numbers (augmentation, noise): their own generator when made with a seed,
+ * so that the layer repeats its sequence of draws, otherwise the global one (tf.random.setSeed).
+ */
+export abstract class SeededLayer extends Layer {
+  readonly seed: number | null;
+  private readonly generator: RandomGenerator | null;
+
+  constructor(args: LayerArgs & { seed?: number | null }) {
+    super(args);
+    this.seed = checkSeed(this, args.seed);
+    this.generator = this.seed === null ? null : new RandomGenerator(this.seed);
+  }
+
+  /** The generator for this call's draws. */
+  protected rng(): RandomGenerator {
+    return this.generator ?? generatorFor();
+  }
+
+  /** A seed for an op's own draws from the layer's generator, or undefined (the op draws from the global one). */
+  protected opSeed(): number | undefined {
+    return this.generator?.nextUint32();
+  }
+}
