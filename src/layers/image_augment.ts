@@ -2,13 +2,12 @@
 import type { Tensor } from "../tensor/tensor.js";
 import { constant } from "../tensor/creation.js";
 import { valueText } from "../tensor/value_text.js";
-import { transform } from "../ops/image.js";
+import { checkTransformFillMode, checkTransformInterpolation, transform, type TransformFillMode as FillMode, type TransformInterpolation } from "../ops/image.js";
 import { type CallOptions, type LayerArgs, type LayerShape } from "./layer.js";
 import { checkImageShape, asBatch, RandomImageLayer, parseFactor, copyFactor, factorJson, parseValueRange } from "./image_layer_common.js";
 import type { FactorArg } from "./image_layer_common.js";
 
-export type FillMode = "reflect" | "wrap" | "constant" | "nearest";
-export type TransformInterpolation = "nearest" | "bilinear";
+export type { TransformFillMode as FillMode, TransformInterpolation } from "../ops/image.js";
 
 export interface TransformLayerArgs extends LayerArgs {
   /** Points outside the image: "reflect" (default), "wrap", "constant" (fillValue) or "nearest". */
@@ -28,14 +27,9 @@ abstract class RandomTransformLayer extends RandomImageLayer {
 
   constructor(args: TransformLayerArgs) {
     super(args);
-    const fillMode = args.fillMode ?? "reflect";
-    if (!["reflect", "wrap", "constant", "nearest"].includes(fillMode)) {
-      throw new RangeError(`${this.className} ${this.name}: fillMode ${valueText(fillMode)} is not supported; use "reflect", "wrap", "constant" or "nearest"`);
-    }
-    const interpolation = args.interpolation ?? "bilinear";
-    if (interpolation !== "bilinear" && interpolation !== "nearest") {
-      throw new RangeError(`${this.className} ${this.name}: interpolation ${valueText(interpolation)} is not supported; use "bilinear" or "nearest"`);
-    }
+    const where = `${this.className} ${this.name}`;
+    const fillMode = checkTransformFillMode(where, args.fillMode ?? "reflect");
+    const interpolation = checkTransformInterpolation(where, args.interpolation ?? "bilinear");
     const fillValue = args.fillValue ?? 0;
     if (typeof fillValue !== "number" || !Number.isFinite(fillValue)) {
       throw new TypeError(`${this.className} ${this.name}: fillValue must be a finite number, got ${valueText(fillValue)}`);

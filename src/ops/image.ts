@@ -127,6 +127,18 @@ export interface TransformOptions {
 const INTERPOLATIONS: readonly string[] = ["nearest", "bilinear"];
 const FILL_MODES: readonly string[] = ["reflect", "wrap", "constant", "nearest"];
 
+/** A transform's interpolation, checked; `where` names the op or layer in the error. */
+export function checkTransformInterpolation(where: string, v: unknown): TransformInterpolation {
+  if (typeof v !== "string" || !INTERPOLATIONS.includes(v)) throw new RangeError(`${where}: interpolation ${valueText(v)} is not supported; use "bilinear" or "nearest"`);
+  return v as TransformInterpolation;
+}
+
+/** A transform's fill mode, checked; `where` names the op or layer in the error. */
+export function checkTransformFillMode(where: string, v: unknown): TransformFillMode {
+  if (typeof v !== "string" || !FILL_MODES.includes(v)) throw new RangeError(`${where}: fillMode ${valueText(v)} is not supported; use "reflect", "wrap", "constant" or "nearest"`);
+  return v as TransformFillMode;
+}
+
 /**
  * tf.image.transform(images, transforms, opts): TensorFlow's ImageProjectiveTransformV3 (and
  * keras.ops.image.affine_transform). Each row [a0, a1, a2, b0, b1, b2, c0, c1] of transforms ([8],
@@ -140,14 +152,8 @@ export function transform(imagesIn: Input, transformsIn: Input, opts: TransformO
   const op = "image.transform";
   const x0 = toTensor(imagesIn, op, "images");
   imageRankCheck(x0, op);
-  const interpolation = opts.interpolation ?? "bilinear";
-  const fillMode = opts.fillMode ?? "constant";
-  if (!INTERPOLATIONS.includes(interpolation)) {
-    throw new RangeError(`${op}: interpolation ${valueText(interpolation)} is not supported; use "bilinear" or "nearest"`);
-  }
-  if (!FILL_MODES.includes(fillMode)) {
-    throw new RangeError(`${op}: fillMode ${valueText(fillMode)} is not supported; use "reflect", "wrap", "constant" or "nearest"`);
-  }
+  const interpolation = checkTransformInterpolation(op, opts.interpolation ?? "bilinear");
+  const fillMode = checkTransformFillMode(op, opts.fillMode ?? "constant");
   const fillValue = opts.fillValue ?? 0;
   if (typeof fillValue !== "number" || Number.isNaN(fillValue)) {
     throw new TypeError(`${op}: fillValue must be a number, got ${valueText(fillValue)}`);
