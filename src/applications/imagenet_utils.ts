@@ -26,6 +26,16 @@ const CAFFE_MEAN_BGR = [103.939, 116.779, 123.68];
 const TORCH_MEAN = [0.485, 0.456, 0.406];
 const TORCH_STD = [0.229, 0.224, 0.225];
 
+/** preprocessInput's mode and dataFormat, checked; `where` names the function or layer in the error. */
+function checkPreprocessing(where: string, mode: unknown, dataFormat: unknown): void {
+  if (mode !== "caffe" && mode !== "tf" && mode !== "torch") {
+    throw new RangeError(`${where}: mode must be one of "caffe", "tf" or "torch", got ${valueText(mode)}`);
+  }
+  if (dataFormat !== "channels_last" && dataFormat !== "channels_first") {
+    throw new RangeError(`${where}: dataFormat must be "channels_last" or "channels_first", got ${valueText(dataFormat)}`);
+  }
+}
+
 /**
  * keras.applications.imagenet_utils.preprocess_input: images with values in [0, 255], 3-D (one
  * image) or 4-D (a batch), 3 colour channels in RGB order.
@@ -41,17 +51,14 @@ export function preprocessInput(x: Tensor, mode?: PreprocessMode, opts?: Preproc
  * (ImagenetPreprocessing, saved and loaded by lamina as `lamina>ImagenetPreprocessing`).
  */
 export function preprocessInput(x: SymbolicTensor, mode?: PreprocessMode, opts?: PreprocessOptions): SymbolicTensor;
+/** Either, when the caller's own signature takes both (the per-model preprocessInput functions). */
+export function preprocessInput(x: Tensor | SymbolicTensor, mode?: PreprocessMode, opts?: PreprocessOptions): Tensor | SymbolicTensor;
 export function preprocessInput(x: Tensor | SymbolicTensor, mode: PreprocessMode = "caffe", opts: PreprocessOptions = {}): Tensor | SymbolicTensor {
   const where = "applications.imagenetUtils.preprocessInput";
   if (x instanceof SymbolicTensor) return new ImagenetPreprocessing({ mode, dataFormat: opts.dataFormat }).apply(x) as SymbolicTensor;
   if (!(x instanceof Tensor)) throw new TypeError(`${where}: expects a Tensor of images (or a symbolic tensor of a model being built), got ${String(x)}`);
-  if (mode !== "caffe" && mode !== "tf" && mode !== "torch") {
-    throw new RangeError(`${where}: mode must be one of "caffe", "tf" or "torch", got ${valueText(mode)}`);
-  }
   const dataFormat = opts.dataFormat ?? "channels_last";
-  if (dataFormat !== "channels_last" && dataFormat !== "channels_first") {
-    throw new RangeError(`${where}: dataFormat must be "channels_last" or "channels_first", got ${valueText(dataFormat)}`);
-  }
+  checkPreprocessing(where, mode, dataFormat);
   if (x.rank !== 3 && x.rank !== 4) {
     throw new RangeError(`${where}: expects one image (3-D) or a batch of images (4-D), got shape (${x.shape.join(", ")})`);
   }
@@ -87,13 +94,8 @@ export class ImagenetPreprocessing extends Layer {
     super(args);
     this.mode = args.mode ?? "caffe";
     this.dataFormat = args.dataFormat ?? "channels_last";
-    // The same checks as the eager function, when the layer is made rather than at its first call.
-    if (this.mode !== "caffe" && this.mode !== "tf" && this.mode !== "torch") {
-      throw new RangeError(`ImagenetPreprocessing ${this.name}: mode must be one of "caffe", "tf" or "torch", got ${valueText(this.mode)}`);
-    }
-    if (this.dataFormat !== "channels_last" && this.dataFormat !== "channels_first") {
-      throw new RangeError(`ImagenetPreprocessing ${this.name}: dataFormat must be "channels_last" or "channels_first", got ${valueText(this.dataFormat)}`);
-    }
+    // The eager function's checks, when the layer is made rather than at its first call.
+    checkPreprocessing(`ImagenetPreprocessing ${this.name}`, this.mode, this.dataFormat);
   }
 
   call(inputs: Tensor | Tensor[]): Tensor {

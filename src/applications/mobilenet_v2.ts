@@ -4,7 +4,7 @@
  * block_1_expand ... block_16_project_BN, Conv_1, out_relu, predictions) and width multiplier alpha.
  */
 import type { Tensor } from "../tensor/tensor.js";
-import { SymbolicTensor } from "../layers/symbolic.js";
+import type { SymbolicTensor } from "../layers/symbolic.js";
 import {
   Add, BatchNormalization, Conv2D, Dense, DepthwiseConv2D, GlobalAveragePooling2D, GlobalMaxPooling2D, ReLU, ZeroPadding2D,
 } from "../layers/index.js";
@@ -141,5 +141,5 @@ export function preprocessInput(x: Tensor, opts?: PreprocessOptions): Tensor;
 /** On a symbolic tensor: the preprocessing as a layer of the model being built. */
 export function preprocessInput(x: SymbolicTensor, opts?: PreprocessOptions): SymbolicTensor;
 export function preprocessInput(x: Tensor | SymbolicTensor, opts: PreprocessOptions = {}): Tensor | SymbolicTensor {
-  return x instanceof SymbolicTensor ? imagenetPreprocess(x, "tf", opts) : imagenetPreprocess(x, "tf", opts);
+  return imagenetPreprocess(x, "tf", opts);
 }

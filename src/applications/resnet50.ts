@@ -3,7 +3,7 @@
  * names (conv1_pad, conv1_conv, conv1_bn, ..., conv5_block3_out, avg_pool, predictions).
  */
 import type { Tensor } from "../tensor/tensor.js";
-import { SymbolicTensor } from "../layers/symbolic.js";
+import type { SymbolicTensor } from "../layers/symbolic.js";
 import {
   Activation, Add, BatchNormalization, Conv2D, Dense, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D, ZeroPadding2D,
 } from "../layers/index.js";
@@ -96,5 +96,5 @@ export function preprocessInput(x: Tensor, opts?: PreprocessOptions): Tensor;
 /** On a symbolic tensor: the preprocessing as a layer of the model being built. */
 export function preprocessInput(x: SymbolicTensor, opts?: PreprocessOptions): SymbolicTensor;
 export function preprocessInput(x: Tensor | SymbolicTensor, opts: PreprocessOptions = {}): Tensor | SymbolicTensor {
-  return x instanceof SymbolicTensor ? imagenetPreprocess(x, "caffe", opts) : imagenetPreprocess(x, "caffe", opts);
+  return imagenetPreprocess(x, "caffe", opts);
 }

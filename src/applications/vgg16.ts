@@ -3,7 +3,7 @@
  * block5_pool, flatten, fc1, fc2, predictions), so Keras' published weight files load by name.
  */
 import type { Tensor } from "../tensor/tensor.js";
-import { SymbolicTensor } from "../layers/symbolic.js";
+import type { SymbolicTensor } from "../layers/symbolic.js";
 import { Conv2D, Dense, Flatten, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D } from "../layers/index.js";
 import { Model } from "../models/model.js";
 import { type ApplicationArgs, preprocessInput as imagenetPreprocess, type PreprocessOptions } from "./imagenet_utils.js";
@@ -77,5 +77,5 @@ export function preprocessInput(x: Tensor, opts?: PreprocessOptions): Tensor;
 /** On a symbolic tensor: the preprocessing as a layer of the model being built. */
 export function preprocessInput(x: SymbolicTensor, opts?: PreprocessOptions): SymbolicTensor;
 export function preprocessInput(x: Tensor | SymbolicTensor, opts: PreprocessOptions = {}): Tensor | SymbolicTensor {
-  return x instanceof SymbolicTensor ? imagenetPreprocess(x, "caffe", opts) : imagenetPreprocess(x, "caffe", opts);
+  return imagenetPreprocess(x, "caffe", opts);
 }
