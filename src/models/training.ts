@@ -5,7 +5,7 @@ import { permutation } from "../tensor/random.js";
 import { shapeText } from "../tensor/shape.js";
 import { isFloatDType } from "../tensor/dtype.js";
 import { GradientTape } from "../autograd/tape.js";
-import { noGrad } from "../ops/engine.js";
+import { gradientPool, noGrad } from "../ops/engine.js";
 import { add, cast, floor, isNaN, mul, notEqual, sub } from "../ops/math.js";
 import { gather, slice, concat, reshape } from "../ops/shape.js";
 import { argMax, max, min, sum } from "../ops/reduce.js";
@@ -178,14 +178,14 @@ export function trainStep(
   const ys = targetList(y);
   let preds: Tensor[] = [];
   let parts: Tensor[] = [];
-  const loss = tape.run(() => {
+  const { result: loss, activations } = gradientPool.forward(() => tape.run(() => {
     const out = model.call(x, { training: true });
     preds = Array.isArray(out) ? out : [out];
     const l = totalLoss(state, ys, preds, sampleWeight);
     parts = l.parts;
     const reg = regularizationLoss(model.layers);
     return reg ? add(l.total, reg) : l.total;
-  });
+  }));
   const weights = state.trainable ? compiledTrainableWeights(model, state.trainable) : model.trainableWeights;
   const grads = tape.gradient(loss, weights);
   const pairs: [Tensor, Variable][] = [];
@@ -197,6 +197,7 @@ export function trainStep(
   applyConstraints(model.layers);
   lossTracker.add(loss.item(), numSamples(ys[0], "y"), parts.map((p) => p.item()));
   noGrad(() => updateMetrics(state, ys, preds));
+  if (activations !== null) gradientPool.releaseActivations(activations, [loss, ...parts, ...preds, ...grads]);
 }
 
 /** The mean over an epoch so far, weighted by batch sizes (what Keras' progress bar shows). */

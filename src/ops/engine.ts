@@ -1,7 +1,8 @@
 import type { DType, DTypeStorage, NumericArray, TypedArray } from "../tensor/dtype.js";
 import { isFloatDType } from "../tensor/dtype.js";
 import { constant, type TensorLike } from "../tensor/creation.js";
-import { Tensor, emptyTensor, makeTensor } from "../tensor/tensor.js";
+import { Tensor, emptyTensor, logTensorsMade, makeTensor } from "../tensor/tensor.js";
+import { isVariableStorage } from "../tensor/variable.js";
 import { shapeText } from "../tensor/shape.js";
 import { backend } from "../backend/registry.js";
 import type { Backend } from "../backend/backend.js";
@@ -161,16 +162,18 @@ export function outputTensor<D extends DType>(shape: readonly number[], dtype: D
 }
 
 /**
- * Memory of intermediate gradients, reused from one backward pass to the next. A training step
- * drops tens of megabytes of such buffers; left to the garbage collector they count as external
- * memory and set off a full collection about once per step (a sixth of a small CNN's step on two
- * cores) besides the allocations themselves. GradientTape.gradient logs the large float buffers
- * that outputTensor makes while it runs and, once the gradients are computed, hands back those
- * that no returned gradient shares; their tensors are poisoned (reading one throws), so nothing
- * can see the memory after it is reused. LAMINA_GRAD_POOL=0 turns this off.
+ * Memory of intermediate gradients and of a training step's activations, reused from one step to
+ * the next. A training step drops tens of megabytes of such buffers; left to the garbage collector
+ * they count as external memory and set off a full collection about once per step (a sixth of a
+ * small CNN's step on two cores, a quarter with the activations) besides the allocations
+ * themselves. GradientTape.gradient logs the large float buffers that outputTensor makes while it
+ * runs and, once the gradients are computed, hands back those that no returned gradient shares;
+ * a training step (fit, trainOnBatch) does the same with its forward pass' buffers once the
+ * weights and metrics are updated. Every tensor over a reclaimed buffer is poisoned (reading one
+ * throws), so nothing can see the memory after it is reused. LAMINA_GRAD_POOL=0 turns both off.
  */
 class BufferPool {
-  /** The outputTensor results of the backward pass in progress, or null outside one. */
+  /** The outputTensor results of the backward or forward pass in progress, or null outside one. */
   log: Tensor[] | null = null;
   private readonly free = new Map<number, ArrayBuffer[]>();
   private pooledBytes = 0;
@@ -202,16 +205,63 @@ class BufferPool {
     for (const t of log) {
       const buf = t.dataSync().buffer;
       if (kept.has(buf)) continue;
-      t.releaseStorage();
+      t.releaseStorage("gradient");
       kept.add(buf); // a buffer logged twice is pooled once
-      if (this.pooledBytes + buf.byteLength > this.capBytes || !(buf instanceof ArrayBuffer)) continue;
-      const list = this.free.get(buf.byteLength);
-      if (list) list.push(buf);
-      else this.free.set(buf.byteLength, [buf]);
-      this.pooledBytes += buf.byteLength;
+      this.give(buf);
     }
     return result;
   }
+
+  /**
+   * Runs a training step's forward pass, listing every tensor it makes (views included) and the
+   * buffers outputTensor allocates for it; null instead of the lists when reuse is off or an outer
+   * tape records (its graph holds the activations).
+   */
+  forward<T>(run: () => T): { result: T; activations: ActivationLog | null } {
+    if (!this.enabled || this.log !== null || recorders.length > 0) return { result: run(), activations: null };
+    const fresh: Tensor[] = [], made: Tensor[] = [];
+    this.log = fresh;
+    logTensorsMade(made);
+    try {
+      return { result: run(), activations: { fresh, made } };
+    } finally {
+      this.log = null;
+      logTensorsMade(null);
+    }
+  }
+
+  /**
+   * Once a training step is done (gradients applied, metrics updated), takes back the buffers its
+   * forward pass allocated, except those a tensor in `keep` (outputs, loss, gradients) or a
+   * variable uses; every tensor made over them, views too, is poisoned. Buffers allocated before
+   * the step (a dataset's cached batch seen through a reshape) are never touched.
+   */
+  releaseActivations(step: ActivationLog, keep: readonly (Tensor | null)[]): void {
+    const kept = new Set<ArrayBufferLike>();
+    for (const t of keep) if (t !== null) kept.add(t.dataSync().buffer);
+    const reuse = new Set<ArrayBufferLike>();
+    for (const t of step.fresh) {
+      const buf = t.dataSync().buffer;
+      if (!kept.has(buf) && !isVariableStorage(buf)) reuse.add(buf);
+    }
+    if (reuse.size === 0) return;
+    for (const t of step.made) if (reuse.has(t.dataSync().buffer)) t.releaseStorage("activation");
+    for (const buf of reuse) this.give(buf);
+  }
+
+  private give(buf: ArrayBufferLike): void {
+    if (this.pooledBytes + buf.byteLength > this.capBytes || !(buf instanceof ArrayBuffer)) return;
+    const list = this.free.get(buf.byteLength);
+    if (list) list.push(buf);
+    else this.free.set(buf.byteLength, [buf]);
+    this.pooledBytes += buf.byteLength;
+  }
+}
+
+/** What a training step's forward pass made: outputTensor's fresh buffers, and every tensor. */
+export interface ActivationLog {
+  readonly fresh: readonly Tensor[];
+  readonly made: readonly Tensor[];
 }
 
 export const gradientPool = new BufferPool();

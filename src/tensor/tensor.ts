@@ -7,9 +7,22 @@ export type NestedArray = number | boolean | NestedArray[];
 
 let nextId = 0;
 
+/** While a training step's forward pass runs, every tensor made is listed here (see ops/engine.ts). */
+let madeLog: Tensor[] | null = null;
+
+/** Internal: starts (a list) or stops (null) listing the tensors made. */
+export function logTensorsMade(log: Tensor[] | null): void {
+  madeLog = log;
+}
+
+/** Why a tensor's memory was handed back for reuse; the message a later read throws. */
+export type ReleaseReason = "gradient" | "activation";
+
 /**
- * An n-dimensional array. Memory is a typed array owned by the garbage collector; tensors are
- * immutable except Variables, whose `assign` swaps in a new buffer (so earlier readers keep theirs).
+ * An n-dimensional array. Memory is a typed array owned by the garbage collector, except the
+ * intermediate gradients and training-step activations the buffer pool reuses (ops/engine.ts);
+ * tensors are immutable except Variables, whose `assign` swaps in a new buffer (so earlier readers
+ * keep theirs).
  */
 export class Tensor<D extends DType = DType> {
   readonly id: number;
@@ -27,6 +40,7 @@ export class Tensor<D extends DType = DType> {
     this.shape = Object.freeze([...shape]);
     this.dtype = dtype;
     this._data = data;
+    madeLog?.push(this);
   }
 
   get size(): number {
@@ -38,16 +52,16 @@ export class Tensor<D extends DType = DType> {
 
   /** The storage itself (not a copy), row-major; treat it as read-only, it may be shared. */
   dataSync(): DTypeStorage[D] {
-    if (this._released) throw releasedError(this);
+    if (this._released !== null) throw releasedError(this, this._released);
     return this._data;
   }
 
-  /** Set when the tape handed this intermediate gradient's memory back for reuse (see ops/engine.ts). */
-  protected _released = false;
+  /** Set when this tensor's memory was handed back for reuse (see ops/engine.ts). */
+  protected _released: ReleaseReason | null = null;
 
   /** Internal: gives up the storage; any later read throws instead of seeing reused memory. */
-  releaseStorage(): void {
-    this._released = true;
+  releaseStorage(reason: ReleaseReason): void {
+    this._released = reason;
   }
   async data(): Promise<DTypeStorage[D]> {
     return this.dataSync();
@@ -64,7 +78,7 @@ export class Tensor<D extends DType = DType> {
     return Number(this.dataSync()[0]);
   }
   toString(): string {
-    if (this._released) return `tf.Tensor(<released>, shape=${shapeText(this.shape)}, dtype=${this.dtype})`;
+    if (this._released !== null) return `tf.Tensor(<released>, shape=${shapeText(this.shape)}, dtype=${this.dtype})`;
     return formatTensor(this._data, this.shape, this.dtype, "tf.Tensor");
   }
   print(): void {
@@ -75,11 +89,12 @@ export class Tensor<D extends DType = DType> {
   }
 }
 
-function releasedError(t: Tensor): Error {
-  return new Error(
-    `tensor ${shapeText(t.shape)} ${t.dtype} was an intermediate gradient of GradientTape.gradient, whose memory is reused once the gradients are computed; ` +
-      `keep only the gradients gradient() returns (LAMINA_GRAD_POOL=0 turns the reuse off)`,
-  );
+function releasedError(t: Tensor, reason: ReleaseReason): Error {
+  const what = reason === "gradient"
+    ? "was an intermediate gradient of GradientTape.gradient, whose memory is reused once the gradients are computed; keep only the gradients gradient() returns"
+    : "was an intermediate activation of a training step (fit, trainOnBatch), whose memory is reused once the step is done; " +
+      "a layer or callback that keeps a tensor from call() must keep a copy (tf.clone(x))";
+  return new Error(`tensor ${shapeText(t.shape)} ${t.dtype} ${what} (LAMINA_GRAD_POOL=0 turns the reuse off)`);
 }
 
 function toNested(data: TypedArray, shape: readonly number[], dtype: DType): NestedArray {

@@ -4,6 +4,14 @@ import { Tensor } from "./tensor.js";
 
 let variableCount = 0;
 
+/** Storage a variable adopted through assignOwned (the buffer pool must never take it back). */
+const adopted = new WeakSet<ArrayBufferLike>();
+
+/** Whether a variable took this buffer as its own storage (internal: ops/engine.ts' buffer pool). */
+export function isVariableStorage(buf: ArrayBufferLike): boolean {
+  return adopted.has(buf);
+}
+
 export interface VariableOptions {
   trainable?: boolean;
   name?: string;
@@ -38,6 +46,7 @@ export class Variable<D extends DType = DType> extends Tensor<D> {
   assignOwned(value: Tensor): this {
     this.checkAssignable("assignOwned", value);
     this._data = value.dataSync() as Tensor<D>["_data"];
+    adopted.add(this._data.buffer);
     return this;
   }
 

@@ -1,0 +1,135 @@
+// A training step hands its forward activations' memory back for the next step (ops/engine.ts,
+// BufferPool.releaseActivations). These tests check that nothing a user can still reach sees that
+// memory reused: weights, inputs made before the step, variables that adopted a buffer, and
+// tensors a layer kept from call() (which must throw when read, not show other values).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as tf from "../index.js";
+import { Layer, type LayerArgs } from "../layers/layer.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { assertAllClose } from "../testing/close.js";
+
+const reuseOff = process.env.LAMINA_GRAD_POOL === "0" ? "LAMINA_GRAD_POOL=0" : false;
+
+/** Batches of 8 images 12x12x3; the convolution's output (8x12x12x16 floats) is well above the 4 KiB reuse threshold. */
+function batch(step: number): [Tensor, Tensor] {
+  const x = tf.sin(tf.mul(tf.range(0, 8 * 12 * 12 * 3, 1, "float32"), 0.013 * (step + 1)));
+  const y = tf.cos(tf.mul(tf.range(0, 8 * 4, 1, "float32"), 0.7 * (step + 1)));
+  return [tf.reshape(x, [8, 12, 12, 3]), tf.reshape(y, [8, 4])];
+}
+
+function smallCnn(): tf.models.Model {
+  tf.random.setSeed(7);
+  const input = tf.layers.Input({ shape: [12, 12, 3] });
+  let h = tf.layers.Conv2D({ filters: 16, kernelSize: 3, padding: "same", activation: "relu" })(input);
+  h = tf.layers.MaxPooling2D({ poolSize: 2 })(h);
+  h = tf.layers.Flatten()(h);
+  const out = tf.layers.Dense(4, { activation: "tanh" })(h);
+  return new tf.models.Model({ inputs: input, outputs: out });
+}
+
+test("trainOnBatch with reused activation memory matches steps taken by hand with GradientTape", () => {
+  const lr = 0.05;
+  const model = smallCnn();
+  model.compile({ optimizer: tf.optimizers.SGD({ learningRate: lr }), loss: "mse" });
+  const byHand = smallCnn();
+  byHand.setWeights(model.getWeights());
+  for (let step = 0; step < 6; step++) {
+    const [x, y] = batch(step);
+    const loss = model.trainOnBatch(x, y) as number;
+    // The same step through the public tape API, which reuses no activation memory.
+    const tape = new tf.GradientTape();
+    const handLoss = tape.run(() => tf.mean(tf.square(tf.sub(byHand.call(x, { training: true }) as Tensor, y))));
+    const grads = tape.gradient(handLoss, byHand.trainableWeights);
+    byHand.trainableWeights.forEach((w, i) => w.assign(tf.sub(w, tf.mul(grads[i]!, lr))));
+    assert.ok(Math.abs(loss - handLoss.item()) <= 1e-6 * Math.max(1, Math.abs(loss)), `step ${step}: loss ${loss} vs ${handLoss.item()}`);
+  }
+  model.getWeights().forEach((w, i) => assertAllClose(w, byHand.getWeights()[i], { rtol: 1e-5, atol: 1e-6 }));
+});
+
+test("inputs made before the step stay intact though the model reads them through views", () => {
+  tf.random.setSeed(11);
+  const input = tf.layers.Input({ shape: [12 * 12 * 3] });
+  const image = tf.layers.Reshape({ targetShape: [12, 12, 3] })(input); // a view of the batch, made inside the step
+  // Two activations of the batch's size: a wrongly reused batch buffer would be written over by the next step.
+  const scaled = tf.layers.Rescaling({ scale: 0.5 })(tf.layers.Rescaling({ scale: 3 })(image));
+  const conv = tf.layers.Conv2D({ filters: 16, kernelSize: 3, padding: "same", activation: "relu" })(scaled);
+  const model = new tf.models.Model({ inputs: input, outputs: tf.layers.Dense(4)(tf.layers.Flatten()(conv)) });
+  model.compile({ optimizer: "sgd", loss: "mse" });
+  const batches = [0, 1, 2].map((step) => {
+    const [x, y] = batch(step);
+    return [tf.reshape(tf.mul(x, 1), [8, 12 * 12 * 3]), y] as const; // x: a buffer of its own, made by an op
+  });
+  const before = batches.map(([x]) => Array.from(x.dataSync() as Float32Array));
+  for (let epoch = 0; epoch < 3; epoch++) for (const [x, y] of batches) model.trainOnBatch(x, y);
+  // Empty the pool's buffers of the batch's size into tensors kept alive: a batch buffer wrongly
+  // handed back would be written over here.
+  const takers = Array.from({ length: 32 }, (_, i) => tf.add(tf.zerosLike(batches[0][0]), -i - 1));
+  assert.equal(takers.length, 32);
+  batches.forEach(([x], i) => assert.deepEqual(Array.from(x.dataSync() as Float32Array), before[i], `batch ${i}`));
+});
+
+/** Keeps what call() saw: the activation itself (wrong) and a copy (right). */
+class Keeper extends Layer {
+  kept: Tensor | null = null;
+  copy: Tensor | null = null;
+  constructor(args: LayerArgs = {}) {
+    super(args);
+  }
+  call(inputs: Tensor | Tensor[]): Tensor {
+    const x = inputs as Tensor;
+    this.kept = tf.reshape(x, [-1]);
+    this.copy = tf.clone(x);
+    return x;
+  }
+}
+
+test("an activation a layer kept past the training step throws when read; a tf.clone of it keeps its values", { skip: reuseOff }, () => {
+  tf.random.setSeed(3);
+  const keeper = new Keeper();
+  const input = tf.layers.Input({ shape: [12, 12, 3] });
+  const conv = tf.layers.Conv2D({ filters: 16, kernelSize: 3, padding: "same" })(input);
+  const kept = keeper.apply(conv) as tf.layers.SymbolicTensor;
+  const out = tf.layers.Dense(4)(tf.layers.Flatten()(kept));
+  const model = new tf.models.Model({ inputs: input, outputs: out });
+  model.compile({ optimizer: "sgd", loss: "mse" });
+  const [x, y] = batch(0);
+  const convWeights = model.layers[1].getWeights();
+  model.trainOnBatch(x, y);
+  // The copy holds the convolution of x with the weights before the update.
+  const expected = tf.add(tf.conv2d(x, convWeights[0], { padding: "same" }), convWeights[1]);
+  assertAllClose(keeper.copy!, expected, { rtol: 1e-5, atol: 1e-5 });
+  assert.throws(() => keeper.kept!.dataSync(), /was an intermediate activation of a training step \(fit, trainOnBatch\), whose memory is reused once the step is done; a layer or callback that keeps a tensor from call\(\) must keep a copy \(tf\.clone\(x\)\) \(LAMINA_GRAD_POOL=0 turns the reuse off\)/);
+  assert.match(String(keeper.kept), /<released>/);
+});
+
+/** On its first call on a real batch (not the functional API's shape probe), adopts twice its input as a variable's storage, without a copy. */
+class Adopter extends Layer {
+  adopted: tf.Variable | null = null;
+  call(inputs: Tensor | Tensor[]): Tensor {
+    const x = inputs as Tensor;
+    if (this.adopted === null && x.shape[0] === 8) {
+      const doubled = tf.mul(x, 2);
+      this.adopted = new tf.Variable(tf.zerosLike(doubled), { trainable: false });
+      this.adopted.assignOwned(doubled);
+    }
+    return x;
+  }
+}
+
+test("a buffer a variable adopted during the forward pass is not reused by later steps", () => {
+  tf.random.setSeed(5);
+  const adopter = new Adopter();
+  const input = tf.layers.Input({ shape: [12, 12, 3] });
+  const conv = tf.layers.Conv2D({ filters: 16, kernelSize: 3, padding: "same" })(input);
+  const out = tf.layers.Dense(4)(tf.layers.Flatten()(adopter.apply(conv) as tf.layers.SymbolicTensor));
+  const model = new tf.models.Model({ inputs: input, outputs: out });
+  model.compile({ optimizer: "sgd", loss: "mse" });
+  const [x, y] = batch(0);
+  const convWeights = model.layers[1].getWeights();
+  model.trainOnBatch(x, y);
+  // The steps that follow allocate activations of the same sizes: none may land in the variable.
+  for (let step = 1; step < 4; step++) model.trainOnBatch(...batch(step));
+  const expected = tf.mul(tf.add(tf.conv2d(x, convWeights[0], { padding: "same" }), convWeights[1]), 2);
+  assertAllClose(adopter.adopted!, expected, { rtol: 1e-5, atol: 1e-5 });
+});
