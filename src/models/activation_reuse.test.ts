@@ -99,7 +99,7 @@ test("an activation a layer kept past the training step throws when read; a tf.c
   // The copy holds the convolution of x with the weights before the update.
   const expected = tf.add(tf.conv2d(x, convWeights[0], { padding: "same" }), convWeights[1]);
   assertAllClose(keeper.copy!, expected, { rtol: 1e-5, atol: 1e-5 });
-  assert.throws(() => keeper.kept!.dataSync(), /was an intermediate activation of a training step \(fit, trainOnBatch\), whose memory is reused once the step is done; a layer or callback that keeps a tensor from call\(\) must keep a copy \(tf\.clone\(x\)\) \(LAMINA_GRAD_POOL=0 turns the reuse off\)/);
+  assert.throws(() => keeper.kept!.dataSync(), /was an intermediate activation of a model's step \(fit, evaluate, predict, trainOnBatch\.\.\.\), whose memory is reused once the step is done; a layer or callback that keeps a tensor from call\(\) must keep a copy \(tf\.clone\(x\)\) \(LAMINA_GRAD_POOL=0 turns the reuse off\)/);
   assert.match(String(keeper.kept), /<released>/);
 });
 
@@ -132,4 +132,22 @@ test("a buffer a variable adopted during the forward pass is not reused by later
   for (let step = 1; step < 4; step++) model.trainOnBatch(...batch(step));
   const expected = tf.mul(tf.add(tf.conv2d(x, convWeights[0], { padding: "same" }), convWeights[1]), 2);
   assertAllClose(adopter.adopted!, expected, { rtol: 1e-5, atol: 1e-5 });
+});
+
+test("predict in batches that reuse each other's activation memory gives the convolution computed by hand, and earlier results stay intact", () => {
+  tf.random.setSeed(13);
+  const input = tf.layers.Input({ shape: [12, 12, 3] });
+  const conv = tf.layers.Conv2D({ filters: 16, kernelSize: 3, padding: "same", activation: "relu" });
+  const scaled = tf.layers.Rescaling({ scale: 2 })(tf.layers.MaxPooling2D({ poolSize: 2 })(conv.apply(input) as tf.layers.SymbolicTensor));
+  const model = new tf.models.Model({ inputs: input, outputs: scaled }); // outputs of 6x6x16 floats per sample: reusable sizes
+  const [kernel, bias] = conv.getWeights();
+  const byHand = (x: Tensor): Tensor => tf.mul(tf.maxPool(tf.relu(tf.add(tf.conv2d(x, kernel, { padding: "same" }), bias)), 2, 2, "valid"), 2);
+  const [x0] = batch(0), [x1] = batch(1);
+  const first = model.predict(x0, { batchSize: 3 }) as Tensor; // batches of 3, 3 and 2
+  const firstValues = Array.from(first.dataSync() as Float32Array);
+  assertAllClose(first, byHand(x0), { rtol: 1e-5, atol: 1e-6 });
+  const whole = model.predict(x1, { batchSize: 8 }) as Tensor; // one batch: its output is the result itself
+  for (let i = 0; i < 3; i++) assertAllClose(model.predict(x1, { batchSize: 8 }) as Tensor, byHand(x1), { rtol: 1e-5, atol: 1e-6 });
+  assertAllClose(whole, byHand(x1), { rtol: 1e-5, atol: 1e-6 });
+  assert.deepEqual(Array.from(first.dataSync() as Float32Array), firstValues);
 });

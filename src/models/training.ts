@@ -246,13 +246,17 @@ export async function evaluateData(
 /** Loss and metrics of one batch in inference mode, added to the tracker (weighted by its size). */
 function evaluateBatch(model: TrainableModel, state: CompiledState, xb: Tensor | Tensor[], ys: Tensor[], sampleWeight: Tensor | null, tracker: RunningMean): void {
   noGrad(() => {
-    const out = model.call(xb, { training: false });
-    const preds = Array.isArray(out) ? out : [out];
-    // As in Keras, sample weights weigh the loss; compiled metrics stay unweighted.
-    const l = totalLoss(state, ys, preds, sampleWeight);
-    const reg = regularizationLoss(model.layers);
-    tracker.add((reg ? add(l.total, reg) : l.total).item(), numSamples(xb, "x"), l.parts.map((p) => p.item()));
-    updateMetrics(state, ys, preds);
+    const { activations } = gradientPool.forward(() => {
+      const out = model.call(xb, { training: false });
+      const preds = Array.isArray(out) ? out : [out];
+      // As in Keras, sample weights weigh the loss; compiled metrics stay unweighted.
+      const l = totalLoss(state, ys, preds, sampleWeight);
+      const reg = regularizationLoss(model.layers);
+      tracker.add((reg ? add(l.total, reg) : l.total).item(), numSamples(xb, "x"), l.parts.map((p) => p.item()));
+      updateMetrics(state, ys, preds);
+    });
+    // Nothing of the batch's forward pass is kept: loss and metrics are numbers and variables now.
+    if (activations !== null) gradientPool.releaseActivations(activations, []);
   });
 }
 
@@ -291,9 +295,11 @@ export function predictData(model: TrainableModel, x: Tensor | Tensor[], batchSi
   let multi = false;
   noGrad(() => {
     for (let start = 0; start < n; start += batchSize) {
-      const out = model.call(sliceRows(x, start, Math.min(batchSize, n - start)), { training: false });
+      const { result: out, activations } = gradientPool.forward(() => model.call(sliceRows(x, start, Math.min(batchSize, n - start)), { training: false }));
       multi = Array.isArray(out);
-      batches.push(Array.isArray(out) ? out : [out]);
+      const outs = Array.isArray(out) ? out : [out];
+      batches.push(outs);
+      if (activations !== null) gradientPool.releaseActivations(activations, outs);
     }
   });
   if (batches.length === 0) throw new RangeError("predict: x has no samples");

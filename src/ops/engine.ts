@@ -162,15 +162,16 @@ export function outputTensor<D extends DType>(shape: readonly number[], dtype: D
 }
 
 /**
- * Memory of intermediate gradients and of a training step's activations, reused from one step to
- * the next. A training step drops tens of megabytes of such buffers; left to the garbage collector
- * they count as external memory and set off a full collection about once per step (a sixth of a
- * small CNN's step on two cores, a quarter with the activations) besides the allocations
- * themselves. GradientTape.gradient logs the large float buffers that outputTensor makes while it
- * runs and, once the gradients are computed, hands back those that no returned gradient shares;
- * a training step (fit, trainOnBatch) does the same with its forward pass' buffers once the
- * weights and metrics are updated. Every tensor over a reclaimed buffer is poisoned (reading one
- * throws), so nothing can see the memory after it is reused. LAMINA_GRAD_POOL=0 turns both off.
+ * Memory of intermediate gradients and of a model's activations, reused from one step to the next.
+ * A training step drops tens of megabytes of such buffers; left to the garbage collector they
+ * count as external memory and set off a full collection about once per step (a sixth of a small
+ * CNN's step on two cores, a quarter with the activations) besides the allocations themselves.
+ * GradientTape.gradient logs the large float buffers that outputTensor makes while it runs and,
+ * once the gradients are computed, hands back those that no returned gradient shares; a training
+ * step (fit, trainOnBatch) does the same with its forward pass' buffers once the weights and
+ * metrics are updated, and predict and evaluate once a batch's outputs are taken. Every tensor
+ * over a reclaimed buffer is poisoned (reading one throws), so nothing can see the memory after it
+ * is reused. LAMINA_GRAD_POOL=0 turns both off.
  */
 class BufferPool {
   /** The outputTensor results of the backward or forward pass in progress, or null outside one. */
@@ -213,9 +214,10 @@ class BufferPool {
   }
 
   /**
-   * Runs a training step's forward pass, listing every tensor it makes (views included) and the
-   * buffers outputTensor allocates for it; null instead of the lists when reuse is off or an outer
-   * tape records (its graph holds the activations).
+   * Runs a model's forward pass (a training step's, or a predict or evaluate batch's), listing
+   * every tensor it makes (views included) and the tensors over buffers outputTensor allocates for
+   * it; null instead of the lists when reuse is off, inside another logged pass, or while a tape
+   * records outside (its graph holds the activations).
    */
   forward<T>(run: () => T): { result: T; activations: ActivationLog | null } {
     if (!this.enabled || this.log !== null || recorders.length > 0) return { result: run(), activations: null };
@@ -231,10 +233,10 @@ class BufferPool {
   }
 
   /**
-   * Once a training step is done (gradients applied, metrics updated), takes back the buffers its
-   * forward pass allocated, except those a tensor in `keep` (outputs, loss, gradients) or a
-   * variable uses; every tensor made over them, views too, is poisoned. Buffers allocated before
-   * the step (a dataset's cached batch seen through a reshape) are never touched.
+   * Once a step is done (gradients applied, metrics updated), takes back the buffers its forward
+   * pass allocated, except those a tensor in `keep` (outputs, loss, gradients) or a variable uses;
+   * every tensor made over them, views too, is poisoned. Buffers allocated before the step (a
+   * dataset's cached batch seen through a reshape) are never touched.
    */
   releaseActivations(step: ActivationLog, keep: readonly (Tensor | null)[]): void {
     const kept = new Set<ArrayBufferLike>();
@@ -258,7 +260,7 @@ class BufferPool {
   }
 }
 
-/** What a training step's forward pass made: outputTensor's fresh buffers, and every tensor. */
+/** What a forward pass made: the tensors over outputTensor's fresh buffers, and every tensor. */
 export interface ActivationLog {
   readonly fresh: readonly Tensor[];
   readonly made: readonly Tensor[];

@@ -92,7 +92,7 @@ export class Tensor<D extends DType = DType> {
 function releasedError(t: Tensor, reason: ReleaseReason): Error {
   const what = reason === "gradient"
     ? "was an intermediate gradient of GradientTape.gradient, whose memory is reused once the gradients are computed; keep only the gradients gradient() returns"
-    : "was an intermediate activation of a training step (fit, trainOnBatch), whose memory is reused once the step is done; " +
+    : "was an intermediate activation of a model's step (fit, evaluate, predict, trainOnBatch...), whose memory is reused once the step is done; " +
       "a layer or callback that keeps a tensor from call() must keep a copy (tf.clone(x))";
   return new Error(`tensor ${shapeText(t.shape)} ${t.dtype} ${what} (LAMINA_GRAD_POOL=0 turns the reuse off)`);
 }
