@@ -28,24 +28,34 @@ function smallCnn(): tf.models.Model {
   return new tf.models.Model({ inputs: input, outputs: out });
 }
 
-test("trainOnBatch with reused activation memory matches steps taken by hand with GradientTape", () => {
-  const lr = 0.05;
-  const model = smallCnn();
-  model.compile({ optimizer: tf.optimizers.SGD({ learningRate: lr }), loss: "mse" });
-  const byHand = smallCnn();
-  byHand.setWeights(model.getWeights());
-  for (let step = 0; step < 6; step++) {
-    const [x, y] = batch(step);
-    const loss = model.trainOnBatch(x, y) as number;
-    // The same step through the public tape API, which reuses no activation memory.
-    const tape = new tf.GradientTape();
-    const handLoss = tape.run(() => tf.mean(tf.square(tf.sub(byHand.call(x, { training: true }) as Tensor, y))));
-    const grads = tape.gradient(handLoss, byHand.trainableWeights);
-    byHand.trainableWeights.forEach((w, i) => w.assign(tf.sub(w, tf.mul(grads[i]!, lr))));
-    assert.ok(Math.abs(loss - handLoss.item()) <= 1e-6 * Math.max(1, Math.abs(loss)), `step ${step}: loss ${loss} vs ${handLoss.item()}`);
-  }
-  model.getWeights().forEach((w, i) => assertAllClose(w, byHand.getWeights()[i], { rtol: 1e-5, atol: 1e-6 }));
-});
+const optimizersWithState: [string, () => tf.optimizers.Optimizer][] = [
+  ["SGD", () => tf.optimizers.SGD({ learningRate: 0.05 })],
+  ["SGD with Nesterov momentum", () => tf.optimizers.SGD({ learningRate: 0.05, momentum: 0.9, nesterov: true })],
+  ["Adam with amsgrad", () => tf.optimizers.Adam({ learningRate: 0.01, amsgrad: true })],
+  ["RMSprop with momentum", () => tf.optimizers.RMSprop({ learningRate: 0.01, momentum: 0.5 })],
+  ["Adagrad", () => tf.optimizers.Adagrad({ learningRate: 0.05 })],
+];
+
+for (const [name, makeOptimizer] of optimizersWithState) {
+  test(`trainOnBatch (${name}) with reused activation and gradient memory matches steps taken by hand with GradientTape`, () => {
+    const model = smallCnn();
+    model.compile({ optimizer: makeOptimizer(), loss: "mse" });
+    const byHand = smallCnn();
+    byHand.setWeights(model.getWeights());
+    const handOptimizer = makeOptimizer();
+    for (let step = 0; step < 6; step++) {
+      const [x, y] = batch(step);
+      const loss = model.trainOnBatch(x, y) as number;
+      // The same step through the public tape API, whose returned gradients are never reused.
+      const tape = new tf.GradientTape();
+      const handLoss = tape.run(() => tf.mean(tf.square(tf.sub(byHand.call(x, { training: true }) as Tensor, y))));
+      const grads = tape.gradient(handLoss, byHand.trainableWeights);
+      handOptimizer.applyGradients(grads.map((g, i) => [g!, byHand.trainableWeights[i]] as const));
+      assert.ok(Math.abs(loss - handLoss.item()) <= 1e-6 * Math.max(1, Math.abs(loss)), `step ${step}: loss ${loss} vs ${handLoss.item()}`);
+    }
+    model.getWeights().forEach((w, i) => assertAllClose(w, byHand.getWeights()[i], { rtol: 1e-5, atol: 1e-6 }));
+  });
+}
 
 test("inputs made before the step stay intact though the model reads them through views", () => {
   tf.random.setSeed(11);

@@ -188,6 +188,8 @@ export function trainStep(
   }));
   const weights = state.trainable ? compiledTrainableWeights(model, state.trainable) : model.trainableWeights;
   const grads = tape.gradient(loss, weights);
+  // Only this step and its optimizer see the gradients: their memory is reused like the activations'.
+  const freshGrads = gradientPool.takeReturnedGradients();
   const pairs: [Tensor, Variable][] = [];
   grads.forEach((g, i) => { if (g) pairs.push([g, weights[i]]); });
   if (pairs.length === 0 && weights.length > 0) {
@@ -197,7 +199,9 @@ export function trainStep(
   applyConstraints(model.layers);
   lossTracker.add(loss.item(), numSamples(ys[0], "y"), parts.map((p) => p.item()));
   noGrad(() => updateMetrics(state, ys, preds));
-  if (activations !== null) gradientPool.releaseActivations(activations, [loss, ...parts, ...preds, ...grads]);
+  if (activations !== null) {
+    gradientPool.releaseActivations({ fresh: [...activations.fresh, ...freshGrads], made: [...activations.made, ...freshGrads] }, [loss, ...parts, ...preds]);
+  }
 }
 
 /** The mean over an epoch so far, weighted by batch sizes (what Keras' progress bar shows). */

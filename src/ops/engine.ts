@@ -192,6 +192,7 @@ class BufferPool {
   /** Runs a backward pass, then reclaims the buffers it made that none of the gradients it returns uses. */
   collect<T extends readonly (Tensor | null)[]>(run: () => T): T {
     // Under an outer recording tape (higher-order gradients) the backward ops are its graph: keep them.
+    this.returnedFresh = [];
     if (!this.enabled || this.log !== null || recorders.length > 0) return run();
     const log: Tensor[] = [];
     this.log = log;
@@ -203,14 +204,31 @@ class BufferPool {
     }
     const kept = new Set<ArrayBufferLike>();
     for (const t of result) if (t !== null) kept.add(t.dataSync().buffer);
+    const madeHere = new Set<ArrayBufferLike>();
     for (const t of log) {
       const buf = t.dataSync().buffer;
+      madeHere.add(buf);
       if (kept.has(buf)) continue;
       t.releaseStorage("gradient");
       kept.add(buf); // a buffer logged twice is pooled once
       this.give(buf);
     }
+    this.returnedFresh = result.filter((t): t is Tensor => t !== null && madeHere.has(t.dataSync().buffer));
     return result;
+  }
+
+  /** The gradients the last collect returned over buffers its own pass made (see takeReturnedGradients). */
+  private returnedFresh: Tensor[] = [];
+
+  /**
+   * The gradients the last GradientTape.gradient returned whose memory its backward pass made, for a
+   * caller that alone holds them (fit's training step, done with them once the optimizer has run)
+   * to hand back with releaseActivations. Empty when that pass reused nothing.
+   */
+  takeReturnedGradients(): Tensor[] {
+    const out = this.returnedFresh;
+    this.returnedFresh = [];
+    return out;
   }
 
   /**
