@@ -161,3 +161,49 @@ test("predict in batches that reuse each other's activation memory gives the con
   assertAllClose(whole, byHand(x1), { rtol: 1e-5, atol: 1e-6 });
   assert.deepEqual(Array.from(first.dataSync() as Float32Array), firstValues);
 });
+
+test("weights read outside training keep what the reader saw: typed arrays and views of a kernel taken before fit are never reused", () => {
+  const model = smallCnn();
+  model.compile({ optimizer: tf.optimizers.SGD({ learningRate: 0.05 }), loss: "mse" });
+  const dense = model.layers[model.layers.length - 1];
+  const kernel = dense.weights[0]; // 576 x 4 floats: a reusable size
+  const raw = kernel.dataSync() as Float32Array; // the storage itself, held across training
+  const view = tf.reshape(kernel, [-1]);
+  const saved = Array.from(raw);
+  for (let step = 0; step < 4; step++) model.trainOnBatch(...batch(step));
+  // Allocations of the kernel's size after training would land in a wrongly reused buffer.
+  const takers = Array.from({ length: 16 }, (_, i) => tf.add(tf.zerosLike(kernel), i + 1));
+  assert.equal(takers.length, 16);
+  assert.deepEqual(Array.from(raw), saved);
+  assert.deepEqual(Array.from(view.dataSync() as Float32Array), saved);
+  assert.notDeepEqual(Array.from(kernel.dataSync() as Float32Array), saved); // training did move the kernel
+});
+
+/** A dense layer without bias that keeps a view of its kernel from each call. */
+class KernelKeeper extends Layer {
+  kernel: tf.Variable | null = null;
+  keptView: Tensor | null = null;
+  override build(inputShape: tf.layers.LayerShape): void {
+    this.kernel = this.addWeight("kernel", [inputShape[inputShape.length - 1]!, 4], { initializer: tf.initializers.GlorotUniform({ seed: 1 }) });
+    this.built = true;
+  }
+  call(inputs: Tensor | Tensor[]): Tensor {
+    this.keptView = tf.reshape(this.kernel!, [-1]);
+    return tf.matmul(inputs as Tensor, this.kernel!);
+  }
+  override computeOutputShape(inputShape: tf.layers.LayerShape): tf.layers.LayerShape {
+    return [...inputShape.slice(0, -1), 4];
+  }
+}
+
+test("a view of a weight that a layer kept from a training step throws once the optimizer's update has reused its memory", { skip: reuseOff }, () => {
+  tf.random.setSeed(17);
+  const keeper = new KernelKeeper();
+  const input = tf.layers.Input({ shape: [12, 12, 3] });
+  const flat = tf.layers.Flatten()(tf.layers.Conv2D({ filters: 16, kernelSize: 3, padding: "same" })(input));
+  const model = new tf.models.Model({ inputs: input, outputs: keeper.apply(flat) as tf.layers.SymbolicTensor });
+  model.compile({ optimizer: tf.optimizers.SGD({ learningRate: 0.05 }), loss: "mse" });
+  model.trainOnBatch(...batch(0)); // the kernel's first storage may have been read while building
+  model.trainOnBatch(...batch(1)); // this step's kernel storage was only ever read inside the step
+  assert.throws(() => keeper.keptView!.dataSync(), /was an intermediate activation of a model's step/);
+});

@@ -1,5 +1,5 @@
 import { Tensor } from "../tensor/tensor.js";
-import type { Variable } from "../tensor/variable.js";
+import { runTrainingStep, type Variable } from "../tensor/variable.js";
 import { constant, type TensorLike } from "../tensor/creation.js";
 import { permutation } from "../tensor/random.js";
 import { shapeText } from "../tensor/shape.js";
@@ -169,38 +169,46 @@ function applyConstraints(layers: readonly Layer[]): void {
   noGrad(() => layers.forEach(visit));
 }
 
-/** One training step: forward in training mode, loss, gradients, update, metrics. */
+/**
+ * One training step: forward in training mode, loss, gradients, update, metrics. Once done, the
+ * memory of its activations, its gradients and the weights the optimizer replaced goes back to the
+ * buffer pool for the next step (see ops/engine.ts).
+ */
 export function trainStep(
   model: TrainableModel, state: CompiledState, x: Tensor | Tensor[], y: Targets, lossTracker: RunningMean,
   sampleWeight: Tensor | null = null,
 ): void {
-  const tape = new GradientTape();
-  const ys = targetList(y);
-  let preds: Tensor[] = [];
-  let parts: Tensor[] = [];
-  const { result: loss, activations } = gradientPool.forward(() => tape.run(() => {
-    const out = model.call(x, { training: true });
-    preds = Array.isArray(out) ? out : [out];
-    const l = totalLoss(state, ys, preds, sampleWeight);
-    parts = l.parts;
-    const reg = regularizationLoss(model.layers);
-    return reg ? add(l.total, reg) : l.total;
-  }));
-  const weights = state.trainable ? compiledTrainableWeights(model, state.trainable) : model.trainableWeights;
-  const grads = tape.gradient(loss, weights);
-  // Only this step and its optimizer see the gradients: their memory is reused like the activations'.
-  const freshGrads = gradientPool.takeReturnedGradients();
-  const pairs: [Tensor, Variable][] = [];
-  grads.forEach((g, i) => { if (g) pairs.push([g, weights[i]]); });
-  if (pairs.length === 0 && weights.length > 0) {
-    throw new Error(`fit: no gradient reaches any trainable weight of model ${model.name}; check that the loss depends on the model's output`);
-  }
-  state.optimizer.applyGradients(pairs);
-  applyConstraints(model.layers);
-  lossTracker.add(loss.item(), numSamples(ys[0], "y"), parts.map((p) => p.item()));
-  noGrad(() => updateMetrics(state, ys, preds));
+  const { result: done, retired } = runTrainingStep(() => {
+    const tape = new GradientTape();
+    const ys = targetList(y);
+    let preds: Tensor[] = [];
+    let parts: Tensor[] = [];
+    const { result: loss, activations } = gradientPool.forward(() => tape.run(() => {
+      const out = model.call(x, { training: true });
+      preds = Array.isArray(out) ? out : [out];
+      const l = totalLoss(state, ys, preds, sampleWeight);
+      parts = l.parts;
+      const reg = regularizationLoss(model.layers);
+      return reg ? add(l.total, reg) : l.total;
+    }));
+    const weights = state.trainable ? compiledTrainableWeights(model, state.trainable) : model.trainableWeights;
+    const grads = tape.gradient(loss, weights);
+    // Only this step and its optimizer see the gradients: their memory is reused like the activations'.
+    const freshGrads = gradientPool.takeReturnedGradients();
+    const pairs: [Tensor, Variable][] = [];
+    grads.forEach((g, i) => { if (g) pairs.push([g, weights[i]]); });
+    if (pairs.length === 0 && weights.length > 0) {
+      throw new Error(`fit: no gradient reaches any trainable weight of model ${model.name}; check that the loss depends on the model's output`);
+    }
+    state.optimizer.applyGradients(pairs);
+    applyConstraints(model.layers);
+    lossTracker.add(loss.item(), numSamples(ys[0], "y"), parts.map((p) => p.item()));
+    noGrad(() => updateMetrics(state, ys, preds));
+    return { activations, freshGrads, keep: [loss, ...parts, ...preds] };
+  });
+  const { activations, freshGrads, keep } = done;
   if (activations !== null) {
-    gradientPool.releaseActivations({ fresh: [...activations.fresh, ...freshGrads], made: [...activations.made, ...freshGrads] }, [loss, ...parts, ...preds]);
+    gradientPool.releaseActivations({ fresh: [...activations.fresh, ...freshGrads], made: [...activations.made, ...freshGrads], retired }, keep);
   }
 }
 

@@ -136,6 +136,9 @@ export function raw(t: Tensor): TypedArray {
 
 export { emptyTensor };
 
+/** Smaller buffers are neither allocated by outputTensor off V8's heap nor kept by the pool. */
+const MIN_POOLED_BYTES = 4096;
+
 const hasNodeBuffer = typeof Buffer !== "undefined" && typeof Buffer.allocUnsafeSlow === "function";
 
 /**
@@ -150,7 +153,7 @@ export function outputTensor<D extends DType>(shape: readonly number[], dtype: D
     for (const d of shape) n *= d;
     const bytes = n * (dtype === "float32" ? 4 : 8);
     // Small arrays stay on V8's own heap, where allocation is cheaper than a malloc.
-    if (bytes >= 4096) {
+    if (bytes >= MIN_POOLED_BYTES) {
       const buf = gradientPool.take(bytes) ?? Buffer.allocUnsafeSlow(bytes).buffer;
       const data = dtype === "float32" ? new Float32Array(buf, 0, n) : new Float64Array(buf, 0, n);
       const t = makeTensor(data as DTypeStorage[D], shape, dtype);
@@ -264,13 +267,14 @@ class BufferPool {
       const buf = t.dataSync().buffer;
       if (!kept.has(buf) && !isVariableStorage(buf)) reuse.add(buf);
     }
+    for (const buf of step.retired ?? []) if (!kept.has(buf)) reuse.add(buf);
     if (reuse.size === 0) return;
     for (const t of step.made) if (reuse.has(t.dataSync().buffer)) t.releaseStorage("activation");
     for (const buf of reuse) this.give(buf);
   }
 
   private give(buf: ArrayBufferLike): void {
-    if (this.pooledBytes + buf.byteLength > this.capBytes || !(buf instanceof ArrayBuffer)) return;
+    if (buf.byteLength < MIN_POOLED_BYTES || this.pooledBytes + buf.byteLength > this.capBytes || !(buf instanceof ArrayBuffer)) return;
     const list = this.free.get(buf.byteLength);
     if (list) list.push(buf);
     else this.free.set(buf.byteLength, [buf]);
@@ -282,6 +286,8 @@ class BufferPool {
 export interface ActivationLog {
   readonly fresh: readonly Tensor[];
   readonly made: readonly Tensor[];
+  /** Storage variables gave up during the step that nothing outside a step has read (runTrainingStep). */
+  readonly retired?: readonly ArrayBufferLike[];
 }
 
 export const gradientPool = new BufferPool();

@@ -12,6 +12,32 @@ export function isVariableStorage(buf: ArrayBufferLike): boolean {
   return adopted.has(buf);
 }
 
+/**
+ * Variable storage that code outside a training step has read (a typed array or a view of it may
+ * still be held there): never handed back for reuse once the variable moves on.
+ */
+const exposed = new WeakSet<ArrayBufferLike>();
+
+/** The training step in progress (see runTrainingStep), or null. */
+let step: { retired: ArrayBufferLike[] } | null = null;
+
+/**
+ * Runs a training step (internal: fit's trainStep). Its own reads of variables do not expose their
+ * storage, and the storage a variable gives up for an optimizer's update (assignOwned) is listed in
+ * `retired` when nothing outside a step ever read it, so the step can hand it back for reuse once
+ * done (after poisoning any view of it that the step made). Nested calls run as part of the outer.
+ */
+export function runTrainingStep<T>(fn: () => T): { result: T; retired: ArrayBufferLike[] } {
+  if (step !== null) return { result: fn(), retired: [] };
+  const current = { retired: [] as ArrayBufferLike[] };
+  step = current;
+  try {
+    return { result: fn(), retired: current.retired };
+  } finally {
+    step = null;
+  }
+}
+
 export interface VariableOptions {
   trainable?: boolean;
   name?: string;
@@ -20,7 +46,9 @@ export interface VariableOptions {
 
 /**
  * A tensor whose value can change (weights, optimizer slots). `assign` installs a copy of the new
- * value, so tensors read from the variable earlier keep the values they saw.
+ * value, so tensors read from the variable earlier keep the values they saw. The one exception is
+ * inside fit's training step: storage nothing outside a step has read goes back to the buffer pool
+ * once the optimizer replaced it, and views of it the step made are poisoned (ops/engine.ts).
  */
 export class Variable<D extends DType = DType> extends Tensor<D> {
   trainable: boolean;
@@ -30,6 +58,13 @@ export class Variable<D extends DType = DType> extends Tensor<D> {
     super(initial.dataSync().slice() as Tensor<D>["_data"], initial.shape, initial.dtype);
     this.trainable = opts.trainable ?? true;
     this.name = opts.name ?? `Variable_${variableCount++}`;
+  }
+
+  /** The storage itself; outside a training step, reading it marks it as held by the caller. */
+  override dataSync(): Tensor<D>["_data"] {
+    const data = super.dataSync();
+    if (step === null) exposed.add(data.buffer);
+    return data;
   }
 
   assign(value: Tensor): this {
@@ -45,8 +80,13 @@ export class Variable<D extends DType = DType> extends Tensor<D> {
    */
   assignOwned(value: Tensor): this {
     this.checkAssignable("assignOwned", value);
+    const old = this._data.buffer;
     this._data = value.dataSync() as Tensor<D>["_data"];
     adopted.add(this._data.buffer);
+    if (step !== null && old !== this._data.buffer && !exposed.has(old)) {
+      adopted.delete(old);
+      step.retired.push(old);
+    }
     return this;
   }
 
