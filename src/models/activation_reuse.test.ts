@@ -8,6 +8,7 @@ import * as tf from "../index.js";
 import { Layer, type LayerArgs } from "../layers/layer.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { assertAllClose } from "../testing/close.js";
+import { gradientPool } from "../ops/engine.js";
 
 const reuseOff = process.env.LAMINA_GRAD_POOL === "0" ? "LAMINA_GRAD_POOL=0" : false;
 
@@ -206,4 +207,14 @@ test("a view of a weight that a layer kept from a training step throws once the 
   model.trainOnBatch(...batch(0)); // the kernel's first storage may have been read while building
   model.trainOnBatch(...batch(1)); // this step's kernel storage was only ever read inside the step
   assert.throws(() => keeper.keptView!.dataSync(), /was an intermediate activation of a model's step/);
+});
+
+test("fit leaves no memory in the pool once it returns (training's working set goes back to the garbage collector)", { skip: reuseOff }, async () => {
+  const model = smallCnn();
+  model.compile({ optimizer: "sgd", loss: "mse" });
+  const [x, y] = batch(0);
+  model.trainOnBatch(x, y);
+  assert.ok(gradientPool.heldBytes > 0, "a training step leaves buffers for the next one");
+  await model.fit(x, y, { epochs: 2, batchSize: 4, verbose: 0 });
+  assert.equal(gradientPool.heldBytes, 0);
 });

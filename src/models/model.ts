@@ -2,6 +2,7 @@ import { Tensor } from "../tensor/tensor.js";
 import type { Variable } from "../tensor/variable.js";
 import { shapeText } from "../tensor/shape.js";
 import { concat } from "../ops/shape.js";
+import { gradientPool } from "../ops/engine.js";
 import { Layer, type CallOptions, type LayerShape, uniqueLayerName } from "../layers/layer.js";
 import { InputLayer } from "../layers/core.js";
 import { LayerNode, SymbolicTensor, layerShapeText } from "../layers/symbolic.js";
@@ -506,9 +507,16 @@ export class Model extends Layer {
   /** fit(dataset, args): batches [x, y] streamed from a data.Dataset (or any async iterable). */
   async fit(dataset: BatchStream, args?: FitArgs): Promise<History>;
   async fit(xIn: ModelData | BatchStream, yOrArgs?: ModelData | FitArgs, maybeArgs: FitArgs = {}): Promise<History> {
-    if (isBatchStream(xIn)) return this.fitStream(xIn, (yOrArgs ?? {}) as FitArgs);
-    const yIn = yOrArgs as ModelData;
-    const args = maybeArgs;
+    try {
+      if (isBatchStream(xIn)) return await this.fitStream(xIn, (yOrArgs ?? {}) as FitArgs);
+      return await this.fitTensors(xIn, yOrArgs as ModelData, maybeArgs);
+    } finally {
+      // The pool holds a training step's working set; once training is over it goes back to the garbage collector.
+      gradientPool.trim();
+    }
+  }
+
+  private async fitTensors(xIn: ModelData, yIn: ModelData, args: FitArgs): Promise<History> {
     const state = this.requireCompiled("fit");
     const epochs = epochsOf(args.epochs);
     if (args.stepsPerEpoch !== undefined) throw new TypeError("fit: stepsPerEpoch applies to a dataset; with tensors an epoch is one pass over x, in batches of batchSize");

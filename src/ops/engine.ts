@@ -273,6 +273,17 @@ class BufferPool {
     for (const buf of reuse) this.give(buf);
   }
 
+  /** Bytes held for reuse now. */
+  get heldBytes(): number {
+    return this.pooledBytes;
+  }
+
+  /** Drops every buffer held for reuse (left to the garbage collector). */
+  trim(): void {
+    this.free.clear();
+    this.pooledBytes = 0;
+  }
+
   private give(buf: ArrayBufferLike): void {
     if (buf.byteLength < MIN_POOLED_BYTES || this.pooledBytes + buf.byteLength > this.capBytes || !(buf instanceof ArrayBuffer)) return;
     const list = this.free.get(buf.byteLength);
