@@ -1,5 +1,5 @@
 // A training step hands its forward activations' memory back for the next step (ops/engine.ts,
-// BufferPool.releaseActivations). These tests check that nothing a user can still reach sees that
+// BufferPool.releaseStep). These tests check that nothing a user can still reach sees that
 // memory reused: weights, inputs made before the step, variables that adopted a buffer, and
 // tensors a layer kept from call() (which must throw when read, not show other values).
 import { test } from "node:test";

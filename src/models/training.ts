@@ -208,7 +208,7 @@ export function trainStep(
   });
   const { activations, freshGrads, keep } = done;
   if (activations !== null) {
-    gradientPool.releaseActivations({ fresh: [...activations.fresh, ...freshGrads], made: [...activations.made, ...freshGrads], retired }, keep);
+    gradientPool.releaseStep({ fresh: [...activations.fresh, ...freshGrads], made: [...activations.made, ...freshGrads], retired }, keep);
   }
 }
 
@@ -268,7 +268,7 @@ function evaluateBatch(model: TrainableModel, state: CompiledState, xb: Tensor |
       updateMetrics(state, ys, preds);
     });
     // Nothing of the batch's forward pass is kept: loss and metrics are numbers and variables now.
-    if (activations !== null) gradientPool.releaseActivations(activations, []);
+    if (activations !== null) gradientPool.releaseStep(activations, []);
   });
 }
 
@@ -311,7 +311,7 @@ export function predictData(model: TrainableModel, x: Tensor | Tensor[], batchSi
       multi = Array.isArray(out);
       const outs = Array.isArray(out) ? out : [out];
       batches.push(outs);
-      if (activations !== null) gradientPool.releaseActivations(activations, outs);
+      if (activations !== null) gradientPool.releaseStep(activations, outs);
     }
   });
   if (batches.length === 0) throw new RangeError("predict: x has no samples");

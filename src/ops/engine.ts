@@ -2,7 +2,7 @@ import type { DType, DTypeStorage, NumericArray, TypedArray } from "../tensor/dt
 import { isFloatDType } from "../tensor/dtype.js";
 import { constant, type TensorLike } from "../tensor/creation.js";
 import { Tensor, emptyTensor, logTensorsMade, makeTensor } from "../tensor/tensor.js";
-import { isVariableStorage } from "../tensor/variable.js";
+import { Variable, isVariableStorage } from "../tensor/variable.js";
 import { shapeText } from "../tensor/shape.js";
 import { backend } from "../backend/registry.js";
 import type { Backend } from "../backend/backend.js";
@@ -226,7 +226,7 @@ class BufferPool {
   /**
    * The gradients the last GradientTape.gradient returned whose memory its backward pass made, for a
    * caller that alone holds them (fit's training step, done with them once the optimizer has run)
-   * to hand back with releaseActivations. Empty when that pass reused nothing.
+   * to hand back with releaseStep. Empty when that pass reused nothing.
    */
   takeReturnedGradients(): Tensor[] {
     const out = this.returnedFresh;
@@ -240,7 +240,7 @@ class BufferPool {
    * it; null instead of the lists when reuse is off, inside another logged pass, or while a tape
    * records outside (its graph holds the activations).
    */
-  forward<T>(run: () => T): { result: T; activations: ActivationLog | null } {
+  forward<T>(run: () => T): { result: T; activations: StepLog | null } {
     if (!this.enabled || this.log !== null || recorders.length > 0) return { result: run(), activations: null };
     const fresh: Tensor[] = [], made: Tensor[] = [];
     this.log = fresh;
@@ -255,11 +255,12 @@ class BufferPool {
 
   /**
    * Once a step is done (gradients applied, metrics updated), takes back the buffers its forward
-   * pass allocated, except those a tensor in `keep` (outputs, loss, gradients) or a variable uses;
-   * every tensor made over them, views too, is poisoned. Buffers allocated before the step (a
-   * dataset's cached batch seen through a reshape) are never touched.
+   * pass allocated (and, from fit's training step, its gradients and the variables' retired
+   * storage), except those a tensor in `keep` (outputs, loss) or a variable uses; every tensor
+   * made over them, views too, is poisoned. Buffers allocated before the step (a dataset's cached
+   * batch seen through a reshape) are never touched.
    */
-  releaseActivations(step: ActivationLog, keep: readonly (Tensor | null)[]): void {
+  releaseStep(step: StepLog, keep: readonly (Tensor | null)[]): void {
     const kept = new Set<ArrayBufferLike>();
     for (const t of keep) if (t !== null) kept.add(t.dataSync().buffer);
     const reuse = new Set<ArrayBufferLike>();
@@ -269,7 +270,8 @@ class BufferPool {
     }
     for (const buf of step.retired ?? []) if (!kept.has(buf)) reuse.add(buf);
     if (reuse.size === 0) return;
-    for (const t of step.made) if (reuse.has(t.dataSync().buffer)) t.releaseStorage("activation");
+    // Variables are skipped: their storage is never in `reuse`, and reading it here would mark it as held.
+    for (const t of step.made) if (!(t instanceof Variable) && reuse.has(t.dataSync().buffer)) t.releaseStorage("activation");
     for (const buf of reuse) this.give(buf);
   }
 
@@ -293,8 +295,8 @@ class BufferPool {
   }
 }
 
-/** What a forward pass made: the tensors over outputTensor's fresh buffers, and every tensor. */
-export interface ActivationLog {
+/** What a model's step made: the tensors over outputTensor's fresh buffers, and every tensor. */
+export interface StepLog {
   readonly fresh: readonly Tensor[];
   readonly made: readonly Tensor[];
   /** Storage variables gave up during the step that nothing outside a step has read (runTrainingStep). */
