@@ -1,5 +1,5 @@
 import type { DType } from "../tensor/dtype.js";
-import { Tensor } from "../tensor/tensor.js";
+import { Tensor, storageOf } from "../tensor/tensor.js";
 import { Variable } from "../tensor/variable.js";
 import { shapeText, shapesEqual } from "../tensor/shape.js";
 import { zeros } from "../tensor/creation.js";
@@ -223,7 +223,7 @@ export abstract class Layer {
 
   /** Copies of the weight values, in Keras' order and shapes. */
   getWeights(): Tensor[] {
-    return this.weights.map((v) => new Tensor(v.dataSync().slice(), v.shape, v.dtype));
+    return this.weights.map((v) => new Tensor(storageOf(v).slice(), v.shape, v.dtype));
   }
 
   setWeights(values: readonly Tensor[]): void {
@@ -375,6 +375,6 @@ function checkDeclaredShape(layer: Layer, shape: LayerShape): void {
 }
 
 function castLike(v: Tensor, w: Variable): Float32Array | Float64Array {
-  const src = v.dataSync();
+  const src = storageOf(v);
   return w.dtype === "float64" ? Float64Array.from(src as ArrayLike<number>) : Float32Array.from(src as ArrayLike<number>);
 }

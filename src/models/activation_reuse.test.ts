@@ -180,6 +180,19 @@ test("weights read outside training keep what the reader saw: typed arrays and v
   assert.notDeepEqual(Array.from(kernel.dataSync() as Float32Array), saved); // training did move the kernel
 });
 
+test("a view of a kernel made outside training (no typed array taken) keeps its values through fit", () => {
+  const model = smallCnn();
+  model.compile({ optimizer: tf.optimizers.SGD({ learningRate: 0.05 }), loss: "mse" });
+  const kernel = model.layers[model.layers.length - 1].weights[0];
+  const view = tf.reshape(kernel, [-1]); // shares the kernel's storage
+  const saved = view.arraySync() as number[];
+  for (let step = 0; step < 4; step++) model.trainOnBatch(...batch(step));
+  const takers = Array.from({ length: 16 }, (_, i) => tf.add(tf.zerosLike(kernel), i + 1));
+  assert.equal(takers.length, 16);
+  assert.deepEqual(view.arraySync(), saved);
+  assert.notDeepEqual((tf.reshape(kernel, [-1]).arraySync() as number[]), saved);
+});
+
 /** A dense layer without bias that keeps a view of its kernel from each call. */
 class KernelKeeper extends Layer {
   kernel: tf.Variable | null = null;
@@ -206,7 +219,52 @@ test("a view of a weight that a layer kept from a training step throws once the 
   model.compile({ optimizer: tf.optimizers.SGD({ learningRate: 0.05 }), loss: "mse" });
   model.trainOnBatch(...batch(0)); // the kernel's first storage may have been read while building
   model.trainOnBatch(...batch(1)); // this step's kernel storage was only ever read inside the step
-  assert.throws(() => keeper.keptView!.dataSync(), /was an intermediate activation of a model's step/);
+  assert.throws(() => keeper.keptView!.dataSync(), /is a view of a weight's value from inside a training step; the optimizer's update replaced that value and its memory is reused; a layer that keeps a weight's value from call\(\) must keep a copy \(tf\.clone\(w\)\), or keep the Variable itself/);
+});
+
+/**
+ * Takes raw typed arrays in call() on real batches (not the functional API's shape probe): its
+ * input activation's and its kernel's storage, as user code may, with copies of their values then.
+ */
+class RawArrayTaker extends Layer {
+  kernel: tf.Variable | null = null;
+  taken: { input: Float32Array; kernel: Float32Array; inputThen: number[]; kernelThen: number[] }[] = [];
+  override build(inputShape: tf.layers.LayerShape): void {
+    this.kernel = this.addWeight("kernel", [inputShape[inputShape.length - 1]!, 4], { initializer: tf.initializers.GlorotUniform({ seed: 2 }) });
+    this.built = true;
+  }
+  call(inputs: Tensor | Tensor[]): Tensor {
+    const x = inputs as Tensor;
+    if (x.shape[0] === 8) {
+      const input = x.dataSync() as Float32Array, kernel = this.kernel!.dataSync() as Float32Array;
+      this.taken.push({ input, kernel, inputThen: Array.from(input), kernelThen: Array.from(kernel) });
+    }
+    return tf.matmul(x, this.kernel!);
+  }
+  override computeOutputShape(inputShape: tf.layers.LayerShape): tf.layers.LayerShape {
+    return [...inputShape.slice(0, -1), 4];
+  }
+}
+
+test("typed arrays user code took with dataSync() inside training steps keep their values: neither an activation's nor a weight's memory is reused", () => {
+  tf.random.setSeed(19);
+  const taker = new RawArrayTaker();
+  const input = tf.layers.Input({ shape: [12, 12, 3] });
+  // The taker's input is the convolution's output after Flatten (a view): 8 x 2,304 floats, a reusable size.
+  const flat = tf.layers.Flatten()(tf.layers.Conv2D({ filters: 16, kernelSize: 3, padding: "same" })(input));
+  const model = new tf.models.Model({ inputs: input, outputs: taker.apply(flat) as tf.layers.SymbolicTensor });
+  model.compile({ optimizer: tf.optimizers.SGD({ learningRate: 0.05 }), loss: "mse" });
+  for (let step = 0; step < 5; step++) model.trainOnBatch(...batch(step));
+  // Allocations of those sizes after training would land in a wrongly reused buffer.
+  const takers = Array.from({ length: 16 }, (_, i) => tf.add(tf.zeros([8, 2304]), i + 1));
+  const kernelTakers = Array.from({ length: 8 }, (_, i) => tf.add(tf.zerosLike(taker.kernel!), i + 1));
+  assert.equal(takers.length + kernelTakers.length, 24);
+  assert.equal(taker.taken.length, 5);
+  taker.taken.forEach(({ input, kernel, inputThen, kernelThen }, step) => {
+    assert.deepEqual(Array.from(input), inputThen, `step ${step}: the activation's array`);
+    assert.deepEqual(Array.from(kernel), kernelThen, `step ${step}: the kernel's array`);
+  });
+  assert.notDeepEqual(taker.taken[0].kernelThen, taker.taken[4].kernelThen); // training did move the kernel
 });
 
 test("fit leaves no memory in the pool once it returns (training's working set goes back to the garbage collector)", { skip: reuseOff }, async () => {

@@ -1,4 +1,4 @@
-import { Tensor } from "../tensor/tensor.js";
+import { Tensor, storageOf } from "../tensor/tensor.js";
 import { runTrainingStep, type Variable } from "../tensor/variable.js";
 import { constant, type TensorLike } from "../tensor/creation.js";
 import { permutation } from "../tensor/random.js";
@@ -406,7 +406,7 @@ export function batchSampleWeights(y: Tensor, sampleWeight: Tensor | null, class
   let w = sampleWeight;
   if (classWeight) {
     const classes = y.rank === 2 && y.shape[1] > 1 ? argMax(y, -1) : reshape(cast(y, "int32"), [-1]);
-    const ids = classes.dataSync() as Int32Array;
+    const ids = storageOf(classes) as Int32Array;
     const cw = new Float32Array(ids.length);
     for (let i = 0; i < ids.length; i++) {
       const v = classWeight[ids[i]];

@@ -4,7 +4,7 @@
  * the running state (totals, counts, confusion counts) is kept as plain JavaScript numbers, so
  * results are float64 accumulations of the per-batch values where Keras accumulates in float32.
  */
-import { Tensor } from "../tensor/tensor.js";
+import { Tensor, storageOf } from "../tensor/tensor.js";
 import { type DType, isFloatDType } from "../tensor/dtype.js";
 import { type Shape, broadcastShapes, shapeText, shapesEqual } from "../tensor/shape.js";
 import { constant, range } from "../tensor/creation.js";
@@ -178,9 +178,9 @@ export function inTopK(targetsIn: Input, predictionsIn: Input, k: number): Tenso
   }
   if (!Number.isInteger(k) || k < 0) throw new RangeError(`${who}: k must be a non-negative integer, got ${k}`);
   const classes = p.shape[1];
-  const bad = (t.dataSync() as Int32Array).findIndex((c) => c < 0 || c >= classes);
+  const bad = (storageOf(t) as Int32Array).findIndex((c) => c < 0 || c >= classes);
   if (bad >= 0) {
-    throw new RangeError(`${who}: class ${t.dataSync()[bad]} of row ${bad} is out of range for ${classes} classes (valid 0..${classes - 1})`);
+    throw new RangeError(`${who}: class ${storageOf(t)[bad]} of row ${bad} is out of range for ${classes} classes (valid 0..${classes - 1})`);
   }
   const atTarget = gather(p, reshape(t, [t.shape[0], 1]), 1, 1);
   const higher = sum(cast(greater(p, atTarget), "int32"), -1);
@@ -599,8 +599,8 @@ function countConfusion(
   for (let start = 0; start < n; start += step) {
     const len = Math.min(step, n - start);
     const predPos = cast(above(slice(pred, [start], [len])), "float64");
-    const tpc = sum(mul(predPos, reshape(slice(truePos, [start], [len]), [1, len])), 1).dataSync();
-    const fpc = sum(mul(predPos, reshape(slice(trueNeg, [start], [len]), [1, len])), 1).dataSync();
+    const tpc = storageOf(sum(mul(predPos, reshape(slice(truePos, [start], [len]), [1, len])), 1));
+    const fpc = storageOf(sum(mul(predPos, reshape(slice(trueNeg, [start], [len]), [1, len])), 1));
     for (let i = 0; i < numThresholds; i++) {
       tp[i] += Number(tpc[i]);
       fp[i] += Number(fpc[i]);

@@ -1,7 +1,7 @@
 import type { DType, DTypeStorage, NumericArray, TypedArray } from "../tensor/dtype.js";
 import { isFloatDType } from "../tensor/dtype.js";
 import { constant, type TensorLike } from "../tensor/creation.js";
-import { Tensor, emptyTensor, logTensorsMade, makeTensor } from "../tensor/tensor.js";
+import { Tensor, emptyTensor, isHandedOut, logTensorsMade, makeTensor, storageOf } from "../tensor/tensor.js";
 import { Variable, isVariableStorage } from "../tensor/variable.js";
 import { shapeText } from "../tensor/shape.js";
 import { backend } from "../backend/registry.js";
@@ -128,10 +128,10 @@ export function assertNotInt64(op: string, x: Tensor): void {
 
 /** Typed-array view of a tensor for kernels that only take numeric (non-BigInt) storage. */
 export function num(t: Tensor): NumericArray {
-  return t.dataSync() as NumericArray;
+  return storageOf(t) as NumericArray;
 }
 export function raw(t: Tensor): TypedArray {
-  return t.dataSync();
+  return storageOf(t);
 }
 
 export { emptyTensor };
@@ -206,17 +206,17 @@ class BufferPool {
       this.log = null;
     }
     const kept = new Set<ArrayBufferLike>();
-    for (const t of result) if (t !== null) kept.add(t.dataSync().buffer);
+    for (const t of result) if (t !== null) kept.add(storageOf(t).buffer);
     const madeHere = new Set<ArrayBufferLike>();
     for (const t of log) {
-      const buf = t.dataSync().buffer;
+      const buf = storageOf(t).buffer;
       madeHere.add(buf);
-      if (kept.has(buf)) continue;
+      if (kept.has(buf) || isHandedOut(buf)) continue;
       t.releaseStorage("gradient");
       kept.add(buf); // a buffer logged twice is pooled once
       this.give(buf);
     }
-    this.returnedFresh = result.filter((t): t is Tensor => t !== null && madeHere.has(t.dataSync().buffer));
+    this.returnedFresh = result.filter((t): t is Tensor => t !== null && madeHere.has(storageOf(t).buffer) && !isHandedOut(storageOf(t).buffer));
     return result;
   }
 
@@ -262,16 +262,23 @@ class BufferPool {
    */
   releaseStep(step: StepLog, keep: readonly (Tensor | null)[]): void {
     const kept = new Set<ArrayBufferLike>();
-    for (const t of keep) if (t !== null) kept.add(t.dataSync().buffer);
+    for (const t of keep) if (t !== null) kept.add(storageOf(t).buffer);
     const reuse = new Set<ArrayBufferLike>();
     for (const t of step.fresh) {
-      const buf = t.dataSync().buffer;
-      if (!kept.has(buf) && !isVariableStorage(buf)) reuse.add(buf);
+      const buf = storageOf(t).buffer;
+      if (!kept.has(buf) && !isVariableStorage(buf) && !isHandedOut(buf)) reuse.add(buf);
     }
-    for (const buf of step.retired ?? []) if (!kept.has(buf)) reuse.add(buf);
-    if (reuse.size === 0) return;
-    // Variables are skipped: their storage is never in `reuse`, and reading it here would mark it as held.
-    for (const t of step.made) if (!(t instanceof Variable) && reuse.has(t.dataSync().buffer)) t.releaseStorage("activation");
+    const retired = new Set<ArrayBufferLike>();
+    for (const buf of step.retired ?? []) if (!kept.has(buf) && !isHandedOut(buf)) retired.add(buf);
+    if (reuse.size === 0 && retired.size === 0) return;
+    // Variables are skipped: their storage is never reused, and reading it here would mark it as held.
+    for (const t of step.made) {
+      if (t instanceof Variable) continue;
+      const buf = storageOf(t).buffer;
+      if (reuse.has(buf)) t.releaseStorage("activation");
+      else if (retired.has(buf)) t.releaseStorage("weight");
+    }
+    for (const buf of retired) reuse.add(buf);
     for (const buf of reuse) this.give(buf);
   }
 

@@ -1,4 +1,4 @@
-import { Tensor } from "../tensor/tensor.js";
+import { Tensor, storageOf } from "../tensor/tensor.js";
 import { normalizeAxis, shapeText, shapesEqual, sizeOf } from "../tensor/shape.js";
 import { castValues, constant } from "../tensor/creation.js";
 import { type Input, assertFloat, backend, emptyTensor, noGrad, num, record, toTensor } from "./engine.js";
@@ -100,7 +100,7 @@ export function softmaxCrossEntropyWithLogits(labelsIn: Input, logitsIn: Input, 
 
 /** Class indices of an int32/int64 tensor, each checked to lie in [0, classes). */
 function classIndices(op: string, labels: Tensor, classes: number): Int32Array {
-  const src = labels.dataSync();
+  const src = storageOf(labels);
   const out = new Int32Array(src.length);
   for (let i = 0; i < src.length; i++) {
     const v = Number(src[i]);
@@ -239,10 +239,10 @@ export function sparseCategoricalCrossentropy(yTrueIn: Input, yPredIn: Input, op
   }
   let labels = toTensor(yTrueIn, op, "yTrue");
   if (labels.rank === yPred.rank && labels.shape[labels.rank - 1] === 1) {
-    labels = new Tensor(labels.dataSync(), labels.shape.slice(0, -1), labels.dtype);
+    labels = new Tensor(storageOf(labels), labels.shape.slice(0, -1), labels.dtype);
   }
   if (labels.dtype !== "int32" && labels.dtype !== "int64") {
-    labels = new Tensor(castValues(labels.dataSync(), labels.dtype, "int32") as Int32Array, labels.shape, "int32");
+    labels = new Tensor(castValues(storageOf(labels), labels.dtype, "int32") as Int32Array, labels.shape, "int32");
   }
   const logits = opts.fromLogits ? yPred : kerasLogits(yPred, "softmax", -1) ?? log(clipByValue(yPred, EPSILON, 1 - EPSILON));
   return sparseSoftmaxCrossEntropyWithLogits(labels, logits);

@@ -1,4 +1,4 @@
-import { Tensor } from "../tensor/tensor.js";
+import { Tensor, storageOf } from "../tensor/tensor.js";
 import { type DType, isFloatDType, isIntDType } from "../tensor/dtype.js";
 import { broadcastShapes, shapeText } from "../tensor/shape.js";
 import { castValues } from "../tensor/creation.js";
@@ -120,7 +120,7 @@ function arithmetic(op: BinaryOp, aIn: Input, bIn: Input): { a: Tensor; b: Tenso
 }
 
 function castTo(x: Tensor, dtype: DType): Tensor {
-  return new Tensor(castValues(x.dataSync(), x.dtype, dtype), x.shape, dtype);
+  return new Tensor(castValues(storageOf(x), x.dtype, dtype), x.shape, dtype);
 }
 
 export function add(aIn: Input, bIn: Input): Tensor {
@@ -255,7 +255,7 @@ export function where(condIn: Input, aIn: Input, bIn: Input): Tensor {
   assertSameDType("where", a, b);
   const shape = broadcastShapes(broadcastShapes(cond.shape, a.shape, "where"), b.shape, "where");
   const out = outputTensor(shape, a.dtype);
-  backend().select(cond.dataSync() as Uint8Array, cond.shape, raw(a), a.shape, raw(b), b.shape, raw(out), shape);
+  backend().select(storageOf(cond) as Uint8Array, cond.shape, raw(a), a.shape, raw(b), b.shape, raw(out), shape);
   record("where", [a, b], out, ([dy]) => [sumTo(where(cond, dy, 0), a.shape), sumTo(where(cond, 0, dy), b.shape)]);
   return out;
 }

@@ -1,4 +1,4 @@
-import { type Tensor, makeTensor } from "../tensor/tensor.js";
+import { type Tensor, makeTensor, storageOf } from "../tensor/tensor.js";
 import { castValues } from "../tensor/creation.js";
 import { type Shape, normalizeAxes, normalizeAxis, shapeText } from "../tensor/shape.js";
 import type { ReduceOp } from "../backend/backend.js";
@@ -36,7 +36,7 @@ function expandBack(dy: Tensor, kept: Shape, shape: Shape): Tensor {
 function numericInput(op: string, xIn: Input): Tensor {
   const x = toTensor(xIn, op);
   assertNotInt64(op, x);
-  if (x.dtype === "bool") return makeTensor(castValues(x.dataSync(), "bool", "int32") as Int32Array, x.shape, "int32");
+  if (x.dtype === "bool") return makeTensor(castValues(storageOf(x), "bool", "int32") as Int32Array, x.shape, "int32");
   return x;
 }
 
@@ -163,7 +163,7 @@ function argReduce(op: "argMax" | "argMin", xIn: Input, axis: number): Tensor {
     throw new RangeError(`${op}: axis ${axis} of shape ${shapeText(x.shape)} is empty, so there is no ${op === "argMax" ? "maximum" : "minimum"}`);
   }
   const out = emptyTensor(x.shape.filter((_, i) => i !== a), "int32");
-  backend().argReduce(op, raw(x), x.shape, a, out.dataSync());
+  backend().argReduce(op, raw(x), x.shape, a, storageOf(out));
   return out;
 }
 

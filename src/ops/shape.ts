@@ -1,4 +1,4 @@
-import { Tensor, makeTensor } from "../tensor/tensor.js";
+import { Tensor, makeTensor, storageOf } from "../tensor/tensor.js";
 import { type DType, type NumericArray, isIntDType } from "../tensor/dtype.js";
 import { castValues } from "../tensor/creation.js";
 import { type Shape, normalizeAxes, normalizeAxis, shapeText, shapesEqual, sizeOf } from "../tensor/shape.js";
@@ -68,7 +68,7 @@ function resolveShape(op: string, x: Tensor, shape: readonly number[]): number[]
 
 /** The same storage under another shape (no copy: tensors are immutable). */
 function view(x: Tensor, shape: Shape, name: string): Tensor {
-  const out = makeTensor(x.dataSync(), shape, x.dtype);
+  const out = makeTensor(storageOf(x), shape, x.dtype);
   record(name, [x], out, ([dy]) => [reshape(dy, x.shape)]);
   return out;
 }
@@ -118,7 +118,7 @@ export function squeeze(xIn: Input, axis?: number | readonly number[]): Tensor {
 /** A copy of x with its own storage; the gradient passes through unchanged. */
 export function clone(xIn: Input): Tensor {
   const x = toTensor(xIn, "clone");
-  const out = makeTensor(x.dataSync().slice(), x.shape, x.dtype);
+  const out = makeTensor(storageOf(x).slice(), x.shape, x.dtype);
   record("clone", [x], out, ([dy]) => [dy]);
   return out;
 }
@@ -432,8 +432,8 @@ export function unstack(xIn: Input, axis = 0): Tensor[] {
 
 /** Integer indices as an Int32Array; `what` names them in errors. */
 function indexArray(op: string, t: Tensor, what: string): Int32Array {
-  if (t.dtype === "int32") return t.dataSync() as Int32Array;
-  if (t.dtype === "int64" || t.dtype === "uint8") return castValues(t.dataSync(), t.dtype, "int32") as Int32Array;
+  if (t.dtype === "int32") return storageOf(t) as Int32Array;
+  if (t.dtype === "int64" || t.dtype === "uint8") return castValues(storageOf(t), t.dtype, "int32") as Int32Array;
   throw new TypeError(`${op}: ${what} must be int32 or int64, got ${text(t)}; cast them with tf.cast(${what}, "int32")`);
 }
 
@@ -486,7 +486,7 @@ export function gather(xIn: Input, indicesIn: Input, axis = 0, batchDims = 0): T
   for (let i = 0; i < idx.length; i++) {
     const v = idx[i];
     if (v < 0 || v >= n) {
-      const shown = it.dtype === "int64" ? String(it.dataSync()[i]) : String(v);
+      const shown = it.dtype === "int64" ? String(storageOf(it)[i]) : String(v);
       throw new RangeError(`${op}: index ${shown} (at flat position ${i} of indices ${shapeText(it.shape)}) is out of range for axis ${a} of x ${shapeText(x.shape)} (valid: 0..${n - 1})`);
     }
   }
@@ -558,7 +558,7 @@ export function oneHot(indicesIn: Input, depth: number, onValue = 1, offValue = 
     return makeTensor(castValues(tmp, "int32", "int64") as BigInt64Array, shape, "int64");
   }
   const out = emptyTensor(shape, dtype);
-  backend().oneHot(idx, depth, onValue, offValue, out.dataSync() as NumericArray);
+  backend().oneHot(idx, depth, onValue, offValue, storageOf(out) as NumericArray);
   return out;
 }
 

@@ -1,6 +1,6 @@
 import { type DType, type TypedArray, allocStorage, assertDType, dtypeOfTypedArray, isIntDType } from "./dtype.js";
 import { type Shape, assertShape, sizeOf, shapeText } from "./shape.js";
-import { Tensor, type NestedArray } from "./tensor.js";
+import { Tensor, type NestedArray, storageOf } from "./tensor.js";
 
 export type TensorLike = NestedArray | TypedArray | bigint | readonly bigint[] | Tensor;
 
@@ -17,7 +17,7 @@ export function constant(value: TensorLike, shapeOrDType?: Shape | DType | null,
   if (dtype !== undefined) assertDType(dtype, "constant");
 
   if (value instanceof Tensor) {
-    const t = dtype && dtype !== value.dtype ? castValues(value.dataSync(), value.dtype, dtype) : value.dataSync().slice();
+    const t = dtype && dtype !== value.dtype ? castValues(storageOf(value), value.dtype, dtype) : storageOf(value).slice();
     return reshapeChecked(new Tensor(t, value.shape, dtype ?? value.dtype), shape);
   }
   if (ArrayBuffer.isView(value)) {
@@ -45,7 +45,7 @@ function checkShape(shape: number[], n: number): number[] {
 
 function reshapeChecked(t: Tensor, shape: number[] | undefined): Tensor {
   if (!shape) return t;
-  return new Tensor(t.dataSync(), checkShape(shape, t.size), t.dtype);
+  return new Tensor(storageOf(t), checkShape(shape, t.size), t.dtype);
 }
 
 type Kind = "int" | "float" | "bool" | "bigint";
@@ -183,7 +183,7 @@ export function linspace(start: number, stop: number, num: number, dtype: DType 
 
 export function eye(numRows: number, numColumns: number = numRows, dtype: DType = "float32"): Tensor {
   const out = zeros([numRows, numColumns], dtype);
-  const data = out.dataSync();
+  const data = storageOf(out);
   for (let i = 0; i < Math.min(numRows, numColumns); i++) {
     if (data instanceof BigInt64Array) data[i * numColumns + i] = 1n;
     else data[i * numColumns + i] = 1;

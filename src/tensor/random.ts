@@ -1,6 +1,6 @@
 import { type DType, type FloatDType, allocStorage } from "./dtype.js";
 import { type Shape, assertShape, sizeOf } from "./shape.js";
-import { Tensor } from "./tensor.js";
+import { Tensor, storageOf } from "./tensor.js";
 import { valueText } from "./value_text.js";
 
 /** A generator's state: xoshiro128**'s four words and the cached second normal of a Box-Muller pair. */
@@ -190,7 +190,7 @@ export function shuffle(t: Tensor, seed?: number): Tensor {
   const n = t.shape[0];
   const inner = t.size / Math.max(n, 1);
   const perm = permutation(n, seed);
-  const src = t.dataSync();
+  const src = storageOf(t);
   const out = allocStorage(t.dtype, t.size);
   for (let i = 0; i < n; i++) {
     (out as Float32Array).set((src as Float32Array).subarray(perm[i] * inner, (perm[i] + 1) * inner), i * inner);

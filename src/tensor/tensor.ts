@@ -16,7 +16,32 @@ export function logTensorsMade(log: Tensor[] | null): void {
 }
 
 /** Why a tensor's memory was handed back for reuse; the message a later read throws. */
-export type ReleaseReason = "gradient" | "activation";
+export type ReleaseReason = "gradient" | "activation" | "weight";
+
+/**
+ * Buffers whose typed array dataSync() or data() gave to a caller, who may keep it past a step:
+ * the buffer pool (ops/engine.ts) never takes them back. lamina's own code reads storage through
+ * storageOf, which marks nothing, so only arrays user code holds are kept out of reuse.
+ */
+const handedOut = new WeakSet<ArrayBufferLike>();
+
+/** Whether user code was given this buffer's typed array (internal: the buffer pool must not reuse it). */
+export function isHandedOut(buf: ArrayBufferLike): boolean {
+  return handedOut.has(buf);
+}
+
+/** Internal: keeps a buffer out of reuse, as if user code had been given its typed array. */
+export function markHandedOut(buf: ArrayBufferLike): void {
+  handedOut.add(buf);
+}
+
+/**
+ * Internal: a tensor's storage itself, for ops, kernels' callers and the buffer pool, without
+ * marking it as held by user code; throws, as dataSync does, for a tensor whose memory was reused.
+ */
+export function storageOf<D extends DType>(t: Tensor<D>): DTypeStorage[D] {
+  return t["storage"]();
+}
 
 /**
  * An n-dimensional array. Memory is a typed array owned by the garbage collector, except the
@@ -50,8 +75,18 @@ export class Tensor<D extends DType = DType> {
     return this.shape.length;
   }
 
-  /** The storage itself (not a copy), row-major; treat it as read-only, it may be shared. */
+  /**
+   * The storage itself (not a copy), row-major; treat it as read-only, it may be shared. Its memory
+   * is then never reused by a training step's buffer pool, so the caller may keep the array.
+   */
   dataSync(): DTypeStorage[D] {
+    const data = this.storage();
+    handedOut.add(data.buffer);
+    return data;
+  }
+
+  /** The storage, unmarked (see storageOf); throws for a tensor whose memory was reused. */
+  protected storage(): DTypeStorage[D] {
     if (this._released !== null) throw releasedError(this, this._released);
     return this._data;
   }
@@ -67,7 +102,7 @@ export class Tensor<D extends DType = DType> {
     return this.dataSync();
   }
   arraySync(): NestedArray {
-    return toNested(this.dataSync(), this.shape, this.dtype);
+    return toNested(this.storage(), this.shape, this.dtype);
   }
   async array(): Promise<NestedArray> {
     return this.arraySync();
@@ -75,7 +110,7 @@ export class Tensor<D extends DType = DType> {
   /** A JavaScript number (or boolean) for a tensor of one element. */
   item(): number {
     if (this.size !== 1) throw new RangeError(`item: tensor of shape ${shapeText(this.shape)} has ${this.size} elements, expected 1`);
-    return Number(this.dataSync()[0]);
+    return Number(this.storage()[0]);
   }
   toString(): string {
     if (this._released !== null) return `tf.Tensor(<released>, shape=${shapeText(this.shape)}, dtype=${this.dtype})`;
@@ -92,6 +127,9 @@ export class Tensor<D extends DType = DType> {
 function releasedError(t: Tensor, reason: ReleaseReason): Error {
   const what = reason === "gradient"
     ? "was an intermediate gradient of GradientTape.gradient, whose memory is reused once the gradients are computed; keep only the gradients gradient() returns"
+    : reason === "weight"
+    ? "is a view of a weight's value from inside a training step; the optimizer's update replaced that value and its memory is reused; " +
+      "a layer that keeps a weight's value from call() must keep a copy (tf.clone(w)), or keep the Variable itself"
     : "was an intermediate activation of a model's step (fit, evaluate, predict, trainOnBatch...), whose memory is reused once the step is done; " +
       "a layer or callback that keeps a tensor from call() must keep a copy (tf.clone(x))";
   return new Error(`tensor ${shapeText(t.shape)} ${t.dtype} ${what} (LAMINA_GRAD_POOL=0 turns the reuse off)`);

@@ -1,6 +1,6 @@
 import type { DType } from "./dtype.js";
 import { shapeText, shapesEqual } from "./shape.js";
-import { Tensor } from "./tensor.js";
+import { Tensor, isHandedOut, markHandedOut, storageOf } from "./tensor.js";
 
 let variableCount = 0;
 
@@ -12,20 +12,14 @@ export function isVariableStorage(buf: ArrayBufferLike): boolean {
   return adopted.has(buf);
 }
 
-/**
- * Variable storage that code outside a training step has read (a typed array or a view of it may
- * still be held there): never handed back for reuse once the variable moves on.
- */
-const exposed = new WeakSet<ArrayBufferLike>();
-
 /** The training step in progress (see runTrainingStep), or null. */
 let step: { retired: ArrayBufferLike[] } | null = null;
 
 /**
- * Runs a training step (internal: fit's trainStep). Its own reads of variables do not expose their
- * storage, and the storage a variable gives up for an optimizer's update (assignOwned) is listed in
- * `retired` when nothing outside a step ever read it, so the step can hand it back for reuse once
- * done (after poisoning any view of it that the step made). Nested calls run as part of the outer.
+ * Runs a training step (internal: fit's trainStep). The storage a variable gives up for an
+ * optimizer's update (assignOwned) is listed in `retired` when no user code was given its typed
+ * array (dataSync), so the step can hand it back for reuse once done (after poisoning any view of it
+ * that the step made). Nested calls run as part of the outer.
  */
 export function runTrainingStep<T>(fn: () => T): { result: T; retired: ArrayBufferLike[] } {
   if (step !== null) return { result: fn(), retired: [] };
@@ -55,21 +49,24 @@ export class Variable<D extends DType = DType> extends Tensor<D> {
   readonly name: string;
 
   constructor(initial: Tensor<D>, opts: VariableOptions = {}) {
-    super(initial.dataSync().slice() as Tensor<D>["_data"], initial.shape, initial.dtype);
+    super(storageOf(initial).slice() as Tensor<D>["_data"], initial.shape, initial.dtype);
     this.trainable = opts.trainable ?? true;
     this.name = opts.name ?? `Variable_${variableCount++}`;
   }
 
-  /** The storage itself; outside a training step, reading it marks it as held by the caller. */
-  override dataSync(): Tensor<D>["_data"] {
-    const data = super.dataSync();
-    if (step === null) exposed.add(data.buffer);
+  /**
+   * Outside a training step any read of the storage, a view made by an op (reshape) included,
+   * keeps it out of reuse: such a view is not among the step's tensors, so it could not be poisoned.
+   */
+  protected override storage(): Tensor<D>["_data"] {
+    const data = super.storage();
+    if (step === null) markHandedOut(data.buffer);
     return data;
   }
 
   assign(value: Tensor): this {
     this.checkAssignable("assign", value);
-    this._data = value.dataSync().slice() as Tensor<D>["_data"];
+    this._data = storageOf(value).slice() as Tensor<D>["_data"];
     return this;
   }
 
@@ -81,9 +78,9 @@ export class Variable<D extends DType = DType> extends Tensor<D> {
   assignOwned(value: Tensor): this {
     this.checkAssignable("assignOwned", value);
     const old = this._data.buffer;
-    this._data = value.dataSync() as Tensor<D>["_data"];
+    this._data = storageOf(value) as Tensor<D>["_data"];
     adopted.add(this._data.buffer);
-    if (step !== null && old !== this._data.buffer && !exposed.has(old)) {
+    if (step !== null && old !== this._data.buffer && !isHandedOut(old)) {
       adopted.delete(old);
       step.retired.push(old);
     }

@@ -1,4 +1,4 @@
-import { Tensor } from "../../tensor/tensor.js";
+import { Tensor, storageOf } from "../../tensor/tensor.js";
 import type { Logs } from "./callback.js";
 import { MonitorCallback, type MonitorOptions } from "./monitor_callback.js";
 import { type ProgressWriter, getOutputWriter, printMsg } from "./output.js";
@@ -22,7 +22,7 @@ export interface EarlyStoppingOptions extends MonitorOptions {
 
 /** Copies of the weights: a later in-place update must not change the saved best. */
 function snapshot(weights: Tensor[]): Tensor[] {
-  return weights.map((w) => new Tensor(w.dataSync().slice(), w.shape, w.dtype));
+  return weights.map((w) => new Tensor(storageOf(w).slice(), w.shape, w.dtype));
 }
 
 /**
