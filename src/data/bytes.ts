@@ -35,3 +35,20 @@ export function bytesOf(source: string | Uint8Array, where: string): { bytes: Ui
   if (typeof source === "string") return { bytes: maybeGunzip(readBytes(source, where), where, source), name: source };
   return { bytes: maybeGunzip(source, where), name: "the given bytes" };
 }
+
+let crcTable: Uint32Array | null = null;
+
+/** CRC-32 (IEEE), as zip records it. */
+export function crc32(data: Uint8Array): number {
+  if (crcTable === null) {
+    crcTable = new Uint32Array(256);
+    for (let n = 0; n < 256; n++) {
+      let c = n;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      crcTable[n] = c >>> 0;
+    }
+  }
+  let c = 0xffffffff;
+  for (let i = 0; i < data.length; i++) c = crcTable[(c ^ data[i]) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}

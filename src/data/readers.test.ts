@@ -133,3 +133,15 @@ test("readTar lists a gzipped ustar archive made by encodeTar, and rejects a tru
   assert.throws(() => readTar(tar.subarray(0, 1100)), /readTar: the given bytes is truncated/);
   assert.throws(() => readTar(tar.subarray(0, 1600)), /readTar: the given bytes is truncated: entry dir\/b.bin needs 1000 bytes/);
 });
+
+test("readNpz checks each entry's CRC-32: a flipped byte inside a stored array is an error, not a wrong value", () => {
+  const values = Float32Array.from([0, 1, 2, 3]);
+  const npz = encodeNpz({ x: makeTensor(values, [4], "float32") });
+  const payload = new Uint8Array(values.buffer);
+  const at = npz.findIndex((_, i) => payload.every((b, j) => npz[i + j] === b));
+  assert.ok(at > 0, "the stored array's bytes are in the archive");
+  const damaged = npz.slice();
+  damaged[at + 5] ^= 0xff; // inside x[1]
+  assert.throws(() => readNpz(damaged), /^Error: readNpz: the \.npz bytes: entry "x\.npy" is corrupted \(its CRC-32 is [0-9a-f]{8}, the archive records [0-9a-f]{8}\); the file is damaged: delete it and fetch it again$/);
+  assert.deepEqual(readNpz(npz).x.arraySync(), [0, 1, 2, 3]);
+});

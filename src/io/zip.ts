@@ -7,6 +7,7 @@
 import { inflateSync, zipSync } from "fflate";
 import { ModelFileError, errorText } from "./file_error.js";
 import { describeForeignBytes } from "./h5_header.js";
+import { crc32 } from "../data/bytes.js";
 
 const EOCD = 0x06054b50;
 const CENTRAL = 0x02014b50;
@@ -108,21 +109,4 @@ export function writeZip(entries: readonly [string, Uint8Array][]): Uint8Array {
   const items: Record<string, [Uint8Array, { level: 0 }]> = {};
   for (const [name, data] of entries) items[name] = [data, { level: 0 }];
   return zipSync(items);
-}
-
-let crcTable: Uint32Array | null = null;
-
-/** CRC-32 (IEEE), as zip records it. */
-export function crc32(data: Uint8Array): number {
-  if (crcTable === null) {
-    crcTable = new Uint32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c = n;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      crcTable[n] = c >>> 0;
-    }
-  }
-  let c = 0xffffffff;
-  for (let i = 0; i < data.length; i++) c = crcTable[(c ^ data[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
 }
