@@ -6,6 +6,7 @@
 import { Tensor, makeTensor } from "../tensor/tensor.js";
 import { allocStorage } from "../tensor/dtype.js";
 import { generatorFor, RandomGenerator } from "../tensor/random.js";
+import { valueText } from "../tensor/value_text.js";
 
 export type Element = Tensor | Tensor[];
 
@@ -16,6 +17,39 @@ const AUTOTUNE_PREFETCH = 2;
 function rowOf(t: Tensor, i: number): Tensor {
   const inner = t.size / t.shape[0];
   return makeTensor(t.dataSync().slice(i * inner, (i + 1) * inner), t.shape.slice(1), t.dtype);
+}
+
+/** What a value is, for messages about elements that are not tensors. */
+function describe(v: unknown): string {
+  if (v instanceof Tensor) return `a tensor [${v.shape.join(", ")}] ${v.dtype}`;
+  if (Array.isArray(v)) return `an array of ${v.length}`;
+  return typeof v === "object" && v !== null ? "an object" : valueText(v);
+}
+
+/** Checks that `e` is an element (a tensor or an array of tensors), naming `where` and the fix. */
+function checkElement(e: unknown, where: string): void {
+  if (e instanceof Tensor) return;
+  if (Array.isArray(e) && e.length > 0) {
+    const bad = e.findIndex((t) => !(t instanceof Tensor));
+    if (bad < 0) return;
+    throw new TypeError(`${where}: an element must be a tensor or an array of tensors, got an array whose item ${bad} is ${describe(e[bad])}`);
+  }
+  throw new TypeError(`${where}: an element must be a tensor or an array of tensors such as [x, y], got ${describe(e)}`);
+}
+
+/** The structure (one tensor, or a tuple of k) every element of a batch must share. */
+function checkSameStructure(items: readonly Element[], where: string): void {
+  const arity = (e: Element): number => (e instanceof Tensor ? 0 : e.length);
+  const k = arity(items[0]);
+  const i = items.findIndex((e) => arity(e) !== k);
+  if (i < 0) return;
+  const text = (e: Element): string => (e instanceof Tensor ? "a single tensor" : `an array of ${e.length} tensors`);
+  throw new TypeError(`${where}: element ${i} of the batch is ${text(items[i])} but element 0 is ${text(items[0])}; every element must have the same structure (check what map returns)`);
+}
+
+/** take/skip's count: a whole number, or -1 for "all", as tf.data. */
+function checkCount(count: number, where: string, minusOne: string): void {
+  if (!Number.isInteger(count) || count < -1) throw new RangeError(`${where}: count must be a non-negative integer, or -1 (${minusOne}), got ${valueText(count)}`);
 }
 
 function stack(items: Tensor[], where: string): Tensor {
@@ -39,7 +73,10 @@ export class Dataset<E extends Element = Element> {
   static fromTensorSlices(tensors: Tensor[]): Dataset<Tensor[]>;
   static fromTensorSlices(tensors: Tensor | Tensor[]): Dataset<Element> {
     const list = tensors instanceof Tensor ? [tensors] : tensors;
-    if (list.length === 0) throw new Error("Dataset.fromTensorSlices: pass a tensor or a non-empty array of tensors");
+    if (!Array.isArray(list) || list.length === 0) throw new Error("Dataset.fromTensorSlices: pass a tensor or a non-empty array of tensors");
+    list.forEach((t, i) => {
+      if (!(t instanceof Tensor)) throw new TypeError(`Dataset.fromTensorSlices: item ${i} is ${describe(t)}, not a tensor; pass a tensor or an array of tensors such as [x, y] (make one with tf.constant)`);
+    });
     list.forEach((t, i) => { if (t.rank === 0) throw new RangeError(`Dataset.fromTensorSlices: tensor ${i} is a scalar; it needs a first axis to slice`); });
     const n = list[0].shape[0];
     if (list.some((t) => t.shape[0] !== n)) {
@@ -63,6 +100,10 @@ export class Dataset<E extends Element = Element> {
   /** Fills a buffer of `bufferSize` elements and emits a random one of them each step, as tf.data. */
   shuffle(bufferSize: number, opts: { seed?: number } = {}): Dataset<E> {
     if (!Number.isInteger(bufferSize) || bufferSize < 1) throw new RangeError(`Dataset.shuffle: bufferSize must be a positive integer, got ${bufferSize}`);
+    // NaN would seed like 0, silently: the same order for every "random" seed.
+    if (opts.seed !== undefined && !(typeof opts.seed === "number" && Number.isFinite(opts.seed))) {
+      throw new RangeError(`Dataset.shuffle: seed must be a finite number, got ${valueText(opts.seed)}; leave it out to use tf.random's generator`);
+    }
     const seeded = opts.seed === undefined ? null : new RandomGenerator(opts.seed);
     const self = this;
     return new Dataset<E>(async function* () {
@@ -90,6 +131,8 @@ export class Dataset<E extends Element = Element> {
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`Dataset.batch: batchSize must be a positive integer, got ${batchSize}`);
     const self = this;
     const make = (items: E[]): E => {
+      items.forEach((e) => checkElement(e, "Dataset.batch"));
+      checkSameStructure(items, "Dataset.batch");
       if (items[0] instanceof Tensor) return stack(items as Tensor[], "Dataset.batch") as E;
       const k = (items[0] as Tensor[]).length;
       return Array.from({ length: k }, (_, c) => stack(items.map((it) => (it as Tensor[])[c]), "Dataset.batch")) as E;
@@ -108,24 +151,32 @@ export class Dataset<E extends Element = Element> {
   map<F extends Element>(fn: (e: E) => F | Promise<F>): Dataset<F> {
     const self = this;
     return new Dataset<F>(async function* () {
-      for await (const e of self) yield await fn(e);
+      for await (const e of self) {
+        const out = await fn(e);
+        checkElement(out, "Dataset.map");
+        yield out;
+      }
     });
   }
 
-  /** Only the first `count` elements. */
+  /** Only the first `count` elements; -1 keeps them all, as tf.data. */
   take(count: number): Dataset<E> {
+    checkCount(count, "Dataset.take", "all of them");
+    if (count === -1) return this;
     const self = this;
     return new Dataset<E>(async function* () {
-      if (count <= 0) return;
+      if (count === 0) return;
       let i = 0;
       for await (const e of self) { yield e; if (++i >= count) return; }
     });
   }
 
-  /** Everything after the first `count` elements. */
+  /** Everything after the first `count` elements; -1 skips them all, as tf.data. */
   skip(count: number): Dataset<E> {
+    checkCount(count, "Dataset.skip", "skip all of them");
     const self = this;
     return new Dataset<E>(async function* () {
+      if (count === -1) return;
       let i = 0;
       for await (const e of self) if (i++ >= count) yield e;
     });
@@ -177,7 +228,10 @@ export class Dataset<E extends Element = Element> {
     return new Dataset<E>(async function* () {
       for await (const e of self) {
         const keep = await predicate(e);
-        if (keep instanceof Tensor ? keep.size === 1 && Boolean(keep.dataSync()[0]) : keep) yield e;
+        if (keep instanceof Tensor && keep.size !== 1) {
+          throw new TypeError(`Dataset.filter: the predicate must return a boolean or a scalar tensor, got a tensor of shape [${keep.shape.join(", ")}]; reduce it, e.g. tf.all(...)`);
+        }
+        if (keep instanceof Tensor ? Boolean(keep.dataSync()[0]) : keep) yield e;
       }
     });
   }
