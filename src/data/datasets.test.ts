@@ -189,3 +189,31 @@ test("fetchCaliforniaHousing parses scikit-learn's cal_housing.tgz and derives p
   await assert.rejects(fetchCaliforniaHousing({ cacheDir: fresh("cache11"), origin }), /expected aaa5c9a6afe2225cc2aed2723682ae403280c4a3695a2ddda4ffb5d8215ea681/);
   assert.deepEqual(readdirSync(join(root, "cache11")), []);
 });
+
+test("mnist.npz and california_housing.npz whose arrays do not pair up are refused naming the file; 'small' keeps x[:600] as Keras", async () => {
+  const mnistCache = fresh("cache12");
+  writeFileSync(join(mnistCache, "mnist.npz"), encodeNpz({
+    x_train: u8([0, 1, 2, 3, 4, 5, 6, 7], [2, 2, 2]), y_train: u8([5, 6, 7], [3]),
+    x_test: u8([9, 9, 9, 9], [1, 2, 2]), y_test: u8([3], [1]),
+  }));
+  await assert.rejects(mnist.loadData({ cacheDir: mnistCache, download: false, searchDirs: [] }), /^Error: datasets\.mnist\.loadData: .*mnist\.npz \(x_train, y_train\) holds 2 images but 3 labels; the files do not belong together: delete them and load again$/);
+  const calCache = fresh("cache13");
+  const x = makeTensor(Float32Array.from({ length: 80 }, (_, i) => i), [10, 8], "float32");
+  writeFileSync(join(calCache, "california_housing.npz"), encodeNpz({ x, y: makeTensor(new Float32Array(9), [9], "float32") }));
+  await assert.rejects(californiaHousing.loadData({ cacheDir: calCache, download: false }), /^Error: datasets\.californiaHousing\.loadData: .*california_housing\.npz holds x of shape \[10, 8\] and y of shape \[9\]; they need one row per district each/);
+  const y = makeTensor(Float32Array.from({ length: 10 }, (_, i) => i), [10], "float32");
+  writeFileSync(join(calCache, "california_housing.npz"), encodeNpz({ x, y }));
+  const [[, small]] = await californiaHousing.loadData({ cacheDir: calCache, download: false, version: "small" });
+  const [[, large]] = await californiaHousing.loadData({ cacheDir: calCache, download: false });
+  assert.deepEqual(small.arraySync(), large.arraySync(), "10 rows: x[:600] is all of them");
+});
+
+test("readCaliforniaHousingArchive refuses empty or non-numeric cells (Number('') is 0) and an empty table, naming line and cell", () => {
+  const archive = (csv: string): Uint8Array => encodeTar({ "CaliforniaHousing/cal_housing.data": new TextEncoder().encode(csv) });
+  const good = "-122.23,37.88,41.0,880.0,129.0,322.0,126.0,8.3252,452600.0\n";
+  assert.deepEqual(readCaliforniaHousingArchive(archive(good)).data.shape, [1, 8]);
+  assert.throws(() => readCaliforniaHousingArchive(archive(good + "-122.22,37.86,21.0,7099.0,,2401.0,1138.0,8.3014,358500.0\n")), /^Error: readCaliforniaHousingArchive: line 2 of cal_housing\.data is not 9 numbers \(cell 5 is ""\): .*; the archive is damaged or not scikit-learn's cal_housing\.tgz: delete it and fetch it again$/);
+  assert.throws(() => readCaliforniaHousingArchive(archive("-122.23,37.88,41.0,880.0,129.0, ,126.0,8.3252,452600.0\n")), /line 1 of cal_housing\.data is not 9 numbers \(cell 6 is " "\)/);
+  assert.throws(() => readCaliforniaHousingArchive(archive("-122.23,37.88,41.0,880.0,129.0,322.0,126.0,8.3252\n")), /line 1 of cal_housing\.data is not 9 numbers \(it has 8 cells\)/);
+  assert.throws(() => readCaliforniaHousingArchive(archive("\n")), /^Error: readCaliforniaHousingArchive: cal_housing\.data in the archive is empty; the archive is damaged/);
+});

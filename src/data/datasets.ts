@@ -117,6 +117,8 @@ function readMnistNpz(where: string, path: string): LoadDataResult {
   for (const k of ["x_train", "y_train", "x_test", "y_test"]) {
     if (!a[k]) throw new Error(`${where}: ${path} has no array ${k} (it holds ${Object.keys(a).join(", ")}); it is not Keras' mnist.npz: delete it and load again`);
   }
+  checkPair(where, a.x_train, a.y_train, `${path} (x_train, y_train)`);
+  checkPair(where, a.x_test, a.y_test, `${path} (x_test, y_test)`);
   return [[a.x_train, a.y_train], [a.x_test, a.y_test]];
 }
 
@@ -214,7 +216,11 @@ export const californiaHousing = {
     }, { ...opts, searchDirs: opts.searchDirs ?? [] });
     const a = readNpz(path);
     if (!a.x || !a.y) throw new Error(`${where}: ${path} has no arrays x and y (it holds ${Object.keys(a).join(", ")}); delete it and load again`);
-    return shuffleSplit(a.x, a.y, version === "small" ? 600 : a.x.shape[0], testSplit, seed);
+    if (a.x.rank === 0 || a.y.rank === 0 || a.x.shape[0] !== a.y.shape[0]) {
+      throw new Error(`${where}: ${path} holds x of shape [${a.x.shape.join(", ")}] and y of shape [${a.y.shape.join(", ")}]; they need one row per district each: it is not Keras' california_housing.npz: delete it and load again`);
+    }
+    // Keras keeps x[:600] for "small", fewer when the file has fewer rows.
+    return shuffleSplit(a.x, a.y, version === "small" ? Math.min(600, a.x.shape[0]) : a.x.shape[0], testSplit, seed);
   },
 };
 
@@ -235,6 +241,9 @@ export interface CaliforniaHousingBunch {
   targetNames: string[];
 }
 
+/** A decimal number as cal_housing.data writes them ("-122.23", "452600.0", "1e-3"). */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
 /** Parses scikit-learn's cal_housing.tgz (CaliforniaHousing/cal_housing.data) as fetch_california_housing does. */
 export function readCaliforniaHousingArchive(source: string | Uint8Array): CaliforniaHousingBunch {
   const where = "readCaliforniaHousingArchive";
@@ -242,11 +251,18 @@ export function readCaliforniaHousingArchive(source: string | Uint8Array): Calif
   if (!entry) throw new Error(`${where}: ${typeof source === "string" ? source : "the archive"} has no CaliforniaHousing/cal_housing.data; it is not scikit-learn's cal_housing.tgz`);
   const lines = new TextDecoder().decode(entry.data).split(/\r?\n/).filter((l) => l.trim().length > 0);
   const n = lines.length;
+  if (n === 0) throw new Error(`${where}: cal_housing.data in ${typeof source === "string" ? source : "the archive"} is empty; the archive is damaged: delete it and fetch it again`);
   const data = new Float64Array(n * 8), target = new Float64Array(n);
   const order = [8, 7, 2, 3, 4, 5, 6, 1, 0]; // scikit-learn's columns_index
   for (let i = 0; i < n; i++) {
-    const raw = lines[i].split(",").map(Number);
-    if (raw.length !== 9 || raw.some((v) => Number.isNaN(v))) throw new Error(`${where}: line ${i + 1} of cal_housing.data is not 9 numbers: ${JSON.stringify(lines[i])}`);
+    const cells = lines[i].split(",");
+    // Number("") and Number(" ") are 0: an empty cell would load as a zero, where numpy's loadtxt refuses it.
+    const bad = cells.findIndex((c) => !DECIMAL.test(c.trim()));
+    if (cells.length !== 9 || bad >= 0) {
+      const why = cells.length !== 9 ? `it has ${cells.length} cells` : `cell ${bad + 1} is ${JSON.stringify(cells[bad])}`;
+      throw new Error(`${where}: line ${i + 1} of cal_housing.data is not 9 numbers (${why}): ${JSON.stringify(lines[i])}; the archive is damaged or not scikit-learn's cal_housing.tgz: delete it and fetch it again`);
+    }
+    const raw = cells.map(Number);
     const c = order.map((k) => raw[k]);
     const row = c.slice(1);
     row[2] /= row[5]; // average rooms = total rooms / households
