@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tf from "../index.js";
@@ -127,4 +127,44 @@ test("loading never runs code from a file: a Lambda is refused unless safeMode i
     const trusted = await models.loadModel(path, { safeMode: false });
     assert.deepEqual(trusted.predict(x).arraySync(), model.predict(x).arraySync());
   }
+});
+
+test(".keras save and load name the model file and TMPDIR when the temporary folder for the HDF5 weights cannot be used; the old file stays", async () => {
+  const model = smallModel();
+  const path = join(dir, "tmpdir.keras");
+  await model.save(path);
+  const before = readFileSync(path);
+  const notAFolder = join(dir, "not-a-folder");
+  writeFileSync(notAFolder, "x");
+  const saved = process.env.TMPDIR;
+  process.env.TMPDIR = notAFolder;
+  try {
+    const expected = (e: unknown): boolean => {
+      assert.ok(e instanceof ModelFileError);
+      assert.ok(e.message.startsWith(path), e.message);
+      assert.match(e.message, /needs a temporary folder for the HDF5 weights, and none can be made in .*not-a-folder \(ENOTDIR.*\); set TMPDIR to a writable folder with free space$/);
+      return true;
+    };
+    await assert.rejects(model.save(path), expected);
+    await assert.rejects(models.loadModel(path), expected);
+  } finally {
+    if (saved === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = saved;
+  }
+  assert.deepEqual(readFileSync(path), before, "the previous file is unchanged");
+});
+
+test(".keras save: a failure while writing the weights is a ModelFileError naming the file, and the previous file stays", async () => {
+  const model = smallModel();
+  const path = join(dir, "midway.keras");
+  await model.save(path);
+  const before = readFileSync(path);
+  Object.defineProperty(model.layers[1], "weights", { get: () => { throw new Error("weights unavailable"); } });
+  await assert.rejects(model.save(path), (e: unknown) => {
+    assert.ok(e instanceof ModelFileError);
+    assert.equal(e.message, `${path}: could not be written: its model.weights.h5 failed (weights unavailable); any previous file is unchanged`);
+    return true;
+  });
+  assert.deepEqual(readFileSync(path), before);
+  assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith(".tmp")), []);
 });

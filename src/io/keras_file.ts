@@ -29,9 +29,18 @@ function dateSaved(d = new Date()): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}@${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
-/** Runs `use(dir)` with a private temporary directory, removed afterwards. */
-async function withTempDir<T>(use: (dir: string) => Promise<T> | T): Promise<T> {
-  const dir = mkdtempSync(join(tmpdir(), "lamina-h5-"));
+/**
+ * Runs `use(dir)` with a private temporary directory, removed afterwards. The HDF5 library works
+ * on files, so the weights pass through the system's temporary folder; when that folder is
+ * missing, read-only or full, the error names the model file and the fix rather than a bare errno.
+ */
+async function withTempDir<T>(file: string, use: (dir: string) => Promise<T> | T): Promise<T> {
+  let dir: string;
+  try {
+    dir = mkdtempSync(join(tmpdir(), "lamina-h5-"));
+  } catch (e) {
+    throw new ModelFileError(file, `needs a temporary folder for the HDF5 weights, and none can be made in ${tmpdir()} (${errorText(e)}); set TMPDIR to a writable folder with free space`);
+  }
   try {
     return await use(dir);
   } finally {
@@ -41,7 +50,7 @@ async function withTempDir<T>(use: (dir: string) => Promise<T> | T): Promise<T> 
 
 /** The bytes of an HDF5 file holding the Keras 3 weight layout of `model`. */
 export async function kerasWeightsBytes(model: Model, includeOptimizer: boolean, display: string): Promise<Uint8Array> {
-  return withTempDir(async (dir) => {
+  return withTempDir(display, async (dir) => {
     const path = join(dir, WEIGHTS);
     const h5 = await Hdf5File.create(path, display);
     try {
@@ -69,7 +78,13 @@ export async function saveKerasFile(model: Model, path: string, opts: SaveModelO
     throw new ModelFileError(path, `cannot be written: the model's config cannot be serialized (${errorText(e)})`);
   }
   const metadata = JSON.stringify({ keras_version: KERAS_VERSION, date_saved: dateSaved() });
-  const weights = await kerasWeightsBytes(model, includeOptimizer, `${path} (${WEIGHTS})`);
+  let weights: Uint8Array;
+  try {
+    weights = await kerasWeightsBytes(model, includeOptimizer, `${path} (${WEIGHTS})`);
+  } catch (e) {
+    if (e instanceof ModelFileError) throw e;
+    throw new ModelFileError(path, `could not be written: its ${WEIGHTS} failed (${errorText(e)}); any previous file is unchanged`);
+  }
   const encoder = new TextEncoder();
   const zip = writeZip([[METADATA, encoder.encode(metadata)], [CONFIG, encoder.encode(configText)], [WEIGHTS, weights]]);
   await writeBytesAtomically(path, zip, { overwrite: opts.overwrite });
@@ -103,9 +118,13 @@ export async function withArchiveWeights<T>(zip: ZipArchive, path: string, use: 
     throw new ModelFileError(path, `has no ${WEIGHTS} entry (it has ${[...zip.entries.keys()].join(", ") || "no entries"}); it is not a complete .keras file`);
   }
   const bytes = zip.extract(WEIGHTS);
-  return withTempDir(async (dir) => {
+  return withTempDir(path, async (dir) => {
     const tmp = join(dir, WEIGHTS);
-    writeFileSync(tmp, bytes);
+    try {
+      writeFileSync(tmp, bytes);
+    } catch (e) {
+      throw new ModelFileError(path, `cannot unpack its ${WEIGHTS} into ${dir} (${errorText(e)}); free space there or set TMPDIR to a writable folder`);
+    }
     const h5 = await Hdf5File.openForReading(tmp, `${path} (${WEIGHTS})`);
     try {
       return use(h5);
