@@ -189,10 +189,14 @@ export class Hdf5File {
       const meta = e.metadata;
       const shape = meta.shape ?? [];
       const dtype = datasetDType(meta.type, meta.size, meta.signed);
+      if (meta.type === H5T_FLOAT && meta.size === 2) {
+        throw new ModelFileError(this.display, `dataset "${path}" holds 16-bit floats (float16), which lamina does not read; save the weights as float32 (in Keras: a model built with dtype "float32", given these weights with set_weights, then saved)`);
+      }
       if (dtype === null) {
         throw new ModelFileError(this.display, `dataset "${path}" holds ${describeType(meta.type, meta.size)}, not numbers`);
       }
-      if (!meta.littleEndian && meta.size > 1) throw new ModelFileError(this.display, `dataset "${path}" is big-endian, which lamina does not read`);
+      if (!meta.littleEndian && meta.size > 1) throw new ModelFileError(this.display, `dataset "${path}" is big-endian, which lamina does not read; rewrite it little-endian (numpy: a.astype(a.dtype.newbyteorder("<")))`);
+      checkFilters(e, path, this.display);
       const count = shape.reduce((a, b) => a * b, 1);
       const declared = count * meta.size;
       if (declared > 1 << 26 && declared > this.byteSize * 1000) {
@@ -266,6 +270,21 @@ export class Hdf5File {
 
 const H5T_INTEGER = 0;
 const H5T_FLOAT = 1;
+
+/** The filters the bundled HDF5 library applies itself (deflate, shuffle, fletcher32, szip, nbit, scaleoffset). */
+const BUILTIN_FILTERS = new Set([1, 2, 3, 4, 5, 6]);
+
+/**
+ * Refuses a dataset compressed by a plugin filter (lzf, blosc, ...), which the bundled HDF5 library
+ * does not have: reading it would fail with HDF5's "can't open directory .../plugin", which says
+ * nothing about the file. Keras writes weights uncompressed.
+ */
+function checkFilters(e: H5Dataset, path: string, display: string): void {
+  const missing = e.filters.find((f) => !BUILTIN_FILTERS.has(f.id));
+  if (missing) {
+    throw new ModelFileError(display, `dataset "${path}" is compressed with the HDF5 filter "${missing.name}" (id ${missing.id}), which lamina's HDF5 library does not include; save it uncompressed (as Keras does) or with gzip (h5py: compression="gzip")`);
+  }
+}
 
 function datasetDType(type: number, size: number, signed: boolean): { dtype: DType } | null {
   if (type === H5T_FLOAT) return size === 4 ? { dtype: "float32" } : size === 8 ? { dtype: "float64" } : null;
