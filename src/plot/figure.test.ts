@@ -44,8 +44,12 @@ test("Figure.save: unknown extensions and failed writes give clear errors and le
     await assert.rejects(fig.save(""), /Figure.save: expected a file path ending in .png or .svg/);
     // the target is a folder: the rename fails, the temporary file is removed
     mkdirSync(join(dir, "taken.png"));
-    await assert.rejects(fig.save(join(dir, "taken.png")));
+    await assert.rejects(fig.save(join(dir, "taken.png")), /^Error: Figure\.save: cannot write ".*taken\.png" \(EISDIR.*\): it is a folder; name a file inside it, e\.g\. ".*taken\.png.figure\.png"; any file that was there is unchanged$/);
     assert.deepEqual(readdirSync(dir).sort(), ["taken.png"]);
+    // a parent that is a file: the folder cannot be made
+    writeFileSync(join(dir, "plain"), "x");
+    await assert.rejects(fig.save(join(dir, "plain", "h.svg")), /^Error: Figure\.save: cannot write ".*plain.h\.svg" \(EEXIST.*\); any file that was there is unchanged$/);
+    rmSync(join(dir, "plain"));
     assert.equal(existsSync(join(dir, "x.jpg")), false);
     await assert.rejects(fig.toPNG({ scale: 0 }), /Figure.toPNG: scale must be within \(0, 16\], got 0/);
   } finally {

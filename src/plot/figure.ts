@@ -4,7 +4,7 @@
  */
 import { existsSync } from "node:fs";
 import { rename, rm, writeFile, mkdir } from "node:fs/promises";
-import { delimiter, dirname, extname } from "node:path";
+import { delimiter, dirname, extname, join } from "node:path";
 import { randomBytes } from "node:crypto";
 import type { RenderedImage, ResvgRenderOptions } from "@resvg/resvg-js";
 import { valueText } from "../tensor/value_text.js";
@@ -134,9 +134,15 @@ export class Figure {
   async save(path: string, opts: PngOptions = {}): Promise<void> {
     if (typeof path !== "string" || path === "") throw new TypeError(`Figure.save: expected a file path ending in .png or .svg, got ${valueText(path)}`);
     const ext = extname(path).toLowerCase();
-    if (ext === ".svg") await writeAtomic(path, this.#svg);
-    else if (ext === ".png") await writeAtomic(path, await this.toPNG(opts));
-    else throw new Error(`Figure.save: cannot tell the format of ${JSON.stringify(path)} from its extension ${JSON.stringify(ext || "(none)")}; use .png or .svg`);
+    if (ext !== ".svg" && ext !== ".png") throw new Error(`Figure.save: cannot tell the format of ${JSON.stringify(path)} from its extension ${JSON.stringify(ext || "(none)")}; use .png or .svg`);
+    const data = ext === ".svg" ? this.#svg : await this.toPNG(opts);
+    try {
+      await writeAtomic(path, data);
+    } catch (e) {
+      // A bare "EISDIR ... rename '<path>.123.ab.part'" names neither the call nor the fix.
+      const hint = (e as NodeJS.ErrnoException).code === "EISDIR" ? `: it is a folder; name a file inside it, e.g. ${JSON.stringify(join(path, `figure${ext}`))}` : "";
+      throw new Error(`Figure.save: cannot write ${JSON.stringify(path)} (${(e as Error).message})${hint}; any file that was there is unchanged`);
+    }
   }
 
   /** Rich display for Jupyter kernels that look for this symbol (Deno's; see src/plot/README.md). */
