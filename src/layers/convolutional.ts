@@ -16,7 +16,9 @@ export type PairArg = number | readonly [number, number];
 export type KerasPadding = "valid" | "same";
 
 export function pair(v: PairArg, what: string, layer: string): [number, number] {
-  const p: [number, number] = typeof v === "number" ? [v, v] : [v[0], v[1]];
+  // A longer list ([3, 3, 3], a 3-D habit) must not lose its tail without a word.
+  const length = typeof v === "number" ? 2 : Array.isArray(v) ? v.length : 0;
+  const p: [number, number] = typeof v === "number" ? [v, v] : length === 2 ? [v[0], v[1]] : [NaN, NaN];
   if (!p.every((d) => Number.isInteger(d) && d > 0)) {
     throw new RangeError(`${layer}: ${what} must be a positive integer or a pair of them, got ${valueText(v)}`);
   }
