@@ -2,6 +2,7 @@ import type { DType } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { Variable } from "../tensor/variable.js";
 import { shapeText } from "../tensor/shape.js";
+import { valueText } from "../tensor/value_text.js";
 import { add } from "../ops/math.js";
 import { matmul } from "../ops/matmul.js";
 import { type FusedActivation, fusedMatMul } from "../ops/fused.js";
@@ -41,6 +42,11 @@ export class InputLayer extends Layer {
 
   constructor(args: InputLayerArgs) {
     super({ name: args.name, dtype: args.dtype });
+    for (const key of ["shape", "batchShape"] as const) {
+      if (args[key] !== undefined && !Array.isArray(args[key])) {
+        throw new TypeError(`Input: ${key} must be a list of dimensions, got ${valueText(args[key])}; e.g. layers.Input({ shape: [28, 28, 1] })`);
+      }
+    }
     const batchShape = args.batchShape ?? (args.shape ? [args.batchSize ?? null, ...args.shape] : null);
     if (!batchShape) throw new TypeError("Input: give the shape of one sample, e.g. layers.Input({ shape: [28, 28, 1] })");
     for (const d of batchShape) {
