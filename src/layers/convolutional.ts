@@ -4,10 +4,10 @@ import { add, mul } from "../ops/math.js";
 import type { FusedActivation } from "../backend/backend.js";
 import { conv2d, computeConv2DInfo, computePool2DInfo } from "../ops/conv.js";
 import { avgPool, maxPool } from "../ops/pool.js";
-import { Layer, type LayerArgs, type LayerShape } from "./layer.js";
+import { Layer, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
 import { layerShapeText } from "./symbolic.js";
 import { type ActivationIdentifier, getActivation } from "../nn/activations.js";
-import { type KernelBiasArgs, addBias, addKernel, kernelBiasConfig, checkWeightOptions } from "./weights.js";
+import { type KernelBiasArgs, KERNEL_BIAS_OPTIONS, addBias, addKernel, kernelBiasConfig, checkWeightOptions } from "./weights.js";
 import { fusedActivationOf, single } from "./core.js";
 import { fusedConv2d } from "../ops/fused.js";
 import { valueText } from "../tensor/value_text.js";
@@ -50,6 +50,9 @@ export interface Conv2DArgs extends LayerArgs, KernelBiasArgs {
 
 /** 2-D convolution over NHWC inputs; kernel [kh, kw, in, filters] as Keras stores it. */
 export class Conv2D extends Layer {
+  static readonly options = layerOptions<Conv2DArgs>({
+    filters: true, kernelSize: true, strides: true, padding: true, dilationRate: true, activation: true, useBias: true, ...KERNEL_BIAS_OPTIONS,
+  });
   readonly filters: number;
   readonly kernelSize: [number, number];
   readonly strides: [number, number];
@@ -151,6 +154,8 @@ export interface Pooling2DArgs extends LayerArgs {
   padding?: KerasPadding | "SAME" | "VALID";
 }
 
+const POOLING_OPTIONS = layerOptions<Pooling2DArgs>({ poolSize: true, strides: true, padding: true });
+
 abstract class Pooling2D extends Layer {
   readonly poolSize: [number, number];
   readonly strides: [number, number];
@@ -186,12 +191,14 @@ abstract class Pooling2D extends Layer {
 }
 
 export class MaxPooling2D extends Pooling2D {
+  static readonly options = POOLING_OPTIONS;
   call(inputs: Tensor | Tensor[]): Tensor {
     return maxPool(single(inputs, this), this.poolSize, this.strides, this.padding);
   }
 }
 
 export class AveragePooling2D extends Pooling2D {
+  static readonly options = POOLING_OPTIONS;
   call(inputs: Tensor | Tensor[]): Tensor {
     return avgPool(single(inputs, this), this.poolSize, this.strides, this.padding);
   }

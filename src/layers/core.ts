@@ -9,10 +9,10 @@ import { type FusedActivation, fusedMatMul } from "../ops/fused.js";
 import { reshape } from "../ops/shape.js";
 import { dropout } from "../ops/dropout.js";
 import { RandomGenerator } from "../tensor/random.js";
-import { Layer, type CallOptions, type LayerArgs, type LayerShape } from "./layer.js";
+import { Layer, type CallOptions, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
 import { SymbolicTensor, LayerNode } from "./symbolic.js";
 import { type ActivationIdentifier, getActivation } from "../nn/activations.js";
-import { type KernelBiasArgs, addBias, addKernel, kernelBiasConfig, checkWeightOptions } from "./weights.js";
+import { type KernelBiasArgs, KERNEL_BIAS_OPTIONS, addBias, addKernel, kernelBiasConfig, checkWeightOptions } from "./weights.js";
 
 /**
  * The fused kernel for a layer's activation when it is Keras' own relu or linear (a custom function
@@ -89,6 +89,7 @@ export interface DenseArgs extends LayerArgs, KernelBiasArgs {
 
 /** y = activation(x @ kernel + bias), kernel [in, out], on the last axis of x. */
 export class Dense extends Layer {
+  static readonly options = layerOptions<DenseArgs>({ units: true, activation: true, useBias: true, ...KERNEL_BIAS_OPTIONS });
   readonly units: number;
   readonly activation: ReturnType<typeof getActivation>;
   readonly useBias: boolean;
@@ -160,6 +161,7 @@ export interface ActivationArgs extends LayerArgs {
 }
 
 export class Activation extends Layer {
+  static readonly options = layerOptions<ActivationArgs>({ activation: true });
   readonly activation: ReturnType<typeof getActivation>;
   constructor(args: ActivationArgs) {
     super(args);
@@ -178,6 +180,7 @@ export class Activation extends Layer {
 
 /** Keeps the batch axis and flattens the rest: (None, 4, 4, 256) -> (None, 4096). */
 export class Flatten extends Layer {
+  static readonly options = layerOptions<LayerArgs>({});
   constructor(args: LayerArgs = {}) {
     super(args);
   }
@@ -200,6 +203,7 @@ export interface DropoutArgs extends LayerArgs {
 
 /** Zeroes a fraction `rate` of the inputs during training and scales the rest by 1/(1-rate). */
 export class Dropout extends Layer {
+  static readonly options = layerOptions<DropoutArgs>({ rate: true, noiseShape: true, seed: true });
   readonly rate: number;
   readonly noiseShape: readonly (number | null)[] | undefined;
   readonly seed: number | undefined;

@@ -34,3 +34,22 @@ test("setWeights names the layer and the weight for a value that is not a tensor
   assert.deepEqual([...d.getWeights()[1].dataSync()], [5, -7]);
   assert.equal(d.getWeights()[1].dtype, "float32");
 });
+
+test("built-in layers refuse options they do not take, as Keras does, instead of ignoring them", () => {
+  refuses(() => layers.Conv2D(8, 3, { activaton: "relu" } as never), TypeError, /^Conv2D: unknown option activaton; valid options are name, trainable, dtype, inputShape, batchSize, filters, kernelSize/);
+  // Not supported, so not silently computed channels-last.
+  refuses(() => layers.Conv2D(8, 3, { dataFormat: "channels_first" } as never), TypeError, /^Conv2D: unknown option dataFormat;/);
+  refuses(() => layers.Dense(4, { kernel_initializer: "he_normal", name: "d" } as never), TypeError, /^Dense d: unknown option kernel_initializer; lamina spells Keras' kernel_initializer as kernelInitializer$/);
+  refuses(() => layers.BatchNormalization({ momentun: 0.9 } as never), TypeError, /^BatchNormalization: unknown option momentun; valid options are .*momentum/);
+  refuses(() => layers.MaxPooling2D(2, { stride: 2 } as never), TypeError, /^MaxPooling2D: unknown option stride;/);
+  refuses(() => layers.Add({ axis: 1 } as never), TypeError, /^Add: unknown option axis; valid options are name, trainable, dtype, inputShape, batchSize$/);
+  refuses(() => layers.SeparableConv2D(8, 3, { kernelInitializer: "ones" } as never), TypeError, /^SeparableConv2D: unknown option kernelInitializer;.* depthwiseInitializer, pointwiseInitializer/);
+  // Every option of the class and of LayerArgs stays allowed, and a user's subclass may take its own.
+  layers.Conv2D(8, 3, { strides: 1, padding: "same", dilationRate: 1, activation: "relu", useBias: false, kernelInitializer: "ones", name: "c", trainable: false, dtype: "float32", inputShape: [4, 4, 1], batchSize: 2 });
+  class Scaled extends layers.classes.Dense {
+    constructor(args: { units: number; factor: number }) {
+      super(args);
+    }
+  }
+  assert.equal(new Scaled({ units: 2, factor: 3 }).units, 2);
+});

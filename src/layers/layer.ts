@@ -9,7 +9,7 @@ import { DTYPES, isDType, isFloatDType } from "../tensor/dtype.js";
 import { valueText } from "../tensor/value_text.js";
 import { LayerNode, SymbolicTensor, type LayerShape, layerShapeText } from "./symbolic.js";
 import { pinnedTraining } from "./node_training.js";
-import { resetAutoNames } from "../nn/common.js";
+import { checkKeys, resetAutoNames } from "../nn/common.js";
 import { serializationHooks } from "../io/hooks.js";
 import type { DeserializeOptions } from "../io/serialization.js";
 
@@ -106,7 +106,7 @@ export abstract class Layer {
   declare private readonly weightTrainable: Map<Variable, boolean>;
 
   constructor(args: LayerArgs = {}) {
-    checkLayerArgs(new.target.name, args);
+    checkLayerArgs(new.target, args);
     const self = function (this: unknown, inputs: LayerInput, opts?: CallOptions) {
       return (self as unknown as Layer).apply(inputs, opts);
     } as unknown as Layer;
@@ -380,13 +380,28 @@ function checkDeclaredShape(layer: Layer, shape: LayerShape): void {
   }
 }
 
+const BASE_OPTIONS = Object.keys({ name: true, trainable: true, dtype: true, inputShape: true, batchSize: true } satisfies Record<keyof LayerArgs, true>);
+
+/**
+ * The options a built-in layer takes besides LayerArgs, as its `static readonly options`: the
+ * constructor then refuses any other, as Keras does ("Unrecognized keyword arguments passed to
+ * Dense"), where a misspelt or unsupported one (activaton, dataFormat: "channels_first") would
+ * be ignored. The record form lets the compiler check the list against the Args interface.
+ */
+export function layerOptions<A extends LayerArgs>(own: Readonly<Record<Exclude<keyof A, keyof LayerArgs>, true>>): readonly string[] {
+  return Object.keys(own);
+}
+
 /**
  * The base options every layer takes, checked where the layer is made: a bad one would otherwise
  * surface later as a crash with no layer in it ("args.inputShape is not iterable") or, for a
  * name with "/", as weights named like another layer's (Keras refuses it too).
  */
-function checkLayerArgs(className: string, args: LayerArgs): void {
-  const where = `${className}${typeof args.name === "string" ? ` ${args.name}` : ""}`;
+function checkLayerArgs(cls: abstract new (...a: never[]) => Layer, args: LayerArgs): void {
+  const where = `${cls.name}${typeof args.name === "string" ? ` ${args.name}` : ""}`;
+  if (typeof args !== "object" || args === null) throw new TypeError(`${where}: options must be an object, got ${valueText(args)}`);
+  // A built-in class lists its options (layerOptions); a user's subclass without its own list is not checked.
+  if (Object.hasOwn(cls, "options")) checkKeys(where, args, [...BASE_OPTIONS, ...(cls as unknown as { options: readonly string[] }).options]);
   if (args.name !== undefined && (typeof args.name !== "string" || args.name.includes("/"))) {
     throw new TypeError(`${where}: name must be a string without "/" (weights are named <layer>/<weight>), got ${valueText(args.name)}`);
   }
