@@ -6,7 +6,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import type { Variable } from "../tensor/variable.js";
 import { add } from "../ops/math.js";
 import { conv2d, conv2dTranspose, depthwiseConv2d } from "../ops/conv.js";
-import { Layer, type LayerArgs, type LayerShape } from "./layer.js";
+import { Layer, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
 import { layerShapeText } from "./symbolic.js";
 import { single } from "./core.js";
 import { type KerasPadding, type PairArg, checkPadding, pair } from "./convolutional.js";
@@ -31,6 +31,11 @@ interface ConvCommonArgs extends LayerArgs {
 }
 
 /** Geometry and bias handling shared by the three layers. */
+const CONV_COMMON_OPTIONS = {
+  kernelSize: true, strides: true, padding: true, dilationRate: true, activation: true, useBias: true,
+  biasInitializer: true, biasRegularizer: true, biasConstraint: true,
+} as const satisfies Record<Exclude<keyof ConvCommonArgs, keyof LayerArgs>, true>;
+
 abstract class ConvBase extends Layer {
   readonly kernelSize: [number, number];
   readonly strides: [number, number];
@@ -153,6 +158,9 @@ export interface Conv2DTransposeArgs extends ConvCommonArgs {
  * (n - 1) * s + k % 2 + outputPadding (k is the dilated kernel size).
  */
 export class Conv2DTranspose extends ConvBase {
+  static readonly options = layerOptions<Conv2DTransposeArgs>({
+    ...CONV_COMMON_OPTIONS, filters: true, outputPadding: true, kernelInitializer: true, kernelRegularizer: true, kernelConstraint: true,
+  });
   readonly filters: number;
   readonly outputPadding: [number, number] | null;
   kernel: Variable | null = null;
@@ -247,6 +255,9 @@ export interface DepthwiseConv2DArgs extends ConvCommonArgs {
  * [kh, kw, inChannels, depthMultiplier]; the bias has inChannels * depthMultiplier entries.
  */
 export class DepthwiseConv2D extends ConvBase {
+  static readonly options = layerOptions<DepthwiseConv2DArgs>({
+    ...CONV_COMMON_OPTIONS, depthMultiplier: true, depthwiseInitializer: true, depthwiseRegularizer: true, depthwiseConstraint: true,
+  });
   readonly depthMultiplier: number;
   kernel: Variable | null = null;
   private readonly args: DepthwiseConv2DArgs;
@@ -315,6 +326,10 @@ export interface SeparableConv2DArgs extends ConvCommonArgs {
  * [kh, kw, in, depthMultiplier], pointwise_kernel [1, 1, in * depthMultiplier, filters], bias [filters].
  */
 export class SeparableConv2D extends ConvBase {
+  static readonly options = layerOptions<SeparableConv2DArgs>({
+    ...CONV_COMMON_OPTIONS, filters: true, depthMultiplier: true, depthwiseInitializer: true, pointwiseInitializer: true,
+    depthwiseRegularizer: true, pointwiseRegularizer: true, depthwiseConstraint: true, pointwiseConstraint: true,
+  });
   readonly filters: number;
   readonly depthMultiplier: number;
   depthwiseKernel: Variable | null = null;

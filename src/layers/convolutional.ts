@@ -4,10 +4,10 @@ import { add, mul } from "../ops/math.js";
 import type { FusedActivation } from "../backend/backend.js";
 import { conv2d, computeConv2DInfo, computePool2DInfo } from "../ops/conv.js";
 import { avgPool, maxPool } from "../ops/pool.js";
-import { Layer, type LayerArgs, type LayerShape } from "./layer.js";
+import { Layer, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
 import { layerShapeText } from "./symbolic.js";
 import { type ActivationIdentifier, getActivation } from "../nn/activations.js";
-import { type KernelBiasArgs, addBias, addKernel, kernelBiasConfig, checkWeightOptions } from "./weights.js";
+import { type KernelBiasArgs, KERNEL_BIAS_OPTIONS, addBias, addKernel, kernelBiasConfig, checkWeightOptions } from "./weights.js";
 import { fusedActivationOf, single } from "./core.js";
 import { fusedConv2d } from "../ops/fused.js";
 import { valueText } from "../tensor/value_text.js";
@@ -16,7 +16,9 @@ export type PairArg = number | readonly [number, number];
 export type KerasPadding = "valid" | "same";
 
 export function pair(v: PairArg, what: string, layer: string): [number, number] {
-  const p: [number, number] = typeof v === "number" ? [v, v] : [v[0], v[1]];
+  // A longer list ([3, 3, 3], a 3-D habit) must not lose its tail without a word.
+  const length = typeof v === "number" ? 2 : Array.isArray(v) ? v.length : 0;
+  const p: [number, number] = typeof v === "number" ? [v, v] : length === 2 ? [v[0], v[1]] : [NaN, NaN];
   if (!p.every((d) => Number.isInteger(d) && d > 0)) {
     throw new RangeError(`${layer}: ${what} must be a positive integer or a pair of them, got ${valueText(v)}`);
   }
@@ -48,6 +50,9 @@ export interface Conv2DArgs extends LayerArgs, KernelBiasArgs {
 
 /** 2-D convolution over NHWC inputs; kernel [kh, kw, in, filters] as Keras stores it. */
 export class Conv2D extends Layer {
+  static readonly options = layerOptions<Conv2DArgs>({
+    filters: true, kernelSize: true, strides: true, padding: true, dilationRate: true, activation: true, useBias: true, ...KERNEL_BIAS_OPTIONS,
+  });
   readonly filters: number;
   readonly kernelSize: [number, number];
   readonly strides: [number, number];
@@ -149,6 +154,8 @@ export interface Pooling2DArgs extends LayerArgs {
   padding?: KerasPadding | "SAME" | "VALID";
 }
 
+const POOLING_OPTIONS = layerOptions<Pooling2DArgs>({ poolSize: true, strides: true, padding: true });
+
 abstract class Pooling2D extends Layer {
   readonly poolSize: [number, number];
   readonly strides: [number, number];
@@ -184,12 +191,14 @@ abstract class Pooling2D extends Layer {
 }
 
 export class MaxPooling2D extends Pooling2D {
+  static readonly options = POOLING_OPTIONS;
   call(inputs: Tensor | Tensor[]): Tensor {
     return maxPool(single(inputs, this), this.poolSize, this.strides, this.padding);
   }
 }
 
 export class AveragePooling2D extends Pooling2D {
+  static readonly options = POOLING_OPTIONS;
   call(inputs: Tensor | Tensor[]): Tensor {
     return avgPool(single(inputs, this), this.poolSize, this.strides, this.padding);
   }

@@ -2,16 +2,17 @@ import type { DType } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { Variable } from "../tensor/variable.js";
 import { shapeText } from "../tensor/shape.js";
+import { valueText } from "../tensor/value_text.js";
 import { add } from "../ops/math.js";
 import { matmul } from "../ops/matmul.js";
 import { type FusedActivation, fusedMatMul } from "../ops/fused.js";
 import { reshape } from "../ops/shape.js";
 import { dropout } from "../ops/dropout.js";
 import { RandomGenerator } from "../tensor/random.js";
-import { Layer, type CallOptions, type LayerArgs, type LayerShape } from "./layer.js";
+import { Layer, type CallOptions, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
 import { SymbolicTensor, LayerNode } from "./symbolic.js";
 import { type ActivationIdentifier, getActivation } from "../nn/activations.js";
-import { type KernelBiasArgs, addBias, addKernel, kernelBiasConfig, checkWeightOptions } from "./weights.js";
+import { type KernelBiasArgs, KERNEL_BIAS_OPTIONS, addBias, addKernel, kernelBiasConfig, checkWeightOptions } from "./weights.js";
 
 /**
  * The fused kernel for a layer's activation when it is Keras' own relu or linear (a custom function
@@ -41,6 +42,11 @@ export class InputLayer extends Layer {
 
   constructor(args: InputLayerArgs) {
     super({ name: args.name, dtype: args.dtype });
+    for (const key of ["shape", "batchShape"] as const) {
+      if (args[key] !== undefined && !Array.isArray(args[key])) {
+        throw new TypeError(`Input: ${key} must be a list of dimensions, got ${valueText(args[key])}; e.g. layers.Input({ shape: [28, 28, 1] })`);
+      }
+    }
     const batchShape = args.batchShape ?? (args.shape ? [args.batchSize ?? null, ...args.shape] : null);
     if (!batchShape) throw new TypeError("Input: give the shape of one sample, e.g. layers.Input({ shape: [28, 28, 1] })");
     for (const d of batchShape) {
@@ -83,6 +89,7 @@ export interface DenseArgs extends LayerArgs, KernelBiasArgs {
 
 /** y = activation(x @ kernel + bias), kernel [in, out], on the last axis of x. */
 export class Dense extends Layer {
+  static readonly options = layerOptions<DenseArgs>({ units: true, activation: true, useBias: true, ...KERNEL_BIAS_OPTIONS });
   readonly units: number;
   readonly activation: ReturnType<typeof getActivation>;
   readonly useBias: boolean;
@@ -154,6 +161,7 @@ export interface ActivationArgs extends LayerArgs {
 }
 
 export class Activation extends Layer {
+  static readonly options = layerOptions<ActivationArgs>({ activation: true });
   readonly activation: ReturnType<typeof getActivation>;
   constructor(args: ActivationArgs) {
     super(args);
@@ -172,6 +180,7 @@ export class Activation extends Layer {
 
 /** Keeps the batch axis and flattens the rest: (None, 4, 4, 256) -> (None, 4096). */
 export class Flatten extends Layer {
+  static readonly options = layerOptions<LayerArgs>({});
   constructor(args: LayerArgs = {}) {
     super(args);
   }
@@ -194,6 +203,7 @@ export interface DropoutArgs extends LayerArgs {
 
 /** Zeroes a fraction `rate` of the inputs during training and scales the rest by 1/(1-rate). */
 export class Dropout extends Layer {
+  static readonly options = layerOptions<DropoutArgs>({ rate: true, noiseShape: true, seed: true });
   readonly rate: number;
   readonly noiseShape: readonly (number | null)[] | undefined;
   readonly seed: number | undefined;

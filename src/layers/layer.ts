@@ -5,10 +5,11 @@ import { shapeText, shapesEqual } from "../tensor/shape.js";
 import { zeros } from "../tensor/creation.js";
 import { noGrad } from "../ops/engine.js";
 import { cast } from "../ops/math.js";
-import { isFloatDType } from "../tensor/dtype.js";
+import { DTYPES, isDType, isFloatDType } from "../tensor/dtype.js";
+import { valueText } from "../tensor/value_text.js";
 import { LayerNode, SymbolicTensor, type LayerShape, layerShapeText } from "./symbolic.js";
 import { pinnedTraining } from "./node_training.js";
-import { resetAutoNames } from "../nn/common.js";
+import { checkKeys, resetAutoNames } from "../nn/common.js";
 import { serializationHooks } from "../io/hooks.js";
 import type { DeserializeOptions } from "../io/serialization.js";
 
@@ -105,6 +106,7 @@ export abstract class Layer {
   declare private readonly weightTrainable: Map<Variable, boolean>;
 
   constructor(args: LayerArgs = {}) {
+    checkLayerArgs(new.target, args);
     const self = function (this: unknown, inputs: LayerInput, opts?: CallOptions) {
       return (self as unknown as Layer).apply(inputs, opts);
     } as unknown as Layer;
@@ -233,10 +235,14 @@ export abstract class Layer {
     }
     ws.forEach((w, i) => {
       const v = values[i];
+      if (!(v instanceof Tensor)) {
+        throw new TypeError(`${this.name}.setWeights: value ${i} (for ${w.name} ${shapeText(w.shape)}) is ${valueText(v)}, not a tensor; pass tensors, e.g. tf.constant(array, [${w.shape.join(", ")}])`);
+      }
       if (!shapesEqual(v.shape, w.shape)) {
         throw new RangeError(`${this.name}.setWeights: weight ${i} (${w.name}) has shape ${shapeText(w.shape)} but the value has shape ${shapeText(v.shape)}`);
       }
-      w.assign(v.dtype === w.dtype ? v : new Tensor(castLike(v, w), v.shape, w.dtype));
+      // cast, not a typed-array copy: int64 values live in a BigInt64Array.
+      w.assign(v.dtype === w.dtype ? v : noGrad(() => cast(v, w.dtype)));
     });
   }
 
@@ -374,7 +380,39 @@ function checkDeclaredShape(layer: Layer, shape: LayerShape): void {
   }
 }
 
-function castLike(v: Tensor, w: Variable): Float32Array | Float64Array {
-  const src = storageOf(v);
-  return w.dtype === "float64" ? Float64Array.from(src as ArrayLike<number>) : Float32Array.from(src as ArrayLike<number>);
+const BASE_OPTIONS = Object.keys({ name: true, trainable: true, dtype: true, inputShape: true, batchSize: true } satisfies Record<keyof LayerArgs, true>);
+
+/**
+ * The options a built-in layer takes besides LayerArgs, as its `static readonly options`: the
+ * constructor then refuses any other, as Keras does ("Unrecognized keyword arguments passed to
+ * Dense"), where a misspelt or unsupported one (activaton, dataFormat: "channels_first") would
+ * be ignored. The record form lets the compiler check the list against the Args interface.
+ */
+export function layerOptions<A extends LayerArgs>(own: Readonly<Record<Exclude<keyof A, keyof LayerArgs>, true>>): readonly string[] {
+  return Object.keys(own);
+}
+
+/**
+ * The base options every layer takes, checked where the layer is made: a bad one would otherwise
+ * surface later as a crash with no layer in it ("args.inputShape is not iterable") or, for a
+ * name with "/", as weights named like another layer's (Keras refuses it too).
+ */
+function checkLayerArgs(cls: abstract new (...a: never[]) => Layer, args: LayerArgs): void {
+  const where = `${cls.name}${typeof args.name === "string" ? ` ${args.name}` : ""}`;
+  if (typeof args !== "object" || args === null) throw new TypeError(`${where}: options must be an object, got ${valueText(args)}`);
+  // A built-in class lists its options (layerOptions); a user's subclass without its own list is not checked.
+  if (Object.hasOwn(cls, "options")) checkKeys(where, args, [...BASE_OPTIONS, ...(cls as unknown as { options: readonly string[] }).options]);
+  if (args.name !== undefined && (typeof args.name !== "string" || args.name.includes("/"))) {
+    throw new TypeError(`${where}: name must be a string without "/" (weights are named <layer>/<weight>), got ${valueText(args.name)}`);
+  }
+  if (args.dtype !== undefined && !isDType(args.dtype)) {
+    throw new TypeError(`${where}: unknown dtype ${valueText(args.dtype)}; use one of ${DTYPES.join(", ")} (layers compute in float32, the default, or float64)`);
+  }
+  const shape: unknown = args.inputShape;
+  if (shape !== undefined && (!Array.isArray(shape) || !shape.every((d) => d === null || (Number.isInteger(d) && d >= 0)))) {
+    throw new TypeError(`${where}: inputShape must be a list of non-negative integers (the shape of one sample, without the batch), got ${valueText(shape)}; e.g. inputShape: [28, 28, 1]`);
+  }
+  if (args.batchSize !== undefined && !(Number.isInteger(args.batchSize) && args.batchSize > 0)) {
+    throw new RangeError(`${where}: batchSize must be a positive integer, got ${valueText(args.batchSize)}`);
+  }
 }

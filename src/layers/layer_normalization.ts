@@ -3,7 +3,7 @@ import type { Variable } from "../tensor/variable.js";
 import { add, mul, neg, rsqrt } from "../ops/math.js";
 import { moments } from "../ops/reduce.js";
 import { reshape } from "../ops/shape.js";
-import { Layer, type LayerArgs, type LayerShape } from "./layer.js";
+import { Layer, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
 import { layerShapeText } from "./symbolic.js";
 import { single } from "./core.js";
 import {
@@ -36,6 +36,10 @@ export interface LayerNormalizationArgs extends LayerArgs {
  * non-negative axes, as Keras stores it.
  */
 export class LayerNormalization extends Layer {
+  static readonly options = layerOptions<LayerNormalizationArgs>({
+    axis: true, epsilon: true, center: true, scale: true, betaInitializer: true, gammaInitializer: true,
+    betaRegularizer: true, gammaRegularizer: true, betaConstraint: true, gammaConstraint: true,
+  });
   axis: number | number[];
   readonly epsilon: number;
   readonly center: boolean;

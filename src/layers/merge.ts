@@ -1,7 +1,7 @@
 import type { Tensor } from "../tensor/tensor.js";
 import { add, div, maximum, mul, sub } from "../ops/math.js";
 import { concat } from "../ops/shape.js";
-import { Layer, type LayerArgs, type LayerShape } from "./layer.js";
+import { Layer, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
 import { layerShapeText } from "./symbolic.js";
 
 /** Base of the layers that combine a list of same-shaped inputs elementwise. */
@@ -56,6 +56,7 @@ export abstract class Merge extends Layer {
 
 /** Sums its inputs: the skip connection of a residual block. */
 export class Add extends Merge {
+  static readonly options = layerOptions<LayerArgs>({});
   protected merge(xs: Tensor[]): Tensor {
     return xs.slice(1).reduce((acc, x) => add(acc, x), xs[0]);
   }
@@ -63,6 +64,7 @@ export class Add extends Merge {
 
 /** inputs[0] - inputs[1]; exactly two inputs. */
 export class Subtract extends Merge {
+  static readonly options = layerOptions<LayerArgs>({});
   private checkTwo(n: number): void {
     if (n !== 2) {
       throw new TypeError(`Subtract ${this.name}: should be called on exactly 2 inputs, got ${n}; e.g. layers.Subtract()([a, b]) computes a - b`);
@@ -82,6 +84,7 @@ export class Subtract extends Merge {
 
 /** The elementwise product of its inputs. */
 export class Multiply extends Merge {
+  static readonly options = layerOptions<LayerArgs>({});
   protected merge(xs: Tensor[]): Tensor {
     return xs.slice(1).reduce((acc, x) => mul(acc, x), xs[0]);
   }
@@ -89,6 +92,7 @@ export class Multiply extends Merge {
 
 /** The elementwise mean of its inputs. */
 export class Average extends Merge {
+  static readonly options = layerOptions<LayerArgs>({});
   protected merge(xs: Tensor[]): Tensor {
     return div(xs.slice(1).reduce((acc, x) => add(acc, x), xs[0]), xs.length);
   }
@@ -96,6 +100,7 @@ export class Average extends Merge {
 
 /** The elementwise maximum of its inputs. */
 export class Maximum extends Merge {
+  static readonly options = layerOptions<LayerArgs>({});
   protected merge(xs: Tensor[]): Tensor {
     return xs.slice(1).reduce((acc, x) => maximum(acc, x), xs[0]);
   }
@@ -108,6 +113,7 @@ export interface ConcatenateArgs extends LayerArgs {
 
 /** Joins its inputs along `axis`; every other dimension must match. */
 export class Concatenate extends Merge {
+  static readonly options = layerOptions<ConcatenateArgs>({ axis: true });
   readonly axis: number;
 
   constructor(args: ConcatenateArgs = {}) {

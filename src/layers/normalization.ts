@@ -6,7 +6,7 @@ import { moments } from "../ops/reduce.js";
 import { batchNormalization } from "../ops/norm.js";
 import { noGrad } from "../ops/engine.js";
 import { batchNormInference, batchNormTraining } from "../ops/fused_norm.js";
-import { Layer, type CallOptions, type LayerArgs, type LayerShape } from "./layer.js";
+import { Layer, type CallOptions, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
 import { type InitializerArg, type RegularizerArg, type ConstraintArg, resolveConstraint, resolveInitializer, resolveRegularizer, serializeObject, checkWeightOptions } from "./weights.js";
 import { single } from "./core.js";
 
@@ -32,6 +32,11 @@ export interface BatchNormalizationArgs extends LayerArgs {
  * whenever the layer is frozen (trainable = false), it uses the moving statistics.
  */
 export class BatchNormalization extends Layer {
+  static readonly options = layerOptions<BatchNormalizationArgs>({
+    axis: true, momentum: true, epsilon: true, center: true, scale: true, betaInitializer: true, gammaInitializer: true,
+    movingMeanInitializer: true, movingVarianceInitializer: true, betaRegularizer: true, gammaRegularizer: true,
+    betaConstraint: true, gammaConstraint: true,
+  });
   readonly axis: number;
   readonly momentum: number;
   readonly epsilon: number;

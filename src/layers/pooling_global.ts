@@ -4,7 +4,7 @@
  */
 import type { Tensor } from "../tensor/tensor.js";
 import { max, mean } from "../ops/reduce.js";
-import { Layer, type LayerArgs, type LayerShape } from "./layer.js";
+import { Layer, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
 import { layerShapeText } from "./symbolic.js";
 import { single } from "./core.js";
 
@@ -49,12 +49,14 @@ abstract class GlobalPooling2D extends Layer {
 }
 
 export class GlobalAveragePooling2D extends GlobalPooling2D {
+  static readonly options = layerOptions<GlobalPooling2DArgs>({ keepdims: true });
   protected pool(x: Tensor): Tensor {
     return mean(x, [1, 2], this.keepdims);
   }
 }
 
 export class GlobalMaxPooling2D extends GlobalPooling2D {
+  static readonly options = layerOptions<GlobalPooling2DArgs>({ keepdims: true });
   protected pool(x: Tensor): Tensor {
     return max(x, [1, 2], this.keepdims);
   }

@@ -2,7 +2,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { valueText } from "../tensor/value_text.js";
 import { constant } from "../tensor/creation.js";
 import { add, cast, mul } from "../ops/math.js";
-import { Layer, type LayerArgs, type LayerShape } from "./layer.js";
+import { Layer, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
 import { single } from "./core.js";
 
 export interface RescalingArgs extends LayerArgs {
@@ -17,6 +17,7 @@ export interface RescalingArgs extends LayerArgs {
  * cast first): Rescaling(1 / 255) maps [0, 255] to [0, 1].
  */
 export class Rescaling extends Layer {
+  static readonly options = layerOptions<RescalingArgs>({ scale: true, offset: true });
   readonly scale: number | readonly number[];
   readonly offset: number | readonly number[];
 

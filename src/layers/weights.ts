@@ -62,6 +62,11 @@ export interface KernelBiasArgs {
   biasConstraint?: ConstraintArg;
 }
 
+/** The KernelBiasArgs keys, for the option lists of the layers that take them (layerOptions). */
+export const KERNEL_BIAS_OPTIONS = {
+  kernelInitializer: true, biasInitializer: true, kernelRegularizer: true, biasRegularizer: true, kernelConstraint: true, biasConstraint: true,
+} as const satisfies Record<keyof KernelBiasArgs, true>;
+
 /** Creates `<layer>/<name>` from Keras identifiers, falling back to Keras' default initializer. */
 export function addResolvedWeight(
   layer: Layer, name: string, shape: readonly number[], defaultInitializer: string,

@@ -4,6 +4,8 @@ import * as optimizers from "../optimizers/index.js";
 import type { Optimizer } from "../optimizers/index.js";
 import * as losses from "../nn/losses.js";
 import * as metrics from "../nn/metrics.js";
+import { checkKeys } from "../optimizers/config.js";
+import { valueText } from "../tensor/value_text.js";
 
 export type OptimizerArg = Parameters<typeof optimizers.get>[0];
 export type LossArg = Parameters<typeof losses.get>[0];
@@ -19,6 +21,9 @@ export interface CompileArgs {
   /** Metrics of a single-output model, or one list per output (a list of lists, or keyed by output name). */
   metrics?: readonly MetricArg[] | readonly (readonly MetricArg[])[] | Readonly<Record<string, MetricArg | readonly MetricArg[]>>;
 }
+
+/** Every compile option: a misspelt one (optimiser, loss_weights) is refused, as Keras refuses it, rather than left at its default. */
+const COMPILE_OPTIONS: Readonly<Record<keyof CompileArgs, true>> = { optimizer: true, loss: true, lossWeights: true, metrics: true };
 
 function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === "object" && x !== null && !Array.isArray(x) && Object.getPrototypeOf(x) === Object.prototype;
@@ -56,10 +61,17 @@ export function resolveCompile(args: CompileArgs, modelName: string, outputNames
   if (!args || args.loss === undefined || args.loss === null) {
     throw new TypeError(`Model ${modelName}.compile: a loss is required, e.g. { loss: "sparse_categorical_crossentropy", optimizer: "adam" }`);
   }
+  checkKeys(`Model ${modelName}.compile`, args, Object.keys(COMPILE_OPTIONS));
   const multi = outputNames.length > 1;
   const optimizer: Optimizer = optimizers.get(args.optimizer ?? "rmsprop");
   const lossIds = perOutput<LossArg>(args.loss as LossArg, outputNames, "loss", modelName);
   const weights = args.lossWeights === undefined ? outputNames.map(() => 1) : perOutput<number>(args.lossWeights as readonly number[], outputNames, "lossWeights", modelName, 1);
+  // A NaN weight makes every loss NaN, a negative one climbs its output's loss (Keras takes both).
+  weights.forEach((w, i) => {
+    if (typeof w !== "number" || !Number.isFinite(w) || w < 0) {
+      throw new RangeError(`Model ${modelName}.compile: lossWeights gives output "${outputNames[i]}" the weight ${valueText(w)}; loss weights must be finite numbers >= 0`);
+    }
+  });
   const outputs: CompiledOutput[] = lossIds.map((id, i) => {
     const lossObj = losses.get(id);
     const loss: TrainingLoss = {

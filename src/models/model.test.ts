@@ -253,3 +253,31 @@ test("fit, evaluate and predict take x as an object keyed by input name, as Kera
   await assert.rejects(m.evaluate({ a: xa, b: xb }, { output: y }, { verbose: 0 }), /^RangeError: evaluate: y has labels for "output", which is not an output of the model; its outputs are named "out"/);
   assert.throws(() => m.predict({ a: xa, c: xb }), /^RangeError: predict: x is keyed by "a", "c" but the model's inputs are named "a", "b" \(missing "b"\); use those names, or pass a list in input order/);
 });
+
+/** Rejects (or throws) an error of class `type` whose message matches every pattern. */
+async function refuses(run: () => unknown, type: new (...a: never[]) => Error, ...patterns: RegExp[]): Promise<void> {
+  await assert.rejects(async () => run(), (e: unknown) => {
+    assert.ok(e instanceof type, `expected a ${type.name}, got ${String(e)}`);
+    for (const p of patterns) assert.match(e.message, p);
+    return true;
+  });
+}
+
+test("fit, evaluate and predict refuse options they do not take, and a validationSplit that is not a number in (0, 1)", async () => {
+  const model = new models.Sequential([layers.Input({ shape: [2] }), layers.Dense(1)]);
+  model.compile({ loss: "mse", optimizer: "sgd" });
+  const x = tf.ones([10, 2]), y = tf.ones([10, 1]);
+  const before = model.getWeights().map((w) => [...w.dataSync()]);
+  await refuses(() => model.fit(x, y, { epoch: 3, verbose: 0 } as never), TypeError, /^fit: unknown option epoch; valid options are epochs, batchSize/);
+  await refuses(() => model.fit(x, y, { batch_size: 4, verbose: 0 } as never), TypeError, /^fit: unknown option batch_size; lamina spells Keras' batch_size as batchSize/);
+  await refuses(() => model.evaluate(x, y, { batch_size: 4, verbose: 0 } as never), TypeError, /^evaluate: unknown option batch_size; lamina spells/);
+  await refuses(() => model.predict(x, { verbose: 0 } as never), TypeError, /^predict: unknown option verbose; valid options are batchSize, steps/);
+  await refuses(() => model.fit(x, y, { validationSplit: NaN, verbose: 0 }), RangeError, /^fit: validationSplit must be a number in \(0, 1\), got NaN/);
+  await refuses(() => model.fit(x, y, { validationSplit: "0.2" as never, verbose: 0 }), RangeError, /validationSplit must be a number in \(0, 1\), got "0\.2"/);
+  await refuses(() => model.fit(x, y, { epochs: 2, initialEpoch: -1, verbose: 0 }), RangeError, /^fit: initialEpoch must be a non-negative integer \(the epoch to resume at\), got -1/);
+  await refuses(() => model.fit(x, y, { epochs: 2, initialEpoch: 0.5, verbose: 0 }), RangeError, /initialEpoch must be a non-negative integer/);
+  // Nothing was trained by the refused calls; validationSplit 0 still means none.
+  assert.deepEqual(model.getWeights().map((w) => [...w.dataSync()]), before);
+  const h = await model.fit(x, y, { validationSplit: 0, verbose: 0 });
+  assert.deepEqual(Object.keys(h.history), ["loss"]);
+});

@@ -1,6 +1,8 @@
 import { Tensor } from "../tensor/tensor.js";
 import type { Variable } from "../tensor/variable.js";
 import { shapeText } from "../tensor/shape.js";
+import { valueText } from "../tensor/value_text.js";
+import { checkKeys } from "../optimizers/config.js";
 import { concat } from "../ops/shape.js";
 import { gradientPool } from "../ops/engine.js";
 import { Layer, type CallOptions, type LayerShape, uniqueLayerName } from "../layers/layer.js";
@@ -9,7 +11,7 @@ import { LayerNode, SymbolicTensor, layerShapeText } from "../layers/symbolic.js
 import { type SummaryOptions, type SummaryPrintOptions, summaryText } from "./summary.js";
 import { type CompileArgs, resolveCompile } from "./compile.js";
 import {
-  type CompiledState, type Data, type KeyedData, type ModelData, type Logs, isKeyedData, type TrainingOptimizer, RunningMean, batchSampleWeights, batchSizeOf, checkFinite, epochsOf, sampleWeightsFor, checkSparseLabels, checkBinaryLabels, describeShapes,
+  type CompiledState, type Data, type KeyedData, type ModelData, type Logs, isKeyedData, checkClassWeight, initialEpochOf, type TrainingOptimizer, RunningMean, batchSampleWeights, batchSizeOf, checkFinite, epochsOf, sampleWeightsFor, checkSparseLabels, checkBinaryLabels, describeShapes,
   epochBatches, evaluateBatches, evaluateData, logsOf, numSamples, predictData, sliceRows, takeRows, toTensorData, trainStep,
   type Targets, targetList,
 } from "./training.js";
@@ -47,6 +49,16 @@ export interface FitArgs {
   validationSteps?: number;
 }
 
+/**
+ * Every option of fit, evaluate and predict, so that a misspelt or snake_case one (epoch,
+ * batch_size) is refused as Keras refuses it instead of silently taking the default. The
+ * Record type makes the compiler keep these lists in step with the interfaces.
+ */
+const FIT_OPTIONS: Readonly<Record<keyof FitArgs, true>> = {
+  epochs: true, batchSize: true, verbose: true, validationData: true, validationSplit: true, shuffle: true, callbacks: true,
+  initialEpoch: true, classWeight: true, sampleWeight: true, stepsPerEpoch: true, validationSteps: true,
+};
+
 export interface EvaluateArgs {
   batchSize?: number;
   /** With a dataset: evaluate on its first `steps` batches only (Keras' steps; needed for an endless dataset). */
@@ -55,6 +67,16 @@ export interface EvaluateArgs {
   sampleWeight?: Data;
   verbose?: 0 | 1 | 2 | "auto";
   callbacks?: readonly Callback[];
+}
+
+const EVALUATE_OPTIONS: Readonly<Record<keyof EvaluateArgs, true>> = { batchSize: true, steps: true, sampleWeight: true, verbose: true, callbacks: true };
+const PREDICT_OPTIONS: Readonly<Record<"batchSize" | "steps", true>> = { batchSize: true, steps: true };
+
+/** Refuses an options object holding a key its method does not take. */
+function checkOptions(op: string, args: unknown, known: Readonly<Record<string, true>>): void {
+  if (args === undefined) return;
+  if (typeof args !== "object" || args === null || Array.isArray(args)) throw new TypeError(`${op}: options must be an object, e.g. { batchSize: 32 }, got ${valueText(args)}`);
+  checkKeys(op, args, Object.keys(known));
 }
 
 export interface ModelArgs {
@@ -508,6 +530,7 @@ export class Model extends Layer {
   async fit(dataset: BatchStream, args?: FitArgs): Promise<History>;
   async fit(xIn: ModelData | BatchStream, yOrArgs?: ModelData | FitArgs, maybeArgs: FitArgs = {}): Promise<History> {
     try {
+      checkOptions("fit", isBatchStream(xIn) ? yOrArgs : maybeArgs, FIT_OPTIONS);
       if (isBatchStream(xIn)) return await this.fitStream(xIn, (yOrArgs ?? {}) as FitArgs);
       return await this.fitTensors(xIn, yOrArgs as ModelData, maybeArgs);
     } finally {
@@ -519,6 +542,7 @@ export class Model extends Layer {
   private async fitTensors(xIn: ModelData, yIn: ModelData, args: FitArgs): Promise<History> {
     const state = this.requireCompiled("fit");
     const epochs = epochsOf(args.epochs);
+    this.checkFitWeighting(args, state);
     if (args.stepsPerEpoch !== undefined) throw new TypeError("fit: stepsPerEpoch applies to a dataset; with tensors an epoch is one pass over x, in batches of batchSize");
     const batchSize = batchSizeOf(args.batchSize, "fit");
     let x = this.toInputs(xIn, "x", "fit");
@@ -529,9 +553,9 @@ export class Model extends Layer {
     const valStream = streamValidation(args);
     if (valStream === null && args.validationData) {
       [valX, valY, valWeight] = this.validationTriple(args.validationData as ValidationArrays, state);
-    } else if (valStream === null && args.validationSplit) {
+    } else if (valStream === null && args.validationSplit !== undefined && args.validationSplit !== 0) {
       const f = args.validationSplit;
-      if (!(f > 0 && f < 1)) throw new RangeError(`fit: validationSplit must be in (0, 1), got ${f}`);
+      if (typeof f !== "number" || !(f > 0 && f < 1)) throw new RangeError(`fit: validationSplit must be a number in (0, 1), got ${valueText(f)}`);
       // Keras takes the last fraction of the data (and of the sample weights), before any shuffling.
       const n = numSamples(x, "x");
       const nTrain = Math.floor(n * (1 - f));
@@ -581,7 +605,7 @@ export class Model extends Layer {
       await list.onTrainBegin({});
       const tracker = new RunningMean();
       let divergenceReported = false;
-      const initialEpoch = this.resumeEpoch ?? args.initialEpoch ?? 0;
+      const initialEpoch = this.resumeEpoch ?? initialEpochOf(args.initialEpoch);
       this.resumeEpoch = null;
       for (let epoch = initialEpoch; epoch < params.epochs && !this.stopTraining; epoch++) {
         await list.onEpochBegin(epoch, {});
@@ -621,7 +645,8 @@ export class Model extends Layer {
   private async fitStream(stream: BatchStream, args: FitArgs): Promise<History> {
     const state = this.requireCompiled("fit");
     const epochs = epochsOf(args.epochs);
-    if (args.validationSplit) throw new TypeError("fit: validationSplit cannot split a dataset; pass validationData instead (as Keras requires)");
+    this.checkFitWeighting(args, state);
+    if (args.validationSplit !== undefined && args.validationSplit !== 0) throw new TypeError("fit: validationSplit cannot split a dataset; pass validationData instead (as Keras requires)");
     if (args.sampleWeight !== undefined) throw new TypeError("fit: sampleWeight cannot be combined with a dataset; yield it from the dataset instead");
     const verbose = verbosity(args.verbose);
     let validation: Validation | null = streamValidation(args);
@@ -654,11 +679,18 @@ export class Model extends Layer {
     return this.runEpochs(state, args, { epochs, steps: stepsPerEpoch, verbose }, batchesOf, validation);
   }
 
+  /** fit's initialEpoch and classWeight, checked before any data is read. */
+  private checkFitWeighting(args: FitArgs, state: CompiledState): void {
+    initialEpochOf(args.initialEpoch);
+    if (args.classWeight !== undefined) checkClassWeight(args.classWeight, state.outputs.length, this.inferredOutputShapes()[0] ?? null);
+  }
+
   /** The loss alone, or [loss, ...metrics] when metrics were compiled, like Keras. */
   async evaluate(xIn: ModelData, yIn: ModelData, args?: EvaluateArgs): Promise<number | number[]>;
   /** evaluate(dataset, args): over the [x, y] batches of a data.Dataset (or any async iterable); batchSize and sampleWeight do not apply. */
   async evaluate(dataset: BatchStream, args?: Omit<EvaluateArgs, "batchSize" | "sampleWeight">): Promise<number | number[]>;
   async evaluate(xIn: ModelData | BatchStream, yOrArgs?: ModelData | EvaluateArgs, maybeArgs: EvaluateArgs = {}): Promise<number | number[]> {
+    checkOptions("evaluate", isBatchStream(xIn) ? yOrArgs : maybeArgs, EVALUATE_OPTIONS);
     if (isBatchStream(xIn)) return this.evaluateStream(xIn, (yOrArgs ?? {}) as EvaluateArgs);
     const yIn = yOrArgs as ModelData;
     const args = maybeArgs;
@@ -727,6 +759,7 @@ export class Model extends Layer {
    */
   predict<T extends Tensor | Tensor[] = Tensor>(dataset: BatchStream, args?: { steps?: number }): Promise<T>;
   predict<T extends Tensor | Tensor[] = Tensor>(xIn: ModelData | BatchStream, args: { batchSize?: number; steps?: number } = {}): T | Promise<T> {
+    checkOptions("predict", args, PREDICT_OPTIONS);
     if (isBatchStream(xIn)) return this.predictStream(xIn, args) as Promise<T>;
     if (args.steps !== undefined) throw new TypeError("predict: steps applies to a dataset; with tensors predict reads all of x, in batches of batchSize");
     return predictData(this, this.toInputs(xIn, "x", "predict"), batchSizeOf(args.batchSize, "predict")) as T;

@@ -319,3 +319,29 @@ test("batchSize and epochs are checked by fit, evaluate and predict before any b
   await assert.rejects(model.fit(stream, { epochs: -1, verbose: 0 }), /fit: epochs must be a non-negative integer, got -1/);
   assert.deepEqual(model.predict(x, { batchSize: 3 }).shape, [4, 1]);
 });
+
+test("fit refuses class and sample weights it cannot apply or that would corrupt the loss", async () => {
+  const refuses = async (run: () => Promise<unknown>, type: new (...a: never[]) => Error, message: RegExp): Promise<void> => {
+    await assert.rejects(run, (e: unknown) => e instanceof type && message.test(e.message));
+  };
+  const model = new models.Sequential([layers.Input({ shape: [2] }), layers.Dense(3, { activation: "softmax" })]);
+  model.compile({ loss: "sparse_categorical_crossentropy", optimizer: "sgd" });
+  const x = tf.ones([6, 2]), y = tf.constant([0, 1, 2, 0, 1, 2], [6], "int32");
+  const fit = (extra: tf.models.FitArgs): Promise<unknown> => model.fit(x, y, { verbose: 0, ...extra });
+  const before = model.getWeights().map((w) => [...w.dataSync()]);
+  await refuses(() => fit({ classWeight: { 0: NaN } }), RangeError, /^fit: classWeight gives class 0 the weight NaN; class weights must be finite numbers >= 0$/);
+  await refuses(() => fit({ classWeight: { 1: -2 } }), RangeError, /classWeight gives class 1 the weight -2/);
+  // 1-based classes: class 3 does not exist, and class 0 would silently keep weight 1.
+  await refuses(() => fit({ classWeight: { 1: 1, 2: 1, 3: 5 } }), RangeError, /^fit: classWeight has the key "3", which is not a class index of this model \(0\.\.2\); key the weights by class index/);
+  await refuses(() => fit({ classWeight: { cat: 2 } as never }), RangeError, /classWeight has the key "cat"/);
+  await refuses(() => fit({ classWeight: [1, 2] as never }), TypeError, /^fit: classWeight must be an object mapping class index to weight/);
+  await refuses(() => fit({ sampleWeight: tf.constant([1, 1, -1, 1, 1, 1]) }), RangeError, /^fit: sampleWeight holds negative weights \(the lowest is -1, in sample 2\); weights scale each sample's loss and must be >= 0/);
+  assert.deepEqual(model.getWeights().map((w) => [...w.dataSync()]), before);
+  await fit({ classWeight: { 0: 0, 2: 3 }, sampleWeight: tf.constant([1, 0, 1, 1, 1, 1]) });
+
+  // Keras: "class_weight is only supported for Models with a single output".
+  const input = layers.Input({ shape: [2] });
+  const two = new models.Model({ inputs: input, outputs: [layers.Dense(3, { activation: "softmax", name: "p" })(input), layers.Dense(3, { activation: "softmax", name: "q" })(input)] });
+  two.compile({ loss: "sparse_categorical_crossentropy", optimizer: "sgd" });
+  await refuses(() => two.fit(x, [y, y], { classWeight: { 0: 2 }, verbose: 0 }), RangeError, /^fit: classWeight is only supported for models with a single output \(as in Keras\); this model has 2; weigh the samples with sampleWeight instead$/);
+});

@@ -8,8 +8,10 @@ import { GradientTape } from "../autograd/tape.js";
 import { gradientPool, noGrad } from "../ops/engine.js";
 import { add, cast, floor, isNaN, mul, notEqual, sub } from "../ops/math.js";
 import { gather, slice, concat, reshape } from "../ops/shape.js";
-import { argMax, max, min, sum } from "../ops/reduce.js";
-import type { Layer } from "../layers/layer.js";
+import { argMax, argMin, max, min, sum } from "../ops/reduce.js";
+import type { Layer, LayerShape } from "../layers/layer.js";
+import { layerShapeText } from "../layers/symbolic.js";
+import { valueText } from "../tensor/value_text.js";
 import { compiledTrainableWeights, type TrainableSnapshot } from "./trainable_state.js";
 
 /** What fit needs of an optimizer (optimizers/ implements it). */
@@ -326,14 +328,57 @@ export function epochsOf(given: number | undefined): number {
   return e;
 }
 
-/** Keras' sample_weight: one finite weight per sample, as a rank-1 tensor. */
+/** Keras' sample_weight: one finite, non-negative weight per sample, as a rank-1 tensor. */
 export function sampleWeightsFor(data: Data, n: number, op: string, what = "sampleWeight"): Tensor {
   const w = toTensorData(data, what, op);
   if (Array.isArray(w) || w.rank !== 1 || w.shape[0] !== n) {
     throw new RangeError(`${op}: ${what} needs one weight per sample (shape (${n},)), got shape ${Array.isArray(w) ? "a list of tensors" : shapeText(w.shape)}`);
   }
   checkFinite(w, `${op}: ${what}`);
+  // A negative weight rewards the loss on its sample (Keras takes it without a word).
+  const lowest = n === 0 ? 0 : min(cast(w, "float64")).item();
+  if (lowest < 0) {
+    throw new RangeError(`${op}: ${what} holds negative weights (the lowest is ${lowest}, in sample ${argMin(cast(w, "float64")).item()}); weights scale each sample's loss and must be >= 0 (0 leaves a sample out)`);
+  }
   return w;
+}
+
+/**
+ * Checks fit's classWeight before any step: Keras' class_weight for a single-output classifier,
+ * class index -> finite weight >= 0. Keys it cannot look up (a name, a class the model does not
+ * have, say 1-based classes) would leave those classes at weight 1 without a word; a NaN or
+ * negative weight turns the loss into NaN or rewards it.
+ * `outShape`: the model's output shape, when known.
+ */
+export function checkClassWeight(classWeight: unknown, outputs: number, outShape: LayerShape | null): void {
+  const w = "fit: classWeight";
+  if (typeof classWeight !== "object" || classWeight === null || Array.isArray(classWeight)) {
+    throw new TypeError(`${w} must be an object mapping class index to weight, e.g. { 0: 1, 1: 5 }, got ${valueText(classWeight)}`);
+  }
+  if (outputs > 1) {
+    throw new RangeError(`${w} is only supported for models with a single output (as in Keras); this model has ${outputs}; weigh the samples with sampleWeight instead`);
+  }
+  if (outShape !== null && outShape.length > 2) {
+    throw new RangeError(`${w} weighs one class label per sample, but the model's output ${layerShapeText(outShape)} holds one prediction per position; weigh the samples with sampleWeight instead`);
+  }
+  const units = outShape === null ? null : outShape[outShape.length - 1];
+  const classes = units === null || units === undefined ? null : Math.max(units, 2);
+  for (const [key, value] of Object.entries(classWeight)) {
+    const k = Number(key);
+    if (!Number.isInteger(k) || k < 0 || String(k) !== key || (classes !== null && k >= classes)) {
+      throw new RangeError(`${w} has the key ${JSON.stringify(key)}, which is not a class index ${classes === null ? "(an integer >= 0)" : `of this model (0..${classes - 1})`}; key the weights by class index, e.g. { 0: 1, 1: 5 }`);
+    }
+    if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+      throw new RangeError(`${w} gives class ${key} the weight ${valueText(value)}; class weights must be finite numbers >= 0`);
+    }
+  }
+}
+
+/** fit's initialEpoch: the epoch to start at (to resume a run), a non-negative integer. */
+export function initialEpochOf(given: number | undefined): number {
+  const e = given ?? 0;
+  if (!Number.isInteger(e) || e < 0) throw new RangeError(`fit: initialEpoch must be a non-negative integer (the epoch to resume at), got ${valueText(given)}`);
+  return e;
 }
 
 /** The batch size of a fit, evaluate or predict call: Keras' default 32, else a positive integer. */

@@ -142,3 +142,23 @@ export function checkConfigKeys(kind: string, config: Config, allowed: readonly 
     );
   }
 }
+
+/** learning_rate -> learningRate, beta_1 -> beta1, global_clipnorm -> globalClipnorm. */
+export function snakeToCamel(key: string): string {
+  return key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+/**
+ * Refuses option keys outside `allowed`, suggesting the camelCase spelling for Keras' snake_case
+ * names (learning_rate -> learningRate).
+ */
+export function checkKeys(where: string, opts: object, allowed: readonly string[]): void {
+  for (const [key, value] of Object.entries(opts)) {
+    if (allowed.includes(key) || value === undefined) continue;
+    const camel = snakeToCamel(key);
+    const hint = camel !== key && allowed.includes(camel)
+      ? `lamina spells Keras' ${key} as ${camel}`
+      : `valid options are ${allowed.join(", ")}`;
+    throw new TypeError(`${where}: unknown option ${key}; ${hint}`);
+  }
+}

@@ -242,3 +242,21 @@ test("an empty batch reduces to 0, zero weights give 0 with mean_with_sample_wei
   const l = losses.MeanSquaredError({ reduction: "mean_with_sample_weight" }).apply(tf.ones([2, 2]), tf.zeros([2, 2]), [0, 0]);
   assert.equal(l.item(), 0);
 });
+
+test("built-in losses and the cross-entropy functions refuse options they do not take (a misspelt fromLogits would be ignored)", () => {
+  const refuses = (make: () => unknown, message: RegExp): void => {
+    assert.throws(make, (e: unknown) => e instanceof TypeError && message.test(e.message));
+  };
+  refuses(() => new losses.SparseCategoricalCrossentropy({ fromLogit: true } as never), /^losses\.SparseCategoricalCrossentropy: unknown option fromLogit; valid options are name, reduction, fromLogits, axis$/);
+  refuses(() => new losses.CategoricalCrossentropy({ from_logits: true } as never), /^losses\.CategoricalCrossentropy: unknown option from_logits; lamina spells Keras' from_logits as fromLogits$/);
+  refuses(() => new losses.MeanSquaredError({ delta: 1 } as never), /^losses\.MeanSquaredError: unknown option delta; valid options are name, reduction$/);
+  refuses(() => losses.binaryCrossentropy(tf.constant([1]), tf.constant([0.5]), { fromlogits: true } as never), /^binaryCrossentropy: unknown option fromlogits; valid options are fromLogits, labelSmoothing, axis$/);
+  // What stays allowed: each class's own options, and any options of a user's subclass.
+  assert.equal(new losses.Huber({ delta: 2, name: "h", reduction: "sum" }).delta, 2);
+  class Scaled extends losses.MeanSquaredError {
+    constructor(opts: { scale: number }) {
+      super(opts as never);
+    }
+  }
+  assert.equal(new Scaled({ scale: 2 }).name, "mean_squared_error");
+});

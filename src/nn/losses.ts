@@ -22,7 +22,7 @@ import {
   meanAbsoluteError, meanSquaredError, sparseCategoricalCrossentropy, squeezeOrExpandToSameRank,
 } from "../ops/loss.js";
 import {
-  type Config, type SerializedObject, checkConfigKeys, configAxis, configBoolean, configNumber,
+  type Config, type SerializedObject, checkConfigKeys, checkKeys, configAxis, configBoolean, configNumber,
   configString, isSerializedObject, serializedClassName, toSnakeCase, unknownIdentifier,
 } from "./common.js";
 
@@ -71,6 +71,7 @@ export interface CategoricalCrossentropyOptions {
  */
 export function categoricalCrossentropy(yTrueIn: Input, yPredIn: Input, opts: CategoricalCrossentropyOptions = {}): Tensor {
   const op = "categoricalCrossentropy";
+  checkKeys(op, opts, CROSSENTROPY_OPTIONS);
   const s = opts.labelSmoothing ?? 0;
   checkSmoothing(op, s);
   let { yTrue, yPred } = pair(op, yTrueIn, yPredIn);
@@ -84,6 +85,9 @@ export function categoricalCrossentropy(yTrueIn: Input, yPredIn: Input, opts: Ca
 
 export type BinaryCrossentropyOptions = CategoricalCrossentropyOptions;
 
+/** The cross-entropy options: a misspelt fromLogits would compute the loss of logits as probabilities. */
+const CROSSENTROPY_OPTIONS: readonly (keyof CategoricalCrossentropyOptions)[] = ["fromLogits", "labelSmoothing", "axis"];
+
 /**
  * keras.losses.binary_crossentropy: elementwise binary cross-entropy (probabilities clipped to
  * [1e-7, 1 - 1e-7], or sigmoid cross-entropy on logits) averaged over `axis` (default the last);
@@ -91,6 +95,7 @@ export type BinaryCrossentropyOptions = CategoricalCrossentropyOptions;
  */
 export function binaryCrossentropy(yTrueIn: Input, yPredIn: Input, opts: BinaryCrossentropyOptions = {}): Tensor {
   const op = "binaryCrossentropy";
+  checkKeys(op, opts, CROSSENTROPY_OPTIONS);
   const s = opts.labelSmoothing ?? 0;
   checkSmoothing(op, s);
   let { yTrue, yPred } = pair(op, yTrueIn, yPredIn);
@@ -299,6 +304,14 @@ export class LossFunctionWrapper extends Loss {
   readonly fnName: string | null;
 
   constructor(fn: LossFunction, opts: LossOptions & { fnName?: string } = {}) {
+    // A built-in loss lists its own options (a subclass of it, without its own list, is not checked):
+    // Keras refuses an unknown one, e.g. fromLogit for fromLogits, which would be ignored.
+    const own = Object.hasOwn(new.target, "options") ? (new.target as unknown as { options: readonly string[] }).options : null;
+    if (own !== null) {
+      // fnName is how the class tells this constructor its function's name, not a user option.
+      const { fnName: _set, ...given } = opts;
+      checkKeys(`losses.${new.target.name}`, given, ["name", "reduction", ...own]);
+    }
     const fnName = opts.fnName ?? (fn.name ? toSnakeCase(fn.name) : null);
     super(opts, fnName ?? "loss");
     this.fn = fn;
@@ -327,6 +340,7 @@ export class LossFunctionWrapper extends Loss {
 /** keras.losses.MeanSquaredError (name "mean_squared_error"). */
 export class MeanSquaredError extends LossFunctionWrapper {
   override readonly className = "MeanSquaredError";
+  static readonly options: readonly string[] = [];
   constructor(opts: LossOptions = {}) {
     super(meanSquaredError, { ...opts, name: opts.name ?? "mean_squared_error", fnName: "mean_squared_error" });
   }
@@ -335,6 +349,7 @@ export class MeanSquaredError extends LossFunctionWrapper {
 /** keras.losses.MeanAbsoluteError (name "mean_absolute_error"). */
 export class MeanAbsoluteError extends LossFunctionWrapper {
   override readonly className = "MeanAbsoluteError";
+  static readonly options: readonly string[] = [];
   constructor(opts: LossOptions = {}) {
     super(meanAbsoluteError, { ...opts, name: opts.name ?? "mean_absolute_error", fnName: "mean_absolute_error" });
   }
@@ -343,6 +358,7 @@ export class MeanAbsoluteError extends LossFunctionWrapper {
 /** keras.losses.MeanAbsolutePercentageError (name "mean_absolute_percentage_error"). */
 export class MeanAbsolutePercentageError extends LossFunctionWrapper {
   override readonly className = "MeanAbsolutePercentageError";
+  static readonly options: readonly string[] = [];
   constructor(opts: LossOptions = {}) {
     super(meanAbsolutePercentageError, {
       ...opts, name: opts.name ?? "mean_absolute_percentage_error", fnName: "mean_absolute_percentage_error",
@@ -353,6 +369,7 @@ export class MeanAbsolutePercentageError extends LossFunctionWrapper {
 /** keras.losses.MeanSquaredLogarithmicError (name "mean_squared_logarithmic_error"). */
 export class MeanSquaredLogarithmicError extends LossFunctionWrapper {
   override readonly className = "MeanSquaredLogarithmicError";
+  static readonly options: readonly string[] = [];
   constructor(opts: LossOptions = {}) {
     super(meanSquaredLogarithmicError, {
       ...opts, name: opts.name ?? "mean_squared_logarithmic_error", fnName: "mean_squared_logarithmic_error",
@@ -363,6 +380,7 @@ export class MeanSquaredLogarithmicError extends LossFunctionWrapper {
 /** keras.losses.Huber(delta = 1) (name "huber_loss"). */
 export class Huber extends LossFunctionWrapper {
   override readonly className = "Huber";
+  static readonly options: readonly string[] = ["delta"];
   readonly delta: number;
   constructor(opts: LossOptions & { delta?: number } = {}) {
     const delta = opts.delta ?? 1;
@@ -379,6 +397,7 @@ export class Huber extends LossFunctionWrapper {
 /** keras.losses.LogCosh (name "log_cosh"). */
 export class LogCosh extends LossFunctionWrapper {
   override readonly className = "LogCosh";
+  static readonly options: readonly string[] = [];
   constructor(opts: LossOptions = {}) {
     super(logCosh, { ...opts, name: opts.name ?? "log_cosh", fnName: "log_cosh" });
   }
@@ -387,6 +406,7 @@ export class LogCosh extends LossFunctionWrapper {
 /** keras.losses.KLDivergence (name "kl_divergence"). */
 export class KLDivergence extends LossFunctionWrapper {
   override readonly className = "KLDivergence";
+  static readonly options: readonly string[] = [];
   constructor(opts: LossOptions = {}) {
     super(klDivergence, { ...opts, name: opts.name ?? "kl_divergence", fnName: "kl_divergence" });
   }
@@ -395,6 +415,7 @@ export class KLDivergence extends LossFunctionWrapper {
 /** keras.losses.Poisson (name "poisson"). */
 export class Poisson extends LossFunctionWrapper {
   override readonly className = "Poisson";
+  static readonly options: readonly string[] = [];
   constructor(opts: LossOptions = {}) {
     super(poisson, { ...opts, name: opts.name ?? "poisson", fnName: "poisson" });
   }
@@ -403,6 +424,7 @@ export class Poisson extends LossFunctionWrapper {
 /** keras.losses.Hinge (name "hinge"). */
 export class Hinge extends LossFunctionWrapper {
   override readonly className = "Hinge";
+  static readonly options: readonly string[] = [];
   constructor(opts: LossOptions = {}) {
     super(hinge, { ...opts, name: opts.name ?? "hinge", fnName: "hinge" });
   }
@@ -411,6 +433,7 @@ export class Hinge extends LossFunctionWrapper {
 /** keras.losses.SquaredHinge (name "squared_hinge"). */
 export class SquaredHinge extends LossFunctionWrapper {
   override readonly className = "SquaredHinge";
+  static readonly options: readonly string[] = [];
   constructor(opts: LossOptions = {}) {
     super(squaredHinge, { ...opts, name: opts.name ?? "squared_hinge", fnName: "squared_hinge" });
   }
@@ -419,6 +442,7 @@ export class SquaredHinge extends LossFunctionWrapper {
 /** keras.losses.CategoricalHinge (name "categorical_hinge"). */
 export class CategoricalHinge extends LossFunctionWrapper {
   override readonly className = "CategoricalHinge";
+  static readonly options: readonly string[] = [];
   constructor(opts: LossOptions = {}) {
     super(categoricalHinge, { ...opts, name: opts.name ?? "categorical_hinge", fnName: "categorical_hinge" });
   }
@@ -427,6 +451,7 @@ export class CategoricalHinge extends LossFunctionWrapper {
 /** keras.losses.CosineSimilarity(axis = -1) (name "cosine_similarity"). */
 export class CosineSimilarity extends LossFunctionWrapper {
   override readonly className = "CosineSimilarity";
+  static readonly options: readonly string[] = ["axis"];
   readonly axis: number;
   constructor(opts: LossOptions & { axis?: number } = {}) {
     const axis = opts.axis ?? -1;
@@ -443,6 +468,7 @@ export type CrossentropyLossOptions = LossOptions & CategoricalCrossentropyOptio
 /** keras.losses.BinaryCrossentropy(fromLogits = false, labelSmoothing = 0, axis = -1) (name "binary_crossentropy"). */
 export class BinaryCrossentropy extends LossFunctionWrapper {
   override readonly className = "BinaryCrossentropy";
+  static readonly options: readonly string[] = CROSSENTROPY_OPTIONS;
   readonly fromLogits: boolean;
   readonly labelSmoothing: number;
   readonly axis: number;
@@ -462,6 +488,7 @@ export class BinaryCrossentropy extends LossFunctionWrapper {
 /** keras.losses.CategoricalCrossentropy(fromLogits = false, labelSmoothing = 0, axis = -1) (name "categorical_crossentropy"). */
 export class CategoricalCrossentropy extends LossFunctionWrapper {
   override readonly className = "CategoricalCrossentropy";
+  static readonly options: readonly string[] = CROSSENTROPY_OPTIONS;
   readonly fromLogits: boolean;
   readonly labelSmoothing: number;
   readonly axis: number;
@@ -483,6 +510,7 @@ export class CategoricalCrossentropy extends LossFunctionWrapper {
 /** keras.losses.SparseCategoricalCrossentropy(fromLogits = false, axis = -1) (name "sparse_categorical_crossentropy"). */
 export class SparseCategoricalCrossentropy extends LossFunctionWrapper {
   override readonly className = "SparseCategoricalCrossentropy";
+  static readonly options: readonly string[] = ["fromLogits", "axis"];
   readonly fromLogits: boolean;
   readonly axis: number;
   constructor(opts: LossOptions & { fromLogits?: boolean; axis?: number } = {}) {

@@ -28,10 +28,8 @@ export function isConfigDict(x: unknown): x is ConfigDict {
   return typeof x === "object" && x !== null && !Array.isArray(x);
 }
 
-/** learning_rate -> learningRate, beta_1 -> beta1, global_clipnorm -> globalClipnorm. */
-export function snakeToCamel(key: string): string {
-  return key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-}
+// Shared with the losses, metrics, layers and models, whose options are checked the same way.
+export { checkKeys, snakeToCamel } from "../nn/common.js";
 
 /** learningRate -> learning_rate, beta1 -> beta_1. */
 export function camelToSnake(key: string): string {
@@ -50,20 +48,6 @@ function show(v: unknown): string {
   return String(v);
 }
 
-/**
- * Refuses option keys outside `allowed`, suggesting the camelCase spelling for Keras' snake_case
- * names (learning_rate -> learningRate).
- */
-export function checkKeys(where: string, opts: object, allowed: readonly string[]): void {
-  for (const [key, value] of Object.entries(opts)) {
-    if (allowed.includes(key) || value === undefined) continue;
-    const camel = snakeToCamel(key);
-    const hint = camel !== key && allowed.includes(camel)
-      ? `lamina spells Keras' ${key} as ${camel}`
-      : `valid options are ${allowed.join(", ")}`;
-    throw new TypeError(`${where}: unknown option ${key}; ${hint}`);
-  }
-}
 
 export interface NumberRule {
   min?: number;

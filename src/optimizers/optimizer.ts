@@ -53,6 +53,9 @@ export interface OptimizerDefaults {
 /** The class of an optimizer, for fromConfig. */
 export type OptimizerClass<T extends Optimizer> = new (options?: OptimizerOptions) => T;
 
+/** Keras refuses a negative learning rate: it climbs the loss instead of descending it. */
+const LEARNING_RATE_RULE = { min: 0 } as const;
+
 const BASE_KEYS = ["learningRate", "lr", "weightDecay", "clipnorm", "clipvalue", "globalClipnorm", "name", "decay"];
 
 /** A 0-d tensor of `dtype`, for scalar arithmetic done in the variable's dtype as Keras does. */
@@ -112,7 +115,8 @@ export abstract class Optimizer {
       console.warn(`${className}: argument decay=${o.decay} is no longer supported (Keras 3) and is ignored; use a learning-rate schedule, e.g. optimizers.schedules.ExponentialDecay`);
     }
     this.name = stringOption(className, "name", o.name, defaults.name);
-    this.weightDecay = nullableNumberOption(className, "weightDecay", o.weightDecay, defaults.weightDecay ?? null);
+    // A negative decay grows every weight each step (Keras takes it without a word).
+    this.weightDecay = nullableNumberOption(className, "weightDecay", o.weightDecay, defaults.weightDecay ?? null, { min: 0 });
     this.clipnorm = nullableNumberOption(className, "clipnorm", o.clipnorm, null, { min: 0 });
     this.clipvalue = nullableNumberOption(className, "clipvalue", o.clipvalue, null, { min: 0 });
     this.globalClipnorm = nullableNumberOption(className, "globalClipnorm", o.globalClipnorm, null, { min: 0 });
@@ -128,7 +132,7 @@ export abstract class Optimizer {
     if (rate instanceof LearningRateSchedule) {
       this.schedule = rate;
     } else {
-      this.learningRateVariable = new Variable(scalar(checkNumber(className, "learningRate", rate), "float32"), {
+      this.learningRateVariable = new Variable(scalar(checkNumber(className, "learningRate", rate, LEARNING_RATE_RULE), "float32"), {
         trainable: false,
         name: "learning_rate",
       });
@@ -194,7 +198,7 @@ export abstract class Optimizer {
           "learning rate cannot be set to a number; create the optimizer with a number learningRate to make it settable",
       );
     }
-    checkNumber(this.className, "learningRate", value);
+    checkNumber(this.className, "learningRate", value, LEARNING_RATE_RULE);
     (this.learningRateVariable as Variable).assign(scalar(value, "float32"));
   }
 

@@ -1,0 +1,55 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import "../backend/js/index.js";
+import { constant, ones } from "../tensor/creation.js";
+import * as layers from "./index.js";
+
+/** Asserts `make` throws an error of class `type` whose message matches every pattern. */
+function refuses(make: () => unknown, type: new (...a: never[]) => Error, ...patterns: RegExp[]): void {
+  assert.throws(make, (e: unknown) => {
+    assert.ok(e instanceof type, `expected a ${type.name}, got ${String(e)}`);
+    for (const p of patterns) assert.match(e.message, p);
+    return true;
+  });
+}
+
+test("the base layer options are checked when the layer is made, naming the layer and the value", () => {
+  refuses(() => layers.Dense(3, { name: "block1/dense" }), TypeError, /^Dense block1\/dense: name must be a string without "\/"/, /got "block1\/dense"/);
+  refuses(() => layers.Dense(3, { dtype: "float16" as never }), TypeError, /^Dense: unknown dtype "float16"/, /float32, float64/);
+  refuses(() => layers.ReLU({ dtype: "float" as never }), TypeError, /^ReLU: unknown dtype "float"/);
+  refuses(() => layers.Dense(3, { inputShape: 5 as never }), TypeError, /^Dense: inputShape must be a list of non-negative integers/, /got 5/, /inputShape: \[28, 28, 1\]/);
+  refuses(() => layers.Conv2D(3, 3, { inputShape: [28, -28, 1] }), TypeError, /^Conv2D: inputShape must be a list/, /got \[28,-28,1\]/);
+  refuses(() => layers.Dense(3, { inputShape: [4], batchSize: 0 }), RangeError, /^Dense: batchSize must be a positive integer, got 0/);
+  refuses(() => layers.Input({ shape: 5 as never }), TypeError, /^Input: shape must be a list of dimensions, got 5/, /shape: \[28, 28, 1\]/);
+  refuses(() => layers.Input({ shape: [3], dtype: "float16" as never }), TypeError, /^InputLayer: unknown dtype "float16"/);
+  // What stays allowed: unknown (null) dimensions, a float64 layer, an explicit batch size.
+  assert.equal(layers.Dense(3, { inputShape: [null as never, 4], batchSize: 8, dtype: "float64", name: "ok" }).name, "ok");
+});
+
+test("setWeights names the layer and the weight for a value that is not a tensor, and casts int64 values", () => {
+  const d = layers.Dense(2, { name: "d" });
+  d(ones([1, 3]));
+  refuses(() => d.setWeights([ones([3, 2]), [1, 2] as never]), TypeError, /^d\.setWeights: value 1 \(for d\/bias \(2,\)\) is \[1,2\], not a tensor/, /tf\.constant\(array, \[2\]\)/);
+  d.setWeights([ones([3, 2]), constant([5, -7], [2], "int64")]);
+  assert.deepEqual([...d.getWeights()[1].dataSync()], [5, -7]);
+  assert.equal(d.getWeights()[1].dtype, "float32");
+});
+
+test("built-in layers refuse options they do not take, as Keras does, instead of ignoring them", () => {
+  refuses(() => layers.Conv2D(8, 3, { activaton: "relu" } as never), TypeError, /^Conv2D: unknown option activaton; valid options are name, trainable, dtype, inputShape, batchSize, filters, kernelSize/);
+  // Not supported, so not silently computed channels-last.
+  refuses(() => layers.Conv2D(8, 3, { dataFormat: "channels_first" } as never), TypeError, /^Conv2D: unknown option dataFormat;/);
+  refuses(() => layers.Dense(4, { kernel_initializer: "he_normal", name: "d" } as never), TypeError, /^Dense d: unknown option kernel_initializer; lamina spells Keras' kernel_initializer as kernelInitializer$/);
+  refuses(() => layers.BatchNormalization({ momentun: 0.9 } as never), TypeError, /^BatchNormalization: unknown option momentun; valid options are .*momentum/);
+  refuses(() => layers.MaxPooling2D(2, { stride: 2 } as never), TypeError, /^MaxPooling2D: unknown option stride;/);
+  refuses(() => layers.Add({ axis: 1 } as never), TypeError, /^Add: unknown option axis; valid options are name, trainable, dtype, inputShape, batchSize$/);
+  refuses(() => layers.SeparableConv2D(8, 3, { kernelInitializer: "ones" } as never), TypeError, /^SeparableConv2D: unknown option kernelInitializer;.* depthwiseInitializer, pointwiseInitializer/);
+  // Every option of the class and of LayerArgs stays allowed, and a user's subclass may take its own.
+  layers.Conv2D(8, 3, { strides: 1, padding: "same", dilationRate: 1, activation: "relu", useBias: false, kernelInitializer: "ones", name: "c", trainable: false, dtype: "float32", inputShape: [4, 4, 1], batchSize: 2 });
+  class Scaled extends layers.classes.Dense {
+    constructor(args: { units: number; factor: number }) {
+      super(args);
+    }
+  }
+  assert.equal(new Scaled({ units: 2, factor: 3 }).units, 2);
+});
