@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, readdirSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadImage, saveImage, loadSampleImage } from "./image.js";
@@ -24,6 +24,24 @@ test("loadSampleImage gives scikit-learn's uint8 [427, 640, 3] images (within jp
     }
   }
   assert.throws(() => loadSampleImage("dog.jpg" as "china.jpg"), /datasets.loadSampleImage: unknown image "dog.jpg"; the sample images are "china.jpg" and "flower.jpg"/);
+});
+
+test("saveImage writes through a temporary file: a folder as the target is named with the fix, and nothing is left behind", () => {
+  const dir = mkdtempSync(join(tmpdir(), "lamina-image-"));
+  try {
+    const rgb = makeTensor(Uint8Array.from({ length: 2 * 3 * 3 }, (_, i) => i * 14), [2, 3, 3], "uint8");
+    mkdirSync(join(dir, "plots.png"));
+    assert.throws(() => saveImage(rgb, join(dir, "plots.png")), /^Error: saveImage: .*plots\.png: could not be written \(.*EISDIR.*\): it is a folder; name a file inside it; any previous file is unchanged$/);
+    // A file in the way of the folder the target needs.
+    writeFileSync(join(dir, "notafolder"), "x");
+    assert.throws(() => saveImage(rgb, join(dir, "notafolder", "a.png")), /^Error: saveImage: .*notafolder\/a\.png: cannot create its directory .*notafolder/);
+    saveImage(rgb, join(dir, "new", "a.png")); // a missing folder is made
+    assert.deepEqual(loadImage(join(dir, "new", "a.png")).arraySync(), rgb.arraySync());
+    assert.deepEqual(readdirSync(dir).sort(), ["new", "notafolder", "plots.png"]);
+    assert.deepEqual(readdirSync(join(dir, "new")), ["a.png"]);
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
 });
 
 test("saveImage then loadImage round-trips PNG exactly (RGB, grayscale, float in [0, 1])", () => {

@@ -2,12 +2,14 @@
  * Image files: `utils.loadImage` (JPEG through jpeg-js, PNG through pngjs), `utils.saveImage`, and
  * `datasets.loadSampleImage`, scikit-learn's two sample photographs (vendored in data/sample-images).
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { extname, join } from "node:path";
 import jpeg from "jpeg-js";
 import { PNG } from "pngjs";
 import { Tensor, makeTensor } from "../tensor/tensor.js";
 import { readBytes } from "./bytes.js";
+import { writeBytesAtomicallySync } from "../io/atomic_write.js";
+import { errorText } from "../io/file_error.js";
 import { vendoredDir } from "./locate.js";
 import { valueText } from "../tensor/value_text.js";
 import { type Box, RESAMPLE_FILTERS, type ResampleFilter, resampleUint8 } from "./resample.js";
@@ -103,6 +105,15 @@ function targetSizeOf(opts: LoadImageOptions): { size: readonly [number, number]
   return { size, filter };
 }
 
+/** Through a temporary file and a rename, so a failed save never leaves half an image where a good one was. */
+function writeImageFile(path: string, bytes: Uint8Array): void {
+  try {
+    writeBytesAtomicallySync(path, bytes);
+  } catch (e) {
+    throw new Error(`saveImage: ${errorText(e)}`);
+  }
+}
+
 export interface SaveImageOptions {
   /** JPEG quality 1..100 (default 90). */
   quality?: number;
@@ -138,11 +149,11 @@ export function saveImage(image: Tensor, path: string, opts: SaveImageOptions = 
   if (ext === ".png") {
     const png = new PNG({ width: w, height: h });
     png.data = Buffer.from(rgba.buffer);
-    writeFileSync(path, PNG.sync.write(png));
+    writeImageFile(path, PNG.sync.write(png));
   } else if (ext === ".jpg" || ext === ".jpeg") {
     const q = opts.quality ?? 90;
     if (!(q >= 1 && q <= 100)) throw new RangeError(`${where}: quality must be between 1 and 100, got ${q}`);
-    writeFileSync(path, jpeg.encode({ data: rgba, width: w, height: h }, q).data);
+    writeImageFile(path, jpeg.encode({ data: rgba, width: w, height: h }, q).data);
   } else {
     throw new Error(`${where}: cannot tell the format of ${path} from its extension ${JSON.stringify(ext)}; use .png or .jpg`);
   }
