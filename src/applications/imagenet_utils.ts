@@ -9,7 +9,7 @@ import { add, cast, div, sub } from "../ops/math.js";
 import { reshape, reverse } from "../ops/shape.js";
 import { type LayerShape, layerShapeText, SymbolicTensor } from "../layers/symbolic.js";
 import { InputLayer } from "../layers/core.js";
-import { Layer, type LayerArgs } from "../layers/layer.js";
+import { Layer, type LayerArgs, layerOptions } from "../layers/layer.js";
 import { getActivation, type ActivationIdentifier } from "../nn/activations.js";
 import { valueText } from "../tensor/value_text.js";
 
@@ -87,6 +87,7 @@ export interface ImagenetPreprocessingArgs extends LayerArgs {
 
 /** preprocessInput as a layer, for functional models: what preprocessInput(symbolicTensor) adds. */
 export class ImagenetPreprocessing extends Layer {
+  static readonly options = layerOptions<ImagenetPreprocessingArgs>({ mode: true, dataFormat: true });
   readonly mode: PreprocessMode;
   readonly dataFormat: DataFormat;
 

@@ -6,7 +6,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { clipByValue, exp, greater, mul, neg, add, sub, where } from "../ops/math.js";
 import { logSumExp } from "../ops/reduce.js";
 import { elu, leakyRelu, relu, relu6, softmax } from "../ops/activation.js";
-import { Layer, type LayerArgs, type LayerShape } from "./layer.js";
+import { Layer, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
 import { single } from "./core.js";
 import { layerShapeText as shapeText } from "./symbolic.js";
 import { valueText } from "../tensor/value_text.js";
@@ -35,6 +35,7 @@ export interface ReLUArgs extends LayerArgs {
  * negativeSlope * (x - threshold) otherwise.
  */
 export class ReLU extends Layer {
+  static readonly options = layerOptions<ReLUArgs>({ maxValue: true, negativeSlope: true, threshold: true });
   readonly maxValue: number | null;
   readonly negativeSlope: number;
   readonly threshold: number;
@@ -87,6 +88,7 @@ export interface LeakyReLUArgs extends LayerArgs {
 
 /** x for x >= 0, negativeSlope * x otherwise (negativeSlope 0.3 by default, as Keras 3). */
 export class LeakyReLU extends Layer {
+  static readonly options = layerOptions<LeakyReLUArgs>({ negativeSlope: true, alpha: true });
   readonly negativeSlope: number;
 
   constructor(args: LeakyReLUArgs = {}) {
@@ -120,6 +122,7 @@ export interface ELUArgs extends LayerArgs {
 
 /** x for x > 0, alpha * (exp(x) - 1) otherwise. */
 export class ELU extends Layer {
+  static readonly options = layerOptions<ELUArgs>({ alpha: true });
   readonly alpha: number;
 
   constructor(args: ELUArgs = {}) {
@@ -150,6 +153,7 @@ export interface SoftmaxArgs extends LayerArgs {
 
 /** exp(x) / sum(exp(x)) along `axis` (one axis or several). */
 export class Softmax extends Layer {
+  static readonly options = layerOptions<SoftmaxArgs>({ axis: true });
   readonly axis: number | readonly number[];
 
   constructor(args: SoftmaxArgs = {}) {

@@ -154,7 +154,8 @@ export interface Pooling2DArgs extends LayerArgs {
   padding?: KerasPadding | "SAME" | "VALID";
 }
 
-const POOLING_OPTIONS = layerOptions<Pooling2DArgs>({ poolSize: true, strides: true, padding: true });
+/** The Pooling2DArgs option list: MaxPooling2D, AveragePooling2D and MaxAbsPool2D. */
+export const POOLING_OPTIONS = layerOptions<Pooling2DArgs>({ poolSize: true, strides: true, padding: true });
 
 abstract class Pooling2D extends Layer {
   readonly poolSize: [number, number];

@@ -9,6 +9,7 @@ import { type FusedActivation, fusedMatMul } from "../ops/fused.js";
 import { reshape } from "../ops/shape.js";
 import { dropout } from "../ops/dropout.js";
 import { RandomGenerator } from "../tensor/random.js";
+import { checkKeys } from "../nn/common.js";
 import { Layer, type CallOptions, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
 import { SymbolicTensor, LayerNode } from "./symbolic.js";
 import { type ActivationIdentifier, getActivation } from "../nn/activations.js";
@@ -37,10 +38,20 @@ export interface InputLayerArgs {
   name?: string;
 }
 
+/**
+ * InputLayer's options. It passes only name and dtype on to Layer, so it checks its own options
+ * itself (Layer's check sees only those two): keras.Input refuses unknown keyword arguments too.
+ */
+const INPUT_LAYER_OPTIONS = Object.keys({ shape: true, batchSize: true, batchShape: true, dtype: true, name: true } satisfies Record<keyof InputLayerArgs, true>);
+
 /** The first node of a functional model: it holds the input's shape and does nothing. */
 export class InputLayer extends Layer {
 
   constructor(args: InputLayerArgs) {
+    if (typeof args !== "object" || args === null) {
+      throw new TypeError(`Input: options must be an object, got ${valueText(args)}; e.g. layers.Input({ shape: [28, 28, 1] })`);
+    }
+    checkKeys(`Input${typeof args.name === "string" ? ` ${args.name}` : ""}`, args, INPUT_LAYER_OPTIONS);
     super({ name: args.name, dtype: args.dtype });
     for (const key of ["shape", "batchShape"] as const) {
       if (args[key] !== undefined && !Array.isArray(args[key])) {

@@ -33,7 +33,7 @@ import { sum } from "../ops/reduce.js";
 import { reshape, tile } from "../ops/shape.js";
 import { conv2d, depthwiseConv2d } from "../ops/conv.js";
 import { Constant } from "../nn/initializers.js";
-import { Layer, type LayerArgs, type LayerShape } from "./layer.js";
+import { Layer, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
 import { layerShapeText } from "./symbolic.js";
 import { single } from "./core.js";
 import { type KerasPadding, type PairArg, checkPadding, pair } from "./convolutional.js";
@@ -78,6 +78,10 @@ function finite(where: string, what: string, v: unknown, positive: boolean): num
 }
 
 export class CosSim2D extends Layer {
+  static readonly options = layerOptions<CosSim2DArgs>({
+    filters: true, kernelSize: true, strides: true, padding: true, depthwise: true, pInit: true, qInit: true, pScale: true, qScale: true,
+    eps: true, useBias: true, kernelInitializer: true, biasInitializer: true,
+  });
   readonly filters: number;
   readonly kernelSize: [number, number];
   readonly strides: [number, number];

@@ -6,8 +6,8 @@ import { add, clipByValue, mul, sub } from "../ops/math.js";
 import { mean } from "../ops/reduce.js";
 import { concat, slice } from "../ops/shape.js";
 import { resize } from "../ops/image.js";
-import { type CallOptions, type LayerArgs, type LayerShape } from "./layer.js";
-import { checkImageShape, asBatch, checkSize, withSpatial, cropToAspect, RandomImageLayer, parseFactor, factorJson, parseValueRange } from "./image_layer_common.js";
+import { type CallOptions, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
+import { checkImageShape, asBatch, checkSize, withSpatial, cropToAspect, RandomImageLayer, RANDOM_IMAGE_OPTIONS, SIZE_OPTIONS, parseFactor, factorJson, parseValueRange } from "./image_layer_common.js";
 import type { FactorArg } from "./image_layer_common.js";
 
 // ---------------------------------------------------------------- RandomCrop, RandomContrast, RandomBrightness
@@ -24,6 +24,7 @@ export interface RandomCropArgs extends LayerArgs {
  * of the target's aspect ratio and resizes it to [height, width] (Keras' smart_resize).
  */
 export class RandomCrop extends RandomImageLayer {
+  static readonly options = layerOptions<RandomCropArgs>({ ...SIZE_OPTIONS, ...RANDOM_IMAGE_OPTIONS });
   readonly height: number;
   readonly width: number;
 
@@ -68,6 +69,7 @@ export interface RandomContrastArgs extends LayerArgs {
  * clips to [0, 255]: (x - mean) * f + mean, as Keras' RandomContrast (one factor per image).
  */
 export class RandomContrast extends RandomImageLayer {
+  static readonly options = layerOptions<RandomContrastArgs>({ factor: true, ...RANDOM_IMAGE_OPTIONS });
   readonly factor: number | readonly [number, number];
   readonly lower: number;
   readonly upper: number;
@@ -119,6 +121,7 @@ export interface RandomBrightnessArgs extends LayerArgs {
 
 /** In training, adds a random delta (factor * (high - low)) to each image, then clips to valueRange. */
 export class RandomBrightness extends RandomImageLayer {
+  static readonly options = layerOptions<RandomBrightnessArgs>({ factor: true, valueRange: true, ...RANDOM_IMAGE_OPTIONS });
   /** [lower, upper]. */
   readonly factor: [number, number];
   readonly valueRange: [number, number];

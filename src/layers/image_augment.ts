@@ -3,8 +3,8 @@ import type { Tensor } from "../tensor/tensor.js";
 import { constant } from "../tensor/creation.js";
 import { valueText } from "../tensor/value_text.js";
 import { checkTransformFillMode, checkTransformInterpolation, transform, type TransformFillMode as FillMode, type TransformInterpolation } from "../ops/image.js";
-import { type CallOptions, type LayerArgs, type LayerShape } from "./layer.js";
-import { checkImageShape, asBatch, RandomImageLayer, parseFactor, copyFactor, factorJson, parseValueRange } from "./image_layer_common.js";
+import { type CallOptions, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
+import { checkImageShape, asBatch, RandomImageLayer, RANDOM_IMAGE_OPTIONS, parseFactor, copyFactor, factorJson, parseValueRange } from "./image_layer_common.js";
 import type { FactorArg } from "./image_layer_common.js";
 
 export type { TransformFillMode as FillMode, TransformInterpolation } from "../ops/image.js";
@@ -18,6 +18,11 @@ export interface TransformLayerArgs extends LayerArgs {
   /** The value outside the image with fillMode "constant". Default 0. */
   fillValue?: number;
 }
+
+/** TransformLayerArgs' options, for the option lists (layerOptions) of the layers built on RandomTransformLayer. */
+const TRANSFORM_OPTIONS = {
+  fillMode: true, interpolation: true, fillValue: true, ...RANDOM_IMAGE_OPTIONS,
+} as const satisfies Record<Exclude<keyof TransformLayerArgs, keyof LayerArgs>, true>;
 
 /** The random layers built on tf.image.transform: one transform row per image, drawn in training. */
 abstract class RandomTransformLayer extends RandomImageLayer {
@@ -73,6 +78,7 @@ export interface RandomTranslationArgs extends TransformLayerArgs {
 
 /** In training, shifts each image by a random fraction of its height and width (Keras' matrix [1, 0, -dx, 0, 1, -dy]). */
 export class RandomTranslation extends RandomTransformLayer {
+  static readonly options = layerOptions<RandomTranslationArgs>({ heightFactor: true, widthFactor: true, ...TRANSFORM_OPTIONS });
   readonly heightFactor: FactorArg;
   readonly widthFactor: FactorArg;
   private readonly heightRange: [number, number];
@@ -107,6 +113,7 @@ export interface RandomRotationArgs extends TransformLayerArgs {
 
 /** In training, rotates each image about its center by a random angle (Keras' rotation matrix). */
 export class RandomRotation extends RandomTransformLayer {
+  static readonly options = layerOptions<RandomRotationArgs>({ factor: true, valueRange: true, ...TRANSFORM_OPTIONS });
   /** [lower, upper] as a fraction of 2 pi. */
   readonly factor: [number, number];
   readonly valueRange: [number, number];
@@ -144,6 +151,7 @@ export interface RandomZoomArgs extends TransformLayerArgs {
 
 /** In training, zooms each image about its center by a random factor per axis (Keras' zoom matrix). */
 export class RandomZoom extends RandomTransformLayer {
+  static readonly options = layerOptions<RandomZoomArgs>({ heightFactor: true, widthFactor: true, ...TRANSFORM_OPTIONS });
   readonly heightFactor: FactorArg;
   readonly widthFactor: FactorArg | null;
   private readonly heightRange: [number, number];

@@ -7,9 +7,9 @@ import { valueText } from "../tensor/value_text.js";
 import { cast } from "../ops/math.js";
 import { reshape, slice } from "../ops/shape.js";
 import { resize } from "../ops/image.js";
-import type { Layer, LayerShape } from "./layer.js";
+import type { Layer, LayerArgs, LayerShape } from "./layer.js";
 import { layerShapeText } from "./symbolic.js";
-import { SeededLayer } from "./seeded_layer.js";
+import { SEED_OPTIONS, SeededLayer, type SeededLayerArgs } from "./seeded_layer.js";
 import { single } from "./core.js";
 
 // ---------------------------------------------------------------- shared helpers
@@ -32,6 +32,9 @@ export function asBatch(layer: Layer, inputs: Tensor | Tensor[]): { x: Tensor; u
   if (typed.rank === 4) return { x: typed, unbatch: (t) => t };
   return { x: reshape(typed, [1, ...typed.shape]), unbatch: (t) => reshape(t, t.shape.slice(1)) };
 }
+
+/** The [height, width] target options of Resizing, CenterCrop and RandomCrop, for their option lists (layerOptions). */
+export const SIZE_OPTIONS = { height: true, width: true } as const;
 
 export function checkSize(layer: Layer, what: string, v: unknown): number {
   if (typeof v !== "number" || !Number.isInteger(v) || v <= 0) {
@@ -59,6 +62,9 @@ export function cropToAspect(x: Tensor, height: number, width: number): Tensor {
   const top = Math.trunc((h - cropH) / 2), left = Math.trunc((w - cropW) / 2);
   return cropH === h && cropW === w ? x : slice(x, [0, top, left, 0], [x.shape[0], cropH, cropW, c]);
 }
+
+/** RandomImageLayer's options (SeededLayer's seed), for the option lists (layerOptions) of the random image layers. */
+export const RANDOM_IMAGE_OPTIONS = { ...SEED_OPTIONS } as const satisfies Record<Exclude<keyof SeededLayerArgs, keyof LayerArgs>, true>;
 
 /** The random image layers: SeededLayer's draws, per image. */
 export abstract class RandomImageLayer extends SeededLayer {

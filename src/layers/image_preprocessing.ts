@@ -10,8 +10,8 @@ import { constant } from "../tensor/creation.js";
 import { valueText } from "../tensor/value_text.js";
 import { slice } from "../ops/shape.js";
 import { resize, transform, type ResizeMethod } from "../ops/image.js";
-import { Layer, type CallOptions, type LayerArgs, type LayerShape } from "./layer.js";
-import { checkImageShape, asBatch, checkSize, withSpatial, cropToAspect, RandomImageLayer } from "./image_layer_common.js";
+import { Layer, type CallOptions, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
+import { checkImageShape, asBatch, checkSize, withSpatial, cropToAspect, RandomImageLayer, RANDOM_IMAGE_OPTIONS, SIZE_OPTIONS } from "./image_layer_common.js";
 
 // ---------------------------------------------------------------- Resizing, CenterCrop
 
@@ -26,6 +26,7 @@ export interface ResizingArgs extends LayerArgs {
 
 /** Resizes [h, w, c] or [n, h, w, c] images to [height, width] with tf.image.resize. */
 export class Resizing extends Layer {
+  static readonly options = layerOptions<ResizingArgs>({ ...SIZE_OPTIONS, interpolation: true, cropToAspectRatio: true });
   readonly height: number;
   readonly width: number;
   readonly interpolation: ResizeMethod;
@@ -77,6 +78,7 @@ export interface CenterCropArgs extends LayerArgs {
  * cropped to the target's aspect ratio and resized (Keras' smart_resize).
  */
 export class CenterCrop extends Layer {
+  static readonly options = layerOptions<CenterCropArgs>(SIZE_OPTIONS);
   readonly height: number;
   readonly width: number;
 
@@ -119,6 +121,7 @@ export interface RandomFlipArgs extends LayerArgs {
 
 /** In training, flips each image left-right and/or top-bottom, each with probability 1/2. */
 export class RandomFlip extends RandomImageLayer {
+  static readonly options = layerOptions<RandomFlipArgs>({ mode: true, ...RANDOM_IMAGE_OPTIONS });
   readonly mode: FlipMode;
 
   constructor(args: RandomFlipArgs = {}) {

@@ -1,5 +1,5 @@
 import type { Tensor } from "../tensor/tensor.js";
-import { Layer, type CallOptions, type LayerArgs, type LayerShape } from "./layer.js";
+import { Layer, type CallOptions, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
 
 /** What a Lambda's function receives besides its inputs: the layer's `arguments` and `training`. */
 export type LambdaArguments = Record<string, unknown> & { training?: boolean };
@@ -31,6 +31,7 @@ function codeConfig(fn: (...args: never[]) => unknown): Record<string, unknown> 
  * lambdas), so a loader in safe mode must refuse it; see `configHoldsCode`.
  */
 export class Lambda<I extends Tensor | Tensor[] = Tensor> extends Layer {
+  static readonly options = layerOptions<LambdaArgs>({ function: true, outputShape: true, arguments: true });
   readonly fn: LambdaFunction<I>;
   readonly outputShape: LambdaOutputShape | null;
   /** Keras' `arguments`: extra named values passed to the function. */

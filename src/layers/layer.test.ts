@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import "../backend/js/index.js";
 import { constant, ones } from "../tensor/creation.js";
 import * as layers from "./index.js";
+import { ImagenetPreprocessing } from "../applications/imagenet_utils.js";
 
 /** Asserts `make` throws an error of class `type` whose message matches every pattern. */
 function refuses(make: () => unknown, type: new (...a: never[]) => Error, ...patterns: RegExp[]): void {
@@ -52,4 +53,39 @@ test("built-in layers refuse options they do not take, as Keras does, instead of
     }
   }
   assert.equal(new Scaled({ units: 2, factor: 3 }).units, 2);
+});
+
+test("every other built-in layer refuses options it does not take too: activation, image, reshaping, noise layers, Lambda, Input", () => {
+  refuses(() => layers.LeakyReLU({ negative_slope: 0.1 } as never), TypeError, /^LeakyReLU: unknown option negative_slope; lamina spells Keras' negative_slope as negativeSlope$/);
+  refuses(() => layers.CosSim2D(8, { kernel: 3 } as never), TypeError, /^CosSim2D: unknown option kernel; valid options are .*kernelSize.*pInit/);
+  refuses(() => layers.MaxAbsPool2D(2, { stride: 2 } as never), TypeError, /^MaxAbsPool2D: unknown option stride; valid options are name, trainable, dtype, inputShape, batchSize, poolSize, strides, padding$/);
+  refuses(() => layers.RandomBrightness(0.2, { valueRang: [0, 1] } as never), TypeError, /^RandomBrightness: unknown option valueRang; valid options are .*factor, valueRange, seed$/);
+  refuses(() => layers.RandomRotation(0.1, { fill_mode: "constant", name: "rot" } as never), TypeError, /^RandomRotation rot: unknown option fill_mode; lamina spells Keras' fill_mode as fillMode$/);
+  refuses(() => layers.Resizing(8, 8, { interpolaton: "nearest" } as never), TypeError, /^Resizing: unknown option interpolaton; valid options are .*height, width, interpolation, cropToAspectRatio$/);
+  refuses(() => layers.Lambda((x) => x, { output_shape: [3] } as never), TypeError, /^Lambda: unknown option output_shape; lamina spells Keras' output_shape as outputShape$/);
+  refuses(() => layers.GaussianNoise(0.1, { seeds: 1 } as never), TypeError, /^GaussianNoise: unknown option seeds; valid options are .*stddev, seed$/);
+  // Not supported (channels-last only), so not silently ignored.
+  refuses(() => layers.UpSampling2D(2, { dataFormat: "channels_first" } as never), TypeError, /^UpSampling2D: unknown option dataFormat; valid options are .*size, interpolation$/);
+  refuses(() => layers.Input({ shape: [3], batch_size: 4 } as never), TypeError, /^Input: unknown option batch_size; lamina spells Keras' batch_size as batchSize$/);
+  refuses(() => new ImagenetPreprocessing({ mod: "tf" } as never), TypeError, /^ImagenetPreprocessing: unknown option mod; valid options are .*mode, dataFormat$/);
+  // Every option of the class, its bases (RandomTransformLayer, SeededLayer) and LayerArgs stays allowed.
+  layers.RandomZoom({
+    heightFactor: 0.2, widthFactor: [-0.1, 0.1], fillMode: "constant", interpolation: "nearest", fillValue: 1, seed: 3,
+    name: "zoom", trainable: false, dtype: "float32", inputShape: [8, 8, 3], batchSize: 2,
+  });
+  layers.CosSim2D({
+    filters: 4, kernelSize: 3, strides: 1, padding: "same", depthwise: false, pInit: 1, qInit: 10, pScale: 5, qScale: 0.3, eps: 1e-6,
+    useBias: true, kernelInitializer: "glorot_uniform", biasInitializer: "zeros", name: "cs", trainable: true, dtype: "float32", inputShape: [8, 8, 1], batchSize: 1,
+  });
+  assert.deepEqual(layers.Input({ shape: [3], batchSize: 4, dtype: "float32", name: "in" }).shape, [4, 3]);
+  // A user's subclass of a seeded layer may still take its own options.
+  class Scaled extends layers.classes.GaussianNoise {
+    constructor(args: { stddev: number; factor: number }) {
+      super(args);
+    }
+  }
+  assert.equal(new Scaled({ stddev: 0.1, factor: 3 }).stddev, 0.1);
+  // Every built-in class lists its options (InputLayer checks its own: Layer only sees name and dtype).
+  const unlisted = Object.entries(layers.classes).filter(([name, cls]) => name !== "InputLayer" && !Object.hasOwn(cls, "options")).map(([name]) => name);
+  assert.deepEqual([...unlisted, ...[layers.CosSim2DLayer, layers.MaxAbsPool2DLayer, ImagenetPreprocessing].filter((c) => !Object.hasOwn(c, "options")).map((c) => c.name)], []);
 });

@@ -17,11 +17,12 @@ import { maxPool } from "../ops/pool.js";
 import { Layer, type LayerShape } from "./layer.js";
 import { layerShapeText } from "./symbolic.js";
 import { single } from "./core.js";
-import { type KerasPadding, type Pooling2DArgs, checkPadding, pair } from "./convolutional.js";
+import { type KerasPadding, type Pooling2DArgs, POOLING_OPTIONS, checkPadding, pair } from "./convolutional.js";
 
 export type MaxAbsPool2DArgs = Pooling2DArgs;
 
 export class MaxAbsPool2D extends Layer {
+  static readonly options = POOLING_OPTIONS;
   readonly poolSize: [number, number];
   readonly strides: [number, number];
   readonly padding: KerasPadding;

@@ -4,10 +4,10 @@ import { dropout } from "../ops/dropout.js";
 import { add, cast, mul } from "../ops/math.js";
 import { isFloatDType } from "../tensor/dtype.js";
 import { valueText } from "../tensor/value_text.js";
-import { type CallOptions, type LayerArgs, type LayerShape } from "./layer.js";
+import { type CallOptions, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
 import { layerShapeText } from "./symbolic.js";
 import { single } from "./core.js";
-import { SeededLayer } from "./seeded_layer.js";
+import { SEED_OPTIONS, SeededLayer } from "./seeded_layer.js";
 
 export interface SpatialDropout2DArgs extends LayerArgs {
   /** Fraction of the channels to drop, in [0, 1). */
@@ -22,6 +22,7 @@ export interface SpatialDropout2DArgs extends LayerArgs {
  * 1 / (1 - rate). In inference it returns its input.
  */
 export class SpatialDropout2D extends SeededLayer {
+  static readonly options = layerOptions<SpatialDropout2DArgs>({ rate: true, ...SEED_OPTIONS });
   readonly rate: number;
 
   constructor(args: SpatialDropout2DArgs) {
@@ -91,6 +92,7 @@ export interface GaussianNoiseArgs extends LayerArgs {
 
 /** In training, adds zero-mean normal noise of standard deviation `stddev` (a regularizer); in inference returns its input. */
 export class GaussianNoise extends GaussianLayer {
+  static readonly options = layerOptions<GaussianNoiseArgs>({ stddev: true, ...SEED_OPTIONS });
   readonly stddev: number;
 
   constructor(args: GaussianNoiseArgs) {
@@ -118,6 +120,7 @@ export interface GaussianDropoutArgs extends LayerArgs {
 
 /** In training, multiplies by normal noise of mean 1 and standard deviation sqrt(rate / (1 - rate)); in inference returns its input. */
 export class GaussianDropout extends GaussianLayer {
+  static readonly options = layerOptions<GaussianDropoutArgs>({ rate: true, ...SEED_OPTIONS });
   readonly rate: number;
 
   constructor(args: GaussianDropoutArgs) {

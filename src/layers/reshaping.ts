@@ -6,7 +6,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { constant } from "../tensor/creation.js";
 import { add, mul } from "../ops/math.js";
 import { gather, pad, reshape, slice, transpose } from "../ops/shape.js";
-import { Layer, type LayerArgs, type LayerShape } from "./layer.js";
+import { Layer, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
 import { layerShapeText } from "./symbolic.js";
 import { single } from "./core.js";
 import { type PairArg, pair } from "./convolutional.js";
@@ -21,6 +21,7 @@ export interface ReshapeArgs extends LayerArgs {
 
 /** Reshapes each sample to `targetShape`, keeping the batch axis: (None, 784) -> (None, 28, 28, 1). */
 export class Reshape extends Layer {
+  static readonly options = layerOptions<ReshapeArgs>({ targetShape: true });
   readonly targetShape: readonly number[];
 
   constructor(args: ReshapeArgs) {
@@ -77,6 +78,7 @@ export interface PermuteArgs extends LayerArgs {
 
 /** Permutes the axes of each sample; dims are 1-based (the batch axis 0 stays first). */
 export class Permute extends Layer {
+  static readonly options = layerOptions<PermuteArgs>({ dims: true });
   readonly dims: readonly number[];
 
   constructor(args: PermuteArgs) {
@@ -160,6 +162,7 @@ export interface ZeroPadding2DArgs extends LayerArgs {
 
 /** Adds rows and columns of zeros around NHWC images. */
 export class ZeroPadding2D extends Layer {
+  static readonly options = layerOptions<ZeroPadding2DArgs>({ padding: true });
   readonly padding: Sides2D;
 
   constructor(args: ZeroPadding2DArgs = {}) {
@@ -191,6 +194,7 @@ export interface Cropping2DArgs extends LayerArgs {
 
 /** Removes rows and columns at the borders of NHWC images. */
 export class Cropping2D extends Layer {
+  static readonly options = layerOptions<Cropping2DArgs>({ cropping: true });
   readonly cropping: Sides2D;
 
   constructor(args: Cropping2DArgs = {}) {
@@ -240,6 +244,7 @@ export interface UpSampling2DArgs extends LayerArgs {
 
 /** Repeats (or bilinearly interpolates) the rows and columns of NHWC images by integer factors. */
 export class UpSampling2D extends Layer {
+  static readonly options = layerOptions<UpSampling2DArgs>({ size: true, interpolation: true });
   readonly size: [number, number];
   readonly interpolation: UpSamplingInterpolation;
 

@@ -2,6 +2,14 @@ import { RandomGenerator, generatorFor } from "../tensor/random.js";
 import { valueText } from "../tensor/value_text.js";
 import { Layer, type LayerArgs } from "./layer.js";
 
+/** The option SeededLayer adds to LayerArgs. */
+export interface SeededLayerArgs extends LayerArgs {
+  seed?: number | null;
+}
+
+/** SeededLayer's option, for the option lists (layerOptions) of the layers built on it. */
+export const SEED_OPTIONS = { seed: true } as const satisfies Record<Exclude<keyof SeededLayerArgs, keyof LayerArgs>, true>;
+
 /** A layer's `seed` option: an integer, or null/absent for the global generator. */
 export function checkSeed(layer: Layer, seed: unknown): number | null {
   if (seed === undefined || seed === null) return null;
@@ -19,7 +27,7 @@ export abstract class SeededLayer extends Layer {
   readonly seed: number | null;
   private readonly generator: RandomGenerator | null;
 
-  constructor(args: LayerArgs & { seed?: number | null }) {
+  constructor(args: SeededLayerArgs) {
     super(args);
     this.seed = checkSeed(this, args.seed);
     this.generator = this.seed === null ? null : new RandomGenerator(this.seed);
