@@ -27,9 +27,13 @@ export type CallableClass<C extends abstract new (...args: never[]) => unknown> 
 
 /** Wraps a class so that calling it without `new` constructs it (Keras' `metrics.AUC()`). */
 export function callableClass<C extends new (...args: never[]) => unknown>(cls: C): CallableClass<C> {
-  return new Proxy(cls, {
+  const wrapped: C = new Proxy(cls, {
     apply: (target, _thisArg, args: unknown[]) => Reflect.construct(target, args) as unknown,
-  }) as CallableClass<C>;
+    // `new` on the wrapper constructs the class itself, so its constructor sees new.target === cls
+    // (how built-ins tell themselves from a user's subclass); a subclass's new.target is kept.
+    construct: (target, args: unknown[], newTarget: Function) => Reflect.construct(target, args, newTarget === wrapped ? target : newTarget) as object,
+  });
+  return wrapped as CallableClass<C>;
 }
 
 /** Keras' to_snake_case: "TopKCategoricalAccuracy" -> "top_k_categorical_accuracy", "AUC" -> "auc". */

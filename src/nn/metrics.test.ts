@@ -258,3 +258,25 @@ test("errors name the metric, the shapes or values at fault and the fix", () => 
   assert.throws(() => metrics.Recall().updateState([1, 0, 1], f32([0.2, 0.9])), /yTrue \(3,\) and yPred \(2,\) must have the same shape/);
   assert.throws(() => metrics.TopKCategoricalAccuracy({ k: 0 }), /k must be a positive integer/);
 });
+
+test("built-in metrics refuse options they do not take, as Keras does; a user's subclass may take its own", () => {
+  // A misspelt fromLogits would score logits as probabilities.
+  assert.throws(() => new metrics.SparseCategoricalCrossentropy({ fromLogit: true } as never), (e: Error) =>
+    e instanceof TypeError && /^metrics\.SparseCategoricalCrossentropy: unknown option fromLogit; valid options are name, fromLogits, axis$/.test(e.message));
+  assert.throws(() => new metrics.BinaryAccuracy({ treshold: 0 } as never), /^TypeError: metrics\.BinaryAccuracy: unknown option treshold; valid options are name, threshold$/);
+  assert.throws(() => new metrics.AUC({ num_thresholds: 50 } as never), /^TypeError: metrics\.AUC: unknown option num_thresholds; lamina spells Keras' num_thresholds as numThresholds$/);
+  assert.throws(() => new metrics.Precision({ class_id: 1 } as never), /^TypeError: metrics\.Precision: unknown option class_id; lamina spells Keras' class_id as classId$/);
+  assert.throws(() => new metrics.Mean({ dtype: "float64" } as never), /^TypeError: metrics\.Mean: unknown option dtype; valid options are name$/);
+  // Every option stays allowed; undefined values are skipped.
+  new metrics.CategoricalCrossentropy({ name: "cce", fromLogits: true, labelSmoothing: 0.1, axis: -1 });
+  new metrics.AUC({ name: "a", numThresholds: 10, curve: "PR", summationMethod: "minoring", fromLogits: false });
+  new metrics.Recall({ thresholds: [0.3, 0.6], classId: 0, name: undefined });
+  class Thresholded extends metrics.BinaryAccuracy {
+    readonly margin: number;
+    constructor(opts: { margin: number }) {
+      super({ threshold: 0.5 + opts.margin });
+      this.margin = opts.margin;
+    }
+  }
+  assert.equal(new Thresholded({ margin: 0.1 }).threshold, 0.6);
+});

@@ -23,7 +23,7 @@ import {
   squeezeOrExpandToSameRank, isBinaryOrSparseCategorical,
 } from "./losses.js";
 import {
-  type Config, type SerializedObject, autoName, checkConfigKeys, configBoolean, configNumber, configString,
+  type Config, type SerializedObject, autoName, checkConfigKeys, checkKeys, configBoolean, configNumber, configString,
   isSerializedObject, serializedClassName, toSnakeCase, unknownIdentifier,
 } from "./common.js";
 import { valueText } from "../tensor/value_text.js";
@@ -264,6 +264,7 @@ export class Mean extends Metric {
   readonly className: string = "Mean";
   private readonly acc = new MeanAccumulator();
   constructor(opts: { name?: string } = {}) {
+    checkMetricOptions(new.target, Mean, opts, { name: true });
     super(opts.name ?? "mean");
   }
   updateState(values: Input, sampleWeight?: Input | null): void {
@@ -294,6 +295,7 @@ export class MeanMetricWrapper extends Metric {
   readonly fn: MetricFunction;
   private readonly acc = new MeanAccumulator();
   constructor(fn: MetricFunction, opts: { name?: string } = {}) {
+    checkMetricOptions(new.target, MeanMetricWrapper, opts, { name: true });
     super(opts.name ?? (fn.name ? toSnakeCase(fn.name) : "mean_metric_wrapper"));
     this.fn = fn;
   }
@@ -317,10 +319,20 @@ interface NameOption {
   name?: string;
 }
 
+/**
+ * Keras refuses a metric option it does not know, where a misspelt one (fromLogit) would be
+ * ignored and, say, score logits as probabilities. `cls` is new.target: a user's subclass of a
+ * built-in metric may take options of its own. The record form lets the compiler check the list.
+ */
+function checkMetricOptions<O extends object>(cls: abstract new (...a: never[]) => unknown, builtIn: abstract new (...a: never[]) => unknown, opts: O, allowed: Readonly<Record<keyof O, true>>): void {
+  if (cls === builtIn) checkKeys(`metrics.${builtIn.name}`, opts, Object.keys(allowed));
+}
+
 /** keras.metrics.Accuracy (name "accuracy"): exact equality of yTrue and yPred. */
 export class Accuracy extends MeanMetricWrapper {
   override readonly className = "Accuracy";
   constructor(opts: NameOption = {}) {
+    checkMetricOptions(new.target, Accuracy, opts, { name: true });
     super(accuracy, { name: opts.name ?? "accuracy" });
   }
 }
@@ -330,6 +342,7 @@ export class BinaryAccuracy extends MeanMetricWrapper {
   override readonly className = "BinaryAccuracy";
   readonly threshold: number;
   constructor(opts: NameOption & { threshold?: number } = {}) {
+    checkMetricOptions(new.target, BinaryAccuracy, opts, { name: true, threshold: true });
     const threshold = opts.threshold ?? 0.5;
     super((t, p) => binaryAccuracy(t, p, threshold), { name: opts.name ?? "binary_accuracy" });
     this.threshold = threshold;
@@ -343,6 +356,7 @@ export class BinaryAccuracy extends MeanMetricWrapper {
 export class CategoricalAccuracy extends MeanMetricWrapper {
   override readonly className = "CategoricalAccuracy";
   constructor(opts: NameOption = {}) {
+    checkMetricOptions(new.target, CategoricalAccuracy, opts, { name: true });
     super(categoricalAccuracy, { name: opts.name ?? "categorical_accuracy" });
   }
 }
@@ -351,6 +365,7 @@ export class CategoricalAccuracy extends MeanMetricWrapper {
 export class SparseCategoricalAccuracy extends MeanMetricWrapper {
   override readonly className = "SparseCategoricalAccuracy";
   constructor(opts: NameOption = {}) {
+    checkMetricOptions(new.target, SparseCategoricalAccuracy, opts, { name: true });
     super(sparseCategoricalAccuracy, { name: opts.name ?? "sparse_categorical_accuracy" });
   }
 }
@@ -365,6 +380,7 @@ export class TopKCategoricalAccuracy extends MeanMetricWrapper {
   override readonly className = "TopKCategoricalAccuracy";
   readonly k: number;
   constructor(opts: NameOption & { k?: number } = {}) {
+    checkMetricOptions(new.target, TopKCategoricalAccuracy, opts, { name: true, k: true });
     const k = checkK("TopKCategoricalAccuracy", opts.k ?? 5);
     super((t, p) => topKCategoricalAccuracy(t, p, k), { name: opts.name ?? "top_k_categorical_accuracy" });
     this.k = k;
@@ -379,6 +395,7 @@ export class SparseTopKCategoricalAccuracy extends MeanMetricWrapper {
   override readonly className = "SparseTopKCategoricalAccuracy";
   readonly k: number;
   constructor(opts: NameOption & { k?: number } = {}) {
+    checkMetricOptions(new.target, SparseTopKCategoricalAccuracy, opts, { name: true, k: true });
     const k = checkK("SparseTopKCategoricalAccuracy", opts.k ?? 5);
     super((t, p) => sparseTopKCategoricalAccuracy(t, p, k), { name: opts.name ?? "sparse_top_k_categorical_accuracy" });
     this.k = k;
@@ -392,6 +409,7 @@ export class SparseTopKCategoricalAccuracy extends MeanMetricWrapper {
 export class MeanSquaredError extends MeanMetricWrapper {
   override readonly className = "MeanSquaredError";
   constructor(opts: NameOption = {}) {
+    checkMetricOptions(new.target, MeanSquaredError, opts, { name: true });
     super(meanSquaredError, { name: opts.name ?? "mean_squared_error" });
   }
 }
@@ -400,6 +418,7 @@ export class MeanSquaredError extends MeanMetricWrapper {
 export class MeanAbsoluteError extends MeanMetricWrapper {
   override readonly className = "MeanAbsoluteError";
   constructor(opts: NameOption = {}) {
+    checkMetricOptions(new.target, MeanAbsoluteError, opts, { name: true });
     super(meanAbsoluteError, { name: opts.name ?? "mean_absolute_error" });
   }
 }
@@ -408,6 +427,7 @@ export class MeanAbsoluteError extends MeanMetricWrapper {
 export class MeanAbsolutePercentageError extends MeanMetricWrapper {
   override readonly className = "MeanAbsolutePercentageError";
   constructor(opts: NameOption = {}) {
+    checkMetricOptions(new.target, MeanAbsolutePercentageError, opts, { name: true });
     super(meanAbsolutePercentageError, { name: opts.name ?? "mean_absolute_percentage_error" });
   }
 }
@@ -417,6 +437,7 @@ export class RootMeanSquaredError extends Metric {
   readonly className = "RootMeanSquaredError";
   private readonly acc = new MeanAccumulator();
   constructor(opts: NameOption = {}) {
+    checkMetricOptions(new.target, RootMeanSquaredError, opts, { name: true });
     super(opts.name ?? "root_mean_squared_error");
   }
   updateState(yTrue: Input, yPred: Input, sampleWeight?: Input | null): void {
@@ -438,6 +459,7 @@ export class RootMeanSquaredError extends Metric {
 export class KLDivergence extends MeanMetricWrapper {
   override readonly className = "KLDivergence";
   constructor(opts: NameOption = {}) {
+    checkMetricOptions(new.target, KLDivergence, opts, { name: true });
     super(klDivergence, { name: opts.name ?? "kl_divergence" });
   }
 }
@@ -446,6 +468,7 @@ export class KLDivergence extends MeanMetricWrapper {
 export class Hinge extends MeanMetricWrapper {
   override readonly className = "Hinge";
   constructor(opts: NameOption = {}) {
+    checkMetricOptions(new.target, Hinge, opts, { name: true });
     super(hinge, { name: opts.name ?? "hinge" });
   }
 }
@@ -454,6 +477,7 @@ export class Hinge extends MeanMetricWrapper {
 export class SquaredHinge extends MeanMetricWrapper {
   override readonly className = "SquaredHinge";
   constructor(opts: NameOption = {}) {
+    checkMetricOptions(new.target, SquaredHinge, opts, { name: true });
     super(squaredHinge, { name: opts.name ?? "squared_hinge" });
   }
 }
@@ -463,6 +487,7 @@ export class CosineSimilarity extends MeanMetricWrapper {
   override readonly className = "CosineSimilarity";
   readonly axis: number;
   constructor(opts: NameOption & { axis?: number } = {}) {
+    checkMetricOptions(new.target, CosineSimilarity, opts, { name: true, axis: true });
     const axis = opts.axis ?? -1;
     super((t, p) => cosineSimilarityMetric(t, p, axis), { name: opts.name ?? "cosine_similarity" });
     this.axis = axis;
@@ -480,6 +505,7 @@ export class BinaryCrossentropy extends MeanMetricWrapper {
   readonly fromLogits: boolean;
   readonly labelSmoothing: number;
   constructor(opts: CrossentropyMetricOptions = {}) {
+    checkMetricOptions(new.target, BinaryCrossentropy, opts, { name: true, fromLogits: true, labelSmoothing: true });
     const o = { fromLogits: opts.fromLogits ?? false, labelSmoothing: opts.labelSmoothing ?? 0 };
     super((t, p) => binaryCrossentropy(t, p, o), { name: opts.name ?? "binary_crossentropy" });
     this.fromLogits = o.fromLogits;
@@ -497,6 +523,7 @@ export class CategoricalCrossentropy extends MeanMetricWrapper {
   readonly labelSmoothing: number;
   readonly axis: number;
   constructor(opts: CrossentropyMetricOptions & { axis?: number } = {}) {
+    checkMetricOptions(new.target, CategoricalCrossentropy, opts, { name: true, fromLogits: true, labelSmoothing: true, axis: true });
     const o = { fromLogits: opts.fromLogits ?? false, labelSmoothing: opts.labelSmoothing ?? 0, axis: opts.axis ?? -1 };
     super((t, p) => categoricalCrossentropy(t, p, o), { name: opts.name ?? "categorical_crossentropy" });
     this.fromLogits = o.fromLogits;
@@ -514,6 +541,7 @@ export class SparseCategoricalCrossentropy extends MeanMetricWrapper {
   readonly fromLogits: boolean;
   readonly axis: number;
   constructor(opts: NameOption & { fromLogits?: boolean; axis?: number } = {}) {
+    checkMetricOptions(new.target, SparseCategoricalCrossentropy, opts, { name: true, fromLogits: true, axis: true });
     const o = { fromLogits: opts.fromLogits ?? false, axis: opts.axis ?? -1 };
     super((t, p) => sparseCategoricalCrossentropy(t, p, o), { name: opts.name ?? "sparse_categorical_crossentropy" });
     this.fromLogits = o.fromLogits;
@@ -650,6 +678,8 @@ export interface PrecisionRecallOptions extends NameOption {
   classId?: number | null;
 }
 
+const PRECISION_RECALL_OPTIONS = { name: true, thresholds: true, classId: true } as const satisfies Record<keyof PrecisionRecallOptions, true>;
+
 abstract class ThresholdMetric extends Metric {
   readonly thresholds: readonly number[];
   readonly initThresholds: number | readonly number[] | null;
@@ -718,6 +748,7 @@ abstract class ThresholdMetric extends Metric {
 export class Precision extends ThresholdMetric {
   readonly className = "Precision";
   constructor(opts: PrecisionRecallOptions = {}) {
+    checkMetricOptions(new.target, Precision, opts, PRECISION_RECALL_OPTIONS);
     super("Precision", opts);
   }
   resultPerThreshold(): number[] {
@@ -729,6 +760,7 @@ export class Precision extends ThresholdMetric {
 export class Recall extends ThresholdMetric {
   readonly className = "Recall";
   constructor(opts: PrecisionRecallOptions = {}) {
+    checkMetricOptions(new.target, Recall, opts, PRECISION_RECALL_OPTIONS);
     super("Recall", opts);
   }
   resultPerThreshold(): number[] {
@@ -779,6 +811,7 @@ export class AUC extends Metric {
   private fn: number[];
 
   constructor(opts: AUCOptions = {}) {
+    checkMetricOptions(new.target, AUC, opts, { name: true, numThresholds: true, curve: true, summationMethod: true, thresholds: true, fromLogits: true });
     super(opts.name ?? autoName("AUC"));
     const who = `metrics.${this.name}`;
     const curve = opts.curve ?? "ROC";
