@@ -87,6 +87,31 @@ export interface ModelArgs {
 }
 
 /**
+ * Keras' depths of a functional graph's nodes and layers (keras/src/ops/function.py, map_graph):
+ * a node's depth is the longest path from it to an output; a shared layer takes the greatest depth
+ * of its calls. `order` lists the nodes inputs-first.
+ */
+function graphDepths(order: readonly LayerNode[], inputs: readonly SymbolicTensor[]): { nodeDepth: Map<LayerNode, number>; layerDepth: Map<Layer, number> } {
+  const nodeDepth = new Map<LayerNode, number>();
+  const layerDepth = new Map<Layer, number>();
+  for (let i = order.length - 1; i >= 0; i--) {
+    const node = order[i];
+    const depth = Math.max(nodeDepth.get(node) ?? 0, layerDepth.get(node.layer) ?? 0);
+    layerDepth.set(node.layer, depth);
+    nodeDepth.set(node, depth);
+    for (const t of node.inputs) nodeDepth.set(t.node, Math.max(depth + 1, nodeDepth.get(t.node) ?? 0));
+  }
+  // An input no output depends on still belongs to the model (Keras: depth 0).
+  for (const t of inputs) {
+    if (!layerDepth.has(t.sourceLayer)) {
+      layerDepth.set(t.sourceLayer, 0);
+      nodeDepth.set(t.node, 0);
+    }
+  }
+  return { nodeDepth, layerDepth };
+}
+
+/**
  * The order Keras gives a functional model's layers (keras/src/ops/function.py, map_graph), which
  * summary(), `layers`, the weights and the saved files follow: the layers farthest from the outputs
  * first (a layer's depth is the longest path from it to an output), layers of equal depth in the
@@ -103,23 +128,8 @@ function kerasLayerOrder(order: readonly LayerNode[], outputs: readonly Symbolic
     for (const t of node.inputs) walk(t.node);
   };
   outputs.forEach((o) => walk(o.node));
-  const nodeDepth = new Map<LayerNode, number>();
-  const layerDepth = new Map<Layer, number>();
-  for (let i = order.length - 1; i >= 0; i--) {
-    const node = order[i];
-    // A shared layer takes the greatest depth of its calls.
-    const depth = Math.max(nodeDepth.get(node) ?? 0, layerDepth.get(node.layer) ?? 0);
-    layerDepth.set(node.layer, depth);
-    nodeDepth.set(node, depth);
-    for (const t of node.inputs) nodeDepth.set(t.node, Math.max(depth + 1, nodeDepth.get(t.node) ?? 0));
-  }
-  // An input no output depends on still belongs to the model (Keras: depth 0, met first).
-  for (const t of inputs) {
-    if (!layerDepth.has(t.sourceLayer)) {
-      layerDepth.set(t.sourceLayer, 0);
-      firstMet.set(t.sourceLayer, -1);
-    }
-  }
+  const { layerDepth } = graphDepths(order, inputs);
+  for (const t of inputs) if (!firstMet.has(t.sourceLayer)) firstMet.set(t.sourceLayer, -1);
   return [...layerDepth.keys()].sort((a, b) => layerDepth.get(b)! - layerDepth.get(a)! || firstMet.get(a)! - firstMet.get(b)!);
 }
 
@@ -355,14 +365,35 @@ export class Model extends Layer {
     return shapes.length === 1 ? shapes[0] : shapes;
   }
 
-  /** The output shape of each layer, for summary(). */
+  /**
+   * The output shape of each layer, for summary(): a shared layer shows its latest call's, as
+   * Keras' format_layer_shape (which keeps the last of the layer's inbound nodes).
+   */
   layerOutputShapes(): Map<Layer, LayerShape[]> {
-    const m = new Map<Layer, LayerShape[]>();
+    const latest = new Map<Layer, LayerNode>();
     for (const node of this.nodes) {
-      const prev = m.get(node.layer) ?? [];
-      m.set(node.layer, [...prev, ...node.outputs.map((o) => o.shape)]);
+      const seen = latest.get(node.layer);
+      if (seen === undefined || node.layer.inboundNodes.indexOf(node) > node.layer.inboundNodes.indexOf(seen)) latest.set(node.layer, node);
     }
-    return m;
+    return new Map([...latest].map(([layer, node]) => [layer, node.outputs.map((o) => o.shape)]));
+  }
+
+  /**
+   * Whether summary() prints the three-column table, by Keras' rule (summary_utils.print_summary):
+   * a subclassed model always; a functional one when each depth of its graph holds one node, no
+   * node takes several tensors and no layer is called twice. Otherwise "Connected to" is added.
+   */
+  isSequentialLike(): boolean {
+    if (!this.isFunctional) return true;
+    const { nodeDepth } = graphDepths(this.nodes, this.inputs);
+    const depths = new Set<number>();
+    const called = new Set<Layer>();
+    for (const [node, depth] of nodeDepth) {
+      if (node.inputs.length > 1 || depths.has(depth) || called.has(node.layer)) return false;
+      depths.add(depth);
+      called.add(node.layer);
+    }
+    return true;
   }
 
   /** The nodes feeding each layer (for summary's "Connected to"). */
@@ -382,9 +413,7 @@ export class Model extends Layer {
    */
   summary(printFnOrOptions: ((text: string) => void) | SummaryPrintOptions = console.log, options: SummaryOptions = {}): string {
     const { printFn = console.log, ...layout } = typeof printFnOrOptions === "function" ? { ...options, printFn: printFnOrOptions } : printFnOrOptions;
-    if (!this.built) {
-      throw new Error(`Model ${this.name}.summary: the model is not built yet (its input shape is unknown); start it with layers.Input({ shape }), give inputShape to the first layer, or call it on data first`);
-    }
+    // A model not built yet still prints, as in Keras 3: "?" shapes and "0 (unbuilt)" counts.
     const text = summaryText(this, layout);
     printFn(text);
     return text;
