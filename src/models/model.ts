@@ -18,6 +18,7 @@ import {
 import type { Callback, CallbackModel, CallbackParams } from "./callbacks/callback.js";
 import type { History } from "./callbacks/history.js";
 import { configureCallbacks } from "./callbacks/configure.js";
+import { ProgbarLogger } from "./callbacks/progbar.js";
 import { snapshotTrainable, warnIfTrainableChanged } from "./trainable_state.js";
 import { fileHooks, serializationHooks } from "../io/hooks.js";
 import { pinnedTraining } from "../layers/node_training.js";
@@ -70,7 +71,20 @@ export interface EvaluateArgs {
 }
 
 const EVALUATE_OPTIONS: Readonly<Record<keyof EvaluateArgs, true>> = { batchSize: true, steps: true, sampleWeight: true, verbose: true, callbacks: true };
-const PREDICT_OPTIONS: Readonly<Record<"batchSize" | "steps", true>> = { batchSize: true, steps: true };
+const PREDICT_OPTIONS: Readonly<Record<keyof PredictArgs, true>> = { batchSize: true, steps: true, verbose: true };
+
+/** predict's options (Keras' predict arguments). */
+export interface PredictArgs {
+  batchSize?: number;
+  /** With a dataset: read only its first `steps` batches. */
+  steps?: number;
+  /**
+   * 1 (or "auto") shows Keras' progress bar, 2 one line when done, 0 nothing. lamina's default
+   * is 0, not Keras' "auto": predict returns its result synchronously and is often called in
+   * loops, where a bar per call would bury the output.
+   */
+  verbose?: 0 | 1 | 2 | "auto";
+}
 
 /** Refuses an options object holding a key its method does not take. */
 function checkOptions(op: string, args: unknown, known: Readonly<Record<string, true>>): void {
@@ -780,23 +794,29 @@ export class Model extends Layer {
   }
 
   /** Outputs for x, computed in batches in inference mode; a model with several outputs gives a list (type it: model.predict<Tensor[]>(x)). */
-  predict<T extends Tensor | Tensor[] = Tensor>(xIn: ModelData, args?: { batchSize?: number }): T;
+  predict<T extends Tensor | Tensor[] = Tensor>(xIn: ModelData, args?: Omit<PredictArgs, "steps">): T;
   /**
    * predict(dataset): outputs for every batch of a data.Dataset (or any async iterable), joined
    * along the batch axis, as Keras; elements are x batches, or [x, y] whose y is ignored. `steps`
    * reads only the first batches (needed for an endless dataset).
    */
-  predict<T extends Tensor | Tensor[] = Tensor>(dataset: BatchStream, args?: { steps?: number }): Promise<T>;
-  predict<T extends Tensor | Tensor[] = Tensor>(xIn: ModelData | BatchStream, args: { batchSize?: number; steps?: number } = {}): T | Promise<T> {
+  predict<T extends Tensor | Tensor[] = Tensor>(dataset: BatchStream, args?: Omit<PredictArgs, "batchSize">): Promise<T>;
+  predict<T extends Tensor | Tensor[] = Tensor>(xIn: ModelData | BatchStream, args: PredictArgs = {}): T | Promise<T> {
     checkOptions("predict", args, PREDICT_OPTIONS);
     if (isBatchStream(xIn)) return this.predictStream(xIn, args) as Promise<T>;
     if (args.steps !== undefined) throw new TypeError("predict: steps applies to a dataset; with tensors predict reads all of x, in batches of batchSize");
-    return predictData(this, this.toInputs(xIn, "x", "predict"), batchSizeOf(args.batchSize, "predict")) as T;
+    const x = this.toInputs(xIn, "x", "predict");
+    const batchSize = batchSizeOf(args.batchSize, "predict");
+    const bar = predictProgress(args.verbose, Math.ceil(numSamples(x, "x") / batchSize));
+    const out = predictData(this, x, batchSize, bar?.batchEnd);
+    bar?.end();
+    return out as T;
   }
 
-  private async predictStream(stream: BatchStream, args: { batchSize?: number; steps?: number }): Promise<Tensor | Tensor[]> {
+  private async predictStream(stream: BatchStream, args: PredictArgs): Promise<Tensor | Tensor[]> {
     if (args.batchSize !== undefined) throw new TypeError("predict: batchSize cannot be combined with a dataset, which is already batched; set the batch size when building the dataset");
     const steps = args.steps === undefined ? undefined : stepCount(args.steps, "predict: steps");
+    const bar = predictProgress(args.verbose, steps ?? null);
     const nInputs = Math.max(1, this.inputs.length);
     const outputs: (Tensor | Tensor[])[] = [];
     for await (const element of stream) {
@@ -808,9 +828,11 @@ export class Model extends Layer {
       }
       const x = this.toInputs(nInputs === 1 ? xs[0] : xs, "x", "predict (dataset batch)");
       outputs.push(predictData(this, x, Math.max(1, numSamples(x, "x"))));
+      bar?.batchEnd(outputs.length - 1);
       if (steps !== undefined && outputs.length >= steps) break;
     }
     if (outputs.length === 0) throw new RangeError("predict: the dataset yielded no batches");
+    bar?.end();
     if (!Array.isArray(outputs[0])) return outputs.length === 1 ? outputs[0] : concat(outputs as Tensor[], 0);
     const perOutput = (outputs[0] as Tensor[]).map((_, k) => (outputs as Tensor[][]).map((o) => o[k]));
     return perOutput.map((list) => (list.length === 1 ? list[0] : concat(list, 0)));
@@ -870,6 +892,19 @@ function checkTargetsMatchOutput(y: Tensor, outShape: LayerShape, lossName: stri
 /** Keras' verbose argument: "auto" (the default) means 1. */
 function verbosity(v: 0 | 1 | 2 | "auto" | undefined): 0 | 1 | 2 {
   return v === undefined || v === "auto" ? 1 : v;
+}
+
+/**
+ * predict's progress bar: Keras' ProgbarLogger, whose predict hooks are synchronous, so the
+ * synchronous predict can drive it. Null when predict is silent (verbose 0, lamina's default).
+ */
+function predictProgress(verbose: PredictArgs["verbose"], steps: number | null): { batchEnd: (batch: number) => void; end: () => void } | null {
+  const level = verbose === undefined ? 0 : verbosity(verbose);
+  if (level === 0) return null;
+  const logger = new ProgbarLogger();
+  logger.setParams({ epochs: 1, steps, verbose: level });
+  logger.onPredictBegin({});
+  return { batchEnd: (batch) => logger.onPredictBatchEnd(batch, {}), end: () => logger.onPredictEnd({}) };
 }
 
 /** What fit validates on after each epoch: tensors, or a dataset's batches. */

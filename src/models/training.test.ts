@@ -345,3 +345,33 @@ test("fit refuses class and sample weights it cannot apply or that would corrupt
   two.compile({ loss: "sparse_categorical_crossentropy", optimizer: "sgd" });
   await refuses(() => two.fit(x, [y, y], { classWeight: { 0: 2 }, verbose: 0 }), RangeError, /^fit: classWeight is only supported for models with a single output \(as in Keras\); this model has 2; weigh the samples with sampleWeight instead$/);
 });
+
+test("predict takes Keras' verbose: 1 draws the bar, 2 prints one line when done, 0 and the default print nothing", async () => {
+  // Keras 3.5's predict(x of 10 samples, batch_size=4) printed, on a terminal with verbose=1,
+  // "\r1/3 ━━━━━━━━━━━━━━━━━━━━ 0s 439us/step" ... "\r3/3 ━━━━━━━━━━━━━━━━━━━━ 0s 304us/step\n"
+  // (bold count, coloured bar) and with verbose=2 "3/3 - 0s - 348us/step\n"; lamina took no
+  // verbose option at all (predict(x, { verbose: 0 }) threw).
+  const model = new models.Sequential([layers.Input({ shape: [3] }), layers.Dense(1)]);
+  const x = tf.ones([10, 3]);
+  let out = "";
+  // Timings differ from run to run; the format must not.
+  const plain = (s: string): string => s.replace(/\x1b\[[0-9;]*m/g, "").replace(/ \d+s( -)? \d+(us|ms)\/step/g, " Ts$1 Tus/step");
+  const withWriter = async (isTTY: boolean, f: () => unknown): Promise<string> => {
+    out = "";
+    tf.callbacks.setOutputWriter({ write: (s) => { out += s; }, isTTY });
+    try {
+      await f();
+    } finally {
+      tf.callbacks.setOutputWriter(null);
+    }
+    return plain(out);
+  };
+  assert.equal(await withWriter(false, () => model.predict(x, { batchSize: 4, verbose: 2 })), "3/3 - Ts - Tus/step\n");
+  const bar = await withWriter(true, () => model.predict(x, { batchSize: 4, verbose: 1 }));
+  // A slow machine may also draw step 2 (the bar redraws at most every 0.05 s).
+  assert.match(bar, /^\r1\/3 ━{20} Ts Tus\/step(\x08+\r2\/3 ━{20} Ts Tus\/step)?\x08+\r3\/3 ━{20} Ts Tus\/step\n$/);
+  assert.equal(await withWriter(true, () => model.predict(x, { batchSize: 4, verbose: 0 })), "");
+  assert.equal(await withWriter(true, () => model.predict(x, { batchSize: 4 })), "");
+  const batches = tf.data.Dataset.fromTensorSlices(x).batch(4);
+  assert.equal(await withWriter(false, () => model.predict(batches, { verbose: 2 })), "3/3 - Ts - Tus/step\n");
+});
