@@ -13,9 +13,9 @@ import { type CompileArgs, resolveCompile } from "./compile.js";
 import {
   type CompiledState, type Data, type KeyedData, type ModelData, type Logs, isKeyedData, checkClassWeight, initialEpochOf, type TrainingOptimizer, RunningMean, batchSampleWeights, batchSizeOf, checkFinite, epochsOf, sampleWeightsFor, checkSparseLabels, checkBinaryLabels, describeShapes,
   epochBatches, evaluateBatches, evaluateData, logsOf, numSamples, predictData, sliceRows, takeRows, toTensorData, trainStep,
-  type Targets, targetList,
+  type StepHooks, type Targets, targetList,
 } from "./training.js";
-import type { Callback, CallbackModel, CallbackParams } from "./callbacks/callback.js";
+import type { Callback, CallbackList, CallbackModel, CallbackParams } from "./callbacks/callback.js";
 import type { History } from "./callbacks/history.js";
 import { configureCallbacks } from "./callbacks/configure.js";
 import { ProgbarLogger } from "./callbacks/progbar.js";
@@ -163,6 +163,8 @@ export class Model extends Layer {
   stopTraining = false;
   /** Set by a callback in onTrainBegin (BackupAndRestore) to start that fit at this epoch (Keras' _initial_epoch). */
   resumeEpoch: number | null = null;
+  /** The History of the latest fit (Keras' model.history), null before any. */
+  history: History | null = null;
   /** Set by compile(). */
   compiled: CompiledState | null = null;
   /** The arguments of the last compile(), as given (for Keras' compile_config). */
@@ -626,7 +628,7 @@ export class Model extends Layer {
       }
     };
     const validation: Validation | null = valStream ?? (valX && valY ? { x: valX, y: valY, batchSize, sampleWeight: valWeight } : null);
-    return this.runEpochs(state, args, { epochs, steps, verbose, samples: n }, batchesOf, validation);
+    return this.runEpochs(state, args, { verbose, epochs, steps }, batchesOf, validation);
   }
 
   /**
@@ -643,7 +645,9 @@ export class Model extends Layer {
       addHistory: true, addProgbar: params.verbose !== 0, model: this as CallbackModel, params,
     });
     this.stopTraining = false;
+    this.history = history;
     if (state.trainable) warnIfTrainableChanged(this, state.trainable);
+    let lastLogs: Logs = {};
     try {
       await list.onTrainBegin({});
       const tracker = new RunningMean();
@@ -669,19 +673,32 @@ export class Model extends Layer {
         }
         const logs: Logs = logsOf(tracker, state);
         if (validation) {
-          const v = "stream" in validation
-            ? await evaluateBatches(this, state, this.checkedBatches(validation.stream, state, "fit (validationData batch)", validation.steps))
-            : await evaluateData(this, state, validation.x, validation.y, validation.batchSize, {}, validation.sampleWeight);
-          for (const [k, val] of Object.entries(v)) logs[`val_${k}`] = val;
+          for (const [k, val] of Object.entries(await this.validate(state, validation, list))) logs[`val_${k}`] = val;
         }
         await list.onEpochEnd(epoch, logs);
+        lastLogs = logs;
       }
     } catch (e) {
       await list.onTrainError(e);
       throw e;
     }
-    await list.onTrainEnd({});
+    // As Keras: onTrainEnd hears the last epoch's logs.
+    await list.onTrainEnd(lastLogs);
     return history!;
+  }
+
+  /** fit's validation after an epoch: Keras runs it as an evaluate, so callbacks get its test hooks. */
+  private async validate(state: CompiledState, validation: Validation, list: CallbackList): Promise<Logs> {
+    await list.onTestBegin({});
+    const hooks: StepHooks = {
+      onBatchBegin: (b) => list.onTestBatchBegin(b, {}),
+      onBatchEnd: (b, l) => list.onTestBatchEnd(b, l),
+    };
+    const logs = "stream" in validation
+      ? await evaluateBatches(this, state, this.checkedBatches(validation.stream, state, "fit (validationData batch)", validation.steps), hooks)
+      : await evaluateData(this, state, validation.x, validation.y, validation.batchSize, hooks, validation.sampleWeight);
+    await list.onTestEnd(logs);
+    return logs;
   }
 
   /** fit over a stream of [x, y] batches; the number of steps is learnt in the first epoch. */
@@ -719,7 +736,7 @@ export class Model extends Layer {
       }
       if (total === 0) throw new RangeError("fit: the dataset yielded no batches");
     };
-    return this.runEpochs(state, args, { epochs, steps: stepsPerEpoch, verbose }, batchesOf, validation);
+    return this.runEpochs(state, args, { verbose, epochs, steps: stepsPerEpoch }, batchesOf, validation);
   }
 
   /** fit's initialEpoch and classWeight, checked before any data is read. */
@@ -745,7 +762,7 @@ export class Model extends Layer {
     const verbose = verbosity(args.verbose);
     const n = numSamples(x, "x");
     const { list } = configureCallbacks(args.callbacks, {
-      addProgbar: verbose !== 0, model: this as CallbackModel, params: { epochs: 1, steps: Math.ceil(n / batchSize), verbose, samples: n },
+      addProgbar: verbose !== 0, model: this as CallbackModel, params: { verbose, epochs: 1, steps: Math.ceil(n / batchSize) },
     });
     await list.onTestBegin({});
     const sampleWeight = args.sampleWeight === undefined ? null : sampleWeightsFor(args.sampleWeight, n, "evaluate");
@@ -766,7 +783,7 @@ export class Model extends Layer {
     const steps = args.steps === undefined ? undefined : stepCount(args.steps, "evaluate: steps");
     const verbose = verbosity(args.verbose);
     const { list } = configureCallbacks(args.callbacks, {
-      addProgbar: verbose !== 0, model: this as CallbackModel, params: { epochs: 1, steps: null, verbose },
+      addProgbar: verbose !== 0, model: this as CallbackModel, params: { verbose, epochs: 1, steps: null },
     });
     await list.onTestBegin({});
     const logs = await evaluateBatches(this, state, this.checkedBatches(stream, state, "evaluate (dataset batch)", steps), {

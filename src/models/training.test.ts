@@ -375,3 +375,29 @@ test("predict takes Keras' verbose: 1 draws the bar, 2 prints one line when done
   const batches = tf.data.Dataset.fromTensorSlices(x).batch(4);
   assert.equal(await withWriter(false, () => model.predict(batches, { verbose: 2 })), "3/3 - Ts - Tus/step\n");
 });
+
+test("fit drives callbacks as Keras: validation runs the test hooks, onTrainEnd gets the last epoch's logs, History.params and model.history", async () => {
+  // Keras 3.5, fit(10 samples, epochs=2, batch_size=4, validation_split=0.2, verbose=0) with a
+  // callback recording its hooks: on_test_begin / on_test_batch_end / on_test_end (keys accuracy,
+  // loss) before each on_epoch_end; on_train_end(logs) with the last epoch's four keys;
+  // history.params == {'verbose': 0, 'epochs': 2, 'steps': 2}; model.history is the History.
+  const model = new models.Sequential([layers.Input({ shape: [3] }), layers.Dense(1, { activation: "sigmoid" })]);
+  model.compile({ optimizer: "sgd", loss: "binary_crossentropy", metrics: ["accuracy"] });
+  const events: string[] = [];
+  let trainEndLogs: tf.callbacks.Logs = {};
+  const keys = (logs: tf.callbacks.Logs): string => Object.keys(logs).join(",");
+  const recorder = tf.callbacks.LambdaCallback({
+    onTestBegin: () => void events.push("test_begin"),
+    onTestBatchEnd: (b, logs) => void events.push(`test_batch_end ${b} ${keys(logs)}`),
+    onTestEnd: (logs) => void events.push(`test_end ${keys(logs)}`),
+    onEpochEnd: (e, logs) => void events.push(`epoch_end ${e} ${keys(logs)}`),
+    onTrainEnd: (logs) => { trainEndLogs = logs; },
+  });
+  const x = tf.ones([10, 3]), y = tf.ones([10]);
+  const history = await model.fit(x, y, { epochs: 2, batchSize: 4, validationSplit: 0.2, verbose: 0, callbacks: [recorder] });
+  const epoch = (e: number): string[] => ["test_begin", "test_batch_end 0 accuracy,loss", "test_end accuracy,loss", `epoch_end ${e} accuracy,loss,val_accuracy,val_loss`];
+  assert.deepEqual(events, [...epoch(0), ...epoch(1)]);
+  assert.deepEqual(trainEndLogs, { accuracy: history.history.accuracy[1], loss: history.history.loss[1], val_accuracy: history.history.val_accuracy[1], val_loss: history.history.val_loss[1] });
+  assert.equal(JSON.stringify(history.params), '{"verbose":0,"epochs":2,"steps":2}');
+  assert.equal(model.history, history);
+});
