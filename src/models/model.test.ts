@@ -271,7 +271,7 @@ test("fit, evaluate and predict refuse options they do not take, and a validatio
   await refuses(() => model.fit(x, y, { epoch: 3, verbose: 0 } as never), TypeError, /^fit: unknown option epoch; valid options are epochs, batchSize/);
   await refuses(() => model.fit(x, y, { batch_size: 4, verbose: 0 } as never), TypeError, /^fit: unknown option batch_size; lamina spells Keras' batch_size as batchSize/);
   await refuses(() => model.evaluate(x, y, { batch_size: 4, verbose: 0 } as never), TypeError, /^evaluate: unknown option batch_size; lamina spells/);
-  await refuses(() => model.predict(x, { verbose: 0 } as never), TypeError, /^predict: unknown option verbose; valid options are batchSize, steps/);
+  await refuses(() => model.predict(x, { shuffle: false } as never), TypeError, /^predict: unknown option shuffle; valid options are batchSize, steps, verbose/);
   await refuses(() => model.fit(x, y, { validationSplit: NaN, verbose: 0 }), RangeError, /^fit: validationSplit must be a number in \(0, 1\), got NaN/);
   await refuses(() => model.fit(x, y, { validationSplit: "0.2" as never, verbose: 0 }), RangeError, /validationSplit must be a number in \(0, 1\), got "0\.2"/);
   await refuses(() => model.fit(x, y, { epochs: 2, initialEpoch: -1, verbose: 0 }), RangeError, /^fit: initialEpoch must be a non-negative integer \(the epoch to resume at\), got -1/);

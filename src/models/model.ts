@@ -13,11 +13,12 @@ import { type CompileArgs, resolveCompile } from "./compile.js";
 import {
   type CompiledState, type Data, type KeyedData, type ModelData, type Logs, isKeyedData, checkClassWeight, initialEpochOf, type TrainingOptimizer, RunningMean, batchSampleWeights, batchSizeOf, checkFinite, epochsOf, sampleWeightsFor, checkSparseLabels, checkBinaryLabels, describeShapes,
   epochBatches, evaluateBatches, evaluateData, logsOf, numSamples, predictData, sliceRows, takeRows, toTensorData, trainStep,
-  type Targets, targetList,
+  type StepHooks, type Targets, targetList,
 } from "./training.js";
-import type { Callback, CallbackModel, CallbackParams } from "./callbacks/callback.js";
+import type { Callback, CallbackList, CallbackModel, CallbackParams } from "./callbacks/callback.js";
 import type { History } from "./callbacks/history.js";
 import { configureCallbacks } from "./callbacks/configure.js";
+import { ProgbarLogger } from "./callbacks/progbar.js";
 import { snapshotTrainable, warnIfTrainableChanged } from "./trainable_state.js";
 import { fileHooks, serializationHooks } from "../io/hooks.js";
 import { pinnedTraining } from "../layers/node_training.js";
@@ -70,7 +71,20 @@ export interface EvaluateArgs {
 }
 
 const EVALUATE_OPTIONS: Readonly<Record<keyof EvaluateArgs, true>> = { batchSize: true, steps: true, sampleWeight: true, verbose: true, callbacks: true };
-const PREDICT_OPTIONS: Readonly<Record<"batchSize" | "steps", true>> = { batchSize: true, steps: true };
+const PREDICT_OPTIONS: Readonly<Record<keyof PredictArgs, true>> = { batchSize: true, steps: true, verbose: true };
+
+/** predict's options (Keras' predict arguments). */
+export interface PredictArgs {
+  batchSize?: number;
+  /** With a dataset: read only its first `steps` batches. */
+  steps?: number;
+  /**
+   * 1 (or "auto") shows Keras' progress bar, 2 one line when done, 0 nothing. lamina's default
+   * is 0, not Keras' "auto": predict returns its result synchronously and is often called in
+   * loops, where a bar per call would bury the output.
+   */
+  verbose?: 0 | 1 | 2 | "auto";
+}
 
 /** Refuses an options object holding a key its method does not take. */
 function checkOptions(op: string, args: unknown, known: Readonly<Record<string, true>>): void {
@@ -84,6 +98,31 @@ export interface ModelArgs {
   outputs?: SymbolicTensor | readonly SymbolicTensor[];
   name?: string;
   trainable?: boolean;
+}
+
+/**
+ * Keras' depths of a functional graph's nodes and layers (keras/src/ops/function.py, map_graph):
+ * a node's depth is the longest path from it to an output; a shared layer takes the greatest depth
+ * of its calls. `order` lists the nodes inputs-first.
+ */
+function graphDepths(order: readonly LayerNode[], inputs: readonly SymbolicTensor[]): { nodeDepth: Map<LayerNode, number>; layerDepth: Map<Layer, number> } {
+  const nodeDepth = new Map<LayerNode, number>();
+  const layerDepth = new Map<Layer, number>();
+  for (let i = order.length - 1; i >= 0; i--) {
+    const node = order[i];
+    const depth = Math.max(nodeDepth.get(node) ?? 0, layerDepth.get(node.layer) ?? 0);
+    layerDepth.set(node.layer, depth);
+    nodeDepth.set(node, depth);
+    for (const t of node.inputs) nodeDepth.set(t.node, Math.max(depth + 1, nodeDepth.get(t.node) ?? 0));
+  }
+  // An input no output depends on still belongs to the model (Keras: depth 0).
+  for (const t of inputs) {
+    if (!layerDepth.has(t.sourceLayer)) {
+      layerDepth.set(t.sourceLayer, 0);
+      nodeDepth.set(t.node, 0);
+    }
+  }
+  return { nodeDepth, layerDepth };
 }
 
 /**
@@ -103,23 +142,8 @@ function kerasLayerOrder(order: readonly LayerNode[], outputs: readonly Symbolic
     for (const t of node.inputs) walk(t.node);
   };
   outputs.forEach((o) => walk(o.node));
-  const nodeDepth = new Map<LayerNode, number>();
-  const layerDepth = new Map<Layer, number>();
-  for (let i = order.length - 1; i >= 0; i--) {
-    const node = order[i];
-    // A shared layer takes the greatest depth of its calls.
-    const depth = Math.max(nodeDepth.get(node) ?? 0, layerDepth.get(node.layer) ?? 0);
-    layerDepth.set(node.layer, depth);
-    nodeDepth.set(node, depth);
-    for (const t of node.inputs) nodeDepth.set(t.node, Math.max(depth + 1, nodeDepth.get(t.node) ?? 0));
-  }
-  // An input no output depends on still belongs to the model (Keras: depth 0, met first).
-  for (const t of inputs) {
-    if (!layerDepth.has(t.sourceLayer)) {
-      layerDepth.set(t.sourceLayer, 0);
-      firstMet.set(t.sourceLayer, -1);
-    }
-  }
+  const { layerDepth } = graphDepths(order, inputs);
+  for (const t of inputs) if (!firstMet.has(t.sourceLayer)) firstMet.set(t.sourceLayer, -1);
   return [...layerDepth.keys()].sort((a, b) => layerDepth.get(b)! - layerDepth.get(a)! || firstMet.get(a)! - firstMet.get(b)!);
 }
 
@@ -139,6 +163,8 @@ export class Model extends Layer {
   stopTraining = false;
   /** Set by a callback in onTrainBegin (BackupAndRestore) to start that fit at this epoch (Keras' _initial_epoch). */
   resumeEpoch: number | null = null;
+  /** The History of the latest fit (Keras' model.history), null before any. */
+  history: History | null = null;
   /** Set by compile(). */
   compiled: CompiledState | null = null;
   /** The arguments of the last compile(), as given (for Keras' compile_config). */
@@ -355,14 +381,35 @@ export class Model extends Layer {
     return shapes.length === 1 ? shapes[0] : shapes;
   }
 
-  /** The output shape of each layer, for summary(). */
+  /**
+   * The output shape of each layer, for summary(): a shared layer shows its latest call's, as
+   * Keras' format_layer_shape (which keeps the last of the layer's inbound nodes).
+   */
   layerOutputShapes(): Map<Layer, LayerShape[]> {
-    const m = new Map<Layer, LayerShape[]>();
+    const latest = new Map<Layer, LayerNode>();
     for (const node of this.nodes) {
-      const prev = m.get(node.layer) ?? [];
-      m.set(node.layer, [...prev, ...node.outputs.map((o) => o.shape)]);
+      const seen = latest.get(node.layer);
+      if (seen === undefined || node.layer.inboundNodes.indexOf(node) > node.layer.inboundNodes.indexOf(seen)) latest.set(node.layer, node);
     }
-    return m;
+    return new Map([...latest].map(([layer, node]) => [layer, node.outputs.map((o) => o.shape)]));
+  }
+
+  /**
+   * Whether summary() prints the three-column table, by Keras' rule (summary_utils.print_summary):
+   * a subclassed model always; a functional one when each depth of its graph holds one node, no
+   * node takes several tensors and no layer is called twice. Otherwise "Connected to" is added.
+   */
+  isSequentialLike(): boolean {
+    if (!this.isFunctional) return true;
+    const { nodeDepth } = graphDepths(this.nodes, this.inputs);
+    const depths = new Set<number>();
+    const called = new Set<Layer>();
+    for (const [node, depth] of nodeDepth) {
+      if (node.inputs.length > 1 || depths.has(depth) || called.has(node.layer)) return false;
+      depths.add(depth);
+      called.add(node.layer);
+    }
+    return true;
   }
 
   /** The nodes feeding each layer (for summary's "Connected to"). */
@@ -382,9 +429,7 @@ export class Model extends Layer {
    */
   summary(printFnOrOptions: ((text: string) => void) | SummaryPrintOptions = console.log, options: SummaryOptions = {}): string {
     const { printFn = console.log, ...layout } = typeof printFnOrOptions === "function" ? { ...options, printFn: printFnOrOptions } : printFnOrOptions;
-    if (!this.built) {
-      throw new Error(`Model ${this.name}.summary: the model is not built yet (its input shape is unknown); start it with layers.Input({ shape }), give inputShape to the first layer, or call it on data first`);
-    }
+    // A model not built yet still prints, as in Keras 3: "?" shapes and "0 (unbuilt)" counts.
     const text = summaryText(this, layout);
     printFn(text);
     return text;
@@ -583,7 +628,7 @@ export class Model extends Layer {
       }
     };
     const validation: Validation | null = valStream ?? (valX && valY ? { x: valX, y: valY, batchSize, sampleWeight: valWeight } : null);
-    return this.runEpochs(state, args, { epochs, steps, verbose, samples: n }, batchesOf, validation);
+    return this.runEpochs(state, args, { verbose, epochs, steps }, batchesOf, validation);
   }
 
   /**
@@ -600,7 +645,9 @@ export class Model extends Layer {
       addHistory: true, addProgbar: params.verbose !== 0, model: this as CallbackModel, params,
     });
     this.stopTraining = false;
+    this.history = history;
     if (state.trainable) warnIfTrainableChanged(this, state.trainable);
+    let lastLogs: Logs = {};
     try {
       await list.onTrainBegin({});
       const tracker = new RunningMean();
@@ -626,19 +673,32 @@ export class Model extends Layer {
         }
         const logs: Logs = logsOf(tracker, state);
         if (validation) {
-          const v = "stream" in validation
-            ? await evaluateBatches(this, state, this.checkedBatches(validation.stream, state, "fit (validationData batch)", validation.steps))
-            : await evaluateData(this, state, validation.x, validation.y, validation.batchSize, {}, validation.sampleWeight);
-          for (const [k, val] of Object.entries(v)) logs[`val_${k}`] = val;
+          for (const [k, val] of Object.entries(await this.validate(state, validation, list))) logs[`val_${k}`] = val;
         }
         await list.onEpochEnd(epoch, logs);
+        lastLogs = logs;
       }
     } catch (e) {
       await list.onTrainError(e);
       throw e;
     }
-    await list.onTrainEnd({});
+    // As Keras: onTrainEnd hears the last epoch's logs.
+    await list.onTrainEnd(lastLogs);
     return history!;
+  }
+
+  /** fit's validation after an epoch: Keras runs it as an evaluate, so callbacks get its test hooks. */
+  private async validate(state: CompiledState, validation: Validation, list: CallbackList): Promise<Logs> {
+    await list.onTestBegin({});
+    const hooks: StepHooks = {
+      onBatchBegin: (b) => list.onTestBatchBegin(b, {}),
+      onBatchEnd: (b, l) => list.onTestBatchEnd(b, l),
+    };
+    const logs = "stream" in validation
+      ? await evaluateBatches(this, state, this.checkedBatches(validation.stream, state, "fit (validationData batch)", validation.steps), hooks)
+      : await evaluateData(this, state, validation.x, validation.y, validation.batchSize, hooks, validation.sampleWeight);
+    await list.onTestEnd(logs);
+    return logs;
   }
 
   /** fit over a stream of [x, y] batches; the number of steps is learnt in the first epoch. */
@@ -676,7 +736,7 @@ export class Model extends Layer {
       }
       if (total === 0) throw new RangeError("fit: the dataset yielded no batches");
     };
-    return this.runEpochs(state, args, { epochs, steps: stepsPerEpoch, verbose }, batchesOf, validation);
+    return this.runEpochs(state, args, { verbose, epochs, steps: stepsPerEpoch }, batchesOf, validation);
   }
 
   /** fit's initialEpoch and classWeight, checked before any data is read. */
@@ -702,7 +762,7 @@ export class Model extends Layer {
     const verbose = verbosity(args.verbose);
     const n = numSamples(x, "x");
     const { list } = configureCallbacks(args.callbacks, {
-      addProgbar: verbose !== 0, model: this as CallbackModel, params: { epochs: 1, steps: Math.ceil(n / batchSize), verbose, samples: n },
+      addProgbar: verbose !== 0, model: this as CallbackModel, params: { verbose, epochs: 1, steps: Math.ceil(n / batchSize) },
     });
     await list.onTestBegin({});
     const sampleWeight = args.sampleWeight === undefined ? null : sampleWeightsFor(args.sampleWeight, n, "evaluate");
@@ -723,7 +783,7 @@ export class Model extends Layer {
     const steps = args.steps === undefined ? undefined : stepCount(args.steps, "evaluate: steps");
     const verbose = verbosity(args.verbose);
     const { list } = configureCallbacks(args.callbacks, {
-      addProgbar: verbose !== 0, model: this as CallbackModel, params: { epochs: 1, steps: null, verbose },
+      addProgbar: verbose !== 0, model: this as CallbackModel, params: { verbose, epochs: 1, steps: null },
     });
     await list.onTestBegin({});
     const logs = await evaluateBatches(this, state, this.checkedBatches(stream, state, "evaluate (dataset batch)", steps), {
@@ -751,23 +811,29 @@ export class Model extends Layer {
   }
 
   /** Outputs for x, computed in batches in inference mode; a model with several outputs gives a list (type it: model.predict<Tensor[]>(x)). */
-  predict<T extends Tensor | Tensor[] = Tensor>(xIn: ModelData, args?: { batchSize?: number }): T;
+  predict<T extends Tensor | Tensor[] = Tensor>(xIn: ModelData, args?: Omit<PredictArgs, "steps">): T;
   /**
    * predict(dataset): outputs for every batch of a data.Dataset (or any async iterable), joined
    * along the batch axis, as Keras; elements are x batches, or [x, y] whose y is ignored. `steps`
    * reads only the first batches (needed for an endless dataset).
    */
-  predict<T extends Tensor | Tensor[] = Tensor>(dataset: BatchStream, args?: { steps?: number }): Promise<T>;
-  predict<T extends Tensor | Tensor[] = Tensor>(xIn: ModelData | BatchStream, args: { batchSize?: number; steps?: number } = {}): T | Promise<T> {
+  predict<T extends Tensor | Tensor[] = Tensor>(dataset: BatchStream, args?: Omit<PredictArgs, "batchSize">): Promise<T>;
+  predict<T extends Tensor | Tensor[] = Tensor>(xIn: ModelData | BatchStream, args: PredictArgs = {}): T | Promise<T> {
     checkOptions("predict", args, PREDICT_OPTIONS);
     if (isBatchStream(xIn)) return this.predictStream(xIn, args) as Promise<T>;
     if (args.steps !== undefined) throw new TypeError("predict: steps applies to a dataset; with tensors predict reads all of x, in batches of batchSize");
-    return predictData(this, this.toInputs(xIn, "x", "predict"), batchSizeOf(args.batchSize, "predict")) as T;
+    const x = this.toInputs(xIn, "x", "predict");
+    const batchSize = batchSizeOf(args.batchSize, "predict");
+    const bar = predictProgress(args.verbose, Math.ceil(numSamples(x, "x") / batchSize));
+    const out = predictData(this, x, batchSize, bar?.batchEnd);
+    bar?.end();
+    return out as T;
   }
 
-  private async predictStream(stream: BatchStream, args: { batchSize?: number; steps?: number }): Promise<Tensor | Tensor[]> {
+  private async predictStream(stream: BatchStream, args: PredictArgs): Promise<Tensor | Tensor[]> {
     if (args.batchSize !== undefined) throw new TypeError("predict: batchSize cannot be combined with a dataset, which is already batched; set the batch size when building the dataset");
     const steps = args.steps === undefined ? undefined : stepCount(args.steps, "predict: steps");
+    const bar = predictProgress(args.verbose, steps ?? null);
     const nInputs = Math.max(1, this.inputs.length);
     const outputs: (Tensor | Tensor[])[] = [];
     for await (const element of stream) {
@@ -779,9 +845,11 @@ export class Model extends Layer {
       }
       const x = this.toInputs(nInputs === 1 ? xs[0] : xs, "x", "predict (dataset batch)");
       outputs.push(predictData(this, x, Math.max(1, numSamples(x, "x"))));
+      bar?.batchEnd(outputs.length - 1);
       if (steps !== undefined && outputs.length >= steps) break;
     }
     if (outputs.length === 0) throw new RangeError("predict: the dataset yielded no batches");
+    bar?.end();
     if (!Array.isArray(outputs[0])) return outputs.length === 1 ? outputs[0] : concat(outputs as Tensor[], 0);
     const perOutput = (outputs[0] as Tensor[]).map((_, k) => (outputs as Tensor[][]).map((o) => o[k]));
     return perOutput.map((list) => (list.length === 1 ? list[0] : concat(list, 0)));
@@ -841,6 +909,19 @@ function checkTargetsMatchOutput(y: Tensor, outShape: LayerShape, lossName: stri
 /** Keras' verbose argument: "auto" (the default) means 1. */
 function verbosity(v: 0 | 1 | 2 | "auto" | undefined): 0 | 1 | 2 {
   return v === undefined || v === "auto" ? 1 : v;
+}
+
+/**
+ * predict's progress bar: Keras' ProgbarLogger, whose predict hooks are synchronous, so the
+ * synchronous predict can drive it. Null when predict is silent (verbose 0, lamina's default).
+ */
+function predictProgress(verbose: PredictArgs["verbose"], steps: number | null): { batchEnd: (batch: number) => void; end: () => void } | null {
+  const level = verbose === undefined ? 0 : verbosity(verbose);
+  if (level === 0) return null;
+  const logger = new ProgbarLogger();
+  logger.setParams({ epochs: 1, steps, verbose: level });
+  logger.onPredictBegin({});
+  return { batchEnd: (batch) => logger.onPredictBatchEnd(batch, {}), end: () => logger.onPredictEnd({}) };
 }
 
 /** What fit validates on after each epoch: tensors, or a dataset's batches. */

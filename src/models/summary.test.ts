@@ -152,3 +152,71 @@ test("summary({ ...options, printFn }) is the same call as summary(printFn, opti
   assert.equal(printed, text);
   assert.equal(text + "\n", fixture.cases.mnist_dense_line_length_60.text);
 });
+
+// Keras 3.5.0's own summary() text (torch backend, rich 13.3.1, COLUMNS=200) for the models below,
+// printed by the same Python program that builds them with keras.layers / keras.Model.
+const KERAS_35_SUMMARIES = {
+  heads: [
+    "Model: \"heads\"",
+    "┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓",
+    "┃ Layer (type)                  ┃ Output Shape              ┃         Param # ┃ Connected to               ┃",
+    "┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━┩",
+    "│ input_layer (InputLayer)      │ (None, 4)                 │               0 │ -                          │",
+    "├───────────────────────────────┼───────────────────────────┼─────────────────┼────────────────────────────┤",
+    "│ dense (Dense)                 │ (None, 3)                 │              15 │ input_layer[0][0]          │",
+    "├───────────────────────────────┼───────────────────────────┼─────────────────┼────────────────────────────┤",
+    "│ o1 (Dense)                    │ (None, 1)                 │               4 │ dense[0][0]                │",
+    "├───────────────────────────────┼───────────────────────────┼─────────────────┼────────────────────────────┤",
+    "│ o2 (Dense)                    │ (None, 2)                 │               8 │ dense[0][0]                │",
+    "└───────────────────────────────┴───────────────────────────┴─────────────────┴────────────────────────────┘",
+    " Total params: 27 (108.00 B)",
+    " Trainable params: 27 (108.00 B)",
+    " Non-trainable params: 0 (0.00 B)",
+  ],
+  shared: [
+    "Model: \"sh\"",
+    "┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓",
+    "┃ Layer (type)                  ┃ Output Shape              ┃         Param # ┃ Connected to               ┃",
+    "┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━┩",
+    "│ input_layer (InputLayer)      │ (None, 4)                 │               0 │ -                          │",
+    "├───────────────────────────────┼───────────────────────────┼─────────────────┼────────────────────────────┤",
+    "│ input_layer_1 (InputLayer)    │ (None, 2, 4)              │               0 │ -                          │",
+    "├───────────────────────────────┼───────────────────────────┼─────────────────┼────────────────────────────┤",
+    "│ d (Dense)                     │ (None, 2, 3)              │              15 │ input_layer[0][0],         │",
+    "│                               │                           │                 │ input_layer_1[0][0]        │",
+    "└───────────────────────────────┴───────────────────────────┴─────────────────┴────────────────────────────┘",
+    " Total params: 15 (60.00 B)",
+    " Trainable params: 15 (60.00 B)",
+    " Non-trainable params: 0 (0.00 B)",
+  ],
+  unbuilt: [
+    "Model: \"sequential\"",
+    "┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━┓",
+    "┃ Layer (type)                         ┃ Output Shape                ┃         Param # ┃",
+    "┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━┩",
+    "│ dense (Dense)                        │ ?                           │     0 (unbuilt) │",
+    "├──────────────────────────────────────┼─────────────────────────────┼─────────────────┤",
+    "│ dense_1 (Dense)                      │ ?                           │     0 (unbuilt) │",
+    "└──────────────────────────────────────┴─────────────────────────────┴─────────────────┘",
+    " Total params: 0 (0.00 B)",
+    " Trainable params: 0 (0.00 B)",
+    " Non-trainable params: 0 (0.00 B)",
+  ],
+};
+
+test("summary: a graph that branches gets Keras' \"Connected to\" column; a shared layer shows its last call's shape; an unbuilt model prints \"?\" and \"0 (unbuilt)\"", () => {
+  const text = (model: tf.models.Model): string => withColumns("200", () => model.summary(() => {})) + "\n";
+  tf.clearSession();
+  // One input, two heads on one hidden layer: no merge, but two nodes at one depth.
+  const x = layers.Input({ shape: [4] });
+  const h = layers.Dense(3)(x);
+  const heads = new models.Model({ inputs: x, outputs: [layers.Dense(1, { name: "o1" })(h), layers.Dense(2, { name: "o2" })(h)], name: "heads" });
+  assert.equal(text(heads), KERAS_35_SUMMARIES.heads.join("\n") + "\n");
+  tf.clearSession();
+  const a = layers.Input({ shape: [4] }), b = layers.Input({ shape: [2, 4] });
+  const d = layers.Dense(3, { name: "d" });
+  const shared = new models.Model({ inputs: [a, b], outputs: [d.apply(a) as tf.layers.SymbolicTensor, d.apply(b) as tf.layers.SymbolicTensor], name: "sh" });
+  assert.equal(text(shared), KERAS_35_SUMMARIES.shared.join("\n") + "\n");
+  tf.clearSession();
+  assert.equal(text(new models.Sequential([layers.Dense(4), layers.Dense(1)])), KERAS_35_SUMMARIES.unbuilt.join("\n") + "\n");
+});

@@ -13,6 +13,8 @@ export interface SummarizableModel {
   readonly isFunctional: boolean;
   layerOutputShapes(): Map<Layer, LayerShape[]>;
   layerInboundNames(): Map<Layer, string[]>;
+  /** False when the table needs Keras' "Connected to" column (branches, merges, shared layers). */
+  isSequentialLike(): boolean;
   /** The compiled optimizer's variables once it has been built (Keras adds them to the total). */
   optimizerVariables(): Variable[];
 }
@@ -63,7 +65,7 @@ export function terminalColumns(): number {
 export function summaryText(model: SummarizableModel, options: SummaryOptions = {}): string {
   const shapes = model.layerOutputShapes();
   const inbound = model.layerInboundNames();
-  const chain = !model.isFunctional || [...inbound.values()].every((v) => v.length <= 1) && [...shapes.values()].every((s) => s.length <= 1);
+  const chain = model.isSequentialLike();
   const header = chain ? ["Layer (type)", "Output Shape", "Param #"] : ["Layer (type)", "Output Shape", "Param #", "Connected to"];
   const justify: Justify[] = chain ? ["left", "left", "right"] : ["left", "left", "right", "left"];
   let defaultLength = chain ? 88 : 108;

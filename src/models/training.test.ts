@@ -345,3 +345,59 @@ test("fit refuses class and sample weights it cannot apply or that would corrupt
   two.compile({ loss: "sparse_categorical_crossentropy", optimizer: "sgd" });
   await refuses(() => two.fit(x, [y, y], { classWeight: { 0: 2 }, verbose: 0 }), RangeError, /^fit: classWeight is only supported for models with a single output \(as in Keras\); this model has 2; weigh the samples with sampleWeight instead$/);
 });
+
+test("predict takes Keras' verbose: 1 draws the bar, 2 prints one line when done, 0 and the default print nothing", async () => {
+  // Keras 3.5's predict(x of 10 samples, batch_size=4) printed, on a terminal with verbose=1,
+  // "\r1/3 ━━━━━━━━━━━━━━━━━━━━ 0s 439us/step" ... "\r3/3 ━━━━━━━━━━━━━━━━━━━━ 0s 304us/step\n"
+  // (bold count, coloured bar) and with verbose=2 "3/3 - 0s - 348us/step\n"; lamina took no
+  // verbose option at all (predict(x, { verbose: 0 }) threw).
+  const model = new models.Sequential([layers.Input({ shape: [3] }), layers.Dense(1)]);
+  const x = tf.ones([10, 3]);
+  let out = "";
+  // Timings differ from run to run; the format must not.
+  const plain = (s: string): string => s.replace(/\x1b\[[0-9;]*m/g, "").replace(/ \d+s( -)? \d+(us|ms)\/step/g, " Ts$1 Tus/step");
+  const withWriter = async (isTTY: boolean, f: () => unknown): Promise<string> => {
+    out = "";
+    tf.callbacks.setOutputWriter({ write: (s) => { out += s; }, isTTY });
+    try {
+      await f();
+    } finally {
+      tf.callbacks.setOutputWriter(null);
+    }
+    return plain(out);
+  };
+  assert.equal(await withWriter(false, () => model.predict(x, { batchSize: 4, verbose: 2 })), "3/3 - Ts - Tus/step\n");
+  const bar = await withWriter(true, () => model.predict(x, { batchSize: 4, verbose: 1 }));
+  // A slow machine may also draw step 2 (the bar redraws at most every 0.05 s).
+  assert.match(bar, /^\r1\/3 ━{20} Ts Tus\/step(\x08+\r2\/3 ━{20} Ts Tus\/step)?\x08+\r3\/3 ━{20} Ts Tus\/step\n$/);
+  assert.equal(await withWriter(true, () => model.predict(x, { batchSize: 4, verbose: 0 })), "");
+  assert.equal(await withWriter(true, () => model.predict(x, { batchSize: 4 })), "");
+  const batches = tf.data.Dataset.fromTensorSlices(x).batch(4);
+  assert.equal(await withWriter(false, () => model.predict(batches, { verbose: 2 })), "3/3 - Ts - Tus/step\n");
+});
+
+test("fit drives callbacks as Keras: validation runs the test hooks, onTrainEnd gets the last epoch's logs, History.params and model.history", async () => {
+  // Keras 3.5, fit(10 samples, epochs=2, batch_size=4, validation_split=0.2, verbose=0) with a
+  // callback recording its hooks: on_test_begin / on_test_batch_end / on_test_end (keys accuracy,
+  // loss) before each on_epoch_end; on_train_end(logs) with the last epoch's four keys;
+  // history.params == {'verbose': 0, 'epochs': 2, 'steps': 2}; model.history is the History.
+  const model = new models.Sequential([layers.Input({ shape: [3] }), layers.Dense(1, { activation: "sigmoid" })]);
+  model.compile({ optimizer: "sgd", loss: "binary_crossentropy", metrics: ["accuracy"] });
+  const events: string[] = [];
+  let trainEndLogs: tf.callbacks.Logs = {};
+  const keys = (logs: tf.callbacks.Logs): string => Object.keys(logs).join(",");
+  const recorder = tf.callbacks.LambdaCallback({
+    onTestBegin: () => void events.push("test_begin"),
+    onTestBatchEnd: (b, logs) => void events.push(`test_batch_end ${b} ${keys(logs)}`),
+    onTestEnd: (logs) => void events.push(`test_end ${keys(logs)}`),
+    onEpochEnd: (e, logs) => void events.push(`epoch_end ${e} ${keys(logs)}`),
+    onTrainEnd: (logs) => { trainEndLogs = logs; },
+  });
+  const x = tf.ones([10, 3]), y = tf.ones([10]);
+  const history = await model.fit(x, y, { epochs: 2, batchSize: 4, validationSplit: 0.2, verbose: 0, callbacks: [recorder] });
+  const epoch = (e: number): string[] => ["test_begin", "test_batch_end 0 accuracy,loss", "test_end accuracy,loss", `epoch_end ${e} accuracy,loss,val_accuracy,val_loss`];
+  assert.deepEqual(events, [...epoch(0), ...epoch(1)]);
+  assert.deepEqual(trainEndLogs, { accuracy: history.history.accuracy[1], loss: history.history.loss[1], val_accuracy: history.history.val_accuracy[1], val_loss: history.history.val_loss[1] });
+  assert.equal(JSON.stringify(history.params), '{"verbose":0,"epochs":2,"steps":2}');
+  assert.equal(model.history, history);
+});

@@ -302,7 +302,7 @@ export function logsOf(tracker: RunningMean, state: CompiledState): Logs {
 }
 
 /** Predicts in batches (inference mode) and concatenates the outputs. */
-export function predictData(model: TrainableModel, x: Tensor | Tensor[], batchSize: number): Tensor | Tensor[] {
+export function predictData(model: TrainableModel, x: Tensor | Tensor[], batchSize: number, onBatchEnd?: (batch: number) => void): Tensor | Tensor[] {
   const n = numSamples(x, "x");
   (Array.isArray(x) ? x : [x]).forEach((xk, k) => checkFinite(xk, `predict: x${Array.isArray(x) ? `[${k}]` : ""}`));
   const batches: Tensor[][] = [];
@@ -314,6 +314,7 @@ export function predictData(model: TrainableModel, x: Tensor | Tensor[], batchSi
       const outs = Array.isArray(out) ? out : [out];
       batches.push(outs);
       if (activations !== null) gradientPool.releaseStep(activations, outs);
+      onBatchEnd?.(batches.length - 1);
     }
   });
   if (batches.length === 0) throw new RangeError("predict: x has no samples");

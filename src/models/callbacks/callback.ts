@@ -22,12 +22,12 @@ export interface CallbackModel {
   readonly metrics?: ReadonlyArray<{ readonly name: string; readonly direction?: "up" | "down" }>;
 }
 
+/** What fit / evaluate / predict tell callbacks (and History.params), with Keras' keys. */
 export interface CallbackParams {
+  verbose: 0 | 1 | 2;
   epochs: number;
   /** Steps (batches) per epoch; null when unknown (the progress bar learns it after one epoch). */
   steps: number | null;
-  verbose: 0 | 1 | 2;
-  samples?: number;
 }
 
 export type HookResult = void | Promise<void>;

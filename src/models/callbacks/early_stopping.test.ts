@@ -130,3 +130,14 @@ test("EarlyStopping auto mode on a metric of unknown direction is a clear error;
   const es3 = new EarlyStopping({ monitor: "val_custom", mode: "min" });
   assert.equal(await fakeFit(new FakeModel(), [es3], [{ val_custom: 1 }, { val_custom: 0.5 }, { val_custom: 2 }]), 3);
 });
+
+test("EarlyStopping: a NaN first epoch is not the best (Keras 3.5 stops where it would without it)", async () => {
+  // Keras 3.5's EarlyStopping(monitor="val_loss", patience=2, verbose=1) on these logs printed
+  // "Epoch 4: early stopping"; restoring picks epoch 2, the first finite best.
+  const out: string[] = [];
+  const model = new FakeModel();
+  const cb = new EarlyStopping({ patience: 2, verbose: 1, restoreBestWeights: true, writer: { write: (s) => void out.push(s) } });
+  assert.equal(await fakeFit(model, [cb], valLoss(NaN, 0.9, 0.95, 0.91, 0.89)), 4);
+  assert.deepEqual(out, ["Epoch 4: early stopping\n", "Restoring model weights from the end of the best epoch: 2.\n"]);
+  assert.equal(model.weight(), 20);
+});

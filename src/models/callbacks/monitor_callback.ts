@@ -85,8 +85,14 @@ export class MonitorCallback extends Callback {
     this.monitorOp = direction;
   }
 
-  /** Keras' `_is_improvement`: beyond `reference` by more than minDelta in the monitored direction. */
+  /**
+   * Keras' `_is_improvement`: beyond `reference` by more than minDelta in the monitored direction.
+   * A NaN is never one: Keras 3.5 starts from an infinite best that NaN does not beat, whereas
+   * taking it as the first best would leave no later value able to improve on it (so training
+   * would stop, or the learning rate fall, however well the following epochs do).
+   */
   protected isImprovement(value: number, reference: number | null): boolean {
+    if (Number.isNaN(value)) return false;
     if (reference === null) return true;
     if (this.monitorOp === null) this.setMonitorOp();
     return this.monitorOp === "min" ? value + this.minDelta < reference : value - this.minDelta > reference;

@@ -122,3 +122,22 @@ test("LearningRateScheduler sets the rate from schedule(epoch, lr) and logs it",
   const bad = new LearningRateScheduler(() => "0.1" as unknown as number);
   await assert.rejects(fakeFit(fakeModel(0.1), [bad], valLoss(1)), /should be a float. Got: 0.1/);
 });
+
+test("ReduceLROnPlateau as Keras 3.5 on the same logs: 'auto' by name (a custom metric minimized, val_auc too), a NaN first epoch is no best", async () => {
+  // Messages printed by Keras 3.5's ReduceLROnPlateau(factor=0.5, patience=2, verbose=1) driven
+  // with these logs on a model compiled with SGD(0.01).
+  const loss = [1.0, 0.9, 0.95, 0.91, 0.89, 0.92, 0.93, 0.94, 0.8, 0.85, 0.86, 0.87];
+  const acc = [0.5, 0.6, 0.6, 0.65, 0.64, 0.63, 0.7, 0.69, 0.69, 0.68, 0.7, 0.71];
+  const run = async (monitor: string, values: number[]): Promise<string[]> => {
+    const out: string[] = [];
+    const cb = new ReduceLROnPlateau({ monitor, factor: 0.5, patience: 2, verbose: 1, writer: { write: (s) => void out.push(s) } });
+    await fakeFit(fakeModel(0.01), [cb], values.map((v) => ({ loss: 1, [monitor]: v })));
+    return out;
+  };
+  const msg = (epoch: number, lr: string): string => `\nEpoch ${epoch}: ReduceLROnPlateau reducing learning rate to ${lr}.\n`;
+  const halvings = ["0.004999999888241291", "0.0024999999441206455", "0.0012499999720603228", "0.0006249999860301614", "0.0003124999930150807"];
+  const onLoss = [msg(4, halvings[0]), msg(7, halvings[1]), msg(11, halvings[2])];
+  assert.deepEqual(await run("val_custom", loss), onLoss);
+  assert.deepEqual(await run("val_loss", [NaN, ...loss.slice(1)]), onLoss);
+  assert.deepEqual(await run("val_auc", acc), [3, 5, 7, 9, 11].map((e, i) => msg(e, halvings[i])));
+});

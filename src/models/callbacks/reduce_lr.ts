@@ -70,6 +70,15 @@ export class ReduceLROnPlateau extends MonitorCallback {
     this.wait = 0;
   }
 
+  /**
+   * Keras' ReduceLROnPlateau reads "auto" from the name alone (unlike EarlyStopping): a monitor
+   * containing "acc" is maximized, any other minimized, so a custom metric needs no mode and, as
+   * in Keras, "val_auc" is minimized unless mode: "max" is given.
+   */
+  protected override setMonitorOp(): void {
+    this.monitorOp = this.mode === "max" || (this.mode === "auto" && this.monitor.includes("acc")) ? "max" : "min";
+  }
+
   inCooldown(): boolean {
     return this.cooldownCounter > 0;
   }
