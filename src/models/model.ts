@@ -152,6 +152,8 @@ function kerasLayerOrder(order: readonly LayerNode[], outputs: readonly Symbolic
  * `call` the user writes (its layers are found among its properties). Training lives on it too
  * (compile/fit/evaluate/predict, installed by models/training.ts).
  */
+const SUMMARY_OPTIONS = { lineLength: true, positions: true, showTrainable: true, printFn: true } as const satisfies Record<keyof SummaryPrintOptions, true>;
+
 export class Model extends Layer {
   /** Symbolic inputs and outputs of a functional model (empty for subclassed models). */
   private graphInputs: SymbolicTensor[] = [];
@@ -428,7 +430,10 @@ export class Model extends Layer {
    * showTrainable, printFn })` or `model.summary(printFn, { ... })`, as Keras' summary() arguments.
    */
   summary(printFnOrOptions: ((text: string) => void) | SummaryPrintOptions = console.log, options: SummaryOptions = {}): string {
-    const { printFn = console.log, ...layout } = typeof printFnOrOptions === "function" ? { ...options, printFn: printFnOrOptions } : printFnOrOptions;
+    const given: SummaryPrintOptions = typeof printFnOrOptions === "function" ? { ...options, printFn: printFnOrOptions } : printFnOrOptions;
+    // Keras' expand_nested and layer_range are not implemented: refused rather than ignored.
+    checkKeys(`Model ${this.name}.summary`, given, Object.keys(SUMMARY_OPTIONS));
+    const { printFn = console.log, ...layout } = given;
     // A model not built yet still prints, as in Keras 3: "?" shapes and "0 (unbuilt)" counts.
     const text = summaryText(this, layout);
     printFn(text);
