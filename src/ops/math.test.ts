@@ -83,3 +83,18 @@ test("second derivatives through unary ops match finite differences of the first
     assert.doesNotThrow(() => checkGradients(df, [x], { rtol: 1e-4, atol: 1e-6 }), name);
   });
 });
+
+test("int32 products wrap around in 32 bits exactly, as TF's (values from numpy int32)", () => {
+  const i32 = (v: number[], shape?: number[]): tf.Tensor => tf.constant(v, shape ?? [v.length], "int32");
+  // (2^31 - 1)^2 = 2^62 - 2^32 + 1: its low 32 bits are 1, which a product taken in double loses.
+  assert.deepEqual(tf.mul(i32([2147483647, 65536, 123456789]), i32([2147483647, 65536, 987654321])).arraySync(), [1, 0, -67153019]);
+  assert.deepEqual(tf.mul(i32([123456789, 987654321], [2, 1]), i32([987654321, 123456789], [1, 2])).arraySync(),
+    [[-67153019, -1757895751], [-238269855, -67153019]]);
+  assert.deepEqual(tf.mul(i32([123456789, 987654321]), 987654321).arraySync(), [-67153019, -238269855]);
+  assert.deepEqual(tf.square(i32([123456789, 65536, -3])).arraySync(), [-1757895751, 0, 9]);
+  assert.deepEqual(tf.pow(i32([3, 7, 2, -2, 5]), i32([40, 30, 31, 3, 0])).arraySync(), [689956897, 1878557649, -2147483648, -8, 1]);
+  // The difference wraps first (to -2), then squares: 4.
+  assert.deepEqual(tf.squaredDifference(i32([2147483647]), i32([-2147483647])).arraySync(), [4]);
+  // uint8 wraps modulo 256: 3^10 = 59049 = 230 * 256 + 169.
+  assert.deepEqual(tf.pow(tf.constant([3], [1], "uint8"), tf.constant([10], [1], "uint8")).arraySync(), [169]);
+});
