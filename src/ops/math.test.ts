@@ -98,3 +98,23 @@ test("int32 products wrap around in 32 bits exactly, as TF's (values from numpy 
   // uint8 wraps modulo 256: 3^10 = 59049 = 230 * 256 + 169.
   assert.deepEqual(tf.pow(tf.constant([3], [1], "uint8"), tf.constant([10], [1], "uint8")).arraySync(), [169]);
 });
+
+test("integer division by zero and negative integer powers are errors, as in TF", () => {
+  const i32 = (v: number[]): tf.Tensor => tf.constant(v, [v.length], "int32");
+  assert.throws(() => tf.floorDiv(i32([7, 1]), i32([2, 0])), /floorDiv: integer division by zero \(b int32 \(2,\) at flat position 1.*tf\.cast/);
+  assert.throws(() => tf.mod(i32([7]), 0), /mod: integer division by zero/);
+  assert.throws(() => tf.pow(i32([2]), i32([-1])), /pow: integer -1 as an exponent: integers to negative integer powers are not allowed/);
+  // Floats keep IEEE results: 1 // 0 = inf, 1 % 0 = NaN, 2^-1 = 0.5.
+  assert.deepEqual(tf.floorDiv(tf.constant([1, -1], "float32"), 0).arraySync(), [Infinity, -Infinity]);
+  assert.ok(Number.isNaN(tf.mod(tf.constant([1], "float32"), 0).dataSync()[0]));
+  assert.deepEqual(tf.pow(tf.constant([2], "float32"), -1).arraySync(), [0.5]);
+  assert.deepEqual(tf.floorDiv(i32([-7, 7]), i32([2, -2])).arraySync(), [-4, -4]);
+});
+
+test("true division of uint8 gives float32 and of int32 float64 (TF's truediv table)", () => {
+  const pixels = tf.constant([0, 51, 255], [3], "uint8");
+  const scaled = tf.div(pixels, 255);
+  assert.equal(scaled.dtype, "float32");
+  assert.deepEqual(scaled.arraySync(), [0, Math.fround(0.2), 1]);
+  assert.equal(tf.div(tf.constant([1], [1], "int32"), 2).dtype, "float64");
+});
