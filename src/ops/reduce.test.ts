@@ -113,6 +113,17 @@ test("logSumExp is stable for large and infinite inputs", () => {
   assert.throws(() => tf.logSumExp(tf.constant([1, 2], "int32")), /logSumExp: x must be float32 or float64/);
 });
 
+test("logSumExp's gradient is the softmax over the axes even for large float32 inputs", () => {
+  // d/dx log(e^a + e^b) at a = b is 1/2 each, whatever a is; float32 rounds the result
+  // 1e7 + ln 2 to 1e7 + 1, and exp(x - result) alone gave e^-1 = 0.368 for each.
+  const g = tf.grad((x: tf.Tensor) => tf.sum(tf.logSumExp(x, 1)))(tf.constant([[1e7, 1e7], [1000, 1000]], "float32"));
+  assert.deepEqual(g.arraySync(), [[0.5, 0.5], [0.5, 0.5]]);
+  // Softmax of [0, ln 3] over axis 0 is [1/4, 3/4]; dy = 2 scales it.
+  const h = tf.grad((x: tf.Tensor) => tf.mul(tf.logSumExp(x), 2))(tf.constant([0, Math.log(3)], "float64"));
+  close(h, [0.5, 1.5], 1e-12);
+  checkGradients((x) => tf.logSumExp(x, [0, 2]), [rand([2, 3, 2])]);
+});
+
 test("variance, std and moments by hand (population variance)", () => {
   const x = tf.constant([[1, 2, 3, 4], [2, 2, 2, 2]], "float64");
   // row 0: mean 2.5, deviations^2 2.25 .25 .25 2.25 -> 1.25

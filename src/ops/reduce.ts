@@ -121,13 +121,19 @@ export function prod(xIn: Input, axis?: AxisArg, keepDims = false): Tensor {
 
 /**
  * tf.reduce_logsumexp(x, axis, keepDims): log(sum(exp(x))) computed stably (the max is taken out
- * first). The gradient is softmax-shaped: dy * exp(x - result).
+ * first). The gradient is the softmax of x over the axes times dy: e / sum(e) with
+ * e = exp(x - result). Renormalizing matters: the result is rounded to x's dtype, and for large
+ * x (1e7 in float32, where the spacing is 1) exp(x - result) alone is off by that rounding
+ * (0.37 instead of 0.5 per element for two equal values); the ratio cancels it.
  */
 export function logSumExp(xIn: Input, axis?: AxisArg, keepDims = false): Tensor {
   const x = toTensor(xIn, "logSumExp");
   assertFloat("logSumExp", x);
-  const { out, kept } = reduceWith("logSumExp", "logSumExp", x, axis, keepDims);
-  record("logSumExp", [x], out, ([dy]) => [mul(reshape(dy, kept), exp(sub(x, reshape(out, kept))))]);
+  const { out, axes, kept } = reduceWith("logSumExp", "logSumExp", x, axis, keepDims);
+  record("logSumExp", [x], out, ([dy]) => {
+    const e = exp(sub(x, reshape(out, kept)));
+    return [mul(reshape(dy, kept), div(e, sum(e, axes, true)))];
+  });
   return out;
 }
 
