@@ -94,6 +94,17 @@ test("empty reductions give the identities (sum 0, prod 1, max -inf, mean NaN)",
   assert.deepEqual(tf.logSumExp(e, 1).arraySync(), [-Infinity, -Infinity]);
 });
 
+test("empty integer max/min give the dtype's lowest/highest value, as TF's reducers (not 0)", () => {
+  const e = tf.zeros([0, 2], "int32");
+  assert.deepEqual(tf.max(e, 0).arraySync(), [-2147483648, -2147483648]);
+  assert.deepEqual(tf.min(e).arraySync(), 2147483647);
+  const u = tf.zeros([3, 0], "uint8");
+  assert.deepEqual(tf.max(u, 1).arraySync(), [0, 0, 0]);
+  assert.deepEqual(tf.min(u, 1, true).arraySync(), [[255], [255], [255]]);
+  // A non-empty reduction is untouched.
+  assert.deepEqual(tf.max(tf.constant([[1, -4], [3, 2]], "int32"), 0).arraySync(), [3, 2]);
+});
+
 test("NaN propagates through max and min", () => {
   const x = tf.constant([[1, NaN, 3], [2, 1, 0]], "float32");
   const mx = tf.max(x, 1).arraySync() as number[];
