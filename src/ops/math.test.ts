@@ -118,3 +118,13 @@ test("true division of uint8 gives float32 and of int32 float64 (TF's truediv ta
   assert.deepEqual(scaled.arraySync(), [0, Math.fround(0.2), 1]);
   assert.equal(tf.div(tf.constant([1], [1], "int32"), 2).dtype, "float64");
 });
+
+test("clipByValue refuses fractional bounds for an integer tensor, as TF does, instead of truncating them", () => {
+  const x = tf.constant([-3, 0, 3], [3], "int32");
+  assert.throws(() => tf.clipByValue(x, -1.5, 1.5), /clipByValue: bounds -1.5 and 1.5 must be integers for int32 \(3,\).*tf\.cast/);
+  assert.deepEqual(tf.clipByValue(x, -1, 2).arraySync(), [-1, 0, 2]);
+  // NaN stays NaN and the bounds are inclusive.
+  const y = tf.clipByValue(tf.constant([NaN, -1, 5], "float32"), -1, 1).arraySync() as number[];
+  assert.ok(Number.isNaN(y[0]));
+  assert.deepEqual(y.slice(1), [-1, 1]);
+});

@@ -306,6 +306,11 @@ export function clipByValue(xIn: Input, lo: number, hi: number): Tensor {
   const x = toTensor(xIn, "clipByValue");
   assertNotInt64("clipByValue", x);
   if (!(lo <= hi)) throw new RangeError(`clipByValue: clipValueMin ${lo} must be <= clipValueMax ${hi}`);
+  // TF converts the bounds to x's dtype and refuses a fraction for an integer tensor; the kernel
+  // would store the clipped value truncated (clipping int32 [-3, 3] to +-1.5 gave -1, 1).
+  if (isIntDType(x.dtype) && !(Number.isInteger(lo) && Number.isInteger(hi))) {
+    throw new TypeError(`clipByValue: bounds ${lo} and ${hi} must be integers for ${x.dtype} ${shapeText(x.shape)}; cast x first, e.g. tf.cast(x, "float32")`);
+  }
   const out = outputTensor(x.shape, x.dtype);
   backend().clip(num(x), lo, hi, num(out));
   record("clipByValue", [x], out, ([dy]) => [where(logicalAnd(greaterEqual(x, lo), lessEqual(x, hi)), dy, 0)]);
