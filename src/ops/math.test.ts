@@ -83,3 +83,48 @@ test("second derivatives through unary ops match finite differences of the first
     assert.doesNotThrow(() => checkGradients(df, [x], { rtol: 1e-4, atol: 1e-6 }), name);
   });
 });
+
+test("int32 products wrap around in 32 bits exactly, as TF's (values from numpy int32)", () => {
+  const i32 = (v: number[], shape?: number[]): tf.Tensor => tf.constant(v, shape ?? [v.length], "int32");
+  // (2^31 - 1)^2 = 2^62 - 2^32 + 1: its low 32 bits are 1, which a product taken in double loses.
+  assert.deepEqual(tf.mul(i32([2147483647, 65536, 123456789]), i32([2147483647, 65536, 987654321])).arraySync(), [1, 0, -67153019]);
+  assert.deepEqual(tf.mul(i32([123456789, 987654321], [2, 1]), i32([987654321, 123456789], [1, 2])).arraySync(),
+    [[-67153019, -1757895751], [-238269855, -67153019]]);
+  assert.deepEqual(tf.mul(i32([123456789, 987654321]), 987654321).arraySync(), [-67153019, -238269855]);
+  assert.deepEqual(tf.square(i32([123456789, 65536, -3])).arraySync(), [-1757895751, 0, 9]);
+  assert.deepEqual(tf.pow(i32([3, 7, 2, -2, 5]), i32([40, 30, 31, 3, 0])).arraySync(), [689956897, 1878557649, -2147483648, -8, 1]);
+  // The difference wraps first (to -2), then squares: 4.
+  assert.deepEqual(tf.squaredDifference(i32([2147483647]), i32([-2147483647])).arraySync(), [4]);
+  // uint8 wraps modulo 256: 3^10 = 59049 = 230 * 256 + 169.
+  assert.deepEqual(tf.pow(tf.constant([3], [1], "uint8"), tf.constant([10], [1], "uint8")).arraySync(), [169]);
+});
+
+test("integer division by zero and negative integer powers are errors, as in TF", () => {
+  const i32 = (v: number[]): tf.Tensor => tf.constant(v, [v.length], "int32");
+  assert.throws(() => tf.floorDiv(i32([7, 1]), i32([2, 0])), /floorDiv: integer division by zero \(b int32 \(2,\) at flat position 1.*tf\.cast/);
+  assert.throws(() => tf.mod(i32([7]), 0), /mod: integer division by zero/);
+  assert.throws(() => tf.pow(i32([2]), i32([-1])), /pow: integer -1 as an exponent: integers to negative integer powers are not allowed/);
+  // Floats keep IEEE results: 1 // 0 = inf, 1 % 0 = NaN, 2^-1 = 0.5.
+  assert.deepEqual(tf.floorDiv(tf.constant([1, -1], "float32"), 0).arraySync(), [Infinity, -Infinity]);
+  assert.ok(Number.isNaN(tf.mod(tf.constant([1], "float32"), 0).dataSync()[0]));
+  assert.deepEqual(tf.pow(tf.constant([2], "float32"), -1).arraySync(), [0.5]);
+  assert.deepEqual(tf.floorDiv(i32([-7, 7]), i32([2, -2])).arraySync(), [-4, -4]);
+});
+
+test("true division of uint8 gives float32 and of int32 float64 (TF's truediv table)", () => {
+  const pixels = tf.constant([0, 51, 255], [3], "uint8");
+  const scaled = tf.div(pixels, 255);
+  assert.equal(scaled.dtype, "float32");
+  assert.deepEqual(scaled.arraySync(), [0, Math.fround(0.2), 1]);
+  assert.equal(tf.div(tf.constant([1], [1], "int32"), 2).dtype, "float64");
+});
+
+test("clipByValue refuses fractional bounds for an integer tensor, as TF does, instead of truncating them", () => {
+  const x = tf.constant([-3, 0, 3], [3], "int32");
+  assert.throws(() => tf.clipByValue(x, -1.5, 1.5), /clipByValue: bounds -1.5 and 1.5 must be integers for int32 \(3,\).*tf\.cast/);
+  assert.deepEqual(tf.clipByValue(x, -1, 2).arraySync(), [-1, 0, 2]);
+  // NaN stays NaN and the bounds are inclusive.
+  const y = tf.clipByValue(tf.constant([NaN, -1, 5], "float32"), -1, 1).arraySync() as number[];
+  assert.ok(Number.isNaN(y[0]));
+  assert.deepEqual(y.slice(1), [-1, 1]);
+});

@@ -103,17 +103,45 @@ export const round = (x: Input): Tensor => unaryOp("round", x, { floatOnly: true
 
 // ---------------------------------------------------------------- elementwise binary
 
-/** Result dtype of an arithmetic binary op; true division of integers gives float64, as in TF. */
+/**
+ * The float dtype true division of integers gives, from TF's truediv table: uint8 (like int8 and
+ * int16) divides in float32, int32 in float64. So `images / 255` on uint8 pixels is float32.
+ */
+const TRUEDIV_DTYPE: Partial<Record<DType, DType>> = { uint8: "float32", int32: "float64" };
+
+/**
+ * TF refuses integer division by zero (floorDiv, mod) and integers raised to negative integer
+ * powers, where the kernels would quietly give 0 or a truncated fraction.
+ */
+function assertIntegerDomain(op: BinaryOp, a: Tensor, b: Tensor): void {
+  if (!isIntDType(b.dtype)) return;
+  const divides = op === "floorDiv" || op === "mod";
+  if (!divides && op !== "pow") return;
+  const values = num(b);
+  for (let i = 0; i < values.length; i++) {
+    if (divides ? values[i] === 0 : values[i] < 0) {
+      const what = divides ? "integer division by zero" : `integer ${values[i]} as an exponent: integers to negative integer powers are not allowed`;
+      throw new RangeError(
+        `${op}: ${what} (b ${b.dtype} ${shapeText(b.shape)} at flat position ${i}, a ${shapeText(a.shape)}); ` +
+          `cast both to float first, e.g. tf.cast(x, "float32"), for ${divides ? "inf/NaN" : "fractional"} results`,
+      );
+    }
+  }
+}
+
+/** Result dtype of an arithmetic binary op; true division of integers gives a float, as in TF. */
 function arithmetic(op: BinaryOp, aIn: Input, bIn: Input): { a: Tensor; b: Tensor; out: Tensor } {
   let [a, b] = toTensorPair(aIn, bIn, op);
   assertSameDType(op, a, b);
   assertNotInt64(op, a);
   if (a.dtype === "bool") throw new TypeError(`${op}: bool tensors are not numbers; use logicalAnd/logicalOr, or cast with tf.cast(x, "float32")`);
-  if (op === "div" && isIntDType(a.dtype)) {
-    a = castTo(a, "float64");
-    b = castTo(b, "float64");
+  const divDType = op === "div" ? TRUEDIV_DTYPE[a.dtype] : undefined;
+  if (divDType !== undefined) {
+    a = castTo(a, divDType);
+    b = castTo(b, divDType);
   }
   const shape = broadcastShapes(a.shape, b.shape, op);
+  assertIntegerDomain(op, a, b);
   const out = outputTensor(shape, a.dtype);
   backend().binary(op, raw(a), a.shape, raw(b), b.shape, raw(out), shape);
   return { a, b, out };
@@ -278,6 +306,11 @@ export function clipByValue(xIn: Input, lo: number, hi: number): Tensor {
   const x = toTensor(xIn, "clipByValue");
   assertNotInt64("clipByValue", x);
   if (!(lo <= hi)) throw new RangeError(`clipByValue: clipValueMin ${lo} must be <= clipValueMax ${hi}`);
+  // TF converts the bounds to x's dtype and refuses a fraction for an integer tensor; the kernel
+  // would store the clipped value truncated (clipping int32 [-3, 3] to +-1.5 gave -1, 1).
+  if (isIntDType(x.dtype) && !(Number.isInteger(lo) && Number.isInteger(hi))) {
+    throw new TypeError(`clipByValue: bounds ${lo} and ${hi} must be integers for ${x.dtype} ${shapeText(x.shape)}; cast x first, e.g. tf.cast(x, "float32")`);
+  }
   const out = outputTensor(x.shape, x.dtype);
   backend().clip(num(x), lo, hi, num(out));
   record("clipByValue", [x], out, ([dy]) => [where(logicalAnd(greaterEqual(x, lo), lessEqual(x, hi)), dy, 0)]);

@@ -66,3 +66,11 @@ test("matmul gradients match finite differences, all transposes and batch broadc
   checkGradients((x, y) => tf.matmul(x, y), [r([2, 3, 4], 3), r([4, 2], 4)]);
   checkGradients((x, y) => tf.matmul(x, y), [r([3, 4], 5), r([2, 1, 4, 3], 6)]);
 });
+
+test("int32 matmul wraps around in 32 bits exactly, as TF's (values from numpy int32)", () => {
+  const i32 = (v: number[], shape: number[]): tf.Tensor => tf.constant(v, shape, "int32");
+  // 123456789 * 987654321 * 2 = 243865262225270538; its low 32 bits are lost in a double sum.
+  assert.deepEqual(tf.matmul(i32([123456789, 987654321], [1, 2]), i32([987654321, 123456789], [2, 1])).arraySync(), [[-134306038]]);
+  assert.deepEqual(tf.matmul(i32([1, 2, 3, 4], [2, 2]), i32([5, 6, 7, 8], [2, 2]), true, false).arraySync(), [[26, 30], [38, 44]]);
+  assert.deepEqual(tf.matmul(i32([1, 2, 3, 4], [2, 2]), i32([5, 6, 7, 8], [2, 2]), false, true).arraySync(), [[17, 23], [39, 53]]);
+});

@@ -94,6 +94,17 @@ test("empty reductions give the identities (sum 0, prod 1, max -inf, mean NaN)",
   assert.deepEqual(tf.logSumExp(e, 1).arraySync(), [-Infinity, -Infinity]);
 });
 
+test("empty integer max/min give the dtype's lowest/highest value, as TF's reducers (not 0)", () => {
+  const e = tf.zeros([0, 2], "int32");
+  assert.deepEqual(tf.max(e, 0).arraySync(), [-2147483648, -2147483648]);
+  assert.deepEqual(tf.min(e).arraySync(), 2147483647);
+  const u = tf.zeros([3, 0], "uint8");
+  assert.deepEqual(tf.max(u, 1).arraySync(), [0, 0, 0]);
+  assert.deepEqual(tf.min(u, 1, true).arraySync(), [[255], [255], [255]]);
+  // A non-empty reduction is untouched.
+  assert.deepEqual(tf.max(tf.constant([[1, -4], [3, 2]], "int32"), 0).arraySync(), [3, 2]);
+});
+
 test("NaN propagates through max and min", () => {
   const x = tf.constant([[1, NaN, 3], [2, 1, 0]], "float32");
   const mx = tf.max(x, 1).arraySync() as number[];
@@ -111,6 +122,17 @@ test("logSumExp is stable for large and infinite inputs", () => {
   assert.deepEqual(tf.logSumExp(tf.constant([Infinity, 1], "float64")).arraySync(), Infinity);
   assert.deepEqual(tf.logSumExp(tf.constant([[1, 2]], "float32"), -1, true).shape, [1, 1]);
   assert.throws(() => tf.logSumExp(tf.constant([1, 2], "int32")), /logSumExp: x must be float32 or float64/);
+});
+
+test("logSumExp's gradient is the softmax over the axes even for large float32 inputs", () => {
+  // d/dx log(e^a + e^b) at a = b is 1/2 each, whatever a is; float32 rounds the result
+  // 1e7 + ln 2 to 1e7 + 1, and exp(x - result) alone gave e^-1 = 0.368 for each.
+  const g = tf.grad((x: tf.Tensor) => tf.sum(tf.logSumExp(x, 1)))(tf.constant([[1e7, 1e7], [1000, 1000]], "float32"));
+  assert.deepEqual(g.arraySync(), [[0.5, 0.5], [0.5, 0.5]]);
+  // Softmax of [0, ln 3] over axis 0 is [1/4, 3/4]; dy = 2 scales it.
+  const h = tf.grad((x: tf.Tensor) => tf.mul(tf.logSumExp(x), 2))(tf.constant([0, Math.log(3)], "float64"));
+  close(h, [0.5, 1.5], 1e-12);
+  checkGradients((x) => tf.logSumExp(x, [0, 2]), [rand([2, 3, 2])]);
 });
 
 test("variance, std and moments by hand (population variance)", () => {

@@ -1,5 +1,6 @@
 import { type Tensor, makeTensor, storageOf } from "../tensor/tensor.js";
 import { castValues } from "../tensor/creation.js";
+import type { DType } from "../tensor/dtype.js";
 import { type Shape, normalizeAxes, normalizeAxis, shapeText } from "../tensor/shape.js";
 import type { ReduceOp } from "../backend/backend.js";
 import { type Input, assertFloat, assertNotInt64, backend, emptyTensor, num, raw, record, toTensor } from "./engine.js";
@@ -80,12 +81,26 @@ function extremumGrad(x: Tensor, out: Tensor, axes: number[], kept: Shape, dy: T
   return mul(div(hit, ties), reshape(dy, kept));
 }
 
+/** The [lowest, highest] value of the integer dtypes max and min accept. */
+const INT_RANGE: Partial<Record<DType, [number, number]>> = { int32: [-2147483648, 2147483647], uint8: [0, 255] };
+
+/**
+ * Over an empty axis, max is the dtype's lowest value and min its highest, as TF's reducers
+ * start from them. The kernel starts from -/+Infinity, which float dtypes keep but an integer
+ * array stores as 0.
+ */
+function fillEmptyExtremum(op: "max" | "min", x: Tensor, axes: number[], out: Tensor): void {
+  const range = INT_RANGE[x.dtype];
+  if (range !== undefined && axes.some((a) => x.shape[a] === 0)) num(out).fill(op === "max" ? range[0] : range[1]);
+}
+
 /** tf.reduce_max(x, axis, keepDims); NaN propagates. Ties share the gradient equally (as TF). */
 export function max(xIn: Input, axis?: AxisArg, keepDims = false): Tensor {
   const x = toTensor(xIn, "max");
   assertNotInt64("max", x);
   noBool("max", x, "use tf.any(x) for a logical or");
   const { out, axes, kept } = reduceWith("max", "max", x, axis, keepDims);
+  fillEmptyExtremum("max", x, axes, out);
   record("max", [x], out, ([dy]) => [extremumGrad(x, out, axes, kept, dy)]);
   return out;
 }
@@ -96,6 +111,7 @@ export function min(xIn: Input, axis?: AxisArg, keepDims = false): Tensor {
   assertNotInt64("min", x);
   noBool("min", x, "use tf.all(x) for a logical and");
   const { out, axes, kept } = reduceWith("min", "min", x, axis, keepDims);
+  fillEmptyExtremum("min", x, axes, out);
   record("min", [x], out, ([dy]) => [extremumGrad(x, out, axes, kept, dy)]);
   return out;
 }
@@ -121,13 +137,19 @@ export function prod(xIn: Input, axis?: AxisArg, keepDims = false): Tensor {
 
 /**
  * tf.reduce_logsumexp(x, axis, keepDims): log(sum(exp(x))) computed stably (the max is taken out
- * first). The gradient is softmax-shaped: dy * exp(x - result).
+ * first). The gradient is the softmax of x over the axes times dy: e / sum(e) with
+ * e = exp(x - result). Renormalizing matters: the result is rounded to x's dtype, and for large
+ * x (1e7 in float32, where the spacing is 1) exp(x - result) alone is off by that rounding
+ * (0.37 instead of 0.5 per element for two equal values); the ratio cancels it.
  */
 export function logSumExp(xIn: Input, axis?: AxisArg, keepDims = false): Tensor {
   const x = toTensor(xIn, "logSumExp");
   assertFloat("logSumExp", x);
-  const { out, kept } = reduceWith("logSumExp", "logSumExp", x, axis, keepDims);
-  record("logSumExp", [x], out, ([dy]) => [mul(reshape(dy, kept), exp(sub(x, reshape(out, kept))))]);
+  const { out, axes, kept } = reduceWith("logSumExp", "logSumExp", x, axis, keepDims);
+  record("logSumExp", [x], out, ([dy]) => {
+    const e = exp(sub(x, reshape(out, kept)));
+    return [mul(reshape(dy, kept), div(e, sum(e, axes, true)))];
+  });
   return out;
 }
 

@@ -150,7 +150,11 @@ export function unary(op: UnaryOp, x: NumericArray, out: NumericArray, alpha: nu
     case "relu": for (let i = 0; i < n; i++) { const v = x[i]; out[i] = v > 0 ? v : 0; } return;
     case "neg": for (let i = 0; i < n; i++) out[i] = -x[i]; return;
     case "abs": for (let i = 0; i < n; i++) out[i] = Math.abs(x[i]); return;
-    case "square": for (let i = 0; i < n; i++) { const v = x[i]; out[i] = v * v; } return;
+    case "square":
+      // Integers wrap around in 32 bits (v * v in double loses the low bits beyond 2^53).
+      if (x instanceof Int32Array || x instanceof Uint8Array) for (let i = 0; i < n; i++) out[i] = Math.imul(x[i], x[i]);
+      else for (let i = 0; i < n; i++) { const v = x[i]; out[i] = v * v; }
+      return;
     case "sqrt": for (let i = 0; i < n; i++) out[i] = Math.sqrt(x[i]); return;
     case "rsqrt": for (let i = 0; i < n; i++) out[i] = 1 / Math.sqrt(x[i]); return;
     case "exp": for (let i = 0; i < n; i++) out[i] = Math.exp(x[i]); return;
@@ -294,6 +298,30 @@ const BINARY_ROWS: Record<BinaryOp, BinaryRow> = {
   logicalOr: (O, A, B, o, oa, ob, n, ia, ib) => { for (let j = 0; j < n; j++) O[o + j] = A[oa + j * ia] || B[ob + j * ib] ? 1 : 0; },
 };
 
+/** 32-bit two's-complement a^b for b >= 0 by repeated squaring (b < 0 is refused by tf.pow). */
+function intPow(a: number, b: number): number {
+  let result = 1, base = a | 0;
+  for (let e = b; e > 0; e = Math.floor(e / 2)) {
+    if (e % 2 === 1) result = Math.imul(result, base);
+    base = Math.imul(base, base);
+  }
+  return result;
+}
+
+/*
+ * Integer products wrap around in 32 bits, as TF's do. The float rows compute a * b in double,
+ * which beyond 2^53 has already lost the low bits a wrapping store would keep (2147483647^2 gave
+ * 0, not 1), so the ops that multiply have integer rows of their own. add/sub stay below 2^33 and
+ * wrap exactly on the store.
+ */
+const INT_ROWS: Partial<Record<BinaryOp, BinaryRow>> = {
+  mul: (O, A, B, o, oa, ob, n, ia, ib) => { for (let j = 0; j < n; j++) O[o + j] = Math.imul(A[oa + j * ia], B[ob + j * ib]); },
+  squaredDifference: (O, A, B, o, oa, ob, n, ia, ib) => {
+    for (let j = 0; j < n; j++) { const d = (A[oa + j * ia] - B[ob + j * ib]) | 0; O[o + j] = Math.imul(d, d); }
+  },
+  pow: (O, A, B, o, oa, ob, n, ia, ib) => { for (let j = 0; j < n; j++) O[o + j] = intPow(A[oa + j * ia], B[ob + j * ib]); },
+};
+
 export function binary(op: BinaryOp, a: TypedArray, aShape: Shape, b: TypedArray, bShape: Shape, out: TypedArray, outShape: Shape): void {
   if (a instanceof BigInt64Array || b instanceof BigInt64Array) {
     binaryBig(op, a, aShape, b, bShape, out, outShape);
@@ -301,14 +329,15 @@ export function binary(op: BinaryOp, a: TypedArray, aShape: Shape, b: TypedArray
   }
   const A = a as NumericArray, B = b as NumericArray, O = out as NumericArray;
   const n = O.length;
+  const intRow = A instanceof Int32Array || A instanceof Uint8Array ? INT_ROWS[op] : undefined;
   // The hottest ops on same-size operands, without the row loop's index arithmetic.
-  if (A.length === n && B.length === n) {
+  if (intRow === undefined && A.length === n && B.length === n) {
     if (op === "add") { for (let i = 0; i < n; i++) O[i] = A[i] + B[i]; return; }
     if (op === "sub") { for (let i = 0; i < n; i++) O[i] = A[i] - B[i]; return; }
     if (op === "mul") { for (let i = 0; i < n; i++) O[i] = A[i] * B[i]; return; }
     if (op === "div") { for (let i = 0; i < n; i++) O[i] = A[i] / B[i]; return; }
   }
-  const row = BINARY_ROWS[op];
+  const row = intRow ?? BINARY_ROWS[op];
   // Same sizes, or a scalar on one side: one flat row.
   if ((A.length === n || A.length === 1) && (B.length === n || B.length === 1)) {
     row(O, A, B, 0, 0, 0, n, A.length === n ? 1 : 0, B.length === n ? 1 : 0);
