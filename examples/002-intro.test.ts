@@ -77,6 +77,11 @@ test("examples/002-intro.ts builds the notebook's models and skips the parts who
     assert.match(out, / Total params: 300,938 \(1\.15 MB\)/);
     assert.match(out, /dense1 \(Dense\) +│ \(None, 256\) +│ +200,960 │/);
     assert.match(out, /input_layer(_\d+)? \(InputLayer\) +│ \(None, 10\) +│ +0 │/);
+    // Exercise 1's unnamed Activation: Keras 3.5, running the notebook's cells in order, names it
+    // activation_2 (after the perceptrons' activation and activation_1).
+    assert.match(out, /activation_2 \(Activation\) +│ \(None, 128\) +│ +0 │/);
+    // !nvidia-smi: the backend lamina computes with.
+    assert.match(out, /^backend: (native|js) \(available: .+\)$/m);
     assert.match(out, /SubAPI\(ones\(\(2, 10\)\)\)\.shape = \(2, 1\)/);
     assert.match(out, /Poids : \(784, 256\),\nNombre de neurones dans la couche : 256,\nBiais : 256/);
     assert.match(out, /Poids : \(256, 256\),\nNombre de neurones dans la couche : 256,\nBiais : 256/);
@@ -114,6 +119,8 @@ test("examples/002-intro.ts trains on MNIST, CIFAR-10 and California housing whe
     const figures = readdirSync(join(dir, "figures")).sort();
     assert.equal(figures.filter((f) => /^history-\d+\.png$/.test(f)).length, 4, figures.join(", "));
     assert.equal(figures.filter((f) => /^images-\d+\.png$/.test(f)).length, 2, figures.join(", "));
+    // ...and the two single images, plt.imshow(X_train[2000, :, :, 0]) and plt.imshow(X_train[25000]).
+    assert.equal(figures.filter((f) => /^image-\d+\.png$/.test(f)).length, 2, figures.join(", "));
     for (const f of figures) assert.ok(statSync(join(dir, "figures", f)).size > 2000, `${f} is too small to hold a figure`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -125,9 +132,10 @@ test("examples/002-intro.ts prints the tensor cells as TensorFlow does", () => {
   try {
     const lines = run(empty).split("\n");
     assert.match(lines[0], /^\d+\.\d+\.\d+$/);
-    assert.equal(lines[1], "[1,2,3], int64");
+    assert.match(lines[1], /^backend: /); // !nvidia-smi
+    assert.equal(lines[2], "[1,2,3], int64");
     const want = expectedTensors.split("\n");
-    assert.equal(lines.slice(2, 2 + want.length - 1).join("\n") + "\n", expectedTensors);
+    assert.equal(lines.slice(3, 3 + want.length - 1).join("\n") + "\n", expectedTensors);
   } finally {
     rmSync(empty, { recursive: true, force: true });
   }

@@ -21,6 +21,9 @@ console.log(tf.version);
 const RANDOM_SEED = 42;
 tf.random.setSeed(RANDOM_SEED);
 
+// !nvidia-smi shows the GPU Colab gives; lamina computes on the CPU, through the backend named here.
+console.log(`backend: ${tf.getBackend()} (available: ${tf.listBackends().join(", ")})`);
+
 // ## Tenseurs et opérations
 // a = np.array([1, 2, 3]): NumPy's default integer is int64, which a BigInt64Array plays here.
 let a = tf.constant(new BigInt64Array([1n, 2n, 3n]));
@@ -105,6 +108,13 @@ async function showHistory(history: tf.callbacks.History, ylim: [number, number]
   console.log(`(curves written to ${file})`);
 }
 
+/** plt.imshow(img): one image (matplotlib's defaults: viridis for one channel, no colorbar) to a PNG. */
+async function imshow(img: tf.Tensor, title: string): Promise<void> {
+  const file = join(OUT, `image-${++figureCount}.png`);
+  await tf.plot.image(img, { title, colorbar: false }).save(file);
+  console.log(`(image written to ${file})`);
+}
+
 /** The notebook's 4 x 10 grid of images titled with their class names: a PNG, and the names printed. */
 async function showImageGrid(x: tf.Tensor, y: tf.Tensor, classNames: readonly string[], rows = 4, cols = 10): Promise<void> {
   const labels = Array.from(y.dataSync(), Number);
@@ -143,19 +153,6 @@ model.summary();
   model.summary();
 }
 
-// ### API Subclassing, the third way the notebook names: the layers are properties of the
-// model and call(x) composes them. The model is built by calling it on data.
-class MyModel extends models.Model {
-  hidden = Dense(1);
-  clf = Activation("sigmoid");
-  override call(x: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    return this.clf(this.hidden(x as tf.Tensor));
-  }
-}
-model = new MyModel({ name: "SubAPI" });
-console.log(`SubAPI(ones((2, 10))).shape = ${py((model.apply(tf.ones([2, 10])) as tf.Tensor).shape)}`);
-model.summary();
-
 // ### Exercice 1. The 784 -> 256 -> 256 -> 128 -> 10 classifier with the sequential API
 model = new models.Sequential([
   Input({ shape: [784] }),
@@ -185,6 +182,23 @@ model.summary();
   const clf = Activation("softmax", { name: "softmax" })(dns4);
 
   model = new models.Model({ inputs, outputs: clf, name: "FuncAPI" });
+}
+
+// ### API Subclassing, the third way the notebook names (it has no cell for it): the layers are
+// properties of the model and call(x) composes them. The model is built by calling it on data.
+// It comes after the notebook's summaries so that its unnamed layers do not shift their automatic
+// names (Exercise 1's activation_2 would become activation_3).
+class MyModel extends models.Model {
+  hidden = Dense(1);
+  clf = Activation("sigmoid");
+  override call(x: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return this.clf(this.hidden(x as tf.Tensor));
+  }
+}
+{
+  const subModel = new MyModel({ name: "SubAPI" });
+  console.log(`SubAPI(ones((2, 10))).shape = ${py((subModel.apply(tf.ones([2, 10])) as tf.Tensor).shape)}`);
+  subModel.summary();
 }
 
 // ### Weights & Biases: a layer by its name...
@@ -226,6 +240,7 @@ if (mnist) {
 
   // plt.imshow(X_train[2000, :, :, 0]); print(y_train[2000])
   const i = Math.min(2000, yTr.shape[0] - 1);
+  await imshow(tf.squeeze(tf.slice(mnistSplit.xTrain, [i, 0, 0, 0], [1, -1, -1, 1])), `X_train[${i}]`);
   console.log(`y_train[${i}] = ${Number(yTr.dataSync()[i])}`);
 }
 
@@ -315,6 +330,7 @@ if (cifar) {
 
   // plt.imshow(X_train[25000]); print(y_train[25000])
   const i = Math.min(25000, yTrain.shape[0] - 1);
+  await imshow(tf.squeeze(tf.slice(xTrain, [i], [1]), [0]), `X_train[${i}]`);
   console.log(`y_train[${i}] = [${Number(yTrain.dataSync()[i])}]`);
 
   xTrain = tf.reshape(tf.cast(xTrain, "float32"), [-1, 32, 32, 3]);
@@ -373,12 +389,8 @@ if (housing) {
   xValid = scaler.fitTransform(xValid);
   xTest = scaler.fitTransform(xTest);
 
-  // fetch_california_housing's data is float64. Keras' layers cast float64 inputs to their float32
-  // dtype by themselves (autocast); lamina's layers do not yet (a float64 x makes fit fail with
-  // "matmul: operands have different dtypes"), so the cast is written out, as astype('float32') would be.
-  xTrain = tf.cast(xTrain, "float32");
-  xValid = tf.cast(xValid, "float32");
-  xTest = tf.cast(xTest, "float32");
+  // fetch_california_housing's data is float64: as in Keras, the layers cast it to their float32
+  // dtype themselves (autocast), so it goes to fit as it is.
 
   model = new models.Sequential([
     Input({ shape: [8] }),
