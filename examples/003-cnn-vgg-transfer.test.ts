@@ -35,6 +35,7 @@ test("examples/003-cnn-vgg-transfer.ts without CIFAR-10: convolutions, the CNNs 
   try {
     const out = run(dir);
     // flower.jpg, float, grayscale; two hand-made kernels through tf.nn.conv2d with "SAME" padding
+    assert.match(out, /^\d+\.\d+\.\d+\nbackend: (native|js) \(available: .+\)\n/); // print(keras.__version__), !nvidia-smi
     assert.match(out, /^\(427, 640, 3\) \(427, 640\)$/m);
     assert.equal(out.match(/^conv2d: \(1, 427, 640, 1\) \* \(3, 3, 1, 1\) -> \(1, 427, 640, 1\), values in \[-?\d+\.\d{3}, -?\d+\.\d{3}\]$/gm)?.length, 2, out);
     // the two-convolution model and its weights

@@ -26,6 +26,9 @@ console.log(tf.version);
 const RANDOM_SEED = 42;
 tf.random.setSeed(RANDOM_SEED);
 
+// !nvidia-smi shows the GPU Colab gives; lamina computes on the CPU, through the backend named here.
+console.log(`backend: ${tf.getBackend()} (available: ${tf.listBackends().join(", ")})`);
+
 /** A shape as Python prints a tuple: (427, 640), (8,). */
 const py = (shape: readonly number[]): string => `(${shape.join(", ")}${shape.length === 1 ? "," : ""})`;
 
