@@ -19,6 +19,7 @@ test("examples/004-mnist-convnet.ts prints the notebook's two summaries and says
   const empty = mkdtempSync(join(tmpdir(), "lamina-004-"));
   try {
     const out = run(empty);
+    assert.match(out, /^\d+\.\d+\.\d+\nModel: "sequential"\n/); // keras.__version__, then the first summary
     // The notebook's counts: 18,816 for the convolutional base, 121,930 with the classifier.
     assert.match(out, / Total params: 18,816 \(73\.50 KB\)/);
     assert.match(out, / Total params: 121,930 \(476\.29 KB\)/);

@@ -6,6 +6,9 @@ const { layers, models, datasets, utils } = tf;
 const QUICK = process.env.QUICK === "1";
 tf.random.setSeed(42);
 
+// import keras; keras.__version__
+console.log(tf.version);
+
 const model = new models.Sequential();
 model.add(layers.Conv2D(32, [3, 3], { activation: "relu", inputShape: [28, 28, 1] }));
 model.add(layers.MaxPooling2D([2, 2]));
