@@ -281,3 +281,26 @@ test("fit, evaluate and predict refuse options they do not take, and a validatio
   const h = await model.fit(x, y, { validationSplit: 0, verbose: 0 });
   assert.deepEqual(Object.keys(h.history), ["loss"]);
 });
+
+test("each Sequential build takes a number from the functional models' automatic names, as in Keras 3.5", () => {
+  // Keras 3.5's Sequential.build makes a Functional of its layers, named from the same counter as
+  // keras.Model(inputs, outputs); the names below are what Keras 3.5 gives for the same sequence.
+  tf.clearSession();
+  const functionalName = (): string => {
+    const i = layers.Input({ shape: [3] });
+    return new models.Model({ inputs: i, outputs: layers.Dense(1)(i) }).name;
+  };
+  const s1 = new models.Sequential([layers.Input({ shape: [3] }), layers.Dense(2)]);
+  assert.equal(functionalName(), "functional_1");
+  const s2 = new models.Sequential([layers.Dense(2)]);
+  s2.add(layers.Dense(3)); // no input shape yet: not built
+  assert.equal(functionalName(), "functional_2");
+  s2.apply(tf.zeros([1, 4])); // built on its first call
+  assert.equal(functionalName(), "functional_4");
+  s1.add(layers.Dense(4)); // rebuilt
+  assert.equal(functionalName(), "functional_6");
+  s1.pop(); // rebuilt
+  assert.equal(functionalName(), "functional_8");
+  new models.Sequential([layers.Input({ shape: [3] }), layers.Dense(2)], { name: "named" });
+  assert.equal(functionalName(), "functional_10");
+});

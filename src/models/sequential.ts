@@ -1,5 +1,5 @@
 import type { Tensor } from "../tensor/tensor.js";
-import { Layer, type CallOptions, type LayerShape } from "../layers/layer.js";
+import { Layer, type CallOptions, type LayerShape, uniqueLayerName } from "../layers/layer.js";
 import { InputLayer } from "../layers/core.js";
 import { SymbolicTensor, layerShapeText } from "../layers/symbolic.js";
 import { Model } from "./model.js";
@@ -154,6 +154,10 @@ export class Sequential extends Model {
     this.built = true;
     this.builtInputShape = inputShape;
     this.graph = { input, output: t };
+    // Keras 3's Sequential.build wraps its layers in a Functional with an automatic name, so each
+    // build (at construction, on each add or pop once built, on the first call) takes a number from
+    // the "functional" counter: a functional model made after a built Sequential is "functional_1".
+    uniqueLayerName("functional");
   }
 
   override call(inputs: Tensor | Tensor[], opts: CallOptions): Tensor {
