@@ -118,6 +118,21 @@ test("mnist.loadData reads Keras' mnist.npz from the cache", async () => {
   await assert.rejects(mnist.loadData({ cacheDir: fresh("cache5"), download: false, searchDirs: [] }), /datasets.mnist.loadData: the data set files were not found[\s\S]*mnist.npz[\s\S]*To fix: put Keras' mnist.npz/);
 });
 
+test("mnist.loadData's error says download is disabled only when the caller disabled it, and names the failed download otherwise", async () => {
+  const downloadLines = (e: Error): string[] => e.message.split("\n").filter((l) => l.startsWith("  - download"));
+  // The local server has no mnist.npz: the download is tried and fails with 404.
+  await assert.rejects(mnist.loadData({ cacheDir: fresh("cache5b"), searchDirs: [], origin }), (e: Error) => {
+    const lines = downloadLines(e);
+    assert.equal(lines.length, 1, lines.join("\n"));
+    assert.match(lines[0], /^  - download: downloadFile: http:\/\/127\.0\.0\.1:\d+\/mnist\.npz -> /);
+    return true;
+  });
+  await assert.rejects(mnist.loadData({ cacheDir: fresh("cache5c"), searchDirs: [], download: false }), (e: Error) => {
+    assert.deepEqual(downloadLines(e), ["  - download: disabled (download: false)"]);
+    return true;
+  });
+});
+
 function cifarBatch(n: number, first: number, coarse = false): Uint8Array {
   const images = makeTensor(Uint8Array.from({ length: n * 3072 }, (_, i) => (first + i) % 256), [n, 32, 32, 3], "uint8");
   const labels = u8(Array.from({ length: n }, (_, i) => (first + i) % 10), [n]);

@@ -95,17 +95,18 @@ export const mnist = {
     const idx = idxSpec(where, "mnist", ["/usr/share/datasets/mnist"], undefined, undefined, howTo);
     const local = { ...opts, download: false, searchDirs: [] };
     const errors: string[] = [];
-    for (const attempt of [
-      async () => readMnistNpz(where, (await locate(npz, local))[0]),
-      async () => readIdxSet(where, await locate(idx, { ...opts, download: false })),
-      async () => readMnistNpz(where, (await locate(npz, { ...opts, searchDirs: [] }))[0]),
-    ]) {
+    // The first two look on disk only; their "download: disabled" is this order, not the user's choice.
+    for (const [attempt, localOnly] of [
+      [async () => readMnistNpz(where, (await locate(npz, local))[0]), true],
+      [async () => readIdxSet(where, await locate(idx, { ...opts, download: false })), true],
+      [async () => readMnistNpz(where, (await locate(npz, { ...opts, searchDirs: [] }))[0]), false],
+    ] as const) {
       try {
         return await attempt();
       } catch (e) {
         const msg = (e as Error).message;
         if (!msg.includes("were not found")) throw e;
-        errors.push(...msg.split("\n").filter((l) => l.startsWith("  - ")));
+        errors.push(...msg.split("\n").filter((l) => l.startsWith("  - ") && !(localOnly && l.startsWith("  - download: disabled"))));
       }
     }
     throw new Error(`${where}: the data set files were not found. Tried, in order:\n${[...new Set(errors)].join("\n")}\nTo fix: ${howTo}`);
