@@ -200,22 +200,30 @@ export abstract class Layer {
     return serializationHooks(`${this.name}.fromConfig`).layerFromConfig(this, config, options);
   }
 
-  /** Sub-layers whose weights belong to this layer (models and wrapper layers override). */
+  /**
+   * Sub-layers whose weights belong to this layer: as Keras tracks them, the layers a custom layer
+   * holds in its properties (`this.dense = layers.Dense(4)`, or a list of layers), in the order
+   * they were set. Models override it with their layers.
+   */
   get subLayers(): Layer[] {
-    return [];
+    return attributeLayers(this);
   }
 
-  /** All weights: this layer's own in creation order, then those of its sub-layers. */
+  /**
+   * All weights, in Keras' order: this layer's own (those created trainable first, then the
+   * others, each in creation order), then its sub-layers', each weight once.
+   */
   get weights(): Variable[] {
-    return [...this.ownWeights, ...this.subLayers.flatMap((l) => l.weights)];
+    const own = [...this.ownWeights.filter((v) => this.weightTrainable.get(v)), ...this.ownWeights.filter((v) => !this.weightTrainable.get(v))];
+    return [...new Set([...own, ...this.subLayers.flatMap((l) => l.weights)])];
   }
 
   get trainableWeights(): Variable[] {
     if (!this.trainable) return [];
-    return [
+    return [...new Set([
       ...this.ownWeights.filter((v) => this.weightTrainable.get(v)),
       ...this.subLayers.flatMap((l) => l.trainableWeights),
-    ];
+    ])];
   }
 
   get nonTrainableWeights(): Variable[] {
@@ -365,6 +373,21 @@ export abstract class Layer {
   toString(): string {
     return `<${this.className} name=${this.name}, built=${this.built}>`;
   }
+}
+
+/**
+ * The layers held in an object's own enumerable properties, directly or in a list, in property
+ * order, each once (Keras' attribute tracking of sub-layers).
+ */
+export function attributeLayers(owner: Layer): Layer[] {
+  const found = new Set<Layer>();
+  for (const key of Object.keys(owner)) {
+    const v = (owner as unknown as Record<string, unknown>)[key];
+    for (const it of Array.isArray(v) ? v : [v]) {
+      if (it instanceof Layer && it !== owner) found.add(it);
+    }
+  }
+  return [...found];
 }
 
 function isUnknownDim(shapes: LayerShape[], dim: number, _out: number): boolean {

@@ -5,7 +5,7 @@ import { valueText } from "../tensor/value_text.js";
 import { checkKeys } from "../optimizers/config.js";
 import { concat } from "../ops/shape.js";
 import { gradientPool } from "../ops/engine.js";
-import { Layer, type CallOptions, type LayerShape, uniqueLayerName } from "../layers/layer.js";
+import { Layer, type CallOptions, type LayerShape, attributeLayers, uniqueLayerName } from "../layers/layer.js";
 import { InputLayer } from "../layers/core.js";
 import { LayerNode, SymbolicTensor, layerShapeText } from "../layers/symbolic.js";
 import { type SummaryOptions, type SummaryPrintOptions, summaryText } from "./summary.js";
@@ -296,16 +296,7 @@ export class Model extends Layer {
   /** The model's layers: the graph's for functional models, the properties' for subclassed ones. */
   get layers(): Layer[] {
     if (this.isFunctional) return [...this.graphLayers];
-    const found: Layer[] = [];
-    const seen = new Set<Layer>();
-    for (const key of Object.keys(this)) {
-      const v = (this as unknown as Record<string, unknown>)[key];
-      const items = Array.isArray(v) ? v : [v];
-      for (const it of items) {
-        if (it instanceof Layer && it !== this && !seen.has(it)) { seen.add(it); found.push(it); }
-      }
-    }
-    return found;
+    return attributeLayers(this);
   }
 
   override get subLayers(): Layer[] {

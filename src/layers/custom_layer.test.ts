@@ -1,0 +1,57 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as tf from "../index.js";
+
+const { layers, models, initializers } = tf;
+
+/** A custom layer holding layers in its properties, one directly and two in a list (Keras tracks both). */
+class Block extends layers.Layer {
+  proj = layers.Dense(1, { useBias: false, kernelInitializer: "ones", name: "proj" });
+  extra = [layers.Dense(2, { name: "extra_a" }), layers.Dense(2, { name: "extra_b" })];
+  call(x: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return this.proj(x as tf.Tensor);
+  }
+}
+
+test("a custom layer tracks the layers it holds in properties and lists: weights, training and freezing (as Keras)", async () => {
+  const block = new Block({ name: "block" });
+  block(tf.ones([1, 2]));
+  block.extra.forEach((d) => d(tf.ones([1, 2])));
+  assert.deepEqual(block.weights.map((w) => w.name), ["proj/kernel", "extra_a/kernel", "extra_a/bias", "extra_b/kernel", "extra_b/bias"]);
+  assert.equal(block.trainableWeights.length, 5);
+  assert.equal(block.countParams(), 2 + 6 + 6);
+
+  // fit trains the inner Dense: mse of x [1, 2] -> kernel [1, 1] -> 3 against 0 has gradient
+  // 2 * 3 * [1, 2] = [6, 12]; SGD with learning rate 0.1 leaves [1 - 0.6, 1 - 1.2].
+  const model = new models.Sequential([layers.Input({ shape: [2] }), new Block()]);
+  model.compile({ loss: "mse", optimizer: tf.optimizers.SGD({ learningRate: 0.1 }) });
+  await model.fit(tf.constant([[1, 2]], "float32"), tf.constant([[0]], "float32"), { epochs: 1, verbose: 0 });
+  const kernel = model.layers[0].weights[0];
+  assert.deepEqual([...kernel.dataSync()].map((v) => Math.round(Number(v) * 1e6) / 1e6), [0.4, -0.2]);
+
+  // Keras: freezing the outer layer freezes the ones inside.
+  block.trainable = false;
+  assert.equal(block.proj.trainable, false);
+  assert.deepEqual(block.trainableWeights, []);
+  assert.equal(block.nonTrainableWeights.length, 5);
+});
+
+test("a layer's weights come in Keras' order: its own trainable ones, its own non-trainable ones, then its sub-layers'", () => {
+  // Keras 3.5: ['w/t', 'w/nt', 'w/dense/kernel', 'w/dense/bias'] for a layer that creates nt before t.
+  class W extends layers.Layer {
+    dense = layers.Dense(2, { name: "dense" });
+    override build(): void {
+      this.addWeight("nt", [2], { initializer: initializers.Zeros(), trainable: false });
+      this.addWeight("t", [3], { initializer: initializers.Ones() });
+    }
+    call(x: tf.Tensor | tf.Tensor[]): tf.Tensor {
+      return this.dense(x as tf.Tensor);
+    }
+  }
+  const w = new W({ name: "w" });
+  w(tf.ones([1, 2]));
+  assert.deepEqual(w.weights.map((v) => v.name), ["w/t", "w/nt", "dense/kernel", "dense/bias"]);
+  assert.deepEqual(w.getWeights().map((v) => v.shape), [[3], [2], [2, 2], [2]]);
+  assert.deepEqual(w.trainableWeights.map((v) => v.name), ["w/t", "dense/kernel", "dense/bias"]);
+  assert.deepEqual(w.nonTrainableWeights.map((v) => v.name), ["w/nt"]);
+});
