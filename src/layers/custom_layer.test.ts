@@ -55,3 +55,41 @@ test("a layer's weights come in Keras' order: its own trainable ones, its own no
   assert.deepEqual(w.trainableWeights.map((v) => v.name), ["w/t", "dense/kernel", "dense/bias"]);
   assert.deepEqual(w.nonTrainableWeights.map((v) => v.name), ["w/nt"]);
 });
+
+test("addWeight takes Keras' identifiers (initializer 'ones', regularizer 'l2', constraint 'non_neg') and its default initializers", () => {
+  class Scale extends layers.Layer {
+    w!: tf.Variable;
+    k!: tf.Variable;
+    n!: tf.Variable;
+    override build(): void {
+      this.w = this.addWeight("w", [3], { initializer: "ones", regularizer: "l2", constraint: "non_neg" });
+      this.k = this.addWeight("k", [40, 60]);
+      this.n = this.addWeight("n", [2], { dtype: "int32", trainable: false });
+    }
+    call(x: tf.Tensor | tf.Tensor[]): tf.Tensor {
+      return tf.mul(x as tf.Tensor, this.w);
+    }
+  }
+  const s = new Scale({ name: "scale" });
+  s(tf.ones([1, 3]));
+  assert.deepEqual([...s.w.dataSync()], [1, 1, 1]);
+  // Keras' l2 default factor 0.01: 0.01 * (1 + 1 + 1).
+  assert.ok(Math.abs(Number(s.weightRegularizers.get(s.w)!.call(s.w).item()) - 0.03) < 1e-7);
+  assert.deepEqual([...s.weightConstraints.get(s.w)!.call(tf.constant([-1, 2, 0], "float32")).dataSync()], [0, 2, 0]);
+  // Keras' default for a float weight is glorot_uniform: within sqrt(6 / (40 + 60)), not constant.
+  const k = [...s.k.dataSync()].map(Number);
+  assert.ok(k.every((v) => Math.abs(v) <= Math.sqrt(6 / 100)) && Math.max(...k) - Math.min(...k) > 0.3);
+  // ... and zeros for another dtype.
+  assert.equal(s.n.dtype, "int32");
+  assert.deepEqual([...s.n.dataSync()], [0, 0]);
+
+  class Bad extends layers.Layer {
+    override build(): void {
+      this.addWeight("w", [3], { initializer: "random_normall" });
+    }
+    call(x: tf.Tensor | tf.Tensor[]): tf.Tensor | tf.Tensor[] {
+      return x;
+    }
+  }
+  assert.throws(() => new Bad({ name: "bad" })(tf.ones([1, 3])), /^.*Bad bad\.addWeight\("w"\): initializer: .*random_normall/);
+});

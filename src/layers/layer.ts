@@ -11,6 +11,7 @@ import { LayerNode, SymbolicTensor, type LayerShape, layerShapeText } from "./sy
 import { pinnedTraining } from "./node_training.js";
 import { checkKeys, resetAutoNames } from "../nn/common.js";
 import { serializationHooks } from "../io/hooks.js";
+import { type ConstraintArg, type InitializerArg, type RegularizerArg, resolveConstraint, resolveInitializer, resolveRegularizer } from "./weights.js";
 import type { DeserializeOptions } from "../io/serialization.js";
 
 export type { LayerShape };
@@ -44,11 +45,18 @@ export interface WeightInitializer {
 }
 
 export interface AddWeightOptions {
-  initializer: WeightInitializer;
+  /**
+   * A Keras name ("random_normal", "zeros", "he_normal"), a config `{ className, config }` or an
+   * initializer object; by default "glorot_uniform" for a float weight and "zeros" for another, as
+   * Keras' add_weight.
+   */
+  initializer?: InitializerArg;
   trainable?: boolean;
   dtype?: DType;
-  regularizer?: WeightRegularizer | null;
-  constraint?: WeightConstraint | null;
+  /** A Keras name ("l2") or a regularizer object. */
+  regularizer?: RegularizerArg;
+  /** A Keras name ("non_neg") or a constraint object. */
+  constraint?: ConstraintArg;
 }
 
 export type LayerInput = Tensor | SymbolicTensor | readonly (Tensor | SymbolicTensor)[];
@@ -150,15 +158,28 @@ export abstract class Layer {
     for (const l of this.subLayers) l.trainable = v;
   }
 
-  /** Creates a weight variable named `<layer>/<name>`. */
-  addWeight(name: string, shape: readonly number[], opts: AddWeightOptions): Variable {
+  /** Creates a weight variable named `<layer>/<name>` (Keras' add_weight). */
+  addWeight(name: string, shape: readonly number[], opts: AddWeightOptions = {}): Variable {
     const dtype = opts.dtype ?? this.dtype;
-    const init = opts.initializer.call(shape, dtype);
+    const where = `${this.className} ${this.name}.addWeight("${name}")`;
+    const resolved = (what: string, resolve: () => unknown): unknown => {
+      try {
+        return resolve();
+      } catch (e) {
+        const err = e as Error;
+        const Ctor = err instanceof RangeError ? RangeError : TypeError;
+        throw new Ctor(`${where}: ${what}: ${err.message}`);
+      }
+    };
+    const initializer = resolved("initializer", () => resolveInitializer(opts.initializer ?? (isFloatDType(dtype) ? "glorot_uniform" : "zeros"))) as WeightInitializer;
+    const regularizer = resolved("regularizer", () => resolveRegularizer(opts.regularizer)) as WeightRegularizer | null;
+    const constraint = resolved("constraint", () => resolveConstraint(opts.constraint)) as WeightConstraint | null;
+    const init = initializer.call(shape, dtype);
     const v = new Variable(init, { name: `${this.name}/${name}`, trainable: opts.trainable ?? true });
     this.ownWeights.push(v);
     this.weightTrainable.set(v, opts.trainable ?? true);
-    if (opts.regularizer) this.weightRegularizers.set(v, opts.regularizer);
-    if (opts.constraint) this.weightConstraints.set(v, opts.constraint);
+    if (regularizer) this.weightRegularizers.set(v, regularizer);
+    if (constraint) this.weightConstraints.set(v, constraint);
     return v;
   }
 
