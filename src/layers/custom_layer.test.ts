@@ -93,3 +93,40 @@ test("addWeight takes Keras' identifiers (initializer 'ones', regularizer 'l2', 
   }
   assert.throws(() => new Bad({ name: "bad" })(tf.ones([1, 3])), /^.*Bad bad\.addWeight\("w"\): initializer: .*random_normall/);
 });
+
+test("the training mode reaches layers a custom layer or subclassed model calls without passing it (Keras' call context)", async () => {
+  // Keras 3.5 gives moving_mean 1.5, moving_variance 2.5 after one fit step on [[1], [5]] with
+  // momentum 0.5: batch mean 3 and biased variance 4 averaged with the initial 0 and 1.
+  class Norm extends layers.Layer {
+    bn = layers.BatchNormalization({ momentum: 0.5 });
+    call(x: tf.Tensor | tf.Tensor[]): tf.Tensor {
+      return this.bn(x as tf.Tensor);
+    }
+  }
+  const norm = new Norm();
+  const model = new models.Sequential([layers.Input({ shape: [1] }), norm, layers.Dense(1, { kernelInitializer: "zeros" })]);
+  model.compile({ loss: "mse", optimizer: "sgd" });
+  await model.fit(tf.constant([[1], [5]], "float32"), tf.constant([[0], [0]], "float32"), { epochs: 1, verbose: 0, shuffle: false });
+  assert.deepEqual(norm.bn.getWeights().map((w) => [...w.dataSync()]), [[1], [0], [1.5], [2.5]]);
+
+  // A subclassed model whose call leaves `training` out: its Dropout drops when called in training
+  // mode (fit does), keeps everything in inference.
+  class Net extends models.Model {
+    drop = layers.Dropout(0.5);
+    override call(x: tf.Tensor | tf.Tensor[]): tf.Tensor {
+      return this.drop(x as tf.Tensor);
+    }
+  }
+  const net = new Net();
+  const trained = [...(net(tf.ones([1, 64]), { training: true }) as tf.Tensor).dataSync()];
+  assert.ok(trained.every((v) => v === 0 || v === 2) && trained.includes(0) && trained.includes(2));
+  assert.deepEqual([...(net(tf.ones([1, 4])) as tf.Tensor).dataSync()], [1, 1, 1, 1]);
+  // An explicit training: false inside a training call still wins.
+  class Pinned extends layers.Layer {
+    drop = layers.Dropout(0.5);
+    call(x: tf.Tensor | tf.Tensor[]): tf.Tensor {
+      return this.drop(x as tf.Tensor, { training: false });
+    }
+  }
+  assert.deepEqual([...(new Pinned()(tf.ones([1, 4]), { training: true }) as tf.Tensor).dataSync()], [1, 1, 1, 1]);
+});

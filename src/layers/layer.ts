@@ -61,6 +61,26 @@ export interface AddWeightOptions {
 
 export type LayerInput = Tensor | SymbolicTensor | readonly (Tensor | SymbolicTensor)[];
 
+/** The training mode of the layer calls in progress (Keras' call context), undefined outside any. */
+let contextTraining: boolean | undefined;
+
+/**
+ * Runs `layer.call` as Keras' Layer.__call__ does for the training argument: a call that does not
+ * set `training` takes the mode of the call it runs inside, so the Dropout or BatchNormalization a
+ * custom layer or subclassed model calls as `this.dropout(x)` trains when fit trains the model.
+ * Every call of a layer's `call` from the library goes through here.
+ */
+export function callInContext<T>(layer: { call(inputs: Tensor | Tensor[], opts: CallOptions): T }, inputs: Tensor | Tensor[], opts: CallOptions): T {
+  const training = opts.training ?? contextTraining;
+  const outer = contextTraining;
+  contextTraining = training;
+  try {
+    return layer.call(inputs, training === opts.training ? opts : { ...opts, training });
+  } finally {
+    contextTraining = outer;
+  }
+}
+
 // Keras uniquifies default names per base name for the whole session: dense, dense_1, dense_2...
 const nameCounts = new Map<string, number>();
 
@@ -198,7 +218,7 @@ export abstract class Layer {
     const multi = Array.isArray(inputShape[0]);
     const shapes = (multi ? inputShape : [inputShape]) as LayerShape[];
     const probes = shapes.map((s) => zeros(s.map((d) => (d === null ? 1 : d)), this.dtype));
-    const out = noGrad(() => this.call(multi ? probes : probes[0], { training: false }));
+    const out = noGrad(() => callInContext(this, multi ? probes : probes[0], { training: false }));
     const outs = Array.isArray(out) ? out : [out];
     const result = outs.map((o, k) => o.shape.map((d, i) => (isUnknownDim(shapes, i, k) ? null : d)));
     return Array.isArray(out) ? result : result[0];
@@ -297,7 +317,7 @@ export abstract class Layer {
     const tensors = list as Tensor[];
     this.maybeBuild(asList ? tensors.map((t) => t.shape) : tensors[0].shape, asList);
     const cast = this.autocast(tensors);
-    return this.call(asList ? cast : cast[0], opts);
+    return callInContext(this, asList ? cast : cast[0], opts);
   }
 
   /**

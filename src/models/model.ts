@@ -5,7 +5,7 @@ import { valueText } from "../tensor/value_text.js";
 import { checkKeys } from "../optimizers/config.js";
 import { concat } from "../ops/shape.js";
 import { gradientPool } from "../ops/engine.js";
-import { Layer, type CallOptions, type LayerShape, attributeLayers, uniqueLayerName } from "../layers/layer.js";
+import { Layer, type CallOptions, type LayerShape, attributeLayers, callInContext, uniqueLayerName } from "../layers/layer.js";
 import { InputLayer } from "../layers/core.js";
 import { LayerNode, SymbolicTensor, layerShapeText } from "../layers/symbolic.js";
 import { type SummaryOptions, type SummaryPrintOptions, summaryText } from "./summary.js";
@@ -352,7 +352,7 @@ export class Model extends Layer {
       });
       const cast = node.layer.autocast(args);
       const pinned = pinnedTraining.get(node);
-      const out = node.layer.call(node.inputsAsList ? cast : cast[0], pinned === undefined ? opts : { ...opts, training: pinned });
+      const out = callInContext(node.layer, node.inputsAsList ? cast : cast[0], pinned === undefined ? opts : { ...opts, training: pinned });
       const outs = Array.isArray(out) ? out : [out];
       node.outputs.forEach((o, i) => values.set(o, outs[i]));
     }

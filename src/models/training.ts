@@ -9,7 +9,7 @@ import { gradientPool, noGrad } from "../ops/engine.js";
 import { add, cast, floor, isNaN, mul, notEqual, sub } from "../ops/math.js";
 import { gather, slice, concat, reshape } from "../ops/shape.js";
 import { argMax, argMin, max, min, sum } from "../ops/reduce.js";
-import type { Layer, LayerShape } from "../layers/layer.js";
+import { type Layer, type LayerShape, callInContext } from "../layers/layer.js";
 import { layerShapeText } from "../layers/symbolic.js";
 import { valueText } from "../tensor/value_text.js";
 import { compiledTrainableWeights, type TrainableSnapshot } from "./trainable_state.js";
@@ -186,7 +186,7 @@ export function trainStep(
     let preds: Tensor[] = [];
     let parts: Tensor[] = [];
     const { result: loss, activations } = gradientPool.forward(() => tape.run(() => {
-      const out = model.call(x, { training: true });
+      const out = callInContext(model, x, { training: true });
       preds = Array.isArray(out) ? out : [out];
       const l = totalLoss(state, ys, preds, sampleWeight);
       parts = l.parts;
@@ -261,7 +261,7 @@ export async function evaluateData(
 function evaluateBatch(model: TrainableModel, state: CompiledState, xb: Tensor | Tensor[], ys: Tensor[], sampleWeight: Tensor | null, tracker: RunningMean): void {
   noGrad(() => {
     const { activations } = gradientPool.forward(() => {
-      const out = model.call(xb, { training: false });
+      const out = callInContext(model, xb, { training: false });
       const preds = Array.isArray(out) ? out : [out];
       // As in Keras, sample weights weigh the loss; compiled metrics stay unweighted.
       const l = totalLoss(state, ys, preds, sampleWeight);
@@ -309,7 +309,7 @@ export function predictData(model: TrainableModel, x: Tensor | Tensor[], batchSi
   let multi = false;
   noGrad(() => {
     for (let start = 0; start < n; start += batchSize) {
-      const { result: out, activations } = gradientPool.forward(() => model.call(sliceRows(x, start, Math.min(batchSize, n - start)), { training: false }));
+      const { result: out, activations } = gradientPool.forward(() => callInContext(model, sliceRows(x, start, Math.min(batchSize, n - start)), { training: false }));
       multi = Array.isArray(out);
       const outs = Array.isArray(out) ? out : [out];
       batches.push(outs);
