@@ -130,3 +130,31 @@ test("the training mode reaches layers a custom layer or subclassed model calls 
   }
   assert.deepEqual([...(new Pinned()(tf.ones([1, 4]), { training: true }) as tf.Tensor).dataSync()], [1, 1, 1, 1]);
 });
+
+test("Variables a custom layer holds in properties are its weights and train, and a Variable set non-trainable is frozen (as Keras 3.5)", async () => {
+  class V extends layers.Layer {
+    a = tf.variable(tf.constant([3, 3], "float32"), { name: "a" });
+    d = layers.Dense(1, { kernelInitializer: "ones", useBias: false, name: "d" });
+    b = tf.variable(tf.zeros([3]), { name: "b", trainable: false });
+    c = tf.variable(tf.ones([1]), { name: "c" });
+    call(x: tf.Tensor | tf.Tensor[]): tf.Tensor {
+      return tf.add(tf.mul(this.d(x as tf.Tensor), tf.slice(this.a, [0], [1])), this.c);
+    }
+  }
+  const v = new V();
+  const model = new models.Sequential([layers.Input({ shape: [2] }), v]);
+  // Keras 3.5: ['a', 'c', 'b', 'v/dense/kernel'], trainable ['a', 'c', 'v/dense/kernel'].
+  assert.deepEqual(v.weights.map((w) => w.name), ["a", "c", "b", "d/kernel"]);
+  assert.deepEqual(v.trainableWeights.map((w) => w.name), ["a", "c", "d/kernel"]);
+  assert.deepEqual(v.nonTrainableWeights.map((w) => w.name), ["b"]);
+  // One SGD step (lr 0.01) on x [1, 2], y 0: output 3 * 3 + 1 = 10, d loss / d output = 20, so
+  // a[0] 3 - 0.01 * 20 * 3, c 1 - 0.01 * 20, kernel 1 - 0.01 * 20 * 3 * [1, 2]: Keras gives the same.
+  model.compile({ loss: "mse", optimizer: tf.optimizers.SGD({ learningRate: 0.01 }) });
+  await model.fit(tf.constant([[1, 2]], "float32"), tf.constant([[0]], "float32"), { epochs: 1, verbose: 0 });
+  const round = (t: tf.Tensor): number[] => [...t.dataSync()].map((x) => Math.round(Number(x) * 1e5) / 1e5);
+  assert.deepEqual(v.weights.map(round), [[2.4, 3], [0.8], [0, 0, 0], [0.4, -0.2]]);
+
+  v.d.weights[0].trainable = false;
+  assert.deepEqual(model.trainableWeights.map((w) => w.name), ["a", "c"]);
+  assert.deepEqual(v.nonTrainableWeights.map((w) => w.name), ["b", "d/kernel"]);
+});

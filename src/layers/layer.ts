@@ -251,20 +251,34 @@ export abstract class Layer {
   }
 
   /**
-   * All weights, in Keras' order: this layer's own (those created trainable first, then the
-   * others, each in creation order), then its sub-layers', each weight once.
+   * This layer's own weights in Keras' order: those created trainable first, then the others. They
+   * are the ones addWeight made, in creation order, then any Variable the layer holds in a property
+   * (`this.w = tf.variable(...)`, which Keras tracks too), in property order.
    */
-  get weights(): Variable[] {
-    const own = [...this.ownWeights.filter((v) => this.weightTrainable.get(v)), ...this.ownWeights.filter((v) => !this.weightTrainable.get(v))];
-    return [...new Set([...own, ...this.subLayers.flatMap((l) => l.weights)])];
+  private ownWeightsInOrder(): Variable[] {
+    const made = new Set(this.ownWeights);
+    const held = new Set<Variable>();
+    for (const key of Object.keys(this)) {
+      const v = (this as unknown as Record<string, unknown>)[key];
+      for (const it of Array.isArray(v) ? v : [v]) if (it instanceof Variable && !made.has(it)) held.add(it);
+    }
+    const createdTrainable = (v: Variable): boolean => this.weightTrainable.get(v) ?? v.trainable;
+    const own = [...this.ownWeights, ...held];
+    return [...own.filter(createdTrainable), ...own.filter((v) => !createdTrainable(v))];
   }
 
+  /** All weights, in Keras' order: this layer's own (see ownWeightsInOrder), then its sub-layers', each weight once. */
+  get weights(): Variable[] {
+    return [...new Set([...this.ownWeightsInOrder(), ...this.subLayers.flatMap((l) => l.weights)])];
+  }
+
+  /**
+   * The weights training updates: none when the layer is frozen, else those whose Variable is
+   * trainable now (Keras: `layer.kernel.trainable = false` freezes that weight alone).
+   */
   get trainableWeights(): Variable[] {
     if (!this.trainable) return [];
-    return [...new Set([
-      ...this.ownWeights.filter((v) => this.weightTrainable.get(v)),
-      ...this.subLayers.flatMap((l) => l.trainableWeights),
-    ])];
+    return [...new Set([...this.ownWeightsInOrder().filter((v) => v.trainable), ...this.subLayers.flatMap((l) => l.trainableWeights)])];
   }
 
   get nonTrainableWeights(): Variable[] {
