@@ -360,6 +360,16 @@ export class Model extends Layer {
     return outs.length === 1 ? outs[0] : outs;
   }
 
+  /**
+   * Builds a model not built yet (a subclassed one) for inputs like `x`, as its first call does:
+   * fit, evaluate and predict run `call` themselves, as Keras runs the model's __call__, so a
+   * `build(inputShape)` that creates weights runs before the first batch, and the model is built.
+   */
+  prepareCall(x: Tensor | Tensor[]): void {
+    if (this.built) return;
+    this.maybeBuild(Array.isArray(x) ? x.map((t) => t.shape) : x.shape, Array.isArray(x));
+  }
+
   private foldPlanCache: ReturnType<typeof functionalFoldPlan> | null = null;
 
   /** The Conv2D -> BatchNormalization (-> activation) chains inference runs as one convolution. */

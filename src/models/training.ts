@@ -111,6 +111,8 @@ export function isKeyedData(x: unknown): x is KeyedData {
 export interface TrainableModel {
   readonly name: string;
   call(inputs: Tensor | Tensor[], opts: { training?: boolean }): Tensor | Tensor[];
+  /** Builds a model not built yet for inputs like these, as its first call does (the loop calls `call` itself). */
+  prepareCall(inputs: Tensor | Tensor[]): void;
   readonly trainableWeights: Variable[];
   readonly layers: Layer[];
 }
@@ -180,6 +182,7 @@ export function trainStep(
   model: TrainableModel, state: CompiledState, x: Tensor | Tensor[], y: Targets, lossTracker: RunningMean,
   sampleWeight: Tensor | null = null,
 ): void {
+  model.prepareCall(x);
   const { result: done, retired } = runTrainingStep(() => {
     const tape = new GradientTape();
     const ys = targetList(y);
@@ -259,6 +262,7 @@ export async function evaluateData(
 
 /** Loss and metrics of one batch in inference mode, added to the tracker (weighted by its size). */
 function evaluateBatch(model: TrainableModel, state: CompiledState, xb: Tensor | Tensor[], ys: Tensor[], sampleWeight: Tensor | null, tracker: RunningMean): void {
+  model.prepareCall(xb);
   noGrad(() => {
     const { activations } = gradientPool.forward(() => {
       const out = callInContext(model, xb, { training: false });
@@ -309,7 +313,9 @@ export function predictData(model: TrainableModel, x: Tensor | Tensor[], batchSi
   let multi = false;
   noGrad(() => {
     for (let start = 0; start < n; start += batchSize) {
-      const { result: out, activations } = gradientPool.forward(() => callInContext(model, sliceRows(x, start, Math.min(batchSize, n - start)), { training: false }));
+      const xb = sliceRows(x, start, Math.min(batchSize, n - start));
+      model.prepareCall(xb);
+      const { result: out, activations } = gradientPool.forward(() => callInContext(model, xb, { training: false }));
       multi = Array.isArray(out);
       const outs = Array.isArray(out) ? out : [out];
       batches.push(outs);
