@@ -71,8 +71,11 @@ test("variableGrads finds the variables a loss reads", () => {
   assert.deepEqual(grads.b_vg.arraySync(), [2]);
 });
 
-test("integer tensors cannot be watched", () => {
-  assert.throws(() => new tf.GradientTape().watch(tf.constant([1, 2])), /only float tensors/);
+test("integer tensors cannot be watched; the message says how to make a float one, naming the function called", () => {
+  assert.throws(() => new tf.GradientTape().watch(tf.constant([1, 2])), /^TypeError: GradientTape\.watch: only float tensors have gradients, got int32 \(2,\); integer literals make int32 tensors: create it as float \(tf\.constant\(\[1, 2\], "float32"\)\)/);
+  // tf.constant([3.0]) is int32 in JavaScript: grad names itself, not the tape it uses.
+  assert.throws(() => tf.grad((x) => tf.mul(x, x))(tf.constant([3.0])), /^TypeError: grad: only float tensors have gradients, got int32 \(1,\);/);
+  assert.throws(() => tf.grads((a, b) => tf.mul(a, b))([tf.constant([1], "float32"), tf.constant([true])]), /^TypeError: grads: argument 1: only float tensors have gradients, got bool \(1,\); cast it \(tf\.cast\(x, "float32"\)\)$/);
 });
 
 test("Variable.assignAdd and assignSub", () => {

@@ -33,9 +33,7 @@ export class GradientTape implements Recorder {
   /** Track `x` so ops on it are recorded and gradient() can differentiate with respect to it. */
   watch(...xs: (Tensor | Tensor[])[]): void {
     for (const x of xs.flat()) {
-      if (!isFloatDType(x.dtype)) {
-        throw new TypeError(`GradientTape.watch: only float tensors have gradients, got ${x.dtype} ${shapeText(x.shape)}`);
-      }
+      checkDifferentiable(x, "GradientTape.watch");
       this.tracked.add(x);
     }
   }
@@ -107,6 +105,17 @@ export class GradientTape implements Recorder {
   }
 }
 
+/**
+ * Refuses a tensor that cannot have a gradient, saying how to get a float one: integer literals
+ * make int32 tensors (tf.constant([1, 2]), as in TensorFlow), where Python's 1.0 would be float.
+ */
+function checkDifferentiable(x: Tensor, where: string): void {
+  if (!(x instanceof Tensor)) throw new TypeError(`${where}: expected a tensor, got ${String(x)}`);
+  if (isFloatDType(x.dtype)) return;
+  const literal = x.dtype === "int32" ? `integer literals make int32 tensors: create it as float (tf.constant([1, 2], "float32")) or ` : "";
+  throw new TypeError(`${where}: only float tensors have gradients, got ${x.dtype} ${shapeText(x.shape)}; ${literal}cast it (tf.cast(x, "float32"))`);
+}
+
 /** Walks nodes in reverse, summing each tensor's gradient over all its uses. */
 function backprop(nodes: readonly OpNode[], target: Tensor, seed?: Tensor): Map<Tensor, Tensor> {
   if (!isFloatDType(target.dtype)) {
@@ -138,6 +147,7 @@ function backprop(nodes: readonly OpNode[], target: Tensor, seed?: Tensor): Map<
 type TensorFn = (...xs: Tensor[]) => Tensor;
 
 function differentiate(f: TensorFn, xs: Tensor[], dy: Tensor | undefined, op: string): { value: Tensor; grads: Tensor[] } {
+  xs.forEach((x, i) => checkDifferentiable(x, xs.length > 1 ? `${op}: argument ${i}` : op));
   const tape = new GradientTape({ watchAccessedVariables: false });
   tape.watch(xs);
   const value = tape.run(() => f(...xs));

@@ -11,6 +11,7 @@ import { LayerNode, SymbolicTensor, type LayerShape, layerShapeText } from "./sy
 import { pinnedTraining } from "./node_training.js";
 import { checkKeys, resetAutoNames } from "../nn/common.js";
 import { serializationHooks } from "../io/hooks.js";
+import { type ConstraintArg, type InitializerArg, type RegularizerArg, resolveConstraint, resolveInitializer, resolveRegularizer } from "./weights.js";
 import type { DeserializeOptions } from "../io/serialization.js";
 
 export type { LayerShape };
@@ -44,14 +45,41 @@ export interface WeightInitializer {
 }
 
 export interface AddWeightOptions {
-  initializer: WeightInitializer;
+  /**
+   * A Keras name ("random_normal", "zeros", "he_normal"), a config `{ className, config }` or an
+   * initializer object; by default "glorot_uniform" for a float weight and "zeros" for another, as
+   * Keras' add_weight.
+   */
+  initializer?: InitializerArg;
   trainable?: boolean;
   dtype?: DType;
-  regularizer?: WeightRegularizer | null;
-  constraint?: WeightConstraint | null;
+  /** A Keras name ("l2") or a regularizer object. */
+  regularizer?: RegularizerArg;
+  /** A Keras name ("non_neg") or a constraint object. */
+  constraint?: ConstraintArg;
 }
 
 export type LayerInput = Tensor | SymbolicTensor | readonly (Tensor | SymbolicTensor)[];
+
+/** The training mode of the layer calls in progress (Keras' call context), undefined outside any. */
+let contextTraining: boolean | undefined;
+
+/**
+ * Runs `layer.call` as Keras' Layer.__call__ does for the training argument: a call that does not
+ * set `training` takes the mode of the call it runs inside, so the Dropout or BatchNormalization a
+ * custom layer or subclassed model calls as `this.dropout(x)` trains when fit trains the model.
+ * Every call of a layer's `call` from the library goes through here.
+ */
+export function callInContext<T>(layer: { call(inputs: Tensor | Tensor[], opts: CallOptions): T }, inputs: Tensor | Tensor[], opts: CallOptions): T {
+  const training = opts.training ?? contextTraining;
+  const outer = contextTraining;
+  contextTraining = training;
+  try {
+    return layer.call(inputs, training === opts.training ? opts : { ...opts, training });
+  } finally {
+    contextTraining = outer;
+  }
+}
 
 // Keras uniquifies default names per base name for the whole session: dense, dense_1, dense_2...
 const nameCounts = new Map<string, number>();
@@ -150,15 +178,28 @@ export abstract class Layer {
     for (const l of this.subLayers) l.trainable = v;
   }
 
-  /** Creates a weight variable named `<layer>/<name>`. */
-  addWeight(name: string, shape: readonly number[], opts: AddWeightOptions): Variable {
+  /** Creates a weight variable named `<layer>/<name>` (Keras' add_weight). */
+  addWeight(name: string, shape: readonly number[], opts: AddWeightOptions = {}): Variable {
     const dtype = opts.dtype ?? this.dtype;
-    const init = opts.initializer.call(shape, dtype);
+    const where = `${this.className} ${this.name}.addWeight("${name}")`;
+    const resolved = (what: string, resolve: () => unknown): unknown => {
+      try {
+        return resolve();
+      } catch (e) {
+        const err = e as Error;
+        const Ctor = err instanceof RangeError ? RangeError : TypeError;
+        throw new Ctor(`${where}: ${what}: ${err.message}`);
+      }
+    };
+    const initializer = resolved("initializer", () => resolveInitializer(opts.initializer ?? (isFloatDType(dtype) ? "glorot_uniform" : "zeros"))) as WeightInitializer;
+    const regularizer = resolved("regularizer", () => resolveRegularizer(opts.regularizer)) as WeightRegularizer | null;
+    const constraint = resolved("constraint", () => resolveConstraint(opts.constraint)) as WeightConstraint | null;
+    const init = initializer.call(shape, dtype);
     const v = new Variable(init, { name: `${this.name}/${name}`, trainable: opts.trainable ?? true });
     this.ownWeights.push(v);
     this.weightTrainable.set(v, opts.trainable ?? true);
-    if (opts.regularizer) this.weightRegularizers.set(v, opts.regularizer);
-    if (opts.constraint) this.weightConstraints.set(v, opts.constraint);
+    if (regularizer) this.weightRegularizers.set(v, regularizer);
+    if (constraint) this.weightConstraints.set(v, constraint);
     return v;
   }
 
@@ -177,7 +218,7 @@ export abstract class Layer {
     const multi = Array.isArray(inputShape[0]);
     const shapes = (multi ? inputShape : [inputShape]) as LayerShape[];
     const probes = shapes.map((s) => zeros(s.map((d) => (d === null ? 1 : d)), this.dtype));
-    const out = noGrad(() => this.call(multi ? probes : probes[0], { training: false }));
+    const out = noGrad(() => callInContext(this, multi ? probes : probes[0], { training: false }));
     const outs = Array.isArray(out) ? out : [out];
     const result = outs.map((o, k) => o.shape.map((d, i) => (isUnknownDim(shapes, i, k) ? null : d)));
     return Array.isArray(out) ? result : result[0];
@@ -200,22 +241,44 @@ export abstract class Layer {
     return serializationHooks(`${this.name}.fromConfig`).layerFromConfig(this, config, options);
   }
 
-  /** Sub-layers whose weights belong to this layer (models and wrapper layers override). */
+  /**
+   * Sub-layers whose weights belong to this layer: as Keras tracks them, the layers a custom layer
+   * holds in its properties (`this.dense = layers.Dense(4)`, or a list of layers), in the order
+   * they were set. Models override it with their layers.
+   */
   get subLayers(): Layer[] {
-    return [];
+    return attributeLayers(this);
   }
 
-  /** All weights: this layer's own in creation order, then those of its sub-layers. */
+  /**
+   * This layer's own weights in Keras' order: those created trainable first, then the others. They
+   * are the ones addWeight made, in creation order, then any Variable the layer holds in a property
+   * (`this.w = tf.variable(...)`, which Keras tracks too), in property order.
+   */
+  private ownWeightsInOrder(): Variable[] {
+    const made = new Set(this.ownWeights);
+    const held = new Set<Variable>();
+    for (const key of Object.keys(this)) {
+      const v = (this as unknown as Record<string, unknown>)[key];
+      for (const it of Array.isArray(v) ? v : [v]) if (it instanceof Variable && !made.has(it)) held.add(it);
+    }
+    const createdTrainable = (v: Variable): boolean => this.weightTrainable.get(v) ?? v.trainable;
+    const own = [...this.ownWeights, ...held];
+    return [...own.filter(createdTrainable), ...own.filter((v) => !createdTrainable(v))];
+  }
+
+  /** All weights, in Keras' order: this layer's own (see ownWeightsInOrder), then its sub-layers', each weight once. */
   get weights(): Variable[] {
-    return [...this.ownWeights, ...this.subLayers.flatMap((l) => l.weights)];
+    return [...new Set([...this.ownWeightsInOrder(), ...this.subLayers.flatMap((l) => l.weights)])];
   }
 
+  /**
+   * The weights training updates: none when the layer is frozen, else those whose Variable is
+   * trainable now (Keras: `layer.kernel.trainable = false` freezes that weight alone).
+   */
   get trainableWeights(): Variable[] {
     if (!this.trainable) return [];
-    return [
-      ...this.ownWeights.filter((v) => this.weightTrainable.get(v)),
-      ...this.subLayers.flatMap((l) => l.trainableWeights),
-    ];
+    return [...new Set([...this.ownWeightsInOrder().filter((v) => v.trainable), ...this.subLayers.flatMap((l) => l.trainableWeights)])];
   }
 
   get nonTrainableWeights(): Variable[] {
@@ -268,7 +331,7 @@ export abstract class Layer {
     const tensors = list as Tensor[];
     this.maybeBuild(asList ? tensors.map((t) => t.shape) : tensors[0].shape, asList);
     const cast = this.autocast(tensors);
-    return this.call(asList ? cast : cast[0], opts);
+    return callInContext(this, asList ? cast : cast[0], opts);
   }
 
   /**
@@ -365,6 +428,21 @@ export abstract class Layer {
   toString(): string {
     return `<${this.className} name=${this.name}, built=${this.built}>`;
   }
+}
+
+/**
+ * The layers held in an object's own enumerable properties, directly or in a list, in property
+ * order, each once (Keras' attribute tracking of sub-layers).
+ */
+export function attributeLayers(owner: Layer): Layer[] {
+  const found = new Set<Layer>();
+  for (const key of Object.keys(owner)) {
+    const v = (owner as unknown as Record<string, unknown>)[key];
+    for (const it of Array.isArray(v) ? v : [v]) {
+      if (it instanceof Layer && it !== owner) found.add(it);
+    }
+  }
+  return [...found];
 }
 
 function isUnknownDim(shapes: LayerShape[], dim: number, _out: number): boolean {

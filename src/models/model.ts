@@ -5,7 +5,7 @@ import { valueText } from "../tensor/value_text.js";
 import { checkKeys } from "../optimizers/config.js";
 import { concat } from "../ops/shape.js";
 import { gradientPool } from "../ops/engine.js";
-import { Layer, type CallOptions, type LayerShape, uniqueLayerName } from "../layers/layer.js";
+import { Layer, type CallOptions, type LayerShape, attributeLayers, callInContext, uniqueLayerName } from "../layers/layer.js";
 import { InputLayer } from "../layers/core.js";
 import { LayerNode, SymbolicTensor, layerShapeText } from "../layers/symbolic.js";
 import { type SummaryOptions, type SummaryPrintOptions, summaryText } from "./summary.js";
@@ -296,16 +296,7 @@ export class Model extends Layer {
   /** The model's layers: the graph's for functional models, the properties' for subclassed ones. */
   get layers(): Layer[] {
     if (this.isFunctional) return [...this.graphLayers];
-    const found: Layer[] = [];
-    const seen = new Set<Layer>();
-    for (const key of Object.keys(this)) {
-      const v = (this as unknown as Record<string, unknown>)[key];
-      const items = Array.isArray(v) ? v : [v];
-      for (const it of items) {
-        if (it instanceof Layer && it !== this && !seen.has(it)) { seen.add(it); found.push(it); }
-      }
-    }
-    return found;
+    return attributeLayers(this);
   }
 
   override get subLayers(): Layer[] {
@@ -361,12 +352,22 @@ export class Model extends Layer {
       });
       const cast = node.layer.autocast(args);
       const pinned = pinnedTraining.get(node);
-      const out = node.layer.call(node.inputsAsList ? cast : cast[0], pinned === undefined ? opts : { ...opts, training: pinned });
+      const out = callInContext(node.layer, node.inputsAsList ? cast : cast[0], pinned === undefined ? opts : { ...opts, training: pinned });
       const outs = Array.isArray(out) ? out : [out];
       node.outputs.forEach((o, i) => values.set(o, outs[i]));
     }
     const outs = this.outputs.map((o) => values.get(o)!);
     return outs.length === 1 ? outs[0] : outs;
+  }
+
+  /**
+   * Builds a model not built yet (a subclassed one) for inputs like `x`, as its first call does:
+   * fit, evaluate and predict run `call` themselves, as Keras runs the model's __call__, so a
+   * `build(inputShape)` that creates weights runs before the first batch, and the model is built.
+   */
+  prepareCall(x: Tensor | Tensor[]): void {
+    if (this.built) return;
+    this.maybeBuild(Array.isArray(x) ? x.map((t) => t.shape) : x.shape, Array.isArray(x));
   }
 
   private foldPlanCache: ReturnType<typeof functionalFoldPlan> | null = null;

@@ -160,6 +160,9 @@ export class Sequential extends Model {
     uniqueLayerName("functional");
   }
 
+  /** Nothing to do: call builds the stack itself, for inputs of any batch size. */
+  override prepareCall(): void {}
+
   override call(inputs: Tensor | Tensor[], opts: CallOptions): Tensor {
     if (Array.isArray(inputs)) {
       if (inputs.length !== 1) throw new TypeError(`Sequential ${this.name}: expects one input tensor, got ${inputs.length}`);

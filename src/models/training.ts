@@ -9,7 +9,7 @@ import { gradientPool, noGrad } from "../ops/engine.js";
 import { add, cast, floor, isNaN, mul, notEqual, sub } from "../ops/math.js";
 import { gather, slice, concat, reshape } from "../ops/shape.js";
 import { argMax, argMin, max, min, sum } from "../ops/reduce.js";
-import type { Layer, LayerShape } from "../layers/layer.js";
+import { type Layer, type LayerShape, callInContext } from "../layers/layer.js";
 import { layerShapeText } from "../layers/symbolic.js";
 import { valueText } from "../tensor/value_text.js";
 import { compiledTrainableWeights, type TrainableSnapshot } from "./trainable_state.js";
@@ -111,6 +111,8 @@ export function isKeyedData(x: unknown): x is KeyedData {
 export interface TrainableModel {
   readonly name: string;
   call(inputs: Tensor | Tensor[], opts: { training?: boolean }): Tensor | Tensor[];
+  /** Builds a model not built yet for inputs like these, as its first call does (the loop calls `call` itself). */
+  prepareCall(inputs: Tensor | Tensor[]): void;
   readonly trainableWeights: Variable[];
   readonly layers: Layer[];
 }
@@ -180,13 +182,14 @@ export function trainStep(
   model: TrainableModel, state: CompiledState, x: Tensor | Tensor[], y: Targets, lossTracker: RunningMean,
   sampleWeight: Tensor | null = null,
 ): void {
+  model.prepareCall(x);
   const { result: done, retired } = runTrainingStep(() => {
     const tape = new GradientTape();
     const ys = targetList(y);
     let preds: Tensor[] = [];
     let parts: Tensor[] = [];
     const { result: loss, activations } = gradientPool.forward(() => tape.run(() => {
-      const out = model.call(x, { training: true });
+      const out = callInContext(model, x, { training: true });
       preds = Array.isArray(out) ? out : [out];
       const l = totalLoss(state, ys, preds, sampleWeight);
       parts = l.parts;
@@ -259,9 +262,10 @@ export async function evaluateData(
 
 /** Loss and metrics of one batch in inference mode, added to the tracker (weighted by its size). */
 function evaluateBatch(model: TrainableModel, state: CompiledState, xb: Tensor | Tensor[], ys: Tensor[], sampleWeight: Tensor | null, tracker: RunningMean): void {
+  model.prepareCall(xb);
   noGrad(() => {
     const { activations } = gradientPool.forward(() => {
-      const out = model.call(xb, { training: false });
+      const out = callInContext(model, xb, { training: false });
       const preds = Array.isArray(out) ? out : [out];
       // As in Keras, sample weights weigh the loss; compiled metrics stay unweighted.
       const l = totalLoss(state, ys, preds, sampleWeight);
@@ -309,7 +313,9 @@ export function predictData(model: TrainableModel, x: Tensor | Tensor[], batchSi
   let multi = false;
   noGrad(() => {
     for (let start = 0; start < n; start += batchSize) {
-      const { result: out, activations } = gradientPool.forward(() => model.call(sliceRows(x, start, Math.min(batchSize, n - start)), { training: false }));
+      const xb = sliceRows(x, start, Math.min(batchSize, n - start));
+      model.prepareCall(xb);
+      const { result: out, activations } = gradientPool.forward(() => callInContext(model, xb, { training: false }));
       multi = Array.isArray(out);
       const outs = Array.isArray(out) ? out : [out];
       batches.push(outs);
