@@ -257,3 +257,28 @@ test("lamina summary reads a module whose default export is (tf) => model", asyn
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("lamina train --test-samples: run.json keeps the count, so lamina evaluate scores the saved model on the same samples", { timeout: 60_000 }, async () => {
+  const root = mkdtempSync(join(tmpdir(), "lamina-cli-"));
+  try {
+    writeTinyFashionMnist(join(root, "datasets"));
+    await withEnv({ LAMINA_DATASETS: join(root, "datasets") }, async () => {
+      const out = join(root, "runs");
+      const r = await lamina("train", "--model", "mlp", "--epochs", "1", "--test-samples", "37", "--out", out);
+      assert.equal(r.code, 0, r.err);
+      assert.match(r.out, /test 37 \(fashion_mnist\)/);
+      const trained = /^test accuracy (\d\.\d{4}), loss (\d+\.\d{4})/m.exec(r.out);
+      assert.ok(trained, r.out);
+      const model = join(out, readdirSync(out)[0], "model.keras");
+      const ev = await lamina("evaluate", model);
+      assert.equal(ev.code, 0, ev.err);
+      assert.match(ev.out, /^mlp on 37 test samples of fashion_mnist:/);
+      assert.match(ev.out, new RegExp(`^  accuracy ${trained[1]}$`, "m"));
+      assert.match(ev.out, new RegExp(`^  loss ${trained[2]}$`, "m"));
+      // --test-samples still chooses.
+      assert.match((await lamina("evaluate", model, "--test-samples", "100")).out, /^mlp on 100 test samples/);
+    });
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});

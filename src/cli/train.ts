@@ -161,6 +161,7 @@ export async function trainCommand({ values, io }: CommandInput): Promise<number
   const modelFiles = await saveModelFiles(model, dir);
   await writeRunInfo(dir, {
     model: model.name, dataset: ds.name, task: ds.task, classNames: ds.classNames, inputShape, imageShape: ds.imageShape, preprocessing: prep,
+    testSamples: o.testSamples,
   });
   const files = [...modelFiles, "run.json", "history.csv", ...written, ...(o.dashboard ? ["dashboard.json"] : [])];
   const headline = classification
