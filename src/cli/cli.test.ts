@@ -282,3 +282,35 @@ test("lamina train --test-samples: run.json keeps the count, so lamina evaluate 
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test("lamina train on a compiled model file: --lr changes the file's optimizer's rate only; a file without an accuracy metric reports its loss", { timeout: 60_000 }, async () => {
+  const root = mkdtempSync(join(tmpdir(), "lamina-cli-"));
+  try {
+    writeTinyFashionMnist(join(root, "datasets"));
+    const file = join(root, "net.keras");
+    const net = new tf.models.Sequential([tf.layers.Input({ shape: [28, 28] }), tf.layers.Flatten(), tf.layers.Dense(10, { activation: "softmax" })], { name: "net" });
+    net.compile({ loss: "sparse_categorical_crossentropy", optimizer: tf.optimizers.SGD({ learningRate: 0.05, momentum: 0.9 }) });
+    await net.save(file);
+    await withEnv({ LAMINA_DATASETS: join(root, "datasets") }, async () => {
+      const out = join(root, "runs");
+      const r = await lamina("train", "--model", file, "--epochs", "1", "--lr", "0.01", "--out", out);
+      assert.equal(r.code, 0, r.err);
+      const [first] = readdirSync(out);
+      assert.match(readFileSync(join(out, first, "report.html"), "utf8"), /SGD lr 0\.01 \(the model file's\)/);
+      const saved = await tf.models.loadModel(join(out, first, "model.keras"));
+      const config = saved.optimizer instanceof tf.optimizers.Optimizer ? saved.optimizer.getConfig() : {};
+      assert.equal(config.momentum, 0.9);
+      assert.ok(Math.abs(Number(config.learning_rate) - 0.01) < 1e-7, String(config.learning_rate));
+
+      const plain = await lamina("train", "--model", file, "--epochs", "1", "--out", join(root, "runs2"));
+      assert.equal(plain.code, 0, plain.err);
+      const loss = /^test loss (\d+\.\d{4})$/m.exec(plain.out)?.[1];
+      assert.ok(loss, plain.out);
+      const report = readFileSync(join(root, "runs2", readdirSync(join(root, "runs2"))[0], "report.html"), "utf8");
+      assert.match(report, new RegExp(`<b>Test loss ${loss}</b> on 100 samples\\.`));
+      assert.doesNotMatch(report, /NaN/);
+    });
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});

@@ -101,12 +101,17 @@ export async function trainCommand({ values, io }: CommandInput): Promise<number
   const classification = ds.task === "classification";
   const metricName = classification ? "accuracy" : "mae";
   let optimizer: Optimizer | null = null;
-  if (model.compiled === null || reference !== null || o.optimizer !== null || o.lr !== null) {
+  const fileOptimizer = reference === null && model.compiled?.optimizer instanceof tf.optimizers.Optimizer ? model.compiled.optimizer : null;
+  if (fileOptimizer !== null && o.optimizer === null) {
+    // A compiled model file keeps its optimizer (and loss and metrics); --lr alone only changes its rate.
+    if (o.lr !== null) fileOptimizer.learningRate = o.lr;
+  } else if (model.compiled === null || reference !== null || o.optimizer !== null || o.lr !== null) {
     optimizer = o.optimizer !== null ? tf.optimizers.get(o.optimizer) : reference !== null ? reference.optimizer() : tf.optimizers.get("adam");
     if (o.lr !== null) optimizer.learningRate = o.lr;
     model.compile({ loss: classification ? "sparse_categorical_crossentropy" : "mse", optimizer, metrics: [metricName] });
   }
-  const optimizerText = optimizer ? `${optimizer.constructor.name} lr ${Number(optimizer.learningRate.toPrecision(6))}` : "the model file's optimizer";
+  const shown = optimizer ?? fileOptimizer;
+  const optimizerText = shown ? `${shown.constructor.name} lr ${Number(shown.learningRate.toPrecision(6))}${optimizer ? "" : " (the model file's)"}` : "the model file's optimizer";
   const batchSize = o.batchSize ?? reference?.batch ?? 32;
 
   const summary = model.summary((text) => io.out(text));
@@ -164,9 +169,10 @@ export async function trainCommand({ values, io }: CommandInput): Promise<number
     testSamples: o.testSamples,
   });
   const files = [...modelFiles, "run.json", "history.csv", ...written, ...(o.dashboard ? ["dashboard.json"] : [])];
-  const headline = classification
-    ? `<b>Test accuracy ${(testLogs.accuracy ?? NaN).toFixed(4)}</b> (loss ${(testLogs.loss ?? NaN).toFixed(4)}) on ${xTest.shape[0]} samples.`
-    : `<b>Test ${escapeHtml(metricName)} ${(testLogs[metricName] ?? NaN).toFixed(4)}</b> (loss ${(testLogs.loss ?? NaN).toFixed(4)}) on ${xTest.shape[0]} samples; prices in $100,000.`;
+  // A model file compiled without the usual metric has only its loss (and its own metrics) to report.
+  const reported = testLogs[metricName] !== undefined ? `<b>Test ${escapeHtml(metricName)} ${testLogs[metricName].toFixed(4)}</b> (loss ${(testLogs.loss ?? NaN).toFixed(4)})`
+    : `<b>Test loss ${(testLogs.loss ?? NaN).toFixed(4)}</b>`;
+  const headline = `${reported} on ${xTest.shape[0]} samples${classification ? "" : "; prices in $100,000"}.`;
   await writeReport(dir, {
     title: `lamina run ${dir}`,
     heading: `${model.name} on ${ds.name}`,
