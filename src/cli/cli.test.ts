@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tf from "../index.js";
@@ -311,6 +312,30 @@ test("lamina train on a compiled model file: --lr changes the file's optimizer's
       assert.doesNotMatch(report, /NaN/);
     });
   } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test("--port taken by another program: lamina dashboard and lamina train --dashboard exit 2 naming --port, once prefixed, and train leaves no run folder", { timeout: 60_000 }, async () => {
+  const root = mkdtempSync(join(tmpdir(), "lamina-cli-"));
+  const blocker = createServer();
+  await new Promise<void>((done) => blocker.listen(0, "127.0.0.1", done));
+  const port = (blocker.address() as AddressInfo).port;
+  try {
+    const expected = `--port ${port}: port ${port} on 127.0.0.1 is already in use; choose another, or --port 0 for a free one\nRun "lamina $1 --help" for usage.\n`;
+    const d = await lamina("dashboard", root, "--port", String(port));
+    assert.equal(d.code, 2);
+    assert.equal(d.err, `lamina dashboard: ${expected.replace("$1", "dashboard")}`);
+    writeTinyFashionMnist(join(root, "datasets"));
+    await withEnv({ LAMINA_DATASETS: join(root, "datasets") }, async () => {
+      const out = join(root, "runs");
+      const t = await lamina("train", "--model", "mlp", "--epochs", "1", "--out", out, "--dashboard", "--port", String(port));
+      assert.equal(t.code, 2);
+      assert.equal(t.err, `lamina train: ${expected.replace("$1", "train")}`);
+      assert.deepEqual(readdirSync(out), []);
+    });
+  } finally {
+    await new Promise<void>((done) => blocker.close(() => done()));
     rmSync(root, { recursive: true, force: true });
   }
 });

@@ -3,9 +3,11 @@
  * the progress bar (and optionally the live dashboard), a test evaluation and the run folder that
  * `npm start` writes too (run-folder.ts).
  */
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import * as tf from "../index.js";
-import { UsageError, booleanFlag, choiceFlag, intFlag, numberFlag, stringFlag } from "./args.js";
+import { PortInUseError } from "../dashboard/server.js";
+import { UsageError, booleanFlag, choiceFlag, intFlag, numberFlag, portInUse, stringFlag } from "./args.js";
 import type { CommandInput } from "./cli.js";
 import { OPTIMIZER_NAMES } from "./commands.js";
 import { DATASET_NAMES, InputShapeMismatch, defaultPreprocessing, loadCliDataset, prepareInputs, sizeOf, type CliDataset } from "./cli-data.js";
@@ -141,9 +143,17 @@ export async function trainCommand({ values, io }: CommandInput): Promise<number
     }));
   }
   const started = Date.now();
-  const history = await model.fit(xTrain, ds.yTrain, {
-    epochs: o.epochs, batchSize, validationSplit: o.validationSplit > 0 ? o.validationSplit : undefined, callbacks: fitCallbacks,
-  });
+  let history: tf.callbacks.History;
+  try {
+    history = await model.fit(xTrain, ds.yTrain, {
+      epochs: o.epochs, batchSize, validationSplit: o.validationSplit > 0 ? o.validationSplit : undefined, callbacks: fitCallbacks,
+    });
+  } catch (e) {
+    if (!(e instanceof PortInUseError)) throw e;
+    // Nothing trained: the run folder holds only the empty history.csv and the dashboard's record.
+    await rm(dir, { recursive: true, force: true });
+    throw portInUse(e.port, e.host);
+  }
   const seconds = (Date.now() - started) / 1000;
 
   let testLogs: Record<string, number> = {};
