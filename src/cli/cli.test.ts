@@ -339,3 +339,32 @@ test("--port taken by another program: lamina dashboard and lamina train --dashb
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test("lamina predict --top 12 lines up its columns: ranks 1-12 and scores of mixed sign and size right-aligned", async () => {
+  const root = mkdtempSync(join(tmpdir(), "lamina-cli-"));
+  try {
+    // Zero kernel: the scores are the biases, whatever the image.
+    const net = new tf.models.Sequential([tf.layers.Input({ shape: [4, 4, 1] }), tf.layers.Flatten(), tf.layers.Dense(12)], { name: "scores" });
+    net.layers[1].setWeights([tf.zeros([16, 12]), tf.constant([1, -2.5, 0.125, 30, -100, 0, 7, 8, 9, 10, 11, 0.001])]);
+    await net.save(join(root, "scores.keras"));
+    tf.utils.saveImage(tf.zeros([4, 4, 1], "uint8"), join(root, "img.png"));
+    const r = await lamina("predict", join(root, "scores.keras"), join(root, "img.png"), "--top", "12");
+    assert.equal(r.code, 0, r.err);
+    assert.deepEqual(r.out.split("\n").slice(1, -1), [
+      "   1. 3      30.000",
+      "   2. 10     11.000",
+      "   3. 9      10.000",
+      "   4. 8      9.0000",
+      "   5. 7      8.0000",
+      "   6. 6      7.0000",
+      "   7. 0      1.0000",
+      "   8. 2     0.12500",
+      "   9. 11  0.0010000",
+      "  10. 5      0.0000",
+      "  11. 1     -2.5000",
+      "  12. 4     -100.00",
+    ]);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
