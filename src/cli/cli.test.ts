@@ -58,7 +58,10 @@ test("lamina --help, help <command> and every command's --help print usage (list
       assert.match(r.out, new RegExp(`^usage: lamina ${c.name}`), argv.join(" "));
     }
     const usage = (await lamina(c.name, "--help")).out;
-    for (const flag of Object.keys(c.flags)) assert.match(usage, new RegExp(`--${flag}\\b`), `${c.name} --help documents --${flag}`);
+    for (const [flag, spec] of Object.entries(c.flags)) {
+      assert.match(usage, new RegExp(`--${flag}\\b`), `${c.name} --help documents --${flag}`);
+      if (spec.short) assert.match(usage, new RegExp(`-${spec.short}, --${flag}\\b`), `${c.name} --help documents -${spec.short}`);
+    }
   }
 });
 
