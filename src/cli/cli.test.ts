@@ -262,7 +262,7 @@ test("lamina summary reads a module whose default export is (tf) => model", asyn
   }
 });
 
-test("lamina train --test-samples: run.json keeps the count, so lamina evaluate scores the saved model on the same samples", { timeout: 60_000 }, async () => {
+test("lamina train --test-samples: run.json keeps the count, so lamina evaluate scores the saved model on the same samples; an empty training split is refused before any output", { timeout: 60_000 }, async () => {
   const root = mkdtempSync(join(tmpdir(), "lamina-cli-"));
   try {
     writeTinyFashionMnist(join(root, "datasets"));
@@ -279,6 +279,11 @@ test("lamina train --test-samples: run.json keeps the count, so lamina evaluate 
       assert.match(ev.out, /^mlp on 37 test samples of fashion_mnist:/);
       assert.match(ev.out, new RegExp(`^  accuracy ${trained[1]}$`, "m"));
       assert.match(ev.out, new RegExp(`^  loss ${trained[2]}$`, "m"));
+      // A split that leaves no training sample is a usage error before anything is printed.
+      const empty = await lamina("train", "--model", "mlp", "--train-samples", "1", "--out", out);
+      assert.equal(empty.code, 2);
+      assert.equal(empty.out, "");
+      assert.match(empty.err, /^lamina train: --validation-split 0\.2 of 1 samples leaves 0 for training and 1 for validation; both need at least one\n/);
       // --test-samples still chooses.
       assert.match((await lamina("evaluate", model, "--test-samples", "100")).out, /^mlp on 100 test samples/);
     });

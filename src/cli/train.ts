@@ -116,12 +116,12 @@ export async function trainCommand({ values, io }: CommandInput): Promise<number
   const optimizerText = shown ? `${shown.constructor.name} lr ${Number(shown.learningRate.toPrecision(6))}${optimizer ? "" : " (the model file's)"}` : "the model file's optimizer";
   const batchSize = o.batchSize ?? reference?.batch ?? 32;
 
-  const summary = model.summary((text) => io.out(text));
   const n = xTrain.shape[0];
   const nTrain = o.validationSplit > 0 ? Math.floor(n * (1 - o.validationSplit)) : n;
   if (nTrain < 1 || (o.validationSplit > 0 && nTrain === n)) {
     throw new UsageError(`--validation-split ${o.validationSplit} of ${n} samples leaves ${nTrain} for training and ${n - nTrain} for validation; both need at least one`);
   }
+  const summary = model.summary((text) => io.out(text));
   io.out(`train ${nTrain}, validation ${n - nTrain}, test ${xTest.shape[0]} (${ds.name})`);
 
   const dir = await createRunDir(o.out);
