@@ -98,6 +98,11 @@ export function parseFlags(argv: readonly string[], specs: FlagSpecs, maxPositio
   return parsed;
 }
 
+/** The UsageError for a --port that another program listens on. */
+export function portInUse(port: number, host: string): UsageError {
+  return new UsageError(`--port ${port}: port ${port} on ${host} is already in use; choose another, or --port 0 for a free one`);
+}
+
 function stringValue(values: FlagValues, name: string): string | undefined {
   const v = values[name];
   return typeof v === "string" ? v : undefined;

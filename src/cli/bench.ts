@@ -23,7 +23,7 @@ export function benchUsage(command: string): string {
   --model       reference models to measure, comma-separated (default: all of ${MODEL_NAMES.join(", ")})
   --target-s    seconds to time each measurement, at least 2 steps (default 15)
   --gemm        2048x2048x2048 float32 matmul, GFLOP/s (alone: only the GEMM; with --model: the GEMM, then the models)
-  --help        this text
+  -h, --help    this text
 Prints one JSON line per model: {"engine", "model", "batch", "params", "train_samples_per_s", "infer_samples_per_s", "notes"}.`;
 }
 

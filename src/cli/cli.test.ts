@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tf from "../index.js";
@@ -57,7 +58,10 @@ test("lamina --help, help <command> and every command's --help print usage (list
       assert.match(r.out, new RegExp(`^usage: lamina ${c.name}`), argv.join(" "));
     }
     const usage = (await lamina(c.name, "--help")).out;
-    for (const flag of Object.keys(c.flags)) assert.match(usage, new RegExp(`--${flag}\\b`), `${c.name} --help documents --${flag}`);
+    for (const [flag, spec] of Object.entries(c.flags)) {
+      assert.match(usage, new RegExp(`--${flag}\\b`), `${c.name} --help documents --${flag}`);
+      if (spec.short) assert.match(usage, new RegExp(`-${spec.short}, --${flag}\\b`), `${c.name} --help documents -${spec.short}`);
+    }
   }
 });
 
@@ -255,5 +259,120 @@ test("lamina summary reads a module whose default export is (tf) => model", asyn
     assert.match(bad.err, /the module's default export must be a lamina model or a function \(tf\) => model; got number/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("lamina train --test-samples: run.json keeps the count, so lamina evaluate scores the saved model on the same samples; an empty training split is refused before any output", { timeout: 60_000 }, async () => {
+  const root = mkdtempSync(join(tmpdir(), "lamina-cli-"));
+  try {
+    writeTinyFashionMnist(join(root, "datasets"));
+    await withEnv({ LAMINA_DATASETS: join(root, "datasets") }, async () => {
+      const out = join(root, "runs");
+      const r = await lamina("train", "--model", "mlp", "--epochs", "1", "--test-samples", "37", "--out", out);
+      assert.equal(r.code, 0, r.err);
+      assert.match(r.out, /test 37 \(fashion_mnist\)/);
+      const trained = /^test accuracy (\d\.\d{4}), loss (\d+\.\d{4})/m.exec(r.out);
+      assert.ok(trained, r.out);
+      const model = join(out, readdirSync(out)[0], "model.keras");
+      const ev = await lamina("evaluate", model);
+      assert.equal(ev.code, 0, ev.err);
+      assert.match(ev.out, /^mlp on 37 test samples of fashion_mnist:/);
+      assert.match(ev.out, new RegExp(`^  accuracy ${trained[1]}$`, "m"));
+      assert.match(ev.out, new RegExp(`^  loss ${trained[2]}$`, "m"));
+      // A split that leaves no training sample is a usage error before anything is printed.
+      const empty = await lamina("train", "--model", "mlp", "--train-samples", "1", "--out", out);
+      assert.equal(empty.code, 2);
+      assert.equal(empty.out, "");
+      assert.match(empty.err, /^lamina train: --validation-split 0\.2 of 1 samples leaves 0 for training and 1 for validation; both need at least one\n/);
+      // --test-samples still chooses.
+      assert.match((await lamina("evaluate", model, "--test-samples", "100")).out, /^mlp on 100 test samples/);
+    });
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test("lamina train on a compiled model file: --lr changes the file's optimizer's rate only; a file without an accuracy metric reports its loss", { timeout: 60_000 }, async () => {
+  const root = mkdtempSync(join(tmpdir(), "lamina-cli-"));
+  try {
+    writeTinyFashionMnist(join(root, "datasets"));
+    const file = join(root, "net.keras");
+    const net = new tf.models.Sequential([tf.layers.Input({ shape: [28, 28] }), tf.layers.Flatten(), tf.layers.Dense(10, { activation: "softmax" })], { name: "net" });
+    net.compile({ loss: "sparse_categorical_crossentropy", optimizer: tf.optimizers.SGD({ learningRate: 0.05, momentum: 0.9 }) });
+    await net.save(file);
+    await withEnv({ LAMINA_DATASETS: join(root, "datasets") }, async () => {
+      const out = join(root, "runs");
+      const r = await lamina("train", "--model", file, "--epochs", "1", "--lr", "0.01", "--out", out);
+      assert.equal(r.code, 0, r.err);
+      const [first] = readdirSync(out);
+      assert.match(readFileSync(join(out, first, "report.html"), "utf8"), /SGD lr 0\.01 \(the model file's\)/);
+      const saved = await tf.models.loadModel(join(out, first, "model.keras"));
+      const config = saved.optimizer instanceof tf.optimizers.Optimizer ? saved.optimizer.getConfig() : {};
+      assert.equal(config.momentum, 0.9);
+      assert.ok(Math.abs(Number(config.learning_rate) - 0.01) < 1e-7, String(config.learning_rate));
+
+      const plain = await lamina("train", "--model", file, "--epochs", "1", "--out", join(root, "runs2"));
+      assert.equal(plain.code, 0, plain.err);
+      const loss = /^test loss (\d+\.\d{4})$/m.exec(plain.out)?.[1];
+      assert.ok(loss, plain.out);
+      const report = readFileSync(join(root, "runs2", readdirSync(join(root, "runs2"))[0], "report.html"), "utf8");
+      assert.match(report, new RegExp(`<b>Test loss ${loss}</b> on 100 samples\\.`));
+      assert.doesNotMatch(report, /NaN/);
+    });
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test("--port taken by another program: lamina dashboard and lamina train --dashboard exit 2 naming --port, once prefixed, and train leaves no run folder", { timeout: 60_000 }, async () => {
+  const root = mkdtempSync(join(tmpdir(), "lamina-cli-"));
+  const blocker = createServer();
+  await new Promise<void>((done) => blocker.listen(0, "127.0.0.1", done));
+  const port = (blocker.address() as AddressInfo).port;
+  try {
+    const expected = `--port ${port}: port ${port} on 127.0.0.1 is already in use; choose another, or --port 0 for a free one\nRun "lamina $1 --help" for usage.\n`;
+    const d = await lamina("dashboard", root, "--port", String(port));
+    assert.equal(d.code, 2);
+    assert.equal(d.err, `lamina dashboard: ${expected.replace("$1", "dashboard")}`);
+    writeTinyFashionMnist(join(root, "datasets"));
+    await withEnv({ LAMINA_DATASETS: join(root, "datasets") }, async () => {
+      const out = join(root, "runs");
+      const t = await lamina("train", "--model", "mlp", "--epochs", "1", "--out", out, "--dashboard", "--port", String(port));
+      assert.equal(t.code, 2);
+      assert.equal(t.err, `lamina train: ${expected.replace("$1", "train")}`);
+      assert.deepEqual(readdirSync(out), []);
+    });
+  } finally {
+    await new Promise<void>((done) => blocker.close(() => done()));
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test("lamina predict --top 12 lines up its columns: ranks 1-12 and scores of mixed sign and size right-aligned", async () => {
+  const root = mkdtempSync(join(tmpdir(), "lamina-cli-"));
+  try {
+    // Zero kernel: the scores are the biases, whatever the image.
+    const net = new tf.models.Sequential([tf.layers.Input({ shape: [4, 4, 1] }), tf.layers.Flatten(), tf.layers.Dense(12)], { name: "scores" });
+    net.layers[1].setWeights([tf.zeros([16, 12]), tf.constant([1, -2.5, 0.125, 30, -100, 0, 7, 8, 9, 10, 11, 0.001])]);
+    await net.save(join(root, "scores.keras"));
+    tf.utils.saveImage(tf.zeros([4, 4, 1], "uint8"), join(root, "img.png"));
+    const r = await lamina("predict", join(root, "scores.keras"), join(root, "img.png"), "--top", "12");
+    assert.equal(r.code, 0, r.err);
+    assert.deepEqual(r.out.split("\n").slice(1, -1), [
+      "   1. 3      30.000",
+      "   2. 10     11.000",
+      "   3. 9      10.000",
+      "   4. 8      9.0000",
+      "   5. 7      8.0000",
+      "   6. 6      7.0000",
+      "   7. 0      1.0000",
+      "   8. 2     0.12500",
+      "   9. 11  0.0010000",
+      "  10. 5      0.0000",
+      "  11. 1     -2.5000",
+      "  12. 4     -100.00",
+    ]);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
   }
 });

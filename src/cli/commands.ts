@@ -100,12 +100,14 @@ Prints the Keras summary table of <model>: ${MODEL_KINDS.replace(/\n\s+/g, " ")}
     usage: `usage: lamina evaluate <model file> [--dataset NAME] [--batch-size N] [--test-samples N]
 
 Evaluates a saved model (.keras or .h5) on the test split of a dataset and prints its loss and
-metrics. The dataset and input preprocessing come from run.json beside the model (written by
-lamina train and npm start); without one, --dataset is required and pixels are divided by 255.
+metrics. The dataset, input preprocessing and test samples come from run.json beside the model
+(written by lamina train and npm start); without one, --dataset is required and pixels are
+divided by 255.
 
   --dataset NAME       ${DATASET_NAMES.join(", ")}
   --batch-size N       (default 256)
-  --test-samples N     evaluate on the first N test samples only (default: all)
+  --test-samples N     evaluate on the first N test samples only (default: as many as the
+                       training run of run.json, else all)
   -h, --help           this text`,
   },
   {

@@ -9,13 +9,15 @@ import { readRunInfoBeside } from "./run-folder.js";
 export async function evaluateCommand({ values, operands, io }: CommandInput): Promise<number> {
   const datasetFlag = choiceFlag(values, "dataset", DATASET_NAMES, null);
   const batchSize = intFlag(values, "batch-size", 256);
-  const testSamples = intFlag(values, "test-samples", null);
+  const testSamplesFlag = intFlag(values, "test-samples", null);
   const { model, trained, source } = await loadModelSpec(operands[0], { builtIn: false });
   if (!trained) io.err(`lamina evaluate: ${operands[0]} holds no trained weights; evaluating freshly initialized ones`);
   const info = await readRunInfoBeside(source);
   const dataset = datasetFlag ?? info?.dataset ?? null;
   if (dataset === null) throw new UsageError(`--dataset is required: there is no run.json beside ${operands[0]} to say which dataset the model was trained on`);
   const inputShape = modelInputShape(model, "lamina evaluate");
+  // The test samples the training run reported on, so that the saved model scores what it printed.
+  const testSamples = testSamplesFlag ?? (info && info.dataset === dataset ? info.testSamples ?? null : null);
   const ds = await loadCliDataset(dataset, { testSamples });
   const prep = info && info.dataset === dataset ? info.preprocessing : defaultPreprocessing(ds);
   const x = prepareInputs(ds.xTest, prep, inputShape, ds.name);

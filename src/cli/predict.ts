@@ -52,7 +52,12 @@ export async function predictCommand({ values, operands, io }: CommandInput): Pr
   const probabilities = scores.every((s) => s >= 0) && Math.abs(total - 1) < 1e-3;
   const order = scores.map((s, i) => [s, i] as const).sort((a, b) => b[0] - a[0]).slice(0, top);
   io.out(`${operands[1]} (${image.shape[1]}x${image.shape[0]}, as ${w}x${h}x${c}${invert ? ", inverted" : ""}): ${probabilities ? "probability" : "score"} by class`);
-  const width = Math.max(...order.map(([, i]) => (names ? names[i] : String(i)).length));
-  order.forEach(([s, i], rank) => io.out(`  ${rank + 1}. ${(names ? names[i] : String(i)).padEnd(width)}  ${probabilities ? s.toFixed(4) : s.toPrecision(5)}${names ? `  (class ${i})` : ""}`));
+  // Columns line up: ranks and scores right-aligned (10 and more classes; scores of any sign and size).
+  const label = (i: number): string => (names ? names[i] : String(i));
+  const value = (s: number): string => (probabilities ? s.toFixed(4) : s.toPrecision(5));
+  const width = Math.max(...order.map(([, i]) => label(i).length));
+  const valueWidth = Math.max(...order.map(([s]) => value(s).length));
+  const rankWidth = `${order.length}.`.length;
+  order.forEach(([s, i], rank) => io.out(`  ${`${rank + 1}.`.padStart(rankWidth)} ${label(i).padEnd(width)}  ${value(s).padStart(valueWidth)}${names ? `  (class ${i})` : ""}`));
   return 0;
 }

@@ -50,6 +50,8 @@ export interface RunInfo {
   /** [h, w, c] of the training images, when the samples are images. */
   imageShape: [number, number, number] | null;
   preprocessing: InputPreprocessing;
+  /** The test samples the run was evaluated on (lamina train --test-samples); absent or null: all of them. */
+  testSamples?: number | null;
 }
 
 export const RUN_INFO_FILE = "run.json";

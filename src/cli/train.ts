@@ -3,9 +3,11 @@
  * the progress bar (and optionally the live dashboard), a test evaluation and the run folder that
  * `npm start` writes too (run-folder.ts).
  */
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import * as tf from "../index.js";
-import { UsageError, booleanFlag, choiceFlag, intFlag, numberFlag, stringFlag } from "./args.js";
+import { PortInUseError } from "../dashboard/server.js";
+import { UsageError, booleanFlag, choiceFlag, intFlag, numberFlag, portInUse, stringFlag } from "./args.js";
 import type { CommandInput } from "./cli.js";
 import { OPTIMIZER_NAMES } from "./commands.js";
 import { DATASET_NAMES, InputShapeMismatch, defaultPreprocessing, loadCliDataset, prepareInputs, sizeOf, type CliDataset } from "./cli-data.js";
@@ -101,20 +103,25 @@ export async function trainCommand({ values, io }: CommandInput): Promise<number
   const classification = ds.task === "classification";
   const metricName = classification ? "accuracy" : "mae";
   let optimizer: Optimizer | null = null;
-  if (model.compiled === null || reference !== null || o.optimizer !== null || o.lr !== null) {
+  const fileOptimizer = reference === null && model.compiled?.optimizer instanceof tf.optimizers.Optimizer ? model.compiled.optimizer : null;
+  if (fileOptimizer !== null && o.optimizer === null) {
+    // A compiled model file keeps its optimizer (and loss and metrics); --lr alone only changes its rate.
+    if (o.lr !== null) fileOptimizer.learningRate = o.lr;
+  } else if (model.compiled === null || reference !== null || o.optimizer !== null || o.lr !== null) {
     optimizer = o.optimizer !== null ? tf.optimizers.get(o.optimizer) : reference !== null ? reference.optimizer() : tf.optimizers.get("adam");
     if (o.lr !== null) optimizer.learningRate = o.lr;
     model.compile({ loss: classification ? "sparse_categorical_crossentropy" : "mse", optimizer, metrics: [metricName] });
   }
-  const optimizerText = optimizer ? `${optimizer.constructor.name} lr ${Number(optimizer.learningRate.toPrecision(6))}` : "the model file's optimizer";
+  const shown = optimizer ?? fileOptimizer;
+  const optimizerText = shown ? `${shown.constructor.name} lr ${Number(shown.learningRate.toPrecision(6))}${optimizer ? "" : " (the model file's)"}` : "the model file's optimizer";
   const batchSize = o.batchSize ?? reference?.batch ?? 32;
 
-  const summary = model.summary((text) => io.out(text));
   const n = xTrain.shape[0];
   const nTrain = o.validationSplit > 0 ? Math.floor(n * (1 - o.validationSplit)) : n;
   if (nTrain < 1 || (o.validationSplit > 0 && nTrain === n)) {
     throw new UsageError(`--validation-split ${o.validationSplit} of ${n} samples leaves ${nTrain} for training and ${n - nTrain} for validation; both need at least one`);
   }
+  const summary = model.summary((text) => io.out(text));
   io.out(`train ${nTrain}, validation ${n - nTrain}, test ${xTest.shape[0]} (${ds.name})`);
 
   const dir = await createRunDir(o.out);
@@ -136,9 +143,17 @@ export async function trainCommand({ values, io }: CommandInput): Promise<number
     }));
   }
   const started = Date.now();
-  const history = await model.fit(xTrain, ds.yTrain, {
-    epochs: o.epochs, batchSize, validationSplit: o.validationSplit > 0 ? o.validationSplit : undefined, callbacks: fitCallbacks,
-  });
+  let history: tf.callbacks.History;
+  try {
+    history = await model.fit(xTrain, ds.yTrain, {
+      epochs: o.epochs, batchSize, validationSplit: o.validationSplit > 0 ? o.validationSplit : undefined, callbacks: fitCallbacks,
+    });
+  } catch (e) {
+    if (!(e instanceof PortInUseError)) throw e;
+    // Nothing trained: the run folder holds only the empty history.csv and the dashboard's record.
+    await rm(dir, { recursive: true, force: true });
+    throw portInUse(e.port, e.host);
+  }
   const seconds = (Date.now() - started) / 1000;
 
   let testLogs: Record<string, number> = {};
@@ -161,11 +176,13 @@ export async function trainCommand({ values, io }: CommandInput): Promise<number
   const modelFiles = await saveModelFiles(model, dir);
   await writeRunInfo(dir, {
     model: model.name, dataset: ds.name, task: ds.task, classNames: ds.classNames, inputShape, imageShape: ds.imageShape, preprocessing: prep,
+    testSamples: o.testSamples,
   });
   const files = [...modelFiles, "run.json", "history.csv", ...written, ...(o.dashboard ? ["dashboard.json"] : [])];
-  const headline = classification
-    ? `<b>Test accuracy ${(testLogs.accuracy ?? NaN).toFixed(4)}</b> (loss ${(testLogs.loss ?? NaN).toFixed(4)}) on ${xTest.shape[0]} samples.`
-    : `<b>Test ${escapeHtml(metricName)} ${(testLogs[metricName] ?? NaN).toFixed(4)}</b> (loss ${(testLogs.loss ?? NaN).toFixed(4)}) on ${xTest.shape[0]} samples; prices in $100,000.`;
+  // A model file compiled without the usual metric has only its loss (and its own metrics) to report.
+  const reported = testLogs[metricName] !== undefined ? `<b>Test ${escapeHtml(metricName)} ${testLogs[metricName].toFixed(4)}</b> (loss ${(testLogs.loss ?? NaN).toFixed(4)})`
+    : `<b>Test loss ${(testLogs.loss ?? NaN).toFixed(4)}</b>`;
+  const headline = `${reported} on ${xTest.shape[0]} samples${classification ? "" : "; prices in $100,000"}.`;
   await writeReport(dir, {
     title: `lamina run ${dir}`,
     heading: `${model.name} on ${ds.name}`,

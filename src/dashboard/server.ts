@@ -36,6 +36,14 @@ export interface RunningServer {
   readonly closed: boolean;
 }
 
+/** The port asked for is taken; callers with a flag for it (lamina's --port) say how to choose another. */
+export class PortInUseError extends Error {
+  override readonly name = "PortInUseError";
+  constructor(where: string, readonly port: number, readonly host: string) {
+    super(`${where}: port ${port} on ${host} is already in use; choose another port, or 0 for a free one`);
+  }
+}
+
 export function checkHost(host: string | undefined, where: string): string {
   const h = host ?? LOOPBACK_HOST;
   if (h !== LOOPBACK_HOST) {
@@ -99,7 +107,7 @@ export async function serve(handler: RouteHandler, opts: ServeOptions = {}, wher
   await new Promise<void>((resolve, reject) => {
     const onError = (e: Error & { code?: string }): void => {
       reject(e.code === "EADDRINUSE"
-        ? new Error(`${where}: port ${port} on ${host} is already in use; choose another port, or 0 for a free one`)
+        ? new PortInUseError(where, port, host)
         : new Error(`${where}: cannot listen on ${host}:${port}: ${e.message}`));
     };
     server.once("error", onError);
