@@ -156,7 +156,7 @@ test("getConfig uses Keras' keys and round-trips through get", () => {
   assert.deepEqual(losses.CategoricalCrossentropy({ labelSmoothing: 0.1 }).getConfig(),
     { name: "categorical_crossentropy", reduction: "sum_over_batch_size", from_logits: false, label_smoothing: 0.1, axis: -1 });
   assert.deepEqual(losses.SparseCategoricalCrossentropy({ fromLogits: true }).getConfig(),
-    { name: "sparse_categorical_crossentropy", reduction: "sum_over_batch_size", from_logits: true, ignore_class: null, axis: -1 });
+    { name: "sparse_categorical_crossentropy", reduction: "sum_over_batch_size", from_logits: true, ignore_class: null });
   assert.deepEqual(losses.Huber().getConfig(), { name: "huber_loss", reduction: "sum_over_batch_size", delta: 1 });
   assert.deepEqual(losses.MeanSquaredError({ reduction: "sum" }).getConfig(), { name: "mean_squared_error", reduction: "sum" });
   for (const l of [losses.BinaryCrossentropy({ fromLogits: true, labelSmoothing: 0.2, name: "bce2" }), losses.CosineSimilarity({ axis: 0 }), losses.Huber({ delta: 0.3 })]) {
@@ -167,6 +167,20 @@ test("getConfig uses Keras' keys and round-trips through get", () => {
   const fromKeras = losses.get({ class_name: "CategoricalCrossentropy", config: { name: "cce", reduction: "sum", from_logits: true, label_smoothing: 0, axis: -1 } });
   assert.equal(fromKeras.name, "cce");
   assert.equal(fromKeras.reduction, "sum");
+});
+
+test("SparseCategoricalCrossentropy's config is Keras' own: no axis, which Keras' constructor refuses", () => {
+  // From Keras 3.5 (the same keys in current Keras):
+  //   keras.losses.serialize(keras.losses.SparseCategoricalCrossentropy(from_logits=True))["config"]
+  // Keras' load_model failed on a .keras file whose compile_config added "axis": -1 to it
+  // (SparseCategoricalCrossentropy.__init__() got an unexpected keyword argument 'axis').
+  const keras35 = { name: "sparse_categorical_crossentropy", reduction: "sum_over_batch_size", from_logits: true, ignore_class: null };
+  const l = losses.SparseCategoricalCrossentropy({ fromLogits: true });
+  assert.deepEqual(l.serialize(), { className: "SparseCategoricalCrossentropy", config: keras35 });
+  const back = losses.get({ class_name: "SparseCategoricalCrossentropy", config: keras35 });
+  assert.deepEqual(back.getConfig(), keras35);
+  // lamina's older files wrote axis -1; they still load.
+  assert.deepEqual(losses.get({ class_name: "SparseCategoricalCrossentropy", config: { ...keras35, axis: -1 } }).getConfig(), keras35);
 });
 
 test("resolveLoss: Keras' 'crossentropy' / 'ce' picked from the shapes", () => {

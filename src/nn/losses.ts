@@ -521,8 +521,12 @@ export class SparseCategoricalCrossentropy extends LossFunctionWrapper {
     this.fromLogits = o.fromLogits;
     this.axis = o.axis;
   }
+  /**
+   * Keras' keys: no axis (its SparseCategoricalCrossentropy loss takes none and refuses one, so a
+   * .keras file whose compile_config held it did not load in Keras); only the last axis works here.
+   */
   protected override fnConfig(): Config {
-    return { from_logits: this.fromLogits, ignore_class: null, axis: this.axis };
+    return { from_logits: this.fromLogits, ignore_class: null };
   }
 }
 

@@ -205,6 +205,19 @@ test("automatic names follow Keras' counter; configs use Keras' keys and round-t
   }
 });
 
+test("SparseCategoricalCrossentropy's config is Keras' own: no ignore_class, which Keras' metric refuses", () => {
+  // From Keras 3.5 (the same keys through Keras 3.13):
+  //   keras.metrics.serialize(keras.metrics.SparseCategoricalCrossentropy(from_logits=True))["config"]
+  // Keras' load_model failed on a .keras file whose compile_config added "ignore_class": null to it
+  // (SparseCategoricalCrossentropy.__init__() got an unexpected keyword argument 'ignore_class').
+  const keras35 = { name: "sparse_categorical_crossentropy", dtype: "float32", from_logits: true, axis: -1 };
+  const m = metrics.SparseCategoricalCrossentropy({ fromLogits: true });
+  assert.deepEqual(m.serialize(), { className: "SparseCategoricalCrossentropy", config: keras35 });
+  assert.deepEqual(metrics.get({ class_name: "SparseCategoricalCrossentropy", config: keras35 }).getConfig(), keras35);
+  // lamina's older files wrote ignore_class null; they still load.
+  assert.deepEqual(metrics.get({ class_name: "SparseCategoricalCrossentropy", config: { ...keras35, ignore_class: null } }).getConfig(), keras35);
+});
+
 test("resolveAccuracy / resolveMetric pick the accuracy from the shapes as Keras 3's compile does", () => {
   const pick = (t: number[], p: number[]): string => metrics.resolveAccuracy("sparse_categorical_crossentropy", t, p).className;
   assert.equal(pick([32], [32, 10]), "SparseCategoricalAccuracy");

@@ -547,8 +547,9 @@ export class SparseCategoricalCrossentropy extends MeanMetricWrapper {
     this.fromLogits = o.fromLogits;
     this.axis = o.axis;
   }
+  /** Keras' keys: no ignore_class (Keras' metric refuses one, so a .keras file holding it did not load in Keras). */
   override getConfig(): Config {
-    return { ...super.getConfig(), from_logits: this.fromLogits, ignore_class: null, axis: this.axis };
+    return { ...super.getConfig(), from_logits: this.fromLogits, axis: this.axis };
   }
 }
 
