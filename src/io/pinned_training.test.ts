@@ -5,11 +5,12 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tf from "../index.js";
 import { modelFromJSON } from "./serialization.js";
+import { assertAllClose } from "../testing/close.js";
 
 const { layers, models } = tf;
 type Sym = tf.layers.SymbolicTensor;
@@ -76,4 +77,31 @@ test("a model built in code with base.apply(x, { training: false }) pins that ca
   const start = movingMean(model);
   trainOnce(model);
   assert.deepEqual(movingMean(model), start, "the frozen call keeps BN's moving statistics");
+});
+
+/*
+ * test/fixtures/keras_files/by_keras/default_training.keras, saved by Keras 3.5
+ * (test/fixtures/make_keras_default_training.py): Input -> RandomFlip -> Flatten -> Dropout(0.5) ->
+ * Dense, called without any training argument. Keras 3 still records each call's default
+ * (RandomFlip's training=True, Dropout's training=False) and overrides it whenever the model runs
+ * with a mode, so these are not pins: predict neither flips nor drops, training mode does both.
+ */
+test("the training value Keras 3 records from a Dropout's or an augmentation layer's call signature pins nothing", async () => {
+  tf.clearSession();
+  const keras = JSON.parse(readFileSync("test/fixtures/keras_files/by_keras/default_training.json", "utf8")) as {
+    kwargs: Record<string, Record<string, unknown>>; x: number[][][][]; predictions: number[][];
+  };
+  assert.deepEqual(keras.kwargs.random_flip, { training: true });
+  assert.deepEqual(keras.kwargs.dropout, { training: false });
+  const model = await models.loadModel("test/fixtures/keras_files/by_keras/default_training.keras");
+  const x = tf.constant(keras.x);
+  for (let i = 0; i < 3; i++) assertAllClose(model.predict(x) as tf.Tensor, keras.predictions.flat(), { rtol: 1e-5, atol: 1e-6, what: `predict ${i}` });
+  const dropout = tf.ones([1, 16]);
+  const dropped = (model.getLayer("dropout").apply(dropout, { training: true }) as tf.Tensor).dataSync();
+  assert.ok(dropped.some((v) => v === 0), "Dropout is active in training mode");
+  const outputs = Array.from({ length: 4 }, () => [...(model.apply(x, { training: true }) as tf.Tensor).dataSync()].join());
+  assert.ok(outputs.some((o) => o !== outputs[0]), "the model trains with RandomFlip and Dropout active");
+  // Saved again, those calls carry no training kwarg.
+  const back = JSON.parse(model.toJSON()) as { config: { layers: { name: string; inbound_nodes: { kwargs: object }[] }[] } };
+  for (const layer of back.config.layers.slice(1)) assert.deepEqual(layer.inbound_nodes[0].kwargs, {}, layer.name);
 });

@@ -999,7 +999,9 @@ function functionalFromConfig(config: Readonly<Record<string, unknown>>, where: 
         if (inputs.some((t) => t === null)) break;
         try {
           p.layer.apply(call.asList ? (inputs as SymbolicTensor[]) : (inputs[0] as SymbolicTensor));
-          if (call.training !== undefined) pinnedTraining.set(p.layer.inboundNodes[p.layer.inboundNodes.length - 1], call.training);
+          if (call.training !== undefined && !(call.keras3 && call.training === keras3RecordedTraining(p.layer))) {
+            pinnedTraining.set(p.layer.inboundNodes[p.layer.inboundNodes.length - 1], call.training);
+          }
         } catch (e) {
           throw new Error(`${where}: cannot call layer "${p.name}" on ${call.refs.map((r) => r.layer).join(", ")}: ${errorText(e)}`);
         }
@@ -1032,8 +1034,21 @@ function functionalFromConfig(config: Readonly<Record<string, unknown>>, where: 
   }
 }
 
+/**
+ * The `training` value Keras 3 writes into every call of this layer, passed or not: the default of
+ * its call() signature (Dropout's and the noise layers' training=False, an augmentation layer's
+ * training=True). Keras overrides it whenever the model runs with a mode (fit, predict,
+ * evaluate), so in a Keras 3 config it pins nothing. Other layers (BatchNormalization, models)
+ * default to None, which Keras does not record: their value was passed, and pins the call.
+ */
+function keras3RecordedTraining(layer: Layer): boolean | undefined {
+  if (layer instanceof Dropout || layer instanceof SpatialDropout2D || layer instanceof GaussianNoise || layer instanceof GaussianDropout) return false;
+  const augmentation = [RandomFlip, RandomTranslation, RandomRotation, RandomZoom, RandomContrast, RandomBrightness, RandomCrop];
+  return augmentation.some((cls) => layer instanceof cls) ? true : undefined;
+}
+
 /** One call of a layer: Keras 3's `{ args: [tensor | [tensors]], kwargs }` or Keras 2's `[[name, node, tensor, kwargs], ...]`. */
-function readNode(node: unknown, where: string): { refs: TensorRef[]; asList: boolean; training?: boolean } {
+function readNode(node: unknown, where: string): { refs: TensorRef[]; asList: boolean; training?: boolean; keras3: boolean } {
   if (Array.isArray(node)) {
     let training: boolean | undefined;
     const refs = node.map((entry) => {
@@ -1043,7 +1058,7 @@ function readNode(node: unknown, where: string): { refs: TensorRef[]; asList: bo
       training = checkKwargs(entry[3], where) ?? training;
       return { layer: entry[0], node: expectIndex(entry[1], where), tensor: expectIndex(entry[2], where) };
     });
-    return { refs, asList: refs.length > 1, training };
+    return { refs, asList: refs.length > 1, training, keras3: false };
   }
   if (!isRecord(node) || !Array.isArray(node.args)) {
     throw new TypeError(`${where}: an inbound node must be { args, kwargs } (Keras 3) or a list of [layer_name, node_index, tensor_index] (Keras 2), got ${describe(node)}`);
@@ -1053,8 +1068,8 @@ function readNode(node: unknown, where: string): { refs: TensorRef[]; asList: bo
     throw new RangeError(`${where}: the layer is called with ${node.args.length} positional arguments; lamina layers take one input (a tensor or a list of tensors)`);
   }
   const arg = node.args[0];
-  if (Array.isArray(arg)) return { refs: arg.map((a) => kerasTensorRef(a, where)), asList: true, training };
-  return { refs: [kerasTensorRef(arg, where)], asList: false, training };
+  if (Array.isArray(arg)) return { refs: arg.map((a) => kerasTensorRef(a, where)), asList: true, training, keras3: true };
+  return { refs: [kerasTensorRef(arg, where)], asList: false, training, keras3: true };
 }
 
 function kerasTensorRef(x: unknown, where: string): TensorRef {

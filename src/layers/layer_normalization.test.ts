@@ -1,12 +1,16 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import "../backend/js/index.js";
 import { constant, ones } from "../tensor/creation.js";
 import { normal } from "../tensor/random.js";
 import { checkGradients } from "../testing/gradcheck.js";
 import { assertAllClose } from "../testing/close.js";
 import * as layers from "./index.js";
+import { loadModel, saveModel } from "../io/model_files.js";
+import type { Tensor } from "../tensor/tensor.js";
 
 interface Arr { shape: number[]; data: number[] }
 interface Case {
@@ -46,7 +50,7 @@ test("LayerNormalization: weights, shapes, config", () => {
   assert.equal(ln.countParams(), 40);
   assert.deepEqual(ln(ones([2, 4, 5, 3])).shape, [2, 4, 5, 3]);
   assert.deepEqual(ln.computeOutputShape([7, 4, 5, 3]), [7, 4, 5, 3]);
-  // After building, axis is the sorted list of non-negative axes, as Keras saves it.
+  // After building, axis is a list of the axes as given, as Keras 3 saves it.
   const cfg = ln.getConfig();
   assert.deepEqual(cfg.axis, [1, 2]);
   assert.equal(cfg.epsilon, 1e-3);
@@ -58,7 +62,7 @@ test("LayerNormalization: weights, shapes, config", () => {
   const last = layers.LayerNormalization();
   assert.equal(last.getConfig().axis, -1);
   last(ones([2, 3, 6]));
-  assert.deepEqual(last.getConfig().axis, [2]);
+  assert.deepEqual(last.getConfig().axis, [-1]);
   assert.equal(last.countParams(), 12);
   const bare = layers.LayerNormalization({ center: false, scale: false });
   bare(ones([2, 3]));
@@ -75,4 +79,32 @@ test("LayerNormalization gradients with respect to the input (float64)", () => {
   checkGradients((x) => inner(x), [normal([2, 3, 2, 2], 0, 1, { dtype: "float64", seed: 22 })]);
   const noScale = layers.LayerNormalization({ axis: 1, scale: false, dtype: "float64" });
   checkGradients((x) => noScale(x), [normal([2, 4, 2], 0, 1, { dtype: "float64", seed: 23 })]);
+});
+
+/*
+ * test/fixtures/keras_files/by_keras/layer_norm_axes.keras, saved by Keras 3.5 (generator
+ * test/fixtures/make_layer_norm_axes.py): LayerNormalization(axis=[2, 1]), (axis=[-1, 1],
+ * center=False) and () on (None, 3, 4, 2) inputs. Keras 3 keeps axis as given (negative, unsorted)
+ * and sizes gamma and beta by the axes in that order, (4, 3) for [2, 1].
+ */
+test("LayerNormalization with unsorted and negative axes: Keras 3.5's file loads with its weights, predictions and config", async () => {
+  layers.clearSession();
+  const dir = "test/fixtures/keras_files/by_keras";
+  const want = JSON.parse(readFileSync(`${dir}/layer_norm_axes.json`, "utf8")) as {
+    axes: number[][]; weight_shapes: number[][]; x: number[][][][]; predictions: number[][][][];
+  };
+  const model = await loadModel(`${dir}/layer_norm_axes.keras`);
+  assert.deepEqual(model.weights.map((w) => [...w.shape]), want.weight_shapes);
+  const x = constant(want.x);
+  assertAllClose(model.predict(x) as Tensor, want.predictions.flat(3), { rtol: 1e-5, atol: 1e-5, what: "predictions" });
+  assert.deepEqual(model.layers.slice(1).map((l) => l.getConfig().axis), want.axes);
+  const tmp = mkdtempSync(join(tmpdir(), "lamina-ln-"));
+  try {
+    await saveModel(model, join(tmp, "ln.keras"));
+    const back = await loadModel(join(tmp, "ln.keras"));
+    assert.deepEqual(back.layers.slice(1).map((l) => l.getConfig().axis), want.axes);
+    assertAllClose(back.predict(x) as Tensor, want.predictions.flat(3), { rtol: 1e-5, atol: 1e-5, what: "predictions after a lamina round trip" });
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
 });

@@ -32,8 +32,10 @@ export interface LayerNormalizationArgs extends LayerArgs {
 /**
  * Keras' LayerNormalization: for each sample, (x - mean) / sqrt(variance + epsilon) * gamma + beta
  * with the mean and biased variance taken over `axis`; gamma and beta have the shape of the
- * normalized axes. Same in training and inference. After building, `axis` is the sorted list of
- * non-negative axes, as Keras stores it.
+ * normalized axes, in the order `axis` lists them (Keras 3: axis [2, 1] of (None, 3, 4, 2) inputs
+ * makes (4, 3) weights, laid over the input's (3, 4) axes as they are, by a reshape). Same in
+ * training and inference. After building, an integer `axis` becomes a one-element list; negative
+ * and unsorted axes stay as given, as Keras 3 stores them.
  */
 export class LayerNormalization extends Layer {
   static readonly options = layerOptions<LayerNormalizationArgs>({
@@ -47,6 +49,8 @@ export class LayerNormalization extends Layer {
   gamma: Variable | null = null;
   beta: Variable | null = null;
   private readonly args: LayerNormalizationArgs;
+  /** The normalized axes as non-negative indices for the input the layer was built for. */
+  private builtAxes: number[] | null = null;
 
   constructor(args: LayerNormalizationArgs = {}) {
     super(args);
@@ -66,7 +70,7 @@ export class LayerNormalization extends Layer {
     this.args = args;
   }
 
-  /** The normalized axes as sorted non-negative indices for inputs of this shape. */
+  /** The normalized axes as non-negative indices for inputs of this shape, in `axis`' order. */
   private axesFor(shape: LayerShape): number[] {
     const rank = shape.length;
     const list = typeof this.axis === "number" ? [this.axis] : this.axis;
@@ -82,7 +86,7 @@ export class LayerNormalization extends Layer {
     if (new Set(axes).size !== axes.length) {
       throw new RangeError(`LayerNormalization ${this.name}: duplicate axes are not allowed, got axis ${JSON.stringify(this.axis)}`);
     }
-    return axes.sort((a, b) => a - b);
+    return axes;
   }
 
   override build(inputShape: LayerShape): void {
@@ -94,7 +98,8 @@ export class LayerNormalization extends Layer {
           `(gamma and beta take their shape); normalize over other axes`,
       );
     }
-    this.axis = axes;
+    if (typeof this.axis === "number") this.axis = [this.axis];
+    this.builtAxes = axes;
     const wshape = shape as number[];
     if (this.scale) {
       this.gamma = this.addWeight("gamma", wshape, {
@@ -115,16 +120,18 @@ export class LayerNormalization extends Layer {
 
   call(inputs: Tensor | Tensor[]): Tensor {
     const x = single(inputs, this);
-    const axes = this.axesFor(x.shape);
+    const given = this.axesFor(x.shape);
+    const axes = [...given].sort((a, b) => a - b);
     const weight = this.gamma ?? this.beta;
-    const want = axes.map((a) => x.shape[a]);
+    const want = given.map((a) => x.shape[a]);
     if (weight && (weight.rank !== want.length || !weight.shape.every((d, i) => d === want[i]))) {
       throw new RangeError(
         `LayerNormalization ${this.name}: was built for normalized axes of sizes ${JSON.stringify(weight.shape)} but the input ${layerShapeText(x.shape)} ` +
           `has ${JSON.stringify(want)} there; a layer keeps the shape it was first called with`,
       );
     }
-    // Parameters broadcast as they are when only the last axis is normalized; else reshape them.
+    // Parameters broadcast as they are when only the last axis is normalized; else they are
+    // reshaped (not transposed) to the input's layout, as Keras 3 does with unsorted axes.
     const lastOnly = axes.length === 1 && axes[0] === x.rank - 1;
     const bshape = x.shape.map((d, i) => (axes.includes(i) ? d : 1));
     const view = (v: Tensor): Tensor => (lastOnly ? v : reshape(v, bshape));
@@ -138,7 +145,7 @@ export class LayerNormalization extends Layer {
   }
 
   protected override weightAxes(): readonly number[] {
-    return typeof this.axis === "number" ? [this.axis] : this.axis;
+    return this.builtAxes ?? (typeof this.axis === "number" ? [this.axis] : this.axis);
   }
 
   override computeOutputShape(inputShape: LayerShape): LayerShape {
