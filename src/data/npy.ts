@@ -7,6 +7,7 @@ import { unzipSync, zipSync } from "fflate";
 import { Tensor, makeTensor } from "../tensor/tensor.js";
 import type { DType } from "../tensor/dtype.js";
 import { crc32, readBytes } from "./bytes.js";
+import { ZipArchive } from "../io/zip.js";
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
@@ -131,27 +132,13 @@ function hex8(v: number): string {
 }
 
 /**
- * The CRC-32 that a zip's central directory records for each entry. fflate's unzipSync does not
- * check them, and a flipped byte inside a stored array would otherwise load as a wrong value, where
- * numpy's np.load raises "Bad CRC-32". Called after unzipSync accepted the archive.
+ * The CRC-32 that a zip's central directory records for each entry, read by the .keras reader's
+ * ZipArchive. fflate's unzipSync does not check them, and a flipped byte inside a stored array
+ * would otherwise load as a wrong value, where numpy's np.load raises "Bad CRC-32". Called after
+ * unzipSync accepted the archive.
  */
-function recordedCrcs(bytes: Uint8Array): Map<string, number> {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const crcs = new Map<string, number>();
-  let eocd = -1;
-  for (let i = bytes.length - 22; i >= Math.max(0, bytes.length - 22 - 0xffff); i--) {
-    if (view.getUint32(i, true) === 0x06054b50) { eocd = i; break; }
-  }
-  if (eocd < 0) return crcs;
-  const count = view.getUint16(eocd + 10, true);
-  let p = view.getUint32(eocd + 16, true);
-  for (let k = 0; k < count && p + 46 <= bytes.length && view.getUint32(p, true) === 0x02014b50; k++) {
-    const nameLength = view.getUint16(p + 28, true);
-    const name = new TextDecoder().decode(bytes.subarray(p + 46, p + 46 + nameLength));
-    crcs.set(name, view.getUint32(p + 16, true));
-    p += 46 + nameLength + view.getUint16(p + 30, true) + view.getUint16(p + 32, true);
-  }
-  return crcs;
+function recordedCrcs(bytes: Uint8Array, name: string): Map<string, number> {
+  return new Map([...ZipArchive.read(bytes, name).entries].map(([entry, e]) => [entry, e.crc]));
 }
 
 /** Reads a `.npz` archive (compressed or not) into an object keyed by array name (`x_train`, ...). */
@@ -164,7 +151,7 @@ export function readNpz(source: string | Uint8Array): Record<string, Tensor> {
   } catch (e) {
     throw new Error(`readNpz: ${name} is not a readable zip archive (${(e as Error).message}); it is probably truncated: fetch it again`);
   }
-  const crcs = recordedCrcs(bytes);
+  const crcs = recordedCrcs(bytes, name);
   const out: Record<string, Tensor> = {};
   for (const [entry, data] of Object.entries(files)) {
     if (!entry.endsWith(".npy")) continue;
