@@ -432,7 +432,7 @@ export class Model extends Layer {
    */
   summary(printFnOrOptions: ((text: string) => void) | SummaryPrintOptions = console.log, options: SummaryOptions = {}): string {
     const given: SummaryPrintOptions = typeof printFnOrOptions === "function" ? { ...options, printFn: printFnOrOptions } : printFnOrOptions;
-    // Keras' expand_nested and layer_range are not implemented: refused rather than ignored.
+    // lamina has no expand_nested or layer_range: refused rather than ignored.
     checkKeys(`Model ${this.name}.summary`, given, Object.keys(SUMMARY_OPTIONS));
     const { printFn = console.log, ...layout } = given;
     // A model not built yet still prints, as in Keras 3: "?" shapes and "0 (unbuilt)" counts.

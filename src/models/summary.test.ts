@@ -221,7 +221,7 @@ test("summary: a graph that branches gets Keras' \"Connected to\" column; a shar
   assert.equal(text(new models.Sequential([layers.Dense(4), layers.Dense(1)])), KERAS_35_SUMMARIES.unbuilt.join("\n") + "\n");
 });
 
-test("summary refuses options it does not take (Keras' expand_nested and layer_range are not implemented) instead of ignoring them", () => {
+test("summary refuses options it does not take (lamina has no expand_nested or layer_range) instead of ignoring them", () => {
   const model = new tf.models.Sequential([tf.layers.Input({ shape: [3] }), tf.layers.Dense(2)], { name: "small" });
   assert.throws(() => model.summary({ expandNested: true } as never), /^TypeError: Model small\.summary: unknown option expandNested; valid options are lineLength, positions, showTrainable, printFn$/);
   assert.throws(() => model.summary(() => {}, { layer_range: ["a", "b"] } as never), /^TypeError: Model small\.summary: unknown option layer_range;/);
