@@ -13,7 +13,8 @@ import { readTar } from "./tar.js";
 import { readBytes } from "./bytes.js";
 import { NumpyRandomState } from "./mt19937.js";
 import { takeRows, sliceRows } from "./rows.js";
-import { locate, writeFileAtomic, type DatasetOptions, type DatasetSpec } from "./locate.js";
+import { locate, type DatasetOptions, type DatasetSpec } from "./locate.js";
+import { writeBytesAtomicallySync } from "../io/atomic_write.js";
 import { downloadFile } from "./download.js";
 import { valueText } from "../tensor/value_text.js";
 
@@ -134,7 +135,7 @@ async function fetchCifarBinary(dir: string, origin: string | undefined, archive
     for (const m of members) {
       const e = entries.find((x) => x.type === "file" && x.name.replace(/^\.\//, "") === `${inner}/${m}`);
       if (!e) throw new Error(`${archive} has no member ${inner}/${m}`);
-      writeFileAtomic(join(dir, m), e.data);
+      writeBytesAtomicallySync(join(dir, m), e.data);
     }
   } finally {
     rmSync(tgz, { force: true });

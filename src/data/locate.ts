@@ -4,11 +4,10 @@
  * distributions install datasets (`/usr/share/datasets/...`), the copy vendored in lamina's
  * repository (`data/...`), and last a download into the lamina cache.
  */
-import { existsSync, statSync, mkdirSync, writeFileSync, renameSync, rmSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { randomBytes } from "node:crypto";
 import { downloadFile } from "./download.js";
 
 export interface DatasetOptions {
@@ -113,19 +112,6 @@ export async function locate(spec: DatasetSpec, opts: DatasetOptions = {}): Prom
     tried.push(`download: disabled (${opts.download === false ? "download: false" : "LAMINA_OFFLINE=1"})`);
   }
   throw new Error(`${spec.where}: the data set files were not found. Tried, in order:\n  - ${tried.join("\n  - ")}\nTo fix: ${spec.howTo}`);
-}
-
-/** Writes bytes to `path` atomically (temporary file in the same folder, then rename). */
-export function writeFileAtomic(path: string, data: Uint8Array): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.part`;
-  try {
-    writeFileSync(tmp, data, { flag: "wx" });
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
 }
 
 export { downloadFile };
