@@ -207,16 +207,18 @@ class BufferPool {
     }
     const kept = new Set<ArrayBufferLike>();
     for (const t of result) if (t !== null) kept.add(storageOf(t).buffer);
+    // This pass's buffers that user code was not given: the ones a later releaseStep may take back.
     const madeHere = new Set<ArrayBufferLike>();
     for (const t of log) {
       const buf = storageOf(t).buffer;
+      if (isHandedOut(buf)) continue;
       madeHere.add(buf);
-      if (kept.has(buf) || isHandedOut(buf)) continue;
+      if (kept.has(buf)) continue;
       t.releaseStorage("gradient");
       kept.add(buf); // a buffer logged twice is pooled once
       this.give(buf);
     }
-    this.returnedFresh = result.filter((t): t is Tensor => t !== null && madeHere.has(storageOf(t).buffer) && !isHandedOut(storageOf(t).buffer));
+    this.returnedFresh = result.filter((t): t is Tensor => t !== null && madeHere.has(storageOf(t).buffer));
     return result;
   }
 
