@@ -168,3 +168,24 @@ test(".keras save: a failure while writing the weights is a ModelFileError namin
   assert.deepEqual(readFileSync(path), before);
   assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith(".tmp")), []);
 });
+
+test(".weights.h5: a layer's variables keep Keras' slots when one of them is frozen alone (Keras saves them in tracking order)", async () => {
+  tf.random.setSeed(3);
+  const model = smallModel();
+  const dense = model.layers[0] as tf.layers.Layer & { kernel: tf.Variable };
+  dense.kernel.trainable = false;
+  const path = join(dir, "kernel-frozen.weights.h5");
+  await model.saveWeights(path);
+  const { Hdf5File } = await import("./h5.js");
+  const h5 = await Hdf5File.openForReading(path);
+  try {
+    // Keras names the path by class, never by the layer's own name: the first Dense is layers/dense.
+    assert.deepEqual(h5.readArray("layers/dense/vars/0").shape, [4, 5]);
+    assert.deepEqual(h5.readArray("layers/dense/vars/1").shape, [5]);
+  } finally {
+    h5.close();
+  }
+  const copy = smallModel();
+  await copy.loadWeights(path);
+  assert.deepEqual(copy.getWeights()[0].arraySync(), model.getWeights()[0].arraySync());
+});

@@ -43,11 +43,14 @@ export function varsGroup(path: string): string {
   return path === "" ? "vars" : `${path}/vars`;
 }
 
-/** A layer's own variables in Keras' order: created trainable first, then the rest. */
+/**
+ * A layer's own variables in Keras' order: created trainable first, then the rest (layer.weights'
+ * order). Keras keeps a variable in the list it was tracked in when its `trainable` flag changes
+ * later, so a weight frozen on its own keeps its slot.
+ */
 export function ownVariables(layer: Layer): Variable[] {
   const inSubLayers = new Set(layer.subLayers.flatMap((l) => l.weights));
-  const own = layer.weights.filter((w) => !inSubLayers.has(w));
-  return [...own.filter((w) => w.trainable), ...own.filter((w) => !w.trainable)];
+  return layer.weights.filter((w) => !inSubLayers.has(w));
 }
 
 /** The variables an entry saves (an optimizer's as they are now). */
