@@ -172,9 +172,18 @@ export abstract class Layer {
   get trainable(): boolean {
     return this._trainable;
   }
-  /** Keras: setting it on a layer that holds layers (a model) sets it on each of them, recursively. */
+  /**
+   * Keras: setting it sets the `trainable` flag of each weight the layer created trainable (those
+   * created non-trainable, like moving statistics, stay so), and on a layer that holds layers (a
+   * model) it sets it on each of them, recursively.
+   */
   set trainable(v: boolean) {
     this._trainable = v;
+    for (const w of this.ownWeightsInOrder()) {
+      // A Variable held in a property counts as created with the flag it has when first frozen.
+      if (!this.weightTrainable.has(w)) this.weightTrainable.set(w, w.trainable);
+      if (this.weightTrainable.get(w) === true) w.trainable = v;
+    }
     for (const l of this.subLayers) l.trainable = v;
   }
 

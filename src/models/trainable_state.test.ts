@@ -85,3 +85,25 @@ test("notebook 003's recipe: Sequential(modelA.layers.slice(0, -1)) + new head, 
   await modelBonA.fit(x, y, { epochs: 2, verbose: 0 });
   assert.ok(changed(shared, snapshot(modelA.layers[0])), "unfrozen: fine-tuned (and shared with modelA, as in Keras)");
 });
+
+test("freezing a layer clears the trainable flag of the weights it created trainable, as Keras' setter does; unfreezing restores it", () => {
+  const dense = tf.layers.Dense(3);
+  const bn = tf.layers.BatchNormalization();
+  const model = new tf.models.Sequential([tf.layers.Input({ shape: [2] }), dense, bn]);
+  const flags = (l: tf.layers.Layer): boolean[] => l.weights.map((w) => w.trainable);
+  assert.deepEqual(flags(dense), [true, true]);
+  assert.deepEqual(flags(bn), [true, true, false, false]);
+  model.trainable = false;
+  assert.deepEqual(flags(dense), [false, false]);
+  assert.deepEqual(flags(bn), [false, false, false, false]);
+  assert.deepEqual(bn.weights.map((w) => w.name), ["batch_normalization/gamma", "batch_normalization/beta", "batch_normalization/moving_mean", "batch_normalization/moving_variance"].map((n) => n.replace("batch_normalization", bn.name)));
+  model.trainable = true;
+  assert.deepEqual(flags(dense), [true, true]);
+  assert.deepEqual(flags(bn), [true, true, false, false]);
+  // A tape that watches trainable variables by itself leaves a frozen layer's weights out, as TF's does.
+  dense.trainable = false;
+  const x = tf.ones([1, 2]);
+  const tape = new tf.GradientTape();
+  const y = tape.run(() => tf.sum(dense.apply(x) as tf.Tensor));
+  assert.equal(tape.gradient(y, [dense.weights[0]])[0], null);
+});

@@ -185,6 +185,10 @@ export function trainStep(
   model.prepareCall(x);
   const { result: done, retired } = runTrainingStep(() => {
     const tape = new GradientTape();
+    // The weights of compile time are trained even if a layer was frozen since (Keras), and a
+    // frozen layer's Variables are no longer watched by themselves, so the tape is told of them.
+    const compiledWeights = state.trainable?.weights ?? null;
+    if (compiledWeights) tape.watch(compiledWeights);
     const ys = targetList(y);
     let preds: Tensor[] = [];
     let parts: Tensor[] = [];
