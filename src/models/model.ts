@@ -68,9 +68,25 @@ export interface EvaluateArgs {
   sampleWeight?: Data;
   verbose?: 0 | 1 | 2 | "auto";
   callbacks?: readonly Callback[];
+  /**
+   * Return `{ loss, <metric name>: value, ... }` instead of a number or an array (Keras'
+   * return_dict), keyed as in fit's history and in Keras' order (sorted by name). Default false.
+   */
+  returnDict?: boolean;
 }
 
-const EVALUATE_OPTIONS: Readonly<Record<keyof EvaluateArgs, true>> = { batchSize: true, steps: true, sampleWeight: true, verbose: true, callbacks: true };
+/**
+ * What `evaluate(..., { returnDict: true })` returns: the loss, each output's loss (`<output>_loss`,
+ * several outputs) and each metric by name, keys sorted as Keras 3 sorts them.
+ */
+export interface EvaluateResults {
+  loss: number;
+  [name: string]: number;
+}
+
+const EVALUATE_OPTIONS: Readonly<Record<keyof EvaluateArgs, true>> = {
+  batchSize: true, steps: true, sampleWeight: true, verbose: true, callbacks: true, returnDict: true,
+};
 const PREDICT_OPTIONS: Readonly<Record<keyof PredictArgs, true>> = { batchSize: true, steps: true, verbose: true };
 
 /** predict's options (Keras' predict arguments). */
@@ -751,13 +767,22 @@ export class Model extends Layer {
     if (args.classWeight !== undefined) checkClassWeight(args.classWeight, state.outputs.length, this.inferredOutputShapes()[0] ?? null);
   }
 
+  /** With returnDict: true, `{ loss, <metric name>: value, ... }` (Keras' return_dict=True). */
+  async evaluate(xIn: ModelData, yIn: ModelData, args: EvaluateArgs & { returnDict: true }): Promise<EvaluateResults>;
   /** The loss alone, or [loss, ...metrics] when metrics were compiled, like Keras. */
-  async evaluate(xIn: ModelData, yIn: ModelData, args?: EvaluateArgs): Promise<number | number[]>;
+  async evaluate(xIn: ModelData, yIn: ModelData, args?: EvaluateArgs & { returnDict?: false }): Promise<number | number[]>;
+  /** returnDict known only when the program runs: either form. */
+  async evaluate(xIn: ModelData, yIn: ModelData, args?: EvaluateArgs): Promise<number | number[] | EvaluateResults>;
+  /** evaluate(dataset, { returnDict: true }): `{ loss, <metric name>: value, ... }` over a dataset's batches. */
+  async evaluate(dataset: BatchStream, args: Omit<EvaluateArgs, "batchSize" | "sampleWeight"> & { returnDict: true }): Promise<EvaluateResults>;
   /** evaluate(dataset, args): over the [x, y] batches of a data.Dataset (or any async iterable); batchSize and sampleWeight do not apply. */
-  async evaluate(dataset: BatchStream, args?: Omit<EvaluateArgs, "batchSize" | "sampleWeight">): Promise<number | number[]>;
-  async evaluate(xIn: ModelData | BatchStream, yOrArgs?: ModelData | EvaluateArgs, maybeArgs: EvaluateArgs = {}): Promise<number | number[]> {
+  async evaluate(dataset: BatchStream, args?: Omit<EvaluateArgs, "batchSize" | "sampleWeight"> & { returnDict?: false }): Promise<number | number[]>;
+  /** evaluate(dataset, args) with returnDict known only when the program runs: either form. */
+  async evaluate(dataset: BatchStream, args?: Omit<EvaluateArgs, "batchSize" | "sampleWeight">): Promise<number | number[] | EvaluateResults>;
+  async evaluate(xIn: ModelData | BatchStream, yOrArgs?: ModelData | EvaluateArgs, maybeArgs: EvaluateArgs = {}): Promise<number | number[] | EvaluateResults> {
     checkOptions("evaluate", isBatchStream(xIn) ? yOrArgs : maybeArgs, EVALUATE_OPTIONS);
-    if (isBatchStream(xIn)) return this.evaluateStream(xIn, (yOrArgs ?? {}) as EvaluateArgs);
+    const returnDict = returnDictOf(isBatchStream(xIn) ? (yOrArgs as EvaluateArgs | undefined)?.returnDict : maybeArgs.returnDict);
+    if (isBatchStream(xIn)) return this.evaluateStream(xIn, (yOrArgs ?? {}) as EvaluateArgs, returnDict);
     const yIn = yOrArgs as ModelData;
     const args = maybeArgs;
     const state = this.requireCompiled("evaluate");
@@ -777,12 +802,11 @@ export class Model extends Layer {
       onBatchEnd: (b, l) => list.onTestBatchEnd(b, l),
     }, sampleWeight);
     await list.onTestEnd(logs);
-    const values = resultValues(logs, state);
-    return values.length === 1 ? values[0] : values;
+    return evaluateResult(logs, state, returnDict);
   }
 
   /** evaluate over a stream of [x, y] batches. */
-  private async evaluateStream(stream: BatchStream, args: EvaluateArgs): Promise<number | number[]> {
+  private async evaluateStream(stream: BatchStream, args: EvaluateArgs, returnDict: boolean): Promise<number | number[] | EvaluateResults> {
     const state = this.requireCompiled("evaluate");
     if (args.batchSize !== undefined) throw new TypeError("evaluate: batchSize cannot be combined with a dataset, which is already batched; set the batch size when building the dataset");
     if (args.sampleWeight !== undefined) throw new TypeError("evaluate: sampleWeight cannot be combined with a dataset; evaluate on tensors to weigh samples");
@@ -797,8 +821,7 @@ export class Model extends Layer {
       onBatchEnd: (b, l) => list.onTestBatchEnd(b, l),
     });
     await list.onTestEnd(logs);
-    const values = resultValues(logs, state);
-    return values.length === 1 ? values[0] : values;
+    return evaluateResult(logs, state, returnDict);
   }
 
   /** A dataset's elements (the first `limit` of them) as [x, y] batches, the first one checked against the model like tensors are. */
@@ -983,8 +1006,31 @@ function splitBatch(element: Tensor[] | Tensor, op = "fit"): [Tensor | Tensor[],
 
 /** What evaluate returns, in Keras' order: loss, each output's loss (several outputs), metrics. */
 function resultValues(logs: Logs, state: CompiledState): number[] {
-  const parts = state.outputs.length > 1 ? state.outputs.map((o) => logs[`${o.name}_loss`]) : [];
-  return [logs.loss, ...parts, ...state.metrics.map((m) => logs[m.name])];
+  return resultNames(state).map((name) => logs[name]);
+}
+
+/** The names of evaluate's results, in the order of its list: loss, each output's loss (several outputs), metrics. */
+function resultNames(state: CompiledState): string[] {
+  const parts = state.outputs.length > 1 ? state.outputs.map((o) => `${o.name}_loss`) : [];
+  return ["loss", ...parts, ...state.metrics.map((m) => m.name)];
+}
+
+/** evaluate's result: Keras' dict (return_dict=True: keys sorted, as Keras 3 sorts them), else the loss alone or the list. */
+function evaluateResult(logs: Logs, state: CompiledState, returnDict: boolean): number | number[] | EvaluateResults {
+  if (!returnDict) {
+    const values = resultValues(logs, state);
+    return values.length === 1 ? values[0] : values;
+  }
+  // Keras 3 sorts the names (Python's sorted(), by code point: JavaScript's default sort for them).
+  const names = resultNames(state).sort();
+  return Object.fromEntries(names.map((name) => [name, logs[name]])) as EvaluateResults;
+}
+
+/** evaluate's returnDict: true or false, as Keras' return_dict takes a bool. */
+function returnDictOf(value: unknown): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== "boolean") throw new TypeError(`evaluate: returnDict must be true or false, got ${valueText(value)}`);
+  return value;
 }
 
 function sliceTargets(y: Targets, start: number, count: number): Targets {

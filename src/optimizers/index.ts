@@ -68,9 +68,18 @@ export namespace schedules {
   export type PiecewiseConstantDecay = schedulesModule.PiecewiseConstantDecay;
   export const CosineDecay = callable(schedulesModule.CosineDecay);
   export type CosineDecay = schedulesModule.CosineDecay;
+  export const InverseTimeDecay = callable(schedulesModule.InverseTimeDecay);
+  export type InverseTimeDecay = schedulesModule.InverseTimeDecay;
+  export const PolynomialDecay = callable(schedulesModule.PolynomialDecay);
+  export type PolynomialDecay = schedulesModule.PolynomialDecay;
+  export const CosineDecayRestarts = callable(schedulesModule.CosineDecayRestarts);
+  export type CosineDecayRestarts = schedulesModule.CosineDecayRestarts;
   export type ExponentialDecayOptions = schedulesModule.ExponentialDecayOptions;
   export type PiecewiseConstantDecayOptions = schedulesModule.PiecewiseConstantDecayOptions;
   export type CosineDecayOptions = schedulesModule.CosineDecayOptions;
+  export type InverseTimeDecayOptions = schedulesModule.InverseTimeDecayOptions;
+  export type PolynomialDecayOptions = schedulesModule.PolynomialDecayOptions;
+  export type CosineDecayRestartsOptions = schedulesModule.CosineDecayRestartsOptions;
   export const serialize = schedulesModule.serialize;
   export const deserialize = schedulesModule.deserialize;
 }

@@ -6,7 +6,7 @@
  * intermediate result here is rounded to float32 with Math.fround.
  */
 import {
-  type ConfigDict, type SerializedConfig, type SerializedObject, booleanOption, checkKeys, checkNumber, isConfigDict,
+  type ConfigDict, type NumberRule, type SerializedConfig, type SerializedObject, booleanOption, checkKeys, checkNumber, isConfigDict,
   nullableNumberOption, numberArrayOption, numberOption, snakeToCamel, stringOption,
 } from "./config.js";
 import { valueText } from "../tensor/value_text.js";
@@ -209,12 +209,219 @@ export class CosineDecay extends LearningRateSchedule {
   }
 }
 
+export interface InverseTimeDecayOptions {
+  initialLearningRate: number;
+  /** The step scale: after decaySteps steps the rate is initialLearningRate / (1 + decayRate). */
+  decaySteps: number;
+  decayRate: number;
+  /** Decay at whole multiples of decaySteps only (floor(step / decaySteps)). Default false. */
+  staircase?: boolean;
+  name?: string;
+}
+
+/** `initialLearningRate / (1 + decayRate * step / decaySteps)` (`step / decaySteps` floored with staircase). */
+export class InverseTimeDecay extends LearningRateSchedule {
+  readonly className = "InverseTimeDecay";
+  readonly initialLearningRate: number;
+  readonly decaySteps: number;
+  readonly decayRate: number;
+  readonly staircase: boolean;
+  readonly name: string;
+
+  constructor(opts: InverseTimeDecayOptions) {
+    super();
+    const w = "InverseTimeDecay";
+    requireOptions(w, opts, ["initialLearningRate", "decaySteps", "decayRate"]);
+    checkKeys(w, opts, ["initialLearningRate", "decaySteps", "decayRate", "staircase", "name"]);
+    this.initialLearningRate = learningRateOption(w, "initialLearningRate", opts.initialLearningRate);
+    this.decaySteps = stepsOption(w, "decaySteps", opts.decaySteps);
+    this.decayRate = checked(w, "decayRate", opts.decayRate, { min: 0 },
+      "a negative decayRate makes the rate grow and divide by zero; pass decayRate >= 0 (0.5 halves the rate after decaySteps / 0.5 steps)");
+    this.staircase = booleanOption(w, "staircase", opts.staircase, false);
+    this.name = stringOption(w, "name", opts.name, "InverseTimeDecay");
+  }
+
+  call(step: number): number {
+    let p = f(f(step) / f(this.decaySteps));
+    if (this.staircase) p = Math.floor(p);
+    return f(f(this.initialLearningRate) / f(1 + f(f(this.decayRate) * p)));
+  }
+
+  getConfig(): ConfigDict {
+    return {
+      initial_learning_rate: this.initialLearningRate,
+      decay_steps: this.decaySteps,
+      decay_rate: this.decayRate,
+      staircase: this.staircase,
+      name: this.name,
+    };
+  }
+
+  static fromConfig(config: ConfigDict): InverseTimeDecay {
+    return new InverseTimeDecay(camelOptions<InverseTimeDecayOptions>(config));
+  }
+}
+
+export interface PolynomialDecayOptions {
+  initialLearningRate: number;
+  /** Steps from initialLearningRate to endLearningRate. */
+  decaySteps: number;
+  /** The rate reached after decaySteps. Default 0.0001, as in Keras. */
+  endLearningRate?: number;
+  /** The power of the polynomial. Default 1 (linear). */
+  power?: number;
+  /** Decay again over the next multiple of decaySteps instead of staying at endLearningRate. Default false. */
+  cycle?: boolean;
+  name?: string;
+}
+
+/**
+ * `(initialLearningRate - endLearningRate) * (1 - step / decaySteps) ^ power + endLearningRate`,
+ * step capped at decaySteps; with cycle, decaySteps is instead the first multiple of itself that
+ * is >= step (decaySteps itself at step 0).
+ */
+export class PolynomialDecay extends LearningRateSchedule {
+  readonly className = "PolynomialDecay";
+  readonly initialLearningRate: number;
+  readonly decaySteps: number;
+  readonly endLearningRate: number;
+  readonly power: number;
+  readonly cycle: boolean;
+  readonly name: string;
+
+  constructor(opts: PolynomialDecayOptions) {
+    super();
+    const w = "PolynomialDecay";
+    requireOptions(w, opts, ["initialLearningRate", "decaySteps"]);
+    checkKeys(w, opts, ["initialLearningRate", "decaySteps", "endLearningRate", "power", "cycle", "name"]);
+    this.initialLearningRate = learningRateOption(w, "initialLearningRate", opts.initialLearningRate);
+    this.decaySteps = stepsOption(w, "decaySteps", opts.decaySteps);
+    this.endLearningRate = opts.endLearningRate === undefined ? 0.0001 : learningRateOption(w, "endLearningRate", opts.endLearningRate);
+    this.power = opts.power === undefined ? 1 : checked(w, "power", opts.power, { min: 0 },
+      "a negative power makes the rate infinite at the end of the decay; pass power >= 0 (1 decays linearly, 0.5 as a square root)");
+    this.cycle = booleanOption(w, "cycle", opts.cycle, false);
+    this.name = stringOption(w, "name", opts.name, "PolynomialDecay");
+  }
+
+  call(step: number): number {
+    const lr0 = f(this.initialLearningRate), end = f(this.endLearningRate);
+    let s = f(step);
+    let decaySteps = f(this.decaySteps);
+    if (this.cycle) {
+      const multiplier = s === 0 ? 1 : Math.ceil(f(s / decaySteps));
+      decaySteps = f(decaySteps * multiplier);
+    } else {
+      s = Math.min(s, decaySteps);
+    }
+    const p = f(s / decaySteps);
+    return f(f(f(lr0 - end) * f(Math.pow(f(1 - p), f(this.power)))) + end);
+  }
+
+  getConfig(): ConfigDict {
+    return {
+      initial_learning_rate: this.initialLearningRate,
+      decay_steps: this.decaySteps,
+      end_learning_rate: this.endLearningRate,
+      power: this.power,
+      cycle: this.cycle,
+      name: this.name,
+    };
+  }
+
+  static fromConfig(config: ConfigDict): PolynomialDecay {
+    return new PolynomialDecay(camelOptions<PolynomialDecayOptions>(config));
+  }
+}
+
+export interface CosineDecayRestartsOptions {
+  initialLearningRate: number;
+  /** Steps of the first cosine period. */
+  firstDecaySteps: number;
+  /** Each period is tMul times longer than the one before. Default 2. */
+  tMul?: number;
+  /** Each period starts at mMul times the starting rate of the one before. Default 1. */
+  mMul?: number;
+  /** The rate at the end of a period as a fraction of that period's starting rate. Default 0. */
+  alpha?: number;
+  /** Default "SGDRDecay", as in Keras. */
+  name?: string;
+}
+
+/**
+ * Cosine decay with warm restarts (SGDR, Loshchilov & Hutter): the multiplier decays from 1 to
+ * alpha over firstDecaySteps, then restarts; period i lasts `firstDecaySteps * tMul^i` steps and
+ * starts at `initialLearningRate * mMul^i`.
+ */
+export class CosineDecayRestarts extends LearningRateSchedule {
+  readonly className = "CosineDecayRestarts";
+  readonly initialLearningRate: number;
+  readonly firstDecaySteps: number;
+  readonly tMul: number;
+  readonly mMul: number;
+  readonly alpha: number;
+  readonly name: string;
+
+  constructor(opts: CosineDecayRestartsOptions) {
+    super();
+    const w = "CosineDecayRestarts";
+    requireOptions(w, opts, ["initialLearningRate", "firstDecaySteps"]);
+    checkKeys(w, opts, ["initialLearningRate", "firstDecaySteps", "tMul", "mMul", "alpha", "name"]);
+    this.initialLearningRate = learningRateOption(w, "initialLearningRate", opts.initialLearningRate);
+    this.firstDecaySteps = stepsOption(w, "firstDecaySteps", opts.firstDecaySteps);
+    this.tMul = opts.tMul === undefined ? 2 : checked(w, "tMul", opts.tMul, { min: 1 },
+      "periods shorter than the one before run out after firstDecaySteps / (1 - tMul) steps and the rate turns NaN; pass tMul >= 1 (1 repeats the same period, 2 doubles it)");
+    this.mMul = opts.mMul === undefined ? 1 : checked(w, "mMul", opts.mMul, { min: 0 },
+      "a negative mMul makes every other period's rate negative; pass mMul >= 0 (1 restarts at the same rate, 0.5 halves it at each restart)");
+    this.alpha = opts.alpha === undefined ? 0 : checked(w, "alpha", opts.alpha, { min: 0 },
+      "alpha is the final rate as a fraction of the period's starting rate; pass alpha >= 0 (0 decays to zero)");
+    this.name = stringOption(w, "name", opts.name, "SGDRDecay");
+  }
+
+  call(step: number): number {
+    const lr0 = f(this.initialLearningRate), alpha = f(this.alpha), tMul = f(this.tMul), mMul = f(this.mMul);
+    let fraction = f(f(step) / f(this.firstDecaySteps));
+    let restart: number;
+    if (tMul === 1) {
+      restart = Math.floor(fraction);
+      fraction = f(fraction - restart);
+    } else {
+      // Periods grow geometrically: period i starts at fraction (1 - tMul^i) / (1 - tMul).
+      restart = Math.floor(f(f(Math.log(f(1 - f(fraction * f(1 - tMul))))) / f(Math.log(tMul))));
+      const grown = f(Math.pow(tMul, restart));
+      const sumR = f(f(1 - grown) / f(1 - tMul));
+      fraction = f(f(fraction - sumR) / grown);
+    }
+    const mFac = f(Math.pow(mMul, restart));
+    const cosine = f(f(0.5 * mFac) * f(1 + f(Math.cos(f(f(Math.PI) * fraction)))));
+    const decayed = f(f(f(1 - alpha) * cosine) + alpha);
+    return f(lr0 * decayed);
+  }
+
+  getConfig(): ConfigDict {
+    return {
+      initial_learning_rate: this.initialLearningRate,
+      first_decay_steps: this.firstDecaySteps,
+      t_mul: this.tMul,
+      m_mul: this.mMul,
+      alpha: this.alpha,
+      name: this.name,
+    };
+  }
+
+  static fromConfig(config: ConfigDict): CosineDecayRestarts {
+    return new CosineDecayRestarts(camelOptions<CosineDecayRestartsOptions>(config));
+  }
+}
+
 // ---------------------------------------------------------------- serialization
 
 const SCHEDULES: Record<string, (config: ConfigDict) => LearningRateSchedule> = {
   ExponentialDecay: ExponentialDecay.fromConfig,
   PiecewiseConstantDecay: PiecewiseConstantDecay.fromConfig,
   CosineDecay: CosineDecay.fromConfig,
+  InverseTimeDecay: InverseTimeDecay.fromConfig,
+  PolynomialDecay: PolynomialDecay.fromConfig,
+  CosineDecayRestarts: CosineDecayRestarts.fromConfig,
 };
 
 /** Keras' serialized form: `{ module: "keras.optimizers.schedules", class_name, config, registered_name }`. */
@@ -248,6 +455,27 @@ function requireOptions(where: string, opts: object, keys: readonly string[]): v
       throw new TypeError(`${where}: option ${k} is required (options: { ${keys.join(", ")}, ... })`);
     }
   }
+}
+
+/** A finite number within `rule`; out of range, the error says why the value is wrong and what to pass. */
+function checked(where: string, key: string, value: unknown, rule: NumberRule, fix: string): number {
+  try {
+    return checkNumber(where, key, value, rule);
+  } catch (e) {
+    if (e instanceof RangeError) throw new RangeError(`${e.message}: ${fix}`);
+    throw e;
+  }
+}
+
+/** A learning rate: finite and >= 0. */
+function learningRateOption(where: string, key: string, value: unknown): number {
+  return checked(where, key, value, { min: 0 }, `a learning rate cannot be negative; pass a rate >= 0, e.g. ${key}: 0.01`);
+}
+
+/** A count of optimizer steps: finite and > 0. */
+function stepsOption(where: string, key: string, value: unknown): number {
+  return checked(where, key, value, { min: 0, exclusiveMin: true },
+    `it is the number of optimizer steps (batches) the decay runs over; pass a positive count, e.g. ${key}: 1000`);
 }
 
 /** Keras' snake_case config as camelCase options; the constructor then checks every value. */
