@@ -35,6 +35,8 @@ interface LayerCase {
   make: () => Layer;
   /** Input shape(s), batch included; a list of shapes for merge layers. */
   input: number[] | number[][];
+  /** The input itself, where normal noise of that shape would not do (Embedding's indices). */
+  x?: () => Tensor;
 }
 
 const cases: LayerCase[] = [
@@ -79,6 +81,10 @@ const cases: LayerCase[] = [
   { cls: "GlobalAveragePooling2D", make: () => layers.GlobalAveragePooling2D({ keepdims: true }), input: [2, 3, 3, 2] },
   { cls: "GlobalMaxPooling2D", make: () => layers.GlobalMaxPooling2D(), input: [2, 3, 3, 2] },
   { cls: "LayerNormalization", make: () => layers.LayerNormalization({ axis: [1, 2], epsilon: 1e-5 }), input: [2, 3, 4] },
+  {
+    cls: "Embedding", make: () => layers.Embedding(6, 3, { embeddingsRegularizer: "l2", embeddingsConstraint: "non_neg" }), input: [2, 3],
+    x: () => tf.constant([[0, 5, 2], [2, 1, 4]], [2, 3], "int32"),
+  },
   { cls: "Lambda", make: () => layers.Lambda((x: Tensor) => tf.mul(x, 2), { outputShape: [3] }), input: [2, 3] },
   { cls: "Resizing", make: () => layers.Resizing(3, 5, { interpolation: "nearest", cropToAspectRatio: true }), input: [2, 4, 4, 2] },
   { cls: "CenterCrop", make: () => layers.CenterCrop(2, 3), input: [2, 4, 4, 2] },
@@ -103,7 +109,7 @@ for (const [i, c] of cases.entries()) {
     assert.equal(layer.className, c.cls);
     const list = Array.isArray(c.input[0]);
     const shapes = (list ? c.input : [c.input]) as number[][];
-    const xs = shapes.map((s, k) => normal(s, 0, 1, { seed: 100 * i + k }));
+    const xs = c.x ? [c.x()] : shapes.map((s, k) => normal(s, 0, 1, { seed: 100 * i + k }));
     const x = list ? xs : xs[0];
     layer.apply(x);
     if (layer.weights.length > 0) randomizeWeights(layer, 1000 * i);

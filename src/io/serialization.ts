@@ -43,6 +43,7 @@ import { RandomBrightness, RandomContrast, RandomCrop } from "../layers/image_ad
 import { Conv2DTranspose, DepthwiseConv2D, SeparableConv2D } from "../layers/conv_more.js";
 import { GlobalAveragePooling2D, GlobalMaxPooling2D } from "../layers/pooling_global.js";
 import { LayerNormalization } from "../layers/layer_normalization.js";
+import { Embedding } from "../layers/embedding.js";
 import { CosSim2D } from "../layers/cossim.js";
 import { MaxAbsPool2D } from "../layers/maxabs_pooling.js";
 import { LAMBDA_CODE_CLASS_NAME, Lambda, type LambdaFunction, type LambdaOutputShape, configHoldsCode } from "../layers/lambda.js";
@@ -257,6 +258,12 @@ const LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
       "beta_constraint", "gamma_constraint",
     ],
     fixed: { rms_scaling: [false] }, buildConfig: true,
+  },
+  // mask_zero goes to the constructor, which refuses true with its own message; tf.keras 2 wrote input_length.
+  Embedding: {
+    cls: ctor(Embedding),
+    keys: ["input_dim", "output_dim", "embeddings_initializer", "embeddings_regularizer", "embeddings_constraint", "mask_zero"],
+    fixed: { sparse: [false] }, ignore: ["input_length"], buildConfig: true,
   },
 };
 

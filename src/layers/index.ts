@@ -56,6 +56,7 @@ import {
 import { Lambda as LambdaLayer, type LambdaArgs, type LambdaFunction } from "./lambda.js";
 import { CosSim2D as CosSim2DLayer, type CosSim2DArgs } from "./cossim.js";
 import { MaxAbsPool2D as MaxAbsPool2DLayer, type MaxAbsPool2DArgs } from "./maxabs_pooling.js";
+import { Embedding as EmbeddingLayer, type EmbeddingArgs } from "./embedding.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { LayerArgs } from "./layer.js";
 import type { ActivationIdentifier } from "../nn/activations.js";
@@ -66,7 +67,7 @@ export { configHoldsCode, type LambdaArguments, type LambdaFunction, type Lambda
 export type {
   ReLUArgs, LeakyReLUArgs, ELUArgs, SoftmaxArgs, ReshapeArgs, PermuteArgs, ZeroPadding2DArgs, Cropping2DArgs, Sides2DArg,
   UpSampling2DArgs, SpatialDropout2DArgs, GaussianNoiseArgs, GaussianDropoutArgs, RescalingArgs, Conv2DTransposeArgs, DepthwiseConv2DArgs, SeparableConv2DArgs,
-  GlobalPooling2DArgs, LayerNormalizationArgs, ConcatenateArgs, LambdaArgs,
+  GlobalPooling2DArgs, LayerNormalizationArgs, ConcatenateArgs, LambdaArgs, EmbeddingArgs,
   ResizingArgs, CenterCropArgs, RandomFlipArgs, FlipMode, FactorArg, RandomTranslationArgs, RandomRotationArgs, RandomZoomArgs,
   FillMode, TransformLayerArgs, RandomCropArgs, RandomContrastArgs, RandomBrightnessArgs,
 };
@@ -115,6 +116,12 @@ export function BatchNormalization(args?: BatchNormalizationArgs): BatchNormaliz
 }
 export function Add(args?: LayerArgs): AddLayer {
   return new AddLayer(args);
+}
+/** Integer indices to dense vectors: layers.Embedding(10000, 64) maps [batch, steps] ints to [batch, steps, 64]. */
+export function Embedding(inputDim: number | EmbeddingArgs, outputDim?: number | EmbeddingArgs, args?: EmbeddingArgs): EmbeddingLayer {
+  if (typeof inputDim === "object") return new EmbeddingLayer({ ...inputDim });
+  if (typeof outputDim === "object") return new EmbeddingLayer({ ...outputDim, inputDim });
+  return new EmbeddingLayer({ ...(args ?? {}), inputDim, outputDim });
 }
 
 // ------------------------------------------------------------------ activation layers
@@ -309,7 +316,7 @@ export const classes = {
   GaussianNoise: GaussianNoiseLayer, GaussianDropout: GaussianDropoutLayer,
   Conv2DTranspose: Conv2DTransposeLayer, DepthwiseConv2D: DepthwiseConv2DLayer, SeparableConv2D: SeparableConv2DLayer,
   GlobalAveragePooling2D: GlobalAveragePooling2DLayer, GlobalMaxPooling2D: GlobalMaxPooling2DLayer,
-  LayerNormalization: LayerNormalizationLayer,
+  LayerNormalization: LayerNormalizationLayer, Embedding: EmbeddingLayer,
   Subtract: SubtractLayer, Multiply: MultiplyLayer, Average: AverageLayer, Maximum: MaximumLayer, Concatenate: ConcatenateLayer,
   Lambda: LambdaLayer,
   Resizing: ResizingLayer, CenterCrop: CenterCropLayer, RandomFlip: RandomFlipLayer,

@@ -1,0 +1,131 @@
+import type { Tensor } from "../tensor/tensor.js";
+import type { Variable } from "../tensor/variable.js";
+import { isFloatDType } from "../tensor/dtype.js";
+import { shapeText } from "../tensor/shape.js";
+import { valueText } from "../tensor/value_text.js";
+import { cast } from "../ops/math.js";
+import { max, min } from "../ops/reduce.js";
+import { gather } from "../ops/shape.js";
+import { noGrad } from "../ops/engine.js";
+import { Layer, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
+import { single } from "./core.js";
+import {
+  type ConstraintArg, type InitializerArg, type RegularizerArg, addResolvedWeight, checkWeightOptions, resolveConstraint,
+  resolveInitializer, resolveRegularizer, serializeObject,
+} from "./weights.js";
+
+export interface EmbeddingArgs extends LayerArgs {
+  /** Size of the vocabulary: the largest index + 1. */
+  inputDim?: number;
+  /** Length of each embedding vector. */
+  outputDim?: number;
+  /** Default "uniform": RandomUniform(-0.05, 0.05), as Keras. */
+  embeddingsInitializer?: InitializerArg;
+  embeddingsRegularizer?: RegularizerArg;
+  embeddingsConstraint?: ConstraintArg;
+  /**
+   * Keras' mask_zero. lamina has no masking (no layer produces or consumes a mask), so only false
+   * is accepted; true is refused rather than silently treating 0 as an ordinary index.
+   */
+  maskZero?: boolean;
+}
+
+function checkDim(what: string, v: unknown): number {
+  if (typeof v !== "number" || !Number.isInteger(v) || v <= 0) {
+    throw new RangeError(`Embedding: ${what} must be a positive integer, got ${valueText(v)}; e.g. layers.Embedding(10000, 64) for a vocabulary of 10000 and vectors of 64`);
+  }
+  return v;
+}
+
+/**
+ * Keras' Embedding: turns integer indices in [0, inputDim) of any shape [...] into rows of the
+ * `embeddings` matrix [inputDim, outputDim], giving [..., outputDim]. Float inputs holding indices
+ * are cast to int32 as Keras does (the fraction is dropped); the layer does not autocast them to
+ * its float dtype first. The gradient scatters back onto the rows used, adding over repeated indices.
+ */
+export class Embedding extends Layer {
+  static readonly options = layerOptions<EmbeddingArgs>({
+    inputDim: true, outputDim: true, embeddingsInitializer: true, embeddingsRegularizer: true, embeddingsConstraint: true, maskZero: true,
+  });
+  readonly inputDim: number;
+  readonly outputDim: number;
+  readonly maskZero = false;
+  embeddings: Variable | null = null;
+  private readonly args: EmbeddingArgs;
+
+  constructor(args: EmbeddingArgs) {
+    super(args);
+    this.inputDim = checkDim("inputDim", args.inputDim);
+    this.outputDim = checkDim("outputDim", args.outputDim);
+    if (args.maskZero !== undefined && typeof args.maskZero !== "boolean") {
+      throw new TypeError(`Embedding ${this.name}: maskZero must be a boolean, got ${valueText(args.maskZero)}`);
+    }
+    if (args.maskZero === true) {
+      throw new TypeError(
+        `Embedding ${this.name}: maskZero: true is not supported: lamina has no masking, so no later layer could skip the padded steps; ` +
+          "leave maskZero off (index 0 is then an ordinary, trainable index), and keep padding out of the results yourself, " +
+          "e.g. with sampleWeight in fit or by averaging only over the real positions",
+      );
+    }
+    if (!isFloatDType(this.dtype)) {
+      throw new TypeError(`Embedding ${this.name}: dtype ${this.dtype} is not a float dtype; the embeddings are float32 (the default) or float64 (the indices may be int32)`);
+    }
+    checkWeightOptions(`Embedding ${this.name}`, args);
+    this.args = args;
+  }
+
+  override build(_inputShape: LayerShape | LayerShape[]): void {
+    this.embeddings = addResolvedWeight(this, "embeddings", [this.inputDim, this.outputDim], "uniform", {
+      initializer: this.args.embeddingsInitializer, regularizer: this.args.embeddingsRegularizer, constraint: this.args.embeddingsConstraint,
+    });
+    this.built = true;
+  }
+
+  /** Keras' `self.autocast = False`: float indices are cast to int32 by call, not to float32 first. */
+  override autocast(inputs: Tensor[]): Tensor[] {
+    return inputs;
+  }
+
+  call(inputs: Tensor | Tensor[]): Tensor {
+    const x = single(inputs, this);
+    const indices = x.dtype === "int32" || x.dtype === "int64" ? x : cast(x, "int32");
+    try {
+      return gather(this.embeddings!, indices, 0);
+    } catch (e) {
+      throw this.rangeError(indices) ?? e;
+    }
+  }
+
+  /** The error naming an index outside [0, inputDim), or null if every index is in range. */
+  private rangeError(indices: Tensor): RangeError | null {
+    if (indices.size === 0) return null;
+    const [lo, hi] = noGrad(() => {
+      const wide = cast(indices, "float64");
+      return [min(wide).item(), max(wide).item()];
+    });
+    const bad = lo < 0 ? lo : hi >= this.inputDim ? hi : null;
+    if (bad === null) return null;
+    return new RangeError(
+      `Embedding ${this.name}: index ${bad} in the input ${shapeText(indices.shape)} is out of range; indices must be in [0, ${this.inputDim}) ` +
+        `(inputDim ${this.inputDim}); map them into the vocabulary or make inputDim larger`,
+    );
+  }
+
+  override computeOutputShape(inputShape: LayerShape | LayerShape[]): LayerShape {
+    if (Array.isArray(inputShape[0])) throw new TypeError(`Embedding ${this.name}: expects one input, got ${inputShape.length}`);
+    return [...(inputShape as LayerShape), this.outputDim];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(),
+      input_dim: this.inputDim,
+      output_dim: this.outputDim,
+      embeddings_initializer: serializeObject(resolveInitializer(this.args.embeddingsInitializer ?? "uniform")),
+      embeddings_regularizer: serializeObject(resolveRegularizer(this.args.embeddingsRegularizer)),
+      activity_regularizer: null,
+      embeddings_constraint: serializeObject(resolveConstraint(this.args.embeddingsConstraint)),
+      mask_zero: this.maskZero,
+    };
+  }
+}
