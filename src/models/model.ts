@@ -410,7 +410,18 @@ export class Model extends Layer {
       const seen = latest.get(node.layer);
       if (seen === undefined || node.layer.inboundNodes.indexOf(node) > node.layer.inboundNodes.indexOf(seen)) latest.set(node.layer, node);
     }
-    return new Map([...latest].map(([layer, node]) => [layer, node.outputs.map((o) => o.shape)]));
+    const shapes = new Map([...latest].map(([layer, node]) => [layer, node.outputs.map((o) => o.shape)]));
+    // Keras' summary, for a layer with no node (a subclassed model's): the output shape for the input it was built with.
+    for (const layer of this.layers) {
+      if (shapes.has(layer) || !layer.built || layer.builtInputShape === null) continue;
+      try {
+        const out = layer.computeOutputShape(layer.builtInputShape);
+        shapes.set(layer, out.length > 0 && Array.isArray(out[0]) ? (out as LayerShape[]) : [out as LayerShape]);
+      } catch {
+        // Keras shows "?" where the shape cannot be worked out.
+      }
+    }
+    return shapes;
   }
 
   /**

@@ -227,3 +227,22 @@ test("summary refuses options it does not take (lamina has no expand_nested or l
   assert.throws(() => model.summary(() => {}, { layer_range: ["a", "b"] } as never), /^TypeError: Model small\.summary: unknown option layer_range;/);
   assert.match(model.summary({ printFn: () => {}, showTrainable: true }), /Trainable/);
 });
+
+test("a subclassed model's summary after fit gives each layer's output shape for the input it was built with, as Keras 3.5 prints it", async () => {
+  // Keras 3.5 (torch backend), the same model fitted on ones((4, 3)): "│ dense (Dense) │ (4, 2) │ 8 │".
+  class MyModel extends tf.models.Model {
+    d = tf.layers.Dense(2);
+    override call(x: tf.Tensor | tf.Tensor[]): tf.Tensor {
+      return this.d.apply(x as tf.Tensor) as tf.Tensor;
+    }
+  }
+  const model = new MyModel();
+  model.compile({ loss: "mse", optimizer: "sgd" });
+  let before = "";
+  model.summary({ printFn: (t) => (before = t) });
+  assert.match(before, /│ \S+ \(Dense\)\s+│ \?\s+│ +0 \(unbuilt\) │/);
+  await model.fit(tf.ones([4, 3]), tf.ones([4, 2]), { verbose: 0 });
+  let after = "";
+  model.summary({ printFn: (t) => (after = t) });
+  assert.match(after, /│ \S+ \(Dense\)\s+│ \(4, 2\)\s+│ +8 │/);
+});
