@@ -1,7 +1,8 @@
 // 2-D max/average pooling on NHWC float32 tensors with the JS reference's semantics
 // (src/backend/js/pool.ts): padding cells never take part, a max window keeps its first maximal
-// cell (a later one wins only when strictly greater), an average divides by its count of real
-// cells. Forward passes split output rows across the pool; backward passes split whole images
+// cell (a later one wins only when strictly greater) except that a NaN always wins (torch's
+// `val > max || isnan(val)`: a window holding NaN gives NaN, its gradient goes to the last NaN),
+// an average divides by its count of real cells. Forward passes split output rows across the pool; backward passes split whole images
 // (their parts of dx are disjoint).
 #include <algorithm>
 #include <limits>
@@ -26,10 +27,26 @@ inline Window window(const PoolGeom& g, index_t oy, index_t ox) {
   return {std::max<index_t>(0, y0), std::min(g.inH, y0 + g.poolH), std::max<index_t>(0, x0), std::min(g.inW, x0 + g.poolW)};
 }
 
+/**
+ * One cell of a max window over channels: o <- NaN if x is NaN, else max(o, x), so that a NaN,
+ * once in o, stays (maxps(x, o) returns o when either is NaN; or-ing the unordered mask makes a
+ * NaN x an all-ones NaN). As cheap as the plain maximum: one max, one compare, one or.
+ */
+inline void windowMaxValueStep(const float* __restrict x, float* __restrict o, index_t C) {
+  index_t c = 0;
+#if defined(__SSE2__)
+  for (; c + 4 <= C; c += 4) {
+    const __m128 v = _mm_loadu_ps(x + c);
+    _mm_storeu_ps(o + c, _mm_or_ps(_mm_max_ps(v, _mm_loadu_ps(o + c)), _mm_cmpunord_ps(v, v)));
+  }
+#endif
+  for (; c < C; c++) o[c] = (x[c] > o[c] || x[c] != x[c]) ? x[c] : o[c];
+}
+
 /*
  * The two inner steps of maxPoolGrad over channels, with SSE selects where available (GCC does not
  * if-convert these float selects on its own, and the branchy scalar loop costs 20x more):
- * best/arg <- (x > best) ? (x, k) : (best, arg), and o (+)= (arg == k) ? dy : 0.
+ * best/arg <- (x > best || x is NaN) ? (x, k) : (best, arg), and o (+)= (arg == k) ? dy : 0.
  */
 inline void windowMaxStep(const float* __restrict x, float* __restrict best, float* __restrict arg, float k, index_t C) {
   index_t c = 0;
@@ -37,13 +54,13 @@ inline void windowMaxStep(const float* __restrict x, float* __restrict best, flo
   const __m128 kv = _mm_set1_ps(k);
   for (; c + 4 <= C; c += 4) {
     const __m128 v = _mm_loadu_ps(x + c), b = _mm_loadu_ps(best + c), a = _mm_loadu_ps(arg + c);
-    const __m128 gt = _mm_cmpgt_ps(v, b);
-    _mm_storeu_ps(best + c, _mm_or_ps(_mm_and_ps(gt, v), _mm_andnot_ps(gt, b)));
-    _mm_storeu_ps(arg + c, _mm_or_ps(_mm_and_ps(gt, kv), _mm_andnot_ps(gt, a)));
+    const __m128 take = _mm_or_ps(_mm_cmpgt_ps(v, b), _mm_cmpunord_ps(v, v));
+    _mm_storeu_ps(best + c, _mm_or_ps(_mm_and_ps(take, v), _mm_andnot_ps(take, b)));
+    _mm_storeu_ps(arg + c, _mm_or_ps(_mm_and_ps(take, kv), _mm_andnot_ps(take, a)));
   }
 #endif
   for (; c < C; c++) {
-    if (x[c] > best[c]) {
+    if (x[c] > best[c] || x[c] != x[c]) {
       best[c] = x[c];
       arg[c] = k;
     }
@@ -88,13 +105,12 @@ void maxPool(const float* x, float* out, const PoolGeom& g) {
         std::fill(o, o + C, -std::numeric_limits<float>::infinity());
         continue;
       }
-      // The first cell, then a later cell wins only when strictly greater (a NaN first cell stays).
+      // The first cell, then the larger of the two, or NaN as soon as one cell is NaN.
       const float* first = xImage + (w.yStart * g.inW + w.xStart) * C;
       std::copy(first, first + C, o);
       for (index_t iy = w.yStart; iy < w.yEnd; iy++) {
         for (index_t ix = (iy == w.yStart ? w.xStart + 1 : w.xStart); ix < w.xEnd; ix++) {
-          const float* xv = xImage + (iy * g.inW + ix) * C;
-          for (index_t c = 0; c < C; c++) o[c] = o[c] < xv[c] ? xv[c] : o[c];
+          windowMaxValueStep(xImage + (iy * g.inW + ix) * C, o, C);
         }
       }
     }
@@ -145,7 +161,7 @@ void maxPoolGrad(const float* x, const float* dy, float* dx, const PoolGeom& g) 
       for (index_t ox = 0; ox < g.outW; ox++, d += C) {
         const Window w = window(g, oy, ox);
         if (w.yStart >= w.yEnd || w.xStart >= w.xEnd) continue;
-        // The first cell, then a later cell wins only when strictly greater (a NaN first cell stays).
+        // The first cell, then a later cell wins when strictly greater or NaN (the last NaN wins).
         float k = 0.0f;
         for (index_t iy = w.yStart; iy < w.yEnd; iy++) {
           for (index_t ix = w.xStart; ix < w.xEnd; ix++, k += 1.0f) {

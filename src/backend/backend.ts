@@ -129,7 +129,7 @@ export interface Backend {
   conv2dBackpropFilter(x: NumericArray, dy: NumericArray, dw: NumericArray, info: Conv2DInfo): void;
 
   maxPool(x: NumericArray, out: NumericArray, info: Pool2DInfo): void;
-  /** dx (zero-filled): each window's dy goes to its first maximal input cell. */
+  /** dx (zero-filled): each window's dy goes to its first maximal input cell, or its last NaN. */
   maxPoolGrad(x: NumericArray, dy: NumericArray, dx: NumericArray, info: Pool2DInfo): void;
   /** Average over the real (non-padding) cells of each window. */
   avgPool(x: NumericArray, out: NumericArray, info: Pool2DInfo): void;

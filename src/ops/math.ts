@@ -290,7 +290,11 @@ export function where(condIn: Input, aIn: Input, bIn: Input): Tensor {
 
 // ---------------------------------------------------------------- casts and clipping
 
-/** tf.cast(x, dtype): float to int truncates toward zero; anything nonzero is true. */
+/**
+ * tf.cast(x, dtype): float to int truncates toward zero, and NaN, +-Infinity or a value beyond the
+ * integer type's range gives its smallest value (INT_MIN), as numpy, torch and TF do on x86;
+ * anything nonzero is true.
+ */
 export function cast(xIn: Input, dtype: DType): Tensor {
   const x = toTensor(xIn, "cast");
   if (x.dtype === dtype) return x;

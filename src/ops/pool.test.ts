@@ -102,3 +102,73 @@ for (const c of fixtures.cases.filter((k) => k.op === "maxPool" || k.op === "avg
     assertAllClose(tf.grad(run)(x, tf.constant(c.dy.data, c.dy.shape, "float32")), c.dx, { rtol: 1e-4, atol: 1e-5, what: `${c.name} dx` });
   });
 }
+
+// ---------------------------------------------------------------- NaN, on both backends
+
+/** Runs body with backend `name` active; skips when it is not available (the addon not built). */
+function onBackend(name: string, t: { skip(msg: string): void }, body: () => void): void {
+  const before = tf.getBackend();
+  try {
+    tf.setBackend(name);
+  } catch {
+    t.skip(`the ${name} backend is not available`);
+    return;
+  }
+  try {
+    body();
+  } finally {
+    tf.setBackend(before);
+  }
+}
+
+/*
+ * A [1, 3, 3, 5] input, x[i] = (7i mod 11) - 5, with NaN at flat indices 2, 9, 23 and 44: five
+ * channels reach the native kernel's 4-wide SIMD steps and its scalar tail. Expected values from
+ * torch 1.13 (gen: x permuted to NCHW, F.max_pool2d(x, 2, 1) for VALID, and for SAME
+ * F.max_pool2d(F.pad(x, (0, 1, 0, 1), value=-inf), 2, 2); the gradient is that of sum(y * w) with
+ * w = 1, 2, ... in NHWC order). torch's rule: a later cell wins when greater or NaN, so a window
+ * holding NaN gives NaN whatever the NaN's place, and its gradient goes to the last NaN.
+ */
+const nanPoolX = (): number[] => {
+  const x = Array.from({ length: 45 }, (_, i) => ((i * 7) % 11) - 5);
+  for (const i of [2, 9, 23, 44]) x[i] = Number.NaN;
+  return x;
+};
+const N = Number.NaN;
+const nanPoolCases = [
+  {
+    strides: 1, padding: "valid" as const,
+    y: [3, 4, N, N, N, 5, 4, 2, N, N, 3, 5, 4, N, 4, 5, 5, 3, N, N],
+    dx: [0, 0, 3, 0, 0, 0, 9, 0, 0, 15, 0, 0, 8, 0, 0, 0, 0, 13, 0, 0, 12, 0, 0, 46, 0, 22, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 29, 0, 0, 15, 0, 0, 18, 0, 20],
+  },
+  {
+    strides: 2, padding: "same" as const,
+    y: [3, 4, N, N, N, 5, 1, 2, 4, 5, -2, 5, 1, -3, 4, 0, -4, 3, -1, N],
+    dx: [0, 0, 3, 0, 0, 0, 2, 0, 0, 5, 0, 0, 8, 0, 10, 0, 0, 0, 0, 0, 1, 0, 0, 4, 0, 6, 7, 0, 9, 0, 0, 0, 0, 0, 0, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20],
+  },
+];
+
+for (const name of ["js", "native"]) {
+  test(`maxPool: a window holding NaN gives NaN wherever the NaN sits, its gradient goes to the last NaN, as torch (${name} backend)`, (t) => {
+    onBackend(name, t, () => {
+      for (const dtype of ["float32", "float64"] as const) {
+        for (const c of nanPoolCases) {
+          const what = `${dtype} strides ${c.strides} ${c.padding}`;
+          const pool = (x: Tensor): Tensor => tf.maxPool(x, 2, c.strides, c.padding);
+          const x = tf.constant(nanPoolX(), [1, 3, 3, 5], dtype);
+          assert.deepEqual([...pool(x).dataSync()], c.y, `${what} y`);
+          const w = tf.constant(Array.from({ length: 20 }, (_, i) => i + 1), [1, 2, 2, 5], dtype);
+          assert.deepEqual([...tf.grad((u) => tf.sum(tf.mul(pool(u), w)))(x).dataSync()], c.dx, `${what} dx`);
+        }
+        // One channel: a NaN in any of the four places of a 2x2 window, alone or with another.
+        for (const vals of [[N, 5, 3, 2], [1, N, 3, 2], [1, 5, N, 2], [1, 5, 5, N], [1, N, N, 2]]) {
+          const x = tf.constant(vals, [1, 2, 2, 1], dtype);
+          assert.deepEqual([...tf.maxPool(x, 2).dataSync()], [N], `${dtype} ${vals}`);
+          let last = vals.length - 1;
+          while (!Number.isNaN(vals[last])) last--;
+          assert.deepEqual([...tf.grad((u) => tf.maxPool(u, 2))(x).dataSync()], vals.map((_, i) => (i === last ? 1 : 0)), `${dtype} ${vals} dx`);
+        }
+      }
+    });
+  });
+}

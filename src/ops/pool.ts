@@ -19,7 +19,8 @@ function poolInput(op: string, xIn: Input): Tensor {
 /**
  * Max pooling of an NHWC input [batch, h, w, c] (or [h, w, c]), TF.js argument order.
  * `strides` defaults to the pool size (Keras' MaxPooling2D); padding cells never win.
- * The gradient goes to each window's first maximal cell, as in TF.
+ * The gradient goes to each window's first maximal cell, as in TF; a window holding NaN gives NaN
+ * and sends its gradient to its last NaN, as torch's max_pool2d does.
  */
 export function maxPool(xIn: Input, poolSize: Size2D, strides?: Size2D | null, padding: PaddingMode = "VALID"): Tensor {
   const x = poolInput("maxPool", xIn);

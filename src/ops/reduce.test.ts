@@ -309,3 +309,36 @@ test("second-order gradient through sum and max", () => {
   const gg = tf.grad((x) => tf.sum(tf.grad((y) => tf.sum(tf.mul(tf.mul(y, y), y)))(x)));
   assert.deepEqual(gg(tf.constant([1, 2], "float64")).arraySync(), [6, 12]);
 });
+
+/*
+ * NaN in every place of a row, along the last axis (contiguous loops) and along the first (strided
+ * loops). Expected values from numpy 1.24 (x.max(1), x.min(1), x.argmax(1), x.argmin(1)) and
+ * torch 1.13 (argmax, argmin, logsumexp) for
+ * x = np.array([[nan,1,2],[1,nan,2],[1,2,nan],[3,nan,nan],[-inf,nan,inf],[1,2,3]], np.float32).
+ */
+for (const name of ["js", "native"]) {
+  test(`max, min, logSumExp propagate NaN and argMax/argMin give the first NaN's index, as numpy (${name} backend)`, (t) => {
+    const before = tf.getBackend();
+    try {
+      tf.setBackend(name);
+    } catch {
+      t.skip(`the ${name} backend is not available`);
+      return;
+    }
+    try {
+      const N = NaN;
+      const x = tf.constant([[N, 1, 2], [1, N, 2], [1, 2, N], [3, N, N], [-Infinity, N, Infinity], [1, 2, 3]], "float32");
+      for (const [v, axis] of [[x, 1], [tf.transpose(x), 0]] as const) {
+        assert.deepEqual([...tf.max(v, axis).dataSync()], [N, N, N, N, N, 3], `max axis ${axis}`);
+        assert.deepEqual([...tf.min(v, axis).dataSync()], [N, N, N, N, N, 1], `min axis ${axis}`);
+        assert.deepEqual([...tf.argMax(v, axis).dataSync()], [0, 1, 2, 1, 1, 2], `argMax axis ${axis}`);
+        assert.deepEqual([...tf.argMin(v, axis).dataSync()], [0, 1, 2, 1, 1, 0], `argMin axis ${axis}`);
+        const lse = [...tf.logSumExp(v, axis).dataSync()] as number[];
+        assert.deepEqual(lse.slice(0, 5), [N, N, N, N, N], `logSumExp axis ${axis}`);
+        assert.ok(Math.abs(lse[5] - 3.4076059) < 1e-6, `logSumExp axis ${axis}: ${lse[5]}`);
+      }
+    } finally {
+      tf.setBackend(before);
+    }
+  });
+}

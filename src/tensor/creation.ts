@@ -112,27 +112,58 @@ function fromValues(values: readonly (number | boolean | bigint)[], dtype: DType
   return out;
 }
 
-/** Converts storage between dtypes with TensorFlow's cast rules (floats truncate toward zero). */
+/*
+ * Float to integer conversions as x86's cvttss2si/cvttsd2si make them, and so numpy's astype,
+ * torch's .to() and TF's cast on x86: truncation toward zero for values in range, and the type's
+ * smallest value (INT_MIN) for NaN, +-Infinity and anything beyond the range (the typed array
+ * alone would store NaN as 0 and wrap 3e9 to -1294967296).
+ */
+const INT32_MIN = -2147483648;
+const INT64_MIN = -(2n ** 63n);
+const TWO_63 = 2 ** 63;
+
+function floatToInt32(v: number): number {
+  return v > -2147483649 && v < 2147483648 ? Math.trunc(v) : INT32_MIN;
+}
+
+function floatToInt64(v: number): bigint {
+  return v >= -TWO_63 && v < TWO_63 ? BigInt(Math.trunc(v)) : INT64_MIN;
+}
+
+/**
+ * Converts storage between dtypes with TensorFlow's cast rules on x86: floats truncate toward
+ * zero, NaN, +-Infinity and out-of-range floats give INT_MIN; integers wrap to a narrower type
+ * (int64 -> int32 keeps the low 32 bits exactly; uint8 keeps the low byte of the int32 value, as
+ * numpy does); anything nonzero is true.
+ */
 export function castValues(src: TypedArray, from: DType, to: DType): TypedArray {
   const out = allocStorage(to, src.length);
   if (from === to) {
     (out as TypedArray).set(src as never);
     return out;
   }
+  const n = src.length;
   if (out instanceof BigInt64Array) {
-    for (let i = 0; i < src.length; i++) {
-      const v = Number(src[i]);
-      out[i] = BigInt(Number.isFinite(v) ? Math.trunc(v) : 0);
+    if (src instanceof Float32Array || src instanceof Float64Array) {
+      for (let i = 0; i < n; i++) out[i] = floatToInt64(src[i]);
+    } else {
+      for (let i = 0; i < n; i++) out[i] = BigInt(src[i] as number);
     }
     return out;
   }
-  const n = src.length;
+  if (src instanceof BigInt64Array) {
+    if (to === "bool") for (let i = 0; i < n; i++) out[i] = src[i] !== 0n ? 1 : 0;
+    else if (to === "int32" || to === "uint8") for (let i = 0; i < n; i++) out[i] = Number(BigInt.asIntN(32, src[i]));
+    else for (let i = 0; i < n; i++) out[i] = Number(src[i]);
+    return out;
+  }
   if (to === "bool") {
-    for (let i = 0; i < n; i++) out[i] = src[i] !== 0 && src[i] !== 0n ? 1 : 0;
+    for (let i = 0; i < n; i++) out[i] = src[i] !== 0 ? 1 : 0;
   } else if (to === "int32" || to === "uint8") {
-    for (let i = 0; i < n; i++) out[i] = Math.trunc(Number(src[i]));
+    // Storing the int32 value into a Uint8Array keeps its low byte.
+    for (let i = 0; i < n; i++) out[i] = floatToInt32(src[i]);
   } else {
-    for (let i = 0; i < n; i++) out[i] = Number(src[i]);
+    for (let i = 0; i < n; i++) out[i] = src[i];
   }
   return out;
 }

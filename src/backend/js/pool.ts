@@ -4,7 +4,8 @@ import type { Pool2DInfo } from "../backend.js";
 /*
  * 2-D pooling on NHWC tensors. Padding cells never take part: a max window ignores them (as if
  * they were -inf) and an average window divides by its count of real cells, as TF's SAME pooling
- * does. Channels are the innermost loop so every window reads contiguous memory.
+ * does. A max window holding a NaN gives NaN wherever the NaN sits, as torch's max_pool2d does.
+ * Channels are the innermost loop so every window reads contiguous memory.
  */
 
 /** Calls visit(n, output offset, yStart, yEnd, xStart, xEnd) for every window, clipped to the image. */
@@ -30,7 +31,9 @@ function forEachWindow(
 
 /**
  * Finds, per channel, the flat input index of each window's first maximal cell in row-major
- * order (TF's rule: a later cell wins only when strictly greater). -1 marks an empty window.
+ * order (TF's and torch's rule: a later cell wins only when strictly greater), except that a NaN
+ * always wins, so a window with NaNs picks its last NaN (torch's `val > max || isnan(val)`).
+ * -1 marks an empty window.
  */
 function windowArgMax(
   x: NumericArray, info: Pool2DInfo, best: Float64Array, arg: Int32Array,
@@ -43,7 +46,7 @@ function windowArgMax(
       const xi = xImage + (iy * W + ix) * C;
       for (let c = 0; c < C; c++) {
         const v = x[xi + c];
-        if (arg[c] < 0 || best[c] < v) {
+        if (arg[c] < 0 || v > best[c] || v !== v) {
           best[c] = v;
           arg[c] = xi + c;
         }

@@ -297,7 +297,7 @@ const poolCases: Parameters<typeof poolGeometry>[] = [
   [7, 28, 28, 32, 2, 2, 2, 2, "VALID"],
 ];
 
-test("native maxPool/maxPoolGrad/avgPool/avgPoolGrad equal js (ties included)", { skip }, () => {
+test("native maxPool/maxPoolGrad/avgPool/avgPoolGrad equal js (ties and NaN included)", { skip }, () => {
   const nb = native as Backend;
   let seed = 5000;
   for (const p of poolCases) {
@@ -305,8 +305,10 @@ test("native maxPool/maxPoolGrad/avgPool/avgPoolGrad equal js (ties included)", 
     const what = `pool ${JSON.stringify(p)}`;
     const xSize = info.batch * info.inHeight * info.inWidth * info.channels;
     const ySize = info.batch * info.outHeight * info.outWidth * info.channels;
-    for (const integers of [false, true]) {
-      const x = randomF32(xSize, seed++, integers), dy = randomF32(ySize, seed++);
+    for (const kind of ["random", "integers", "nan"]) {
+      const x = randomF32(xSize, seed++, kind === "integers"), dy = randomF32(ySize, seed++);
+      // Some windows with one NaN, some with several, in every place of the window and every lane.
+      if (kind === "nan") for (let i = 0; i < xSize; i += 1 + (i % 13)) x[i] = Number.NaN;
       const a = new Float32Array(ySize), b = new Float32Array(ySize).fill(Number.NaN);
       js.maxPool(x, a, info);
       nb.maxPool(x, b, info);
@@ -315,6 +317,7 @@ test("native maxPool/maxPoolGrad/avgPool/avgPoolGrad equal js (ties included)", 
       js.maxPoolGrad(x, dy, da, info);
       nb.maxPoolGrad(x, dy, db, info);
       assertClose(db, da, `${what} maxPoolGrad`, 1e-6);
+      if (kind === "nan") continue;
       js.avgPool(x, a, info);
       nb.avgPool(x, b, info);
       assertClose(b, a, `${what} avgPool`, 1e-6);
