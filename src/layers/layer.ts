@@ -14,6 +14,9 @@ import { serializationHooks } from "../io/hooks.js";
 import { type ConstraintArg, type InitializerArg, type RegularizerArg, resolveConstraint, resolveInitializer, resolveRegularizer } from "./weights.js";
 import type { DeserializeOptions } from "../io/serialization.js";
 
+/** The dtypes of the symbolic inputs of the layer call being worked out (applySymbolic), for computeOutputShape's probe. */
+let symbolicInputDTypes: DType[] | null = null;
+
 export type { LayerShape };
 
 /** What every layer accepts besides its own options (Keras' base Layer kwargs). */
@@ -226,7 +229,12 @@ export abstract class Layer {
   computeOutputShape(inputShape: LayerShape | LayerShape[]): LayerShape | LayerShape[] {
     const multi = Array.isArray(inputShape[0]);
     const shapes = (multi ? inputShape : [inputShape]) as LayerShape[];
-    const probes = shapes.map((s) => zeros(s.map((d) => (d === null ? 1 : d)), this.dtype));
+    // Integer inputs (an Input of token indices) are probed with their own dtype, as Keras' symbolic call would see them.
+    const probeDType = (k: number): DType => {
+      const declared = symbolicInputDTypes?.[k];
+      return declared !== undefined && !isFloatDType(declared) ? declared : this.dtype;
+    };
+    const probes = shapes.map((s, k) => zeros(s.map((d) => (d === null ? 1 : d)), probeDType(k)));
     const out = noGrad(() => callInContext(this, multi ? probes : probes[0], { training: false }));
     const outs = Array.isArray(out) ? out : [out];
     const result = outs.map((o, k) => o.shape.map((d, i) => (isUnknownDim(shapes, i, k) ? null : d)));
@@ -396,7 +404,14 @@ export abstract class Layer {
   private applySymbolic(inputs: SymbolicTensor[], asList: boolean, training: boolean | undefined): SymbolicTensor | SymbolicTensor[] {
     const inShape = asList ? inputs.map((t) => t.shape) : inputs[0].shape;
     this.maybeBuild(inShape, asList);
-    const outShape = this.computeOutputShape(inShape);
+    const outer = symbolicInputDTypes;
+    symbolicInputDTypes = inputs.map((t) => t.dtype);
+    let outShape: LayerShape | LayerShape[];
+    try {
+      outShape = this.computeOutputShape(inShape);
+    } finally {
+      symbolicInputDTypes = outer;
+    }
     const node = new LayerNode(this, inputs, asList);
     this.inboundNodes.push(node);
     // Keras' `base(inputs, training=False)`: this call keeps that mode whatever mode the model runs in.

@@ -1,4 +1,5 @@
 import { Tensor } from "../tensor/tensor.js";
+import type { DType } from "../tensor/dtype.js";
 import type { Variable } from "../tensor/variable.js";
 import { shapeText } from "../tensor/shape.js";
 import { valueText } from "../tensor/value_text.js";
@@ -551,9 +552,15 @@ export class Model extends Layer {
     return [vx, vy, vw];
   }
 
+  /** The dtypes of the model's Inputs, in input order; none when they are not known yet (a subclassed model). */
+  protected declaredInputDTypes(): DType[] {
+    return this.inputs.map((t) => t.dtype);
+  }
+
   /** Inputs as the model takes them: one tensor, a list in input order, or an object keyed by input name (as Keras accepts). */
   private toInputs(xIn: ModelData, what: string, op: string): Tensor | Tensor[] {
-    if (!isKeyedData(xIn)) return toTensorData(xIn, what, op);
+    const dtypes = this.declaredInputDTypes();
+    if (!isKeyedData(xIn)) return toTensorData(xIn, what, op, dtypes);
     const rec = xIn;
     const names = this.inputs.map((t) => t.sourceLayer.name);
     if (names.length === 0) throw new TypeError(`${op}: ${what} is an object keyed by input name, but model ${this.name} has no known inputs yet; start it with layers.Input({ shape, name })`);
@@ -563,7 +570,7 @@ export class Model extends Layer {
       throw new RangeError(`${op}: ${what} is keyed by ${Object.keys(rec).map((k) => `"${k}"`).join(", ")} but the model's inputs are named ${names.map((n) => `"${n}"`).join(", ")}` +
         `${missing.length > 0 ? ` (missing ${missing.map((n) => `"${n}"`).join(", ")})` : ""}; use those names, or pass a list in input order`);
     }
-    const ordered = names.map((n) => toTensorData(rec[n], `${what} "${n}"`, op) as Tensor);
+    const ordered = names.map((n, k) => toTensorData(rec[n], `${what} "${n}"`, op, [dtypes[k]]) as Tensor);
     return ordered.length === 1 ? ordered[0] : ordered;
   }
 

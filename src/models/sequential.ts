@@ -1,4 +1,5 @@
 import type { Tensor } from "../tensor/tensor.js";
+import type { DType } from "../tensor/dtype.js";
 import { Layer, type CallOptions, type LayerShape, uniqueLayerName } from "../layers/layer.js";
 import { InputLayer } from "../layers/core.js";
 import { SymbolicTensor, layerShapeText } from "../layers/symbolic.js";
@@ -54,6 +55,10 @@ export class Sequential extends Model {
   /** The symbolic output of the last layer, once the model knows its input shape. */
   override get outputs(): SymbolicTensor[] {
     return [this.symbolic("outputs").output];
+  }
+
+  protected override declaredInputDTypes(): DType[] {
+    return this.graph ? [this.graph.input.dtype] : [];
   }
 
   private symbolic(what: string): SymbolicChain {

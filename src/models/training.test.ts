@@ -402,3 +402,34 @@ test("fit drives callbacks as Keras: validation runs the test hooks, onTrainEnd 
   assert.equal(JSON.stringify(history.params), '{"verbose":0,"epochs":2,"steps":2}');
   assert.equal(model.history, history);
 });
+
+test("an Input declared int32 receives int32 data in fit, evaluate and predict (token indices stay exact), a float Input float32", async () => {
+  const seen: string[] = [];
+  const record = layers.Lambda((x: tf.Tensor) => {
+    seen.push(x.dtype);
+    return tf.cast(x, "float32");
+  });
+  const input = layers.Input({ shape: [2], dtype: "int32" });
+  const model = new models.Model({ inputs: input, outputs: layers.Dense(1).apply(record.apply(input) as tf.layers.SymbolicTensor) as tf.layers.SymbolicTensor });
+  assert.deepEqual(seen, ["int32"], "the model is built with an int32 probe, as Keras' symbolic call sees int32");
+  model.compile({ loss: "mse", optimizer: "sgd" });
+  const x = tf.constant([[16777217, 1], [2, 3]], [2, 2], "int32"); // 2^24 + 1 has no float32
+  await model.fit(x, tf.ones([2, 1]), { epochs: 1, verbose: 0 });
+  await model.evaluate(tf.cast(x, "uint8"), tf.ones([2, 1]), { verbose: 0 });
+  model.predict([[5, 6]]);
+  assert.ok(seen.length >= 3 && seen.every((d) => d === "int32"), seen.join(", "));
+  const exact: number[] = [];
+  const keep = layers.Lambda((t: tf.Tensor) => {
+    if (t.dtype === "int32") exact.push(...(t.arraySync() as number[][]).map((r) => r[0]));
+    return tf.cast(t, "float32");
+  });
+  const m2 = new models.Model({ inputs: input, outputs: keep.apply(input) as tf.layers.SymbolicTensor });
+  exact.length = 0;
+  m2.predict(x);
+  assert.deepEqual(exact, [16777217, 2]);
+  const floatIn = layers.Input({ shape: [2] });
+  const seenF: string[] = [];
+  const m3 = new models.Model({ inputs: floatIn, outputs: layers.Lambda((t: tf.Tensor) => (seenF.push(t.dtype), t)).apply(floatIn) as tf.layers.SymbolicTensor });
+  m3.predict(x);
+  assert.deepEqual(seenF, ["float32", "float32"]);
+});

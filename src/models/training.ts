@@ -3,7 +3,7 @@ import { runTrainingStep, type Variable } from "../tensor/variable.js";
 import { constant, type TensorLike } from "../tensor/creation.js";
 import { permutation } from "../tensor/random.js";
 import { shapeText } from "../tensor/shape.js";
-import { isFloatDType } from "../tensor/dtype.js";
+import { type DType, isFloatDType } from "../tensor/dtype.js";
 import { GradientTape } from "../autograd/tape.js";
 import { gradientPool, noGrad } from "../ops/engine.js";
 import { add, cast, floor, isNaN, mul, notEqual, sub } from "../ops/math.js";
@@ -119,10 +119,19 @@ export interface TrainableModel {
 
 /**
  * Model inputs as tensors. Integer inputs (uint8 images, int32 arrays) become float32, since Keras'
- * layers promote them to their float compute dtype; labels keep their dtype.
+ * layers promote them to their float compute dtype, unless the model's Input declares an integer
+ * dtype (token indices for an Embedding): those become that dtype, exact beyond float32's 2^24.
+ * Labels keep their dtype.
  */
-export function toTensorData(x: Data | readonly Data[], what: string, op: string): Tensor | Tensor[] {
-  const asInput = (t: Tensor): Tensor => (what === "y" || isFloatDType(t.dtype) || t.dtype === "bool" ? t : cast(t, "float32"));
+export function toTensorData(x: Data | readonly Data[], what: string, op: string, inputDTypes: readonly DType[] = []): Tensor | Tensor[] {
+  const asInput = (t: Tensor, k = 0): Tensor => {
+    if (what === "y" || t.dtype === "bool") return t;
+    const declared = inputDTypes[k];
+    if (declared !== undefined && (declared === "int32" || declared === "int64") && !isFloatDType(t.dtype)) {
+      return t.dtype === declared ? t : cast(t, declared);
+    }
+    return isFloatDType(t.dtype) ? t : cast(t, "float32");
+  };
   if (x instanceof Tensor) return asInput(x);
   if (Array.isArray(x) && x.length > 0 && x.every((e) => e instanceof Tensor)) return (x as Tensor[]).map(asInput);
   try {
