@@ -14,7 +14,7 @@ import { type CompileArgs, resolveCompile } from "./compile.js";
 import {
   type CompiledState, type Data, type KeyedData, type ModelData, type Logs, isKeyedData, checkClassWeight, initialEpochOf, type TrainingOptimizer, RunningMean, batchSampleWeights, batchSizeOf, checkFinite, epochsOf, sampleWeightsFor, checkSparseLabels, checkBinaryLabels, describeShapes,
   epochBatches, evaluateBatches, evaluateData, logsOf, numSamples, predictData, sliceRows, takeRows, toTensorData, trainStep,
-  type StepHooks, type Targets, targetList,
+  trainedWeights, type StepHooks, type Targets, targetList,
 } from "./training.js";
 import type { Callback, CallbackList, CallbackModel, CallbackParams } from "./callbacks/callback.js";
 import type { History } from "./callbacks/history.js";
@@ -718,6 +718,9 @@ export class Model extends Layer {
         await list.onEpochEnd(epoch, logs);
         lastLogs = logs;
       }
+      // Keras' finalize_variable_values (with use_ema the weights take their moving averages), after
+      // the last epoch or an early stop, before onTrainEnd (so EarlyStopping's restore comes after it).
+      if (params.epochs > 0) state.optimizer.finalizeVariableValues?.(trainedWeights(this, state));
     } catch (e) {
       await list.onTrainError(e);
       throw e;

@@ -18,6 +18,8 @@ import { compiledTrainableWeights, type TrainableSnapshot } from "./trainable_st
 export interface TrainingOptimizer {
   applyGradients(pairs: [Tensor, Variable][]): void;
   learningRate: number;
+  /** Run when fit ends (Keras' finalize_variable_values: with use_ema, the weights take their averages). */
+  finalizeVariableValues?(variables: readonly Variable[]): void;
 }
 
 /** What fit needs of a loss: per-batch scalar (already reduced over the batch). */
@@ -209,7 +211,7 @@ export function trainStep(
       const reg = regularizationLoss(model.layers);
       return reg ? add(l.total, reg) : l.total;
     }));
-    const weights = state.trainable ? compiledTrainableWeights(model, state.trainable) : model.trainableWeights;
+    const weights = trainedWeights(model, state);
     const grads = tape.gradient(loss, weights);
     // Only this step and its optimizer see the gradients: their memory is reused like the activations'.
     const freshGrads = gradientPool.takeReturnedGradients();
@@ -228,6 +230,11 @@ export function trainStep(
   if (activations !== null) {
     gradientPool.releaseStep({ fresh: [...activations.fresh, ...freshGrads], made: [...activations.made, ...freshGrads], retired }, keep);
   }
+}
+
+/** The variables a training step updates: those trainable at compile time (Keras), else the model's trainable weights now. */
+export function trainedWeights(model: TrainableModel, state: CompiledState): Variable[] {
+  return state.trainable ? compiledTrainableWeights(model, state.trainable) : model.trainableWeights;
 }
 
 /** The mean over an epoch so far, weighted by batch sizes (what Keras' progress bar shows). */

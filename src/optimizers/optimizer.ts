@@ -12,10 +12,11 @@ import { shapeText, shapesEqual } from "../tensor/shape.js";
 import { noGrad } from "../ops/engine.js";
 import { add, cast, clipByValue, div, maximum, minimum, mul, sqrt, square, sub } from "../ops/math.js";
 import { sum } from "../ops/reduce.js";
+import { inDType } from "../ops/optimizer_update.js";
 import { LearningRateSchedule, deserialize as deserializeSchedule, serialize as serializeSchedule } from "./schedules.js";
 import {
   type ConfigDict, type ConfigValue, type SerializedConfig, checkKeys, checkNumber, isConfigDict,
-  nullableNumberOption, snakeToCamel, stringOption,
+  booleanOption, nullableNumberOption, snakeToCamel, stringOption,
 } from "./config.js";
 
 /** A learning rate: a number, or a schedule asked at every step. */
@@ -38,6 +39,19 @@ export interface OptimizerOptions {
   name?: string;
   /** Keras 3 no longer supports `decay`: it warns and ignores it; so does lamina. Use a schedule. */
   decay?: number | null;
+  /**
+   * Keep an exponential moving average of the trained variables (Keras' use_ema). After each step
+   * `average = m * average + (1 - m) * w` (the first step copies w); `fit` ends by writing the
+   * averages into the model's weights (finalizeVariableValues). Default false.
+   */
+  useEma?: boolean;
+  /** The weight `m` of the old average, in [0, 1]. Default 0.99. Used only with useEma. */
+  emaMomentum?: number;
+  /**
+   * With useEma, every this many steps the model's weights are overwritten with their averages
+   * (a positive integer), as well as at the end of fit; null (the default): only at the end of fit.
+   */
+  emaOverwriteFrequency?: number | null;
 }
 
 /** A [gradient, variable] pair, in Keras' order. A null/undefined gradient skips the variable. */
@@ -56,7 +70,12 @@ export type OptimizerClass<T extends Optimizer> = new (options?: OptimizerOption
 /** Keras refuses a negative learning rate: it climbs the loss instead of descending it. */
 const LEARNING_RATE_RULE = { min: 0 } as const;
 
-const BASE_KEYS = ["learningRate", "lr", "weightDecay", "clipnorm", "clipvalue", "globalClipnorm", "name", "decay"];
+const BASE_KEYS = [
+  "learningRate", "lr", "weightDecay", "clipnorm", "clipvalue", "globalClipnorm", "name", "decay", "useEma", "emaMomentum", "emaOverwriteFrequency",
+];
+
+/** The slot holding a variable's moving average (Keras' `<variable>_average`). */
+const AVERAGE_SLOT = "average";
 
 /** A 0-d tensor of `dtype`, for scalar arithmetic done in the variable's dtype as Keras does. */
 export function scalar(value: number, dtype: DType): Tensor {
@@ -71,12 +90,14 @@ export function scalar(value: number, dtype: DType): Tensor {
  * `optimizer.variables`, the order its saved files use):
  * 1. `iteration`: int64 scalar, the number of applyGradients calls so far;
  * 2. `learning_rate`: float32 scalar (absent when the learning rate is a schedule);
- * 3. the slots: for each slot group of the optimizer in turn, for each model variable in the order
+ * 3. with useEma, every variable's moving average `<variable name>_average` (Keras' base class
+ *    creates them before the optimizer's own slots);
+ * 4. the slots: for each slot group of the optimizer in turn, for each model variable in the order
  *    the optimizer first saw it, the group's slots of that variable (Adam: `w1_momentum,
  *    w1_velocity, w2_momentum, w2_velocity`, then every `velocity_hat` with amsgrad; RMSprop:
  *    every velocity, then every momentum, then every average_gradient), named
  *    `<variable name>_<slot>`;
- * 4. extra state of the optimizer (Nadam's `u_product`).
+ * 5. extra state of the optimizer (Nadam's `u_product`).
  *
  * Slots are created on the first applyGradients that sees a variable (or by `build`).
  */
@@ -88,6 +109,12 @@ export abstract class Optimizer {
   readonly clipnorm: number | null;
   readonly clipvalue: number | null;
   readonly globalClipnorm: number | null;
+  /** Whether a moving average of the variables is kept (Keras' use_ema). */
+  readonly useEma: boolean;
+  /** The weight of the old average at each step (Keras' ema_momentum). */
+  readonly emaMomentum: number;
+  /** Every how many steps the variables are overwritten with their averages; null: only by finalizeVariableValues. */
+  readonly emaOverwriteFrequency: number | null;
 
   private readonly iterationVariable: Variable;
   private learningRateVariable: Variable | null = null;
@@ -127,6 +154,9 @@ export abstract class Optimizer {
           `clipvalue=${this.clipvalue}, globalClipnorm=${this.globalClipnorm}`,
       );
     }
+    this.useEma = booleanOption(className, "useEma", o.useEma, false);
+    this.emaMomentum = emaMomentumOption(className, o.emaMomentum);
+    this.emaOverwriteFrequency = emaOverwriteFrequencyOption(className, o.emaOverwriteFrequency);
     this.iterationVariable = new Variable(fill([], 0, "int64"), { trainable: false, name: "iteration" });
     const rate = o.learningRate ?? o.lr ?? defaults.learningRate;
     if (rate instanceof LearningRateSchedule) {
@@ -227,6 +257,8 @@ export abstract class Optimizer {
     const base = (v: Variable): string => v.name.replace(/[/:]/g, "_");
     for (const v of fresh) {
       const slots = new Map<string, Variable>();
+      // Keras' base build creates the averages (zeros) before the optimizer's own slots.
+      if (this.useEma) slots.set(AVERAGE_SLOT, new Variable(fill(v.shape, 0, v.dtype), { trainable: false, name: `${base(v)}_${AVERAGE_SLOT}` }));
       for (const group of this.slotGroups()) {
         for (const slotName of group) {
           slots.set(slotName, new Variable(fill(v.shape, this.slotInitialValue(slotName), v.dtype), {
@@ -262,6 +294,7 @@ export abstract class Optimizer {
   variables(): Variable[] {
     const out: Variable[] = [this.iterationVariable];
     if (this.learningRateVariable) out.push(this.learningRateVariable);
+    if (this.useEma) for (const v of this.tracked) out.push(this.slot(v, AVERAGE_SLOT));
     for (const group of this.slotGroups()) {
       for (const v of this.tracked) {
         const slots = this.slotMap.get(v) as Map<string, Variable>;
@@ -386,9 +419,47 @@ export abstract class Optimizer {
     }
     this.beforeUpdates(vars);
     vars.forEach((v, i) => this.updateStep(cast(clipped[i], v.dtype), v, lr));
+    if (this.useEma) this.updateMovingAverages();
     const next = this.iterations + 1;
     this.iterations = next;
     return next;
+  }
+
+  /**
+   * Keras' _update_model_variables_moving_average over every variable the optimizer was built
+   * with, then, every emaOverwriteFrequency steps, _overwrite_model_variables_with_average_value:
+   * `average = m * average + (1 - m) * w` in the variable's dtype, with m = 0 on the first step.
+   */
+  private updateMovingAverages(): void {
+    const iteration = this.iterations;
+    for (const v of this.tracked) {
+      const average = this.slot(v, AVERAGE_SLOT);
+      const m = iteration === 0 ? 0 : inDType(this.emaMomentum, v.dtype);
+      // 1 - m as the variable's dtype computes it (Keras: 1 - cast(not_first_step) * ema_momentum).
+      const rest = inDType(1 - m, v.dtype);
+      average.assignOwned(add(mul(average, scalar(m, v.dtype)), mul(v, scalar(rest, v.dtype))));
+    }
+    if (this.emaOverwriteFrequency !== null && (iteration + 1) % this.emaOverwriteFrequency === 0) {
+      for (const v of this.tracked) v.assign(this.slot(v, AVERAGE_SLOT));
+    }
+  }
+
+  /**
+   * Keras' finalize_variable_values, which fit calls when training ends: with useEma, each of
+   * `variables` takes the value of its moving average. Variables the optimizer never updated
+   * (no average yet) are left as they are, as is everything before the first step.
+   */
+  finalizeVariableValues(variables: readonly Variable[]): void {
+    if (!this.useEma || this.iterations === 0) return;
+    noGrad(() => {
+      for (const v of variables) {
+        if (!(v instanceof Variable)) {
+          throw new TypeError(`${this.className}.finalizeVariableValues: expected the model's Variables (model.trainableWeights), got ${describe(v)}`);
+        }
+        const average = this.getSlot(v, AVERAGE_SLOT);
+        if (average) v.assign(average);
+      }
+    });
   }
 
   private clipGradients(grads: Tensor[]): Tensor[] {
@@ -431,9 +502,9 @@ export abstract class Optimizer {
       clipnorm: this.clipnorm,
       global_clipnorm: this.globalClipnorm,
       clipvalue: this.clipvalue,
-      use_ema: false,
-      ema_momentum: 0.99,
-      ema_overwrite_frequency: null,
+      use_ema: this.useEma,
+      ema_momentum: this.emaMomentum,
+      ema_overwrite_frequency: this.emaOverwriteFrequency,
       loss_scale_factor: null,
       gradient_accumulation_steps: null,
       ...this.ownConfig(),
@@ -448,21 +519,20 @@ export abstract class Optimizer {
 
 /**
  * Keras' snake_case optimizer config as camelCase options. Keras-only settings that lamina does not
- * implement (EMA, loss scaling, gradient accumulation) are accepted at their defaults only.
+ * implement (loss scaling, gradient accumulation) are accepted at their defaults only.
  */
 export function optionsFromConfig(config: ConfigDict): OptimizerOptions {
   if (!isConfigDict(config)) throw new TypeError(`fromConfig: expected a config object, got ${describe(config)}`);
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(config)) {
     switch (key) {
-      case "use_ema":
-        if (value === true) throw new RangeError("fromConfig: use_ema=true (an exponential moving average of the weights) is not supported by lamina");
-        break;
-      case "ema_momentum":
       case "ema_overwrite_frequency":
+        // Keras takes 0 as None (`if ema_overwrite_frequency and ...`).
+        out.emaOverwriteFrequency = value === 0 ? null : value;
+        break;
       case "jit_compile":
       case "is_legacy_optimizer":
-        break; // without use_ema these change nothing; the last two are tf.keras 2 bookkeeping
+        break; // tf.keras 2 bookkeeping
       case "loss_scale_factor":
       case "gradient_accumulation_steps":
         if (value !== null) throw new RangeError(`fromConfig: ${key}=${JSON.stringify(value)} is not supported by lamina (only null)`);
@@ -503,6 +573,32 @@ function describe(x: unknown): string {
   if (Array.isArray(x)) return `an array of length ${x.length}`;
   if (x === null) return "null";
   return typeof x === "object" ? (x.constructor?.name ?? "an object") : `${typeof x} ${String(x)}`;
+}
+
+function emaMomentumOption(className: string, value: unknown): number {
+  if (value === undefined) return 0.99;
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || value > 1) {
+    throw new RangeError(
+      `${className}: emaMomentum must be a number in [0, 1] (the weight of the old average in average = m * average + (1 - m) * w), ` +
+        `got ${describeValue(value)}; Keras' default is 0.99`,
+    );
+  }
+  return value;
+}
+
+function emaOverwriteFrequencyOption(className: string, value: unknown): number | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
+    throw new RangeError(
+      `${className}: emaOverwriteFrequency must be a positive integer (overwrite the weights with their averages every that many steps) ` +
+        `or null (only when fit ends), got ${describeValue(value)}`,
+    );
+  }
+  return value;
+}
+
+function describeValue(value: unknown): string {
+  return typeof value === "string" ? JSON.stringify(value) : typeof value === "object" && value !== null ? describe(value) : String(value);
 }
 
 function describeRate(r: LearningRate): string {
