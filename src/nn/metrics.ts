@@ -1003,7 +1003,12 @@ const CLASSES: Record<string, MetricFactory> = {
   SparseCategoricalCrossentropy: (c) => {
     const k = "metrics.SparseCategoricalCrossentropy";
     checkConfigKeys(k, c, ["name", "dtype", "from_logits", "ignore_class", "axis"]);
-    if (c.ignore_class !== undefined && c.ignore_class !== null) throw new RangeError(`${k}: ignore_class is not supported`);
+    if (c.ignore_class !== undefined && c.ignore_class !== null) {
+      throw new RangeError(
+        `${k}: ignore_class ${valueText(c.ignore_class)}: the SparseCategoricalCrossentropy metric takes no ignore_class (Keras 3.5's refuses it too); ` +
+          `the loss losses.SparseCategoricalCrossentropy({ ignoreClass }) does`,
+      );
+    }
     return new SparseCategoricalCrossentropy({ name: nameOf("SparseCategoricalCrossentropy", c), fromLogits: configBoolean(k, c, "from_logits"), axis: configNumber(k, c, "axis") });
   },
   Precision: precisionRecall("Precision", Precision),
