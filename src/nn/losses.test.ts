@@ -361,3 +361,16 @@ test("SparseCategoricalCrossentropy ignoreClass: Keras 3.5's config, round trip,
   // Sample weights that fit neither the losses nor the mask.
   refuses(() => losses.SparseCategoricalCrossentropy({ ignoreClass: -1 }).apply(t, p, [1, 2, 3, 4]), /^losses\.sparse_categorical_crossentropy: sample weights \(4,\) do not fit the per-example losses \(2, 3\); give weights of shape \(2, 3\) or \(2, 1\), or a scalar$/);
 });
+
+test("fit/evaluate take labels equal to ignoreClass (outside [0, classes)); other out-of-range labels are still refused", async () => {
+  tf.clearSession();
+  const model = new tf.models.Sequential([tf.layers.Input({ shape: [4] }), tf.layers.Dense(3, { activation: "softmax" })]);
+  model.compile({ optimizer: "sgd", loss: losses.SparseCategoricalCrossentropy({ ignoreClass: -1 }) });
+  const x = tf.random.normal([4, 4], 0, 1, { seed: 3 });
+  const p = model.predict(x).arraySync() as number[][];
+  const loss = (await model.evaluate(x, tf.constant([0, -1, 2, -1], "float32"), { verbose: 0 })) as number;
+  close(loss, (-Math.log(p[0][0]) - Math.log(p[2][2])) / 2, 1e-6, "evaluate: mean over the 2 valid labels");
+  await model.fit(x, tf.constant([0, -1, 2, -1], "int32"), { epochs: 1, verbose: 0 });
+  await assert.rejects(model.evaluate(x, tf.constant([0, -1, 3, 1], "float32"), { verbose: 0 }),
+    /^RangeError: evaluate: sparse_categorical_crossentropy needs integer labels in \[0, 3\) \(besides the ignored class -1\) for a model with 3 outputs, but the labels range over \[0, 3\]/);
+});

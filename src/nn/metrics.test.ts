@@ -1,6 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import * as tf from "../index.js";
 import { metrics } from "./index.js";
 
@@ -372,4 +374,88 @@ test("AUC multiLabel (numLabels, labelWeights, PR, explicit thresholds, fromLogi
   ml.resultPerLabel().forEach((v, j) => close(v, cols[j].result(), 1e-12, `label ${j}`));
   assert.equal(ml.confusionPerLabel().length, 3);
   assert.throws(() => ml.confusion(), /^RangeError: metrics\.auc(_\d+)?: a multiLabel AUC has counts per label; call confusionPerLabel\(\)$/);
+});
+
+test("topK, classId, multiLabel, numLabels, labelWeights: Keras 3.5's config keys, round trip, refusals", () => {
+  // keras.saving.serialize_keras_object(...)["config"] in Keras 3.5 for Precision(top_k=2, class_id=1) and
+  // AUC(multi_label=True, label_weights=[1., 2., 0.5], num_labels=3). Keras 3.5 writes its label_weights
+  // tensor as { class_name: "__tensor__", ... }, which its own load_model fails on (AUC.from_config gets
+  // the dict: "ValueError: Invalid dtype: object"); lamina writes the list, which Keras' constructor
+  // takes, and reads both.
+  const precision35 = { name: "precision", dtype: "float32", thresholds: null, top_k: 2, class_id: 1 };
+  const auc35 = {
+    name: "auc", dtype: "float32", num_thresholds: 200, curve: "ROC", summation_method: "interpolation", multi_label: true, num_labels: 3,
+    label_weights: { class_name: "__tensor__", config: { value: [1.0, 2.0, 0.5], dtype: "float32" } }, from_logits: false,
+  };
+  const aucWritten = { ...auc35, label_weights: [1.0, 2.0, 0.5] };
+  assert.deepEqual(metrics.Precision({ name: "precision", topK: 2, classId: 1 }).getConfig(), precision35);
+  assert.deepEqual(metrics.AUC({ name: "auc", multiLabel: true, labelWeights: [1, 2, 0.5], numLabels: 3 }).getConfig(), aucWritten);
+  const p = metrics.get({ class_name: "Precision", config: precision35 }) as metrics.Precision;
+  assert.equal(p.topK, 2);
+  assert.equal(p.classId, 1);
+  assert.deepEqual(p.getConfig(), precision35);
+  const r = metrics.get({ class_name: "Recall", config: { ...precision35, name: "recall", thresholds: [0.3, 0.6] } }) as metrics.Recall;
+  assert.equal(r.topK, 2);
+  assert.deepEqual(r.thresholds, [0.3, 0.6]);
+  const a = metrics.get({ class_name: "AUC", config: auc35 }) as metrics.AUC;
+  assert.equal(a.multiLabel, true);
+  assert.equal(a.numLabels, 3);
+  assert.deepEqual(a.labelWeights, [1, 2, 0.5]);
+  assert.deepEqual(a.getConfig(), aucWritten);
+  // label_weights as a plain list (Keras' constructor takes one) loads too; weights are kept as float32.
+  const a2 = metrics.get({ class_name: "AUC", config: { ...auc35, label_weights: [0.2, 1, 1] } }) as metrics.AUC;
+  assert.deepEqual(a2.labelWeights, [Math.fround(0.2), 1, 1]);
+  // Not multi-label, with label weights (Keras weights each label's predictions in the counts).
+  const a3 = metrics.AUC({ labelWeights: [1, 0.5] });
+  assert.deepEqual(a3.getConfig().label_weights, [1, 0.5]);
+  assert.deepEqual(metrics.get(a3.serialize()).getConfig(), a3.getConfig());
+
+  const refuses = (make: () => unknown, message: RegExp): void => {
+    assert.throws(make, (e: unknown) => e instanceof Error && message.test(e.message), String(message));
+  };
+  refuses(() => metrics.Precision({ topK: 0 }), /^metrics\.Precision: topK must be a positive integer \(or null for all predictions\), got 0$/);
+  refuses(() => metrics.Recall({ topK: 1.5 }), /^metrics\.Recall: topK must be a positive integer .* got 1\.5$/);
+  refuses(() => metrics.get({ class_name: "Precision", config: { ...precision35, top_k: "2" } }), /metrics\.Precision: config key "top_k" must be a number, got "2"/);
+  refuses(() => metrics.Precision({ topK: 5 }).updateState([[0, 1, 0]], [[0.1, 0.2, 0.7]]),
+    /^metrics\.precision(_\d+)?: topK 5 is larger than the 3 classes of yPred \(1, 3\); use a topK of at most 3$/);
+  refuses(() => metrics.AUC({ numLabels: 3 }), /^metrics\.auc(_\d+)?: numLabels 3 is only used with multiLabel: true \(as in Keras\); pass multiLabel: true or drop numLabels$/);
+  refuses(() => metrics.AUC({ multiLabel: true, numLabels: 0 }), /numLabels must be a positive integer, got 0$/);
+  refuses(() => metrics.AUC({ multiLabel: true, labelWeights: [1, -1] }), /labelWeights must be a non-empty list of finite numbers >= 0, one per label, got \[1,-1\]$/);
+  refuses(() => metrics.AUC({ multiLabel: true, numLabels: 3, labelWeights: [1, 1] }), /labelWeights has 2 weights but numLabels is 3; give one weight per label$/);
+  refuses(() => metrics.AUC({ multiLabel: true }).updateState([0, 1], [0.2, 0.8]), /with multiLabel, yPred must have rank 2 \(\[samples, labels\]\), got \(2,\)$/);
+  refuses(() => metrics.AUC({ multiLabel: true, numLabels: 2 }).updateState([[0, 1, 1]], [[0.2, 0.8, 0.5]]), /yPred \(1, 3\) has 3 labels, but this metric counts 2 \(numLabels\)$/);
+  refuses(() => metrics.AUC({ multiLabel: true, labelWeights: [1, 2] }).updateState([[0, 1, 1]], [[0.2, 0.8, 0.5]]), /labelWeights has 2 weights but yPred \(1, 3\) has 3 labels; give one weight per label$/);
+  refuses(() => metrics.AUC({ labelWeights: [1, 2] }).updateState([[0, 1, 1]], [[0.2, 0.8, 0.5]]), /labelWeights has 2 weights but yPred \(1, 3\) has 3 labels on its last axis; give one weight per label$/);
+  refuses(() => metrics.get({ class_name: "AUC", config: { ...auc35, label_weights: "heavy" } }), /metrics\.AUC: config key "label_weights" must be a list of numbers \(or Keras' serialized tensor of them\), got "heavy"/);
+});
+
+test(".keras save/load of a model compiled with ignoreClass, topK/classId and a multiLabel AUC keeps them", async () => {
+  tf.clearSession();
+  const model = new tf.models.Sequential([tf.layers.Input({ shape: [4] }), tf.layers.Dense(3, { activation: "softmax" })]);
+  model.compile({
+    optimizer: "adam",
+    loss: tf.losses.SparseCategoricalCrossentropy({ ignoreClass: -1 }),
+    metrics: [metrics.Precision({ topK: 2, classId: 1 }), metrics.Recall({ topK: 1, thresholds: [0.2, 0.4] }), metrics.AUC({ multiLabel: true, numLabels: 3, labelWeights: [1, 2, 0.5] })],
+  });
+  const dir = mkdtempSync(join(tmpdir(), "lamina-metric-options-"));
+  try {
+    const path = join(dir, "options.keras");
+    await model.save(path);
+    const loaded = await tf.models.loadModel(path);
+    assert.equal(loaded.toJSON(), model.toJSON());
+    const cc = JSON.parse(loaded.toJSON()).compile_config;
+    assert.deepEqual(cc.loss.config, { name: "sparse_categorical_crossentropy", reduction: "sum_over_batch_size", from_logits: false, ignore_class: -1 });
+    assert.equal(cc.metrics[0].config.top_k, 2);
+    assert.equal(cc.metrics[0].config.class_id, 1);
+    assert.deepEqual(cc.metrics[2].config.label_weights, [1, 2, 0.5]);
+    // The loaded loss ignores the class: labels -1 leave the mean.
+    const x = tf.random.normal([4, 4], 0, 1, { seed: 3 });
+    const y = tf.constant([0, -1, 2, -1], "float32");
+    const lossOf = (m: tf.models.Model): number => m.compiled!.loss.call(y, m.predict(x)).item();
+    close(lossOf(loaded), lossOf(model), 1e-7, "loss after load");
+    const p = model.predict(x).arraySync() as number[][];
+    close(lossOf(loaded), (-Math.log(p[0][0]) - Math.log(p[2][2])) / 2, 1e-6, "mean over the 2 valid labels");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -1082,8 +1082,10 @@ export class AUC extends Metric {
       summation_method: this.summationMethod,
       multi_label: this.multiLabel,
       num_labels: this.numLabels,
-      // Keras 3.5 keeps label_weights as a tensor, which its serializer writes in this form.
-      label_weights: this.labelWeights === null ? null : { class_name: "__tensor__", config: { value: [...this.labelWeights], dtype: "float32" } },
+      // A plain list, which Keras 3.5's constructor takes. Keras 3.5 itself writes its label_weights
+      // tensor as { class_name: "__tensor__", config: { value, dtype } }, which its own load_model
+      // then fails on ("Invalid dtype: object": AUC.from_config gets the dict); lamina reads both.
+      label_weights: this.labelWeights === null ? null : [...this.labelWeights],
       from_logits: this.fromLogits,
     };
     if (this.initFromThresholds) config.thresholds = this.thresholds.slice(1, -1);
