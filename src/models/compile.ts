@@ -77,6 +77,7 @@ export function resolveCompile(args: CompileArgs, modelName: string, outputNames
     const loss: TrainingLoss = {
       name: lossObj.name,
       kind: lossObj instanceof losses.LossFunctionWrapper && lossObj.fnName !== null ? lossObj.fnName : lossObj.name,
+      ignoreClass: lossObj instanceof losses.SparseCategoricalCrossentropy ? lossObj.ignoreClass : null,
       call: (yTrue: Tensor, yPred: Tensor, sampleWeight?: Tensor | null) => lossObj.apply(yTrue, yPred, sampleWeight),
     };
     return { name: outputNames[i], loss, weight: weights[i] };

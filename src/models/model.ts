@@ -530,7 +530,7 @@ export class Model extends Layer {
         if (!sparseShape) {
           throw new RangeError(`${what}: ${lossName} takes class indices of shape ${layerShapeText([n, ...(perSample ?? [])])} but y${label} has shape ${describeShapes(yk)}; for one-hot labels use loss "categorical_crossentropy", or convert them with tf.argMax(y, -1)`);
         }
-        if (typeof out === "number") checkSparseLabels(yk, out, lossName, what);
+        if (typeof out === "number") checkSparseLabels(yk, out, lossName, what, state.outputs[k].loss.ignoreClass ?? null);
       } else if (perSample !== null && typeof out === "number") {
         const want = [n, ...perSample];
         if (yk.rank !== want.length || want.some((d, i) => d !== null && d !== yk.shape[i])) {

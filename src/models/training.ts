@@ -1,12 +1,12 @@
 import { Tensor, storageOf } from "../tensor/tensor.js";
 import { runTrainingStep, type Variable } from "../tensor/variable.js";
-import { constant, type TensorLike } from "../tensor/creation.js";
+import { constant, fill, type TensorLike } from "../tensor/creation.js";
 import { permutation } from "../tensor/random.js";
 import { shapeText } from "../tensor/shape.js";
 import { type DType, isFloatDType } from "../tensor/dtype.js";
 import { GradientTape } from "../autograd/tape.js";
 import { gradientPool, noGrad } from "../ops/engine.js";
-import { add, cast, floor, isNaN, mul, notEqual, sub } from "../ops/math.js";
+import { add, cast, equal, floor, isNaN, mul, notEqual, sub, where } from "../ops/math.js";
 import { gather, slice, concat, reshape } from "../ops/shape.js";
 import { argMax, argMin, max, min, sum } from "../ops/reduce.js";
 import { type Layer, type LayerShape, callInContext } from "../layers/layer.js";
@@ -27,6 +27,8 @@ export interface TrainingLoss {
   readonly name: string;
   /** The loss function it computes, by Keras' canonical name ("mean_squared_error" for "mse"), for data checks. */
   readonly kind?: string;
+  /** A class id the loss ignores (SparseCategoricalCrossentropy's ignoreClass): labels equal to it need not be classes. */
+  readonly ignoreClass?: number | null;
   call(yTrue: Tensor, yPred: Tensor, sampleWeight?: Tensor | null): Tensor;
 }
 
@@ -442,11 +444,14 @@ function valueRange(y: Tensor): [number, number] {
   return [min(wide).item(), max(wide).item()];
 }
 
-export function checkSparseLabels(y: Tensor, numClasses: number, lossName: string, what: string): void {
-  if (y.size === 0) return;
+export function checkSparseLabels(yIn: Tensor, numClasses: number, lossName: string, what: string, ignoreClass: number | null = null): void {
+  if (yIn.size === 0) return;
+  // Labels equal to the loss's ignoreClass (-1, 255, ...) are left out of the mean, not classes.
+  const y = ignoreClass === null ? yIn : where(equal(cast(yIn, "float64"), ignoreClass), fill(yIn.shape, 0, "float64"), cast(yIn, "float64"));
   const [lo, hi] = valueRange(y);
   if (lo < 0 || hi >= numClasses || !Number.isInteger(lo) || !Number.isInteger(hi)) {
-    throw new RangeError(`${what}: ${lossName} needs integer labels in [0, ${numClasses}) for a model with ${numClasses} outputs, but the labels range over [${lo}, ${hi}]; check y or the size of the last layer`);
+    const besides = ignoreClass === null ? "" : ` (besides the ignored class ${ignoreClass})`;
+    throw new RangeError(`${what}: ${lossName} needs integer labels in [0, ${numClasses})${besides} for a model with ${numClasses} outputs, but the labels range over [${lo}, ${hi}]; check y or the size of the last layer`);
   }
   if (!isFloatDType(y.dtype)) return;
   const fractional = cast(notEqual(y, floor(y)), "int32");

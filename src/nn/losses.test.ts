@@ -261,7 +261,7 @@ test("built-in losses and the cross-entropy functions refuse options they do not
   const refuses = (make: () => unknown, message: RegExp): void => {
     assert.throws(make, (e: unknown) => e instanceof TypeError && message.test(e.message));
   };
-  refuses(() => new losses.SparseCategoricalCrossentropy({ fromLogit: true } as never), /^losses\.SparseCategoricalCrossentropy: unknown option fromLogit; valid options are name, reduction, fromLogits, axis$/);
+  refuses(() => new losses.SparseCategoricalCrossentropy({ fromLogit: true } as never), /^losses\.SparseCategoricalCrossentropy: unknown option fromLogit; valid options are name, reduction, fromLogits, ignoreClass, axis$/);
   refuses(() => new losses.CategoricalCrossentropy({ from_logits: true } as never), /^losses\.CategoricalCrossentropy: unknown option from_logits; lamina spells Keras' from_logits as fromLogits$/);
   refuses(() => new losses.MeanSquaredError({ delta: 1 } as never), /^losses\.MeanSquaredError: unknown option delta; valid options are name, reduction$/);
   refuses(() => losses.binaryCrossentropy(tf.constant([1]), tf.constant([0.5]), { fromlogits: true } as never), /^binaryCrossentropy: unknown option fromlogits; valid options are fromLogits, labelSmoothing, axis$/);
@@ -273,4 +273,104 @@ test("built-in losses and the cross-entropy functions refuse options they do not
     }
   }
   assert.equal(new Scaled({ scale: 2 }).name, "mean_squared_error");
+});
+
+// ---------------------------------------------------------------- ignoreClass
+
+// Keras 3.5's own values, from:
+//   KERAS_BACKEND=torch /usr/bin/python3 -c "import sys; sys.path.insert(0,'/work/main/scratch'); import kimport, keras, numpy as np; ..."
+//   with yt, yp below, L = keras.losses.SparseCategoricalCrossentropy:
+//   keras.losses.sparse_categorical_crossentropy(yt, yp, ignore_class=-1)          (as tensors)
+//   L(ignore_class=-1)(yt, yp[, sample_weight=SW]); L(ignore_class=-1, reduction="sum")(...);
+//   L(ignore_class=-1, reduction=None)(yt, yp); L(ignore_class=-1, from_logits=True)(yt, log(yp) * 1.5)
+//   L(ignore_class=255)(y1, p1[, sample_weight=[0.5, 2, 1, 3]]), also with y1 of shape (4, 1)
+//   L(ignore_class=1)([1., 1.], p1[:2]); L()([1., 0.], p1[:2])
+const SCCE_T = [[0, 1, -1], [2, -1, 1]];
+const SCCE_P = [[[0.7, 0.2, 0.1], [0.1, 0.6, 0.3], [0.2, 0.2, 0.6]], [[0.3, 0.3, 0.4], [0.5, 0.4, 0.1], [0.25, 0.5, 0.25]]];
+const SCCE_SW = [[0.3, 1, 2], [0.7, 0.5, 0]];
+const SCCE_P1 = SCCE_P.flat().slice(0, 4);
+const KERAS_SCCE = {
+  fn: [0.3566749691963196, 0.5108255743980408, 0.0, 0.9162907004356384, 0.0, 0.6931471824645996],
+  mean: 0.619234561920166,
+  meanSw: 0.3148078918457031,
+  sum: 2.476938486099243,
+  sumSw: 1.2592315673828125,
+  logits: 0.47674307227134705,
+  ignore255: 1.3783888816833496,
+  ignore255Sw: 1.7210097312927246,
+  allIgnored: 0,
+  noIgnore: 1.9560115337371826,
+};
+
+test("SparseCategoricalCrossentropy ignoreClass: ignored positions give 0 and leave the mean, as Keras 3.5", () => {
+  const t = tf.constant(SCCE_T, "float32");
+  const p = tf.constant(SCCE_P, "float32");
+  const L = losses.SparseCategoricalCrossentropy;
+  closeAll(losses.sparseCategoricalCrossentropy(t, p, { ignoreClass: -1 }).dataSync(), KERAS_SCCE.fn, 1e-6, "function form");
+  closeAll(L({ ignoreClass: -1, reduction: "none" }).apply(t, p).dataSync(), KERAS_SCCE.fn, 1e-6, "reduction none");
+  close(L({ ignoreClass: -1 }).apply(t, p).item(), KERAS_SCCE.mean, 1e-6, "sum_over_batch_size");
+  close(L({ ignoreClass: -1 }).apply(t, p, tf.constant(SCCE_SW, "float32")).item(), KERAS_SCCE.meanSw, 1e-6, "sum_over_batch_size, weighted");
+  close(L({ ignoreClass: -1, reduction: "sum" }).apply(t, p).item(), KERAS_SCCE.sum, 1e-6, "sum");
+  close(L({ ignoreClass: -1, reduction: "sum" }).apply(t, p, tf.constant(SCCE_SW, "float32")).item(), KERAS_SCCE.sumSw, 1e-6, "sum, weighted");
+  close(L({ ignoreClass: -1, fromLogits: true }).apply(t, tf.mul(tf.log(p), 1.5)).item(), KERAS_SCCE.logits, 1e-6, "fromLogits");
+  // An id outside the classes (255) is fine: those labels never reach the class lookup.
+  const y1 = tf.constant([1, 255, 0, 2], "float32");
+  const p1 = tf.constant(SCCE_P1, "float32");
+  close(L({ ignoreClass: 255 }).apply(y1, p1).item(), KERAS_SCCE.ignore255, 1e-6, "ignoreClass 255");
+  close(L({ ignoreClass: 255 }).apply(tf.reshape(y1, [4, 1]), p1).item(), KERAS_SCCE.ignore255, 1e-6, "labels [n, 1]");
+  close(L({ ignoreClass: 255 }).apply(tf.cast(y1, "int32"), p1).item(), KERAS_SCCE.ignore255, 1e-6, "int32 labels");
+  close(L({ ignoreClass: 255 }).apply([1, 255, 0, 2], p1, [0.5, 2, 1, 3]).item(), KERAS_SCCE.ignore255Sw, 1e-6, "weighted, plain arrays");
+  close(L({ ignoreClass: 1 }).apply([1, 1], tf.slice(p1, [0, 0], [2, 3])).item(), KERAS_SCCE.allIgnored, 0, "every position ignored");
+  close(L().apply([1, 0], tf.slice(p1, [0, 0], [2, 3])).item(), KERAS_SCCE.noIgnore, 1e-6, "no ignoreClass");
+  // mean_with_sample_weight (newer Keras) divides by the weights of the valid positions.
+  close(L({ ignoreClass: -1, reduction: "mean_with_sample_weight" }).apply(t, p).item(), KERAS_SCCE.sum / 4, 1e-6, "mean_with_sample_weight");
+});
+
+test("SparseCategoricalCrossentropy ignoreClass trains: ignored positions get a zero gradient", () => {
+  const t = tf.constant([1, -1, 0], "float32");
+  const logits = tf.constant([[0.2, 1.0, -0.5], [3, 1, 2], [0.1, 0.2, 0.3]], "float64");
+  const loss = losses.SparseCategoricalCrossentropy({ ignoreClass: -1, fromLogits: true });
+  const g = tf.grad((x: tf.Tensor) => loss.apply(t, x))(logits);
+  const rows = g.arraySync() as number[][];
+  assert.deepEqual(rows[1].map(Math.abs), [0, 0, 0]);
+  // the other rows: the gradient of the mean over the 2 valid rows
+  const soft = tf.softmax(logits).arraySync() as number[][];
+  closeAll(rows[0], soft[0].map((s, j) => (s - (j === 1 ? 1 : 0)) / 2), 1e-6, "row 0");
+  closeAll(rows[2], soft[2].map((s, j) => (s - (j === 0 ? 1 : 0)) / 2), 1e-6, "row 2");
+});
+
+test("SparseCategoricalCrossentropy ignoreClass: Keras 3.5's config, round trip, refusals", () => {
+  // keras.saving.serialize_keras_object(keras.losses.SparseCategoricalCrossentropy(ignore_class=-1)) in Keras 3.5:
+  const keras35 = { name: "sparse_categorical_crossentropy", reduction: "sum_over_batch_size", from_logits: false, ignore_class: -1 };
+  const l = losses.SparseCategoricalCrossentropy({ ignoreClass: -1 });
+  assert.equal(l.ignoreClass, -1);
+  assert.deepEqual(l.getConfig(), keras35);
+  const back = losses.get({ class_name: "SparseCategoricalCrossentropy", config: keras35 }) as losses.SparseCategoricalCrossentropy;
+  assert.equal(back.ignoreClass, -1);
+  assert.deepEqual(back.getConfig(), keras35);
+  const t = tf.constant(SCCE_T, "float32");
+  const p = tf.constant(SCCE_P, "float32");
+  close(back.apply(t, p).item(), KERAS_SCCE.mean, 1e-6, "loaded loss");
+  const refuses = (make: () => unknown, message: RegExp): void => {
+    assert.throws(make, (e: unknown) => e instanceof Error && message.test(e.message), String(message));
+  };
+  refuses(() => losses.SparseCategoricalCrossentropy({ ignoreClass: 1.5 }), /^losses\.SparseCategoricalCrossentropy: ignoreClass must be an integer class id \(such as -1 or 255\) or null, got 1\.5$/);
+  refuses(() => losses.sparseCategoricalCrossentropy(t, p, { ignoreClass: Number.NaN }), /^sparseCategoricalCrossentropy: ignoreClass must be an integer class id .* got NaN$/);
+  refuses(() => losses.get({ class_name: "SparseCategoricalCrossentropy", config: { ...keras35, ignore_class: "void" } }), /losses\.SparseCategoricalCrossentropy: config key "ignore_class" must be a number, got "void"/);
+  refuses(() => losses.sparseCategoricalCrossentropy(t, p, { ignore_class: -1 } as never), /^sparseCategoricalCrossentropy: unknown option ignore_class; lamina spells Keras' ignore_class as ignoreClass$/);
+  // Sample weights that fit neither the losses nor the mask.
+  refuses(() => losses.SparseCategoricalCrossentropy({ ignoreClass: -1 }).apply(t, p, [1, 2, 3, 4]), /^losses\.sparse_categorical_crossentropy: sample weights \(4,\) do not fit the per-example losses \(2, 3\); give weights of shape \(2, 3\) or \(2, 1\), or a scalar$/);
+});
+
+test("fit/evaluate take labels equal to ignoreClass (outside [0, classes)); other out-of-range labels are still refused", async () => {
+  tf.clearSession();
+  const model = new tf.models.Sequential([tf.layers.Input({ shape: [4] }), tf.layers.Dense(3, { activation: "softmax" })]);
+  model.compile({ optimizer: "sgd", loss: losses.SparseCategoricalCrossentropy({ ignoreClass: -1 }) });
+  const x = tf.random.normal([4, 4], 0, 1, { seed: 3 });
+  const p = model.predict(x).arraySync() as number[][];
+  const loss = (await model.evaluate(x, tf.constant([0, -1, 2, -1], "float32"), { verbose: 0 })) as number;
+  close(loss, (-Math.log(p[0][0]) - Math.log(p[2][2])) / 2, 1e-6, "evaluate: mean over the 2 valid labels");
+  await model.fit(x, tf.constant([0, -1, 2, -1], "int32"), { epochs: 1, verbose: 0 });
+  await assert.rejects(model.evaluate(x, tf.constant([0, -1, 3, 1], "float32"), { verbose: 0 }),
+    /^RangeError: evaluate: sparse_categorical_crossentropy needs integer labels in \[0, 3\) \(besides the ignored class -1\) for a model with 3 outputs, but the labels range over \[0, 3\]/);
 });

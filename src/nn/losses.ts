@@ -13,20 +13,23 @@ import { type Shape, broadcastShapes, normalizeAxis, shapeText } from "../tensor
 import { constant, fill } from "../tensor/creation.js";
 import { type Input, toTensor } from "../ops/engine.js";
 import {
-  abs, add, cast, clipByValue, div, equal, log, logicalOr, maximum, mul, rsqrt, square, sub, where, lessEqual,
+  abs, add, cast, clipByValue, div, equal, log, logicalOr, maximum, mul, notEqual, rsqrt, square, sub, where, lessEqual,
 } from "../ops/math.js";
 import { all, max, mean, sum } from "../ops/reduce.js";
 import { softplus } from "../ops/activation.js";
+import { reshape } from "../ops/shape.js";
+import { valueText } from "../tensor/value_text.js";
 import {
   binaryCrossentropy as binaryCrossentropyOp, categoricalCrossentropy as categoricalCrossentropyOp,
-  meanAbsoluteError, meanSquaredError, sparseCategoricalCrossentropy, squeezeOrExpandToSameRank,
+  meanAbsoluteError, meanSquaredError, sparseCategoricalCrossentropy as sparseCategoricalCrossentropyOp,
+  squeezeOrExpandToSameRank,
 } from "../ops/loss.js";
 import {
   type Config, type SerializedObject, checkConfigKeys, checkKeys, configAxis, configBoolean, configNumber,
   configString, isSerializedObject, serializedClassName, toSnakeCase, unknownIdentifier,
 } from "./common.js";
 
-export { meanAbsoluteError, meanSquaredError, sparseCategoricalCrossentropy, squeezeOrExpandToSameRank };
+export { meanAbsoluteError, meanSquaredError, squeezeOrExpandToSameRank };
 
 /** Keras' backend.epsilon(). */
 const EPSILON = 1e-7;
@@ -101,6 +104,65 @@ export function binaryCrossentropy(yTrueIn: Input, yPredIn: Input, opts: BinaryC
   let { yTrue, yPred } = pair(op, yTrueIn, yPredIn);
   if (s > 0) yTrue = add(mul(yTrue, 1 - s), 0.5 * s);
   return binaryCrossentropyOp(yTrue, yPred, { fromLogits: opts.fromLogits, axis: opts.axis });
+}
+
+export interface SparseCategoricalCrossentropyOptions {
+  /** yPred holds logits rather than probabilities (default false). */
+  fromLogits?: boolean;
+  /**
+   * A class id to ignore (Keras' ignore_class, default null): positions whose label equals it give
+   * a loss of 0, and a Loss object leaves them out of the mean ("void" pixels of a segmentation map,
+   * commonly -1 or 255).
+   */
+  ignoreClass?: number | null;
+  /** The class axis: only -1 (the last) is supported. */
+  axis?: number;
+}
+
+const SPARSE_CROSSENTROPY_OPTIONS: readonly (keyof SparseCategoricalCrossentropyOptions)[] = ["fromLogits", "ignoreClass", "axis"];
+
+/** An ignoreClass as Keras takes it: an integer class id, or null/undefined for none. */
+function checkIgnoreClass(who: string, ignoreClass: number | null | undefined): number | null {
+  if (ignoreClass === undefined || ignoreClass === null) return null;
+  if (typeof ignoreClass !== "number" || !Number.isInteger(ignoreClass)) {
+    throw new RangeError(`${who}: ignoreClass must be an integer class id (such as -1 or 255) or null, got ${valueText(ignoreClass)}`);
+  }
+  return ignoreClass;
+}
+
+/**
+ * Keras' sparse_categorical_crossentropy with its mask: with ignoreClass, positions whose label
+ * equals it get label 0 for the computation and a loss of 0, and `mask` is false there (Keras
+ * attaches it as the result's _keras_mask, which Loss objects use to leave them out of the mean).
+ */
+function sparseCrossentropyMasked(yTrueIn: Input, yPredIn: Input, opts: SparseCategoricalCrossentropyOptions, op: string): { values: Tensor; mask: Tensor | null } {
+  checkKeys(op, opts, SPARSE_CROSSENTROPY_OPTIONS);
+  const ignoreClass = checkIgnoreClass(op, opts.ignoreClass);
+  const o = { fromLogits: opts.fromLogits, axis: opts.axis };
+  if (ignoreClass === null) return { values: sparseCategoricalCrossentropyOp(yTrueIn, yPredIn, o), mask: null };
+  const yPred = toTensor(yPredIn, op, "yPred");
+  if (!isFloatDType(yPred.dtype)) {
+    throw new TypeError(`${op}: yPred must be float32 or float64, got ${yPred.dtype} ${shapeText(yPred.shape)}; cast it with tf.cast(yPred, "float32")`);
+  }
+  // Keras compares the labels with ignore_class as yPred's float dtype.
+  let t = yTrueIn instanceof Tensor ? yTrueIn : constant(yTrueIn, yPred.dtype);
+  if (t.dtype !== yPred.dtype) t = cast(t, yPred.dtype);
+  if (yPred.rank > 0 && t.rank === yPred.rank && t.shape[t.rank - 1] === 1) t = reshape(t, t.shape.slice(0, -1));
+  const valid = notEqual(t, ignoreClass);
+  // Ignored labels become class 0 (Keras' y_true * valid_mask), so any id, 255 included, is allowed.
+  // yPred is left as it is (Keras zeroes its ignored rows, whose loss is then replaced by 0 anyway),
+  // which keeps the gradient of those rows 0 rather than NaN.
+  const values = sparseCategoricalCrossentropyOp(where(valid, t, 0), yPred, o);
+  const mask = valid.rank === values.rank ? valid : reshape(valid, values.shape);
+  return { values: where(mask, values, 0), mask };
+}
+
+/**
+ * keras.losses.sparse_categorical_crossentropy: integer class labels (a trailing axis of 1 is
+ * dropped), one loss per position; with ignoreClass, positions labelled with it give 0.
+ */
+export function sparseCategoricalCrossentropy(yTrueIn: Input, yPredIn: Input, opts: SparseCategoricalCrossentropyOptions = {}): Tensor {
+  return sparseCrossentropyMasked(yTrueIn, yPredIn, opts, "sparseCategoricalCrossentropy").values;
 }
 
 /** keras.losses.mean_absolute_percentage_error: 100 * mean(|yTrue - yPred| / max(|yTrue|, 1e-7)) over the last axis. */
@@ -219,21 +281,52 @@ function divideNoNan(a: Tensor, b: Tensor | number): Tensor {
  * lined up by squeeze_or_expand_to_same_rank, then broadcast), then "sum" sums, "sum_over_batch_size"
  * and "mean" divide the sum by the number of loss values, "mean_with_sample_weight" by the sum of
  * the weights, "none"/null return the weighted values. An empty batch reduces to 0.
+ *
+ * `mask` (bool, the values' shape; Keras' _keras_mask, as SparseCategoricalCrossentropy with
+ * ignoreClass makes it) is merged into the weights as Keras' apply_mask does: masked positions
+ * weigh 0 and, for "sum_over_batch_size" and "mean", the others total / (valid + 1e-7), so the
+ * mean is taken over the valid positions only.
  */
-export function reduceWeightedValues(values: Tensor, sampleWeight: Input | null | undefined, reduction: Reduction, who = "loss"): Tensor {
+export function reduceWeightedValues(
+  values: Tensor, sampleWeight: Input | null | undefined, reduction: Reduction, who = "loss", mask: Tensor | null = null,
+): Tensor {
   let v = values;
   let w: Tensor | null = null;
+  const misfit = (weights: Tensor, target: Shape): RangeError => new RangeError(
+    `${who}: sample weights ${shapeText(weights.shape)} do not fit the per-example losses ${shapeText(target)}; ` +
+      (target.length > 1
+        ? `give weights of shape ${shapeText(target)} or ${shapeText([target[0], ...target.slice(1).map(() => 1)])}, or a scalar`
+        : `give one weight per example (shape [${target[0] ?? ""}]) or a scalar`),
+  );
   if (sampleWeight !== undefined && sampleWeight !== null) {
     const sw = sampleWeight instanceof Tensor ? sampleWeight : constant(sampleWeight, v.dtype);
     w = sw.dtype === v.dtype ? sw : cast(sw, v.dtype);
+  }
+  if (mask !== null) {
+    let m = cast(mask, v.dtype);
+    if (reduction === "sum_over_batch_size" || reduction === "mean") {
+      const valid = sum(m).item();
+      m = mul(m, m.size / (valid + EPSILON));
+    }
+    if (w !== null) {
+      let sw: Tensor;
+      [m, sw] = squeezeOrExpandToSameRank(m, w);
+      try {
+        broadcastShapes(m.shape, sw.shape, who);
+      } catch {
+        throw misfit(sw, m.shape);
+      }
+      w = mul(sw, m);
+    } else {
+      w = m;
+    }
+  }
+  if (w !== null) {
     [v, w] = squeezeOrExpandToSameRank(v, w);
     try {
       broadcastShapes(v.shape, w.shape, who);
     } catch {
-      throw new RangeError(
-        `${who}: sample weights ${shapeText(w.shape)} do not fit the per-example losses ${shapeText(v.shape)}; ` +
-          `give one weight per example (shape [${v.shape[0] ?? ""}]) or a scalar`,
-      );
+      throw misfit(w, v.shape);
     }
     v = mul(v, w);
   }
@@ -276,10 +369,20 @@ export abstract class Loss {
   /** The per-example losses (no reduction, no sample weights). */
   abstract call(yTrue: Input, yPred: Input): Tensor;
 
+  /**
+   * The per-example losses and the mask Keras attaches to them (_keras_mask): false where a
+   * position is left out of the reduction (SparseCategoricalCrossentropy's ignoreClass); null
+   * when every position counts. The default is call() with no mask.
+   */
+  protected callWithMask(yTrue: Input, yPred: Tensor): { values: Tensor; mask: Tensor | null } {
+    return { values: this.call(yTrue, yPred), mask: null };
+  }
+
   /** Keras' `loss(yTrue, yPred, sampleWeight)`: per-example losses, weighted and reduced. */
   apply(yTrue: Input, yPred: Input, sampleWeight?: Input | null): Tensor {
     const p = toTensor(yPred, `losses.${this.name}`, "yPred");
-    return reduceWeightedValues(this.call(yTrue, p), sampleWeight, this.reduction, `losses.${this.name}`);
+    const { values, mask } = this.callWithMask(yTrue, p);
+    return reduceWeightedValues(values, sampleWeight, this.reduction, `losses.${this.name}`, mask);
   }
 
   /** Keras' get_config(): name, reduction and the loss's own arguments (snake_case keys). */
@@ -507,26 +610,43 @@ export class CategoricalCrossentropy extends LossFunctionWrapper {
   }
 }
 
-/** keras.losses.SparseCategoricalCrossentropy(fromLogits = false, axis = -1) (name "sparse_categorical_crossentropy"). */
+/**
+ * keras.losses.SparseCategoricalCrossentropy(fromLogits = false, ignoreClass = null, axis = -1)
+ * (name "sparse_categorical_crossentropy"). With ignoreClass, positions labelled with it give 0
+ * and are left out of the mean: "sum_over_batch_size" divides by the number of the other positions.
+ */
 export class SparseCategoricalCrossentropy extends LossFunctionWrapper {
   override readonly className = "SparseCategoricalCrossentropy";
-  static readonly options: readonly string[] = ["fromLogits", "axis"];
+  static readonly options: readonly string[] = SPARSE_CROSSENTROPY_OPTIONS;
   readonly fromLogits: boolean;
+  readonly ignoreClass: number | null;
   readonly axis: number;
-  constructor(opts: LossOptions & { fromLogits?: boolean; axis?: number } = {}) {
-    const o = { fromLogits: opts.fromLogits ?? false, axis: opts.axis ?? -1 };
+  constructor(opts: LossOptions & SparseCategoricalCrossentropyOptions = {}) {
+    const o = {
+      fromLogits: opts.fromLogits ?? false,
+      ignoreClass: checkIgnoreClass("losses.SparseCategoricalCrossentropy", opts.ignoreClass),
+      axis: opts.axis ?? -1,
+    };
     super((t, p) => sparseCategoricalCrossentropy(t, p, o), {
       ...opts, name: opts.name ?? "sparse_categorical_crossentropy", fnName: "sparse_categorical_crossentropy",
     });
     this.fromLogits = o.fromLogits;
+    this.ignoreClass = o.ignoreClass;
     this.axis = o.axis;
   }
+  protected override callWithMask(yTrue: Input, yPred: Tensor): { values: Tensor; mask: Tensor | null } {
+    const t = yTrue instanceof Tensor ? yTrue : constant(yTrue, isFloatDType(yPred.dtype) ? yPred.dtype : "float32");
+    const [a, b] = squeezeOrExpandToSameRank(t, yPred);
+    const o = { fromLogits: this.fromLogits, ignoreClass: this.ignoreClass, axis: this.axis };
+    return sparseCrossentropyMasked(a, b, o, `losses.${this.name}`);
+  }
   /**
-   * Keras' keys: no axis (its SparseCategoricalCrossentropy loss takes none and refuses one, so a
-   * .keras file whose compile_config held it did not load in Keras); only the last axis works here.
+   * Keras 3.5's keys: from_logits and ignore_class, no axis (its SparseCategoricalCrossentropy loss
+   * takes none and refuses one, so a .keras file whose compile_config held it did not load in
+   * Keras); only the last axis works here.
    */
   protected override fnConfig(): Config {
-    return { from_logits: this.fromLogits, ignore_class: null };
+    return { from_logits: this.fromLogits, ignore_class: this.ignoreClass };
   }
 }
 
@@ -614,11 +734,8 @@ const CLASSES: Record<string, LossClassFactory> = {
   SparseCategoricalCrossentropy: (c) => {
     const k = "losses.SparseCategoricalCrossentropy";
     checkConfigKeys(k, c, ["name", "reduction", "dtype", "from_logits", "ignore_class", "axis"]);
-    if (c.ignore_class !== undefined && c.ignore_class !== null) {
-      throw new RangeError(`${k}: ignore_class is not supported; remove the ignored class from the labels instead`);
-    }
     const { fromLogits, axis, ...base } = crossentropyOpts(k, c);
-    return new SparseCategoricalCrossentropy({ ...base, fromLogits, axis });
+    return new SparseCategoricalCrossentropy({ ...base, fromLogits, ignoreClass: configNumber(k, c, "ignore_class"), axis });
   },
 };
 

@@ -1,6 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import * as tf from "../index.js";
 import { metrics } from "./index.js";
 
@@ -292,4 +294,168 @@ test("built-in metrics refuse options they do not take, as Keras does; a user's 
     }
   }
   assert.equal(new Thresholded({ margin: 0.1 }).threshold, 0.6);
+});
+
+// ---------------------------------------------------------------- topK, multiLabel AUC: Keras 3.5's own values
+
+// Computed by Keras 3.5 itself:
+//   KERAS_BACKEND=torch /usr/bin/python3 -c "import sys; sys.path.insert(0,'/work/main/scratch'); import kimport, keras, numpy as np; ..."
+//   rng = np.random.RandomState(0); 3 batches of y_true = (rng.rand(5, 4) > 0.5), y_pred = rng.rand(5, 4),
+//   sample_weight = rng.rand(5) (PR_*), then 3 batches of (6, 3) the same way (AUC_*), all float32;
+//   for each case m = keras.metrics.Precision(**kw) / Recall / AUC(**kw): m.update_state(t, p, sample_weight=w)
+//   then m.result() after each batch (KERAS_*[case]), and a fresh m updated with no weights, its
+//   result after the 3 batches (KERAS_*[case + "_now"]). AUC with from_logits gets (p - 0.5) * 4.
+//   torch 1.13 has no torch.vmap, which Keras 3.5's multi_label AUC maps over labels with; the
+//   command sets torch.vmap = a loop over the labels that stacks fn(label) (the same map).
+const PR_T = [[[1.0, 1.0, 1.0, 1.0], [0.0, 1.0, 0.0, 1.0], [1.0, 0.0, 1.0, 1.0], [1.0, 1.0, 0.0, 0.0], [0.0, 1.0, 1.0, 1.0]], [[1.0, 1.0, 0.0, 1.0], [0.0, 1.0, 0.0, 1.0], [1.0, 0.0, 0.0, 1.0], [0.0, 1.0, 0.0, 1.0], [1.0, 1.0, 1.0, 1.0]], [[0.0, 0.0, 1.0, 0.0], [1.0, 1.0, 0.0, 0.0], [0.0, 0.0, 1.0, 0.0], [1.0, 0.0, 0.0, 0.0], [1.0, 0.0, 0.0, 0.0]]];
+const PR_P = [[[0.15896958112716675, 0.11037514358758926, 0.6563295722007751, 0.13818295300006866], [0.1965823620557785, 0.3687251806259155, 0.8209932446479797, 0.09710127860307693], [0.8379449248313904, 0.0960984081029892, 0.9764594435691833, 0.4686512053012848], [0.9767611026763916, 0.6048455238342285, 0.7392635941505432, 0.03918779268860817], [0.28280696272850037, 0.12019655853509903, 0.296140193939209, 0.11872772127389908]], [[0.3179831802845001, 0.414262980222702, 0.06414749473333359, 0.6924721002578735], [0.5666014552116394, 0.26538950204849243, 0.5232480764389038, 0.09394051134586334], [0.5759465098381042, 0.9292961955070496, 0.3185689449310303, 0.6674103736877441], [0.13179786503314972, 0.7163271903991699, 0.28940609097480774, 0.18319135904312134], [0.5865129232406616, 0.02010754682123661, 0.8289400339126587, 0.004695476032793522]], [[0.6778165102005005, 0.2700079679489136, 0.7351940274238586, 0.9621885418891907], [0.2487531453371048, 0.5761573314666748, 0.5920419096946716, 0.5722519159317017], [0.22308163344860077, 0.9527490139007568, 0.4471253752708435, 0.8464086651802063], [0.6994792819023132, 0.2974369525909424, 0.8137978315353394, 0.396505743265152], [0.8811032176017761, 0.5812729001045227, 0.8817353844642639, 0.6925315856933594]]];
+const PR_W = [[0.7252542972564697, 0.5013243556022644, 0.9560836553573608, 0.6439902186393738, 0.4238550364971161], [0.6063932180404663, 0.019193198531866074, 0.30157482624053955, 0.6601735353469849, 0.2900775969028473], [0.6180154085159302, 0.42876869440078735, 0.1354740709066391, 0.29828232526779175, 0.5699648857116699]];
+const KERAS_PR: Record<string, number[][] | number[]> = {"Precision_k2": [[0.7586269974708557], [0.749478816986084], [0.6687794923782349]], "Precision_k2_now": [0.5666666626930237], "Recall_k2": [[0.5285179018974304], [0.5385429859161377], [0.5731556415557861]], "Recall_k2_now": [0.5151515007019043], "Precision_k1c2": [[0.8076650500297546], [0.8269262909889221], [0.5711714029312134]], "Precision_k1c2_now": [0.5], "Recall_k1c2": [[1.0], [1.0], [0.7607027888298035]], "Recall_k1c2_now": [0.6666666865348816], "Precision_k2th": [[0.7675927877426147, 0.7412728071212769], [0.8148658871650696, 0.780325710773468], [0.6971839070320129, 0.6740486025810242]], "Precision_k2th_now": [0.5769230723381042, 0.5789473652839661], "Recall_k2th": [[0.4053744673728943, 0.3516503572463989], [0.4580327868461609, 0.36009883880615234], [0.5045607686042786, 0.3955259323120117]], "Recall_k2th_now": [0.4545454680919647, 0.3333333432674408], "Precision_k3c0": [[0.7153738737106323], [0.7886243462562561], [0.7375905513763428]], "Precision_k3c0_now": [0.6666666865348816], "Recall_k3c0": [[1.0], [1.0], [0.9110510349273682]], "Recall_k3c0_now": [0.8888888955116272]};
+const AUC_T = [[[1.0, 1.0, 1.0], [1.0, 0.0, 1.0], [0.0, 0.0, 1.0], [1.0, 1.0, 0.0], [1.0, 1.0, 1.0], [0.0, 1.0, 0.0]], [[1.0, 0.0, 1.0], [1.0, 1.0, 0.0], [0.0, 1.0, 0.0], [1.0, 1.0, 1.0], [1.0, 0.0, 0.0], [1.0, 0.0, 1.0]], [[0.0, 0.0, 0.0], [1.0, 0.0, 0.0], [1.0, 1.0, 0.0], [0.0, 1.0, 1.0], [0.0, 1.0, 1.0], [1.0, 1.0, 1.0]]];
+const AUC_P = [[[0.31194499135017395, 0.39822107553482056, 0.20984375476837158], [0.18619300425052643, 0.9443724155426025, 0.739550769329071], [0.49045881628990173, 0.22741462290287018, 0.2543564736843109], [0.058029159903526306, 0.43441662192344666, 0.3117958903312683], [0.6963434815406799, 0.37775182723999023, 0.1796036809682846], [0.024678727611899376, 0.06724963337182999, 0.6793927550315857]], [[0.4536968469619751, 0.5365791916847229, 0.8966712951660156], [0.990338921546936, 0.21689698100090027, 0.6630781888961792], [0.2633223831653595, 0.02065099962055683, 0.7583786249160767], [0.32001715898513794, 0.38346388936042786, 0.5883170962333679], [0.8310484290122986, 0.6289818286895752, 0.872650682926178], [0.27354204654693604, 0.7980468273162842, 0.18563593924045563]], [[0.9527916312217712, 0.6874882578849792, 0.21550767123699188], [0.9473705887794495, 0.7308558225631714, 0.2539416551589966], [0.21331197023391724, 0.518200695514679, 0.02566271834075451], [0.20747007429599762, 0.4246854782104492, 0.3741699755191803], [0.46357542276382446, 0.27762871980667114, 0.5867843627929688], [0.8638556003570557, 0.11753185838460922, 0.517379105091095]]];
+const AUC_W = [[0.13206811249256134, 0.7168596982955933, 0.39605969190597534, 0.5654212832450867, 0.1832798421382904, 0.14484776556491852], [0.4880562722682953, 0.35561272501945496, 0.9404319524765015, 0.7653252482414246, 0.748663604259491, 0.9037197232246399], [0.08342243731021881, 0.5521924495697021, 0.5844760537147522, 0.961936354637146, 0.29214751720428467, 0.24082878232002258]];
+const KERAS_AUC: Record<string, number[][] | number[]> = {"AUC_ml": [[0.3864363133907318], [0.3193834125995636], [0.3796384036540985]], "AUC_ml_now": [0.37266412377357483], "AUC_mlw": [[0.3468483090400696], [0.255548894405365], [0.28347980976104736]], "AUC_mlw_now": [0.2820075750350952], "AUC_mlpr": [[0.61874920129776], [0.5630843043327332], [0.5807578563690186]], "AUC_mlpr_now": [0.5744242072105408], "AUC_mlprw": [[0.8063415288925171], [0.6107208728790283], [0.6222708821296692]], "AUC_mlprw_now": [0.6094931960105896], "AUC_mlth": [[0.4196670949459076], [0.33386221528053284], [0.4064548909664154]], "AUC_mlth_now": [0.41666969656944275], "AUC_lw": [[0.2673492133617401], [0.23026172816753387], [0.30260753631591797]], "AUC_lw_now": [0.31477031111717224], "AUC_mllog": [[0.3706408441066742], [0.29397982358932495], [0.3725111186504364]], "AUC_mllog_now": [0.37668049335479736]};
+
+function checkAgainstKeras(
+  make: () => tf.metrics.Metric, ts: number[][][], ps: number[][][], ws: number[][], expected: Record<string, number[][] | number[]>, key: string,
+  pred: (p: number[][]) => number[][] = (p) => p,
+): void {
+  const value = (m: tf.metrics.Metric): number[] => ("resultPerThreshold" in m && (m as tf.metrics.Precision).thresholds.length > 1
+    ? (m as tf.metrics.Precision).resultPerThreshold() : [m.result()]);
+  const m = make();
+  ts.forEach((t, i) => {
+    m.updateState(f32(t), f32(pred(ps[i])), f32(ws[i]));
+    const want = (expected[key] as number[][])[i];
+    value(m).forEach((v, j) => close(v, want[j], 2e-6, `${key} after batch ${i}[${j}]`));
+  });
+  const now = make();
+  ts.forEach((t, i) => now.updateState(f32(t), f32(pred(ps[i]))));
+  const want = expected[`${key}_now`] as number[];
+  value(now).forEach((v, j) => close(v, want[j], 2e-6, `${key}_now[${j}]`));
+  now.resetState();
+  ts.forEach((t, i) => now.updateState(f32(t), f32(pred(ps[i]))));
+  value(now).forEach((v, j) => close(v, want[j], 2e-6, `${key}_now after resetState[${j}]`));
+}
+
+test("Precision / Recall topK (with classId and thresholds): Keras 3.5's values over weighted batches", () => {
+  const cases: [string, tf.metrics.PrecisionRecallOptions][] = [
+    ["k2", { topK: 2 }], ["k1c2", { topK: 1, classId: 2 }], ["k2th", { topK: 2, thresholds: [0.3, 0.6] }], ["k3c0", { topK: 3, classId: 0 }],
+  ];
+  for (const [key, opts] of cases) {
+    checkAgainstKeras(() => metrics.Precision(opts), PR_T, PR_P, PR_W, KERAS_PR, `Precision_${key}`);
+    checkAgainstKeras(() => metrics.Recall(opts), PR_T, PR_P, PR_W, KERAS_PR, `Recall_${key}`);
+  }
+  // topK's default threshold is Keras' NEG_INF (-1e10): every top-k prediction counts as positive.
+  assert.deepEqual(metrics.Precision({ topK: 2 }).thresholds, [-1e10]);
+  // Ties go to the lower index (tf.math.top_k): of [0.5, 0.5, 0.1] the top 1 is class 0.
+  const r = metrics.Recall({ topK: 1 });
+  r.updateState([[0, 1, 0]], [[0.5, 0.5, 0.1]]);
+  assert.equal(r.result(), 0);
+});
+
+test("AUC multiLabel (numLabels, labelWeights, PR, explicit thresholds, fromLogits) and labelWeights without multiLabel: Keras 3.5's values", () => {
+  const cases: [string, tf.metrics.AUCOptions][] = [
+    ["ml", { multiLabel: true }], ["mlw", { multiLabel: true, labelWeights: [1.0, 2.0, 0.5] }],
+    ["mlpr", { multiLabel: true, curve: "PR", numThresholds: 50, numLabels: 3 }],
+    ["mlprw", { multiLabel: true, curve: "PR", summationMethod: "majoring", labelWeights: [0.2, 0.0, 1.0] }],
+    ["mlth", { multiLabel: true, thresholds: [0.1, 0.35, 0.5, 0.8] }],
+    ["lw", { labelWeights: [1.0, 2.0, 0.5] }],
+  ];
+  for (const [key, opts] of cases) checkAgainstKeras(() => metrics.AUC(opts), AUC_T, AUC_P, AUC_W, KERAS_AUC, `AUC_${key}`);
+  checkAgainstKeras(() => metrics.AUC({ multiLabel: true, fromLogits: true, numThresholds: 20 }), AUC_T, AUC_P, AUC_W, KERAS_AUC, "AUC_mllog",
+    (p) => p.map((row) => row.map((v) => Math.fround((Math.fround(v) - 0.5) * 4))));
+  // The average is over the per-label AUCs, which are the single-label AUCs of each column.
+  const ml = metrics.AUC({ multiLabel: true });
+  const cols = [0, 1, 2].map(() => metrics.AUC());
+  AUC_T.forEach((t, i) => {
+    ml.updateState(t, AUC_P[i], AUC_W[i]);
+    cols.forEach((c, j) => c.updateState(t.map((r) => r[j]), AUC_P[i].map((r) => r[j]), AUC_W[i]));
+  });
+  ml.resultPerLabel().forEach((v, j) => close(v, cols[j].result(), 1e-12, `label ${j}`));
+  assert.equal(ml.confusionPerLabel().length, 3);
+  assert.throws(() => ml.confusion(), /^RangeError: metrics\.auc(_\d+)?: a multiLabel AUC has counts per label; call confusionPerLabel\(\)$/);
+});
+
+test("topK, classId, multiLabel, numLabels, labelWeights: Keras 3.5's config keys, round trip, refusals", () => {
+  // keras.saving.serialize_keras_object(...)["config"] in Keras 3.5 for Precision(top_k=2, class_id=1) and
+  // AUC(multi_label=True, label_weights=[1., 2., 0.5], num_labels=3). Keras 3.5 writes its label_weights
+  // tensor as { class_name: "__tensor__", ... }, which its own load_model fails on (AUC.from_config gets
+  // the dict: "ValueError: Invalid dtype: object"); lamina writes the list, which Keras' constructor
+  // takes, and reads both.
+  const precision35 = { name: "precision", dtype: "float32", thresholds: null, top_k: 2, class_id: 1 };
+  const auc35 = {
+    name: "auc", dtype: "float32", num_thresholds: 200, curve: "ROC", summation_method: "interpolation", multi_label: true, num_labels: 3,
+    label_weights: { class_name: "__tensor__", config: { value: [1.0, 2.0, 0.5], dtype: "float32" } }, from_logits: false,
+  };
+  const aucWritten = { ...auc35, label_weights: [1.0, 2.0, 0.5] };
+  assert.deepEqual(metrics.Precision({ name: "precision", topK: 2, classId: 1 }).getConfig(), precision35);
+  assert.deepEqual(metrics.AUC({ name: "auc", multiLabel: true, labelWeights: [1, 2, 0.5], numLabels: 3 }).getConfig(), aucWritten);
+  const p = metrics.get({ class_name: "Precision", config: precision35 }) as metrics.Precision;
+  assert.equal(p.topK, 2);
+  assert.equal(p.classId, 1);
+  assert.deepEqual(p.getConfig(), precision35);
+  const r = metrics.get({ class_name: "Recall", config: { ...precision35, name: "recall", thresholds: [0.3, 0.6] } }) as metrics.Recall;
+  assert.equal(r.topK, 2);
+  assert.deepEqual(r.thresholds, [0.3, 0.6]);
+  const a = metrics.get({ class_name: "AUC", config: auc35 }) as metrics.AUC;
+  assert.equal(a.multiLabel, true);
+  assert.equal(a.numLabels, 3);
+  assert.deepEqual(a.labelWeights, [1, 2, 0.5]);
+  assert.deepEqual(a.getConfig(), aucWritten);
+  // label_weights as a plain list (Keras' constructor takes one) loads too; weights are kept as float32.
+  const a2 = metrics.get({ class_name: "AUC", config: { ...auc35, label_weights: [0.2, 1, 1] } }) as metrics.AUC;
+  assert.deepEqual(a2.labelWeights, [Math.fround(0.2), 1, 1]);
+  // Not multi-label, with label weights (Keras weights each label's predictions in the counts).
+  const a3 = metrics.AUC({ labelWeights: [1, 0.5] });
+  assert.deepEqual(a3.getConfig().label_weights, [1, 0.5]);
+  assert.deepEqual(metrics.get(a3.serialize()).getConfig(), a3.getConfig());
+
+  const refuses = (make: () => unknown, message: RegExp): void => {
+    assert.throws(make, (e: unknown) => e instanceof Error && message.test(e.message), String(message));
+  };
+  refuses(() => metrics.Precision({ topK: 0 }), /^metrics\.Precision: topK must be a positive integer \(or null for all predictions\), got 0$/);
+  refuses(() => metrics.Recall({ topK: 1.5 }), /^metrics\.Recall: topK must be a positive integer .* got 1\.5$/);
+  refuses(() => metrics.get({ class_name: "Precision", config: { ...precision35, top_k: "2" } }), /metrics\.Precision: config key "top_k" must be a number, got "2"/);
+  refuses(() => metrics.Precision({ topK: 5 }).updateState([[0, 1, 0]], [[0.1, 0.2, 0.7]]),
+    /^metrics\.precision(_\d+)?: topK 5 is larger than the 3 classes of yPred \(1, 3\); use a topK of at most 3$/);
+  refuses(() => metrics.AUC({ numLabels: 3 }), /^metrics\.auc(_\d+)?: numLabels 3 is only used with multiLabel: true \(as in Keras\); pass multiLabel: true or drop numLabels$/);
+  refuses(() => metrics.AUC({ multiLabel: true, numLabels: 0 }), /numLabels must be a positive integer, got 0$/);
+  refuses(() => metrics.AUC({ multiLabel: true, labelWeights: [1, -1] }), /labelWeights must be a non-empty list of finite numbers >= 0, one per label, got \[1,-1\]$/);
+  refuses(() => metrics.AUC({ multiLabel: true, numLabels: 3, labelWeights: [1, 1] }), /labelWeights has 2 weights but numLabels is 3; give one weight per label$/);
+  refuses(() => metrics.AUC({ multiLabel: true }).updateState([0, 1], [0.2, 0.8]), /with multiLabel, yPred must have rank 2 \(\[samples, labels\]\), got \(2,\)$/);
+  refuses(() => metrics.AUC({ multiLabel: true, numLabels: 2 }).updateState([[0, 1, 1]], [[0.2, 0.8, 0.5]]), /yPred \(1, 3\) has 3 labels, but this metric counts 2 \(numLabels\)$/);
+  refuses(() => metrics.AUC({ multiLabel: true, labelWeights: [1, 2] }).updateState([[0, 1, 1]], [[0.2, 0.8, 0.5]]), /labelWeights has 2 weights but yPred \(1, 3\) has 3 labels; give one weight per label$/);
+  refuses(() => metrics.AUC({ labelWeights: [1, 2] }).updateState([[0, 1, 1]], [[0.2, 0.8, 0.5]]), /labelWeights has 2 weights but yPred \(1, 3\) has 3 labels on its last axis; give one weight per label$/);
+  refuses(() => metrics.get({ class_name: "AUC", config: { ...auc35, label_weights: "heavy" } }), /metrics\.AUC: config key "label_weights" must be a list of numbers \(or Keras' serialized tensor of them\), got "heavy"/);
+});
+
+test(".keras save/load of a model compiled with ignoreClass, topK/classId and a multiLabel AUC keeps them", async () => {
+  tf.clearSession();
+  const model = new tf.models.Sequential([tf.layers.Input({ shape: [4] }), tf.layers.Dense(3, { activation: "softmax" })]);
+  model.compile({
+    optimizer: "adam",
+    loss: tf.losses.SparseCategoricalCrossentropy({ ignoreClass: -1 }),
+    metrics: [metrics.Precision({ topK: 2, classId: 1 }), metrics.Recall({ topK: 1, thresholds: [0.2, 0.4] }), metrics.AUC({ multiLabel: true, numLabels: 3, labelWeights: [1, 2, 0.5] })],
+  });
+  const dir = mkdtempSync(join(tmpdir(), "lamina-metric-options-"));
+  try {
+    const path = join(dir, "options.keras");
+    await model.save(path);
+    const loaded = await tf.models.loadModel(path);
+    assert.equal(loaded.toJSON(), model.toJSON());
+    const cc = JSON.parse(loaded.toJSON()).compile_config;
+    assert.deepEqual(cc.loss.config, { name: "sparse_categorical_crossentropy", reduction: "sum_over_batch_size", from_logits: false, ignore_class: -1 });
+    assert.equal(cc.metrics[0].config.top_k, 2);
+    assert.equal(cc.metrics[0].config.class_id, 1);
+    assert.deepEqual(cc.metrics[2].config.label_weights, [1, 2, 0.5]);
+    // The loaded loss ignores the class: labels -1 leave the mean.
+    const x = tf.random.normal([4, 4], 0, 1, { seed: 3 });
+    const y = tf.constant([0, -1, 2, -1], "float32");
+    const lossOf = (m: tf.models.Model): number => m.compiled!.loss.call(y, m.predict(x)).item();
+    close(lossOf(loaded), lossOf(model), 1e-7, "loss after load");
+    const p = model.predict(x).arraySync() as number[][];
+    close(lossOf(loaded), (-Math.log(p[0][0]) - Math.log(p[2][2])) / 2, 1e-6, "mean over the 2 valid labels");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

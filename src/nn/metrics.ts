@@ -23,7 +23,7 @@ import {
   squeezeOrExpandToSameRank, isBinaryOrSparseCategorical,
 } from "./losses.js";
 import {
-  type Config, type SerializedObject, autoName, checkConfigKeys, checkKeys, configBoolean, configNumber, configString,
+  type Config, type ConfigValue, type SerializedObject, autoName, checkConfigKeys, checkKeys, configBoolean, configNumber, configString,
   isSerializedObject, serializedClassName, toSnakeCase, unknownIdentifier,
 } from "./common.js";
 import { valueText } from "../tensor/value_text.js";
@@ -563,14 +563,48 @@ interface ConfusionCounts {
   fn: number[];
 }
 
+/** Keras' metrics_utils.NEG_INF: what top_k filtering puts in place of the other predictions. */
+const NEG_INF = -1e10;
+
+/**
+ * Keras' _filter_top_k: along the last axis, the k largest predictions of each row are kept and
+ * the others set to NEG_INF (-1e10). Ties go to the lower index, as tf.math.top_k.
+ */
+function filterTopK(who: string, x: Tensor, k: number): Tensor {
+  if (x.rank === 0) throw new RangeError(`${who}: topK needs yPred with a class axis, got a scalar`);
+  const classes = x.shape[x.rank - 1];
+  if (k > classes) {
+    throw new RangeError(`${who}: topK ${k} is larger than the ${classes} classes of yPred ${shapeText(x.shape)}; use a topK of at most ${classes}`);
+  }
+  const data = storageOf(x.dtype === "float64" ? x : cast(x, "float64")) as Float64Array;
+  const out = new Float64Array(data.length).fill(NEG_INF);
+  const order = Array.from({ length: classes }, (_, i) => i);
+  for (let row = 0; row < data.length; row += classes) {
+    order.sort((a, b) => data[row + b] - data[row + a] || a - b);
+    for (let i = 0; i < k; i++) out[row + order[i]] = data[row + order[i]];
+  }
+  const kept = new Tensor(out, x.shape, "float64");
+  return x.dtype === "float64" ? kept : cast(kept, x.dtype);
+}
+
+/** Options of Keras' update_confusion_matrix_variables beyond the inputs. */
+interface ConfusionOptions {
+  classId?: number | null;
+  topK?: number | null;
+  /** Weights per label (the last axis of yPred), multiplied into the sample weights. */
+  labelWeights?: readonly number[] | null;
+}
+
 /**
  * Keras' update_confusion_matrix_variables, inputs part: predictions and labels lined up
  * (squeeze_or_expand_to_same_rank), the sample weights lined up with the labels and broadcast,
- * an optional class column picked, all flattened. Labels count as positive when nonzero.
+ * the predictions outside each row's top k set to -1e10, an optional class column picked, label
+ * weights multiplied in. Labels count as positive when nonzero. All three come back in yPred's
+ * (lined-up) shape.
  */
-function confusionInputs(
-  who: string, yTrueIn: Input, yPredIn: Input, sampleWeight: Input | null | undefined, classId: number | null,
-): { pred: Tensor; pos: Tensor; weight: Tensor } {
+function confusionTensors(
+  who: string, yTrueIn: Input, yPredIn: Input, sampleWeight: Input | null | undefined, o: ConfusionOptions,
+): { p: Tensor; pos: Tensor; weight: Tensor } {
   let p = floatPred(who, yPredIn);
   let t = labels(yTrueIn, p.dtype, p.dtype);
   [p, t] = squeezeOrExpandToSameRank(p, t);
@@ -580,6 +614,8 @@ function confusionInputs(
     // squeeze_or_expand_to_same_rank(yTrue, w, expand_rank_1=False): only ever squeezes w.
     if (w.rank === t.rank + 1 && w.shape[w.rank - 1] === 1) w = reshape(w, w.shape.slice(0, -1));
   }
+  if (o.topK !== undefined && o.topK !== null) p = filterTopK(who, p, o.topK);
+  const classId = o.classId ?? null;
   if (classId !== null) {
     if (p.rank < 2) {
       throw new RangeError(`${who}: classId needs yPred of shape [samples, classes], got ${shapeText(p.shape)}`);
@@ -595,16 +631,32 @@ function confusionInputs(
   }
   let weight: Tensor;
   if (w === null) {
-    weight = cast(constant(1), "float64");
-    weight = broadcastTo(weight, [p.size]);
+    weight = broadcastTo(cast(constant(1), "float64"), p.shape);
   } else {
     try {
-      weight = reshape(broadcastTo(w, p.shape), [p.size]);
+      weight = broadcastTo(w, p.shape);
     } catch {
       throw new RangeError(`${who}: sample weights ${shapeText(w.shape)} do not fit the predictions ${shapeText(p.shape)}; give one weight per sample or a scalar`);
     }
   }
-  return { pred: reshape(p, [p.size]), pos: cast(notEqual(reshape(t, [t.size]), 0), "float64"), weight };
+  const lw = o.labelWeights ?? null;
+  if (lw !== null) {
+    const labelsAxis = p.rank === 0 ? 1 : p.shape[p.rank - 1];
+    if (lw.length !== labelsAxis) {
+      throw new RangeError(`${who}: labelWeights has ${lw.length} weights but yPred ${shapeText(p.shape)} has ${labelsAxis} labels on its last axis; give one weight per label`);
+    }
+    weight = mul(weight, constant([...lw], "float64"));
+  }
+  return { p, pos: cast(notEqual(t, 0), "float64"), weight };
+}
+
+/** confusionTensors flattened: one prediction, label and weight per element. */
+function confusionInputs(
+  who: string, yTrueIn: Input, yPredIn: Input, sampleWeight: Input | null | undefined, o: ConfusionOptions,
+): { pred: Tensor; pos: Tensor; weight: Tensor } {
+  const { p, pos, weight } = confusionTensors(who, yTrueIn, yPredIn, sampleWeight, o);
+  const flat = (x: Tensor): Tensor => reshape(x, [x.size]);
+  return { pred: flat(p), pos: flat(pos), weight: flat(weight) };
 }
 
 /** Rows of at most this many comparisons are built at once (thresholds x samples). */
@@ -672,18 +724,33 @@ function checkClassId(who: string, classId: number | null | undefined): number |
   return classId;
 }
 
+function checkTopK(who: string, topK: number | null | undefined): number | null {
+  if (topK === undefined || topK === null) return null;
+  if (!Number.isInteger(topK) || topK < 1) throw new RangeError(`${who}: topK must be a positive integer (or null for all predictions), got ${valueText(topK)}`);
+  return topK;
+}
+
 export interface PrecisionRecallOptions extends NameOption {
-  /** A threshold or list of thresholds in [0, 1] (default 0.5): a prediction p counts as positive when p > threshold. */
+  /**
+   * A threshold or list of thresholds in [0, 1]: a prediction p counts as positive when
+   * p > threshold. Default 0.5, or with topK -1e10 (every top-k prediction is positive).
+   */
   thresholds?: number | readonly number[];
-  /** Only this class's column of [samples, classes] predictions and labels is used. */
+  /**
+   * Only the k largest predictions of each row (last axis) can count as positive: the others are
+   * set to -1e10 before the thresholds are applied (Keras' top_k).
+   */
+  topK?: number | null;
+  /** Only this class's column of [samples, classes] predictions and labels is used (after topK). */
   classId?: number | null;
 }
 
-const PRECISION_RECALL_OPTIONS = { name: true, thresholds: true, classId: true } as const satisfies Record<keyof PrecisionRecallOptions, true>;
+const PRECISION_RECALL_OPTIONS = { name: true, thresholds: true, topK: true, classId: true } as const satisfies Record<keyof PrecisionRecallOptions, true>;
 
 abstract class ThresholdMetric extends Metric {
   readonly thresholds: readonly number[];
   readonly initThresholds: number | readonly number[] | null;
+  readonly topK: number | null;
   readonly classId: number | null;
   protected tp: number[];
   protected fp: number[];
@@ -693,8 +760,13 @@ abstract class ThresholdMetric extends Metric {
     super(opts.name ?? autoName(kind));
     const who = `metrics.${kind}`;
     this.initThresholds = opts.thresholds ?? null;
-    this.thresholds = opts.thresholds === undefined ? [0.5] : typeof opts.thresholds === "number" ? [opts.thresholds] : [...opts.thresholds];
-    checkThresholds(who, this.thresholds);
+    this.topK = checkTopK(who, opts.topK);
+    if (opts.thresholds !== undefined) {
+      this.thresholds = typeof opts.thresholds === "number" ? [opts.thresholds] : [...opts.thresholds];
+      checkThresholds(who, this.thresholds);
+    } else {
+      this.thresholds = [this.topK === null ? 0.5 : NEG_INF];
+    }
     if (this.thresholds.length === 0) throw new RangeError(`${who}: thresholds must not be empty`);
     this.classId = checkClassId(who, opts.classId);
     this.tp = this.thresholds.map(() => 0);
@@ -704,7 +776,7 @@ abstract class ThresholdMetric extends Metric {
 
   updateState(yTrue: Input, yPred: Input, sampleWeight?: Input | null): void {
     noGrad(() => {
-      const { pred, pos, weight } = confusionInputs(`metrics.${this.name}`, yTrue, yPred, sampleWeight, this.classId);
+      const { pred, pos, weight } = confusionInputs(`metrics.${this.name}`, yTrue, yPred, sampleWeight, { classId: this.classId, topK: this.topK });
       const c = countConfusion(pred, pos, weight, this.thresholds.length, aboveThresholds(this.thresholds));
       for (let i = 0; i < this.thresholds.length; i++) {
         this.tp[i] += c.tp[i];
@@ -739,13 +811,16 @@ abstract class ThresholdMetric extends Metric {
     return {
       ...super.getConfig(),
       thresholds: init === null ? null : typeof init === "number" ? init : [...init],
-      top_k: null,
+      top_k: this.topK,
       class_id: this.classId,
     };
   }
 }
 
-/** keras.metrics.Precision: tp / (tp + fp) with prediction > threshold (0.5) as positive; named "precision", "precision_1", ... */
+/**
+ * keras.metrics.Precision: tp / (tp + fp) with prediction > threshold (0.5) as positive, optionally
+ * only among each row's topK predictions and for one classId; named "precision", "precision_1", ...
+ */
 export class Precision extends ThresholdMetric {
   readonly className = "Precision";
   constructor(opts: PrecisionRecallOptions = {}) {
@@ -757,7 +832,10 @@ export class Precision extends ThresholdMetric {
   }
 }
 
-/** keras.metrics.Recall: tp / (tp + fn) with prediction > threshold (0.5) as positive; named "recall", "recall_1", ... */
+/**
+ * keras.metrics.Recall: tp / (tp + fn) with prediction > threshold (0.5) as positive, optionally
+ * only among each row's topK predictions and for one classId; named "recall", "recall_1", ...
+ */
 export class Recall extends ThresholdMetric {
   readonly className = "Recall";
   constructor(opts: PrecisionRecallOptions = {}) {
@@ -783,6 +861,18 @@ export interface AUCOptions extends NameOption {
   thresholds?: readonly number[];
   /** yPred holds logits (a sigmoid is applied first). */
   fromLogits?: boolean;
+  /**
+   * [samples, labels] data is multi-label: one AUC per label (column), then their mean, or their
+   * labelWeights-weighted mean (default false: every label-prediction pair is one data point).
+   */
+  multiLabel?: boolean;
+  /** With multiLabel, the number of labels (default: yPred's second axis at the first update). */
+  numLabels?: number | null;
+  /**
+   * Non-negative weights, one per label: with multiLabel they weight the per-label AUCs in the
+   * mean; without, they weight each label's predictions in the counts.
+   */
+  labelWeights?: readonly number[] | null;
 }
 
 /** Keras' is_evenly_distributed_thresholds: at least 3 thresholds, i / (n - 1) within 1e-7. */
@@ -794,7 +884,8 @@ function evenlyDistributed(thresholds: readonly number[]): boolean {
 
 /**
  * keras.metrics.AUC: the area under the ROC (or PR) curve, approximated from confusion counts
- * at `numThresholds` (200) thresholds with Keras' Riemann sums; named "auc", "auc_1", ...
+ * at `numThresholds` (200) thresholds with Keras' Riemann sums; named "auc", "auc_1", ... With
+ * multiLabel, one curve per label (column of [samples, labels] data), their AUCs averaged.
  */
 export class AUC extends Metric {
   readonly className = "AUC";
@@ -802,17 +893,23 @@ export class AUC extends Metric {
   readonly curve: AUCCurve;
   readonly summationMethod: AUCSummationMethod;
   readonly fromLogits: boolean;
+  readonly multiLabel: boolean;
+  /** numLabels as given (null: taken from the first batch). */
+  readonly numLabels: number | null;
+  /** The label weights as float32 values, as Keras keeps them (null: none). */
+  readonly labelWeights: readonly number[] | null;
   /** Every threshold, the end points -1e-7 and 1 + 1e-7 included. */
   readonly thresholds: readonly number[];
   private readonly initFromThresholds: boolean;
   private readonly evenly: boolean;
-  private tp: number[];
-  private fp: number[];
-  private tn: number[];
-  private fn: number[];
+  /** Confusion counts per label (one entry unless multiLabel); null until the labels are known. */
+  private counts: ConfusionCounts[] | null = null;
 
   constructor(opts: AUCOptions = {}) {
-    checkMetricOptions(new.target, AUC, opts, { name: true, numThresholds: true, curve: true, summationMethod: true, thresholds: true, fromLogits: true });
+    checkMetricOptions(new.target, AUC, opts, {
+      name: true, numThresholds: true, curve: true, summationMethod: true, thresholds: true, fromLogits: true,
+      multiLabel: true, numLabels: true, labelWeights: true,
+    });
     super(opts.name ?? autoName("AUC"));
     const who = `metrics.${this.name}`;
     const curve = opts.curve ?? "ROC";
@@ -824,6 +921,27 @@ export class AUC extends Metric {
     this.curve = curve;
     this.summationMethod = sm;
     this.fromLogits = opts.fromLogits ?? false;
+    const multiLabel = opts.multiLabel ?? false;
+    if (typeof multiLabel !== "boolean") throw new TypeError(`${who}: multiLabel must be true or false, got ${valueText(multiLabel)}`);
+    this.multiLabel = multiLabel;
+    const numLabels = opts.numLabels ?? null;
+    if (numLabels !== null) {
+      if (!multiLabel) {
+        throw new RangeError(`${who}: numLabels ${valueText(numLabels)} is only used with multiLabel: true (as in Keras); pass multiLabel: true or drop numLabels`);
+      }
+      if (!Number.isInteger(numLabels) || numLabels < 1) throw new RangeError(`${who}: numLabels must be a positive integer, got ${valueText(numLabels)}`);
+    }
+    this.numLabels = numLabels;
+    const lw = opts.labelWeights ?? null;
+    if (lw !== null) {
+      if (!Array.isArray(lw) || lw.length === 0 || !lw.every((x) => typeof x === "number" && Number.isFinite(x) && x >= 0)) {
+        throw new RangeError(`${who}: labelWeights must be a non-empty list of finite numbers >= 0, one per label, got ${valueText(lw)}`);
+      }
+      if (numLabels !== null && lw.length !== numLabels) {
+        throw new RangeError(`${who}: labelWeights has ${lw.length} weights but numLabels is ${numLabels}; give one weight per label`);
+      }
+    }
+    this.labelWeights = lw === null ? null : lw.map((x) => Math.fround(x));
     let inner: number[];
     if (opts.thresholds !== undefined) {
       inner = [...opts.thresholds].sort((a, b) => a - b);
@@ -841,60 +959,88 @@ export class AUC extends Metric {
       this.initFromThresholds = false;
     }
     this.thresholds = [0 - 1e-7, ...inner, 1 + 1e-7];
+    if (!multiLabel) this.counts = [this.zeroCounts()];
+    else if (numLabels !== null) this.counts = Array.from({ length: numLabels }, () => this.zeroCounts());
+  }
+
+  private zeroCounts(): ConfusionCounts {
     const z = (): number[] => new Array<number>(this.numThresholds).fill(0);
-    this.tp = z();
-    this.fp = z();
-    this.tn = z();
-    this.fn = z();
+    return { tp: z(), fp: z(), tn: z(), fn: z() };
   }
 
   updateState(yTrue: Input, yPred: Input, sampleWeight?: Input | null): void {
     noGrad(() => {
-      const p = this.fromLogits ? sigmoid(floatPred(`metrics.${this.name}`, yPred)) : yPred;
-      const { pred, pos, weight } = confusionInputs(`metrics.${this.name}`, yTrue, p, sampleWeight, null);
+      const who = `metrics.${this.name}`;
+      const p0 = floatPred(who, yPred);
+      if (this.multiLabel && p0.rank !== 2) {
+        throw new RangeError(`${who}: with multiLabel, yPred must have rank 2 ([samples, labels]), got ${shapeText(p0.shape)}`);
+      }
+      const p1 = this.fromLogits ? sigmoid(p0) : p0;
       const above = this.evenly ? aboveBuckets(this.numThresholds, true) : aboveThresholds(this.thresholds);
-      const c = countConfusion(pred, pos, weight, this.numThresholds, above);
-      for (let i = 0; i < this.numThresholds; i++) {
-        this.tp[i] += c.tp[i];
-        this.fp[i] += c.fp[i];
-        this.tn[i] += c.tn[i];
-        this.fn[i] += c.fn[i];
+      if (!this.multiLabel) {
+        const { pred, pos, weight } = confusionInputs(who, yTrue, p1, sampleWeight, { labelWeights: this.labelWeights });
+        addCounts(this.counts![0], countConfusion(pred, pos, weight, this.numThresholds, above));
+        return;
+      }
+      const labelsGiven = p0.shape[1];
+      if (this.labelWeights !== null && this.labelWeights.length !== labelsGiven) {
+        throw new RangeError(`${who}: labelWeights has ${this.labelWeights.length} weights but yPred ${shapeText(p0.shape)} has ${labelsGiven} labels; give one weight per label`);
+      }
+      if (this.counts === null) this.counts = Array.from({ length: labelsGiven }, () => this.zeroCounts());
+      if (this.counts.length !== labelsGiven) {
+        throw new RangeError(`${who}: yPred ${shapeText(p0.shape)} has ${labelsGiven} labels, but this metric counts ${this.counts.length} (${this.numLabels !== null ? "numLabels" : "from its first batch"})`);
+      }
+      const { p, pos, weight } = confusionTensors(who, yTrue, p1, sampleWeight, {});
+      if (p.rank !== 2) throw new RangeError(`${who}: with multiLabel, yTrue and yPred must be [samples, labels], got yPred ${shapeText(p.shape)}`);
+      const n = p.shape[0];
+      const column = (x: Tensor, j: number): Tensor => reshape(slice(x, [0, j], [n, 1]), [n]);
+      for (let j = 0; j < labelsGiven; j++) {
+        addCounts(this.counts[j], countConfusion(column(p, j), column(pos, j), column(weight, j), this.numThresholds, above));
       }
     });
   }
 
-  /** Running confusion counts at each threshold (copies). */
+  /** Running confusion counts at each threshold (copies); for multiLabel see confusionPerLabel(). */
   confusion(): ConfusionCounts {
-    return { tp: [...this.tp], fp: [...this.fp], tn: [...this.tn], fn: [...this.fn] };
+    if (this.multiLabel) {
+      throw new RangeError(`metrics.${this.name}: a multiLabel AUC has counts per label; call confusionPerLabel()`);
+    }
+    return copyCounts(this.counts![0]);
+  }
+
+  /** Running confusion counts per label (one entry unless multiLabel; none before the first update when numLabels was not given). */
+  confusionPerLabel(): ConfusionCounts[] {
+    return (this.counts ?? []).map(copyCounts);
   }
 
   /** Keras' interpolate_pr_auc (Davis & Goadrich): precision interpolated between thresholds. */
-  private interpolatePrAuc(): number {
+  private interpolatePrAuc(c: ConfusionCounts): number {
     const n = this.numThresholds;
-    const p = this.tp.map((tp, i) => tp + this.fp[i]);
+    const p = c.tp.map((tp, i) => tp + c.fp[i]);
     let total = 0;
     for (let i = 0; i < n - 1; i++) {
-      const dtp = this.tp[i] - this.tp[i + 1];
+      const dtp = c.tp[i] - c.tp[i + 1];
       const dp = p[i] - p[i + 1];
       const precSlope = divNoNan(dtp, Math.max(dp, 0));
-      const intercept = this.tp[i + 1] - precSlope * p[i + 1];
+      const intercept = c.tp[i + 1] - precSlope * p[i + 1];
       const safeRatio = p[i] > 0 && p[i + 1] > 0 ? divNoNan(p[i], Math.max(p[i + 1], 0)) : 1;
-      total += divNoNan(precSlope * (dtp + intercept * Math.log(safeRatio)), Math.max(this.tp[i + 1] + this.fn[i + 1], 0));
+      total += divNoNan(precSlope * (dtp + intercept * Math.log(safeRatio)), Math.max(c.tp[i + 1] + c.fn[i + 1], 0));
     }
     return total;
   }
 
-  result(): number {
-    if (this.curve === "PR" && this.summationMethod === "interpolation") return this.interpolatePrAuc();
+  /** The area under one curve. */
+  private area(c: ConfusionCounts): number {
+    if (this.curve === "PR" && this.summationMethod === "interpolation") return this.interpolatePrAuc(c);
     const n = this.numThresholds;
-    const recall = this.tp.map((tp, i) => divNoNan(tp, tp + this.fn[i]));
+    const recall = c.tp.map((tp, i) => divNoNan(tp, tp + c.fn[i]));
     let x: number[], y: number[];
     if (this.curve === "ROC") {
-      x = this.fp.map((fp, i) => divNoNan(fp, fp + this.tn[i]));
+      x = c.fp.map((fp, i) => divNoNan(fp, fp + c.tn[i]));
       y = recall;
     } else {
       x = recall;
-      y = this.tp.map((tp, i) => divNoNan(tp, tp + this.fp[i]));
+      y = c.tp.map((tp, i) => divNoNan(tp, tp + c.fp[i]));
     }
     let total = 0;
     for (let i = 0; i < n - 1; i++) {
@@ -905,8 +1051,27 @@ export class AUC extends Metric {
     return total;
   }
 
+  /** With multiLabel, the AUC of each label (those result() averages). */
+  resultPerLabel(): number[] {
+    return (this.counts ?? []).map((c) => this.area(c));
+  }
+
+  /**
+   * The AUC; with multiLabel the mean of the per-label AUCs, or with labelWeights
+   * sum(auc * w) / sum(w) (0 when the weights sum to 0), as Keras. A multiLabel AUC with no
+   * update yet and no numLabels gives 0 (Keras' has no counts to average yet).
+   */
+  result(): number {
+    const per = this.resultPerLabel();
+    if (!this.multiLabel) return per[0];
+    if (per.length === 0) return 0;
+    const lw = this.labelWeights;
+    if (lw === null) return per.reduce((a, b) => a + b, 0) / per.length;
+    return divNoNan(per.reduce((a, v, j) => a + v * lw[j], 0), lw.reduce((a, b) => a + b, 0));
+  }
+
   resetState(): void {
-    for (const a of [this.tp, this.fp, this.tn, this.fn]) a.fill(0);
+    for (const c of this.counts ?? []) for (const a of [c.tp, c.fp, c.tn, c.fn]) a.fill(0);
   }
 
   override getConfig(): Config {
@@ -915,14 +1080,30 @@ export class AUC extends Metric {
       num_thresholds: this.numThresholds,
       curve: this.curve,
       summation_method: this.summationMethod,
-      multi_label: false,
-      num_labels: null,
-      label_weights: null,
+      multi_label: this.multiLabel,
+      num_labels: this.numLabels,
+      // A plain list, which Keras 3.5's constructor takes. Keras 3.5 itself writes its label_weights
+      // tensor as { class_name: "__tensor__", config: { value, dtype } }, which its own load_model
+      // then fails on ("Invalid dtype: object": AUC.from_config gets the dict); lamina reads both.
+      label_weights: this.labelWeights === null ? null : [...this.labelWeights],
       from_logits: this.fromLogits,
     };
     if (this.initFromThresholds) config.thresholds = this.thresholds.slice(1, -1);
     return config;
   }
+}
+
+function addCounts(into: ConfusionCounts, c: ConfusionCounts): void {
+  for (let i = 0; i < into.tp.length; i++) {
+    into.tp[i] += c.tp[i];
+    into.fp[i] += c.fp[i];
+    into.tn[i] += c.tn[i];
+    into.fn[i] += c.fn[i];
+  }
+}
+
+function copyCounts(c: ConfusionCounts): ConfusionCounts {
+  return { tp: [...c.tp], fp: [...c.fp], tn: [...c.tn], fn: [...c.fn] };
 }
 
 // ---------------------------------------------------------------- get
@@ -948,12 +1129,24 @@ function thresholdsOf(k: string, c: Config): number | number[] | undefined {
   throw new TypeError(`${k}: config key "thresholds" must be a number or a list of numbers`);
 }
 
+function isConfigObject(v: ConfigValue | undefined): v is { readonly [key: string]: ConfigValue } {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** AUC's label_weights: a list, or Keras' serialized tensor { class_name: "__tensor__", config: { value } }. */
+function labelWeightsOf(k: string, c: Config): number[] | undefined {
+  let v = c.label_weights;
+  if (v === undefined || v === null) return undefined;
+  if (isConfigObject(v) && v.class_name === "__tensor__" && isConfigObject(v.config)) v = v.config.value;
+  if (Array.isArray(v) && v.every((x) => typeof x === "number")) return v as number[];
+  throw new TypeError(`${k}: config key "label_weights" must be a list of numbers (or Keras' serialized tensor of them), got ${valueText(c.label_weights)}`);
+}
+
 function precisionRecall(kind: string, Cls: new (o: PrecisionRecallOptions) => Metric): MetricFactory {
   return (c) => {
     const k = `metrics.${kind}`;
     checkConfigKeys(k, c, ["name", "dtype", "thresholds", "top_k", "class_id"]);
-    if (c.top_k !== undefined && c.top_k !== null) throw new RangeError(`${k}: top_k is not supported`);
-    return new Cls({ name: nameOf(kind, c), thresholds: thresholdsOf(k, c), classId: configNumber(k, c, "class_id") });
+    return new Cls({ name: nameOf(kind, c), thresholds: thresholdsOf(k, c), topK: configNumber(k, c, "top_k"), classId: configNumber(k, c, "class_id") });
   };
 }
 
@@ -1003,7 +1196,12 @@ const CLASSES: Record<string, MetricFactory> = {
   SparseCategoricalCrossentropy: (c) => {
     const k = "metrics.SparseCategoricalCrossentropy";
     checkConfigKeys(k, c, ["name", "dtype", "from_logits", "ignore_class", "axis"]);
-    if (c.ignore_class !== undefined && c.ignore_class !== null) throw new RangeError(`${k}: ignore_class is not supported`);
+    if (c.ignore_class !== undefined && c.ignore_class !== null) {
+      throw new RangeError(
+        `${k}: ignore_class ${valueText(c.ignore_class)}: the SparseCategoricalCrossentropy metric takes no ignore_class (Keras 3.5's refuses it too); ` +
+          `the loss losses.SparseCategoricalCrossentropy({ ignoreClass }) does`,
+      );
+    }
     return new SparseCategoricalCrossentropy({ name: nameOf("SparseCategoricalCrossentropy", c), fromLogits: configBoolean(k, c, "from_logits"), axis: configNumber(k, c, "axis") });
   },
   Precision: precisionRecall("Precision", Precision),
@@ -1011,15 +1209,13 @@ const CLASSES: Record<string, MetricFactory> = {
   AUC: (c) => {
     const k = "metrics.AUC";
     checkConfigKeys(k, c, ["name", "dtype", "num_thresholds", "curve", "summation_method", "multi_label", "num_labels", "label_weights", "from_logits", "thresholds"]);
-    if (c.multi_label === true || (c.label_weights ?? null) !== null || (c.num_labels ?? null) !== null) {
-      throw new RangeError(`${k}: multi_label, num_labels and label_weights are not supported`);
-    }
     const th = thresholdsOf(k, c);
     return new AUC({
       name: nameOf("AUC", c), numThresholds: configNumber(k, c, "num_thresholds"),
       curve: configString(k, c, "curve") as AUCCurve | undefined,
       summationMethod: configString(k, c, "summation_method") as AUCSummationMethod | undefined,
       fromLogits: configBoolean(k, c, "from_logits"), thresholds: typeof th === "number" ? [th] : th,
+      multiLabel: configBoolean(k, c, "multi_label"), numLabels: configNumber(k, c, "num_labels"), labelWeights: labelWeightsOf(k, c),
     });
   },
 };

@@ -40,4 +40,5 @@ export {
 } from "./losses.js";
 export type {
   Reduction, LossOptions, LossFunction, LossIdentifier, CategoricalCrossentropyOptions, BinaryCrossentropyOptions, CrossentropyLossOptions,
+  SparseCategoricalCrossentropyOptions,
 } from "./losses.js";
