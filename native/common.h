@@ -82,19 +82,23 @@ struct Epilogue {
   Activation act;
 };
 
-/** row[j] = act(row[j] + bias[j]) for j < n (bias may be null); NaN becomes 0 under relu, as in JS. */
+/**
+ * row[j] = act(row[j] + bias[j]) for j < n (bias may be null). relu is v < 0 ? 0 : v, as in JS:
+ * NaN stays NaN and -0 stays -0 (torch.relu, TF's NaN-propagating max), and the compiler makes it
+ * one max(0, v) per vector (maxps returns its second operand for NaN and for equal zeros).
+ */
 inline void applyEpilogueRow(float* row, index_t n, const float* bias, Activation act) {
   if (bias != nullptr) {
     if (act == Activation::Relu) {
       for (index_t j = 0; j < n; j++) {
         const float v = row[j] + bias[j];
-        row[j] = v > 0.0f ? v : 0.0f;
+        row[j] = v < 0.0f ? 0.0f : v;
       }
     } else {
       for (index_t j = 0; j < n; j++) row[j] += bias[j];
     }
   } else if (act == Activation::Relu) {
-    for (index_t j = 0; j < n; j++) row[j] = row[j] > 0.0f ? row[j] : 0.0f;
+    for (index_t j = 0; j < n; j++) row[j] = row[j] < 0.0f ? 0.0f : row[j];
   }
 }
 
