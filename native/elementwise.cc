@@ -101,7 +101,8 @@ void mapBinary(const float* a, const index_t* sa, const float* b, const index_t*
 
 bool unaryF32(UnaryKind op, const float* x, float* out, index_t n) {
   switch (op) {
-    case UnaryKind::Relu: mapUnary(x, out, n, [](double v) { return v > 0 ? v : 0.0; }); return true;
+    // NaN and -0 stay (torch.relu); the gradient passes where x is NaN (torch's threshold_backward).
+    case UnaryKind::Relu: mapUnary(x, out, n, [](double v) { return v < 0 ? 0.0 : v; }); return true;
     case UnaryKind::Neg: mapUnary(x, out, n, [](double v) { return -v; }); return true;
     case UnaryKind::Abs: mapUnary(x, out, n, [](double v) { return std::fabs(v); }); return true;
     case UnaryKind::Square: mapUnary(x, out, n, [](double v) { return v * v; }); return true;
@@ -118,7 +119,7 @@ bool unaryF32(UnaryKind op, const float* x, float* out, index_t n) {
 
 bool unaryGradF32(UnaryKind op, const float* x, const float* y, const float* dy, float* dx, index_t n) {
   switch (op) {
-    case UnaryKind::Relu: mapGrad(x, y, dy, dx, n, [](double v, double, double g) { return v > 0 ? g : 0.0; }); return true;
+    case UnaryKind::Relu: mapGrad(x, y, dy, dx, n, [](double v, double, double g) { return v <= 0 ? 0.0 : g; }); return true;
     case UnaryKind::Neg: mapGrad(x, y, dy, dx, n, [](double, double, double g) { return -g; }); return true;
     case UnaryKind::Abs:
       mapGrad(x, y, dy, dx, n, [](double v, double, double g) { return v > 0 ? g : v < 0 ? -g : 0.0; });

@@ -50,8 +50,8 @@ void groupedColumnSums(index_t rows, index_t width, double* out, F&& rowFn) {
 }
 
 /**
- * dz = y > 0 ? dy : 0 over n elements. Written as a select on restrict pointers so that it
- * vectorizes: with possibly aliasing arrays the compiler keeps a scalar loop whose branch
+ * dz = y <= 0 ? 0 : dy over n elements: a NaN y passes dy on, as torch's threshold_backward does.
+ * Written as a select on restrict pointers so that it vectorizes: with possibly aliasing arrays the compiler keeps a scalar loop whose branch
  * mispredicts on every other element (7 ns per element instead of a fraction of one).
  * dz may be dy itself (each element is read before it is written).
  */
@@ -59,7 +59,7 @@ void reluGradRange(const float* dy, const float* y, float* dz, index_t n) {
   if (dz == dy) {
     float* __restrict d = dz;
     const float* __restrict yy = y;
-    for (index_t i = 0; i < n; i++) d[i] = yy[i] > 0.0f ? d[i] : 0.0f;
+    for (index_t i = 0; i < n; i++) d[i] = yy[i] <= 0.0f ? 0.0f : d[i];
     return;
   }
   const float* __restrict g = dy;
@@ -67,7 +67,7 @@ void reluGradRange(const float* dy, const float* y, float* dz, index_t n) {
   float* __restrict d = dz;
   for (index_t i = 0; i < n; i++) {
     const float v = g[i];  // loaded unconditionally, or the select is not if-converted
-    d[i] = yy[i] > 0.0f ? v : 0.0f;
+    d[i] = yy[i] <= 0.0f ? 0.0f : v;
   }
 }
 

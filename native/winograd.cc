@@ -64,7 +64,7 @@ void outputPortable(const float* m, index_t mStride, index_t O, float* const* y,
       if (y[q] == nullptr) continue;
       float t = r[q];
       if (bias != nullptr) t += bias[o];
-      if (act == Activation::Relu) t = t > 0.0f ? t : 0.0f;
+      if (act == Activation::Relu) t = t < 0.0f ? 0.0f : t;  // NaN and -0 stay, as in JS
       y[q][o] = t;
     }
   }

@@ -41,8 +41,8 @@ void inputAvx2(const float* const* d, index_t C, float* v, index_t vStride) {
 
 inline __m256 epilogue8(__m256 y, const float* bias, index_t o, Activation act) {
   if (bias != nullptr) y = _mm256_add_ps(y, _mm256_loadu_ps(bias + o));
-  // max(y, 0) returns its second operand for NaN, so NaN becomes 0 as in the JS relu.
-  if (act == Activation::Relu) y = _mm256_max_ps(y, _mm256_setzero_ps());
+  // max(0, y) returns its second operand, y, when y is NaN or a zero: relu keeps NaN and -0, as in JS.
+  if (act == Activation::Relu) y = _mm256_max_ps(_mm256_setzero_ps(), y);
   return y;
 }
 

@@ -30,6 +30,26 @@ test("ReLU: Keras 3's examples and every branch of its formula", () => {
   assert.equal(layers.ReLU().getConfig().max_value, null);
 });
 
+test("ReLU keeps NaN in every branch (torch 1.13, x = torch.tensor([nan, -0., 0., -1., 2., inf, -inf, 7.]))", () => {
+  const N = NaN, I = Infinity;
+  const x = v([N, -0, 0, -1, 2, I, -I, 7]);
+  const same = (got: Tensor, want: number[], what: string): void => assert.deepEqual([...got.dataSync()], want, what);
+  // torch.relu(x)
+  same(layers.ReLU()(x), [N, -0, 0, 0, 2, I, 0, 7], "default");
+  // torch.clamp(torch.relu(x), max=1)
+  same(layers.ReLU({ maxValue: 1 })(x), [N, -0, 0, 0, 1, 1, 0, 1], "maxValue 1");
+  // F.relu6(x)
+  same(layers.ReLU({ maxValue: 6 })(x), [N, -0, 0, 0, 2, 6, 0, 6], "maxValue 6");
+  // F.threshold(x, 1.5, 0.)
+  same(layers.ReLU({ threshold: 1.5 })(x), [N, 0, 0, 0, 2, I, 0, 7], "threshold 1.5");
+  // F.leaky_relu(x, 0.5)
+  same(layers.ReLU({ negativeSlope: 0.5 })(x), [N, -0, 0, -0.5, 2, I, -I, 7], "negativeSlope 0.5 (leaky path)");
+  // torch.clamp(torch.relu(x), max=10) - 0.5 * torch.relu(-x)
+  same(layers.ReLU({ maxValue: 10, negativeSlope: 0.5 })(x), [N, -0, 0, -0.5, 2, 10, -I, 7], "maxValue 10, negativeSlope 0.5");
+  // torch.clamp(F.threshold(x, 1., 0.), max=6) - 0.1 * torch.relu(1 - x)
+  same(layers.ReLU({ maxValue: 6, negativeSlope: 0.1, threshold: 1 })(x), [N, -0.1, -0.1, -0.2, 2, 6, -I, 6].map(Math.fround), "all three");
+});
+
 test("LeakyReLU: Keras 3's slope 0.3 by default, alpha accepted as the old name", () => {
   close(layers.LeakyReLU()(v([-2, 0, 3])), [-0.6, 0, 3], "default 0.3");
   close(layers.LeakyReLU(0.1)(v([-2, 0, 3])), [-0.2, 0, 3], "positional");

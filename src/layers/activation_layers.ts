@@ -3,7 +3,7 @@
  * shape and has no weights; formulas and defaults are Keras 3's.
  */
 import type { Tensor } from "../tensor/tensor.js";
-import { clipByValue, exp, greater, mul, neg, add, sub, where } from "../ops/math.js";
+import { clipByValue, exp, lessEqual, mul, neg, add, sub, where } from "../ops/math.js";
 import { logSumExp } from "../ops/reduce.js";
 import { elu, leakyRelu, relu, relu6, softmax } from "../ops/activation.js";
 import { Layer, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
@@ -56,7 +56,8 @@ export class ReLU extends Layer {
     const negativePart = slope !== 0 ? relu(threshold !== 0 ? add(neg(x), threshold) : neg(x)) : null;
     let clipMax = this.maxValue !== null;
     if (threshold !== 0) {
-      x = where(greater(x, threshold), x, 0);
+      // x for x > threshold, else 0; NaN stays NaN (Keras multiplies by the mask: NaN * 0 = NaN).
+      x = where(lessEqual(x, threshold), 0, x);
     } else if (this.maxValue === 6) {
       x = relu6(x);
       clipMax = false;

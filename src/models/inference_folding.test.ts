@@ -125,3 +125,53 @@ test("a Conv2D with its own activation, or a BatchNormalization on another axis,
   const axis1 = new models.Sequential([layers.Input({ shape: [5, 4, 2] }), layers.Conv2D(3, 3), layers.BatchNormalization({ axis: 1 })]);
   assert.equal(countBnCalls(() => axis1.predict(x)).calls, 1);
 });
+
+/*
+ * The folded Conv2D -> BatchNormalization -> ReLU keeps NaN (weights gone NaN must show), as the
+ * unfolded chain and torch do: torch.relu(F.batch_norm(F.conv2d(x, w, b, padding=1), mean, var,
+ * gamma, beta, eps=1e-3)) is NaN in every pixel of output channel 2 when w's centre tap into it is
+ * NaN, and of channel 1 when its moving variance is NaN (torch.relu(nan) = nan, not 0).
+ */
+for (const name of ["js", "native"]) {
+  test(`a folded Conv2D -> BatchNormalization -> ReLU gives NaN where a NaN reaches it (${name} backend)`, (t) => {
+    const before = tf.getBackend();
+    try {
+      tf.setBackend(name);
+    } catch {
+      t.skip(`the ${name} backend is not available`);
+      return;
+    }
+    try {
+      const { x, xs, kernel, bias } = data();
+      kernel[1][1][0][2] = Number.NaN;
+      const model = new models.Sequential([
+        layers.Input({ shape: [5, 4, 2] }),
+        layers.Conv2D(3, 3, { padding: "same" }),
+        layers.BatchNormalization(),
+        layers.ReLU(),
+      ]);
+      model.layers[0].setWeights([tf.constant(kernel), tf.constant(bias)]);
+      for (const p of [BN, { ...BN, variance: [0.8, Number.NaN, 0.05] }]) {
+        setUpBn(model.layers[1], p);
+        const { result, calls } = countBnCalls(() => model.predict(x) as tf.Tensor);
+        assert.equal(calls, 0, "inference should run the chain as one folded convolution");
+        const got = result.arraySync() as number[][][][];
+        let nans = 0;
+        convSame(xs, kernel, bias).forEach((img, n) => img.forEach((row, i) => row.forEach((px, j) => px.forEach((v, c) => {
+          const want = Math.max(0, bnInference(v, c, p, 1e-3)); // Math.max(0, NaN) is NaN
+          const g = got[n][i][j][c];
+          if (Number.isNaN(want)) {
+            nans++;
+            assert.ok(Number.isNaN(g), `[${n},${i},${j},${c}]: got ${g}, want NaN`);
+          } else {
+            assert.ok(Math.abs(g - want) <= 1e-5 * (1 + Math.abs(want)), `[${n},${i},${j},${c}] ${g} vs ${want}`);
+          }
+        }))));
+        // Channel 2 of both 5x4 images, then channel 1 too.
+        assert.equal(nans, p === BN ? 40 : 80);
+      }
+    } finally {
+      tf.setBackend(before);
+    }
+  });
+}

@@ -183,3 +183,51 @@ test("clear errors", () => {
   assert.throws(() => tf.sigmoid(tf.constant([1], "int32")), /sigmoid: x must be float32 or float64/);
   assert.throws(() => tf.leakyRelu(tf.zeros([1]), Number.NaN), /leakyRelu: alpha must be a finite number/);
 });
+
+/*
+ * NaN is not hidden: a network whose weights went NaN must not give finite-looking outputs. Expected
+ * values from torch 1.13 for x = torch.tensor([nan, -0., 0., -1., 2., inf, -inf, 7.], requires_grad=True):
+ * torch.relu(x), F.relu6(x) (NaN and -0 stay, as TF's NaN-propagating max gives them), and
+ * torch.autograd.grad(f(x).sum(), x) (threshold_backward / hardtanh_backward pass the gradient at NaN).
+ */
+for (const name of ["js", "native"]) {
+  test(`relu and relu6 keep NaN and -0, and their gradients pass at NaN, as torch (${name} backend)`, (t) => {
+    const before = tf.getBackend();
+    try {
+      tf.setBackend(name);
+    } catch {
+      t.skip(`the ${name} backend is not available`);
+      return;
+    }
+    try {
+      const N = NaN, I = Infinity;
+      for (const dtype of ["float32", "float64"] as const) {
+        const x = tf.constant([N, -0, 0, -1, 2, I, -I, 7], dtype);
+        assert.deepEqual([...tf.relu(x).dataSync()], [N, -0, 0, 0, 2, I, 0, 7], `relu ${dtype}`);
+        assert.deepEqual([...tf.relu6(x).dataSync()], [N, -0, 0, 0, 2, 6, 0, 6], `relu6 ${dtype}`);
+        assert.deepEqual([...tf.grad((v: tf.Tensor) => tf.sum(tf.relu(v)))(x).dataSync()], [1, 0, 0, 0, 1, 1, 0, 1], `relu' ${dtype}`);
+        assert.deepEqual([...tf.grad((v: tf.Tensor) => tf.sum(tf.relu6(v)))(x).dataSync()], [1, 0, 0, 0, 1, 0, 0, 0], `relu6' ${dtype}`);
+        // Under a recording tape (higher-order gradients) the gradient is built from ops: the same mask.
+        for (const [f, want] of [[tf.relu, [1, 0, 0, 0, 1, 1, 0, 1]], [tf.relu6, [1, 0, 0, 0, 1, 0, 0, 0]]] as const) {
+          const outer = new tf.GradientTape();
+          outer.watch([x]);
+          let dx: tf.Tensor | null = null;
+          outer.run(() => {
+            const inner = new tf.GradientTape();
+            inner.watch([x]);
+            const s = inner.run(() => tf.sum(f(x)));
+            dx = inner.gradient(s, [x])[0]!;
+            return tf.sum(dx);
+          });
+          assert.deepEqual([...dx!.dataSync()], want, `${f === tf.relu ? "relu" : "relu6"}' under a tape, ${dtype}`);
+        }
+        // The activation layer strings use the same op: "relu" as an activation function.
+        assert.deepEqual([...(tf.layers.Activation("relu").apply(x) as tf.Tensor).dataSync()], [N, -0, 0, 0, 2, I, 0, 7], `Activation("relu") ${dtype}`);
+      }
+      const xi = tf.constant([-3, 0, 4], "int32");
+      assert.deepEqual([...tf.relu(xi).dataSync()], [0, 0, 4]);
+    } finally {
+      tf.setBackend(before);
+    }
+  });
+}

@@ -9,7 +9,7 @@ import { shapeText } from "../tensor/shape.js";
 import { isFloatDType } from "../tensor/dtype.js";
 import type { FusedActivation } from "../backend/backend.js";
 import { backend, isRecording, num, outputTensor, record } from "./engine.js";
-import { abs, add, div, greater, log, mul, where } from "./math.js";
+import { abs, add, div, lessEqual, log, mul, where } from "./math.js";
 import { sumTo } from "./broadcast.js";
 import { computeConv2DInfo, type Conv2DOptions } from "./conv.js";
 import { convFilter, convInput, convShapes } from "./conv_primitives.js";
@@ -35,7 +35,7 @@ function checkBias(op: string, bias: Tensor | null, channels: number, y: Tensor)
  */
 function biasActivationBackward(dy: Tensor, y: Tensor, bias: Tensor | null, activation: FusedActivation): [Tensor, Tensor | null] {
   if (isRecording()) {
-    const dz = activation === "relu" ? where(greater(y, 0), dy, 0) : dy;
+    const dz = activation === "relu" ? where(lessEqual(y, 0), 0, dy) : dy;
     return [dz, bias === null ? null : sumTo(dz, bias.shape)];
   }
   if (activation === "linear" && bias === null) return [dy, null];

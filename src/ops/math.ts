@@ -55,8 +55,9 @@ function unaryDerivative(op: UnaryOp, x: Tensor, y: Tensor, dy: Tensor, alpha: n
     case "sin": return mul(dy, cos(x));
     case "cos": return neg(mul(dy, sin(x)));
     case "erf": return mul(dy, mul(exp(neg(square(x))), 2 / Math.sqrt(Math.PI)));
-    case "relu": return where(greater(x, 0), dy, 0);
-    case "relu6": return where(logicalAnd(greater(x, 0), less(x, 6)), dy, 0);
+    // A NaN x passes dy on, as torch's threshold_backward / hardtanh_backward do.
+    case "relu": return where(lessEqual(x, 0), 0, dy);
+    case "relu6": return where(logicalOr(lessEqual(x, 0), greaterEqual(x, 6)), 0, dy);
     case "leakyRelu": return where(greater(x, 0), dy, mul(dy, alpha));
     case "elu": return where(greater(x, 0), dy, mul(dy, add(y, alpha)));
     case "selu": return where(greater(x, 0), mul(dy, SELU_SCALE), mul(dy, add(y, SELU_SCALE * SELU_ALPHA)));

@@ -72,8 +72,9 @@ export function unaryFn(op: UnaryOp, alpha: number): (v: number) => number {
     case "sin": return Math.sin;
     case "cos": return Math.cos;
     case "erf": return erf;
-    case "relu": return (v) => (v > 0 ? v : 0);
-    case "relu6": return (v) => (v > 0 ? (v < 6 ? v : 6) : 0);
+    // NaN and -0 stay, as torch.relu / F.relu6 (and TF's NaN-propagating max) give them.
+    case "relu": return (v) => (v < 0 ? 0 : v);
+    case "relu6": return (v) => (v < 0 ? 0 : v > 6 ? 6 : v);
     case "leakyRelu": return (v) => (v > 0 ? v : alpha * v);
     case "elu": return (v) => (v > 0 ? v : alpha * Math.expm1(v));
     case "selu": return (v) => (v > 0 ? SELU_SCALE * v : SELU_SCALE * SELU_ALPHA * Math.expm1(v));
@@ -108,8 +109,9 @@ export function unaryGradFn(op: UnaryOp, alpha: number): (x: number, y: number, 
     case "sin": return (x, _y, g) => g * Math.cos(x);
     case "cos": return (x, _y, g) => -g * Math.sin(x);
     case "erf": return (x, _y, g) => g * (2 / Math.sqrt(Math.PI)) * Math.exp(-x * x);
-    case "relu": return (x, _y, g) => (x > 0 ? g : 0);
-    case "relu6": return (x, _y, g) => (x > 0 && x < 6 ? g : 0);
+    // A NaN x passes g on, as torch's threshold_backward / hardtanh_backward do.
+    case "relu": return (x, _y, g) => (x <= 0 ? 0 : g);
+    case "relu6": return (x, _y, g) => (x <= 0 || x >= 6 ? 0 : g);
     case "leakyRelu": return (x, _y, g) => (x > 0 ? g : alpha * g);
     case "elu": return (x, y, g) => (x > 0 ? g : g * (y + alpha));
     case "selu": return (x, y, g) => (x > 0 ? SELU_SCALE * g : g * (y + SELU_SCALE * SELU_ALPHA));
@@ -147,7 +149,7 @@ export function unaryGradFn(op: UnaryOp, alpha: number): (x: number, y: number, 
 export function unary(op: UnaryOp, x: NumericArray, out: NumericArray, alpha: number): void {
   const n = x.length;
   switch (op) {
-    case "relu": for (let i = 0; i < n; i++) { const v = x[i]; out[i] = v > 0 ? v : 0; } return;
+    case "relu": for (let i = 0; i < n; i++) { const v = x[i]; out[i] = v < 0 ? 0 : v; } return;
     case "neg": for (let i = 0; i < n; i++) out[i] = -x[i]; return;
     case "abs": for (let i = 0; i < n; i++) out[i] = Math.abs(x[i]); return;
     case "square":
@@ -170,7 +172,7 @@ export function unary(op: UnaryOp, x: NumericArray, out: NumericArray, alpha: nu
 export function unaryGrad(op: UnaryOp, x: NumericArray, y: NumericArray, dy: NumericArray, dx: NumericArray, alpha: number): void {
   const n = x.length;
   switch (op) {
-    case "relu": for (let i = 0; i < n; i++) dx[i] = x[i] > 0 ? dy[i] : 0; return;
+    case "relu": for (let i = 0; i < n; i++) dx[i] = x[i] <= 0 ? 0 : dy[i]; return;
     case "neg": for (let i = 0; i < n; i++) dx[i] = -dy[i]; return;
     case "abs": for (let i = 0; i < n; i++) { const v = x[i]; dx[i] = v > 0 ? dy[i] : v < 0 ? -dy[i] : 0; } return;
     case "square": for (let i = 0; i < n; i++) dx[i] = 2 * x[i] * dy[i]; return;

@@ -12,14 +12,15 @@ export function biasActivation(y: NumericArray, rows: number, channels: number, 
   const relu = activation === "relu";
   if (bias === null && !relu) return;
   if (bias === null) {
-    for (let i = 0; i < y.length; i++) { const v = y[i]; y[i] = v > 0 ? v : 0; }
+    for (let i = 0; i < y.length; i++) { const v = y[i]; y[i] = v < 0 ? 0 : v; }
     return;
   }
-  // The sum is rounded to y's dtype by the store, as the add op's output would be, before the relu.
+  // The sum is rounded to y's dtype by the store, as the add op's output would be, before the relu
+  // (which keeps NaN and -0, as the relu op does).
   for (let r = 0, i = 0; r < rows; r++) {
     for (let c = 0; c < channels; c++, i++) {
       y[i] = y[i] + bias[c];
-      if (relu && !(y[i] > 0)) y[i] = 0;
+      if (relu && y[i] < 0) y[i] = 0;
     }
   }
 }
@@ -28,8 +29,8 @@ export function biasActivationGrad(
   dy: NumericArray, y: NumericArray, rows: number, channels: number, activation: FusedActivation, dz: NumericArray, dbias: NumericArray | null,
 ): void {
   if (activation === "relu") {
-    // relu'(x) = x > 0, and y = relu(x) > 0 exactly when x > 0.
-    for (let i = 0; i < dy.length; i++) dz[i] = y[i] > 0 ? dy[i] : 0;
+    // relu'(x) = x > 0, and y = relu(x) <= 0 exactly when x <= 0; a NaN passes dy on (torch's threshold_backward).
+    for (let i = 0; i < dy.length; i++) dz[i] = y[i] <= 0 ? 0 : dy[i];
   } else if (dz !== dy) {
     dz.set(dy as Float32Array & Float64Array);
   }

@@ -42,12 +42,36 @@ test("native biasActivation and biasActivationGrad equal js", { skip }, () => {
       }
     }
   }
-  // relu: NaN and -0 become +0 in both; a linear gradient may be computed in place (dz = dy).
-  const special = new Float32Array([Number.NaN, -0, 0, -1e-30, 1e-30, Infinity, -Infinity, 2]);
-  const a = special.slice(), b = special.slice();
-  js.biasActivation(a, 1, 8, null, "relu");
-  nb.biasActivation(b, 1, 8, null, "relu");
-  assertEqualArrays(b, a, "relu specials");
+  // relu keeps NaN and -0, and its gradient passes where y is NaN, as torch 1.13 gives for
+  // x = torch.tensor([nan, -0., 0., -1e-30, 1e-30, inf, -inf, 2.]): torch.relu(x) and
+  // torch.ops.aten.threshold_backward(dy, torch.relu(x), 0) (dy where y > 0 or y is NaN, else 0).
+  // 8 channels (one vector) and 9 (a scalar tail), 300 rows (vector loops and more than one task).
+  const special = [Number.NaN, -0, 0, -1e-30, 1e-30, Infinity, -Infinity, 2];
+  const reluSpecial = [Number.NaN, -0, 0, 0, Math.fround(1e-30), Infinity, 0, 2];
+  const passes = [true, false, false, false, true, true, false, true];
+  for (const channels of [8, 9]) {
+    const rows = 300, n = rows * channels;
+    const x = Float32Array.from({ length: n }, (_, i) => special[i % 8]);
+    const wantY = Float32Array.from({ length: n }, (_, i) => reluSpecial[i % 8]);
+    for (const [bk, be] of [[js, "js"], [nb, "native"]] as const) {
+      const y = x.slice();
+      bk.biasActivation(y, rows, channels, null, "relu");
+      assertEqualArrays(y, wantY, `relu specials ${be} ${channels} channels`);
+      // + a zero bias: -0 + 0 = +0 before the relu (float add), NaN stays.
+      const yb = x.slice();
+      bk.biasActivation(yb, rows, channels, new Float32Array(channels), "relu");
+      assertEqualArrays(yb, wantY.map((v) => (Object.is(v, -0) ? 0 : v)), `bias + relu specials ${be} ${channels} channels`);
+      const dy = randomF32(n, 7);
+      const wantDz = dy.map((g, i) => (passes[i % 8] ? g : 0));
+      const dz = new Float32Array(n).fill(Number.NaN), db = new Float32Array(channels);
+      bk.biasActivationGrad(dy, y, rows, channels, "relu", dz, db);
+      assertEqualArrays(dz, wantDz, `relu grad specials ${be} ${channels} channels`);
+      const inPlace = dy.slice();
+      bk.biasActivationGrad(inPlace, y, rows, channels, "relu", inPlace, null);
+      assertEqualArrays(inPlace, wantDz, `relu grad specials in place ${be} ${channels} channels`);
+    }
+  }
+  // A linear gradient may be computed in place (dz = dy).
   const dy = randomF32(9000 * 3, 99);
   const inPlace = dy.slice(), db1 = new Float32Array(3), db2 = new Float32Array(3);
   nb.biasActivationGrad(inPlace, inPlace, 9000, 3, "linear", inPlace, db1);

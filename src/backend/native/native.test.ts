@@ -122,8 +122,8 @@ test("native conv2d, conv2dBackpropInput and conv2dBackpropFilter equal js", { s
 test("native 3x3 stride-1 convolutions equal js with Winograd forced on and off (LAMINA_WINOGRAD, read per call)", { skip }, () => {
   const nb = native as Backend;
   // Every 3x3 stride-1 case, whatever the size heuristic would choose: one, three or five channels,
-  // padding wider than the kernel's reach; forward, bias + relu, the input gradient (itself a
-  // convolution for stride 1) and the filter gradient.
+  // padding wider than the kernel's reach; forward, bias + relu (also with NaN in the bias), the input
+  // gradient (itself a convolution for stride 1) and the filter gradient.
   const cases = convCases.filter((c) => c.kh === 3 && c.kw === 3 && c.sh === 1 && c.sw === 1 && c.dh === 1 && c.dw === 1);
   assert.ok(cases.length >= 8);
   const saved = process.env.LAMINA_WINOGRAD;
@@ -144,6 +144,18 @@ test("native 3x3 stride-1 convolutions equal js with Winograd forced on and off 
         js.conv2dBiasActivation(x, f, bias, "relu", yWant, info);
         nb.conv2dBiasActivation(x, f, bias, "relu", yGot.fill(Number.NaN), info);
         assertClose(yGot, yWant, `${what} bias + relu`);
+        // A NaN bias (only x and the filter send a convolution off Winograd) stays NaN under relu in
+        // its channel, as torch.relu(nan) = nan: channel 0 (in an 8-wide SIMD block when there are
+        // 8 or more) and the last (the scalar tail).
+        const nanBias = bias.slice();
+        nanBias[0] = nanBias[c.o - 1] = Number.NaN;
+        js.conv2dBiasActivation(x, f, nanBias, "relu", yWant, info);
+        nb.conv2dBiasActivation(x, f, nanBias, "relu", yGot.fill(0), info);
+        const nanChannel = (i: number): boolean => i % c.o === 0 || i % c.o === c.o - 1;
+        for (let i = 0; i < ySize; i++) {
+          if (nanChannel(i) && !(Number.isNaN(yGot[i]) && Number.isNaN(yWant[i]))) assert.fail(`${what} NaN bias + relu [${i}]: got ${yGot[i]}, js ${yWant[i]}, want NaN`);
+        }
+        assertClose(yGot.map((v, i) => (nanChannel(i) ? 0 : v)), yWant.map((v, i) => (nanChannel(i) ? 0 : v)), `${what} NaN bias + relu, other channels`);
         const dxWant = new Float32Array(xSize), dxGot = new Float32Array(xSize).fill(7);
         js.conv2dBackpropInput(dy, f, dxWant, info);
         nb.conv2dBackpropInput(dy, f, dxGot, info);
