@@ -25,7 +25,7 @@ function prepareTarget(target: string, opts: AtomicWriteOptions): { full: string
   try {
     mkdirSync(dir, { recursive: true });
   } catch (e) {
-    throw new ModelFileError(target, `cannot create its directory ${dir} (${errorText(e)})`);
+    throw new ModelFileError(target, `cannot create its directory ${dir} (${errorText(e)})`, { cause: e });
   }
   return { full, dir, tmp: join(dir, `.${basename(full)}.${process.pid}.${counter++}.tmp`) };
 }
@@ -41,7 +41,7 @@ function failure(target: string, full: string, tmp: string, e: unknown): Error {
   rmSync(tmp, { force: true });
   if (e instanceof ModelFileError) return e;
   const folder = (e as NodeJS.ErrnoException).code === "EISDIR" && existsSync(full) ? ": it is a folder; name a file inside it" : "";
-  return new ModelFileError(target, `could not be written (${errorText(e)})${folder}; any previous file is unchanged`);
+  return new ModelFileError(target, `could not be written (${errorText(e)})${folder}; any previous file is unchanged`, { cause: e });
 }
 
 /**

@@ -6,8 +6,8 @@ export class ModelFileError extends Error {
   /** The file at fault, as the caller named it. */
   readonly file: string;
 
-  constructor(file: string, problem: string) {
-    super(`${file}: ${problem}`);
+  constructor(file: string, problem: string, options?: { cause?: unknown }) {
+    super(`${file}: ${problem}`, options);
     this.name = "ModelFileError";
     this.file = file;
   }

@@ -28,7 +28,7 @@ test("Figure.save writes .svg as text and .png as pixels, creating folders, leav
     await bar({ a: 1 }).save(join(dir, "h.svg"));
     assert.match(readFileSync(join(dir, "h.svg"), "utf8"), /class="bar"/);
     const all = [...readdirSync(dir), ...readdirSync(join(dir, "nested", "deeper"))];
-    assert.deepEqual(all.filter((f) => f.endsWith(".part")), []);
+    assert.deepEqual(all.filter((f) => f.endsWith(".tmp") || f.endsWith(".part")), []);
     assert.deepEqual(readdirSync(dir).sort(), ["H.PNG", "h.svg", "nested"]);
   } finally {
     rmSync(dir, { recursive: true, force: true });

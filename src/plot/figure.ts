@@ -3,11 +3,10 @@
  * prebuilt binaries in npm packages: no browser, no system libraries), saved atomically.
  */
 import { existsSync } from "node:fs";
-import { rename, rm, writeFile, mkdir } from "node:fs/promises";
-import { delimiter, dirname, extname, join } from "node:path";
-import { randomBytes } from "node:crypto";
+import { delimiter, extname, join } from "node:path";
 import type { RenderedImage, ResvgRenderOptions } from "@resvg/resvg-js";
 import { valueText } from "../tensor/value_text.js";
+import { writeBytesAtomically } from "../io/atomic_write.js";
 
 export interface PngOptions {
   /** Pixels per SVG unit (default 1: the PNG is `width` × `height`; 2 for a high-DPI copy). */
@@ -79,19 +78,6 @@ async function loadRenderer(): Promise<Renderer> {
   return renderer;
 }
 
-/** Writes `data` to `path` through a temporary file in the same folder and a rename. */
-export async function writeAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.part`;
-  try {
-    await writeFile(tmp, data, { flag: "wx" });
-    await rename(tmp, path);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
-}
-
 /** A figure: `toSVG()`, `await toPNG()`, `await save("x.png" | "x.svg")`; shows inline in Deno's Jupyter kernel. */
 export class Figure {
   readonly width: number;
@@ -135,13 +121,14 @@ export class Figure {
     if (typeof path !== "string" || path === "") throw new TypeError(`Figure.save: expected a file path ending in .png or .svg, got ${valueText(path)}`);
     const ext = extname(path).toLowerCase();
     if (ext !== ".svg" && ext !== ".png") throw new Error(`Figure.save: cannot tell the format of ${JSON.stringify(path)} from its extension ${JSON.stringify(ext || "(none)")}; use .png or .svg`);
-    const data = ext === ".svg" ? this.#svg : await this.toPNG(opts);
+    const data = ext === ".svg" ? new TextEncoder().encode(this.#svg) : await this.toPNG(opts);
     try {
-      await writeAtomic(path, data);
+      await writeBytesAtomically(path, data);
     } catch (e) {
-      // A bare "EISDIR ... rename '<path>.123.ab.part'" names neither the call nor the fix.
-      const hint = (e as NodeJS.ErrnoException).code === "EISDIR" ? `: it is a folder; name a file inside it, e.g. ${JSON.stringify(join(path, `figure${ext}`))}` : "";
-      throw new Error(`Figure.save: cannot write ${JSON.stringify(path)} (${(e as Error).message})${hint}; any file that was there is unchanged`);
+      // The file system's own error, without the temporary file's name, which means nothing to the caller.
+      const cause = (e instanceof Error && e.cause instanceof Error ? e.cause : e) as NodeJS.ErrnoException;
+      const hint = cause.code === "EISDIR" ? `: it is a folder; name a file inside it, e.g. ${JSON.stringify(join(path, `figure${ext}`))}` : "";
+      throw new Error(`Figure.save: cannot write ${JSON.stringify(path)} (${cause.code ?? cause.message})${hint}; any file that was there is unchanged`);
     }
   }
 
