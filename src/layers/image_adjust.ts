@@ -4,7 +4,7 @@ import { constant } from "../tensor/creation.js";
 import { valueText } from "../tensor/value_text.js";
 import { add, clipByValue, mul, sub } from "../ops/math.js";
 import { mean } from "../ops/reduce.js";
-import { concat, slice } from "../ops/shape.js";
+import { slice } from "../ops/shape.js";
 import { resize } from "../ops/image.js";
 import { type CallOptions, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
 import { checkImageShape, asBatch, checkSize, withSpatial, cropToAspect, RandomImageLayer, RANDOM_IMAGE_OPTIONS, SIZE_OPTIONS, parseFactor, factorJson, parseValueRange } from "./image_layer_common.js";
@@ -19,9 +19,10 @@ export interface RandomCropArgs extends LayerArgs {
 }
 
 /**
- * In training, crops a random [height, width] window from each image (its own offset per image).
- * In inference, or when an image is smaller than the target, it crops the largest centered window
- * of the target's aspect ratio and resizes it to [height, width] (Keras' smart_resize).
+ * In training, crops a random [height, width] window, at one offset for the whole batch as Keras 3.5
+ * does (the top, then the left, each floor(uniform(0, diff + 1))). In inference, or when the images
+ * are smaller than the target, it crops the largest centered window of the target's aspect ratio and
+ * resizes it to [height, width] (Keras' smart_resize).
  */
 export class RandomCrop extends RandomImageLayer {
   static readonly options = layerOptions<RandomCropArgs>({ ...SIZE_OPTIONS, ...RANDOM_IMAGE_OPTIONS });
@@ -39,13 +40,9 @@ export class RandomCrop extends RandomImageLayer {
     const [n, h, w, c] = x.shape;
     const dh = h - this.height, dw = w - this.width;
     if (!opts.training || dh < 0 || dw < 0) return unbatch(resize(cropToAspect(x, this.height, this.width), [this.height, this.width]));
-    const g = this.rng();
-    const crops: Tensor[] = [];
-    for (let b = 0; b < n; b++) {
-      const top = Math.floor(g.nextDouble() * (dh + 1)), left = Math.floor(g.nextDouble() * (dw + 1));
-      crops.push(slice(x, [b, top, left, 0], [1, this.height, this.width, c]));
-    }
-    return unbatch(crops.length === 1 ? crops[0] : concat(crops, 0));
+    const [top] = this.uniforms(1, 0, dh + 1), [left] = this.uniforms(1, 0, dw + 1);
+    const offset = (v: number, max: number): number => Math.min(max, Math.floor(v));
+    return unbatch(slice(x, [0, offset(top, dh), offset(left, dw), 0], [n, this.height, this.width, c]));
   }
 
   override computeOutputShape(inputShape: LayerShape): LayerShape {
@@ -65,8 +62,9 @@ export interface RandomContrastArgs extends LayerArgs {
 }
 
 /**
- * In training, scales each image's deviation from its per-channel mean by a random factor, then
- * clips to [0, 255]: (x - mean) * f + mean, as Keras' RandomContrast (one factor per image).
+ * In training, scales each image's deviation from its per-channel mean by a random factor f in
+ * [1 - lower, 1 + upper), then clips to [0, 255]: (x - mean) * f + mean. As Keras 3.5's
+ * RandomContrast, one f is drawn per call and shared by every image and channel of the batch.
  */
 export class RandomContrast extends RandomImageLayer {
   static readonly options = layerOptions<RandomContrastArgs>({ factor: true, ...RANDOM_IMAGE_OPTIONS });
@@ -94,11 +92,9 @@ export class RandomContrast extends RandomImageLayer {
   call(inputs: Tensor | Tensor[], opts: CallOptions): Tensor {
     const { x, unbatch } = asBatch(this, inputs);
     if (!opts.training) return unbatch(x);
-    const n = x.shape[0];
-    const f = this.uniforms(n, 1 - this.lower, 1 + this.upper);
-    const factors = constant(f, [n, 1, 1, 1], x.dtype);
+    const [f] = this.uniforms(1, 1 - this.lower, 1 + this.upper);
     const m = mean(x, [1, 2], true);
-    return unbatch(clipByValue(add(mul(sub(x, m), factors), m), 0, 255));
+    return unbatch(clipByValue(add(mul(sub(x, m), constant(f, [], x.dtype)), m), 0, 255));
   }
 
   override computeOutputShape(inputShape: LayerShape): LayerShape {

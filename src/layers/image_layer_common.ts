@@ -1,6 +1,6 @@
 /**
  * What Keras 3's image preprocessing layers share: shape checks, batching a single image, seeds and
- * the per-image random draws of the random layers (RandomImageLayer, on SeededLayer), factor and value-range parsing.
+ * the uniform draws of the random layers (RandomImageLayer, on SeededLayer), factor and value-range parsing.
  */
 import type { Tensor } from "../tensor/tensor.js";
 import { valueText } from "../tensor/value_text.js";
@@ -66,7 +66,7 @@ export function cropToAspect(x: Tensor, height: number, width: number): Tensor {
 /** RandomImageLayer's options (SeededLayer's seed), for the option lists (layerOptions) of the random image layers. */
 export const RANDOM_IMAGE_OPTIONS = { ...SEED_OPTIONS } as const satisfies Record<Exclude<keyof SeededLayerArgs, keyof LayerArgs>, true>;
 
-/** The random image layers: SeededLayer's draws, per image. */
+/** The random image layers: uniform draws from SeededLayer's generator (per image or per batch, as each Keras layer draws). */
 export abstract class RandomImageLayer extends SeededLayer {
   /** n uniform draws in [lo, hi). */
   protected uniforms(n: number, lo: number, hi: number): number[] {
