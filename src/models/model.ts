@@ -90,6 +90,16 @@ const EVALUATE_OPTIONS: Readonly<Record<keyof EvaluateArgs, true>> = {
 };
 const PREDICT_OPTIONS: Readonly<Record<keyof PredictArgs, true>> = { batchSize: true, steps: true, verbose: true };
 
+/** trainOnBatch's and testOnBatch's options (Keras' return_dict). */
+export interface OnBatchArgs {
+  /**
+   * Return `{ loss, <metric name>: value, ... }` (keys sorted, as Keras 3 sorts them) instead of
+   * the loss alone or the list (Keras' return_dict). Default false.
+   */
+  returnDict?: boolean;
+}
+const ON_BATCH_OPTIONS: Readonly<Record<keyof OnBatchArgs, true>> = { returnDict: true };
+
 /** predict's options (Keras' predict arguments). */
 export interface PredictArgs {
   batchSize?: number;
@@ -802,7 +812,7 @@ export class Model extends Layer {
   async evaluate(dataset: BatchStream, args?: Omit<EvaluateArgs, "batchSize" | "sampleWeight">): Promise<number | number[] | EvaluateResults>;
   async evaluate(xIn: ModelData | BatchStream, yOrArgs?: ModelData | EvaluateArgs, maybeArgs: EvaluateArgs = {}): Promise<number | number[] | EvaluateResults> {
     checkOptions("evaluate", isBatchStream(xIn) ? yOrArgs : maybeArgs, EVALUATE_OPTIONS);
-    const returnDict = returnDictOf(isBatchStream(xIn) ? (yOrArgs as EvaluateArgs | undefined)?.returnDict : maybeArgs.returnDict);
+    const returnDict = returnDictOf(isBatchStream(xIn) ? (yOrArgs as EvaluateArgs | undefined)?.returnDict : maybeArgs.returnDict, "evaluate");
     if (isBatchStream(xIn)) return this.evaluateStream(xIn, (yOrArgs ?? {}) as EvaluateArgs, returnDict);
     const yIn = yOrArgs as ModelData;
     const args = maybeArgs;
@@ -905,27 +915,38 @@ export class Model extends Layer {
     return perOutput.map((list) => (list.length === 1 ? list[0] : concat(list, 0)));
   }
 
-  /** One training step on one batch; returns the loss (and metrics) like Keras. */
-  trainOnBatch(xIn: ModelData, yIn: ModelData): number | number[] {
+  /** One training step on one batch; with returnDict: true, `{ loss, <metric name>: value, ... }` (Keras' return_dict=True). */
+  trainOnBatch(xIn: ModelData, yIn: ModelData, args: OnBatchArgs & { returnDict: true }): EvaluateResults;
+  /** One training step on one batch; returns the loss, or [loss, ...metrics] in evaluate's order, like Keras. */
+  trainOnBatch(xIn: ModelData, yIn: ModelData, args?: OnBatchArgs & { returnDict?: false }): number | number[];
+  /** returnDict known only when the program runs: either form. */
+  trainOnBatch(xIn: ModelData, yIn: ModelData, args?: OnBatchArgs): number | number[] | EvaluateResults;
+  trainOnBatch(xIn: ModelData, yIn: ModelData, args?: OnBatchArgs): number | number[] | EvaluateResults {
+    checkOptions("trainOnBatch", args, ON_BATCH_OPTIONS);
+    const returnDict = returnDictOf(args?.returnDict, "trainOnBatch");
     const state = this.requireCompiled("trainOnBatch");
     const x = this.toInputs(xIn, "x", "trainOnBatch"), y = this.toTargets(yIn, state, "trainOnBatch");
     this.checkData(x, y, state, "trainOnBatch");
     const tracker = new RunningMean();
     state.metrics.forEach((m) => m.resetState());
     trainStep(this, state, x, y, tracker);
-    const logs = logsOf(tracker, state);
-    const values = resultValues(logs, state);
-    return values.length === 1 ? values[0] : values;
+    return evaluateResult(logsOf(tracker, state), state, returnDict);
   }
 
+  /** Loss and metrics on one batch in inference mode, with returnDict: true as a record (Keras' test_on_batch(return_dict=True)). */
+  async testOnBatch(xIn: ModelData, yIn: ModelData, args: OnBatchArgs & { returnDict: true }): Promise<EvaluateResults>;
   /** Loss (and metrics) on one batch in inference mode, like Keras' test_on_batch. */
-  async testOnBatch(xIn: ModelData, yIn: ModelData): Promise<number | number[]> {
+  async testOnBatch(xIn: ModelData, yIn: ModelData, args?: OnBatchArgs & { returnDict?: false }): Promise<number | number[]>;
+  /** returnDict known only when the program runs: either form. */
+  async testOnBatch(xIn: ModelData, yIn: ModelData, args?: OnBatchArgs): Promise<number | number[] | EvaluateResults>;
+  async testOnBatch(xIn: ModelData, yIn: ModelData, args?: OnBatchArgs): Promise<number | number[] | EvaluateResults> {
+    checkOptions("testOnBatch", args, ON_BATCH_OPTIONS);
+    const returnDict = returnDictOf(args?.returnDict, "testOnBatch");
     const state = this.requireCompiled("testOnBatch");
     const x = this.toInputs(xIn, "x", "testOnBatch"), y = this.toTargets(yIn, state, "testOnBatch");
     this.checkData(x, y, state, "testOnBatch");
     const logs = await evaluateData(this, state, x, y, numSamples(x, "x"));
-    const values = resultValues(logs, state);
-    return values.length === 1 ? values[0] : values;
+    return evaluateResult(logs, state, returnDict);
   }
 
   predictOnBatch<T extends Tensor | Tensor[] = Tensor>(xIn: ModelData): T {
@@ -1047,10 +1068,10 @@ function evaluateResult(logs: Logs, state: CompiledState, returnDict: boolean): 
   return Object.fromEntries(names.map((name) => [name, logs[name]])) as EvaluateResults;
 }
 
-/** evaluate's returnDict: true or false, as Keras' return_dict takes a bool. */
-function returnDictOf(value: unknown): boolean {
+/** returnDict of evaluate, trainOnBatch and testOnBatch: true or false, as Keras' return_dict takes a bool. */
+function returnDictOf(value: unknown, op: string): boolean {
   if (value === undefined) return false;
-  if (typeof value !== "boolean") throw new TypeError(`evaluate: returnDict must be true or false, got ${valueText(value)}`);
+  if (typeof value !== "boolean") throw new TypeError(`${op}: returnDict must be true or false, got ${valueText(value)}`);
   return value;
 }
 
