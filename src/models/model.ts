@@ -1046,15 +1046,29 @@ function splitBatch(element: Tensor[] | Tensor, op = "fit"): [Tensor | Tensor[],
   return [xs.length === 1 ? xs[0] : xs, y];
 }
 
-/** What evaluate returns, in Keras' order: loss, each output's loss (several outputs), metrics. */
+/**
+ * The list evaluate, trainOnBatch and testOnBatch return, in Keras 3.5's order
+ * (Trainer._flatten_metrics_in_order): first the logs named by model.metrics, in its order (the
+ * loss, each compiled metric by its own name, then each output's loss with several outputs),
+ * then every other key of the logs, sorted. With several outputs the logs name a metric
+ * `<output>_<metric>`, not its own name, so those come in the sorted part: [loss, zz_loss,
+ * aa_loss, aa_mae, zz_accuracy]; with one output the metrics keep compile's order.
+ */
 function resultValues(logs: Logs, state: CompiledState): number[] {
-  return resultNames(state).map((name) => logs[name]);
-}
-
-/** The names of evaluate's results, in the order of its list: loss, each output's loss (several outputs), metrics. */
-function resultNames(state: CompiledState): string[] {
-  const parts = state.outputs.length > 1 ? state.outputs.map((o) => `${o.name}_loss`) : [];
-  return ["loss", ...parts, ...state.metrics.map((m) => m.name)];
+  const multi = state.outputs.length > 1;
+  const ownName = (name: string, i: number): string => {
+    const prefix = `${state.outputs[state.metricOutput(i)].name}_`;
+    return multi && name.startsWith(prefix) ? name.slice(prefix.length) : name;
+  };
+  const metricNames = [
+    "loss",
+    ...state.metrics.map((m, i) => ownName(m.name, i)),
+    ...(multi ? state.outputs.map((o) => `${o.name}_loss`) : []),
+  ];
+  // As Keras' loop: a name listed twice is taken twice.
+  const values = metricNames.filter((name) => name in logs).map((name) => logs[name]);
+  for (const key of Object.keys(logs).sort()) if (!metricNames.includes(key)) values.push(logs[key]);
+  return values;
 }
 
 /** evaluate's result: Keras' dict (return_dict=True: keys sorted, as Keras 3 sorts them), else the loss alone or the list. */
@@ -1064,8 +1078,7 @@ function evaluateResult(logs: Logs, state: CompiledState, returnDict: boolean): 
     return values.length === 1 ? values[0] : values;
   }
   // Keras 3 sorts the names (Python's sorted(), by code point: JavaScript's default sort for them).
-  const names = resultNames(state).sort();
-  return Object.fromEntries(names.map((name) => [name, logs[name]])) as EvaluateResults;
+  return Object.fromEntries(Object.keys(logs).sort().map((name) => [name, logs[name]])) as EvaluateResults;
 }
 
 /** returnDict of evaluate, trainOnBatch and testOnBatch: true or false, as Keras' return_dict takes a bool. */
