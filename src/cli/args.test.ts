@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { UsageError, choiceFlag, intFlag, numberFlag, parseFlags } from "./args.js";
+import { UsageError, choiceFlag, intFlag, listFlag, numberFlag, parseFlags } from "./args.js";
 
 const SPECS = { epochs: { type: "string" }, verbose: { type: "boolean" }, lr: { type: "string" } } as const;
 
@@ -37,4 +37,19 @@ test("intFlag, numberFlag, choiceFlag: fallbacks and clear refusals", () => {
   assert.equal(numberFlag({ f: "0" }, "f", 0.2, { min: 0, minInclusive: true, max: 1, what: "f" }), 0);
   assert.equal(choiceFlag({ o: "adam" }, "o", ["sgd", "adam"] as const, "sgd"), "adam");
   assert.throws(() => choiceFlag({ o: "Adam" }, "o", ["sgd", "adam"] as const, "sgd"), /--o must be one of sgd, adam; got "Adam"/);
+});
+
+test("listFlag: trimmed comma-separated entries; an empty entry is refused in one line naming the flag and the entry", () => {
+  assert.equal(listFlag({}, "classes", "class name", "cat,dog"), undefined);
+  assert.deepEqual(listFlag({ classes: "a, b ,c" }, "classes", "class name", "cat,dog"), ["a", "b", "c"]);
+  assert.deepEqual(listFlag({ classes: "only" }, "classes", "class name", "cat,dog"), ["only"]);
+  const cases: [string, number, number][] = [["a,,b", 2, 3], ["a,b,", 3, 3], [",a", 1, 2], ["a, ,b", 2, 3], ["", 1, 1], [" ", 1, 1]];
+  for (const [text, entry, count] of cases) {
+    assert.throws(() => listFlag({ classes: text }, "classes", "class name", "cat,dog"), (e: unknown) => {
+      assert.ok(e instanceof UsageError, text);
+      assert.equal(e.message, `--classes "${text}" has an empty class name (entry ${entry} of ${count}); give comma-separated class names, none empty, e.g. --classes cat,dog`);
+      assert.ok(!e.message.includes("\n"));
+      return true;
+    });
+  }
 });

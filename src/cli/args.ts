@@ -148,6 +148,21 @@ export function choiceFlag<T extends string>(values: FlagValues, name: string, c
   return text as T;
 }
 
+/**
+ * A comma-separated list flag, each entry trimmed, or undefined when absent. An empty entry
+ * ("a,,b", "a,b,", " ") is refused: it would name nothing (`what` says what an entry is).
+ */
+export function listFlag(values: FlagValues, name: string, what: string, example: string): string[] | undefined {
+  const text = stringValue(values, name);
+  if (text === undefined) return undefined;
+  const items = text.split(",").map((s) => s.trim());
+  const empty = items.findIndex((s) => s === "");
+  if (empty >= 0) {
+    throw new UsageError(`--${name} "${text}" has an empty ${what} (entry ${empty + 1} of ${items.length}); give comma-separated ${what}s, none empty, e.g. --${name} ${example}`);
+  }
+  return items;
+}
+
 export function stringFlag(values: FlagValues, name: string): string | undefined {
   return stringValue(values, name);
 }

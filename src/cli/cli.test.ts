@@ -92,6 +92,8 @@ test("lamina: unknown commands and flags, bad values, missing operands and missi
     [["evaluate", "cnn"], /^lamina evaluate: "cnn" is a built-in architecture without trained weights/],
     [["predict", "missing.keras"], /^lamina predict: missing <image file>/],
     [["predict", "missing.keras", "x.png", "--top", "0"], /^lamina predict: --top must be a positive integer/],
+    [["predict", "missing.keras", "x.png", "--classes", "a,,b"], /^lamina predict: --classes "a,,b" has an empty class name \(entry 2 of 3\); give comma-separated class names, none empty, e\.g\. --classes cat,dog,bird\n/],
+    [["predict", "missing.keras", "x.png", "--classes", "a,b,"], /^lamina predict: --classes "a,b," has an empty class name \(entry 3 of 3\)/],
     [["bench", "--model", "alexnet"], /^lamina bench: unknown model "alexnet"; the reference models are mlp, cnn/],
     [["bench", "--target-s", "zero"], /^lamina bench: --target-s must be a positive number of seconds/],
     [["dashboard"], /^lamina dashboard: missing <runs dir>/],

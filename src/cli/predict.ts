@@ -3,7 +3,7 @@
  * mode, bilinear resize, the run's preprocessing) and the most probable classes.
  */
 import * as tf from "../index.js";
-import { UsageError, booleanFlag, intFlag, stringFlag } from "./args.js";
+import { type FlagValues, UsageError, booleanFlag, intFlag, listFlag, stringFlag } from "./args.js";
 import type { CommandInput } from "./cli.js";
 import { prepareInputs, sizeOf, type InputPreprocessing } from "./cli-data.js";
 import { loadModelSpec, modelInputShape, requireFile } from "./model-source.js";
@@ -25,9 +25,16 @@ function imageShapeOf(inputShape: readonly number[], stored: [number, number, nu
   throw new UsageError(`the model takes inputs of shape (${inputShape.join(", ")}), which is not an image (height, width, 1 or 3 channels)`);
 }
 
+/** --classes: a dataset's class names, or comma-separated names (none empty); undefined when absent. */
+function classesFlagOf(values: FlagValues): readonly string[] | undefined {
+  const text = stringFlag(values, "classes");
+  if (text === undefined) return undefined;
+  return NAMED_CLASSES[text] ?? listFlag(values, "classes", "class name", "cat,dog,bird");
+}
+
 export async function predictCommand({ values, operands, io }: CommandInput): Promise<number> {
   const top = intFlag(values, "top", 3);
-  const classesFlag = stringFlag(values, "classes");
+  const classesFlag = classesFlagOf(values);
   const invert = booleanFlag(values, "invert");
   const { model, trained, source } = await loadModelSpec(operands[0], { builtIn: false, compile: false });
   const imagePath = requireFile(operands[1], "image file");
@@ -44,7 +51,7 @@ export async function predictCommand({ values, operands, io }: CommandInput): Pr
   const scores = Array.from((Array.isArray(output) ? output[0] : output).dataSync(), Number);
 
   let names: readonly string[] | null = info?.classNames ?? null;
-  if (classesFlag !== undefined) names = NAMED_CLASSES[classesFlag] ?? classesFlag.split(",").map((s) => s.trim());
+  if (classesFlag !== undefined) names = classesFlag;
   if (names !== null && names.length !== scores.length) {
     throw new UsageError(`the model gives ${scores.length} scores but ${names.length} class names were given${classesFlag === undefined ? " (run.json)" : ""}`);
   }

@@ -90,6 +90,16 @@ const EVALUATE_OPTIONS: Readonly<Record<keyof EvaluateArgs, true>> = {
 };
 const PREDICT_OPTIONS: Readonly<Record<keyof PredictArgs, true>> = { batchSize: true, steps: true, verbose: true };
 
+/** trainOnBatch's and testOnBatch's options (Keras' return_dict). */
+export interface OnBatchArgs {
+  /**
+   * Return `{ loss, <metric name>: value, ... }` (keys sorted, as Keras 3 sorts them) instead of
+   * the loss alone or the list (Keras' return_dict). Default false.
+   */
+  returnDict?: boolean;
+}
+const ON_BATCH_OPTIONS: Readonly<Record<keyof OnBatchArgs, true>> = { returnDict: true };
+
 /** predict's options (Keras' predict arguments). */
 export interface PredictArgs {
   batchSize?: number;
@@ -802,7 +812,7 @@ export class Model extends Layer {
   async evaluate(dataset: BatchStream, args?: Omit<EvaluateArgs, "batchSize" | "sampleWeight">): Promise<number | number[] | EvaluateResults>;
   async evaluate(xIn: ModelData | BatchStream, yOrArgs?: ModelData | EvaluateArgs, maybeArgs: EvaluateArgs = {}): Promise<number | number[] | EvaluateResults> {
     checkOptions("evaluate", isBatchStream(xIn) ? yOrArgs : maybeArgs, EVALUATE_OPTIONS);
-    const returnDict = returnDictOf(isBatchStream(xIn) ? (yOrArgs as EvaluateArgs | undefined)?.returnDict : maybeArgs.returnDict);
+    const returnDict = returnDictOf(isBatchStream(xIn) ? (yOrArgs as EvaluateArgs | undefined)?.returnDict : maybeArgs.returnDict, "evaluate");
     if (isBatchStream(xIn)) return this.evaluateStream(xIn, (yOrArgs ?? {}) as EvaluateArgs, returnDict);
     const yIn = yOrArgs as ModelData;
     const args = maybeArgs;
@@ -905,27 +915,38 @@ export class Model extends Layer {
     return perOutput.map((list) => (list.length === 1 ? list[0] : concat(list, 0)));
   }
 
-  /** One training step on one batch; returns the loss (and metrics) like Keras. */
-  trainOnBatch(xIn: ModelData, yIn: ModelData): number | number[] {
+  /** One training step on one batch; with returnDict: true, `{ loss, <metric name>: value, ... }` (Keras' return_dict=True). */
+  trainOnBatch(xIn: ModelData, yIn: ModelData, args: OnBatchArgs & { returnDict: true }): EvaluateResults;
+  /** One training step on one batch; returns the loss, or [loss, ...metrics] in evaluate's order, like Keras. */
+  trainOnBatch(xIn: ModelData, yIn: ModelData, args?: OnBatchArgs & { returnDict?: false }): number | number[];
+  /** returnDict known only when the program runs: either form. */
+  trainOnBatch(xIn: ModelData, yIn: ModelData, args?: OnBatchArgs): number | number[] | EvaluateResults;
+  trainOnBatch(xIn: ModelData, yIn: ModelData, args?: OnBatchArgs): number | number[] | EvaluateResults {
+    checkOptions("trainOnBatch", args, ON_BATCH_OPTIONS);
+    const returnDict = returnDictOf(args?.returnDict, "trainOnBatch");
     const state = this.requireCompiled("trainOnBatch");
     const x = this.toInputs(xIn, "x", "trainOnBatch"), y = this.toTargets(yIn, state, "trainOnBatch");
     this.checkData(x, y, state, "trainOnBatch");
     const tracker = new RunningMean();
     state.metrics.forEach((m) => m.resetState());
     trainStep(this, state, x, y, tracker);
-    const logs = logsOf(tracker, state);
-    const values = resultValues(logs, state);
-    return values.length === 1 ? values[0] : values;
+    return evaluateResult(logsOf(tracker, state), state, returnDict);
   }
 
+  /** Loss and metrics on one batch in inference mode, with returnDict: true as a record (Keras' test_on_batch(return_dict=True)). */
+  async testOnBatch(xIn: ModelData, yIn: ModelData, args: OnBatchArgs & { returnDict: true }): Promise<EvaluateResults>;
   /** Loss (and metrics) on one batch in inference mode, like Keras' test_on_batch. */
-  async testOnBatch(xIn: ModelData, yIn: ModelData): Promise<number | number[]> {
+  async testOnBatch(xIn: ModelData, yIn: ModelData, args?: OnBatchArgs & { returnDict?: false }): Promise<number | number[]>;
+  /** returnDict known only when the program runs: either form. */
+  async testOnBatch(xIn: ModelData, yIn: ModelData, args?: OnBatchArgs): Promise<number | number[] | EvaluateResults>;
+  async testOnBatch(xIn: ModelData, yIn: ModelData, args?: OnBatchArgs): Promise<number | number[] | EvaluateResults> {
+    checkOptions("testOnBatch", args, ON_BATCH_OPTIONS);
+    const returnDict = returnDictOf(args?.returnDict, "testOnBatch");
     const state = this.requireCompiled("testOnBatch");
     const x = this.toInputs(xIn, "x", "testOnBatch"), y = this.toTargets(yIn, state, "testOnBatch");
     this.checkData(x, y, state, "testOnBatch");
     const logs = await evaluateData(this, state, x, y, numSamples(x, "x"));
-    const values = resultValues(logs, state);
-    return values.length === 1 ? values[0] : values;
+    return evaluateResult(logs, state, returnDict);
   }
 
   predictOnBatch<T extends Tensor | Tensor[] = Tensor>(xIn: ModelData): T {
@@ -1025,15 +1046,29 @@ function splitBatch(element: Tensor[] | Tensor, op = "fit"): [Tensor | Tensor[],
   return [xs.length === 1 ? xs[0] : xs, y];
 }
 
-/** What evaluate returns, in Keras' order: loss, each output's loss (several outputs), metrics. */
+/**
+ * The list evaluate, trainOnBatch and testOnBatch return, in Keras 3.5's order
+ * (Trainer._flatten_metrics_in_order): first the logs named by model.metrics, in its order (the
+ * loss, each compiled metric by its own name, then each output's loss with several outputs),
+ * then every other key of the logs, sorted. With several outputs the logs name a metric
+ * `<output>_<metric>`, not its own name, so those come in the sorted part: [loss, zz_loss,
+ * aa_loss, aa_mae, zz_accuracy]; with one output the metrics keep compile's order.
+ */
 function resultValues(logs: Logs, state: CompiledState): number[] {
-  return resultNames(state).map((name) => logs[name]);
-}
-
-/** The names of evaluate's results, in the order of its list: loss, each output's loss (several outputs), metrics. */
-function resultNames(state: CompiledState): string[] {
-  const parts = state.outputs.length > 1 ? state.outputs.map((o) => `${o.name}_loss`) : [];
-  return ["loss", ...parts, ...state.metrics.map((m) => m.name)];
+  const multi = state.outputs.length > 1;
+  const ownName = (name: string, i: number): string => {
+    const prefix = `${state.outputs[state.metricOutput(i)].name}_`;
+    return multi && name.startsWith(prefix) ? name.slice(prefix.length) : name;
+  };
+  const metricNames = [
+    "loss",
+    ...state.metrics.map((m, i) => ownName(m.name, i)),
+    ...(multi ? state.outputs.map((o) => `${o.name}_loss`) : []),
+  ];
+  // As Keras' loop: a name listed twice is taken twice.
+  const values = metricNames.filter((name) => name in logs).map((name) => logs[name]);
+  for (const key of Object.keys(logs).sort()) if (!metricNames.includes(key)) values.push(logs[key]);
+  return values;
 }
 
 /** evaluate's result: Keras' dict (return_dict=True: keys sorted, as Keras 3 sorts them), else the loss alone or the list. */
@@ -1043,14 +1078,13 @@ function evaluateResult(logs: Logs, state: CompiledState, returnDict: boolean): 
     return values.length === 1 ? values[0] : values;
   }
   // Keras 3 sorts the names (Python's sorted(), by code point: JavaScript's default sort for them).
-  const names = resultNames(state).sort();
-  return Object.fromEntries(names.map((name) => [name, logs[name]])) as EvaluateResults;
+  return Object.fromEntries(Object.keys(logs).sort().map((name) => [name, logs[name]])) as EvaluateResults;
 }
 
-/** evaluate's returnDict: true or false, as Keras' return_dict takes a bool. */
-function returnDictOf(value: unknown): boolean {
+/** returnDict of evaluate, trainOnBatch and testOnBatch: true or false, as Keras' return_dict takes a bool. */
+function returnDictOf(value: unknown, op: string): boolean {
   if (value === undefined) return false;
-  if (typeof value !== "boolean") throw new TypeError(`evaluate: returnDict must be true or false, got ${valueText(value)}`);
+  if (typeof value !== "boolean") throw new TypeError(`${op}: returnDict must be true or false, got ${valueText(value)}`);
   return value;
 }
 

@@ -190,3 +190,61 @@ test("an optimizer with CosineDecayRestarts steps through it and keeps it throug
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+/*
+ * ExponentialDecay and CosineDecay: Keras 3.5 checks only decay_steps, and computes nonsense for
+ * the values refused below; the Keras-legal edge values must still load and give Keras' numbers.
+ * Printed by
+ *   KERAS_BACKEND=torch /usr/bin/python3 -c "import sys; sys.path.insert(0,'/work/main/scratch'); import kimport, keras; S = keras.optimizers.schedules; ..."
+ * as [float(keras.ops.convert_to_numpy(s(t))) for t in steps]:
+ *   S.ExponentialDecay(0.1, 10, -0.5) at [0, 5, 10, 20] -> [0.1, nan, -0.05, 0.025]             (refused)
+ *   S.CosineDecay(0.1, 10, alpha=-0.5) at [0, 5, 10] -> [0.1, 0.025, -0.05]                      (refused)
+ *   S.CosineDecay(0.0, 10, warmup_target=-0.1, warmup_steps=5) at [0, 3, 5] -> [0.0, -0.06, -0.1] (refused)
+ *   S.ExponentialDecay(0.1, 10, 0.0) at [0, 5, 10] -> [0.10000000149011612, 0.0, 0.0]
+ *   S.ExponentialDecay(0.1, 10, 1.5) at [0, 5, 10, 20] -> [0.10000000149011612, 0.12247449159622192, 0.15000000596046448, 0.22500000894069672]
+ *   S.CosineDecay(0.1, 10, alpha=1.5) at [0, 5, 10] -> [0.10000000149011612, 0.125, 0.15000000596046448]
+ *   S.CosineDecay(0.1, 10, warmup_target=0.0, warmup_steps=5) at [0, 3, 5, 10, 15] -> [0.10000000149011612, 0.03999999910593033, 0.0, 0.0, 0.0]
+ *   S.CosineDecay(0.0, 10, warmup_target=0.2, warmup_steps=0) at [0, 5, 10] -> [0.20000000298023224, 0.09999999403953552, 0.0]
+ *   S.CosineDecay(0.1, 10) at [0, 5, 10] -> [0.10000000149011612, 0.04999999701976776, 0.0]
+ */
+test("ExponentialDecay and CosineDecay refuse negative rates, alpha and warmup values with the schedule, the value and the fix", () => {
+  assert.throws(() => schedules.ExponentialDecay({ initialLearningRate: 0.1, decaySteps: 10, decayRate: -0.5 }),
+    /^RangeError: ExponentialDecay: decayRate must be >= 0, got -0.5: a negative decayRate makes the rate NaN between multiples of decaySteps .*; pass decayRate >= 0/);
+  assert.throws(() => schedules.ExponentialDecay({ initialLearningRate: -0.1, decaySteps: 10, decayRate: 0.5 }),
+    /^RangeError: ExponentialDecay: initialLearningRate must be >= 0, got -0.1: a learning rate cannot be negative; pass a rate >= 0/);
+  assert.throws(() => schedules.ExponentialDecay({ initialLearningRate: 0.1, decaySteps: -10, decayRate: 0.5 }),
+    /^RangeError: ExponentialDecay: decaySteps must be > 0, got -10: it is the number of optimizer steps \(batches\) the decay runs over; pass a positive count, e.g. decaySteps: 1000$/);
+  assert.throws(() => schedules.CosineDecay({ initialLearningRate: 0.1, decaySteps: 10, alpha: -0.5 }),
+    /^RangeError: CosineDecay: alpha must be >= 0, got -0.5: alpha is the final rate as a fraction .*; pass alpha >= 0/);
+  assert.throws(() => schedules.CosineDecay({ initialLearningRate: 0, decaySteps: 10, warmupTarget: -0.1, warmupSteps: 5 }),
+    /^RangeError: CosineDecay: warmupTarget must be >= 0, got -0.1: a learning rate cannot be negative/);
+  assert.throws(() => schedules.CosineDecay({ initialLearningRate: 0, decaySteps: 10, warmupTarget: 0.1, warmupSteps: -5 }),
+    /^RangeError: CosineDecay: warmupSteps must be >= 0, got -5: it is the number of optimizer steps \(batches\) of the linear warmup to warmupTarget; pass a count >= 0/);
+  assert.throws(() => schedules.CosineDecay({ initialLearningRate: -1, decaySteps: 10 }), /^RangeError: CosineDecay: initialLearningRate must be >= 0, got -1/);
+  assert.throws(() => schedules.CosineDecay({ initialLearningRate: 0.1, decaySteps: 0 }), /^RangeError: CosineDecay: decaySteps must be > 0, got 0: .*pass a positive count/);
+  assert.throws(() => schedules.CosineDecay({ initialLearningRate: 0.1, decaySteps: 10, alpha: "0.1" } as never), /^TypeError: CosineDecay: alpha must be a finite number, got "0.1"/);
+  // The same refusals when a file's config is read.
+  assert.throws(() => schedules.deserialize({ class_name: "ExponentialDecay", config: { initial_learning_rate: 0.1, decay_steps: 10, decay_rate: -0.5 } }),
+    /ExponentialDecay: decayRate must be >= 0, got -0.5/);
+
+  // Keras-legal edge values load from Keras' configs and give Keras 3.5's numbers.
+  const legal: { class_name: string; config: Record<string, number | null>; steps: number[]; values: number[] }[] = [
+    { class_name: "ExponentialDecay", config: { initial_learning_rate: 0.1, decay_steps: 10, decay_rate: 0.0 }, steps: [0, 5, 10], values: [0.10000000149011612, 0.0, 0.0] },
+    { class_name: "ExponentialDecay", config: { initial_learning_rate: 0.1, decay_steps: 10, decay_rate: 1.5 }, steps: [0, 5, 10, 20],
+      values: [0.10000000149011612, 0.12247449159622192, 0.15000000596046448, 0.22500000894069672] },
+    { class_name: "CosineDecay", config: { initial_learning_rate: 0.1, decay_steps: 10, alpha: 1.5 }, steps: [0, 5, 10], values: [0.10000000149011612, 0.125, 0.15000000596046448] },
+    { class_name: "CosineDecay", config: { initial_learning_rate: 0.1, decay_steps: 10, alpha: 0.0, warmup_target: 0.0, warmup_steps: 5 }, steps: [0, 3, 5, 10, 15],
+      values: [0.10000000149011612, 0.03999999910593033, 0.0, 0.0, 0.0] },
+    { class_name: "CosineDecay", config: { initial_learning_rate: 0.0, decay_steps: 10, alpha: 0.0, warmup_target: 0.2, warmup_steps: 0 }, steps: [0, 5, 10],
+      values: [0.20000000298023224, 0.09999999403953552, 0.0] },
+    { class_name: "CosineDecay", config: { initial_learning_rate: 0.1, decay_steps: 10, alpha: 0.0, warmup_target: null, warmup_steps: 0 }, steps: [0, 5, 10],
+      values: [0.10000000149011612, 0.04999999701976776, 0.0] },
+  ];
+  for (const c of legal) {
+    const s = schedules.deserialize({ class_name: c.class_name, config: c.config });
+    c.steps.forEach((step, i) => {
+      const got = s.call(step), want = c.values[i];
+      assert.ok(Math.abs(got - want) <= 2.5e-7 * Math.abs(want) + 1e-8, `${c.class_name} ${JSON.stringify(c.config)} step ${step}: got ${got}, expected ${want}`);
+    });
+  }
+});

@@ -49,9 +49,11 @@ export class ExponentialDecay extends LearningRateSchedule {
     const w = "ExponentialDecay";
     requireOptions(w, opts, ["initialLearningRate", "decaySteps", "decayRate"]);
     checkKeys(w, opts, ["initialLearningRate", "decaySteps", "decayRate", "staircase", "name"]);
-    this.initialLearningRate = checkNumber(w, "initialLearningRate", opts.initialLearningRate);
-    this.decaySteps = checkNumber(w, "decaySteps", opts.decaySteps, { min: 0, exclusiveMin: true });
-    this.decayRate = checkNumber(w, "decayRate", opts.decayRate);
+    this.initialLearningRate = learningRateOption(w, "initialLearningRate", opts.initialLearningRate);
+    this.decaySteps = stepsOption(w, "decaySteps", opts.decaySteps);
+    // 0 (the rate drops to 0 after step 0) and above 1 (the rate grows) are Keras-legal and kept.
+    this.decayRate = checked(w, "decayRate", opts.decayRate, { min: 0 },
+      "a negative decayRate makes the rate NaN between multiples of decaySteps and flip its sign at each one; pass decayRate >= 0 (0.96 takes 4% off every decaySteps steps)");
     this.staircase = booleanOption(w, "staircase", opts.staircase, false);
     this.name = stringOption(w, "name", opts.name, "ExponentialDecay");
   }
@@ -166,12 +168,16 @@ export class CosineDecay extends LearningRateSchedule {
     const w = "CosineDecay";
     requireOptions(w, opts, ["initialLearningRate", "decaySteps"]);
     checkKeys(w, opts, ["initialLearningRate", "decaySteps", "alpha", "name", "warmupTarget", "warmupSteps"]);
-    this.initialLearningRate = checkNumber(w, "initialLearningRate", opts.initialLearningRate);
-    this.decaySteps = checkNumber(w, "decaySteps", opts.decaySteps, { min: 0, exclusiveMin: true });
-    this.alpha = numberOption(w, "alpha", opts.alpha, 0);
+    this.initialLearningRate = learningRateOption(w, "initialLearningRate", opts.initialLearningRate);
+    this.decaySteps = stepsOption(w, "decaySteps", opts.decaySteps);
+    // alpha above 1 (the rate rises along the cosine) is Keras-legal and kept.
+    this.alpha = opts.alpha === undefined ? 0 : checked(w, "alpha", opts.alpha, { min: 0 },
+      "alpha is the final rate as a fraction of the decay's starting rate, and a negative one turns the rate negative before the end; pass alpha >= 0 (0 decays to zero)");
     this.name = stringOption(w, "name", opts.name, "CosineDecay");
-    this.warmupTarget = nullableNumberOption(w, "warmupTarget", opts.warmupTarget, null);
-    this.warmupSteps = numberOption(w, "warmupSteps", opts.warmupSteps, 0, { min: 0 });
+    const target = nullableNumberOption(w, "warmupTarget", opts.warmupTarget, null);
+    this.warmupTarget = target === null ? null : learningRateOption(w, "warmupTarget", target);
+    this.warmupSteps = opts.warmupSteps === undefined ? 0 : checked(w, "warmupSteps", opts.warmupSteps, { min: 0 },
+      "it is the number of optimizer steps (batches) of the linear warmup to warmupTarget; pass a count >= 0 (0: no warmup)");
   }
 
   private decay(step: number, decaySteps: number, from: number): number {

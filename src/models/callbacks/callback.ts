@@ -108,14 +108,18 @@ export class Callback {
 }
 
 /**
- * A copy of the logs with keys in sorted order, as Keras' CallbackList hands them on
- * (this is why the bar shows `accuracy` before `loss`). One copy is shared by all callbacks of a
- * hook, so a callback that adds a key (ReduceLROnPlateau's `learning_rate`) is seen by later ones.
+ * A copy of the logs with keys in Keras' order (this is why the bar shows `accuracy` before
+ * `loss`): Keras sorts a step's logs (Trainer._pythonify_logs), and fit appends the validation
+ * logs, sorted too, after the training ones, so `zz_loss` comes before `val_aa_loss`. One copy is
+ * shared by all callbacks of a hook, so a callback that adds a key (ReduceLROnPlateau's
+ * `learning_rate`) is seen by later ones.
  */
 function sortedLogs(logs: Logs | undefined): Logs {
   const out: Logs = {};
   if (!logs) return out;
-  for (const key of Object.keys(logs).sort()) out[key] = logs[key];
+  const keys = Object.keys(logs).sort();
+  for (const key of keys) if (!key.startsWith("val_")) out[key] = logs[key];
+  for (const key of keys) if (key.startsWith("val_")) out[key] = logs[key];
   return out;
 }
 

@@ -1,0 +1,89 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as tf from "../index.js";
+
+const { layers, models } = tf;
+
+/*
+ * Keras 3.5's own results, printed by
+ *   KERAS_BACKEND=torch /usr/bin/python3 -c "import sys; sys.path.insert(0,'/work/main/scratch'); import kimport, keras, numpy as np; ..."
+ * for a Sequential of Input((3,)) and Dense(1, activation="sigmoid", kernel_initializer="ones"),
+ * compiled with loss="binary_crossentropy", optimizer="sgd", metrics=["mae", "accuracy"], each
+ * value taken on a fresh model:
+ *   m.train_on_batch(X, Y)                   -> [1.0951590538024902, 0.49733585119247437, 0.75]
+ *   m.train_on_batch(X, Y, return_dict=True) -> {'accuracy': 0.75, 'loss': 1.0951590538024902, 'mae': 0.49733585119247437}
+ *   m.test_on_batch(X, Y)                    -> [1.0951590538024902, 0.49733585119247437, 0.75]
+ *   m.test_on_batch(X, Y, return_dict=True)  -> {'accuracy': 0.75, 'loss': 1.0951590538024902, 'mae': 0.49733585119247437}
+ *   m.train_on_batch(X, Y); m.evaluate(X, Y, return_dict=True) -> {'accuracy': 0.75, 'loss': 1.090700626373291, 'mae': 0.49690213799476624}
+ * and with metrics=[]: train_on_batch / test_on_batch -> 1.0951590538024902 (a float, not a list),
+ * with return_dict=True -> {'loss': 1.0951590538024902}.
+ */
+const X = [[0.1, 0.2, 0.3], [1, 0, -1], [0.5, 0.5, 0.5], [2, 1, 0]];
+const Y = [[1], [0], [1], [0]];
+const KERAS_LIST = [1.0951590538024902, 0.49733585119247437, 0.75];
+const KERAS_DICT = { accuracy: 0.75, loss: 1.0951590538024902, mae: 0.49733585119247437 };
+const KERAS_AFTER_STEP = { accuracy: 0.75, loss: 1.090700626373291, mae: 0.49690213799476624 };
+const KERAS_LOSS = 1.0951590538024902;
+
+function model(metrics: string[]): tf.models.Sequential {
+  const m = new models.Sequential([layers.Input({ shape: [3] }), layers.Dense(1, { activation: "sigmoid", kernelInitializer: "ones" })]);
+  m.compile({ loss: "binary_crossentropy", optimizer: "sgd", metrics });
+  return m;
+}
+
+function near(actual: number, expected: number, what: string): void {
+  assert.ok(Math.abs(actual - expected) <= 1e-6 * Math.abs(expected), `${what}: got ${actual}, expected ${expected}`);
+}
+
+function closeDict(actual: Record<string, number>, expected: Record<string, number>): void {
+  assert.deepEqual(Object.keys(actual), Object.keys(expected), "Keras' keys, in Keras' (sorted) order");
+  for (const [k, v] of Object.entries(expected)) near(actual[k], v, k);
+}
+
+function closeList(actual: number | number[], expected: number[]): void {
+  assert.ok(Array.isArray(actual), `a list, got ${actual}`);
+  assert.equal(actual.length, expected.length);
+  expected.forEach((v, i) => near(actual[i], v, `[${i}]`));
+}
+
+test("trainOnBatch returnDict: Keras 3.5's train_on_batch(return_dict=True) keys, order and values; the list without it", async () => {
+  const x = tf.constant(X), y = tf.constant(Y);
+  closeList(model(["mae", "accuracy"]).trainOnBatch(x, y), KERAS_LIST);
+  closeList(model(["mae", "accuracy"]).trainOnBatch(x, y, { returnDict: false }), KERAS_LIST);
+  const m = model(["mae", "accuracy"]);
+  const dict: tf.models.EvaluateResults = m.trainOnBatch(x, y, { returnDict: true });
+  closeDict(dict, KERAS_DICT);
+  // The step was taken: evaluate sees the updated weights, as in Keras.
+  closeDict(await m.evaluate(x, y, { returnDict: true, verbose: 0 }), KERAS_AFTER_STEP);
+  // Loss alone: a number, or { loss }.
+  const loss: number | number[] = model([]).trainOnBatch(x, y);
+  assert.equal(typeof loss, "number");
+  near(loss as number, KERAS_LOSS, "loss");
+  closeDict(model([]).trainOnBatch(x, y, { returnDict: true }), { loss: KERAS_LOSS });
+});
+
+test("testOnBatch returnDict: Keras 3.5's test_on_batch(return_dict=True) keys, order and values; the list without it", async () => {
+  const x = tf.constant(X), y = tf.constant(Y);
+  const m = model(["mae", "accuracy"]);
+  closeList(await m.testOnBatch(x, y), KERAS_LIST);
+  const dict: tf.models.EvaluateResults = await m.testOnBatch(x, y, { returnDict: true });
+  closeDict(dict, KERAS_DICT);
+  closeList(await m.testOnBatch(x, y, { returnDict: false }), KERAS_LIST);
+  const lossOnly = model([]);
+  const loss = await lossOnly.testOnBatch(x, y);
+  assert.equal(typeof loss, "number");
+  near(loss as number, KERAS_LOSS, "loss");
+  closeDict(await lossOnly.testOnBatch(x, y, { returnDict: true }), { loss: KERAS_LOSS });
+});
+
+test("trainOnBatch and testOnBatch refuse unknown options and a returnDict that is not a boolean, as evaluate does", async () => {
+  const x = tf.constant(X), y = tf.constant(Y);
+  const m = model(["accuracy"]);
+  assert.throws(() => m.trainOnBatch(x, y, { return_dict: true } as never), /^TypeError: trainOnBatch: unknown option return_dict; lamina spells Keras' return_dict as returnDict/);
+  assert.throws(() => m.trainOnBatch(x, y, { returnDict: 1 } as never), /^TypeError: trainOnBatch: returnDict must be true or false, got 1/);
+  assert.throws(() => m.trainOnBatch(x, y, { batchSize: 2 } as never), /^TypeError: trainOnBatch: unknown option batchSize; valid options are returnDict/);
+  assert.throws(() => m.trainOnBatch(x, y, true as never), /^TypeError: trainOnBatch: options must be an object/);
+  await assert.rejects(m.testOnBatch(x, y, { return_dict: true } as never), /^TypeError: testOnBatch: unknown option return_dict; lamina spells Keras' return_dict as returnDict/);
+  await assert.rejects(m.testOnBatch(x, y, { returnDict: "yes" } as never), /^TypeError: testOnBatch: returnDict must be true or false, got "yes"/);
+  await assert.rejects(m.testOnBatch(x, y, { verbose: 0 } as never), /^TypeError: testOnBatch: unknown option verbose; valid options are returnDict/);
+});
