@@ -111,9 +111,10 @@ for (const [i, c] of cases.entries()) {
     const shapes = (list ? c.input : [c.input]) as number[][];
     const xs = c.x ? [c.x()] : shapes.map((s, k) => normal(s, 0, 1, { seed: 100 * i + k }));
     const x = list ? xs : xs[0];
-    layer.apply(x);
+    // Inference outputs: the random augmentation layers augment when called without a mode, as Keras' do.
+    layer.apply(x, { training: false });
     if (layer.weights.length > 0) randomizeWeights(layer, 1000 * i);
-    const want = layer.apply(x) as Tensor | Tensor[];
+    const want = layer.apply(x, { training: false }) as Tensor | Tensor[];
 
     const saved = serializeLayer(layer);
     assert.equal(saved.module, "keras.layers");
@@ -129,7 +130,7 @@ for (const [i, c] of cases.entries()) {
       assert.ok(restored.built, "build_config builds the layer, so its weights exist before loading");
       restored.setWeights(layer.getWeights());
     }
-    const got = restored.apply(x) as Tensor | Tensor[];
+    const got = restored.apply(x, { training: false }) as Tensor | Tensor[];
     asTensorList(want).forEach((w, k) => sameValues(asTensorList(got)[k], w, `${c.cls} output ${k}`));
 
     // Keras' from_config on the class, with the class's own config dict.

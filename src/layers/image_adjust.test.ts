@@ -7,6 +7,7 @@ import { RandomContrast, RandomCrop, type RandomContrastArgs, type RandomCropArg
 const { layers, models } = tf;
 const vals = (t: tf.Tensor | tf.Tensor[] | tf.layers.SymbolicTensor | tf.layers.SymbolicTensor[]): number[] => Array.from((t as tf.Tensor).dataSync() as Float32Array);
 const train = (layer: tf.layers.Layer, x: tf.Tensor): tf.Tensor => layer.apply(x, { training: true }) as tf.Tensor;
+const infer = (layer: tf.layers.Layer, x: tf.Tensor): tf.Tensor => layer.apply(x, { training: false }) as tf.Tensor;
 
 /** The layers with their uniform draws replaced by given values, recording each draw's [n, lo, hi]. */
 class CropWithDraws extends RandomCrop {
@@ -61,8 +62,8 @@ test("RandomCrop: one random window for the whole batch in training, drawn anew 
   assert.deepEqual(one.shape, [3, 2, 1]);
   assert.equal(vals(one)[0], calls[0]);
   // Inference: 5x6 -> 3x2 keeps the aspect ratio 3:2 with the centered 5x3 window (columns 1..3), then resizes.
-  assert.deepEqual(vals(crop(x)), vals(tf.image.resize(tf.slice(x, [0, 0, 1, 0], [8, 5, 3, 1]), [3, 2])));
-  assert.deepEqual(vals(layers.RandomCrop(5, 6)(x)), vals(x));
+  assert.deepEqual(vals(infer(crop, x)), vals(tf.image.resize(tf.slice(x, [0, 0, 1, 0], [8, 5, 3, 1]), [3, 2])));
+  assert.deepEqual(vals(infer(layers.RandomCrop(5, 6), x)), vals(x));
   // Smaller images are resized in training too.
   assert.deepEqual(train(layers.RandomCrop(7, 7), x).shape, [8, 7, 7, 1]);
   assert.deepEqual(crop.computeOutputShape([null, 5, 6, 1]), [null, 3, 2, 1]);
@@ -80,7 +81,7 @@ test("RandomCrop with given draws equals Keras 3.5's output (batched, unbatched,
   assert.deepEqual(crop.draws, [[1, 0, 3], [1, 0, 5]], "one top and one left per batch");
   assert.deepEqual(vals(train(crop, tf.slice(x, [1, 0, 0, 0], [1, 5, 6, 1]).reshape([5, 6, 1]))), [104, 105, 114, 115, 124, 125]);
   assert.equal(crop.draws.length, 4);
-  assertAllClose(crop(x), [
+  assertAllClose(infer(crop, x), [
     4.583333, 6.083333, 21.25, 22.75, 37.916664, 39.416668, 104.583336, 106.083336, 121.25, 122.75, 137.91666, 139.41666,
     204.58333, 206.08333, 221.25, 222.75, 237.91667, 239.41667,
   ], { atol: 1e-4 });
@@ -129,14 +130,14 @@ test("RandomContrast with a given factor equals Keras 3.5's output (batched, two
   ], { atol: 1e-4 });
   assertAllClose(train(contrast, tf.slice(x, [1, 0, 0, 0], [1, 2, 2, 1]).reshape([2, 2, 1])), [82, 96, 110, 255], { atol: 1e-4 });
   assert.equal(contrast.draws.length, 3);
-  assert.deepEqual(vals(contrast(x)), vals(x), "inference is the identity");
+  assert.deepEqual(vals(infer(contrast, x)), vals(x), "inference is the identity");
   assert.equal(contrast.draws.length, 3, "inference draws nothing");
 });
 
 test("RandomBrightness: adds factor * (high - low) per image, clipped to valueRange", () => {
   const x = tf.constant([0.1, 0.5, 0.9, 0.2, 0.4, 0.6], [2, 1, 3, 1], "float32");
   const up = layers.RandomBrightness([0.25, 0.25], { valueRange: [0, 1] });
-  assert.deepEqual(vals(up(x)), vals(x));
+  assert.deepEqual(vals(infer(up, x)), vals(x));
   assertAllClose(train(up, x), [0.35, 0.75, 1, 0.45, 0.65, 0.85], { atol: 1e-6 });
   const down = layers.RandomBrightness([-0.5, -0.5]);
   assertAllClose(train(down, tf.constant([200, 100], [1, 2, 1], "float32")), [72.5, 0], { atol: 1e-4 });

@@ -68,6 +68,14 @@ export const RANDOM_IMAGE_OPTIONS = { ...SEED_OPTIONS } as const satisfies Recor
 
 /** The random image layers: uniform draws from SeededLayer's generator (per image or per batch, as each Keras layer draws). */
 export abstract class RandomImageLayer extends SeededLayer {
+  /**
+   * Keras 3.5's `call(inputs, training=True)`: called directly, outside fit/predict/evaluate and
+   * without `training`, the layer augments (as `data_augmentation(images)` does in Keras).
+   */
+  override get defaultTraining(): boolean | undefined {
+    return true;
+  }
+
   /** n uniform draws in [lo, hi). */
   protected uniforms(n: number, lo: number, hi: number): number[] {
     const g = this.rng();

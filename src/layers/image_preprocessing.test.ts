@@ -59,7 +59,8 @@ test("RandomFlip: identity in inference; in training each image is exactly one o
   const x = tf.random.uniform([32, 3, 4, 2], 0, 1, { seed: 2 });
   const flip = layers.RandomFlip(undefined, { seed: 7 });
   assert.equal(flip.mode, "horizontal_and_vertical");
-  assert.deepEqual(vals(flip(x) as tf.Tensor), vals(x));
+  // Called directly with no mode, it augments, as Keras 3.5's call(inputs, training=True) does.
+  assert.notDeepEqual(vals(flip(x) as tf.Tensor), vals(x));
   assert.deepEqual(vals(flip.apply(x, { training: false }) as tf.Tensor), vals(x));
   const y = flip.apply(x, { training: true }) as tf.Tensor;
   const seen = new Set<number>();
@@ -150,4 +151,20 @@ test("a config.json Keras 3.5 wrote, holding every image preprocessing and augme
   assert.equal(config(4).fill_mode, "wrap");
   assert.deepEqual(config(8).value_range, [0, 1]);
   assert.deepEqual(model.predict(tf.random.uniform([2, 32, 32, 3], 0, 255)).shape, [2, 2]);
+});
+
+test("the random augmentation layers augment when called with no mode, directly or inside a model called directly; predict and training: false do not (Keras 3.5)", () => {
+  // Keras 3.5 (torch backend), x = arange(8).reshape(1, 2, 4, 1), RandomFlip("horizontal", seed=3):
+  // layer(x) and Model(inp, RandomFlip(...)(inp))(x) flip on some calls ([3, 2, 1, 0, 7, 6, 5, 4]);
+  // model.predict(x) gives x; Dropout(0.5)(ones((1, 4))) gives ones.
+  const x = tf.random.uniform([64, 2, 4, 1], 0, 1, { seed: 4 });
+  const flipped = (y: tf.Tensor): boolean => !vals(y).every((v, i) => v === vals(x)[i]);
+  const flip = layers.RandomFlip("horizontal", { seed: 3 });
+  assert.ok(flipped(flip(x) as tf.Tensor), "a direct call augments");
+  assert.ok(!flipped(flip.apply(x, { training: false }) as tf.Tensor));
+  const model = new models.Sequential([layers.Input({ shape: [2, 4, 1] }), layers.RandomFlip("horizontal", { seed: 3 })]);
+  assert.ok(flipped(model.apply(x) as tf.Tensor), "a model called directly lets its augmentation layers augment");
+  assert.ok(!flipped(model.predict(x)), "predict runs in inference mode");
+  assert.ok(!flipped(model.apply(x, { training: false }) as tf.Tensor));
+  assert.deepEqual(vals(layers.Dropout(0.5)(tf.ones([1, 4])) as tf.Tensor), [1, 1, 1, 1], "Dropout's default stays inference");
 });

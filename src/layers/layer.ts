@@ -70,11 +70,15 @@ let contextTraining: boolean | undefined;
 /**
  * Runs `layer.call` as Keras' Layer.__call__ does for the training argument: a call that does not
  * set `training` takes the mode of the call it runs inside, so the Dropout or BatchNormalization a
- * custom layer or subclassed model calls as `this.dropout(x)` trains when fit trains the model.
+ * custom layer or subclassed model calls as `this.dropout(x)` trains when fit trains the model;
+ * outside any such call it takes the layer's defaultTraining.
  * Every call of a layer's `call` from the library goes through here.
  */
-export function callInContext<T>(layer: { call(inputs: Tensor | Tensor[], opts: CallOptions): T }, inputs: Tensor | Tensor[], opts: CallOptions): T {
-  const training = opts.training ?? contextTraining;
+export function callInContext<T>(
+  layer: { call(inputs: Tensor | Tensor[], opts: CallOptions): T; readonly defaultTraining?: boolean | undefined },
+  inputs: Tensor | Tensor[], opts: CallOptions,
+): T {
+  const training = opts.training ?? contextTraining ?? layer.defaultTraining;
   const outer = contextTraining;
   contextTraining = training;
   try {
@@ -174,6 +178,15 @@ export abstract class Layer {
 
   get trainable(): boolean {
     return this._trainable;
+  }
+
+  /**
+   * The mode of a call that sets no `training` and runs inside no call that does (Keras: the
+   * default of `training` in the layer's call signature). Undefined for most layers (inference);
+   * the random augmentation layers say true, as Keras' `call(inputs, training=True)` does.
+   */
+  get defaultTraining(): boolean | undefined {
+    return undefined;
   }
   /**
    * Keras: setting it sets the `trainable` flag of each weight the layer created trainable (those
