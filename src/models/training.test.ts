@@ -433,3 +433,30 @@ test("an Input declared int32 receives int32 data in fit, evaluate and predict (
   m3.predict(x);
   assert.deepEqual(seenF, ["float32", "float32"]);
 });
+
+test("fit builds the optimizer on every trainable weight before the first step, so a weight without a gradient has its slots too (Keras 3.5)", async () => {
+  // Keras 3.5 (torch backend), the same layer in a Sequential compiled with "adam", after one fit step:
+  // optimizer.variables = iteration, learning_rate, w_momentum (3, 2), w_velocity (3, 2), spare_momentum (5,), spare_velocity (5,).
+  class WithSpare extends layers.Layer {
+    w: tf.Variable | null = null;
+    override build(): void {
+      this.w = this.addWeight("w", [3, 2]);
+      this.addWeight("spare", [5]);
+      this.built = true;
+    }
+    override call(x: tf.Tensor | tf.Tensor[]): tf.Tensor {
+      return tf.matmul(x as tf.Tensor, this.w as tf.Variable);
+    }
+  }
+  const model = new models.Sequential([layers.Input({ shape: [3] }), new WithSpare()]);
+  model.compile({ loss: "mse", optimizer: "adam" });
+  const warn = console.warn;
+  console.warn = () => {};
+  try {
+    await model.fit(tf.ones([4, 3]), tf.ones([4, 2]), { verbose: 0 });
+  } finally {
+    console.warn = warn;
+  }
+  const vars = (model.optimizer as tf.optimizers.Optimizer).variables();
+  assert.deepEqual(vars.map((v) => v.shape), [[], [], [3, 2], [3, 2], [5], [5]]);
+});

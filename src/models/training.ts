@@ -17,6 +17,9 @@ import { compiledTrainableWeights, type TrainableSnapshot } from "./trainable_st
 /** What fit needs of an optimizer (optimizers/ implements it). */
 export interface TrainingOptimizer {
   applyGradients(pairs: [Tensor, Variable][]): void;
+  /** Whether it holds state for some variables already, and build to create it (Keras' optimizer.build). */
+  readonly built?: boolean;
+  build?(variables: readonly Variable[]): void;
   learningRate: number;
   /** Run when fit ends (Keras' finalize_variable_values: with use_ema, the weights take their averages). */
   finalizeVariableValues?(variables: readonly Variable[]): void;
@@ -214,6 +217,9 @@ export function trainStep(
       return reg ? add(l.total, reg) : l.total;
     }));
     const weights = trainedWeights(model, state);
+    // Keras builds the optimizer on every trainable weight before the first step, so a weight that
+    // gets no gradient still has its slots (and saved files hold as many variables as Keras').
+    if (state.optimizer.built === false) state.optimizer.build?.(weights);
     const grads = tape.gradient(loss, weights);
     // Only this step and its optimizer see the gradients: their memory is reused like the activations'.
     const freshGrads = gradientPool.takeReturnedGradients();
