@@ -90,15 +90,23 @@ const EVALUATE_OPTIONS: Readonly<Record<keyof EvaluateArgs, true>> = {
 };
 const PREDICT_OPTIONS: Readonly<Record<keyof PredictArgs, true>> = { batchSize: true, steps: true, verbose: true };
 
-/** trainOnBatch's and testOnBatch's options (Keras' return_dict). */
+/** testOnBatch's options (Keras' sample_weight and return_dict); trainOnBatch takes classWeight too. */
 export interface OnBatchArgs {
   /**
    * Return `{ loss, <metric name>: value, ... }` (keys sorted, as Keras 3 sorts them) instead of
    * the loss alone or the list (Keras' return_dict). Default false.
    */
   returnDict?: boolean;
+  /** One weight per sample of the batch: they weigh the loss (Keras' sample_weight); compiled metrics stay unweighted. */
+  sampleWeight?: Data;
 }
-const ON_BATCH_OPTIONS: Readonly<Record<keyof OnBatchArgs, true>> = { returnDict: true };
+/** trainOnBatch's options: testOnBatch's and Keras' class_weight. */
+export interface TrainOnBatchArgs extends OnBatchArgs {
+  /** Weights of the loss per class index, e.g. { 0: 1, 1: 5 } (Keras' class_weight), checked as fit checks it. */
+  classWeight?: Readonly<Record<number, number>>;
+}
+const TEST_ON_BATCH_OPTIONS: Readonly<Record<keyof OnBatchArgs, true>> = { returnDict: true, sampleWeight: true };
+const TRAIN_ON_BATCH_OPTIONS: Readonly<Record<keyof TrainOnBatchArgs, true>> = { ...TEST_ON_BATCH_OPTIONS, classWeight: true };
 
 /** predict's options (Keras' predict arguments). */
 export interface PredictArgs {
@@ -795,7 +803,7 @@ export class Model extends Layer {
   /** fit's initialEpoch and classWeight, checked before any data is read. */
   private checkFitWeighting(args: FitArgs, state: CompiledState): void {
     initialEpochOf(args.initialEpoch);
-    if (args.classWeight !== undefined) checkClassWeight(args.classWeight, state.outputs.length, this.inferredOutputShapes()[0] ?? null);
+    if (args.classWeight !== undefined) checkClassWeight(args.classWeight, state.outputs.length, this.inferredOutputShapes()[0] ?? null, "fit");
   }
 
   /** With returnDict: true, `{ loss, <metric name>: value, ... }` (Keras' return_dict=True). */
@@ -916,20 +924,24 @@ export class Model extends Layer {
   }
 
   /** One training step on one batch; with returnDict: true, `{ loss, <metric name>: value, ... }` (Keras' return_dict=True). */
-  trainOnBatch(xIn: ModelData, yIn: ModelData, args: OnBatchArgs & { returnDict: true }): EvaluateResults;
+  trainOnBatch(xIn: ModelData, yIn: ModelData, args: TrainOnBatchArgs & { returnDict: true }): EvaluateResults;
   /** One training step on one batch; returns the loss, or [loss, ...metrics] in evaluate's order, like Keras. */
-  trainOnBatch(xIn: ModelData, yIn: ModelData, args?: OnBatchArgs & { returnDict?: false }): number | number[];
+  trainOnBatch(xIn: ModelData, yIn: ModelData, args?: TrainOnBatchArgs & { returnDict?: false }): number | number[];
   /** returnDict known only when the program runs: either form. */
-  trainOnBatch(xIn: ModelData, yIn: ModelData, args?: OnBatchArgs): number | number[] | EvaluateResults;
-  trainOnBatch(xIn: ModelData, yIn: ModelData, args?: OnBatchArgs): number | number[] | EvaluateResults {
-    checkOptions("trainOnBatch", args, ON_BATCH_OPTIONS);
+  trainOnBatch(xIn: ModelData, yIn: ModelData, args?: TrainOnBatchArgs): number | number[] | EvaluateResults;
+  trainOnBatch(xIn: ModelData, yIn: ModelData, args?: TrainOnBatchArgs): number | number[] | EvaluateResults {
+    checkOptions("trainOnBatch", args, TRAIN_ON_BATCH_OPTIONS);
     const returnDict = returnDictOf(args?.returnDict, "trainOnBatch");
     const state = this.requireCompiled("trainOnBatch");
+    if (args?.classWeight !== undefined) checkClassWeight(args.classWeight, state.outputs.length, this.inferredOutputShapes()[0] ?? null, "trainOnBatch");
     const x = this.toInputs(xIn, "x", "trainOnBatch"), y = this.toTargets(yIn, state, "trainOnBatch");
     this.checkData(x, y, state, "trainOnBatch");
+    // As fit: the sample weights times the class weights of the labels.
+    const given = args?.sampleWeight === undefined ? null : sampleWeightsFor(args.sampleWeight, numSamples(x, "x"), "trainOnBatch");
+    const sampleWeight = batchSampleWeights(targetList(y)[0], given, args?.classWeight ?? null);
     const tracker = new RunningMean();
     state.metrics.forEach((m) => m.resetState());
-    trainStep(this, state, x, y, tracker);
+    trainStep(this, state, x, y, tracker, sampleWeight);
     return evaluateResult(logsOf(tracker, state), state, returnDict);
   }
 
@@ -940,12 +952,14 @@ export class Model extends Layer {
   /** returnDict known only when the program runs: either form. */
   async testOnBatch(xIn: ModelData, yIn: ModelData, args?: OnBatchArgs): Promise<number | number[] | EvaluateResults>;
   async testOnBatch(xIn: ModelData, yIn: ModelData, args?: OnBatchArgs): Promise<number | number[] | EvaluateResults> {
-    checkOptions("testOnBatch", args, ON_BATCH_OPTIONS);
+    checkOptions("testOnBatch", args, TEST_ON_BATCH_OPTIONS);
     const returnDict = returnDictOf(args?.returnDict, "testOnBatch");
     const state = this.requireCompiled("testOnBatch");
     const x = this.toInputs(xIn, "x", "testOnBatch"), y = this.toTargets(yIn, state, "testOnBatch");
     this.checkData(x, y, state, "testOnBatch");
-    const logs = await evaluateData(this, state, x, y, numSamples(x, "x"));
+    const n = numSamples(x, "x");
+    const sampleWeight = args?.sampleWeight === undefined ? null : sampleWeightsFor(args.sampleWeight, n, "testOnBatch");
+    const logs = await evaluateData(this, state, x, y, n, {}, sampleWeight);
     return evaluateResult(logs, state, returnDict);
   }
 

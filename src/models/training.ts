@@ -373,14 +373,14 @@ export function sampleWeightsFor(data: Data, n: number, op: string, what = "samp
 }
 
 /**
- * Checks fit's classWeight before any step: Keras' class_weight for a single-output classifier,
+ * Checks the classWeight of fit (or trainOnBatch, `op`) before any step: Keras' class_weight for a single-output classifier,
  * class index -> finite weight >= 0. Keys it cannot look up (a name, a class the model does not
  * have, say 1-based classes) would leave those classes at weight 1 without a word; a NaN or
  * negative weight turns the loss into NaN or rewards it.
  * `outShape`: the model's output shape, when known.
  */
-export function checkClassWeight(classWeight: unknown, outputs: number, outShape: LayerShape | null): void {
-  const w = "fit: classWeight";
+export function checkClassWeight(classWeight: unknown, outputs: number, outShape: LayerShape | null, op = "fit"): void {
+  const w = `${op}: classWeight`;
   if (typeof classWeight !== "object" || classWeight === null || Array.isArray(classWeight)) {
     throw new TypeError(`${w} must be an object mapping class index to weight, e.g. { 0: 1, 1: 5 }, got ${valueText(classWeight)}`);
   }
