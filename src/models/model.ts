@@ -12,7 +12,7 @@ import { LayerNode, SymbolicTensor, layerShapeText } from "../layers/symbolic.js
 import { type SummaryOptions, type SummaryPrintOptions, summaryText } from "./summary.js";
 import { type CompileArgs, resolveCompile } from "./compile.js";
 import {
-  type CompiledState, type Data, type KeyedData, type ModelData, type Logs, isKeyedData, checkClassWeight, initialEpochOf, type TrainingOptimizer, RunningMean, batchSampleWeights, batchSizeOf, checkFinite, epochsOf, sampleWeightsFor, checkSparseLabels, checkBinaryLabels, describeShapes,
+  type CompiledState, type Data, type KeyedData, type ModelData, type Logs, isKeyedData, checkClassWeight, initialEpochOf, type TrainingOptimizer, batchSampleWeights, resetMetrics, testBatch, batchSizeOf, checkFinite, epochsOf, sampleWeightsFor, checkSparseLabels, checkBinaryLabels, describeShapes,
   epochBatches, evaluateBatches, evaluateData, logsOf, numSamples, predictData, sliceRows, takeRows, toTensorData, trainStep,
   trainedWeights, type StepHooks, type Targets, targetList,
 } from "./training.js";
@@ -708,14 +708,13 @@ export class Model extends Layer {
     let lastLogs: Logs = {};
     try {
       await list.onTrainBegin({});
-      const tracker = new RunningMean();
+      const tracker = state.lossTracker;
       let divergenceReported = false;
       const initialEpoch = this.resumeEpoch ?? initialEpochOf(args.initialEpoch);
       this.resumeEpoch = null;
       for (let epoch = initialEpoch; epoch < params.epochs && !this.stopTraining; epoch++) {
         await list.onEpochBegin(epoch, {});
-        tracker.reset();
-        state.metrics.forEach((m) => m.resetState());
+        resetMetrics(state);
         let b = 0;
         for await (const batch of batchesOf()) {
           await list.onTrainBatchBegin(b, {});
@@ -923,6 +922,15 @@ export class Model extends Layer {
     return perOutput.map((list) => (list.length === 1 ? list[0] : concat(list, 0)));
   }
 
+  /**
+   * Keras' reset_metrics(): the running loss and every compiled metric start over. trainOnBatch and
+   * testOnBatch report running means since the last reset (fit resets at each epoch, evaluate at
+   * its start); call this to have the next call report its own batch. Nothing to do before compile.
+   */
+  resetMetrics(): void {
+    if (this.compiled) resetMetrics(this.compiled);
+  }
+
   /** One training step on one batch; with returnDict: true, `{ loss, <metric name>: value, ... }` (Keras' return_dict=True). */
   trainOnBatch(xIn: ModelData, yIn: ModelData, args: TrainOnBatchArgs & { returnDict: true }): EvaluateResults;
   /** One training step on one batch; returns the loss, or [loss, ...metrics] in evaluate's order, like Keras. */
@@ -939,10 +947,10 @@ export class Model extends Layer {
     // As fit: the sample weights times the class weights of the labels.
     const given = args?.sampleWeight === undefined ? null : sampleWeightsFor(args.sampleWeight, numSamples(x, "x"), "trainOnBatch");
     const sampleWeight = batchSampleWeights(targetList(y)[0], given, args?.classWeight ?? null);
-    const tracker = new RunningMean();
-    state.metrics.forEach((m) => m.resetState());
-    trainStep(this, state, x, y, tracker, sampleWeight);
-    return evaluateResult(logsOf(tracker, state), state, returnDict);
+    // As Keras 3.5: the loss and metrics are running means over the calls since the last reset
+    // (fit's epoch, evaluate, resetMetrics()), not this batch's alone.
+    trainStep(this, state, x, y, state.lossTracker, sampleWeight);
+    return evaluateResult(logsOf(state.lossTracker, state), state, returnDict);
   }
 
   /** Loss and metrics on one batch in inference mode, with returnDict: true as a record (Keras' test_on_batch(return_dict=True)). */
@@ -959,8 +967,8 @@ export class Model extends Layer {
     this.checkData(x, y, state, "testOnBatch");
     const n = numSamples(x, "x");
     const sampleWeight = args?.sampleWeight === undefined ? null : sampleWeightsFor(args.sampleWeight, n, "testOnBatch");
-    const logs = await evaluateData(this, state, x, y, n, {}, sampleWeight);
-    return evaluateResult(logs, state, returnDict);
+    // Added to the running loss and metrics, as trainOnBatch adds (Keras 3.5 resets neither).
+    return evaluateResult(testBatch(this, state, x, y, sampleWeight), state, returnDict);
   }
 
   predictOnBatch<T extends Tensor | Tensor[] = Tensor>(xIn: ModelData): T {

@@ -60,6 +60,12 @@ export interface CompiledState {
   resolveMetrics(yTrue: readonly Tensor[], yPred: readonly Tensor[]): void;
   /** The trainable variables as of compile() (Keras); without it every step reads the model's current ones. */
   trainable?: TrainableSnapshot;
+  /**
+   * The running mean of the loss (Keras' loss tracker), shared like the metrics' state by fit,
+   * evaluate, trainOnBatch and testOnBatch: fit resets both at each epoch, evaluate at its start,
+   * model.resetMetrics() on request; trainOnBatch and testOnBatch only add to them, as in Keras 3.5.
+   */
+  readonly lossTracker: RunningMean;
 }
 
 /** Labels: one tensor, or one per output for multi-output models. */
@@ -269,8 +275,7 @@ export async function evaluateData(
   sampleWeight: Tensor | null = null,
 ): Promise<Logs> {
   const n = numSamples(x, "x");
-  const tracker = new RunningMean();
-  state.metrics.forEach((m) => m.resetState());
+  const tracker = resetMetrics(state);
   let batch = 0;
   for (let start = 0; start < n; start += batchSize, batch++) {
     const count = Math.min(batchSize, n - start);
@@ -280,6 +285,22 @@ export async function evaluateData(
     await hooks.onBatchEnd?.(batch, logsOf(tracker, state));
   }
   return logsOf(tracker, state);
+}
+
+/** Keras' reset_metrics: the loss tracker and every compiled metric start over; returns the tracker. */
+export function resetMetrics(state: CompiledState): RunningMean {
+  state.lossTracker.reset();
+  state.metrics.forEach((m) => m.resetState());
+  return state.lossTracker;
+}
+
+/**
+ * Keras' test_on_batch: loss and metrics of one batch in inference mode, added to the running
+ * ones (nothing is reset first), and the logs of the running means.
+ */
+export function testBatch(model: TrainableModel, state: CompiledState, x: Tensor | Tensor[], y: Targets, sampleWeight: Tensor | null): Logs {
+  evaluateBatch(model, state, x, targetList(y), sampleWeight, state.lossTracker);
+  return logsOf(state.lossTracker, state);
 }
 
 /** Loss and metrics of one batch in inference mode, added to the tracker (weighted by its size). */
@@ -304,8 +325,7 @@ function evaluateBatch(model: TrainableModel, state: CompiledState, xb: Tensor |
 export async function evaluateBatches(
   model: TrainableModel, state: CompiledState, batches: AsyncIterable<[Tensor | Tensor[], Targets]>, hooks: StepHooks = {},
 ): Promise<Logs> {
-  const tracker = new RunningMean();
-  state.metrics.forEach((m) => m.resetState());
+  const tracker = resetMetrics(state);
   let batch = 0;
   for await (const [xb, yb] of batches) {
     await hooks.onBatchBegin?.(batch);
