@@ -337,14 +337,32 @@ export async function evaluateBatches(
   return logsOf(tracker, state);
 }
 
-/** Keras' log keys: loss, the metrics, and `<output>_loss` per output of a multi-output model. */
+/**
+ * Keras' log keys: loss, the metrics, and `<output>_loss` per output of a multi-output model. A
+ * metric name met again gets `_1`, `_2`, ... (Keras 3.5's CompileMetrics.result): metrics
+ * ["mae", "mae"] log mae and mae_1, rather than one overwriting the other.
+ */
 export function logsOf(tracker: RunningMean, state: CompiledState): Logs {
   const logs: Logs = { loss: tracker.result() };
   if (state.outputs.length > 1) {
     tracker.partResults().forEach((v, i) => { logs[`${state.outputs[i].name}_loss`] = v; });
   }
-  for (const m of state.metrics) logs[m.name] = m.result();
+  metricLogNames(state.metrics).forEach((name, i) => { logs[name] = state.metrics[i].result(); });
   return logs;
+}
+
+/**
+ * The log key of each metric, as Keras 3.5 numbers repeated names: the first "mae" is "mae", the
+ * next ones "mae_1", "mae_2". As in Keras only the names metrics give are counted, so a metric
+ * named "mae_1" by its user and a numbered "mae_1" share one key (the later one's value).
+ */
+export function metricLogNames(metrics: readonly TrainingMetric[]): string[] {
+  const seen = new Map<string, number>();
+  return metrics.map((m) => {
+    const count = seen.get(m.name);
+    seen.set(m.name, (count ?? 0) + 1);
+    return count === undefined ? m.name : `${m.name}_${count}`;
+  });
 }
 
 /** Predicts in batches (inference mode) and concatenates the outputs. */
