@@ -802,7 +802,7 @@ export class Model extends Layer {
   /** fit's initialEpoch and classWeight, checked before any data is read. */
   private checkFitWeighting(args: FitArgs, state: CompiledState): void {
     initialEpochOf(args.initialEpoch);
-    if (args.classWeight !== undefined) checkClassWeight(args.classWeight, state.outputs.length, this.inferredOutputShapes()[0] ?? null, "fit");
+    if (args.classWeight !== undefined) checkClassWeight(args.classWeight, state.outputs.length, this.inferredOutputShapes()[0] ?? null, "fit", state.loss.ignoreClass ?? null);
   }
 
   /** With returnDict: true, `{ loss, <metric name>: value, ... }` (Keras' return_dict=True). */
@@ -941,7 +941,7 @@ export class Model extends Layer {
     checkOptions("trainOnBatch", args, TRAIN_ON_BATCH_OPTIONS);
     const returnDict = returnDictOf(args?.returnDict, "trainOnBatch");
     const state = this.requireCompiled("trainOnBatch");
-    if (args?.classWeight !== undefined) checkClassWeight(args.classWeight, state.outputs.length, this.inferredOutputShapes()[0] ?? null, "trainOnBatch");
+    if (args?.classWeight !== undefined) checkClassWeight(args.classWeight, state.outputs.length, this.inferredOutputShapes()[0] ?? null, "trainOnBatch", state.loss.ignoreClass ?? null);
     const x = this.toInputs(xIn, "x", "trainOnBatch"), y = this.toTargets(yIn, state, "trainOnBatch");
     this.checkData(x, y, state, "trainOnBatch");
     // As fit: the sample weights times the class weights of the labels.

@@ -415,9 +415,12 @@ export function sampleWeightsFor(data: Data, n: number, op: string, what = "samp
  * class index -> finite weight >= 0. Keys it cannot look up (a name, a class the model does not
  * have, say 1-based classes) would leave those classes at weight 1 without a word; a NaN or
  * negative weight turns the loss into NaN or rewards it.
- * `outShape`: the model's output shape, when known.
+ * `outShape`: the model's output shape, when known. `ignoreClass`: the label the loss leaves out
+ * (SparseCategoricalCrossentropy's ignoreClass); a weight keyed by it would change nothing. The
+ * other classes keep their weights for the samples the loss counts, and the weighted sum is
+ * divided by the number of samples not ignored, as in Keras 3.5.
  */
-export function checkClassWeight(classWeight: unknown, outputs: number, outShape: LayerShape | null, op = "fit"): void {
+export function checkClassWeight(classWeight: unknown, outputs: number, outShape: LayerShape | null, op = "fit", ignoreClass: number | null = null): void {
   const w = `${op}: classWeight`;
   if (typeof classWeight !== "object" || classWeight === null || Array.isArray(classWeight)) {
     throw new TypeError(`${w} must be an object mapping class index to weight, e.g. { 0: 1, 1: 5 }, got ${valueText(classWeight)}`);
@@ -432,6 +435,9 @@ export function checkClassWeight(classWeight: unknown, outputs: number, outShape
   const classes = units === null || units === undefined ? null : Math.max(units, 2);
   for (const [key, value] of Object.entries(classWeight)) {
     const k = Number(key);
+    if (ignoreClass !== null && k === ignoreClass) {
+      throw new RangeError(`${w} has the key ${JSON.stringify(key)}, the label the loss ignores (ignoreClass ${ignoreClass}): samples labelled ${ignoreClass} are left out of the loss whatever their weight, so the weight would change nothing (Keras 3.5 takes it silently); remove the key`);
+    }
     if (!Number.isInteger(k) || k < 0 || String(k) !== key || (classes !== null && k >= classes)) {
       throw new RangeError(`${w} has the key ${JSON.stringify(key)}, which is not a class index ${classes === null ? "(an integer >= 0)" : `of this model (0..${classes - 1})`}; key the weights by class index, e.g. { 0: 1, 1: 5 }`);
     }
