@@ -8,7 +8,7 @@ import * as tf from "../index.js";
 import { nativeAddon } from "../backend/native/index.js";
 import { gemmThreads } from "../backend/js/gemm-pool.js";
 import { MODEL_NAMES, REFERENCE_MODELS, isModelName, type ModelName, type ReferenceModel } from "./reference-models.js";
-import { UsageError, parseFlags, type FlagSpecs } from "./args.js";
+import { UsageError, listFlag, parseFlags, type FlagSpecs } from "./args.js";
 
 export const BENCH_FLAGS: FlagSpecs = {
   model: { type: "string" },
@@ -56,8 +56,9 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   }
   let models: ModelName[] | null = null;
   if (typeof values.model === "string") {
-    const names = values.model.split(",").map((n) => n.trim()).filter((n) => n !== "");
-    if (names.length === 0) throw new UsageError(`--model needs at least one name: ${MODEL_NAMES.join(", ")}`);
+    if (values.model.trim() === "") throw new UsageError(`--model needs at least one name: ${MODEL_NAMES.join(", ")}`);
+    // "a,,b" or "a,b,": an empty name is a typo, refused as --classes refuses it rather than dropped.
+    const names = listFlag(values, "model", "model name", "mlp,cnn") ?? [];
     const unknown = names.filter((n) => !isModelName(n));
     if (unknown.length > 0) {
       throw new UsageError(`unknown model${unknown.length === 1 ? "" : "s"} ${unknown.map((n) => `"${n}"`).join(", ")}; the reference models are ${MODEL_NAMES.join(", ")}`);

@@ -46,6 +46,8 @@ for (const [name, makeOptimizer] of optimizersWithState) {
     const handOptimizer = makeOptimizer();
     for (let step = 0; step < 6; step++) {
       const [x, y] = batch(step);
+      // This step's loss alone, not the running mean over the calls (Keras 3.5's train_on_batch).
+      model.resetMetrics();
       const loss = model.trainOnBatch(x, y) as number;
       // The same step through the public tape API, whose returned gradients are never reused.
       const tape = new tf.GradientTape();

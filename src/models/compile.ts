@@ -1,5 +1,5 @@
 import type { Tensor } from "../tensor/tensor.js";
-import type { CompiledOutput, CompiledState, TrainingLoss, TrainingMetric } from "./training.js";
+import { type CompiledOutput, type CompiledState, type TrainingLoss, type TrainingMetric, RunningMean } from "./training.js";
 import * as optimizers from "../optimizers/index.js";
 import type { Optimizer } from "../optimizers/index.js";
 import * as losses from "../nn/losses.js";
@@ -105,6 +105,7 @@ export function resolveCompile(args: CompileArgs, modelName: string, outputNames
     optimizer,
     loss: outputs[0].loss,
     outputs,
+    lossTracker: new RunningMean(),
     get metrics(): TrainingMetric[] {
       return resolved ?? [];
     },

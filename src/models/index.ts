@@ -1,5 +1,5 @@
 /** The `models` namespace: Sequential, the functional/subclassed Model. */
-export { Model, type ModelArgs, type FitArgs, type EvaluateArgs, type EvaluateResults, type OnBatchArgs, type PredictArgs, type BatchStream } from "./model.js";
+export { Model, type ModelArgs, type FitArgs, type EvaluateArgs, type EvaluateResults, type OnBatchArgs, type TrainOnBatchArgs, type PredictArgs, type BatchStream } from "./model.js";
 export { Sequential, type SequentialArgs } from "./sequential.js";
 export { readableBytes, summaryText, type SummaryOptions, type SummaryPrintOptions } from "./summary.js";
 export { modelFromJSON } from "../io/serialization.js";

@@ -12,7 +12,7 @@ import { LayerNode, SymbolicTensor, layerShapeText } from "../layers/symbolic.js
 import { type SummaryOptions, type SummaryPrintOptions, summaryText } from "./summary.js";
 import { type CompileArgs, resolveCompile } from "./compile.js";
 import {
-  type CompiledState, type Data, type KeyedData, type ModelData, type Logs, isKeyedData, checkClassWeight, initialEpochOf, type TrainingOptimizer, RunningMean, batchSampleWeights, batchSizeOf, checkFinite, epochsOf, sampleWeightsFor, checkSparseLabels, checkBinaryLabels, describeShapes,
+  type CompiledState, type Data, type KeyedData, type ModelData, type Logs, isKeyedData, checkClassWeight, initialEpochOf, type TrainingOptimizer, batchSampleWeights, resetMetrics, testBatch, batchSizeOf, checkFinite, epochsOf, sampleWeightsFor, checkSparseLabels, checkBinaryLabels, describeShapes,
   epochBatches, evaluateBatches, evaluateData, logsOf, numSamples, predictData, sliceRows, takeRows, toTensorData, trainStep,
   trainedWeights, type StepHooks, type Targets, targetList,
 } from "./training.js";
@@ -90,15 +90,23 @@ const EVALUATE_OPTIONS: Readonly<Record<keyof EvaluateArgs, true>> = {
 };
 const PREDICT_OPTIONS: Readonly<Record<keyof PredictArgs, true>> = { batchSize: true, steps: true, verbose: true };
 
-/** trainOnBatch's and testOnBatch's options (Keras' return_dict). */
+/** testOnBatch's options (Keras' sample_weight and return_dict); trainOnBatch takes classWeight too. */
 export interface OnBatchArgs {
   /**
    * Return `{ loss, <metric name>: value, ... }` (keys sorted, as Keras 3 sorts them) instead of
    * the loss alone or the list (Keras' return_dict). Default false.
    */
   returnDict?: boolean;
+  /** One weight per sample of the batch: they weigh the loss (Keras' sample_weight); compiled metrics stay unweighted. */
+  sampleWeight?: Data;
 }
-const ON_BATCH_OPTIONS: Readonly<Record<keyof OnBatchArgs, true>> = { returnDict: true };
+/** trainOnBatch's options: testOnBatch's and Keras' class_weight. */
+export interface TrainOnBatchArgs extends OnBatchArgs {
+  /** Weights of the loss per class index, e.g. { 0: 1, 1: 5 } (Keras' class_weight), checked as fit checks it. */
+  classWeight?: Readonly<Record<number, number>>;
+}
+const TEST_ON_BATCH_OPTIONS: Readonly<Record<keyof OnBatchArgs, true>> = { returnDict: true, sampleWeight: true };
+const TRAIN_ON_BATCH_OPTIONS: Readonly<Record<keyof TrainOnBatchArgs, true>> = { ...TEST_ON_BATCH_OPTIONS, classWeight: true };
 
 /** predict's options (Keras' predict arguments). */
 export interface PredictArgs {
@@ -700,14 +708,13 @@ export class Model extends Layer {
     let lastLogs: Logs = {};
     try {
       await list.onTrainBegin({});
-      const tracker = new RunningMean();
+      const tracker = state.lossTracker;
       let divergenceReported = false;
       const initialEpoch = this.resumeEpoch ?? initialEpochOf(args.initialEpoch);
       this.resumeEpoch = null;
       for (let epoch = initialEpoch; epoch < params.epochs && !this.stopTraining; epoch++) {
         await list.onEpochBegin(epoch, {});
-        tracker.reset();
-        state.metrics.forEach((m) => m.resetState());
+        resetMetrics(state);
         let b = 0;
         for await (const batch of batchesOf()) {
           await list.onTrainBatchBegin(b, {});
@@ -795,7 +802,7 @@ export class Model extends Layer {
   /** fit's initialEpoch and classWeight, checked before any data is read. */
   private checkFitWeighting(args: FitArgs, state: CompiledState): void {
     initialEpochOf(args.initialEpoch);
-    if (args.classWeight !== undefined) checkClassWeight(args.classWeight, state.outputs.length, this.inferredOutputShapes()[0] ?? null);
+    if (args.classWeight !== undefined) checkClassWeight(args.classWeight, state.outputs.length, this.inferredOutputShapes()[0] ?? null, "fit", state.loss.ignoreClass ?? null);
   }
 
   /** With returnDict: true, `{ loss, <metric name>: value, ... }` (Keras' return_dict=True). */
@@ -915,22 +922,35 @@ export class Model extends Layer {
     return perOutput.map((list) => (list.length === 1 ? list[0] : concat(list, 0)));
   }
 
+  /**
+   * Keras' reset_metrics(): the running loss and every compiled metric start over. trainOnBatch and
+   * testOnBatch report running means since the last reset (fit resets at each epoch, evaluate at
+   * its start); call this to have the next call report its own batch. Nothing to do before compile.
+   */
+  resetMetrics(): void {
+    if (this.compiled) resetMetrics(this.compiled);
+  }
+
   /** One training step on one batch; with returnDict: true, `{ loss, <metric name>: value, ... }` (Keras' return_dict=True). */
-  trainOnBatch(xIn: ModelData, yIn: ModelData, args: OnBatchArgs & { returnDict: true }): EvaluateResults;
+  trainOnBatch(xIn: ModelData, yIn: ModelData, args: TrainOnBatchArgs & { returnDict: true }): EvaluateResults;
   /** One training step on one batch; returns the loss, or [loss, ...metrics] in evaluate's order, like Keras. */
-  trainOnBatch(xIn: ModelData, yIn: ModelData, args?: OnBatchArgs & { returnDict?: false }): number | number[];
+  trainOnBatch(xIn: ModelData, yIn: ModelData, args?: TrainOnBatchArgs & { returnDict?: false }): number | number[];
   /** returnDict known only when the program runs: either form. */
-  trainOnBatch(xIn: ModelData, yIn: ModelData, args?: OnBatchArgs): number | number[] | EvaluateResults;
-  trainOnBatch(xIn: ModelData, yIn: ModelData, args?: OnBatchArgs): number | number[] | EvaluateResults {
-    checkOptions("trainOnBatch", args, ON_BATCH_OPTIONS);
+  trainOnBatch(xIn: ModelData, yIn: ModelData, args?: TrainOnBatchArgs): number | number[] | EvaluateResults;
+  trainOnBatch(xIn: ModelData, yIn: ModelData, args?: TrainOnBatchArgs): number | number[] | EvaluateResults {
+    checkOptions("trainOnBatch", args, TRAIN_ON_BATCH_OPTIONS);
     const returnDict = returnDictOf(args?.returnDict, "trainOnBatch");
     const state = this.requireCompiled("trainOnBatch");
+    if (args?.classWeight !== undefined) checkClassWeight(args.classWeight, state.outputs.length, this.inferredOutputShapes()[0] ?? null, "trainOnBatch", state.loss.ignoreClass ?? null);
     const x = this.toInputs(xIn, "x", "trainOnBatch"), y = this.toTargets(yIn, state, "trainOnBatch");
     this.checkData(x, y, state, "trainOnBatch");
-    const tracker = new RunningMean();
-    state.metrics.forEach((m) => m.resetState());
-    trainStep(this, state, x, y, tracker);
-    return evaluateResult(logsOf(tracker, state), state, returnDict);
+    // As fit: the sample weights times the class weights of the labels.
+    const given = args?.sampleWeight === undefined ? null : sampleWeightsFor(args.sampleWeight, numSamples(x, "x"), "trainOnBatch");
+    const sampleWeight = batchSampleWeights(targetList(y)[0], given, args?.classWeight ?? null);
+    // As Keras 3.5: the loss and metrics are running means over the calls since the last reset
+    // (fit's epoch, evaluate, resetMetrics()), not this batch's alone.
+    trainStep(this, state, x, y, state.lossTracker, sampleWeight);
+    return evaluateResult(logsOf(state.lossTracker, state), state, returnDict);
   }
 
   /** Loss and metrics on one batch in inference mode, with returnDict: true as a record (Keras' test_on_batch(return_dict=True)). */
@@ -940,13 +960,15 @@ export class Model extends Layer {
   /** returnDict known only when the program runs: either form. */
   async testOnBatch(xIn: ModelData, yIn: ModelData, args?: OnBatchArgs): Promise<number | number[] | EvaluateResults>;
   async testOnBatch(xIn: ModelData, yIn: ModelData, args?: OnBatchArgs): Promise<number | number[] | EvaluateResults> {
-    checkOptions("testOnBatch", args, ON_BATCH_OPTIONS);
+    checkOptions("testOnBatch", args, TEST_ON_BATCH_OPTIONS);
     const returnDict = returnDictOf(args?.returnDict, "testOnBatch");
     const state = this.requireCompiled("testOnBatch");
     const x = this.toInputs(xIn, "x", "testOnBatch"), y = this.toTargets(yIn, state, "testOnBatch");
     this.checkData(x, y, state, "testOnBatch");
-    const logs = await evaluateData(this, state, x, y, numSamples(x, "x"));
-    return evaluateResult(logs, state, returnDict);
+    const n = numSamples(x, "x");
+    const sampleWeight = args?.sampleWeight === undefined ? null : sampleWeightsFor(args.sampleWeight, n, "testOnBatch");
+    // Added to the running loss and metrics, as trainOnBatch adds (Keras 3.5 resets neither).
+    return evaluateResult(testBatch(this, state, x, y, sampleWeight), state, returnDict);
   }
 
   predictOnBatch<T extends Tensor | Tensor[] = Tensor>(xIn: ModelData): T {

@@ -81,9 +81,9 @@ test("trainOnBatch and testOnBatch refuse unknown options and a returnDict that 
   const m = model(["accuracy"]);
   assert.throws(() => m.trainOnBatch(x, y, { return_dict: true } as never), /^TypeError: trainOnBatch: unknown option return_dict; lamina spells Keras' return_dict as returnDict/);
   assert.throws(() => m.trainOnBatch(x, y, { returnDict: 1 } as never), /^TypeError: trainOnBatch: returnDict must be true or false, got 1/);
-  assert.throws(() => m.trainOnBatch(x, y, { batchSize: 2 } as never), /^TypeError: trainOnBatch: unknown option batchSize; valid options are returnDict/);
+  assert.throws(() => m.trainOnBatch(x, y, { batchSize: 2 } as never), /^TypeError: trainOnBatch: unknown option batchSize; valid options are returnDict, sampleWeight, classWeight/);
   assert.throws(() => m.trainOnBatch(x, y, true as never), /^TypeError: trainOnBatch: options must be an object/);
   await assert.rejects(m.testOnBatch(x, y, { return_dict: true } as never), /^TypeError: testOnBatch: unknown option return_dict; lamina spells Keras' return_dict as returnDict/);
   await assert.rejects(m.testOnBatch(x, y, { returnDict: "yes" } as never), /^TypeError: testOnBatch: returnDict must be true or false, got "yes"/);
-  await assert.rejects(m.testOnBatch(x, y, { verbose: 0 } as never), /^TypeError: testOnBatch: unknown option verbose; valid options are returnDict/);
+  await assert.rejects(m.testOnBatch(x, y, { verbose: 0 } as never), /^TypeError: testOnBatch: unknown option verbose; valid options are returnDict, sampleWeight/);
 });

@@ -77,6 +77,8 @@ test("the small notebook-001 ResNet trains step by step like PyTorch from the sa
   for (let s = 0; s < steps; s++) {
     const picks = fx.batches[s];
     assert.equal(picks.length, batch);
+    // This step's loss alone, not the running mean over the calls (Keras 3.5's train_on_batch).
+    model.resetMetrics();
     const loss = model.trainOnBatch(images(fx.pool_pixels, picks), tf.gather(labels, tf.constant(picks, [batch], "int32")));
     losses.push(loss as number);
   }

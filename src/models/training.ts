@@ -63,6 +63,12 @@ export interface CompiledState {
   resolveMetrics(yTrue: readonly Tensor[], yPred: readonly Tensor[]): void;
   /** The trainable variables as of compile() (Keras); without it every step reads the model's current ones. */
   trainable?: TrainableSnapshot;
+  /**
+   * The running mean of the loss (Keras' loss tracker), shared like the metrics' state by fit,
+   * evaluate, trainOnBatch and testOnBatch: fit resets both at each epoch, evaluate at its start,
+   * model.resetMetrics() on request; trainOnBatch and testOnBatch only add to them, as in Keras 3.5.
+   */
+  readonly lossTracker: RunningMean;
 }
 
 /** Labels: one tensor, or one per output for multi-output models. */
@@ -275,8 +281,7 @@ export async function evaluateData(
   sampleWeight: Tensor | null = null,
 ): Promise<Logs> {
   const n = numSamples(x, "x");
-  const tracker = new RunningMean();
-  state.metrics.forEach((m) => m.resetState());
+  const tracker = resetMetrics(state);
   let batch = 0;
   for (let start = 0; start < n; start += batchSize, batch++) {
     const count = Math.min(batchSize, n - start);
@@ -286,6 +291,22 @@ export async function evaluateData(
     await hooks.onBatchEnd?.(batch, logsOf(tracker, state));
   }
   return logsOf(tracker, state);
+}
+
+/** Keras' reset_metrics: the loss tracker and every compiled metric start over; returns the tracker. */
+export function resetMetrics(state: CompiledState): RunningMean {
+  state.lossTracker.reset();
+  state.metrics.forEach((m) => m.resetState());
+  return state.lossTracker;
+}
+
+/**
+ * Keras' test_on_batch: loss and metrics of one batch in inference mode, added to the running
+ * ones (nothing is reset first), and the logs of the running means.
+ */
+export function testBatch(model: TrainableModel, state: CompiledState, x: Tensor | Tensor[], y: Targets, sampleWeight: Tensor | null): Logs {
+  evaluateBatch(model, state, x, targetList(y), sampleWeight, state.lossTracker);
+  return logsOf(state.lossTracker, state);
 }
 
 /** Loss and metrics of one batch in inference mode, added to the tracker (weighted by its size). */
@@ -310,8 +331,7 @@ function evaluateBatch(model: TrainableModel, state: CompiledState, xb: Tensor |
 export async function evaluateBatches(
   model: TrainableModel, state: CompiledState, batches: AsyncIterable<[Tensor | Tensor[], Targets]>, hooks: StepHooks = {},
 ): Promise<Logs> {
-  const tracker = new RunningMean();
-  state.metrics.forEach((m) => m.resetState());
+  const tracker = resetMetrics(state);
   let batch = 0;
   for await (const [xb, yb] of batches) {
     await hooks.onBatchBegin?.(batch);
@@ -323,14 +343,32 @@ export async function evaluateBatches(
   return logsOf(tracker, state);
 }
 
-/** Keras' log keys: loss, the metrics, and `<output>_loss` per output of a multi-output model. */
+/**
+ * Keras' log keys: loss, the metrics, and `<output>_loss` per output of a multi-output model. A
+ * metric name met again gets `_1`, `_2`, ... (Keras 3.5's CompileMetrics.result): metrics
+ * ["mae", "mae"] log mae and mae_1, rather than one overwriting the other.
+ */
 export function logsOf(tracker: RunningMean, state: CompiledState): Logs {
   const logs: Logs = { loss: tracker.result() };
   if (state.outputs.length > 1) {
     tracker.partResults().forEach((v, i) => { logs[`${state.outputs[i].name}_loss`] = v; });
   }
-  for (const m of state.metrics) logs[m.name] = m.result();
+  metricLogNames(state.metrics).forEach((name, i) => { logs[name] = state.metrics[i].result(); });
   return logs;
+}
+
+/**
+ * The log key of each metric, as Keras 3.5 numbers repeated names: the first "mae" is "mae", the
+ * next ones "mae_1", "mae_2". As in Keras only the names metrics give are counted, so a metric
+ * named "mae_1" by its user and a numbered "mae_1" share one key (the later one's value).
+ */
+export function metricLogNames(metrics: readonly TrainingMetric[]): string[] {
+  const seen = new Map<string, number>();
+  return metrics.map((m) => {
+    const count = seen.get(m.name);
+    seen.set(m.name, (count ?? 0) + 1);
+    return count === undefined ? m.name : `${m.name}_${count}`;
+  });
 }
 
 /** Predicts in batches (inference mode) and concatenates the outputs. */
@@ -379,14 +417,17 @@ export function sampleWeightsFor(data: Data, n: number, op: string, what = "samp
 }
 
 /**
- * Checks fit's classWeight before any step: Keras' class_weight for a single-output classifier,
+ * Checks the classWeight of fit (or trainOnBatch, `op`) before any step: Keras' class_weight for a single-output classifier,
  * class index -> finite weight >= 0. Keys it cannot look up (a name, a class the model does not
  * have, say 1-based classes) would leave those classes at weight 1 without a word; a NaN or
  * negative weight turns the loss into NaN or rewards it.
- * `outShape`: the model's output shape, when known.
+ * `outShape`: the model's output shape, when known. `ignoreClass`: the label the loss leaves out
+ * (SparseCategoricalCrossentropy's ignoreClass); a weight keyed by it would change nothing. The
+ * other classes keep their weights for the samples the loss counts, and the weighted sum is
+ * divided by the number of samples not ignored, as in Keras 3.5.
  */
-export function checkClassWeight(classWeight: unknown, outputs: number, outShape: LayerShape | null): void {
-  const w = "fit: classWeight";
+export function checkClassWeight(classWeight: unknown, outputs: number, outShape: LayerShape | null, op = "fit", ignoreClass: number | null = null): void {
+  const w = `${op}: classWeight`;
   if (typeof classWeight !== "object" || classWeight === null || Array.isArray(classWeight)) {
     throw new TypeError(`${w} must be an object mapping class index to weight, e.g. { 0: 1, 1: 5 }, got ${valueText(classWeight)}`);
   }
@@ -400,6 +441,9 @@ export function checkClassWeight(classWeight: unknown, outputs: number, outShape
   const classes = units === null || units === undefined ? null : Math.max(units, 2);
   for (const [key, value] of Object.entries(classWeight)) {
     const k = Number(key);
+    if (ignoreClass !== null && k === ignoreClass) {
+      throw new RangeError(`${w} has the key ${JSON.stringify(key)}, the label the loss ignores (ignoreClass ${ignoreClass}): samples labelled ${ignoreClass} are left out of the loss whatever their weight, so the weight would change nothing (Keras 3.5 takes it silently); remove the key`);
+    }
     if (!Number.isInteger(k) || k < 0 || String(k) !== key || (classes !== null && k >= classes)) {
       throw new RangeError(`${w} has the key ${JSON.stringify(key)}, which is not a class index ${classes === null ? "(an integer >= 0)" : `of this model (0..${classes - 1})`}; key the weights by class index, e.g. { 0: 1, 1: 5 }`);
     }
