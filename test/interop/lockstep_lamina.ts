@@ -38,6 +38,7 @@ for (const clipped of [false, true]) {
   for (let e = 0; e < epochs; e++) {
     for (let i = 0; i < steps; i++) {
       const batch = tf.constant(rows.subarray(e * rowsPerEpoch + i * 256, e * rowsPerEpoch + (i + 1) * 256), [256], "int32");
+      model.resetMetrics(); // trainOnBatch keeps running means, as Keras' train_on_batch does: this step's loss alone
       const l = model.trainOnBatch(tf.gather(xtr, batch), tf.gather(ytr, batch));
       losses.push(Array.isArray(l) ? l[0] : l);
     }

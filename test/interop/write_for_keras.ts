@@ -59,6 +59,7 @@ for (const [name, build] of [["cnn_bn", cnn], ["small_resnet", resnet], ["layer_
   const x = tf.random.uniform([4, 12, 12, channels], -1, 1, { seed: 99 });
   const pred = m.predict(x).arraySync();
   const xStep = tf.slice(xs, [24, 0, 0, 0], [8, 12, 12, channels]), yStep = tf.slice(ys, [24], [8]);
+  m.resetMetrics(); // the step's own loss, as keras_reads_lamina.py resets Keras' metrics before its step
   const loss = m.trainOnBatch(xStep, yStep);
   out[name] = { x: x.arraySync(), predictions: pred, x_step: xStep.arraySync(), y_step: yStep.arraySync(), loss_step: loss, predictions_after_step: m.predict(x).arraySync(), summary: m.summary(() => {}, { lineLength: 108 }) };
 }
