@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "../index.js";
 import { BatchNormalization } from "../layers/normalization.js";
+import { testOnBackend } from "../testing/backends.js";
 
 const { layers, models } = tf;
 
@@ -133,45 +134,34 @@ test("a Conv2D with its own activation, or a BatchNormalization on another axis,
  * NaN, and of channel 1 when its moving variance is NaN (torch.relu(nan) = nan, not 0).
  */
 for (const name of ["js", "native"]) {
-  test(`a folded Conv2D -> BatchNormalization -> ReLU gives NaN where a NaN reaches it (${name} backend)`, (t) => {
-    const before = tf.getBackend();
-    try {
-      tf.setBackend(name);
-    } catch {
-      t.skip(`the ${name} backend is not available`);
-      return;
-    }
-    try {
-      const { x, xs, kernel, bias } = data();
-      kernel[1][1][0][2] = Number.NaN;
-      const model = new models.Sequential([
-        layers.Input({ shape: [5, 4, 2] }),
-        layers.Conv2D(3, 3, { padding: "same" }),
-        layers.BatchNormalization(),
-        layers.ReLU(),
-      ]);
-      model.layers[0].setWeights([tf.constant(kernel), tf.constant(bias)]);
-      for (const p of [BN, { ...BN, variance: [0.8, Number.NaN, 0.05] }]) {
-        setUpBn(model.layers[1], p);
-        const { result, calls } = countBnCalls(() => model.predict(x) as tf.Tensor);
-        assert.equal(calls, 0, "inference should run the chain as one folded convolution");
-        const got = result.arraySync() as number[][][][];
-        let nans = 0;
-        convSame(xs, kernel, bias).forEach((img, n) => img.forEach((row, i) => row.forEach((px, j) => px.forEach((v, c) => {
-          const want = Math.max(0, bnInference(v, c, p, 1e-3)); // Math.max(0, NaN) is NaN
-          const g = got[n][i][j][c];
-          if (Number.isNaN(want)) {
-            nans++;
-            assert.ok(Number.isNaN(g), `[${n},${i},${j},${c}]: got ${g}, want NaN`);
-          } else {
-            assert.ok(Math.abs(g - want) <= 1e-5 * (1 + Math.abs(want)), `[${n},${i},${j},${c}] ${g} vs ${want}`);
-          }
-        }))));
-        // Channel 2 of both 5x4 images, then channel 1 too.
-        assert.equal(nans, p === BN ? 40 : 80);
-      }
-    } finally {
-      tf.setBackend(before);
+  testOnBackend(name, `a folded Conv2D -> BatchNormalization -> ReLU gives NaN where a NaN reaches it (${name} backend)`, () => {
+    const { x, xs, kernel, bias } = data();
+    kernel[1][1][0][2] = Number.NaN;
+    const model = new models.Sequential([
+      layers.Input({ shape: [5, 4, 2] }),
+      layers.Conv2D(3, 3, { padding: "same" }),
+      layers.BatchNormalization(),
+      layers.ReLU(),
+    ]);
+    model.layers[0].setWeights([tf.constant(kernel), tf.constant(bias)]);
+    for (const p of [BN, { ...BN, variance: [0.8, Number.NaN, 0.05] }]) {
+      setUpBn(model.layers[1], p);
+      const { result, calls } = countBnCalls(() => model.predict(x) as tf.Tensor);
+      assert.equal(calls, 0, "inference should run the chain as one folded convolution");
+      const got = result.arraySync() as number[][][][];
+      let nans = 0;
+      convSame(xs, kernel, bias).forEach((img, n) => img.forEach((row, i) => row.forEach((px, j) => px.forEach((v, c) => {
+        const want = Math.max(0, bnInference(v, c, p, 1e-3)); // Math.max(0, NaN) is NaN
+        const g = got[n][i][j][c];
+        if (Number.isNaN(want)) {
+          nans++;
+          assert.ok(Number.isNaN(g), `[${n},${i},${j},${c}]: got ${g}, want NaN`);
+        } else {
+          assert.ok(Math.abs(g - want) <= 1e-5 * (1 + Math.abs(want)), `[${n},${i},${j},${c}] ${g} vs ${want}`);
+        }
+      }))));
+      // Channel 2 of both 5x4 images, then channel 1 too.
+      assert.equal(nans, p === BN ? 40 : 80);
     }
   });
 }

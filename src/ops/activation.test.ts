@@ -6,6 +6,7 @@ import { checkGradients } from "../testing/gradcheck.js";
 import { assertAllClose } from "../testing/close.js";
 import { randomF64 } from "../testing/random_inputs.js";
 import { logSoftmax as logSoftmaxKernel, softmax as softmaxKernel } from "../backend/js/softmax.js";
+import { testOnBackend } from "../testing/backends.js";
 
 const fx = JSON.parse(readFileSync(new URL("../../test/fixtures/activations.json", import.meta.url), "utf8"));
 
@@ -191,43 +192,32 @@ test("clear errors", () => {
  * torch.autograd.grad(f(x).sum(), x) (threshold_backward / hardtanh_backward pass the gradient at NaN).
  */
 for (const name of ["js", "native"]) {
-  test(`relu and relu6 keep NaN and -0, and their gradients pass at NaN, as torch (${name} backend)`, (t) => {
-    const before = tf.getBackend();
-    try {
-      tf.setBackend(name);
-    } catch {
-      t.skip(`the ${name} backend is not available`);
-      return;
-    }
-    try {
-      const N = NaN, I = Infinity;
-      for (const dtype of ["float32", "float64"] as const) {
-        const x = tf.constant([N, -0, 0, -1, 2, I, -I, 7], dtype);
-        assert.deepEqual([...tf.relu(x).dataSync()], [N, -0, 0, 0, 2, I, 0, 7], `relu ${dtype}`);
-        assert.deepEqual([...tf.relu6(x).dataSync()], [N, -0, 0, 0, 2, 6, 0, 6], `relu6 ${dtype}`);
-        assert.deepEqual([...tf.grad((v: tf.Tensor) => tf.sum(tf.relu(v)))(x).dataSync()], [1, 0, 0, 0, 1, 1, 0, 1], `relu' ${dtype}`);
-        assert.deepEqual([...tf.grad((v: tf.Tensor) => tf.sum(tf.relu6(v)))(x).dataSync()], [1, 0, 0, 0, 1, 0, 0, 0], `relu6' ${dtype}`);
-        // Under a recording tape (higher-order gradients) the gradient is built from ops: the same mask.
-        for (const [f, want] of [[tf.relu, [1, 0, 0, 0, 1, 1, 0, 1]], [tf.relu6, [1, 0, 0, 0, 1, 0, 0, 0]]] as const) {
-          const outer = new tf.GradientTape();
-          outer.watch([x]);
-          let dx: tf.Tensor | null = null;
-          outer.run(() => {
-            const inner = new tf.GradientTape();
-            inner.watch([x]);
-            const s = inner.run(() => tf.sum(f(x)));
-            dx = inner.gradient(s, [x])[0]!;
-            return tf.sum(dx);
-          });
-          assert.deepEqual([...dx!.dataSync()], want, `${f === tf.relu ? "relu" : "relu6"}' under a tape, ${dtype}`);
-        }
-        // The activation layer strings use the same op: "relu" as an activation function.
-        assert.deepEqual([...(tf.layers.Activation("relu").apply(x) as tf.Tensor).dataSync()], [N, -0, 0, 0, 2, I, 0, 7], `Activation("relu") ${dtype}`);
+  testOnBackend(name, `relu and relu6 keep NaN and -0, and their gradients pass at NaN, as torch (${name} backend)`, () => {
+    const N = NaN, I = Infinity;
+    for (const dtype of ["float32", "float64"] as const) {
+      const x = tf.constant([N, -0, 0, -1, 2, I, -I, 7], dtype);
+      assert.deepEqual([...tf.relu(x).dataSync()], [N, -0, 0, 0, 2, I, 0, 7], `relu ${dtype}`);
+      assert.deepEqual([...tf.relu6(x).dataSync()], [N, -0, 0, 0, 2, 6, 0, 6], `relu6 ${dtype}`);
+      assert.deepEqual([...tf.grad((v: tf.Tensor) => tf.sum(tf.relu(v)))(x).dataSync()], [1, 0, 0, 0, 1, 1, 0, 1], `relu' ${dtype}`);
+      assert.deepEqual([...tf.grad((v: tf.Tensor) => tf.sum(tf.relu6(v)))(x).dataSync()], [1, 0, 0, 0, 1, 0, 0, 0], `relu6' ${dtype}`);
+      // Under a recording tape (higher-order gradients) the gradient is built from ops: the same mask.
+      for (const [f, want] of [[tf.relu, [1, 0, 0, 0, 1, 1, 0, 1]], [tf.relu6, [1, 0, 0, 0, 1, 0, 0, 0]]] as const) {
+        const outer = new tf.GradientTape();
+        outer.watch([x]);
+        let dx: tf.Tensor | null = null;
+        outer.run(() => {
+          const inner = new tf.GradientTape();
+          inner.watch([x]);
+          const s = inner.run(() => tf.sum(f(x)));
+          dx = inner.gradient(s, [x])[0]!;
+          return tf.sum(dx);
+        });
+        assert.deepEqual([...dx!.dataSync()], want, `${f === tf.relu ? "relu" : "relu6"}' under a tape, ${dtype}`);
       }
-      const xi = tf.constant([-3, 0, 4], "int32");
-      assert.deepEqual([...tf.relu(xi).dataSync()], [0, 0, 4]);
-    } finally {
-      tf.setBackend(before);
+      // The activation layer strings use the same op: "relu" as an activation function.
+      assert.deepEqual([...(tf.layers.Activation("relu").apply(x) as tf.Tensor).dataSync()], [N, -0, 0, 0, 2, I, 0, 7], `Activation("relu") ${dtype}`);
     }
+    const xi = tf.constant([-3, 0, 4], "int32");
+    assert.deepEqual([...tf.relu(xi).dataSync()], [0, 0, 4]);
   });
 }

@@ -6,6 +6,7 @@ import { fusedConv2d, fusedMatMul, signedPower, type FusedActivation } from "./f
 import { checkGradients } from "../testing/gradcheck.js";
 import { backend } from "./engine.js";
 import { batchNormInference, batchNormTraining } from "./fused_norm.js";
+import { testOnBackend } from "../testing/backends.js";
 
 /*
  * The fused ops against the composite ops they replace, on the active backend (run the file with
@@ -215,45 +216,34 @@ test("signedPower equals sign(x) * exp(p * log(|x| + eps)) with gradients and se
  *   Dense: torch.relu(tensor([[1,-2],[0.5,0.25]]) @ tensor([[-1,nan],[1,-1]])) -> [[0,nan],[0,nan]].
  */
 for (const name of ["js", "native"]) {
-  test(`fused matmul/conv2d + bias + relu and Dense/Conv2D layers with relu keep NaN, as torch (${name} backend)`, (t) => {
-    const before = tf.getBackend();
-    try {
-      tf.setBackend(name);
-    } catch {
-      t.skip(`the ${name} backend is not available`);
-      return;
-    }
-    try {
-      const N = NaN;
-      const data = (v: Tensor): number[] => [...v.dataSync()] as number[];
-      const a = tf.constant([[1, 2, 3], [N, 1, 1], [1, 1, 1]], "float32");
-      const b = tf.constant([[-1, 1], [-1, 1], [-1, 1]], "float32");
-      const bias = tf.constant([0.5, -1], "float32");
-      assert.deepEqual(data(fusedMatMul(a, b, bias, "relu")), [0, 5, N, N, 0, 2], "matmul + bias + relu");
-      assert.deepEqual(data(fusedMatMul(a, b, tf.constant([0.5, N], "float32"), "relu")), [0, N, N, N, 0, N], "matmul + NaN bias + relu");
-      const mmGrads = tf.grads((bb: Tensor) => tf.sum(fusedMatMul(a, b, bb, "relu")))([bias]);
-      assert.deepEqual(data(mmGrads[0]), [1, 3], "matmul + bias + relu: bias gradient");
+  testOnBackend(name, `fused matmul/conv2d + bias + relu and Dense/Conv2D layers with relu keep NaN, as torch (${name} backend)`, () => {
+    const N = NaN;
+    const data = (v: Tensor): number[] => [...v.dataSync()] as number[];
+    const a = tf.constant([[1, 2, 3], [N, 1, 1], [1, 1, 1]], "float32");
+    const b = tf.constant([[-1, 1], [-1, 1], [-1, 1]], "float32");
+    const bias = tf.constant([0.5, -1], "float32");
+    assert.deepEqual(data(fusedMatMul(a, b, bias, "relu")), [0, 5, N, N, 0, 2], "matmul + bias + relu");
+    assert.deepEqual(data(fusedMatMul(a, b, tf.constant([0.5, N], "float32"), "relu")), [0, N, N, N, 0, N], "matmul + NaN bias + relu");
+    const mmGrads = tf.grads((bb: Tensor) => tf.sum(fusedMatMul(a, b, bb, "relu")))([bias]);
+    assert.deepEqual(data(mmGrads[0]), [1, 3], "matmul + bias + relu: bias gradient");
 
-      const x = tf.reshape(tf.range(1, 17, 1, "float32"), [1, 4, 4, 1]);
-      const xNaN = tf.where(tf.equal(x, 1), N, x);
-      const ones = tf.ones([3, 3, 1, 1]);
-      const w = tf.concat([tf.neg(ones), ones], 3);
-      assert.deepEqual(data(fusedConv2d(xNaN, w, bias, {}, "relu")), [N, N, 0, 62, 0, 89, 0, 98], "conv2d + bias + relu");
-      assert.deepEqual(data(fusedConv2d(x, w, tf.constant([0.5, N], "float32"), {}, "relu")), [0, N, 0, N, 0, N, 0, N], "conv2d + NaN bias + relu");
-      const convGrads = tf.grads((bb: Tensor) => tf.sum(fusedConv2d(xNaN, w, bb, {}, "relu")))([bias]);
-      assert.deepEqual(data(convGrads[0]), [1, 4], "conv2d + bias + relu: bias gradient");
+    const x = tf.reshape(tf.range(1, 17, 1, "float32"), [1, 4, 4, 1]);
+    const xNaN = tf.where(tf.equal(x, 1), N, x);
+    const ones = tf.ones([3, 3, 1, 1]);
+    const w = tf.concat([tf.neg(ones), ones], 3);
+    assert.deepEqual(data(fusedConv2d(xNaN, w, bias, {}, "relu")), [N, N, 0, 62, 0, 89, 0, 98], "conv2d + bias + relu");
+    assert.deepEqual(data(fusedConv2d(x, w, tf.constant([0.5, N], "float32"), {}, "relu")), [0, N, 0, N, 0, N, 0, N], "conv2d + NaN bias + relu");
+    const convGrads = tf.grads((bb: Tensor) => tf.sum(fusedConv2d(xNaN, w, bb, {}, "relu")))([bias]);
+    assert.deepEqual(data(convGrads[0]), [1, 4], "conv2d + bias + relu: bias gradient");
 
-      // The layers take the fused kernels for activation "relu".
-      const dense = tf.layers.Dense(2, { activation: "relu", useBias: false });
-      dense.build([null, 2]);
-      dense.setWeights([tf.constant([[-1, N], [1, -1]], "float32")]);
-      assert.deepEqual(data(dense.apply(tf.constant([[1, -2], [0.5, 0.25]], "float32")) as Tensor), [0, N, 0, N], "Dense relu");
-      const conv = tf.layers.Conv2D(2, 3, { activation: "relu" });
-      conv.build([null, 4, 4, 1]);
-      conv.setWeights([tf.where(tf.equal(tf.reshape(tf.range(0, 18, 1, "float32"), [3, 3, 1, 2]), 9), N, w), tf.zeros([2])]);
-      assert.deepEqual(data(conv.apply(x) as Tensor), [0, N, 0, N, 0, N, 0, N], "Conv2D relu with a NaN weight");
-    } finally {
-      tf.setBackend(before);
-    }
+    // The layers take the fused kernels for activation "relu".
+    const dense = tf.layers.Dense(2, { activation: "relu", useBias: false });
+    dense.build([null, 2]);
+    dense.setWeights([tf.constant([[-1, N], [1, -1]], "float32")]);
+    assert.deepEqual(data(dense.apply(tf.constant([[1, -2], [0.5, 0.25]], "float32")) as Tensor), [0, N, 0, N], "Dense relu");
+    const conv = tf.layers.Conv2D(2, 3, { activation: "relu" });
+    conv.build([null, 4, 4, 1]);
+    conv.setWeights([tf.where(tf.equal(tf.reshape(tf.range(0, 18, 1, "float32"), [3, 3, 1, 2]), 9), N, w), tf.zeros([2])]);
+    assert.deepEqual(data(conv.apply(x) as Tensor), [0, N, 0, N, 0, N, 0, N], "Conv2D relu with a NaN weight");
   });
 }

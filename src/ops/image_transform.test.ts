@@ -5,6 +5,7 @@ import * as tf from "../index.js";
 import { checkGradients } from "../testing/gradcheck.js";
 import { assertAllClose } from "../testing/close.js";
 import type { TransformFillMode, TransformInterpolation } from "./image.js";
+import { testOnBackend } from "../testing/backends.js";
 
 const row = (values: number[]): tf.Tensor => tf.constant(values, [1, 4, 1], "float32");
 const values = (t: tf.Tensor): number[] => Array.from(t.dataSync() as Float32Array);
@@ -111,27 +112,16 @@ interface Fixture {
 const fx = JSON.parse(readFileSync(new URL("../../test/fixtures/image_transform.json", import.meta.url), "utf8")) as Fixture;
 
 for (const name of ["js", "native"]) {
-  test(`image.transform matches scipy.ndimage.map_coordinates (test/fixtures/image_transform.json) on the ${name} backend`, (t) => {
-    const before = tf.getBackend();
-    try {
-      tf.setBackend(name);
-    } catch {
-      t.skip(`the ${name} backend is not available`);
-      return;
-    }
-    try {
-      for (const dtype of ["float32", "float64"] as const) {
-        const images = tf.constant(fx.images, fx.images_shape, dtype);
-        for (const c of fx.cases) {
-          // Transforms in the images' dtype (a plain array would become float32, as TF's transforms are).
-          const rows = tf.constant(c.transforms.flat(), [c.transforms.length, 8], dtype);
-          const out = tf.image.transform(images, rows, { fillMode: c.fill_mode, interpolation: c.interpolation, fillValue: c.fill_value, outputShape: c.output_shape });
-          assert.equal(out.dtype, dtype);
-          assertAllClose(out, c.expected, { rtol: 0, atol: dtype === "float32" ? 2e-5 : 1e-10, what: `${c.name} ${dtype}` });
-        }
+  testOnBackend(name, `image.transform matches scipy.ndimage.map_coordinates (test/fixtures/image_transform.json) on the ${name} backend`, () => {
+    for (const dtype of ["float32", "float64"] as const) {
+      const images = tf.constant(fx.images, fx.images_shape, dtype);
+      for (const c of fx.cases) {
+        // Transforms in the images' dtype (a plain array would become float32, as TF's transforms are).
+        const rows = tf.constant(c.transforms.flat(), [c.transforms.length, 8], dtype);
+        const out = tf.image.transform(images, rows, { fillMode: c.fill_mode, interpolation: c.interpolation, fillValue: c.fill_value, outputShape: c.output_shape });
+        assert.equal(out.dtype, dtype);
+        assertAllClose(out, c.expected, { rtol: 0, atol: dtype === "float32" ? 2e-5 : 1e-10, what: `${c.name} ${dtype}` });
       }
-    } finally {
-      tf.setBackend(before);
     }
   });
 }

@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "../index.js";
 import { checkGradients } from "../testing/gradcheck.js";
+import { testOnBackend } from "../testing/backends.js";
 
 const rnd = (shape: number[], seed: number, lo = -2, hi = 2): tf.Tensor =>
   tf.random.uniform(shape, lo, hi, { dtype: "float64", seed });
@@ -132,32 +133,21 @@ test("clipByValue refuses fractional bounds for an integer tensor, as TF does, i
 // ---------------------------------------------------------------- casts of NaN, infinities and out-of-range values
 
 for (const name of ["js", "native"]) {
-  test(`cast float -> int gives INT_MIN for NaN, +-Infinity and out-of-range values, truncates the rest (numpy/torch on x86; ${name} backend)`, (t) => {
-    const before = tf.getBackend();
-    try {
-      tf.setBackend(name);
-    } catch {
-      t.skip(`the ${name} backend is not available`);
-      return;
-    }
-    try {
-      const MIN32 = -2147483648, MIN64 = -(2n ** 63n);
-      // np.array(a, np.float32).astype(np.int32) and torch.tensor(a).to(torch.int32), numpy 1.24 / torch 1.13:
-      const a32 = [NaN, Infinity, -Infinity, 3e9, -3e9, 2.7, -2.7, 2147483520, -2147483648];
-      assert.deepEqual(tf.cast(tf.constant(a32, "float32"), "int32").arraySync(), [MIN32, MIN32, MIN32, MIN32, MIN32, 2, -2, 2147483520, MIN32]);
-      // np.array(a).astype(np.int32) (float64):
-      const a64 = [NaN, Infinity, -Infinity, 3e9, -3e9, 2.7, -2.7, 2147483647.5, -2147483648.9, 2147483648];
-      assert.deepEqual(tf.cast(tf.constant(a64, "float64"), "int32").arraySync(), [MIN32, MIN32, MIN32, MIN32, MIN32, 2, -2, 2147483647, MIN32, MIN32]);
-      // np.array(b).astype(np.int64) and torch .to(torch.int64):
-      const b = [NaN, Infinity, -Infinity, 3e9, -2.7, 2 ** 63, -(2 ** 63), 9.2e18];
-      assert.deepEqual([...tf.cast(tf.constant(b, "float64"), "int64").dataSync()], [MIN64, MIN64, MIN64, 3000000000n, -2n, MIN64, MIN64, 9200000000000000000n]);
-      assert.deepEqual([...tf.cast(tf.constant([NaN, -Infinity, 1e19, -1.5], "float32"), "int64").dataSync()], [MIN64, MIN64, MIN64, -1n]);
-      // np.array(c, np.float32).astype(np.uint8): the low byte of the int32 conversion.
-      assert.deepEqual(tf.cast(tf.constant([NaN, 300.7, -1.5, 3e9, 255.9], "float32"), "uint8").arraySync(), [0, 44, 255, 0, 255]);
-      // np.array(d, np.int64).astype(np.int32): integers keep their low 32 bits, exactly.
-      assert.deepEqual(tf.cast(tf.constant([2n ** 60n + 3n, 2n ** 40n + 5n, -(2n ** 33n) - 7n, 2n ** 31n]), "int32").arraySync(), [3, 5, -7, MIN32]);
-    } finally {
-      tf.setBackend(before);
-    }
+  testOnBackend(name, `cast float -> int gives INT_MIN for NaN, +-Infinity and out-of-range values, truncates the rest (numpy/torch on x86; ${name} backend)`, () => {
+    const MIN32 = -2147483648, MIN64 = -(2n ** 63n);
+    // np.array(a, np.float32).astype(np.int32) and torch.tensor(a).to(torch.int32), numpy 1.24 / torch 1.13:
+    const a32 = [NaN, Infinity, -Infinity, 3e9, -3e9, 2.7, -2.7, 2147483520, -2147483648];
+    assert.deepEqual(tf.cast(tf.constant(a32, "float32"), "int32").arraySync(), [MIN32, MIN32, MIN32, MIN32, MIN32, 2, -2, 2147483520, MIN32]);
+    // np.array(a).astype(np.int32) (float64):
+    const a64 = [NaN, Infinity, -Infinity, 3e9, -3e9, 2.7, -2.7, 2147483647.5, -2147483648.9, 2147483648];
+    assert.deepEqual(tf.cast(tf.constant(a64, "float64"), "int32").arraySync(), [MIN32, MIN32, MIN32, MIN32, MIN32, 2, -2, 2147483647, MIN32, MIN32]);
+    // np.array(b).astype(np.int64) and torch .to(torch.int64):
+    const b = [NaN, Infinity, -Infinity, 3e9, -2.7, 2 ** 63, -(2 ** 63), 9.2e18];
+    assert.deepEqual([...tf.cast(tf.constant(b, "float64"), "int64").dataSync()], [MIN64, MIN64, MIN64, 3000000000n, -2n, MIN64, MIN64, 9200000000000000000n]);
+    assert.deepEqual([...tf.cast(tf.constant([NaN, -Infinity, 1e19, -1.5], "float32"), "int64").dataSync()], [MIN64, MIN64, MIN64, -1n]);
+    // np.array(c, np.float32).astype(np.uint8): the low byte of the int32 conversion.
+    assert.deepEqual(tf.cast(tf.constant([NaN, 300.7, -1.5, 3e9, 255.9], "float32"), "uint8").arraySync(), [0, 44, 255, 0, 255]);
+    // np.array(d, np.int64).astype(np.int32): integers keep their low 32 bits, exactly.
+    assert.deepEqual(tf.cast(tf.constant([2n ** 60n + 3n, 2n ** 40n + 5n, -(2n ** 33n) - 7n, 2n ** 31n]), "int32").arraySync(), [3, 5, -7, MIN32]);
   });
 }

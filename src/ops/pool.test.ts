@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import * as tf from "../index.js";
 import { checkGradients } from "../testing/gradcheck.js";
 import { assertAllClose } from "../testing/close.js";
+import { testOnBackend } from "../testing/backends.js";
 
 type Tensor = tf.Tensor;
 
@@ -105,22 +106,6 @@ for (const c of fixtures.cases.filter((k) => k.op === "maxPool" || k.op === "avg
 
 // ---------------------------------------------------------------- NaN, on both backends
 
-/** Runs body with backend `name` active; skips when it is not available (the addon not built). */
-function onBackend(name: string, t: { skip(msg: string): void }, body: () => void): void {
-  const before = tf.getBackend();
-  try {
-    tf.setBackend(name);
-  } catch {
-    t.skip(`the ${name} backend is not available`);
-    return;
-  }
-  try {
-    body();
-  } finally {
-    tf.setBackend(before);
-  }
-}
-
 /*
  * A [1, 3, 3, 5] input, x[i] = (7i mod 11) - 5, with NaN at flat indices 2, 9, 23 and 44: five
  * channels reach the native kernel's 4-wide SIMD steps and its scalar tail. Expected values from
@@ -149,26 +134,24 @@ const nanPoolCases = [
 ];
 
 for (const name of ["js", "native"]) {
-  test(`maxPool: a window holding NaN gives NaN wherever the NaN sits, its gradient goes to the last NaN, as torch (${name} backend)`, (t) => {
-    onBackend(name, t, () => {
-      for (const dtype of ["float32", "float64"] as const) {
-        for (const c of nanPoolCases) {
-          const what = `${dtype} strides ${c.strides} ${c.padding}`;
-          const pool = (x: Tensor): Tensor => tf.maxPool(x, 2, c.strides, c.padding);
-          const x = tf.constant(nanPoolX(), [1, 3, 3, 5], dtype);
-          assert.deepEqual([...pool(x).dataSync()], c.y, `${what} y`);
-          const w = tf.constant(Array.from({ length: 20 }, (_, i) => i + 1), [1, 2, 2, 5], dtype);
-          assert.deepEqual([...tf.grad((u) => tf.sum(tf.mul(pool(u), w)))(x).dataSync()], c.dx, `${what} dx`);
-        }
-        // One channel: a NaN in any of the four places of a 2x2 window, alone or with another.
-        for (const vals of [[N, 5, 3, 2], [1, N, 3, 2], [1, 5, N, 2], [1, 5, 5, N], [1, N, N, 2]]) {
-          const x = tf.constant(vals, [1, 2, 2, 1], dtype);
-          assert.deepEqual([...tf.maxPool(x, 2).dataSync()], [N], `${dtype} ${vals}`);
-          let last = vals.length - 1;
-          while (!Number.isNaN(vals[last])) last--;
-          assert.deepEqual([...tf.grad((u) => tf.maxPool(u, 2))(x).dataSync()], vals.map((_, i) => (i === last ? 1 : 0)), `${dtype} ${vals} dx`);
-        }
+  testOnBackend(name, `maxPool: a window holding NaN gives NaN wherever the NaN sits, its gradient goes to the last NaN, as torch (${name} backend)`, () => {
+    for (const dtype of ["float32", "float64"] as const) {
+      for (const c of nanPoolCases) {
+        const what = `${dtype} strides ${c.strides} ${c.padding}`;
+        const pool = (x: Tensor): Tensor => tf.maxPool(x, 2, c.strides, c.padding);
+        const x = tf.constant(nanPoolX(), [1, 3, 3, 5], dtype);
+        assert.deepEqual([...pool(x).dataSync()], c.y, `${what} y`);
+        const w = tf.constant(Array.from({ length: 20 }, (_, i) => i + 1), [1, 2, 2, 5], dtype);
+        assert.deepEqual([...tf.grad((u) => tf.sum(tf.mul(pool(u), w)))(x).dataSync()], c.dx, `${what} dx`);
       }
-    });
+      // One channel: a NaN in any of the four places of a 2x2 window, alone or with another.
+      for (const vals of [[N, 5, 3, 2], [1, N, 3, 2], [1, 5, N, 2], [1, 5, 5, N], [1, N, N, 2]]) {
+        const x = tf.constant(vals, [1, 2, 2, 1], dtype);
+        assert.deepEqual([...tf.maxPool(x, 2).dataSync()], [N], `${dtype} ${vals}`);
+        let last = vals.length - 1;
+        while (!Number.isNaN(vals[last])) last--;
+        assert.deepEqual([...tf.grad((u) => tf.maxPool(u, 2))(x).dataSync()], vals.map((_, i) => (i === last ? 1 : 0)), `${dtype} ${vals} dx`);
+      }
+    }
   });
 }

@@ -5,6 +5,7 @@ import { checkGradients } from "../testing/gradcheck.js";
 import { assertAllClose } from "../testing/close.js";
 import { argReduce, reduce } from "../backend/js/reduce.js";
 import type { ReduceOp } from "../backend/backend.js";
+import { testOnBackend } from "../testing/backends.js";
 
 const gen = new tf.random.RandomGenerator(11);
 
@@ -317,28 +318,17 @@ test("second-order gradient through sum and max", () => {
  * x = np.array([[nan,1,2],[1,nan,2],[1,2,nan],[3,nan,nan],[-inf,nan,inf],[1,2,3]], np.float32).
  */
 for (const name of ["js", "native"]) {
-  test(`max, min, logSumExp propagate NaN and argMax/argMin give the first NaN's index, as numpy (${name} backend)`, (t) => {
-    const before = tf.getBackend();
-    try {
-      tf.setBackend(name);
-    } catch {
-      t.skip(`the ${name} backend is not available`);
-      return;
-    }
-    try {
-      const N = NaN;
-      const x = tf.constant([[N, 1, 2], [1, N, 2], [1, 2, N], [3, N, N], [-Infinity, N, Infinity], [1, 2, 3]], "float32");
-      for (const [v, axis] of [[x, 1], [tf.transpose(x), 0]] as const) {
-        assert.deepEqual([...tf.max(v, axis).dataSync()], [N, N, N, N, N, 3], `max axis ${axis}`);
-        assert.deepEqual([...tf.min(v, axis).dataSync()], [N, N, N, N, N, 1], `min axis ${axis}`);
-        assert.deepEqual([...tf.argMax(v, axis).dataSync()], [0, 1, 2, 1, 1, 2], `argMax axis ${axis}`);
-        assert.deepEqual([...tf.argMin(v, axis).dataSync()], [0, 1, 2, 1, 1, 0], `argMin axis ${axis}`);
-        const lse = [...tf.logSumExp(v, axis).dataSync()] as number[];
-        assert.deepEqual(lse.slice(0, 5), [N, N, N, N, N], `logSumExp axis ${axis}`);
-        assert.ok(Math.abs(lse[5] - 3.4076059) < 1e-6, `logSumExp axis ${axis}: ${lse[5]}`);
-      }
-    } finally {
-      tf.setBackend(before);
+  testOnBackend(name, `max, min, logSumExp propagate NaN and argMax/argMin give the first NaN's index, as numpy (${name} backend)`, () => {
+    const N = NaN;
+    const x = tf.constant([[N, 1, 2], [1, N, 2], [1, 2, N], [3, N, N], [-Infinity, N, Infinity], [1, 2, 3]], "float32");
+    for (const [v, axis] of [[x, 1], [tf.transpose(x), 0]] as const) {
+      assert.deepEqual([...tf.max(v, axis).dataSync()], [N, N, N, N, N, 3], `max axis ${axis}`);
+      assert.deepEqual([...tf.min(v, axis).dataSync()], [N, N, N, N, N, 1], `min axis ${axis}`);
+      assert.deepEqual([...tf.argMax(v, axis).dataSync()], [0, 1, 2, 1, 1, 2], `argMax axis ${axis}`);
+      assert.deepEqual([...tf.argMin(v, axis).dataSync()], [0, 1, 2, 1, 1, 0], `argMin axis ${axis}`);
+      const lse = [...tf.logSumExp(v, axis).dataSync()] as number[];
+      assert.deepEqual(lse.slice(0, 5), [N, N, N, N, N], `logSumExp axis ${axis}`);
+      assert.ok(Math.abs(lse[5] - 3.4076059) < 1e-6, `logSumExp axis ${axis}: ${lse[5]}`);
     }
   });
 }
