@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "../index.js";
+import { assertAllClose, assertRecordClose } from "../testing/close.js";
 
 const { layers, models } = tf;
 
@@ -31,19 +32,12 @@ function model(metrics: string[]): tf.models.Sequential {
   return m;
 }
 
-function near(actual: number, expected: number, what: string): void {
-  assert.ok(Math.abs(actual - expected) <= 1e-6 * Math.abs(expected), `${what}: got ${actual}, expected ${expected}`);
-}
-
-function closeDict(actual: Record<string, number>, expected: Record<string, number>): void {
-  assert.deepEqual(Object.keys(actual), Object.keys(expected), "Keras' keys, in Keras' (sorted) order");
-  for (const [k, v] of Object.entries(expected)) near(actual[k], v, k);
-}
+const CLOSE = { rtol: 1e-6, atol: 0 };
+const near = (actual: number, expected: number, what: string): void => assertAllClose([actual], [expected], { ...CLOSE, what });
 
 function closeList(actual: number | number[], expected: number[]): void {
   assert.ok(Array.isArray(actual), `a list, got ${actual}`);
-  assert.equal(actual.length, expected.length);
-  expected.forEach((v, i) => near(actual[i], v, `[${i}]`));
+  assertAllClose(actual, expected, CLOSE);
 }
 
 test("trainOnBatch returnDict: Keras 3.5's train_on_batch(return_dict=True) keys, order and values; the list without it", async () => {
@@ -52,14 +46,14 @@ test("trainOnBatch returnDict: Keras 3.5's train_on_batch(return_dict=True) keys
   closeList(model(["mae", "accuracy"]).trainOnBatch(x, y, { returnDict: false }), KERAS_LIST);
   const m = model(["mae", "accuracy"]);
   const dict: tf.models.EvaluateResults = m.trainOnBatch(x, y, { returnDict: true });
-  closeDict(dict, KERAS_DICT);
+  assertRecordClose(dict, KERAS_DICT, CLOSE);
   // The step was taken: evaluate sees the updated weights, as in Keras.
-  closeDict(await m.evaluate(x, y, { returnDict: true, verbose: 0 }), KERAS_AFTER_STEP);
+  assertRecordClose(await m.evaluate(x, y, { returnDict: true, verbose: 0 }), KERAS_AFTER_STEP, CLOSE);
   // Loss alone: a number, or { loss }.
   const loss: number | number[] = model([]).trainOnBatch(x, y);
   assert.equal(typeof loss, "number");
   near(loss as number, KERAS_LOSS, "loss");
-  closeDict(model([]).trainOnBatch(x, y, { returnDict: true }), { loss: KERAS_LOSS });
+  assertRecordClose(model([]).trainOnBatch(x, y, { returnDict: true }), { loss: KERAS_LOSS }, CLOSE);
 });
 
 test("testOnBatch returnDict: Keras 3.5's test_on_batch(return_dict=True) keys, order and values; the list without it", async () => {
@@ -67,13 +61,13 @@ test("testOnBatch returnDict: Keras 3.5's test_on_batch(return_dict=True) keys, 
   const m = model(["mae", "accuracy"]);
   closeList(await m.testOnBatch(x, y), KERAS_LIST);
   const dict: tf.models.EvaluateResults = await m.testOnBatch(x, y, { returnDict: true });
-  closeDict(dict, KERAS_DICT);
+  assertRecordClose(dict, KERAS_DICT, CLOSE);
   closeList(await m.testOnBatch(x, y, { returnDict: false }), KERAS_LIST);
   const lossOnly = model([]);
   const loss = await lossOnly.testOnBatch(x, y);
   assert.equal(typeof loss, "number");
   near(loss as number, KERAS_LOSS, "loss");
-  closeDict(await lossOnly.testOnBatch(x, y, { returnDict: true }), { loss: KERAS_LOSS });
+  assertRecordClose(await lossOnly.testOnBatch(x, y, { returnDict: true }), { loss: KERAS_LOSS }, CLOSE);
 });
 
 test("trainOnBatch and testOnBatch refuse unknown options and a returnDict that is not a boolean, as evaluate does", async () => {

@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "../index.js";
+import { assertAllClose, assertRecordClose } from "../testing/close.js";
 
 const { layers, models } = tf;
 
@@ -31,36 +32,29 @@ function model(metrics: string[] = ["mae", "accuracy"]): tf.models.Sequential {
   return m;
 }
 
-function near(actual: number, expected: number, what: string): void {
-  assert.ok(Math.abs(actual - expected) <= 1e-6 * Math.abs(expected), `${what}: got ${actual}, expected ${expected}`);
-}
-
-function closeDict(actual: Record<string, number>, expected: Record<string, number>): void {
-  assert.deepEqual(Object.keys(actual), Object.keys(expected));
-  for (const [k, v] of Object.entries(expected)) near(actual[k], v, k);
-}
+const CLOSE = { rtol: 1e-6, atol: 0 };
+const near = (actual: number, expected: number, what: string): void => assertAllClose([actual], [expected], { ...CLOSE, what });
 
 function closeList(actual: number | number[], expected: number[]): void {
   assert.ok(Array.isArray(actual), `a list, got ${actual}`);
-  assert.equal(actual.length, expected.length);
-  expected.forEach((v, i) => near(actual[i], v, `[${i}]`));
+  assertAllClose(actual, expected, CLOSE);
 }
 
 test("trainOnBatch takes sampleWeight and classWeight as Keras 3.5's train_on_batch takes sample_weight and class_weight", async () => {
   const x = tf.constant(X), y = tf.constant(Y);
   closeList(model().trainOnBatch(x, y, { sampleWeight: tf.constant(SW) }), [WEIGHTED.loss, WEIGHTED.mae, WEIGHTED.accuracy]);
   const m = model();
-  closeDict(m.trainOnBatch(x, y, { sampleWeight: SW, returnDict: true }), WEIGHTED);
+  assertRecordClose(m.trainOnBatch(x, y, { sampleWeight: SW, returnDict: true }), WEIGHTED, CLOSE);
   // The weighted step moved the weights as Keras' did.
-  closeDict(await m.evaluate(x, y, { returnDict: true, verbose: 0 }), { accuracy: 0.75, loss: 1.091109037399292, mae: 0.4968493580818176 });
-  closeDict(model().trainOnBatch(x, y, { classWeight: { 0: 3, 1: 0.5 }, returnDict: true }), { accuracy: 0.75, loss: 2.8861637115478516, mae: 0.49733585119247437 });
+  assertRecordClose(await m.evaluate(x, y, { returnDict: true, verbose: 0 }), { accuracy: 0.75, loss: 1.091109037399292, mae: 0.4968493580818176 }, CLOSE);
+  assertRecordClose(model().trainOnBatch(x, y, { classWeight: { 0: 3, 1: 0.5 }, returnDict: true }), { accuracy: 0.75, loss: 2.8861637115478516, mae: 0.49733585119247437 }, CLOSE);
   near(model([]).trainOnBatch(x, y, { classWeight: { 1: 2 } }) as number, 1.2548843622207642, "class 0 missing from classWeight weighs 1");
 });
 
 test("testOnBatch takes sampleWeight as Keras 3.5's test_on_batch takes sample_weight", async () => {
   const x = tf.constant(X), y = tf.constant(Y);
   closeList(await model().testOnBatch(x, y, { sampleWeight: SW }), [WEIGHTED.loss, WEIGHTED.mae, WEIGHTED.accuracy]);
-  closeDict(await model().testOnBatch(x, y, { sampleWeight: tf.constant(SW), returnDict: true }), WEIGHTED);
+  assertRecordClose(await model().testOnBatch(x, y, { sampleWeight: tf.constant(SW), returnDict: true }), WEIGHTED, CLOSE);
 });
 
 test("trainOnBatch and testOnBatch check sampleWeight and classWeight as fit does, naming themselves", async () => {

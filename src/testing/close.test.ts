@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "../index.js";
-import { assertAllClose } from "./close.js";
+import { assertAllClose, assertRecordClose } from "./close.js";
 
 // atol 0.5 + rtol 0.25 * |4| = 1.5, all exact in binary: 5.5 is on the bound.
 const tol = { rtol: 0.25, atol: 0.5 };
@@ -76,4 +76,10 @@ test("nested arrays, typed arrays, bigint values and tensors of every numeric dt
   assertAllClose(tf.constant([0.1, 0.2], "float32"), tf.constant([0.1, 0.2], "float64"), { rtol: 1e-7, atol: 0 });
   assert.throws(() => assertAllClose(tf.constant([0.1, 0.2], "float32"), tf.constant([0.1, 0.2], "float64"), { rtol: 0, atol: 0 }), /index 0/);
   assertAllClose(tf.zeros([0, 3]), { shape: [0, 3], data: [] });
+});
+
+test("assertRecordClose wants the same keys in the same order and each value close", () => {
+  assertRecordClose({ loss: 1, mae: 0.5 }, { loss: 1 + 1e-7, mae: 0.5 });
+  assert.throws(() => assertRecordClose({ mae: 0.5, loss: 1 }, { loss: 1, mae: 0.5 }), /keys, in order/);
+  assert.throws(() => assertRecordClose({ loss: 1, mae: 0.6 }, { loss: 1, mae: 0.5 }, { what: "logs" }), /logs: mae: index 0: got 0.6, want 0.5/);
 });

@@ -60,3 +60,10 @@ export function assertAllClose(actual: CloseValues, expected: CloseValues, optio
     }
   }
 }
+
+/** Keras-style logs or results: the same keys in the same order, each value close as assertAllClose has it. */
+export function assertRecordClose(actual: Readonly<Record<string, number>>, expected: Readonly<Record<string, number>>, options: CloseOptions = {}): void {
+  const what = options.what ?? "assertRecordClose";
+  assert.deepEqual(Object.keys(actual), Object.keys(expected), `${what}: keys, in order`);
+  for (const [k, v] of Object.entries(expected)) assertAllClose([actual[k]], [v], { ...options, what: `${what}: ${k}` });
+}
