@@ -130,6 +130,44 @@ Napi::Value MaxPoolGrad(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// maxPoolWithArgmax(x, out, argmax, info)
+Napi::Value MaxPoolWithArgmax(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  F32 x, out;
+  I32 argmax;
+  lamina::PoolGeom g;
+  if (info.Length() < 4 || !getF32(info, 0, "x", x) || !getF32(info, 1, "out", out) || !getI32(info, 2, "argmax", argmax) ||
+      !getPool(info, 3, g)) {
+    if (!env.IsExceptionPending()) fail(env, "maxPoolWithArgmax expects 4 arguments");
+    return env.Undefined();
+  }
+  const index_t outSize = g.batch * g.outH * g.outW * g.channels;
+  if (need(env, x, g.batch * g.inH * g.inW * g.channels, "x") && need(env, out, outSize, "out") &&
+      need(env, argmax, outSize, "argmax")) {
+    lamina::maxPoolWithArgmax(x.data, out.data, argmax.data, g);
+  }
+  return env.Undefined();
+}
+
+// maxPoolGradFromArgmax(argmax, dy, dx, info)
+Napi::Value MaxPoolGradFromArgmax(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  I32 argmax;
+  F32 dy, dx;
+  lamina::PoolGeom g;
+  if (info.Length() < 4 || !getI32(info, 0, "argmax", argmax) || !getF32(info, 1, "dy", dy) || !getF32(info, 2, "dx", dx) ||
+      !getPool(info, 3, g)) {
+    if (!env.IsExceptionPending()) fail(env, "maxPoolGradFromArgmax expects 4 arguments");
+    return env.Undefined();
+  }
+  const index_t outSize = g.batch * g.outH * g.outW * g.channels;
+  if (need(env, argmax, outSize, "argmax") && need(env, dy, outSize, "dy") &&
+      need(env, dx, g.batch * g.inH * g.inW * g.channels, "dx")) {
+    lamina::maxPoolGradFromArgmax(argmax.data, dy.data, dx.data, g);
+  }
+  return env.Undefined();
+}
+
 // avgPoolGrad(dy, dx, info)
 Napi::Value AvgPoolGrad(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -401,6 +439,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("conv2dBackpropFilter", Napi::Function::New(env, Conv<ConvKind::BackpropFilter>, "conv2dBackpropFilter"));
   exports.Set("maxPool", Napi::Function::New(env, PoolForward<true>, "maxPool"));
   exports.Set("maxPoolGrad", Napi::Function::New(env, MaxPoolGrad, "maxPoolGrad"));
+  exports.Set("maxPoolWithArgmax", Napi::Function::New(env, MaxPoolWithArgmax, "maxPoolWithArgmax"));
+  exports.Set("maxPoolGradFromArgmax", Napi::Function::New(env, MaxPoolGradFromArgmax, "maxPoolGradFromArgmax"));
   exports.Set("avgPool", Napi::Function::New(env, PoolForward<false>, "avgPool"));
   exports.Set("avgPoolGrad", Napi::Function::New(env, AvgPoolGrad, "avgPoolGrad"));
   exports.Set("unary", Napi::Function::New(env, Unary, "unary"));

@@ -8,6 +8,17 @@
 #include <immintrin.h>
 #endif
 
+/*
+ * Builds a function for AVX-512, AVX2 and the baseline, the loader picking one for the CPU (GCC
+ * on x86-64 Linux; elsewhere one baseline build): for plain loops the compiler vectorizes, whose
+ * results do not depend on the vector width.
+ */
+#if defined(__x86_64__) && defined(__linux__) && defined(__GNUC__) && !defined(__clang__)
+#define LAMINA_SIMD_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define LAMINA_SIMD_CLONES
+#endif
+
 namespace lamina {
 
 using index_t = std::int64_t;
@@ -273,6 +284,13 @@ struct PoolGeom {
 
 void maxPool(const float* x, float* out, const PoolGeom& g);
 void maxPoolGrad(const float* x, const float* dy, float* dx, const PoolGeom& g);
+/**
+ * maxPool, also writing per output element the plane index iy * inW + ix of the cell it took
+ * (maxPoolGrad's cell: the first maximum, or the last NaN; -1 for a window of padding only).
+ */
+void maxPoolWithArgmax(const float* x, float* out, std::int32_t* argmax, const PoolGeom& g);
+/** dx (every element written) = maxPoolGrad's, from the argmax maxPoolWithArgmax wrote instead of x. */
+void maxPoolGradFromArgmax(const std::int32_t* argmax, const float* dy, float* dx, const PoolGeom& g);
 void avgPool(const float* x, float* out, const PoolGeom& g);
 void avgPoolGrad(const float* dy, float* dx, const PoolGeom& g);
 

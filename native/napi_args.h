@@ -36,6 +36,22 @@ inline bool getF32(const Napi::CallbackInfo& info, std::size_t i, const char* na
   return true;
 }
 
+struct I32 {
+  std::int32_t* data = nullptr;
+  index_t length = 0;
+};
+
+inline bool getI32(const Napi::CallbackInfo& info, std::size_t i, const char* name, I32& out) {
+  Napi::Value v = info[i];
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array) {
+    return fail(info.Env(), std::string(name) + " must be an Int32Array");
+  }
+  Napi::Int32Array a = v.As<Napi::Int32Array>();
+  out.data = a.Data();
+  out.length = static_cast<index_t>(a.ElementLength());
+  return true;
+}
+
 inline bool getInt(const Napi::CallbackInfo& info, std::size_t i, const char* name, index_t& out) {
   Napi::Value v = info[i];
   if (!v.IsNumber()) return fail(info.Env(), std::string(name) + " must be a number");
@@ -66,6 +82,13 @@ inline bool need(const Napi::Env& env, const F32& a, index_t elements, const cha
   return true;
 }
 
+inline bool need(const Napi::Env& env, const I32& a, index_t elements, const char* name) {
+  if (a.length < elements) {
+    return fail(env, std::string(name) + " holds " + std::to_string(a.length) + " elements, the kernel needs " +
+                         std::to_string(elements));
+  }
+  return true;
+}
 
 inline bool getConv(const Napi::CallbackInfo& info, std::size_t at, lamina::ConvGeom& g) {
   index_t v[17];

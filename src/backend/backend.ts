@@ -131,6 +131,13 @@ export interface Backend {
   maxPool(x: NumericArray, out: NumericArray, info: Pool2DInfo): void;
   /** dx (zero-filled): each window's dy goes to its first maximal input cell, or its last NaN. */
   maxPoolGrad(x: NumericArray, dy: NumericArray, dx: NumericArray, info: Pool2DInfo): void;
+  /**
+   * maxPool, also writing per output element the plane index iy * inWidth + ix of the input cell
+   * maxPoolGrad would send its gradient to (-1 for a window of padding only).
+   */
+  maxPoolWithArgmax(x: NumericArray, out: NumericArray, argmax: Int32Array, info: Pool2DInfo): void;
+  /** dx (every element written): maxPoolGrad's result, from the argmax maxPoolWithArgmax wrote instead of x. */
+  maxPoolGradFromArgmax(argmax: Int32Array, dy: NumericArray, dx: NumericArray, info: Pool2DInfo): void;
   /** Average over the real (non-padding) cells of each window. */
   avgPool(x: NumericArray, out: NumericArray, info: Pool2DInfo): void;
   avgPoolGrad(dy: NumericArray, dx: NumericArray, info: Pool2DInfo): void;

@@ -142,20 +142,20 @@ const MIN_POOLED_BYTES = 4096;
 const hasNodeBuffer = typeof Buffer !== "undefined" && typeof Buffer.allocUnsafeSlow === "function";
 
 /**
- * A tensor for a kernel that writes every element of its output. Float storage is left
+ * A tensor for a kernel that writes every element of its output. Float (and int32) storage is left
  * uninitialized on Node (Buffer.allocUnsafeSlow: no zero-filling pass over memory the kernel
  * overwrites anyway, which for large activations costs as much as a cheap kernel); other dtypes,
  * and platforms without Buffer, get emptyTensor's zero-filled storage.
  */
 export function outputTensor<D extends DType>(shape: readonly number[], dtype: D): Tensor<D> {
-  if (hasNodeBuffer && (dtype === "float32" || dtype === "float64")) {
+  if (hasNodeBuffer && (dtype === "float32" || dtype === "float64" || dtype === "int32")) {
     let n = 1;
     for (const d of shape) n *= d;
-    const bytes = n * (dtype === "float32" ? 4 : 8);
+    const bytes = n * (dtype === "float64" ? 8 : 4);
     // Small arrays stay on V8's own heap, where allocation is cheaper than a malloc.
     if (bytes >= MIN_POOLED_BYTES) {
       const buf = gradientPool.take(bytes) ?? Buffer.allocUnsafeSlow(bytes).buffer;
-      const data = dtype === "float32" ? new Float32Array(buf, 0, n) : new Float64Array(buf, 0, n);
+      const data = dtype === "float32" ? new Float32Array(buf, 0, n) : dtype === "int32" ? new Int32Array(buf, 0, n) : new Float64Array(buf, 0, n);
       const t = makeTensor(data as DTypeStorage[D], shape, dtype);
       gradientPool.log?.push(t);
       return t;

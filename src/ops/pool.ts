@@ -1,6 +1,6 @@
 import type { Tensor } from "../tensor/tensor.js";
 import type { Pool2DInfo } from "../backend/backend.js";
-import { type Input, assertFloat, backend, num, outputTensor, record, toTensor } from "./engine.js";
+import { type Input, assertFloat, backend, isRecording, num, outputTensor, record, toTensor } from "./engine.js";
 import { type PaddingMode, type Size2D, computePool2DInfo } from "./conv.js";
 import { installMethods } from "./methods.js";
 
@@ -26,10 +26,17 @@ export function maxPool(xIn: Input, poolSize: Size2D, strides?: Size2D | null, p
   const x = poolInput("maxPool", xIn);
   const info = computePool2DInfo(x.shape, poolSize, strides, padding, "maxPool");
   const out = outputTensor(pooledShape(x, info), x.dtype);
-  backend().maxPool(num(x), num(out), info);
+  if (!isRecording()) {
+    backend().maxPool(num(x), num(out), info);
+    return out;
+  }
+  // While a tape records, the forward pass notes each output's input cell (as torch's max_pool2d
+  // does), so that the gradient is a scatter of dy that need not read x again.
+  const argmax = outputTensor(out.shape, "int32");
+  backend().maxPoolWithArgmax(num(x), num(out), num(argmax) as Int32Array, info);
   record("maxPool", [x], out, ([dy]) => {
     const dx = outputTensor(x.shape, x.dtype);
-    backend().maxPoolGrad(num(x), num(dy), num(dx), info);
+    backend().maxPoolGradFromArgmax(num(argmax) as Int32Array, num(dy), num(dx), info);
     return [dx];
   });
   return out;

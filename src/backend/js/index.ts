@@ -6,7 +6,7 @@ import { broadcastTo, concat, gather, gatherGrad, oneHot, pad, stridedSlice, str
 import { matmul } from "./matmul.js";
 import { logSoftmax, softmax } from "./softmax.js";
 import { conv2d, conv2dBackpropFilter, conv2dBackpropInput } from "./conv.js";
-import { avgPool, avgPoolGrad, maxPool, maxPoolGrad } from "./pool.js";
+import { avgPool, avgPoolGrad, maxPool, maxPoolGrad, maxPoolGradFromArgmax, maxPoolWithArgmax } from "./pool.js";
 import {
   batchNormTraining, batchNormTrainingGrad, biasActivation, biasActivationGrad, channelAffine, conv2dBiasActivation, matmulBiasActivation,
   signedPower, signedPowerGrad,
@@ -24,7 +24,7 @@ export function createJsBackend(): Backend {
     matmul,
     softmax, logSoftmax,
     conv2d, conv2dBackpropInput, conv2dBackpropFilter,
-    maxPool, maxPoolGrad, avgPool, avgPoolGrad,
+    maxPool, maxPoolGrad, maxPoolWithArgmax, maxPoolGradFromArgmax, avgPool, avgPoolGrad,
     imageTransform, imageTransformGrad,
     biasActivation, biasActivationGrad, conv2dBiasActivation, matmulBiasActivation,
     batchNormTraining, batchNormTrainingGrad, channelAffine, signedPower, signedPowerGrad,

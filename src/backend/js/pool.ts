@@ -80,6 +80,32 @@ export function maxPoolGrad(x: NumericArray, dy: NumericArray, dx: NumericArray,
   });
 }
 
+export function maxPoolWithArgmax(x: NumericArray, out: NumericArray, argmax: Int32Array, info: Pool2DInfo): void {
+  const C = info.channels;
+  const best = new Float64Array(C);
+  const arg = new Int32Array(C);
+  forEachWindow(info, (xImage, o, yStart, yEnd, xStart, xEnd) => {
+    windowArgMax(x, info, best, arg, xImage, yStart, yEnd, xStart, xEnd);
+    for (let c = 0; c < C; c++) {
+      const i = arg[c];
+      out[o + c] = i < 0 ? -Infinity : best[c];
+      // The flat index xImage + (iy * W + ix) * C + c as the plane index iy * W + ix.
+      argmax[o + c] = i < 0 ? -1 : (i - xImage - c) / C;
+    }
+  });
+}
+
+export function maxPoolGradFromArgmax(argmax: Int32Array, dy: NumericArray, dx: NumericArray, info: Pool2DInfo): void {
+  const C = info.channels;
+  dx.fill(0);
+  forEachWindow(info, (xImage, o) => {
+    for (let c = 0; c < C; c++) {
+      const i = argmax[o + c];
+      if (i >= 0) dx[xImage + i * C + c] += dy[o + c];
+    }
+  });
+}
+
 export function avgPool(x: NumericArray, out: NumericArray, info: Pool2DInfo): void {
   const W = info.inWidth, C = info.channels;
   const acc = new Float64Array(C);

@@ -21,6 +21,8 @@ export interface NativeAddon {
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, geometry: Int32Array): void;
   maxPool(x: Float32Array, out: Float32Array, geometry: Int32Array): void;
   maxPoolGrad(x: Float32Array, dy: Float32Array, dx: Float32Array, geometry: Int32Array): void;
+  maxPoolWithArgmax(x: Float32Array, out: Float32Array, argmax: Int32Array, geometry: Int32Array): void;
+  maxPoolGradFromArgmax(argmax: Int32Array, dy: Float32Array, dx: Float32Array, geometry: Int32Array): void;
   avgPool(x: Float32Array, out: Float32Array, geometry: Int32Array): void;
   avgPoolGrad(dy: Float32Array, dx: Float32Array, geometry: Int32Array): void;
   /** Elementwise kernels take the op's index in NATIVE_UNARY / NATIVE_BINARY; false: no native kernel. */
@@ -273,6 +275,14 @@ export function createNativeBackend(native: NativeAddon): Backend {
     maxPoolGrad(x, dy, dx, info) {
       if (f32(x, dy, dx)) native.maxPoolGrad(x as Float32Array, dy as Float32Array, dx as Float32Array, poolInfo(info));
       else js.maxPoolGrad(x, dy, dx, info);
+    },
+    maxPoolWithArgmax(x, out, argmax, info) {
+      if (f32(x, out)) native.maxPoolWithArgmax(x as Float32Array, out as Float32Array, argmax, poolInfo(info));
+      else js.maxPoolWithArgmax(x, out, argmax, info);
+    },
+    maxPoolGradFromArgmax(argmax, dy, dx, info) {
+      if (f32(dy, dx)) native.maxPoolGradFromArgmax(argmax, dy as Float32Array, dx as Float32Array, poolInfo(info));
+      else js.maxPoolGradFromArgmax(argmax, dy, dx, info);
     },
     avgPool(x, out, info) {
       if (f32(x, out)) native.avgPool(x as Float32Array, out as Float32Array, poolInfo(info));

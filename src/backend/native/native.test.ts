@@ -340,6 +340,40 @@ test("native maxPool/maxPoolGrad/avgPool/avgPoolGrad equal js (ties and NaN incl
   }
 });
 
+test("maxPoolWithArgmax/maxPoolGradFromArgmax give maxPool/maxPoolGrad's values on both backends (ties, NaN, SAME, odd sizes)", { skip }, () => {
+  const nb = native as Backend;
+  let seed = 7000;
+  // The pool's cases, plus odd batches and channel counts that split unevenly across the threads.
+  const cases: Parameters<typeof poolGeometry>[] = [...poolCases, [3, 13, 13, 7, 2, 2, 2, 2, "SAME"], [5, 11, 11, 64, 2, 2, 2, 2, "VALID"],
+    [1, 1, 1, 3, 2, 2, 2, 2, "SAME"], [2, 9, 7, 6, 3, 3, 3, 2, "VALID"]];
+  for (const p of cases) {
+    const info = poolGeometry(...p);
+    const what = `pool ${JSON.stringify(p)}`;
+    const xSize = info.batch * info.inHeight * info.inWidth * info.channels;
+    const ySize = info.batch * info.outHeight * info.outWidth * info.channels;
+    for (const kind of ["random", "integers", "nan"]) {
+      const x = randomF32(xSize, seed++, kind === "integers"), dy = randomF32(ySize, seed++);
+      if (kind === "nan") for (let i = 0; i < xSize; i += 1 + (i % 13)) x[i] = Number.NaN;
+      const ref = new Float32Array(ySize), refDx = new Float32Array(xSize), nativeDx = new Float32Array(xSize);
+      js.maxPool(x, ref, info);
+      js.maxPoolGrad(x, dy, refDx, info);
+      nb.maxPoolGrad(x, dy, nativeDx, info);
+      const argJs = new Int32Array(ySize), argNative = new Int32Array(ySize).fill(-7);
+      const outJs = new Float32Array(ySize), outNative = new Float32Array(ySize).fill(3);
+      js.maxPoolWithArgmax(x, outJs, argJs, info);
+      nb.maxPoolWithArgmax(x, outNative, argNative, info);
+      assertEqualArrays(outJs, ref, `${what} ${kind} js maxPoolWithArgmax values`);
+      assertEqualArrays(outNative, ref, `${what} ${kind} native maxPoolWithArgmax values`);
+      assertEqualArrays(argNative, argJs, `${what} ${kind} argmax`);
+      const dxJs = new Float32Array(xSize).fill(5), dxNative = new Float32Array(xSize).fill(5);
+      js.maxPoolGradFromArgmax(argJs, dy, dxJs, info);
+      nb.maxPoolGradFromArgmax(argNative, dy, dxNative, info);
+      assertEqualArrays(dxJs, refDx, `${what} ${kind} js maxPoolGradFromArgmax`);
+      assertEqualArrays(dxNative, nativeDx, `${what} ${kind} native maxPoolGradFromArgmax`);
+    }
+  }
+});
+
 // ---------------------------------------------------------------- elementwise
 
 const UNARY_OPS = ["relu", "neg", "abs", "square", "sqrt", "rsqrt", "exp", "log", "reciprocal", "sigmoid", "tanh",
