@@ -10,10 +10,11 @@
 
 /*
  * Builds a function for AVX-512, AVX2 and the baseline, the loader picking one for the CPU (GCC
- * on x86-64 Linux; elsewhere one baseline build): for plain loops the compiler vectorizes, whose
- * results do not depend on the vector width.
+ * on x86-64 Linux with glibc, whose ifunc resolvers make the pick; musl has none, and elsewhere
+ * there is one baseline build): for plain loops the compiler vectorizes, whose results do not
+ * depend on the vector width.
  */
-#if defined(__x86_64__) && defined(__linux__) && defined(__GNUC__) && !defined(__clang__)
+#if defined(__x86_64__) && defined(__linux__) && defined(__GLIBC__) && defined(__GNUC__) && !defined(__clang__)
 #define LAMINA_SIMD_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
 #define LAMINA_SIMD_CLONES
