@@ -184,6 +184,21 @@ struct ConvGeom {
   index_t batch, inH, inW, inC, outH, outW, outC, kh, kw, sh, sw, dh, dw, padTop, padLeft, padBottom, padRight;
 };
 
+/**
+ * Row kernels of the direct path for convolutions with one input channel (conv.cc), over one
+ * output row of OW pixels whose K taps lie at src[ox * step + off[k]]: forwardRow writes
+ * row[ox][o] = act(sum_k tap * filter[k][o] + bias[o]) (bias may be null; relu as reluKeepNaN);
+ * filterGradRow adds sum_ox tap * dyRow[ox][o] into acc[k][o].
+ */
+struct DirectConvKernels {
+  void (*forwardRow)(const float* src, const index_t* off, index_t K, index_t step, const float* filter, const float* bias,
+                     bool relu, float* row, index_t OW, index_t O);
+  void (*filterGradRow)(const float* src, const index_t* off, index_t K, index_t step, const float* dyRow, float* acc,
+                        index_t OW, index_t O);
+};
+/** The AVX-512 build of them (conv_direct_avx512.cc), or null when the compiler could not target it. */
+const DirectConvKernels* avx512DirectConv();
+
 /** out = conv2d(x, filter), then the epilogue (bias per output channel, activation) when given. */
 void conv2d(const float* x, const float* filter, float* out, const ConvGeom& g, const Epilogue* epilogue = nullptr);
 void conv2dBackpropInput(const float* dy, const float* filter, float* dx, const ConvGeom& g);

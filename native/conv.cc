@@ -292,6 +292,100 @@ void conv2dBackpropFilterFused(const float* x, const float* dy, float* dw, const
   });
 }
 
+/*
+ * Direct path for convolutions with a single input channel (a network's first layer on grayscale
+ * images): K = kh * kw is so small that im2col + GEMM spends its time packing and storing rather
+ * than multiplying. Each output row (n, oy) copies the input rows under its taps into the thread's
+ * cache, padded with zeros (multiplied as im2col's zero columns are, so 0 * Inf is NaN), and the
+ * AVX-512 row kernels (conv_direct_avx512.cc) sum the taps in registers. Only with the AVX-512
+ * GEMM kernel active (LAMINA_SIMD=avx2 or scalar, or a CPU without it, keep im2col + GEMM).
+ */
+const DirectConvKernels* directKernels() {
+  static const DirectConvKernels* k =
+      std::strcmp(activeKernel().name, "avx512") == 0 ? avx512DirectConv() : nullptr;
+  return k;
+}
+
+bool directSingleChannel(const ConvGeom& g) { return g.inC == 1 && !isPointwise(g) && directKernels() != nullptr; }
+
+/** The rows under output row oy's taps, padded: the geometry's tap offsets and padded row length. */
+struct DirectRows {
+  index_t span;               // floats per padded row: input columns -padLeft .. (OW-1)*sw - padLeft + (KW-1)*dw
+  std::vector<index_t> off;   // tap (fy, fx) of pixel ox at rows + ox * sw + off[fy * KW + fx]
+
+  explicit DirectRows(const ConvGeom& g) : span((g.outW - 1) * g.sw + (g.kw - 1) * g.dw + 1) {
+    for (index_t fy = 0; fy < g.kh; fy++) {
+      for (index_t fx = 0; fx < g.kw; fx++) off.push_back(fy * span + fx * g.dw);
+    }
+  }
+
+  /** Writes the KH padded rows of output row oy of image xImage into dst (KH * span floats). */
+  void gather(const float* xImage, const ConvGeom& g, index_t oy, float* dst) const {
+    const index_t iy0 = oy * g.sh - g.padTop;
+    const index_t lo = std::min(span, std::max<index_t>(0, g.padLeft));          // first column inside the image
+    const index_t hi = std::max(lo, std::min(span, g.inW + g.padLeft));          // past the last one
+    for (index_t fy = 0; fy < g.kh; fy++, dst += span) {
+      const index_t iy = iy0 + fy * g.dh;
+      if (iy < 0 || iy >= g.inH) {
+        std::fill(dst, dst + span, 0.0f);
+        continue;
+      }
+      std::fill(dst, dst + lo, 0.0f);
+      std::memcpy(dst + lo, xImage + iy * g.inW + (lo - g.padLeft), sizeof(float) * static_cast<std::size_t>(hi - lo));
+      std::fill(dst + hi, dst + span, 0.0f);
+    }
+  }
+};
+
+/** Output rows per task: a few tasks per thread, not one per row (whose hand-offs cost more than the row). */
+index_t directRowsPerTask(index_t rows) {
+  const index_t want = 8 * numThreads();
+  return std::max<index_t>(1, (rows + want - 1) / want);
+}
+
+void conv2dDirectSingleChannel(const float* x, const float* filter, float* out, const ConvGeom& g, const Epilogue* ep) {
+  const DirectConvKernels& kern = *directKernels();
+  const DirectRows layout(g);
+  const index_t O = g.outC, OW = g.outW, K = g.kh * g.kw, rows = g.batch * g.outH;
+  const float* bias = ep != nullptr ? ep->bias : nullptr;
+  const bool relu = ep != nullptr && ep->act == Activation::Relu;
+  const index_t per = directRowsPerTask(rows);
+  parallelFor((rows + per - 1) / per, [&](index_t task) {
+    float* buf = tlsCols.get(static_cast<std::size_t>(g.kh * layout.span));
+    for (index_t t = task * per; t < std::min(rows, (task + 1) * per); t++) {
+      layout.gather(x + (t / g.outH) * g.inH * g.inW, g, t % g.outH, buf);
+      kern.forwardRow(buf, layout.off.data(), K, g.sw, filter, bias, relu, out + t * OW * O, OW, O);
+    }
+  });
+}
+
+/**
+ * The filter gradient as fixed groups of output rows (each summed into its own partial, then the
+ * partials in order), so that the result does not depend on the number of threads.
+ */
+void conv2dBackpropFilterDirectSingleChannel(const float* x, const float* dy, float* dw, const ConvGeom& g) {
+  const DirectConvKernels& kern = *directKernels();
+  const DirectRows layout(g);
+  const index_t O = g.outC, OW = g.outW, K = g.kh * g.kw, wSize = K * O;
+  const index_t rows = g.batch * g.outH;
+  const index_t groups = std::min(rows, FILTER_GROUPS);
+  const index_t perGroup = (rows + groups - 1) / groups;
+  std::vector<float> partial(static_cast<std::size_t>(groups * wSize), 0.0f);
+  parallelFor(groups, [&](index_t grp) {
+    float* acc = partial.data() + grp * wSize;
+    float* buf = tlsCols.get(static_cast<std::size_t>(g.kh * layout.span));
+    for (index_t t = grp * perGroup; t < std::min(rows, (grp + 1) * perGroup); t++) {
+      layout.gather(x + (t / g.outH) * g.inH * g.inW, g, t % g.outH, buf);
+      kern.filterGradRow(buf, layout.off.data(), K, g.sw, dy + t * OW * O, acc, OW, O);
+    }
+  });
+  std::copy(partial.begin(), partial.begin() + wSize, dw);
+  for (index_t grp = 1; grp < groups; grp++) {
+    const float* p = partial.data() + grp * wSize;
+    for (index_t e = 0; e < wSize; e++) dw[e] += p[e];
+  }
+}
+
 }  // namespace
 
 void conv2d(const float* x, const float* filter, float* out, const ConvGeom& g, const Epilogue* ep) {
@@ -305,6 +399,10 @@ void conv2d(const float* x, const float* filter, float* out, const ConvGeom& g, 
   }
   if (winogradApplies(g) && allFinite(x, g.batch * g.inH * g.inW * g.inC) && allFinite(filter, K * O)) {
     conv2dWinograd(x, filter, out, g, ep);
+    return;
+  }
+  if (directSingleChannel(g)) {
+    conv2dDirectSingleChannel(x, filter, out, g, ep);
     return;
   }
   if (forwardPerTask(g)) {
@@ -378,6 +476,10 @@ void conv2dBackpropFilter(const float* x, const float* dy, float* dw, const Conv
   }
   if (winogradAppliesToFilterGradient(g) && allFinite(x, g.batch * g.inH * g.inW * g.inC) && allFinite(dy, rows * O)) {
     conv2dBackpropFilterWinograd(x, dy, dw, g);
+    return;
+  }
+  if (directSingleChannel(g)) {
+    conv2dBackpropFilterDirectSingleChannel(x, dy, dw, g);
     return;
   }
   if (fused(g)) {

@@ -6,7 +6,7 @@ import type { Backend, Conv2DInfo, Pool2DInfo } from "../backend.js";
 import type { NumericArray } from "../../tensor/dtype.js";
 import { createJsBackend } from "../js/index.js";
 import { createNativeBackend, nativeAddon, nativeLoadError } from "./index.js";
-import { assertClose, assertEqualArrays, convCases, convGeometry, describeConv as describe, randomF32 } from "./kernel_cases.js";
+import { assertClose, assertEqualArrays, convCases, convGeometry, describeConv as describe, randomF32, type ConvCase } from "./kernel_cases.js";
 import * as tf from "../../index.js";
 
 /*
@@ -117,6 +117,96 @@ test("native conv2d, conv2dBackpropInput and conv2dBackpropFilter equal js", { s
     nb.conv2dBackpropFilter(x, dy, dwGot, info);
     assertClose(dwGot, dwWant, `${describe(c)} backprop filter`);
   }
+});
+
+test("native single-input-channel convolutions (direct path on AVX-512) equal js: strides, dilation, padding, odd sizes, tails, bias + relu, NaN and Inf", { skip }, () => {
+  const nb = native as Backend;
+  // One input channel; output channels below, at and past a 16-wide block (masked tails), rows of
+  // fewer than four pixels and not a multiple of four, 1 to 25 taps (blocks of up to eight in the
+  // filter gradient), batches of many rows (the filter gradient's 16 fixed groups, tasks on every thread).
+  const cases: ConvCase[] = [
+    { batch: 1, h: 5, w: 5, c: 1, o: 1, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, padding: "SAME" },
+    { batch: 3, h: 28, w: 28, c: 1, o: 32, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, padding: "VALID" },
+    { batch: 2, h: 13, w: 11, c: 1, o: 17, kh: 3, kw: 3, sh: 2, sw: 2, dh: 1, dw: 1, padding: "SAME" },
+    { batch: 2, h: 9, w: 10, c: 1, o: 33, kh: 5, kw: 5, sh: 1, sw: 2, dh: 1, dw: 1, padding: "SAME" },
+    { batch: 3, h: 12, w: 12, c: 1, o: 16, kh: 3, kw: 3, sh: 1, sw: 1, dh: 2, dw: 3, padding: "SAME" },
+    { batch: 2, h: 11, w: 8, c: 1, o: 9, kh: 3, kw: 2, sh: 2, sw: 1, dh: 2, dw: 1, padding: "VALID" },
+    { batch: 2, h: 8, w: 7, c: 1, o: 20, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, padding: [3, 1, 0, 4] },
+    { batch: 1, h: 3, w: 2, c: 1, o: 5, kh: 4, kw: 4, sh: 1, sw: 1, dh: 1, dw: 1, padding: "SAME" },
+    { batch: 2, h: 7, w: 7, c: 1, o: 48, kh: 1, kw: 1, sh: 2, sw: 2, dh: 1, dw: 1, padding: "SAME" },
+    { batch: 2, h: 6, w: 9, c: 1, o: 7, kh: 2, kw: 4, sh: 3, sw: 3, dh: 1, dw: 1, padding: "VALID" },
+    { batch: 37, h: 17, w: 15, c: 1, o: 64, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, padding: "SAME" },
+  ];
+  let seed = 5000;
+  for (const c of cases) {
+    const info = convGeometry(c.batch, c.h, c.w, c.c, c.o, c.kh, c.kw, c.sh, c.sw, c.dh, c.dw, c.padding);
+    const what = describe(c);
+    const xSize = c.batch * c.h * c.w, ySize = c.batch * info.outHeight * info.outWidth * c.o, wSize = c.kh * c.kw * c.o;
+    const x = randomF32(xSize, seed++), f = randomF32(wSize, seed++), dy = randomF32(ySize, seed++), bias = randomF32(c.o, seed++);
+    const yWant = new Float32Array(ySize), yGot = new Float32Array(ySize).fill(Number.NaN);
+    js.conv2d(x, f, yWant, info);
+    nb.conv2d(x, f, yGot, info);
+    assertClose(yGot, yWant, `${what} forward`);
+    js.conv2dBiasActivation(x, f, bias, "relu", yWant, info);
+    nb.conv2dBiasActivation(x, f, bias, "relu", yGot.fill(Number.NaN), info);
+    assertClose(yGot, yWant, `${what} bias + relu`);
+    js.conv2dBiasActivation(x, f, bias, "linear", yWant, info);
+    nb.conv2dBiasActivation(x, f, bias, "linear", yGot.fill(Number.NaN), info);
+    assertClose(yGot, yWant, `${what} bias, linear`);
+    const dwWant = new Float32Array(wSize), dwGot = new Float32Array(wSize).fill(7);
+    js.conv2dBackpropFilter(x, dy, dwWant, info);
+    nb.conv2dBackpropFilter(x, dy, dwGot, info);
+    assertClose(dwGot, dwWant, `${what} backprop filter`);
+    const dxWant = new Float32Array(xSize), dxGot = new Float32Array(xSize).fill(7);
+    js.conv2dBackpropInput(dy, f, dxWant, info);
+    nb.conv2dBackpropInput(dy, f, dxGot, info);
+    assertClose(dxGot, dxWant, `${what} backprop input`);
+
+    // NaN and Inf: in x (inside and on the border), in the filter (an Inf tap times a padding zero
+    // is NaN, as im2col's zero columns give), in dy, and a NaN bias kept by relu.
+    const nonFinite = (a: Float32Array): string[] => [...a.keys()].filter((i) => !Number.isFinite(a[i])).map((i) => `${i}:${a[i]}`);
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+      const xb = x.slice(), fb = f.slice(), dyb = dy.slice(), bb = bias.slice();
+      xb[Math.floor(xSize / 2)] = bad;
+      xb[0] = bad;
+      fb[wSize - 1] = bad;
+      dyb[Math.floor(ySize / 3)] = bad;
+      bb[0] = Number.NaN;
+      for (const [xs, fs] of [[xb, f], [x, fb]] as const) {
+        js.conv2dBiasActivation(xs, fs, bb, "relu", yWant, info);
+        nb.conv2dBiasActivation(xs, fs, bb, "relu", yGot.fill(0), info);
+        assert.deepEqual(nonFinite(yGot), nonFinite(yWant), `${what} bias + relu with ${bad}`);
+        assertClose(yGot.map((v, i) => (Number.isFinite(yWant[i]) ? v : 0)), yWant.map((v) => (Number.isFinite(v) ? v : 0)), `${what} bias + relu with ${bad}`);
+      }
+      for (const [xs, ds] of [[xb, dy], [x, dyb]] as const) {
+        js.conv2dBackpropFilter(xs, ds, dwWant, info);
+        nb.conv2dBackpropFilter(xs, ds, dwGot.fill(7), info);
+        assert.deepEqual(nonFinite(dwGot), nonFinite(dwWant), `${what} backprop filter with ${bad}`);
+        assertClose(dwGot.map((v, i) => (Number.isFinite(dwWant[i]) ? v : 0)), dwWant.map((v) => (Number.isFinite(v) ? v : 0)), `${what} backprop filter with ${bad}`);
+      }
+    }
+  }
+});
+
+test("the single-channel filter gradient does not depend on the number of threads (LAMINA_NUM_THREADS=1 in a child process)", { skip: skip || process.env.LAMINA_NATIVE_TEST_CHILD === "1" }, () => {
+  const nb = native as Backend;
+  const info = convGeometry(37, 17, 15, 1, 40, 3, 3, 1, 1, 1, 1, "SAME");
+  const x = randomF32(37 * 17 * 15, 91), dy = randomF32(37 * 17 * 15 * 40, 92);
+  const dw = new Float32Array(9 * 40);
+  nb.conv2dBackpropFilter(x, dy, dw, info);
+  const script = `
+    const { createNativeBackend, nativeAddon } = await import(${JSON.stringify(new URL("./index.js", import.meta.url).href)});
+    const { convGeometry, randomF32 } = await import(${JSON.stringify(new URL("./kernel_cases.js", import.meta.url).href)});
+    const nb = createNativeBackend(nativeAddon());
+    const info = convGeometry(37, 17, 15, 1, 40, 3, 3, 1, 1, 1, 1, "SAME");
+    const dw = new Float32Array(9 * 40);
+    nb.conv2dBackpropFilter(randomF32(37 * 17 * 15, 91), randomF32(37 * 17 * 15 * 40, 92), dw, info);
+    process.stdout.write(JSON.stringify(Array.from(dw)));`;
+  const r = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+    encoding: "utf8", env: { ...process.env, NODE_TEST_CONTEXT: undefined, LAMINA_NUM_THREADS: "1" },
+  });
+  assert.equal(r.status, 0, r.stderr);
+  assertEqualArrays(Float32Array.from(JSON.parse(r.stdout) as number[]), dw, "dw with one thread");
 });
 
 test("native 3x3 stride-1 convolutions equal js with Winograd forced on and off (LAMINA_WINOGRAD, read per call)", { skip }, () => {

@@ -1,0 +1,134 @@
+// AVX-512 kernels of conv.cc's direct path for convolutions with one input channel: one output
+// row at a time, pixel ox's K taps read at src[ox * step + off[k]] (conv.cc gathers the rows under
+// the output row, padding as zeros). Blocks of 16 output channels (the last one masked) are summed
+// in zmm registers with FMA, tap by tap in order. Built with -mavx512f in this translation unit
+// only; conv.cc takes it when the AVX-512 GEMM kernel is the active one.
+#include "common.h"
+
+#if defined(__AVX512F__)
+#include <immintrin.h>
+
+#if defined(__GNUC__) && !defined(__clang__)
+// GCC 12 warns inside its own _mm512_max_ps (an _mm512_undefined_ps pass-through operand).
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+
+#include <algorithm>
+
+namespace lamina {
+namespace {
+
+inline __mmask16 tailMask(index_t n) { return n >= 16 ? __mmask16(0xFFFF) : static_cast<__mmask16>((1u << n) - 1u); }
+
+/** The epilogue of one block: + bias, then relu as reluKeepNaN (maxps returns its second operand, v, for a NaN or a zero). */
+inline __m512 finish(__m512 v, __m512 bias, bool relu) {
+  v = _mm512_add_ps(v, bias);
+  return relu ? _mm512_max_ps(_mm512_setzero_ps(), v) : v;
+}
+
+/** row[ox][o] = act(sum over k of tap(ox, k) * filter[k][o] + bias[o]): four pixels at a time per block of 16 channels. */
+void forwardRow(const float* src, const index_t* off, index_t K, index_t step, const float* filter, const float* bias, bool relu,
+                float* row, index_t OW, index_t O) {
+  for (index_t ob = 0; ob < O; ob += 16) {
+    const __mmask16 m = tailMask(O - ob);
+    const float* w = filter + ob;
+    const __m512 b = bias != nullptr ? _mm512_maskz_loadu_ps(m, bias + ob) : _mm512_setzero_ps();
+    const bool epilogue = bias != nullptr || relu;
+    index_t ox = 0;
+    for (; ox + 4 <= OW; ox += 4) {
+      const float* x0 = src + ox * step;
+      const float* x1 = x0 + step;
+      const float* x2 = x1 + step;
+      const float* x3 = x2 + step;
+      __m512 a0 = _mm512_setzero_ps(), a1 = _mm512_setzero_ps(), a2 = _mm512_setzero_ps(), a3 = _mm512_setzero_ps();
+      for (index_t k = 0; k < K; k++) {
+        const __m512 wv = _mm512_maskz_loadu_ps(m, w + k * O);
+        const index_t d = off[k];
+        a0 = _mm512_fmadd_ps(_mm512_set1_ps(x0[d]), wv, a0);
+        a1 = _mm512_fmadd_ps(_mm512_set1_ps(x1[d]), wv, a1);
+        a2 = _mm512_fmadd_ps(_mm512_set1_ps(x2[d]), wv, a2);
+        a3 = _mm512_fmadd_ps(_mm512_set1_ps(x3[d]), wv, a3);
+      }
+      if (epilogue) {
+        a0 = finish(a0, b, relu);
+        a1 = finish(a1, b, relu);
+        a2 = finish(a2, b, relu);
+        a3 = finish(a3, b, relu);
+      }
+      float* o = row + ox * O + ob;
+      _mm512_mask_storeu_ps(o, m, a0);
+      _mm512_mask_storeu_ps(o + O, m, a1);
+      _mm512_mask_storeu_ps(o + 2 * O, m, a2);
+      _mm512_mask_storeu_ps(o + 3 * O, m, a3);
+    }
+    for (; ox < OW; ox++) {
+      const float* x0 = src + ox * step;
+      __m512 a0 = _mm512_setzero_ps();
+      for (index_t k = 0; k < K; k++) a0 = _mm512_fmadd_ps(_mm512_set1_ps(x0[off[k]]), _mm512_maskz_loadu_ps(m, w + k * O), a0);
+      if (epilogue) a0 = finish(a0, b, relu);
+      _mm512_mask_storeu_ps(row + ox * O + ob, m, a0);
+    }
+  }
+}
+
+/** acc[k0 + j][ob..] += sum over ox of taps[ox][k0 + j] * dy[ox][ob..] for j < KB, in registers over the row. */
+template <int KB>
+void gradBlock(const float* src, const index_t* off, index_t step, const float* dyRow, float* acc, index_t OW, index_t O,
+               index_t k0, index_t ob, __mmask16 m) {
+  index_t d[KB];
+  for (int j = 0; j < KB; j++) d[j] = off[k0 + j];
+  __m512 a[KB];
+  for (int j = 0; j < KB; j++) a[j] = _mm512_setzero_ps();
+  for (index_t ox = 0; ox < OW; ox++) {
+    const __m512 dv = _mm512_maskz_loadu_ps(m, dyRow + ox * O + ob);
+    const float* xv = src + ox * step;
+    for (int j = 0; j < KB; j++) a[j] = _mm512_fmadd_ps(_mm512_set1_ps(xv[d[j]]), dv, a[j]);
+  }
+  for (int j = 0; j < KB; j++) {
+    float* p = acc + (k0 + j) * O + ob;
+    _mm512_mask_storeu_ps(p, m, _mm512_add_ps(_mm512_maskz_loadu_ps(m, p), a[j]));
+  }
+}
+
+/**
+ * acc[k][o] += the sum over one output row's pixels of tap(ox, k) * dy[ox][o]: per block of 16
+ * channels, the taps in near-equal blocks of at most eight held in registers over the row.
+ */
+void filterGradRow(const float* src, const index_t* off, index_t K, index_t step, const float* dyRow, float* acc, index_t OW,
+                   index_t O) {
+  const index_t blocks = (K + 7) / 8;
+  for (index_t ob = 0; ob < O; ob += 16) {
+    const __mmask16 m = tailMask(O - ob);
+    index_t k0 = 0;
+    for (index_t b = 0; b < blocks; b++) {
+      const index_t kb = (K - k0 + (blocks - b) - 1) / (blocks - b);
+      switch (kb) {
+        case 1: gradBlock<1>(src, off, step, dyRow, acc, OW, O, k0, ob, m); break;
+        case 2: gradBlock<2>(src, off, step, dyRow, acc, OW, O, k0, ob, m); break;
+        case 3: gradBlock<3>(src, off, step, dyRow, acc, OW, O, k0, ob, m); break;
+        case 4: gradBlock<4>(src, off, step, dyRow, acc, OW, O, k0, ob, m); break;
+        case 5: gradBlock<5>(src, off, step, dyRow, acc, OW, O, k0, ob, m); break;
+        case 6: gradBlock<6>(src, off, step, dyRow, acc, OW, O, k0, ob, m); break;
+        case 7: gradBlock<7>(src, off, step, dyRow, acc, OW, O, k0, ob, m); break;
+        default: gradBlock<8>(src, off, step, dyRow, acc, OW, O, k0, ob, m); break;
+      }
+      k0 += kb;
+    }
+  }
+}
+
+const DirectConvKernels kDirect{forwardRow, filterGradRow};
+
+}  // namespace
+
+const DirectConvKernels* avx512DirectConv() { return &kDirect; }
+
+}  // namespace lamina
+
+#else
+
+namespace lamina {
+const DirectConvKernels* avx512DirectConv() { return nullptr; }
+}  // namespace lamina
+
+#endif
