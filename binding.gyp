@@ -47,7 +47,7 @@
     {
       "target_name": "lamina_avx512",
       "type": "static_library",
-      "sources": ["native/gemm_avx512.cc", "native/conv_direct_avx512.cc"],
+      "sources": ["native/gemm_avx512.cc", "native/conv_direct_avx512.cc", "native/pool_avx512.cc"],
       "cflags_cc!": ["-std=gnu++17", "-std=gnu++20"],
       "cflags_cc": ["-std=c++17", "-O3", "-fPIC"],
       "conditions": [

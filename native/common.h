@@ -305,6 +305,12 @@ void maxPoolGrad(const float* x, const float* dy, float* dx, const PoolGeom& g);
  * (maxPoolGrad's cell: the first maximum, or the last NaN; -1 for a window of padding only).
  */
 void maxPoolWithArgmax(const float* x, float* out, std::int32_t* argmax, const PoolGeom& g);
+/**
+ * One output row oy of maxPoolWithArgmax for one image (o, a: that row's outputs and positions):
+ * the AVX-512 build (pool_avx512.cc), or null when the compiler could not target it.
+ */
+using MaxPoolArgmaxRowFn = void (*)(const float* xImage, float* o, std::int32_t* a, const PoolGeom& g, index_t oy);
+MaxPoolArgmaxRowFn avx512MaxPoolArgmaxRow();
 /** dx (every element written) = maxPoolGrad's, from the argmax maxPoolWithArgmax wrote instead of x. */
 void maxPoolGradFromArgmax(const std::int32_t* argmax, const float* dy, float* dx, const PoolGeom& g);
 void avgPool(const float* x, float* out, const PoolGeom& g);

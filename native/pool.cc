@@ -6,6 +6,7 @@
 // (their parts of dx are disjoint).
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <vector>
 
@@ -243,14 +244,29 @@ void maxPoolGrad(const float* x, const float* dy, float* dx, const PoolGeom& g) 
   });
 }
 
+namespace {
+
+/** The AVX-512 row kernel when the AVX-512 GEMM kernel is the active one (LAMINA_SIMD may ask for less). */
+MaxPoolArgmaxRowFn argmaxRowKernel() {
+  static const MaxPoolArgmaxRowFn k = std::strcmp(activeKernel().name, "avx512") == 0 ? avx512MaxPoolArgmaxRow() : nullptr;
+  return k;
+}
+
+}  // namespace
+
 void maxPoolWithArgmax(const float* x, float* out, std::int32_t* argmax, const PoolGeom& g) {
   const index_t C = g.channels;
   const index_t imageSize = g.inH * g.inW * C;
+  const MaxPoolArgmaxRowFn rowKernel = argmaxRowKernel();
   parallelFor(g.batch * g.outH, [&](index_t t) {
     const index_t n = t / g.outH, oy = t % g.outH;
     const float* xImage = x + n * imageSize;
     float* o = out + (t * g.outW) * C;
     std::int32_t* a = argmax + (t * g.outW) * C;
+    if (rowKernel != nullptr) {
+      rowKernel(xImage, o, a, g, oy);
+      return;
+    }
     for (index_t ox = 0; ox < g.outW; ox++, o += C, a += C) {
       const Window w = window(g, oy, ox);
       if (w.yStart >= w.yEnd || w.xStart >= w.xEnd) {

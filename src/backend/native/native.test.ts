@@ -6,7 +6,7 @@ import type { Backend, Conv2DInfo, Pool2DInfo } from "../backend.js";
 import type { NumericArray } from "../../tensor/dtype.js";
 import { createJsBackend } from "../js/index.js";
 import { createNativeBackend, nativeAddon, nativeLoadError } from "./index.js";
-import { assertClose, assertEqualArrays, convCases, convGeometry, describeConv as describe, randomF32, type ConvCase } from "./kernel_cases.js";
+import { assertClose, assertEqualArrays, convCases, convGeometry, describeConv as describe, randomF32, rng, type ConvCase } from "./kernel_cases.js";
 import * as tf from "../../index.js";
 
 /*
@@ -461,6 +461,27 @@ test("maxPoolWithArgmax/maxPoolGradFromArgmax give maxPool/maxPoolGrad's values 
       assertEqualArrays(dxJs, refDx, `${what} ${kind} js maxPoolGradFromArgmax`);
       assertEqualArrays(dxNative, nativeDx, `${what} ${kind} native maxPoolGradFromArgmax`);
     }
+  }
+});
+
+test("maxPoolWithArgmax (AVX-512 blocks of 16 channels, masked tails) equals js bit for bit: windows of padding only, signed zeros, infinities, NaN in every lane", { skip }, () => {
+  const nb = native as Backend;
+  // Padding of four rows on top and three columns on the left: the first output row's and column's
+  // windows hold padding only (-inf, position -1); 40 and 16 channels (two full blocks and a tail of 8, one block) and 1.
+  for (const channels of [40, 16, 1]) {
+    const info: Pool2DInfo = { batch: 3, inHeight: 7, inWidth: 8, channels, outHeight: 4, outWidth: 4, poolHeight: 2, poolWidth: 3,
+      strideHeight: 3, strideWidth: 3, padTop: 4, padLeft: 3, padBottom: 2, padRight: 1 };
+    const xSize = 3 * 7 * 8 * channels, ySize = 3 * 4 * 4 * channels;
+    const values = [0, -0, 1, -1, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NaN, 2.5];
+    const r = rng(8100 + channels);
+    const x = new Float32Array(xSize).map(() => values[Math.floor(r() * values.length)]);
+    const outJs = new Float32Array(ySize), outNative = new Float32Array(ySize).fill(3);
+    const argJs = new Int32Array(ySize), argNative = new Int32Array(ySize).fill(-7);
+    js.maxPoolWithArgmax(x, outJs, argJs, info);
+    nb.maxPoolWithArgmax(x, outNative, argNative, info);
+    assert.ok(argJs.includes(-1) && outJs.includes(Number.NEGATIVE_INFINITY), "some windows are padding only");
+    assertEqualArrays(outNative, outJs, `${channels} channels values`);
+    assertEqualArrays(argNative, argJs, `${channels} channels argmax`);
   }
 });
 
