@@ -111,6 +111,25 @@ Napi::Value BiasActivationGrad(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// conv2dBackpropFilterBiasActivation(x, dy, y, activation, dw, dbias | null, geometry)
+Napi::Value Conv2dBackpropFilterBiasActivation(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  F32 x, dy, y, dw, dbias;
+  Activation act;
+  ConvGeom g;
+  bool parsed = info.Length() >= 7 && getF32(info, 0, "x", x) && getF32(info, 1, "dy", dy) && getF32(info, 2, "y", y) &&
+                getActivation(info, 3, act) && getF32(info, 4, "dw", dw) && getConv(info, 6, g) &&
+                getOptionalF32(info, 5, "dbias", g.outC, dbias);
+  if (!ok(env, "conv2dBackpropFilterBiasActivation", parsed)) return env.Undefined();
+  const index_t ySize = g.batch * g.outH * g.outW * g.outC;
+  if (!need(env, x, g.batch * g.inH * g.inW * g.inC, "x") || !need(env, dy, ySize, "dy") || !need(env, y, ySize, "y") ||
+      !need(env, dw, g.kh * g.kw * g.inC * g.outC, "dw")) {
+    return env.Undefined();
+  }
+  conv2dBackpropFilterBiasActivation(x.data, dy.data, y.data, act, dw.data, dbias.data, g);
+  return env.Undefined();
+}
+
 // batchNormTraining(x, rows, channels, gamma | null, beta | null, epsilon, y, mean, variance, saved)
 Napi::Value BatchNormTraining(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -254,6 +273,8 @@ void registerFusedKernels(Napi::Env env, Napi::Object exports) {
   exports.Set("matmulBiasActivation", Napi::Function::New(env, MatmulBiasActivation, "matmulBiasActivation"));
   exports.Set("biasActivation", Napi::Function::New(env, BiasActivation, "biasActivation"));
   exports.Set("biasActivationGrad", Napi::Function::New(env, BiasActivationGrad, "biasActivationGrad"));
+  exports.Set("conv2dBackpropFilterBiasActivation",
+              Napi::Function::New(env, Conv2dBackpropFilterBiasActivation, "conv2dBackpropFilterBiasActivation"));
   exports.Set("batchNormTraining", Napi::Function::New(env, BatchNormTraining, "batchNormTraining"));
   exports.Set("batchNormTrainingGrad", Napi::Function::New(env, BatchNormTrainingGrad, "batchNormTrainingGrad"));
   exports.Set("channelAffine", Napi::Function::New(env, ChannelAffine, "channelAffine"));

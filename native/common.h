@@ -188,13 +188,15 @@ struct ConvGeom {
  * Row kernels of the direct path for convolutions with one input channel (conv.cc), over one
  * output row of OW pixels whose K taps lie at src[ox * step + off[k]]: forwardRow writes
  * row[ox][o] = act(sum_k tap * filter[k][o] + bias[o]) (bias may be null; relu as reluKeepNaN);
- * filterGradRow adds sum_ox tap * dyRow[ox][o] into acc[k][o].
+ * filterGradRow adds sum_ox tap * dz[ox][o] into acc[k][o], and when db is given dz's column sums
+ * (in double) into db[o], with dz = dyRow, or relu's gradient dyRow where yRow > 0 or NaN, else 0,
+ * when yRow (the relu's output) is given.
  */
 struct DirectConvKernels {
   void (*forwardRow)(const float* src, const index_t* off, index_t K, index_t step, const float* filter, const float* bias,
                      bool relu, float* row, index_t OW, index_t O);
-  void (*filterGradRow)(const float* src, const index_t* off, index_t K, index_t step, const float* dyRow, float* acc,
-                        index_t OW, index_t O);
+  void (*filterGradRow)(const float* src, const index_t* off, index_t K, index_t step, const float* dyRow, const float* yRow,
+                        float* acc, double* db, index_t OW, index_t O);
 };
 /** The AVX-512 build of them (conv_direct_avx512.cc), or null when the compiler could not target it. */
 const DirectConvKernels* avx512DirectConv();
@@ -203,6 +205,13 @@ const DirectConvKernels* avx512DirectConv();
 void conv2d(const float* x, const float* filter, float* out, const ConvGeom& g, const Epilogue* epilogue = nullptr);
 void conv2dBackpropInput(const float* dy, const float* filter, float* dx, const ConvGeom& g);
 void conv2dBackpropFilter(const float* x, const float* dy, float* dw, const ConvGeom& g);
+/**
+ * conv2dBackpropFilter(x, dz) and dbias (when not null) = biasActivationGradF32's, from dy and the
+ * output y = act(z + bias), without writing dz: a fused convolution's backward pass when its input
+ * needs no gradient (a first layer).
+ */
+void conv2dBackpropFilterBiasActivation(const float* x, const float* dy, const float* y, Activation act, float* dw, float* dbias,
+                                        const ConvGeom& g);
 
 // ------------------------------------------------------------------ Winograd F(2x2, 3x3) (winograd.cc)
 

@@ -365,23 +365,26 @@ void conv2dDirectSingleChannel(const float* x, const float* filter, float* out, 
 }
 
 /**
- * The filter gradient as fixed groups of output rows (each summed into its own partial, then the
- * partials in order), so that the result does not depend on the number of threads.
+ * The filter gradient of dz (dy, or relu's gradient from y when y is given) as fixed groups of
+ * output rows, each summed into its own partial, then the partials in order, so that the result
+ * does not depend on the number of threads; db (when given) the same way, in double.
  */
-void conv2dBackpropFilterDirectSingleChannel(const float* x, const float* dy, float* dw, const ConvGeom& g) {
+void conv2dBackpropFilterDirectSingleChannel(const float* x, const float* dy, const float* y, float* dw, float* db, const ConvGeom& g) {
   const DirectConvKernels& kern = *directKernels();
   const DirectRows layout(g);
   const index_t O = g.outC, OW = g.outW, K = g.kh * g.kw, wSize = K * O;
   const index_t rows = g.batch * g.outH;
-  const index_t groups = std::min(rows, FILTER_GROUPS);
+  const index_t groups = std::max<index_t>(1, std::min(rows, FILTER_GROUPS));
   const index_t perGroup = (rows + groups - 1) / groups;
   std::vector<float> partial(static_cast<std::size_t>(groups * wSize), 0.0f);
+  std::vector<double> biasPartial(db != nullptr ? static_cast<std::size_t>(groups * O) : 0, 0.0);
   parallelFor(groups, [&](index_t grp) {
     float* acc = partial.data() + grp * wSize;
+    double* dbAcc = db != nullptr ? biasPartial.data() + grp * O : nullptr;
     float* buf = tlsCols.get(static_cast<std::size_t>(g.kh * layout.span));
     for (index_t t = grp * perGroup; t < std::min(rows, (grp + 1) * perGroup); t++) {
       layout.gather(x + (t / g.outH) * g.inH * g.inW, g, t % g.outH, buf);
-      kern.filterGradRow(buf, layout.off.data(), K, g.sw, dy + t * OW * O, acc, OW, O);
+      kern.filterGradRow(buf, layout.off.data(), K, g.sw, dy + t * OW * O, y != nullptr ? y + t * OW * O : nullptr, acc, dbAcc, OW, O);
     }
   });
   std::copy(partial.begin(), partial.begin() + wSize, dw);
@@ -389,7 +392,17 @@ void conv2dBackpropFilterDirectSingleChannel(const float* x, const float* dy, fl
     const float* p = partial.data() + grp * wSize;
     for (index_t e = 0; e < wSize; e++) dw[e] += p[e];
   }
+  if (db != nullptr) {
+    for (index_t o = 0; o < O; o++) {
+      double sum = 0.0;
+      for (index_t grp = 0; grp < groups; grp++) sum += biasPartial[static_cast<std::size_t>(grp * O + o)];
+      db[o] = static_cast<float>(sum);
+    }
+  }
 }
+
+/** Scratch for dz where conv2dBackpropFilterBiasActivation has no fused path. */
+thread_local AlignedBuffer tlsDz;
 
 }  // namespace
 
@@ -484,7 +497,7 @@ void conv2dBackpropFilter(const float* x, const float* dy, float* dw, const Conv
     return;
   }
   if (directSingleChannel(g)) {
-    conv2dBackpropFilterDirectSingleChannel(x, dy, dw, g);
+    conv2dBackpropFilterDirectSingleChannel(x, dy, nullptr, dw, nullptr, g);
     return;
   }
   if (fused(g)) {
@@ -498,6 +511,18 @@ void conv2dBackpropFilter(const float* x, const float* dy, float* dw, const Conv
     im2colParallel(x, cols, g, r0, r1);
     sgemm(true, false, K, O, r1 - r0, cols, K, dy + r0 * O, O, dw, O, r0 > 0);
   }
+}
+
+void conv2dBackpropFilterBiasActivation(const float* x, const float* dy, const float* y, Activation act, float* dw, float* dbias,
+                                        const ConvGeom& g) {
+  const index_t pixels = g.batch * g.outH * g.outW;
+  if (pixels > 0 && directSingleChannel(g)) {
+    conv2dBackpropFilterDirectSingleChannel(x, dy, act == Activation::Relu ? y : nullptr, dw, dbias, g);
+    return;
+  }
+  float* dz = tlsDz.get(static_cast<std::size_t>(std::max<index_t>(1, pixels * g.outC)));
+  biasActivationGradF32(dy, y, pixels, g.outC, act, dz, dbias);
+  conv2dBackpropFilter(x, dz, dw, g);
 }
 
 }  // namespace lamina

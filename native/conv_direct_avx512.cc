@@ -71,16 +71,24 @@ void forwardRow(const float* src, const index_t* off, index_t K, index_t step, c
   }
 }
 
-/** acc[k0 + j][ob..] += sum over ox of taps[ox][k0 + j] * dy[ox][ob..] for j < KB, in registers over the row. */
-template <int KB>
-void gradBlock(const float* src, const index_t* off, index_t step, const float* dyRow, float* acc, index_t OW, index_t O,
-               index_t k0, index_t ob, __mmask16 m) {
+/** dy's block at one pixel, relu's mask applied when RELU: dz = y <= 0 ? 0 : dy (a NaN y passes dy on). */
+template <bool RELU>
+inline __m512 dzBlock(const float* dy, const float* y, __mmask16 m) {
+  const __m512 d = _mm512_maskz_loadu_ps(m, dy);
+  if (!RELU) return d;
+  return _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(_mm512_maskz_loadu_ps(m, y), _mm512_setzero_ps(), _CMP_NLE_UQ), d);
+}
+
+/** acc[k0 + j][ob..] += sum over ox of tap(ox, k0 + j) * dz[ox][ob..] for j < KB, in registers over the row. */
+template <int KB, bool RELU>
+void gradBlock(const float* src, const index_t* off, index_t step, const float* dyRow, const float* yRow, float* acc, index_t OW,
+               index_t O, index_t k0, index_t ob, __mmask16 m) {
   index_t d[KB];
   for (int j = 0; j < KB; j++) d[j] = off[k0 + j];
   __m512 a[KB];
   for (int j = 0; j < KB; j++) a[j] = _mm512_setzero_ps();
   for (index_t ox = 0; ox < OW; ox++) {
-    const __m512 dv = _mm512_maskz_loadu_ps(m, dyRow + ox * O + ob);
+    const __m512 dv = dzBlock<RELU>(dyRow + ox * O + ob, RELU ? yRow + ox * O + ob : nullptr, m);
     const float* xv = src + ox * step;
     for (int j = 0; j < KB; j++) a[j] = _mm512_fmadd_ps(_mm512_set1_ps(xv[d[j]]), dv, a[j]);
   }
@@ -90,12 +98,28 @@ void gradBlock(const float* src, const index_t* off, index_t step, const float* 
   }
 }
 
+/** db[ob..] += dz[ox][ob..] in double, pixel by pixel in order (the row is in L1 by now). */
+template <bool RELU>
+void biasBlock(const float* dyRow, const float* yRow, double* db, index_t OW, index_t O, index_t ob, __mmask16 m) {
+  __m512d lo = _mm512_setzero_pd(), hi = _mm512_setzero_pd();
+  for (index_t ox = 0; ox < OW; ox++) {
+    const __m512 dv = dzBlock<RELU>(dyRow + ox * O + ob, RELU ? yRow + ox * O + ob : nullptr, m);
+    lo = _mm512_add_pd(lo, _mm512_cvtps_pd(_mm512_castps512_ps256(dv)));
+    hi = _mm512_add_pd(hi, _mm512_cvtps_pd(_mm256_castsi256_ps(_mm512_extracti64x4_epi64(_mm512_castps_si512(dv), 1))));
+  }
+  const __mmask8 mlo = static_cast<__mmask8>(m & 0xFF), mhi = static_cast<__mmask8>(m >> 8);
+  _mm512_mask_storeu_pd(db + ob, mlo, _mm512_add_pd(_mm512_maskz_loadu_pd(mlo, db + ob), lo));
+  _mm512_mask_storeu_pd(db + ob + 8, mhi, _mm512_add_pd(_mm512_maskz_loadu_pd(mhi, db + ob + 8), hi));
+}
+
 /**
- * acc[k][o] += the sum over one output row's pixels of tap(ox, k) * dy[ox][o]: per block of 16
- * channels, the taps in near-equal blocks of at most eight held in registers over the row.
+ * acc[k][o] += the sum over one output row's pixels of tap(ox, k) * dz[ox][o], dz = dy or relu's
+ * gradient from y: per block of 16 channels, the taps in near-equal blocks of at most eight held
+ * in registers over the row; then db[o] += the row's dz (when db is given), in double.
  */
-void filterGradRow(const float* src, const index_t* off, index_t K, index_t step, const float* dyRow, float* acc, index_t OW,
-                   index_t O) {
+template <bool RELU>
+void filterGradRowT(const float* src, const index_t* off, index_t K, index_t step, const float* dyRow, const float* yRow,
+                    float* acc, double* db, index_t OW, index_t O) {
   const index_t blocks = (K + 7) / 8;
   for (index_t ob = 0; ob < O; ob += 16) {
     const __mmask16 m = tailMask(O - ob);
@@ -103,17 +127,27 @@ void filterGradRow(const float* src, const index_t* off, index_t K, index_t step
     for (index_t b = 0; b < blocks; b++) {
       const index_t kb = (K - k0 + (blocks - b) - 1) / (blocks - b);
       switch (kb) {
-        case 1: gradBlock<1>(src, off, step, dyRow, acc, OW, O, k0, ob, m); break;
-        case 2: gradBlock<2>(src, off, step, dyRow, acc, OW, O, k0, ob, m); break;
-        case 3: gradBlock<3>(src, off, step, dyRow, acc, OW, O, k0, ob, m); break;
-        case 4: gradBlock<4>(src, off, step, dyRow, acc, OW, O, k0, ob, m); break;
-        case 5: gradBlock<5>(src, off, step, dyRow, acc, OW, O, k0, ob, m); break;
-        case 6: gradBlock<6>(src, off, step, dyRow, acc, OW, O, k0, ob, m); break;
-        case 7: gradBlock<7>(src, off, step, dyRow, acc, OW, O, k0, ob, m); break;
-        default: gradBlock<8>(src, off, step, dyRow, acc, OW, O, k0, ob, m); break;
+        case 1: gradBlock<1, RELU>(src, off, step, dyRow, yRow, acc, OW, O, k0, ob, m); break;
+        case 2: gradBlock<2, RELU>(src, off, step, dyRow, yRow, acc, OW, O, k0, ob, m); break;
+        case 3: gradBlock<3, RELU>(src, off, step, dyRow, yRow, acc, OW, O, k0, ob, m); break;
+        case 4: gradBlock<4, RELU>(src, off, step, dyRow, yRow, acc, OW, O, k0, ob, m); break;
+        case 5: gradBlock<5, RELU>(src, off, step, dyRow, yRow, acc, OW, O, k0, ob, m); break;
+        case 6: gradBlock<6, RELU>(src, off, step, dyRow, yRow, acc, OW, O, k0, ob, m); break;
+        case 7: gradBlock<7, RELU>(src, off, step, dyRow, yRow, acc, OW, O, k0, ob, m); break;
+        default: gradBlock<8, RELU>(src, off, step, dyRow, yRow, acc, OW, O, k0, ob, m); break;
       }
       k0 += kb;
     }
+    if (db != nullptr) biasBlock<RELU>(dyRow, yRow, db, OW, O, ob, m);
+  }
+}
+
+void filterGradRow(const float* src, const index_t* off, index_t K, index_t step, const float* dyRow, const float* yRow, float* acc,
+                   double* db, index_t OW, index_t O) {
+  if (yRow != nullptr) {
+    filterGradRowT<true>(src, off, K, step, dyRow, yRow, acc, db, OW, O);
+  } else {
+    filterGradRowT<false>(src, off, K, step, dyRow, nullptr, acc, db, OW, O);
   }
 }
 

@@ -157,6 +157,14 @@ export interface Backend {
    */
   biasActivationGrad(dy: NumericArray, y: NumericArray, rows: number, channels: number, activation: FusedActivation,
     dz: NumericArray, dbias: NumericArray | null): void;
+  /**
+   * conv2dBackpropFilter of dz into dw, and dbias (when given), where dz and dbias are
+   * biasActivationGrad's from dy and the output y of conv2dBiasActivation, in one pass where the
+   * backend can (dz is never written): the backward pass of a fused convolution whose input needs
+   * no gradient (a first layer).
+   */
+  conv2dBackpropFilterBiasActivation(x: NumericArray, dy: NumericArray, y: NumericArray, activation: FusedActivation,
+    dw: NumericArray, dbias: NumericArray | null, info: Conv2DInfo): void;
   /** conv2d followed by biasActivation on the output, in one pass where the backend can. */
   conv2dBiasActivation(x: NumericArray, filter: NumericArray, bias: NumericArray | null, activation: FusedActivation,
     out: NumericArray, info: Conv2DInfo): void;

@@ -53,12 +53,57 @@ function firstAndSecond(f: (xs: Tensor[]) => Tensor, xs: Tensor[], r: Tensor): {
   return { value: value!, grads, second };
 }
 
+test("fusedConv2d's filter and bias gradients without the input's (a first layer: one kernel, conv2dBackpropFilterBiasActivation) equal the composite's", () => {
+  tf.random.setSeed(4);
+  const cases = [
+    { x: [4, 28, 28, 1], k: [3, 3, 1, 32], opts: { padding: "valid" as const } },
+    { x: [3, 9, 8, 1], k: [3, 3, 1, 20], opts: { padding: "same" as const, dilations: 2 } },
+    { x: [2, 11, 10, 1], k: [5, 3, 1, 7], opts: { padding: "valid" as const, strides: 2 } },
+    { x: [2, 7, 6, 3], k: [3, 3, 3, 5], opts: { padding: "same" as const } },
+  ];
+  for (const c of cases) {
+    for (const a of ["relu", "linear"] as FusedActivation[]) {
+      for (const withBias of [true, false]) {
+        for (const nan of [false, true]) {
+          const what = `conv ${JSON.stringify(c)} ${a} bias=${withBias} nan=${nan}`;
+          const xData = tf.random.normal(c.x).dataSync() as Float32Array;
+          // NaN in x (every output over it NaN, relu keeps it, its gradient passes on) and Inf.
+          if (nan) { xData[5] = Number.NaN; xData[xData.length - 3] = Number.POSITIVE_INFINITY; }
+          const x = tf.constant(xData, c.x, "float32");
+          const w = tf.random.normal(c.k), b = tf.random.normal([c.k[3]]);
+          const fused = (xs: Tensor[]) => fusedConv2d(x, xs[0], withBias ? xs[1] : null, c.opts, a);
+          const composite = (xs: Tensor[]) => act(withBias ? tf.add(tf.conv2d(x, xs[0], c.opts), xs[1]) : tf.conv2d(x, xs[0], c.opts), a);
+          const xs = withBias ? [w, b] : [w];
+          const r = tf.random.normal(fused(xs).shape);
+          const grads = (f: (xs: Tensor[]) => Tensor) => {
+            const tape = new tf.GradientTape();
+            tape.watch(xs);
+            const target = tape.run(() => tf.sum(tf.mul(f(xs), r)));
+            return tape.gradient(target, xs).map((g) => g!);
+          };
+          const gf = grads(fused), gc = grads(composite);
+          gf.forEach((t, i) => {
+            const got = t.dataSync(), want = gc[i].dataSync();
+            for (let j = 0; j < want.length; j++) {
+              if (Number.isNaN(want[j]) !== Number.isNaN(got[j])) assert.fail(`${what} gradient ${i}[${j}]: got ${got[j]}, want ${want[j]}`);
+            }
+            if (!nan) close(t, gc[i], `${what} gradient ${i}`, 1e-4);
+          });
+        }
+      }
+    }
+  }
+});
+
 test("fusedConv2d equals relu/linear(conv2d + bias): values, gradients and second-order gradients", () => {
   tf.random.setSeed(3);
   const cases = [
     { x: [2, 7, 6, 3], k: [3, 3, 3, 5], opts: { padding: "same" as const } },
     { x: [1, 9, 8, 4], k: [3, 2, 4, 17], opts: { padding: "valid" as const, strides: 2 } },
     { x: [3, 5, 5, 2], k: [1, 1, 2, 3], opts: {} },
+    // One input channel (the native backend's direct path on AVX-512).
+    { x: [3, 9, 8, 1], k: [3, 3, 1, 20], opts: { padding: "same" as const } },
+    { x: [2, 11, 10, 1], k: [5, 3, 1, 7], opts: { padding: "valid" as const, strides: 2 } },
   ];
   for (const c of cases) {
     for (const a of ["relu", "linear"] as FusedActivation[]) {

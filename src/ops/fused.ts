@@ -56,6 +56,14 @@ export function fusedConv2d(x: Tensor, filter: Tensor, bias: Tensor | null, opts
   const out = outputTensor(convShapes(info, squeeze).y, x.dtype);
   backend().conv2dBiasActivation(num(x), num(filter), bias === null ? null : num(bias), activation, num(out), info);
   record("fusedConv2d", bias === null ? [x, filter] : [x, filter, bias], out, ([dy], needed) => {
+    if (!needed[0] && needed[1] && !isRecording()) {
+      // A first layer's input (the data) needs no gradient: the filter's and the bias' in one kernel,
+      // which need not write the pre-activation gradient out.
+      const dw = outputTensor(convShapes(info, squeeze).w, x.dtype);
+      const db = bias === null ? null : outputTensor(bias.shape, bias.dtype);
+      backend().conv2dBackpropFilterBiasActivation(num(x), num(dy), num(out), activation, num(dw), db === null ? null : num(db), info);
+      return db === null ? [null, dw] : [null, dw, db];
+    }
     const [dz, db] = biasActivationBackward(dy, out, bias, activation);
     // A first layer's input (the data) needs no gradient: skip that convolution.
     const grads = [needed[0] ? convInput(dz, filter, info, squeeze) : null, needed[1] ? convFilter(x, dz, info, squeeze) : null];

@@ -1,6 +1,6 @@
 import type { NumericArray } from "../../tensor/dtype.js";
 import type { Conv2DInfo, FusedActivation } from "../backend.js";
-import { conv2d } from "./conv.js";
+import { conv2d, conv2dBackpropFilter } from "./conv.js";
 import { matmul } from "./matmul.js";
 
 /*
@@ -45,6 +45,16 @@ export function conv2dBiasActivation(
 ): void {
   conv2d(x, filter, out, info);
   biasActivation(out, info.batch * info.outHeight * info.outWidth, info.outChannels, bias, activation);
+}
+
+export function conv2dBackpropFilterBiasActivation(
+  x: NumericArray, dy: NumericArray, y: NumericArray, activation: FusedActivation, dw: NumericArray, dbias: NumericArray | null,
+  info: Conv2DInfo,
+): void {
+  // The composite: dz in a scratch array of dy's type, then its filter gradient.
+  const dz = dy instanceof Float32Array ? new Float32Array(dy.length) : new Float64Array(dy.length);
+  biasActivationGrad(dy, y, info.batch * info.outHeight * info.outWidth, info.outChannels, activation, dz, dbias);
+  conv2dBackpropFilter(x, dz, dw, info);
 }
 
 export function matmulBiasActivation(

@@ -8,7 +8,8 @@ import { logSoftmax, softmax } from "./softmax.js";
 import { conv2d, conv2dBackpropFilter, conv2dBackpropInput } from "./conv.js";
 import { avgPool, avgPoolGrad, maxPool, maxPoolGrad, maxPoolGradFromArgmax, maxPoolWithArgmax } from "./pool.js";
 import {
-  batchNormTraining, batchNormTrainingGrad, biasActivation, biasActivationGrad, channelAffine, conv2dBiasActivation, matmulBiasActivation,
+  batchNormTraining, batchNormTrainingGrad, biasActivation, biasActivationGrad, channelAffine, conv2dBiasActivation,
+  conv2dBackpropFilterBiasActivation, matmulBiasActivation,
   signedPower, signedPowerGrad,
 } from "./fused.js";
 import { optimizerUpdate } from "./optimizer.js";
@@ -26,7 +27,7 @@ export function createJsBackend(): Backend {
     conv2d, conv2dBackpropInput, conv2dBackpropFilter,
     maxPool, maxPoolGrad, maxPoolWithArgmax, maxPoolGradFromArgmax, avgPool, avgPoolGrad,
     imageTransform, imageTransformGrad,
-    biasActivation, biasActivationGrad, conv2dBiasActivation, matmulBiasActivation,
+    biasActivation, biasActivationGrad, conv2dBiasActivation, conv2dBackpropFilterBiasActivation, matmulBiasActivation,
     batchNormTraining, batchNormTrainingGrad, channelAffine, signedPower, signedPowerGrad,
     optimizerUpdate,
   };

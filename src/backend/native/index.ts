@@ -43,6 +43,7 @@ export interface NativeAddon {
     m: number, k: number, n: number, transposeA: boolean, transposeB: boolean): void;
   biasActivation(y: Float32Array, rows: number, channels: number, bias: Float32Array | null, activation: number): void;
   biasActivationGrad(dy: Float32Array, y: Float32Array, rows: number, channels: number, activation: number, dz: Float32Array, dbias: Float32Array | null): void;
+  conv2dBackpropFilterBiasActivation(x: Float32Array, dy: Float32Array, y: Float32Array, activation: number, dw: Float32Array, dbias: Float32Array | null, geometry: Int32Array): void;
   batchNormTraining(x: Float32Array, rows: number, channels: number, gamma: Float32Array | null, beta: Float32Array | null, epsilon: number,
     y: Float32Array, mean: Float32Array, variance: Float32Array, saved: Float64Array): void;
   batchNormTrainingGrad(x: Float32Array, dy: Float32Array, rows: number, channels: number, gamma: Float32Array | null, saved: Float64Array,
@@ -301,6 +302,14 @@ export function createNativeBackend(native: NativeAddon): Backend {
         native.biasActivationGrad(dy as Float32Array, y as Float32Array, rows, channels, FUSED_ACTIVATIONS.indexOf(activation), dz as Float32Array, opt(dbias));
       } else {
         js.biasActivationGrad(dy, y, rows, channels, activation, dz, dbias);
+      }
+    },
+    conv2dBackpropFilterBiasActivation(x, dy, y, activation, dw, dbias, info) {
+      if (!info.depthwise && f32(x, dy, y, dw, dbias)) {
+        native.conv2dBackpropFilterBiasActivation(x as Float32Array, dy as Float32Array, y as Float32Array, FUSED_ACTIVATIONS.indexOf(activation),
+          dw as Float32Array, opt(dbias), convInfo(info));
+      } else {
+        js.conv2dBackpropFilterBiasActivation(x, dy, y, activation, dw, dbias, info);
       }
     },
     conv2dBiasActivation(x, filter, bias, activation, out, info) {

@@ -119,26 +119,27 @@ test("native conv2d, conv2dBackpropInput and conv2dBackpropFilter equal js", { s
   }
 });
 
+// One input channel; output channels below, at and past a 16-wide block (masked tails), rows of
+// fewer than four pixels and not a multiple of four, 1 to 25 taps (blocks of up to eight in the
+// filter gradient), batches of many rows (the filter gradient's 16 fixed groups, tasks on every thread).
+const singleChannelCases: ConvCase[] = [
+  { batch: 1, h: 5, w: 5, c: 1, o: 1, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, padding: "SAME" },
+  { batch: 3, h: 28, w: 28, c: 1, o: 32, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, padding: "VALID" },
+  { batch: 2, h: 13, w: 11, c: 1, o: 17, kh: 3, kw: 3, sh: 2, sw: 2, dh: 1, dw: 1, padding: "SAME" },
+  { batch: 2, h: 9, w: 10, c: 1, o: 33, kh: 5, kw: 5, sh: 1, sw: 2, dh: 1, dw: 1, padding: "SAME" },
+  { batch: 3, h: 12, w: 12, c: 1, o: 16, kh: 3, kw: 3, sh: 1, sw: 1, dh: 2, dw: 3, padding: "SAME" },
+  { batch: 2, h: 11, w: 8, c: 1, o: 9, kh: 3, kw: 2, sh: 2, sw: 1, dh: 2, dw: 1, padding: "VALID" },
+  { batch: 2, h: 8, w: 7, c: 1, o: 20, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, padding: [3, 1, 0, 4] },
+  { batch: 1, h: 3, w: 2, c: 1, o: 5, kh: 4, kw: 4, sh: 1, sw: 1, dh: 1, dw: 1, padding: "SAME" },
+  { batch: 2, h: 7, w: 7, c: 1, o: 48, kh: 1, kw: 1, sh: 2, sw: 2, dh: 1, dw: 1, padding: "SAME" },
+  { batch: 2, h: 6, w: 9, c: 1, o: 7, kh: 2, kw: 4, sh: 3, sw: 3, dh: 1, dw: 1, padding: "VALID" },
+  { batch: 37, h: 17, w: 15, c: 1, o: 64, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, padding: "SAME" },
+];
+
 test("native single-input-channel convolutions (direct path on AVX-512) equal js: strides, dilation, padding, odd sizes, tails, bias + relu, NaN and Inf", { skip }, () => {
   const nb = native as Backend;
-  // One input channel; output channels below, at and past a 16-wide block (masked tails), rows of
-  // fewer than four pixels and not a multiple of four, 1 to 25 taps (blocks of up to eight in the
-  // filter gradient), batches of many rows (the filter gradient's 16 fixed groups, tasks on every thread).
-  const cases: ConvCase[] = [
-    { batch: 1, h: 5, w: 5, c: 1, o: 1, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, padding: "SAME" },
-    { batch: 3, h: 28, w: 28, c: 1, o: 32, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, padding: "VALID" },
-    { batch: 2, h: 13, w: 11, c: 1, o: 17, kh: 3, kw: 3, sh: 2, sw: 2, dh: 1, dw: 1, padding: "SAME" },
-    { batch: 2, h: 9, w: 10, c: 1, o: 33, kh: 5, kw: 5, sh: 1, sw: 2, dh: 1, dw: 1, padding: "SAME" },
-    { batch: 3, h: 12, w: 12, c: 1, o: 16, kh: 3, kw: 3, sh: 1, sw: 1, dh: 2, dw: 3, padding: "SAME" },
-    { batch: 2, h: 11, w: 8, c: 1, o: 9, kh: 3, kw: 2, sh: 2, sw: 1, dh: 2, dw: 1, padding: "VALID" },
-    { batch: 2, h: 8, w: 7, c: 1, o: 20, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, padding: [3, 1, 0, 4] },
-    { batch: 1, h: 3, w: 2, c: 1, o: 5, kh: 4, kw: 4, sh: 1, sw: 1, dh: 1, dw: 1, padding: "SAME" },
-    { batch: 2, h: 7, w: 7, c: 1, o: 48, kh: 1, kw: 1, sh: 2, sw: 2, dh: 1, dw: 1, padding: "SAME" },
-    { batch: 2, h: 6, w: 9, c: 1, o: 7, kh: 2, kw: 4, sh: 3, sw: 3, dh: 1, dw: 1, padding: "VALID" },
-    { batch: 37, h: 17, w: 15, c: 1, o: 64, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, padding: "SAME" },
-  ];
   let seed = 5000;
-  for (const c of cases) {
+  for (const c of singleChannelCases) {
     const info = convGeometry(c.batch, c.h, c.w, c.c, c.o, c.kh, c.kw, c.sh, c.sw, c.dh, c.dw, c.padding);
     const what = describe(c);
     const xSize = c.batch * c.h * c.w, ySize = c.batch * info.outHeight * info.outWidth * c.o, wSize = c.kh * c.kw * c.o;
@@ -183,6 +184,46 @@ test("native single-input-channel convolutions (direct path on AVX-512) equal js
         nb.conv2dBackpropFilter(xs, ds, dwGot.fill(7), info);
         assert.deepEqual(nonFinite(dwGot), nonFinite(dwWant), `${what} backprop filter with ${bad}`);
         assertClose(dwGot.map((v, i) => (Number.isFinite(dwWant[i]) ? v : 0)), dwWant.map((v) => (Number.isFinite(v) ? v : 0)), `${what} backprop filter with ${bad}`);
+      }
+    }
+  }
+});
+
+test("native conv2dBackpropFilterBiasActivation equals js (relu and linear, with and without bias, NaN in y and dy; one input channel fused, more through dz)", { skip }, () => {
+  const nb = native as Backend;
+  const cases: ConvCase[] = [...singleChannelCases, { batch: 3, h: 9, w: 8, c: 3, o: 18, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, padding: "SAME" }];
+  let seed = 6000;
+  for (const c of cases) {
+    const info = convGeometry(c.batch, c.h, c.w, c.c, c.o, c.kh, c.kw, c.sh, c.sw, c.dh, c.dw, c.padding);
+    const xSize = c.batch * c.h * c.w * c.c, ySize = c.batch * info.outHeight * info.outWidth * c.o, wSize = c.kh * c.kw * c.c * c.o;
+    const x = randomF32(xSize, seed++), f = randomF32(wSize, seed++), bias = randomF32(c.o, seed++), dy = randomF32(ySize, seed++);
+    const y = new Float32Array(ySize);
+    js.conv2dBiasActivation(x, f, bias, "relu", y, info);
+    for (const nan of [false, true]) {
+      const yy = y.slice(), dd = dy.slice();
+      if (nan) {
+        yy[Math.floor(ySize / 2)] = Number.NaN; // relu's NaN output passes dy on
+        dd[c.o - 1] = Number.NaN;
+        dd[ySize - 1] = Number.POSITIVE_INFINITY;
+      }
+      for (const activation of ["relu", "linear"] as const) {
+        for (const withBias of [true, false]) {
+          const what = `${describe(c)} ${activation} bias=${withBias} nan=${nan}`;
+          const dwWant = new Float32Array(wSize), dwGot = new Float32Array(wSize).fill(7);
+          const dbWant = withBias ? new Float32Array(c.o) : null, dbGot = withBias ? new Float32Array(c.o).fill(7) : null;
+          js.conv2dBackpropFilterBiasActivation(x, dd, yy, activation, dwWant, dbWant, info);
+          nb.conv2dBackpropFilterBiasActivation(x, dd, yy, activation, dwGot, dbGot, info);
+          const check = (got: Float32Array, want: Float32Array, which: string): void => {
+            for (let i = 0; i < want.length; i++) {
+              if (Number.isNaN(want[i]) !== Number.isNaN(got[i]) || (!Number.isFinite(want[i]) && !Number.isNaN(want[i]) && got[i] !== want[i])) {
+                assert.fail(`${what} ${which}[${i}]: got ${got[i]}, want ${want[i]}`);
+              }
+            }
+            assertClose(got.map((v, i) => (Number.isFinite(want[i]) ? v : 0)), want.map((v) => (Number.isFinite(v) ? v : 0)), `${what} ${which}`);
+          };
+          check(dwGot, dwWant, "dw");
+          if (dbGot !== null && dbWant !== null) check(dbGot, dbWant, "db");
+        }
       }
     }
   }
