@@ -79,22 +79,49 @@ inline __m512 dzBlock(const float* dy, const float* y, __mmask16 m) {
   return _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(_mm512_maskz_loadu_ps(m, y), _mm512_setzero_ps(), _CMP_NLE_UQ), d);
 }
 
-/** acc[k0 + j][ob..] += sum over ox of tap(ox, k0 + j) * dz[ox][ob..] for j < KB, in registers over the row. */
-template <int KB, bool RELU>
+/**
+ * acc[k0 + j][ob + 16 * q + ..] += sum over ox of tap(ox, k0 + j) * dz[ox][ob + 16 * q + ..] for
+ * j < KB and q < NB (one or two blocks of 16 channels, so that each pixel's channels are read in
+ * one go: a stream of whole lines from memory), in registers over the row.
+ */
+template <int KB, int NB, bool RELU>
 void gradBlock(const float* src, const index_t* off, index_t step, const float* dyRow, const float* yRow, float* acc, index_t OW,
-               index_t O, index_t k0, index_t ob, __mmask16 m) {
+               index_t O, index_t k0, index_t ob, const __mmask16* m) {
   index_t d[KB];
   for (int j = 0; j < KB; j++) d[j] = off[k0 + j];
-  __m512 a[KB];
-  for (int j = 0; j < KB; j++) a[j] = _mm512_setzero_ps();
+  __m512 a[KB][NB];
+  for (int j = 0; j < KB; j++) {
+    for (int q = 0; q < NB; q++) a[j][q] = _mm512_setzero_ps();
+  }
   for (index_t ox = 0; ox < OW; ox++) {
-    const __m512 dv = dzBlock<RELU>(dyRow + ox * O + ob, RELU ? yRow + ox * O + ob : nullptr, m);
+    __m512 dv[NB];
+    for (int q = 0; q < NB; q++) dv[q] = dzBlock<RELU>(dyRow + ox * O + ob + 16 * q, RELU ? yRow + ox * O + ob + 16 * q : nullptr, m[q]);
     const float* xv = src + ox * step;
-    for (int j = 0; j < KB; j++) a[j] = _mm512_fmadd_ps(_mm512_set1_ps(xv[d[j]]), dv, a[j]);
+    for (int j = 0; j < KB; j++) {
+      const __m512 xs = _mm512_set1_ps(xv[d[j]]);
+      for (int q = 0; q < NB; q++) a[j][q] = _mm512_fmadd_ps(xs, dv[q], a[j][q]);
+    }
   }
   for (int j = 0; j < KB; j++) {
-    float* p = acc + (k0 + j) * O + ob;
-    _mm512_mask_storeu_ps(p, m, _mm512_add_ps(_mm512_maskz_loadu_ps(m, p), a[j]));
+    for (int q = 0; q < NB; q++) {
+      float* p = acc + (k0 + j) * O + ob + 16 * q;
+      _mm512_mask_storeu_ps(p, m[q], _mm512_add_ps(_mm512_maskz_loadu_ps(m[q], p), a[j][q]));
+    }
+  }
+}
+
+template <int NB, bool RELU>
+void gradBlocks(index_t kb, const float* src, const index_t* off, index_t step, const float* dyRow, const float* yRow, float* acc,
+                index_t OW, index_t O, index_t k0, index_t ob, const __mmask16* m) {
+  switch (kb) {
+    case 1: gradBlock<1, NB, RELU>(src, off, step, dyRow, yRow, acc, OW, O, k0, ob, m); break;
+    case 2: gradBlock<2, NB, RELU>(src, off, step, dyRow, yRow, acc, OW, O, k0, ob, m); break;
+    case 3: gradBlock<3, NB, RELU>(src, off, step, dyRow, yRow, acc, OW, O, k0, ob, m); break;
+    case 4: gradBlock<4, NB, RELU>(src, off, step, dyRow, yRow, acc, OW, O, k0, ob, m); break;
+    case 5: gradBlock<5, NB, RELU>(src, off, step, dyRow, yRow, acc, OW, O, k0, ob, m); break;
+    case 6: gradBlock<6, NB, RELU>(src, off, step, dyRow, yRow, acc, OW, O, k0, ob, m); break;
+    case 7: gradBlock<7, NB, RELU>(src, off, step, dyRow, yRow, acc, OW, O, k0, ob, m); break;
+    default: gradBlock<8, NB, RELU>(src, off, step, dyRow, yRow, acc, OW, O, k0, ob, m); break;
   }
 }
 
@@ -115,30 +142,30 @@ void biasBlock(const float* dyRow, const float* yRow, double* db, index_t OW, in
 /**
  * acc[k][o] += the sum over one output row's pixels of tap(ox, k) * dz[ox][o], dz = dy or relu's
  * gradient from y: per block of 16 channels, the taps in near-equal blocks of at most eight held
- * in registers over the row; then db[o] += the row's dz (when db is given), in double.
+ * in registers over the row, channels in pairs of 16-blocks; then db[o] += the row's dz (when db
+ * is given), in double.
  */
 template <bool RELU>
 void filterGradRowT(const float* src, const index_t* off, index_t K, index_t step, const float* dyRow, const float* yRow,
                     float* acc, double* db, index_t OW, index_t O) {
   const index_t blocks = (K + 7) / 8;
-  for (index_t ob = 0; ob < O; ob += 16) {
-    const __mmask16 m = tailMask(O - ob);
+  for (index_t ob = 0; ob < O; ob += 32) {
+    const __mmask16 m[2] = {tailMask(O - ob), O - ob > 16 ? tailMask(O - ob - 16) : __mmask16(0)};
+    const bool two = O - ob > 16;
     index_t k0 = 0;
     for (index_t b = 0; b < blocks; b++) {
       const index_t kb = (K - k0 + (blocks - b) - 1) / (blocks - b);
-      switch (kb) {
-        case 1: gradBlock<1, RELU>(src, off, step, dyRow, yRow, acc, OW, O, k0, ob, m); break;
-        case 2: gradBlock<2, RELU>(src, off, step, dyRow, yRow, acc, OW, O, k0, ob, m); break;
-        case 3: gradBlock<3, RELU>(src, off, step, dyRow, yRow, acc, OW, O, k0, ob, m); break;
-        case 4: gradBlock<4, RELU>(src, off, step, dyRow, yRow, acc, OW, O, k0, ob, m); break;
-        case 5: gradBlock<5, RELU>(src, off, step, dyRow, yRow, acc, OW, O, k0, ob, m); break;
-        case 6: gradBlock<6, RELU>(src, off, step, dyRow, yRow, acc, OW, O, k0, ob, m); break;
-        case 7: gradBlock<7, RELU>(src, off, step, dyRow, yRow, acc, OW, O, k0, ob, m); break;
-        default: gradBlock<8, RELU>(src, off, step, dyRow, yRow, acc, OW, O, k0, ob, m); break;
+      if (two) {
+        gradBlocks<2, RELU>(kb, src, off, step, dyRow, yRow, acc, OW, O, k0, ob, m);
+      } else {
+        gradBlocks<1, RELU>(kb, src, off, step, dyRow, yRow, acc, OW, O, k0, ob, m);
       }
       k0 += kb;
     }
-    if (db != nullptr) biasBlock<RELU>(dyRow, yRow, db, OW, O, ob, m);
+    if (db != nullptr) {
+      biasBlock<RELU>(dyRow, yRow, db, OW, O, ob, m[0]);
+      if (two) biasBlock<RELU>(dyRow, yRow, db, OW, O, ob + 16, m[1]);
+    }
   }
 }
 
