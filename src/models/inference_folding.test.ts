@@ -66,8 +66,8 @@ function data(): { x: tf.Tensor; xs: number[][][][]; kernel: number[][][][]; bia
   return { x, xs: x.arraySync() as number[][][][], kernel: kernel.arraySync() as number[][][][], bias };
 }
 
-test("Sequential Conv2D -> BatchNormalization -> ReLU predicts the hand-computed values, with the normalization folded", () => {
-  const { x, xs, kernel, bias } = data();
+/** Input [5, 4, 2] -> Conv2D(3, 3, same) with these weights -> BatchNormalization -> ReLU. */
+function convBnRelu(kernel: number[][][][], bias: number[]): tf.models.Sequential {
   const model = new models.Sequential([
     layers.Input({ shape: [5, 4, 2] }),
     layers.Conv2D(3, 3, { padding: "same" }),
@@ -75,6 +75,12 @@ test("Sequential Conv2D -> BatchNormalization -> ReLU predicts the hand-computed
     layers.ReLU(),
   ]);
   model.layers[0].setWeights([tf.constant(kernel), tf.constant(bias)]);
+  return model;
+}
+
+test("Sequential Conv2D -> BatchNormalization -> ReLU predicts the hand-computed values, with the normalization folded", () => {
+  const { x, xs, kernel, bias } = data();
+  const model = convBnRelu(kernel, bias);
   setUpBn(model.layers[1], BN);
   const { result, calls } = countBnCalls(() => model.predict(x) as tf.Tensor);
   assert.equal(calls, 0, "inference should run the chain as one folded convolution");
@@ -137,13 +143,7 @@ for (const name of ["js", "native"]) {
   testOnBackend(name, `a folded Conv2D -> BatchNormalization -> ReLU gives NaN where a NaN reaches it (${name} backend)`, () => {
     const { x, xs, kernel, bias } = data();
     kernel[1][1][0][2] = Number.NaN;
-    const model = new models.Sequential([
-      layers.Input({ shape: [5, 4, 2] }),
-      layers.Conv2D(3, 3, { padding: "same" }),
-      layers.BatchNormalization(),
-      layers.ReLU(),
-    ]);
-    model.layers[0].setWeights([tf.constant(kernel), tf.constant(bias)]);
+    const model = convBnRelu(kernel, bias);
     for (const p of [BN, { ...BN, variance: [0.8, Number.NaN, 0.05] }]) {
       setUpBn(model.layers[1], p);
       const { result, calls } = countBnCalls(() => model.predict(x) as tf.Tensor);
