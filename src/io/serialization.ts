@@ -14,8 +14,6 @@
  * is refused in safe mode (the default), as Keras' `safe_mode` does. Custom classes load through
  * `registerKerasSerializable` or `customObjects`.
  */
-import type { DType } from "../tensor/dtype.js";
-import { isDType } from "../tensor/dtype.js";
 import { zeros } from "../tensor/creation.js";
 import * as creationOps from "../tensor/creation.js";
 import * as mathOps from "../ops/math.js";
@@ -28,362 +26,35 @@ import { matmul } from "../ops/matmul.js";
 import { noGrad } from "../ops/engine.js";
 import { Layer, type LayerShape } from "../layers/layer.js";
 import { type LayerNode, SymbolicTensor } from "../layers/symbolic.js";
-import { Activation, Dense, Dropout, Flatten, InputLayer } from "../layers/core.js";
-import { AveragePooling2D, Conv2D, MaxPooling2D } from "../layers/convolutional.js";
-import { BatchNormalization } from "../layers/normalization.js";
-import { Add, Average, Concatenate, Maximum, Multiply, Subtract } from "../layers/merge.js";
-import { ELU, LeakyReLU, ReLU, Softmax } from "../layers/activation_layers.js";
-import { Cropping2D, Permute, Reshape, UpSampling2D, ZeroPadding2D } from "../layers/reshaping.js";
+import { Dropout, InputLayer } from "../layers/core.js";
 import { GaussianDropout, GaussianNoise, SpatialDropout2D } from "../layers/regularization.js";
-import { Rescaling } from "../layers/rescaling.js";
-import { ImagenetPreprocessing } from "../applications/imagenet_utils.js";
-import { CenterCrop, RandomFlip, Resizing } from "../layers/image_preprocessing.js";
+import { RandomFlip } from "../layers/image_preprocessing.js";
 import { RandomRotation, RandomTranslation, RandomZoom } from "../layers/image_augment.js";
 import { RandomBrightness, RandomContrast, RandomCrop } from "../layers/image_adjust.js";
-import { Conv2DTranspose, DepthwiseConv2D, SeparableConv2D } from "../layers/conv_more.js";
-import { GlobalAveragePooling2D, GlobalMaxPooling2D } from "../layers/pooling_global.js";
-import { LayerNormalization } from "../layers/layer_normalization.js";
-import { Normalization } from "../layers/preprocessing_normalization.js";
-import { GroupNormalization } from "../layers/group_normalization.js";
-import { UnitNormalization } from "../layers/unit_normalization.js";
-import { Embedding } from "../layers/embedding.js";
-import { Identity } from "../layers/identity.js";
-import { PReLU } from "../layers/prelu.js";
-import { Minimum } from "../layers/merge.js";
-import { Dot } from "../layers/dot.js";
-import { RepeatVector } from "../layers/repeat_vector.js";
-import { AlphaDropout } from "../layers/alpha_dropout.js";
-import { ActivityRegularization } from "../layers/activity_regularization.js";
-import { GRU, LSTM, RNN, SimpleRNN } from "../layers/rnn.js";
-import { GRUCell, LSTMCell, SimpleRNNCell } from "../layers/rnn_cells.js";
-import { Bidirectional, TimeDistributed } from "../layers/rnn_wrappers.js";
-import { CosSim2D } from "../layers/cossim.js";
-import { MaxAbsPool2D } from "../layers/maxabs_pooling.js";
-import { Conv1D } from "../layers/conv1d.js";
-import { Conv1DTranspose, DepthwiseConv1D, SeparableConv1D } from "../layers/conv1d_more.js";
-import { AveragePooling1D, GlobalAveragePooling1D, GlobalMaxPooling1D, MaxPooling1D } from "../layers/pooling1d.js";
-import { Cropping1D, UpSampling1D, ZeroPadding1D } from "../layers/reshaping1d.js";
+import { RNN } from "../layers/rnn.js";
+import { Bidirectional } from "../layers/rnn_wrappers.js";
 import { SpatialDropout1D } from "../layers/spatial_dropout1d.js";
 import { LAMBDA_CODE_CLASS_NAME, Lambda, type LambdaFunction, type LambdaOutputShape, configHoldsCode } from "../layers/lambda.js";
 import { activationNames } from "../nn/activations.js";
-import type { Config } from "../nn/common.js";
 import * as initializers from "../nn/initializers.js";
 import * as regularizers from "../nn/regularizers.js";
 import * as constraints from "../nn/constraints.js";
-import * as losses from "../nn/losses.js";
-import * as metrics from "../nn/metrics.js";
-import { Optimizer, get as getOptimizer, serialize as serializeOptimizer } from "../optimizers/index.js";
-import type { SerializedObject as OptimizerObject } from "../optimizers/config.js";
 import { Model } from "../models/model.js";
 import { Sequential } from "../models/sequential.js";
-import type { CompileArgs } from "../models/compile.js";
 import { pinnedTraining } from "../layers/node_training.js";
 import { installSerializationHooks } from "./hooks.js";
 import { valueText } from "../tensor/value_text.js";
+import { type JsonValue, type JsonObject, type KerasObject, isRecord, asRecord, isClass, describe, errorText, snakeToCamel, expectString, expectBoolean, expectIndex, readShape, shapeJson, readDType, cloneJson, jsonEqual, toJson } from "./config_json.js";
+import { type CustomObject, type DeserializeOptions, getRegisteredObject, registrationKey, registeredUnder, registrationKeys, constructObject } from "./custom_objects.js";
+import { type LayerCtor, type LayerSpec, ctor, LAYER_VALUED_KEYS, CLASS_ALIASES, GLOBAL_FIXED, SPEC_BY_CLASS, specOfClass, LAYER_SPECS, knownLayerClassNames } from "./layer_specs.js";
+import { serializeCompileConfig, compileFromConfig } from "./compile_config.js";
 
-// ------------------------------------------------------------------ types
-
-/** A JSON value, as found in config.json. */
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
-/** A JSON object. */
-export type JsonObject = { [key: string]: JsonValue };
-
-/** Keras' serialized object: what `keras.saving.serialize_keras_object` returns for a layer or model. */
-export interface KerasObject {
-  module: string | null;
-  class_name: string;
-  config: JsonObject;
-  registered_name: string | null;
-  /** The input shape the layer was built for (Keras' get_build_config). */
-  build_config?: { input_shape: JsonValue };
-  /** A compiled model's compile() arguments (Keras' get_compile_config). */
-  compile_config?: JsonObject;
-}
-
-/** A class that can be registered or passed in `customObjects`. */
-export type SerializableClass = abstract new (...args: never[]) => unknown;
-/** A custom class, or a function (an activation, a loss, a Lambda's function). */
-export type CustomObject = SerializableClass | ((...args: never[]) => unknown);
-/** Keras' `custom_objects`: custom classes and functions by the name a config uses. */
-export type CustomObjects = Readonly<Record<string, CustomObject>>;
-
-export interface DeserializeOptions {
-  /** Classes and functions by class name or registered name, as Keras' `custom_objects`. */
-  customObjects?: CustomObjects;
-  /**
-   * Refuse configs that carry code (a Lambda's function stored as source), as Keras'
-   * `safe_mode`. Default true. With false, JavaScript code is rebuilt with `new Function`.
-   */
-  safeMode?: boolean;
-  /** Compile a model whose config has a `compile_config` (Keras does). Default true. */
-  compile?: boolean;
-}
-
-// ------------------------------------------------------------------ registry
-
-const registeredObjects = new Map<string, CustomObject>();
-const registeredNames = new Map<CustomObject, string>();
-
-/**
- * Keras' `@keras.saving.register_keras_serializable(package, name)`: records a custom layer,
- * model or function under `"<package>><name>"` (package "Custom", name the class's name by
- * default), so configs that name it load without `customObjects`. Returns the object itself.
- */
-export function registerKerasSerializable<T extends CustomObject>(obj: T, opts: { package?: string; name?: string } = {}): T {
-  if (typeof obj !== "function") {
-    throw new TypeError(`registerKerasSerializable: expected a class or a function, got ${describe(obj)}`);
-  }
-  const pkg = opts.package ?? "Custom";
-  const name = opts.name ?? obj.name;
-  if (!name) throw new TypeError("registerKerasSerializable: the object has no name; pass { name } explicitly");
-  if (pkg.includes(">") || name.includes(">")) {
-    throw new RangeError(`registerKerasSerializable: package and name must not contain ">" (got package ${JSON.stringify(pkg)}, name ${JSON.stringify(name)})`);
-  }
-  const key = `${pkg}>${name}`;
-  const prev = registeredObjects.get(key);
-  if (prev !== undefined && prev !== obj) {
-    throw new RangeError(`registerKerasSerializable: "${key}" is already registered to another object; choose another package or name`);
-  }
-  registeredObjects.set(key, obj);
-  registeredNames.set(obj, key);
-  return obj;
-}
-
-/** Keras' get_registered_name: `"<package>><name>"` for a registered object, else its own name. */
-export function getRegisteredName(obj: CustomObject): string {
-  return registeredNames.get(obj) ?? obj.name;
-}
-
-/** Keras' get_registered_object: the object registered (or given in customObjects) under `name`. */
-export function getRegisteredObject(name: string, customObjects: CustomObjects = {}): CustomObject | undefined {
-  if (Object.hasOwn(customObjects, name)) return customObjects[name];
-  const direct = registeredObjects.get(name);
-  if (direct !== undefined) return direct;
-  // A config from Keras 2 (or hand-written) may name only the class: match "<package>><name>".
-  const matches = [...registeredObjects.entries()].filter(([k]) => k.slice(k.indexOf(">") + 1) === name);
-  return matches.length === 1 ? matches[0][1] : undefined;
-}
-
-// ------------------------------------------------------------------ built-in layer classes
-
-type LayerCtor = new (args: Record<string, unknown>) => Layer;
-
-interface LayerSpec {
-  cls: LayerCtor;
-  /** Keras config keys mapped to constructor options (snake_case -> camelCase unless renamed). */
-  keys: readonly string[];
-  /** Keys accepted only with these values (Keras settings lamina does not implement). */
-  fixed?: Readonly<Record<string, readonly JsonValue[]>>;
-  /** Keys accepted and dropped whatever their value. */
-  ignore?: readonly string[];
-  /** Keras writes `build_config` for this class (it has weights or a build step of its own). */
-  buildConfig?: boolean;
-  /** Keras writes `dtype` as a plain string (not a DTypePolicy object) for this class. */
-  dtypeString?: boolean;
-  /** Entries Keras 3's get_config has that the layer's getConfig leaves out, written when missing. */
-  complete?: Readonly<JsonObject>;
-}
-
-const KERNEL_BIAS = ["kernel_initializer", "bias_initializer", "kernel_regularizer", "bias_regularizer", "kernel_constraint", "bias_constraint"];
-const GEOMETRY = ["kernel_size", "strides", "padding", "data_format", "dilation_rate", "activation", "use_bias"];
-/** The 1-D layers are channels_last only: data_format is checked against it rather than read. */
-const GEOMETRY_1D = GEOMETRY.filter((k) => k !== "data_format");
-const CHANNELS_LAST: readonly JsonValue[] = ["channels_last", null];
-const ctor = (cls: unknown): LayerCtor => cls as LayerCtor;
-const RNN_KEYS = ["return_sequences", "return_state", "go_backwards", "stateful", "unroll", "zero_output_for_mask"];
-const CELL_KEYS = [
-  "units", "activation", "use_bias", "kernel_initializer", "recurrent_initializer", "bias_initializer", "kernel_regularizer",
-  "recurrent_regularizer", "bias_regularizer", "kernel_constraint", "recurrent_constraint", "bias_constraint", "dropout", "recurrent_dropout", "seed",
-];
-/** Config keys that hold a serialized layer (an RNN's cell, a wrapper's layers). */
-const LAYER_VALUED_KEYS = ["cell", "layer", "backward_layer"];
-
-const LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
-  Dense: { cls: ctor(Dense), keys: ["units", "activation", "use_bias", ...KERNEL_BIAS], buildConfig: true },
-  Activation: { cls: ctor(Activation), keys: ["activation"] },
-  Flatten: { cls: ctor(Flatten), keys: ["data_format"] },
-  Dropout: { cls: ctor(Dropout), keys: ["rate", "noise_shape", "seed"] },
-  Conv2D: { cls: ctor(Conv2D), keys: ["filters", ...GEOMETRY, ...KERNEL_BIAS], fixed: { groups: [1] }, buildConfig: true },
-  MaxPooling2D: { cls: ctor(MaxPooling2D), keys: ["pool_size", "strides", "padding", "data_format"] },
-  AveragePooling2D: { cls: ctor(AveragePooling2D), keys: ["pool_size", "strides", "padding", "data_format"] },
-  BatchNormalization: {
-    cls: ctor(BatchNormalization),
-    keys: [
-      "axis", "momentum", "epsilon", "center", "scale", "beta_initializer", "gamma_initializer", "moving_mean_initializer",
-      "moving_variance_initializer", "beta_regularizer", "gamma_regularizer", "beta_constraint", "gamma_constraint",
-    ],
-    fixed: { synchronized: [false], renorm: [false], virtual_batch_size: [null], adjustment: [null] },
-    ignore: ["renorm_clipping", "renorm_momentum"],
-    buildConfig: true,
-  },
-  Add: { cls: ctor(Add), keys: [], buildConfig: true },
-  Subtract: { cls: ctor(Subtract), keys: [], buildConfig: true },
-  Multiply: { cls: ctor(Multiply), keys: [], buildConfig: true },
-  Average: { cls: ctor(Average), keys: [], buildConfig: true },
-  Maximum: { cls: ctor(Maximum), keys: [], buildConfig: true },
-  Concatenate: { cls: ctor(Concatenate), keys: ["axis"], buildConfig: true },
-  ReLU: { cls: ctor(ReLU), keys: ["max_value", "negative_slope", "threshold"] },
-  LeakyReLU: { cls: ctor(LeakyReLU), keys: ["negative_slope", "alpha"] },
-  ELU: { cls: ctor(ELU), keys: ["alpha"] },
-  Softmax: { cls: ctor(Softmax), keys: ["axis"] },
-  Reshape: { cls: ctor(Reshape), keys: ["target_shape"] },
-  Permute: { cls: ctor(Permute), keys: ["dims"] },
-  ZeroPadding2D: { cls: ctor(ZeroPadding2D), keys: ["padding", "data_format"] },
-  Cropping2D: { cls: ctor(Cropping2D), keys: ["cropping", "data_format"] },
-  UpSampling2D: { cls: ctor(UpSampling2D), keys: ["size", "interpolation", "data_format"] },
-  SpatialDropout2D: { cls: ctor(SpatialDropout2D), keys: ["rate", "seed", "data_format"], fixed: { noise_shape: [null] }, dtypeString: true },
-  GaussianNoise: { cls: ctor(GaussianNoise), keys: ["stddev", "seed"], buildConfig: true },
-  GaussianDropout: { cls: ctor(GaussianDropout), keys: ["rate", "seed"], buildConfig: true },
-  Rescaling: { cls: ctor(Rescaling), keys: ["scale", "offset"] },
-  Resizing: {
-    cls: ctor(Resizing), keys: ["height", "width", "interpolation", "crop_to_aspect_ratio", "data_format"],
-    fixed: { pad_to_aspect_ratio: [false], fill_mode: ["constant"] }, ignore: ["fill_value"],
-  },
-  CenterCrop: { cls: ctor(CenterCrop), keys: ["height", "width", "data_format"] },
-  RandomFlip: { cls: ctor(RandomFlip), keys: ["mode", "seed"] },
-  RandomTranslation: {
-    cls: ctor(RandomTranslation), keys: ["height_factor", "width_factor", "fill_mode", "interpolation", "seed", "fill_value", "data_format"],
-  },
-  RandomRotation: {
-    cls: ctor(RandomRotation), keys: ["factor", "value_range", "fill_mode", "fill_value", "interpolation", "seed", "data_format"],
-  },
-  RandomCrop: { cls: ctor(RandomCrop), keys: ["height", "width", "seed", "data_format"] },
-  RandomContrast: { cls: ctor(RandomContrast), keys: ["factor", "seed"] },
-  RandomBrightness: { cls: ctor(RandomBrightness), keys: ["factor", "value_range", "seed"] },
-  RandomZoom: {
-    cls: ctor(RandomZoom), keys: ["height_factor", "width_factor", "fill_mode", "interpolation", "seed", "fill_value", "data_format"],
-  },
-  Conv2DTranspose: {
-    cls: ctor(Conv2DTranspose), keys: ["filters", ...GEOMETRY, "output_padding", ...KERNEL_BIAS],
-    fixed: { groups: [1] }, buildConfig: true,
-  },
-  DepthwiseConv2D: {
-    cls: ctor(DepthwiseConv2D),
-    keys: [
-      "depth_multiplier", ...GEOMETRY, "depthwise_initializer", "bias_initializer", "depthwise_regularizer", "bias_regularizer",
-      "depthwise_constraint", "bias_constraint",
-    ],
-    fixed: { groups: [1] }, buildConfig: true,
-  },
-  SeparableConv2D: {
-    cls: ctor(SeparableConv2D),
-    keys: [
-      "filters", "depth_multiplier", ...GEOMETRY, "depthwise_initializer", "pointwise_initializer", "bias_initializer",
-      "depthwise_regularizer", "pointwise_regularizer", "bias_regularizer", "depthwise_constraint", "pointwise_constraint", "bias_constraint",
-    ],
-    fixed: { groups: [1] }, buildConfig: true,
-  },
-  GlobalAveragePooling2D: { cls: ctor(GlobalAveragePooling2D), keys: ["keepdims", "data_format"] },
-  GlobalMaxPooling2D: { cls: ctor(GlobalMaxPooling2D), keys: ["keepdims", "data_format"] },
-  LayerNormalization: {
-    cls: ctor(LayerNormalization),
-    keys: [
-      "axis", "epsilon", "center", "scale", "rms_scaling", "beta_initializer", "gamma_initializer", "beta_regularizer", "gamma_regularizer",
-      "beta_constraint", "gamma_constraint",
-    ],
-    buildConfig: true,
-  },
-  Normalization: { cls: ctor(Normalization), keys: ["axis", "invert", "mean", "variance"], buildConfig: true },
-  GroupNormalization: {
-    cls: ctor(GroupNormalization),
-    keys: [
-      "groups", "axis", "epsilon", "center", "scale", "beta_initializer", "gamma_initializer", "beta_regularizer", "gamma_regularizer",
-      "beta_constraint", "gamma_constraint",
-    ],
-    buildConfig: true,
-  },
-  UnitNormalization: { cls: ctor(UnitNormalization), keys: ["axis"], buildConfig: true },
-  // mask_zero goes to the constructor, which refuses true with its own message; tf.keras 2 wrote input_length.
-  Embedding: {
-    cls: ctor(Embedding),
-    keys: ["input_dim", "output_dim", "embeddings_initializer", "embeddings_regularizer", "embeddings_constraint", "mask_zero"],
-    fixed: { sparse: [false] }, ignore: ["input_length"], buildConfig: true,
-  },
-  Identity: { cls: ctor(Identity), keys: [] },
-  PReLU: { cls: ctor(PReLU), keys: ["alpha_initializer", "alpha_regularizer", "alpha_constraint", "shared_axes"], buildConfig: true },
-  Minimum: { cls: ctor(Minimum), keys: [], buildConfig: true },
-  Dot: { cls: ctor(Dot), keys: ["axes", "normalize"], buildConfig: true },
-  RepeatVector: { cls: ctor(RepeatVector), keys: ["n"] },
-  AlphaDropout: { cls: ctor(AlphaDropout), keys: ["rate", "seed", "noise_shape"] },
-  ActivityRegularization: { cls: ctor(ActivityRegularization), keys: ["l1", "l2"] },
-  SimpleRNN: { cls: ctor(SimpleRNN), keys: [...RNN_KEYS, ...CELL_KEYS], buildConfig: true },
-  LSTM: { cls: ctor(LSTM), keys: [...RNN_KEYS, ...CELL_KEYS, "recurrent_activation", "unit_forget_bias", "implementation"], buildConfig: true },
-  GRU: { cls: ctor(GRU), keys: [...RNN_KEYS, ...CELL_KEYS, "recurrent_activation", "reset_after", "implementation"], buildConfig: true },
-  RNN: { cls: ctor(RNN), keys: [...RNN_KEYS, "cell"], buildConfig: true },
-  SimpleRNNCell: { cls: ctor(SimpleRNNCell), keys: CELL_KEYS, buildConfig: true },
-  LSTMCell: { cls: ctor(LSTMCell), keys: [...CELL_KEYS, "recurrent_activation", "unit_forget_bias", "implementation"], buildConfig: true },
-  GRUCell: { cls: ctor(GRUCell), keys: [...CELL_KEYS, "recurrent_activation", "reset_after", "implementation"], buildConfig: true },
-  Bidirectional: { cls: ctor(Bidirectional), keys: ["merge_mode", "layer", "backward_layer"], buildConfig: true },
-  TimeDistributed: { cls: ctor(TimeDistributed), keys: ["layer"], buildConfig: true },
-  // Keras 3 writes build_config for every built 1-D layer. groups goes to Conv1D, which refuses any value but 1 with its own message.
-  Conv1D: { cls: ctor(Conv1D), keys: ["filters", ...GEOMETRY_1D, "groups", ...KERNEL_BIAS], fixed: { data_format: CHANNELS_LAST }, buildConfig: true },
-  Conv1DTranspose: { cls: ctor(Conv1DTranspose), keys: ["filters", ...GEOMETRY_1D, ...KERNEL_BIAS], fixed: { data_format: CHANNELS_LAST }, buildConfig: true },
-  DepthwiseConv1D: {
-    cls: ctor(DepthwiseConv1D),
-    keys: [
-      "depth_multiplier", ...GEOMETRY_1D, "depthwise_initializer", "bias_initializer", "depthwise_regularizer", "bias_regularizer",
-      "depthwise_constraint", "bias_constraint",
-    ],
-    fixed: { data_format: CHANNELS_LAST }, buildConfig: true,
-  },
-  SeparableConv1D: {
-    cls: ctor(SeparableConv1D),
-    keys: [
-      "filters", "depth_multiplier", ...GEOMETRY_1D, "depthwise_initializer", "pointwise_initializer", "bias_initializer",
-      "depthwise_regularizer", "pointwise_regularizer", "bias_regularizer", "depthwise_constraint", "pointwise_constraint", "bias_constraint",
-    ],
-    fixed: { data_format: CHANNELS_LAST }, buildConfig: true,
-  },
-  MaxPooling1D: { cls: ctor(MaxPooling1D), keys: ["pool_size", "strides", "padding"], fixed: { data_format: CHANNELS_LAST }, buildConfig: true },
-  AveragePooling1D: { cls: ctor(AveragePooling1D), keys: ["pool_size", "strides", "padding"], fixed: { data_format: CHANNELS_LAST }, buildConfig: true },
-  GlobalAveragePooling1D: { cls: ctor(GlobalAveragePooling1D), keys: ["keepdims"], fixed: { data_format: CHANNELS_LAST }, buildConfig: true },
-  GlobalMaxPooling1D: { cls: ctor(GlobalMaxPooling1D), keys: ["keepdims"], fixed: { data_format: CHANNELS_LAST }, buildConfig: true },
-  UpSampling1D: { cls: ctor(UpSampling1D), keys: ["size"], buildConfig: true },
-  ZeroPadding1D: { cls: ctor(ZeroPadding1D), keys: ["padding"], fixed: { data_format: CHANNELS_LAST }, buildConfig: true },
-  Cropping1D: { cls: ctor(Cropping1D), keys: ["cropping"], buildConfig: true },
-  SpatialDropout1D: { cls: ctor(SpatialDropout1D), keys: ["rate", "seed"], fixed: { noise_shape: [null] }, dtypeString: true, buildConfig: true },
-};
-
-/** Keras' other spellings of the same classes (they serialize under the names above). */
-const CLASS_ALIASES: Readonly<Record<string, string>> = {
-  MaxPool2D: "MaxPooling2D", AvgPool2D: "AveragePooling2D", GlobalAvgPool2D: "GlobalAveragePooling2D", GlobalMaxPool2D: "GlobalMaxPooling2D",
-  MaxPool1D: "MaxPooling1D", AvgPool1D: "AveragePooling1D", GlobalAvgPool1D: "GlobalAveragePooling1D", GlobalMaxPool1D: "GlobalMaxPooling1D",
-};
-
-/** Keys any layer config may carry, accepted only with these values (features lamina lacks). */
-const GLOBAL_FIXED: Readonly<Record<string, readonly JsonValue[]>> = {
-  quantization_config: [null], lora_rank: [null], lora_alpha: [null],
-};
-
-const SPEC_BY_CLASS = new Map<unknown, [string, LayerSpec]>(Object.entries(LAYER_SPECS).map(([name, spec]) => [spec.cls, [name, spec]]));
-
-/**
- * lamina's own layers, which Keras does not ship: saved as registered custom classes
- * (`registered_name: "lamina>CosSim2D"`, as a Keras user registers the reference implementation
- * to load such a file) and read back through their spec like built-in layers.
- */
-const LAMINA_LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
-  CosSim2D: {
-    cls: ctor(CosSim2D),
-    keys: ["filters", "kernel_size", "strides", "padding", "depthwise", "p_init", "q_init", "p_scale", "q_scale", "eps", "use_bias", "kernel_initializer", "bias_initializer"],
-    buildConfig: true,
-  },
-  MaxAbsPool2D: { cls: ctor(MaxAbsPool2D), keys: ["pool_size", "strides", "padding", "data_format"] },
-  // What applications.*.preprocessInput adds to a functional model (Keras records its ops instead).
-  ImagenetPreprocessing: { cls: ctor(ImagenetPreprocessing), keys: ["mode", "data_format"] },
-};
-const LAMINA_SPEC_BY_CLASS = new Map<unknown, [string, LayerSpec]>(Object.entries(LAMINA_LAYER_SPECS).map(([name, spec]) => [spec.cls, [name, spec]]));
-for (const [name, spec] of Object.entries(LAMINA_LAYER_SPECS)) registerKerasSerializable(spec.cls as unknown as CustomObject, { package: "lamina", name });
-
-/** The spec that reads a config for this class: a Keras layer's, or one of lamina's own. */
-const specOfClass = (cls: unknown): [string, LayerSpec] | undefined => SPEC_BY_CLASS.get(cls) ?? LAMINA_SPEC_BY_CLASS.get(cls);
-
-const MODEL_CLASS_NAMES = ["Sequential", "Functional", "Model"];
-
-/** Every class name deserializeLayer knows without registration. */
-export function knownLayerClassNames(): string[] {
-  return ["InputLayer", ...Object.keys(LAYER_SPECS), "Lambda", ...MODEL_CLASS_NAMES];
-}
+// The public surface (tf.serialization) spans the files this one was split into.
+export type { JsonValue, JsonObject, KerasObject } from "./config_json.js";
+export type { SerializableClass, CustomObject, CustomObjects, DeserializeOptions } from "./custom_objects.js";
+export { registerKerasSerializable, getRegisteredName, getRegisteredObject } from "./custom_objects.js";
+export { knownLayerClassNames } from "./layer_specs.js";
+export { serializeCompileConfig, compileFromConfig } from "./compile_config.js";
 
 // ------------------------------------------------------------------ serialization
 
@@ -416,7 +87,7 @@ export function serializeLayer(layer: Layer, options: SerializeOptions = {}): Ke
   let module: string | null = "keras.layers";
   let registered: string | null = null;
   if (!builtin) {
-    const key = registeredNames.get(layer.constructor as CustomObject);
+    const key = registrationKey(layer.constructor as CustomObject);
     module = key ? key.slice(0, key.indexOf(">")) : null;
     registered = key ?? layer.className;
   }
@@ -536,176 +207,6 @@ export function modelToJSON(model: Layer): string {
   return JSON.stringify(serializeLayer(model));
 }
 
-// ------------------------------------------------------------------ compile config
-
-/**
- * Keras 3's `compile_config` of a compiled model: `{ optimizer: { module: "keras.optimizers",
- * class_name, config, registered_name }, loss, loss_weights, metrics, weighted_metrics,
- * run_eagerly, steps_per_execution, jit_compile }`. loss, loss_weights, metrics and weighted_metrics keep the
- * structure compile() was given (one loss, a list per output, an object keyed by output name; a
- * list of metrics, a list of lists, an object keyed by output name), as Keras writes them; losses
- * and metrics given as strings stay strings, objects are serialized. Null for a model that is not
- * compiled.
- */
-export function serializeCompileConfig(model: Model): JsonObject | null {
-  const state = model.compiled;
-  const args = model.compileArgs;
-  if (!state || !args) return null;
-  const where = `serializeCompileConfig: model "${model.name}"`;
-  const opt = state.optimizer;
-  if (!(opt instanceof Optimizer)) throw new TypeError(`${where}: the optimizer is not a lamina optimizer and cannot be serialized`);
-  const lossOne = (x: unknown, at: string): JsonValue => serializeTrainingObject(x, "keras.losses", `${where}: ${at}`);
-  const metricOne = (x: unknown, at: string): JsonValue => serializeTrainingObject(x, "keras.metrics", `${where}: ${at}`);
-  // A metric list (one output's, or a model's only one).
-  const metricList = (x: unknown, at: string): JsonValue => (Array.isArray(x) ? x.map((m, i) => metricOne(m, `${at}[${i}]`)) : metricOne(x, at));
-  // metrics or weighted_metrics in the structure compile() was given.
-  const metricsJson = (metricsArg: unknown, key: string): JsonValue => {
-    if (Array.isArray(metricsArg)) return metricsArg.map((m, i) => metricList(m, `${key}[${i}]`));
-    if (isPerOutputRecord(metricsArg)) return mapRecord(metricsArg, (m, k) => metricList(m, `${key}.${k}`));
-    return metricsArg === undefined || metricsArg === null ? null : metricList(metricsArg, key);
-  };
-  const lossArg: unknown = args.loss;
-  return {
-    optimizer: toJson(serializeOptimizer(opt), `${where}: optimizer`),
-    // No loss (a model whose own trainStep computes it): Keras writes null.
-    loss: lossArg === undefined || lossArg === null ? null
-      : Array.isArray(lossArg) ? lossArg.map((l, i) => lossOne(l, `loss[${i}]`))
-      : isPerOutputRecord(lossArg) ? mapRecord(lossArg, (l, k) => lossOne(l, `loss.${k}`))
-      : lossOne(lossArg, "loss"),
-    loss_weights: args.lossWeights === undefined ? null : toJson(args.lossWeights, `${where}: lossWeights`),
-    metrics: metricsJson(args.metrics, "metrics"),
-    weighted_metrics: metricsJson(args.weightedMetrics, "weightedMetrics"),
-    run_eagerly: args.runEagerly === true,
-    steps_per_execution: 1,
-    jit_compile: args.jitCompile === true,
-  };
-}
-
-/**
- * Whether a compile argument is a per-output object keyed by output name, rather than one
- * loss or metric: a plain object that is not a serialized `{ class_name, config }`.
- */
-function isPerOutputRecord(x: unknown): x is Readonly<Record<string, unknown>> {
-  return isRecord(x) && Object.getPrototypeOf(x) === Object.prototype && typeof x.class_name !== "string" && typeof x.className !== "string";
-}
-
-function mapRecord<T>(x: Readonly<Record<string, unknown>>, f: (v: unknown, key: string) => T): Record<string, T> {
-  return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, f(v, k)]));
-}
-
-function serializeTrainingObject(x: unknown, module: string, where: string): JsonValue {
-  if (typeof x === "string") return x;
-  if (x instanceof losses.Loss || x instanceof metrics.Metric) {
-    return { module, class_name: x.className, config: toJson(x.getConfig(), `${where}.config`), registered_name: null };
-  }
-  if (typeof x === "function") {
-    if (!x.name) throw new TypeError(`${where}: an anonymous function cannot be saved; give it a name and register it with serialization.registerKerasSerializable`);
-    return { module: null, class_name: "function", config: x.name, registered_name: getRegisteredName(x as CustomObject) };
-  }
-  if (isRecord(x) && (typeof x.class_name === "string" || typeof x.className === "string")) {
-    return { module, class_name: String(x.class_name ?? x.className), config: toJson(x.config ?? {}, `${where}.config`), registered_name: null };
-  }
-  throw new TypeError(`${where}: cannot serialize ${describe(x)}`);
-}
-
-/**
- * Keras' compile_from_config: compiles `model` with the optimizer, loss, loss weights and metrics
- * of a `compile_config` (Keras 3) or a `training_config` (Keras 2 .h5, `optimizer_config`), in any
- * structure compile() takes: one loss or one per output (a list, or an object keyed by output
- * name), and likewise loss_weights, metrics and weighted_metrics. Returns false, leaving the model uncompiled, when
- * the config has no loss.
- */
-export function compileFromConfig(model: Model, config: Readonly<Record<string, unknown>>, options: DeserializeOptions = {}): boolean {
-  const where = `compileFromConfig: model "${model.name}"`;
-  if (!isRecord(config)) throw new TypeError(`${where}: expected a compile_config object, got ${describe(config)}`);
-  if (config.loss === undefined || config.loss === null) return false;
-  const optConfig = config.optimizer ?? config.optimizer_config ?? "rmsprop";
-  let optimizer: Optimizer;
-  try {
-    optimizer = typeof optConfig === "string" ? getOptimizer(optConfig) : getOptimizer(optConfig as unknown as OptimizerObject);
-  } catch (e) {
-    throw new Error(`${where}: cannot restore the optimizer: ${errorText(e)}`);
-  }
-  const single = !model.isFunctional || model.outputs.length === 1;
-  const lossOne = (x: unknown, at: string): unknown => readTrainingObject(x, "loss", `${where}: ${at}`, options);
-  const metricOne = (x: unknown, at: string): unknown => readTrainingObject(x, "metric", `${where}: ${at}`, options);
-  const metricList = (x: unknown, at: string): unknown => (Array.isArray(x) ? x.map((m, i) => metricOne(m, `${at}[${i}]`)) : metricOne(x, at));
-  // Keras 2 keyed a single-output model's loss and metrics by its output's name, and wrote its
-  // metrics as one list per output: a single output takes the one entry.
-  const onlyEntry = (x: unknown): unknown => {
-    if (!single) return x;
-    if (isPerOutputRecord(x) && Object.keys(x).length === 1) return Object.values(x)[0];
-    return x;
-  };
-  const lossConfig = onlyEntry(config.loss);
-  const loss = (Array.isArray(lossConfig) ? lossConfig.map((l, i) => lossOne(l, `loss[${i}]`))
-    : isPerOutputRecord(lossConfig) ? mapRecord(lossConfig, (l, k) => lossOne(l, `loss.${k}`))
-    : lossOne(lossConfig, "loss")) as CompileArgs["loss"];
-  // metrics or weighted_metrics (`key`) as compile() takes them.
-  const readMetrics = (given: unknown, key: string): CompileArgs["metrics"] => {
-    let metricsConfig = onlyEntry(given);
-    if (single && Array.isArray(metricsConfig) && metricsConfig.length === 1 && Array.isArray(metricsConfig[0])) metricsConfig = metricsConfig[0];
-    let metricArgs: unknown;
-    // No metrics (Keras writes null) stay absent, so that saving the loaded model writes null again.
-    if (metricsConfig === undefined || metricsConfig === null) metricArgs = undefined;
-    else if (Array.isArray(metricsConfig)) metricArgs = metricsConfig.map((m, i) => (single ? metricOne(m, `${key}[${i}]`) : metricList(m, `${key}[${i}]`)));
-    else if (isPerOutputRecord(metricsConfig)) metricArgs = mapRecord(metricsConfig, (m, k) => metricList(m, `${key}.${k}`));
-    else metricArgs = [metricOne(metricsConfig, key)];
-    return metricArgs as CompileArgs["metrics"];
-  };
-  const lossWeights = readLossWeights(onlyEntry(config.loss_weights), single, where);
-  const args: CompileArgs = { optimizer, loss, metrics: readMetrics(config.metrics, "metrics") };
-  const weightedMetrics = readMetrics(config.weighted_metrics, "weighted_metrics");
-  if (weightedMetrics !== undefined) args.weightedMetrics = weightedMetrics;
-  if (lossWeights !== undefined) args.lossWeights = lossWeights;
-  // Kept so that saving again writes them back (steps_per_execution is not: lamina runs one step per batch, with the same result).
-  if (config.run_eagerly === true) args.runEagerly = true;
-  if (config.jit_compile === true) args.jitCompile = true;
-  model.compile(args);
-  return true;
-}
-
-/** Keras' loss_weights: null, a list in output order or an object keyed by output name (a bare number for a single output). */
-function readLossWeights(x: unknown, single: boolean, where: string): CompileArgs["lossWeights"] {
-  if (x === undefined || x === null) return undefined;
-  const check = (w: unknown, at: string): number => {
-    if (typeof w !== "number") throw new TypeError(`${where}: loss_weights${at} is ${describe(w)}; each loss weight must be a number`);
-    return w;
-  };
-  if (typeof x === "number" && single) return [check(x, "")];
-  if (Array.isArray(x)) return x.map((w, i) => check(w, `[${i}]`));
-  if (isPerOutputRecord(x)) return mapRecord(x, (w, k) => check(w, `.${k}`));
-  throw new TypeError(`${where}: loss_weights must be a list or an object keyed by output name, got ${describe(x)}`);
-}
-
-function readTrainingObject(x: unknown, kind: "loss" | "metric", where: string, options: DeserializeOptions): unknown {
-  if (typeof x === "string") return x;
-  if (!isRecord(x) || typeof x.class_name !== "string") {
-    throw new TypeError(`${where}: expected a ${kind} name or a serialized { class_name, config }, got ${describe(x)}`);
-  }
-  const custom = options.customObjects ?? {};
-  if (x.class_name === "function") {
-    const name = typeof x.config === "string" ? x.config : String(x.registered_name ?? "");
-    const reg = typeof x.registered_name === "string" ? x.registered_name : name;
-    const fn = getRegisteredObject(reg, custom) ?? getRegisteredObject(name, custom);
-    if (typeof fn === "function") return fn;
-    // Keras' own functions (keras.losses.mean_squared_error) are written this way too.
-    return name;
-  }
-  if (x.class_name === "LossFunctionWrapper" && isRecord(x.config) && typeof x.config.fn === "string") return x.config.fn;
-  const reg = typeof x.registered_name === "string" ? x.registered_name : x.class_name;
-  const cls = getRegisteredObject(reg, custom) ?? (Object.hasOwn(custom, x.class_name) ? custom[x.class_name] : undefined);
-  const inner = isRecord(x.config) ? x.config : {};
-  if (cls !== undefined) return constructObject(cls, inner, where);
-  try {
-    return kind === "loss"
-      ? losses.deserialize({ class_name: x.class_name, config: inner as Config })
-      : metrics.deserialize({ class_name: x.class_name, config: inner as Config });
-  } catch (e) {
-    throw new Error(`${where}: ${errorText(e)}; for a custom ${kind} class, register it with serialization.registerKerasSerializable or pass it in customObjects`);
-  }
-}
-
 // ------------------------------------------------------------------ deserialization: layers
 
 /**
@@ -772,7 +273,7 @@ function resolveClass(serialized: Readonly<Record<string, unknown>>, where: stri
   // Custom objects and registered classes come first, as in Keras.
   const fromCustom = (registered !== null && Object.hasOwn(custom, registered) ? custom[registered] : undefined) ??
     (Object.hasOwn(custom, className) ? custom[className] : undefined) ??
-    (registered !== null && registered !== className ? registeredObjects.get(registered) : undefined);
+    (registered !== null && registered !== className ? registeredUnder(registered) : undefined);
   if (fromCustom !== undefined) return { kind: "custom", cls: fromCustom, name: className };
   const builtinName = CLASS_ALIASES[className] ?? className;
   const kerasModule = module === null || module === "keras" || module.startsWith("keras.");
@@ -780,7 +281,7 @@ function resolveClass(serialized: Readonly<Record<string, unknown>>, where: stri
   const byName = getRegisteredObject(registered ?? className);
   if (byName !== undefined) return { kind: "custom", cls: byName, name: className };
   const known = knownLayerClassNames();
-  const reg = [...registeredObjects.keys()];
+  const reg = registrationKeys();
   throw new TypeError(
     `${where}: unknown layer class "${className}"${module ? ` (module "${module}")` : ""}${registered && registered !== className ? `, registered name "${registered}"` : ""}. ` +
       `lamina knows ${known.join(", ")}${reg.length > 0 ? `; registered: ${reg.join(", ")}` : ""}. ` +
@@ -944,18 +445,6 @@ function readSubObject(value: unknown, where: string, options: DeserializeOption
     return get(value);
   } catch (e) {
     throw new Error(`${where}: ${errorText(e)}`);
-  }
-}
-
-/** A custom (non-layer) class from its config: its static fromConfig, else `new cls(config)`. */
-function constructObject(cls: CustomObject, config: Readonly<Record<string, unknown>>, where: string): unknown {
-  const c = cls as unknown as { fromConfig?: (config: Readonly<Record<string, unknown>>) => unknown } & (new (config: Readonly<Record<string, unknown>>) => unknown);
-  try {
-    if (typeof c.fromConfig === "function") return c.fromConfig(config);
-    if (isClass(cls)) return new c(config);
-    return cls;
-  } catch (e) {
-    throw new Error(`${where}: ${cls.name}: ${errorText(e)}`);
   }
 }
 
@@ -1363,111 +852,3 @@ function layerFromConfig(cls: abstract new (...args: never[]) => Layer, config: 
 }
 
 installSerializationHooks({ layerFromConfig, modelToJSON, serializeLayer: (layer) => serializeLayer(layer) as unknown as Record<string, unknown> });
-
-// ------------------------------------------------------------------ helpers
-
-function isRecord(x: unknown): x is Record<string, unknown> {
-  return typeof x === "object" && x !== null && !Array.isArray(x);
-}
-
-function asRecord(x: unknown, where: string): Readonly<Record<string, unknown>> {
-  if (x === null || x === undefined) return {};
-  if (!isRecord(x)) throw new TypeError(`${where}: config must be an object, got ${describe(x)}`);
-  return x;
-}
-
-function isClass(f: unknown): boolean {
-  return typeof f === "function" && /^class[\s{]/.test(Function.prototype.toString.call(f));
-}
-
-function describe(x: unknown): string {
-  if (x === null) return "null";
-  if (typeof x === "function") return `function ${x.name || "(anonymous)"}`;
-  if (typeof x === "object") {
-    try {
-      const s = JSON.stringify(x);
-      return s.length > 120 ? `${s.slice(0, 117)}...` : s;
-    } catch {
-      return Object.prototype.toString.call(x);
-    }
-  }
-  return typeof x === "string" ? JSON.stringify(x) : String(x);
-}
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
-
-function snakeToCamel(key: string): string {
-  return key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-}
-
-function expectString(v: unknown, where: string, key: string): string {
-  if (typeof v !== "string") throw new TypeError(`${where}: config key "${key}" must be a string, got ${describe(v)}`);
-  return v;
-}
-
-function expectBoolean(v: unknown, where: string, key: string): boolean {
-  if (typeof v !== "boolean") throw new TypeError(`${where}: config key "${key}" must be true or false, got ${describe(v)}`);
-  return v;
-}
-
-function expectIndex(v: unknown, where: string): number {
-  if (typeof v !== "number" || !Number.isInteger(v) || v < 0) throw new TypeError(`${where}: expected a non-negative integer index, got ${describe(v)}`);
-  return v;
-}
-
-function readShape(v: unknown, where: string): (number | null)[] {
-  if (!Array.isArray(v) || !v.every((d) => d === null || (typeof d === "number" && Number.isInteger(d) && d >= 0))) {
-    throw new TypeError(`${where}: expected a shape (a list of non-negative integers or null), got ${describe(v)}`);
-  }
-  return [...(v as (number | null)[])];
-}
-
-function shapeJson(shape: LayerShape | LayerShape[]): JsonValue {
-  return (shape as readonly unknown[]).map((d) => (Array.isArray(d) ? shapeJson(d as LayerShape) : (d as number | null)));
-}
-
-/** A dtype from Keras' spelling: "float32", or a DTypePolicy / Policy object. */
-function readDType(v: unknown, where: string): DType | undefined {
-  if (v === null || v === undefined) return undefined;
-  let name: unknown = v;
-  if (isRecord(v)) {
-    const cls = v.class_name;
-    if (cls !== "DTypePolicy" && cls !== "Policy" && cls !== "FloatDTypePolicy") {
-      throw new RangeError(`${where}: dtype policy ${describe(v)} is not supported; lamina layers compute in one dtype (float32 or float64)`);
-    }
-    name = isRecord(v.config) ? v.config.name : undefined;
-  }
-  if (isDType(name)) return name;
-  throw new RangeError(
-    `${where}: dtype ${describe(name)} is not supported by lamina (mixed precision and 16-bit floats are not); use float32, float64, int32, int64, bool or uint8`,
-  );
-}
-
-/** A deep copy of a JSON value as read from a config. */
-function cloneJson(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(cloneJson);
-  if (isRecord(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, cloneJson(x)]));
-  return v;
-}
-
-function jsonEqual(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
-
-/** Checks that a config value is JSON (what a config.json can hold) and copies it. */
-function toJson(v: unknown, where: string): JsonValue {
-  if (v === null || typeof v === "boolean" || typeof v === "string") return v;
-  if (typeof v === "number") {
-    if (!Number.isFinite(v)) throw new RangeError(`${where}: ${v} cannot be written to JSON`);
-    return v;
-  }
-  if (Array.isArray(v)) return v.map((x, i) => (x === undefined ? null : toJson(x, `${where}[${i}]`)));
-  if (isRecord(v) && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null)) {
-    const out: JsonObject = {};
-    for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = toJson(x, `${where}.${k}`);
-    return out;
-  }
-  throw new TypeError(`${where}: ${describe(v)} is not a JSON value (a layer's getConfig must return numbers, strings, booleans, null, lists and plain objects)`);
-}

@@ -1,0 +1,261 @@
+/** The built-in layer classes a Keras config can name, and how their config keys map to lamina options. */
+import { Layer } from "../layers/layer.js";
+import { Activation, Dense, Dropout, Flatten } from "../layers/core.js";
+import { AveragePooling2D, Conv2D, MaxPooling2D } from "../layers/convolutional.js";
+import { BatchNormalization } from "../layers/normalization.js";
+import { Add, Average, Concatenate, Maximum, Multiply, Subtract } from "../layers/merge.js";
+import { ELU, LeakyReLU, ReLU, Softmax } from "../layers/activation_layers.js";
+import { Cropping2D, Permute, Reshape, UpSampling2D, ZeroPadding2D } from "../layers/reshaping.js";
+import { GaussianDropout, GaussianNoise, SpatialDropout2D } from "../layers/regularization.js";
+import { Rescaling } from "../layers/rescaling.js";
+import { ImagenetPreprocessing } from "../applications/imagenet_utils.js";
+import { CenterCrop, RandomFlip, Resizing } from "../layers/image_preprocessing.js";
+import { RandomRotation, RandomTranslation, RandomZoom } from "../layers/image_augment.js";
+import { RandomBrightness, RandomContrast, RandomCrop } from "../layers/image_adjust.js";
+import { Conv2DTranspose, DepthwiseConv2D, SeparableConv2D } from "../layers/conv_more.js";
+import { GlobalAveragePooling2D, GlobalMaxPooling2D } from "../layers/pooling_global.js";
+import { LayerNormalization } from "../layers/layer_normalization.js";
+import { Normalization } from "../layers/preprocessing_normalization.js";
+import { GroupNormalization } from "../layers/group_normalization.js";
+import { UnitNormalization } from "../layers/unit_normalization.js";
+import { Embedding } from "../layers/embedding.js";
+import { Identity } from "../layers/identity.js";
+import { PReLU } from "../layers/prelu.js";
+import { Minimum } from "../layers/merge.js";
+import { Dot } from "../layers/dot.js";
+import { RepeatVector } from "../layers/repeat_vector.js";
+import { AlphaDropout } from "../layers/alpha_dropout.js";
+import { ActivityRegularization } from "../layers/activity_regularization.js";
+import { GRU, LSTM, RNN, SimpleRNN } from "../layers/rnn.js";
+import { GRUCell, LSTMCell, SimpleRNNCell } from "../layers/rnn_cells.js";
+import { Bidirectional, TimeDistributed } from "../layers/rnn_wrappers.js";
+import { CosSim2D } from "../layers/cossim.js";
+import { MaxAbsPool2D } from "../layers/maxabs_pooling.js";
+import { Conv1D } from "../layers/conv1d.js";
+import { Conv1DTranspose, DepthwiseConv1D, SeparableConv1D } from "../layers/conv1d_more.js";
+import { AveragePooling1D, GlobalAveragePooling1D, GlobalMaxPooling1D, MaxPooling1D } from "../layers/pooling1d.js";
+import { Cropping1D, UpSampling1D, ZeroPadding1D } from "../layers/reshaping1d.js";
+import { SpatialDropout1D } from "../layers/spatial_dropout1d.js";
+import { type JsonValue, type JsonObject } from "./config_json.js";
+import { type CustomObject, registerKerasSerializable } from "./custom_objects.js";
+
+// ------------------------------------------------------------------ built-in layer classes
+
+export type LayerCtor = new (args: Record<string, unknown>) => Layer;
+
+export interface LayerSpec {
+  cls: LayerCtor;
+  /** Keras config keys mapped to constructor options (snake_case -> camelCase unless renamed). */
+  keys: readonly string[];
+  /** Keys accepted only with these values (Keras settings lamina does not implement). */
+  fixed?: Readonly<Record<string, readonly JsonValue[]>>;
+  /** Keys accepted and dropped whatever their value. */
+  ignore?: readonly string[];
+  /** Keras writes `build_config` for this class (it has weights or a build step of its own). */
+  buildConfig?: boolean;
+  /** Keras writes `dtype` as a plain string (not a DTypePolicy object) for this class. */
+  dtypeString?: boolean;
+  /** Entries Keras 3's get_config has that the layer's getConfig leaves out, written when missing. */
+  complete?: Readonly<JsonObject>;
+}
+
+const KERNEL_BIAS = ["kernel_initializer", "bias_initializer", "kernel_regularizer", "bias_regularizer", "kernel_constraint", "bias_constraint"];
+const GEOMETRY = ["kernel_size", "strides", "padding", "data_format", "dilation_rate", "activation", "use_bias"];
+/** The 1-D layers are channels_last only: data_format is checked against it rather than read. */
+const GEOMETRY_1D = GEOMETRY.filter((k) => k !== "data_format");
+export const CHANNELS_LAST: readonly JsonValue[] = ["channels_last", null];
+export const ctor = (cls: unknown): LayerCtor => cls as LayerCtor;
+const RNN_KEYS = ["return_sequences", "return_state", "go_backwards", "stateful", "unroll", "zero_output_for_mask"];
+const CELL_KEYS = [
+  "units", "activation", "use_bias", "kernel_initializer", "recurrent_initializer", "bias_initializer", "kernel_regularizer",
+  "recurrent_regularizer", "bias_regularizer", "kernel_constraint", "recurrent_constraint", "bias_constraint", "dropout", "recurrent_dropout", "seed",
+];
+/** Config keys that hold a serialized layer (an RNN's cell, a wrapper's layers). */
+export const LAYER_VALUED_KEYS = ["cell", "layer", "backward_layer"];
+
+export const LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
+  Dense: { cls: ctor(Dense), keys: ["units", "activation", "use_bias", ...KERNEL_BIAS], buildConfig: true },
+  Activation: { cls: ctor(Activation), keys: ["activation"] },
+  Flatten: { cls: ctor(Flatten), keys: ["data_format"] },
+  Dropout: { cls: ctor(Dropout), keys: ["rate", "noise_shape", "seed"] },
+  Conv2D: { cls: ctor(Conv2D), keys: ["filters", ...GEOMETRY, ...KERNEL_BIAS], fixed: { groups: [1] }, buildConfig: true },
+  MaxPooling2D: { cls: ctor(MaxPooling2D), keys: ["pool_size", "strides", "padding", "data_format"] },
+  AveragePooling2D: { cls: ctor(AveragePooling2D), keys: ["pool_size", "strides", "padding", "data_format"] },
+  BatchNormalization: {
+    cls: ctor(BatchNormalization),
+    keys: [
+      "axis", "momentum", "epsilon", "center", "scale", "beta_initializer", "gamma_initializer", "moving_mean_initializer",
+      "moving_variance_initializer", "beta_regularizer", "gamma_regularizer", "beta_constraint", "gamma_constraint",
+    ],
+    fixed: { synchronized: [false], renorm: [false], virtual_batch_size: [null], adjustment: [null] },
+    ignore: ["renorm_clipping", "renorm_momentum"],
+    buildConfig: true,
+  },
+  Add: { cls: ctor(Add), keys: [], buildConfig: true },
+  Subtract: { cls: ctor(Subtract), keys: [], buildConfig: true },
+  Multiply: { cls: ctor(Multiply), keys: [], buildConfig: true },
+  Average: { cls: ctor(Average), keys: [], buildConfig: true },
+  Maximum: { cls: ctor(Maximum), keys: [], buildConfig: true },
+  Concatenate: { cls: ctor(Concatenate), keys: ["axis"], buildConfig: true },
+  ReLU: { cls: ctor(ReLU), keys: ["max_value", "negative_slope", "threshold"] },
+  LeakyReLU: { cls: ctor(LeakyReLU), keys: ["negative_slope", "alpha"] },
+  ELU: { cls: ctor(ELU), keys: ["alpha"] },
+  Softmax: { cls: ctor(Softmax), keys: ["axis"] },
+  Reshape: { cls: ctor(Reshape), keys: ["target_shape"] },
+  Permute: { cls: ctor(Permute), keys: ["dims"] },
+  ZeroPadding2D: { cls: ctor(ZeroPadding2D), keys: ["padding", "data_format"] },
+  Cropping2D: { cls: ctor(Cropping2D), keys: ["cropping", "data_format"] },
+  UpSampling2D: { cls: ctor(UpSampling2D), keys: ["size", "interpolation", "data_format"] },
+  SpatialDropout2D: { cls: ctor(SpatialDropout2D), keys: ["rate", "seed", "data_format"], fixed: { noise_shape: [null] }, dtypeString: true },
+  GaussianNoise: { cls: ctor(GaussianNoise), keys: ["stddev", "seed"], buildConfig: true },
+  GaussianDropout: { cls: ctor(GaussianDropout), keys: ["rate", "seed"], buildConfig: true },
+  Rescaling: { cls: ctor(Rescaling), keys: ["scale", "offset"] },
+  Resizing: {
+    cls: ctor(Resizing), keys: ["height", "width", "interpolation", "crop_to_aspect_ratio", "data_format"],
+    fixed: { pad_to_aspect_ratio: [false], fill_mode: ["constant"] }, ignore: ["fill_value"],
+  },
+  CenterCrop: { cls: ctor(CenterCrop), keys: ["height", "width", "data_format"] },
+  RandomFlip: { cls: ctor(RandomFlip), keys: ["mode", "seed"] },
+  RandomTranslation: {
+    cls: ctor(RandomTranslation), keys: ["height_factor", "width_factor", "fill_mode", "interpolation", "seed", "fill_value", "data_format"],
+  },
+  RandomRotation: {
+    cls: ctor(RandomRotation), keys: ["factor", "value_range", "fill_mode", "fill_value", "interpolation", "seed", "data_format"],
+  },
+  RandomCrop: { cls: ctor(RandomCrop), keys: ["height", "width", "seed", "data_format"] },
+  RandomContrast: { cls: ctor(RandomContrast), keys: ["factor", "seed"] },
+  RandomBrightness: { cls: ctor(RandomBrightness), keys: ["factor", "value_range", "seed"] },
+  RandomZoom: {
+    cls: ctor(RandomZoom), keys: ["height_factor", "width_factor", "fill_mode", "interpolation", "seed", "fill_value", "data_format"],
+  },
+  Conv2DTranspose: {
+    cls: ctor(Conv2DTranspose), keys: ["filters", ...GEOMETRY, "output_padding", ...KERNEL_BIAS],
+    fixed: { groups: [1] }, buildConfig: true,
+  },
+  DepthwiseConv2D: {
+    cls: ctor(DepthwiseConv2D),
+    keys: [
+      "depth_multiplier", ...GEOMETRY, "depthwise_initializer", "bias_initializer", "depthwise_regularizer", "bias_regularizer",
+      "depthwise_constraint", "bias_constraint",
+    ],
+    fixed: { groups: [1] }, buildConfig: true,
+  },
+  SeparableConv2D: {
+    cls: ctor(SeparableConv2D),
+    keys: [
+      "filters", "depth_multiplier", ...GEOMETRY, "depthwise_initializer", "pointwise_initializer", "bias_initializer",
+      "depthwise_regularizer", "pointwise_regularizer", "bias_regularizer", "depthwise_constraint", "pointwise_constraint", "bias_constraint",
+    ],
+    fixed: { groups: [1] }, buildConfig: true,
+  },
+  GlobalAveragePooling2D: { cls: ctor(GlobalAveragePooling2D), keys: ["keepdims", "data_format"] },
+  GlobalMaxPooling2D: { cls: ctor(GlobalMaxPooling2D), keys: ["keepdims", "data_format"] },
+  LayerNormalization: {
+    cls: ctor(LayerNormalization),
+    keys: [
+      "axis", "epsilon", "center", "scale", "rms_scaling", "beta_initializer", "gamma_initializer", "beta_regularizer", "gamma_regularizer",
+      "beta_constraint", "gamma_constraint",
+    ],
+    buildConfig: true,
+  },
+  Normalization: { cls: ctor(Normalization), keys: ["axis", "invert", "mean", "variance"], buildConfig: true },
+  GroupNormalization: {
+    cls: ctor(GroupNormalization),
+    keys: [
+      "groups", "axis", "epsilon", "center", "scale", "beta_initializer", "gamma_initializer", "beta_regularizer", "gamma_regularizer",
+      "beta_constraint", "gamma_constraint",
+    ],
+    buildConfig: true,
+  },
+  UnitNormalization: { cls: ctor(UnitNormalization), keys: ["axis"], buildConfig: true },
+  // mask_zero goes to the constructor, which refuses true with its own message; tf.keras 2 wrote input_length.
+  Embedding: {
+    cls: ctor(Embedding),
+    keys: ["input_dim", "output_dim", "embeddings_initializer", "embeddings_regularizer", "embeddings_constraint", "mask_zero"],
+    fixed: { sparse: [false] }, ignore: ["input_length"], buildConfig: true,
+  },
+  Identity: { cls: ctor(Identity), keys: [] },
+  PReLU: { cls: ctor(PReLU), keys: ["alpha_initializer", "alpha_regularizer", "alpha_constraint", "shared_axes"], buildConfig: true },
+  Minimum: { cls: ctor(Minimum), keys: [], buildConfig: true },
+  Dot: { cls: ctor(Dot), keys: ["axes", "normalize"], buildConfig: true },
+  RepeatVector: { cls: ctor(RepeatVector), keys: ["n"] },
+  AlphaDropout: { cls: ctor(AlphaDropout), keys: ["rate", "seed", "noise_shape"] },
+  ActivityRegularization: { cls: ctor(ActivityRegularization), keys: ["l1", "l2"] },
+  SimpleRNN: { cls: ctor(SimpleRNN), keys: [...RNN_KEYS, ...CELL_KEYS], buildConfig: true },
+  LSTM: { cls: ctor(LSTM), keys: [...RNN_KEYS, ...CELL_KEYS, "recurrent_activation", "unit_forget_bias", "implementation"], buildConfig: true },
+  GRU: { cls: ctor(GRU), keys: [...RNN_KEYS, ...CELL_KEYS, "recurrent_activation", "reset_after", "implementation"], buildConfig: true },
+  RNN: { cls: ctor(RNN), keys: [...RNN_KEYS, "cell"], buildConfig: true },
+  SimpleRNNCell: { cls: ctor(SimpleRNNCell), keys: CELL_KEYS, buildConfig: true },
+  LSTMCell: { cls: ctor(LSTMCell), keys: [...CELL_KEYS, "recurrent_activation", "unit_forget_bias", "implementation"], buildConfig: true },
+  GRUCell: { cls: ctor(GRUCell), keys: [...CELL_KEYS, "recurrent_activation", "reset_after", "implementation"], buildConfig: true },
+  Bidirectional: { cls: ctor(Bidirectional), keys: ["merge_mode", "layer", "backward_layer"], buildConfig: true },
+  TimeDistributed: { cls: ctor(TimeDistributed), keys: ["layer"], buildConfig: true },
+  // Keras 3 writes build_config for every built 1-D layer. groups goes to Conv1D, which refuses any value but 1 with its own message.
+  Conv1D: { cls: ctor(Conv1D), keys: ["filters", ...GEOMETRY_1D, "groups", ...KERNEL_BIAS], fixed: { data_format: CHANNELS_LAST }, buildConfig: true },
+  Conv1DTranspose: { cls: ctor(Conv1DTranspose), keys: ["filters", ...GEOMETRY_1D, ...KERNEL_BIAS], fixed: { data_format: CHANNELS_LAST }, buildConfig: true },
+  DepthwiseConv1D: {
+    cls: ctor(DepthwiseConv1D),
+    keys: [
+      "depth_multiplier", ...GEOMETRY_1D, "depthwise_initializer", "bias_initializer", "depthwise_regularizer", "bias_regularizer",
+      "depthwise_constraint", "bias_constraint",
+    ],
+    fixed: { data_format: CHANNELS_LAST }, buildConfig: true,
+  },
+  SeparableConv1D: {
+    cls: ctor(SeparableConv1D),
+    keys: [
+      "filters", "depth_multiplier", ...GEOMETRY_1D, "depthwise_initializer", "pointwise_initializer", "bias_initializer",
+      "depthwise_regularizer", "pointwise_regularizer", "bias_regularizer", "depthwise_constraint", "pointwise_constraint", "bias_constraint",
+    ],
+    fixed: { data_format: CHANNELS_LAST }, buildConfig: true,
+  },
+  MaxPooling1D: { cls: ctor(MaxPooling1D), keys: ["pool_size", "strides", "padding"], fixed: { data_format: CHANNELS_LAST }, buildConfig: true },
+  AveragePooling1D: { cls: ctor(AveragePooling1D), keys: ["pool_size", "strides", "padding"], fixed: { data_format: CHANNELS_LAST }, buildConfig: true },
+  GlobalAveragePooling1D: { cls: ctor(GlobalAveragePooling1D), keys: ["keepdims"], fixed: { data_format: CHANNELS_LAST }, buildConfig: true },
+  GlobalMaxPooling1D: { cls: ctor(GlobalMaxPooling1D), keys: ["keepdims"], fixed: { data_format: CHANNELS_LAST }, buildConfig: true },
+  UpSampling1D: { cls: ctor(UpSampling1D), keys: ["size"], buildConfig: true },
+  ZeroPadding1D: { cls: ctor(ZeroPadding1D), keys: ["padding"], fixed: { data_format: CHANNELS_LAST }, buildConfig: true },
+  Cropping1D: { cls: ctor(Cropping1D), keys: ["cropping"], buildConfig: true },
+  SpatialDropout1D: { cls: ctor(SpatialDropout1D), keys: ["rate", "seed"], fixed: { noise_shape: [null] }, dtypeString: true, buildConfig: true },
+};
+
+/** Keras' other spellings of the same classes (they serialize under the names above). */
+export const CLASS_ALIASES: Readonly<Record<string, string>> = {
+  MaxPool2D: "MaxPooling2D", AvgPool2D: "AveragePooling2D", GlobalAvgPool2D: "GlobalAveragePooling2D", GlobalMaxPool2D: "GlobalMaxPooling2D",
+  MaxPool1D: "MaxPooling1D", AvgPool1D: "AveragePooling1D", GlobalAvgPool1D: "GlobalAveragePooling1D", GlobalMaxPool1D: "GlobalMaxPooling1D",
+};
+
+/** Keys any layer config may carry, accepted only with these values (features lamina lacks). */
+export const GLOBAL_FIXED: Readonly<Record<string, readonly JsonValue[]>> = {
+  quantization_config: [null], lora_rank: [null], lora_alpha: [null],
+};
+
+export const SPEC_BY_CLASS = new Map<unknown, [string, LayerSpec]>(Object.entries(LAYER_SPECS).map(([name, spec]) => [spec.cls, [name, spec]]));
+
+/**
+ * lamina's own layers, which Keras does not ship: saved as registered custom classes
+ * (`registered_name: "lamina>CosSim2D"`, as a Keras user registers the reference implementation
+ * to load such a file) and read back through their spec like built-in layers.
+ */
+const LAMINA_LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
+  CosSim2D: {
+    cls: ctor(CosSim2D),
+    keys: ["filters", "kernel_size", "strides", "padding", "depthwise", "p_init", "q_init", "p_scale", "q_scale", "eps", "use_bias", "kernel_initializer", "bias_initializer"],
+    buildConfig: true,
+  },
+  MaxAbsPool2D: { cls: ctor(MaxAbsPool2D), keys: ["pool_size", "strides", "padding", "data_format"] },
+  // What applications.*.preprocessInput adds to a functional model (Keras records its ops instead).
+  ImagenetPreprocessing: { cls: ctor(ImagenetPreprocessing), keys: ["mode", "data_format"] },
+};
+const LAMINA_SPEC_BY_CLASS = new Map<unknown, [string, LayerSpec]>(Object.entries(LAMINA_LAYER_SPECS).map(([name, spec]) => [spec.cls, [name, spec]]));
+for (const [name, spec] of Object.entries(LAMINA_LAYER_SPECS)) registerKerasSerializable(spec.cls as unknown as CustomObject, { package: "lamina", name });
+
+/** The spec that reads a config for this class: a Keras layer's, or one of lamina's own. */
+export const specOfClass = (cls: unknown): [string, LayerSpec] | undefined => SPEC_BY_CLASS.get(cls) ?? LAMINA_SPEC_BY_CLASS.get(cls);
+
+export const MODEL_CLASS_NAMES = ["Sequential", "Functional", "Model"];
+
+/** Every class name deserializeLayer knows without registration. */
+export function knownLayerClassNames(): string[] {
+  return ["InputLayer", ...Object.keys(LAYER_SPECS), "Lambda", ...MODEL_CLASS_NAMES];
+}
