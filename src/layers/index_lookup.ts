@@ -269,12 +269,19 @@ export class Vocabulary<T extends string | number> {
     return input.length <= 1 ? [depth] : [input[0], depth];
   }
 
-  /** Keras' IndexLookup.get_config entries. */
+  /**
+   * Keras' IndexLookup.get_config entries. An adapted vocabulary, which Keras saves in the .keras
+   * file's assets/, is written as the config's vocabulary (with the idf weights), which Keras
+   * loads as well: lamina's files carry no assets.
+   */
   config(): Record<string, unknown> {
+    const adapted = this.inputVocabulary === null && this.tokens.length > 0;
+    const vocabulary = adapted ? this.getVocabulary() : this.inputVocabulary;
+    const idf = adapted && this.idf ? Array.from(this.idf.subarray(0, this.size())) : this.inputIdfWeights;
     return {
       invert: this.invert, max_tokens: this.maxTokens, num_oov_indices: this.numOovIndices, oov_token: this.oovToken, mask_token: this.maskToken,
       output_mode: this.outputMode, sparse: false, pad_to_max_tokens: this.padToMaxTokens,
-      idf_weights: this.inputIdfWeights, vocabulary: this.inputVocabulary, vocabulary_size: this.frozenSize,
+      idf_weights: idf, vocabulary, vocabulary_size: this.frozenSize,
     };
   }
 }

@@ -5,6 +5,11 @@ import { Model } from "../models/model.js";
 import { constant } from "../tensor/creation.js";
 import { serializeLayer, deserializeLayer } from "../io/serialization.js";
 import type { Tensor } from "../tensor/tensor.js";
+import { loadModel } from "../io/model_files.js";
+import { mkdtempSync, rmSync, readFileSync, writeFileSync } from "node:fs";
+import { ZipArchive, writeZip } from "../io/zip.js";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 // Keras 3.5's lookup layers need TensorFlow, which this machine lacks, so expected vocabularies
 // come from Keras' own finalize_state rule run in numpy: np.lexsort((tokens_as_utf8_bytes,
@@ -178,4 +183,44 @@ test("the lookup layers' configs use Keras' keys and load from a Keras-written c
   const il = deserializeLayer({ class_name: "IntegerLookup", config: { vocabulary: [7, 8], vocabulary_dtype: "int64", mask_token: 0, oov_token: -1, num_oov_indices: 1 } });
   assert.deepEqual(arr((il as InstanceType<typeof layers.classes.IntegerLookup>)([8, 0, 3])), [3, 0, 1]);
   assert.throws(() => deserializeLayer({ class_name: "TextVectorization", config: { ragged: true } }), /ragged: true needs TensorFlow's ragged tensors/);
+});
+
+test("adapted vocabularies (and idf weights) round-trip through the config and a .keras file", async () => {
+  const tv = layers.TextVectorization({ outputMode: "tf_idf" });
+  tv.adapt(["x y", "x", "z z y"]);
+  const back = deserializeLayer(serializeLayer(tv)) as InstanceType<typeof layers.classes.TextVectorization>;
+  assert.deepEqual(back.getVocabulary(), tv.getVocabulary());
+  assert.deepEqual(arr(back(["x z q", "y"])), arr(tv(["x z q", "y"])));
+  const input = layers.Input({ shape: [3], dtype: "int32" });
+  const lookup = layers.IntegerLookup({ outputMode: "count" });
+  lookup.adapt([[4, 4, 9], [9, 9, 2]]);
+  const model = new Model({ inputs: input, outputs: lookup(input) });
+  const dir = mkdtempSync(join(tmpdir(), "lamina-lookup-"));
+  try {
+    const file = join(dir, "m.keras");
+    await model.save(file);
+    const loaded = await loadModel(file);
+    const x = constant([[9, 4, 7], [2, 2, 2]], "int32");
+    assert.deepEqual(arr(loaded.predict(x)), arr(model.predict(x)));
+    assert.deepEqual(arr(model.predict(x)), [[1, 1, 1, 0], [0, 0, 0, 3]]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a .keras file holding Keras' assets/ (an adapted vocabulary) is refused with the fix, not loaded without it", async () => {
+  const input = layers.Input({ shape: [2], dtype: "int32" });
+  const model = new Model({ inputs: input, outputs: layers.IntegerLookup({ vocabulary: [1, 2] })(input) });
+  const dir = mkdtempSync(join(tmpdir(), "lamina-assets-"));
+  try {
+    const file = join(dir, "m.keras");
+    await model.save(file);
+    const zip = ZipArchive.read(new Uint8Array(readFileSync(file)), file);
+    const entries: [string, Uint8Array][] = [...zip.entries.keys()].map((k) => [k, zip.extract(k)]);
+    entries.push(["assets/layers/integer_lookup/vocabulary.txt", new TextEncoder().encode("-1\n1\n2")]);
+    writeFileSync(file, writeZip(entries));
+    await assert.rejects(loadModel(file), /holds layer assets \(assets\/layers\/integer_lookup\/vocabulary.txt\).*vocabulary=layer.get_vocabulary\(\)/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
