@@ -36,6 +36,9 @@ import {
 } from "./pooling_global.js";
 import { LayerNormalization as LayerNormalizationLayer, type LayerNormalizationArgs } from "./layer_normalization.js";
 import { Normalization as NormalizationLayer, type NormalizationArgs } from "./preprocessing_normalization.js";
+import { StringLookup as StringLookupLayer, type StringLookupArgs } from "./string_lookup.js";
+import { IntegerLookup as IntegerLookupLayer, type IntegerLookupArgs } from "./integer_lookup.js";
+import { TextVectorization as TextVectorizationLayer, type TextVectorizationArgs } from "./text_vectorization.js";
 import { GroupNormalization as GroupNormalizationLayer, type GroupNormalizationArgs } from "./group_normalization.js";
 import { UnitNormalization as UnitNormalizationLayer, type UnitNormalizationArgs } from "./unit_normalization.js";
 import {
@@ -520,9 +523,6 @@ export type { StringLookupArgs, IntegerLookupArgs, TextVectorizationArgs };
 export type { NestedStrings, NestedNumbers } from "./nested_values.js";
 export type { LookupOutputMode } from "./index_lookup.js";
 export type { Standardize, Split } from "./text_vectorization.js";
-import { StringLookup as StringLookupLayer, type StringLookupArgs } from "./string_lookup.js";
-import { IntegerLookup as IntegerLookupLayer, type IntegerLookupArgs } from "./integer_lookup.js";
-import { TextVectorization as TextVectorizationLayer, type TextVectorizationArgs } from "./text_vectorization.js";
 
 export const classes = {
   InputLayer: InputLayerClass, Dense: DenseLayer, Activation: ActivationLayer, Flatten: FlattenLayer, Dropout: DropoutLayer,
