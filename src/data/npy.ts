@@ -25,9 +25,25 @@ function parseHeader(text: string, name: string): Header {
   return { descr: descr[1], fortran: fortran[1] === "True", shape: dims };
 }
 
+/** The header of `.npy` bytes: descr, order, shape, and where the data starts. */
+export function npyHeader(bytes: Uint8Array, name: string): Header & { offset: number } {
+  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) {
+    throw new Error(`readNpy: ${name} is not a .npy file (it must start with \\x93NUMPY)`);
+  }
+  const major = bytes[6];
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let headerLen: number, start: number;
+  if (major === 1) { headerLen = view.getUint16(8, true); start = 10; }
+  else if (major === 2 || major === 3) { headerLen = view.getUint32(8, true); start = 12; }
+  else throw new Error(`readNpy: ${name} uses .npy format version ${major}, expected 1, 2 or 3`);
+  const header = parseHeader(new TextDecoder(major === 3 ? "utf-8" : "latin1").decode(bytes.subarray(start, start + headerLen)), name);
+  return { ...header, offset: start + headerLen };
+}
+
 /** Element reader for a numpy descr such as '<f4', '|u1', '>i8'. */
 function elementType(descr: string, name: string): { size: number; dtype: DType; read: (v: DataView, o: number) => number | bigint } {
   const m = /^([<>|=])([biuf])(\d+)$/.exec(descr);
+  if (descr === "|O") throw new Error(`readNpy: ${name} is an object array (numpy dtype '|O', pickled Python objects), which is no tensor; for arrays of integer lists (Keras' imdb.npz, reuters.npz) use data.readNpzSequences`);
   if (!m) throw new Error(`readNpy: ${name} has dtype ${descr}, which lamina cannot read; save numeric or boolean arrays (numpy's '<f4', '<f8', '<i4', '<i8', '|u1', '|b1', ...)`);
   const little = m[1] !== ">";
   const kind = m[2], size = Number(m[3]);
@@ -55,19 +71,10 @@ function elementType(descr: string, name: string): { size: number; dtype: DType;
  */
 export function readNpy(source: string | Uint8Array, name = typeof source === "string" ? source : "the .npy bytes"): Tensor {
   const bytes = typeof source === "string" ? readBytes(source, "readNpy") : source;
-  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) {
-    throw new Error(`readNpy: ${name} is not a .npy file (it must start with \\x93NUMPY)`);
-  }
-  const major = bytes[6];
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let headerLen: number, start: number;
-  if (major === 1) { headerLen = view.getUint16(8, true); start = 10; }
-  else if (major === 2 || major === 3) { headerLen = view.getUint32(8, true); start = 12; }
-  else throw new Error(`readNpy: ${name} uses .npy format version ${major}, expected 1, 2 or 3`);
-  const header = parseHeader(new TextDecoder(major === 3 ? "utf-8" : "latin1").decode(bytes.subarray(start, start + headerLen)), name);
+  const header = npyHeader(bytes, name);
   const el = elementType(header.descr, name);
   const n = header.shape.reduce((a, b) => a * b, 1);
-  const offset = start + headerLen;
+  const offset = header.offset;
   if (bytes.length < offset + n * el.size) {
     throw new Error(`readNpy: ${name} is truncated: shape [${header.shape.join(", ")}] of ${header.descr} needs ${offset + n * el.size} bytes, found ${bytes.length}`);
   }
@@ -141,26 +148,34 @@ function recordedCrcs(bytes: Uint8Array, name: string): Map<string, number> {
   return new Map([...ZipArchive.read(bytes, name).entries].map(([entry, e]) => [entry, e.crc]));
 }
 
-/** Reads a `.npz` archive (compressed or not) into an object keyed by array name (`x_train`, ...). */
-export function readNpz(source: string | Uint8Array): Record<string, Tensor> {
+/** The `.npy` entries of a `.npz` archive by array name, each checked against its recorded CRC-32. */
+export function npzEntries(source: string | Uint8Array, where = "readNpz"): Record<string, Uint8Array> {
   const name = typeof source === "string" ? source : "the .npz bytes";
-  const bytes = typeof source === "string" ? readBytes(source, "readNpz") : source;
+  const bytes = typeof source === "string" ? readBytes(source, where) : source;
   let files: Record<string, Uint8Array>;
   try {
     files = unzipSync(bytes);
   } catch (e) {
-    throw new Error(`readNpz: ${name} is not a readable zip archive (${(e as Error).message}); it is probably truncated: fetch it again`);
+    throw new Error(`${where}: ${name} is not a readable zip archive (${(e as Error).message}); it is probably truncated: fetch it again`);
   }
   const crcs = recordedCrcs(bytes, name);
-  const out: Record<string, Tensor> = {};
+  const out: Record<string, Uint8Array> = {};
   for (const [entry, data] of Object.entries(files)) {
     if (!entry.endsWith(".npy")) continue;
     const recorded = crcs.get(entry), actual = recorded === undefined ? undefined : crc32(data);
     if (actual !== recorded) {
-      throw new Error(`readNpz: ${name}: entry "${entry}" is corrupted (its CRC-32 is ${hex8(actual as number)}, the archive records ${hex8(recorded as number)}); the file is damaged: delete it and fetch it again`);
+      throw new Error(`${where}: ${name}: entry "${entry}" is corrupted (its CRC-32 is ${hex8(actual as number)}, the archive records ${hex8(recorded as number)}); the file is damaged: delete it and fetch it again`);
     }
-    out[entry.slice(0, -4)] = readNpy(data, `${name}:${entry}`);
+    out[entry.slice(0, -4)] = data;
   }
+  return out;
+}
+
+/** Reads a `.npz` archive (compressed or not) into an object keyed by array name (`x_train`, ...). */
+export function readNpz(source: string | Uint8Array): Record<string, Tensor> {
+  const name = typeof source === "string" ? source : "the .npz bytes";
+  const out: Record<string, Tensor> = {};
+  for (const [key, data] of Object.entries(npzEntries(source))) out[key] = readNpy(data, `${name}:${key}.npy`);
   return out;
 }
 

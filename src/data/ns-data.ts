@@ -6,3 +6,5 @@ export { readTar, encodeTar, type TarEntry } from "./tar.js";
 export { readCaliforniaHousingArchive } from "./datasets.js";
 export { NumpyRandomState } from "./mt19937.js";
 export { AUTOTUNE, Dataset, type Element } from "./dataset.js";
+/** npz archives holding object arrays of integer lists (Keras' imdb.npz, reuters.npz). */
+export { readNpzSequences, readNpySequences, type NpzArray } from "./npz_sequences.js";

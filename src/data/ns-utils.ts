@@ -8,3 +8,5 @@ export { downloadFile, type DownloadOptions } from "./download.js";
 export { setSeed as setRandomSeed } from "../tensor/random.js";
 /** Keras' utils.plot_model: the model's layer graph as a PNG or SVG file, drawn without Graphviz. */
 export { plotModel, type PlotModelOptions } from "../plot/model_plot.js";
+/** Keras' utils.pad_sequences: variable-length sequences padded/truncated into one tensor. */
+export { padSequences, type PadSequencesOptions, type Sequence, type SequenceStep } from "./pad_sequences.js";

@@ -144,6 +144,11 @@ export async function loadKerasFile(path: string, opts: LoadModelOptions): Promi
     const metadata = parseJsonEntry(zip, METADATA, path);
     if (typeof metadata !== "object" || metadata === null || Array.isArray(metadata)) throw new ModelFileError(path, `its ${METADATA} is not a JSON object`);
   }
+  // Keras writes an adapted lookup layer's vocabulary (and other layer assets) under assets/; lamina keeps it in the config instead.
+  const assets = [...zip.entries.keys()].filter((k) => k.startsWith("assets/") && !k.endsWith("/"));
+  if (assets.length > 0) {
+    throw new ModelFileError(path, `holds layer assets (${assets.slice(0, 3).join(", ")}), such as the vocabulary of an adapted StringLookup/IntegerLookup/TextVectorization, which lamina does not read; in Keras, pass the vocabulary to the layer (vocabulary=layer.get_vocabulary()) before saving, so that it is stored in the config`);
+  }
   let model: Model;
   try {
     model = modelFromConfig(config as Record<string, unknown>, { customObjects: opts.customObjects, safeMode: opts.safeMode ?? true, compile: opts.compile ?? true });

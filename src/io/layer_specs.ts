@@ -36,6 +36,9 @@ import { Conv1DTranspose, DepthwiseConv1D, SeparableConv1D } from "../layers/con
 import { AveragePooling1D, GlobalAveragePooling1D, GlobalMaxPooling1D, MaxPooling1D } from "../layers/pooling1d.js";
 import { Cropping1D, UpSampling1D, ZeroPadding1D } from "../layers/reshaping1d.js";
 import { SpatialDropout1D } from "../layers/spatial_dropout1d.js";
+import { StringLookup } from "../layers/string_lookup.js";
+import { IntegerLookup } from "../layers/integer_lookup.js";
+import { TextVectorization } from "../layers/text_vectorization.js";
 import { type JsonValue, type JsonObject } from "./config_json.js";
 import { type CustomObject, registerKerasSerializable } from "./custom_objects.js";
 
@@ -69,6 +72,10 @@ const RNN_KEYS = ["return_sequences", "return_state", "go_backwards", "stateful"
 const CELL_KEYS = [
   "units", "activation", "use_bias", "kernel_initializer", "recurrent_initializer", "bias_initializer", "kernel_regularizer",
   "recurrent_regularizer", "bias_regularizer", "kernel_constraint", "recurrent_constraint", "bias_constraint", "dropout", "recurrent_dropout", "seed",
+];
+/** Keras' IndexLookup.get_config keys (StringLookup and IntegerLookup). */
+const LOOKUP_KEYS = [
+  "invert", "max_tokens", "num_oov_indices", "oov_token", "mask_token", "output_mode", "sparse", "pad_to_max_tokens", "idf_weights", "vocabulary", "vocabulary_size",
 ];
 /** Config keys that hold a serialized layer (an RNN's cell, a wrapper's layers). */
 export const LAYER_VALUED_KEYS = ["cell", "layer", "backward_layer"];
@@ -217,6 +224,15 @@ export const LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
   ZeroPadding1D: { cls: ctor(ZeroPadding1D), keys: ["padding"], fixed: { data_format: CHANNELS_LAST }, buildConfig: true },
   Cropping1D: { cls: ctor(Cropping1D), keys: ["cropping"], buildConfig: true },
   SpatialDropout1D: { cls: ctor(SpatialDropout1D), keys: ["rate", "seed"], fixed: { noise_shape: [null] }, dtypeString: true, buildConfig: true },
+  StringLookup: { cls: ctor(StringLookup), keys: [...LOOKUP_KEYS, "encoding"] },
+  IntegerLookup: { cls: ctor(IntegerLookup), keys: [...LOOKUP_KEYS, "vocabulary_dtype"] },
+  TextVectorization: {
+    cls: ctor(TextVectorization),
+    keys: [
+      "max_tokens", "standardize", "split", "ngrams", "output_mode", "output_sequence_length", "pad_to_max_tokens", "sparse", "ragged",
+      "vocabulary", "idf_weights", "encoding", "vocabulary_size",
+    ],
+  },
 };
 
 /** Keras' other spellings of the same classes (they serialize under the names above). */

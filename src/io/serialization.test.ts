@@ -135,6 +135,10 @@ const cases: LayerCase[] = [
   { cls: "ZeroPadding1D", make: () => layers.ZeroPadding1D([0, 2]), input: [2, 3, 2] },
   { cls: "Cropping1D", make: () => layers.Cropping1D([2, 0]), input: [2, 5, 2] },
   { cls: "SpatialDropout1D", make: () => layers.SpatialDropout1D(0.2, { seed: 3 }), input: [2, 4, 3] },
+  // The string layers take JavaScript strings (no tensor holds them); apply accepts them as it accepts tensors.
+  { cls: "StringLookup", make: () => layers.StringLookup({ vocabulary: ["a", "b"], maskToken: "", outputMode: "count", maxTokens: 5, padToMaxTokens: true }), input: [2, 2], x: () => [["a", "c"], ["b", ""]] as unknown as Tensor },
+  { cls: "IntegerLookup", make: () => layers.IntegerLookup({ vocabulary: [7, 3], numOovIndices: 2, maskToken: 0 }), input: [2, 2], x: () => tf.constant([[3, 0], [8, 7]], "int32") },
+  { cls: "TextVectorization", make: () => layers.TextVectorization({ vocabulary: ["b", "a"], ngrams: 2, standardize: "lower", outputSequenceLength: 5 }), input: [2], x: () => ["A b!", "b"] as unknown as Tensor },
 ];
 
 test("every built-in layer class has a round-trip case below", () => {

@@ -36,6 +36,9 @@ import {
 } from "./pooling_global.js";
 import { LayerNormalization as LayerNormalizationLayer, type LayerNormalizationArgs } from "./layer_normalization.js";
 import { Normalization as NormalizationLayer, type NormalizationArgs } from "./preprocessing_normalization.js";
+import { StringLookup as StringLookupLayer, type StringLookupArgs } from "./string_lookup.js";
+import { IntegerLookup as IntegerLookupLayer, type IntegerLookupArgs } from "./integer_lookup.js";
+import { TextVectorization as TextVectorizationLayer, type TextVectorizationArgs } from "./text_vectorization.js";
 import { GroupNormalization as GroupNormalizationLayer, type GroupNormalizationArgs } from "./group_normalization.js";
 import { UnitNormalization as UnitNormalizationLayer, type UnitNormalizationArgs } from "./unit_normalization.js";
 import {
@@ -504,6 +507,23 @@ export function SpatialDropout1D(rate: number | SpatialDropout1DArgs, args?: Spa
 }
 
 /** The layer classes, for instanceof checks and subclassing. */
+/** Strings to vocabulary indices or encodings (and back with invert): layers.StringLookup({ vocabulary: ["a", "b"] }). */
+export function StringLookup(args?: StringLookupArgs): StringLookupLayer {
+  return new StringLookupLayer(args);
+}
+/** Integer tokens to vocabulary indices or encodings: layers.IntegerLookup({ vocabulary: [12, 36] }). */
+export function IntegerLookup(args?: IntegerLookupArgs): IntegerLookupLayer {
+  return new IntegerLookupLayer(args);
+}
+/** Texts to token index sequences or bag-of-words vectors: layers.TextVectorization({ maxTokens: 20000, outputSequenceLength: 200 }). */
+export function TextVectorization(args?: TextVectorizationArgs): TextVectorizationLayer {
+  return new TextVectorizationLayer(args);
+}
+export type { StringLookupArgs, IntegerLookupArgs, TextVectorizationArgs };
+export type { NestedStrings, NestedNumbers } from "./nested_values.js";
+export type { LookupOutputMode } from "./index_lookup.js";
+export type { Standardize, Split } from "./text_vectorization.js";
+
 export const classes = {
   InputLayer: InputLayerClass, Dense: DenseLayer, Activation: ActivationLayer, Flatten: FlattenLayer, Dropout: DropoutLayer,
   Conv2D: Conv2DLayer, MaxPooling2D: MaxPooling2DLayer, AveragePooling2D: AveragePooling2DLayer,
@@ -530,4 +550,5 @@ export const classes = {
   MaxPooling1D: MaxPooling1DLayer, AveragePooling1D: AveragePooling1DLayer, GlobalAveragePooling1D: GlobalAveragePooling1DLayer,
   GlobalMaxPooling1D: GlobalMaxPooling1DLayer, UpSampling1D: UpSampling1DLayer, ZeroPadding1D: ZeroPadding1DLayer, Cropping1D: Cropping1DLayer,
   SpatialDropout1D: SpatialDropout1DLayer,
+  StringLookup: StringLookupLayer, IntegerLookup: IntegerLookupLayer, TextVectorization: TextVectorizationLayer,
 };

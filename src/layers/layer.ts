@@ -209,7 +209,7 @@ export abstract class Layer {
   constructor(args: LayerArgs = {}) {
     checkLayerArgs(new.target, args);
     const self = function (this: unknown, inputs: LayerInput, opts?: CallOptions) {
-      return (self as unknown as Layer).apply(inputs, opts);
+      return (self as unknown as { invoke(i: unknown, o?: CallOptions): unknown }).invoke(inputs, opts);
     } as unknown as Layer;
     Object.setPrototypeOf(self, new.target.prototype);
     // A function's own `name` and `length` are read-only; make them ordinary properties.
@@ -256,6 +256,14 @@ export abstract class Layer {
   get defaultTraining(): boolean | undefined {
     return undefined;
   }
+  /**
+   * What calling the layer as a function (`layer(x)`) runs: apply. The text layers override it to
+   * take JavaScript strings and (StringLookup's invert) return them, which no tensor holds.
+   */
+  protected invoke(inputs: unknown, opts?: CallOptions): unknown {
+    return this.apply(inputs as LayerInput, opts);
+  }
+
   /**
    * Keras: setting it sets the `trainable` flag of each weight the layer created trainable (those
    * created non-trainable, like moving statistics, stay so), and on a layer that holds layers (a
