@@ -104,6 +104,11 @@ export function nativeLoadError(): string | null {
   return loadError;
 }
 
+/** Convolutions the addon computes: not depthwise ones, nor grouped ones (TEMP). */
+function nativeConv(info: Conv2DInfo): boolean {
+  return !info.depthwise && info.groups === 1;
+}
+
 const convGeometry = new Int32Array(17);
 function convInfo(info: Conv2DInfo): Int32Array {
   const g = convGeometry;
@@ -244,18 +249,18 @@ export function createNativeBackend(native: NativeAddon): Backend {
       }
     },
     conv2d(x, filter, out, info) {
-      if (!info.depthwise && f32(x, filter, out)) native.conv2d(x as Float32Array, filter as Float32Array, out as Float32Array, convInfo(info));
+      if (nativeConv(info) && f32(x, filter, out)) native.conv2d(x as Float32Array, filter as Float32Array, out as Float32Array, convInfo(info));
       else js.conv2d(x, filter, out, info);
     },
     conv2dBackpropInput(dy, filter, dx, info) {
-      if (!info.depthwise && f32(dy, filter, dx)) {
+      if (nativeConv(info) && f32(dy, filter, dx)) {
         native.conv2dBackpropInput(dy as Float32Array, filter as Float32Array, dx as Float32Array, convInfo(info));
       } else {
         js.conv2dBackpropInput(dy, filter, dx, info);
       }
     },
     conv2dBackpropFilter(x, dy, dw, info) {
-      if (!info.depthwise && f32(x, dy, dw)) {
+      if (nativeConv(info) && f32(x, dy, dw)) {
         native.conv2dBackpropFilter(x as Float32Array, dy as Float32Array, dw as Float32Array, convInfo(info));
       } else {
         js.conv2dBackpropFilter(x, dy, dw, info);
@@ -305,7 +310,7 @@ export function createNativeBackend(native: NativeAddon): Backend {
       }
     },
     conv2dBackpropFilterBiasActivation(x, dy, y, activation, dw, dbias, info) {
-      if (!info.depthwise && f32(x, dy, y, dw, dbias)) {
+      if (nativeConv(info) && f32(x, dy, y, dw, dbias)) {
         native.conv2dBackpropFilterBiasActivation(x as Float32Array, dy as Float32Array, y as Float32Array, FUSED_ACTIVATIONS.indexOf(activation),
           dw as Float32Array, opt(dbias), convInfo(info));
       } else {
@@ -313,7 +318,7 @@ export function createNativeBackend(native: NativeAddon): Backend {
       }
     },
     conv2dBiasActivation(x, filter, bias, activation, out, info) {
-      if (!info.depthwise && f32(x, filter, bias, out)) {
+      if (nativeConv(info) && f32(x, filter, bias, out)) {
         native.conv2dBiasActivation(x as Float32Array, filter as Float32Array, opt(bias), FUSED_ACTIVATIONS.indexOf(activation), out as Float32Array, convInfo(info));
       } else {
         js.conv2dBiasActivation(x, filter, bias, activation, out, info);
