@@ -104,12 +104,16 @@ export function nativeLoadError(): string | null {
   return loadError;
 }
 
-/** Convolutions the addon computes: not depthwise ones, nor grouped ones (TEMP). */
+/**
+ * Convolutions the addon computes: not the depthwise ones, nor grouped ones with one input channel
+ * per group (the same filter layout), which the JS depthwise loops compute faster than one native
+ * convolution per channel.
+ */
 function nativeConv(info: Conv2DInfo): boolean {
-  return !info.depthwise && info.groups === 1;
+  return !info.depthwise && (info.groups === 1 || info.groups !== info.inChannels);
 }
 
-const convGeometry = new Int32Array(17);
+const convGeometry = new Int32Array(18);
 function convInfo(info: Conv2DInfo): Int32Array {
   const g = convGeometry;
   g[0] = info.batch; g[1] = info.inHeight; g[2] = info.inWidth; g[3] = info.inChannels;
@@ -118,6 +122,7 @@ function convInfo(info: Conv2DInfo): Int32Array {
   g[9] = info.strideHeight; g[10] = info.strideWidth;
   g[11] = info.dilationHeight; g[12] = info.dilationWidth;
   g[13] = info.padTop; g[14] = info.padLeft; g[15] = info.padBottom; g[16] = info.padRight;
+  g[17] = info.groups;
   return g;
 }
 
