@@ -8,6 +8,7 @@
         "native/threadpool.cc",
         "native/gemm.cc",
         "native/conv.cc",
+        "native/conv_grouped.cc",
         "native/winograd.cc",
         "native/winograd_filter_grad.cc",
         "native/pool.cc",

@@ -63,7 +63,7 @@ Napi::Value Conv(const Napi::CallbackInfo& info) {
   }
   const index_t xSize = g.batch * g.inH * g.inW * g.inC;
   const index_t ySize = g.batch * g.outH * g.outW * g.outC;
-  const index_t wSize = g.kh * g.kw * g.inC * g.outC;
+  const index_t wSize = g.kh * g.kw * (g.inC / g.groups) * g.outC;
   if (kind == ConvKind::Forward) {
     if (need(env, p0, xSize, "x") && need(env, p1, wSize, "filter") && need(env, p2, ySize, "out")) {
       lamina::conv2d(p0.data, p1.data, p2.data, g);

@@ -55,7 +55,7 @@ Napi::Value Conv2dBiasActivation(const Napi::CallbackInfo& info) {
   bool parsed = info.Length() >= 6 && getF32(info, 0, "x", x) && getF32(info, 1, "filter", w) && getConv(info, 5, g) &&
                 getOptionalF32(info, 2, "bias", g.outC, bias) && getActivation(info, 3, act) && getF32(info, 4, "out", out);
   if (!ok(env, "conv2dBiasActivation", parsed)) return env.Undefined();
-  if (!need(env, x, g.batch * g.inH * g.inW * g.inC, "x") || !need(env, w, g.kh * g.kw * g.inC * g.outC, "filter") ||
+  if (!need(env, x, g.batch * g.inH * g.inW * g.inC, "x") || !need(env, w, g.kh * g.kw * (g.inC / g.groups) * g.outC, "filter") ||
       !need(env, out, g.batch * g.outH * g.outW * g.outC, "out")) {
     return env.Undefined();
   }
@@ -123,7 +123,7 @@ Napi::Value Conv2dBackpropFilterBiasActivation(const Napi::CallbackInfo& info) {
   if (!ok(env, "conv2dBackpropFilterBiasActivation", parsed)) return env.Undefined();
   const index_t ySize = g.batch * g.outH * g.outW * g.outC;
   if (!need(env, x, g.batch * g.inH * g.inW * g.inC, "x") || !need(env, dy, ySize, "dy") || !need(env, y, ySize, "y") ||
-      !need(env, dw, g.kh * g.kw * g.inC * g.outC, "dw")) {
+      !need(env, dw, g.kh * g.kw * (g.inC / g.groups) * g.outC, "dw")) {
     return env.Undefined();
   }
   conv2dBackpropFilterBiasActivation(x.data, dy.data, y.data, act, dw.data, dbias.data, g);

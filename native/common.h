@@ -182,6 +182,8 @@ void sgemmPackedB(index_t m, const float* a, index_t lda, const PackedB& b, floa
 /** NHWC geometry with filters [kh, kw, in, out]; the same fields as the TypeScript Conv2DInfo. */
 struct ConvGeom {
   index_t batch, inH, inW, inC, outH, outW, outC, kh, kw, sh, sw, dh, dw, padTop, padLeft, padBottom, padRight;
+  /** Grouped convolution: the filter is [kh, kw, inC / groups, outC]; conv.cc hands groups > 1 to conv_grouped.cc. */
+  index_t groups = 1;
 };
 
 /**
@@ -209,6 +211,10 @@ const DirectConvKernels* avx2DirectConv();
 void conv2d(const float* x, const float* filter, float* out, const ConvGeom& g, const Epilogue* epilogue = nullptr);
 void conv2dBackpropInput(const float* dy, const float* filter, float* dx, const ConvGeom& g);
 void conv2dBackpropFilter(const float* x, const float* dy, float* dw, const ConvGeom& g);
+/** The three for groups > 1 (conv_grouped.cc): each group's operands gathered and run through the ones above. */
+void conv2dGrouped(const float* x, const float* filter, float* out, const ConvGeom& g, const Epilogue* epilogue);
+void conv2dBackpropInputGrouped(const float* dy, const float* filter, float* dx, const ConvGeom& g);
+void conv2dBackpropFilterGrouped(const float* x, const float* dy, float* dw, const ConvGeom& g);
 /**
  * conv2dBackpropFilter(x, dz) and dbias (when not null) = biasActivationGradF32's, from dy and the
  * output y = act(z + bias), without writing dz: a fused convolution's backward pass when its input

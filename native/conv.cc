@@ -429,6 +429,10 @@ thread_local AlignedBuffer tlsDz;
 }  // namespace
 
 void conv2d(const float* x, const float* filter, float* out, const ConvGeom& g, const Epilogue* ep) {
+  if (g.groups > 1) {
+    conv2dGrouped(x, filter, out, g, ep);
+    return;
+  }
   const index_t rows = g.batch * g.outH * g.outW;
   const index_t K = g.kh * g.kw * g.inC;
   const index_t O = g.outC;
@@ -459,6 +463,10 @@ void conv2d(const float* x, const float* filter, float* out, const ConvGeom& g, 
 }
 
 void conv2dBackpropInput(const float* dy, const float* filter, float* dx, const ConvGeom& g) {
+  if (g.groups > 1) {
+    conv2dBackpropInputGrouped(dy, filter, dx, g);
+    return;
+  }
   const index_t rows = g.batch * g.outH * g.outW;
   const index_t K = g.kh * g.kw * g.inC;
   const index_t O = g.outC;
@@ -503,6 +511,10 @@ void conv2dBackpropInput(const float* dy, const float* filter, float* dx, const 
 }
 
 void conv2dBackpropFilter(const float* x, const float* dy, float* dw, const ConvGeom& g) {
+  if (g.groups > 1) {
+    conv2dBackpropFilterGrouped(x, dy, dw, g);
+    return;
+  }
   const index_t rows = g.batch * g.outH * g.outW;
   const index_t K = g.kh * g.kw * g.inC;
   const index_t O = g.outC;
@@ -538,7 +550,7 @@ void conv2dBackpropFilter(const float* x, const float* dy, float* dw, const Conv
 void conv2dBackpropFilterBiasActivation(const float* x, const float* dy, const float* y, Activation act, float* dw, float* dbias,
                                         const ConvGeom& g) {
   const index_t pixels = g.batch * g.outH * g.outW;
-  if (pixels > 0 && directSingleChannel(g)) {
+  if (pixels > 0 && g.groups == 1 && directSingleChannel(g)) {
     conv2dBackpropFilterDirectSingleChannel(x, dy, act == Activation::Relu ? y : nullptr, dw, dbias, g);
     return;
   }

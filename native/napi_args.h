@@ -91,13 +91,16 @@ inline bool need(const Napi::Env& env, const I32& a, index_t elements, const cha
 }
 
 inline bool getConv(const Napi::CallbackInfo& info, std::size_t at, lamina::ConvGeom& g) {
-  index_t v[17];
-  if (!getInts(info, at, 17, v)) return false;
-  g = {v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15], v[16]};
+  index_t v[18];
+  if (!getInts(info, at, 18, v)) return false;
+  g = {v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15], v[16], v[17]};
   for (index_t x : v) {
     if (x < 0) return fail(info.Env(), "negative convolution geometry");
   }
   if (g.sh < 1 || g.sw < 1 || g.dh < 1 || g.dw < 1) return fail(info.Env(), "strides and dilations must be >= 1");
+  if (g.groups < 1 || g.inC % g.groups != 0 || g.outC % g.groups != 0) {
+    return fail(info.Env(), "groups must be >= 1 and divide the input and output channels");
+  }
   return true;
 }
 

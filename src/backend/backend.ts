@@ -35,6 +35,13 @@ export interface Conv2DInfo {
   padTop: number; padLeft: number; padBottom: number; padRight: number;
   /** depthwise: filter [kh, kw, in, multiplier], outChannels = in * multiplier */
   depthwise: boolean;
+  /**
+   * Grouped convolution (1 for an ordinary one; always 1 when depthwise): input channel block g
+   * (inChannels / groups channels) meets filter columns and output channel block g (outChannels /
+   * groups each), with the filter [kh, kw, inChannels / groups, outChannels]. groups ===
+   * inChannels has the depthwise filter's memory layout (multiplier outChannels / inChannels).
+   */
+  groups: number;
 }
 
 /** Pooling geometry, NHWC; channels are pooled independently. */

@@ -64,9 +64,6 @@ export interface LayerSpec {
 
 const KERNEL_BIAS = ["kernel_initializer", "bias_initializer", "kernel_regularizer", "bias_regularizer", "kernel_constraint", "bias_constraint"];
 const GEOMETRY = ["kernel_size", "strides", "padding", "data_format", "dilation_rate", "activation", "use_bias"];
-/** The 1-D layers are channels_last only: data_format is checked against it rather than read. */
-const GEOMETRY_1D = GEOMETRY.filter((k) => k !== "data_format");
-export const CHANNELS_LAST: readonly JsonValue[] = ["channels_last", null];
 export const ctor = (cls: unknown): LayerCtor => cls as LayerCtor;
 const RNN_KEYS = ["return_sequences", "return_state", "go_backwards", "stateful", "unroll", "zero_output_for_mask"];
 const CELL_KEYS = [
@@ -85,7 +82,7 @@ export const LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
   Activation: { cls: ctor(Activation), keys: ["activation"] },
   Flatten: { cls: ctor(Flatten), keys: ["data_format"] },
   Dropout: { cls: ctor(Dropout), keys: ["rate", "noise_shape", "seed"] },
-  Conv2D: { cls: ctor(Conv2D), keys: ["filters", ...GEOMETRY, ...KERNEL_BIAS], fixed: { groups: [1] }, buildConfig: true },
+  Conv2D: { cls: ctor(Conv2D), keys: ["filters", ...GEOMETRY, "groups", ...KERNEL_BIAS], buildConfig: true },
   MaxPooling2D: { cls: ctor(MaxPooling2D), keys: ["pool_size", "strides", "padding", "data_format"] },
   AveragePooling2D: { cls: ctor(AveragePooling2D), keys: ["pool_size", "strides", "padding", "data_format"] },
   BatchNormalization: {
@@ -197,31 +194,31 @@ export const LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
   GRUCell: { cls: ctor(GRUCell), keys: [...CELL_KEYS, "recurrent_activation", "reset_after", "implementation"], buildConfig: true },
   Bidirectional: { cls: ctor(Bidirectional), keys: ["merge_mode", "layer", "backward_layer"], buildConfig: true },
   TimeDistributed: { cls: ctor(TimeDistributed), keys: ["layer"], buildConfig: true },
-  // Keras 3 writes build_config for every built 1-D layer. groups goes to Conv1D, which refuses any value but 1 with its own message.
-  Conv1D: { cls: ctor(Conv1D), keys: ["filters", ...GEOMETRY_1D, "groups", ...KERNEL_BIAS], fixed: { data_format: CHANNELS_LAST }, buildConfig: true },
-  Conv1DTranspose: { cls: ctor(Conv1DTranspose), keys: ["filters", ...GEOMETRY_1D, ...KERNEL_BIAS], fixed: { data_format: CHANNELS_LAST }, buildConfig: true },
+  // Keras 3 writes build_config for every built 1-D layer.
+  Conv1D: { cls: ctor(Conv1D), keys: ["filters", ...GEOMETRY, "groups", ...KERNEL_BIAS], buildConfig: true },
+  Conv1DTranspose: { cls: ctor(Conv1DTranspose), keys: ["filters", ...GEOMETRY, ...KERNEL_BIAS], buildConfig: true },
   DepthwiseConv1D: {
     cls: ctor(DepthwiseConv1D),
     keys: [
-      "depth_multiplier", ...GEOMETRY_1D, "depthwise_initializer", "bias_initializer", "depthwise_regularizer", "bias_regularizer",
+      "depth_multiplier", ...GEOMETRY, "depthwise_initializer", "bias_initializer", "depthwise_regularizer", "bias_regularizer",
       "depthwise_constraint", "bias_constraint",
     ],
-    fixed: { data_format: CHANNELS_LAST }, buildConfig: true,
+    buildConfig: true,
   },
   SeparableConv1D: {
     cls: ctor(SeparableConv1D),
     keys: [
-      "filters", "depth_multiplier", ...GEOMETRY_1D, "depthwise_initializer", "pointwise_initializer", "bias_initializer",
+      "filters", "depth_multiplier", ...GEOMETRY, "depthwise_initializer", "pointwise_initializer", "bias_initializer",
       "depthwise_regularizer", "pointwise_regularizer", "bias_regularizer", "depthwise_constraint", "pointwise_constraint", "bias_constraint",
     ],
-    fixed: { data_format: CHANNELS_LAST }, buildConfig: true,
+    buildConfig: true,
   },
-  MaxPooling1D: { cls: ctor(MaxPooling1D), keys: ["pool_size", "strides", "padding"], fixed: { data_format: CHANNELS_LAST }, buildConfig: true },
-  AveragePooling1D: { cls: ctor(AveragePooling1D), keys: ["pool_size", "strides", "padding"], fixed: { data_format: CHANNELS_LAST }, buildConfig: true },
-  GlobalAveragePooling1D: { cls: ctor(GlobalAveragePooling1D), keys: ["keepdims"], fixed: { data_format: CHANNELS_LAST }, buildConfig: true },
-  GlobalMaxPooling1D: { cls: ctor(GlobalMaxPooling1D), keys: ["keepdims"], fixed: { data_format: CHANNELS_LAST }, buildConfig: true },
+  MaxPooling1D: { cls: ctor(MaxPooling1D), keys: ["pool_size", "strides", "padding", "data_format"], buildConfig: true },
+  AveragePooling1D: { cls: ctor(AveragePooling1D), keys: ["pool_size", "strides", "padding", "data_format"], buildConfig: true },
+  GlobalAveragePooling1D: { cls: ctor(GlobalAveragePooling1D), keys: ["keepdims", "data_format"], buildConfig: true },
+  GlobalMaxPooling1D: { cls: ctor(GlobalMaxPooling1D), keys: ["keepdims", "data_format"], buildConfig: true },
   UpSampling1D: { cls: ctor(UpSampling1D), keys: ["size"], buildConfig: true },
-  ZeroPadding1D: { cls: ctor(ZeroPadding1D), keys: ["padding"], fixed: { data_format: CHANNELS_LAST }, buildConfig: true },
+  ZeroPadding1D: { cls: ctor(ZeroPadding1D), keys: ["padding", "data_format"], buildConfig: true },
   Cropping1D: { cls: ctor(Cropping1D), keys: ["cropping"], buildConfig: true },
   SpatialDropout1D: { cls: ctor(SpatialDropout1D), keys: ["rate", "seed"], fixed: { noise_shape: [null] }, dtypeString: true, buildConfig: true },
   StringLookup: { cls: ctor(StringLookup), keys: [...LOOKUP_KEYS, "encoding"] },

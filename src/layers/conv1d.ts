@@ -1,7 +1,8 @@
 /**
- * Keras' Conv1D over sequences [batch, steps, channels], with the kernel [kernelSize, inChannels,
- * filters] as Keras stores it. The convolution runs as lamina's 2-D one on a [batch, 1, steps,
- * channels] view with a [1, kernelSize] kernel, so it shares its kernels and gradients.
+ * Keras' Conv1D over sequences [batch, steps, channels] ([batch, channels, steps] with dataFormat
+ * "channels_first"), with the kernel [kernelSize, inChannels / groups, filters] as Keras stores it.
+ * The convolution runs as lamina's 2-D one on a [batch, 1, steps, channels] view with a
+ * [1, kernelSize] kernel, so it shares its kernels and gradients.
  */
 import type { Tensor } from "../tensor/tensor.js";
 import type { Variable } from "../tensor/variable.js";
@@ -9,7 +10,9 @@ import { add } from "../ops/math.js";
 import { reshape } from "../ops/shape.js";
 import { type Conv2DOptions, conv2d } from "../ops/conv.js";
 import { fusedConv2d } from "../ops/fused.js";
-import { Layer, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
+import { Layer, type LayerShape, layerOptions } from "./layer.js";
+import { type DataFormat, type DataFormatArgs, DATA_FORMAT_OPTIONS, callChannelsLast, channelWeightAxis, checkDataFormat, sequenceChannelAxis, shapeChannelsLast, shapeToChannelsLast } from "./data_format.js";
+import { checkGroupChannels, checkGroups } from "./convolutional.js";
 import { layerShapeText } from "./symbolic.js";
 import { type ActivationIdentifier, getActivation } from "../nn/activations.js";
 import { type KernelBiasArgs, KERNEL_BIAS_OPTIONS, addBias, addKernel, checkWeightOptions, kernelBiasConfig } from "./weights.js";
@@ -62,7 +65,7 @@ export function kernel2D(kernel: Tensor): Tensor {
 }
 
 /** What Conv1D and the other 1-D convolutions take: geometry, activation and bias. */
-export interface Conv1DCommonArgs extends LayerArgs {
+export interface Conv1DCommonArgs extends DataFormatArgs {
   kernelSize?: Size1DArg;
   strides?: Size1DArg;
   dilationRate?: Size1DArg;
@@ -70,8 +73,18 @@ export interface Conv1DCommonArgs extends LayerArgs {
   useBias?: boolean;
 }
 
-/** Geometry, activation and shape checks shared by the 1-D convolutions. */
+/** The options every 1-D convolution takes (for layerOptions). */
+export const CONV1D_COMMON_OPTIONS = {
+  kernelSize: true, strides: true, padding: true, dilationRate: true, activation: true, useBias: true, ...DATA_FORMAT_OPTIONS,
+} as const;
+
+/**
+ * Geometry, activation, data format and shape checks shared by the 1-D convolutions. A subclass
+ * computes on channels_last [batch, steps, channels] (callSteps, stepsOutputShape); a
+ * channels_first layer's input is moved to that layout and its output back, here.
+ */
 export abstract class Conv1DBase extends Layer {
+  readonly dataFormat: DataFormat;
   readonly kernelSize: number;
   readonly strides: number;
   readonly dilationRate: number;
@@ -96,14 +109,31 @@ export abstract class Conv1DBase extends Layer {
     }
     this.activation = getActivation(args.activation, where);
     this.useBias = args.useBias ?? true;
+    this.dataFormat = checkDataFormat(where, args.dataFormat);
     checkWeightOptions(where, args);
+  }
+
+  protected abstract callSteps(x: Tensor): Tensor;
+  protected abstract stepsOutputShape(s: LayerShape): LayerShape;
+
+  call(inputs: Tensor | Tensor[]): Tensor {
+    return callChannelsLast(this.dataFormat, single(inputs, this), (x) => this.callSteps(x), sequenceChannelAxis);
+  }
+
+  override computeOutputShape(s: LayerShape): LayerShape {
+    return shapeChannelsLast(this.dataFormat, s, (l) => this.stepsOutputShape(l), sequenceChannelAxis);
+  }
+
+  /** The channel count of an input shape in the layer's data format (for build). */
+  protected inputChannels(shape: LayerShape): number {
+    return this.channelsOf(shapeToChannelsLast(this.dataFormat, shape, sequenceChannelAxis(shape.length)));
   }
 
   protected get where(): string {
     return `${this.className} ${this.name}`;
   }
 
-  /** The input's channel count, after checking the rank. */
+  /** The channel count of a channels_last [batch, steps, channels] shape, after checking the rank. */
   protected channelsOf(shape: LayerShape): number {
     checkRank3(this.where, shape);
     const c = shape[2];
@@ -112,7 +142,7 @@ export abstract class Conv1DBase extends Layer {
   }
 
   protected override weightAxes(): readonly number[] {
-    return [-1];
+    return [channelWeightAxis(this.dataFormat)];
   }
 
   /** The dilated kernel's span. */
@@ -145,7 +175,7 @@ export abstract class Conv1DBase extends Layer {
 
   protected geometryConfig(): Record<string, unknown> {
     return {
-      kernel_size: [this.kernelSize], strides: [this.strides], padding: this.padding, data_format: "channels_last",
+      kernel_size: [this.kernelSize], strides: [this.strides], padding: this.padding, data_format: this.dataFormat,
       dilation_rate: [this.dilationRate],
     };
   }
@@ -154,7 +184,10 @@ export abstract class Conv1DBase extends Layer {
 export interface Conv1DArgs extends Conv1DCommonArgs, KernelBiasArgs {
   filters?: number;
   padding?: Padding1D | "VALID" | "SAME" | "CAUSAL";
-  /** Only 1: lamina's convolution has no grouped form. */
+  /**
+   * Grouped convolution, default 1 (Keras' groups): the input channels split into `groups` blocks,
+   * each convolved with filters / groups of the filters; kernel [kernelSize, in / groups, filters].
+   */
   groups?: number;
 }
 
@@ -164,10 +197,10 @@ export interface Conv1DArgs extends Conv1DCommonArgs, KernelBiasArgs {
  */
 export class Conv1D extends Conv1DBase {
   static readonly options = layerOptions<Conv1DArgs>({
-    filters: true, kernelSize: true, strides: true, padding: true, dilationRate: true, groups: true, activation: true, useBias: true,
-    ...KERNEL_BIAS_OPTIONS,
+    ...CONV1D_COMMON_OPTIONS, filters: true, groups: true, ...KERNEL_BIAS_OPTIONS,
   });
   readonly filters: number;
+  readonly groups: number;
   kernel: Variable | null = null;
   private readonly args: Conv1DArgs;
 
@@ -177,44 +210,39 @@ export class Conv1D extends Conv1DBase {
     if (typeof args.filters !== "number" || !Number.isInteger(args.filters) || args.filters <= 0) {
       throw new RangeError(`${where}: filters must be a positive integer, got ${valueText(args.filters)}; e.g. layers.Conv1D(32, 3)`);
     }
-    const groups = args.groups ?? 1;
-    if (groups !== 1) {
-      throw new RangeError(
-        `${where}: groups ${valueText(groups)} is not supported: lamina's convolution has no grouped form; use groups 1, ` +
-          `or split the channels into groups, give each its own Conv1D and join them with layers.Concatenate()`,
-      );
-    }
     this.filters = args.filters;
+    this.groups = checkGroups(where, args.groups, args.filters);
     this.args = args;
   }
 
   override build(inputShape: LayerShape): void {
-    const inC = this.channelsOf(inputShape);
-    this.kernel = addKernel(this, [this.kernelSize, inC, this.filters], this.args);
+    const inC = this.inputChannels(inputShape);
+    checkGroupChannels(this.where, inC, this.groups);
+    this.kernel = addKernel(this, [this.kernelSize, inC / this.groups, this.filters], this.args);
     if (this.useBias) this.bias = addBias(this, this.filters, this.args);
     this.built = true;
   }
 
-  call(inputs: Tensor | Tensor[]): Tensor {
-    const x = single(inputs, this);
-    this.computeOutputShape(x.shape);
+  protected callSteps(x: Tensor): Tensor {
+    this.stepsOutputShape(x.shape);
     const x2 = as2D(x), k2 = kernel2D(this.kernel!);
+    const opts = { ...this.opOptions(), groups: this.groups };
     const fused = fusedActivationOf(this.activation);
     if (x.dtype === this.kernel!.dtype && (x.dtype === "float32" || x.dtype === "float64")) {
-      const y = from2D(fusedConv2d(x2, k2, this.bias, this.opOptions(), fused ?? "linear"));
+      const y = from2D(fusedConv2d(x2, k2, this.bias, opts, fused ?? "linear"));
       return fused !== null ? y : this.activation.fn(y);
     }
-    return this.finish(from2D(conv2d(x2, k2, this.opOptions())));
+    return this.finish(from2D(conv2d(x2, k2, opts)));
   }
 
-  override computeOutputShape(s: LayerShape): LayerShape {
+  protected stepsOutputShape(s: LayerShape): LayerShape {
     this.channelsOf(s);
     return [s[0], this.convSteps(s[1], s), this.filters];
   }
 
   override getConfig(): Record<string, unknown> {
     return {
-      ...super.getConfig(), filters: this.filters, ...this.geometryConfig(), groups: 1, activation: this.activation.name,
+      ...super.getConfig(), filters: this.filters, ...this.geometryConfig(), groups: this.groups, activation: this.activation.name,
       use_bias: this.useBias, ...kernelBiasConfig(this.args), activity_regularizer: null,
     };
   }

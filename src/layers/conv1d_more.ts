@@ -7,17 +7,14 @@ import type { Tensor } from "../tensor/tensor.js";
 import type { Variable } from "../tensor/variable.js";
 import { conv2d, conv2dTranspose, depthwiseConv2d } from "../ops/conv.js";
 import { type LayerShape, layerOptions } from "./layer.js";
-import { single } from "./core.js";
-import { Conv1DBase, type Conv1DCommonArgs, as2D, from2D, kernel2D } from "./conv1d.js";
+import { CONV1D_COMMON_OPTIONS, Conv1DBase, type Conv1DCommonArgs, as2D, from2D, kernel2D } from "./conv1d.js";
 import {
   type ConstraintArg, type InitializerArg, type KernelBiasArgs, type RegularizerArg, KERNEL_BIAS_OPTIONS,
   addBias, addKernel, addResolvedWeight, kernelBiasConfig, resolveConstraint, resolveInitializer, resolveRegularizer, serializeObject,
 } from "./weights.js";
 import { valueText } from "../tensor/value_text.js";
 
-const COMMON_OPTIONS = {
-  kernelSize: true, strides: true, padding: true, dilationRate: true, activation: true, useBias: true,
-} as const;
+const COMMON_OPTIONS = CONV1D_COMMON_OPTIONS;
 
 function positive(where: string, what: string, v: unknown, example: string): number {
   if (typeof v !== "number" || !Number.isInteger(v) || v <= 0) {
@@ -56,20 +53,19 @@ export class Conv1DTranspose extends Conv1DBase {
   }
 
   override build(inputShape: LayerShape): void {
-    const inC = this.channelsOf(inputShape);
+    const inC = this.inputChannels(inputShape);
     this.kernel = addKernel(this, [this.kernelSize, this.filters, inC], this.args);
     if (this.useBias) this.bias = addBias(this, this.filters, this.args);
     this.built = true;
   }
 
-  call(inputs: Tensor | Tensor[]): Tensor {
-    const x = single(inputs, this);
+  protected callSteps(x: Tensor): Tensor {
     this.channelsOf(x.shape);
     const outShape = [x.shape[0], 1, this.steps(x.shape[1])!, this.filters];
     return this.finish(from2D(conv2dTranspose(as2D(x), kernel2D(this.kernel!), outShape, this.opOptions())));
   }
 
-  override computeOutputShape(s: LayerShape): LayerShape {
+  protected stepsOutputShape(s: LayerShape): LayerShape {
     this.channelsOf(s);
     return [s[0], this.steps(s[1]), this.filters];
   }
@@ -133,7 +129,7 @@ export class DepthwiseConv1D extends Conv1DBase {
   }
 
   override build(inputShape: LayerShape): void {
-    const inC = this.channelsOf(inputShape);
+    const inC = this.inputChannels(inputShape);
     this.computeOutputShape(inputShape);
     this.kernel = addResolvedWeight(this, "kernel", [this.kernelSize, inC, this.depthMultiplier], "glorot_uniform", {
       initializer: this.args.depthwiseInitializer, regularizer: this.args.depthwiseRegularizer, constraint: this.args.depthwiseConstraint,
@@ -142,13 +138,12 @@ export class DepthwiseConv1D extends Conv1DBase {
     this.built = true;
   }
 
-  call(inputs: Tensor | Tensor[]): Tensor {
-    const x = single(inputs, this);
-    this.computeOutputShape(x.shape);
+  protected callSteps(x: Tensor): Tensor {
+    this.stepsOutputShape(x.shape);
     return this.finish(from2D(depthwiseConv2d(as2D(x), kernel2D(this.kernel!), this.opOptions())));
   }
 
-  override computeOutputShape(s: LayerShape): LayerShape {
+  protected stepsOutputShape(s: LayerShape): LayerShape {
     const c = this.channelsOf(s);
     return [s[0], this.convSteps(s[1], s), c * this.depthMultiplier];
   }
@@ -199,7 +194,7 @@ export class SeparableConv1D extends Conv1DBase {
   }
 
   override build(inputShape: LayerShape): void {
-    const inC = this.channelsOf(inputShape);
+    const inC = this.inputChannels(inputShape);
     this.computeOutputShape(inputShape);
     const a = this.args;
     this.depthwiseKernel = addResolvedWeight(this, "depthwise_kernel", [this.kernelSize, inC, this.depthMultiplier], "glorot_uniform", {
@@ -212,14 +207,13 @@ export class SeparableConv1D extends Conv1DBase {
     this.built = true;
   }
 
-  call(inputs: Tensor | Tensor[]): Tensor {
-    const x = single(inputs, this);
-    this.computeOutputShape(x.shape);
+  protected callSteps(x: Tensor): Tensor {
+    this.stepsOutputShape(x.shape);
     const d = depthwiseConv2d(as2D(x), kernel2D(this.depthwiseKernel!), this.opOptions());
     return this.finish(from2D(conv2d(d, kernel2D(this.pointwiseKernel!), { strides: 1, padding: "valid" })));
   }
 
-  override computeOutputShape(s: LayerShape): LayerShape {
+  protected stepsOutputShape(s: LayerShape): LayerShape {
     this.channelsOf(s);
     return [s[0], this.convSteps(s[1], s), this.filters];
   }

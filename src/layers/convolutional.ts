@@ -2,7 +2,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import type { Variable } from "../tensor/variable.js";
 import { add, mul } from "../ops/math.js";
 import type { FusedActivation } from "../backend/backend.js";
-import { conv2d, computeConv2DInfo, computePool2DInfo } from "../ops/conv.js";
+import { type Conv2DOptions, conv2d, computeConv2DInfo, computePool2DInfo } from "../ops/conv.js";
 import { avgPool, maxPool } from "../ops/pool.js";
 import { Layer, type LayerShape, layerOptions } from "./layer.js";
 import { layerShapeText } from "./symbolic.js";
@@ -50,16 +50,45 @@ export interface Conv2DArgs extends DataFormatArgs, KernelBiasArgs {
   dilationRate?: PairArg;
   activation?: ActivationIdentifier;
   useBias?: boolean;
+  /**
+   * Grouped convolution, default 1 (Keras' groups): the input channels split into `groups` blocks,
+   * each convolved with filters / groups of the filters; the kernel is [kh, kw, in / groups, filters].
+   * filters and the input channels must be multiples of it.
+   */
+  groups?: number;
+}
+
+/** Checks Keras' `groups` of a convolution layer against its filters (the input channels are checked at build). */
+export function checkGroups(where: string, groups: unknown, filters: number): number {
+  if (groups === undefined || groups === null) return 1;
+  if (typeof groups !== "number" || !Number.isInteger(groups) || groups < 1) {
+    throw new RangeError(`${where}: groups must be a positive integer, got ${valueText(groups)}`);
+  }
+  if (filters % groups !== 0) {
+    throw new RangeError(`${where}: filters (${filters}) must be a multiple of groups (${groups}); use a divisor of ${filters} for groups, or a multiple of ${groups} for filters`);
+  }
+  return groups;
+}
+
+/** Checks that the input channels split into the layer's groups, naming the layer and the fix. */
+export function checkGroupChannels(where: string, inChannels: number, groups: number): void {
+  if (inChannels % groups !== 0) {
+    throw new RangeError(
+      `${where}: the input has ${inChannels} channels, not a multiple of groups (${groups}); ` +
+        `use a groups that divides ${inChannels}, or give the input a multiple of ${groups} channels`,
+    );
+  }
 }
 
 /** 2-D convolution over NHWC (or, with dataFormat "channels_first", NCHW) inputs; kernel [kh, kw, in, filters] as Keras stores it. */
 export class Conv2D extends Layer {
   static readonly options = layerOptions<Conv2DArgs>({
     filters: true, kernelSize: true, strides: true, padding: true, dilationRate: true, activation: true, useBias: true, ...KERNEL_BIAS_OPTIONS,
-    ...DATA_FORMAT_OPTIONS,
+    ...DATA_FORMAT_OPTIONS, groups: true,
   });
   readonly dataFormat: DataFormat;
   readonly filters: number;
+  readonly groups: number;
   readonly kernelSize: [number, number];
   readonly strides: [number, number];
   readonly padding: KerasPadding;
@@ -85,6 +114,7 @@ export class Conv2D extends Layer {
     this.activation = getActivation(args.activation, where);
     this.useBias = args.useBias ?? true;
     this.dataFormat = checkDataFormat(where, args.dataFormat);
+    this.groups = checkGroups(where, args.groups, this.filters);
     checkWeightOptions(`${this.className} ${this.name}`, args);
     this.args = args;
   }
@@ -97,7 +127,8 @@ export class Conv2D extends Layer {
     }
     const inC = shapeToChannelsLast(this.dataFormat, inputShape, 1)[3];
     if (inC === null) throw new RangeError(`${where}: the channel dimension of the input must be known, got ${layerShapeText(inputShape)}`);
-    this.kernel = addKernel(this, [...this.kernelSize, inC, this.filters], this.args);
+    checkGroupChannels(where, inC, this.groups);
+    this.kernel = addKernel(this, [...this.kernelSize, inC / this.groups, this.filters], this.args);
     if (this.useBias) this.bias = addBias(this, this.filters, this.args);
     this.built = true;
   }
@@ -106,8 +137,12 @@ export class Conv2D extends Layer {
     return callChannelsLast(this.dataFormat, single(inputs, this), (x) => this.callNHWC(x), batchChannelAxis);
   }
 
+  private get opOptions(): Conv2DOptions {
+    return { strides: this.strides, padding: this.padding, dilations: this.dilationRate, groups: this.groups };
+  }
+
   private callNHWC(x: Tensor): Tensor {
-    const opts = { strides: this.strides, padding: this.padding, dilations: this.dilationRate };
+    const opts = this.opOptions;
     const fused = fusedActivationOf(this.activation);
     if (x.dtype === this.kernel!.dtype && (x.dtype === "float32" || x.dtype === "float64")) {
       const y = fusedConv2d(x, this.kernel!, this.bias, opts, fused ?? "linear");
@@ -127,7 +162,7 @@ export class Conv2D extends Layer {
     if (fusedActivationOf(this.activation) !== "linear") {
       throw new Error(`Conv2D ${this.name}.callWithChannelAffine: the layer's own activation (${this.activation.name}) must be linear`);
     }
-    const opts = { strides: this.strides, padding: this.padding, dilations: this.dilationRate };
+    const opts = this.opOptions;
     const kernel = mul(this.kernel!, scale);
     const bias = this.bias ? add(mul(this.bias, scale), shift) : shift;
     return callChannelsLast(this.dataFormat, x, (xl) => fusedConv2d(xl, kernel, bias, opts, activation), batchChannelAxis);
@@ -142,8 +177,7 @@ export class Conv2D extends Layer {
     const ow = outSize(s[2], this.kernelSize[1], this.strides[1], this.dilationRate[1], this.padding);
     if (oh === 0 || ow === 0) {
       // Let the op produce TensorFlow's "Negative dimension size" message with every number.
-      computeConv2DInfo([1, s[1] ?? 1, s[2] ?? 1, s[3] ?? 1], [...this.kernelSize, s[3] ?? 1, this.filters],
-        { strides: this.strides, padding: this.padding, dilations: this.dilationRate }, `Conv2D ${this.name}`);
+      computeConv2DInfo([1, s[1] ?? 1, s[2] ?? 1, this.groups], [...this.kernelSize, 1, this.filters], this.opOptions, `Conv2D ${this.name}`);
     }
     return [s[0], oh, ow, this.filters];
   }
@@ -155,7 +189,7 @@ export class Conv2D extends Layer {
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(), filters: this.filters, kernel_size: this.kernelSize, strides: this.strides,
-      padding: this.padding, data_format: this.dataFormat, dilation_rate: this.dilationRate, groups: 1,
+      padding: this.padding, data_format: this.dataFormat, dilation_rate: this.dilationRate, groups: this.groups,
       activation: this.activation.name, use_bias: this.useBias,
       ...kernelBiasConfig(this.args), activity_regularizer: serializeObject(this.activityRegularizer),
     };

@@ -1,6 +1,6 @@
 /**
- * Keras' `data_format` for the image layers. lamina's ops and kernels work on channels_last
- * (NHWC) only, so a channels_first (NCHW) layer moves the channel axis to the end before its
+ * Keras' `data_format` for the image and sequence (1-D) layers. lamina's ops and kernels work on
+ * channels_last (NHWC, NWC) only, so a channels_first (NCHW, NCW) layer moves the channel axis to the end before its
  * NHWC computation and back after it, here, in one place. Weights keep Keras' layouts, which do
  * not depend on data_format (a Conv2D kernel is [kh, kw, in, out] either way), so a Keras
  * channels_first model's weights load unchanged.
@@ -15,7 +15,8 @@ export type DataFormat = "channels_last" | "channels_first";
 export interface DataFormatArgs extends LayerArgs {
   /**
    * "channels_last" (default: inputs [batch, height, width, channels]) or "channels_first"
-   * ([batch, channels, height, width]), as Keras' data_format. Any letter case.
+   * ([batch, channels, height, width]), as Keras' data_format; for the 1-D layers [batch, steps,
+   * channels] or [batch, channels, steps]. Any letter case.
    */
   dataFormat?: DataFormat | null;
 }
@@ -49,6 +50,11 @@ export function imageChannelAxis(rank: number): number | null {
 /** The channel axis for layers that take batches [n, c, h, w] only (convolutions, pooling): 1 at rank 4, else null. */
 export function batchChannelAxis(rank: number): number | null {
   return rank === 4 ? 1 : null;
+}
+
+/** The channel axis of a channels_first sequence batch [n, c, steps] (the 1-D layers): 1 at rank 3, else null. */
+export function sequenceChannelAxis(rank: number): number | null {
+  return rank === 3 ? 1 : null;
 }
 
 /** Where the channel axis of a channels_first input of a given rank is (null: leave the input as it is). */

@@ -1,17 +1,19 @@
 /**
- * Keras' 1-D poolings over [batch, steps, channels]: MaxPooling1D and AveragePooling1D (run as
+ * Keras' 1-D poolings over [batch, steps, channels] (or [batch, channels, steps] with dataFormat
+ * "channels_first", moved to channels_last and back by data_format.ts): MaxPooling1D and AveragePooling1D (run as
  * the 2-D poolings on a [batch, 1, steps, channels] view with a [1, poolSize] window), and
  * GlobalAveragePooling1D / GlobalMaxPooling1D (the mean or maximum over the steps).
  */
 import type { Tensor } from "../tensor/tensor.js";
 import { avgPool, maxPool } from "../ops/pool.js";
 import { max, mean } from "../ops/reduce.js";
-import { Layer, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
+import { Layer, type LayerShape, layerOptions } from "./layer.js";
+import { type DataFormat, type DataFormatArgs, DATA_FORMAT_OPTIONS, callChannelsLast, checkDataFormat, sequenceChannelAxis, shapeChannelsLast } from "./data_format.js";
 import { layerShapeText } from "./symbolic.js";
 import { single } from "./core.js";
 import { type Size1DArg, as2D, checkRank3, from2D, padding1D, size1D } from "./conv1d.js";
 
-export interface Pooling1DArgs extends LayerArgs {
+export interface Pooling1DArgs extends DataFormatArgs {
   /** Window length. Default 2. */
   poolSize?: Size1DArg;
   /** Defaults to the pool size, as in Keras. */
@@ -19,9 +21,10 @@ export interface Pooling1DArgs extends LayerArgs {
   padding?: "valid" | "same" | "VALID" | "SAME";
 }
 
-const POOLING1D_OPTIONS = layerOptions<Pooling1DArgs>({ poolSize: true, strides: true, padding: true });
+const POOLING1D_OPTIONS = layerOptions<Pooling1DArgs>({ poolSize: true, strides: true, padding: true, ...DATA_FORMAT_OPTIONS });
 
 abstract class Pooling1D extends Layer {
+  readonly dataFormat: DataFormat;
   readonly poolSize: number;
   readonly strides: number;
   readonly padding: "valid" | "same";
@@ -32,17 +35,23 @@ abstract class Pooling1D extends Layer {
     this.poolSize = size1D(args.poolSize ?? 2, "poolSize", where);
     this.strides = args.strides === undefined || args.strides === null ? this.poolSize : size1D(args.strides, "strides", where);
     this.padding = padding1D(args.padding, where, false) as "valid" | "same";
+    this.dataFormat = checkDataFormat(where, args.dataFormat);
   }
 
   protected abstract pool(x2: Tensor): Tensor;
 
   call(inputs: Tensor | Tensor[]): Tensor {
-    const x = single(inputs, this);
-    this.computeOutputShape(x.shape);
-    return from2D(this.pool(as2D(x)));
+    return callChannelsLast(this.dataFormat, single(inputs, this), (x) => {
+      this.stepsOutputShape(x.shape);
+      return from2D(this.pool(as2D(x)));
+    }, sequenceChannelAxis);
   }
 
   override computeOutputShape(s: LayerShape): LayerShape {
+    return shapeChannelsLast(this.dataFormat, s, (l) => this.stepsOutputShape(l), sequenceChannelAxis);
+  }
+
+  private stepsOutputShape(s: LayerShape): LayerShape {
     checkRank3(`${this.className} ${this.name}`, s);
     const n = s[1];
     if (n === null) return [s[0], null, s[2]];
@@ -57,7 +66,7 @@ abstract class Pooling1D extends Layer {
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), pool_size: [this.poolSize], padding: this.padding, strides: [this.strides], data_format: "channels_last" };
+    return { ...super.getConfig(), pool_size: [this.poolSize], padding: this.padding, strides: [this.strides], data_format: this.dataFormat };
   }
 }
 
@@ -77,40 +86,45 @@ export class AveragePooling1D extends Pooling1D {
   }
 }
 
-export interface GlobalPooling1DArgs extends LayerArgs {
+export interface GlobalPooling1DArgs extends DataFormatArgs {
   /** Keep the steps axis as size 1: (None, 1, channels). Default false. */
   keepdims?: boolean;
 }
 
 abstract class GlobalPooling1D extends Layer {
   readonly keepdims: boolean;
+  readonly dataFormat: DataFormat;
 
   constructor(args: GlobalPooling1DArgs = {}) {
     super(args);
     this.keepdims = args.keepdims ?? false;
+    this.dataFormat = checkDataFormat(`${new.target.name} ${this.name}`, args.dataFormat);
   }
 
   protected abstract pool(x: Tensor): Tensor;
 
   call(inputs: Tensor | Tensor[]): Tensor {
-    const x = single(inputs, this);
-    checkRank3(`${this.className} ${this.name}`, x.shape);
-    return this.pool(x);
+    return callChannelsLast(this.dataFormat, single(inputs, this), (x) => {
+      checkRank3(`${this.className} ${this.name}`, x.shape);
+      return this.pool(x);
+    }, sequenceChannelAxis);
   }
 
   override computeOutputShape(s: LayerShape): LayerShape {
-    checkRank3(`${this.className} ${this.name}`, s);
-    return this.keepdims ? [s[0], 1, s[2]] : [s[0], s[2]];
+    return shapeChannelsLast(this.dataFormat, s, (l) => {
+      checkRank3(`${this.className} ${this.name}`, l);
+      return this.keepdims ? [l[0], 1, l[2]] : [l[0], l[2]];
+    }, sequenceChannelAxis);
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), data_format: "channels_last", keepdims: this.keepdims };
+    return { ...super.getConfig(), data_format: this.dataFormat, keepdims: this.keepdims };
   }
 }
 
 /** The mean of each channel over the steps: (None, steps, c) -> (None, c). */
 export class GlobalAveragePooling1D extends GlobalPooling1D {
-  static readonly options = layerOptions<GlobalPooling1DArgs>({ keepdims: true });
+  static readonly options = layerOptions<GlobalPooling1DArgs>({ keepdims: true, ...DATA_FORMAT_OPTIONS });
   protected pool(x: Tensor): Tensor {
     return mean(x, 1, this.keepdims);
   }
@@ -118,7 +132,7 @@ export class GlobalAveragePooling1D extends GlobalPooling1D {
 
 /** The maximum of each channel over the steps: (None, steps, c) -> (None, c). */
 export class GlobalMaxPooling1D extends GlobalPooling1D {
-  static readonly options = layerOptions<GlobalPooling1DArgs>({ keepdims: true });
+  static readonly options = layerOptions<GlobalPooling1DArgs>({ keepdims: true, ...DATA_FORMAT_OPTIONS });
   protected pool(x: Tensor): Tensor {
     return max(x, 1, this.keepdims);
   }

@@ -10,6 +10,7 @@ import { layerShapeText } from "./symbolic.js";
 import { single } from "./core.js";
 import { type Size1DArg, checkRank3, size1D } from "./conv1d.js";
 import { valueText } from "../tensor/value_text.js";
+import { type DataFormat, type DataFormatArgs, DATA_FORMAT_OPTIONS, checkDataFormat } from "./data_format.js";
 
 /** Steps at the start and end: one number for both, or [start, end]. */
 export type Sides1DArg = number | readonly [number, number];
@@ -55,34 +56,38 @@ export class UpSampling1D extends Layer {
   }
 }
 
-export interface ZeroPadding1DArgs extends LayerArgs {
+export interface ZeroPadding1DArgs extends DataFormatArgs {
   /** Zero steps added: n at both ends, or [start, end]. Default 1. */
   padding?: Sides1DArg;
 }
 
-/** Adds steps of zeros at the start and end of each sequence. */
+/** Adds steps of zeros at the start and end of each sequence ([batch, steps, channels], or [batch, channels, steps] with dataFormat "channels_first"). */
 export class ZeroPadding1D extends Layer {
-  static readonly options = layerOptions<ZeroPadding1DArgs>({ padding: true });
+  static readonly options = layerOptions<ZeroPadding1DArgs>({ padding: true, ...DATA_FORMAT_OPTIONS });
   readonly padding: [number, number];
+  readonly dataFormat: DataFormat;
 
   constructor(args: ZeroPadding1DArgs = {}) {
     super(args);
     this.padding = sides1D(args.padding ?? 1, "padding", `ZeroPadding1D ${this.name}`);
+    this.dataFormat = checkDataFormat(`ZeroPadding1D ${this.name}`, args.dataFormat);
   }
 
   call(inputs: Tensor | Tensor[]): Tensor {
     const x = single(inputs, this);
     checkRank3(`ZeroPadding1D ${this.name}`, x.shape);
-    return pad(x, [[0, 0], this.padding, [0, 0]]);
+    const steps = this.dataFormat === "channels_first" ? 2 : 1;
+    return pad(x, [0, 1, 2].map((a) => (a === steps ? this.padding : [0, 0])));
   }
 
   override computeOutputShape(s: LayerShape): LayerShape {
     checkRank3(`ZeroPadding1D ${this.name}`, s);
-    return [s[0], s[1] === null ? null : s[1] + this.padding[0] + this.padding[1], s[2]];
+    const steps = this.dataFormat === "channels_first" ? 2 : 1;
+    return s.map((d, a) => (a === steps && d !== null ? d + this.padding[0] + this.padding[1] : d));
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), padding: [...this.padding], data_format: "channels_last" };
+    return { ...super.getConfig(), padding: [...this.padding], data_format: this.dataFormat };
   }
 }
 

@@ -26,6 +26,13 @@ export interface Conv2DOptions {
   padding?: Padding;
   /** Default 1. Cannot exceed 1 together with strides above 1, as in TF. */
   dilations?: Size2D;
+  /**
+   * Grouped convolution (Keras' `groups`, torch's `groups`), default 1: the input channels are
+   * split into `groups` consecutive blocks, block g convolved with output channels
+   * [g * out / groups, (g + 1) * out / groups) only; the filter is then [kh, kw, in / groups, out].
+   * Both `in` and `out` must be multiples of it. conv2d and its gradients only.
+   */
+  groups?: number;
 }
 
 /** Parses a Size2D into [h, w] of positive integers, naming the op and argument on error. */
@@ -151,7 +158,17 @@ function resolveConv2DInfo(xShape: Shape, filterShape: Shape, opts: Conv2DOption
     throw new RangeError(`${op}: filter must have rank 4 ${layout}, got shape ${shapeText(filterShape)}`);
   }
   const [kh, kw, fin, fout] = filterShape;
-  if (fin !== inChannels) {
+  if (depthwise && opts.groups !== undefined && opts.groups !== 1) {
+    throw new RangeError(`${op}: groups ${valueText(opts.groups)} does not apply to a depthwise convolution (each channel is its own group); leave it out`);
+  }
+  const groups = depthwise ? 1 : parseGroups(opts.groups, op, inChannels, fout);
+  if (groups > 1 && fin !== inChannels / groups) {
+    throw new RangeError(
+      `${op}: with groups ${groups} the filter must have ${inChannels / groups} input channels (x's ${inChannels} / groups ${groups}), ` +
+        `got filter shape ${shapeText(filterShape)}; use a filter [kh, kw, ${inChannels / groups}, outChannels]`,
+    );
+  }
+  if (groups === 1 && fin !== inChannels) {
     throw new RangeError(
       `${op}: the filter expects ${fin} input channels (filter shape ${shapeText(filterShape)}) but x has ${inChannels} ` +
         `(shape ${shapeText(xShape)}); the filter's third dimension must equal the input's last dimension`,
@@ -175,8 +192,21 @@ function resolveConv2DInfo(xShape: Shape, filterShape: Shape, opts: Conv2DOption
     strideHeight: strides[0], strideWidth: strides[1],
     dilationHeight: dilations[0], dilationWidth: dilations[1],
     padTop: g.rows.before, padLeft: g.cols.before, padBottom: g.rows.after, padRight: g.cols.after,
-    depthwise,
+    depthwise, groups,
   };
+}
+
+/** Checks a grouped convolution's group count against the input and output channels. */
+function parseGroups(v: number | undefined, op: string, inChannels: number, outChannels: number): number {
+  if (v === undefined) return 1;
+  if (typeof v !== "number" || !Number.isInteger(v) || v < 1) throw new RangeError(`${op}: groups must be a positive integer, got ${valueText(v)}`);
+  if (inChannels % v !== 0 || outChannels % v !== 0) {
+    throw new RangeError(
+      `${op}: groups ${v} must divide both the input channels (${inChannels}) and the output channels (${outChannels}); ` +
+        `choose a common divisor of ${inChannels} and ${outChannels}`,
+    );
+  }
+  return v;
 }
 
 /**
@@ -214,7 +244,8 @@ function convOperands(op: string, xIn: Input, filterIn: Input): [Tensor, Tensor]
 
 /**
  * 2-D convolution (cross-correlation, as in TF) of an NHWC input [batch, h, w, in] (or [h, w, in])
- * with a filter [kh, kw, in, out]. Gives [batch, outH, outW, out] (or [outH, outW, out]).
+ * with a filter [kh, kw, in, out] ([kh, kw, in / groups, out] with opts.groups). Gives
+ * [batch, outH, outW, out] (or [outH, outW, out]).
  */
 export function conv2d(xIn: Input, filterIn: Input, opts: Conv2DOptions = {}): Tensor {
   const [x, filter] = convOperands("conv2d", xIn, filterIn);
@@ -266,6 +297,9 @@ export function conv2dTranspose(xIn: Input, filterIn: Input, outputShape: Shape,
       `${op}: the filter [kh, kw, outChannels, inChannels] makes ${filter.shape[2]} output channels (shape ${shapeText(filter.shape)}) ` +
         `but outputShape ${shapeText(outputShape)} asks for ${outBatched[3]}; the filter's third dimension must equal outputShape's last`,
     );
+  }
+  if (opts.groups !== undefined && opts.groups !== 1) {
+    throw new RangeError(`${op}: groups ${valueText(opts.groups)} is not supported by the transposed convolution; use groups 1`);
   }
   const info = resolveConv2DInfo(outputShape, filter.shape, opts, op, false, `outputShape is ${shapeText(outputShape)}`);
   if (info.outHeight !== h || info.outWidth !== w) {

@@ -12,6 +12,7 @@ export function convShapes(info: Conv2DInfo, squeeze: boolean): { x: number[]; y
   const x = [info.batch, info.inHeight, info.inWidth, info.inChannels];
   const y = [info.batch, info.outHeight, info.outWidth, info.outChannels];
   const w = [info.filterHeight, info.filterWidth, info.inChannels, info.depthwise ? info.outChannels / info.inChannels : info.outChannels];
+  if (!info.depthwise) w[2] = info.inChannels / info.groups;
   return squeeze ? { x: x.slice(1), y: y.slice(1), w } : { x, y, w };
 }
 

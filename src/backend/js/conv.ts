@@ -13,6 +13,12 @@ import { gemm } from "./gemm.js";
  *
  * Depthwise convolutions have no reduction over channels, so GEMM would only multiply by
  * block-diagonal matrices; they use direct loops instead.
+ *
+ * A grouped convolution (groups > 1) is one such product per group: im2col of the group's input
+ * channels only, against the group's block of filter columns, into the group's block of output
+ * columns; the GEMM's offsets and leading dimensions select the blocks in place, so nothing is
+ * copied beyond im2col itself. groups === inChannels (one input channel per group) is the depthwise
+ * convolution, whose filter has the same memory layout, and takes its loops.
  */
 
 /** Upper bound on the elements of one im2col chunk (16 MiB as float32). */
@@ -37,15 +43,28 @@ function isPointwise(info: Conv2DInfo): boolean {
     info.padTop === 0 && info.padLeft === 0 && info.padBottom === 0 && info.padRight === 0;
 }
 
+/** Input channels per group. */
+function groupChannels(info: Conv2DInfo): number {
+  return info.inChannels / info.groups;
+}
+
+/** A depthwise convolution, or a grouped one with one input channel per group (the same filter layout). */
+function isDepthwise(info: Conv2DInfo): boolean {
+  return info.depthwise || (info.groups > 1 && info.groups === info.inChannels);
+}
+
 /** Output rows per chunk so that one chunk of the im2col matrix fits COL_LIMIT. */
 function chunkRows(info: Conv2DInfo): number {
-  const k = info.filterHeight * info.filterWidth * info.inChannels;
+  const k = info.filterHeight * info.filterWidth * groupChannels(info);
   return Math.max(1, Math.floor(COL_LIMIT / Math.max(1, k)));
 }
 
-/** Writes the im2col rows of output pixels [r0, r1) into cols (row length kh * kw * in). */
-function im2col(x: NumericArray, cols: NumericArray, info: Conv2DInfo, r0: number, r1: number): void {
-  const H = info.inHeight, W = info.inWidth, C = info.inChannels;
+/**
+ * Writes the im2col rows of output pixels [r0, r1) into cols, taking the group's input channels
+ * [c0, c0 + in / groups) of each pixel (row length kh * kw * in / groups).
+ */
+function im2col(x: NumericArray, cols: NumericArray, info: Conv2DInfo, r0: number, r1: number, c0: number): void {
+  const H = info.inHeight, W = info.inWidth, XC = info.inChannels, C = groupChannels(info);
   const OH = info.outHeight, OW = info.outWidth;
   const KH = info.filterHeight, KW = info.filterWidth;
   const sh = info.strideHeight, sw = info.strideWidth, dh = info.dilationHeight, dw = info.dilationWidth;
@@ -56,11 +75,11 @@ function im2col(x: NumericArray, cols: NumericArray, info: Conv2DInfo, r0: numbe
   let ox = r0 % OW;
   let o = 0;
   for (let r = r0; r < r1; r++) {
-    const xImage = n * H * W * C;
+    const xImage = n * H * W * XC + c0;
     const iy0 = oy * sh - info.padTop;
     const ix0 = ox * sw - info.padLeft;
     // With no dilation and the whole window row inside the image, a window row is one contiguous run.
-    const contiguous = dw === 1 && ix0 >= 0 && ix0 + KW <= W;
+    const contiguous = C === XC && dw === 1 && ix0 >= 0 && ix0 + KW <= W;
     for (let fy = 0; fy < KH; fy++) {
       const iy = iy0 + fy * dh;
       if (iy < 0 || iy >= H) {
@@ -68,9 +87,9 @@ function im2col(x: NumericArray, cols: NumericArray, info: Conv2DInfo, r0: numbe
         o += rowSpan;
         continue;
       }
-      const xRow = xImage + iy * W * C;
+      const xRow = xImage + iy * W * XC;
       if (contiguous) {
-        let xi = xRow + ix0 * C;
+        let xi = xRow + ix0 * XC;
         for (let j = 0; j < rowSpan; j++) cols[o++] = x[xi++];
         continue;
       }
@@ -79,7 +98,7 @@ function im2col(x: NumericArray, cols: NumericArray, info: Conv2DInfo, r0: numbe
         if (ix < 0 || ix >= W) {
           for (let c = 0; c < C; c++) cols[o++] = 0;
         } else {
-          let xi = xRow + ix * C;
+          let xi = xRow + ix * XC;
           for (let c = 0; c < C; c++) cols[o++] = x[xi++];
         }
       }
@@ -94,9 +113,9 @@ function im2col(x: NumericArray, cols: NumericArray, info: Conv2DInfo, r0: numbe
   }
 }
 
-/** The adjoint of im2col: dx += the im2col rows of output pixels [r0, r1), scattered back. */
-function col2im(cols: NumericArray, dx: NumericArray, info: Conv2DInfo, r0: number, r1: number): void {
-  const H = info.inHeight, W = info.inWidth, C = info.inChannels;
+/** The adjoint of im2col: dx += the im2col rows of output pixels [r0, r1), scattered back to channels [c0, c0 + in / groups). */
+function col2im(cols: NumericArray, dx: NumericArray, info: Conv2DInfo, r0: number, r1: number, c0: number): void {
+  const H = info.inHeight, W = info.inWidth, XC = info.inChannels, C = groupChannels(info);
   const OH = info.outHeight, OW = info.outWidth;
   const KH = info.filterHeight, KW = info.filterWidth;
   const sh = info.strideHeight, sw = info.strideWidth, dh = info.dilationHeight, dw = info.dilationWidth;
@@ -107,19 +126,19 @@ function col2im(cols: NumericArray, dx: NumericArray, info: Conv2DInfo, r0: numb
   let ox = r0 % OW;
   let o = 0;
   for (let r = r0; r < r1; r++) {
-    const xImage = n * H * W * C;
+    const xImage = n * H * W * XC + c0;
     const iy0 = oy * sh - info.padTop;
     const ix0 = ox * sw - info.padLeft;
-    const contiguous = dw === 1 && ix0 >= 0 && ix0 + KW <= W;
+    const contiguous = C === XC && dw === 1 && ix0 >= 0 && ix0 + KW <= W;
     for (let fy = 0; fy < KH; fy++) {
       const iy = iy0 + fy * dh;
       if (iy < 0 || iy >= H) {
         o += rowSpan;
         continue;
       }
-      const xRow = xImage + iy * W * C;
+      const xRow = xImage + iy * W * XC;
       if (contiguous) {
-        let xi = xRow + ix0 * C;
+        let xi = xRow + ix0 * XC;
         for (let j = 0; j < rowSpan; j++) dx[xi++] += cols[o++];
         continue;
       }
@@ -128,7 +147,7 @@ function col2im(cols: NumericArray, dx: NumericArray, info: Conv2DInfo, r0: numb
         if (ix < 0 || ix >= W) {
           o += C;
         } else {
-          let xi = xRow + ix * C;
+          let xi = xRow + ix * XC;
           for (let c = 0; c < C; c++) dx[xi++] += cols[o++];
         }
       }
@@ -143,76 +162,85 @@ function col2im(cols: NumericArray, dx: NumericArray, info: Conv2DInfo, r0: numb
   }
 }
 
-/** out[N, OH, OW, out] = conv(x[N, H, W, in], filter[kh, kw, in, out]). */
+/** out[N, OH, OW, out] = conv(x[N, H, W, in], filter[kh, kw, in / groups, out]). */
 export function conv2d(x: NumericArray, filter: NumericArray, out: NumericArray, info: Conv2DInfo): void {
-  if (info.depthwise) {
+  if (isDepthwise(info)) {
     depthwiseForward(x, filter, out, info);
     return;
   }
   const rows = info.batch * info.outHeight * info.outWidth;
-  const K = info.filterHeight * info.filterWidth * info.inChannels;
-  const O = info.outChannels;
+  const C = info.inChannels, Cg = groupChannels(info);
+  const K = info.filterHeight * info.filterWidth * Cg;
+  const O = info.outChannels, Og = O / info.groups;
   if (rows === 0 || O === 0) return;
   if (isPointwise(info)) {
-    gemm(false, false, rows, O, K, x, 0, K, filter, 0, O, out, 0, O, false);
+    for (let g = 0; g < info.groups; g++) gemm(false, false, rows, Og, K, x, g * Cg, C, filter, g * Og, O, out, g * Og, O, false);
     return;
   }
   const step = chunkRows(info);
   const cols = scratchLike(x, Math.min(rows, step) * K);
   for (let r0 = 0; r0 < rows; r0 += step) {
     const r1 = Math.min(rows, r0 + step);
-    im2col(x, cols, info, r0, r1);
-    gemm(false, false, r1 - r0, O, K, cols, 0, K, filter, 0, O, out, r0 * O, O, false);
+    for (let g = 0; g < info.groups; g++) {
+      im2col(x, cols, info, r0, r1, g * Cg);
+      gemm(false, false, r1 - r0, Og, K, cols, 0, K, filter, g * Og, O, out, r0 * O + g * Og, O, false);
+    }
   }
 }
 
-/** dx = the gradient of conv2d with respect to its input: (dy @ W^T) scattered back by col2im. */
+/** dx = the gradient of conv2d with respect to its input: (dy @ W^T) scattered back by col2im, group by group. */
 export function conv2dBackpropInput(dy: NumericArray, filter: NumericArray, dx: NumericArray, info: Conv2DInfo): void {
   dx.fill(0);
-  if (info.depthwise) {
+  if (isDepthwise(info)) {
     depthwiseBackpropInput(dy, filter, dx, info);
     return;
   }
   const rows = info.batch * info.outHeight * info.outWidth;
-  const K = info.filterHeight * info.filterWidth * info.inChannels;
-  const O = info.outChannels;
+  const C = info.inChannels, Cg = groupChannels(info);
+  const K = info.filterHeight * info.filterWidth * Cg;
+  const O = info.outChannels, Og = O / info.groups;
   if (rows === 0 || K === 0) return;
   if (isPointwise(info)) {
-    gemm(false, true, rows, K, O, dy, 0, O, filter, 0, O, dx, 0, K, false);
+    for (let g = 0; g < info.groups; g++) gemm(false, true, rows, K, Og, dy, g * Og, O, filter, g * Og, O, dx, g * Cg, C, false);
     return;
   }
   const step = chunkRows(info);
   const cols = scratchLike(dx, Math.min(rows, step) * K);
   for (let r0 = 0; r0 < rows; r0 += step) {
     const r1 = Math.min(rows, r0 + step);
-    gemm(false, true, r1 - r0, K, O, dy, r0 * O, O, filter, 0, O, cols, 0, K, false);
-    col2im(cols, dx, info, r0, r1);
+    for (let g = 0; g < info.groups; g++) {
+      gemm(false, true, r1 - r0, K, Og, dy, r0 * O + g * Og, O, filter, g * Og, O, cols, 0, K, false);
+      col2im(cols, dx, info, r0, r1, g * Cg);
+    }
   }
 }
 
-/** dw = the gradient of conv2d with respect to its filter: cols^T @ dy summed over the chunks. */
+/** dw = the gradient of conv2d with respect to its filter: cols^T @ dy summed over the chunks, group by group. */
 export function conv2dBackpropFilter(x: NumericArray, dy: NumericArray, dw: NumericArray, info: Conv2DInfo): void {
-  if (info.depthwise) {
+  if (isDepthwise(info)) {
     depthwiseBackpropFilter(x, dy, dw, info);
     return;
   }
   const rows = info.batch * info.outHeight * info.outWidth;
-  const K = info.filterHeight * info.filterWidth * info.inChannels;
-  const O = info.outChannels;
+  const C = info.inChannels, Cg = groupChannels(info);
+  const K = info.filterHeight * info.filterWidth * Cg;
+  const O = info.outChannels, Og = O / info.groups;
   if (rows === 0) {
     dw.fill(0);
     return;
   }
   if (isPointwise(info)) {
-    gemm(true, false, K, O, rows, x, 0, K, dy, 0, O, dw, 0, O, false);
+    for (let g = 0; g < info.groups; g++) gemm(true, false, K, Og, rows, x, g * Cg, C, dy, g * Og, O, dw, g * Og, O, false);
     return;
   }
   const step = chunkRows(info);
   const cols = scratchLike(x, Math.min(rows, step) * K);
   for (let r0 = 0; r0 < rows; r0 += step) {
     const r1 = Math.min(rows, r0 + step);
-    im2col(x, cols, info, r0, r1);
-    gemm(true, false, K, O, r1 - r0, cols, 0, K, dy, r0 * O, O, dw, 0, O, r0 > 0);
+    for (let g = 0; g < info.groups; g++) {
+      im2col(x, cols, info, r0, r1, g * Cg);
+      gemm(true, false, K, Og, r1 - r0, cols, 0, K, dy, r0 * O + g * Og, O, dw, g * Og, O, r0 > 0);
+    }
   }
 }
 

@@ -70,7 +70,7 @@ export function convGeometry(batch: number, h: number, w: number, c: number, o: 
   return {
     batch, inHeight: h, inWidth: w, inChannels: c, outHeight, outWidth, outChannels: o,
     filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw,
-    padTop, padLeft, padBottom, padRight, depthwise: false,
+    padTop, padLeft, padBottom, padRight, depthwise: false, groups: 1,
   };
 }
 
