@@ -16,7 +16,9 @@
         "native/elementwise.cc",
         "native/fused.cc",
         "native/optimizer.cc",
-        "native/addon_fused.cc"
+        "native/addon_fused.cc",
+        "native/sort.cc",
+        "native/addon_sort.cc"
       ],
       "dependencies": ["lamina_avx2", "lamina_avx512"],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],

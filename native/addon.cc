@@ -207,7 +207,12 @@ index_t sizeOf(const std::vector<index_t>& shape) {
   return n;
 }
 
-// unary(op, x, out) -> whether op has a native kernel
+/** The optional number argument i (leakyRelu's slope, elu's scale), 0 when absent. */
+double optionalNumber(const Napi::CallbackInfo& info, std::size_t i) {
+  return info.Length() > i && info[i].IsNumber() ? info[i].As<Napi::Number>().DoubleValue() : 0.0;
+}
+
+// unary(op, x, out, alpha?) -> whether op has a native kernel
 Napi::Value Unary(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   index_t op;
@@ -216,12 +221,13 @@ Napi::Value Unary(const Napi::CallbackInfo& info) {
     if (!env.IsExceptionPending()) fail(env, "unary expects 3 arguments");
     return env.Undefined();
   }
-  if (op > static_cast<index_t>(lamina::UnaryKind::Tanh)) return Napi::Boolean::New(env, false);
+  if (op > static_cast<index_t>(lamina::UnaryKind::Last)) return Napi::Boolean::New(env, false);
   if (!need(env, out, x.length, "out")) return env.Undefined();
-  return Napi::Boolean::New(env, lamina::unaryF32(static_cast<lamina::UnaryKind>(op), x.data, out.data, x.length));
+  return Napi::Boolean::New(
+      env, lamina::unaryF32(static_cast<lamina::UnaryKind>(op), x.data, out.data, x.length, optionalNumber(info, 3)));
 }
 
-// unaryGrad(op, x, y, dy, dx) -> whether op has a native kernel
+// unaryGrad(op, x, y, dy, dx, alpha?) -> whether op has a native kernel
 Napi::Value UnaryGrad(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   index_t op;
@@ -231,12 +237,12 @@ Napi::Value UnaryGrad(const Napi::CallbackInfo& info) {
     if (!env.IsExceptionPending()) fail(env, "unaryGrad expects 5 arguments");
     return env.Undefined();
   }
-  if (op > static_cast<index_t>(lamina::UnaryKind::Tanh)) return Napi::Boolean::New(env, false);
+  if (op > static_cast<index_t>(lamina::UnaryKind::Last)) return Napi::Boolean::New(env, false);
   if (!need(env, y, x.length, "y") || !need(env, dy, x.length, "dy") || !need(env, dx, x.length, "dx")) {
     return env.Undefined();
   }
-  return Napi::Boolean::New(
-      env, lamina::unaryGradF32(static_cast<lamina::UnaryKind>(op), x.data, y.data, dy.data, dx.data, x.length));
+  return Napi::Boolean::New(env, lamina::unaryGradF32(static_cast<lamina::UnaryKind>(op), x.data, y.data, dy.data, dx.data,
+                                                      x.length, optionalNumber(info, 5)));
 }
 
 /** Strides of `shape` inside a broadcast result of outShape's rank (0 along broadcast axes), as the JS backend. */
@@ -267,7 +273,7 @@ Napi::Value Binary(const Napi::CallbackInfo& info) {
     if (!env.IsExceptionPending()) fail(env, "binary expects 7 arguments");
     return env.Undefined();
   }
-  if (op > static_cast<index_t>(lamina::BinaryKind::SquaredDifference)) return Napi::Boolean::New(env, false);
+  if (op > static_cast<index_t>(lamina::BinaryKind::Last)) return Napi::Boolean::New(env, false);
   if (!broadcastStrides(env, aShape, outShape, sa) || !broadcastStrides(env, bShape, outShape, sb) ||
       !need(env, a, sizeOf(aShape), "a") || !need(env, b, sizeOf(bShape), "b") ||
       !need(env, out, sizeOf(outShape), "out")) {
@@ -317,6 +323,28 @@ Napi::Value Compare(const Napi::CallbackInfo& info) {
   }
   lamina::compareF32(static_cast<lamina::CompareKind>(op), a.data, sa.data(), b.data, sb.data(), out, outShape.data(),
                      static_cast<int>(outShape.size()));
+  return env.Undefined();
+}
+
+// predicate(op, x, out): out (Uint8Array) = op(x) ? 1 : 0, op in PredicateKind order
+Napi::Value Predicate(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  index_t op, outLength;
+  F32 x;
+  std::uint8_t* out;
+  if (info.Length() < 3 || !getInt(info, 0, "op", op) || !getF32(info, 1, "x", x) || !getU8(info, 2, "out", out, outLength)) {
+    if (!env.IsExceptionPending()) fail(env, "predicate expects 3 arguments (op, x, out)");
+    return env.Undefined();
+  }
+  if (op > static_cast<index_t>(lamina::PredicateKind::Last)) {
+    fail(env, "predicate: unknown op " + std::to_string(op));
+    return env.Undefined();
+  }
+  if (outLength < x.length) {
+    fail(env, "predicate: out holds " + std::to_string(outLength) + " elements, x " + std::to_string(x.length));
+    return env.Undefined();
+  }
+  lamina::predicateF32(static_cast<lamina::PredicateKind>(op), x.data, out, x.length);
   return env.Undefined();
 }
 
@@ -433,6 +461,7 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   allocatorTuned = lamina::tuneAllocator();
   lamina::registerFusedKernels(env, exports);
+  lamina::registerSortKernels(env, exports);
   exports.Set("matmul", Napi::Function::New(env, Matmul, "matmul"));
   exports.Set("conv2d", Napi::Function::New(env, Conv<ConvKind::Forward>, "conv2d"));
   exports.Set("conv2dBackpropInput", Napi::Function::New(env, Conv<ConvKind::BackpropInput>, "conv2dBackpropInput"));
@@ -448,6 +477,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("binary", Napi::Function::New(env, Binary, "binary"));
   exports.Set("compare", Napi::Function::New(env, Compare, "compare"));
   exports.Set("select", Napi::Function::New(env, Select, "select"));
+  exports.Set("predicate", Napi::Function::New(env, Predicate, "predicate"));
   exports.Set("reduceSum", Napi::Function::New(env, ReduceSum, "reduceSum"));
   exports.Set("softmax", Napi::Function::New(env, Softmax, "softmax"));
   exports.Set("imageTransform", Napi::Function::New(env, ImageTransform<false>, "imageTransform"));

@@ -339,16 +339,28 @@ void avgPoolGrad(const float* dy, float* dx, const PoolGeom& g);
 
 // ------------------------------------------------------------------ elementwise (elementwise.cc)
 
-/** The unary ops with a native float32 kernel (the rest stay on the JS backend). */
-enum class UnaryKind { Relu, Neg, Abs, Square, Sqrt, Rsqrt, Exp, Log, Reciprocal, Sigmoid, Tanh };
-enum class BinaryKind { Add, Sub, Mul, Div, Maximum, Minimum, SquaredDifference };
+/**
+ * The unary ops with a native float32 kernel and gradient (src/backend/native/index.ts's NATIVE_UNARY,
+ * in order); the rest stay on the JS backend.
+ */
+enum class UnaryKind {
+  Relu, Neg, Abs, Square, Sqrt, Rsqrt, Exp, Log, Reciprocal, Sigmoid, Tanh,
+  Sign, Log1p, Expm1, Floor, Ceil, Round, Sin, Cos, Erf, Relu6, LeakyRelu, Elu, Selu, Gelu, GeluTanh,
+  Softplus, Softsign, Swish, Tan, Sinh, Cosh, Asin, Acos, Atan, Asinh, Acosh, Atanh, Log2, Log10,
+  Last = Log10
+};
+enum class BinaryKind { Add, Sub, Mul, Div, Maximum, Minimum, SquaredDifference, Pow, FloorDiv, Mod, Atan2, Last = Atan2 };
+/** Float32 tests with a bool result (one byte, 0 or 1). */
+enum class PredicateKind { IsNaN, IsFinite, Last = IsFinite };
 /** The comparisons with a native float32 kernel; their results are bool tensors (one byte, 0 or 1). */
 enum class CompareKind { Equal, NotEqual, Less, LessEqual, Greater, GreaterEqual };
 
-/** out = op(x); false when op has no native kernel. */
-bool unaryF32(UnaryKind op, const float* x, float* out, index_t n);
+/** out = op(x) (alpha: leakyRelu's slope, elu's scale); false when op has no native kernel. */
+bool unaryF32(UnaryKind op, const float* x, float* out, index_t n, double alpha);
 /** dx = dy * op'(x) (y = op(x)); false when op's gradient has no native kernel. */
-bool unaryGradF32(UnaryKind op, const float* x, const float* y, const float* dy, float* dx, index_t n);
+bool unaryGradF32(UnaryKind op, const float* x, const float* y, const float* dy, float* dx, index_t n, double alpha);
+/** out[i] = op(x[i]) ? 1 : 0. */
+void predicateF32(PredicateKind op, const float* x, std::uint8_t* out, index_t n);
 /** out = a op b over `shape` (rank axes), sa/sb the operands' broadcast strides (0 on broadcast axes). */
 bool binaryF32(BinaryKind op, const float* a, const index_t* sa, const float* b, const index_t* sb, float* out,
                const index_t* shape, int rank);
@@ -370,6 +382,30 @@ void reduceSumF32(const float* x, float* out, index_t outer, index_t r, index_t 
  * and their sum are taken in double, each output is rounded to float once.
  */
 void softmaxRowsF32(const float* x, float* out, index_t rows, index_t cols, bool log);
+
+// ------------------------------------------------------------------ sorting and counting (sort.cc)
+
+/** The element types of the typed arrays the sorting and counting kernels take. */
+enum class ElemType { F32, F64, I32, U8 };
+
+/**
+ * For each row of x viewed as [rows, n], the indices of its first k elements in sorted order into
+ * out [rows, k]: ascending, or descending, NaN counting as the largest value, -0 equal to 0, equal
+ * values in index order (the JS sortIndices' total order, so the same indices).
+ */
+void sortIndices(ElemType type, const void* x, index_t rows, index_t n, index_t k, bool descending, std::int32_t* out);
+/**
+ * Running sums (or products) along the middle axis of x viewed as [outer, n, inner] into out of
+ * the same type, each step rounded to float (or wrapped for integers) in order as the JS kernel.
+ */
+void cumulative(ElemType type, bool prod, const void* x, index_t outer, index_t n, index_t inner, bool exclusive,
+                bool reverse, void* out);
+/**
+ * Per row of x viewed as [rows, n]: out[row, v] += 1 (out int32), or the weight at the same
+ * position (out of the weights' type), for every v in [0, size), in index order.
+ */
+void bincount(const std::int32_t* x, index_t rows, index_t n, ElemType weightType, const void* weights, index_t size,
+              void* out);
 
 // ------------------------------------------------------------------ fused kernels (fused.cc)
 

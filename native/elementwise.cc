@@ -1,7 +1,10 @@
-// Elementwise float32 kernels: the hot activations, their gradients and the arithmetic binary ops
-// with NumPy broadcasting. Every value is computed in double and rounded once to float32, as the
-// JS reference does on Float32Arrays (src/backend/js/elementwise.ts), so +, -, *, /, sqrt and the
-// comparisons give bit-identical results. Large arrays are split across the thread pool.
+// Elementwise float32 kernels: the activations and math functions, their gradients and the binary
+// ops with NumPy broadcasting. Every value is computed in double by the same formula as the JS
+// reference (src/backend/js/elementwise.ts) and rounded once to float32, so arithmetic, sqrt,
+// rounding and the comparisons give bit-identical results; the transcendental functions come from
+// the C library instead of V8's fdlibm port, both within an ulp in double, so that after rounding
+// to float32 they agree to the bit but for values next to a rounding boundary (one float32 ulp).
+// Large arrays are split across the thread pool.
 #include <algorithm>
 #include <cmath>
 #include <vector>
@@ -23,6 +26,101 @@ void forChunks(index_t n, F&& f) {
 }
 
 inline double sigmoid(double v) { return v >= 0 ? 1.0 / (1.0 + std::exp(-v)) : std::exp(v) / (1.0 + std::exp(v)); }
+
+inline double softplus(double v) { return v > 0 ? v + std::log1p(std::exp(-v)) : std::log1p(std::exp(v)); }
+
+constexpr double SELU_ALPHA = 1.6732632423543772;
+constexpr double SELU_SCALE = 1.0507009873554805;
+constexpr double PI = 3.141592653589793;
+constexpr double SQRT2 = 1.4142135623730951;
+constexpr double LN2 = 0.6931471805599453;
+constexpr double LN10 = 2.302585092994046;
+const double SQRT_2_OVER_PI = std::sqrt(2 / PI);
+const double TWO_OVER_SQRT_PI = 2 / std::sqrt(PI);
+const double SQRT_2PI = std::sqrt(2 * PI);
+
+/*
+ * erf to double precision by the JS reference's own method and order of operations (its Maclaurin
+ * series below |x| = 2.5, the continued fraction of erfc by the modified Lentz method above), so
+ * erf and gelu match the JS backend as closely as exp allows.
+ */
+double erfRef(double x) {
+  const double z = std::fabs(x);
+  if (z < 2.5) {
+    const double z2 = z * z;
+    double term = z, sum = z;
+    for (int n = 1; n < 60; n++) {
+      term *= -z2 / n;
+      const double add = term / (2 * n + 1);
+      sum += add;
+      if (std::fabs(add) < 1e-17 * std::fabs(sum)) break;
+    }
+    const double r = (2 / std::sqrt(PI)) * sum;
+    return x < 0 ? -r : r;
+  }
+  if (!std::isfinite(z)) return std::isnan(x) ? x : (x > 0 ? 1.0 : -1.0);
+  const double tiny = 1e-300;
+  double f = z, c = z, d = 0;
+  for (int n = 1; n < 200; n++) {
+    const double an = n / 2.0;
+    d = z + an * d;
+    d = std::fabs(d) < tiny ? tiny : d;
+    d = 1 / d;
+    c = z + an / c;
+    c = std::fabs(c) < tiny ? tiny : c;
+    const double delta = c * d;
+    f *= delta;
+    if (std::fabs(delta - 1) < 1e-16) break;
+  }
+  const double erfc = std::exp(-z * z) / std::sqrt(PI) / f;
+  return x < 0 ? erfc - 1 : 1 - erfc;
+}
+
+/** JS's Math.pow where it differs from C's pow: a NaN exponent, and +-1 to an infinite power, give NaN. */
+inline double jsPow(double a, double b) {
+  if (std::isnan(b) || (std::isinf(b) && std::fabs(a) == 1)) return NAN;
+  return std::pow(a, b);
+}
+
+/*
+ * C's fmod (JS's %), exact, by x87's fprem as V8 computes it (the dividend's sign, NaN for an
+ * infinite dividend or a zero divisor, the dividend for an infinite divisor). The native mod still
+ * measured slower than V8's in process (bench/native-math.ts), so the backend routes mod to JS.
+ */
+inline double fmodExact(double a, double b) {
+#if defined(__x86_64__) && defined(__GNUC__)
+  double r;
+  __asm__("1: fprem\n\t"
+          "fnstsw %%ax\n\t"
+          "testw $0x400, %%ax\n\t"
+          "jnz 1b"
+          : "=t"(r)
+          : "0"(a), "u"(b)
+          : "ax", "cc");
+  return r;
+#else
+  return std::fmod(a, b);
+#endif
+}
+
+/*
+ * fmod of two float32 values (held in doubles) without fprem when the quotient is below 2^29:
+ * q * b then has at most 29 + 24 bits, so a - q * b is exact; q = trunc(a / b) can only be one too
+ * large in magnitude (a / b rounded up onto an integer), which the remainder's sign shows.
+ */
+inline double fmodF32(double a, double b) {
+  const double q = std::trunc(a / b);
+  if (!(std::fabs(q) < 536870912.0) || !std::isfinite(b)) return fmodExact(a, b);
+  double r = a - q * b;
+  if (r != 0 && (r < 0) != (a < 0)) r += q > 0 ? b : -b;
+  return r == 0 ? std::copysign(0.0, a) : r;
+}
+
+/** Python's %: the remainder takes the divisor's sign. */
+inline double floorMod(double a, double b) {
+  const double r = fmodF32(a, b);
+  return r != 0 && (r < 0) != (b < 0) ? r + b : r;
+}
 
 template <typename F>
 void mapUnary(const float* x, float* out, index_t n, F f) {
@@ -99,41 +197,138 @@ void mapBinary(const float* a, const index_t* sa, const float* b, const index_t*
 
 }  // namespace
 
-bool unaryF32(UnaryKind op, const float* x, float* out, index_t n) {
+bool unaryF32(UnaryKind op, const float* x, float* out, index_t n, double alpha) {
+  auto map = [&](auto f) {
+    mapUnary(x, out, n, f);
+    return true;
+  };
   switch (op) {
     // NaN and -0 stay (torch.relu); the gradient passes where x is NaN (torch's threshold_backward).
-    case UnaryKind::Relu: mapUnary(x, out, n, [](double v) { return v < 0 ? 0.0 : v; }); return true;
-    case UnaryKind::Neg: mapUnary(x, out, n, [](double v) { return -v; }); return true;
-    case UnaryKind::Abs: mapUnary(x, out, n, [](double v) { return std::fabs(v); }); return true;
-    case UnaryKind::Square: mapUnary(x, out, n, [](double v) { return v * v; }); return true;
-    case UnaryKind::Sqrt: mapUnary(x, out, n, [](double v) { return std::sqrt(v); }); return true;
-    case UnaryKind::Rsqrt: mapUnary(x, out, n, [](double v) { return 1.0 / std::sqrt(v); }); return true;
-    case UnaryKind::Exp: mapUnary(x, out, n, [](double v) { return std::exp(v); }); return true;
-    case UnaryKind::Log: mapUnary(x, out, n, [](double v) { return std::log(v); }); return true;
-    case UnaryKind::Reciprocal: mapUnary(x, out, n, [](double v) { return 1.0 / v; }); return true;
-    case UnaryKind::Sigmoid: mapUnary(x, out, n, [](double v) { return sigmoid(v); }); return true;
-    case UnaryKind::Tanh: mapUnary(x, out, n, [](double v) { return std::tanh(v); }); return true;
+    case UnaryKind::Relu: return map([](double v) { return v < 0 ? 0.0 : v; });
+    case UnaryKind::Neg: return map([](double v) { return -v; });
+    case UnaryKind::Abs: return map([](double v) { return std::fabs(v); });
+    case UnaryKind::Square: return map([](double v) { return v * v; });
+    case UnaryKind::Sqrt: return map([](double v) { return std::sqrt(v); });
+    case UnaryKind::Rsqrt: return map([](double v) { return 1.0 / std::sqrt(v); });
+    case UnaryKind::Exp: return map([](double v) { return std::exp(v); });
+    case UnaryKind::Log: return map([](double v) { return std::log(v); });
+    case UnaryKind::Reciprocal: return map([](double v) { return 1.0 / v; });
+    case UnaryKind::Sigmoid: return map([](double v) { return sigmoid(v); });
+    case UnaryKind::Tanh: return map([](double v) { return std::tanh(v); });
+    // -0 gives +0, as the JS literal does.
+    case UnaryKind::Sign: return map([](double v) { return v > 0 ? 1.0 : v < 0 ? -1.0 : v == 0 ? 0.0 : v; });
+    case UnaryKind::Log1p: return map([](double v) { return std::log1p(v); });
+    case UnaryKind::Expm1: return map([](double v) { return std::expm1(v); });
+    case UnaryKind::Floor: return map([](double v) { return std::floor(v); });
+    case UnaryKind::Ceil: return map([](double v) { return std::ceil(v); });
+    // Half to even in the default rounding mode: the JS roundHalfEven, -0 for (-0.5, -0] included.
+    case UnaryKind::Round: return map([](double v) { return std::nearbyint(v); });
+    case UnaryKind::Sin: return map([](double v) { return std::sin(v); });
+    case UnaryKind::Cos: return map([](double v) { return std::cos(v); });
+    case UnaryKind::Erf: return map([](double v) { return erfRef(v); });
+    case UnaryKind::Relu6: return map([](double v) { return v < 0 ? 0.0 : v > 6 ? 6.0 : v; });
+    case UnaryKind::LeakyRelu: return map([alpha](double v) { return v > 0 ? v : alpha * v; });
+    case UnaryKind::Elu: return map([alpha](double v) { return v > 0 ? v : alpha * std::expm1(v); });
+    case UnaryKind::Selu:
+      return map([](double v) { return v > 0 ? SELU_SCALE * v : SELU_SCALE * SELU_ALPHA * std::expm1(v); });
+    case UnaryKind::Gelu: return map([](double v) { return 0.5 * v * (1 + erfRef(v / SQRT2)); });
+    case UnaryKind::GeluTanh:
+      return map([](double v) { return 0.5 * v * (1 + std::tanh(SQRT_2_OVER_PI * (v + 0.044715 * v * v * v))); });
+    case UnaryKind::Softplus: return map([](double v) { return softplus(v); });
+    case UnaryKind::Softsign: return map([](double v) { return v / (1 + std::fabs(v)); });
+    case UnaryKind::Swish: return map([](double v) { return v * sigmoid(v); });
+    case UnaryKind::Tan: return map([](double v) { return std::tan(v); });
+    case UnaryKind::Sinh: return map([](double v) { return std::sinh(v); });
+    case UnaryKind::Cosh: return map([](double v) { return std::cosh(v); });
+    case UnaryKind::Asin: return map([](double v) { return std::asin(v); });
+    case UnaryKind::Acos: return map([](double v) { return std::acos(v); });
+    case UnaryKind::Atan: return map([](double v) { return std::atan(v); });
+    case UnaryKind::Asinh: return map([](double v) { return std::asinh(v); });
+    case UnaryKind::Acosh: return map([](double v) { return std::acosh(v); });
+    case UnaryKind::Atanh: return map([](double v) { return std::atanh(v); });
+    case UnaryKind::Log2: return map([](double v) { return std::log2(v); });
+    case UnaryKind::Log10: return map([](double v) { return std::log10(v); });
   }
   return false;
 }
 
-bool unaryGradF32(UnaryKind op, const float* x, const float* y, const float* dy, float* dx, index_t n) {
+bool unaryGradF32(UnaryKind op, const float* x, const float* y, const float* dy, float* dx, index_t n, double alpha) {
+  auto map = [&](auto f) {
+    mapGrad(x, y, dy, dx, n, f);
+    return true;
+  };
   switch (op) {
-    case UnaryKind::Relu: mapGrad(x, y, dy, dx, n, [](double v, double, double g) { return v <= 0 ? 0.0 : g; }); return true;
-    case UnaryKind::Neg: mapGrad(x, y, dy, dx, n, [](double, double, double g) { return -g; }); return true;
-    case UnaryKind::Abs:
-      mapGrad(x, y, dy, dx, n, [](double v, double, double g) { return v > 0 ? g : v < 0 ? -g : 0.0; });
-      return true;
-    case UnaryKind::Square: mapGrad(x, y, dy, dx, n, [](double v, double, double g) { return 2 * v * g; }); return true;
-    case UnaryKind::Sqrt: mapGrad(x, y, dy, dx, n, [](double, double r, double g) { return g / (2 * r); }); return true;
-    case UnaryKind::Rsqrt: mapGrad(x, y, dy, dx, n, [](double v, double r, double g) { return (-0.5 * g * r) / v; }); return true;
-    case UnaryKind::Log: mapGrad(x, y, dy, dx, n, [](double v, double, double g) { return g / v; }); return true;
-    case UnaryKind::Reciprocal: mapGrad(x, y, dy, dx, n, [](double, double r, double g) { return -g * r * r; }); return true;
-    case UnaryKind::Exp: mapGrad(x, y, dy, dx, n, [](double, double r, double g) { return g * r; }); return true;
-    case UnaryKind::Sigmoid: mapGrad(x, y, dy, dx, n, [](double, double r, double g) { return g * r * (1 - r); }); return true;
-    case UnaryKind::Tanh: mapGrad(x, y, dy, dx, n, [](double, double r, double g) { return g * (1 - r * r); }); return true;
-    default: return false;
+    case UnaryKind::Relu: return map([](double v, double, double g) { return v <= 0 ? 0.0 : g; });
+    case UnaryKind::Neg: return map([](double, double, double g) { return -g; });
+    case UnaryKind::Abs: return map([](double v, double, double g) { return v > 0 ? g : v < 0 ? -g : 0.0; });
+    case UnaryKind::Square: return map([](double v, double, double g) { return 2 * v * g; });
+    case UnaryKind::Sqrt: return map([](double, double r, double g) { return g / (2 * r); });
+    case UnaryKind::Rsqrt: return map([](double v, double r, double g) { return (-0.5 * g * r) / v; });
+    case UnaryKind::Log: return map([](double v, double, double g) { return g / v; });
+    case UnaryKind::Reciprocal: return map([](double, double r, double g) { return -g * r * r; });
+    case UnaryKind::Exp: return map([](double, double r, double g) { return g * r; });
+    case UnaryKind::Sigmoid: return map([](double, double r, double g) { return g * r * (1 - r); });
+    case UnaryKind::Tanh: return map([](double, double r, double g) { return g * (1 - r * r); });
+    // Piecewise constant: a zero gradient even where dy is NaN, as the JS reference.
+    case UnaryKind::Sign: case UnaryKind::Floor: case UnaryKind::Ceil: case UnaryKind::Round:
+      return map([](double, double, double) { return 0.0; });
+    case UnaryKind::Log1p: return map([](double v, double, double g) { return g / (1 + v); });
+    case UnaryKind::Expm1: return map([](double, double r, double g) { return g * (r + 1); });
+    case UnaryKind::Sin: return map([](double v, double, double g) { return g * std::cos(v); });
+    case UnaryKind::Cos: return map([](double v, double, double g) { return -g * std::sin(v); });
+    case UnaryKind::Erf: return map([](double v, double, double g) { return g * TWO_OVER_SQRT_PI * std::exp(-v * v); });
+    case UnaryKind::Relu6: return map([](double v, double, double g) { return v <= 0 || v >= 6 ? 0.0 : g; });
+    case UnaryKind::LeakyRelu: return map([alpha](double v, double, double g) { return v > 0 ? g : alpha * g; });
+    case UnaryKind::Elu: return map([alpha](double v, double r, double g) { return v > 0 ? g : g * (r + alpha); });
+    case UnaryKind::Selu:
+      return map([](double v, double r, double g) { return v > 0 ? SELU_SCALE * g : g * (r + SELU_SCALE * SELU_ALPHA); });
+    case UnaryKind::Gelu:
+      return map([](double v, double, double g) {
+        const double cdf = 0.5 * (1 + erfRef(v / SQRT2));
+        const double pdf = std::exp(-0.5 * v * v) / SQRT_2PI;
+        return g * (cdf + v * pdf);
+      });
+    case UnaryKind::GeluTanh:
+      return map([](double v, double, double g) {
+        const double t = std::tanh(SQRT_2_OVER_PI * (v + 0.044715 * v * v * v));
+        const double dInner = SQRT_2_OVER_PI * (1 + 3 * 0.044715 * v * v);
+        return g * (0.5 * (1 + t) + 0.5 * v * (1 - t * t) * dInner);
+      });
+    case UnaryKind::Softplus: return map([](double v, double, double g) { return g * sigmoid(v); });
+    case UnaryKind::Softsign:
+      return map([](double v, double, double g) {
+        const double d = 1 + std::fabs(v);
+        return g / (d * d);
+      });
+    case UnaryKind::Swish:
+      return map([](double v, double, double g) {
+        const double s = sigmoid(v);
+        return g * (s + v * s * (1 - s));
+      });
+    case UnaryKind::Tan: return map([](double, double r, double g) { return g * (1 + r * r); });
+    case UnaryKind::Sinh: return map([](double v, double, double g) { return g * std::cosh(v); });
+    case UnaryKind::Cosh: return map([](double v, double, double g) { return g * std::sinh(v); });
+    // (1 - x)(1 + x) keeps its digits near |x| = 1, as in the JS reference.
+    case UnaryKind::Asin: return map([](double v, double, double g) { return g / std::sqrt((1 - v) * (1 + v)); });
+    case UnaryKind::Acos: return map([](double v, double, double g) { return -g / std::sqrt((1 - v) * (1 + v)); });
+    case UnaryKind::Atan: return map([](double v, double, double g) { return g / (1 + v * v); });
+    case UnaryKind::Asinh: return map([](double v, double, double g) { return g / std::sqrt(v * v + 1); });
+    case UnaryKind::Acosh: return map([](double v, double, double g) { return g / std::sqrt((v - 1) * (v + 1)); });
+    case UnaryKind::Atanh: return map([](double v, double, double g) { return g / ((1 - v) * (1 + v)); });
+    case UnaryKind::Log2: return map([](double v, double, double g) { return g / (v * LN2); });
+    case UnaryKind::Log10: return map([](double v, double, double g) { return g / (v * LN10); });
   }
+  return false;
+}
+
+void predicateF32(PredicateKind op, const float* x, std::uint8_t* out, index_t n) {
+  forChunks(n, [&](index_t i0, index_t i1) {
+    if (op == PredicateKind::IsNaN) {
+      for (index_t i = i0; i < i1; i++) out[i] = std::isnan(x[i]) ? 1 : 0;
+    } else {
+      for (index_t i = i0; i < i1; i++) out[i] = std::isfinite(x[i]) ? 1 : 0;
+    }
+  });
 }
 
 bool binaryF32(BinaryKind op, const float* a, const index_t* sa, const float* b, const index_t* sb, float* out,
@@ -151,6 +346,14 @@ bool binaryF32(BinaryKind op, const float* a, const index_t* sa, const float* b,
       return true;
     case BinaryKind::SquaredDifference:
       mapBinary(a, sa, b, sb, out, shape, rank, [](double p, double q) { return (p - q) * (p - q); });
+      return true;
+    case BinaryKind::Pow: mapBinary(a, sa, b, sb, out, shape, rank, [](double p, double q) { return jsPow(p, q); }); return true;
+    case BinaryKind::FloorDiv:
+      mapBinary(a, sa, b, sb, out, shape, rank, [](double p, double q) { return std::floor(p / q); });
+      return true;
+    case BinaryKind::Mod: mapBinary(a, sa, b, sb, out, shape, rank, [](double p, double q) { return floorMod(p, q); }); return true;
+    case BinaryKind::Atan2:
+      mapBinary(a, sa, b, sb, out, shape, rank, [](double p, double q) { return std::atan2(p, q); });
       return true;
   }
   return false;

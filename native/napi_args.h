@@ -12,6 +12,8 @@ namespace lamina {
 
 /** Adds the fused kernels' entry points (addon_fused.cc) to the addon's exports. */
 void registerFusedKernels(Napi::Env env, Napi::Object exports);
+/** Adds sortIndices, cumulative and bincount (addon_sort.cc, sort.cc) to the addon's exports. */
+void registerSortKernels(Napi::Env env, Napi::Object exports);
 
 namespace napi_args {
 

@@ -25,9 +25,14 @@ export interface NativeAddon {
   maxPoolGradFromArgmax(argmax: Int32Array, dy: Float32Array, dx: Float32Array, geometry: Int32Array): void;
   avgPool(x: Float32Array, out: Float32Array, geometry: Int32Array): void;
   avgPoolGrad(dy: Float32Array, dx: Float32Array, geometry: Int32Array): void;
-  /** Elementwise kernels take the op's index in NATIVE_UNARY / NATIVE_BINARY; false: no native kernel. */
-  unary(op: number, x: Float32Array, out: Float32Array): boolean;
-  unaryGrad(op: number, x: Float32Array, y: Float32Array, dy: Float32Array, dx: Float32Array): boolean;
+  /**
+   * Elementwise kernels take the op's index in NATIVE_UNARY / NATIVE_BINARY (alpha: leakyRelu's
+   * slope, elu's scale, 0 when left out); false: no native kernel.
+   */
+  unary(op: number, x: Float32Array, out: Float32Array, alpha?: number): boolean;
+  unaryGrad(op: number, x: Float32Array, y: Float32Array, dy: Float32Array, dx: Float32Array, alpha?: number): boolean;
+  /** out[i] = op(x[i]) ? 1 : 0 into a bool tensor's bytes, op by index in NATIVE_PREDICATE. */
+  predicate(op: number, x: Float32Array, out: Uint8Array): void;
   binary(op: number, a: Float32Array, aShape: Shape, b: Float32Array, bShape: Shape, out: Float32Array, outShape: Shape): boolean;
   /** A comparison by index in NATIVE_COMPARE into a bool tensor's bytes, broadcast as binary. */
   compare(op: number, a: Float32Array, aShape: Shape, b: Float32Array, bShape: Shape, out: Uint8Array, outShape: Shape): void;
@@ -35,6 +40,15 @@ export interface NativeAddon {
   select(cond: Uint8Array, a: Float32Array, b: Float32Array, out: Float32Array): void;
   /** out[o, j] = sum_k x[o, k, j] / divisor, x viewed as [outer, r, inner]. */
   reduceSum(x: Float32Array, out: Float32Array, outer: number, r: number, inner: number, divisor: number): void;
+  /**
+   * The Backend's sortIndices, cumulative (prod: cumprod) and bincount on float32, float64, int32
+   * and uint8 arrays (cumulative: x and out of one type; bincount: out int32, or the weights' type);
+   * false, nothing done, for another type.
+   */
+  sortIndices(x: NumericArray, rows: number, n: number, k: number, descending: boolean, out: Int32Array): boolean;
+  cumulative(prod: boolean, x: NumericArray, outer: number, n: number, inner: number, exclusive: boolean, reverse: boolean,
+    out: NumericArray): boolean;
+  bincount(x: Int32Array, rows: number, n: number, weights: NumericArray | null, size: number, out: NumericArray): boolean;
   /** Row-wise softmax, or log-softmax when `log`, over x viewed as [rows, cols]. */
   softmax(x: Float32Array, out: Float32Array, rows: number, cols: number, log: boolean): void;
   /** Fused kernels: activations by index in FUSED_ACTIVATIONS, optional arrays as null. */
@@ -72,9 +86,22 @@ function transformInfo(i: ImageTransformInfo): Int32Array {
 }
 
 /** The unary ops with native float32 kernels and gradients, in native/common.h's UnaryKind order. */
-const NATIVE_UNARY: readonly UnaryOp[] = ["relu", "neg", "abs", "square", "sqrt", "rsqrt", "exp", "log", "reciprocal", "sigmoid", "tanh"];
+export const NATIVE_UNARY: readonly UnaryOp[] = [
+  "relu", "neg", "abs", "square", "sqrt", "rsqrt", "exp", "log", "reciprocal", "sigmoid", "tanh",
+  "sign", "log1p", "expm1", "floor", "ceil", "round", "sin", "cos", "erf", "relu6", "leakyRelu", "elu", "selu", "gelu", "geluTanh",
+  "softplus", "softsign", "swish", "tan", "sinh", "cosh", "asin", "acos", "atan", "asinh", "acosh", "atanh", "log2", "log10",
+];
 /** The binary ops with native float32 kernels, in BinaryKind order. */
-const NATIVE_BINARY: readonly BinaryOp[] = ["add", "sub", "mul", "div", "maximum", "minimum", "squaredDifference"];
+export const NATIVE_BINARY: readonly BinaryOp[] = ["add", "sub", "mul", "div", "maximum", "minimum", "squaredDifference",
+  "pow", "floorDiv", "mod", "atan2"];
+/**
+ * Native kernels the backend leaves to JS: mod measured about 3x slower natively than V8's `%`
+ * on 2^20 float32 elements (bench/native-math.ts), for reasons not yet understood; the addon's
+ * kernel stays tested against the JS one.
+ */
+const JS_FASTER: ReadonlySet<BinaryOp> = new Set(["mod"]);
+/** The float32 tests into bool tensors with native kernels, in PredicateKind order. */
+export const NATIVE_PREDICATE: readonly UnaryOp[] = ["isNaN", "isFinite"];
 /** The comparisons with native float32 kernels, in native/common.h's CompareKind order. */
 const NATIVE_COMPARE: readonly BinaryOp[] = ["equal", "notEqual", "less", "lessEqual", "greater", "greaterEqual"];
 /** The fused activations in native/common.h's Activation order. */
@@ -83,6 +110,11 @@ const FUSED_ACTIVATIONS: readonly FusedActivation[] = ["linear", "relu"];
 const OPTIMIZER_KINDS: readonly OptimizerUpdate["kind"][] = ["sgd", "momentum", "adam", "rmsprop"];
 /** Below this many elements the call into the addon costs more than the JS loop. */
 const ELEMENTWISE_MIN = 4096;
+/**
+ * Sorting costs tens of nanoseconds per element in JS (a comparator call per comparison), so the
+ * addon pays from a few dozen elements on.
+ */
+const SORT_MIN = 64;
 
 const ADDON_PATH = "../../../build/Release/lamina.node";
 
@@ -188,21 +220,42 @@ export function createNativeBackend(native: NativeAddon): Backend {
   const unaryIndex = new Map(NATIVE_UNARY.map((op, i) => [op, i]));
   const binaryIndex = new Map(NATIVE_BINARY.map((op, i) => [op, i]));
   const compareIndex = new Map(NATIVE_COMPARE.map((op, i) => [op, i]));
+  const predicateIndex = new Map(NATIVE_PREDICATE.map((op, i) => [op, i]));
   return {
     ...js,
     name: "native",
     unary(op, x, out, alpha) {
+      const p = predicateIndex.get(op);
+      if (p !== undefined && x.length >= ELEMENTWISE_MIN && x instanceof Float32Array && out instanceof Uint8Array) {
+        native.predicate(p, x, out);
+        return;
+      }
       const i = unaryIndex.get(op);
       if (i === undefined || x.length < ELEMENTWISE_MIN || !(x instanceof Float32Array) || !(out instanceof Float32Array) ||
-        !native.unary(i, x, out)) {
+        !native.unary(i, x, out, alpha)) {
         js.unary(op, x, out, alpha);
       }
     },
     unaryGrad(op, x, y, dy, dx, alpha) {
       const i = unaryIndex.get(op);
       if (i === undefined || x.length < ELEMENTWISE_MIN || !f32(x, y, dy, dx) ||
-        !native.unaryGrad(i, x as Float32Array, y as Float32Array, dy as Float32Array, dx as Float32Array)) {
+        !native.unaryGrad(i, x as Float32Array, y as Float32Array, dy as Float32Array, dx as Float32Array, alpha)) {
         js.unaryGrad(op, x, y, dy, dx, alpha);
+      }
+    },
+    sortIndices(x, rows, n, k, descending, out) {
+      if (rows * n < SORT_MIN || x instanceof BigInt64Array || !native.sortIndices(x, rows, n, k, descending, out)) {
+        js.sortIndices(x, rows, n, k, descending, out);
+      }
+    },
+    cumulative(op, x, outer, n, inner, exclusive, reverse, out) {
+      if (x.length < ELEMENTWISE_MIN || !native.cumulative(op === "prod", x, outer, n, inner, exclusive, reverse, out)) {
+        js.cumulative(op, x, outer, n, inner, exclusive, reverse, out);
+      }
+    },
+    bincount(x, rows, n, weights, size, out) {
+      if (x.length < ELEMENTWISE_MIN || !native.bincount(x, rows, n, weights, size, out)) {
+        js.bincount(x, rows, n, weights, size, out);
       }
     },
     reduce(op, x, shape, axes, out) {
@@ -231,7 +284,7 @@ export function createNativeBackend(native: NativeAddon): Backend {
         native.compare(c, a, aShape, b, bShape, out, outShape);
         return;
       }
-      const i = binaryIndex.get(op);
+      const i = JS_FASTER.has(op) ? undefined : binaryIndex.get(op);
       if (i === undefined || out.length < ELEMENTWISE_MIN || !(a instanceof Float32Array) || !(b instanceof Float32Array) ||
         !(out instanceof Float32Array) || !native.binary(i, a, aShape, b, bShape, out, outShape)) {
         js.binary(op, a, aShape, b, bShape, out, outShape);

@@ -119,3 +119,29 @@ export function describeConv(c: ConvCase): string {
   return `conv N${c.batch} ${c.h}x${c.w}x${c.c} -> ${c.o}, k${c.kh}x${c.kw} s${c.sh}x${c.sw} d${c.dh}x${c.dw} ${JSON.stringify(c.padding)}`;
 }
 
+
+const ulpBits = new Uint32Array(1);
+const ulpFloat = new Float32Array(ulpBits.buffer);
+
+/** How many float32 steps lie between a and b: 0 for the same value or two NaNs, -0 one step below +0. */
+export function ulpDistance(a: number, b: number): number {
+  if (Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b))) return 0;
+  if (Number.isNaN(a) || Number.isNaN(b)) return Infinity;
+  const ordinal = (v: number): number => {
+    ulpFloat[0] = v;
+    const u = ulpBits[0];
+    return u & 0x80000000 ? -(u & 0x7fffffff) - 1 : u;
+  };
+  return Math.abs(ordinal(a) - ordinal(b));
+}
+
+/** Every element within maxUlps float32 steps of the reference (0: the same bits, -0 and NaN included). */
+export function assertUlps(got: ArrayLike<number>, want: ArrayLike<number>, what: string, maxUlps: number, inputs?: ArrayLike<number>): void {
+  assert.equal(got.length, want.length, `${what}: length`);
+  for (let i = 0; i < want.length; i++) {
+    const d = ulpDistance(got[i], want[i]);
+    if (d > maxUlps) {
+      assert.fail(`${what}: index ${i}${inputs ? ` (x = ${inputs[i]})` : ""}: got ${got[i]}, want ${want[i]} (${d} ulps apart, at most ${maxUlps} allowed)`);
+    }
+  }
+}
