@@ -4,11 +4,12 @@
  */
 import type { Tensor } from "../tensor/tensor.js";
 import { valueText } from "../tensor/value_text.js";
-import { type Logs, type StepHooks, type Targets, type TestRunner, batchSizeOf, evaluateBatches, evaluateData, numSamples, sliceRows } from "./training.js";
+import { type Logs, type Targets, type TestRunner, batchSizeOf, evaluateBatches, evaluateData, numSamples, sliceRows } from "./training.js";
 import type { StepData } from "./custom_step.js";
 import type { CallbackList } from "./callbacks/callback.js";
 import { type BatchStream, type TrainBatch, isBatchStream } from "./batch_stream.js";
 import { type FitArgs, stepCount } from "./model_args.js";
+import { withTestHooks } from "./evaluate_run.js";
 
 /** What fit validates on after each epoch: tensors, or a dataset's batches. */
 export type Validation = ValidationSet | { stream: BatchStream; steps?: number };
@@ -81,22 +82,16 @@ export function splitValidation(f: unknown, data: StepData): [train: StepData, h
 function sliceTargets(y: Targets, start: number, count: number): Targets {
   return Array.isArray(y) ? y.map((t) => sliceRows(t, start, count) as Tensor) : (sliceRows(y, start, count) as Tensor);
 }
+
 /**
  * fit's validation after an epoch: Keras runs it as an evaluate, so callbacks get its test hooks.
  * `streamBatches` reads a validation dataset, checked as fit checks its own.
  */
-export async function runValidation(
+export function runValidation(
   validation: Validation, runner: TestRunner, list: CallbackList,
   streamBatches: (stream: BatchStream, steps?: number) => AsyncIterable<TrainBatch>,
 ): Promise<Logs> {
-  await list.onTestBegin({});
-  const hooks: StepHooks = {
-    onBatchBegin: (b) => list.onTestBatchBegin(b, {}),
-    onBatchEnd: (b, l) => list.onTestBatchEnd(b, l),
-  };
-  const logs = "stream" in validation
-    ? await evaluateBatches(runner, streamBatches(validation.stream, validation.steps), hooks)
-    : await evaluateData(runner, validation.x, validation.y, validation.batchSize, hooks, validation.sampleWeight);
-  await list.onTestEnd(logs);
-  return logs;
+  return withTestHooks(list, (hooks) => "stream" in validation
+    ? evaluateBatches(runner, streamBatches(validation.stream, validation.steps), hooks)
+    : evaluateData(runner, validation.x, validation.y, validation.batchSize, hooks, validation.sampleWeight));
 }

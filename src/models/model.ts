@@ -10,16 +10,15 @@ import { type CompileArgs, resolveCompile } from "./compile.js";
 import {
   type CompiledState, type ModelData, type Logs, checkClassWeight, type TrainingOptimizer, batchSampleWeights, batchSizeOf, epochsOf, sampleWeightsFor,
   evaluateBatches, evaluateData, numSamples, predictData, trainStep as builtinTrainStep,
-  type Targets, targetList, type TestRunner, evaluateBatch, lossLogs, metricLogNames, updateMetrics, initialEpochOf,
+  type Targets, targetList, totalLoss, type TestRunner, evaluateBatch, updateMetrics, initialEpochOf,
 } from "./training.js";
-import { type ModelMetric, type StepData, type StepLogs, PendingCompileMetrics, attributeMetrics, stepLogs } from "./custom_step.js";
+import { type ModelMetric, type StepData, type StepLogs, metricsResult, modelMetrics, resultOrLogs, stepLogs } from "./custom_step.js";
 import type { Optimizer } from "../optimizers/optimizer.js";
-import { add, mul } from "../ops/math.js";
+import { add } from "../ops/math.js";
 import { sum } from "../ops/reduce.js";
 import { noGrad } from "../ops/engine.js";
 import type { CallbackModel, CallbackParams } from "./callbacks/callback.js";
 import type { History } from "./callbacks/history.js";
-import { configureCallbacks } from "./callbacks/configure.js";
 import { snapshotTrainable } from "./trainable_state.js";
 import { fileHooks, serializationHooks } from "../io/hooks.js";
 import { functionalFoldPlan } from "./inference_folding.js";
@@ -39,6 +38,7 @@ import { type Validation, type ValidationArrays, splitValidation, streamValidati
 import { datasetEpochs, tensorEpochs } from "./fit_batches.js";
 import { runEpochs } from "./fit_loop.js";
 import { evaluateResult } from "./evaluate_result.js";
+import { evaluateWithCallbacks } from "./evaluate_run.js";
 import { predictProgress } from "./predict_progress.js";
 import { predictStream } from "./predict_stream.js";
 
@@ -293,11 +293,7 @@ export class Model extends Layer {
    * of each epoch and run; override it (`get metrics()`) to list a custom step's own trackers.
    */
   get metrics(): ModelMetric[] {
-    const state = this.compiled;
-    const own = attributeMetrics(this);
-    if (!state) return own;
-    const compiledMetrics: ModelMetric[] = state.metricsResolved ? state.metrics : [new PendingCompileMetrics(state, this.name)];
-    return [state.lossTracker, ...own.filter((m) => m !== (state.lossTracker as unknown)), ...compiledMetrics];
+    return modelMetrics(this, this.compiled, this.name);
   }
 
   /**
@@ -306,16 +302,7 @@ export class Model extends Layer {
    * are numbered (mae, mae_1) as Keras 3.5 numbers them.
    */
   getMetricsResult(): Logs {
-    const state = this.compiled;
-    const names = new Map<ModelMetric, string>();
-    if (state) metricLogNames(state).forEach((n, i) => names.set(state.metrics[i], n));
-    const logs: Logs = {};
-    for (const m of this.metrics) {
-      if (m instanceof PendingCompileMetrics) continue;
-      if (state && m === state.lossTracker) Object.assign(logs, lossLogs(state.lossTracker, state));
-      else logs[names.get(m) ?? m.name] = Number(m.result());
-    }
-    return logs;
+    return metricsResult(this.metrics, this.compiled);
   }
 
   /**
@@ -337,11 +324,7 @@ export class Model extends Layer {
     if (ys.length !== state.outputs.length || preds.length !== state.outputs.length) {
       throw new RangeError(`Model ${this.name}.computeLoss: the model was compiled for ${state.outputs.length} output(s) (${state.outputs.map((o) => o.name).join(", ")}) but got ${ys.length} label tensor(s) and ${preds.length} prediction(s)`);
     }
-    const parts = state.outputs.map((o, i) => {
-      const p = o.loss.call(ys[i], preds[i], args.sampleWeight ?? null);
-      return o.weight === 1 ? p : mul(p, o.weight);
-    });
-    const total = parts.reduce((acc, p) => add(acc, p));
+    const { total } = totalLoss(state, ys, preds, args.sampleWeight ?? null);
     return reg ? add(total, reg) : total;
   }
 
@@ -397,23 +380,20 @@ export class Model extends Layer {
         this.prepareCall(b.x);
         return stepLogs(this.testStep(b), `Model ${this.name}.testStep`);
       },
-      finalLogs: (last) => this.metricsResultOrLogs(last),
+      finalLogs: (last) => resultOrLogs(this.getMetricsResult(), last),
     };
-  }
-
-  /**
-   * Keras' _get_metrics_result_or_logs: the metrics' results when the step's logs name the same
-   * keys, else the last step's logs (a custom step that returns other keys).
-   */
-  private metricsResultOrLogs(last: Logs): Logs {
-    const all = this.getMetricsResult();
-    const keys = Object.keys(all);
-    return keys.length === Object.keys(last).length && keys.every((k) => k in last) ? all : last;
   }
 
   private requireCompiled(what: string): CompiledState {
     if (!this.compiled) throw new Error(`Model ${this.name}.${what}: compile the model first, e.g. model.compile({ loss: "sparse_categorical_crossentropy", optimizer: "adam", metrics: ["accuracy"] })`);
     return this.compiled;
+  }
+
+  /** x and y as the model takes them, checked against it and each other (checkData). */
+  private checkedData(xIn: ModelData, yIn: ModelData | null, state: CompiledState, op: string): { x: Tensor | Tensor[]; y: Targets | null } {
+    const x = this.toInputs(xIn, "x", op), y = targetsFor(yIn, state, op);
+    checkData(this, x, y, state, op);
+    return { x, y };
   }
 
   /** fit's validationData, [x, y] or [x, y, sampleWeight], checked like the training data. */
@@ -463,9 +443,7 @@ export class Model extends Layer {
     this.checkFitWeighting(args, state);
     if (args.stepsPerEpoch !== undefined) throw new TypeError("fit: stepsPerEpoch applies to a dataset; with tensors an epoch is one pass over x, in batches of batchSize");
     const batchSize = batchSizeOf(args.batchSize, "fit");
-    const x = this.toInputs(xIn, "x", "fit");
-    const y = targetsFor(yIn, state, "fit");
-    checkData(this, x, y, state, "fit");
+    const { x, y } = this.checkedData(xIn, yIn, state, "fit");
     if (y === null && args.classWeight !== undefined) throw new TypeError("fit: classWeight weighs samples by their labels, but y is null; pass y, or weigh the samples with sampleWeight");
     const sampleWeight = args.sampleWeight === undefined ? null : sampleWeightsFor(args.sampleWeight, numSamples(x, "x"), "fit");
     let train: StepData = { x, y, sampleWeight };
@@ -517,8 +495,13 @@ export class Model extends Layer {
   /** fit's initialEpoch and classWeight, checked before any data is read. */
   private checkFitWeighting(args: FitArgs, state: CompiledState): void {
     initialEpochOf(args.initialEpoch);
-    if (args.classWeight !== undefined && args.sampleWeight !== undefined) throw bothWeightings("fit", "sampleWeight is given");
-    if (args.classWeight !== undefined) checkClassWeight(args.classWeight, state.outputs.length, inferredOutputShapes(this)[0] ?? null, "fit", state.loss.ignoreClass ?? null);
+    this.checkClassWeighting("fit", args, state);
+  }
+
+  /** fit's and trainOnBatch's classWeight: not with sampleWeight, and a weight for classes the output has. */
+  private checkClassWeighting(op: string, args: Pick<FitArgs, "classWeight" | "sampleWeight"> | undefined, state: CompiledState): void {
+    if (args?.classWeight !== undefined && args.sampleWeight !== undefined) throw bothWeightings(op, "sampleWeight is given");
+    if (args?.classWeight !== undefined) checkClassWeight(args.classWeight, state.outputs.length, inferredOutputShapes(this)[0] ?? null, op, state.loss.ignoreClass ?? null);
   }
 
   /** With returnDict: true, `{ loss, <metric name>: value, ... }` (Keras' return_dict=True). */
@@ -542,21 +525,14 @@ export class Model extends Layer {
     const args = maybeArgs;
     const state = this.requireCompiled("evaluate");
     if (args.steps !== undefined) throw new TypeError("evaluate: steps applies to a dataset; with tensors evaluate reads all of x, in batches of batchSize");
-    const x = this.toInputs(xIn, "x", "evaluate"), y = targetsFor(yIn, state, "evaluate");
-    checkData(this, x, y, state, "evaluate");
+    const { x, y } = this.checkedData(xIn, yIn, state, "evaluate");
     const batchSize = batchSizeOf(args.batchSize, "evaluate");
     const verbose = verbosity(args.verbose);
     const n = numSamples(x, "x");
-    const { list } = configureCallbacks(args.callbacks, {
-      addProgbar: verbose !== 0, model: this as CallbackModel, params: { verbose, epochs: 1, steps: Math.ceil(n / batchSize) },
+    const logs = await evaluateWithCallbacks(this as CallbackModel, args.callbacks, verbose, Math.ceil(n / batchSize), (hooks) => {
+      const sampleWeight = args.sampleWeight === undefined ? null : sampleWeightsFor(args.sampleWeight, n, "evaluate");
+      return evaluateData(this.testRunner(), x, y, batchSize, hooks, sampleWeight);
     });
-    await list.onTestBegin({});
-    const sampleWeight = args.sampleWeight === undefined ? null : sampleWeightsFor(args.sampleWeight, n, "evaluate");
-    const logs = await evaluateData(this.testRunner(), x, y, batchSize, {
-      onBatchBegin: (b) => list.onTestBatchBegin(b, {}),
-      onBatchEnd: (b, l) => list.onTestBatchEnd(b, l),
-    }, sampleWeight);
-    await list.onTestEnd(logs);
     return evaluateResult(logs, state, returnDict);
   }
 
@@ -567,15 +543,8 @@ export class Model extends Layer {
     if (args.sampleWeight !== undefined) throw new TypeError("evaluate: sampleWeight cannot be combined with a dataset; yield it from the dataset instead, as elements [x, y, sampleWeight]");
     const steps = args.steps === undefined ? undefined : stepCount(args.steps, "evaluate: steps");
     const verbose = verbosity(args.verbose);
-    const { list } = configureCallbacks(args.callbacks, {
-      addProgbar: verbose !== 0, model: this as CallbackModel, params: { verbose, epochs: 1, steps: null },
-    });
-    await list.onTestBegin({});
-    const logs = await evaluateBatches(this.testRunner(), this.checkedBatches(stream, state, "evaluate (dataset batch)", steps), {
-      onBatchBegin: (b) => list.onTestBatchBegin(b, {}),
-      onBatchEnd: (b, l) => list.onTestBatchEnd(b, l),
-    });
-    await list.onTestEnd(logs);
+    const logs = await evaluateWithCallbacks(this as CallbackModel, args.callbacks, verbose, null, (hooks) =>
+      evaluateBatches(this.testRunner(), this.checkedBatches(stream, state, "evaluate (dataset batch)", steps), hooks));
     return evaluateResult(logs, state, returnDict);
   }
 
@@ -653,10 +622,8 @@ export class Model extends Layer {
     checkOptions("trainOnBatch", args, TRAIN_ON_BATCH_OPTIONS);
     const returnDict = returnDictOf(args?.returnDict, "trainOnBatch");
     const state = this.requireCompiled("trainOnBatch");
-    if (args?.classWeight !== undefined && args.sampleWeight !== undefined) throw bothWeightings("trainOnBatch", "sampleWeight is given");
-    if (args?.classWeight !== undefined) checkClassWeight(args.classWeight, state.outputs.length, inferredOutputShapes(this)[0] ?? null, "trainOnBatch", state.loss.ignoreClass ?? null);
-    const x = this.toInputs(xIn, "x", "trainOnBatch"), y = targetsFor(yIn, state, "trainOnBatch");
-    checkData(this, x, y, state, "trainOnBatch");
+    this.checkClassWeighting("trainOnBatch", args, state);
+    const { x, y } = this.checkedData(xIn, yIn, state, "trainOnBatch");
     // As fit: the sample weights times the class weights of the labels.
     const given = args?.sampleWeight === undefined ? null : sampleWeightsFor(args.sampleWeight, numSamples(x, "x"), "trainOnBatch");
     if (y === null && args?.classWeight !== undefined) throw new TypeError("trainOnBatch: classWeight weighs samples by their labels, but y is null; pass y, or weigh the samples with sampleWeight");
@@ -678,8 +645,7 @@ export class Model extends Layer {
     checkOptions("testOnBatch", args, TEST_ON_BATCH_OPTIONS);
     const returnDict = returnDictOf(args?.returnDict, "testOnBatch");
     const state = this.requireCompiled("testOnBatch");
-    const x = this.toInputs(xIn, "x", "testOnBatch"), y = targetsFor(yIn, state, "testOnBatch");
-    checkData(this, x, y, state, "testOnBatch");
+    const { x, y } = this.checkedData(xIn, yIn, state, "testOnBatch");
     const n = numSamples(x, "x");
     const sampleWeight = args?.sampleWeight === undefined ? null : sampleWeightsFor(args.sampleWeight, n, "testOnBatch");
     // Added to the running loss and metrics, as trainOnBatch adds (Keras 3.5 resets neither).
