@@ -6,7 +6,7 @@ import { Tensor } from "../tensor/tensor.js";
 import type { Input } from "../ops/engine.js";
 import { Metric } from "../nn/metric_base.js";
 import { valueText } from "../tensor/value_text.js";
-import { type CompiledState, type Logs, type Targets, targetList, updateMetrics } from "./training.js";
+import { type CompiledState, type Logs, type Targets, lossLogs, metricLogNames, targetList, updateMetrics } from "./training.js";
 
 /** One batch as fit, evaluate and predict hand it to a step (Keras' `data`, unpacked). */
 export interface StepData {
@@ -66,6 +66,42 @@ export function attributeMetrics(owner: object): ModelMetric[] {
     for (const it of Array.isArray(v) ? v : [v]) if (it instanceof Metric) found.add(it);
   }
   return [...found];
+}
+
+/**
+ * Keras' model.metrics of a model (`owner`) compiled to `state`: the loss tracker (once
+ * compiled), the keras.metrics objects held in the model's own properties, then the compiled metrics.
+ */
+export function modelMetrics(owner: object, state: CompiledState | null, modelName: string): ModelMetric[] {
+  const own = attributeMetrics(owner);
+  if (!state) return own;
+  const compiledMetrics: ModelMetric[] = state.metricsResolved ? state.metrics : [new PendingCompileMetrics(state, modelName)];
+  return [state.lossTracker, ...own.filter((m) => m !== (state.lossTracker as unknown)), ...compiledMetrics];
+}
+
+/**
+ * Keras' get_metrics_result(): each metric's result by name, the loss tracker's as the loss and
+ * each output's loss, compiled metrics by their log names (numbered where repeated).
+ */
+export function metricsResult(metrics: readonly ModelMetric[], state: CompiledState | null): Logs {
+  const names = new Map<ModelMetric, string>();
+  if (state) metricLogNames(state).forEach((n, i) => names.set(state.metrics[i], n));
+  const logs: Logs = {};
+  for (const m of metrics) {
+    if (m instanceof PendingCompileMetrics) continue;
+    if (state && m === state.lossTracker) Object.assign(logs, lossLogs(state.lossTracker, state));
+    else logs[names.get(m) ?? m.name] = Number(m.result());
+  }
+  return logs;
+}
+
+/**
+ * Keras' _get_metrics_result_or_logs: the metrics' results when the step's logs name the same
+ * keys, else the last step's logs (a custom step that returns other keys).
+ */
+export function resultOrLogs(all: Logs, last: Logs): Logs {
+  const keys = Object.keys(all);
+  return keys.length === Object.keys(last).length && keys.every((k) => k in last) ? all : last;
 }
 
 /**

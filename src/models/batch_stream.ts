@@ -1,0 +1,64 @@
+/**
+ * Datasets as fit, evaluate and predict read them: what counts as one, and how an element splits
+ * into the model's inputs, targets and sample weights.
+ */
+import { Tensor } from "../tensor/tensor.js";
+import type { SymbolicTensor } from "../layers/symbolic.js";
+import { type Targets, describeShapes } from "./training.js";
+
+/** Batches of [x, y] (a data.Dataset after .batch(), or any async iterable of them). */
+export type BatchStream = AsyncIterable<Tensor[] | Tensor>;
+
+/** One training batch as the epoch loop consumes it. */
+export interface TrainBatch {
+  x: Tensor | Tensor[];
+  /** Null for a dataset that yields x alone (a custom trainStep without labels). */
+  y: Targets | null;
+  sampleWeight: Tensor | null;
+}
+
+export function isBatchStream(x: unknown): x is BatchStream {
+  return typeof x === "object" && x !== null && !(x instanceof Tensor) && Symbol.asyncIterator in x;
+}
+
+/** "x", "x1, x2", "x1, ..., x5": the names of n tensors in an error message. */
+export function partNames(base: string, n: number): string {
+  if (n === 1) return base;
+  return n <= 3 ? Array.from({ length: n }, (_, i) => `${base}${i + 1}`).join(", ") : `${base}1, ..., ${base}${n}`;
+}
+
+/**
+ * A dataset element as Keras reads one: [x, y] or [x, y, sampleWeight] for a model with one input
+ * and one output; [x1, ..., xn, y1, ..., ym] and the same followed by sampleWeight for n inputs
+ * and m outputs (lamina's elements are flat lists where Keras nests the inputs and the targets in
+ * tuples, so the model's input and output counts tell the forms apart).
+ */
+export function splitBatch(element: Tensor[] | Tensor, op: string, nInputs: number, nOutputs: number, xAlone = false): TrainBatch {
+  // x alone (Keras' unpack_x_y_sample_weight of a 1-tuple), for a model whose own step needs no labels.
+  if (xAlone && element instanceof Tensor && nInputs === 1) return { x: element, y: null, sampleWeight: null };
+  const size = Array.isArray(element) ? element.length : 1;
+  const n = nInputs + nOutputs;
+  if (!Array.isArray(element) || (size !== n && size !== n + 1)) {
+    const parts = `${partNames("x", nInputs)}, ${partNames("y", nOutputs)}`;
+    const counts = `${nInputs} input${nInputs === 1 ? "" : "s"}${nOutputs === 1 ? "" : ` and ${nOutputs} outputs`}`;
+    const got = Array.isArray(element) ? `${size} tensor${size === 1 ? "" : "s"}` : "a single tensor";
+    throw new TypeError(`${op}: each dataset element must be a batch [${parts}] or [${parts}, sampleWeight] (the model takes ${counts}), got ${got}; build it with data.Dataset.fromTensorSlices([x, y]).batch(32)`);
+  }
+  const xs = element.slice(0, nInputs), ys = element.slice(nInputs, n);
+  return { x: nInputs === 1 ? xs[0] : xs, y: nOutputs === 1 ? ys[0] : ys, sampleWeight: size === n + 1 ? element[n] : null };
+}
+
+/**
+ * A dataset whose elements are single samples (fromTensorSlices without .batch): its "batch" of
+ * labels is a scalar, or x lacks the batch axis the model's input has. The sample counts would
+ * otherwise be compared along an image's height.
+ */
+export function refuseUnbatched(batch: TrainBatch, inputs: readonly SymbolicTensor[], what: string): void {
+  const xs = Array.isArray(batch.x) ? batch.x : [batch.x];
+  const ys = batch.y === null ? [] : Array.isArray(batch.y) ? batch.y : [batch.y];
+  const declared = inputs.map((t) => t.shape.length);
+  const missingAxis = declared.length === xs.length && xs.some((x, i) => x.rank === declared[i] - 1);
+  if (ys.some((y) => y.rank === 0) || missingAxis) {
+    throw new TypeError(`${what}: the dataset yields single samples (x ${describeShapes(batch.x)}, y ${batch.y === null ? "none" : describeShapes(batch.y)}), not batches; batch it first, e.g. dataset.batch(32)`);
+  }
+}

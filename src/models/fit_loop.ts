@@ -1,0 +1,81 @@
+/** fit's epoch loop, shared by fit on tensors and on datasets. */
+import type { History } from "./callbacks/history.js";
+import type { CallbackModel, CallbackParams } from "./callbacks/callback.js";
+import { configureCallbacks } from "./callbacks/configure.js";
+import { type CompiledState, type Logs, type TestRunner, initialEpochOf, trainedWeights } from "./training.js";
+import { stepLogs } from "./custom_step.js";
+import { warnIfTrainableChanged } from "./trainable_state.js";
+import type { BatchStream, TrainBatch } from "./batch_stream.js";
+import type { FitArgs } from "./model_args.js";
+import { type Validation, runValidation, validationSchedule } from "./fit_validation.js";
+import type { Model } from "./model.js";
+
+/** One fit's plan for the epoch loop. */
+export interface EpochPlan {
+  state: CompiledState;
+  args: FitArgs;
+  params: CallbackParams;
+  /** The batches of one epoch, read anew each epoch. */
+  batchesOf: () => Iterable<TrainBatch> | AsyncIterable<TrainBatch>;
+  validation: Validation | null;
+  /** The model's testStep for validation (see TestRunner); its finalLogs also give each epoch's logs. */
+  runner: TestRunner;
+  /** A validation dataset's batches, checked as fit checks its own. */
+  validationBatches: (stream: BatchStream, steps?: number) => AsyncIterable<TrainBatch>;
+}
+
+/**
+ * The epoch loop: callbacks, training steps on the batches each epoch yields, validation, History.
+ */
+export async function runEpochs(model: Model, plan: EpochPlan): Promise<History> {
+  const { state, args, params, batchesOf, validation, runner, validationBatches } = plan;
+  const shouldValidate = validationSchedule(args.validationFreq);
+  // Keras' order: the user's callbacks, then History, then the progress bar.
+  const { list, history } = configureCallbacks(args.callbacks, {
+    addHistory: true, addProgbar: params.verbose !== 0, model: model as CallbackModel, params,
+  });
+  model.stopTraining = false;
+  model.history = history;
+  if (state.trainable) warnIfTrainableChanged(model, state.trainable);
+  let lastLogs: Logs = {};
+  try {
+    await list.onTrainBegin({});
+    let divergenceReported = false;
+    const initialEpoch = model.resumeEpoch ?? initialEpochOf(args.initialEpoch);
+    model.resumeEpoch = null;
+    for (let epoch = initialEpoch; epoch < params.epochs && !model.stopTraining; epoch++) {
+      await list.onEpochBegin(epoch, {});
+      model.resetMetrics();
+      let b = 0;
+      let batchLogs: Logs = {};
+      for await (const batch of batchesOf()) {
+        await list.onTrainBatchBegin(b, {});
+        // Built before its first step, as Keras builds a model before fit's steps, so a step may read its weights first.
+        model.prepareCall(batch.x);
+        batchLogs = stepLogs(model.trainStep({ x: batch.x, y: batch.y, sampleWeight: batch.sampleWeight }), `Model ${model.name}.trainStep`);
+        if (!divergenceReported && "loss" in batchLogs && !Number.isFinite(batchLogs.loss)) {
+          divergenceReported = true;
+          process.emitWarning(`fit: the loss became ${batchLogs.loss} at epoch ${epoch + 1}, batch ${b + 1}: training diverged; lower the learning rate (it is ${Number(state.optimizer.learningRate.toPrecision(7))}), or add callbacks.TerminateOnNaN() to stop at the first such batch`, "UserWarning");
+        }
+        await list.onTrainBatchEnd(b, batchLogs);
+        b++;
+        if (model.stopTraining) break;
+      }
+      const logs: Logs = { ...runner.finalLogs(batchLogs) };
+      if (validation && shouldValidate(epoch)) {
+        for (const [k, val] of Object.entries(await runValidation(validation, runner, list, validationBatches))) logs[`val_${k}`] = val;
+      }
+      await list.onEpochEnd(epoch, logs);
+      lastLogs = logs;
+    }
+    // Keras' finalize_variable_values (with use_ema the weights take their moving averages), after
+    // the last epoch or an early stop, before onTrainEnd (so EarlyStopping's restore comes after it).
+    if (params.epochs > 0) state.optimizer.finalizeVariableValues?.(trainedWeights(model, state));
+  } catch (e) {
+    await list.onTrainError(e);
+    throw e;
+  }
+  // As Keras: onTrainEnd hears the last epoch's logs.
+  await list.onTrainEnd(lastLogs);
+  return history!;
+}

@@ -1,0 +1,97 @@
+/**
+ * fit's validation: what it validates on (tensors, a split of x, or a dataset), after which epochs,
+ * and the run itself, which Keras makes an evaluate, so callbacks hear its test hooks.
+ */
+import type { Tensor } from "../tensor/tensor.js";
+import { valueText } from "../tensor/value_text.js";
+import { type Logs, type Targets, type TestRunner, batchSizeOf, evaluateBatches, evaluateData, numSamples, sliceRows } from "./training.js";
+import type { StepData } from "./custom_step.js";
+import type { CallbackList } from "./callbacks/callback.js";
+import { type BatchStream, type TrainBatch, isBatchStream } from "./batch_stream.js";
+import { type FitArgs, stepCount } from "./model_args.js";
+import { withTestHooks } from "./evaluate_run.js";
+
+/** What fit validates on after each epoch: tensors, or a dataset's batches. */
+export type Validation = ValidationSet | { stream: BatchStream; steps?: number };
+
+export interface ValidationSet {
+  x: Tensor | Tensor[];
+  y: Targets | null;
+  batchSize: number;
+  sampleWeight: Tensor | null;
+}
+
+/** fit's validationData as tensors: [x, y] or [x, y, sampleWeight]. */
+export type ValidationArrays = Exclude<NonNullable<FitArgs["validationData"]>, BatchStream>;
+
+/** fit's validationBatchSize (checked), else the training batch size; a dataset is already batched. */
+export function validationBatchSizeOf(args: FitArgs, batchSize: number): number {
+  if (args.validationBatchSize === undefined) return batchSize;
+  if (isBatchStream(args.validationData)) throw new TypeError("fit: validationBatchSize applies to validationData given as tensors; a dataset is already batched");
+  return batchSizeOf(args.validationBatchSize, "fit", "validationBatchSize");
+}
+
+/** Keras' validation_freq: whether to validate after epoch `epoch` (0-based). */
+export function validationSchedule(freq: FitArgs["validationFreq"]): (epoch: number) => boolean {
+  if (freq === undefined) return () => true;
+  if (Array.isArray(freq)) {
+    if (!freq.every((e) => Number.isInteger(e) && e >= 1)) throw new RangeError(`fit: validationFreq as a list names the epochs to validate after, 1-based whole numbers, got ${valueText(freq)}`);
+    const epochs = new Set(freq as readonly number[]);
+    return (epoch) => epochs.has(epoch + 1);
+  }
+  if (typeof freq !== "number" || !Number.isInteger(freq) || freq < 1) {
+    throw new RangeError(`fit: validationFreq must be a whole number >= 1 (validate every N epochs) or a list of 1-based epochs, got ${valueText(freq)}`);
+  }
+  return (epoch) => (epoch + 1) % freq === 0;
+}
+
+/** fit's validationData when it is a dataset (with validationSteps), else null; validationSteps needs one. */
+export function streamValidation(args: FitArgs): { stream: BatchStream; steps?: number } | null {
+  if (!isBatchStream(args.validationData)) {
+    if (args.validationSteps !== undefined) throw new TypeError("fit: validationSteps applies to validationData given as a dataset");
+    return null;
+  }
+  return { stream: args.validationData, steps: args.validationSteps === undefined ? undefined : stepCount(args.validationSteps, "fit: validationSteps") };
+}
+
+/**
+ * validationSplit: the training data and the part held out for validation. Keras takes the last
+ * fraction of the data (and of the sample weights), before any shuffling.
+ */
+export function splitValidation(f: unknown, data: StepData): [train: StepData, held: StepData] {
+  if (typeof f !== "number" || !(f > 0 && f < 1)) throw new RangeError(`fit: validationSplit must be a number in (0, 1), got ${valueText(f)}`);
+  const { x, y, sampleWeight } = data;
+  const n = numSamples(x, "x");
+  const nTrain = Math.floor(n * (1 - f));
+  if (nTrain === 0 || nTrain === n) {
+    throw new RangeError(`fit: validationSplit ${f} of ${n} sample(s) leaves ${nTrain} for training and ${n - nTrain} for validation; each part needs at least one sample: pass more data or another validationSplit (as Keras refuses)`);
+  }
+  const held: StepData = {
+    x: sliceRows(x, nTrain, n - nTrain),
+    y: y === null ? null : sliceTargets(y, nTrain, n - nTrain),
+    sampleWeight: sampleWeight ? (sliceRows(sampleWeight, nTrain, n - nTrain) as Tensor) : null,
+  };
+  const train: StepData = {
+    x: sliceRows(x, 0, nTrain),
+    y: y === null ? null : sliceTargets(y, 0, nTrain),
+    sampleWeight: sampleWeight ? (sliceRows(sampleWeight, 0, nTrain) as Tensor) : null,
+  };
+  return [train, held];
+}
+
+function sliceTargets(y: Targets, start: number, count: number): Targets {
+  return Array.isArray(y) ? y.map((t) => sliceRows(t, start, count) as Tensor) : (sliceRows(y, start, count) as Tensor);
+}
+
+/**
+ * fit's validation after an epoch: Keras runs it as an evaluate, so callbacks get its test hooks.
+ * `streamBatches` reads a validation dataset, checked as fit checks its own.
+ */
+export function runValidation(
+  validation: Validation, runner: TestRunner, list: CallbackList,
+  streamBatches: (stream: BatchStream, steps?: number) => AsyncIterable<TrainBatch>,
+): Promise<Logs> {
+  return withTestHooks(list, (hooks) => "stream" in validation
+    ? evaluateBatches(runner, streamBatches(validation.stream, validation.steps), hooks)
+    : evaluateData(runner, validation.x, validation.y, validation.batchSize, hooks, validation.sampleWeight));
+}

@@ -1,0 +1,71 @@
+/** Running a functional model's graph on tensors. */
+import type { Tensor } from "../tensor/tensor.js";
+import { shapeText } from "../tensor/shape.js";
+import { type CallOptions, callInContext } from "../layers/layer.js";
+import { InputLayer } from "../layers/core.js";
+import { type LayerNode, type SymbolicTensor, layerShapeText } from "../layers/symbolic.js";
+import { pinnedTraining } from "../layers/node_training.js";
+import type { Conv2D } from "../layers/convolutional.js";
+import { canFold, type functionalFoldPlan, runFolded } from "./inference_folding.js";
+
+/** What runGraph reads of the model: its name (for errors) and its symbolic inputs and outputs. */
+export interface GraphOwner {
+  readonly name: string;
+  readonly inputs: readonly SymbolicTensor[];
+  readonly outputs: readonly SymbolicTensor[];
+}
+
+/** The Conv2D -> BatchNormalization (-> activation) chains inference runs as one convolution. */
+export type FoldPlan = ReturnType<typeof functionalFoldPlan>;
+
+/**
+ * A functional model's outputs for `inputs`: each node of `nodes` (execution order) called on its
+ * inputs' values, in the training mode a node was pinned to (pinnedTraining) or else `opts`'; in
+ * inference the chains of `foldPlan` run folded where they can.
+ */
+export function runGraph(model: GraphOwner, nodes: readonly LayerNode[], inputs: Tensor | Tensor[], opts: CallOptions, foldPlan: () => FoldPlan): Tensor | Tensor[] {
+  const given = Array.isArray(inputs) ? inputs : [inputs];
+  if (given.length !== model.inputs.length) {
+    throw new RangeError(`Model ${model.name}: expects ${model.inputs.length} input(s) (${model.inputs.map((t) => layerShapeText(t.shape)).join(", ")}), got ${given.length}`);
+  }
+  const values = new Map<SymbolicTensor, Tensor>();
+  model.inputs.forEach((t, i) => {
+    checkShape(model, t, given[i]);
+    values.set(t, given[i]);
+  });
+  const plan = opts.training === true ? null : foldPlan();
+  const absorbed = new Set<LayerNode>();
+  for (const node of nodes) {
+    if (node.layer instanceof InputLayer || absorbed.has(node)) continue;
+    const fold = plan?.get(node);
+    if (fold !== undefined && [node, ...fold.absorbed].every((n) => pinnedTraining.get(n) !== true)) {
+      const conv = node.layer as Conv2D;
+      const x = conv.autocast([values.get(node.inputs[0])!])[0];
+      if (canFold(conv, fold.tail, x)) {
+        const last = fold.absorbed[fold.absorbed.length - 1];
+        values.set(last.outputs[0], runFolded(conv, fold.tail, x));
+        for (const n of fold.absorbed) absorbed.add(n);
+        continue;
+      }
+    }
+    const args = node.inputs.map((t) => {
+      const v = values.get(t);
+      if (!v) throw new Error(`internal: ${node.layer.name} runs before its input ${t.name}`);
+      return v;
+    });
+    const cast = node.layer.autocast(args);
+    const pinned = pinnedTraining.get(node);
+    const out = callInContext(node.layer, node.inputsAsList ? cast : cast[0], pinned === undefined ? opts : { ...opts, training: pinned });
+    const outs = Array.isArray(out) ? out : [out];
+    node.outputs.forEach((o, i) => values.set(o, outs[i]));
+  }
+  const outs = model.outputs.map((o) => values.get(o)!);
+  return outs.length === 1 ? outs[0] : outs;
+}
+
+function checkShape(model: GraphOwner, t: SymbolicTensor, v: Tensor): void {
+  const ok = t.shape.length === v.rank && t.shape.every((d, i) => d === null || d === v.shape[i]);
+  if (!ok) {
+    throw new RangeError(`Model ${model.name}: input "${t.name}" expects shape ${layerShapeText(t.shape)} but got ${shapeText(v.shape)}`);
+  }
+}

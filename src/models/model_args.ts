@@ -1,0 +1,153 @@
+/**
+ * The options of fit, evaluate, predict, trainOnBatch and testOnBatch, and the checks every one of
+ * those methods runs on them before reading any data.
+ */
+import { Tensor } from "../tensor/tensor.js";
+import { valueText } from "../tensor/value_text.js";
+import { checkKeys } from "../optimizers/config.js";
+import type { Data, ModelData } from "./training.js";
+import type { Callback } from "./callbacks/callback.js";
+import type { BatchStream } from "./batch_stream.js";
+
+export interface FitArgs {
+  epochs?: number;
+  batchSize?: number;
+  verbose?: 0 | 1 | 2 | "auto";
+  /** [x, y] or [x, y, sampleWeight] (the weights weigh the validation loss, as in Keras), or a data.Dataset of [x, y] batches. */
+  validationData?: readonly [ModelData, ModelData] | readonly [ModelData, ModelData, Data] | BatchStream;
+  validationSplit?: number;
+  shuffle?: boolean;
+  callbacks?: readonly Callback[];
+  initialEpoch?: number;
+  /** Weights of the loss per class index, e.g. { 0: 1, 1: 5 } (Keras' class_weight). */
+  classWeight?: Readonly<Record<number, number>>;
+  /** One weight per sample of x (Keras' sample_weight); with validationSplit, the last ones weigh the validation loss. */
+  sampleWeight?: Data;
+  /**
+   * With a dataset: batches per epoch (Keras' steps_per_epoch), read on from where the last epoch
+   * stopped, so an endless dataset (dataset.repeat()) can be trained on; training stops with a
+   * warning if the dataset runs out first.
+   */
+  stepsPerEpoch?: number;
+  /** With a dataset as validationData: the batches validated on after each epoch (Keras' validation_steps). */
+  validationSteps?: number;
+  /** Batch size of the validation on tensors (or validationSplit); default batchSize (Keras' validation_batch_size). */
+  validationBatchSize?: number;
+  /**
+   * Validate every N epochs (after epoch N, 2N, ...), or after the epochs listed (1-based), as
+   * Keras' validation_freq; default 1. Epochs without validation log no val_ metrics.
+   */
+  validationFreq?: number | readonly number[];
+}
+
+/**
+ * Every option of fit, evaluate and predict, so that a misspelt or snake_case one (epoch,
+ * batch_size) is refused as Keras refuses it instead of silently taking the default. The
+ * Record type makes the compiler keep these lists in step with the interfaces.
+ */
+export const FIT_OPTIONS: Readonly<Record<keyof FitArgs, true>> = {
+  epochs: true, batchSize: true, verbose: true, validationData: true, validationSplit: true, shuffle: true, callbacks: true,
+  initialEpoch: true, classWeight: true, sampleWeight: true, stepsPerEpoch: true, validationSteps: true,
+  validationBatchSize: true, validationFreq: true,
+};
+
+export interface EvaluateArgs {
+  batchSize?: number;
+  /** With a dataset: evaluate on its first `steps` batches only (Keras' steps; needed for an endless dataset). */
+  steps?: number;
+  /** One weight per sample: they weigh the loss (Keras' sample_weight); compiled metrics stay unweighted. */
+  sampleWeight?: Data;
+  verbose?: 0 | 1 | 2 | "auto";
+  callbacks?: readonly Callback[];
+  /**
+   * Return `{ loss, <metric name>: value, ... }` instead of a number or an array (Keras'
+   * return_dict), keyed as in fit's history and in Keras' order (sorted by name). Default false.
+   */
+  returnDict?: boolean;
+}
+
+/**
+ * What `evaluate(..., { returnDict: true })` returns: the loss, each output's loss (`<output>_loss`,
+ * several outputs; after its loss weight, as Keras 3 logs it) and each metric by name, keys sorted as Keras 3 sorts them.
+ */
+export interface EvaluateResults {
+  loss: number;
+  [name: string]: number;
+}
+
+export const EVALUATE_OPTIONS: Readonly<Record<keyof EvaluateArgs, true>> = {
+  batchSize: true, steps: true, sampleWeight: true, verbose: true, callbacks: true, returnDict: true,
+};
+export const PREDICT_OPTIONS: Readonly<Record<keyof PredictArgs, true>> = { batchSize: true, steps: true, verbose: true };
+
+/** testOnBatch's options (Keras' sample_weight and return_dict); trainOnBatch takes classWeight too. */
+export interface OnBatchArgs {
+  /**
+   * Return `{ loss, <metric name>: value, ... }` (keys sorted, as Keras 3 sorts them) instead of
+   * the loss alone or the list (Keras' return_dict). Default false.
+   */
+  returnDict?: boolean;
+  /** One weight per sample of the batch: they weigh the loss (Keras' sample_weight); compiled metrics stay unweighted. */
+  sampleWeight?: Data;
+}
+/** trainOnBatch's options: testOnBatch's and Keras' class_weight. */
+export interface TrainOnBatchArgs extends OnBatchArgs {
+  /** Weights of the loss per class index, e.g. { 0: 1, 1: 5 } (Keras' class_weight), checked as fit checks it. */
+  classWeight?: Readonly<Record<number, number>>;
+}
+export const TEST_ON_BATCH_OPTIONS: Readonly<Record<keyof OnBatchArgs, true>> = { returnDict: true, sampleWeight: true };
+export const TRAIN_ON_BATCH_OPTIONS: Readonly<Record<keyof TrainOnBatchArgs, true>> = { ...TEST_ON_BATCH_OPTIONS, classWeight: true };
+
+/** predict's options (Keras' predict arguments). */
+export interface PredictArgs {
+  batchSize?: number;
+  /** With a dataset: read only its first `steps` batches. */
+  steps?: number;
+  /**
+   * 1 (or "auto") shows Keras' progress bar, 2 one line when done, 0 nothing. lamina's default
+   * is 0, not Keras' "auto": predict returns its result synchronously and is often called in
+   * loops, where a bar per call would bury the output.
+   */
+  verbose?: 0 | 1 | 2 | "auto";
+}
+
+/** Refuses an options object holding a key its method does not take. */
+export function checkOptions(op: string, args: unknown, known: Readonly<Record<string, true>>): void {
+  if (args === undefined) return;
+  if (typeof args !== "object" || args === null || Array.isArray(args)) throw new TypeError(`${op}: options must be an object, e.g. { batchSize: 32 }, got ${valueText(args)}`);
+  checkKeys(op, args, Object.keys(known));
+}
+
+/** Keras' verbose argument: "auto" (the default) means 1. */
+export function verbosity(v: 0 | 1 | 2 | "auto" | undefined): 0 | 1 | 2 {
+  return v === undefined || v === "auto" ? 1 : v;
+}
+
+/** A positive whole number of batches (stepsPerEpoch, validationSteps, steps). */
+export function stepCount(v: number, what: string): number {
+  if (!Number.isInteger(v) || v < 1) throw new RangeError(`${what} must be a positive integer (batches), got ${v}`);
+  return v;
+}
+
+/** returnDict of evaluate, trainOnBatch and testOnBatch: true or false, as Keras' return_dict takes a bool. */
+export function returnDictOf(value: unknown, op: string): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== "boolean") throw new TypeError(`${op}: returnDict must be true or false, got ${valueText(value)}`);
+  return value;
+}
+
+/** Keras refuses class_weight together with sample_weight rather than pick a way to combine them. */
+export function bothWeightings(op: string, where: string): TypeError {
+  return new TypeError(`${op}: classWeight cannot be combined with sample weights (${where}), as in Keras; multiply each sample's weight by its class's weight and pass sampleWeight alone`);
+}
+
+/**
+ * fit(dataset, y, ...) / evaluate(dataset, y): the dataset already yields the targets (Keras: "`y`
+ * argument is not supported when using dataset as input"); without this the targets would be read
+ * as the options object.
+ */
+export function refuseTargetsWithDataset(op: string, second: unknown, argCount: number): void {
+  if (argCount > 2 || second instanceof Tensor || Array.isArray(second) || ArrayBuffer.isView(second)) {
+    throw new TypeError(`${op}: y cannot be given with a dataset, whose elements already hold the targets ([x, y]); pass the options second: model.${op}(dataset, ${op === "fit" ? "{ epochs: 5 }" : "{ verbose: 0 }"})`);
+  }
+}

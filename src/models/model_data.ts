@@ -1,0 +1,53 @@
+/** fit's, evaluate's and predict's x and y, as given (tensors, arrays, lists, objects keyed by name), turned into the tensors the model takes. */
+import { Tensor } from "../tensor/tensor.js";
+import type { DType } from "../tensor/dtype.js";
+import type { SymbolicTensor } from "../layers/symbolic.js";
+import { type CompiledState, type Data, type KeyedData, type ModelData, type Targets, isKeyedData, toTensorData } from "./training.js";
+
+/** What inputsFor reads of the model: its name and (only for x keyed by name) its inputs. */
+export interface InputOwner {
+  readonly name: string;
+  readonly inputs: readonly SymbolicTensor[];
+}
+
+/**
+ * Inputs as the model takes them: one tensor, a list in input order, or an object keyed by input
+ * name (as Keras accepts). `dtypes` are the model's declared input dtypes, in input order.
+ */
+export function inputsFor(model: InputOwner, dtypes: readonly DType[], xIn: ModelData, what: string, op: string): Tensor | Tensor[] {
+  if (!isKeyedData(xIn)) return toTensorData(xIn, what, op, dtypes);
+  const rec = xIn;
+  const names = model.inputs.map((t) => t.sourceLayer.name);
+  if (names.length === 0) throw new TypeError(`${op}: ${what} is an object keyed by input name, but model ${model.name} has no known inputs yet; start it with layers.Input({ shape, name })`);
+  const unknown = Object.keys(rec).filter((k) => !names.includes(k));
+  const missing = names.filter((n) => rec[n] === undefined);
+  if (unknown.length > 0 || missing.length > 0) {
+    throw new RangeError(`${op}: ${what} is keyed by ${Object.keys(rec).map((k) => `"${k}"`).join(", ")} but the model's inputs are named ${names.map((n) => `"${n}"`).join(", ")}` +
+      `${missing.length > 0 ? ` (missing ${missing.map((n) => `"${n}"`).join(", ")})` : ""}; use those names, or pass a list in input order`);
+  }
+  const ordered = names.map((n, k) => toTensorData(rec[n], `${what} "${n}"`, op, [dtypes[k]]) as Tensor);
+  return ordered.length === 1 ? ordered[0] : ordered;
+}
+
+/** Labels as the compiled outputs expect them: one tensor, a list, or an object keyed by output name. */
+export function targetsFor(yIn: ModelData | null, state: CompiledState, what: string): Targets | null {
+  if (yIn === null) return null;
+  const names = state.outputs.map((o) => o.name);
+  const keyed = isKeyedData(yIn);
+  if (state.outputs.length === 1 && !keyed) return toTensorData(yIn as Data, "y", what) as Tensor;
+  if (Array.isArray(yIn) && !(yIn instanceof Tensor)) {
+    if (yIn.length !== names.length) throw new RangeError(`${what}: the model has ${names.length} outputs (${names.join(", ")}) but y has ${yIn.length} entries`);
+    return (yIn as Data[]).map((v) => toTensorData(v, "y", what) as Tensor);
+  }
+  if (keyed) {
+    const rec = yIn as KeyedData;
+    const unknown = Object.keys(rec).filter((k) => !names.includes(k));
+    if (unknown.length > 0) throw new RangeError(`${what}: y has labels for ${unknown.map((k) => `"${k}"`).join(", ")}, which is not an output of the model; its outputs are named ${names.map((n) => `"${n}"`).join(", ")}`);
+    const list = names.map((n) => {
+      if (rec[n] === undefined) throw new RangeError(`${what}: y has no labels for output "${n}"; give an object with keys ${names.join(", ")}`);
+      return toTensorData(rec[n], "y", what) as Tensor;
+    });
+    return list.length === 1 ? list[0] : list;
+  }
+  throw new TypeError(`${what}: the model has ${names.length} outputs; give y as a list in output order or an object keyed by ${names.join(", ")}`);
+}
