@@ -10,6 +10,7 @@ import { Layer, type CallOptions, type LayerArgs, type LayerInput, type LayerSha
 import type { SymbolicTensor } from "./symbolic.js";
 import { layerShapeText } from "./symbolic.js";
 import { CELL_WEIGHT_OPTIONS, type CellWeightArgs, RNNCell } from "./rnn_cell.js";
+import { StackedRNNCells } from "./rnn_stacked.js";
 import {
   GRU_CELL_OPTIONS, GRUCell, type GRUCellArgs, LSTM_CELL_OPTIONS, LSTMCell, type LSTMCellArgs, SimpleRNNCell,
   type SimpleRNNCellArgs,
@@ -44,8 +45,8 @@ export const RNN_LAYER_OPTIONS = {
 } as const satisfies Record<Exclude<keyof RNNLayerArgs, keyof LayerArgs>, true>;
 
 export interface RNNArgs extends RNNLayerArgs {
-  /** The cell run at each timestep: layers.LSTMCell(8), or a custom RNNCell. */
-  cell?: RNNCell;
+  /** The cell run at each timestep: layers.LSTMCell(8), or a custom RNNCell; a list of cells runs as layers.StackedRNNCells(list). */
+  cell?: RNNCell | readonly RNNCell[];
 }
 
 /** A recurrent layer's call options: Keras' `initial_state` besides `training`. */
@@ -101,10 +102,9 @@ export class RNN extends Layer {
   constructor(args: RNNArgs, cell?: RNNCell) {
     super(args);
     const where = `${this.className} ${this.name}`;
-    const c: unknown = cell ?? args.cell;
-    if (Array.isArray(c)) {
-      throw new TypeError(`${where}: a list of cells (Keras' StackedRNNCells) is not supported; stack recurrent layers instead, all but the last with returnSequences: true`);
-    }
+    const given: unknown = cell ?? args.cell;
+    // As Keras: a list of cells is one StackedRNNCells.
+    const c = Array.isArray(given) ? new StackedRNNCells({ cells: given as RNNCell[] }) : given;
     if (!(c instanceof RNNCell)) {
       throw new TypeError(`${where}: cell must be a recurrent cell (layers.SimpleRNNCell, LSTMCell, GRUCell or a subclass of layers.RNNCell), got ${valueText(c)}`);
     }

@@ -46,16 +46,16 @@ test("stateful layers match Keras 3.5: the second call continues the first, rese
     assert.deepEqual(layer.states!.map((s) => [...s.shape]), layer instanceof layers.classes.RNN ? layer.cell.stateSize.map((n) => [2, n]) : layer.states!.map((s) => [...s.shape]));
     assert.ok(layer.states!.every((s) => s.dataSync().every((v) => v === 0)), `${c.name}: zero states after build`);
     layer.setWeights(c.weights.map(t32));
-    assertAllClose(model.predict(t32(c.x1)), c.y1, { ...close, what: `${c.name}: first batch` });
-    assertAllClose(model.predict(t32(c.x2)), c.y2, { ...close, what: `${c.name}: second batch, from the first's final states` });
+    assertAllClose(model.predict(t32(c.x1)) as tf.Tensor, c.y1, { ...close, what: `${c.name}: first batch` });
+    assertAllClose(model.predict(t32(c.x2)) as tf.Tensor, c.y2, { ...close, what: `${c.name}: second batch, from the first's final states` });
     const states = layer.states!;
     assert.equal(states.length, c.states.length);
     states.forEach((s, i) => assertAllClose(s, c.states[i], { ...close, what: `${c.name}: state ${i}` }));
     layer.resetStates();
-    assertAllClose(model.predict(t32(c.x2)), c.y_after_reset, { ...close, what: `${c.name}: after resetStates` });
+    assertAllClose(model.predict(t32(c.x2)) as tf.Tensor, c.y_after_reset, { ...close, what: `${c.name}: after resetStates` });
     layer.resetState();
     const both = tf.concat([t32(c.x1), t32(c.x2)], 0);
-    assertAllClose(model.predict(both, { batchSize: 2 }), c.y_batched, { ...close, what: `${c.name}: predict in two batches` });
+    assertAllClose(model.predict(both, { batchSize: 2 }) as tf.Tensor, c.y_batched, { ...close, what: `${c.name}: predict in two batches` });
   }
 });
 
@@ -79,7 +79,7 @@ test("training a stateful LSTM: each step starts from the previous batch's final
   model.compile({ optimizer: tf.optimizers.SGD({ learningRate: 0.1 }), loss: "mse" });
   const losses = [model.trainOnBatch(t32(f.x1), t32(f.y1)), model.trainOnBatch(t32(f.x2), t32(f.y2))].map((l) => (Array.isArray(l) ? l[0] : l));
   losses.forEach((l, i) => assert.ok(Math.abs(l - f.losses[i]) < 1e-5 * f.losses[i], `step ${i} loss ${l} vs Keras ${f.losses[i]}`));
-  assertAllClose(model.predict(t32(f.x1)), f.predictions_after, { rtol: 1e-4, atol: 1e-6, what: "predictions from the states the second step left" });
+  assertAllClose(model.predict(t32(f.x1)) as tf.Tensor, f.predictions_after, { rtol: 1e-4, atol: 1e-6, what: "predictions from the states the second step left" });
 });
 
 test("stateful states are not weights (Keras 3.5 neither lists nor saves them) and the flag round-trips through the config", async () => {
