@@ -195,6 +195,22 @@ Napi::Value ChannelAffine(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// lstmCell(xp, hr, cPrev, rows, units, h, c)
+Napi::Value LstmCell(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  F32 xp, hr, cPrev, h, c;
+  index_t rows, units;
+  bool parsed = info.Length() >= 7 && getF32(info, 0, "xp", xp) && getF32(info, 1, "hr", hr) && getF32(info, 2, "cPrev", cPrev) &&
+                getInt(info, 3, "rows", rows) && getInt(info, 4, "units", units) && getF32(info, 5, "h", h) && getF32(info, 6, "c", c);
+  if (!ok(env, "lstmCell", parsed)) return env.Undefined();
+  if (!need(env, xp, rows * 4 * units, "xp") || !need(env, hr, rows * 4 * units, "hr") || !need(env, cPrev, rows * units, "cPrev") ||
+      !need(env, h, rows * units, "h") || !need(env, c, rows * units, "c")) {
+    return env.Undefined();
+  }
+  lstmCellF32(xp.data, hr.data, cPrev.data, rows, units, h.data, c.data);
+  return env.Undefined();
+}
+
 // signedPower(x, rows, channels, p, eps, out)
 Napi::Value SignedPower(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -279,6 +295,7 @@ void registerFusedKernels(Napi::Env env, Napi::Object exports) {
   exports.Set("batchNormTrainingGrad", Napi::Function::New(env, BatchNormTrainingGrad, "batchNormTrainingGrad"));
   exports.Set("channelAffine", Napi::Function::New(env, ChannelAffine, "channelAffine"));
   exports.Set("signedPower", Napi::Function::New(env, SignedPower, "signedPower"));
+  exports.Set("lstmCell", Napi::Function::New(env, LstmCell, "lstmCell"));
   exports.Set("signedPowerGrad", Napi::Function::New(env, SignedPowerGrad, "signedPowerGrad"));
   exports.Set("optimizerUpdate", Napi::Function::New(env, OptimizerUpdate, "optimizerUpdate"));
 }

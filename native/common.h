@@ -416,6 +416,8 @@ void biasActivationGradF32(const float* dy, const float* y, index_t rows, index_
                            float* dbias);
 /** out = x * scale[c] + shift[c] in double, rounded once. */
 void channelAffineF32(const float* x, index_t rows, index_t channels, const double* scale, const double* shift, float* out);
+/** One LSTM timestep after its matmuls (src/backend/backend.ts lstmCell). */
+void lstmCellF32(const float* xp, const float* hr, const float* cPrev, index_t rows, index_t units, float* h, float* c);
 /** out = sign(x) * (|x| + eps)^p[c] over [rows, channels] (src/backend/backend.ts signedPower). */
 void signedPowerF32(const float* x, index_t rows, index_t channels, const float* p, double eps, float* out);
 /** dx = dy * p * |y| / (|x| + eps); dp[c] = sum over rows of dy * y * log(|x| + eps) when dp is not null. */

@@ -246,4 +246,31 @@ void batchNormTrainingGradF32(const float* x, const float* dy, index_t rows, ind
   });
 }
 
+// Each value rounded to float where the composite ops store it; the activations in double, as
+// elementwise.cc's sigmoid and tanh compute them.
+void lstmCellF32(const float* xp, const float* hr, const float* cPrev, index_t rows, index_t units, float* h, float* c) {
+  const index_t u = units;
+  auto sigmoid = [](double v) { return v >= 0 ? 1.0 / (1.0 + std::exp(-v)) : std::exp(v) / (1.0 + std::exp(v)); };
+  auto sum = [](float a, float b) { return static_cast<double>(static_cast<float>(static_cast<double>(a) + static_cast<double>(b))); };
+  auto f = [](double v) { return static_cast<double>(static_cast<float>(v)); };
+  forRows(rows, 4 * u, [&](index_t r0, index_t r1) {
+    for (index_t b = r0; b < r1; b++) {
+      const float* x = xp + b * 4 * u;
+      const float* y = hr + b * 4 * u;
+      const float* cp = cPrev + b * u;
+      float* hb = h + b * u;
+      float* cb = c + b * u;
+      for (index_t j = 0; j < u; j++) {
+        const double gi = f(sigmoid(sum(x[j], y[j])));
+        const double gf = f(sigmoid(sum(x[u + j], y[u + j])));
+        const double gc = f(std::tanh(sum(x[2 * u + j], y[2 * u + j])));
+        const double go = f(sigmoid(sum(x[3 * u + j], y[3 * u + j])));
+        const float cv = static_cast<float>(f(gf * static_cast<double>(cp[j])) + f(gi * gc));
+        cb[j] = cv;
+        hb[j] = static_cast<float>(go * f(std::tanh(static_cast<double>(cv))));
+      }
+    }
+  });
+}
+
 }  // namespace lamina

@@ -229,6 +229,15 @@ export interface Backend {
     dx: NumericArray, dp: NumericArray | null): void;
 
   /**
+   * One LSTM timestep after its matmuls, Keras' gates i, f, c, o (blocks of `units` columns) with
+   * sigmoid gates and tanh activations: z = xp + hr, c = sigmoid(z_f) * cPrev + sigmoid(z_i) *
+   * tanh(z_c), h = sigmoid(z_o) * tanh(c); xp, hr [rows, 4 * units], cPrev, h, c [rows, units].
+   * Every intermediate is rounded to the arrays' dtype as the chain of elementwise ops it replaces
+   * rounds it (the activations computed in double), so the values are those ops' values.
+   */
+  lstmCell(xp: NumericArray, hr: NumericArray, cPrev: NumericArray, rows: number, units: number, h: NumericArray, c: NumericArray): void;
+
+  /**
    * One optimizer step on one variable, from the current values (w, g and the slots) into fresh
    * outputs, rounding every intermediate as the composite Keras formula does. Slots by position:
    * momentum [velocity]; adam [m, v, vhat (amsgrad)]; rmsprop [velocity, momentum (present when the

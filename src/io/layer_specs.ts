@@ -28,6 +28,7 @@ import { AlphaDropout } from "../layers/alpha_dropout.js";
 import { ActivityRegularization } from "../layers/activity_regularization.js";
 import { GRU, LSTM, RNN, SimpleRNN } from "../layers/rnn.js";
 import { GRUCell, LSTMCell, SimpleRNNCell } from "../layers/rnn_cells.js";
+import { StackedRNNCells } from "../layers/rnn_stacked.js";
 import { Bidirectional, TimeDistributed } from "../layers/rnn_wrappers.js";
 import { CosSim2D } from "../layers/cossim.js";
 import { MaxAbsPool2D } from "../layers/maxabs_pooling.js";
@@ -76,6 +77,8 @@ const LOOKUP_KEYS = [
 ];
 /** Config keys that hold a serialized layer (an RNN's cell, a wrapper's layers). */
 export const LAYER_VALUED_KEYS = ["cell", "layer", "backward_layer"];
+/** Config keys that hold a list of serialized layers (StackedRNNCells' cells). */
+export const LAYER_LIST_KEYS = ["cells"];
 
 export const LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
   Dense: { cls: ctor(Dense), keys: ["units", "activation", "use_bias", ...KERNEL_BIAS], buildConfig: true },
@@ -192,6 +195,7 @@ export const LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
   SimpleRNNCell: { cls: ctor(SimpleRNNCell), keys: CELL_KEYS, buildConfig: true },
   LSTMCell: { cls: ctor(LSTMCell), keys: [...CELL_KEYS, "recurrent_activation", "unit_forget_bias", "implementation"], buildConfig: true },
   GRUCell: { cls: ctor(GRUCell), keys: [...CELL_KEYS, "recurrent_activation", "reset_after", "implementation"], buildConfig: true },
+  StackedRNNCells: { cls: ctor(StackedRNNCells), keys: ["cells"], buildConfig: true },
   Bidirectional: { cls: ctor(Bidirectional), keys: ["merge_mode", "layer", "backward_layer"], buildConfig: true },
   TimeDistributed: { cls: ctor(TimeDistributed), keys: ["layer"], buildConfig: true },
   // Keras 3 writes build_config for every built 1-D layer.

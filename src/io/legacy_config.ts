@@ -13,8 +13,8 @@ const KERAS3_ONLY: Readonly<Record<string, JsonValue>> = { lora_rank: null, lora
 
 const MODEL_CLASSES = new Set(["Sequential", "Functional", "Model"]);
 
-/** Config keys holding a whole serialized layer (RNN's cell, Bidirectional's and TimeDistributed's layers). */
-const NESTED_LAYER_KEYS = new Set(["cell", "layer", "backward_layer"]);
+/** Config keys holding a whole serialized layer or a list of them (RNN's cell, Bidirectional's and TimeDistributed's layers, StackedRNNCells' cells). */
+const NESTED_LAYER_KEYS = new Set(["cell", "layer", "backward_layer", "cells"]);
 
 function isObject(x: unknown): x is JsonObject {
   return typeof x === "object" && x !== null && !Array.isArray(x);

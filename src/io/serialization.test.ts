@@ -121,6 +121,7 @@ const cases: LayerCase[] = [
   { cls: "SimpleRNNCell", make: () => layers.SimpleRNNCell(3, { useBias: false }), input: [[2, 4], [2, 3]] },
   { cls: "LSTMCell", make: () => layers.LSTMCell(2), input: [[2, 4], [2, 2], [2, 2]] },
   { cls: "GRUCell", make: () => layers.GRUCell(2, { recurrentDropout: 0.1 }), input: [[2, 4], [2, 2]] },
+  { cls: "StackedRNNCells", nested: true, make: () => layers.StackedRNNCells([layers.LSTMCell(2), layers.SimpleRNNCell(3)]), input: [[2, 4], [2, 2], [2, 2], [2, 3]] },
   { cls: "Bidirectional", nested: true, make: () => layers.Bidirectional(layers.LSTM(2, { returnSequences: true }), { mergeMode: "mul" }), input: [2, 4, 3] },
   { cls: "TimeDistributed", nested: true, make: () => layers.TimeDistributed(layers.Dense(2, { activation: "relu" })), input: [2, 4, 3] },
   { cls: "Conv1D", make: () => layers.Conv1D(4, 3, { padding: "causal", dilationRate: 2, activation: "relu", kernelRegularizer: "l2" }), input: [2, 7, 3] },

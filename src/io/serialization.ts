@@ -46,7 +46,7 @@ import { installSerializationHooks } from "./hooks.js";
 import { valueText } from "../tensor/value_text.js";
 import { type JsonValue, type JsonObject, type KerasObject, isRecord, asRecord, isClass, describe, errorText, snakeToCamel, expectString, expectBoolean, expectIndex, readShape, shapeJson, readDType, cloneJson, jsonEqual, toJson } from "./config_json.js";
 import { type CustomObject, type DeserializeOptions, getRegisteredObject, registrationKey, registeredUnder, registrationKeys, constructObject } from "./custom_objects.js";
-import { type LayerCtor, type LayerSpec, ctor, LAYER_VALUED_KEYS, CLASS_ALIASES, GLOBAL_FIXED, SPEC_BY_CLASS, specOfClass, LAYER_SPECS, knownLayerClassNames } from "./layer_specs.js";
+import { type LayerCtor, type LayerSpec, ctor, LAYER_VALUED_KEYS, LAYER_LIST_KEYS, CLASS_ALIASES, GLOBAL_FIXED, SPEC_BY_CLASS, specOfClass, LAYER_SPECS, knownLayerClassNames } from "./layer_specs.js";
 import { serializeCompileConfig, compileFromConfig } from "./compile_config.js";
 
 // The public surface (tf.serialization) spans the files this one was split into.
@@ -424,6 +424,12 @@ function readOptionValue(key: string, value: unknown, where: string, options: De
     // The outer layer's build makes the inner one's weights (named under it, as Keras' paths are).
     const { build_config: _built, ...inner } = asRecord(value, w);
     return deserializeLayer(inner, { ...options, compile: false });
+  }
+  if (LAYER_LIST_KEYS.includes(key) && Array.isArray(value)) {
+    return value.map((item, i) => {
+      const { build_config: _built, ...inner } = asRecord(item, `${w}[${i}]`);
+      return deserializeLayer(inner, { ...options, compile: false });
+    });
   }
   return cloneJson(value);
 }

@@ -117,6 +117,8 @@ export type { SimpleRNNArgs, LSTMArgs, GRUArgs, RNNArgs, SimpleRNNCellArgs, LSTM
 export type { RNNCallOptions, RNNLayerArgs } from "./rnn.js";
 export type { MergeMode } from "./rnn_wrappers.js";
 export { RNNCell, type CellSequence, type CellWeightArgs } from "./rnn_cell.js";
+import { StackedRNNCells as StackedRNNCellsLayer, type StackedRNNCellsArgs } from "./rnn_stacked.js";
+export type { StackedRNNCellsArgs };
 export type {
   Conv1DArgs, Size1DArg, Conv1DTransposeArgs, DepthwiseConv1DArgs, SeparableConv1DArgs, Pooling1DArgs, GlobalPooling1DArgs,
   Cropping1DArgs, Sides1DArg, UpSampling1DArgs, ZeroPadding1DArgs, SpatialDropout1DArgs,
@@ -432,6 +434,10 @@ export function LSTMCell(units: number | LSTMCellArgs, args?: LSTMCellArgs): LST
 export function GRUCell(units: number | GRUCellArgs, args?: GRUCellArgs): GRUCellLayer {
   return new GRUCellLayer(withFirst<GRUCellArgs, "units">("units", units, args));
 }
+/** Cells run as one, each one's output the next one's input: layers.RNN(layers.StackedRNNCells([layers.LSTMCell(32), layers.LSTMCell(16)])). */
+export function StackedRNNCells(cells: StackedRNNCellsArgs["cells"] | StackedRNNCellsArgs, args?: StackedRNNCellsArgs): StackedRNNCellsLayer {
+  return new StackedRNNCellsLayer(withFirst<StackedRNNCellsArgs, "cells">("cells", cells, args));
+}
 /** Both directions of a recurrent layer, merged: layers.Bidirectional(layers.LSTM(32), { mergeMode: "concat" }). */
 export function Bidirectional(layer: BidirectionalArgs["layer"] | BidirectionalArgs, args?: BidirectionalArgs): BidirectionalLayer {
   return new BidirectionalLayer(withFirst<BidirectionalArgs, "layer">("layer", layer, args));
@@ -545,6 +551,7 @@ export const classes = {
   AlphaDropout: AlphaDropoutLayer, ActivityRegularization: ActivityRegularizationLayer,
   SimpleRNN: SimpleRNNLayer, LSTM: LSTMLayer, GRU: GRULayer, RNN: RNNLayer,
   SimpleRNNCell: SimpleRNNCellLayer, LSTMCell: LSTMCellLayer, GRUCell: GRUCellLayer,
+  StackedRNNCells: StackedRNNCellsLayer,
   Bidirectional: BidirectionalLayer, TimeDistributed: TimeDistributedLayer,
   Conv1D: Conv1DLayer, Conv1DTranspose: Conv1DTransposeLayer, DepthwiseConv1D: DepthwiseConv1DLayer, SeparableConv1D: SeparableConv1DLayer,
   MaxPooling1D: MaxPooling1DLayer, AveragePooling1D: AveragePooling1DLayer, GlobalAveragePooling1D: GlobalAveragePooling1DLayer,

@@ -4,11 +4,13 @@ import { isFloatDType } from "../tensor/dtype.js";
 import { shapeText } from "../tensor/shape.js";
 import { valueText } from "../tensor/value_text.js";
 import { reverse, stack, unstack } from "../ops/shape.js";
+import { stopGradient } from "../ops/gradient_stop.js";
 import { serializationHooks } from "../io/hooks.js";
 import { Layer, type CallOptions, type LayerArgs, type LayerInput, type LayerShape, layerOptions, nestWeightScope } from "./layer.js";
 import type { SymbolicTensor } from "./symbolic.js";
 import { layerShapeText } from "./symbolic.js";
 import { CELL_WEIGHT_OPTIONS, type CellWeightArgs, RNNCell } from "./rnn_cell.js";
+import { StackedRNNCells } from "./rnn_stacked.js";
 import {
   GRU_CELL_OPTIONS, GRUCell, type GRUCellArgs, LSTM_CELL_OPTIONS, LSTMCell, type LSTMCellArgs, SimpleRNNCell,
   type SimpleRNNCellArgs,
@@ -22,7 +24,12 @@ export interface RNNLayerArgs extends LayerArgs {
   returnState?: boolean;
   /** Process the sequence from its end (the outputs of returnSequences then come in that order, as Keras). */
   goBackwards?: boolean;
-  /** Keras' carried-over states between batches: not supported, only false. */
+  /**
+   * Keras' stateful RNN: the final states of each batch are the initial states of the next call
+   * (sample i of a batch continues sample i of the previous one) until `resetStates()`. Needs a
+   * fixed batch size: layers.Input({ batchShape: [32, time, features] }), or inputShape with
+   * batchSize on the first layer; fit with shuffle: false.
+   */
   stateful?: boolean;
   /** Keras unrolls the time loop into one graph; values are the same, so it is accepted and has no effect. */
   unroll?: boolean;
@@ -38,8 +45,8 @@ export const RNN_LAYER_OPTIONS = {
 } as const satisfies Record<Exclude<keyof RNNLayerArgs, keyof LayerArgs>, true>;
 
 export interface RNNArgs extends RNNLayerArgs {
-  /** The cell run at each timestep: layers.LSTMCell(8), or a custom RNNCell. */
-  cell?: RNNCell;
+  /** The cell run at each timestep: layers.LSTMCell(8), or a custom RNNCell; a list of cells runs as layers.StackedRNNCells(list). */
+  cell?: RNNCell | readonly RNNCell[];
 }
 
 /** A recurrent layer's call options: Keras' `initial_state` besides `training`. */
@@ -88,15 +95,16 @@ export class RNN extends Layer {
   readonly stateful: boolean;
   readonly unroll: boolean;
   zeroOutputForMask: boolean;
+  /** The states a stateful layer carries to its next call (not a Variable, so not a weight: Keras does not save them). */
+  private carried: Tensor[] | null = null;
 
   /** Subclasses (LSTM, GRU, SimpleRNN) pass the cell they make from their options. */
   constructor(args: RNNArgs, cell?: RNNCell) {
     super(args);
     const where = `${this.className} ${this.name}`;
-    const c: unknown = cell ?? args.cell;
-    if (Array.isArray(c)) {
-      throw new TypeError(`${where}: a list of cells (Keras' StackedRNNCells) is not supported; stack recurrent layers instead, all but the last with returnSequences: true`);
-    }
+    const given: unknown = cell ?? args.cell;
+    // As Keras: a list of cells is one StackedRNNCells.
+    const c = Array.isArray(given) ? new StackedRNNCells({ cells: given as RNNCell[] }) : given;
     if (!(c instanceof RNNCell)) {
       throw new TypeError(`${where}: cell must be a recurrent cell (layers.SimpleRNNCell, LSTMCell, GRUCell or a subclass of layers.RNNCell), got ${valueText(c)}`);
     }
@@ -108,12 +116,25 @@ export class RNN extends Layer {
     this.stateful = flag(where, "stateful", args.stateful);
     this.unroll = flag(where, "unroll", args.unroll);
     this.zeroOutputForMask = flag(where, "zeroOutputForMask", args.zeroOutputForMask);
-    if (this.stateful) {
-      throw new RangeError(
-        `${where}: stateful: true is not supported (states carried from one batch to the next); ` +
-          "pass the previous call's final states as initialState (returnState: true gives them) to continue a sequence",
-      );
-    }
+  }
+
+  /**
+   * A stateful layer's current states (the final states of its latest call, zeros after build or
+   * resetStates), one [batch, size] tensor per state of the cell; null when not stateful (Keras' `states`).
+   * They are not weights: Keras 3.5 neither lists nor saves them.
+   */
+  get states(): Tensor[] | null {
+    return this.carried === null ? null : [...this.carried];
+  }
+
+  /** Keras' reset_state: a stateful layer's states back to zeros; nothing to do for one that is not. */
+  resetState(): void {
+    if (this.carried !== null) this.carried = this.carried.map((s) => zeros(s.shape, s.dtype));
+  }
+
+  /** Keras' reset_states, the same as resetState. */
+  resetStates(): void {
+    this.resetState();
   }
 
   override apply(inputs: LayerInput, opts: RNNCallOptions = {}): Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[] {
@@ -137,6 +158,17 @@ export class RNN extends Layer {
     const shape = this.sequenceShape(inputShape);
     if (shape[2] === null) throw new RangeError(`${this.className} ${this.name}: the number of features (last axis) must be known, got ${layerShapeText(shape)}`);
     if (!this.cell.built) this.cell.maybeBuild([shape[0], shape[2]], false);
+    if (this.stateful) {
+      const batch = shape[0];
+      if (batch === null) {
+        throw new RangeError(
+          `${this.className} ${this.name}: stateful: true needs a fixed batch size (the states of sample i carry over to sample i of the next batch), ` +
+            `but the input shape is ${layerShapeText(shape)}; give the model layers.Input({ batchShape: [batchSize, ${shape[1] ?? "timesteps"}, ${shape[2]}] }) ` +
+            "(Sequential: or inputShape with batchSize on the first layer)",
+        );
+      }
+      this.carried = this.cell.stateSize.map((s) => zeros([batch, s], this.dtype));
+    }
     this.built = true;
   }
 
@@ -152,7 +184,13 @@ export class RNN extends Layer {
     if (!isFloatDType(x.dtype)) throw new TypeError(`${where}: expects float inputs, got ${x.dtype} ${shapeText(x.shape)}; cast them, or put an Embedding layer first for token indices`);
     const [batch, time] = x.shape;
     if (time === 0) throw new RangeError(`${where}: the sequences have no timesteps (${shapeText(x.shape)}); there is no last output to return`);
-    let states = list.length > 1 ? list.slice(1) : this.cell.stateSize.map((s) => zeros([batch, s], x.dtype));
+    if (this.carried !== null && batch !== this.carried[0].shape[0]) {
+      throw new RangeError(
+        `${where}: the layer is stateful with a batch size of ${this.carried[0].shape[0]}, but got a batch of ${batch} (${shapeText(x.shape)}); ` +
+          `every batch must have ${this.carried[0].shape[0]} samples: pass batchSize: ${this.carried[0].shape[0]} to fit/predict/evaluate and a number of samples divisible by it`,
+      );
+    }
+    let states = list.length > 1 ? list.slice(1) : this.carried ?? this.cell.stateSize.map((s) => zeros([batch, s], x.dtype));
     this.checkStates(states, x);
     const run = this.cell.sequence(this.goBackwards ? reverse(x, 1) : x, states, opts.training ?? false);
     const outputs: Tensor[] = [];
@@ -162,6 +200,8 @@ export class RNN extends Layer {
       if (this.returnSequences) outputs.push(last);
     }
     const output = this.returnSequences ? stack(outputs, 1) : (last as Tensor);
+    // The next batch starts from these values; no gradient flows back into this one (Keras assigns them to variables).
+    if (this.carried !== null) this.carried = states.map((s) => stopGradient(s));
     return this.returnState ? [output, ...states] : output;
   }
 

@@ -6,7 +6,7 @@ import { shapeText } from "../tensor/shape.js";
 import { valueText } from "../tensor/value_text.js";
 import { mul } from "../ops/math.js";
 import { fusedMatMul } from "../ops/fused.js";
-import { expandDims, reshape, squeeze } from "../ops/shape.js";
+import { expandDims, reshape } from "../ops/shape.js";
 import { dropout } from "../ops/dropout.js";
 import { type ActivationIdentifier, getActivation } from "../nn/activations.js";
 import { Layer, type CallOptions, type LayerArgs, type LayerShape } from "./layer.js";
@@ -44,8 +44,18 @@ export abstract class RNNCell extends Layer {
   abstract step(x: Tensor, states: Tensor[], training: boolean): [Tensor, Tensor[]];
 
   /** The work for a whole sequence x [batch, time, features]; by default one `step` per timestep. */
-  sequence(x: Tensor, _states: Tensor[], training: boolean): CellSequence {
-    return { inputs: x, step: (input, states) => this.step(input, states, training) };
+  sequence(x: Tensor, states: Tensor[], training: boolean): CellSequence {
+    return { inputs: x, step: this.stepper(states, training) };
+  }
+
+  /**
+   * The step function for one sequence whose per-step inputs [batch, features] come one at a time
+   * (a cell stacked on another gets its inputs from the cell below): by default `step`. A cell
+   * with per-sequence randomness (Keras' dropout masks) draws it here, once; `states` are the
+   * initial ones, for their batch size and dtype.
+   */
+  stepper(_states: Tensor[], training: boolean): (x: Tensor, states: Tensor[]) => [Tensor, Tensor[]] {
+    return (x, states) => this.step(x, states, training);
   }
 
   call(inputs: Tensor | Tensor[], opts: CallOptions): Tensor[] {
@@ -197,6 +207,14 @@ export abstract class KerasCell extends RNNCell {
     return dropout(ones([batch, size], dtype), rate, { seed: this.generator?.nextUint32() });
   }
 
+  /** The dropout masks of one sequence: on the inputs [batch, features], then on the previous output [batch, units]. */
+  private sequenceMasks(batch: number, dtype: Tensor["dtype"], stateDType: Tensor["dtype"], training: boolean): [Tensor | null, Tensor | null] {
+    const features = this.kernel!.shape[0];
+    const inputMask = training && this.dropout > 0 ? this.mask(this.dropout, batch, features, dtype) : null;
+    const recurrentMask = training && this.recurrentDropout > 0 ? this.mask(this.recurrentDropout, batch, this.units, stateDType) : null;
+    return [inputMask, recurrentMask];
+  }
+
   override sequence(x: Tensor, states: Tensor[], training: boolean): CellSequence {
     const [batch, time, features] = x.shape;
     if (x.rank !== 3 || features !== this.kernel!.shape[0]) {
@@ -204,8 +222,7 @@ export abstract class KerasCell extends RNNCell {
         `${this.className} ${this.name}: expected inputs [batch, time, ${this.kernel!.shape[0]}], got ${shapeText(x.shape)}`,
       );
     }
-    const inputMask = training && this.dropout > 0 ? this.mask(this.dropout, batch, features, x.dtype) : null;
-    const recurrentMask = training && this.recurrentDropout > 0 ? this.mask(this.recurrentDropout, batch, this.units, states[0].dtype) : null;
+    const [inputMask, recurrentMask] = this.sequenceMasks(batch, x.dtype, states[0].dtype, training);
     const dropped = inputMask ? mul(x, expandDims(inputMask, 1)) : x;
     const n = this.gates * this.units;
     const projected = reshape(fusedMatMul(reshape(dropped, [batch * time, features]), this.kernel!, this.inputBias(), "linear"), [batch, time, n]);
@@ -215,10 +232,20 @@ export abstract class KerasCell extends RNNCell {
     };
   }
 
+  override stepper(states: Tensor[], training: boolean): (x: Tensor, states: Tensor[]) => [Tensor, Tensor[]] {
+    const [inputMask, recurrentMask] = this.sequenceMasks(states[0].shape[0], states[0].dtype, states[0].dtype, training);
+    return (x, s) => {
+      if (x.rank !== 2 || x.shape[1] !== this.kernel!.shape[0]) {
+        throw new RangeError(`${this.className} ${this.name}: expected inputs [batch, ${this.kernel!.shape[0]}], got ${shapeText(x.shape)}`);
+      }
+      const xp = fusedMatMul(inputMask ? mul(x, inputMask) : x, this.kernel!, this.inputBias(), "linear");
+      return this.recurrentStep(xp, recurrentMask ? mul(s[0], recurrentMask) : s[0], s);
+    };
+  }
+
   step(x: Tensor, states: Tensor[], training: boolean): [Tensor, Tensor[]] {
     this.checkStates(states, x);
-    const seq = this.sequence(expandDims(x, 1), states, training);
-    return seq.step(squeeze(seq.inputs, [1]), states);
+    return this.stepper(states, training)(x, states);
   }
 
   /** Refuses states of the wrong number or shape, naming the expected ones. */

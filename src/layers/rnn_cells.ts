@@ -4,6 +4,7 @@ import { valueText } from "../tensor/value_text.js";
 import { add, mul, sub } from "../ops/math.js";
 import { concat, slice, split, squeeze } from "../ops/shape.js";
 import { fusedMatMul } from "../ops/fused.js";
+import { lstmStep } from "../ops/fused_rnn.js";
 import { fill } from "../tensor/creation.js";
 import { type ActivationIdentifier, getActivation } from "../nn/activations.js";
 import { type LayerArgs, layerOptions } from "./layer.js";
@@ -103,7 +104,12 @@ export class LSTMCell extends KerasCell {
   }
 
   protected recurrentStep(xp: Tensor, hMasked: Tensor, states: Tensor[]): [Tensor, Tensor[]] {
-    const z = add(xp, fusedMatMul(hMasked, this.recurrentKernel!, null, "linear"));
+    const hr = fusedMatMul(hMasked, this.recurrentKernel!, null, "linear");
+    if (this.recurrentActivation.name === "sigmoid" && this.activation.name === "tanh") {
+      const [h, c] = lstmStep(xp, hr, states[1]);
+      return [h, [h, c]];
+    }
+    const z = add(xp, hr);
     const [zi, zf, zc, zo] = split(z, 4, 1);
     const gate = this.recurrentActivation.fn;
     const c = add(mul(gate(zf), states[1]), mul(gate(zi), this.activation.fn(zc)));

@@ -54,6 +54,8 @@ export class Bidirectional extends Layer {
   readonly mergeMode: MergeMode;
   readonly returnSequences: boolean;
   readonly returnState: boolean;
+  /** The wrapped layers' stateful flag (both have the same). */
+  readonly stateful: boolean;
 
   constructor(args: BidirectionalArgs) {
     super(args);
@@ -77,7 +79,7 @@ export class Bidirectional extends Layer {
     if (f.goBackwards === b.goBackwards) {
       throw new RangeError(`${where}: the forward and backward layers must differ in goBackwards, got ${f.goBackwards} for both`);
     }
-    for (const key of ["returnSequences", "returnState"] as const) {
+    for (const key of ["returnSequences", "returnState", "stateful"] as const) {
       if (f[key] !== b[key]) throw new RangeError(`${where}: the forward and backward layers must agree on ${key}, got ${f[key]} and ${b[key]}`);
     }
     // As Keras: a masked step outputs zeros in both directions when the sequences are returned (no effect without masks).
@@ -85,6 +87,27 @@ export class Bidirectional extends Layer {
     b.zeroOutputForMask = b.returnSequences;
     this.returnSequences = f.returnSequences;
     this.returnState = f.returnState;
+    this.stateful = f.stateful;
+  }
+
+  /** The forward layer's carried states, then the backward layer's; null unless stateful (Keras' `states`). */
+  get states(): Tensor[] | null {
+    const f = this.forwardLayer.states, b = this.backwardLayer.states;
+    return f !== null && b !== null ? [...f, ...b] : null;
+  }
+
+  /** Keras' reset_state: both directions' states back to zeros; an error unless the layer is stateful, as in Keras. */
+  resetState(): void {
+    if (!this.stateful) {
+      throw new TypeError(`${this.className} ${this.name}: resetState needs a stateful layer (it wraps ${this.forwardLayer.className} with stateful: false, which carries no states)`);
+    }
+    this.forwardLayer.resetState();
+    this.backwardLayer.resetState();
+  }
+
+  /** Keras' reset_states, the same as resetState. */
+  resetStates(): void {
+    this.resetState();
   }
 
   override apply(inputs: LayerInput, opts: RNNCallOptions = {}): Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[] {

@@ -153,3 +153,29 @@ export function signedPowerGrad(
   }
   if (dp !== null && acc !== null) for (let c = 0; c < channels; c++) dp[c] = acc[c];
 }
+
+/** Math.fround for float32 arrays (each op's output is stored to float32), nothing for float64. */
+function rounder(a: NumericArray): (v: number) => number {
+  return a instanceof Float32Array ? Math.fround : (v) => v;
+}
+
+function sigmoidOf(v: number): number {
+  return v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
+}
+
+export function lstmCell(xp: NumericArray, hr: NumericArray, cPrev: NumericArray, rows: number, units: number, h: NumericArray, c: NumericArray): void {
+  const r = rounder(h);
+  const u = units;
+  for (let b = 0; b < rows; b++) {
+    const z = b * 4 * u, o = b * u;
+    for (let j = 0; j < u; j++) {
+      const gi = r(sigmoidOf(r(xp[z + j] + hr[z + j])));
+      const gf = r(sigmoidOf(r(xp[z + u + j] + hr[z + u + j])));
+      const gc = r(Math.tanh(r(xp[z + 2 * u + j] + hr[z + 2 * u + j])));
+      const go = r(sigmoidOf(r(xp[z + 3 * u + j] + hr[z + 3 * u + j])));
+      const cv = r(r(gf * cPrev[o + j]) + r(gi * gc));
+      c[o + j] = cv;
+      h[o + j] = go * r(Math.tanh(cv));
+    }
+  }
+}

@@ -64,6 +64,7 @@ export interface NativeAddon {
     dx: Float32Array, dgamma: Float32Array | null, dbeta: Float32Array | null): void;
   channelAffine(x: Float32Array, rows: number, channels: number, scale: Float64Array, shift: Float64Array, out: Float32Array): void;
   signedPower(x: Float32Array, rows: number, channels: number, p: Float32Array, eps: number, out: Float32Array): void;
+  lstmCell(xp: Float32Array, hr: Float32Array, cPrev: Float32Array, rows: number, units: number, h: Float32Array, c: Float32Array): void;
   signedPowerGrad(x: Float32Array, y: Float32Array, dy: Float32Array, rows: number, channels: number, p: Float32Array, eps: number,
     dx: Float32Array, dp: Float32Array | null): void;
   /** kind: index in OPTIMIZER_KINDS; scalars: [lr, momentum, alpha, 1 - beta1, 1 - beta2, epsilon, rho, 1 - rho]. */
@@ -408,6 +409,10 @@ export function createNativeBackend(native: NativeAddon): Backend {
     channelAffine(x, rows, channels, scale, shift, out) {
       if (f32(x, out)) native.channelAffine(x as Float32Array, rows, channels, scale, shift, out as Float32Array);
       else js.channelAffine(x, rows, channels, scale, shift, out);
+    },
+    lstmCell(xp, hr, cPrev, rows, units, h, c) {
+      if (f32(xp, hr, cPrev, h, c)) native.lstmCell(xp as Float32Array, hr as Float32Array, cPrev as Float32Array, rows, units, h as Float32Array, c as Float32Array);
+      else js.lstmCell(xp, hr, cPrev, rows, units, h, c);
     },
     signedPower(x, rows, channels, p, eps, out) {
       if (f32(x, p, out)) native.signedPower(x as Float32Array, rows, channels, p as Float32Array, eps, out as Float32Array);
