@@ -36,6 +36,9 @@ import { Conv1DTranspose, DepthwiseConv1D, SeparableConv1D } from "../layers/con
 import { AveragePooling1D, GlobalAveragePooling1D, GlobalMaxPooling1D, MaxPooling1D } from "../layers/pooling1d.js";
 import { Cropping1D, UpSampling1D, ZeroPadding1D } from "../layers/reshaping1d.js";
 import { SpatialDropout1D } from "../layers/spatial_dropout1d.js";
+import { EinsumDense } from "../layers/einsum_dense.js";
+import { AdditiveAttention, Attention } from "../layers/attention.js";
+import { MultiHeadAttention } from "../layers/multi_head_attention.js";
 import { type JsonValue, type JsonObject } from "./config_json.js";
 import { type CustomObject, registerKerasSerializable } from "./custom_objects.js";
 
@@ -217,6 +220,15 @@ export const LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
   ZeroPadding1D: { cls: ctor(ZeroPadding1D), keys: ["padding"], fixed: { data_format: CHANNELS_LAST }, buildConfig: true },
   Cropping1D: { cls: ctor(Cropping1D), keys: ["cropping"], buildConfig: true },
   SpatialDropout1D: { cls: ctor(SpatialDropout1D), keys: ["rate", "seed"], fixed: { noise_shape: [null] }, dtypeString: true, buildConfig: true },
+  EinsumDense: { cls: ctor(EinsumDense), keys: ["output_shape", "equation", "activation", "bias_axes", ...KERNEL_BIAS], buildConfig: true },
+  // The attention layers write their own build_config (kerasBuildConfig): the data inputs' shapes, no masks.
+  Attention: { cls: ctor(Attention), keys: ["use_scale", "score_mode", "dropout", "seed"], buildConfig: true },
+  AdditiveAttention: { cls: ctor(AdditiveAttention), keys: ["use_scale", "dropout", "seed"], buildConfig: true },
+  MultiHeadAttention: {
+    cls: ctor(MultiHeadAttention),
+    keys: ["num_heads", "key_dim", "value_dim", "dropout", "use_bias", "output_shape", "attention_axes", ...KERNEL_BIAS, "seed"],
+    buildConfig: true,
+  },
 };
 
 /** Keras' other spellings of the same classes (they serialize under the names above). */
