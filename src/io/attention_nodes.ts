@@ -74,8 +74,9 @@ function readFlag(v: unknown, key: string, where: string): boolean {
  * One recorded call of an attention layer, or null for other layers (read as usual). `ref` reads a
  * `__keras_tensor__` argument.
  */
-export function readAttentionNode(layer: Layer, node: unknown, where: string, ref: (x: unknown, where: string) => TensorRef): AttentionCall | null {
+export function readAttentionNode(layer: Layer, nodeIn: unknown, where: string, ref: (x: unknown, where: string) => TensorRef): AttentionCall | null {
   if (!(layer instanceof AttentionLayerBase)) return null;
+  const node = Array.isArray(nodeIn) ? fromKeras2(nodeIn, layer instanceof MultiHeadAttention) : nodeIn;
   if (!isRecord(node) || !Array.isArray(node.args)) {
     throw new TypeError(`${where}: a call of ${layer.className} must be { args, kwargs } (Keras 3's config), got ${JSON.stringify(node)?.slice(0, 200)}`);
   }
@@ -142,4 +143,25 @@ export function readAttentionNode(layer: Layer, node: unknown, where: string, re
     }
   };
   return { refs, asList: true, training, keras3: true, run };
+}
+
+/** A [layer, node, tensor] triple as Keras 3's __keras_tensor__ reference. */
+function asKerasTensor(x: unknown): unknown {
+  if (Array.isArray(x) && x.length >= 3 && typeof x[0] === "string") return { class_name: "__keras_tensor__", config: { keras_history: x.slice(0, 3) } };
+  if (Array.isArray(x)) return x.map(asKerasTensor);
+  return x;
+}
+
+/**
+ * Keras 2's form of a call, [[layer, node, tensor, kwargs], ...], in Keras 3's: Attention's list
+ * of inputs, or MultiHeadAttention's query with value, key and masks as kwargs triples.
+ */
+function fromKeras2(entries: unknown[], mha: boolean): { args: unknown[]; kwargs: Record<string, unknown> } {
+  const kwargs: Record<string, unknown> = {};
+  const tensors = entries.map((e) => {
+    if (!Array.isArray(e) || e.length < 3) return e;
+    if (isRecord(e[3])) for (const [k, v] of Object.entries(e[3])) kwargs[k] = asKerasTensor(v);
+    return asKerasTensor(e.slice(0, 3));
+  });
+  return { args: mha ? tensors : [tensors], kwargs };
 }

@@ -103,8 +103,8 @@ export class Attention extends AttentionLayerBase {
   /** Query, value and key shapes of a call, checked as the computation needs them. */
   private shapes(inputShape: LayerShape | LayerShape[]): { q: LayerShape; v: LayerShape; k: LayerShape; qm?: LayerShape; vm?: LayerShape } {
     const where = `${this.className} ${this.name}`;
-    const layout = this.layoutOf();
     const list = inputShape as LayerShape[];
+    const layout = this.layoutOf(undefined, list.length);
     const q = this.pick(list, layout, "query")!, v = this.pick(list, layout, "value")!;
     const k = this.pick(list, layout, "key") ?? v;
     const text = `query ${layerShapeText(q)}, value ${layerShapeText(v)}${layout.slots.includes("key") ? `, key ${layerShapeText(k)}` : ""}`;
@@ -173,7 +173,7 @@ export class Attention extends AttentionLayerBase {
   override computeOutputShape(inputShape: LayerShape | LayerShape[]): LayerShape | LayerShape[] {
     const { q, v, k } = this.shapes(inputShape);
     const out = [q[0], q[1], v[2]];
-    return this.layoutOf().returnAttentionScores ? [out, [q[0], q[1], k[1]]] : out;
+    return this.layoutOf(undefined, (inputShape as LayerShape[]).length).returnAttentionScores ? [out, [q[0], q[1], k[1]]] : out;
   }
 
   /** Keras' build_config: the shapes of [query, value(, key)]. */

@@ -86,10 +86,16 @@ export abstract class AttentionLayerBase extends Layer {
     }
   }
 
-  /** The layout of the call being built, run or shaped. */
-  protected layoutOf(opts?: CallOptions): AttentionLayout {
+  /**
+   * The layout of the call being built, run or shaped. Without one (a build from Keras'
+   * build_config, which lists the data inputs' shapes) `count` inputs are [query, value(, key)].
+   */
+  protected layoutOf(opts?: CallOptions, count?: number): AttentionLayout {
     const given = (opts as LayoutCallOptions | undefined)?.attentionLayout;
-    const layout = given ?? this.pendingLayout ?? this.graphLayout;
+    let layout = given ?? this.pendingLayout ?? this.graphLayout;
+    if (!layout && count !== undefined && count >= 2 && count <= 3) {
+      layout = { slots: (["query", "value", "key"] as AttentionSlot[]).slice(0, count), returnAttentionScores: false, useCausalMask: false };
+    }
     if (!layout) {
       throw new TypeError(`${this.className} ${this.name}: call it through apply (layer(inputs, options) or layer.apply(...)), which knows which input is which`);
     }

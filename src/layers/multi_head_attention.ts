@@ -100,6 +100,8 @@ export class MultiHeadAttention extends AttentionLayerBase {
   readonly dropout: number;
   readonly useBias: boolean;
   readonly outputShape: readonly number[] | null;
+  /** outputShape as given (a number stays a number in the config, as Keras keeps it). */
+  private readonly givenOutputShape: number | readonly number[] | null;
   readonly seed: number | null;
   // Made by build, in Keras' order (it is the order of the weights).
   queryDense: EinsumDense | null = null;
@@ -135,6 +137,7 @@ export class MultiHeadAttention extends AttentionLayerBase {
     if (args.useBias !== undefined && typeof args.useBias !== "boolean") throw new TypeError(`${where}: useBias must be true or false, got ${valueText(args.useBias)}`);
     this.useBias = args.useBias ?? true;
     const os = args.outputShape;
+    this.givenOutputShape = os === undefined || os === null ? null : typeof os === "number" ? os : [...os];
     if (os === undefined || os === null) this.outputShape = null;
     else if (posInt(os)) this.outputShape = [os];
     else if (Array.isArray(os) && os.length > 0 && os.every(posInt)) this.outputShape = [...os];
@@ -182,8 +185,8 @@ export class MultiHeadAttention extends AttentionLayerBase {
   /** The query, value and key shapes of a call's input shapes, checked as Keras checks them. */
   private shapes(inputShape: LayerShape | LayerShape[]): { q: LayerShape; v: LayerShape; k: LayerShape; list: LayerShape[] } {
     const where = `MultiHeadAttention ${this.name}`;
-    const layout = this.layoutOf();
     const list = inputShape as LayerShape[];
+    const layout = this.layoutOf(undefined, list.length);
     const q = this.pick(list, layout, "query")!, v = this.pick(list, layout, "value")!;
     const k = this.pick(list, layout, "key") ?? v;
     const text = `query ${layerShapeText(q)}, value ${layerShapeText(v)}${layout.slots.includes("key") ? `, key ${layerShapeText(k)}` : ""}`;
@@ -264,6 +267,15 @@ export class MultiHeadAttention extends AttentionLayerBase {
     this.shapes(list.map((t) => t.shape));
     const query = this.pick(list, layout, "query")!, value = this.pick(list, layout, "value")!;
     const key = this.pick(list, layout, "key") ?? value;
+    ([["query", query, this.queryDense], ["value", value, this.valueDense], ["key", key, this.keyDense]] as const).forEach(([what, t, dense]) => {
+      const want = dense!.kernel!.shape[0];
+      if (t.shape[t.rank - 1] !== want) {
+        throw new RangeError(
+          `MultiHeadAttention ${this.name}: the ${what}'s last dimension is ${t.shape[t.rank - 1]} (shape [${t.shape.join(", ")}]) but the layer was built for ${want}` +
+            "; call it on inputs of that size, or use a new layer",
+        );
+      }
+    });
     let mask = this.attentionMask(list, query, value, query.dtype);
     const q = mul(this.queryDense!.apply(query) as Tensor, 1 / Math.sqrt(this.keyDim));
     const k = this.keyDense!.apply(key) as Tensor;
@@ -289,7 +301,7 @@ export class MultiHeadAttention extends AttentionLayerBase {
   override computeOutputShape(inputShape: LayerShape | LayerShape[]): LayerShape | LayerShape[] {
     const { q, k } = this.shapes(inputShape);
     const out = this.outputShape ? [...q.slice(0, -1), ...this.outputShape] : [...q];
-    if (!this.layoutOf().returnAttentionScores) return out;
+    if (!this.layoutOf(undefined, (inputShape as LayerShape[]).length).returnAttentionScores) return out;
     // The scores: batch-like query axes and the heads, then the query's and the key's attention axes.
     const rank = q.length + 1;
     const axes = this.axes ?? this.givenAxes ?? Array.from({ length: rank - 3 }, (_, i) => i + 1);
@@ -327,7 +339,7 @@ export class MultiHeadAttention extends AttentionLayerBase {
     delete base.activity_regularizer;
     return {
       ...base, num_heads: this.numHeads, key_dim: this.keyDim, value_dim: this.valueDim, dropout: this.dropout, use_bias: this.useBias,
-      output_shape: this.outputShape ? [...this.outputShape] : null, attention_axes: this.attentionAxes ? [...this.attentionAxes] : null,
+      output_shape: typeof this.givenOutputShape === "number" ? this.givenOutputShape : this.givenOutputShape ? [...this.givenOutputShape] : null, attention_axes: this.attentionAxes ? [...this.attentionAxes] : null,
       kernel_initializer: kb.kernel_initializer, bias_initializer: kb.bias_initializer, kernel_regularizer: kb.kernel_regularizer,
       bias_regularizer: kb.bias_regularizer,
       activity_regularizer: serializeObject(resolveRegularizer(this.sublayerActivity)),
