@@ -135,6 +135,10 @@ const cases: LayerCase[] = [
   { cls: "ZeroPadding1D", make: () => layers.ZeroPadding1D([0, 2]), input: [2, 3, 2] },
   { cls: "Cropping1D", make: () => layers.Cropping1D([2, 0]), input: [2, 5, 2] },
   { cls: "SpatialDropout1D", make: () => layers.SpatialDropout1D(0.2, { seed: 3 }), input: [2, 4, 3] },
+  { cls: "EinsumDense", make: () => layers.EinsumDense("abc,cde->abde", [null, 2, 3], { biasAxes: "de", activation: "relu" }), input: [2, 3, 4] },
+  { cls: "Attention", make: () => layers.Attention({ useScale: true, scoreMode: "concat" }), input: [[2, 3, 4], [2, 5, 4]] },
+  { cls: "AdditiveAttention", make: () => layers.AdditiveAttention({ dropout: 0.1 }), input: [[2, 3, 4], [2, 5, 4], [2, 5, 4]] },
+  { cls: "MultiHeadAttention", make: () => layers.MultiHeadAttention(2, 3, { valueDim: 2, outputShape: [5] }), input: [[2, 3, 4], [2, 5, 4]] },
 ];
 
 test("every built-in layer class has a round-trip case below", () => {

@@ -48,9 +48,10 @@ export interface MultiHeadAttentionCallOptions extends AttentionCallOptions {
   keyMask?: AttentionTensor | null;
 }
 
+// The keyword tensors in Keras' order of a call's inputs (its kwargs sorted by name), so "Connected to" lists them as Keras does.
 const CALL_KEYS: Readonly<Record<string, AttentionSlot | null>> = {
   training: null, returnAttentionScores: null, useCausalMask: null,
-  key: "key", attentionMask: "attention_mask", queryMask: "query_mask", valueMask: "value_mask", keyMask: "key_mask",
+  attentionMask: "attention_mask", key: "key", keyMask: "key_mask", queryMask: "query_mask", valueMask: "value_mask",
 };
 
 const letter = (i: number): string => String.fromCharCode(97 + i);
