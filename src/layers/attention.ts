@@ -161,10 +161,9 @@ export class Attention extends AttentionLayerBase {
     }
     if (keep) scores = sub(scores, mul(sub(1, keep), MASKED));
     let weights = softmax(scores, -1);
-    const dropped = opts.training && this.dropout > 0
-      ? dropout(weights, this.dropout, { seed: this.generator ? this.generator.nextUint32() : undefined })
-      : weights;
-    let out = matmul(dropped, v);
+    // Keras returns these scores after the dropout (MultiHeadAttention returns them before).
+    if (opts.training && this.dropout > 0) weights = dropout(weights, this.dropout, { seed: this.generator ? this.generator.nextUint32() : undefined });
+    let out = matmul(weights, v);
     const qm = this.pick(list, layout, "query_mask");
     if (qm) out = mul(out, expandDims(maskValues(qm, out.dtype), -1));
     return layout.returnAttentionScores ? [out, weights] : out;
