@@ -36,6 +36,7 @@ export * from "./ops/sort.js";
 export * from "./ops/cumulative.js";
 export * from "./ops/arrange.js";
 export * from "./ops/linalg.js";
+export { einsum } from "./ops/einsum.js";
 export * from "./ops/count.js";
 export * from "./ops/gradient_stop.js";
 export * as linalg from "./ops/linalg-namespace.js";

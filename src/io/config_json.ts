@@ -17,7 +17,7 @@ export interface KerasObject {
   config: JsonObject;
   registered_name: string | null;
   /** The input shape the layer was built for (Keras' get_build_config). */
-  build_config?: { input_shape: JsonValue };
+  build_config?: { input_shape: JsonValue } | { shapes_dict: JsonObject };
   /** A compiled model's compile() arguments (Keras' get_compile_config). */
   compile_config?: JsonObject;
 }

@@ -40,6 +40,9 @@ import { SpatialDropout1D } from "../layers/spatial_dropout1d.js";
 import { StringLookup } from "../layers/string_lookup.js";
 import { IntegerLookup } from "../layers/integer_lookup.js";
 import { TextVectorization } from "../layers/text_vectorization.js";
+import { EinsumDense } from "../layers/einsum_dense.js";
+import { AdditiveAttention, Attention } from "../layers/attention.js";
+import { MultiHeadAttention } from "../layers/multi_head_attention.js";
 import { type JsonValue, type JsonObject } from "./config_json.js";
 import { type CustomObject, registerKerasSerializable } from "./custom_objects.js";
 
@@ -233,6 +236,15 @@ export const LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
       "max_tokens", "standardize", "split", "ngrams", "output_mode", "output_sequence_length", "pad_to_max_tokens", "sparse", "ragged",
       "vocabulary", "idf_weights", "encoding", "vocabulary_size",
     ],
+  },
+  EinsumDense: { cls: ctor(EinsumDense), keys: ["output_shape", "equation", "activation", "bias_axes", ...KERNEL_BIAS], buildConfig: true },
+  // The attention layers write their own build_config (kerasBuildConfig): the data inputs' shapes, no masks.
+  Attention: { cls: ctor(Attention), keys: ["use_scale", "score_mode", "dropout", "seed"], buildConfig: true },
+  AdditiveAttention: { cls: ctor(AdditiveAttention), keys: ["use_scale", "dropout", "seed"], buildConfig: true },
+  MultiHeadAttention: {
+    cls: ctor(MultiHeadAttention),
+    keys: ["num_heads", "key_dim", "value_dim", "dropout", "use_bias", "output_shape", "attention_axes", ...KERNEL_BIAS, "seed"],
+    buildConfig: true,
   },
 };
 

@@ -85,6 +85,9 @@ function legacyFunctional(className: string, config: JsonObject): JsonObject {
       // Keras 3 reads a call with initial_state only in its own form (it writes .h5 files so too);
       // the list form would pass the states as a list of inputs, which its RNN layers refuse.
       if (kwargs.initial_state !== undefined && kwargs.initial_state !== null) return node;
+      // So too a call with several arguments or keyword tensors and flags (the attention layers'):
+      // Keras 2's list form has no place for them.
+      if (args.length > 1 || Object.entries(kwargs).some(([k, v]) => k !== "training" && v !== null)) return node;
       const tensors = args.length === 1 && Array.isArray(args[0]) ? args[0] : args;
       return tensors.map((t) => {
         const history = isObject(t) && isObject(t.config) && Array.isArray(t.config.keras_history) ? t.config.keras_history : [];

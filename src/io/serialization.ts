@@ -14,6 +14,8 @@
  * is refused in safe mode (the default), as Keras' `safe_mode` does. Custom classes load through
  * `registerKerasSerializable` or `customObjects`.
  */
+import { attentionNodeJson, readAttentionNode } from "./attention_nodes.js";
+import { MultiHeadAttention } from "../layers/multi_head_attention.js";
 import { zeros } from "../tensor/creation.js";
 import * as creationOps from "../tensor/creation.js";
 import * as mathOps from "../ops/math.js";
@@ -96,7 +98,9 @@ export function serializeLayer(layer: Layer, options: SerializeOptions = {}): Ke
   if (wantsBuild && layer.built && layer.builtInputShape) {
     // A recurrent layer built on [x, ...initial states] is built by its sequence's shape (Keras' build(sequences_shape)).
     const built = takesInitialState(layer) && Array.isArray(layer.builtInputShape[0]) ? (layer.builtInputShape[0] as LayerShape) : layer.builtInputShape;
-    out.build_config = { input_shape: shapeJson(built) };
+    // A layer Keras builds from other shapes than its input list's (the attention layers) says so.
+    const own = (layer as { kerasBuildConfig?: () => { input_shape: JsonValue } | { shapes_dict: JsonObject } | null }).kerasBuildConfig?.();
+    out.build_config = own ?? { input_shape: shapeJson(built) };
   }
   if (layer instanceof Model && withCompile) addCompileConfig(layer, out);
   return out;
@@ -178,6 +182,8 @@ function serializeFunctional(model: Model, withCompile: boolean): KerasObject {
       .filter((n) => nodes.has(n) && n.inputs.length > 0)
       .map((n) => {
         const kwargs: JsonObject = pinnedTraining.has(n) ? { training: pinnedTraining.get(n) as boolean } : {};
+        const attention = attentionNodeJson(layer, n, kerasTensor, kwargs);
+        if (attention) return attention;
         // A recurrent layer's [x, ...states] is Keras' call(x, initial_state=[...]).
         if (n.inputsAsList && takesInitialState(layer)) {
           kwargs.initial_state = n.inputs.slice(1).map(kerasTensor);
@@ -321,6 +327,15 @@ function checkLayer(x: unknown, where: string): Layer {
 /** Builds the layer for build_config.input_shape (its weights then exist for loading). */
 function buildFromConfig(layer: Layer, buildConfig: unknown, where: string): void {
   if (!isRecord(buildConfig) || layer.built) return;
+  if (layer instanceof MultiHeadAttention && isRecord(buildConfig.shapes_dict)) {
+    const d = buildConfig.shapes_dict;
+    try {
+      layer.buildFromShapes(readShape(d.query_shape, where), readShape(d.value_shape, where), d.key_shape == null ? undefined : readShape(d.key_shape, where));
+    } catch (e) {
+      throw new Error(`${where}: cannot build the layer for build_config.shapes_dict ${JSON.stringify(d)}: ${errorText(e)}`);
+    }
+    return;
+  }
   const shape = buildConfig.input_shape;
   if (!Array.isArray(shape)) return;
   try {
@@ -692,11 +707,14 @@ function functionalFromConfig(config: Readonly<Record<string, unknown>>, where: 
     let progress = false;
     for (const p of pending) {
       while (p.nodes.length > 0) {
-        const call = readNode(p.nodes[0], `${where}: layer "${p.name}"`);
+        const nodeWhere = `${where}: layer "${p.name}"`;
+        const call: ReturnType<typeof readNode> & { run?: (inputs: SymbolicTensor[]) => void } =
+          readAttentionNode(p.layer, p.nodes[0], nodeWhere, kerasTensorRef) ?? readNode(p.nodes[0], nodeWhere);
         const inputs = call.refs.map((r) => tensorOf(r, false, `layer "${p.name}"`));
         if (inputs.some((t) => t === null)) break;
         try {
-          p.layer.apply(call.asList ? (inputs as SymbolicTensor[]) : (inputs[0] as SymbolicTensor));
+          if (call.run) call.run(inputs as SymbolicTensor[]);
+          else p.layer.apply(call.asList ? (inputs as SymbolicTensor[]) : (inputs[0] as SymbolicTensor));
           if (call.training !== undefined && !(call.keras3 && call.training === keras3RecordedTraining(p.layer))) {
             pinnedTraining.set(p.layer.inboundNodes[p.layer.inboundNodes.length - 1], call.training);
           }

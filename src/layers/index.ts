@@ -95,6 +95,13 @@ import {
   ZeroPadding1D as ZeroPadding1DLayer, type ZeroPadding1DArgs,
 } from "./reshaping1d.js";
 import { SpatialDropout1D as SpatialDropout1DLayer, type SpatialDropout1DArgs } from "./spatial_dropout1d.js";
+import { EinsumDense as EinsumDenseLayer, type EinsumDenseArgs } from "./einsum_dense.js";
+import {
+  AdditiveAttention as AdditiveAttentionLayer, Attention as AttentionLayer, type AttentionArgs, type AttentionLayerCallOptions,
+} from "./attention.js";
+import {
+  MultiHeadAttention as MultiHeadAttentionLayer, type MultiHeadAttentionArgs, type MultiHeadAttentionCallOptions,
+} from "./multi_head_attention.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { LayerArgs } from "./layer.js";
 import type { FlattenArgs } from "./core.js";
@@ -558,4 +565,35 @@ export const classes = {
   GlobalMaxPooling1D: GlobalMaxPooling1DLayer, UpSampling1D: UpSampling1DLayer, ZeroPadding1D: ZeroPadding1DLayer, Cropping1D: Cropping1DLayer,
   SpatialDropout1D: SpatialDropout1DLayer,
   StringLookup: StringLookupLayer, IntegerLookup: IntegerLookupLayer, TextVectorization: TextVectorizationLayer,
+  EinsumDense: EinsumDenseLayer, Attention: AttentionLayer, AdditiveAttention: AdditiveAttentionLayer, MultiHeadAttention: MultiHeadAttentionLayer,
 };
+
+// ------------------------------------------------------------------ attention
+
+export { EinsumDenseLayer, AttentionLayer, AdditiveAttentionLayer, MultiHeadAttentionLayer };
+export type { EinsumDenseArgs, AttentionArgs, AttentionLayerCallOptions, MultiHeadAttentionArgs, MultiHeadAttentionCallOptions };
+export type { AttentionCallOptions } from "./attention_call.js";
+/** A dense layer over any axes: layers.EinsumDense("abc,cde->abde", [null, 4, 8], { biasAxes: "de" }). */
+export function EinsumDense(
+  equation: string | EinsumDenseArgs, outputShape?: number | readonly (number | null)[] | EinsumDenseArgs, args?: EinsumDenseArgs,
+): EinsumDenseLayer {
+  if (typeof equation === "object") return new EinsumDenseLayer({ ...equation });
+  if (outputShape !== undefined && typeof outputShape === "object" && !Array.isArray(outputShape)) return new EinsumDenseLayer({ ...(outputShape as EinsumDenseArgs), equation });
+  return new EinsumDenseLayer({ ...(args ?? {}), equation, outputShape: outputShape as EinsumDenseArgs["outputShape"] });
+}
+/** Dot-product (Luong) attention: layers.Attention()([query, value]) or .apply([q, v, k], { useCausalMask: true }). */
+export function Attention(args?: AttentionArgs): AttentionLayer {
+  return new AttentionLayer(args);
+}
+/** Additive (Bahdanau) attention: layers.AdditiveAttention()([query, value]). */
+export function AdditiveAttention(args?: Omit<AttentionArgs, "scoreMode">): AdditiveAttentionLayer {
+  return new AdditiveAttentionLayer(args);
+}
+/** Multi-head attention: layers.MultiHeadAttention(4, 16).apply([query, value], { attentionMask }). */
+export function MultiHeadAttention(
+  numHeads: number | MultiHeadAttentionArgs, keyDim?: number | MultiHeadAttentionArgs, args?: MultiHeadAttentionArgs,
+): MultiHeadAttentionLayer {
+  if (typeof numHeads === "object") return new MultiHeadAttentionLayer({ ...numHeads });
+  if (typeof keyDim === "object") return new MultiHeadAttentionLayer({ ...keyDim, numHeads });
+  return new MultiHeadAttentionLayer({ ...(args ?? {}), numHeads, keyDim });
+}

@@ -1,0 +1,194 @@
+import type { Tensor } from "../tensor/tensor.js";
+import type { Variable } from "../tensor/variable.js";
+import { shapeText } from "../tensor/shape.js";
+import { valueText } from "../tensor/value_text.js";
+import { add } from "../ops/math.js";
+import { einsum } from "../ops/einsum.js";
+import { type ActivationIdentifier, getActivation } from "../nn/activations.js";
+import { Layer, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
+import { layerShapeText } from "./symbolic.js";
+import { type KernelBiasArgs, KERNEL_BIAS_OPTIONS, addResolvedWeight, checkWeightOptions, kernelBiasConfig } from "./weights.js";
+
+export interface EinsumDenseArgs extends LayerArgs, KernelBiasArgs {
+  /**
+   * The product of the input and the kernel, as "ab,bc->ac" (Dense), "abc,cde->abde" (a
+   * projection to heads), "...b,bc->...c" or "ab...,bc->ac..." (axes under "..." pass through).
+   * The first operand is the input, the second the kernel.
+   */
+  equation?: string;
+  /** The output's shape without the batch axis (null: the input's size on that axis). */
+  outputShape?: number | readonly (number | null)[];
+  /** The output letters the bias spans, e.g. "de"; none by default (no bias). */
+  biasAxes?: string | null;
+  activation?: ActivationIdentifier;
+}
+
+/** The three terms of an EinsumDense equation and where "..." stands. */
+interface Split {
+  input: string;
+  kernel: string;
+  output: string;
+  elision: "none" | "left" | "right";
+}
+
+function splitEquation(equation: string, where: string): Split {
+  const forms: [RegExp, Split["elision"]][] = [
+    [/^([a-zA-Z]+),([a-zA-Z]+)->([a-zA-Z]+)$/, "none"],
+    [/^\.\.\.([a-zA-Z]+),([a-zA-Z]+)->\.\.\.([a-zA-Z]+)$/, "left"],
+    [/^([a-zA-Z]{2,})\.\.\.,([a-zA-Z]+)->([a-zA-Z]+)\.\.\.$/, "right"],
+  ];
+  for (const [re, elision] of forms) {
+    const m = re.exec(equation);
+    if (m) return { input: m[1], kernel: m[2], output: m[3], elision };
+  }
+  throw new SyntaxError(`${where}: invalid equation ${valueText(equation)}; use the form "ab,bc->ac", "...b,bc->...c" or "ab...,bc->ac..." (input, kernel, output)`);
+}
+
+/** Keras' _analyze_einsum_string: the kernel's and bias's shapes and the output's, for an input shape. */
+function analyze(s: Split, biasAxes: string | null, inputShape: LayerShape, partial: readonly (number | null)[], where: string) {
+  const rank = inputShape.length;
+  const elided = rank - s.input.length;
+  if (elided < 0 || (s.elision === "none" && elided !== 0)) {
+    throw new RangeError(`${where}: the equation's input "${s.elision === "left" ? "..." : ""}${s.input}${s.elision === "right" ? "..." : ""}" does not fit inputs of shape ${layerShapeText(inputShape)} (rank ${rank})`);
+  }
+  const left = s.elision === "left";
+  const wantPartial = left ? s.output.length : s.output.length - 1;
+  if (partial.length !== wantPartial) {
+    throw new RangeError(`${where}: outputShape ${JSON.stringify(partial)} has ${partial.length} entries but the output "${s.output}" needs ${wantPartial} (every output axis but the first${left ? ", after \"...\"" : ""})`);
+  }
+  // Keras' full output shape: the batch (and any elided leading axes), the given sizes, any elided trailing axes.
+  const full: (number | null)[] = left
+    ? [...inputShape.slice(0, elided), ...partial]
+    : [inputShape[0], ...partial, ...inputShape.slice(rank - elided)];
+  const inputAxis = (ch: string): number => s.input.indexOf(ch) + (left ? elided : 0);
+  const outputAxis = (ch: string): number => s.output.indexOf(ch) + (left ? elided : 0);
+  for (const ch of s.input) {
+    if (!s.output.includes(ch)) continue;
+    const inDim = inputShape[inputAxis(ch)], outDim = full[outputAxis(ch)];
+    if (outDim === null) full[outputAxis(ch)] = inDim;
+    else if (inDim !== null && outDim !== inDim) {
+      throw new RangeError(`${where}: the input and the output share axis "${ch}" but the input has size ${inDim} there (shape ${layerShapeText(inputShape)}) and outputShape says ${outDim}`);
+    }
+  }
+  for (const ch of s.output) {
+    if (!s.input.includes(ch) && !s.kernel.includes(ch)) throw new RangeError(`${where}: output axis "${ch}" appears in neither the input "${s.input}" nor the kernel "${s.kernel}"`);
+  }
+  const kernelShape = [...s.kernel].map((ch) => {
+    const d = s.input.includes(ch) ? inputShape[inputAxis(ch)] : s.output.includes(ch) ? full[outputAxis(ch)] : undefined;
+    if (d === undefined) throw new RangeError(`${where}: kernel axis "${ch}" appears in neither the input "${s.input}" nor the output "${s.output}"; the kernel's shape must follow from them`);
+    if (d === null) throw new RangeError(`${where}: the size of kernel axis "${ch}" is unknown (input ${layerShapeText(inputShape)}, outputShape ${JSON.stringify(partial)}); give it`);
+    return d;
+  });
+  let biasShape: number[] | null = null;
+  if (biasAxes !== null) {
+    for (const ch of biasAxes) {
+      if (!s.output.includes(ch)) throw new RangeError(`${where}: bias axis "${ch}" is not in the output "${s.output}"`);
+    }
+    const first = Math.min(...[...biasAxes].map((ch) => s.output.indexOf(ch)));
+    biasShape = [...s.output.slice(first)].map((ch) => {
+      if (!biasAxes.includes(ch)) return 1;
+      const d = full[outputAxis(ch)];
+      if (d === null) throw new RangeError(`${where}: the size of bias axis "${ch}" is unknown; give it in outputShape`);
+      return d;
+    });
+    if (s.elision === "right") biasShape.push(...new Array<number>(elided).fill(1));
+  }
+  return { kernelShape, biasShape, full };
+}
+
+/**
+ * Keras' EinsumDense: y = activation(einsum(equation, x, kernel) + bias), a dense layer over any
+ * axes, e.g. EinsumDense({ equation: "abc,cde->abde", outputShape: [null, 4, 8], biasAxes: "de" })
+ * projects [batch, steps, features] to [batch, steps, 4 heads, 8]. Weights kernel (its shape from
+ * the equation) and bias (from biasAxes), in Keras' layouts.
+ */
+export class EinsumDense extends Layer {
+  static readonly options = layerOptions<EinsumDenseArgs>({ equation: true, outputShape: true, biasAxes: true, activation: true, ...KERNEL_BIAS_OPTIONS });
+  readonly equation: string;
+  readonly partialOutputShape: readonly (number | null)[];
+  readonly biasAxes: string | null;
+  readonly activation: ReturnType<typeof getActivation>;
+  kernel: Variable | null = null;
+  bias: Variable | null = null;
+  private readonly split: Split;
+  private readonly args: EinsumDenseArgs;
+  private fullOutputShape: LayerShape | null = null;
+
+  constructor(args: EinsumDenseArgs) {
+    super(args);
+    const where = `EinsumDense ${this.name}`;
+    if (typeof args.equation !== "string") throw new TypeError(`${where}: equation must be a string such as "ab,bc->ac", got ${valueText(args.equation)}`);
+    this.equation = args.equation;
+    this.split = splitEquation(args.equation, where);
+    const os = args.outputShape;
+    const dimOk = (d: unknown): boolean => d === null || (typeof d === "number" && Number.isInteger(d) && d > 0);
+    if (typeof os === "number" ? !dimOk(os) : !(Array.isArray(os) && os.every(dimOk))) {
+      throw new TypeError(`${where}: outputShape must be a positive integer or a list of positive integers and nulls (the output without its batch axis), got ${valueText(os)}`);
+    }
+    this.partialOutputShape = typeof os === "number" ? [os] : [...(os as (number | null)[])];
+    if (args.biasAxes !== undefined && args.biasAxes !== null && (typeof args.biasAxes !== "string" || !/^[a-zA-Z]*$/.test(args.biasAxes))) {
+      throw new TypeError(`${where}: biasAxes must be a string of output letters such as "de", got ${valueText(args.biasAxes)}`);
+    }
+    this.biasAxes = args.biasAxes ?? null;
+    this.activation = getActivation(args.activation, where);
+    checkWeightOptions(where, args);
+    this.args = args;
+  }
+
+  override build(inputShape: LayerShape | LayerShape[]): void {
+    const where = `EinsumDense ${this.name}`;
+    if (Array.isArray(inputShape[0])) throw new TypeError(`${where}: takes one input tensor, got a list of ${inputShape.length}`);
+    const { kernelShape, biasShape, full } = analyze(this.split, this.biasAxes, inputShape as LayerShape, this.partialOutputShape, where);
+    this.fullOutputShape = full;
+    this.kernel = addResolvedWeight(this, "kernel", kernelShape, "glorot_uniform", {
+      initializer: this.args.kernelInitializer, regularizer: this.args.kernelRegularizer, constraint: this.args.kernelConstraint,
+    });
+    if (biasShape !== null) {
+      this.bias = addResolvedWeight(this, "bias", biasShape, "zeros", {
+        initializer: this.args.biasInitializer, regularizer: this.args.biasRegularizer, constraint: this.args.biasConstraint,
+      });
+    }
+    this.built = true;
+  }
+
+  protected override weightAxes(): readonly number[] {
+    const s = this.split;
+    const rank = (this.builtInputShape as LayerShape | null)?.length ?? s.input.length;
+    const offset = s.elision === "left" ? rank - s.input.length : 0;
+    return [...s.input].flatMap((ch, i) => (s.kernel.includes(ch) ? [i + offset] : []));
+  }
+
+  call(inputs: Tensor | Tensor[]): Tensor {
+    if (Array.isArray(inputs)) throw new TypeError(`EinsumDense ${this.name}: takes one input tensor, got a list of ${inputs.length}`);
+    const x = inputs;
+    const built = this.builtInputShape as LayerShape;
+    if (x.rank !== built.length) {
+      throw new RangeError(`EinsumDense ${this.name}: was built for inputs of rank ${built.length} ${layerShapeText(built)}, got shape ${shapeText(x.shape)}`);
+    }
+    let y = einsum(this.equation, x, this.kernel!);
+    if (this.bias) y = add(y, this.bias);
+    return this.activation.fn(y);
+  }
+
+  override computeOutputShape(inputShape: LayerShape | LayerShape[]): LayerShape {
+    const { full } = analyze(this.split, this.biasAxes, inputShape as LayerShape, this.partialOutputShape, `EinsumDense ${this.name}`);
+    return full;
+  }
+
+  /** The output shape the layer was built for (Keras' full_output_shape). */
+  get builtOutputShape(): LayerShape | null {
+    return this.fullOutputShape;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    const base = super.getConfig();
+    const kb = kernelBiasConfig(this.args);
+    // Keras 3.5's key order, with activity_regularizer among the weights' entries (null when unset).
+    return {
+      ...base, output_shape: [...this.partialOutputShape], equation: this.equation, activation: this.activation.name,
+      bias_axes: this.biasAxes, kernel_initializer: kb.kernel_initializer, bias_initializer: kb.bias_initializer,
+      kernel_regularizer: kb.kernel_regularizer, bias_regularizer: kb.bias_regularizer, activity_regularizer: base.activity_regularizer ?? null,
+      kernel_constraint: kb.kernel_constraint, bias_constraint: kb.bias_constraint,
+    };
+  }
+}

@@ -1,0 +1,350 @@
+import type { Tensor } from "../tensor/tensor.js";
+import { ones } from "../tensor/creation.js";
+import { valueText } from "../tensor/value_text.js";
+import { mul, sub } from "../ops/math.js";
+import { einsum } from "../ops/einsum.js";
+import { expandDims } from "../ops/shape.js";
+import { bandPart } from "../ops/linalg.js";
+import { type CallOptions, type LayerArgs, type LayerInput, type LayerShape, layerOptions, nestWeightScope } from "./layer.js";
+import { layerShapeText, type SymbolicTensor } from "./symbolic.js";
+import { Dropout } from "./core.js";
+import { Softmax } from "./activation_layers.js";
+import { EinsumDense } from "./einsum_dense.js";
+import { type KernelBiasArgs, KERNEL_BIAS_OPTIONS, checkWeightOptions, kernelBiasConfig, resolveRegularizer, serializeObject } from "./weights.js";
+import { type AttentionCallOptions, AttentionLayerBase, type AttentionSlot, type AttentionTensor, maskValues } from "./attention_call.js";
+
+const MASKED = 1e9;
+
+export interface MultiHeadAttentionArgs extends LayerArgs, KernelBiasArgs {
+  /** Number of attention heads. */
+  numHeads?: number;
+  /** Size of each head's query and key projections. */
+  keyDim?: number;
+  /** Size of each head's value projection; default keyDim. */
+  valueDim?: number | null;
+  /** Fraction of the attention weights dropped in training. Default 0. */
+  dropout?: number;
+  /** Biases on the four projections. Default true. */
+  useBias?: boolean;
+  /** The output's last axes; default the query's last dimension. */
+  outputShape?: number | readonly number[] | null;
+  /** The query/key axes attention runs over (not the batch or the features); default every axis between them. */
+  attentionAxes?: number | readonly number[] | null;
+  /** Seed of the dropout masks. */
+  seed?: number | null;
+}
+
+/** MultiHeadAttention's call options (Keras' call keywords besides query and value). */
+export interface MultiHeadAttentionCallOptions extends AttentionCallOptions {
+  /** The keys (default the values): [batch, S..., dim]. */
+  key?: AttentionTensor | null;
+  /** Which query positions attend to which key positions: [batch, T..., S...] (bool or 0/1), true = attend. */
+  attentionMask?: AttentionTensor | null;
+  /** [batch, T]: query positions that take part (Keras derives it from masking layers). */
+  queryMask?: AttentionTensor | null;
+  /** [batch, S]: value positions that take part. */
+  valueMask?: AttentionTensor | null;
+  /** [batch, S]: key positions that take part. */
+  keyMask?: AttentionTensor | null;
+}
+
+// The keyword tensors in Keras' order of a call's inputs (its kwargs sorted by name), so "Connected to" lists them as Keras does.
+const CALL_KEYS: Readonly<Record<string, AttentionSlot | null>> = {
+  training: null, returnAttentionScores: null, useCausalMask: null,
+  attentionMask: "attention_mask", key: "key", keyMask: "key_mask", queryMask: "query_mask", valueMask: "value_mask",
+};
+
+const letter = (i: number): string => String.fromCharCode(97 + i);
+
+/** Keras' _build_proj_equation: a projection keeping `free` axes, summing `bound`, adding `outDims`. */
+function projEquation(free: number, bound: number, outDims: number): { equation: string; biasAxes: string; outputRank: number } {
+  let input = "", kernel = "", output = "", bias = "";
+  for (let i = 0; i < free; i++) { input += letter(i); output += letter(i); }
+  for (let i = 0; i < bound; i++) { input += letter(free + i); kernel += letter(free + i); }
+  for (let i = 0; i < outDims; i++) {
+    const c = letter(free + bound + i);
+    kernel += c; output += c; bias += c;
+  }
+  return { equation: `${input},${kernel}->${output}`, biasAxes: bias, outputRank: output.length };
+}
+
+/** Keras' _build_attention_equation: scores of projected queries against keys, and the weighted sum of values. */
+function attentionEquations(rank: number, axes: readonly number[]): { dot: string; combine: string; scoresRank: number } {
+  const target = Array.from({ length: rank }, (_, i) => letter(i)).join("");
+  const batchDims = Array.from({ length: rank }, (_, i) => i).filter((i) => !axes.includes(i) && i !== rank - 1);
+  let next = rank, source = "";
+  for (let i = 0; i < rank; i++) source += batchDims.includes(i) || i === rank - 1 ? target[i] : letter(next++);
+  const product = [...batchDims.map((i) => target[i]), ...axes.map((i) => target[i]), ...axes.map((i) => source[i])].join("");
+  return { dot: `${source},${target}->${product}`, combine: `${product},${source}->${target}`, scoresRank: product.length };
+}
+
+/**
+ * Keras' MultiHeadAttention (Vaswani et al. 2017): query, key and value projected to numHeads
+ * heads by EinsumDense layers named query, key and value, scaled dot-product attention per head
+ * (softmax over the attention axes, optional dropout), and the heads merged back by an
+ * EinsumDense named attention_output. Called as layer.apply([query, value]) or
+ * layer.apply([query, value, key], { attentionMask, returnAttentionScores, useCausalMask }).
+ * Weights in Keras' order and layouts: query kernel [dim, heads, keyDim] and bias [heads, keyDim],
+ * then key, value, and attention_output's kernel [heads, valueDim, outDim] and bias [outDim].
+ */
+export class MultiHeadAttention extends AttentionLayerBase {
+  static readonly options = layerOptions<MultiHeadAttentionArgs>({
+    numHeads: true, keyDim: true, valueDim: true, dropout: true, useBias: true, outputShape: true, attentionAxes: true, seed: true, ...KERNEL_BIAS_OPTIONS,
+  });
+  /** Where Keras' saving_lib finds the projections (its public properties) and the helpers. */
+  static readonly kerasAttributeNames: Readonly<Record<string, string>> = {
+    queryDense: "query_dense", keyDense: "key_dense", valueDense: "value_dense", softmax: "_softmax", dropoutLayer: "_dropout_layer", outputDense: "output_dense",
+  };
+  readonly numHeads: number;
+  readonly keyDim: number;
+  readonly valueDim: number;
+  readonly dropout: number;
+  readonly useBias: boolean;
+  readonly outputShape: readonly number[] | null;
+  /** outputShape as given (a number stays a number in the config, as Keras keeps it). */
+  private readonly givenOutputShape: number | readonly number[] | null;
+  readonly seed: number | null;
+  // Made by build, in Keras' order (it is the order of the weights).
+  queryDense: EinsumDense | null = null;
+  keyDense: EinsumDense | null = null;
+  valueDense: EinsumDense | null = null;
+  softmax: Softmax | null = null;
+  dropoutLayer: Dropout | null = null;
+  outputDense: EinsumDense | null = null;
+  private givenAxes: readonly number[] | null;
+  private axes: readonly number[] | null = null;
+  private dotEquation = "";
+  private combineEquation = "";
+  private normAxes: number[] = [];
+  private readonly args: MultiHeadAttentionArgs;
+  private readonly sublayerActivity: MultiHeadAttentionArgs["activityRegularizer"];
+
+  constructor(args: MultiHeadAttentionArgs) {
+    // Keras gives the activity regularizer to the four projections, not to the layer itself.
+    const { activityRegularizer, ...own } = args ?? {};
+    super(own);
+    this.sublayerActivity = activityRegularizer;
+    const where = `MultiHeadAttention ${this.name}`;
+    const posInt = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v) && v > 0;
+    if (!posInt(args.numHeads)) throw new RangeError(`${where}: numHeads must be a positive integer, got ${valueText(args.numHeads)}`);
+    if (!posInt(args.keyDim)) throw new RangeError(`${where}: keyDim must be a positive integer (the size of each head), got ${valueText(args.keyDim)}`);
+    if (args.valueDim !== undefined && args.valueDim !== null && !posInt(args.valueDim)) throw new RangeError(`${where}: valueDim must be a positive integer, got ${valueText(args.valueDim)}`);
+    this.numHeads = args.numHeads;
+    this.keyDim = args.keyDim;
+    this.valueDim = args.valueDim || args.keyDim;
+    const rate = args.dropout ?? 0;
+    if (typeof rate !== "number" || !(rate >= 0 && rate < 1)) throw new RangeError(`${where}: dropout must be a number in [0, 1), got ${valueText(args.dropout)}`);
+    this.dropout = rate;
+    if (args.useBias !== undefined && typeof args.useBias !== "boolean") throw new TypeError(`${where}: useBias must be true or false, got ${valueText(args.useBias)}`);
+    this.useBias = args.useBias ?? true;
+    const os = args.outputShape;
+    this.givenOutputShape = os === undefined || os === null ? null : typeof os === "number" ? os : [...os];
+    if (os === undefined || os === null) this.outputShape = null;
+    else if (posInt(os)) this.outputShape = [os];
+    else if (Array.isArray(os) && os.length > 0 && os.every(posInt)) this.outputShape = [...os];
+    else throw new TypeError(`${where}: outputShape must be a positive integer or a list of them, got ${valueText(os)}`);
+    const ax = args.attentionAxes;
+    if (ax === undefined || ax === null) this.givenAxes = null;
+    else {
+      const list = typeof ax === "number" ? [ax] : Array.isArray(ax) ? [...ax] : null;
+      if (!list || list.length === 0 || !list.every((a) => Number.isInteger(a) && a > 0)) {
+        throw new TypeError(`${where}: attentionAxes must be an axis or a list of axes of the query, between the batch axis and the last one (e.g. 1, or [1, 2]), got ${valueText(ax)}`);
+      }
+      this.givenAxes = list;
+    }
+    if (args.seed !== undefined && args.seed !== null && !Number.isInteger(args.seed)) throw new TypeError(`${where}: seed must be an integer, got ${valueText(args.seed)}`);
+    this.seed = args.seed ?? null;
+    checkWeightOptions(where, args);
+    this.args = args;
+  }
+
+  get attentionAxes(): readonly number[] | null {
+    return this.axes ?? this.givenAxes;
+  }
+
+  override apply(inputs: LayerInput, opts: MultiHeadAttentionCallOptions = {}): Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[] {
+    const where = `MultiHeadAttention ${this.name}`;
+    for (const k of Object.keys(opts)) {
+      if (!(k in CALL_KEYS)) throw new TypeError(`${where}: unknown call option "${k}"; it takes ${Object.keys(CALL_KEYS).join(", ")}`);
+    }
+    if (!Array.isArray(inputs) || inputs.length < 2 || inputs.length > 3) {
+      throw new TypeError(`${where}: call it on [query, value] or [query, value, key] (Keras' mha(query, value, key)), got ${Array.isArray(inputs) ? `a list of ${inputs.length}` : "one tensor"}`);
+    }
+    const list: AttentionTensor[] = [...(inputs as AttentionTensor[])];
+    const slots: AttentionSlot[] = ["query", "value", "key"].slice(0, list.length) as AttentionSlot[];
+    if (opts.key !== undefined && opts.key !== null && list.length === 3) throw new TypeError(`${where}: the key is given twice, in the input list and as the key option`);
+    for (const [name, slot] of Object.entries(CALL_KEYS)) {
+      const t = (opts as Record<string, unknown>)[name];
+      if (slot === null || t === undefined || t === null) continue;
+      list.push(t as AttentionTensor);
+      slots.push(slot);
+    }
+    const layout = { slots, returnAttentionScores: this.flag(opts, "returnAttentionScores"), useCausalMask: this.flag(opts, "useCausalMask") };
+    return this.applyLayout(list, layout, opts.training);
+  }
+
+  /** The query, value and key shapes of a call's input shapes, checked as Keras checks them. */
+  private shapes(inputShape: LayerShape | LayerShape[]): { q: LayerShape; v: LayerShape; k: LayerShape; list: LayerShape[] } {
+    const where = `MultiHeadAttention ${this.name}`;
+    const list = inputShape as LayerShape[];
+    const layout = this.layoutOf(undefined, list.length);
+    const q = this.pick(list, layout, "query")!, v = this.pick(list, layout, "value")!;
+    const k = this.pick(list, layout, "key") ?? v;
+    const text = `query ${layerShapeText(q)}, value ${layerShapeText(v)}${layout.slots.includes("key") ? `, key ${layerShapeText(k)}` : ""}`;
+    if (q.length < 3 || v.length < 3 || k.length < 3) throw new RangeError(`${where}: query, value and key need shape [batch, steps..., dim] (rank 3 or more), got ${text}`);
+    if (q.length !== v.length || k.length !== v.length) throw new RangeError(`${where}: query, value and key need the same rank, got ${text}`);
+    if (q[q.length - 1] !== v[v.length - 1]) {
+      throw new RangeError(`${where}: the last dimension of the query and the value must be equal (Keras' rule), got ${text}; project one of them first (e.g. layers.Dense)`);
+    }
+    const mid = (s: LayerShape): string => JSON.stringify(s.slice(1, -1));
+    if (mid(v) !== mid(k)) throw new RangeError(`${where}: the value and the key must agree on every axis but the last, got ${text}`);
+    if ([q, v, k].some((s) => s[s.length - 1] === null)) throw new RangeError(`${where}: the last dimensions must be known, got ${text}`);
+    return { q, v, k, list };
+  }
+
+  override build(inputShape: LayerShape | LayerShape[]): void {
+    const { q, v, k } = this.shapes(inputShape);
+    const where = `MultiHeadAttention ${this.name}`;
+    const rank = q.length;
+    if (this.givenAxes && this.givenAxes.some((a) => a >= rank - 1)) {
+      throw new RangeError(`${where}: attentionAxes ${JSON.stringify(this.givenAxes)} must be axes of the query ${layerShapeText(q)} between the batch axis and the last one (1..${rank - 2})`);
+    }
+    const sub = (name: string, equation: string, outputShape: (number | null)[], biasAxes: string): EinsumDense => {
+      const layer = new EinsumDense({
+        name, equation, outputShape, biasAxes: this.useBias ? biasAxes : null, dtype: this.dtype,
+        kernelInitializer: this.args.kernelInitializer, biasInitializer: this.args.biasInitializer,
+        kernelRegularizer: this.args.kernelRegularizer, biasRegularizer: this.args.biasRegularizer,
+        kernelConstraint: this.args.kernelConstraint, biasConstraint: this.args.biasConstraint, activityRegularizer: this.sublayerActivity,
+      });
+      nestWeightScope(layer, this);
+      return layer;
+    };
+    const heads = (r: number, last: number): (number | null)[] => [...new Array<null>(r - 3).fill(null), this.numHeads, last];
+    const proj = projEquation(rank - 1, 1, 2);
+    this.queryDense = sub("query", proj.equation, heads(proj.outputRank, this.keyDim), proj.biasAxes);
+    this.queryDense.maybeBuild(q, false);
+    this.keyDense = sub("key", proj.equation, heads(proj.outputRank, this.keyDim), proj.biasAxes);
+    this.keyDense.maybeBuild(k, false);
+    this.valueDense = sub("value", proj.equation, heads(proj.outputRank, this.valueDim), proj.biasAxes);
+    this.valueDense.maybeBuild(v, false);
+    // Keras' _build_attention on the projected rank.
+    const r = proj.outputRank;
+    this.axes = this.givenAxes ?? Array.from({ length: r - 3 }, (_, i) => i + 1);
+    const eqs = attentionEquations(r, this.axes);
+    this.dotEquation = eqs.dot;
+    this.combineEquation = eqs.combine;
+    this.normAxes = Array.from({ length: this.axes.length }, (_, i) => eqs.scoresRank - this.axes!.length + i);
+    this.softmax = new Softmax({ axis: this.normAxes, dtype: this.dtype });
+    this.dropoutLayer = new Dropout({ rate: this.dropout, dtype: this.dtype, ...(this.seed === null ? {} : { seed: this.seed }) });
+    const out = this.outputShape ?? [q[rank - 1] as number];
+    const oproj = projEquation(rank - 1, 2, out.length);
+    this.outputDense = sub("attention_output", oproj.equation, [...new Array<null>(oproj.outputRank - 1 - out.length).fill(null), ...out], oproj.biasAxes);
+    const projected = this.queryDense.computeOutputShape(q) as LayerShape;
+    this.outputDense.maybeBuild([...projected.slice(0, -1), this.valueDim], false);
+    this.built = true;
+  }
+
+  /** Keras' _compute_attention_mask: 1 where query position t may attend to key position s. */
+  private attentionMask(list: Tensor[], q: Tensor, v: Tensor, dtype: Tensor["dtype"]): Tensor | null {
+    const layout = this.layoutOf();
+    let auto: Tensor | null = null;
+    const and = (m: Tensor): void => {
+      auto = auto ? mul(auto, m) : m;
+    };
+    const qm = this.pick(list, layout, "query_mask"), vm = this.pick(list, layout, "value_mask"), km = this.pick(list, layout, "key_mask");
+    if (qm) and(expandDims(maskValues(qm, dtype), -1));
+    if (vm) and(expandDims(maskValues(vm, dtype), -2));
+    if (km) and(expandDims(maskValues(km, dtype), -2));
+    if (layout.useCausalMask) and(expandDims(bandPart(ones([q.shape[1], v.shape[1]], dtype), -1, 0), 0));
+    const given = this.pick(list, layout, "attention_mask");
+    if (!given) return auto;
+    const am = maskValues(given, dtype);
+    return auto ? mul(am, auto) : am;
+  }
+
+  call(inputs: Tensor | Tensor[], opts: CallOptions): Tensor | Tensor[] {
+    const layout = this.layoutOf(opts);
+    const list = inputs as Tensor[];
+    this.shapes(list.map((t) => t.shape));
+    const query = this.pick(list, layout, "query")!, value = this.pick(list, layout, "value")!;
+    const key = this.pick(list, layout, "key") ?? value;
+    ([["query", query, this.queryDense], ["value", value, this.valueDense], ["key", key, this.keyDense]] as const).forEach(([what, t, dense]) => {
+      const want = dense!.kernel!.shape[0];
+      if (t.shape[t.rank - 1] !== want) {
+        throw new RangeError(
+          `MultiHeadAttention ${this.name}: the ${what}'s last dimension is ${t.shape[t.rank - 1]} (shape [${t.shape.join(", ")}]) but the layer was built for ${want}` +
+            "; call it on inputs of that size, or use a new layer",
+        );
+      }
+    });
+    let mask = this.attentionMask(list, query, value, query.dtype);
+    const q = mul(this.queryDense!.apply(query) as Tensor, 1 / Math.sqrt(this.keyDim));
+    const k = this.keyDense!.apply(key) as Tensor;
+    const v = this.valueDense!.apply(value) as Tensor;
+    let scores = einsum(this.dotEquation, k, q);
+    if (mask) {
+      // Keras' _masked_softmax: the mask's missing axes are the heads' (and batch-like ones before the attention axes).
+      const axis = -this.axes!.length * 2 - 1;
+      while (mask.rank < scores.rank) mask = expandDims(mask, axis);
+      try {
+        scores = sub(scores, mul(sub(1, mask), MASKED));
+      } catch (e) {
+        throw new RangeError(`MultiHeadAttention ${this.name}: the attention mask of shape [${this.pick(list, layout, "attention_mask")?.shape.join(", ") ?? ""}] does not fit scores of shape [${scores.shape.join(", ")}] (${(e as Error).message}); give it as [batch, query steps, key steps]`);
+      }
+    }
+    const weights = this.softmax!.apply(scores) as Tensor;
+    const dropped = this.dropout > 0 ? (this.dropoutLayer!.apply(weights, { training: opts.training }) as Tensor) : weights;
+    const combined = einsum(this.combineEquation, dropped, v);
+    const out = this.outputDense!.apply(combined) as Tensor;
+    return layout.returnAttentionScores ? [out, weights] : out;
+  }
+
+  override computeOutputShape(inputShape: LayerShape | LayerShape[]): LayerShape | LayerShape[] {
+    const { q, k } = this.shapes(inputShape);
+    const out = this.outputShape ? [...q.slice(0, -1), ...this.outputShape] : [...q];
+    if (!this.layoutOf(undefined, (inputShape as LayerShape[]).length).returnAttentionScores) return out;
+    // The scores: batch-like query axes and the heads, then the query's and the key's attention axes.
+    const rank = q.length + 1;
+    const axes = this.axes ?? this.givenAxes ?? Array.from({ length: rank - 3 }, (_, i) => i + 1);
+    const projected = [...q.slice(0, -1), this.numHeads];
+    const batchLike = Array.from({ length: rank - 1 }, (_, i) => i).filter((i) => !axes.includes(i));
+    return [out, [...batchLike.map((i) => projected[i]), ...axes.map((i) => q[i]), ...axes.map((i) => k[i])]];
+  }
+
+  /** Keras' build_config for a layer built from several shapes: its shapes_dict. */
+  kerasBuildConfig(): Record<string, unknown> | null {
+    const shapes = this.dataShapes();
+    if (!shapes) return null;
+    const slots = ((this.builtLayout ?? this.graphLayout)?.slots ?? ["query", "value", "key"]).filter((s) => s === "query" || s === "value" || s === "key");
+    const dict: Record<string, unknown> = {};
+    shapes.forEach((shape, i) => { dict[`${slots[i]}_shape`] = [...shape]; });
+    return { shapes_dict: dict };
+  }
+
+  /** Builds from Keras' shapes_dict ({ query_shape, value_shape, key_shape? }). */
+  buildFromShapes(query: LayerShape, value: LayerShape, key?: LayerShape): void {
+    const slots: AttentionSlot[] = key ? ["query", "value", "key"] : ["query", "value"];
+    const saved = this.graphLayout;
+    this.graphLayout = { slots, returnAttentionScores: false, useCausalMask: false };
+    this.builtLayout = this.graphLayout;
+    try {
+      this.maybeBuild(key ? [query, value, key] : [query, value], true);
+    } finally {
+      this.graphLayout = saved;
+    }
+  }
+
+  override getConfig(): Record<string, unknown> {
+    const kb = kernelBiasConfig(this.args);
+    const base = super.getConfig();
+    delete base.activity_regularizer;
+    return {
+      ...base, num_heads: this.numHeads, key_dim: this.keyDim, value_dim: this.valueDim, dropout: this.dropout, use_bias: this.useBias,
+      output_shape: typeof this.givenOutputShape === "number" ? this.givenOutputShape : this.givenOutputShape ? [...this.givenOutputShape] : null, attention_axes: this.attentionAxes ? [...this.attentionAxes] : null,
+      kernel_initializer: kb.kernel_initializer, bias_initializer: kb.bias_initializer, kernel_regularizer: kb.kernel_regularizer,
+      bias_regularizer: kb.bias_regularizer,
+      activity_regularizer: serializeObject(resolveRegularizer(this.sublayerActivity)),
+      kernel_constraint: kb.kernel_constraint, bias_constraint: kb.bias_constraint, seed: this.seed,
+    };
+  }
+}
