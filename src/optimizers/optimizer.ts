@@ -68,8 +68,11 @@ export interface OptimizerDefaults {
 /** The class of an optimizer, for fromConfig. */
 export type OptimizerClass<T extends Optimizer> = new (options?: OptimizerOptions) => T;
 
-/** Keras refuses a negative learning rate: it climbs the loss instead of descending it. */
-const LEARNING_RATE_RULE = { min: 0 } as const;
+/**
+ * Any finite learning rate, as Keras 3.5 takes it: a negative one climbs the loss (gradient
+ * ascent), and schedules may give negative rates too.
+ */
+const LEARNING_RATE_RULE = {} as const;
 
 const BASE_KEYS = [
   "learningRate", "lr", "weightDecay", "clipnorm", "clipvalue", "globalClipnorm", "name", "decay", "useEma", "emaMomentum", "emaOverwriteFrequency",
