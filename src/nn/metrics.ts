@@ -85,13 +85,15 @@ function reduceToSamplewise(who: string, valuesIn: Tensor, sampleWeight: Input |
 class MeanAccumulator {
   total = 0;
   count = 0;
+  // Keras' Mean keeps total and count in float32 variables (its dtype, floatx): each update and
+  // the result round as theirs do.
   add(who: string, values: Tensor, sampleWeight: Input | null | undefined): void {
     const { values: v, weights } = reduceToSamplewise(who, values, sampleWeight);
-    this.total += sum(v).item();
-    this.count += weights !== null ? sum(weights).item() : v.rank >= 1 ? v.shape[0] : 1;
+    this.total = Math.fround(this.total + sum(v).item());
+    this.count = Math.fround(this.count + (weights !== null ? sum(weights).item() : v.rank >= 1 ? v.shape[0] : 1));
   }
   result(): number {
-    return this.count === 0 ? 0 : this.total / this.count;
+    return this.count === 0 ? 0 : Math.fround(this.total / this.count);
   }
   reset(): void {
     this.total = 0;
@@ -377,7 +379,7 @@ export class RootMeanSquaredError extends Metric {
     });
   }
   result(): number {
-    return Math.sqrt(this.acc.result());
+    return Math.fround(Math.sqrt(this.acc.result()));
   }
   resetState(): void {
     this.acc.reset();
