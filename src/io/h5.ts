@@ -180,6 +180,17 @@ export class Hdf5File {
     }
   }
 
+  /** A dataset's shape without reading its values; null when `path` is not a dataset. */
+  datasetShape(path: string): number[] | null {
+    const e = this.entity(path);
+    if (!(e instanceof h5wasm.Dataset)) return null;
+    try {
+      return [...(e.metadata.shape ?? [])];
+    } catch (err) {
+      return this.fail(`cannot read the shape of dataset "${path}"`, err);
+    }
+  }
+
   /** A numeric dataset's shape, dtype and values (row-major). */
   readArray(path: string): H5Array {
     const e = this.entity(path);

@@ -134,16 +134,22 @@ export async function withArchiveWeights<T>(zip: ZipArchive, path: string, use: 
   });
 }
 
+/** metadata.json's keras_version (checking the file is a JSON object), if it has one. */
+function archiveKerasVersion(zip: ZipArchive, path: string): string | undefined {
+  if (!zip.has(METADATA)) return undefined;
+  const metadata = parseJsonEntry(zip, METADATA, path);
+  if (typeof metadata !== "object" || metadata === null || Array.isArray(metadata)) throw new ModelFileError(path, `its ${METADATA} is not a JSON object`);
+  const version = (metadata as Record<string, unknown>).keras_version;
+  return typeof version === "string" ? version : undefined;
+}
+
 export async function loadKerasFile(path: string, opts: LoadModelOptions): Promise<Model> {
   const zip = readKerasArchive(path);
   const config = parseJsonEntry(zip, CONFIG, path);
   if (typeof config !== "object" || config === null || Array.isArray(config) || typeof (config as Record<string, unknown>).class_name !== "string") {
     throw new ModelFileError(path, `its ${CONFIG} is not a serialized model (expected an object with class_name and config)`);
   }
-  if (zip.has(METADATA)) {
-    const metadata = parseJsonEntry(zip, METADATA, path);
-    if (typeof metadata !== "object" || metadata === null || Array.isArray(metadata)) throw new ModelFileError(path, `its ${METADATA} is not a JSON object`);
-  }
+  const kerasVersion = archiveKerasVersion(zip, path);
   // Keras writes an adapted lookup layer's vocabulary (and other layer assets) under assets/; lamina keeps it in the config instead.
   const assets = [...zip.entries.keys()].filter((k) => k.startsWith("assets/") && !k.endsWith("/"));
   if (assets.length > 0) {
@@ -156,12 +162,13 @@ export async function loadKerasFile(path: string, opts: LoadModelOptions): Promi
     throw new ModelFileError(path, `its ${CONFIG} cannot be turned into a model: ${errorText(e)}`);
   }
   const includeOptimizer = (opts.compile ?? true) && model.compiled !== null;
-  await withArchiveWeights(zip, path, (h5) => readState(h5, stateEntries(model, includeOptimizer)));
+  await withArchiveWeights(zip, path, (h5) => readState(h5, stateEntries(model, includeOptimizer), { kerasVersion }));
   return model;
 }
 
 /** Loads the weights of a .keras file into an existing model (Keras' load_weights on a .keras). */
 export async function loadKerasFileWeights(model: Model, path: string, opts: ReadStateOptions): Promise<void> {
   const zip = readKerasArchive(path);
-  await withArchiveWeights(zip, path, (h5) => readState(h5, stateEntries(model, model.compiled !== null), opts));
+  const kerasVersion = archiveKerasVersion(zip, path);
+  await withArchiveWeights(zip, path, (h5) => readState(h5, stateEntries(model, model.compiled !== null), { ...opts, kerasVersion }));
 }

@@ -175,6 +175,8 @@ export interface ReadStateOptions {
    * and lamina) instead of by path; layers without a match keep their weights.
    */
   byName?: boolean;
+  /** The keras_version of the file's metadata.json, when it has one (decides between equally fitting variable orders). */
+  kerasVersion?: string;
 }
 
 /** A value read from the file, converted to the variable's dtype. */
@@ -237,6 +239,7 @@ export function readState(h5: Hdf5File, entries: readonly StateEntry[], opts: Re
         );
         continue;
       }
+      vars = savedOptimizerOrder(e.optimizer, (i) => h5.datasetShape(`${group}/${i}`), opts.kerasVersion);
     }
     const before = problems.length;
     const pending: [Variable, Tensor][] = [];
@@ -273,6 +276,34 @@ export function readState(h5: Hdf5File, entries: readonly StateEntry[], opts: Re
     throw new ModelFileError(h5.display, `does not match the model: ${problems.join("; ")}. Build the same architecture, or pass { skipMismatch: true } to load what fits`);
   }
   for (const [v, t] of assignments) v.assign(t);
+}
+
+/**
+ * The optimizer's variables in the order the file holds them: variables() (Keras >= 3.10 and
+ * lamina), or Keras 3.0-3.9's order where that differs (Nadam's u_product before the slots). The
+ * dataset shapes decide; when both orders fit them, the file's keras_version does (the current
+ * order when unknown).
+ */
+export function savedOptimizerOrder(optimizer: Optimizer, savedShape: (index: number) => readonly number[] | null, kerasVersion: string | undefined): Variable[] {
+  const current = optimizer.variables();
+  const older = optimizer.variablesBeforeKeras310();
+  if (older === null) return current;
+  const fits = (vars: readonly Variable[]): boolean => vars.every((v, i) => {
+    const shape = savedShape(i);
+    return shape !== null && shapesEqual(shape, v.shape);
+  });
+  const currentFits = fits(current);
+  const olderFits = fits(older);
+  if (olderFits && (!currentFits || (kerasVersion !== undefined && versionBefore(kerasVersion, [3, 10])))) return older;
+  return current;
+}
+
+/** Whether a version string "3.5.0" is below [major, minor]; false when it is not a version. */
+function versionBefore(version: string, [major, minor]: [number, number]): boolean {
+  const m = /^(\d+)\.(\d+)/.exec(version);
+  if (!m) return false;
+  const [a, b] = [Number(m[1]), Number(m[2])];
+  return a < major || (a === major && b < minor);
 }
 
 /** Every vars group of the file by its `name` attribute. */

@@ -23,7 +23,8 @@ import { type JsonObject, compileFromConfig, modelFromConfig, serializeLayer } f
 import { Hdf5File } from "./h5.js";
 import { ModelFileError, errorText } from "./file_error.js";
 import { writeAtomically } from "./atomic_write.js";
-import { tensorFor, variableArray } from "./keras_state.js";
+import { savedOptimizerOrder, tensorFor, variableArray } from "./keras_state.js";
+import type { Optimizer } from "../optimizers/optimizer.js";
 import { legacyLayer, legacyTrainingConfig } from "./legacy_config.js";
 import type { LoadModelOptions, LoadWeightsOptions, SaveModelOptions, SaveWeightsOptions } from "./file_options.js";
 
@@ -291,13 +292,16 @@ export async function loadLegacyH5(path: string, opts: LoadModelOptions): Promis
 /** Restores optimizer_weights when the counts and shapes fit (Keras warns and skips otherwise). */
 function readOptimizerWeights(h5: Hdf5File, model: Model): void {
   const names = listAttr(h5, "optimizer_weights", "weight_names");
-  const opt = model.compiled?.optimizer as unknown as { built: boolean; build(v: readonly Variable[]): void; variables(): Variable[]; setWeights(w: readonly Tensor[]): void; name: string };
+  const opt = model.compiled?.optimizer as Optimizer;
   if (!opt.built && names.length > opt.variables().length) opt.build(model.trainableWeights);
-  const vars = opt.variables();
-  if (vars.length !== names.length) {
-    console.warn(`loadModel: ${h5.display}: the saved optimizer state has ${names.length} variables but optimizer "${opt.name}" has ${vars.length} (a file from another Keras version?); training starts from a fresh optimizer state`);
+  if (opt.variables().length !== names.length) {
+    console.warn(`loadModel: ${h5.display}: the saved optimizer state has ${names.length} variables but optimizer "${opt.name}" has ${opt.variables().length} (a file from another Keras version?); training starts from a fresh optimizer state`);
     return;
   }
+  // Only Keras 3 files say which Keras 3 order they hold; lamina's own say 2.15.0.
+  const version = h5.attr("", "keras_version");
+  const keras3 = typeof version === "string" && version.startsWith("3.") ? version : undefined;
+  const vars = savedOptimizerOrder(opt, (i) => h5.datasetShape(`optimizer_weights/${names[i]}`), keras3);
   const source = savedNameOrder(names, vars.map((v) => optimizerWeightName(opt.name, v)));
   const values = vars.map((v, i) => {
     const n = names[source[i]];
@@ -307,7 +311,7 @@ function readOptimizerWeights(h5: Hdf5File, model: Model): void {
     }
     return tensorFor(v, a);
   });
-  opt.setWeights(values);
+  vars.forEach((v, i) => v.assign(values[i]));
 }
 
 /** The name an optimizer variable is saved under in optimizer_weights. */

@@ -636,6 +636,8 @@ test("modelFromJSON: invalid JSON and a single layer are clear errors", () => {
  * config / registered_name, build_config from get_build_config, compile_config from compile()),
  * Sequential.get_config (InputLayer first, build_input_shape), Layer.get_config (dtype as a
  * DTypePolicy object) and each layer's get_config; the Adam config is Keras 3's with every key.
+ * Keras 3.5 itself (checked) writes build_config for every built layer: Dropout's is here, as lamina
+ * writes it; those of MaxPooling2D and Flatten are left out, as lamina leaves them out.
  */
 test("a Keras 3 Sequential config.json loads with the right layer types, shapes and parameter counts", () => {
   tf.clearSession();

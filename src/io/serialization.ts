@@ -36,6 +36,7 @@ import { RandomBrightness, RandomContrast, RandomCrop } from "../layers/image_ad
 import { RNN } from "../layers/rnn.js";
 import { Bidirectional } from "../layers/rnn_wrappers.js";
 import { SpatialDropout1D } from "../layers/spatial_dropout1d.js";
+import { AlphaDropout } from "../layers/alpha_dropout.js";
 import { LAMBDA_CODE_CLASS_NAME, Lambda, type LambdaFunction, type LambdaOutputShape, configHoldsCode } from "../layers/lambda.js";
 import { activationNames } from "../nn/activations.js";
 import * as initializers from "../nn/initializers.js";
@@ -181,13 +182,16 @@ function serializeFunctional(model: Model, withCompile: boolean): KerasObject {
     const inbound: JsonValue[] = layer.inboundNodes
       .filter((n) => nodes.has(n) && n.inputs.length > 0)
       .map((n) => {
-        const kwargs: JsonObject = pinnedTraining.has(n) ? { training: pinnedTraining.get(n) as boolean } : {};
+        // Keras 3 writes the training value of every call of a Dropout-like, recurrent or
+        // augmentation layer (its call's default unless one was passed); reading skips that default.
+        const training = pinnedTraining.has(n) ? (pinnedTraining.get(n) as boolean) : keras3RecordedTraining(layer);
+        const kwargs: JsonObject = training === undefined ? {} : { training };
         const attention = attentionNodeJson(layer, n, kerasTensor, kwargs);
         if (attention) return attention;
         // A recurrent layer's [x, ...states] is Keras' call(x, initial_state=[...]).
         if (n.inputsAsList && takesInitialState(layer)) {
-          kwargs.initial_state = n.inputs.slice(1).map(kerasTensor);
-          return { args: [kerasTensor(n.inputs[0])], kwargs };
+          const withStates: JsonObject = { initial_state: n.inputs.slice(1).map(kerasTensor), ...kwargs };
+          return { args: [kerasTensor(n.inputs[0])], kwargs: withStates };
         }
         return { args: [n.inputsAsList ? n.inputs.map(kerasTensor) : kerasTensor(n.inputs[0])], kwargs };
       });
@@ -758,7 +762,7 @@ function functionalFromConfig(config: Readonly<Record<string, unknown>>, where: 
  * default to None, which Keras does not record: their value was passed, and pins the call.
  */
 function keras3RecordedTraining(layer: Layer): boolean | undefined {
-  if (layer instanceof Dropout || layer instanceof SpatialDropout2D || layer instanceof GaussianNoise || layer instanceof GaussianDropout) return false;
+  if (layer instanceof Dropout || layer instanceof SpatialDropout2D || layer instanceof GaussianNoise || layer instanceof GaussianDropout || layer instanceof AlphaDropout) return false;
   if (layer instanceof RNN) return false;
   if (layer instanceof SpatialDropout1D) return false;
   const augmentation = [RandomFlip, RandomTranslation, RandomRotation, RandomZoom, RandomContrast, RandomBrightness, RandomCrop];

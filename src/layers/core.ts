@@ -266,7 +266,7 @@ export class Dropout extends Layer {
     return inputShape;
   }
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), rate: this.rate, noise_shape: this.noiseShape ?? null, seed: this.seed ?? null };
+    return { ...super.getConfig(), rate: this.rate, seed: this.seed ?? null, noise_shape: this.noiseShape ?? null };
   }
 }
 

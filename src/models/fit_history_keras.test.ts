@@ -28,6 +28,15 @@ for (const [name, want] of Object.entries(fixture.cases)) {
   });
 }
 
+test("History holds Keras' float32 numbers bit for bit: its Mean trackers add and divide in float32 (unweighted fit)", async () => {
+  const model = await tf.models.loadModel(`${dir}/fit_history.keras`);
+  const x = tf.constant(fixture.x, undefined, "float32"), y = tf.constant(fixture.y, undefined, "int32");
+  const history = await model.fit(x, y, { epochs: 3, batchSize: 5, shuffle: false, validationSplit: 0.25, verbose: 0 });
+  // Keras logs float(float32): 0.29411765933036804 where the float64 mean is 0.29411764705882354.
+  for (const [key, values] of Object.entries(fixture.cases.plain.history)) assert.deepEqual(history.history[key], values, key);
+  assert.deepEqual(await model.evaluate(x, y, { batchSize: 7, verbose: 0 }), fixture.cases.plain.evaluate);
+});
+
 test("sampleWeight and validationData's third entry are checked: one finite weight per sample", async () => {
   const model = await tf.models.loadModel(`${dir}/fit_history.keras`);
   const x = tf.constant(fixture.x, undefined, "float32"), y = tf.constant(fixture.y, undefined, "int32");

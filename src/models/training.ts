@@ -282,7 +282,14 @@ export function trainedWeights(model: TrainableModel, state: CompiledState): Var
   return state.trainable ? compiledTrainableWeights(model, state.trainable) : model.trainableWeights;
 }
 
-/** The mean over an epoch so far, weighted by batch sizes (what Keras' progress bar shows). */
+const f32 = Math.fround;
+
+/**
+ * The mean over an epoch so far, weighted by batch sizes (what Keras' progress bar shows). As
+ * Keras' loss trackers (Mean metrics) do, the total and count are float32: each batch adds
+ * float32(loss * batch size), and the result is their float32 quotient, so History and evaluate
+ * give Keras' float32 numbers (as Python floats) rather than a float64 mean near them.
+ */
 export class RunningMean {
   /** Keras' name for the loss tracker: the key of its value in the logs. */
   readonly name: string = "loss";
@@ -291,15 +298,15 @@ export class RunningMean {
   private partTotals: number[] = [];
   /** `parts`: each output's weighted loss, for the `<output>_loss` logs of multi-output models. */
   add(value: number, weight: number, parts: readonly number[] = []): void {
-    this.total += value * weight;
-    this.count += weight;
-    parts.forEach((p, i) => { this.partTotals[i] = (this.partTotals[i] ?? 0) + p * weight; });
+    this.total = f32(this.total + f32(f32(value) * weight));
+    this.count = f32(this.count + weight);
+    parts.forEach((p, i) => { this.partTotals[i] = f32((this.partTotals[i] ?? 0) + f32(f32(p) * weight)); });
   }
   result(): number {
-    return this.count === 0 ? 0 : this.total / this.count;
+    return this.count === 0 ? 0 : f32(this.total / this.count);
   }
   partResults(): number[] {
-    return this.partTotals.map((t) => (this.count === 0 ? 0 : t / this.count));
+    return this.partTotals.map((t) => (this.count === 0 ? 0 : f32(t / this.count)));
   }
   reset(): void {
     this.total = 0;
@@ -314,7 +321,8 @@ export class RunningMean {
   updateState(values: Input, sampleWeight?: Input | null): void {
     const m = new Mean({ name: this.name });
     m.updateState(values, sampleWeight);
-    if (m.count !== 0) this.add(m.total / m.count, m.count);
+    this.total = f32(this.total + m.total);
+    this.count = f32(this.count + m.count);
   }
   resetState(): void {
     this.reset();
@@ -410,11 +418,13 @@ export function lossLogs(tracker: RunningMean, state: CompiledState): Logs {
 /**
  * Keras' log keys: loss, the metrics, and `<output>_loss` per output of a multi-output model. A
  * metric name met again gets `_1`, `_2`, ... (Keras 3.5's CompileMetrics.result): metrics
- * ["mae", "mae"] log mae and mae_1, rather than one overwriting the other.
+ * ["mae", "mae"] log mae and mae_1, rather than one overwriting the other. The values are float32,
+ * as Keras' metric results are.
  */
 export function logsOf(tracker: RunningMean, state: CompiledState): Logs {
   const logs = lossLogs(tracker, state);
-  metricLogNames(state).forEach((name, i) => { logs[name] = state.metrics[i].result(); });
+  // Keras' metric results are float32 tensors, logged as their Python float.
+  metricLogNames(state).forEach((name, i) => { logs[name] = Math.fround(state.metrics[i].result()); });
   return logs;
 }
 

@@ -1,6 +1,7 @@
 import type { Tensor } from "../tensor/tensor.js";
 import * as ops from "../ops/activation.js";
-import { add, clipByValue, exp, greater, maximum, minimum, mul, sub, where } from "../ops/math.js";
+import { add, clipByValue, div, exp, greater, less, lessEqual, logicalAnd, maximum, minimum, mul, sub, where } from "../ops/math.js";
+import { type GradSaveFunc, customGrad } from "../ops/custom_grad.js";
 
 export type ActivationFn = (x: Tensor) => Tensor;
 
@@ -43,10 +44,30 @@ export const gelu = (x: Tensor, approximate = false): Tensor => ops.gelu(x, appr
 export const tanh = (x: Tensor): Tensor => ops.tanh(x);
 export const sigmoid = (x: Tensor): Tensor => ops.sigmoid(x);
 export const exponential = (x: Tensor): Tensor => exp(x);
-/** Keras 3's hard_sigmoid: relu6(x + 3) / 6. */
-export const hardSigmoid = (x: Tensor): Tensor => mul(ops.relu6(add(x, 3)), 1 / 6);
-/** x * hard_sigmoid(x); Keras' "hard_swish" is this function (and serializes as "hard_silu"). */
-export const hardSilu = (x: Tensor): Tensor => mul(x, hardSigmoid(x));
+/**
+ * Keras 3's hard_sigmoid: relu6(x + 3) / 6. Its gradient is torch's hardsigmoid_backward (Keras
+ * 3.5's torch backend; TF's relu6 gives the same): dy / 6 strictly inside (-3, 3), else 0, NaN
+ * included (relu6's own gradient would pass dy / 6 on at NaN).
+ */
+export const hardSigmoid: ActivationFn = customGrad((x: Tensor, save: GradSaveFunc) => {
+  save([x]);
+  return {
+    value: mul(ops.relu6(add(x, 3)), 1 / 6),
+    gradFunc: (dy: Tensor, [xs]: Tensor[]) => where(logicalAnd(greater(xs, -3), less(xs, 3)), mul(dy, 1 / 6), 0),
+  };
+});
+/**
+ * x * hard_sigmoid(x); Keras' "hard_swish" is this function (and serializes as "hard_silu"). Its
+ * gradient is torch's hardswish_backward: 0 below -3, dy * (x / 3 + 0.5) on [-3, 3], dy above and
+ * at NaN (the product rule would give NaN there, and 0 and 1 at -3 and 3).
+ */
+export const hardSilu: ActivationFn = customGrad((x: Tensor, save: GradSaveFunc) => {
+  save([x]);
+  return {
+    value: mul(x, hardSigmoid(x)),
+    gradFunc: (dy: Tensor, [xs]: Tensor[]) => where(less(xs, -3), 0, where(lessEqual(xs, 3), mul(dy, add(div(xs, 3), 0.5)), dy)),
+  };
+});
 export const linear = (x: Tensor): Tensor => x;
 /** x * tanh(softplus(x)) (Misra 2019). */
 export const mish = (x: Tensor): Tensor => mul(x, ops.tanh(ops.softplus(x)));

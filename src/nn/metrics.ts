@@ -85,13 +85,15 @@ function reduceToSamplewise(who: string, valuesIn: Tensor, sampleWeight: Input |
 class MeanAccumulator {
   total = 0;
   count = 0;
+  // Keras' Mean keeps total and count in float32 variables (its dtype, floatx): each update and
+  // the result round as theirs do.
   add(who: string, values: Tensor, sampleWeight: Input | null | undefined): void {
     const { values: v, weights } = reduceToSamplewise(who, values, sampleWeight);
-    this.total += sum(v).item();
-    this.count += weights !== null ? sum(weights).item() : v.rank >= 1 ? v.shape[0] : 1;
+    this.total = Math.fround(this.total + sum(v).item());
+    this.count = Math.fround(this.count + (weights !== null ? sum(weights).item() : v.rank >= 1 ? v.shape[0] : 1));
   }
   result(): number {
-    return this.count === 0 ? 0 : this.total / this.count;
+    return this.count === 0 ? 0 : Math.fround(this.total / this.count);
   }
   reset(): void {
     this.total = 0;
@@ -377,7 +379,7 @@ export class RootMeanSquaredError extends Metric {
     });
   }
   result(): number {
-    return Math.sqrt(this.acc.result());
+    return Math.fround(Math.sqrt(this.acc.result()));
   }
   resetState(): void {
     this.acc.reset();
@@ -698,7 +700,9 @@ function checkTopK(who: string, topK: number | null | undefined): number | null 
 export interface PrecisionRecallOptions extends NameOption {
   /**
    * A threshold or list of thresholds in [0, 1]: a prediction p counts as positive when
-   * p > threshold. Default 0.5, or with topK -1e10 (every top-k prediction is positive).
+   * p > threshold. Default 0.5, or with topK -1e10 (every top-k prediction is positive). Three or
+   * more evenly spaced thresholds (i / (n - 1)) take Keras' bucket path, as Keras does: the
+   * predictions are clipped to [0, 1] and compared in float32 as ceil(p * (n - 1)) - 1 >= i.
    */
   thresholds?: number | readonly number[];
   /**
@@ -720,6 +724,8 @@ abstract class ThresholdMetric extends Metric {
   protected tp: number[];
   protected fp: number[];
   protected fn: number[];
+  /** Keras' bucket path applies (evenly spaced thresholds), as in _ConfusionMatrixConditionCount. */
+  private readonly evenly: boolean;
 
   constructor(kind: string, opts: PrecisionRecallOptions) {
     super(opts.name ?? autoName(kind));
@@ -734,6 +740,7 @@ abstract class ThresholdMetric extends Metric {
     }
     if (this.thresholds.length === 0) throw new RangeError(`${who}: thresholds must not be empty`);
     this.classId = checkClassId(who, opts.classId);
+    this.evenly = evenlyDistributed(this.thresholds);
     this.tp = this.thresholds.map(() => 0);
     this.fp = this.thresholds.map(() => 0);
     this.fn = this.thresholds.map(() => 0);
@@ -742,8 +749,10 @@ abstract class ThresholdMetric extends Metric {
   updateState(yTrue: Input, yPred: Input, sampleWeight?: Input | null): void {
     noGrad(() => {
       const { pred, pos, weight } = confusionInputs(`metrics.${this.name}`, yTrue, yPred, sampleWeight, { classId: this.classId, topK: this.topK });
-      const c = countConfusion(pred, pos, weight, this.thresholds.length, aboveThresholds(this.thresholds));
-      for (let i = 0; i < this.thresholds.length; i++) {
+      const n = this.thresholds.length;
+      // Evenly spaced thresholds take Keras' bucket path (predictions clipped to [0, 1], its rounding).
+      const c = countConfusion(pred, pos, weight, n, this.evenly ? aboveBuckets(n, false) : aboveThresholds(this.thresholds));
+      for (let i = 0; i < n; i++) {
         this.tp[i] += c.tp[i];
         this.fp[i] += c.fp[i];
         this.fn[i] += c.fn[i];

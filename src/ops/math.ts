@@ -58,8 +58,8 @@ function unaryDerivative(op: UnaryOp, x: Tensor, y: Tensor, dy: Tensor, alpha: n
     case "relu": return where(lessEqual(x, 0), 0, dy);
     case "relu6": return where(logicalOr(lessEqual(x, 0), greaterEqual(x, 6)), 0, dy);
     case "leakyRelu": return where(greater(x, 0), dy, mul(dy, alpha));
-    case "elu": return where(greater(x, 0), dy, mul(dy, add(y, alpha)));
-    case "selu": return where(greater(x, 0), mul(dy, SELU_SCALE), mul(dy, add(y, SELU_SCALE * SELU_ALPHA)));
+    case "elu": return where(lessEqual(x, 0), mul(dy, mul(exp(x), alpha)), dy);
+    case "selu": return where(lessEqual(x, 0), mul(dy, mul(exp(x), SELU_SCALE * SELU_ALPHA)), mul(dy, SELU_SCALE));
     case "sigmoid": return mul(dy, mul(y, sub(1, y)));
     case "tanh": return mul(dy, sub(1, square(y)));
     case "softplus": return mul(dy, unaryOp("sigmoid", x, { floatOnly: true }));

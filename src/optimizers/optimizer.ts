@@ -68,8 +68,11 @@ export interface OptimizerDefaults {
 /** The class of an optimizer, for fromConfig. */
 export type OptimizerClass<T extends Optimizer> = new (options?: OptimizerOptions) => T;
 
-/** Keras refuses a negative learning rate: it climbs the loss instead of descending it. */
-const LEARNING_RATE_RULE = { min: 0 } as const;
+/**
+ * Any finite learning rate, as Keras 3.5 takes it: a negative one climbs the loss (gradient
+ * ascent), and schedules may give negative rates too.
+ */
+const LEARNING_RATE_RULE = {} as const;
 
 const BASE_KEYS = [
   "learningRate", "lr", "weightDecay", "clipnorm", "clipvalue", "globalClipnorm", "name", "decay", "useEma", "emaMomentum", "emaOverwriteFrequency",
@@ -98,7 +101,8 @@ export function scalar(value: number, dtype: DType): Tensor {
  *    w1_velocity, w2_momentum, w2_velocity`, then every `velocity_hat` with amsgrad; RMSprop:
  *    every velocity, then every momentum, then every average_gradient), named
  *    `<variable name>_<slot>`;
- * 5. extra state of the optimizer (Nadam's `u_product`).
+ * 5. extra state of the optimizer (Nadam's `u_product`), last as in Keras >= 3.10 (Keras 3.0 to 3.9
+ *    created it before the slots: see variablesBeforeKeras310, which loading files also accepts).
  *
  * Slots are created on the first applyGradients that sees a variable (or by `build`).
  */
@@ -297,16 +301,36 @@ export abstract class Optimizer {
 
   /** The optimizer's variables in Keras' order (see the class comment). Live: they change as it steps. */
   variables(): Variable[] {
+    return [...this.leadingVariables(), ...this.slotVariables(), ...this.extraVariables()];
+  }
+
+  /**
+   * The variables in the order Keras 3.0 to 3.9 saved them, where that differs from variables()
+   * (those versions created Nadam's u_product before the slots; keras-team/keras#21247, in 3.10,
+   * moved it last), else null. Loading a file matches its datasets against both orders.
+   */
+  variablesBeforeKeras310(): Variable[] | null {
+    const extras = this.extraVariables();
+    if (extras.length === 0) return null;
+    return [...this.leadingVariables(), ...extras, ...this.slotVariables()];
+  }
+
+  /** iteration, learning_rate, and the averages with useEma. */
+  private leadingVariables(): Variable[] {
     const out: Variable[] = [this.iterationVariable];
     if (this.learningRateVariable) out.push(this.learningRateVariable);
     if (this.useEma) for (const v of this.tracked) out.push(this.slot(v, AVERAGE_SLOT));
+    return out;
+  }
+
+  private slotVariables(): Variable[] {
+    const out: Variable[] = [];
     for (const group of this.slotGroups()) {
       for (const v of this.tracked) {
         const slots = this.slotMap.get(v) as Map<string, Variable>;
         for (const slotName of group) out.push(slots.get(slotName) as Variable);
       }
     }
-    out.push(...this.extraVariables());
     return out;
   }
 

@@ -146,17 +146,11 @@ test("new schedules: Keras' config keys and defaults, serialize/deserialize and 
 test("new schedules: bad values are refused with the schedule, the value and the fix", () => {
   assert.throws(() => schedules.InverseTimeDecay({ initialLearningRate: 0.1, decaySteps: 0, decayRate: 0.5 }),
     /^RangeError: InverseTimeDecay: decaySteps must be > 0, got 0: it is the number of optimizer steps \(batches\) the decay runs over; pass a positive count, e.g. decaySteps: 1000$/);
-  assert.throws(() => schedules.InverseTimeDecay({ initialLearningRate: 0.1, decaySteps: 10, decayRate: -0.5 }),
-    /InverseTimeDecay: decayRate must be >= 0, got -0.5: a negative decayRate .* pass decayRate >= 0/);
-  assert.throws(() => schedules.InverseTimeDecay({ initialLearningRate: -0.1, decaySteps: 10, decayRate: 0.5 }),
-    /InverseTimeDecay: initialLearningRate must be >= 0, got -0.1: a learning rate cannot be negative; pass a rate >= 0, e.g. initialLearningRate: 0.01/);
   assert.throws(() => schedules.PolynomialDecay({ initialLearningRate: 0.1, decaySteps: -5 }), /PolynomialDecay: decaySteps must be > 0, got -5: .*pass a positive count/);
-  assert.throws(() => schedules.PolynomialDecay({ initialLearningRate: 0.1, decaySteps: 5, endLearningRate: -1e-4 }), /PolynomialDecay: endLearningRate must be >= 0, got -0.0001: a learning rate cannot be negative/);
   assert.throws(() => schedules.PolynomialDecay({ initialLearningRate: 0.1, decaySteps: 5, power: -1 }), /PolynomialDecay: power must be >= 0, got -1: a negative power makes the rate infinite/);
   assert.throws(() => schedules.CosineDecayRestarts({ initialLearningRate: 0.1, firstDecaySteps: 0 }), /CosineDecayRestarts: firstDecaySteps must be > 0, got 0: .*e.g. firstDecaySteps: 1000/);
   assert.throws(() => schedules.CosineDecayRestarts({ initialLearningRate: 0.1, firstDecaySteps: 10, tMul: 0.5 }), /CosineDecayRestarts: tMul must be >= 1, got 0.5: .*NaN; pass tMul >= 1/);
-  assert.throws(() => schedules.CosineDecayRestarts({ initialLearningRate: 0.1, firstDecaySteps: 10, mMul: -1 }), /CosineDecayRestarts: mMul must be >= 0, got -1: .*pass mMul >= 0/);
-  assert.throws(() => schedules.CosineDecayRestarts({ initialLearningRate: 0.1, firstDecaySteps: 10, alpha: -0.1 }), /CosineDecayRestarts: alpha must be >= 0, got -0.1/);
+  assert.throws(() => schedules.CosineDecayRestarts({ initialLearningRate: 0.1, firstDecaySteps: 10, tMul: -1 }), /CosineDecayRestarts: tMul must be >= 1, got -1: .*NaN/);
   assert.throws(() => schedules.CosineDecayRestarts({ initialLearningRate: 0.1, firstDecaySteps: Number.NaN }), /CosineDecayRestarts: firstDecaySteps must be a finite number, got NaN/);
   // Unknown and snake_case options are refused, as Keras refuses unknown keyword arguments.
   assert.throws(() => schedules.CosineDecayRestarts({ initialLearningRate: 0.1, firstDecaySteps: 10, t_mul: 2 } as never),
@@ -207,20 +201,11 @@ test("an optimizer with CosineDecayRestarts steps through it and keeps it throug
  *   S.CosineDecay(0.0, 10, warmup_target=0.2, warmup_steps=0) at [0, 5, 10] -> [0.20000000298023224, 0.09999999403953552, 0.0]
  *   S.CosineDecay(0.1, 10) at [0, 5, 10] -> [0.10000000149011612, 0.04999999701976776, 0.0]
  */
-test("ExponentialDecay and CosineDecay refuse negative rates, alpha and warmup values with the schedule, the value and the fix", () => {
+test("ExponentialDecay and CosineDecay refuse values that make the rate NaN, with the schedule, the value and the fix", () => {
   assert.throws(() => schedules.ExponentialDecay({ initialLearningRate: 0.1, decaySteps: 10, decayRate: -0.5 }),
-    /^RangeError: ExponentialDecay: decayRate must be >= 0, got -0.5: a negative decayRate makes the rate NaN between multiples of decaySteps .*; pass decayRate >= 0/);
-  assert.throws(() => schedules.ExponentialDecay({ initialLearningRate: -0.1, decaySteps: 10, decayRate: 0.5 }),
-    /^RangeError: ExponentialDecay: initialLearningRate must be >= 0, got -0.1: a learning rate cannot be negative; pass a rate >= 0/);
+    /^RangeError: ExponentialDecay: decayRate must be >= 0, got -0.5: a negative decayRate makes the rate NaN between multiples of decaySteps; .*or staircase: true/);
   assert.throws(() => schedules.ExponentialDecay({ initialLearningRate: 0.1, decaySteps: -10, decayRate: 0.5 }),
     /^RangeError: ExponentialDecay: decaySteps must be > 0, got -10: it is the number of optimizer steps \(batches\) the decay runs over; pass a positive count, e.g. decaySteps: 1000$/);
-  assert.throws(() => schedules.CosineDecay({ initialLearningRate: 0.1, decaySteps: 10, alpha: -0.5 }),
-    /^RangeError: CosineDecay: alpha must be >= 0, got -0.5: alpha is the final rate as a fraction .*; pass alpha >= 0/);
-  assert.throws(() => schedules.CosineDecay({ initialLearningRate: 0, decaySteps: 10, warmupTarget: -0.1, warmupSteps: 5 }),
-    /^RangeError: CosineDecay: warmupTarget must be >= 0, got -0.1: a learning rate cannot be negative/);
-  assert.throws(() => schedules.CosineDecay({ initialLearningRate: 0, decaySteps: 10, warmupTarget: 0.1, warmupSteps: -5 }),
-    /^RangeError: CosineDecay: warmupSteps must be >= 0, got -5: it is the number of optimizer steps \(batches\) of the linear warmup to warmupTarget; pass a count >= 0/);
-  assert.throws(() => schedules.CosineDecay({ initialLearningRate: -1, decaySteps: 10 }), /^RangeError: CosineDecay: initialLearningRate must be >= 0, got -1/);
   assert.throws(() => schedules.CosineDecay({ initialLearningRate: 0.1, decaySteps: 0 }), /^RangeError: CosineDecay: decaySteps must be > 0, got 0: .*pass a positive count/);
   assert.throws(() => schedules.CosineDecay({ initialLearningRate: 0.1, decaySteps: 10, alpha: "0.1" } as never), /^TypeError: CosineDecay: alpha must be a finite number, got "0.1"/);
   // The same refusals when a file's config is read.
@@ -246,5 +231,42 @@ test("ExponentialDecay and CosineDecay refuse negative rates, alpha and warmup v
       const got = s.call(step), want = c.values[i];
       assert.ok(Math.abs(got - want) <= 2.5e-7 * Math.abs(want) + 1e-8, `${c.class_name} ${JSON.stringify(c.config)} step ${step}: got ${got}, expected ${want}`);
     });
+  }
+});
+
+/*
+ * Negative values Keras 3.5 accepts (it checks only decay_steps > 0), and its numbers for them:
+ *   KERAS_BACKEND=torch python3 -c "import keras; S = keras.optimizers.schedules; print([float(s(i)) for i in steps])"
+ * Those that make the rate NaN stay refused (see the tests above): a negative ExponentialDecay
+ * decayRate between whole exponents, CosineDecayRestarts' tMul < 1, and PolynomialDecay's negative
+ * power (infinite from decaySteps on).
+ */
+test("negative learning rates, decay rates, alpha, mMul and warmup values load from Keras configs and give Keras 3.5's numbers", () => {
+  const cases: { class_name: string; config: Record<string, number | boolean | null>; steps: number[]; values: number[] }[] = [
+    { class_name: "ExponentialDecay", config: { initial_learning_rate: -0.1, decay_steps: 10, decay_rate: 0.5 }, steps: [0, 5, 10, 25],
+      values: [-0.10000000149011612, -0.0707106813788414, -0.05000000074505806, -0.01767767034471035] },
+    { class_name: "ExponentialDecay", config: { initial_learning_rate: 0.1, decay_steps: 10, decay_rate: -0.5, staircase: true }, steps: [0, 5, 10, 25],
+      values: [0.10000000149011612, 0.10000000149011612, -0.05000000074505806, 0.02500000037252903] },
+    { class_name: "ExponentialDecay", config: { initial_learning_rate: 0.1, decay_steps: 1, decay_rate: -0.5 }, steps: [0, 1, 2, 3],
+      values: [0.10000000149011612, -0.05000000074505806, 0.02500000037252903, -0.012500000186264515] },
+    { class_name: "InverseTimeDecay", config: { initial_learning_rate: 0.1, decay_steps: 10, decay_rate: -0.05 }, steps: [0, 5, 10, 25, 30],
+      values: [0.10000000149011612, 0.10256410390138626, 0.10526315867900848, 0.11428571492433548, 0.11764705926179886] },
+    { class_name: "InverseTimeDecay", config: { initial_learning_rate: -0.1, decay_steps: 10, decay_rate: 0.5, staircase: true }, steps: [0, 5, 10, 25, 30],
+      values: [-0.10000000149011612, -0.10000000149011612, -0.06666667014360428, -0.05000000074505806, -0.03999999910593033] },
+    { class_name: "PolynomialDecay", config: { initial_learning_rate: 0.1, decay_steps: 10, end_learning_rate: -0.01, power: 2 }, steps: [0, 5, 10, 25],
+      values: [0.10000000149011612, 0.017500000074505806, -0.009999999776482582, -0.009999999776482582] },
+    { class_name: "CosineDecay", config: { initial_learning_rate: 0.1, decay_steps: 10, alpha: -0.5 }, steps: [0, 5, 10, 25],
+      values: [0.10000000149011612, 0.024999994784593582, -0.05000000074505806, -0.05000000074505806] },
+    { class_name: "CosineDecay", config: { initial_learning_rate: 0.0, decay_steps: 10, warmup_target: -0.1, warmup_steps: 5 }, steps: [0, 2, 5, 10, 25],
+      values: [0.0, -0.04000000283122063, -0.10000000149011612, -0.04999999701976776, -0.0] },
+    { class_name: "CosineDecay", config: { initial_learning_rate: 0.0, decay_steps: 10, warmup_target: 0.1, warmup_steps: -5 }, steps: [0, 2, 5, 10, 25],
+      values: [0.04999999701976776, 0.020610740408301353, 0.0, 0.0, 0.0] },
+    { class_name: "CosineDecay", config: { initial_learning_rate: -0.1, decay_steps: 10 }, steps: [0, 3, 10], values: [-0.10000000149011612, -0.07938926666975021, -0.0] },
+    { class_name: "CosineDecayRestarts", config: { initial_learning_rate: 0.1, first_decay_steps: 10, m_mul: -0.5, alpha: -0.2 }, steps: [0, 5, 10, 15, 30, 45, 75],
+      values: [0.10000000149011612, 0.03999999910593033, -0.08000000566244125, -0.07121320813894272, 0.010000000707805157, 0.0007402509800158441, -0.03485589101910591] },
+  ];
+  for (const c of cases) {
+    const s = schedules.deserialize({ class_name: c.class_name, config: c.config });
+    c.steps.forEach((step, i) => close(s.call(step), c.values[i], 1e-6, `${c.class_name} ${JSON.stringify(c.config)} step ${step}`));
   }
 });

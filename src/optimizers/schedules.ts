@@ -51,10 +51,13 @@ export class ExponentialDecay extends LearningRateSchedule {
     checkKeys(w, opts, ["initialLearningRate", "decaySteps", "decayRate", "staircase", "name"]);
     this.initialLearningRate = learningRateOption(w, "initialLearningRate", opts.initialLearningRate);
     this.decaySteps = stepsOption(w, "decaySteps", opts.decaySteps);
-    // 0 (the rate drops to 0 after step 0) and above 1 (the rate grows) are Keras-legal and kept.
-    this.decayRate = checked(w, "decayRate", opts.decayRate, { min: 0 },
-      "a negative decayRate makes the rate NaN between multiples of decaySteps and flip its sign at each one; pass decayRate >= 0 (0.96 takes 4% off every decaySteps steps)");
     this.staircase = booleanOption(w, "staircase", opts.staircase, false);
+    // Any finite rate is Keras-legal: 0 drops to 0 after step 0, above 1 grows, and a negative one
+    // flips the sign at each whole exponent. Between whole exponents a negative base has no real
+    // power (NaN), so a negative rate needs every exponent whole: staircase, or decaySteps 1.
+    const wholeExponents = this.staircase || this.decaySteps === 1;
+    this.decayRate = checked(w, "decayRate", opts.decayRate, wholeExponents ? {} : { min: 0 },
+      "a negative decayRate makes the rate NaN between multiples of decaySteps; pass decayRate >= 0 (0.96 takes 4% off every decaySteps steps), or staircase: true to flip the rate's sign at each multiple");
     this.name = stringOption(w, "name", opts.name, "ExponentialDecay");
   }
 
@@ -170,14 +173,13 @@ export class CosineDecay extends LearningRateSchedule {
     checkKeys(w, opts, ["initialLearningRate", "decaySteps", "alpha", "name", "warmupTarget", "warmupSteps"]);
     this.initialLearningRate = learningRateOption(w, "initialLearningRate", opts.initialLearningRate);
     this.decaySteps = stepsOption(w, "decaySteps", opts.decaySteps);
-    // alpha above 1 (the rate rises along the cosine) is Keras-legal and kept.
-    this.alpha = opts.alpha === undefined ? 0 : checked(w, "alpha", opts.alpha, { min: 0 },
-      "alpha is the final rate as a fraction of the decay's starting rate, and a negative one turns the rate negative before the end; pass alpha >= 0 (0 decays to zero)");
+    // Any finite alpha is Keras-legal (above 1 the rate rises along the cosine, below 0 it ends negative).
+    this.alpha = numberOption(w, "alpha", opts.alpha, 0);
     this.name = stringOption(w, "name", opts.name, "CosineDecay");
     const target = nullableNumberOption(w, "warmupTarget", opts.warmupTarget, null);
     this.warmupTarget = target === null ? null : learningRateOption(w, "warmupTarget", target);
-    this.warmupSteps = opts.warmupSteps === undefined ? 0 : checked(w, "warmupSteps", opts.warmupSteps, { min: 0 },
-      "it is the number of optimizer steps (batches) of the linear warmup to warmupTarget; pass a count >= 0 (0: no warmup)");
+    // A negative warmupSteps is Keras-legal: no warmup, and the decay starts |warmupSteps| steps in.
+    this.warmupSteps = numberOption(w, "warmupSteps", opts.warmupSteps, 0);
   }
 
   private decay(step: number, decaySteps: number, from: number): number {
@@ -241,8 +243,9 @@ export class InverseTimeDecay extends LearningRateSchedule {
     checkKeys(w, opts, ["initialLearningRate", "decaySteps", "decayRate", "staircase", "name"]);
     this.initialLearningRate = learningRateOption(w, "initialLearningRate", opts.initialLearningRate);
     this.decaySteps = stepsOption(w, "decaySteps", opts.decaySteps);
-    this.decayRate = checked(w, "decayRate", opts.decayRate, { min: 0 },
-      "a negative decayRate makes the rate grow and divide by zero; pass decayRate >= 0 (0.5 halves the rate after decaySteps / 0.5 steps)");
+    // A negative decayRate is Keras-legal: the rate grows, is infinite where 1 + decayRate * p is 0,
+    // and negative after.
+    this.decayRate = checkNumber(w, "decayRate", opts.decayRate);
     this.staircase = booleanOption(w, "staircase", opts.staircase, false);
     this.name = stringOption(w, "name", opts.name, "InverseTimeDecay");
   }
@@ -374,12 +377,13 @@ export class CosineDecayRestarts extends LearningRateSchedule {
     checkKeys(w, opts, ["initialLearningRate", "firstDecaySteps", "tMul", "mMul", "alpha", "name"]);
     this.initialLearningRate = learningRateOption(w, "initialLearningRate", opts.initialLearningRate);
     this.firstDecaySteps = stepsOption(w, "firstDecaySteps", opts.firstDecaySteps);
+    // Keras accepts any tMul, but below 1 the periods shrink and run out after
+    // firstDecaySteps / (1 - tMul) steps (at once for tMul <= 0): from there the rate is NaN.
     this.tMul = opts.tMul === undefined ? 2 : checked(w, "tMul", opts.tMul, { min: 1 },
       "periods shorter than the one before run out after firstDecaySteps / (1 - tMul) steps and the rate turns NaN; pass tMul >= 1 (1 repeats the same period, 2 doubles it)");
-    this.mMul = opts.mMul === undefined ? 1 : checked(w, "mMul", opts.mMul, { min: 0 },
-      "a negative mMul makes every other period's rate negative; pass mMul >= 0 (1 restarts at the same rate, 0.5 halves it at each restart)");
-    this.alpha = opts.alpha === undefined ? 0 : checked(w, "alpha", opts.alpha, { min: 0 },
-      "alpha is the final rate as a fraction of the period's starting rate; pass alpha >= 0 (0 decays to zero)");
+    // Any finite mMul and alpha are Keras-legal (a negative mMul flips every other period's sign).
+    this.mMul = numberOption(w, "mMul", opts.mMul, 1);
+    this.alpha = numberOption(w, "alpha", opts.alpha, 0);
     this.name = stringOption(w, "name", opts.name, "SGDRDecay");
   }
 
@@ -473,9 +477,9 @@ function checked(where: string, key: string, value: unknown, rule: NumberRule, f
   }
 }
 
-/** A learning rate: finite and >= 0. */
+/** A learning rate: any finite number (Keras takes a negative one too: the optimizer then climbs the loss). */
 function learningRateOption(where: string, key: string, value: unknown): number {
-  return checked(where, key, value, { min: 0 }, `a learning rate cannot be negative; pass a rate >= 0, e.g. ${key}: 0.01`);
+  return checkNumber(where, key, value);
 }
 
 /** A count of optimizer steps: finite and > 0. */

@@ -128,8 +128,10 @@ export function unaryGradFn(op: UnaryOp, alpha: number): (x: number, y: number, 
     case "relu": return (x, _y, g) => (x <= 0 ? 0 : g);
     case "relu6": return (x, _y, g) => (x <= 0 || x >= 6 ? 0 : g);
     case "leakyRelu": return (x, _y, g) => (x > 0 ? g : alpha * g);
-    case "elu": return (x, y, g) => (x > 0 ? g : g * (y + alpha));
-    case "selu": return (x, y, g) => (x > 0 ? SELU_SCALE * g : g * (y + SELU_SCALE * SELU_ALPHA));
+    // From x, not y: y + alpha cancels to rounding noise far below zero (torch's elu_backward on
+    // the input). A NaN x passes g on (times selu's scale), as torch's and TF's kernels do.
+    case "elu": return (x, _y, g) => (x <= 0 ? g * alpha * Math.exp(x) : g);
+    case "selu": return (x, _y, g) => (x <= 0 ? g * SELU_SCALE * SELU_ALPHA * Math.exp(x) : SELU_SCALE * g);
     case "gelu": return (x, _y, g) => {
       const cdf = 0.5 * (1 + erf(x / Math.SQRT2));
       const pdf = Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);

@@ -141,3 +141,19 @@ test("ReduceLROnPlateau as Keras 3.5 on the same logs: 'auto' by name (a custom 
   assert.deepEqual(await run("val_loss", [NaN, ...loss.slice(1)]), onLoss);
   assert.deepEqual(await run("val_auc", acc), [3, 5, 7, 9, 11].map((e, i) => msg(e, halvings[i])));
 });
+
+test("ReduceLROnPlateau warns once where 'auto' minimizes a metric that grows (val_auc), not for val_loss, custom names or an explicit mode", async () => {
+  const warningsFor = async (monitor: string, mode?: "auto" | "min" | "max"): Promise<string[]> => {
+    const warned: string[] = [];
+    const cb = new ReduceLROnPlateau({ monitor, mode, patience: 1, warn: (m) => void warned.push(m) });
+    await fakeFit(fakeModel(0.01), [cb], [0.5, 0.6, 0.7].map((v) => ({ loss: 1, [monitor]: v })));
+    return warned;
+  };
+  const auc = await warningsFor("val_auc");
+  assert.equal(auc.length, 1);
+  assert.match(auc[0], /^ReduceLROnPlateau: mode "auto" minimizes val_auc, as Keras 3\.5 does .*pass mode: "max"/);
+  assert.equal((await warningsFor("val_precision")).length, 1);
+  for (const [monitor, mode] of [["val_loss"], ["val_custom"], ["val_accuracy"], ["val_auc", "min"], ["val_auc", "max"]] as const) {
+    assert.deepEqual(await warningsFor(monitor, mode), [], `${monitor} ${mode ?? "auto"}`);
+  }
+});

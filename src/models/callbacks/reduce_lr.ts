@@ -1,6 +1,6 @@
 import type { CallbackModel, Logs } from "./callback.js";
 import { pyFloatRepr } from "./format.js";
-import { MonitorCallback, type MonitorOptions } from "./monitor_callback.js";
+import { MonitorCallback, type MonitorOptions, inferMonitorDirection } from "./monitor_callback.js";
 import { type ProgressWriter, getOutputWriter, printMsg } from "./output.js";
 
 export interface ReduceLROnPlateauOptions extends MonitorOptions {
@@ -71,12 +71,21 @@ export class ReduceLROnPlateau extends MonitorCallback {
   }
 
   /**
-   * Keras' ReduceLROnPlateau reads "auto" from the name alone (unlike EarlyStopping): a monitor
-   * containing "acc" is maximized, any other minimized, so a custom metric needs no mode and, as
-   * in Keras, "val_auc" is minimized unless mode: "max" is given.
+   * Keras 3.5's ReduceLROnPlateau reads "auto" from the name alone (unlike EarlyStopping): a
+   * monitor containing "acc" is maximized, any other minimized, so a custom metric needs no mode
+   * and, as in Keras 3.5, "val_auc" is minimized unless mode: "max" is given (the same learning
+   * rates as Keras; Keras 3.11 moved to EarlyStopping's rule). Where the metric is known to grow
+   * (AUC, precision, recall...), a warning says so, once.
    */
   protected override setMonitorOp(): void {
     this.monitorOp = this.mode === "max" || (this.mode === "auto" && this.monitor.includes("acc")) ? "max" : "min";
+    if (this.mode === "auto" && this.monitorOp === "min" && inferMonitorDirection(this.monitor, this.hasModel ? this.model : null) === "max") {
+      this.warnOnce(
+        `ReduceLROnPlateau: mode "auto" minimizes ${this.monitor}, as Keras 3.5 does (it maximizes only monitors containing "acc"), ` +
+          `though ${this.monitor} grows as the model improves; pass mode: "max" to reduce the learning rate when it stops growing ` +
+          `(or mode: "min" to keep Keras 3.5's choice without this warning)`,
+      );
+    }
   }
 
   inCooldown(): boolean {
