@@ -128,7 +128,7 @@ test("dropout and recurrentDropout act in training only, with one mask per seque
 
 test("errors: stateful, masks, lists of cells, wrong ranks, no timesteps, bad options", () => {
   assert.throws(() => layers.LSTM(4, { stateful: true }), /stateful: true is not supported .* pass the previous call's final states as initialState/);
-  assert.throws(() => layers.GRU(4).apply(tf.ones([2, 3, 1]), { mask: tf.ones([2, 3]) } as tf.layers.CallOptions), /a mask is not supported: lamina has no masking/);
+  assert.throws(() => layers.GRU(4).apply(tf.ones([2, 3, 1]), { mask: tf.ones([2, 4], "bool") }), /GRU gru.*: the mask must have shape \[2, 3\] \(batch, timesteps\)/);
   assert.throws(() => layers.RNN([layers.LSTMCell(2), layers.LSTMCell(2)] as never), /a list of cells \(Keras' StackedRNNCells\) is not supported/);
   assert.throws(() => layers.RNN(layers.Dense(2) as never), /cell must be a recurrent cell/);
   assert.throws(() => layers.LSTM(4)(tf.ones([2, 3])), /expects inputs of shape \[batch, timesteps, features\], got \(2, 3\)/);
