@@ -184,7 +184,7 @@ export const LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
   Minimum: { cls: ctor(Minimum), keys: [], buildConfig: true },
   Dot: { cls: ctor(Dot), keys: ["axes", "normalize"], buildConfig: true },
   RepeatVector: { cls: ctor(RepeatVector), keys: ["n"] },
-  Masking: { cls: ctor(Masking), keys: ["mask_value"] },
+  Masking: { cls: ctor(Masking), keys: ["mask_value"], buildConfig: true },
   AlphaDropout: { cls: ctor(AlphaDropout), keys: ["rate", "seed", "noise_shape"] },
   ActivityRegularization: { cls: ctor(ActivityRegularization), keys: ["l1", "l2"] },
   SimpleRNN: { cls: ctor(SimpleRNN), keys: [...RNN_KEYS, ...CELL_KEYS], buildConfig: true },

@@ -1,15 +1,12 @@
 /**
- * Masking against Keras 3.5 (torch backend): test/fixtures/masking.json and the two .keras files
- * beside it, made by test/fixtures/make_masking.py.
+ * Masked models against Keras 3.5 (torch backend), test/fixtures/masking.json (made by
+ * test/fixtures/make_masking.py): predictions, output masks, evaluate, gradients and fit histories.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import * as tf from "../index.js";
 import { assertAllClose } from "../testing/close.js";
-import { warningsDuring } from "../testing/warnings.js";
 
 const { layers, models } = tf;
 
@@ -22,7 +19,6 @@ interface Case {
 const fixture = JSON.parse(readFileSync(new URL("../../test/fixtures/masking.json", import.meta.url), "utf8")) as {
   cases: Case[]; compute_mask: Record<string, Arr | (Arr | null)[]>; configs: Record<string, Record<string, unknown>>;
 };
-const byKeras = (name: string): string => new URL(`../../test/fixtures/keras_files/by_keras/${name}`, import.meta.url).pathname;
 const t = (a: Arr, dtype: "float32" | "int32" = "float32"): tf.Tensor => tf.constant(a.data as number[], a.shape, dtype);
 const boolOf = (m: tf.Tensor | null): boolean[] => {
   assert.ok(m !== null, "expected a mask");
@@ -42,35 +38,35 @@ function build(name: string): tf.models.Model {
       const inp = layers.Input({ shape: [5], dtype: "int32" });
       const e = layers.Embedding({ inputDim: 6, outputDim: 3, maskZero: true }).apply(inp);
       const h = layers.LSTM({ units: 4, returnSequences: true }).apply(e);
-      return new models.Model({ inputs: inp, outputs: layers.Dense(3, { activation: "softmax" }).apply(h) as tf.SymbolicTensor });
+      return new models.Model({ inputs: inp, outputs: layers.Dense(3, { activation: "softmax" }).apply(h) as tf.layers.SymbolicTensor });
     }
     case "emb_gru_back": {
       const inp = layers.Input({ shape: [5], dtype: "int32" });
       const e = layers.Embedding({ inputDim: 6, outputDim: 3, maskZero: true }).apply(inp);
       const h = layers.GRU({ units: 4, goBackwards: true }).apply(e);
-      return new models.Model({ inputs: inp, outputs: layers.Dense(1, { activation: "sigmoid" }).apply(h) as tf.SymbolicTensor });
+      return new models.Model({ inputs: inp, outputs: layers.Dense(1, { activation: "sigmoid" }).apply(h) as tf.layers.SymbolicTensor });
     }
     case "masking_gru": {
       const inp = layers.Input({ shape: [5, 2] });
       const h = layers.GRU({ units: 3, returnSequences: true }).apply(layers.Masking(0).apply(inp));
-      return new models.Model({ inputs: inp, outputs: layers.TimeDistributed({ layer: layers.Dense(2) }).apply(h) as tf.SymbolicTensor });
+      return new models.Model({ inputs: inp, outputs: layers.TimeDistributed({ layer: layers.Dense(2) }).apply(h) as tf.layers.SymbolicTensor });
     }
     case "emb_bidi_gap": {
       const inp = layers.Input({ shape: [5], dtype: "int32" });
       const e = layers.Embedding({ inputDim: 6, outputDim: 3, maskZero: true }).apply(inp);
       const h = layers.Bidirectional({ layer: layers.LSTM({ units: 3, returnSequences: true }) }).apply(e);
       const g = layers.GlobalAveragePooling1D().apply(h);
-      return new models.Model({ inputs: inp, outputs: layers.Dense(1).apply(g) as tf.SymbolicTensor });
+      return new models.Model({ inputs: inp, outputs: layers.Dense(1).apply(g) as tf.layers.SymbolicTensor });
     }
     case "masking_bidi_last": {
       const inp = layers.Input({ shape: [5, 2] });
       const h = layers.Bidirectional({ layer: layers.SimpleRNN({ units: 3 }), mergeMode: "sum" }).apply(layers.Masking(0).apply(inp));
-      return new models.Model({ inputs: inp, outputs: layers.Dense(1).apply(h) as tf.SymbolicTensor });
+      return new models.Model({ inputs: inp, outputs: layers.Dense(1).apply(h) as tf.layers.SymbolicTensor });
     }
     case "gmp": {
       const inp = layers.Input({ shape: [5, 2] });
       const d = layers.Dense(3).apply(layers.Masking(0).apply(inp));
-      return new models.Model({ inputs: inp, outputs: layers.GlobalMaxPooling1D().apply(d) as tf.SymbolicTensor });
+      return new models.Model({ inputs: inp, outputs: layers.GlobalMaxPooling1D().apply(d) as tf.layers.SymbolicTensor });
     }
     default: throw new Error(name);
   }

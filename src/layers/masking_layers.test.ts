@@ -22,7 +22,8 @@ const fixture = JSON.parse(readFileSync(new URL("../../test/fixtures/masking.jso
 const byKeras = (name: string): string => new URL(`../../test/fixtures/keras_files/by_keras/${name}`, import.meta.url).pathname;
 const flat = (m: tf.Tensor | null): (number | boolean)[] => {
   assert.ok(m !== null, "expected a mask");
-  return [...(m.dtype === "bool" ? Array.from(m.dataSync(), (v) => v !== 0) : m.dataSync())] as (number | boolean)[];
+  const values = Array.from(m.dataSync() as ArrayLike<number>);
+  return m.dtype === "bool" ? values.map((v) => v !== 0) : values;
 };
 const f32 = (a: Arr): tf.Tensor => tf.constant(a.data as number[], a.shape, "float32");
 
@@ -153,7 +154,7 @@ test("a custom layer reads the mask in call(x, { mask }) and, with supportsMaski
   assert.equal(new MaskedSum().supportsMasking, true, "overriding computeMask makes a layer support masking, as in Keras");
   // A functional model given a mask for its input.
   const inp = layers.Input({ shape: [3, 2] });
-  const fm = new models.Model({ inputs: inp, outputs: new MaskedSum().apply(inp) as tf.SymbolicTensor });
+  const fm = new models.Model({ inputs: inp, outputs: new MaskedSum().apply(inp) as tf.layers.SymbolicTensor });
   assert.deepEqual(flat(fm.apply(doubled, { mask: own }) as tf.Tensor), [2, 4]);
   assert.throws(() => layers.Dense(2).apply(inp, { mask: own }), /Dense .*mask given to a call on symbolic inputs/);
 });
@@ -195,8 +196,8 @@ test("Embedding mask_zero and Masking save with Keras' class names and keys, and
     const inp = layers.Input({ shape: [4], dtype: "int32" });
     const e = layers.Embedding({ inputDim: 5, outputDim: 2, maskZero: true }).apply(inp);
     // Masking replaces the Embedding's mask by its own (steps whose features all equal 0.5: none here).
-    const model = new models.Model({ inputs: inp, outputs: layers.GRU({ units: 2, returnSequences: true }).apply(layers.Dropout(0.1).apply(e)) as tf.SymbolicTensor });
-    const masked = new models.Model({ inputs: inp, outputs: layers.Masking({ maskValue: 0.5 }).apply(e) as tf.SymbolicTensor });
+    const model = new models.Model({ inputs: inp, outputs: layers.GRU({ units: 2, returnSequences: true }).apply(layers.Dropout(0.1).apply(e)) as tf.layers.SymbolicTensor });
+    const masked = new models.Model({ inputs: inp, outputs: layers.Masking({ maskValue: 0.5 }).apply(e) as tf.layers.SymbolicTensor });
     assert.deepEqual(flat((masked.apply(tf.constant([[1, 0, 0, 0]], [1, 4], "int32")) as tf.Tensor).kerasMask), [true, true, true, true]);
     const x = tf.constant([[1, 2, 0, 0], [4, 3, 2, 1]], [2, 4], "int32");
     const before = model.predict(x, { verbose: 0 }) as tf.Tensor;
