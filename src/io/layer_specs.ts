@@ -24,6 +24,7 @@ import { PReLU } from "../layers/prelu.js";
 import { Minimum } from "../layers/merge.js";
 import { Dot } from "../layers/dot.js";
 import { RepeatVector } from "../layers/repeat_vector.js";
+import { Masking } from "../layers/masking.js";
 import { AlphaDropout } from "../layers/alpha_dropout.js";
 import { ActivityRegularization } from "../layers/activity_regularization.js";
 import { GRU, LSTM, RNN, SimpleRNN } from "../layers/rnn.js";
@@ -178,7 +179,7 @@ export const LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
     buildConfig: true,
   },
   UnitNormalization: { cls: ctor(UnitNormalization), keys: ["axis"], buildConfig: true },
-  // mask_zero goes to the constructor, which refuses true with its own message; tf.keras 2 wrote input_length.
+  // tf.keras 2 wrote input_length.
   Embedding: {
     cls: ctor(Embedding),
     keys: ["input_dim", "output_dim", "embeddings_initializer", "embeddings_regularizer", "embeddings_constraint", "mask_zero"],
@@ -189,6 +190,7 @@ export const LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
   Minimum: { cls: ctor(Minimum), keys: [], buildConfig: true },
   Dot: { cls: ctor(Dot), keys: ["axes", "normalize"], buildConfig: true },
   RepeatVector: { cls: ctor(RepeatVector), keys: ["n"] },
+  Masking: { cls: ctor(Masking), keys: ["mask_value"], buildConfig: true },
   AlphaDropout: { cls: ctor(AlphaDropout), keys: ["rate", "seed", "noise_shape"], buildConfig: true },
   ActivityRegularization: { cls: ctor(ActivityRegularization), keys: ["l1", "l2"] },
   SimpleRNN: { cls: ctor(SimpleRNN), keys: [...RNN_KEYS, ...CELL_KEYS], buildConfig: true },

@@ -72,6 +72,7 @@ const cases: LayerCase[] = [
   { cls: "Minimum", make: () => layers.Minimum(), input: [[2, 3], [2, 3]] },
   { cls: "Dot", make: () => layers.Dot([1, 2], { normalize: true }), input: [[2, 3, 4], [2, 5, 3]] },
   { cls: "RepeatVector", make: () => layers.RepeatVector(3), input: [2, 4] },
+  { cls: "Masking", make: () => layers.Masking({ maskValue: 0.25 }), input: [2, 3, 4] },
   { cls: "AlphaDropout", make: () => layers.AlphaDropout(0.2, { noiseShape: [null, 1], seed: 3 }), input: [2, 4] },
   { cls: "ActivityRegularization", make: () => layers.ActivityRegularization({ l1: 0.01, l2: 0.02 }), input: [2, 4] },
   { cls: "ReLU", make: () => layers.ReLU({ maxValue: 1.5, negativeSlope: 0.1, threshold: 0.2 }), input: [2, 5] },

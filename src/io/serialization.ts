@@ -675,7 +675,9 @@ function functionalFromConfig(config: Readonly<Record<string, unknown>>, where: 
   const pending: { layer: Layer; name: string; nodes: unknown[] }[] = [];
   // Keras 2 (tf.keras) wrote each call as a list of [layer_name, node_index, tensor_index, kwargs].
   let legacyNodes = false;
+  const maskOnly = maskOnlyLayers(layerData, config.output_layers);
   layerData.forEach((ld, i) => {
+    if (isRecord(ld) && typeof ld.name === "string" && maskOnly.has(ld.name)) return;
     if (!isRecord(ld)) throw new TypeError(`${where}: layers[${i}] must be a serialized layer, got ${describe(ld)}`);
     const cfg = isRecord(ld.config) ? ld.config : {};
     const name = typeof ld.name === "string" ? ld.name : typeof cfg.name === "string" ? cfg.name : null;
@@ -821,15 +823,72 @@ function checkKwargs(kwargs: unknown, where: string): boolean | undefined {
       if (typeof v === "boolean") training = v;
       continue;
     }
-    if (k === "mask") {
-      throw new RangeError(`${where}: the layer is called with a mask (mask=${JSON.stringify(v)}); lamina has no masking (Embedding's mask_zero, Masking), so every timestep would count; rebuild the model without the mask`);
-    }
+    // Keras 3 records the mask its input carried (computed by op nodes maskOnlyLayers leaves out);
+    // lamina's layers attach the same mask to their outputs when the model runs, and pass it on.
+    if (k === "mask" && isMaskRef(v)) continue;
     throw new RangeError(`${where}: the layer is called with the keyword argument ${k}=${JSON.stringify(v)}, which lamina does not support`);
   }
   return training;
 }
 
 /** input_layers / output_layers: one [name, node, tensor] or a list of them. */
+/** A `mask` call argument as Keras 3 writes it: a tensor reference, or a list of them (or nulls). */
+function isMaskRef(v: unknown): boolean {
+  const one = (x: unknown): boolean => x === null || (isRecord(x) && x.class_name === "__keras_tensor__");
+  return Array.isArray(v) ? v.every(one) : one(v);
+}
+
+/** The layer names a value's `__keras_tensor__` references point to. */
+function referencedLayers(v: unknown, out: string[] = []): string[] {
+  if (Array.isArray(v)) v.forEach((x) => referencedLayers(x, out));
+  else if (isRecord(v)) {
+    if (v.class_name === "__keras_tensor__" && isRecord(v.config) && Array.isArray(v.config.keras_history) && typeof v.config.keras_history[0] === "string") {
+      out.push(v.config.keras_history[0]);
+    } else Object.values(v).forEach((x) => referencedLayers(x, out));
+  }
+  return out;
+}
+
+/**
+ * The layers of a Keras 3 config that only compute masks: Keras 3.5 saves the ops behind a mask
+ * (NotEqual for Embedding's mask_zero, NotEqual and Any for Masking) as nodes whose outputs feed
+ * only the `mask` arguments of later calls. lamina's layers make those masks themselves, so these
+ * nodes are left out (and their op classes, which are not layers, never looked up).
+ */
+function maskOnlyLayers(layerData: readonly unknown[], outputLayers: unknown): Set<string> {
+  const uses = new Map<string, { by: string; mask: boolean }[]>();
+  for (const ld of layerData) {
+    if (!isRecord(ld) || typeof ld.name !== "string" || !Array.isArray(ld.inbound_nodes)) continue;
+    for (const node of ld.inbound_nodes) {
+      if (!isRecord(node)) continue;
+      const { mask, ...rest } = isRecord(node.kwargs) ? node.kwargs : {};
+      for (const name of referencedLayers(mask)) uses.set(name, [...(uses.get(name) ?? []), { by: ld.name, mask: true }]);
+      for (const name of referencedLayers([node.args, rest])) uses.set(name, [...(uses.get(name) ?? []), { by: ld.name, mask: false }]);
+    }
+  }
+  const outputs = new Set(Array.isArray(outputLayers) ? outputLayers.flat(2).filter((x): x is string => typeof x === "string") : []);
+  const found = new Set<string>();
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [name, list] of uses) {
+      if (found.has(name) || outputs.has(name)) continue;
+      if (list.some((u) => u.mask) && list.every((u) => u.mask || found.has(u.by))) {
+        found.add(name);
+        grew = true;
+      }
+    }
+    // A node feeding only mask-only nodes is one too (the NotEqual before Masking's Any).
+    for (const [name, list] of uses) {
+      if (found.has(name) || outputs.has(name) || list.length === 0) continue;
+      if (list.every((u) => found.has(u.by))) {
+        found.add(name);
+        grew = true;
+      }
+    }
+  }
+  return found;
+}
+
 function readIoRefs(value: unknown, where: string): TensorRef[] {
   if (!Array.isArray(value) || value.length === 0) throw new TypeError(`${where}: expected [layer_name, node_index, tensor_index] or a list of them, got ${describe(value)}`);
   const one = (x: unknown): TensorRef => {

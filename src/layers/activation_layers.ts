@@ -42,6 +42,7 @@ export class ReLU extends Layer {
 
   constructor(args: ReLUArgs = {}) {
     super(args);
+    this.supportsMasking = true;
     const where = `ReLU ${this.name}`;
     this.maxValue = args.maxValue === undefined || args.maxValue === null ? null : checkNumber(where, "maxValue", args.maxValue, 0);
     this.negativeSlope = checkNumber(where, "negativeSlope", args.negativeSlope ?? 0, 0);
@@ -94,6 +95,7 @@ export class LeakyReLU extends Layer {
 
   constructor(args: LeakyReLUArgs = {}) {
     super(args);
+    this.supportsMasking = true;
     const where = `LeakyReLU ${this.name}`;
     if (args.alpha !== undefined && args.negativeSlope !== undefined && args.alpha !== args.negativeSlope) {
       throw new RangeError(`${where}: got both alpha (${args.alpha}) and negativeSlope (${args.negativeSlope}); alpha is the old name of negativeSlope, give only one`);
@@ -128,6 +130,7 @@ export class ELU extends Layer {
 
   constructor(args: ELUArgs = {}) {
     super(args);
+    this.supportsMasking = true;
     this.alpha = checkNumber(`ELU ${this.name}`, "alpha", args.alpha ?? 1, null);
   }
 
@@ -159,6 +162,7 @@ export class Softmax extends Layer {
 
   constructor(args: SoftmaxArgs = {}) {
     super(args);
+    this.supportsMasking = true;
     const axis = args.axis ?? -1;
     const list = typeof axis === "number" ? [axis] : axis;
     if (list.length === 0 || !list.every((a) => Number.isInteger(a))) {

@@ -27,6 +27,7 @@ export class ActivityRegularization extends Layer {
       throw new RangeError(`ActivityRegularization${typeof args.name === "string" ? ` ${args.name}` : ""}: ${(e as Error).message}`);
     }
     super({ ...base, activityRegularizer: reg });
+    this.supportsMasking = true;
     this.l1 = reg.l1;
     this.l2 = reg.l2;
   }

@@ -35,6 +35,7 @@ export class AlphaDropout extends SeededLayer {
 
   constructor(args: AlphaDropoutArgs) {
     super(args);
+    this.supportsMasking = true;
     const rate = args.rate;
     // Keras takes rate 1 too, where the affine map's a is infinite and every output NaN.
     if (typeof rate !== "number" || !(rate >= 0 && rate < 1)) {

@@ -11,7 +11,7 @@ import { softmax, tanh } from "../ops/activation.js";
 import { dropout } from "../ops/dropout.js";
 import { bandPart } from "../ops/linalg.js";
 import { RandomGenerator } from "../tensor/random.js";
-import { type LayerArgs, type LayerShape, type CallOptions, type LayerInput, layerOptions } from "./layer.js";
+import { type LayerArgs, type LayerShape, type CallOptions, type LayerInput, type Mask, layerOptions } from "./layer.js";
 import { layerShapeText, type SymbolicTensor } from "./symbolic.js";
 import { type AttentionCallOptions, AttentionLayerBase, type AttentionSlot, type AttentionTensor, maskValues } from "./attention_call.js";
 
@@ -30,12 +30,12 @@ export interface AttentionArgs extends LayerArgs {
 }
 
 /** Attention's call options: Keras' mask = [query_mask, value_mask] besides the flags. */
-export interface AttentionLayerCallOptions extends AttentionCallOptions {
+export interface AttentionLayerCallOptions extends Omit<AttentionCallOptions, "mask"> {
   /**
    * [queryMask [batch, Tq], valueMask [batch, Tv]] (either may be null): value steps where the mask
    * is false get no weight; output rows where the query mask is false are zero. Bool or 0/1 tensors.
    */
-  mask?: readonly (AttentionTensor | null | undefined)[] | null;
+  mask?: Mask | readonly (AttentionTensor | null | undefined)[];
 }
 
 const CALL_KEYS = ["training", "mask", "returnAttentionScores", "useCausalMask"];

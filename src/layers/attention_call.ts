@@ -50,7 +50,7 @@ export abstract class AttentionLayerBase extends Layer {
   /** The layout of the call that built the layer (which of builtInputShape's shapes are data, not masks). */
   protected builtLayout: AttentionLayout | null = null;
 
-  protected flag(opts: AttentionCallOptions, key: "returnAttentionScores" | "useCausalMask"): boolean {
+  protected flag(opts: Pick<AttentionCallOptions, "returnAttentionScores" | "useCausalMask">, key: "returnAttentionScores" | "useCausalMask"): boolean {
     const v = opts[key];
     if (v === undefined || v === null) return false;
     if (typeof v !== "boolean") throw new TypeError(`${this.className} ${this.name}: ${key} must be true or false, got ${String(v)}`);

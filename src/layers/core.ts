@@ -123,6 +123,7 @@ export class Dense extends Layer {
 
   constructor(args: DenseArgs) {
     super(inputDimAsShape(args));
+    this.supportsMasking = true;
     const units = args.units;
     if (typeof units !== "number" || !Number.isInteger(units) || units <= 0) {
       throw new RangeError(`Dense: units must be a positive integer, got ${String(units)}`);
@@ -189,6 +190,7 @@ export class Activation extends Layer {
   readonly activation: ReturnType<typeof getActivation>;
   constructor(args: ActivationArgs) {
     super(args);
+    this.supportsMasking = true;
     this.activation = getActivation(args.activation, `Activation ${this.name}`);
   }
   call(inputs: Tensor | Tensor[]): Tensor {
@@ -247,6 +249,7 @@ export class Dropout extends Layer {
   private readonly generator: RandomGenerator | null;
   constructor(args: DropoutArgs) {
     super(args);
+    this.supportsMasking = true;
     const rate = args.rate ?? NaN;
     if (!(rate >= 0 && rate < 1)) throw new RangeError(`Dropout ${this.name}: rate must be in [0, 1), got ${args.rate}`);
     this.rate = rate;

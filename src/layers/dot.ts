@@ -4,7 +4,7 @@ import { sum } from "../ops/reduce.js";
 import { matmul } from "../ops/matmul.js";
 import { expandDims, reshape, squeeze, transpose } from "../ops/shape.js";
 import { valueText } from "../tensor/value_text.js";
-import { Layer, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
+import { Layer, type LayerArgs, type LayerShape, type Mask, layerOptions } from "./layer.js";
 import { layerShapeText } from "./symbolic.js";
 
 /** Keras' backend.epsilon(), the floor of the norm Dot's normalize divides by. */
@@ -30,6 +30,7 @@ export class Dot extends Layer {
 
   constructor(args: DotArgs) {
     super(args);
+    this.supportsMasking = true;
     const where = `Dot ${this.name}`;
     const axes = args.axes;
     const isAxis = (a: unknown): a is number => typeof a === "number" && Number.isInteger(a);
@@ -87,6 +88,11 @@ export class Dot extends Layer {
       y = l2Normalize(y, a1);
     }
     return batchDot(x, y, a0, a1);
+  }
+
+  /** Keras' Dot: the inputs' masks do not carry over to the product. */
+  override computeMask(): Mask {
+    return null;
   }
 
   override computeOutputShape(inputShape: LayerShape | LayerShape[]): LayerShape {

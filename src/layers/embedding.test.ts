@@ -154,10 +154,7 @@ test("Embedding config: Keras 3.5's get_config, getConfig -> fromConfig, regular
   // A tf.keras 2 config carries input_length; it is read and dropped.
   const keras2 = { name: "old", input_dim: 3, output_dim: 2, input_length: 10, mask_zero: false, embeddings_initializer: { class_name: "RandomUniform", config: { minval: -0.05, maxval: 0.05, seed: null } } };
   assert.equal((layers.classes.Embedding.fromConfig(keras2) as InstanceType<typeof layers.classes.Embedding>).inputDim, 3);
-  assert.throws(
-    () => layers.classes.Embedding.fromConfig({ ...keras2, mask_zero: true }),
-    /maskZero: true is not supported: lamina has no masking/,
-  );
+  assert.equal((layers.classes.Embedding.fromConfig({ ...keras2, mask_zero: true }) as InstanceType<typeof layers.classes.Embedding>).maskZero, true);
 });
 
 test("Embedding saved and loaded (.keras and .h5), and Keras 3.5's own files load with Keras' predictions", async () => {
@@ -185,7 +182,7 @@ test("Embedding refusals: options, out-of-range indices naming the layer, the va
   tf.clearSession();
   assert.throws(() => layers.Embedding(10, 4, { inputLength: 5 } as tf.layers.EmbeddingArgs), /Embedding: unknown option inputLength; valid options are .*inputDim/);
   assert.throws(() => layers.Embedding(10, 4, { mask_zero: true } as tf.layers.EmbeddingArgs), /unknown option mask_zero; lamina spells Keras' mask_zero as maskZero/);
-  assert.throws(() => layers.Embedding(10, 4, { maskZero: true }), /Embedding embedding: maskZero: true is not supported: lamina has no masking.*leave maskZero off/);
+  assert.throws(() => layers.Embedding(10, 4, { maskZero: 1 as never }), /Embedding embedding.*: maskZero must be a boolean, got 1/);
   assert.doesNotThrow(() => layers.Embedding(10, 4, { maskZero: false }));
   assert.throws(() => layers.Embedding(0, 4), /Embedding: inputDim must be a positive integer, got 0/);
   assert.throws(() => layers.Embedding(10, 2.5), /Embedding: outputDim must be a positive integer, got 2.5/);

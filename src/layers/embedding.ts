@@ -3,11 +3,11 @@ import type { Variable } from "../tensor/variable.js";
 import { isFloatDType } from "../tensor/dtype.js";
 import { shapeText } from "../tensor/shape.js";
 import { valueText } from "../tensor/value_text.js";
-import { cast } from "../ops/math.js";
+import { cast, notEqual } from "../ops/math.js";
 import { max, min } from "../ops/reduce.js";
 import { gather } from "../ops/shape.js";
 import { noGrad } from "../ops/engine.js";
-import { Layer, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
+import { Layer, type LayerArgs, type LayerShape, type Mask, layerOptions } from "./layer.js";
 import { single } from "./core.js";
 import {
   type ConstraintArg, type InitializerArg, type RegularizerArg, addResolvedWeight, checkWeightOptions, resolveConstraint,
@@ -24,8 +24,9 @@ export interface EmbeddingArgs extends LayerArgs {
   embeddingsRegularizer?: RegularizerArg;
   embeddingsConstraint?: ConstraintArg;
   /**
-   * Keras' mask_zero. lamina has no masking (no layer produces or consumes a mask), so only false
-   * is accepted; true is refused rather than silently treating 0 as an ordinary index.
+   * Keras' mask_zero: index 0 is padding, and the output carries a mask (false where the index is
+   * 0) that the recurrent layers, GlobalAveragePooling1D and the loss honour. Index 0 still has a
+   * row, so inputDim counts it (vocabulary size + 1).
    */
   maskZero?: boolean;
 }
@@ -49,7 +50,7 @@ export class Embedding extends Layer {
   });
   readonly inputDim: number;
   readonly outputDim: number;
-  readonly maskZero = false;
+  readonly maskZero: boolean;
   embeddings: Variable | null = null;
   private readonly args: EmbeddingArgs;
 
@@ -60,13 +61,9 @@ export class Embedding extends Layer {
     if (args.maskZero !== undefined && typeof args.maskZero !== "boolean") {
       throw new TypeError(`Embedding ${this.name}: maskZero must be a boolean, got ${valueText(args.maskZero)}`);
     }
-    if (args.maskZero === true) {
-      throw new TypeError(
-        `Embedding ${this.name}: maskZero: true is not supported: lamina has no masking, so no later layer could skip the padded steps; ` +
-          "leave maskZero off (index 0 is then an ordinary, trainable index), and keep padding out of the results yourself, " +
-          "e.g. with sampleWeight in fit or by averaging only over the real positions",
-      );
-    }
+    this.maskZero = args.maskZero ?? false;
+    // Keras: supports_masking = mask_zero.
+    this.supportsMasking = this.maskZero;
     if (!isFloatDType(this.dtype)) {
       throw new TypeError(`Embedding ${this.name}: dtype ${this.dtype} is not a float dtype; the embeddings are float32 (the default) or float64 (the indices may be int32)`);
     }
@@ -94,6 +91,12 @@ export class Embedding extends Layer {
     } catch (e) {
       throw this.rangeError(indices) ?? e;
     }
+  }
+
+  /** Keras' compute_mask: inputs != 0 with maskZero, else no mask. */
+  override computeMask(inputs: Tensor | Tensor[], _previousMask: Mask): Mask {
+    if (!this.maskZero) return null;
+    return noGrad(() => notEqual(single(inputs, this), 0));
   }
 
   /** The error naming an index outside [0, inputDim), or null if every index is in range. */

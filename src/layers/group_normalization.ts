@@ -48,6 +48,7 @@ export class GroupNormalization extends Layer {
 
   constructor(args: GroupNormalizationArgs = {}) {
     super(args);
+    this.supportsMasking = true;
     const where = `GroupNormalization ${this.name}`;
     const groups = args.groups ?? 32;
     if (!Number.isInteger(groups) || !(groups >= 1 || groups === -1)) {

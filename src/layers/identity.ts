@@ -8,6 +8,11 @@ import { Layer, type LayerArgs, type LayerShape, layerOptions } from "./layer.js
 export class Identity extends Layer {
   static readonly options = layerOptions<LayerArgs>({});
 
+  constructor(args: LayerArgs = {}) {
+    super(args);
+    this.supportsMasking = true;
+  }
+
   call(inputs: Tensor | Tensor[]): Tensor | Tensor[] {
     return inputs;
   }

@@ -68,6 +68,7 @@ import { PReLU as PReLULayer, type PReLUArgs } from "./prelu.js";
 import { Minimum as MinimumLayer } from "./merge.js";
 import { Dot as DotLayer, type DotArgs } from "./dot.js";
 import { RepeatVector as RepeatVectorLayer, type RepeatVectorArgs } from "./repeat_vector.js";
+import { Masking as MaskingLayer, type MaskingArgs } from "./masking.js";
 import { AlphaDropout as AlphaDropoutLayer, type AlphaDropoutArgs } from "./alpha_dropout.js";
 import { ActivityRegularization as ActivityRegularizationLayer, type ActivityRegularizationArgs } from "./activity_regularization.js";
 import {
@@ -519,6 +520,14 @@ export function SpatialDropout1D(rate: number | SpatialDropout1DArgs, args?: Spa
   return new SpatialDropout1DLayer(withFirst<SpatialDropout1DArgs, "rate">("rate", rate, args));
 }
 
+// ------------------------------------------------------------------ Masking
+
+export type { MaskingArgs };
+/** Masks the padded timesteps (all features equal to maskValue) for the layers after it: layers.Masking(0). */
+export function Masking(maskValue?: number | MaskingArgs, args?: MaskingArgs): MaskingLayer {
+  return new MaskingLayer(withFirst<MaskingArgs, "maskValue">("maskValue", maskValue, args));
+}
+
 /** The layer classes, for instanceof checks and subclassing. */
 /** Strings to vocabulary indices or encodings (and back with invert): layers.StringLookup({ vocabulary: ["a", "b"] }). */
 export function StringLookup(args?: StringLookupArgs): StringLookupLayer {
@@ -566,6 +575,7 @@ export const classes = {
   SpatialDropout1D: SpatialDropout1DLayer,
   StringLookup: StringLookupLayer, IntegerLookup: IntegerLookupLayer, TextVectorization: TextVectorizationLayer,
   EinsumDense: EinsumDenseLayer, Attention: AttentionLayer, AdditiveAttention: AdditiveAttentionLayer, MultiHeadAttention: MultiHeadAttentionLayer,
+  Masking: MaskingLayer,
 };
 
 // ------------------------------------------------------------------ attention

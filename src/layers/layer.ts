@@ -1,5 +1,6 @@
 import type { DType } from "../tensor/dtype.js";
 import { Tensor, storageOf } from "../tensor/tensor.js";
+import { maskOf, setMask } from "../tensor/keras_mask.js";
 import { Variable } from "../tensor/variable.js";
 import { shapeText, shapesEqual } from "../tensor/shape.js";
 import { zeros } from "../tensor/creation.js";
@@ -41,7 +42,16 @@ export interface LayerArgs {
 export interface CallOptions {
   /** Training mode: Dropout drops, BatchNormalization uses and updates batch statistics. */
   training?: boolean;
+  /**
+   * Keras' `mask` call argument: bool, [batch, time] for sequences, false at the steps to skip (a
+   * list, one per input, for a layer called on a list). A layer is called with the mask its inputs
+   * carry (tensor.kerasMask) unless one is given here; a custom layer reads it in call(x, { mask }).
+   */
+  mask?: Mask;
 }
+
+/** A mask as layers pass it: one bool tensor, none, or one (or none) per input of a list. */
+export type Mask = Tensor | null | readonly (Tensor | null)[];
 
 /** Anything that turns a weight into a penalty added to the loss (Keras regularizers). */
 export interface WeightRegularizer {
@@ -79,6 +89,55 @@ let contextTraining: boolean | undefined;
 let callDepth = 0;
 /** True while computeOutputShape runs a layer on zeros: that call adds no losses, as Keras' symbolic calls add none. */
 let probing = false;
+
+/** The masks the inputs carry (tensor.kerasMask): one, a list for a list input, or null when none has one. */
+export function inputMask(inputs: Tensor | readonly Tensor[]): Mask {
+  if (!Array.isArray(inputs)) return maskOf(inputs as Tensor);
+  const masks = (inputs as readonly Tensor[]).map(maskOf);
+  return masks.some((m) => m !== null) ? masks : null;
+}
+
+function hasMask(mask: Mask | undefined): boolean {
+  if (mask === undefined || mask === null) return false;
+  return Array.isArray(mask) ? mask.some((m) => m !== null) : true;
+}
+
+/** The layers already warned that they drop a mask (Keras warns once per place). */
+const warnedDropsMask = new WeakSet<object>();
+
+/** What callInContext needs of a layer's masks (a Layer; a model passed as TrainableModel is one). */
+interface MaskOwner {
+  readonly supportsMasking?: boolean;
+  computeMask?(inputs: Tensor | Tensor[], previousMask: Mask): Mask;
+  readonly name?: string;
+  readonly className?: string;
+}
+
+/**
+ * Keras' Layer.__call__ for masks: a layer that supports masking attaches computeMask's result to
+ * each output that has no mask yet; one that does not drops the mask, with a warning, so that
+ * later layers do not see it.
+ */
+function attachOutputMasks(layer: MaskOwner, inputs: Tensor | Tensor[], out: unknown, previous: Mask): void {
+  const outs = (Array.isArray(out) ? out : [out]).filter((t): t is Tensor => t instanceof Tensor);
+  if (layer.supportsMasking === true && layer.computeMask) {
+    if (outs.every((t) => maskOf(t) !== null)) return;
+    const masks = layer.computeMask(inputs, previous);
+    if (masks === null) return;
+    const list = Array.isArray(masks) ? masks as readonly (Tensor | null)[] : [masks as Tensor];
+    outs.forEach((t, i) => {
+      const m = list[i] ?? null;
+      if (maskOf(t) === null && m !== null) setMask(t, m);
+    });
+  } else if (hasMask(previous) && !probing && !warnedDropsMask.has(layer)) {
+    warnedDropsMask.add(layer);
+    process.emitWarning(
+      `Layer '${layer.name}' (of type ${layer.className}) was passed an input with a mask attached to it. However, this layer does not ` +
+        "support masking and will therefore destroy the mask information. Downstream layers will not see the mask.",
+      "UserWarning",
+    );
+  }
+}
 
 /** What callInContext needs of a layer's losses (a Layer; models passed as TrainableModel are Layers too). */
 interface LossOwner {
@@ -119,9 +178,12 @@ function addActivityLosses(layer: LossOwner & { name?: string; className?: strin
  * Every call of a layer's `call` from the library goes through here.
  */
 export function callInContext<T>(
-  layer: { call(inputs: Tensor | Tensor[], opts: CallOptions): T; readonly defaultTraining?: boolean | undefined },
+  layer: { call(inputs: Tensor | Tensor[], opts: CallOptions): T; readonly defaultTraining?: boolean | undefined } & MaskOwner,
   inputs: Tensor | Tensor[], opts: CallOptions,
 ): T {
+  // Keras' step 6: the mask the inputs carry, unless the caller gave one.
+  const previous = opts.mask !== undefined ? opts.mask : inputMask(inputs);
+  if (opts.mask === undefined && hasMask(previous)) opts = { ...opts, mask: previous };
   const training = opts.training ?? contextTraining ?? layer.defaultTraining;
   const outer = contextTraining;
   const owner = layer as LossOwner;
@@ -131,6 +193,7 @@ export function callInContext<T>(
   try {
     const out = layer.call(inputs, training === opts.training ? opts : { ...opts, training });
     addActivityLosses(owner, out);
+    attachOutputMasks(layer, inputs, out, previous ?? null);
     return out;
   } finally {
     contextTraining = outer;
@@ -204,6 +267,7 @@ export abstract class Layer {
   /** The losses this layer added in the latest call (Keras' _losses), cleared when an outermost call starts. */
   declare readonly ownLosses: Tensor[];
   declare private _trainable: boolean;
+  declare private _supportsMasking: boolean | undefined;
   declare private readonly weightTrainable: Map<Variable, boolean>;
 
   constructor(args: LayerArgs = {}) {
@@ -228,6 +292,7 @@ export abstract class Layer {
       weightRegularizers: new Map(),
       weightConstraints: new Map(),
       _trainable: args.trainable ?? true,
+      _supportsMasking: undefined,
       weightTrainable: new Map(),
       activityRegularizer: resolveActivityRegularizer(new.target, args),
       ownLosses: [],
@@ -312,6 +377,29 @@ export abstract class Layer {
   protected get weightScope(): string {
     const outer = scopeParents.get(this);
     return outer ? `${outer.weightScope}/${this.name}` : this.name;
+  }
+
+  /**
+   * Keras' supports_masking: whether a call attaches computeMask's result to the outputs (passing
+   * the input's mask on, by default). True by default for a layer that overrides computeMask; the
+   * built-in layers that keep the time axis (Dense, Dropout, Activation...) set it, and a custom
+   * layer may too (`this.supportsMasking = true`). A layer that does not support masking drops
+   * its input's mask (with a warning), as Flatten, Reshape and the convolutions do in Keras.
+   */
+  get supportsMasking(): boolean {
+    return this._supportsMasking ?? this.computeMask !== Layer.prototype.computeMask;
+  }
+  set supportsMasking(v: boolean) {
+    this._supportsMasking = v;
+  }
+
+  /**
+   * Keras' compute_mask: the mask(s) of the outputs of a call on `inputs` whose mask was
+   * `previousMask` (one per output for a layer with several, null for none). The default passes
+   * the input's mask on.
+   */
+  computeMask(_inputs: Tensor | Tensor[], previousMask: Mask): Mask {
+    return previousMask;
   }
 
   /** Creates the weights for an input of this shape. The base class only marks the layer built. */
@@ -469,7 +557,15 @@ export abstract class Layer {
       throw new TypeError(`${this.name}: mixes symbolic inputs (from layers.Input) with concrete tensors; pass all of one kind`);
     }
     const asList = Array.isArray(inputs);
-    if (symbolic > 0) return this.applySymbolic(list as SymbolicTensor[], asList, opts.training);
+    if (symbolic > 0) {
+      if (hasMask(opts.mask)) {
+        throw new TypeError(
+          `${this.className} ${this.name}: a mask given to a call on symbolic inputs is not recorded in the model; ` +
+            "masks come from the layers that make them (Embedding with maskZero: true, Masking) when the model runs, or give the mask when calling on tensors",
+        );
+      }
+      return this.applySymbolic(list as SymbolicTensor[], asList, opts.training);
+    }
     const tensors = list as Tensor[];
     this.maybeBuild(asList ? tensors.map((t) => t.shape) : tensors[0].shape, asList);
     const cast = this.autocast(tensors);
@@ -482,7 +578,13 @@ export abstract class Layer {
    */
   autocast(inputs: Tensor[]): Tensor[] {
     if (!isFloatDType(this.dtype)) return inputs;
-    return inputs.map((t) => (isFloatDType(t.dtype) && t.dtype !== this.dtype ? cast(t, this.dtype) : t));
+    return inputs.map((t) => {
+      if (!isFloatDType(t.dtype) || t.dtype === this.dtype) return t;
+      // The cast copy carries the mask on, as Keras' autocast keeps _keras_mask.
+      const c = cast(t, this.dtype);
+      setMask(c, maskOf(t));
+      return c;
+    });
   }
 
   /**

@@ -56,6 +56,7 @@ export class LayerNormalization extends Layer {
 
   constructor(args: LayerNormalizationArgs = {}) {
     super(args);
+    this.supportsMasking = true;
     const where = `LayerNormalization ${this.name}`;
     const axis = args.axis ?? -1;
     const list: readonly number[] = typeof axis === "number" ? [axis] : Array.isArray(axis) ? axis : [];

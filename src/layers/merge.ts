@@ -1,16 +1,22 @@
 import type { Tensor } from "../tensor/tensor.js";
-import { add, div, maximum, minimum, mul, sub } from "../ops/math.js";
-import { concat } from "../ops/shape.js";
-import { Layer, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
+import { add, cast, div, logicalOr, maximum, minimum, mul, sub, where } from "../ops/math.js";
+import { any } from "../ops/reduce.js";
+import { broadcastTo } from "../ops/broadcast.js";
+import { concat, expandDims } from "../ops/shape.js";
+import { noGrad } from "../ops/engine.js";
+import { ones } from "../tensor/creation.js";
+import { type CallOptions, Layer, type LayerArgs, type LayerShape, type Mask, layerOptions } from "./layer.js";
 import { layerShapeText } from "./symbolic.js";
 
 /** Base of the layers that combine a list of same-shaped inputs elementwise. */
 export abstract class Merge extends Layer {
   constructor(args: LayerArgs = {}) {
     super(args);
+    this.supportsMasking = true;
   }
 
-  protected abstract merge(xs: Tensor[]): Tensor;
+  /** Combines the inputs; `masks` (one per input, or null) are their masks, for the layers whose values depend on them. */
+  protected abstract merge(xs: Tensor[], masks: readonly (Tensor | null)[] | null): Tensor;
 
   protected inputsOf(inputs: Tensor | Tensor[]): Tensor[] {
     if (!Array.isArray(inputs) || inputs.length < 2) {
@@ -19,8 +25,19 @@ export abstract class Merge extends Layer {
     return inputs;
   }
 
-  call(inputs: Tensor | Tensor[]): Tensor {
-    return this.merge(this.inputsOf(inputs));
+  call(inputs: Tensor | Tensor[], opts: CallOptions = {}): Tensor {
+    const xs = this.inputsOf(inputs);
+    const m = opts.mask;
+    const masks = Array.isArray(m) && m.some((x) => x !== null) ? m as readonly (Tensor | null)[] : null;
+    return this.merge(xs, masks);
+  }
+
+  /** Keras' Merge.compute_mask: the inputs' masks ORed when every input has one, else none. */
+  override computeMask(_inputs: Tensor | Tensor[], mask: Mask): Mask {
+    if (!Array.isArray(mask)) return null;
+    const list = mask as readonly (Tensor | null)[];
+    if (list.some((m) => m === null)) return null;
+    return noGrad(() => (list as Tensor[]).slice(1).reduce((acc, m) => logicalOr(acc, m), list[0] as Tensor));
   }
 
   override build(inputShape: LayerShape | LayerShape[]): void {
@@ -82,11 +99,47 @@ export class Subtract extends Merge {
   }
 }
 
-/** The elementwise product of its inputs. */
+/** A [batch, ..., 1]-expanded mask broadcast to x's shape (Keras' merges line masks up with their inputs so). */
+function spread(mask: Tensor, x: Tensor): Tensor {
+  return broadcastTo(expandDims(mask, -1), x.shape);
+}
+
+/**
+ * Keras' _apply_merge_op_and_or_mask (Maximum, Minimum): a masked position of one input takes the
+ * running result's value, and the running result's masked positions take the input's, so masked
+ * values never win; the outputs' mask is the OR of the inputs' (set by computeMask).
+ */
+function mergeMasked(xs: Tensor[], masks: readonly (Tensor | null)[] | null, op: (a: Tensor, b: Tensor) => Tensor): Tensor {
+  if (masks === null) return xs.slice(1).reduce((acc, x) => op(acc, x), xs[0]);
+  let out = xs[0];
+  let outMask: Tensor | null = masks[0] ? spread(masks[0], xs[0]) : null;
+  for (let i = 1; i < xs.length; i++) {
+    let x = xs[i];
+    const m = masks[i] ? spread(masks[i] as Tensor, x) : null;
+    if (m !== null) x = where(m, x, out);
+    if (outMask !== null) out = where(outMask, out, x);
+    outMask = m !== null && outMask !== null ? logicalOr(outMask, m) : null;
+    out = op(out, x);
+  }
+  return out;
+}
+
+/** The elementwise product of its inputs; with masks, as Keras: masked values count as 1, and positions masked in every input give 0. */
 export class Multiply extends Merge {
   static readonly options = layerOptions<LayerArgs>({});
-  protected merge(xs: Tensor[]): Tensor {
-    return xs.slice(1).reduce((acc, x) => mul(acc, x), xs[0]);
+  protected merge(xs: Tensor[], masks: readonly (Tensor | null)[] | null): Tensor {
+    if (masks === null) return xs.slice(1).reduce((acc, x) => mul(acc, x), xs[0]);
+    const all = masks.every((m) => m !== null);
+    let outMask: Tensor | null = null;
+    const factors = xs.map((x, i) => {
+      const m = masks[i];
+      if (m === null) return x;
+      const s = spread(m, x);
+      if (all) outMask = outMask === null ? s : logicalOr(outMask, s);
+      return where(s, x, 1);
+    });
+    const out = factors.slice(1).reduce((acc, x) => mul(acc, x), factors[0]);
+    return outMask === null ? out : where(outMask, out, 0);
   }
 }
 
@@ -101,16 +154,16 @@ export class Average extends Merge {
 /** The elementwise maximum of its inputs. */
 export class Maximum extends Merge {
   static readonly options = layerOptions<LayerArgs>({});
-  protected merge(xs: Tensor[]): Tensor {
-    return xs.slice(1).reduce((acc, x) => maximum(acc, x), xs[0]);
+  protected merge(xs: Tensor[], masks: readonly (Tensor | null)[] | null): Tensor {
+    return mergeMasked(xs, masks, maximum);
   }
 }
 
 /** The elementwise minimum of its inputs. */
 export class Minimum extends Merge {
   static readonly options = layerOptions<LayerArgs>({});
-  protected merge(xs: Tensor[]): Tensor {
-    return xs.slice(1).reduce((acc, x) => minimum(acc, x), xs[0]);
+  protected merge(xs: Tensor[], masks: readonly (Tensor | null)[] | null): Tensor {
+    return mergeMasked(xs, masks, minimum);
   }
 }
 
@@ -182,6 +235,22 @@ export class Concatenate extends Merge {
     const out = shapes[0].map((_, d) => (d === axis ? null : shapes.map((s) => s[d]).find((v) => v !== null) ?? null));
     out[axis] = shapes.some((s) => s[axis] === null) ? null : shapes.reduce((n, s) => n + (s[axis] as number), 0);
     return out;
+  }
+
+  /** Keras' Concatenate.compute_mask: the masks (all true for an input without one) joined like the inputs, then any over the last axis. */
+  override computeMask(inputs: Tensor | Tensor[], mask: Mask): Mask {
+    if (!Array.isArray(mask) || !Array.isArray(inputs)) return null;
+    const list = mask as readonly (Tensor | null)[];
+    if (list.every((m) => m === null)) return null;
+    const xs = inputs;
+    return noGrad(() => {
+      const full = xs.map((x, i) => {
+        const m = list[i];
+        if (m === null) return cast(ones(x.shape, "int32"), "bool");
+        return m.rank < x.rank ? spread(m, x) : m;
+      });
+      return any(concat(full, this.resolveAxis(xs.map((x) => x.shape))), -1);
+    });
   }
 
   override getConfig(): Record<string, unknown> {

@@ -44,6 +44,7 @@ export class BatchNormalization extends Layer {
 
   constructor(args: BatchNormalizationArgs = {}) {
     super(args);
+    this.supportsMasking = true;
     this.axis = args.axis ?? -1;
     const where = `BatchNormalization ${this.name}`;
     const momentum = args.momentum ?? 0.99, epsilon = args.epsilon ?? 1e-3;

@@ -6,8 +6,11 @@
  */
 import type { Tensor } from "../tensor/tensor.js";
 import { avgPool, maxPool } from "../ops/pool.js";
-import { max, mean } from "../ops/reduce.js";
-import { Layer, type LayerShape, layerOptions } from "./layer.js";
+import { max, mean, sum } from "../ops/reduce.js";
+import { cast, div, mul } from "../ops/math.js";
+import { expandDims } from "../ops/shape.js";
+import { shapeText } from "../tensor/shape.js";
+import { type CallOptions, Layer, type LayerShape, type Mask, layerOptions } from "./layer.js";
 import { type DataFormat, type DataFormatArgs, DATA_FORMAT_OPTIONS, callChannelsLast, checkDataFormat, sequenceChannelAxis, shapeChannelsLast } from "./data_format.js";
 import { layerShapeText } from "./symbolic.js";
 import { single } from "./core.js";
@@ -101,12 +104,17 @@ abstract class GlobalPooling1D extends Layer {
     this.dataFormat = checkDataFormat(`${new.target.name} ${this.name}`, args.dataFormat);
   }
 
-  protected abstract pool(x: Tensor): Tensor;
+  /** Pools channels_last [batch, steps, channels]; `mask` ([batch, steps] bool) is given only to a layer that supports masking. */
+  protected abstract pool(x: Tensor, mask: Tensor | null): Tensor;
 
-  call(inputs: Tensor | Tensor[]): Tensor {
+  call(inputs: Tensor | Tensor[], opts: CallOptions = {}): Tensor {
+    const mask = this.supportsMasking ? stepMask(this, opts.mask) : null;
     return callChannelsLast(this.dataFormat, single(inputs, this), (x) => {
       checkRank3(`${this.className} ${this.name}`, x.shape);
-      return this.pool(x);
+      if (mask !== null && (mask.rank !== 2 || mask.shape[0] !== x.shape[0] || mask.shape[1] !== x.shape[1])) {
+        throw new RangeError(`${this.className} ${this.name}: the mask must have shape [${x.shape[0]}, ${x.shape[1]}] (batch, steps), got ${shapeText(mask.shape)}`);
+      }
+      return this.pool(x, mask);
     }, sequenceChannelAxis);
   }
 
@@ -122,15 +130,32 @@ abstract class GlobalPooling1D extends Layer {
   }
 }
 
-/** The mean of each channel over the steps: (None, steps, c) -> (None, c). */
+function stepMask(layer: Layer, mask: Mask | undefined): Tensor | null {
+  if (Array.isArray(mask)) throw new TypeError(`${layer.className} ${layer.name}: expects one mask, got a list of ${mask.length}`);
+  return (mask as Tensor | null | undefined) ?? null;
+}
+
+/**
+ * The mean of each channel over the steps: (None, steps, c) -> (None, c). With a mask (Embedding's
+ * maskZero, Masking) the mean is over the unmasked steps only, as Keras 3.5 takes it; the output has no mask.
+ */
 export class GlobalAveragePooling1D extends GlobalPooling1D {
   static readonly options = layerOptions<GlobalPooling1DArgs>({ keepdims: true, ...DATA_FORMAT_OPTIONS });
-  protected pool(x: Tensor): Tensor {
-    return mean(x, 1, this.keepdims);
+  constructor(args: GlobalPooling1DArgs = {}) {
+    super(args);
+    this.supportsMasking = true;
+  }
+  protected pool(x: Tensor, mask: Tensor | null): Tensor {
+    if (mask === null) return mean(x, 1, this.keepdims);
+    const m = expandDims(cast(mask, x.dtype), 2);
+    return div(sum(mul(x, m), 1, this.keepdims), sum(m, 1, this.keepdims));
+  }
+  override computeMask(): Mask {
+    return null;
   }
 }
 
-/** The maximum of each channel over the steps: (None, steps, c) -> (None, c). */
+/** The maximum of each channel over the steps: (None, steps, c) -> (None, c). Keras 3.5 does not mask it: a mask is dropped, every step counts. */
 export class GlobalMaxPooling1D extends GlobalPooling1D {
   static readonly options = layerOptions<GlobalPooling1DArgs>({ keepdims: true, ...DATA_FORMAT_OPTIONS });
   protected pool(x: Tensor): Tensor {

@@ -35,6 +35,7 @@ export class PReLU extends Layer {
 
   constructor(args: PReLUArgs = {}) {
     super(args);
+    this.supportsMasking = true;
     const where = `PReLU ${this.name}`;
     checkWeightOptions(where, args);
     const given = args.sharedAxes;

@@ -73,6 +73,7 @@ export class Normalization extends Layer {
 
   constructor(args: NormalizationArgs = {}) {
     super(args);
+    this.supportsMasking = true;
     const where = `Normalization ${this.name}`;
     const axis = args.axis === undefined ? -1 : args.axis;
     const list: readonly unknown[] | null = axis === null ? [] : typeof axis === "number" ? [axis] : Array.isArray(axis) ? axis : null;

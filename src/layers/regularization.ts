@@ -103,6 +103,7 @@ export class GaussianNoise extends GaussianLayer {
 
   constructor(args: GaussianNoiseArgs) {
     super(args);
+    this.supportsMasking = true;
     this.stddev = this.unitParameter("stddev", args.stddev, "layers.GaussianNoise(0.1)");
   }
 
@@ -131,6 +132,7 @@ export class GaussianDropout extends GaussianLayer {
 
   constructor(args: GaussianDropoutArgs) {
     super(args);
+    this.supportsMasking = true;
     this.rate = this.unitParameter("rate", args.rate, "layers.GaussianDropout(0.2)");
   }
 

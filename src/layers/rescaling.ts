@@ -23,6 +23,7 @@ export class Rescaling extends Layer {
 
   constructor(args: RescalingArgs) {
     super(args);
+    this.supportsMasking = true;
     const where = `Rescaling ${this.name}`;
     const check = (v: unknown, what: string): number | readonly number[] => {
       const ok = (n: unknown): boolean => typeof n === "number" && Number.isFinite(n);

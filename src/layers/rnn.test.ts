@@ -126,8 +126,8 @@ test("dropout and recurrentDropout act in training only, with one mask per seque
   assert.deepEqual((rec.apply(first) as tf.Tensor).arraySync(), [...Array(6)].map(() => [[1, 1], [1, 1], [1, 1], [1, 1]]));
 });
 
-test("errors: masks, lists of cells, wrong ranks, no timesteps, bad options", () => {
-  assert.throws(() => layers.GRU(4).apply(tf.ones([2, 3, 1]), { mask: tf.ones([2, 3]) } as tf.layers.CallOptions), /a mask is not supported: lamina has no masking/);
+test("errors: masks, wrong ranks, no timesteps, bad options", () => {
+  assert.throws(() => layers.GRU(4).apply(tf.ones([2, 3, 1]), { mask: tf.ones([2, 4], "bool") }), /GRU gru.*: the mask must have shape \[2, 3\] \(batch, timesteps\)/);
   assert.throws(() => layers.RNN(layers.Dense(2) as never), /cell must be a recurrent cell/);
   assert.throws(() => layers.LSTM(4)(tf.ones([2, 3])), /expects inputs of shape \[batch, timesteps, features\], got \(2, 3\)/);
   assert.throws(() => layers.SimpleRNN(2)(tf.ones([2, 0, 3])), /the sequences have no timesteps/);

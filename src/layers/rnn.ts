@@ -3,10 +3,12 @@ import { zeros } from "../tensor/creation.js";
 import { isFloatDType } from "../tensor/dtype.js";
 import { shapeText } from "../tensor/shape.js";
 import { valueText } from "../tensor/value_text.js";
-import { reverse, stack, unstack } from "../ops/shape.js";
+import { expandDims, reverse, stack, unstack } from "../ops/shape.js";
 import { stopGradient } from "../ops/gradient_stop.js";
+import { cast, where as select } from "../ops/math.js";
+import { noGrad } from "../ops/engine.js";
 import { serializationHooks } from "../io/hooks.js";
-import { Layer, type CallOptions, type LayerArgs, type LayerInput, type LayerShape, layerOptions, nestWeightScope } from "./layer.js";
+import { Layer, type CallOptions, type LayerArgs, type LayerInput, type LayerShape, type Mask, layerOptions, nestWeightScope } from "./layer.js";
 import type { SymbolicTensor } from "./symbolic.js";
 import { layerShapeText } from "./symbolic.js";
 import { CELL_WEIGHT_OPTIONS, type CellWeightArgs, RNNCell } from "./rnn_cell.js";
@@ -34,8 +36,8 @@ export interface RNNLayerArgs extends LayerArgs {
   /** Keras unrolls the time loop into one graph; values are the same, so it is accepted and has no effect. */
   unroll?: boolean;
   /**
-   * Keras' zero_output_for_mask: what a masked timestep outputs. lamina has no masks, so it changes
-   * nothing; it is kept for configs (Keras' Bidirectional sets it to returnSequences).
+   * Keras' zero_output_for_mask: a masked timestep outputs zeros instead of repeating the previous
+   * step's output (its states are kept either way). Keras' Bidirectional sets it to returnSequences.
    */
   zeroOutputForMask?: boolean;
 }
@@ -63,13 +65,10 @@ function flag(where: string, key: string, v: unknown): boolean {
 
 /**
  * Puts Keras' `initial_state` call argument into the input list [x, ...states], the form the layer
- * and the functional graph carry it in (a list input is the same call); refuses Keras' `mask`.
+ * and the functional graph carry it in (a list input is the same call).
  */
 export function withInitialState(layer: Layer, inputs: LayerInput, opts: RNNCallOptions): [LayerInput, CallOptions] {
   const where = `${layer.className} ${layer.name}`;
-  if ("mask" in opts && (opts as { mask?: unknown }).mask != null) {
-    throw new TypeError(`${where}: a mask is not supported: lamina has no masking, so every timestep is processed; pad sequences to one length and leave padding out of the loss (sampleWeight) instead`);
-  }
   const { initialState, ...rest } = opts;
   if (initialState === undefined || initialState === null) return [inputs, rest];
   if (Array.isArray(inputs)) {
@@ -193,16 +192,48 @@ export class RNN extends Layer {
     let states = list.length > 1 ? list.slice(1) : this.carried ?? this.cell.stateSize.map((s) => zeros([batch, s], x.dtype));
     this.checkStates(states, x);
     const run = this.cell.sequence(this.goBackwards ? reverse(x, 1) : x, states, opts.training ?? false);
+    const stepMasks = this.stepMasks(opts.mask, x);
     const outputs: Tensor[] = [];
     let last: Tensor | null = null;
-    for (const input of unstack(run.inputs, 1)) {
-      [last, states] = run.step(input, states);
+    const steps = unstack(run.inputs, 1);
+    for (let t = 0; t < steps.length; t++) {
+      const [out, next] = run.step(steps[t], states);
+      const m = stepMasks?.[t];
+      if (m === undefined) {
+        [last, states] = [out, next];
+      } else {
+        // Keras' masked step: the states stay, the output repeats the previous one (zeros at first) or is zero.
+        const before = states;
+        last = select(m, out, this.zeroOutputForMask || last === null ? 0 : last);
+        states = next.map((s, i) => select(m, s, before[i]));
+      }
       if (this.returnSequences) outputs.push(last);
     }
     const output = this.returnSequences ? stack(outputs, 1) : (last as Tensor);
     // The next batch starts from these values; no gradient flows back into this one (Keras assigns them to variables).
     if (this.carried !== null) this.carried = states.map((s) => stopGradient(s));
     return this.returnState ? [output, ...states] : output;
+  }
+
+  /** The mask of each processed step ([batch, 1] bool, in processing order), or null without a mask. */
+  private stepMasks(mask: Mask | undefined, x: Tensor): Tensor[] | null {
+    const m = Array.isArray(mask) ? (mask as readonly (Tensor | null)[])[0] ?? null : (mask as Tensor | null | undefined) ?? null;
+    if (m === null) return null;
+    const [batch, time] = x.shape;
+    if (m.rank !== 2 || m.shape[0] !== batch || m.shape[1] !== time) {
+      throw new RangeError(`${this.className} ${this.name}: the mask must have shape [${batch}, ${time}] (batch, timesteps) for inputs ${shapeText(x.shape)}, got ${shapeText(m.shape)}`);
+    }
+    return noGrad(() => {
+      const b = m.dtype === "bool" ? m : cast(m, "bool");
+      return unstack(expandDims(this.goBackwards ? reverse(b, 1) : b, -1), 1);
+    });
+  }
+
+  /** Keras' RNN.compute_mask: the input's mask for the sequence output, none for the last output and the states. */
+  override computeMask(_inputs: Tensor | Tensor[], mask: Mask): Mask {
+    const m = Array.isArray(mask) ? (mask as readonly (Tensor | null)[])[0] ?? null : (mask as Tensor | null);
+    const out = this.returnSequences ? m : null;
+    return this.returnState ? [out, ...this.cell.stateSize.map(() => null)] : out;
   }
 
   private checkStates(states: readonly Tensor[], x: Tensor): void {

@@ -4,7 +4,7 @@ import { valueText } from "../tensor/value_text.js";
 import { add, div, mul } from "../ops/math.js";
 import { concat, reverse, stack, unstack } from "../ops/shape.js";
 import { serializationHooks } from "../io/hooks.js";
-import { Layer, type CallOptions, type LayerArgs, type LayerInput, type LayerShape, layerOptions, nestWeightScope } from "./layer.js";
+import { Layer, type CallOptions, type LayerArgs, type LayerInput, type LayerShape, type Mask, layerOptions, nestWeightScope } from "./layer.js";
 import type { SymbolicTensor } from "./symbolic.js";
 import { layerShapeText } from "./symbolic.js";
 import { RNN, type RNNCallOptions, withInitialState } from "./rnn.js";
@@ -141,6 +141,16 @@ export class Bidirectional extends Layer {
     return [...merged, ...states].length === 1 ? merged[0] : [...merged, ...states];
   }
 
+  /** Keras' Bidirectional.compute_mask: the input's mask for sequence outputs (each, with mergeMode null), none for states. */
+  override computeMask(_inputs: Tensor | Tensor[], mask: Mask): Mask {
+    const m = Array.isArray(mask) ? (mask as readonly (Tensor | null)[])[0] ?? null : (mask as Tensor | null);
+    const out = this.returnSequences ? m : null;
+    const outs = this.mergeMode === null ? [out, out] : [out];
+    const states = this.returnState ? this.forwardLayer.cell.stateSize.map(() => null) : [];
+    const all = [...outs, ...states, ...states];
+    return all.length === 1 ? all[0] : all;
+  }
+
   private merge(y: Tensor, yRev: Tensor): Tensor[] {
     switch (this.mergeMode) {
       case "concat": return [concat([y, yRev], -1)];
@@ -186,6 +196,7 @@ export class TimeDistributed extends Layer {
 
   constructor(args: TimeDistributedArgs) {
     super(args);
+    this.supportsMasking = true;
     if (!(args.layer instanceof Layer)) {
       throw new TypeError(`${this.className} ${this.name}: layer must be a layer instance, got ${valueText(args.layer)}; e.g. layers.TimeDistributed(layers.Dense(8))`);
     }
@@ -211,13 +222,26 @@ export class TimeDistributed extends Layer {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
     if (Array.isArray(inputs) && inputs.length !== 1) throw new TypeError(`${this.className} ${this.name}: expects one input tensor, got ${inputs.length}`);
     this.childShape(x.shape);
-    const steps = unstack(x, 1).map((xt) => {
-      const y = this.layer.apply(xt, opts);
+    const { mask, ...rest } = opts;
+    const stepMasks = this.stepMasks(mask, x);
+    const steps = unstack(x, 1).map((xt, t) => {
+      // As Keras, the wrapped layer sees its step's mask only if it uses masks.
+      const y = this.layer.apply(xt, stepMasks !== null && this.layer.supportsMasking ? { ...rest, mask: stepMasks[t] } : rest);
       if (Array.isArray(y)) throw new TypeError(`${this.className} ${this.name}: the wrapped layer ${this.layer.name} returns several tensors; TimeDistributed needs a layer with one output`);
       return y as Tensor;
     });
     if (steps.length === 0) throw new RangeError(`${this.className} ${this.name}: the inputs have no timesteps (${shapeText(x.shape)})`);
     return stack(steps, 1);
+  }
+
+  /** The mask of each timestep ([batch, ...]), or null without one; Keras' check that it is [batch, time, ...]. */
+  private stepMasks(mask: Mask | undefined, x: Tensor): Tensor[] | null {
+    const m = Array.isArray(mask) ? (mask as readonly (Tensor | null)[])[0] ?? null : (mask as Tensor | null | undefined) ?? null;
+    if (m === null) return null;
+    if (m.rank < 2 || m.shape[0] !== x.shape[0] || m.shape[1] !== x.shape[1]) {
+      throw new RangeError(`${this.className} ${this.name}: the mask must have shape [${x.shape[0]}, ${x.shape[1]}, ...] (batch, timesteps) for inputs ${shapeText(x.shape)}, got ${shapeText(m.shape)}`);
+    }
+    return unstack(m, 1);
   }
 
   override computeOutputShape(inputShape: LayerShape | LayerShape[]): LayerShape {

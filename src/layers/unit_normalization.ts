@@ -22,6 +22,7 @@ export class UnitNormalization extends Layer {
 
   constructor(args: UnitNormalizationArgs = {}) {
     super(args);
+    this.supportsMasking = true;
     const axis = args.axis ?? -1;
     const list: readonly unknown[] = typeof axis === "number" ? [axis] : Array.isArray(axis) ? axis : [null];
     if (!list.every((a) => Number.isInteger(a))) {

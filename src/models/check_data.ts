@@ -40,7 +40,9 @@ export function checkData(model: Layer, x: Tensor | Tensor[], y: Targets | null,
     if (!sparse && !categorical) return;
     // A classifier whose output keeps spatial axes (Dense on an image without Flatten) gets one
     // prediction per position: say so here rather than as a shape error deep in the loss.
-    if (outShape !== null && outShape.length > 2 && yk.rank <= 2) {
+    // Labels per timestep (sequence tagging: output [n, t, classes], sparse labels [n, t]) are fine.
+    const perStep = sparse && outShape !== null && yk.rank === outShape.length - 1 && outShape.slice(1, -1).every((d, i) => d === null || d === yk.shape[i + 1]);
+    if (outShape !== null && outShape.length > 2 && yk.rank <= 2 && !perStep) {
       throw new RangeError(`${what}: the model's output has shape ${layerShapeText(outShape)}, one prediction per position, but y${label} has one label per sample (shape ${describeShapes(yk)}); add layers.Flatten() (or GlobalAveragePooling2D()) before the classifier's Dense layers so the output is (None, ${out ?? "classes"})`);
     }
     const perSample = outShape === null ? null : (sparse ? outShape.slice(1, -1) : outShape.slice(1));

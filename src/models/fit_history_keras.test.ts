@@ -40,9 +40,9 @@ test("History holds Keras' float32 numbers bit for bit: its Mean trackers add an
 test("sampleWeight and validationData's third entry are checked: one finite weight per sample", async () => {
   const model = await tf.models.loadModel(`${dir}/fit_history.keras`);
   const x = tf.constant(fixture.x, undefined, "float32"), y = tf.constant(fixture.y, undefined, "int32");
-  await assert.rejects(model.fit(x, y, { sampleWeight: tf.ones([22]), verbose: 0 }), /^RangeError: fit: sampleWeight needs one weight per sample \(shape \(23,\)\), got shape \(22,\)$/);
+  await assert.rejects(model.fit(x, y, { sampleWeight: tf.ones([22]), verbose: 0 }), /^RangeError: fit: sampleWeight needs one weight per sample \(shape \(23,\)\) or per sample and timestep \(shape \(23, steps\)\), got shape \(22,\)$/);
   await assert.rejects(model.fit(x, y, { sampleWeight: tf.fill([23], NaN), verbose: 0 }), /fit: sampleWeight holds 23 non-finite value/);
-  await assert.rejects(model.evaluate(x, y, { sampleWeight: tf.ones([23, 1]), verbose: 0 }), /evaluate: sampleWeight needs one weight per sample \(shape \(23,\)\), got shape \(23, 1\)/);
+  await assert.rejects(model.evaluate(x, y, { sampleWeight: tf.ones([22, 1]), verbose: 0 }), /evaluate: sampleWeight needs one weight per sample \(shape \(23,\)\) or per sample and timestep \(shape \(23, steps\)\), got shape \(22, 1\)/);
   await assert.rejects(model.fit(x, y, { validationData: [x, y, tf.ones([5])], verbose: 0 }), /fit: validationData's sampleWeight needs one weight per sample \(shape \(23,\)\)/);
   // Data that is not a tensor is named with the call it was given to.
   await assert.rejects(model.evaluate(x, y, { sampleWeight: [[1], [2, 3]], verbose: 0 }), /^TypeError: evaluate: sampleWeight cannot be converted to a tensor/);

@@ -1,7 +1,8 @@
 /** Running a functional model's graph on tensors. */
 import type { Tensor } from "../tensor/tensor.js";
 import { shapeText } from "../tensor/shape.js";
-import { type CallOptions, callInContext } from "../layers/layer.js";
+import { type CallOptions, type Mask, callInContext } from "../layers/layer.js";
+import { maskOf } from "../tensor/keras_mask.js";
 import { InputLayer } from "../layers/core.js";
 import { type LayerNode, type SymbolicTensor, layerShapeText } from "../layers/symbolic.js";
 import { pinnedTraining } from "../layers/node_training.js";
@@ -33,6 +34,10 @@ export function runGraph(model: GraphOwner, nodes: readonly LayerNode[], inputs:
     checkShape(model, t, given[i]);
     values.set(t, given[i]);
   });
+  // The model's own `mask` argument belongs to its inputs (Keras' Functional.call), not to each node.
+  const { mask: modelMask, ...rest } = opts;
+  opts = rest;
+  const inputMasks = givenMasks(model, modelMask);
   const plan = opts.training === true ? null : foldPlan();
   const absorbed = new Set<LayerNode>();
   for (const node of nodes) {
@@ -55,12 +60,27 @@ export function runGraph(model: GraphOwner, nodes: readonly LayerNode[], inputs:
     });
     const cast = node.layer.autocast(args);
     const pinned = pinnedTraining.get(node);
-    const out = callInContext(node.layer, node.inputsAsList ? cast : cast[0], pinned === undefined ? opts : { ...opts, training: pinned });
+    let nodeOpts = pinned === undefined ? opts : { ...opts, training: pinned };
+    if (inputMasks !== null && node.inputs.some((t) => inputMasks.has(t))) {
+      const masks = node.inputs.map((t, k) => inputMasks.get(t) ?? maskOf(cast[k]));
+      nodeOpts = { ...nodeOpts, mask: node.inputsAsList ? masks : masks[0] };
+    }
+    const out = callInContext(node.layer, node.inputsAsList ? cast : cast[0], nodeOpts);
     const outs = Array.isArray(out) ? out : [out];
     node.outputs.forEach((o, i) => values.set(o, outs[i]));
   }
   const outs = model.outputs.map((o) => values.get(o)!);
   return outs.length === 1 ? outs[0] : outs;
+}
+
+/** The masks given to the model for its inputs (one, or one per input), by symbolic input; null if none. */
+function givenMasks(model: GraphOwner, mask: Mask | undefined): Map<SymbolicTensor, Tensor | null> | null {
+  if (mask === undefined || mask === null) return null;
+  const list = Array.isArray(mask) ? mask as readonly (Tensor | null)[] : [mask as Tensor];
+  if (list.length !== model.inputs.length) {
+    throw new RangeError(`Model ${model.name}: got ${list.length} mask(s) for ${model.inputs.length} input(s); give one mask (or null) per input`);
+  }
+  return new Map(model.inputs.map((t, i) => [t, list[i]]));
 }
 
 function checkShape(model: GraphOwner, t: SymbolicTensor, v: Tensor): void {

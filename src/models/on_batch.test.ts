@@ -121,14 +121,14 @@ test("testOnBatch takes sampleWeight as Keras 3.5's test_on_batch takes sample_w
 test("trainOnBatch and testOnBatch check sampleWeight and classWeight as fit does, naming themselves", async () => {
   const x = tf.constant(X), y = tf.constant(Y);
   const m = model();
-  assert.throws(() => m.trainOnBatch(x, y, { sampleWeight: [1, 2] }), /^RangeError: trainOnBatch: sampleWeight needs one weight per sample \(shape \(4,\)\), got shape \(2,\)$/);
+  assert.throws(() => m.trainOnBatch(x, y, { sampleWeight: [1, 2] }), /^RangeError: trainOnBatch: sampleWeight needs one weight per sample \(shape \(4,\)\) or per sample and timestep \(shape \(4, steps\)\), got shape \(2,\)$/);
   assert.throws(() => m.trainOnBatch(x, y, { sampleWeight: [1, -2, 1, 1] }), /^RangeError: trainOnBatch: sampleWeight holds negative weights \(the lowest is -2, in sample 1\)/);
   assert.throws(() => m.trainOnBatch(x, y, { sampleWeight: [1, NaN, 1, 1] }), /^RangeError: trainOnBatch: sampleWeight holds 1 non-finite value/);
   assert.throws(() => m.trainOnBatch(x, y, { classWeight: { 0: -1 } }), /^RangeError: trainOnBatch: classWeight gives class 0 the weight -1; class weights must be finite numbers >= 0$/);
   assert.throws(() => m.trainOnBatch(x, y, { classWeight: { 2: 1 } }), /^RangeError: trainOnBatch: classWeight has the key "2", which is not a class index of this model \(0\.\.1\)/);
   assert.throws(() => m.trainOnBatch(x, y, { classWeight: [1, 2] as never }), /^TypeError: trainOnBatch: classWeight must be an object mapping class index to weight/);
   assert.throws(() => m.trainOnBatch(x, y, { sample_weight: SW } as never), /^TypeError: trainOnBatch: unknown option sample_weight; lamina spells Keras' sample_weight as sampleWeight/);
-  await assert.rejects(m.testOnBatch(x, y, { sampleWeight: [1, 2, 3] }), /^RangeError: testOnBatch: sampleWeight needs one weight per sample \(shape \(4,\)\), got shape \(3,\)$/);
+  await assert.rejects(m.testOnBatch(x, y, { sampleWeight: [1, 2, 3] }), /^RangeError: testOnBatch: sampleWeight needs one weight per sample \(shape \(4,\)\) or per sample and timestep \(shape \(4, steps\)\), got shape \(3,\)$/);
   // Keras' test_on_batch has no class_weight.
   await assert.rejects(m.testOnBatch(x, y, { classWeight: { 0: 2 } } as never), /^TypeError: testOnBatch: unknown option classWeight; valid options are returnDict, sampleWeight/);
 });

@@ -183,6 +183,9 @@ export class Sequential extends Model {
       }
     }
     let x: Tensor = inputs;
+    // Keras' Sequential.call: a given mask goes to the first layer; later ones read their input's.
+    const { mask, ...rest } = opts;
+    opts = rest;
     for (let i = 0; i < this.stack.length; i++) {
       const fold = opts.training === true ? null : sequentialFoldAt(this.stack, i);
       if (fold !== null && this.stack.slice(i, i + fold.span).every((l) => l.built)) {
@@ -194,7 +197,7 @@ export class Sequential extends Model {
           continue;
         }
       }
-      x = this.stack[i].apply(x, opts) as Tensor;
+      x = this.stack[i].apply(x, i === 0 && mask !== undefined ? { ...opts, mask } : opts) as Tensor;
     }
     return x;
   }

@@ -507,11 +507,14 @@ export function epochsOf(given: number | undefined): number {
   return e;
 }
 
-/** Keras' sample_weight: one finite, non-negative weight per sample, as a rank-1 tensor. */
+/**
+ * Keras' sample_weight: finite, non-negative weights, one per sample (shape [n]) or, for sequence
+ * outputs, one per sample and timestep (Keras' temporal weights, shape [n, steps]).
+ */
 export function sampleWeightsFor(data: Data, n: number, op: string, what = "sampleWeight"): Tensor {
   const w = toTensorData(data, what, op);
-  if (Array.isArray(w) || w.rank !== 1 || w.shape[0] !== n) {
-    throw new RangeError(`${op}: ${what} needs one weight per sample (shape (${n},)), got shape ${Array.isArray(w) ? "a list of tensors" : shapeText(w.shape)}`);
+  if (Array.isArray(w) || w.rank < 1 || w.shape[0] !== n) {
+    throw new RangeError(`${op}: ${what} needs one weight per sample (shape (${n},)) or per sample and timestep (shape (${n}, steps)), got shape ${Array.isArray(w) ? "a list of tensors" : shapeText(w.shape)}`);
   }
   checkFinite(w, `${op}: ${what}`);
   // A negative weight rewards the loss on its sample (Keras takes it without a word).

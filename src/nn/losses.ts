@@ -8,12 +8,13 @@
  * (weighted) per-example losses and divides by their number, whatever the weights.
  */
 import { Tensor } from "../tensor/tensor.js";
+import { maskOf } from "../tensor/keras_mask.js";
 import { isFloatDType } from "../tensor/dtype.js";
 import { type Shape, broadcastShapes, normalizeAxis, shapeText } from "../tensor/shape.js";
 import { constant, fill } from "../tensor/creation.js";
 import { type Input, toTensor } from "../ops/engine.js";
 import {
-  abs, add, cast, clipByValue, div, equal, log, logicalOr, maximum, mul, notEqual, rsqrt, square, sub, where, lessEqual,
+  abs, add, cast, clipByValue, div, equal, log, logicalAnd, logicalOr, maximum, mul, notEqual, rsqrt, square, sub, where, lessEqual,
 } from "../ops/math.js";
 import { all, max, mean, sum } from "../ops/reduce.js";
 import { softplus } from "../ops/activation.js";
@@ -412,10 +413,16 @@ export abstract class Loss {
     return { values: this.call(yTrue, yPred), mask: null };
   }
 
-  /** Keras' `loss(yTrue, yPred, sampleWeight)`: per-example losses, weighted and reduced. */
+  /**
+   * Keras' `loss(yTrue, yPred, sampleWeight)`: per-example losses, weighted and reduced. A mask on
+   * yPred (tensor.kerasMask, from Embedding's maskZero or Masking through the model) leaves the
+   * masked positions out, as Keras' Loss.__call__ does: the mean is over the unmasked ones.
+   */
   apply(yTrue: Input, yPred: Input, sampleWeight?: Input | null): Tensor {
     const p = toTensor(yPred, `losses.${this.name}`, "yPred");
-    const { values, mask } = this.callWithMask(yTrue, p);
+    const inMask = yPred instanceof Tensor ? maskOf(yPred) : null;
+    const { values, mask: outMask } = this.callWithMask(yTrue, p);
+    const mask = inMask !== null && outMask !== null ? logicalAnd(inMask, outMask) : inMask ?? outMask;
     return reduceWeightedValues(values, sampleWeight, this.reduction, `losses.${this.name}`, mask);
   }
 

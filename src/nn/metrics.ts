@@ -5,6 +5,7 @@
  * results are float64 accumulations of the per-batch values where Keras accumulates in float32.
  */
 import { Tensor, storageOf } from "../tensor/tensor.js";
+import { maskOf } from "../tensor/keras_mask.js";
 import { type DType, isFloatDType } from "../tensor/dtype.js";
 import { type Shape, broadcastShapes, shapeText, shapesEqual } from "../tensor/shape.js";
 import { constant, range } from "../tensor/creation.js";
@@ -243,12 +244,24 @@ export class MeanMetricWrapper extends Metric {
     super(opts.name ?? (fn.name ? toSnakeCase(fn.name) : "mean_metric_wrapper"));
     this.fn = fn;
   }
-  /** Labels given as plain arrays take yPred's float dtype (mixing dtypes is an error in lamina's ops). */
+  /**
+   * Labels given as plain arrays take yPred's float dtype (mixing dtypes is an error in lamina's ops).
+   * As Keras 3.5's MeanMetricWrapper, a mask on yPred (tensor.kerasMask) weighs the values only
+   * when sample weights are given: the weights are multiplied by it; without weights it is not used.
+   */
   updateState(yTrue: Input, yPred: Input, sampleWeight?: Input | null): void {
     noGrad(() => {
       const p = toTensor(yPred, `metrics.${this.name}`, "yPred");
       const t = yTrue instanceof Tensor || !isFloatDType(p.dtype) ? yTrue : constant(yTrue, p.dtype);
-      this.acc.add(`metrics.${this.name}`, this.fn(t, p), sampleWeight);
+      const mask = yPred instanceof Tensor ? maskOf(yPred) : null;
+      let w = sampleWeight;
+      if (w !== undefined && w !== null && mask !== null) {
+        const dtype = isFloatDType(p.dtype) ? p.dtype : "float32";
+        const sw = toTensor(w, `metrics.${this.name}`, "sampleWeight");
+        const [m, sw2] = squeezeOrExpandToSameRank(cast(mask, dtype), sw.dtype === dtype ? sw : cast(sw, dtype));
+        w = mul(sw2, m);
+      }
+      this.acc.add(`metrics.${this.name}`, this.fn(t, p), w);
     });
   }
   result(): number {

@@ -1,6 +1,7 @@
 import { type DType, type TypedArray, type DTypeStorage, allocStorage } from "./dtype.js";
 import { type Shape, sizeOf, shapeText } from "./shape.js";
 import { formatTensor } from "./format.js";
+import { maskOf, setMask } from "./keras_mask.js";
 
 /** Nested JavaScript arrays as returned by arraySync(): number[][]... or boolean[][] for bool. */
 export type NestedArray = number | boolean | NestedArray[];
@@ -102,6 +103,16 @@ export class Tensor<D extends DType = DType> {
   /** Internal: gives up the storage; any later read throws instead of seeing reused memory. */
   releaseStorage(reason: ReleaseReason): void {
     this._released = reason;
+  }
+  /**
+   * Keras' `_keras_mask`: the bool mask the layer that made this tensor attached to it (Embedding
+   * with maskZero, Masking, and the layers that pass a mask on), false at masked steps; null if none.
+   */
+  get kerasMask(): Tensor | null {
+    return maskOf(this);
+  }
+  set kerasMask(mask: Tensor | null) {
+    setMask(this, mask);
   }
   async data(): Promise<DTypeStorage[D]> {
     return this.dataSync();
