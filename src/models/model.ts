@@ -39,8 +39,9 @@ import { datasetEpochs, tensorEpochs } from "./fit_batches.js";
 import { runEpochs } from "./fit_loop.js";
 import { evaluateResult } from "./evaluate_result.js";
 import { evaluateWithCallbacks } from "./evaluate_run.js";
-import { predictProgress } from "./predict_progress.js";
-import { predictStream } from "./predict_stream.js";
+import { type PredictRun, predictAwaitingHooks, predictSync } from "./predict_run.js";
+import { streamInputs, streamSteps } from "./predict_stream.js";
+import { checkFinite, sliceRows } from "./training.js";
 
 export type { EvaluateArgs, EvaluateResults, FitArgs, OnBatchArgs, PredictArgs, TrainOnBatchArgs } from "./model_args.js";
 export type { BatchStream } from "./batch_stream.js";
@@ -69,6 +70,8 @@ export class Model extends Layer {
   protected graphLayers: Layer[] = [];
   /** Set by a callback (EarlyStopping) to end fit after the current epoch. */
   stopTraining = false;
+  /** Set by a callback to end predict after the current batch (Keras' stop_predicting); predict clears it when it starts. */
+  stopPredicting = false;
   /** Set by a callback in onTrainBegin (BackupAndRestore) to start that fit at this epoch (Keras' _initial_epoch). */
   resumeEpoch: number | null = null;
   /** The History of the latest fit (Keras' model.history), null before any. */
@@ -570,31 +573,65 @@ export class Model extends Layer {
     }
   }
 
-  /** Outputs for x, computed in batches in inference mode; a model with several outputs gives a list (type it: model.predict<Tensor[]>(x)). */
+  /**
+   * Outputs for x, computed in batches in inference mode; a model with several outputs gives a list
+   * (type it: model.predict<Tensor[]>(x)). Returns synchronously, so `callbacks` are called
+   * synchronously and an async hook is refused: use predictAsync to have it awaited.
+   */
   predict<T extends Tensor | Tensor[] = Tensor>(xIn: ModelData, args?: Omit<PredictArgs, "steps">): T;
   /**
    * predict(dataset): outputs for every batch of a data.Dataset (or any async iterable), joined
    * along the batch axis, as Keras; elements are x batches, or [x, y] whose y is ignored. `steps`
-   * reads only the first batches (needed for an endless dataset).
+   * reads only the first batches (needed for an endless dataset). Callbacks' hooks are awaited.
    */
   predict<T extends Tensor | Tensor[] = Tensor>(dataset: BatchStream, args?: Omit<PredictArgs, "batchSize">): Promise<T>;
   predict<T extends Tensor | Tensor[] = Tensor>(xIn: ModelData | BatchStream, args: PredictArgs = {}): T | Promise<T> {
     checkOptions("predict", args, PREDICT_OPTIONS);
     if (isBatchStream(xIn)) return this.predictStream(xIn, args) as Promise<T>;
-    if (args.steps !== undefined) throw new TypeError("predict: steps applies to a dataset; with tensors predict reads all of x, in batches of batchSize");
-    const x = this.toInputs(xIn, "x", "predict");
-    const batchSize = batchSizeOf(args.batchSize, "predict");
-    const bar = predictProgress(args.verbose, Math.ceil(numSamples(x, "x") / batchSize));
-    const out = predictData(this, x, batchSize, bar?.batchEnd, this.ownPredictStep());
-    bar?.end();
-    return out as T;
+    const { run, batches } = this.predictTensors(xIn, args, "predict");
+    return predictSync(run, batches) as T;
   }
 
-  private predictStream(stream: BatchStream, args: PredictArgs): Promise<Tensor | Tensor[]> {
-    return predictStream(stream, args, this, (xs) => {
-      const x = this.toInputs(xs, "x", "predict (dataset batch)");
-      return predictData(this, x, Math.max(1, numSamples(x, "x")), undefined, this.ownPredictStep());
-    });
+  /**
+   * predict that awaits its callbacks' hooks (they may be async: write a file, send a batch's
+   * outputs somewhere) and returns a Promise: the same outputs as predict, for tensors or a dataset.
+   */
+  predictAsync<T extends Tensor | Tensor[] = Tensor>(xIn: ModelData, args?: Omit<PredictArgs, "steps">): Promise<T>;
+  predictAsync<T extends Tensor | Tensor[] = Tensor>(dataset: BatchStream, args?: Omit<PredictArgs, "batchSize">): Promise<T>;
+  async predictAsync<T extends Tensor | Tensor[] = Tensor>(xIn: ModelData | BatchStream, args: PredictArgs = {}): Promise<T> {
+    checkOptions("predictAsync", args, PREDICT_OPTIONS);
+    if (isBatchStream(xIn)) return (await this.predictStream(xIn, args)) as T;
+    const { run, batches } = this.predictTensors(xIn, args, "predictAsync");
+    return (await predictAwaitingHooks(run, batches)) as T;
+  }
+
+  /** predict's run over tensors: x checked (as a whole, before any hook runs) and cut into batches of batchSize. */
+  private predictTensors(xIn: ModelData, args: PredictArgs, op: string): { run: PredictRun; batches: Iterable<Tensor | Tensor[]> } {
+    if (args.steps !== undefined) throw new TypeError(`${op}: steps applies to a dataset; with tensors ${op} reads all of x, in batches of batchSize`);
+    const x = this.toInputs(xIn, "x", op);
+    const batchSize = batchSizeOf(args.batchSize, op);
+    const n = numSamples(x, "x");
+    if (n === 0) throw new RangeError(`${op}: x has no samples`);
+    (Array.isArray(x) ? x : [x]).forEach((xk, k) => checkFinite(xk, `${op}: x${Array.isArray(x) ? `[${k}]` : ""}`));
+    const step = this.ownPredictStep();
+    const run: PredictRun = {
+      model: this, callbacks: args.callbacks, verbose: args.verbose, steps: Math.ceil(n / batchSize),
+      predictBatch: (xb) => predictData(this, xb, numSamples(xb, "x"), undefined, step),
+    };
+    return { run, batches: rowBatches(x, n, batchSize) };
+  }
+
+  private async predictStream(stream: BatchStream, args: PredictArgs): Promise<Tensor | Tensor[]> {
+    const steps = streamSteps(args);
+    const step = this.ownPredictStep();
+    const run: PredictRun = {
+      model: this, callbacks: args.callbacks, verbose: args.verbose, steps: steps ?? null,
+      predictBatch: (xs) => {
+        const x = this.toInputs(xs, "x", "predict (dataset batch)");
+        return predictData(this, x, Math.max(1, numSamples(x, "x")), undefined, step);
+      },
+    };
+    return predictAwaitingHooks(run, streamInputs(stream, steps, this));
   }
 
   /**
@@ -657,6 +694,11 @@ export class Model extends Layer {
     const x = this.toInputs(xIn, "x", "predictOnBatch");
     return predictData(this, x, numSamples(x, "x"), undefined, this.ownPredictStep()) as T;
   }
+}
+
+/** x's rows in batches of batchSize, cut as predict reaches each. */
+function* rowBatches(x: Tensor | Tensor[], n: number, batchSize: number): Generator<Tensor | Tensor[]> {
+  for (let start = 0; start < n; start += batchSize) yield sliceRows(x, start, Math.min(batchSize, n - start));
 }
 
 function toList<T>(x: T | readonly T[]): T[] {

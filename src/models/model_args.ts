@@ -78,7 +78,7 @@ export interface EvaluateResults {
 export const EVALUATE_OPTIONS: Readonly<Record<keyof EvaluateArgs, true>> = {
   batchSize: true, steps: true, sampleWeight: true, verbose: true, callbacks: true, returnDict: true,
 };
-export const PREDICT_OPTIONS: Readonly<Record<keyof PredictArgs, true>> = { batchSize: true, steps: true, verbose: true };
+export const PREDICT_OPTIONS: Readonly<Record<keyof PredictArgs, true>> = { batchSize: true, steps: true, verbose: true, callbacks: true };
 
 /** testOnBatch's options (Keras' sample_weight and return_dict); trainOnBatch takes classWeight too. */
 export interface OnBatchArgs {
@@ -109,6 +109,12 @@ export interface PredictArgs {
    * loops, where a bar per call would bury the output.
    */
   verbose?: 0 | 1 | 2 | "auto";
+  /**
+   * Heard at onPredictBegin, onPredictBatchBegin, onPredictBatchEnd (`logs.outputs`: the batch's
+   * outputs) and onPredictEnd, as in Keras. predict on tensors calls them synchronously and
+   * refuses async hooks; predictAsync and predict on a dataset await them.
+   */
+  callbacks?: readonly Callback[];
 }
 
 /** Refuses an options object holding a key its method does not take. */

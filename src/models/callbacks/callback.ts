@@ -13,6 +13,8 @@ export interface CallbackModel {
   name: string;
   /** Set to true to end `fit` after the current epoch (or batch). */
   stopTraining: boolean;
+  /** Set to true in a predict hook to end predict after the current batch (Keras' stop_predicting). */
+  stopPredicting?: boolean;
   optimizer: { learningRate: number } | null;
   getWeights(): Tensor[];
   setWeights(weights: Tensor[]): void;
@@ -34,6 +36,11 @@ export interface CallbackParams {
 }
 
 export type HookResult = void | Promise<void>;
+
+/** What predict passes to onPredictBatchEnd, as Keras' `{"outputs": batch_outputs}`: the batch's outputs (a list for several). */
+export interface PredictBatchLogs {
+  outputs: Tensor | Tensor[];
+}
 
 /**
  * Base class for callbacks: override the hooks you need. `model` and `params` are set by
@@ -96,7 +103,7 @@ export class Callback {
   onTestBatchBegin(batch: number, logs: Logs): HookResult {}
   onTestBatchEnd(batch: number, logs: Logs): HookResult {}
   onPredictBatchBegin(batch: number, logs: Logs): HookResult {}
-  onPredictBatchEnd(batch: number, logs: Logs): HookResult {}
+  onPredictBatchEnd(batch: number, logs: PredictBatchLogs): HookResult {}
   onTrainBegin(logs: Logs): HookResult {}
   onTrainEnd(logs: Logs): HookResult {}
   /**
@@ -203,8 +210,8 @@ export class CallbackList extends Callback {
     const l = sortedLogs(logs);
     for (const cb of this.callbacks) await cb.onPredictBatchBegin(batch, l);
   }
-  override async onPredictBatchEnd(batch: number, logs?: Logs): Promise<void> {
-    const l = sortedLogs(logs);
+  override async onPredictBatchEnd(batch: number, logs: PredictBatchLogs): Promise<void> {
+    const l = { ...logs };
     for (const cb of this.callbacks) await cb.onPredictBatchEnd(batch, l);
   }
   override async onTrainBegin(logs?: Logs): Promise<void> {

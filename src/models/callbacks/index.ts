@@ -25,6 +25,7 @@ export {
   type CallbackParams,
   type HookResult,
   type Logs,
+  type PredictBatchLogs,
 } from "./callback.js";
 export { configureCallbacks, type ConfigureCallbacksOptions, type ConfiguredCallbacks } from "./configure.js";
 export { MonitorCallback, inferMonitorDirection, type MonitorMode, type MonitorOptions } from "./monitor_callback.js";

@@ -1,8 +1,9 @@
-import { Callback, type HookResult, type Logs } from "./callback.js";
+import { Callback, type HookResult, type Logs, type PredictBatchLogs } from "./callback.js";
 
 type BatchHook = (batch: number, logs: Logs) => HookResult;
 type EpochHook = (epoch: number, logs: Logs) => HookResult;
 type PhaseHook = (logs: Logs) => HookResult;
+type PredictBatchEndHook = (batch: number, logs: PredictBatchLogs) => HookResult;
 
 /** Any of the Callback hooks, as plain functions. */
 export interface LambdaCallbackOptions {
@@ -21,7 +22,8 @@ export interface LambdaCallbackOptions {
   onPredictBegin?: PhaseHook;
   onPredictEnd?: PhaseHook;
   onPredictBatchBegin?: BatchHook;
-  onPredictBatchEnd?: BatchHook;
+  /** Gets the batch's outputs, `logs.outputs` (Keras' logs["outputs"]). */
+  onPredictBatchEnd?: PredictBatchEndHook;
 }
 
 const HOOKS = [

@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { CallbackList, type CallbackModel, type Logs } from "./callback.js";
 import { Progbar, ProgbarLogger } from "./progbar.js";
+import { constant } from "../../tensor/creation.js";
 
 // Expected strings derived by hand from keras/src/utils/progbar.py and callbacks/progbar_logger.py
 // (Keras 3): bold count, green done / white remaining "━" segments, ETA or elapsed seconds, time per
@@ -134,7 +135,7 @@ test("ProgbarLogger in evaluate and predict (not in fit), with unknown steps", a
   clock.t = 6;
   await list.onPredictBegin();
   clock.t = 6.5;
-  await list.onPredictBatchEnd(0, { loss: 3 });
+  await list.onPredictBatchEnd(0, { outputs: constant([[3]]) });
   clock.t = 7;
   await list.onPredictEnd();
   assert.deepEqual(w.out, [

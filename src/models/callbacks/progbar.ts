@@ -9,7 +9,7 @@
  * verbose 2 (and ProgbarLogger's verbose 1 when the output is not a terminal): one plain line when
  * done: `188/188 - 16s - 66ms/step - accuracy: 0.5891 - loss: 1.3718`. verbose 0: nothing.
  */
-import { Callback, type CallbackParams, type Logs } from "./callback.js";
+import { Callback, type CallbackParams, type Logs, type PredictBatchLogs } from "./callback.js";
 import { formatExponential, formatFixed, pyDivmod, pyIntText } from "./format.js";
 import { type Clock, type ProgressWriter, getOutputWriter, printMsg, systemClock } from "./output.js";
 
@@ -297,7 +297,7 @@ export class ProgbarLogger extends Callback {
     if (!this.calledInFit) this.updateProgbar(batch, logs);
   }
 
-  override onPredictBatchEnd(batch: number, logs: Logs): void {
+  override onPredictBatchEnd(batch: number, logs: PredictBatchLogs): void {
     // Prediction outputs are not shown.
     this.updateProgbar(batch, null);
   }

@@ -27,8 +27,8 @@ function averagingOptimizer(model: CallbackModel): AveragingOptimizer {
 }
 
 /**
- * Keras' SwapEMAWeights: with an optimizer created with useEma: true, validation (and evaluate)
- * runs on the moving averages of the weights (Polyak averaging) instead of the weights themselves,
+ * Keras' SwapEMAWeights: with an optimizer created with useEma: true, validation, evaluate and
+ * predict run on the moving averages of the weights (Polyak averaging) instead of the weights themselves,
  * which are put back afterwards; the values are exchanged in place. With swapOnEpoch, the averages
  * also sit in the model at each epoch's end, for the callbacks placed after this one.
  */
@@ -72,6 +72,16 @@ export class SwapEMAWeights extends Callback {
   }
 
   override onTestEnd(): void {
+    if (this.averagesInModel) this.swap();
+  }
+
+  override onPredictBegin(): void {
+    if (!this.averagesInModel) this.swap();
+  }
+
+  // Keras 3.5 tests `not _ema_weights_in_model` here, so its predict leaves the averages in the
+  // model; the trained weights are put back, as after evaluate.
+  override onPredictEnd(): void {
     if (this.averagesInModel) this.swap();
   }
 }

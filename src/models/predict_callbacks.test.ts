@@ -1,0 +1,181 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as tf from "../index.js";
+import { callbacks, layers, models, optimizers } from "../index.js";
+
+/*
+ * Reference: Keras 3.5.0 (torch backend), a callback recording every predict and test hook:
+ *   x = arange(15).reshape(5, 3) / 10, y = arange(5).reshape(5, 1)
+ *   m = Model(Input((3,)) -> Dense(1, kernel_initializer="ones")), compile(loss="mse", metrics=["mae"])
+ *   m.predict(x, batch_size=2, verbose=0, callbacks=[rec]); m.evaluate(x, y, batch_size=2, verbose=0, callbacks=[rec])
+ */
+const KERAS_PREDICT_EVENTS = [
+  "begin {}",
+  "batch_begin 0 {}", "batch_end 0 outputs [2,1]",
+  "batch_begin 1 {}", "batch_end 1 outputs [2,1]",
+  "batch_begin 2 {}", "batch_end 2 outputs [1,1]",
+  'end {} params {"verbose":0,"epochs":1,"steps":3}',
+];
+// The outputs of that model: each row's sum.
+const KERAS_PREDICTIONS = [0.30000001192092896, 1.2000000476837158, 2.0999999046325684, 3.0, 3.9000000953674316];
+const KERAS_EVALUATE_EVENTS: [string, number | null, Record<string, number>][] = [
+  ["test_begin", null, {}],
+  ["test_batch_begin", 0, {}], ["test_batch_end", 0, { loss: 0.0650000125169754, mae: 0.2500000298023224 }],
+  ["test_batch_begin", 1, {}], ["test_batch_end", 1, { loss: 0.03500000014901161, mae: 0.14999999105930328 }],
+  ["test_batch_begin", 2, {}], ["test_batch_end", 2, { loss: 0.029999995604157448, mae: 0.13999997079372406 }],
+  ["test_end", null, { loss: 0.029999995604157448, mae: 0.13999997079372406 }],
+];
+
+const X = tf.div(tf.range(0, 15).reshape([5, 3]), 10);
+const Y = tf.range(0, 5).reshape([5, 1]);
+
+function sumModel(): tf.models.Model {
+  const input = layers.Input({ shape: [3] });
+  const model = new models.Model({ inputs: input, outputs: layers.Dense(1, { kernelInitializer: "ones" }).apply(input) as tf.layers.SymbolicTensor });
+  model.compile({ loss: "mse", metrics: ["mae"] });
+  return model;
+}
+
+const vals = (t: tf.Tensor): number[] => Array.from(t.dataSync() as Float32Array);
+const weightValues = (m: tf.models.Model): number[] => m.getWeights().flatMap(vals);
+const shapeText = (t: tf.Tensor | tf.Tensor[]): string => (Array.isArray(t) ? `[${t.map(shapeText).join(",")}]` : JSON.stringify(t.shape));
+
+/** A callback writing each predict hook as the Keras recorder printed it. */
+function recorder(events: string[]): tf.callbacks.Callback {
+  return callbacks.LambdaCallback({
+    onPredictBegin: (logs) => void events.push(`begin ${JSON.stringify(logs)}`),
+    onPredictBatchBegin: (b, logs) => void events.push(`batch_begin ${b} ${JSON.stringify(logs)}`),
+    onPredictBatchEnd: (b, logs) => void events.push(`batch_end ${b} ${Object.keys(logs).join(",")} ${shapeText(logs.outputs)}`),
+    onPredictEnd: function (this: tf.callbacks.Callback, logs) { events.push(`end ${JSON.stringify(logs)} params ${JSON.stringify(this.params)}`); },
+  });
+}
+
+function close(got: ArrayLike<number>, want: readonly number[], what: string, tol = 1e-6): void {
+  assert.equal(got.length, want.length, what);
+  want.forEach((w, i) => assert.ok(Math.abs(got[i] - w) <= tol, `${what} [${i}]: got ${got[i]}, expected ${w}`));
+}
+
+test("predict(x, { callbacks }) calls the predict hooks in Keras 3.5's order with its arguments, synchronously, and returns the same outputs", () => {
+  const model = sumModel();
+  const events: string[] = [];
+  const batchOutputs: number[] = [];
+  const grab = callbacks.LambdaCallback({ onPredictBatchEnd: (_b, logs) => void batchOutputs.push(...vals(logs.outputs as tf.Tensor)) });
+  const out = model.predict(X, { batchSize: 2, callbacks: [recorder(events), grab] });
+  assert.ok(out instanceof tf.Tensor, "predict on tensors returns the outputs, not a Promise");
+  assert.deepEqual(events, KERAS_PREDICT_EVENTS);
+  close(vals(out), KERAS_PREDICTIONS, "predictions");
+  close(batchOutputs, KERAS_PREDICTIONS, "each batch's logs.outputs");
+  assert.deepEqual(vals(out), vals(model.predict(X, { batchSize: 2 })), "callbacks change no output");
+});
+
+test("predictAsync and predict(dataset) hear the same hooks; a dataset's steps are unknown (null) to the callbacks, as Keras' for a dataset of unknown size", async () => {
+  const model = sumModel();
+  const events: string[] = [];
+  const out = await model.predictAsync(X, { batchSize: 2, callbacks: [recorder(events)] });
+  assert.deepEqual(events, KERAS_PREDICT_EVENTS);
+  close(vals(out), KERAS_PREDICTIONS, "predictAsync");
+  const fromDs: string[] = [];
+  const ds = tf.data.Dataset.fromTensorSlices(X).batch(2);
+  const dsOut = await model.predict(ds, { callbacks: [recorder(fromDs)] });
+  assert.deepEqual(fromDs, [...KERAS_PREDICT_EVENTS.slice(0, -1), 'end {} params {"verbose":0,"epochs":1,"steps":null}']);
+  close(vals(dsOut), KERAS_PREDICTIONS, "predict(dataset)");
+  const viaAsync: string[] = [];
+  await model.predictAsync(ds, { steps: 2, callbacks: [recorder(viaAsync)] });
+  assert.deepEqual(viaAsync, [...KERAS_PREDICT_EVENTS.slice(0, 5), 'end {} params {"verbose":0,"epochs":1,"steps":2}']);
+});
+
+test("a model with several outputs passes each batch's outputs as a list (Keras 3.5: [(4, 1), (4, 2)] then [(1, 1), (1, 2)])", () => {
+  const input = layers.Input({ shape: [3] });
+  const model = new models.Model({
+    inputs: input,
+    outputs: [layers.Dense(1).apply(input) as tf.layers.SymbolicTensor, layers.Dense(2).apply(input) as tf.layers.SymbolicTensor],
+  });
+  const seen: string[] = [];
+  model.predict<tf.Tensor[]>(X, { batchSize: 4, callbacks: [callbacks.LambdaCallback({ onPredictBatchEnd: (b, logs) => void seen.push(`${b} ${shapeText(logs.outputs)}`) })] });
+  assert.deepEqual(seen, ["0 [[4,1],[4,2]]", "1 [[1,1],[1,2]]"]);
+});
+
+test("a hook setting model.stopPredicting ends predict after that batch (Keras 3.5's stop_predicting: shape (4, 1) when set at batch 1)", async () => {
+  const model = sumModel();
+  const stop = callbacks.LambdaCallback({ onPredictBatchEnd: function (this: tf.callbacks.Callback, b) { if (b === 1) this.model.stopPredicting = true; } });
+  const out = model.predict(X, { batchSize: 2, callbacks: [stop] });
+  assert.deepEqual(out.shape, [4, 1]);
+  close(vals(out), KERAS_PREDICTIONS.slice(0, 4), "the batches before the stop");
+  // The next predict starts over, as Keras resets stop_predicting.
+  assert.deepEqual(model.predict(X, { batchSize: 2 }).shape, [5, 1]);
+  const fromDs = await model.predict(tf.data.Dataset.fromTensorSlices(X).batch(2), { callbacks: [stop] });
+  assert.deepEqual(fromDs.shape, [4, 1]);
+});
+
+test("predict on tensors refuses async hooks, naming the callback and the fix; predictAsync awaits them", async () => {
+  const model = sumModel();
+  const events: string[] = [];
+  class Upload extends tf.callbacks.Callback {
+    override async onPredictBatchEnd(batch: number): Promise<void> {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      events.push(`uploaded ${batch}`);
+    }
+  }
+  // Declared async: refused before any hook runs, so the recorder placed first hears nothing.
+  assert.throws(() => model.predict(X, { batchSize: 2, callbacks: [recorder(events), new Upload()] }),
+    /^TypeError: predict: callbacks\[1\] \(Upload\)\.onPredictBatchEnd is async \(it returns a Promise\), but predict on tensors returns its result synchronously.*await model\.predictAsync\(x, \{ callbacks \}\)/);
+  assert.equal(events.length, 0);
+  // A plain function returning a promise is refused when it returns one.
+  const late = callbacks.LambdaCallback({ onPredictEnd: () => Promise.reject(new Error("upload failed")) });
+  assert.throws(() => model.predict(X, { batchSize: 2, callbacks: [late] }), /callbacks\[0\] \(LambdaCallback\)\.onPredictEnd is async/);
+  // predictAsync waits for each hook before the next batch.
+  const out = await model.predictAsync(X, { batchSize: 2, callbacks: [new Upload(), recorder(events)] });
+  assert.deepEqual(events.filter((e) => !e.startsWith("begin") && !e.startsWith("end")), [
+    "batch_begin 0 {}", "uploaded 0", "batch_end 0 outputs [2,1]",
+    "batch_begin 1 {}", "uploaded 1", "batch_end 1 outputs [2,1]",
+    "batch_begin 2 {}", "uploaded 2", "batch_end 2 outputs [1,1]",
+  ]);
+  close(vals(out), KERAS_PREDICTIONS, "predictAsync");
+});
+
+/*
+ * Keras 3.5: Dense(1, kernel ones) compiled with SGD(0.1, use_ema=True, ema_momentum=0.5) and
+ * mse, fit(x, y, batch_size=5, epochs=2); then kernel := 2, bias := 0.5, so the weights differ
+ * from their averages. predict with SwapEMAWeights() runs on the averages. Keras 3.5 then leaves
+ * the averages in the model (its on_predict_end tests `not _ema_weights_in_model`); lamina puts the
+ * trained weights back, as after evaluate.
+ */
+const EMA_KERNEL = [1.0015840530395508, 0.9988300204277039, 0.9960759878158569];
+const EMA_BIAS = -0.02754000574350357;
+const EMA_PREDICTIONS = [0.2715581953525543, 1.1705052852630615, 2.0694522857666016, 2.9683992862701416, 3.8673465251922607];
+const PLAIN_PREDICTIONS = [1.1, 2.9, 4.7, 6.5, 8.3];
+
+test("SwapEMAWeights: predict runs on the moving averages and the trained weights are back afterwards (Keras 3.5 forgets to swap back)", async () => {
+  const input = layers.Input({ shape: [3] });
+  const dense = layers.Dense(1, { kernelInitializer: "ones" });
+  const model = new models.Model({ inputs: input, outputs: dense.apply(input) as tf.layers.SymbolicTensor });
+  model.compile({ loss: "mse", optimizer: optimizers.SGD({ learningRate: 0.1, useEma: true, emaMomentum: 0.5 }) });
+  await model.fit(X, Y, { batchSize: 5, epochs: 2, verbose: 0 });
+  model.setWeights([tf.fill([3, 1], 2), tf.constant([0.5])]);
+  close(vals(model.predict(X)), PLAIN_PREDICTIONS, "predict without SwapEMAWeights", 1e-5);
+  const inside: number[][] = [];
+  const spy = callbacks.LambdaCallback({ onPredictBatchEnd: () => void inside.push(weightValues(model)) });
+  const out = model.predict(X, { callbacks: [callbacks.SwapEMAWeights(), spy] });
+  close(vals(out), EMA_PREDICTIONS, "predict with SwapEMAWeights", 1e-5);
+  close(inside[0], [...EMA_KERNEL, EMA_BIAS], "the weights during predict", 1e-6);
+  close(weightValues(model), [2, 2, 2, 0.5], "the weights after predict");
+  // Same through predictAsync, and the averages themselves are untouched by the two swaps.
+  close(vals(await model.predictAsync(X, { callbacks: [callbacks.SwapEMAWeights()] })), EMA_PREDICTIONS, "predictAsync with SwapEMAWeights", 1e-5);
+  close(weightValues(model), [2, 2, 2, 0.5], "the weights after predictAsync");
+});
+
+test("evaluate's hooks match Keras 3.5's: test_begin {}, test_batch_begin(b, {}), test_batch_end(b, running logs), test_end(final logs), params", async () => {
+  const model = sumModel();
+  const events: [string, number | null, Record<string, number>][] = [];
+  let params = "";
+  const rec = callbacks.LambdaCallback({
+    onTestBegin: function (this: tf.callbacks.Callback, logs) { events.push(["test_begin", null, { ...logs }]); params = JSON.stringify(this.params); },
+    onTestBatchBegin: (b, logs) => void events.push(["test_batch_begin", b, { ...logs }]),
+    onTestBatchEnd: (b, logs) => void events.push(["test_batch_end", b, { ...logs }]),
+    onTestEnd: (logs) => void events.push(["test_end", null, { ...logs }]),
+  });
+  await model.evaluate(X, Y, { batchSize: 2, verbose: 0, callbacks: [rec] });
+  assert.deepEqual(events.map(([h, b, l]) => `${h} ${b} ${Object.keys(l).join(",")}`), KERAS_EVALUATE_EVENTS.map(([h, b, l]) => `${h} ${b} ${Object.keys(l).join(",")}`));
+  events.forEach(([, , logs], i) => close(Object.values(logs), Object.values(KERAS_EVALUATE_EVENTS[i][2]), `logs of ${KERAS_EVALUATE_EVENTS[i][0]} ${i}`));
+  assert.equal(params, '{"verbose":0,"epochs":1,"steps":3}');
+});

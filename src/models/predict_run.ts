@@ -1,0 +1,71 @@
+/**
+ * predict's loop over batches as callbacks hear it (Keras' predict): onPredictBegin, then
+ * onPredictBatchBegin / onPredictBatchEnd({ outputs }) per batch, then onPredictEnd; a hook may set
+ * model.stopPredicting to end after the current batch. Run synchronously for predict on tensors,
+ * awaited for predictAsync and datasets.
+ */
+import type { Tensor } from "../tensor/tensor.js";
+import { concat } from "../ops/shape.js";
+import type { Callback, CallbackModel } from "./callbacks/callback.js";
+import { configureCallbacks } from "./callbacks/configure.js";
+import { awaitedPredictHooks, synchronousPredictHooks } from "./callbacks/predict_hooks.js";
+import { type PredictArgs, verbosity } from "./model_args.js";
+
+export interface PredictRun {
+  model: CallbackModel;
+  callbacks: readonly Callback[] | undefined;
+  verbose: PredictArgs["verbose"];
+  /** Batches to come, for the callbacks' params and the progress bar; null when unknown (a dataset). */
+  steps: number | null;
+  /** The outputs for one batch of inputs. */
+  predictBatch: (x: Tensor | Tensor[]) => Tensor | Tensor[];
+}
+
+/** The callback list as Keras builds predict's: the user's callbacks, then the progress bar unless verbose is 0 (lamina's default). */
+function callbackList(run: PredictRun) {
+  const verbose = run.verbose === undefined ? 0 : verbosity(run.verbose);
+  return configureCallbacks(run.callbacks, { addProgbar: verbose !== 0, model: run.model, params: { verbose, epochs: 1, steps: run.steps } }).list;
+}
+
+/** predict over `batches`, every hook called synchronously (an async hook is refused). */
+export function predictSync(run: PredictRun, batches: Iterable<Tensor | Tensor[]>): Tensor | Tensor[] {
+  const hooks = synchronousPredictHooks(callbackList(run));
+  run.model.stopPredicting = false;
+  hooks.begin();
+  const outputs: (Tensor | Tensor[])[] = [];
+  for (const x of batches) {
+    hooks.batchBegin(outputs.length);
+    const out = run.predictBatch(x);
+    outputs.push(out);
+    hooks.batchEnd(outputs.length - 1, out);
+    if (run.model.stopPredicting) break;
+  }
+  if (outputs.length === 0) throw new RangeError("predict: x has no samples");
+  hooks.end();
+  return joinBatches(outputs);
+}
+
+/** predict over `batches`, awaiting every hook. */
+export async function predictAwaitingHooks(run: PredictRun, batches: Iterable<Tensor | Tensor[]> | AsyncIterable<Tensor | Tensor[]>): Promise<Tensor | Tensor[]> {
+  const hooks = awaitedPredictHooks(callbackList(run));
+  run.model.stopPredicting = false;
+  await hooks.begin();
+  const outputs: (Tensor | Tensor[])[] = [];
+  for await (const x of batches) {
+    await hooks.batchBegin(outputs.length);
+    const out = run.predictBatch(x);
+    outputs.push(out);
+    await hooks.batchEnd(outputs.length - 1, out);
+    if (run.model.stopPredicting) break;
+  }
+  if (outputs.length === 0) throw new RangeError("predict: the dataset yielded no batches");
+  await hooks.end();
+  return joinBatches(outputs);
+}
+
+/** Each output's batches joined along the batch axis (a list for a model with several outputs). */
+function joinBatches(outputs: (Tensor | Tensor[])[]): Tensor | Tensor[] {
+  if (!Array.isArray(outputs[0])) return outputs.length === 1 ? outputs[0] : concat(outputs as Tensor[], 0);
+  const perOutput = (outputs[0] as Tensor[]).map((_, k) => (outputs as Tensor[][]).map((o) => o[k]));
+  return perOutput.map((list) => (list.length === 1 ? list[0] : concat(list, 0)));
+}
