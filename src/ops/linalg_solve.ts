@@ -59,11 +59,12 @@ function pairUp(op: string, aIn: Input, bIn: Input): { a: Tensor; b: Tensor; unw
   const b0 = toTensor(bIn, op, "b");
   assertSameDType(op, a, b0);
   const n = a.shape[a.rank - 1];
-  const vector = b0.rank === a.rank - 1;
+  // torch.linalg.solve's rule: b holds vectors when it is 1-D or has exactly a's shape without its last axis.
+  const vector = b0.rank === 1 || (b0.rank === a.rank - 1 && b0.shape.every((d, i) => d === a.shape[i]));
   const b = vector ? expandDims(b0, -1) : b0;
   if (b.rank < 2 || b.shape[b.rank - 2] !== n) {
     throw new RangeError(
-      `${op}: b ${text(b0)} does not fit a ${text(a)}: b must be [..., ${n}] (vectors, rank ${a.rank - 1}) or [..., ${n}, k] (matrices), its rows matching a's ${n}`,
+      `${op}: b ${text(b0)} does not fit a ${text(a)}: b must be [${n}] or [${[...a.shape.slice(0, -1)].join(', ')}] (vectors) or [..., ${n}, k] (matrices), its rows matching a's ${n}`,
     );
   }
   const batchShape = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2), `${op} (batch dimensions of a and b)`);
