@@ -1,9 +1,7 @@
 import type { Tensor } from "../tensor/tensor.js";
-import { eye } from "../tensor/creation.js";
 import { broadcastShapes, shapeText } from "../tensor/shape.js";
-import { type Input, backend, emptyTensor, noGrad, record, toTensor } from "./engine.js";
-import { assertSameDType } from "./engine.js";
-import { div, greater, mul, neg, reciprocal, where } from "./math.js";
+import { type Input, assertSameDType, backend, emptyTensor, noGrad, record, toTensor } from "./engine.js";
+import { greater, mul, neg, reciprocal, where } from "./math.js";
 import { max } from "./reduce.js";
 import { expandDims, reshape, squeeze } from "./shape.js";
 import { broadcastTo } from "./broadcast.js";
@@ -11,7 +9,7 @@ import { cumprod } from "./cumulative.js";
 import { matmul } from "./matmul.js";
 import { tril, triu } from "./linalg.js";
 import { svd } from "./linalg_decompose.js";
-import { diagEmbed, diagPart, dims, entryText, f64, matrices, mT, noGradient, text, viaFloat64 } from "./linalg_util.js";
+import { dims, entryText, f64, matrices, mT, noGradient, text, viaFloat64 } from "./linalg_util.js";
 
 /*
  * Determinants, inverses and linear solves (keras.ops.linalg's det, inv, solve, solve_triangular,

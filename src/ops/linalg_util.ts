@@ -3,7 +3,6 @@ import { eye } from "../tensor/creation.js";
 import { shapeText, sizeOf } from "../tensor/shape.js";
 import { type Input, assertFloat, toTensor } from "./engine.js";
 import { cast, mul } from "./math.js";
-import { sum } from "./reduce.js";
 import { expandDims, slice } from "./shape.js";
 import { swapaxes } from "./arrange.js";
 
@@ -77,12 +76,6 @@ export function mT(x: Tensor): Tensor {
 export function diagEmbed(v: Tensor): Tensor {
   const k = v.shape[v.rank - 1];
   return mul(expandDims(v, -1), eye(k, k, v.dtype));
-}
-
-/** [..., k, k] -> [..., k]: the diagonals. */
-export function diagPart(x: Tensor): Tensor {
-  const k = x.shape[x.rank - 1];
-  return sum(mul(x, eye(k, k, x.dtype)), -1);
 }
 
 /** Columns [start, start + count) of every matrix in x. */
