@@ -40,6 +40,7 @@ export { einsum } from "./ops/einsum.js";
 export * from "./ops/count.js";
 export * from "./ops/gradient_stop.js";
 export * as linalg from "./ops/linalg-namespace.js";
+export { quantile, type QuantileMethod } from "./ops/quantile.js";
 
 export { GradientTape, grad, grads, valueAndGrad, valueAndGrads, variableGrads, type GradientTapeOptions } from "./autograd/tape.js";
 export { datasets, utils, preprocessing, data } from "./data/index.js";

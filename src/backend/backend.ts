@@ -246,4 +246,23 @@ export interface Backend {
    */
   optimizerUpdate(update: OptimizerUpdate, w: NumericArray, g: NumericArray, slots: readonly NumericArray[],
     wOut: NumericArray, slotsOut: readonly NumericArray[]): void;
+
+  // ---------------------------------------------------------------- dense linear algebra (float64, matrices row-major one after another)
+
+  /** Lower Cholesky factors of batch n x n matrices (lower triangle read); info[b] = k + 1 when leading minor k + 1 is not positive definite. */
+  cholesky(a: Float64Array, batch: number, n: number, out: Float64Array, info: Int32Array): void;
+  /** P A = L U with partial pivoting (L unit lower and U in lu, m x n); pivots[b, k] (0-based) swapped with row k; info[b] = k + 1 at the first zero pivot. */
+  luFactor(a: Float64Array, batch: number, m: number, n: number, lu: Float64Array, pivots: Int32Array, info: Int32Array): void;
+  /** X with A X = B from luFactor's output (square n x n), B n x k. */
+  luSolve(lu: Float64Array, pivots: Int32Array, b: Float64Array, batch: number, n: number, k: number, out: Float64Array): void;
+  /** X with op(A) X = B for triangular A (n x n, only the `lower` or upper triangle read), op(A) = A or A^T, B n x k. */
+  triangularSolve(a: Float64Array, b: Float64Array, batch: number, n: number, k: number,
+    lower: boolean, transposeA: boolean, unitDiagonal: boolean, out: Float64Array): void;
+  /** Householder QR (LAPACK's signs): q m x kq, r kq x n, kq = m when complete else min(m, n). */
+  qr(a: Float64Array, batch: number, m: number, n: number, complete: boolean, q: Float64Array, r: Float64Array): void;
+  /** Ascending eigenvalues w and eigenvector columns v of symmetric n x n matrices (lower triangle read). */
+  eigh(a: Float64Array, batch: number, n: number, w: Float64Array, v: Float64Array): void;
+  /** Descending singular values (min(m, n)) and, when u and vt are given, u m x (full ? m : min) and vt (full ? n : min) x n. */
+  svd(a: Float64Array, batch: number, m: number, n: number, fullMatrices: boolean,
+    s: Float64Array, u: Float64Array | null, vt: Float64Array | null): void;
 }

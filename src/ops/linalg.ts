@@ -6,6 +6,8 @@ import { abs, cast, div, equal, mul, notEqual, pow, sign, sqrt, square, where } 
 import { max, min, sum } from "./reduce.js";
 import { reshape, transpose } from "./shape.js";
 import { matmul } from "./matmul.js";
+import { moveaxis } from "./arrange.js";
+import { svd } from "./linalg_decompose.js";
 import { installMethods } from "./methods.js";
 
 function text(t: Tensor): string {
@@ -14,7 +16,7 @@ function text(t: Tensor): string {
 
 // ---------------------------------------------------------------- norms
 
-export type NormOrd = number | "euclidean" | "fro";
+export type NormOrd = number | "euclidean" | "fro" | "nuc";
 
 /**
  * sum(|x|^p)^(1/p) over `axes`, with a gradient that is 0 where the norm is 0 (as torch's; the
@@ -37,8 +39,8 @@ function pNorm(x: Tensor, p: number, axes: number[], keepDims: boolean): Tensor 
  * tf.norm(x, ord = "euclidean", axis = null, keepDims = false). Over one axis (or all of x, flattened,
  * when axis is null) a vector norm: "euclidean" or 2, any p > 0, Infinity (max |x|), -Infinity
  * (min |x|), or 0 (the count of nonzeros). Over two axes a matrix norm: "euclidean" or "fro"
- * (Frobenius), 1 / -1 (max / min column sum of |x|), Infinity / -Infinity (max / min row sum).
- * The spectral (2) and nuclear matrix norms need a singular value decomposition lamina lacks.
+ * (Frobenius), 1 / -1 (max / min column sum of |x|), Infinity / -Infinity (max / min row sum),
+ * 2 / -2 (largest / smallest singular value) and "nuc" (nuclear: the sum of singular values).
  */
 export function norm(xIn: Input, ord: NormOrd = "euclidean", axis: number | readonly number[] | null = null, keepDims = false): Tensor {
   const op = "norm";
@@ -51,8 +53,8 @@ export function norm(xIn: Input, ord: NormOrd = "euclidean", axis: number | read
   const axes = list === null ? x.shape.map((_, i) => i) : list.map((a) => normalizeAxis(a, x.rank, op));
   if (new Set(axes).size !== axes.length) throw new RangeError(`${op}: repeated axis in ${JSON.stringify(axis)}`);
   if (list !== null && list.length === 2) return matrixNorm(x, ord, axes as [number, number], keepDims);
-  if (ord === "fro") {
-    throw new RangeError(`${op}: ord "fro" is a matrix norm; give two axes, or use ord "euclidean" for a vector`);
+  if (ord === "fro" || ord === "nuc") {
+    throw new RangeError(`${op}: ord "${ord}" is a matrix norm; give two axes, or use ord "euclidean" for a vector`);
   }
   const p = ord === "euclidean" ? 2 : ord;
   if (typeof p !== "number" || Number.isNaN(p) || (p < 0 && p !== -Infinity)) {
@@ -68,18 +70,23 @@ function matrixNorm(x: Tensor, ord: NormOrd, [r, c]: [number, number], keepDims:
   const op = "norm";
   if (ord === "euclidean" || ord === "fro") return pNorm(x, 2, [r, c].sort((a, b) => a - b), keepDims);
   // Column sums (over the row axis) for ord 1, row sums (over the column axis) for Infinity.
+  if (ord === 2 || ord === -2 || ord === "nuc") return spectralNorm(x, ord, [r, c], keepDims);
   const along = ord === 1 || ord === -1 ? r : ord === Infinity || ord === -Infinity ? c : -1;
   if (along < 0) {
-    throw new RangeError(
-      `${op}: ord ${JSON.stringify(ord)} over two axes is not supported: the spectral (2, -2) and nuclear norms need a singular ` +
-        `value decomposition; use "fro", 1, -1, Infinity or -Infinity`,
-    );
+    throw new RangeError(`${op}: ord ${JSON.stringify(ord)} is not a matrix norm; use "fro", "nuc", 1, -1, 2, -2, Infinity or -Infinity`);
   }
   const other = along === r ? c : r;
   const sums = sum(abs(x), along, true);
   const pick = ord === 1 || ord === Infinity ? max : min;
   const out = pick(sums, other, true);
   return keepDims ? out : reshape(out, x.shape.filter((_, i) => i !== r && i !== c));
+}
+
+/** The norms from the singular values of the matrices in axes r and c: the largest (2), smallest (-2) or their sum ("nuc"). */
+function spectralNorm(x: Tensor, ord: 2 | -2 | "nuc", [r, c]: [number, number], keepDims: boolean): Tensor {
+  const s = svd(moveaxis(x, [r, c], [-2, -1]), false, false);
+  const out = ord === 2 ? max(s, -1) : ord === -2 ? min(s, -1) : sum(s, -1);
+  return keepDims ? reshape(out, x.shape.map((d, i) => (i === r || i === c ? 1 : d))) : out;
 }
 
 // ---------------------------------------------------------------- products

@@ -15,6 +15,8 @@ import {
 } from "./fused.js";
 import { optimizerUpdate } from "./optimizer.js";
 import { imageTransform, imageTransformGrad } from "./image.js";
+import { cholesky, luFactor, luSolve, qr, triangularSolve } from "./linalg_factor.js";
+import { eigh, svd } from "./linalg_spectral.js";
 
 /** The reference backend: plain TypeScript on typed arrays, runs everywhere. */
 export function createJsBackend(): Backend {
@@ -31,6 +33,7 @@ export function createJsBackend(): Backend {
     biasActivation, biasActivationGrad, conv2dBiasActivation, conv2dBackpropFilterBiasActivation, matmulBiasActivation,
     batchNormTraining, batchNormTrainingGrad, channelAffine, signedPower, signedPowerGrad, lstmCell,
     optimizerUpdate,
+    cholesky, luFactor, luSolve, triangularSolve, qr, eigh, svd,
   };
 }
 

@@ -1,0 +1,210 @@
+import type { Tensor } from "../tensor/tensor.js";
+import { broadcastShapes, shapeText } from "../tensor/shape.js";
+import { type Input, assertSameDType, backend, emptyTensor, noGrad, record, toTensor } from "./engine.js";
+import { greater, mul, neg, reciprocal, where } from "./math.js";
+import { max } from "./reduce.js";
+import { expandDims, reshape, squeeze } from "./shape.js";
+import { broadcastTo } from "./broadcast.js";
+import { cumprod } from "./cumulative.js";
+import { matmul } from "./matmul.js";
+import { tril, triu } from "./linalg.js";
+import { svd } from "./linalg_decompose.js";
+import { dims, entryText, f64, matrices, mT, noGradient, text, viaFloat64 } from "./linalg_util.js";
+
+/*
+ * Determinants, inverses and linear solves (keras.ops.linalg's det, inv, solve, solve_triangular,
+ * lstsq), through one LU factorization per matrix computed in float64.
+ */
+
+/** LU factors of float64 square matrices; throws naming the first singular one when `requireRegular`. */
+function factor(op: string, a: Tensor, requireRegular: boolean): { lu: Tensor; pivots: Int32Array; info: Int32Array } {
+  const { batch, n } = dims(a);
+  const lu = emptyTensor(a.shape, "float64");
+  const pivots = new Int32Array(batch * n), info = new Int32Array(batch);
+  backend().luFactor(f64(a), batch, n, n, f64(lu), pivots, info);
+  if (requireRegular) {
+    const bad = info.findIndex((v) => v !== 0);
+    if (bad >= 0) {
+      throw new RangeError(
+        `${op}: ${entryText(a.shape.slice(0, -2), bad)} is singular (pivot ${info[bad] - 1} of its LU factorization is 0) in a ${shapeText(a.shape)}; ` +
+          `it has no inverse; use tf.linalg.lstsq or tf.linalg.svd for a least-squares or pseudo-inverse solution`,
+      );
+    }
+  }
+  return { lu, pivots, info };
+}
+
+/** X = A^-1 B for float64 A [..., n, n] and B [..., n, k] of one batch shape. */
+function luSolveCore(op: string, a: Tensor, b: Tensor): Tensor {
+  const { batch, n } = dims(a);
+  const k = b.shape[b.rank - 1];
+  const { lu, pivots } = noGrad(() => factor(op, a, true));
+  const x = emptyTensor(b.shape, "float64");
+  backend().luSolve(f64(lu), pivots, f64(b), batch, n, k, f64(x));
+  record(op, [a, b], x, ([dx]) => {
+    const db = luSolveCore(op, mT(a), dx);
+    return [neg(matmul(db, x, false, true)), db];
+  });
+  return x;
+}
+
+/**
+ * A and B broadcast over their batch axes, B as a matrix: a vector b (rank of a minus 1, as
+ * torch.linalg.solve reads it) becomes one column, which `unwrap` removes again.
+ */
+function pairUp(op: string, aIn: Input, bIn: Input): { a: Tensor; b: Tensor; unwrap: (x: Tensor) => Tensor } {
+  const a = matrices(op, aIn, true, "a");
+  const b0 = toTensor(bIn, op, "b");
+  assertSameDType(op, a, b0);
+  const n = a.shape[a.rank - 1];
+  // torch.linalg.solve's rule: b holds vectors when it is 1-D or has exactly a's shape without its last axis.
+  const vector = b0.rank === 1 || (b0.rank === a.rank - 1 && b0.shape.every((d, i) => d === a.shape[i]));
+  const b = vector ? expandDims(b0, -1) : b0;
+  if (b.rank < 2 || b.shape[b.rank - 2] !== n) {
+    throw new RangeError(
+      `${op}: b ${text(b0)} does not fit a ${text(a)}: b must be [${n}] or [${[...a.shape.slice(0, -1)].join(', ')}] (vectors) or [..., ${n}, k] (matrices), its rows matching a's ${n}`,
+    );
+  }
+  const batchShape = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2), `${op} (batch dimensions of a and b)`);
+  const aa = broadcastTo(a, [...batchShape, n, n]);
+  const bb = broadcastTo(b, [...batchShape, ...b.shape.slice(-2)]);
+  return { a: aa, b: bb, unwrap: (x) => (vector ? squeeze(x, -1) : x) };
+}
+
+/**
+ * keras.ops.linalg.solve(a, b): x with a x = b for square a [..., n, n] and b [..., n, k], or
+ * vectors b [..., n]; batch axes broadcast. A singular a is an error naming the matrix.
+ */
+export function solve(aIn: Input, bIn: Input): Tensor {
+  const op = "linalg.solve";
+  const { a, b, unwrap } = pairUp(op, aIn, bIn);
+  return unwrap(viaFloat64([a, b], (a64, b64) => luSolveCore(op, a64, b64)));
+}
+
+/** keras.ops.linalg.inv(x): the inverse of each square matrix; a singular one is an error naming it. */
+export function inv(xIn: Input): Tensor {
+  const op = "linalg.inv";
+  const x = matrices(op, xIn, true);
+  const n = x.shape[x.rank - 1];
+  return viaFloat64([x], (x64) => {
+    const { batch } = dims(x64);
+    const { lu, pivots } = noGrad(() => factor(op, x64, true));
+    const out = emptyTensor(x.shape, "float64");
+    const identity = new Float64Array(batch * n * n);
+    for (let b = 0; b < batch; b++) for (let i = 0; i < n; i++) identity[b * n * n + i * n + i] = 1;
+    backend().luSolve(f64(lu), pivots, identity, batch, n, n, f64(out));
+    record(op, [x64], out, ([dy]) => [neg(matmul(matmul(out, dy, true, false), out, false, true))]);
+    return out;
+  });
+}
+
+/**
+ * The cofactor matrix adj(A)^T = det(U) det(V) U diag(prod_{j != i} s_j) V^T from A = U S V^T:
+ * d det(A) / dA even where A is singular (where det(A) A^-T is not defined).
+ */
+function cofactors(a: Tensor): Tensor {
+  const [u, s, vt] = svd(a, false, true);
+  const others = mul(cumprod(s, -1, true, false), cumprod(s, -1, true, true));
+  const sign = mul(det(u), det(vt));
+  return mul(reshape(sign, [...sign.shape, 1, 1]), matmul(mul(u, expandDims(others, -2)), vt));
+}
+
+/** keras.ops.linalg.det(x): the determinant of each square matrix (0 for a singular one). */
+export function det(xIn: Input): Tensor {
+  const op = "linalg.det";
+  const x = matrices(op, xIn, true);
+  return viaFloat64([x], (x64) => {
+    const { batch, n } = dims(x64);
+    const { lu, pivots } = noGrad(() => factor(op, x64, false));
+    const out = emptyTensor(x.shape.slice(0, -2), "float64");
+    const d = f64(lu), o = f64(out);
+    for (let b = 0; b < batch; b++) {
+      let v = 1;
+      for (let i = 0; i < n; i++) {
+        v *= d[b * n * n + i * n + i];
+        if (pivots[b * n + i] !== i) v = -v;
+      }
+      o[b] = v;
+    }
+    record(op, [x64], out, ([dy]) => {
+      const g = reshape(dy, [...dy.shape, 1, 1]);
+      // det(A) A^-T where every matrix is regular (differentiable again); the cofactors otherwise.
+      if (o.every((v) => v !== 0)) return [mul(mul(g, reshape(out, [...out.shape, 1, 1])), mT(inv(x64)))];
+      return [mul(g, noGrad(() => cofactors(x64)))];
+    });
+    return out;
+  });
+}
+
+/**
+ * op(A)^-1 B for float64 triangular A [..., n, n] (the `lower` or upper triangle read) and
+ * B [..., n, k] of one batch shape, op(A) = A^T when transposeA; a zero diagonal is an error.
+ */
+export function triangularSolveCore(op: string, a: Tensor, b: Tensor, lower: boolean, transposeA: boolean): Tensor {
+  const { batch, n } = dims(a);
+  const k = b.shape[b.rank - 1];
+  const ad = f64(a);
+  for (let bt = 0; bt < batch; bt++) {
+    for (let i = 0; i < n; i++) {
+      if (ad[bt * n * n + i * n + i] === 0) {
+        throw new RangeError(
+          `${op}: ${entryText(a.shape.slice(0, -2), bt)} is singular (diagonal element ${i} of the triangular a ${shapeText(a.shape)} is 0); ` +
+            `a triangular system needs a nonzero diagonal`,
+        );
+      }
+    }
+  }
+  const x = emptyTensor(b.shape, "float64");
+  backend().triangularSolve(ad, f64(b), batch, n, k, lower, transposeA, false, f64(x));
+  record(op, [a, b], x, ([dx]) => {
+    const db = triangularSolveCore(op, a, dx, lower, !transposeA);
+    const dop = neg(matmul(db, x, false, true));
+    const da = transposeA ? mT(dop) : dop;
+    return [lower ? tril(da) : triu(da), db];
+  });
+  return x;
+}
+
+/**
+ * keras.ops.linalg.solve_triangular(a, b, lower = false): x with a x = b for triangular a, reading
+ * only its lower (lower: true) or upper triangle; b and batch axes as in solve.
+ */
+export function solveTriangular(aIn: Input, bIn: Input, lower = false): Tensor {
+  const op = "linalg.solveTriangular";
+  if (typeof lower !== "boolean") throw new TypeError(`${op}: lower must be true or false, got ${String(lower)}`);
+  const { a, b, unwrap } = pairUp(op, aIn, bIn);
+  return unwrap(viaFloat64([a, b], (a64, b64) => triangularSolveCore(op, a64, b64, lower, false)));
+}
+
+/**
+ * keras.ops.linalg.lstsq(a, b, rcond = null) (numpy.linalg.lstsq's solution): the x of least
+ * norm minimizing ||a x - b|| for a [..., m, n] and b [..., m] or [..., m, k], from the SVD of a
+ * with singular values below rcond * the largest treated as 0 (rcond null: eps * max(m, n)).
+ * No gradient (an error at backprop).
+ */
+export function lstsq(aIn: Input, bIn: Input, rcond: number | null = null): Tensor {
+  const op = "linalg.lstsq";
+  const a = matrices(op, aIn, false, "a");
+  const b0 = toTensor(bIn, op, "b");
+  assertSameDType(op, a, b0);
+  const [m, n] = a.shape.slice(-2);
+  const vector = b0.rank === a.rank - 1;
+  const b = vector ? expandDims(b0, -1) : b0;
+  if (b.rank !== a.rank || b.shape[b.rank - 2] !== m) {
+    throw new RangeError(`${op}: b ${text(b0)} must be [..., ${m}] or [..., ${m}, k] for a ${text(a)} (its rows matching a's ${m})`);
+  }
+  if (rcond !== null && !(rcond >= 0)) throw new RangeError(`${op}: rcond must be a number >= 0 or null, got ${rcond}`);
+  const cut = rcond ?? 2.220446049250313e-16 * Math.max(m, n);
+  const x = viaFloat64([a, b], (a64, b64) => {
+    const out = noGrad(() => {
+      const [u, s, vt] = svd(a64, false, true);
+      const keep = greater(s, mul(max(s, -1, true), cut));
+      const sInv = where(keep, reciprocal(where(keep, s, 1)), 0);
+      return matmul(mul(mT(vt), expandDims(sInv, -2)), matmul(u, b64, true, false));
+    });
+    record(op, [a64, b64], out, () => noGradient(op, "lstsq has no gradient in lamina; for a full-rank a use tf.linalg.solve on the normal equations"));
+    return out;
+  });
+  return vector ? squeeze(x, -1) : x;
+}
+
