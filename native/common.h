@@ -418,6 +418,10 @@ void biasActivationGradF32(const float* dy, const float* y, index_t rows, index_
 void channelAffineF32(const float* x, index_t rows, index_t channels, const double* scale, const double* shift, float* out);
 /** One LSTM timestep after its matmuls (src/backend/backend.ts lstmCell). */
 void lstmCellF32(const float* xp, const float* hr, const float* cPrev, index_t rows, index_t units, float* h, float* c);
+/** One GRU timestep after its matmuls (src/backend/backend.ts gruCell): hh null for reset_after. */
+void gruCellF32(const float* xp, const float* hr, const float* hh, const float* hPrev, index_t rows, index_t units, float* h);
+/** The reset-before GRU's rh = sigmoid(xp_r + hr_r) * hPrev (src/backend/backend.ts gruResetGate). */
+void gruResetGateF32(const float* xp, const float* hr, const float* hPrev, index_t rows, index_t units, float* rh);
 /** out = sign(x) * (|x| + eps)^p[c] over [rows, channels] (src/backend/backend.ts signedPower). */
 void signedPowerF32(const float* x, index_t rows, index_t channels, const float* p, double eps, float* out);
 /** dx = dy * p * |y| / (|x| + eps); dp[c] = sum over rows of dy * y * log(|x| + eps) when dp is not null. */

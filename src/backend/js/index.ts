@@ -11,7 +11,7 @@ import { avgPool, avgPoolGrad, maxPool, maxPoolGrad, maxPoolGradFromArgmax, maxP
 import {
   batchNormTraining, batchNormTrainingGrad, biasActivation, biasActivationGrad, channelAffine, conv2dBiasActivation,
   conv2dBackpropFilterBiasActivation, matmulBiasActivation,
-  signedPower, signedPowerGrad, lstmCell,
+  signedPower, signedPowerGrad, lstmCell, gruCell, gruResetGate,
 } from "./fused.js";
 import { optimizerUpdate } from "./optimizer.js";
 import { imageTransform, imageTransformGrad } from "./image.js";
@@ -29,7 +29,7 @@ export function createJsBackend(): Backend {
     maxPool, maxPoolGrad, maxPoolWithArgmax, maxPoolGradFromArgmax, avgPool, avgPoolGrad,
     imageTransform, imageTransformGrad,
     biasActivation, biasActivationGrad, conv2dBiasActivation, conv2dBackpropFilterBiasActivation, matmulBiasActivation,
-    batchNormTraining, batchNormTrainingGrad, channelAffine, signedPower, signedPowerGrad, lstmCell,
+    batchNormTraining, batchNormTrainingGrad, channelAffine, signedPower, signedPowerGrad, lstmCell, gruCell, gruResetGate,
     optimizerUpdate,
   };
 }
