@@ -376,12 +376,27 @@ void selectF32(const std::uint8_t* cond, const float* a, index_t ia, const float
 /** out[o, j] = sum over k of x[o, k, j] / divisor (x viewed as [outer, r, inner]), in double like the JS reference. */
 void reduceSumF32(const float* x, float* out, index_t outer, index_t r, index_t inner, double divisor);
 
+// ------------------------------------------------------------------ softmax (softmax.cc)
+
 /**
  * Row-wise softmax (or log-softmax when `log`) over the last axis of x [rows, cols], as the JS
  * reference computes it: the row maximum (NaN when the row holds one) is subtracted, exponentials
- * and their sum are taken in double, each output is rounded to float once.
+ * and their sum are taken in double, each output is rounded to float once. With AVX2 or AVX-512
+ * the exponentials are softmax_simd.h's (a few double ulps from std::exp), rows across the pool.
  */
 void softmaxRowsF32(const float* x, float* out, index_t rows, index_t cols, bool log);
+/** One row of softmaxRowsF32 with std::exp (e: a scratch row of n doubles); the SIMD rows' fallback. */
+void softmaxRowScalar(const float* x, float* out, index_t n, bool log, double* e);
+/** One row of softmaxRowsF32 in SIMD registers, from softmax_avx2.cc / softmax_avx512.cc (null when not built). */
+using SoftmaxRowFn = void (*)(const float* x, float* out, index_t n, bool log, double* e);
+SoftmaxRowFn avx2SoftmaxRow();
+SoftmaxRowFn avx512SoftmaxRow();
+/**
+ * The softmax gradient from its output y over rows of `cols`: dx = y * (dy - s), s = sum(dy * y)
+ * over the row; with the roundings of the ops it replaces (mul, sum, sub, mul: each product and
+ * difference rounded to float, the sum as reduceSumF32 takes it), so the same values.
+ */
+void softmaxGradF32(const float* y, const float* dy, float* dx, index_t rows, index_t cols);
 
 // ------------------------------------------------------------------ sorting and counting (sort.cc)
 

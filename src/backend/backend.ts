@@ -148,6 +148,11 @@ export interface Backend {
 
   softmax(x: NumericArray, rows: number, cols: number, out: NumericArray): void;
   logSoftmax(x: NumericArray, rows: number, cols: number, out: NumericArray): void;
+  /**
+   * The softmax gradient over rows of `cols` from its output y: dx = y * (dy - s), s = sum(dy * y)
+   * over the row, rounded as the ops it replaces (mul, sum over the last axis, sub, mul) round.
+   */
+  softmaxGrad(y: NumericArray, dy: NumericArray, rows: number, cols: number, dx: NumericArray): void;
 
   conv2d(x: NumericArray, filter: NumericArray, out: NumericArray, info: Conv2DInfo): void;
   /** dx (zero-filled, input shape) from dy (output shape). */

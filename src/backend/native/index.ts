@@ -51,6 +51,8 @@ export interface NativeAddon {
   bincount(x: Int32Array, rows: number, n: number, weights: NumericArray | null, size: number, out: NumericArray): boolean;
   /** Row-wise softmax, or log-softmax when `log`, over x viewed as [rows, cols]. */
   softmax(x: Float32Array, out: Float32Array, rows: number, cols: number, log: boolean): void;
+  /** dx = y * (dy - sum(dy * y)) along rows of cols, as the composite ops round it. */
+  softmaxGrad(y: Float32Array, dy: Float32Array, dx: Float32Array, rows: number, cols: number): void;
   /** Fused kernels: activations by index in FUSED_ACTIVATIONS, optional arrays as null. */
   conv2dBiasActivation(x: Float32Array, filter: Float32Array, bias: Float32Array | null, activation: number, out: Float32Array, geometry: Int32Array): void;
   matmulBiasActivation(a: Float32Array, b: Float32Array, bias: Float32Array | null, activation: number, out: Float32Array,
@@ -279,6 +281,10 @@ export function createNativeBackend(native: NativeAddon): Backend {
     logSoftmax(x, rows, cols, out) {
       if (x instanceof Float32Array && out instanceof Float32Array) native.softmax(x, out, rows, cols, true);
       else js.logSoftmax(x, rows, cols, out);
+    },
+    softmaxGrad(y, dy, rows, cols, dx) {
+      if (f32(y, dy, dx)) native.softmaxGrad(y as Float32Array, dy as Float32Array, dx as Float32Array, rows, cols);
+      else js.softmaxGrad(y, dy, rows, cols, dx);
     },
     binary(op, a, aShape, b, bShape, out, outShape) {
       const c = compareIndex.get(op);
