@@ -14,6 +14,7 @@
         "native/pool.cc",
         "native/image_transform.cc",
         "native/elementwise.cc",
+        "native/softmax.cc",
         "native/fused.cc",
         "native/optimizer.cc",
         "native/addon_fused.cc",
@@ -37,7 +38,7 @@
     {
       "target_name": "lamina_avx2",
       "type": "static_library",
-      "sources": ["native/gemm_avx2.cc", "native/winograd_avx2.cc", "native/conv_direct_avx2.cc", "native/pool_avx2.cc"],
+      "sources": ["native/gemm_avx2.cc", "native/winograd_avx2.cc", "native/conv_direct_avx2.cc", "native/pool_avx2.cc", "native/softmax_avx2.cc"],
       "cflags_cc!": ["-std=gnu++17", "-std=gnu++20"],
       "cflags_cc": ["-std=c++17", "-O3", "-fPIC"],
       "conditions": [
@@ -50,7 +51,7 @@
     {
       "target_name": "lamina_avx512",
       "type": "static_library",
-      "sources": ["native/gemm_avx512.cc", "native/conv_direct_avx512.cc", "native/pool_avx512.cc"],
+      "sources": ["native/gemm_avx512.cc", "native/conv_direct_avx512.cc", "native/pool_avx512.cc", "native/softmax_avx512.cc"],
       "cflags_cc!": ["-std=gnu++17", "-std=gnu++20"],
       "cflags_cc": ["-std=c++17", "-O3", "-fPIC"],
       "conditions": [

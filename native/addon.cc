@@ -399,6 +399,22 @@ Napi::Value Softmax(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// softmaxGrad(y, dy, dx, rows, cols): dx = y * (dy - sum(dy * y)) along rows of cols
+Napi::Value SoftmaxGrad(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  F32 y, dy, dx;
+  index_t rows, cols;
+  if (info.Length() < 5 || !getF32(info, 0, "y", y) || !getF32(info, 1, "dy", dy) || !getF32(info, 2, "dx", dx) ||
+      !getInt(info, 3, "rows", rows) || !getInt(info, 4, "cols", cols)) {
+    if (!env.IsExceptionPending()) fail(env, "softmaxGrad expects 5 arguments (y, dy, dx, rows, cols)");
+    return env.Undefined();
+  }
+  if (need(env, y, rows * cols, "y") && need(env, dy, rows * cols, "dy") && need(env, dx, rows * cols, "dx")) {
+    lamina::softmaxGradF32(y.data, dy.data, dx.data, rows, cols);
+  }
+  return env.Undefined();
+}
+
 // imageTransform(x, transforms, out, geometry, fillValue) / imageTransformGrad(dy, transforms, dx, geometry, fillValue):
 // geometry [batch, inH, inW, channels, outH, outW, perImage, bilinear, fillMode], transforms a Float64Array.
 template <bool grad>
@@ -480,6 +496,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("predicate", Napi::Function::New(env, Predicate, "predicate"));
   exports.Set("reduceSum", Napi::Function::New(env, ReduceSum, "reduceSum"));
   exports.Set("softmax", Napi::Function::New(env, Softmax, "softmax"));
+  exports.Set("softmaxGrad", Napi::Function::New(env, SoftmaxGrad, "softmaxGrad"));
   exports.Set("imageTransform", Napi::Function::New(env, ImageTransform<false>, "imageTransform"));
   exports.Set("imageTransformGrad", Napi::Function::New(env, ImageTransform<true>, "imageTransformGrad"));
   exports.Set("info", Napi::Function::New(env, Info, "info"));

@@ -211,6 +211,40 @@ Napi::Value LstmCell(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// gruCell(xp, hr, hh, hPrev, rows, units, h): hh null for reset_after (hr then [rows, 3 * units])
+Napi::Value GruCell(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  F32 xp, hr, hh, hPrev, h;
+  index_t rows, units;
+  bool parsed = info.Length() >= 7 && getF32(info, 0, "xp", xp) && getF32(info, 1, "hr", hr) && getInt(info, 4, "rows", rows) &&
+                getInt(info, 5, "units", units) && getOptionalF32(info, 2, "hh", rows * units, hh) && getF32(info, 3, "hPrev", hPrev) &&
+                getF32(info, 6, "h", h);
+  if (!ok(env, "gruCell", parsed)) return env.Undefined();
+  const index_t hrCols = hh.data == nullptr ? 3 * units : 2 * units;
+  if (!need(env, xp, rows * 3 * units, "xp") || !need(env, hr, rows * hrCols, "hr") || !need(env, hPrev, rows * units, "hPrev") ||
+      !need(env, h, rows * units, "h")) {
+    return env.Undefined();
+  }
+  gruCellF32(xp.data, hr.data, hh.data, hPrev.data, rows, units, h.data);
+  return env.Undefined();
+}
+
+// gruResetGate(xp, hr, hPrev, rows, units, rh)
+Napi::Value GruResetGate(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  F32 xp, hr, hPrev, rh;
+  index_t rows, units;
+  bool parsed = info.Length() >= 6 && getF32(info, 0, "xp", xp) && getF32(info, 1, "hr", hr) && getF32(info, 2, "hPrev", hPrev) &&
+                getInt(info, 3, "rows", rows) && getInt(info, 4, "units", units) && getF32(info, 5, "rh", rh);
+  if (!ok(env, "gruResetGate", parsed)) return env.Undefined();
+  if (!need(env, xp, rows * 3 * units, "xp") || !need(env, hr, rows * 2 * units, "hr") || !need(env, hPrev, rows * units, "hPrev") ||
+      !need(env, rh, rows * units, "rh")) {
+    return env.Undefined();
+  }
+  gruResetGateF32(xp.data, hr.data, hPrev.data, rows, units, rh.data);
+  return env.Undefined();
+}
+
 // signedPower(x, rows, channels, p, eps, out)
 Napi::Value SignedPower(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -296,6 +330,8 @@ void registerFusedKernels(Napi::Env env, Napi::Object exports) {
   exports.Set("channelAffine", Napi::Function::New(env, ChannelAffine, "channelAffine"));
   exports.Set("signedPower", Napi::Function::New(env, SignedPower, "signedPower"));
   exports.Set("lstmCell", Napi::Function::New(env, LstmCell, "lstmCell"));
+  exports.Set("gruCell", Napi::Function::New(env, GruCell, "gruCell"));
+  exports.Set("gruResetGate", Napi::Function::New(env, GruResetGate, "gruResetGate"));
   exports.Set("signedPowerGrad", Napi::Function::New(env, SignedPowerGrad, "signedPowerGrad"));
   exports.Set("optimizerUpdate", Napi::Function::New(env, OptimizerUpdate, "optimizerUpdate"));
 }

@@ -376,12 +376,27 @@ void selectF32(const std::uint8_t* cond, const float* a, index_t ia, const float
 /** out[o, j] = sum over k of x[o, k, j] / divisor (x viewed as [outer, r, inner]), in double like the JS reference. */
 void reduceSumF32(const float* x, float* out, index_t outer, index_t r, index_t inner, double divisor);
 
+// ------------------------------------------------------------------ softmax (softmax.cc)
+
 /**
  * Row-wise softmax (or log-softmax when `log`) over the last axis of x [rows, cols], as the JS
  * reference computes it: the row maximum (NaN when the row holds one) is subtracted, exponentials
- * and their sum are taken in double, each output is rounded to float once.
+ * and their sum are taken in double, each output is rounded to float once. With AVX2 or AVX-512
+ * the exponentials are softmax_simd.h's (a few double ulps from std::exp), rows across the pool.
  */
 void softmaxRowsF32(const float* x, float* out, index_t rows, index_t cols, bool log);
+/** One row of softmaxRowsF32 with std::exp (e: a scratch row of n doubles); the SIMD rows' fallback. */
+void softmaxRowScalar(const float* x, float* out, index_t n, bool log, double* e);
+/** One row of softmaxRowsF32 in SIMD registers, from softmax_avx2.cc / softmax_avx512.cc (null when not built). */
+using SoftmaxRowFn = void (*)(const float* x, float* out, index_t n, bool log, double* e);
+SoftmaxRowFn avx2SoftmaxRow();
+SoftmaxRowFn avx512SoftmaxRow();
+/**
+ * The softmax gradient from its output y over rows of `cols`: dx = y * (dy - s), s = sum(dy * y)
+ * over the row; with the roundings of the ops it replaces (mul, sum, sub, mul: each product and
+ * difference rounded to float, the sum as reduceSumF32 takes it), so the same values.
+ */
+void softmaxGradF32(const float* y, const float* dy, float* dx, index_t rows, index_t cols);
 
 // ------------------------------------------------------------------ sorting and counting (sort.cc)
 
@@ -418,6 +433,10 @@ void biasActivationGradF32(const float* dy, const float* y, index_t rows, index_
 void channelAffineF32(const float* x, index_t rows, index_t channels, const double* scale, const double* shift, float* out);
 /** One LSTM timestep after its matmuls (src/backend/backend.ts lstmCell). */
 void lstmCellF32(const float* xp, const float* hr, const float* cPrev, index_t rows, index_t units, float* h, float* c);
+/** One GRU timestep after its matmuls (src/backend/backend.ts gruCell): hh null for reset_after. */
+void gruCellF32(const float* xp, const float* hr, const float* hh, const float* hPrev, index_t rows, index_t units, float* h);
+/** The reset-before GRU's rh = sigmoid(xp_r + hr_r) * hPrev (src/backend/backend.ts gruResetGate). */
+void gruResetGateF32(const float* xp, const float* hr, const float* hPrev, index_t rows, index_t units, float* rh);
 /** out = sign(x) * (|x| + eps)^p[c] over [rows, channels] (src/backend/backend.ts signedPower). */
 void signedPowerF32(const float* x, index_t rows, index_t channels, const float* p, double eps, float* out);
 /** dx = dy * p * |y| / (|x| + eps); dp[c] = sum over rows of dy * y * log(|x| + eps) when dp is not null. */

@@ -434,39 +434,4 @@ void reduceSumF32(const float* x, float* out, index_t outer, index_t r, index_t 
   }
 }
 
-void softmaxRowsF32(const float* x, float* out, index_t rows, index_t cols, bool log) {
-  if (cols <= 0) return;
-  auto run = [&](index_t r0, index_t r1) {
-    std::vector<double> e(log ? 0 : static_cast<std::size_t>(cols));
-    for (index_t r = r0; r < r1; r++) {
-      const float* xr = x + r * cols;
-      float* o = out + r * cols;
-      double max = -INFINITY;
-      for (index_t j = 0; j < cols; j++) {
-        const double v = xr[j];
-        if (v > max || std::isnan(v)) max = v;
-      }
-      double sum = 0;
-      if (log) {
-        for (index_t j = 0; j < cols; j++) sum += std::exp(xr[j] - max);
-        const double logSum = std::log(sum);
-        for (index_t j = 0; j < cols; j++) o[j] = static_cast<float>((xr[j] - max) - logSum);
-      } else {
-        for (index_t j = 0; j < cols; j++) {
-          const double v = std::exp(xr[j] - max);
-          e[static_cast<std::size_t>(j)] = v;
-          sum += v;
-        }
-        for (index_t j = 0; j < cols; j++) o[j] = static_cast<float>(e[static_cast<std::size_t>(j)] / sum);
-      }
-    }
-  };
-  const index_t perTask = std::max<index_t>(1, GRAIN / cols);
-  if (rows * cols <= 2 * GRAIN) {
-    run(0, rows);
-  } else {
-    parallelFor((rows + perTask - 1) / perTask, [&](index_t t) { run(t * perTask, std::min(rows, (t + 1) * perTask)); });
-  }
-}
-
 }  // namespace lamina

@@ -273,4 +273,41 @@ void lstmCellF32(const float* xp, const float* hr, const float* cPrev, index_t r
   });
 }
 
+// As lstmCellF32: each value rounded to float where the composite GRU ops store it.
+void gruCellF32(const float* xp, const float* hr, const float* hh, const float* hPrev, index_t rows, index_t units, float* h) {
+  const index_t u = units;
+  const index_t stride = hh == nullptr ? 3 * u : 2 * u;
+  auto sigmoid = [](double v) { return v >= 0 ? 1.0 / (1.0 + std::exp(-v)) : std::exp(v) / (1.0 + std::exp(v)); };
+  auto f = [](double v) { return static_cast<double>(static_cast<float>(v)); };
+  auto sum = [&](float a, float b) { return f(static_cast<double>(a) + static_cast<double>(b)); };
+  forRows(rows, 3 * u, [&](index_t r0, index_t r1) {
+    for (index_t b = r0; b < r1; b++) {
+      const float* x = xp + b * 3 * u;
+      const float* y = hr + b * stride;
+      const float* hp = hPrev + b * u;
+      float* hb = h + b * u;
+      for (index_t j = 0; j < u; j++) {
+        const double z = f(sigmoid(sum(x[j], y[j])));
+        const double rec = hh == nullptr ? f(f(sigmoid(sum(x[u + j], y[u + j]))) * static_cast<double>(y[2 * u + j])) : static_cast<double>(hh[b * u + j]);
+        const double cand = f(std::tanh(f(static_cast<double>(x[2 * u + j]) + rec)));
+        hb[j] = static_cast<float>(f(z * static_cast<double>(hp[j])) + f(f(1.0 - z) * cand));
+      }
+    }
+  });
+}
+
+void gruResetGateF32(const float* xp, const float* hr, const float* hPrev, index_t rows, index_t units, float* rh) {
+  const index_t u = units;
+  auto sigmoid = [](double v) { return v >= 0 ? 1.0 / (1.0 + std::exp(-v)) : std::exp(v) / (1.0 + std::exp(v)); };
+  forRows(rows, 3 * u, [&](index_t r0, index_t r1) {
+    for (index_t b = r0; b < r1; b++) {
+      for (index_t j = 0; j < u; j++) {
+        const float x = xp[b * 3 * u + u + j], y = hr[b * 2 * u + u + j];
+        const double r = static_cast<float>(sigmoid(static_cast<float>(static_cast<double>(x) + static_cast<double>(y))));
+        rh[b * u + j] = static_cast<float>(r * static_cast<double>(hPrev[b * u + j]));
+      }
+    }
+  });
+}
+
 }  // namespace lamina

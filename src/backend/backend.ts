@@ -148,6 +148,11 @@ export interface Backend {
 
   softmax(x: NumericArray, rows: number, cols: number, out: NumericArray): void;
   logSoftmax(x: NumericArray, rows: number, cols: number, out: NumericArray): void;
+  /**
+   * The softmax gradient over rows of `cols` from its output y: dx = y * (dy - s), s = sum(dy * y)
+   * over the row, rounded as the ops it replaces (mul, sum over the last axis, sub, mul) round.
+   */
+  softmaxGrad(y: NumericArray, dy: NumericArray, rows: number, cols: number, dx: NumericArray): void;
 
   conv2d(x: NumericArray, filter: NumericArray, out: NumericArray, info: Conv2DInfo): void;
   /** dx (zero-filled, input shape) from dy (output shape). */
@@ -236,6 +241,23 @@ export interface Backend {
    * rounds it (the activations computed in double), so the values are those ops' values.
    */
   lstmCell(xp: NumericArray, hr: NumericArray, cPrev: NumericArray, rows: number, units: number, h: NumericArray, c: NumericArray): void;
+
+  /**
+   * One GRU timestep after its matmuls, Keras' blocks z, r, h (`units` columns each) with sigmoid
+   * gates and a tanh candidate: z = sigmoid(xp_z + hr_z), h = z * hPrev + (1 - z) * tanh(xp_h +
+   * rec). With hh null (reset_after), hr [rows, 3 * units] is hPrev @ recurrent_kernel + the
+   * recurrent bias and rec = sigmoid(xp_r + hr_r) * hr_h; otherwise (reset before) hr [rows, 2 *
+   * units] holds the z and r blocks and rec = hh [rows, units], (r * hPrev) @ the kernel's h block.
+   * xp [rows, 3 * units]; hPrev, h [rows, units]. Rounded as the chain of elementwise ops it
+   * replaces rounds (the activations computed in double), so the values are those ops' values.
+   */
+  gruCell(xp: NumericArray, hr: NumericArray, hh: NumericArray | null, hPrev: NumericArray, rows: number, units: number, h: NumericArray): void;
+
+  /**
+   * The reset-before GRU's input to its candidate matmul: rh = sigmoid(xp_r + hr_r) * hPrev, with
+   * xp [rows, 3 * units] and hr [rows, 2 * units] as in gruCell; rounded as the composite ops.
+   */
+  gruResetGate(xp: NumericArray, hr: NumericArray, hPrev: NumericArray, rows: number, units: number, rh: NumericArray): void;
 
   /**
    * One optimizer step on one variable, from the current values (w, g and the slots) into fresh

@@ -4,7 +4,7 @@ import { valueText } from "../tensor/value_text.js";
 import { add, mul, sub } from "../ops/math.js";
 import { concat, slice, split, squeeze } from "../ops/shape.js";
 import { fusedMatMul } from "../ops/fused.js";
-import { lstmStep } from "../ops/fused_rnn.js";
+import { gruResetGate, gruStep, gruStepResetBefore, lstmStep } from "../ops/fused_rnn.js";
 import { fill } from "../tensor/creation.js";
 import { type ActivationIdentifier, getActivation } from "../nn/activations.js";
 import { type LayerArgs, layerOptions } from "./layer.js";
@@ -183,6 +183,18 @@ export class GRUCell extends KerasCell {
 
   protected recurrentStep(xp: Tensor, hMasked: Tensor): [Tensor, Tensor[]] {
     const u = this.units;
+    if (this.recurrentActivation.name === "sigmoid" && this.activation.name === "tanh") {
+      // Keras' default activations: the elementwise work of a step as one op (see ops/fused_rnn.ts).
+      if (this.resetAfter) {
+        const h = gruStep(xp, fusedMatMul(hMasked, this.recurrentKernel!, this.recurrentBias(), "linear"), hMasked);
+        return [h, [h]];
+      }
+      const [rzr, rh] = split(this.recurrentKernel!, [2 * u, u], 1);
+      const hr = fusedMatMul(hMasked, rzr, null, "linear");
+      const hh = fusedMatMul(gruResetGate(xp, hr, hMasked), rh, null, "linear");
+      const h = gruStepResetBefore(xp, hr, hh, hMasked);
+      return [h, [h]];
+    }
     const gate = this.recurrentActivation.fn;
     const [xz, xr, xh] = split(xp, 3, 1);
     let candidate: Tensor;

@@ -1,6 +1,6 @@
 import { Tensor } from "../tensor/tensor.js";
 import { normalizeAxis } from "../tensor/shape.js";
-import { type Input, assertFloat, backend, num, outputTensor, record, toTensor } from "./engine.js";
+import { type Input, assertFloat, backend, isRecording, num, outputTensor, record, toTensor } from "./engine.js";
 import { exp, mul, sub, unaryOp } from "./math.js";
 import { sum } from "./reduce.js";
 import { transpose } from "./shape.js";
@@ -109,11 +109,19 @@ function softmaxKernel(kind: SoftmaxKind, x: Tensor): Tensor {
   return out;
 }
 
+function softmaxGradKernel(y: Tensor, dy: Tensor): Tensor {
+  const cols = y.shape[y.rank - 1];
+  const dx = outputTensor(y.shape, y.dtype);
+  backend().softmaxGrad(num(y), num(dy), cols === 0 ? 0 : y.size / cols, cols, num(dx));
+  return dx;
+}
+
 function softmaxLast(x: Tensor): Tensor {
   const y = softmaxKernel("softmax", x);
   const last = x.rank - 1;
-  // dx = y * (dy - sum(dy * y)) along the softmax axis.
-  record("softmax", [x], y, ([dy]) => [mul(y, sub(dy, sum(mul(dy, y), last, true)))]);
+  // dx = y * (dy - sum(dy * y)) along the softmax axis: one kernel with the ops' roundings, or
+  // the ops themselves while a tape records the backward pass (for higher derivatives).
+  record("softmax", [x], y, ([dy]) => [isRecording() ? mul(y, sub(dy, sum(mul(dy, y), last, true))) : softmaxGradKernel(y, dy)]);
   return y;
 }
 

@@ -179,3 +179,28 @@ export function lstmCell(xp: NumericArray, hr: NumericArray, cPrev: NumericArray
     }
   }
 }
+
+export function gruCell(xp: NumericArray, hr: NumericArray, hh: NumericArray | null, hPrev: NumericArray, rows: number, units: number, h: NumericArray): void {
+  const r = rounder(h);
+  const u = units;
+  const stride = hh === null ? 3 * u : 2 * u;
+  for (let b = 0; b < rows; b++) {
+    const x = b * 3 * u, y = b * stride, o = b * u;
+    for (let j = 0; j < u; j++) {
+      const z = r(sigmoidOf(r(xp[x + j] + hr[y + j])));
+      // Reset after: the reset gate scales the recurrent product; before, it was applied to hPrev ahead of hh's matmul.
+      const rec = hh === null ? r(r(sigmoidOf(r(xp[x + u + j] + hr[y + u + j]))) * hr[y + 2 * u + j]) : hh[o + j];
+      const cand = r(Math.tanh(r(xp[x + 2 * u + j] + rec)));
+      h[o + j] = r(z * hPrev[o + j]) + r(r(1 - z) * cand);
+    }
+  }
+}
+
+export function gruResetGate(xp: NumericArray, hr: NumericArray, hPrev: NumericArray, rows: number, units: number, rh: NumericArray): void {
+  const r = rounder(rh);
+  const u = units;
+  for (let b = 0; b < rows; b++) {
+    const x = b * 3 * u, y = b * 2 * u, o = b * u;
+    for (let j = 0; j < u; j++) rh[o + j] = r(sigmoidOf(r(xp[x + u + j] + hr[y + u + j]))) * hPrev[o + j];
+  }
+}

@@ -5,13 +5,13 @@ import { argReduce, reduce } from "./reduce.js";
 import { bincount, cumulative, sortIndices } from "./sort.js";
 import { broadcastTo, concat, gather, gatherGrad, oneHot, pad, stridedSlice, stridedSliceGrad, tile, transpose } from "./shape.js";
 import { matmul } from "./matmul.js";
-import { logSoftmax, softmax } from "./softmax.js";
+import { logSoftmax, softmax, softmaxGrad } from "./softmax.js";
 import { conv2d, conv2dBackpropFilter, conv2dBackpropInput } from "./conv.js";
 import { avgPool, avgPoolGrad, maxPool, maxPoolGrad, maxPoolGradFromArgmax, maxPoolWithArgmax } from "./pool.js";
 import {
   batchNormTraining, batchNormTrainingGrad, biasActivation, biasActivationGrad, channelAffine, conv2dBiasActivation,
   conv2dBackpropFilterBiasActivation, matmulBiasActivation,
-  signedPower, signedPowerGrad, lstmCell,
+  signedPower, signedPowerGrad, lstmCell, gruCell, gruResetGate,
 } from "./fused.js";
 import { optimizerUpdate } from "./optimizer.js";
 import { imageTransform, imageTransformGrad } from "./image.js";
@@ -26,12 +26,12 @@ export function createJsBackend(): Backend {
     reduce, argReduce, sortIndices, cumulative, bincount,
     transpose, stridedSlice, stridedSliceGrad, pad, concat, gather, gatherGrad, tile, broadcastTo, oneHot,
     matmul,
-    softmax, logSoftmax,
+    softmax, logSoftmax, softmaxGrad,
     conv2d, conv2dBackpropInput, conv2dBackpropFilter,
     maxPool, maxPoolGrad, maxPoolWithArgmax, maxPoolGradFromArgmax, avgPool, avgPoolGrad,
     imageTransform, imageTransformGrad,
     biasActivation, biasActivationGrad, conv2dBiasActivation, conv2dBackpropFilterBiasActivation, matmulBiasActivation,
-    batchNormTraining, batchNormTrainingGrad, channelAffine, signedPower, signedPowerGrad, lstmCell,
+    batchNormTraining, batchNormTrainingGrad, channelAffine, signedPower, signedPowerGrad, lstmCell, gruCell, gruResetGate,
     optimizerUpdate,
     cholesky, luFactor, luSolve, triangularSolve, qr, eigh, svd,
   };

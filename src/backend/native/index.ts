@@ -51,6 +51,8 @@ export interface NativeAddon {
   bincount(x: Int32Array, rows: number, n: number, weights: NumericArray | null, size: number, out: NumericArray): boolean;
   /** Row-wise softmax, or log-softmax when `log`, over x viewed as [rows, cols]. */
   softmax(x: Float32Array, out: Float32Array, rows: number, cols: number, log: boolean): void;
+  /** dx = y * (dy - sum(dy * y)) along rows of cols, as the composite ops round it. */
+  softmaxGrad(y: Float32Array, dy: Float32Array, dx: Float32Array, rows: number, cols: number): void;
   /** Fused kernels: activations by index in FUSED_ACTIVATIONS, optional arrays as null. */
   conv2dBiasActivation(x: Float32Array, filter: Float32Array, bias: Float32Array | null, activation: number, out: Float32Array, geometry: Int32Array): void;
   matmulBiasActivation(a: Float32Array, b: Float32Array, bias: Float32Array | null, activation: number, out: Float32Array,
@@ -65,6 +67,8 @@ export interface NativeAddon {
   channelAffine(x: Float32Array, rows: number, channels: number, scale: Float64Array, shift: Float64Array, out: Float32Array): void;
   signedPower(x: Float32Array, rows: number, channels: number, p: Float32Array, eps: number, out: Float32Array): void;
   lstmCell(xp: Float32Array, hr: Float32Array, cPrev: Float32Array, rows: number, units: number, h: Float32Array, c: Float32Array): void;
+  gruCell(xp: Float32Array, hr: Float32Array, hh: Float32Array | null, hPrev: Float32Array, rows: number, units: number, h: Float32Array): void;
+  gruResetGate(xp: Float32Array, hr: Float32Array, hPrev: Float32Array, rows: number, units: number, rh: Float32Array): void;
   signedPowerGrad(x: Float32Array, y: Float32Array, dy: Float32Array, rows: number, channels: number, p: Float32Array, eps: number,
     dx: Float32Array, dp: Float32Array | null): void;
   /** kind: index in OPTIMIZER_KINDS; scalars: [lr, momentum, alpha, 1 - beta1, 1 - beta2, epsilon, rho, 1 - rho]. */
@@ -278,6 +282,10 @@ export function createNativeBackend(native: NativeAddon): Backend {
       if (x instanceof Float32Array && out instanceof Float32Array) native.softmax(x, out, rows, cols, true);
       else js.logSoftmax(x, rows, cols, out);
     },
+    softmaxGrad(y, dy, rows, cols, dx) {
+      if (f32(y, dy, dx)) native.softmaxGrad(y as Float32Array, dy as Float32Array, dx as Float32Array, rows, cols);
+      else js.softmaxGrad(y, dy, rows, cols, dx);
+    },
     binary(op, a, aShape, b, bShape, out, outShape) {
       const c = compareIndex.get(op);
       if (c !== undefined && out.length >= ELEMENTWISE_MIN && a instanceof Float32Array && b instanceof Float32Array &&
@@ -413,6 +421,17 @@ export function createNativeBackend(native: NativeAddon): Backend {
     lstmCell(xp, hr, cPrev, rows, units, h, c) {
       if (f32(xp, hr, cPrev, h, c)) native.lstmCell(xp as Float32Array, hr as Float32Array, cPrev as Float32Array, rows, units, h as Float32Array, c as Float32Array);
       else js.lstmCell(xp, hr, cPrev, rows, units, h, c);
+    },
+    gruCell(xp, hr, hh, hPrev, rows, units, h) {
+      if (f32(xp, hr, hPrev, h) && (hh === null || hh instanceof Float32Array)) {
+        native.gruCell(xp as Float32Array, hr as Float32Array, hh, hPrev as Float32Array, rows, units, h as Float32Array);
+      } else {
+        js.gruCell(xp, hr, hh, hPrev, rows, units, h);
+      }
+    },
+    gruResetGate(xp, hr, hPrev, rows, units, rh) {
+      if (f32(xp, hr, hPrev, rh)) native.gruResetGate(xp as Float32Array, hr as Float32Array, hPrev as Float32Array, rows, units, rh as Float32Array);
+      else js.gruResetGate(xp, hr, hPrev, rows, units, rh);
     },
     signedPower(x, rows, channels, p, eps, out) {
       if (f32(x, p, out)) native.signedPower(x as Float32Array, rows, channels, p as Float32Array, eps, out as Float32Array);
