@@ -154,9 +154,14 @@ export function signedPowerGrad(
   if (dp !== null && acc !== null) for (let c = 0; c < channels; c++) dp[c] = acc[c];
 }
 
-/** Math.fround for float32 arrays (each op's output is stored to float32), nothing for float64. */
-function rounder(a: NumericArray): (v: number) => number {
-  return a instanceof Float32Array ? Math.fround : (v) => v;
+/**
+ * Each op of the unfused sequence stores its output to the tensor's dtype: float32 outputs round
+ * there, float64 ones do not. A branch on a flag, not a rounding closure: a call through a variable
+ * that is Math.fround for some tensors and an arrow for others is not inlined, and made these
+ * kernels slower than the ops they replace.
+ */
+function rd(v: number, f32: boolean): number {
+  return f32 ? Math.fround(v) : v;
 }
 
 function sigmoidOf(v: number): number {
@@ -164,43 +169,43 @@ function sigmoidOf(v: number): number {
 }
 
 export function lstmCell(xp: NumericArray, hr: NumericArray, cPrev: NumericArray, rows: number, units: number, h: NumericArray, c: NumericArray): void {
-  const r = rounder(h);
+  const f = h instanceof Float32Array;
   const u = units;
   for (let b = 0; b < rows; b++) {
     const z = b * 4 * u, o = b * u;
     for (let j = 0; j < u; j++) {
-      const gi = r(sigmoidOf(r(xp[z + j] + hr[z + j])));
-      const gf = r(sigmoidOf(r(xp[z + u + j] + hr[z + u + j])));
-      const gc = r(Math.tanh(r(xp[z + 2 * u + j] + hr[z + 2 * u + j])));
-      const go = r(sigmoidOf(r(xp[z + 3 * u + j] + hr[z + 3 * u + j])));
-      const cv = r(r(gf * cPrev[o + j]) + r(gi * gc));
+      const gi = rd(sigmoidOf(rd(xp[z + j] + hr[z + j], f)), f);
+      const gf = rd(sigmoidOf(rd(xp[z + u + j] + hr[z + u + j], f)), f);
+      const gc = rd(Math.tanh(rd(xp[z + 2 * u + j] + hr[z + 2 * u + j], f)), f);
+      const go = rd(sigmoidOf(rd(xp[z + 3 * u + j] + hr[z + 3 * u + j], f)), f);
+      const cv = rd(rd(gf * cPrev[o + j], f) + rd(gi * gc, f), f);
       c[o + j] = cv;
-      h[o + j] = go * r(Math.tanh(cv));
+      h[o + j] = go * rd(Math.tanh(cv), f);
     }
   }
 }
 
 export function gruCell(xp: NumericArray, hr: NumericArray, hh: NumericArray | null, hPrev: NumericArray, rows: number, units: number, h: NumericArray): void {
-  const r = rounder(h);
+  const f = h instanceof Float32Array;
   const u = units;
   const stride = hh === null ? 3 * u : 2 * u;
   for (let b = 0; b < rows; b++) {
     const x = b * 3 * u, y = b * stride, o = b * u;
     for (let j = 0; j < u; j++) {
-      const z = r(sigmoidOf(r(xp[x + j] + hr[y + j])));
+      const z = rd(sigmoidOf(rd(xp[x + j] + hr[y + j], f)), f);
       // Reset after: the reset gate scales the recurrent product; before, it was applied to hPrev ahead of hh's matmul.
-      const rec = hh === null ? r(r(sigmoidOf(r(xp[x + u + j] + hr[y + u + j]))) * hr[y + 2 * u + j]) : hh[o + j];
-      const cand = r(Math.tanh(r(xp[x + 2 * u + j] + rec)));
-      h[o + j] = r(z * hPrev[o + j]) + r(r(1 - z) * cand);
+      const rec = hh === null ? rd(rd(sigmoidOf(rd(xp[x + u + j] + hr[y + u + j], f)), f) * hr[y + 2 * u + j], f) : hh[o + j];
+      const cand = rd(Math.tanh(rd(xp[x + 2 * u + j] + rec, f)), f);
+      h[o + j] = rd(z * hPrev[o + j], f) + rd(rd(1 - z, f) * cand, f);
     }
   }
 }
 
 export function gruResetGate(xp: NumericArray, hr: NumericArray, hPrev: NumericArray, rows: number, units: number, rh: NumericArray): void {
-  const r = rounder(rh);
+  const f = rh instanceof Float32Array;
   const u = units;
   for (let b = 0; b < rows; b++) {
     const x = b * 3 * u, y = b * 2 * u, o = b * u;
-    for (let j = 0; j < u; j++) rh[o + j] = r(sigmoidOf(r(xp[x + u + j] + hr[y + u + j]))) * hPrev[o + j];
+    for (let j = 0; j < u; j++) rh[o + j] = rd(sigmoidOf(rd(xp[x + u + j] + hr[y + u + j], f)), f) * hPrev[o + j];
   }
 }
