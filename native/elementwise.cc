@@ -279,9 +279,10 @@ bool unaryGradF32(UnaryKind op, const float* x, const float* y, const float* dy,
     case UnaryKind::Erf: return map([](double v, double, double g) { return g * TWO_OVER_SQRT_PI * std::exp(-v * v); });
     case UnaryKind::Relu6: return map([](double v, double, double g) { return v <= 0 || v >= 6 ? 0.0 : g; });
     case UnaryKind::LeakyRelu: return map([alpha](double v, double, double g) { return v > 0 ? g : alpha * g; });
-    case UnaryKind::Elu: return map([alpha](double v, double r, double g) { return v > 0 ? g : g * (r + alpha); });
+    // From x, not y, as the JS kernel (torch's elu_backward on the input); a NaN x passes g on.
+    case UnaryKind::Elu: return map([alpha](double v, double, double g) { return v <= 0 ? g * alpha * std::exp(v) : g; });
     case UnaryKind::Selu:
-      return map([](double v, double r, double g) { return v > 0 ? SELU_SCALE * g : g * (r + SELU_SCALE * SELU_ALPHA); });
+      return map([](double v, double, double g) { return v <= 0 ? g * SELU_SCALE * SELU_ALPHA * std::exp(v) : SELU_SCALE * g; });
     case UnaryKind::Gelu:
       return map([](double v, double, double g) {
         const double cdf = 0.5 * (1 + erfRef(v / SQRT2));
