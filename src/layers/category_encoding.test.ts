@@ -11,16 +11,16 @@ const { layers, models } = tf;
 test("CategoryEncoding: Keras 3.5's count, multi_hot and one_hot outputs", () => {
   // keras.layers.CategoryEncoding(4, mode)(x) in Keras 3.5 (torch backend)
   const ids = tf.constant([[0, 1, 1, 3]], "int32");
-  assert.deepEqual(layers.CategoryEncoding({ numTokens: 4, outputMode: "count" }).apply(ids).arraySync(), [[1, 2, 0, 1]]);
-  assert.deepEqual(layers.CategoryEncoding(4).apply(tf.constant([[0, 1, 1, 3], [2, 2, 2, 2]], "int32")).arraySync(), [[1, 1, 0, 1], [0, 0, 1, 0]]);
-  assert.deepEqual(layers.CategoryEncoding(4, { outputMode: "multi_hot" }).apply(tf.constant([0, 1, 1, 3], "int32")).arraySync(), [1, 1, 0, 1]);
+  assert.deepEqual((layers.CategoryEncoding({ numTokens: 4, outputMode: "count" }).apply(ids) as tf.Tensor).arraySync(), [[1, 2, 0, 1]]);
+  assert.deepEqual((layers.CategoryEncoding(4).apply(tf.constant([[0, 1, 1, 3], [2, 2, 2, 2]], "int32")) as tf.Tensor).arraySync(), [[1, 1, 0, 1], [0, 0, 1, 0]]);
+  assert.deepEqual((layers.CategoryEncoding(4, { outputMode: "multi_hot" }).apply(tf.constant([0, 1, 1, 3], "int32")) as tf.Tensor).arraySync(), [1, 1, 0, 1]);
   const oneHot = layers.CategoryEncoding(4, { outputMode: "one_hot" });
-  assert.deepEqual(oneHot.apply(tf.constant([0, 1, 3], "int32")).arraySync(), [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 0, 1]]);
-  assert.deepEqual(oneHot.apply(tf.constant([[0], [1]], "int32")).arraySync(), [[1, 0, 0, 0], [0, 1, 0, 0]]);
-  assert.deepEqual(oneHot.apply(tf.constant([[0, 1], [1, 2]], "int32")).arraySync(), [[[1, 0, 0, 0], [0, 1, 0, 0]], [[0, 1, 0, 0], [0, 0, 1, 0]]]);
+  assert.deepEqual((oneHot.apply(tf.constant([0, 1, 3], "int32")) as tf.Tensor).arraySync(), [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 0, 1]]);
+  assert.deepEqual((oneHot.apply(tf.constant([[0], [1]], "int32")) as tf.Tensor).arraySync(), [[1, 0, 0, 0], [0, 1, 0, 0]]);
+  assert.deepEqual((oneHot.apply(tf.constant([[0, 1], [1, 2]], "int32")) as tf.Tensor).arraySync(), [[[1, 0, 0, 0], [0, 1, 0, 0]], [[0, 1, 0, 0], [0, 0, 1, 0]]]);
   assert.deepEqual(layers.CategoryEncoding(3, { outputMode: "binary" }).outputMode, "multi_hot");
   // integer-valued floats are ids too, as in Keras
-  assert.deepEqual(layers.CategoryEncoding(3, { outputMode: "count" }).apply(tf.constant([[2, 2]])).arraySync(), [[0, 0, 2]]);
+  assert.deepEqual((layers.CategoryEncoding(3, { outputMode: "count" }).apply(tf.constant([[2, 2]])) as tf.Tensor).arraySync(), [[0, 0, 2]]);
 });
 
 test("CategoryEncoding refuses what Keras refuses, and out-of-range ids, naming the fix", () => {
@@ -49,5 +49,5 @@ test("CategoryEncoding in a model: output shape, Keras 3.5's config, a Keras-wri
   const back = await models.loadModel(path);
   assert.deepEqual((back.predict(x) as tf.Tensor).arraySync(), [[1, 2, 0, 0, 1], [0, 0, 0, 4, 0]]);
   const inp = layers.Input({ shape: [3, 1], dtype: "int32" });
-  assert.deepEqual(layers.CategoryEncoding(6, { outputMode: "one_hot" }).apply(inp).shape, [null, 3, 6]);
+  assert.deepEqual((layers.CategoryEncoding(6, { outputMode: "one_hot" }).apply(inp) as tf.SymbolicTensor).shape, [null, 3, 6]);
 });
