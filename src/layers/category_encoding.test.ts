@@ -49,5 +49,5 @@ test("CategoryEncoding in a model: output shape, Keras 3.5's config, a Keras-wri
   const back = await models.loadModel(path);
   assert.deepEqual((back.predict(x) as tf.Tensor).arraySync(), [[1, 2, 0, 0, 1], [0, 0, 0, 4, 0]]);
   const inp = layers.Input({ shape: [3, 1], dtype: "int32" });
-  assert.deepEqual((layers.CategoryEncoding(6, { outputMode: "one_hot" }).apply(inp) as tf.SymbolicTensor).shape, [null, 3, 6]);
+  assert.deepEqual((layers.CategoryEncoding(6, { outputMode: "one_hot" }).apply(inp) as tf.layers.SymbolicTensor).shape, [null, 3, 6]);
 });
