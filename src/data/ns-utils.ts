@@ -10,3 +10,7 @@ export { setSeed as setRandomSeed } from "../tensor/random.js";
 export { plotModel, type PlotModelOptions } from "../plot/model_plot.js";
 /** Keras' utils.pad_sequences: variable-length sequences padded/truncated into one tensor. */
 export { padSequences, type PadSequencesOptions, type Sequence, type SequenceStep } from "./pad_sequences.js";
+/** Keras' utils.load_img / img_to_array / array_to_img / save_img on lamina's uint8 image tensors. */
+export { loadImg, imgToArray, arrayToImg, saveImg, type ArrayToImgOptions } from "./keras_image_utils.js";
+/** Keras' utils.pack_x_y_sample_weight / unpack_x_y_sample_weight. */
+export { packXYSampleWeight, unpackXYSampleWeight } from "./pack_x_y.js";

@@ -44,6 +44,7 @@ import { TextVectorization } from "../layers/text_vectorization.js";
 import { EinsumDense } from "../layers/einsum_dense.js";
 import { AdditiveAttention, Attention } from "../layers/attention.js";
 import { MultiHeadAttention } from "../layers/multi_head_attention.js";
+import { CategoryEncoding } from "../layers/category_encoding.js";
 import { type JsonValue, type JsonObject } from "./config_json.js";
 import { type CustomObject, registerKerasSerializable } from "./custom_objects.js";
 
@@ -248,6 +249,7 @@ export const LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
     keys: ["num_heads", "key_dim", "value_dim", "dropout", "use_bias", "output_shape", "attention_axes", ...KERNEL_BIAS, "seed"],
     buildConfig: true,
   },
+  CategoryEncoding: { cls: ctor(CategoryEncoding), keys: ["num_tokens", "output_mode"], fixed: { sparse: [false] }, buildConfig: true },
 };
 
 /** Keras' other spellings of the same classes (they serialize under the names above). */

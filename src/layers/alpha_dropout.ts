@@ -1,3 +1,4 @@
+import type { SeedGenerator } from "../tensor/random.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { uniform } from "../tensor/random.js";
 import { isFloatDType } from "../tensor/dtype.js";
@@ -18,7 +19,7 @@ export interface AlphaDropoutArgs extends LayerArgs {
   /** Shape of the keep/drop mask (null entries take the input's size), e.g. [null, 1, features] for one mask per sample. */
   noiseShape?: readonly (number | null)[] | null;
   /** Seed for a repeatable sequence of masks (each call draws a new mask from it). */
-  seed?: number | null;
+  seed?: number | SeedGenerator | null;
 }
 
 /**

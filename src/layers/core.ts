@@ -8,7 +8,7 @@ import { matmul } from "../ops/matmul.js";
 import { type FusedActivation, fusedMatMul } from "../ops/fused.js";
 import { reshape } from "../ops/shape.js";
 import { dropout } from "../ops/dropout.js";
-import { RandomGenerator } from "../tensor/random.js";
+import { RandomGenerator, SeedGenerator } from "../tensor/random.js";
 import { checkKeys } from "../nn/common.js";
 import { Layer, type CallOptions, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
 import { SymbolicTensor, LayerNode } from "./symbolic.js";
@@ -236,7 +236,8 @@ export class Flatten extends Layer {
 export interface DropoutArgs extends LayerArgs {
   rate?: number;
   noiseShape?: readonly (number | null)[];
-  seed?: number;
+  /** An integer, or a random.SeedGenerator whose stream the layer draws from. */
+  seed?: number | SeedGenerator;
 }
 
 /** Zeroes a fraction `rate` of the inputs during training and scales the rest by 1/(1-rate). */
@@ -254,8 +255,9 @@ export class Dropout extends Layer {
     if (!(rate >= 0 && rate < 1)) throw new RangeError(`Dropout ${this.name}: rate must be in [0, 1), got ${args.rate}`);
     this.rate = rate;
     this.noiseShape = args.noiseShape;
-    this.seed = args.seed;
-    this.generator = args.seed === undefined ? null : new RandomGenerator(args.seed);
+    const seed = args.seed;
+    this.seed = seed instanceof SeedGenerator ? seed.seed : seed;
+    this.generator = seed instanceof SeedGenerator ? seed.generator : seed === undefined ? null : new RandomGenerator(seed);
   }
   call(inputs: Tensor | Tensor[], opts: CallOptions): Tensor {
     const x = single(inputs, this);

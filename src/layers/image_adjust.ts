@@ -1,3 +1,4 @@
+import type { SeedGenerator } from "../tensor/random.js";
 /** Keras 3's RandomCrop, RandomContrast and RandomBrightness. */
 import type { Tensor } from "../tensor/tensor.js";
 import { constant } from "../tensor/creation.js";
@@ -16,7 +17,7 @@ import { type DataFormat, type DataFormatArgs, DATA_FORMAT_OPTIONS, checkDataFor
 export interface RandomCropArgs extends DataFormatArgs {
   height?: number;
   width?: number;
-  seed?: number | null;
+  seed?: number | SeedGenerator | null;
 }
 
 /**
@@ -61,7 +62,7 @@ export class RandomCrop extends RandomImageLayer {
 export interface RandomContrastArgs extends LayerArgs {
   /** f for contrast factors in [1 - f, 1 + f], or [lower, upper] for [1 - lower, 1 + upper]; lower in [0, 1], upper >= 0. */
   factor?: number | readonly [number, number];
-  seed?: number | null;
+  seed?: number | SeedGenerator | null;
 }
 
 /**
@@ -115,7 +116,7 @@ export interface RandomBrightnessArgs extends LayerArgs {
   factor?: FactorArg;
   /** The images' pixel range [low, high]; results are clipped to it. Default [0, 255]. */
   valueRange?: readonly [number, number];
-  seed?: number | null;
+  seed?: number | SeedGenerator | null;
 }
 
 /** In training, adds a random delta (factor * (high - low)) to each image, then clips to valueRange. */

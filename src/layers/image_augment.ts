@@ -1,3 +1,4 @@
+import type { SeedGenerator } from "../tensor/random.js";
 /** Keras 3's geometric augmentation layers: RandomTranslation, RandomRotation, RandomZoom (through tf.image.transform). */
 import type { Tensor } from "../tensor/tensor.js";
 import { constant } from "../tensor/creation.js";
@@ -15,7 +16,7 @@ export interface TransformLayerArgs extends DataFormatArgs {
   fillMode?: FillMode;
   /** "bilinear" (default) or "nearest". */
   interpolation?: TransformInterpolation;
-  seed?: number | null;
+  seed?: number | SeedGenerator | null;
   /** The value outside the image with fillMode "constant". Default 0. */
   fillValue?: number;
 }

@@ -1,3 +1,4 @@
+import type { SeedGenerator } from "../tensor/random.js";
 /**
  * Keras 3's image preprocessing layers: Resizing, CenterCrop (both channels_last or channels_first,
  * as their dataFormat says) and RandomFlip (channels_last, as Keras 3.5's, which takes no data_format). The
@@ -118,7 +119,7 @@ const FLIP_MODES: readonly string[] = ["horizontal", "vertical", "horizontal_and
 export interface RandomFlipArgs extends LayerArgs {
   /** "horizontal" (left-right), "vertical" (top-bottom) or "horizontal_and_vertical" (default). */
   mode?: FlipMode;
-  seed?: number | null;
+  seed?: number | SeedGenerator | null;
 }
 
 /** In training, flips each image left-right and/or top-bottom, each with probability 1/2. */

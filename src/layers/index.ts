@@ -576,6 +576,7 @@ export const classes = {
   StringLookup: StringLookupLayer, IntegerLookup: IntegerLookupLayer, TextVectorization: TextVectorizationLayer,
   EinsumDense: EinsumDenseLayer, Attention: AttentionLayer, AdditiveAttention: AdditiveAttentionLayer, MultiHeadAttention: MultiHeadAttentionLayer,
   Masking: MaskingLayer,
+  CategoryEncoding: CategoryEncodingLayer,
 };
 
 // ------------------------------------------------------------------ attention
@@ -606,4 +607,13 @@ export function MultiHeadAttention(
   if (typeof numHeads === "object") return new MultiHeadAttentionLayer({ ...numHeads });
   if (typeof keyDim === "object") return new MultiHeadAttentionLayer({ ...keyDim, numHeads });
   return new MultiHeadAttentionLayer({ ...(args ?? {}), numHeads, keyDim });
+}
+
+// ------------------------------------------------------------------ categorical preprocessing
+import { CategoryEncoding as CategoryEncodingLayer, type CategoryEncodingArgs, type CategoryEncodingMode } from "./category_encoding.js";
+export { CategoryEncodingLayer };
+export type { CategoryEncodingArgs, CategoryEncodingMode };
+/** Integer ids to one-hot, multi-hot or count vectors: layers.CategoryEncoding({ numTokens: 4, outputMode: "count" }). */
+export function CategoryEncoding(numTokens: number | CategoryEncodingArgs, args?: CategoryEncodingArgs): CategoryEncodingLayer {
+  return new CategoryEncodingLayer(withFirst<CategoryEncodingArgs, "numTokens">("numTokens", numTokens, args));
 }

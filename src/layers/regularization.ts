@@ -1,3 +1,4 @@
+import type { SeedGenerator } from "../tensor/random.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { normal } from "../tensor/random.js";
 import { dropout } from "../ops/dropout.js";
@@ -14,7 +15,7 @@ export interface SpatialDropout2DArgs extends DataFormatArgs {
   /** Fraction of the channels to drop, in [0, 1). */
   rate?: number;
   /** Seed for a repeatable sequence of masks (each call draws a new mask from it). */
-  seed?: number;
+  seed?: number | SeedGenerator | null;
 }
 
 /**
@@ -93,7 +94,7 @@ abstract class GaussianLayer extends SeededLayer {
 export interface GaussianNoiseArgs extends LayerArgs {
   /** Standard deviation of the noise, in [0, 1] (Keras' bound). */
   stddev?: number;
-  seed?: number | null;
+  seed?: number | SeedGenerator | null;
 }
 
 /** In training, adds zero-mean normal noise of standard deviation `stddev` (a regularizer); in inference returns its input. */
@@ -122,7 +123,7 @@ export class GaussianNoise extends GaussianLayer {
 export interface GaussianDropoutArgs extends LayerArgs {
   /** Drop probability in [0, 1]: the noise has standard deviation sqrt(rate / (1 - rate)). */
   rate?: number;
-  seed?: number | null;
+  seed?: number | SeedGenerator | null;
 }
 
 /** In training, multiplies by normal noise of mean 1 and standard deviation sqrt(rate / (1 - rate)); in inference returns its input. */

@@ -1,3 +1,4 @@
+import type { SeedGenerator } from "../tensor/random.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { dropout } from "../ops/dropout.js";
 import { type CallOptions, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
@@ -9,7 +10,7 @@ export interface SpatialDropout1DArgs extends LayerArgs {
   /** Fraction of the channels to drop, in [0, 1). */
   rate?: number;
   /** Seed for a repeatable sequence of masks (each call draws a new mask from it). */
-  seed?: number | null;
+  seed?: number | SeedGenerator | null;
 }
 
 /**

@@ -167,7 +167,7 @@ test("get: snake_case, CamelCase, aliases, { className, config }, Keras' class_n
     ["he_uniform", "HeUniform"], ["lecun_normal", "LecunNormal"], ["lecun_uniform", "LecunUniform"], ["orthogonal", "OrthogonalInitializer"],
     ["random_normal", "RandomNormal"], ["normal", "RandomNormal"], ["uniform", "RandomUniform"], ["truncated_normal", "TruncatedNormal"],
     ["zeros", "Zeros"], ["zero", "Zeros"], ["one", "Ones"], ["constant", "Constant"], ["variance_scaling", "VarianceScaling"],
-    ["identity", "Identity"],
+    ["identity", "IdentityInitializer"],
   ];
   for (const [name, cls] of pairs) assert.equal(initializers.get(name).className, cls, name);
   const fromConfig = initializers.get({ className: "VarianceScaling", config: { scale: 2, mode: "fan_out", distribution: "uniform", seed: 9 } });
@@ -212,4 +212,16 @@ test("errors name the initializer, list valid names, and reject bad arguments", 
   assert.throws(() => initializers.RandomUniform({ minval: 1, maxval: 0 }), /minval 1 must be smaller/);
   assert.throws(() => initializers.HeNormal({ seed: 1.5 }), /seed must be an integer/);
   assert.throws(() => initializers.get(42 as unknown as string), /cannot interpret 42/);
+});
+
+test("Keras 3.5's export names: OrthogonalInitializer/orthogonal, IdentityInitializer/identity, their snake_case forms", () => {
+  assert.ok(initializers.OrthogonalInitializer({ seed: 1 }) instanceof initializers.Orthogonal);
+  assert.ok(initializers.orthogonal({ seed: 1 }) instanceof initializers.Orthogonal);
+  assert.deepEqual(initializers.IdentityInitializer({ gain: 3 }).call([2, 2]).arraySync(), [[3, 0], [0, 3]]);
+  assert.deepEqual(initializers.identity().call([1, 2]).arraySync(), [[1, 0]]);
+  // keras.initializers.serialize(keras.initializers.Identity(2.0)) in Keras 3.5: class_name "IdentityInitializer".
+  assert.equal(initializers.Identity({ gain: 2 }).serialize().className, "IdentityInitializer");
+  assert.ok(initializers.get("orthogonal_initializer") instanceof initializers.Orthogonal);
+  assert.equal((initializers.get({ className: "IdentityInitializer", config: { gain: 2 } }) as initializers.Identity).gain, 2);
+  assert.ok(initializers.get("identity_initializer") instanceof initializers.Identity);
 });

@@ -125,9 +125,12 @@ export interface IdentityOptions {
   gain?: number;
 }
 
-/** keras.initializers.Identity(gain = 1): gain * eye(rows, cols) for 2-D shapes. */
+/**
+ * keras.initializers.Identity(gain = 1): gain * eye(rows, cols) for 2-D shapes. Keras 3.5 writes
+ * the class name "IdentityInitializer" (and reads "Identity" too).
+ */
 export class Identity extends Initializer {
-  readonly className = "Identity";
+  readonly className = "IdentityInitializer";
   readonly gain: number;
   constructor(opts: IdentityOptions = {}) {
     super();
@@ -507,6 +510,7 @@ const NAMES: Record<string, string> = {
   random_uniform: "RandomUniform", uniform: "RandomUniform", variance_scaling: "VarianceScaling",
   glorot_uniform: "GlorotUniform", glorot_normal: "GlorotNormal", he_normal: "HeNormal", he_uniform: "HeUniform",
   lecun_normal: "LecunNormal", lecun_uniform: "LecunUniform", orthogonal: "Orthogonal", OrthogonalInitializer: "Orthogonal",
+  orthogonal_initializer: "Orthogonal", identity_initializer: "Identity",
 };
 for (const k of Object.keys(FACTORIES)) NAMES[k] = k;
 

@@ -10,6 +10,10 @@ export const Constant = callableClass(m.Constant);
 export type Constant = m.Constant;
 export const Identity = callableClass(m.Identity);
 export type Identity = m.Identity;
+/** Keras 3.5's export names of the same class. */
+export const IdentityInitializer = Identity;
+export type IdentityInitializer = m.Identity;
+export const identity = Identity;
 export const RandomNormal = callableClass(m.RandomNormal);
 export type RandomNormal = m.RandomNormal;
 export const TruncatedNormal = callableClass(m.TruncatedNormal);
@@ -32,6 +36,10 @@ export const LecunUniform = callableClass(m.LecunUniform);
 export type LecunUniform = m.LecunUniform;
 export const Orthogonal = callableClass(m.Orthogonal);
 export type Orthogonal = m.Orthogonal;
+/** Keras 3.5's export names of the same class (keras.initializers.OrthogonalInitializer, .orthogonal). */
+export const OrthogonalInitializer = Orthogonal;
+export type OrthogonalInitializer = m.Orthogonal;
+export const orthogonal = Orthogonal;
 
 export {
   Initializer, RandomInitializer, get, deserialize, serialize, computeFans, INITIALIZER_NAMES,

@@ -9,9 +9,12 @@ export type L2 = m.L2;
 export const L1L2 = callableClass(m.L1L2);
 export type L1L2 = m.L1L2;
 
+export const OrthogonalRegularizer = callableClass(m.OrthogonalRegularizer);
+export type OrthogonalRegularizer = m.OrthogonalRegularizer;
+
 export {
-  Regularizer, l1, l2, l1_l2, get, deserialize, REGULARIZER_NAMES,
+  Regularizer, l1, l2, l1_l2, orthogonal_regularizer, get, deserialize, REGULARIZER_NAMES,
 } from "./regularizers.js";
 export type {
-  L1L2Options, RegularizerFunction, RegularizerIdentifier,
+  L1L2Options, OrthogonalRegularizerOptions, OrthogonalMode, RegularizerFunction, RegularizerIdentifier,
 } from "./regularizers.js";

@@ -82,3 +82,24 @@ test("constraints: configs, get, errors", () => {
   assert.throws(() => constraints.MaxNorm({ axis: 3 }).call(tf.ones([2, 2])), /axis/);
   assert.throws(() => constraints.MinMaxNorm({ minValue: 2, maxValue: 1 }), /minValue 2 must be <= maxValue 1/);
 });
+
+test("OrthogonalRegularizer: Keras 3.5's penalty in rows and columns mode, config, get", () => {
+  const m = tf.constant([[1, 2], [3, 4], [0.5, -1]], "float32");
+  // keras.regularizers.OrthogonalRegularizer(0.01, mode)(keras.ops.convert_to_tensor(m)) in Keras 3.5 (torch backend)
+  assert.ok(Math.abs(regularizers.OrthogonalRegularizer().call(m).item() - 0.0067702787928283215) < 1e-8);
+  assert.ok(Math.abs(regularizers.OrthogonalRegularizer({ mode: "columns" }).call(m).item() - 0.009201575070619583) < 1e-8);
+  // by hand: orthogonal rows give 0; two equal rows give factor * 0.5 * 2 * 1 / 1 = factor
+  assert.equal(regularizers.OrthogonalRegularizer({ factor: 0.1 }).call(tf.constant([[1, 0], [0, 2]], "float32")).item(), 0);
+  assert.ok(Math.abs(regularizers.OrthogonalRegularizer({ factor: 0.1 }).call(tf.constant([[1, 1], [2, 2]], "float64")).item() - 0.1) < 1e-12);
+  const r = regularizers.get({ className: "OrthogonalRegularizer", config: { factor: 0.5, mode: "columns" } });
+  assert.ok(r instanceof regularizers.OrthogonalRegularizer);
+  assert.deepEqual(r.serialize(), { className: "OrthogonalRegularizer", config: { factor: 0.5, mode: "columns" } });
+  assert.ok(regularizers.get("orthogonal_regularizer") instanceof regularizers.OrthogonalRegularizer);
+  assert.throws(() => regularizers.OrthogonalRegularizer({ mode: "diag" as "rows" }), /"rows" or "columns"/);
+  assert.throws(() => regularizers.OrthogonalRegularizer().call(tf.zeros([2, 2, 2])), /rank 2/);
+});
+
+test("OrthogonalRegularizer's gradient matches finite differences", () => {
+  const x = tf.constant([[1, 2], [3, 4], [0.5, -1]], "float64");
+  checkGradients((t) => regularizers.OrthogonalRegularizer({ factor: 0.3, mode: "columns" }).call(t), [x]);
+});

@@ -7,8 +7,10 @@ import type { Tensor } from "../tensor/tensor.js";
 import { isFloatDType } from "../tensor/dtype.js";
 import { shapeText } from "../tensor/shape.js";
 import { fill } from "../tensor/creation.js";
-import { abs, add, mul, square } from "../ops/math.js";
+import { abs, add, div, maximum, mul, sqrt, square, sub } from "../ops/math.js";
 import { sum } from "../ops/reduce.js";
+import { matmul } from "../ops/matmul.js";
+import { eye } from "../tensor/creation.js";
 import {
   type Config, type SerializedObject, checkConfigKeys, configNumber, isSerializedObject, serializedClassName,
   unknownIdentifier,
@@ -104,6 +106,61 @@ export class L2 extends Regularizer {
   }
 }
 
+export type OrthogonalMode = "rows" | "columns";
+
+export interface OrthogonalRegularizerOptions {
+  /** The penalty's factor (default 0.01). */
+  factor?: number;
+  /** Whose vectors should be orthogonal: "rows" (default) or "columns". */
+  mode?: OrthogonalMode;
+}
+
+/**
+ * keras.regularizers.OrthogonalRegularizer(factor = 0.01, mode = "rows"): factor * 0.5 * the
+ * sum of |dot products| between distinct L2-normalized rows (or columns), divided by the number of
+ * pairs n(n-1)/2. Rows are normalized as keras.ops.normalize does: x / max(||x||, 1e-12).
+ */
+export class OrthogonalRegularizer extends Regularizer {
+  readonly className = "OrthogonalRegularizer";
+  readonly factor: number;
+  readonly mode: OrthogonalMode;
+  constructor(opts: OrthogonalRegularizerOptions | number = {}) {
+    super();
+    const o = typeof opts === "number" ? { factor: opts } : opts;
+    this.factor = penalty("OrthogonalRegularizer", "factor", o.factor, 0.01);
+    const mode = o.mode ?? "rows";
+    if (mode !== "rows" && mode !== "columns") {
+      throw new RangeError(`regularizers.OrthogonalRegularizer: mode must be "rows" or "columns", got ${valueText(mode)}`);
+    }
+    this.mode = mode;
+  }
+  call(weight: Tensor): Tensor {
+    const w = floatWeight("OrthogonalRegularizer", weight);
+    if (w.rank !== 2) {
+      throw new RangeError(`regularizers.OrthogonalRegularizer: the weight must have rank 2, got shape ${shapeText(w.shape)}; use it on Dense kernels`);
+    }
+    const rows = this.mode === "rows";
+    const axis = rows ? 1 : 0;
+    const n = w.shape[rows ? 0 : 1];
+    if (n < 2) {
+      throw new RangeError(`regularizers.OrthogonalRegularizer: ${this.mode} mode needs at least 2 ${this.mode}, the weight ${shapeText(w.shape)} has ${n} (Keras divides by zero pairs)`);
+    }
+    const unit = div(w, maximum(sqrt(sum(square(w), axis, true)), fill([], 1e-12, w.dtype)));
+    const product = rows ? matmul(unit, unit, false, true) : matmul(unit, unit, true, false);
+    const offDiagonal = mul(product, sub(fill([n, n], 1, w.dtype), eye(n, n, w.dtype)));
+    const pairs = (n * (n - 1)) / 2;
+    return mul(sum(abs(offDiagonal)), (this.factor * 0.5) / pairs);
+  }
+  getConfig(): Config {
+    return { factor: this.factor, mode: this.mode };
+  }
+}
+
+/** keras.regularizers.orthogonal_regularizer: the same class. */
+export function orthogonal_regularizer(opts: OrthogonalRegularizerOptions | number = {}): OrthogonalRegularizer {
+  return new OrthogonalRegularizer(opts);
+}
+
 /** keras.regularizers.l1(l1 = 0.01). */
 export function l1(opts: { l1?: number } | number = {}): L1 {
   return new L1(opts);
@@ -152,13 +209,23 @@ const FACTORIES: Record<string, Factory> = {
     checkConfigKeys("regularizers.L1L2", c, ["l1", "l2"]);
     return new L1L2({ l1: configNumber("regularizers.L1L2", c, "l1"), l2: configNumber("regularizers.L1L2", c, "l2") });
   },
+  OrthogonalRegularizer: (c) => {
+    const k = "regularizers.OrthogonalRegularizer";
+    checkConfigKeys(k, c, ["factor", "mode"]);
+    const mode = c.mode;
+    if (mode !== undefined && mode !== "rows" && mode !== "columns") throw new RangeError(`${k}: mode must be "rows" or "columns", got ${valueText(mode)}`);
+    return new OrthogonalRegularizer({ factor: configNumber(k, c, "factor"), mode });
+  },
   l1_l2: (c) => {
     checkConfigKeys("regularizers.l1_l2", c, ["l1", "l2"]);
     return l1_l2({ l1: configNumber("regularizers.l1_l2", c, "l1"), l2: configNumber("regularizers.l1_l2", c, "l2") });
   },
 };
 
-const NAMES: Record<string, string> = { L1: "L1", l1: "L1", L2: "L2", l2: "L2", L1L2: "L1L2", l1l2: "L1L2", l1_l2: "l1_l2" };
+const NAMES: Record<string, string> = {
+  L1: "L1", l1: "L1", L2: "L2", l2: "L2", L1L2: "L1L2", l1l2: "L1L2", l1_l2: "l1_l2",
+  OrthogonalRegularizer: "OrthogonalRegularizer", orthogonal_regularizer: "OrthogonalRegularizer",
+};
 
 /** Every string regularizers.get() understands. */
 export const REGULARIZER_NAMES: readonly string[] = Object.keys(NAMES);

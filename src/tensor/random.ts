@@ -106,21 +106,69 @@ export function setGlobalRandomState(state: RandomState): void {
   globalGenerator.setState(state);
 }
 
-/** The generator an op should draw from: its own when given a seed, otherwise the global one. */
-export function generatorFor(seed?: number): RandomGenerator {
-  return seed === undefined ? globalGenerator : new RandomGenerator(seed);
+/**
+ * keras.random.SeedGenerator(seed): a stateful source of seeds. Passed as `seed` to a random op or
+ * a layer, each draw advances its state, so repeated calls give new numbers while the whole
+ * sequence repeats for the same starting seed (Keras' contract; the numbers are lamina's own
+ * generator's, not Keras'). Without a seed it starts from one drawn from the global generator.
+ */
+export class SeedGenerator {
+  /** The starting seed, as Keras' get_config writes it. */
+  readonly seed: number;
+  /** The stream the draws come from; shared by everything given this SeedGenerator. */
+  readonly generator: RandomGenerator;
+
+  constructor(seed?: number | null | { seed?: number | null }) {
+    const s = typeof seed === "object" && seed !== null ? seed.seed : seed;
+    if (s !== undefined && s !== null && (typeof s !== "number" || !Number.isInteger(s))) {
+      throw new TypeError(`random.SeedGenerator: seed must be an integer or null, got ${valueText(s)}`);
+    }
+    this.seed = s ?? globalGenerator.nextUint32();
+    this.generator = new RandomGenerator(this.seed);
+  }
+
+  /** A fresh 32-bit seed; the state moves on. */
+  next(): number {
+    return this.generator.nextUint32();
+  }
+
+  getConfig(): { seed: number } {
+    return { seed: this.seed };
+  }
+
+  /** The state (JSON-safe), to resume the same sequence. */
+  getState(): RandomState {
+    return this.generator.getState();
+  }
+
+  setState(state: RandomState): void {
+    this.generator.setState(state);
+  }
+}
+
+/** A random op's `seed`: an integer for a fixed draw, or a SeedGenerator whose state advances. */
+export type Seed = number | SeedGenerator;
+
+/** The generator an op should draw from: its own when given a seed, a SeedGenerator's stream, otherwise the global one. */
+export function generatorFor(seed?: Seed): RandomGenerator {
+  if (seed === undefined) return globalGenerator;
+  if (seed instanceof SeedGenerator) return seed.generator;
+  if (typeof seed !== "number" || !Number.isFinite(seed)) {
+    throw new TypeError(`random: seed must be an integer or a random.SeedGenerator, got ${valueText(seed)}`);
+  }
+  return new RandomGenerator(seed);
 }
 
 export interface RandomOptions {
   dtype?: FloatDType;
-  seed?: number;
+  seed?: Seed;
 }
 
 /**
  * The options argument of uniform/normal/truncatedNormal: `{ dtype, seed }`, or TensorFlow.js'
  * positional form `(shape, a, b, dtype, seed)`. Anything else is refused rather than ignored.
  */
-function randomOptions<D extends DType>(op: string, opts: { dtype?: D; seed?: number } | D | undefined, seed: number | undefined): { dtype?: D; seed?: number } {
+function randomOptions<D extends DType>(op: string, opts: { dtype?: D; seed?: Seed } | D | undefined, seed: Seed | undefined): { dtype?: D; seed?: Seed } {
   if (typeof opts === "string") return seed === undefined ? { dtype: opts } : { dtype: opts, seed };
   if (seed !== undefined) throw new TypeError(`${op}: a seed after an options object is not read; put it in the options, { seed: ${valueText(seed)} }`);
   if (opts === undefined) return {};
@@ -140,7 +188,7 @@ function floatTensor(shape: Shape, dtype: FloatDType, draw: () => number, op: st
   return new Tensor(out, s, dtype);
 }
 
-export function uniform(shape: Shape, minval = 0, maxval = 1, options?: { dtype?: DType; seed?: number } | DType, seedArg?: number): Tensor {
+export function uniform(shape: Shape, minval = 0, maxval = 1, options?: { dtype?: DType; seed?: Seed } | DType, seedArg?: Seed): Tensor {
   const opts = randomOptions("random.uniform", options, seedArg);
   const dtype = opts.dtype ?? "float32";
   const g = generatorFor(opts.seed);
@@ -173,7 +221,7 @@ function checkNormalParams(op: string, mean: number, stddev: number): void {
   }
 }
 
-export function normal(shape: Shape, mean = 0, stddev = 1, options?: RandomOptions | FloatDType, seedArg?: number): Tensor {
+export function normal(shape: Shape, mean = 0, stddev = 1, options?: RandomOptions | FloatDType, seedArg?: Seed): Tensor {
   const opts = randomOptions("random.normal", options, seedArg);
   checkNormalParams("random.normal", mean, stddev);
   const g = generatorFor(opts.seed);
@@ -181,7 +229,7 @@ export function normal(shape: Shape, mean = 0, stddev = 1, options?: RandomOptio
 }
 
 /** Normal values more than two standard deviations from the mean are drawn again, as in TF. */
-export function truncatedNormal(shape: Shape, mean = 0, stddev = 1, options?: RandomOptions | FloatDType, seedArg?: number): Tensor {
+export function truncatedNormal(shape: Shape, mean = 0, stddev = 1, options?: RandomOptions | FloatDType, seedArg?: Seed): Tensor {
   const opts = randomOptions("random.truncatedNormal", options, seedArg);
   checkNormalParams("random.truncatedNormal", mean, stddev);
   const g = generatorFor(opts.seed);
@@ -193,7 +241,7 @@ export function truncatedNormal(shape: Shape, mean = 0, stddev = 1, options?: Ra
 }
 
 /** A random permutation of 0..n-1 (Fisher-Yates). */
-export function permutation(n: number, seed?: number): Int32Array {
+export function permutation(n: number, seed?: Seed): Int32Array {
   const g = generatorFor(seed);
   const p = new Int32Array(n);
   for (let i = 0; i < n; i++) p[i] = i;
@@ -205,7 +253,7 @@ export function permutation(n: number, seed?: number): Int32Array {
 }
 
 /** Shuffles a tensor along its first axis. */
-export function shuffle(t: Tensor, seed?: number): Tensor {
+export function shuffle(t: Tensor, seed?: Seed): Tensor {
   if (t.rank === 0) throw new RangeError("random.shuffle: a scalar cannot be shuffled; pass a tensor of rank >= 1");
   const n = t.shape[0];
   const inner = t.size / Math.max(n, 1);
