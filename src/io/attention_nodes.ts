@@ -5,6 +5,10 @@
  * Attention/AdditiveAttention as `{ args: [[query, value(, key)]], kwargs: { mask: [query_mask,
  * value_mask], return_attention_scores, use_causal_mask, training } }`. lamina's graph carries
  * them as one input list in the layer's layout order (see layers/attention_call.ts).
+ *
+ * Keras records the masks it took from the inputs (Embedding's mask_zero, Masking) as such
+ * arguments too, referring to the mask ops (NotEqual, Any) the reader leaves out; lamina's layers
+ * take those masks from their inputs again when the model runs, so such references are dropped.
  */
 import type { Layer } from "../layers/layer.js";
 import type { LayerNode, SymbolicTensor } from "../layers/symbolic.js";
@@ -37,8 +41,9 @@ const CAMEL: Readonly<Record<string, string>> = {
 
 /** The call's kwargs in Keras' form, or null for a layer that is not an attention layer. */
 export function attentionNodeJson(layer: Layer, node: LayerNode, tensor: (t: SymbolicTensor) => JsonObject, kwargs: JsonObject): JsonObject | null {
-  if (!(layer instanceof AttentionLayerBase) || !layer.graphLayout) return null;
-  const layout = layer.graphLayout;
+  if (!(layer instanceof AttentionLayerBase)) return null;
+  const layout = layer.layoutOfNode(node);
+  if (!layout) return null;
   const at = (slot: AttentionSlot): SymbolicTensor | undefined => {
     const i = layout.slots.indexOf(slot);
     return i < 0 ? undefined : node.inputs[i];
@@ -55,7 +60,8 @@ export function attentionNodeJson(layer: Layer, node: LayerNode, tensor: (t: Sym
   } else {
     args = [(["query", "value", "key"] as const).flatMap((s) => (at(s) ? [tensor(at(s)!)] : []))];
     const qm = at("query_mask"), vm = at("value_mask");
-    if (qm || vm) out.mask = [qm ? tensor(qm) : null, vm ? tensor(vm) : null];
+    // A call that gave `mask` (even [null, null]) takes no masks from its inputs, in Keras too.
+    if (qm || vm || !layout.inputMasks) out.mask = [qm ? tensor(qm) : null, vm ? tensor(vm) : null];
   }
   if (layout.returnAttentionScores) out.return_attention_scores = true;
   if (layout.useCausalMask) out.use_causal_mask = true;
@@ -70,11 +76,18 @@ function readFlag(v: unknown, key: string, where: string): boolean {
   return v;
 }
 
+/** The layer a `__keras_tensor__` reference points to, or null. */
+function refLayer(x: unknown): string | null {
+  if (!isRecord(x) || x.class_name !== "__keras_tensor__" || !isRecord(x.config) || !Array.isArray(x.config.keras_history)) return null;
+  const name = x.config.keras_history[0];
+  return typeof name === "string" ? name : null;
+}
+
 /**
  * One recorded call of an attention layer, or null for other layers (read as usual). `ref` reads a
- * `__keras_tensor__` argument.
+ * `__keras_tensor__` argument; `maskOnly` names the mask ops the reader leaves out.
  */
-export function readAttentionNode(layer: Layer, nodeIn: unknown, where: string, ref: (x: unknown, where: string) => TensorRef): AttentionCall | null {
+export function readAttentionNode(layer: Layer, nodeIn: unknown, where: string, ref: (x: unknown, where: string) => TensorRef, maskOnly: ReadonlySet<string> = new Set()): AttentionCall | null {
   if (!(layer instanceof AttentionLayerBase)) return null;
   const node = Array.isArray(nodeIn) ? fromKeras2(nodeIn, layer instanceof MultiHeadAttention) : nodeIn;
   if (!isRecord(node) || !Array.isArray(node.args)) {
@@ -85,6 +98,11 @@ export function readAttentionNode(layer: Layer, nodeIn: unknown, where: string, 
   const names: string[] = [];
   let training: boolean | undefined;
   const flags = { returnAttentionScores: false, useCausalMask: false };
+  let inputMasks = true;
+  const isMaskOp = (x: unknown): boolean => {
+    const name = refLayer(x);
+    return name !== null && maskOnly.has(name);
+  };
   const push = (x: unknown, name: string): void => {
     refs.push(ref(x, where));
     names.push(name);
@@ -115,13 +133,21 @@ export function readAttentionNode(layer: Layer, nodeIn: unknown, where: string, 
       if (typeof v === "boolean" && (isMha || v)) training = v;
     } else if (isMha && k === "value") continue;
     else if (isMha && k in MHA_TENSOR_KWARGS) {
-      if (v === null || v === undefined) continue;
+      // A mask Keras took from the input: lamina takes it from the input again.
+      if (v === null || v === undefined || (k.endsWith("_mask") && k !== "attention_mask" && isMaskOp(v))) continue;
       if (k === "key" && names.includes("key")) throw new TypeError(`${where}: the MultiHeadAttention call gives the key twice`);
       push(v, k);
       opts[String(refs.length - 1)] = CAMEL[k];
     } else if (!isMha && k === "mask") {
       if (v === null || v === undefined) continue;
       if (!Array.isArray(v)) throw new TypeError(`${where}: ${layer.className}'s mask must be a list [query_mask, value_mask], got ${JSON.stringify(v)}`);
+      const given = v.filter((m) => m !== null && m !== undefined);
+      // Masks Keras took from the inputs (references to mask ops): lamina takes them from the inputs again.
+      if (given.length > 0 && given.every(isMaskOp)) continue;
+      if (given.some(isMaskOp)) {
+        throw new RangeError(`${where}: ${layer.className}'s mask ${JSON.stringify(v).slice(0, 300)} mixes masks taken from the inputs with masks given to the call, which lamina does not support; give both masks to the call`);
+      }
+      inputMasks = false;
       v.slice(0, 2).forEach((m, i) => {
         if (m === null || m === undefined) return;
         push(m, i === 0 ? "query_mask" : "value_mask");
@@ -139,7 +165,7 @@ export function readAttentionNode(layer: Layer, nodeIn: unknown, where: string, 
     } else {
       const mask: (SymbolicTensor | null)[] = [null, null];
       inputs.slice(dataCount).forEach((t, j) => { mask[names[dataCount + j] === "query_mask" ? 0 : 1] = t; });
-      (layer as Attention).apply(data, { ...flags, ...(inputs.length > dataCount ? { mask } : {}) });
+      (layer as Attention).apply(data, { ...flags, ...(inputMasks ? {} : { mask }) });
     }
   };
   return { refs, asList: true, training, keras3: true, run };

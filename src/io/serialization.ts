@@ -715,7 +715,7 @@ function functionalFromConfig(config: Readonly<Record<string, unknown>>, where: 
       while (p.nodes.length > 0) {
         const nodeWhere = `${where}: layer "${p.name}"`;
         const call: ReturnType<typeof readNode> & { run?: (inputs: SymbolicTensor[]) => void } =
-          readAttentionNode(p.layer, p.nodes[0], nodeWhere, kerasTensorRef) ?? readNode(p.nodes[0], nodeWhere);
+          readAttentionNode(p.layer, p.nodes[0], nodeWhere, kerasTensorRef, maskOnly) ?? readNode(p.nodes[0], nodeWhere);
         const inputs = call.refs.map((r) => tensorOf(r, false, `layer "${p.name}"`));
         if (inputs.some((t) => t === null)) break;
         try {
@@ -852,18 +852,22 @@ function referencedLayers(v: unknown, out: string[] = []): string[] {
 /**
  * The layers of a Keras 3 config that only compute masks: Keras 3.5 saves the ops behind a mask
  * (NotEqual for Embedding's mask_zero, NotEqual and Any for Masking) as nodes whose outputs feed
- * only the `mask` arguments of later calls. lamina's layers make those masks themselves, so these
+ * only the `mask` arguments of later calls (and MultiHeadAttention's query_mask, value_mask and
+ * key_mask, when they refer to such ops). lamina's layers make those masks themselves, so these
  * nodes are left out (and their op classes, which are not layers, never looked up).
  */
 function maskOnlyLayers(layerData: readonly unknown[], outputLayers: unknown): Set<string> {
   const uses = new Map<string, { by: string; mask: boolean }[]>();
+  // MultiHeadAttention's query/value/key masks taken from its inputs refer to Keras ops (not layers).
+  const ops = new Set(layerData.filter((ld) => isRecord(ld) && typeof ld.module === "string" && ld.module.startsWith("keras.src.ops")).map((ld) => (ld as { name: unknown }).name));
   for (const ld of layerData) {
     if (!isRecord(ld) || typeof ld.name !== "string" || !Array.isArray(ld.inbound_nodes)) continue;
     for (const node of ld.inbound_nodes) {
       if (!isRecord(node)) continue;
-      const { mask, ...rest } = isRecord(node.kwargs) ? node.kwargs : {};
-      for (const name of referencedLayers(mask)) uses.set(name, [...(uses.get(name) ?? []), { by: ld.name, mask: true }]);
-      for (const name of referencedLayers([node.args, rest])) uses.set(name, [...(uses.get(name) ?? []), { by: ld.name, mask: false }]);
+      const { mask, query_mask: qm, value_mask: vm, key_mask: km, ...rest } = isRecord(node.kwargs) ? node.kwargs : {};
+      const inputMasks = referencedLayers([qm, vm, km]);
+      for (const name of [...referencedLayers(mask), ...inputMasks.filter((n) => ops.has(n))]) uses.set(name, [...(uses.get(name) ?? []), { by: ld.name, mask: true }]);
+      for (const name of [...referencedLayers([node.args, rest]), ...inputMasks.filter((n) => !ops.has(n))]) uses.set(name, [...(uses.get(name) ?? []), { by: ld.name, mask: false }]);
     }
   }
   const outputs = new Set(Array.isArray(outputLayers) ? outputLayers.flat(2).filter((x): x is string => typeof x === "string") : []);

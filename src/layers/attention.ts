@@ -13,7 +13,7 @@ import { bandPart } from "../ops/linalg.js";
 import { RandomGenerator } from "../tensor/random.js";
 import { type LayerArgs, type LayerShape, type CallOptions, type LayerInput, type Mask, layerOptions } from "./layer.js";
 import { layerShapeText, type SymbolicTensor } from "./symbolic.js";
-import { type AttentionCallOptions, AttentionLayerBase, type AttentionSlot, type AttentionTensor, maskValues } from "./attention_call.js";
+import { type AttentionCallOptions, type AttentionLayout, AttentionLayerBase, type AttentionSlot, type AttentionTensor, maskValues } from "./attention_call.js";
 
 /** Keras' large negative added to masked scores before the softmax (float32). */
 const MASKED = 1e9;
@@ -96,15 +96,17 @@ export class Attention extends AttentionLayerBase {
         }
       });
     }
-    const layout = { slots, returnAttentionScores: this.flag(opts, "returnAttentionScores"), useCausalMask: this.flag(opts, "useCausalMask") };
+    // Keras fills `mask` from the masks the inputs carry only when the call gives none.
+    const inputMasks = mask === undefined || mask === null;
+    const layout = { slots, returnAttentionScores: this.flag(opts, "returnAttentionScores"), useCausalMask: this.flag(opts, "useCausalMask"), inputMasks };
     return this.applyLayout(list, layout, opts.training);
   }
 
   /** Query, value and key shapes of a call, checked as the computation needs them. */
-  private shapes(inputShape: LayerShape | LayerShape[]): { q: LayerShape; v: LayerShape; k: LayerShape; qm?: LayerShape; vm?: LayerShape } {
+  private shapes(inputShape: LayerShape | LayerShape[], given?: AttentionLayout): { q: LayerShape; v: LayerShape; k: LayerShape; qm?: LayerShape; vm?: LayerShape } {
     const where = `${this.className} ${this.name}`;
     const list = inputShape as LayerShape[];
-    const layout = this.layoutOf(undefined, list.length);
+    const layout = given ?? this.layoutOf(undefined, list.length);
     const q = this.pick(list, layout, "query")!, v = this.pick(list, layout, "value")!;
     const k = this.pick(list, layout, "key") ?? v;
     const text = `query ${layerShapeText(q)}, value ${layerShapeText(v)}${layout.slots.includes("key") ? `, key ${layerShapeText(k)}` : ""}`;
@@ -147,13 +149,13 @@ export class Attention extends AttentionLayerBase {
   call(inputs: Tensor | Tensor[], opts: CallOptions): Tensor | Tensor[] {
     const layout = this.layoutOf(opts);
     const list = inputs as Tensor[];
-    this.shapes(list.map((t) => t.shape));
+    this.shapes(list.map((t) => t.shape), layout);
     const q = this.pick(list, layout, "query")!, v = this.pick(list, layout, "value")!;
     const k = this.pick(list, layout, "key") ?? v;
     let scores = this.scores(q, k);
     // 1 where a score counts: the value mask over the value steps, and i >= j with the causal mask.
     let keep: Tensor | null = null;
-    const vm = this.pick(list, layout, "value_mask");
+    const vm = this.maskIn(list, layout, "value_mask", opts.mask);
     if (vm) keep = expandDims(maskValues(vm, scores.dtype), 1);
     if (layout.useCausalMask) {
       const causal = expandDims(bandPart(ones([q.shape[1], k.shape[1]], scores.dtype), -1, 0), 0);
@@ -164,7 +166,7 @@ export class Attention extends AttentionLayerBase {
     // Keras returns these scores after the dropout (MultiHeadAttention returns them before).
     if (opts.training && this.dropout > 0) weights = dropout(weights, this.dropout, { seed: this.generator ? this.generator.nextUint32() : undefined });
     let out = matmul(weights, v);
-    const qm = this.pick(list, layout, "query_mask");
+    const qm = this.maskIn(list, layout, "query_mask", opts.mask);
     if (qm) out = mul(out, expandDims(maskValues(qm, out.dtype), -1));
     return layout.returnAttentionScores ? [out, weights] : out;
   }

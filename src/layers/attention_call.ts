@@ -2,16 +2,21 @@
  * How the attention layers carry Keras' call arguments. Keras calls them with several tensors
  * (query, value, key, masks) and flags (return_attention_scores, use_causal_mask); lamina's
  * functional graph carries one list of input tensors per call, so a call's tensors go into that
- * list in a fixed order and a layout says which slot is which. The functional model runs a node
- * with its inputs and training mode only, so the layout of a layer's graph calls is kept on the
- * layer: every symbolic call of one layer must use the same layout (Keras models call each
- * attention layer once; a second call with other arguments is refused, naming the fix).
+ * list in a fixed order and a layout says which slot is which. A functional model keeps each
+ * call's layout with its node (nodeCallOptions), so a shared layer may be called differently
+ * each time, as in Keras.
+ *
+ * Masks: as Keras' Layer.__call__ does, a mask the query, value or key carries (tensor.kerasMask,
+ * from Embedding with maskZero or Masking) becomes that input's mask unless the call gives one
+ * (MultiHeadAttention: per input; Attention: unless the call gives `mask`), and the output carries
+ * the query's mask.
  */
 import type { Tensor } from "../tensor/tensor.js";
 import { cast } from "../ops/math.js";
 import { notEqual } from "../ops/math.js";
-import { Layer, type CallOptions, type LayerInput, type LayerShape } from "./layer.js";
-import { SymbolicTensor } from "./symbolic.js";
+import { Layer, type CallOptions, type LayerInput, type LayerShape, type Mask } from "./layer.js";
+import { type LayerNode, SymbolicTensor } from "./symbolic.js";
+import { nodeCallOptions } from "./node_options.js";
 
 export type AttentionSlot = "query" | "value" | "key" | "attention_mask" | "query_mask" | "value_mask" | "key_mask";
 
@@ -20,6 +25,12 @@ export interface AttentionLayout {
   readonly slots: readonly AttentionSlot[];
   readonly returnAttentionScores: boolean;
   readonly useCausalMask: boolean;
+  /**
+   * Whether the masks the query, value and key carry fill the mask slots the call left empty
+   * (Keras fills each empty *_mask argument of MultiHeadAttention, and Attention's `mask` when the
+   * call gives none).
+   */
+  readonly inputMasks: boolean;
 }
 
 /** The call options every attention layer takes besides training. */
@@ -35,18 +46,12 @@ interface LayoutCallOptions extends CallOptions {
   attentionLayout?: AttentionLayout;
 }
 
-const sameLayout = (a: AttentionLayout, b: AttentionLayout): boolean =>
-  a.returnAttentionScores === b.returnAttentionScores && a.useCausalMask === b.useCausalMask &&
-  a.slots.length === b.slots.length && a.slots.every((s, i) => s === b.slots[i]);
-
 export type AttentionTensor = Tensor | SymbolicTensor;
 
 /** The base of Attention, AdditiveAttention and MultiHeadAttention: the call layout's bookkeeping. */
 export abstract class AttentionLayerBase extends Layer {
-  /** The layout of this layer's calls in a functional graph, set by its first symbolic call. */
-  graphLayout: AttentionLayout | null = null;
   /** The layout of the call in progress (read by build and computeOutputShape). */
-  private pendingLayout: AttentionLayout | null = null;
+  protected pendingLayout: AttentionLayout | null = null;
   /** The layout of the call that built the layer (which of builtInputShape's shapes are data, not masks). */
   protected builtLayout: AttentionLayout | null = null;
 
@@ -65,25 +70,24 @@ export abstract class AttentionLayerBase extends Layer {
         throw new TypeError(`${where}: ${layout.slots[i]} must be a tensor, got ${String(t)}`);
       }
     });
-    const symbolic = list.some((t) => t instanceof SymbolicTensor);
-    if (symbolic) {
-      if (this.graphLayout !== null && !sameLayout(this.graphLayout, layout)) {
-        throw new TypeError(
-          `${where}: a functional model calls this layer with other arguments than before (${describeLayout(this.graphLayout)}, now ${describeLayout(layout)}); ` +
-            "lamina keeps one set of call arguments per attention layer in a model: use a separate layer for the other call",
-        );
-      }
-      this.graphLayout = layout;
-    }
     this.pendingLayout = layout;
     if (!this.built) this.builtLayout = layout;
     try {
       const opts: LayoutCallOptions = { attentionLayout: layout };
       if (training !== undefined) opts.training = training;
-      return super.apply(list as LayerInput, opts);
+      const out = super.apply(list as LayerInput, opts);
+      // A symbolic call: its node keeps the layout for every run of the model (Keras' node kwargs).
+      const first = Array.isArray(out) ? out[0] : out;
+      if (first instanceof SymbolicTensor) nodeCallOptions.set(first.node, { attentionLayout: layout } as LayoutCallOptions);
+      return out;
     } finally {
       this.pendingLayout = null;
     }
+  }
+
+  /** The layout of one of this layer's calls in a functional graph, or null for a node not made by applyLayout. */
+  layoutOfNode(node: LayerNode): AttentionLayout | null {
+    return (nodeCallOptions.get(node) as LayoutCallOptions | undefined)?.attentionLayout ?? null;
   }
 
   /**
@@ -92,9 +96,9 @@ export abstract class AttentionLayerBase extends Layer {
    */
   protected layoutOf(opts?: CallOptions, count?: number): AttentionLayout {
     const given = (opts as LayoutCallOptions | undefined)?.attentionLayout;
-    let layout = given ?? this.pendingLayout ?? this.graphLayout;
+    let layout = given ?? this.pendingLayout;
     if (!layout && count !== undefined && count >= 2 && count <= 3) {
-      layout = { slots: (["query", "value", "key"] as AttentionSlot[]).slice(0, count), returnAttentionScores: false, useCausalMask: false };
+      layout = { slots: (["query", "value", "key"] as AttentionSlot[]).slice(0, count), returnAttentionScores: false, useCausalMask: false, inputMasks: true };
     }
     if (!layout) {
       throw new TypeError(`${this.className} ${this.name}: call it through apply (layer(inputs, options) or layer.apply(...)), which knows which input is which`);
@@ -112,14 +116,26 @@ export abstract class AttentionLayerBase extends Layer {
   protected dataShapes(): LayerShape[] | null {
     const built = this.builtInputShape;
     if (!built || !Array.isArray(built[0])) return null;
-    const slots = (this.builtLayout ?? this.graphLayout)?.slots ?? ["query", "value", "key"];
+    const slots = this.builtLayout?.slots ?? ["query", "value", "key"];
     return (built as LayerShape[]).filter((_, i) => ["query", "value", "key"].includes(slots[i] ?? ""));
   }
-}
 
-function describeLayout(l: AttentionLayout): string {
-  const flags = [l.returnAttentionScores ? "returnAttentionScores" : "", l.useCausalMask ? "useCausalMask" : ""].filter(Boolean);
-  return `[${l.slots.join(", ")}]${flags.length ? ` with ${flags.join(", ")}` : ""}`;
+  /**
+   * The mask of a call's query, value or key: the one the call gives in `slot`, else (when the
+   * layout takes them) the one that input carries, which Layer.apply passes in opts.mask, one per
+   * entry of the input list; undefined when there is none.
+   */
+  protected maskIn(list: readonly Tensor[], layout: AttentionLayout, slot: "query_mask" | "value_mask" | "key_mask", carried: Mask | undefined): Tensor | undefined {
+    const given = this.pick(list, layout, slot);
+    if (given || !layout.inputMasks || !Array.isArray(carried)) return given;
+    const i = layout.slots.indexOf(slot.slice(0, -"_mask".length) as AttentionSlot);
+    return i < 0 ? undefined : (carried as readonly (Tensor | null)[])[i] ?? undefined;
+  }
+
+  /** Keras: the output carries the mask the query carried (its first input), the scores none. */
+  override computeMask(_inputs: Tensor | Tensor[], previousMask: Mask): Mask {
+    return Array.isArray(previousMask) ? (previousMask as readonly (Tensor | null)[])[0] ?? null : null;
+  }
 }
 
 /** A mask as 0/1 floats of `dtype` (Keras casts a mask to bool: nonzero is true). */

@@ -106,14 +106,6 @@ test("bad shapes and calls are refused, naming the layer, the shapes and the fix
   assert.throws(() => layers.EinsumDense("ab,bcd->ac", 4).apply(tf.ones([2, 3])), /kernel axis "d" appears in neither/);
 });
 
-test("a layer called twice in one functional graph with other call arguments is refused; the same arguments are fine", () => {
-  const q = layers.Input({ shape: [3, 4] }), v = layers.Input({ shape: [5, 4] });
-  const mha = layers.MultiHeadAttention(2, 2);
-  mha.apply([q, v]);
-  mha.apply([v, q]);
-  assert.throws(() => mha.apply([q, v], { useCausalMask: true }), /calls this layer with other arguments than before \(\[query, value\], now \[query, value\] with useCausalMask\); .*use a separate layer/);
-});
-
 test("dropout acts in training only: Attention returns its scores after the dropout, MultiHeadAttention before it (as Keras)", () => {
   const q = tf.random.uniform([2, 3, 4], -1, 1, { seed: 11 }), v = tf.random.uniform([2, 5, 4], -1, 1, { seed: 12 });
   const att = layers.Attention({ dropout: 0.5, seed: 3 });

@@ -39,7 +39,7 @@ test("a .keras file written by Keras 3.5 with MultiHeadAttention (key, attention
   checkPredictions(model);
   const mha = model.getLayer("mha") as tf.layers.MultiHeadAttentionLayer;
   assert.deepEqual(mha.attentionAxes, [1]);
-  assert.deepEqual(mha.graphLayout?.slots, ["query", "value", "attention_mask", "key"]);
+  assert.deepEqual(mha.layoutOfNode(mha.inboundNodes[0])?.slots, ["query", "value", "attention_mask", "key"]);
   // Where lamina writes the weights: Keras' saving_lib paths (the projections under their public properties).
   const paths = stateEntries(model, false).filter((e) => e.layer && e.layer.weights.length > 0 && e.path.includes("multi_head")).map((e) => e.path);
   assert.deepEqual(paths, [

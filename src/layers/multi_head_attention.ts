@@ -5,13 +5,13 @@ import { mul, sub } from "../ops/math.js";
 import { einsum } from "../ops/einsum.js";
 import { expandDims } from "../ops/shape.js";
 import { bandPart } from "../ops/linalg.js";
-import { type CallOptions, type LayerArgs, type LayerInput, type LayerShape, layerOptions, nestWeightScope } from "./layer.js";
+import { type CallOptions, type LayerArgs, type LayerInput, type LayerShape, type Mask, layerOptions, nestWeightScope } from "./layer.js";
 import { layerShapeText, type SymbolicTensor } from "./symbolic.js";
 import { Dropout } from "./core.js";
 import { Softmax } from "./activation_layers.js";
 import { EinsumDense } from "./einsum_dense.js";
 import { type KernelBiasArgs, KERNEL_BIAS_OPTIONS, checkWeightOptions, kernelBiasConfig, resolveRegularizer, serializeObject } from "./weights.js";
-import { type AttentionCallOptions, AttentionLayerBase, type AttentionSlot, type AttentionTensor, maskValues } from "./attention_call.js";
+import { type AttentionCallOptions, type AttentionLayout, AttentionLayerBase, type AttentionSlot, type AttentionTensor, maskValues } from "./attention_call.js";
 
 const MASKED = 1e9;
 
@@ -179,15 +179,15 @@ export class MultiHeadAttention extends AttentionLayerBase {
       list.push(t as AttentionTensor);
       slots.push(slot);
     }
-    const layout = { slots, returnAttentionScores: this.flag(opts, "returnAttentionScores"), useCausalMask: this.flag(opts, "useCausalMask") };
+    const layout = { slots, returnAttentionScores: this.flag(opts, "returnAttentionScores"), useCausalMask: this.flag(opts, "useCausalMask"), inputMasks: true };
     return this.applyLayout(list, layout, opts.training);
   }
 
   /** The query, value and key shapes of a call's input shapes, checked as Keras checks them. */
-  private shapes(inputShape: LayerShape | LayerShape[]): { q: LayerShape; v: LayerShape; k: LayerShape; list: LayerShape[] } {
+  private shapes(inputShape: LayerShape | LayerShape[], given?: AttentionLayout): { q: LayerShape; v: LayerShape; k: LayerShape; list: LayerShape[] } {
     const where = `MultiHeadAttention ${this.name}`;
     const list = inputShape as LayerShape[];
-    const layout = this.layoutOf(undefined, list.length);
+    const layout = given ?? this.layoutOf(undefined, list.length);
     const q = this.pick(list, layout, "query")!, v = this.pick(list, layout, "value")!;
     const k = this.pick(list, layout, "key") ?? v;
     const text = `query ${layerShapeText(q)}, value ${layerShapeText(v)}${layout.slots.includes("key") ? `, key ${layerShapeText(k)}` : ""}`;
@@ -245,13 +245,12 @@ export class MultiHeadAttention extends AttentionLayerBase {
   }
 
   /** Keras' _compute_attention_mask: 1 where query position t may attend to key position s. */
-  private attentionMask(list: Tensor[], q: Tensor, v: Tensor, dtype: Tensor["dtype"]): Tensor | null {
-    const layout = this.layoutOf();
+  private attentionMask(list: Tensor[], layout: AttentionLayout, carried: Mask | undefined, q: Tensor, v: Tensor, dtype: Tensor["dtype"]): Tensor | null {
     let auto: Tensor | null = null;
     const and = (m: Tensor): void => {
       auto = auto ? mul(auto, m) : m;
     };
-    const qm = this.pick(list, layout, "query_mask"), vm = this.pick(list, layout, "value_mask"), km = this.pick(list, layout, "key_mask");
+    const qm = this.maskIn(list, layout, "query_mask", carried), vm = this.maskIn(list, layout, "value_mask", carried), km = this.maskIn(list, layout, "key_mask", carried);
     if (qm) and(expandDims(maskValues(qm, dtype), -1));
     if (vm) and(expandDims(maskValues(vm, dtype), -2));
     if (km) and(expandDims(maskValues(km, dtype), -2));
@@ -265,7 +264,7 @@ export class MultiHeadAttention extends AttentionLayerBase {
   call(inputs: Tensor | Tensor[], opts: CallOptions): Tensor | Tensor[] {
     const layout = this.layoutOf(opts);
     const list = inputs as Tensor[];
-    this.shapes(list.map((t) => t.shape));
+    this.shapes(list.map((t) => t.shape), layout);
     const query = this.pick(list, layout, "query")!, value = this.pick(list, layout, "value")!;
     const key = this.pick(list, layout, "key") ?? value;
     ([["query", query, this.queryDense], ["value", value, this.valueDense], ["key", key, this.keyDense]] as const).forEach(([what, t, dense]) => {
@@ -277,7 +276,7 @@ export class MultiHeadAttention extends AttentionLayerBase {
         );
       }
     });
-    let mask = this.attentionMask(list, query, value, query.dtype);
+    let mask = this.attentionMask(list, layout, opts.mask, query, value, query.dtype);
     const q = mul(this.queryDense!.apply(query) as Tensor, 1 / Math.sqrt(this.keyDim));
     const k = this.keyDense!.apply(key) as Tensor;
     const v = this.valueDense!.apply(value) as Tensor;
@@ -315,7 +314,7 @@ export class MultiHeadAttention extends AttentionLayerBase {
   kerasBuildConfig(): Record<string, unknown> | null {
     const shapes = this.dataShapes();
     if (!shapes) return null;
-    const slots = ((this.builtLayout ?? this.graphLayout)?.slots ?? ["query", "value", "key"]).filter((s) => s === "query" || s === "value" || s === "key");
+    const slots = (this.builtLayout?.slots ?? ["query", "value", "key"]).filter((s) => s === "query" || s === "value" || s === "key");
     const dict: Record<string, unknown> = {};
     shapes.forEach((shape, i) => { dict[`${slots[i]}_shape`] = [...shape]; });
     return { shapes_dict: dict };
@@ -324,13 +323,12 @@ export class MultiHeadAttention extends AttentionLayerBase {
   /** Builds from Keras' shapes_dict ({ query_shape, value_shape, key_shape? }). */
   buildFromShapes(query: LayerShape, value: LayerShape, key?: LayerShape): void {
     const slots: AttentionSlot[] = key ? ["query", "value", "key"] : ["query", "value"];
-    const saved = this.graphLayout;
-    this.graphLayout = { slots, returnAttentionScores: false, useCausalMask: false };
-    this.builtLayout = this.graphLayout;
+    this.pendingLayout = { slots, returnAttentionScores: false, useCausalMask: false, inputMasks: true };
+    this.builtLayout = this.pendingLayout;
     try {
       this.maybeBuild(key ? [query, value, key] : [query, value], true);
     } finally {
-      this.graphLayout = saved;
+      this.pendingLayout = null;
     }
   }
 

@@ -6,6 +6,7 @@ import { maskOf } from "../tensor/keras_mask.js";
 import { InputLayer } from "../layers/core.js";
 import { type LayerNode, type SymbolicTensor, layerShapeText } from "../layers/symbolic.js";
 import { pinnedTraining } from "../layers/node_training.js";
+import { nodeCallOptions } from "../layers/node_options.js";
 import type { Conv2D } from "../layers/convolutional.js";
 import { canFold, type functionalFoldPlan, runFolded } from "./inference_folding.js";
 
@@ -21,7 +22,8 @@ export type FoldPlan = ReturnType<typeof functionalFoldPlan>;
 
 /**
  * A functional model's outputs for `inputs`: each node of `nodes` (execution order) called on its
- * inputs' values, in the training mode a node was pinned to (pinnedTraining) or else `opts`'; in
+ * inputs' values with the options recorded for that call (nodeCallOptions), in the training mode a
+ * node was pinned to (pinnedTraining) or else `opts`'; in
  * inference the chains of `foldPlan` run folded where they can.
  */
 export function runGraph(model: GraphOwner, nodes: readonly LayerNode[], inputs: Tensor | Tensor[], opts: CallOptions, foldPlan: () => FoldPlan): Tensor | Tensor[] {
@@ -61,6 +63,8 @@ export function runGraph(model: GraphOwner, nodes: readonly LayerNode[], inputs:
     const cast = node.layer.autocast(args);
     const pinned = pinnedTraining.get(node);
     let nodeOpts = pinned === undefined ? opts : { ...opts, training: pinned };
+    const own = nodeCallOptions.get(node);
+    if (own !== undefined) nodeOpts = { ...own, ...nodeOpts };
     if (inputMasks !== null && node.inputs.some((t) => inputMasks.has(t))) {
       const masks = node.inputs.map((t, k) => inputMasks.get(t) ?? maskOf(cast[k]));
       nodeOpts = { ...nodeOpts, mask: node.inputsAsList ? masks : masks[0] };
