@@ -28,7 +28,15 @@ const ARCHITECTURES: Record<string, () => tf.models.Model> = {
   InceptionV3_notop_75: () => applications.InceptionV3({ weights: null, includeTop: false, inputShape: [75, 75, 3] }),
   Xception: () => applications.Xception({ weights: null }),
   Xception_notop_71: () => applications.Xception({ weights: null, includeTop: false, inputShape: [71, 71, 3], pooling: "max" }),
+  EfficientNetB0: () => applications.EfficientNetB0({ weights: null }),
+  EfficientNetB1: () => applications.EfficientNetB1({ weights: null }),
+  EfficientNetB0_notop_32: () => applications.EfficientNetB0({ weights: null, includeTop: false, inputShape: [32, 32, 3] }),
 };
+// The large EfficientNets take 1-7 s each to initialize: checked when LAMINA_APPS_SLOW=1.
+if (process.env.LAMINA_APPS_SLOW === "1") {
+  const e = applications as unknown as Record<string, (a: { weights: null }) => tf.models.Model>;
+  for (let i = 2; i < 8; i++) ARCHITECTURES[`EfficientNetB${i}`] = () => e[`EfficientNetB${i}`]({ weights: null });
+}
 
 const sha256 = (items: string[]): string => createHash("sha256").update(items.join("\n"), "utf8").digest("hex");
 const outputShapes = (m: tf.models.Model): string[] =>
@@ -58,6 +66,7 @@ const WITH_WEIGHTS: Record<string, [Build, tf.applications.PreprocessFunction]> 
   DenseNet121_notop_32: [(weights) => applications.DenseNet121({ weights, includeTop: false, inputShape: [32, 32, 3], pooling: "avg" }), applications.densenet.preprocessInput],
   InceptionV3_notop_75: [(weights) => applications.InceptionV3({ weights, includeTop: false, inputShape: [75, 75, 3], pooling: "avg" }), applications.inceptionV3.preprocessInput],
   Xception_notop_71: [(weights) => applications.Xception({ weights, includeTop: false, inputShape: [71, 71, 3], pooling: "avg" }), applications.xception.preprocessInput],
+  EfficientNetB0_32: [(weights) => applications.EfficientNetB0({ weights, inputShape: [32, 32, 3], classes: 10 }), applications.efficientnet.preprocessInput],
 };
 
 // The committed files are the small models'; LAMINA_APPS_WEIGHTS_DIR may name a folder the
@@ -96,14 +105,17 @@ test('weights: "imagenet": Keras\' file names, URLs and MD5s for the new models 
       ["DenseNet201", applications.DenseNet201, "densenet/densenet201_weights_tf_dim_ordering_tf_kernels.h5", "1ceb130c1ea1b78c3bf6114dbdfd8807", "densenet/densenet201_weights_tf_dim_ordering_tf_kernels_notop.h5", "c13680b51ded0fb44dff2d8f86ac8bb1"],
       ["InceptionV3", applications.InceptionV3, "inception_v3/inception_v3_weights_tf_dim_ordering_tf_kernels.h5", "9a0d58056eeedaa3f26cb7ebd46da564", "inception_v3/inception_v3_weights_tf_dim_ordering_tf_kernels_notop.h5", "bcbd6486424b2319ff4ef7d526e38f63"],
       ["Xception", applications.Xception, "xception/xception_weights_tf_dim_ordering_tf_kernels.h5", "0a58e3b7378bc2990ea3b43d5981f1f6", "xception/xception_weights_tf_dim_ordering_tf_kernels_notop.h5", "b0042744bf5b25fce3cb969f33bebb97"],
+      ["EfficientNetB0", applications.EfficientNetB0, "../../keras-applications/efficientnetb0.h5", "902e53a9f72be733fc0bcb005b3ebbac", "../../keras-applications/efficientnetb0_notop.h5", "50bc09e76180e00e4465e1a485ddc09d"],
+      ["EfficientNetB7", applications.EfficientNetB7, "../../keras-applications/efficientnetb7.h5", "8c03f828fec3ef71311cd463b6759d99", "../../keras-applications/efficientnetb7_notop.h5", "cbcfe4450ddf6f3ad90b1b398090fe4a"],
       ["MobileNet", applications.MobileNet, "mobilenet/mobilenet_1_0_224_tf.h5", null, "mobilenet/mobilenet_1_0_224_tf_no_top.h5", null],
     ];
     for (const [name, build, top, topMd5, notop, notopMd5] of cases) {
       for (const includeTop of [true, false]) {
         const [path, md5] = includeTop ? [top, topMd5] : [notop, notopMd5];
+        // EfficientNet's files live beside the tensorflow/ folder: https://storage.googleapis.com/keras-applications/.
         await assert.rejects(build({ includeTop }) as Promise<unknown>, (e: Error) => {
           assert.match(e.message, new RegExp(`^applications\\.${name}: the weights file `));
-          assert.ok(e.message.includes(`download ${base}${path} on a machine with network access${md5 ? ` (its MD5 must be ${md5})` : " and copy"}`), e.message);
+          assert.ok(e.message.includes(`download ${new URL(path, base).href} on a machine with network access${md5 ? ` (its MD5 must be ${md5})` : " and copy"}`), e.message);
           return true;
         });
       }
@@ -128,6 +140,28 @@ test("MobileNet: alpha, depthMultiplier and dropout rules, names, and the 1x1-co
   assert.equal(m.getLayer("predictions").getConfig().activation, "linear");
   assert.deepEqual(m.predict(tf.zeros([1, 64, 64, 3])).shape, [1, 7]);
   assert.equal(applications.MobileNet({ weights: null, includeTop: false }).name, "mobilenet_1.00_None");
+});
+
+test("EfficientNet: the rescaling and Normalization inside the model, Keras' extra rescaling only for imagenet weights, identity preprocessInput", async () => {
+  tf.clearSession();
+  const m = applications.EfficientNetB0({ weights: null, includeTop: false, inputShape: [32, 32, 3], pooling: "avg" });
+  assert.deepEqual(m.layers.slice(1, 5).map((l) => l.className), ["Rescaling", "Normalization", "ZeroPadding2D", "Conv2D"]);
+  assert.equal(m.getLayer("block1a_activation").getConfig().activation, "silu"); // Keras writes swish as "silu"
+  assert.deepEqual(m.getLayer("block2b_drop").getConfig().noise_shape, [null, 1, 1, 1]);
+  assert.equal(m.getLayer("block2b_drop").getConfig().rate, 0.2 * 2 / 16); // drop-connect grows with the block index
+  assert.equal((m.getLayer("stem_conv").getConfig().kernel_initializer as { class_name: string }).class_name, "VarianceScaling");
+  assert.deepEqual(m.outputs[0].shape, [null, 1280]);
+  const img = tf.constant([[[[10, 20, 30]]]], "float32");
+  assert.equal(applications.efficientnet.preprocessInput(img), img);
+  // With "imagenet" weights Keras adds Rescaling(1 / sqrt(stddev)) after the Normalization; the
+  // offline error comes only after the model is settled, so look at the weights file request instead.
+  const saved = process.env.LAMINA_OFFLINE;
+  process.env.LAMINA_OFFLINE = "1";
+  try {
+    await assert.rejects(applications.EfficientNetB0({ includeTop: false, inputShape: [32, 32, 3] }), /efficientnetb0_notop\.h5/);
+  } finally {
+    if (saved === undefined) delete process.env.LAMINA_OFFLINE; else process.env.LAMINA_OFFLINE = saved;
+  }
 });
 
 test("preprocessInput of the new families: tf (MobileNet, InceptionV3, Xception) and torch (DenseNet), by hand", () => {

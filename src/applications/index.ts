@@ -18,6 +18,10 @@ import { MobileNet, preprocessInput as mobileNetPreprocess } from "./mobilenet.j
 import { DenseNet121, DenseNet169, DenseNet201, preprocessInput as denseNetPreprocess } from "./densenet.js";
 import { InceptionV3, preprocessInput as inceptionV3Preprocess } from "./inception_v3.js";
 import { Xception, preprocessInput as xceptionPreprocess } from "./xception.js";
+import {
+  EfficientNetB0, EfficientNetB1, EfficientNetB2, EfficientNetB3, EfficientNetB4, EfficientNetB5, EfficientNetB6, EfficientNetB7,
+  preprocessInput as efficientNetPreprocess,
+} from "./efficientnet.js";
 
 export { VGG16, type VGG16Args } from "./vgg16.js";
 export { VGG19, type VGG19Args } from "./vgg19.js";
@@ -33,6 +37,9 @@ export { DenseNet121, DenseNet169, DenseNet201, type DenseNetArgs } from "./dens
 export { InceptionV3, type InceptionV3Args } from "./inception_v3.js";
 export { Xception, type XceptionArgs } from "./xception.js";
 export type { PreprocessFunction } from "./common.js";
+export {
+  EfficientNetB0, EfficientNetB1, EfficientNetB2, EfficientNetB3, EfficientNetB4, EfficientNetB5, EfficientNetB6, EfficientNetB7, type EfficientNetArgs,
+} from "./efficientnet.js";
 
 /** keras.applications.vgg16: the model, its preprocessing (caffe mode) and decodePredictions. */
 export const vgg16 = { VGG16, preprocessInput: vgg16Preprocess, decodePredictions };
@@ -54,6 +61,11 @@ export const densenet = { DenseNet121, DenseNet169, DenseNet201, preprocessInput
 export const inceptionV3 = { InceptionV3, preprocessInput: inceptionV3Preprocess, decodePredictions };
 /** keras.applications.xception: the model, its preprocessing (tf mode, [-1, 1]) and decodePredictions. */
 export const xception = { Xception, preprocessInput: xceptionPreprocess, decodePredictions };
+/** keras.applications.efficientnet: B0..B7, their preprocessing (the identity: the models rescale their [0, 255] inputs) and decodePredictions. */
+export const efficientnet = {
+  EfficientNetB0, EfficientNetB1, EfficientNetB2, EfficientNetB3, EfficientNetB4, EfficientNetB5, EfficientNetB6, EfficientNetB7,
+  preprocessInput: efficientNetPreprocess, decodePredictions,
+};
 /**
  * keras.applications.imagenet_utils: preprocess_input with an explicit mode ("caffe", "tf" or
  * "torch") and decode_predictions.
