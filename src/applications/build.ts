@@ -63,8 +63,11 @@ export function buildApplication(where: string, args: ApplicationArgs, spec: App
       path = await getWeightsFile(where, file);
     }
     const model = makeModel(args, spec, b);
-    // By layer name: Keras' published files name their groups after the layers (block1_conv1, ...).
-    await model.loadWeights(path, { byName: true });
+    // Legacy .h5 files (Keras' published ones) by layer name: their groups are named after the
+    // layers (block1_conv1, ...). A Keras 3 .weights.h5 by its object paths, as Keras' load_weights
+    // does: Keras 3.5 names those groups after the layer classes (layers/conv2d_3), so matching
+    // them by layer name would find nothing and leave the model random.
+    await model.loadWeights(path, { byName: !path.endsWith(".weights.h5") });
     return model;
   })();
 }

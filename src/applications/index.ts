@@ -14,6 +14,14 @@ import { ResNet50V2, ResNet101V2, ResNet152V2, preprocessInput as resnetV2Prepro
 import { MobileNetV2, preprocessInput as mobileNetV2Preprocess } from "./mobilenet_v2.js";
 import { preprocessInput as imagenetPreprocess } from "./imagenet_utils.js";
 import { decodePredictions } from "./decode_predictions.js";
+import { MobileNet, preprocessInput as mobileNetPreprocess } from "./mobilenet.js";
+import { DenseNet121, DenseNet169, DenseNet201, preprocessInput as denseNetPreprocess } from "./densenet.js";
+import { InceptionV3, preprocessInput as inceptionV3Preprocess } from "./inception_v3.js";
+import { Xception, preprocessInput as xceptionPreprocess } from "./xception.js";
+import {
+  EfficientNetB0, EfficientNetB1, EfficientNetB2, EfficientNetB3, EfficientNetB4, EfficientNetB5, EfficientNetB6, EfficientNetB7,
+  preprocessInput as efficientNetPreprocess,
+} from "./efficientnet.js";
 
 export { VGG16, type VGG16Args } from "./vgg16.js";
 export { VGG19, type VGG19Args } from "./vgg19.js";
@@ -24,6 +32,14 @@ export type { ApplicationArgs, PreprocessMode, PreprocessOptions, DataFormat, Im
 export { ImagenetPreprocessing } from "./imagenet_utils.js";
 export { getWeightsFile, modelsCacheDir, type WeightsFileSpec, type WeightsFileOptions } from "./weights_file.js";
 export type { ImagenetPrediction, DecodePredictionsOptions } from "./decode_predictions.js";
+export { MobileNet, type MobileNetArgs } from "./mobilenet.js";
+export { DenseNet121, DenseNet169, DenseNet201, type DenseNetArgs } from "./densenet.js";
+export { InceptionV3, type InceptionV3Args } from "./inception_v3.js";
+export { Xception, type XceptionArgs } from "./xception.js";
+export type { PreprocessFunction } from "./common.js";
+export {
+  EfficientNetB0, EfficientNetB1, EfficientNetB2, EfficientNetB3, EfficientNetB4, EfficientNetB5, EfficientNetB6, EfficientNetB7, type EfficientNetArgs,
+} from "./efficientnet.js";
 
 /** keras.applications.vgg16: the model, its preprocessing (caffe mode) and decodePredictions. */
 export const vgg16 = { VGG16, preprocessInput: vgg16Preprocess, decodePredictions };
@@ -37,6 +53,19 @@ export const resnet = { ResNet50, ResNet101, ResNet152, preprocessInput: resnetP
 export const resnetV2 = { ResNet50V2, ResNet101V2, ResNet152V2, preprocessInput: resnetV2Preprocess, decodePredictions };
 /** keras.applications.mobilenet_v2: the model, its preprocessing (tf mode, [-1, 1]) and decodePredictions. */
 export const mobilenetV2 = { MobileNetV2, preprocessInput: mobileNetV2Preprocess, decodePredictions };
+/** keras.applications.mobilenet: the model, its preprocessing (tf mode, [-1, 1]) and decodePredictions. */
+export const mobilenet = { MobileNet, preprocessInput: mobileNetPreprocess, decodePredictions };
+/** keras.applications.densenet: DenseNet121/169/201, their preprocessing (torch mode) and decodePredictions. */
+export const densenet = { DenseNet121, DenseNet169, DenseNet201, preprocessInput: denseNetPreprocess, decodePredictions };
+/** keras.applications.inception_v3: the model, its preprocessing (tf mode, [-1, 1]) and decodePredictions. */
+export const inceptionV3 = { InceptionV3, preprocessInput: inceptionV3Preprocess, decodePredictions };
+/** keras.applications.xception: the model, its preprocessing (tf mode, [-1, 1]) and decodePredictions. */
+export const xception = { Xception, preprocessInput: xceptionPreprocess, decodePredictions };
+/** keras.applications.efficientnet: B0..B7, their preprocessing (the identity: the models rescale their [0, 255] inputs) and decodePredictions. */
+export const efficientnet = {
+  EfficientNetB0, EfficientNetB1, EfficientNetB2, EfficientNetB3, EfficientNetB4, EfficientNetB5, EfficientNetB6, EfficientNetB7,
+  preprocessInput: efficientNetPreprocess, decodePredictions,
+};
 /**
  * keras.applications.imagenet_utils: preprocess_input with an explicit mode ("caffe", "tf" or
  * "torch") and decode_predictions.
