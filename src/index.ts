@@ -41,6 +41,14 @@ export * from "./ops/count.js";
 export * from "./ops/gradient_stop.js";
 export * as linalg from "./ops/linalg-namespace.js";
 export { quantile, type QuantileMethod } from "./ops/quantile.js";
+export * from "./ops/diag.js";
+export * from "./ops/products.js";
+export * from "./ops/special.js";
+export * from "./ops/sequences.js";
+export * from "./ops/search.js";
+export * from "./ops/scatter.js";
+export * from "./ops/normalize.js";
+export * from "./ops/control_flow.js";
 
 export { GradientTape, grad, grads, valueAndGrad, valueAndGrads, variableGrads, type GradientTapeOptions } from "./autograd/tape.js";
 export { datasets, utils, preprocessing, data } from "./data/index.js";

@@ -3,3 +3,4 @@ export { bandPart, norm, tensordot, outerProduct } from "./linalg.js";
 /** keras.ops.linalg's decompositions and solvers (camelCase names); only under tf.linalg. */
 export { cholesky, luFactor, qr, eigh, eig, svd, type QrMode } from "./linalg_decompose.js";
 export { det, inv, solve, solveTriangular, lstsq } from "./linalg_solve.js";
+export { slogdet } from "./linalg_solve.js";

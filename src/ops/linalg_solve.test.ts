@@ -5,6 +5,8 @@ import { checkGradients } from "../testing/gradcheck.js";
 import { testOnBackend } from "../testing/backends.js";
 import { assertAllClose } from "../testing/close.js";
 import { data, fixture, grad, val, weight } from "../../test/support/linalg_fixture.js";
+import { randomF64 } from "../testing/random_inputs.js";
+import { kerasNumpyOps } from "../testing/keras_numpy_ops_fixture.js";
 
 const close = { rtol: 1e-10, atol: 1e-12 };
 const wsum = (w: string, t: tf.Tensor): tf.Tensor => tf.sum(tf.mul(weight(w), t));
@@ -74,4 +76,16 @@ test("gradients equal central finite differences, second order included for det"
   checkGradients((a, b) => tf.linalg.solveTriangular(a, b, false), [tf.transpose(val("tri")), val("tri_b")]);
   checkGradients((a) => tf.grad((x) => tf.linalg.det(x))(a), [val("sq")]);
   assert.throws(() => tf.grad((a) => tf.sum(tf.linalg.lstsq(a, val("lst_b"))))(val("lst_a")), /linalg\.lstsq: gradient not implemented/);
+});
+
+test("linalg.slogdet matches Keras 3.5 and its logAbsDet gradient is A^-T", () => {
+  const m = tf.constant(new Float64Array([2, 1, 0, 1, 3, 1, 0, 1, 4, 0, 2, 1, 1, 0, 3, 2, 1, 0]), [2, 3, 3], "float64");
+  const [sign, logAbs] = tf.linalg.slogdet(m);
+  assertAllClose(sign, (kerasNumpyOps().slogdet_sign as number[]));
+  assertAllClose(logAbs, (kerasNumpyOps().slogdet_logabs as number[]), { rtol: 1e-14 });
+  const [s2, l2] = tf.linalg.slogdet(tf.constant([[0, 1], [1, 0]], "float32"));
+  assert.deepEqual([s2.arraySync(), l2.arraySync()], [-1, 0]);
+  const [s0, l0] = tf.linalg.slogdet(tf.constant([[1, 2], [2, 4]], "float32"));
+  assert.deepEqual([s0.arraySync(), l0.arraySync()], [0, -Infinity]);
+  checkGradients((a) => tf.linalg.slogdet(a)[1], [randomF64([2, 3, 3], 4)]);
 });

@@ -137,6 +137,39 @@ export function det(xIn: Input): Tensor {
 }
 
 /**
+ * tf.linalg.slogdet(x) (keras.ops.slogdet, numpy.linalg.slogdet): [sign, logAbsDet] of each square
+ * matrix, det = sign * exp(logAbsDet), without the overflow of det for large matrices; a singular
+ * matrix gives sign 0 and logAbsDet -Infinity. logAbsDet's gradient is A^-T (torch's; sign has none).
+ */
+export function slogdet(xIn: Input): [Tensor, Tensor] {
+  const op = "linalg.slogdet";
+  const x = matrices(op, xIn, true);
+  return viaFloat64([x], (x64) => {
+    const { batch, n } = dims(x64);
+    const { lu, pivots } = noGrad(() => factor(op, x64, false));
+    const shape = x.shape.slice(0, -2);
+    const sign = emptyTensor(shape, "float64"), logAbs = emptyTensor(shape, "float64");
+    const d = f64(lu), s = f64(sign), l = f64(logAbs);
+    for (let b = 0; b < batch; b++) {
+      let sg = 1, la = 0;
+      for (let i = 0; i < n; i++) {
+        const u = d[b * n * n + i * n + i];
+        if (u < 0) sg = -sg;
+        if (pivots[b * n + i] !== i) sg = -sg;
+        la += Math.log(Math.abs(u));
+      }
+      s[b] = la === -Infinity ? 0 : sg;
+      l[b] = la;
+    }
+    record(op, [x64], [sign, logAbs], ([, dy]) => {
+      if (s.some((v) => v === 0)) noGradient(op, "logAbsDet is -Infinity for a singular matrix");
+      return [mul(reshape(dy, [...dy.shape, 1, 1]), mT(inv(x64)))];
+    });
+    return [sign, logAbs];
+  });
+}
+
+/**
  * op(A)^-1 B for float64 triangular A [..., n, n] (the `lower` or upper triangle read) and
  * B [..., n, k] of one batch shape, op(A) = A^T when transposeA; a zero diagonal is an error.
  */

@@ -1,0 +1,40 @@
+import type { Tensor } from "../tensor/tensor.js";
+import { shapeText } from "../tensor/shape.js";
+import { type Input, assertFloat, assertSameDType, toTensor, toTensorPair } from "./engine.js";
+import { div, log, maximum, mul, squaredDifference, sub } from "./math.js";
+import { mean } from "./reduce.js";
+import { expandDims } from "./shape.js";
+import { norm } from "./linalg.js";
+
+/** Keras' backend.epsilon(), the floor of normalize's divisor. */
+const EPSILON = 1e-7;
+
+/**
+ * keras.ops.normalize(x, axis = -1, order = 2): x divided by its `order`-norm along `axis`
+ * (at least 1e-7, so a zero vector stays zero). A scalar is treated as a 1-vector.
+ */
+export function normalize(xIn: Input, axis = -1, order = 2): Tensor {
+  const op = "normalize";
+  let x = toTensor(xIn, op);
+  assertFloat(op, x);
+  if (!Number.isInteger(order) || order < 1) throw new RangeError(`${op}: order must be an integer >= 1, got ${order}`);
+  if (x.rank === 0) x = expandDims(x, 0);
+  return div(x, maximum(norm(x, order, axis, true), EPSILON));
+}
+
+/**
+ * keras.ops.psnr(x1, x2, maxVal): the peak signal-to-noise ratio in dB,
+ * 20 log10(maxVal) - 10 log10(mean((x1 - x2)^2)) over all elements (Infinity for equal inputs).
+ */
+export function psnr(x1In: Input, x2In: Input, maxVal: number): Tensor {
+  const op = "psnr";
+  const [x1, x2] = toTensorPair(x1In, x2In, op);
+  assertSameDType(op, x1, x2);
+  assertFloat(op, x1, "x1");
+  if (x1.rank !== x2.rank || x1.shape.some((d, i) => d !== x2.shape[i])) {
+    throw new RangeError(`${op}: x1 ${shapeText(x1.shape)} and x2 ${shapeText(x2.shape)} must have the same shape`);
+  }
+  if (!(maxVal > 0)) throw new RangeError(`${op}: maxVal must be a positive number, got ${maxVal}`);
+  const mse = mean(squaredDifference(x1, x2));
+  return sub(20 * Math.log10(maxVal), mul(log(mse), 10 / Math.LN10));
+}
