@@ -49,6 +49,11 @@ export * from "./ops/search.js";
 export * from "./ops/scatter.js";
 export * from "./ops/normalize.js";
 export * from "./ops/control_flow.js";
+export { fft, fft2, rfft, irfft, type ComplexPair } from "./ops/signal.js";
+export { extractSequences } from "./ops/signal_frames.js";
+export { ctcLoss } from "./ops/ctc.js";
+export { ctcDecode, type CtcDecodeOptions } from "./ops/ctc_decode.js";
+export { stft, istft, type StftWindow, type StftOptions, type IstftOptions } from "./ops/signal_stft.js";
 
 export { GradientTape, grad, grads, valueAndGrad, valueAndGrads, variableGrads, type GradientTapeOptions } from "./autograd/tape.js";
 export { datasets, utils, preprocessing, data } from "./data/index.js";

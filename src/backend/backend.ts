@@ -287,4 +287,16 @@ export interface Backend {
   /** Descending singular values (min(m, n)) and, when u and vt are given, u m x (full ? m : min) and vt (full ? n : min) x n. */
   svd(a: Float64Array, batch: number, m: number, n: number, fullMatrices: boolean,
     s: Float64Array, u: Float64Array | null, vt: Float64Array | null): void;
+
+  // ---------------------------------------------------------------- signal (float64)
+
+  /** Unnormalized complex DFT (inverse: e^+i) of `batch` rows of length n; out may alias the input. */
+  fft(re: Float64Array, im: Float64Array, batch: number, n: number, inverse: boolean, outRe: Float64Array, outIm: Float64Array): void;
+  /**
+   * CTC negative log-likelihoods loss[b] of targets [batch, maxLabel] (the first targetLengths[b])
+   * under log-probabilities logp [batch, steps, classes] (the first outputLengths[b] steps), and
+   * their gradient with respect to logp (overwritten; zero past a sample's steps).
+   */
+  ctcLoss(logp: Float64Array, batch: number, steps: number, classes: number, targets: Int32Array, maxLabel: number,
+    targetLengths: Int32Array, outputLengths: Int32Array, blank: number, loss: Float64Array, grad: Float64Array): void;
 }

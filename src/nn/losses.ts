@@ -34,6 +34,7 @@ import {
   BINARY_FOCAL_OPTIONS, type BinaryFocalCrossentropyOptions, CATEGORICAL_FOCAL_OPTIONS, type CategoricalFocalCrossentropyOptions,
   type DiceAxis, binaryFocalCrossentropy, categoricalFocalCrossentropy, checkFocalAlpha, dice, tversky,
 } from "./losses_extra.js";
+import { ctc } from "./losses_ctc.js";
 
 export { meanAbsoluteError, meanSquaredError, squeezeOrExpandToSameRank };
 export {
@@ -785,6 +786,18 @@ export class Dice extends LossFunctionWrapper {
 }
 
 /**
+ * keras.losses.CTC (name "ctc"): the connectionist temporal classification loss of keras.losses.ctc
+ * (yTrue [batch, maxLength] labels padded with 0, the blank; yPred [batch, steps, classes] logits).
+ */
+export class CTC extends LossFunctionWrapper {
+  override readonly className = "CTC";
+  static readonly options: readonly string[] = [];
+  constructor(opts: LossOptions = {}) {
+    super(ctc, { ...opts, name: opts.name ?? "ctc", fnName: "ctc" });
+  }
+}
+
+/**
  * keras.losses.Tversky(alpha = 0.5, beta = 0.5) (name "tversky"): 1 - TP / (TP + alpha * FP +
  * beta * FN + 1e-7) over the whole batch (one value, which no reduction changes).
  */
@@ -832,6 +845,7 @@ registerFunction(["binary_focal_crossentropy"], "binary_focal_crossentropy", (t,
 registerFunction(["categorical_focal_crossentropy"], "categorical_focal_crossentropy", (t, p) => categoricalFocalCrossentropy(t, p));
 registerFunction(["dice"], "dice", (t, p) => dice(t, p));
 registerFunction(["tversky"], "tversky", (t, p) => tversky(t, p));
+registerFunction(["ctc"], "ctc", ctc);
 
 type LossClassFactory = (c: Config) => Loss;
 
@@ -866,6 +880,7 @@ const CLASSES: Record<string, LossClassFactory> = {
   LogCosh: simple("LogCosh", LogCosh),
   KLDivergence: simple("KLDivergence", KLDivergence),
   Poisson: simple("Poisson", Poisson),
+  CTC: simple("CTC", CTC),
   Hinge: simple("Hinge", Hinge),
   SquaredHinge: simple("SquaredHinge", SquaredHinge),
   CategoricalHinge: simple("CategoricalHinge", CategoricalHinge),

@@ -53,3 +53,6 @@ export const Tversky = callableClass(m.Tversky);
 export type Tversky = m.Tversky;
 export { binaryFocalCrossentropy, categoricalFocalCrossentropy, dice, tversky } from "./losses.js";
 export type { BinaryFocalCrossentropyOptions, CategoricalFocalCrossentropyOptions, DiceAxis } from "./losses.js";
+export const CTC = callableClass(m.CTC);
+export type CTC = m.CTC;
+export { ctc } from "./losses_ctc.js";

@@ -8,3 +8,5 @@ export { moments } from "./reduce.js";
 export { dropout } from "./dropout.js";
 export { conv2d, depthwiseConv2d, conv2dTranspose } from "./conv.js";
 export { maxPool, avgPool } from "./pool.js";
+export { ctcLoss } from "./ctc.js";
+export { ctcDecode, type CtcDecodeOptions } from "./ctc_decode.js";

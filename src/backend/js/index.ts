@@ -17,6 +17,8 @@ import { optimizerUpdate } from "./optimizer.js";
 import { imageTransform, imageTransformGrad } from "./image.js";
 import { cholesky, luFactor, luSolve, qr, triangularSolve } from "./linalg_factor.js";
 import { eigh, svd } from "./linalg_spectral.js";
+import { fft } from "./fft.js";
+import { ctcLoss } from "./ctc.js";
 
 /** The reference backend: plain TypeScript on typed arrays, runs everywhere. */
 export function createJsBackend(): Backend {
@@ -34,6 +36,7 @@ export function createJsBackend(): Backend {
     batchNormTraining, batchNormTrainingGrad, channelAffine, signedPower, signedPowerGrad, lstmCell, gruCell, gruResetGate,
     optimizerUpdate,
     cholesky, luFactor, luSolve, triangularSolve, qr, eigh, svd,
+    fft, ctcLoss,
   };
 }
 
