@@ -8,3 +8,5 @@ export { moments } from "./reduce.js";
 export { dropout } from "./dropout.js";
 export { conv2d, depthwiseConv2d, conv2dTranspose } from "./conv.js";
 export { maxPool, avgPool } from "./pool.js";
+export { conv3d, conv3dTranspose } from "./conv3d.js";
+export { maxPool3d, avgPool3d } from "./pool3d.js";
