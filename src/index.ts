@@ -25,6 +25,8 @@ export * from "./ops/norm.js";
 export * from "./ops/dropout.js";
 export * from "./ops/conv.js";
 export * from "./ops/pool.js";
+export { conv3d, conv3dTranspose, type Conv3DOptions, type Size3D } from "./ops/conv3d.js";
+export { maxPool3d, avgPool3d } from "./ops/pool3d.js";
 export { broadcastTo } from "./ops/broadcast.js";
 export { matmul } from "./ops/matmul.js";
 export { noGrad } from "./ops/engine.js";

@@ -55,6 +55,32 @@ export interface Pool2DInfo {
 }
 
 /**
+ * Everything a 3-D convolution kernel needs, resolved by the op (NDHWC, filter [kd, kh, kw,
+ * in / groups, out]). Strides and dilations may both exceed 1 (torch's conv3d allows it).
+ */
+export interface Conv3DInfo {
+  batch: number;
+  inDepth: number; inHeight: number; inWidth: number; inChannels: number;
+  outDepth: number; outHeight: number; outWidth: number; outChannels: number;
+  filterDepth: number; filterHeight: number; filterWidth: number;
+  strideDepth: number; strideHeight: number; strideWidth: number;
+  dilationDepth: number; dilationHeight: number; dilationWidth: number;
+  padFront: number; padTop: number; padLeft: number;
+  /** As Conv2DInfo's: input channel block g meets output channel block g only. */
+  groups: number;
+}
+
+/** 3-D pooling geometry, NDHWC; channels are pooled independently. */
+export interface Pool3DInfo {
+  batch: number;
+  inDepth: number; inHeight: number; inWidth: number; channels: number;
+  outDepth: number; outHeight: number; outWidth: number;
+  poolDepth: number; poolHeight: number; poolWidth: number;
+  strideDepth: number; strideHeight: number; strideWidth: number;
+  padFront: number; padTop: number; padLeft: number;
+}
+
+/**
  * A projective image transform (tf.image.transform), NHWC. Each transform row
  * [a0, a1, a2, b0, b1, b2, c0, c1] maps the output point (x, y) to the input point
  * ((a0 x + a1 y + a2) / k, (b0 x + b1 y + b2) / k) with k = c0 x + c1 y + 1.
@@ -173,6 +199,21 @@ export interface Backend {
   /** Average over the real (non-padding) cells of each window. */
   avgPool(x: NumericArray, out: NumericArray, info: Pool2DInfo): void;
   avgPoolGrad(dy: NumericArray, dx: NumericArray, info: Pool2DInfo): void;
+
+  conv3d(x: NumericArray, filter: NumericArray, out: NumericArray, info: Conv3DInfo): void;
+  /** dx (every element written, input shape) from dy (output shape). */
+  conv3dBackpropInput(dy: NumericArray, filter: NumericArray, dx: NumericArray, info: Conv3DInfo): void;
+  /** dw (every element written, filter shape) from the input and dy. */
+  conv3dBackpropFilter(x: NumericArray, dy: NumericArray, dw: NumericArray, info: Conv3DInfo): void;
+  /**
+   * Per output element, the flat input index of its window's first maximal cell in (d, h, w)
+   * order, or of its last NaN; the op gathers the values (and scatters gradients) by it.
+   */
+  maxPool3dArgmax(x: NumericArray, argmax: Int32Array, info: Pool3DInfo): void;
+  /** Average over the real (non-padding) cells of each window. */
+  avgPool3d(x: NumericArray, out: NumericArray, info: Pool3DInfo): void;
+  /** The adjoint of avgPool3d: dx (every element written). */
+  avgPool3dGrad(dy: NumericArray, dx: NumericArray, info: Pool3DInfo): void;
 
   /** out [batch, outHeight, outWidth, channels] sampled from x [batch, inHeight, inWidth, channels]; transforms holds 8 numbers per row. */
   imageTransform(x: NumericArray, transforms: Float64Array, out: NumericArray, info: ImageTransformInfo): void;

@@ -36,6 +36,9 @@ import { MaxAbsPool2D } from "../layers/maxabs_pooling.js";
 import { Conv1D } from "../layers/conv1d.js";
 import { Conv1DTranspose, DepthwiseConv1D, SeparableConv1D } from "../layers/conv1d_more.js";
 import { AveragePooling1D, GlobalAveragePooling1D, GlobalMaxPooling1D, MaxPooling1D } from "../layers/pooling1d.js";
+import { Conv3D, Conv3DTranspose } from "../layers/conv3d.js";
+import { AveragePooling3D, GlobalAveragePooling3D, GlobalMaxPooling3D, MaxPooling3D } from "../layers/pooling3d.js";
+import { Cropping3D, SpatialDropout3D, UpSampling3D, ZeroPadding3D } from "../layers/reshaping3d.js";
 import { Cropping1D, UpSampling1D, ZeroPadding1D } from "../layers/reshaping1d.js";
 import { SpatialDropout1D } from "../layers/spatial_dropout1d.js";
 import { StringLookup } from "../layers/string_lookup.js";
@@ -250,12 +253,27 @@ export const LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
     buildConfig: true,
   },
   CategoryEncoding: { cls: ctor(CategoryEncoding), keys: ["num_tokens", "output_mode"], fixed: { sparse: [false] }, buildConfig: true },
+  // The 3-D layers (Keras 3.5 writes build_config for each once built).
+  Conv3D: { cls: ctor(Conv3D), keys: ["filters", ...GEOMETRY, "groups", ...KERNEL_BIAS], buildConfig: true },
+  Conv3DTranspose: { cls: ctor(Conv3DTranspose), keys: ["filters", ...GEOMETRY, ...KERNEL_BIAS], buildConfig: true },
+  MaxPooling3D: { cls: ctor(MaxPooling3D), keys: ["pool_size", "strides", "padding", "data_format"], buildConfig: true },
+  AveragePooling3D: { cls: ctor(AveragePooling3D), keys: ["pool_size", "strides", "padding", "data_format"], buildConfig: true },
+  GlobalAveragePooling3D: { cls: ctor(GlobalAveragePooling3D), keys: ["keepdims", "data_format"], buildConfig: true },
+  GlobalMaxPooling3D: { cls: ctor(GlobalMaxPooling3D), keys: ["keepdims", "data_format"], buildConfig: true },
+  UpSampling3D: { cls: ctor(UpSampling3D), keys: ["size", "data_format"], buildConfig: true },
+  ZeroPadding3D: { cls: ctor(ZeroPadding3D), keys: ["padding", "data_format"], buildConfig: true },
+  Cropping3D: { cls: ctor(Cropping3D), keys: ["cropping", "data_format"], buildConfig: true },
+  SpatialDropout3D: { cls: ctor(SpatialDropout3D), keys: ["rate", "seed", "data_format"], fixed: { noise_shape: [null] }, dtypeString: true, buildConfig: true },
 };
 
 /** Keras' other spellings of the same classes (they serialize under the names above). */
 export const CLASS_ALIASES: Readonly<Record<string, string>> = {
   MaxPool2D: "MaxPooling2D", AvgPool2D: "AveragePooling2D", GlobalAvgPool2D: "GlobalAveragePooling2D", GlobalMaxPool2D: "GlobalMaxPooling2D",
   MaxPool1D: "MaxPooling1D", AvgPool1D: "AveragePooling1D", GlobalAvgPool1D: "GlobalAveragePooling1D", GlobalMaxPool1D: "GlobalMaxPooling1D",
+  MaxPool3D: "MaxPooling3D", AvgPool3D: "AveragePooling3D", GlobalAvgPool3D: "GlobalAveragePooling3D", GlobalMaxPool3D: "GlobalMaxPooling3D",
+  Convolution1D: "Conv1D", Convolution2D: "Conv2D", Convolution3D: "Conv3D",
+  Convolution1DTranspose: "Conv1DTranspose", Convolution2DTranspose: "Conv2DTranspose", Convolution3DTranspose: "Conv3DTranspose",
+  SeparableConvolution1D: "SeparableConv1D", SeparableConvolution2D: "SeparableConv2D",
 };
 
 /** Keys any layer config may carry, accepted only with these values (features lamina lacks). */

@@ -146,6 +146,16 @@ const cases: LayerCase[] = [
   { cls: "Attention", make: () => layers.Attention({ useScale: true, scoreMode: "concat" }), input: [[2, 3, 4], [2, 5, 4]] },
   { cls: "AdditiveAttention", make: () => layers.AdditiveAttention({ dropout: 0.1 }), input: [[2, 3, 4], [2, 5, 4], [2, 5, 4]] },
   { cls: "MultiHeadAttention", make: () => layers.MultiHeadAttention(2, 3, { valueDim: 2, outputShape: [5] }), input: [[2, 3, 4], [2, 5, 4]] },
+  { cls: "Conv3D", make: () => layers.Conv3D(4, [2, 3, 2], { padding: "same", strides: [1, 2, 1], groups: 2, activation: "relu", kernelRegularizer: "l2" }), input: [2, 3, 4, 3, 2] },
+  { cls: "Conv3DTranspose", make: () => layers.Conv3DTranspose(3, 2, { strides: 2, dataFormat: "channels_first", biasConstraint: "non_neg" }), input: [2, 2, 3, 2, 3] },
+  { cls: "MaxPooling3D", make: () => layers.MaxPooling3D([1, 2, 2], { padding: "same" }), input: [2, 3, 5, 4, 2] },
+  { cls: "AveragePooling3D", make: () => layers.AveragePooling3D(2, { strides: 1, dataFormat: "channels_first" }), input: [2, 2, 3, 4, 3] },
+  { cls: "GlobalAveragePooling3D", make: () => layers.GlobalAveragePooling3D({ keepdims: true }), input: [2, 3, 2, 2, 3] },
+  { cls: "GlobalMaxPooling3D", make: () => layers.GlobalMaxPooling3D({ dataFormat: "channels_first" }), input: [2, 3, 2, 2, 3] },
+  { cls: "UpSampling3D", make: () => layers.UpSampling3D([1, 2, 3]), input: [1, 2, 2, 2, 2] },
+  { cls: "ZeroPadding3D", make: () => layers.ZeroPadding3D([[0, 1], 2, [1, 0]]), input: [1, 2, 2, 2, 2] },
+  { cls: "Cropping3D", make: () => layers.Cropping3D([[0, 1], 1, [1, 0]]), input: [1, 3, 4, 3, 2] },
+  { cls: "SpatialDropout3D", make: () => layers.SpatialDropout3D(0.2, { seed: 3, dataFormat: "channels_first" }), input: [1, 3, 2, 2, 2] },
 ];
 
 test("every built-in layer class has a round-trip case below", () => {

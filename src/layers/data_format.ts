@@ -131,3 +131,13 @@ export function channelWeightAxis(format: DataFormat): number {
 export function layoutText(format: DataFormat): string {
   return format === "channels_first" ? "(batch, channels, height, width)" : "(batch, height, width, channels)";
 }
+
+/** The channel axis for the 3-D layers, which take batches [n, c, d, h, w] only: 1 at rank 5, else null. */
+export function volumeChannelAxis(rank: number): number | null {
+  return rank === 5 ? 1 : null;
+}
+
+/** How a rank-5 input is laid out, for error messages. */
+export function volumeLayoutText(format: DataFormat): string {
+  return format === "channels_first" ? "(batch, channels, depth, height, width)" : "(batch, depth, height, width, channels)";
+}

@@ -133,6 +133,16 @@ export type {
 };
 export type { NormalizationValue, NormalizationAdaptData } from "./preprocessing_normalization.js";
 
+export {
+  Conv3D, Conv3DTranspose, MaxPooling3D, MaxPool3D, AveragePooling3D, AvgPool3D, GlobalAveragePooling3D, GlobalAvgPool3D,
+  GlobalMaxPooling3D, GlobalMaxPool3D, UpSampling3D, ZeroPadding3D, Cropping3D, SpatialDropout3D,
+} from "./factories3d.js";
+export type {
+  Conv3DArgs, Conv3DTransposeArgs, TripleArg, Pooling3DArgs, GlobalPooling3DArgs, Cropping3DArgs, Sides3DArg, SpatialDropout3DArgs,
+  UpSampling3DArgs, ZeroPadding3DArgs,
+} from "./factories3d.js";
+import { Conv3D, Conv3DTranspose, classes3D } from "./factories3d.js";
+
 /** Merges a positional first argument with the options object (the options may also carry it). */
 function withFirst<A extends object, K extends keyof A>(key: K, first: A[K] | A | undefined, rest: A | undefined): A {
   if (first !== undefined && first !== null && typeof first === "object" && !Array.isArray(first)) return { ...(first as A) };
@@ -577,6 +587,7 @@ export const classes = {
   EinsumDense: EinsumDenseLayer, Attention: AttentionLayer, AdditiveAttention: AdditiveAttentionLayer, MultiHeadAttention: MultiHeadAttentionLayer,
   Masking: MaskingLayer,
   CategoryEncoding: CategoryEncodingLayer,
+  ...classes3D,
 };
 
 // ------------------------------------------------------------------ attention
@@ -617,3 +628,14 @@ export type { CategoryEncodingArgs, CategoryEncodingMode };
 export function CategoryEncoding(numTokens: number | CategoryEncodingArgs, args?: CategoryEncodingArgs): CategoryEncodingLayer {
   return new CategoryEncodingLayer(withFirst<CategoryEncodingArgs, "numTokens">("numTokens", numTokens, args));
 }
+
+// ------------------------------------------------------------------ Keras' alias names (keras.layers.Convolution2D is Conv2D, ...)
+
+export const Convolution1D = Conv1D;
+export const Convolution2D = Conv2D;
+export const Convolution3D = Conv3D;
+export const Convolution1DTranspose = Conv1DTranspose;
+export const Convolution2DTranspose = Conv2DTranspose;
+export const Convolution3DTranspose = Conv3DTranspose;
+export const SeparableConvolution1D = SeparableConv1D;
+export const SeparableConvolution2D = SeparableConv2D;

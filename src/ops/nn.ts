@@ -10,3 +10,5 @@ export { conv2d, depthwiseConv2d, conv2dTranspose } from "./conv.js";
 export { maxPool, avgPool } from "./pool.js";
 export { ctcLoss } from "./ctc.js";
 export { ctcDecode, type CtcDecodeOptions } from "./ctc_decode.js";
+export { conv3d, conv3dTranspose } from "./conv3d.js";
+export { maxPool3d, avgPool3d } from "./pool3d.js";

@@ -8,6 +8,8 @@ import { matmul } from "./matmul.js";
 import { logSoftmax, softmax, softmaxGrad } from "./softmax.js";
 import { conv2d, conv2dBackpropFilter, conv2dBackpropInput } from "./conv.js";
 import { avgPool, avgPoolGrad, maxPool, maxPoolGrad, maxPoolGradFromArgmax, maxPoolWithArgmax } from "./pool.js";
+import { conv3d, conv3dBackpropFilter, conv3dBackpropInput } from "./conv3d.js";
+import { avgPool3d, avgPool3dGrad, maxPool3dArgmax } from "./pool3d.js";
 import {
   batchNormTraining, batchNormTrainingGrad, biasActivation, biasActivationGrad, channelAffine, conv2dBiasActivation,
   conv2dBackpropFilterBiasActivation, matmulBiasActivation,
@@ -31,6 +33,7 @@ export function createJsBackend(): Backend {
     softmax, logSoftmax, softmaxGrad,
     conv2d, conv2dBackpropInput, conv2dBackpropFilter,
     maxPool, maxPoolGrad, maxPoolWithArgmax, maxPoolGradFromArgmax, avgPool, avgPoolGrad,
+    conv3d, conv3dBackpropInput, conv3dBackpropFilter, maxPool3dArgmax, avgPool3d, avgPool3dGrad,
     imageTransform, imageTransformGrad,
     biasActivation, biasActivationGrad, conv2dBiasActivation, conv2dBackpropFilterBiasActivation, matmulBiasActivation,
     batchNormTraining, batchNormTrainingGrad, channelAffine, signedPower, signedPowerGrad, lstmCell, gruCell, gruResetGate,
