@@ -203,6 +203,18 @@ export function readState(h5: Hdf5File, entries: readonly StateEntry[], opts: Re
   const assignments: [Variable, Tensor][] = [];
   const legacyPaths = h5.kind("_layer_checkpoint_dependencies") === "group";
   const byName = opts.byName ? groupsByName(h5) : null;
+  if (byName) {
+    const named = entries.filter((e) => !e.optimizer && entryVariables(e).length > 0);
+    if (named.length > 0 && !named.some((e) => byName.has(e.name))) {
+      // Loading nothing would leave the model as it was without a word.
+      throw new ModelFileError(
+        h5.display,
+        `loading by name matched no layer: the model's layers with weights are ${named.map((e) => `"${e.name}"`).join(", ")}, ` +
+          `and the file has no group of those names (its groups: ${[...byName.keys()].slice(0, 12).map((n) => `"${n}"`).join(", ") || "none"}); ` +
+          "give the layers the file's names, or load by structure into the same architecture",
+      );
+    }
+  }
   for (const e of entries) {
     let group = varsGroup(e.path);
     if (byName) {

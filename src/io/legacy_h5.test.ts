@@ -74,6 +74,16 @@ test("legacy weights-only .h5: by order, by name, and clear errors", async () =>
   assert.deepEqual(named.getLayer("a2").getWeights()[1].arraySync(), a.getLayer("a2").getWeights()[1].arraySync());
   assert.deepEqual(named.getLayer("other").getWeights()[0].arraySync(), keep);
 
+  // By name with no name in common: an error, not a model silently left as it was.
+  const strangers = make(["s1", "s2"]);
+  await assert.rejects(strangers.loadWeights(path, { byName: true }), /weights\.h5: loading by name matched no layer: the file's layers with weights are "a1", "a2", the model's are "s1", "s2"/);
+  const weightsFile = join(dir, "by_name.weights.h5");
+  await a.saveWeights(weightsFile);
+  await assert.rejects(strangers.loadWeights(weightsFile, { byName: true }), /by_name\.weights\.h5: loading by name matched no layer: the model's layers with weights are "s1", "s2", and the file has no group of those names \(its groups: "a1", "a2", /);
+  const sameNames = make(["a1", "a2"]);
+  await sameNames.loadWeights(weightsFile, { byName: true });
+  assert.deepEqual(sameNames.predict(x()).arraySync(), a.predict(x()).arraySync());
+
   const wrong = new models.Sequential([layers.Input({ shape: [4] }), layers.Dense(3, { name: "c1" }), layers.Dense(5, { name: "c2" })]);
   await assert.rejects(wrong.loadWeights(path), (e: unknown) => {
     assert.ok(e instanceof ModelFileError);

@@ -198,6 +198,16 @@ function readLayerWeights(h5: Hdf5File, group: string, model: Model, opts: LoadW
   if (opts.byName) {
     const byName = new Map<string, Layer[]>();
     for (const l of model.layers) byName.set(l.name, [...(byName.get(l.name) ?? []), l]);
+    const withWeights = saved.filter((s) => s.weightNames.length > 0);
+    if (withWeights.length > 0 && !withWeights.some((s) => (byName.get(s.name) ?? []).some((l) => legacyWeights(l).length > 0))) {
+      // Keras skips every unmatched layer without a word, which leaves a model wholly untrained; say so instead.
+      throw new ModelFileError(
+        h5.display,
+        `loading by name matched no layer: the file's layers with weights are ${withWeights.map((s) => `"${s.name}"`).join(", ")}, ` +
+          `the model's are ${model.layers.filter((l) => legacyWeights(l).length > 0).map((l) => `"${l.name}"`).join(", ") || "none"}; ` +
+          "give the layers the file's names, or load by order (byName: false) into the same architecture",
+      );
+    }
     saved.forEach((s, k) => {
       for (const layer of byName.get(s.name) ?? []) {
         const before = problems.length;
