@@ -31,11 +31,15 @@ const ARCHITECTURES: Record<string, () => tf.models.Model> = {
   EfficientNetB0: () => applications.EfficientNetB0({ weights: null }),
   EfficientNetB1: () => applications.EfficientNetB1({ weights: null }),
   EfficientNetB0_notop_32: () => applications.EfficientNetB0({ weights: null, includeTop: false, inputShape: [32, 32, 3] }),
+  EfficientNetV2B0: () => applications.EfficientNetV2B0({ weights: null }),
+  EfficientNetV2B1: () => applications.EfficientNetV2B1({ weights: null }),
 };
 // The large EfficientNets take 1-7 s each to initialize: checked when LAMINA_APPS_SLOW=1.
 if (process.env.LAMINA_APPS_SLOW === "1") {
   const e = applications as unknown as Record<string, (a: { weights: null }) => tf.models.Model>;
   for (let i = 2; i < 8; i++) ARCHITECTURES[`EfficientNetB${i}`] = () => e[`EfficientNetB${i}`]({ weights: null });
+  for (const v of ["B2", "B3", "S", "M", "L"]) ARCHITECTURES[`EfficientNetV2${v}`] = () => e[`EfficientNetV2${v}`]({ weights: null });
+  ARCHITECTURES.InceptionResNetV2 = () => applications.InceptionResNetV2({ weights: null });
 }
 
 const sha256 = (items: string[]): string => createHash("sha256").update(items.join("\n"), "utf8").digest("hex");
@@ -67,6 +71,8 @@ const WITH_WEIGHTS: Record<string, [Build, tf.applications.PreprocessFunction]> 
   InceptionV3_notop_75: [(weights) => applications.InceptionV3({ weights, includeTop: false, inputShape: [75, 75, 3], pooling: "avg" }), applications.inceptionV3.preprocessInput],
   Xception_notop_71: [(weights) => applications.Xception({ weights, includeTop: false, inputShape: [71, 71, 3], pooling: "avg" }), applications.xception.preprocessInput],
   EfficientNetB0_32: [(weights) => applications.EfficientNetB0({ weights, inputShape: [32, 32, 3], classes: 10 }), applications.efficientnet.preprocessInput],
+  EfficientNetV2B0_32: [(weights) => applications.EfficientNetV2B0({ weights, inputShape: [32, 32, 3], classes: 10 }), applications.efficientnetV2.preprocessInput],
+  InceptionResNetV2_notop_75: [(weights) => applications.InceptionResNetV2({ weights, includeTop: false, inputShape: [75, 75, 3], pooling: "avg" }), applications.inceptionResnetV2.preprocessInput],
 };
 
 // The committed files are the small models'; LAMINA_APPS_WEIGHTS_DIR may name a folder the
@@ -107,6 +113,10 @@ test('weights: "imagenet": Keras\' file names, URLs and MD5s for the new models 
       ["Xception", applications.Xception, "xception/xception_weights_tf_dim_ordering_tf_kernels.h5", "0a58e3b7378bc2990ea3b43d5981f1f6", "xception/xception_weights_tf_dim_ordering_tf_kernels_notop.h5", "b0042744bf5b25fce3cb969f33bebb97"],
       ["EfficientNetB0", applications.EfficientNetB0, "../../keras-applications/efficientnetb0.h5", "902e53a9f72be733fc0bcb005b3ebbac", "../../keras-applications/efficientnetb0_notop.h5", "50bc09e76180e00e4465e1a485ddc09d"],
       ["EfficientNetB7", applications.EfficientNetB7, "../../keras-applications/efficientnetb7.h5", "8c03f828fec3ef71311cd463b6759d99", "../../keras-applications/efficientnetb7_notop.h5", "cbcfe4450ddf6f3ad90b1b398090fe4a"],
+      ["EfficientNetV2B0", applications.EfficientNetV2B0, "efficientnet_v2/efficientnetv2-b0.h5", "21ecbf6da12460d5c40bb2f29ceb2188", "efficientnet_v2/efficientnetv2-b0_notop.h5", "893217f2bb855e2983157299931e43ff"],
+      ["EfficientNetV2S", applications.EfficientNetV2S, "efficientnet_v2/efficientnetv2-s.h5", "e1d88a8495beba45748fedd0cecbe016", "efficientnet_v2/efficientnetv2-s_notop.h5", "af0682fb74e8c54910f2d4393339c070"],
+      ["EfficientNetV2L", applications.EfficientNetV2L, "efficientnet_v2/efficientnetv2-l.h5", "27e6d408b53c7ebc868fefa357689935", "efficientnet_v2/efficientnetv2-l_notop.h5", "b0b66b5c863aef5b46e8608fe1711615"],
+      ["InceptionResNetV2", applications.InceptionResNetV2, "inception_resnet_v2/inception_resnet_v2_weights_tf_dim_ordering_tf_kernels.h5", "e693bd0210a403b3192acc6073ad2e96", "inception_resnet_v2/inception_resnet_v2_weights_tf_dim_ordering_tf_kernels_notop.h5", "d19885ff4a710c122648d3b5c3b684e4"],
       ["MobileNet", applications.MobileNet, "mobilenet/mobilenet_1_0_224_tf.h5", null, "mobilenet/mobilenet_1_0_224_tf_no_top.h5", null],
     ];
     for (const [name, build, top, topMd5, notop, notopMd5] of cases) {
@@ -162,6 +172,40 @@ test("EfficientNet: the rescaling and Normalization inside the model, Keras' ext
   } finally {
     if (saved === undefined) delete process.env.LAMINA_OFFLINE; else process.env.LAMINA_OFFLINE = saved;
   }
+});
+
+test("EfficientNetV2: includePreprocessing (B: Rescaling + fixed Normalization; S/M/L: Rescaling to [-1, 1]; off: none), fused blocks, Keras' dropout schedule", () => {
+  tf.clearSession();
+  const b0 = applications.EfficientNetV2B0({ weights: null, includeTop: false, inputShape: [32, 32, 3] });
+  assert.deepEqual(b0.layers.slice(1, 4).map((l) => l.className), ["Rescaling", "Normalization", "Conv2D"]);
+  assert.deepEqual(b0.getLayer("normalization").getConfig().mean, [0.485, 0.456, 0.406]);
+  assert.equal(b0.getLayer("normalization").weights.length, 0); // given statistics: nothing to load
+  assert.equal(b0.getLayer("block1a_project_conv").getConfig().kernel_size?.toString(), "3,3"); // fused: one 3x3 convolution
+  assert.equal(b0.getLayer("block1a_project_activation").getConfig().activation, "silu");
+  // Keras passes drop_connect_rate * b / blocks (b counts blocks before this one, out of 21 unscaled) as the rate.
+  assert.equal(b0.getLayer("block2b_drop").getConfig().rate, (0.2 * 2) / 21);
+  assert.equal(b0.getLayer("block4a_se_excite").className, "Multiply");
+  tf.clearSession();
+  const s = applications.EfficientNetV2S({ weights: null, includeTop: false, inputShape: [32, 32, 3] });
+  assert.deepEqual([s.layers[1].className, s.layers[1].getConfig().scale, s.layers[1].getConfig().offset], ["Rescaling", 1 / 128, -1]);
+  assert.equal(s.layers[2].className, "Conv2D");
+  tf.clearSession();
+  const bare = applications.EfficientNetV2B0({ weights: null, includeTop: false, inputShape: [32, 32, 3], includePreprocessing: false, pooling: "max" });
+  assert.deepEqual([bare.layers[1].name, bare.layers.at(-1)?.name], ["stem_conv", "max_pool"]);
+  const img = tf.constant([[[[10, 20, 30]]]], "float32");
+  assert.equal(applications.efficientnetV2.preprocessInput(img), img);
+});
+
+test("InceptionResNetV2: scaled residual sums as CustomScaleLayer with Keras' scales, block8_10 without its ReLU", () => {
+  tf.clearSession();
+  const m = applications.InceptionResNetV2({ weights: null, includeTop: false, inputShape: [75, 75, 3], pooling: "max" });
+  const scales = m.layers.filter((l) => l.className === "CustomScaleLayer").map((l) => l.getConfig().scale);
+  assert.deepEqual(scales, [...Array(10).fill(0.17), ...Array(20).fill(0.1), ...Array(10).fill(0.2).fill(1, 9)]);
+  assert.equal(m.layers.some((l) => l.name === "block8_10_ac"), false);
+  assert.equal(m.getLayer("block8_9_ac").getConfig().activation, "relu");
+  assert.deepEqual(m.outputs[0].shape, [null, 1536]);
+  const img = tf.constant([[[[0, 127.5, 255]]]], "float32");
+  assert.deepEqual(Array.from(applications.inceptionResnetV2.preprocessInput(img).dataSync() as Float32Array), [-1, 0, 1]);
 });
 
 test("preprocessInput of the new families: tf (MobileNet, InceptionV3, Xception) and torch (DenseNet), by hand", () => {

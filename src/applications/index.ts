@@ -22,6 +22,12 @@ import {
   EfficientNetB0, EfficientNetB1, EfficientNetB2, EfficientNetB3, EfficientNetB4, EfficientNetB5, EfficientNetB6, EfficientNetB7,
   preprocessInput as efficientNetPreprocess,
 } from "./efficientnet.js";
+import {
+  EfficientNetV2B0, EfficientNetV2B1, EfficientNetV2B2, EfficientNetV2B3, EfficientNetV2S, EfficientNetV2M, EfficientNetV2L,
+  preprocessInput as efficientNetV2Preprocess,
+} from "./efficientnet_v2.js";
+import { InceptionResNetV2, preprocessInput as inceptionResNetV2Preprocess } from "./inception_resnet_v2.js";
+import { CustomScaleLayer, LayerScale, StochasticDepth } from "../layers/application_layers.js";
 
 export { VGG16, type VGG16Args } from "./vgg16.js";
 export { VGG19, type VGG19Args } from "./vgg19.js";
@@ -40,6 +46,11 @@ export type { PreprocessFunction } from "./common.js";
 export {
   EfficientNetB0, EfficientNetB1, EfficientNetB2, EfficientNetB3, EfficientNetB4, EfficientNetB5, EfficientNetB6, EfficientNetB7, type EfficientNetArgs,
 } from "./efficientnet.js";
+export {
+  EfficientNetV2B0, EfficientNetV2B1, EfficientNetV2B2, EfficientNetV2B3, EfficientNetV2S, EfficientNetV2M, EfficientNetV2L, type EfficientNetV2Args,
+} from "./efficientnet_v2.js";
+export { InceptionResNetV2, type InceptionResNetV2Args } from "./inception_resnet_v2.js";
+export { CustomScaleLayer, LayerScale, StochasticDepth, type CustomScaleLayerArgs, type LayerScaleArgs, type StochasticDepthArgs } from "../layers/application_layers.js";
 
 /** keras.applications.vgg16: the model, its preprocessing (caffe mode) and decodePredictions. */
 export const vgg16 = { VGG16, preprocessInput: vgg16Preprocess, decodePredictions };
@@ -66,6 +77,13 @@ export const efficientnet = {
   EfficientNetB0, EfficientNetB1, EfficientNetB2, EfficientNetB3, EfficientNetB4, EfficientNetB5, EfficientNetB6, EfficientNetB7,
   preprocessInput: efficientNetPreprocess, decodePredictions,
 };
+/** keras.applications.efficientnet_v2: B0..B3, S, M, L, their preprocessing (the identity: the models scale their [0, 255] inputs) and decodePredictions. */
+export const efficientnetV2 = {
+  EfficientNetV2B0, EfficientNetV2B1, EfficientNetV2B2, EfficientNetV2B3, EfficientNetV2S, EfficientNetV2M, EfficientNetV2L,
+  preprocessInput: efficientNetV2Preprocess, decodePredictions,
+};
+/** keras.applications.inception_resnet_v2: the model, its CustomScaleLayer, its preprocessing (tf mode, [-1, 1]) and decodePredictions. */
+export const inceptionResnetV2 = { InceptionResNetV2, CustomScaleLayer, preprocessInput: inceptionResNetV2Preprocess, decodePredictions };
 /**
  * keras.applications.imagenet_utils: preprocess_input with an explicit mode ("caffe", "tf" or
  * "torch") and decode_predictions.

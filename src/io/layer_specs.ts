@@ -18,6 +18,7 @@ import { LayerNormalization } from "../layers/layer_normalization.js";
 import { Normalization } from "../layers/preprocessing_normalization.js";
 import { GroupNormalization } from "../layers/group_normalization.js";
 import { UnitNormalization } from "../layers/unit_normalization.js";
+import { CustomScaleLayer, LayerScale, StochasticDepth } from "../layers/application_layers.js";
 import { Embedding } from "../layers/embedding.js";
 import { Identity } from "../layers/identity.js";
 import { PReLU } from "../layers/prelu.js";
@@ -69,6 +70,8 @@ export interface LayerSpec {
   dtypeString?: boolean;
   /** Entries Keras 3's get_config has that the layer's getConfig leaves out, written when missing. */
   complete?: Readonly<JsonObject>;
+  /** The Python module of a class Keras defines outside keras.layers (an application's own layer); saved with registered_name = the class name, as Keras does. */
+  module?: string;
 }
 
 const KERNEL_BIAS = ["kernel_initializer", "bias_initializer", "kernel_regularizer", "bias_regularizer", "kernel_constraint", "bias_constraint"];
@@ -264,6 +267,9 @@ export const LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
   ZeroPadding3D: { cls: ctor(ZeroPadding3D), keys: ["padding", "data_format"], buildConfig: true },
   Cropping3D: { cls: ctor(Cropping3D), keys: ["cropping", "data_format"], buildConfig: true },
   SpatialDropout3D: { cls: ctor(SpatialDropout3D), keys: ["rate", "seed", "data_format"], fixed: { noise_shape: [null] }, dtypeString: true, buildConfig: true },
+  CustomScaleLayer: { cls: ctor(CustomScaleLayer), keys: ["scale"], buildConfig: true, module: "keras.src.applications.inception_resnet_v2" },
+  LayerScale: { cls: ctor(LayerScale), keys: ["init_values", "projection_dim"], buildConfig: true, module: "keras.src.applications.convnext" },
+  StochasticDepth: { cls: ctor(StochasticDepth), keys: ["drop_path_rate"], buildConfig: true, module: "keras.src.applications.convnext" },
 };
 
 /** Keras' other spellings of the same classes (they serialize under the names above). */

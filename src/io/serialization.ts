@@ -87,8 +87,8 @@ export function serializeLayer(layer: Layer, options: SerializeOptions = {}): Ke
   const className = builtin ? builtin[0] : layer.className;
   const config = kerasConfig(layer.getConfig(), where, builtin?.[1].dtypeString ?? false);
   for (const [k, v] of Object.entries(builtin?.[1].complete ?? {})) if (!(k in config)) config[k] = v;
-  let module: string | null = "keras.layers";
-  let registered: string | null = null;
+  let module: string | null = builtin?.[1].module ?? "keras.layers";
+  let registered: string | null = builtin?.[1].module ? className : null;
   if (!builtin) {
     const key = registrationKey(layer.constructor as CustomObject);
     module = key ? key.slice(0, key.indexOf(">")) : null;
