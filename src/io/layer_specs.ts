@@ -45,6 +45,7 @@ import { EinsumDense } from "../layers/einsum_dense.js";
 import { AdditiveAttention, Attention } from "../layers/attention.js";
 import { MultiHeadAttention } from "../layers/multi_head_attention.js";
 import { CategoryEncoding } from "../layers/category_encoding.js";
+import { Discretization } from "../layers/discretization.js";
 import { type JsonValue, type JsonObject } from "./config_json.js";
 import { type CustomObject, registerKerasSerializable } from "./custom_objects.js";
 
@@ -250,6 +251,7 @@ export const LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
     buildConfig: true,
   },
   CategoryEncoding: { cls: ctor(CategoryEncoding), keys: ["num_tokens", "output_mode"], fixed: { sparse: [false] }, buildConfig: true },
+  Discretization: { cls: ctor(Discretization), keys: ["bin_boundaries", "num_bins", "epsilon", "output_mode"], fixed: { sparse: [false] }, buildConfig: true, dtypeString: true },
 };
 
 /** Keras' other spellings of the same classes (they serialize under the names above). */

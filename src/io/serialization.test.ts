@@ -141,6 +141,7 @@ const cases: LayerCase[] = [
   { cls: "StringLookup", make: () => layers.StringLookup({ vocabulary: ["a", "b"], maskToken: "", outputMode: "count", maxTokens: 5, padToMaxTokens: true }), input: [2, 2], x: () => [["a", "c"], ["b", ""]] as unknown as Tensor },
   { cls: "IntegerLookup", make: () => layers.IntegerLookup({ vocabulary: [7, 3], numOovIndices: 2, maskToken: 0 }), input: [2, 2], x: () => tf.constant([[3, 0], [8, 7]], "int32") },
   { cls: "CategoryEncoding", make: () => layers.CategoryEncoding(5, { outputMode: "count" }), input: [2, 3], x: () => tf.constant([[0, 4, 4], [2, 1, 0]], "int32") },
+  { cls: "Discretization", make: () => layers.Discretization({ binBoundaries: [0, 0.5, 2], outputMode: "count" }), input: [2, 3] },
   { cls: "TextVectorization", make: () => layers.TextVectorization({ vocabulary: ["b", "a"], ngrams: 2, standardize: "lower", outputSequenceLength: 5 }), input: [2], x: () => ["A b!", "b"] as unknown as Tensor },
   { cls: "EinsumDense", make: () => layers.EinsumDense("abc,cde->abde", [null, 2, 3], { biasAxes: "de", activation: "relu" }), input: [2, 3, 4] },
   { cls: "Attention", make: () => layers.Attention({ useScale: true, scoreMode: "concat" }), input: [[2, 3, 4], [2, 5, 4]] },

@@ -577,6 +577,7 @@ export const classes = {
   EinsumDense: EinsumDenseLayer, Attention: AttentionLayer, AdditiveAttention: AdditiveAttentionLayer, MultiHeadAttention: MultiHeadAttentionLayer,
   Masking: MaskingLayer,
   CategoryEncoding: CategoryEncodingLayer,
+  Discretization: DiscretizationLayer,
 };
 
 // ------------------------------------------------------------------ attention
@@ -616,4 +617,14 @@ export type { CategoryEncodingArgs, CategoryEncodingMode };
 /** Integer ids to one-hot, multi-hot or count vectors: layers.CategoryEncoding({ numTokens: 4, outputMode: "count" }). */
 export function CategoryEncoding(numTokens: number | CategoryEncodingArgs, args?: CategoryEncodingArgs): CategoryEncodingLayer {
   return new CategoryEncodingLayer(withFirst<CategoryEncodingArgs, "numTokens">("numTokens", numTokens, args));
+}
+
+// ------------------------------------------------------------------ discretization and hashing
+import { Discretization as DiscretizationLayer, type DiscretizationArgs, type DiscretizationAdaptData } from "./discretization.js";
+export { DiscretizationLayer };
+export type { DiscretizationArgs, DiscretizationAdaptData };
+export type { CategoricalOutputMode } from "./categorical_output.js";
+/** Buckets values by ranges: layers.Discretization({ binBoundaries: [0, 1, 2] }), or { numBins: 4 } and adapt(data). */
+export function Discretization(args?: DiscretizationArgs): DiscretizationLayer {
+  return new DiscretizationLayer(args);
 }
