@@ -46,6 +46,8 @@ import { AdditiveAttention, Attention } from "../layers/attention.js";
 import { MultiHeadAttention } from "../layers/multi_head_attention.js";
 import { CategoryEncoding } from "../layers/category_encoding.js";
 import { Discretization } from "../layers/discretization.js";
+import { Hashing } from "../layers/hashing.js";
+import { HashedCrossing } from "../layers/hashed_crossing.js";
 import { type JsonValue, type JsonObject } from "./config_json.js";
 import { type CustomObject, registerKerasSerializable } from "./custom_objects.js";
 
@@ -252,6 +254,8 @@ export const LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
   },
   CategoryEncoding: { cls: ctor(CategoryEncoding), keys: ["num_tokens", "output_mode"], fixed: { sparse: [false] }, buildConfig: true },
   Discretization: { cls: ctor(Discretization), keys: ["bin_boundaries", "num_bins", "epsilon", "output_mode"], fixed: { sparse: [false] }, buildConfig: true, dtypeString: true },
+  Hashing: { cls: ctor(Hashing), keys: ["num_bins", "salt", "mask_value", "output_mode"], fixed: { sparse: [false] }, buildConfig: true },
+  HashedCrossing: { cls: ctor(HashedCrossing), keys: ["num_bins", "output_mode"], fixed: { sparse: [false] }, buildConfig: true, dtypeString: true },
 };
 
 /** Keras' other spellings of the same classes (they serialize under the names above). */

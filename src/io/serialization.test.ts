@@ -142,6 +142,8 @@ const cases: LayerCase[] = [
   { cls: "IntegerLookup", make: () => layers.IntegerLookup({ vocabulary: [7, 3], numOovIndices: 2, maskToken: 0 }), input: [2, 2], x: () => tf.constant([[3, 0], [8, 7]], "int32") },
   { cls: "CategoryEncoding", make: () => layers.CategoryEncoding(5, { outputMode: "count" }), input: [2, 3], x: () => tf.constant([[0, 4, 4], [2, 1, 0]], "int32") },
   { cls: "Discretization", make: () => layers.Discretization({ binBoundaries: [0, 0.5, 2], outputMode: "count" }), input: [2, 3] },
+  { cls: "Hashing", make: () => layers.Hashing({ numBins: 4, salt: [3, 5], maskValue: 0, outputMode: "count" }), input: [2, 3], x: () => tf.constant([[0, 4, 4], [2, 1, 0]], "int32") },
+  { cls: "HashedCrossing", make: () => layers.HashedCrossing({ numBins: 6, outputMode: "one_hot" }), input: [2, 1], x: () => [tf.constant([[1], [2]], "int32"), tf.constant([[7], [7]], "int32")] as unknown as Tensor },
   { cls: "TextVectorization", make: () => layers.TextVectorization({ vocabulary: ["b", "a"], ngrams: 2, standardize: "lower", outputSequenceLength: 5 }), input: [2], x: () => ["A b!", "b"] as unknown as Tensor },
   { cls: "EinsumDense", make: () => layers.EinsumDense("abc,cde->abde", [null, 2, 3], { biasAxes: "de", activation: "relu" }), input: [2, 3, 4] },
   { cls: "Attention", make: () => layers.Attention({ useScale: true, scoreMode: "concat" }), input: [[2, 3, 4], [2, 5, 4]] },
