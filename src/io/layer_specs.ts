@@ -49,6 +49,9 @@ import { EinsumDense } from "../layers/einsum_dense.js";
 import { AdditiveAttention, Attention } from "../layers/attention.js";
 import { MultiHeadAttention } from "../layers/multi_head_attention.js";
 import { CategoryEncoding } from "../layers/category_encoding.js";
+import { Discretization } from "../layers/discretization.js";
+import { Hashing } from "../layers/hashing.js";
+import { HashedCrossing } from "../layers/hashed_crossing.js";
 import { type JsonValue, type JsonObject } from "./config_json.js";
 import { type CustomObject, registerKerasSerializable } from "./custom_objects.js";
 
@@ -270,6 +273,9 @@ export const LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
   CustomScaleLayer: { cls: ctor(CustomScaleLayer), keys: ["scale"], buildConfig: true, module: "keras.src.applications.inception_resnet_v2" },
   LayerScale: { cls: ctor(LayerScale), keys: ["init_values", "projection_dim"], buildConfig: true, module: "keras.src.applications.convnext" },
   StochasticDepth: { cls: ctor(StochasticDepth), keys: ["drop_path_rate"], buildConfig: true, module: "keras.src.applications.convnext" },
+  Discretization: { cls: ctor(Discretization), keys: ["bin_boundaries", "num_bins", "epsilon", "output_mode"], fixed: { sparse: [false] }, buildConfig: true, dtypeString: true },
+  Hashing: { cls: ctor(Hashing), keys: ["num_bins", "salt", "mask_value", "output_mode"], fixed: { sparse: [false] }, buildConfig: true },
+  HashedCrossing: { cls: ctor(HashedCrossing), keys: ["num_bins", "output_mode"], fixed: { sparse: [false] }, buildConfig: true, dtypeString: true },
 };
 
 /** Keras' other spellings of the same classes (they serialize under the names above). */

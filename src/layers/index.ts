@@ -588,6 +588,8 @@ export const classes = {
   Masking: MaskingLayer,
   CategoryEncoding: CategoryEncodingLayer,
   ...classes3D,
+  Discretization: DiscretizationLayer,
+  Hashing: HashingLayer, HashedCrossing: HashedCrossingLayer,
 };
 
 // ------------------------------------------------------------------ attention
@@ -639,3 +641,25 @@ export const Convolution2DTranspose = Conv2DTranspose;
 export const Convolution3DTranspose = Conv3DTranspose;
 export const SeparableConvolution1D = SeparableConv1D;
 export const SeparableConvolution2D = SeparableConv2D;
+
+// ------------------------------------------------------------------ discretization and hashing
+import { Discretization as DiscretizationLayer, type DiscretizationArgs, type DiscretizationAdaptData } from "./discretization.js";
+export { DiscretizationLayer };
+export type { DiscretizationArgs, DiscretizationAdaptData };
+export type { CategoricalOutputMode } from "./categorical_output.js";
+/** Buckets values by ranges: layers.Discretization({ binBoundaries: [0, 1, 2] }), or { numBins: 4 } and adapt(data). */
+export function Discretization(args?: DiscretizationArgs): DiscretizationLayer {
+  return new DiscretizationLayer(args);
+}
+import { Hashing as HashingLayer, type HashingArgs } from "./hashing.js";
+import { HashedCrossing as HashedCrossingLayer, type HashedCrossingArgs, type HashedCrossingMode } from "./hashed_crossing.js";
+export { HashingLayer, HashedCrossingLayer };
+export type { HashingArgs, HashedCrossingArgs, HashedCrossingMode };
+/** Bins strings or integers by TensorFlow's stable hashes (FarmHash, or SipHash with a salt): layers.Hashing({ numBins: 8 }). */
+export function Hashing(args?: HashingArgs): HashingLayer {
+  return new HashingLayer(args);
+}
+/** Bins combinations of features by hashing: layers.HashedCrossing({ numBins: 32 })([feat1, feat2]). */
+export function HashedCrossing(args?: HashedCrossingArgs): HashedCrossingLayer {
+  return new HashedCrossingLayer(args);
+}
