@@ -14,3 +14,5 @@ export { padSequences, type PadSequencesOptions, type Sequence, type SequenceSte
 export { loadImg, imgToArray, arrayToImg, saveImg, type ArrayToImgOptions } from "./keras_image_utils.js";
 /** Keras' utils.pack_x_y_sample_weight / unpack_x_y_sample_weight. */
 export { packXYSampleWeight, unpackXYSampleWeight } from "./pack_x_y.js";
+/** Keras' utils.timeseries_dataset_from_array: sliding windows (and their targets) as a data.Dataset. */
+export { timeseriesDatasetFromArray, type TimeseriesDatasetOptions } from "./timeseries_dataset.js";
