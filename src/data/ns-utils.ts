@@ -16,3 +16,5 @@ export { loadImg, imgToArray, arrayToImg, saveImg, type ArrayToImgOptions } from
 export { packXYSampleWeight, unpackXYSampleWeight } from "./pack_x_y.js";
 /** Keras' utils.timeseries_dataset_from_array: sliding windows (and their targets) as a data.Dataset. */
 export { timeseriesDatasetFromArray, type TimeseriesDatasetOptions } from "./timeseries_dataset.js";
+/** Keras' utils.split_dataset: a tensor, [x, y] or a Dataset split into left and right Datasets. */
+export { splitDataset, type SplitDatasetOptions } from "./split_dataset.js";
