@@ -18,3 +18,5 @@ export { packXYSampleWeight, unpackXYSampleWeight } from "./pack_x_y.js";
 export { timeseriesDatasetFromArray, type TimeseriesDatasetOptions } from "./timeseries_dataset.js";
 /** Keras' utils.split_dataset: a tensor, [x, y] or a Dataset split into left and right Datasets. */
 export { splitDataset, type SplitDatasetOptions } from "./split_dataset.js";
+/** Keras' utils.Progbar: the progress bar fit prints, for loops of one's own (update(current, values), add(n, values)). */
+export { Progbar, type ProgbarOptions, type ProgbarValues } from "../models/callbacks/progbar.js";
