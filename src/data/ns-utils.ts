@@ -20,3 +20,5 @@ export { timeseriesDatasetFromArray, type TimeseriesDatasetOptions } from "./tim
 export { splitDataset, type SplitDatasetOptions } from "./split_dataset.js";
 /** Keras' utils.Progbar: the progress bar fit prints, for loops of one's own (update(current, values), add(n, values)). */
 export { Progbar, type ProgbarOptions, type ProgbarValues } from "../models/callbacks/progbar.js";
+/** Keras' utils.get_file: a download cached in ~/.keras/datasets, hash-checked, optionally unpacked (tar, tar.gz, zip). */
+export { getFile, type GetFileOptions } from "./get_file.js";
