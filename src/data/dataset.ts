@@ -74,6 +74,14 @@ function stack(items: Tensor[], where: string): Tensor {
   return makeTensor(out, [items.length, ...first.shape], first.dtype);
 }
 
+/** batchSize of datasets made directly by batch(): Keras' split_dataset reads tf.data's _batch_size to unbatch and rebatch. */
+const batchSizes = new WeakMap<object, number>();
+
+/** The batch size of a dataset made directly by `batch()` (not by a later map, prefetch...), else null, as Keras' get_batch_size. */
+export function batchSizeOf(ds: Dataset<Element>): number | null {
+  return batchSizes.get(ds) ?? null;
+}
+
 export class Dataset<E extends Element = Element> {
   private constructor(private readonly source: () => AsyncIterator<E>) {}
 
@@ -146,7 +154,7 @@ export class Dataset<E extends Element = Element> {
       const k = (items[0] as Tensor[]).length;
       return Array.from({ length: k }, (_, c) => stack(items.map((it) => (it as Tensor[])[c]), "Dataset.batch")) as E;
     };
-    return new Dataset<E>(async function* () {
+    const out = new Dataset<E>(async function* () {
       let items: E[] = [];
       for await (const e of self) {
         items.push(e);
@@ -154,6 +162,8 @@ export class Dataset<E extends Element = Element> {
       }
       if (items.length > 0 && !opts.dropRemainder) yield make(items);
     });
+    batchSizes.set(out, batchSize);
+    return out;
   }
 
   /**

@@ -27,8 +27,13 @@ export function cacheRoot(opts: DatasetOptions = {}): string {
   return resolve(opts.cacheDir ?? process.env.LAMINA_DATASETS ?? join(homedir(), ".lamina", "datasets"));
 }
 
+/** Keras' home folder: `KERAS_HOME`, else `~/.keras` (utils.getFile's default cache). */
+export function kerasHome(): string {
+  return process.env.KERAS_HOME ?? join(homedir(), ".keras");
+}
+
 function kerasCacheRoot(): string {
-  return join(process.env.KERAS_HOME ?? join(homedir(), ".keras"), "datasets");
+  return join(kerasHome(), "datasets");
 }
 
 /** data/<sub> of lamina's repository, found by walking up from this module (src/data or dist/data). */

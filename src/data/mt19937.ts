@@ -6,8 +6,8 @@
 const N = 624, M = 397;
 
 export class NumpyRandomState {
-  private readonly mt = new Uint32Array(N);
-  private index = N;
+  protected readonly mt = new Uint32Array(N);
+  protected index = N;
 
   /** `seed` must be an integer in [0, 2^32 - 1], as numpy requires. */
   constructor(seed: number) {

@@ -14,3 +14,11 @@ export { padSequences, type PadSequencesOptions, type Sequence, type SequenceSte
 export { loadImg, imgToArray, arrayToImg, saveImg, type ArrayToImgOptions } from "./keras_image_utils.js";
 /** Keras' utils.pack_x_y_sample_weight / unpack_x_y_sample_weight. */
 export { packXYSampleWeight, unpackXYSampleWeight } from "./pack_x_y.js";
+/** Keras' utils.timeseries_dataset_from_array: sliding windows (and their targets) as a data.Dataset. */
+export { timeseriesDatasetFromArray, type TimeseriesDatasetOptions } from "./timeseries_dataset.js";
+/** Keras' utils.split_dataset: a tensor, [x, y] or a Dataset split into left and right Datasets. */
+export { splitDataset, type SplitDatasetOptions } from "./split_dataset.js";
+/** Keras' utils.Progbar: the progress bar fit prints, for loops of one's own (update(current, values), add(n, values)). */
+export { Progbar, type ProgbarOptions, type ProgbarValues } from "../models/callbacks/progbar.js";
+/** Keras' utils.get_file: a download cached in ~/.keras/datasets, hash-checked, optionally unpacked (tar, tar.gz, zip). */
+export { getFile, type GetFileOptions } from "./get_file.js";

@@ -175,19 +175,19 @@ test("Progbar: averages, ETA as h:mm:ss and m:ss, us/step, replacing a longer li
   clock.t = 2.0005;
   q.update(2, [["loss", 1]]); // running mean (4 + 1) / 2
   clock.t = 7202;
-  q.add(1, [["loss", 0.0001]]); // final: the value replaces the mean, as in Keras
+  q.add(1, [["loss", 0.0001]]); // final: joins the mean, (4 + 1 + 0.0001) / 3, as Keras 3.5 prints
   assert.deepEqual(w2.out, [
     "\r" + bar("1/3", 3, 10) + ` ${B}4s${R} 2s/sample - loss: 4.0000`,
     // 42 visible characters before, 45 now
     "\b".repeat(42) + "\r" + bar("2/3", 6, 10) + ` ${B}0s${R} 500us/sample - loss: 2.5000`,
-    "\b".repeat(45) + "\r" + bar("3/3", 10, 10) + ` ${B}7202s${R} 3600s/sample - loss: 1.0000e-04\n`,
+    "\b".repeat(45) + "\r" + bar("3/3", 10, 10) + ` ${B}7202s${R} 3600s/sample - loss: 1.6667\n`,
   ]);
 });
 
 test("Progbar off a terminal starts each redraw on a new line; stateful metrics shown as given", () => {
   const w = capture(false);
   const clock = { t: 0 };
-  const p = new Progbar(2, { writer: w, now: () => clock.t, statefulMetrics: ["acc"] });
+  const p = new Progbar(2, { writer: w, now: () => clock.t, statefulMetrics: ["acc"], dynamicDisplay: false });
   clock.t = 1;
   p.update(1, { loss: 3, acc: 0.5 });
   clock.t = 2;
@@ -197,4 +197,43 @@ test("Progbar off a terminal starts each redraw on a new line; stateful metrics 
     "\n" + bar("2/2", 20) + ` ${B}0s${R} 1s/step - loss: 2.0000 - acc: 0.7500`,
   ]);
   assert.throws(() => new Progbar(1, { statefulMetrics: [], statelessMetrics: [] }), /only one of/);
+});
+
+// Reference strings printed by Keras 3.5's keras.utils.Progbar (KERAS_BACKEND=torch, time.time and
+// sys.stdout replaced), same calls and clock.
+test("Progbar matches Keras 3.5: float32 means, stateful metrics, interval, verbose 2, unknown target, posix redraws", () => {
+  const clock = { t: 0 };
+  const w = capture(false); // not a terminal: Keras on posix still redraws in place
+  const p = new Progbar(4, { writer: w, now: () => clock.t, statefulMetrics: ["acc"] });
+  clock.t = 1;
+  p.update(1, [["loss", 1.00005], ["acc", 0.5]]);
+  clock.t = 1.01;
+  p.update(2, [["loss", 1.00005], ["acc", 0.25]]);
+  clock.t = 3;
+  p.update(4, [["loss", 2.0], ["acc", 0.75]]);
+  assert.deepEqual(w.out, [
+    "\r\x1b[1m1/4\x1b[0m \x1b[32m━━━━━\x1b[0m\x1b[37m━━━━━━━━━━━━━━━\x1b[0m \x1b[1m3s\x1b[0m 1s/step - loss: 1.0000 - acc: 0.5000",
+    "\b".repeat(64) + "\r\x1b[1m4/4\x1b[0m \x1b[32m━━━━━━━━━━━━━━━━━━━━\x1b[0m\x1b[37m\x1b[0m \x1b[1m3s\x1b[0m 667ms/step - loss: 1.5000 - acc: 0.7500\n",
+  ]);
+
+  clock.t = 0;
+  const w2 = capture(false);
+  const v2 = new Progbar(5, { verbose: 2, writer: w2, now: () => clock.t });
+  clock.t = 1;
+  v2.update(2, [["loss", 0.5]]);
+  clock.t = 90;
+  v2.update(5, [["loss", -0.25], ["mae", 0.0004]]);
+  assert.deepEqual(w2.out, ["5/5 - 90s - 18s/step - loss: 0.0500 - mae: 4.0000e-04\n"]);
+
+  clock.t = 0;
+  const w3 = capture(false);
+  const u = new Progbar(null, { writer: w3, now: () => clock.t });
+  clock.t = 0.5;
+  u.update(100);
+  clock.t = 1;
+  u.update(250, [["x", 3]], true);
+  assert.deepEqual(w3.out, [
+    "\r    100/Unknown \x1b[1m0s\x1b[0m 5ms/step",
+    "\b".repeat(27) + "\r    250/Unknown \x1b[1m1s\x1b[0m 4ms/step - x: 3.0000\n",
+  ]);
 });

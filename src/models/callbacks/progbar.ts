@@ -31,7 +31,7 @@ export interface ProgbarOptions {
   unitName?: string;
   /** Output (default: the callbacks' output writer, process.stdout unless changed). */
   writer?: ProgressWriter;
-  /** Rewrite the line in place; defaults to the writer's isTTY. Otherwise each redraw starts a new line. */
+  /** Rewrite the line in place (backspaces and `\r`); otherwise each redraw starts a new line. Default, as Keras: true on a terminal and on every non-Windows system. */
   dynamicDisplay?: boolean;
   /** Clock in seconds (default: wall clock). */
   now?: Clock;
@@ -54,6 +54,11 @@ function valueEntries(values: ProgbarValues | null | undefined): Array<readonly 
   if (!values) return [];
   if (Array.isArray(values)) return values as Array<readonly [string, number]>;
   return Object.entries(values as Logs);
+}
+
+/** Keras takes the mean through its backend (backend.numpy.mean), which makes it a float32 before printing. */
+function shownAverage(sum: number, count: number): number {
+  return Math.fround(sum / Math.max(1, count));
 }
 
 /** Keras' time-per-unit text: ` 3s/step`, ` 66ms/step` or ` 512us/step`. */
@@ -116,7 +121,8 @@ export class Progbar {
       this.statelessMetrics = null;
     }
     this.writer = options.writer ?? getOutputWriter();
-    this.dynamicDisplay = options.dynamicDisplay ?? Boolean(this.writer.isTTY);
+    // Keras rewrites in place on a terminal and wherever Python has its posix module (every non-Windows system).
+    this.dynamicDisplay = options.dynamicDisplay ?? (Boolean(this.writer.isTTY) || process.platform !== "win32");
     this.now = options.now ?? systemClock;
     this.start = this.now();
   }
@@ -132,8 +138,8 @@ export class Progbar {
       const averaged =
         this.statefulMetrics !== null ? !this.statefulMetrics.has(key) : this.statelessMetrics!.has(key);
       const entry = this.values.get(key);
-      if (!averaged || last) {
-        // Keras shows stateful values as given; a final update replaces the running average.
+      if (!averaged) {
+        // Keras shows stateful values as given (a final update, too, joins the running average of the others).
         this.values.set(key, [value, 1]);
       } else {
         const steps = Math.max(current - this.seenSoFar, 1);
@@ -173,7 +179,7 @@ export class Progbar {
       }
       info += formatTimePerUnit(timePerUnit, this.unitName);
       for (const [key, [sum, count]] of this.values) {
-        const avg = sum / Math.max(1, count);
+        const avg = shownAverage(sum, count);
         info += ` - ${key}: ${Math.abs(avg) > 1e-3 ? formatFixed(avg, 4) : formatExponential(avg, 4)}`;
       }
 
@@ -188,7 +194,7 @@ export class Progbar {
         let info = `${this.countText(current, this.target as number)} - ${formatFixed(now - this.start, 0)}s`;
         info += ` -${formatTimePerUnit(timePerUnit, this.unitName)}`;
         for (const [key, [sum, count]] of this.values) {
-          const avg = sum / Math.max(1, count);
+          const avg = shownAverage(sum, count);
           // Keras' verbose-2 line tests `avg > 1e-3` (not the absolute value).
           info += ` - ${key}: ${avg > 1e-3 ? formatFixed(avg, 4) : formatExponential(avg, 4)}`;
         }
