@@ -2,6 +2,7 @@ import { Tensor } from "../tensor/tensor.js";
 import { valueText } from "../tensor/value_text.js";
 import { type CallOptions, type LayerInput, type LayerShape, layerOptions } from "./layer.js";
 import { SymbolicTensor } from "./symbolic.js";
+import { fingerprint64, utf8 } from "./string_hash.js";
 import { INDEX_LOOKUP_OPTIONS, LookupLayer, Vocabulary, type IndexLookupArgs } from "./index_lookup.js";
 import { compareUtf8, flatten, integersIn, isString, nest, type NestedNumbers, type NestedStrings } from "./nested_values.js";
 
@@ -41,9 +42,6 @@ export class StringLookup extends LookupLayer<string> {
     super(args);
     const where = `StringLookup ${this.name}`;
     if (args.encoding !== undefined && args.encoding !== "utf-8") throw new RangeError(`${where}: encoding must be "utf-8" (JavaScript strings are Unicode), got ${valueText(args.encoding)}`);
-    if ((args.numOovIndices ?? 1) > 1) {
-      throw new RangeError(`${where}: numOovIndices ${args.numOovIndices} > 1 spreads unknown strings over OOV slots by TensorFlow's FarmHash fingerprint, which lamina does not implement; use numOovIndices 0 or 1`);
-    }
     for (const [k, v] of [["maskToken", args.maskToken], ["oovToken", args.oovToken]] as const) {
       if (v !== undefined && v !== null && typeof v !== "string") throw new TypeError(`${where}: ${k} must be a string, got ${valueText(v)}`);
     }
@@ -91,7 +89,9 @@ export class StringLookup extends LookupLayer<string> {
     if (this.vocab.invert) throw new TypeError(`StringLookup ${this.name}: with invert: true it returns strings, which apply (typed to return tensors) cannot; call the layer itself: layer(ids)`);
     if (inputs instanceof Tensor) throw new TypeError(`StringLookup ${this.name}: takes strings (nested arrays of strings), got a ${inputs.dtype} tensor; for integer tokens use layers.IntegerLookup`);
     const flat = flatten(inputs, isString, "strings", `StringLookup ${this.name}`);
-    return this.vocab.encode(this.vocab.lookup(flat.values, () => 0), flat.shape);
+    // Several OOV slots: Keras spreads unknown strings by tf.strings.to_hash_bucket_fast (FarmHash Fingerprint64 mod slots).
+    const slots = BigInt(Math.max(1, this.vocab.numOovIndices));
+    return this.vocab.encode(this.vocab.lookup(flat.values, (t) => Number(fingerprint64(utf8(t)) % slots)), flat.shape);
   }
 
   call(_inputs: Tensor | Tensor[]): Tensor {

@@ -74,7 +74,9 @@ test("StringLookup refuses what Keras refuses, and what lamina cannot do, with t
   assert.throws(() => layers.StringLookup({ vocabulary: ["a", "a"] }), /repeated terms \["a"\]/);
   assert.throws(() => layers.StringLookup({ vocabulary: ["a", ""], maskToken: "" }), /found the mask token "" at vocabulary index 1/);
   assert.throws(() => layers.StringLookup({ vocabulary: ["a", "b"], maxTokens: 2 }), /has 3 entries \(special tokens included\) but maxTokens is 2/);
-  assert.throws(() => layers.StringLookup({ numOovIndices: 2 }), /FarmHash fingerprint, which lamina does not implement/);
+  // Several OOV slots: tf.strings.to_hash_bucket_fast(["Hello", "TensorFlow", "2.x"], 3) is [0, 2, 2] (TensorFlow's docstring), after the mask slot when there is one.
+  assert.deepEqual(layers.StringLookup({ vocabulary: ["a"], numOovIndices: 3 })(["Hello", "TensorFlow", "2.x", "a"]).arraySync(), [0, 2, 2, 3]);
+  assert.deepEqual(layers.StringLookup({ vocabulary: ["a"], numOovIndices: 3, maskToken: "" })(["Hello", "TensorFlow", "2.x", "a", ""]).arraySync(), [1, 3, 3, 4, 0]);
   assert.throws(() => layers.StringLookup({ invert: true, outputMode: "count" }), /outputMode must be "int" when invert is true/);
   assert.throws(() => layers.StringLookup({ sparse: true }), /sparse: true is not supported/);
   const fixed = layers.StringLookup({ vocabulary: ["a"] });
