@@ -170,7 +170,11 @@ export function checkTransformFillMode(where: string, v: unknown): TransformFill
  * to their dtype. Differentiable with respect to the images (not the transforms).
  */
 export function transform(imagesIn: Input, transformsIn: Input, opts: TransformOptions = {}): Tensor {
-  const op = "image.transform";
+  return projectiveTransform("image.transform", imagesIn, transformsIn, opts);
+}
+
+/** tf.image.transform's work, with `op` naming the public function in errors (image.affineTransform reuses it). */
+export function projectiveTransform(op: string, imagesIn: Input, transformsIn: Input, opts: TransformOptions): Tensor {
   const x0 = toTensor(imagesIn, op, "images");
   imageRankCheck(x0, op);
   const interpolation = checkTransformInterpolation(op, opts.interpolation ?? "bilinear");
