@@ -1,10 +1,8 @@
 /** The options every layer takes (Keras' base Layer kwargs) and their checks where a layer is made. */
-import type { DType } from "../tensor/dtype.js";
-import { DTYPES, isDType } from "../tensor/dtype.js";
+import { type DType, DTYPES, isDType } from "../tensor/dtype.js";
 import { valueText } from "../tensor/value_text.js";
 import { checkKeys } from "../nn/common.js";
-import { type RegularizerArg, resolveRegularizer } from "./weights.js";
-import type { WeightRegularizer } from "./weights.js";
+import { type RegularizerArg, type WeightRegularizer, resolveRegularizer } from "./weights.js";
 import type { Layer } from "./layer.js";
 
 /** What every layer accepts besides its own options (Keras' base Layer kwargs). */
