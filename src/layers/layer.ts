@@ -1,3 +1,8 @@
+/**
+ * The Layer base class: building, calling (on tensors or symbolic inputs), weights and their
+ * trainable state, config. The machinery around it lives by purpose in call_context, layer_args,
+ * layer_names, weight_scope and weights.
+ */
 import type { DType } from "../tensor/dtype.js";
 import { Tensor, storageOf } from "../tensor/tensor.js";
 import { maskOf, setMask } from "../tensor/keras_mask.js";
@@ -6,232 +11,36 @@ import { shapeText, shapesEqual } from "../tensor/shape.js";
 import { zeros } from "../tensor/creation.js";
 import { noGrad } from "../ops/engine.js";
 import { cast } from "../ops/math.js";
-import { DTYPES, isDType, isFloatDType } from "../tensor/dtype.js";
+import { isFloatDType } from "../tensor/dtype.js";
 import { valueText } from "../tensor/value_text.js";
 import { LayerNode, SymbolicTensor, type LayerShape, layerShapeText } from "./symbolic.js";
 import { pinnedTraining } from "./node_training.js";
-import { checkKeys, resetAutoNames } from "../nn/common.js";
 import { serializationHooks } from "../io/hooks.js";
 import {
-  type ConstraintArg, type InitializerArg, type RegularizerArg, resolveConstraint, resolveInitializer, resolveRegularizer, serializeObject,
+  type AddWeightOptions, type WeightConstraint, type WeightInitializer, type WeightRegularizer,
+  resolveConstraint, resolveInitializer, resolveRegularizer, serializeObject,
 } from "./weights.js";
 import type { DeserializeOptions } from "../io/serialization.js";
-import { recordLayerLoss, withoutLayerLosses } from "./layer_losses.js";
+import { withoutLayerLosses } from "./layer_losses.js";
+import { type CallOptions, type Mask, callInContext, hasMask, whileProbing } from "./call_context.js";
+import { type LayerArgs, checkLayerArgs, resolveActivityRegularizer } from "./layer_args.js";
+import { toSnakeCase, uniqueLayerName } from "./layer_names.js";
+import { scopeParentOf } from "./weight_scope.js";
+
+// Importable from here as before the split.
+export type { CallOptions, Mask } from "./call_context.js";
+export { callInContext, inputMask } from "./call_context.js";
+export { type LayerArgs, layerOptions } from "./layer_args.js";
+export { clearSession, toSnakeCase, uniqueLayerName } from "./layer_names.js";
+export { nestWeightScope } from "./weight_scope.js";
+export type { AddWeightOptions, WeightConstraint, WeightInitializer, WeightRegularizer } from "./weights.js";
 
 /** The dtypes of the symbolic inputs of the layer call being worked out (applySymbolic), for computeOutputShape's probe. */
 let symbolicInputDTypes: DType[] | null = null;
 
 export type { LayerShape };
 
-/** What every layer accepts besides its own options (Keras' base Layer kwargs). */
-export interface LayerArgs {
-  name?: string;
-  trainable?: boolean;
-  dtype?: DType;
-  /** Shape of one sample, without the batch (declares the model's input on a first layer). */
-  inputShape?: readonly number[];
-  batchSize?: number;
-  /**
-   * A penalty on the layer's output added to the loss in fit and evaluate (Keras'
-   * activity_regularizer): a Keras name ("l2") or a regularizer object, e.g.
-   * regularizers.L1L2({ l1: 1e-5 }). Keras 3 adds it whole, not divided by the batch size.
-   */
-  activityRegularizer?: RegularizerArg;
-}
-
-export interface CallOptions {
-  /** Training mode: Dropout drops, BatchNormalization uses and updates batch statistics. */
-  training?: boolean;
-  /**
-   * Keras' `mask` call argument: bool, [batch, time] for sequences, false at the steps to skip (a
-   * list, one per input, for a layer called on a list). A layer is called with the mask its inputs
-   * carry (tensor.kerasMask) unless one is given here; a custom layer reads it in call(x, { mask }).
-   */
-  mask?: Mask;
-}
-
-/** A mask as layers pass it: one bool tensor, none, or one (or none) per input of a list. */
-export type Mask = Tensor | null | readonly (Tensor | null)[];
-
-/** Anything that turns a weight into a penalty added to the loss (Keras regularizers). */
-export interface WeightRegularizer {
-  call(weight: Tensor): Tensor;
-}
-/** Anything that projects a weight back into an allowed set after each update (Keras constraints). */
-export interface WeightConstraint {
-  call(weight: Tensor): Tensor;
-}
-/** Anything that makes a weight's initial value (Keras initializers). */
-export interface WeightInitializer {
-  call(shape: readonly number[], dtype: DType): Tensor;
-}
-
-export interface AddWeightOptions {
-  /**
-   * A Keras name ("random_normal", "zeros", "he_normal"), a config `{ className, config }` or an
-   * initializer object; by default "glorot_uniform" for a float weight and "zeros" for another, as
-   * Keras' add_weight.
-   */
-  initializer?: InitializerArg;
-  trainable?: boolean;
-  dtype?: DType;
-  /** A Keras name ("l2") or a regularizer object. */
-  regularizer?: RegularizerArg;
-  /** A Keras name ("non_neg") or a constraint object. */
-  constraint?: ConstraintArg;
-}
-
 export type LayerInput = Tensor | SymbolicTensor | readonly (Tensor | SymbolicTensor)[];
-
-/** The training mode of the layer calls in progress (Keras' call context), undefined outside any. */
-let contextTraining: boolean | undefined;
-/** How many layer calls are in progress: the outermost one clears the losses of the previous call (Keras' entry layer). */
-let callDepth = 0;
-/** True while computeOutputShape runs a layer on zeros: that call adds no losses, as Keras' symbolic calls add none. */
-let probing = false;
-
-/** The masks the inputs carry (tensor.kerasMask): one, a list for a list input, or null when none has one. */
-export function inputMask(inputs: Tensor | readonly Tensor[]): Mask {
-  if (!Array.isArray(inputs)) return maskOf(inputs as Tensor);
-  const masks = (inputs as readonly Tensor[]).map(maskOf);
-  return masks.some((m) => m !== null) ? masks : null;
-}
-
-function hasMask(mask: Mask | undefined): boolean {
-  if (mask === undefined || mask === null) return false;
-  return Array.isArray(mask) ? mask.some((m) => m !== null) : true;
-}
-
-/** The layers already warned that they drop a mask (Keras warns once per place). */
-const warnedDropsMask = new WeakSet<object>();
-
-/** What callInContext needs of a layer's masks (a Layer; a model passed as TrainableModel is one). */
-interface MaskOwner {
-  readonly supportsMasking?: boolean;
-  computeMask?(inputs: Tensor | Tensor[], previousMask: Mask): Mask;
-  readonly name?: string;
-  readonly className?: string;
-}
-
-/**
- * Keras' Layer.__call__ for masks: a layer that supports masking attaches computeMask's result to
- * each output that has no mask yet; one that does not drops the mask, with a warning, so that
- * later layers do not see it.
- */
-function attachOutputMasks(layer: MaskOwner, inputs: Tensor | Tensor[], out: unknown, previous: Mask): void {
-  const outs = (Array.isArray(out) ? out : [out]).filter((t): t is Tensor => t instanceof Tensor);
-  if (layer.supportsMasking === true && layer.computeMask) {
-    if (outs.every((t) => maskOf(t) !== null)) return;
-    const masks = layer.computeMask(inputs, previous);
-    if (masks === null) return;
-    const list = Array.isArray(masks) ? masks as readonly (Tensor | null)[] : [masks as Tensor];
-    outs.forEach((t, i) => {
-      const m = list[i] ?? null;
-      if (maskOf(t) === null && m !== null) setMask(t, m);
-    });
-  } else if (hasMask(previous) && !probing && !warnedDropsMask.has(layer)) {
-    warnedDropsMask.add(layer);
-    process.emitWarning(
-      `Layer '${layer.name}' (of type ${layer.className}) was passed an input with a mask attached to it. However, this layer does not ` +
-        "support masking and will therefore destroy the mask information. Downstream layers will not see the mask.",
-      "UserWarning",
-    );
-  }
-}
-
-/** What callInContext needs of a layer's losses (a Layer; models passed as TrainableModel are Layers too). */
-interface LossOwner {
-  readonly activityRegularizer?: WeightRegularizer | null;
-  readonly ownLosses?: Tensor[];
-  readonly subLayers?: readonly LossOwner[];
-}
-
-function clearLosses(layer: LossOwner, seen = new Set<LossOwner>()): void {
-  if (seen.has(layer)) return;
-  seen.add(layer);
-  layer.ownLosses?.splice(0);
-  for (const l of layer.subLayers ?? []) clearLosses(l, seen);
-}
-
-/** Keras' Layer.__call__: the activity regularizer's penalty of each float output, as a loss of this call. */
-function addActivityLosses(layer: LossOwner & { name?: string; className?: string }, out: unknown): void {
-  const reg = layer.activityRegularizer;
-  if (!reg || probing) return;
-  const outs = (Array.isArray(out) ? out : [out]).filter((t): t is Tensor => t instanceof Tensor && isFloatDType(t.dtype));
-  for (const t of outs) {
-    let p: Tensor;
-    try {
-      p = reg.call(t);
-    } catch (e) {
-      throw new TypeError(`${layer.className} ${layer.name}: activityRegularizer: ${(e as Error).message}`);
-    }
-    layer.ownLosses?.push(p);
-    recordLayerLoss(p);
-  }
-}
-
-/**
- * Runs `layer.call` as Keras' Layer.__call__ does for the training argument: a call that does not
- * set `training` takes the mode of the call it runs inside, so the Dropout or BatchNormalization a
- * custom layer or subclassed model calls as `this.dropout(x)` trains when fit trains the model;
- * outside any such call it takes the layer's defaultTraining.
- * Every call of a layer's `call` from the library goes through here.
- */
-export function callInContext<T>(
-  layer: { call(inputs: Tensor | Tensor[], opts: CallOptions): T; readonly defaultTraining?: boolean | undefined } & MaskOwner,
-  inputs: Tensor | Tensor[], opts: CallOptions,
-): T {
-  // Keras' step 6: the mask the inputs carry, unless the caller gave one.
-  const previous = opts.mask !== undefined ? opts.mask : inputMask(inputs);
-  if (opts.mask === undefined && hasMask(previous)) opts = { ...opts, mask: previous };
-  const training = opts.training ?? contextTraining ?? layer.defaultTraining;
-  const outer = contextTraining;
-  const owner = layer as LossOwner;
-  if (callDepth === 0 && !probing) clearLosses(owner);
-  contextTraining = training;
-  callDepth++;
-  try {
-    const out = layer.call(inputs, training === opts.training ? opts : { ...opts, training });
-    addActivityLosses(owner, out);
-    attachOutputMasks(layer, inputs, out, previous ?? null);
-    return out;
-  } finally {
-    contextTraining = outer;
-    callDepth--;
-  }
-}
-
-/** The layer whose build makes each inner layer's weights (an RNN's cell, a wrapper's layer). */
-const scopeParents = new WeakMap<Layer, Layer>();
-
-/**
- * Names the weights `inner` makes from now on under `outer`'s scope (Keras names the weights a
- * layer's build creates under that layer: lstm/lstm_cell/kernel). Kept out of the layers'
- * properties, where the outer layer would count as a sub-layer of the inner one.
- */
-export function nestWeightScope(inner: Layer, outer: Layer): void {
-  scopeParents.set(inner, outer);
-}
-
-// Keras uniquifies default names per base name for the whole session: dense, dense_1, dense_2...
-const nameCounts = new Map<string, number>();
-
-/** Keras' to_snake_case of a class name: Conv2D -> conv2d, MaxPooling2D -> max_pooling2d. */
-export function toSnakeCase(name: string): string {
-  return name.replace(/(.)([A-Z][a-z]+)/g, "$1_$2").replace(/([a-z])([A-Z])/g, "$1_$2").toLowerCase();
-}
-
-export function uniqueLayerName(base: string): string {
-  const n = nameCounts.get(base) ?? 0;
-  nameCounts.set(base, n + 1);
-  return n === 0 ? base : `${base}_${n}`;
-}
-
-/** keras.backend.clear_session(): restarts automatic names (dense, conv2d, ..., auc) from scratch. */
-export function clearSession(): void {
-  nameCounts.clear();
-  resetAutoNames();
-}
 
 /** The interface of a layer instance that can be called like a function: layer(x). */
 export interface Layer {
@@ -375,7 +184,7 @@ export abstract class Layer {
    * `bidirectional/forward_lstm/lstm_cell/kernel` are, so that two LSTMs' cells keep distinct names.
    */
   protected get weightScope(): string {
-    const outer = scopeParents.get(this);
+    const outer = scopeParentOf(this);
     return outer ? `${outer.weightScope}/${this.name}` : this.name;
   }
 
@@ -422,14 +231,7 @@ export abstract class Layer {
       return declared !== undefined && !isFloatDType(declared) ? declared : this.dtype;
     };
     const probes = shapes.map((s, k) => zeros(s.map((d) => (d === null ? 1 : d)), probeDType(k)));
-    const wasProbing = probing;
-    probing = true;
-    let out: Tensor | Tensor[];
-    try {
-      out = noGrad(() => withoutLayerLosses(() => callInContext(this, multi ? probes : probes[0], { training: false })));
-    } finally {
-      probing = wasProbing;
-    }
+    const out = whileProbing(() => noGrad(() => withoutLayerLosses(() => callInContext(this, multi ? probes : probes[0], { training: false }))));
     const outs = Array.isArray(out) ? out : [out];
     const result = outs.map((o, k) => o.shape.map((d, i) => (isUnknownDim(shapes, i, k) ? null : d)));
     return Array.isArray(out) ? result : result[0];
@@ -706,55 +508,5 @@ function checkDeclaredShape(layer: Layer, shape: LayerShape): void {
   const ok = want.length === shape.length && want.every((d, i) => d === null || shape[i] === null || d === shape[i]);
   if (!ok) {
     throw new RangeError(`${layer.name}: expected input of shape ${layerShapeText(want)} but got ${layerShapeText(shape)}; reshape the data or change inputShape`);
-  }
-}
-
-const BASE_OPTIONS = Object.keys({
-  name: true, trainable: true, dtype: true, inputShape: true, batchSize: true, activityRegularizer: true,
-} satisfies Record<keyof LayerArgs, true>);
-
-/** The activityRegularizer option resolved where the layer is made, so a misspelt name fails there, naming the layer. */
-function resolveActivityRegularizer(cls: abstract new (...a: never[]) => Layer, args: LayerArgs): WeightRegularizer | null {
-  try {
-    return resolveRegularizer(args.activityRegularizer);
-  } catch (e) {
-    const err = e as Error;
-    const where = `${cls.name}${typeof args.name === "string" ? ` ${args.name}` : ""}`;
-    throw new (err instanceof RangeError ? RangeError : TypeError)(`${where}: activityRegularizer: ${err.message}`);
-  }
-}
-
-/**
- * The options a built-in layer takes besides LayerArgs, as its `static readonly options`: the
- * constructor then refuses any other, as Keras does ("Unrecognized keyword arguments passed to
- * Dense"), where a misspelt or unsupported one (activaton, dataFormat: "channels_first") would
- * be ignored. The record form lets the compiler check the list against the Args interface.
- */
-export function layerOptions<A extends LayerArgs>(own: Readonly<Record<Exclude<keyof A, keyof LayerArgs>, true>>): readonly string[] {
-  return Object.keys(own);
-}
-
-/**
- * The base options every layer takes, checked where the layer is made: a bad one would otherwise
- * surface later as a crash with no layer in it ("args.inputShape is not iterable") or, for a
- * name with "/", as weights named like another layer's (Keras refuses it too).
- */
-function checkLayerArgs(cls: abstract new (...a: never[]) => Layer, args: LayerArgs): void {
-  const where = `${cls.name}${typeof args.name === "string" ? ` ${args.name}` : ""}`;
-  if (typeof args !== "object" || args === null) throw new TypeError(`${where}: options must be an object, got ${valueText(args)}`);
-  // A built-in class lists its options (layerOptions); a user's subclass without its own list is not checked.
-  if (Object.hasOwn(cls, "options")) checkKeys(where, args, [...BASE_OPTIONS, ...(cls as unknown as { options: readonly string[] }).options]);
-  if (args.name !== undefined && (typeof args.name !== "string" || args.name.includes("/"))) {
-    throw new TypeError(`${where}: name must be a string without "/" (weights are named <layer>/<weight>), got ${valueText(args.name)}`);
-  }
-  if (args.dtype !== undefined && !isDType(args.dtype)) {
-    throw new TypeError(`${where}: unknown dtype ${valueText(args.dtype)}; use one of ${DTYPES.join(", ")} (layers compute in float32, the default, or float64)`);
-  }
-  const shape: unknown = args.inputShape;
-  if (shape !== undefined && (!Array.isArray(shape) || !shape.every((d) => d === null || (Number.isInteger(d) && d >= 0)))) {
-    throw new TypeError(`${where}: inputShape must be a list of non-negative integers (the shape of one sample, without the batch), got ${valueText(shape)}; e.g. inputShape: [28, 28, 1]`);
-  }
-  if (args.batchSize !== undefined && !(Number.isInteger(args.batchSize) && args.batchSize > 0)) {
-    throw new RangeError(`${where}: batchSize must be a positive integer, got ${valueText(args.batchSize)}`);
   }
 }

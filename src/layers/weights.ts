@@ -1,8 +1,38 @@
-import type { Layer, WeightConstraint, WeightInitializer, WeightRegularizer } from "./layer.js";
+import type { Layer } from "./layer.js";
+import type { DType } from "../tensor/dtype.js";
+import type { Tensor } from "../tensor/tensor.js";
 import type { Variable } from "../tensor/variable.js";
 import * as initializers from "../nn/initializers.js";
 import * as regularizers from "../nn/regularizers.js";
 import * as constraints from "../nn/constraints.js";
+
+/** Anything that turns a weight into a penalty added to the loss (Keras regularizers). */
+export interface WeightRegularizer {
+  call(weight: Tensor): Tensor;
+}
+/** Anything that projects a weight back into an allowed set after each update (Keras constraints). */
+export interface WeightConstraint {
+  call(weight: Tensor): Tensor;
+}
+/** Anything that makes a weight's initial value (Keras initializers). */
+export interface WeightInitializer {
+  call(shape: readonly number[], dtype: DType): Tensor;
+}
+
+export interface AddWeightOptions {
+  /**
+   * A Keras name ("random_normal", "zeros", "he_normal"), a config `{ className, config }` or an
+   * initializer object; by default "glorot_uniform" for a float weight and "zeros" for another, as
+   * Keras' add_weight.
+   */
+  initializer?: InitializerArg;
+  trainable?: boolean;
+  dtype?: DType;
+  /** A Keras name ("l2") or a regularizer object. */
+  regularizer?: RegularizerArg;
+  /** A Keras name ("non_neg") or a constraint object. */
+  constraint?: ConstraintArg;
+}
 
 /** What layer options accept for an initializer: a Keras name ("he_normal") or an object. */
 export type InitializerArg = string | WeightInitializer | { className: string; config?: Record<string, unknown> };

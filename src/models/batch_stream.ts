@@ -4,7 +4,8 @@
  */
 import { Tensor } from "../tensor/tensor.js";
 import type { SymbolicTensor } from "../layers/symbolic.js";
-import { type Targets, describeShapes } from "./training.js";
+import type { Targets } from "./training.js";
+import { describeShapes } from "./data_rows.js";
 
 /** Batches of [x, y] (a data.Dataset after .batch(), or any async iterable of them). */
 export type BatchStream = AsyncIterable<Tensor[] | Tensor>;

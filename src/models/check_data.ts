@@ -6,7 +6,9 @@
 import type { Tensor } from "../tensor/tensor.js";
 import type { Layer, LayerShape } from "../layers/layer.js";
 import { layerShapeText } from "../layers/symbolic.js";
-import { type CompiledState, type Targets, checkBinaryLabels, checkFinite, checkSparseLabels, describeShapes, numSamples, targetList } from "./training.js";
+import type { CompiledState, Targets } from "./training.js";
+import { checkBinaryLabels, checkFinite, checkSparseLabels } from "./label_checks.js";
+import { describeShapes, numSamples, targetList } from "./data_rows.js";
 
 /** Checks data before any step: sample counts, output size, sparse label range. */
 export function checkData(model: Layer, x: Tensor | Tensor[], y: Targets | null, state: CompiledState, what: string): void {

@@ -1,5 +1,6 @@
 import type { Tensor } from "../tensor/tensor.js";
-import { type CompiledOutput, type CompiledState, type TrainingLoss, type TrainingMetric, RunningMean } from "./training.js";
+import type { CompiledOutput, CompiledState, TrainingLoss, TrainingMetric } from "./training.js";
+import { RunningMean } from "./running_mean.js";
 import * as optimizers from "../optimizers/index.js";
 import type { Optimizer } from "../optimizers/index.js";
 import * as losses from "../nn/losses.js";

@@ -6,7 +6,9 @@ import { Tensor } from "../tensor/tensor.js";
 import type { Input } from "../ops/engine.js";
 import { Metric } from "../nn/metric_base.js";
 import { valueText } from "../tensor/value_text.js";
-import { type CompiledState, type Logs, type Targets, lossLogs, metricLogNames, targetList, updateMetrics } from "./training.js";
+import type { CompiledState, Logs, Targets } from "./training.js";
+import { lossLogs, metricLogNames, updateMetrics } from "./metric_logs.js";
+import { targetList } from "./data_rows.js";
 
 /** One batch as fit, evaluate and predict hand it to a step (Keras' `data`, unpacked). */
 export interface StepData {

@@ -1,5 +1,6 @@
 /** What evaluate, trainOnBatch and testOnBatch return: Keras' list of values in its order, or its dict. */
-import { type CompiledState, type Logs, metricOwnName } from "./training.js";
+import type { CompiledState, Logs } from "./training.js";
+import { metricOwnName } from "./metric_logs.js";
 import type { EvaluateResults } from "./model_args.js";
 
 /**

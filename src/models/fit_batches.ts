@@ -3,7 +3,9 @@
  * weighted by classWeight as Keras weighs them.
  */
 import type { Tensor } from "../tensor/tensor.js";
-import { type Targets, batchSampleWeights, epochBatches, numSamples, takeRows, targetList } from "./training.js";
+import type { Targets } from "./training.js";
+import { batchSampleWeights } from "./sample_weights.js";
+import { epochBatches, numSamples, takeRows, targetList } from "./data_rows.js";
 import type { StepData } from "./custom_step.js";
 import type { TrainBatch } from "./batch_stream.js";
 import { type FitArgs, bothWeightings } from "./model_args.js";

@@ -2,7 +2,9 @@
 import type { History } from "./callbacks/history.js";
 import type { CallbackModel, CallbackParams } from "./callbacks/callback.js";
 import { configureCallbacks } from "./callbacks/configure.js";
-import { type CompiledState, type Logs, type TestRunner, initialEpochOf, trainedWeights } from "./training.js";
+import type { CompiledState, Logs, TestRunner } from "./training.js";
+import { initialEpochOf } from "./model_args.js";
+import { trainedWeights } from "./builtin_steps.js";
 import { stepLogs } from "./custom_step.js";
 import { warnIfTrainableChanged } from "./trainable_state.js";
 import type { BatchStream, TrainBatch } from "./batch_stream.js";

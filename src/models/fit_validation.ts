@@ -4,7 +4,10 @@
  */
 import type { Tensor } from "../tensor/tensor.js";
 import { valueText } from "../tensor/value_text.js";
-import { type Logs, type Targets, type TestRunner, batchSizeOf, evaluateBatches, evaluateData, numSamples, sliceRows } from "./training.js";
+import type { Logs, Targets, TestRunner } from "./training.js";
+import { batchSizeOf } from "./model_args.js";
+import { evaluateBatches, evaluateData } from "./evaluate_loop.js";
+import { numSamples, sliceRows } from "./data_rows.js";
 import type { StepData } from "./custom_step.js";
 import type { CallbackList } from "./callbacks/callback.js";
 import { type BatchStream, type TrainBatch, isBatchStream } from "./batch_stream.js";

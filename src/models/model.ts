@@ -7,11 +7,15 @@ import { Layer, type CallOptions, type LayerShape, attributeLayers, callInContex
 import { LayerNode, SymbolicTensor } from "../layers/symbolic.js";
 import { type SummaryOptions, type SummaryPrintOptions, summaryText } from "./summary.js";
 import { type CompileArgs, resolveCompile } from "./compile.js";
-import {
-  type CompiledState, type ModelData, type Logs, checkClassWeight, type TrainingOptimizer, batchSampleWeights, batchSizeOf, epochsOf, sampleWeightsFor,
-  evaluateBatches, evaluateData, numSamples, predictData, trainStep as builtinTrainStep,
-  type Targets, targetList, totalLoss, type TestRunner, evaluateBatch, updateMetrics, initialEpochOf,
-} from "./training.js";
+import type { CompiledState, ModelData, Logs, TrainingOptimizer, Targets, TestRunner } from "./training.js";
+import { batchSampleWeights, checkClassWeight, sampleWeightsFor } from "./sample_weights.js";
+import { checkFinite } from "./label_checks.js";
+import { evaluateBatches, evaluateData } from "./evaluate_loop.js";
+import { numSamples, sliceRows, targetList } from "./data_rows.js";
+import { predictData } from "./predict_batches.js";
+import { trainStep as builtinTrainStep, evaluateBatch } from "./builtin_steps.js";
+import { totalLoss } from "./loss_total.js";
+import { updateMetrics } from "./metric_logs.js";
 import { type ModelMetric, type StepData, type StepLogs, metricsResult, modelMetrics, resultOrLogs, stepLogs } from "./custom_step.js";
 import type { Optimizer } from "../optimizers/optimizer.js";
 import { add } from "../ops/math.js";
@@ -26,7 +30,7 @@ import type { LoadWeightsOptions, SaveModelOptions, SaveWeightsOptions } from ".
 import {
   type EvaluateArgs, type EvaluateResults, type FitArgs, type OnBatchArgs, type PredictArgs, type TrainOnBatchArgs,
   EVALUATE_OPTIONS, FIT_OPTIONS, PREDICT_OPTIONS, TEST_ON_BATCH_OPTIONS, TRAIN_ON_BATCH_OPTIONS,
-  bothWeightings, checkOptions, refuseTargetsWithDataset, returnDictOf, stepCount, verbosity,
+  batchSizeOf, bothWeightings, checkOptions, epochsOf, initialEpochOf, refuseTargetsWithDataset, returnDictOf, stepCount, verbosity,
 } from "./model_args.js";
 import { type BatchStream, type TrainBatch, isBatchStream, refuseUnbatched, splitBatch } from "./batch_stream.js";
 import { functionalGraph } from "./graph_order.js";
@@ -41,7 +45,6 @@ import { evaluateResult } from "./evaluate_result.js";
 import { evaluateWithCallbacks } from "./evaluate_run.js";
 import { type PredictRun, predictAwaitingHooks, predictSync } from "./predict_run.js";
 import { streamInputs, streamSteps } from "./predict_stream.js";
-import { checkFinite, sliceRows } from "./training.js";
 
 export type { EvaluateArgs, EvaluateResults, FitArgs, OnBatchArgs, PredictArgs, TrainOnBatchArgs } from "./model_args.js";
 export type { BatchStream } from "./batch_stream.js";

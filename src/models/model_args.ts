@@ -157,3 +157,24 @@ export function refuseTargetsWithDataset(op: string, second: unknown, argCount: 
     throw new TypeError(`${op}: y cannot be given with a dataset, whose elements already hold the targets ([x, y]); pass the options second: model.${op}(dataset, ${op === "fit" ? "{ epochs: 5 }" : "{ verbose: 0 }"})`);
   }
 }
+
+/** The epochs of a fit call: Keras' default 1, else a non-negative integer. */
+export function epochsOf(given: number | undefined): number {
+  const e = given ?? 1;
+  if (!Number.isInteger(e) || e < 0) throw new RangeError(`fit: epochs must be a non-negative integer, got ${given}`);
+  return e;
+}
+
+/** fit's initialEpoch: the epoch to start at (to resume a run), a non-negative integer. */
+export function initialEpochOf(given: number | undefined): number {
+  const e = given ?? 0;
+  if (!Number.isInteger(e) || e < 0) throw new RangeError(`fit: initialEpoch must be a non-negative integer (the epoch to resume at), got ${valueText(given)}`);
+  return e;
+}
+
+/** The batch size of a fit, evaluate or predict call: Keras' default 32, else a positive integer. */
+export function batchSizeOf(given: number | undefined, what: string, name = "batchSize"): number {
+  const b = given ?? 32;
+  if (!Number.isInteger(b) || b <= 0) throw new RangeError(`${what}: ${name} must be a positive integer, got ${given}`);
+  return b;
+}

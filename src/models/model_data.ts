@@ -2,7 +2,8 @@
 import { Tensor } from "../tensor/tensor.js";
 import type { DType } from "../tensor/dtype.js";
 import type { SymbolicTensor } from "../layers/symbolic.js";
-import { type CompiledState, type Data, type KeyedData, type ModelData, type Targets, isKeyedData, toTensorData } from "./training.js";
+import type { CompiledState, Data, KeyedData, ModelData, Targets } from "./training.js";
+import { isKeyedData, toTensorData } from "./data_rows.js";
 
 /** What inputsFor reads of the model: its name and (only for x keyed by name) its inputs. */
 export interface InputOwner {

@@ -1,0 +1,153 @@
+/**
+ * What happens around every layer call (Keras' Layer.__call__): the training mode a call inherits
+ * from the call it runs inside, the masks the inputs carry and the outputs get, and the losses the
+ * activity regularizer adds.
+ */
+import { Tensor } from "../tensor/tensor.js";
+import { maskOf, setMask } from "../tensor/keras_mask.js";
+import { isFloatDType } from "../tensor/dtype.js";
+import type { WeightRegularizer } from "./weights.js";
+import { recordLayerLoss } from "./layer_losses.js";
+
+export interface CallOptions {
+  /** Training mode: Dropout drops, BatchNormalization uses and updates batch statistics. */
+  training?: boolean;
+  /**
+   * Keras' `mask` call argument: bool, [batch, time] for sequences, false at the steps to skip (a
+   * list, one per input, for a layer called on a list). A layer is called with the mask its inputs
+   * carry (tensor.kerasMask) unless one is given here; a custom layer reads it in call(x, { mask }).
+   */
+  mask?: Mask;
+}
+
+/** A mask as layers pass it: one bool tensor, none, or one (or none) per input of a list. */
+export type Mask = Tensor | null | readonly (Tensor | null)[];
+
+/** The training mode of the layer calls in progress (Keras' call context), undefined outside any. */
+let contextTraining: boolean | undefined;
+/** How many layer calls are in progress: the outermost one clears the losses of the previous call (Keras' entry layer). */
+let callDepth = 0;
+/** True while computeOutputShape runs a layer on zeros: that call adds no losses, as Keras' symbolic calls add none. */
+let probing = false;
+
+/** Runs `fn` as computeOutputShape's probe on zeros: its calls add no losses and warn of no dropped mask. */
+export function whileProbing<T>(fn: () => T): T {
+  const wasProbing = probing;
+  probing = true;
+  try {
+    return fn();
+  } finally {
+    probing = wasProbing;
+  }
+}
+
+/** The masks the inputs carry (tensor.kerasMask): one, a list for a list input, or null when none has one. */
+export function inputMask(inputs: Tensor | readonly Tensor[]): Mask {
+  if (!Array.isArray(inputs)) return maskOf(inputs as Tensor);
+  const masks = (inputs as readonly Tensor[]).map(maskOf);
+  return masks.some((m) => m !== null) ? masks : null;
+}
+
+export function hasMask(mask: Mask | undefined): boolean {
+  if (mask === undefined || mask === null) return false;
+  return Array.isArray(mask) ? mask.some((m) => m !== null) : true;
+}
+
+/** The layers already warned that they drop a mask (Keras warns once per place). */
+const warnedDropsMask = new WeakSet<object>();
+
+/** What callInContext needs of a layer's masks (a Layer; a model passed as TrainableModel is one). */
+interface MaskOwner {
+  readonly supportsMasking?: boolean;
+  computeMask?(inputs: Tensor | Tensor[], previousMask: Mask): Mask;
+  readonly name?: string;
+  readonly className?: string;
+}
+
+/**
+ * Keras' Layer.__call__ for masks: a layer that supports masking attaches computeMask's result to
+ * each output that has no mask yet; one that does not drops the mask, with a warning, so that
+ * later layers do not see it.
+ */
+function attachOutputMasks(layer: MaskOwner, inputs: Tensor | Tensor[], out: unknown, previous: Mask): void {
+  const outs = (Array.isArray(out) ? out : [out]).filter((t): t is Tensor => t instanceof Tensor);
+  if (layer.supportsMasking === true && layer.computeMask) {
+    if (outs.every((t) => maskOf(t) !== null)) return;
+    const masks = layer.computeMask(inputs, previous);
+    if (masks === null) return;
+    const list = Array.isArray(masks) ? masks as readonly (Tensor | null)[] : [masks as Tensor];
+    outs.forEach((t, i) => {
+      const m = list[i] ?? null;
+      if (maskOf(t) === null && m !== null) setMask(t, m);
+    });
+  } else if (hasMask(previous) && !probing && !warnedDropsMask.has(layer)) {
+    warnedDropsMask.add(layer);
+    process.emitWarning(
+      `Layer '${layer.name}' (of type ${layer.className}) was passed an input with a mask attached to it. However, this layer does not ` +
+        "support masking and will therefore destroy the mask information. Downstream layers will not see the mask.",
+      "UserWarning",
+    );
+  }
+}
+
+/** What callInContext needs of a layer's losses (a Layer; models passed as TrainableModel are Layers too). */
+interface LossOwner {
+  readonly activityRegularizer?: WeightRegularizer | null;
+  readonly ownLosses?: Tensor[];
+  readonly subLayers?: readonly LossOwner[];
+}
+
+function clearLosses(layer: LossOwner, seen = new Set<LossOwner>()): void {
+  if (seen.has(layer)) return;
+  seen.add(layer);
+  layer.ownLosses?.splice(0);
+  for (const l of layer.subLayers ?? []) clearLosses(l, seen);
+}
+
+/** Keras' Layer.__call__: the activity regularizer's penalty of each float output, as a loss of this call. */
+function addActivityLosses(layer: LossOwner & { name?: string; className?: string }, out: unknown): void {
+  const reg = layer.activityRegularizer;
+  if (!reg || probing) return;
+  const outs = (Array.isArray(out) ? out : [out]).filter((t): t is Tensor => t instanceof Tensor && isFloatDType(t.dtype));
+  for (const t of outs) {
+    let p: Tensor;
+    try {
+      p = reg.call(t);
+    } catch (e) {
+      throw new TypeError(`${layer.className} ${layer.name}: activityRegularizer: ${(e as Error).message}`);
+    }
+    layer.ownLosses?.push(p);
+    recordLayerLoss(p);
+  }
+}
+
+/**
+ * Runs `layer.call` as Keras' Layer.__call__ does for the training argument: a call that does not
+ * set `training` takes the mode of the call it runs inside, so the Dropout or BatchNormalization a
+ * custom layer or subclassed model calls as `this.dropout(x)` trains when fit trains the model;
+ * outside any such call it takes the layer's defaultTraining.
+ * Every call of a layer's `call` from the library goes through here.
+ */
+export function callInContext<T>(
+  layer: { call(inputs: Tensor | Tensor[], opts: CallOptions): T; readonly defaultTraining?: boolean | undefined } & MaskOwner,
+  inputs: Tensor | Tensor[], opts: CallOptions,
+): T {
+  // Keras' step 6: the mask the inputs carry, unless the caller gave one.
+  const previous = opts.mask !== undefined ? opts.mask : inputMask(inputs);
+  if (opts.mask === undefined && hasMask(previous)) opts = { ...opts, mask: previous };
+  const training = opts.training ?? contextTraining ?? layer.defaultTraining;
+  const outer = contextTraining;
+  const owner = layer as LossOwner;
+  if (callDepth === 0 && !probing) clearLosses(owner);
+  contextTraining = training;
+  callDepth++;
+  try {
+    const out = layer.call(inputs, training === opts.training ? opts : { ...opts, training });
+    addActivityLosses(owner, out);
+    attachOutputMasks(layer, inputs, out, previous ?? null);
+    return out;
+  } finally {
+    contextTraining = outer;
+    callDepth--;
+  }
+}

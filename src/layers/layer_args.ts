@@ -1,0 +1,72 @@
+/** The options every layer takes (Keras' base Layer kwargs) and their checks where a layer is made. */
+import { type DType, DTYPES, isDType } from "../tensor/dtype.js";
+import { valueText } from "../tensor/value_text.js";
+import { checkKeys } from "../nn/common.js";
+import { type RegularizerArg, type WeightRegularizer, resolveRegularizer } from "./weights.js";
+import type { Layer } from "./layer.js";
+
+/** What every layer accepts besides its own options (Keras' base Layer kwargs). */
+export interface LayerArgs {
+  name?: string;
+  trainable?: boolean;
+  dtype?: DType;
+  /** Shape of one sample, without the batch (declares the model's input on a first layer). */
+  inputShape?: readonly number[];
+  batchSize?: number;
+  /**
+   * A penalty on the layer's output added to the loss in fit and evaluate (Keras'
+   * activity_regularizer): a Keras name ("l2") or a regularizer object, e.g.
+   * regularizers.L1L2({ l1: 1e-5 }). Keras 3 adds it whole, not divided by the batch size.
+   */
+  activityRegularizer?: RegularizerArg;
+}
+
+const BASE_OPTIONS = Object.keys({
+  name: true, trainable: true, dtype: true, inputShape: true, batchSize: true, activityRegularizer: true,
+} satisfies Record<keyof LayerArgs, true>);
+
+/** The activityRegularizer option resolved where the layer is made, so a misspelt name fails there, naming the layer. */
+export function resolveActivityRegularizer(cls: abstract new (...a: never[]) => Layer, args: LayerArgs): WeightRegularizer | null {
+  try {
+    return resolveRegularizer(args.activityRegularizer);
+  } catch (e) {
+    const err = e as Error;
+    const where = `${cls.name}${typeof args.name === "string" ? ` ${args.name}` : ""}`;
+    throw new (err instanceof RangeError ? RangeError : TypeError)(`${where}: activityRegularizer: ${err.message}`);
+  }
+}
+
+/**
+ * The options a built-in layer takes besides LayerArgs, as its `static readonly options`: the
+ * constructor then refuses any other, as Keras does ("Unrecognized keyword arguments passed to
+ * Dense"), where a misspelt or unsupported one (activaton, dataFormat: "channels_first") would
+ * be ignored. The record form lets the compiler check the list against the Args interface.
+ */
+export function layerOptions<A extends LayerArgs>(own: Readonly<Record<Exclude<keyof A, keyof LayerArgs>, true>>): readonly string[] {
+  return Object.keys(own);
+}
+
+/**
+ * The base options every layer takes, checked where the layer is made: a bad one would otherwise
+ * surface later as a crash with no layer in it ("args.inputShape is not iterable") or, for a
+ * name with "/", as weights named like another layer's (Keras refuses it too).
+ */
+export function checkLayerArgs(cls: abstract new (...a: never[]) => Layer, args: LayerArgs): void {
+  const where = `${cls.name}${typeof args.name === "string" ? ` ${args.name}` : ""}`;
+  if (typeof args !== "object" || args === null) throw new TypeError(`${where}: options must be an object, got ${valueText(args)}`);
+  // A built-in class lists its options (layerOptions); a user's subclass without its own list is not checked.
+  if (Object.hasOwn(cls, "options")) checkKeys(where, args, [...BASE_OPTIONS, ...(cls as unknown as { options: readonly string[] }).options]);
+  if (args.name !== undefined && (typeof args.name !== "string" || args.name.includes("/"))) {
+    throw new TypeError(`${where}: name must be a string without "/" (weights are named <layer>/<weight>), got ${valueText(args.name)}`);
+  }
+  if (args.dtype !== undefined && !isDType(args.dtype)) {
+    throw new TypeError(`${where}: unknown dtype ${valueText(args.dtype)}; use one of ${DTYPES.join(", ")} (layers compute in float32, the default, or float64)`);
+  }
+  const shape: unknown = args.inputShape;
+  if (shape !== undefined && (!Array.isArray(shape) || !shape.every((d) => d === null || (Number.isInteger(d) && d >= 0)))) {
+    throw new TypeError(`${where}: inputShape must be a list of non-negative integers (the shape of one sample, without the batch), got ${valueText(shape)}; e.g. inputShape: [28, 28, 1]`);
+  }
+  if (args.batchSize !== undefined && !(Number.isInteger(args.batchSize) && args.batchSize > 0)) {
+    throw new RangeError(`${where}: batchSize must be a positive integer, got ${valueText(args.batchSize)}`);
+  }
+}

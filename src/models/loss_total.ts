@@ -1,0 +1,45 @@
+/** The loss a step minimizes: the compiled losses of every output, the layers' losses and the weights' penalties. */
+import type { Tensor } from "../tensor/tensor.js";
+import { add, cast, mul } from "../ops/math.js";
+import type { Layer } from "../layers/layer.js";
+import type { CompiledState } from "./training.js";
+
+/**
+ * The weighted sum of every output's loss (Keras' loss_weights), and each output's weighted loss:
+ * Keras 3 logs `<output>_loss` after the weight, so that the parts add up to the loss.
+ */
+export function totalLoss(state: CompiledState, ys: readonly Tensor[], preds: readonly Tensor[], sampleWeight: Tensor | null): { total: Tensor; parts: Tensor[] } {
+  if (ys.length !== state.outputs.length || preds.length !== state.outputs.length) {
+    throw new RangeError(`fit: the model was compiled for ${state.outputs.length} output(s) (${state.outputs.map((o) => o.name).join(", ")}) but got ${ys.length} label tensor(s) for ${preds.length} output(s)`);
+  }
+  const parts = state.outputs.map((o, i) => {
+    const p = o.loss.call(ys[i], preds[i], sampleWeight);
+    return o.weight === 1 ? p : mul(p, o.weight);
+  });
+  const total = parts.reduce((acc, p) => add(acc, p));
+  return { total, parts };
+}
+
+/**
+ * The loss as Keras' compute_loss totals it: the compiled loss, plus each loss the layers added in
+ * the forward pass (activity regularization), plus the weights' regularization penalties.
+ */
+export function withPenalties(loss: Tensor, layerLosses: readonly Tensor[], weightPenalty: Tensor | null): Tensor {
+  let total = loss;
+  for (const p of layerLosses) total = add(total, p.dtype === total.dtype ? p : cast(p, total.dtype));
+  return weightPenalty ? add(total, weightPenalty) : total;
+}
+
+/** Sums every weight regularizer's penalty over the model's layers (Keras adds them to the loss). */
+export function regularizationLoss(layers: readonly Layer[]): Tensor | null {
+  let total: Tensor | null = null;
+  const visit = (l: Layer): void => {
+    for (const [w, reg] of l.weightRegularizers) {
+      const p = reg.call(w);
+      total = total ? add(total, p) : p;
+    }
+    l.subLayers.forEach(visit);
+  };
+  layers.forEach(visit);
+  return total;
+}
