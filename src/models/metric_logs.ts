@@ -17,13 +17,6 @@ export function updateMetrics(state: CompiledState, ys: readonly Tensor[], preds
   });
 }
 
-/** Keras' reset_metrics of a model without metrics of its own: the loss tracker and every compiled metric start over; returns the tracker. */
-export function resetMetrics(state: CompiledState): RunningMean {
-  state.lossTracker.reset();
-  state.metrics.forEach((m) => m.resetState());
-  return state.lossTracker;
-}
-
 /**
  * The loss logs of a compiled model: `loss`, and `<output>_loss` per output of a multi-output
  * model (each after its loss weight, as Keras 3 logs them).
@@ -33,19 +26,6 @@ export function lossLogs(tracker: RunningMean, state: CompiledState): Logs {
   if (state.outputs.length > 1 && state.hasLoss) {
     tracker.partResults().forEach((v, i) => { logs[`${state.outputs[i].name}_loss`] = v; });
   }
-  return logs;
-}
-
-/**
- * Keras' log keys: loss, the metrics, and `<output>_loss` per output of a multi-output model. A
- * metric name met again gets `_1`, `_2`, ... (Keras 3.5's CompileMetrics.result): metrics
- * ["mae", "mae"] log mae and mae_1, rather than one overwriting the other. The values are float32,
- * as Keras' metric results are.
- */
-export function logsOf(tracker: RunningMean, state: CompiledState): Logs {
-  const logs = lossLogs(tracker, state);
-  // Keras' metric results are float32 tensors, logged as their Python float.
-  metricLogNames(state).forEach((name, i) => { logs[name] = Math.fround(state.metrics[i].result()); });
   return logs;
 }
 
