@@ -21,9 +21,9 @@ export abstract class Wrapper extends Layer {
   constructor(args: WrapperArgs) {
     super(args);
     if (!(args.layer instanceof Layer)) {
-      throw new TypeError(
-        `${this.className} ${this.name}: layer must be a layer instance, got ${valueText(args.layer)}; e.g. layers.${this.className}(layers.Dense(8))`,
-      );
+      // Built-in wrappers list their options and have a factory in `layers`; a user's subclass is constructed.
+      const example = Object.hasOwn(new.target, "options") ? `layers.${this.className}(layers.Dense(8))` : `new ${this.className}({ layer: layers.Dense(8) })`;
+      throw new TypeError(`${this.className} ${this.name}: layer must be a layer instance, got ${valueText(args.layer)}; e.g. ${example}`);
     }
     this.layer = args.layer;
     if (!this.layer.built) nestWeightScope(this.layer, this);
