@@ -218,3 +218,27 @@ test("SpectralNormalization on a symbolic input: output shape from the wrapped l
   const model = new tf.models.Model({ inputs: input, outputs: out });
   assert.deepEqual((model.predict(tf.ones([2, 5, 4])) as tf.Tensor).shape, [2, 5, 3]);
 });
+
+test("SpectralNormalization of every layer with a kernel (or embeddings): enough power iterations bring the kernel's largest singular value to 1", () => {
+  tf.clearSession();
+  tf.random.setSeed(11);
+  const cases: [tf.layers.Layer, number[] | tf.Tensor][] = [
+    [layers.Conv1D(3, 2), [2, 5, 4]],
+    [layers.Conv1DTranspose(3, 2), [2, 5, 4]],
+    [layers.DepthwiseConv1D(2, { depthMultiplier: 2 }), [2, 5, 3]],
+    [layers.Conv2DTranspose(3, 2), [1, 4, 4, 2]],
+    [layers.DepthwiseConv2D(2), [1, 4, 4, 3]],
+    [layers.Conv3D(2, 2), [1, 3, 3, 3, 2]],
+    [layers.EinsumDense("ab,bc->ac", 4), [2, 3]],
+    [layers.Embedding(6, 4), tf.constant([[0, 5, 2]], [1, 3], "int32")],
+  ];
+  for (const [inner, input] of cases) {
+    const sn = layers.SpectralNormalization(inner, { powerIterations: 200 });
+    const x = input instanceof tf.Tensor ? input : tf.random.normal(input);
+    sn.apply(x, { training: true });
+    const kernel = sn.weights[0];
+    const w = tf.reshape(kernel, [-1, kernel.shape[kernel.rank - 1]]);
+    const s = tf.linalg.svd(w, false, false).dataSync() as Float32Array;
+    assert.ok(Math.abs(Math.max(...s) - 1) < 1e-4, `${inner.className}: largest singular value ${Math.max(...s)}`);
+  }
+});
