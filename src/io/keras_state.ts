@@ -49,6 +49,10 @@ export function varsGroup(path: string): string {
  * later, so a weight frozen on its own keeps its slot.
  */
 export function ownVariables(layer: Layer): Variable[] {
+  // A layer whose own variables include one of a sub-layer's (SpectralNormalization tracks the
+  // wrapped kernel, as Keras' attribute tracking does) lists them itself.
+  const declared = (layer as unknown as { kerasOwnVariables?: () => Variable[] }).kerasOwnVariables;
+  if (typeof declared === "function") return declared.call(layer);
   const inSubLayers = new Set(layer.subLayers.flatMap((l) => l.weights));
   return layer.weights.filter((w) => !inSubLayers.has(w));
 }

@@ -52,6 +52,7 @@ import { CategoryEncoding } from "../layers/category_encoding.js";
 import { Discretization } from "../layers/discretization.js";
 import { Hashing } from "../layers/hashing.js";
 import { HashedCrossing } from "../layers/hashed_crossing.js";
+import { SpectralNormalization } from "../layers/spectral_normalization.js";
 import { type JsonValue, type JsonObject } from "./config_json.js";
 import { type CustomObject, registerKerasSerializable } from "./custom_objects.js";
 
@@ -276,6 +277,7 @@ export const LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
   Discretization: { cls: ctor(Discretization), keys: ["bin_boundaries", "num_bins", "epsilon", "output_mode"], fixed: { sparse: [false] }, buildConfig: true, dtypeString: true },
   Hashing: { cls: ctor(Hashing), keys: ["num_bins", "salt", "mask_value", "output_mode"], fixed: { sparse: [false] }, buildConfig: true },
   HashedCrossing: { cls: ctor(HashedCrossing), keys: ["num_bins", "output_mode"], fixed: { sparse: [false] }, buildConfig: true, dtypeString: true },
+  SpectralNormalization: { cls: ctor(SpectralNormalization), keys: ["layer", "power_iterations"], buildConfig: true },
 };
 
 /** Keras' other spellings of the same classes (they serialize under the names above). */

@@ -159,6 +159,7 @@ const cases: LayerCase[] = [
   { cls: "ZeroPadding3D", make: () => layers.ZeroPadding3D([[0, 1], 2, [1, 0]]), input: [1, 2, 2, 2, 2] },
   { cls: "Cropping3D", make: () => layers.Cropping3D([[0, 1], 1, [1, 0]]), input: [1, 3, 4, 3, 2] },
   { cls: "SpatialDropout3D", make: () => layers.SpatialDropout3D(0.2, { seed: 3, dataFormat: "channels_first" }), input: [1, 3, 2, 2, 2] },
+  { cls: "SpectralNormalization", nested: true, make: () => layers.SpectralNormalization(layers.Conv2D(2, 2, { activation: "relu" }), { powerIterations: 2 }), input: [1, 4, 4, 3] },
 ];
 
 test("every built-in layer class has a round-trip case below", () => {

@@ -35,6 +35,7 @@ import { RandomRotation, RandomTranslation, RandomZoom } from "../layers/image_a
 import { RandomBrightness, RandomContrast, RandomCrop } from "../layers/image_adjust.js";
 import { RNN } from "../layers/rnn.js";
 import { Bidirectional } from "../layers/rnn_wrappers.js";
+import { Wrapper } from "../layers/wrapper.js";
 import { SpatialDropout1D } from "../layers/spatial_dropout1d.js";
 import { AlphaDropout } from "../layers/alpha_dropout.js";
 import { LAMBDA_CODE_CLASS_NAME, Lambda, type LambdaFunction, type LambdaOutputShape, configHoldsCode } from "../layers/lambda.js";
@@ -532,7 +533,9 @@ function customFromConfig(cls: LayerCtor, config: Readonly<Record<string, unknow
   for (const [key, value] of Object.entries(config)) {
     if (commonOption(key, value, opts, where, options)) continue;
     if (value === null || value === undefined) continue;
-    opts[snakeToCamel(key)] = cloneJson(value);
+    // Keras' Wrapper.from_config: a user's wrapper gets its wrapped layer rebuilt, not its config.
+    const wrapped = key === "layer" && cls.prototype instanceof Wrapper;
+    opts[snakeToCamel(key)] = wrapped ? readOptionValue(key, value, where, options) : cloneJson(value);
   }
   try {
     return checkLayer(new cls(opts), where);

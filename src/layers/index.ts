@@ -590,6 +590,7 @@ export const classes = {
   ...classes3D,
   Discretization: DiscretizationLayer,
   Hashing: HashingLayer, HashedCrossing: HashedCrossingLayer,
+  SpectralNormalization: SpectralNormalizationLayer,
 };
 
 // ------------------------------------------------------------------ attention
@@ -662,4 +663,14 @@ export function Hashing(args?: HashingArgs): HashingLayer {
 /** Bins combinations of features by hashing: layers.HashedCrossing({ numBins: 32 })([feat1, feat2]). */
 export function HashedCrossing(args?: HashedCrossingArgs): HashedCrossingLayer {
   return new HashedCrossingLayer(args);
+}
+
+// ------------------------------------------------------------------ wrappers
+import { SpectralNormalization as SpectralNormalizationLayer, type SpectralNormalizationArgs } from "./spectral_normalization.js";
+export { Wrapper, type WrapperArgs } from "./wrapper.js";
+export { SpectralNormalizationLayer };
+export type { SpectralNormalizationArgs };
+/** Keeps a layer's kernel at spectral norm ~1 in training: layers.SpectralNormalization(layers.Dense(8), { powerIterations: 1 }). */
+export function SpectralNormalization(layer: SpectralNormalizationArgs["layer"] | SpectralNormalizationArgs, args?: SpectralNormalizationArgs): SpectralNormalizationLayer {
+  return new SpectralNormalizationLayer(withFirst<SpectralNormalizationArgs, "layer">("layer", layer, args));
 }

@@ -8,6 +8,7 @@ import { Layer, type CallOptions, type LayerArgs, type LayerInput, type LayerSha
 import type { SymbolicTensor } from "./symbolic.js";
 import { layerShapeText } from "./symbolic.js";
 import { RNN, type RNNCallOptions, withInitialState } from "./rnn.js";
+import { Wrapper, type WrapperArgs } from "./wrapper.js";
 
 // ------------------------------------------------------------------ Bidirectional
 
@@ -180,28 +181,22 @@ export class Bidirectional extends Layer {
 
 // ------------------------------------------------------------------ TimeDistributed
 
-export interface TimeDistributedArgs extends LayerArgs {
+export interface TimeDistributedArgs extends WrapperArgs {
   /** The layer applied to every timestep, with the same weights: layers.Dense(8), layers.Conv2D(16, 3)... */
   layer?: Layer;
 }
 
 /**
- * Keras' TimeDistributed: applies one layer to each slice x[:, t] of [batch, time, ...] inputs and
+ * Keras' TimeDistributed (a layers.Wrapper): applies one layer to each slice x[:, t] of [batch, time, ...] inputs and
  * stacks the results along axis 1, calling the layer once per timestep as Keras does (so a
  * Dropout draws a new mask and a BatchNormalization takes each step's own statistics).
  */
-export class TimeDistributed extends Layer {
+export class TimeDistributed extends Wrapper {
   static readonly options = layerOptions<TimeDistributedArgs>({ layer: true });
-  readonly layer: Layer;
 
   constructor(args: TimeDistributedArgs) {
     super(args);
     this.supportsMasking = true;
-    if (!(args.layer instanceof Layer)) {
-      throw new TypeError(`${this.className} ${this.name}: layer must be a layer instance, got ${valueText(args.layer)}; e.g. layers.TimeDistributed(layers.Dense(8))`);
-    }
-    this.layer = args.layer;
-    if (!this.layer.built) nestWeightScope(this.layer, this);
   }
 
   private childShape(inputShape: LayerShape | LayerShape[]): LayerShape {
@@ -249,9 +244,5 @@ export class TimeDistributed extends Layer {
     if (Array.isArray(child[0])) throw new TypeError(`${this.className} ${this.name}: the wrapped layer ${this.layer.name} returns several tensors; TimeDistributed needs a layer with one output`);
     const c = child as LayerShape;
     return [c[0], (inputShape as LayerShape)[1], ...c.slice(1)];
-  }
-
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), layer: serializationHooks(`${this.className}.getConfig`).serializeLayer(this.layer) };
   }
 }
