@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tf from "../index.js";
 import { assertAllClose } from "../testing/close.js";
+import { modelPlotLayout } from "../plot/model_plot.js";
 
 const { layers, models } = tf;
 type Sym = tf.layers.SymbolicTensor;
@@ -61,6 +62,10 @@ test("a functional model of ops has Keras 3.5's layers, operations, config and s
   assert.deepEqual([config.input_layers], fx.config.input_layers);
   assert.deepEqual([config.output_layers], fx.config.output_layers);
   assert.equal(model.summary({ lineLength: 76, printFn: () => {} }), fx.summary.trimEnd());
+  // plot.model draws the operations too, as Keras' plot_model draws model._operations: one box each, one edge per tensor passed.
+  const plot = modelPlotLayout(model);
+  assert.deepEqual(plot.layers.map((l) => l.name), fx.config.layers.map((l) => l.name));
+  assert.equal(plot.edges.length, model.graphNodes.reduce((n, node) => n + node.inputs.length, 0));
 });
 
 test("predictions for Keras' weights equal Keras', and one SGD step through the ops takes Keras' step", async () => {
