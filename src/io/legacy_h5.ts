@@ -18,6 +18,7 @@ import type { Variable } from "../tensor/variable.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { shapeText, shapesEqual } from "../tensor/shape.js";
 import type { Layer } from "../layers/layer.js";
+import { isOperation } from "../layers/op_layer.js";
 import type { Model } from "../models/model.js";
 import { type JsonObject, compileFromConfig, modelFromConfig, serializeLayer } from "./serialization.js";
 import { Hdf5File } from "./h5.js";
@@ -72,8 +73,27 @@ function writeWeightList(h5: Hdf5File, group: string, vars: readonly Variable[],
   vars.forEach((v, i) => h5.writeArray(`${group}/${names[i]}`, variableArray(v)));
 }
 
+/** The first operation node in a functional model or the models it holds, or null. */
+function firstOperation(model: { readonly operations: Layer[] }): Layer | null {
+  for (const l of model.operations) {
+    if (isOperation(l)) return l;
+    const nested = l as Layer & { readonly operations?: Layer[] };
+    if (nested.operations !== undefined) {
+      const inner = firstOperation(nested as { readonly operations: Layer[] });
+      if (inner !== null) return inner;
+    }
+  }
+  return null;
+}
+
 export async function saveLegacyH5(model: Model, path: string, opts: SaveModelOptions): Promise<void> {
   const includeOptimizer = opts.includeOptimizer ?? true;
+  const op = firstOperation(model);
+  if (op !== null) {
+    // Keras' legacy config drops the module that tells an operation from a layer of the same class
+    // name (Reshape, Add): Keras 3.5 cannot load its own .h5 of such a model either.
+    throw new ModelFileError(path, `cannot be written: the model holds the operation ${op.className} "${op.name}" (tf ops applied to symbolic tensors), which the legacy .h5 config cannot describe; save it as .keras`);
+  }
   let modelConfig: string;
   let trainingConfig: string | null = null;
   try {

@@ -15,6 +15,8 @@
  * `registerKerasSerializable` or `customObjects`.
  */
 import { attentionNodeJson, readAttentionNode } from "./attention_nodes.js";
+import { isOperationEntry, operationEntryJson, operationFromEntry } from "./op_nodes.js";
+import { OpLayer } from "../layers/op_layer.js";
 import { MultiHeadAttention } from "../layers/multi_head_attention.js";
 import { zeros } from "../tensor/creation.js";
 import * as creationOps from "../tensor/creation.js";
@@ -179,7 +181,8 @@ function serializeFunctional(model: Model, withCompile: boolean): KerasObject {
     config: { shape: shapeJson(t.shape), dtype: t.dtype, keras_history: [t.sourceLayer.name, keptIndex(t.sourceLayer, t.node), t.outputIndex] },
   });
   const ioRef = (t: SymbolicTensor): JsonValue => [t.sourceLayer.name, keptIndex(t.sourceLayer, t.node) + (isFunctionalModel(t.sourceLayer) ? 1 : 0), t.outputIndex];
-  const layerEntries: JsonObject[] = model.layers.map((layer) => {
+  const layerEntries: JsonObject[] = model.operations.map((layer) => {
+    if (layer instanceof OpLayer) return operationEntryJson(layer, layer.inboundNodes.filter((n) => nodes.has(n)), kerasTensor);
     const inbound: JsonValue[] = layer.inboundNodes
       .filter((n) => nodes.has(n) && n.inputs.length > 0)
       .map((n) => {
@@ -686,6 +689,12 @@ function functionalFromConfig(config: Readonly<Record<string, unknown>>, where: 
     const name = typeof ld.name === "string" ? ld.name : typeof cfg.name === "string" ? cfg.name : null;
     if (name === null) throw new TypeError(`${where}: layers[${i}] (${String(ld.class_name)}) has no name`);
     if (created.has(name)) throw new RangeError(`${where}: two layers are named "${name}"; layer names in a model must be unique`);
+    if (isOperationEntry(ld)) {
+      const op = operationFromEntry(ld, name, where, kerasTensorRef);
+      created.set(name, op.layer);
+      pending.push({ layer: op.layer, name, nodes: [{ opRefs: op.refs }] });
+      return;
+    }
     const layer = deserializeLayer(ld, { ...options, compile: false });
     created.set(name, layer);
     const nodes = Array.isArray(ld.inbound_nodes) ? ld.inbound_nodes : [];
@@ -717,8 +726,10 @@ function functionalFromConfig(config: Readonly<Record<string, unknown>>, where: 
     for (const p of pending) {
       while (p.nodes.length > 0) {
         const nodeWhere = `${where}: layer "${p.name}"`;
-        const call: ReturnType<typeof readNode> & { run?: (inputs: SymbolicTensor[]) => void } =
-          readAttentionNode(p.layer, p.nodes[0], nodeWhere, kerasTensorRef, maskOnly) ?? readNode(p.nodes[0], nodeWhere);
+        const op = p.layer instanceof OpLayer ? p.layer : null;
+        const call: ReturnType<typeof readNode> & { run?: (inputs: SymbolicTensor[]) => void } = op
+          ? { refs: (p.nodes[0] as { opRefs: TensorRef[] }).opRefs, asList: true, keras3: true, run: (inputs) => op.record(inputs) }
+          : readAttentionNode(p.layer, p.nodes[0], nodeWhere, kerasTensorRef, maskOnly) ?? readNode(p.nodes[0], nodeWhere);
         const inputs = call.refs.map((r) => tensorOf(r, false, `layer "${p.name}"`));
         if (inputs.some((t) => t === null)) break;
         try {

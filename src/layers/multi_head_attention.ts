@@ -258,7 +258,7 @@ export class MultiHeadAttention extends AttentionLayerBase {
     const given = this.pick(list, layout, "attention_mask");
     if (!given) return auto;
     const am = maskValues(given, dtype);
-    return auto ? mul(am, auto) : am;
+    return auto ? mul(am, auto as Tensor) : am;
   }
 
   call(inputs: Tensor | Tensor[], opts: CallOptions): Tensor | Tensor[] {

@@ -1,5 +1,13 @@
 import type { DType } from "../tensor/dtype.js";
 import type { Layer } from "./layer.js";
+import { SymbolicValue } from "../ops/symbolic.js";
+
+// Ops called on a SymbolicTensor return one (ops/symbolic.ts names the type without importing layers).
+declare module "../ops/symbolic.js" {
+  interface SymbolicTypes {
+    tensor: SymbolicTensor;
+  }
+}
 
 /** A shape with unknown dimensions (the batch) as null, as Keras prints them: (None, 28, 28, 1). */
 export type LayerShape = readonly (number | null)[];
@@ -13,7 +21,7 @@ export function layerShapeText(shape: LayerShape): string {
  * A placeholder flowing through layers while a functional model is being defined (Keras'
  * KerasTensor): it has a shape and dtype but no values, and remembers the layer that made it.
  */
-export class SymbolicTensor {
+export class SymbolicTensor extends SymbolicValue {
   constructor(
     readonly shape: LayerShape,
     readonly dtype: DType,
@@ -22,13 +30,15 @@ export class SymbolicTensor {
     readonly node: LayerNode,
     readonly outputIndex: number,
     readonly name: string,
-  ) {}
+  ) {
+    super();
+  }
 
   get rank(): number {
     return this.shape.length;
   }
 
-  toString(): string {
+  override toString(): string {
     return `<SymbolicTensor shape=${layerShapeText(this.shape)}, dtype=${this.dtype}, name=${this.name}>`;
   }
 }

@@ -34,6 +34,7 @@ import {
 } from "./model_args.js";
 import { type BatchStream, type TrainBatch, isBatchStream, refuseUnbatched, splitBatch } from "./batch_stream.js";
 import { functionalGraph } from "./graph_order.js";
+import { isOperation } from "../layers/op_layer.js";
 import { type FoldPlan, runGraph } from "./graph_run.js";
 import { isSequentialLikeGraph, layerInboundNamesOf, layerOutputShapesOf } from "./summary_graph.js";
 import { checkData, inferredOutputShapes } from "./check_data.js";
@@ -178,10 +179,18 @@ export class Model extends Layer {
     return fileHooks(`Model ${this.name}.loadWeights`).loadWeights(this, path, options);
   }
 
-  /** The model's layers: the graph's for functional models, the properties' for subclassed ones. */
+  /**
+   * The model's layers: the graph's for functional models (without its operations, as Keras'
+   * `layers`), the properties' for subclassed ones.
+   */
   get layers(): Layer[] {
-    if (this.isFunctional) return [...this.graphLayers];
+    if (this.isFunctional) return this.graphLayers.filter((l) => !isOperation(l));
     return attributeLayers(this);
+  }
+
+  /** Keras' `operations`: a functional model's layers and operation nodes (tf.add on symbolic tensors), in Keras' order. */
+  get operations(): Layer[] {
+    return this.isFunctional ? [...this.graphLayers] : this.layers;
   }
 
   override get subLayers(): Layer[] {

@@ -8,6 +8,8 @@ import { type Justify, renderTable, summaryColumnWidths } from "./summary_table.
 export interface SummarizableModel {
   readonly name: string;
   readonly layers: Layer[];
+  /** A functional model's layers and operation nodes, which Keras' summary() lists (model._operations). */
+  readonly operations?: Layer[];
   readonly weights: Variable[];
   readonly trainableWeights: Variable[];
   readonly isFunctional: boolean;
@@ -152,10 +154,11 @@ export function summaryText(model: SummarizableModel, options: SummaryOptions = 
     const nested = options.expandNested ? asNestedModel(l) : null;
     if (nested === null) return [row];
     const nestedShapes = nested.layerOutputShapes();
-    return [row, ...nested.layers.flatMap((inner) => layerRows(inner, nestedShapes, level + 1))];
+    return [row, ...(nested.operations ?? nested.layers).flatMap((inner) => layerRows(inner, nestedShapes, level + 1))];
   };
-  const [start, end] = layerRangeBounds(model.layers, options.layerRange, `Model ${model.name}.summary`);
-  const rows = model.layers.slice(start, end).flatMap((l) => layerRows(l, shapes, 0));
+  const listed = model.operations ?? model.layers;
+  const [start, end] = layerRangeBounds(listed, options.layerRange, `Model ${model.name}.summary`);
+  const rows = listed.slice(start, end).flatMap((l) => layerRows(l, shapes, 0));
   const lines = [`Model: "${model.name}"`, ...renderTable(header, rows, widths, justify)];
   const all = model.weights;
   const trainable = new Set(model.trainableWeights);

@@ -5,39 +5,53 @@ import { exp, mul, sub, unaryOp } from "./math.js";
 import { sum } from "./reduce.js";
 import { transpose } from "./shape.js";
 import { installMethods } from "./methods.js";
+import { type Sym, SymbolicValue, symbolicOp } from "./symbolic.js";
+import { unary } from "./unary_fn.js";
 
 // ---------------------------------------------------------------- elementwise activations
 
 /** max(x, 0). */
-export const relu = (x: Input): Tensor => unaryOp("relu", x, { floatOnly: false });
+export const relu = unary("relu", "Relu", false);
 /** min(max(x, 0), 6). */
-export const relu6 = (x: Input): Tensor => unaryOp("relu6", x, { floatOnly: false });
+export const relu6 = unary("relu6", "Relu6", false);
 
 /** x for x > 0, alpha * x otherwise (tf.nn.leaky_relu; the op's default slope is 0.2 as in TF). */
-export function leakyRelu(x: Input, alpha = 0.2): Tensor {
+export function leakyRelu(x: Sym, alpha?: number): Sym;
+export function leakyRelu(x: Input, alpha?: number): Tensor;
+export function leakyRelu(x: Input | Sym, alpha = 0.2): Tensor | Sym {
+  if (x instanceof SymbolicValue) return symbolicOp("LeakyRelu", [x], { negative_slope: alpha });
   assertFiniteNumber("leakyRelu", "alpha", alpha);
   return unaryOp("leakyRelu", x, { floatOnly: true, alpha });
 }
 
 /** x for x > 0, alpha * (exp(x) - 1) otherwise. */
-export function elu(x: Input, alpha = 1): Tensor {
+export function elu(x: Sym, alpha?: number): Sym;
+export function elu(x: Input, alpha?: number): Tensor;
+export function elu(x: Input | Sym, alpha = 1): Tensor | Sym {
+  if (x instanceof SymbolicValue) return symbolicOp("Elu", [x], { alpha });
   assertFiniteNumber("elu", "alpha", alpha);
   return unaryOp("elu", x, { floatOnly: true, alpha });
 }
 
 /** Scaled ELU with the fixed constants of Klambauer et al. (alpha 1.6732632..., scale 1.0507009...). */
-export const selu = (x: Input): Tensor => unaryOp("selu", x, { floatOnly: true });
+export const selu = unary("selu", "Selu", true);
 
 /**
  * Gaussian error linear unit: x * Phi(x) with the exact normal CDF (tf.nn.gelu's default), or
  * the tanh approximation 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))) when `approximate`.
  */
-export function gelu(x: Input, approximate = false): Tensor {
+export function gelu(x: Sym, approximate?: boolean): Sym;
+export function gelu(x: Input, approximate?: boolean): Tensor;
+export function gelu(x: Input | Sym, approximate = false): Tensor | Sym {
+  if (x instanceof SymbolicValue) return symbolicOp("Gelu", [x], { approximate });
   return unaryOp(approximate ? "geluTanh" : "gelu", x, { floatOnly: true });
 }
 
 /** 1 / (1 + exp(-x)). */
-export function sigmoid(xIn: Input): Tensor {
+export function sigmoid(x: Sym): Sym;
+export function sigmoid(x: Input): Tensor;
+export function sigmoid(xIn: Input | Sym): Tensor | Sym {
+  if (xIn instanceof SymbolicValue) return symbolicOp("Sigmoid", [xIn]);
   const x = toTensor(xIn, "sigmoid");
   return tagLogits(unaryOp("sigmoid", x, { floatOnly: true }), x, "sigmoid", -1);
 }
@@ -61,13 +75,13 @@ export function kerasLogits(t: Tensor, kind: "softmax" | "sigmoid", axis = -1): 
   const norm = (a: number): number => (a < 0 ? a + t.rank : a);
   return kind === "sigmoid" || norm(e.axis) === norm(axis) ? e.logits : undefined;
 }
-export const tanh = (x: Input): Tensor => unaryOp("tanh", x, { floatOnly: true });
+export const tanh = unary("tanh", "Tanh", true);
 /** log(1 + exp(x)), computed without overflow. */
-export const softplus = (x: Input): Tensor => unaryOp("softplus", x, { floatOnly: true });
+export const softplus = unary("softplus", "Softplus", true);
 /** x / (1 + |x|). */
-export const softsign = (x: Input): Tensor => unaryOp("softsign", x, { floatOnly: true });
+export const softsign = unary("softsign", "Softsign", true);
 /** x * sigmoid(x). */
-export const swish = (x: Input): Tensor => unaryOp("swish", x, { floatOnly: true });
+export const swish = unary("swish", "Silu", true);
 /** Keras' and TF's other name for swish. */
 export const silu = swish;
 
@@ -137,7 +151,10 @@ function logSoftmaxLast(x: Tensor): Tensor {
  * tf.nn.softmax(logits, axis = -1): exp(x) / sum(exp(x)) along `axis`, numerically stable.
  * Any axis works; others than the last go through a transpose.
  */
-export function softmax(xIn: Input, axis = -1): Tensor {
+export function softmax(x: Sym, axis?: number): Sym;
+export function softmax(x: Input, axis?: number): Tensor;
+export function softmax(xIn: Input | Sym, axis = -1): Tensor | Sym {
+  if (xIn instanceof SymbolicValue) return symbolicOp("Softmax", [xIn], { axis });
   const { x, ax } = softmaxArgs("softmax", xIn, axis);
   if (ax === x.rank - 1) return tagLogits(softmaxLast(x), x, "softmax", ax);
   const perm = swapToLast(x.rank, ax);
@@ -145,7 +162,10 @@ export function softmax(xIn: Input, axis = -1): Tensor {
 }
 
 /** tf.nn.log_softmax(logits, axis = -1): x - log(sum(exp(x))) along `axis`, numerically stable. */
-export function logSoftmax(xIn: Input, axis = -1): Tensor {
+export function logSoftmax(x: Sym, axis?: number): Sym;
+export function logSoftmax(x: Input, axis?: number): Tensor;
+export function logSoftmax(xIn: Input | Sym, axis = -1): Tensor | Sym {
+  if (xIn instanceof SymbolicValue) return symbolicOp("LogSoftmax", [xIn], { axis });
   const { x, ax } = softmaxArgs("logSoftmax", xIn, axis);
   if (ax === x.rank - 1) return logSoftmaxLast(x);
   const perm = swapToLast(x.rank, ax);

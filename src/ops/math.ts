@@ -9,6 +9,9 @@ import {
 } from "./engine.js";
 import { sumTo } from "./broadcast.js";
 import { installMethods } from "./methods.js";
+import { type Sym, SymbolicValue, symbolicOp } from "./symbolic.js";
+// A cycle, safe: unary_fn.ts only defines functions, hoisted before either module runs.
+import { unary } from "./unary_fn.js";
 
 // ---------------------------------------------------------------- elementwise unary
 
@@ -93,25 +96,25 @@ function unaryDerivative(op: UnaryOp, x: Tensor, y: Tensor, dy: Tensor, alpha: n
   }
 }
 
-export const neg = (x: Input): Tensor => unaryOp("neg", x, { floatOnly: false });
-export const abs = (x: Input): Tensor => unaryOp("abs", x, { floatOnly: false });
-export const sign = (x: Input): Tensor => unaryOp("sign", x, { floatOnly: false });
-export const square = (x: Input): Tensor => unaryOp("square", x, { floatOnly: false });
-export const sqrt = (x: Input): Tensor => unaryOp("sqrt", x, { floatOnly: true });
+export const neg = unary("neg", "Negative", false);
+export const abs = unary("abs", "Absolute", false);
+export const sign = unary("sign", "Sign", false);
+export const square = unary("square", "Square", false);
+export const sqrt = unary("sqrt", "Sqrt", true);
 export const rsqrt = (x: Input): Tensor => unaryOp("rsqrt", x, { floatOnly: true });
-export const exp = (x: Input): Tensor => unaryOp("exp", x, { floatOnly: true });
-export const expm1 = (x: Input): Tensor => unaryOp("expm1", x, { floatOnly: true });
-export const log = (x: Input): Tensor => unaryOp("log", x, { floatOnly: true });
-export const log1p = (x: Input): Tensor => unaryOp("log1p", x, { floatOnly: true });
-export const reciprocal = (x: Input): Tensor => unaryOp("reciprocal", x, { floatOnly: true });
-export const sin = (x: Input): Tensor => unaryOp("sin", x, { floatOnly: true });
-export const cos = (x: Input): Tensor => unaryOp("cos", x, { floatOnly: true });
+export const exp = unary("exp", "Exp", true);
+export const expm1 = unary("expm1", "Expm1", true);
+export const log = unary("log", "Log", true);
+export const log1p = unary("log1p", "Log1p", true);
+export const reciprocal = unary("reciprocal", "Reciprocal", true);
+export const sin = unary("sin", "Sin", true);
+export const cos = unary("cos", "Cos", true);
 export const erf = (x: Input): Tensor => unaryOp("erf", x, { floatOnly: true });
-export const floor = (x: Input): Tensor => unaryOp("floor", x, { floatOnly: true });
-export const ceil = (x: Input): Tensor => unaryOp("ceil", x, { floatOnly: true });
+export const floor = unary("floor", "Floor", true);
+export const ceil = unary("ceil", "Ceil", true);
 /** Rounds half to even, as tf.round does. */
 export const round = (x: Input): Tensor => unaryOp("round", x, { floatOnly: true });
-export const tan = (x: Input): Tensor => unaryOp("tan", x, { floatOnly: true });
+export const tan = unary("tan", "Tan", true);
 export const sinh = (x: Input): Tensor => unaryOp("sinh", x, { floatOnly: true });
 export const cosh = (x: Input): Tensor => unaryOp("cosh", x, { floatOnly: true });
 /** arcsin; NaN outside [-1, 1], as in TF and numpy. */
@@ -124,8 +127,8 @@ export const asinh = (x: Input): Tensor => unaryOp("asinh", x, { floatOnly: true
 export const acosh = (x: Input): Tensor => unaryOp("acosh", x, { floatOnly: true });
 /** arctanh; +-Infinity at +-1, NaN beyond. */
 export const atanh = (x: Input): Tensor => unaryOp("atanh", x, { floatOnly: true });
-export const log2 = (x: Input): Tensor => unaryOp("log2", x, { floatOnly: true });
-export const log10 = (x: Input): Tensor => unaryOp("log10", x, { floatOnly: true });
+export const log2 = unary("log2", "Log2", true);
+export const log10 = unary("log10", "Log10", true);
 
 // ---------------------------------------------------------------- elementwise binary
 
@@ -177,25 +180,41 @@ function castTo(x: Tensor, dtype: DType): Tensor {
   return new Tensor(castValues(storageOf(x), x.dtype, dtype), x.shape, dtype);
 }
 
-export function add(aIn: Input, bIn: Input): Tensor {
+export function add(a: Sym, b: Input | Sym): Sym;
+export function add(a: Input, b: Sym): Sym;
+export function add(a: Input, b: Input): Tensor;
+export function add(aIn: Input | Sym, bIn: Input | Sym): Tensor | Sym {
+  if (aIn instanceof SymbolicValue || bIn instanceof SymbolicValue) return symbolicOp("Add", [aIn, bIn]);
   const { a, b, out } = arithmetic("add", aIn, bIn);
   record("add", [a, b], out, ([dy]) => [sumTo(dy, a.shape), sumTo(dy, b.shape)]);
   return out;
 }
 
-export function sub(aIn: Input, bIn: Input): Tensor {
+export function sub(a: Sym, b: Input | Sym): Sym;
+export function sub(a: Input, b: Sym): Sym;
+export function sub(a: Input, b: Input): Tensor;
+export function sub(aIn: Input | Sym, bIn: Input | Sym): Tensor | Sym {
+  if (aIn instanceof SymbolicValue || bIn instanceof SymbolicValue) return symbolicOp("Subtract", [aIn, bIn]);
   const { a, b, out } = arithmetic("sub", aIn, bIn);
   record("sub", [a, b], out, ([dy]) => [sumTo(dy, a.shape), sumTo(neg(dy), b.shape)]);
   return out;
 }
 
-export function mul(aIn: Input, bIn: Input): Tensor {
+export function mul(a: Sym, b: Input | Sym): Sym;
+export function mul(a: Input, b: Sym): Sym;
+export function mul(a: Input, b: Input): Tensor;
+export function mul(aIn: Input | Sym, bIn: Input | Sym): Tensor | Sym {
+  if (aIn instanceof SymbolicValue || bIn instanceof SymbolicValue) return symbolicOp("Multiply", [aIn, bIn]);
   const { a, b, out } = arithmetic("mul", aIn, bIn);
   record("mul", [a, b], out, ([dy]) => [sumTo(mul(dy, b), a.shape), sumTo(mul(dy, a), b.shape)]);
   return out;
 }
 
-export function div(aIn: Input, bIn: Input): Tensor {
+export function div(a: Sym, b: Input | Sym): Sym;
+export function div(a: Input, b: Sym): Sym;
+export function div(a: Input, b: Input): Tensor;
+export function div(aIn: Input | Sym, bIn: Input | Sym): Tensor | Sym {
+  if (aIn instanceof SymbolicValue || bIn instanceof SymbolicValue) return symbolicOp("Divide", [aIn, bIn]);
   const { a, b, out } = arithmetic("div", aIn, bIn);
   record("div", [a, b], out, ([dy]) => [
     sumTo(div(dy, b), a.shape),
@@ -204,7 +223,11 @@ export function div(aIn: Input, bIn: Input): Tensor {
   return out;
 }
 
-export function pow(aIn: Input, bIn: Input): Tensor {
+export function pow(a: Sym, b: Input | Sym): Sym;
+export function pow(a: Input, b: Sym): Sym;
+export function pow(a: Input, b: Input): Tensor;
+export function pow(aIn: Input | Sym, bIn: Input | Sym): Tensor | Sym {
+  if (aIn instanceof SymbolicValue || bIn instanceof SymbolicValue) return symbolicOp("Power", [aIn, bIn]);
   const { a, b, out } = arithmetic("pow", aIn, bIn);
   record("pow", [a, b], out, ([dy]) => {
     // d/da = b * a^(b-1); d/db = a^b * log(a), taken as 0 where a <= 0 (as TF does).
@@ -217,7 +240,11 @@ export function pow(aIn: Input, bIn: Input): Tensor {
   return out;
 }
 
-export function maximum(aIn: Input, bIn: Input): Tensor {
+export function maximum(a: Sym, b: Input | Sym): Sym;
+export function maximum(a: Input, b: Sym): Sym;
+export function maximum(a: Input, b: Input): Tensor;
+export function maximum(aIn: Input | Sym, bIn: Input | Sym): Tensor | Sym {
+  if (aIn instanceof SymbolicValue || bIn instanceof SymbolicValue) return symbolicOp("Maximum", [aIn, bIn]);
   const { a, b, out } = arithmetic("maximum", aIn, bIn);
   record("maximum", [a, b], out, ([dy]) => {
     const takeA = greaterEqual(a, b);
@@ -226,7 +253,11 @@ export function maximum(aIn: Input, bIn: Input): Tensor {
   return out;
 }
 
-export function minimum(aIn: Input, bIn: Input): Tensor {
+export function minimum(a: Sym, b: Input | Sym): Sym;
+export function minimum(a: Input, b: Sym): Sym;
+export function minimum(a: Input, b: Input): Tensor;
+export function minimum(aIn: Input | Sym, bIn: Input | Sym): Tensor | Sym {
+  if (aIn instanceof SymbolicValue || bIn instanceof SymbolicValue) return symbolicOp("Minimum", [aIn, bIn]);
   const { a, b, out } = arithmetic("minimum", aIn, bIn);
   record("minimum", [a, b], out, ([dy]) => {
     const takeA = lessEqual(a, b);
@@ -382,7 +413,10 @@ export function where(condIn: Input, aIn: Input, bIn: Input): Tensor {
  * integer type's range gives its smallest value (INT_MIN), as numpy, torch and TF do on x86;
  * anything nonzero is true.
  */
-export function cast(xIn: Input, dtype: DType): Tensor {
+export function cast(x: Sym, dtype: DType): Sym;
+export function cast(x: Input, dtype: DType): Tensor;
+export function cast(xIn: Input | Sym, dtype: DType): Tensor | Sym {
+  if (xIn instanceof SymbolicValue) return symbolicOp("Cast", [xIn], { dtype });
   const x = toTensor(xIn, "cast");
   if (x.dtype === dtype) return x;
   const out = castTo(x, dtype);
@@ -393,7 +427,10 @@ export function cast(xIn: Input, dtype: DType): Tensor {
 }
 
 /** tf.clipByValue(x, lo, hi); the gradient passes where lo <= x <= hi. */
-export function clipByValue(xIn: Input, lo: number, hi: number): Tensor {
+export function clipByValue(x: Sym, lo: number, hi: number): Sym;
+export function clipByValue(x: Input, lo: number, hi: number): Tensor;
+export function clipByValue(xIn: Input | Sym, lo: number, hi: number): Tensor | Sym {
+  if (xIn instanceof SymbolicValue) return symbolicOp("Clip", [xIn], { x_min: lo, x_max: hi });
   const x = toTensor(xIn, "clipByValue");
   if (!(lo <= hi)) throw new RangeError(`clipByValue: clipValueMin ${lo} must be <= clipValueMax ${hi}`);
   // TF converts the bounds to x's dtype and refuses a fraction for an integer tensor; the kernel

@@ -3,12 +3,21 @@ import { broadcastShapes, shapeText, sizeOf } from "../tensor/shape.js";
 import { type Input, assertFloat, assertSameDType, backend, outputTensor, raw, record, toTensorPair } from "./engine.js";
 import { broadcastTo, sumTo } from "./broadcast.js";
 import { installMethods } from "./methods.js";
+import { type Sym, SymbolicValue, symbolicOp } from "./symbolic.js";
 
 /**
  * tf.matmul(a, b, transposeA?, transposeB?): matrix product over the last two axes, with the
  * leading (batch) axes broadcast as NumPy does. int32 and int64 products wrap around as TF's do.
  */
-export function matmul(aIn: Input, bIn: Input, transposeA = false, transposeB = false): Tensor {
+export function matmul(a: Sym, b: Input | Sym, transposeA?: boolean, transposeB?: boolean): Sym;
+export function matmul(a: Input, b: Sym, transposeA?: boolean, transposeB?: boolean): Sym;
+export function matmul(a: Input, b: Input, transposeA?: boolean, transposeB?: boolean): Tensor;
+export function matmul(aIn: Input | Sym, bIn: Input | Sym, transposeA = false, transposeB = false): Tensor | Sym {
+  if (aIn instanceof SymbolicValue || bIn instanceof SymbolicValue) {
+    // Keras' Matmul operation has no transpose flags, so a saved model could not say them.
+    if (transposeA || transposeB) throw new TypeError("matmul: transposeA/transposeB are not recorded on symbolic tensors (Keras' Matmul has no such flags); transpose the operand first, e.g. tf.matmul(a, tf.transpose(b, [0, 2, 1]))");
+    return symbolicOp("Matmul", [aIn, bIn]);
+  }
   const [a, b] = toTensorPair(aIn, bIn, "matmul");
   assertSameDType("matmul", a, b);
   if (a.dtype !== "int32" && a.dtype !== "int64") assertFloat("matmul", a, "a");

@@ -1,4 +1,5 @@
 import { type Tensor, makeTensor, storageOf } from "../tensor/tensor.js";
+import { type Sym, SymbolicValue, symbolicOp } from "./symbolic.js";
 import { castValues } from "../tensor/creation.js";
 import type { DType } from "../tensor/dtype.js";
 import { type Shape, normalizeAxes, normalizeAxis, shapeText } from "../tensor/shape.js";
@@ -40,6 +41,11 @@ function numericInput(op: string, xIn: Input): Tensor {
   return x;
 }
 
+/** An axis argument as Keras' reduction configs hold it: null, an integer or a list. */
+function kerasAxis(axis: AxisArg | undefined): number | number[] | null {
+  return axis === undefined || axis === null ? null : typeof axis === "number" ? axis : [...axis];
+}
+
 function noBool(op: string, x: Tensor, hint: string): void {
   if (x.dtype === "bool") {
     throw new TypeError(`${op}: bool tensors are not numbers, got bool ${shapeText(x.shape)}; ${hint}`);
@@ -47,7 +53,10 @@ function noBool(op: string, x: Tensor, hint: string): void {
 }
 
 /** tf.reduce_sum(x, axis, keepDims): bool counts as int32; integer sums wrap as TF's do. */
-export function sum(xIn: Input, axis?: AxisArg, keepDims = false): Tensor {
+export function sum(x: Sym, axis?: AxisArg, keepDims?: boolean): Sym;
+export function sum(x: Input, axis?: AxisArg, keepDims?: boolean): Tensor;
+export function sum(xIn: Input | Sym, axis?: AxisArg, keepDims = false): Tensor | Sym {
+  if (xIn instanceof SymbolicValue) return symbolicOp("Sum", [xIn], { axis: kerasAxis(axis), keepdims: keepDims });
   const x = numericInput("sum", xIn);
   const { out, kept } = reduceWith("sum", "sum", x, axis, keepDims);
   record("sum", [x], out, ([dy]) => [expandBack(dy, kept, x.shape)]);
@@ -59,7 +68,10 @@ export function sum(xIn: Input, axis?: AxisArg, keepDims = false): Tensor {
  * integer (the sum divided by the count, truncated toward zero; for int64 the sum wraps around
  * first, as TF's does); cast to float first for the exact mean.
  */
-export function mean(xIn: Input, axis?: AxisArg, keepDims = false): Tensor {
+export function mean(x: Sym, axis?: AxisArg, keepDims?: boolean): Sym;
+export function mean(x: Input, axis?: AxisArg, keepDims?: boolean): Tensor;
+export function mean(xIn: Input | Sym, axis?: AxisArg, keepDims = false): Tensor | Sym {
+  if (xIn instanceof SymbolicValue) return symbolicOp("Mean", [xIn], { axis: kerasAxis(axis), keepdims: keepDims });
   const x = toTensor(xIn, "mean");
   noBool("mean", x, 'cast it first, e.g. tf.mean(tf.cast(x, "float32"))');
   const { out, axes, kept } = reduceWith("mean", "mean", x, axis, keepDims);
@@ -93,7 +105,10 @@ function fillEmptyExtremum(op: "max" | "min", x: Tensor, axes: number[], out: Te
 }
 
 /** tf.reduce_max(x, axis, keepDims); NaN propagates. Ties share the gradient equally (as TF). */
-export function max(xIn: Input, axis?: AxisArg, keepDims = false): Tensor {
+export function max(x: Sym, axis?: AxisArg, keepDims?: boolean): Sym;
+export function max(x: Input, axis?: AxisArg, keepDims?: boolean): Tensor;
+export function max(xIn: Input | Sym, axis?: AxisArg, keepDims = false): Tensor | Sym {
+  if (xIn instanceof SymbolicValue) return symbolicOp("Max", [xIn], { axis: kerasAxis(axis), keepdims: keepDims, initial: null });
   const x = toTensor(xIn, "max");
   noBool("max", x, "use tf.any(x) for a logical or");
   const { out, axes, kept } = reduceWith("max", "max", x, axis, keepDims);
@@ -103,7 +118,10 @@ export function max(xIn: Input, axis?: AxisArg, keepDims = false): Tensor {
 }
 
 /** tf.reduce_min(x, axis, keepDims); NaN propagates. Ties share the gradient equally (as TF). */
-export function min(xIn: Input, axis?: AxisArg, keepDims = false): Tensor {
+export function min(x: Sym, axis?: AxisArg, keepDims?: boolean): Sym;
+export function min(x: Input, axis?: AxisArg, keepDims?: boolean): Tensor;
+export function min(xIn: Input | Sym, axis?: AxisArg, keepDims = false): Tensor | Sym {
+  if (xIn instanceof SymbolicValue) return symbolicOp("Min", [xIn], { axis: kerasAxis(axis), keepdims: keepDims, initial: null });
   const x = toTensor(xIn, "min");
   noBool("min", x, "use tf.all(x) for a logical and");
   const { out, axes, kept } = reduceWith("min", "min", x, axis, keepDims);

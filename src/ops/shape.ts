@@ -1,4 +1,5 @@
 import { Tensor, makeTensor, storageOf } from "../tensor/tensor.js";
+import { type Sym, SymbolicValue, symbolicOp } from "./symbolic.js";
 import { type DType, type NumericArray, isIntDType } from "../tensor/dtype.js";
 import { castValues } from "../tensor/creation.js";
 import { type Shape, normalizeAxes, normalizeAxis, shapeText, shapesEqual, sizeOf } from "../tensor/shape.js";
@@ -74,7 +75,10 @@ function view(x: Tensor, shape: Shape, name: string): Tensor {
 }
 
 /** tf.reshape(x, shape): same values, new shape; one dimension may be -1 (inferred). Shares storage. */
-export function reshape(xIn: Input, shape: readonly number[]): Tensor {
+export function reshape(x: Sym, shape: readonly number[]): Sym;
+export function reshape(x: Input, shape: readonly number[]): Tensor;
+export function reshape(xIn: Input | Sym, shape: readonly number[]): Tensor | Sym {
+  if (xIn instanceof SymbolicValue) return symbolicOp("Reshape", [xIn], { newshape: [...shape] });
   const x = toTensor(xIn, "reshape");
   return view(x, resolveShape("reshape", x, shape), "reshape");
 }
@@ -86,7 +90,10 @@ export function flatten(xIn: Input): Tensor {
 }
 
 /** tf.expandDims(x, axis = 0): inserts a size-1 axis at `axis` (-1 appends one at the end). */
-export function expandDims(xIn: Input, axis = 0): Tensor {
+export function expandDims(x: Sym, axis?: number): Sym;
+export function expandDims(x: Input, axis?: number): Tensor;
+export function expandDims(xIn: Input | Sym, axis = 0): Tensor | Sym {
+  if (xIn instanceof SymbolicValue) return symbolicOp("ExpandDims", [xIn], { axis });
   const x = toTensor(xIn, "expandDims");
   const r = x.rank + 1;
   if (!Number.isInteger(axis) || axis < -r || axis >= r) {
@@ -99,7 +106,10 @@ export function expandDims(xIn: Input, axis = 0): Tensor {
 }
 
 /** tf.squeeze(x, axis?): removes size-1 axes (all of them, or the listed ones, which must have size 1). */
-export function squeeze(xIn: Input, axis?: number | readonly number[]): Tensor {
+export function squeeze(x: Sym, axis?: number | readonly number[]): Sym;
+export function squeeze(x: Input, axis?: number | readonly number[]): Tensor;
+export function squeeze(xIn: Input | Sym, axis?: number | readonly number[]): Tensor | Sym {
+  if (xIn instanceof SymbolicValue) return symbolicOp("Squeeze", [xIn], { axis: axis === undefined ? null : typeof axis === "number" ? axis : [...axis] });
   const x = toTensor(xIn, "squeeze");
   let drop: number[];
   if (axis === undefined) {
@@ -126,7 +136,10 @@ export function clone(xIn: Input): Tensor {
 // ---------------------------------------------------------------- transpose
 
 /** tf.transpose(x, perm?): permutes the axes (output axis i is input axis perm[i]); default reverses them. */
-export function transpose(xIn: Input, perm?: readonly number[]): Tensor {
+export function transpose(x: Sym, perm?: readonly number[]): Sym;
+export function transpose(x: Input, perm?: readonly number[]): Tensor;
+export function transpose(xIn: Input | Sym, perm?: readonly number[]): Tensor | Sym {
+  if (xIn instanceof SymbolicValue) return symbolicOp("Transpose", [xIn], { axes: perm === undefined ? null : [...perm] });
   const x = toTensor(xIn, "transpose");
   const p = perm ? [...perm] : x.shape.map((_, i) => x.rank - 1 - i);
   const valid = p.length === x.rank && [...p].sort((a, b) => a - b).every((v, i) => v === i);
@@ -316,10 +329,13 @@ export function reverse(xIn: Input, axis?: number | readonly number[]): Tensor {
 // ---------------------------------------------------------------- concat, stack, split, unstack
 
 /** tf.concat(xs, axis = 0): joins tensors of one dtype that agree on every axis but `axis`. */
-export function concat(xsIn: readonly Input[], axis = 0): Tensor {
+export function concat(xs: readonly Input[], axis?: number): Tensor;
+export function concat(xs: readonly (Input | Sym)[], axis?: number): Sym;
+export function concat(xsIn: readonly (Input | Sym)[], axis = 0): Tensor | Sym {
+  if (xsIn.some((t) => t instanceof SymbolicValue)) return symbolicOp("Concatenate", [[...xsIn]], { axis });
   const op = "concat";
   if (xsIn.length === 0) throw new RangeError(`${op}: needs at least one tensor, got an empty list`);
-  const xs = xsIn.map((t, i) => toTensor(t, op, `xs[${i}]`));
+  const xs = xsIn.map((t, i) => toTensor(t as Input, op, `xs[${i}]`));
   const first = xs[0];
   if (first.rank === 0) throw new RangeError(`${op}: cannot concatenate scalars; stack them with tf.stack, or reshape them to [1]`);
   const a = normalizeAxis(axis, first.rank, op);
@@ -352,10 +368,13 @@ export function concat(xsIn: readonly Input[], axis = 0): Tensor {
 }
 
 /** tf.stack(xs, axis = 0): joins tensors of one shape along a new axis. */
-export function stack(xsIn: readonly Input[], axis = 0): Tensor {
+export function stack(xs: readonly Input[], axis?: number): Tensor;
+export function stack(xs: readonly (Input | Sym)[], axis?: number): Sym;
+export function stack(xsIn: readonly (Input | Sym)[], axis = 0): Tensor | Sym {
+  if (xsIn.some((t) => t instanceof SymbolicValue)) return symbolicOp("Stack", [[...xsIn]], { axis });
   const op = "stack";
   if (xsIn.length === 0) throw new RangeError(`${op}: needs at least one tensor, got an empty list`);
-  const xs = xsIn.map((t, i) => toTensor(t, op, `xs[${i}]`));
+  const xs = xsIn.map((t, i) => toTensor(t as Input, op, `xs[${i}]`));
   xs.forEach((t, i) => {
     if (!shapesEqual(t.shape, xs[0].shape)) {
       throw new RangeError(`${op}: xs[${i}] has shape ${shapeText(t.shape)} but xs[0] has ${shapeText(xs[0].shape)}; stacked tensors must have one shape`);

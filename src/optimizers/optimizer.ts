@@ -357,7 +357,7 @@ export abstract class Optimizer {
         throw new RangeError(`${where}: weight ${i} has shape ${shapeText(w.shape)} but optimizer variable ${v.name} has shape ${shapeText(v.shape)}`);
       }
     });
-    weights.forEach((w, i) => vars[i].assign(cast(w, vars[i].dtype)));
+    weights.forEach((w, i) => vars[i].assign(cast(w as Tensor, vars[i].dtype)));
   }
 
   /**

@@ -44,7 +44,8 @@ export function modelGraph(model: Model, expandNested: boolean): ModelGraph {
   }
 
   const build = (m: Model): Level => {
-    const own = m instanceof Sequential ? m.layers : isFunctional(m) ? m.layers : [m];
+    // Keras plots a functional model's operations too (model._operations), as summary() lists them.
+    const own = m instanceof Sequential ? m.layers : isFunctional(m) ? m.operations : [m];
     const boxOf = new Map<Layer, number>();
     const nested = new Map<Layer, Level>();
     const members: LayoutMember[] = [];

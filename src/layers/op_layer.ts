@@ -1,0 +1,116 @@
+/**
+ * Operation nodes of a functional graph (Keras 3's Operation: `inputs * 2.0`, `ops.add(a, b)`,
+ * `ops.mean(x, axis=-1)` on KerasTensors). lamina records each as an OpLayer: a layer without
+ * weights, flagged as an operation so that models leave it out of `layers` (as Keras' `layers`
+ * leaves out its operations) while the graph runs it, summary() lists it and the saved config holds
+ * it as Keras writes it. Installs the handler ops call for symbolic arguments (ops/symbolic.ts).
+ */
+import type { Tensor } from "../tensor/tensor.js";
+import type { DType } from "../tensor/dtype.js";
+import { ones } from "../tensor/creation.js";
+import { noGrad } from "../ops/engine.js";
+import { SymbolicValue, installSymbolicHandler } from "../ops/symbolic.js";
+import { valueText } from "../tensor/value_text.js";
+import { type CallOptions, Layer, toSnakeCase, uniqueLayerName } from "./layer.js";
+import { LayerNode, type LayerShape, SymbolicTensor } from "./symbolic.js";
+import { OP_SPECS, type OpConfig, type OpSpec } from "./op_specs.js";
+
+/** Where the i-th symbolic input goes in an operation's arguments. */
+export class InputSlot {
+  constructor(readonly index: number) {}
+}
+
+/** An operation's call arguments: InputSlots where tensors go, lists of them, and constants. */
+export type OpArgs = readonly unknown[];
+
+export class OpLayer extends Layer {
+  declare readonly kerasClass: string;
+  declare readonly spec: OpSpec;
+  declare readonly opConfig: OpConfig;
+  declare readonly template: OpArgs;
+
+  constructor(kerasClass: string, opConfig: OpConfig, template: OpArgs, name?: string) {
+    const spec = OP_SPECS.get(kerasClass);
+    if (spec === undefined) {
+      throw new RangeError(`Keras operation ${kerasClass} is not supported in lamina's functional models; the supported ones are ${[...OP_SPECS.keys()].join(", ")}`);
+    }
+    super({ name: name ?? uniqueLayerName(toSnakeCase(kerasClass)) });
+    for (const [k, v] of Object.entries({ kerasClass, spec, opConfig, template })) {
+      Object.defineProperty(this, k, { value: v, enumerable: false });
+    }
+    this.built = true;
+  }
+
+  /** Keras' class of the operation ("Add", "Reshape"), as summary() and saved configs name it. */
+  override get className(): string {
+    return this.kerasClass;
+  }
+
+  /** Ops compute in their inputs' dtypes: no autocast as layers do. */
+  override autocast(inputs: Tensor[]): Tensor[] {
+    return inputs;
+  }
+
+  call(inputs: Tensor | Tensor[], _opts: CallOptions): Tensor {
+    const list = Array.isArray(inputs) ? inputs : [inputs];
+    return this.spec.run(fill(this.template, list), this.opConfig, `${this.kerasClass} ${this.name}`);
+  }
+
+  /** Keras' get_config of the operation: its arguments, or `{ name }` for a class that takes none. */
+  override getConfig(): Record<string, unknown> {
+    if (this.spec.keys.length === 0) return { name: this.name };
+    return Object.fromEntries(this.spec.keys.map((k) => [k, this.opConfig[k] ?? null]));
+  }
+
+  /**
+   * Records this operation's call on `inputs` (the symbolic tensors of its InputSlots, in order)
+   * and returns its symbolic output, whose shape and dtype come from running the op on ones twice,
+   * with the unknown dimensions set to 2 and then 3: an output dimension that differs is unknown.
+   */
+  record(inputs: SymbolicTensor[]): SymbolicTensor {
+    const where = `${this.kerasClass} ${this.name}`;
+    const probe = (size: number): Tensor => noGrad(() => this.call(inputs.map((t) => ones(t.shape.map((d) => d ?? size), t.dtype)), {}));
+    let a: Tensor, b: Tensor;
+    try {
+      a = probe(2);
+      b = inputs.some((t) => t.shape.includes(null)) ? probe(3) : a;
+    } catch (e) {
+      const shapes = inputs.map((t) => `${t.name} ${t.dtype} [${t.shape.map((d) => d ?? "None").join(", ")}]`).join(", ");
+      throw new (e instanceof RangeError ? RangeError : TypeError)(`${where}: cannot apply it to ${shapes}: ${(e as Error).message}`);
+    }
+    const shape: LayerShape = a.rank === b.rank ? a.shape.map((d, i) => (d === b.shape[i] ? d : null)) : a.shape.map(() => null);
+    const node = new LayerNode(this, inputs, true);
+    this.inboundNodes.push(node);
+    this.builtInputShape = inputs.map((t) => t.shape);
+    node.outputs = [new SymbolicTensor(shape, a.dtype as DType, this, node, 0, this.name)];
+    return node.outputs[0];
+  }
+}
+
+/** Whether a graph node's layer is an operation (left out of a model's `layers`). */
+export function isOperation(layer: Layer): boolean {
+  return layer instanceof OpLayer;
+}
+
+function fill(template: OpArgs, inputs: readonly Tensor[]): unknown[] {
+  const one = (a: unknown): unknown => (a instanceof InputSlot ? inputs[a.index] : Array.isArray(a) ? a.map(one) : a);
+  return template.map(one);
+}
+
+/** The handler ops call on symbolic arguments: a new OpLayer recorded on the symbolic tensors among `args`. */
+function recordOperation(kerasClass: string, args: readonly unknown[], config: OpConfig): SymbolicTensor {
+  const inputs: SymbolicTensor[] = [];
+  const slot = (a: unknown): unknown => {
+    if (a instanceof SymbolicTensor) {
+      inputs.push(a);
+      return new InputSlot(inputs.length - 1);
+    }
+    if (Array.isArray(a)) return a.map(slot);
+    if (a instanceof SymbolicValue) throw new TypeError(`${kerasClass}: argument ${valueText(a)} is not a lamina SymbolicTensor`);
+    return a;
+  };
+  const template = args.map(slot);
+  return new OpLayer(kerasClass, config, template).record(inputs);
+}
+
+installSymbolicHandler(recordOperation);

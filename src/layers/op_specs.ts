@@ -1,0 +1,153 @@
+/**
+ * The Keras 3.5 operations a functional model can hold (keras.src.ops.numpy / nn / core classes),
+ * by class name: the module Keras saves them under, the config keys it writes, and how lamina runs
+ * one on tensors. Ops record these names (ops/symbolic.ts); loading a Keras-written config looks
+ * them up here.
+ */
+import type { Tensor } from "../tensor/tensor.js";
+import { type DType, isDType } from "../tensor/dtype.js";
+import { valueText } from "../tensor/value_text.js";
+import * as m from "../ops/math.js";
+import * as act from "../ops/activation.js";
+import * as shp from "../ops/shape.js";
+import * as red from "../ops/reduce.js";
+import { matmul } from "../ops/matmul.js";
+import { hardSigmoid, hardSilu } from "../nn/activations.js";
+
+export type OpConfig = Readonly<Record<string, unknown>>;
+
+export interface OpSpec {
+  readonly module: string;
+  /**
+   * Keras' config keys, in its order. None: Keras writes `{ name }` (the class takes no
+   * arguments, so Operation.get_config keeps the name).
+   */
+  readonly keys: readonly string[];
+  run(args: readonly unknown[], config: OpConfig, where: string): Tensor;
+}
+
+const NUMPY = "keras.src.ops.numpy";
+const NN = "keras.src.ops.nn";
+const CORE = "keras.src.ops.core";
+
+function tensorArg(args: readonly unknown[], i: number, where: string): Tensor | number {
+  const v = args[i];
+  if (v === undefined) throw new TypeError(`${where}: missing argument ${i}`);
+  return v as Tensor | number;
+}
+
+const unary = (module: string, fn: (x: Tensor) => Tensor): OpSpec => ({ module, keys: [], run: (a, _c, w) => fn(tensorArg(a, 0, w) as Tensor) });
+const binary = (fn: (a: Tensor | number, b: Tensor | number) => Tensor): OpSpec => ({
+  module: NUMPY, keys: [], run: (a, _c, w) => fn(tensorArg(a, 0, w), tensorArg(a, 1, w)),
+});
+
+function intOf(c: OpConfig, key: string, where: string): number {
+  const v = c[key];
+  if (!Number.isInteger(v)) throw new TypeError(`${where}: config ${key} must be an integer, got ${valueText(v)}`);
+  return v as number;
+}
+function numberOf(c: OpConfig, key: string, where: string): number {
+  const v = c[key];
+  if (typeof v !== "number") throw new TypeError(`${where}: config ${key} must be a number, got ${valueText(v)}`);
+  return v;
+}
+function intListOf(c: OpConfig, key: string, where: string): number[] {
+  const v = c[key];
+  if (!Array.isArray(v) || !v.every((d) => Number.isInteger(d))) throw new TypeError(`${where}: config ${key} must be a list of integers, got ${valueText(v)}`);
+  return v as number[];
+}
+/** null, an integer or a list of integers (Keras' reduction and squeeze axes). */
+function axesOf(c: OpConfig, key: string, where: string): number | number[] | null {
+  const v = c[key];
+  if (v === null || v === undefined) return null;
+  if (Number.isInteger(v)) return v as number;
+  return intListOf(c, key, where);
+}
+function boolOf(c: OpConfig, key: string, where: string): boolean {
+  const v = c[key];
+  if (typeof v !== "boolean") throw new TypeError(`${where}: config ${key} must be true or false, got ${valueText(v)}`);
+  return v;
+}
+
+type Reducer = (x: Tensor, axis: number | number[] | null, keepDims: boolean) => Tensor;
+function reduction(fn: Reducer, keys: readonly string[]): OpSpec {
+  return {
+    module: NUMPY, keys,
+    run: (a, c, w) => {
+      if (c.initial !== undefined && c.initial !== null) throw new RangeError(`${w}: initial=${valueText(c.initial)} is not supported; only initial=null (the default)`);
+      return fn(tensorArg(a, 0, w) as Tensor, axesOf(c, "axis", w), boolOf(c, "keepdims", w));
+    },
+  };
+}
+
+function listArg(args: readonly unknown[], where: string): Tensor[] {
+  const v = args[0];
+  if (!Array.isArray(v)) throw new TypeError(`${where}: expects a list of tensors as its argument, got ${valueText(v)}`);
+  return v as Tensor[];
+}
+
+export const OP_SPECS: ReadonlyMap<string, OpSpec> = new Map<string, OpSpec>([
+  ["Add", binary(m.add)],
+  ["Subtract", binary(m.sub)],
+  ["Multiply", binary(m.mul)],
+  ["Divide", binary(m.div)],
+  ["TrueDivide", binary(m.div)],
+  ["Power", binary(m.pow)],
+  ["Maximum", binary(m.maximum)],
+  ["Minimum", binary(m.minimum)],
+  ["Matmul", binary((a, b) => matmul(a, b))],
+  ["Negative", unary(NUMPY, m.neg)],
+  ["Absolute", unary(NUMPY, m.abs)],
+  ["Sign", unary(NUMPY, m.sign)],
+  ["Square", unary(NUMPY, m.square)],
+  ["Sqrt", unary(NUMPY, m.sqrt)],
+  ["Exp", unary(NUMPY, m.exp)],
+  ["Expm1", unary(NUMPY, m.expm1)],
+  ["Log", unary(NUMPY, m.log)],
+  ["Log1p", unary(NUMPY, m.log1p)],
+  ["Log2", unary(NUMPY, m.log2)],
+  ["Log10", unary(NUMPY, m.log10)],
+  ["Reciprocal", unary(NUMPY, m.reciprocal)],
+  ["Sin", unary(NUMPY, m.sin)],
+  ["Cos", unary(NUMPY, m.cos)],
+  ["Tan", unary(NUMPY, m.tan)],
+  ["Floor", unary(NUMPY, m.floor)],
+  ["Ceil", unary(NUMPY, m.ceil)],
+  ["Tanh", unary(NUMPY, act.tanh)],
+  ["Relu", unary(NN, act.relu)],
+  ["Relu6", unary(NN, act.relu6)],
+  ["Sigmoid", unary(NN, act.sigmoid)],
+  ["Selu", unary(NN, act.selu)],
+  ["Softplus", unary(NN, act.softplus)],
+  ["Softsign", unary(NN, act.softsign)],
+  ["Silu", unary(NN, act.silu)],
+  ["HardSigmoid", unary(NN, hardSigmoid)],
+  ["HardSilu", unary(NN, hardSilu)],
+  ["LeakyRelu", { module: NN, keys: ["negative_slope"], run: (a, c, w) => act.leakyRelu(tensorArg(a, 0, w), numberOf(c, "negative_slope", w)) }],
+  ["Elu", { module: NN, keys: ["alpha"], run: (a, c, w) => act.elu(tensorArg(a, 0, w), numberOf(c, "alpha", w)) }],
+  ["Gelu", { module: NN, keys: ["approximate"], run: (a, c, w) => act.gelu(tensorArg(a, 0, w), boolOf(c, "approximate", w)) }],
+  ["Softmax", { module: NN, keys: ["axis"], run: (a, c, w) => act.softmax(tensorArg(a, 0, w), intOf(c, "axis", w)) }],
+  ["LogSoftmax", { module: NN, keys: ["axis"], run: (a, c, w) => act.logSoftmax(tensorArg(a, 0, w), intOf(c, "axis", w)) }],
+  ["Reshape", { module: NUMPY, keys: ["newshape"], run: (a, c, w) => shp.reshape(tensorArg(a, 0, w), intListOf(c, "newshape", w)) }],
+  ["Transpose", {
+    module: NUMPY, keys: ["axes"],
+    run: (a, c, w) => shp.transpose(tensorArg(a, 0, w), c.axes === null || c.axes === undefined ? undefined : intListOf(c, "axes", w)),
+  }],
+  ["ExpandDims", { module: NUMPY, keys: ["axis"], run: (a, c, w) => shp.expandDims(tensorArg(a, 0, w), intOf(c, "axis", w)) }],
+  ["Squeeze", { module: NUMPY, keys: ["axis"], run: (a, c, w) => shp.squeeze(tensorArg(a, 0, w), axesOf(c, "axis", w) ?? undefined) }],
+  ["Concatenate", { module: NUMPY, keys: ["axis"], run: (a, c, w) => shp.concat(listArg(a, w), intOf(c, "axis", w)) }],
+  ["Stack", { module: NUMPY, keys: ["axis"], run: (a, c, w) => shp.stack(listArg(a, w), intOf(c, "axis", w)) }],
+  ["Sum", reduction(red.sum, ["axis", "keepdims"])],
+  ["Mean", reduction(red.mean, ["axis", "keepdims"])],
+  ["Max", reduction(red.max, ["axis", "keepdims", "initial"])],
+  ["Min", reduction(red.min, ["axis", "keepdims", "initial"])],
+  ["Clip", { module: NUMPY, keys: ["x_min", "x_max"], run: (a, c, w) => m.clipByValue(tensorArg(a, 0, w), numberOf(c, "x_min", w), numberOf(c, "x_max", w)) }],
+  ["Cast", {
+    module: CORE, keys: ["dtype"],
+    run: (a, c, w) => {
+      const d = c.dtype;
+      if (!isDType(d)) throw new TypeError(`${w}: config dtype ${valueText(d)} is not a dtype lamina has`);
+      return m.cast(tensorArg(a, 0, w), d as DType);
+    },
+  }],
+]);
