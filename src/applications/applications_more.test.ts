@@ -33,6 +33,10 @@ const ARCHITECTURES: Record<string, () => tf.models.Model> = {
   EfficientNetB0_notop_32: () => applications.EfficientNetB0({ weights: null, includeTop: false, inputShape: [32, 32, 3] }),
   EfficientNetV2B0: () => applications.EfficientNetV2B0({ weights: null }),
   EfficientNetV2B1: () => applications.EfficientNetV2B1({ weights: null }),
+  MobileNetV3Small: () => applications.MobileNetV3Small({ weights: null }),
+  MobileNetV3Large: () => applications.MobileNetV3Large({ weights: null }),
+  MobileNetV3Small_075_minimal_notop_32: () => applications.MobileNetV3Small({ weights: null, alpha: 0.75, minimalistic: true, includeTop: false, inputShape: [32, 32, 3] }),
+  MobileNetV3Large_noprep: () => applications.MobileNetV3Large({ weights: null, includePreprocessing: false, inputShape: [96, 96, 3], includeTop: false, pooling: "avg" }),
 };
 // The large EfficientNets take 1-7 s each to initialize: checked when LAMINA_APPS_SLOW=1.
 if (process.env.LAMINA_APPS_SLOW === "1") {
@@ -66,6 +70,7 @@ for (const [key, build] of Object.entries(ARCHITECTURES)) {
 
 /** Models Keras wrote random weights for (test/fixtures/make_keras_applications_weights.py), by key. */
 const WITH_WEIGHTS: Record<string, [Build, tf.applications.PreprocessFunction]> = {
+  MobileNetV3Small_075_minimal_32: [(weights) => applications.MobileNetV3Small({ weights, alpha: 0.75, minimalistic: true, inputShape: [32, 32, 3], classes: 10 }), applications.mobilenetV3.preprocessInput],
   MobileNet_025_notop_32: [(weights) => applications.MobileNet({ weights, alpha: 0.25, includeTop: false, inputShape: [32, 32, 3], pooling: "avg" }), applications.mobilenet.preprocessInput],
   DenseNet121_notop_32: [(weights) => applications.DenseNet121({ weights, includeTop: false, inputShape: [32, 32, 3], pooling: "avg" }), applications.densenet.preprocessInput],
   InceptionV3_notop_75: [(weights) => applications.InceptionV3({ weights, includeTop: false, inputShape: [75, 75, 3], pooling: "avg" }), applications.inceptionV3.preprocessInput],
