@@ -33,6 +33,10 @@ const ARCHITECTURES: Record<string, () => tf.models.Model> = {
   EfficientNetB0_notop_32: () => applications.EfficientNetB0({ weights: null, includeTop: false, inputShape: [32, 32, 3] }),
   EfficientNetV2B0: () => applications.EfficientNetV2B0({ weights: null }),
   EfficientNetV2B1: () => applications.EfficientNetV2B1({ weights: null }),
+  MobileNetV3Small: () => applications.MobileNetV3Small({ weights: null }),
+  MobileNetV3Large: () => applications.MobileNetV3Large({ weights: null }),
+  MobileNetV3Small_075_minimal_notop_32: () => applications.MobileNetV3Small({ weights: null, alpha: 0.75, minimalistic: true, includeTop: false, inputShape: [32, 32, 3] }),
+  MobileNetV3Large_noprep: () => applications.MobileNetV3Large({ weights: null, includePreprocessing: false, inputShape: [96, 96, 3], includeTop: false, pooling: "avg" }),
 };
 // The large EfficientNets take 1-7 s each to initialize: checked when LAMINA_APPS_SLOW=1.
 if (process.env.LAMINA_APPS_SLOW === "1") {
@@ -66,6 +70,8 @@ for (const [key, build] of Object.entries(ARCHITECTURES)) {
 
 /** Models Keras wrote random weights for (test/fixtures/make_keras_applications_weights.py), by key. */
 const WITH_WEIGHTS: Record<string, [Build, tf.applications.PreprocessFunction]> = {
+  MobileNetV3Large_32: [(weights) => applications.MobileNetV3Large({ weights, inputShape: [32, 32, 3], classes: 10 }), applications.mobilenetV3.preprocessInput],
+  MobileNetV3Small_075_minimal_32: [(weights) => applications.MobileNetV3Small({ weights, alpha: 0.75, minimalistic: true, inputShape: [32, 32, 3], classes: 10 }), applications.mobilenetV3.preprocessInput],
   MobileNet_025_notop_32: [(weights) => applications.MobileNet({ weights, alpha: 0.25, includeTop: false, inputShape: [32, 32, 3], pooling: "avg" }), applications.mobilenet.preprocessInput],
   DenseNet121_notop_32: [(weights) => applications.DenseNet121({ weights, includeTop: false, inputShape: [32, 32, 3], pooling: "avg" }), applications.densenet.preprocessInput],
   InceptionV3_notop_75: [(weights) => applications.InceptionV3({ weights, includeTop: false, inputShape: [75, 75, 3], pooling: "avg" }), applications.inceptionV3.preprocessInput],
@@ -118,6 +124,8 @@ test('weights: "imagenet": Keras\' file names, URLs and MD5s for the new models 
       ["EfficientNetV2L", applications.EfficientNetV2L, "efficientnet_v2/efficientnetv2-l.h5", "27e6d408b53c7ebc868fefa357689935", "efficientnet_v2/efficientnetv2-l_notop.h5", "b0b66b5c863aef5b46e8608fe1711615"],
       ["InceptionResNetV2", applications.InceptionResNetV2, "inception_resnet_v2/inception_resnet_v2_weights_tf_dim_ordering_tf_kernels.h5", "e693bd0210a403b3192acc6073ad2e96", "inception_resnet_v2/inception_resnet_v2_weights_tf_dim_ordering_tf_kernels_notop.h5", "d19885ff4a710c122648d3b5c3b684e4"],
       ["MobileNet", applications.MobileNet, "mobilenet/mobilenet_1_0_224_tf.h5", null, "mobilenet/mobilenet_1_0_224_tf_no_top.h5", null],
+      ["MobileNetV3Small", applications.MobileNetV3Small, "mobilenet_v3/weights_mobilenet_v3_small_224_1.0_float.h5", "8768d4c2e7dee89b9d02b2d03d65d862", "mobilenet_v3/weights_mobilenet_v3_small_224_1.0_float_no_top_v2.h5", "d3e8ec802a04aa4fc771ee12a9a9b836"],
+      ["MobileNetV3Large", applications.MobileNetV3Large, "mobilenet_v3/weights_mobilenet_v3_large_224_1.0_float.h5", "59e551e166be033d707958cf9e29a6a7", "mobilenet_v3/weights_mobilenet_v3_large_224_1.0_float_no_top_v2.h5", "07fb09a5933dd0c8eaafa16978110389"],
     ];
     for (const [name, build, top, topMd5, notop, notopMd5] of cases) {
       for (const includeTop of [true, false]) {
@@ -130,6 +138,8 @@ test('weights: "imagenet": Keras\' file names, URLs and MD5s for the new models 
         });
       }
     }
+    await assert.rejects(applications.MobileNetV3Large({ alpha: 0.75, minimalistic: false, inputShape: [224, 224, 3] }), /weights_mobilenet_v3_large_224_0\.75_float\.h5 .*\(its MD5 must be 765b44a33ad4005b3ac83185abf1d0eb\)/);
+    await assert.rejects(applications.MobileNetV3Small({ minimalistic: true, includeTop: false, inputShape: [224, 224, 3] }), /weights_mobilenet_v3_small_minimalistic_224_1\.0_float_no_top_v2\.h5 .*\(its MD5 must be cde8136e733e811080d9fcd8a252f7e4\)/);
     // MobileNet picks the file by alpha and a square published size.
     await assert.rejects(applications.MobileNet({ alpha: 0.25, includeTop: false, inputShape: [128, 128, 3] }), /mobilenet\/mobilenet_2_5_128_tf_no_top\.h5/);
   } finally {
@@ -150,6 +160,25 @@ test("MobileNet: alpha, depthMultiplier and dropout rules, names, and the 1x1-co
   assert.equal(m.getLayer("predictions").getConfig().activation, "linear");
   assert.deepEqual(m.predict(tf.zeros([1, 64, 64, 3])).shape, [1, 7]);
   assert.equal(applications.MobileNet({ weights: null, includeTop: false }).name, "mobilenet_1.00_None");
+});
+
+test("MobileNetV3: the hard sigmoid as Keras' operation nodes, any input size by default, the 1x1-convolution classifier, argument checks", () => {
+  tf.clearSession();
+  const m = applications.MobileNetV3Small({ weights: null, classes: 7, classifierActivation: null, dropoutRate: 0 });
+  assert.deepEqual(m.inputs[0].shape, [null, null, null, 3]); // Keras: input_shape (None, None, 3) unless given
+  // Each squeeze-and-excitation's hard sigmoid: `ReLU(6)(x + 3) * (1 / 6)`, an Add and a Multiply operation.
+  const ops = m.operations.filter((o) => !m.layers.includes(o)).map((o) => o.className);
+  assert.equal(ops.filter((c) => c === "Add").length, 9);
+  assert.equal(ops.filter((c) => c === "Multiply").length, 9);
+  assert.deepEqual(m.layers.slice(-4).map((l) => l.className), ["Activation", "Conv2D", "Flatten", "Activation"]); // no Dropout at rate 0
+  assert.equal(m.getLayer("predictions").getConfig().activation, "linear");
+  assert.deepEqual(m.predict(tf.zeros([1, 48, 64, 3])).shape, [1, 7]);
+  const img = tf.constant([[[[10, 20, 30]]]], "float32");
+  assert.equal(applications.mobilenetV3.preprocessInput(img), img); // Keras' preprocess_input is the identity
+  assert.throws(() => applications.MobileNetV3Small({ weights: "imagenet", alpha: 0.5 }), /applications\.MobileNetV3Small: with "imagenet" weights alpha must be 0\.75 or 1/);
+  assert.throws(() => applications.MobileNetV3Large({ weights: "imagenet", alpha: 0.75, minimalistic: true }), /alpha must be 0\.75 or 1 \(1 when minimalistic\); got alpha 0\.75 with minimalistic: true/);
+  assert.throws(() => applications.MobileNetV3Large({ weights: null, inputShape: [16, 64, 3] }), /applications\.MobileNetV3Large: the input size must be at least 32x32; got inputShape \(16, 64, 3\)/);
+  assert.throws(() => applications.MobileNetV3Large({ weights: null, dropoutRate: 1 }), /dropoutRate must be a rate in \[0, 1\), got 1/);
 });
 
 test("EfficientNet: the rescaling and Normalization inside the model, Keras' extra rescaling only for imagenet weights, identity preprocessInput", async () => {

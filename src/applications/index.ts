@@ -27,6 +27,7 @@ import {
   preprocessInput as efficientNetV2Preprocess,
 } from "./efficientnet_v2.js";
 import { InceptionResNetV2, preprocessInput as inceptionResNetV2Preprocess } from "./inception_resnet_v2.js";
+import { MobileNetV3Small, MobileNetV3Large, preprocessInput as mobileNetV3Preprocess } from "./mobilenet_v3.js";
 import { CustomScaleLayer, LayerScale, StochasticDepth } from "../layers/application_layers.js";
 
 export { VGG16, type VGG16Args } from "./vgg16.js";
@@ -50,6 +51,7 @@ export {
   EfficientNetV2B0, EfficientNetV2B1, EfficientNetV2B2, EfficientNetV2B3, EfficientNetV2S, EfficientNetV2M, EfficientNetV2L, type EfficientNetV2Args,
 } from "./efficientnet_v2.js";
 export { InceptionResNetV2, type InceptionResNetV2Args } from "./inception_resnet_v2.js";
+export { MobileNetV3Small, MobileNetV3Large, type MobileNetV3Args } from "./mobilenet_v3.js";
 export { CustomScaleLayer, LayerScale, StochasticDepth, type CustomScaleLayerArgs, type LayerScaleArgs, type StochasticDepthArgs } from "../layers/application_layers.js";
 
 /** keras.applications.vgg16: the model, its preprocessing (caffe mode) and decodePredictions. */
@@ -84,6 +86,8 @@ export const efficientnetV2 = {
 };
 /** keras.applications.inception_resnet_v2: the model, its CustomScaleLayer, its preprocessing (tf mode, [-1, 1]) and decodePredictions. */
 export const inceptionResnetV2 = { InceptionResNetV2, CustomScaleLayer, preprocessInput: inceptionResNetV2Preprocess, decodePredictions };
+/** keras.applications.mobilenet_v3: Small and Large, their preprocessing (the identity: the models rescale their [0, 255] inputs) and decodePredictions. */
+export const mobilenetV3 = { MobileNetV3Small, MobileNetV3Large, preprocessInput: mobileNetV3Preprocess, decodePredictions };
 /**
  * keras.applications.imagenet_utils: preprocess_input with an explicit mode ("caffe", "tf" or
  * "torch") and decode_predictions.
