@@ -22,13 +22,13 @@ import { gemm } from "./gemm.js";
  */
 
 /** Upper bound on the elements of one im2col chunk (16 MiB as float32). */
-const COL_LIMIT = 1 << 22;
+export const COL_LIMIT = 1 << 22;
 
 let scratch32 = new Float32Array(0);
 let scratch64 = new Float64Array(0);
 
 /** A reusable scratch array of x's element type (float64 for anything that is not float32). */
-function scratchLike(x: NumericArray, size: number): Float32Array | Float64Array {
+export function scratchLike(x: NumericArray, size: number): Float32Array | Float64Array {
   if (x instanceof Float32Array) {
     if (scratch32.length < size) scratch32 = new Float32Array(size);
     return scratch32;

@@ -1,30 +1,16 @@
 import type { NumericArray } from "../../tensor/dtype.js";
 import type { Conv3DInfo } from "../backend.js";
 import { gemm } from "./gemm.js";
+import { COL_LIMIT, scratchLike } from "./conv.js";
 
 /*
  * 3-D convolution on NDHWC tensors with filters [kd, kh, kw, in / groups, out], as vol2col + GEMM,
  * the 2-D kernel's scheme (conv.ts) with one more axis: the vol2col matrix has one row per output
  * voxel (n, od, oy, ox) and one column per filter tap (fd, fy, fx, c), so its row length
  * K = kd * kh * kw * in / groups is the row count of the filter viewed as [K, out], and the output
- * viewed as [voxels, out] is cols @ W. Rows go in bounded chunks through one reused scratch
+ * viewed as [voxels, out] is cols @ W. Rows go in bounded chunks through the 2-D kernels' reused scratch
  * buffer; a group is one product whose offsets and leading dimensions pick its blocks in place.
  */
-
-/** Upper bound on the elements of one vol2col chunk (16 MiB as float32). */
-const COL_LIMIT = 1 << 22;
-
-let scratch32 = new Float32Array(0);
-let scratch64 = new Float64Array(0);
-
-function scratchLike(x: NumericArray, size: number): Float32Array | Float64Array {
-  if (x instanceof Float32Array) {
-    if (scratch32.length < size) scratch32 = new Float32Array(size);
-    return scratch32;
-  }
-  if (scratch64.length < size) scratch64 = new Float64Array(size);
-  return scratch64;
-}
 
 /** Row length of the vol2col matrix: the taps of one group. */
 function tapCount(info: Conv3DInfo): number {
