@@ -12,7 +12,7 @@ import { type Conv2DOptions, conv2d } from "../ops/conv.js";
 import { fusedConv2d } from "../ops/fused.js";
 import { Layer, type LayerShape, layerOptions } from "./layer.js";
 import { type DataFormat, type DataFormatArgs, DATA_FORMAT_OPTIONS, callChannelsLast, channelWeightAxis, checkDataFormat, sequenceChannelAxis, shapeChannelsLast, shapeToChannelsLast } from "./data_format.js";
-import { checkGroupChannels, checkGroups } from "./convolutional.js";
+import { checkGroupChannels, checkGroups, checkStridesWithDilation } from "./convolutional.js";
 import { layerShapeText } from "./symbolic.js";
 import { type ActivationIdentifier, getActivation } from "../nn/activations.js";
 import { type KernelBiasArgs, KERNEL_BIAS_OPTIONS, addBias, addKernel, checkWeightOptions, kernelBiasConfig } from "./weights.js";
@@ -101,12 +101,7 @@ export abstract class Conv1DBase extends Layer {
     this.strides = size1D(args.strides ?? 1, "strides", where);
     this.dilationRate = size1D(args.dilationRate ?? 1, "dilationRate", where);
     this.padding = padding1D(args.padding, where, causal);
-    if (this.strides > 1 && this.dilationRate > 1) {
-      throw new RangeError(
-        `${where}: strides ${this.strides} > 1 together with dilationRate ${this.dilationRate} > 1 is not supported (as in Keras); ` +
-          `use strides 1 with a dilation, or dilationRate 1 with strides`,
-      );
-    }
+    checkStridesWithDilation(where, this.strides, this.dilationRate);
     this.activation = getActivation(args.activation, where);
     this.useBias = args.useBias ?? true;
     this.dataFormat = checkDataFormat(where, args.dataFormat);

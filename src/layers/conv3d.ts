@@ -11,7 +11,7 @@ import { type Conv3DOptions, computeConv3DInfo, conv3d, conv3dTranspose } from "
 import { Layer, type LayerShape, layerOptions } from "./layer.js";
 import { layerShapeText } from "./symbolic.js";
 import { single } from "./core.js";
-import { type KerasPadding, checkGroupChannels, checkGroups, checkPadding } from "./convolutional.js";
+import { type KerasPadding, checkGroupChannels, checkGroups, checkPadding, checkStridesWithDilation } from "./convolutional.js";
 import { type ActivationIdentifier, getActivation } from "../nn/activations.js";
 import { type KernelBiasArgs, KERNEL_BIAS_OPTIONS, addBias, addKernel, checkWeightOptions, kernelBiasConfig, serializeObject } from "./weights.js";
 import { valueText } from "../tensor/value_text.js";
@@ -83,12 +83,7 @@ abstract class Conv3DBase extends Layer {
     this.strides = triple(args.strides ?? 1, "strides", where);
     this.padding = checkPadding(args.padding, where);
     this.dilationRate = triple(args.dilationRate ?? 1, "dilationRate", where);
-    if (Math.max(...this.strides) > 1 && Math.max(...this.dilationRate) > 1) {
-      throw new RangeError(
-        `${where}: strides ${JSON.stringify(this.strides)} > 1 together with dilationRate ${JSON.stringify(this.dilationRate)} > 1 is not supported (as in Keras); ` +
-          `use strides 1 with a dilation, or dilationRate 1 with strides`,
-      );
-    }
+    checkStridesWithDilation(where, this.strides, this.dilationRate);
     this.activation = getActivation(args.activation, where);
     this.useBias = args.useBias ?? true;
     this.dataFormat = checkDataFormat(where, args.dataFormat);

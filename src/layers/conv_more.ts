@@ -10,7 +10,7 @@ import { conv2d, conv2dTranspose, depthwiseConv2d } from "../ops/conv.js";
 import { Layer, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
 import { layerShapeText } from "./symbolic.js";
 import { single } from "./core.js";
-import { type KerasPadding, type PairArg, checkPadding, pair } from "./convolutional.js";
+import { type KerasPadding, type PairArg, checkPadding, checkStridesWithDilation, pair } from "./convolutional.js";
 import { type ActivationIdentifier, getActivation } from "../nn/activations.js";
 import {
   type ConstraintArg, type InitializerArg, type RegularizerArg,
@@ -62,12 +62,7 @@ abstract class ConvBase extends Layer {
     this.strides = pair(args.strides ?? 1, "strides", where);
     this.padding = checkPadding(args.padding, where);
     this.dilationRate = pair(args.dilationRate ?? 1, "dilationRate", where);
-    if (Math.max(...this.strides) > 1 && Math.max(...this.dilationRate) > 1) {
-      throw new RangeError(
-        `${where}: strides ${JSON.stringify(this.strides)} > 1 together with dilationRate ${JSON.stringify(this.dilationRate)} > 1 is not supported (as in Keras); ` +
-          `use strides 1 with a dilation, or dilationRate 1 with strides`,
-      );
-    }
+    checkStridesWithDilation(where, this.strides, this.dilationRate);
     this.activation = getActivation(args.activation, where);
     this.useBias = args.useBias ?? true;
     this.dataFormat = checkDataFormat(where, args.dataFormat);

@@ -35,6 +35,18 @@ export function checkPadding(p: string | undefined, layer: string): KerasPadding
   return v;
 }
 
+/** Keras refuses strides above 1 together with a dilation above 1 (one number per axis, or one for all). */
+export function checkStridesWithDilation(where: string, strides: number | readonly number[], dilationRate: number | readonly number[]): void {
+  const most = (v: number | readonly number[]): number => (typeof v === "number" ? v : Math.max(...v));
+  if (most(strides) > 1 && most(dilationRate) > 1) {
+    const text = (v: number | readonly number[]): string => (typeof v === "number" ? String(v) : JSON.stringify(v));
+    throw new RangeError(
+      `${where}: strides ${text(strides)} > 1 together with dilationRate ${text(dilationRate)} > 1 is not supported (as in Keras); ` +
+        `use strides 1 with a dilation, or dilationRate 1 with strides`,
+    );
+  }
+}
+
 /** Output size along one axis for Keras' padding rules (TF's SAME and VALID). */
 function outSize(n: number | null, k: number, stride: number, dilation: number, padding: KerasPadding): number | null {
   if (n === null) return null;
