@@ -8,6 +8,18 @@
 const EPS = 2.220446049250313e-16;
 const MAX_SWEEPS = 80;
 
+/**
+ * Applies the Jacobi rotation (c, s) to two lines of m: `count` element pairs starting at offsets
+ * a and b, `stride` apart (columns: the row length; rows: 1), as [x, y] -> [c x - s y, s x + c y].
+ */
+function rotatePair(m: Float64Array, count: number, a: number, b: number, stride: number, c: number, s: number): void {
+  for (let k = 0; k < count; k++) {
+    const x = m[a + k * stride], y = m[b + k * stride];
+    m[a + k * stride] = c * x - s * y;
+    m[b + k * stride] = s * x + c * y;
+  }
+}
+
 /** tan of the Jacobi rotation angle that zeroes g in [[a, g], [g, b]] (the smaller of the two). */
 function rotationTangent(a: number, b: number, g: number): number {
   const theta = (b - a) / (2 * g);
@@ -41,22 +53,10 @@ export function eigh(a: Float64Array, batch: number, n: number, w: Float64Array,
           rotated = true;
           const t = rotationTangent(app, aqq, g);
           const c = 1 / Math.sqrt(t * t + 1), sn = c * t;
-          for (let k = 0; k < n; k++) {
-            const kp = s[k * n + p], kq = s[k * n + q];
-            s[k * n + p] = c * kp - sn * kq;
-            s[k * n + q] = sn * kp + c * kq;
-          }
-          for (let k = 0; k < n; k++) {
-            const pk = s[p * n + k], qk = s[q * n + k];
-            s[p * n + k] = c * pk - sn * qk;
-            s[q * n + k] = sn * pk + c * qk;
-          }
+          rotatePair(s, n, p, q, n, c, sn);
+          rotatePair(s, n, p * n, q * n, 1, c, sn);
           s[p * n + q] = s[q * n + p] = 0;
-          for (let k = 0; k < n; k++) {
-            const kp = vec[k * n + p], kq = vec[k * n + q];
-            vec[k * n + p] = c * kp - sn * kq;
-            vec[k * n + q] = sn * kp + c * kq;
-          }
+          rotatePair(vec, n, p, q, n, c, sn);
         }
       }
       if (!rotated) break;
@@ -135,16 +135,8 @@ export function svd(a: Float64Array, batch: number, m: number, n: number, fullMa
           rotated = true;
           const t = rotationTangent(alpha, beta, gamma);
           const c = 1 / Math.sqrt(t * t + 1), sn = c * t;
-          for (let i = 0; i < rows; i++) {
-            const x = wk[i * cols + p], y = wk[i * cols + q];
-            wk[i * cols + p] = c * x - sn * y;
-            wk[i * cols + q] = sn * x + c * y;
-          }
-          for (let i = 0; i < cols; i++) {
-            const x = vk[i * cols + p], y = vk[i * cols + q];
-            vk[i * cols + p] = c * x - sn * y;
-            vk[i * cols + q] = sn * x + c * y;
-          }
+          rotatePair(wk, rows, p, q, cols, c, sn);
+          rotatePair(vk, cols, p, q, cols, c, sn);
         }
       }
       if (!rotated) break;
