@@ -201,8 +201,8 @@ function serializeFunctional(model: Model, withCompile: boolean): KerasObject {
       });
     return { ...(serializeLayer(layer) as unknown as JsonObject), name: layer.name, inbound_nodes: inbound };
   });
-  // Keras writes the structure the model was built with: one tensor, or a list of several.
-  const refs = (ts: SymbolicTensor[]): JsonValue => (ts.length === 1 ? ioRef(ts[0]) : ts.map(ioRef));
+  // Keras 3.5 wraps a single input or output tensor in a list too (Functional.get_config's map_tensors).
+  const refs = (ts: SymbolicTensor[]): JsonValue => ts.map(ioRef);
   const config: JsonObject = {
     name: model.name, trainable: model.trainable, layers: layerEntries, input_layers: refs(model.inputs), output_layers: refs(model.outputs),
   };

@@ -58,9 +58,8 @@ test("a functional model of ops has Keras 3.5's layers, operations, config and s
   assert.equal(model.operations.length, fx.config.layers.length);
   const config = JSON.parse(model.toJSON()).config;
   assert.deepEqual(config.layers, withoutReluBuild(fx.config.layers));
-  // Keras 3.5 wraps a single input or output reference in a list; lamina writes it bare (both load in either).
-  assert.deepEqual([config.input_layers], fx.config.input_layers);
-  assert.deepEqual([config.output_layers], fx.config.output_layers);
+  assert.deepEqual(config.input_layers, fx.config.input_layers);
+  assert.deepEqual(config.output_layers, fx.config.output_layers);
   assert.equal(model.summary({ lineLength: 76, printFn: () => {} }), fx.summary.trimEnd());
   // plot.model draws the operations too, as Keras' plot_model draws model._operations: one box each, one edge per tensor passed.
   const plot = modelPlotLayout(model);
