@@ -216,10 +216,14 @@ test("configs use Keras 3's objects: DTypePolicy, initializers/regularizers/cons
   assert.deepEqual(s.config.kernel_regularizer, { module: "keras.regularizers", class_name: "L2", config: { l2: 0.5 }, registered_name: null });
   assert.equal((s.config.kernel_constraint as { module: string }).module, "keras.constraints");
   assert.deepEqual(s.build_config, { input_shape: [1, 2] });
-  // Layers without a build step of their own have no build_config in Keras 3.
+  // Keras 3.5 records a build_config for every layer its first call built, weights or not (checked:
+  // Flatten, pooling, ReLU, Reshape, the preprocessing layers); Softmax marks itself built at construction.
   const f = layers.Flatten();
   f.apply(normal([1, 2, 2], 0, 1, { seed: 2 }));
-  assert.equal(serializeLayer(f).build_config, undefined);
+  assert.deepEqual(serializeLayer(f).build_config, { input_shape: [1, 2, 2] });
+  const sm = layers.Softmax();
+  sm.apply(normal([1, 2], 0, 1, { seed: 3 }));
+  assert.equal(serializeLayer(sm).build_config, undefined);
   // Layer.fromConfig on the base class takes the whole serialized object.
   const back = Layer.fromConfig(JSON.parse(JSON.stringify(s)) as Record<string, unknown>);
   assert.ok(back instanceof layers.classes.Dense);
@@ -653,8 +657,8 @@ test("modelFromJSON: invalid JSON and a single layer are clear errors", () => {
  * config / registered_name, build_config from get_build_config, compile_config from compile()),
  * Sequential.get_config (InputLayer first, build_input_shape), Layer.get_config (dtype as a
  * DTypePolicy object) and each layer's get_config; the Adam config is Keras 3's with every key.
- * Keras 3.5 itself (checked) writes build_config for every built layer: Dropout's is here, as lamina
- * writes it; those of MaxPooling2D and Flatten are left out, as lamina leaves them out.
+ * Keras 3.5 itself (checked) writes build_config for every built layer, MaxPooling2D and Flatten
+ * included, and so does lamina.
  */
 test("a Keras 3 Sequential config.json loads with the right layer types, shapes and parameter counts", () => {
   tf.clearSession();

@@ -98,7 +98,7 @@ export function serializeLayer(layer: Layer, options: SerializeOptions = {}): Ke
     registered = key ?? layer.className;
   }
   const out: KerasObject = { module, class_name: className, config, registered_name: registered };
-  const wantsBuild = builtin ? builtin[1].buildConfig === true : !(layer instanceof InputLayer);
+  const wantsBuild = builtin ? builtin[1].noBuildConfig !== true : !(layer instanceof InputLayer);
   if (wantsBuild && layer.built && layer.builtInputShape) {
     // A recurrent layer built on [x, ...initial states] is built by its sequence's shape (Keras' build(sequences_shape)).
     const built = takesInitialState(layer) && Array.isArray(layer.builtInputShape[0]) ? (layer.builtInputShape[0] as LayerShape) : layer.builtInputShape;
