@@ -48,6 +48,7 @@ import { TextVectorization } from "../layers/text_vectorization.js";
 import { EinsumDense } from "../layers/einsum_dense.js";
 import { AdditiveAttention, Attention } from "../layers/attention.js";
 import { MultiHeadAttention } from "../layers/multi_head_attention.js";
+import { GroupedQueryAttention } from "../layers/grouped_query_attention.js";
 import { CategoryEncoding } from "../layers/category_encoding.js";
 import { Discretization } from "../layers/discretization.js";
 import { Hashing } from "../layers/hashing.js";
@@ -278,6 +279,7 @@ export const LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
   Hashing: { cls: ctor(Hashing), keys: ["num_bins", "salt", "mask_value", "output_mode"], fixed: { sparse: [false] }, buildConfig: true },
   HashedCrossing: { cls: ctor(HashedCrossing), keys: ["num_bins", "output_mode"], fixed: { sparse: [false] }, buildConfig: true, dtypeString: true },
   SpectralNormalization: { cls: ctor(SpectralNormalization), keys: ["layer", "power_iterations"], buildConfig: true },
+  GroupQueryAttention: { cls: ctor(GroupedQueryAttention), keys: ["head_dim", "num_query_heads", "num_key_value_heads", "use_bias", "dropout", ...KERNEL_BIAS], buildConfig: true },
 };
 
 /** Keras' other spellings of the same classes (they serialize under the names above). */
@@ -288,6 +290,7 @@ export const CLASS_ALIASES: Readonly<Record<string, string>> = {
   Convolution1D: "Conv1D", Convolution2D: "Conv2D", Convolution3D: "Conv3D",
   Convolution1DTranspose: "Conv1DTranspose", Convolution2DTranspose: "Conv2DTranspose", Convolution3DTranspose: "Conv3DTranspose",
   SeparableConvolution1D: "SeparableConv1D", SeparableConvolution2D: "SeparableConv2D",
+  GroupedQueryAttention: "GroupQueryAttention",
 };
 
 /** Keys any layer config may carry, accepted only with these values (features lamina lacks). */

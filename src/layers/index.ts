@@ -591,6 +591,7 @@ export const classes = {
   Discretization: DiscretizationLayer,
   Hashing: HashingLayer, HashedCrossing: HashedCrossingLayer,
   SpectralNormalization: SpectralNormalizationLayer,
+  GroupQueryAttention: GroupQueryAttentionLayer,
 };
 
 // ------------------------------------------------------------------ attention
@@ -621,6 +622,15 @@ export function MultiHeadAttention(
   if (typeof numHeads === "object") return new MultiHeadAttentionLayer({ ...numHeads });
   if (typeof keyDim === "object") return new MultiHeadAttentionLayer({ ...keyDim, numHeads });
   return new MultiHeadAttentionLayer({ ...(args ?? {}), numHeads, keyDim });
+}
+import {
+  GroupedQueryAttention as GroupQueryAttentionLayer, type GroupQueryAttentionArgs, type GroupQueryAttentionCallOptions,
+} from "./grouped_query_attention.js";
+export { GroupQueryAttentionLayer };
+export type { GroupQueryAttentionArgs, GroupQueryAttentionCallOptions };
+/** Grouped-query attention: layers.GroupQueryAttention({ headDim: 16, numQueryHeads: 8, numKeyValueHeads: 2 }).apply([query, value]). */
+export function GroupQueryAttention(args: GroupQueryAttentionArgs): GroupQueryAttentionLayer {
+  return new GroupQueryAttentionLayer({ ...args });
 }
 
 // ------------------------------------------------------------------ categorical preprocessing
