@@ -49,6 +49,7 @@ import { EinsumDense } from "../layers/einsum_dense.js";
 import { AdditiveAttention, Attention } from "../layers/attention.js";
 import { MultiHeadAttention } from "../layers/multi_head_attention.js";
 import { GroupedQueryAttention } from "../layers/grouped_query_attention.js";
+import { MelSpectrogram } from "../layers/mel_spectrogram.js";
 import { CategoryEncoding } from "../layers/category_encoding.js";
 import { Discretization } from "../layers/discretization.js";
 import { Hashing } from "../layers/hashing.js";
@@ -280,6 +281,11 @@ export const LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
   HashedCrossing: { cls: ctor(HashedCrossing), keys: ["num_bins", "output_mode"], fixed: { sparse: [false] }, buildConfig: true, dtypeString: true },
   SpectralNormalization: { cls: ctor(SpectralNormalization), keys: ["layer", "power_iterations"], buildConfig: true },
   GroupQueryAttention: { cls: ctor(GroupedQueryAttention), keys: ["head_dim", "num_query_heads", "num_key_value_heads", "use_bias", "dropout", ...KERNEL_BIAS], buildConfig: true },
+  MelSpectrogram: {
+    cls: ctor(MelSpectrogram),
+    keys: ["fft_length", "sequence_stride", "sequence_length", "window", "sampling_rate", "num_mel_bins", "min_freq", "max_freq", "power_to_db", "top_db", "mag_exp", "min_power", "ref_power"],
+    buildConfig: true,
+  },
 };
 
 /** Keras' other spellings of the same classes (they serialize under the names above). */

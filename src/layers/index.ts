@@ -592,6 +592,7 @@ export const classes = {
   Hashing: HashingLayer, HashedCrossing: HashedCrossingLayer,
   SpectralNormalization: SpectralNormalizationLayer,
   GroupQueryAttention: GroupQueryAttentionLayer,
+  MelSpectrogram: MelSpectrogramLayer,
 };
 
 // ------------------------------------------------------------------ attention
@@ -631,6 +632,13 @@ export type { GroupQueryAttentionArgs, GroupQueryAttentionCallOptions };
 /** Grouped-query attention: layers.GroupQueryAttention({ headDim: 16, numQueryHeads: 8, numKeyValueHeads: 2 }).apply([query, value]). */
 export function GroupQueryAttention(args: GroupQueryAttentionArgs): GroupQueryAttentionLayer {
   return new GroupQueryAttentionLayer({ ...args });
+}
+import { MelSpectrogram as MelSpectrogramLayer, type MelSpectrogramArgs } from "./mel_spectrogram.js";
+export { MelSpectrogramLayer };
+export type { MelSpectrogramArgs };
+/** Audio to a mel spectrogram: layers.MelSpectrogram({ numMelBins: 64, samplingRate: 8000, sequenceStride: 256, fftLength: 2048 }). */
+export function MelSpectrogram(args?: MelSpectrogramArgs): MelSpectrogramLayer {
+  return new MelSpectrogramLayer({ ...(args ?? {}) });
 }
 
 // ------------------------------------------------------------------ categorical preprocessing
