@@ -1,6 +1,6 @@
 /**
  * The functional-config form of the attention layers' calls. Keras records them with several
- * tensor arguments: MultiHeadAttention as `{ args: [query, value(, key)], kwargs: { key,
+ * tensor arguments: MultiHeadAttention and GroupQueryAttention as `{ args: [query, value(, key)], kwargs: { key,
  * attention_mask, query_mask, value_mask, key_mask, return_attention_scores, use_causal_mask } }`,
  * Attention/AdditiveAttention as `{ args: [[query, value(, key)]], kwargs: { mask: [query_mask,
  * value_mask], return_attention_scores, use_causal_mask, training } }`. lamina's graph carries
@@ -14,7 +14,7 @@ import type { Layer } from "../layers/layer.js";
 import type { LayerNode, SymbolicTensor } from "../layers/symbolic.js";
 import { AttentionLayerBase, type AttentionSlot } from "../layers/attention_call.js";
 import { Attention } from "../layers/attention.js";
-import { MultiHeadAttention } from "../layers/multi_head_attention.js";
+import { KeywordAttention } from "../layers/keyword_attention.js";
 import type { JsonObject, JsonValue } from "./config_json.js";
 
 interface TensorRef {
@@ -50,7 +50,7 @@ export function attentionNodeJson(layer: Layer, node: LayerNode, tensor: (t: Sym
   };
   const out: JsonObject = { ...kwargs };
   let args: JsonValue[];
-  if (layer instanceof MultiHeadAttention) {
+  if (layer instanceof KeywordAttention) {
     args = [tensor(at("query")!), tensor(at("value")!)];
     for (const [k, slot] of Object.entries(MHA_TENSOR_KWARGS)) {
       const t = at(slot);
@@ -89,7 +89,7 @@ function refLayer(x: unknown): string | null {
  */
 export function readAttentionNode(layer: Layer, nodeIn: unknown, where: string, ref: (x: unknown, where: string) => TensorRef, maskOnly: ReadonlySet<string> = new Set()): AttentionCall | null {
   if (!(layer instanceof AttentionLayerBase)) return null;
-  const node = Array.isArray(nodeIn) ? fromKeras2(nodeIn, layer instanceof MultiHeadAttention) : nodeIn;
+  const node = Array.isArray(nodeIn) ? fromKeras2(nodeIn, layer instanceof KeywordAttention) : nodeIn;
   if (!isRecord(node) || !Array.isArray(node.args)) {
     throw new TypeError(`${where}: a call of ${layer.className} must be { args, kwargs } (Keras 3's config), got ${JSON.stringify(node)?.slice(0, 200)}`);
   }
@@ -107,13 +107,13 @@ export function readAttentionNode(layer: Layer, nodeIn: unknown, where: string, 
     refs.push(ref(x, where));
     names.push(name);
   };
-  const isMha = layer instanceof MultiHeadAttention;
+  const isMha = layer instanceof KeywordAttention;
   if (isMha) {
     const positional = ["query", "value", "key"];
-    if (node.args.length < 1 || node.args.length > 3) throw new RangeError(`${where}: MultiHeadAttention is called with ${node.args.length} positional arguments; it takes query, value and optionally key`);
+    if (node.args.length < 1 || node.args.length > 3) throw new RangeError(`${where}: ${layer.className} is called with ${node.args.length} positional arguments; it takes query, value and optionally key`);
     node.args.forEach((a, i) => push(a, positional[i]));
     if (names.length === 1) {
-      if (kwargs.value === undefined || kwargs.value === null) throw new TypeError(`${where}: the MultiHeadAttention call has no value`);
+      if (kwargs.value === undefined || kwargs.value === null) throw new TypeError(`${where}: the ${layer.className} call has no value`);
       push(kwargs.value, "value");
     }
   } else {
@@ -135,7 +135,7 @@ export function readAttentionNode(layer: Layer, nodeIn: unknown, where: string, 
     else if (isMha && k in MHA_TENSOR_KWARGS) {
       // A mask Keras took from the input: lamina takes it from the input again.
       if (v === null || v === undefined || (k.endsWith("_mask") && k !== "attention_mask" && isMaskOp(v))) continue;
-      if (k === "key" && names.includes("key")) throw new TypeError(`${where}: the MultiHeadAttention call gives the key twice`);
+      if (k === "key" && names.includes("key")) throw new TypeError(`${where}: the ${layer.className} call gives the key twice`);
       push(v, k);
       opts[String(refs.length - 1)] = CAMEL[k];
     } else if (!isMha && k === "mask") {
@@ -161,7 +161,7 @@ export function readAttentionNode(layer: Layer, nodeIn: unknown, where: string, 
     if (isMha) {
       const o: Record<string, unknown> = { ...flags };
       inputs.slice(dataCount).forEach((t, j) => { o[opts[String(dataCount + j)]] = t; });
-      (layer as MultiHeadAttention).apply(data, o);
+      (layer as KeywordAttention).apply(data, o);
     } else {
       const mask: (SymbolicTensor | null)[] = [null, null];
       inputs.slice(dataCount).forEach((t, j) => { mask[names[dataCount + j] === "query_mask" ? 0 : 1] = t; });

@@ -48,6 +48,8 @@ import { TextVectorization } from "../layers/text_vectorization.js";
 import { EinsumDense } from "../layers/einsum_dense.js";
 import { AdditiveAttention, Attention } from "../layers/attention.js";
 import { MultiHeadAttention } from "../layers/multi_head_attention.js";
+import { GroupedQueryAttention } from "../layers/grouped_query_attention.js";
+import { MelSpectrogram } from "../layers/mel_spectrogram.js";
 import { CategoryEncoding } from "../layers/category_encoding.js";
 import { Discretization } from "../layers/discretization.js";
 import { Hashing } from "../layers/hashing.js";
@@ -259,7 +261,7 @@ export const LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
     keys: ["num_heads", "key_dim", "value_dim", "dropout", "use_bias", "output_shape", "attention_axes", ...KERNEL_BIAS, "seed"],
   },
   CategoryEncoding: { cls: ctor(CategoryEncoding), keys: ["num_tokens", "output_mode"], fixed: { sparse: [false] } },
-  // The 3-D layers (Keras 3.5 writes build_config for each once built).
+  // The 3-D layers.
   Conv3D: { cls: ctor(Conv3D), keys: ["filters", ...GEOMETRY, "groups", ...KERNEL_BIAS] },
   Conv3DTranspose: { cls: ctor(Conv3DTranspose), keys: ["filters", ...GEOMETRY, ...KERNEL_BIAS] },
   MaxPooling3D: { cls: ctor(MaxPooling3D), keys: ["pool_size", "strides", "padding", "data_format"] },
@@ -277,6 +279,11 @@ export const LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
   Hashing: { cls: ctor(Hashing), keys: ["num_bins", "salt", "mask_value", "output_mode"], fixed: { sparse: [false] } },
   HashedCrossing: { cls: ctor(HashedCrossing), keys: ["num_bins", "output_mode"], fixed: { sparse: [false] }, dtypeString: true },
   SpectralNormalization: { cls: ctor(SpectralNormalization), keys: ["layer", "power_iterations"] },
+  GroupQueryAttention: { cls: ctor(GroupedQueryAttention), keys: ["head_dim", "num_query_heads", "num_key_value_heads", "use_bias", "dropout", ...KERNEL_BIAS] },
+  MelSpectrogram: {
+    cls: ctor(MelSpectrogram),
+    keys: ["fft_length", "sequence_stride", "sequence_length", "window", "sampling_rate", "num_mel_bins", "min_freq", "max_freq", "power_to_db", "top_db", "mag_exp", "min_power", "ref_power"],
+  },
 };
 
 /** Keras' other spellings of the same classes (they serialize under the names above). */
@@ -287,6 +294,7 @@ export const CLASS_ALIASES: Readonly<Record<string, string>> = {
   Convolution1D: "Conv1D", Convolution2D: "Conv2D", Convolution3D: "Conv3D",
   Convolution1DTranspose: "Conv1DTranspose", Convolution2DTranspose: "Conv2DTranspose", Convolution3DTranspose: "Conv3DTranspose",
   SeparableConvolution1D: "SeparableConv1D", SeparableConvolution2D: "SeparableConv2D",
+  GroupedQueryAttention: "GroupQueryAttention",
 };
 
 /** Keys any layer config may carry, accepted only with these values (features lamina lacks). */

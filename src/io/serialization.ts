@@ -17,7 +17,7 @@
 import { attentionNodeJson, readAttentionNode } from "./attention_nodes.js";
 import { isOperationEntry, operationEntryJson, operationFromEntry } from "./op_nodes.js";
 import { OpLayer } from "../layers/op_layer.js";
-import { MultiHeadAttention } from "../layers/multi_head_attention.js";
+import { KeywordAttention } from "../layers/keyword_attention.js";
 import { zeros } from "../tensor/creation.js";
 import * as creationOps from "../tensor/creation.js";
 import * as mathOps from "../ops/math.js";
@@ -335,7 +335,7 @@ function checkLayer(x: unknown, where: string): Layer {
 /** Builds the layer for build_config.input_shape (its weights then exist for loading). */
 function buildFromConfig(layer: Layer, buildConfig: unknown, where: string): void {
   if (!isRecord(buildConfig) || layer.built) return;
-  if (layer instanceof MultiHeadAttention && isRecord(buildConfig.shapes_dict)) {
+  if (layer instanceof KeywordAttention && isRecord(buildConfig.shapes_dict)) {
     const d = buildConfig.shapes_dict;
     try {
       layer.buildFromShapes(readShape(d.query_shape, where), readShape(d.value_shape, where), d.key_shape == null ? undefined : readShape(d.key_shape, where));
@@ -415,9 +415,10 @@ function builtinFromConfig(spec: LayerSpec, className: string, config: Readonly<
       const all = ["name", "trainable", "dtype", ...spec.keys, ...Object.keys(spec.fixed ?? {})];
       throw new RangeError(`${where}: unknown config key "${key}" for ${className}; its keys are ${all.join(", ")}`);
     }
-    // Normalization's axis None (normalize every element by one scalar) is not its default; nor is Bidirectional's merge_mode None, nor TextVectorization's standardize/split None.
+    // Normalization's axis None (normalize every element by one scalar) is not its default; nor is Bidirectional's merge_mode None, nor TextVectorization's standardize/split None, nor MelSpectrogram's window None (no window).
     if ((className === "Normalization" && key === "axis" && value === null) || (className === "Bidirectional" && key === "merge_mode" && value === null) ||
-      (className === "TextVectorization" && (key === "standardize" || key === "split") && value === null)) {
+      (className === "TextVectorization" && (key === "standardize" || key === "split") && value === null) ||
+      (className === "MelSpectrogram" && key === "window" && value === null)) {
       opts[snakeToCamel(key)] = null;
       continue;
     }

@@ -591,6 +591,8 @@ export const classes = {
   Discretization: DiscretizationLayer,
   Hashing: HashingLayer, HashedCrossing: HashedCrossingLayer,
   SpectralNormalization: SpectralNormalizationLayer,
+  GroupQueryAttention: GroupQueryAttentionLayer,
+  MelSpectrogram: MelSpectrogramLayer,
 };
 
 // ------------------------------------------------------------------ attention
@@ -621,6 +623,22 @@ export function MultiHeadAttention(
   if (typeof numHeads === "object") return new MultiHeadAttentionLayer({ ...numHeads });
   if (typeof keyDim === "object") return new MultiHeadAttentionLayer({ ...keyDim, numHeads });
   return new MultiHeadAttentionLayer({ ...(args ?? {}), numHeads, keyDim });
+}
+import {
+  GroupedQueryAttention as GroupQueryAttentionLayer, type GroupQueryAttentionArgs, type GroupQueryAttentionCallOptions,
+} from "./grouped_query_attention.js";
+export { GroupQueryAttentionLayer };
+export type { GroupQueryAttentionArgs, GroupQueryAttentionCallOptions };
+/** Grouped-query attention: layers.GroupQueryAttention({ headDim: 16, numQueryHeads: 8, numKeyValueHeads: 2 }).apply([query, value]). */
+export function GroupQueryAttention(args: GroupQueryAttentionArgs): GroupQueryAttentionLayer {
+  return new GroupQueryAttentionLayer({ ...args });
+}
+import { MelSpectrogram as MelSpectrogramLayer, type MelSpectrogramArgs } from "./mel_spectrogram.js";
+export { MelSpectrogramLayer };
+export type { MelSpectrogramArgs };
+/** Audio to a mel spectrogram: layers.MelSpectrogram({ numMelBins: 64, samplingRate: 8000, sequenceStride: 256, fftLength: 2048 }). */
+export function MelSpectrogram(args?: MelSpectrogramArgs): MelSpectrogramLayer {
+  return new MelSpectrogramLayer({ ...(args ?? {}) });
 }
 
 // ------------------------------------------------------------------ categorical preprocessing

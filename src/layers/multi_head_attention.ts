@@ -1,19 +1,14 @@
 import type { Tensor } from "../tensor/tensor.js";
-import { ones } from "../tensor/creation.js";
 import { valueText } from "../tensor/value_text.js";
-import { mul, sub } from "../ops/math.js";
+import { mul } from "../ops/math.js";
 import { einsum } from "../ops/einsum.js";
-import { expandDims } from "../ops/shape.js";
-import { bandPart } from "../ops/linalg.js";
-import { type CallOptions, type LayerArgs, type LayerInput, type LayerShape, type Mask, layerOptions, nestWeightScope } from "./layer.js";
-import { layerShapeText, type SymbolicTensor } from "./symbolic.js";
+import { type CallOptions, type LayerArgs, type LayerShape, layerOptions, nestWeightScope } from "./layer.js";
+import { layerShapeText } from "./symbolic.js";
 import { Dropout } from "./core.js";
 import { Softmax } from "./activation_layers.js";
 import { EinsumDense } from "./einsum_dense.js";
 import { type KernelBiasArgs, KERNEL_BIAS_OPTIONS, checkWeightOptions, kernelBiasConfig, resolveRegularizer, serializeObject } from "./weights.js";
-import { type AttentionCallOptions, type AttentionLayout, AttentionLayerBase, type AttentionSlot, type AttentionTensor, maskValues } from "./attention_call.js";
-
-const MASKED = 1e9;
+import { type KeywordAttentionCallOptions, KeywordAttention } from "./keyword_attention.js";
 
 export interface MultiHeadAttentionArgs extends LayerArgs, KernelBiasArgs {
   /** Number of attention heads. */
@@ -35,24 +30,7 @@ export interface MultiHeadAttentionArgs extends LayerArgs, KernelBiasArgs {
 }
 
 /** MultiHeadAttention's call options (Keras' call keywords besides query and value). */
-export interface MultiHeadAttentionCallOptions extends AttentionCallOptions {
-  /** The keys (default the values): [batch, S..., dim]. */
-  key?: AttentionTensor | null;
-  /** Which query positions attend to which key positions: [batch, T..., S...] (bool or 0/1), true = attend. */
-  attentionMask?: AttentionTensor | null;
-  /** [batch, T]: query positions that take part (Keras derives it from masking layers). */
-  queryMask?: AttentionTensor | null;
-  /** [batch, S]: value positions that take part. */
-  valueMask?: AttentionTensor | null;
-  /** [batch, S]: key positions that take part. */
-  keyMask?: AttentionTensor | null;
-}
-
-// The keyword tensors in Keras' order of a call's inputs (its kwargs sorted by name), so "Connected to" lists them as Keras does.
-const CALL_KEYS: Readonly<Record<string, AttentionSlot | null>> = {
-  training: null, returnAttentionScores: null, useCausalMask: null,
-  attentionMask: "attention_mask", key: "key", keyMask: "key_mask", queryMask: "query_mask", valueMask: "value_mask",
-};
+export type MultiHeadAttentionCallOptions = KeywordAttentionCallOptions;
 
 const letter = (i: number): string => String.fromCharCode(97 + i);
 
@@ -87,7 +65,7 @@ function attentionEquations(rank: number, axes: readonly number[]): { dot: strin
  * Weights in Keras' order and layouts: query kernel [dim, heads, keyDim] and bias [heads, keyDim],
  * then key, value, and attention_output's kernel [heads, valueDim, outDim] and bias [outDim].
  */
-export class MultiHeadAttention extends AttentionLayerBase {
+export class MultiHeadAttention extends KeywordAttention {
   static readonly options = layerOptions<MultiHeadAttentionArgs>({
     numHeads: true, keyDim: true, valueDim: true, dropout: true, useBias: true, outputShape: true, attentionAxes: true, seed: true, ...KERNEL_BIAS_OPTIONS,
   });
@@ -162,46 +140,6 @@ export class MultiHeadAttention extends AttentionLayerBase {
     return this.axes ?? this.givenAxes;
   }
 
-  override apply(inputs: LayerInput, opts: MultiHeadAttentionCallOptions = {}): Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[] {
-    const where = `MultiHeadAttention ${this.name}`;
-    for (const k of Object.keys(opts)) {
-      if (!(k in CALL_KEYS)) throw new TypeError(`${where}: unknown call option "${k}"; it takes ${Object.keys(CALL_KEYS).join(", ")}`);
-    }
-    if (!Array.isArray(inputs) || inputs.length < 2 || inputs.length > 3) {
-      throw new TypeError(`${where}: call it on [query, value] or [query, value, key] (Keras' mha(query, value, key)), got ${Array.isArray(inputs) ? `a list of ${inputs.length}` : "one tensor"}`);
-    }
-    const list: AttentionTensor[] = [...(inputs as AttentionTensor[])];
-    const slots: AttentionSlot[] = ["query", "value", "key"].slice(0, list.length) as AttentionSlot[];
-    if (opts.key !== undefined && opts.key !== null && list.length === 3) throw new TypeError(`${where}: the key is given twice, in the input list and as the key option`);
-    for (const [name, slot] of Object.entries(CALL_KEYS)) {
-      const t = (opts as Record<string, unknown>)[name];
-      if (slot === null || t === undefined || t === null) continue;
-      list.push(t as AttentionTensor);
-      slots.push(slot);
-    }
-    const layout = { slots, returnAttentionScores: this.flag(opts, "returnAttentionScores"), useCausalMask: this.flag(opts, "useCausalMask"), inputMasks: true };
-    return this.applyLayout(list, layout, opts.training);
-  }
-
-  /** The query, value and key shapes of a call's input shapes, checked as Keras checks them. */
-  private shapes(inputShape: LayerShape | LayerShape[], given?: AttentionLayout): { q: LayerShape; v: LayerShape; k: LayerShape; list: LayerShape[] } {
-    const where = `MultiHeadAttention ${this.name}`;
-    const list = inputShape as LayerShape[];
-    const layout = given ?? this.layoutOf(undefined, list.length);
-    const q = this.pick(list, layout, "query")!, v = this.pick(list, layout, "value")!;
-    const k = this.pick(list, layout, "key") ?? v;
-    const text = `query ${layerShapeText(q)}, value ${layerShapeText(v)}${layout.slots.includes("key") ? `, key ${layerShapeText(k)}` : ""}`;
-    if (q.length < 3 || v.length < 3 || k.length < 3) throw new RangeError(`${where}: query, value and key need shape [batch, steps..., dim] (rank 3 or more), got ${text}`);
-    if (q.length !== v.length || k.length !== v.length) throw new RangeError(`${where}: query, value and key need the same rank, got ${text}`);
-    if (q[q.length - 1] !== v[v.length - 1]) {
-      throw new RangeError(`${where}: the last dimension of the query and the value must be equal (Keras' rule), got ${text}; project one of them first (e.g. layers.Dense)`);
-    }
-    const mid = (s: LayerShape): string => JSON.stringify(s.slice(1, -1));
-    if (mid(v) !== mid(k)) throw new RangeError(`${where}: the value and the key must agree on every axis but the last, got ${text}`);
-    if ([q, v, k].some((s) => s[s.length - 1] === null)) throw new RangeError(`${where}: the last dimensions must be known, got ${text}`);
-    return { q, v, k, list };
-  }
-
   override build(inputShape: LayerShape | LayerShape[]): void {
     const { q, v, k } = this.shapes(inputShape);
     const where = `MultiHeadAttention ${this.name}`;
@@ -244,23 +182,6 @@ export class MultiHeadAttention extends AttentionLayerBase {
     this.built = true;
   }
 
-  /** Keras' _compute_attention_mask: 1 where query position t may attend to key position s. */
-  private attentionMask(list: Tensor[], layout: AttentionLayout, carried: Mask | undefined, q: Tensor, v: Tensor, dtype: Tensor["dtype"]): Tensor | null {
-    let auto: Tensor | null = null;
-    const and = (m: Tensor): void => {
-      auto = auto ? mul(auto, m) : m;
-    };
-    const qm = this.maskIn(list, layout, "query_mask", carried), vm = this.maskIn(list, layout, "value_mask", carried), km = this.maskIn(list, layout, "key_mask", carried);
-    if (qm) and(expandDims(maskValues(qm, dtype), -1));
-    if (vm) and(expandDims(maskValues(vm, dtype), -2));
-    if (km) and(expandDims(maskValues(km, dtype), -2));
-    if (layout.useCausalMask) and(expandDims(bandPart(ones([q.shape[1], v.shape[1]], dtype), -1, 0), 0));
-    const given = this.pick(list, layout, "attention_mask");
-    if (!given) return auto;
-    const am = maskValues(given, dtype);
-    return auto ? mul(am, auto as Tensor) : am;
-  }
-
   call(inputs: Tensor | Tensor[], opts: CallOptions): Tensor | Tensor[] {
     const layout = this.layoutOf(opts);
     const list = inputs as Tensor[];
@@ -276,21 +197,10 @@ export class MultiHeadAttention extends AttentionLayerBase {
         );
       }
     });
-    let mask = this.attentionMask(list, layout, opts.mask, query, value, query.dtype);
     const q = mul(this.queryDense!.apply(query) as Tensor, 1 / Math.sqrt(this.keyDim));
     const k = this.keyDense!.apply(key) as Tensor;
     const v = this.valueDense!.apply(value) as Tensor;
-    let scores = einsum(this.dotEquation, k, q);
-    if (mask) {
-      // Keras' _masked_softmax: the mask's missing axes are the heads' (and batch-like ones before the attention axes).
-      const axis = -this.axes!.length * 2 - 1;
-      while (mask.rank < scores.rank) mask = expandDims(mask, axis);
-      try {
-        scores = sub(scores, mul(sub(1, mask), MASKED));
-      } catch (e) {
-        throw new RangeError(`MultiHeadAttention ${this.name}: the attention mask of shape [${this.pick(list, layout, "attention_mask")?.shape.join(", ") ?? ""}] does not fit scores of shape [${scores.shape.join(", ")}] (${(e as Error).message}); give it as [batch, query steps, key steps]`);
-      }
-    }
+    const scores = this.maskScores(einsum(this.dotEquation, k, q), this.attentionMask(list, layout, opts.mask, query, value, query.dtype), this.axes!.length, this.pick(list, layout, "attention_mask"));
     const weights = this.softmax!.apply(scores) as Tensor;
     const dropped = this.dropout > 0 ? (this.dropoutLayer!.apply(weights, { training: opts.training }) as Tensor) : weights;
     const combined = einsum(this.combineEquation, dropped, v);
@@ -308,28 +218,6 @@ export class MultiHeadAttention extends AttentionLayerBase {
     const projected = [...q.slice(0, -1), this.numHeads];
     const batchLike = Array.from({ length: rank - 1 }, (_, i) => i).filter((i) => !axes.includes(i));
     return [out, [...batchLike.map((i) => projected[i]), ...axes.map((i) => q[i]), ...axes.map((i) => k[i])]];
-  }
-
-  /** Keras' build_config for a layer built from several shapes: its shapes_dict. */
-  kerasBuildConfig(): Record<string, unknown> | null {
-    const shapes = this.dataShapes();
-    if (!shapes) return null;
-    const slots = (this.builtLayout?.slots ?? ["query", "value", "key"]).filter((s) => s === "query" || s === "value" || s === "key");
-    const dict: Record<string, unknown> = {};
-    shapes.forEach((shape, i) => { dict[`${slots[i]}_shape`] = [...shape]; });
-    return { shapes_dict: dict };
-  }
-
-  /** Builds from Keras' shapes_dict ({ query_shape, value_shape, key_shape? }). */
-  buildFromShapes(query: LayerShape, value: LayerShape, key?: LayerShape): void {
-    const slots: AttentionSlot[] = key ? ["query", "value", "key"] : ["query", "value"];
-    this.pendingLayout = { slots, returnAttentionScores: false, useCausalMask: false, inputMasks: true };
-    this.builtLayout = this.pendingLayout;
-    try {
-      this.maybeBuild(key ? [query, value, key] : [query, value], true);
-    } finally {
-      this.pendingLayout = null;
-    }
   }
 
   override getConfig(): Record<string, unknown> {

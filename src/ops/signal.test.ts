@@ -100,6 +100,10 @@ test("stft against keras.ops.stft on torch (hann, hamming, none, custom windows;
   const f32 = tf.stft(T(fx.stft[0].x, "float32"), 8, 4, 8);
   assert.equal(f32[0].dtype, "float32");
   assertAllClose(f32[0], sh(fx.stft[0].yre), { atol: 1e-5 });
+  // No window on a float32 signal (the all-ones window takes the signal's dtype): keras.ops.stft(sin(0.37 k), 16, 8, 16, window=None) on torch.
+  const noWin = tf.stft(tf.sin(tf.mul(tf.range(0, 40, 1, "float32"), 0.37)), 16, 8, 16, { window: null })[0];
+  assert.deepEqual(noWin.shape, [6, 9]);
+  assertAllClose(tf.slice(noWin, [0, 0], [1, 9]), [[10.5993, 0.7038, -3.1848, 0.0108, -0.7693, 0.0045, -0.4375, 0.0032, -0.3712]], { atol: 1e-4 });
   checkGradients((x) => tf.concat(tf.stft(x, 8, 4, 8), -1), [T(fx.stft[0].x)]);
 });
 

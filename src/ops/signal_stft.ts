@@ -17,7 +17,7 @@ export type StftWindow = "hann" | "hamming" | null | Input;
 
 /** The window of `length` samples in `dtype`, checked. */
 function windowValues(op: string, window: StftWindow, length: number, dtype: "float32" | "float64"): Tensor {
-  if (window === null) return new Tensor(new Float64Array(length).fill(1), [length], "float64");
+  if (window === null) return cast(new Tensor(new Float64Array(length).fill(1), [length], "float64"), dtype);
   if (typeof window === "string") {
     if (window !== "hann" && window !== "hamming") {
       throw new RangeError(`${op}: window ${valueText(window)} is not supported; use "hann", "hamming", null or a tensor of sequenceLength values`);

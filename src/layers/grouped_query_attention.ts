@@ -1,0 +1,167 @@
+import type { Tensor } from "../tensor/tensor.js";
+import { valueText } from "../tensor/value_text.js";
+import { mul } from "../ops/math.js";
+import { einsum } from "../ops/einsum.js";
+import { repeat } from "../ops/arrange.js";
+import { type CallOptions, type LayerArgs, type LayerShape, layerOptions, nestWeightScope } from "./layer.js";
+import { layerShapeText } from "./symbolic.js";
+import { Dropout } from "./core.js";
+import { Softmax } from "./activation_layers.js";
+import { EinsumDense } from "./einsum_dense.js";
+import { type KernelBiasArgs, KERNEL_BIAS_OPTIONS, checkWeightOptions, kernelBiasConfig, resolveRegularizer, serializeObject } from "./weights.js";
+import { type KeywordAttentionCallOptions, KeywordAttention } from "./keyword_attention.js";
+
+export interface GroupQueryAttentionArgs extends LayerArgs, KernelBiasArgs {
+  /** Size of each attention head (queries, keys and values alike). */
+  headDim?: number;
+  /** Number of query heads; a multiple of numKeyValueHeads. */
+  numQueryHeads?: number;
+  /** Number of key/value heads (groups): 1 is multi-query attention, numQueryHeads is multi-head attention. */
+  numKeyValueHeads?: number;
+  /** Fraction of the attention weights dropped in training. Default 0. */
+  dropout?: number;
+  /** Biases on the four projections. Default true. */
+  useBias?: boolean;
+}
+
+/** GroupQueryAttention's call options (Keras' call keywords besides query and value). */
+export type GroupQueryAttentionCallOptions = KeywordAttentionCallOptions;
+
+/**
+ * Keras' GroupQueryAttention (Ainslie et al. 2023; its Python class is GroupedQueryAttention):
+ * the query projected to numQueryHeads heads, key and value to numKeyValueHeads heads, each
+ * key/value head repeated for the numQueryHeads / numKeyValueHeads query heads of its group, then
+ * scaled dot-product attention per head over [batch, steps, dim] inputs and the heads merged back
+ * to the query's dim. Called as layer.apply([query, value(, key)], { attentionMask, queryMask,
+ * valueMask, keyMask, useCausalMask, returnAttentionScores }); scores are [batch, numQueryHeads, T, S].
+ * Weights in Keras' order and layouts: query kernel [dim, numQueryHeads, headDim] and bias
+ * [numQueryHeads, headDim], key and value kernels [dim, numKeyValueHeads, headDim] and biases,
+ * attention_output kernel [numQueryHeads, headDim, dim] and bias [dim].
+ */
+export class GroupedQueryAttention extends KeywordAttention {
+  static readonly options = layerOptions<GroupQueryAttentionArgs>({
+    headDim: true, numQueryHeads: true, numKeyValueHeads: true, dropout: true, useBias: true, ...KERNEL_BIAS_OPTIONS,
+  });
+  /** Where Keras' saving_lib finds the sublayers (GroupedQueryAttention's private attributes). */
+  static readonly kerasAttributeNames: Readonly<Record<string, string>> = {
+    queryDense: "_query_dense", keyDense: "_key_dense", valueDense: "_value_dense", softmax: "_softmax", dropoutLayer: "_dropout_layer", outputDense: "_output_dense",
+  };
+  readonly headDim: number;
+  readonly numQueryHeads: number;
+  readonly numKeyValueHeads: number;
+  readonly dropout: number;
+  readonly useBias: boolean;
+  // Made by build, in Keras' order (it is the order of the weights).
+  queryDense: EinsumDense | null = null;
+  keyDense: EinsumDense | null = null;
+  valueDense: EinsumDense | null = null;
+  softmax: Softmax | null = null;
+  dropoutLayer: Dropout | null = null;
+  outputDense: EinsumDense | null = null;
+  private readonly args: GroupQueryAttentionArgs;
+
+  constructor(args: GroupQueryAttentionArgs) {
+    super(args ?? {});
+    const where = this.where;
+    const posInt = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v) && v > 0;
+    if (!posInt(args.headDim)) throw new RangeError(`${where}: headDim must be a positive integer (the size of each head), got ${valueText(args.headDim)}`);
+    if (!posInt(args.numQueryHeads)) throw new RangeError(`${where}: numQueryHeads must be a positive integer, got ${valueText(args.numQueryHeads)}`);
+    if (!posInt(args.numKeyValueHeads)) throw new RangeError(`${where}: numKeyValueHeads must be a positive integer, got ${valueText(args.numKeyValueHeads)}`);
+    if (args.numQueryHeads % args.numKeyValueHeads !== 0) {
+      throw new RangeError(
+        `${where}: numQueryHeads (${args.numQueryHeads}) must be divisible by numKeyValueHeads (${args.numKeyValueHeads}), each key/value head serving an equal group of query heads; ` +
+          `use a divisor of ${args.numQueryHeads} for numKeyValueHeads`,
+      );
+    }
+    this.headDim = args.headDim;
+    this.numQueryHeads = args.numQueryHeads;
+    this.numKeyValueHeads = args.numKeyValueHeads;
+    const rate = args.dropout ?? 0;
+    if (typeof rate !== "number" || !(rate >= 0 && rate < 1)) throw new RangeError(`${where}: dropout must be a number in [0, 1), got ${valueText(args.dropout)}`);
+    this.dropout = rate;
+    if (args.useBias !== undefined && typeof args.useBias !== "boolean") throw new TypeError(`${where}: useBias must be true or false, got ${valueText(args.useBias)}`);
+    this.useBias = args.useBias ?? true;
+    checkWeightOptions(where, args);
+    this.args = args;
+  }
+
+  /** How many query heads share each key/value head. */
+  get numRepeats(): number {
+    return this.numQueryHeads / this.numKeyValueHeads;
+  }
+
+  protected override shapes(inputShape: LayerShape | LayerShape[], given?: Parameters<KeywordAttention["shapes"]>[1]): ReturnType<KeywordAttention["shapes"]> {
+    const out = super.shapes(inputShape, given);
+    if (out.q.length !== 3) {
+      throw new RangeError(`${this.where}: query, value and key need shape [batch, steps, dim] (rank 3), got query ${layerShapeText(out.q)}; for attention over several axes use MultiHeadAttention with attentionAxes`);
+    }
+    return out;
+  }
+
+  override build(inputShape: LayerShape | LayerShape[]): void {
+    const { q, v, k } = this.shapes(inputShape);
+    const sub = (name: string, equation: string, outputShape: (number | null)[], biasAxes: string): EinsumDense => {
+      const layer = new EinsumDense({
+        name, equation, outputShape, biasAxes: this.useBias ? biasAxes : null, dtype: this.dtype,
+        kernelInitializer: this.args.kernelInitializer, biasInitializer: this.args.biasInitializer,
+        kernelRegularizer: this.args.kernelRegularizer, biasRegularizer: this.args.biasRegularizer,
+        kernelConstraint: this.args.kernelConstraint, biasConstraint: this.args.biasConstraint, activityRegularizer: this.args.activityRegularizer,
+      });
+      nestWeightScope(layer, this);
+      return layer;
+    };
+    // Einsum letters as Keras': b batch, q query steps, k key steps, m model dim, u query heads, v key/value heads, h head dim.
+    this.queryDense = sub("query", "bqm,muh->bquh", [null, this.numQueryHeads, this.headDim], "uh");
+    this.queryDense.maybeBuild(q, false);
+    this.keyDense = sub("key", "bkm,mvh->bkvh", [null, this.numKeyValueHeads, this.headDim], "vh");
+    this.keyDense.maybeBuild(k, false);
+    this.valueDense = sub("value", "bkm,mvh->bkvh", [null, this.numKeyValueHeads, this.headDim], "vh");
+    this.valueDense.maybeBuild(v, false);
+    this.softmax = new Softmax({ axis: -1, dtype: this.dtype });
+    this.dropoutLayer = new Dropout({ rate: this.dropout, dtype: this.dtype });
+    this.outputDense = sub("attention_output", "bquh,uhm->bqm", [null, q[2] as number], "m");
+    this.outputDense.maybeBuild([null, null, this.numQueryHeads, this.headDim], false);
+    this.built = true;
+  }
+
+  call(inputs: Tensor | Tensor[], opts: CallOptions): Tensor | Tensor[] {
+    const layout = this.layoutOf(opts);
+    const list = inputs as Tensor[];
+    this.shapes(list.map((t) => t.shape), layout);
+    const query = this.pick(list, layout, "query")!, value = this.pick(list, layout, "value")!;
+    const key = this.pick(list, layout, "key") ?? value;
+    ([["query", query, this.queryDense], ["value", value, this.valueDense], ["key", key, this.keyDense]] as const).forEach(([what, t, dense]) => {
+      const want = dense!.kernel!.shape[0];
+      if (t.shape[2] !== want) {
+        throw new RangeError(`${this.where}: the ${what}'s last dimension is ${t.shape[2]} (shape [${t.shape.join(", ")}]) but the layer was built for ${want}; call it on inputs of that size, or use a new layer`);
+      }
+    });
+    const mask = this.attentionMask(list, layout, opts.mask, query, value, query.dtype);
+    const q = mul(this.queryDense!.apply(query) as Tensor, 1 / Math.sqrt(this.headDim));
+    // Each key/value head serves numRepeats consecutive query heads (Keras' ops.repeat on the heads axis).
+    const k = repeat(this.keyDense!.apply(key) as Tensor, this.numRepeats, 2);
+    const v = repeat(this.valueDense!.apply(value) as Tensor, this.numRepeats, 2);
+    const scores = this.maskScores(einsum("bquh,bkuh->buqk", q, k), mask, 1, this.pick(list, layout, "attention_mask"));
+    const weights = this.softmax!.apply(scores) as Tensor;
+    const dropped = this.dropout > 0 ? (this.dropoutLayer!.apply(weights, { training: opts.training }) as Tensor) : weights;
+    const out = this.outputDense!.apply(einsum("buqk,bkuh->bquh", dropped, v)) as Tensor;
+    return layout.returnAttentionScores ? [out, weights] : out;
+  }
+
+  override computeOutputShape(inputShape: LayerShape | LayerShape[]): LayerShape | LayerShape[] {
+    const { q, k } = this.shapes(inputShape);
+    if (!this.layoutOf(undefined, (inputShape as LayerShape[]).length).returnAttentionScores) return [...q];
+    return [[...q], [q[0], this.numQueryHeads, q[1], k[1]]];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    const kb = kernelBiasConfig(this.args);
+    return {
+      ...super.getConfig(), head_dim: this.headDim, num_query_heads: this.numQueryHeads, num_key_value_heads: this.numKeyValueHeads,
+      use_bias: this.useBias, dropout: this.dropout,
+      kernel_initializer: kb.kernel_initializer, bias_initializer: kb.bias_initializer, kernel_regularizer: kb.kernel_regularizer,
+      bias_regularizer: kb.bias_regularizer, activity_regularizer: serializeObject(resolveRegularizer(this.args.activityRegularizer)),
+      kernel_constraint: kb.kernel_constraint, bias_constraint: kb.bias_constraint,
+    };
+  }
+}

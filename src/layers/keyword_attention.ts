@@ -1,0 +1,140 @@
+/**
+ * What MultiHeadAttention and GroupQueryAttention share: Keras calls both as
+ * layer(query, value, key=None, query_mask=None, value_mask=None, key_mask=None,
+ * attention_mask=None, return_attention_scores=False, training=None, use_causal_mask=False),
+ * builds both from a shapes_dict, and merges the masks of both into one attention mask the same
+ * way (_compute_attention_mask), applied before the softmax as Keras' Softmax layer applies a mask.
+ */
+import type { Tensor } from "../tensor/tensor.js";
+import { ones } from "../tensor/creation.js";
+import { mul, sub } from "../ops/math.js";
+import { expandDims } from "../ops/shape.js";
+import { bandPart } from "../ops/linalg.js";
+import type { LayerInput, LayerShape, Mask } from "./layer.js";
+import { layerShapeText, type SymbolicTensor } from "./symbolic.js";
+import { type AttentionCallOptions, type AttentionLayout, AttentionLayerBase, type AttentionSlot, type AttentionTensor, maskValues } from "./attention_call.js";
+
+/** Keras' Softmax adds (1 - mask) * -1e9 to the scores of masked positions (float32 and float64). */
+const MASKED = 1e9;
+
+/** The call options of MultiHeadAttention and GroupQueryAttention (Keras' call keywords besides query and value). */
+export interface KeywordAttentionCallOptions extends AttentionCallOptions {
+  /** The keys (default the values): [batch, S..., dim]. */
+  key?: AttentionTensor | null;
+  /** Which query positions attend to which key positions: [batch, T..., S...] (bool or 0/1), true = attend. */
+  attentionMask?: AttentionTensor | null;
+  /** [batch, T]: query positions that take part (Keras derives it from masking layers). */
+  queryMask?: AttentionTensor | null;
+  /** [batch, S]: value positions that take part. */
+  valueMask?: AttentionTensor | null;
+  /** [batch, S]: key positions that take part. */
+  keyMask?: AttentionTensor | null;
+}
+
+// The keyword tensors in Keras' order of a call's inputs (its kwargs sorted by name), so "Connected to" lists them as Keras does.
+const CALL_KEYS: Readonly<Record<string, AttentionSlot | null>> = {
+  training: null, returnAttentionScores: null, useCausalMask: null,
+  attentionMask: "attention_mask", key: "key", keyMask: "key_mask", queryMask: "query_mask", valueMask: "value_mask",
+};
+
+/** The base of the attention layers Keras calls with query, value and key as separate arguments. */
+export abstract class KeywordAttention extends AttentionLayerBase {
+  protected get where(): string {
+    return `${this.className} ${this.name}`;
+  }
+
+  override apply(inputs: LayerInput, opts: KeywordAttentionCallOptions = {}): Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[] {
+    const where = this.where;
+    for (const k of Object.keys(opts)) {
+      if (!(k in CALL_KEYS)) throw new TypeError(`${where}: unknown call option "${k}"; it takes ${Object.keys(CALL_KEYS).join(", ")}`);
+    }
+    if (!Array.isArray(inputs) || inputs.length < 2 || inputs.length > 3) {
+      throw new TypeError(`${where}: call it on [query, value] or [query, value, key] (Keras' layer(query, value, key)), got ${Array.isArray(inputs) ? `a list of ${inputs.length}` : "one tensor"}`);
+    }
+    const list: AttentionTensor[] = [...(inputs as AttentionTensor[])];
+    const slots: AttentionSlot[] = ["query", "value", "key"].slice(0, list.length) as AttentionSlot[];
+    if (opts.key !== undefined && opts.key !== null && list.length === 3) throw new TypeError(`${where}: the key is given twice, in the input list and as the key option`);
+    for (const [name, slot] of Object.entries(CALL_KEYS)) {
+      const t = (opts as Record<string, unknown>)[name];
+      if (slot === null || t === undefined || t === null) continue;
+      list.push(t as AttentionTensor);
+      slots.push(slot);
+    }
+    const layout = { slots, returnAttentionScores: this.flag(opts, "returnAttentionScores"), useCausalMask: this.flag(opts, "useCausalMask"), inputMasks: true };
+    return this.applyLayout(list, layout, opts.training);
+  }
+
+  /** The query, value and key shapes of a call's input shapes, checked as Keras' compute_output_shape checks them. */
+  protected shapes(inputShape: LayerShape | LayerShape[], given?: AttentionLayout): { q: LayerShape; v: LayerShape; k: LayerShape; list: LayerShape[] } {
+    const where = this.where;
+    const list = inputShape as LayerShape[];
+    const layout = given ?? this.layoutOf(undefined, list.length);
+    const q = this.pick(list, layout, "query")!, v = this.pick(list, layout, "value")!;
+    const k = this.pick(list, layout, "key") ?? v;
+    const text = `query ${layerShapeText(q)}, value ${layerShapeText(v)}${layout.slots.includes("key") ? `, key ${layerShapeText(k)}` : ""}`;
+    if (q.length < 3 || v.length < 3 || k.length < 3) throw new RangeError(`${where}: query, value and key need shape [batch, steps..., dim] (rank 3 or more), got ${text}`);
+    if (q.length !== v.length || k.length !== v.length) throw new RangeError(`${where}: query, value and key need the same rank, got ${text}`);
+    if (q[q.length - 1] !== v[v.length - 1]) {
+      throw new RangeError(`${where}: the last dimension of the query and the value must be equal (Keras' rule), got ${text}; project one of them first (e.g. layers.Dense)`);
+    }
+    const mid = (s: LayerShape): string => JSON.stringify(s.slice(1, -1));
+    if (mid(v) !== mid(k)) throw new RangeError(`${where}: the value and the key must agree on every axis but the last, got ${text}`);
+    if ([q, v, k].some((s) => s[s.length - 1] === null)) throw new RangeError(`${where}: the last dimensions must be known, got ${text}`);
+    return { q, v, k, list };
+  }
+
+  /** Keras' _compute_attention_mask: 1 where query position t may attend to key position s, or null for no mask. */
+  protected attentionMask(list: Tensor[], layout: AttentionLayout, carried: Mask | undefined, q: Tensor, v: Tensor, dtype: Tensor["dtype"]): Tensor | null {
+    let auto: Tensor | null = null;
+    const and = (m: Tensor): void => {
+      auto = auto ? mul(auto, m) : m;
+    };
+    const qm = this.maskIn(list, layout, "query_mask", carried), vm = this.maskIn(list, layout, "value_mask", carried), km = this.maskIn(list, layout, "key_mask", carried);
+    if (qm) and(expandDims(maskValues(qm, dtype), -1));
+    if (vm) and(expandDims(maskValues(vm, dtype), -2));
+    if (km) and(expandDims(maskValues(km, dtype), -2));
+    if (layout.useCausalMask) and(expandDims(bandPart(ones([q.shape[1], v.shape[1]], dtype), -1, 0), 0));
+    const given = this.pick(list, layout, "attention_mask");
+    if (!given) return auto;
+    const am = maskValues(given, dtype);
+    return auto ? mul(am, auto as Tensor) : am;
+  }
+
+  /**
+   * Keras' _masked_softmax before the softmax: the mask gains the axes it lacks just before its
+   * attention axes (the heads', and batch-like ones), and masked scores drop by 1e9.
+   */
+  protected maskScores(scores: Tensor, maskIn: Tensor | null, attentionAxes: number, given: Tensor | undefined): Tensor {
+    if (!maskIn) return scores;
+    let mask = maskIn;
+    const axis = -attentionAxes * 2 - 1;
+    while (mask.rank < scores.rank) mask = expandDims(mask, axis);
+    try {
+      return sub(scores, mul(sub(1, mask), MASKED));
+    } catch (e) {
+      throw new RangeError(`${this.where}: the attention mask of shape [${given?.shape.join(", ") ?? ""}] does not fit scores of shape [${scores.shape.join(", ")}] (${(e as Error).message}); give it as [batch, query steps, key steps]`);
+    }
+  }
+
+  /** Keras' build_config for a layer built from several shapes: its shapes_dict. */
+  kerasBuildConfig(): Record<string, unknown> | null {
+    const shapes = this.dataShapes();
+    if (!shapes) return null;
+    const slots = (this.builtLayout?.slots ?? ["query", "value", "key"]).filter((s) => s === "query" || s === "value" || s === "key");
+    const dict: Record<string, unknown> = {};
+    shapes.forEach((shape, i) => { dict[`${slots[i]}_shape`] = [...shape]; });
+    return { shapes_dict: dict };
+  }
+
+  /** Builds from Keras' shapes_dict ({ query_shape, value_shape, key_shape? }). */
+  buildFromShapes(query: LayerShape, value: LayerShape, key?: LayerShape): void {
+    const slots: AttentionSlot[] = key ? ["query", "value", "key"] : ["query", "value"];
+    this.pendingLayout = { slots, returnAttentionScores: false, useCausalMask: false, inputMasks: true };
+    this.builtLayout = this.pendingLayout;
+    try {
+      this.maybeBuild(key ? [query, value, key] : [query, value], true);
+    } finally {
+      this.pendingLayout = null;
+    }
+  }
+}
