@@ -38,6 +38,7 @@ import { Conv1D } from "../layers/conv1d.js";
 import { Conv1DTranspose, DepthwiseConv1D, SeparableConv1D } from "../layers/conv1d_more.js";
 import { AveragePooling1D, GlobalAveragePooling1D, GlobalMaxPooling1D, MaxPooling1D } from "../layers/pooling1d.js";
 import { Conv3D, Conv3DTranspose } from "../layers/conv3d.js";
+import { ConvLSTM1D, ConvLSTM2D, ConvLSTM3D } from "../layers/conv_lstm.js";
 import { AveragePooling3D, GlobalAveragePooling3D, GlobalMaxPooling3D, MaxPooling3D } from "../layers/pooling3d.js";
 import { Cropping3D, SpatialDropout3D, UpSampling3D, ZeroPadding3D } from "../layers/reshaping3d.js";
 import { Cropping1D, UpSampling1D, ZeroPadding1D } from "../layers/reshaping1d.js";
@@ -91,6 +92,9 @@ const RNN_KEYS = ["return_sequences", "return_state", "go_backwards", "stateful"
 const CELL_KEYS = [
   "units", "activation", "use_bias", "kernel_initializer", "recurrent_initializer", "bias_initializer", "kernel_regularizer",
   "recurrent_regularizer", "bias_regularizer", "kernel_constraint", "recurrent_constraint", "bias_constraint", "dropout", "recurrent_dropout", "seed",
+];
+const CONV_LSTM_KEYS = [
+  ...RNN_KEYS, "filters", ...GEOMETRY, "recurrent_activation", ...CELL_KEYS.filter((k) => k !== "units" && k !== "activation" && k !== "use_bias"), "unit_forget_bias",
 ];
 /** Keras' IndexLookup.get_config keys (StringLookup and IntegerLookup). */
 const LOOKUP_KEYS = [
@@ -284,6 +288,9 @@ export const LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
     cls: ctor(MelSpectrogram),
     keys: ["fft_length", "sequence_stride", "sequence_length", "window", "sampling_rate", "num_mel_bins", "min_freq", "max_freq", "power_to_db", "top_db", "mag_exp", "min_power", "ref_power"],
   },
+  ConvLSTM1D: { cls: ctor(ConvLSTM1D), keys: CONV_LSTM_KEYS },
+  ConvLSTM2D: { cls: ctor(ConvLSTM2D), keys: CONV_LSTM_KEYS },
+  ConvLSTM3D: { cls: ctor(ConvLSTM3D), keys: CONV_LSTM_KEYS },
 };
 
 /** Keras' other spellings of the same classes (they serialize under the names above). */

@@ -48,7 +48,7 @@ export function checkStridesWithDilation(where: string, strides: number | readon
 }
 
 /** Output size along one axis for Keras' padding rules (TF's SAME and VALID). */
-function outSize(n: number | null, k: number, stride: number, dilation: number, padding: KerasPadding): number | null {
+export function outSize(n: number | null, k: number, stride: number, dilation: number, padding: KerasPadding): number | null {
   if (n === null) return null;
   const eff = (k - 1) * dilation + 1;
   return padding === "same" ? Math.ceil(n / stride) : Math.max(0, Math.floor((n - eff) / stride) + 1);

@@ -142,6 +142,8 @@ export type {
   UpSampling3DArgs, ZeroPadding3DArgs,
 } from "./factories3d.js";
 import { Conv3D, Conv3DTranspose, classes3D } from "./factories3d.js";
+export { ConvLSTM1D, ConvLSTM2D, ConvLSTM3D, type ConvLSTMArgs, type SizeNDArg } from "./factories_conv_lstm.js";
+import { classesConvLSTM } from "./factories_conv_lstm.js";
 
 /** Merges a positional first argument with the options object (the options may also carry it). */
 function withFirst<A extends object, K extends keyof A>(key: K, first: A[K] | A | undefined, rest: A | undefined): A {
@@ -588,6 +590,7 @@ export const classes = {
   Masking: MaskingLayer,
   CategoryEncoding: CategoryEncodingLayer,
   ...classes3D,
+  ...classesConvLSTM,
   Discretization: DiscretizationLayer,
   Hashing: HashingLayer, HashedCrossing: HashedCrossingLayer,
   SpectralNormalization: SpectralNormalizationLayer,

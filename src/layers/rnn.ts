@@ -3,7 +3,7 @@ import { zeros } from "../tensor/creation.js";
 import { isFloatDType } from "../tensor/dtype.js";
 import { shapeText } from "../tensor/shape.js";
 import { valueText } from "../tensor/value_text.js";
-import { expandDims, reverse, stack, unstack } from "../ops/shape.js";
+import { reshape, reverse, stack, unstack } from "../ops/shape.js";
 import { stopGradient } from "../ops/gradient_stop.js";
 import { cast, where as select } from "../ops/math.js";
 import { noGrad } from "../ops/engine.js";
@@ -141,8 +141,8 @@ export class RNN extends Layer {
     return super.apply(all, rest);
   }
 
-  /** The sequence's shape of a call's input shape(s) ([x, ...states] or x). */
-  private sequenceShape(inputShape: LayerShape | LayerShape[]): LayerShape {
+  /** The sequence's shape of a call's input shape(s) ([x, ...states] or x), after checking its rank. */
+  protected sequenceShape(inputShape: LayerShape | LayerShape[]): LayerShape {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as LayerShape;
     if (shape.length !== 3) {
       throw new RangeError(
@@ -155,8 +155,7 @@ export class RNN extends Layer {
 
   override build(inputShape: LayerShape | LayerShape[]): void {
     const shape = this.sequenceShape(inputShape);
-    if (shape[2] === null) throw new RangeError(`${this.className} ${this.name}: the number of features (last axis) must be known, got ${layerShapeText(shape)}`);
-    if (!this.cell.built) this.cell.maybeBuild([shape[0], shape[2]], false);
+    if (!this.cell.built) this.cell.maybeBuild(this.stepShape(shape), false);
     if (this.stateful) {
       const batch = shape[0];
       if (batch === null) {
@@ -166,9 +165,20 @@ export class RNN extends Layer {
             "(Sequential: or inputShape with batchSize on the first layer)",
         );
       }
-      this.carried = this.cell.stateSize.map((s) => zeros([batch, s], this.dtype));
+      this.carried = this.stateShapes(batch).map((s) => zeros(s, this.dtype));
     }
     this.built = true;
+  }
+
+  /** The shape of one timestep's input (what the cell is built for) from the sequence's shape. */
+  protected stepShape(shape: LayerShape): LayerShape {
+    if (shape[2] === null) throw new RangeError(`${this.className} ${this.name}: the number of features (last axis) must be known, got ${layerShapeText(shape)}`);
+    return [shape[0], shape[2]];
+  }
+
+  /** The shapes of the cell's states for a batch, as the loop carries them: [batch, size] each. */
+  protected stateShapes(batch: number): number[][] {
+    return this.cell.stateSize.map((s) => [batch, s]);
   }
 
   protected override weightAxes(): readonly number[] {
@@ -189,7 +199,7 @@ export class RNN extends Layer {
           `every batch must have ${this.carried[0].shape[0]} samples: pass batchSize: ${this.carried[0].shape[0]} to fit/predict/evaluate and a number of samples divisible by it`,
       );
     }
-    let states = list.length > 1 ? list.slice(1) : this.carried ?? this.cell.stateSize.map((s) => zeros([batch, s], x.dtype));
+    let states = list.length > 1 ? list.slice(1) : this.carried ?? this.stateShapes(batch).map((s) => zeros(s, x.dtype));
     this.checkStates(states, x);
     const run = this.cell.sequence(this.goBackwards ? reverse(x, 1) : x, states, opts.training ?? false);
     const stepMasks = this.stepMasks(opts.mask, x);
@@ -215,7 +225,7 @@ export class RNN extends Layer {
     return this.returnState ? [output, ...states] : output;
   }
 
-  /** The mask of each processed step ([batch, 1] bool, in processing order), or null without a mask. */
+  /** The mask of each processed step ([batch, 1], or [batch, 1, ...] to broadcast over a step's output; bool, in processing order), or null without a mask. */
   private stepMasks(mask: Mask | undefined, x: Tensor): Tensor[] | null {
     const m = Array.isArray(mask) ? (mask as readonly (Tensor | null)[])[0] ?? null : (mask as Tensor | null | undefined) ?? null;
     if (m === null) return null;
@@ -225,7 +235,8 @@ export class RNN extends Layer {
     }
     return noGrad(() => {
       const b = m.dtype === "bool" ? m : cast(m, "bool");
-      return unstack(expandDims(this.goBackwards ? reverse(b, 1) : b, -1), 1);
+      const perStep = reshape(b, [batch, time, ...Array<number>(x.rank - 2).fill(1)]);
+      return unstack(this.goBackwards ? reverse(perStep, 1) : perStep, 1);
     });
   }
 
@@ -238,6 +249,7 @@ export class RNN extends Layer {
 
   private checkStates(states: readonly Tensor[], x: Tensor): void {
     const want = this.cell.stateSize;
+    const shapes = this.stateShapes(x.shape[0]);
     const where = `${this.className} ${this.name}`;
     if (states.length !== want.length) {
       throw new TypeError(
@@ -246,8 +258,8 @@ export class RNN extends Layer {
       );
     }
     states.forEach((s, i) => {
-      if (s.rank !== 2 || s.shape[0] !== x.shape[0] || s.shape[1] !== want[i]) {
-        throw new RangeError(`${where}: initial state ${i} must have shape [${x.shape[0]}, ${want[i]}] (batch, size), got ${shapeText(s.shape)}`);
+      if (s.rank !== shapes[i].length || s.shape.some((n, j) => n !== shapes[i][j])) {
+        throw new RangeError(`${where}: initial state ${i} must have shape [${shapes[i].join(", ")}] (batch, size), got ${shapeText(s.shape)}`);
       }
       if (s.dtype !== x.dtype) throw new TypeError(`${where}: initial state ${i} is ${s.dtype} but the inputs are ${x.dtype}; cast it`);
     });
