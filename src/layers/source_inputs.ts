@@ -9,8 +9,9 @@ import { valueText } from "../tensor/value_text.js";
  * itself. Only symbolic tensors (from `layers.Input` and layer calls on them) have a graph to walk.
  */
 export function getSourceInputs(tensor: SymbolicTensor): SymbolicTensor[] {
-  if (!(tensor instanceof SymbolicTensor)) {
-    const got = tensor instanceof Tensor ? `a concrete ${(tensor as Tensor).dtype} tensor, which has no layer graph` : valueText(tensor);
+  const value: unknown = tensor;
+  if (!(value instanceof SymbolicTensor)) {
+    const got = value instanceof Tensor ? `a concrete ${value.dtype} tensor, which has no layer graph` : valueText(value);
     throw new TypeError(`utils.getSourceInputs: expected a symbolic tensor (made by layers.Input or by calling a layer on one), got ${got}; pass an output of the functional graph, e.g. getSourceInputs(model.outputs[0])`);
   }
   const sources: SymbolicTensor[] = [];
