@@ -24,3 +24,5 @@ export { Progbar, type ProgbarOptions, type ProgbarValues } from "../models/call
 export { getFile, type GetFileOptions } from "./get_file.js";
 /** Keras' utils.get_source_inputs: the Input tensors a symbolic tensor was computed from. */
 export { getSourceInputs } from "../layers/source_inputs.js";
+/** Keras' utils.custom_object_scope / get_custom_objects (also in tf.serialization). */
+export { customObjectScope, getCustomObjects } from "../io/custom_objects.js";
