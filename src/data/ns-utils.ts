@@ -26,3 +26,5 @@ export { getFile, type GetFileOptions } from "./get_file.js";
 export { getSourceInputs } from "../layers/source_inputs.js";
 /** Keras' utils.custom_object_scope / get_custom_objects (also in tf.serialization). */
 export { customObjectScope, getCustomObjects } from "../io/custom_objects.js";
+/** Keras' utils.text_dataset_from_directory: .txt files as batches of [texts (JS strings), labels]. */
+export { textDatasetFromDirectory, TextDirectoryDataset, type TextDatasetFromDirectoryOptions, type TextElement } from "./text_dataset.js";
