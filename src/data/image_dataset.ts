@@ -4,14 +4,11 @@
  * `RandomState(seed).shuffle` does (so `seed` picks the same files for training and validation as
  * in Keras), then a data.Dataset that decodes and resizes the images lazily, batch by batch.
  */
-import { readdirSync, statSync, type Dirent } from "node:fs";
-import { join } from "node:path";
 import { Tensor, makeTensor } from "../tensor/tensor.js";
-import { generatorFor } from "../tensor/random.js";
 import { valueText } from "../tensor/value_text.js";
 import { Dataset } from "./dataset.js";
 import { loadImage } from "./image.js";
-import { NumpyRandomState } from "./mt19937.js";
+import { checkDirectoryOptions, listDirectoryFiles, splitPart, labelTensor, type FileKind } from "./directory_files.js";
 import { RESAMPLE_FILTERS, type ResampleFilter } from "./resample.js";
 
 const W = "imageDatasetFromDirectory";
@@ -19,6 +16,7 @@ const W = "imageDatasetFromDirectory";
 /** Keras' ALLOWLIST_FORMATS; lamina decodes the JPEG and PNG ones. */
 const ALLOWLIST_FORMATS = [".bmp", ".gif", ".jpeg", ".jpg", ".png"] as const;
 const UNDECODABLE_FORMATS = [".bmp", ".gif"] as const;
+const IMAGES: FileKind = { one: "image", many: "images", formats: ALLOWLIST_FORMATS, example: "1.jpg" };
 
 /** Keras' interpolation names that have a Pillow filter of the same kind. */
 const INTERPOLATION_ALIASES: Readonly<Record<string, ResampleFilter>> = { area: "box", lanczos3: "lanczos" };
@@ -74,92 +72,6 @@ type Unlabelled = { labels: null; labelMode?: ImageDatasetFromDirectoryOptions["
 type OneSubset = { subset?: "training" | "validation" };
 type BothSubsets = { subset: "both" };
 
-/** Python's sorted() order on strings: by code point (JS's < compares UTF-16 units). */
-function byCodePoint(a: string, b: string): number {
-  const x = [...a], y = [...b];
-  for (let i = 0; i < Math.min(x.length, y.length); i++) {
-    const d = (x[i].codePointAt(0) as number) - (y[i].codePointAt(0) as number);
-    if (d !== 0) return d;
-  }
-  return x.length - y.length;
-}
-
-function isDir(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-/** os.walk(top, followlinks) as (root, files) pairs; a symlink to a directory counts as a directory. */
-function walk(top: string, followLinks: boolean, out: { root: string; files: string[] }[] = []): { root: string; files: string[] }[] {
-  let entries: Dirent[];
-  try {
-    entries = readdirSync(top, { withFileTypes: true });
-  } catch {
-    return out; // os.walk ignores directories it cannot list
-  }
-  const files: string[] = [], dirs: string[] = [];
-  for (const e of entries) {
-    const dir = e.isDirectory() || (e.isSymbolicLink() && isDir(join(top, e.name)));
-    if (!dir) files.push(e.name);
-    else if (followLinks || !e.isSymbolicLink()) dirs.push(e.name);
-  }
-  out.push({ root: top, files });
-  for (const d of dirs) walk(join(top, d), followLinks, out);
-  return out;
-}
-
-/** Keras' iter_valid_files: walk roots in sorted order, each root's files sorted, allowlisted extensions. */
-function validFiles(directory: string, followLinks: boolean): string[] {
-  const found: string[] = [];
-  for (const { root, files } of walk(directory, followLinks).sort((a, b) => byCodePoint(a.root, b.root))) {
-    for (const f of files.sort(byCodePoint)) {
-      const lower = f.toLowerCase();
-      if (ALLOWLIST_FORMATS.some((ext) => lower.endsWith(ext))) found.push(join(root, f));
-    }
-  }
-  return found;
-}
-
-interface Indexed { paths: string[]; labels: number[] | null; classNames: string[] | null }
-
-/** Keras' index_directory, without the shuffle. */
-function indexDirectory(directory: string, labels: "inferred" | readonly number[] | null, classNames: readonly string[] | null, followLinks: boolean): Indexed {
-  if (labels === "inferred") {
-    const subdirs = readdirSync(directory).filter((d) => !d.startsWith(".") && isDir(join(directory, d))).sort(byCodePoint);
-    let classes = subdirs;
-    if (classNames !== null) {
-      const unknown = classNames.filter((c) => !subdirs.includes(c));
-      if (unknown.length > 0) {
-        throw new Error(`${W}: classNames ${valueText(classNames)} do not match the subdirectories of ${directory}: ${unknown.map((c) => JSON.stringify(c)).join(", ")} ${unknown.length === 1 ? "is" : "are"} not among them; classNames must be some or all of ${valueText(subdirs)}`);
-      }
-      const dup = classNames.find((c, i) => classNames.indexOf(c) !== i);
-      if (dup !== undefined) throw new Error(`${W}: classNames ${valueText(classNames)} names ${JSON.stringify(dup)} twice; list each class once`);
-      classes = [...classNames];
-    }
-    const paths: string[] = [], inferred: number[] = [];
-    classes.forEach((c, k) => {
-      for (const p of validFiles(join(directory, c), followLinks)) { paths.push(p); inferred.push(k); }
-    });
-    return { paths, labels: inferred, classNames: classes };
-  }
-  const paths = validFiles(directory, followLinks);
-  if (labels === null) return { paths, labels: null, classNames: null };
-  if (labels.length !== paths.length) {
-    throw new RangeError(`${W}: labels has ${labels.length} entries but ${directory} holds ${paths.length} image files; pass one label per file (in the files' alphanumeric order), or labels: "inferred" to take them from the subdirectories`);
-  }
-  const distinct = [...new Set(labels)].sort((a, b) => a - b);
-  return { paths, labels: [...labels], classNames: distinct.map(String) };
-}
-
-/** Keras' get_training_or_validation_split. */
-function splitOf<T>(items: T[], validationSplit: number, subset: "training" | "validation"): T[] {
-  const numVal = Math.floor(validationSplit * items.length);
-  return subset === "training" ? items.slice(0, items.length - numVal) : items.slice(items.length - numVal);
-}
-
 function checkOptions(opts: ImageDatasetFromDirectoryOptions): void {
   const known = new Set(["labels", "labelMode", "classNames", "colorMode", "batchSize", "imageSize", "shuffle", "seed", "validationSplit", "subset", "interpolation", "followLinks", "cropToAspectRatio", "verbose"]);
   for (const k of Object.keys(opts)) {
@@ -192,29 +104,8 @@ export function imageDatasetFromDirectory(directory: string, opts?: ImageDataset
 export function imageDatasetFromDirectory(directory: string, opts: ImageDatasetFromDirectoryOptions = {}): ImageDirectoryDataset<Tensor | Tensor[]> | ImageDirectoryDataset<Tensor | Tensor[]>[] {
   if (typeof opts !== "object" || opts === null || Array.isArray(opts)) throw new TypeError(`${W}: options must be an object, got ${valueText(opts)}`);
   checkOptions(opts);
-  if (typeof directory !== "string" || directory === "") throw new TypeError(`${W}: directory must be a path (a non-empty string), got ${valueText(directory)}`);
-  let labels = opts.labels === undefined ? "inferred" : opts.labels;
-  let labelMode = opts.labelMode === undefined ? "int" : opts.labelMode;
-  const classNamesOpt = opts.classNames ?? null;
-  if (labels !== "inferred" && labels !== null) {
-    if (!Array.isArray(labels)) {
-      throw new TypeError(`${W}: labels must be "inferred" (labels from the subdirectory names), null (images only) or an array of integer labels, one per image file; got ${valueText(labels)}`);
-    }
-    const bad = labels.findIndex((l) => !Number.isInteger(l) || l < -(2 ** 31) || l >= 2 ** 31);
-    if (bad >= 0) throw new TypeError(`${W}: labels[${bad}] is ${valueText(labels[bad])}; labels must be integers (class indices)`);
-    if (classNamesOpt !== null) throw new Error(`${W}: classNames can only be given with labels: "inferred" (with an array of labels the classes are the sorted distinct labels); got labels ${valueText(labels)} and classNames ${valueText(classNamesOpt)}`);
-  }
-  if (labelMode !== "int" && labelMode !== "categorical" && labelMode !== "binary" && labelMode !== null) {
-    throw new RangeError(`${W}: labelMode must be "int", "categorical", "binary" or null, got ${valueText(labelMode)}`);
-  }
-  if (labels === null || labelMode === null) {
-    if (classNamesOpt !== null) throw new Error(`${W}: classNames cannot be given for a dataset without labels (labels: null or labelMode: null); remove classNames, or set labels: "inferred" and a labelMode`);
-    labels = null;
-    labelMode = null;
-  }
-  if (classNamesOpt !== null && (!Array.isArray(classNamesOpt) || !classNamesOpt.every((c) => typeof c === "string"))) {
-    throw new TypeError(`${W}: classNames must be an array of subdirectory names, got ${valueText(classNamesOpt)}`);
-  }
+  const settings = checkDirectoryOptions(W, IMAGES, opts);
+  const { labelMode, batchSize, shuffle, seed, subset } = settings;
   const colorMode = opts.colorMode ?? "rgb";
   const channels = colorMode === "rgb" ? 3 : colorMode === "rgba" ? 4 : colorMode === "grayscale" ? 1 : 0;
   if (channels === 0) throw new RangeError(`${W}: colorMode must be "rgb", "rgba" or "grayscale", got ${valueText(colorMode)}`);
@@ -227,119 +118,38 @@ export function imageDatasetFromDirectory(directory: string, opts: ImageDatasetF
   if (colorMode === "rgba" && interpolation !== "nearest") {
     throw new RangeError(`${W}: colorMode "rgba" resizes with interpolation "nearest" only (utils.loadImage does not reproduce Pillow's premultiplied-alpha filters), got "${interpolation}"; pass interpolation: "nearest", or colorMode "rgb"`);
   }
-  const batchSize = opts.batchSize === undefined ? 32 : opts.batchSize;
-  if (batchSize !== null && !(Number.isInteger(batchSize) && batchSize > 0)) {
-    throw new RangeError(`${W}: batchSize must be a positive integer or null (single images), got ${valueText(batchSize)}`);
-  }
   const imageSize = opts.imageSize ?? [256, 256];
   if (!Array.isArray(imageSize) || imageSize.length !== 2 || !imageSize.every((d) => Number.isInteger(d) && d > 0)) {
     throw new RangeError(`${W}: imageSize must be two positive integers [height, width], got ${valueText(imageSize)}`);
   }
   const targetSize: [number, number] = [imageSize[0], imageSize[1]];
-  const shuffle = opts.shuffle ?? true;
-  const { validationSplit, subset } = opts;
-  // Keras' check_validation_split_arg
-  if (validationSplit !== undefined && !(typeof validationSplit === "number" && validationSplit > 0 && validationSplit < 1)) {
-    throw new RangeError(`${W}: validationSplit must be a fraction between 0 and 1 (exclusive), got ${valueText(validationSplit)}`);
-  }
-  if (subset !== undefined && subset !== "training" && subset !== "validation" && subset !== "both") {
-    throw new RangeError(`${W}: subset must be "training", "validation" or "both", got ${valueText(subset)}`);
-  }
-  if (validationSplit !== undefined && subset === undefined) {
-    throw new Error(`${W}: validationSplit ${validationSplit} needs subset: "training", "validation" or "both" (which part to return)`);
-  }
-  if (subset !== undefined && validationSplit === undefined) {
-    throw new Error(`${W}: subset ${JSON.stringify(subset)} needs validationSplit (the fraction of files kept for validation, e.g. 0.2)`);
-  }
-  if (validationSplit !== undefined && shuffle && opts.seed === undefined) {
-    throw new Error(`${W}: with validationSplit and shuffle: true you must pass a seed, so that the training and validation subsets (made by separate calls) do not overlap; e.g. seed: 123`);
-  }
-  if (opts.seed !== undefined && !(Number.isInteger(opts.seed) && opts.seed >= 0 && opts.seed <= 0xffffffff)) {
-    throw new RangeError(`${W}: seed must be an integer between 0 and 2**32 - 1 (numpy's rule), got ${valueText(opts.seed)}`);
-  }
-  // Keras draws np.random.randint(1e6) when no seed is given.
-  const seed = opts.seed ?? (shuffle ? generatorFor().nextInt(1_000_000) : 0);
-
-  let st;
-  try {
-    st = statSync(directory);
-  } catch {
-    throw new Error(`${W}: directory ${JSON.stringify(directory)} does not exist; pass the folder that holds one subdirectory of images per class`);
-  }
-  if (!st.isDirectory()) throw new Error(`${W}: ${JSON.stringify(directory)} is a file, not a directory; pass the folder that holds one subdirectory of images per class`);
-
-  const indexed = indexDirectory(directory, labels, classNamesOpt, opts.followLinks ?? false);
-  const numClasses = indexed.classNames?.length ?? 0;
-  const unreadable = indexed.paths.filter((p) => UNDECODABLE_FORMATS.some((ext) => p.toLowerCase().endsWith(ext)));
-  if (unreadable.length > 0) {
-    throw new Error(`${W}: ${unreadable[0]} is a ${unreadable[0].slice(unreadable[0].lastIndexOf(".") + 1).toUpperCase()} file${unreadable.length > 1 ? ` (and ${unreadable.length - 1} more .bmp/.gif file(s))` : ""}, which lamina cannot decode (JPEG and PNG only); convert them to .png (e.g. Pillow's Image.open(f).save(f + ".png") or ImageMagick's mogrify -format png) and remove the originals`);
-  }
-  const verbose = opts.verbose ?? true;
-  if (verbose) console.log(indexed.labels === null ? `Found ${indexed.paths.length} files.` : `Found ${indexed.paths.length} files belonging to ${numClasses} classes.`);
-  if (indexed.paths.length === 0) {
-    const where = labels === "inferred"
-      ? numClasses === 0 ? `: it has no class subdirectories (with labels "inferred" each class's images go in a subdirectory, e.g. ${join(directory, "cat", "1.jpg")})` : ` (in its ${numClasses} class subdirectories, searched recursively)`
-      : " (searched recursively)";
-    throw new Error(`${W}: no images found in directory ${directory}${where}. Allowed formats: ${ALLOWLIST_FORMATS.join(", ")}`);
-  }
-  if (labelMode === "binary" && numClasses !== 2) {
-    throw new RangeError(`${W}: labelMode "binary" needs exactly 2 classes, got ${numClasses}: ${valueText(indexed.classNames)}; use labelMode "categorical" or "int" for more classes, or keep 2 with classNames`);
-  }
-  if (indexed.labels !== null && labels !== "inferred") {
-    const lab = indexed.labels;
-    if (labelMode === "categorical") {
-      const bad = lab.find((l) => l < 0 || l >= numClasses);
-      if (bad !== undefined) throw new RangeError(`${W}: labelMode "categorical" one-hot encodes labels 0..${numClasses - 1} (there are ${numClasses} distinct labels), got label ${bad}; number the classes 0, 1, 2, ...`);
-    } else if (labelMode === "binary") {
-      const bad = lab.find((l) => l !== 0 && l !== 1);
-      if (bad !== undefined) throw new RangeError(`${W}: labelMode "binary" needs labels 0 and 1, got label ${bad}`);
+  const files = listDirectoryFiles(W, IMAGES, directory, settings, (paths) => {
+    const unreadable = paths.filter((p) => UNDECODABLE_FORMATS.some((ext) => p.toLowerCase().endsWith(ext)));
+    if (unreadable.length > 0) {
+      throw new Error(`${W}: ${unreadable[0]} is a ${unreadable[0].slice(unreadable[0].lastIndexOf(".") + 1).toUpperCase()} file${unreadable.length > 1 ? ` (and ${unreadable.length - 1} more .bmp/.gif file(s))` : ""}, which lamina cannot decode (JPEG and PNG only); convert them to .png (e.g. Pillow's Image.open(f).save(f + ".png") or ImageMagick's mogrify -format png) and remove the originals`);
     }
-  }
-
-  let paths = indexed.paths, fileLabels = indexed.labels;
-  if (shuffle) {
-    // Keras: RandomState(seed).shuffle(file_paths), and a fresh RandomState(seed) for the labels: the same permutation.
-    const order = new NumpyRandomState(seed).permutation(paths.length);
-    paths = Array.from(order, (i) => paths[i]);
-    if (fileLabels !== null) { const l = fileLabels; fileLabels = Array.from(order, (i) => l[i]); }
-  }
+  });
+  const numClasses = files.numClasses;
 
   const shuffleBuffer = batchSize === null ? 1024 : batchSize * 8;
   const build = (part: "training" | "validation" | null, reshuffle: boolean): ImageDirectoryDataset<Tensor | Tensor[]> => {
-    let p = paths, l = fileLabels;
-    if (part !== null && validationSplit !== undefined) {
-      p = splitOf(paths, validationSplit, part);
-      l = l === null ? null : splitOf(l, validationSplit, part);
-      const numVal = Math.floor(validationSplit * paths.length);
-      if (verbose) console.log(part === "training" ? `Using ${paths.length - numVal} files for training.` : `Using ${numVal} files for validation.`);
-      if (p.length === 0) {
-        throw new RangeError(`${W}: validationSplit ${validationSplit} of ${paths.length} files leaves ${p.length} for ${part} (${paths.length - numVal} for training, ${numVal} for validation); each part needs at least one file: choose another validationSplit or add images`);
-      }
-    }
-    const files = p, fileLabelsPart = l;
-    const n = files.length;
+    const { paths: partFiles, labels: fileLabelsPart } = splitPart(W, IMAGES, files, settings, part);
+    const n = partFiles.length;
     let ds: Dataset<Tensor> = Dataset.fromGenerator(function* () {
       for (let i = 0; i < n; i++) yield makeTensor(Int32Array.of(i), [], "int32");
     });
     if (reshuffle) ds = ds.shuffle(shuffleBuffer, { seed });
     const load = (i: number): Tensor => {
-      const img = loadImage(files[i], { colorMode, targetSize, interpolation, keepAspectRatio: opts.cropToAspectRatio ?? false });
+      const img = loadImage(partFiles[i], { colorMode, targetSize, interpolation, keepAspectRatio: opts.cropToAspectRatio ?? false });
       return makeTensor(Float32Array.from(img.dataSync() as Uint8Array), img.shape, "float32");
     };
-    const labelOf = (i: number): Tensor => {
-      const k = (fileLabelsPart as number[])[i];
-      if (labelMode === "int") return makeTensor(Int32Array.of(k), [], "int32");
-      if (labelMode === "binary") return makeTensor(Float32Array.of(k), [1], "float32");
-      const oneHot = new Float32Array(numClasses);
-      oneHot[k] = 1;
-      return makeTensor(oneHot, [numClasses], "float32");
-    };
+    const labelOf = (i: number): Tensor => labelTensor(labelMode, (fileLabelsPart as number[])[i], numClasses);
     let out: Dataset<Tensor | Tensor[]> = ds.map((t): Tensor | Tensor[] => {
       const i = (t.dataSync() as Int32Array)[0];
       return labelMode === null ? load(i) : [load(i), labelOf(i)];
     });
     if (batchSize !== null) out = out.batch(batchSize);
-    return Object.assign(out, { classNames: labelMode === null ? null : indexed.classNames, filePaths: files }) as ImageDirectoryDataset<Tensor | Tensor[]>;
+    return Object.assign(out, { classNames: labelMode === null ? null : files.classNames, filePaths: partFiles }) as ImageDirectoryDataset<Tensor | Tensor[]>;
   };
   if (subset === "both") return [build("training", shuffle), build("validation", false)];
   return build(subset ?? null, shuffle);

@@ -22,3 +22,9 @@ export { splitDataset, type SplitDatasetOptions } from "./split_dataset.js";
 export { Progbar, type ProgbarOptions, type ProgbarValues } from "../models/callbacks/progbar.js";
 /** Keras' utils.get_file: a download cached in ~/.keras/datasets, hash-checked, optionally unpacked (tar, tar.gz, zip). */
 export { getFile, type GetFileOptions } from "./get_file.js";
+/** Keras' utils.get_source_inputs: the Input tensors a symbolic tensor was computed from. */
+export { getSourceInputs } from "../layers/source_inputs.js";
+/** Keras' utils.custom_object_scope / get_custom_objects (also in tf.serialization). */
+export { customObjectScope, getCustomObjects } from "../io/custom_objects.js";
+/** Keras' utils.text_dataset_from_directory: .txt files as batches of [texts (JS strings), labels]. */
+export { textDatasetFromDirectory, TextDirectoryDataset, type TextDatasetFromDirectoryOptions, type TextElement } from "./text_dataset.js";

@@ -8,6 +8,7 @@ import { Model } from "../models/model.js";
 import type { CompileArgs } from "../models/compile.js";
 import { type JsonValue, type JsonObject, isRecord, describe, errorText, toJson } from "./config_json.js";
 import { type CustomObject, type DeserializeOptions, getRegisteredName, getRegisteredObject, constructObject } from "./custom_objects.js";
+import { effectiveCustomObjects } from "./custom_objects.js";
 
 // ------------------------------------------------------------------ compile config
 
@@ -156,7 +157,7 @@ function readTrainingObject(x: unknown, kind: "loss" | "metric", where: string, 
   if (!isRecord(x) || typeof x.class_name !== "string") {
     throw new TypeError(`${where}: expected a ${kind} name or a serialized { class_name, config }, got ${describe(x)}`);
   }
-  const custom = options.customObjects ?? {};
+  const custom = effectiveCustomObjects(options.customObjects);
   if (x.class_name === "function") {
     const name = typeof x.config === "string" ? x.config : String(x.registered_name ?? "");
     const reg = typeof x.registered_name === "string" ? x.registered_name : name;

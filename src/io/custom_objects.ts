@@ -1,4 +1,5 @@
 /** Keras' custom-object registry (`register_keras_serializable`) and what loading takes as custom objects. */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { isClass, describe, errorText } from "./config_json.js";
 
 /** A class that can be registered or passed in `customObjects`. */
@@ -23,7 +24,8 @@ export interface DeserializeOptions {
 
 // ------------------------------------------------------------------ registry
 
-const registeredObjects = new Map<string, CustomObject>();
+// A plain object rather than a Map: getCustomObjects hands it out live, as Keras' GLOBAL_CUSTOM_OBJECTS.
+const registeredObjects: Record<string, CustomObject> = Object.create(null) as Record<string, CustomObject>;
 const registeredNames = new Map<CustomObject, string>();
 
 /**
@@ -42,11 +44,11 @@ export function registerKerasSerializable<T extends CustomObject>(obj: T, opts: 
     throw new RangeError(`registerKerasSerializable: package and name must not contain ">" (got package ${JSON.stringify(pkg)}, name ${JSON.stringify(name)})`);
   }
   const key = `${pkg}>${name}`;
-  const prev = registeredObjects.get(key);
+  const prev = Object.hasOwn(registeredObjects, key) ? registeredObjects[key] : undefined;
   if (prev !== undefined && prev !== obj) {
     throw new RangeError(`registerKerasSerializable: "${key}" is already registered to another object; choose another package or name`);
   }
-  registeredObjects.set(key, obj);
+  registeredObjects[key] = obj;
   registeredNames.set(obj, key);
   return obj;
 }
@@ -58,12 +60,12 @@ export function registrationKey(obj: CustomObject): string | undefined {
 
 /** The object registered under exactly this `"<package>><name>"` key. */
 export function registeredUnder(key: string): CustomObject | undefined {
-  return registeredObjects.get(key);
+  return Object.hasOwn(registeredObjects, key) ? registeredObjects[key] : undefined;
 }
 
 /** Every registration key, in registration order. */
 export function registrationKeys(): string[] {
-  return [...registeredObjects.keys()];
+  return Object.keys(registeredObjects);
 }
 
 /** Keras' get_registered_name: `"<package>><name>"` for a registered object, else its own name. */
@@ -73,14 +75,66 @@ export function getRegisteredName(obj: CustomObject): string {
 
 /** Keras' get_registered_object: the object registered (or given in customObjects) under `name`. */
 export function getRegisteredObject(name: string, customObjects: CustomObjects = {}): CustomObject | undefined {
+  const scoped = scopeStore.getStore();
+  if (scoped !== undefined && Object.hasOwn(scoped, name)) return scoped[name];
   if (Object.hasOwn(customObjects, name)) return customObjects[name];
-  const direct = registeredObjects.get(name);
+  const direct = registeredUnder(name);
   if (direct !== undefined) return direct;
   // A config from Keras 2 (or hand-written) may name only the class: match "<package>><name>".
-  const matches = [...registeredObjects.entries()].filter(([k]) => k.slice(k.indexOf(">") + 1) === name);
+  const matches = Object.entries(registeredObjects).filter(([k]) => k.slice(k.indexOf(">") + 1) === name);
   return matches.length === 1 ? matches[0][1] : undefined;
 }
 
+
+// ------------------------------------------------------------------ scopes
+
+// AsyncLocalStorage keeps a scope to the code run inside it, awaits included, so concurrent loads
+// outside the scope never see its objects.
+const scopeStore = new AsyncLocalStorage<CustomObjects>();
+
+function checkCustomObjects(where: string, objects: unknown): CustomObjects {
+  if (typeof objects !== "object" || objects === null || Array.isArray(objects)) {
+    throw new TypeError(`${where}: expected an object of custom classes and functions by name, e.g. { MyLayer }, got ${describe(objects)}`);
+  }
+  for (const [k, v] of Object.entries(objects)) {
+    if (typeof v !== "function") throw new TypeError(`${where}: the custom object "${k}" is ${describe(v)}; each value must be a class or a function`);
+  }
+  return objects as CustomObjects;
+}
+
+/**
+ * Keras' `custom_object_scope(objects)` (`with` block) as a function: runs `fn` (sync or async)
+ * with `objects` visible to every deserialization inside it (loadModel, modelFromConfig,
+ * Layer.fromConfig, activations...), as if passed in `customObjects`, and returns what `fn`
+ * returns. Objects of a scope take precedence over `customObjects`, as in Keras. A nested scope
+ * adds to the outer one's objects (Keras 3.5's replaces them, hiding the outer ones).
+ */
+export function customObjectScope<T>(objects: CustomObjects, fn: () => T): T {
+  const where = "customObjectScope";
+  const own = checkCustomObjects(where, objects);
+  if (typeof fn !== "function") throw new TypeError(`${where}: the second argument must be the function to run inside the scope, e.g. customObjectScope({ MyLayer }, () => loadModel(path)), got ${describe(fn)}`);
+  return scopeStore.run({ ...scopeStore.getStore(), ...own }, fn);
+}
+
+/** The custom objects of the innermost customObjectScope around the caller (empty outside one). */
+export function scopedCustomObjects(): CustomObjects {
+  return scopeStore.getStore() ?? {};
+}
+
+/** The custom objects a deserialization uses: those passed, then (overriding, as Keras) the scope's. */
+export function effectiveCustomObjects(customObjects: CustomObjects | undefined): CustomObjects {
+  const scoped = scopeStore.getStore();
+  return scoped === undefined ? customObjects ?? {} : { ...customObjects, ...scoped };
+}
+
+/**
+ * Keras' `get_custom_objects()`: the live registry of custom objects by name. registerKerasSerializable
+ * adds to it under "<package>><name>"; an entry set here by hand (`getCustomObjects().MyLayer = MyLayer`)
+ * is found by that name when loading; deleting an entry unregisters it. Scopes' objects are not in it.
+ */
+export function getCustomObjects(): Record<string, CustomObject> {
+  return registeredObjects;
+}
 
 /** A custom (non-layer) class from its config: its static fromConfig, else `new cls(config)`. */
 export function constructObject(cls: CustomObject, config: Readonly<Record<string, unknown>>, where: string): unknown {

@@ -52,6 +52,7 @@ import { installSerializationHooks } from "./hooks.js";
 import { valueText } from "../tensor/value_text.js";
 import { type JsonValue, type JsonObject, type KerasObject, isRecord, asRecord, isClass, describe, errorText, snakeToCamel, expectString, expectBoolean, expectIndex, readShape, shapeJson, readDType, cloneJson, jsonEqual, toJson } from "./config_json.js";
 import { type CustomObject, type DeserializeOptions, getRegisteredObject, registrationKey, registeredUnder, registrationKeys, constructObject } from "./custom_objects.js";
+import { effectiveCustomObjects } from "./custom_objects.js";
 import { type LayerCtor, type LayerSpec, ctor, LAYER_VALUED_KEYS, LAYER_LIST_KEYS, CLASS_ALIASES, GLOBAL_FIXED, SPEC_BY_CLASS, specOfClass, LAYER_SPECS, knownLayerClassNames } from "./layer_specs.js";
 import { serializeCompileConfig, compileFromConfig } from "./compile_config.js";
 
@@ -59,6 +60,8 @@ import { serializeCompileConfig, compileFromConfig } from "./compile_config.js";
 export type { JsonValue, JsonObject, KerasObject } from "./config_json.js";
 export type { SerializableClass, CustomObject, CustomObjects, DeserializeOptions } from "./custom_objects.js";
 export { registerKerasSerializable, getRegisteredName, getRegisteredObject } from "./custom_objects.js";
+/** Keras' custom_object_scope and get_custom_objects. */
+export { customObjectScope, getCustomObjects } from "./custom_objects.js";
 export { knownLayerClassNames } from "./layer_specs.js";
 export { serializeCompileConfig, compileFromConfig } from "./compile_config.js";
 
@@ -283,7 +286,7 @@ function resolveClass(serialized: Readonly<Record<string, unknown>>, where: stri
   const className = serialized.class_name as string;
   const registered = typeof serialized.registered_name === "string" ? serialized.registered_name : null;
   const module = typeof serialized.module === "string" ? serialized.module : null;
-  const custom = options.customObjects ?? {};
+  const custom = effectiveCustomObjects(options.customObjects);
   // Custom objects and registered classes come first, as in Keras.
   const fromCustom = (registered !== null && Object.hasOwn(custom, registered) ? custom[registered] : undefined) ??
     (Object.hasOwn(custom, className) ? custom[className] : undefined) ??
@@ -461,7 +464,7 @@ function readOptionValue(key: string, value: unknown, where: string, options: De
 /** An initializer/regularizer/constraint from its name or serialized form (custom classes via the registry). */
 function readSubObject(value: unknown, where: string, options: DeserializeOptions, get: (o: unknown) => unknown): unknown {
   if (isRecord(value) && typeof value.class_name === "string") {
-    const custom = options.customObjects ?? {};
+    const custom = effectiveCustomObjects(options.customObjects);
     const reg = typeof value.registered_name === "string" ? value.registered_name : value.class_name;
     const cls = getRegisteredObject(reg, custom) ?? (Object.hasOwn(custom, value.class_name) ? custom[value.class_name] : undefined);
     const inner = isRecord(value.config) ? value.config : {};

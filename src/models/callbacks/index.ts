@@ -99,3 +99,8 @@ export {
   DashboardClass as DashboardCallback,
   TensorBoardClass as TensorBoardCallback,
 };
+import { RemoteMonitor as RemoteMonitorClass } from "./remote_monitor.js";
+export type { RemoteMonitorOptions } from "./remote_monitor.js";
+export const RemoteMonitor = factory(RemoteMonitorClass);
+export type RemoteMonitor = RemoteMonitorClass;
+export { RemoteMonitorClass as RemoteMonitorCallback };
