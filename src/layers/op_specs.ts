@@ -157,5 +157,5 @@ export const OP_SPECS: ReadonlyMap<string, OpSpec> = new Map<string, OpSpec>([
   ["Amax", reduction((x, axis, k) => kn.amax(x, axis, k), ["axis", "keepdims"])],
   ["Amin", reduction((x, axis, k) => kn.amin(x, axis, k), ["axis", "keepdims"])],
   ["Take", { module: NUMPY, keys: ["axis"], run: (a, c, w) => kn.take(tensorArg(a, 0, w), tensorArg(a, 1, w), c.axis === null || c.axis === undefined ? null : intOf(c, "axis", w)) }],
-  ["Append", { module: NUMPY, keys: ["axis"], run: (a, c, w) => kn.append(tensorArg(a, 0, w), tensorArg(a, 1, w), c.axis === null || c.axis === undefined ? null : intOf(c, "axis", w)) as Tensor }],
+  ["Append", { module: NUMPY, keys: ["axis"], run: (a, c, w) => kn.append(tensorArg(a, 0, w), tensorArg(a, 1, w), c.axis === null || c.axis === undefined ? null : intOf(c, "axis", w)) }],
 ]);

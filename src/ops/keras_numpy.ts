@@ -68,7 +68,9 @@ export function amin(xIn: Input | Sym, axis: AxisArg = null, keepdims = false): 
 }
 
 /** keras.ops.append: x2 appended to x1 along `axis`; both flattened first when axis is null. */
-export function append(x1: Input | Sym, x2: Input | Sym, axis?: number | null): Sym | Tensor;
+export function append(x1: Sym, x2: Input | Sym, axis?: number | null): Sym;
+export function append(x1: Input, x2: Sym, axis?: number | null): Sym;
+export function append(x1: Input, x2: Input, axis?: number | null): Tensor;
 export function append(x1In: Input | Sym, x2In: Input | Sym, axis: number | null = null): Tensor | Sym {
   if (x1In instanceof SymbolicValue || x2In instanceof SymbolicValue) return symbolicOp("Append", [x1In, x2In], { axis });
   const x1 = toTensor(x1In, "append", "x1");
