@@ -55,6 +55,7 @@ export { fft, fft2, rfft, irfft, type ComplexPair } from "./ops/signal.js";
 export { extractSequences } from "./ops/signal_frames.js";
 export { ctcLoss } from "./ops/ctc.js";
 export { ctcDecode, type CtcDecodeOptions } from "./ops/ctc_decode.js";
+export * as ops from "./ops/keras_ops.js";
 export { stft, istft, type StftWindow, type StftOptions, type IstftOptions } from "./ops/signal_stft.js";
 
 export { GradientTape, grad, grads, valueAndGrad, valueAndGrads, variableGrads, type GradientTapeOptions } from "./autograd/tape.js";

@@ -13,6 +13,7 @@ import * as shp from "../ops/shape.js";
 import * as red from "../ops/reduce.js";
 import { matmul } from "../ops/matmul.js";
 import { hardSigmoid, hardSilu } from "../nn/activations.js";
+import * as kn from "../ops/keras_numpy.js";
 
 export type OpConfig = Readonly<Record<string, unknown>>;
 
@@ -150,4 +151,11 @@ export const OP_SPECS: ReadonlyMap<string, OpSpec> = new Map<string, OpSpec>([
       return m.cast(tensorArg(a, 0, w), d as DType);
     },
   }],
+  ["Ravel", unary(NUMPY, kn.ravel)],
+  ["Flip", { module: NUMPY, keys: ["axis"], run: (a, c, w) => kn.flip(tensorArg(a, 0, w), axesOf(c, "axis", w)) }],
+  ["Var", reduction((x, axis, k) => kn.kerasVar(x, axis, k), ["axis", "keepdims"])],
+  ["Amax", reduction((x, axis, k) => kn.amax(x, axis, k), ["axis", "keepdims"])],
+  ["Amin", reduction((x, axis, k) => kn.amin(x, axis, k), ["axis", "keepdims"])],
+  ["Take", { module: NUMPY, keys: ["axis"], run: (a, c, w) => kn.take(tensorArg(a, 0, w), tensorArg(a, 1, w), c.axis === null || c.axis === undefined ? null : intOf(c, "axis", w)) }],
+  ["Append", { module: NUMPY, keys: ["axis"], run: (a, c, w) => kn.append(tensorArg(a, 0, w), tensorArg(a, 1, w), c.axis === null || c.axis === undefined ? null : intOf(c, "axis", w)) }],
 ]);

@@ -1,0 +1,397 @@
+/**
+ * keras.ops under its own names, camelCased (`ops.arctan2`, `ops.divideNoNan`, `ops.convTranspose`)
+ * with Keras' positional arguments: `import { ops } from "lamina"`. Most names are lamina's ops
+ * (re-exported or wrapped for Keras' argument order and defaults); the rest are built in
+ * keras_numpy.ts and keras_conv.ts. Names that need a backend or complex dtypes lamina lacks throw.
+ */
+import { Tensor } from "../tensor/tensor.js";
+import type { DType } from "../tensor/dtype.js";
+import { normalizeAxis, shapeText } from "../tensor/shape.js";
+import { valueText } from "../tensor/value_text.js";
+import { constant, eye as tfEye, fill, linspace as tfLinspace, range } from "../tensor/creation.js";
+import { type Input, toTensor } from "./engine.js";
+import * as m from "./math.js";
+import * as red from "./reduce.js";
+import * as shp from "./shape.js";
+import * as act from "./activation.js";
+import * as loss from "./loss.js";
+import { batchNormalization as tfBatchNorm } from "./norm.js";
+import { cumprod as tfCumprod, cumsum as tfCumsum } from "./cumulative.js";
+import { topk } from "./sort.js";
+import { cross as tfCross } from "./products.js";
+import { fullLike as tfFullLike } from "./gradient_stop.js";
+import { norm as tfNorm, type NormOrd } from "./linalg.js";
+import { ctcDecode as tfCtcDecode } from "./ctc_decode.js";
+import { stft as tfStft, istft as tfIstft, type StftWindow } from "./signal_stft.js";
+import { type ComplexPair } from "./signal.js";
+import { bincount as tfBincount } from "./count.js";
+import { multiHot as tfMultiHot, segmentMax as tfSegmentMax } from "./scatter.js";
+import { moveaxis as tfMoveaxis } from "./arrange.js";
+import { nonzero as tfNonzero } from "./search.js";
+import { whileLoop as tfWhileLoop, scan as tfScan } from "./control_flow.js";
+import { expandLeading } from "./keras_numpy.js";
+
+type AxisArg = number | readonly number[] | null;
+const ax = (a: AxisArg): number | readonly number[] | undefined => a ?? undefined;
+
+// ---- lamina ops under Keras' names, same arguments ----
+export {
+  abs, abs as absolute, add, acos as arccos, acosh as arccosh, asin as arcsin, asinh as arcsinh, atan as arctan, atan2 as arctan2,
+  atanh as arctanh, ceil, cos, cosh, div as divide, div as trueDivide, equal, erf, exp, expm1, floor,
+  floorDiv as floorDivide, greater, greaterEqual, isFinite as isfinite, isInf as isinf, isNaN as isnan, less, lessEqual, log, log10,
+  log1p, log2, logicalAnd, logicalNot, logicalOr, logicalXor, maximum, minimum, mod, mul as multiply, neg as negative, notEqual,
+  pow as power, reciprocal, rsqrt, sign, sin, sinh, sqrt, square, sub as subtract, tan, cast,
+} from "./math.js";
+export { isclose, logaddexp, logSigmoid, erfinv, divNoNan as divideNoNan } from "./special.js";
+export { sum, mean, std, prod, logSumExp as logsumexp, all, any } from "./reduce.js";
+export {
+  reshape, expandDims, squeeze, transpose, concat as concatenate, stack, slice,
+} from "./shape.js";
+export { stopGradient } from "./gradient_stop.js";
+export { swapaxes, moveaxis, takeAlongAxis, roll, repeat, meshgrid, hstack, vstack } from "./arrange.js";
+export { relu, relu6, selu, sigmoid, silu, swish, softplus, softsign, tanh, softmax, logSoftmax, leakyRelu, elu } from "./activation.js";
+export { broadcastTo } from "./broadcast.js";
+export { matmul } from "./matmul.js";
+export { einsum } from "./einsum.js";
+export { argpartition, digitize, searchSorted as searchsorted, nonzero } from "./search.js";
+export { argsort, sort, median, inTopK } from "./sort.js";
+export { diag, diagonal, trace, tri } from "./diag.js";
+export { diff, logspace } from "./sequences.js";
+export { correlate, vdot } from "./products.js";
+export { tensordot, outer, tril, triu } from "./linalg.js";
+export { cholesky, eig, eigh, luFactor, qr, svd } from "./linalg_decompose.js";
+export { det, inv, lstsq, slogdet, solve, solveTriangular } from "./linalg_solve.js";
+export { countNonzero } from "./count.js";
+export { sliceUpdate } from "./scatter.js";
+export { quantile } from "./quantile.js";
+export { normalize, psnr } from "./normalize.js";
+export { cond, switchCase as switch, foriLoop, associativeScan, map, vectorizedMap } from "./control_flow.js";
+export { fft, fft2, rfft, irfft } from "./signal.js";
+export { extractSequences } from "./signal_frames.js";
+export { ctcLoss } from "./ctc.js";
+export { nanToNum } from "./math.js";
+export { clone as copy } from "./shape.js";
+export { clipByValue as clip } from "./math.js";
+
+// ---- built for keras.ops ----
+export { conv, convTranspose, depthwiseConv, separableConv, averagePool, maxPoolNd as maxPool } from "./keras_conv.js";
+export {
+  ravel, flip, amax, amin, append, take, getItem, select, segmentSum, scatter, scatterUpdate, dot, average, full, vectorize,
+  customGradient, kerasVar as var,
+} from "./keras_numpy.js";
+export * as image from "./image-namespace.js";
+export * as linalg from "./linalg-namespace.js";
+// keras.ops.nn and keras.ops.numpy hold subsets of keras.ops; here both are the whole namespace.
+export * as nn from "./keras_ops.js";
+export * as numpy from "./keras_ops.js";
+
+// ---- lamina ops wrapped for Keras' arguments and defaults ----
+
+/** keras.ops.array: a new tensor from x (copied), of dtype when given. */
+export function array(x: Input, dtype: DType | null = null): Tensor {
+  const t = x instanceof Tensor ? shp.clone(x) : constant(x);
+  return dtype === null || dtype === t.dtype ? t : m.cast(t, dtype);
+}
+
+/** keras.ops.convert_to_tensor (sparse tensors do not exist in lamina). */
+export function convertToTensor(x: Input, dtype: DType | null = null, sparse: boolean | null = null): Tensor {
+  if (sparse === true) throw new TypeError("ops.convertToTensor: sparse=true is not supported; lamina has dense tensors only, pass sparse null or false");
+  const t = x instanceof Tensor ? x : constant(x);
+  return dtype === null || dtype === t.dtype ? t : m.cast(t, dtype);
+}
+
+/** keras.ops.convert_to_numpy: JavaScript's counterpart of a numpy array, the nested array of x's values. */
+export function convertToNumpy(x: Input): ReturnType<Tensor["arraySync"]> {
+  return toTensor(x, "convertToNumpy").arraySync();
+}
+
+export function isTensor(x: unknown): x is Tensor {
+  return x instanceof Tensor;
+}
+export function dtype(x: Input): DType {
+  return toTensor(x, "dtype").dtype;
+}
+export function shape(x: Input): number[] {
+  return [...toTensor(x, "shape").shape];
+}
+export function ndim(x: Input): number {
+  return toTensor(x, "ndim").rank;
+}
+export function size(x: Input): number {
+  return toTensor(x, "size").size;
+}
+
+/** numpy's real and imaginary parts of a real array (lamina has no complex dtype): x itself and zeros. */
+export function real(x: Input): Tensor {
+  return toTensor(x, "real");
+}
+export function imag(x: Input): Tensor {
+  const t = toTensor(x, "imag");
+  return tfFullLike(t, 0);
+}
+/** numpy's conjugate of a real array: x itself. */
+export function conj(x: Input): Tensor {
+  return toTensor(x, "conj");
+}
+export { conj as conjugate };
+
+export function zeros(shape_: readonly number[], dtype_: DType | null = null): Tensor {
+  return fill(shape_, 0, dtype_ ?? "float32");
+}
+export function ones(shape_: readonly number[], dtype_: DType | null = null): Tensor {
+  return fill(shape_, 1, dtype_ ?? "float32");
+}
+/** keras.ops.empty: lamina always initializes memory, so zeros. */
+export function empty(shape_: readonly number[], dtype_: DType | null = null): Tensor {
+  return zeros(shape_, dtype_);
+}
+export function zerosLike(x: Input, dtype_: DType | null = null): Tensor {
+  return tfFullLike(x, 0, dtype_ ?? undefined);
+}
+export function onesLike(x: Input, dtype_: DType | null = null): Tensor {
+  return tfFullLike(x, 1, dtype_ ?? undefined);
+}
+export function fullLike(x: Input, fillValue: number | boolean, dtype_: DType | null = null): Tensor {
+  return tfFullLike(x, fillValue, dtype_ ?? undefined);
+}
+export function identity(n: number, dtype_: DType | null = null): Tensor {
+  return tfEye(n, n, dtype_ ?? "float32");
+}
+
+/** keras.ops.eye: ones on the k-th diagonal of an N x M matrix. */
+export function eye(N: number, M: number | null = null, k = 0, dtype_: DType | null = null): Tensor {
+  const cols = M ?? N;
+  if (!Number.isInteger(k)) throw new RangeError(`ops.eye: k must be an integer, got ${valueText(k)}`);
+  if (k === 0) return tfEye(N, cols, dtype_ ?? "float32");
+  const hit = m.equal(m.add(shp.expandDims(range(0, N, 1, "int32"), 1), k), shp.expandDims(range(0, cols, 1, "int32"), 0));
+  return m.cast(hit, dtype_ ?? "float32");
+}
+
+/** keras.ops.arange: int32 when every argument is an integer, else float32 (Keras' inference). */
+export function arange(start: number, stop: number | null = null, step = 1, dtype_: DType | null = null): Tensor {
+  return stop === null ? range(0, start, step, dtype_ ?? undefined) : range(start, stop, step, dtype_ ?? undefined);
+}
+
+/** keras.ops.linspace for scalar start/stop; [values, step] with retstep. */
+export function linspace(start: number, stop: number, num = 50, endpoint = true, retstep = false, dtype_: DType | null = null, axis = 0): Tensor | [Tensor, number] {
+  if (typeof start !== "number" || typeof stop !== "number") throw new TypeError("ops.linspace: start and stop must be numbers; tensor endpoints are not supported");
+  if (axis !== 0 && axis !== -1) throw new RangeError(`ops.linspace: axis ${axis} does not exist for scalar start and stop (the result is 1-D); use 0`);
+  const d = dtype_ ?? "float32";
+  const step = (stop - start) / Math.max(endpoint ? num - 1 : num, 1);
+  const t = endpoint ? tfLinspace(start, stop, num, d) : shp.slice(tfLinspace(start, stop, num + 1, d), 0, num);
+  return retstep ? [t, step] : t;
+}
+
+/** keras.ops.argmax: over the flattened x when axis is null. */
+export function argmax(x: Input, axis: number | null = null, keepdims = false): Tensor {
+  return argReduce("argmax", x, axis, keepdims, red.argMax);
+}
+export function argmin(x: Input, axis: number | null = null, keepdims = false): Tensor {
+  return argReduce("argmin", x, axis, keepdims, red.argMin);
+}
+function argReduce(op: string, xIn: Input, axis: number | null, keepdims: boolean, f: (x: Tensor, axis: number) => Tensor): Tensor {
+  const x = toTensor(xIn, op);
+  if (axis === null) {
+    const y = f(shp.reshape(x, [-1]), 0);
+    return keepdims ? shp.reshape(y, x.shape.map(() => 1)) : y;
+  }
+  const y = f(x, axis);
+  return keepdims ? shp.expandDims(y, normalizeAxis(axis, x.rank, `ops.${op}`)) : y;
+}
+
+/** keras.ops.max with numpy's `initial` (a lower bound folded into the result). */
+export function max(x: Input, axis: AxisArg = null, keepdims = false, initial: number | null = null): Tensor {
+  const y = red.max(x, ax(axis), keepdims);
+  return initial === null ? y : m.maximum(y, initial);
+}
+export function min(x: Input, axis: AxisArg = null, keepdims = false, initial: number | null = null): Tensor {
+  const y = red.min(x, ax(axis), keepdims);
+  return initial === null ? y : m.minimum(y, initial);
+}
+
+/** keras.ops.cumsum: over the flattened x when axis is null. */
+export function cumsum(x: Input, axis: number | null = null, dtype_: DType | null = null): Tensor {
+  let t = toTensor(x, "cumsum");
+  if (dtype_ !== null && dtype_ !== t.dtype) t = m.cast(t, dtype_);
+  return axis === null ? tfCumsum(shp.reshape(t, [-1]), 0) : tfCumsum(t, axis);
+}
+export function cumprod(x: Input, axis: number | null = null, dtype_: DType | null = null): Tensor {
+  let t = toTensor(x, "cumprod");
+  if (dtype_ !== null && dtype_ !== t.dtype) t = m.cast(t, dtype_);
+  return axis === null ? tfCumprod(shp.reshape(t, [-1]), 0) : tfCumprod(t, axis);
+}
+
+/** keras.ops.where: nonzero(condition) with one argument, else the elementwise choice. */
+export function where(condition: Input, x1: Input | null = null, x2: Input | null = null): Tensor | Tensor[] {
+  if (x1 === null && x2 === null) return tfNonzero(condition);
+  if (x1 === null || x2 === null) throw new TypeError("ops.where: give both x1 and x2, or neither (then it returns nonzero(condition))");
+  return m.where(condition, x1, x2);
+}
+
+/** keras.ops.round with numpy's decimals (half to even at the scaled value). */
+export function round(x: Input, decimals = 0): Tensor {
+  if (!Number.isInteger(decimals)) throw new RangeError(`ops.round: decimals must be an integer, got ${valueText(decimals)}`);
+  if (decimals === 0) return m.round(x);
+  const f = 10 ** decimals;
+  return m.div(m.round(m.mul(x, f)), f);
+}
+
+/** keras.ops.split (numpy's): a number of equal sections, or the indices to split before. */
+export function split(xIn: Input, indicesOrSections: number | readonly number[], axis = 0): Tensor[] {
+  const x = toTensor(xIn, "split");
+  const a = normalizeAxis(axis, x.rank, "ops.split");
+  const n = x.shape[a];
+  if (typeof indicesOrSections === "number") {
+    if (!Number.isInteger(indicesOrSections) || indicesOrSections <= 0 || n % indicesOrSections !== 0) {
+      throw new RangeError(`ops.split: ${valueText(indicesOrSections)} sections do not divide axis ${axis} of length ${n} (x ${shapeText(x.shape)}) equally; give split indices instead`);
+    }
+    return shp.split(x, indicesOrSections, a);
+  }
+  const cuts = [0, ...indicesOrSections.map((i) => Math.min(Math.max(i < 0 ? i + n : i, 0), n)), n];
+  const sizes = cuts.slice(1).map((c, i) => Math.max(c - cuts[i], 0));
+  return shp.split(x, sizes, a);
+}
+
+/** keras.ops.tile (numpy's): repeats shorter than x's rank apply to its last axes, longer ones add leading axes. */
+export function tile(xIn: Input, repeats: number | readonly number[]): Tensor {
+  let x = toTensor(xIn, "tile");
+  const reps = typeof repeats === "number" ? [repeats] : [...repeats];
+  if (reps.length > x.rank) x = expandLeading(x, reps.length - x.rank);
+  return shp.tile(x, [...new Array<number>(x.rank - reps.length).fill(1), ...reps]);
+}
+
+/** keras.ops.pad: numpy's pad_width (an int, one [before, after] pair for all axes, or one per axis); constant mode only. */
+export function pad(xIn: Input, padWidth: number | readonly number[] | readonly (readonly number[])[], mode = "constant", constantValues: number | null = null): Tensor {
+  const x = toTensor(xIn, "pad");
+  if (mode !== "constant") throw new RangeError(`ops.pad: mode ${valueText(mode)} is not supported; lamina pads with a constant only (mode "constant")`);
+  let pairs: [number, number][];
+  if (typeof padWidth === "number") pairs = x.shape.map(() => [padWidth, padWidth]);
+  else if (padWidth.every((p) => typeof p === "number")) {
+    const flat = padWidth as readonly number[];
+    const pr: [number, number] = flat.length === 1 ? [flat[0], flat[0]] : [flat[0], flat[1]];
+    pairs = x.shape.map(() => pr);
+  } else {
+    const list = padWidth as readonly (readonly number[])[];
+    pairs = list.length === 1 ? x.shape.map(() => [list[0][0], list[0][1] ?? list[0][0]]) : list.map((p) => [p[0], p[1] ?? p[0]]);
+  }
+  if (pairs.length !== x.rank) throw new RangeError(`ops.pad: padWidth ${valueText(padWidth)} gives ${pairs.length} pairs but x ${shapeText(x.shape)} has ${x.rank} axes`);
+  return shp.pad(x, pairs, constantValues ?? 0);
+}
+
+/** keras.ops.one_hot with the class axis at `axis`. */
+export function oneHot(x: Input, numClasses: number, axis = -1, dtype_: DType | null = null, sparse = false): Tensor {
+  if (sparse) throw new TypeError("ops.oneHot: sparse=true is not supported; lamina has dense tensors only");
+  const y = shp.oneHot(x, numClasses, 1, 0, dtype_ ?? "float32");
+  if (axis === -1 || axis === y.rank - 1) return y;
+  return tfMoveaxis(y, -1, axis);
+}
+export function multiHot(inputs: Input, numClasses: number, axis = -1, dtype_: DType | null = null, sparse = false): Tensor {
+  if (sparse) throw new TypeError("ops.multiHot: sparse=true is not supported; lamina has dense tensors only");
+  return tfMultiHot(inputs, numClasses, axis, dtype_ ?? "float32");
+}
+export function bincount(x: Input, weights: Input | null = null, minlength = 0, sparse = false): Tensor {
+  if (sparse) throw new TypeError("ops.bincount: sparse=true is not supported; lamina has dense tensors only");
+  const t = toTensor(x, "bincount");
+  const top = t.size === 0 ? 0 : Number(red.max(t).dataSync()[0]) + 1;
+  return tfBincount(t, weights, Math.max(minlength, top));
+}
+export function segmentMax(data: Input, segmentIds: Input, numSegments: number | null = null, _sorted = false): Tensor {
+  return tfSegmentMax(data, segmentIds, numSegments ?? undefined);
+}
+
+export function topK(x: Input, k: number, sorted = true): [Tensor, Tensor] {
+  const { values, indices } = topk(x, k, sorted);
+  return [values, indices];
+}
+
+/** keras.ops.cross with numpy's axisa/axisb/axisc (axis overrides all three). */
+export function cross(x1In: Input, x2In: Input, axisa = -1, axisb = -1, axisc = -1, axis: number | null = null): Tensor {
+  if (axis !== null) { axisa = axis; axisb = axis; axisc = axis; }
+  const x1 = tfMoveaxis(toTensor(x1In, "cross", "x1"), axisa, -1);
+  const x2 = tfMoveaxis(toTensor(x2In, "cross", "x2"), axisb, -1);
+  const y = tfCross(x1, x2, -1);
+  return axisc === -1 ? y : tfMoveaxis(y, -1, axisc);
+}
+
+export function unstack(xIn: Input, num: number | null = null, axis = 0): Tensor[] {
+  const x = toTensor(xIn, "unstack");
+  const n = x.shape[normalizeAxis(axis, x.rank, "ops.unstack")];
+  if (num !== null && num !== n) throw new RangeError(`ops.unstack: num ${num} differs from x ${shapeText(x.shape)}'s length ${n} along axis ${axis}`);
+  return shp.unstack(x, axis);
+}
+
+export function norm(x: Input, ord: NormOrd | null = null, axis: AxisArg = null, keepdims = false): Tensor {
+  return tfNorm(x, ord ?? "euclidean", axis, keepdims);
+}
+
+/** keras.ops.moments: [mean, variance]. */
+export function moments(x: Input, axes: AxisArg, keepdims = false, synchronized = false): [Tensor, Tensor] {
+  if (synchronized) throw new TypeError("ops.moments: synchronized=true needs a distributed backend; lamina runs on one device, pass false");
+  const r = red.moments(x, ax(axes) ?? null, keepdims);
+  return [r.mean, r.variance];
+}
+
+/** keras.ops.batch_normalization: mean/variance/offset/scale are 1-D along `axis`. */
+export function batchNormalization(xIn: Input, mean_: Input, variance: Input, axis: number, offset: Input | null = null, scale: Input | null = null, epsilon = 1e-3): Tensor {
+  const x = toTensor(xIn, "batchNormalization");
+  const a = normalizeAxis(axis, x.rank, "ops.batchNormalization");
+  if (a === x.rank - 1) return tfBatchNorm(x, mean_, variance, offset, scale, epsilon);
+  const xt = tfMoveaxis(x, a, -1);
+  return tfMoveaxis(tfBatchNorm(xt, mean_, variance, offset, scale, epsilon), -1, a);
+}
+
+export function gelu(x: Input, approximate = true): Tensor {
+  return act.gelu(x, approximate);
+}
+/** keras.ops.hard_sigmoid: relu6(x + 3) / 6. */
+export function hardSigmoid(x: Input): Tensor {
+  return m.div(act.relu6(m.add(toTensor(x, "hardSigmoid"), 3)), 6);
+}
+export function hardSilu(x: Input): Tensor {
+  const t = toTensor(x, "hardSilu");
+  return m.mul(t, hardSigmoid(t));
+}
+export { hardSilu as hardSwish };
+
+/** keras.ops.binary_crossentropy: elementwise, no reduction (unlike the loss). */
+export function binaryCrossentropy(target: Input, output: Input, fromLogits = false): Tensor {
+  const y = toTensor(target, "binaryCrossentropy", "target");
+  const p = toTensor(output, "binaryCrossentropy", "output");
+  if (y.rank !== p.rank || !y.shape.every((d, i) => d === p.shape[i])) {
+    throw new RangeError(`ops.binaryCrossentropy: target ${shapeText(y.shape)} and output ${shapeText(p.shape)} must have the same shape`);
+  }
+  if (fromLogits) return loss.sigmoidCrossEntropyWithLogits(y, p);
+  const q = m.clipByValue(p, 1e-7, 1 - 1e-7);
+  return m.neg(m.add(m.mul(y, m.log(q)), m.mul(m.sub(1, y), m.log(m.sub(1, q)))));
+}
+export function categoricalCrossentropy(target: Input, output: Input, fromLogits = false, axis = -1): Tensor {
+  return loss.categoricalCrossentropy(target, output, { fromLogits, axis });
+}
+export function sparseCategoricalCrossentropy(target: Input, output: Input, fromLogits = false, axis = -1): Tensor {
+  return loss.sparseCategoricalCrossentropy(target, output, { fromLogits, axis });
+}
+
+export function ctcDecode(inputs: Input, sequenceLengths: Input, strategy: "greedy" | "beam_search" = "greedy", beamWidth = 100,
+  topPaths = 1, mergeRepeated = true, maskIndex = 0): [Tensor, Tensor] {
+  return tfCtcDecode(inputs, sequenceLengths, { strategy, beamWidth, topPaths, mergeRepeated, maskIndex });
+}
+export function stft(x: Input, sequenceLength: number, sequenceStride: number, fftLength: number, window: StftWindow = "hann", center = true): [Tensor, Tensor] {
+  return tfStft(x, sequenceLength, sequenceStride, fftLength, { window, center });
+}
+export function istft(x: ComplexPair, sequenceLength: number, sequenceStride: number, fftLength: number, length: number | null = null,
+  window: StftWindow = "hann", center = true): Tensor {
+  return tfIstft(x, sequenceLength, sequenceStride, fftLength, { length, window, center });
+}
+
+export function scan<C>(f: (carry: C, x: Tensor | null) => readonly [C, Tensor | readonly Tensor[]], init: C, xs: Tensor | null = null,
+  length: number | null = null, reverse = false, unroll: number | boolean = 1): ReturnType<typeof tfScan> {
+  if (unroll !== 1 && typeof unroll !== "boolean" && !(Number.isInteger(unroll) && unroll > 0)) {
+    throw new RangeError(`ops.scan: unroll must be a positive integer or a boolean, got ${valueText(unroll)}`);
+  }
+  // unroll only tunes compiled backends' loops; eager lamina runs every step the same way.
+  return tfScan(f as Parameters<typeof tfScan>[0], init, xs, length, reverse);
+}
+export function whileLoop<T extends readonly unknown[]>(cond_: (...vars: T) => boolean | Tensor, body: (...vars: T) => T, loopVars: T,
+  maximumIterations: number | null = null): T {
+  return tfWhileLoop(cond_, body, loopVars, maximumIterations ?? undefined);
+}
