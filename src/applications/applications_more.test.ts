@@ -37,13 +37,16 @@ const ARCHITECTURES: Record<string, () => tf.models.Model> = {
   MobileNetV3Large: () => applications.MobileNetV3Large({ weights: null }),
   MobileNetV3Small_075_minimal_notop_32: () => applications.MobileNetV3Small({ weights: null, alpha: 0.75, minimalistic: true, includeTop: false, inputShape: [32, 32, 3] }),
   MobileNetV3Large_noprep: () => applications.MobileNetV3Large({ weights: null, includePreprocessing: false, inputShape: [96, 96, 3], includeTop: false, pooling: "avg" }),
+  ConvNeXtTiny: () => applications.ConvNeXtTiny({ weights: null }),
+  ConvNeXtSmall: () => applications.ConvNeXtSmall({ weights: null }),
 };
-// The large EfficientNets take 1-7 s each to initialize: checked when LAMINA_APPS_SLOW=1.
+// The large EfficientNets take 1-7 s each to initialize, ConvNeXtBase/Large/XLarge 8-45 s: checked when LAMINA_APPS_SLOW=1.
 if (process.env.LAMINA_APPS_SLOW === "1") {
   const e = applications as unknown as Record<string, (a: { weights: null }) => tf.models.Model>;
   for (let i = 2; i < 8; i++) ARCHITECTURES[`EfficientNetB${i}`] = () => e[`EfficientNetB${i}`]({ weights: null });
   for (const v of ["B2", "B3", "S", "M", "L"]) ARCHITECTURES[`EfficientNetV2${v}`] = () => e[`EfficientNetV2${v}`]({ weights: null });
   ARCHITECTURES.InceptionResNetV2 = () => applications.InceptionResNetV2({ weights: null });
+  for (const v of ["Base", "Large", "XLarge"]) ARCHITECTURES[`ConvNeXt${v}`] = () => e[`ConvNeXt${v}`]({ weights: null });
 }
 
 const sha256 = (items: string[]): string => createHash("sha256").update(items.join("\n"), "utf8").digest("hex");
@@ -78,6 +81,8 @@ const WITH_WEIGHTS: Record<string, [Build, tf.applications.PreprocessFunction]> 
   Xception_notop_71: [(weights) => applications.Xception({ weights, includeTop: false, inputShape: [71, 71, 3], pooling: "avg" }), applications.xception.preprocessInput],
   EfficientNetB0_32: [(weights) => applications.EfficientNetB0({ weights, inputShape: [32, 32, 3], classes: 10 }), applications.efficientnet.preprocessInput],
   EfficientNetV2B0_32: [(weights) => applications.EfficientNetV2B0({ weights, inputShape: [32, 32, 3], classes: 10 }), applications.efficientnetV2.preprocessInput],
+  ConvNeXtTiny_notop_32: [(weights) => applications.ConvNeXtTiny({ weights, includeTop: false, inputShape: [32, 32, 3], pooling: "avg" }), applications.convnext.preprocessInput],
+  ConvNeXtTiny_32: [(weights) => applications.ConvNeXtTiny({ weights, inputShape: [32, 32, 3], classes: 10 }), applications.convnext.preprocessInput],
   InceptionResNetV2_notop_75: [(weights) => applications.InceptionResNetV2({ weights, includeTop: false, inputShape: [75, 75, 3], pooling: "avg" }), applications.inceptionResnetV2.preprocessInput],
 };
 

@@ -29,6 +29,7 @@ import {
 import { InceptionResNetV2, preprocessInput as inceptionResNetV2Preprocess } from "./inception_resnet_v2.js";
 import { MobileNetV3Small, MobileNetV3Large, preprocessInput as mobileNetV3Preprocess } from "./mobilenet_v3.js";
 import { CustomScaleLayer, LayerScale, StochasticDepth } from "../layers/application_layers.js";
+import { ConvNeXtTiny, ConvNeXtSmall, ConvNeXtBase, ConvNeXtLarge, ConvNeXtXLarge, preprocessInput as convNeXtPreprocess } from "./convnext.js";
 
 export { VGG16, type VGG16Args } from "./vgg16.js";
 export { VGG19, type VGG19Args } from "./vgg19.js";
@@ -52,6 +53,7 @@ export {
 } from "./efficientnet_v2.js";
 export { InceptionResNetV2, type InceptionResNetV2Args } from "./inception_resnet_v2.js";
 export { MobileNetV3Small, MobileNetV3Large, type MobileNetV3Args } from "./mobilenet_v3.js";
+export { ConvNeXtTiny, ConvNeXtSmall, ConvNeXtBase, ConvNeXtLarge, ConvNeXtXLarge, type ConvNeXtArgs } from "./convnext.js";
 export { CustomScaleLayer, LayerScale, StochasticDepth, type CustomScaleLayerArgs, type LayerScaleArgs, type StochasticDepthArgs } from "../layers/application_layers.js";
 
 /** keras.applications.vgg16: the model, its preprocessing (caffe mode) and decodePredictions. */
@@ -88,6 +90,11 @@ export const efficientnetV2 = {
 export const inceptionResnetV2 = { InceptionResNetV2, CustomScaleLayer, preprocessInput: inceptionResNetV2Preprocess, decodePredictions };
 /** keras.applications.mobilenet_v3: Small and Large, their preprocessing (the identity: the models rescale their [0, 255] inputs) and decodePredictions. */
 export const mobilenetV3 = { MobileNetV3Small, MobileNetV3Large, preprocessInput: mobileNetV3Preprocess, decodePredictions };
+/** keras.applications.convnext: Tiny..XLarge, their LayerScale and StochasticDepth, their preprocessing (the identity: the models normalize their [0, 255] inputs) and decodePredictions. */
+export const convnext = {
+  ConvNeXtTiny, ConvNeXtSmall, ConvNeXtBase, ConvNeXtLarge, ConvNeXtXLarge, LayerScale, StochasticDepth,
+  preprocessInput: convNeXtPreprocess, decodePredictions,
+};
 /**
  * keras.applications.imagenet_utils: preprocess_input with an explicit mode ("caffe", "tf" or
  * "torch") and decode_predictions.

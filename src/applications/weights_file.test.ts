@@ -80,3 +80,43 @@ test("getWeightsFile takes a file Keras already cached (~/.keras/models) without
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("getWeightsFile checks a SHA-256 fileHash (Keras' hash_algorithm \"auto\": 64 digits), in the caches and on download", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "lamina-weights-"));
+  const srv = await serve();
+  const savedHome = process.env.KERAS_HOME;
+  process.env.KERAS_HOME = join(dir, "keras");
+  // Computed independently of the code under test: sha256sum of the same 5000 bytes.
+  const SHA256 = createHash("sha256").update(BYTES).digest("hex");
+  try {
+    const spec = { fname: "weights.h5", origin: `${srv.url}/weights.h5`, fileHash: SHA256 };
+    const path = await getWeightsFile("test", spec, { cacheDir: join(dir, "cache"), download: true });
+    assert.deepEqual(readFileSync(path), BYTES);
+    assert.equal(await getWeightsFile("test", { ...spec, fileHash: SHA256.toUpperCase() }, { cacheDir: join(dir, "cache"), download: false }), path);
+
+    // A download whose SHA-256 differs is not kept.
+    const other = join(dir, "other");
+    await assert.rejects(getWeightsFile("test", { ...spec, fileHash: "f".repeat(64) }, { cacheDir: other, download: true }),
+      /checksum mismatch: SHA-256 of the 5000 bytes is [0-9a-f]{64}, expected f{64}; the file was not kept[\s\S]*\(its SHA-256 must be f{64}\)/);
+    assert.deepEqual(existsSync(other) ? readdirSync(other) : [], []);
+
+    // A cached file with another SHA-256 is passed over (Keras downloads it again), and said so.
+    mkdirSync(join(dir, "keras", "models"), { recursive: true });
+    writeFileSync(join(dir, "keras", "models", "stale.h5"), Buffer.from("not the weights"));
+    await assert.rejects(getWeightsFile("test", { fname: "stale.h5", origin: `${srv.url}/stale.h5`, fileHash: SHA256 }, { cacheDir: other, download: false }), (e: Error) => {
+      assert.ok(e.message.includes(`${join(dir, "keras", "models", "stale.h5")}: present but its SHA-256 is ${createHash("sha256").update("not the weights").digest("hex")}, not ${SHA256}`), e.message);
+      return true;
+    });
+
+    // hashAlgorithm "md5" reads a 32-digit fileHash as MD5; "auto" refuses other lengths; md5 and fileHash together are refused.
+    assert.equal(await getWeightsFile("test", { ...spec, fileHash: MD5, hashAlgorithm: "md5" }, { cacheDir: join(dir, "cache"), download: false }), path);
+    assert.equal(await getWeightsFile("test", { ...spec, fileHash: MD5 }, { cacheDir: join(dir, "cache"), download: false }), path);
+    await assert.rejects(getWeightsFile("test", { ...spec, fileHash: "abc" }, { cacheDir: other, download: false }), /test: fileHash abc has 3 characters; a SHA-256 hash has 64 hex digits and an MD5 hash 32/);
+    await assert.rejects(getWeightsFile("test", { ...spec, fileHash: MD5, hashAlgorithm: "sha256" }, { cacheDir: other, download: false }), /test: the SHA-256 given for weights\.h5 must be 64 hex digits/);
+    await assert.rejects(getWeightsFile("test", { ...spec, md5: MD5 }, { cacheDir: other, download: false }), /gives both md5 and fileHash/);
+  } finally {
+    await srv.close();
+    if (savedHome === undefined) delete process.env.KERAS_HOME; else process.env.KERAS_HOME = savedHome;
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -7,6 +7,7 @@ import { accessSync, constants, existsSync, mkdirSync, rmSync } from "node:fs";
 import { homedir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { downloadFile, fileHash } from "./download.js";
+import { resolveHashAlgorithm } from "./hash_algorithm.js";
 import { kerasHome } from "./locate.js";
 import { extractArchive, type ArchiveFormat } from "./extract_archive.js";
 import { Progbar } from "../models/callbacks/progbar.js";
@@ -34,15 +35,6 @@ const W = "utils.getFile";
 
 function expandUser(p: string): string {
   return p === "~" ? homedir() : p.startsWith("~/") ? join(homedir(), p.slice(2)) : p;
-}
-
-/** Keras' resolve_hasher: sha256 when asked, or when "auto" and the hash has 64 digits; md5 otherwise. */
-function hashAlgorithmFor(algorithm: "auto" | "sha256" | "md5", hash: string): "sha256" | "md5" {
-  if (algorithm === "sha256") return "sha256";
-  if (algorithm === "md5") return "md5";
-  if (hash.length === 64) return "sha256";
-  if (hash.length === 32) return "md5";
-  throw new RangeError(`${W}: fileHash ${hash} has ${hash.length} characters; a SHA-256 hash has 64 hex digits and an MD5 hash 32 (compute one with sha256sum or md5sum)`);
 }
 
 function writableFolder(dir: string): boolean {
@@ -84,7 +76,7 @@ export async function getFile(fname: string | null, origin: string, opts: GetFil
   if (expected !== undefined && (typeof expected !== "string" || !/^[0-9a-fA-F]+$/.test(expected))) {
     throw new TypeError(`${W}: fileHash must be a hex string (SHA-256 or MD5), got ${valueText(expected)}`);
   }
-  const algorithm = expected === undefined ? null : hashAlgorithmFor(algorithmOpt, expected);
+  const algorithm = expected === undefined ? null : resolveHashAlgorithm(W, algorithmOpt, expected);
   const formats = formatsOf(opts.archiveFormat);
 
   let base = resolve(expandUser(opts.cacheDir ?? kerasHome()));

@@ -12,6 +12,7 @@ import { Constant } from "../nn/initializers.js";
 import { type CallOptions, Layer, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
 import { layerShapeText } from "./symbolic.js";
 import { single } from "./core.js";
+import { uniqueLayerName } from "./layer_names.js";
 
 const finite = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
 
@@ -87,8 +88,9 @@ export class LayerScale extends Layer {
     if (last !== null && last !== this.projectionDim) {
       throw new RangeError(`LayerScale ${this.name}: the input ${layerShapeText(shape)} has ${last} channels but projectionDim is ${this.projectionDim}`);
     }
-    // Keras adds the weight without a name, so its path ends in "variable".
-    this.gamma = this.addWeight("variable", [this.projectionDim], { initializer: new Constant(this.initValues) });
+    // Keras adds the weight without a name, so it takes the session's next automatic variable
+    // name: "variable", then "variable_1", ... (ConvNeXtTiny's last LayerScale holds variable_17).
+    this.gamma = this.addWeight(uniqueLayerName("variable"), [this.projectionDim], { initializer: new Constant(this.initValues) });
     this.built = true;
   }
 
