@@ -8,7 +8,8 @@ import { Input } from "../layers/index.js";
 import { type LayerShape, type SymbolicTensor, layerShapeText } from "../layers/symbolic.js";
 import type { ActivationIdentifier } from "../nn/activations.js";
 import { Model } from "../models/model.js";
-import { type ApplicationArgs, checkApplicationArgs, obtainInputShape, sourceInputs, validateActivation } from "./imagenet_utils.js";
+import { type ApplicationArgs, checkApplicationArgs, obtainInputShape, validateActivation } from "./imagenet_utils.js";
+import { getSourceInputs } from "../layers/source_inputs.js";
 import { getWeightsFile, type WeightsFileSpec } from "./weights_file.js";
 
 /** The settled arguments a model body needs. */
@@ -81,7 +82,7 @@ function makeModel(args: ApplicationArgs, spec: ApplicationSpec, b: Built): Mode
   const imgInput = args.inputTensor ?? Input({ batchShape: [null, ...b.inputShape] });
   const output = spec.body(imgInput, b);
   // With an inputTensor, the model starts at the Input(s) that tensor comes from (Keras' get_source_inputs).
-  const inputs = args.inputTensor ? sourceInputs(args.inputTensor) : [imgInput];
+  const inputs = args.inputTensor ? getSourceInputs(args.inputTensor) : [imgInput];
   const name = args.name ?? (typeof spec.name === "function" ? spec.name(b) : spec.name);
   return new Model({ inputs: inputs.length === 1 ? inputs[0] : inputs, outputs: output, name });
 }

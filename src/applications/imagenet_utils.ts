@@ -8,7 +8,6 @@ import { isFloatDType } from "../tensor/dtype.js";
 import { add, cast, div, sub } from "../ops/math.js";
 import { reshape, reverse } from "../ops/shape.js";
 import { type LayerShape, layerShapeText, SymbolicTensor } from "../layers/symbolic.js";
-import { InputLayer } from "../layers/core.js";
 import { Layer, type LayerArgs, layerOptions } from "../layers/layer.js";
 import { getActivation, type ActivationIdentifier } from "../nn/activations.js";
 import { valueText } from "../tensor/value_text.js";
@@ -236,18 +235,4 @@ export function checkApplicationArgs(where: string, args: ApplicationArgs, fileE
   if (args.inputTensor !== undefined && !(args.inputTensor instanceof SymbolicTensor)) {
     throw new TypeError(`${where}: inputTensor must be a symbolic tensor from layers.Input(...) (or a layer called on one); to run the model on data, call model.predict(x)`);
   }
-}
-
-/** The Input layers a symbolic tensor depends on (Keras' get_source_inputs). */
-export function sourceInputs(t: SymbolicTensor): SymbolicTensor[] {
-  const found: SymbolicTensor[] = [];
-  const seen = new Set<SymbolicTensor>();
-  const visit = (s: SymbolicTensor): void => {
-    if (seen.has(s)) return;
-    seen.add(s);
-    if (s.sourceLayer instanceof InputLayer) { found.push(s); return; }
-    s.node.inputs.forEach(visit);
-  };
-  visit(t);
-  return found;
 }
