@@ -1,58 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { decodeWav } from "./wav.js";
-
-interface WavSpec {
-  samples: number[]; // interleaved int16 values
-  channels?: number;
-  rate?: number;
-  bits?: number;
-  format?: number;
-  fmtSize?: number;
-  blockAlign?: number;
-  byteRate?: number;
-  before?: [string, number][]; // chunks (id, size) before "fmt "
-  after?: [string, number][]; // chunks after "fmt ", before "data"
-  cut?: number; // bytes removed from the end
-}
-
-function chunk(id: string, body: Uint8Array): Uint8Array {
-  const out = new Uint8Array(8 + body.length + (body.length & 1));
-  out.set([...id].map((c) => c.charCodeAt(0)), 0);
-  new DataView(out.buffer).setUint32(4, body.length, true);
-  out.set(body, 8);
-  return out;
-}
-
-/** A WAV file written field by field from the RIFF/WAVE layout (not by the reader under test). */
-export function wavBytes(s: WavSpec): Uint8Array {
-  const channels = s.channels ?? 1, rate = s.rate ?? 16000, bits = s.bits ?? 16;
-  const fmt = new Uint8Array(s.fmtSize ?? 16);
-  const f = new DataView(fmt.buffer);
-  const align = s.blockAlign ?? (channels * bits) / 8;
-  f.setUint16(0, s.format ?? 1, true);
-  f.setUint16(2, channels, true);
-  f.setUint32(4, rate, true);
-  f.setUint32(8, s.byteRate ?? align * rate, true);
-  f.setUint16(12, align, true);
-  f.setUint16(14, bits, true);
-  const data = new Uint8Array(2 * s.samples.length);
-  s.samples.forEach((v, i) => new DataView(data.buffer).setInt16(2 * i, v, true));
-  const parts = [
-    ...(s.before ?? []).map(([id, n]) => chunk(id, new Uint8Array(n).fill(7))),
-    chunk("fmt ", fmt),
-    ...(s.after ?? []).map(([id, n]) => chunk(id, new Uint8Array(n).fill(7))),
-    chunk("data", data),
-  ];
-  const size = 12 + parts.reduce((a, p) => a + p.length, 0);
-  const out = new Uint8Array(size);
-  out.set([..."RIFF"].map((c) => c.charCodeAt(0)), 0);
-  new DataView(out.buffer).setUint32(4, size - 8, true);
-  out.set([..."WAVE"].map((c) => c.charCodeAt(0)), 8);
-  let at = 12;
-  for (const p of parts) { out.set(p, at); at += p.length; }
-  return out.subarray(0, size - (s.cut ?? 0));
-}
+import { wavBytes, type WavSpec } from "../../test/support/wav_writer.js";
 
 test("decodeWav: 16-bit PCM becomes sample / 32768 (tf.audio.decode_wav), [samples, channels] interleaved", () => {
   const mono = decodeWav(wavBytes({ samples: [0, 16384, -32768, 32767, -1, 100], rate: 8000 }), "m.wav");
@@ -65,6 +14,14 @@ test("decodeWav: 16-bit PCM becomes sample / 32768 (tf.audio.decode_wav), [sampl
   assert.equal(stereo.channels, 2);
   assert.equal(stereo.samples, 3);
   assert.deepEqual(Array.from(stereo.data), [0.03125, -0.03125, 0.0625, -0.0625, 0.125, -0.125]);
+});
+
+test("decodeWav reads a file written by scipy.io.wavfile (an independent writer)", () => {
+  // scipy.io.wavfile.write(f, 22050, np.array([[1, -2], [300, -32768], [32767, 5]], np.int16))
+  const hex = "524946463000000057415645666d74201000000001000200225600008858010004001000646174610c0000000100feff2c010080ff7f0500";
+  const w = decodeWav(Uint8Array.from(hex.match(/../g) as string[], (h) => parseInt(h, 16)), "scipy.wav");
+  assert.deepEqual([w.samples, w.channels, w.sampleRate], [3, 2, 22050]);
+  assert.deepEqual(Array.from(w.data), [1 / 32768, -2 / 32768, 300 / 32768, -1, 32767 / 32768, 5 / 32768]);
 });
 
 test("decodeWav skips what TF skips: an 18-byte fmt chunk, JUNK/bext before fmt, other chunks (odd size padded) after it", () => {
