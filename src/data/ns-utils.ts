@@ -28,3 +28,5 @@ export { getSourceInputs } from "../layers/source_inputs.js";
 export { customObjectScope, getCustomObjects } from "../io/custom_objects.js";
 /** Keras' utils.text_dataset_from_directory: .txt files as batches of [texts (JS strings), labels]. */
 export { textDatasetFromDirectory, TextDirectoryDataset, type TextDatasetFromDirectoryOptions, type TextElement } from "./text_dataset.js";
+/** Keras' utils.audio_dataset_from_directory: .wav files (16-bit PCM, as tf.audio.decode_wav) as batches of [audio, labels]. */
+export { audioDatasetFromDirectory, type AudioDatasetFromDirectoryOptions, type AudioDirectoryDataset } from "./audio_dataset.js";
