@@ -9,7 +9,7 @@ export { setSeed as setRandomSeed } from "../tensor/random.js";
 /** Keras' utils.plot_model: the model's layer graph as a PNG or SVG file, drawn without Graphviz. */
 export { plotModel, type PlotModelOptions } from "../plot/model_plot.js";
 /** Keras' utils.pad_sequences: variable-length sequences padded/truncated into one tensor. */
-export { padSequences, type PadSequencesOptions, type Sequence, type SequenceStep } from "./pad_sequences.js";
+export { padSequences, type PadSequencesOptions, type Sequence as PadSequence, type SequenceStep } from "./pad_sequences.js";
 /** Keras' utils.load_img / img_to_array / array_to_img / save_img on lamina's uint8 image tensors. */
 export { loadImg, imgToArray, arrayToImg, saveImg, type ArrayToImgOptions } from "./keras_image_utils.js";
 /** Keras' utils.pack_x_y_sample_weight / unpack_x_y_sample_weight. */
@@ -30,3 +30,5 @@ export { customObjectScope, getCustomObjects } from "../io/custom_objects.js";
 export { textDatasetFromDirectory, TextDirectoryDataset, type TextDatasetFromDirectoryOptions, type TextElement } from "./text_dataset.js";
 /** Keras' utils.audio_dataset_from_directory: .wav files (16-bit PCM, as tf.audio.decode_wav) as batches of [audio, labels]. */
 export { audioDatasetFromDirectory, type AudioDatasetFromDirectoryOptions, type AudioDirectoryDataset } from "./audio_dataset.js";
+/** Keras' utils.PyDataset (and its alias utils.Sequence): a dataset class of batches by index that fit, evaluate and predict read. */
+export { PyDataset, Sequence, type PyDatasetArgs, type PyDatasetBatch } from "../models/py_dataset.js";

@@ -18,6 +18,12 @@ export interface TrainBatch {
   sampleWeight: Tensor | null;
 }
 
+/**
+ * Where an element came from when the stream knows it ("MyData.getItem(3)" for a PyDataset), so a
+ * malformed element's error names its source.
+ */
+export const elementOrigins = new WeakMap<object, string>();
+
 export function isBatchStream(x: unknown): x is BatchStream {
   return typeof x === "object" && x !== null && !(x instanceof Tensor) && Symbol.asyncIterator in x;
 }
@@ -43,6 +49,8 @@ export function splitBatch(element: Tensor[] | Tensor, op: string, nInputs: numb
     const parts = `${partNames("x", nInputs)}, ${partNames("y", nOutputs)}`;
     const counts = `${nInputs} input${nInputs === 1 ? "" : "s"}${nOutputs === 1 ? "" : ` and ${nOutputs} outputs`}`;
     const got = Array.isArray(element) ? `${size} tensor${size === 1 ? "" : "s"}` : "a single tensor";
+    const origin = elementOrigins.get(element);
+    if (origin !== undefined) throw new TypeError(`${op}: ${origin} returned ${got}; it must return a batch [${parts}] or [${parts}, sampleWeight] (the model takes ${counts})`);
     throw new TypeError(`${op}: each dataset element must be a batch [${parts}] or [${parts}, sampleWeight] (the model takes ${counts}), got ${got}; build it with data.Dataset.fromTensorSlices([x, y]).batch(32)`);
   }
   const xs = element.slice(0, nInputs), ys = element.slice(nInputs, n);

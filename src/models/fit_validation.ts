@@ -13,6 +13,8 @@ import type { CallbackList } from "./callbacks/callback.js";
 import { type BatchStream, type TrainBatch, isBatchStream } from "./batch_stream.js";
 import { type FitArgs, stepCount } from "./model_args.js";
 import { withTestHooks } from "./evaluate_run.js";
+import { PyDataset } from "./py_dataset.js";
+import { pyDatasetSteps, pyDatasetStream } from "./py_dataset_stream.js";
 
 /** What fit validates on after each epoch: tensors, or a dataset's batches. */
 export type Validation = ValidationSet | { stream: BatchStream; steps?: number };
@@ -25,12 +27,12 @@ export interface ValidationSet {
 }
 
 /** fit's validationData as tensors: [x, y] or [x, y, sampleWeight]. */
-export type ValidationArrays = Exclude<NonNullable<FitArgs["validationData"]>, BatchStream>;
+export type ValidationArrays = Exclude<NonNullable<FitArgs["validationData"]>, BatchStream | PyDataset>;
 
 /** fit's validationBatchSize (checked), else the training batch size; a dataset is already batched. */
 export function validationBatchSizeOf(args: FitArgs, batchSize: number): number {
   if (args.validationBatchSize === undefined) return batchSize;
-  if (isBatchStream(args.validationData)) throw new TypeError("fit: validationBatchSize applies to validationData given as tensors; a dataset is already batched");
+  if (isBatchStream(args.validationData) || args.validationData instanceof PyDataset) throw new TypeError("fit: validationBatchSize applies to validationData given as tensors; a dataset is already batched");
   return batchSizeOf(args.validationBatchSize, "fit", "validationBatchSize");
 }
 
@@ -50,11 +52,19 @@ export function validationSchedule(freq: FitArgs["validationFreq"]): (epoch: num
 
 /** fit's validationData when it is a dataset (with validationSteps), else null; validationSteps needs one. */
 export function streamValidation(args: FitArgs): { stream: BatchStream; steps?: number } | null {
-  if (!isBatchStream(args.validationData)) {
+  const data = args.validationData;
+  if (!isBatchStream(data) && !(data instanceof PyDataset)) {
     if (args.validationSteps !== undefined) throw new TypeError("fit: validationSteps applies to validationData given as a dataset");
     return null;
   }
-  return { stream: args.validationData, steps: args.validationSteps === undefined ? undefined : stepCount(args.validationSteps, "fit: validationSteps") };
+  const steps = args.validationSteps === undefined ? undefined : stepCount(args.validationSteps, "fit: validationSteps");
+  if (data instanceof PyDataset) {
+    // Each validation is one pass from batch 0 with the dataset's epoch hooks, as Keras' evaluate;
+    // the pass itself stops after validationSteps so that onEpochEnd still runs.
+    pyDatasetSteps(data, steps, "fit", "validationSteps");
+    return { stream: pyDatasetStream(data, { shuffle: false, hooks: true, steps }) };
+  }
+  return { stream: data, steps };
 }
 
 /**

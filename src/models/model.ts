@@ -46,6 +46,8 @@ import { evaluateResult } from "./evaluate_result.js";
 import { evaluateWithCallbacks } from "./evaluate_run.js";
 import { type PredictRun, predictAwaitingHooks, predictSync } from "./predict_run.js";
 import { streamInputs, streamSteps } from "./predict_stream.js";
+import { PyDataset, datasetName } from "./py_dataset.js";
+import { pyDatasetSteps, pyDatasetStream, withEpochHooks } from "./py_dataset_stream.js";
 
 export type { EvaluateArgs, EvaluateResults, FitArgs, OnBatchArgs, PredictArgs, TrainOnBatchArgs } from "./model_args.js";
 export type { BatchStream } from "./batch_stream.js";
@@ -438,12 +440,17 @@ export class Model extends Layer {
    * (loss, accuracy, val_loss, val_accuracy, ...).
    */
   async fit(xIn: ModelData, yIn: ModelData | null, args?: FitArgs): Promise<History>;
-  /** fit(dataset, args): batches [x, y] streamed from a data.Dataset (or any async iterable). */
-  async fit(dataset: BatchStream, args?: FitArgs): Promise<History>;
-  async fit(xIn: ModelData | BatchStream, yOrArgs?: ModelData | FitArgs | null, maybeArgs: FitArgs = {}): Promise<History> {
+  /**
+   * fit(dataset, args): batches [x, y] streamed from a data.Dataset (or any async iterable), or
+   * read from a utils.PyDataset (its batch order shuffled each epoch unless shuffle is false).
+   */
+  async fit(dataset: BatchStream | PyDataset, args?: FitArgs): Promise<History>;
+  async fit(xIn: ModelData | BatchStream | PyDataset, yOrArgs?: ModelData | FitArgs | null, maybeArgs: FitArgs = {}): Promise<History> {
     try {
-      if (isBatchStream(xIn)) refuseTargetsWithDataset("fit", yOrArgs, arguments.length);
-      checkOptions("fit", isBatchStream(xIn) ? yOrArgs : maybeArgs, FIT_OPTIONS);
+      const dataset = isDataset(xIn);
+      if (dataset) refuseTargetsWithDataset("fit", yOrArgs, arguments.length);
+      checkOptions("fit", dataset ? yOrArgs : maybeArgs, FIT_OPTIONS);
+      if (xIn instanceof PyDataset) return await this.fitPyDataset(xIn, (yOrArgs ?? {}) as FitArgs);
       if (isBatchStream(xIn)) return await this.fitStream(xIn, (yOrArgs ?? {}) as FitArgs);
       return await this.fitTensors(xIn, yOrArgs as ModelData | null, maybeArgs);
     } finally {
@@ -489,8 +496,26 @@ export class Model extends Layer {
     });
   }
 
-  /** fit over a stream of [x, y] or [x, y, sampleWeight] batches; the number of steps is learnt in the first epoch. */
-  private async fitStream(stream: BatchStream, args: FitArgs): Promise<History> {
+  /**
+   * fit over a PyDataset: the dataset path, each epoch a new pass (shuffled unless shuffle is
+   * false) with the dataset's epoch hooks, and the progress bar's steps known from its length.
+   */
+  private fitPyDataset(ds: PyDataset, args: FitArgs): Promise<History> {
+    if (args.batchSize !== undefined && !(args.validationData !== undefined && !isDataset(args.validationData))) {
+      throw new TypeError(`fit: batchSize cannot be combined with a PyDataset (${datasetName(ds)}), whose getItem returns whole batches; choose the batch size inside the dataset`);
+    }
+    if (args.shuffle !== undefined && typeof args.shuffle !== "boolean") throw new TypeError(`fit: shuffle must be true or false, got ${String(args.shuffle)}`);
+    const stepsPerEpoch = args.stepsPerEpoch === undefined ? undefined : stepCount(args.stepsPerEpoch, "fit: stepsPerEpoch");
+    const steps = pyDatasetSteps(ds, stepsPerEpoch, "fit", "stepsPerEpoch");
+    const stream = pyDatasetStream(ds, { shuffle: args.shuffle ?? true, hooks: false });
+    return this.fitStream(stream, args, { steps, epochHooks: (epoch) => withEpochHooks(ds, epoch) });
+  }
+
+  /** fit over a stream of [x, y] or [x, y, sampleWeight] batches; the number of steps is learnt in the first epoch unless `known` gives it. */
+  private async fitStream(
+    stream: BatchStream, args: FitArgs,
+    known?: { steps: number; epochHooks: (epoch: () => AsyncGenerator<TrainBatch>) => () => AsyncGenerator<TrainBatch> },
+  ): Promise<History> {
     const state = this.requireCompiled("fit");
     const epochs = epochsOf(args.epochs);
     this.checkFitWeighting(args, state);
@@ -503,8 +528,9 @@ export class Model extends Layer {
       validation = { ...this.validationSet(args.validationData as ValidationArrays, state), batchSize: validationBatchSizeOf(args, batchSizeOf(args.batchSize, "fit")) };
     }
     const stepsPerEpoch = args.stepsPerEpoch === undefined ? null : stepCount(args.stepsPerEpoch, "fit: stepsPerEpoch");
-    const batchesOf = datasetEpochs(() => this.checkedBatches(stream, state, "fit (dataset batch)"), args.classWeight, epochs, stepsPerEpoch, this);
-    return this.runEpochs(state, args, { verbose, epochs, steps: stepsPerEpoch }, batchesOf, validation);
+    const epochBatches = datasetEpochs(() => this.checkedBatches(stream, state, "fit (dataset batch)"), args.classWeight, epochs, stepsPerEpoch, this);
+    const batchesOf = known ? known.epochHooks(epochBatches) : epochBatches;
+    return this.runEpochs(state, args, { verbose, epochs, steps: known?.steps ?? stepsPerEpoch }, batchesOf, validation);
   }
 
   /** fit's initialEpoch and classWeight, checked before any data is read. */
@@ -526,16 +552,17 @@ export class Model extends Layer {
   /** returnDict known only when the program runs: either form. */
   async evaluate(xIn: ModelData, yIn: ModelData | null, args?: EvaluateArgs): Promise<number | number[] | EvaluateResults>;
   /** evaluate(dataset, { returnDict: true }): `{ loss, <metric name>: value, ... }` over a dataset's batches. */
-  async evaluate(dataset: BatchStream, args: Omit<EvaluateArgs, "batchSize" | "sampleWeight"> & { returnDict: true }): Promise<EvaluateResults>;
-  /** evaluate(dataset, args): over the [x, y] batches of a data.Dataset (or any async iterable); batchSize and sampleWeight do not apply. */
-  async evaluate(dataset: BatchStream, args?: Omit<EvaluateArgs, "batchSize" | "sampleWeight"> & { returnDict?: false }): Promise<number | number[]>;
+  async evaluate(dataset: BatchStream | PyDataset, args: Omit<EvaluateArgs, "batchSize" | "sampleWeight"> & { returnDict: true }): Promise<EvaluateResults>;
+  /** evaluate(dataset, args): over the [x, y] batches of a data.Dataset (or any async iterable) or a utils.PyDataset (in index order); batchSize and sampleWeight do not apply. */
+  async evaluate(dataset: BatchStream | PyDataset, args?: Omit<EvaluateArgs, "batchSize" | "sampleWeight"> & { returnDict?: false }): Promise<number | number[]>;
   /** evaluate(dataset, args) with returnDict known only when the program runs: either form. */
-  async evaluate(dataset: BatchStream, args?: Omit<EvaluateArgs, "batchSize" | "sampleWeight">): Promise<number | number[] | EvaluateResults>;
-  async evaluate(xIn: ModelData | BatchStream, yOrArgs?: ModelData | EvaluateArgs | null, maybeArgs: EvaluateArgs = {}): Promise<number | number[] | EvaluateResults> {
-    if (isBatchStream(xIn)) refuseTargetsWithDataset("evaluate", yOrArgs, arguments.length);
-    checkOptions("evaluate", isBatchStream(xIn) ? yOrArgs : maybeArgs, EVALUATE_OPTIONS);
-    const returnDict = returnDictOf(isBatchStream(xIn) ? (yOrArgs as EvaluateArgs | undefined)?.returnDict : maybeArgs.returnDict, "evaluate");
-    if (isBatchStream(xIn)) return this.evaluateStream(xIn, (yOrArgs ?? {}) as EvaluateArgs, returnDict);
+  async evaluate(dataset: BatchStream | PyDataset, args?: Omit<EvaluateArgs, "batchSize" | "sampleWeight">): Promise<number | number[] | EvaluateResults>;
+  async evaluate(xIn: ModelData | BatchStream | PyDataset, yOrArgs?: ModelData | EvaluateArgs | null, maybeArgs: EvaluateArgs = {}): Promise<number | number[] | EvaluateResults> {
+    const dataset = isDataset(xIn);
+    if (dataset) refuseTargetsWithDataset("evaluate", yOrArgs, arguments.length);
+    checkOptions("evaluate", dataset ? yOrArgs : maybeArgs, EVALUATE_OPTIONS);
+    const returnDict = returnDictOf(dataset ? (yOrArgs as EvaluateArgs | undefined)?.returnDict : maybeArgs.returnDict, "evaluate");
+    if (dataset) return this.evaluateStream(xIn, (yOrArgs ?? {}) as EvaluateArgs, returnDict);
     const yIn = yOrArgs as ModelData | null;
     const args = maybeArgs;
     const state = this.requireCompiled("evaluate");
@@ -551,15 +578,19 @@ export class Model extends Layer {
     return evaluateResult(logs, state, returnDict);
   }
 
-  /** evaluate over a stream of [x, y] or [x, y, sampleWeight] batches. */
-  private async evaluateStream(stream: BatchStream, args: EvaluateArgs, returnDict: boolean): Promise<number | number[] | EvaluateResults> {
+  /** evaluate over a stream (or PyDataset) of [x, y] or [x, y, sampleWeight] batches. */
+  private async evaluateStream(source: BatchStream | PyDataset, args: EvaluateArgs, returnDict: boolean): Promise<number | number[] | EvaluateResults> {
     const state = this.requireCompiled("evaluate");
     if (args.batchSize !== undefined) throw new TypeError("evaluate: batchSize cannot be combined with a dataset, which is already batched; set the batch size when building the dataset");
     if (args.sampleWeight !== undefined) throw new TypeError("evaluate: sampleWeight cannot be combined with a dataset; yield it from the dataset instead, as elements [x, y, sampleWeight]");
     const steps = args.steps === undefined ? undefined : stepCount(args.steps, "evaluate: steps");
     const verbose = verbosity(args.verbose);
-    const logs = await evaluateWithCallbacks(this as CallbackModel, args.callbacks, verbose, null, (hooks) =>
-      evaluateBatches(this.testRunner(), this.checkedBatches(stream, state, "evaluate (dataset batch)", steps), hooks));
+    // A PyDataset's pass stops after `steps` itself, so that its onEpochEnd runs (as Keras').
+    const py = source instanceof PyDataset;
+    const total = py ? pyDatasetSteps(source, steps, "evaluate", "steps") : null;
+    const stream = py ? pyDatasetStream(source, { shuffle: false, hooks: true, steps }) : source;
+    const logs = await evaluateWithCallbacks(this as CallbackModel, args.callbacks, verbose, total, (hooks) =>
+      evaluateBatches(this.testRunner(), this.checkedBatches(stream, state, "evaluate (dataset batch)", py ? undefined : steps), hooks));
     return evaluateResult(logs, state, returnDict);
   }
 
@@ -596,10 +627,10 @@ export class Model extends Layer {
    * along the batch axis, as Keras; elements are x batches, or [x, y] whose y is ignored. `steps`
    * reads only the first batches (needed for an endless dataset). Callbacks' hooks are awaited.
    */
-  predict<T extends Tensor | Tensor[] = Tensor>(dataset: BatchStream, args?: Omit<PredictArgs, "batchSize">): Promise<T>;
-  predict<T extends Tensor | Tensor[] = Tensor>(xIn: ModelData | BatchStream, args: PredictArgs = {}): T | Promise<T> {
+  predict<T extends Tensor | Tensor[] = Tensor>(dataset: BatchStream | PyDataset, args?: Omit<PredictArgs, "batchSize">): Promise<T>;
+  predict<T extends Tensor | Tensor[] = Tensor>(xIn: ModelData | BatchStream | PyDataset, args: PredictArgs = {}): T | Promise<T> {
     checkOptions("predict", args, PREDICT_OPTIONS);
-    if (isBatchStream(xIn)) return this.predictStream(xIn, args) as Promise<T>;
+    if (isDataset(xIn)) return this.predictStream(xIn, args) as Promise<T>;
     const { run, batches } = this.predictTensors(xIn, args, "predict");
     return predictSync(run, batches) as T;
   }
@@ -609,10 +640,10 @@ export class Model extends Layer {
    * outputs somewhere) and returns a Promise: the same outputs as predict, for tensors or a dataset.
    */
   predictAsync<T extends Tensor | Tensor[] = Tensor>(xIn: ModelData, args?: Omit<PredictArgs, "steps">): Promise<T>;
-  predictAsync<T extends Tensor | Tensor[] = Tensor>(dataset: BatchStream, args?: Omit<PredictArgs, "batchSize">): Promise<T>;
-  async predictAsync<T extends Tensor | Tensor[] = Tensor>(xIn: ModelData | BatchStream, args: PredictArgs = {}): Promise<T> {
+  predictAsync<T extends Tensor | Tensor[] = Tensor>(dataset: BatchStream | PyDataset, args?: Omit<PredictArgs, "batchSize">): Promise<T>;
+  async predictAsync<T extends Tensor | Tensor[] = Tensor>(xIn: ModelData | BatchStream | PyDataset, args: PredictArgs = {}): Promise<T> {
     checkOptions("predictAsync", args, PREDICT_OPTIONS);
-    if (isBatchStream(xIn)) return (await this.predictStream(xIn, args)) as T;
+    if (isDataset(xIn)) return (await this.predictStream(xIn, args)) as T;
     const { run, batches } = this.predictTensors(xIn, args, "predictAsync");
     return (await predictAwaitingHooks(run, batches)) as T;
   }
@@ -633,17 +664,21 @@ export class Model extends Layer {
     return { run, batches: rowBatches(x, n, batchSize) };
   }
 
-  private async predictStream(stream: BatchStream, args: PredictArgs): Promise<Tensor | Tensor[]> {
+  private async predictStream(source: BatchStream | PyDataset, args: PredictArgs): Promise<Tensor | Tensor[]> {
     const steps = streamSteps(args);
     const step = this.ownPredictStep();
+    // A PyDataset is read in index order, its pass stopping after `steps` itself so that its onEpochEnd runs (as Keras').
+    const py = source instanceof PyDataset;
+    const total = py ? pyDatasetSteps(source, steps, "predict", "steps") : steps ?? null;
+    const stream = py ? pyDatasetStream(source, { shuffle: false, hooks: true, steps }) : source;
     const run: PredictRun = {
-      model: this, callbacks: args.callbacks, verbose: args.verbose, steps: steps ?? null,
+      model: this, callbacks: args.callbacks, verbose: args.verbose, steps: total,
       predictBatch: (xs) => {
         const x = this.toInputs(xs, "x", "predict (dataset batch)");
         return predictData(this, x, Math.max(1, numSamples(x, "x")), undefined, step);
       },
     };
-    return predictAwaitingHooks(run, streamInputs(stream, steps, this));
+    return predictAwaitingHooks(run, streamInputs(stream, py ? undefined : steps, this));
   }
 
   /**
@@ -711,6 +746,11 @@ export class Model extends Layer {
 /** x's rows in batches of batchSize, cut as predict reaches each. */
 function* rowBatches(x: Tensor | Tensor[], n: number, batchSize: number): Generator<Tensor | Tensor[]> {
   for (let start = 0; start < n; start += batchSize) yield sliceRows(x, start, Math.min(batchSize, n - start));
+}
+
+/** x given as a dataset (a data.Dataset or other async iterable of batches, or a utils.PyDataset) rather than tensors. */
+function isDataset(x: unknown): x is BatchStream | PyDataset {
+  return isBatchStream(x) || x instanceof PyDataset;
 }
 
 function toList<T>(x: T | readonly T[]): T[] {

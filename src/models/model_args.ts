@@ -8,14 +8,19 @@ import { checkKeys } from "../optimizers/config.js";
 import type { Data, ModelData } from "./training.js";
 import type { Callback } from "./callbacks/callback.js";
 import type { BatchStream } from "./batch_stream.js";
+import type { PyDataset } from "./py_dataset.js";
 
 export interface FitArgs {
   epochs?: number;
   batchSize?: number;
   verbose?: 0 | 1 | 2 | "auto";
-  /** [x, y] or [x, y, sampleWeight] (the weights weigh the validation loss, as in Keras), or a data.Dataset of [x, y] batches. */
-  validationData?: readonly [ModelData, ModelData] | readonly [ModelData, ModelData, Data] | BatchStream;
+  /** [x, y] or [x, y, sampleWeight] (the weights weigh the validation loss, as in Keras), a data.Dataset of [x, y] batches, or a utils.PyDataset. */
+  validationData?: readonly [ModelData, ModelData] | readonly [ModelData, ModelData, Data] | BatchStream | PyDataset;
   validationSplit?: number;
+  /**
+   * Shuffle the samples (tensors) or a utils.PyDataset's batch order before each epoch; default
+   * true. A data.Dataset is read as it is: shuffle it with dataset.shuffle().
+   */
   shuffle?: boolean;
   callbacks?: readonly Callback[];
   initialEpoch?: number;

@@ -1,6 +1,6 @@
 /** predict over a dataset: the inputs of each element, which predict_run predicts on and joins. */
 import { Tensor } from "../tensor/tensor.js";
-import { type BatchStream, partNames } from "./batch_stream.js";
+import { type BatchStream, elementOrigins, partNames } from "./batch_stream.js";
 import { type PredictArgs, stepCount } from "./model_args.js";
 
 /** The number of batches predict reads from a dataset: `args.steps`, or undefined for all of them. */
@@ -25,7 +25,8 @@ export async function* streamInputs(
     const xs = parts.length === nInputs + nOutputs || parts.length === nInputs + nOutputs + 1 ? parts.slice(0, nInputs) : parts;
     if (xs.length !== nInputs) {
       const x = partNames("x", nInputs), y = partNames("y", nOutputs);
-      throw new TypeError(`predict: a dataset element holds ${parts.length} tensors; the model takes ${nInputs} input${nInputs === 1 ? "" : "s"} (elements are [${x}], [${x}, ${y}] or [${x}, ${y}, sampleWeight])`);
+      const origin = elementOrigins.get(element);
+      throw new TypeError(`predict: ${origin === undefined ? "a dataset element holds" : `${origin} returned`} ${parts.length} tensors; the model takes ${nInputs} input${nInputs === 1 ? "" : "s"} (elements are [${x}], [${x}, ${y}] or [${x}, ${y}, sampleWeight])`);
     }
     yield nInputs === 1 ? xs[0] : xs;
     if (steps !== undefined && ++count >= steps) return;
