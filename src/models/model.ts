@@ -605,6 +605,8 @@ export class Model extends Layer {
     for await (const element of stream) {
       const ownSteps = this.trainStep !== Model.prototype.trainStep || this.testStep !== Model.prototype.testStep;
       const batch = splitBatch(element, op, Math.max(1, this.inputs.length), state.outputs.length, ownSteps || !state.hasLoss);
+      // Integer inputs become the model's input dtype, as they do from tensors (and as Keras casts them).
+      batch.x = this.toInputs(batch.x, "x", what);
       if (!checked) {
         refuseUnbatched(batch, this.inputs, what);
         checkData(this, batch.x, batch.y, state, what);
