@@ -39,6 +39,8 @@ const ARCHITECTURES: Record<string, () => tf.models.Model> = {
   MobileNetV3Large_noprep: () => applications.MobileNetV3Large({ weights: null, includePreprocessing: false, inputShape: [96, 96, 3], includeTop: false, pooling: "avg" }),
   ConvNeXtTiny: () => applications.ConvNeXtTiny({ weights: null }),
   ConvNeXtSmall: () => applications.ConvNeXtSmall({ weights: null }),
+  NASNetMobile: () => applications.NASNetMobile({ weights: null }),
+  NASNetMobile_notop: () => applications.NASNetMobile({ weights: null, includeTop: false, pooling: "avg" }),
 };
 // The large EfficientNets take 1-7 s each to initialize, ConvNeXtBase/Large/XLarge 8-45 s: checked when LAMINA_APPS_SLOW=1.
 if (process.env.LAMINA_APPS_SLOW === "1") {
@@ -47,6 +49,8 @@ if (process.env.LAMINA_APPS_SLOW === "1") {
   for (const v of ["B2", "B3", "S", "M", "L"]) ARCHITECTURES[`EfficientNetV2${v}`] = () => e[`EfficientNetV2${v}`]({ weights: null });
   ARCHITECTURES.InceptionResNetV2 = () => applications.InceptionResNetV2({ weights: null });
   for (const v of ["Base", "Large", "XLarge"]) ARCHITECTURES[`ConvNeXt${v}`] = () => e[`ConvNeXt${v}`]({ weights: null });
+  ARCHITECTURES.NASNetLarge = () => applications.NASNetLarge({ weights: null });
+  ARCHITECTURES.NASNetLarge_notop_96 = () => applications.NASNetLarge({ weights: null, includeTop: false, inputShape: [96, 96, 3], pooling: "max" });
 }
 
 const sha256 = (items: string[]): string => createHash("sha256").update(items.join("\n"), "utf8").digest("hex");
@@ -84,6 +88,9 @@ const WITH_WEIGHTS: Record<string, [Build, tf.applications.PreprocessFunction]> 
   ConvNeXtTiny_notop_32: [(weights) => applications.ConvNeXtTiny({ weights, includeTop: false, inputShape: [32, 32, 3], pooling: "avg" }), applications.convnext.preprocessInput],
   ConvNeXtTiny_32: [(weights) => applications.ConvNeXtTiny({ weights, inputShape: [32, 32, 3], classes: 10 }), applications.convnext.preprocessInput],
   InceptionResNetV2_notop_75: [(weights) => applications.InceptionResNetV2({ weights, includeTop: false, inputShape: [75, 75, 3], pooling: "avg" }), applications.inceptionResnetV2.preprocessInput],
+  NASNetMobile_notop_33: [(weights) => applications.NASNetMobile({ weights, includeTop: false, inputShape: [33, 33, 3], pooling: "avg" }), applications.nasnet.preprocessInput],
+  NASNetMobile_48: [(weights) => applications.NASNetMobile({ weights, inputShape: [48, 48, 3], classes: 10 }), applications.nasnet.preprocessInput],
+  NASNetLarge_notop_32: [(weights) => applications.NASNetLarge({ weights, includeTop: false, inputShape: [32, 32, 3], pooling: "avg" }), applications.nasnet.preprocessInput],
 };
 
 // The committed files are the small models'; LAMINA_APPS_WEIGHTS_DIR may name a folder the

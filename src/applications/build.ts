@@ -36,7 +36,7 @@ export interface ApplicationSpec {
    * The input shape from the given one (or the inputTensor's), where the model does not follow
    * obtain_input_shape (MobileNetV3 takes any size, [null, null, 3] by default).
    */
-  inputShape?: (given: LayerShape | null, weights: string | null) => LayerShape;
+  inputShape?: (given: LayerShape | null, weights: string | null, includeTop: boolean) => LayerShape;
 }
 
 function isFile(path: string): boolean {
@@ -50,7 +50,7 @@ export function buildApplication(where: string, args: ApplicationArgs, spec: App
   const classifierActivation = args.classifierActivation === undefined ? "softmax" : args.classifierActivation;
   let givenShape = args.inputShape ?? null;
   if (givenShape === null && args.inputTensor) givenShape = args.inputTensor.shape.slice(1);
-  const inputShape = spec.inputShape ? spec.inputShape(givenShape, weights) : obtainInputShape(givenShape, { where, defaultSize: spec.defaultSize, minSize: spec.minSize, requireFlatten: includeTop, weights });
+  const inputShape = spec.inputShape ? spec.inputShape(givenShape, weights, includeTop) : obtainInputShape(givenShape, { where, defaultSize: spec.defaultSize, minSize: spec.minSize, requireFlatten: includeTop, weights });
   if (includeTop) validateActivation(where, classifierActivation, weights);
   const b: Built = { includeTop, classes: args.classes ?? 1000, classifierActivation, pooling: args.pooling ?? null, weights, inputShape };
   if (args.inputTensor) {

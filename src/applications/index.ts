@@ -30,6 +30,7 @@ import { InceptionResNetV2, preprocessInput as inceptionResNetV2Preprocess } fro
 import { MobileNetV3Small, MobileNetV3Large, preprocessInput as mobileNetV3Preprocess } from "./mobilenet_v3.js";
 import { CustomScaleLayer, LayerScale, StochasticDepth } from "../layers/application_layers.js";
 import { ConvNeXtTiny, ConvNeXtSmall, ConvNeXtBase, ConvNeXtLarge, ConvNeXtXLarge, preprocessInput as convNeXtPreprocess } from "./convnext.js";
+import { NASNetMobile, NASNetLarge, preprocessInput as nasnetPreprocess } from "./nasnet.js";
 
 export { VGG16, type VGG16Args } from "./vgg16.js";
 export { VGG19, type VGG19Args } from "./vgg19.js";
@@ -54,6 +55,7 @@ export {
 export { InceptionResNetV2, type InceptionResNetV2Args } from "./inception_resnet_v2.js";
 export { MobileNetV3Small, MobileNetV3Large, type MobileNetV3Args } from "./mobilenet_v3.js";
 export { ConvNeXtTiny, ConvNeXtSmall, ConvNeXtBase, ConvNeXtLarge, ConvNeXtXLarge, type ConvNeXtArgs } from "./convnext.js";
+export { NASNetMobile, NASNetLarge, type NASNetArgs } from "./nasnet.js";
 export { CustomScaleLayer, LayerScale, StochasticDepth, type CustomScaleLayerArgs, type LayerScaleArgs, type StochasticDepthArgs } from "../layers/application_layers.js";
 
 /** keras.applications.vgg16: the model, its preprocessing (caffe mode) and decodePredictions. */
@@ -95,6 +97,8 @@ export const convnext = {
   ConvNeXtTiny, ConvNeXtSmall, ConvNeXtBase, ConvNeXtLarge, ConvNeXtXLarge, LayerScale, StochasticDepth,
   preprocessInput: convNeXtPreprocess, decodePredictions,
 };
+/** keras.applications.nasnet: NASNetMobile and NASNetLarge, their preprocessing (tf mode, [-1, 1]) and decodePredictions. */
+export const nasnet = { NASNetMobile, NASNetLarge, preprocessInput: nasnetPreprocess, decodePredictions };
 /**
  * keras.applications.imagenet_utils: preprocess_input with an explicit mode ("caffe", "tf" or
  * "torch") and decode_predictions.

@@ -25,7 +25,7 @@ import { withoutLayerLosses } from "./layer_losses.js";
 import { type CallOptions, type Mask, callInContext, hasMask, whileProbing } from "./call_context.js";
 import { type LayerArgs, checkLayerArgs, resolveActivityRegularizer } from "./layer_args.js";
 import { toSnakeCase, uniqueLayerName } from "./layer_names.js";
-import { scopeParentOf } from "./weight_scope.js";
+import { nameScopePrefix, scopeParentOf } from "./weight_scope.js";
 
 // Importable from here as before the split.
 export type { CallOptions, Mask } from "./call_context.js";
@@ -153,7 +153,7 @@ export abstract class Layer {
     for (const l of this.subLayers) l.trainable = v;
   }
 
-  /** Creates a weight variable named `<layer>/<name>` (Keras' add_weight). */
+  /** Creates a weight variable named `<layer>/<name>`, after any open name scope (Keras' add_weight). */
   addWeight(name: string, shape: readonly number[], opts: AddWeightOptions = {}): Variable {
     const dtype = opts.dtype ?? this.dtype;
     const where = `${this.className} ${this.name}.addWeight("${name}")`;
@@ -170,7 +170,7 @@ export abstract class Layer {
     const regularizer = resolved("regularizer", () => resolveRegularizer(opts.regularizer)) as WeightRegularizer | null;
     const constraint = resolved("constraint", () => resolveConstraint(opts.constraint)) as WeightConstraint | null;
     const init = initializer.call(shape, dtype);
-    const v = new Variable(init, { name: `${this.weightScope}/${name}`, trainable: opts.trainable ?? true });
+    const v = new Variable(init, { name: `${nameScopePrefix()}${this.weightScope}/${name}`, trainable: opts.trainable ?? true });
     this.ownWeights.push(v);
     this.weightTrainable.set(v, opts.trainable ?? true);
     if (regularizer) this.weightRegularizers.set(v, regularizer);
