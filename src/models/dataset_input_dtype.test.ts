@@ -25,7 +25,7 @@ test("fit and evaluate on a dataset of int32 features cast them to the float Inp
   assert.equal(await m.evaluate(ds, { verbose: 0 }), 0.25);
   // One SGD step: dL/dw = mean(2 e x) = -1.5, dL/db = mean(2 e) = -1, so w 2.15 and b 0.6.
   await m.fit(ds, { epochs: 1, verbose: 0 });
-  const [w, b] = m.layers[0].getWeights().map((t) => t.dataSync()[0]);
+  const [w, b] = m.layers[0].getWeights().map((t) => Number(t.dataSync()[0]));
   assert.ok(Math.abs(w - 2.15) < 1e-6, `kernel ${w}`);
   assert.ok(Math.abs(b - 0.6) < 1e-6, `bias ${b}`);
 });
