@@ -28,3 +28,7 @@ export { getSourceInputs } from "../layers/source_inputs.js";
 export { customObjectScope, getCustomObjects } from "../io/custom_objects.js";
 /** Keras' utils.text_dataset_from_directory: .txt files as batches of [texts (JS strings), labels]. */
 export { textDatasetFromDirectory, TextDirectoryDataset, type TextDatasetFromDirectoryOptions, type TextElement } from "./text_dataset.js";
+/** Keras' utils.enable_interactive_logging / disable_interactive_logging / is_interactive_logging_enabled (also in tf.config). */
+export { enableInteractiveLogging, disableInteractiveLogging, isInteractiveLoggingEnabled } from "../models/callbacks/output.js";
+/** Keras' utils.standardize_dtype / is_keras_tensor / clear_session (also in tf.backend). */
+export { standardizeDtype, isKerasTensor, clearSession } from "../keras_backend.js";

@@ -29,7 +29,7 @@ export const DATA_FORMAT_OPTIONS = { dataFormat: true } as const satisfies Recor
  * ("channels_last" unless setImageDataFormat changed it), a string is lower-cased and must be one of the two.
  */
 export function checkDataFormat(where: string, v: unknown): DataFormat {
-  return standardizeDataFormat(where, v);
+  return standardizeDataFormat(where, v, "inputs");
 }
 
 /**

@@ -53,19 +53,19 @@ export function imageDataFormat(): ImageDataFormat {
 
 /** keras.config.set_image_data_format: "channels_last" or "channels_first", any letter case. */
 export function setImageDataFormat(dataFormat: string): void {
-  currentImageDataFormat = standardizeDataFormat("config.setImageDataFormat", dataFormat, "dataFormat");
+  currentImageDataFormat = standardizeDataFormat("config.setImageDataFormat", dataFormat);
 }
 
 /**
  * Keras' standardize_data_format: null or undefined is the global imageDataFormat(), a string is
  * lower-cased and must be one of the two formats.
  */
-export function standardizeDataFormat(where: string, v: unknown, arg = "dataFormat"): ImageDataFormat {
+export function standardizeDataFormat(where: string, v: unknown, subject = "images"): ImageDataFormat {
   if (v === undefined || v === null) return currentImageDataFormat;
   const s = typeof v === "string" ? v.toLowerCase() : v;
   if (s === "channels_last" || s === "channels_first") return s;
   throw new RangeError(
-    `${where}: ${arg} must be "channels_last" (images [batch, height, width, channels]) or "channels_first" ` +
+    `${where}: dataFormat must be "channels_last" (${subject} [batch, height, width, channels]) or "channels_first" ` +
       `([batch, channels, height, width]), got ${valueText(v)}`,
   );
 }
