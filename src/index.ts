@@ -70,3 +70,6 @@ export * as callbacks from "./models/callbacks/index.js";
 export * as applications from "./applications/index.js";
 export * as serialization from "./io/serialization.js";
 export { clearSession } from "./layers/layer.js";
+export * as config from "./config.js";
+export * as backend from "./keras_backend.js";
+export * as tree from "./tree.js";

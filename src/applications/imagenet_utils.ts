@@ -12,12 +12,13 @@ import { Layer, type LayerArgs, layerOptions } from "../layers/layer.js";
 import { getActivation, type ActivationIdentifier } from "../nn/activations.js";
 import { valueText } from "../tensor/value_text.js";
 import type { DataFormat } from "../layers/data_format.js";
+import { imageDataFormat } from "../tensor/config.js";
 
 export type PreprocessMode = "caffe" | "tf" | "torch";
 export type { DataFormat } from "../layers/data_format.js";
 
 export interface PreprocessOptions {
-  /** Default "channels_last", as the layers' dataFormat. */
+  /** Default config.imageDataFormat() ("channels_last" unless changed), as the layers' dataFormat. */
   dataFormat?: DataFormat;
 }
 
@@ -57,7 +58,7 @@ export function preprocessInput(x: Tensor | SymbolicTensor, mode: PreprocessMode
   const where = "applications.imagenetUtils.preprocessInput";
   if (x instanceof SymbolicTensor) return new ImagenetPreprocessing({ mode, dataFormat: opts.dataFormat }).apply(x) as SymbolicTensor;
   if (!(x instanceof Tensor)) throw new TypeError(`${where}: expects a Tensor of images (or a symbolic tensor of a model being built), got ${String(x)}`);
-  const dataFormat = opts.dataFormat ?? "channels_last";
+  const dataFormat = opts.dataFormat ?? imageDataFormat();
   checkPreprocessing(where, mode, dataFormat);
   if (x.rank !== 3 && x.rank !== 4) {
     throw new RangeError(`${where}: expects one image (3-D) or a batch of images (4-D), got shape (${x.shape.join(", ")})`);
@@ -94,7 +95,7 @@ export class ImagenetPreprocessing extends Layer {
   constructor(args: ImagenetPreprocessingArgs = {}) {
     super(args);
     this.mode = args.mode ?? "caffe";
-    this.dataFormat = args.dataFormat ?? "channels_last";
+    this.dataFormat = args.dataFormat ?? imageDataFormat();
     // The eager function's checks, when the layer is made rather than at its first call.
     checkPreprocessing(`ImagenetPreprocessing ${this.name}`, this.mode, this.dataFormat);
   }

@@ -32,3 +32,7 @@ export { textDatasetFromDirectory, TextDirectoryDataset, type TextDatasetFromDir
 export { audioDatasetFromDirectory, type AudioDatasetFromDirectoryOptions, type AudioDirectoryDataset } from "./audio_dataset.js";
 /** Keras' utils.PyDataset (and its alias utils.Sequence): a dataset class of batches by index that fit, evaluate and predict read. */
 export { PyDataset, Sequence, type PyDatasetArgs, type PyDatasetBatch } from "../models/py_dataset.js";
+/** Keras' utils.enable_interactive_logging / disable_interactive_logging / is_interactive_logging_enabled (also in tf.config). */
+export { enableInteractiveLogging, disableInteractiveLogging, isInteractiveLoggingEnabled } from "../models/callbacks/output.js";
+/** Keras' utils.standardize_dtype / is_keras_tensor / clear_session (also in tf.backend). */
+export { standardizeDtype, isKerasTensor, clearSession } from "../keras_backend.js";

@@ -9,6 +9,26 @@ export type CustomObject = SerializableClass | ((...args: never[]) => unknown);
 /** Keras' `custom_objects`: custom classes and functions by the name a config uses. */
 export type CustomObjects = Readonly<Record<string, CustomObject>>;
 
+let unsafeDeserialization = false;
+
+/**
+ * keras.config.enable_unsafe_deserialization: turns safe mode off for the rest of the program,
+ * whatever safeMode a load asks for (Keras' global setting overrides the argument).
+ */
+export function enableUnsafeDeserialization(): void {
+  unsafeDeserialization = true;
+}
+
+/** Whether a load with this safeMode option refuses code: never once unsafe deserialization is enabled. */
+export function inSafeMode(safeMode: boolean | undefined): boolean {
+  return unsafeDeserialization ? false : (safeMode ?? true);
+}
+
+/** Puts back the default (safe mode per load); for tests, which must leave global state as they found it. */
+export function resetUnsafeDeserialization(): void {
+  unsafeDeserialization = false;
+}
+
 export interface DeserializeOptions {
   /** Classes and functions by class name or registered name, as Keras' `custom_objects`. */
   customObjects?: CustomObjects;

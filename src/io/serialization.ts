@@ -53,6 +53,7 @@ import { valueText } from "../tensor/value_text.js";
 import { type JsonValue, type JsonObject, type KerasObject, isRecord, asRecord, isClass, describe, errorText, snakeToCamel, expectString, expectBoolean, expectIndex, readShape, shapeJson, readDType, cloneJson, jsonEqual, toJson } from "./config_json.js";
 import { type CustomObject, type DeserializeOptions, getRegisteredObject, registrationKey, registeredUnder, registrationKeys, constructObject } from "./custom_objects.js";
 import { effectiveCustomObjects } from "./custom_objects.js";
+import { inSafeMode } from "./custom_objects.js";
 import { type LayerCtor, type LayerSpec, ctor, LAYER_VALUED_KEYS, LAYER_LIST_KEYS, CLASS_ALIASES, GLOBAL_FIXED, SPEC_BY_CLASS, specOfClass, LAYER_SPECS, knownLayerClassNames } from "./layer_specs.js";
 import { serializeCompileConfig, compileFromConfig } from "./compile_config.js";
 
@@ -559,7 +560,7 @@ const LAMBDA_SCOPE_TF: Readonly<Record<string, unknown>> = Object.freeze({
 });
 
 function lambdaFromConfig(config: Readonly<Record<string, unknown>>, where: string, options: DeserializeOptions): Layer {
-  const safe = options.safeMode ?? true;
+  const safe = inSafeMode(options.safeMode);
   const legacyCode = config.function_type === "lambda" || config.output_shape_type === "lambda";
   if (safe && (configHoldsCode(config as Record<string, unknown>) || legacyCode)) {
     throw new Error(

@@ -7,14 +7,14 @@
  */
 import type { Tensor } from "../tensor/tensor.js";
 import { transpose } from "../ops/shape.js";
-import { valueText } from "../tensor/value_text.js";
+import { standardizeDataFormat } from "../tensor/config.js";
 import type { LayerArgs, LayerShape } from "./layer.js";
 
 export type DataFormat = "channels_last" | "channels_first";
 
 export interface DataFormatArgs extends LayerArgs {
   /**
-   * "channels_last" (default: inputs [batch, height, width, channels]) or "channels_first"
+   * "channels_last" (inputs [batch, height, width, channels]; the default unless config.setImageDataFormat changed it) or "channels_first"
    * ([batch, channels, height, width]), as Keras' data_format; for the 1-D layers [batch, steps,
    * channels] or [batch, channels, steps]. Any letter case.
    */
@@ -25,17 +25,11 @@ export interface DataFormatArgs extends LayerArgs {
 export const DATA_FORMAT_OPTIONS = { dataFormat: true } as const satisfies Record<Exclude<keyof DataFormatArgs, keyof LayerArgs>, true>;
 
 /**
- * Keras' standardize_data_format: null or undefined is "channels_last" (Keras' default
- * image_data_format; lamina has no global setting), a string is lower-cased and must be one of the two.
+ * Keras' standardize_data_format: null or undefined is the global config.imageDataFormat()
+ * ("channels_last" unless setImageDataFormat changed it), a string is lower-cased and must be one of the two.
  */
 export function checkDataFormat(where: string, v: unknown): DataFormat {
-  if (v === undefined || v === null) return "channels_last";
-  const s = typeof v === "string" ? v.toLowerCase() : v;
-  if (s === "channels_last" || s === "channels_first") return s;
-  throw new RangeError(
-    `${where}: dataFormat must be "channels_last" (inputs [batch, height, width, channels]) or "channels_first" ` +
-      `([batch, channels, height, width]), got ${valueText(v)}`,
-  );
+  return standardizeDataFormat(where, v, "inputs");
 }
 
 /**

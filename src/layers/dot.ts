@@ -6,9 +6,8 @@ import { expandDims, reshape, squeeze, transpose } from "../ops/shape.js";
 import { valueText } from "../tensor/value_text.js";
 import { Layer, type LayerArgs, type LayerShape, type Mask, layerOptions } from "./layer.js";
 import { layerShapeText } from "./symbolic.js";
+import { epsilon } from "../tensor/config.js";
 
-/** Keras' backend.epsilon(), the floor of the norm Dot's normalize divides by. */
-const EPSILON = 1e-7;
 
 export interface DotArgs extends LayerArgs {
   /** The axis of both inputs, or [axis of the first, axis of the second], summed over. Negative axes count from the end. */
@@ -109,7 +108,7 @@ export class Dot extends Layer {
 
 /** x / max(||x||, 1e-7) along `axis` (Keras' ops.normalize). */
 function l2Normalize(x: Tensor, axis: number): Tensor {
-  return div(x, maximum(sqrt(sum(square(x), axis, true)), EPSILON));
+  return div(x, maximum(sqrt(sum(square(x), axis, true)), epsilon()));
 }
 
 /**

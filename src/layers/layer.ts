@@ -12,6 +12,7 @@ import { zeros } from "../tensor/creation.js";
 import { noGrad } from "../ops/engine.js";
 import { cast } from "../ops/math.js";
 import { isFloatDType } from "../tensor/dtype.js";
+import { dtypePolicy } from "../tensor/config.js";
 import { valueText } from "../tensor/value_text.js";
 import { LayerNode, SymbolicTensor, type LayerShape, layerShapeText } from "./symbolic.js";
 import { pinnedTraining } from "./node_training.js";
@@ -95,7 +96,8 @@ export abstract class Layer {
       built: false,
       batchInputShape: args.inputShape ? [args.batchSize ?? null, ...args.inputShape] : null,
       builtInputShape: null,
-      dtype: args.dtype ?? "float32",
+      // Keras: a layer given no dtype takes the global dtype policy, floatx() unless set.
+      dtype: args.dtype ?? dtypePolicy().computeDtype,
       inboundNodes: [],
       ownWeights: [],
       weightRegularizers: new Map(),

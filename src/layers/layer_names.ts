@@ -15,6 +15,16 @@ export function uniqueLayerName(base: string): string {
   return n === 0 ? base : `${base}_${n}`;
 }
 
+/**
+ * keras.backend.get_uid: 1, 2, 3... per prefix. Keras counts in the same table as layer names,
+ * so getUid("dense") after one Dense was named returns 2; clearSession restarts it.
+ */
+export function getUid(prefix = ""): number {
+  const n = (nameCounts.get(prefix) ?? 0) + 1;
+  nameCounts.set(prefix, n);
+  return n;
+}
+
 /** keras.backend.clear_session(): restarts automatic names (dense, conv2d, ..., auc) from scratch. */
 export function clearSession(): void {
   nameCounts.clear();

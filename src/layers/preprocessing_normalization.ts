@@ -9,6 +9,7 @@ import { noGrad } from "../ops/engine.js";
 import { Layer, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
 import { layerShapeText } from "./symbolic.js";
 import { single } from "./core.js";
+import { epsilon } from "../tensor/config.js";
 
 /** A mean or variance given directly: a number, nested lists of numbers, or a tensor. */
 export type NormalizationValue = number | NestedArray | Tensor;
@@ -33,8 +34,6 @@ export interface NormalizationArgs extends LayerArgs {
   invert?: boolean;
 }
 
-/** Keras' backend.epsilon(): the floor of the standard deviation divided by. */
-const EPSILON = 1e-7;
 /** Keras batches an unbatched dataset of vectors by this many before adapting. */
 const ADAPT_BATCH = 128;
 
@@ -158,7 +157,7 @@ export class Normalization extends Layer {
     const input = single(inputs, this);
     const x = input.dtype === this.dtype ? input : cast(input, this.dtype);
     const [m, v] = this.stats();
-    const scale = maximum(sqrt(v), EPSILON);
+    const scale = maximum(sqrt(v), epsilon());
     return this.invert ? add(m, mul(x, scale)) : div(sub(x, m), scale);
   }
 

@@ -23,6 +23,7 @@ import { sum } from "../ops/reduce.js";
 import { noGrad } from "../ops/engine.js";
 import type { CallbackModel, CallbackParams } from "./callbacks/callback.js";
 import type { History } from "./callbacks/history.js";
+import { isInteractiveLoggingEnabled, printMsg } from "./callbacks/output.js";
 import { snapshotTrainable } from "./trainable_state.js";
 import { fileHooks, serializationHooks } from "../io/hooks.js";
 import { functionalFoldPlan } from "./inference_folding.js";
@@ -272,10 +273,12 @@ export class Model extends Layer {
    * showTrainable, expandNested, layerRange, printFn })` or `model.summary(printFn, { ... })`, as
    * Keras' summary() arguments.
    */
-  summary(printFnOrOptions: ((text: string) => void) | SummaryPrintOptions = console.log, options: SummaryOptions = {}): string {
-    const given: SummaryPrintOptions = typeof printFnOrOptions === "function" ? { ...options, printFn: printFnOrOptions } : printFnOrOptions;
+  summary(printFnOrOptions?: ((text: string) => void) | SummaryPrintOptions, options: SummaryOptions = {}): string {
+    const given: SummaryPrintOptions =
+      printFnOrOptions === undefined ? { ...options } : typeof printFnOrOptions === "function" ? { ...options, printFn: printFnOrOptions } : printFnOrOptions;
     checkKeys(`Model ${this.name}.summary`, given, Object.keys(SUMMARY_OPTIONS));
-    const { printFn = console.log, ...layout } = given;
+    // Keras prints to stdout, or with interactive logging off hands the table to print_msg (the log) as one message.
+    const { printFn = isInteractiveLoggingEnabled() ? console.log : (text: string) => printMsg(text, false), ...layout } = given;
     // A model not built yet still prints, as in Keras 3: "?" shapes and "0 (unbuilt)" counts.
     const text = summaryText(this, layout);
     printFn(text);

@@ -11,9 +11,8 @@ import {
   type Config, type SerializedObject, checkConfigKeys, configAxis, configNumber, isSerializedObject,
   serializedClassName, unknownIdentifier,
 } from "./common.js";
+import { epsilon } from "../tensor/config.js";
 
-/** Keras' backend.epsilon(), added to the norms before dividing. */
-const EPSILON = 1e-7;
 
 export type AxisOption = number | readonly number[];
 
@@ -67,7 +66,7 @@ export class MaxNorm extends Constraint {
   call(weight: Tensor): Tensor {
     const w = floatWeight(this.className, weight);
     const n = norms(this.className, w, this.axis);
-    return mul(w, div(clipByValue(n, 0, this.maxValue), add(n, EPSILON)));
+    return mul(w, div(clipByValue(n, 0, this.maxValue), add(n, epsilon())));
   }
   override getConfig(): Config {
     return { max_value: this.maxValue, axis: axisConfig(this.axis) };
@@ -97,7 +96,7 @@ export class UnitNorm extends Constraint {
   }
   call(weight: Tensor): Tensor {
     const w = floatWeight(this.className, weight);
-    return div(w, add(norms(this.className, w, this.axis), EPSILON));
+    return div(w, add(norms(this.className, w, this.axis), epsilon()));
   }
   override getConfig(): Config {
     return { axis: axisConfig(this.axis) };
@@ -136,7 +135,7 @@ export class MinMaxNorm extends Constraint {
     const w = floatWeight(this.className, weight);
     const n = norms(this.className, w, this.axis);
     const desired = add(mul(clipByValue(n, this.minValue, this.maxValue), this.rate), mul(n, 1 - this.rate));
-    return mul(w, div(desired, add(n, EPSILON)));
+    return mul(w, div(desired, add(n, epsilon())));
   }
   override getConfig(): Config {
     return { min_value: this.minValue, max_value: this.maxValue, rate: this.rate, axis: axisConfig(this.axis) };

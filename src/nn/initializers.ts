@@ -24,6 +24,7 @@ import {
   serializedClassName, unknownIdentifier,
 } from "./common.js";
 import { valueText } from "../tensor/value_text.js";
+import { floatx } from "../tensor/config.js";
 
 /** Keras' fan computation: [fanIn, fanOut] of a weight shape. */
 export function computeFans(shape: Shape): [number, number] {
@@ -44,7 +45,7 @@ function checkShape(kind: string, shape: Shape): number[] {
 
 function floatDType(kind: string, dtype: DType): FloatDType {
   if (!isFloatDType(dtype)) {
-    throw new TypeError(`initializers.${kind}: random values need a float dtype, got ${dtype}; use "float32" (the default) or "float64"`);
+    throw new TypeError(`initializers.${kind}: random values need a float dtype, got ${dtype}; use "float32" or "float64"`);
   }
   return dtype;
 }
@@ -60,7 +61,7 @@ export abstract class Initializer {
   /** Keras' class name, as written in a saved model's config ("GlorotUniform"). */
   abstract readonly className: string;
 
-  /** A tensor of `shape` and `dtype` (default float32) holding the initial values. */
+  /** A tensor of `shape` and `dtype` (default config.floatx(), float32 unless set) holding the initial values. */
   abstract call(shape: Shape, dtype?: DType): Tensor;
 
   /** Keras' get_config(): the constructor arguments under Keras' snake_case keys. */
@@ -79,7 +80,7 @@ export abstract class Initializer {
 /** keras.initializers.Zeros. */
 export class Zeros extends Initializer {
   readonly className = "Zeros";
-  call(shape: Shape, dtype: DType = "float32"): Tensor {
+  call(shape: Shape, dtype: DType = floatx()): Tensor {
     return zeros(checkShape(this.className, shape), dtype);
   }
 }
@@ -87,7 +88,7 @@ export class Zeros extends Initializer {
 /** keras.initializers.Ones. */
 export class Ones extends Initializer {
   readonly className = "Ones";
-  call(shape: Shape, dtype: DType = "float32"): Tensor {
+  call(shape: Shape, dtype: DType = floatx()): Tensor {
     return fill(checkShape(this.className, shape), 1, dtype);
   }
 }
@@ -109,7 +110,7 @@ export class Constant extends Initializer {
     }
     this.value = value;
   }
-  call(shape: Shape, dtype: DType = "float32"): Tensor {
+  call(shape: Shape, dtype: DType = floatx()): Tensor {
     if (dtype !== "bool" && !isFloatDType(dtype) && !Number.isInteger(this.value)) {
       throw new TypeError(`initializers.Constant: value ${this.value} is not an integer but dtype is ${dtype}; use a float dtype`);
     }
@@ -136,7 +137,7 @@ export class Identity extends Initializer {
     super();
     this.gain = opts.gain ?? 1;
   }
-  call(shape: Shape, dtype: DType = "float32"): Tensor {
+  call(shape: Shape, dtype: DType = floatx()): Tensor {
     const s = checkShape(this.className, shape);
     if (s.length !== 2) {
       throw new RangeError(`initializers.Identity: only 2-D shapes have an identity matrix, got ${shapeText(s)}; use "orthogonal" for other shapes`);
@@ -189,7 +190,7 @@ export class RandomNormal extends RandomInitializer {
     this.mean = opts.mean ?? 0;
     this.stddev = opts.stddev ?? 0.05;
   }
-  call(shape: Shape, dtype: DType = "float32"): Tensor {
+  call(shape: Shape, dtype: DType = floatx()): Tensor {
     return normal(checkShape(this.className, shape), this.mean, this.stddev, { dtype: floatDType(this.className, dtype), seed: this.drawSeed });
   }
   override getConfig(): Config {
@@ -207,7 +208,7 @@ export class TruncatedNormal extends RandomInitializer {
     this.mean = opts.mean ?? 0;
     this.stddev = opts.stddev ?? 0.05;
   }
-  call(shape: Shape, dtype: DType = "float32"): Tensor {
+  call(shape: Shape, dtype: DType = floatx()): Tensor {
     return truncatedNormal(checkShape(this.className, shape), this.mean, this.stddev, { dtype: floatDType(this.className, dtype), seed: this.drawSeed });
   }
   override getConfig(): Config {
@@ -233,7 +234,7 @@ export class RandomUniform extends RandomInitializer {
       throw new RangeError(`initializers.RandomUniform: minval ${this.minval} must be smaller than maxval ${this.maxval}`);
     }
   }
-  call(shape: Shape, dtype: DType = "float32"): Tensor {
+  call(shape: Shape, dtype: DType = floatx()): Tensor {
     return uniform(checkShape(this.className, shape), this.minval, this.maxval, { dtype: floatDType(this.className, dtype), seed: this.drawSeed });
   }
   override getConfig(): Config {
@@ -298,7 +299,7 @@ export class VarianceScaling extends RandomInitializer {
     return { fanIn, fanOut, stddev, limit: Math.sqrt(3 * s) };
   }
 
-  call(shape: Shape, dtype: DType = "float32"): Tensor {
+  call(shape: Shape, dtype: DType = floatx()): Tensor {
     const s = checkShape(this.className, shape);
     const d = floatDType(this.className, dtype);
     const { stddev, limit } = this.parameters(s);
@@ -410,7 +411,7 @@ export class Orthogonal extends RandomInitializer {
     super("Orthogonal", opts.seed);
     this.gain = opts.gain ?? 1;
   }
-  call(shape: Shape, dtype: DType = "float32"): Tensor {
+  call(shape: Shape, dtype: DType = floatx()): Tensor {
     const s = checkShape(this.className, shape);
     const d = floatDType(this.className, dtype);
     if (s.length < 2) {
@@ -447,7 +448,7 @@ class FunctionInitializer extends Initializer {
   constructor(private readonly fn: InitializerFunction) {
     super();
   }
-  call(shape: Shape, dtype: DType = "float32"): Tensor {
+  call(shape: Shape, dtype: DType = floatx()): Tensor {
     return this.fn(shape, dtype);
   }
 }
@@ -535,7 +536,7 @@ export function get(identifier: InitializerIdentifier): Initializer {
   if (typeof identifier === "string") return deserialize({ className: identifier });
   if (identifier instanceof Tensor) {
     const t = identifier;
-    return new FunctionInitializer((shape, dtype = "float32") => {
+    return new FunctionInitializer((shape, dtype = floatx()) => {
       if (shape.length !== t.rank || shape.some((d, i) => d !== t.shape[i])) {
         throw new RangeError(`initializers.get: a tensor used as initializer has shape ${shapeText(t.shape)} but the weight needs ${shapeText(shape)}`);
       }

@@ -3,7 +3,7 @@
  * the scalar a model minimizes, with Keras 3's formulas and reduction (keras/src/losses).
  *
  * The cross-entropies, mean squared and mean absolute error per example are the ops of
- * src/ops/loss.ts (Keras' 1e-7 clipping, log-softmax for logits); this file adds label smoothing,
+ * src/ops/loss.ts (Keras' epsilon() clipping, log-softmax for logits); this file adds label smoothing,
  * the other Keras losses and the reduction: "sum_over_batch_size" (Keras' default) sums the
  * (weighted) per-example losses and divides by their number, whatever the weights.
  */
@@ -35,6 +35,7 @@ import {
   type DiceAxis, binaryFocalCrossentropy, categoricalFocalCrossentropy, checkFocalAlpha, dice, tversky,
 } from "./losses_extra.js";
 import { ctc } from "./losses_ctc.js";
+import { epsilon } from "../tensor/config.js";
 
 export { meanAbsoluteError, meanSquaredError, squeezeOrExpandToSameRank };
 export {
@@ -42,8 +43,6 @@ export {
   type BinaryFocalCrossentropyOptions, type CategoricalFocalCrossentropyOptions, type DiceAxis,
 };
 
-/** Keras' backend.epsilon(). */
-const EPSILON = 1e-7;
 
 // ---------------------------------------------------------------- per-example functions
 
@@ -80,7 +79,7 @@ export interface CategoricalCrossentropyOptions {
 
 /**
  * keras.losses.categorical_crossentropy: one-hot (or probability) labels, per-example loss over
- * `axis`. Probabilities are rescaled to sum to 1 and clipped to [1e-7, 1 - 1e-7]; with
+ * `axis`. Probabilities are rescaled to sum to 1 and clipped to [epsilon(), 1 - epsilon()] (config.epsilon(), 1e-7 unless set); with
  * labelSmoothing s the labels become yTrue * (1 - s) + s / numClasses.
  */
 export function categoricalCrossentropy(yTrueIn: Input, yPredIn: Input, opts: CategoricalCrossentropyOptions = {}): Tensor {
@@ -104,7 +103,7 @@ const CROSSENTROPY_OPTIONS: readonly (keyof CategoricalCrossentropyOptions)[] = 
 
 /**
  * keras.losses.binary_crossentropy: elementwise binary cross-entropy (probabilities clipped to
- * [1e-7, 1 - 1e-7], or sigmoid cross-entropy on logits) averaged over `axis` (default the last);
+ * [epsilon(), 1 - epsilon()] (config.epsilon(), 1e-7 unless set), or sigmoid cross-entropy on logits) averaged over `axis` (default the last);
  * labelSmoothing s squeezes the labels towards 0.5: yTrue * (1 - s) + 0.5 * s.
  */
 export function binaryCrossentropy(yTrueIn: Input, yPredIn: Input, opts: BinaryCrossentropyOptions = {}): Tensor {
@@ -176,16 +175,16 @@ export function sparseCategoricalCrossentropy(yTrueIn: Input, yPredIn: Input, op
   return sparseCrossentropyMasked(yTrueIn, yPredIn, opts, "sparseCategoricalCrossentropy").values;
 }
 
-/** keras.losses.mean_absolute_percentage_error: 100 * mean(|yTrue - yPred| / max(|yTrue|, 1e-7)) over the last axis. */
+/** keras.losses.mean_absolute_percentage_error: 100 * mean(|yTrue - yPred| / max(|yTrue|, epsilon())) over the last axis. */
 export function meanAbsolutePercentageError(yTrueIn: Input, yPredIn: Input): Tensor {
   const [t, p] = alignedPair("meanAbsolutePercentageError", yTrueIn, yPredIn);
-  return mul(mean(abs(div(sub(t, p), maximum(abs(t), EPSILON))), -1), 100);
+  return mul(mean(abs(div(sub(t, p), maximum(abs(t), epsilon()))), -1), 100);
 }
 
 /** keras.losses.mean_squared_logarithmic_error: mean((log(max(yPred, eps) + 1) - log(max(yTrue, eps) + 1))^2) over the last axis. */
 export function meanSquaredLogarithmicError(yTrueIn: Input, yPredIn: Input): Tensor {
   const [t, p] = alignedPair("meanSquaredLogarithmicError", yTrueIn, yPredIn);
-  return mean(square(sub(log(add(maximum(p, EPSILON), 1)), log(add(maximum(t, EPSILON), 1)))), -1);
+  return mean(square(sub(log(add(maximum(p, epsilon()), 1)), log(add(maximum(t, epsilon()), 1)))), -1);
 }
 
 /**
@@ -210,19 +209,19 @@ export function logCosh(yTrueIn: Input, yPredIn: Input): Tensor {
 
 /**
  * keras.losses.kl_divergence: sum(yTrue * log(yTrue / yPred)) over the last axis, both clipped
- * to [1e-7, 1] first.
+ * to [epsilon(), 1] first.
  */
 export function klDivergence(yTrueIn: Input, yPredIn: Input): Tensor {
   const { yTrue, yPred } = pair("klDivergence", yTrueIn, yPredIn);
-  const t = clipByValue(yTrue, EPSILON, 1);
-  const p = clipByValue(yPred, EPSILON, 1);
+  const t = clipByValue(yTrue, epsilon(), 1);
+  const p = clipByValue(yPred, epsilon(), 1);
   return sum(mul(t, log(div(t, p))), -1);
 }
 
-/** keras.losses.poisson: mean(yPred - yTrue * log(yPred + 1e-7)) over the last axis. */
+/** keras.losses.poisson: mean(yPred - yTrue * log(yPred + epsilon())) over the last axis. */
 export function poisson(yTrueIn: Input, yPredIn: Input): Tensor {
   const { yTrue, yPred } = pair("poisson", yTrueIn, yPredIn);
-  return mean(sub(yPred, mul(yTrue, log(add(yPred, EPSILON)))), -1);
+  return mean(sub(yPred, mul(yTrue, log(add(yPred, epsilon())))), -1);
 }
 
 /** Keras' convert_binary_labels_to_hinge: labels that are all 0 or 1 become -1 or 1; others are kept. */
@@ -254,7 +253,7 @@ export function categoricalHinge(yTrueIn: Input, yPredIn: Input): Tensor {
 
 /** Keras' L2 normalize: x * rsqrt(max(sum(x^2), eps^2)) along `axis` (a zero vector stays zero). */
 export function l2Normalize(x: Tensor, axis = -1): Tensor {
-  return mul(x, rsqrt(maximum(sum(square(x), axis, true), EPSILON * EPSILON)));
+  return mul(x, rsqrt(maximum(sum(square(x), axis, true), epsilon() * epsilon())));
 }
 
 /**
@@ -317,7 +316,7 @@ export function reduceWeightedValues(
     let m = cast(mask, v.dtype);
     if (reduction === "sum_over_batch_size" || reduction === "mean") {
       const valid = sum(m).item();
-      m = mul(m, m.size / (valid + EPSILON));
+      m = mul(m, m.size / (valid + epsilon()));
     }
     if (w !== null) {
       let sw: Tensor;

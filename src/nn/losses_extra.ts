@@ -14,9 +14,8 @@ import { sigmoid, softmax } from "../ops/activation.js";
 import { reshape } from "../ops/shape.js";
 import { valueText } from "../tensor/value_text.js";
 import { checkKeys } from "./common.js";
+import { epsilon } from "../tensor/config.js";
 
-/** Keras' backend.epsilon(). */
-const EPSILON = 1e-7;
 
 /** yPred as a float tensor and yTrue cast to its dtype (Keras' ops.cast(y_true, y_pred.dtype)). */
 function floatPair(op: string, yTrueIn: Input, yPredIn: Input): { yTrue: Tensor; yPred: Tensor } {
@@ -57,7 +56,7 @@ export const BINARY_FOCAL_OPTIONS: readonly (keyof BinaryFocalCrossentropyOption
 
 /**
  * keras.losses.binary_focal_crossentropy: (1 - p_t)^gamma * bce, with p_t = yTrue * p + (1 - yTrue) * (1 - p)
- * and bce the cross-entropy of p clipped to [1e-7, 1 - 1e-7]; with applyClassBalancing also
+ * and bce the cross-entropy of p clipped to [epsilon(), 1 - epsilon()] (config.epsilon(), 1e-7 unless set); with applyClassBalancing also
  * times alpha (positives) or 1 - alpha (negatives); averaged over `axis`.
  */
 export function binaryFocalCrossentropy(yTrueIn: Input, yPredIn: Input, opts: BinaryFocalCrossentropyOptions = {}): Tensor {
@@ -72,7 +71,7 @@ export function binaryFocalCrossentropy(yTrueIn: Input, yPredIn: Input, opts: Bi
   const axis = normalizeAxis(opts.axis ?? -1, yPred.rank, op);
   if (s > 0) yTrue = add(mul(yTrue, 1 - s), 0.5 * s);
   if (opts.fromLogits) yPred = sigmoid(yPred);
-  const p = clipByValue(yPred, EPSILON, 1 - EPSILON);
+  const p = clipByValue(yPred, epsilon(), 1 - epsilon());
   const bce = neg(add(mul(yTrue, log(p)), mul(sub(1, yTrue), log(sub(1, p)))));
   // p_t from the unclipped probabilities, as Keras.
   const pT = add(mul(yTrue, yPred), mul(sub(1, yTrue), sub(1, yPred)));
@@ -104,7 +103,7 @@ export function checkFocalAlpha(op: string, alpha: unknown): number | number[] {
 
 /**
  * keras.losses.categorical_focal_crossentropy: sum over `axis` of alpha * (1 - p)^gamma * -yTrue * log(p),
- * with p = yPred rescaled to sum to 1 and clipped to [1e-7, 1 - 1e-7].
+ * with p = yPred rescaled to sum to 1 and clipped to [epsilon(), 1 - epsilon()] (config.epsilon(), 1e-7 unless set).
  */
 export function categoricalFocalCrossentropy(yTrueIn: Input, yPredIn: Input, opts: CategoricalFocalCrossentropyOptions = {}): Tensor {
   const op = "categoricalFocalCrossentropy";
@@ -119,7 +118,7 @@ export function categoricalFocalCrossentropy(yTrueIn: Input, yPredIn: Input, opt
   // Keras smooths by the size of the last axis, whatever `axis` is.
   if (s > 0) yTrue = add(mul(yTrue, 1 - s), s / yTrue.shape[yTrue.rank - 1]);
   if (opts.fromLogits) yPred = softmax(yPred, axis);
-  const p = clipByValue(div(yPred, sum(yPred, axis, true)), EPSILON, 1 - EPSILON);
+  const p = clipByValue(div(yPred, sum(yPred, axis, true)), epsilon(), 1 - epsilon());
   const cce = neg(mul(yTrue, log(p)));
   let weighting = pow(sub(1, p), gamma);
   if (Array.isArray(alpha)) {
@@ -147,7 +146,7 @@ export function dice(yTrueIn: Input, yPredIn: Input, axis: DiceAxis = null): Ten
   const { yTrue, yPred } = floatPair(op, yTrueIn, yPredIn);
   const ax = axis === null ? undefined : typeof axis === "number" ? axis : [...axis];
   const inter = sum(mul(yTrue, yPred), ax);
-  return sub(1, div(mul(inter, 2), add(add(sum(yTrue, ax), sum(yPred, ax)), EPSILON)));
+  return sub(1, div(mul(inter, 2), add(add(sum(yTrue, ax), sum(yPred, ax)), epsilon())));
 }
 
 /**
@@ -165,5 +164,5 @@ export function tversky(yTrueIn: Input, yPredIn: Input, alpha = 0.5, beta = 0.5)
   const tp = sum(mul(t, p));
   const fp = sum(mul(sub(1, p), t));
   const fn = sum(mul(p, sub(1, t)));
-  return sub(1, div(tp, add(add(add(tp, mul(fp, alpha)), mul(fn, beta)), EPSILON)));
+  return sub(1, div(tp, add(add(add(tp, mul(fp, alpha)), mul(fn, beta)), epsilon())));
 }

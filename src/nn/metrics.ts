@@ -33,6 +33,7 @@ import { F1Score, FBetaScore, type FScoreAverage } from "./metrics_fscore.js";
 import { R2Score, type R2ClassAggregation } from "./metrics_r2.js";
 import { BinaryIoU, IoU, IOU_METRIC_FACTORIES, MeanIoU, OneHotIoU, OneHotMeanIoU } from "./metrics_iou.js";
 import { type NameOption, Metric, checkMetricOptions, floatPred, labels } from "./metric_base.js";
+import { epsilon } from "../tensor/config.js";
 
 export { Metric } from "./metric_base.js";
 export { F1Score, FBetaScore, R2Score };
@@ -1083,13 +1084,13 @@ export type AUCCurve = "ROC" | "PR";
 export type AUCSummationMethod = "interpolation" | "minoring" | "majoring";
 
 export interface AUCOptions extends NameOption {
-  /** Number of thresholds (default 200), evenly spaced on [0, 1] with the ends moved to -1e-7 and 1 + 1e-7. */
+  /** Number of thresholds (default 200), evenly spaced on [0, 1] with the ends moved to -epsilon() and 1 + epsilon() (1e-7 by default). */
   numThresholds?: number;
   /** "ROC" (default) or "PR". */
   curve?: AUCCurve;
   /** "interpolation" (default: trapezoids for ROC, Davis & Goadrich for PR), "minoring" or "majoring". */
   summationMethod?: AUCSummationMethod;
-  /** Explicit thresholds in [0, 1] instead of numThresholds (-1e-7 and 1 + 1e-7 are added). */
+  /** Explicit thresholds in [0, 1] instead of numThresholds (-epsilon() and 1 + epsilon() are added). */
   thresholds?: readonly number[];
   /** yPred holds logits (a sigmoid is applied first). */
   fromLogits?: boolean;
@@ -1107,11 +1108,11 @@ export interface AUCOptions extends NameOption {
   labelWeights?: readonly number[] | null;
 }
 
-/** Keras' is_evenly_distributed_thresholds: at least 3 thresholds, i / (n - 1) within 1e-7. */
+/** Keras' is_evenly_distributed_thresholds: at least 3 thresholds, i / (n - 1) within epsilon() (np.allclose). */
 function evenlyDistributed(thresholds: readonly number[]): boolean {
   const n = thresholds.length;
   if (n < 3) return false;
-  return thresholds.every((t, i) => Math.abs(t - Math.fround(i / (n - 1))) <= 1e-7 + 1e-5 * Math.abs(Math.fround(i / (n - 1))));
+  return thresholds.every((t, i) => Math.abs(t - Math.fround(i / (n - 1))) <= epsilon() + 1e-5 * Math.abs(Math.fround(i / (n - 1))));
 }
 
 /**
@@ -1130,7 +1131,7 @@ export class AUC extends Metric {
   readonly numLabels: number | null;
   /** The label weights as float32 values, as Keras keeps them (null: none). */
   readonly labelWeights: readonly number[] | null;
-  /** Every threshold, the end points -1e-7 and 1 + 1e-7 included. */
+  /** Every threshold, the end points -epsilon() and 1 + epsilon() included. */
   readonly thresholds: readonly number[];
   private readonly initFromThresholds: boolean;
   private readonly evenly: boolean;
@@ -1190,7 +1191,8 @@ export class AUC extends Metric {
       this.evenly = true;
       this.initFromThresholds = false;
     }
-    this.thresholds = [0 - 1e-7, ...inner, 1 + 1e-7];
+    // Keras reads backend.epsilon() when the metric is made, so a later setEpsilon leaves it unchanged.
+    this.thresholds = [0 - epsilon(), ...inner, 1 + epsilon()];
     if (!multiLabel) this.counts = [this.zeroCounts()];
     else if (numLabels !== null) this.counts = Array.from({ length: numLabels }, () => this.zeroCounts());
   }

@@ -12,9 +12,8 @@ import { expandDims } from "../ops/shape.js";
 import { type Config } from "./common.js";
 import { type NameOption, Metric, checkMetricOptions, floatPred, labels } from "./metric_base.js";
 import { valueText } from "../tensor/value_text.js";
+import { epsilon } from "../tensor/config.js";
 
-/** Keras' backend.epsilon(), added to every denominator of the F-score. */
-const EPSILON = 1e-7;
 
 export type FScoreAverage = "micro" | "macro" | "weighted" | null;
 
@@ -131,9 +130,9 @@ export class FBetaScore extends Metric {
     const b2 = this.beta * this.beta;
     const { tp, fp, fn } = this.counts;
     return tp.map((t, i) => {
-      const precision = t / (t + fp[i] + EPSILON);
-      const recall = t / (t + fn[i] + EPSILON);
-      return ((precision * recall) / (b2 * precision + recall + EPSILON)) * (1 + b2);
+      const precision = t / (t + fp[i] + epsilon());
+      const recall = t / (t + fn[i] + epsilon());
+      return ((precision * recall) / (b2 * precision + recall + epsilon())) * (1 + b2);
     });
   }
 
@@ -166,7 +165,7 @@ export class FBetaScore extends Metric {
     }
     if (this.average === "weighted") {
       const support = this.counts!.support;
-      const total = support.reduce((a, b) => a + b, 0) + EPSILON;
+      const total = support.reduce((a, b) => a + b, 0) + epsilon();
       return s.reduce((a, v, i) => a + v * (support[i] / total), 0);
     }
     return s.reduce((a, b) => a + b, 0) / s.length;

@@ -16,9 +16,8 @@ import { type Config, autoName, checkConfigKeys, configBoolean, configNumber, co
 import { type NameOption, Metric, checkMetricOptions, labels } from "./metric_base.js";
 import { valueText } from "../tensor/value_text.js";
 import { shortestRepr } from "../tensor/format.js";
+import { epsilon } from "../tensor/config.js";
 
-/** Keras' backend.epsilon(), added to each class's denominator and to the count of classes. */
-const EPSILON = 1e-7;
 
 /** The result dtype Keras records; lamina's confusion matrix is float64 whichever is named. */
 export type IoUDType = "float32" | "float64";
@@ -198,9 +197,9 @@ export class IoU extends Metric {
       const tp = this.cm[c * n + c];
       const union = predicted + actual - tp;
       if (union > 1e-9) valid++;
-      total += tp / (union + EPSILON);
+      total += tp / (union + epsilon());
     }
-    return total / (valid + EPSILON);
+    return total / (valid + epsilon());
   }
 
   resetState(): void {

@@ -5,19 +5,14 @@
 import type { Tensor } from "../tensor/tensor.js";
 import { shapeText } from "../tensor/shape.js";
 import { valueText } from "../tensor/value_text.js";
+import { type ImageDataFormat, standardizeDataFormat } from "../tensor/config.js";
 import { transpose } from "./shape.js";
 
-export type ImageDataFormat = "channels_last" | "channels_first";
+export type { ImageDataFormat };
 
-/** Keras' standardize_data_format without a global setting: undefined/null is "channels_last". */
+/** Keras' standardize_data_format: undefined/null is the global config.imageDataFormat(). */
 export function imageDataFormat(op: string, v: unknown): ImageDataFormat {
-  if (v === undefined || v === null) return "channels_last";
-  const s = typeof v === "string" ? v.toLowerCase() : v;
-  if (s === "channels_last" || s === "channels_first") return s;
-  throw new RangeError(
-    `${op}: dataFormat must be "channels_last" (images [batch, height, width, channels]) or "channels_first" ` +
-      `([batch, channels, height, width]), got ${valueText(v)}`,
-  );
+  return standardizeDataFormat(op, v);
 }
 
 /** Refuses anything but a single image (rank 3) or a batch (rank 4), as Keras does, naming the layout expected. */

@@ -6,6 +6,7 @@
 import type { Tensor } from "../tensor/tensor.js";
 import { shapeText } from "../tensor/shape.js";
 import { valueText } from "../tensor/value_text.js";
+import { imageDataFormat } from "../tensor/config.js";
 import { type Input, toTensor } from "./engine.js";
 import { conv2d, conv2dTranspose, depthwiseConv2d } from "./conv.js";
 import { conv3d, conv3dTranspose } from "./conv3d.js";
@@ -44,8 +45,10 @@ function checkPadding(op: string, padding: string): KerasPadding {
   return p;
 }
 
+/** Keras' standardize_data_format: null or undefined is the global config.imageDataFormat(). */
 function channelsFirst(op: string, dataFormat: KerasDataFormat | undefined): boolean {
-  if (dataFormat === null || dataFormat === undefined || dataFormat === "channels_last") return false;
+  if (dataFormat === null || dataFormat === undefined) return imageDataFormat() === "channels_first";
+  if (dataFormat === "channels_last") return false;
   if (dataFormat === "channels_first") return true;
   throw new RangeError(`ops.${op}: dataFormat must be "channels_last", "channels_first" or null, got ${valueText(dataFormat)}`);
 }

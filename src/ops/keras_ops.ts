@@ -79,6 +79,7 @@ export {
   ravel, flip, amax, amin, append, take, getItem, select, segmentSum, scatter, scatterUpdate, dot, average, full, vectorize,
   customGradient, kerasVar as var,
 } from "./keras_numpy.js";
+import { epsilon } from "../tensor/config.js";
 export * as image from "./image-namespace.js";
 export * as linalg from "./linalg-namespace.js";
 // keras.ops.nn and keras.ops.numpy hold subsets of keras.ops; here both are the whole namespace.
@@ -361,7 +362,7 @@ export function binaryCrossentropy(target: Input, output: Input, fromLogits = fa
     throw new RangeError(`ops.binaryCrossentropy: target ${shapeText(y.shape)} and output ${shapeText(p.shape)} must have the same shape`);
   }
   if (fromLogits) return loss.sigmoidCrossEntropyWithLogits(y, p);
-  const q = m.clipByValue(p, 1e-7, 1 - 1e-7);
+  const q = m.clipByValue(p, epsilon(), 1 - epsilon());
   return m.neg(m.add(m.mul(y, m.log(q)), m.mul(m.sub(1, y), m.log(m.sub(1, q)))));
 }
 export function categoricalCrossentropy(target: Input, output: Input, fromLogits = false, axis = -1): Tensor {

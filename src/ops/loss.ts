@@ -8,9 +8,8 @@ import {
 import { mean, sum } from "./reduce.js";
 import { reshape, transpose } from "./shape.js";
 import { kerasLogits, relu, sigmoid, softmax } from "./activation.js";
-
-/** Keras' backend.epsilon(): probabilities are clipped to [EPSILON, 1 - EPSILON]. */
-const EPSILON = 1e-7;
+// Keras reads backend.epsilon() at every call, so config.setEpsilon changes the clipping of later calls.
+import { epsilon } from "../tensor/config.js";
 
 function describe(t: Tensor): string {
   return `${t.dtype} ${shapeText(t.shape)}`;
@@ -206,7 +205,7 @@ export function squeezeOrExpandToSameRank(x1: Tensor, x2: Tensor): [Tensor, Tens
 /**
  * keras.losses.categorical_crossentropy(yTrue, yPred): per-example loss over `axis`. On
  * probabilities (the default) Keras first rescales each row of yPred to sum to 1, clips it to
- * [1e-7, 1 - 1e-7] and returns -sum(yTrue * log(yPred)); with fromLogits it is
+ * [epsilon(), 1 - epsilon()] (config.epsilon(), 1e-7 unless set) and returns -sum(yTrue * log(yPred)); with fromLogits it is
  * softmaxCrossEntropyWithLogits.
  */
 export function categoricalCrossentropy(yTrueIn: Input, yPredIn: Input, opts: CrossentropyOptions = {}): Tensor {
@@ -218,7 +217,7 @@ export function categoricalCrossentropy(yTrueIn: Input, yPredIn: Input, opts: Cr
   if (opts.fromLogits) return softmaxCrossEntropyWithLogits(yTrue, yPred, axis);
   const logits = kerasLogits(yPred, "softmax", axis);
   if (logits) return softmaxCrossEntropyWithLogits(yTrue, logits, axis);
-  const p = clipByValue(div(yPred, sum(yPred, axis, true)), EPSILON, 1 - EPSILON);
+  const p = clipByValue(div(yPred, sum(yPred, axis, true)), epsilon(), 1 - epsilon());
   return neg(sum(mul(yTrue, log(p)), axis));
 }
 
@@ -226,7 +225,7 @@ export function categoricalCrossentropy(yTrueIn: Input, yPredIn: Input, opts: Cr
  * keras.losses.sparse_categorical_crossentropy(yTrue, yPred): yTrue holds class indices of
  * shape yPred.shape[:-1] (a trailing axis of size 1 is squeezed; float or uint8 labels are
  * truncated to integers as Keras' cast does). On probabilities Keras clips yPred to
- * [1e-7, 1 - 1e-7], takes the log and applies sparseSoftmaxCrossEntropyWithLogits to that.
+ * [epsilon(), 1 - epsilon()] (config.epsilon(), 1e-7 unless set), takes the log and applies sparseSoftmaxCrossEntropyWithLogits to that.
  */
 export function sparseCategoricalCrossentropy(yTrueIn: Input, yPredIn: Input, opts: CrossentropyOptions = {}): Tensor {
   const op = "sparseCategoricalCrossentropy";
@@ -244,13 +243,13 @@ export function sparseCategoricalCrossentropy(yTrueIn: Input, yPredIn: Input, op
   if (labels.dtype !== "int32" && labels.dtype !== "int64") {
     labels = new Tensor(castValues(storageOf(labels), labels.dtype, "int32") as Int32Array, labels.shape, "int32");
   }
-  const logits = opts.fromLogits ? yPred : kerasLogits(yPred, "softmax", -1) ?? log(clipByValue(yPred, EPSILON, 1 - EPSILON));
+  const logits = opts.fromLogits ? yPred : kerasLogits(yPred, "softmax", -1) ?? log(clipByValue(yPred, epsilon(), 1 - epsilon()));
   return sparseSoftmaxCrossEntropyWithLogits(labels, logits);
 }
 
 /**
  * keras.losses.binary_crossentropy(yTrue, yPred): the elementwise binary cross-entropy, averaged
- * over `axis` (default the last). On probabilities yPred is clipped to [1e-7, 1 - 1e-7] and the
+ * over `axis` (default the last). On probabilities yPred is clipped to [epsilon(), 1 - epsilon()] (config.epsilon(), 1e-7 unless set) and the
  * loss is -(yTrue * log(yPred) + (1 - yTrue) * log(1 - yPred)); with fromLogits it is
  * sigmoidCrossEntropyWithLogits.
  */
@@ -265,7 +264,7 @@ export function binaryCrossentropy(yTrueIn: Input, yPredIn: Input, opts: Crossen
   if (logits) {
     bce = sigmoidCrossEntropyWithLogits(yTrue, logits);
   } else {
-    const p = clipByValue(yPred, EPSILON, 1 - EPSILON);
+    const p = clipByValue(yPred, epsilon(), 1 - epsilon());
     bce = neg(add(mul(yTrue, log(p)), mul(sub(1, yTrue), log(sub(1, p)))));
   }
   return mean(bce, axis);

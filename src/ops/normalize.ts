@@ -5,13 +5,12 @@ import { div, log, maximum, mul, squaredDifference, sub } from "./math.js";
 import { mean } from "./reduce.js";
 import { expandDims } from "./shape.js";
 import { norm } from "./linalg.js";
+import { epsilon } from "../tensor/config.js";
 
-/** Keras' backend.epsilon(), the floor of normalize's divisor. */
-const EPSILON = 1e-7;
 
 /**
  * keras.ops.normalize(x, axis = -1, order = 2): x divided by its `order`-norm along `axis`
- * (at least 1e-7, so a zero vector stays zero). A scalar is treated as a 1-vector.
+ * (at least config.epsilon(), 1e-7 unless set, so a zero vector stays zero). A scalar is treated as a 1-vector.
  */
 export function normalize(xIn: Input, axis = -1, order = 2): Tensor {
   const op = "normalize";
@@ -19,7 +18,7 @@ export function normalize(xIn: Input, axis = -1, order = 2): Tensor {
   assertFloat(op, x);
   if (!Number.isInteger(order) || order < 1) throw new RangeError(`${op}: order must be an integer >= 1, got ${order}`);
   if (x.rank === 0) x = expandDims(x, 0);
-  return div(x, maximum(norm(x, order, axis, true), EPSILON));
+  return div(x, maximum(norm(x, order, axis, true), epsilon()));
 }
 
 /**

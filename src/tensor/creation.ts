@@ -1,12 +1,13 @@
 import { type DType, type TypedArray, allocStorage, assertDType, dtypeOfTypedArray, isIntDType } from "./dtype.js";
 import { type Shape, assertShape, sizeOf, shapeText } from "./shape.js";
 import { Tensor, type NestedArray, storageOf } from "./tensor.js";
+import { floatx } from "./config.js";
 
 export type TensorLike = NestedArray | TypedArray | bigint | readonly bigint[] | Tensor;
 
 /**
  * tf.constant(value, dtype?) or tf.constant(value, shape?, dtype?).
- * Integer literals give int32 and other numbers float32, as TensorFlow does; typed arrays keep
+ * Integer literals give int32 and other numbers config.floatx() (float32 unless set); typed arrays keep
  * their own dtype; booleans give bool; bigints give int64.
  */
 export function constant(value: TensorLike, shapeOrDType?: Shape | DType | null, dtypeArg?: DType): Tensor {
@@ -28,7 +29,8 @@ export function constant(value: TensorLike, shapeOrDType?: Shape | DType | null,
     return new Tensor(data, checkShape(shape ?? [arr.length], data.length), d);
   }
   const { flat, inferredShape, kind } = flatten(value);
-  const d: DType = dtype ?? (kind === "bool" ? "bool" : kind === "bigint" ? "int64" : kind === "int" ? "int32" : "float32");
+  // JavaScript floats take config.floatx(), as Keras' convert_to_tensor gives Python floats floatx.
+  const d: DType = dtype ?? (kind === "bool" ? "bool" : kind === "bigint" ? "int64" : kind === "int" ? "int32" : floatx());
   const data = fromValues(flat, d);
   if (shape && sizeOf(shape) !== flat.length && flat.length === 1) {
     return fill(shape, Number(flat[0]), d);
@@ -170,17 +172,17 @@ export function castValues(src: TypedArray, from: DType, to: DType): TypedArray 
 
 export function fill(shape: Shape, value: number | boolean, dtype?: DType): Tensor {
   const s = assertShape([...shape], "fill");
-  const d = dtype ?? (typeof value === "boolean" ? "bool" : Number.isInteger(value) ? "int32" : "float32");
+  const d = dtype ?? (typeof value === "boolean" ? "bool" : Number.isInteger(value) ? "int32" : floatx());
   const out = allocStorage(d, sizeOf(s));
   if (out instanceof BigInt64Array) out.fill(BigInt(Number(value)));
   else out.fill(Number(value));
   return new Tensor(out, s, d);
 }
 
-export function zeros(shape: Shape, dtype: DType = "float32"): Tensor {
+export function zeros(shape: Shape, dtype: DType = floatx()): Tensor {
   return fill(shape, 0, dtype);
 }
-export function ones(shape: Shape, dtype: DType = "float32"): Tensor {
+export function ones(shape: Shape, dtype: DType = floatx()): Tensor {
   return fill(shape, 1, dtype);
 }
 export function zerosLike(t: Tensor): Tensor {

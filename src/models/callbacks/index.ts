@@ -31,6 +31,7 @@ export { configureCallbacks, type ConfigureCallbacksOptions, type ConfiguredCall
 export { MonitorCallback, inferMonitorDirection, type MonitorMode, type MonitorOptions } from "./monitor_callback.js";
 export { Progbar, type ProgbarOptions, type ProgbarValues, type ProgbarLoggerOptions, formatTimePerUnit } from "./progbar.js";
 export { setOutputWriter, getOutputWriter, type ProgressWriter, type Clock, type WarnFn } from "./output.js";
+export { setLogSink, type LogSink } from "./output.js";
 export type { EarlyStoppingOptions } from "./early_stopping.js";
 export type { ReduceLROnPlateauOptions } from "./reduce_lr.js";
 export type { LearningRateSchedule, LearningRateSchedulerOptions } from "./lr_scheduler.js";

@@ -31,12 +31,67 @@ export function setOutputWriter(writer: ProgressWriter | null): void {
   currentWriter = writer;
 }
 
+/** The writer of interactive output, or, while interactive logging is off, one that feeds the log sink (not a terminal). */
 export function getOutputWriter(): ProgressWriter {
+  if (!interactiveLogging) return logWriter;
   return currentWriter ?? stdoutWriter;
 }
 
-/** Keras' io_utils.print_msg: the message, then a newline unless lineBreak is false. */
+/**
+ * Receives one message while interactive logging is off, where Keras calls absl's logging.info.
+ * The message is passed as Keras passes it (a progress line keeps its own trailing newline).
+ */
+export type LogSink = (message: string) => void;
+
+// absl has no Node counterpart: a log record goes to stderr, one message per line, so stdout stays the program's own.
+const stderrSink: LogSink = (message: string) => {
+  process.stderr.write(message.endsWith("\n") ? message : message + "\n");
+};
+
+let currentSink: LogSink | null = null;
+
+/** Where messages go while interactive logging is off; null restores the default (process.stderr). */
+export function setLogSink(sink: LogSink | null): void {
+  currentSink = sink;
+}
+
+const logWriter: ProgressWriter = {
+  write(s: string): void {
+    (currentSink ?? stderrSink)(s);
+  },
+  isTTY: false,
+};
+
+let interactiveLogging = true;
+
+/** keras.config.enable_interactive_logging: progress bars, callback messages and summaries are printed (the default). */
+export function enableInteractiveLogging(): void {
+  interactiveLogging = true;
+}
+
+/**
+ * keras.config.disable_interactive_logging: what Keras would print goes to the log sink instead
+ * (setLogSink; process.stderr by default), one message per record, and progress bars write one
+ * line per epoch rather than redrawing, as on any output that is not a terminal.
+ */
+export function disableInteractiveLogging(): void {
+  interactiveLogging = false;
+}
+
+/** keras.config.is_interactive_logging_enabled. */
+export function isInteractiveLoggingEnabled(): boolean {
+  return interactiveLogging;
+}
+
+/**
+ * Keras' io_utils.print_msg: the message, then a newline unless lineBreak is false; while
+ * interactive logging is off, the message alone goes to the log sink, as Keras' logging.info.
+ */
 export function printMsg(message: string, lineBreak = true, writer: ProgressWriter = getOutputWriter()): void {
+  if (!interactiveLogging) {
+    (currentSink ?? stderrSink)(message);
+    return;
+  }
   writer.write(lineBreak ? message + "\n" : message);
 }
 

@@ -11,7 +11,7 @@
  */
 import { Callback, type CallbackParams, type Logs, type PredictBatchLogs } from "./callback.js";
 import { formatExponential, formatFixed, pyDivmod, pyIntText } from "./format.js";
-import { type Clock, type ProgressWriter, getOutputWriter, printMsg, systemClock } from "./output.js";
+import { type Clock, type ProgressWriter, getOutputWriter, isInteractiveLoggingEnabled, printMsg, systemClock } from "./output.js";
 
 /** `[name, value]` pairs in display order, or a logs object (its key order is the display order). */
 export type ProgbarValues = ReadonlyArray<readonly [string, number]> | Logs;
@@ -121,8 +121,9 @@ export class Progbar {
       this.statelessMetrics = null;
     }
     this.writer = options.writer ?? getOutputWriter();
-    // Keras rewrites in place on a terminal and wherever Python has its posix module (every non-Windows system).
-    this.dynamicDisplay = options.dynamicDisplay ?? (Boolean(this.writer.isTTY) || process.platform !== "win32");
+    // Keras rewrites in place on a terminal and wherever Python has its posix module (every non-Windows system);
+    // a log record cannot be rewritten, so with interactive logging off each update is a line of its own.
+    this.dynamicDisplay = options.dynamicDisplay ?? (isInteractiveLoggingEnabled() && (Boolean(this.writer.isTTY) || process.platform !== "win32"));
     this.now = options.now ?? systemClock;
     this.start = this.now();
   }

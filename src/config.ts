@@ -1,0 +1,11 @@
+/**
+ * `tf.config`: Keras 3.5's keras.config. Traceback filtering is left out: Keras documents it as
+ * filtering its own Python frames, which has no counterpart in lamina's stack traces.
+ */
+export {
+  epsilon, setEpsilon, floatx, setFloatx, imageDataFormat, setImageDataFormat, dtypePolicy, setDtypePolicy,
+  type DTypePolicy, type ImageDataFormat,
+} from "./tensor/config.js";
+export { enableInteractiveLogging, disableInteractiveLogging, isInteractiveLoggingEnabled } from "./models/callbacks/output.js";
+export { enableUnsafeDeserialization } from "./io/custom_objects.js";
+export { getBackend as backend, setBackend } from "./backend/registry.js";
