@@ -5,6 +5,7 @@ import { div, log, maximum, mul, squaredDifference, sub } from "./math.js";
 import { mean } from "./reduce.js";
 import { expandDims } from "./shape.js";
 import { norm } from "./linalg.js";
+import * as sym from "./symbolic.js";
 
 /** Keras' backend.epsilon(), the floor of normalize's divisor. */
 const EPSILON = 1e-7;
@@ -13,7 +14,7 @@ const EPSILON = 1e-7;
  * keras.ops.normalize(x, axis = -1, order = 2): x divided by its `order`-norm along `axis`
  * (at least 1e-7, so a zero vector stays zero). A scalar is treated as a 1-vector.
  */
-export function normalize(xIn: Input, axis = -1, order = 2): Tensor {
+function normalizeEager(xIn: Input, axis = -1, order = 2): Tensor {
   const op = "normalize";
   let x = toTensor(xIn, op);
   assertFloat(op, x);
@@ -21,6 +22,7 @@ export function normalize(xIn: Input, axis = -1, order = 2): Tensor {
   if (x.rank === 0) x = expandDims(x, 0);
   return div(x, maximum(norm(x, order, axis, true), EPSILON));
 }
+export const normalize = sym.withSymbolic(normalizeEager, (x, axis = -1, order = 2) => sym.symbolicOp("Normalize", [x], { axis, order }));
 
 /**
  * keras.ops.psnr(x1, x2, maxVal): the peak signal-to-noise ratio in dB,
