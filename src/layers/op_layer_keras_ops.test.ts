@@ -35,7 +35,7 @@ function opsModel2(): tf.models.Model {
   const x = layers.Input({ shape: [4, 6], name: "x" });
   const img = layers.Input({ shape: [8, 8, 3], name: "img" });
   const hot = ops.oneHot(ops.argmax(x, -1), 6);
-  const mixed = tf.sub(tf.add(tf.add(ops.cumsum(x, 1), ops.where(ops.greater(x, 0.5), x, 0.0)), ops.sort(x)), ops.norm(x, null, -1, true));
+  const mixed = tf.sub(tf.add(tf.add(ops.cumsum(x, 1), ops.where(ops.greater(x, 0.5), x, 0.0) as Sym), ops.sort(x)), ops.norm(x, null, -1, true));
   const gram = ops.einsum("bij,bkj->bik", x, x);
   const [topV, topI] = ops.topK(x, 2);
   const [left, right] = ops.split(x, 2, -1);
@@ -108,6 +108,58 @@ test("each further op is saved as Keras 3.5 writes it and runs as the eager op",
 test("ops that cannot sit in a functional model say so, naming the op and the fix", () => {
   const x = layers.Input({ shape: [4], name: "x" });
   assert.throws(() => ops.where(x), /ops\.where: called on a symbolic tensor.*cannot sit in a functional model.*depends on the values.*layers\.Lambda/);
-  assert.throws(() => ops.nonzero(x), /nonzero: called on a symbolic tensor.*cannot sit in a functional model.*layers\.Lambda/);
-  assert.throws(() => tf.countNonzero(x), /called on a symbolic tensor.*layers\.Lambda/);
+  assert.throws(() => ops.nonzero(x as unknown as tf.Tensor), /nonzero: called on a symbolic tensor.*cannot sit in a functional model.*layers\.Lambda/);
+  assert.throws(() => tf.countNonzero(x as unknown as tf.Tensor), /called on a symbolic tensor.*layers\.Lambda/);
+});
+
+test("every ops member called on a symbolic tensor records an operation or says it cannot sit in a functional model", () => {
+  tf.layers.clearSession();
+  const x = layers.Input({ shape: [4, 6], name: "x" });
+  const b = ops.greater(x, 0.5);
+  const i = ops.cast(x, "int32");
+  const fixed = (name: string, batchShape: number[]): Sym => layers.Input({ batchShape, name });
+  const k = fixed("k", [3, 6, 2]);
+  const id = (t: unknown): unknown => t;
+  // Valid arguments for each member that takes more than x (the shapes are the eager ops' rules).
+  const ARGS: Record<string, unknown[]> = {
+    add: [x, 1], subtract: [x, 1], multiply: [x, 2], divide: [x, 2], trueDivide: [x, 2], power: [x, 2], maximum: [x, 0], minimum: [x, 0],
+    all: [b], any: [b], logicalNot: [b], logicalAnd: [b, b], logicalOr: [b, b], logicalXor: [b, b], append: [x, x, 1], arctan2: [x, x],
+    argpartition: [x, 2], averagePool: [x, 2], maxPool: [x, 2], batchNormalization: [x, x, x, -1], binaryCrossentropy: [x, x],
+    categoricalCrossentropy: [x, x], sparseCategoricalCrossentropy: [layers.Input({ shape: [4], dtype: "int32" }), x],
+    broadcastTo: [fixed("y", [2, 4, 6]), [3, 2, 4, 6]], cast: [x, "int32"], clip: [x, 0, 1], concatenate: [[x, x], 1], stack: [[x, x], 1],
+    hstack: [[x, x]], vstack: [[x, x]], conv: [x, k], convTranspose: [x, fixed("kt", [3, 2, 6]), 1], depthwiseConv: [x, k],
+    separableConv: [x, k, fixed("pk", [1, 12, 4])], cross: [layers.Input({ shape: [3] }), layers.Input({ shape: [3] })], divideNoNan: [x, x],
+    dot: [x, layers.Input({ shape: [6, 4] })], matmul: [x, layers.Input({ shape: [6, 4] })], einsum: ["bij,bij->bi", x, x], equal: [x, 0],
+    notEqual: [x, 0], greater: [x, 0], greaterEqual: [x, 0], less: [x, 0], lessEqual: [x, 0], isclose: [x, x], logaddexp: [x, x],
+    floorDivide: [x, 2], mod: [x, 2], multiHot: [layers.Input({ shape: [3], dtype: "int32" }), 3], oneHot: [i, 3], outer: [x, x], pad: [x, 1],
+    repeat: [x, 2], reshape: [x, [-1, 24]], roll: [x, 1], searchsorted: [x, x], segmentMax: [x, i], segmentSum: [x, i], select: [[b], [x]],
+    split: [x, 2, -1], swapaxes: [x, 1, 2], take: [x, [0]], takeAlongAxis: [x, i], tensordot: [x, x, [[2], [2]]], tile: [x, [2]],
+    moveaxis: [x, 1, 2], digitize: [x, [0.5]], extractSequences: [x, 2, 1], inTopK: [i, x, 1], stft: [x, 4, 2, 4], istft: [[x, x], 4, 2, 4],
+    ctcLoss: [i, x, i, i], scatterUpdate: [x, [[0, 0, 0]], [1]], sliceUpdate: [x, [0, 0, 0], x], scatter: [i, x, [4]], getItem: [x, 0],
+    slice: [x, [0, 0, 0], [1, 2, 3]], where: [b, x, 0], fullLike: [x, 1], quantile: [x, 0.5], ctcDecode: [x, i], topK: [x, 2], moments: [x, [1]],
+    fft: [[x, x]], fft2: [[x, x]], irfft: [[x, x]], cond: [b, () => x, () => x], switch: [i, [() => x]], foriLoop: [0, 2, id, x],
+    associativeScan: [id, x], map: [id, x], vectorizedMap: [id, x], scan: [id, x, x], whileLoop: [() => false, id, [x]], linspace: [x, 1],
+    logspace: [x, 1], psnr: [x, x, 1], solve: [x, x], lstsq: [x, x], solveTriangular: [x, x], vdot: [x, x], correlate: [x, x], average: [x, 1],
+    meshgrid: [x, x], customGradient: [() => [x, id]], vectorize: [id],
+  };
+  // They make new tensors from shapes or numbers, or say whether a value is a tensor: no argument stands for a tensor.
+  const NO_TENSOR = new Set(["arange", "eye", "identity", "tri", "zeros", "ones", "full", "empty", "isTensor"]);
+  const wrong: string[] = [];
+  let recorded = 0;
+  for (const [name, f] of Object.entries(ops)) {
+    if (typeof f !== "function" || NO_TENSOR.has(name)) continue;
+    try {
+      let r = (f as (...a: unknown[]) => unknown)(...(ARGS[name] ?? [x]));
+      // vectorize and customGradient return the function to call.
+      if (typeof r === "function") r = (r as (...a: unknown[]) => unknown)(x);
+      const symbolic = (t: unknown): boolean => t instanceof tf.layers.SymbolicTensor;
+      if (symbolic(r) || (Array.isArray(r) && r.length > 0 && r.every(symbolic))) recorded++;
+      else wrong.push(`${name} returned ${String(r).slice(0, 60)}`);
+    } catch (e) {
+      const m = (e as Error).message;
+      if (!/cannot sit in a functional model .*layers\.Lambda/.test(m) || /cannot be converted to a tensor/.test(m)) wrong.push(`${name}: ${m.slice(0, 200)}`);
+    }
+  }
+  assert.deepEqual(wrong, []);
+  assert.ok(recorded > 150, `${recorded} members record an operation`);
 });

@@ -29,7 +29,9 @@ import { multiHot as tfMultiHot, segmentMax as tfSegmentMax } from "./scatter.js
 import { moveaxis as tfMoveaxis } from "./arrange.js";
 import { nonzero as tfNonzero } from "./search.js";
 import { whileLoop as tfWhileLoop, scan as tfScan } from "./control_flow.js";
-import { expandLeading } from "./keras_numpy.js";
+import { expandLeading, customGradient as kCustomGradient } from "./keras_numpy.js";
+import { logspace as tfLogspace } from "./sequences.js";
+import * as flow from "./control_flow.js";
 import * as sym from "./symbolic.js";
 
 type AxisArg = number | readonly number[] | null;
@@ -57,7 +59,7 @@ export { einsum } from "./einsum.js";
 export { argpartition, digitize, searchSorted as searchsorted, nonzero } from "./search.js";
 export { argsort, sort, median, inTopK } from "./sort.js";
 export { diag, diagonal, trace, tri } from "./diag.js";
-export { diff, logspace } from "./sequences.js";
+export { diff } from "./sequences.js";
 export { correlate, vdot } from "./products.js";
 export { tensordot, outer, tril, triu } from "./linalg.js";
 export { cholesky, eig, eigh, luFactor, qr, svd } from "./linalg_decompose.js";
@@ -66,7 +68,7 @@ export { countNonzero } from "./count.js";
 export { sliceUpdate } from "./scatter.js";
 export { quantile } from "./quantile.js";
 export { normalize, psnr } from "./normalize.js";
-export { cond, switchCase as switch, foriLoop, associativeScan, map, vectorizedMap } from "./control_flow.js";
+
 export { fft, fft2, rfft, irfft } from "./signal.js";
 export { extractSequences } from "./signal_frames.js";
 export { ctcLoss } from "./ctc.js";
@@ -78,7 +80,7 @@ export { clipByValue as clip } from "./math.js";
 export { conv, convTranspose, depthwiseConv, separableConv, averagePool, maxPoolNd as maxPool } from "./keras_conv.js";
 export {
   ravel, flip, amax, amin, append, take, getItem, select, segmentSum, scatter, scatterUpdate, dot, average, full, vectorize,
-  customGradient, kerasVar as var,
+  kerasVar as var,
 } from "./keras_numpy.js";
 export * as image from "./image-namespace.js";
 export * as linalg from "./linalg-namespace.js";
@@ -90,12 +92,14 @@ export * as numpy from "./keras_ops.js";
 
 /** keras.ops.array: a new tensor from x (copied), of dtype when given. */
 export function array(x: Input, dtype: DType | null = null): Tensor {
+  if (sym.anySymbolic([...arguments])) throw sym.symbolicRefused("ops.array", "lamina does not record it as a Keras operation; the tensor itself can go on as it is");
   const t = x instanceof Tensor ? shp.clone(x) : constant(x);
   return dtype === null || dtype === t.dtype ? t : m.cast(t, dtype);
 }
 
 /** keras.ops.convert_to_tensor (sparse tensors do not exist in lamina). */
 export function convertToTensor(x: Input, dtype: DType | null = null, sparse: boolean | null = null): Tensor {
+  if (sym.anySymbolic([...arguments])) throw sym.symbolicRefused("ops.convertToTensor", "Keras cannot convert a KerasTensor either: it has no values yet");
   if (sparse === true) throw new TypeError("ops.convertToTensor: sparse=true is not supported; lamina has dense tensors only, pass sparse null or false");
   const t = x instanceof Tensor ? x : constant(x);
   return dtype === null || dtype === t.dtype ? t : m.cast(t, dtype);
@@ -181,6 +185,7 @@ export function arange(start: number, stop: number | null = null, step = 1, dtyp
 
 /** keras.ops.linspace for scalar start/stop; [values, step] with retstep. */
 export function linspace(start: number, stop: number, num = 50, endpoint = true, retstep = false, dtype_: DType | null = null, axis = 0): Tensor | [Tensor, number] {
+  if (sym.anySymbolic([...arguments])) throw sym.symbolicRefused("ops.linspace", "lamina computes its values at once from numbers; pass numbers");
   if (typeof start !== "number" || typeof stop !== "number") throw new TypeError("ops.linspace: start and stop must be numbers; tensor endpoints are not supported");
   if (axis !== 0 && axis !== -1) throw new RangeError(`ops.linspace: axis ${axis} does not exist for scalar start and stop (the result is 1-D); use 0`);
   const d = dtype_ ?? "float32";
@@ -418,6 +423,7 @@ export function istft(x: ComplexPair, sequenceLength: number, sequenceStride: nu
 
 export function scan<C>(f: (carry: C, x: Tensor | null) => readonly [C, Tensor | readonly Tensor[]], init: C, xs: Tensor | null = null,
   length: number | null = null, reverse = false, unroll: number | boolean = 1): ReturnType<typeof tfScan> {
+  if (sym.anySymbolic([...arguments])) throw sym.symbolicRefused("ops.scan", "it takes a function, which a Keras config cannot describe");
   if (unroll !== 1 && typeof unroll !== "boolean" && !(Number.isInteger(unroll) && unroll > 0)) {
     throw new RangeError(`ops.scan: unroll must be a positive integer or a boolean, got ${valueText(unroll)}`);
   }
@@ -428,3 +434,18 @@ export function whileLoop<T extends readonly unknown[]>(cond_: (...vars: T) => b
   maximumIterations: number | null = null): T {
   return tfWhileLoop(cond_, body, loopVars, maximumIterations ?? undefined);
 }
+
+// ---- ops a functional model cannot hold: they take functions, or compute from values they need now ----
+const CALLABLE = "it takes a function, which a Keras config cannot describe";
+export const cond = sym.refuseSymbolic("ops.cond", flow.cond, CALLABLE);
+export const switchOp = sym.refuseSymbolic("ops.switch", flow.switchCase, CALLABLE);
+export { switchOp as switch };
+export const foriLoop = sym.refuseSymbolic("ops.foriLoop", flow.foriLoop, CALLABLE);
+export const associativeScan = sym.refuseSymbolic("ops.associativeScan", flow.associativeScan, CALLABLE);
+export const map = sym.refuseSymbolic("ops.map", flow.map, CALLABLE);
+export const vectorizedMap = sym.refuseSymbolic("ops.vectorizedMap", flow.vectorizedMap, CALLABLE);
+/** keras.ops.custom_gradient: the function it returns refuses symbolic tensors (it runs f at once). */
+export function customGradient(...args: Parameters<typeof kCustomGradient>): ReturnType<typeof kCustomGradient> {
+  return sym.refuseSymbolic("ops.customGradient", kCustomGradient(...args), CALLABLE);
+}
+export const logspace = sym.refuseSymbolic("ops.logspace", tfLogspace, "lamina computes its values at once from numbers; pass numbers");

@@ -102,3 +102,12 @@ export function axisConfig(axis: number | readonly number[] | null | undefined):
 export function jsonCopy<T>(v: T): T {
   return (Array.isArray(v) ? v.map(jsonCopy) : v) as T;
 }
+
+/** `fn`, refusing symbolic arguments with symbolicRefused's error (ops Keras cannot record either). */
+export function refuseSymbolic<F extends (...args: never[]) => unknown>(op: string, fn: F, why: string): F {
+  const guarded = (...args: unknown[]): unknown => {
+    if (anySymbolic(args)) throw symbolicRefused(op, why);
+    return (fn as unknown as (...a: unknown[]) => unknown)(...args);
+  };
+  return guarded as unknown as F;
+}
