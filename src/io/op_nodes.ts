@@ -34,7 +34,7 @@ export function operationEntryJson(op: OpLayer, nodes: readonly LayerNode[], ker
       }
       return toJson(a, `${where}: argument`);
     };
-    return { args: op.template.map(arg), kwargs: {} } as JsonObject;
+    return { args: op.template.map(arg), kwargs: Object.fromEntries(Object.entries(op.kwTemplate).map(([k, v]) => [k, arg(v)])) } as JsonObject;
   });
   return {
     module: op.spec.module, class_name: op.kerasClass, config: toJson(op.getConfig(), `${where}: config`) as JsonObject,
@@ -58,9 +58,6 @@ export function operationFromEntry(entry: Readonly<Record<string, unknown>>, nam
   if (nodes.length !== 1) throw new RangeError(`${w}: an operation is called once in a Keras config, but this one has ${nodes.length} inbound nodes`);
   const node = nodes[0];
   if (!isRecord(node) || !Array.isArray(node.args)) throw new TypeError(`${w}: its inbound node must be { args, kwargs }, got ${describe(node)}`);
-  if (isRecord(node.kwargs) && Object.keys(node.kwargs).length > 0) {
-    throw new RangeError(`${w}: keyword arguments ${JSON.stringify(node.kwargs)} in its call are not supported; lamina reads an operation's settings from its config`);
-  }
   const refs: TensorRef[] = [];
   const slot = (a: unknown): unknown => {
     if (isRecord(a) && a.class_name === "__keras_tensor__") {
@@ -72,6 +69,7 @@ export function operationFromEntry(entry: Readonly<Record<string, unknown>>, nam
     throw new TypeError(`${w}: argument ${describe(a)} is not supported; lamina reads tensors, lists of them and numbers`);
   };
   const template = node.args.map(slot);
+  const kwTemplate = Object.fromEntries(Object.entries(isRecord(node.kwargs) ? node.kwargs : {}).map(([k, v]) => [k, slot(v)]));
   const opConfig = Object.fromEntries(spec.keys.map((k) => [k, config[k] ?? null]));
-  return { layer: new OpLayer(className, opConfig, template, name), refs };
+  return { layer: new OpLayer(className, opConfig, template, name, kwTemplate), refs };
 }

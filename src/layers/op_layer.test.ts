@@ -155,8 +155,8 @@ test("a Keras config with an operation lamina lacks, or an operation called twic
   const base = JSON.parse(readFileSync(new URL("../../test/fixtures/symbolic_ops.json", import.meta.url), "utf8")) as Fixture;
   const cfg = structuredClone(base.config) as Fixture["config"] & { name: string };
   const entry = cfg.layers.find((l) => l.name === "sqrt")!;
-  entry.class_name = "Arctan2";
-  assert.throws(() => tf.models.modelFromJSON(JSON.stringify({ module: "keras.src.models.functional", class_name: "Functional", config: cfg, registered_name: "Functional" })), /operation Arctan2 "sqrt": Keras operation Arctan2 \(keras.src.ops.numpy\) is not supported/);
+  entry.class_name = "Correlate";
+  assert.throws(() => tf.models.modelFromJSON(JSON.stringify({ module: "keras.src.models.functional", class_name: "Functional", config: cfg, registered_name: "Functional" })), /operation Correlate "sqrt": Keras operation Correlate \(keras.src.ops.numpy\) is not supported/);
   entry.class_name = "Sqrt";
   entry.inbound_nodes = [];
   assert.throws(() => tf.models.modelFromJSON(JSON.stringify({ module: "keras.src.models.functional", class_name: "Functional", config: cfg, registered_name: "Functional" })), /has 0 inbound nodes/);

@@ -28,14 +28,16 @@ export class OpLayer extends Layer {
   declare readonly spec: OpSpec;
   declare readonly opConfig: OpConfig;
   declare readonly template: OpArgs;
+  /** The keyword arguments Keras passes to the operation's call, InputSlots where tensors go. */
+  declare readonly kwTemplate: Readonly<Record<string, unknown>>;
 
-  constructor(kerasClass: string, opConfig: OpConfig, template: OpArgs, name?: string) {
+  constructor(kerasClass: string, opConfig: OpConfig, template: OpArgs, name?: string, kwTemplate: Readonly<Record<string, unknown>> = {}) {
     const spec = OP_SPECS.get(kerasClass);
     if (spec === undefined) {
       throw new RangeError(`Keras operation ${kerasClass} is not supported in lamina's functional models; the supported ones are ${[...OP_SPECS.keys()].join(", ")}`);
     }
     super({ name: name ?? uniqueLayerName(toSnakeCase(kerasClass)) });
-    for (const [k, v] of Object.entries({ kerasClass, spec, opConfig, template })) {
+    for (const [k, v] of Object.entries({ kerasClass, spec, opConfig, template, kwTemplate })) {
       Object.defineProperty(this, k, { value: v, enumerable: false });
     }
     this.built = true;
@@ -51,26 +53,32 @@ export class OpLayer extends Layer {
     return inputs;
   }
 
-  call(inputs: Tensor | Tensor[], _opts: CallOptions): Tensor {
+  call(inputs: Tensor | Tensor[], _opts: CallOptions): Tensor | Tensor[] {
     const list = Array.isArray(inputs) ? inputs : [inputs];
-    return this.spec.run(fill(this.template, list), this.opConfig, `${this.kerasClass} ${this.name}`);
+    const kwargs = Object.fromEntries(Object.entries(this.kwTemplate).map(([k, v]) => [k, fill([v], list)[0]]));
+    return this.spec.run(fill(this.template, list), this.opConfig, `${this.kerasClass} ${this.name}`, kwargs);
   }
 
   /** Keras' get_config of the operation: its arguments, or `{ name }` for a class that takes none. */
   override getConfig(): Record<string, unknown> {
-    if (this.spec.keys.length === 0) return { name: this.name };
-    return Object.fromEntries(this.spec.keys.map((k) => [k, this.opConfig[k] ?? null]));
+    const keys = Object.fromEntries(this.spec.keys.map((k) => [k, this.opConfig[k] ?? null]));
+    const named = this.spec.nameKey ?? this.spec.keys.length === 0;
+    return named ? { name: this.name, ...keys } : keys;
   }
 
   /**
    * Records this operation's call on `inputs` (the symbolic tensors of its InputSlots, in order)
-   * and returns its symbolic output, whose shape and dtype come from running the op on ones twice,
-   * with the unknown dimensions set to 2 and then 3: an output dimension that differs is unknown.
+   * and returns its symbolic outputs (one, or one per tensor of an op that returns several), whose
+   * shapes and dtypes come from running the op on ones twice, with the unknown dimensions set to 2
+   * and then 3: an output dimension that differs is unknown.
    */
-  record(inputs: SymbolicTensor[]): SymbolicTensor {
+  record(inputs: SymbolicTensor[]): SymbolicTensor[] {
     const where = `${this.kerasClass} ${this.name}`;
-    const probe = (size: number): Tensor => noGrad(() => this.call(inputs.map((t) => ones(t.shape.map((d) => d ?? size), t.dtype)), {}));
-    let a: Tensor, b: Tensor;
+    const probe = (size: number): Tensor[] => {
+      const out = noGrad(() => this.call(inputs.map((t) => ones(t.shape.map((d) => d ?? size), t.dtype)), {}));
+      return Array.isArray(out) ? out : [out];
+    };
+    let a: Tensor[], b: Tensor[];
     try {
       a = probe(2);
       b = inputs.some((t) => t.shape.includes(null)) ? probe(3) : a;
@@ -78,12 +86,12 @@ export class OpLayer extends Layer {
       const shapes = inputs.map((t) => `${t.name} ${t.dtype} [${t.shape.map((d) => d ?? "None").join(", ")}]`).join(", ");
       throw new (e instanceof RangeError ? RangeError : TypeError)(`${where}: cannot apply it to ${shapes}: ${(e as Error).message}`);
     }
-    const shape: LayerShape = a.rank === b.rank ? a.shape.map((d, i) => (d === b.shape[i] ? d : null)) : a.shape.map(() => null);
+    const shapeOf = (x: Tensor, y: Tensor): LayerShape => (x.rank === y.rank ? x.shape.map((d, i) => (d === y.shape[i] ? d : null)) : x.shape.map(() => null));
     const node = new LayerNode(this, inputs, true);
     this.inboundNodes.push(node);
     this.builtInputShape = inputs.map((t) => t.shape);
-    node.outputs = [new SymbolicTensor(shape, a.dtype as DType, this, node, 0, this.name)];
-    return node.outputs[0];
+    node.outputs = a.map((t, i) => new SymbolicTensor(shapeOf(t, b[i]), t.dtype as DType, this, node, i, a.length > 1 ? `${this.name}_${i}` : this.name));
+    return node.outputs;
   }
 }
 
@@ -98,7 +106,7 @@ function fill(template: OpArgs, inputs: readonly Tensor[]): unknown[] {
 }
 
 /** The handler ops call on symbolic arguments: a new OpLayer recorded on the symbolic tensors among `args`. */
-function recordOperation(kerasClass: string, args: readonly unknown[], config: OpConfig): SymbolicTensor {
+function recordOperation(kerasClass: string, args: readonly unknown[], config: OpConfig, kwargs: Readonly<Record<string, unknown>>): SymbolicTensor[] {
   const inputs: SymbolicTensor[] = [];
   const slot = (a: unknown): unknown => {
     if (a instanceof SymbolicTensor) {
@@ -110,7 +118,8 @@ function recordOperation(kerasClass: string, args: readonly unknown[], config: O
     return a;
   };
   const template = args.map(slot);
-  return new OpLayer(kerasClass, config, template).record(inputs);
+  const kwTemplate = Object.fromEntries(Object.entries(kwargs).map(([k, v]) => [k, slot(v)]));
+  return new OpLayer(kerasClass, config, template, undefined, kwTemplate).record(inputs);
 }
 
 installSymbolicHandler(recordOperation);

@@ -14,6 +14,7 @@ import * as red from "../ops/reduce.js";
 import { matmul } from "../ops/matmul.js";
 import { hardSigmoid, hardSilu } from "../nn/activations.js";
 import * as kn from "../ops/keras_numpy.js";
+import { KERAS_OP_SPECS } from "./op_specs_keras_ops.js";
 
 export type OpConfig = Readonly<Record<string, unknown>>;
 
@@ -24,7 +25,10 @@ export interface OpSpec {
    * arguments, so Operation.get_config keeps the name).
    */
   readonly keys: readonly string[];
-  run(args: readonly unknown[], config: OpConfig, where: string): Tensor;
+  /** Whether Keras' config holds `name` beside the keys (true: MultiHot) or never (false: Select's `{}`). */
+  readonly nameKey?: boolean;
+  /** Runs the operation: `args` and `kwargs` are its call's, with tensors in place of the symbolic ones. */
+  run(args: readonly unknown[], config: OpConfig, where: string, kwargs: OpConfig): Tensor | Tensor[];
 }
 
 const NUMPY = "keras.src.ops.numpy";
@@ -140,8 +144,6 @@ export const OP_SPECS: ReadonlyMap<string, OpSpec> = new Map<string, OpSpec>([
   ["Stack", { module: NUMPY, keys: ["axis"], run: (a, c, w) => shp.stack(listArg(a, w), intOf(c, "axis", w)) }],
   ["Sum", reduction(red.sum, ["axis", "keepdims"])],
   ["Mean", reduction(red.mean, ["axis", "keepdims"])],
-  ["Max", reduction(red.max, ["axis", "keepdims", "initial"])],
-  ["Min", reduction(red.min, ["axis", "keepdims", "initial"])],
   ["Clip", { module: NUMPY, keys: ["x_min", "x_max"], run: (a, c, w) => m.clipByValue(tensorArg(a, 0, w), numberOf(c, "x_min", w), numberOf(c, "x_max", w)) }],
   ["Cast", {
     module: CORE, keys: ["dtype"],
@@ -158,4 +160,5 @@ export const OP_SPECS: ReadonlyMap<string, OpSpec> = new Map<string, OpSpec>([
   ["Amin", reduction((x, axis, k) => kn.amin(x, axis, k), ["axis", "keepdims"])],
   ["Take", { module: NUMPY, keys: ["axis"], run: (a, c, w) => kn.take(tensorArg(a, 0, w), tensorArg(a, 1, w), c.axis === null || c.axis === undefined ? null : intOf(c, "axis", w)) }],
   ["Append", { module: NUMPY, keys: ["axis"], run: (a, c, w) => kn.append(tensorArg(a, 0, w), tensorArg(a, 1, w), c.axis === null || c.axis === undefined ? null : intOf(c, "axis", w)) }],
+  ...KERAS_OP_SPECS,
 ]);

@@ -5,6 +5,7 @@ import { broadcastTo } from "./broadcast.js";
 import { concat, gather, reshape, transpose } from "./shape.js";
 import { integerValues } from "./indices.js";
 import { installMethods } from "./methods.js";
+import * as sym from "./symbolic.js";
 
 /*
  * Ops that rearrange elements (numpy's swapaxes, moveaxis, take_along_axis, roll, repeat,
@@ -17,7 +18,7 @@ function listText(v: readonly number[]): string {
 }
 
 /** keras.ops.swapaxes(x, axis1, axis2): x with the two axes exchanged. */
-export function swapaxes(xIn: Input, axis1: number, axis2: number): Tensor {
+function swapaxesEager(xIn: Input, axis1: number, axis2: number): Tensor {
   const x = toTensor(xIn, "swapaxes");
   const a = normalizeAxis(axis1, x.rank, "swapaxes");
   const b = normalizeAxis(axis2, x.rank, "swapaxes");
@@ -26,12 +27,13 @@ export function swapaxes(xIn: Input, axis1: number, axis2: number): Tensor {
   perm[b] = a;
   return transpose(x, perm);
 }
+export const swapaxes = sym.withSymbolic(swapaxesEager, (x, axis1, axis2) => sym.symbolicOp("Swapaxes", [x], { axis1, axis2 }));
 
 /**
  * keras.ops.moveaxis(x, source, destination): moves the axes `source` to the positions
  * `destination` (one axis or equally long lists); the others keep their order.
  */
-export function moveaxis(xIn: Input, source: number | readonly number[], destination: number | readonly number[]): Tensor {
+function moveaxisEager(xIn: Input, source: number | readonly number[], destination: number | readonly number[]): Tensor {
   const op = "moveaxis";
   const x = toTensor(xIn, op);
   const src = typeof source === "number" ? [source] : [...source];
@@ -49,6 +51,7 @@ export function moveaxis(xIn: Input, source: number | readonly number[], destina
   for (let i = 0, r = 0; i < x.rank; i++) if (perm[i] === -1) perm[i] = rest[r++];
   return transpose(x, perm);
 }
+export const moveaxis = sym.withSymbolic(moveaxisEager, (x, source, destination) => sym.symbolicOp("Moveaxis", [x], { source: sym.jsonCopy(source), destination: sym.jsonCopy(destination) }));
 
 /**
  * Flat positions into a tensor of `xShape` for each element of an output of `outShape`: the
@@ -87,7 +90,7 @@ function alongAxisPositions(op: string, xShape: Shape, idx: Int32Array, idxShape
  * x[..., indices[..., j, ...], ...] along `axis`, the other axes of x and indices broadcast
  * against each other; axis null flattens x first. Indices may be negative (from the end).
  */
-export function takeAlongAxis(xIn: Input, indicesIn: Input, axis: number | null = -1): Tensor {
+function takeAlongAxisEager(xIn: Input, indicesIn: Input, axis: number | null = -1): Tensor {
   const op = "takeAlongAxis";
   let x = toTensor(xIn, op);
   const it = indicesIn instanceof Tensor ? indicesIn : toTensor(indicesIn, op, "indices");
@@ -114,13 +117,14 @@ export function takeAlongAxis(xIn: Input, indicesIn: Input, axis: number | null 
   const pos = alongAxisPositions(op, xShape, idx, it.shape, outShape, a);
   return reshape(gather(reshape(xb, [-1]), new Tensor(pos, [pos.length], "int32")), outShape);
 }
+export const takeAlongAxis = sym.withSymbolic(takeAlongAxisEager, (x, indices, axis = -1) => sym.symbolicOp("TakeAlongAxis", [x, indices], { axis }));
 
 /**
  * keras.ops.roll(x, shift, axis) (numpy.roll, tf.roll): elements shifted by `shift` places along
  * `axis` (one or several, paired with shifts), those past the end coming back at the start; with
  * axis null the flattened x is rolled and its shape restored.
  */
-export function roll(xIn: Input, shift: number | readonly number[], axis: number | readonly number[] | null = null): Tensor {
+function rollEager(xIn: Input, shift: number | readonly number[], axis: number | readonly number[] | null = null): Tensor {
   const op = "roll";
   const x = toTensor(xIn, op);
   if (axis === null) {
@@ -151,12 +155,13 @@ export function roll(xIn: Input, shift: number | readonly number[], axis: number
   }
   return out;
 }
+export const roll = sym.withSymbolic(rollEager, (x, shift, axis = null) => sym.symbolicOp("Roll", [x], { shift: sym.jsonCopy(shift), axis: sym.jsonCopy(axis) }));
 
 /**
  * keras.ops.repeat(x, repeats, axis) (numpy.repeat): each element (slice along `axis`) repeated
  * `repeats` times, or repeats[i] times for element i; axis null repeats the flattened x.
  */
-export function repeat(xIn: Input, repeats: number | readonly number[], axis: number | null = null): Tensor {
+function repeatEager(xIn: Input, repeats: number | readonly number[], axis: number | null = null): Tensor {
   const op = "repeat";
   let x = toTensor(xIn, op);
   if (axis === null) x = reshape(x, [-1]);
@@ -175,6 +180,7 @@ export function repeat(xIn: Input, repeats: number | readonly number[], axis: nu
   counts.forEach((c, i) => { src.fill(i, o, o + c); o += c; });
   return gather(x, new Tensor(src, [src.length], "int32"), a);
 }
+export const repeat = sym.withSymbolic(repeatEager, (x, repeats, axis = null) => sym.symbolicOp("Repeat", [x], { repeats: sym.jsonCopy(repeats), axis }));
 
 /**
  * tf.meshgrid(x, y, { indexing }) for any number of 1-D inputs (flattened otherwise): coordinate
@@ -206,19 +212,21 @@ export function meshgrid(...args: (Input | { indexing?: "xy" | "ij" })[]): Tenso
 }
 
 /** keras.ops.hstack (numpy.hstack): concatenation along axis 1, or axis 0 for 1-D tensors. */
-export function hstack(xsIn: readonly Input[]): Tensor {
+function hstackEager(xsIn: readonly Input[]): Tensor {
   const xs = xsIn.map((t, i) => toTensor(t, "hstack", `xs[${i}]`));
   if (xs.length === 0) throw new RangeError("hstack: needs at least one tensor, got an empty list");
   const atLeast1 = xs.map((t) => (t.rank === 0 ? reshape(t, [1]) : t));
   return concat(atLeast1, atLeast1[0].rank === 1 ? 0 : 1);
 }
+export const hstack = sym.withSymbolic(hstackEager, (xs) => sym.symbolicOp("Hstack", [[...xs]]));
 
 /** keras.ops.vstack (numpy.vstack): concatenation along axis 0, 1-D tensors taken as rows. */
-export function vstack(xsIn: readonly Input[]): Tensor {
+function vstackEager(xsIn: readonly Input[]): Tensor {
   const xs = xsIn.map((t, i) => toTensor(t, "vstack", `xs[${i}]`));
   if (xs.length === 0) throw new RangeError("vstack: needs at least one tensor, got an empty list");
   return concat(xs.map((t) => (t.rank < 2 ? reshape(t, [1, t.size]) : t)), 0);
 }
+export const vstack = sym.withSymbolic(vstackEager, (xs) => sym.symbolicOp("Vstack", [[...xs]]));
 
 declare module "../tensor/tensor.js" {
   interface Tensor {

@@ -1,9 +1,10 @@
 import { Tensor } from "../tensor/tensor.js";
 import { type Shape, broadcastedAxes, shapeText, shapesEqual, sizeOf } from "../tensor/shape.js";
 import { assertFloat, backend, emptyTensor, num, raw, record, toTensor, type Input } from "./engine.js";
+import * as sym from "./symbolic.js";
 
 /** tf.broadcastTo(x, shape): repeat x along the axes where it has size 1 (or is missing). */
-export function broadcastTo(xIn: Input, shape: Shape): Tensor {
+function broadcastToEager(xIn: Input, shape: Shape): Tensor {
   const x = toTensor(xIn, "broadcastTo");
   if (shapesEqual(x.shape, shape)) return x;
   const off = shape.length - x.rank;
@@ -16,6 +17,7 @@ export function broadcastTo(xIn: Input, shape: Shape): Tensor {
   record("broadcastTo", [x], out, ([dy]) => [sumTo(dy, x.shape)]);
   return out;
 }
+export const broadcastTo = sym.withSymbolic(broadcastToEager, (x, shape) => sym.symbolicOp("BroadcastTo", [x], { shape: [...shape] }));
 
 /** Sums a broadcast result back down to `shape` (the adjoint of broadcastTo). */
 export function sumTo(xIn: Input, shape: Shape): Tensor {

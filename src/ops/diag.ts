@@ -7,6 +7,7 @@ import { concat, gather, reshape } from "./shape.js";
 import { sum } from "./reduce.js";
 import { moveaxis } from "./arrange.js";
 import { tril } from "./linalg.js";
+import * as sym from "./symbolic.js";
 
 /*
  * Diagonals (keras.ops diag, diagonal, trace, tri; numpy's semantics). Elements are picked with
@@ -30,7 +31,7 @@ function diagonalPositions(n: number, m: number, k: number): Int32Array {
  * diagonal of the matrices spanned by axis1 and axis2; those two axes are removed and the diagonal
  * becomes the last axis.
  */
-export function diagonal(xIn: Input, offset = 0, axis1 = 0, axis2 = 1): Tensor {
+function diagonalEager(xIn: Input, offset = 0, axis1 = 0, axis2 = 1): Tensor {
   const op = "diagonal";
   const x = toTensor(xIn, op);
   checkOffset(op, "offset", offset);
@@ -43,6 +44,7 @@ export function diagonal(xIn: Input, offset = 0, axis1 = 0, axis2 = 1): Tensor {
   const pos = diagonalPositions(n, m, offset);
   return gather(reshape(moved, [...lead, n * m]), new Tensor(pos, [pos.length], "int32"), lead.length);
 }
+export const diagonal = sym.withSymbolic(diagonalEager, (x, offset = 0, axis1 = 0, axis2 = 1) => sym.symbolicOp("Diagonal", [x], { offset, axis1, axis2 }));
 
 /**
  * keras.ops.diag(x, k = 0) (numpy.diag): a 1-D x becomes the square matrix with x on its k-th
@@ -63,9 +65,10 @@ export function diag(xIn: Input, k = 0): Tensor {
 }
 
 /** keras.ops.trace(x, offset = 0, axis1 = 0, axis2 = 1) (numpy.trace): the sum along diagonal(x, offset, axis1, axis2). */
-export function trace(xIn: Input, offset = 0, axis1 = 0, axis2 = 1): Tensor {
+function traceEager(xIn: Input, offset = 0, axis1 = 0, axis2 = 1): Tensor {
   return sum(diagonal(xIn, offset, axis1, axis2), -1);
 }
+export const trace = sym.withSymbolic(traceEager, (x, offset = 0, axis1 = 0, axis2 = 1) => sym.symbolicOp("Trace", [x], { offset, axis1, axis2 }));
 
 /** keras.ops.tri(n, m = n, k = 0, dtype = "float32") (numpy.tri): ones at and below the k-th diagonal of an [n, m] matrix. */
 export function tri(n: number, m: number = n, k = 0, dtype: DType = "float32"): Tensor {

@@ -11,6 +11,7 @@ import { matmul } from "./matmul.js";
 import { mul } from "./math.js";
 import { sum } from "./reduce.js";
 import { expandDims, reshape, squeeze, transpose } from "./shape.js";
+import * as sym from "./symbolic.js";
 
 /** A tensor with one label per axis (letters, or "." + k for the k-th broadcast axis of "..."). */
 interface Labelled {
@@ -187,7 +188,7 @@ function contract(x: Labelled, y: Labelled, keep: ReadonlySet<string>, rank: (l:
  * (trace), "ij" with no "->" (numpy's implicit output: the letters used once, in ASCII order).
  * Sizes of 1 broadcast as in numpy. Differentiable.
  */
-export function einsum(equation: string, ...operandsIn: Input[]): Tensor {
+function einsumEager(equation: string, ...operandsIn: Input[]): Tensor {
   if (typeof equation !== "string") throw new TypeError(`einsum: the first argument must be the equation string, e.g. einsum("ij,jk->ik", a, b)`);
   if (operandsIn.length === 0) throw new RangeError(`einsum("${equation}"): give at least one operand`);
   const operands = operandsIn.map((o) => toTensor(o, "einsum"));
@@ -211,3 +212,4 @@ export function einsum(equation: string, ...operandsIn: Input[]): Tensor {
   }
   return permuted(acc, output);
 }
+export const einsum = sym.withSymbolic(einsumEager, (equation, ...operands) => sym.symbolicOp("Einsum", operands, { subscripts: equation }));

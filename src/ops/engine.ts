@@ -6,6 +6,7 @@ import { Variable, isVariableStorage } from "../tensor/variable.js";
 import { shapeText } from "../tensor/shape.js";
 import { backend } from "../backend/registry.js";
 import type { Backend } from "../backend/backend.js";
+import { anySymbolic, symbolicRefused } from "./symbolic.js";
 
 /**
  * Computes the gradients of an op's inputs from the gradients of its outputs (null: none).
@@ -115,6 +116,8 @@ export function toTensor(x: Input, op: string, arg = "x", like?: DType): Tensor 
     }
     return constant(x, [], like);
   }
+  // Ops that record Keras operations never get here with a symbolic tensor; the others say so.
+  if (anySymbolic([x])) throw symbolicRefused(op.startsWith("ops.") ? op : `${op}`);
   try {
     return constant(x as TensorLike);
   } catch (e) {

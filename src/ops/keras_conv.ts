@@ -13,6 +13,7 @@ import { conv3d, conv3dTranspose } from "./conv3d.js";
 import { avgPool, maxPool } from "./pool.js";
 import { avgPool3d, maxPool3d } from "./pool3d.js";
 import { expandDims, squeeze, transpose } from "./shape.js";
+import * as sym from "./symbolic.js";
 
 export type KerasPadding = "valid" | "same";
 export type KerasDataFormat = "channels_last" | "channels_first" | null;
@@ -77,7 +78,7 @@ function transposeLength(inLen: number, k: number, stride: number, dilation: num
 }
 
 /** keras.ops.conv: N-D convolution (N = 1, 2, 3); kernel [...kernelSize, inChannels / groups, outChannels]. */
-export function conv(inputs: Input, kernel: Input, strides: SpatialSize = 1, padding: KerasPadding = "valid",
+function convEager(inputs: Input, kernel: Input, strides: SpatialSize = 1, padding: KerasPadding = "valid",
   dataFormat: KerasDataFormat = null, dilationRate: SpatialSize = 1): Tensor {
   const op = "conv";
   const x0 = toTensor(inputs, op, "inputs");
@@ -103,12 +104,13 @@ export function conv(inputs: Input, kernel: Input, strides: SpatialSize = 1, pad
     return squeeze(y, 1);
   });
 }
+export const conv = sym.withSymbolic(convEager, (x, k, strides = 1, padding = "valid", dataFormat = null, dilationRate = 1) => sym.symbolicOp("Conv", [x, k], { strides: sym.jsonCopy(strides), padding, data_format: dataFormat ?? "channels_last", dilation_rate: sym.jsonCopy(dilationRate) }));
 
 /**
  * keras.ops.conv_transpose: N-D transposed convolution (N = 1, 2, 3); kernel
  * [...kernelSize, outChannels, inChannels]; the output length follows Keras (outputPadding included).
  */
-export function convTranspose(inputs: Input, kernel: Input, strides: SpatialSize, padding: KerasPadding = "valid",
+function convTransposeEager(inputs: Input, kernel: Input, strides: SpatialSize, padding: KerasPadding = "valid",
   outputPadding: SpatialSize | null = null, dataFormat: KerasDataFormat = null, dilationRate: SpatialSize = 1): Tensor {
   const op = "convTranspose";
   const x0 = toTensor(inputs, op, "inputs");
@@ -143,9 +145,10 @@ export function convTranspose(inputs: Input, kernel: Input, strides: SpatialSize
     return squeeze(y, 1);
   });
 }
+export const convTranspose = sym.withSymbolic(convTransposeEager, (x, k, strides, padding = "valid", outputPadding = null, dataFormat = null, dilationRate = 1) => sym.symbolicOp("ConvTranspose", [x, k], { strides: sym.jsonCopy(strides), padding, output_padding: sym.jsonCopy(outputPadding), data_format: dataFormat ?? "channels_last", dilation_rate: sym.jsonCopy(dilationRate) }));
 
 /** keras.ops.depthwise_conv: 1-D or 2-D depthwise convolution; kernel [...kernelSize, inChannels, multiplier]. */
-export function depthwiseConv(inputs: Input, kernel: Input, strides: SpatialSize = 1, padding: KerasPadding = "valid",
+function depthwiseConvEager(inputs: Input, kernel: Input, strides: SpatialSize = 1, padding: KerasPadding = "valid",
   dataFormat: KerasDataFormat = null, dilationRate: SpatialSize = 1): Tensor {
   const op = "depthwiseConv";
   const x0 = toTensor(inputs, op, "inputs");
@@ -167,12 +170,13 @@ export function depthwiseConv(inputs: Input, kernel: Input, strides: SpatialSize
     return squeeze(depthwiseConv2d(expandDims(x, 1), expandDims(w, 0), { strides: [1, s[0]], padding: pad, dilations: [1, d[0]] }), 1);
   });
 }
+export const depthwiseConv = sym.withSymbolic(depthwiseConvEager, (x, k, strides = 1, padding = "valid", dataFormat = null, dilationRate = 1) => sym.symbolicOp("DepthwiseConv", [x, k], { strides: sym.jsonCopy(strides), padding, data_format: dataFormat ?? "channels_last", dilation_rate: sym.jsonCopy(dilationRate) }));
 
 /**
  * keras.ops.separable_conv: depthwiseConv then a 1x1 conv with pointwiseKernel
  * [...ones, inChannels * multiplier, outChannels].
  */
-export function separableConv(inputs: Input, depthwiseKernel: Input, pointwiseKernel: Input, strides: SpatialSize = 1,
+function separableConvEager(inputs: Input, depthwiseKernel: Input, pointwiseKernel: Input, strides: SpatialSize = 1,
   padding: KerasPadding = "valid", dataFormat: KerasDataFormat = null, dilationRate: SpatialSize = 1): Tensor {
   const first = channelsFirst("separableConv", dataFormat);
   const x = toTensor(inputs, "separableConv", "inputs");
@@ -188,6 +192,7 @@ export function separableConv(inputs: Input, depthwiseKernel: Input, pointwiseKe
     return conv(dw, pw, 1, "valid", "channels_last", 1);
   });
 }
+export const separableConv = sym.withSymbolic(separableConvEager, (x, dk, pk, strides = 1, padding = "valid", dataFormat = null, dilationRate = 1) => sym.symbolicOp("SeparableConv", [x, dk, pk], { strides: sym.jsonCopy(strides), padding, data_format: dataFormat ?? "channels_last", dilation_rate: sym.jsonCopy(dilationRate) }));
 
 function pool(op: string, kind: "avg" | "max", inputs: Input, poolSize: SpatialSize, strides: SpatialSize | null,
   padding: KerasPadding, dataFormat: KerasDataFormat): Tensor {
@@ -208,13 +213,15 @@ function pool(op: string, kind: "avg" | "max", inputs: Input, poolSize: SpatialS
 }
 
 /** keras.ops.average_pool: 1-D, 2-D or 3-D average pooling (padded positions are not counted). */
-export function averagePool(inputs: Input, poolSize: SpatialSize, strides: SpatialSize | null = null,
+function averagePoolEager(inputs: Input, poolSize: SpatialSize, strides: SpatialSize | null = null,
   padding: KerasPadding = "valid", dataFormat: KerasDataFormat = null): Tensor {
   return pool("averagePool", "avg", inputs, poolSize, strides, padding, dataFormat);
 }
+export const averagePool = sym.withSymbolic(averagePoolEager, (x, poolSize, strides = null, padding = "valid", dataFormat = null) => sym.symbolicOp("AveragePool", [x], { pool_size: sym.jsonCopy(poolSize), strides: sym.jsonCopy(strides), padding, data_format: dataFormat ?? "channels_last" }));
 
 /** keras.ops.max_pool: 1-D, 2-D or 3-D max pooling. */
-export function maxPoolNd(inputs: Input, poolSize: SpatialSize, strides: SpatialSize | null = null,
+function maxPoolNdEager(inputs: Input, poolSize: SpatialSize, strides: SpatialSize | null = null,
   padding: KerasPadding = "valid", dataFormat: KerasDataFormat = null): Tensor {
   return pool("maxPool", "max", inputs, poolSize, strides, padding, dataFormat);
 }
+export const maxPoolNd = sym.withSymbolic(maxPoolNdEager, (x, poolSize, strides = null, padding = "valid", dataFormat = null) => sym.symbolicOp("MaxPool", [x], { pool_size: sym.jsonCopy(poolSize), strides: sym.jsonCopy(strides), padding, data_format: dataFormat ?? "channels_last" }));

@@ -18,6 +18,7 @@ import { broadcastTo } from "./broadcast.js";
 import { scatterND, tensorScatterUpdate, unsortedSegmentSum } from "./scatter.js";
 import { tensordot } from "./linalg.js";
 import { customGrad } from "./custom_grad.js";
+import * as sym from "./symbolic.js";
 
 type AxisArg = number | readonly number[] | null;
 
@@ -127,7 +128,7 @@ export function getItem(xIn: Input, key: number | readonly number[] | Tensor): T
  * keras.ops.select(condlist, choicelist, default): numpy's select; where several conditions hold
  * the first wins, where none does the result is `default`.
  */
-export function select(condlist: readonly Input[], choicelist: readonly Input[], defaultValue: Input = 0): Tensor {
+function selectEager(condlist: readonly Input[], choicelist: readonly Input[], defaultValue: Input = 0): Tensor {
   if (condlist.length !== choicelist.length || condlist.length === 0) {
     throw new RangeError(`ops.select: condlist (${condlist.length} entries) and choicelist (${choicelist.length}) must be non-empty lists of the same length`);
   }
@@ -140,15 +141,17 @@ export function select(condlist: readonly Input[], choicelist: readonly Input[],
   }
   return out;
 }
+export const select = sym.withSymbolic(selectEager, (condlist, choicelist, defaultValue = 0) => sym.symbolicOp("Select", [[...condlist], [...choicelist], defaultValue]));
 
 /** keras.ops.segment_sum: sums of data's rows per segment id; numSegments defaults to max(id) + 1. */
-export function segmentSum(data: Input, segmentIds: Input, numSegments: number | null = null, _sorted = false): Tensor {
+function segmentSumEager(data: Input, segmentIds: Input, numSegments: number | null = null, _sorted = false): Tensor {
   const ids = toTensor(segmentIds, "segmentSum", "segmentIds");
   let n = numSegments;
   if (n === null) n = ids.size === 0 ? 0 : Math.max(...Array.from(ids.dataSync() as ArrayLike<number | bigint>, Number)) + 1;
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`ops.segmentSum: numSegments must be a non-negative integer, got ${valueText(numSegments)}`);
   return unsortedSegmentSum(data, ids, n);
 }
+export const segmentSum = sym.withSymbolic(segmentSumEager, (data, ids, numSegments = null, sorted = false) => sym.symbolicOp("SegmentSum", [data, ids], { num_segments: numSegments, sorted }));
 
 /** keras.ops.scatter: zeros of `shape` with `values` added at `indices` (repeats add up). */
 export function scatter(indices: Input, values: Input, shape: readonly number[]): Tensor {
@@ -161,7 +164,7 @@ export function scatterUpdate(inputs: Input, indices: Input, updates: Input): Te
 }
 
 /** numpy's dot: products summed over x1's last axis and x2's second-to-last (its only, for 1-D x2). */
-export function dot(x1In: Input, x2In: Input): Tensor {
+function dotEager(x1In: Input, x2In: Input): Tensor {
   const x1 = toTensor(x1In, "dot", "x1");
   const x2 = toTensor(x2In, "dot", "x2", x1.dtype);
   if (x1.rank === 0 || x2.rank === 0) return mul(x1, x2);
@@ -171,9 +174,10 @@ export function dot(x1In: Input, x2In: Input): Tensor {
   }
   return tensordot(x1, x2, [[x1.rank - 1], [bAxis]]);
 }
+export const dot = sym.withSymbolic(dotEager, (a, b) => sym.symbolicOp("Dot", [a, b]));
 
 /** keras.ops.average: the (weighted) mean over `axis`; 1-D weights lie along `axis`. */
-export function average(xIn: Input, axis: number | null = null, weightsIn: Input | null = null): Tensor {
+function averageEager(xIn: Input, axis: number | null = null, weightsIn: Input | null = null): Tensor {
   const x = toTensor(xIn, "average");
   if (weightsIn === null) return div(sum(x, axis ?? undefined), axis === null ? x.size : x.shape[normalizeAxis(axis, x.rank, "ops.average")]);
   let w = toTensor(weightsIn, "average", "weights", x.dtype);
@@ -190,6 +194,7 @@ export function average(xIn: Input, axis: number | null = null, weightsIn: Input
   }
   return div(sum(mul(x, w), ax), sum(broadcastTo(w, x.shape), ax));
 }
+export const average = sym.withSymbolic(averageEager, (x, axis = null, weights = null) => sym.symbolicOp("Average", [x], { axis }, { weights }));
 
 /** keras.ops.full: a tensor of `shape` filled with fillValue (float32 unless dtype says otherwise). */
 export function full(shape: readonly number[], fillValue: number | boolean, dtype: DType | null = null): Tensor {

@@ -29,7 +29,10 @@ import { multiHot as tfMultiHot, segmentMax as tfSegmentMax } from "./scatter.js
 import { moveaxis as tfMoveaxis } from "./arrange.js";
 import { nonzero as tfNonzero } from "./search.js";
 import { whileLoop as tfWhileLoop, scan as tfScan } from "./control_flow.js";
-import { expandLeading } from "./keras_numpy.js";
+import { expandLeading, customGradient as kCustomGradient } from "./keras_numpy.js";
+import { logspace as tfLogspace } from "./sequences.js";
+import * as flow from "./control_flow.js";
+import * as sym from "./symbolic.js";
 
 type AxisArg = number | readonly number[] | null;
 const ax = (a: AxisArg): number | readonly number[] | undefined => a ?? undefined;
@@ -56,7 +59,7 @@ export { einsum } from "./einsum.js";
 export { argpartition, digitize, searchSorted as searchsorted, nonzero } from "./search.js";
 export { argsort, sort, median, inTopK } from "./sort.js";
 export { diag, diagonal, trace, tri } from "./diag.js";
-export { diff, logspace } from "./sequences.js";
+export { diff } from "./sequences.js";
 export { correlate, vdot } from "./products.js";
 export { tensordot, outer, tril, triu } from "./linalg.js";
 export { cholesky, eig, eigh, luFactor, qr, svd } from "./linalg_decompose.js";
@@ -65,7 +68,7 @@ export { countNonzero } from "./count.js";
 export { sliceUpdate } from "./scatter.js";
 export { quantile } from "./quantile.js";
 export { normalize, psnr } from "./normalize.js";
-export { cond, switchCase as switch, foriLoop, associativeScan, map, vectorizedMap } from "./control_flow.js";
+
 export { fft, fft2, rfft, irfft } from "./signal.js";
 export { extractSequences } from "./signal_frames.js";
 export { ctcLoss } from "./ctc.js";
@@ -77,7 +80,7 @@ export { clipByValue as clip } from "./math.js";
 export { conv, convTranspose, depthwiseConv, separableConv, averagePool, maxPoolNd as maxPool } from "./keras_conv.js";
 export {
   ravel, flip, amax, amin, append, take, getItem, select, segmentSum, scatter, scatterUpdate, dot, average, full, vectorize,
-  customGradient, kerasVar as var,
+  kerasVar as var,
 } from "./keras_numpy.js";
 import { epsilon } from "../tensor/config.js";
 export * as image from "./image-namespace.js";
@@ -90,12 +93,14 @@ export * as numpy from "./keras_ops.js";
 
 /** keras.ops.array: a new tensor from x (copied), of dtype when given. */
 export function array(x: Input, dtype: DType | null = null): Tensor {
+  if (sym.anySymbolic([...arguments])) throw sym.symbolicRefused("ops.array", "lamina does not record it as a Keras operation; the tensor itself can go on as it is");
   const t = x instanceof Tensor ? shp.clone(x) : constant(x);
   return dtype === null || dtype === t.dtype ? t : m.cast(t, dtype);
 }
 
 /** keras.ops.convert_to_tensor (sparse tensors do not exist in lamina). */
 export function convertToTensor(x: Input, dtype: DType | null = null, sparse: boolean | null = null): Tensor {
+  if (sym.anySymbolic([...arguments])) throw sym.symbolicRefused("ops.convertToTensor", "Keras cannot convert a KerasTensor either: it has no values yet");
   if (sparse === true) throw new TypeError("ops.convertToTensor: sparse=true is not supported; lamina has dense tensors only, pass sparse null or false");
   const t = x instanceof Tensor ? x : constant(x);
   return dtype === null || dtype === t.dtype ? t : m.cast(t, dtype);
@@ -123,17 +128,20 @@ export function size(x: Input): number {
 }
 
 /** numpy's real and imaginary parts of a real array (lamina has no complex dtype): x itself and zeros. */
-export function real(x: Input): Tensor {
+function realEager(x: Input): Tensor {
   return toTensor(x, "real");
 }
-export function imag(x: Input): Tensor {
+export const real = sym.withSymbolic(realEager, (x) => sym.symbolicOp("Real", [x]));
+function imagEager(x: Input): Tensor {
   const t = toTensor(x, "imag");
   return tfFullLike(t, 0);
 }
+export const imag = sym.withSymbolic(imagEager, (x) => sym.symbolicOp("Imag", [x]));
 /** numpy's conjugate of a real array: x itself. */
-export function conj(x: Input): Tensor {
+function conjEager(x: Input): Tensor {
   return toTensor(x, "conj");
 }
+export const conj = sym.withSymbolic(conjEager, (x) => sym.symbolicOp("Conjugate", [x]));
 export { conj as conjugate };
 
 export function zeros(shape_: readonly number[], dtype_: DType | null = null): Tensor {
@@ -146,15 +154,18 @@ export function ones(shape_: readonly number[], dtype_: DType | null = null): Te
 export function empty(shape_: readonly number[], dtype_: DType | null = null): Tensor {
   return zeros(shape_, dtype_);
 }
-export function zerosLike(x: Input, dtype_: DType | null = null): Tensor {
+function zerosLikeEager(x: Input, dtype_: DType | null = null): Tensor {
   return tfFullLike(x, 0, dtype_ ?? undefined);
 }
-export function onesLike(x: Input, dtype_: DType | null = null): Tensor {
+export const zerosLike = sym.withSymbolic(zerosLikeEager, (x, dtype = null) => sym.symbolicOp("ZerosLike", [x], {}, { dtype }));
+function onesLikeEager(x: Input, dtype_: DType | null = null): Tensor {
   return tfFullLike(x, 1, dtype_ ?? undefined);
 }
-export function fullLike(x: Input, fillValue: number | boolean, dtype_: DType | null = null): Tensor {
+export const onesLike = sym.withSymbolic(onesLikeEager, (x, dtype = null) => sym.symbolicOp("OnesLike", [x], {}, { dtype }));
+function fullLikeEager(x: Input, fillValue: number | boolean, dtype_: DType | null = null): Tensor {
   return tfFullLike(x, fillValue, dtype_ ?? undefined);
 }
+export const fullLike = sym.withSymbolic(fullLikeEager, (x, fillValue, dtype = null) => sym.symbolicOp("FullLike", [x, fillValue], {}, { dtype }));
 export function identity(n: number, dtype_: DType | null = null): Tensor {
   return tfEye(n, n, dtype_ ?? "float32");
 }
@@ -175,6 +186,7 @@ export function arange(start: number, stop: number | null = null, step = 1, dtyp
 
 /** keras.ops.linspace for scalar start/stop; [values, step] with retstep. */
 export function linspace(start: number, stop: number, num = 50, endpoint = true, retstep = false, dtype_: DType | null = null, axis = 0): Tensor | [Tensor, number] {
+  if (sym.anySymbolic([...arguments])) throw sym.symbolicRefused("ops.linspace", "lamina computes its values at once from numbers; pass numbers");
   if (typeof start !== "number" || typeof stop !== "number") throw new TypeError("ops.linspace: start and stop must be numbers; tensor endpoints are not supported");
   if (axis !== 0 && axis !== -1) throw new RangeError(`ops.linspace: axis ${axis} does not exist for scalar start and stop (the result is 1-D); use 0`);
   const d = dtype_ ?? "float32";
@@ -184,12 +196,14 @@ export function linspace(start: number, stop: number, num = 50, endpoint = true,
 }
 
 /** keras.ops.argmax: over the flattened x when axis is null. */
-export function argmax(x: Input, axis: number | null = null, keepdims = false): Tensor {
+function argmaxEager(x: Input, axis: number | null = null, keepdims = false): Tensor {
   return argReduce("argmax", x, axis, keepdims, red.argMax);
 }
-export function argmin(x: Input, axis: number | null = null, keepdims = false): Tensor {
+export const argmax = sym.withSymbolic(argmaxEager, (x, axis = null, keepdims = false) => sym.symbolicOp("Argmax", [x], { axis, keepdims }));
+function argminEager(x: Input, axis: number | null = null, keepdims = false): Tensor {
   return argReduce("argmin", x, axis, keepdims, red.argMin);
 }
+export const argmin = sym.withSymbolic(argminEager, (x, axis = null, keepdims = false) => sym.symbolicOp("Argmin", [x], { axis, keepdims }));
 function argReduce(op: string, xIn: Input, axis: number | null, keepdims: boolean, f: (x: Tensor, axis: number) => Tensor): Tensor {
   const x = toTensor(xIn, op);
   if (axis === null) {
@@ -201,44 +215,50 @@ function argReduce(op: string, xIn: Input, axis: number | null, keepdims: boolea
 }
 
 /** keras.ops.max with numpy's `initial` (a lower bound folded into the result). */
-export function max(x: Input, axis: AxisArg = null, keepdims = false, initial: number | null = null): Tensor {
+function maxEager(x: Input, axis: AxisArg = null, keepdims = false, initial: number | null = null): Tensor {
   const y = red.max(x, ax(axis), keepdims);
   return initial === null ? y : m.maximum(y, initial);
 }
-export function min(x: Input, axis: AxisArg = null, keepdims = false, initial: number | null = null): Tensor {
+export const max = sym.withSymbolic(maxEager, (x, axis = null, keepdims = false, initial = null) => sym.symbolicOp("Max", [x], { axis: sym.axisConfig(axis), keepdims, initial }));
+function minEager(x: Input, axis: AxisArg = null, keepdims = false, initial: number | null = null): Tensor {
   const y = red.min(x, ax(axis), keepdims);
   return initial === null ? y : m.minimum(y, initial);
 }
+export const min = sym.withSymbolic(minEager, (x, axis = null, keepdims = false, initial = null) => sym.symbolicOp("Min", [x], { axis: sym.axisConfig(axis), keepdims, initial }));
 
 /** keras.ops.cumsum: over the flattened x when axis is null. */
-export function cumsum(x: Input, axis: number | null = null, dtype_: DType | null = null): Tensor {
+function cumsumEager(x: Input, axis: number | null = null, dtype_: DType | null = null): Tensor {
   let t = toTensor(x, "cumsum");
   if (dtype_ !== null && dtype_ !== t.dtype) t = m.cast(t, dtype_);
   return axis === null ? tfCumsum(shp.reshape(t, [-1]), 0) : tfCumsum(t, axis);
 }
-export function cumprod(x: Input, axis: number | null = null, dtype_: DType | null = null): Tensor {
+export const cumsum = sym.withSymbolic(cumsumEager, (x, axis = null, dtype = null) => sym.symbolicOp("Cumsum", [x], { axis, dtype }));
+function cumprodEager(x: Input, axis: number | null = null, dtype_: DType | null = null): Tensor {
   let t = toTensor(x, "cumprod");
   if (dtype_ !== null && dtype_ !== t.dtype) t = m.cast(t, dtype_);
   return axis === null ? tfCumprod(shp.reshape(t, [-1]), 0) : tfCumprod(t, axis);
 }
+export const cumprod = sym.withSymbolic(cumprodEager, (x, axis = null, dtype = null) => sym.symbolicOp("Cumprod", [x], { axis, dtype }));
 
 /** keras.ops.where: nonzero(condition) with one argument, else the elementwise choice. */
-export function where(condition: Input, x1: Input | null = null, x2: Input | null = null): Tensor | Tensor[] {
+function whereEager(condition: Input, x1: Input | null = null, x2: Input | null = null): Tensor | Tensor[] {
   if (x1 === null && x2 === null) return tfNonzero(condition);
   if (x1 === null || x2 === null) throw new TypeError("ops.where: give both x1 and x2, or neither (then it returns nonzero(condition))");
   return m.where(condition, x1, x2);
 }
+export const where = sym.withSymbolic(whereEager, (c, x1 = null, x2 = null) => { if (x1 === null || x2 === null) throw sym.symbolicRefused("ops.where", "with only a condition it returns the indices of the true elements, whose count depends on the values"); return sym.symbolicOp("Where", [c, x1, x2]); });
 
 /** keras.ops.round with numpy's decimals (half to even at the scaled value). */
-export function round(x: Input, decimals = 0): Tensor {
+function roundEager(x: Input, decimals = 0): Tensor {
   if (!Number.isInteger(decimals)) throw new RangeError(`ops.round: decimals must be an integer, got ${valueText(decimals)}`);
   if (decimals === 0) return m.round(x);
   const f = 10 ** decimals;
   return m.div(m.round(m.mul(x, f)), f);
 }
+export const round = sym.withSymbolic(roundEager, (x, decimals = 0) => sym.symbolicOp("Round", [x], { decimals }));
 
 /** keras.ops.split (numpy's): a number of equal sections, or the indices to split before. */
-export function split(xIn: Input, indicesOrSections: number | readonly number[], axis = 0): Tensor[] {
+function splitEager(xIn: Input, indicesOrSections: number | readonly number[], axis = 0): Tensor[] {
   const x = toTensor(xIn, "split");
   const a = normalizeAxis(axis, x.rank, "ops.split");
   const n = x.shape[a];
@@ -252,17 +272,19 @@ export function split(xIn: Input, indicesOrSections: number | readonly number[],
   const sizes = cuts.slice(1).map((c, i) => Math.max(c - cuts[i], 0));
   return shp.split(x, sizes, a);
 }
+export const split = sym.withSymbolic(splitEager, (x, indicesOrSections, axis = 0) => sym.symbolicOps("Split", [x], { indices_or_sections: sym.jsonCopy(indicesOrSections), axis }));
 
 /** keras.ops.tile (numpy's): repeats shorter than x's rank apply to its last axes, longer ones add leading axes. */
-export function tile(xIn: Input, repeats: number | readonly number[]): Tensor {
+function tileEager(xIn: Input, repeats: number | readonly number[]): Tensor {
   let x = toTensor(xIn, "tile");
   const reps = typeof repeats === "number" ? [repeats] : [...repeats];
   if (reps.length > x.rank) x = expandLeading(x, reps.length - x.rank);
   return shp.tile(x, [...new Array<number>(x.rank - reps.length).fill(1), ...reps]);
 }
+export const tile = sym.withSymbolic(tileEager, (x, repeats) => sym.symbolicOp("Tile", [x], { repeats: sym.jsonCopy(repeats) }));
 
 /** keras.ops.pad: numpy's pad_width (an int, one [before, after] pair for all axes, or one per axis); constant mode only. */
-export function pad(xIn: Input, padWidth: number | readonly number[] | readonly (readonly number[])[], mode = "constant", constantValues: number | null = null): Tensor {
+function padEager(xIn: Input, padWidth: number | readonly number[] | readonly (readonly number[])[], mode = "constant", constantValues: number | null = null): Tensor {
   const x = toTensor(xIn, "pad");
   if (mode !== "constant") throw new RangeError(`ops.pad: mode ${valueText(mode)} is not supported; lamina pads with a constant only (mode "constant")`);
   let pairs: [number, number][];
@@ -278,84 +300,97 @@ export function pad(xIn: Input, padWidth: number | readonly number[] | readonly 
   if (pairs.length !== x.rank) throw new RangeError(`ops.pad: padWidth ${valueText(padWidth)} gives ${pairs.length} pairs but x ${shapeText(x.shape)} has ${x.rank} axes`);
   return shp.pad(x, pairs, constantValues ?? 0);
 }
+export const pad = sym.withSymbolic(padEager, (x, padWidth, mode = "constant", constantValues = null) => sym.symbolicOp("Pad", [x], { pad_width: sym.jsonCopy(padWidth), mode }, { constant_values: constantValues }));
 
 /** keras.ops.one_hot with the class axis at `axis`. */
-export function oneHot(x: Input, numClasses: number, axis = -1, dtype_: DType | null = null, sparse = false): Tensor {
+function oneHotEager(x: Input, numClasses: number, axis = -1, dtype_: DType | null = null, sparse = false): Tensor {
   if (sparse) throw new TypeError("ops.oneHot: sparse=true is not supported; lamina has dense tensors only");
   const y = shp.oneHot(x, numClasses, 1, 0, dtype_ ?? "float32");
   if (axis === -1 || axis === y.rank - 1) return y;
   return tfMoveaxis(y, -1, axis);
 }
-export function multiHot(inputs: Input, numClasses: number, axis = -1, dtype_: DType | null = null, sparse = false): Tensor {
+export const oneHot = sym.withSymbolic(oneHotEager, (x, numClasses, axis = -1, dtype = null, sparse = false) => sym.symbolicOp("OneHot", [x], { num_classes: numClasses, axis, dtype, sparse }));
+function multiHotEager(inputs: Input, numClasses: number, axis = -1, dtype_: DType | null = null, sparse = false): Tensor {
   if (sparse) throw new TypeError("ops.multiHot: sparse=true is not supported; lamina has dense tensors only");
   return tfMultiHot(inputs, numClasses, axis, dtype_ ?? "float32");
 }
+export const multiHot = sym.withSymbolic(multiHotEager, (x, numClasses, axis = -1, dtype = null, sparse = false) => sym.symbolicOp("MultiHot", [x], { num_classes: numClasses, axis, dtype, sparse }));
 export function bincount(x: Input, weights: Input | null = null, minlength = 0, sparse = false): Tensor {
   if (sparse) throw new TypeError("ops.bincount: sparse=true is not supported; lamina has dense tensors only");
   const t = toTensor(x, "bincount");
   const top = t.size === 0 ? 0 : Number(red.max(t).dataSync()[0]) + 1;
   return tfBincount(t, weights, Math.max(minlength, top));
 }
-export function segmentMax(data: Input, segmentIds: Input, numSegments: number | null = null, _sorted = false): Tensor {
+function segmentMaxEager(data: Input, segmentIds: Input, numSegments: number | null = null, _sorted = false): Tensor {
   return tfSegmentMax(data, segmentIds, numSegments ?? undefined);
 }
+export const segmentMax = sym.withSymbolic(segmentMaxEager, (data, ids, numSegments = null, sorted = false) => sym.symbolicOp("SegmentMax", [data, ids], { num_segments: numSegments, sorted }));
 
-export function topK(x: Input, k: number, sorted = true): [Tensor, Tensor] {
+function topKEager(x: Input, k: number, sorted = true): [Tensor, Tensor] {
   const { values, indices } = topk(x, k, sorted);
   return [values, indices];
 }
+export const topK = sym.withSymbolic(topKEager, (x, k, sorted = true) => sym.symbolicOps("TopK", [x], { k, sorted }) as [sym.Sym, sym.Sym]);
 
 /** keras.ops.cross with numpy's axisa/axisb/axisc (axis overrides all three). */
-export function cross(x1In: Input, x2In: Input, axisa = -1, axisb = -1, axisc = -1, axis: number | null = null): Tensor {
+function crossEager(x1In: Input, x2In: Input, axisa = -1, axisb = -1, axisc = -1, axis: number | null = null): Tensor {
   if (axis !== null) { axisa = axis; axisb = axis; axisc = axis; }
   const x1 = tfMoveaxis(toTensor(x1In, "cross", "x1"), axisa, -1);
   const x2 = tfMoveaxis(toTensor(x2In, "cross", "x2"), axisb, -1);
   const y = tfCross(x1, x2, -1);
   return axisc === -1 ? y : tfMoveaxis(y, -1, axisc);
 }
+export const cross = sym.withSymbolic(crossEager, (a, b, axisa = -1, axisb = -1, axisc = -1, axis = null) => sym.symbolicOp("Cross", [a, b], { axisa, axisb, axisc, axis }));
 
-export function unstack(xIn: Input, num: number | null = null, axis = 0): Tensor[] {
+function unstackEager(xIn: Input, num: number | null = null, axis = 0): Tensor[] {
   const x = toTensor(xIn, "unstack");
   const n = x.shape[normalizeAxis(axis, x.rank, "ops.unstack")];
   if (num !== null && num !== n) throw new RangeError(`ops.unstack: num ${num} differs from x ${shapeText(x.shape)}'s length ${n} along axis ${axis}`);
   return shp.unstack(x, axis);
 }
+export const unstack = sym.withSymbolic(unstackEager, (x, num = null, axis = 0) => sym.symbolicOps("Unstack", [x], { num, axis }));
 
-export function norm(x: Input, ord: NormOrd | null = null, axis: AxisArg = null, keepdims = false): Tensor {
+function normEager(x: Input, ord: NormOrd | null = null, axis: AxisArg = null, keepdims = false): Tensor {
   return tfNorm(x, ord ?? "euclidean", axis, keepdims);
 }
+export const norm = sym.withSymbolic(normEager, (x, ord = null, axis = null, keepdims = false) => sym.symbolicOp("Norm", [x], { ord, axis: sym.axisConfig(axis), keepdims }));
 
 /** keras.ops.moments: [mean, variance]. */
-export function moments(x: Input, axes: AxisArg, keepdims = false, synchronized = false): [Tensor, Tensor] {
+function momentsEager(x: Input, axes: AxisArg, keepdims = false, synchronized = false): [Tensor, Tensor] {
   if (synchronized) throw new TypeError("ops.moments: synchronized=true needs a distributed backend; lamina runs on one device, pass false");
   const r = red.moments(x, ax(axes) ?? null, keepdims);
   return [r.mean, r.variance];
 }
+export const moments = sym.withSymbolic(momentsEager, (x, axes, keepdims = false, synchronized = false) => sym.symbolicOps("Moments", [x], { axes: sym.axisConfig(axes), keepdims, synchronized }) as [sym.Sym, sym.Sym]);
 
 /** keras.ops.batch_normalization: mean/variance/offset/scale are 1-D along `axis`. */
-export function batchNormalization(xIn: Input, mean_: Input, variance: Input, axis: number, offset: Input | null = null, scale: Input | null = null, epsilon = 1e-3): Tensor {
+function batchNormalizationEager(xIn: Input, mean_: Input, variance: Input, axis: number, offset: Input | null = null, scale: Input | null = null, epsilon = 1e-3): Tensor {
   const x = toTensor(xIn, "batchNormalization");
   const a = normalizeAxis(axis, x.rank, "ops.batchNormalization");
   if (a === x.rank - 1) return tfBatchNorm(x, mean_, variance, offset, scale, epsilon);
   const xt = tfMoveaxis(x, a, -1);
   return tfMoveaxis(tfBatchNorm(xt, mean_, variance, offset, scale, epsilon), -1, a);
 }
+export const batchNormalization = sym.withSymbolic(batchNormalizationEager, (x, mean, variance, axis, offset = null, scale = null, epsilon = 1e-3) => sym.symbolicOp("BatchNorm", [x, mean, variance, offset, scale], { axis, epsilon }));
 
-export function gelu(x: Input, approximate = true): Tensor {
+function geluEager(x: Input, approximate = true): Tensor {
   return act.gelu(x, approximate);
 }
+export const gelu = sym.withSymbolic(geluEager, (x, approximate = true) => sym.symbolicOp("Gelu", [x], { approximate }));
 /** keras.ops.hard_sigmoid: relu6(x + 3) / 6. */
-export function hardSigmoid(x: Input): Tensor {
+function hardSigmoidEager(x: Input): Tensor {
   return m.div(act.relu6(m.add(toTensor(x, "hardSigmoid"), 3)), 6);
 }
-export function hardSilu(x: Input): Tensor {
+export const hardSigmoid = sym.withSymbolic(hardSigmoidEager, (x) => sym.symbolicOp("HardSigmoid", [x]));
+function hardSiluEager(x: Input): Tensor {
   const t = toTensor(x, "hardSilu");
   return m.mul(t, hardSigmoid(t));
 }
+export const hardSilu = sym.withSymbolic(hardSiluEager, (x) => sym.symbolicOp("HardSilu", [x]));
 export { hardSilu as hardSwish };
 
 /** keras.ops.binary_crossentropy: elementwise, no reduction (unlike the loss). */
-export function binaryCrossentropy(target: Input, output: Input, fromLogits = false): Tensor {
+function binaryCrossentropyEager(target: Input, output: Input, fromLogits = false): Tensor {
   const y = toTensor(target, "binaryCrossentropy", "target");
   const p = toTensor(output, "binaryCrossentropy", "output");
   if (y.rank !== p.rank || !y.shape.every((d, i) => d === p.shape[i])) {
@@ -365,12 +400,15 @@ export function binaryCrossentropy(target: Input, output: Input, fromLogits = fa
   const q = m.clipByValue(p, epsilon(), 1 - epsilon());
   return m.neg(m.add(m.mul(y, m.log(q)), m.mul(m.sub(1, y), m.log(m.sub(1, q)))));
 }
-export function categoricalCrossentropy(target: Input, output: Input, fromLogits = false, axis = -1): Tensor {
+export const binaryCrossentropy = sym.withSymbolic(binaryCrossentropyEager, (t, o, fromLogits = false) => sym.symbolicOp("BinaryCrossentropy", [t, o], { from_logits: fromLogits }));
+function categoricalCrossentropyEager(target: Input, output: Input, fromLogits = false, axis = -1): Tensor {
   return loss.categoricalCrossentropy(target, output, { fromLogits, axis });
 }
-export function sparseCategoricalCrossentropy(target: Input, output: Input, fromLogits = false, axis = -1): Tensor {
+export const categoricalCrossentropy = sym.withSymbolic(categoricalCrossentropyEager, (t, o, fromLogits = false, axis = -1) => sym.symbolicOp("CategoricalCrossentropy", [t, o], { from_logits: fromLogits, axis }));
+function sparseCategoricalCrossentropyEager(target: Input, output: Input, fromLogits = false, axis = -1): Tensor {
   return loss.sparseCategoricalCrossentropy(target, output, { fromLogits, axis });
 }
+export const sparseCategoricalCrossentropy = sym.withSymbolic(sparseCategoricalCrossentropyEager, (t, o, fromLogits = false, axis = -1) => sym.symbolicOp("SparseCategoricalCrossentropy", [t, o], { from_logits: fromLogits, axis }));
 
 export function ctcDecode(inputs: Input, sequenceLengths: Input, strategy: "greedy" | "beam_search" = "greedy", beamWidth = 100,
   topPaths = 1, mergeRepeated = true, maskIndex = 0): [Tensor, Tensor] {
@@ -386,6 +424,7 @@ export function istft(x: ComplexPair, sequenceLength: number, sequenceStride: nu
 
 export function scan<C>(f: (carry: C, x: Tensor | null) => readonly [C, Tensor | readonly Tensor[]], init: C, xs: Tensor | null = null,
   length: number | null = null, reverse = false, unroll: number | boolean = 1): ReturnType<typeof tfScan> {
+  if (sym.anySymbolic([...arguments])) throw sym.symbolicRefused("ops.scan", "it takes a function, which a Keras config cannot describe");
   if (unroll !== 1 && typeof unroll !== "boolean" && !(Number.isInteger(unroll) && unroll > 0)) {
     throw new RangeError(`ops.scan: unroll must be a positive integer or a boolean, got ${valueText(unroll)}`);
   }
@@ -396,3 +435,18 @@ export function whileLoop<T extends readonly unknown[]>(cond_: (...vars: T) => b
   maximumIterations: number | null = null): T {
   return tfWhileLoop(cond_, body, loopVars, maximumIterations ?? undefined);
 }
+
+// ---- ops a functional model cannot hold: they take functions, or compute from values they need now ----
+const CALLABLE = "it takes a function, which a Keras config cannot describe";
+export const cond = sym.refuseSymbolic("ops.cond", flow.cond, CALLABLE);
+export const switchOp = sym.refuseSymbolic("ops.switch", flow.switchCase, CALLABLE);
+export { switchOp as switch };
+export const foriLoop = sym.refuseSymbolic("ops.foriLoop", flow.foriLoop, CALLABLE);
+export const associativeScan = sym.refuseSymbolic("ops.associativeScan", flow.associativeScan, CALLABLE);
+export const map = sym.refuseSymbolic("ops.map", flow.map, CALLABLE);
+export const vectorizedMap = sym.refuseSymbolic("ops.vectorizedMap", flow.vectorizedMap, CALLABLE);
+/** keras.ops.custom_gradient: the function it returns refuses symbolic tensors (it runs f at once). */
+export function customGradient(...args: Parameters<typeof kCustomGradient>): ReturnType<typeof kCustomGradient> {
+  return sym.refuseSymbolic("ops.customGradient", kCustomGradient(...args), CALLABLE);
+}
+export const logspace = sym.refuseSymbolic("ops.logspace", tfLogspace, "lamina computes its values at once from numbers; pass numbers");

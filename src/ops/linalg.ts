@@ -9,6 +9,7 @@ import { matmul } from "./matmul.js";
 import { moveaxis } from "./arrange.js";
 import { svd } from "./linalg_decompose.js";
 import { installMethods } from "./methods.js";
+import * as sym from "./symbolic.js";
 
 function text(t: Tensor): string {
   return `${t.dtype} ${shapeText(t.shape)}`;
@@ -96,7 +97,7 @@ function spectralNorm(x: Tensor, ord: 2 | -2 | "nuc", [r, c]: [number, number], 
  * axes of a and the first `axes` of b, or over the listed pairs ([axesA, axesB]). The result has
  * a's free axes, then b's.
  */
-export function tensordot(aIn: Input, bIn: Input, axes: number | readonly [number | readonly number[], number | readonly number[]] = 2): Tensor {
+function tensordotEager(aIn: Input, bIn: Input, axes: number | readonly [number | readonly number[], number | readonly number[]] = 2): Tensor {
   const op = "tensordot";
   const [a, b] = toTensorPair(aIn, bIn, op);
   assertSameDType(op, a, b);
@@ -126,12 +127,14 @@ export function tensordot(aIn: Input, bIn: Input, axes: number | readonly [numbe
   const bm = reshape(transpose(b, [...cb, ...fb]), [k, sizeOf(fb.map((d) => b.shape[d]))]);
   return reshape(matmul(am, bm), [...fa.map((d) => a.shape[d]), ...fb.map((d) => b.shape[d])]);
 }
+export const tensordot = sym.withSymbolic(tensordotEager, (a, b, axes = 2) => sym.symbolicOp("Tensordot", [a, b], { axes: sym.jsonCopy(axes) }));
 
 /** keras.ops.outer(a, b) (numpy.outer): out[i, j] = a[i] * b[j] of the flattened inputs. */
-export function outer(aIn: Input, bIn: Input): Tensor {
+function outerEager(aIn: Input, bIn: Input): Tensor {
   const [a, b] = toTensorPair(aIn, bIn, "outer");
   return mul(reshape(a, [-1, 1]), reshape(b, [1, -1]));
 }
+export const outer = sym.withSymbolic(outerEager, (a, b) => sym.symbolicOp("Outer", [a, b]));
 
 /** tf.outerProduct(v1, v2): out[i, j] = v1[i] * v2[j] for 1-D v1 and v2. */
 export function outerProduct(v1In: Input, v2In: Input): Tensor {
@@ -170,16 +173,18 @@ export function bandPart(xIn: Input, numLower: number, numUpper: number): Tensor
 }
 
 /** keras.ops.tril(x, k = 0): the lower triangle of each matrix, with the diagonals up to the k-th above the main one. */
-export function tril(xIn: Input, k = 0): Tensor {
+function trilEager(xIn: Input, k = 0): Tensor {
   integerArg("tril", "k", k);
   return masked("tril", xIn, (i, j) => j - i <= k);
 }
+export const tril = sym.withSymbolic(trilEager, (x, k = 0) => sym.symbolicOp("Tril", [x], { k }));
 
 /** keras.ops.triu(x, k = 0): the upper triangle of each matrix, from the k-th diagonal (negative: below the main one) up. */
-export function triu(xIn: Input, k = 0): Tensor {
+function triuEager(xIn: Input, k = 0): Tensor {
   integerArg("triu", "k", k);
   return masked("triu", xIn, (i, j) => j - i >= k);
 }
+export const triu = sym.withSymbolic(triuEager, (x, k = 0) => sym.symbolicOp("Triu", [x], { k }));
 
 declare module "../tensor/tensor.js" {
   interface Tensor {

@@ -12,6 +12,7 @@ import { installMethods } from "./methods.js";
 import { type Sym, SymbolicValue, symbolicOp } from "./symbolic.js";
 // A cycle, safe: unary_fn.ts only defines functions, hoisted before either module runs.
 import { unary } from "./unary_fn.js";
+import * as sym from "./symbolic.js";
 
 // ---------------------------------------------------------------- elementwise unary
 
@@ -101,7 +102,7 @@ export const abs = unary("abs", "Absolute", false);
 export const sign = unary("sign", "Sign", false);
 export const square = unary("square", "Square", false);
 export const sqrt = unary("sqrt", "Sqrt", true);
-export const rsqrt = (x: Input): Tensor => unaryOp("rsqrt", x, { floatOnly: true });
+export const rsqrt = unary("rsqrt", "Rsqrt", true);
 export const exp = unary("exp", "Exp", true);
 export const expm1 = unary("expm1", "Expm1", true);
 export const log = unary("log", "Log", true);
@@ -109,24 +110,24 @@ export const log1p = unary("log1p", "Log1p", true);
 export const reciprocal = unary("reciprocal", "Reciprocal", true);
 export const sin = unary("sin", "Sin", true);
 export const cos = unary("cos", "Cos", true);
-export const erf = (x: Input): Tensor => unaryOp("erf", x, { floatOnly: true });
+export const erf = unary("erf", "Erf", true);
 export const floor = unary("floor", "Floor", true);
 export const ceil = unary("ceil", "Ceil", true);
 /** Rounds half to even, as tf.round does. */
-export const round = (x: Input): Tensor => unaryOp("round", x, { floatOnly: true });
+export const round = sym.withSymbolic((x: Input): Tensor => unaryOp("round", x, { floatOnly: true }), (x) => sym.symbolicOp("Round", [x], { decimals: 0 }));
 export const tan = unary("tan", "Tan", true);
-export const sinh = (x: Input): Tensor => unaryOp("sinh", x, { floatOnly: true });
-export const cosh = (x: Input): Tensor => unaryOp("cosh", x, { floatOnly: true });
+export const sinh = unary("sinh", "Sinh", true);
+export const cosh = unary("cosh", "Cosh", true);
 /** arcsin; NaN outside [-1, 1], as in TF and numpy. */
-export const asin = (x: Input): Tensor => unaryOp("asin", x, { floatOnly: true });
+export const asin = unary("asin", "Arcsin", true);
 /** arccos; NaN outside [-1, 1]. */
-export const acos = (x: Input): Tensor => unaryOp("acos", x, { floatOnly: true });
-export const atan = (x: Input): Tensor => unaryOp("atan", x, { floatOnly: true });
-export const asinh = (x: Input): Tensor => unaryOp("asinh", x, { floatOnly: true });
+export const acos = unary("acos", "Arccos", true);
+export const atan = unary("atan", "Arctan", true);
+export const asinh = unary("asinh", "Arcsinh", true);
 /** arccosh; NaN below 1. */
-export const acosh = (x: Input): Tensor => unaryOp("acosh", x, { floatOnly: true });
+export const acosh = unary("acosh", "Arccosh", true);
 /** arctanh; +-Infinity at +-1, NaN beyond. */
-export const atanh = (x: Input): Tensor => unaryOp("atanh", x, { floatOnly: true });
+export const atanh = unary("atanh", "Arctanh", true);
 export const log2 = unary("log2", "Log2", true);
 export const log10 = unary("log10", "Log10", true);
 
@@ -276,22 +277,24 @@ export function squaredDifference(aIn: Input, bIn: Input): Tensor {
 }
 
 /** Floor division (Python's //); piecewise constant, so its gradient is zero. */
-export function floorDiv(aIn: Input, bIn: Input): Tensor {
+function floorDivEager(aIn: Input, bIn: Input): Tensor {
   return arithmetic("floorDiv", aIn, bIn).out;
 }
+export const floorDiv = sym.withSymbolic(floorDivEager, (a, b) => sym.symbolicOp("FloorDivide", [a, b]));
 
 /** Remainder with the sign of the divisor (Python's %). d/da = 1, d/db = -floor(a / b). */
-export function mod(aIn: Input, bIn: Input): Tensor {
+function modEager(aIn: Input, bIn: Input): Tensor {
   const { a, b, out } = arithmetic("mod", aIn, bIn);
   record("mod", [a, b], out, ([dy]) => [sumTo(dy, a.shape), sumTo(mul(neg(dy), floorDiv(a, b)), b.shape)]);
   return out;
 }
+export const mod = sym.withSymbolic(modEager, (a, b) => sym.symbolicOp("Mod", [a, b]));
 
 /**
  * tf.atan2(a, b): the angle of the point (b, a), in (-pi, pi]. d/da = b / (a^2 + b^2),
  * d/db = -a / (a^2 + b^2).
  */
-export function atan2(aIn: Input, bIn: Input): Tensor {
+function atan2Eager(aIn: Input, bIn: Input): Tensor {
   const [a0, b0] = toTensorPair(aIn, bIn, "atan2");
   assertFloat("atan2", a0, "a");
   assertFloat("atan2", b0, "b");
@@ -302,6 +305,7 @@ export function atan2(aIn: Input, bIn: Input): Tensor {
   });
   return out;
 }
+export const atan2 = sym.withSymbolic(atan2Eager, (a, b) => sym.symbolicOp("Arctan2", [a, b]));
 
 // ---------------------------------------------------------------- comparisons and logic
 
@@ -314,12 +318,12 @@ function compare(op: BinaryOp, aIn: Input, bIn: Input): Tensor {
   return out;
 }
 
-export const equal = (a: Input, b: Input): Tensor => compare("equal", a, b);
-export const notEqual = (a: Input, b: Input): Tensor => compare("notEqual", a, b);
-export const less = (a: Input, b: Input): Tensor => compare("less", a, b);
-export const lessEqual = (a: Input, b: Input): Tensor => compare("lessEqual", a, b);
-export const greater = (a: Input, b: Input): Tensor => compare("greater", a, b);
-export const greaterEqual = (a: Input, b: Input): Tensor => compare("greaterEqual", a, b);
+export const equal = sym.withSymbolic((a: Input, b: Input): Tensor => compare("equal", a, b), (a, b) => sym.symbolicOp("Equal", [a, b]));
+export const notEqual = sym.withSymbolic((a: Input, b: Input): Tensor => compare("notEqual", a, b), (a, b) => sym.symbolicOp("NotEqual", [a, b]));
+export const less = sym.withSymbolic((a: Input, b: Input): Tensor => compare("less", a, b), (a, b) => sym.symbolicOp("Less", [a, b]));
+export const lessEqual = sym.withSymbolic((a: Input, b: Input): Tensor => compare("lessEqual", a, b), (a, b) => sym.symbolicOp("LessEqual", [a, b]));
+export const greater = sym.withSymbolic((a: Input, b: Input): Tensor => compare("greater", a, b), (a, b) => sym.symbolicOp("Greater", [a, b]));
+export const greaterEqual = sym.withSymbolic((a: Input, b: Input): Tensor => compare("greaterEqual", a, b), (a, b) => sym.symbolicOp("GreaterEqual", [a, b]));
 
 function logical(op: BinaryOp, aIn: Input, bIn: Input): Tensor {
   const [a, b] = toTensorPair(aIn, bIn, op);
@@ -329,49 +333,54 @@ function logical(op: BinaryOp, aIn: Input, bIn: Input): Tensor {
   return compare(op, a, b);
 }
 
-export const logicalAnd = (a: Input, b: Input): Tensor => logical("logicalAnd", a, b);
-export const logicalOr = (a: Input, b: Input): Tensor => logical("logicalOr", a, b);
+export const logicalAnd = sym.withSymbolic((a: Input, b: Input): Tensor => logical("logicalAnd", a, b), (a, b) => sym.symbolicOp("LogicalAnd", [a, b]));
+export const logicalOr = sym.withSymbolic((a: Input, b: Input): Tensor => logical("logicalOr", a, b), (a, b) => sym.symbolicOp("LogicalOr", [a, b]));
 
 /** tf.logicalXor(a, b): true where exactly one of the bool tensors is true. */
-export function logicalXor(aIn: Input, bIn: Input): Tensor {
+function logicalXorEager(aIn: Input, bIn: Input): Tensor {
   const [a, b] = toTensorPair(aIn, bIn, "logicalXor");
   if (a.dtype !== "bool" || b.dtype !== "bool") {
     throw new TypeError(`logicalXor: needs bool tensors, got ${a.dtype} ${shapeText(a.shape)} and ${b.dtype} ${shapeText(b.shape)}; compare first (e.g. tf.greater(x, 0))`);
   }
   return compare("notEqual", a, b);
 }
+export const logicalXor = sym.withSymbolic(logicalXorEager, (a, b) => sym.symbolicOp("LogicalXor", [a, b]));
 
-export function logicalNot(xIn: Input): Tensor {
+function logicalNotEager(xIn: Input): Tensor {
   const x = toTensor(xIn, "logicalNot");
   if (x.dtype !== "bool") throw new TypeError(`logicalNot: needs a bool tensor, got ${x.dtype} ${shapeText(x.shape)}`);
   const out = emptyTensor(x.shape, "bool");
   backend().unary("logicalNot", num(x), num(out), 0);
   return out;
 }
+export const logicalNot = sym.withSymbolic(logicalNotEager, (x) => sym.symbolicOp("LogicalNot", [x]));
 
-export function isNaN(xIn: Input): Tensor {
+function isNaNEager(xIn: Input): Tensor {
   const x = toTensor(xIn, "isNaN");
   assertFloat("isNaN", x);
   const out = emptyTensor(x.shape, "bool");
   backend().unary("isNaN", num(x), num(out), 0);
   return out;
 }
+export const isNaN = sym.withSymbolic(isNaNEager, (x) => sym.symbolicOp("Isnan", [x]));
 
 /** tf.isFinite(x): true where x is neither NaN nor +-Infinity. */
-export function isFinite(xIn: Input): Tensor {
+function isFiniteEager(xIn: Input): Tensor {
   const x = toTensor(xIn, "isFinite");
   assertFloat("isFinite", x);
   const out = emptyTensor(x.shape, "bool");
   backend().unary("isFinite", num(x), num(out), 0);
   return out;
 }
+export const isFinite = sym.withSymbolic(isFiniteEager, (x) => sym.symbolicOp("Isfinite", [x]));
 
 /** tf.isInf(x): true where x is +Infinity or -Infinity. */
-export function isInf(xIn: Input): Tensor {
+function isInfEager(xIn: Input): Tensor {
   const x = toTensor(xIn, "isInf");
   assertFloat("isInf", x);
   return equal(abs(x), Infinity);
 }
+export const isInf = sym.withSymbolic(isInfEager, (x) => sym.symbolicOp("Isinf", [x]));
 
 /** The largest finite value of each float dtype (numpy.finfo(dtype).max). */
 const FLOAT_MAX: Partial<Record<DType, number>> = { float32: 3.4028234663852886e38, float64: Number.MAX_VALUE };
@@ -394,7 +403,7 @@ export function nanToNum(xIn: Input, opts: { nan?: number; posinf?: number; negi
 }
 
 /** tf.where(condition, a, b): elements of a where condition is true, else of b (broadcasting). */
-export function where(condIn: Input, aIn: Input, bIn: Input): Tensor {
+function whereEager(condIn: Input, aIn: Input, bIn: Input): Tensor {
   const cond = toTensor(condIn, "where", "condition");
   if (cond.dtype !== "bool") throw new TypeError(`where: condition must be bool, got ${cond.dtype}; compare first, e.g. tf.greater(x, 0)`);
   const [a, b] = toTensorPair(aIn, bIn, "where");
@@ -405,6 +414,7 @@ export function where(condIn: Input, aIn: Input, bIn: Input): Tensor {
   record("where", [a, b], out, ([dy]) => [sumTo(where(cond, dy, 0), a.shape), sumTo(where(cond, 0, dy), b.shape)]);
   return out;
 }
+export const where = sym.withSymbolic(whereEager, (c, a, b) => sym.symbolicOp("Where", [c, a, b]));
 
 // ---------------------------------------------------------------- casts and clipping
 

@@ -6,13 +6,13 @@ import { mean } from "./reduce.js";
 import { expandDims } from "./shape.js";
 import { norm } from "./linalg.js";
 import { epsilon } from "../tensor/config.js";
-
+import * as sym from "./symbolic.js";
 
 /**
  * keras.ops.normalize(x, axis = -1, order = 2): x divided by its `order`-norm along `axis`
  * (at least config.epsilon(), 1e-7 unless set, so a zero vector stays zero). A scalar is treated as a 1-vector.
  */
-export function normalize(xIn: Input, axis = -1, order = 2): Tensor {
+function normalizeEager(xIn: Input, axis = -1, order = 2): Tensor {
   const op = "normalize";
   let x = toTensor(xIn, op);
   assertFloat(op, x);
@@ -20,6 +20,7 @@ export function normalize(xIn: Input, axis = -1, order = 2): Tensor {
   if (x.rank === 0) x = expandDims(x, 0);
   return div(x, maximum(norm(x, order, axis, true), epsilon()));
 }
+export const normalize = sym.withSymbolic(normalizeEager, (x, axis = -1, order = 2) => sym.symbolicOp("Normalize", [x], { axis, order }));
 
 /**
  * keras.ops.psnr(x1, x2, maxVal): the peak signal-to-noise ratio in dB,

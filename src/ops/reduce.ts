@@ -9,6 +9,7 @@ import { cast, div, equal, exp, logicalAnd, mul, sqrt, squaredDifference, sub, w
 import { broadcastTo } from "./broadcast.js";
 import { reshape } from "./shape.js";
 import { installMethods } from "./methods.js";
+import * as sym from "./symbolic.js";
 
 /** Which axes a reduction runs over: one axis, several, or (undefined / null) all of them. Negative axes count from the end. */
 export type AxisArg = number | readonly number[] | null;
@@ -135,7 +136,7 @@ export function min(xIn: Input | Sym, axis?: AxisArg, keepDims = false): Tensor 
  * product of the other elements, exact with zeros: one zero in a group gets the product of the
  * rest and its neighbours 0; two or more zeros give 0 everywhere (never NaN).
  */
-export function prod(xIn: Input, axis?: AxisArg, keepDims = false): Tensor {
+function prodEager(xIn: Input, axis?: AxisArg, keepDims = false): Tensor {
   const x = numericInput("prod", xIn);
   const { out, axes, kept } = reduceWith("prod", "prod", x, axis, keepDims);
   record("prod", [x], out, ([dy]) => {
@@ -148,6 +149,7 @@ export function prod(xIn: Input, axis?: AxisArg, keepDims = false): Tensor {
   });
   return out;
 }
+export const prod = sym.withSymbolic(prodEager, (x, axis, keepDims = false) => sym.symbolicOp("Prod", [x], { axis: sym.axisConfig(axis), keepdims: keepDims, dtype: null }));
 
 /**
  * tf.reduce_logsumexp(x, axis, keepDims): log(sum(exp(x))) computed stably (the max is taken out
@@ -156,7 +158,7 @@ export function prod(xIn: Input, axis?: AxisArg, keepDims = false): Tensor {
  * x (1e7 in float32, where the spacing is 1) exp(x - result) alone is off by that rounding
  * (0.37 instead of 0.5 per element for two equal values); the ratio cancels it.
  */
-export function logSumExp(xIn: Input, axis?: AxisArg, keepDims = false): Tensor {
+function logSumExpEager(xIn: Input, axis?: AxisArg, keepDims = false): Tensor {
   const x = toTensor(xIn, "logSumExp");
   assertFloat("logSumExp", x);
   const { out, axes, kept } = reduceWith("logSumExp", "logSumExp", x, axis, keepDims);
@@ -166,6 +168,7 @@ export function logSumExp(xIn: Input, axis?: AxisArg, keepDims = false): Tensor 
   });
   return out;
 }
+export const logSumExp = sym.withSymbolic(logSumExpEager, (x, axis, keepDims = false) => sym.symbolicOp("Logsumexp", [x], { axis: sym.axisConfig(axis), keepdims: keepDims }));
 
 /** tf.math.reduce_variance: the population (biased) variance mean((x - mean(x))^2). */
 export function variance(xIn: Input, axis?: AxisArg, keepDims = false): Tensor {
@@ -176,11 +179,12 @@ export function variance(xIn: Input, axis?: AxisArg, keepDims = false): Tensor {
 }
 
 /** tf.math.reduce_std: sqrt of the population variance. */
-export function std(xIn: Input, axis?: AxisArg, keepDims = false): Tensor {
+function stdEager(xIn: Input, axis?: AxisArg, keepDims = false): Tensor {
   const x = toTensor(xIn, "std");
   assertFloat("std", x);
   return sqrt(variance(x, axis, keepDims));
 }
+export const std = sym.withSymbolic(stdEager, (x, axis, keepDims = false) => sym.symbolicOp("Std", [x], { axis: sym.axisConfig(axis), keepdims: keepDims }));
 
 /** tf.nn.moments(x, axes, keepDims): the mean and population variance over `axes`. */
 export function moments(xIn: Input, axes: AxisArg, keepDims = false): { mean: Tensor; variance: Tensor } {
@@ -204,14 +208,16 @@ function argReduce(op: "argMax" | "argMin", xIn: Input, axis: number): Tensor {
 }
 
 /** tf.argmax(x, axis = 0): int32 index of the largest value along `axis`, the first one on ties. */
-export function argMax(xIn: Input, axis = 0): Tensor {
+function argMaxEager(xIn: Input, axis = 0): Tensor {
   return argReduce("argMax", xIn, axis);
 }
+export const argMax = sym.withSymbolic(argMaxEager, (x, axis = 0) => sym.symbolicOp("Argmax", [x], { axis, keepdims: false }));
 
 /** tf.argmin(x, axis = 0): int32 index of the smallest value along `axis`, the first one on ties. */
-export function argMin(xIn: Input, axis = 0): Tensor {
+function argMinEager(xIn: Input, axis = 0): Tensor {
   return argReduce("argMin", xIn, axis);
 }
+export const argMin = sym.withSymbolic(argMinEager, (x, axis = 0) => sym.symbolicOp("Argmin", [x], { axis, keepdims: false }));
 
 function logical(op: "any" | "all", xIn: Input, axis: AxisArg | undefined, keepDims: boolean): Tensor {
   const x = toTensor(xIn, op);
@@ -225,14 +231,16 @@ function logical(op: "any" | "all", xIn: Input, axis: AxisArg | undefined, keepD
 }
 
 /** tf.reduce_any: logical or of a bool tensor over `axis`. */
-export function any(xIn: Input, axis?: AxisArg, keepDims = false): Tensor {
+function anyEager(xIn: Input, axis?: AxisArg, keepDims = false): Tensor {
   return logical("any", xIn, axis, keepDims);
 }
+export const any = sym.withSymbolic(anyEager, (x, axis, keepDims = false) => sym.symbolicOp("Any", [x], { axis: sym.axisConfig(axis), keepdims: keepDims }));
 
 /** tf.reduce_all: logical and of a bool tensor over `axis`. */
-export function all(xIn: Input, axis?: AxisArg, keepDims = false): Tensor {
+function allEager(xIn: Input, axis?: AxisArg, keepDims = false): Tensor {
   return logical("all", xIn, axis, keepDims);
 }
+export const all = sym.withSymbolic(allEager, (x, axis, keepDims = false) => sym.symbolicOp("All", [x], { axis: sym.axisConfig(axis), keepdims: keepDims }));
 
 // ---------------------------------------------------------------- chainable methods
 

@@ -5,6 +5,7 @@ import { cast, less, lessEqual, notEqual } from "./math.js";
 import { sum } from "./reduce.js";
 import { concat, expandDims, slice } from "./shape.js";
 import { argsort } from "./sort.js";
+import * as sym from "./symbolic.js";
 
 /*
  * Searching ops (tf.searchSorted, keras.ops digitize, nonzero, argpartition). Insertion points are
@@ -25,7 +26,7 @@ const CHUNK_CELLS = 1 << 24;
  * sequence serves values of any shape; an [..., M] sequence serves values [..., N] of the same
  * leading axes, row by row. The sequence must be sorted ascending (not checked).
  */
-export function searchSorted(sortedSequenceIn: Input, valuesIn: Input, side: "left" | "right" = "left"): Tensor {
+function searchSortedEager(sortedSequenceIn: Input, valuesIn: Input, side: "left" | "right" = "left"): Tensor {
   const op = "searchSorted";
   const seq = toTensor(sortedSequenceIn, op, "sortedSequence");
   const values = toTensor(valuesIn, op, "values", seq.dtype);
@@ -47,6 +48,7 @@ export function searchSorted(sortedSequenceIn: Input, valuesIn: Input, side: "le
   }
   return countChunked(values, (v) => compare(expandDims(seq, -2), expandDims(v, -1)), seq.shape[seq.rank - 1]);
 }
+export const searchSorted = sym.withSymbolic(searchSortedEager, (s, v, side = "left") => sym.symbolicOp("SearchSorted", [s, v], {}, { side }));
 
 /** sum(compareTo(v), -1) as int32, over slices of the last axis of `values` small enough for CHUNK_CELLS. */
 function countChunked(values: Tensor, compareTo: (v: Tensor) => Tensor, m: number): Tensor {
@@ -106,7 +108,7 @@ export function nonzero(xIn: Input): Tensor[] {
  * put the kth smallest element at position kth, smaller (or equal) ones before and larger after.
  * numpy leaves the order within each side unspecified; here both sides come out sorted (stable).
  */
-export function argpartition(xIn: Input, kth: number, axis = -1): Tensor {
+function argpartitionEager(xIn: Input, kth: number, axis = -1): Tensor {
   const op = "argpartition";
   const x = toTensor(xIn, op);
   if (x.rank === 0) throw new RangeError(`${op}: x must have at least one axis, got a scalar`);
@@ -117,3 +119,4 @@ export function argpartition(xIn: Input, kth: number, axis = -1): Tensor {
   }
   return argsort(x, axis);
 }
+export const argpartition = sym.withSymbolic(argpartitionEager, (x, kth, axis = -1) => sym.symbolicOp("Argpartition", [x], { kth, axis }));

@@ -5,9 +5,10 @@ import { normalizeAxis } from "../tensor/shape.js";
 import { type Input, toTensor } from "./engine.js";
 import { logicalXor, sub } from "./math.js";
 import { slice } from "./shape.js";
+import * as sym from "./symbolic.js";
 
 /** keras.ops.diff(a, n = 1, axis = -1) (numpy.diff): the n-th forward difference along `axis` (n fewer elements; bool: "not equal"). */
-export function diff(aIn: Input, n = 1, axis = -1): Tensor {
+function diffEager(aIn: Input, n = 1, axis = -1): Tensor {
   const op = "diff";
   let a = toTensor(aIn, op);
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`${op}: n must be a non-negative integer, got ${n}`);
@@ -25,6 +26,7 @@ export function diff(aIn: Input, n = 1, axis = -1): Tensor {
   }
   return a;
 }
+export const diff = sym.withSymbolic(diffEager, (a, n = 1, axis = -1) => sym.symbolicOp("Diff", [a], { n, axis }));
 
 /**
  * keras.ops.logspace(start, stop, num = 50, endpoint = true, base = 10, dtype = "float32")

@@ -8,6 +8,7 @@ import { cast, div, add, greater, isNaN, less, logicalAnd, logicalNot, sub, wher
 import { gather, reshape } from "./shape.js";
 import { moveaxis, takeAlongAxis } from "./arrange.js";
 import { installMethods } from "./methods.js";
+import * as sym from "./symbolic.js";
 
 /*
  * Sorting ops. One kernel (sortIndices) orders each row; the values are then gathered from x with
@@ -62,26 +63,28 @@ function orderAlong(op: string, x: Tensor, axis: number, descending: boolean): {
 }
 
 /** keras.ops.sort(x, axis = -1): x sorted ascending along `axis` (NaN last). */
-export function sort(xIn: Input, axis = -1): Tensor {
+function sortEager(xIn: Input, axis = -1): Tensor {
   const x = sortable("sort", xIn);
   const { moved, indices, a } = orderAlong("sort", x, axis, false);
   const sorted = takeAlongAxis(moved, indices, -1);
   return a === x.rank - 1 ? sorted : moveaxis(sorted, -1, a);
 }
+export const sort = sym.withSymbolic(sortEager, (x, axis = -1) => sym.symbolicOp("Sort", [x], { axis }));
 
 /** keras.ops.argsort(x, axis = -1): int32 indices that sort x ascending along `axis` (stable; NaN last). */
-export function argsort(xIn: Input, axis = -1): Tensor {
+function argsortEager(xIn: Input, axis = -1): Tensor {
   const x = sortable("argsort", xIn);
   const { indices, a } = orderAlong("argsort", x, axis, false);
   return a === x.rank - 1 ? indices : moveaxis(indices, -1, a);
 }
+export const argsort = sym.withSymbolic(argsortEager, (x, axis = -1) => sym.symbolicOp("Argsort", [x], { axis }));
 
 /**
  * keras.ops.median(x, axis = null, keepdims = false) (numpy.median): the middle value along the
  * axes, the mean of the two middle ones for an even count, NaN where a group holds a NaN. Integer
  * tensors give float32, as Keras does. The gradient goes to the middle element(s).
  */
-export function median(xIn: Input, axis: number | readonly number[] | null = null, keepDims = false): Tensor {
+function medianEager(xIn: Input, axis: number | readonly number[] | null = null, keepDims = false): Tensor {
   const op = "median";
   let x = toTensor(xIn, op);
   if (x.dtype === "bool" || x.dtype === "int64") throw new TypeError(`${op}: x must be a number tensor (float, int32 or uint8), got ${text(x)}`);
@@ -101,6 +104,7 @@ export function median(xIn: Input, axis: number | readonly number[] | null = nul
   const outShape = keepDims ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : keep.map((i) => x.shape[i]);
   return reshape(mid, outShape);
 }
+export const median = sym.withSymbolic(medianEager, (x, axis = null, keepDims = false) => sym.symbolicOp("Median", [x], { axis: sym.axisConfig(axis), keepdims: keepDims }));
 
 /**
  * tf.math.in_top_k / keras.ops.in_top_k(targets, predictions, k): whether each target class is

@@ -6,6 +6,7 @@ import {
   maximum, mul, neg, sqrt, square, sub, where,
 } from "./math.js";
 import { softplus } from "./activation.js";
+import * as sym from "./symbolic.js";
 
 /*
  * Elementwise functions Keras has and TensorFlow.js names (divNoNan, logSigmoid) or lacks
@@ -17,7 +18,7 @@ import { softplus } from "./activation.js";
  * max(x1, x2) + log1p(exp(-|x1 - x2|)); equal arguments (infinities too) give x + log(2).
  * Gradient: sigmoid(x1 - x2) and sigmoid(x2 - x1), half each at ties.
  */
-export function logaddexp(x1In: Input, x2In: Input): Tensor {
+function logaddexpEager(x1In: Input, x2In: Input): Tensor {
   const op = "logaddexp";
   const [x1, x2] = toTensorPair(x1In, x2In, op);
   assertSameDType(op, x1, x2);
@@ -28,19 +29,21 @@ export function logaddexp(x1In: Input, x2In: Input): Tensor {
   const general = add(maximum(x1, x2), log1p(exp(neg(abs(d)))));
   return where(same, add(mul(add(x1, x2), 0.5), Math.LN2), general);
 }
+export const logaddexp = sym.withSymbolic(logaddexpEager, (a, b) => sym.symbolicOp("Logaddexp", [a, b]));
 
 /** tf.logSigmoid(x) (keras.ops.log_sigmoid): log(sigmoid(x)) = -softplus(-x), stable for large |x|. */
-export function logSigmoid(xIn: Input): Tensor {
+function logSigmoidEager(xIn: Input): Tensor {
   const x = toTensor(xIn, "logSigmoid");
   assertFloat("logSigmoid", x);
   return neg(softplus(neg(x)));
 }
+export const logSigmoid = sym.withSymbolic(logSigmoidEager, (x) => sym.symbolicOp("LogSigmoid", [x]));
 
 /**
  * tf.divNoNan(a, b) (keras.ops.divide_no_nan): a / b, and 0 wherever b is 0 (even for a = 0 or
  * a = Infinity). The gradient is 0 there too.
  */
-export function divNoNan(aIn: Input, bIn: Input): Tensor {
+function divNoNanEager(aIn: Input, bIn: Input): Tensor {
   const op = "divNoNan";
   const [a, b] = toTensorPair(aIn, bIn, op);
   assertSameDType(op, a, b);
@@ -48,13 +51,14 @@ export function divNoNan(aIn: Input, bIn: Input): Tensor {
   // A safe divisor where b is 0, so the masked quotient's gradient is 0 rather than NaN.
   return where(zero, 0, div(a, where(zero, 1, b)));
 }
+export const divNoNan = sym.withSymbolic(divNoNanEager, (a, b) => sym.symbolicOp("DivideNoNan", [a, b]));
 
 /**
  * keras.ops.isclose(x1, x2, rtol = 1e-5, atol = 1e-8, equalNan = false) (numpy.isclose): bool,
  * |x1 - x2| <= atol + rtol * |x2| elementwise; infinities are close only to themselves, NaN to
  * nothing unless equalNan.
  */
-export function isclose(x1In: Input, x2In: Input, rtol = 1e-5, atol = 1e-8, equalNan = false): Tensor {
+function iscloseEager(x1In: Input, x2In: Input, rtol = 1e-5, atol = 1e-8, equalNan = false): Tensor {
   const op = "isclose";
   const [a0, b0] = toTensorPair(x1In, x2In, op);
   assertSameDType(op, a0, b0);
@@ -65,6 +69,7 @@ export function isclose(x1In: Input, x2In: Input, rtol = 1e-5, atol = 1e-8, equa
   if (equalNan) close = logicalOr(close, logicalAnd(isNaN(a), isNaN(b)));
   return close;
 }
+export const isclose = sym.withSymbolic(iscloseEager, (a, b, rtol = 1e-5, atol = 1e-8, equalNan = false) => sym.symbolicOp("Isclose", [a, b, rtol, atol, equalNan]));
 
 /** Horner's rule for coefficients given from the highest power down. */
 function polynomial(w: Tensor, coefficients: readonly number[]): Tensor {
@@ -99,7 +104,7 @@ function erfinv64(x: Tensor): Tensor {
  * keras.ops.erfinv(x): the inverse of erf on (-1, 1) (+-Infinity at +-1, NaN outside), computed in
  * float64. Gradient sqrt(pi) / 2 * exp(erfinv(x)^2).
  */
-export function erfinv(xIn: Input): Tensor {
+function erfinvEager(xIn: Input): Tensor {
   const op = "erfinv";
   const x = toTensor(xIn, op);
   assertFloat(op, x);
@@ -111,3 +116,4 @@ export function erfinv(xIn: Input): Tensor {
   });
   return out;
 }
+export const erfinv = sym.withSymbolic(erfinvEager, (x) => sym.symbolicOp("Erfinv", [x]));

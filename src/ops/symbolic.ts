@@ -6,6 +6,7 @@
  * layers/op_layer.ts installs, naming it by Keras' operation class ("Add", "Reshape") and config.
  */
 import type { DType } from "../tensor/dtype.js";
+import type { Tensor } from "../tensor/tensor.js";
 
 /** A value standing for a tensor with a shape and dtype but no data (layers' SymbolicTensor extends it). */
 export abstract class SymbolicValue {
@@ -28,9 +29,11 @@ export type Sym = SymbolicTypes extends { tensor: infer T } ? T : SymbolicValue;
 /**
  * Records an operation on symbolic arguments: `className` is Keras 3.5's operation class, `args`
  * the call's positional arguments (symbolic tensors, lists of them, or constants), `config` the
- * operation's Keras config keys (snake_case).
+ * operation's Keras config keys (snake_case), `kwargs` the keyword arguments Keras passes to the
+ * operation's call (Pad's constant_values, Average's weights). Returns the op's outputs.
  */
-export type SymbolicHandler = (className: string, args: readonly unknown[], config: Readonly<Record<string, unknown>>) => SymbolicValue;
+export type SymbolicHandler = (className: string, args: readonly unknown[], config: Readonly<Record<string, unknown>>,
+  kwargs: Readonly<Record<string, unknown>>) => readonly SymbolicValue[];
 
 let handler: SymbolicHandler | null = null;
 
@@ -39,11 +42,46 @@ export function installSymbolicHandler(h: SymbolicHandler): void {
 }
 
 /** The symbolic result of an op called on symbolic arguments (see SymbolicHandler). */
-export function symbolicOp(className: string, args: readonly unknown[], config: Readonly<Record<string, unknown>> = {}): Sym {
+export function symbolicOp(className: string, args: readonly unknown[], config: Readonly<Record<string, unknown>> = {},
+  kwargs: Readonly<Record<string, unknown>> = {}): Sym {
+  return symbolicOps(className, args, config, kwargs)[0];
+}
+
+/** The symbolic outputs of an op with several (Keras' Split, TopK, Unstack, Moments). */
+export function symbolicOps(className: string, args: readonly unknown[], config: Readonly<Record<string, unknown>> = {},
+  kwargs: Readonly<Record<string, unknown>> = {}): Sym[] {
   if (handler === null) {
     throw new Error(`${className}: called on a symbolic tensor, but no functional-graph support is loaded; import the layers (import * as tf from "lamina")`);
   }
-  return handler(className, args, config) as Sym;
+  return handler(className, args, config, kwargs) as Sym[];
+}
+
+/**
+ * The error for an op that cannot be recorded on a symbolic tensor (Keras cannot apply it to a
+ * KerasTensor either, it takes a function, or its output's shape depends on the values).
+ */
+export function symbolicRefused(op: string, why = "lamina does not record it as a Keras operation"): TypeError {
+  return new TypeError(
+    `${op}: called on a symbolic tensor (a functional model's input or an output computed from one), but it cannot sit in a functional model as an operation (${why}); ` +
+      "wrap it in a layers.Lambda (layers.Lambda({ fn: (x) => ... })) or a custom layer, whose call() receives real tensors",
+  );
+}
+
+/** A parameter of an op that also takes symbolic tensors: a symbolic tensor where a tensor goes, or a list of them. */
+export type SymParam<T> = [Tensor] extends [T] ? T | Sym : [T] extends [readonly (infer E)[]] ? ([Tensor] extends [E] ? T | readonly (E | Sym)[] : T) : T;
+export type SymParams<P extends readonly unknown[]> = { [K in keyof P]: SymParam<P[K]> };
+/** An op's result on symbolic tensors: a symbolic tensor for each tensor it returns. */
+export type SymResult<R> = R extends Tensor ? Sym : R extends readonly unknown[] ? { [K in keyof R]: R[K] extends Tensor ? Sym : R[K] } : R;
+/** An op that records `record`'s Keras operation when any argument is symbolic (F's own signatures win for tensors). */
+export type WithSymbolic<F extends (...args: never[]) => unknown> = F & ((...args: SymParams<Parameters<F>>) => SymResult<ReturnType<F>>);
+
+/**
+ * `fn`, recording Keras' operation instead when any argument (or an element of a list argument) is
+ * symbolic: `record` receives the same arguments (defaults unapplied) and calls symbolicOp.
+ */
+export function withSymbolic<F extends (...args: never[]) => unknown>(fn: F, record: (...args: SymParams<Parameters<F>>) => SymResult<ReturnType<F>>): WithSymbolic<F> {
+  const op = (...args: unknown[]): unknown => (anySymbolic(args) ? (record as unknown as (...a: unknown[]) => unknown)(...args) : (fn as unknown as (...a: unknown[]) => unknown)(...args));
+  return op as WithSymbolic<F>;
 }
 
 /** Whether any of the values (or of the lists among them) is symbolic. */
@@ -53,4 +91,23 @@ export function anySymbolic(values: readonly unknown[]): boolean {
     if (Array.isArray(v) && v.some((x) => x instanceof SymbolicValue)) return true;
   }
   return false;
+}
+
+/** An axis argument as Keras writes it in a config: null, an integer or a list. */
+export function axisConfig(axis: number | readonly number[] | null | undefined): number | number[] | null {
+  return axis === undefined || axis === null ? null : typeof axis === "number" ? axis : [...axis];
+}
+
+/** A config value copied out of the caller's (possibly readonly, nested) arrays. */
+export function jsonCopy<T>(v: T): T {
+  return (Array.isArray(v) ? v.map(jsonCopy) : v) as T;
+}
+
+/** `fn`, refusing symbolic arguments with symbolicRefused's error (ops Keras cannot record either). */
+export function refuseSymbolic<F extends (...args: never[]) => unknown>(op: string, fn: F, why: string): F {
+  const guarded = (...args: unknown[]): unknown => {
+    if (anySymbolic(args)) throw symbolicRefused(op, why);
+    return (fn as unknown as (...a: unknown[]) => unknown)(...args);
+  };
+  return guarded as unknown as F;
 }
