@@ -77,6 +77,14 @@ export class Sequential extends Model {
     return this.inputLayer;
   }
 
+  /**
+   * The InputLayer the model made for itself when built without layers.Input(...) (Keras inserts
+   * one, named input_layer, input_layer_1, ... like any other layer), if it is that of the current build.
+   */
+  get automaticInputLayer(): InputLayer | null {
+    return this.graph && !this.inputLayer ? this.implicitInput : null;
+  }
+
   override get isFunctional(): boolean {
     return false;
   }
