@@ -10,7 +10,6 @@ import type { Tensor } from "../tensor/tensor.js";
 import type { SymbolicTensor } from "../layers/symbolic.js";
 import { Activation, Conv2D, Dense, GlobalAveragePooling2D, GlobalMaxPooling2D, LayerNormalization, Normalization } from "../layers/index.js";
 import { LayerScale } from "../layers/application_layers.js";
-import { type Layer, nestWeightScope } from "../layers/layer.js";
 import { add } from "../ops/math.js";
 import type { Model } from "../models/model.js";
 import { Sequential } from "../models/sequential.js";
@@ -56,18 +55,6 @@ function convNeXtBlock(inputs: SymbolicTensor, dim: number, name: string): Symbo
   return add(inputs, x);
 }
 
-/**
- * A Sequential whose layers' weights are named under it (convnext_tiny_stem/convnext_tiny_stem_conv/kernel),
- * as Keras names the weights a Sequential's build makes. lamina's Sequential does not scope its
- * layers' weights by itself yet (it names them d/kernel where Keras 3 writes s/d/kernel), so the
- * scope is set here, before the first call builds the layers.
- */
-function nested(layers: Layer[], name: string): Sequential {
-  const seq = new Sequential(layers, { name });
-  for (const l of layers) nestWeightScope(l, seq);
-  return seq;
-}
-
 function convNeXtBody(input: SymbolicTensor, b: Built, prefix: string, variant: string, includePreprocessing: boolean): SymbolicTensor {
   const [depths, dims] = VARIANTS[variant];
   let x = input;
@@ -79,13 +66,13 @@ function convNeXtBody(input: SymbolicTensor, b: Built, prefix: string, variant: 
     })(x);
   }
   const downsample: Sequential[] = [
-    nested([Conv2D(dims[0], 4, { strides: 4, name: `${prefix}_stem_conv` }), ln(`${prefix}_stem_layernorm`)], `${prefix}_stem`),
+    new Sequential([Conv2D(dims[0], 4, { strides: 4, name: `${prefix}_stem_conv` }), ln(`${prefix}_stem_layernorm`)], { name: `${prefix}_stem` }),
   ];
   for (let i = 0; i < 3; i++) {
-    downsample.push(nested([
+    downsample.push(new Sequential([
       ln(`${prefix}_downsampling_layernorm_${i}`),
       Conv2D(dims[i + 1], 2, { strides: 2, name: `${prefix}_downsampling_conv_${i}` }),
-    ], `${prefix}_downsampling_block_${i}`));
+    ], { name: `${prefix}_downsampling_block_${i}` }));
   }
   for (let i = 0; i < 4; i++) {
     x = downsample[i].apply(x) as SymbolicTensor;

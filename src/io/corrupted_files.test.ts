@@ -42,7 +42,8 @@ async function handMadeH5(path: string, modelConfig: string | null, weightsOf: t
       h5.ensureGroup("model_weights");
       h5.writeTextAttr("model_weights", "layer_names", weightsOf.layers.map((l) => l.name), "ascii");
       for (const l of weightsOf.layers) {
-        const names = l.weights.map((w) => `${w.name}:0`);
+        // Keras 2's names: the layer's own scope, without the Sequential's (dense/kernel:0).
+        const names = l.weights.map((w) => `${l.name}/${w.name.split("/").at(-1)}:0`);
         h5.ensureGroup(`model_weights/${l.name}`);
         h5.writeTextAttr(`model_weights/${l.name}`, "weight_names", names, "ascii");
         l.weights.forEach((w, i) => h5.writeArray(`model_weights/${l.name}/${names[i]}`, { shape: [...w.shape], dtype: "float32", data: w.dataSync() as Float32Array }));

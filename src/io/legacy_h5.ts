@@ -18,6 +18,7 @@ import type { Variable } from "../tensor/variable.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { shapeText, shapesEqual } from "../tensor/shape.js";
 import type { Layer } from "../layers/layer.js";
+import { kerasTwoWeightName } from "../layers/weight_scope.js";
 import { isOperation } from "../layers/op_layer.js";
 import type { Model } from "../models/model.js";
 import { type JsonObject, compileFromConfig, modelFromConfig, serializeLayer } from "./serialization.js";
@@ -39,9 +40,13 @@ export function legacyWeights(layer: Layer): Variable[] {
   return [...layer.trainableWeights, ...layer.nonTrainableWeights];
 }
 
-/** A weight's Keras 2 name: the TensorFlow variable name, `<layer>/<weight>:0`. */
+/**
+ * A weight's Keras 2 name: the TensorFlow variable name, `<layer>/<weight>:0`, without the scope of
+ * the model that built the layer (Keras 3's path sequential/dense/kernel is dense/kernel:0 here).
+ */
 function legacyWeightName(v: Variable): string {
-  return /:\d+$/.test(v.name) ? v.name : `${v.name}:0`;
+  const name = kerasTwoWeightName(v);
+  return /:\d+$/.test(name) ? name : `${name}:0`;
 }
 
 /** Writes the weights of `model`'s layers into `group` (the root of a weights file, or model_weights). */

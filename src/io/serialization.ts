@@ -54,6 +54,7 @@ import { type JsonValue, type JsonObject, type KerasObject, isRecord, asRecord, 
 import { type CustomObject, type DeserializeOptions, getRegisteredObject, registrationKey, registeredUnder, registrationKeys, constructObject } from "./custom_objects.js";
 import { effectiveCustomObjects } from "./custom_objects.js";
 import { inSafeMode } from "./custom_objects.js";
+import { recordedMask } from "./call_kwargs.js";
 import { type LayerCtor, type LayerSpec, ctor, LAYER_VALUED_KEYS, LAYER_LIST_KEYS, CLASS_ALIASES, GLOBAL_FIXED, SPEC_BY_CLASS, specOfClass, LAYER_SPECS, knownLayerClassNames } from "./layer_specs.js";
 import { serializeCompileConfig, compileFromConfig } from "./compile_config.js";
 
@@ -144,7 +145,8 @@ function kerasConfig(raw: Record<string, unknown>, where: string, dtypeString: b
 function serializeSequential(model: Sequential, withCompile: boolean): KerasObject {
   const layerConfigs: JsonObject[] = [];
   const shape = model.knownInputShape() ?? (model.built && model.builtInputShape && !Array.isArray(model.builtInputShape[0]) ? (model.builtInputShape as LayerShape) : null);
-  const declared = model.declaredInputLayer;
+  // Keras 3 builds a Sequential by putting an InputLayer in front of its layers, named as any other.
+  const declared = model.declaredInputLayer ?? model.automaticInputLayer;
   if (declared) {
     layerConfigs.push(serializeLayer(declared) as unknown as JsonObject);
   } else if (shape) {
@@ -201,7 +203,7 @@ function serializeFunctional(model: Model, withCompile: boolean): KerasObject {
           const withStates: JsonObject = { initial_state: n.inputs.slice(1).map(kerasTensor), ...kwargs };
           return { args: [kerasTensor(n.inputs[0])], kwargs: withStates };
         }
-        return { args: [n.inputsAsList ? n.inputs.map(kerasTensor) : kerasTensor(n.inputs[0])], kwargs };
+        return { args: [n.inputsAsList ? n.inputs.map(kerasTensor) : kerasTensor(n.inputs[0])], kwargs: { ...kwargs, ...recordedMask(layer, n) } };
       });
     return { ...(serializeLayer(layer) as unknown as JsonObject), name: layer.name, inbound_nodes: inbound };
   });
@@ -449,15 +451,12 @@ function readOptionValue(key: string, value: unknown, where: string, options: De
   if (key.endsWith("_constraint")) return readSubObject(value, w, options, (o) => constraints.get(o as constraints.ConstraintIdentifier));
   if (key === "activation" || key === "recurrent_activation") return readActivation(value, w, options);
   if (LAYER_VALUED_KEYS.includes(key)) {
-    // The outer layer's build makes the inner one's weights (named under it, as Keras' paths are).
-    const { build_config: _built, ...inner } = asRecord(value, w);
-    return deserializeLayer(inner, { ...options, compile: false });
+    // Keras builds an inner layer from its own build_config when it reads it, before the outer
+    // layer takes it: a loaded TimeDistributed's Dense has the path dense/kernel, not td/dense/kernel.
+    return deserializeLayer(asRecord(value, w), { ...options, compile: false });
   }
   if (LAYER_LIST_KEYS.includes(key) && Array.isArray(value)) {
-    return value.map((item, i) => {
-      const { build_config: _built, ...inner } = asRecord(item, `${w}[${i}]`);
-      return deserializeLayer(inner, { ...options, compile: false });
-    });
+    return value.map((item, i) => deserializeLayer(asRecord(item, `${w}[${i}]`), { ...options, compile: false }));
   }
   return cloneJson(value);
 }

@@ -26,14 +26,14 @@ import { withoutLayerLosses } from "./layer_losses.js";
 import { type CallOptions, type Mask, callInContext, hasMask, whileProbing } from "./call_context.js";
 import { type LayerArgs, checkLayerArgs, resolveActivityRegularizer } from "./layer_args.js";
 import { toSnakeCase, uniqueLayerName } from "./layer_names.js";
-import { nameScopePrefix, scopeParentOf } from "./weight_scope.js";
+import { kerasTwoScopeOf, nameScopePrefix, recordKerasTwoName, scopeParentOf } from "./weight_scope.js";
 
 // Importable from here as before the split.
 export type { CallOptions, Mask } from "./call_context.js";
 export { callInContext, inputMask } from "./call_context.js";
 export { type LayerArgs, layerOptions } from "./layer_args.js";
 export { clearSession, toSnakeCase, uniqueLayerName } from "./layer_names.js";
-export { nestWeightScope } from "./weight_scope.js";
+export { nestModelScope, nestWeightScope } from "./weight_scope.js";
 export type { AddWeightOptions, WeightConstraint, WeightInitializer, WeightRegularizer } from "./weights.js";
 
 /** The dtypes of the symbolic inputs of the layer call being worked out (applySymbolic), for computeOutputShape's probe. */
@@ -173,6 +173,7 @@ export abstract class Layer {
     const constraint = resolved("constraint", () => resolveConstraint(opts.constraint)) as WeightConstraint | null;
     const init = initializer.call(shape, dtype);
     const v = new Variable(init, { name: `${nameScopePrefix()}${this.weightScope}/${name}`, trainable: opts.trainable ?? true });
+    recordKerasTwoName(v, `${kerasTwoScopeOf(this)}/${name}`);
     this.ownWeights.push(v);
     this.weightTrainable.set(v, opts.trainable ?? true);
     if (regularizer) this.weightRegularizers.set(v, regularizer);

@@ -86,7 +86,7 @@ test("stateful states are not weights (Keras 3.5 neither lists nor saves them) a
   tf.clearSession();
   const layer = layers.GRU(2, { stateful: true, name: "g" });
   const model = new tf.models.Sequential([layers.Input({ batchShape: [3, 5, 4] }), layer]);
-  assert.deepEqual(model.weights.map((w) => w.name), ["g/gru_cell/kernel", "g/gru_cell/recurrent_kernel", "g/gru_cell/bias"]);
+  assert.deepEqual(model.weights.map((w) => w.name), ["sequential/g/gru_cell/kernel", "sequential/g/gru_cell/recurrent_kernel", "sequential/g/gru_cell/bias"]);
   const config = tf.serialization.serializeLayer(layer) as { config: Record<string, unknown> };
   assert.equal(config.config.stateful, true);
   const back = tf.layers.Layer.fromConfig(config as unknown as Record<string, unknown>) as InstanceType<typeof layers.classes.GRU>;

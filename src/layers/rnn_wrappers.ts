@@ -32,10 +32,11 @@ function withPrefix(prefix: string, name: string): string {
 /** A new layer from `layer`'s config with some entries replaced (Keras copies the wrapped layer so). */
 function copyLayer(layer: RNN, changes: Record<string, unknown>, where: string): RNN {
   const hooks = serializationHooks(where);
+  // With the build_config of a built layer, as Keras' copy through its config: the copy is built at
+  // once, outside the Bidirectional's scope (forward_lstm/lstm_cell/kernel, as Keras names it).
   const serialized = hooks.serializeLayer(layer);
-  const { build_config: _b, ...rest } = serialized;
-  const config = { ...(rest.config as Record<string, unknown>), ...changes };
-  const copy = Layer.fromConfig({ ...rest, config });
+  const config = { ...(serialized.config as Record<string, unknown>), ...changes };
+  const copy = Layer.fromConfig({ ...serialized, config });
   if (!(copy instanceof RNN)) throw new TypeError(`${where}: copying ${layer.className} ${layer.name} gave ${copy.className}`);
   return copy;
 }

@@ -1,8 +1,13 @@
 /** The scope a layer's weight names take from the layer whose build makes them (lstm/lstm_cell/kernel). */
 import type { Layer } from "./layer.js";
+import type { Variable } from "../tensor/variable.js";
 
-/** The layer whose build makes each inner layer's weights (an RNN's cell, a wrapper's layer). */
+/** The layer whose build makes each inner layer's weights (an RNN's cell, a wrapper's layer, a Sequential's layers). */
 const scopeParents = new WeakMap<Layer, Layer>();
+/** Inner layers whose scope parent is a model (a Sequential building its layers). */
+const modelScoped = new WeakSet<Layer>();
+/** Each layer weight's name as Keras 2 wrote it in a legacy .h5 file: without the models' scopes. */
+const kerasTwoNames = new WeakMap<object, string>();
 
 /**
  * Names the weights `inner` makes from now on under `outer`'s scope (Keras names the weights a
@@ -11,6 +16,17 @@ const scopeParents = new WeakMap<Layer, Layer>();
  */
 export function nestWeightScope(inner: Layer, outer: Layer): void {
   scopeParents.set(inner, outer);
+  modelScoped.delete(inner);
+}
+
+/**
+ * Names the weights `inner` makes from now on under the scope of `model`, whose build makes them
+ * (Keras 3 builds a Sequential's layers in its name scope: sequential/dense/kernel). Keras 2 did
+ * not put a model's name in its layers' weight names (dense/kernel:0), which kerasTwoWeightName keeps.
+ */
+export function nestModelScope(inner: Layer, model: Layer): void {
+  scopeParents.set(inner, model);
+  modelScoped.add(inner);
 }
 
 /** The layer under whose scope `inner`'s weights are named (nestWeightScope), if any. */
@@ -42,4 +58,23 @@ export function withNameScope<T>(name: string, fn: () => T): T {
 /** The open name scopes as a weight-name prefix ("a/b/"), or "" outside any. */
 export function nameScopePrefix(): string {
   return nameScopes.length === 0 ? "" : `${nameScopes.join("/")}/`;
+}
+
+/** The scope of `inner`'s weights as Keras 2 named them: up to, not including, the first model. */
+export function kerasTwoScopeOf(inner: Layer): string {
+  const outer = scopeParents.get(inner);
+  return outer && !modelScoped.has(inner) ? `${kerasTwoScopeOf(outer)}/${inner.name}` : inner.name;
+}
+
+/** Records the Keras 2 name of a weight a layer made (see kerasTwoWeightName). */
+export function recordKerasTwoName(v: Variable, name: string): void {
+  kerasTwoNames.set(v, name);
+}
+
+/**
+ * A weight's name as Keras 2 wrote it in a legacy .h5 file (dense/kernel for the Keras 3 path
+ * sequential/dense/kernel, lstm/lstm_cell/kernel); the variable's own name for any other variable.
+ */
+export function kerasTwoWeightName(v: { readonly name: string }): string {
+  return kerasTwoNames.get(v) ?? v.name;
 }

@@ -1,6 +1,6 @@
 import type { Tensor } from "../tensor/tensor.js";
 import type { DType } from "../tensor/dtype.js";
-import { Layer, type CallOptions, type LayerShape, uniqueLayerName } from "../layers/layer.js";
+import { Layer, type CallOptions, type LayerShape, nestModelScope, uniqueLayerName } from "../layers/layer.js";
 import { InputLayer } from "../layers/core.js";
 import { SymbolicTensor, layerShapeText } from "../layers/symbolic.js";
 import { Model } from "./model.js";
@@ -77,6 +77,14 @@ export class Sequential extends Model {
     return this.inputLayer;
   }
 
+  /**
+   * The InputLayer the model made for itself when built without layers.Input(...) (Keras inserts
+   * one, named input_layer, input_layer_1, ... like any other layer), if it is that of the current build.
+   */
+  get automaticInputLayer(): InputLayer | null {
+    return this.graph && !this.inputLayer ? this.implicitInput : null;
+  }
+
   override get isFunctional(): boolean {
     return false;
   }
@@ -151,6 +159,9 @@ export class Sequential extends Model {
     }
     let t = input;
     for (const layer of this.stack) {
+      // Keras builds the layers inside the model's name scope: weights made now are named
+      // sequential/dense/kernel; a layer built before (alone, or from a file's build_config) keeps its names.
+      if (!layer.built) nestModelScope(layer, this);
       const out = layer.apply(t);
       if (!(out instanceof SymbolicTensor)) throw new TypeError(`Sequential ${this.name}: layer ${layer.name} has several outputs; use the functional API`);
       this.outputShapes.set(layer, [batch, ...out.shape.slice(1)]);

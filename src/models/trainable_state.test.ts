@@ -96,7 +96,7 @@ test("freezing a layer clears the trainable flag of the weights it created train
   model.trainable = false;
   assert.deepEqual(flags(dense), [false, false]);
   assert.deepEqual(flags(bn), [false, false, false, false]);
-  assert.deepEqual(bn.weights.map((w) => w.name), ["batch_normalization/gamma", "batch_normalization/beta", "batch_normalization/moving_mean", "batch_normalization/moving_variance"].map((n) => n.replace("batch_normalization", bn.name)));
+  assert.deepEqual(bn.weights.map((w) => w.name), ["batch_normalization/gamma", "batch_normalization/beta", "batch_normalization/moving_mean", "batch_normalization/moving_variance"].map((n) => `${model.name}/${n.replace("batch_normalization", bn.name)}`));
   model.trainable = true;
   assert.deepEqual(flags(dense), [true, true]);
   assert.deepEqual(flags(bn), [true, true, false, false]);

@@ -54,6 +54,11 @@ export class Variable<D extends DType = DType> extends Tensor<D> {
     this.name = opts.name ?? `Variable_${variableCount++}`;
   }
 
+  /** Keras' variable.path (sequential/dense/kernel): a lamina variable's name is that whole path. */
+  get path(): string {
+    return this.name;
+  }
+
   /**
    * Outside a training step any read of the storage, a view made by an op (reshape) included,
    * keeps it out of reuse: such a view is not among the step's tensors, so it could not be poisoned.

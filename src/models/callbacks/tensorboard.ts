@@ -9,8 +9,8 @@
  *   them; Keras 3.5 writes every one at step 0;
  * - updateFreq N writes every N-th batch, as documented; Keras' record_if tests the step it was
  *   given at on_train_begin (0), so it writes every batch whatever N is;
- * - histogram tags are `<weight name>/histogram` with lamina's weight names (`dense/kernel`), as
- *   tf.keras wrote them; Keras 3's bare `kernel` would put every layer's kernel under one tag.
+ * - histogram tags are `<weight name>/histogram` with the weight names tf.keras gave (`dense/kernel`,
+ *   without a Sequential's scope); Keras 3's bare `kernel` would put every layer's kernel under one tag.
  * Ignored as Keras ignores them off TensorFlow: the traced train-function graph (writeGraph still
  * writes the model's JSON, which is what Keras writes on its other backends).
  */
@@ -20,6 +20,7 @@ import { checkKeys } from "../../nn/common.js";
 import { Callback, type CallbackModel, type Logs } from "./callback.js";
 import { type SummaryValue, scalarValue } from "./tfevents/event.js";
 import { histogramValue } from "./tfevents/histogram.js";
+import { kerasTwoWeightName } from "../../layers/weight_scope.js";
 import { weightImageValue } from "./tfevents/image.js";
 import { EventFileWriter } from "./tfevents/writer.js";
 
@@ -227,7 +228,7 @@ export class TensorBoard extends Callback {
     const values: SummaryValue[] = [];
     for (const layer of layers) {
       for (const weight of layer.weights) {
-        const name = weight.name.replace(/:/g, "_");
+        const name = kerasTwoWeightName(weight).replace(/:/g, "_");
         const raw = weight.dataSync();
         // int64 weights come as bigints; TF casts every weight to float64 for its histogram.
         const data = raw instanceof BigInt64Array ? Float64Array.from(raw, Number) : (raw as ArrayLike<number>);
