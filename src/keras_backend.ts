@@ -6,6 +6,7 @@ import { DTYPES, type DType } from "./tensor/dtype.js";
 import { floatx } from "./tensor/config.js";
 import { valueText } from "./tensor/value_text.js";
 import { SymbolicTensor } from "./layers/symbolic.js";
+import { promoteTypes } from "./ops/keras_promote.js";
 
 export { epsilon, setEpsilon, floatx, setFloatx, imageDataFormat, setImageDataFormat } from "./tensor/config.js";
 export { getBackend as backend } from "./backend/registry.js";
@@ -49,18 +50,12 @@ export function isIntDtype(dtype?: string | null): boolean {
   return name.startsWith("int") || name.startsWith("uint");
 }
 
-// On lamina's dtypes Keras' promotion lattice is a chain: each result is the later of the two.
-const PROMOTION_ORDER: readonly DType[] = ["bool", "uint8", "int32", "int64", "float32", "float64"];
-
 /**
  * keras.backend.result_type: the dtype Keras promotes these to (int64 with float32 is float32,
- * as in Keras); none at all gives floatx().
+ * as in Keras); none at all gives floatx(). The `ops` namespace promotes by the same rule.
  */
 export function resultType(...dtypes: string[]): DType {
-  if (dtypes.length === 0) return floatx();
-  let best = 0;
-  for (const d of dtypes) best = Math.max(best, PROMOTION_ORDER.indexOf(standardizeDtype(d)));
-  return PROMOTION_ORDER[best];
+  return promoteTypes(dtypes.map((d) => standardizeDtype(d)));
 }
 
 /** keras.backend.is_keras_tensor: a symbolic tensor of a model being built (layers.Input or a layer's symbolic output). */

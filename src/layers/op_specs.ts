@@ -2,7 +2,8 @@
  * The Keras 3.5 operations a functional model can hold (keras.src.ops.numpy / nn / core classes),
  * by class name: the module Keras saves them under, the config keys it writes, and how lamina runs
  * one on tensors. Ops record these names (ops/symbolic.ts); loading a Keras-written config looks
- * them up here.
+ * them up here. Arithmetic runs with Keras' dtype promotion (ops/keras_promoted.ts): a Keras Add of
+ * float32 and int32 gives float32.
  */
 import type { Tensor } from "../tensor/tensor.js";
 import { type DType, isDType } from "../tensor/dtype.js";
@@ -11,7 +12,7 @@ import * as m from "../ops/math.js";
 import * as act from "../ops/activation.js";
 import * as shp from "../ops/shape.js";
 import * as red from "../ops/reduce.js";
-import { matmul } from "../ops/matmul.js";
+import * as kp from "../ops/keras_promoted.js";
 import { hardSigmoid, hardSilu } from "../nn/activations.js";
 import * as kn from "../ops/keras_numpy.js";
 import { KERAS_OP_SPECS } from "./op_specs_keras_ops.js";
@@ -92,15 +93,15 @@ function listArg(args: readonly unknown[], where: string): Tensor[] {
 }
 
 export const OP_SPECS: ReadonlyMap<string, OpSpec> = new Map<string, OpSpec>([
-  ["Add", binary(m.add)],
-  ["Subtract", binary(m.sub)],
-  ["Multiply", binary(m.mul)],
-  ["Divide", binary(m.div)],
-  ["TrueDivide", binary(m.div)],
-  ["Power", binary(m.pow)],
-  ["Maximum", binary(m.maximum)],
-  ["Minimum", binary(m.minimum)],
-  ["Matmul", binary((a, b) => matmul(a, b))],
+  ["Add", binary(kp.add)],
+  ["Subtract", binary(kp.subtract)],
+  ["Multiply", binary(kp.multiply)],
+  ["Divide", binary(kp.divide)],
+  ["TrueDivide", binary(kp.trueDivide)],
+  ["Power", binary(kp.power)],
+  ["Maximum", binary(kp.maximum)],
+  ["Minimum", binary(kp.minimum)],
+  ["Matmul", binary((a, b) => kp.matmul(a, b))],
   ["Negative", unary(NUMPY, m.neg)],
   ["Absolute", unary(NUMPY, m.abs)],
   ["Sign", unary(NUMPY, m.sign)],
@@ -140,11 +141,11 @@ export const OP_SPECS: ReadonlyMap<string, OpSpec> = new Map<string, OpSpec>([
   }],
   ["ExpandDims", { module: NUMPY, keys: ["axis"], run: (a, c, w) => shp.expandDims(tensorArg(a, 0, w), intOf(c, "axis", w)) }],
   ["Squeeze", { module: NUMPY, keys: ["axis"], run: (a, c, w) => shp.squeeze(tensorArg(a, 0, w), axesOf(c, "axis", w) ?? undefined) }],
-  ["Concatenate", { module: NUMPY, keys: ["axis"], run: (a, c, w) => shp.concat(listArg(a, w), intOf(c, "axis", w)) }],
-  ["Stack", { module: NUMPY, keys: ["axis"], run: (a, c, w) => shp.stack(listArg(a, w), intOf(c, "axis", w)) }],
+  ["Concatenate", { module: NUMPY, keys: ["axis"], run: (a, c, w) => kp.concatenate(listArg(a, w), intOf(c, "axis", w)) }],
+  ["Stack", { module: NUMPY, keys: ["axis"], run: (a, c, w) => kp.stack(listArg(a, w), intOf(c, "axis", w)) }],
   ["Sum", reduction(red.sum, ["axis", "keepdims"])],
   ["Mean", reduction(red.mean, ["axis", "keepdims"])],
-  ["Clip", { module: NUMPY, keys: ["x_min", "x_max"], run: (a, c, w) => m.clipByValue(tensorArg(a, 0, w), numberOf(c, "x_min", w), numberOf(c, "x_max", w)) }],
+  ["Clip", { module: NUMPY, keys: ["x_min", "x_max"], run: (a, c, w) => kp.clip(tensorArg(a, 0, w), numberOf(c, "x_min", w), numberOf(c, "x_max", w)) }],
   ["Cast", {
     module: CORE, keys: ["dtype"],
     run: (a, c, w) => {

@@ -19,6 +19,7 @@ import { scatterND, tensorScatterUpdate, unsortedSegmentSum } from "./scatter.js
 import { tensordot } from "./linalg.js";
 import { customGrad } from "./custom_grad.js";
 import * as sym from "./symbolic.js";
+import { promoted } from "./keras_promote.js";
 
 type AxisArg = number | readonly number[] | null;
 
@@ -74,8 +75,7 @@ export function append(x1: Input, x2: Sym, axis?: number | null): Sym;
 export function append(x1: Input, x2: Input, axis?: number | null): Tensor;
 export function append(x1In: Input | Sym, x2In: Input | Sym, axis: number | null = null): Tensor | Sym {
   if (x1In instanceof SymbolicValue || x2In instanceof SymbolicValue) return symbolicOp("Append", [x1In, x2In], { axis });
-  const x1 = toTensor(x1In, "append", "x1");
-  const x2 = toTensor(x2In, "append", "x2", x1.dtype);
+  const [x1, x2] = promoted([x1In, x2In], "append");
   if (axis === null) return concat([reshape(x1, [-1]), reshape(x2, [-1])], 0);
   if (x1.rank !== x2.rank) {
     throw new RangeError(`ops.append: x1 ${shapeText(x1.shape)} and x2 ${shapeText(x2.shape)} must have the same rank to append along axis ${axis}; pass axis null to append flattened`);
@@ -132,8 +132,10 @@ function selectEager(condlist: readonly Input[], choicelist: readonly Input[], d
   if (condlist.length !== choicelist.length || condlist.length === 0) {
     throw new RangeError(`ops.select: condlist (${condlist.length} entries) and choicelist (${choicelist.length}) must be non-empty lists of the same length`);
   }
-  const choices = choicelist.map((c, i) => toTensor(c, "select", `choicelist[${i}]`));
-  let out = toTensor(defaultValue, "select", "default", choices[0].dtype);
+  // Keras' select gives the result type of the choices and the default.
+  const all = promoted([...choicelist, defaultValue], "select");
+  const choices = all.slice(0, -1);
+  let out = all[all.length - 1];
   for (let i = condlist.length - 1; i >= 0; i--) {
     const c = toTensor(condlist[i], "select", `condlist[${i}]`);
     if (c.dtype !== "bool") throw new TypeError(`ops.select: condlist[${i}] must be bool, got ${c.dtype} ${shapeText(c.shape)}; compare first (ops.greater(x, 0))`);
@@ -165,8 +167,7 @@ export function scatterUpdate(inputs: Input, indices: Input, updates: Input): Te
 
 /** numpy's dot: products summed over x1's last axis and x2's second-to-last (its only, for 1-D x2). */
 function dotEager(x1In: Input, x2In: Input): Tensor {
-  const x1 = toTensor(x1In, "dot", "x1");
-  const x2 = toTensor(x2In, "dot", "x2", x1.dtype);
+  const [x1, x2] = promoted([x1In, x2In], "dot");
   if (x1.rank === 0 || x2.rank === 0) return mul(x1, x2);
   const bAxis = x2.rank === 1 ? 0 : x2.rank - 2;
   if (x1.shape[x1.rank - 1] !== x2.shape[bAxis]) {

@@ -33,35 +33,39 @@ import { expandLeading, customGradient as kCustomGradient } from "./keras_numpy.
 import { logspace as tfLogspace } from "./sequences.js";
 import * as flow from "./control_flow.js";
 import * as sym from "./symbolic.js";
+import { promoted } from "./keras_promote.js";
 
 type AxisArg = number | readonly number[] | null;
 const ax = (a: AxisArg): number | readonly number[] | undefined => a ?? undefined;
 
 // ---- lamina ops under Keras' names, same arguments ----
 export {
-  abs, abs as absolute, add, acos as arccos, acosh as arccosh, asin as arcsin, asinh as arcsinh, atan as arctan, atan2 as arctan2,
-  atanh as arctanh, ceil, cos, cosh, div as divide, div as trueDivide, equal, erf, exp, expm1, floor,
-  floorDiv as floorDivide, greater, greaterEqual, isFinite as isfinite, isInf as isinf, isNaN as isnan, less, lessEqual, log, log10,
-  log1p, log2, logicalAnd, logicalNot, logicalOr, logicalXor, maximum, minimum, mod, mul as multiply, neg as negative, notEqual,
-  pow as power, reciprocal, rsqrt, sign, sin, sinh, sqrt, square, sub as subtract, tan, cast,
+  abs, abs as absolute, acos as arccos, acosh as arccosh, asin as arcsin, asinh as arcsinh, atan as arctan,
+  atanh as arctanh, ceil, cos, cosh, erf, exp, expm1, floor,
+  isFinite as isfinite, isInf as isinf, isNaN as isnan, log, log10,
+  log1p, log2, logicalAnd, logicalNot, logicalOr, logicalXor, neg as negative,
+  reciprocal, rsqrt, sign, sin, sinh, sqrt, square, tan, cast,
 } from "./math.js";
-export { isclose, logaddexp, logSigmoid, erfinv, divNoNan as divideNoNan } from "./special.js";
+// Members that promote mixed dtypes as Keras does (lamina's top-level ops refuse them, as TF).
+export {
+  add, subtract, multiply, divide, trueDivide, power, maximum, minimum, mod, floorDivide, arctan2, logaddexp, divideNoNan,
+  equal, notEqual, less, lessEqual, greater, greaterEqual, isclose, concatenate, stack, hstack, vstack,
+  matmul, tensordot, outer, vdot, correlate, einsum, clip,
+} from "./keras_promoted.js";
+export { logSigmoid, erfinv } from "./special.js";
 export { sum, mean, std, prod, logSumExp as logsumexp, all, any } from "./reduce.js";
 export {
-  reshape, expandDims, squeeze, transpose, concat as concatenate, stack, slice,
+  reshape, expandDims, squeeze, transpose, slice,
 } from "./shape.js";
 export { stopGradient } from "./gradient_stop.js";
-export { swapaxes, moveaxis, takeAlongAxis, roll, repeat, meshgrid, hstack, vstack } from "./arrange.js";
+export { swapaxes, moveaxis, takeAlongAxis, roll, repeat, meshgrid } from "./arrange.js";
 export { relu, relu6, selu, sigmoid, silu, swish, softplus, softsign, tanh, softmax, logSoftmax, leakyRelu, elu } from "./activation.js";
 export { broadcastTo } from "./broadcast.js";
-export { matmul } from "./matmul.js";
-export { einsum } from "./einsum.js";
 export { argpartition, digitize, searchSorted as searchsorted, nonzero } from "./search.js";
 export { argsort, sort, median, inTopK } from "./sort.js";
 export { diag, diagonal, trace, tri } from "./diag.js";
 export { diff } from "./sequences.js";
-export { correlate, vdot } from "./products.js";
-export { tensordot, outer, tril, triu } from "./linalg.js";
+export { tril, triu } from "./linalg.js";
 export { cholesky, eig, eigh, luFactor, qr, svd } from "./linalg_decompose.js";
 export { det, inv, lstsq, slogdet, solve, solveTriangular } from "./linalg_solve.js";
 export { countNonzero } from "./count.js";
@@ -74,7 +78,6 @@ export { extractSequences } from "./signal_frames.js";
 export { ctcLoss } from "./ctc.js";
 export { nanToNum } from "./math.js";
 export { clone as copy } from "./shape.js";
-export { clipByValue as clip } from "./math.js";
 
 // ---- built for keras.ops ----
 export { conv, convTranspose, depthwiseConv, separableConv, averagePool, maxPoolNd as maxPool } from "./keras_conv.js";
@@ -244,7 +247,8 @@ export const cumprod = sym.withSymbolic(cumprodEager, (x, axis = null, dtype = n
 function whereEager(condition: Input, x1: Input | null = null, x2: Input | null = null): Tensor | Tensor[] {
   if (x1 === null && x2 === null) return tfNonzero(condition);
   if (x1 === null || x2 === null) throw new TypeError("ops.where: give both x1 and x2, or neither (then it returns nonzero(condition))");
-  return m.where(condition, x1, x2);
+  const [a, b] = promoted([x1, x2], "where");
+  return m.where(condition, a, b);
 }
 export const where = sym.withSymbolic(whereEager, (c, x1 = null, x2 = null) => { if (x1 === null || x2 === null) throw sym.symbolicRefused("ops.where", "with only a condition it returns the indices of the true elements, whose count depends on the values"); return sym.symbolicOp("Where", [c, x1, x2]); });
 
@@ -335,8 +339,9 @@ export const topK = sym.withSymbolic(topKEager, (x, k, sorted = true) => sym.sym
 /** keras.ops.cross with numpy's axisa/axisb/axisc (axis overrides all three). */
 function crossEager(x1In: Input, x2In: Input, axisa = -1, axisb = -1, axisc = -1, axis: number | null = null): Tensor {
   if (axis !== null) { axisa = axis; axisb = axis; axisc = axis; }
-  const x1 = tfMoveaxis(toTensor(x1In, "cross", "x1"), axisa, -1);
-  const x2 = tfMoveaxis(toTensor(x2In, "cross", "x2"), axisb, -1);
+  const [p1, p2] = promoted([x1In, x2In], "cross");
+  const x1 = tfMoveaxis(p1, axisa, -1);
+  const x2 = tfMoveaxis(p2, axisb, -1);
   const y = tfCross(x1, x2, -1);
   return axisc === -1 ? y : tfMoveaxis(y, -1, axisc);
 }
