@@ -7,7 +7,9 @@
  */
 import { Tensor } from "../tensor/tensor.js";
 import type { LayerNode, SymbolicTensor } from "../layers/symbolic.js";
-import { InputSlot, OpLayer } from "../layers/op_layer.js";
+import { ConstantArg, InputSlot, OpLayer } from "../layers/op_layer.js";
+import { type TensorLike, constant } from "../tensor/creation.js";
+import { isDType } from "../tensor/dtype.js";
 import { OP_SPECS } from "../layers/op_specs.js";
 import { type JsonObject, type JsonValue, describe, isRecord, toJson } from "./config_json.js";
 
@@ -29,9 +31,8 @@ export function operationEntryJson(op: OpLayer, nodes: readonly LayerNode[], ker
     const arg = (a: unknown): JsonValue => {
       if (a instanceof InputSlot) return kerasTensor(node.inputs[a.index]);
       if (Array.isArray(a)) return a.map(arg);
-      if (a instanceof Tensor) {
-        throw new TypeError(`${where}: a tensor constant among its arguments cannot be saved in a Keras config; pass a number, or make the constant a layer's weight`);
-      }
+      if (a instanceof ConstantArg) return { class_name: a.kind, config: { value: toJson(a.tensor.arraySync(), `${where}: constant`), dtype: a.tensor.dtype } };
+      if (a instanceof Tensor) return { class_name: "__tensor__", config: { value: toJson(a.arraySync(), `${where}: constant`), dtype: a.dtype } };
       return toJson(a, `${where}: argument`);
     };
     return { args: op.template.map(arg), kwargs: Object.fromEntries(Object.entries(op.kwTemplate).map(([k, v]) => [k, arg(v)])) } as JsonObject;
@@ -64,6 +65,9 @@ export function operationFromEntry(entry: Readonly<Record<string, unknown>>, nam
       refs.push(tensorRef(a, w));
       return new InputSlot(refs.length - 1);
     }
+    if (isRecord(a) && (a.class_name === "__numpy__" || a.class_name === "__tensor__")) return constantArg(a, a.class_name, w);
+    // GetItem's slices and Ellipsis stay as Keras wrote them; its run reads them (ops/get_item.ts).
+    if (isRecord(a) && (a.class_name === "__slice__" || a.class_name === "__ellipsis__")) return a;
     if (Array.isArray(a)) return a.map(slot);
     if (a === null || typeof a === "number" || typeof a === "boolean" || typeof a === "string") return a;
     throw new TypeError(`${w}: argument ${describe(a)} is not supported; lamina reads tensors, lists of them and numbers`);
@@ -72,4 +76,15 @@ export function operationFromEntry(entry: Readonly<Record<string, unknown>>, nam
   const kwTemplate = Object.fromEntries(Object.entries(isRecord(node.kwargs) ? node.kwargs : {}).map(([k, v]) => [k, slot(v)]));
   const opConfig = Object.fromEntries(spec.keys.map((k) => [k, config[k] ?? null]));
   return { layer: new OpLayer(className, opConfig, template, name, kwTemplate), refs };
+}
+
+/** A `__numpy__` / `__tensor__` constant argument ({ value, dtype }) as a lamina tensor. */
+function constantArg(a: Readonly<Record<string, unknown>>, kind: "__numpy__" | "__tensor__", where: string): ConstantArg {
+  const c = isRecord(a.config) ? a.config : {};
+  if (!isDType(c.dtype)) throw new TypeError(`${where}: a ${kind} constant has dtype ${describe(c.dtype)}, which lamina lacks; save the model with a float32, float64, int32, int64, bool or uint8 constant`);
+  try {
+    return new ConstantArg(constant(c.value as TensorLike, undefined, c.dtype), kind);
+  } catch (e) {
+    throw new TypeError(`${where}: the ${kind} constant's value is not a ${c.dtype} array: ${(e as Error).message}`);
+  }
 }

@@ -5,9 +5,10 @@
  * leaves out its operations) while the graph runs it, summary() lists it and the saved config holds
  * it as Keras writes it. Installs the handler ops call for symbolic arguments (ops/symbolic.ts).
  */
-import type { Tensor } from "../tensor/tensor.js";
+import { Tensor } from "../tensor/tensor.js";
 import type { DType } from "../tensor/dtype.js";
-import { ones } from "../tensor/creation.js";
+import { eye, ones } from "../tensor/creation.js";
+import { broadcastTo } from "../ops/broadcast.js";
 import { noGrad } from "../ops/engine.js";
 import { SymbolicValue, installSymbolicHandler } from "../ops/symbolic.js";
 import { valueText } from "../tensor/value_text.js";
@@ -18,6 +19,15 @@ import { OP_SPECS, type OpConfig, type OpSpec } from "./op_specs.js";
 /** Where the i-th symbolic input goes in an operation's arguments. */
 export class InputSlot {
   constructor(readonly index: number) {}
+}
+
+/**
+ * A tensor constant among an operation's arguments (`x + np.array(...)` in Keras), with the class
+ * Keras serializes it as: "__numpy__" for a numpy array, "__tensor__" for a backend tensor (what a
+ * lamina tensor is), kept so that a loaded config is written back as Keras wrote it.
+ */
+export class ConstantArg {
+  constructor(readonly tensor: Tensor, readonly kind: "__numpy__" | "__tensor__") {}
 }
 
 /** An operation's call arguments: InputSlots where tensors go, lists of them, and constants. */
@@ -75,7 +85,9 @@ export class OpLayer extends Layer {
   record(inputs: SymbolicTensor[]): SymbolicTensor[] {
     const where = `${this.kerasClass} ${this.name}`;
     const probe = (size: number): Tensor[] => {
-      const out = noGrad(() => this.call(inputs.map((t) => ones(t.shape.map((d) => d ?? size), t.dtype)), {}));
+      const value = (shape: number[], dtype: DType): Tensor =>
+        this.spec.probe === "eye" && shape.length >= 2 ? broadcastTo(eye(shape[shape.length - 2], shape[shape.length - 1], dtype), shape) : ones(shape, dtype);
+      const out = noGrad(() => this.call(inputs.map((t) => value(t.shape.map((d) => d ?? size), t.dtype)), {}));
       return Array.isArray(out) ? out : [out];
     };
     let a: Tensor[], b: Tensor[];
@@ -101,7 +113,7 @@ export function isOperation(layer: Layer): boolean {
 }
 
 function fill(template: OpArgs, inputs: readonly Tensor[]): unknown[] {
-  const one = (a: unknown): unknown => (a instanceof InputSlot ? inputs[a.index] : Array.isArray(a) ? a.map(one) : a);
+  const one = (a: unknown): unknown => (a instanceof InputSlot ? inputs[a.index] : a instanceof ConstantArg ? a.tensor : Array.isArray(a) ? a.map(one) : a);
   return template.map(one);
 }
 
@@ -114,6 +126,7 @@ function recordOperation(kerasClass: string, args: readonly unknown[], config: O
       return new InputSlot(inputs.length - 1);
     }
     if (Array.isArray(a)) return a.map(slot);
+    if (a instanceof Tensor) return new ConstantArg(a, "__tensor__");
     if (a instanceof SymbolicValue) throw new TypeError(`${kerasClass}: argument ${valueText(a)} is not a lamina SymbolicTensor`);
     return a;
   };

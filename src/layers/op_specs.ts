@@ -16,6 +16,7 @@ import * as kp from "../ops/keras_promoted.js";
 import { hardSigmoid, hardSilu } from "../nn/activations.js";
 import * as kn from "../ops/keras_numpy.js";
 import { KERAS_OP_SPECS } from "./op_specs_keras_ops.js";
+import { MORE_OP_SPECS } from "./op_specs_more.js";
 
 export type OpConfig = Readonly<Record<string, unknown>>;
 
@@ -28,6 +29,11 @@ export interface OpSpec {
   readonly keys: readonly string[];
   /** Whether Keras' config holds `name` beside the keys (true: MultiHot) or never (false: Select's `{}`). */
   readonly nameKey?: boolean;
+  /**
+   * The values record() runs the op on to learn its output shapes: ones (the default), or "eye"
+   * (identity matrices in the last two axes) for the linalg ops, which ones would make singular.
+   */
+  readonly probe?: "eye";
   /** Runs the operation: `args` and `kwargs` are its call's, with tensors in place of the symbolic ones. */
   run(args: readonly unknown[], config: OpConfig, where: string, kwargs: OpConfig): Tensor | Tensor[];
 }
@@ -162,4 +168,5 @@ export const OP_SPECS: ReadonlyMap<string, OpSpec> = new Map<string, OpSpec>([
   ["Take", { module: NUMPY, keys: ["axis"], run: (a, c, w) => kn.take(tensorArg(a, 0, w), tensorArg(a, 1, w), c.axis === null || c.axis === undefined ? null : intOf(c, "axis", w)) }],
   ["Append", { module: NUMPY, keys: ["axis"], run: (a, c, w) => kn.append(tensorArg(a, 0, w), tensorArg(a, 1, w), c.axis === null || c.axis === undefined ? null : intOf(c, "axis", w)) }],
   ...KERAS_OP_SPECS,
+  ...MORE_OP_SPECS,
 ]);

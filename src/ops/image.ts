@@ -8,6 +8,8 @@ import { gather, reshape, reverse } from "./shape.js";
 import { sum } from "./reduce.js";
 import { valueText } from "../tensor/value_text.js";
 import { resizeTaps, type FilterMethod } from "./resize_taps.js";
+import { type Sym, SymbolicValue, symbolicOp } from "./symbolic.js";
+import { imageDataFormat } from "../tensor/config.js";
 
 /** TensorFlow's luma weights (ITU-R 601-2), as tf.image.rgb_to_grayscale. */
 const LUMA = [0.2989, 0.587, 0.114];
@@ -87,7 +89,17 @@ function resizeAxis(x: Tensor, axis: 1 | 2, outSize: number, method: ResizeMetho
  * covers), "lanczos3" and "lanczos5". Every method but nearest returns float32 (float64 stays
  * float64); nearest keeps the dtype. Differentiable (it is built from gather and arithmetic).
  */
-export function resize(imagesIn: Input, size: readonly [number, number], opts: { method?: ResizeMethod } = {}): Tensor {
+export function resize(images: Sym, size: readonly [number, number], opts?: { method?: ResizeMethod }): Sym;
+export function resize(images: Input, size: readonly [number, number], opts?: { method?: ResizeMethod }): Tensor;
+export function resize(imagesIn: Input | Sym, size: readonly [number, number], opts: { method?: ResizeMethod } = {}): Tensor | Sym {
+  // Keras' Resize, as keras.ops.image.resize(images, size, interpolation) writes it; its null
+  // data_format is image_data_format() when loaded, so a channels-first default is written out.
+  if (imagesIn instanceof SymbolicValue) {
+    return symbolicOp("Resize", [imagesIn], {
+      size: [...size], interpolation: opts.method ?? "bilinear", antialias: false, data_format: imageDataFormat() === "channels_last" ? null : "channels_last",
+      crop_to_aspect_ratio: false, pad_to_aspect_ratio: false, fill_mode: "constant", fill_value: 0.0,
+    });
+  }
   const x0 = toTensor(imagesIn, "image.resize");
   const method = opts.method ?? "bilinear";
   if (!RESIZE_METHODS.includes(method)) {

@@ -104,25 +104,7 @@ export function take(xIn: Input | Sym, indicesIn: Input, axis: number | null = n
   return gather(x, wrappedIndices("take", indicesIn, x.shape[ax]), ax);
 }
 
-/**
- * keras.ops.get_item(x, key): x[key] for an integer key (negative from the end), a list of them
- * (indexing the leading axes in turn) or an integer tensor (taking along axis 0).
- */
-export function getItem(xIn: Input, key: number | readonly number[] | Tensor): Tensor {
-  const x = toTensor(xIn, "getItem");
-  if (key instanceof Tensor) return take(x, key, 0);
-  const keys = typeof key === "number" ? [key] : [...key];
-  if (keys.length > x.rank || !keys.every((k) => Number.isInteger(k))) {
-    throw new RangeError(`ops.getItem: key ${valueText(key)} must be integers, at most one per axis of x ${shapeText(x.shape)}; use ops.slice for ranges`);
-  }
-  let y = x;
-  for (const k of keys) {
-    const n = y.shape[0];
-    if (k < -n || k >= n) throw new RangeError(`ops.getItem: index ${k} is out of range for an axis of length ${n} (x ${shapeText(x.shape)})`);
-    y = gather(y, constant(k < 0 ? k + n : k, [], "int32"), 0);
-  }
-  return y;
-}
+export { getItem } from "./get_item.js";
 
 /**
  * keras.ops.select(condlist, choicelist, default): numpy's select; where several conditions hold

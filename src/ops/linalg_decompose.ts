@@ -1,4 +1,5 @@
 import { Tensor, storageOf } from "../tensor/tensor.js";
+import { type Sym, symbolicOp, symbolicOps, withSymbolic } from "./symbolic.js";
 import { eye } from "../tensor/creation.js";
 import { shapeText } from "../tensor/shape.js";
 import { type Input, backend, emptyTensor, record } from "./engine.js";
@@ -30,7 +31,7 @@ function choleskyGrad(op: string, l: Tensor, dl: Tensor): Tensor {
  * matrices (only their lower triangle is read). A matrix that is not positive definite is an error
  * naming it. The gradient is torch's (symmetric).
  */
-export function cholesky(xIn: Input): Tensor {
+function choleskyEager(xIn: Input): Tensor {
   const op = "linalg.cholesky";
   const x = matrices(op, xIn, true);
   return viaFloat64([x], (x64) => {
@@ -55,7 +56,7 @@ export function cholesky(xIn: Input): Tensor {
  * pivoting; lu [..., m, n] holds L's strictly lower part (its unit diagonal implied) and U;
  * pivots [..., min(m, n)] (int32, 0-based): row i was swapped with row pivots[i]. No gradient.
  */
-export function luFactor(xIn: Input): [Tensor, Tensor] {
+function luFactorEager(xIn: Input): [Tensor, Tensor] {
   const op = "linalg.luFactor";
   const x = matrices(op, xIn, false);
   const { batch, m, n } = dims(x);
@@ -87,7 +88,7 @@ function qrGradTall(op: string, q: Tensor, r: Tensor, dq: Tensor, dr: Tensor): T
  * Signs are LAPACK's (numpy's, torch's). The gradient is torch's; complete mode with m > n has
  * none for q's extra columns (they are not unique).
  */
-export function qr(xIn: Input, mode: QrMode | boolean = "reduced"): [Tensor, Tensor] {
+function qrEager(xIn: Input, mode: QrMode | boolean = "reduced"): [Tensor, Tensor] {
   const op = "linalg.qr";
   if (mode !== "reduced" && mode !== "complete" && typeof mode !== "boolean") {
     throw new RangeError(`${op}: mode must be "reduced" or "complete" (or tf.linalg.qr's fullMatrices, true or false), got ${JSON.stringify(mode)}`);
@@ -130,7 +131,7 @@ function inverseGaps(e: Tensor): Tensor {
  * symmetric matrices, of which only the lower triangle is read (numpy's and torch's default). The
  * gradient is torch's (symmetric); through the eigenvectors it is infinite at repeated eigenvalues.
  */
-export function eigh(xIn: Input): [Tensor, Tensor] {
+function eighEager(xIn: Input): [Tensor, Tensor] {
   const op = "linalg.eigh";
   const x = matrices(op, xIn, true);
   return viaFloat64([x], (x64) => {
@@ -172,7 +173,7 @@ function symmetricEntry(x: Tensor): number {
  * which it decomposes as eigh does (eigenvalues ascending). A non-symmetric matrix can have complex
  * eigenvalues, which lamina (no complex dtype) cannot return, so it is refused.
  */
-export function eig(xIn: Input): [Tensor, Tensor] {
+function eigEager(xIn: Input): [Tensor, Tensor] {
   const op = "linalg.eig";
   const x = matrices(op, xIn, true);
   const bad = symmetricEntry(x);
@@ -240,10 +241,10 @@ function svdCore(op: string, x64: Tensor, fullMatrices: boolean): [Tensor, Tenso
  * (torch's): exact for s, infinite through u and vh at repeated singular values, and refused for
  * the extra singular vectors of fullMatrices.
  */
-export function svd(xIn: Input, fullMatrices?: boolean, computeUv?: true): [Tensor, Tensor, Tensor];
-export function svd(xIn: Input, fullMatrices: boolean, computeUv: false): Tensor;
-export function svd(xIn: Input, fullMatrices?: boolean, computeUv?: boolean): [Tensor, Tensor, Tensor] | Tensor;
-export function svd(xIn: Input, fullMatrices = true, computeUv = true): [Tensor, Tensor, Tensor] | Tensor {
+function svdEager(xIn: Input, fullMatrices?: boolean, computeUv?: true): [Tensor, Tensor, Tensor];
+function svdEager(xIn: Input, fullMatrices: boolean, computeUv: false): Tensor;
+function svdEager(xIn: Input, fullMatrices?: boolean, computeUv?: boolean): [Tensor, Tensor, Tensor] | Tensor;
+function svdEager(xIn: Input, fullMatrices = true, computeUv = true): [Tensor, Tensor, Tensor] | Tensor {
   const op = "linalg.svd";
   if (typeof fullMatrices !== "boolean" || typeof computeUv !== "boolean") {
     throw new TypeError(`${op}: fullMatrices and computeUv must be true or false, got ${String(fullMatrices)} and ${String(computeUv)}`);
@@ -252,3 +253,19 @@ export function svd(xIn: Input, fullMatrices = true, computeUv = true): [Tensor,
   if (!computeUv) return viaFloat64([x], (x64) => svdCore(op, x64, false)[1]);
   return viaFloat64([x], (x64) => svdCore(op, x64, fullMatrices));
 }
+
+// On symbolic tensors each records Keras 3.5's operation (keras.src.ops.linalg) under its config keys.
+export const cholesky = withSymbolic(choleskyEager, (x) => symbolicOp("Cholesky", [x]));
+export const luFactor = withSymbolic(luFactorEager, (x) => symbolicOps("LuFactor", [x]) as [Sym, Sym]);
+export const qr = withSymbolic(qrEager, (x, mode = "reduced") => symbolicOps("Qr", [x], { mode: typeof mode === "boolean" ? (mode ? "complete" : "reduced") : mode }) as [Sym, Sym]);
+export const eigh = withSymbolic(eighEager, (x) => symbolicOps("Eigh", [x]) as [Sym, Sym]);
+export const eig = withSymbolic(eigEager, (x) => symbolicOps("Eig", [x]) as [Sym, Sym]);
+/** svd's overloads on symbolic tensors: three outputs, or s alone when computeUv is false. */
+type SvdOp = typeof svdEager & {
+  (x: Sym, fullMatrices?: boolean, computeUv?: true): [Sym, Sym, Sym];
+  (x: Sym, fullMatrices: boolean, computeUv: false): Sym;
+};
+export const svd = withSymbolic(svdEager, (x, fullMatrices = true, computeUv = true) => {
+  const outs = symbolicOps("SVD", [x], { full_matrices: fullMatrices, compute_uv: computeUv });
+  return (computeUv ? outs : outs[0]) as [Sym, Sym, Sym];
+}) as SvdOp;

@@ -1,4 +1,5 @@
 import type { Tensor } from "../tensor/tensor.js";
+import { type Sym, symbolicOp, symbolicOps, withSymbolic } from "./symbolic.js";
 import { broadcastShapes, shapeText } from "../tensor/shape.js";
 import { type Input, assertSameDType, backend, emptyTensor, noGrad, record, toTensor } from "./engine.js";
 import { greater, mul, neg, reciprocal, where } from "./math.js";
@@ -75,14 +76,14 @@ function pairUp(op: string, aIn: Input, bIn: Input): { a: Tensor; b: Tensor; unw
  * keras.ops.linalg.solve(a, b): x with a x = b for square a [..., n, n] and b [..., n, k], or
  * vectors b [..., n]; batch axes broadcast. A singular a is an error naming the matrix.
  */
-export function solve(aIn: Input, bIn: Input): Tensor {
+function solveEager(aIn: Input, bIn: Input): Tensor {
   const op = "linalg.solve";
   const { a, b, unwrap } = pairUp(op, aIn, bIn);
   return unwrap(viaFloat64([a, b], (a64, b64) => luSolveCore(op, a64, b64)));
 }
 
 /** keras.ops.linalg.inv(x): the inverse of each square matrix; a singular one is an error naming it. */
-export function inv(xIn: Input): Tensor {
+function invEager(xIn: Input): Tensor {
   const op = "linalg.inv";
   const x = matrices(op, xIn, true);
   const n = x.shape[x.rank - 1];
@@ -110,7 +111,7 @@ function cofactors(a: Tensor): Tensor {
 }
 
 /** keras.ops.linalg.det(x): the determinant of each square matrix (0 for a singular one). */
-export function det(xIn: Input): Tensor {
+function detEager(xIn: Input): Tensor {
   const op = "linalg.det";
   const x = matrices(op, xIn, true);
   return viaFloat64([x], (x64) => {
@@ -141,7 +142,7 @@ export function det(xIn: Input): Tensor {
  * matrix, det = sign * exp(logAbsDet), without the overflow of det for large matrices; a singular
  * matrix gives sign 0 and logAbsDet -Infinity. logAbsDet's gradient is A^-T (torch's; sign has none).
  */
-export function slogdet(xIn: Input): [Tensor, Tensor] {
+function slogdetEager(xIn: Input): [Tensor, Tensor] {
   const op = "linalg.slogdet";
   const x = matrices(op, xIn, true);
   return viaFloat64([x], (x64) => {
@@ -202,7 +203,7 @@ export function triangularSolveCore(op: string, a: Tensor, b: Tensor, lower: boo
  * keras.ops.linalg.solve_triangular(a, b, lower = false): x with a x = b for triangular a, reading
  * only its lower (lower: true) or upper triangle; b and batch axes as in solve.
  */
-export function solveTriangular(aIn: Input, bIn: Input, lower = false): Tensor {
+function solveTriangularEager(aIn: Input, bIn: Input, lower = false): Tensor {
   const op = "linalg.solveTriangular";
   if (typeof lower !== "boolean") throw new TypeError(`${op}: lower must be true or false, got ${String(lower)}`);
   const { a, b, unwrap } = pairUp(op, aIn, bIn);
@@ -215,7 +216,7 @@ export function solveTriangular(aIn: Input, bIn: Input, lower = false): Tensor {
  * with singular values below rcond * the largest treated as 0 (rcond null: eps * max(m, n)).
  * No gradient (an error at backprop).
  */
-export function lstsq(aIn: Input, bIn: Input, rcond: number | null = null): Tensor {
+function lstsqEager(aIn: Input, bIn: Input, rcond: number | null = null): Tensor {
   const op = "linalg.lstsq";
   const a = matrices(op, aIn, false, "a");
   const b0 = toTensor(bIn, op, "b");
@@ -241,3 +242,10 @@ export function lstsq(aIn: Input, bIn: Input, rcond: number | null = null): Tens
   return vector ? squeeze(x, -1) : x;
 }
 
+// On symbolic tensors each records Keras 3.5's operation (keras.src.ops.linalg; Slogdet's is numpy's) under its config keys.
+export const solve = withSymbolic(solveEager, (a, b) => symbolicOp("Solve", [a, b]));
+export const inv = withSymbolic(invEager, (x) => symbolicOp("Inv", [x]));
+export const det = withSymbolic(detEager, (x) => symbolicOp("Det", [x]));
+export const slogdet = withSymbolic(slogdetEager, (x) => symbolicOps("Slogdet", [x]) as [Sym, Sym]);
+export const solveTriangular = withSymbolic(solveTriangularEager, (a, b, lower = false) => symbolicOp("SolveTriangular", [a, b], { lower }));
+export const lstsq = withSymbolic(lstsqEager, (a, b, rcond = null) => symbolicOp("Lstsq", [a, b], { rcond }));

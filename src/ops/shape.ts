@@ -180,10 +180,30 @@ function sliceGradCore(dy: Tensor, begin: readonly number[], strides: readonly n
 }
 
 /**
+ * Keras' Slice(x, start_indices, shape) records one start and one size per axis, with no -1: a
+ * -1 (to the end) becomes the known rest of the axis, and is refused on an axis of unknown length.
+ */
+function symbolicSlice(x: SymbolicValue, begin: number | readonly number[], size?: number | readonly number[]): Sym {
+  const b = typeof begin === "number" ? [begin] : [...begin];
+  const s = size === undefined ? [] : typeof size === "number" ? [size] : [...size];
+  const start = x.shape.map((_, d) => b[d] ?? 0);
+  const shape = x.shape.map((n, d) => {
+    const sd = s[d] ?? -1;
+    if (sd !== -1) return sd;
+    if (n === null) throw new RangeError(`slice: size[${d}] = -1 (to the end) on axis ${d}, whose length is unknown in the functional model; Keras' Slice takes fixed sizes, so use ops.getItem(x, [{}, { start: ${start[d]} }]) for an open-ended slice`);
+    return n - start[d];
+  });
+  return symbolicOp("Slice", [x, start, shape]);
+}
+
+/**
  * tf.slice(x, begin, size): the block starting at `begin` of extent `size` (-1: to the end of
  * that axis). Shorter begin/size lists leave the remaining axes whole, as tf.js does.
  */
-export function slice(xIn: Input, begin: number | readonly number[], size?: number | readonly number[]): Tensor {
+export function slice(x: Sym, begin: number | readonly number[], size?: number | readonly number[]): Sym;
+export function slice(x: Input, begin: number | readonly number[], size?: number | readonly number[]): Tensor;
+export function slice(xIn: Input | Sym, begin: number | readonly number[], size?: number | readonly number[]): Tensor | Sym {
+  if (xIn instanceof SymbolicValue) return symbolicSlice(xIn, begin, size);
   const x = toTensor(xIn, "slice");
   const b = typeof begin === "number" ? [begin] : [...begin];
   const s = size === undefined ? [] : typeof size === "number" ? [size] : [...size];
