@@ -8,6 +8,7 @@ import { maskOf, setMask } from "../tensor/keras_mask.js";
 import { isFloatDType } from "../tensor/dtype.js";
 import type { WeightRegularizer } from "./weights.js";
 import { recordLayerLoss } from "./layer_losses.js";
+import { type InputSpecSubject, type InputSpecValue, assertInputCompatibility } from "./input_spec.js";
 
 export interface CallOptions {
   /** Training mode: Dropout drops, BatchNormalization uses and updates batch statistics. */
@@ -39,6 +40,20 @@ export function whileProbing<T>(fn: () => T): T {
   } finally {
     probing = wasProbing;
   }
+}
+
+/**
+ * Keras' _assert_input_compatibility, run on every call of a layer that has an inputSpec. Not
+ * while computeOutputShape probes on zeros: their unknown sizes are 1 there, which a spec may
+ * refuse where Keras' symbolic call (with None) passes; the symbolic call checks instead.
+ */
+export function checkLayerInputSpec(
+  layer: { readonly inputSpec?: InputSpecValue; readonly name?: string },
+  inputs: InputSpecSubject | readonly InputSpecSubject[],
+): void {
+  const spec = layer.inputSpec;
+  if (spec === undefined || spec === null || probing) return;
+  assertInputCompatibility(spec, inputs, layer.name ?? "");
 }
 
 /** The masks the inputs carry (tensor.kerasMask): one, a list for a list input, or null when none has one. */
@@ -126,12 +141,13 @@ function addActivityLosses(layer: LossOwner & { name?: string; className?: strin
  * set `training` takes the mode of the call it runs inside, so the Dropout or BatchNormalization a
  * custom layer or subclassed model calls as `this.dropout(x)` trains when fit trains the model;
  * outside any such call it takes the layer's defaultTraining.
- * Every call of a layer's `call` from the library goes through here.
+ * Every call of a layer's `call` from the library goes through here, after the layer's inputSpec check.
  */
 export function callInContext<T>(
-  layer: { call(inputs: Tensor | Tensor[], opts: CallOptions): T; readonly defaultTraining?: boolean | undefined } & MaskOwner,
+  layer: { call(inputs: Tensor | Tensor[], opts: CallOptions): T; readonly defaultTraining?: boolean | undefined; readonly inputSpec?: InputSpecValue } & MaskOwner,
   inputs: Tensor | Tensor[], opts: CallOptions,
 ): T {
+  checkLayerInputSpec(layer, inputs);
   // Keras' step 6: the mask the inputs carry, unless the caller gave one.
   const previous = opts.mask !== undefined ? opts.mask : inputMask(inputs);
   if (opts.mask === undefined && hasMask(previous)) opts = { ...opts, mask: previous };

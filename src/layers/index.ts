@@ -695,3 +695,5 @@ export type { SpectralNormalizationArgs };
 export function SpectralNormalization(layer: SpectralNormalizationArgs["layer"] | SpectralNormalizationArgs, args?: SpectralNormalizationArgs): SpectralNormalizationLayer {
   return new SpectralNormalizationLayer(withFirst<SpectralNormalizationArgs, "layer">("layer", layer, args));
 }
+
+export { InputSpec, type InputSpecArgs, type InputSpecConfig, type InputSpecValue } from "./input_spec_factory.js";

@@ -23,7 +23,8 @@ import {
 } from "./weights.js";
 import type { DeserializeOptions } from "../io/serialization.js";
 import { withoutLayerLosses } from "./layer_losses.js";
-import { type CallOptions, type Mask, callInContext, hasMask, whileProbing } from "./call_context.js";
+import { type CallOptions, type Mask, callInContext, checkLayerInputSpec, hasMask, whileProbing } from "./call_context.js";
+import { type InputSpecValue, checkInputSpecValue } from "./input_spec.js";
 import { type LayerArgs, checkLayerArgs, resolveActivityRegularizer } from "./layer_args.js";
 import { toSnakeCase, uniqueLayerName } from "./layer_names.js";
 import { kerasTwoScopeOf, nameScopePrefix, recordKerasTwoName, scopeParentOf } from "./weight_scope.js";
@@ -78,6 +79,7 @@ export abstract class Layer {
   declare readonly ownLosses: Tensor[];
   declare private _trainable: boolean;
   declare private _supportsMasking: boolean | undefined;
+  declare private _inputSpec: InputSpecValue;
   declare private readonly weightTrainable: Map<Variable, boolean>;
 
   constructor(args: LayerArgs = {}) {
@@ -104,6 +106,7 @@ export abstract class Layer {
       weightConstraints: new Map(),
       _trainable: args.trainable ?? true,
       _supportsMasking: undefined,
+      _inputSpec: null,
       weightTrainable: new Map(),
       activityRegularizer: resolveActivityRegularizer(new.target, args),
       ownLosses: [],
@@ -203,6 +206,20 @@ export abstract class Layer {
   }
   set supportsMasking(v: boolean) {
     this._supportsMasking = v;
+  }
+
+  /**
+   * Keras' input_spec: what every call checks its inputs against before `call` (and again after
+   * the first call's build, which may set it): a layers.InputSpec, one per input (null for an
+   * input left unchecked), or null for no check. A custom layer sets it in its constructor or
+   * build, e.g. `this.inputSpec = layers.InputSpec({ ndim: 3, axes: { [-1]: 8 } })`. The
+   * built-in layers check their inputs in their own words and leave it null.
+   */
+  get inputSpec(): InputSpecValue {
+    return this._inputSpec;
+  }
+  set inputSpec(v: InputSpecValue) {
+    this._inputSpec = checkInputSpecValue(v, `${this.className} ${this.name}`);
   }
 
   /**
@@ -372,8 +389,10 @@ export abstract class Layer {
       return this.applySymbolic(list as SymbolicTensor[], asList, opts.training);
     }
     const tensors = list as Tensor[];
-    this.maybeBuild(asList ? tensors.map((t) => t.shape) : tensors[0].shape, asList);
+    // Keras checks the input spec on the autocast inputs; callInContext checks it again after the build.
     const cast = this.autocast(tensors);
+    if (!this.built) checkLayerInputSpec(this, asList ? cast : cast[0]);
+    this.maybeBuild(asList ? tensors.map((t) => t.shape) : tensors[0].shape, asList);
     return callInContext(this, asList ? cast : cast[0], opts);
   }
 
@@ -435,7 +454,12 @@ export abstract class Layer {
 
   private applySymbolic(inputs: SymbolicTensor[], asList: boolean, training: boolean | undefined): SymbolicTensor | SymbolicTensor[] {
     const inShape = asList ? inputs.map((t) => t.shape) : inputs[0].shape;
+    // As on tensors: the dtypes the autocast would give, checked before the build and, if it builds now, after it.
+    const seen = inputs.map((t) => ({ shape: t.shape, dtype: isFloatDType(t.dtype) && isFloatDType(this.dtype) ? this.dtype : t.dtype }));
+    const wasBuilt = this.built;
+    checkLayerInputSpec(this, asList ? seen : seen[0]);
     this.maybeBuild(inShape, asList);
+    if (!wasBuilt) checkLayerInputSpec(this, asList ? seen : seen[0]);
     const outer = symbolicInputDTypes;
     symbolicInputDTypes = inputs.map((t) => t.dtype);
     let outShape: LayerShape | LayerShape[];
