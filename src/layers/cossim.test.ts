@@ -139,13 +139,13 @@ test("CosSim2D weights and summary parameter counts: w [1, kh*kw*C, filters], b,
     layers.CosSim2D(16, { kernelSize: 1, useBias: true, name: "scs3" }),
     layers.Flatten(),
     layers.Dense(10),
-  ]);
+  ], { name: "cos_model" });
   const scs1 = model.getLayer("scs1"), scs2 = model.getLayer("scs2"), scs3 = model.getLayer("scs3");
-  assert.deepEqual(scs1.weights.map((w) => [w.name, [...w.shape]]), [["scs1/w", [1, 9, 8]], ["scs1/p", [8]], ["scs1/q", [1]]]);
+  assert.deepEqual(scs1.weights.map((w) => [w.name, [...w.shape]]), [["cos_model/scs1/w", [1, 9, 8]], ["cos_model/scs1/p", [8]], ["cos_model/scs1/q", [1]]]);
   assert.equal(scs1.countParams(), 9 * 8 + 8 + 1);
   assert.deepEqual(scs2.weights.map((w) => [...w.shape]), [[1, 9, 4], [4], [1]]);
   assert.equal(scs2.countParams(), 9 * 4 + 4 + 1);
-  assert.deepEqual(scs3.weights.map((w) => [w.name, [...w.shape]]), [["scs3/w", [1, 32, 16]], ["scs3/b", [16]], ["scs3/p", [16]], ["scs3/q", [1]]]);
+  assert.deepEqual(scs3.weights.map((w) => [w.name, [...w.shape]]), [["cos_model/scs3/w", [1, 32, 16]], ["cos_model/scs3/b", [16]], ["cos_model/scs3/p", [16]], ["cos_model/scs3/q", [1]]]);
   const text = model.summary();
   assert.match(text, /scs1 \(CosSim2D\) +│ \(None, 28, 28, 8\) +│ +81 │/);
   assert.match(text, /max_abs_pool2d(_\d+)? \(MaxAbsPool2D\) +│ \(None, 14, 14, 8\) +│ +0 │/);

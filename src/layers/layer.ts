@@ -239,8 +239,9 @@ export abstract class Layer {
   abstract call(inputs: Tensor | Tensor[], opts: CallOptions): Tensor | Tensor[];
 
   /**
-   * The output shape for an input shape. The default runs the layer once on zeros with unknown
-   * dimensions set to 1 and reads the result back; layers override it where that is wasteful.
+   * The output shape for an input shape. The default runs the layer on zeros with unknown
+   * dimensions set to 1 (and, when a size past the batch axis is unknown, again with them set to
+   * 2) and reads the result back; layers override it where that is wasteful.
    */
   computeOutputShape(inputShape: LayerShape | LayerShape[]): LayerShape | LayerShape[] {
     const multi = Array.isArray(inputShape[0]);
@@ -250,11 +251,26 @@ export abstract class Layer {
       const declared = symbolicInputDTypes?.[k];
       return declared !== undefined && !isFloatDType(declared) ? declared : this.dtype;
     };
-    const probes = shapes.map((s, k) => zeros(s.map((d) => (d === null ? 1 : d)), probeDType(k)));
-    const out = whileProbing(() => noGrad(() => withoutLayerLosses(() => callInContext(this, multi ? probes : probes[0], { training: false }))));
-    const outs = Array.isArray(out) ? out : [out];
-    const result = outs.map((o, k) => o.shape.map((d, i) => (isUnknownDim(shapes, i, k) ? null : d)));
-    return Array.isArray(out) ? result : result[0];
+    const probe = (unknownAs: number): { list: boolean; shapes: number[][] } => {
+      const probes = shapes.map((s, k) => zeros(s.map((d) => (d === null ? unknownAs : d)), probeDType(k)));
+      const out = whileProbing(() => noGrad(() => withoutLayerLosses(() => callInContext(this, multi ? probes : probes[0], { training: false }))));
+      return { list: Array.isArray(out), shapes: (Array.isArray(out) ? out : [out]).map((o) => [...o.shape]) };
+    };
+    const first = probe(1);
+    // An unknown size past the batch axis: a second probe tells the output sizes that follow it
+    // (they differ between the probes) from fixed ones, as Keras' symbolic trace keeps them None.
+    // A layer that cannot run at the second size keeps the first probe's sizes.
+    let second: number[][] | null = null;
+    if (shapes.some((s) => s.slice(1).includes(null))) {
+      try {
+        second = probe(2).shapes;
+      } catch {
+        second = null;
+      }
+      if (second && (second.length !== first.shapes.length || second.some((s, k) => s.length !== first.shapes[k].length))) second = null;
+    }
+    const result = first.shapes.map((o, k) => o.map((d, i) => (isUnknownDim(shapes, i, k) || (second !== null && second[k][i] !== d) ? null : d)));
+    return first.list ? result : result[0];
   }
 
   /** Keras' get_config: the constructor arguments that recreate this layer. */

@@ -113,7 +113,8 @@ test("Normalization: weights mean, variance, count (non-trainable, in Keras' ord
   const norm = layers.Normalization();
   const model = new tf.models.Sequential([layers.Input({ shape: [4] }), norm, layers.Dense(1)]);
   assert.deepEqual(norm.weights.map((w) => [w.name, w.dtype, [...w.shape], w.trainable]), [
-    ["normalization/mean", "float32", [4], false], ["normalization/variance", "float32", [4], false], ["normalization/count", "int32", [], false],
+    // Keras 3.5 paths: a Sequential builds its layers inside its own name scope.
+    ["sequential/normalization/mean", "float32", [4], false], ["sequential/normalization/variance", "float32", [4], false], ["sequential/normalization/count", "int32", [], false],
   ]);
   assert.equal(norm.trainableWeights.length, 0);
   assert.equal(norm.countParams(), 9);
