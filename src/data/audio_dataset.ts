@@ -9,12 +9,12 @@ import { Tensor, makeTensor } from "../tensor/tensor.js";
 import { valueText } from "../tensor/value_text.js";
 import { Dataset } from "./dataset.js";
 import { decodeWav, type WavAudio } from "./wav.js";
-import { checkDirectoryOptions, listDirectoryFiles, splitPart, labelTensor, type FileKind } from "./directory_files.js";
+import { checkDirectoryOptions, listDirectoryFiles, splitPart, labelTensor, type DirectoryFilesOptions, type FileKind } from "./directory_files.js";
 
 const W = "audioDatasetFromDirectory";
 const AUDIO: FileKind = { one: "audio", many: "audio files", formats: [".wav"], example: "1.wav" };
 
-export interface AudioDatasetFromDirectoryOptions {
+export interface AudioDatasetFromDirectoryOptions extends DirectoryFilesOptions {
   /**
    * "inferred" (default: one class per subdirectory), null (audio only), or one integer label per
    * .wav file in the files' alphanumeric order (the order Keras' os.walk listing gives).
@@ -22,8 +22,6 @@ export interface AudioDatasetFromDirectoryOptions {
   labels?: "inferred" | readonly number[] | null;
   /** "int" (default: int32 [batch]), "categorical" (one-hot float32 [batch, classes]), "binary" (float32 [batch, 1], two classes) or null (audio only). */
   labelMode?: "int" | "categorical" | "binary" | null;
-  /** With labels "inferred": the classes to use, in this order (names of subdirectories); alphanumeric order of all subdirectories when absent. */
-  classNames?: readonly string[] | null;
   /** Clips per batch (default 32); null yields single clips [samples, channels]. */
   batchSize?: number | null;
   /**
@@ -35,18 +33,6 @@ export interface AudioDatasetFromDirectoryOptions {
   outputSequenceLength?: number | null;
   /** Keras' ragged batches: lamina has no ragged tensors, so true is refused. Default false. */
   ragged?: boolean;
-  /** Shuffle the file list (numpy's RandomState(seed).shuffle, as Keras) and, each epoch, the dataset (default true). */
-  shuffle?: boolean;
-  /** Integer seed in [0, 2^32) for both shuffles; drawn from lamina's generator when absent. Required with validationSplit and shuffle. */
-  seed?: number;
-  /** Fraction in (0, 1) of the files kept for validation: the last ones after the shuffle, as Keras. Needs subset. */
-  validationSplit?: number;
-  /** With validationSplit: "training", "validation", or "both" (returns [training, validation]). */
-  subset?: "training" | "validation" | "both";
-  /** Descend into subdirectories that are symbolic links (default false). */
-  followLinks?: boolean;
-  /** Print "Found N files belonging to K classes." and the split's "Using M files for ..." lines (default true). */
-  verbose?: boolean;
 }
 
 /** The dataset audioDatasetFromDirectory returns: a data.Dataset with Keras' class_names and file_paths. */

@@ -12,16 +12,24 @@ import { valueText } from "../tensor/value_text.js";
 import { NumpyRandomState } from "./mt19937.js";
 
 /** The options both utilities take, with Keras' meanings. */
+/** The options every *DatasetFromDirectory takes; each documents its own labels, labelMode and batchSize. */
 export interface DirectoryFilesOptions {
   labels?: "inferred" | readonly number[] | null;
   labelMode?: "int" | "categorical" | "binary" | null;
+  /** With labels "inferred": the classes to use, in this order (names of subdirectories, all of them or some); alphanumeric order of all subdirectories when absent. */
   classNames?: readonly string[] | null;
   batchSize?: number | null;
+  /** Shuffle the file list (numpy's RandomState(seed).shuffle, as Keras) and, each epoch, the dataset (default true); false keeps alphanumeric order. */
   shuffle?: boolean;
+  /** Integer seed in [0, 2^32) for both shuffles; drawn from lamina's generator (tf.random.setSeed) when absent. Required with validationSplit and shuffle. */
   seed?: number;
+  /** Fraction in (0, 1) of the files kept for validation: the last ones after the shuffle, as Keras. Needs subset. */
   validationSplit?: number;
+  /** With validationSplit: "training", "validation", or "both" (returns [training, validation]). */
   subset?: "training" | "validation" | "both";
+  /** Descend into subdirectories that are symbolic links (default false). */
   followLinks?: boolean;
+  /** Print "Found N files belonging to K classes." and the split's "Using M files for ..." lines (default true). */
   verbose?: boolean;
 }
 

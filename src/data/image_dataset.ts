@@ -8,7 +8,7 @@ import { Tensor, makeTensor } from "../tensor/tensor.js";
 import { valueText } from "../tensor/value_text.js";
 import { Dataset } from "./dataset.js";
 import { loadImage } from "./image.js";
-import { checkDirectoryOptions, listDirectoryFiles, splitPart, labelTensor, type FileKind } from "./directory_files.js";
+import { checkDirectoryOptions, listDirectoryFiles, splitPart, labelTensor, type DirectoryFilesOptions, type FileKind } from "./directory_files.js";
 import { RESAMPLE_FILTERS, type ResampleFilter } from "./resample.js";
 
 const W = "imageDatasetFromDirectory";
@@ -21,7 +21,7 @@ const IMAGES: FileKind = { one: "image", many: "images", formats: ALLOWLIST_FORM
 /** Keras' interpolation names that have a Pillow filter of the same kind. */
 const INTERPOLATION_ALIASES: Readonly<Record<string, ResampleFilter>> = { area: "box", lanczos3: "lanczos" };
 
-export interface ImageDatasetFromDirectoryOptions {
+export interface ImageDatasetFromDirectoryOptions extends DirectoryFilesOptions {
   /**
    * "inferred" (default: one class per subdirectory), null (images only), or one integer label per
    * image file in the files' alphanumeric order (the order Keras' os.walk listing gives).
@@ -29,33 +29,19 @@ export interface ImageDatasetFromDirectoryOptions {
   labels?: "inferred" | readonly number[] | null;
   /** "int" (default: int32 [batch]), "categorical" (one-hot float32 [batch, classes]), "binary" (float32 [batch, 1], two classes) or null (images only). */
   labelMode?: "int" | "categorical" | "binary" | null;
-  /** With labels "inferred": the classes to use, in this order (names of subdirectories, all of them or some); alphanumeric order of all subdirectories when absent. */
-  classNames?: readonly string[] | null;
   /** "rgb" (default, 3 channels), "grayscale" (1) or "rgba" (4). */
   colorMode?: "rgb" | "grayscale" | "rgba";
   /** Images per batch (default 32); null yields single images [h, w, c]. */
   batchSize?: number | null;
   /** [height, width] every image is resized to (default [256, 256]). */
   imageSize?: readonly [number, number];
-  /** Shuffle the file list (numpy's RandomState(seed).shuffle, as Keras) and, each epoch, the dataset (default true); false keeps alphanumeric order. */
-  shuffle?: boolean;
-  /** Integer seed in [0, 2^32) for both shuffles; drawn from lamina's generator (tf.random.setSeed) when absent. Required with validationSplit and shuffle. */
-  seed?: number;
-  /** Fraction in (0, 1) of the files kept for validation: the last ones after the shuffle, as Keras. Needs subset. */
-  validationSplit?: number;
-  /** With validationSplit: "training", "validation", or "both" (returns [training, validation]). */
-  subset?: "training" | "validation" | "both";
   /**
    * How to resize (Pillow's filters, as utils.loadImage): "bilinear" (default), "nearest", "bicubic",
    * "hamming", "box" or "lanczos"; Keras' "area" and "lanczos3" are read as "box" and "lanczos".
    */
   interpolation?: ResampleFilter | "area" | "lanczos3";
-  /** Descend into subdirectories that are symbolic links (default false). */
-  followLinks?: boolean;
   /** Crop each image's center to imageSize's aspect ratio before resizing, instead of stretching it (default false). */
   cropToAspectRatio?: boolean;
-  /** Print "Found N files belonging to K classes." and the split's "Using M files for ..." lines (default true). */
-  verbose?: boolean;
 }
 
 /** The dataset imageDatasetFromDirectory returns: a data.Dataset with Keras' class_names and file_paths. */

@@ -22,24 +22,10 @@ export interface TextDatasetFromDirectoryOptions extends DirectoryFilesOptions {
   labels?: "inferred" | readonly number[] | null;
   /** "int" (default: int32 [batch]), "categorical" (one-hot float32 [batch, classes]), "binary" (float32 [batch, 1], two classes) or null (texts only). */
   labelMode?: "int" | "categorical" | "binary" | null;
-  /** With labels "inferred": the classes to use, in this order (names of subdirectories); alphanumeric order of all subdirectories when absent. */
-  classNames?: readonly string[] | null;
   /** Texts per batch (default 32); null yields single texts. */
   batchSize?: number | null;
   /** Keep at most this many bytes of each file's UTF-8, as Keras' tf.strings.substr (a character cut in two is dropped). Default: whole files. */
   maxLength?: number | null;
-  /** Shuffle the file list (numpy's RandomState(seed).shuffle, as Keras) and, each epoch, the dataset (default true). */
-  shuffle?: boolean;
-  /** Integer seed in [0, 2^32) for both shuffles; drawn from lamina's generator when absent. Required with validationSplit and shuffle. */
-  seed?: number;
-  /** Fraction in (0, 1) of the files kept for validation: the last ones after the shuffle, as Keras. Needs subset. */
-  validationSplit?: number;
-  /** With validationSplit: "training", "validation", or "both" (returns [training, validation]). */
-  subset?: "training" | "validation" | "both";
-  /** Descend into subdirectories that are symbolic links (default false). */
-  followLinks?: boolean;
-  /** Print "Found N files belonging to K classes." and the split's "Using M files for ..." lines (default true). */
-  verbose?: boolean;
 }
 
 /** An element: texts (string[] per batch, a string with batchSize null), or [texts, labels]. */
