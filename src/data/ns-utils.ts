@@ -40,3 +40,5 @@ export { standardizeDtype, isKerasTensor, clearSession } from "../keras_backend.
 export { serializeKerasObject, deserializeKerasObject, type DeserializeKerasObjectOptions } from "../io/keras_object.js";
 /** Keras' utils.register_keras_serializable / get_registered_name / get_registered_object (also in tf.saving). */
 export { registerKerasSerializable, getRegisteredName, getRegisteredObject } from "../io/ns-saving.js";
+/** Keras' utils.model_to_dot: the DOT source text of the graph plot_model draws, for Graphviz. */
+export { modelToDot, type ModelToDotOptions } from "../plot/model_dot.js";
