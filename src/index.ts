@@ -73,3 +73,4 @@ export { clearSession } from "./layers/layer.js";
 export * as config from "./config.js";
 export * as backend from "./keras_backend.js";
 export * as tree from "./tree.js";
+export * as saving from "./io/ns-saving.js";

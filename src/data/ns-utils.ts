@@ -36,3 +36,9 @@ export { PyDataset, Sequence, type PyDatasetArgs, type PyDatasetBatch } from "..
 export { enableInteractiveLogging, disableInteractiveLogging, isInteractiveLoggingEnabled } from "../models/callbacks/output.js";
 /** Keras' utils.standardize_dtype / is_keras_tensor / clear_session (also in tf.backend). */
 export { standardizeDtype, isKerasTensor, clearSession } from "../keras_backend.js";
+/** Keras' utils.serialize_keras_object / deserialize_keras_object (also in tf.saving). */
+export { serializeKerasObject, deserializeKerasObject, type DeserializeKerasObjectOptions } from "../io/keras_object.js";
+/** Keras' utils.register_keras_serializable / get_registered_name / get_registered_object (also in tf.saving). */
+export { registerKerasSerializable, getRegisteredName, getRegisteredObject } from "../io/ns-saving.js";
+/** Keras' utils.model_to_dot: the DOT source text of the graph plot_model draws, for Graphviz. */
+export { modelToDot, type ModelToDotOptions } from "../plot/model_dot.js";

@@ -67,7 +67,8 @@ function mapRecord<T>(x: Readonly<Record<string, unknown>>, f: (v: unknown, key:
   return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, f(v, k)]));
 }
 
-function serializeTrainingObject(x: unknown, module: string, where: string): JsonValue {
+/** A loss or metric as compile_config writes it: a name stays a string, an object is `{ module, class_name, config, registered_name }`. */
+export function serializeTrainingObject(x: unknown, module: string, where: string): JsonValue {
   if (typeof x === "string") return x;
   if (x instanceof losses.Loss || x instanceof metrics.Metric) {
     return { module, class_name: x.className, config: toJson(x.getConfig(), `${where}.config`), registered_name: null };

@@ -57,13 +57,13 @@ const ARROW_LENGTH = 10;
 const ARROW_HALF_WIDTH = 4.5;
 const GROUP_LABEL_SIZE = 14;
 
-interface ResolvedOptions extends LabelFlags {
+export interface ResolvedOptions extends LabelFlags {
   rankdir: RankDir;
   expandNested: boolean;
   dpi: number;
 }
 
-function resolveOptions(where: string, opts: unknown, extraKeys: readonly string[], showLayerNames: boolean): ResolvedOptions {
+export function resolveOptions(where: string, opts: unknown, extraKeys: readonly string[], showLayerNames: boolean): ResolvedOptions {
   if (opts === null || typeof opts !== "object" || Array.isArray(opts)) throw new TypeError(`${where}: options must be an object, e.g. { showShapes: true }, got ${valueText(opts)}`);
   checkKeys(where, opts, [...DRAW_KEYS, ...extraKeys]);
   const o = opts as ModelPlotOptions;
@@ -91,7 +91,7 @@ function resolveOptions(where: string, opts: unknown, extraKeys: readonly string
   };
 }
 
-function checkModel(where: string, model: unknown): Model {
+export function checkModel(where: string, model: unknown): Model {
   if (!(model instanceof Model)) {
     throw new TypeError(`${where}: expected a model (models.Sequential or models.Model), got ${model instanceof Object && "className" in model ? `the layer ${String((model as Layer).name)}; wrap it in a model first` : valueText(model)}`);
   }
