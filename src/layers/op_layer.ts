@@ -71,7 +71,7 @@ export class OpLayer extends Layer {
 
   /** Keras' get_config of the operation: its arguments, or `{ name }` for a class that takes none. */
   override getConfig(): Record<string, unknown> {
-    const keys = Object.fromEntries(this.spec.keys.map((k) => [k, this.opConfig[k] ?? null]));
+    const keys = Object.fromEntries(this.spec.keys.filter((k) => !(this.spec.omitNull?.includes(k) && (this.opConfig[k] ?? null) === null)).map((k) => [k, this.opConfig[k] ?? null]));
     const named = this.spec.nameKey ?? this.spec.keys.length === 0;
     return named ? { name: this.name, ...keys } : keys;
   }
@@ -98,7 +98,8 @@ export class OpLayer extends Layer {
       const shapes = inputs.map((t) => `${t.name} ${t.dtype} [${t.shape.map((d) => d ?? "None").join(", ")}]`).join(", ");
       throw new (e instanceof RangeError ? RangeError : TypeError)(`${where}: cannot apply it to ${shapes}: ${(e as Error).message}`);
     }
-    const shapeOf = (x: Tensor, y: Tensor): LayerShape => (x.rank === y.rank ? x.shape.map((d, i) => (d === y.shape[i] ? d : null)) : x.shape.map(() => null));
+    const shapeOf = (x: Tensor, y: Tensor): LayerShape =>
+      x.rank === y.rank ? x.shape.map((d, i) => (d === y.shape[i] && !(this.spec.valueSized && i === x.rank - 1) ? d : null)) : x.shape.map(() => null);
     const node = new LayerNode(this, inputs, true);
     this.inboundNodes.push(node);
     this.builtInputShape = inputs.map((t) => t.shape);

@@ -17,6 +17,7 @@ import { hardSigmoid, hardSilu } from "../nn/activations.js";
 import * as kn from "../ops/keras_numpy.js";
 import { KERAS_OP_SPECS } from "./op_specs_keras_ops.js";
 import { MORE_OP_SPECS } from "./op_specs_more.js";
+import { OPS4_SPECS } from "./op_specs_ops4.js";
 
 export type OpConfig = Readonly<Record<string, unknown>>;
 
@@ -34,6 +35,10 @@ export interface OpSpec {
    * (identity matrices in the last two axes) for the linalg ops, which ones would make singular.
    */
   readonly probe?: "eye";
+  /** Config keys left out when null (ISTFT's length, which Keras 3.5's istft never records). */
+  readonly omitNull?: readonly string[];
+  /** The last axis of the output depends on the values (Bincount): it is unknown on symbolic tensors. */
+  readonly valueSized?: boolean;
   /** Runs the operation: `args` and `kwargs` are its call's, with tensors in place of the symbolic ones. */
   run(args: readonly unknown[], config: OpConfig, where: string, kwargs: OpConfig): Tensor | Tensor[];
 }
@@ -169,4 +174,5 @@ export const OP_SPECS: ReadonlyMap<string, OpSpec> = new Map<string, OpSpec>([
   ["Append", { module: NUMPY, keys: ["axis"], run: (a, c, w) => kn.append(tensorArg(a, 0, w), tensorArg(a, 1, w), c.axis === null || c.axis === undefined ? null : intOf(c, "axis", w)) }],
   ...KERAS_OP_SPECS,
   ...MORE_OP_SPECS,
+  ...OPS4_SPECS,
 ]);

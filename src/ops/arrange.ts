@@ -186,7 +186,7 @@ export const repeat = sym.withSymbolic(repeatEager, (x, repeats, axis = null) =>
  * tf.meshgrid(x, y, { indexing }) for any number of 1-D inputs (flattened otherwise): coordinate
  * grids, "xy" (Cartesian, the default: the first two output axes swapped) or "ij" (matrix).
  */
-export function meshgrid(...args: (Input | { indexing?: "xy" | "ij" })[]): Tensor[] {
+function meshgridEager(...args: (Input | { indexing?: "xy" | "ij" })[]): Tensor[] {
   const op = "meshgrid";
   let indexing: "xy" | "ij" = "xy";
   const last = args[args.length - 1];
@@ -239,3 +239,16 @@ declare module "../tensor/tensor.js" {
 }
 
 installMethods({ swapaxes, moveaxis, takeAlongAxis, roll, repeat });
+
+/** meshgrid, recording Keras' Meshgrid (one output per input) when an input is symbolic (see meshgridEager). */
+export function meshgrid(...args: (Input | { indexing?: "xy" | "ij" })[]): Tensor[];
+// With any symbolic argument it records, so every output is symbolic.
+export function meshgrid(...args: (Input | sym.Sym | { indexing?: "xy" | "ij" })[]): sym.Sym[];
+export function meshgrid(...args: (Input | sym.Sym | { indexing?: "xy" | "ij" })[]): (Tensor | sym.Sym)[] {
+  if (!sym.anySymbolic(args)) return meshgridEager(...(args as (Input | { indexing?: "xy" | "ij" })[]));
+  const last = args[args.length - 1];
+  const options = typeof last === "object" && last !== null && !Array.isArray(last) && !(last instanceof Tensor) && !(last instanceof sym.SymbolicValue);
+  const xs = (options ? args.slice(0, -1) : args).map((v) => sym.constantArg(v));
+  const indexing = options ? ((last as { indexing?: string }).indexing ?? "xy") : "xy";
+  return sym.symbolicOps("Meshgrid", xs, { indexing });
+}

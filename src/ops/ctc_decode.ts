@@ -4,6 +4,7 @@ import { isFloatDType } from "../tensor/dtype.js";
 import { type Input, toTensor } from "./engine.js";
 import { integerInput } from "./ctc.js";
 import { valueText } from "../tensor/value_text.js";
+import * as sym from "./symbolic.js";
 
 /*
  * keras.ops.ctc_decode: greedy (best path) and prefix beam search decoding of per-step class
@@ -122,7 +123,7 @@ function beamSearch(x: Float64Array, batch: number, steps: number, classes: numb
  * log-probability of its label sequence under log_softmax(inputs) (summed over the alignments the
  * beam kept). Ties between equal scores may be broken differently than TensorFlow does.
  */
-export function ctcDecode(inputs: Input, sequenceLengths: Input, opts: CtcDecodeOptions = {}): [Tensor, Tensor] {
+function ctcDecodeEager(inputs: Input, sequenceLengths: Input, opts: CtcDecodeOptions = {}): [Tensor, Tensor] {
   const op = "ctcDecode";
   const x = toTensor(inputs, op, "inputs");
   if (!isFloatDType(x.dtype)) throw new TypeError(`${op}: inputs must be float scores, got ${x.dtype} ${shapeText(x.shape)}; cast them with tf.cast(inputs, "float32")`);
@@ -153,3 +154,11 @@ export function ctcDecode(inputs: Input, sequenceLengths: Input, opts: CtcDecode
   beamSearch(data, batch, steps, classes, lens, beamWidth, topPaths, blank, decoded, scores);
   return [new Tensor(decoded, [topPaths, batch, steps], "int32"), new Tensor(scoreType === "float64" ? scores : Float32Array.from(scores), [batch, topPaths], scoreType)];
 }
+
+/** ctcDecode, recording Keras' CTCDecode on symbolic tensors (see ctcDecodeEager). */
+export const ctcDecode = sym.withSymbolic(ctcDecodeEager, (inputs, sequenceLengths, o = {}): [sym.Sym, sym.Sym] => {
+  const outs = sym.symbolicOps("CTCDecode", [inputs, sequenceLengths], {
+    strategy: o.strategy ?? "greedy", beam_width: o.beamWidth ?? 100, top_paths: o.topPaths ?? 1, merge_repeated: o.mergeRepeated ?? true, mask_index: o.maskIndex ?? 0,
+  });
+  return [outs[0], outs[1]];
+});

@@ -10,6 +10,7 @@ import { valueText } from "../tensor/value_text.js";
 import { resizeTaps, type FilterMethod } from "./resize_taps.js";
 import { type Sym, SymbolicValue, symbolicOp } from "./symbolic.js";
 import { imageDataFormat } from "../tensor/config.js";
+import * as sym from "./symbolic.js";
 
 /** TensorFlow's luma weights (ITU-R 601-2), as tf.image.rgb_to_grayscale. */
 const LUMA = [0.2989, 0.587, 0.114];
@@ -18,7 +19,7 @@ const LUMA = [0.2989, 0.587, 0.114];
  * tf.image.rgbToGrayscale(images): [..., 3] -> [..., 1]. Float images stay in their dtype; integer
  * images are converted, weighted and rounded back to their dtype, as TensorFlow does.
  */
-export function rgbToGrayscale(imagesIn: Input): Tensor {
+function rgbToGrayscaleEager(imagesIn: Input): Tensor {
   const x = toTensor(imagesIn, "image.rgbToGrayscale");
   if (x.rank < 1 || x.shape[x.rank - 1] !== 3) {
     throw new RangeError(`image.rgbToGrayscale: the last axis must hold 3 channels (RGB), got shape ${shapeText(x.shape)}`);
@@ -235,3 +236,6 @@ export function projectiveTransform(op: string, imagesIn: Input, transformsIn: I
   const hi = x0.dtype === "uint8" ? 255 : 2147483647, lo = x0.dtype === "uint8" ? 0 : -2147483648;
   return cast(clipByValue(round(out), lo, hi), x0.dtype);
 }
+
+/** rgbToGrayscale, recording Keras' operation on symbolic tensors (see rgbToGrayscaleEager). */
+export const rgbToGrayscale = sym.withSymbolic(rgbToGrayscaleEager, (images) => sym.symbolicOp("RGBToGrayscale", [images], { data_format: null }));

@@ -9,6 +9,7 @@ import { abs, add, clipByValue, div, equal, greater, less, maximum, minimum, mod
 import { stack, unstack } from "./shape.js";
 import { shapeText } from "../tensor/shape.js";
 import { checkImageRank, imageAxes, imageDataFormat, type ImageDataFormat } from "./image_format.js";
+import * as sym from "./symbolic.js";
 
 export interface ColorOptions {
   /** "channels_last" (default: [..., height, width, 3]) or "channels_first" ([..., 3, height, width]). */
@@ -38,7 +39,7 @@ function colorPlanes(op: string, imagesIn: Input, opts: ColorOptions): { planes:
  * or batches. Differentiable (TensorFlow's piecewise formula; at ties between channels the
  * gradient takes one branch).
  */
-export function rgbToHsv(imagesIn: Input, opts: ColorOptions = {}): Tensor {
+function rgbToHsvEager(imagesIn: Input, opts: ColorOptions = {}): Tensor {
   const { planes, axis, x } = colorPlanes("image.rgbToHsv", imagesIn, opts);
   const eps = EPS[x.dtype as "float32" | "float64"];
   const [r, g, b] = planes.map((p) => where(less(abs(p), eps), 0, p));
@@ -57,7 +58,7 @@ export function rgbToHsv(imagesIn: Input, opts: ColorOptions = {}): Tensor {
  * tf.image.hsvToRgb(images, { dataFormat }): keras.ops.image.hsv_to_rgb, the inverse of
  * rgbToHsv (hue taken modulo 1). Float images only; differentiable.
  */
-export function hsvToRgb(imagesIn: Input, opts: ColorOptions = {}): Tensor {
+function hsvToRgbEager(imagesIn: Input, opts: ColorOptions = {}): Tensor {
   const { planes: [hue, saturation, value], axis } = colorPlanes("image.hsvToRgb", imagesIn, opts);
   const dh = mul(mod(hue, 1), 6);
   const dr = clipByValue(sub(abs(sub(dh, 3)), 1), 0, 1);
@@ -67,3 +68,9 @@ export function hsvToRgb(imagesIn: Input, opts: ColorOptions = {}): Tensor {
   const channel = (d: Tensor): Tensor => mul(value, add(oneMinusS, mul(saturation, d)));
   return stack([channel(dr), channel(dg), channel(db)], axis);
 }
+
+/** rgbToHsv, recording Keras' operation on symbolic tensors (see rgbToHsvEager). */
+export const rgbToHsv = sym.withSymbolic(rgbToHsvEager, (images, opts = {}) => sym.symbolicOp("RGBToHSV", [images], { data_format: opts.dataFormat ?? null }));
+
+/** hsvToRgb, recording Keras' operation on symbolic tensors (see hsvToRgbEager). */
+export const hsvToRgb = sym.withSymbolic(hsvToRgbEager, (images, opts = {}) => sym.symbolicOp("HSVToRGB", [images], { data_format: opts.dataFormat ?? null }));

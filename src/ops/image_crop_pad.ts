@@ -9,6 +9,7 @@ import { valueText } from "../tensor/value_text.js";
 import { type Input, toTensor } from "./engine.js";
 import { pad, slice } from "./shape.js";
 import { checkImageOptions, checkImageRank, imageAxes, imageDataFormat, type ImageDataFormat } from "./image_format.js";
+import * as sym from "./symbolic.js";
 
 export interface CropImagesOptions {
   /** Rows removed at the top. */
@@ -68,7 +69,7 @@ const CROP_OPTIONS = ["topCropping", "leftCropping", "bottomCropping", "rightCro
  * e.g. `{ topCropping: 2, leftCropping: 3, targetHeight: 20, targetWidth: 30 }`. Single images or
  * batches, channels_last (default) or channels_first. Differentiable.
  */
-export function cropImages(imagesIn: Input, opts: CropImagesOptions): Tensor {
+function cropImagesEager(imagesIn: Input, opts: CropImagesOptions): Tensor {
   const op = "image.cropImages";
   checkImageOptions(op, opts, CROP_OPTIONS);
   const format = imageDataFormat(op, opts.dataFormat);
@@ -104,7 +105,7 @@ const PAD_OPTIONS = ["topPadding", "leftPadding", "bottomPadding", "rightPadding
  * batches. Per axis give exactly two of topPadding, bottomPadding, targetHeight (and of
  * leftPadding, rightPadding, targetWidth). channels_last (default) or channels_first. Differentiable.
  */
-export function padImages(imagesIn: Input, opts: PadImagesOptions): Tensor {
+function padImagesEager(imagesIn: Input, opts: PadImagesOptions): Tensor {
   const op = "image.padImages";
   checkImageOptions(op, opts, PAD_OPTIONS);
   const format = imageDataFormat(op, opts.dataFormat);
@@ -130,3 +131,9 @@ export function padImages(imagesIn: Input, opts: PadImagesOptions): Tensor {
   paddings[ax.w] = amounts(x.shape[ax.w], left, right, tw, "leftPadding, rightPadding, targetWidth");
   return pad(x, paddings);
 }
+
+/** cropImages, recording Keras' operation on symbolic tensors (see cropImagesEager). */
+export const cropImages = sym.withSymbolic(cropImagesEager, (images, o) => sym.symbolicOp("CropImages", [images], { top_cropping: o.topCropping ?? null, left_cropping: o.leftCropping ?? null, bottom_cropping: o.bottomCropping ?? null, right_cropping: o.rightCropping ?? null, target_height: o.targetHeight ?? null, target_width: o.targetWidth ?? null, data_format: o.dataFormat ?? null }));
+
+/** padImages, recording Keras' operation on symbolic tensors (see padImagesEager). */
+export const padImages = sym.withSymbolic(padImagesEager, (images, o) => sym.symbolicOp("PadImages", [images], { top_padding: o.topPadding ?? null, left_padding: o.leftPadding ?? null, bottom_padding: o.bottomPadding ?? null, right_padding: o.rightPadding ?? null, target_height: o.targetHeight ?? null, target_width: o.targetWidth ?? null, data_format: o.dataFormat ?? null }));

@@ -14,6 +14,7 @@ import { add, cast, clipByValue, floor, mul, round, sub, where } from "./math.js
 import { gather, reshape, stack, unstack } from "./shape.js";
 import { checkImageOptions, checkImageRank, imageDataFormat, imageFromChannelsLast, imageToChannelsLast, type ImageDataFormat } from "./image_format.js";
 import { projectiveTransform, type TransformInterpolation } from "./image.js";
+import * as sym from "./symbolic.js";
 
 export type MapFillMode = "constant" | "nearest" | "wrap" | "mirror" | "reflect";
 const FILL_MODES: readonly string[] = ["constant", "nearest", "wrap", "mirror", "reflect"];
@@ -72,7 +73,7 @@ function fixIndex(i: number, size: number, mode: MapFillMode): number {
  * every axis), points outside read through `fillMode`. Integer inputs are interpolated in floats
  * and rounded back. Differentiable with respect to float inputs and, for order 1, the coordinates.
  */
-export function mapCoordinates(inputsIn: Input, coordinatesIn: Input | readonly Tensor[], order: 0 | 1, opts: MapCoordinatesOptions = {}): Tensor {
+function mapCoordinatesEager(inputsIn: Input, coordinatesIn: Input | readonly Tensor[], order: 0 | 1, opts: MapCoordinatesOptions = {}): Tensor {
   return mapCoordinatesImpl("image.mapCoordinates", inputsIn, coordinatesIn, order, opts);
 }
 
@@ -178,7 +179,7 @@ export interface AffineTransformOptions {
  * other backends take c0 = c1 = 0). Single images or batches, channels_last or channels_first.
  * Differentiable with respect to the images, not the transform (as Keras).
  */
-export function affineTransform(imagesIn: Input, transformIn: Input, opts: AffineTransformOptions = {}): Tensor {
+function affineTransformEager(imagesIn: Input, transformIn: Input, opts: AffineTransformOptions = {}): Tensor {
   const op = "image.affineTransform";
   checkImageOptions(op, opts, ["interpolation", "fillMode", "fillValue", "dataFormat"]);
   const format = imageDataFormat(op, opts.dataFormat);
@@ -225,3 +226,9 @@ function mirrorTransform(op: string, x: Tensor, transformIn: Input, opts: Affine
   });
   return x.rank === 4 ? stack(outs) : outs[0];
 }
+
+/** mapCoordinates, recording Keras' operation on symbolic tensors (see mapCoordinatesEager). */
+export const mapCoordinates = sym.withSymbolic(mapCoordinatesEager, (inputs, coordinates, order, o = {}) => sym.symbolicOp("MapCoordinates", [inputs, Array.isArray(coordinates) ? [...coordinates] : coordinates], { order, fill_mode: o.fillMode ?? "constant", fill_value: o.fillValue ?? 0 }));
+
+/** affineTransform, recording Keras' operation on symbolic tensors (see affineTransformEager). */
+export const affineTransform = sym.withSymbolic(affineTransformEager, (images, transform, o = {}) => sym.symbolicOp("AffineTransform", [images, transform], { interpolation: o.interpolation ?? "bilinear", fill_mode: o.fillMode ?? "constant", fill_value: o.fillValue ?? 0, data_format: o.dataFormat ?? null }));

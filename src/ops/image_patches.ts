@@ -8,6 +8,7 @@ import { valueText } from "../tensor/value_text.js";
 import { type Input, toTensor } from "./engine.js";
 import { gather, pad, reshape } from "./shape.js";
 import { checkImageOptions, checkImageRank, imageDataFormat, imageFromChannelsLast, imageToChannelsLast, type ImageDataFormat } from "./image_format.js";
+import * as sym from "./symbolic.js";
 
 export interface ExtractPatchesOptions {
   /** Steps between patch origins, [rows, cols] or one number for both; default the patch size (no overlap). */
@@ -53,7 +54,7 @@ const OPTIONS = ["strides", "dilationRate", "padding", "dataFormat"];
  * Strides and dilation may be combined (Keras' torch backend allows it; TensorFlow's does not).
  * Differentiable.
  */
-export function extractPatches(imagesIn: Input, size: number | readonly [number, number], opts: ExtractPatchesOptions = {}): Tensor {
+function extractPatchesEager(imagesIn: Input, size: number | readonly [number, number], opts: ExtractPatchesOptions = {}): Tensor {
   const op = "image.extractPatches";
   checkImageOptions(op, opts, OPTIONS);
   const format = imageDataFormat(op, opts.dataFormat);
@@ -84,3 +85,6 @@ export function extractPatches(imagesIn: Input, size: number | readonly [number,
   if (single) out = reshape(out, out.shape.slice(1));
   return imageFromChannelsLast(out, format);
 }
+
+/** extractPatches, recording Keras' operation on symbolic tensors (see extractPatchesEager). */
+export const extractPatches = sym.withSymbolic(extractPatchesEager, (images, size, o = {}) => sym.symbolicOp("ExtractPatches", [images], { size: sym.jsonCopy(size), strides: sym.jsonCopy(o.strides ?? null), dilation_rate: sym.jsonCopy(o.dilationRate ?? 1), padding: o.padding ?? "valid", data_format: o.dataFormat ?? null }));

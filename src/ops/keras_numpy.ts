@@ -138,12 +138,12 @@ function segmentSumEager(data: Input, segmentIds: Input, numSegments: number | n
 export const segmentSum = sym.withSymbolic(segmentSumEager, (data, ids, numSegments = null, sorted = false) => sym.symbolicOp("SegmentSum", [data, ids], { num_segments: numSegments, sorted }));
 
 /** keras.ops.scatter: zeros of `shape` with `values` added at `indices` (repeats add up). */
-export function scatter(indices: Input, values: Input, shape: readonly number[]): Tensor {
+function scatterEager(indices: Input, values: Input, shape: readonly number[]): Tensor {
   return scatterND(indices, values, shape);
 }
 
 /** keras.ops.scatter_update: `inputs` with the entries at `indices` replaced by `updates`. */
-export function scatterUpdate(inputs: Input, indices: Input, updates: Input): Tensor {
+function scatterUpdateEager(inputs: Input, indices: Input, updates: Input): Tensor {
   return tensorScatterUpdate(inputs, indices, updates);
 }
 
@@ -254,3 +254,9 @@ export function expandLeading(x: Tensor, count: number): Tensor {
   for (let i = 0; i < count; i++) y = expandDims(y, 0);
   return y;
 }
+
+/** scatter, recording Keras' operation on symbolic tensors (see scatterEager). */
+export const scatter = sym.withSymbolic(scatterEager, (indices, values, shape) => sym.symbolicOp("Scatter", [sym.constantArg(indices, "int32"), sym.constantArg(values), [...shape]]));
+
+/** scatterUpdate, recording Keras' operation on symbolic tensors (see scatterUpdateEager). */
+export const scatterUpdate = sym.withSymbolic(scatterUpdateEager, (inputs, indices, updates) => sym.symbolicOp("ScatterUpdate", [inputs, sym.constantArg(indices, "int32"), sym.constantArg(updates)]));

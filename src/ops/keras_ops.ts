@@ -95,11 +95,11 @@ export * as numpy from "./keras_ops.js";
 // ---- lamina ops wrapped for Keras' arguments and defaults ----
 
 /** keras.ops.array: a new tensor from x (copied), of dtype when given. */
-export function array(x: Input, dtype: DType | null = null): Tensor {
-  if (sym.anySymbolic([...arguments])) throw sym.symbolicRefused("ops.array", "lamina does not record it as a Keras operation; the tensor itself can go on as it is");
+function arrayEager(x: Input, dtype: DType | null = null): Tensor {
   const t = x instanceof Tensor ? shp.clone(x) : constant(x);
   return dtype === null || dtype === t.dtype ? t : m.cast(t, dtype);
 }
+export const array = sym.withSymbolic(arrayEager, (x, dtype = null) => sym.symbolicOp("Array", [x], {}, { dtype }));
 
 /** keras.ops.convert_to_tensor (sparse tensors do not exist in lamina). */
 export function convertToTensor(x: Input, dtype: DType | null = null, sparse: boolean | null = null): Tensor {
@@ -319,12 +319,20 @@ function multiHotEager(inputs: Input, numClasses: number, axis = -1, dtype_: DTy
   return tfMultiHot(inputs, numClasses, axis, dtype_ ?? "float32");
 }
 export const multiHot = sym.withSymbolic(multiHotEager, (x, numClasses, axis = -1, dtype = null, sparse = false) => sym.symbolicOp("MultiHot", [x], { num_classes: numClasses, axis, dtype, sparse }));
-export function bincount(x: Input, weights: Input | null = null, minlength = 0, sparse = false): Tensor {
+function bincountEager(x: Input, weights: Input | null = null, minlength = 0, sparse = false): Tensor {
   if (sparse) throw new TypeError("ops.bincount: sparse=true is not supported; lamina has dense tensors only");
   const t = toTensor(x, "bincount");
   const top = t.size === 0 ? 0 : Number(red.max(t).dataSync()[0]) + 1;
   return tfBincount(t, weights, Math.max(minlength, top));
 }
+/**
+ * keras.ops.bincount; on a symbolic tensor Keras' Bincount (weights must then be null: Keras writes
+ * them into the config, which cannot hold a tensor). Its last axis is unknown: it depends on the values.
+ */
+export const bincount = sym.withSymbolic(bincountEager, (x, weights = null, minlength = 0, sparse = false) => {
+  if (weights !== null) throw sym.symbolicRefused("ops.bincount", "with weights: Keras writes them into the operation's config, which cannot hold a tensor; multiply after counting, or use a layers.Lambda");
+  return sym.symbolicOp("Bincount", [x], { weights: null, minlength, sparse });
+});
 function segmentMaxEager(data: Input, segmentIds: Input, numSegments: number | null = null, _sorted = false): Tensor {
   return tfSegmentMax(data, segmentIds, numSegments ?? undefined);
 }
@@ -415,17 +423,23 @@ function sparseCategoricalCrossentropyEager(target: Input, output: Input, fromLo
 }
 export const sparseCategoricalCrossentropy = sym.withSymbolic(sparseCategoricalCrossentropyEager, (t, o, fromLogits = false, axis = -1) => sym.symbolicOp("SparseCategoricalCrossentropy", [t, o], { from_logits: fromLogits, axis }));
 
-export function ctcDecode(inputs: Input, sequenceLengths: Input, strategy: "greedy" | "beam_search" = "greedy", beamWidth = 100,
+function ctcDecodeEager(inputs: Input, sequenceLengths: Input, strategy: "greedy" | "beam_search" = "greedy", beamWidth = 100,
   topPaths = 1, mergeRepeated = true, maskIndex = 0): [Tensor, Tensor] {
   return tfCtcDecode(inputs, sequenceLengths, { strategy, beamWidth, topPaths, mergeRepeated, maskIndex });
 }
-export function stft(x: Input, sequenceLength: number, sequenceStride: number, fftLength: number, window: StftWindow = "hann", center = true): [Tensor, Tensor] {
+function stftEager(x: Input, sequenceLength: number, sequenceStride: number, fftLength: number, window: StftWindow = "hann", center = true): [Tensor, Tensor] {
   return tfStft(x, sequenceLength, sequenceStride, fftLength, { window, center });
 }
-export function istft(x: ComplexPair, sequenceLength: number, sequenceStride: number, fftLength: number, length: number | null = null,
+function istftEager(x: ComplexPair, sequenceLength: number, sequenceStride: number, fftLength: number, length: number | null = null,
   window: StftWindow = "hann", center = true): Tensor {
   return tfIstft(x, sequenceLength, sequenceStride, fftLength, { length, window, center });
 }
+export const ctcDecode = sym.withSymbolic(ctcDecodeEager, (inputs, lengths, strategy = "greedy", beamWidth = 100, topPaths = 1, mergeRepeated = true, maskIndex = 0) =>
+  tfCtcDecode(inputs, lengths, { strategy, beamWidth, topPaths, mergeRepeated, maskIndex }));
+export const stft = sym.withSymbolic(stftEager, (x, sequenceLength, sequenceStride, fftLength, window = "hann", center = true) =>
+  tfStft(x, sequenceLength, sequenceStride, fftLength, { window: window as StftWindow, center }));
+export const istft = sym.withSymbolic(istftEager, (x, sequenceLength, sequenceStride, fftLength, length = null, window = "hann", center = true) =>
+  tfIstft(x, sequenceLength, sequenceStride, fftLength, { length, window: window as StftWindow, center }));
 
 export function scan<C>(f: (carry: C, x: Tensor | null) => readonly [C, Tensor | readonly Tensor[]], init: C, xs: Tensor | null = null,
   length: number | null = null, reverse = false, unroll: number | boolean = 1): ReturnType<typeof tfScan> {

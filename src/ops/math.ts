@@ -390,7 +390,7 @@ const FLOAT_MAX: Partial<Record<DType, number>> = { float32: 3.4028234663852886e
  * -Infinity `neginf` (by default the dtype's largest and lowest finite values, as numpy). Integer
  * and bool tensors come back unchanged. The gradient passes where x is finite and is 0 elsewhere.
  */
-export function nanToNum(xIn: Input, opts: { nan?: number; posinf?: number; neginf?: number } = {}): Tensor {
+function nanToNumEager(xIn: Input, opts: { nan?: number; posinf?: number; neginf?: number } = {}): Tensor {
   const x = toTensor(xIn, "nanToNum");
   if (!isFloatDType(x.dtype)) return x;
   const big = FLOAT_MAX[x.dtype] as number;
@@ -481,3 +481,6 @@ installMethods({
   cast, clipByValue,
   tan, sinh, cosh, asin, acos, atan, asinh, acosh, atanh, log2, log10, atan2, logicalXor, isFinite, isInf,
 });
+
+/** nanToNum, recording Keras' NanToNum on symbolic tensors (see nanToNumEager). */
+export const nanToNum = sym.withSymbolic(nanToNumEager, (x, o = {}) => sym.symbolicOp("NanToNum", [x], { nan: o.nan ?? 0, posinf: o.posinf ?? null, neginf: o.neginf ?? null }));

@@ -26,7 +26,7 @@ export const normalize = sym.withSymbolic(normalizeEager, (x, axis = -1, order =
  * keras.ops.psnr(x1, x2, maxVal): the peak signal-to-noise ratio in dB,
  * 20 log10(maxVal) - 10 log10(mean((x1 - x2)^2)) over all elements (Infinity for equal inputs).
  */
-export function psnr(x1In: Input, x2In: Input, maxVal: number): Tensor {
+function psnrEager(x1In: Input, x2In: Input, maxVal: number): Tensor {
   const op = "psnr";
   const [x1, x2] = toTensorPair(x1In, x2In, op);
   assertSameDType(op, x1, x2);
@@ -38,3 +38,6 @@ export function psnr(x1In: Input, x2In: Input, maxVal: number): Tensor {
   const mse = mean(squaredDifference(x1, x2));
   return sub(20 * Math.log10(maxVal), mul(log(mse), 10 / Math.LN10));
 }
+
+/** psnr, recording Keras' operation on symbolic tensors (see psnrEager). */
+export const psnr = sym.withSymbolic(psnrEager, (x1, x2, maxVal) => sym.symbolicOp("PSNR", [x1, x2], { max_val: maxVal }));

@@ -8,6 +8,7 @@ import { concat, gather, reshape, slice, stack, unstack } from "./shape.js";
 import { broadcastTo } from "./broadcast.js";
 import { moveaxis } from "./arrange.js";
 import { matmul } from "./matmul.js";
+import * as sym from "./symbolic.js";
 
 /*
  * Vector products of numpy (keras.ops cross, vdot, correlate), built from differentiable ops.
@@ -46,7 +47,7 @@ export function cross(x1In: Input, x2In: Input, axis = -1): Tensor {
 }
 
 /** keras.ops.vdot(x1, x2) (numpy.vdot): the dot product of the two tensors flattened (they must have as many elements). */
-export function vdot(x1In: Input, x2In: Input): Tensor {
+function vdotEager(x1In: Input, x2In: Input): Tensor {
   const op = "vdot";
   const [x1, x2] = toTensorPair(x1In, x2In, op);
   assertSameDType(op, x1, x2);
@@ -86,3 +87,6 @@ export function correlate(x1In: Input, x2In: Input, mode: CorrelateMode = "valid
   const start = mode === "same" ? Math.floor((full - len) / 2) : Math.min(n, m) - 1;
   return slice(z, [start], [len]);
 }
+
+/** vdot, recording Keras' operation on symbolic tensors (see vdotEager). */
+export const vdot = sym.withSymbolic(vdotEager, (x1, x2) => sym.symbolicOp("Vdot", [x1, x2]));

@@ -7,6 +7,7 @@ import { add, cast, isNaN, mul, sub, where } from "./math.js";
 import { gather, reshape } from "./shape.js";
 import { moveaxis } from "./arrange.js";
 import { sort } from "./sort.js";
+import * as sym from "./symbolic.js";
 
 export type QuantileMethod = "linear" | "lower" | "higher" | "midpoint" | "nearest";
 const METHODS: readonly QuantileMethod[] = ["linear", "lower", "higher", "midpoint", "nearest"];
@@ -26,7 +27,7 @@ function roundHalfEven(h: number): number {
  * even index, as numpy). A list q puts its axis first. NaN in a group gives NaN; integer x gives
  * float32. The gradient goes to the sorted values used, as numpy's definition through sort implies.
  */
-export function quantile(xIn: Input, q: number | readonly number[] | Tensor, axis: number | readonly number[] | null = null,
+function quantileEager(xIn: Input, q: number | readonly number[] | Tensor, axis: number | readonly number[] | null = null,
   method: QuantileMethod = "linear", keepDims = false): Tensor {
   const op = "quantile";
   let x = toTensor(xIn, op);
@@ -67,3 +68,6 @@ export function quantile(xIn: Input, q: number | readonly number[] | Tensor, axi
   if (qt.rank === 0) return reshape(out, reducedShape);
   return reshape(moveaxis(out, -1, 0), [qs.length, ...reducedShape]);
 }
+
+/** quantile, recording Keras' operation on symbolic tensors (see quantileEager). */
+export const quantile = sym.withSymbolic(quantileEager, (x, q, axis = null, method = "linear", keepdims = false) => sym.symbolicOp("Quantile", [x, sym.constantArg(q)], { axis: sym.axisConfig(axis), method, keepdims }));

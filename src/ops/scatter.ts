@@ -7,6 +7,7 @@ import { where } from "./math.js";
 import { max } from "./reduce.js";
 import { concat, gather, oneHot, pad, reshape } from "./shape.js";
 import { integerValues } from "./indices.js";
+import * as sym from "./symbolic.js";
 
 /*
  * Scatters and segment reductions (tf.scatterND, tf.tensorScatterUpdate, tf.unsortedSegmentSum;
@@ -114,7 +115,7 @@ export function tensorScatterUpdate(tensorIn: Input, indicesIn: Input, updatesIn
  * keras.ops.slice_update(inputs, startIndices, updates): inputs with the block of updates' shape
  * starting at startIndices (one per axis) replaced by updates. Differentiable in both.
  */
-export function sliceUpdate(inputsIn: Input, startIndices: readonly number[], updatesIn: Input): Tensor {
+function sliceUpdateEager(inputsIn: Input, startIndices: readonly number[], updatesIn: Input): Tensor {
   const op = "sliceUpdate";
   const x = toTensor(inputsIn, op, "inputs");
   const updates = toTensor(updatesIn, op, "updates", x.dtype);
@@ -220,3 +221,6 @@ export function multiHot(inputsIn: Input, numClasses: number, axis = -1, dtype: 
   const hot = oneHot(x, numClasses, 1, 0, dtype);
   return max(hot, x.rank - 1);
 }
+
+/** sliceUpdate, recording Keras' operation on symbolic tensors (see sliceUpdateEager). */
+export const sliceUpdate = sym.withSymbolic(sliceUpdateEager, (inputs, startIndices, updates) => sym.symbolicOp("SliceUpdate", [inputs, [...startIndices], sym.constantArg(updates)]));

@@ -70,7 +70,7 @@ function countChunked(values: Tensor, compareTo: (v: Tensor) => Tensor, m: numbe
  * keras.ops.digitize(x, bins) (numpy.digitize with increasing bins): int32 i with
  * bins[i - 1] <= x < bins[i] for each element of x (0 below the first bin, bins.length from the last).
  */
-export function digitize(xIn: Input, binsIn: Input): Tensor {
+function digitizeEager(xIn: Input, binsIn: Input): Tensor {
   const op = "digitize";
   const bins = toTensor(binsIn, op, "bins");
   if (bins.rank !== 1) throw new RangeError(`${op}: bins must be 1-D, got ${text(bins)}`);
@@ -120,3 +120,6 @@ function argpartitionEager(xIn: Input, kth: number, axis = -1): Tensor {
   return argsort(x, axis);
 }
 export const argpartition = sym.withSymbolic(argpartitionEager, (x, kth, axis = -1) => sym.symbolicOp("Argpartition", [x], { kth, axis }));
+
+/** digitize, recording Keras' operation on symbolic tensors (see digitizeEager). */
+export const digitize = sym.withSymbolic(digitizeEager, (x, bins) => sym.symbolicOp("Digitize", [x, sym.constantArg(bins)]));

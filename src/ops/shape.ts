@@ -6,6 +6,7 @@ import { type Shape, normalizeAxes, normalizeAxis, shapeText, shapesEqual, sizeO
 import { type Input, backend, emptyTensor, num, raw, record, toTensor } from "./engine.js";
 import { sum } from "./reduce.js";
 import { installMethods } from "./methods.js";
+import * as sym from "./symbolic.js";
 
 function text(t: Tensor): string {
   return `${t.dtype} ${shapeText(t.shape)}`;
@@ -126,12 +127,14 @@ export function squeeze(xIn: Input | Sym, axis?: number | readonly number[]): Te
 }
 
 /** A copy of x with its own storage; the gradient passes through unchanged. */
-export function clone(xIn: Input): Tensor {
+function cloneEager(xIn: Input): Tensor {
   const x = toTensor(xIn, "clone");
   const out = makeTensor(storageOf(x).slice(), x.shape, x.dtype);
   record("clone", [x], out, ([dy]) => [dy]);
   return out;
 }
+/** clone, recording Keras' operation on symbolic tensors (see cloneEager). */
+export const clone = sym.withSymbolic(cloneEager, (x) => symbolicOp("Copy", [x]));
 
 // ---------------------------------------------------------------- transpose
 
@@ -637,3 +640,4 @@ installMethods({
     concat([self, ...(others instanceof Tensor ? [others] : others)], axis),
   split, unstack, gather, tile, pad, oneHot,
 });
+

@@ -7,6 +7,7 @@ import { cast, mul, neg } from "./math.js";
 import { concat, gather, pad, slice } from "./shape.js";
 import { swapaxes } from "./arrange.js";
 import { valueText } from "../tensor/value_text.js";
+import * as sym from "./symbolic.js";
 
 /*
  * keras.ops.fft, fft2, rfft and irfft. Keras has no complex dtype on every backend, so a complex
@@ -77,13 +78,13 @@ function dft(op: string, re: Tensor, im: Tensor, inverse: boolean): [Tensor, Ten
 }
 
 /** keras.ops.fft([real, imag]): the DFT along the last axis, as [real, imag]. */
-export function fft(x: ComplexPair): [Tensor, Tensor] {
+function fftEager(x: ComplexPair): [Tensor, Tensor] {
   const [re, im] = complexPair("fft", x);
   return dft("fft", re, im, false);
 }
 
 /** keras.ops.fft2([real, imag]): the 2-D DFT over the last two axes, as [real, imag]. */
-export function fft2(x: ComplexPair): [Tensor, Tensor] {
+function fft2Eager(x: ComplexPair): [Tensor, Tensor] {
   const op = "fft2";
   const [re, im] = complexPair(op, x, 2);
   const r = re.rank;
@@ -111,7 +112,7 @@ export function fitLastAxis(x: Tensor, n: number): Tensor {
  * fftLength, default its length), keeping the fftLength / 2 + 1 non-negative frequencies, as
  * [real, imag].
  */
-export function rfft(xIn: Input, fftLength: number | null = null): [Tensor, Tensor] {
+function rfftEager(xIn: Input, fftLength: number | null = null): [Tensor, Tensor] {
   const op = "rfft";
   checkFftLength(op, fftLength);
   const x0 = realSignal(op, xIn);
@@ -129,7 +130,7 @@ export function rfft(xIn: Input, fftLength: number | null = null): [Tensor, Tens
  * the rest of the spectrum is their conjugate mirror (so the imaginary parts of the zero and, for
  * even lengths, the Nyquist bins do not matter), and the inverse DFT is divided by fftLength.
  */
-export function irfft(x: ComplexPair, fftLength: number | null = null): Tensor {
+function irfftEager(x: ComplexPair, fftLength: number | null = null): Tensor {
   const op = "irfft";
   checkFftLength(op, fftLength);
   const [re0, im0] = complexPair(op, x);
@@ -147,4 +148,21 @@ export function irfft(x: ComplexPair, fftLength: number | null = null): Tensor {
   const fullIm = mirror.length === 0 ? im : concat([im, neg(gather(im, new Tensor(mirror, [mirror.length], "int32"), axis))], axis);
   const [out] = dft(op, fullRe, fullIm, true);
   return mul(out, 1 / n);
+}
+
+/** fft, recording Keras' operation on symbolic tensors (see fftEager). */
+export const fft = sym.withSymbolic(fftEager, (x) => pair(sym.symbolicOps("FFT", [[...x]])));
+
+/** fft2, recording Keras' operation on symbolic tensors (see fft2Eager). */
+export const fft2 = sym.withSymbolic(fft2Eager, (x) => pair(sym.symbolicOps("FFT2", [[...x]])));
+
+/** rfft, recording Keras' operation on symbolic tensors (see rfftEager). */
+export const rfft = sym.withSymbolic(rfftEager, (x, fftLength = null) => pair(sym.symbolicOps("RFFT", [x], { fft_length: fftLength })));
+
+/** irfft, recording Keras' operation on symbolic tensors (see irfftEager). */
+export const irfft = sym.withSymbolic(irfftEager, (x, fftLength = null) => sym.symbolicOp("IRFFT", [[...x]], { fft_length: fftLength }));
+
+/** An op's two symbolic outputs, real and imaginary parts. */
+function pair(outs: readonly sym.Sym[]): [sym.Sym, sym.Sym] {
+  return [outs[0], outs[1]];
 }

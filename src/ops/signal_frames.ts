@@ -4,6 +4,7 @@ import { type Input, backend, emptyTensor, num, record } from "./engine.js";
 import { gather, reshape } from "./shape.js";
 import { realSignal } from "./signal.js";
 import { valueText } from "../tensor/value_text.js";
+import * as sym from "./symbolic.js";
 
 /*
  * Framing and its adjoint: keras.ops.extract_sequences cuts the last axis into overlapping frames
@@ -40,7 +41,7 @@ export function frames(op: string, x: Tensor, sequenceLength: number, sequenceSt
  * keras.ops.extract_sequences(x, sequence_length, sequence_stride): frames of sequenceLength
  * samples every sequenceStride samples along x's last axis, [..., n] -> [..., frames, length].
  */
-export function extractSequences(xIn: Input, sequenceLength: number, sequenceStride: number): Tensor {
+function extractSequencesEager(xIn: Input, sequenceLength: number, sequenceStride: number): Tensor {
   const op = "extractSequences";
   checkPositiveInt(op, "sequenceLength", sequenceLength);
   checkPositiveInt(op, "sequenceStride", sequenceStride);
@@ -62,3 +63,6 @@ export function overlapAdd(x: Tensor, stride: number): Tensor {
   record("overlapAdd", [x], out, ([dy]) => [reshape(gather(dy, new Tensor(idx, [idx.length], "int32"), dy.rank - 1), x.shape)]);
   return out;
 }
+
+/** extractSequences, recording Keras' operation on symbolic tensors (see extractSequencesEager). */
+export const extractSequences = sym.withSymbolic(extractSequencesEager, (x, sequenceLength, sequenceStride) => sym.symbolicOp("ExtractSequences", [x], { sequence_length: sequenceLength, sequence_stride: sequenceStride }));

@@ -6,6 +6,7 @@ import { gather, pad, slice } from "./shape.js";
 import { type ComplexPair, complexPair, irfft, realSignal, rfft } from "./signal.js";
 import { checkPositiveInt, frames, overlapAdd } from "./signal_frames.js";
 import { valueText } from "../tensor/value_text.js";
+import * as sym from "./symbolic.js";
 
 /*
  * keras.ops.stft and istft with the values of Keras 3.5 on its torch backend (torch.stft with a
@@ -75,7 +76,7 @@ export interface StftOptions {
  * sequenceStride, each multiplied by the window (sequenceLength long, zero-padded to fftLength in
  * the middle), then rfft. Returns [real, imag], each [..., frames, fftLength / 2 + 1].
  */
-export function stft(xIn: Input, sequenceLength: number, sequenceStride: number, fftLength: number, opts: StftOptions = {}): [Tensor, Tensor] {
+function stftEager(xIn: Input, sequenceLength: number, sequenceStride: number, fftLength: number, opts: StftOptions = {}): [Tensor, Tensor] {
   const op = "stft";
   checkLengths(op, sequenceLength, sequenceStride, fftLength);
   const x = realSignal(op, xIn);
@@ -99,7 +100,7 @@ export interface IstftOptions extends StftOptions {
  * sums over one stride, tiled (TensorFlow's inverse_stft_window_fn). The window is a constant here
  * (no gradient reaches a window tensor); x gets its gradient.
  */
-export function istft(x: ComplexPair, sequenceLength: number, sequenceStride: number, fftLength: number, opts: IstftOptions = {}): Tensor {
+function istftEager(x: ComplexPair, sequenceLength: number, sequenceStride: number, fftLength: number, opts: IstftOptions = {}): Tensor {
   const op = "istft";
   checkLengths(op, sequenceLength, sequenceStride, fftLength);
   const [re] = complexPair(op, x, 2);
@@ -143,3 +144,29 @@ export function istft(x: ComplexPair, sequenceLength: number, sequenceStride: nu
   const end = Math.max(start, Math.min(stop, total));
   return slice(y, [...y.shape.map(() => 0).slice(0, -1), start], [...y.shape.slice(0, -1), end - start]);
 }
+
+/** A window Keras can write in an STFT/ISTFT config: a name or null (window values are refused on symbolic tensors). */
+function windowConfig(op: string, w: StftWindow | sym.Sym | undefined): string | null {
+  if (w === undefined) return "hann";
+  if (w === null || typeof w === "string") return w;
+  throw sym.symbolicRefused(op, "Keras writes only a window's name (\"hann\", \"hamming\") or null in its config, not window values; pass a window name");
+}
+
+/** stft, recording Keras' STFT on symbolic tensors (see stftEager). */
+export const stft = sym.withSymbolic(stftEager, (x, sequenceLength, sequenceStride, fftLength, opts = {}): [sym.Sym, sym.Sym] => {
+  const outs = sym.symbolicOps("STFT", [x], { sequence_length: sequenceLength, sequence_stride: sequenceStride, fft_length: fftLength, window: windowConfig("stft", opts.window), center: opts.center ?? true });
+  return [outs[0], outs[1]];
+});
+
+/**
+ * istft, recording Keras' ISTFT on symbolic tensors (see istftEager). Keras 3.5's istft leaves
+ * `length` out of the operation it records (so its model ignores it); lamina writes it when given,
+ * which Keras' ISTFT takes when it loads the config.
+ */
+export const istft = sym.withSymbolic(istftEager, (x, sequenceLength, sequenceStride, fftLength, opts = {}) => {
+  const length = opts.length ?? null;
+  return sym.symbolicOp("ISTFT", [[...x]], {
+    sequence_length: sequenceLength, sequence_stride: sequenceStride, fft_length: fftLength, ...(length === null ? {} : { length }),
+    window: windowConfig("istft", opts.window), center: opts.center ?? true,
+  });
+});

@@ -112,7 +112,7 @@ export const median = sym.withSymbolic(medianEager, (x, axis = null, keepDims = 
  * count as in the top k (the target is in when fewer than k classes score strictly higher), and a
  * row with a non-finite value gives false.
  */
-export function inTopK(targetsIn: Input, predictionsIn: Input, k: number): Tensor {
+function inTopKEager(targetsIn: Input, predictionsIn: Input, k: number): Tensor {
   const op = "inTopK";
   const p = toTensor(predictionsIn, op, "predictions");
   if (!isFloatDType(p.dtype)) {
@@ -144,3 +144,6 @@ declare module "../tensor/tensor.js" {
 }
 
 installMethods({ topk, sort, argsort });
+
+/** inTopK, recording Keras' operation on symbolic tensors (see inTopKEager). */
+export const inTopK = sym.withSymbolic(inTopKEager, (targets, predictions, k) => sym.symbolicOp("InTopK", [targets, predictions], { k }));

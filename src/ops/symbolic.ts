@@ -7,6 +7,8 @@
  */
 import type { DType } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
+import { constant } from "../tensor/creation.js";
+import type { NestedArray } from "../tensor/tensor.js";
 
 /** A value standing for a tensor with a shape and dtype but no data (layers' SymbolicTensor extends it). */
 export abstract class SymbolicValue {
@@ -110,4 +112,14 @@ export function refuseSymbolic<F extends (...args: never[]) => unknown>(op: stri
     return (fn as unknown as (...a: unknown[]) => unknown)(...args);
   };
   return guarded as unknown as F;
+}
+
+/**
+ * An op argument Keras takes as a tensor, as recorded: a JavaScript array becomes a tensor constant
+ * (saved as Keras' `__tensor__`; Keras itself cannot trace a Python list there), of `dtype` when
+ * given; tensors, symbolic tensors and numbers stay as they are.
+ */
+export function constantArg(v: unknown, dtype?: DType): unknown {
+  if (!Array.isArray(v) || v.some((e) => e instanceof SymbolicValue)) return v;
+  return dtype === undefined ? constant(v as NestedArray) : constant(v as NestedArray, dtype);
 }
