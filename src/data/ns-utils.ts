@@ -42,3 +42,4 @@ export { serializeKerasObject, deserializeKerasObject, type DeserializeKerasObje
 export { registerKerasSerializable, getRegisteredName, getRegisteredObject } from "../io/ns-saving.js";
 /** Keras' utils.model_to_dot: the DOT source text of the graph plot_model draws, for Graphviz. */
 export { modelToDot, type ModelToDotOptions } from "../plot/model_dot.js";
+export { FeatureSpace, Feature as FeatureSpaceFeature, Cross as FeatureSpaceCross, type FeatureSpaceArgs, type FeatureBatch, type FeatureColumn, type FeatureTypeName } from "./feature_space.js";
