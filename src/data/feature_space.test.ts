@@ -147,3 +147,12 @@ test("FeatureSpace config: Keras 3.5's keys; a Keras-written config loads", asyn
 test("utils.FeatureSpace is exported", () => {
   assert.equal(utils.FeatureSpace, FeatureSpace);
 });
+
+test("FeatureSpace float_discretized learns Keras' bin boundaries in adapt", async () => {
+  const fs = new FeatureSpace({ features: { x: "float_discretized" }, numDiscretizationBins: 4, outputMode: "dict" });
+  // Keras' Discretization docstring: these values with 4 bins give boundaries [0, 0.5, 1.3] and ids [0, 2, 3, 2, 1, 3, 3, 1].
+  const x = [-1.5, 1.0, 3.4, 0.5, 0.0, 3.0, 1.3, 0.0];
+  await fs.adapt([{ x: x.slice(0, 4) }, { x: x.slice(4) }]);
+  const out = fs.call({ x }) as Record<string, tf.Tensor>;
+  assert.deepEqual(out.x.arraySync(), [0, 2, 3, 2, 1, 3, 3, 1].map((i) => oneHot(i, 4)));
+});
