@@ -329,8 +329,8 @@ export class FeatureSpace {
   }
 
   /**
-   * Whether a preprocessed feature holds integer ids. A symbolic output carries its layer's dtype,
-   * which for the lookup layers is the float policy although they return ids, so their mode decides.
+   * Whether a preprocessed feature holds integer ids: its dtype says so, or, for a symbolic output
+   * of a layer whose declared dtype is its float policy, the layer's output mode.
    */
   private isIds(x: Value, name: string): boolean {
     if (x.dtype.startsWith("int") || x.dtype === "uint8") return true;

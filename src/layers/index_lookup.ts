@@ -4,6 +4,7 @@
  * output encodings, with Keras' checks and messages.
  */
 import { Tensor, makeTensor } from "../tensor/tensor.js";
+import type { DType } from "../tensor/dtype.js";
 import { valueText } from "../tensor/value_text.js";
 import { Layer, type LayerArgs, type LayerShape } from "./layer.js";
 import { compareUtf8 } from "./nested_values.js";
@@ -293,6 +294,11 @@ export abstract class LookupLayer<T extends string | number> extends Layer {
   /** Keras' get_vocabulary. */
   getVocabulary(includeSpecialTokens = true): T[] {
     return this.vocab.getVocabulary(includeSpecialTokens);
+  }
+
+  /** "int" mode returns int32 ids (integer tokens when inverted), not the layer's float dtype. */
+  protected override symbolicOutputDType(): DType {
+    return this.vocab.outputMode === "int" ? "int32" : super.symbolicOutputDType();
   }
 
   /** Keras' vocabulary_size: special tokens included. */

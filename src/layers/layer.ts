@@ -490,8 +490,14 @@ export abstract class Layer {
     if (training !== undefined) pinnedTraining.set(node, training);
     const multiOut = outShape.length > 0 && Array.isArray(outShape[0]);
     const shapes = (multiOut ? outShape : [outShape]) as LayerShape[];
-    node.outputs = shapes.map((s, i) => new SymbolicTensor(s, this.dtype, this, node, i, shapes.length > 1 ? `${this.name}_${i}` : this.name));
+    const outDType = this.symbolicOutputDType();
+    node.outputs = shapes.map((s, i) => new SymbolicTensor(s, outDType, this, node, i, shapes.length > 1 ? `${this.name}_${i}` : this.name));
     return multiOut ? node.outputs : node.outputs[0];
+  }
+
+  /** The dtype of the layer's symbolic outputs: its own dtype, unless its call returns another (integer ids). */
+  protected symbolicOutputDType(): DType {
+    return this.dtype;
   }
 
   /**

@@ -5,6 +5,7 @@ import { Model } from "../models/model.js";
 import { constant } from "../tensor/creation.js";
 import { serializeLayer, deserializeLayer } from "../io/serialization.js";
 import type { Tensor } from "../tensor/tensor.js";
+import type { SymbolicTensor } from "./symbolic.js";
 import { loadModel } from "../io/model_files.js";
 import { mkdtempSync, rmSync, readFileSync, writeFileSync } from "node:fs";
 import { ZipArchive, writeZip } from "../io/zip.js";
@@ -108,6 +109,10 @@ test("IntegerLookup: adapt order, OOV by floormod over numOovIndices, invert, an
   const model = new Model({ inputs: input, outputs: lookup(input) });
   assert.deepEqual(model.outputs[0].shape, [null, 4]);
   assert.deepEqual(arr(model.predict(constant([[10, 30], [99, 99]], "int32"))), [[0, 1, 0, 1], [1, 0, 0, 0]]);
+  // In "int" mode the symbolic output holds the ids' dtype, as the eager call returns (Keras: an int dtype too).
+  const ids = layers.IntegerLookup({ vocabulary: [10, 20, 30] })(input) as unknown as SymbolicTensor;
+  assert.equal(ids.dtype, "int32");
+  assert.equal((lookup(input) as unknown as SymbolicTensor).dtype, "float32");
 });
 
 test("TextVectorization.adapt: Keras' standardize (ASCII lower, punctuation stripped), whitespace split, vocabulary order", () => {
