@@ -8,7 +8,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import type { Variable } from "../tensor/variable.js";
 import type { DType } from "../tensor/dtype.js";
 import { fill, ones } from "../tensor/creation.js";
-import { RandomGenerator } from "../tensor/random.js";
+import type { RandomGenerator } from "../tensor/random.js";
 import { valueText } from "../tensor/value_text.js";
 import { add, mul } from "../ops/math.js";
 import { concat, expandDims, reshape, split, squeeze } from "../ops/shape.js";
@@ -21,7 +21,7 @@ import type { LayerArgs, LayerShape } from "./layer.js";
 import { layerShapeText } from "./symbolic.js";
 import { type KerasPadding, checkPadding, checkStridesWithDilation, outSize } from "./convolutional.js";
 import { as2D, from2D, kernel2D } from "./conv1d.js";
-import { type CellSequence, type CellWeightArgs, RNNCell } from "./rnn_cell.js";
+import { type CellSequence, type CellWeightArgs, RNNCell, cellSeed, checkRate } from "./rnn_cell.js";
 import { type InitializerArg, addResolvedWeight, checkWeightOptions, resolveInitializer } from "./weights.js";
 
 export type ConvLSTMRank = 1 | 2 | 3;
@@ -55,14 +55,6 @@ export function sizeND(v: unknown, rank: ConvLSTMRank, what: string, where: stri
     throw new RangeError(`${where}: ${what} must be a positive integer or a list of ${rank} ${AXES[rank]}, got ${valueText(v)}`);
   }
   return [...t];
-}
-
-function checkRate(where: string, what: string, v: unknown): number {
-  if (v === undefined || v === null) return 0;
-  if (typeof v !== "number" || !(v >= 0 && v < 1)) {
-    throw new RangeError(`${where}: ${what} must be a number in [0, 1) (the fraction dropped in training), got ${valueText(v)}`);
-  }
-  return v;
 }
 
 /**
@@ -118,11 +110,7 @@ export class ConvLSTMCell extends RNNCell {
     this.unitForgetBias = args.unitForgetBias ?? true;
     this.dropout = checkRate(where, "dropout", args.dropout);
     this.recurrentDropout = checkRate(where, "recurrentDropout", args.recurrentDropout);
-    if (args.seed !== undefined && args.seed !== null && !Number.isInteger(args.seed)) {
-      throw new TypeError(`${where}: seed must be an integer or null, got ${valueText(args.seed)}`);
-    }
-    this.seed = args.seed ?? null;
-    this.generator = this.seed === null ? null : new RandomGenerator(this.seed);
+    ({ seed: this.seed, generator: this.generator } = cellSeed(where, args.seed));
     checkWeightOptions(where, args);
     this.cellArgs = args;
   }

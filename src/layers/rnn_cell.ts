@@ -25,6 +25,14 @@ export interface CellSequence {
   step(input: Tensor, states: Tensor[]): [Tensor, Tensor[]];
 }
 
+/** A cell's seed option, checked, and the generator its dropout masks draw from (none: lamina's global one). */
+export function cellSeed(where: string, seed: unknown): { seed: number | null; generator: RandomGenerator | null } {
+  if (seed !== undefined && seed !== null && !Number.isInteger(seed)) {
+    throw new TypeError(`${where}: seed must be an integer or null, got ${valueText(seed)}`);
+  }
+  const s = (seed ?? null) as number | null;
+  return { seed: s, generator: s === null ? null : new RandomGenerator(s) };
+}
 /**
  * The base of a recurrent cell (Keras' cell protocol): `stateSize` (one entry per state tensor),
  * `outputSize`, and `step(x, states, training)` for one timestep, x [batch, features] and each
@@ -109,8 +117,9 @@ export const CELL_WEIGHT_OPTIONS = {
   biasConstraint: true, dropout: true, recurrentDropout: true, seed: true,
 } as const satisfies Record<keyof CellWeightArgs, true>;
 
-function checkRate(where: string, what: string, v: unknown): number {
-  if (v === undefined) return 0;
+/** A dropout rate option: in [0, 1), 0 when absent. */
+export function checkRate(where: string, what: string, v: unknown): number {
+  if (v === undefined || v === null) return 0;
   if (typeof v !== "number" || !(v >= 0 && v < 1)) {
     throw new RangeError(`${where}: ${what} must be a number in [0, 1) (the fraction dropped in training), got ${valueText(v)}`);
   }
@@ -148,11 +157,7 @@ export abstract class KerasCell extends RNNCell {
     this.useBias = args.useBias ?? true;
     this.dropout = checkRate(where, "dropout", args.dropout);
     this.recurrentDropout = checkRate(where, "recurrentDropout", args.recurrentDropout);
-    if (args.seed !== undefined && args.seed !== null && !Number.isInteger(args.seed)) {
-      throw new TypeError(`${where}: seed must be an integer or null, got ${valueText(args.seed)}`);
-    }
-    this.seed = args.seed ?? null;
-    this.generator = this.seed === null ? null : new RandomGenerator(this.seed);
+    ({ seed: this.seed, generator: this.generator } = cellSeed(where, args.seed));
     checkWeightOptions(where, args);
     this.cellArgs = args;
   }
