@@ -128,14 +128,7 @@ export class GroupedQueryAttention extends KeywordAttention {
     const layout = this.layoutOf(opts);
     const list = inputs as Tensor[];
     this.shapes(list.map((t) => t.shape), layout);
-    const query = this.pick(list, layout, "query")!, value = this.pick(list, layout, "value")!;
-    const key = this.pick(list, layout, "key") ?? value;
-    ([["query", query, this.queryDense], ["value", value, this.valueDense], ["key", key, this.keyDense]] as const).forEach(([what, t, dense]) => {
-      const want = dense!.kernel!.shape[0];
-      if (t.shape[2] !== want) {
-        throw new RangeError(`${this.where}: the ${what}'s last dimension is ${t.shape[2]} (shape [${t.shape.join(", ")}]) but the layer was built for ${want}; call it on inputs of that size, or use a new layer`);
-      }
-    });
+    const { query, value, key } = this.projectionInputs(list, layout, { query: this.queryDense, value: this.valueDense, key: this.keyDense });
     const mask = this.attentionMask(list, layout, opts.mask, query, value, query.dtype);
     const q = mul(this.queryDense!.apply(query) as Tensor, 1 / Math.sqrt(this.headDim));
     // Each key/value head serves numRepeats consecutive query heads (Keras' ops.repeat on the heads axis).

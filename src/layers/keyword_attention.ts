@@ -37,6 +37,11 @@ const CALL_KEYS: Readonly<Record<string, AttentionSlot | null>> = {
   attentionMask: "attention_mask", key: "key", keyMask: "key_mask", queryMask: "query_mask", valueMask: "value_mask",
 };
 
+/** A projection sublayer, as far as projectionInputs reads it. */
+interface Projection {
+  readonly kernel: { readonly shape: readonly number[] } | null;
+}
+
 /** The base of the attention layers Keras calls with query, value and key as separate arguments. */
 export abstract class KeywordAttention extends AttentionLayerBase {
   protected get where(): string {
@@ -136,5 +141,21 @@ export abstract class KeywordAttention extends AttentionLayerBase {
     } finally {
       this.pendingLayout = null;
     }
+  }
+
+  /**
+   * A call's query, value and key (the value when no key is given), each checked against the last
+   * dimension its projection (the query/value/key EinsumDense) was built for.
+   */
+  protected projectionInputs(list: Tensor[], layout: AttentionLayout, projections: Readonly<Record<"query" | "value" | "key", Projection | null>>): { query: Tensor; value: Tensor; key: Tensor } {
+    const query = this.pick(list, layout, "query")!, value = this.pick(list, layout, "value")!;
+    const key = this.pick(list, layout, "key") ?? value;
+    for (const [what, t] of [["query", query], ["value", value], ["key", key]] as const) {
+      const want = projections[what]!.kernel!.shape[0];
+      if (t.shape[t.rank - 1] !== want) {
+        throw new RangeError(`${this.where}: the ${what}'s last dimension is ${t.shape[t.rank - 1]} (shape [${t.shape.join(", ")}]) but the layer was built for ${want}; call it on inputs of that size, or use a new layer`);
+      }
+    }
+    return { query, value, key };
   }
 }

@@ -186,17 +186,7 @@ export class MultiHeadAttention extends KeywordAttention {
     const layout = this.layoutOf(opts);
     const list = inputs as Tensor[];
     this.shapes(list.map((t) => t.shape), layout);
-    const query = this.pick(list, layout, "query")!, value = this.pick(list, layout, "value")!;
-    const key = this.pick(list, layout, "key") ?? value;
-    ([["query", query, this.queryDense], ["value", value, this.valueDense], ["key", key, this.keyDense]] as const).forEach(([what, t, dense]) => {
-      const want = dense!.kernel!.shape[0];
-      if (t.shape[t.rank - 1] !== want) {
-        throw new RangeError(
-          `MultiHeadAttention ${this.name}: the ${what}'s last dimension is ${t.shape[t.rank - 1]} (shape [${t.shape.join(", ")}]) but the layer was built for ${want}` +
-            "; call it on inputs of that size, or use a new layer",
-        );
-      }
-    });
+    const { query, value, key } = this.projectionInputs(list, layout, { query: this.queryDense, value: this.valueDense, key: this.keyDense });
     const q = mul(this.queryDense!.apply(query) as Tensor, 1 / Math.sqrt(this.keyDim));
     const k = this.keyDense!.apply(key) as Tensor;
     const v = this.valueDense!.apply(value) as Tensor;
