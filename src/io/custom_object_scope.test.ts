@@ -30,9 +30,16 @@ test("customObjectScope makes custom classes and functions loadable inside it on
   assert.ok((await pending) instanceof Twice);
   assert.match(String(outsideError), /unknown layer class "Twice"/);
 
-  // Nested scopes add to the outer one; a scope's object wins over customObjects, as in Keras.
-  const both = customObjectScope({ Twice }, () => customObjectScope({ Thrice }, () => [deserializeLayer(saved), deserializeLayer(serializeLayer(new Thrice()))]));
-  assert.ok(both[0] instanceof Twice && both[1] instanceof Thrice);
+  // A nested scope hides the outer one until it ends (Keras 3.5's __enter__ sets its own dict and
+  // __exit__ puts the outer one back); a scope's object wins over customObjects, as in Keras.
+  const nested = customObjectScope({ Twice }, () => {
+    const inner = customObjectScope({ Thrice }, () => {
+      assert.throws(() => deserializeLayer(saved), /unknown layer class "Twice"/);
+      return deserializeLayer(serializeLayer(new Thrice()));
+    });
+    return [inner, deserializeLayer(saved)];
+  });
+  assert.ok(nested[0] instanceof Thrice && nested[1] instanceof Twice, "the outer scope is back after the inner one");
   const winner = customObjectScope({ Twice: Thrice }, () => deserializeLayer(saved, { customObjects: { Twice } }));
   assert.ok(winner instanceof Thrice);
 

@@ -127,13 +127,13 @@ function checkCustomObjects(where: string, objects: unknown): CustomObjects {
  * with `objects` visible to every deserialization inside it (loadModel, modelFromConfig,
  * Layer.fromConfig, activations...), as if passed in `customObjects`, and returns what `fn`
  * returns. Objects of a scope take precedence over `customObjects`, as in Keras. A nested scope
- * adds to the outer one's objects (Keras 3.5's replaces them, hiding the outer ones).
+ * replaces the outer one's objects for its duration, as Keras 3.5's does (pass both to see both).
  */
 export function customObjectScope<T>(objects: CustomObjects, fn: () => T): T {
   const where = "customObjectScope";
   const own = checkCustomObjects(where, objects);
   if (typeof fn !== "function") throw new TypeError(`${where}: the second argument must be the function to run inside the scope, e.g. customObjectScope({ MyLayer }, () => loadModel(path)), got ${describe(fn)}`);
-  return scopeStore.run({ ...scopeStore.getStore(), ...own }, fn);
+  return scopeStore.run({ ...own }, fn);
 }
 
 /** The custom objects of the innermost customObjectScope around the caller (empty outside one). */

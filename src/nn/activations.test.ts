@@ -42,6 +42,14 @@ test("get, serialize and deserialize as keras.activations", () => {
   assert.equal(activations.serialize(activations.leakyRelu), "leaky_relu");
   assert.equal(activations.deserialize("log_softmax"), activations.logSoftmax);
   assert.equal(activations.deserialize("mine", { mine }), mine);
+  // Keras' deserialize_keras_object also reads the enclosing custom_object_scope and the registry.
+  assert.throws(() => activations.deserialize("mine"), /unknown activation "mine"; .*or pass it in customObjects \(or a customObjectScope\)/);
+  assert.equal(tf.utils.customObjectScope({ mine }, () => activations.deserialize("mine")), mine);
+  const other = (x: tf.Tensor): tf.Tensor => tf.mul(x, 3);
+  assert.equal(tf.utils.customObjectScope({ mine: other }, () => activations.deserialize("mine", { mine })), other, "the scope wins over customObjects");
+  const registered = (x: tf.Tensor): tf.Tensor => tf.mul(x, 4);
+  tf.saving.registerKerasSerializable(registered, { package: "ActTest" });
+  assert.equal(activations.deserialize("ActTest>registered"), registered);
   assert.throws(() => activations.get("nope"), /activations\.get: unknown activation "nope"; use one of linear, relu/);
   assert.throws(() => activations.serialize(mine), /activations\.serialize: function "mine" is not one of Keras' activations/);
   assert.throws(() => activations.deserialize({ class_name: "function", config: 3 }), /activations\.deserialize: expected a name/);

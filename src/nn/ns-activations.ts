@@ -6,6 +6,7 @@
 import {
   type ActivationFn, activationName, activationNames, getActivation,
 } from "./activations.js";
+import { registeredUnder, scopedCustomObjects } from "../io/custom_objects.js";
 
 export {
   relu, leakyRelu, relu6, softmax, elu, selu, softplus, softsign, silu, gelu, tanh, sigmoid, exponential,
@@ -43,7 +44,9 @@ export function serialize(fn: ActivationFn): string {
 
 /**
  * keras.activations.deserialize(config, customObjects): a name, or { class_name: "function",
- * config: name }, to its function; customObjects supplies functions of your own by name.
+ * config: name }, to its function. Functions of your own come, as in Keras, from the enclosing
+ * customObjectScope, then `customObjects`, then the registry ("<package>><name>"), before the
+ * built-in names.
  */
 export function deserialize(config: ActivationConfig, customObjects: Readonly<Record<string, ActivationFn>> = {}): ActivationFn {
   let name: unknown = config;
@@ -53,9 +56,13 @@ export function deserialize(config: ActivationConfig, customObjects: Readonly<Re
   if (typeof name !== "string") {
     throw new TypeError(`activations.deserialize: expected a name such as "relu" or { class_name: "function", config: "relu" }, got ${JSON.stringify(config)}`);
   }
+  const scoped = scopedCustomObjects();
+  if (Object.hasOwn(scoped, name)) return scoped[name] as ActivationFn;
   if (Object.hasOwn(customObjects, name)) return customObjects[name];
+  const registered = registeredUnder(name);
+  if (registered !== undefined) return registered as ActivationFn;
   if (!activationNames().includes(name)) {
-    throw new RangeError(`activations.deserialize: unknown activation "${name}"; use one of ${activationNames().join(", ")}, or pass it in customObjects`);
+    throw new RangeError(`activations.deserialize: unknown activation "${name}"; use one of ${activationNames().join(", ")}, or pass it in customObjects (or a customObjectScope)`);
   }
   return getActivation(name, "activations.deserialize").fn;
 }
