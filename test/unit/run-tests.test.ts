@@ -8,3 +8,11 @@ test("run-tests.mjs refuses an unknown --backend with exit code 2 and says which
   assert.equal(r.status, 2);
   assert.match(r.stderr, /--backend takes js or native, got cuda/);
 });
+
+test("run-tests.mjs refuses a LAMINA_TEST_CONCURRENCY that is not a whole number >= 1", () => {
+  for (const bad of ["0", "two", "1.5"]) {
+    const r = spawnSync(process.execPath, ["scripts/run-tests.mjs", "unit"], { encoding: "utf8", env: { ...process.env, LAMINA_TEST_CONCURRENCY: bad } });
+    assert.equal(r.status, 2, bad);
+    assert.match(r.stderr, new RegExp(`LAMINA_TEST_CONCURRENCY must be a whole number >= 1, got ${bad}`));
+  }
+});
