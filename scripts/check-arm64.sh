@@ -6,10 +6,12 @@
 # Needs Debian's packages g++-aarch64-linux-gnu and qemu-user-static, and the arm64 architecture
 # added to apt (`dpkg --add-architecture arm64 && apt-get update`); the arm64 Node.js packages are
 # downloaded into the work folder, not installed. Debian 12's arm64 Node.js is 18, so this checks
-# the addon and the kernels, not lamina's Node 20 requirement. Takes about 10 minutes on 2 cores
-# (qemu runs Node about 20x slower than the host).
+# the addon and the kernels, not lamina's Node 20 requirement. Takes about 20 minutes on 2 cores
+# (qemu runs Node about 20x slower than the host). The default files are the native backend's
+# tests (each kernel against the JS backend), notebook 001's ResNet trained in lockstep with
+# PyTorch's fixture, and CosSim2D.
 #
-#   scripts/check-arm64.sh [test files, default: the native backend's]    (WORK=/tmp/lamina-arm64)
+#   scripts/check-arm64.sh [test files (.ts), default: those above]    (WORK=/tmp/lamina-arm64)
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -41,20 +43,21 @@ done
 rm -rf "$work/repo" && mkdir -p "$work/repo/build/Release"
 aarch64-linux-gnu-g++ -shared -pthread -o "$work/repo/build/Release/lamina.node" "$work"/obj/*.o
 
-# 3. The sources and their tests as JavaScript (tsx's esbuild has no arm64 binary here), emitted
+# 3. The sources and their tests as JavaScript (tsx's esbuild has no arm64 binary here), copied
 #    beside the TypeScript so that the paths the tests read (test/fixtures/...) stay the same.
 (cd "$root" && git archive HEAD) | tar -x -C "$work/repo"
 ln -s "$root/node_modules" "$work/repo/node_modules"
 cat > "$work/repo/tsconfig.arm64.json" <<'EOF'
 { "extends": "./tsconfig.json",
-  "compilerOptions": { "outDir": ".", "rootDir": ".", "noEmit": false, "declaration": false, "sourceMap": false },
+  "compilerOptions": { "outDir": "out", "rootDir": ".", "noEmit": false, "declaration": false, "sourceMap": false },
   "include": ["src"] }
 EOF
-(cd "$work/repo" && "$root/node_modules/.bin/tsc" -p tsconfig.arm64.json)
+(cd "$work/repo" && "$root/node_modules/.bin/tsc" -p tsconfig.arm64.json && cp -r out/. . && rm -rf out)
 
 # 4. Each test file in its own arm64 Node (not `node --test`, whose child processes qemu cannot start
 #    without binfmt_misc; tests that start child processes fail for that reason alone).
-if [ $# -gt 0 ]; then files=("$@"); else files=(src/backend/native/native.test.ts src/backend/native/native-math.test.ts src/backend/native/fused.test.ts src/backend/native/native_grouped.test.ts); fi
+if [ $# -gt 0 ]; then files=("$@"); else files=(src/backend/native/native.test.ts src/backend/native/native-math.test.ts src/backend/native/fused.test.ts
+  src/backend/native/native_grouped.test.ts src/models/resnet_lockstep.test.ts src/layers/cossim.test.ts); fi
 status=0
 cd "$work/repo"
 for f in "${files[@]}"; do
