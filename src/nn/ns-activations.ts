@@ -56,6 +56,8 @@ export function deserialize(config: ActivationConfig, customObjects: Readonly<Re
   if (typeof name !== "string") {
     throw new TypeError(`activations.deserialize: expected a name such as "relu" or { class_name: "function", config: "relu" }, got ${JSON.stringify(config)}`);
   }
+  // Not getRegisteredObject: its bare-name match (for Keras 2 class names) would let a registered
+  // "<package>>relu" shadow the built-in "relu", which Keras never does.
   const scoped = scopedCustomObjects();
   if (Object.hasOwn(scoped, name)) return scoped[name] as ActivationFn;
   if (Object.hasOwn(customObjects, name)) return customObjects[name];
