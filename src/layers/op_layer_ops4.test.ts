@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as tf from "../index.js";
 import { ops } from "../index.js";
-import { assertAllClose } from "../testing/close.js";
+import { assertAllClose, assertOutputsClose } from "../testing/close.js";
 
 const { layers, models } = tf;
 
@@ -26,12 +26,7 @@ const f32 = (v: number[]): tf.Tensor => tf.constant(v, undefined, "float32");
 const inputs = (): tf.Tensor[] => [f32(fx.img), f32(fx.sig), tf.constant(fx.lab, undefined, "int32"), f32(fx.lg), tf.constant(fx.lg_len, undefined, "int32")];
 
 function checkPredictions(model: tf.models.Model, what: string): void {
-  const out = model.predict(inputs()) as tf.Tensor[];
-  assert.equal(out.length, fx.predictions.length);
-  out.forEach((t, i) => {
-    assert.equal(t.dtype, fx.dtypes[i], `${what} output ${i} dtype`);
-    assertAllClose(t, fx.predictions[i] as number[], { rtol: 1e-4, atol: 1e-4, what: `${what} output ${i}` });
-  });
+  assertOutputsClose(model.predict(inputs()) as tf.Tensor[], fx.predictions, fx.dtypes, { rtol: 1e-4, atol: 1e-4, what });
 }
 
 /** make_symbolic_ops4.py's model, written with lamina's ops in Keras' order, so the names agree. */

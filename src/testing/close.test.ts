@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "../index.js";
-import { assertAllClose, assertRecordClose } from "./close.js";
+import { assertAllClose, assertOutputsClose, assertRecordClose } from "./close.js";
 
 // atol 0.5 + rtol 0.25 * |4| = 1.5, all exact in binary: 5.5 is on the bound.
 const tol = { rtol: 0.25, atol: 0.5 };
@@ -82,4 +82,12 @@ test("assertRecordClose wants the same keys in the same order and each value clo
   assertRecordClose({ loss: 1, mae: 0.5 }, { loss: 1 + 1e-7, mae: 0.5 });
   assert.throws(() => assertRecordClose({ mae: 0.5, loss: 1 }, { loss: 1, mae: 0.5 }), /keys, in order/);
   assert.throws(() => assertRecordClose({ loss: 1, mae: 0.6 }, { loss: 1, mae: 0.5 }, { what: "logs" }), /logs: mae: index 0: got 0.6, want 0.5/);
+});
+
+test("assertOutputsClose checks the number of outputs, each dtype, then each output's values", () => {
+  const outs = [tf.constant([1, 2], undefined, "float32"), tf.constant([3], undefined, "int32")];
+  assertOutputsClose(outs, [[1, 2], [3]], ["float32", "int32"], { what: "m" });
+  assert.throws(() => assertOutputsClose(outs, [[1, 2]], ["float32"], { what: "m" }));
+  assert.throws(() => assertOutputsClose(outs, [[1, 2], [3]], ["float32", "float32"], { what: "m" }), /m output 1 dtype/);
+  assert.throws(() => assertOutputsClose(outs, [[1, 2.5], [3]], ["float32", "int32"], { what: "m" }), /m output 0: index 1/);
 });

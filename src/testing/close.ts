@@ -61,6 +61,16 @@ export function assertAllClose(actual: CloseValues, expected: CloseValues, optio
   }
 }
 
+/** A multi-output model's outputs against a fixture's: the count, each output's dtype, then its values. */
+export function assertOutputsClose(actual: readonly Tensor[], expected: readonly unknown[], dtypes: readonly string[], options: CloseOptions = {}): void {
+  const what = options.what ?? "assertOutputsClose";
+  assert.equal(actual.length, expected.length);
+  actual.forEach((t, i) => {
+    assert.equal(t.dtype, dtypes[i], `${what} output ${i} dtype`);
+    assertAllClose(t, expected[i] as Nested, { ...options, what: `${what} output ${i}` });
+  });
+}
+
 /** Keras-style logs or results: the same keys in the same order, each value close as assertAllClose has it. */
 export function assertRecordClose(actual: Readonly<Record<string, number>>, expected: Readonly<Record<string, number>>, options: CloseOptions = {}): void {
   const what = options.what ?? "assertRecordClose";
