@@ -7,6 +7,7 @@
         "native/allocator.cc",
         "native/threadpool.cc",
         "native/gemm.cc",
+        "native/gemm_neon.cc",
         "native/conv.cc",
         "native/conv_grouped.cc",
         "native/winograd.cc",

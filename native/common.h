@@ -41,10 +41,11 @@ struct MicroKernel {
   MicroKernelFn fn;
 };
 
-// Each SIMD translation unit is compiled with its own -m flags and returns nullptr when the compiler
-// could not target that instruction set (for example on non-x86 machines).
+// Each SIMD translation unit is compiled with its own -m flags (NEON needs none on AArch64) and returns
+// nullptr when the compiler could not target that instruction set (AVX off x86, NEON off AArch64).
 const MicroKernel* avx2Kernel();
 const MicroKernel* avx512Kernel();
+const MicroKernel* neonKernel();
 
 // ------------------------------------------------------------------ allocator (allocator.cc)
 

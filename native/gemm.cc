@@ -1,5 +1,5 @@
 // SGEMM: packed panels + register-blocked micro-kernels (Goto/BLIS loop order), split across the
-// thread pool by blocks of C. The micro-kernel (AVX-512, AVX2+FMA or portable scalar) is chosen
+// thread pool by blocks of C. The micro-kernel (AVX-512, AVX2+FMA, NEON or portable scalar) is chosen
 // once at run time from the CPU's features.
 #include <algorithm>
 #include <atomic>
@@ -95,6 +95,8 @@ const MicroKernel* chooseKernel() {
   const std::string_view want = env != nullptr ? env : "";
   const MicroKernel* k512 = avx512Kernel();
   const MicroKernel* k256 = avx2Kernel();
+  const MicroKernel* kNeon = neonKernel();
+  if ((want.empty() || want == "neon") && kNeon != nullptr && agreesWithScalar(*kNeon)) return kNeon;
   const bool allow512 = want.empty() || want == "avx512";
   const bool allow256 = allow512 || want == "avx2";
   if (allow512 && k512 != nullptr && cpuHas("avx512f") && agreesWithScalar(*k512)) return k512;
@@ -105,8 +107,8 @@ const MicroKernel* chooseKernel() {
 // ------------------------------------------------------------------ blocking and scratch
 
 constexpr index_t KC = 256;   // depth of a packed panel: an MR x KC and an NR x KC micro-panel share L1
-constexpr index_t MC = 144;   // rows of A packed per task (multiple of 4, 6 and 12): stays in L2
-constexpr index_t NC = 3072;  // columns of B packed per pass (multiple of 8, 16 and 32): stays in L3
+constexpr index_t MC = 144;   // rows of A packed per task (multiple of 4, 6, 8 and 12): stays in L2
+constexpr index_t NC = 3072;  // columns of B packed per pass (multiple of 8, 12, 16 and 32): stays in L3
 
 thread_local AlignedBuffer tlsPackA;
 thread_local AlignedBuffer tlsPackB;

@@ -78,7 +78,7 @@ export interface NativeAddon {
   /** tf.image.transform on float32 images; geometry [batch, inH, inW, channels, outH, outW, perImage, bilinear, fillMode index in TRANSFORM_FILL_MODES]. */
   imageTransform(x: Float32Array, transforms: Float64Array, out: Float32Array, geometry: Int32Array, fillValue: number): void;
   imageTransformGrad(dy: Float32Array, transforms: Float64Array, dx: Float32Array, geometry: Int32Array, fillValue: number): void;
-  /** The micro-kernel in use ("avx512", "avx2" or "scalar"), the pool's threads, the tile size, and whether malloc was tuned. */
+  /** The micro-kernel in use ("avx512", "avx2", "neon" or "scalar"), the pool's threads, the tile size, and whether malloc was tuned. */
   info(): { simd: string; threads: number; mr: number; nr: number; mallocTuned: boolean };
 }
 

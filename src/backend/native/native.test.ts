@@ -30,6 +30,9 @@ test("native matmul equals js for all transpose combinations and odd shapes", { 
     // or op(A) transposed); one or several depth blocks, row blocks cut for deep rows; even and
     // ragged edges.
     [256, 784, 256], [197, 301, 67], [200, 100, 70], [200, 2100, 70], [400, 1000, 81], [1100, 70, 90],
+    // The NEON tile (8 x 12): whole tiles, one row or column past them, and a transposed op(A)
+    // exactly 8 wide (read 8 values a step in place).
+    [8, 5, 12], [9, 40, 25], [16, 3, 24], [8, 300, 13], [23, 77, 36],
   ];
   let seed = 1;
   for (const [m, k, n] of shapes) {
@@ -316,7 +319,7 @@ const simdChild = process.env.LAMINA_NATIVE_TEST_CHILD === "1";
 const PER_LEVEL_TESTS = ["Winograd forced on and off", "single-input-channel convolutions", "native conv2dBackpropFilterBiasActivation equals js",
   "maxPoolWithArgmax/maxPoolGradFromArgmax", "maxPoolWithArgmax \\(", "instruction set in use"];
 test("the same with the lower instruction sets this CPU runs (LAMINA_SIMD=avx2, scalar), in child processes", { skip: skip || simdChild }, () => {
-  const levels = ["scalar", "avx2", "avx512"];
+  const levels = process.arch === "arm64" ? ["scalar", "neon"] : ["scalar", "avx2", "avx512"];
   const here = addon?.info().simd ?? "";
   for (const level of levels.slice(0, levels.indexOf(here))) {
     const r = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-reporter=tap", `--test-name-pattern=${PER_LEVEL_TESTS.join("|")}`, fileURLToPath(import.meta.url)], {
@@ -401,6 +404,12 @@ test("LAMINA_SIMD=avx2 and avx512 give the same bytes for single-channel convolu
       }
     }
   }
+});
+
+test("an arm64 CPU runs the NEON micro-kernel (8 x 12 tile) unless LAMINA_SIMD asks for another", {
+  skip: skip || (process.arch !== "arm64" ? "runs on arm64 (scripts/check-arm64.sh runs it under qemu)" : false) || process.env.LAMINA_SIMD !== undefined,
+}, () => {
+  assert.deepEqual({ simd: addon?.info().simd, mr: addon?.info().mr, nr: addon?.info().nr }, { simd: "neon", mr: 8, nr: 12 });
 });
 
 test("the instruction set in use is the one LAMINA_SIMD asks for (in the child processes above)", { skip: skip || !simdChild }, () => {
