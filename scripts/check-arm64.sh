@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the native addon for Linux arm64 (aarch64) and runs the native backend's tests on it under
-# qemu, with Debian's arm64 Node.js, so the portable kernels (those that ARM laptops and servers
-# use: no AVX) and the thread pool are checked on a weakly ordered CPU without one at hand.
+# qemu, with Debian's arm64 Node.js, so the kernels that ARM laptops and servers use (the NEON GEMM
+# micro-kernel, portable C++ for the rest: no AVX) and the thread pool are checked on a weakly
+# ordered CPU without one at hand.
 #
 # Needs Debian's packages g++-aarch64-linux-gnu and qemu-user-static, and the arm64 architecture
 # added to apt (`dpkg --add-architecture arm64 && apt-get update`); the arm64 Node.js packages are
@@ -33,7 +34,7 @@ if [ ! -x "$work/sysroot/usr/bin/node" ]; then
 fi
 
 # 2. The addon, compiled as binding.gyp compiles it (same sources and flags; the AVX files have no
-#    code off x86).
+#    code off x86, the NEON file none off AArch64).
 napi=$(cd "$root" && node -p "require('node-addon-api').include_dir")
 sources=$(grep -o 'native/[a-z0-9_]*\.cc' "$root/binding.gyp")
 for f in $sources; do
