@@ -32,7 +32,8 @@
       "ldflags": ["-pthread"],
       "xcode_settings": {
         "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
-        "GCC_OPTIMIZATION_LEVEL": "3"
+        "GCC_OPTIMIZATION_LEVEL": "3",
+        "OTHER_CPLUSPLUSFLAGS": ["$(inherited)", "-fno-math-errno", "-ffp-contract=off"]
       },
       "msvs_settings": { "VCCLCompilerTool": { "ExceptionHandling": 1 } }
     },
@@ -41,7 +42,8 @@
       "type": "static_library",
       "sources": ["native/gemm_avx2.cc", "native/winograd_avx2.cc", "native/conv_direct_avx2.cc", "native/pool_avx2.cc", "native/softmax_avx2.cc"],
       "cflags_cc!": ["-std=gnu++17", "-std=gnu++20"],
-      "cflags_cc": ["-std=c++17", "-O3", "-fPIC"],
+      "cflags_cc": ["-std=c++17", "-O3", "-fPIC", "-ffp-contract=off"],
+      "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["$(inherited)", "-ffp-contract=off"] },
       "conditions": [
         ["target_arch=='x64' or target_arch=='ia32'", {
           "cflags_cc": ["-mavx2", "-mfma"],
@@ -54,7 +56,8 @@
       "type": "static_library",
       "sources": ["native/gemm_avx512.cc", "native/conv_direct_avx512.cc", "native/pool_avx512.cc", "native/softmax_avx512.cc"],
       "cflags_cc!": ["-std=gnu++17", "-std=gnu++20"],
-      "cflags_cc": ["-std=c++17", "-O3", "-fPIC"],
+      "cflags_cc": ["-std=c++17", "-O3", "-fPIC", "-ffp-contract=off"],
+      "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["$(inherited)", "-ffp-contract=off"] },
       "conditions": [
         ["target_arch=='x64' or target_arch=='ia32'", {
           "cflags_cc": ["-mavx512f", "-mfma"],

@@ -1,9 +1,11 @@
 // Shared declarations of lamina's native kernels (C++17, no dependencies beyond the standard library).
 #pragma once
 #include <cstddef>
+#include <cstring>
 #include <new>
 #include <cstdint>
 #include <functional>
+#include <type_traits>
 #if defined(__SSE2__)
 #include <immintrin.h>
 #endif
@@ -98,13 +100,31 @@ struct Epilogue {
   Activation act;
 };
 
+/**
+ * v < 0 ? +0 : v, -0 and NaN kept, decided on the bits: clang (LLVM 14 at least) compiles the
+ * float conditional, and a mask made from it, to AArch64's fmax, whose fmax(-0, +0) is +0, so
+ * relu(-0) there would differ from JS's -0. v < 0 exactly when its bits lie in [-denormin, -inf]:
+ * sign set, not -0, not NaN.
+ */
+template <typename F>
+inline F zeroIfNegative(F v) {
+  using Bits = std::conditional_t<sizeof(F) == 4, std::uint32_t, std::uint64_t>;
+  constexpr Bits sign = Bits(1) << (8 * sizeof(F) - 1);
+  constexpr Bits infinity = sizeof(F) == 4 ? Bits(0x7f800000u) : Bits(0x7ff0000000000000ull);
+  Bits bits;
+  std::memcpy(&bits, &v, sizeof(F));
+  if (bits - (sign + 1) < infinity) bits = 0;
+  std::memcpy(&v, &bits, sizeof(F));
+  return v;
+}
+
 /** relu(v) = v < 0 ? 0 : v: NaN and -0 stay (torch.relu, TF's NaN-propagating max), as in JS. */
 inline float reluKeepNaN(float v) {
 #if defined(__SSE2__)
   // maxss returns its second operand when either is NaN or both are zeros: max(0, v) is v then.
   return _mm_cvtss_f32(_mm_max_ss(_mm_setzero_ps(), _mm_set_ss(v)));
 #else
-  return v < 0.0f ? 0.0f : v;
+  return zeroIfNegative(v);
 #endif
 }
 

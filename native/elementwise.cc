@@ -204,7 +204,7 @@ bool unaryF32(UnaryKind op, const float* x, float* out, index_t n, double alpha)
   };
   switch (op) {
     // NaN and -0 stay (torch.relu); the gradient passes where x is NaN (torch's threshold_backward).
-    case UnaryKind::Relu: return map([](double v) { return v < 0 ? 0.0 : v; });
+    case UnaryKind::Relu: return map([](double v) { return zeroIfNegative(v); });
     case UnaryKind::Neg: return map([](double v) { return -v; });
     case UnaryKind::Abs: return map([](double v) { return std::fabs(v); });
     case UnaryKind::Square: return map([](double v) { return v * v; });
@@ -226,7 +226,7 @@ bool unaryF32(UnaryKind op, const float* x, float* out, index_t n, double alpha)
     case UnaryKind::Sin: return map([](double v) { return std::sin(v); });
     case UnaryKind::Cos: return map([](double v) { return std::cos(v); });
     case UnaryKind::Erf: return map([](double v) { return erfRef(v); });
-    case UnaryKind::Relu6: return map([](double v) { return v < 0 ? 0.0 : v > 6 ? 6.0 : v; });
+    case UnaryKind::Relu6: return map([](double v) { return v > 6 ? 6.0 : zeroIfNegative(v); });
     case UnaryKind::LeakyRelu: return map([alpha](double v) { return v > 0 ? v : alpha * v; });
     case UnaryKind::Elu: return map([alpha](double v) { return v > 0 ? v : alpha * std::expm1(v); });
     case UnaryKind::Selu:

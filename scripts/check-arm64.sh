@@ -12,7 +12,11 @@
 # tests (each kernel against the JS backend), notebook 001's ResNet trained in lockstep with
 # PyTorch's fixture, and CosSim2D.
 #
-#   scripts/check-arm64.sh [test files (.ts), default: those above]    (WORK=/tmp/lamina-arm64)
+# CXX_ARM64 picks the compiler of the addon's sources: "clang++ --target=aarch64-linux-gnu" (Debian's
+# clang package) compiles them as an Apple-silicon Mac's clang does, which vectorizes and selects
+# differently from GCC (it made relu(-0) +0 until common.h's zeroIfNegative).
+#
+#   scripts/check-arm64.sh [test files (.ts), default: those above]    (WORK=/tmp/lamina-arm64, CXX_ARM64=aarch64-linux-gnu-g++)
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -37,8 +41,9 @@ fi
 #    code off x86, the NEON file none off AArch64).
 napi=$(cd "$root" && node -p "require('node-addon-api').include_dir")
 sources=$(grep -o 'native/[a-z0-9_]*\.cc' "$root/binding.gyp")
+read -r -a cxx <<< "${CXX_ARM64:-aarch64-linux-gnu-g++}"
 for f in $sources; do
-  aarch64-linux-gnu-g++ -std=c++17 -O3 -fPIC -fno-math-errno -ffp-contract=off -DNAPI_VERSION=8 -DNAPI_DISABLE_CPP_EXCEPTIONS \
+  "${cxx[@]}" -std=c++17 -O3 -fPIC -fno-math-errno -ffp-contract=off -DNAPI_VERSION=8 -DNAPI_DISABLE_CPP_EXCEPTIONS \
     -DNODE_ADDON_API_DISABLE_DEPRECATED -I/usr/include/node -I"$napi" -c "$root/$f" -o "$work/obj/$(basename "$f" .cc).o"
 done
 rm -rf "$work/repo" && mkdir -p "$work/repo/build/Release"
