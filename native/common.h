@@ -49,6 +49,19 @@ const MicroKernel* avx2Kernel();
 const MicroKernel* avx512Kernel();
 const MicroKernel* neonKernel();
 
+/** C[0:mr, 0:nr] = (accumulate ? C : 0) + tile[0:mr, 0:nr]: a micro-kernel's edge tile, its rows ldt apart. */
+inline void storeTileEdge(const float* tile, int ldt, float* c, index_t ldc, int mr, int nr, bool accumulate) {
+  for (int i = 0; i < mr; i++) {
+    float* row = c + i * ldc;
+    const float* tr = tile + i * ldt;
+    if (accumulate) {
+      for (int j = 0; j < nr; j++) row[j] += tr[j];
+    } else {
+      for (int j = 0; j < nr; j++) row[j] = tr[j];
+    }
+  }
+}
+
 // ------------------------------------------------------------------ allocator (allocator.cc)
 
 /** Tunes glibc's malloc for tensor-sized blocks (see allocator.cc); false when left alone. */

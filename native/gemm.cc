@@ -32,14 +32,7 @@ void kernelScalar(index_t kc, const float* a, index_t rsA, index_t csA, const fl
     a += csA;
     b += SNR;
   }
-  for (int i = 0; i < mr; i++) {
-    float* row = c + i * ldc;
-    if (accumulate) {
-      for (int j = 0; j < nr; j++) row[j] += t[i][j];
-    } else {
-      for (int j = 0; j < nr; j++) row[j] = t[i][j];
-    }
-  }
+  storeTileEdge(&t[0][0], SNR, c, ldc, mr, nr, accumulate);
 }
 
 const MicroKernel kScalar{"scalar", SMR, SNR, kernelScalar};

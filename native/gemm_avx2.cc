@@ -85,15 +85,7 @@ void kernel6x16(index_t kc, const float* a, index_t rsA, index_t csA, const floa
   _mm256_store_ps(t + 3 * NR, c30); _mm256_store_ps(t + 3 * NR + 8, c31);
   _mm256_store_ps(t + 4 * NR, c40); _mm256_store_ps(t + 4 * NR + 8, c41);
   _mm256_store_ps(t + 5 * NR, c50); _mm256_store_ps(t + 5 * NR + 8, c51);
-  for (int i = 0; i < mr; i++) {
-    float* row = c + i * ldc;
-    const float* tr = t + i * NR;
-    if (accumulate) {
-      for (int j = 0; j < nr; j++) row[j] += tr[j];
-    } else {
-      for (int j = 0; j < nr; j++) row[j] = tr[j];
-    }
-  }
+  storeTileEdge(t, NR, c, ldc, mr, nr, accumulate);
 }
 
 const MicroKernel kAvx2{"avx2", MR, NR, kernel6x16};

@@ -67,15 +67,7 @@ void kernel12x32(index_t kc, const float* a, index_t rsA, index_t csA, const flo
   LAMINA_SPILL(0) LAMINA_SPILL(1) LAMINA_SPILL(2) LAMINA_SPILL(3) LAMINA_SPILL(4) LAMINA_SPILL(5)
   LAMINA_SPILL(6) LAMINA_SPILL(7) LAMINA_SPILL(8) LAMINA_SPILL(9) LAMINA_SPILL(10) LAMINA_SPILL(11)
 #undef LAMINA_SPILL
-  for (int i = 0; i < mr; i++) {
-    float* row = c + i * ldc;
-    const float* tr = t + i * NR;
-    if (accumulate) {
-      for (int j = 0; j < nr; j++) row[j] += tr[j];
-    } else {
-      for (int j = 0; j < nr; j++) row[j] = tr[j];
-    }
-  }
+  storeTileEdge(t, NR, c, ldc, mr, nr, accumulate);
 }
 
 const MicroKernel kAvx512{"avx512", MR, NR, kernel12x32};

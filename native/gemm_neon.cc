@@ -84,15 +84,7 @@ void kernel8x12(index_t kc, const float* a, index_t rsA, index_t csA, const floa
   LAMINA_ALL(LAMINA_STORE)
 #undef LAMINA_STORE
   if (whole) return;
-  for (int i = 0; i < mr; i++) {
-    float* row = c + i * ldc;
-    const float* tr = tmp + i * NR;
-    if (accumulate) {
-      for (int j = 0; j < nr; j++) row[j] += tr[j];
-    } else {
-      for (int j = 0; j < nr; j++) row[j] = tr[j];
-    }
-  }
+  storeTileEdge(tmp, NR, c, ldc, mr, nr, accumulate);
 }
 
 #undef LAMINA_ALL
