@@ -41,10 +41,12 @@ fi
 #    code off x86, the NEON file none off AArch64).
 napi=$(cd "$root" && node -p "require('node-addon-api').include_dir")
 sources=$(grep -o 'native/[a-z0-9_]*\.cc' "$root/binding.gyp")
+# The addon target's C++ flags and defines, read from binding.gyp so that the two cannot drift.
+read -r -a flags <<< "$(cd "$root" && node -p 'const t = JSON.parse(require("fs").readFileSync("binding.gyp", "utf8")).targets
+  .find((t) => t.target_name === "lamina"); [...t.cflags_cc, ...t.defines.map((d) => "-D" + d)].join(" ")')"
 read -r -a cxx <<< "${CXX_ARM64:-aarch64-linux-gnu-g++}"
 for f in $sources; do
-  "${cxx[@]}" -std=c++17 -O3 -fPIC -fno-math-errno -ffp-contract=off -DNAPI_VERSION=8 -DNAPI_DISABLE_CPP_EXCEPTIONS \
-    -DNODE_ADDON_API_DISABLE_DEPRECATED -I/usr/include/node -I"$napi" -c "$root/$f" -o "$work/obj/$(basename "$f" .cc).o"
+  "${cxx[@]}" "${flags[@]}" -fPIC -I/usr/include/node -I"$napi" -c "$root/$f" -o "$work/obj/$(basename "$f" .cc).o"
 done
 rm -rf "$work/repo" && mkdir -p "$work/repo/build/Release"
 aarch64-linux-gnu-g++ -shared -pthread -o "$work/repo/build/Release/lamina.node" "$work"/obj/*.o
