@@ -39,7 +39,7 @@ fi
 
 # 2. The addon, compiled as binding.gyp compiles it (same sources and flags; the AVX files have no
 #    code off x86, the NEON file none off AArch64).
-napi=$(cd "$root" && node -p "require('node-addon-api').include_dir")
+napi=$(cd "$root" && node -p "require('path').resolve(require('node-addon-api').include_dir)")
 sources=$(grep -o 'native/[a-z0-9_]*\.cc' "$root/binding.gyp")
 # The addon target's C++ flags and defines, read from binding.gyp so that the two cannot drift.
 read -r -a flags <<< "$(cd "$root" && node -p 'const t = JSON.parse(require("fs").readFileSync("binding.gyp", "utf8")).targets
