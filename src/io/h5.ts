@@ -5,14 +5,15 @@
  * checked (signature, superblock, length) before the library opens them.
  */
 import { closeSync, openSync, readSync, statSync } from "node:fs";
-import h5wasm from "h5wasm/node";
+import type H5Wasm from "h5wasm/node";
 import type { DType, TypedArray } from "../tensor/dtype.js";
 import { ModelFileError, errorText } from "./file_error.js";
 import { describeForeignBytes, findSignature, superblockProblem } from "./h5_header.js";
 
-type H5File = InstanceType<typeof h5wasm.File>;
-type H5Group = InstanceType<typeof h5wasm.Group>;
-type H5Dataset = InstanceType<typeof h5wasm.Dataset>;
+type H5Lib = typeof H5Wasm;
+type H5File = InstanceType<H5Lib["File"]>;
+type H5Group = InstanceType<H5Lib["Group"]>;
+type H5Dataset = InstanceType<H5Lib["Dataset"]>;
 
 /** A numeric array as stored in a dataset. */
 export interface H5Array {
@@ -24,14 +25,28 @@ export interface H5Array {
 /** An attribute's value: text (one string or a list) or numbers. */
 export type H5AttrValue = string | string[] | number | number[] | bigint | null;
 
-let ready: Promise<void> | null = null;
+let ready: Promise<H5Lib> | null = null;
+let loaded: H5Lib | null = null;
 
-/** Loads the HDF5 library once and makes its errors throw instead of printing to stderr. */
-function h5Ready(): Promise<void> {
-  ready ??= h5wasm.ready.then((module) => {
+/**
+ * Loads the HDF5 library once, on first use, and makes its errors throw instead of printing to
+ * stderr. Loaded lazily because its 4 MB module costs every `import "lamina"` 0.1 s, and about
+ * 1.7 s under tsx, which rewrites it on each load, whether or not a file is ever opened.
+ */
+function h5Ready(): Promise<H5Lib> {
+  ready ??= import("h5wasm/node").then(async ({ default: lib }) => {
+    const module = await lib.ready;
     (module as unknown as { activate_throwing_error_handler(): number }).activate_throwing_error_handler();
+    loaded = lib;
+    return lib;
   });
   return ready;
+}
+
+/** The library, for code that runs only on an open file (opening awaited `h5Ready`). */
+function h5lib(): H5Lib {
+  if (loaded === null) throw new Error("lamina internal error: HDF5 used before h5Ready() resolved");
+  return loaded;
 }
 
 /** The reason HDF5 gives, without its stack dump: the innermost "func(): reason" line. */
@@ -83,7 +98,7 @@ export class Hdf5File {
   /** Opens an existing file for reading. */
   static async openForReading(path: string, display = path): Promise<Hdf5File> {
     const size = checkHdf5File(path, display);
-    await h5Ready();
+    const h5wasm = await h5Ready();
     try {
       return new Hdf5File(new h5wasm.File(path, "r"), display, size);
     } catch (e) {
@@ -93,7 +108,7 @@ export class Hdf5File {
 
   /** Creates (truncates) a file for writing. */
   static async create(path: string, display = path): Promise<Hdf5File> {
-    await h5Ready();
+    const h5wasm = await h5Ready();
     try {
       return new Hdf5File(new h5wasm.File(path, "w"), display, Number.POSITIVE_INFINITY);
     } catch (e) {
@@ -122,8 +137,8 @@ export class Hdf5File {
       for (let i = 0; i < parts.length; i++) {
         if (!node.keys().includes(parts[i])) return null;
         const child = node.get(parts[i]);
-        if (child instanceof h5wasm.Group) node = child;
-        else if (child instanceof h5wasm.Dataset && i === parts.length - 1) return child;
+        if (child instanceof h5lib().Group) node = child;
+        else if (child instanceof h5lib().Dataset && i === parts.length - 1) return child;
         else return child === null || i === parts.length - 1 ? "other" : null;
       }
     } catch (e) {
@@ -136,13 +151,13 @@ export class Hdf5File {
   kind(path: string): "group" | "dataset" | "other" | null {
     const e = this.entity(path);
     if (e === null || e === "other") return e;
-    return e instanceof h5wasm.Dataset ? "dataset" : "group";
+    return e instanceof h5lib().Dataset ? "dataset" : "group";
   }
 
   private group(path: string): H5Group {
     const e = this.entity(path);
     if (e === null) throw new ModelFileError(this.display, `has no group "${path || "/"}"`);
-    if (!(e instanceof h5wasm.Group)) throw new ModelFileError(this.display, `"${path}" should be a group but is ${e === "other" ? "a link" : "a dataset"}`);
+    if (!(e instanceof h5lib().Group)) throw new ModelFileError(this.display, `"${path}" should be a group but is ${e === "other" ? "a link" : "a dataset"}`);
     return e;
   }
 
@@ -183,7 +198,7 @@ export class Hdf5File {
   /** A dataset's shape without reading its values; null when `path` is not a dataset. */
   datasetShape(path: string): number[] | null {
     const e = this.entity(path);
-    if (!(e instanceof h5wasm.Dataset)) return null;
+    if (!(e instanceof h5lib().Dataset)) return null;
     try {
       return [...(e.metadata.shape ?? [])];
     } catch (err) {
@@ -195,7 +210,7 @@ export class Hdf5File {
   readArray(path: string): H5Array {
     const e = this.entity(path);
     if (e === null) throw new ModelFileError(this.display, `has no dataset "${path}"`);
-    if (!(e instanceof h5wasm.Dataset)) throw new ModelFileError(this.display, `"${path}" should be a dataset but is ${e === "other" ? "a link" : "a group"}`);
+    if (!(e instanceof h5lib().Dataset)) throw new ModelFileError(this.display, `"${path}" should be a dataset but is ${e === "other" ? "a link" : "a group"}`);
     try {
       const meta = e.metadata;
       const shape = meta.shape ?? [];
@@ -229,7 +244,7 @@ export class Hdf5File {
       for (const part of parts) {
         sofar = sofar ? `${sofar}/${part}` : part;
         node = node.keys().includes(part) ? (node.get(part) as H5Group) : node.create_group(part);
-        if (!(node instanceof h5wasm.Group)) throw new ModelFileError(this.display, `cannot create group "${sofar}": a dataset has that name`);
+        if (!(node instanceof h5lib().Group)) throw new ModelFileError(this.display, `cannot create group "${sofar}": a dataset has that name`);
       }
     } catch (e) {
       this.fail(`cannot create group "${path}"`, e);
