@@ -63,7 +63,8 @@ export class InputLayer extends Layer {
     if (!batchShape) throw new TypeError("Input: give the shape of one sample, e.g. layers.Input({ shape: [28, 28, 1] })");
     for (const d of batchShape) {
       if (d !== null && (!Number.isInteger(d) || d < 0)) {
-        throw new RangeError(`Input: invalid shape [${batchShape.join(", ")}]; dimensions must be non-negative integers`);
+        const given = args.batchShape !== undefined ? `batchShape ${valueText(args.batchShape)}` : `shape ${valueText(args.shape)}`;
+        throw new RangeError(`Input: ${given} has the dimension ${valueText(d)}; dimensions must be non-negative integers, or null where the size is not known`);
       }
     }
     this.batchInputShape = batchShape;

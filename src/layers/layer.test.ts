@@ -23,6 +23,8 @@ test("the base layer options are checked when the layer is made, naming the laye
   refuses(() => layers.Dense(3, { inputShape: [4], batchSize: 0 }), RangeError, /^Dense: batchSize must be a positive integer, got 0/);
   refuses(() => layers.Input({ shape: 5 as never }), TypeError, /^Input: shape must be a list of dimensions, got 5/, /shape: \[28, 28, 1\]/);
   refuses(() => layers.Input({ shape: [3], dtype: "float16" as never }), TypeError, /^InputLayer: unknown dtype "float16"/);
+  refuses(() => layers.Input({ shape: [-3] }), RangeError, /^Input: shape \[-3\] has the dimension -3; dimensions must be non-negative integers, or null/);
+  refuses(() => layers.Input({ batchShape: [null, 2.5] as never }), RangeError, /^Input: batchShape \[null,2.5\] has the dimension 2.5/);
   // What stays allowed: unknown (null) dimensions, a float64 layer, an explicit batch size.
   assert.equal(layers.Dense(3, { inputShape: [null as never, 4], batchSize: 8, dtype: "float64", name: "ok" }).name, "ok");
 });
