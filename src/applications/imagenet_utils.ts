@@ -57,7 +57,7 @@ export function preprocessInput(x: Tensor | SymbolicTensor, mode?: PreprocessMod
 export function preprocessInput(x: Tensor | SymbolicTensor, mode: PreprocessMode = "caffe", opts: PreprocessOptions = {}): Tensor | SymbolicTensor {
   const where = "applications.imagenetUtils.preprocessInput";
   if (x instanceof SymbolicTensor) return new ImagenetPreprocessing({ mode, dataFormat: opts.dataFormat }).apply(x) as SymbolicTensor;
-  if (!(x instanceof Tensor)) throw new TypeError(`${where}: expects a Tensor of images (or a symbolic tensor of a model being built), got ${String(x)}`);
+  if (!(x instanceof Tensor)) throw new TypeError(`${where}: expects a Tensor of images (or a symbolic tensor of a model being built), got ${valueText(x)}`);
   const dataFormat = opts.dataFormat ?? imageDataFormat();
   checkPreprocessing(where, mode, dataFormat);
   if (x.rank !== 3 && x.rank !== 4) {
@@ -225,7 +225,7 @@ export function checkApplicationArgs(where: string, args: ApplicationArgs, fileE
   }
   const includeTop = args.includeTop ?? true;
   const classes = args.classes ?? 1000;
-  if (!Number.isInteger(classes) || classes <= 0) throw new RangeError(`${where}: classes must be a positive integer, got ${String(args.classes)}`);
+  if (!Number.isInteger(classes) || classes <= 0) throw new RangeError(`${where}: classes must be a positive integer, got ${valueText(args.classes)}`);
   if (weights === "imagenet" && includeTop && classes !== 1000) {
     throw new RangeError(`${where}: with weights: "imagenet" and includeTop: true, classes must be 1000; got classes ${classes}. Use includeTop: false and add your own classifier.`);
   }

@@ -11,6 +11,7 @@ import type { Model } from "../models/model.js";
 import type { ApplicationArgs } from "./imagenet_utils.js";
 import { buildApplication, type Built } from "./build.js";
 import { fixed2, preprocessWithMode } from "./common.js";
+import { valueText } from "../tensor/value_text.js";
 
 const BASE = "https://storage.googleapis.com/tensorflow/keras-applications/mobilenet/";
 const IMAGENET_SIZES = [128, 160, 192, 224];
@@ -34,9 +35,9 @@ export function MobileNet(args: MobileNetArgs = {}): Model | Promise<Model> {
   const alpha = args.alpha ?? 1.0;
   const depthMultiplier = args.depthMultiplier ?? 1;
   const dropout = args.dropout ?? 1e-3;
-  if (!(typeof alpha === "number" && alpha > 0)) throw new RangeError(`${where}: alpha must be a positive number, got ${String(args.alpha)}`);
-  if (!(Number.isInteger(depthMultiplier) && depthMultiplier > 0)) throw new RangeError(`${where}: depthMultiplier must be a positive integer, got ${String(args.depthMultiplier)}`);
-  if (!(typeof dropout === "number" && dropout >= 0 && dropout < 1)) throw new RangeError(`${where}: dropout must be a rate in [0, 1), got ${String(args.dropout)}`);
+  if (!(typeof alpha === "number" && alpha > 0)) throw new RangeError(`${where}: alpha must be a positive number, got ${valueText(args.alpha)}`);
+  if (!(Number.isInteger(depthMultiplier) && depthMultiplier > 0)) throw new RangeError(`${where}: depthMultiplier must be a positive integer, got ${valueText(args.depthMultiplier)}`);
+  if (!(typeof dropout === "number" && dropout >= 0 && dropout < 1)) throw new RangeError(`${where}: dropout must be a rate in [0, 1), got ${valueText(args.dropout)}`);
   const weights = args.weights === undefined ? "imagenet" : args.weights;
   if (weights === "imagenet") {
     if (depthMultiplier !== 1) throw new RangeError(`${where}: with "imagenet" weights depthMultiplier must be 1; got ${depthMultiplier}`);

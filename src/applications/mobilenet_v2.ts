@@ -11,6 +11,7 @@ import {
 import type { Model } from "../models/model.js";
 import { type ApplicationArgs, correctPad, preprocessInput as imagenetPreprocess, type PreprocessOptions } from "./imagenet_utils.js";
 import { buildApplication, type Built } from "./build.js";
+import { valueText } from "../tensor/value_text.js";
 
 const BASE = "https://storage.googleapis.com/tensorflow/keras-applications/mobilenet_v2/";
 const IMAGENET_SIZES = [96, 128, 160, 192, 224];
@@ -40,7 +41,7 @@ export function MobileNetV2(args?: MobileNetV2Args): Model | Promise<Model>;
 export function MobileNetV2(args: MobileNetV2Args = {}): Model | Promise<Model> {
   const where = "applications.MobileNetV2";
   const alpha = args.alpha ?? 1.0;
-  if (!(typeof alpha === "number" && alpha > 0)) throw new RangeError(`${where}: alpha must be a positive number, got ${String(args.alpha)}`);
+  if (!(typeof alpha === "number" && alpha > 0)) throw new RangeError(`${where}: alpha must be a positive number, got ${valueText(args.alpha)}`);
   const weights = args.weights === undefined ? "imagenet" : args.weights;
   if (weights === "imagenet" && !IMAGENET_ALPHAS.includes(alpha)) {
     throw new RangeError(`${where}: with "imagenet" weights alpha must be one of ${IMAGENET_ALPHAS.join(", ")}; got ${alpha}`);

@@ -17,6 +17,7 @@ import { add, mul } from "../ops/math.js";
 import type { Model } from "../models/model.js";
 import { type ApplicationArgs, correctPad, type PreprocessOptions } from "./imagenet_utils.js";
 import { buildApplication, type Built } from "./build.js";
+import { valueText } from "../tensor/value_text.js";
 
 const BASE = "https://storage.googleapis.com/tensorflow/keras-applications/mobilenet_v3/";
 
@@ -147,9 +148,9 @@ function buildMobileNetV3(v: Variant, args: MobileNetV3Args): Model | Promise<Mo
   const alpha = args.alpha ?? 1.0;
   const minimalistic = args.minimalistic ?? false;
   const dropoutRate = args.dropoutRate ?? 0.2;
-  if (!(typeof alpha === "number" && alpha > 0)) throw new RangeError(`${where}: alpha must be a positive number, got ${String(args.alpha)}`);
+  if (!(typeof alpha === "number" && alpha > 0)) throw new RangeError(`${where}: alpha must be a positive number, got ${valueText(args.alpha)}`);
   if (!(typeof dropoutRate === "number" && dropoutRate >= 0 && dropoutRate < 1)) {
-    throw new RangeError(`${where}: dropoutRate must be a rate in [0, 1), got ${String(args.dropoutRate)}`);
+    throw new RangeError(`${where}: dropoutRate must be a rate in [0, 1), got ${valueText(args.dropoutRate)}`);
   }
   const weights = args.weights === undefined ? "imagenet" : args.weights;
   if (weights === "imagenet" && (minimalistic ? alpha !== 1.0 : alpha !== 0.75 && alpha !== 1.0)) {

@@ -5,6 +5,7 @@ import { isFloatDType } from "../tensor/dtype.js";
 import { ones, zeros } from "../tensor/creation.js";
 import { shapeText, shapesEqual } from "../tensor/shape.js";
 import { add } from "../ops/math.js";
+import { valueText } from "../tensor/value_text.js";
 
 export interface GradientTapeOptions {
   /** Allow several gradient() calls on one recording (TF's persistent=True). */
@@ -110,7 +111,7 @@ export class GradientTape implements Recorder {
  * make int32 tensors (tf.constant([1, 2]), as in TensorFlow), where Python's 1.0 would be float.
  */
 function checkDifferentiable(x: Tensor, where: string): void {
-  if (!(x instanceof Tensor)) throw new TypeError(`${where}: expected a tensor, got ${String(x)}`);
+  if (!(x instanceof Tensor)) throw new TypeError(`${where}: expected a tensor, got ${valueText(x)}`);
   if (isFloatDType(x.dtype)) return;
   const literal = x.dtype === "int32" ? `integer literals make int32 tensors: create it as float (tf.constant([1, 2], "float32")) or ` : "";
   throw new TypeError(`${where}: only float tensors have gradients, got ${x.dtype} ${shapeText(x.shape)}; ${literal}cast it (tf.cast(x, "float32"))`);

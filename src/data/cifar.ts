@@ -27,7 +27,7 @@ const PIXELS = 32 * 32;
 export function readCifarBinary(source: string | Uint8Array, opts: CifarReadOptions = {}): CifarBatch {
   const where = "readCifarBinary";
   const labelBytes = opts.labelBytes ?? 1;
-  if (labelBytes !== 1 && labelBytes !== 2) throw new Error(`${where}: labelBytes must be 1 (CIFAR-10) or 2 (CIFAR-100), got ${String(labelBytes)}`);
+  if (labelBytes !== 1 && labelBytes !== 2) throw new Error(`${where}: labelBytes must be 1 (CIFAR-10) or 2 (CIFAR-100), got ${valueText(labelBytes)}`);
   const mode = opts.labelMode ?? "fine";
   if (mode !== "fine" && mode !== "coarse") throw new Error(`${where}: labelMode must be "fine" or "coarse", got ${valueText(mode)}`);
   const { bytes, name } = bytesOf(source, where);

@@ -14,11 +14,12 @@ import { loadKerasFile, loadKerasFileWeights, saveKerasFile } from "./keras_file
 import { readState, stateEntries, writeState } from "./keras_state.js";
 import { loadLegacyH5, readLegacyWeights, saveLegacyH5, saveLegacyH5Weights } from "./legacy_h5.js";
 import type { LoadModelOptions, LoadWeightsOptions, SaveModelOptions, SaveWeightsOptions } from "./file_options.js";
+import { valueText } from "../tensor/value_text.js";
 
 type Format = "keras" | "weights.h5" | "h5";
 
 function formatOf(path: string, where: string, allowed: readonly Format[]): Format {
-  if (typeof path !== "string" || path.length === 0) throw new TypeError(`${where}: expected a file path, got ${String(path)}`);
+  if (typeof path !== "string" || path.length === 0) throw new TypeError(`${where}: expected a file path, got ${valueText(path)}`);
   const lower = path.toLowerCase();
   const format: Format | null = lower.endsWith(".keras") ? "keras" : lower.endsWith(".weights.h5") ? "weights.h5" : lower.endsWith(".h5") || lower.endsWith(".hdf5") ? "h5" : null;
   if (format === null || !allowed.includes(format)) {
@@ -29,7 +30,7 @@ function formatOf(path: string, where: string, allowed: readonly Format[]): Form
 }
 
 function checkModel(model: unknown, where: string): asserts model is Model {
-  if (!(model instanceof Model)) throw new TypeError(`${where}: expected a model, got ${String(model)}`);
+  if (!(model instanceof Model)) throw new TypeError(`${where}: expected a model, got ${valueText(model)}`);
 }
 
 /** Keras' model.save(filepath): `.keras` (Keras 3) or `.h5` (legacy Keras 2). */

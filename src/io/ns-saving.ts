@@ -4,6 +4,7 @@
  * serialization and utils already export; this is Keras' grouping of them.
  */
 import { type CustomObject, registerKerasSerializable as register } from "./custom_objects.js";
+import { valueText } from "../tensor/value_text.js";
 
 /** Keras' load_model(filepath, { customObjects, compile, safeMode }), save_model(model, filepath), load_weights(model, filepath), save_weights(model, filepath). */
 export { loadModel, saveModel, loadWeights, saveWeights } from "./model_files.js";
@@ -32,7 +33,7 @@ export function registerKerasSerializable<T extends CustomObject>(
 ): T | (<U extends CustomObject>(obj: U, context?: unknown) => U) {
   if (typeof first === "function") return register(first, options);
   if (first !== undefined && (typeof first !== "object" || first === null)) {
-    throw new TypeError(`saving.registerKerasSerializable: expected options { package, name } or a class or function, got ${String(first)}`);
+    throw new TypeError(`saving.registerKerasSerializable: expected options { package, name } or a class or function, got ${valueText(first)}`);
   }
   const opts = first ?? {};
   return <U extends CustomObject>(obj: U): U => register(obj, opts);

@@ -14,7 +14,7 @@ import { valueText } from "../tensor/value_text.js";
 function checkNumber(where: string, what: string, v: unknown, min: number | null): number {
   if (typeof v !== "number" || !Number.isFinite(v) || (min !== null && v < min)) {
     const rule = min === null ? "a finite number" : `a number >= ${min}`;
-    throw new RangeError(`${where}: ${what} must be ${rule}, got ${String(v)}`);
+    throw new RangeError(`${where}: ${what} must be ${rule}, got ${valueText(v)}`);
   }
   return v;
 }

@@ -17,6 +17,7 @@ import { notEqual } from "../ops/math.js";
 import { Layer, type CallOptions, type LayerInput, type LayerShape, type Mask } from "./layer.js";
 import { type LayerNode, SymbolicTensor } from "./symbolic.js";
 import { nodeCallOptions } from "./node_options.js";
+import { valueText } from "../tensor/value_text.js";
 
 export type AttentionSlot = "query" | "value" | "key" | "attention_mask" | "query_mask" | "value_mask" | "key_mask";
 
@@ -58,7 +59,7 @@ export abstract class AttentionLayerBase extends Layer {
   protected flag(opts: Pick<AttentionCallOptions, "returnAttentionScores" | "useCausalMask">, key: "returnAttentionScores" | "useCausalMask"): boolean {
     const v = opts[key];
     if (v === undefined || v === null) return false;
-    if (typeof v !== "boolean") throw new TypeError(`${this.className} ${this.name}: ${key} must be true or false, got ${String(v)}`);
+    if (typeof v !== "boolean") throw new TypeError(`${this.className} ${this.name}: ${key} must be true or false, got ${valueText(v)}`);
     return v;
   }
 
@@ -67,7 +68,7 @@ export abstract class AttentionLayerBase extends Layer {
     const where = `${this.className} ${this.name}`;
     list.forEach((t, i) => {
       if (!(t instanceof SymbolicTensor) && !(t !== null && typeof t === "object" && "shape" in t && "dtype" in t)) {
-        throw new TypeError(`${where}: ${layout.slots[i]} must be a tensor, got ${String(t)}`);
+        throw new TypeError(`${where}: ${layout.slots[i]} must be a tensor, got ${valueText(t)}`);
       }
     });
     this.pendingLayout = layout;

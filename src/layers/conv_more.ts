@@ -153,7 +153,7 @@ abstract class ConvBase extends Layer {
 
 function checkPositive(where: string, what: string, v: unknown, example: string): number {
   if (typeof v !== "number" || !Number.isInteger(v) || v <= 0) {
-    throw new RangeError(`${where}: ${what} must be a positive integer, got ${String(v)}; e.g. ${example}`);
+    throw new RangeError(`${where}: ${what} must be a positive integer, got ${valueText(v)}; e.g. ${example}`);
   }
   return v;
 }

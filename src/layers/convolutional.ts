@@ -115,7 +115,7 @@ export class Conv2D extends Layer {
     super(args);
     const where = `Conv2D ${this.name}`;
     if (typeof args.filters !== "number" || !Number.isInteger(args.filters) || args.filters <= 0) {
-      throw new RangeError(`${where}: filters must be a positive integer, got ${String(args.filters)}`);
+      throw new RangeError(`${where}: filters must be a positive integer, got ${valueText(args.filters)}`);
     }
     if (args.kernelSize === undefined) throw new RangeError(`${where}: kernelSize is required, e.g. layers.Conv2D(32, [3, 3])`);
     this.filters = args.filters;

@@ -127,7 +127,7 @@ export class Dense extends Layer {
     this.supportsMasking = true;
     const units = args.units;
     if (typeof units !== "number" || !Number.isInteger(units) || units <= 0) {
-      throw new RangeError(`Dense: units must be a positive integer, got ${String(units)}`);
+      throw new RangeError(`Dense: units must be a positive integer, got ${valueText(units)}`);
     }
     this.units = units;
     this.activation = getActivation(args.activation, `Dense ${this.name}`);

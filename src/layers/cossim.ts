@@ -38,6 +38,7 @@ import { layerShapeText } from "./symbolic.js";
 import { single } from "./core.js";
 import { type KerasPadding, type PairArg, checkPadding, pair } from "./convolutional.js";
 import { type InitializerArg, resolveInitializer, serializeObject, checkWeightOptions } from "./weights.js";
+import { valueText } from "../tensor/value_text.js";
 
 export interface CosSim2DArgs extends LayerArgs {
   filters?: number;
@@ -72,7 +73,7 @@ export interface CosSim2DArgs extends LayerArgs {
 const NORM_FLOOR = 1e-12;
 function finite(where: string, what: string, v: unknown, positive: boolean): number {
   if (typeof v !== "number" || !Number.isFinite(v) || (positive && v <= 0)) {
-    throw new RangeError(`${where}: ${what} must be a ${positive ? "positive" : "finite"} number, got ${String(v)}`);
+    throw new RangeError(`${where}: ${what} must be a ${positive ? "positive" : "finite"} number, got ${valueText(v)}`);
   }
   return v;
 }
@@ -106,14 +107,14 @@ export class CosSim2D extends Layer {
     const where = this.where;
     const f = args.filters;
     if (typeof f !== "number" || !Number.isInteger(f) || f <= 0) {
-      throw new RangeError(`${where}: filters must be a positive integer, got ${String(f)}; e.g. layers.CosSim2D(32, { kernelSize: 3 })`);
+      throw new RangeError(`${where}: filters must be a positive integer, got ${valueText(f)}; e.g. layers.CosSim2D(32, { kernelSize: 3 })`);
     }
     this.filters = f;
     this.kernelSize = pair(args.kernelSize ?? 3, "kernelSize", where);
     this.strides = pair(args.strides ?? 1, "strides", where);
     this.padding = checkPadding(args.padding, where);
     this.depthwise = args.depthwise ?? false;
-    if (typeof this.depthwise !== "boolean") throw new TypeError(`${where}: depthwise must be true or false, got ${String(args.depthwise)}`);
+    if (typeof this.depthwise !== "boolean") throw new TypeError(`${where}: depthwise must be true or false, got ${valueText(args.depthwise)}`);
     this.pInit = finite(where, "pInit", args.pInit ?? 1, false);
     this.qInit = finite(where, "qInit", args.qInit ?? 10, false);
     this.pScale = finite(where, "pScale", args.pScale ?? 5, true);

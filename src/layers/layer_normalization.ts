@@ -65,7 +65,7 @@ export class LayerNormalization extends Layer {
     }
     this.axis = typeof axis === "number" ? axis : [...axis];
     const eps = args.epsilon ?? 1e-3;
-    if (typeof eps !== "number" || !(eps >= 0)) throw new RangeError(`${where}: epsilon must be a non-negative number, got ${String(args.epsilon)}`);
+    if (typeof eps !== "number" || !(eps >= 0)) throw new RangeError(`${where}: epsilon must be a non-negative number, got ${valueText(args.epsilon)}`);
     this.epsilon = eps;
     this.center = args.center ?? true;
     this.scale = args.scale ?? true;

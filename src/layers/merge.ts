@@ -7,6 +7,7 @@ import { noGrad } from "../ops/engine.js";
 import { ones } from "../tensor/creation.js";
 import { type CallOptions, Layer, type LayerArgs, type LayerShape, type Mask, layerOptions } from "./layer.js";
 import { layerShapeText } from "./symbolic.js";
+import { valueText } from "../tensor/value_text.js";
 
 /** Base of the layers that combine a list of same-shaped inputs elementwise. */
 export abstract class Merge extends Layer {
@@ -180,7 +181,7 @@ export class Concatenate extends Merge {
   constructor(args: ConcatenateArgs = {}) {
     super(args);
     const axis = args.axis ?? -1;
-    if (!Number.isInteger(axis)) throw new TypeError(`Concatenate ${this.name}: axis must be an integer, got ${String(args.axis)}`);
+    if (!Number.isInteger(axis)) throw new TypeError(`Concatenate ${this.name}: axis must be an integer, got ${valueText(args.axis)}`);
     this.axis = axis;
   }
 

@@ -9,6 +9,7 @@ import { batchNormInference, batchNormTraining } from "../ops/fused_norm.js";
 import { Layer, type CallOptions, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
 import { type GammaBetaArgs, type InitializerArg, resolveConstraint, resolveInitializer, resolveRegularizer, serializeObject, checkWeightOptions } from "./weights.js";
 import { single } from "./core.js";
+import { valueText } from "../tensor/value_text.js";
 
 export interface BatchNormalizationArgs extends LayerArgs, GammaBetaArgs {
   axis?: number;
@@ -50,10 +51,10 @@ export class BatchNormalization extends Layer {
     const momentum = args.momentum ?? 0.99, epsilon = args.epsilon ?? 1e-3;
     // Outside these ranges the moving statistics run away, or sqrt(variance + epsilon) turns NaN.
     if (typeof momentum !== "number" || !(momentum >= 0 && momentum <= 1)) {
-      throw new RangeError(`${where}: momentum must be in [0, 1] (Keras' default 0.99), got ${String(args.momentum)}`);
+      throw new RangeError(`${where}: momentum must be in [0, 1] (Keras' default 0.99), got ${valueText(args.momentum)}`);
     }
     if (typeof epsilon !== "number" || !(epsilon >= 0) || !Number.isFinite(epsilon)) {
-      throw new RangeError(`${where}: epsilon must be a finite non-negative number (Keras' default 1e-3), got ${String(args.epsilon)}`);
+      throw new RangeError(`${where}: epsilon must be a finite non-negative number (Keras' default 1e-3), got ${valueText(args.epsilon)}`);
     }
     this.momentum = momentum;
     this.epsilon = epsilon;

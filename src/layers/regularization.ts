@@ -33,7 +33,7 @@ export class SpatialDropout2D extends SeededLayer {
     super(args);
     const rate = args.rate;
     if (typeof rate !== "number" || !(rate >= 0 && rate < 1)) {
-      throw new RangeError(`SpatialDropout2D ${this.name}: rate must be a number in [0, 1) (the fraction of channels to drop), got ${String(rate)}`);
+      throw new RangeError(`SpatialDropout2D ${this.name}: rate must be a number in [0, 1) (the fraction of channels to drop), got ${valueText(rate)}`);
     }
     this.rate = rate;
     this.dataFormat = checkDataFormat(`SpatialDropout2D ${this.name}`, args.dataFormat);

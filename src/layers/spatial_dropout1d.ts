@@ -5,6 +5,7 @@ import { type CallOptions, type LayerArgs, type LayerShape, layerOptions } from 
 import { single } from "./core.js";
 import { SEED_OPTIONS, SeededLayer } from "./seeded_layer.js";
 import { checkRank3 } from "./conv1d.js";
+import { valueText } from "../tensor/value_text.js";
 
 export interface SpatialDropout1DArgs extends LayerArgs {
   /** Fraction of the channels to drop, in [0, 1). */
@@ -26,7 +27,7 @@ export class SpatialDropout1D extends SeededLayer {
     super(args);
     const rate = args.rate;
     if (typeof rate !== "number" || !(rate >= 0 && rate < 1)) {
-      throw new RangeError(`SpatialDropout1D ${this.name}: rate must be a number in [0, 1) (the fraction of channels to drop), got ${String(rate)}`);
+      throw new RangeError(`SpatialDropout1D ${this.name}: rate must be a number in [0, 1) (the fraction of channels to drop), got ${valueText(rate)}`);
     }
     this.rate = rate;
   }

@@ -2,6 +2,7 @@
 import type { Layer } from "../layers/layer.js";
 import { InputLayer } from "../layers/core.js";
 import { type LayerNode, SymbolicTensor } from "../layers/symbolic.js";
+import { valueText } from "../tensor/value_text.js";
 
 /**
  * The graph's nodes in execution order: depth-first from the outputs gives every node after the
@@ -78,7 +79,7 @@ export function kerasLayerOrder(order: readonly LayerNode[], outputs: readonly S
 export function functionalGraph(inputs: readonly SymbolicTensor[], outputs: readonly SymbolicTensor[], modelName: string): { nodes: LayerNode[]; layers: Layer[] } {
   for (const t of [...inputs, ...outputs]) {
     if (!(t instanceof SymbolicTensor)) {
-      throw new TypeError(`Model ${modelName}: inputs and outputs must be symbolic tensors from layers.Input(...) and layer calls, got ${String(t)}`);
+      throw new TypeError(`Model ${modelName}: inputs and outputs must be symbolic tensors from layers.Input(...) and layer calls, got ${valueText(t)}`);
     }
   }
   for (const t of inputs) {

@@ -6,6 +6,7 @@ import { SymbolicTensor, layerShapeText } from "../layers/symbolic.js";
 import { Model } from "./model.js";
 import type { Conv2D } from "../layers/convolutional.js";
 import { canFold, runFolded, sequentialFoldAt } from "./inference_folding.js";
+import { valueText } from "../tensor/value_text.js";
 
 /** The model's layers called one after the other on a symbolic input. */
 interface SymbolicChain {
@@ -104,7 +105,7 @@ export class Sequential extends Model {
       return;
     }
     if (!(layer instanceof Layer)) {
-      throw new TypeError(`Sequential ${this.name}.add: expected a layer, got ${String(layer)}`);
+      throw new TypeError(`Sequential ${this.name}.add: expected a layer, got ${valueText(layer)}`);
     }
     if (this.stack.includes(layer)) throw new Error(`Sequential ${this.name}.add: layer ${layer.name} is already in the model`);
     if (this.stack.some((l) => l.name === layer.name) || this.inputLayer?.name === layer.name) {

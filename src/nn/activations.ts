@@ -2,6 +2,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import * as ops from "../ops/activation.js";
 import { add, clipByValue, div, exp, greater, less, lessEqual, logicalAnd, maximum, minimum, mul, sub, where } from "../ops/math.js";
 import { type GradSaveFunc, customGrad } from "../ops/custom_grad.js";
+import { valueText } from "../tensor/value_text.js";
 
 export type ActivationFn = (x: Tensor) => Tensor;
 
@@ -19,7 +20,7 @@ export type ActivationFn = (x: Tensor) => Tensor;
 export function relu(x: Tensor, opts: { negativeSlope?: number; maxValue?: number | null; threshold?: number } = {}): Tensor {
   const { negativeSlope = 0, maxValue = null, threshold = 0 } = opts;
   for (const [k, v] of Object.entries({ negativeSlope, threshold, maxValue: maxValue ?? 0 })) {
-    if (typeof v !== "number" || !Number.isFinite(v)) throw new TypeError(`activations.relu: ${k} must be a finite number, got ${String(v)}`);
+    if (typeof v !== "number" || !Number.isFinite(v)) throw new TypeError(`activations.relu: ${k} must be a finite number, got ${valueText(v)}`);
   }
   let y = threshold === 0 ? ops.relu(x) : where(greater(x, threshold), x, 0);
   if (maxValue !== null) y = clipByValue(y, 0, maxValue);

@@ -529,7 +529,7 @@ export class Huber extends LossFunctionWrapper {
   constructor(opts: LossOptions & { delta?: number } = {}) {
     const delta = opts.delta ?? 1;
     // Checked here too, so that a bad delta fails at compile rather than at the first batch.
-    if (typeof delta !== "number" || !(delta >= 0) || !Number.isFinite(delta)) throw new RangeError(`losses.Huber: delta must be a finite number >= 0, got ${String(delta)}`);
+    if (typeof delta !== "number" || !(delta >= 0) || !Number.isFinite(delta)) throw new RangeError(`losses.Huber: delta must be a finite number >= 0, got ${valueText(delta)}`);
     super((t, p) => huber(t, p, delta), { ...opts, name: opts.name ?? "huber_loss", fnName: "huber" });
     this.delta = delta;
   }

@@ -7,6 +7,7 @@ import { transpose } from "./shape.js";
 import { installMethods } from "./methods.js";
 import { type Sym, SymbolicValue, symbolicOp } from "./symbolic.js";
 import { unary } from "./unary_fn.js";
+import { valueText } from "../tensor/value_text.js";
 
 // ---------------------------------------------------------------- elementwise activations
 
@@ -87,7 +88,7 @@ export const silu = swish;
 
 function assertFiniteNumber(op: string, name: string, v: number): void {
   if (typeof v !== "number" || !Number.isFinite(v)) {
-    throw new TypeError(`${op}: ${name} must be a finite number, got ${String(v)}`);
+    throw new TypeError(`${op}: ${name} must be a finite number, got ${valueText(v)}`);
   }
 }
 

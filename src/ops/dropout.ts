@@ -4,6 +4,7 @@ import { constant } from "../tensor/creation.js";
 import { generatorFor } from "../tensor/random.js";
 import { type Input, assertFloat, backend, emptyTensor, num, raw, record, toTensor } from "./engine.js";
 import { mul } from "./math.js";
+import { valueText } from "../tensor/value_text.js";
 
 export interface DropoutOptions {
   /**
@@ -48,7 +49,7 @@ export function dropout(xIn: Input, rate: number, opts: DropoutOptions = {}): Te
   const x = toTensor(xIn, op);
   assertFloat(op, x);
   if (typeof rate !== "number" || !(rate >= 0 && rate < 1)) {
-    throw new RangeError(`${op}: rate must be a number in [0, 1) (the fraction of elements to drop), got ${String(rate)}`);
+    throw new RangeError(`${op}: rate must be a number in [0, 1) (the fraction of elements to drop), got ${valueText(rate)}`);
   }
   const noiseShape = resolveNoiseShape(x, opts.noiseShape);
   if (rate === 0) return x;

@@ -11,6 +11,7 @@ import { matmul } from "./matmul.js";
 import { tril, triu } from "./linalg.js";
 import { svd } from "./linalg_decompose.js";
 import { dims, entryText, f64, matrices, mT, noGradient, text, viaFloat64 } from "./linalg_util.js";
+import { valueText } from "../tensor/value_text.js";
 
 /*
  * Determinants, inverses and linear solves (keras.ops.linalg's det, inv, solve, solve_triangular,
@@ -205,7 +206,7 @@ export function triangularSolveCore(op: string, a: Tensor, b: Tensor, lower: boo
  */
 function solveTriangularEager(aIn: Input, bIn: Input, lower = false): Tensor {
   const op = "linalg.solveTriangular";
-  if (typeof lower !== "boolean") throw new TypeError(`${op}: lower must be true or false, got ${String(lower)}`);
+  if (typeof lower !== "boolean") throw new TypeError(`${op}: lower must be true or false, got ${valueText(lower)}`);
   const { a, b, unwrap } = pairUp(op, aIn, bIn);
   return unwrap(viaFloat64([a, b], (a64, b64) => triangularSolveCore(op, a64, b64, lower, false)));
 }

@@ -3,6 +3,7 @@ import { broadcastShapes, shapeText } from "../tensor/shape.js";
 import { constant } from "../tensor/creation.js";
 import { type Input, assertFloat, toTensor } from "./engine.js";
 import { add, mul, neg, rsqrt, sub } from "./math.js";
+import { valueText } from "../tensor/value_text.js";
 
 /** A parameter as a tensor of x's dtype (plain numbers and arrays adopt it). */
 function param(op: string, name: string, v: Input, x: Tensor): Tensor {
@@ -28,7 +29,7 @@ export function batchNormalization(
   const x = toTensor(xIn, op);
   assertFloat(op, x);
   if (typeof varianceEpsilon !== "number" || !(varianceEpsilon >= 0)) {
-    throw new RangeError(`${op}: varianceEpsilon must be a non-negative number, got ${String(varianceEpsilon)}`);
+    throw new RangeError(`${op}: varianceEpsilon must be a non-negative number, got ${valueText(varianceEpsilon)}`);
   }
   const mean = param(op, "mean", meanIn, x);
   const variance = param(op, "variance", varianceIn, x);

@@ -19,6 +19,7 @@ import {
   type ConfigDict, type ConfigValue, type SerializedConfig, checkKeys, checkNumber, isConfigDict,
   booleanOption, nullableNumberOption, snakeToCamel, stringOption,
 } from "./config.js";
+import { valueText } from "../tensor/value_text.js";
 
 /** A learning rate: a number, or a schedule asked at every step. */
 export type LearningRate = number | LearningRateSchedule;
@@ -134,7 +135,7 @@ export abstract class Optimizer {
     this.className = className;
     const o = options ?? {};
     if (typeof o !== "object" || o === null || Array.isArray(o)) {
-      throw new TypeError(`${className}: expected an options object, e.g. ${className}({ learningRate: 0.001 }), got ${String(options)}`);
+      throw new TypeError(`${className}: expected an options object, e.g. ${className}({ learningRate: 0.001 }), got ${valueText(options)}`);
     }
     checkKeys(className, o, [...BASE_KEYS, ...ownKeys]);
     if (o.learningRate !== undefined && o.lr !== undefined) {

@@ -458,7 +458,7 @@ export function deserialize(obj: SerializedObject | ConfigDict): LearningRateSch
 
 function requireOptions(where: string, opts: object, keys: readonly string[]): void {
   if (typeof opts !== "object" || opts === null) {
-    throw new TypeError(`${where}: expected an options object { ${keys.join(", ")}, ... }, got ${String(opts)}`);
+    throw new TypeError(`${where}: expected an options object { ${keys.join(", ")}, ... }, got ${valueText(opts)}`);
   }
   for (const k of keys) {
     if ((opts as Record<string, unknown>)[k] === undefined) {

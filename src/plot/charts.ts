@@ -30,7 +30,7 @@ export const DEFAULT_HEIGHT = 500;
 export function sizeOption(v: number | undefined, fallback: number, name: string, where: string): number {
   if (v === undefined) return fallback;
   if (typeof v !== "number" || !Number.isFinite(v) || v < 100 || v > 10000) {
-    throw new RangeError(`${where}: ${name} must be a number of pixels between 100 and 10000, got ${String(v)}`);
+    throw new RangeError(`${where}: ${name} must be a number of pixels between 100 and 10000, got ${valueText(v)}`);
   }
   return v;
 }
@@ -226,7 +226,7 @@ export function learningCurves(runs: Record<string, RunCurves>, opts: LearningCu
   const groups = Object.entries(runs);
   if (groups.length === 0) throw new Error(`${where}: no groups given; pass { name: [run, run, ...] }`);
   const ci = opts.ci ?? 0.95;
-  if (!(typeof ci === "number" && ci > 0 && ci < 1)) throw new RangeError(`${where}: ci must be strictly between 0 and 1 (e.g. 0.95), got ${String(ci)}`);
+  if (!(typeof ci === "number" && ci > 0 && ci < 1)) throw new RangeError(`${where}: ci must be strictly between 0 and 1 (e.g. 0.95), got ${valueText(ci)}`);
   let metric = opts.metric;
   const series: Series[] = [];
   groups.forEach(([name, group], gi) => {

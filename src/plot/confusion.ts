@@ -64,7 +64,7 @@ export function confusionMatrix(yTrue: LabelsLike, yPred: LabelsLike, opts: Conf
   }));
   const labels = Array.from({ length: k }, (_, i) => String(names?.[i] ?? i));
   const cellOpt = opts.cellSize;
-  if (cellOpt !== undefined && !(typeof cellOpt === "number" && cellOpt >= 10 && cellOpt <= 400)) throw new RangeError(`${where}: cellSize must be between 10 and 400 pixels, got ${String(cellOpt)}`);
+  if (cellOpt !== undefined && !(typeof cellOpt === "number" && cellOpt >= 10 && cellOpt <= 400)) throw new RangeError(`${where}: cellSize must be between 10 and 400 pixels, got ${valueText(cellOpt)}`);
   const cell = cellOpt ?? Math.max(28, Math.min(64, Math.floor(480 / k)));
   const ticks: Tick[] = labels.map((label, i) => ({ value: i, label }));
   const rotate = labels.some((l) => textWidth(l, TICK_FONT) > cell * 0.95);

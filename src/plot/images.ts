@@ -11,6 +11,7 @@ import { assertColormap, colormapTable, type Colormap } from "./colors.js";
 import { Figure } from "./figure.js";
 import { AXIS_COLOR, el, num, svgDocument, text, textWidth } from "./svg.js";
 import { formatTicks, niceTicks } from "./ticks.js";
+import { valueText } from "../tensor/value_text.js";
 
 /** How pixel values become colours. */
 export interface ImageScaleOptions {
@@ -177,7 +178,7 @@ function checkScale(o: ImageScaleOptions, where: string): void {
   if (o.cmap !== undefined) assertColormap(o.cmap, where);
   for (const key of ["vmin", "vmax"] as const) {
     const v = o[key];
-    if (v !== undefined && (typeof v !== "number" || !Number.isFinite(v))) throw new TypeError(`${where}: ${key} must be a finite number, got ${String(v)}`);
+    if (v !== undefined && (typeof v !== "number" || !Number.isFinite(v))) throw new TypeError(`${where}: ${key} must be a finite number, got ${valueText(v)}`);
   }
   if (o.vmin !== undefined && o.vmax !== undefined && !(o.vmax > o.vmin)) throw new RangeError(`${where}: vmax (${o.vmax}) must be greater than vmin (${o.vmin})`);
 }
@@ -205,7 +206,7 @@ export interface ImagesOptions extends ImageScaleOptions {
 }
 
 function positiveInt(v: unknown, name: string, where: string): number {
-  if (typeof v !== "number" || !Number.isInteger(v) || v < 1) throw new RangeError(`${where}: ${name} must be a positive whole number, got ${String(v)}`);
+  if (typeof v !== "number" || !Number.isInteger(v) || v < 1) throw new RangeError(`${where}: ${name} must be a positive whole number, got ${valueText(v)}`);
   return v;
 }
 
@@ -260,7 +261,7 @@ export function images(x: Tensor, opts: ImagesOptions = {}): Figure {
   }
 
   const target = opts.cellSize === undefined ? 100 : opts.cellSize;
-  if (!(typeof target === "number" && target >= 8 && target <= 2000)) throw new RangeError(`${where}: cellSize must be between 8 and 2000 pixels, got ${String(target)}`);
+  if (!(typeof target === "number" && target >= 8 && target <= 2000)) throw new RangeError(`${where}: cellSize must be between 8 and 2000 pixels, got ${valueText(target)}`);
   const { k, dw, dh } = displaySize(h, w, target);
   const fontSize = 12;
   const titleH = titles ? fontSize + 8 : 0;
@@ -365,7 +366,7 @@ export function image(t: Tensor, opts: ImageOptions = {}): Figure {
   }
   if (channel === undefined && c !== 1 && c !== 3 && c !== 4) channel = 0;
   const target = opts.size ?? 480;
-  if (!(typeof target === "number" && target >= 8 && target <= 4000)) throw new RangeError(`${where}: size must be between 8 and 4000 pixels, got ${String(target)}`);
+  if (!(typeof target === "number" && target >= 8 && target <= 4000)) throw new RangeError(`${where}: size must be between 8 and 4000 pixels, got ${valueText(target)}`);
   const img = colorize(numbersOf(x), 0, { h, w, c }, x.dtype, channel, { ...opts, cmap: opts.cmap ?? "viridis" });
   const { k, dw, dh } = displaySize(h, w, target);
   const showAxes = opts.axes !== false;
