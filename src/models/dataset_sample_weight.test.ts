@@ -148,3 +148,14 @@ test("a dataset of single samples (not batched) and targets given beside a datas
   await assert.rejects(m.fit(dataset(false) as never, tf.constant(Y) as never, { epochs: 1 } as never), /^TypeError: fit: y cannot be given with a dataset, whose elements already hold the targets \(\[x, y\]\); pass the options second: model\.fit\(dataset, \{ epochs: 5 \}\)$/);
   await assert.rejects(m.evaluate(dataset(false) as never, tf.constant(Y) as never), /^TypeError: evaluate: y cannot be given with a dataset, whose elements already hold the targets \(\[x, y\]\); pass the options second: model\.evaluate\(dataset, \{ verbose: 0 \}\)$/);
 });
+
+test("fit(dataset, null, options) and evaluate(dataset, undefined, options) read the options, as Keras' fit(dataset, None, epochs=2)", async () => {
+  const unweighted = perSampleLoss().reduce((s, l) => s + l, 0) / X.length;
+  const m = model();
+  const before = await m.evaluate(dataset(false), undefined, { verbose: 0, returnDict: true });
+  assert.ok(Math.abs((before as Record<string, number>).loss - unweighted) < 1e-6, `loss ${JSON.stringify(before)} against ${unweighted} by hand`);
+  const history = await m.fit(dataset(false), null, { epochs: 2, verbose: 0 });
+  assert.equal(history.history.loss.length, 2);
+  assert.ok(Math.abs(history.history.loss[0] - unweighted) < 1e-6);
+  await assert.rejects(m.fit(dataset(false), null, { epochs: 1, batch_size: 4 } as never), /^TypeError: fit: unknown option batch_size/);
+});

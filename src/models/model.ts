@@ -31,7 +31,7 @@ import type { LoadWeightsOptions, SaveModelOptions, SaveWeightsOptions } from ".
 import {
   type EvaluateArgs, type EvaluateResults, type FitArgs, type OnBatchArgs, type PredictArgs, type TrainOnBatchArgs,
   EVALUATE_OPTIONS, FIT_OPTIONS, PREDICT_OPTIONS, TEST_ON_BATCH_OPTIONS, TRAIN_ON_BATCH_OPTIONS,
-  batchSizeOf, bothWeightings, checkOptions, epochsOf, initialEpochOf, refuseTargetsWithDataset, returnDictOf, stepCount, verbosity,
+  batchSizeOf, bothWeightings, checkOptions, datasetOptions, epochsOf, initialEpochOf, returnDictOf, stepCount, verbosity,
 } from "./model_args.js";
 import { type BatchStream, type TrainBatch, isBatchStream, refuseUnbatched, splitBatch } from "./batch_stream.js";
 import { functionalGraph } from "./graph_order.js";
@@ -49,6 +49,7 @@ import { type PredictRun, predictAwaitingHooks, predictSync } from "./predict_ru
 import { streamInputs, streamSteps } from "./predict_stream.js";
 import { PyDataset, datasetName } from "./py_dataset.js";
 import { pyDatasetSteps, pyDatasetStream, withEpochHooks } from "./py_dataset_stream.js";
+import { valueText } from "../tensor/value_text.js";
 
 export type { EvaluateArgs, EvaluateResults, FitArgs, OnBatchArgs, PredictArgs, TrainOnBatchArgs } from "./model_args.js";
 export type { BatchStream } from "./batch_stream.js";
@@ -448,14 +449,18 @@ export class Model extends Layer {
    * read from a utils.PyDataset (its batch order shuffled each epoch unless shuffle is false).
    */
   async fit(dataset: BatchStream | PyDataset, args?: FitArgs): Promise<History>;
+  /** fit(dataset, null, args): Keras' `fit(dataset, None, epochs=5)`, the same as fit(dataset, args). */
+  async fit(dataset: BatchStream | PyDataset, y: null | undefined, args?: FitArgs): Promise<History>;
   async fit(xIn: ModelData | BatchStream | PyDataset, yOrArgs?: ModelData | FitArgs | null, maybeArgs: FitArgs = {}): Promise<History> {
     try {
-      const dataset = isDataset(xIn);
-      if (dataset) refuseTargetsWithDataset("fit", yOrArgs, arguments.length);
-      checkOptions("fit", dataset ? yOrArgs : maybeArgs, FIT_OPTIONS);
-      if (xIn instanceof PyDataset) return await this.fitPyDataset(xIn, (yOrArgs ?? {}) as FitArgs);
-      if (isBatchStream(xIn)) return await this.fitStream(xIn, (yOrArgs ?? {}) as FitArgs);
-      return await this.fitTensors(xIn, yOrArgs as ModelData | null, maybeArgs);
+      if (isDataset(xIn)) {
+        const args = datasetOptions<FitArgs>("fit", yOrArgs, maybeArgs, arguments.length) ?? {};
+        checkOptions("fit", args, FIT_OPTIONS);
+        if (xIn instanceof PyDataset) return await this.fitPyDataset(xIn, args);
+        if (isBatchStream(xIn)) return await this.fitStream(xIn, args);
+      }
+      checkOptions("fit", maybeArgs, FIT_OPTIONS);
+      return await this.fitTensors(xIn as ModelData, yOrArgs as ModelData | null, maybeArgs);
     } finally {
       // The pool holds a training step's working set; once training is over it goes back to the garbage collector.
       gradientPool.trim();
@@ -507,7 +512,7 @@ export class Model extends Layer {
     if (args.batchSize !== undefined && !(args.validationData !== undefined && !isDataset(args.validationData))) {
       throw new TypeError(`fit: batchSize cannot be combined with a PyDataset (${datasetName(ds)}), whose getItem returns whole batches; choose the batch size inside the dataset`);
     }
-    if (args.shuffle !== undefined && typeof args.shuffle !== "boolean") throw new TypeError(`fit: shuffle must be true or false, got ${String(args.shuffle)}`);
+    if (args.shuffle !== undefined && typeof args.shuffle !== "boolean") throw new TypeError(`fit: shuffle must be true or false, got ${valueText(args.shuffle)}`);
     const stepsPerEpoch = args.stepsPerEpoch === undefined ? undefined : stepCount(args.stepsPerEpoch, "fit: stepsPerEpoch");
     const steps = pyDatasetSteps(ds, stepsPerEpoch, "fit", "stepsPerEpoch");
     const stream = pyDatasetStream(ds, { shuffle: args.shuffle ?? true, hooks: false });
@@ -560,12 +565,16 @@ export class Model extends Layer {
   async evaluate(dataset: BatchStream | PyDataset, args?: Omit<EvaluateArgs, "batchSize" | "sampleWeight"> & { returnDict?: false }): Promise<number | number[]>;
   /** evaluate(dataset, args) with returnDict known only when the program runs: either form. */
   async evaluate(dataset: BatchStream | PyDataset, args?: Omit<EvaluateArgs, "batchSize" | "sampleWeight">): Promise<number | number[] | EvaluateResults>;
+  /** evaluate(dataset, null, args): Keras' `evaluate(dataset, None, ...)`, the same as evaluate(dataset, args). */
+  async evaluate(dataset: BatchStream | PyDataset, y: null | undefined, args?: Omit<EvaluateArgs, "batchSize" | "sampleWeight">): Promise<number | number[] | EvaluateResults>;
   async evaluate(xIn: ModelData | BatchStream | PyDataset, yOrArgs?: ModelData | EvaluateArgs | null, maybeArgs: EvaluateArgs = {}): Promise<number | number[] | EvaluateResults> {
-    const dataset = isDataset(xIn);
-    if (dataset) refuseTargetsWithDataset("evaluate", yOrArgs, arguments.length);
-    checkOptions("evaluate", dataset ? yOrArgs : maybeArgs, EVALUATE_OPTIONS);
-    const returnDict = returnDictOf(dataset ? (yOrArgs as EvaluateArgs | undefined)?.returnDict : maybeArgs.returnDict, "evaluate");
-    if (dataset) return this.evaluateStream(xIn, (yOrArgs ?? {}) as EvaluateArgs, returnDict);
+    if (isDataset(xIn)) {
+      const args = datasetOptions<EvaluateArgs>("evaluate", yOrArgs, maybeArgs, arguments.length) ?? {};
+      checkOptions("evaluate", args, EVALUATE_OPTIONS);
+      return this.evaluateStream(xIn, args, returnDictOf(args.returnDict, "evaluate"));
+    }
+    checkOptions("evaluate", maybeArgs, EVALUATE_OPTIONS);
+    const returnDict = returnDictOf(maybeArgs.returnDict, "evaluate");
     const yIn = yOrArgs as ModelData | null;
     const args = maybeArgs;
     const state = this.requireCompiled("evaluate");

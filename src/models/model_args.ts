@@ -153,14 +153,17 @@ export function bothWeightings(op: string, where: string): TypeError {
 }
 
 /**
- * fit(dataset, y, ...) / evaluate(dataset, y): the dataset already yields the targets (Keras: "`y`
- * argument is not supported when using dataset as input"); without this the targets would be read
- * as the options object.
+ * The options of fit(dataset, ...) / evaluate(dataset, ...). The dataset already yields the
+ * targets (Keras: "`y` argument is not supported when using dataset as input"), so a y is refused;
+ * without that the targets would be read as the options object. An empty y (null or undefined)
+ * before the options is Keras' `fit(dataset, None, epochs=5)` and is accepted.
  */
-export function refuseTargetsWithDataset(op: string, second: unknown, argCount: number): void {
+export function datasetOptions<A>(op: string, second: unknown, third: A | undefined, argCount: number): A | undefined {
+  if (argCount > 2 && (second === undefined || second === null)) return third;
   if (argCount > 2 || second instanceof Tensor || Array.isArray(second) || ArrayBuffer.isView(second)) {
     throw new TypeError(`${op}: y cannot be given with a dataset, whose elements already hold the targets ([x, y]); pass the options second: model.${op}(dataset, ${op === "fit" ? "{ epochs: 5 }" : "{ verbose: 0 }"})`);
   }
+  return second as A | undefined;
 }
 
 /** The epochs of a fit call: Keras' default 1, else a non-negative integer. */
