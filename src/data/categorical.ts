@@ -2,6 +2,7 @@
 import { Tensor, makeTensor } from "../tensor/tensor.js";
 import type { NestedArray } from "../tensor/tensor.js";
 import { constant } from "../tensor/creation.js";
+import { valueText } from "../tensor/value_text.js";
 
 /**
  * One-hot encodes integer class labels: shape `[...y.shape, numClasses]` (a trailing axis of size 1
@@ -23,7 +24,7 @@ export function toCategorical(y: Tensor | number[] | number[][], numClasses?: nu
     if (v > max) max = v;
   }
   const k = numClasses ?? max + 1;
-  if (!Number.isInteger(k) || k <= 0) throw new RangeError(`toCategorical: numClasses must be a positive integer, got ${k}`);
+  if (!Number.isInteger(k) || k <= 0) throw new RangeError(`toCategorical: numClasses must be a positive integer, got ${valueText(k)}`);
   if (max >= k) throw new RangeError(`toCategorical: label ${max} is out of range for numClasses=${k}; labels must be below numClasses (or leave numClasses out)`);
   const out = new Float32Array(t.size * k);
   for (let i = 0; i < labels.length; i++) out[i * k + labels[i]] = 1;

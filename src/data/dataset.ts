@@ -116,7 +116,7 @@ export class Dataset<E extends Element = Element> {
 
   /** Fills a buffer of `bufferSize` elements and emits a random one of them each step, as tf.data. */
   shuffle(bufferSize: number, opts: { seed?: number } = {}): Dataset<E> {
-    if (!Number.isInteger(bufferSize) || bufferSize < 1) throw new RangeError(`Dataset.shuffle: bufferSize must be a positive integer, got ${bufferSize}`);
+    if (!Number.isInteger(bufferSize) || bufferSize < 1) throw new RangeError(`Dataset.shuffle: bufferSize must be a positive integer, got ${valueText(bufferSize)}`);
     // NaN would seed like 0, silently: the same order for every "random" seed.
     if (opts.seed !== undefined && !(typeof opts.seed === "number" && Number.isFinite(opts.seed))) {
       throw new RangeError(`Dataset.shuffle: seed must be a finite number, got ${valueText(opts.seed)}; leave it out to use tf.random's generator`);
@@ -145,7 +145,7 @@ export class Dataset<E extends Element = Element> {
 
   /** Groups `batchSize` consecutive elements, stacking along a new first axis. */
   batch(batchSize: number, opts: { dropRemainder?: boolean } = {}): Dataset<E> {
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`Dataset.batch: batchSize must be a positive integer, got ${batchSize}`);
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`Dataset.batch: batchSize must be a positive integer, got ${valueText(batchSize)}`);
     const self = this;
     const make = (items: E[]): E => {
       items.forEach((e) => checkElement(e, "Dataset.batch"));
@@ -233,7 +233,7 @@ export class Dataset<E extends Element = Element> {
 
   /** The dataset `count` times over (each pass a new iteration, so shuffles differ), or endlessly when count is left out or -1, as tf.data. */
   repeat(count = -1): Dataset<E> {
-    if (!Number.isInteger(count) || count < -1) throw new RangeError(`Dataset.repeat: count must be a non-negative integer, or -1 (or nothing) to repeat forever, got ${count}`);
+    if (!Number.isInteger(count) || count < -1) throw new RangeError(`Dataset.repeat: count must be a non-negative integer, or -1 (or nothing) to repeat forever, got ${valueText(count)}`);
     const self = this;
     return new Dataset<E>(async function* () {
       for (let pass = 0; count === -1 || pass < count; pass++) {
@@ -285,7 +285,7 @@ export class Dataset<E extends Element = Element> {
   /** Prepares up to `bufferSize` elements ahead of the consumer (AUTOTUNE: a few). */
   prefetch(bufferSize: number): Dataset<E> {
     if (bufferSize === AUTOTUNE) bufferSize = AUTOTUNE_PREFETCH;
-    if (!Number.isInteger(bufferSize) || bufferSize < 1) throw new RangeError(`Dataset.prefetch: bufferSize must be a positive integer or data.AUTOTUNE, got ${bufferSize}`);
+    if (!Number.isInteger(bufferSize) || bufferSize < 1) throw new RangeError(`Dataset.prefetch: bufferSize must be a positive integer or data.AUTOTUNE, got ${valueText(bufferSize)}`);
     const self = this;
     return new Dataset<E>(async function* () {
       const it = self[Symbol.asyncIterator]();

@@ -209,7 +209,7 @@ export const californiaHousing = {
   async loadData(opts: DatasetOptions & { version?: "large" | "small"; testSplit?: number; seed?: number } = {}): Promise<LoadDataResult> {
     const where = "datasets.californiaHousing.loadData";
     const testSplit = opts.testSplit ?? 0.2, seed = opts.seed ?? 113, version = opts.version ?? "large";
-    if (!(testSplit >= 0 && testSplit < 1)) throw new RangeError(`${where}: testSplit must be in [0, 1), got ${testSplit}`);
+    if (!(testSplit >= 0 && testSplit < 1)) throw new RangeError(`${where}: testSplit must be in [0, 1), got ${valueText(testSplit)}`);
     if (version !== "large" && version !== "small") throw new RangeError(`${where}: version must be "large" or "small", got ${valueText(version)}`);
     const [path] = await locate({
       where, subdir: "", files: [{ names: ["california_housing.npz"] }], systemDirs: [], inKerasCache: true,

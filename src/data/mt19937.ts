@@ -3,6 +3,8 @@
  * draws that scikit-learn's splitters use (permutation, shuffle, choice without replacement), so
  * that `randomState: 42` in lamina gives the indices `random_state=42` gives in scikit-learn.
  */
+import { valueText } from "../tensor/value_text.js";
+
 const N = 624, M = 397;
 
 export class NumpyRandomState {
@@ -12,7 +14,7 @@ export class NumpyRandomState {
   /** `seed` must be an integer in [0, 2^32 - 1], as numpy requires. */
   constructor(seed: number) {
     if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
-      throw new RangeError(`NumpyRandomState: seed must be an integer between 0 and 2**32 - 1 (numpy's rule), got ${seed}`);
+      throw new RangeError(`NumpyRandomState: seed must be an integer between 0 and 2**32 - 1 (numpy's rule), got ${valueText(seed)}`);
     }
     const mt = this.mt;
     mt[0] = seed >>> 0;
@@ -68,7 +70,7 @@ export class NumpyRandomState {
 
   /** RandomState.permutation(n): a shuffled arange(n). */
   permutation(n: number): Int32Array {
-    if (!Number.isInteger(n) || n < 0 || n > 0x7fffffff) throw new RangeError(`NumpyRandomState.permutation: n must be a non-negative integer, got ${n}`);
+    if (!Number.isInteger(n) || n < 0 || n > 0x7fffffff) throw new RangeError(`NumpyRandomState.permutation: n must be a non-negative integer, got ${valueText(n)}`);
     const p = new Int32Array(n);
     for (let i = 0; i < n; i++) p[i] = i;
     return this.shuffle(p);

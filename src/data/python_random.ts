@@ -4,13 +4,14 @@
  * `random.seed(seed); random.shuffle(...)`) picks.
  */
 import { NumpyRandomState } from "./mt19937.js";
+import { valueText } from "../tensor/value_text.js";
 
 const N = 624;
 
 export class PythonRandom extends NumpyRandomState {
   /** `random.seed(seed)` for an integer seed (negative ones use |seed|, as Python). */
   constructor(seed: number) {
-    if (!Number.isSafeInteger(seed)) throw new RangeError(`PythonRandom: seed must be an integer within ±(2**53 - 1), got ${seed}`);
+    if (!Number.isSafeInteger(seed)) throw new RangeError(`PythonRandom: seed must be an integer within ±(2**53 - 1), got ${valueText(seed)}`);
     super(19650218);
     let rest = Math.abs(seed);
     const key: number[] = [];

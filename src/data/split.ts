@@ -6,6 +6,7 @@ import { Tensor } from "../tensor/tensor.js";
 import { generatorFor } from "../tensor/random.js";
 import { NumpyRandomState } from "./mt19937.js";
 import { takeRows } from "./rows.js";
+import { valueText } from "../tensor/value_text.js";
 
 export interface TrainTestSplitOptions {
   /** A fraction in (0, 1) or a count of test samples; 0.25 when neither size is given. */
@@ -137,7 +138,7 @@ export function trainTestIndices(nSamples: number, opts: TrainTestSplitOptions =
   }
   const seed = opts.randomState ?? generatorFor().nextUint32();
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
-    throw new RangeError(`${W}: randomState must be an integer between 0 and 2**32 - 1 (as numpy requires), got ${seed}`);
+    throw new RangeError(`${W}: randomState must be an integer between 0 and 2**32 - 1 (as numpy requires), got ${valueText(seed)}`);
   }
   const rng = new NumpyRandomState(seed);
   if (opts.stratify !== undefined) return stratifiedIndices(opts.stratify, nSamples, nTrain, nTest, rng);

@@ -253,7 +253,7 @@ export class Dropout extends Layer {
     super(args);
     this.supportsMasking = true;
     const rate = args.rate ?? NaN;
-    if (!(rate >= 0 && rate < 1)) throw new RangeError(`Dropout ${this.name}: rate must be in [0, 1), got ${args.rate}`);
+    if (!(rate >= 0 && rate < 1)) throw new RangeError(`Dropout ${this.name}: rate must be in [0, 1), got ${valueText(args.rate)}`);
     this.rate = rate;
     this.noiseShape = args.noiseShape;
     const seed = args.seed;

@@ -136,7 +136,7 @@ export function verbosity(v: 0 | 1 | 2 | "auto" | undefined): 0 | 1 | 2 {
 
 /** A positive whole number of batches (stepsPerEpoch, validationSteps, steps). */
 export function stepCount(v: number, what: string): number {
-  if (!Number.isInteger(v) || v < 1) throw new RangeError(`${what} must be a positive integer (batches), got ${v}`);
+  if (!Number.isInteger(v) || v < 1) throw new RangeError(`${what} must be a positive integer (batches), got ${valueText(v)}`);
   return v;
 }
 
@@ -169,7 +169,7 @@ export function datasetOptions<A>(op: string, second: unknown, third: A | undefi
 /** The epochs of a fit call: Keras' default 1, else a non-negative integer. */
 export function epochsOf(given: number | undefined): number {
   const e = given ?? 1;
-  if (!Number.isInteger(e) || e < 0) throw new RangeError(`fit: epochs must be a non-negative integer, got ${given}`);
+  if (!Number.isInteger(e) || e < 0) throw new RangeError(`fit: epochs must be a non-negative integer, got ${valueText(given)}`);
   return e;
 }
 
@@ -183,6 +183,6 @@ export function initialEpochOf(given: number | undefined): number {
 /** The batch size of a fit, evaluate or predict call: Keras' default 32, else a positive integer. */
 export function batchSizeOf(given: number | undefined, what: string, name = "batchSize"): number {
   const b = given ?? 32;
-  if (!Number.isInteger(b) || b <= 0) throw new RangeError(`${what}: ${name} must be a positive integer, got ${given}`);
+  if (!Number.isInteger(b) || b <= 0) throw new RangeError(`${what}: ${name} must be a positive integer, got ${valueText(given)}`);
   return b;
 }

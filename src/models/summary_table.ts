@@ -4,6 +4,7 @@
  * wrapping, ellipsis for a word longer than its cell, justification) so the text matches Keras'
  * byte for byte.
  */
+import { valueText } from "../tensor/value_text.js";
 
 export type Justify = "left" | "right" | "center";
 
@@ -20,7 +21,7 @@ function roundHalfEven(x: number): number {
  */
 export function summaryColumnWidths(lineLength: number, positions: readonly number[]): number[] {
   if (!Number.isInteger(lineLength) || lineLength < 1) {
-    throw new Error(`summary: lineLength must be a positive integer, got ${lineLength}`);
+    throw new Error(`summary: lineLength must be a positive integer, got ${valueText(lineLength)}`);
   }
   let current = 0;
   const content = positions.map((p, i) => {

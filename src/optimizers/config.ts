@@ -2,6 +2,7 @@
  * Config values as Keras serializes them (JSON-compatible), and the checks shared by the
  * constructors of optimizers and schedules.
  */
+import { valueText } from "../tensor/value_text.js";
 
 export type ConfigValue = number | string | boolean | null | ConfigValue[] | ConfigDict;
 export interface ConfigDict {
@@ -75,13 +76,13 @@ export function checkNumber(where: string, key: string, value: unknown, rule: Nu
     throw new TypeError(`${where}: ${key} must be a finite number, got ${show(value)}`);
   }
   if (rule.integer && !Number.isInteger(value)) {
-    throw new RangeError(`${where}: ${key} must be an integer, got ${value}`);
+    throw new RangeError(`${where}: ${key} must be an integer, got ${valueText(value)}`);
   }
   if (rule.min !== undefined && (value < rule.min || (rule.exclusiveMin && value === rule.min))) {
-    throw new RangeError(`${where}: ${key} must be ${rule.exclusiveMin ? ">" : ">="} ${rule.min}, got ${value}`);
+    throw new RangeError(`${where}: ${key} must be ${rule.exclusiveMin ? ">" : ">="} ${rule.min}, got ${valueText(value)}`);
   }
   if (rule.max !== undefined && value > rule.max) {
-    throw new RangeError(`${where}: ${key} must be <= ${rule.max}, got ${value}`);
+    throw new RangeError(`${where}: ${key} must be <= ${rule.max}, got ${valueText(value)}`);
   }
   return value;
 }

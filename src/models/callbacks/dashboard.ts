@@ -19,6 +19,7 @@ import { imageDataUrls } from "../../dashboard/thumbnails.js";
 import { SNAPSHOT_FILE } from "../../dashboard/runs.js";
 import { Callback, type CallbackModel, type Logs } from "./callback.js";
 import { printMsg } from "./output.js";
+import { valueText } from "../../tensor/value_text.js";
 
 /** Inputs whose predictions the page shows after every epoch. */
 export interface DashboardSamples {
@@ -103,7 +104,7 @@ export class Dashboard extends Callback {
         throw new TypeError("callbacks.Dashboard: samples.x must be a tensor of model inputs");
       }
       const count = Math.min(s.count ?? 10, s.x.shape[0]);
-      if (!Number.isInteger(count) || count < 1) throw new RangeError(`callbacks.Dashboard: samples.count must be a positive integer, got ${s.count}`);
+      if (!Number.isInteger(count) || count < 1) throw new RangeError(`callbacks.Dashboard: samples.count must be a positive integer, got ${valueText(s.count)}`);
       this.sampleInputs = slice(s.x, [0, ...s.x.shape.slice(1).map(() => 0)], [count, ...s.x.shape.slice(1).map(() => -1)]);
       const urls = imageDataUrls(s.images ?? s.x, count);
       this.sampleImages = urls ?? new Array<null>(count).fill(null);
