@@ -38,7 +38,7 @@ if (files.length === 0) {
   process.exit(suite === "e2e" ? 0 : 1);
 }
 // Each test file is its own process, and loading lamina's ~430 modules through tsx takes about
-// 1.5 s of one core before a test runs; Node's default (one file at a time on 2 cores) leaves the
+// 0.8 s of one core before a test runs; Node's default (one file at a time on 2 cores) leaves the
 // other core idle through all those start-ups. LAMINA_TEST_CONCURRENCY overrides (1 = one at a time).
 const concurrency = Number(process.env.LAMINA_TEST_CONCURRENCY ?? Math.max(2, availableParallelism() - 1));
 if (!Number.isInteger(concurrency) || concurrency < 1) {
