@@ -7,6 +7,14 @@
 
 #include "softmax_simd.h"
 
+// GCC 12's AVX-512 header builds _mm512_cvtps_pd, _mm512_max_pd, _mm512_reduce_*_pd and the casts
+// on an "undefined" pass-through that its own -Wuninitialized flags (GCC bug 105593, fixed in
+// GCC 13): fifteen false warnings on every install. Silenced for the code below, in this file only.
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ < 13
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+
 namespace lamina {
 namespace {
 
