@@ -93,3 +93,15 @@ test("every other built-in layer refuses options it does not take too: activatio
   const unlisted = Object.entries(layers.classes).filter(([name, cls]) => name !== "InputLayer" && !Object.hasOwn(cls, "options")).map(([name]) => name);
   assert.deepEqual([...unlisted, ...[layers.CosSim2DLayer, layers.MaxAbsPool2DLayer, ImagenetPreprocessing].filter((c) => !Object.hasOwn(c, "options")).map((c) => c.name)], []);
 });
+
+test("a direct layer.build(shape) records the shape, as Keras' build wrapper does: later calls are checked against it", () => {
+  const dense = layers.Dense(3, { name: "d" });
+  dense.build([null, 4]);
+  assert.equal(dense.built, true);
+  assert.deepEqual(dense.builtInputShape, [null, 4]);
+  assert.deepEqual(dense.weights.map((w) => w.shape), [[4, 3], [3]]);
+  refuses(() => dense.apply(ones([2, 5])), RangeError, /^Dense d: input shape \(2, 5\) is incompatible with the layer: it was built for inputs of shape \(None, 4\)/);
+  // The first shape stays the one recorded, as a first call's does.
+  dense.build([null, 4]);
+  assert.deepEqual(dense.builtInputShape, [null, 4]);
+});

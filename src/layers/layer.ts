@@ -114,6 +114,17 @@ export abstract class Layer {
     for (const [k, v] of Object.entries(fields)) {
       Object.defineProperty(self, k, { value: v, writable: true, enumerable: false, configurable: true });
     }
+    // Keras records the shape a layer is built for however build is reached (its build wrapper):
+    // a direct `layer.build([null, 4])` then gives the same build_config and shape checks as a first call.
+    const build = new.target.prototype.build;
+    Object.defineProperty(self, "build", {
+      value(shape: LayerShape | LayerShape[]): void {
+        build.call(self, shape);
+        self.built = true;
+        self.builtInputShape ??= shape;
+      },
+      writable: true, enumerable: false, configurable: true,
+    });
     // Subclass field initializers then run on the returned callable.
     return self;
   }
