@@ -252,7 +252,8 @@ export class Conv2DTranspose extends ConvBase {
     const g = this.geometryConfig();
     return {
       ...super.getConfig(), filters: this.filters, kernel_size: g.kernel_size, strides: g.strides, padding: g.padding,
-      output_padding: this.outputPadding ? [...this.outputPadding] : null,
+      // Keras 3.5 leaves output_padding out of its config; written only when set, so that it is kept.
+      ...(this.outputPadding ? { output_padding: [...this.outputPadding] } : {}),
       data_format: g.data_format, dilation_rate: g.dilation_rate, activation: g.activation, use_bias: g.use_bias,
       ...kernelBiasConfig(this.args), activity_regularizer: serializeObject(this.activityRegularizer),
     };
