@@ -697,3 +697,5 @@ export function SpectralNormalization(layer: SpectralNormalizationArgs["layer"] 
 }
 
 export { InputSpec, type InputSpecArgs, type InputSpecConfig, type InputSpecValue } from "./input_spec_factory.js";
+
+export { serialize, deserialize } from "./serialize.js";
