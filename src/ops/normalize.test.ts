@@ -23,3 +23,9 @@ test("normalize's gradient (finite differences) and errors", () => {
   assert.throws(() => tf.normalize(f([1, 2]), -1, 0), /normalize: order must be an integer >= 1/);
   assert.throws(() => tf.psnr(f([1, 2]), f([1, 2, 3]), 1), /psnr: x1 \(2,\) and x2 \(3,\) must have the same shape/);
 });
+
+test("normalize computes integer input in float32, as Keras' norm does (result_type(int32, float32))", () => {
+  const y = tf.normalize(tf.constant([[3, 4]], "int32"));
+  assert.equal(y.dtype, "float32");
+  assert.deepEqual(Array.from(y.dataSync() as Float32Array).map((v) => Math.round(v * 1e6) / 1e6), [0.6, 0.8]);
+});

@@ -1,7 +1,8 @@
 import type { Tensor } from "../tensor/tensor.js";
 import { shapeText } from "../tensor/shape.js";
 import { type Input, assertFloat, assertSameDType, toTensor, toTensorPair } from "./engine.js";
-import { div, log, maximum, mul, squaredDifference, sub } from "./math.js";
+import { cast, div, log, maximum, mul, squaredDifference, sub } from "./math.js";
+import { valueText } from "../tensor/value_text.js";
 import { mean } from "./reduce.js";
 import { expandDims } from "./shape.js";
 import { norm } from "./linalg.js";
@@ -15,8 +16,9 @@ import * as sym from "./symbolic.js";
 function normalizeEager(xIn: Input, axis = -1, order = 2): Tensor {
   const op = "normalize";
   let x = toTensor(xIn, op);
-  assertFloat(op, x);
-  if (!Number.isInteger(order) || order < 1) throw new RangeError(`${op}: order must be an integer >= 1, got ${order}`);
+  // Keras' norm computes integer and bool inputs in float32 (result_type(dtype, "float32")).
+  if (x.dtype !== "float32" && x.dtype !== "float64") x = cast(x, "float32");
+  if (!Number.isInteger(order) || order < 1) throw new RangeError(`${op}: order must be an integer >= 1, got ${valueText(order)}`);
   if (x.rank === 0) x = expandDims(x, 0);
   return div(x, maximum(norm(x, order, axis, true), epsilon()));
 }
