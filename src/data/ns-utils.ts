@@ -1,6 +1,8 @@
 /** `tf.utils`: train/test split, one-hot labels, image files and image folders as datasets, verified downloads. */
 export { trainTestSplit, type TrainTestSplitOptions } from "./split.js";
 export { toCategorical } from "./categorical.js";
+/** Keras' utils.normalize: x divided by its order-norm along axis (a tensor as ops.normalize, a JS array as numpy). */
+export { normalize } from "./normalize_array.js";
 export { loadImage, saveImage, type LoadImageOptions, type SaveImageOptions } from "./image.js";
 export { imageDatasetFromDirectory, type ImageDatasetFromDirectoryOptions, type ImageDirectoryDataset } from "./image_dataset.js";
 export { downloadFile, type DownloadOptions } from "./download.js";
