@@ -50,17 +50,19 @@ function axesFrom(start: number, end: number): number[] {
 }
 
 /**
- * Keras' reduce_to_samplewise_values with a mean: weights lined up with the values, values
- * averaged down to the weights' rank, weights broadcast and multiplied in, then everything
- * averaged down to one value per sample.
+ * Keras' reduce_to_samplewise_values (with a mean for Mean, a sum for Sum): weights lined up with
+ * the values, values reduced to the weights' rank, weights broadcast and multiplied in, then
+ * everything reduced to one value per sample.
  */
-function reduceToSamplewise(who: string, valuesIn: Tensor, sampleWeight: Input | null | undefined): { values: Tensor; weights: Tensor | null } {
+function reduceToSamplewise(
+  who: string, valuesIn: Tensor, sampleWeight: Input | null | undefined, reduce: (x: Tensor, axes: number[]) => Tensor = mean,
+): { values: Tensor; weights: Tensor | null } {
   let v = isFloatDType(valuesIn.dtype) ? valuesIn : cast(valuesIn, "float32");
   let w: Tensor | null = null;
   if (sampleWeight !== undefined && sampleWeight !== null) {
     w = labels(sampleWeight, v.dtype, v.dtype);
     [v, w] = squeezeOrExpandToSameRank(v, w);
-    if (v.rank > w.rank) v = mean(v, axesFrom(w.rank, v.rank));
+    if (v.rank > w.rank) v = reduce(v, axesFrom(w.rank, v.rank));
     let fits = w.rank <= v.rank;
     if (fits) {
       try {
@@ -77,9 +79,9 @@ function reduceToSamplewise(who: string, valuesIn: Tensor, sampleWeight: Input |
     }
     const wb = broadcastTo(w, v.shape);
     v = mul(v, wb);
-    w = wb.rank > 1 ? mean(wb, axesFrom(1, wb.rank)) : wb;
+    w = wb.rank > 1 ? reduce(wb, axesFrom(1, wb.rank)) : wb;
   }
-  if (v.rank > 1) v = mean(v, axesFrom(1, v.rank));
+  if (v.rank > 1) v = reduce(v, axesFrom(1, v.rank));
   return { values: v, weights: w };
 }
 
@@ -229,6 +231,36 @@ export class Mean extends Metric {
   }
   resetState(): void {
     this.acc.reset();
+  }
+}
+
+/**
+ * keras.metrics.Sum: the weighted running sum of the values given to `updateState(values,
+ * sampleWeight?)` (higher axes are summed, weights multiplied in), in float32 as Keras' variable.
+ */
+export class Sum extends Metric {
+  readonly className: string = "Sum";
+  private sumSoFar = 0;
+  constructor(opts: { name?: string } = {}) {
+    checkMetricOptions(new.target, Sum, opts, { name: true });
+    super(opts.name ?? "sum");
+  }
+  updateState(values: Input, sampleWeight?: Input | null): void {
+    const who = `metrics.${this.name}`;
+    noGrad(() => {
+      const { values: v } = reduceToSamplewise(who, toTensor(values, who, "values"), sampleWeight, sum);
+      this.sumSoFar = Math.fround(this.sumSoFar + sum(v).item());
+    });
+  }
+  /** The running total, as Keras' `total` variable. */
+  get total(): number {
+    return this.sumSoFar;
+  }
+  result(): number {
+    return this.sumSoFar;
+  }
+  resetState(): void {
+    this.sumSoFar = 0;
   }
 }
 
@@ -1412,6 +1444,7 @@ function averageOf(k: string, c: Config): FScoreAverage | undefined {
 
 const CLASSES: Record<string, MetricFactory> = {
   Mean: plain("Mean", Mean),
+  Sum: plain("Sum", Sum),
   Accuracy: plain("Accuracy", Accuracy),
   CategoricalAccuracy: plain("CategoricalAccuracy", CategoricalAccuracy),
   SparseCategoricalAccuracy: plain("SparseCategoricalAccuracy", SparseCategoricalAccuracy),

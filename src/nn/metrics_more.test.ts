@@ -268,3 +268,31 @@ test("compile/fit/evaluate with the new metrics log them under Keras' names", as
   msle.updateState(y, p);
   close(logs.msle, msle.result(), "msle", 1e-6);
 });
+
+test("Sum: Keras' docstring values, weights on higher-rank values, reset, config round trip", () => {
+  const m = tf.metrics.Sum();
+  m.updateState([1, 3, 5, 7]);
+  assert.equal(m.result(), 16);
+  const w = tf.metrics.Sum({ name: "weighted" });
+  w.updateState([1, 3, 5, 7], [1, 1, 0, 0]);
+  assert.equal(w.result(), 4);
+  // By hand: rows summed (3 and 7), then weighted 1 and 0.5: 3 + 3.5.
+  w.resetState();
+  w.updateState(tf.constant([[1, 2], [3, 4]], "float32"), [1, 0.5]);
+  assert.equal(w.result(), 6.5);
+  w.updateState([0.1]);
+  assert.equal(w.total, Math.fround(6.5 + Math.fround(0.1)));
+  const back = tf.metrics.deserialize(tf.metrics.serialize(w));
+  assert.equal(back.className, "Sum");
+  assert.equal(back.name, "weighted");
+});
+
+test("keras.metrics' loss functions: metrics.meanSquaredError and the others give one value per sample", () => {
+  const mse = tf.metrics.meanSquaredError(tf.constant([[0, 1], [1, 1]], "float32"), tf.constant([[1, 1], [1, 3]], "float32"));
+  assert.deepEqual(Array.from(mse.dataSync()), [0.5, 2]);
+  assert.equal(tf.metrics.binaryCrossentropy, tf.losses.binaryCrossentropy);
+  for (const name of ["binaryFocalCrossentropy", "categoricalFocalCrossentropy", "categoricalHinge", "hinge", "huber", "klDivergence", "logCosh",
+    "meanAbsoluteError", "meanAbsolutePercentageError", "meanSquaredLogarithmicError", "poisson", "sparseCategoricalCrossentropy", "squaredHinge", "categoricalCrossentropy"]) {
+    assert.equal(typeof (tf.metrics as Record<string, unknown>)[name], "function", name);
+  }
+});

@@ -4,6 +4,8 @@ import * as m from "./metrics.js";
 
 export const Mean = callableClass(m.Mean);
 export type Mean = m.Mean;
+export const Sum = callableClass(m.Sum);
+export type Sum = m.Sum;
 export const MeanMetricWrapper = callableClass(m.MeanMetricWrapper);
 export type MeanMetricWrapper = m.MeanMetricWrapper;
 export const Accuracy = callableClass(m.Accuracy);
@@ -98,3 +100,12 @@ export type { ConfusionCountOptions, SensitivitySpecificityOptions } from "./met
 export type { FBetaScoreOptions, FScoreAverage } from "./metrics_fscore.js";
 export type { R2ScoreOptions, R2ClassAggregation } from "./metrics_r2.js";
 export type { IoUOptions, MeanIoUOptions, OneHotIoUOptions, OneHotMeanIoUOptions, BinaryIoUOptions, IoUDType } from "./metrics_iou.js";
+/**
+ * The loss functions keras.metrics also exports (keras.metrics.mean_squared_error and the others):
+ * one value per sample, the same functions as tf.losses'.
+ */
+export {
+  binaryCrossentropy, binaryFocalCrossentropy, categoricalCrossentropy, categoricalFocalCrossentropy, categoricalHinge, hinge, huber,
+  klDivergence, logCosh, meanAbsoluteError, meanAbsolutePercentageError, meanSquaredError, meanSquaredLogarithmicError, poisson,
+  sparseCategoricalCrossentropy, squaredHinge,
+} from "./ns-losses.js";
