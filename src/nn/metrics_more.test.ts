@@ -289,7 +289,7 @@ test("Sum: Keras' docstring values, weights on higher-rank values, reset, config
 
 test("keras.metrics' loss functions: metrics.meanSquaredError and the others give one value per sample", () => {
   const mse = tf.metrics.meanSquaredError(tf.constant([[0, 1], [1, 1]], "float32"), tf.constant([[1, 1], [1, 3]], "float32"));
-  assert.deepEqual(Array.from(mse.dataSync()), [0.5, 2]);
+  assert.deepEqual(Array.from(mse.dataSync() as Float32Array), [0.5, 2]);
   assert.equal(tf.metrics.binaryCrossentropy, tf.losses.binaryCrossentropy);
   for (const name of ["binaryFocalCrossentropy", "categoricalFocalCrossentropy", "categoricalHinge", "hinge", "huber", "klDivergence", "logCosh",
     "meanAbsoluteError", "meanAbsolutePercentageError", "meanSquaredLogarithmicError", "poisson", "sparseCategoricalCrossentropy", "squaredHinge", "categoricalCrossentropy"]) {
