@@ -196,6 +196,11 @@ const NAMES: Record<string, string> = {
 /** Every string constraints.get() understands. */
 export const CONSTRAINT_NAMES: readonly string[] = Object.keys(NAMES);
 
+/** keras.constraints.serialize: `{ className, config }`, which `deserialize` reads back. */
+export function serialize(constraint: Constraint): { className: string; config: Config } {
+  return constraint.serialize();
+}
+
 /** A constraint from `{ className, config }`, as keras.constraints.deserialize. */
 export function deserialize(obj: SerializedObject): Constraint {
   const cls = serializedClassName(obj) ?? "";

@@ -41,6 +41,24 @@ export const OrthogonalInitializer = Orthogonal;
 export type OrthogonalInitializer = m.Orthogonal;
 export const orthogonal = Orthogonal;
 
+/**
+ * Keras' lowercase names of the classes (keras.initializers.glorot_uniform is GlorotUniform), in
+ * lamina's camelCase: initializers.glorotUniform({ seed: 1 }).
+ */
+export const zeros = Zeros;
+export const ones = Ones;
+export const constant = Constant;
+export const randomNormal = RandomNormal;
+export const truncatedNormal = TruncatedNormal;
+export const randomUniform = RandomUniform;
+export const varianceScaling = VarianceScaling;
+export const glorotUniform = GlorotUniform;
+export const glorotNormal = GlorotNormal;
+export const heNormal = HeNormal;
+export const heUniform = HeUniform;
+export const lecunNormal = LecunNormal;
+export const lecunUniform = LecunUniform;
+
 export {
   Initializer, RandomInitializer, get, deserialize, serialize, computeFans, INITIALIZER_NAMES,
 } from "./initializers.js";

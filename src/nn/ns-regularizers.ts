@@ -13,8 +13,10 @@ export const OrthogonalRegularizer = callableClass(m.OrthogonalRegularizer);
 export type OrthogonalRegularizer = m.OrthogonalRegularizer;
 
 export {
-  Regularizer, l1, l2, l1_l2, orthogonal_regularizer, get, deserialize, REGULARIZER_NAMES,
+  Regularizer, l1, l2, l1_l2, orthogonal_regularizer, get, deserialize, serialize, REGULARIZER_NAMES,
 } from "./regularizers.js";
+/** lamina's camelCase spellings of Keras' l1_l2 and orthogonal_regularizer. */
+export { l1_l2 as l1L2, orthogonal_regularizer as orthogonalRegularizer } from "./regularizers.js";
 export type {
   L1L2Options, OrthogonalRegularizerOptions, OrthogonalMode, RegularizerFunction, RegularizerIdentifier,
 } from "./regularizers.js";

@@ -103,3 +103,29 @@ test("OrthogonalRegularizer's gradient matches finite differences", () => {
   const x = tf.constant([[1, 2], [3, 4], [0.5, -1]], "float64");
   checkGradients((t) => regularizers.OrthogonalRegularizer({ factor: 0.3, mode: "columns" }).call(t), [x]);
 });
+
+test("regularizers.serialize / constraints.serialize give { className, config } that deserialize reads back; camelCase spellings of Keras' lowercase names", () => {
+  const reg = tf.regularizers.L1L2({ l1: 0.1, l2: 0.2 });
+  const saved = tf.regularizers.serialize(reg);
+  assert.equal(saved.className, "L1L2");
+  assert.deepEqual(saved.config, { l1: 0.1, l2: 0.2 });
+  // 0.1 * 7.75 + 0.2 * 15.3125, by hand from the sums above.
+  assert.ok(Math.abs(tf.regularizers.deserialize(saved).call(w()).item() - 3.8375) < 1e-12);
+  assert.equal(tf.regularizers.l1L2().serialize().config.l1, 0.01, "l1_l2's defaults are 0.01 and 0.01");
+  assert.equal(tf.regularizers.orthogonalRegularizer({ factor: 0.5 }).className, "OrthogonalRegularizer");
+
+  const con = tf.constraints.maxNorm({ maxValue: 2, axis: 0 });
+  const conSaved = tf.constraints.serialize(con);
+  assert.equal(conSaved.className, "MaxNorm");
+  assert.deepEqual(conSaved.config, { max_value: 2, axis: 0 });
+  assert.equal(tf.constraints.deserialize(conSaved).className, "MaxNorm");
+  assert.equal(tf.constraints.nonNeg().className, "NonNeg");
+  assert.equal(tf.constraints.unitNorm().className, "UnitNorm");
+  assert.equal(tf.constraints.minMaxNorm().className, "MinMaxNorm");
+
+  for (const [lower, cls] of [["zeros", "Zeros"], ["ones", "Ones"], ["constant", "Constant"], ["randomNormal", "RandomNormal"], ["truncatedNormal", "TruncatedNormal"],
+    ["randomUniform", "RandomUniform"], ["varianceScaling", "VarianceScaling"], ["glorotUniform", "GlorotUniform"], ["glorotNormal", "GlorotNormal"],
+    ["heNormal", "HeNormal"], ["heUniform", "HeUniform"], ["lecunNormal", "LecunNormal"], ["lecunUniform", "LecunUniform"]] as const) {
+    assert.equal((tf.initializers as Record<string, unknown>)[lower], (tf.initializers as Record<string, unknown>)[cls], lower);
+  }
+});

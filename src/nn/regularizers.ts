@@ -230,6 +230,11 @@ const NAMES: Record<string, string> = {
 /** Every string regularizers.get() understands. */
 export const REGULARIZER_NAMES: readonly string[] = Object.keys(NAMES);
 
+/** keras.regularizers.serialize: `{ className, config }`, which `deserialize` reads back. */
+export function serialize(regularizer: Regularizer): { className: string; config: Config } {
+  return regularizer.serialize();
+}
+
 /** A regularizer from `{ className, config }`, as keras.regularizers.deserialize. */
 export function deserialize(obj: SerializedObject): Regularizer {
   const cls = serializedClassName(obj) ?? "";
