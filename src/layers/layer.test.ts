@@ -105,3 +105,17 @@ test("a direct layer.build(shape) records the shape, as Keras' build wrapper doe
   dense.build([null, 4]);
   assert.deepEqual(dense.builtInputShape, [null, 4]);
 });
+
+test("trainableVariables, nonTrainableVariables and variables are Keras 3's names for the weight lists", () => {
+  const dense = layers.Dense(2, { name: "v" });
+  dense.build([null, 3]);
+  const bn = layers.BatchNormalization({ name: "bn" });
+  bn.build([null, 2]);
+  assert.deepEqual(dense.trainableVariables.map((v) => v.name), ["v/kernel", "v/bias"]);
+  assert.deepEqual(bn.trainableVariables.map((v) => v.name), ["bn/gamma", "bn/beta"]);
+  assert.deepEqual(bn.nonTrainableVariables.map((v) => v.name), ["bn/moving_mean", "bn/moving_variance"]);
+  assert.deepEqual(bn.variables.map((v) => v.name), ["bn/gamma", "bn/beta", "bn/moving_mean", "bn/moving_variance"]);
+  bn.trainable = false;
+  assert.deepEqual(bn.trainableVariables, []);
+  assert.equal(bn.nonTrainableVariables.length, 4);
+});

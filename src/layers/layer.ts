@@ -365,6 +365,24 @@ export abstract class Layer {
     return this.weights.filter((v) => !trainable.has(v));
   }
 
+  /** Keras 3's name for trainableWeights (`tape.gradient(loss, model.trainableVariables)`). */
+  get trainableVariables(): Variable[] {
+    return this.trainableWeights;
+  }
+
+  /**
+   * Keras 3's `variables`: here the same as `weights`. Keras also lists the state of a layer's
+   * SeedGenerators (Dropout's); lamina's seed generators keep theirs outside variables.
+   */
+  get variables(): Variable[] {
+    return this.weights;
+  }
+
+  /** Keras 3's `non_trainable_variables`: `nonTrainableWeights` (no seed-generator states, as `variables`). */
+  get nonTrainableVariables(): Variable[] {
+    return this.nonTrainableWeights;
+  }
+
   /** Copies of the weight values, in Keras' order and shapes. */
   getWeights(): Tensor[] {
     return this.weights.map((v) => new Tensor(storageOf(v).slice(), v.shape, v.dtype));

@@ -135,6 +135,30 @@ export class Model extends Layer {
     return this.outputs.length === 1 ? this.outputs[0] : [...this.outputs];
   }
 
+  /**
+   * Keras' `model.input_shape`: the shape of the model's input (with None as null), or the list of
+   * them for a model with several inputs. Only a model that knows its inputs has one.
+   */
+  get inputShape(): LayerShape | LayerShape[] {
+    return this.boundaryShapes(this.inputs, "input");
+  }
+
+  /** Keras' `model.output_shape`: the shape of the model's output, or the list of them. */
+  get outputShape(): LayerShape | LayerShape[] {
+    return this.boundaryShapes(this.outputs, "output");
+  }
+
+  private boundaryShapes(tensors: SymbolicTensor[], what: string): LayerShape | LayerShape[] {
+    if (tensors.length === 0) {
+      throw new Error(
+        `Model ${this.name} has no defined ${what} shape: a subclassed model's inputs are not declared; ` +
+          "read the shapes of the tensors it is called on, or build it with the functional API (layers.Input)",
+      );
+    }
+    const shapes = tensors.map((t) => [...t.shape]);
+    return shapes.length === 1 ? shapes[0] : shapes;
+  }
+
   /** "Functional" for a model built from inputs and outputs, as Keras 3's class for it is named. */
   override get className(): string {
     return this.constructor === Model && this.isFunctional ? "Functional" : super.className;
