@@ -8,6 +8,8 @@ import { maskOf, setMask } from "../tensor/keras_mask.js";
 import { isFloatDType } from "../tensor/dtype.js";
 import type { WeightRegularizer } from "./weights.js";
 import { recordLayerLoss } from "./layer_losses.js";
+import { sum } from "../ops/reduce.js";
+import { valueText } from "../tensor/value_text.js";
 import { type InputSpecSubject, type InputSpecValue, assertInputCompatibility } from "./input_spec.js";
 
 export interface CallOptions {
@@ -133,6 +135,28 @@ function addActivityLosses(layer: LossOwner & { name?: string; className?: strin
     }
     layer.ownLosses?.push(p);
     recordLayerLoss(p);
+  }
+}
+
+/**
+ * Keras' Layer.add_loss: a loss a layer computes in call() (a VAE's KL term, a penalty). It joins
+ * the layer's `losses`, and fit/evaluate add it to the compiled loss summed to a scalar, as Keras'
+ * compute_loss sums each added loss. Calls made only to infer shapes add nothing.
+ */
+export function addLayerLoss(layer: LossOwner & { name?: string; className?: string }, loss: unknown): void {
+  const list = Array.isArray(loss) ? (loss as unknown[]) : [loss];
+  for (const t of list) {
+    if (!(t instanceof Tensor) || !isFloatDType(t.dtype)) {
+      throw new TypeError(
+        `${layer.className} ${layer.name}.addLoss: expected a float tensor (or a list of them) computed in call(), got ` +
+          `${t instanceof Tensor ? `${t.dtype} ${t.shape.length === 0 ? "scalar" : `(${t.shape.join(", ")})`}` : valueText(t)}; e.g. this.addLoss(tf.mul(0.01, tf.sum(tf.square(x))))`,
+      );
+    }
+  }
+  if (probing) return;
+  for (const t of list as Tensor[]) {
+    layer.ownLosses?.push(t);
+    recordLayerLoss(t.rank === 0 ? t : sum(t));
   }
 }
 

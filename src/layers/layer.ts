@@ -23,7 +23,7 @@ import {
 } from "./weights.js";
 import type { DeserializeOptions } from "../io/serialization.js";
 import { withoutLayerLosses } from "./layer_losses.js";
-import { type CallOptions, type Mask, callInContext, checkLayerInputSpec, hasMask, whileProbing } from "./call_context.js";
+import { type CallOptions, type Mask, addLayerLoss, callInContext, checkLayerInputSpec, hasMask, whileProbing } from "./call_context.js";
 import { type InputSpecValue, checkInputSpecValue } from "./input_spec.js";
 import { type LayerArgs, checkLayerArgs, resolveActivityRegularizer } from "./layer_args.js";
 import { toSnakeCase, uniqueLayerName } from "./layer_names.js";
@@ -363,6 +363,14 @@ export abstract class Layer {
   get nonTrainableWeights(): Variable[] {
     const trainable = new Set(this.trainableWeights);
     return this.weights.filter((v) => !trainable.has(v));
+  }
+
+  /**
+   * Keras' add_loss, for call(): `this.addLoss(tf.mul(0.01, tf.sum(tf.square(x))))`. The loss is in
+   * `layer.losses` after the call, and fit/evaluate add it (summed to a scalar) to the compiled loss.
+   */
+  addLoss(loss: Tensor | Tensor[]): void {
+    addLayerLoss(this, loss);
   }
 
   /** Keras 3's name for trainableWeights (`tape.gradient(loss, model.trainableVariables)`). */
