@@ -10,6 +10,7 @@ import type { WeightRegularizer } from "./weights.js";
 import { recordLayerLoss } from "./layer_losses.js";
 import { sum } from "../ops/reduce.js";
 import { valueText } from "../tensor/value_text.js";
+import { shapeText } from "../tensor/shape.js";
 import { type InputSpecSubject, type InputSpecValue, assertInputCompatibility } from "./input_spec.js";
 
 export interface CallOptions {
@@ -149,7 +150,7 @@ export function addLayerLoss(layer: LossOwner & { name?: string; className?: str
     if (!(t instanceof Tensor) || !isFloatDType(t.dtype)) {
       throw new TypeError(
         `${layer.className} ${layer.name}.addLoss: expected a float tensor (or a list of them) computed in call(), got ` +
-          `${t instanceof Tensor ? `${t.dtype} ${t.shape.length === 0 ? "scalar" : `(${t.shape.join(", ")})`}` : valueText(t)}; e.g. this.addLoss(tf.mul(0.01, tf.sum(tf.square(x))))`,
+          `${t instanceof Tensor ? `${t.dtype} ${shapeText(t.shape)}` : valueText(t)}; e.g. this.addLoss(tf.mul(0.01, tf.sum(tf.square(x))))`,
       );
     }
   }
