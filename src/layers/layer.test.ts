@@ -4,6 +4,9 @@ import "../backend/js/index.js";
 import { constant, ones } from "../tensor/creation.js";
 import * as layers from "./index.js";
 import { ImagenetPreprocessing } from "../applications/imagenet_utils.js";
+import type { Tensor } from "../tensor/tensor.js";
+import type { Variable } from "../tensor/variable.js";
+import { matmul } from "../ops/matmul.js";
 
 /** Asserts `make` throws an error of class `type` whose message matches every pattern. */
 function refuses(make: () => unknown, type: new (...a: never[]) => Error, ...patterns: RegExp[]): void {
@@ -118,4 +121,27 @@ test("trainableVariables, nonTrainableVariables and variables are Keras 3's name
   bn.trainable = false;
   assert.deepEqual(bn.trainableVariables, []);
   assert.equal(bn.nonTrainableVariables.length, 4);
+});
+
+test("addWeight takes Keras' keyword form as one object; an unnamed weight is named as Keras' auto-naming names it", () => {
+  class Linear extends layers.Layer {
+    w: Variable | null = null;
+    b: Variable | null = null;
+    override build(shape: layers.LayerShape): void {
+      this.w = this.addWeight({ shape: [shape[shape.length - 1] as number, 2], initializer: "ones", trainable: true, name: "w" });
+      this.b = this.addWeight({ shape: [2], initializer: "zeros" });
+    }
+    override call(x: Tensor): Tensor {
+      return matmul(x, this.w!);
+    }
+  }
+  layers.clearSession();
+  const layer = new Linear({ name: "lin" });
+  layer.build([null, 3]);
+  assert.deepEqual(layer.weights.map((v) => [v.name, v.shape]), [["lin/w", [3, 2]], ["lin/variable", [2]]]);
+  assert.deepEqual(Array.from(layer.w!.dataSync() as Float32Array), [1, 1, 1, 1, 1, 1]);
+  const second = new Linear({ name: "lin2" });
+  second.build([null, 1]);
+  assert.equal(second.weights[1].name, "lin2/variable_1");
+  refuses(() => layer.addWeight({ name: "x" } as never), TypeError, /^Linear lin\.addWeight: the options need a shape \(a list of sizes\), got undefined/);
 });

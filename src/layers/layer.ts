@@ -169,8 +169,29 @@ export abstract class Layer {
     for (const l of this.subLayers) l.trainable = v;
   }
 
-  /** Creates a weight variable named `<layer>/<name>`, after any open name scope (Keras' add_weight). */
-  addWeight(name: string, shape: readonly number[], opts: AddWeightOptions = {}): Variable {
+  /**
+   * Creates a weight variable named `<layer>/<name>`, after any open name scope (Keras' add_weight).
+   * Also takes Keras' keyword form as one object: `this.addWeight({ shape: [4, 2], initializer:
+   * "random_normal", name: "w" })`, where a weight given no name is "variable", "variable_1", ...
+   * as Keras' auto-naming gives them.
+   */
+  addWeight(name: string, shape: readonly number[], opts?: AddWeightOptions): Variable;
+  addWeight(opts: AddWeightOptions & { shape: readonly number[]; name?: string }): Variable;
+  addWeight(
+    nameOrOpts: string | (AddWeightOptions & { shape: readonly number[]; name?: string }), shapeArg?: readonly number[], optsArg: AddWeightOptions = {},
+  ): Variable {
+    if (typeof nameOrOpts === "object" && nameOrOpts !== null) {
+      const { shape, name, ...rest } = nameOrOpts;
+      if (!Array.isArray(shape)) {
+        throw new TypeError(`${this.className} ${this.name}.addWeight: the options need a shape (a list of sizes), got ${valueText(shape)}; e.g. this.addWeight({ shape: [4, 2], name: "w" })`);
+      }
+      // Keras names an unnamed variable as it names layers: "variable", "variable_1", ... in the session.
+      return this.addWeight(name ?? uniqueLayerName("variable"), shape, rest);
+    }
+    const name = nameOrOpts, shape = shapeArg, opts = optsArg;
+    if (typeof name !== "string" || !Array.isArray(shape)) {
+      throw new TypeError(`${this.className} ${this.name}.addWeight: expected (name, shape, options?) or ({ shape, name?, ... }), got ${valueText(name)} and ${valueText(shape)}`);
+    }
     const dtype = opts.dtype ?? this.dtype;
     const where = `${this.className} ${this.name}.addWeight("${name}")`;
     const resolved = (what: string, resolve: () => unknown): unknown => {
