@@ -64,3 +64,11 @@ test("constant refuses integer-dtype values it cannot store: fractions, NaN, val
   assert.deepEqual(Array.from(constant([-(2 ** 31), 2 ** 31 - 1], [2], "int32").dataSync() as Int32Array), [-(2 ** 31), 2 ** 31 - 1]);
   assert.deepEqual(Array.from(constant([0, 255], [2], "uint8").dataSync() as Uint8Array), [0, 255]);
 });
+
+// Expected strings are Keras 3's repr of the same variables (numpy's str of the value inside).
+test("a Variable prints as Keras prints a variable: path, shape, dtype and value", () => {
+  const w = new Variable(constant([[1, 2], [3, 4]], "float32"), { name: "dense/kernel" });
+  assert.equal(String(w), "<Variable path=dense/kernel, shape=(2, 2), dtype=float32, value=[[1. 2.]\n [3. 4.]]>");
+  const b = new Variable(constant([0, 0, 0], "float32"), { name: "dense/bias" });
+  assert.equal(String(b), "<Variable path=dense/bias, shape=(3,), dtype=float32, value=[0. 0. 0.]>");
+});

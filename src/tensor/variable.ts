@@ -1,4 +1,5 @@
 import type { DType } from "./dtype.js";
+import { formatArray } from "./format.js";
 import { shapeText, shapesEqual } from "./shape.js";
 import { Tensor, isHandedOut, markHandedOut, storageOf } from "./tensor.js";
 
@@ -90,6 +91,15 @@ export class Variable<D extends DType = DType> extends Tensor<D> {
       step.retired.push(old);
     }
     return this;
+  }
+
+  /**
+   * Keras 3's repr of a variable, `<Variable path=dense/kernel, shape=(4, 3), dtype=float32,
+   * value=[[...]]>`, so that printing a layer's weights names which weight each one is.
+   */
+  override toString(): string {
+    const value = formatArray(this._data, this.shape, this.dtype);
+    return `<Variable path=${this.path}, shape=${shapeText(this.shape)}, dtype=${this.dtype}, value=${value}>`;
   }
 
   private checkAssignable(method: string, value: Tensor): void {
