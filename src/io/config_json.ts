@@ -11,13 +11,16 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
 export type JsonObject = { [key: string]: JsonValue };
 
 /** Keras' serialized object: what `keras.saving.serialize_keras_object` returns for a layer or model. */
+/** A layer's build_config: the shape it was built for, or an attention layer's shapes by argument. */
+export type BuildConfig = { input_shape: JsonValue } | { shapes_dict: JsonObject };
+
 export interface KerasObject {
   module: string | null;
   class_name: string;
   config: JsonObject;
   registered_name: string | null;
   /** The input shape the layer was built for (Keras' get_build_config). */
-  build_config?: { input_shape: JsonValue } | { shapes_dict: JsonObject };
+  build_config?: BuildConfig;
   /** A compiled model's compile() arguments (Keras' get_compile_config). */
   compile_config?: JsonObject;
 }

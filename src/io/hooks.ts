@@ -15,6 +15,14 @@ export interface SerializationHooks {
   serializeLayer(layer: Layer): Record<string, unknown>;
   /** Keras' to_json: the serialized model as a JSON string. */
   modelToJSON(model: Layer): string;
+  /** Keras' get_build_config: `{ input_shape }` (or `{ shapes_dict }`) of a built layer, else null. */
+  buildConfig(layer: Layer): Record<string, unknown> | null;
+  /** Keras' build_from_config: builds `layer` for a build config (a built layer stays as it is). */
+  buildFromConfig(layer: Layer, config: unknown, where: string): void;
+  /** Keras' get_compile_config: a compiled model's compile() arguments, serialized; null when not compiled. */
+  compileConfig(model: Model): Record<string, unknown> | null;
+  /** Keras' compile_from_config; false when the config has no loss and the model does not compute its own. */
+  compileFromConfig(model: Model, config: Readonly<Record<string, unknown>>, options: DeserializeOptions): boolean;
 }
 
 let installed: SerializationHooks | null = null;

@@ -50,7 +50,7 @@ import { Sequential } from "../models/sequential.js";
 import { pinnedTraining } from "../layers/node_training.js";
 import { installSerializationHooks } from "./hooks.js";
 import { valueText } from "../tensor/value_text.js";
-import { type JsonValue, type JsonObject, type KerasObject, isRecord, asRecord, isClass, describe, errorText, snakeToCamel, expectString, expectBoolean, expectIndex, readShape, shapeJson, readDType, cloneJson, jsonEqual, toJson } from "./config_json.js";
+import { type JsonValue, type JsonObject, type KerasObject, type BuildConfig, isRecord, asRecord, isClass, describe, errorText, snakeToCamel, expectString, expectBoolean, expectIndex, readShape, shapeJson, readDType, cloneJson, jsonEqual, toJson } from "./config_json.js";
 import { type CustomObject, type DeserializeOptions, getRegisteredObject, registrationKey, registeredUnder, registrationKeys, constructObject } from "./custom_objects.js";
 import { effectiveCustomObjects } from "./custom_objects.js";
 import { inSafeMode } from "./custom_objects.js";
@@ -103,16 +103,39 @@ export function serializeLayer(layer: Layer, options: SerializeOptions = {}): Ke
     registered = key ?? layer.className;
   }
   const out: KerasObject = { module, class_name: className, config, registered_name: registered };
-  const wantsBuild = builtin ? builtin[1].noBuildConfig !== true : !(layer instanceof InputLayer);
-  if (wantsBuild && layer.built && layer.builtInputShape) {
-    // A recurrent layer built on [x, ...initial states] is built by its sequence's shape (Keras' build(sequences_shape)).
-    const built = takesInitialState(layer) && Array.isArray(layer.builtInputShape[0]) ? (layer.builtInputShape[0] as LayerShape) : layer.builtInputShape;
-    // A layer Keras builds from other shapes than its input list's (the attention layers) says so.
-    const own = (layer as { kerasBuildConfig?: () => { input_shape: JsonValue } | { shapes_dict: JsonObject } | null }).kerasBuildConfig?.();
-    out.build_config = own ?? { input_shape: shapeJson(built) };
-  }
+  const buildConfig = layerBuildConfig(layer);
+  if (buildConfig !== null) out.build_config = buildConfig;
   if (layer instanceof Model && withCompile) addCompileConfig(layer, out);
   return out;
+}
+
+/**
+ * Keras' get_build_config: `{ input_shape }` for a built layer (`{ shapes_dict }` for the
+ * attention layers), what `.keras` files store and buildFromConfig reads; null for a layer not
+ * built, an InputLayer, or one whose Keras class writes none.
+ */
+export function layerBuildConfig(layer: Layer): BuildConfig | null {
+  if (layer.constructor === Sequential) {
+    const shape = sequentialInputShape(layer as Sequential);
+    return shape ? { input_shape: shapeJson(shape) } : null;
+  }
+  if (layer.constructor === Model && (layer as Model).isFunctional) return { input_shape: null };
+  const builtin = builtinOf(layer);
+  const wantsBuild = builtin ? builtin[1].noBuildConfig !== true : !(layer instanceof InputLayer);
+  if (!wantsBuild || !layer.built || !layer.builtInputShape) return null;
+  // A recurrent layer called on [x, ...initial states] was built by Keras' build(sequences_shape, initial_state_shape).
+  if (takesInitialState(layer) && Array.isArray(layer.builtInputShape[0])) {
+    const [sequences, ...states] = layer.builtInputShape as LayerShape[];
+    return { shapes_dict: { sequences_shape: shapeJson(sequences), initial_state_shape: states.map(shapeJson) } };
+  }
+  // A layer Keras builds from other shapes than its input list's (the attention layers) says so.
+  const own = (layer as { kerasBuildConfig?: () => { input_shape: JsonValue } | { shapes_dict: JsonObject } | null }).kerasBuildConfig?.();
+  return own ?? { input_shape: shapeJson(layer.builtInputShape) };
+}
+
+/** The input shape a Sequential was declared or built with, or null. */
+function sequentialInputShape(model: Sequential): LayerShape | null {
+  return model.knownInputShape() ?? (model.built && model.builtInputShape && !Array.isArray(model.builtInputShape[0]) ? (model.builtInputShape as LayerShape) : null);
 }
 
 function builtinOf(layer: Layer): [string, LayerSpec] | null {
@@ -144,7 +167,7 @@ function kerasConfig(raw: Record<string, unknown>, where: string, dtypeString: b
 
 function serializeSequential(model: Sequential, withCompile: boolean): KerasObject {
   const layerConfigs: JsonObject[] = [];
-  const shape = model.knownInputShape() ?? (model.built && model.builtInputShape && !Array.isArray(model.builtInputShape[0]) ? (model.builtInputShape as LayerShape) : null);
+  const shape = sequentialInputShape(model);
   // Keras 3 builds a Sequential by putting an InputLayer in front of its layers, named as any other.
   const declared = model.declaredInputLayer ?? model.automaticInputLayer;
   if (declared) {
@@ -160,7 +183,8 @@ function serializeSequential(model: Sequential, withCompile: boolean): KerasObje
   const config: JsonObject = { name: model.name, trainable: model.trainable, dtype: DTYPE_POLICY(model.dtype), layers: layerConfigs };
   if (shape) config.build_input_shape = shapeJson(shape);
   const out: KerasObject = { module: "keras", class_name: "Sequential", config, registered_name: null };
-  if (shape) out.build_config = { input_shape: shapeJson(shape) };
+  const buildConfig = layerBuildConfig(model);
+  if (buildConfig !== null) out.build_config = buildConfig;
   if (withCompile) addCompileConfig(model, out);
   return out;
 }
@@ -338,11 +362,32 @@ function checkLayer(x: unknown, where: string): Layer {
   return x;
 }
 
-/** Builds the layer for build_config.input_shape (its weights then exist for loading). */
-function buildFromConfig(layer: Layer, buildConfig: unknown, where: string): void {
+/**
+ * Builds the layer for build_config.input_shape (its weights then exist for loading). No config,
+ * an empty one and `input_shape: null` (a Functional's) build nothing, as in Keras. A shapes_dict
+ * lamina cannot build from (a custom layer's build with several arguments) is an error when
+ * `strict`; a file's is left for the layer's first call in the model's graph to build.
+ */
+function buildFromConfig(layer: Layer, buildConfig: unknown, where: string, strict = false): void {
   if (!isRecord(buildConfig) || layer.built) return;
-  if (layer instanceof KeywordAttention && isRecord(buildConfig.shapes_dict)) {
-    const d = buildConfig.shapes_dict;
+  const shapesDict = buildConfig.shapes_dict;
+  if (shapesDict !== undefined && shapesDict !== null && takesInitialState(layer) && isRecord(shapesDict) && Array.isArray(shapesDict.sequences_shape)) {
+    const states = shapesDict.initial_state_shape;
+    const stateShapes = states === undefined || states === null ? [] : Array.isArray(states) && Array.isArray(states[0]) ? states : [states];
+    try {
+      const shapes = [readShape(shapesDict.sequences_shape, where), ...stateShapes.map((x) => readShape(x, where))];
+      layer.maybeBuild(shapes.length === 1 ? shapes[0] : shapes, shapes.length > 1);
+    } catch (e) {
+      throw new Error(`${where}: cannot build the layer for build_config.shapes_dict ${JSON.stringify(shapesDict)}: ${errorText(e)}`);
+    }
+    return;
+  }
+  if (shapesDict !== undefined && shapesDict !== null && !(layer instanceof KeywordAttention && isRecord(shapesDict))) {
+    if (!strict) return;
+    throw new TypeError(`${where}: build_config.shapes_dict ${valueText(shapesDict)} builds only an attention layer (query_shape, value_shape, key_shape) or a recurrent layer (sequences_shape, initial_state_shape); a ${layer.className} is built from { input_shape }`);
+  }
+  if (layer instanceof KeywordAttention && isRecord(shapesDict)) {
+    const d = shapesDict;
     try {
       layer.buildFromShapes(readShape(d.query_shape, where), readShape(d.value_shape, where), d.key_shape == null ? undefined : readShape(d.key_shape, where));
     } catch (e) {
@@ -351,7 +396,10 @@ function buildFromConfig(layer: Layer, buildConfig: unknown, where: string): voi
     return;
   }
   const shape = buildConfig.input_shape;
-  if (!Array.isArray(shape)) return;
+  if (shape === undefined || shape === null) return;
+  if (!Array.isArray(shape)) {
+    throw new TypeError(`${where}: build_config.input_shape must be a shape such as [null, 4] (or a list of shapes), got ${valueText(shape)}`);
+  }
   try {
     const list = Array.isArray(shape[0]);
     const s = (list ? shape.map((x) => readShape(x, where)) : readShape(shape, where)) as LayerShape | LayerShape[];
@@ -961,4 +1009,12 @@ function layerFromConfig(cls: abstract new (...args: never[]) => Layer, config: 
   return customFromConfig(cls as unknown as LayerCtor, config, where, options);
 }
 
-installSerializationHooks({ layerFromConfig, modelToJSON, serializeLayer: (layer) => serializeLayer(layer) as unknown as Record<string, unknown> });
+installSerializationHooks({
+  layerFromConfig,
+  modelToJSON,
+  serializeLayer: (layer) => serializeLayer(layer) as unknown as Record<string, unknown>,
+  buildConfig: layerBuildConfig,
+  buildFromConfig: (layer, config, where) => buildFromConfig(layer, config, where, true),
+  compileConfig: serializeCompileConfig,
+  compileFromConfig,
+});

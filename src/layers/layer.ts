@@ -325,6 +325,27 @@ export abstract class Layer {
   }
 
   /**
+   * Keras' get_build_config: `{ input_shape: [null, 4] }` for a built layer (`{ shapes_dict }` for
+   * an attention layer), the build_config `.keras` files store; null for a layer not built yet.
+   */
+  getBuildConfig(): Record<string, unknown> | null {
+    return serializationHooks(`${this.className} "${this.name}".getBuildConfig`).buildConfig(this);
+  }
+
+  /**
+   * Keras' build_from_config: builds the layer for what getBuildConfig() returned, so that its
+   * weights exist (to set or load them). Null or `{}` builds nothing, and a built layer stays as it is.
+   */
+  buildFromConfig(config: Readonly<Record<string, unknown>> | null): void {
+    const where = `${this.className} "${this.name}".buildFromConfig`;
+    if (config === null || config === undefined) return;
+    if (typeof config !== "object" || Array.isArray(config)) {
+      throw new TypeError(`${where}: expected a build config such as { input_shape: [null, 4] }, as getBuildConfig() returns, got ${valueText(config)}`);
+    }
+    serializationHooks(where).buildFromConfig(this, config, where);
+  }
+
+  /**
    * Sub-layers whose weights belong to this layer: as Keras tracks them, the layers a custom layer
    * holds in its properties (`this.dense = layers.Dense(4)`, or a list of layers), in the order
    * they were set. Models override it with their layers.

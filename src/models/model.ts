@@ -50,6 +50,7 @@ import { streamInputs, streamSteps } from "./predict_stream.js";
 import { PyDataset, datasetName } from "./py_dataset.js";
 import { pyDatasetSteps, pyDatasetStream, withEpochHooks } from "./py_dataset_stream.js";
 import { valueText } from "../tensor/value_text.js";
+import type { DeserializeOptions } from "../io/serialization.js";
 
 export type { EvaluateArgs, EvaluateResults, FitArgs, OnBatchArgs, PredictArgs, TrainOnBatchArgs } from "./model_args.js";
 export type { BatchStream } from "./batch_stream.js";
@@ -326,8 +327,7 @@ export class Model extends Layer {
    */
   compile(args: CompileArgs): void {
     const names = this.isFunctional ? this.outputs.map((o) => o.sourceLayer.name) : ["output"];
-    const ownLoss = this.trainStep !== Model.prototype.trainStep || this.computeLoss !== Model.prototype.computeLoss;
-    this.compiled = resolveCompile(args, this.name, names, ownLoss);
+    this.compiled = resolveCompile(args, this.name, names, definesOwnLoss(this));
     this.compiled.trainable = snapshotTrainable(this);
     this.compileArgs = args;
   }
@@ -339,6 +339,35 @@ export class Model extends Layer {
    */
   get metrics(): ModelMetric[] {
     return modelMetrics(this, this.compiled, this.name);
+  }
+
+  /**
+   * Keras' metrics_names: the names of `metrics`, in the order evaluate() returns its values once
+   * fit or evaluate has run (["loss", "accuracy"]). Before that the compiled metrics are one
+   * "compile_metrics" entry, as in Keras 3; after it lamina names them one by one, as the logs do,
+   * where Keras 3 keeps "compile_metrics".
+   */
+  get metricsNames(): string[] {
+    return this.metrics.map((m) => m.name);
+  }
+
+  /** Keras' get_compile_config: the compile() arguments as `.keras` files store them (compile_config), or null when not compiled. */
+  getCompileConfig(): Record<string, unknown> | null {
+    return serializationHooks(`Model ${this.name}.getCompileConfig`).compileConfig(this);
+  }
+
+  /**
+   * Keras' compile_from_config: compiles the model from what getCompileConfig() (or a `.keras`
+   * file's compile_config) holds: the optimizer, with its settings but fresh state, the losses and metrics.
+   */
+  compileFromConfig(config: Readonly<Record<string, unknown>>, options: DeserializeOptions = {}): void {
+    const where = `Model ${this.name}.compileFromConfig`;
+    if (config === null || typeof config !== "object" || Array.isArray(config)) {
+      throw new TypeError(`${where}: expected a compile config { optimizer, loss, metrics, ... }, as getCompileConfig() returns, got ${valueText(config)}`);
+    }
+    if (!serializationHooks(where).compileFromConfig(this, config, options)) {
+      throw new TypeError(`${where}: the config has no loss, and only a model that overrides trainStep or computeLoss may compile without one; add a loss ({ ..., loss: "mse" })`);
+    }
   }
 
   /**
@@ -793,4 +822,9 @@ function isDataset(x: unknown): x is BatchStream | PyDataset {
 
 function toList<T>(x: T | readonly T[]): T[] {
   return Array.isArray(x) ? [...x] : [x as T];
+}
+
+/** Whether a model computes its loss itself (overrides trainStep or computeLoss), so it may compile without one. */
+export function definesOwnLoss(model: Model): boolean {
+  return model.trainStep !== Model.prototype.trainStep || model.computeLoss !== Model.prototype.computeLoss;
 }
