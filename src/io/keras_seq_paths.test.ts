@@ -50,6 +50,23 @@ test("a Sequential builds its layers in its name scope, as Keras 3.5 names their
   assert.deepEqual(m.nested.weights.map((w) => (w as tf.Variable).name), fx.paths.nested);
 });
 
+test("layer.path is the name scope a layer was built in, where Keras 3.5's paths of its weights start; null before it is built", () => {
+  const m = makeModels();
+  let checked = 0;
+  for (const [name, want] of Object.entries(fx.paths)) {
+    const model = m[name];
+    for (const layer of model.layers.filter((l) => l.weights.length > 0)) {
+      // The Keras path of the layer's first weight, cut after the layer's own name.
+      const parts = want[model.weights.indexOf(layer.weights[0])].split("/");
+      assert.equal(layer.path, parts.slice(0, parts.indexOf(layer.name) + 1).join("/"), `${name}: ${layer.name}`);
+      checked++;
+    }
+  }
+  assert.ok(checked >= 10);
+  assert.equal(m.recurrent.layers[0].path, "rnn/bidirectional");
+  assert.equal(layers.Dense(2).path, null);
+});
+
 test("a Sequential's automatic input layer is named input_layer, input_layer_1, ... in the session, as Keras writes it", () => {
   const m = makeModels();
   for (const [name, want] of Object.entries(fx.input_layer_names)) assert.equal(firstLayerName(m[name] as tf.models.Sequential), want, name);

@@ -145,3 +145,27 @@ test("addWeight takes Keras' keyword form as one object; an unnamed weight is na
   assert.equal(second.weights[1].name, "lin2/variable_1");
   refuses(() => layer.addWeight({ name: "x" } as never), TypeError, /^Linear lin\.addWeight: the options need a shape \(a list of sizes\), got undefined/);
 });
+
+test("addVariable takes the shape and initializer first, as Keras' add_variable; the layer's dtype is its compute, variable and input dtype", () => {
+  class Scale extends layers.Layer {
+    s: Variable | null = null;
+    t: Variable | null = null;
+    override build(shape: layers.LayerShape): void {
+      this.s = this.addVariable([shape[shape.length - 1] as number], "ones", { name: "s" });
+      this.t = this.addVariable([1], "zeros", { trainable: false });
+    }
+    override call(x: Tensor): Tensor {
+      return x;
+    }
+  }
+  layers.clearSession();
+  const layer = new Scale({ name: "sc" });
+  layer.build([null, 3]);
+  assert.deepEqual(layer.weights.map((v) => [v.name, v.shape, v.trainable]), [["sc/s", [3], true], ["sc/variable", [1], false]]);
+  assert.deepEqual(Array.from(layer.s!.dataSync() as Float32Array), [1, 1, 1]);
+  refuses(() => layer.addVariable("s" as never, "ones"), TypeError, /^Scale sc\.addVariable: the first argument is the shape \(a list of sizes\), got "s"/);
+  const f64 = layers.Dense(2, { dtype: "float64" });
+  assert.deepEqual([f64.computeDtype, f64.variableDtype, f64.inputDtype], ["float64", "float64", "float64"]);
+  assert.deepEqual({ ...f64.dtypePolicy }, { name: "float64", computeDtype: "float64", variableDtype: "float64" });
+  assert.equal(layers.Dense(2).dtypePolicy.name, "float32");
+});

@@ -79,6 +79,7 @@ export abstract class Layer {
   declare readonly ownLosses: Tensor[];
   declare private _trainable: boolean;
   declare private _supportsMasking: boolean | undefined;
+  declare private _path: string | null;
   declare private _inputSpec: InputSpecValue;
   declare private readonly weightTrainable: Map<Variable, boolean>;
 
@@ -106,6 +107,7 @@ export abstract class Layer {
       weightConstraints: new Map(),
       _trainable: args.trainable ?? true,
       _supportsMasking: undefined,
+      _path: null,
       _inputSpec: null,
       weightTrainable: new Map(),
       activityRegularizer: resolveActivityRegularizer(new.target, args),
@@ -119,6 +121,8 @@ export abstract class Layer {
     const build = new.target.prototype.build;
     Object.defineProperty(self, "build", {
       value(shape: LayerShape | LayerShape[]): void {
+        // Keras' layer.path: the name scope the layer is built in, which its weights' paths start with.
+        self._path = `${nameScopePrefix()}${self.weightScope}`;
         build.call(self, shape);
         self.built = true;
         self.builtInputShape ??= shape;
@@ -214,6 +218,46 @@ export abstract class Layer {
     if (regularizer) this.weightRegularizers.set(v, regularizer);
     if (constraint) this.weightConstraints.set(v, constraint);
     return v;
+  }
+
+  /**
+   * Keras' add_variable: addWeight with the shape and initializer first,
+   * `this.addVariable([4, 2], "zeros", { name: "w" })`; an unnamed variable is named as addWeight's
+   * keyword form names it ("variable", "variable_1", ...).
+   */
+  addVariable(shape: readonly number[], initializer: AddWeightOptions["initializer"], opts: Omit<AddWeightOptions, "initializer"> & { name?: string } = {}): Variable {
+    if (!Array.isArray(shape)) {
+      throw new TypeError(`${this.className} ${this.name}.addVariable: the first argument is the shape (a list of sizes), got ${valueText(shape)}; e.g. this.addVariable([4, 2], "zeros")`);
+    }
+    return this.addWeight({ ...opts, shape, initializer });
+  }
+
+  /**
+   * Keras' layer.path: where the layer sits in the model's name scopes ("sequential/dense"), the
+   * prefix of its weights' paths; null until the layer is built.
+   */
+  get path(): string | null {
+    return this._path;
+  }
+
+  /** Keras' compute_dtype: the dtype the layer computes in (lamina has no mixed precision, so its dtype). */
+  get computeDtype(): DType {
+    return this.dtype;
+  }
+
+  /** Keras' variable_dtype: the dtype of the layer's weights (its dtype). */
+  get variableDtype(): DType {
+    return this.dtype;
+  }
+
+  /** Keras' input_dtype: the dtype the layer casts its float inputs to (its compute dtype). */
+  get inputDtype(): DType {
+    return this.dtype;
+  }
+
+  /** Keras' dtype_policy: `{ name, computeDtype, variableDtype }`, the layer's one dtype in each. */
+  get dtypePolicy(): { readonly name: DType; readonly computeDtype: DType; readonly variableDtype: DType } {
+    return Object.freeze({ name: this.dtype, computeDtype: this.dtype, variableDtype: this.dtype });
   }
 
   /**
