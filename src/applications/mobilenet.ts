@@ -40,8 +40,8 @@ export function MobileNet(args: MobileNetArgs = {}): Model | Promise<Model> {
   if (!(typeof dropout === "number" && dropout >= 0 && dropout < 1)) throw new RangeError(`${where}: dropout must be a rate in [0, 1), got ${valueText(args.dropout)}`);
   const weights = args.weights === undefined ? "imagenet" : args.weights;
   if (weights === "imagenet") {
-    if (depthMultiplier !== 1) throw new RangeError(`${where}: with "imagenet" weights depthMultiplier must be 1; got ${depthMultiplier}`);
-    if (!IMAGENET_ALPHAS.includes(alpha)) throw new RangeError(`${where}: with "imagenet" weights alpha must be one of 0.25, 0.5, 0.75, 1; got ${alpha}`);
+    if (depthMultiplier !== 1) throw new RangeError(`${where}: with "imagenet" weights depthMultiplier must be 1; got ${valueText(depthMultiplier)}`);
+    if (!IMAGENET_ALPHAS.includes(alpha)) throw new RangeError(`${where}: with "imagenet" weights alpha must be one of 0.25, 0.5, 0.75, 1; got ${valueText(alpha)}`);
   }
   // Keras takes the default size from a square input of a published size, else 224.
   const given = args.inputShape ?? (args.inputTensor ? args.inputTensor.shape.slice(1) : null);

@@ -44,7 +44,7 @@ export function MobileNetV2(args: MobileNetV2Args = {}): Model | Promise<Model> 
   if (!(typeof alpha === "number" && alpha > 0)) throw new RangeError(`${where}: alpha must be a positive number, got ${valueText(args.alpha)}`);
   const weights = args.weights === undefined ? "imagenet" : args.weights;
   if (weights === "imagenet" && !IMAGENET_ALPHAS.includes(alpha)) {
-    throw new RangeError(`${where}: with "imagenet" weights alpha must be one of ${IMAGENET_ALPHAS.join(", ")}; got ${alpha}`);
+    throw new RangeError(`${where}: with "imagenet" weights alpha must be one of ${IMAGENET_ALPHAS.join(", ")}; got ${valueText(alpha)}`);
   }
   // Keras takes the default size from a square input of a published size, else 224.
   const given = args.inputShape ?? (args.inputTensor ? args.inputTensor.shape.slice(1) : null);

@@ -152,7 +152,7 @@ export function saveImage(image: Tensor, path: string, opts: SaveImageOptions = 
     writeImageFile(path, PNG.sync.write(png));
   } else if (ext === ".jpg" || ext === ".jpeg") {
     const q = opts.quality ?? 90;
-    if (!(q >= 1 && q <= 100)) throw new RangeError(`${where}: quality must be between 1 and 100, got ${q}`);
+    if (!(q >= 1 && q <= 100)) throw new RangeError(`${where}: quality must be between 1 and 100, got ${valueText(q)}`);
     writeImageFile(path, jpeg.encode({ data: rgba, width: w, height: h }, q).data);
   } else {
     throw new Error(`${where}: cannot tell the format of ${path} from its extension ${JSON.stringify(ext)}; use .png or .jpg`);

@@ -14,6 +14,7 @@ import { cast } from "../ops/math.js";
 import { isFloatDType } from "../tensor/dtype.js";
 import { dtypePolicy } from "../tensor/config.js";
 import { valueText } from "../tensor/value_text.js";
+import { Metric, type ModelMetric } from "../nn/metric_base.js";
 import { LayerNode, SymbolicTensor, type LayerShape, layerShapeText } from "./symbolic.js";
 import { pinnedTraining } from "./node_training.js";
 import { serializationHooks } from "../io/hooks.js";
@@ -218,6 +219,24 @@ export abstract class Layer {
     if (regularizer) this.weightRegularizers.set(v, regularizer);
     if (constraint) this.weightConstraints.set(v, constraint);
     return v;
+  }
+
+  /**
+   * Keras' layer.metrics: the keras.metrics objects this layer holds in its properties (one, or a
+   * list), then those of its sub-layers. A nested model's are left out: fit resets and logs only
+   * the model it trains (as Keras does since 3.6; 3.5 listed a nested model's loss tracker too).
+   */
+  get metrics(): ModelMetric[] {
+    const found = new Set<ModelMetric>();
+    for (const key of Object.keys(this)) {
+      const v = (this as unknown as Record<string, unknown>)[key];
+      for (const it of Array.isArray(v) ? v : [v]) if (it instanceof Metric) found.add(it);
+    }
+    for (const sub of this.subLayers) {
+      if (isTrainer(sub)) continue;
+      for (const m of sub.metrics) found.add(m);
+    }
+    return [...found];
   }
 
   /**
@@ -681,4 +700,9 @@ function checkDeclaredShape(layer: Layer, shape: LayerShape): void {
   if (!ok) {
     throw new RangeError(`${layer.name}: expected input of shape ${layerShapeText(want)} but got ${layerShapeText(shape)}; reshape the data or change inputShape`);
   }
+}
+
+/** Whether a layer is a model (it has compile): layers cannot import Model, which extends Layer. */
+function isTrainer(layer: Layer): boolean {
+  return typeof (layer as unknown as { compile?: unknown }).compile === "function";
 }

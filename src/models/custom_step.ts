@@ -4,7 +4,7 @@
  */
 import { Tensor } from "../tensor/tensor.js";
 import type { Input } from "../ops/engine.js";
-import { Metric } from "../nn/metric_base.js";
+import type { ModelMetric } from "../nn/metric_base.js";
 import { valueText } from "../tensor/value_text.js";
 import type { CompiledState, Logs, Targets } from "./training.js";
 import { lossLogs, metricLogNames, updateMetrics } from "./metric_logs.js";
@@ -26,14 +26,7 @@ export interface StepLogs {
   readonly [name: string]: number | Tensor | StepLogs;
 }
 
-/** A metric as `model.metrics` lists it: Keras' stateful protocol, as keras.metrics.Metric and the loss tracker implement it. */
-export interface ModelMetric {
-  readonly name: string;
-  /** (yTrue, yPred, sampleWeight?) for most metrics; (values, sampleWeight?) for Mean and the loss tracker. */
-  updateState(a: Input, b?: Input | null, c?: Input | null): void;
-  result(): number;
-  resetState(): void;
-}
+export type { ModelMetric } from "../nn/metric_base.js";
 
 /**
  * The compiled metrics before their first batch: "accuracy" and the like become a concrete metric
@@ -60,23 +53,13 @@ export class PendingCompileMetrics implements ModelMetric {
   }
 }
 
-/** The keras.metrics objects held in a model's own properties, directly or in a list (Keras tracks them as it tracks layers). */
-export function attributeMetrics(owner: object): ModelMetric[] {
-  const found = new Set<ModelMetric>();
-  for (const key of Object.keys(owner)) {
-    const v = (owner as Record<string, unknown>)[key];
-    for (const it of Array.isArray(v) ? v : [v]) if (it instanceof Metric) found.add(it);
-  }
-  return [...found];
-}
-
 /**
- * Keras' model.metrics of a model (`owner`) compiled to `state`: the loss tracker (once
- * compiled), the keras.metrics objects held in the model's own properties, then the compiled metrics.
+ * Keras' model.metrics of a model compiled to `state`: the loss tracker (once compiled), `own`
+ * (the keras.metrics objects the model and its layers hold: Layer.metrics), then the compiled
+ * metrics, in Keras 3.5's order.
  */
-export function modelMetrics(owner: object, state: CompiledState | null, modelName: string): ModelMetric[] {
-  const own = attributeMetrics(owner);
-  if (!state) return own;
+export function modelMetrics(own: readonly ModelMetric[], state: CompiledState | null, modelName: string): ModelMetric[] {
+  if (!state) return [...own];
   const compiledMetrics: ModelMetric[] = state.metricsResolved ? state.metrics : [new PendingCompileMetrics(state, modelName)];
   return [state.lossTracker, ...own.filter((m) => m !== (state.lossTracker as unknown)), ...compiledMetrics];
 }

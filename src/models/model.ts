@@ -337,8 +337,8 @@ export class Model extends Layer {
    * model's own properties, then the compiled metrics. fit and evaluate reset them all at the start
    * of each epoch and run; override it (`get metrics()`) to list a custom step's own trackers.
    */
-  get metrics(): ModelMetric[] {
-    return modelMetrics(this, this.compiled, this.name);
+  override get metrics(): ModelMetric[] {
+    return modelMetrics(super.metrics, this.compiled, this.name);
   }
 
   /**

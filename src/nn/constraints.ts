@@ -12,6 +12,7 @@ import {
   serializedClassName, unknownIdentifier,
 } from "./common.js";
 import { epsilon } from "../tensor/config.js";
+import { valueText } from "../tensor/value_text.js";
 
 
 export type AxisOption = number | readonly number[];
@@ -61,7 +62,7 @@ export class MaxNorm extends Constraint {
     super();
     this.maxValue = opts.maxValue ?? 2;
     this.axis = opts.axis ?? 0;
-    if (!(this.maxValue >= 0)) throw new RangeError(`constraints.MaxNorm: maxValue must be >= 0, got ${this.maxValue}`);
+    if (!(this.maxValue >= 0)) throw new RangeError(`constraints.MaxNorm: maxValue must be >= 0, got ${valueText(this.maxValue)}`);
   }
   call(weight: Tensor): Tensor {
     const w = floatWeight(this.className, weight);

@@ -52,7 +52,7 @@ function floatDType(kind: string, dtype: DType): FloatDType {
 
 function checkSeed(kind: string, seed: number | null | undefined): number | null {
   if (seed === undefined || seed === null) return null;
-  if (!Number.isInteger(seed)) throw new TypeError(`initializers.${kind}: seed must be an integer, got ${seed}`);
+  if (!Number.isInteger(seed)) throw new TypeError(`initializers.${kind}: seed must be an integer, got ${valueText(seed)}`);
   return seed;
 }
 
@@ -271,7 +271,7 @@ export class VarianceScaling extends RandomInitializer {
   constructor(opts: VarianceScalingOptions = {}) {
     super("VarianceScaling", opts.seed);
     const scale = opts.scale ?? 1;
-    if (!(scale > 0)) throw new RangeError(`initializers.VarianceScaling: scale must be a positive number, got ${scale}`);
+    if (!(scale > 0)) throw new RangeError(`initializers.VarianceScaling: scale must be a positive number, got ${valueText(scale)}`);
     const mode = opts.mode ?? "fan_in";
     const modes: readonly string[] = ["fan_in", "fan_out", "fan_avg"];
     if (!modes.includes(mode)) {

@@ -64,7 +64,7 @@ function alignedPair(op: string, yTrueIn: Input, yPredIn: Input): [Tensor, Tenso
 
 function checkSmoothing(op: string, labelSmoothing: number): void {
   if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
-    throw new RangeError(`${op}: labelSmoothing must lie in [0, 1], got ${labelSmoothing}`);
+    throw new RangeError(`${op}: labelSmoothing must lie in [0, 1], got ${valueText(labelSmoothing)}`);
   }
 }
 
@@ -193,7 +193,7 @@ export function meanSquaredLogarithmicError(yTrueIn: Input, yPredIn: Input): Ten
  */
 export function huber(yTrueIn: Input, yPredIn: Input, delta = 1): Tensor {
   const op = "huber";
-  if (!(delta >= 0) || !Number.isFinite(delta)) throw new RangeError(`${op}: delta must be a finite number >= 0, got ${delta}`);
+  if (!(delta >= 0) || !Number.isFinite(delta)) throw new RangeError(`${op}: delta must be a finite number >= 0, got ${valueText(delta)}`);
   const [t, p] = alignedPair(op, yTrueIn, yPredIn);
   const e = sub(p, t);
   const a = abs(e);

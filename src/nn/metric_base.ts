@@ -26,6 +26,15 @@ export function labels(yTrueIn: Input, dtype: DType, castTo?: DType): Tensor {
   return castTo !== undefined && t.dtype !== castTo ? cast(t, castTo) : t;
 }
 
+/** A metric as `model.metrics` and `layer.metrics` list it: Keras' stateful protocol, as keras.metrics.Metric and the loss tracker implement it. */
+export interface ModelMetric {
+  readonly name: string;
+  /** (yTrue, yPred, sampleWeight?) for most metrics; (values, sampleWeight?) for Mean and the loss tracker. */
+  updateState(a: Input, b?: Input | null, c?: Input | null): void;
+  result(): number;
+  resetState(): void;
+}
+
 /**
  * keras.metrics.Metric: `updateState(yTrue, yPred, sampleWeight?)` accumulates a batch,
  * `result()` the value so far, `resetState()` starts again. `name` is the key in fit's history.

@@ -348,7 +348,7 @@ export class SparseCategoricalAccuracy extends MeanMetricWrapper {
 }
 
 function checkK(who: string, k: number): number {
-  if (!Number.isInteger(k) || k < 1) throw new RangeError(`metrics.${who}: k must be a positive integer, got ${k}`);
+  if (!Number.isInteger(k) || k < 1) throw new RangeError(`metrics.${who}: k must be a positive integer, got ${valueText(k)}`);
   return k;
 }
 
@@ -733,7 +733,7 @@ function checkThresholds(who: string, thresholds: readonly number[]): void {
 
 function checkClassId(who: string, classId: number | null | undefined): number | null {
   if (classId === undefined || classId === null) return null;
-  if (!Number.isInteger(classId) || classId < 0) throw new RangeError(`${who}: classId must be a non-negative integer, got ${classId}`);
+  if (!Number.isInteger(classId) || classId < 0) throw new RangeError(`${who}: classId must be a non-negative integer, got ${valueText(classId)}`);
   return classId;
 }
 

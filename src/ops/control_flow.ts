@@ -1,6 +1,7 @@
 import { Tensor, storageOf } from "../tensor/tensor.js";
 import { normalizeAxis, shapeText } from "../tensor/shape.js";
 import { concat, slice, stack, unstack } from "./shape.js";
+import { valueText } from "../tensor/value_text.js";
 
 /*
  * keras.ops' control flow (cond, switch, while_loop, fori_loop, scan, associative_scan, map,
@@ -32,7 +33,7 @@ export function switchCase<A extends unknown[], T>(index: number | Tensor, branc
   if (typeof index === "number") i = index;
   else if (index instanceof Tensor && index.size === 1) i = Number(storageOf(index)[0]);
   else throw new TypeError(`switch: index must be a number or a one-element integer tensor, got ${index instanceof Tensor ? shapeText(index.shape) : typeof index}`);
-  if (!Number.isFinite(i)) throw new RangeError(`switch: index must be finite, got ${i}`);
+  if (!Number.isFinite(i)) throw new RangeError(`switch: index must be finite, got ${valueText(i)}`);
   const k = Math.min(Math.max(Math.trunc(i), 0), branches.length - 1);
   return branches[k](...operands);
 }
@@ -51,7 +52,7 @@ export function whileLoop<T extends readonly unknown[]>(
 ): T {
   if (!Array.isArray(loopVars as unknown)) throw new TypeError("whileLoop: loopVars must be an array of loop variables (e.g. [i, x]); wrap a single tensor as [x]");
   if (maximumIterations !== undefined && (!Number.isInteger(maximumIterations) || maximumIterations < 0)) {
-    throw new RangeError(`whileLoop: maximumIterations must be a non-negative integer, got ${maximumIterations}`);
+    throw new RangeError(`whileLoop: maximumIterations must be a non-negative integer, got ${valueText(maximumIterations)}`);
   }
   let vars = loopVars;
   for (let it = 0; maximumIterations === undefined || it < maximumIterations; it++) {

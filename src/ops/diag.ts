@@ -8,6 +8,7 @@ import { sum } from "./reduce.js";
 import { moveaxis } from "./arrange.js";
 import { tril } from "./linalg.js";
 import * as sym from "./symbolic.js";
+import { valueText } from "../tensor/value_text.js";
 
 /*
  * Diagonals (keras.ops diag, diagonal, trace, tri; numpy's semantics). Elements are picked with
@@ -15,7 +16,7 @@ import * as sym from "./symbolic.js";
  */
 
 function checkOffset(op: string, name: string, k: number): void {
-  if (!Number.isInteger(k)) throw new RangeError(`${op}: ${name} must be an integer, got ${k}`);
+  if (!Number.isInteger(k)) throw new RangeError(`${op}: ${name} must be an integer, got ${valueText(k)}`);
 }
 
 /** Flat positions of the k-th diagonal of an [n, m] matrix (k > 0 above the main one). */
@@ -74,7 +75,7 @@ export const trace = sym.withSymbolic(traceEager, (x, offset = 0, axis1 = 0, axi
 export function tri(n: number, m: number = n, k = 0, dtype: DType = "float32"): Tensor {
   const op = "tri";
   for (const [name, v] of [["n", n], ["m", m]] as const) {
-    if (!Number.isInteger(v) || v < 0) throw new RangeError(`${op}: ${name} must be a non-negative integer, got ${v}`);
+    if (!Number.isInteger(v) || v < 0) throw new RangeError(`${op}: ${name} must be a non-negative integer, got ${valueText(v)}`);
   }
   checkOffset(op, "k", k);
   return tril(ones([n, m], dtype), k);

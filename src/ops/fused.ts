@@ -14,6 +14,7 @@ import { sumTo } from "./broadcast.js";
 import { computeConv2DInfo, type Conv2DOptions } from "./conv.js";
 import { convFilter, convInput, convShapes } from "./conv_primitives.js";
 import { matmul } from "./matmul.js";
+import { valueText } from "../tensor/value_text.js";
 
 export type { FusedActivation };
 
@@ -104,7 +105,7 @@ export function signedPower(x: Tensor, p: Tensor, eps: number): Tensor {
   if (p.rank !== 1 || p.shape[0] !== channels || p.dtype !== x.dtype) {
     throw new RangeError(`signedPower: p must be ${x.dtype} [${channels}] to match the last axis of x ${shapeText(x.shape)}, got ${p.dtype} ${shapeText(p.shape)}`);
   }
-  if (!(eps > 0) || !Number.isFinite(eps)) throw new RangeError(`signedPower: eps must be a positive number, got ${eps}`);
+  if (!(eps > 0) || !Number.isFinite(eps)) throw new RangeError(`signedPower: eps must be a positive number, got ${valueText(eps)}`);
   const rows = channels === 0 ? 0 : x.size / channels;
   const out = outputTensor(x.shape, x.dtype);
   backend().signedPower(num(x), rows, channels, num(p), eps, num(out));

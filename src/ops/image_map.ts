@@ -96,7 +96,7 @@ function mapCoordinatesImpl(op: string, inputsIn: Input, coordinatesIn: Input | 
   const planes = unstack(coords, 0);
   const pos = Float64Array.from(num(coords), Number);
   for (const v of pos) {
-    if (!Number.isFinite(v)) throw new RangeError(`${op}: coordinates must be finite, got ${v}`);
+    if (!Number.isFinite(v)) throw new RangeError(`${op}: coordinates must be finite, got ${valueText(v)}`);
   }
   // Per axis, its interpolation nodes: the fixed index of every point, whether the raw index is inside, and the node's weight.
   const axes = x.shape.map((size, d) => {

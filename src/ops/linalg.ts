@@ -10,6 +10,7 @@ import { moveaxis } from "./arrange.js";
 import { svd } from "./linalg_decompose.js";
 import { installMethods } from "./methods.js";
 import * as sym from "./symbolic.js";
+import { valueText } from "../tensor/value_text.js";
 
 function text(t: Tensor): string {
   return `${t.dtype} ${shapeText(t.shape)}`;
@@ -159,7 +160,7 @@ function masked(op: string, xIn: Input, keep: (i: number, j: number) => boolean)
 }
 
 function integerArg(op: string, name: string, v: number): void {
-  if (!Number.isInteger(v)) throw new RangeError(`${op}: ${name} must be an integer, got ${v}`);
+  if (!Number.isInteger(v)) throw new RangeError(`${op}: ${name} must be an integer, got ${valueText(v)}`);
 }
 
 /**

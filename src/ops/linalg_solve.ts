@@ -228,7 +228,7 @@ function lstsqEager(aIn: Input, bIn: Input, rcond: number | null = null): Tensor
   if (b.rank !== a.rank || b.shape[b.rank - 2] !== m) {
     throw new RangeError(`${op}: b ${text(b0)} must be [..., ${m}] or [..., ${m}, k] for a ${text(a)} (its rows matching a's ${m})`);
   }
-  if (rcond !== null && !(rcond >= 0)) throw new RangeError(`${op}: rcond must be a number >= 0 or null, got ${rcond}`);
+  if (rcond !== null && !(rcond >= 0)) throw new RangeError(`${op}: rcond must be a number >= 0 or null, got ${valueText(rcond)}`);
   const cut = rcond ?? 2.220446049250313e-16 * Math.max(m, n);
   const x = viaFloat64([a, b], (a64, b64) => {
     const out = noGrad(() => {

@@ -36,7 +36,7 @@ function psnrEager(x1In: Input, x2In: Input, maxVal: number): Tensor {
   if (x1.rank !== x2.rank || x1.shape.some((d, i) => d !== x2.shape[i])) {
     throw new RangeError(`${op}: x1 ${shapeText(x1.shape)} and x2 ${shapeText(x2.shape)} must have the same shape`);
   }
-  if (!(maxVal > 0)) throw new RangeError(`${op}: maxVal must be a positive number, got ${maxVal}`);
+  if (!(maxVal > 0)) throw new RangeError(`${op}: maxVal must be a positive number, got ${valueText(maxVal)}`);
   const mse = mean(squaredDifference(x1, x2));
   return sub(20 * Math.log10(maxVal), mul(log(mse), 10 / Math.LN10));
 }

@@ -8,6 +8,7 @@ import { gather, reshape } from "./shape.js";
 import { moveaxis } from "./arrange.js";
 import { sort } from "./sort.js";
 import * as sym from "./symbolic.js";
+import { valueText } from "../tensor/value_text.js";
 
 export type QuantileMethod = "linear" | "lower" | "higher" | "midpoint" | "nearest";
 const METHODS: readonly QuantileMethod[] = ["linear", "lower", "higher", "midpoint", "nearest"];
@@ -38,7 +39,7 @@ function quantileEager(xIn: Input, q: number | readonly number[] | Tensor, axis:
   if (qt.rank > 1) throw new RangeError(`${op}: q must be a number or a 1-D list of probabilities, got shape ${shapeText(qt.shape)}`);
   const qs = Array.from(qt.dataSync() as ArrayLike<number>, Number);
   const badQ = qs.find((v) => !(v >= 0 && v <= 1));
-  if (badQ !== undefined) throw new RangeError(`${op}: every q must be a probability in [0, 1], got ${badQ}`);
+  if (badQ !== undefined) throw new RangeError(`${op}: every q must be a probability in [0, 1], got ${valueText(badQ)}`);
   const axes = axis === null ? x.shape.map((_, i) => i) : (typeof axis === "number" ? [axis] : [...axis]).map((v) => normalizeAxis(v, x.rank, op));
   if (new Set(axes).size !== axes.length) throw new RangeError(`${op}: repeated axis in ${JSON.stringify(axis)}`);
   if (axes.some((d) => x.shape[d] === 0) || x.size === 0) throw new RangeError(`${op}: cannot take quantiles over an empty axis of x ${x.dtype} ${shapeText(x.shape)}`);

@@ -25,7 +25,7 @@ export interface RandomDistOptions {
 /** The parameter's values, one per output element (float64 numbers). */
 function paramValues(op: string, name: string, p: RandomParam, shape: number[]): Float64Array | number {
   if (typeof p === "number") {
-    if (!Number.isFinite(p)) throw new RangeError(`random.${op}: ${name} must be finite, got ${p}`);
+    if (!Number.isFinite(p)) throw new RangeError(`random.${op}: ${name} must be finite, got ${valueText(p)}`);
     return p;
   }
   const t = toTensor(p, `random.${op}`, name);
@@ -67,7 +67,7 @@ function gammaDraw(g: RandomGenerator, alpha: number): number {
 
 function checkPositive(op: string, name: string, v: Float64Array | number): void {
   const bad = typeof v === "number" ? (v > 0 ? null : v) : v.find((x) => !(x > 0 && Number.isFinite(x)));
-  if (bad !== null && bad !== undefined) throw new RangeError(`random.${op}: ${name} must be > 0, got ${bad}`);
+  if (bad !== null && bad !== undefined) throw new RangeError(`random.${op}: ${name} must be > 0, got ${valueText(bad)}`);
 }
 
 /** keras.random.gamma(shape, alpha): Gamma(alpha, scale 1) values (mean alpha, variance alpha). */
@@ -131,8 +131,8 @@ export function binomial(shape: Shape, counts: RandomParam, probabilities: Rando
   const out = allocStorage(d, sizeOf(s));
   for (let i = 0; i < out.length; i++) {
     const ni = at(n, i), pi = at(p, i);
-    if (!Number.isInteger(ni) || ni < 0) throw new RangeError(`random.binomial: counts must be integers >= 0, got ${ni}`);
-    if (!(pi >= 0 && pi <= 1)) throw new RangeError(`random.binomial: probabilities must be in [0, 1], got ${pi}`);
+    if (!Number.isInteger(ni) || ni < 0) throw new RangeError(`random.binomial: counts must be integers >= 0, got ${valueText(ni)}`);
+    if (!(pi >= 0 && pi <= 1)) throw new RangeError(`random.binomial: probabilities must be in [0, 1], got ${valueText(pi)}`);
     out[i] = binomialDraw(g, ni, pi);
   }
   return new Tensor(out, s, d);

@@ -8,6 +8,7 @@ import { max } from "./reduce.js";
 import { concat, gather, oneHot, pad, reshape } from "./shape.js";
 import { integerValues } from "./indices.js";
 import * as sym from "./symbolic.js";
+import { valueText } from "../tensor/value_text.js";
 
 /*
  * Scatters and segment reductions (tf.scatterND, tf.tensorScatterUpdate, tf.unsortedSegmentSum;
@@ -215,7 +216,7 @@ export function multiHot(inputsIn: Input, numClasses: number, axis = -1, dtype: 
   const x = toTensor(inputsIn, op, "inputs");
   if (x.rank !== 1 && x.rank !== 2) throw new RangeError(`${op}: inputs must be [k] or [batch, k] class ids, got ${text(x)}`);
   if (axis !== -1 && axis !== x.rank) {
-    throw new RangeError(`${op}: only axis = -1 (classes last) is supported, got ${axis}`);
+    throw new RangeError(`${op}: only axis = -1 (classes last) is supported, got ${valueText(axis)}`);
   }
   if (!Number.isInteger(numClasses) || numClasses < 0) throw new RangeError(`${op}: numClasses must be a non-negative integer, got ${numClasses}`);
   const hot = oneHot(x, numClasses, 1, 0, dtype);

@@ -6,6 +6,7 @@ import { type Input, toTensor } from "./engine.js";
 import { logicalXor, sub } from "./math.js";
 import { slice } from "./shape.js";
 import * as sym from "./symbolic.js";
+import { valueText } from "../tensor/value_text.js";
 
 /** keras.ops.diff(a, n = 1, axis = -1) (numpy.diff): the n-th forward difference along `axis` (n fewer elements; bool: "not equal"). */
 function diffEager(aIn: Input, n = 1, axis = -1): Tensor {
@@ -34,7 +35,7 @@ export const diff = sym.withSymbolic(diffEager, (a, n = 1, axis = -1) => sym.sym
  */
 export function logspace(start: number, stop: number, num = 50, endpoint = true, base = 10, dtype: DType = "float32"): Tensor {
   const op = "logspace";
-  if (!Number.isInteger(num) || num < 0) throw new RangeError(`${op}: num must be a non-negative integer, got ${num}`);
+  if (!Number.isInteger(num) || num < 0) throw new RangeError(`${op}: num must be a non-negative integer, got ${valueText(num)}`);
   if (!isFloatDType(dtype)) throw new TypeError(`${op}: dtype must be float32 or float64, got ${dtype}`);
   const div = endpoint ? num - 1 : num;
   const step = div > 0 ? (stop - start) / div : 0;

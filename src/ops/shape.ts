@@ -7,6 +7,7 @@ import { type Input, backend, emptyTensor, num, raw, record, toTensor } from "./
 import { sum } from "./reduce.js";
 import { installMethods } from "./methods.js";
 import * as sym from "./symbolic.js";
+import { valueText } from "../tensor/value_text.js";
 
 function text(t: Tensor): string {
   return `${t.dtype} ${shapeText(t.shape)}`;
@@ -311,7 +312,7 @@ export function stridedSlice(
   dense.forEach((s, d) => {
     const dim = x.shape[d];
     if (!Number.isInteger(s.begin) || !Number.isInteger(s.end) || !Number.isInteger(s.stride)) {
-      throw new RangeError(`${op}: begin/end/strides must be integers, got ${s.begin}:${s.end}:${s.stride} for axis ${d}`);
+      throw new RangeError(`${op}: begin/end/strides must be integers, got ${valueText(s.begin)}:${s.end}:${s.stride} for axis ${d}`);
     }
     if (s.stride === 0) throw new RangeError(`${op}: strides[${d}] is 0; a stride must be nonzero`);
     if (s.shrink) {
@@ -599,7 +600,7 @@ export function oneHot(indicesIn: Input, depth: number, onValue = 1, offValue = 
   const op = "oneHot";
   const it = indicesTensor(op, indicesIn);
   const idx = indexArray(op, it, "indices");
-  if (!Number.isInteger(depth) || depth < 0) throw new RangeError(`${op}: depth must be a non-negative integer, got ${depth}`);
+  if (!Number.isInteger(depth) || depth < 0) throw new RangeError(`${op}: depth must be a non-negative integer, got ${valueText(depth)}`);
   const shape = [...it.shape, depth];
   if (dtype === "int64") {
     const tmp = new Int32Array(idx.length * depth);

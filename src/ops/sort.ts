@@ -124,7 +124,7 @@ function inTopKEager(targetsIn: Input, predictionsIn: Input, k: number): Tensor 
   if (p.rank !== 2 || t.rank !== 1 || t.shape[0] !== p.shape[0]) {
     throw new RangeError(`${op}: needs targets [n] and predictions [n, classes], got ${shapeText(t.shape)} and ${shapeText(p.shape)}`);
   }
-  if (!Number.isInteger(k) || k < 0) throw new RangeError(`${op}: k must be a non-negative integer, got ${k}`);
+  if (!Number.isInteger(k) || k < 0) throw new RangeError(`${op}: k must be a non-negative integer, got ${valueText(k)}`);
   const classes = p.shape[1];
   const bad = (storageOf(t) as Int32Array).findIndex((c) => c < 0 || c >= classes);
   if (bad >= 0) {

@@ -3,6 +3,7 @@ import type { Variable } from "../tensor/variable.js";
 import { add, mul, sign, sub } from "../ops/math.js";
 import { numberOption, type ConfigDict } from "./config.js";
 import { Optimizer, type OptimizerOptions } from "./optimizer.js";
+import { valueText } from "../tensor/value_text.js";
 
 export interface LionOptions extends OptimizerOptions {
   /** Weight of the old momentum in the direction whose sign is taken, in (0, 1]. Default 0.9. */
@@ -28,7 +29,7 @@ export class Lion extends Optimizer {
     const beta1 = numberOption("Lion", "beta1", o.beta1, 0.9);
     // Keras' own rule: beta1 = 0 makes Lion sign-SGD, and outside [0, 1] the interpolation extrapolates.
     if (beta1 <= 0 || beta1 > 1) {
-      throw new RangeError(`Lion: beta1 must be in (0, 1] (with 0 Lion degenerates to sign-SGD), got ${beta1}; Keras' default is 0.9`);
+      throw new RangeError(`Lion: beta1 must be in (0, 1] (with 0 Lion degenerates to sign-SGD), got ${valueText(beta1)}; Keras' default is 0.9`);
     }
     this.beta1 = beta1;
     this.beta2 = numberOption("Lion", "beta2", o.beta2, 0.99, { min: 0, max: 1 });

@@ -111,7 +111,7 @@ export class Figure {
   /** The figure as PNG bytes, `width·scale` × `height·scale` pixels (rounded) on a white background. */
   async toPNG(opts: PngOptions = {}): Promise<Buffer> {
     const scale = opts.scale ?? this.pngScale;
-    if (!(scale > 0 && scale <= 16)) throw new RangeError(`Figure.toPNG: scale must be within (0, 16], got ${scale}`);
+    if (!(scale > 0 && scale <= 16)) throw new RangeError(`Figure.toPNG: scale must be within (0, 16], got ${valueText(scale)}`);
     const render = await loadRenderer();
     const font = resolveFonts();
     const image = await render(this.#svg, {

@@ -4,6 +4,7 @@
  * of several runs with its confidence interval, mean ± t_{(1+ci)/2, n-1} · s / √n (s the sample
  * standard deviation, ddof = 1, as scipy.stats.sem).
  */
+import { valueText } from "../tensor/value_text.js";
 
 /** ln Γ(x) for x > 0 (Lanczos approximation, g = 671/128, 14 terms, as Numerical Recipes 3rd ed.; ~1e-15). */
 export function logGamma(x: number): number {
@@ -13,7 +14,7 @@ export function logGamma(x: number): number {
     -0.210264441724104883e-3, 0.217439618115212643e-3, -0.164318106536763890e-3, 0.844182239838527433e-4,
     -0.261908384015814087e-4, 0.368991826595316234e-5,
   ];
-  if (!(x > 0)) throw new RangeError(`logGamma: x must be positive, got ${x}`);
+  if (!(x > 0)) throw new RangeError(`logGamma: x must be positive, got ${valueText(x)}`);
   let y = x;
   let tmp = x + 5.2421875;
   tmp = (x + 0.5) * Math.log(tmp) - tmp;
@@ -70,8 +71,8 @@ export function tCdf(t: number, df: number): number {
  * `tQuantile(0.975, 2)` = 4.3027 (the 95% interval of three runs).
  */
 export function tQuantile(p: number, df: number): number {
-  if (!(df > 0)) throw new RangeError(`tQuantile: degrees of freedom must be positive, got ${df}; a confidence interval needs at least two runs`);
-  if (!(p >= 0 && p <= 1)) throw new RangeError(`tQuantile: probability must be within [0, 1], got ${p}`);
+  if (!(df > 0)) throw new RangeError(`tQuantile: degrees of freedom must be positive, got ${valueText(df)}; a confidence interval needs at least two runs`);
+  if (!(p >= 0 && p <= 1)) throw new RangeError(`tQuantile: probability must be within [0, 1], got ${valueText(p)}`);
   if (p === 0) return -Infinity;
   if (p === 1) return Infinity;
   if (p === 0.5) return 0;
@@ -107,7 +108,7 @@ export interface ConfidenceBand {
  * length (early stopping): an epoch counts the runs that reached it.
  */
 export function confidenceBand(runs: readonly (readonly number[])[], ci = 0.95): ConfidenceBand {
-  if (!(ci > 0 && ci < 1)) throw new RangeError(`confidenceBand: ci must be strictly between 0 and 1 (e.g. 0.95), got ${ci}`);
+  if (!(ci > 0 && ci < 1)) throw new RangeError(`confidenceBand: ci must be strictly between 0 and 1 (e.g. 0.95), got ${valueText(ci)}`);
   if (!Array.isArray(runs) || runs.length === 0) throw new Error("confidenceBand: no runs given; pass one array of values per run, e.g. [[0.9, 0.5], [0.8, 0.4]]");
   const len = Math.max(...runs.map((r) => r.length));
   const out: ConfidenceBand = { mean: [], lower: [], upper: [], std: [], count: [] };

@@ -2,6 +2,7 @@ import { type DType, type TypedArray, allocStorage, assertDType, dtypeOfTypedArr
 import { type Shape, assertShape, sizeOf, shapeText } from "./shape.js";
 import { Tensor, type NestedArray, storageOf } from "./tensor.js";
 import { floatx } from "./config.js";
+import { valueText } from "./value_text.js";
 
 export type TensorLike = NestedArray | TypedArray | bigint | readonly bigint[] | Tensor;
 
@@ -206,7 +207,7 @@ export function range(start: number, limit?: number, delta = 1, dtype?: DType): 
 }
 
 export function linspace(start: number, stop: number, num: number, dtype: DType = "float32"): Tensor {
-  if (!Number.isInteger(num) || num < 0) throw new RangeError(`linspace: num must be a non-negative integer, got ${num}`);
+  if (!Number.isInteger(num) || num < 0) throw new RangeError(`linspace: num must be a non-negative integer, got ${valueText(num)}`);
   const vals = new Float64Array(num);
   const step = num > 1 ? (stop - start) / (num - 1) : 0;
   for (let i = 0; i < num; i++) vals[i] = start + i * step;

@@ -93,7 +93,7 @@ let globalGenerator = new RandomGenerator((Math.random() * 2 ** 32) >>> 0);
 
 /** tf.random.setSeed(n): every later random draw (weights, shuffles, dropout) repeats exactly. */
 export function setSeed(seed: number): void {
-  if (!Number.isFinite(seed)) throw new RangeError(`random.setSeed: seed must be a finite number, got ${seed}`);
+  if (!Number.isFinite(seed)) throw new RangeError(`random.setSeed: seed must be a finite number, got ${valueText(seed)}`);
   globalGenerator = new RandomGenerator(seed);
 }
 
