@@ -17,12 +17,13 @@ import type { Variable } from "../tensor/variable.js";
 import { Tensor } from "../tensor/tensor.js";
 import { shapeText, shapesEqual } from "../tensor/shape.js";
 import type { DType, TypedArray } from "../tensor/dtype.js";
-import { Layer, toSnakeCase } from "../layers/layer.js";
+import { Layer, type VariableStore, ownVariables, toSnakeCase } from "../layers/layer.js";
 import { Model } from "../models/model.js";
 import { Sequential } from "../models/sequential.js";
 import { Optimizer } from "../optimizers/index.js";
 import type { H5Array, Hdf5File } from "./h5.js";
 import { ModelFileError } from "./file_error.js";
+import { valueText } from "../tensor/value_text.js";
 
 /** One saveable object and where its variables live. */
 export interface StateEntry {
@@ -43,19 +44,7 @@ export function varsGroup(path: string): string {
   return path === "" ? "vars" : `${path}/vars`;
 }
 
-/**
- * A layer's own variables in Keras' order: created trainable first, then the rest (layer.weights'
- * order). Keras keeps a variable in the list it was tracked in when its `trainable` flag changes
- * later, so a weight frozen on its own keeps its slot.
- */
-export function ownVariables(layer: Layer): Variable[] {
-  // A layer whose own variables include one of a sub-layer's (SpectralNormalization tracks the
-  // wrapped kernel, as Keras' attribute tracking does) lists them itself.
-  const declared = (layer as unknown as { kerasOwnVariables?: () => Variable[] }).kerasOwnVariables;
-  if (typeof declared === "function") return declared.call(layer);
-  const inSubLayers = new Set(layer.subLayers.flatMap((l) => l.weights));
-  return layer.weights.filter((w) => !inSubLayers.has(w));
-}
+export { ownVariables } from "../layers/layer.js";
 
 /** The variables an entry saves (an optimizer's as they are now). */
 export function entryVariables(e: StateEntry): Variable[] {
@@ -167,8 +156,27 @@ export function writeState(h5: Hdf5File, entries: readonly StateEntry[]): void {
     const group = varsGroup(e.path);
     h5.ensureGroup(group);
     h5.writeTextAttr(group, "name", e.name);
+    if (e.layer && e.layer.saveOwnVariables !== Layer.prototype.saveOwnVariables) {
+      for (const [key, t] of Object.entries(ownStore(e.layer, e.label))) h5.writeArray(`${group}/${key}`, { shape: [...t.shape], dtype: t.dtype, data: t.dataSync() as TypedArray });
+      continue;
+    }
     entryVariables(e).forEach((v, i) => h5.writeArray(`${group}/${i}`, variableArray(v)));
   }
+}
+
+/** What a layer's own saveOwnVariables puts in its store, checked before anything is written. */
+function ownStore(layer: Layer, label: string): VariableStore {
+  const store: VariableStore = {};
+  layer.saveOwnVariables(store);
+  for (const [key, t] of Object.entries(store)) {
+    if (key === "" || key.includes("/") || key === "." || key === "..") {
+      throw new TypeError(`saving ${label}: saveOwnVariables used the key ${JSON.stringify(key)}; a key names one dataset of the layer's vars group, so it must be non-empty and hold no "/"`);
+    }
+    if (!(t instanceof Tensor)) {
+      throw new TypeError(`saving ${label}: saveOwnVariables put ${valueText(t)} under "${key}"; store a tensor (a Variable, or tf.constant(values) for other state)`);
+    }
+  }
+  return store;
 }
 
 export interface ReadStateOptions {
@@ -205,6 +213,7 @@ const FLOATS: readonly DType[] = ["float32", "float64"];
 export function readState(h5: Hdf5File, entries: readonly StateEntry[], opts: ReadStateOptions = {}): void {
   const problems: string[] = [];
   const assignments: [Variable, Tensor][] = [];
+  const ownLoads: [StateEntry, VariableStore, string][] = [];
   const legacyPaths = h5.kind("_layer_checkpoint_dependencies") === "group";
   const byName = opts.byName ? groupsByName(h5) : null;
   if (byName) {
@@ -241,6 +250,16 @@ export function readState(h5: Hdf5File, entries: readonly StateEntry[], opts: Re
       continue;
     }
     const names = kind === "group" ? h5.children(group) : [];
+    if (e.layer && e.layer.loadOwnVariables !== Layer.prototype.loadOwnVariables) {
+      // The layer reads its own group: its datasets by key, handed over once the rest of the file fits.
+      const store: VariableStore = {};
+      for (const n of names) {
+        const a = h5.readArray(`${group}/${n}`);
+        store[n] = new Tensor(a.data as never, a.shape, a.dtype);
+      }
+      ownLoads.push([e, store, group]);
+      continue;
+    }
     let vars = entryVariables(e);
     if (e.optimizer) {
       if (names.length === 0) continue;
@@ -290,6 +309,13 @@ export function readState(h5: Hdf5File, entries: readonly StateEntry[], opts: Re
   }
   if (problems.length > 0) {
     throw new ModelFileError(h5.display, `does not match the model: ${problems.join("; ")}. Build the same architecture, or pass { skipMismatch: true } to load what fits`);
+  }
+  for (const [e, store, group] of ownLoads) {
+    try {
+      (e.layer as Layer).loadOwnVariables(store);
+    } catch (err) {
+      throw new ModelFileError(h5.display, `${e.label}: its loadOwnVariables failed on the file's "${group}" (keys ${Object.keys(store).map((k) => `"${k}"`).join(", ") || "none"}): ${(err as Error).message}`);
+    }
   }
   for (const [v, t] of assignments) v.assign(t);
 }

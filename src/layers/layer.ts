@@ -43,6 +43,9 @@ let symbolicInputDTypes: DType[] | null = null;
 
 export type { LayerShape };
 
+/** What saveOwnVariables fills and loadOwnVariables reads: a layer's saved values by key ("0", "1", ... for its weights). */
+export type VariableStore = Record<string, Tensor>;
+
 export type LayerInput = Tensor | SymbolicTensor | readonly (Tensor | SymbolicTensor)[];
 
 /** The interface of a layer instance that can be called like a function: layer(x). */
@@ -237,6 +240,40 @@ export abstract class Layer {
       for (const m of sub.metrics) found.add(m);
     }
     return [...found];
+  }
+
+  /**
+   * Keras' save_own_variables: puts what the layer saves into `store`, a dataset of its `vars`
+   * group per key: its own weights under "0", "1", ... Override it, with loadOwnVariables, to save
+   * more (as Keras' saving guide does): call super, then `store.extra = tensor`.
+   */
+  saveOwnVariables(store: VariableStore): void {
+    ownVariables(this).forEach((v, i) => {
+      store[String(i)] = v;
+    });
+  }
+
+  /**
+   * Keras' load_own_variables: sets the layer's own weights from `store` (the datasets of its
+   * `vars` group by key, as saveOwnVariables wrote them), checking their number and shapes.
+   */
+  loadOwnVariables(store: Readonly<VariableStore>): void {
+    const where = `${this.className} ${this.name}.loadOwnVariables`;
+    const vars = ownVariables(this);
+    const keys = Object.keys(store);
+    if (keys.length !== vars.length) {
+      throw new RangeError(
+        `${where}: the store holds ${keys.length} value(s) (${keys.map((k) => `"${k}"`).join(", ") || "none"}) but the layer has ${vars.length} weight(s) ` +
+          `(${vars.map((v) => `${v.name} ${shapeText(v.shape)}`).join(", ") || "none"}); a layer that saves more in saveOwnVariables must load it in its own loadOwnVariables`,
+      );
+    }
+    const values = vars.map((v, i) => {
+      const t = store[String(i)];
+      if (!(t instanceof Tensor)) throw new TypeError(`${where}: the store has no tensor under "${i}" for weight ${v.name}; its keys are ${keys.map((k) => `"${k}"`).join(", ")}`);
+      if (!shapesEqual(t.shape, v.shape)) throw new RangeError(`${where}: "${i}" has shape ${shapeText(t.shape)} but weight ${v.name} has shape ${shapeText(v.shape)}`);
+      return t.dtype === v.dtype ? t : cast(t, v.dtype);
+    });
+    vars.forEach((v, i) => v.assign(values[i]));
   }
 
   /**
@@ -705,4 +742,18 @@ function checkDeclaredShape(layer: Layer, shape: LayerShape): void {
 /** Whether a layer is a model (it has compile): layers cannot import Model, which extends Layer. */
 function isTrainer(layer: Layer): boolean {
   return typeof (layer as unknown as { compile?: unknown }).compile === "function";
+}
+
+/**
+ * A layer's own variables in Keras' order: created trainable first, then the rest (layer.weights'
+ * order). Keras keeps a variable in the list it was tracked in when its `trainable` flag changes
+ * later, so a weight frozen on its own keeps its slot.
+ */
+export function ownVariables(layer: Layer): Variable[] {
+  // A layer whose own variables include one of a sub-layer's (SpectralNormalization tracks the
+  // wrapped kernel, as Keras' attribute tracking does) lists them itself.
+  const declared = (layer as unknown as { kerasOwnVariables?: () => Variable[] }).kerasOwnVariables;
+  if (typeof declared === "function") return declared.call(layer);
+  const inSubLayers = new Set(layer.subLayers.flatMap((l) => l.weights));
+  return layer.weights.filter((w) => !inSubLayers.has(w));
 }
