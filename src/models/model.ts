@@ -334,7 +334,7 @@ export class Model extends Layer {
 
   /**
    * Keras' model.metrics: the loss tracker (once compiled), the keras.metrics objects held in the
-   * model's own properties, then the compiled metrics. fit and evaluate reset them all at the start
+   * model's own properties and its layers' (Layer.metrics), then the compiled metrics. fit and evaluate reset them all at the start
    * of each epoch and run; override it (`get metrics()`) to list a custom step's own trackers.
    */
   override get metrics(): ModelMetric[] {
