@@ -145,8 +145,8 @@ export function stateEntries(model: Model, includeOptimizer: boolean): StateEntr
   return out;
 }
 
-/** A variable's value as a dataset. */
-export function variableArray(v: Variable): H5Array {
+/** A variable's (or a saveOwnVariables tensor's) value as a dataset. */
+export function variableArray(v: Tensor): H5Array {
   return { shape: [...v.shape], dtype: v.dtype, data: v.dataSync() as TypedArray };
 }
 
@@ -157,7 +157,7 @@ export function writeState(h5: Hdf5File, entries: readonly StateEntry[]): void {
     h5.ensureGroup(group);
     h5.writeTextAttr(group, "name", e.name);
     if (e.layer && e.layer.saveOwnVariables !== Layer.prototype.saveOwnVariables) {
-      for (const [key, t] of Object.entries(ownStore(e.layer, e.label))) h5.writeArray(`${group}/${key}`, { shape: [...t.shape], dtype: t.dtype, data: t.dataSync() as TypedArray });
+      for (const [key, t] of Object.entries(ownStore(e.layer, e.label))) h5.writeArray(`${group}/${key}`, variableArray(t));
       continue;
     }
     entryVariables(e).forEach((v, i) => h5.writeArray(`${group}/${i}`, variableArray(v)));
@@ -170,7 +170,7 @@ function ownStore(layer: Layer, label: string): VariableStore {
   layer.saveOwnVariables(store);
   for (const [key, t] of Object.entries(store)) {
     if (key === "" || key.includes("/") || key === "." || key === "..") {
-      throw new TypeError(`saving ${label}: saveOwnVariables used the key ${JSON.stringify(key)}; a key names one dataset of the layer's vars group, so it must be non-empty and hold no "/"`);
+      throw new TypeError(`saving ${label}: saveOwnVariables used the key ${JSON.stringify(key)}; a key names one dataset of the layer's vars group, so it must be a name other than "." or "..", non-empty and without "/"`);
     }
     if (!(t instanceof Tensor)) {
       throw new TypeError(`saving ${label}: saveOwnVariables put ${valueText(t)} under "${key}"; store a tensor (a Variable, or tf.constant(values) for other state)`);

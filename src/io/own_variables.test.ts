@@ -1,13 +1,12 @@
 // Keras' save_own_variables / load_own_variables: a custom layer saving more than its weights.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tf from "../index.js";
 import { Hdf5File } from "./h5.js";
 import { ZipArchive } from "./zip.js";
-import { readFileSync } from "node:fs";
 
 const { layers, models } = tf;
 

@@ -129,7 +129,7 @@ export function layerBuildConfig(layer: Layer): BuildConfig | null {
     return { shapes_dict: { sequences_shape: shapeJson(sequences), initial_state_shape: states.map(shapeJson) } };
   }
   // A layer Keras builds from other shapes than its input list's (the attention layers) says so.
-  const own = (layer as { kerasBuildConfig?: () => { input_shape: JsonValue } | { shapes_dict: JsonObject } | null }).kerasBuildConfig?.();
+  const own = (layer as { kerasBuildConfig?: () => BuildConfig | null }).kerasBuildConfig?.();
   return own ?? { input_shape: shapeJson(layer.builtInputShape) };
 }
 
@@ -371,7 +371,7 @@ function checkLayer(x: unknown, where: string): Layer {
 function buildFromConfig(layer: Layer, buildConfig: unknown, where: string, strict = false): void {
   if (!isRecord(buildConfig) || layer.built) return;
   const shapesDict = buildConfig.shapes_dict;
-  if (shapesDict !== undefined && shapesDict !== null && takesInitialState(layer) && isRecord(shapesDict) && Array.isArray(shapesDict.sequences_shape)) {
+  if (takesInitialState(layer) && isRecord(shapesDict) && Array.isArray(shapesDict.sequences_shape)) {
     const states = shapesDict.initial_state_shape;
     const stateShapes = states === undefined || states === null ? [] : Array.isArray(states) && Array.isArray(states[0]) ? states : [states];
     try {
