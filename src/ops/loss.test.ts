@@ -184,3 +184,15 @@ test("cross-entropies of softmax/sigmoid outputs use their logits, as Keras' Ten
   const copy = tf.constant(probs.dataSync().slice(), [1, 2], "float64");
   assert.ok(Math.abs(tf.categoricalCrossentropy(tf.constant([[1, 0]], "float64"), copy).item() - -Math.log(1e-7)) < 1e-6);
 });
+
+test("sparseCategoricalCrossentropy's errors name it and its yTrue/yPred, not the internal sparseSoftmaxCrossEntropyWithLogits", () => {
+  const probs = tf.constant([[0.1, 0.7, 0.2], [0.3, 0.3, 0.4]]);
+  for (const fromLogits of [false, true]) {
+    assert.throws(() => tf.ops.sparseCategoricalCrossentropy(tf.constant([1, 3]), probs, fromLogits),
+      (e: Error) => /^sparseCategoricalCrossentropy: label 3 at flat index 1 is out of range for 3 classes \(valid labels are 0\.\.2\)/.test(e.message) && !/sparseSoftmax/.test(e.message));
+  }
+  assert.throws(() => tf.sparseCategoricalCrossentropy(tf.constant([1, 2, 0]), probs),
+    /^RangeError: sparseCategoricalCrossentropy: yTrue \(3,\) must have the shape of yPred \(2, 3\) without its last \(class\) axis.*use categoricalCrossentropy/);
+  // The tf.nn op keeps its own name.
+  assert.throws(() => tf.sparseSoftmaxCrossEntropyWithLogits(tf.constant([1, 3]), probs), /^RangeError: sparseSoftmaxCrossEntropyWithLogits: label 3/);
+});

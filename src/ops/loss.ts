@@ -128,11 +128,20 @@ export function sparseSoftmaxCrossEntropyWithLogits(labelsIn: Input, logitsIn: I
     throw new TypeError(`${op}: labels must be int32 or int64 class indices, got ${describe(labels)}; cast with tf.cast(labels, "int32")`);
   }
   if (logits.rank === 0) throw new RangeError(`${op}: logits must have rank >= 1 (a class axis), got a scalar`);
+  return sparseXent({ op, labels: "labels", logits: "logits", oneHot: "softmaxCrossEntropyWithLogits" }, labels, logits);
+}
+
+/** How errors name the op the user called and its arguments (the Keras loss reaches sparseXent too). */
+interface XentNames { op: string; labels: string; logits: string; oneHot: string }
+
+/** The sparse cross-entropy of checked int labels and float logits (rank >= 1), its errors naming `names`. */
+function sparseXent(names: XentNames, labels: Tensor, logits: Tensor): Tensor {
+  const op = names.op;
   const lossShape = logits.shape.slice(0, -1);
   if (!shapesEqual(labels.shape, lossShape)) {
     throw new RangeError(
-      `${op}: labels ${shapeText(labels.shape)} must have the shape of logits ${shapeText(logits.shape)} without its last (class) axis, ` +
-        `i.e. ${shapeText(lossShape)}; for one-hot labels use softmaxCrossEntropyWithLogits`,
+      `${op}: ${names.labels} ${shapeText(labels.shape)} must have the shape of ${names.logits} ${shapeText(logits.shape)} without its last (class) axis, ` +
+        `i.e. ${shapeText(lossShape)}; for one-hot labels use ${names.oneHot}`,
     );
   }
   const classes = logits.shape[logits.rank - 1];
@@ -144,7 +153,7 @@ export function sparseSoftmaxCrossEntropyWithLogits(labelsIn: Input, logitsIn: I
   const loss = emptyTensor(lossShape, logits.dtype);
   const out = num(loss);
   for (let r = 0; r < rows; r++) out[r] = -ls[r * classes + idx[r]];
-  record(op, [logits], loss, ([dy]) => {
+  record("sparseSoftmaxCrossEntropyWithLogits", [logits], loss, ([dy]) => {
     const oneHot = emptyTensor(logits.shape, logits.dtype);
     backend().oneHot(idx, classes, 1, 0, num(oneHot));
     return [mul(sub(softmax(logits), oneHot), expandLast(dy))];
@@ -244,7 +253,7 @@ export function sparseCategoricalCrossentropy(yTrueIn: Input, yPredIn: Input, op
     labels = new Tensor(castValues(storageOf(labels), labels.dtype, "int32") as Int32Array, labels.shape, "int32");
   }
   const logits = opts.fromLogits ? yPred : kerasLogits(yPred, "softmax", -1) ?? log(clipByValue(yPred, epsilon(), 1 - epsilon()));
-  return sparseSoftmaxCrossEntropyWithLogits(labels, logits);
+  return sparseXent({ op, labels: "yTrue", logits: "yPred", oneHot: "categoricalCrossentropy" }, labels, logits);
 }
 
 /**
