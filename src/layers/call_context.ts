@@ -66,6 +66,12 @@ export function inputMask(inputs: Tensor | readonly Tensor[]): Mask {
   return masks.some((m) => m !== null) ? masks : null;
 }
 
+/** The one mask of a single-input call (null when none), refusing a list of masks, naming the layer. */
+export function singleMask(layer: { className: string; name: string }, mask: Mask | undefined): Tensor | null {
+  if (Array.isArray(mask)) throw new TypeError(`${layer.className} ${layer.name}: expects one mask, got a list of ${mask.length}`);
+  return (mask as Tensor | null | undefined) ?? null;
+}
+
 export function hasMask(mask: Mask | undefined): boolean {
   if (mask === undefined || mask === null) return false;
   return Array.isArray(mask) ? mask.some((m) => m !== null) : true;

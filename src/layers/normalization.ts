@@ -1,14 +1,17 @@
 import type { Tensor } from "../tensor/tensor.js";
 import type { Variable } from "../tensor/variable.js";
-import { add, div, mul, sqrt, sub } from "../ops/math.js";
-import { reshape } from "../ops/shape.js";
-import { moments } from "../ops/reduce.js";
+import { add, cast, div, mul, sqrt, square, sub } from "../ops/math.js";
+import { expandDims, reshape } from "../ops/shape.js";
+import { moments, sum } from "../ops/reduce.js";
 import { batchNormalization } from "../ops/norm.js";
 import { noGrad } from "../ops/engine.js";
 import { batchNormInference, batchNormTraining } from "../ops/fused_norm.js";
 import { Layer, type CallOptions, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
 import { type GammaBetaArgs, type InitializerArg, resolveConstraint, resolveInitializer, resolveRegularizer, serializeObject, checkWeightOptions } from "./weights.js";
 import { single } from "./core.js";
+import { singleMask } from "./call_context.js";
+import { shapeText } from "../tensor/shape.js";
+import { epsilon } from "../tensor/config.js";
 import { valueText } from "../tensor/value_text.js";
 
 export interface BatchNormalizationArgs extends LayerArgs, GammaBetaArgs {
@@ -94,9 +97,21 @@ export class BatchNormalization extends Layer {
   call(inputs: Tensor | Tensor[], opts: CallOptions): Tensor {
     const x = single(inputs, this);
     const axis = this.channelAxis(x.rank);
+    const mask = singleMask(this, opts.mask);
+    if (mask !== null && mask.rank !== x.rank - 1) {
+      throw new RangeError(
+        `BatchNormalization ${this.name}: the mask must have one dimension less than the inputs; got mask.shape=${shapeText(mask.shape)}, ` +
+          `inputs.shape=${shapeText(x.shape)} (a sequence mask is [batch, steps] for inputs [batch, steps, features])`,
+      );
+    }
     // Parameters of shape [c] broadcast against x when the channel axis is last; otherwise reshape.
     const bshape = x.shape.map((d, i) => (i === axis ? d : 1));
     const view = (v: Tensor | null): Tensor | null => (v === null ? null : axis === x.rank - 1 ? v : reshape(v, bshape));
+    if (mask !== null && opts.training && this.trainable) {
+      const { mean, variance } = this.maskedMoments(x, mask, axis);
+      this.updateMovingStatistics(mean, variance);
+      return batchNormalization(x, view(mean)!, view(variance)!, view(this.beta), view(this.gamma), this.epsilon);
+    }
     // Channels last (the common case): one fused op per pass.
     const fused = axis === x.rank - 1 && (x.dtype === "float32" || x.dtype === "float64") && x.dtype === this.movingMean!.dtype;
     if (fused && opts.training && this.trainable) {
@@ -114,6 +129,30 @@ export class BatchNormalization extends Layer {
       return batchNormalization(x, view(mean)!, view(variance)!, view(this.beta), view(this.gamma), this.epsilon);
     }
     return batchNormalization(x, view(this.movingMean)!, view(this.movingVariance)!, view(this.beta), view(this.gamma), this.epsilon);
+  }
+
+  /**
+   * Keras 3.5's BatchNormalization._moments with a mask: each step weighs by its mask value w
+   * (expanded on the last axis), mean = sum(w * x) / (sum(w) + epsilon()) and
+   * variance = sum(w * (w * x - mean)^2) / (sum(w) + epsilon()), over every axis but the channel axis.
+   */
+  private maskedMoments(x: Tensor, mask: Tensor, axis: number): { mean: Tensor; variance: Tensor } {
+    const reduceAxes = x.shape.map((_, i) => i).filter((i) => i !== axis);
+    const w = expandDims(cast(mask, x.dtype), -1);
+    let weighted: Tensor;
+    try {
+      weighted = mul(w, x);
+    } catch {
+      throw new RangeError(
+        `BatchNormalization ${this.name}: the mask ${shapeText(mask.shape)} (expanded to ${shapeText(w.shape)}) does not broadcast against ` +
+          `the inputs ${shapeText(x.shape)}; give a mask of the inputs' shape without the last axis`,
+      );
+    }
+    const count = add(sum(w, reduceAxes, true), epsilon());
+    const mean = div(sum(weighted, reduceAxes, true), count);
+    const variance = div(sum(mul(w, square(sub(weighted, mean))), reduceAxes, true), count);
+    const c = [x.shape[axis]];
+    return { mean: reshape(mean, c), variance: reshape(variance, c) };
   }
 
   /**

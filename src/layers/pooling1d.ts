@@ -14,6 +14,7 @@ import { type CallOptions, Layer, type LayerShape, type Mask, layerOptions } fro
 import { type DataFormat, type DataFormatArgs, DATA_FORMAT_OPTIONS, callChannelsLast, checkDataFormat, sequenceChannelAxis, shapeChannelsLast } from "./data_format.js";
 import { layerShapeText } from "./symbolic.js";
 import { single } from "./core.js";
+import { singleMask } from "./call_context.js";
 import { type Size1DArg, as2D, checkRank3, from2D, padding1D, size1D } from "./conv1d.js";
 
 export interface Pooling1DArgs extends DataFormatArgs {
@@ -108,7 +109,7 @@ abstract class GlobalPooling1D extends Layer {
   protected abstract pool(x: Tensor, mask: Tensor | null): Tensor;
 
   call(inputs: Tensor | Tensor[], opts: CallOptions = {}): Tensor {
-    const mask = this.supportsMasking ? stepMask(this, opts.mask) : null;
+    const mask = this.supportsMasking ? singleMask(this, opts.mask) : null;
     return callChannelsLast(this.dataFormat, single(inputs, this), (x) => {
       checkRank3(`${this.className} ${this.name}`, x.shape);
       if (mask !== null && (mask.rank !== 2 || mask.shape[0] !== x.shape[0] || mask.shape[1] !== x.shape[1])) {
@@ -128,11 +129,6 @@ abstract class GlobalPooling1D extends Layer {
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), data_format: this.dataFormat, keepdims: this.keepdims };
   }
-}
-
-function stepMask(layer: Layer, mask: Mask | undefined): Tensor | null {
-  if (Array.isArray(mask)) throw new TypeError(`${layer.className} ${layer.name}: expects one mask, got a list of ${mask.length}`);
-  return (mask as Tensor | null | undefined) ?? null;
 }
 
 /**
