@@ -142,8 +142,7 @@ export const LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
   GaussianDropout: { cls: ctor(GaussianDropout), keys: ["rate", "seed"] },
   Rescaling: { cls: ctor(Rescaling), keys: ["scale", "offset"] },
   Resizing: {
-    cls: ctor(Resizing), keys: ["height", "width", "interpolation", "crop_to_aspect_ratio", "data_format"],
-    fixed: { pad_to_aspect_ratio: [false], fill_mode: ["constant"] }, ignore: ["fill_value"],
+    cls: ctor(Resizing), keys: ["height", "width", "interpolation", "crop_to_aspect_ratio", "pad_to_aspect_ratio", "fill_mode", "fill_value", "data_format"],
   },
   CenterCrop: { cls: ctor(CenterCrop), keys: ["height", "width", "data_format"] },
   RandomFlip: { cls: ctor(RandomFlip), keys: ["mode", "seed"] },

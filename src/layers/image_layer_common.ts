@@ -75,17 +75,8 @@ export function checkResizeInterpolation(where: string, v: unknown): ResizeInter
   throw new RangeError(`${where}: interpolation ${valueText(v)} is not supported; use "bilinear", "nearest", "bicubic", "lanczos3" or "lanczos5"${hint}`);
 }
 
-/**
- * Keras' smart_resize / crop_to_aspect_ratio: the largest centered window of the target's aspect
- * ratio, then a resize to [height, width].
- */
-export function cropToAspect(x: Tensor, height: number, width: number): Tensor {
-  const [, h, w, c] = x.shape;
-  const cropH = Math.max(Math.min(h, Math.trunc((w * height) / width)), 1);
-  const cropW = Math.max(Math.min(w, Math.trunc((h * width) / height)), 1);
-  const top = Math.trunc((h - cropH) / 2), left = Math.trunc((w - cropW) / 2);
-  return cropH === h && cropW === w ? x : slice(x, [0, top, left, 0], [x.shape[0], cropH, cropW, c]);
-}
+/** Keras' smart_resize / crop_to_aspect_ratio window (the op lives beside tf.image.resize). */
+export { cropToAspect } from "../ops/image.js";
 
 /** RandomImageLayer's options (SeededLayer's seed), for the option lists (layerOptions) of the random image layers. */
 export const RANDOM_IMAGE_OPTIONS = { ...SEED_OPTIONS } as const satisfies Record<Exclude<keyof SeededLayerArgs, keyof LayerArgs>, true>;

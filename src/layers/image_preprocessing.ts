@@ -28,30 +28,60 @@ export interface ResizingArgs extends DataFormatArgs {
   interpolation?: ResizeInterpolation;
   /** Crop the largest centered window of the target aspect ratio before resizing (no distortion). Default false. */
   cropToAspectRatio?: boolean;
+  /** Pad the short side evenly with fillValue to the target aspect ratio before resizing (no distortion). Default false. */
+  padToAspectRatio?: boolean;
+  /** How padToAspectRatio fills the padded areas: only "constant" (fillValue), as in Keras 3.5. */
+  fillMode?: "constant";
+  /** The value padToAspectRatio pads with. Default 0. */
+  fillValue?: number;
 }
 
 /** Resizes [h, w, c] or [n, h, w, c] images (channels first: [c, h, w], [n, c, h, w]) to [height, width] with tf.image.resize. */
 export class Resizing extends Layer {
-  static readonly options = layerOptions<ResizingArgs>({ ...SIZE_OPTIONS, interpolation: true, cropToAspectRatio: true, ...DATA_FORMAT_OPTIONS });
+  static readonly options = layerOptions<ResizingArgs>({
+    ...SIZE_OPTIONS, interpolation: true, cropToAspectRatio: true, padToAspectRatio: true, fillMode: true, fillValue: true, ...DATA_FORMAT_OPTIONS,
+  });
   readonly dataFormat: DataFormat;
   readonly height: number;
   readonly width: number;
   readonly interpolation: ResizeInterpolation;
   readonly cropToAspectRatio: boolean;
+  readonly padToAspectRatio: boolean;
+  readonly fillMode: "constant";
+  readonly fillValue: number;
 
   constructor(args: ResizingArgs) {
     super(args);
+    const where = `Resizing ${this.name}`;
     this.height = checkSize(this, "height", args.height);
     this.width = checkSize(this, "width", args.width);
-    this.interpolation = checkResizeInterpolation(`Resizing ${this.name}`, args.interpolation ?? "bilinear");
+    this.interpolation = checkResizeInterpolation(where, args.interpolation ?? "bilinear");
+    for (const key of ["cropToAspectRatio", "padToAspectRatio"] as const) {
+      const v = args[key];
+      if (v !== undefined && typeof v !== "boolean") throw new TypeError(`${where}: ${key} must be true or false, got ${valueText(v)}`);
+    }
     this.cropToAspectRatio = args.cropToAspectRatio ?? false;
-    this.dataFormat = checkDataFormat(`Resizing ${this.name}`, args.dataFormat);
+    this.padToAspectRatio = args.padToAspectRatio ?? false;
+    if (this.cropToAspectRatio && this.padToAspectRatio) {
+      throw new RangeError(`${where}: only one of cropToAspectRatio and padToAspectRatio can be true (crop to the target's aspect ratio, or pad to it)`);
+    }
+    if ((args.fillMode ?? "constant") !== "constant") {
+      throw new RangeError(`${where}: fillMode ${valueText(args.fillMode)} is not supported; Keras 3.5's Resizing pads only with "constant" (fillValue)`);
+    }
+    this.fillMode = "constant";
+    const fillValue = args.fillValue ?? 0;
+    if (typeof fillValue !== "number" || !Number.isFinite(fillValue)) {
+      throw new TypeError(`${where}: fillValue must be a finite number (the padding value of padToAspectRatio), got ${valueText(args.fillValue)}`);
+    }
+    this.fillValue = fillValue;
+    this.dataFormat = checkDataFormat(where, args.dataFormat);
   }
 
   call(inputs: Tensor | Tensor[]): Tensor {
     const { x, unbatch } = asBatch(this, inputs, this.dataFormat);
-    const src = this.cropToAspectRatio ? cropToAspect(x, this.height, this.width) : x;
-    return unbatch(resize(src, [this.height, this.width], { method: this.interpolation }));
+    return unbatch(resize(x, [this.height, this.width], {
+      method: this.interpolation, cropToAspectRatio: this.cropToAspectRatio, padToAspectRatio: this.padToAspectRatio, fillValue: this.fillValue,
+    }));
   }
 
   override computeOutputShape(inputShape: LayerShape): LayerShape {
@@ -62,7 +92,7 @@ export class Resizing extends Layer {
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(), height: this.height, width: this.width, interpolation: this.interpolation,
-      crop_to_aspect_ratio: this.cropToAspectRatio, pad_to_aspect_ratio: false, fill_mode: "constant", fill_value: 0.0,
+      crop_to_aspect_ratio: this.cropToAspectRatio, pad_to_aspect_ratio: this.padToAspectRatio, fill_mode: this.fillMode, fill_value: this.fillValue,
       data_format: this.dataFormat,
     };
   }

@@ -7,7 +7,7 @@ import { valueText } from "../tensor/value_text.js";
 import { imageDataFormat } from "../tensor/config.js";
 import * as shp from "../ops/shape.js";
 import { getItem, keyFromKeras } from "../ops/get_item.js";
-import { type ResizeMethod, resize } from "../ops/image.js";
+import { type ResizeMethod, type ResizeOptions, resize } from "../ops/image.js";
 import * as dec from "../ops/linalg_decompose.js";
 import * as sol from "../ops/linalg_solve.js";
 import type { OpConfig, OpSpec } from "./op_specs.js";
@@ -29,22 +29,23 @@ function intList(v: unknown, what: string, where: string): number[] {
   return v as number[];
 }
 
-/** Keras' Resize (keras.ops.image.resize) with lamina's resize; the options lamina lacks are refused. */
+/** Keras' Resize (keras.ops.image.resize) with lamina's resize; antialias, which lamina lacks, is refused. */
 function runResize(a: readonly unknown[], c: OpConfig, where: string): Tensor {
-  for (const k of ["antialias", "crop_to_aspect_ratio", "pad_to_aspect_ratio"]) {
-    if (c[k] === true) throw new RangeError(`${where}: ${k}=true is not supported; lamina's Resize runs with ${k}=false (for crop_to_aspect_ratio use layers.Resizing({ cropToAspectRatio: true }))`);
-  }
+  if (c.antialias === true) throw new RangeError(`${where}: antialias=true is not supported; lamina's Resize runs with antialias=false`);
   const size = intList(c.size, "config size", where);
   if (size.length !== 2) throw new RangeError(`${where}: config size must be [height, width], got ${valueText(c.size)}`);
   const format = c.data_format ?? imageDataFormat();
   if (format !== "channels_last" && format !== "channels_first") throw new RangeError(`${where}: config data_format must be "channels_last", "channels_first" or null, got ${valueText(format)}`);
   const x = a[0] as Tensor;
-  const method = (c.interpolation ?? "bilinear") as ResizeMethod;
-  if (format === "channels_last") return resize(x, [size[0], size[1]], { method });
+  const opts: ResizeOptions = {
+    method: (c.interpolation ?? "bilinear") as ResizeMethod, cropToAspectRatio: c.crop_to_aspect_ratio === true, padToAspectRatio: c.pad_to_aspect_ratio === true,
+    fillMode: (c.fill_mode ?? "constant") as "constant", fillValue: (c.fill_value ?? 0) as number,
+  };
+  if (format === "channels_last") return resize(x, [size[0], size[1]], opts);
   // Channels first: move the channels last around lamina's channels-last resize.
   const toLast = x.rank === 4 ? [0, 2, 3, 1] : [1, 2, 0];
   const toFirst = x.rank === 4 ? [0, 3, 1, 2] : [2, 0, 1];
-  return shp.transpose(resize(shp.transpose(x, toLast), [size[0], size[1]], { method }), toFirst);
+  return shp.transpose(resize(shp.transpose(x, toLast), [size[0], size[1]], opts), toFirst);
 }
 
 export const MORE_OP_SPECS: readonly (readonly [string, OpSpec])[] = [

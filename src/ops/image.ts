@@ -4,7 +4,7 @@ import { isFloatDType } from "../tensor/dtype.js";
 import { type Input, backend, num, outputTensor, record, toTensor } from "./engine.js";
 import type { ImageTransformInfo } from "../backend/backend.js";
 import { add, cast, mul, round, sub, clipByValue } from "./math.js";
-import { gather, reshape, reverse } from "./shape.js";
+import { gather, pad, reshape, reverse, slice } from "./shape.js";
 import { sum } from "./reduce.js";
 import { valueText } from "../tensor/value_text.js";
 import { resizeTaps, type FilterMethod } from "./resize_taps.js";
@@ -82,6 +82,49 @@ function resizeAxis(x: Tensor, axis: 1 | 2, outSize: number, method: ResizeMetho
   return add(a, mul(sub(b, a), w));
 }
 
+/** resize's options: the method and keras.ops.image.resize's aspect-ratio options. */
+export interface ResizeOptions {
+  /** "bilinear" (default), "nearest", "bicubic", "area", "lanczos3" or "lanczos5" (Keras' `interpolation`). */
+  method?: ResizeMethod;
+  /** Crop the largest centered window of the target's aspect ratio first (no distortion). Default false. */
+  cropToAspectRatio?: boolean;
+  /** Pad both sides of the short axis with fillValue to the target's aspect ratio first (no distortion). Default false. */
+  padToAspectRatio?: boolean;
+  /** How padToAspectRatio fills: only "constant" (Keras 3.5 supports no other). */
+  fillMode?: "constant";
+  /** The value padToAspectRatio pads with. Default 0. */
+  fillValue?: number;
+}
+
+/**
+ * The largest centered window of [n, h, w, c] images with the aspect ratio height:width, as Keras'
+ * crop_to_aspect_ratio takes it: int(w * height / width) rows (at least 1, at most h) from row
+ * int((h - rows) / 2), and likewise for the columns.
+ */
+export function cropToAspect(x: Tensor, height: number, width: number): Tensor {
+  const [, h, w, c] = x.shape;
+  const cropH = Math.max(Math.min(h, Math.trunc((w * height) / width)), 1);
+  const cropW = Math.max(Math.min(w, Math.trunc((h * width) / height)), 1);
+  const top = Math.trunc((h - cropH) / 2), left = Math.trunc((w - cropW) / 2);
+  return cropH === h && cropW === w ? x : slice(x, [0, top, left, 0], [x.shape[0], cropH, cropW, c]);
+}
+
+/**
+ * [n, h, w, c] images padded with `fillValue` to the aspect ratio height:width, as Keras 3.5's
+ * pad_to_aspect_ratio: the padded size is max(h, int(float32(w * height) / width)) rows (likewise
+ * columns), and int((padded - h) / 2) rows go on each side, so an odd difference loses a row
+ * (Keras pads both sides alike, never one side more).
+ */
+export function padToAspect(x: Tensor, height: number, width: number, fillValue = 0): Tensor {
+  const [, h, w] = x.shape;
+  const f32 = (a: number, b: number): number => Math.trunc(Math.fround(Math.fround(a) / b));
+  const padH = Math.max(h, f32(w * height, width));
+  const padW = Math.max(w, f32(h * width, height));
+  const top = Math.trunc((padH - h) / 2), left = Math.trunc((padW - w) / 2);
+  if (top === 0 && left === 0) return x;
+  return pad(x, [[0, 0], [top, top], [left, left], [0, 0]], fillValue);
+}
+
 /**
  * tf.image.resize(images, [height, width], { method }) for [h, w, c] or [n, h, w, c] images, as
  * TF2 with antialias=False: "bilinear" (default) and "nearest" with half-pixel centers, "bicubic"
@@ -89,16 +132,27 @@ function resizeAxis(x: Tensor, axis: 1 | 2, outSize: number, method: ResizeMetho
  * renormalised), "area" (each output pixel the overlap-weighted mean of the input pixels it
  * covers), "lanczos3" and "lanczos5". Every method but nearest returns float32 (float64 stays
  * float64); nearest keeps the dtype. Differentiable (it is built from gather and arithmetic).
+ * keras.ops.image.resize's cropToAspectRatio / padToAspectRatio (with fillMode "constant" and
+ * fillValue) crop or pad to the target's aspect ratio first.
  */
-export function resize(images: Sym, size: readonly [number, number], opts?: { method?: ResizeMethod }): Sym;
-export function resize(images: Input, size: readonly [number, number], opts?: { method?: ResizeMethod }): Tensor;
-export function resize(imagesIn: Input | Sym, size: readonly [number, number], opts: { method?: ResizeMethod } = {}): Tensor | Sym {
+export function resize(images: Sym, size: readonly [number, number], opts?: ResizeOptions): Sym;
+export function resize(images: Input, size: readonly [number, number], opts?: ResizeOptions): Tensor;
+export function resize(imagesIn: Input | Sym, size: readonly [number, number], opts: ResizeOptions = {}): Tensor | Sym {
+  const fillMode = opts.fillMode ?? "constant";
+  if (fillMode !== "constant") {
+    throw new RangeError(`image.resize: fillMode ${valueText(fillMode)} is not supported; Keras 3.5's resize pads only with "constant" (fillValue)`);
+  }
+  const fillValue = opts.fillValue ?? 0;
+  if (typeof fillValue !== "number") throw new TypeError(`image.resize: fillValue must be a number, got ${valueText(fillValue)}`);
+  if (opts.cropToAspectRatio === true && opts.padToAspectRatio === true) {
+    throw new RangeError("image.resize: only one of cropToAspectRatio and padToAspectRatio can be true");
+  }
   // Keras' Resize, as keras.ops.image.resize(images, size, interpolation) writes it; its null
   // data_format is image_data_format() when loaded, so a channels-first default is written out.
   if (imagesIn instanceof SymbolicValue) {
     return symbolicOp("Resize", [imagesIn], {
       size: [...size], interpolation: opts.method ?? "bilinear", antialias: false, data_format: imageDataFormat() === "channels_last" ? null : "channels_last",
-      crop_to_aspect_ratio: false, pad_to_aspect_ratio: false, fill_mode: "constant", fill_value: 0.0,
+      crop_to_aspect_ratio: opts.cropToAspectRatio ?? false, pad_to_aspect_ratio: opts.padToAspectRatio ?? false, fill_mode: fillMode, fill_value: fillValue,
     });
   }
   const x0 = toTensor(imagesIn, "image.resize");
@@ -114,6 +168,8 @@ export function resize(imagesIn: Input | Sym, size: readonly [number, number], o
     throw new RangeError(`image.resize: size must be two positive integers [height, width], got ${valueText(size)}`);
   }
   let x = x0.rank === 3 ? reshape(x0, [1, ...x0.shape]) : x0;
+  if (opts.cropToAspectRatio === true) x = cropToAspect(x, h, w);
+  else if (opts.padToAspectRatio === true) x = padToAspect(x, h, w, fillValue);
   if (method !== "nearest" && !isFloatDType(x.dtype)) x = cast(x, "float32");
   const out = resizeAxis(resizeAxis(x, 1, h, method), 2, w, method);
   return x0.rank === 3 ? reshape(out, out.shape.slice(1)) : out;
