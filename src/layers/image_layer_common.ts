@@ -5,8 +5,7 @@
 import type { Tensor } from "../tensor/tensor.js";
 import { valueText } from "../tensor/value_text.js";
 import { cast } from "../ops/math.js";
-import { reshape, slice } from "../ops/shape.js";
-import { resize } from "../ops/image.js";
+import { reshape } from "../ops/shape.js";
 import type { Layer, LayerArgs, LayerShape } from "./layer.js";
 import { layerShapeText } from "./symbolic.js";
 import { SEED_OPTIONS, SeededLayer, type SeededLayerArgs } from "./seeded_layer.js";
