@@ -44,7 +44,7 @@ test("ModelCheckpoint saves a .keras file per epoch named with Keras' formatting
   }
 });
 
-test("ModelCheckpoint saveBestOnly: saves only on improvement, with Keras' messages (min and max modes)", async () => {
+test("ModelCheckpoint saveBestOnly: saves only on improvement, with Keras 3.5's messages (min and max modes)", async () => {
   const dir = mkdtempSync(join(tmpdir(), "lamina-ckpt-"));
   try {
     const { model } = setup();
@@ -57,11 +57,9 @@ test("ModelCheckpoint saveBestOnly: saves only on improvement, with Keras' messa
     await cb.onEpochEnd(1, { loss: 1, val_loss: 0.7 });
     await cb.onEpochEnd(2, { loss: 1, val_loss: 0.25 });
     assert.equal(out.text(),
-      `\nEpoch 1: val_loss improved from None to 0.50000, saving model to ${path}\n` +
-      `\nEpoch 1: finished saving model to ${path}\n` +
+      `\nEpoch 1: val_loss improved from inf to 0.50000, saving model to ${path}\n` +
       "\nEpoch 2: val_loss did not improve from 0.50000\n" +
-      `\nEpoch 3: val_loss improved from 0.50000 to 0.25000, saving model to ${path}\n` +
-      `\nEpoch 3: finished saving model to ${path}\n`);
+      `\nEpoch 3: val_loss improved from 0.50000 to 0.25000, saving model to ${path}\n`);
     // "auto" on an accuracy maximizes; an initial threshold must be beaten first.
     const acc = callbacks.ModelCheckpoint(join(dir, "acc-{epoch}.keras"), { monitor: "val_accuracy", saveBestOnly: true, initialValueThreshold: 0.6 });
     acc.setModel(model);
@@ -71,8 +69,25 @@ test("ModelCheckpoint saveBestOnly: saves only on improvement, with Keras' messa
     const missing = callbacks.ModelCheckpoint(join(dir, "m.keras"), { monitor: "val_auc", mode: "max", saveBestOnly: true, warn: (m) => warned.push(m) });
     missing.setModel(model);
     await missing.onEpochEnd(0, { loss: 1 });
-    assert.deepEqual(warned, ["Can save best model only with val_auc available."]);
-    assert.ok(existsSync(join(dir, "m.keras")), "saved anyway, as Keras does");
+    assert.deepEqual(warned, ["Can save best model only with val_auc available, skipping."]);
+    assert.ok(!existsSync(join(dir, "m.keras")), "nothing saved, as Keras 3.5 skips");
+    // Keras 3.5's "auto": only names with "acc" (or starting "fmeasure") are maximized; any other is minimized, a custom one included.
+    const maxOut = collect();
+    const custom = callbacks.ModelCheckpoint(join(dir, "s-{epoch}.keras"), { monitor: "my_score", saveBestOnly: true, verbose: 1, writer: maxOut.writer });
+    custom.setModel(model);
+    for (const [e, v] of [[0, 3], [1, 5], [2, 1]]) await custom.onEpochEnd(e, { my_score: v });
+    assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith("s-")).sort(), ["s-1.keras", "s-3.keras"]);
+    const fm = callbacks.ModelCheckpoint(join(dir, "f-{epoch}.keras"), { monitor: "fmeasure", saveBestOnly: true, verbose: 1, writer: maxOut.writer });
+    fm.setModel(model);
+    for (const [e, v] of [[0, 0.2], [1, 0.1]]) await fm.onEpochEnd(e, { fmeasure: v });
+    assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith("f-")), ["f-1.keras"]);
+    assert.match(maxOut.text(), /Epoch 1: fmeasure improved from -inf to 0\.20000/);
+    const aucWarned: string[] = [];
+    const auc = callbacks.ModelCheckpoint(join(dir, "auc.keras"), { monitor: "val_auc", saveBestOnly: true, warn: (m) => aucWarned.push(m) });
+    auc.setModel(model);
+    await auc.onEpochEnd(0, { val_auc: 0.8 });
+    assert.equal(auc.monitorOp, "min");
+    assert.match(aucWarned[0], /^ModelCheckpoint: mode "auto" minimizes val_auc, as Keras 3\.5 does .* pass mode: "max"/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

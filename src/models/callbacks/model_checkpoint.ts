@@ -6,7 +6,7 @@
 import { dirname } from "node:path";
 import { existsSync, mkdirSync, statSync } from "node:fs";
 import type { CallbackModel, Logs } from "./callback.js";
-import { MonitorCallback, type MonitorOptions } from "./monitor_callback.js";
+import { MonitorCallback, type MonitorOptions, inferMonitorDirection } from "./monitor_callback.js";
 import { formatFilepath } from "./filepath_format.js";
 import { pathAndOptions } from "./path_options.js";
 import { valueText } from "../../tensor/value_text.js";
@@ -80,6 +80,24 @@ export class ModelCheckpoint extends MonitorCallback {
     }
   }
 
+  /**
+   * Keras 3.5's ModelCheckpoint reads "auto" from the name alone: a monitor containing "acc" (or
+   * starting with "fmeasure") is maximized, any other minimized, so a custom metric needs no mode;
+   * as in Keras 3.5, "val_auc" is then minimized unless mode: "max" is given. Where the metric is
+   * known to grow (AUC, precision, recall...), a warning says so, once.
+   */
+  protected override setMonitorOp(): void {
+    const grows = this.monitor.includes("acc") || this.monitor.startsWith("fmeasure");
+    this.monitorOp = this.mode === "max" || (this.mode === "auto" && grows) ? "max" : "min";
+    if (this.mode === "auto" && this.monitorOp === "min" && inferMonitorDirection(this.monitor, this.hasModel ? this.model : null) === "max") {
+      this.warnOnce(
+        `ModelCheckpoint: mode "auto" minimizes ${this.monitor}, as Keras 3.5 does (it maximizes only monitors containing "acc"), ` +
+          `though ${this.monitor} grows as the model improves; pass mode: "max" to keep the checkpoint with the highest value ` +
+          `(or mode: "min" to keep Keras 3.5's choice without this warning)`,
+      );
+    }
+  }
+
   override onEpochBegin(epoch: number): void {
     this.currentEpoch = epoch;
   }
@@ -117,10 +135,12 @@ export class ModelCheckpoint extends MonitorCallback {
     }
     const current = logs[this.monitor];
     if (current === undefined) {
-      this.warnOnce(`Can save best model only with ${this.monitor} available.`);
-      return true;
+      this.warnOnce(`Can save best model only with ${this.monitor} available, skipping.`);
+      return false;
     }
-    const bestText = this.best === null ? "None" : formatFixed(this.best, 5);
+    if (this.monitorOp === null) this.setMonitorOp();
+    // Keras starts from an infinite best (initialValueThreshold replaces it) and prints it as Python formats inf.
+    const bestText = this.best === null ? (this.monitorOp === "min" ? "inf" : "-inf") : formatFixed(this.best, 5);
     if (this.isImprovement(current, this.best)) {
       if (this.verbose > 0) this.print(`\nEpoch ${epoch + 1}: ${this.monitor} improved from ${bestText} to ${formatFixed(current, 5)}, saving model to ${filepath}`);
       this.best = current;
@@ -148,6 +168,5 @@ export class ModelCheckpoint extends MonitorCallback {
     const model = asSavable(this.model, "ModelCheckpoint");
     if (this.saveWeightsOnly) await model.saveWeights(filepath, { overwrite: true });
     else await model.save(filepath, { overwrite: true });
-    if (this.verbose > 0) this.print(`\nEpoch ${epoch + 1}: finished saving model to ${filepath}`);
   }
 }
