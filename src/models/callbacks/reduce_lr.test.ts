@@ -157,3 +157,16 @@ test("ReduceLROnPlateau warns once where 'auto' minimizes a metric that grows (v
     assert.deepEqual(await warningsFor(monitor, mode), [], `${monitor} ${mode ?? "auto"}`);
   }
 });
+
+test("ReduceLROnPlateau tests an improvement as Keras 3.5 writes it: a < best - minDelta, minDelta kept with its sign", async () => {
+  // 0.4 - 0.1 is 0.30000000000000004 in doubles, so 0.3 improves on 0.4 by more than minDelta 0.1
+  // (Keras lowers nothing); tested as 0.3 + 0.1 < 0.4 it would not, and patience 1 would cut the rate.
+  const model = fakeModel(0.01);
+  await fakeFit(model, [new ReduceLROnPlateau({ monitor: "val_loss", patience: 1, minDelta: 0.1 })], valLoss(0.4, 0.3));
+  assert.deepEqual(model.lrs, [0.01, 0.01]);
+  assert.equal(model.optimizer.learningRate, 0.01);
+  // A negative minDelta is not made positive: -0.5 lets a worse value (0.6 < 0.4 + 0.5) count as an improvement.
+  const lenient = fakeModel(0.01);
+  await fakeFit(lenient, [new ReduceLROnPlateau({ monitor: "val_loss", patience: 1, minDelta: -0.5 })], valLoss(0.4, 0.6, 0.9));
+  assert.equal(lenient.optimizer.learningRate, 0.01);
+});

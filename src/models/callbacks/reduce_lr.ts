@@ -52,6 +52,8 @@ export class ReduceLROnPlateau extends MonitorCallback {
 
   constructor(options: ReduceLROnPlateauOptions = {}) {
     super({ monitor: options.monitor, mode: options.mode, minDelta: options.minDelta ?? 1e-4, warn: options.warn });
+    // Keras' ReduceLROnPlateau keeps min_delta as given (its sign is not dropped, unlike EarlyStopping's).
+    this.minDelta = options.minDelta ?? 1e-4;
     const factor = options.factor ?? 0.1;
     if (!(factor < 1.0)) {
       throw new RangeError(`ReduceLROnPlateau does not support a factor >= 1.0. Received factor=${factor}`);
@@ -86,6 +88,17 @@ export class ReduceLROnPlateau extends MonitorCallback {
           `(or mode: "min" to keep Keras 3.5's choice without this warning)`,
       );
     }
+  }
+
+  /**
+   * Keras 3.5's test, a < b - minDelta (a > b + minDelta when maximizing): written as
+   * MonitorCallback's a + minDelta < b it rounds differently (0.3 against 0.4 with minDelta 0.1).
+   */
+  protected override isImprovement(value: number, reference: number | null): boolean {
+    if (Number.isNaN(value)) return false;
+    if (reference === null) return true;
+    if (this.monitorOp === null) this.setMonitorOp();
+    return this.monitorOp === "min" ? value < reference - this.minDelta : value > reference + this.minDelta;
   }
 
   inCooldown(): boolean {
