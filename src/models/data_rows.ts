@@ -60,11 +60,22 @@ export function sliceRows(x: Tensor | Tensor[], start: number, count: number): T
   return Array.isArray(x) ? x.map(f) : f(x);
 }
 
-/** Shuffled (or ordered) batch index tensors for one epoch. */
-export function epochBatches(n: number, batchSize: number, shuffle: boolean): Tensor[] {
-  const order = shuffle ? permutation(n) : Int32Array.from({ length: n }, (_, i) => i);
+/**
+ * Batch index tensors for one epoch: all samples shuffled (true), in order (false), or, with
+ * Keras' "batch", the batches in order and the samples shuffled inside each one.
+ */
+export function epochBatches(n: number, batchSize: number, shuffle: boolean | "batch"): Tensor[] {
+  const order = shuffle === true ? permutation(n) : Int32Array.from({ length: n }, (_, i) => i);
   const out: Tensor[] = [];
-  for (let s = 0; s < n; s += batchSize) out.push(new Tensor(order.slice(s, Math.min(n, s + batchSize)), [Math.min(batchSize, n - s)], "int32"));
+  for (let s = 0; s < n; s += batchSize) {
+    const count = Math.min(batchSize, n - s);
+    const rows = order.slice(s, s + count);
+    if (shuffle === "batch") {
+      const within = permutation(count);
+      for (let i = 0; i < count; i++) rows[i] = s + within[i];
+    }
+    out.push(new Tensor(rows, [count], "int32"));
+  }
   return out;
 }
 

@@ -3,12 +3,18 @@ import type { Callback, CallbackList, CallbackModel } from "./callbacks/callback
 import { configureCallbacks } from "./callbacks/configure.js";
 import type { Logs, StepHooks } from "./training.js";
 
-/** onTestBegin, then `run` with the hooks of each batch, then onTestEnd with its logs. */
+/**
+ * onTestBegin, then `run` with the hooks of each batch, then onTestEnd with its logs. As Keras'
+ * evaluate, it clears the model's stopEvaluating first and ends after a batch whose hooks set it.
+ */
 export async function withTestHooks(list: CallbackList, run: (hooks: StepHooks) => Promise<Logs>): Promise<Logs> {
+  const model = list.hasModel ? list.model : null;
+  if (model) model.stopEvaluating = false;
   await list.onTestBegin({});
   const logs = await run({
     onBatchBegin: (b) => list.onTestBatchBegin(b, {}),
     onBatchEnd: (b, l) => list.onTestBatchEnd(b, l),
+    stop: () => model?.stopEvaluating === true,
   });
   await list.onTestEnd(logs);
   return logs;

@@ -1,6 +1,6 @@
 /**
  * What each epoch of fit trains on: shuffled batches of tensors, or a dataset's batches; both
- * weighted by classWeight as Keras weighs them.
+ * weighted by classWeight as Keras weighs them, and cut into epochs of stepsPerEpoch batches.
  */
 import type { Tensor } from "../tensor/tensor.js";
 import type { Targets } from "./training.js";
@@ -12,8 +12,8 @@ import { type FitArgs, bothWeightings } from "./model_args.js";
 
 type ClassWeight = FitArgs["classWeight"];
 
-/** An epoch's batches of x, y and the sample weights, shuffled anew each epoch unless `shuffle` is false. */
-export function tensorEpochs(data: StepData, batchSize: number, shuffle: boolean, classWeight: ClassWeight): () => Generator<TrainBatch> {
+/** One pass over x, y and the sample weights in batches, shuffled anew each pass unless `shuffle` is false ("batch": within batches). */
+export function tensorEpochs(data: StepData, batchSize: number, shuffle: boolean | "batch", classWeight: ClassWeight): () => Generator<TrainBatch> {
   const { x, y, sampleWeight } = data;
   const n = numSamples(x, "x");
   return function* (): Generator<TrainBatch> {
@@ -27,33 +27,70 @@ export function tensorEpochs(data: StepData, batchSize: number, shuffle: boolean
 }
 
 /**
- * An epoch's batches of a dataset, read by `open` (its elements checked against the model). With
- * stepsPerEpoch one iterator runs on across epochs, as in Keras, and a dataset that runs out
- * stops training (`model.stopTraining`) with a warning; otherwise each epoch reads the dataset anew.
+ * One pass over a dataset's batches, read by `open` (its elements checked against the model), each
+ * weighted by classWeight. Without stepsPerEpoch an epoch is one pass; the first must yield a batch.
  */
-export function datasetEpochs(
-  open: () => AsyncGenerator<TrainBatch>, classWeight: ClassWeight, epochs: number, stepsPerEpoch: number | null,
-  model: { stopTraining: boolean },
-): () => AsyncGenerator<TrainBatch> {
+export function datasetEpochs(open: () => AsyncGenerator<TrainBatch>, classWeight: ClassWeight): () => AsyncGenerator<TrainBatch> {
   let total = 0;
-  let iterator: AsyncGenerator<TrainBatch> | null = null;
   return async function* (): AsyncGenerator<TrainBatch> {
-    const batches = stepsPerEpoch === null ? open() : (iterator ??= open());
-    for (let step = 0; stepsPerEpoch === null || step < stepsPerEpoch; step++) {
-      const next = await batches.next();
-      if (next.done) {
-        if (stepsPerEpoch !== null && total > 0) {
-          process.emitWarning(`fit: the dataset ran out of data after ${total} batches (stepsPerEpoch ${stepsPerEpoch} x epochs ${epochs} asks for ${stepsPerEpoch * epochs}); interrupting training, as Keras does. Repeat the dataset (dataset.repeat()) or lower stepsPerEpoch`, "UserWarning");
-          model.stopTraining = true;
-        }
-        break;
-      }
+    for await (const { x: xb, y: yb, sampleWeight: sw } of open()) {
       total++;
-      const { x: xb, y: yb, sampleWeight: sw } = next.value;
       if (sw && classWeight !== undefined) throw bothWeightings("fit", "the dataset yields sample weights");
       if (yb === null && classWeight !== undefined) throw new TypeError("fit: classWeight weighs samples by their labels, but the dataset yields x alone; yield [x, y]");
       yield { x: xb, y: yb, sampleWeight: yb === null ? sw : batchSampleWeights(targetList(yb)[0], sw, classWeight ?? null) };
     }
     if (total === 0) throw new RangeError("fit: the dataset yielded no batches");
   };
+}
+
+/**
+ * Epochs of `stepsPerEpoch` batches, as Keras' EpochIterator cuts them: one pass (`passes()`) runs
+ * on across epochs. A pass that ends inside an epoch ends that epoch early, with Keras 3.5's
+ * warning, and the next epoch starts a new pass; one that ends exactly at an epoch's end is
+ * followed by a new pass at once (Keras 3.5 would run the next epoch on no batches at all). A new
+ * pass that yields nothing (a one-shot generator read again) stops training with a warning.
+ */
+export function stepsPerEpochBatches(
+  passes: () => Iterator<TrainBatch> | AsyncIterator<TrainBatch>, stepsPerEpoch: number, model: { stopTraining: boolean },
+): () => AsyncGenerator<TrainBatch> {
+  let pass: Iterator<TrainBatch> | AsyncIterator<TrainBatch> | null = null;
+  return async function* (): AsyncGenerator<TrainBatch> {
+    for (let step = 0; step < stepsPerEpoch; step++) {
+      const fresh = pass === null;
+      pass ??= passes();
+      let next = await pass.next();
+      if (next.done && !fresh && step === 0) {
+        pass = passes();
+        next = await pass.next();
+      }
+      if (next.done) {
+        pass = null;
+        if (step === 0) {
+          process.emitWarning("fit: the data yielded no batches in a new pass (a generator can be read only once); interrupting training. Pass a data.Dataset, which each pass reads anew, or use dataset.repeat()", "UserWarning");
+          model.stopTraining = true;
+        } else {
+          warnRanOut("fit", step, stepsPerEpoch, "stepsPerEpoch", " (the next epoch starts a new pass)");
+        }
+        return;
+      }
+      yield next.value;
+    }
+  };
+}
+
+/** Keras' "Your input ran out of data; interrupting epoch" warning, with the counts. */
+export function warnRanOut(op: string, got: number, steps: number, name: string, next = ""): void {
+  process.emitWarning(`${op}: your input ran out of data after ${got} of ${name} ${steps} batches; interrupting epoch, as Keras 3.5 does${next}. Make sure that your data can generate at least ${name} batches: use dataset.repeat(), a smaller batchSize, or lower ${name}`, "UserWarning");
+}
+
+/**
+ * The batch size and batch count of evaluate or predict over n samples: Keras' array adapter takes
+ * batchSize (32 when not given), or, given `steps` and no batchSize, spreads the samples over
+ * that many; `steps` then reads only the first batches, with Keras' warning when there are fewer.
+ */
+export function tensorStepsPlan(n: number, batchSize: number | undefined, steps: number | null, op: string, sizeOf: (b: number | undefined) => number): { batchSize: number; batches: number } {
+  const size = steps !== null && batchSize === undefined ? Math.ceil(n / steps) : sizeOf(batchSize);
+  const available = Math.ceil(n / size);
+  if (steps !== null && steps > available) warnRanOut(op, available, steps, "steps");
+  return { batchSize: size, batches: steps === null ? available : Math.min(steps, available) };
 }

@@ -46,8 +46,9 @@ export async function runEpochs(model: Model, plan: EpochPlan): Promise<History>
     const initialEpoch = model.resumeEpoch ?? initialEpochOf(args.initialEpoch);
     model.resumeEpoch = null;
     for (let epoch = initialEpoch; epoch < params.epochs && !model.stopTraining; epoch++) {
-      await list.onEpochBegin(epoch, {});
+      // Keras resets the metrics before onEpochBegin, so a callback reading them there sees zeros.
       model.resetMetrics();
+      await list.onEpochBegin(epoch, {});
       let b = 0;
       let batchLogs: Logs = {};
       for await (const batch of batchesOf()) {

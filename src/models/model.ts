@@ -31,7 +31,7 @@ import type { LoadWeightsOptions, SaveModelOptions, SaveWeightsOptions } from ".
 import {
   type EvaluateArgs, type EvaluateResults, type FitArgs, type OnBatchArgs, type PredictArgs, type TrainOnBatchArgs,
   EVALUATE_OPTIONS, FIT_OPTIONS, PREDICT_OPTIONS, TEST_ON_BATCH_OPTIONS, TRAIN_ON_BATCH_OPTIONS,
-  batchSizeOf, bothWeightings, checkOptions, datasetOptions, epochsOf, initialEpochOf, returnDictOf, stepCount, verbosity,
+  batchSizeOf, bothWeightings, checkOptions, datasetOptions, epochsOf, initialEpochOf, returnDictOf, shuffleOf, stepCount, verbosity,
 } from "./model_args.js";
 import { type BatchStream, type TrainBatch, isBatchStream, refuseUnbatched, splitBatch } from "./batch_stream.js";
 import { functionalGraph } from "./graph_order.js";
@@ -41,7 +41,7 @@ import { isSequentialLikeGraph, layerInboundNamesOf, layerOutputShapesOf } from 
 import { checkData, inferredOutputShapes } from "./check_data.js";
 import { inputsFor, targetsFor } from "./model_data.js";
 import { type Validation, type ValidationArrays, splitValidation, streamValidation, validationBatchSizeOf } from "./fit_validation.js";
-import { datasetEpochs, tensorEpochs } from "./fit_batches.js";
+import { datasetEpochs, stepsPerEpochBatches, tensorEpochs, tensorStepsPlan } from "./fit_batches.js";
 import { runEpochs } from "./fit_loop.js";
 import { evaluateResult } from "./evaluate_result.js";
 import { evaluateWithCallbacks } from "./evaluate_run.js";
@@ -81,6 +81,8 @@ export class Model extends Layer {
   stopTraining = false;
   /** Set by a callback to end predict after the current batch (Keras' stop_predicting); predict clears it when it starts. */
   stopPredicting = false;
+  /** Set by a callback to end evaluate (or fit's validation) after the current batch (Keras' stop_evaluating); evaluate clears it when it starts. */
+  stopEvaluating = false;
   /** Set by a callback in onTrainBegin (BackupAndRestore) to start that fit at this epoch (Keras' _initial_epoch). */
   resumeEpoch: number | null = null;
   /** The History of the latest fit (Keras' model.history), null before any. */
@@ -524,8 +526,7 @@ export class Model extends Layer {
     const state = this.requireCompiled("fit");
     const epochs = epochsOf(args.epochs);
     this.checkFitWeighting(args, state);
-    if (args.stepsPerEpoch !== undefined) throw new TypeError("fit: stepsPerEpoch applies to a dataset; with tensors an epoch is one pass over x, in batches of batchSize");
-    const batchSize = batchSizeOf(args.batchSize, "fit");
+    const stepsPerEpoch = args.stepsPerEpoch === undefined ? null : stepCount(args.stepsPerEpoch, "fit: stepsPerEpoch");
     const { x, y } = this.checkedData(xIn, yIn, state, "fit");
     if (y === null && args.classWeight !== undefined) throw new TypeError("fit: classWeight weighs samples by their labels, but y is null; pass y, or weigh the samples with sampleWeight");
     const sampleWeight = args.sampleWeight === undefined ? null : sampleWeightsFor(args.sampleWeight, numSamples(x, "x"), "fit");
@@ -537,10 +538,15 @@ export class Model extends Layer {
     } else if (valStream === null && args.validationSplit !== undefined && args.validationSplit !== 0) {
       [train, held] = splitValidation(args.validationSplit, train);
     }
-    const steps = Math.ceil(numSamples(train.x, "x") / batchSize);
+    const nTrain = numSamples(train.x, "x");
+    // As Keras' array adapter: given stepsPerEpoch and no batchSize, the batch size spreads the samples over that many steps.
+    const batchSize = stepsPerEpoch !== null && args.batchSize === undefined ? Math.ceil(nTrain / stepsPerEpoch) : batchSizeOf(args.batchSize, "fit");
     const verbose = verbosity(args.verbose);
-    const batchesOf = tensorEpochs(train, batchSize, args.shuffle ?? true, args.classWeight);
-    const valBatchSize = validationBatchSizeOf(args, batchSize);
+    const passes = tensorEpochs(train, batchSize, shuffleOf(args.shuffle, "fit"), args.classWeight);
+    const batchesOf = stepsPerEpoch === null ? passes : stepsPerEpochBatches(passes, stepsPerEpoch, this);
+    const steps = stepsPerEpoch ?? Math.ceil(nTrain / batchSize);
+    // Keras validates in batches of validationBatchSize, else fit's batch_size argument (32 when not given), not the one stepsPerEpoch implies.
+    const valBatchSize = validationBatchSizeOf(args, batchSizeOf(args.batchSize, "fit"));
     const validation: Validation | null = valStream ?? (held ? { ...held, batchSize: valBatchSize } : null);
     return this.runEpochs(state, args, { verbose, epochs, steps }, batchesOf, validation);
   }
@@ -589,7 +595,8 @@ export class Model extends Layer {
       validation = { ...this.validationSet(args.validationData as ValidationArrays, state), batchSize: validationBatchSizeOf(args, batchSizeOf(args.batchSize, "fit")) };
     }
     const stepsPerEpoch = args.stepsPerEpoch === undefined ? null : stepCount(args.stepsPerEpoch, "fit: stepsPerEpoch");
-    const epochBatches = datasetEpochs(() => this.checkedBatches(stream, state, "fit (dataset batch)"), args.classWeight, epochs, stepsPerEpoch, this);
+    const passes = datasetEpochs(() => this.checkedBatches(stream, state, "fit (dataset batch)"), args.classWeight);
+    const epochBatches = stepsPerEpoch === null ? passes : stepsPerEpochBatches(passes, stepsPerEpoch, this);
     const batchesOf = known ? known.epochHooks(epochBatches) : epochBatches;
     return this.runEpochs(state, args, { verbose, epochs, steps: known?.steps ?? stepsPerEpoch }, batchesOf, validation);
   }
@@ -631,14 +638,15 @@ export class Model extends Layer {
     const yIn = yOrArgs as ModelData | null;
     const args = maybeArgs;
     const state = this.requireCompiled("evaluate");
-    if (args.steps !== undefined) throw new TypeError("evaluate: steps applies to a dataset; with tensors evaluate reads all of x, in batches of batchSize");
+    const steps = args.steps === undefined ? null : stepCount(args.steps, "evaluate: steps");
+    if (args.batchSize !== undefined) batchSizeOf(args.batchSize, "evaluate");
     const { x, y } = this.checkedData(xIn, yIn, state, "evaluate");
-    const batchSize = batchSizeOf(args.batchSize, "evaluate");
     const verbose = verbosity(args.verbose);
     const n = numSamples(x, "x");
-    const logs = await evaluateWithCallbacks(this as CallbackModel, args.callbacks, verbose, Math.ceil(n / batchSize), (hooks) => {
+    const { batchSize, batches } = tensorStepsPlan(n, args.batchSize, steps, "evaluate", (b) => batchSizeOf(b, "evaluate"));
+    const logs = await evaluateWithCallbacks(this as CallbackModel, args.callbacks, verbose, steps ?? batches, (hooks) => {
       const sampleWeight = args.sampleWeight === undefined ? null : sampleWeightsFor(args.sampleWeight, n, "evaluate");
-      return evaluateData(this.testRunner(), x, y, batchSize, hooks, sampleWeight);
+      return evaluateData(this.testRunner(), x, y, batchSize, hooks, sampleWeight, batches);
     });
     return evaluateResult(logs, state, returnDict);
   }
@@ -688,7 +696,7 @@ export class Model extends Layer {
    * (type it: model.predict<Tensor[]>(x)). Returns synchronously, so `callbacks` are called
    * synchronously and an async hook is refused: use predictAsync to have it awaited.
    */
-  predict<T extends Tensor | Tensor[] = Tensor>(xIn: ModelData, args?: Omit<PredictArgs, "steps">): T;
+  predict<T extends Tensor | Tensor[] = Tensor>(xIn: ModelData, args?: PredictArgs): T;
   /**
    * predict(dataset): outputs for every batch of a data.Dataset (or any async iterable), joined
    * along the batch axis, as Keras; elements are x batches, or [x, y] whose y is ignored. `steps`
@@ -706,7 +714,7 @@ export class Model extends Layer {
    * predict that awaits its callbacks' hooks (they may be async: write a file, send a batch's
    * outputs somewhere) and returns a Promise: the same outputs as predict, for tensors or a dataset.
    */
-  predictAsync<T extends Tensor | Tensor[] = Tensor>(xIn: ModelData, args?: Omit<PredictArgs, "steps">): Promise<T>;
+  predictAsync<T extends Tensor | Tensor[] = Tensor>(xIn: ModelData, args?: PredictArgs): Promise<T>;
   predictAsync<T extends Tensor | Tensor[] = Tensor>(dataset: BatchStream | PyDataset, args?: Omit<PredictArgs, "batchSize">): Promise<T>;
   async predictAsync<T extends Tensor | Tensor[] = Tensor>(xIn: ModelData | BatchStream | PyDataset, args: PredictArgs = {}): Promise<T> {
     checkOptions("predictAsync", args, PREDICT_OPTIONS);
@@ -717,18 +725,19 @@ export class Model extends Layer {
 
   /** predict's run over tensors: x checked (as a whole, before any hook runs) and cut into batches of batchSize. */
   private predictTensors(xIn: ModelData, args: PredictArgs, op: string): { run: PredictRun; batches: Iterable<Tensor | Tensor[]> } {
-    if (args.steps !== undefined) throw new TypeError(`${op}: steps applies to a dataset; with tensors ${op} reads all of x, in batches of batchSize`);
+    const steps = args.steps === undefined ? null : stepCount(args.steps, `${op}: steps`);
+    if (args.batchSize !== undefined) batchSizeOf(args.batchSize, op);
     const x = this.toInputs(xIn, "x", op);
-    const batchSize = batchSizeOf(args.batchSize, op);
     const n = numSamples(x, "x");
     if (n === 0) throw new RangeError(`${op}: x has no samples`);
+    const { batchSize, batches } = tensorStepsPlan(n, args.batchSize, steps, op, (b) => batchSizeOf(b, op));
     (Array.isArray(x) ? x : [x]).forEach((xk, k) => checkFinite(xk, `${op}: x${Array.isArray(x) ? `[${k}]` : ""}`));
     const step = this.ownPredictStep();
     const run: PredictRun = {
-      model: this, callbacks: args.callbacks, verbose: args.verbose, steps: Math.ceil(n / batchSize),
+      model: this, callbacks: args.callbacks, verbose: args.verbose, steps: steps ?? batches,
       predictBatch: (xb) => predictData(this, xb, numSamples(xb, "x"), undefined, step),
     };
-    return { run, batches: rowBatches(x, n, batchSize) };
+    return { run, batches: rowBatches(x, Math.min(n, batches * batchSize), batchSize) };
   }
 
   private async predictStream(source: BatchStream | PyDataset, args: PredictArgs): Promise<Tensor | Tensor[]> {

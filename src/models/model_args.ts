@@ -19,9 +19,10 @@ export interface FitArgs {
   validationSplit?: number;
   /**
    * Shuffle the samples (tensors) or a utils.PyDataset's batch order before each epoch; default
-   * true. A data.Dataset is read as it is: shuffle it with dataset.shuffle().
+   * true. With tensors, "batch" keeps the batches in order and shuffles the samples inside each
+   * (Keras' shuffle="batch"). A data.Dataset is read as it is: shuffle it with dataset.shuffle().
    */
-  shuffle?: boolean;
+  shuffle?: boolean | "batch";
   callbacks?: readonly Callback[];
   initialEpoch?: number;
   /** Weights of the loss per class index, e.g. { 0: 1, 1: 5 } (Keras' class_weight). */
@@ -29,9 +30,10 @@ export interface FitArgs {
   /** One weight per sample of x (Keras' sample_weight); with validationSplit, the last ones weigh the validation loss. */
   sampleWeight?: Data;
   /**
-   * With a dataset: batches per epoch (Keras' steps_per_epoch), read on from where the last epoch
-   * stopped, so an endless dataset (dataset.repeat()) can be trained on; training stops with a
-   * warning if the dataset runs out first.
+   * Batches per epoch (Keras' steps_per_epoch), read on from where the last epoch stopped, so an
+   * endless dataset (dataset.repeat()) can be trained on; a pass over the data that runs out inside
+   * an epoch ends that epoch with a warning, and the next starts a new pass (Keras 3.5). With tensors
+   * and no batchSize, the batch size spreads x over that many steps, as in Keras.
    */
   stepsPerEpoch?: number;
   /** With a dataset as validationData: the batches validated on after each epoch (Keras' validation_steps). */
@@ -58,7 +60,10 @@ export const FIT_OPTIONS: Readonly<Record<keyof FitArgs, true>> = {
 
 export interface EvaluateArgs {
   batchSize?: number;
-  /** With a dataset: evaluate on its first `steps` batches only (Keras' steps; needed for an endless dataset). */
+  /**
+   * Evaluate on the first `steps` batches only (Keras' steps; needed for an endless dataset). With
+   * tensors and no batchSize, the batch size spreads x over that many steps, as in Keras.
+   */
   steps?: number;
   /** One weight per sample: they weigh the loss (Keras' sample_weight); compiled metrics stay unweighted. */
   sampleWeight?: Data;
@@ -106,7 +111,7 @@ export const TRAIN_ON_BATCH_OPTIONS: Readonly<Record<keyof TrainOnBatchArgs, tru
 /** predict's options (Keras' predict arguments). */
 export interface PredictArgs {
   batchSize?: number;
-  /** With a dataset: read only its first `steps` batches. */
+  /** Read only the first `steps` batches (with tensors and no batchSize, x is spread over that many, as in Keras). */
   steps?: number;
   /**
    * 1 (or "auto") shows Keras' progress bar, 2 one line when done, 0 nothing. lamina's default
@@ -181,6 +186,13 @@ export function initialEpochOf(given: number | undefined): number {
 }
 
 /** The batch size of a fit, evaluate or predict call: Keras' default 32, else a positive integer. */
+/** fit's shuffle for tensors: true (default), false, or "batch". */
+export function shuffleOf(given: unknown, what: string): boolean | "batch" {
+  if (given === undefined) return true;
+  if (typeof given === "boolean" || given === "batch") return given;
+  throw new TypeError(`${what}: shuffle must be true, false or "batch" (shuffle inside each batch), got ${valueText(given)}`);
+}
+
 export function batchSizeOf(given: number | undefined, what: string, name = "batchSize"): number {
   const b = given ?? 32;
   if (!Number.isInteger(b) || b <= 0) throw new RangeError(`${what}: ${name} must be a positive integer, got ${valueText(given)}`);

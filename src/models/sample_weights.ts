@@ -1,7 +1,7 @@
 /** Sample and class weights: their checks before any step, and the per-sample weights of a batch. */
 import { Tensor, storageOf } from "../tensor/tensor.js";
 import { shapeText } from "../tensor/shape.js";
-import { cast, mul } from "../ops/math.js";
+import { cast, mul, round } from "../ops/math.js";
 import { reshape } from "../ops/shape.js";
 import { argMax, argMin, min } from "../ops/reduce.js";
 import type { LayerShape } from "../layers/layer.js";
@@ -68,13 +68,15 @@ export function checkClassWeight(classWeight: unknown, outputs: number, outShape
 
 /**
  * Per-sample weights for a batch: the given sample weights, or Keras' class weights looked up by
- * the class of each label (the index, or the argmax of a one-hot row). Null when neither is set.
+ * the class of each label (the index, rounded half to even as Keras' np.round rounds a float label,
+ * or the argmax of a one-hot row). Null when neither is set.
  * fit and trainOnBatch refuse the two together, as Keras does; given both, this multiplies them.
  */
 export function batchSampleWeights(y: Tensor, sampleWeight: Tensor | null, classWeight: Readonly<Record<number, number>> | null): Tensor | null {
   let w = sampleWeight;
   if (classWeight) {
-    const classes = y.rank === 2 && y.shape[1] > 1 ? argMax(y, -1) : reshape(cast(y, "int32"), [-1]);
+    const index = y.dtype === "float32" || y.dtype === "float64" ? round(y) : y;
+    const classes = y.rank === 2 && y.shape[1] > 1 ? argMax(y, -1) : reshape(cast(index, "int32"), [-1]);
     const ids = storageOf(classes) as Int32Array;
     const cw = new Float32Array(ids.length);
     for (let i = 0; i < ids.length; i++) {

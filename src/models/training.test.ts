@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import * as tf from "../index.js";
 import { checkGradients } from "../testing/gradcheck.js";
 
-const { layers, models } = tf;
+const { callbacks, layers, models } = tf;
+type History = tf.callbacks.History;
 
 /** A small float64 model: conv + BatchNormalization + dense + softmax, in training mode. */
 function smallModel(): tf.models.Model {
@@ -222,7 +223,28 @@ test("evaluate and fit's validationData accept a data.Dataset of [x, y] batches,
   await assert.rejects(model.evaluate(tf.data.Dataset.fromTensorSlices([x.slice(0, 4), tf.constant([5, 5, 5, 5], "int32")]).batch(2), { verbose: 0 }), /evaluate \(dataset batch\)/);
 });
 
-test("stepsPerEpoch reads an endless dataset on across epochs; a finite one that runs out stops training with a warning; validationSteps and evaluate's steps take the first batches", async () => {
+/** Collects the process warnings emitted while `run` runs. */
+async function warningsOf(run: () => Promise<unknown>): Promise<string[]> {
+  const warnings: string[] = [];
+  const onWarning = (w: Error): void => { warnings.push(w.message); };
+  process.on("warning", onWarning);
+  try {
+    await run();
+    await new Promise((r) => setImmediate(r));
+  } finally {
+    process.off("warning", onWarning);
+  }
+  return warnings;
+}
+
+/** A callback counting the training batches of each epoch. */
+function batchCounter(): { cb: tf.callbacks.Callback; perEpoch: number[] } {
+  const perEpoch: number[] = [];
+  const cb = callbacks.LambdaCallback({ onEpochBegin: () => { perEpoch.push(0); }, onTrainBatchEnd: () => { perEpoch[perEpoch.length - 1]++; } });
+  return { cb, perEpoch };
+}
+
+test("stepsPerEpoch reads an endless dataset on across epochs; a pass that runs out ends its epoch with a warning and the next epoch starts a new one (Keras 3.5); validationSteps and evaluate's steps take the first batches", async () => {
   tf.random.setSeed(8);
   const [x, y] = blobs(40, 14);
   const model = new models.Sequential([layers.Input({ shape: [2] }), layers.Dense(3, { activation: "softmax" })]);
@@ -234,19 +256,19 @@ test("stepsPerEpoch reads an endless dataset on across epochs; a finite one that
   assert.equal(h.history.loss.length, 3);
   assert.equal(served, 21, "7 batches per epoch, read on from one iterator");
 
-  // 5 batches, 3 per epoch for 3 epochs: epoch 2 gets 2 batches, then training stops (as Keras).
-  const warnings: string[] = [];
-  const onWarning = (w: Error): void => { warnings.push(w.message); };
-  process.on("warning", onWarning);
-  try {
-    const finite = tf.data.Dataset.fromTensorSlices([x, y]).batch(8);
-    const stopped = await model.fit(finite, { epochs: 3, stepsPerEpoch: 3, verbose: 0 });
-    await new Promise((r) => setImmediate(r));
-    assert.equal(stopped.history.loss.length, 2);
-    assert.ok(warnings.some((m) => /ran out of data after 5 batches .* interrupting training/.test(m)), warnings.join("\n"));
-  } finally {
-    process.off("warning", onWarning);
-  }
+  // 5 batches, 3 per epoch for 4 epochs: 3, then the 2 left (the pass runs out: warning), then a new pass: 3, 2.
+  const finite = tf.data.Dataset.fromTensorSlices([x, y]).batch(8);
+  const counted = batchCounter();
+  let four: History | null = null;
+  const warnings = await warningsOf(async () => { four = await model.fit(finite, { epochs: 4, stepsPerEpoch: 3, verbose: 0, callbacks: [counted.cb] }); });
+  assert.deepEqual(counted.perEpoch, [3, 2, 3, 2]);
+  assert.equal(four!.history.loss.length, 4);
+  assert.equal(warnings.filter((m) => /^fit: your input ran out of data after 2 of stepsPerEpoch 3 batches; interrupting epoch, as Keras 3\.5 does/.test(m)).length, 2, warnings.join("\n"));
+  // A pass that ends exactly with an epoch is followed by a new one at once, without a warning.
+  const even = batchCounter();
+  const quiet = await warningsOf(() => model.fit(finite, { epochs: 3, stepsPerEpoch: 5, verbose: 0, callbacks: [even.cb] }));
+  assert.deepEqual(even.perEpoch, [5, 5, 5]);
+  assert.deepEqual(quiet.filter((m) => /ran out of data/.test(m)), []);
 
   // Validation and evaluation on the first 2 batches of an endless dataset equal evaluate on the first 16 samples.
   const first16 = await model.evaluate(x.slice(0, 16), y.slice(0, 16), { batchSize: 8, verbose: 0 }) as number[];
@@ -256,10 +278,77 @@ test("stepsPerEpoch reads an endless dataset on across epochs; a finite one that
   const after16 = await model.evaluate(x.slice(0, 16), y.slice(0, 16), { batchSize: 8, verbose: 0 }) as number[];
   assert.ok(Math.abs(hv.history.val_loss[0] - after16[0]) < 1e-6);
 
-  await assert.rejects(model.fit(x, y, { stepsPerEpoch: 2, verbose: 0 }), /fit: stepsPerEpoch applies to a dataset/);
   await assert.rejects(model.fit(x, y, { validationSteps: 2, validationData: [x, y], verbose: 0 }), /fit: validationSteps applies to validationData given as a dataset/);
   await assert.rejects(model.fit(endless, { stepsPerEpoch: 0, verbose: 0 }), /fit: stepsPerEpoch must be a positive integer \(batches\), got 0/);
-  await assert.rejects(model.evaluate(x, y, { steps: 2, verbose: 0 }), /evaluate: steps applies to a dataset/);
+  await assert.rejects(model.fit(x, y, { stepsPerEpoch: 1.5, verbose: 0 }), /fit: stepsPerEpoch must be a positive integer \(batches\), got 1\.5/);
+});
+
+test("stepsPerEpoch and steps with tensors, as Keras' array adapter: no batchSize spreads x over the steps; with one, the first batches, read on across epochs", async () => {
+  const [x, y] = blobs(40, 16);
+  const fresh = (): tf.models.Sequential => {
+    tf.random.setSeed(31);
+    const m = new models.Sequential([layers.Input({ shape: [2] }), layers.Dense(3, { activation: "softmax" })]);
+    m.compile({ loss: "sparse_categorical_crossentropy", optimizer: "sgd", metrics: ["accuracy"] });
+    return m;
+  };
+  // stepsPerEpoch 2 and no batchSize: batches of ceil(40 / 2) = 20, the same training as batchSize 20.
+  const a = fresh(), b = fresh();
+  const counted = batchCounter();
+  const ha = await a.fit(x, y, { epochs: 2, stepsPerEpoch: 2, shuffle: false, verbose: 0, callbacks: [counted.cb] });
+  await b.fit(x, y, { epochs: 2, batchSize: 20, shuffle: false, verbose: 0 });
+  assert.deepEqual(counted.perEpoch, [2, 2]);
+  assert.equal(ha.params.steps, 2);
+  a.getWeights().forEach((w, i) => assert.deepEqual(w.dataSync(), b.getWeights()[i].dataSync()));
+
+  // batchSize 8 (5 batches a pass), stepsPerEpoch 3: epochs of 3 and 2 batches; the same updates as the 5 batches in order.
+  const c = fresh(), d = fresh();
+  const cut = batchCounter();
+  const warned = await warningsOf(() => c.fit(x, y, { epochs: 2, stepsPerEpoch: 3, batchSize: 8, shuffle: false, verbose: 0, callbacks: [cut.cb] }));
+  assert.deepEqual(cut.perEpoch, [3, 2]);
+  assert.ok(warned.some((m) => /ran out of data after 2 of stepsPerEpoch 3 batches; interrupting epoch/.test(m)), warned.join("\n"));
+  await d.fit(x, y, { epochs: 1, batchSize: 8, shuffle: false, verbose: 0 });
+  c.getWeights().forEach((w, i) => assert.deepEqual(w.dataSync(), d.getWeights()[i].dataSync()));
+
+  // evaluate: steps 2 and no batchSize reads all 40 samples in 2 batches; with batchSize 8, the first 16 samples.
+  const all = await c.evaluate(x, y, { batchSize: 20, verbose: 0 }) as number[];
+  assert.deepEqual(await c.evaluate(x, y, { steps: 2, verbose: 0 }), all);
+  const first16 = await c.evaluate(x.slice(0, 16), y.slice(0, 16), { batchSize: 8, verbose: 0 }) as number[];
+  assert.deepEqual(await c.evaluate(x, y, { steps: 2, batchSize: 8, verbose: 0 }), first16);
+  // steps 9: batches of ceil(40 / 9) = 5 make only 8, so evaluate warns (as Keras) and reads all 8.
+  let nine: number[] = [];
+  const short = await warningsOf(async () => { nine = await c.evaluate(x, y, { steps: 9, verbose: 0 }) as number[]; });
+  assert.ok(short.some((m) => /^evaluate: your input ran out of data after 8 of steps 9 batches/.test(m)), short.join("\n"));
+  nine.forEach((v, i) => assert.ok(Math.abs(v - all[i]) < 1e-6));
+
+  // predict: steps 2 with batchSize 6 gives the first 12 rows; steps 3 and no batchSize, all 40.
+  const want = c.predict(x).arraySync() as number[][];
+  assert.deepEqual(c.predict(x, { steps: 2, batchSize: 6 }).arraySync(), want.slice(0, 12));
+  assert.deepEqual((await c.predictAsync(x, { steps: 3 })).shape, [40, 3]);
+  await assert.rejects(c.fit(x, y, { shuffle: "yes" as unknown as boolean, verbose: 0 }), /fit: shuffle must be true, false or "batch" \(shuffle inside each batch\), got "yes"/);
+  await assert.rejects(c.evaluate(x, y, { steps: 0, verbose: 0 }), /evaluate: steps must be a positive integer/);
+});
+
+test("shuffle \"batch\" keeps the batches in order and shuffles the samples inside each (Keras' shuffle='batch')", async () => {
+  tf.random.setSeed(12);
+  const n = 20;
+  const x = tf.range(0, n).reshape([n, 1]).cast("float32");
+  const y = tf.zeros([n, 1]);
+  const model = new models.Sequential([layers.Input({ shape: [1] }), layers.Dense(1)]);
+  model.compile({ loss: "mse", optimizer: "sgd" });
+  const seen: number[][] = [];
+  // A custom trainStep records which samples each batch holds.
+  model.trainStep = (data) => {
+    seen.push(((data.x as tf.Tensor).arraySync() as number[][]).map((r) => r[0]));
+    return {};
+  };
+  await model.fit(x, y, { epochs: 2, batchSize: 6, shuffle: "batch", verbose: 0 });
+  assert.equal(seen.length, 8);
+  seen.forEach((rows, i) => {
+    const start = (i % 4) * 6;
+    const expected = Array.from({ length: Math.min(6, n - start) }, (_, k) => start + k);
+    assert.deepEqual([...rows].sort((p, q) => p - q), expected, `batch ${i} holds batch ${i % 4}'s samples`);
+  });
+  assert.ok(seen.some((rows) => rows.some((v, k) => k > 0 && v < rows[k - 1])), "some batch is shuffled inside");
 });
 
 test("predict(dataset) joins the batches' outputs, ignores the y of [x, y] elements, and takes steps", async () => {
@@ -276,7 +365,6 @@ test("predict(dataset) joins the batches' outputs, ignores the y of [x, y] eleme
   close(await model.predict(tf.data.Dataset.fromTensorSlices(x).batch(6).repeat(), { steps: 2 }), 12);
   await assert.rejects(model.predict(tf.data.Dataset.fromTensorSlices(x).batch(6).take(0)), /predict: the dataset yielded no batches/);
   await assert.rejects(model.predict(tf.data.Dataset.fromTensorSlices([x, y, y, y]).batch(6)), /predict: a dataset element holds 4 tensors; the model takes 1 input \(elements are \[x\], \[x, y\] or \[x, y, sampleWeight\]\)/);
-  assert.throws(() => model.predict(x, { steps: 2 } as { batchSize?: number }), /predict: steps applies to a dataset/);
 });
 
 test("a two-output model trains with a loss per output and lossWeights; logs and evaluate follow Keras", async () => {

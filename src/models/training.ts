@@ -84,6 +84,8 @@ export type Logs = Record<string, number>;
 export interface StepHooks {
   onBatchBegin?(batch: number): void | Promise<void>;
   onBatchEnd?(batch: number, logs: Logs): void | Promise<void>;
+  /** Asked after each batch's onBatchEnd: true ends the loop there (a callback set model.stopEvaluating). */
+  stop?(): boolean;
 }
 
 export type Data = Tensor | TensorLike;

@@ -31,7 +31,7 @@ class Recorder extends Callback {
   }
 }
 
-test("CallbackList calls hooks in order, awaits async hooks, passes one sorted copy of the logs", async () => {
+test("CallbackList calls hooks in order, awaits async hooks, passes one sorted copy of the logs and hands back what onEpochEnd adds", async () => {
   const events: string[] = [];
   const a = new Recorder("a", events);
   const b = new Recorder("b", events);
@@ -51,8 +51,11 @@ test("CallbackList calls hooks in order, awaits async hooks, passes one sorted c
     "a:epochEnd0:accuracy,loss,val_loss",
     "b:epochEnd0:accuracy,loss,val_loss,seen_by_a",
   ]);
-  // The caller's object is not changed.
-  assert.deepEqual(Object.keys(logs), ["val_loss", "loss", "accuracy"]);
+  // As Keras' shared epoch_logs dict: the caller's object keeps its order and gains the keys callbacks added (fit hands it to onTrainEnd).
+  assert.deepEqual(Object.keys(logs), ["val_loss", "loss", "accuracy", "seen_by_a", "seen_by_b"]);
+  const batchLogs = { loss: 1 };
+  await list.onTrainBatchEnd(1, batchLogs);
+  assert.deepEqual(Object.keys(batchLogs), ["loss"], "other hooks pass a copy");
 });
 
 test("CallbackList: append gives model and params; clear errors for non-callbacks and unset model", () => {

@@ -15,6 +15,8 @@ export interface CallbackModel {
   stopTraining: boolean;
   /** Set to true in a predict hook to end predict after the current batch (Keras' stop_predicting). */
   stopPredicting?: boolean;
+  /** Set to true in a test hook to end evaluate (or fit's validation) after the current batch (Keras' stop_evaluating). */
+  stopEvaluating?: boolean;
   optimizer: { learningRate: number } | null;
   getWeights(): Tensor[];
   setWeights(weights: Tensor[]): void;
@@ -189,6 +191,9 @@ export class CallbackList extends Callback {
   override async onEpochEnd(epoch: number, logs?: Logs): Promise<void> {
     const l = sortedLogs(logs);
     for (const cb of this.callbacks) await cb.onEpochEnd(epoch, l);
+    // Keras' callbacks share fit's epoch_logs dict, so what they add (ReduceLROnPlateau's
+    // learning_rate) reaches onTrainEnd; the sorted copy hands its keys back.
+    if (logs) Object.assign(logs, l);
   }
   override async onTrainBatchBegin(batch: number, logs?: Logs): Promise<void> {
     const l = sortedLogs(logs);
