@@ -45,3 +45,19 @@ test("TensorFlow's str() wrapper", () => {
   assert.equal(formatTensor(new Int32Array([1, 2, 3]), [3], "int32", "tf.Tensor"), "tf.Tensor([1 2 3], shape=(3,), dtype=int32)");
   assert.equal(formatTensor(new Int32Array([5]), [], "int32", "tf.Tensor"), "tf.Tensor(5, shape=(), dtype=int32)");
 });
+
+test("float64 in scientific notation keeps at most 8 digits after the point, and a negative zero keeps its sign, as numpy 1.24 prints them", () => {
+  // Each expected line is numpy's print(np.array(values)) for the float64 values.
+  const cases: [number[], string][] = [
+    [[Math.PI, 1e10], "[3.14159265e+00 1.00000000e+10]"],
+    [[1.000000001e10, 1e-10], "[1.e+10 1.e-10]"],
+    [[1.23456789012e10, 1e-10], "[1.23456789e+10 1.00000000e-10]"],
+    [[-0.0, 1e-10], "[-0.e+00  1.e-10]"],
+    [[-0.0, 0.0], "[-0.  0.]"],
+    [[-0.0, 5, -3], "[-0.  5. -3.]"],
+    [[1.000000001, 2.0], "[1. 2.]"],
+  ];
+  for (const [values, want] of cases) {
+    assert.equal(formatArray(Float64Array.from(values), [values.length], "float64"), want, String(values));
+  }
+});

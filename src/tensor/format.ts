@@ -122,6 +122,8 @@ function makeFloatFormatter(values: number[], dtype: "float32" | "float64"): (v:
   const fixedParts = (v: number): { int: string; frac: string } => {
     let s = shortestRepr(v, dtype);
     if ((s.split(".")[1] ?? "").length > 8) s = v.toFixed(8).replace(/0+$/, "");
+    // numpy keeps the sign of a negative zero ("-0."); JavaScript's number to string drops it.
+    if (Object.is(v, -0)) s = "-0";
     const [int, frac = ""] = s.split(".");
     return { int, frac };
   };
@@ -138,10 +140,14 @@ function makeFloatFormatter(values: number[], dtype: "float32" | "float64"): (v:
   };
 }
 
+/**
+ * A float's mantissa and exponent as numpy writes them in scientific mode (floatmode "maxprec",
+ * precision 8): the shortest digits that read back as the same value, at most 8 after the point
+ * (then rounded there, trailing zeros dropped).
+ */
 function expParts(v: number, dtype: "float32" | "float64"): { int: string; frac: string; sign: string; exp: string } {
-  const digits = dtype === "float32" ? 9 : 17;
-  let best = v.toExponential(digits - 1);
-  for (let p = 0; p < digits; p++) {
+  let best = v.toExponential(8).replace(/\.?0+e/, "e");
+  for (let p = 0; p <= 8; p++) {
     const s = v.toExponential(p);
     const back = Number(s);
     if (dtype === "float32" ? Math.fround(back) === v : back === v) {
@@ -150,5 +156,5 @@ function expParts(v: number, dtype: "float32" | "float64"): { int: string; frac:
     }
   }
   const m = /^(-?\d)(?:\.(\d+))?e([+-])(\d+)$/.exec(best)!;
-  return { int: m[1], frac: m[2] ?? "", sign: m[3], exp: m[4] };
+  return { int: Object.is(v, -0) ? "-0" : m[1], frac: m[2] ?? "", sign: m[3], exp: m[4] };
 }
