@@ -98,9 +98,15 @@ test("Python-like weak scalars: an int32 tensor + 2 stays int32, + 0.5 becomes f
   assert.deepEqual(ops.equal(x, tf.constant([1, 2.5, 3], "float32")).arraySync(), [true, false, true]);
 });
 
-test("ops.clip takes the bounds' weak types into its dtype as Keras on torch computes it", () => {
+test("ops.clip keeps x's dtype as Keras' Clip does (bools clip as int32); an integer x with fractional bounds is refused, as TF's clip_by_value refuses it", () => {
   for (const [key, want] of Object.entries(fx.clip)) {
     const [d, lo, hi] = key.split(",");
+    // Keras on torch promotes here (the fixture's float32); its Clip's output spec and TF keep x's dtype.
+    if (d !== "float32" && d !== "float64" && !Number.isInteger(Number(lo))) {
+      assert.throws(() => ops.clip(vec(d as tf.DType), Number(lo), Number(hi)),
+        new RegExp(`^TypeError: ops\\.clip: x is ${d === "bool" ? "int32" : d} \\(3,\\) but the bounds xMin=0\\.5, xMax=2\\.5 are not integers.*cast x to a float first, ops\\.clip\\(ops\\.cast\\(x, "float32"\\), 0\\.5, 2\\.5\\)`));
+      continue;
+    }
     const y = ops.clip(vec(d as tf.DType), Number(lo), Number(hi));
     assert.equal(y.dtype, want.dtype, `clip(${key})`);
     assertAllClose(y.dtype === "int64" ? tf.cast(y, "float64") : y, want.value, { what: `clip(${key})` });
@@ -134,4 +140,46 @@ test("the same model written with lamina's ops records Keras' operations with pr
   checkModel(model, "lamina's model");
   const names = (JSON.parse(model.toJSON()) as { config: { layers: { class_name: string }[] } }).config.layers.map((l) => l.class_name);
   assert.deepEqual(names.filter((n) => n !== "InputLayer").sort(), ["Add", "Concatenate", "Divide", "Greater", "Maximum", "Multiply", "Where"]);
+});
+
+test("ops.matmul follows numpy for 1-D operands: vector·matrix, matrix·vector, vector·vector, and batched", () => {
+  const a = tf.constant([[1, 2, 3], [4, 5, 6]], "float32");
+  // numpy: a @ [1, 0, 2] == [7, 16]; [1, 2] @ a == [9, 12, 15]; [1, 2, 3] @ [4, 5, 6] == 32
+  const mv = ops.matmul(a, tf.constant([1, 0, 2], "float32"));
+  assert.deepEqual(mv.shape, [2]);
+  assert.deepEqual(mv.arraySync(), [7, 16]);
+  const vm = ops.matmul(tf.constant([1, 2], "float32"), a);
+  assert.deepEqual(vm.arraySync(), [9, 12, 15]);
+  const vv = ops.matmul(tf.constant([1, 2, 3], "int32"), tf.constant([4, 5, 6], "int32"));
+  assert.deepEqual(vv.shape, []);
+  assert.equal(vv.dtype, "int32");
+  assert.equal(vv.item(), 32);
+  // numpy: [1, -1, 2] @ arange(24).reshape(2, 3, 4) and arange(24).reshape(2, 3, 4) @ [1, 0, -1, 2]
+  const b = tf.reshape(tf.range(0, 24, 1, "float32"), [2, 3, 4]);
+  assert.deepEqual(ops.matmul(tf.constant([1, -1, 2], "float32"), b).arraySync(), [[12, 14, 16, 18], [36, 38, 40, 42]]);
+  assert.deepEqual(ops.matmul(b, tf.constant([1, 0, -1, 2], "float32")).arraySync(), [[4, 12, 20], [28, 36, 44]]);
+  assert.throws(() => ops.matmul(a, tf.constant([1, 2], "float32")), /ops\.matmul: x1 \(2, 3\) last axis \(3\) must equal x2 \(2,\) axis 0 \(2\)/);
+  assert.throws(() => ops.matmul(tf.constant(2, "float32"), a), /ops\.matmul: operands must have rank >= 1.*ops\.multiply/);
+  // tf.matmul keeps TF's rule: rank >= 2.
+  assert.throws(() => tf.matmul(tf.constant([1, 2], "float32"), a), /both operands need rank >= 2/);
+});
+
+test("ops.matmul computes in result_type(x1, x2, float) and returns result_type(x1, x2): uint8 x uint8 is uint8", () => {
+  const y = ops.matmul(tf.constant([[1, 2]], "uint8"), tf.constant([[3], [4]], "uint8"));
+  assert.equal(y.dtype, "uint8");
+  assert.deepEqual(y.arraySync(), [[11]]);
+  const z = ops.matmul(tf.constant([[1, 2]], "int32"), tf.constant([[1.5], [2]], "float32"));
+  assert.equal(z.dtype, "float32");
+  assert.deepEqual(z.arraySync(), [[5.5]]);
+});
+
+test("ops.clip with integer bounds keeps int32, and bools clip as int32", () => {
+  const y = ops.clip(tf.constant([1, 5, -3], "int32"), 0, 3);
+  assert.equal(y.dtype, "int32");
+  assert.deepEqual(y.arraySync(), [1, 3, 0]);
+  const b = ops.clip(tf.constant([true, false]), 0, 1);
+  assert.equal(b.dtype, "int32");
+  assert.deepEqual(b.arraySync(), [1, 0]);
+  assert.throws(() => ops.clip(tf.constant([1, 5], "int32"), 1.5, 3.5), /ops\.clip: x is int32 \(2,\) but the bounds xMin=1\.5, xMax=3\.5 are not integers.*cast x to a float first/);
+  assert.deepEqual(ops.clip(tf.constant([1, 5], "float32"), 1.5, 3.5).arraySync(), [1.5, 3.5]);
 });

@@ -4,11 +4,13 @@
  * operation as the lamina op does; layers/op_specs.ts runs these same functions, so a recorded
  * (or Keras-written) Add of float32 and int32 computes in float32 as Keras' does.
  */
-import type { Input } from "./engine.js";
 import type { Tensor } from "../tensor/tensor.js";
-import type { DType } from "../tensor/dtype.js";
-import { type Sym, SymbolicValue, anySymbolic } from "./symbolic.js";
-import { type PromotionType, promoted } from "./keras_promote.js";
+import { type DType, isFloatDType } from "../tensor/dtype.js";
+import { shapeText } from "../tensor/shape.js";
+import { valueText } from "../tensor/value_text.js";
+import { type Input, toTensor } from "./engine.js";
+import { type Sym, SymbolicValue, anySymbolic, symbolicOp, withSymbolic } from "./symbolic.js";
+import { type PromotionType, kerasResultType, promoted } from "./keras_promote.js";
 import * as m from "./math.js";
 import * as sp from "./special.js";
 import * as shp from "./shape.js";
@@ -92,7 +94,32 @@ export const stack = promoteList("stack", shp.stack);
 export const hstack = promoteList("hstack", arr.hstack);
 export const vstack = promoteList("vstack", arr.vstack);
 
-export const matmul = promoteArgs("matmul", tfMatmul, BOTH);
+/**
+ * keras.ops.matmul: numpy's matmul. A 1-D x1 is a row vector and a 1-D x2 a column vector, their
+ * axis dropped from the result (vector·vector is a scalar); higher ranks batch over leading axes.
+ * Computed in result_type(x1, x2, float) and returned in result_type(x1, x2), as Keras'
+ * TensorFlow backend does: uint8 x uint8 computes in float32 and gives uint8.
+ */
+function matmulEager(x1In: Input, x2In: Input): Tensor {
+  const result = kerasResultType([x1In, x2In], "matmul");
+  const [x1, x2] = promoted([x1In, x2In], "matmul", ["float"]);
+  if (x1.rank === 0 || x2.rank === 0) {
+    throw new RangeError(`ops.matmul: operands must have rank >= 1, got x1 ${shapeText(x1.shape)} and x2 ${shapeText(x2.shape)}; multiply by a scalar with ops.multiply`);
+  }
+  let y: Tensor;
+  if (x1.rank === 1 || x2.rank === 1) {
+    const a = x1.rank - 1;
+    const b = x2.rank === 1 ? 0 : x2.rank - 2;
+    if (x1.shape[a] !== x2.shape[b]) {
+      throw new RangeError(`ops.matmul: x1 ${shapeText(x1.shape)} last axis (${x1.shape[a]}) must equal x2 ${shapeText(x2.shape)} axis ${b} (${x2.shape[b]})`);
+    }
+    y = lin.tensordot(x1, x2, [[a], [b]]);
+  } else {
+    y = tfMatmul(x1, x2);
+  }
+  return y.dtype === result ? y : m.cast(y, result);
+}
+export const matmul = withSymbolic(matmulEager, (a, b) => symbolicOp("Matmul", [a, b]));
 export const tensordot = promoteArgs("tensordot", lin.tensordot, BOTH);
 export const outer = promoteArgs("outer", lin.outer, BOTH);
 export const vdot = promoteArgs("vdot", prod.vdot, BOTH);
@@ -105,13 +132,21 @@ export const einsum: typeof tfEinsum = ((subscripts: string, ...operands: unknow
 }) as unknown as typeof tfEinsum;
 
 /**
- * keras.ops.clip: x in [xMin, xMax], in the result type of x and the bounds (an int32 x clipped at
- * 0.5 is float32, as Keras on torch computes it; bools clip as int32).
+ * keras.ops.clip: x in [xMin, xMax], keeping x's dtype as Keras' Clip does (bools clip as int32).
+ * An integer x with a bound that is not an integer is an error, as TensorFlow's clip_by_value
+ * refuses it: cast x to a float first.
  */
 export function clip(x: Sym, xMin: number, xMax: number): Sym;
 export function clip(x: Input, xMin: number, xMax: number): Tensor;
 export function clip(x: Input | Sym, xMin: number, xMax: number): Tensor | Sym {
   if (x instanceof SymbolicValue) return m.clipByValue(x, xMin, xMax);
-  const [t] = promoted([x, xMin, xMax], "clip", [], "int32");
+  let t = toTensor(x, "clip");
+  if (t.dtype === "bool") t = m.cast(t, "int32");
+  if (!isFloatDType(t.dtype) && !(Number.isInteger(xMin) && Number.isInteger(xMax))) {
+    throw new TypeError(
+      `ops.clip: x is ${t.dtype} ${shapeText(t.shape)} but the bounds xMin=${valueText(xMin)}, xMax=${valueText(xMax)} are not integers; ` +
+        `Keras' clip keeps x's dtype (TensorFlow's clip_by_value refuses them): cast x to a float first, ops.clip(ops.cast(x, "float32"), ${valueText(xMin)}, ${valueText(xMax)})`,
+    );
+  }
   return m.clipByValue(t, xMin, xMax);
 }
