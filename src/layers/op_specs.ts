@@ -3,7 +3,7 @@
  * by class name: the module Keras saves them under, the config keys it writes, and how lamina runs
  * one on tensors. Ops record these names (ops/symbolic.ts); loading a Keras-written config looks
  * them up here. Arithmetic runs with Keras' dtype promotion (ops/keras_promoted.ts): a Keras Add of
- * float32 and int32 gives float32.
+ * float32 and int32 gives float32, and a Keras Exp or Mean of int32 casts to float first (ops/keras_float.ts).
  */
 import type { Tensor } from "../tensor/tensor.js";
 import { type DType, isDType } from "../tensor/dtype.js";
@@ -15,6 +15,8 @@ import * as red from "../ops/reduce.js";
 import * as kp from "../ops/keras_promoted.js";
 import { hardSigmoid, hardSilu } from "../nn/activations.js";
 import * as kn from "../ops/keras_numpy.js";
+import * as kf from "../ops/keras_float.js";
+import * as ko from "../ops/keras_ops.js";
 import { KERAS_OP_SPECS } from "./op_specs_keras_ops.js";
 import { MORE_OP_SPECS } from "./op_specs_more.js";
 import { OPS4_SPECS } from "./op_specs_ops4.js";
@@ -114,23 +116,23 @@ export const OP_SPECS: ReadonlyMap<string, OpSpec> = new Map<string, OpSpec>([
   ["Minimum", binary(kp.minimum)],
   ["Matmul", binary((a, b) => kp.matmul(a, b))],
   ["Negative", unary(NUMPY, m.neg)],
-  ["Absolute", unary(NUMPY, m.abs)],
+  ["Absolute", unary(NUMPY, kf.abs)],
   ["Sign", unary(NUMPY, m.sign)],
-  ["Square", unary(NUMPY, m.square)],
-  ["Sqrt", unary(NUMPY, m.sqrt)],
-  ["Exp", unary(NUMPY, m.exp)],
-  ["Expm1", unary(NUMPY, m.expm1)],
-  ["Log", unary(NUMPY, m.log)],
-  ["Log1p", unary(NUMPY, m.log1p)],
-  ["Log2", unary(NUMPY, m.log2)],
-  ["Log10", unary(NUMPY, m.log10)],
+  ["Square", unary(NUMPY, kf.square)],
+  ["Sqrt", unary(NUMPY, kf.sqrt)],
+  ["Exp", unary(NUMPY, kf.exp)],
+  ["Expm1", unary(NUMPY, kf.expm1)],
+  ["Log", unary(NUMPY, kf.log)],
+  ["Log1p", unary(NUMPY, kf.log1p)],
+  ["Log2", unary(NUMPY, kf.log2)],
+  ["Log10", unary(NUMPY, kf.log10)],
   ["Reciprocal", unary(NUMPY, m.reciprocal)],
-  ["Sin", unary(NUMPY, m.sin)],
-  ["Cos", unary(NUMPY, m.cos)],
-  ["Tan", unary(NUMPY, m.tan)],
-  ["Floor", unary(NUMPY, m.floor)],
-  ["Ceil", unary(NUMPY, m.ceil)],
-  ["Tanh", unary(NUMPY, act.tanh)],
+  ["Sin", unary(NUMPY, kf.sin)],
+  ["Cos", unary(NUMPY, kf.cos)],
+  ["Tan", unary(NUMPY, kf.tan)],
+  ["Floor", unary(NUMPY, kf.floor)],
+  ["Ceil", unary(NUMPY, kf.ceil)],
+  ["Tanh", unary(NUMPY, kf.tanh)],
   ["Relu", unary(NN, act.relu)],
   ["Relu6", unary(NN, act.relu6)],
   ["Sigmoid", unary(NN, act.sigmoid)],
@@ -143,19 +145,19 @@ export const OP_SPECS: ReadonlyMap<string, OpSpec> = new Map<string, OpSpec>([
   ["LeakyRelu", { module: NN, keys: ["negative_slope"], run: (a, c, w) => act.leakyRelu(tensorArg(a, 0, w), numberOf(c, "negative_slope", w)) }],
   ["Elu", { module: NN, keys: ["alpha"], run: (a, c, w) => act.elu(tensorArg(a, 0, w), numberOf(c, "alpha", w)) }],
   ["Gelu", { module: NN, keys: ["approximate"], run: (a, c, w) => act.gelu(tensorArg(a, 0, w), boolOf(c, "approximate", w)) }],
-  ["Softmax", { module: NN, keys: ["axis"], run: (a, c, w) => act.softmax(tensorArg(a, 0, w), intOf(c, "axis", w)) }],
-  ["LogSoftmax", { module: NN, keys: ["axis"], run: (a, c, w) => act.logSoftmax(tensorArg(a, 0, w), intOf(c, "axis", w)) }],
+  ["Softmax", { module: NN, keys: ["axis"], run: (a, c, w) => ko.softmax(tensorArg(a, 0, w), axesOf(c, "axis", w)) }],
+  ["LogSoftmax", { module: NN, keys: ["axis"], run: (a, c, w) => ko.logSoftmax(tensorArg(a, 0, w), axesOf(c, "axis", w)) }],
   ["Reshape", { module: NUMPY, keys: ["newshape"], run: (a, c, w) => shp.reshape(tensorArg(a, 0, w), intListOf(c, "newshape", w)) }],
   ["Transpose", {
     module: NUMPY, keys: ["axes"],
     run: (a, c, w) => shp.transpose(tensorArg(a, 0, w), c.axes === null || c.axes === undefined ? undefined : intListOf(c, "axes", w)),
   }],
-  ["ExpandDims", { module: NUMPY, keys: ["axis"], run: (a, c, w) => shp.expandDims(tensorArg(a, 0, w), intOf(c, "axis", w)) }],
+  ["ExpandDims", { module: NUMPY, keys: ["axis"], run: (a, c, w) => ko.expandDims(tensorArg(a, 0, w), Number.isInteger(c.axis) ? intOf(c, "axis", w) : intListOf(c, "axis", w)) }],
   ["Squeeze", { module: NUMPY, keys: ["axis"], run: (a, c, w) => shp.squeeze(tensorArg(a, 0, w), axesOf(c, "axis", w) ?? undefined) }],
   ["Concatenate", { module: NUMPY, keys: ["axis"], run: (a, c, w) => kp.concatenate(listArg(a, w), intOf(c, "axis", w)) }],
   ["Stack", { module: NUMPY, keys: ["axis"], run: (a, c, w) => kp.stack(listArg(a, w), intOf(c, "axis", w)) }],
   ["Sum", reduction(red.sum, ["axis", "keepdims"])],
-  ["Mean", reduction(red.mean, ["axis", "keepdims"])],
+  ["Mean", reduction(kf.mean, ["axis", "keepdims"])],
   ["Clip", { module: NUMPY, keys: ["x_min", "x_max"], run: (a, c, w) => kp.clip(tensorArg(a, 0, w), numberOf(c, "x_min", w), numberOf(c, "x_max", w)) }],
   ["Cast", {
     module: CORE, keys: ["dtype"],

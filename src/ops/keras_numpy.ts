@@ -12,14 +12,15 @@ import { constant, fill } from "../tensor/creation.js";
 import { type Input, toTensor } from "./engine.js";
 import { SymbolicValue, type Sym, symbolicOp } from "./symbolic.js";
 import { add, cast, div, less, mul, where } from "./math.js";
-import { max, min, sum, variance } from "./reduce.js";
+import { max, min, sum } from "./reduce.js";
 import { concat, expandDims, gather, reshape, reverse, stack, unstack } from "./shape.js";
 import { broadcastTo } from "./broadcast.js";
 import { scatterND, tensorScatterUpdate, unsortedSegmentSum } from "./scatter.js";
 import { tensordot } from "./linalg.js";
 import { customGrad } from "./custom_grad.js";
 import * as sym from "./symbolic.js";
-import { promoted } from "./keras_promote.js";
+import { promoted, promoteTypes } from "./keras_promote.js";
+import { kerasVariance } from "./keras_float.js";
 
 type AxisArg = number | readonly number[] | null;
 
@@ -50,7 +51,7 @@ export function kerasVar(x: Sym, axis?: AxisArg, keepdims?: boolean): Sym;
 export function kerasVar(x: Input, axis?: AxisArg, keepdims?: boolean): Tensor;
 export function kerasVar(xIn: Input | Sym, axis: AxisArg = null, keepdims = false): Tensor | Sym {
   if (xIn instanceof SymbolicValue) return symbolicOp("Var", [xIn], { axis: axisConfig(axis), keepdims });
-  return variance(xIn, axis ?? undefined, keepdims);
+  return kerasVariance(xIn, axis, keepdims);
 }
 
 /** keras.ops.amax: the maximum over `axis` (all when null). */
@@ -159,11 +160,17 @@ function dotEager(x1In: Input, x2In: Input): Tensor {
 }
 export const dot = sym.withSymbolic(dotEager, (a, b) => sym.symbolicOp("Dot", [a, b]));
 
-/** keras.ops.average: the (weighted) mean over `axis`; 1-D weights lie along `axis`. */
+/**
+ * keras.ops.average: the (weighted) mean over `axis`; 1-D weights lie along `axis`. Computed in
+ * result_type(x, weights, float) as Keras does: float32 for int32 x.
+ */
 function averageEager(xIn: Input, axis: number | null = null, weightsIn: Input | null = null): Tensor {
-  const x = toTensor(xIn, "average");
-  if (weightsIn === null) return div(sum(x, axis ?? undefined), axis === null ? x.size : x.shape[normalizeAxis(axis, x.rank, "ops.average")]);
-  let w = toTensor(weightsIn, "average", "weights", x.dtype);
+  const x0 = toTensor(xIn, "average");
+  const w0 = weightsIn === null ? null : toTensor(weightsIn, "average", "weights", x0.dtype);
+  const dtype = promoteTypes([x0.dtype, ...(w0 === null ? [] : [w0.dtype]), "float"]);
+  const x = x0.dtype === dtype ? x0 : cast(x0, dtype);
+  if (w0 === null) return div(sum(x, axis ?? undefined), axis === null ? x.size : x.shape[normalizeAxis(axis, x.rank, "ops.average")]);
+  let w = w0.dtype === dtype ? w0 : cast(w0, dtype);
   if (axis === null) {
     if (w.rank !== x.rank || !w.shape.every((d, i) => d === x.shape[i])) {
       throw new RangeError(`ops.average: with axis null, weights ${shapeText(w.shape)} must have x's shape ${shapeText(x.shape)}`);

@@ -199,3 +199,20 @@ test("ravel, flip, var, amax, amin, take, append record Keras operations on symb
   const loaded = tf.models.modelFromJSON(json);
   (loaded.predict(x) as Tensor[]).forEach((g, i) => close(g, want[i].arraySync() as Nested, 1e-6, `reloaded output ${i}`));
 });
+
+test("ops.expandDims takes a list of axes counted in the result's rank, as Keras 3.5's expand_dims does", () => {
+  // numpy: np.expand_dims(np.zeros(3), (0, 2)).shape == (1, 3, 1); (-1, 0) gives (1, 3, 1) too
+  assert.deepEqual(ops.expandDims(tf.zeros([3]), [0, 2]).shape, [1, 3, 1]);
+  assert.deepEqual(ops.expandDims(tf.zeros([3]), [-1, 0]).shape, [1, 3, 1]);
+  assert.deepEqual(ops.expandDims(tf.zeros([2, 3]), [1, 3]).shape, [2, 1, 3, 1]);
+  assert.deepEqual(ops.expandDims(tf.constant([1, 2, 3]), [0, 2]).arraySync(), [[[1], [2], [3]]]);
+  assert.deepEqual(ops.expandDims(tf.zeros([3]), 1).shape, [3, 1]);
+  assert.throws(() => ops.expandDims(tf.zeros([3]), [0, 5]),
+    /ops\.expandDims: axis 5 of \[0,5\] is out of range: x \(3,\) gains 2 axes, so the result has rank 3 \(valid axes: -3\.\.2\)/);
+  assert.throws(() => ops.expandDims(tf.zeros([3]), [0, -3]), /names the same result axis twice/);
+  // tf.expandDims (TF's expand_dims) takes one axis; its messages show the axis and the valid range.
+  assert.throws(() => tf.expandDims(tf.zeros([3]), 5), /expandDims: axis 5 is out of range for a tensor of shape \(3,\) \(valid: -2\.\.1\)/);
+  assert.throws(() => tf.expandDims(tf.zeros([3]), [0, 2] as unknown as number), /expandDims: axis must be one integer.*got \[0,2\]; ops\.expandDims\(x, \[0,2\]\) inserts several/);
+  const i = tf.layers.Input({ shape: [3] });
+  assert.deepEqual(ops.expandDims(i, [0, 2]).shape, [1, null, 1, 3]);
+});

@@ -6,7 +6,7 @@
  */
 import { Tensor } from "../tensor/tensor.js";
 import type { DType } from "../tensor/dtype.js";
-import { normalizeAxis, shapeText } from "../tensor/shape.js";
+import { normalizeAxes, normalizeAxis, shapeText } from "../tensor/shape.js";
 import { valueText } from "../tensor/value_text.js";
 import { constant, eye as tfEye, fill, linspace as tfLinspace, range } from "../tensor/creation.js";
 import { type Input, toTensor } from "./engine.js";
@@ -34,18 +34,20 @@ import { logspace as tfLogspace } from "./sequences.js";
 import * as flow from "./control_flow.js";
 import * as sym from "./symbolic.js";
 import { promoted } from "./keras_promote.js";
+import { kerasFloatDType, kerasRound } from "./keras_float.js";
 
 type AxisArg = number | readonly number[] | null;
 const ax = (a: AxisArg): number | readonly number[] | undefined => a ?? undefined;
 
 // ---- lamina ops under Keras' names, same arguments ----
 export {
-  abs, abs as absolute, acos as arccos, acosh as arccosh, asin as arcsin, asinh as arcsinh, atan as arctan,
-  atanh as arctanh, ceil, cos, cosh, erf, exp, expm1, floor,
-  isFinite as isfinite, isInf as isinf, isNaN as isnan, log, log10,
-  log1p, log2, logicalAnd, logicalNot, logicalOr, logicalXor, neg as negative,
-  reciprocal, rsqrt, sign, sin, sinh, sqrt, square, tan, cast,
+  erf, logicalAnd, logicalNot, logicalOr, logicalXor, neg as negative, reciprocal, rsqrt, sign, cast,
 } from "./math.js";
+// Members that cast int and bool input to a float as Keras' backend does (lamina's top-level ops refuse them, as TF).
+export {
+  abs, abs as absolute, arccos, arccosh, arcsin, arcsinh, arctan, arctanh, ceil, cos, cosh, exp, expm1, floor,
+  isfinite, isinf, isnan, log, log10, log1p, log2, sin, sinh, sqrt, square, tan, tanh, mean, std, median, quantile,
+} from "./keras_float.js";
 // Members that promote mixed dtypes as Keras does (lamina's top-level ops refuse them, as TF).
 export {
   add, subtract, multiply, divide, trueDivide, power, maximum, minimum, mod, floorDivide, arctan2, logaddexp, divideNoNan,
@@ -53,16 +55,16 @@ export {
   matmul, tensordot, outer, vdot, correlate, einsum, clip,
 } from "./keras_promoted.js";
 export { logSigmoid, erfinv } from "./special.js";
-export { sum, mean, std, prod, logSumExp as logsumexp, all, any } from "./reduce.js";
+export { sum, prod, logSumExp as logsumexp, all, any } from "./reduce.js";
 export {
-  reshape, expandDims, squeeze, transpose, slice,
+  reshape, squeeze, transpose, slice,
 } from "./shape.js";
 export { stopGradient } from "./gradient_stop.js";
 export { swapaxes, moveaxis, takeAlongAxis, roll, repeat, meshgrid } from "./arrange.js";
-export { relu, relu6, selu, sigmoid, silu, swish, softplus, softsign, tanh, softmax, logSoftmax, leakyRelu, elu } from "./activation.js";
+export { relu, relu6, selu, sigmoid, silu, swish, softplus, softsign, leakyRelu, elu } from "./activation.js";
 export { broadcastTo } from "./broadcast.js";
 export { argpartition, digitize, searchSorted as searchsorted, nonzero } from "./search.js";
-export { argsort, sort, median, inTopK } from "./sort.js";
+export { argsort, sort, inTopK } from "./sort.js";
 export { diag, diagonal, trace, tri } from "./diag.js";
 export { diff } from "./sequences.js";
 export { tril, triu } from "./linalg.js";
@@ -70,7 +72,6 @@ export { cholesky, eig, eigh, luFactor, qr, svd } from "./linalg_decompose.js";
 export { det, inv, lstsq, slogdet, solve, solveTriangular } from "./linalg_solve.js";
 export { countNonzero } from "./count.js";
 export { sliceUpdate } from "./scatter.js";
-export { quantile } from "./quantile.js";
 export { normalize, psnr } from "./normalize.js";
 
 export { fft, fft2, rfft, irfft } from "./signal.js";
@@ -198,6 +199,55 @@ export function linspace(start: number, stop: number, num = 50, endpoint = true,
   return retstep ? [t, step] : t;
 }
 
+/**
+ * keras.ops.expand_dims: a size-1 axis at `axis`, or at each of a list of axes, which count in the
+ * result's rank (x's rank plus the number of axes): [0, 2] turns (3,) into (1, 3, 1).
+ */
+function expandDimsEager(xIn: Input, axis: number | readonly number[] = 0): Tensor {
+  if (typeof axis === "number") return shp.expandDims(xIn, axis);
+  const x = toTensor(xIn, "expandDims");
+  const out = x.rank + axis.length;
+  const where_ = axis.map((a) => {
+    if (!Number.isInteger(a) || a < -out || a >= out) {
+      throw new RangeError(`ops.expandDims: axis ${valueText(a)} of ${valueText(axis)} is out of range: x ${shapeText(x.shape)} gains ${axis.length} axes, so the result has rank ${out} (valid axes: ${-out}..${out - 1})`);
+    }
+    return a < 0 ? a + out : a;
+  });
+  if (new Set(where_).size !== where_.length) throw new RangeError(`ops.expandDims: axis ${valueText(axis)} names the same result axis twice (rank ${out}); give each new axis once`);
+  const shape: number[] = [];
+  for (let i = 0, j = 0; i < out; i++) shape.push(where_.includes(i) ? 1 : x.shape[j++]);
+  return shp.reshape(x, shape);
+}
+export const expandDims = sym.withSymbolic(expandDimsEager, (x, axis = 0) => sym.symbolicOp("ExpandDims", [x], { axis: sym.jsonCopy(axis) }));
+
+/**
+ * Keras' softmax and log_softmax over `axis`: one axis, every element when null (x flattened), or
+ * a list of axes taken together (moved last and flattened into one).
+ */
+function softmaxOver(kind: "softmax" | "logSoftmax", xIn: Input, axis: number | readonly number[] | null): Tensor {
+  const f = kind === "softmax" ? act.softmax : act.logSoftmax;
+  if (typeof axis === "number") return f(xIn, axis);
+  const x = toTensor(xIn, kind, "x");
+  if (axis === null) return shp.reshape(f(shp.reshape(x, [-1]), -1), x.shape);
+  const axes = normalizeAxes(axis, x.rank, `ops.${kind}`);
+  const keep = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
+  const perm = [...keep, ...axes];
+  const moved = shp.transpose(x, perm);
+  const y = shp.reshape(f(shp.reshape(moved, [...keep.map((i) => x.shape[i]), -1]), -1), moved.shape);
+  const inverse = perm.map((_, i) => perm.indexOf(i));
+  return shp.transpose(y, inverse);
+}
+function softmaxEager(x: Input, axis: number | readonly number[] | null = -1): Tensor {
+  return softmaxOver("softmax", x, axis);
+}
+function logSoftmaxEager(x: Input, axis: number | readonly number[] | null = -1): Tensor {
+  return softmaxOver("logSoftmax", x, axis);
+}
+/** keras.ops.softmax(x, axis = -1): axis null takes the softmax over all elements, a list over those axes together. */
+export const softmax = sym.withSymbolic(softmaxEager, (x, axis = -1) => sym.symbolicOp("Softmax", [x], { axis: sym.axisConfig(axis) }));
+/** keras.ops.log_softmax(x, axis = -1), with softmax's axis null and lists. */
+export const logSoftmax = sym.withSymbolic(logSoftmaxEager, (x, axis = -1) => sym.symbolicOp("LogSoftmax", [x], { axis: sym.axisConfig(axis) }));
+
 /** keras.ops.argmax: over the flattened x when axis is null. */
 function argmaxEager(x: Input, axis: number | null = null, keepdims = false): Tensor {
   return argReduce("argmax", x, axis, keepdims, red.argMax);
@@ -252,14 +302,8 @@ function whereEager(condition: Input, x1: Input | null = null, x2: Input | null 
 }
 export const where = sym.withSymbolic(whereEager, (c, x1 = null, x2 = null) => { if (x1 === null || x2 === null) throw sym.symbolicRefused("ops.where", "with only a condition it returns the indices of the true elements, whose count depends on the values"); return sym.symbolicOp("Where", [c, x1, x2]); });
 
-/** keras.ops.round with numpy's decimals (half to even at the scaled value). */
-function roundEager(x: Input, decimals = 0): Tensor {
-  if (!Number.isInteger(decimals)) throw new RangeError(`ops.round: decimals must be an integer, got ${valueText(decimals)}`);
-  if (decimals === 0) return m.round(x);
-  const f = 10 ** decimals;
-  return m.div(m.round(m.mul(x, f)), f);
-}
-export const round = sym.withSymbolic(roundEager, (x, decimals = 0) => sym.symbolicOp("Round", [x], { decimals }));
+/** keras.ops.round with numpy's decimals (half to even at the scaled value); integers stay as they are. */
+export const round = sym.withSymbolic(kerasRound, (x, decimals = 0) => sym.symbolicOp("Round", [x], { decimals }));
 
 /** keras.ops.split (numpy's): a number of equal sections, or the indices to split before. */
 function splitEager(xIn: Input, indicesOrSections: number | readonly number[], axis = 0): Tensor[] {
@@ -363,8 +407,10 @@ function unstackEager(xIn: Input, num: number | null = null, axis = 0): Tensor[]
 }
 export const unstack = sym.withSymbolic(unstackEager, (x, num = null, axis = 0) => sym.symbolicOps("Unstack", [x], { num, axis }));
 
-function normEager(x: Input, ord: NormOrd | null = null, axis: AxisArg = null, keepdims = false): Tensor {
-  return tfNorm(x, ord ?? "euclidean", axis, keepdims);
+/** keras.ops.norm: an int or bool x is cast to a float first (Keras' norm). */
+function normEager(xIn: Input, ord: NormOrd | null = null, axis: AxisArg = null, keepdims = false): Tensor {
+  const x = toTensor(xIn, "norm");
+  return tfNorm(m.cast(x, kerasFloatDType(x.dtype)), ord ?? "euclidean", axis, keepdims);
 }
 export const norm = sym.withSymbolic(normEager, (x, ord = null, axis = null, keepdims = false) => sym.symbolicOp("Norm", [x], { ord, axis: sym.axisConfig(axis), keepdims }));
 

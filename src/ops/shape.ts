@@ -97,9 +97,12 @@ export function expandDims(x: Input, axis?: number): Tensor;
 export function expandDims(xIn: Input | Sym, axis = 0): Tensor | Sym {
   if (xIn instanceof SymbolicValue) return symbolicOp("ExpandDims", [xIn], { axis });
   const x = toTensor(xIn, "expandDims");
+  if (typeof axis !== "number") {
+    throw new TypeError(`expandDims: axis must be one integer (TF's expand_dims inserts one axis), got ${valueText(axis)}; ops.expandDims(x, ${valueText(axis)}) inserts several, as Keras' does`);
+  }
   const r = x.rank + 1;
   if (!Number.isInteger(axis) || axis < -r || axis >= r) {
-    throw new RangeError(`expandDims: axis ${axis} is out of range for a tensor of shape ${shapeText(x.shape)} (valid: ${-r}..${r - 1})`);
+    throw new RangeError(`expandDims: axis ${valueText(axis)} is out of range for a tensor of shape ${shapeText(x.shape)} (valid: ${-r}..${r - 1})`);
   }
   const a = axis < 0 ? axis + r : axis;
   const shape = [...x.shape];
