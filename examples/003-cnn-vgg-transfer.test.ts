@@ -51,7 +51,7 @@ test("examples/003-cnn-vgg-transfer.ts without CIFAR-10: convolutions, the CNNs 
     // no CIFAR-10 here: the loader's error, then the models are built anyway
     assert.match(out, /CIFAR-10 is not available on this machine, so the training cells are skipped \(the models are still built\):\ndatasets\.cifar10\.loadData: the data set files were not found[\s\S]*To fix: /);
     // the model without padding fails as in Keras
-    assert.match(out, /^RangeError: Conv2D conv2d_3: Negative dimension size: input 2x2, kernel 3x3 .*use padding "same"/m);
+    assert.match(out, /^RangeError: Conv2D conv2d_3: the output size would be 0 \(0x0\): input \(None, 2, 2, 128\) is too small for kernel 3x3 .*use padding "same"/m);
     assert.equal(out.match(/ Total params: 245,962 /g)?.length, 2, out); // the padded CNN, then define_model()
     // model2: the notebook's table
     for (const [shape, params] of [["(None, 32, 32, 32)", "896"], ["(None, 32, 32, 64)", "18,496"], ["(None, 16, 16, 128)", "73,856"],

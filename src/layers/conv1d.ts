@@ -9,9 +9,10 @@ import type { Variable } from "../tensor/variable.js";
 import { add } from "../ops/math.js";
 import { reshape } from "../ops/shape.js";
 import { type Conv2DOptions, conv2d } from "../ops/conv.js";
+import { checkWindowOutput } from "../ops/window_size.js";
 import { fusedConv2d } from "../ops/fused.js";
 import { Layer, type LayerShape, layerOptions } from "./layer.js";
-import { type DataFormat, type DataFormatArgs, DATA_FORMAT_OPTIONS, callChannelsLast, channelWeightAxis, checkDataFormat, sequenceChannelAxis, shapeChannelsLast, shapeToChannelsLast } from "./data_format.js";
+import { type DataFormat, type DataFormatArgs, DATA_FORMAT_OPTIONS, callChannelsLast, channelWeightAxis, checkDataFormat, sequenceChannelAxis, shapeChannelsLast, shapeFromChannelsLast, shapeToChannelsLast } from "./data_format.js";
 import { checkGroupChannels, checkGroups, checkStridesWithDilation } from "./convolutional.js";
 import { layerShapeText } from "./symbolic.js";
 import { type ActivationIdentifier, getActivation } from "../nn/activations.js";
@@ -92,6 +93,8 @@ export abstract class Conv1DBase extends Layer {
   readonly activation: ReturnType<typeof getActivation>;
   readonly useBias: boolean;
   bias: Variable | null = null;
+  /** Whether the layer takes padding "causal" (Conv1D does). */
+  private readonly causalAllowed: boolean;
 
   constructor(args: Conv1DCommonArgs & { padding?: string }, causal: boolean, example: string) {
     super(args);
@@ -101,6 +104,7 @@ export abstract class Conv1DBase extends Layer {
     this.strides = size1D(args.strides ?? 1, "strides", where);
     this.dilationRate = size1D(args.dilationRate ?? 1, "dilationRate", where);
     this.padding = padding1D(args.padding, where, causal);
+    this.causalAllowed = causal;
     checkStridesWithDilation(where, this.strides, this.dilationRate);
     this.activation = getActivation(args.activation, where);
     this.useBias = args.useBias ?? true;
@@ -112,7 +116,10 @@ export abstract class Conv1DBase extends Layer {
   protected abstract stepsOutputShape(s: LayerShape): LayerShape;
 
   call(inputs: Tensor | Tensor[]): Tensor {
-    return callChannelsLast(this.dataFormat, single(inputs, this), (x) => this.callSteps(x), sequenceChannelAxis);
+    const x = single(inputs, this);
+    // The shape check names the layer and its input on tensors too, before the op would.
+    this.computeOutputShape(x.shape);
+    return callChannelsLast(this.dataFormat, x, (xl) => this.callSteps(xl), sequenceChannelAxis);
   }
 
   override computeOutputShape(s: LayerShape): LayerShape {
@@ -145,16 +152,14 @@ export abstract class Conv1DBase extends Layer {
     return (this.kernelSize - 1) * this.dilationRate + 1;
   }
 
-  /** Output steps of a forward convolution ("causal" keeps ceil(n / strides), as "same"). */
+  /** Output steps of a forward convolution ("causal" keeps ceil(n / strides), as "same"), refusing a kernel that does not fit. */
   protected convSteps(n: number | null, shape: LayerShape): number | null {
     if (n === null) return null;
     const out = this.padding === "valid" ? Math.floor((n - this.span) / this.strides) + 1 : Math.ceil(n / this.strides);
-    if (out <= 0) {
-      throw new RangeError(
-        `${this.where}: input ${layerShapeText(shape)} has ${n} steps, too few for kernelSize ${this.kernelSize} (dilationRate ${this.dilationRate}, ` +
-          `spanning ${this.span} steps) with padding "valid"; use padding "same" or "causal", or a smaller kernel`,
-      );
-    }
+    checkWindowOutput(this.where, `input ${layerShapeText(shapeFromChannelsLast(this.dataFormat, shape, sequenceChannelAxis(shape.length)))}`, {
+      what: "kernel", window: [this.kernelSize], strides: [this.strides], dilations: [this.dilationRate], padding: this.padding, out: [out],
+      fittingPadding: this.causalAllowed ? '"same" or "causal"' : '"same"',
+    });
     return out;
   }
 

@@ -139,7 +139,6 @@ export class DepthwiseConv1D extends Conv1DBase {
   }
 
   protected callSteps(x: Tensor): Tensor {
-    this.stepsOutputShape(x.shape);
     return this.finish(from2D(depthwiseConv2d(as2D(x), kernel2D(this.kernel!), this.opOptions())));
   }
 
@@ -208,7 +207,6 @@ export class SeparableConv1D extends Conv1DBase {
   }
 
   protected callSteps(x: Tensor): Tensor {
-    this.stepsOutputShape(x.shape);
     const d = depthwiseConv2d(as2D(x), kernel2D(this.depthwiseKernel!), this.opOptions());
     return this.finish(from2D(conv2d(d, kernel2D(this.pointwiseKernel!), { strides: 1, padding: "valid" })));
   }

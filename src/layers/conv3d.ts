@@ -7,11 +7,12 @@
 import type { Tensor } from "../tensor/tensor.js";
 import type { Variable } from "../tensor/variable.js";
 import { add } from "../ops/math.js";
-import { type Conv3DOptions, computeConv3DInfo, conv3d, conv3dTranspose } from "../ops/conv3d.js";
+import { type Conv3DOptions, conv3d, conv3dTranspose } from "../ops/conv3d.js";
+import { checkWindowOutput } from "../ops/window_size.js";
 import { Layer, type LayerShape, layerOptions } from "./layer.js";
 import { layerShapeText } from "./symbolic.js";
 import { single } from "./core.js";
-import { type KerasPadding, checkGroupChannels, checkGroups, checkPadding, checkStridesWithDilation } from "./convolutional.js";
+import { type KerasPadding, checkGroupChannels, checkGroups, checkPadding, checkStridesWithDilation, outSize } from "./convolutional.js";
 import { type ActivationIdentifier, getActivation } from "../nn/activations.js";
 import { type KernelBiasArgs, KERNEL_BIAS_OPTIONS, addBias, addKernel, checkWeightOptions, kernelBiasConfig, serializeObject } from "./weights.js";
 import { valueText } from "../tensor/value_text.js";
@@ -104,7 +105,8 @@ abstract class Conv3DBase extends Layer {
   }
 
   protected abstract callNDHWC(x: Tensor): Tensor;
-  protected abstract outputShapeNDHWC(s: LayerShape): LayerShape;
+  /** The output shape for a channels-last input shape `s` (`given`: the input's shape as called, for messages). */
+  protected abstract outputShapeNDHWC(s: LayerShape, given: LayerShape): LayerShape;
   /** The input channel count the weights were built for. */
   protected abstract builtChannels(): number;
 
@@ -127,7 +129,7 @@ abstract class Conv3DBase extends Layer {
 
   override computeOutputShape(s: LayerShape): LayerShape {
     this.channelsOf(s);
-    return shapeChannelsLast(this.dataFormat, s, (l) => this.outputShapeNDHWC(l), volumeChannelAxis);
+    return shapeChannelsLast(this.dataFormat, s, (l) => this.outputShapeNDHWC(l, s), volumeChannelAxis);
   }
 
   protected override weightAxes(): readonly number[] {
@@ -190,17 +192,11 @@ export class Conv3D extends Conv3DBase {
     return conv3d(x, this.kernel!, this.opOptions);
   }
 
-  protected outputShapeNDHWC(s: LayerShape): LayerShape {
-    const out = s.slice(1, 4).map((n, i) => {
-      if (n === null) return null;
-      const eff = (this.kernelSize[i] - 1) * this.dilationRate[i] + 1;
-      return this.padding === "same" ? Math.ceil(n / this.strides[i]) : Math.floor((n - eff) / this.strides[i]) + 1;
+  protected outputShapeNDHWC(s: LayerShape, given: LayerShape): LayerShape {
+    const out = s.slice(1, 4).map((n, i) => outSize(n, this.kernelSize[i], this.strides[i], this.dilationRate[i], this.padding));
+    checkWindowOutput(this.where, `input ${layerShapeText(given)}`, {
+      what: "kernel", window: this.kernelSize, strides: this.strides, dilations: this.dilationRate, padding: this.padding, out,
     });
-    if (out.some((n) => n !== null && n <= 0)) {
-      // The op's message has every number of TF's "Negative dimension size" error.
-      const size = s.slice(1, 4).map((n) => n ?? 1e6);
-      computeConv3DInfo([1, ...size, this.groups], [...this.kernelSize, 1, this.groups], this.opOptions, this.where);
-    }
     return [s[0], ...out, this.filters];
   }
 

@@ -154,7 +154,7 @@ test("clear errors name the layer, the shapes and the fix", () => {
   assert.throws(() => layers.Conv2DTranspose({ filters: 3 }), /kernelSize is required, e.g. layers.Conv2DTranspose\(32, \[3, 3\]\)/);
   assert.throws(() => layers.DepthwiseConv2D(3)(ones([2, 5, 5])), /DepthwiseConv2D depthwise_conv2d(_\d+)?: expects inputs of rank 4 \(batch, height, width, channels\), got shape \(2, 5, 5\)/);
   assert.throws(() => layers.DepthwiseConv2D(5)(layers.Input({ shape: [3, 8, 2] })),
-    /input \(None, 3, 8, 2\) is too small for kernel 5x5 .* use padding "same" or a smaller kernel/);
+    /the output size would be negative \(-1x4\): input \(None, 3, 8, 2\) is too small for kernel 5x5 .* use padding "same", a smaller kernel or a larger input/);
   assert.throws(() => layers.DepthwiseConv2D(3, { depthMultiplier: 0 }), /depthMultiplier must be a positive integer, got 0/);
   const sep = layers.SeparableConv2D(2, 3);
   sep(ones([1, 4, 4, 3]));

@@ -10,7 +10,8 @@ import { conv2d, conv2dTranspose, depthwiseConv2d } from "../ops/conv.js";
 import { Layer, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
 import { layerShapeText } from "./symbolic.js";
 import { single } from "./core.js";
-import { type KerasPadding, type PairArg, checkPadding, checkStridesWithDilation, pair } from "./convolutional.js";
+import { type KerasPadding, type PairArg, checkPadding, checkStridesWithDilation, outSize, pair } from "./convolutional.js";
+import { checkWindowOutput } from "../ops/window_size.js";
 import { type ActivationIdentifier, getActivation } from "../nn/activations.js";
 import {
   type ConstraintArg, type InitializerArg, type RegularizerArg,
@@ -126,20 +127,13 @@ abstract class ConvBase extends Layer {
     return this.activation.fn(this.bias ? add(y, this.bias) : y);
   }
 
-  /** Output size of a forward convolution along one axis (Keras/TF "same" and "valid"). */
-  protected convOut(n: number | null, axis: 0 | 1, shape: LayerShape): number | null {
-    if (n === null) return null;
-    const k = this.kernelSize[axis], s = this.strides[axis], d = this.dilationRate[axis];
-    const eff = (k - 1) * d + 1;
-    const out = this.padding === "same" ? Math.ceil(n / s) : Math.floor((n - eff) / s) + 1;
-    if (out <= 0) {
-      throw new RangeError(
-        `${this.where}: input ${layerShapeText(shapeFromChannelsLast(this.dataFormat, shape, 1))} is too small for kernel ${this.kernelSize.join("x")} (dilation ${this.dilationRate.join("x")}) ` +
-          `with strides ${this.strides.join("x")} and padding "valid": the output would have ${out} ${axis === 0 ? "rows" : "columns"}; ` +
-          `use padding "same" or a smaller kernel`,
-      );
-    }
-    return out;
+  /** Output rows and columns of a forward convolution (Keras/TF "same" and "valid"), refusing a kernel that does not fit. */
+  protected convOut(s: LayerShape): [number | null, number | null] {
+    const out = [0, 1].map((i) => outSize(s[i + 1], this.kernelSize[i], this.strides[i], this.dilationRate[i], this.padding));
+    checkWindowOutput(this.where, `input ${layerShapeText(shapeFromChannelsLast(this.dataFormat, s, 1))}`, {
+      what: "kernel", window: this.kernelSize, strides: this.strides, dilations: this.dilationRate, padding: this.padding, out,
+    });
+    return [out[0], out[1]];
   }
 
   protected geometryConfig(): Record<string, unknown> {
@@ -311,7 +305,7 @@ export class DepthwiseConv2D extends ConvBase {
 
   protected outputShapeNHWC(s: LayerShape): LayerShape {
     const c = s[3] === null ? null : s[3] * this.depthMultiplier;
-    return [s[0], this.convOut(s[1], 0, s), this.convOut(s[2], 1, s), c];
+    return [s[0], ...this.convOut(s), c];
   }
 
   override getConfig(): Record<string, unknown> {
@@ -392,7 +386,7 @@ export class SeparableConv2D extends ConvBase {
   }
 
   protected outputShapeNHWC(s: LayerShape): LayerShape {
-    return [s[0], this.convOut(s[1], 0, s), this.convOut(s[2], 1, s), this.filters];
+    return [s[0], ...this.convOut(s), this.filters];
   }
 
   override getConfig(): Record<string, unknown> {

@@ -2,7 +2,8 @@ import type { Tensor } from "../tensor/tensor.js";
 import type { Variable } from "../tensor/variable.js";
 import { add, mul } from "../ops/math.js";
 import type { FusedActivation } from "../backend/backend.js";
-import { type Conv2DOptions, conv2d, computeConv2DInfo, computePool2DInfo } from "../ops/conv.js";
+import { type Conv2DOptions, conv2d } from "../ops/conv.js";
+import { checkWindowOutput } from "../ops/window_size.js";
 import { avgPool, maxPool } from "../ops/pool.js";
 import { Layer, type LayerShape, layerOptions } from "./layer.js";
 import { layerShapeText } from "./symbolic.js";
@@ -47,11 +48,11 @@ export function checkStridesWithDilation(where: string, strides: number | readon
   }
 }
 
-/** Output size along one axis for Keras' padding rules (TF's SAME and VALID). */
+/** Output size along one axis for Keras' padding rules (TF's SAME and VALID); 0 or less when the window does not fit. */
 export function outSize(n: number | null, k: number, stride: number, dilation: number, padding: KerasPadding): number | null {
   if (n === null) return null;
   const eff = (k - 1) * dilation + 1;
-  return padding === "same" ? Math.ceil(n / stride) : Math.max(0, Math.floor((n - eff) / stride) + 1);
+  return padding === "same" ? Math.ceil(n / stride) : Math.floor((n - eff) / stride) + 1;
 }
 
 export interface Conv2DArgs extends DataFormatArgs, KernelBiasArgs {
@@ -146,7 +147,10 @@ export class Conv2D extends Layer {
   }
 
   call(inputs: Tensor | Tensor[]): Tensor {
-    return callChannelsLast(this.dataFormat, single(inputs, this), (x) => this.callNHWC(x), batchChannelAxis);
+    const x = single(inputs, this);
+    // The shape check names the layer and its input on tensors too, before the op would.
+    this.computeOutputShape(x.shape);
+    return callChannelsLast(this.dataFormat, x, (xl) => this.callNHWC(xl), batchChannelAxis);
   }
 
   private get opOptions(): Conv2DOptions {
@@ -181,17 +185,15 @@ export class Conv2D extends Layer {
   }
 
   override computeOutputShape(s: LayerShape): LayerShape {
-    return shapeChannelsLast(this.dataFormat, s, (sl) => this.outputShapeNHWC(sl), batchChannelAxis);
+    return shapeChannelsLast(this.dataFormat, s, (sl) => this.outputShapeNHWC(sl, s), batchChannelAxis);
   }
 
-  private outputShapeNHWC(s: LayerShape): LayerShape {
-    const oh = outSize(s[1], this.kernelSize[0], this.strides[0], this.dilationRate[0], this.padding);
-    const ow = outSize(s[2], this.kernelSize[1], this.strides[1], this.dilationRate[1], this.padding);
-    if (oh === 0 || ow === 0) {
-      // Let the op produce TensorFlow's "Negative dimension size" message with every number.
-      computeConv2DInfo([1, s[1] ?? 1, s[2] ?? 1, this.groups], [...this.kernelSize, 1, this.filters], this.opOptions, `Conv2D ${this.name}`);
-    }
-    return [s[0], oh, ow, this.filters];
+  private outputShapeNHWC(s: LayerShape, given: LayerShape): LayerShape {
+    const out = [0, 1].map((i) => outSize(s[i + 1], this.kernelSize[i], this.strides[i], this.dilationRate[i], this.padding));
+    checkWindowOutput(`Conv2D ${this.name}`, `input ${layerShapeText(given)}`, {
+      what: "kernel", window: this.kernelSize, strides: this.strides, dilations: this.dilationRate, padding: this.padding, out,
+    });
+    return [s[0], out[0], out[1], this.filters];
   }
 
   protected override weightAxes(): readonly number[] {
@@ -243,20 +245,22 @@ abstract class Pooling2D extends Layer {
   protected abstract pool(x: Tensor): Tensor;
 
   call(inputs: Tensor | Tensor[]): Tensor {
-    return callChannelsLast(this.dataFormat, single(inputs, this), (x) => this.pool(x), batchChannelAxis);
+    const x = single(inputs, this);
+    // The shape check names the layer and its input on tensors too, before the op would.
+    this.computeOutputShape(x.shape);
+    return callChannelsLast(this.dataFormat, x, (xl) => this.pool(xl), batchChannelAxis);
   }
 
   override computeOutputShape(s: LayerShape): LayerShape {
-    return shapeChannelsLast(this.dataFormat, s, (sl) => this.outputShapeNHWC(sl), batchChannelAxis);
+    return shapeChannelsLast(this.dataFormat, s, (sl) => this.outputShapeNHWC(sl, s), batchChannelAxis);
   }
 
-  private outputShapeNHWC(s: LayerShape): LayerShape {
-    const oh = outSize(s[1], this.poolSize[0], this.strides[0], 1, this.padding);
-    const ow = outSize(s[2], this.poolSize[1], this.strides[1], 1, this.padding);
-    if (oh === 0 || ow === 0) {
-      computePool2DInfo([1, s[1] ?? 1, s[2] ?? 1, s[3] ?? 1], this.poolSize, this.strides, this.padding, `${this.className} ${this.name}`);
-    }
-    return [s[0], oh, ow, s[3]];
+  private outputShapeNHWC(s: LayerShape, given: LayerShape): LayerShape {
+    const out = [0, 1].map((i) => outSize(s[i + 1], this.poolSize[i], this.strides[i], 1, this.padding));
+    checkWindowOutput(`${this.className} ${this.name}`, `input ${layerShapeText(given)}`, {
+      what: "pool", window: this.poolSize, strides: this.strides, padding: this.padding, out,
+    });
+    return [s[0], out[0], out[1], s[3]];
   }
 
   override getConfig(): Record<string, unknown> {

@@ -15,6 +15,7 @@ import { type DataFormat, type DataFormatArgs, DATA_FORMAT_OPTIONS, callChannels
 import { layerShapeText } from "./symbolic.js";
 import { single } from "./core.js";
 import { singleMask } from "./call_context.js";
+import { checkWindowOutput } from "../ops/window_size.js";
 import { type Size1DArg, as2D, checkRank3, from2D, padding1D, size1D } from "./conv1d.js";
 
 export interface Pooling1DArgs extends DataFormatArgs {
@@ -45,27 +46,24 @@ abstract class Pooling1D extends Layer {
   protected abstract pool(x2: Tensor): Tensor;
 
   call(inputs: Tensor | Tensor[]): Tensor {
-    return callChannelsLast(this.dataFormat, single(inputs, this), (x) => {
-      this.stepsOutputShape(x.shape);
-      return from2D(this.pool(as2D(x)));
-    }, sequenceChannelAxis);
+    const x = single(inputs, this);
+    // The shape check names the layer and its input on tensors too, before the op would.
+    this.computeOutputShape(x.shape);
+    return callChannelsLast(this.dataFormat, x, (xl) => from2D(this.pool(as2D(xl))), sequenceChannelAxis);
   }
 
   override computeOutputShape(s: LayerShape): LayerShape {
-    return shapeChannelsLast(this.dataFormat, s, (l) => this.stepsOutputShape(l), sequenceChannelAxis);
+    checkRank3(`${this.className} ${this.name}`, s);
+    return shapeChannelsLast(this.dataFormat, s, (l) => this.stepsOutputShape(l, s), sequenceChannelAxis);
   }
 
-  private stepsOutputShape(s: LayerShape): LayerShape {
-    checkRank3(`${this.className} ${this.name}`, s);
+  private stepsOutputShape(s: LayerShape, given: LayerShape): LayerShape {
     const n = s[1];
     if (n === null) return [s[0], null, s[2]];
     const out = this.padding === "same" ? Math.ceil(n / this.strides) : Math.floor((n - this.poolSize) / this.strides) + 1;
-    if (out <= 0) {
-      throw new RangeError(
-        `${this.className} ${this.name}: input ${layerShapeText(s)} has ${n} steps, fewer than poolSize ${this.poolSize} with padding "valid"; ` +
-          `use padding "same" or a smaller poolSize`,
-      );
-    }
+    checkWindowOutput(`${this.className} ${this.name}`, `input ${layerShapeText(given)}`, {
+      what: "pool", window: [this.poolSize], strides: [this.strides], padding: this.padding, out: [out],
+    });
     return [s[0], out, s[2]];
   }
 

@@ -7,11 +7,12 @@
  */
 import type { Tensor } from "../tensor/tensor.js";
 import { max, mean } from "../ops/reduce.js";
-import { computePool3DInfo } from "../ops/conv3d.js";
+import { checkWindowOutput } from "../ops/window_size.js";
 import { avgPool3d, maxPool3d } from "../ops/pool3d.js";
 import { Layer, type LayerShape, layerOptions } from "./layer.js";
 import { single } from "./core.js";
-import { type KerasPadding, checkPadding } from "./convolutional.js";
+import { layerShapeText } from "./symbolic.js";
+import { type KerasPadding, checkPadding, outSize } from "./convolutional.js";
 import { type TripleArg, checkRank5, triple } from "./conv3d.js";
 import {
   type DataFormat, type DataFormatArgs, DATA_FORMAT_OPTIONS, callChannelsLast, checkDataFormat, shapeChannelsLast, volumeChannelAxis,
@@ -46,21 +47,18 @@ abstract class Pooling3D extends Layer {
 
   call(inputs: Tensor | Tensor[]): Tensor {
     const x = single(inputs, this);
-    checkRank5(`${this.className} ${this.name}`, this.dataFormat, x.shape);
+    // The shape check names the layer and its input on tensors too, before the op would.
+    this.computeOutputShape(x.shape);
     return callChannelsLast(this.dataFormat, x, (xl) => this.pool(xl), volumeChannelAxis);
   }
 
   override computeOutputShape(s: LayerShape): LayerShape {
     checkRank5(`${this.className} ${this.name}`, this.dataFormat, s);
     return shapeChannelsLast(this.dataFormat, s, (l) => {
-      const out = l.slice(1, 4).map((n, i) => {
-        if (n === null) return null;
-        return this.padding === "same" ? Math.ceil(n / this.strides[i]) : Math.floor((n - this.poolSize[i]) / this.strides[i]) + 1;
+      const out = l.slice(1, 4).map((n, i) => outSize(n, this.poolSize[i], this.strides[i], 1, this.padding));
+      checkWindowOutput(`${this.className} ${this.name}`, `input ${layerShapeText(s)}`, {
+        what: "pool", window: this.poolSize, strides: this.strides, padding: this.padding, out,
       });
-      if (out.some((n) => n !== null && n <= 0)) {
-        // The op's message has every number of TF's "Negative dimension size" error.
-        computePool3DInfo([1, ...l.slice(1, 4).map((n) => n ?? 1e6), 1], this.poolSize, this.strides, this.padding, `${this.className} ${this.name}`);
-      }
       return [l[0], ...out, l[4]];
     }, volumeChannelAxis);
   }

@@ -5,6 +5,7 @@ import { type Input, assertFloat, assertSameDType, toTensor } from "./engine.js"
 import { convForward, convInput } from "./conv_primitives.js";
 import { installMethods } from "./methods.js";
 import { valueText } from "../tensor/value_text.js";
+import { checkWindowOutput } from "./window_size.js";
 
 // ---------------------------------------------------------------- geometry shared with pooling
 
@@ -113,22 +114,14 @@ function axisGeometry(size: number, k: number, stride: number, dilation: number,
 
 interface Geometry { rows: Axis; cols: Axis }
 
-/** Output geometry, or TF's "Negative dimension size" error with the numbers and the fix. */
+/** Output geometry, or (checkWindowOutput) TF's "Negative dimension size" error with the numbers and the fix. */
 function windowGeometry(
   op: string, what: "kernel" | "pool", subject: string, inH: number, inW: number, kh: number, kw: number,
   strides: [number, number], dilations: [number, number], pad: ResolvedPadding,
 ): Geometry {
   const rows = axisGeometry(inH, kh, strides[0], dilations[0], pad, true);
   const cols = axisGeometry(inW, kw, strides[1], dilations[1], pad, false);
-  if (rows.out <= 0 || cols.out <= 0) {
-    const dil = what === "kernel" ? ` (dilation ${pairText(dilations[0], dilations[1])})` : "";
-    const fix = what === "kernel" ? "a smaller kernel" : "a smaller pool size";
-    throw new RangeError(
-      `${op}: Negative dimension size: input ${inH}x${inW}, ${what} ${kh}x${kw}${dil}, strides ${pairText(strides[0], strides[1])}, ` +
-        `padding ${paddingText(pad)} gives an output of ${rows.out}x${cols.out} (${subject}); ` +
-        `use padding "same" or ${fix}`,
-    );
-  }
+  checkWindowOutput(op, subject, { what, window: [kh, kw], strides, dilations, padding: paddingText(pad), out: [rows.out, cols.out] });
   return { rows, cols };
 }
 
@@ -148,7 +141,7 @@ function batchedShape(op: string, shape: Shape, arg: string): [number, number, n
  * `op` is the name those errors start with.
  */
 export function computeConv2DInfo(xShape: Shape, filterShape: Shape, opts: Conv2DOptions = {}, op = "conv2d", depthwise = false): Conv2DInfo {
-  return resolveConv2DInfo(xShape, filterShape, opts, op, depthwise, `x has shape ${shapeText(xShape)}`);
+  return resolveConv2DInfo(xShape, filterShape, opts, op, depthwise, `x ${shapeText(xShape)}`);
 }
 
 function resolveConv2DInfo(xShape: Shape, filterShape: Shape, opts: Conv2DOptions, op: string, depthwise: boolean, subject: string): Conv2DInfo {
@@ -221,7 +214,7 @@ export function computePool2DInfo(xShape: Shape, poolSize: Size2D, strides: Size
     throw new TypeError(`${op}: padding must be "same" or "valid", got ${valueText(padding)}`);
   }
   const pad = parsePadding(padding, op);
-  const g = windowGeometry(op, "pool", `x has shape ${shapeText(xShape)}`, inHeight, inWidth, ph, pw, [sh, sw], [1, 1], pad);
+  const g = windowGeometry(op, "pool", `x ${shapeText(xShape)}`, inHeight, inWidth, ph, pw, [sh, sw], [1, 1], pad);
   return {
     batch, inHeight, inWidth, channels,
     outHeight: g.rows.out, outWidth: g.cols.out,
@@ -301,7 +294,7 @@ export function conv2dTranspose(xIn: Input, filterIn: Input, outputShape: Shape,
   if (opts.groups !== undefined && opts.groups !== 1) {
     throw new RangeError(`${op}: groups ${valueText(opts.groups)} is not supported by the transposed convolution; use groups 1`);
   }
-  const info = resolveConv2DInfo(outputShape, filter.shape, opts, op, false, `outputShape is ${shapeText(outputShape)}`);
+  const info = resolveConv2DInfo(outputShape, filter.shape, opts, op, false, `outputShape ${shapeText(outputShape)}`);
   if (info.outHeight !== h || info.outWidth !== w) {
     throw new RangeError(
       `${op}: outputShape ${shapeText(outputShape)} with kernel ${info.filterHeight}x${info.filterWidth} and strides ` +

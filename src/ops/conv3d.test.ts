@@ -50,14 +50,14 @@ test("the 3-D ops name the op, the shapes and the fix for bad input", () => {
   assert.throws(() => tf.conv3d(x, w, { strides: [2, 1, 1, 1, 1] }), /must be \[1, d, h, w, 1\]/);
   assert.throws(() => tf.conv3d(x, w, { padding: "full" as "same" }), /conv3d: padding must be "same" or "valid", got "full"/);
   assert.throws(() => tf.conv3d(x, tf.zeros([5, 3, 3, 2, 3], "float32")), (e: Error) => {
-    assert.match(e.message, /^conv3d: Negative dimension size: input 4x4x4, kernel 5x3x3 \(dilation 1x1x1\), strides 1x1x1, padding valid gives an output of 0x2x2/);
-    assert.match(e.message, /use padding "same" or a smaller kernel/);
+    assert.match(e.message, /^conv3d: the output size would be 0 \(0x2x2\): x \(1, 4, 4, 4, 2\) is too small for kernel 5x3x3 \(dilation 1x1x1\) with strides 1x1x1 and padding "valid"/);
+    assert.match(e.message, /use padding "same", a smaller kernel or a larger input/);
     return true;
   });
   assert.throws(() => tf.conv3d(x, tf.zeros([3, 3, 3, 1, 3], "float32"), { groups: 2 }), /groups 2 must divide .* output channels \(3\)/);
   assert.throws(() => tf.conv3d(tf.zeros([1, 4, 4, 4, 2], "int32"), w), /conv3d: x must be float32 or float64/);
   assert.throws(() => tf.maxPool3d(tf.zeros([4, 8], "float32"), 2), /maxPool3d: x must have rank 5/);
-  assert.throws(() => tf.avgPool3d(x, 5), /avgPool3d: Negative dimension size: input 4x4x4, pool 5x5x5/);
+  assert.throws(() => tf.avgPool3d(x, 5), /avgPool3d: the output size would be 0 \(0x0x0\): x \(1, 4, 4, 4, 2\) is too small for pool 5x5x5 with strides 5x5x5/);
   assert.throws(() => tf.avgPool3d(x, [2, 2] as unknown as number), /avgPool3d: poolSize must be a number, \[depth, height, width\]/);
 });
 

@@ -9,6 +9,7 @@ import type { Conv3DInfo, Pool3DInfo } from "../backend/backend.js";
 import { type Input, assertFloat, assertSameDType, backend, num, outputTensor, record, toTensor } from "./engine.js";
 import type { PaddingMode } from "./conv.js";
 import { valueText } from "../tensor/value_text.js";
+import { checkWindowOutput } from "./window_size.js";
 
 /** A per-axis size: one number for all three axes, [depth, height, width], or TF's NDHWC form [1, d, h, w, 1]. */
 export type Size3D = number | readonly [number, number, number] | readonly [number, number, number, number, number];
@@ -76,20 +77,13 @@ function windowGeometry(
     const total = Math.max((out - 1) * strides[i] + effective - n, 0);
     return { out, before: Math.floor(total / 2) };
   });
-  if (axes.some((a) => a.out <= 0)) {
-    const dil = what === "kernel" ? ` (dilation ${dilations.join("x")})` : "";
-    throw new RangeError(
-      `${op}: Negative dimension size: input ${size.join("x")}, ${what} ${k.join("x")}${dil}, strides ${strides.join("x")}, ` +
-        `padding ${mode} gives an output of ${axes.map((a) => a.out).join("x")} (${subject}); ` +
-        `use padding "same" or ${what === "kernel" ? "a smaller kernel" : "a smaller pool size"}`,
-    );
-  }
+  checkWindowOutput(op, subject, { what, window: k, strides, dilations, padding: mode, out: axes.map((a) => a.out) });
   return axes;
 }
 
 /** Resolves and validates a conv3d of an NDHWC input with a filter [kd, kh, kw, in / groups, out]. */
 export function computeConv3DInfo(xShape: Shape, filterShape: Shape, opts: Conv3DOptions = {}, op = "conv3d"): Conv3DInfo {
-  return resolveConv3DInfo(xShape, filterShape, opts, op, `x has shape ${shapeText(xShape)}`);
+  return resolveConv3DInfo(xShape, filterShape, opts, op, `x ${shapeText(xShape)}`);
 }
 
 function resolveConv3DInfo(xShape: Shape, filterShape: Shape, opts: Conv3DOptions, op: string, subject: string): Conv3DInfo {
@@ -139,7 +133,7 @@ export function computePool3DInfo(xShape: Shape, poolSize: Size3D, strides: Size
   const pool = parseSize3D(poolSize, op, "poolSize");
   const s = strides === undefined || strides === null ? pool : parseSize3D(strides, op, "strides");
   const mode = parseMode(padding, op);
-  const [d, h, w] = windowGeometry(op, "pool", `x has shape ${shapeText(xShape)}`, [inDepth, inHeight, inWidth], pool, s, [1, 1, 1], mode);
+  const [d, h, w] = windowGeometry(op, "pool", `x ${shapeText(xShape)}`, [inDepth, inHeight, inWidth], pool, s, [1, 1, 1], mode);
   return {
     batch, inDepth, inHeight, inWidth, channels,
     outDepth: d.out, outHeight: h.out, outWidth: w.out,
