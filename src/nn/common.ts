@@ -4,6 +4,7 @@
  */
 
 import { valueText } from "../tensor/value_text.js";
+import { checkOptionKeys } from "../tensor/option_keys.js";
 
 /** A JSON value as found in a Keras config. */
 export type ConfigValue = number | string | boolean | null | readonly ConfigValue[] | { readonly [key: string]: ConfigValue };
@@ -147,22 +148,12 @@ export function checkConfigKeys(kind: string, config: Config, allowed: readonly 
   }
 }
 
-/** learning_rate -> learningRate, beta_1 -> beta1, global_clipnorm -> globalClipnorm. */
-export function snakeToCamel(key: string): string {
-  return key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-}
+export { snakeToCamel } from "../tensor/option_keys.js";
 
 /**
  * Refuses option keys outside `allowed`, suggesting the camelCase spelling for Keras' snake_case
  * names (learning_rate -> learningRate).
  */
 export function checkKeys(where: string, opts: object, allowed: readonly string[]): void {
-  for (const [key, value] of Object.entries(opts)) {
-    if (allowed.includes(key) || value === undefined) continue;
-    const camel = snakeToCamel(key);
-    const hint = camel !== key && allowed.includes(camel)
-      ? `lamina spells Keras' ${key} as ${camel}`
-      : `valid options are ${allowed.join(", ")}`;
-    throw new TypeError(`${where}: unknown option ${key}; ${hint}`);
-  }
+  checkOptionKeys(where, opts, allowed);
 }

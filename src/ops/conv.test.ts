@@ -163,3 +163,49 @@ for (const c of fixtures.cases.filter((k) => k.op === "conv2d" || k.op === "dept
     assertAllClose(dw, c.dw, { rtol: 1e-4, atol: 1e-5, what: `${c.name} dw` });
   });
 }
+
+test("tf.nn.conv2d takes TF's positional (strides, padding, dataFormat, dilations) as well as the options object", () => {
+  const x = tf.ones([1, 6, 6, 1]);
+  const k = tf.ones([3, 3, 1, 1]);
+  // Hand count: SAME, stride 2 on 6 pads one row/column at the bottom/right; windows hold 3 or 2 rows/columns.
+  const want = [[[[9], [9], [6]], [[9], [9], [6]], [[6], [6], [4]]]];
+  assert.deepEqual(tf.nn.conv2d(x, k, 2, "SAME").arraySync(), want);
+  assert.deepEqual(tf.nn.conv2d(x, k, [1, 2, 2, 1], "SAME", "NHWC").arraySync(), want);
+  assert.deepEqual(tf.nn.conv2d(x, k, [2, 2], "same").arraySync(), want);
+  assert.deepEqual(tf.nn.conv2d(x, k, { strides: 2, padding: "SAME" }).arraySync(), want);
+  assert.deepEqual(tf.nn.conv2d(x, k, 1, "VALID").shape, [1, 4, 4, 1]);
+  // dilation 2 as TF's sixth argument: a 5x5 reach, VALID on 6 gives 2x2.
+  assert.deepEqual(tf.nn.conv2d(x, k, 1, "VALID", null, 2).shape, [1, 2, 2, 1]);
+  assert.throws(() => tf.nn.conv2d(x, k, { stride: 2, padding: "SAME" } as unknown as ConvOpts),
+    /conv2d: unknown option stride; valid options are strides, padding, dilations, groups/);
+  assert.throws(() => tf.nn.conv2d(x, k, 2, "SAME", "NCHW" as "NHWC"), /conv2d: dataFormat "NCHW" is not supported.*NHWC/);
+  assert.throws(() => (tf.nn.conv2d as (...a: unknown[]) => Tensor)(x, k, { strides: 2 }, "SAME"), /conv2d: give the options either as an object.*not both/);
+  assert.throws(() => (tf.nn.conv2d as (...a: unknown[]) => Tensor)(x, k, "SAME"), /conv2d: strides must be a number or a list/);
+});
+
+test("depthwiseConv2d, conv2dTranspose, conv3d and conv3dTranspose take TF's positional form and refuse unknown option keys", () => {
+  const x = f64([1, 5, 5, 2], 1);
+  const dk = f64([3, 3, 2, 1], 2);
+  assertAllClose(tf.nn.depthwiseConv2d(x, dk, [1, 2, 2, 1], "SAME"), tf.nn.depthwiseConv2d(x, dk, { strides: 2, padding: "SAME" }), { rtol: 0 });
+  assert.throws(() => tf.nn.depthwiseConv2d(x, dk, { padding: "SAME", dilation: 2 } as unknown as ConvOpts), /depthwiseConv2d: unknown option dilation; valid options are strides, padding, dilations, groups/);
+  // conv2d_transpose's positional padding defaults to "SAME", as TF's does.
+  const y = f64([1, 3, 3, 2], 3);
+  const tk = f64([3, 3, 4, 2], 4);
+  assertAllClose(tf.nn.conv2dTranspose(y, tk, [1, 6, 6, 4], 2), tf.nn.conv2dTranspose(y, tk, [1, 6, 6, 4], { strides: 2, padding: "SAME" }), { rtol: 0 });
+  assert.throws(() => tf.nn.conv2dTranspose(y, tk, [1, 6, 6, 4], { strides: 2, pad: "SAME" } as unknown as ConvOpts), /conv2dTranspose: unknown option pad/);
+  const v = f64([1, 4, 4, 4, 1], 5);
+  const k3 = f64([2, 2, 2, 1, 3], 6);
+  assertAllClose(tf.nn.conv3d(v, k3, [1, 2, 2, 2, 1], "VALID", "NDHWC"), tf.nn.conv3d(v, k3, { strides: 2 }), { rtol: 0 });
+  assert.throws(() => tf.nn.conv3d(v, k3, { stride: 2 } as unknown as tf.Conv3DOptions), /conv3d: unknown option stride; valid options are strides, padding, dilations, groups/);
+  const z = f64([1, 2, 2, 2, 3], 7);
+  assertAllClose(tf.nn.conv3dTranspose(z, k3, [1, 4, 4, 4, 1], 2), tf.nn.conv3dTranspose(z, k3, [1, 4, 4, 4, 1], { strides: 2, padding: "SAME" }), { rtol: 0 });
+});
+
+test("tf.nn.maxPool/avgPool take TF's data_format and refuse anything but channels-last", () => {
+  const x = tf.reshape(tf.range(0, 16, 1, "float32"), [1, 4, 4, 1]);
+  // Hand: 2x2 windows of 0..15 in rows of 4: maxima 5, 7, 13, 15; means 2.5, 4.5, 10.5, 12.5.
+  assert.deepEqual(tf.nn.maxPool(x, [1, 2, 2, 1], [1, 2, 2, 1], "VALID", "NHWC").dataSync(), Float32Array.from([5, 7, 13, 15]));
+  assert.deepEqual(tf.nn.avgPool(x, 2, 2, "VALID").dataSync(), Float32Array.from([2.5, 4.5, 10.5, 12.5]));
+  assert.throws(() => tf.nn.maxPool(x, 2, 2, "VALID", "NCHW" as "NHWC"), /maxPool: dataFormat "NCHW" is not supported.*NHWC/);
+  assert.throws(() => tf.nn.avgPool3d(tf.ones([1, 2, 2, 2, 1]), 2, 2, "VALID", "NCDHW" as "NDHWC"), /avgPool3d: dataFormat "NCDHW" is not supported/);
+});

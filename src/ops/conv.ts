@@ -1,5 +1,6 @@
 import { Tensor } from "../tensor/tensor.js";
 import { type Shape, shapeText } from "../tensor/shape.js";
+import { checkOptionKeys } from "../tensor/option_keys.js";
 import type { Conv2DInfo, Pool2DInfo } from "../backend/backend.js";
 import { type Input, assertFloat, assertSameDType, toTensor } from "./engine.js";
 import { convForward, convInput } from "./conv_primitives.js";
@@ -233,6 +234,42 @@ function convOperands(op: string, xIn: Input, filterIn: Input): [Tensor, Tensor]
   return [x, filter];
 }
 
+// ---------------------------------------------------------------- TF's positional arguments
+
+/** The keys lamina's convolution options objects take (Conv2DOptions, Conv3DOptions). */
+export const CONV_OPTION_KEYS = ["strides", "padding", "dilations", "groups"] as const;
+
+/**
+ * The options a convolution was called with, from either form: lamina's options object
+ * (`{ strides, padding, dilations, groups }`, unknown keys refused), or TensorFlow's positional
+ * arguments after the filter (strides, padding, dataFormat, dilations), where dataFormat must be
+ * `layout` (lamina is channels-last) and a missing padding is `defaultPadding`.
+ */
+export function convOptionsOf<O extends object>(op: string, args: readonly unknown[], layout: string, defaultPadding?: PaddingMode): O {
+  const [first, ...rest] = args;
+  if (typeof first === "object" && first !== null && !Array.isArray(first)) {
+    if (rest.some((v) => v !== undefined)) {
+      throw new TypeError(`${op}: give the options either as an object { strides, padding, ... } or positionally as TF does (strides, padding, dataFormat, dilations), not both`);
+    }
+    checkOptionKeys(op, first, CONV_OPTION_KEYS);
+    return first as O;
+  }
+  if (args.length > 4) throw new TypeError(`${op}: too many arguments; after the filter TF takes strides, padding, dataFormat, dilations (got ${args.length} values)`);
+  const [strides, padding, dataFormat, dilations] = args;
+  if (strides !== undefined && strides !== null && typeof strides !== "number" && !Array.isArray(strides)) {
+    throw new TypeError(`${op}: strides must be a number or a list (TF's positional form) or the argument an options object { strides, padding, dilations, groups }, got ${valueText(strides)}`);
+  }
+  if (dataFormat !== undefined && dataFormat !== null && dataFormat !== layout) {
+    throw new RangeError(`${op}: dataFormat ${valueText(dataFormat)} is not supported; lamina's convolutions take ${layout} (channels last): transpose x to ${layout} first`);
+  }
+  const opts: Record<string, unknown> = {};
+  if (strides !== undefined && strides !== null) opts.strides = strides;
+  if (padding !== undefined) opts.padding = padding;
+  else if (defaultPadding !== undefined) opts.padding = defaultPadding;
+  if (dilations !== undefined && dilations !== null) opts.dilations = dilations;
+  return opts as O;
+}
+
 // ---------------------------------------------------------------- public ops
 
 /**
@@ -240,7 +277,11 @@ function convOperands(op: string, xIn: Input, filterIn: Input): [Tensor, Tensor]
  * with a filter [kh, kw, in, out] ([kh, kw, in / groups, out] with opts.groups). Gives
  * [batch, outH, outW, out] (or [outH, outW, out]).
  */
-export function conv2d(xIn: Input, filterIn: Input, opts: Conv2DOptions = {}): Tensor {
+export function conv2d(x: Input, filter: Input, opts?: Conv2DOptions): Tensor;
+/** TF's tf.nn.conv2d(input, filters, strides, padding, data_format = "NHWC", dilations). */
+export function conv2d(x: Input, filter: Input, strides: Size2D, padding?: Padding, dataFormat?: "NHWC" | null, dilations?: Size2D): Tensor;
+export function conv2d(xIn: Input, filterIn: Input, ...args: unknown[]): Tensor {
+  const opts = convOptionsOf<Conv2DOptions>("conv2d", args, "NHWC");
   const [x, filter] = convOperands("conv2d", xIn, filterIn);
   const info = computeConv2DInfo(x.shape, filter.shape, opts, "conv2d", false);
   return convForward(x, filter, info, x.rank === 3, "conv2d");
@@ -250,7 +291,11 @@ export function conv2d(xIn: Input, filterIn: Input, opts: Conv2DOptions = {}): T
  * Depthwise 2-D convolution: each input channel c is convolved with its own filters
  * filter[:, :, c, m]; output channel c * multiplier + m, as in TF.
  */
-export function depthwiseConv2d(xIn: Input, filterIn: Input, opts: Conv2DOptions = {}): Tensor {
+export function depthwiseConv2d(x: Input, filter: Input, opts?: Conv2DOptions): Tensor;
+/** TF's tf.nn.depthwise_conv2d(input, filter, strides, padding, data_format = "NHWC", dilations). */
+export function depthwiseConv2d(x: Input, filter: Input, strides: Size2D, padding?: Padding, dataFormat?: "NHWC" | null, dilations?: Size2D): Tensor;
+export function depthwiseConv2d(xIn: Input, filterIn: Input, ...args: unknown[]): Tensor {
+  const opts = convOptionsOf<Conv2DOptions>("depthwiseConv2d", args, "NHWC");
   const [x, filter] = convOperands("depthwiseConv2d", xIn, filterIn);
   const info = computeConv2DInfo(x.shape, filter.shape, opts, "depthwiseConv2d", true);
   return convForward(x, filter, info, x.rank === 3, "depthwiseConv2d");
@@ -262,8 +307,12 @@ export function depthwiseConv2d(xIn: Input, filterIn: Input, opts: Conv2DOptions
  * [batch, h, w, outChannels] (or [h, w, outChannels] for a rank-3 x); conv2d of the result with
  * the same filter and options has x's shape.
  */
-export function conv2dTranspose(xIn: Input, filterIn: Input, outputShape: Shape, opts: Conv2DOptions = {}): Tensor {
+export function conv2dTranspose(x: Input, filter: Input, outputShape: Shape, opts?: Conv2DOptions): Tensor;
+/** TF's tf.nn.conv2d_transpose(input, filters, output_shape, strides, padding = "SAME", data_format = "NHWC", dilations). */
+export function conv2dTranspose(x: Input, filter: Input, outputShape: Shape, strides: Size2D, padding?: Padding, dataFormat?: "NHWC" | null, dilations?: Size2D): Tensor;
+export function conv2dTranspose(xIn: Input, filterIn: Input, outputShape: Shape, ...args: unknown[]): Tensor {
   const op = "conv2dTranspose";
+  const opts = convOptionsOf<Conv2DOptions>(op, args, "NHWC", "SAME");
   const [x, filter] = convOperands(op, xIn, filterIn);
   const [n, h, w, c] = batchedShape(op, x.shape, "x");
   if (outputShape.length !== x.rank) {

@@ -4,6 +4,7 @@
  * and the geometry they share with 3-D pooling (pool3d.ts).
  */
 import type { Tensor } from "../tensor/tensor.js";
+import { convOptionsOf } from "./conv.js";
 import { type Shape, shapeText } from "../tensor/shape.js";
 import type { Conv3DInfo, Pool3DInfo } from "../backend/backend.js";
 import { type Input, assertFloat, assertSameDType, backend, num, outputTensor, record, toTensor } from "./engine.js";
@@ -198,7 +199,11 @@ function operands(op: string, xIn: Input, filterIn: Input): [Tensor, Tensor] {
  * [d, h, w, in]) with a filter [kd, kh, kw, in, out] ([kd, kh, kw, in / groups, out] with
  * opts.groups), giving [batch, outD, outH, outW, out] (or without the batch axis).
  */
-export function conv3d(xIn: Input, filterIn: Input, opts: Conv3DOptions = {}): Tensor {
+export function conv3d(x: Input, filter: Input, opts?: Conv3DOptions): Tensor;
+/** TF's tf.nn.conv3d(input, filters, strides, padding, data_format = "NDHWC", dilations). */
+export function conv3d(x: Input, filter: Input, strides: Size3D, padding?: PaddingMode, dataFormat?: "NDHWC" | null, dilations?: Size3D): Tensor;
+export function conv3d(xIn: Input, filterIn: Input, ...args: unknown[]): Tensor {
+  const opts = convOptionsOf<Conv3DOptions>("conv3d", args, "NDHWC");
   const [x, filter] = operands("conv3d", xIn, filterIn);
   const info = computeConv3DInfo(x.shape, filter.shape, opts, "conv3d");
   return forward(x, filter, info, x.rank === 4);
@@ -210,8 +215,12 @@ export function conv3d(xIn: Input, filterIn: Input, opts: Conv3DOptions = {}): T
  * [batch, d, h, w, outChannels] (or without the batch axis for a rank-4 x); conv3d of the result
  * with the same filter and options has x's shape.
  */
-export function conv3dTranspose(xIn: Input, filterIn: Input, outputShape: Shape, opts: Conv3DOptions = {}): Tensor {
+export function conv3dTranspose(x: Input, filter: Input, outputShape: Shape, opts?: Conv3DOptions): Tensor;
+/** TF's tf.nn.conv3d_transpose(input, filters, output_shape, strides, padding = "SAME", data_format = "NDHWC", dilations). */
+export function conv3dTranspose(x: Input, filter: Input, outputShape: Shape, strides: Size3D, padding?: PaddingMode, dataFormat?: "NDHWC" | null, dilations?: Size3D): Tensor;
+export function conv3dTranspose(xIn: Input, filterIn: Input, outputShape: Shape, ...args: unknown[]): Tensor {
   const op = "conv3dTranspose";
+  const opts = convOptionsOf<Conv3DOptions>(op, args, "NDHWC", "SAME");
   const [x, filter] = operands(op, xIn, filterIn);
   const [n, d, h, w, c] = batchedShape(op, x.shape, "x");
   if (outputShape.length !== x.rank || !outputShape.every((v) => Number.isInteger(v) && v > 0)) {

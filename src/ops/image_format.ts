@@ -5,6 +5,7 @@
 import type { Tensor } from "../tensor/tensor.js";
 import { shapeText } from "../tensor/shape.js";
 import { valueText } from "../tensor/value_text.js";
+import { checkOptionKeys } from "../tensor/option_keys.js";
 import { type ImageDataFormat, standardizeDataFormat } from "../tensor/config.js";
 import { transpose } from "./shape.js";
 
@@ -41,15 +42,9 @@ export function imageFromChannelsLast(y: Tensor, format: ImageDataFormat): Tenso
 
 /**
  * Refuses option keys an image op does not take, naming the camelCase spelling of Keras'
- * snake_case argument (target_height -> targetHeight). nn/common.ts has the same check for
- * layers, but ops sit below nn.
+ * snake_case argument (target_height -> targetHeight).
  */
 export function checkImageOptions(op: string, opts: object, allowed: readonly string[]): void {
   if (typeof opts !== "object" || opts === null || Array.isArray(opts)) throw new TypeError(`${op}: options must be an object, got ${valueText(opts)}`);
-  for (const [key, value] of Object.entries(opts)) {
-    if (allowed.includes(key) || value === undefined) continue;
-    const camel = key.replace(/_([a-z0-9])/g, (_, ch: string) => ch.toUpperCase());
-    const hint = camel !== key && allowed.includes(camel) ? `lamina spells Keras' ${key} as ${camel}` : `valid options are ${allowed.join(", ")}`;
-    throw new TypeError(`${op}: unknown option ${key}; ${hint}`);
-  }
+  checkOptionKeys(op, opts, allowed);
 }

@@ -3,11 +3,19 @@ import type { Pool2DInfo } from "../backend/backend.js";
 import { type Input, assertFloat, backend, isRecording, num, outputTensor, record, toTensor } from "./engine.js";
 import { type PaddingMode, type Size2D, computePool2DInfo } from "./conv.js";
 import { installMethods } from "./methods.js";
+import { valueText } from "../tensor/value_text.js";
 
 /** Output shape of a pooling; a rank-3 input [h, w, c] keeps rank 3. */
 function pooledShape(x: Tensor, info: Pool2DInfo): number[] {
   const shape = [info.batch, info.outHeight, info.outWidth, info.channels];
   return x.rank === 3 ? shape.slice(1) : shape;
+}
+
+/** TF's data_format argument: lamina pools channels-last only. */
+export function poolDataFormat(op: string, dataFormat: unknown, layout: string): void {
+  if (dataFormat !== null && dataFormat !== undefined && dataFormat !== layout) {
+    throw new RangeError(`${op}: dataFormat ${valueText(dataFormat)} is not supported; lamina pools ${layout} (channels last): transpose x to ${layout} first`);
+  }
 }
 
 function poolInput(op: string, xIn: Input): Tensor {
@@ -22,7 +30,8 @@ function poolInput(op: string, xIn: Input): Tensor {
  * The gradient goes to each window's first maximal cell, as in TF; a window holding NaN gives NaN
  * and sends its gradient to its last NaN, as torch's max_pool2d does.
  */
-export function maxPool(xIn: Input, poolSize: Size2D, strides?: Size2D | null, padding: PaddingMode = "VALID"): Tensor {
+export function maxPool(xIn: Input, poolSize: Size2D, strides?: Size2D | null, padding: PaddingMode = "VALID", dataFormat: "NHWC" | null = null): Tensor {
+  poolDataFormat("maxPool", dataFormat, "NHWC");
   const x = poolInput("maxPool", xIn);
   const info = computePool2DInfo(x.shape, poolSize, strides, padding, "maxPool");
   const out = outputTensor(pooledShape(x, info), x.dtype);
@@ -46,7 +55,8 @@ export function maxPool(xIn: Input, poolSize: Size2D, strides?: Size2D | null, p
  * Average pooling of an NHWC input, TF.js argument order; `strides` defaults to the pool size.
  * With "same" padding each window is divided by its number of real (non-padding) cells, as in TF.
  */
-export function avgPool(xIn: Input, poolSize: Size2D, strides?: Size2D | null, padding: PaddingMode = "VALID"): Tensor {
+export function avgPool(xIn: Input, poolSize: Size2D, strides?: Size2D | null, padding: PaddingMode = "VALID", dataFormat: "NHWC" | null = null): Tensor {
+  poolDataFormat("avgPool", dataFormat, "NHWC");
   const x = poolInput("avgPool", xIn);
   const info = computePool2DInfo(x.shape, poolSize, strides, padding, "avgPool");
   return avgPoolForward(x, info);

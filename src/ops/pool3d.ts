@@ -5,6 +5,7 @@ import { type Input, assertFloat, backend, num, outputTensor, record, toTensor }
 import type { PaddingMode } from "./conv.js";
 import { type Size3D, computePool3DInfo } from "./conv3d.js";
 import { gather, reshape } from "./shape.js";
+import { poolDataFormat } from "./pool.js";
 
 function pooledShape(x: Tensor, info: Pool3DInfo): number[] {
   const shape = [info.batch, info.outDepth, info.outHeight, info.outWidth, info.channels];
@@ -23,7 +24,8 @@ function poolInput(op: string, xIn: Input): Tensor {
  * first maximal cell (its last NaN if it holds one, as torch's max_pool3d), and the values are a
  * gather at those cells, so the gradient is gather's scatter, exact to any order.
  */
-export function maxPool3d(xIn: Input, poolSize: Size3D, strides?: Size3D | null, padding: PaddingMode = "VALID"): Tensor {
+export function maxPool3d(xIn: Input, poolSize: Size3D, strides?: Size3D | null, padding: PaddingMode = "VALID", dataFormat: "NDHWC" | null = null): Tensor {
+  poolDataFormat("maxPool3d", dataFormat, "NDHWC");
   const x = poolInput("maxPool3d", xIn);
   const info = computePool3DInfo(x.shape, poolSize, strides, padding, "maxPool3d");
   const argmax = outputTensor(pooledShape(x, info), "int32");
@@ -35,7 +37,8 @@ export function maxPool3d(xIn: Input, poolSize: Size3D, strides?: Size3D | null,
  * Average pooling of an NDHWC input; `strides` defaults to the pool size. With "same" padding each
  * window is divided by its number of real (non-padding) cells, as in TF.
  */
-export function avgPool3d(xIn: Input, poolSize: Size3D, strides?: Size3D | null, padding: PaddingMode = "VALID"): Tensor {
+export function avgPool3d(xIn: Input, poolSize: Size3D, strides?: Size3D | null, padding: PaddingMode = "VALID", dataFormat: "NDHWC" | null = null): Tensor {
+  poolDataFormat("avgPool3d", dataFormat, "NDHWC");
   const x = poolInput("avgPool3d", xIn);
   return avgForward(x, computePool3DInfo(x.shape, poolSize, strides, padding, "avgPool3d"));
 }
