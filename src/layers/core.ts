@@ -8,6 +8,7 @@ import { matmul } from "../ops/matmul.js";
 import { type FusedActivation, fusedMatMul } from "../ops/fused.js";
 import { reshape } from "../ops/shape.js";
 import { dropout } from "../ops/dropout.js";
+import { zerosLike } from "../tensor/creation.js";
 import { RandomGenerator, SeedGenerator } from "../tensor/random.js";
 import { checkKeys } from "../nn/common.js";
 import { Layer, type CallOptions, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
@@ -253,7 +254,9 @@ export class Dropout extends Layer {
     super(args);
     this.supportsMasking = true;
     const rate = args.rate ?? NaN;
-    if (!(rate >= 0 && rate < 1)) throw new RangeError(`Dropout ${this.name}: rate must be in [0, 1), got ${valueText(args.rate)}`);
+    if (typeof rate !== "number" || !(rate >= 0 && rate <= 1)) {
+      throw new RangeError(`Dropout ${this.name}: rate must be a number in [0, 1] (the fraction of the inputs to drop), got ${valueText(args.rate)}`);
+    }
     this.rate = rate;
     this.noiseShape = args.noiseShape;
     const seed = args.seed;
@@ -263,10 +266,10 @@ export class Dropout extends Layer {
   call(inputs: Tensor | Tensor[], opts: CallOptions): Tensor {
     const x = single(inputs, this);
     if (!opts.training || this.rate === 0) return x;
-    return dropout(x, this.rate, {
-      noiseShape: this.noiseShape ? this.noiseShape.map((d, i) => d ?? x.shape[i]) : undefined,
-      seed: this.generator ? this.generator.nextUint32() : undefined,
-    });
+    const seed = this.generator ? this.generator.nextUint32() : undefined;
+    // Keras 3.5 takes rate 1 (its jax/torch/numpy dropout keeps no element: every output is 0, no gradient flows back).
+    if (this.rate === 1) return zerosLike(x);
+    return dropout(x, this.rate, { noiseShape: this.noiseShape ? this.noiseShape.map((d, i) => d ?? x.shape[i]) : undefined, seed });
   }
   override computeOutputShape(inputShape: LayerShape): LayerShape {
     return inputShape;
