@@ -22,7 +22,7 @@ import { Model } from "../models/model.js";
 import { Sequential } from "../models/sequential.js";
 import { Optimizer } from "../optimizers/index.js";
 import type { H5Array, Hdf5File } from "./h5.js";
-import { ModelFileError } from "./file_error.js";
+import { BUILD_FIRST, ModelFileError, notBuiltText } from "./file_error.js";
 import { valueText } from "../tensor/value_text.js";
 
 /** One saveable object and where its variables live. */
@@ -308,6 +308,11 @@ export function readState(h5: Hdf5File, entries: readonly StateEntry[], opts: Re
     assignments.push(...pending);
   }
   if (problems.length > 0) {
+    const layers = entries.filter((e) => !e.optimizer);
+    if (layers.every((e) => entryVariables(e).length === 0)) {
+      // Every layer lacks weights the file has: the model is not built, not another architecture.
+      throw new ModelFileError(h5.display, `${notBuiltText(problems.length)}; ${BUILD_FIRST}`);
+    }
     throw new ModelFileError(h5.display, `does not match the model: ${problems.join("; ")}. Build the same architecture, or pass { skipMismatch: true } to load what fits`);
   }
   for (const [e, store, group] of ownLoads) {

@@ -23,7 +23,7 @@ import { isOperation } from "../layers/op_layer.js";
 import type { Model } from "../models/model.js";
 import { type JsonObject, compileFromConfig, modelFromConfig, serializeLayer } from "./serialization.js";
 import { Hdf5File } from "./h5.js";
-import { ModelFileError, errorText } from "./file_error.js";
+import { BUILD_FIRST, ModelFileError, errorText, notBuiltText } from "./file_error.js";
 import { writeAtomically } from "./atomic_write.js";
 import { savedOptimizerOrder, tensorFor, variableArray } from "./keras_state.js";
 import type { Optimizer } from "../optimizers/optimizer.js";
@@ -190,8 +190,12 @@ function savedLayers(h5: Hdf5File, group: string): SavedLayer[] {
  * or by layer name (with `everyLayer`, each of the model's layers with weights must be in the file).
  * Everything is checked before anything is assigned.
  */
-function readLayerWeights(h5: Hdf5File, group: string, model: Model, opts: LoadWeightsOptions, everyLayer = false): void {
+function readLayerWeights(h5: Hdf5File, group: string, model: Model, opts: LoadWeightsOptions, everyLayer = false, notBuiltFix = BUILD_FIRST): void {
   const saved = savedLayers(h5, group);
+  const savedWithWeights = saved.filter((s) => s.weightNames.length > 0).length;
+  if (savedWithWeights > 0 && model.layers.every((l) => legacyWeights(l).length === 0)) {
+    throw new ModelFileError(h5.display, `${notBuiltText(savedWithWeights)}; ${notBuiltFix}`);
+  }
   const problems: string[] = [];
   const assignments: [Variable, Tensor][] = [];
   const skip = opts.skipMismatch ?? false;
@@ -305,7 +309,9 @@ export async function loadLegacyH5(path: string, opts: LoadModelOptions): Promis
     // By name: the model comes from this file's own config, so names identify its layers whatever
     // order the writer listed them in (lamina before 2026-11-24 listed branching graphs' layers in
     // another order than Keras).
-    readLayerWeights(h5, "model_weights", model, { byName: true }, true);
+    readLayerWeights(h5, "model_weights", model, { byName: true }, true,
+      "a legacy .h5 file cannot build a subclassed model, whose layers make their weights on its first call: save subclassed models to .keras " +
+        "(it records how to build them), or build the model in code, call it on data and use model.loadWeights");
     if (opts.compile ?? true) {
       const trainingText = textAttr(h5, "", "training_config");
       if (trainingText !== null) {

@@ -18,16 +18,25 @@ import { valueText } from "../tensor/value_text.js";
 
 type Format = "keras" | "weights.h5" | "h5";
 
-function formatOf(path: string, where: string, allowed: readonly Format[]): Format {
+/**
+ * The format a file name says, which must be one of `allowed`; `misplaced` explains a known format
+ * the call does not take (a `.weights.h5` name given to save, which writes whole models).
+ */
+function formatOf(path: string, where: string, allowed: readonly Format[], misplaced: Partial<Record<Format, string>> = {}): Format {
   if (typeof path !== "string" || path.length === 0) throw new TypeError(`${where}: expected a file path, got ${valueText(path)}`);
   const lower = path.toLowerCase();
   const format: Format | null = lower.endsWith(".keras") ? "keras" : lower.endsWith(".weights.h5") ? "weights.h5" : lower.endsWith(".h5") || lower.endsWith(".hdf5") ? "h5" : null;
+  if (format !== null && !allowed.includes(format) && misplaced[format] !== undefined) {
+    throw new ModelFileError(path, `${where}: ${misplaced[format]}`);
+  }
   if (format === null || !allowed.includes(format)) {
     const names: Record<Format, string> = { keras: ".keras (Keras 3)", "weights.h5": ".weights.h5 (Keras 3 weights)", h5: ".h5 (legacy Keras 2)" };
     throw new ModelFileError(path, `${where}: unknown file type; the name must end in ${allowed.map((f) => names[f]).join(", or ")}`);
   }
   return format;
 }
+
+const WEIGHTS_FILE = "the name ends in .weights.h5, the extension of Keras 3 weights-only files (no architecture)";
 
 function checkModel(model: unknown, where: string): asserts model is Model {
   if (!(model instanceof Model)) throw new TypeError(`${where}: expected a model, got ${valueText(model)}`);
@@ -36,14 +45,18 @@ function checkModel(model: unknown, where: string): asserts model is Model {
 /** Keras' model.save(filepath): `.keras` (Keras 3) or `.h5` (legacy Keras 2). */
 export async function saveModel(model: Model, path: string, options: SaveModelOptions = {}): Promise<void> {
   checkModel(model, "saveModel");
-  const format = formatOf(path, `Model ${model.name}.save`, ["keras", "h5"]);
+  const format = formatOf(path, `Model ${model.name}.save`, ["keras", "h5"], {
+    "weights.h5": `${WEIGHTS_FILE}; save the weights with model.saveWeights(path), or the whole model to a .keras (Keras 3) or .h5 (legacy Keras 2) file`,
+  });
   if (format === "keras") return saveKerasFile(model, path, options);
   return saveLegacyH5(model, path, options);
 }
 
 /** Keras' keras.models.load_model(filepath): a model with its weights, compiled when the file says how. */
 export async function loadModel(path: string, options: LoadModelOptions = {}): Promise<Model> {
-  const format = formatOf(path, "loadModel", ["keras", "h5"]);
+  const format = formatOf(path, "loadModel", ["keras", "h5"], {
+    "weights.h5": `${WEIGHTS_FILE}; build the same model in code and read them with model.loadWeights(path), or load a .keras or .h5 model file`,
+  });
   if (format === "keras") return loadKerasFile(path, options);
   return loadLegacyH5(path, options);
 }
@@ -51,7 +64,9 @@ export async function loadModel(path: string, options: LoadModelOptions = {}): P
 /** Keras' model.save_weights(filepath): `.weights.h5` (Keras 3 layout) or `.h5` (legacy layout). */
 export async function saveWeights(model: Model, path: string, options: SaveWeightsOptions = {}): Promise<void> {
   checkModel(model, "saveWeights");
-  const format = formatOf(path, `Model ${model.name}.saveWeights`, ["weights.h5", "h5"]);
+  const format = formatOf(path, `Model ${model.name}.saveWeights`, ["weights.h5", "h5"], {
+    keras: "the name ends in .keras, the extension of whole-model files; save the whole model with model.save(path), or the weights to a name ending in .weights.h5 (Keras 3) or .h5 (legacy Keras 2)",
+  });
   if (format === "h5") return saveLegacyH5Weights(model, path, options);
   await writeAtomically(path, async (tmp) => {
     const h5 = await Hdf5File.create(tmp, path);
