@@ -89,8 +89,8 @@ export abstract class Layer {
 
   constructor(args: LayerArgs = {}) {
     checkLayerArgs(new.target, args);
-    const self = function (this: unknown, inputs: LayerInput, opts?: CallOptions) {
-      return (self as unknown as { invoke(i: unknown, o?: CallOptions): unknown }).invoke(inputs, opts);
+    const self = function (this: unknown, inputs: LayerInput, opts?: CallOptions, ...rest: unknown[]) {
+      return (self as unknown as { invoke(i: unknown, o?: CallOptions, ...r: unknown[]): unknown }).invoke(inputs, opts, ...rest);
     } as unknown as Layer;
     Object.setPrototypeOf(self, new.target.prototype);
     // A function's own `name` and `length` are read-only; make them ordinary properties.
@@ -158,7 +158,13 @@ export abstract class Layer {
    * What calling the layer as a function (`layer(x)`) runs: apply. The text layers override it to
    * take JavaScript strings and (StringLookup's invert) return them, which no tensor holds.
    */
-  protected invoke(inputs: unknown, opts?: CallOptions): unknown {
+  protected invoke(inputs: unknown, opts?: CallOptions, ...rest: unknown[]): unknown {
+    if (rest.length > 0 || opts instanceof Tensor || opts instanceof SymbolicTensor) {
+      throw new TypeError(
+        `${this.className} ${this.name}: takes its inputs as one argument, a tensor or a list of tensors, then an options object: ` +
+          `layer([a, b]), layer(x, { training: true }); got ${2 + rest.length} arguments`,
+      );
+    }
     return this.apply(inputs as LayerInput, opts);
   }
 
@@ -215,7 +221,8 @@ export abstract class Layer {
     const regularizer = resolved("regularizer", () => resolveRegularizer(opts.regularizer)) as WeightRegularizer | null;
     const constraint = resolved("constraint", () => resolveConstraint(opts.constraint)) as WeightConstraint | null;
     const init = initializer.call(shape, dtype);
-    const v = new Variable(init, { name: `${nameScopePrefix()}${this.weightScope}/${name}`, trainable: opts.trainable ?? true });
+    // The optimizer applies the constraint after each update of the variable (Keras' Variable(constraint=...)).
+    const v = new Variable(init, { name: `${nameScopePrefix()}${this.weightScope}/${name}`, trainable: opts.trainable ?? true, constraint });
     recordKerasTwoName(v, `${kerasTwoScopeOf(this)}/${name}`);
     this.ownWeights.push(v);
     this.weightTrainable.set(v, opts.trainable ?? true);

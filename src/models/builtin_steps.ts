@@ -1,12 +1,12 @@
 /**
  * The built-in trainStep and testStep bodies: one batch forward, its loss, and (training) the
- * gradients, the optimizer's update and the weights' constraints, then the tracker and metrics.
+ * gradients and the optimizer's update (which applies the weights' constraints), then the tracker and metrics.
  */
 import type { Tensor } from "../tensor/tensor.js";
 import { runTrainingStep, type Variable } from "../tensor/variable.js";
 import { GradientTape } from "../autograd/tape.js";
 import { gradientPool, noGrad } from "../ops/engine.js";
-import { type Layer, callInContext } from "../layers/layer.js";
+import { callInContext } from "../layers/layer.js";
 import { collectLayerLosses } from "../layers/layer_losses.js";
 import { compiledTrainableWeights } from "./trainable_state.js";
 import type { CompiledState, Targets, TrainableModel } from "./training.js";
@@ -14,14 +14,6 @@ import type { RunningMean } from "./running_mean.js";
 import { regularizationLoss, totalLoss, withPenalties } from "./loss_total.js";
 import { updateMetrics } from "./metric_logs.js";
 import { numSamples, targetList } from "./data_rows.js";
-
-function applyConstraints(layers: readonly Layer[]): void {
-  const visit = (l: Layer): void => {
-    for (const [w, c] of l.weightConstraints) w.assign(c.call(w));
-    l.subLayers.forEach(visit);
-  };
-  noGrad(() => layers.forEach(visit));
-}
 
 /**
  * One training step: forward in training mode, loss, gradients, update, metrics. Once done, the
@@ -63,8 +55,8 @@ export function trainStep(
     if (pairs.length === 0 && weights.length > 0) {
       throw new Error(`fit: no gradient reaches any trainable weight of model ${model.name}; check that the loss depends on the model's output`);
     }
+    // The optimizer applies the weights' constraints after its update (Keras' optimizer.apply).
     state.optimizer.applyGradients(pairs);
-    applyConstraints(model.layers);
     lossTracker.add(loss.item(), numSamples(ys[0], "y"), parts.map((p) => p.item()));
     noGrad(() => updateMetrics(state, ys, preds, sampleWeight));
     // The layers' losses stay readable afterwards as layer.losses.

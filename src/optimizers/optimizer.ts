@@ -452,6 +452,9 @@ export abstract class Optimizer {
     if (this.useEma) this.updateMovingAverages();
     const next = this.iterations + 1;
     this.iterations = next;
+    // Keras' apply ends with the constraints of the variables just updated, after the moving
+    // averages (which so average the unconstrained values) and the iteration count.
+    for (const v of vars) if (v.constraint) v.assign(v.constraint.call(v));
     return next;
   }
 

@@ -33,10 +33,17 @@ export function runTrainingStep<T>(fn: () => T): { result: T; retired: ArrayBuff
   }
 }
 
+/** A projection applied to a variable after each optimizer update (a keras.constraints object). */
+export interface VariableConstraint {
+  call(value: Tensor): Tensor;
+}
+
 export interface VariableOptions {
   trainable?: boolean;
   name?: string;
   dtype?: DType;
+  /** Keras' Variable(constraint=...): the optimizer applies it after each update of the variable. */
+  constraint?: VariableConstraint | null;
 }
 
 /**
@@ -48,11 +55,17 @@ export interface VariableOptions {
 export class Variable<D extends DType = DType> extends Tensor<D> {
   trainable: boolean;
   readonly name: string;
+  /**
+   * Keras' variable.constraint: after each update of this variable, the optimizer assigns it
+   * `constraint.call(variable)` (a layer's kernelConstraint, biasConstraint... set by addWeight).
+   */
+  constraint: VariableConstraint | null;
 
   constructor(initial: Tensor<D>, opts: VariableOptions = {}) {
     super(storageOf(initial).slice() as Tensor<D>["_data"], initial.shape, initial.dtype);
     this.trainable = opts.trainable ?? true;
     this.name = opts.name ?? `Variable_${variableCount++}`;
+    this.constraint = opts.constraint ?? null;
   }
 
   /** Keras' variable.path (sequential/dense/kernel): a lamina variable's name is that whole path. */
