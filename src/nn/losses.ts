@@ -71,7 +71,10 @@ function checkSmoothing(op: string, labelSmoothing: number): void {
 export interface CategoricalCrossentropyOptions {
   /** yPred holds logits rather than probabilities (default false). */
   fromLogits?: boolean;
-  /** In [0, 1]: labels become yTrue * (1 - s) + s / numClasses (default 0). */
+  /**
+   * In [0, 1]: labels become yTrue * (1 - s) + s / numClasses (default 0), numClasses being the
+   * size of yTrue's last axis whatever `axis` is, as in Keras 3.5.
+   */
   labelSmoothing?: number;
   /** The class axis (default -1). */
   axis?: number;
@@ -80,7 +83,8 @@ export interface CategoricalCrossentropyOptions {
 /**
  * keras.losses.categorical_crossentropy: one-hot (or probability) labels, per-example loss over
  * `axis`. Probabilities are rescaled to sum to 1 and clipped to [epsilon(), 1 - epsilon()] (config.epsilon(), 1e-7 unless set); with
- * labelSmoothing s the labels become yTrue * (1 - s) + s / numClasses.
+ * labelSmoothing s the labels become yTrue * (1 - s) + s / numClasses, numClasses the size of
+ * yTrue's last axis (Keras 3.5's ops.shape(y_true)[-1], even when `axis` is another).
  */
 export function categoricalCrossentropy(yTrueIn: Input, yPredIn: Input, opts: CategoricalCrossentropyOptions = {}): Tensor {
   const op = "categoricalCrossentropy";
@@ -89,9 +93,9 @@ export function categoricalCrossentropy(yTrueIn: Input, yPredIn: Input, opts: Ca
   checkSmoothing(op, s);
   let { yTrue, yPred } = pair(op, yTrueIn, yPredIn);
   if (s > 0) {
-    if (yPred.rank === 0) throw new RangeError(`${op}: yPred must have a class axis, got a scalar`);
-    const classes = yPred.shape[normalizeAxis(opts.axis ?? -1, yPred.rank, op)];
-    yTrue = add(mul(yTrue, 1 - s), s / classes);
+    if (yPred.rank === 0 || yTrue.rank === 0) throw new RangeError(`${op}: yTrue and yPred must have a class axis, got a scalar`);
+    // Keras 3.5 takes the class count from yTrue's last axis, whatever `axis` is.
+    yTrue = add(mul(yTrue, 1 - s), s / yTrue.shape[yTrue.rank - 1]);
   }
   return categoricalCrossentropyOp(yTrue, yPred, { fromLogits: opts.fromLogits, axis: opts.axis });
 }
