@@ -5,14 +5,23 @@
  * builds both from a shapes_dict, and merges the masks of both into one attention mask the same
  * way (_compute_attention_mask), applied before the softmax as Keras' Softmax layer applies a mask.
  */
-import type { Tensor } from "../tensor/tensor.js";
+import { Tensor } from "../tensor/tensor.js";
 import { ones } from "../tensor/creation.js";
 import { mul, sub } from "../ops/math.js";
 import { expandDims } from "../ops/shape.js";
 import { bandPart } from "../ops/linalg.js";
 import type { LayerInput, LayerShape, Mask } from "./layer.js";
-import { layerShapeText, type SymbolicTensor } from "./symbolic.js";
+import { layerShapeText, SymbolicTensor } from "./symbolic.js";
+import { valueText } from "../tensor/value_text.js";
 import { type AttentionCallOptions, type AttentionLayout, AttentionLayerBase, type AttentionSlot, type AttentionTensor, maskValues } from "./attention_call.js";
+
+/** A call argument in an error message: a tensor by its shape, anything else by its value. */
+function argText(v: unknown): string {
+  if (v instanceof Tensor) return `tensor ${layerShapeText(v.shape)}`;
+  if (v instanceof SymbolicTensor) return `symbolic tensor ${layerShapeText(v.shape)}`;
+  if (Array.isArray(v)) return `a list of ${v.length}`;
+  return v !== null && typeof v === "object" ? "options" : valueText(v);
+}
 
 /** Keras' Softmax adds (1 - mask) * -1e9 to the scores of masked positions (float32 and float64). */
 const MASKED = 1e9;
@@ -42,10 +51,43 @@ interface Projection {
   readonly kernel: { readonly shape: readonly number[] } | null;
 }
 
+/**
+ * Keras' call form, layer(query, value, key?, options?), beside lamina's layer([query, value, key?], options):
+ * both reach apply with the list.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface KeywordAttention {
+  (query: Tensor, value: Tensor, opts?: KeywordAttentionCallOptions): Tensor | Tensor[];
+  (query: Tensor, value: Tensor, key: Tensor, opts?: KeywordAttentionCallOptions): Tensor | Tensor[];
+  (query: SymbolicTensor, value: SymbolicTensor, opts?: KeywordAttentionCallOptions): SymbolicTensor | SymbolicTensor[];
+  (query: SymbolicTensor, value: SymbolicTensor, key: SymbolicTensor, opts?: KeywordAttentionCallOptions): SymbolicTensor | SymbolicTensor[];
+  (inputs: readonly Tensor[], opts?: KeywordAttentionCallOptions): Tensor | Tensor[];
+  (inputs: readonly SymbolicTensor[], opts?: KeywordAttentionCallOptions): SymbolicTensor | SymbolicTensor[];
+}
+
+const isAttentionTensor = (v: unknown): v is AttentionTensor => v instanceof Tensor || v instanceof SymbolicTensor;
+
 /** The base of the attention layers Keras calls with query, value and key as separate arguments. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export abstract class KeywordAttention extends AttentionLayerBase {
   protected get where(): string {
     return `${this.className} ${this.name}`;
+  }
+
+  /** layer(query, value), layer(query, value, key), each with the options last, as Keras calls it; else the list form. */
+  protected override invoke(inputs: unknown, opts?: unknown, ...rest: unknown[]): unknown {
+    if (!isAttentionTensor(opts)) return super.invoke(inputs, opts as KeywordAttentionCallOptions, ...rest);
+    const tensors: unknown[] = [inputs, opts];
+    if (isAttentionTensor(rest[0])) tensors.push(rest.shift());
+    const options = rest[0];
+    const isOptions = options === undefined || (typeof options === "object" && options !== null && !Array.isArray(options) && !isAttentionTensor(options));
+    if (!isAttentionTensor(inputs) || rest.length > 1 || !isOptions) {
+      throw new TypeError(
+        `${this.where}: call it as layer(query, value), layer(query, value, key) (Keras' order, options last: layer(query, value, { attentionMask })) ` +
+          `or on a list, layer([query, value, key?], options); got (${[inputs, opts, ...tensors.slice(2), ...rest].map(argText).join(", ")})`,
+      );
+    }
+    return this.apply(tensors as AttentionTensor[], (options ?? {}) as KeywordAttentionCallOptions);
   }
 
   override apply(inputs: LayerInput, opts: KeywordAttentionCallOptions = {}): Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[] {
@@ -81,6 +123,10 @@ export abstract class KeywordAttention extends AttentionLayerBase {
     if (q.length !== v.length || k.length !== v.length) throw new RangeError(`${where}: query, value and key need the same rank, got ${text}`);
     if (q[q.length - 1] !== v[v.length - 1]) {
       throw new RangeError(`${where}: the last dimension of the query and the value must be equal (Keras' rule), got ${text}; project one of them first (e.g. layers.Dense)`);
+    }
+    const batches = [q[0], v[0], k[0]].filter((b): b is number => b !== null);
+    if (batches.some((b) => b !== batches[0])) {
+      throw new RangeError(`${where}: the query, value and key must have the same batch size (axis 0), got ${text}`);
     }
     const mid = (s: LayerShape): string => JSON.stringify(s.slice(1, -1));
     if (mid(v) !== mid(k)) throw new RangeError(`${where}: the value and the key must agree on every axis but the last, got ${text}`);

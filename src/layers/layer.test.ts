@@ -67,7 +67,7 @@ test("every other built-in layer refuses options it does not take too: activatio
   refuses(() => layers.MaxAbsPool2D(2, { stride: 2 } as never), TypeError, /^MaxAbsPool2D: unknown option stride; valid options are name, trainable, dtype, inputShape, batchSize, activityRegularizer, poolSize, strides, padding, dataFormat$/);
   refuses(() => layers.RandomBrightness(0.2, { valueRang: [0, 1] } as never), TypeError, /^RandomBrightness: unknown option valueRang; valid options are .*factor, valueRange, seed$/);
   refuses(() => layers.RandomRotation(0.1, { fill_mode: "constant", name: "rot" } as never), TypeError, /^RandomRotation rot: unknown option fill_mode; lamina spells Keras' fill_mode as fillMode$/);
-  refuses(() => layers.Resizing(8, 8, { interpolaton: "nearest" } as never), TypeError, /^Resizing: unknown option interpolaton; valid options are .*height, width, interpolation, cropToAspectRatio, dataFormat$/);
+  refuses(() => layers.Resizing(8, 8, { interpolaton: "nearest" } as never), TypeError, /^Resizing: unknown option interpolaton; valid options are .*height, width, interpolation, cropToAspectRatio, padToAspectRatio, fillMode, fillValue, dataFormat$/);
   refuses(() => layers.Lambda((x) => x, { output_shape: [3] } as never), TypeError, /^Lambda: unknown option output_shape; lamina spells Keras' output_shape as outputShape$/);
   refuses(() => layers.GaussianNoise(0.1, { seeds: 1 } as never), TypeError, /^GaussianNoise: unknown option seeds; valid options are .*stddev, seed$/);
   // Keras 3.5's RandomFlip and Rescaling take no data_format, so lamina's refuse it rather than ignore it.
