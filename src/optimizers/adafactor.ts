@@ -74,7 +74,8 @@ export class Adafactor extends Optimizer {
     const t = scalar(this.iterations + 1, dtype);
     const stepCap = div(1, sqrt(t));
     let rate = scalar(lr, dtype);
-    if (this.learningRateSchedule === null && this.relativeStep) rate = minimum(rate, stepCap);
+    // Keras: `not callable(self._learning_rate)`: a schedule or a function opts out of the step cap.
+    if (this.learningRateSchedule === null && this.learningRateFunction === null && this.relativeStep) rate = minimum(rate, stepCap);
     const rho = minimum(rate, stepCap);
     const alpha = mul(maximum(rms(w), this.epsilon2), rho);
     const regulated = add(square(g), this.epsilon1);

@@ -21,12 +21,21 @@ import {
 } from "./config.js";
 import { valueText } from "../tensor/value_text.js";
 
-/** A learning rate: a number, or a schedule asked at every step. */
-export type LearningRate = number | LearningRateSchedule;
+/**
+ * A function giving the learning rate, called with no arguments at every step (Keras' callable
+ * learning_rate): a number, or a one-element tensor.
+ */
+export type LearningRateFunction = () => number | Tensor;
+
+/** A learning rate: a number, a schedule asked at every step, or a function called at every step. */
+export type LearningRate = number | LearningRateSchedule | LearningRateFunction;
 
 /** The options every optimizer accepts (Keras' base optimizer arguments, camelCase). */
 export interface OptimizerOptions {
-  /** The learning rate or a schedule (optimizers.schedules). Stored as float32, as Keras does. */
+  /**
+   * The learning rate (stored as float32, as Keras does), a schedule (optimizers.schedules), or a
+   * function of no arguments called at every step, `() => 0.01` (Keras' callable learning_rate).
+   */
   learningRate?: LearningRate;
   /** The old name of learningRate (Keras 2, the notebooks); give one or the other. */
   lr?: LearningRate;
@@ -94,7 +103,7 @@ export function scalar(value: number, dtype: DType): Tensor {
  * Optimizer variables, in the order of `variables()`, `getWeights()` and `setWeights()` (Keras'
  * `optimizer.variables`, the order its saved files use):
  * 1. `iteration`: int64 scalar, the number of applyGradients calls so far;
- * 2. `learning_rate`: float32 scalar (absent when the learning rate is a schedule);
+ * 2. `learning_rate`: float32 scalar (absent when the learning rate is a schedule or a function);
  * 3. with useEma, every variable's moving average `<variable name>_average` (Keras' base class
  *    creates them before the optimizer's own slots);
  * 4. the slots: for each slot group of the optimizer in turn, for each model variable in the order
@@ -105,7 +114,9 @@ export function scalar(value: number, dtype: DType): Tensor {
  * 5. extra state of the optimizer (Nadam's `u_product`), last as in Keras >= 3.10 (Keras 3.0 to 3.9
  *    created it before the slots: see variablesBeforeKeras310, which loading files also accepts).
  *
- * Slots are created on the first applyGradients that sees a variable (or by `build`).
+ * Slots are created by `build`, or by the first applyGradients for the variables it is given; from
+ * then on a variable the optimizer was not built with is refused ("Unknown variable", as Keras 3
+ * refuses it), unless `build` is called again with it.
  */
 export abstract class Optimizer {
   /** Keras' class name ("Adam", "SGD"...), written as class_name when serialized. */
@@ -125,6 +136,7 @@ export abstract class Optimizer {
   private readonly iterationVariable: Variable;
   private learningRateVariable: Variable | null = null;
   private schedule: LearningRateSchedule | null = null;
+  private rateFunction: LearningRateFunction | null = null;
   /** Model variables in the order first seen. */
   private readonly tracked: Variable[] = [];
   private readonly slotMap = new Map<Variable, Map<string, Variable>>();
@@ -167,6 +179,8 @@ export abstract class Optimizer {
     const rate = o.learningRate ?? o.lr ?? defaults.learningRate;
     if (rate instanceof LearningRateSchedule) {
       this.schedule = rate;
+    } else if (typeof rate === "function") {
+      this.rateFunction = rate;
     } else {
       this.learningRateVariable = new Variable(scalar(checkNumber(className, "learningRate", rate, LEARNING_RATE_RULE), "float32"), {
         trainable: false,
@@ -218,28 +232,52 @@ export abstract class Optimizer {
   }
 
   /**
-   * The learning rate of the current step: the schedule's value at `iterations`, or the stored
-   * float32 value (so 0.001 reads back as 0.0010000000474974513, as in Keras).
+   * The learning rate of the current step: the schedule's value at `iterations`, the function's
+   * value now (it is called), or the stored float32 value (so 0.001 reads back as
+   * 0.0010000000474974513, as in Keras' _get_current_learning_rate).
    */
   get learningRate(): number {
     if (this.schedule) return this.schedule.call(this.iterations);
+    if (this.rateFunction) return this.callRateFunction(this.rateFunction);
     return (this.learningRateVariable as Variable).item();
   }
-  /** Sets a new learning rate (ReduceLROnPlateau) or schedule; a number cannot replace a schedule. */
+  /**
+   * Sets a new learning rate (ReduceLROnPlateau), schedule or function. A number cannot replace a
+   * schedule or a function (Keras refuses it too); a schedule or a function replaces the stored
+   * learning_rate variable, which leaves variables().
+   */
   set learningRate(value: LearningRate) {
-    if (value instanceof LearningRateSchedule) {
-      this.schedule = value;
+    if (value instanceof LearningRateSchedule || typeof value === "function") {
+      this.schedule = value instanceof LearningRateSchedule ? value : null;
+      this.rateFunction = value instanceof LearningRateSchedule ? null : value;
       this.learningRateVariable = null;
       return;
     }
-    if (this.schedule) {
+    if (this.schedule || this.rateFunction) {
+      const what = this.schedule ? `a learning-rate schedule (${this.schedule.className})` : "a learning-rate function";
       throw new TypeError(
-        `${this.className}: this optimizer was created with a learning-rate schedule (${this.schedule.className}), so its ` +
+        `${this.className}: this optimizer was created with ${what}, so its ` +
           "learning rate cannot be set to a number; create the optimizer with a number learningRate to make it settable",
       );
     }
     checkNumber(this.className, "learningRate", value, LEARNING_RATE_RULE);
     (this.learningRateVariable as Variable).assign(scalar(value, "float32"));
+  }
+
+  /** The function's learning rate, as a number (it may return a one-element tensor). */
+  private callRateFunction(fn: LearningRateFunction): number {
+    const value: unknown = fn();
+    if (typeof value === "number") return value;
+    if (value instanceof Tensor && value.size === 1 && isFloatDType(value.dtype)) return Number(value.item());
+    throw new TypeError(
+      `${this.className}: the learningRate function must return a number (or a one-element float tensor), got ${describe(value)}; ` +
+        "e.g. learningRate: () => 0.01",
+    );
+  }
+
+  /** The learning-rate function, when the learning rate is one (Keras' callable learning_rate). */
+  get learningRateFunction(): LearningRateFunction | null {
+    return this.rateFunction;
   }
 
   /** The schedule, when the learning rate is one. */
@@ -248,8 +286,9 @@ export abstract class Optimizer {
   }
 
   /**
-   * Creates the slots of variables not seen before (applyGradients does it on first sight; call
-   * it yourself before setWeights, to restore a saved state).
+   * Creates the slots of variables not seen before (the first applyGradients does it for its
+   * variables; call it yourself before setWeights, to restore a saved state, or to add variables to
+   * a built optimizer, which Keras' build does not do).
    */
   build(variables: readonly Variable[]): void {
     const fresh: Variable[] = [];
@@ -396,17 +435,46 @@ export abstract class Optimizer {
     return noGrad(() => this.step(list));
   }
 
-  /** Keras' apply(grads, variables): the same as applyGradients over zipped lists. */
-  apply(gradients: readonly (Tensor | null | undefined)[], variables: readonly Variable[]): number {
-    if (gradients.length !== variables.length) {
-      throw new RangeError(`${this.className}.apply: got ${gradients.length} gradients for ${variables.length} variables; pass one gradient per variable`);
+  /**
+   * Keras' apply(grads, variables): the same as applyGradients over zipped lists. Without
+   * `variables`, the gradients go to the variables the optimizer was built with, in that order
+   * (optimizer.build(variables), or its first step). An empty list of gradients does nothing.
+   */
+  apply(gradients: readonly (Tensor | null | undefined)[], variables?: readonly Variable[] | null): number {
+    const where = `${this.className}.apply`;
+    if (!Array.isArray(gradients)) {
+      throw new TypeError(`${where}: expected a list of gradients (one per variable), got ${describe(gradients)}`);
     }
-    return this.applyGradients(gradients.map((g, i) => [g, variables[i]] as const));
+    if (gradients.length === 0) return this.iterations;
+    if (variables === undefined || variables === null) {
+      if (!this.built) {
+        throw new Error(
+          `${where}: got gradients without variables, but the optimizer is not built on any variables yet; ` +
+            "pass the variables, optimizer.apply(grads, variables), or build it first with optimizer.build(variables)",
+        );
+      }
+      if (gradients.length !== this.tracked.length) {
+        throw new RangeError(
+          `${where}: got ${gradients.length} gradients without variables, but the optimizer is tracking ${this.tracked.length} ` +
+            `variables (${this.tracked.map((v) => v.name).join(", ")}); pass one gradient per variable, in that order, or pass the variables too`,
+        );
+      }
+      variables = this.tracked;
+    } else if (!Array.isArray(variables)) {
+      throw new TypeError(`${where}: expected variables as a list of Variables, got ${describe(variables)}`);
+    }
+    if (gradients.length !== variables.length) {
+      throw new RangeError(`${where}: got ${gradients.length} gradients for ${variables.length} variables; pass one gradient per variable`);
+    }
+    const vars = variables;
+    return this.applyGradients(gradients.map((g, i) => [g, vars[i]] as const));
   }
 
   private step(pairs: GradientPair[]): number {
     if (pairs.length === 0) return this.iterations;
-    this.build(pairs.map((p) => p[1]));
+    // Keras: the first step builds the optimizer; afterwards it only takes the variables it was built with.
+    if (this.built) this.checkVariablesAreKnown(pairs.map((p) => p[1]));
+    else this.build(pairs.map((p) => p[1]));
     const grads: Tensor[] = [];
     const vars: Variable[] = [];
     const missing: string[] = [];
@@ -456,6 +524,19 @@ export abstract class Optimizer {
     // averages (which so average the unconstrained values) and the iteration count.
     for (const v of vars) if (v.constraint) v.assign(v.constraint.call(v));
     return next;
+  }
+
+  /** Keras' _check_variables_are_known: a built optimizer refuses variables it has no state for. */
+  private checkVariablesAreKnown(variables: readonly Variable[]): void {
+    const unknown = variables.find((v) => !this.slotMap.has(v));
+    if (unknown === undefined) return;
+    const known = this.tracked.map((v) => v.name);
+    throw new Error(
+      `${this.className}: Unknown variable: '${unknown.name}' of shape ${shapeText(unknown.shape)}. This optimizer can only be called for the ` +
+        `variables it was originally built with (${known.length}: ${known.slice(0, 8).join(", ")}${known.length > 8 ? ", ..." : ""}). ` +
+        "When working with a new set of variables, create a new optimizer; e.g. after unfreezing layers, compile again with a new " +
+        "optimizer (model.compile({ optimizer: optimizers.SGD({ learningRate: 0.001 }), ... }))",
+    );
   }
 
   /**
@@ -560,6 +641,15 @@ export abstract class Optimizer {
 
   /** Keras' get_config: snake_case keys in Keras' order, the learning rate as stored (float32). */
   getConfig(): ConfigDict {
+    if (this.rateFunction) {
+      // Keras 3.5 serializes the callable (a named Python function by name, a lambda as bytecode
+      // loadable only with safe_mode=False); a JavaScript function has no such config.
+      throw new TypeError(
+        `${this.className}.getConfig: the learning rate is a function (${this.rateFunction.name || "anonymous"}), which cannot be written ` +
+          "into a config; to save or serialize this optimizer give it a number or a learning-rate schedule " +
+          "(optimizers.schedules.ExponentialDecay({...}), or a LearningRateSchedule subclass with getConfig)",
+      );
+    }
     const learningRate: ConfigValue = this.schedule
       ? serializeSchedule(this.schedule)
       : (this.learningRateVariable as Variable).item();
@@ -670,5 +760,5 @@ function describeValue(value: unknown): string {
 }
 
 function describeRate(r: LearningRate): string {
-  return r instanceof LearningRateSchedule ? r.className : String(r);
+  return r instanceof LearningRateSchedule ? r.className : typeof r === "function" ? "a function" : String(r);
 }

@@ -249,6 +249,9 @@ test("variables are built lazily, in first-seen order, and setWeights/getWeights
   const opt = optimizers.Adam({ learningRate: 0.1, amsgrad: true });
   assert.deepEqual(opt.variables().map((v) => v.name), ["iteration", "learning_rate"]);
   opt.applyGradients([[tf.constant([1, 2], "float64"), a]]);
+  // Built on [a] by its first step: b is refused (Keras' Unknown variable) until build adds it.
+  assert.throws(() => opt.applyGradients([[tf.constant([1, 2], "float64"), a], [tf.constant([3, 2, 1], "float32"), b]]), /Adam: Unknown variable: 'b'/);
+  opt.build([b]);
   opt.applyGradients([[tf.constant([1, 2], "float64"), a], [tf.constant([3, 2, 1], "float32"), b]]);
   assert.deepEqual(opt.variables().map((v) => v.name),
     ["iteration", "learning_rate", "a_momentum", "a_velocity", "b_momentum", "b_velocity", "a_velocity_hat", "b_velocity_hat"]);
