@@ -63,6 +63,14 @@ export interface OptimizerOptions {
    * (a positive integer), as well as at the end of fit; null (the default): only at the end of fit.
    */
   emaOverwriteFrequency?: number | null;
+  /**
+   * Keras' gradient_accumulation_steps: an integer >= 2, or null (the default: update at every
+   * step). The gradients of that many applyGradients calls are summed, and every that many calls
+   * the variables are updated with their mean (clipped, with weight decay, as one step). `iterations`
+   * counts updates (calls // steps); learning-rate schedules see the calls; useEma's averages move at
+   * every call, by `iterations`, as in Keras 3.5.
+   */
+  gradientAccumulationSteps?: number | null;
 }
 
 /** A [gradient, variable] pair, in Keras' order. A null/undefined gradient skips the variable. */
@@ -86,10 +94,13 @@ const LEARNING_RATE_RULE = {} as const;
 
 const BASE_KEYS = [
   "learningRate", "lr", "weightDecay", "clipnorm", "clipvalue", "globalClipnorm", "name", "decay", "useEma", "emaMomentum", "emaOverwriteFrequency",
+  "gradientAccumulationSteps",
 ];
 
 /** The slot holding a variable's moving average (Keras' `<variable>_average`). */
 const AVERAGE_SLOT = "average";
+/** The slot summing a variable's gradients between updates (Keras' `<variable>_gradient_accumulator`). */
+const ACCUMULATOR_SLOT = "gradient_accumulator";
 
 /** A 0-d tensor of `dtype`, for scalar arithmetic done in the variable's dtype as Keras does. */
 export function scalar(value: number, dtype: DType): Tensor {
@@ -104,8 +115,9 @@ export function scalar(value: number, dtype: DType): Tensor {
  * `optimizer.variables`, the order its saved files use):
  * 1. `iteration`: int64 scalar, the number of applyGradients calls so far;
  * 2. `learning_rate`: float32 scalar (absent when the learning rate is a schedule or a function);
- * 3. with useEma, every variable's moving average `<variable name>_average` (Keras' base class
- *    creates them before the optimizer's own slots);
+ * 3. with useEma, every variable's moving average `<variable name>_average`, and with
+ *    gradientAccumulationSteps its `<variable name>_gradient_accumulator`, variable by variable
+ *    (Keras' base class creates them before the optimizer's own slots);
  * 4. the slots: for each slot group of the optimizer in turn, for each model variable in the order
  *    the optimizer first saw it, the group's slots of that variable (Adam: `w1_momentum,
  *    w1_velocity, w2_momentum, w2_velocity`, then every `velocity_hat` with amsgrad; RMSprop:
@@ -132,6 +144,8 @@ export abstract class Optimizer {
   readonly emaMomentum: number;
   /** Every how many steps the variables are overwritten with their averages; null: only by finalizeVariableValues. */
   readonly emaOverwriteFrequency: number | null;
+  /** Keras' gradient_accumulation_steps: update every this many calls with the mean gradient; null: every call. */
+  readonly gradientAccumulationSteps: number | null;
 
   private readonly iterationVariable: Variable;
   private learningRateVariable: Variable | null = null;
@@ -175,6 +189,7 @@ export abstract class Optimizer {
     this.useEma = booleanOption(className, "useEma", o.useEma, false);
     this.emaMomentum = emaMomentumOption(className, o.emaMomentum);
     this.emaOverwriteFrequency = emaOverwriteFrequencyOption(className, o.emaOverwriteFrequency);
+    this.gradientAccumulationSteps = accumulationStepsOption(className, o.gradientAccumulationSteps);
     this.iterationVariable = new Variable(fill([], 0, "int64"), { trainable: false, name: "iteration" });
     const rate = o.learningRate ?? o.lr ?? defaults.learningRate;
     if (rate instanceof LearningRateSchedule) {
@@ -222,12 +237,24 @@ export abstract class Optimizer {
 
   // ---------------------------------------------------------------- state
 
-  /** Number of applyGradients calls so far (Keras' `iterations`, 0 before the first step). */
+  /**
+   * Number of updates so far (Keras' `iterations`, 0 before the first step): the number of
+   * applyGradients calls, divided by gradientAccumulationSteps (rounded down) when set.
+   */
   get iterations(): number {
-    return this.iterationVariable.item();
+    const calls = this.calls;
+    return this.gradientAccumulationSteps ? Math.floor(calls / this.gradientAccumulationSteps) : calls;
   }
   set iterations(value: number) {
     checkNumber(this.className, "iterations", value, { min: 0, integer: true });
+    this.calls = value * (this.gradientAccumulationSteps ?? 1);
+  }
+
+  /** applyGradients calls so far: the `iteration` variable (Keras' `_iterations`). */
+  private get calls(): number {
+    return this.iterationVariable.item();
+  }
+  private set calls(value: number) {
     this.iterationVariable.assign(fill([], value, "int64"));
   }
 
@@ -237,7 +264,8 @@ export abstract class Optimizer {
    * 0.0010000000474974513, as in Keras' _get_current_learning_rate).
    */
   get learningRate(): number {
-    if (this.schedule) return this.schedule.call(this.iterations);
+    // Keras' schedules see the calls (_iterations), not the updates, under gradient accumulation.
+    if (this.schedule) return this.schedule.call(this.calls);
     if (this.rateFunction) return this.callRateFunction(this.rateFunction);
     return (this.learningRateVariable as Variable).item();
   }
@@ -306,8 +334,11 @@ export abstract class Optimizer {
     const base = (v: Variable): string => v.name.replace(/[/:]/g, "_");
     for (const v of fresh) {
       const slots = new Map<string, Variable>();
-      // Keras' base build creates the averages (zeros) before the optimizer's own slots.
+      // Keras' base build creates the averages and the accumulators (zeros) before the optimizer's own slots.
       if (this.useEma) slots.set(AVERAGE_SLOT, new Variable(fill(v.shape, 0, v.dtype), { trainable: false, name: `${base(v)}_${AVERAGE_SLOT}` }));
+      if (this.gradientAccumulationSteps) {
+        slots.set(ACCUMULATOR_SLOT, new Variable(fill(v.shape, 0, v.dtype), { trainable: false, name: `${base(v)}_${ACCUMULATOR_SLOT}` }));
+      }
       for (const group of this.slotGroups()) {
         for (const slotName of group) {
           slots.set(slotName, new Variable(fill([...this.slotShape(slotName, v)], this.slotInitialValue(slotName), v.dtype), {
@@ -355,11 +386,14 @@ export abstract class Optimizer {
     return [...this.leadingVariables(), ...extras, ...this.slotVariables()];
   }
 
-  /** iteration, learning_rate, and the averages with useEma. */
+  /** iteration, learning_rate, then each variable's average (useEma) and gradient accumulator. */
   private leadingVariables(): Variable[] {
     const out: Variable[] = [this.iterationVariable];
     if (this.learningRateVariable) out.push(this.learningRateVariable);
-    if (this.useEma) for (const v of this.tracked) out.push(this.slot(v, AVERAGE_SLOT));
+    for (const v of this.tracked) {
+      if (this.useEma) out.push(this.slot(v, AVERAGE_SLOT));
+      if (this.gradientAccumulationSteps) out.push(this.slot(v, ACCUMULATOR_SLOT));
+    }
     return out;
   }
 
@@ -423,7 +457,7 @@ export abstract class Optimizer {
 
   /**
    * One optimizer step over [gradient, variable] pairs (Keras' order). Pairs with a null
-   * gradient are skipped with a warning. Returns the new iteration count.
+   * gradient are skipped with a warning. Returns the number of calls so far (Keras' _iterations: `iterations` unless gradients accumulate).
    */
   applyGradients(pairs: Iterable<GradientPair>): number {
     const where = `${this.className}.applyGradients`;
@@ -445,7 +479,7 @@ export abstract class Optimizer {
     if (!Array.isArray(gradients)) {
       throw new TypeError(`${where}: expected a list of gradients (one per variable), got ${describe(gradients)}`);
     }
-    if (gradients.length === 0) return this.iterations;
+    if (gradients.length === 0) return this.calls;
     if (variables === undefined || variables === null) {
       if (!this.built) {
         throw new Error(
@@ -471,7 +505,7 @@ export abstract class Optimizer {
   }
 
   private step(pairs: GradientPair[]): number {
-    if (pairs.length === 0) return this.iterations;
+    if (pairs.length === 0) return this.calls;
     // Keras: the first step builds the optimizer; afterwards it only takes the variables it was built with.
     if (this.built) this.checkVariablesAreKnown(pairs.map((p) => p[1]));
     else this.build(pairs.map((p) => p[1]));
@@ -509,6 +543,34 @@ export abstract class Optimizer {
         throw new TypeError(`${this.className}.applyGradients: the gradient for variable '${v.name}' is ${g.dtype}; gradients must be float32 or float64`);
       }
     });
+    const steps = this.gradientAccumulationSteps;
+    if (!steps) {
+      this.update(grads, vars);
+    } else if ((this.calls + 1) % steps === 0) {
+      // Keras' _update_step_fn: (g + accumulated) / steps, one update, every accumulator reset.
+      const mean = grads.map((g, i) => {
+        const v = vars[i];
+        return div(add(cast(g, v.dtype), this.slot(v, ACCUMULATOR_SLOT)), scalar(steps, v.dtype));
+      });
+      this.update(mean, vars);
+      for (const v of this.tracked) this.slot(v, ACCUMULATOR_SLOT).assign(fill(v.shape, 0, v.dtype));
+    } else {
+      vars.forEach((v, i) => {
+        const acc = this.slot(v, ACCUMULATOR_SLOT);
+        acc.assignOwned(add(cast(grads[i], v.dtype), acc));
+      });
+    }
+    if (this.useEma) this.updateMovingAverages();
+    const next = this.calls + 1;
+    this.calls = next;
+    // Keras' apply ends with the constraints of the variables given, after the moving averages
+    // (which so average the unconstrained values) and the iteration count.
+    for (const v of vars) if (v.constraint) v.assign(v.constraint.call(v));
+    return next;
+  }
+
+  /** Clipping, weight decay and the optimizer's update step: one update of `vars`. */
+  private update(grads: Tensor[], vars: Variable[]): void {
     const clipped = this.clipGradients(grads);
     const lr = this.learningRate;
     if (this.weightDecay !== null) {
@@ -517,13 +579,6 @@ export abstract class Optimizer {
     }
     this.beforeUpdates(vars);
     vars.forEach((v, i) => this.updateStep(cast(clipped[i], v.dtype), v, lr));
-    if (this.useEma) this.updateMovingAverages();
-    const next = this.iterations + 1;
-    this.iterations = next;
-    // Keras' apply ends with the constraints of the variables just updated, after the moving
-    // averages (which so average the unconstrained values) and the iteration count.
-    for (const v of vars) if (v.constraint) v.assign(v.constraint.call(v));
-    return next;
   }
 
   /** Keras' _check_variables_are_known: a built optimizer refuses variables it has no state for. */
@@ -564,7 +619,7 @@ export abstract class Optimizer {
    * (no average yet) are left as they are, as is everything before the first step.
    */
   finalizeVariableValues(variables: readonly Variable[]): void {
-    if (!this.useEma || this.iterations === 0) return;
+    if (!this.useEma || this.calls === 0) return;
     noGrad(() => {
       for (const v of variables) {
         if (!(v instanceof Variable)) {
@@ -664,7 +719,7 @@ export abstract class Optimizer {
       ema_momentum: this.emaMomentum,
       ema_overwrite_frequency: this.emaOverwriteFrequency,
       loss_scale_factor: null,
-      gradient_accumulation_steps: null,
+      gradient_accumulation_steps: this.gradientAccumulationSteps,
       ...this.ownConfig(),
     };
   }
@@ -676,8 +731,8 @@ export abstract class Optimizer {
 }
 
 /**
- * Keras' snake_case optimizer config as camelCase options. Keras-only settings that lamina does not
- * implement (loss scaling, gradient accumulation) are accepted at their defaults only.
+ * Keras' snake_case optimizer config as camelCase options. Loss scaling (loss_scale_factor), which
+ * lamina does not implement, is accepted at its default (null) only.
  */
 export function optionsFromConfig(config: ConfigDict): OptimizerOptions {
   if (!isConfigDict(config)) throw new TypeError(`fromConfig: expected a config object, got ${describe(config)}`);
@@ -692,8 +747,11 @@ export function optionsFromConfig(config: ConfigDict): OptimizerOptions {
       case "is_legacy_optimizer":
         break; // tf.keras 2 bookkeeping
       case "loss_scale_factor":
-      case "gradient_accumulation_steps":
         if (value !== null) throw new RangeError(`fromConfig: ${key}=${JSON.stringify(value)} is not supported by lamina (only null)`);
+        break;
+      case "gradient_accumulation_steps":
+        // Keras takes 0 as None (`if gradient_accumulation_steps:`).
+        out.gradientAccumulationSteps = value === 0 ? null : value;
         break;
       case "learning_rate":
         out.learningRate = isConfigDict(value) ? deserializeSchedule(value) : value;
@@ -750,6 +808,17 @@ function emaOverwriteFrequencyOption(className: string, value: unknown): number 
     throw new RangeError(
       `${className}: emaOverwriteFrequency must be a positive integer (overwrite the weights with their averages every that many steps) ` +
         `or null (only when fit ends), got ${describeValue(value)}`,
+    );
+  }
+  return value;
+}
+
+function accumulationStepsOption(className: string, value: unknown): number | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 2) {
+    throw new RangeError(
+      `${className}: gradientAccumulationSteps must be an integer >= 2 (update every that many steps with the mean gradient) ` +
+        `or null (update at every step), got ${describeValue(value)}`,
     );
   }
   return value;
