@@ -68,3 +68,29 @@ test("classWeight looks a float label's class up rounded half to even, as Keras'
   const loss = model.trainOnBatch(x, y, { classWeight: { 0: 1, 1: 10 } }) as number;
   assert.ok(Math.abs(loss - 4.6 * Math.LN2) < 1e-5, `${loss} vs ${4.6 * Math.LN2}`);
 });
+
+/** A custom step that updates only the first layer on even steps and only the second on odd ones. */
+class AlternatingModel extends models.Model {
+  private step = 0;
+  override trainStep({ x, y }: tf.models.StepData): tf.models.StepLogs {
+    const tape = new tf.GradientTape();
+    const loss = tape.run(() => this.computeLoss({ y, yPred: this.apply(x, { training: true }) as tf.Tensor }));
+    const layer = this.layers.filter((l) => l.trainableWeights.length > 0)[this.step++ % 2];
+    const vars = layer.trainableWeights;
+    this.optimizer!.apply(tape.gradient(loss, vars), vars);
+    return { loss };
+  }
+}
+
+test("fit builds the compiled optimizer on all trained weights before a custom trainStep's first step (Keras' _symbolic_build), so the step may update a different subset each time", async () => {
+  tf.random.setSeed(4);
+  const inputs = layers.Input({ shape: [2] });
+  const outputs = layers.Dense(1)(layers.Dense(3)(inputs));
+  const model = new AlternatingModel({ inputs, outputs });
+  model.compile({ loss: "mse", optimizer: "adam" });
+  const before = model.getWeights().map((w) => Array.from(w.dataSync()));
+  await model.fit(X, tf.ones([10, 1]), { epochs: 1, batchSize: 5, verbose: 0 });
+  // Both layers moved (2 steps: one each), and Adam holds slots for all four weights, as Keras builds it.
+  model.getWeights().forEach((w, i) => assert.notDeepEqual(Array.from(w.dataSync()), before[i], `weight ${i} trained`));
+  assert.equal(model.optimizer!.variables().length, 1 + 1 + 2 * 4, "iteration, learning rate, m and v for each of the 4 weights");
+});

@@ -24,13 +24,15 @@ export interface EpochPlan {
   runner: TestRunner;
   /** A validation dataset's batches, checked as fit checks its own. */
   validationBatches: (stream: BatchStream, steps?: number) => AsyncIterable<TrainBatch>;
+  /** The model overrides trainStep (its optimizer is then built on all trained weights before the first step, as Keras builds it). */
+  customTrainStep: boolean;
 }
 
 /**
  * The epoch loop: callbacks, training steps on the batches each epoch yields, validation, History.
  */
 export async function runEpochs(model: Model, plan: EpochPlan): Promise<History> {
-  const { state, args, params, batchesOf, validation, runner, validationBatches } = plan;
+  const { state, args, params, batchesOf, validation, runner, validationBatches, customTrainStep } = plan;
   const shouldValidate = validationSchedule(args.validationFreq);
   // Keras' order: the user's callbacks, then History, then the progress bar.
   const { list, history } = configureCallbacks(args.callbacks, {
@@ -55,6 +57,9 @@ export async function runEpochs(model: Model, plan: EpochPlan): Promise<History>
         await list.onTrainBatchBegin(b, {});
         // Built before its first step, as Keras builds a model before fit's steps, so a step may read its weights first.
         model.prepareCall(batch.x);
+        // Keras' fit builds the compiled optimizer on all trainable variables before the first step,
+        // so a custom trainStep may apply it to a different subset of them at each step.
+        if (customTrainStep && state.optimizer.built === false) state.optimizer.build?.(trainedWeights(model, state));
         batchLogs = stepLogs(model.trainStep({ x: batch.x, y: batch.y, sampleWeight: batch.sampleWeight }), `Model ${model.name}.trainStep`);
         if (!divergenceReported && "loss" in batchLogs && !Number.isFinite(batchLogs.loss)) {
           divergenceReported = true;

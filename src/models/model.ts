@@ -560,6 +560,7 @@ export class Model extends Layer {
     return runEpochs(this, {
       state, args, params, batchesOf, validation, runner: this.testRunner(),
       validationBatches: (stream, steps) => this.checkedBatches(stream, state, "fit (validationData batch)", steps),
+      customTrainStep: this.trainStep !== Model.prototype.trainStep,
     });
   }
 
