@@ -42,3 +42,20 @@ test("a model with Dropout(1) trains: what comes before it gets no gradient, wha
   assert.deepEqual(vals(last.getWeights()[0]), [1, 1, 1]);
   assert.deepEqual(first.getWeights().map(vals), before);
 });
+
+test("SpatialDropout1D/2D/3D take rate 1 too (Keras 3.5's SpatialDropout layers inherit Dropout's 0 <= rate <= 1): zeros in training, the input in inference", () => {
+  const cases: [tf.layers.Layer, number[]][] = [
+    [layers.SpatialDropout1D({ rate: 1, seed: 1 }), [2, 3, 4]],
+    [layers.SpatialDropout2D({ rate: 1, seed: 1 }), [2, 3, 3, 4]],
+    [layers.SpatialDropout3D({ rate: 1, seed: 1 }), [2, 2, 2, 2, 4]],
+  ];
+  for (const [layer, shape] of cases) {
+    const x = tf.ones(shape);
+    const y = layer.apply(x, { training: true }) as tf.Tensor;
+    assert.deepEqual(y.shape, shape, layer.className);
+    assert.ok(vals(y).every((v) => v === 0), `${layer.className}: all zeros`);
+    assert.equal(layer.apply(x), x, `${layer.className}: identity in inference`);
+    assert.equal(layer.getConfig().rate, 1);
+  }
+  assert.throws(() => layers.SpatialDropout1D({ rate: 1.01, name: "s1" }), /^RangeError: SpatialDropout1D s1: rate must be a number in \[0, 1\] \(the fraction of channels to drop\), got 1\.01$/);
+});

@@ -175,7 +175,7 @@ test("refused with errors that name the 3-D layer, the values and the fix", () =
   throws(() => layers.MaxPooling3D(3)(tf.ones([1, 2, 6, 6, 1])), /MaxPooling3D max_pooling3d\w*: the output size would be 0 \(0x2x2\): input \(1, 2, 6, 6, 1\) is too small for pool 3x3x3/);
   throws(() => layers.Cropping3D([1, 2, 2])(tf.ones([1, 4, 4, 6, 1])), /removes 4 of the 4 height cells/);
   throws(() => layers.ZeroPadding3D([1, 2] as unknown as number), /padding must be a non-negative integer, a list \[depth, height, width\]/);
-  throws(() => layers.SpatialDropout3D(1), /rate must be a number in \[0, 1\)/);
+  throws(() => layers.SpatialDropout3D(1.5), /rate must be a number in \[0, 1\] \(the fraction of channels to drop\), got 1.5/);
   const built = layers.Conv3D(2, 1);
   built(tf.ones([1, 2, 2, 2, 3]));
   throws(() => built(tf.ones([1, 2, 2, 2, 4])), /Conv3D conv3d\w*: input shape \(1, 2, 2, 2, 4\) is incompatible with the layer: it was built for inputs of shape \(1, 2, 2, 2, 3\)/);

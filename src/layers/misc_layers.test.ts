@@ -67,7 +67,7 @@ test("SpatialDropout2D drops whole channels in training and nothing in inference
   assert.notDeepEqual(a1, a2);
   assert.deepEqual(layers.SpatialDropout2D(0.2, { name: "sd" }).getConfig(), { rate: 0.2, seed: null, name: "sd", dtype: "float32", data_format: "channels_last" });
   assert.deepEqual(layer(layers.Input({ shape: [4, 5, 8] })).shape, [null, 4, 5, 8]);
-  assert.throws(() => layers.SpatialDropout2D(1), /SpatialDropout2D spatial_dropout2d(_\d+)?: rate must be a number in \[0, 1\)/);
+  assert.throws(() => layers.SpatialDropout2D(-0.1), /SpatialDropout2D spatial_dropout2d(_\d+)?: rate must be a number in \[0, 1\]/);
   assert.throws(() => layers.SpatialDropout2D(0.1)(ones([2, 3]), { training: true }), /expects inputs of rank 4 .* got shape \(2, 3\); use layers.Dropout for other ranks/);
 });
 

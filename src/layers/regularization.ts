@@ -1,7 +1,6 @@
 import type { SeedGenerator } from "../tensor/random.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { normal } from "../tensor/random.js";
-import { dropout } from "../ops/dropout.js";
 import { add, cast, mul } from "../ops/math.js";
 import { isFloatDType } from "../tensor/dtype.js";
 import { valueText } from "../tensor/value_text.js";
@@ -9,6 +8,7 @@ import { type CallOptions, type LayerArgs, type LayerShape, layerOptions } from 
 import { layerShapeText } from "./symbolic.js";
 import { single } from "./core.js";
 import { SEED_OPTIONS, SeededLayer } from "./seeded_layer.js";
+import { SpatialDropoutBase } from "./spatial_dropout_base.js";
 import { type DataFormat, type DataFormatArgs, DATA_FORMAT_OPTIONS, checkDataFormat, layoutText } from "./data_format.js";
 
 export interface SpatialDropout2DArgs extends DataFormatArgs {
@@ -24,18 +24,12 @@ export interface SpatialDropout2DArgs extends DataFormatArgs {
  * dataFormat "channels_first") and the kept ones are scaled by 1 / (1 - rate). In inference it
  * returns its input.
  */
-export class SpatialDropout2D extends SeededLayer {
+export class SpatialDropout2D extends SpatialDropoutBase {
   static readonly options = layerOptions<SpatialDropout2DArgs>({ rate: true, ...SEED_OPTIONS, ...DATA_FORMAT_OPTIONS });
-  readonly rate: number;
   readonly dataFormat: DataFormat;
 
   constructor(args: SpatialDropout2DArgs) {
     super(args);
-    const rate = args.rate;
-    if (typeof rate !== "number" || !(rate >= 0 && rate < 1)) {
-      throw new RangeError(`SpatialDropout2D ${this.name}: rate must be a number in [0, 1) (the fraction of channels to drop), got ${valueText(rate)}`);
-    }
-    this.rate = rate;
     this.dataFormat = checkDataFormat(`SpatialDropout2D ${this.name}`, args.dataFormat);
   }
 
@@ -54,7 +48,7 @@ export class SpatialDropout2D extends SeededLayer {
     if (!opts.training || this.rate === 0) return x;
     // The mask's draws come in (sample, channel) order either way, so a seed drops the same channels in both layouts.
     const noiseShape = this.dataFormat === "channels_first" ? [x.shape[0], x.shape[1], 1, 1] : [x.shape[0], 1, 1, x.shape[3]];
-    return dropout(x, this.rate, { noiseShape, seed: this.opSeed() });
+    return this.dropChannels(x, noiseShape);
   }
 
   override computeOutputShape(inputShape: LayerShape): LayerShape {

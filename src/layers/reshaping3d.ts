@@ -5,13 +5,13 @@
  */
 import type { Tensor } from "../tensor/tensor.js";
 import { constant } from "../tensor/creation.js";
-import { dropout } from "../ops/dropout.js";
 import { gather, pad, slice } from "../ops/shape.js";
 import { type CallOptions, Layer, type LayerShape, layerOptions } from "./layer.js";
 import { layerShapeText } from "./symbolic.js";
 import { single } from "./core.js";
 import { valueText } from "../tensor/value_text.js";
-import { SEED_OPTIONS, SeededLayer } from "./seeded_layer.js";
+import { SEED_OPTIONS } from "./seeded_layer.js";
+import { SpatialDropoutBase } from "./spatial_dropout_base.js";
 import { type TripleArg, checkRank5, triple } from "./conv3d.js";
 import {
   type DataFormat, type DataFormatArgs, DATA_FORMAT_OPTIONS, callChannelsLast, checkDataFormat, shapeChannelsLast, shapeToChannelsLast,
@@ -201,18 +201,12 @@ export interface SpatialDropout3DArgs extends DataFormatArgs {
  * dataFormat "channels_first") and the kept ones are scaled by 1 / (1 - rate). In inference it
  * returns its input.
  */
-export class SpatialDropout3D extends SeededLayer {
+export class SpatialDropout3D extends SpatialDropoutBase {
   static readonly options = layerOptions<SpatialDropout3DArgs>({ rate: true, ...SEED_OPTIONS, ...DATA_FORMAT_OPTIONS });
-  readonly rate: number;
   readonly dataFormat: DataFormat;
 
   constructor(args: SpatialDropout3DArgs) {
     super(args);
-    const rate = args.rate;
-    if (typeof rate !== "number" || !(rate >= 0 && rate < 1)) {
-      throw new RangeError(`SpatialDropout3D ${this.name}: rate must be a number in [0, 1) (the fraction of channels to drop), got ${valueText(rate)}`);
-    }
-    this.rate = rate;
     this.dataFormat = checkDataFormat(`SpatialDropout3D ${this.name}`, args.dataFormat);
   }
 
@@ -222,7 +216,7 @@ export class SpatialDropout3D extends SeededLayer {
     if (!opts.training || this.rate === 0) return x;
     const [n, a, , , e] = x.shape;
     const noiseShape = this.dataFormat === "channels_first" ? [n, a, 1, 1, 1] : [n, 1, 1, 1, e];
-    return dropout(x, this.rate, { noiseShape, seed: this.opSeed() });
+    return this.dropChannels(x, noiseShape);
   }
 
   override computeOutputShape(inputShape: LayerShape): LayerShape {

@@ -88,9 +88,9 @@ test("fit builds the compiled optimizer on all trained weights before a custom t
   const outputs = layers.Dense(1)(layers.Dense(3)(inputs));
   const model = new AlternatingModel({ inputs, outputs });
   model.compile({ loss: "mse", optimizer: "adam" });
-  const before = model.getWeights().map((w) => Array.from(w.dataSync()));
+  const before = model.getWeights().map((w) => Array.from(w.dataSync() as Float32Array));
   await model.fit(X, tf.ones([10, 1]), { epochs: 1, batchSize: 5, verbose: 0 });
   // Both layers moved (2 steps: one each), and Adam holds slots for all four weights, as Keras builds it.
-  model.getWeights().forEach((w, i) => assert.notDeepEqual(Array.from(w.dataSync()), before[i], `weight ${i} trained`));
+  model.getWeights().forEach((w, i) => assert.notDeepEqual(Array.from(w.dataSync() as Float32Array), before[i], `weight ${i} trained`));
   assert.equal(model.optimizer!.variables().length, 1 + 1 + 2 * 4, "iteration, learning rate, m and v for each of the 4 weights");
 });
