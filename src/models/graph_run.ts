@@ -1,6 +1,5 @@
 /** Running a functional model's graph on tensors. */
 import type { Tensor } from "../tensor/tensor.js";
-import { shapeText } from "../tensor/shape.js";
 import { type CallOptions, type Mask, callInContext } from "../layers/layer.js";
 import { maskOf } from "../tensor/keras_mask.js";
 import { InputLayer } from "../layers/core.js";
@@ -9,6 +8,7 @@ import { pinnedTraining } from "../layers/node_training.js";
 import { nodeCallOptions } from "../layers/node_options.js";
 import type { Conv2D } from "../layers/convolutional.js";
 import { canFold, type functionalFoldPlan, runFolded } from "./inference_folding.js";
+import { modelInput } from "./input_rank.js";
 
 /** What runGraph reads of the model: its name (for errors) and its symbolic inputs and outputs. */
 export interface GraphOwner {
@@ -33,8 +33,7 @@ export function runGraph(model: GraphOwner, nodes: readonly LayerNode[], inputs:
   }
   const values = new Map<SymbolicTensor, Tensor>();
   model.inputs.forEach((t, i) => {
-    checkShape(model, t, given[i]);
-    values.set(t, given[i]);
+    values.set(t, modelInput(given[i], t.shape, `Model ${model.name}: input "${t.name}"`));
   });
   // The model's own `mask` argument belongs to its inputs (Keras' Functional.call), not to each node.
   const { mask: modelMask, ...rest } = opts;
@@ -87,9 +86,3 @@ function givenMasks(model: GraphOwner, mask: Mask | undefined): Map<SymbolicTens
   return new Map(model.inputs.map((t, i) => [t, list[i]]));
 }
 
-function checkShape(model: GraphOwner, t: SymbolicTensor, v: Tensor): void {
-  const ok = t.shape.length === v.rank && t.shape.every((d, i) => d === null || d === v.shape[i]);
-  if (!ok) {
-    throw new RangeError(`Model ${model.name}: input "${t.name}" expects shape ${layerShapeText(t.shape)} but got ${shapeText(v.shape)}`);
-  }
-}

@@ -117,7 +117,7 @@ test("clear errors: shapes, a 3x3 valid conv over 2x2, unknown names", () => {
   assert.throws(() => layers.Dense(0), /Dense: units must be a positive integer/);
   assert.throws(() => layers.Dense(3, { activation: "relux" }), /unknown activation "relux"/);
   const m = new models.Sequential([layers.Input({ shape: [3] }), layers.Dense(2)]);
-  assert.throws(() => m.predict(tf.ones([4, 5])), /expected input of shape \(None, 3\) but got \(4, 5\)/);
+  assert.throws(() => m.predict(tf.ones([4, 5])), /Sequential \w+: expects shape \(None, 3\) but got \(4, 5\); every axis but the first/);
   assert.throws(() => m.getLayer("nope"), /no layer named "nope"/);
 });
 

@@ -2,10 +2,11 @@ import type { Tensor } from "../tensor/tensor.js";
 import type { DType } from "../tensor/dtype.js";
 import { Layer, type CallOptions, type LayerShape, nestModelScope, uniqueLayerName } from "../layers/layer.js";
 import { InputLayer } from "../layers/core.js";
-import { SymbolicTensor, layerShapeText } from "../layers/symbolic.js";
+import { SymbolicTensor } from "../layers/symbolic.js";
 import { Model } from "./model.js";
 import type { Conv2D } from "../layers/convolutional.js";
 import { canFold, runFolded, sequentialFoldAt } from "./inference_folding.js";
+import { modelInput } from "./input_rank.js";
 import { valueText } from "../tensor/value_text.js";
 
 /** The model's layers called one after the other on a symbolic input. */
@@ -188,13 +189,7 @@ export class Sequential extends Model {
     if (this.stack.length === 0) throw new Error(`Sequential ${this.name}: the model has no layers; add some with model.add(...)`);
     if (!this.built) this.build([null, ...inputs.shape.slice(1)]);
     const declared = this.knownInputShape();
-    if (declared) {
-      const ok = declared.length === inputs.rank && declared.every((d, i) => d === null || d === inputs.shape[i]);
-      if (!ok) {
-        throw new RangeError(`Sequential ${this.name}: expected input of shape ${layerShapeText(declared)} but got ${layerShapeText(inputs.shape)}`);
-      }
-    }
-    let x: Tensor = inputs;
+    let x: Tensor = declared ? modelInput(inputs, declared, `Sequential ${this.name}:`) : inputs;
     // Keras' Sequential.call: a given mask goes to the first layer; later ones read their input's.
     const { mask, ...rest } = opts;
     opts = rest;
