@@ -108,7 +108,11 @@ export class Model extends Layer {
       if (args.inputs === undefined || args.outputs === undefined) {
         throw new TypeError(`Model ${this.name}: a functional model needs both inputs and outputs: new models.Model({ inputs, outputs })`);
       }
-      this.initGraph(toList(args.inputs), toList(args.outputs));
+      const inputs = toList(args.inputs), outputs = toList(args.outputs);
+      // Keras' Function refuses an empty structure rather than building a model that computes nothing.
+      if (inputs.length === 0) throw new TypeError(`Model ${this.name}: the inputs argument cannot be empty; pass the tensors layers.Input(...) returned`);
+      if (outputs.length === 0) throw new TypeError(`Model ${this.name}: the outputs argument cannot be empty; pass the tensors the model computes`);
+      this.initGraph(inputs, outputs);
     }
   }
 
@@ -124,6 +128,11 @@ export class Model extends Layer {
 
   get isFunctional(): boolean {
     return this.graphOutputs.length > 0;
+  }
+
+  /** Keras' Functional.output_names: the names of the layers that compute the outputs, in order (empty for a subclassed model). */
+  get outputNames(): string[] {
+    return this.outputs.map((o) => o.sourceLayer.name);
   }
 
   /** A functional model's own inputs (one tensor or the list), as Keras' Functional.input. */
@@ -180,6 +189,15 @@ export class Model extends Layer {
   /** The nodes (layer calls) of a functional model's graph, in execution order. */
   get graphNodes(): readonly LayerNode[] {
     return [...this.nodes];
+  }
+
+  /**
+   * Keras' get_config: for a functional model, its whole graph (layers, input_layers,
+   * output_layers), which Model.fromConfig rebuilds; a subclassed model keeps Layer's.
+   */
+  override getConfig(): Record<string, unknown> {
+    if (this.constructor !== Model || !this.isFunctional) return super.getConfig();
+    return (JSON.parse(this.toJSON()) as { config: Record<string, unknown> }).config;
   }
 
   /** Keras' to_json(): the architecture (and compile settings) as Keras 3's config.json text. */

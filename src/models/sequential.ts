@@ -2,7 +2,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import type { DType } from "../tensor/dtype.js";
 import { Layer, type CallOptions, type LayerShape, nestModelScope, uniqueLayerName } from "../layers/layer.js";
 import { InputLayer } from "../layers/core.js";
-import { SymbolicTensor } from "../layers/symbolic.js";
+import { SymbolicTensor, layerShapeText } from "../layers/symbolic.js";
 import { Model } from "./model.js";
 import type { Conv2D } from "../layers/convolutional.js";
 import { canFold, runFolded, sequentialFoldAt } from "./inference_folding.js";
@@ -91,6 +91,12 @@ export class Sequential extends Model {
     return false;
   }
 
+  /** Keras' Sequential.get_config: name, trainable, dtype, its layers and build_input_shape, which Sequential.fromConfig rebuilds. */
+  override getConfig(): Record<string, unknown> {
+    if (this.constructor !== Sequential) return super.getConfig();
+    return (JSON.parse(this.toJSON()) as { config: Record<string, unknown> }).config;
+  }
+
   /** Appends a layer (or sets the input with layers.Input(...) as the first element). */
   add(layer: Layer | SymbolicTensor): void {
     if (layer instanceof SymbolicTensor) {
@@ -152,6 +158,14 @@ export class Sequential extends Model {
     let input: SymbolicTensor;
     if (this.inputLayer) {
       input = this.inputLayer.inboundNodes[0].outputs[0];
+      const declared = input.shape;
+      // Keras refuses to build a Sequential whose Input says otherwise (the batch axis aside, which any call may change).
+      if (declared.length !== shape.length || declared.some((d, i) => i > 0 && d !== null && shape[i] !== null && d !== shape[i])) {
+        throw new RangeError(
+          `Sequential ${this.name}: the model has already been configured to use input shape ${layerShapeText(declared)}; ` +
+            `you cannot build it with input shape ${layerShapeText(shape)} (change its layers.Input, or build a new model)`,
+        );
+      }
     } else {
       const known = this.implicitInput?.batchInputShape;
       if (!this.implicitInput || !known || known.length !== shape.length || known.some((d, i) => d !== shape[i])) {

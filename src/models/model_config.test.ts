@@ -1,0 +1,34 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as tf from "../index.js";
+
+const { layers, models } = tf;
+
+test("getConfig of a Sequential or functional model holds its layers, so fromConfig rebuilds it (Keras' cls.from_config(model.get_config()))", () => {
+  const s = new models.Sequential([layers.Input({ shape: [4] }), layers.Dense(3, { activation: "relu", name: "hidden" }), layers.Dense(2, { name: "out" })]);
+  const sc = s.getConfig();
+  assert.deepEqual(Object.keys(sc), ["name", "trainable", "dtype", "layers", "build_input_shape"]);
+  const s2 = models.Sequential.fromConfig(sc) as tf.models.Sequential;
+  assert.deepEqual(s2.layers.map((l) => l.name), ["hidden", "out"]);
+  assert.equal(s2.countParams(), 4 * 3 + 3 + 3 * 2 + 2);
+  const i = layers.Input({ shape: [3], name: "x" });
+  const o = layers.Dense(1, { name: "y" })(layers.Dense(2, { name: "h" })(i));
+  const f = new models.Model({ inputs: i, outputs: o });
+  const fc = f.getConfig();
+  assert.deepEqual(Object.keys(fc), ["name", "trainable", "layers", "input_layers", "output_layers"]);
+  const f2 = models.Model.fromConfig(fc) as tf.models.Model;
+  assert.deepEqual(f2.layers.map((l) => l.name), ["x", "h", "y"]);
+  assert.equal(f2.countParams(), 3 * 2 + 2 + 2 + 1);
+  assert.deepEqual(f.outputNames, ["y"]);
+});
+
+test("Keras' model checks: no empty inputs or outputs, no build with another shape than the Input's", () => {
+  assert.throws(() => new models.Model({ inputs: [], outputs: [] }), /^TypeError: Model \w+: the inputs argument cannot be empty/);
+  const i = layers.Input({ shape: [2] });
+  assert.throws(() => new models.Model({ inputs: i, outputs: [] }), /the outputs argument cannot be empty/);
+  const s = new models.Sequential([layers.Input({ shape: [10] }), layers.Dense(3)]);
+  assert.throws(() => s.build([null, 5]), /^RangeError: Sequential \w+: the model has already been configured to use input shape \(None, 10\); you cannot build it with input shape \(None, 5\)/);
+  s.build([null, 10]);
+  s.build([32, 10]);
+  assert.deepEqual(s.predict(tf.ones([3, 10])).shape, [3, 3]);
+});
