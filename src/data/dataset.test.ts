@@ -75,14 +75,15 @@ test("repeat, filter, unbatch and prefetch(AUTOTUNE)", async () => {
   assert.throws(() => Dataset.fromTensorSlices(y).prefetch(0), /positive integer or data.AUTOTUNE/);
 });
 
-test("take(-1) keeps every element and skip(-1) drops them all, as tf.data; other counts that are not whole numbers are errors", async () => {
+test("a negative take keeps every element and a negative skip drops them all, as tf.data; counts that are not whole numbers are errors", async () => {
   const ys = (ds: Dataset<Tensor>): Promise<unknown[]> => ds.toArray().then((a) => a.map((t) => t.arraySync()));
   assert.deepEqual(await ys(Dataset.fromTensorSlices(y).take(-1)), [0, 1, 2, 3, 4]);
+  assert.deepEqual(await ys(Dataset.fromTensorSlices(y).take(-2)), [0, 1, 2, 3, 4]);
   assert.deepEqual(await ys(Dataset.fromTensorSlices(y).skip(-1)), []);
+  assert.deepEqual(await ys(Dataset.fromTensorSlices(y).skip(-3)), []);
   assert.deepEqual(await ys(Dataset.fromTensorSlices(y).skip(0).take(0)), []);
-  assert.throws(() => Dataset.fromTensorSlices(y).take(-2), /^RangeError: Dataset\.take: count must be a non-negative integer, or -1 \(all of them\), got -2$/);
-  assert.throws(() => Dataset.fromTensorSlices(y).take(1.5), /Dataset\.take: count must be a non-negative integer.*got 1\.5$/);
-  assert.throws(() => Dataset.fromTensorSlices(y).skip(NaN), /^RangeError: Dataset\.skip: count must be a non-negative integer, or -1 \(skip all of them\), got NaN$/);
+  assert.throws(() => Dataset.fromTensorSlices(y).take(1.5), /^RangeError: Dataset\.take: count must be an integer \(a negative one, e\.g\. -1, keeps all of them\), got 1\.5$/);
+  assert.throws(() => Dataset.fromTensorSlices(y).skip(NaN), /^RangeError: Dataset\.skip: count must be an integer \(a negative one, e\.g\. -1, skips all of them\), got NaN$/);
   assert.throws(() => Dataset.fromTensorSlices(y).skip("2" as unknown as number), /Dataset\.skip: .*got "2"$/);
   assert.throws(() => Dataset.fromTensorSlices(y).shuffle(2, { seed: NaN }), /^RangeError: Dataset\.shuffle: seed must be a finite number, got NaN/);
 });
@@ -96,7 +97,7 @@ test("elements that are not tensors, or whose structure changes, are errors nami
   await assert.rejects(five.map(() => 3 as unknown as Tensor).toArray(), /^TypeError: Dataset\.map: an element must be a tensor or an array of tensors such as \[x, y\], got 3$/);
   await assert.rejects(five.map((t) => [t, undefined as unknown as Tensor]).toArray(), /Dataset\.map: .*an array whose item 1 is undefined$/);
   await assert.rejects(Dataset.fromGenerator(function* () { yield [x, null as unknown as Tensor]; }).batch(2).toArray(), /^TypeError: Dataset\.batch: .*item 1 is null$/);
-  assert.throws(() => Dataset.fromTensorSlices([[1, 2], [3, 4]] as unknown as Tensor[]), /^TypeError: Dataset\.fromTensorSlices: item 0 is an array of 2, not a tensor; pass a tensor or an array of tensors such as \[x, y\]/);
+  assert.throws(() => Dataset.fromTensorSlices([x, [1, 2, 3, 4, 5]] as unknown as Tensor[]), /^TypeError: Dataset\.fromTensorSlices: item 0 is a tensor but item 1 is an array of 5; pass an array of tensors such as \[x, y\] \(make each component with tf\.constant\), or numbers \(nested arrays\) for a single component$/);
   await assert.rejects(Dataset.fromTensorSlices(x).filter((t) => t).toArray(), /^TypeError: Dataset\.filter: the predicate must return a boolean or a scalar tensor, got a tensor of shape \[2\]/);
 });
 

@@ -1,25 +1,42 @@
 /**
  * `data.Dataset`: a pipeline of elements (a tensor, or a tuple of tensors such as [x, y]) built from
- * tensors and consumed by async iteration, as tf.data: fromTensorSlices, shuffle (with a buffer),
- * batch, map, take, skip, prefetch. Each iteration starts the pipeline anew (shuffles differ per epoch).
+ * tensors and consumed by async iteration, as tf.data: fromTensorSlices, fromTensors, range, zip,
+ * shuffle (with a buffer), batch, paddedBatch, map, flatMap, interleave, filter, take, skip, shard,
+ * window, enumerate, concatenate, prefetch, cardinality, reduce. Each iteration starts the
+ * pipeline anew (shuffles differ per epoch unless reshuffleEachIteration is false).
+ *
+ * lamina's elements are flat: where tf.data nests tuples ((x1, x2), y), lamina's element is the
+ * flat list [x1, x2, y], as fit reads it; zip and enumerate flatten their parts the same way.
  */
 import { Tensor, makeTensor } from "../tensor/tensor.js";
-import { allocStorage } from "../tensor/dtype.js";
+import { allocStorage, type DType, type TypedArray } from "../tensor/dtype.js";
+import { constant, type TensorLike } from "../tensor/creation.js";
 import { generatorFor, RandomGenerator } from "../tensor/random.js";
 import { valueText } from "../tensor/value_text.js";
+import { checkOptionKeys } from "../tensor/option_keys.js";
 
 export type Element = Tensor | Tensor[];
+
+/** What a dataset yields: an element, or, for a dataset made by window(), a dataset of elements. */
+export type DatasetItem = Element | Dataset<any>;
 
 /** tf.data.AUTOTUNE: lets the pipeline pick a buffer size (prefetch takes a few elements). */
 export const AUTOTUNE = -1;
 const AUTOTUNE_PREFETCH = 2;
 
+/** tf.data.INFINITE_CARDINALITY: what cardinality() returns for an endless dataset (repeat()). */
+export const INFINITE_CARDINALITY = -1;
+/** tf.data.UNKNOWN_CARDINALITY: what cardinality() returns when the count is not known without reading (filter, fromGenerator). */
+export const UNKNOWN_CARDINALITY = -2;
+
+const known = (n: number): boolean => n >= 0;
+
 /**
  * Calls a map/filter function on an element: tf.data's unpacking of a tuple into the arguments
  * for a function declaring two or more parameters, the element whole otherwise.
  */
-function callOnElement<E extends Element, R>(fn: ((e: E) => R) | ((...parts: Tensor[]) => R), e: E): R {
-  if (Array.isArray(e) && fn.length >= 2) return (fn as (...parts: Tensor[]) => R)(...e);
+function callOnElement<E, R>(fn: ((e: E) => R) | ((...parts: Tensor[]) => R), e: E): R {
+  if (Array.isArray(e) && fn.length >= 2) return (fn as (...parts: Tensor[]) => R)(...(e as Tensor[]));
   return (fn as (e: E) => R)(e);
 }
 
@@ -31,12 +48,17 @@ function rowOf(t: Tensor, i: number): Tensor {
 /** What a value is, for messages about elements that are not tensors. */
 function describe(v: unknown): string {
   if (v instanceof Tensor) return `a tensor [${v.shape.join(", ")}] ${v.dtype}`;
+  if (v instanceof Dataset) return "a Dataset (a window: read it with flatMap, e.g. ds.flatMap((w) => w.batch(n)))";
   if (Array.isArray(v)) return `an array of ${v.length}`;
-  return typeof v === "object" && v !== null ? "an object" : valueText(v);
+  if (typeof v === "object" && v !== null && !ArrayBuffer.isView(v)) {
+    const keys = Object.keys(v);
+    return keys.length > 0 && Object.getPrototypeOf(v) === Object.prototype ? `an object with keys ${keys.join(", ")}` : "an object";
+  }
+  return valueText(v);
 }
 
 /** Checks that `e` is an element (a tensor or an array of tensors), naming `where` and the fix. */
-function checkElement(e: unknown, where: string): void {
+function checkElement(e: unknown, where: string): asserts e is Element {
   if (e instanceof Tensor) return;
   if (Array.isArray(e) && e.length > 0) {
     const bad = e.findIndex((t) => !(t instanceof Tensor));
@@ -44,6 +66,39 @@ function checkElement(e: unknown, where: string): void {
     throw new TypeError(`${where}: an element must be a tensor or an array of tensors, got an array whose item ${bad} is ${describe(e[bad])}`);
   }
   throw new TypeError(`${where}: an element must be a tensor or an array of tensors such as [x, y], got ${describe(e)}`);
+}
+
+/** The element's tensors: [t] for a tensor, the tuple itself otherwise. */
+function partsOf(e: unknown, where: string): Tensor[] {
+  checkElement(e, where);
+  return e instanceof Tensor ? [e] : e;
+}
+
+/**
+ * An element from what a user passes to fromTensorSlices/fromTensors, as tf.data converts its
+ * arguments: a tensor; an array whose items are all tensors (a tuple of components, [x, y]); or
+ * numbers, booleans, nested number arrays or a typed array, made one tensor by tf.constant's rules
+ * (integers int32, other numbers float32). Dicts are refused: fit reads flat [x, y] elements.
+ */
+function toElement(v: unknown, where: string): Element {
+  if (v instanceof Tensor) return v;
+  if (Array.isArray(v)) {
+    const isTensor = v.map((t) => t instanceof Tensor);
+    if (v.length > 0 && isTensor.every(Boolean)) return v as Tensor[];
+    const t = isTensor.indexOf(true);
+    if (t >= 0) {
+      const bad = isTensor.indexOf(false);
+      throw new TypeError(`${where}: item ${t} is a tensor but item ${bad} is ${describe(v[bad])}; pass an array of tensors such as [x, y] (make each component with tf.constant), or numbers (nested arrays) for a single component`);
+    }
+  } else if (typeof v === "object" && v !== null && !ArrayBuffer.isView(v)) {
+    throw new TypeError(`${where}: got ${describe(v)}; lamina's elements are a tensor or an array of tensors such as [x, y], as fit reads them, not dicts; pass [x, y]`);
+  }
+  try {
+    return constant(v as TensorLike);
+  } catch (err) {
+    const Kind = err instanceof RangeError ? RangeError : TypeError;
+    throw new Kind(`${where}: cannot make a tensor from ${describe(v)} (${(err as Error).message}); pass a tensor, an array of tensors such as [x, y], or numbers (nested arrays of equal lengths)`);
+  }
 }
 
 /** The structure (one tensor, or a tuple of k) every element of a batch must share. */
@@ -56,9 +111,17 @@ function checkSameStructure(items: readonly Element[], where: string): void {
   throw new TypeError(`${where}: element ${i} of the batch is ${text(items[i])} but element 0 is ${text(items[0])}; every element must have the same structure (check what map returns)`);
 }
 
-/** take/skip's count: a whole number, or -1 for "all", as tf.data. */
-function checkCount(count: number, where: string, minusOne: string): void {
-  if (!Number.isInteger(count) || count < -1) throw new RangeError(`${where}: count must be a non-negative integer, or -1 (${minusOne}), got ${valueText(count)}`);
+/** take/skip's count: a whole number; a negative one means "all", as tf.data. */
+function checkCount(count: number, where: string, negative: string): void {
+  if (!Number.isInteger(count)) throw new RangeError(`${where}: count must be an integer (a negative one, e.g. -1, ${negative}), got ${valueText(count)}`);
+}
+
+function checkPositive(n: unknown, where: string, name: string): asserts n is number {
+  if (!Number.isInteger(n) || (n as number) < 1) throw new RangeError(`${where}: ${name} must be a positive integer, got ${valueText(n)}`);
+}
+
+function checkBoolean(v: unknown, where: string, name: string): void {
+  if (v !== undefined && typeof v !== "boolean") throw new TypeError(`${where}: ${name} must be true or false, got ${valueText(v)}`);
 }
 
 function stack(items: Tensor[], where: string): Tensor {
@@ -67,11 +130,67 @@ function stack(items: Tensor[], where: string): Tensor {
   const out = allocStorage(first.dtype, items.length * first.size);
   items.forEach((t, i) => {
     if (t.dtype !== first.dtype || t.shape.join(",") !== shapeKey) {
-      throw new Error(`${where}: cannot batch elements of shapes [${first.shape.join(", ")}] ${first.dtype} and [${t.shape.join(", ")}] ${t.dtype}; every element must have the same shape and dtype`);
+      throw new Error(`${where}: cannot batch elements of shapes [${first.shape.join(", ")}] ${first.dtype} and [${t.shape.join(", ")}] ${t.dtype}; every element must have the same shape and dtype${where === "Dataset.batch" ? " (paddedBatch pads them to one shape)" : ""}`);
     }
     (out as Uint8Array).set(t.dataSync() as Uint8Array, i * first.size);
   });
   return makeTensor(out, [items.length, ...first.shape], first.dtype);
+}
+
+/** A scalar tensor holding `v` (int32 and float dtypes in a typed array, int64 as a BigInt). */
+function scalar(v: number, dtype: DType): Tensor {
+  const data = allocStorage(dtype, 1);
+  if (data instanceof BigInt64Array) data[0] = BigInt(v);
+  else data[0] = v;
+  return makeTensor(data, [], dtype);
+}
+
+const INT32_MAX = 2 ** 31 - 1;
+const INT32_MIN = -(2 ** 31);
+
+/** The shape a paddedBatch component is padded to: `null` or -1 entries take the batch's longest. */
+export type PaddedShape = readonly (number | null)[];
+
+export interface PaddedBatchOptions {
+  /** One shape for a single-tensor element, one per component for [x, y] (a number n: the shape [n]); default: each dimension padded to the batch's longest. */
+  paddedShapes?: number | PaddedShape | readonly (number | PaddedShape | null)[];
+  /** The value padding takes: one for every component, or one per component; default 0. */
+  paddingValues?: number | readonly number[];
+  dropRemainder?: boolean;
+}
+
+/** Copies `src` (of shape srcShape) into `out` at `offset` laid out in dstShape (each dim >= srcShape's). */
+function padInto(out: TypedArray, offset: number, src: TypedArray, srcShape: readonly number[], dstShape: readonly number[]): void {
+  const rank = srcShape.length;
+  if (rank === 0) {
+    (out as Float64Array)[offset] = (src as Float64Array)[0];
+    return;
+  }
+  const dstStrides = new Array<number>(rank).fill(1);
+  for (let d = rank - 2; d >= 0; d--) dstStrides[d] = dstStrides[d + 1] * dstShape[d + 1];
+  const row = srcShape[rank - 1];
+  const rows = row === 0 ? 0 : src.length / row;
+  const index = new Array<number>(rank - 1).fill(0);
+  for (let r = 0; r < rows; r++) {
+    let at = offset;
+    for (let d = 0; d < rank - 1; d++) at += index[d] * dstStrides[d];
+    (out as Float64Array).set((src as Float64Array).subarray(r * row, (r + 1) * row), at);
+    for (let d = rank - 2; d >= 0; d--) {
+      if (++index[d] < srcShape[d]) break;
+      index[d] = 0;
+    }
+  }
+}
+
+export interface InterleaveOptions {
+  /** How many datasets are read at once; required (tf.data's AUTOTUNE default depends on the machine). */
+  cycleLength?: number;
+  /** Elements taken from one dataset before moving to the next; default 1. */
+  blockLength?: number;
+  /** Accepted, as tf.data takes it; lamina reads sequentially, in tf.data's deterministic order. */
+  numParallelCalls?: number;
+  /** Accepted; the order is always tf.data's deterministic one. */
+  deterministic?: boolean;
 }
 
 /** batchSize of datasets made directly by batch(): Keras' split_dataset reads tf.data's _batch_size to unbatch and rebatch. */
@@ -82,49 +201,161 @@ export function batchSizeOf(ds: Dataset<Element>): number | null {
   return batchSizes.get(ds) ?? null;
 }
 
-export class Dataset<E extends Element = Element> {
-  private constructor(private readonly source: () => AsyncIterator<E>) {}
+/** An element's structure and dtypes as concatenate compares them, e.g. "[float32, int32]". */
+function signatureOf(e: DatasetItem): string {
+  if (e instanceof Dataset) return "a dataset";
+  if (e instanceof Tensor) return `a ${e.dtype} tensor`;
+  return `an array of ${e.length} tensors [${e.map((t) => t.dtype).join(", ")}]`;
+}
 
-  /** Slices tensors along their first axis: element i is x[i] (or [x[i], y[i]] for [x, y]). */
-  static fromTensorSlices(tensors: Tensor): Dataset<Tensor>;
-  static fromTensorSlices(tensors: Tensor[]): Dataset<Tensor[]>;
-  static fromTensorSlices(tensors: Tensor | Tensor[]): Dataset<Element> {
-    const list = tensors instanceof Tensor ? [tensors] : tensors;
-    if (!Array.isArray(list) || list.length === 0) throw new Error("Dataset.fromTensorSlices: pass a tensor or a non-empty array of tensors");
-    list.forEach((t, i) => {
-      if (!(t instanceof Tensor)) throw new TypeError(`Dataset.fromTensorSlices: item ${i} is ${describe(t)}, not a tensor; pass a tensor or an array of tensors such as [x, y] (make one with tf.constant)`);
-    });
-    list.forEach((t, i) => { if (t.rank === 0) throw new RangeError(`Dataset.fromTensorSlices: tensor ${i} is a scalar; it needs a first axis to slice`); });
-    const n = list[0].shape[0];
-    if (list.some((t) => t.shape[0] !== n)) {
-      throw new RangeError(`Dataset.fromTensorSlices: the tensors have different first dimensions [${list.map((t) => t.shape[0]).join(", ")}]; they must match`);
-    }
-    const single = tensors instanceof Tensor;
-    return new Dataset<Element>(async function* () {
-      for (let i = 0; i < n; i++) yield single ? rowOf(list[0], i) : list.map((t) => rowOf(t, i));
-    });
+export class Dataset<E extends Element | Dataset<any> = Element> {
+  private constructor(private readonly source: () => AsyncIterator<E>, private readonly count: number) {}
+
+  /** A dataset over elements already in memory (fromTensors, the windows of window()). */
+  private static fromItems<E extends Element | Dataset<any>>(items: readonly E[]): Dataset<E> {
+    return new Dataset<E>(async function* () { yield* items; }, items.length);
   }
 
-  /** A dataset over elements produced by a (sync or async) generator function. */
+  /**
+   * Slices tensors along their first axis: element i is x[i] (or [x[i], y[i]] for [x, y]). As
+   * tf.data converts its argument, numbers and nested number arrays are made one tensor with
+   * tf.constant's dtype rules (`fromTensorSlices([1, 2, 3])`: three int32 scalars;
+   * `[[1, 2], [3, 4]]`: two rows); an array of tensors stays a tuple of components.
+   */
+  static fromTensorSlices(tensors: Tensor[]): Dataset<Tensor[]>;
+  static fromTensorSlices(tensors: Tensor | TensorLike): Dataset<Tensor>;
+  static fromTensorSlices(tensors: Tensor | Tensor[] | TensorLike): Dataset<Element> {
+    const where = "Dataset.fromTensorSlices";
+    const element = toElement(tensors, where);
+    const list = element instanceof Tensor ? [element] : element;
+    list.forEach((t, i) => { if (t.rank === 0) throw new RangeError(`${where}: ${list.length === 1 ? "the tensor" : `tensor ${i}`} is a scalar; it needs a first axis to slice (fromTensors makes a dataset of one element)`); });
+    const n = list[0].shape[0];
+    if (list.some((t) => t.shape[0] !== n)) {
+      throw new RangeError(`${where}: the tensors have different first dimensions [${list.map((t) => t.shape[0]).join(", ")}]; they must match`);
+    }
+    const single = element instanceof Tensor;
+    return new Dataset<Element>(async function* () {
+      for (let i = 0; i < n; i++) yield single ? rowOf(list[0], i) : list.map((t) => rowOf(t, i));
+    }, n);
+  }
+
+  /** A dataset of one element, `element` whole (tf.data's from_tensors); numbers are converted as in fromTensorSlices. */
+  static fromTensors(element: Tensor[]): Dataset<Tensor[]>;
+  static fromTensors(element: Tensor | TensorLike): Dataset<Tensor>;
+  static fromTensors(element: Tensor | Tensor[] | TensorLike): Dataset<Element> {
+    return Dataset.fromItems<Element>([toElement(element, "Dataset.fromTensors")]);
+  }
+
+  /** A dataset over elements produced by a (sync or async) generator function; its cardinality is unknown. */
   static fromGenerator<E extends Element>(gen: () => Iterable<E> | AsyncIterable<E>): Dataset<E> {
-    return new Dataset<E>(async function* () { yield* gen(); });
+    return new Dataset<E>(async function* () { yield* gen(); }, UNKNOWN_CARDINALITY);
+  }
+
+  /**
+   * tf.data's Dataset.range: range(stop), range(start, stop) or range(start, stop, step), scalar
+   * elements as Python's range gives them. tf.data gives int64; lamina gives int32 (as its
+   * tf.range and integer constants, since int64 tensors only support creation, comparison and
+   * shape ops), or the dtype passed as a last argument `{ dtype: "int64" }` (also float32/float64).
+   */
+  static range(stop: number, opts?: { dtype?: DType }): Dataset<Tensor>;
+  static range(start: number, stop: number, opts?: { dtype?: DType }): Dataset<Tensor>;
+  static range(start: number, stop: number, step: number, opts?: { dtype?: DType }): Dataset<Tensor>;
+  static range(...args: (number | { dtype?: DType } | undefined)[]): Dataset<Tensor> {
+    const where = "Dataset.range";
+    const last = args[args.length - 1];
+    const opts = typeof last === "object" || (last === undefined && args.length > 1) ? (args.pop() ?? {}) as { dtype?: DType } : {};
+    checkOptionKeys(where, opts, ["dtype"]);
+    const dtype = opts.dtype ?? "int32";
+    if (!["int32", "int64", "float32", "float64"].includes(dtype)) throw new TypeError(`${where}: dtype must be int32, int64, float32 or float64, got ${valueText(dtype)}`);
+    if (args.length < 1 || args.length > 3) throw new TypeError(`${where}: pass (stop), (start, stop) or (start, stop, step), got ${args.length} numbers`);
+    args.forEach((a) => { if (!Number.isSafeInteger(a)) throw new TypeError(`${where}: start, stop and step must be integers (as tf.data's int64 arguments), got ${valueText(a)}`); });
+    const [start, stop, step] = args.length === 1 ? [0, args[0] as number, 1] : [args[0] as number, args[1] as number, (args[2] ?? 1) as number];
+    if (step === 0) throw new RangeError(`${where}: step must not be 0`);
+    const n = Math.max(0, Math.ceil((stop - start) / step));
+    if (dtype === "int32" && n > 0) {
+      const end = start + (n - 1) * step;
+      if (Math.min(start, end) < INT32_MIN || Math.max(start, end) > INT32_MAX) throw new RangeError(`${where}: values from ${start} to ${end} do not fit int32; pass { dtype: "int64" }`);
+    }
+    return new Dataset<Tensor>(async function* () {
+      for (let i = 0; i < n; i++) yield scalar(start + i * step, dtype);
+    }, n);
+  }
+
+  /**
+   * tf.data's Dataset.zip: element i is the elements i of every dataset, side by side; it stops
+   * at the shortest. `zip([a, b])` or `zip(a, b)`. The parts are flattened into one list (a
+   * dataset of [x, y] zipped with one of z gives [x, y, z], where tf.data nests ((x, y), z)).
+   */
+  static zip(datasets: readonly Dataset<Element>[]): Dataset<Tensor[]>;
+  static zip(...datasets: Dataset<Element>[]): Dataset<Tensor[]>;
+  static zip(...args: (Dataset<Element> | readonly Dataset<Element>[])[]): Dataset<Tensor[]> {
+    const where = "Dataset.zip";
+    const list = (args.length === 1 && Array.isArray(args[0]) ? args[0] : args) as Dataset<Element>[];
+    if (list.length === 0) throw new TypeError(`${where}: pass at least one dataset`);
+    list.forEach((d, i) => { if (!(d instanceof Dataset)) throw new TypeError(`${where}: item ${i} is ${describe(d)}, not a Dataset`); });
+    let count = INFINITE_CARDINALITY;
+    for (const d of list) {
+      const n = d.cardinality();
+      if (n === UNKNOWN_CARDINALITY) { count = n; break; }
+      if (n !== INFINITE_CARDINALITY && (count === INFINITE_CARDINALITY || n < count)) count = n;
+    }
+    return new Dataset<Tensor[]>(async function* () {
+      const its = list.map((d) => d[Symbol.asyncIterator]());
+      try {
+        while (true) {
+          const out: Tensor[] = [];
+          for (const it of its) {
+            const r = await it.next();
+            if (r.done) return;
+            out.push(...partsOf(r.value, where));
+          }
+          yield out;
+        }
+      } finally {
+        await Promise.all(its.map((it) => it.return?.()));
+      }
+    }, count);
   }
 
   [Symbol.asyncIterator](): AsyncIterator<E> {
     return this.source();
   }
 
-  /** Fills a buffer of `bufferSize` elements and emits a random one of them each step, as tf.data. */
-  shuffle(bufferSize: number, opts: { seed?: number } = {}): Dataset<E> {
-    if (!Number.isInteger(bufferSize) || bufferSize < 1) throw new RangeError(`Dataset.shuffle: bufferSize must be a positive integer, got ${valueText(bufferSize)}`);
+  /**
+   * How many elements the dataset yields, as tf.data's cardinality(): the count when it is known
+   * without reading the data, INFINITE_CARDINALITY (-1) for an endless one (repeat()), or
+   * UNKNOWN_CARDINALITY (-2) after filter, flatMap, interleave, unbatch or fromGenerator.
+   */
+  cardinality(): number {
+    return this.count;
+  }
+
+  /**
+   * Fills a buffer of `bufferSize` elements and emits a random one of them each step, as tf.data.
+   * `seed` fixes the orders; each pass (epoch) shuffles anew unless `reshuffleEachIteration` is
+   * false, which gives every pass the first pass's order (without a seed, one drawn from
+   * tf.random's generator on the first pass).
+   */
+  shuffle(bufferSize: number, opts: { seed?: number; reshuffleEachIteration?: boolean } = {}): Dataset<E> {
+    const where = "Dataset.shuffle";
+    checkOptionKeys(where, opts, ["seed", "reshuffleEachIteration"]);
+    checkPositive(bufferSize, where, "bufferSize");
     // NaN would seed like 0, silently: the same order for every "random" seed.
     if (opts.seed !== undefined && !(typeof opts.seed === "number" && Number.isFinite(opts.seed))) {
-      throw new RangeError(`Dataset.shuffle: seed must be a finite number, got ${valueText(opts.seed)}; leave it out to use tf.random's generator`);
+      throw new RangeError(`${where}: seed must be a finite number, got ${valueText(opts.seed)}; leave it out to use tf.random's generator`);
     }
+    checkBoolean(opts.reshuffleEachIteration, where, "reshuffleEachIteration");
+    const reshuffle = opts.reshuffleEachIteration ?? true;
     const seeded = opts.seed === undefined ? null : new RandomGenerator(opts.seed);
+    let fixedSeed = opts.seed ?? null;
     const self = this;
     return new Dataset<E>(async function* () {
-      const g = seeded ?? generatorFor();
+      let g: RandomGenerator;
+      if (reshuffle) g = seeded ?? generatorFor();
+      else {
+        fixedSeed ??= generatorFor().nextInt(2 ** 32);
+        g = new RandomGenerator(fixedSeed);
+      }
       const buf: E[] = [];
       for await (const e of self) {
         if (buf.length < bufferSize) { buf.push(e); continue; }
@@ -140,30 +371,115 @@ export class Dataset<E extends Element = Element> {
         buf.pop();
         yield out;
       }
-    });
+    }, this.count);
+  }
+
+  /** The cardinality of batches of `size` (batch, paddedBatch). */
+  private batchedCount(size: number, dropRemainder: boolean | undefined): number {
+    const n = this.count;
+    if (!known(n)) return n;
+    return dropRemainder ? Math.floor(n / size) : Math.ceil(n / size);
+  }
+
+  /** Groups consecutive elements by `batchSize`, making each batch with `make`. */
+  private grouped(batchSize: number, dropRemainder: boolean | undefined, make: (items: Element[]) => Element): Dataset<E> {
+    const self = this;
+    return new Dataset<E>(async function* () {
+      let items: E[] = [];
+      for await (const e of self) {
+        items.push(e);
+        if (items.length === batchSize) { yield make(items as Element[]) as E; items = []; }
+      }
+      if (items.length > 0 && !dropRemainder) yield make(items as Element[]) as E;
+    }, this.batchedCount(batchSize, dropRemainder));
   }
 
   /** Groups `batchSize` consecutive elements, stacking along a new first axis. */
   batch(batchSize: number, opts: { dropRemainder?: boolean } = {}): Dataset<E> {
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`Dataset.batch: batchSize must be a positive integer, got ${valueText(batchSize)}`);
-    const self = this;
-    const make = (items: E[]): E => {
+    checkPositive(batchSize, "Dataset.batch", "batchSize");
+    const make = (items: Element[]): Element => {
       items.forEach((e) => checkElement(e, "Dataset.batch"));
       checkSameStructure(items, "Dataset.batch");
-      if (items[0] instanceof Tensor) return stack(items as Tensor[], "Dataset.batch") as E;
-      const k = (items[0] as Tensor[]).length;
-      return Array.from({ length: k }, (_, c) => stack(items.map((it) => (it as Tensor[])[c]), "Dataset.batch")) as E;
+      if (items[0] instanceof Tensor) return stack(items as Tensor[], "Dataset.batch");
+      const k = items[0].length;
+      return Array.from({ length: k }, (_, c) => stack(items.map((it) => (it as Tensor[])[c]), "Dataset.batch"));
     };
-    const out = new Dataset<E>(async function* () {
-      let items: E[] = [];
-      for await (const e of self) {
-        items.push(e);
-        if (items.length === batchSize) { yield make(items); items = []; }
-      }
-      if (items.length > 0 && !opts.dropRemainder) yield make(items);
-    });
+    const out = this.grouped(batchSize, opts.dropRemainder, make);
     batchSizes.set(out, batchSize);
     return out;
+  }
+
+  /**
+   * tf.data's padded_batch: like batch, but the elements of a batch may differ in shape; each
+   * component is padded (at the end of every dimension, with `paddingValues`, default 0) to the
+   * batch's longest along each dimension, or to `paddedShapes` where given (`null` or -1 in a shape
+   * takes the batch's longest). The components must keep their rank and dtype across elements.
+   */
+  paddedBatch(batchSize: number, opts: PaddedBatchOptions = {}): Dataset<E> {
+    const where = "Dataset.paddedBatch";
+    checkOptionKeys(where, opts, ["paddedShapes", "paddingValues", "dropRemainder"]);
+    checkPositive(batchSize, where, "batchSize");
+    checkBoolean(opts.dropRemainder, where, "dropRemainder");
+    const { paddedShapes, paddingValues } = opts;
+    if (paddingValues !== undefined && typeof paddingValues !== "number" && !(Array.isArray(paddingValues) && paddingValues.every((v) => typeof v === "number"))) {
+      throw new TypeError(`${where}: paddingValues must be a number or one number per component, got ${valueText(paddingValues)}`);
+    }
+    // A shape: sizes, null or -1 for the batch's longest; a number n is the shape [n], as tf.data reads padded_shapes=5.
+    const asShape = (s: unknown): PaddedShape | null => {
+      if (typeof s === "number") s = [s];
+      return Array.isArray(s) && s.every((d) => d === null || (Number.isInteger(d) && d >= -1)) ? (s as PaddedShape) : null;
+    };
+    if (paddedShapes !== undefined && asShape(paddedShapes) === null && !(Array.isArray(paddedShapes) && paddedShapes.every((s) => s === null || asShape(s) !== null))) {
+      throw new TypeError(`${where}: paddedShapes must be a shape (sizes, null or -1 for the batch's longest) or one shape per component, got ${valueText(paddedShapes)}`);
+    }
+    const make = (items: Element[]): Element => {
+      items.forEach((e) => checkElement(e, where));
+      checkSameStructure(items, where);
+      const single = items[0] instanceof Tensor;
+      const k = single ? 1 : (items[0] as Tensor[]).length;
+      // A single tensor's paddedShapes is one shape; a tuple's, one per component (null: the batch's longest in every dimension).
+      let shapes: (PaddedShape | null)[] = new Array(k).fill(null);
+      if (paddedShapes !== undefined) {
+        const given = single ? [paddedShapes] : Array.isArray(paddedShapes) && paddedShapes.length === k ? paddedShapes : null;
+        const parsed = given?.map((s) => (s === null && !single ? null : asShape(s)));
+        if (!parsed || parsed.some((s, i) => s === null && given![i] !== null)) {
+          throw new TypeError(`${where}: paddedShapes ${valueText(paddedShapes)} does not match the elements: ${single ? "a single tensor takes one shape, e.g. [null, 5] (null or -1: the batch's longest)" : `an array of ${k} tensors takes ${k} shapes, e.g. [[null], []]`}`);
+        }
+        shapes = parsed;
+      }
+      let values: readonly number[] = new Array(k).fill(0);
+      if (typeof paddingValues === "number") values = new Array(k).fill(paddingValues);
+      else if (paddingValues !== undefined) {
+        if (paddingValues.length !== k) throw new TypeError(`${where}: paddingValues has ${paddingValues.length} values but the elements have ${k} component${k === 1 ? "" : "s"}; pass one number, or one per component`);
+        values = paddingValues;
+      }
+      const out = Array.from({ length: k }, (_, c) => {
+        const ts = items.map((e) => (single ? (e as Tensor) : (e as Tensor[])[c]));
+        const { rank, dtype } = ts[0];
+        const name = single ? "the element" : `component ${c}`;
+        const odd = ts.findIndex((t) => t.rank !== rank || t.dtype !== dtype);
+        if (odd >= 0) throw new TypeError(`${where}: ${name} of element ${odd} of the batch is ${describe(ts[odd])} but element 0's is ${describe(ts[0])}; padding keeps the rank and dtype`);
+        const declared = shapes[c];
+        if (declared !== null && declared.length !== rank) throw new RangeError(`${where}: paddedShapes for ${name} has rank ${declared.length} but the tensors have rank ${rank} (shape [${ts[0].shape.join(", ")}])`);
+        const target = Array.from({ length: rank }, (_, d) => {
+          const longest = Math.max(...ts.map((t) => t.shape[d]));
+          const want = declared?.[d];
+          if (want === undefined || want === null || want === -1) return longest;
+          if (longest > want) throw new RangeError(`${where}: cannot pad ${name} of shape [${ts[ts.findIndex((t) => t.shape[d] > want)].shape.join(", ")}] to [${declared!.map((s) => s ?? -1).join(", ")}]: dimension ${d} is larger than ${want}`);
+          return want;
+        });
+        const pad = values[c];
+        if (dtype !== "float32" && dtype !== "float64" && !Number.isInteger(pad)) throw new TypeError(`${where}: padding value ${pad} cannot be stored in ${name}'s dtype ${dtype}`);
+        const size = target.reduce((a, b) => a * b, 1);
+        const data = allocStorage(dtype, ts.length * size);
+        if (data instanceof BigInt64Array) data.fill(BigInt(pad));
+        else (data as Float64Array).fill(dtype === "bool" ? Number(pad !== 0) : pad);
+        ts.forEach((t, b) => padInto(data, b * size, t.dataSync(), t.shape, target));
+        return makeTensor(data, [ts.length, ...target], dtype);
+      });
+      return single ? out[0] : out;
+    };
+    return this.grouped(batchSize, opts.dropRemainder, make);
   }
 
   /**
@@ -182,30 +498,210 @@ export class Dataset<E extends Element = Element> {
         checkElement(out, "Dataset.map");
         yield out;
       }
-    });
+    }, this.count);
   }
 
-  /** Only the first `count` elements; -1 keeps them all, as tf.data. */
+  /**
+   * tf.data's flat_map: `fn` maps each element to a dataset (unpacking [x, y] as map does), and
+   * the elements of those datasets follow one another. With window():
+   * `ds.window(3).flatMap((w) => w.batch(3))`.
+   */
+  flatMap<F extends Element | Dataset<any>>(fn: (e: E) => Dataset<F> | Promise<Dataset<F>>): Dataset<F>;
+  flatMap<F extends Element | Dataset<any>>(fn: (...parts: Tensor[]) => Dataset<F> | Promise<Dataset<F>>): Dataset<F>;
+  flatMap<F extends Element | Dataset<any>>(fn: ((e: E) => Dataset<F> | Promise<Dataset<F>>) | ((...parts: Tensor[]) => Dataset<F> | Promise<Dataset<F>>)): Dataset<F> {
+    const self = this;
+    return new Dataset<F>(async function* () {
+      for await (const e of self) yield* await datasetFrom(fn, e, "Dataset.flatMap");
+    }, UNKNOWN_CARDINALITY);
+  }
+
+  /**
+   * tf.data's interleave with its deterministic order: `fn` maps each element to a dataset;
+   * `cycleLength` of them are read at once, `blockLength` (default 1) elements from each in turn,
+   * and one that ends is replaced by the next element's dataset. Runs sequentially:
+   * `numParallelCalls` and `deterministic` are accepted and change nothing. `cycleLength` must be
+   * given (tf.data's default, AUTOTUNE, uses the number of CPU cores, so the order would depend on
+   * the machine).
+   */
+  interleave<F extends Element | Dataset<any>>(fn: (e: E) => Dataset<F> | Promise<Dataset<F>>, opts?: InterleaveOptions): Dataset<F>;
+  interleave<F extends Element | Dataset<any>>(fn: (...parts: Tensor[]) => Dataset<F> | Promise<Dataset<F>>, opts?: InterleaveOptions): Dataset<F>;
+  interleave<F extends Element | Dataset<any>>(
+    fn: ((e: E) => Dataset<F> | Promise<Dataset<F>>) | ((...parts: Tensor[]) => Dataset<F> | Promise<Dataset<F>>),
+    opts: InterleaveOptions = {},
+  ): Dataset<F> {
+    const where = "Dataset.interleave";
+    checkOptionKeys(where, opts, ["cycleLength", "blockLength", "numParallelCalls", "deterministic"]);
+    if (opts.cycleLength === undefined || opts.cycleLength === AUTOTUNE) {
+      throw new RangeError(`${where}: pass cycleLength (how many datasets are read at once); tf.data's default, AUTOTUNE, is the number of CPU cores, which would make the order depend on the machine`);
+    }
+    const cycleLength = opts.cycleLength, blockLength = opts.blockLength ?? 1;
+    checkPositive(cycleLength, where, "cycleLength");
+    checkPositive(blockLength, where, "blockLength");
+    const self = this;
+    return new Dataset<F>(async function* () {
+      const input = self[Symbol.asyncIterator]();
+      const slots: (AsyncIterator<F> | null)[] = new Array(cycleLength).fill(null);
+      let open = 0, endOfInput = false, cycle = 0, block = 0;
+      const advance = (): void => { block = 0; cycle = (cycle + 1) % cycleLength; };
+      while (!endOfInput || open > 0) {
+        const current = slots[cycle];
+        if (current !== null) {
+          const r = await current.next();
+          if (!r.done) {
+            if (++block === blockLength) advance();
+            yield r.value;
+            continue;
+          }
+          slots[cycle] = null;
+          open--;
+          advance();
+        } else if (!endOfInput) {
+          const r = await input.next();
+          if (r.done) endOfInput = true;
+          else {
+            slots[cycle] = (await datasetFrom(fn, r.value, where))[Symbol.asyncIterator]();
+            open++;
+          }
+        } else advance();
+      }
+    }, UNKNOWN_CARDINALITY);
+  }
+
+  /** Only the first `count` elements; a negative count (-1) keeps them all, as tf.data. */
   take(count: number): Dataset<E> {
-    checkCount(count, "Dataset.take", "all of them");
-    if (count === -1) return this;
+    checkCount(count, "Dataset.take", "keeps all of them");
+    if (count < 0) return this;
+    const n = this.count;
     const self = this;
     return new Dataset<E>(async function* () {
       if (count === 0) return;
       let i = 0;
       for await (const e of self) { yield e; if (++i >= count) return; }
-    });
+    }, n === UNKNOWN_CARDINALITY ? n : n === INFINITE_CARDINALITY ? count : Math.min(n, count));
   }
 
-  /** Everything after the first `count` elements; -1 skips them all, as tf.data. */
+  /** Everything after the first `count` elements; a negative count (-1) skips them all, as tf.data. */
   skip(count: number): Dataset<E> {
-    checkCount(count, "Dataset.skip", "skip all of them");
+    checkCount(count, "Dataset.skip", "skips all of them");
+    const n = this.count;
     const self = this;
     return new Dataset<E>(async function* () {
-      if (count === -1) return;
+      if (count < 0) return;
       let i = 0;
       for await (const e of self) if (i++ >= count) yield e;
-    });
+    }, count < 0 ? 0 : known(n) ? Math.max(0, n - count) : n);
+  }
+
+  /**
+   * tf.data's shard: every `numShards`-th element, starting at `index` (elements i with
+   * i % numShards === index), so that `numShards` workers each read a different part.
+   */
+  shard(numShards: number, index: number): Dataset<E> {
+    const where = "Dataset.shard";
+    checkPositive(numShards, where, "numShards");
+    if (!Number.isInteger(index) || index < 0 || index >= numShards) throw new RangeError(`${where}: index must be an integer from 0 to numShards - 1 = ${numShards - 1}, got ${valueText(index)}`);
+    const n = this.count;
+    const self = this;
+    return new Dataset<E>(async function* () {
+      let i = 0;
+      for await (const e of self) if (i++ % numShards === index) yield e;
+    }, known(n) ? Math.floor(n / numShards) + (index < n % numShards ? 1 : 0) : n);
+  }
+
+  /**
+   * tf.data's window: groups the elements into windows of `size`, a window starting every `shift`
+   * elements (default `size`) and taking every `stride`-th element (default 1); the last windows
+   * may be shorter unless `dropRemainder`. tf.data yields a dataset per window (a tuple of
+   * datasets, one per component, for [x, y] elements); lamina's window is one dataset of the
+   * window's elements in both cases. Read the windows with flatMap:
+   * `ds.window(3, { shift: 1 }).flatMap((w) => w.batch(3))`.
+   */
+  window(size: number, opts: { shift?: number; stride?: number; dropRemainder?: boolean } = {}): Dataset<Dataset<E>> {
+    const where = "Dataset.window";
+    checkOptionKeys(where, opts, ["shift", "stride", "dropRemainder"]);
+    checkPositive(size, where, "size");
+    const shift = opts.shift ?? size, stride = opts.stride ?? 1;
+    checkPositive(shift, where, "shift");
+    checkPositive(stride, where, "stride");
+    checkBoolean(opts.dropRemainder, where, "dropRemainder");
+    const dropRemainder = opts.dropRemainder ?? false;
+    const n = this.count;
+    let count = n;
+    if (known(n)) {
+      const rest = n - ((size - 1) * stride + 1);
+      count = dropRemainder ? (rest < 0 ? 0 : Math.floor(rest / shift) + 1) : Math.ceil(n / shift);
+    }
+    const self = this;
+    return new Dataset<Dataset<E>>(async function* () {
+      const it = self[Symbol.asyncIterator]();
+      // buf[0] is the element at index `base` of the input.
+      const buf: E[] = [];
+      let base = 0, ended = false;
+      const readThrough = async (index: number): Promise<void> => {
+        while (!ended && base + buf.length <= index) {
+          const r = await it.next();
+          if (r.done) ended = true;
+          else buf.push(r.value);
+        }
+      };
+      for (let start = 0; ; start += shift) {
+        await readThrough(start);
+        if (base + buf.length <= start) return;
+        buf.splice(0, start - base);
+        base = start;
+        await readThrough(start + (size - 1) * stride);
+        const win: E[] = [];
+        for (let j = 0; j < size && j * stride < buf.length; j++) win.push(buf[j * stride]);
+        if (win.length < size && dropRemainder) return;
+        yield Dataset.fromItems(win);
+      }
+    }, count);
+  }
+
+  /**
+   * tf.data's enumerate: element i becomes [start + i, element], the index an int32 scalar
+   * (int64 in tf.data; see Dataset.range). An element [x, y] gives the flat [i, x, y].
+   */
+  enumerate(start = 0): Dataset<Tensor[]> {
+    const where = "Dataset.enumerate";
+    if (!Number.isInteger(start)) throw new TypeError(`${where}: start must be an integer, got ${valueText(start)}`);
+    const self = this;
+    return new Dataset<Tensor[]>(async function* () {
+      let i = start;
+      for await (const e of self) {
+        if (i > INT32_MAX || i < INT32_MIN) throw new RangeError(`${where}: index ${i} does not fit int32`);
+        yield [scalar(i++, "int32"), ...partsOf(e, where)];
+      }
+    }, this.count);
+  }
+
+  /**
+   * tf.data's concatenate: this dataset's elements, then `other`'s. Their elements must have the
+   * same structure (a tensor, or an array of as many tensors) and dtypes; checked as `other`'s
+   * elements arrive, against this dataset's first element.
+   */
+  concatenate(other: Dataset<E>): Dataset<E> {
+    const where = "Dataset.concatenate";
+    if (!(other instanceof Dataset)) throw new TypeError(`${where}: other must be a Dataset, got ${describe(other)}`);
+    const a = this.count, b = other.count;
+    const count = a === UNKNOWN_CARDINALITY || b === UNKNOWN_CARDINALITY ? UNKNOWN_CARDINALITY
+      : a === INFINITE_CARDINALITY || b === INFINITE_CARDINALITY ? INFINITE_CARDINALITY : a + b;
+    const self = this;
+    return new Dataset<E>(async function* () {
+      let first: string | null = null;
+      for await (const e of self) {
+        first ??= signatureOf(e);
+        yield e;
+      }
+      let i = 0;
+      for await (const e of other) {
+        const sig = signatureOf(e);
+        first ??= sig;
+        if (sig !== first) throw new TypeError(`${where}: the datasets' elements differ: this dataset's are ${first} but the other's element ${i} is ${sig}; both must have the same structure and dtypes, as tf.data requires`);
+        i++;
+        yield e;
+      }
+    }, count);
   }
 
   /**
@@ -228,12 +724,13 @@ export class Dataset<E extends Element = Element> {
         yield e;
       }
       stored = filling;
-    });
+    }, this.count);
   }
 
   /** The dataset `count` times over (each pass a new iteration, so shuffles differ), or endlessly when count is left out or -1, as tf.data. */
   repeat(count = -1): Dataset<E> {
     if (!Number.isInteger(count) || count < -1) throw new RangeError(`Dataset.repeat: count must be a non-negative integer, or -1 (or nothing) to repeat forever, got ${valueText(count)}`);
+    const n = this.count;
     const self = this;
     return new Dataset<E>(async function* () {
       for (let pass = 0; count === -1 || pass < count; pass++) {
@@ -245,7 +742,7 @@ export class Dataset<E extends Element = Element> {
         // An empty dataset repeated forever would loop without yielding.
         if (!any) return;
       }
-    });
+    }, count === -1 ? (n === 0 ? 0 : INFINITE_CARDINALITY) : count === 0 ? 0 : known(n) ? n * count : n);
   }
 
   /**
@@ -264,7 +761,7 @@ export class Dataset<E extends Element = Element> {
         }
         if (keep instanceof Tensor ? Boolean(keep.dataSync()[0]) : keep) yield e;
       }
-    });
+    }, UNKNOWN_CARDINALITY);
   }
 
   /** Splits batches back into elements (the inverse of batch), as tf.data's unbatch(). */
@@ -272,14 +769,14 @@ export class Dataset<E extends Element = Element> {
     const self = this;
     return new Dataset<E>(async function* () {
       for await (const e of self) {
-        const parts = e instanceof Tensor ? [e] : (e as Tensor[]);
+        const parts = partsOf(e, "Dataset.unbatch");
         const n = parts[0].shape[0];
         if (parts.some((t) => t.rank === 0 || t.shape[0] !== n)) {
           throw new RangeError(`Dataset.unbatch: the element's tensors must share a first (batch) dimension, got shapes ${parts.map((t) => `[${t.shape.join(", ")}]`).join(", ")}`);
         }
         for (let i = 0; i < n; i++) yield (e instanceof Tensor ? rowOf(e, i) : parts.map((t) => rowOf(t, i))) as E;
       }
-    });
+    }, UNKNOWN_CARDINALITY);
   }
 
   /** Prepares up to `bufferSize` elements ahead of the consumer (AUTOTUNE: a few). */
@@ -297,7 +794,18 @@ export class Dataset<E extends Element = Element> {
         pending.push(it.next());
         yield r.value;
       }
-    });
+    }, this.count);
+  }
+
+  /**
+   * tf.data's reduce: folds every element into a state, `fn(state, element)` (sync or async), and
+   * resolves to the last state (`initial` for an empty dataset). Async, as iteration is.
+   */
+  async reduce<S>(initial: S, fn: (state: S, element: E) => S | Promise<S>): Promise<S> {
+    if (typeof fn !== "function") throw new TypeError(`Dataset.reduce: fn must be a function (state, element) => state, got ${describe(fn)}`);
+    let state = initial;
+    for await (const e of this) state = await fn(state, e);
+    return state;
   }
 
   /** Every element, in order. */
@@ -306,4 +814,11 @@ export class Dataset<E extends Element = Element> {
     for await (const e of this) out.push(e);
     return out;
   }
+}
+
+/** Calls flatMap/interleave's function on an element and checks that it returned a Dataset. */
+async function datasetFrom<E, F extends Element | Dataset<any>>(fn: ((e: E) => Dataset<F> | Promise<Dataset<F>>) | ((...parts: Tensor[]) => Dataset<F> | Promise<Dataset<F>>), e: E, where: string): Promise<Dataset<F>> {
+  const ds = await callOnElement(fn, e);
+  if (!(ds instanceof Dataset)) throw new TypeError(`${where}: the function must return a Dataset (e.g. Dataset.fromTensorSlices(...), or a window's .batch(n)), got ${describe(ds)}`);
+  return ds;
 }

@@ -5,6 +5,6 @@ export { readCifarBinary, encodeCifarBinary, type CifarBatch, type CifarReadOpti
 export { readTar, encodeTar, type TarEntry } from "./tar.js";
 export { readCaliforniaHousingArchive } from "./datasets.js";
 export { NumpyRandomState } from "./mt19937.js";
-export { AUTOTUNE, Dataset, type Element } from "./dataset.js";
+export { AUTOTUNE, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, Dataset, type Element, type PaddedBatchOptions, type InterleaveOptions } from "./dataset.js";
 /** npz archives holding object arrays of integer lists (Keras' imdb.npz, reuters.npz). */
 export { readNpzSequences, readNpySequences, type NpzArray } from "./npz_sequences.js";
