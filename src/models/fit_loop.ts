@@ -6,7 +6,7 @@ import type { CompiledState, Logs, TestRunner } from "./training.js";
 import { initialEpochOf } from "./model_args.js";
 import { trainedWeights } from "./builtin_steps.js";
 import { stepLogs } from "./custom_step.js";
-import { warnIfTrainableChanged } from "./trainable_state.js";
+import { takeTrainable, warnIfTrainableChanged } from "./trainable_state.js";
 import type { BatchStream, TrainBatch } from "./batch_stream.js";
 import type { FitArgs } from "./model_args.js";
 import { type Validation, runValidation, validationSchedule } from "./fit_validation.js";
@@ -40,7 +40,11 @@ export async function runEpochs(model: Model, plan: EpochPlan): Promise<History>
   });
   model.stopTraining = false;
   model.history = history;
-  if (state.trainable) warnIfTrainableChanged(model, state.trainable);
+  // The first fit after compile fixes the trainable variables (as Keras traces its step); a later one warns of changes since.
+  if (state.trainable) {
+    if (state.trainable.taken) warnIfTrainableChanged(model, state.trainable);
+    else takeTrainable(model, state.trainable);
+  }
   let lastLogs: Logs = {};
   try {
     await list.onTrainBegin({});

@@ -24,7 +24,7 @@ import { noGrad } from "../ops/engine.js";
 import type { CallbackModel, CallbackParams } from "./callbacks/callback.js";
 import type { History } from "./callbacks/history.js";
 import { isInteractiveLoggingEnabled, printMsg } from "./callbacks/output.js";
-import { snapshotTrainable } from "./trainable_state.js";
+import { pendingTrainable, takeTrainable } from "./trainable_state.js";
 import { fileHooks, serializationHooks } from "../io/hooks.js";
 import { functionalFoldPlan } from "./inference_folding.js";
 import type { LoadWeightsOptions, SaveModelOptions, SaveWeightsOptions } from "../io/file_options.js";
@@ -348,7 +348,7 @@ export class Model extends Layer {
   compile(args: CompileArgs): void {
     const names = this.isFunctional ? this.outputs.map((o) => o.sourceLayer.name) : ["output"];
     this.compiled = resolveCompile(args, this.name, names, definesOwnLoss(this));
-    this.compiled.trainable = snapshotTrainable(this);
+    this.compiled.trainable = pendingTrainable();
     this.compileArgs = args;
   }
 
@@ -810,6 +810,7 @@ export class Model extends Layer {
     // As Keras 3.5: the loss and metrics are running means over the calls since the last reset
     // (fit's epoch, evaluate, resetMetrics()), not this batch's alone.
     this.prepareCall(x);
+    if (state.trainable) takeTrainable(this, state.trainable);
     const logs = stepLogs(this.trainStep({ x, y, sampleWeight }), `Model ${this.name}.trainStep`);
     return evaluateResult(logs, state, returnDict);
   }

@@ -47,24 +47,31 @@ test("model.trainable = false on a nested model freezes every layer in it; true 
   assert.deepEqual(convBase.trainableWeights.map((w) => w.name), ["base_bn/gamma", "base_bn/beta"]);
 });
 
-test("layer.trainable changes take effect at the next compile, as in Keras; fit warns once in between", async () => {
+test("layer.trainable: a change before the first fit after compile takes effect (Keras 3.5 fixes the variables when it first trains); one after it waits for the next compile, and fit warns once in between", async () => {
   tf.random.setSeed(4);
   const model = new models.Sequential([layers.Input({ shape: [3] }), layers.Dense(4, { name: "first" }), layers.Dense(1, { name: "last" })]);
   const first = model.getLayer("first");
   const x = tf.random.normal([8, 3]), y = tf.random.normal([8, 1]);
   model.compile({ loss: "mse", optimizer: "sgd" });
-  first.trainable = false; // after compile: not in force yet
+  first.trainable = false; // after compile, before the first fit: in force
   let before = snapshot(first);
+  let last = snapshot(model.getLayer("last"));
+  assert.deepEqual(await warningsDuring(() => model.fit(x, y, { epochs: 1, verbose: 0 })), []);
+  assert.equal(changed(before, snapshot(first)), false, "frozen from the first fit on");
+  assert.ok(changed(last, snapshot(model.getLayer("last"))));
+
+  first.trainable = true; // after that fit: not in force until compile
+  before = snapshot(first);
   const warnings = await warningsDuring(() => model.fit(x, y, { epochs: 1, verbose: 0 }));
-  assert.ok(changed(before, snapshot(first)), "still trained until the next compile");
-  assert.equal(warnings.filter((w) => /trainable state has changed since the model was compiled.*changed layers: first/.test(w)).length, 1, warnings.join("\n"));
+  assert.equal(changed(before, snapshot(first)), false, "still frozen until the next compile");
+  assert.equal(warnings.filter((w) => /trainable state has changed since the model first trained after compile.*changed layers: first/.test(w)).length, 1, warnings.join("\n"));
   assert.deepEqual(await warningsDuring(() => model.fit(x, y, { epochs: 1, verbose: 0 })), [], "warned once per change");
 
   model.compile({ loss: "mse", optimizer: "sgd" });
   before = snapshot(first);
-  const last = snapshot(model.getLayer("last"));
+  last = snapshot(model.getLayer("last"));
   assert.deepEqual(await warningsDuring(() => model.fit(x, y, { epochs: 1, verbose: 0 })), []);
-  assert.equal(changed(before, snapshot(first)), false, "frozen after compiling again");
+  assert.ok(changed(before, snapshot(first)), "trained after compiling again");
   assert.ok(changed(last, snapshot(model.getLayer("last"))));
 });
 
