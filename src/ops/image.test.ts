@@ -32,13 +32,15 @@ test("image.resize is differentiable", () => {
   checkGradients((t) => tf.image.resize(t, [5, 3]), [x]);
 });
 
-test("image.rgbToGrayscale uses TF's luma weights and keeps integer dtypes", () => {
+test("image.rgbToGrayscale uses TF's luma weights and keeps integer dtypes, truncating as Keras 3.5's cast back does", () => {
   const rgb = tf.constant([[[255, 0, 0], [0, 255, 0], [0, 0, 255], [10, 20, 30]]], "uint8");
   const gray = tf.image.rgbToGrayscale(rgb);
   assert.deepEqual(gray.shape, [1, 4, 1]);
   assert.equal(gray.dtype, "uint8");
-  // 255*0.2989 = 76.2, 255*0.587 = 149.7, 255*0.114 = 29.1, 10*.2989 + 20*.587 + 30*.114 = 18.15
-  assert.deepEqual([...gray.dataSync()], [76, 150, 29, 18]);
+  // 255*0.2989 = 76.2, 255*0.587 = 149.7, 255*0.114 = 29.1, 10*.2989 + 20*.587 + 30*.114 = 18.15: cast to uint8 truncates
+  assert.deepEqual([...gray.dataSync()], [76, 149, 29, 18]);
+  // White weighs 255 * 0.9999 = 254.97, which Keras' cast also truncates to 254.
+  assert.deepEqual([...tf.image.rgbToGrayscale(tf.constant([[255, 255, 255]], "uint8")).dataSync()], [254]);
   const f = tf.image.rgbToGrayscale(tf.constant([[0.5, 0.5, 0.5]], "float32"));
   assert.ok(Math.abs(f.item() - 0.49995) < 1e-6);
   assert.throws(() => tf.image.rgbToGrayscale(tf.ones([2, 2])), /3 channels/);

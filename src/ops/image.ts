@@ -16,8 +16,10 @@ import * as sym from "./symbolic.js";
 const LUMA = [0.2989, 0.587, 0.114];
 
 /**
- * tf.image.rgbToGrayscale(images): [..., 3] -> [..., 1]. Float images stay in their dtype; integer
- * images are converted, weighted and rounded back to their dtype, as TensorFlow does.
+ * Keras' ops.image.rgb_to_grayscale (also tf.image.rgbToGrayscale): [..., 3] -> [..., 1]. Float
+ * images stay in their dtype; integer images are weighted in float32 and cast back to their dtype,
+ * which truncates, as Keras 3.5's backends do (tf.image's own op scales by 255.5 on the way back
+ * instead, so it lands between truncating and rounding).
  */
 function rgbToGrayscaleEager(imagesIn: Input): Tensor {
   const x = toTensor(imagesIn, "image.rgbToGrayscale");
@@ -28,8 +30,7 @@ function rgbToGrayscaleEager(imagesIn: Input): Tensor {
   const weights = new Tensor(floatType === "float64" ? Float64Array.from(LUMA) : Float32Array.from(LUMA), [3], floatType);
   const gray = sum(mul(cast(x, floatType), weights), -1, true);
   if (isFloatDType(x.dtype)) return gray;
-  const hi = x.dtype === "uint8" ? 255 : 2147483647;
-  return cast(clipByValue(round(gray), 0, hi), x.dtype);
+  return cast(gray, x.dtype);
 }
 
 export type ResizeMethod = "bilinear" | "nearest" | FilterMethod;
