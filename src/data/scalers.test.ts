@@ -86,3 +86,19 @@ test("toCategorical one-hot encodes like Keras' to_categorical", () => {
   assert.throws(() => toCategorical([0, 10], 10), /label 10 is out of range for numClasses=10/);
   assert.throws(() => toCategorical([-1, 1]), /label -1 at position 0 is not a non-negative integer/);
 });
+
+test("StandardScaler leaves NaN out of the statistics and keeps it in place, refuses infinities, and keeps mean with withMean: false, as scikit-learn 1.2", () => {
+  // scikit-learn: StandardScaler().fit(x) on x = [[1, nan], [2, 4], [3, 8], [nan, 6]].
+  const x = constant([[1, NaN], [2, 4], [3, 8], [NaN, 6]], [4, 2], "float64");
+  const s = new StandardScaler().fit(x);
+  assert.deepEqual(Array.from(s.mean.dataSync()), [2, 6]);
+  assert.deepEqual(Array.from(s.var.dataSync()), [0.6666666666666666, 2.6666666666666665]);
+  assert.deepEqual(Array.from(s.scale.dataSync()), [0.816496580927726, 1.632993161855452]);
+  assert.equal(s.nSamplesSeen, 3);
+  assert.deepEqual(Array.from(s.transform(x).dataSync()), [-1.224744871391589, NaN, 0, -1.224744871391589, 1.224744871391589, 1.224744871391589, NaN, 0]);
+  assert.deepEqual(new StandardScaler().fit(constant([[1, 1], [NaN, 2], [3, 3]], [3, 2], "float64")).nSamplesSeen, [2, 3]);
+  assert.deepEqual(Array.from(new StandardScaler({ withMean: false }).fit(x).mean.dataSync()), [2, 6]);
+  assert.throws(() => new StandardScaler().fit(constant([[1], [Infinity]], [2, 1], "float64")), /^RangeError: StandardScaler\.fit: x holds Infinity \(sample 1, feature 0\); scikit-learn refuses infinite values/);
+  assert.throws(() => s.transform(constant([[-Infinity, 1]], [1, 2], "float64")), /StandardScaler\.transform: x holds -Infinity/);
+  assert.throws(() => new MinMaxScaler().fit(constant([[1], [Infinity]], [2, 1], "float64")), /MinMaxScaler\.fit: x holds Infinity/);
+});

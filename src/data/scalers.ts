@@ -34,6 +34,17 @@ function out(data: Float32Array | Float64Array, m: Matrix): Tensor {
   return makeTensor(data, [m.n, m.f], m.dtype);
 }
 
+/** scikit-learn's check_array(force_all_finite="allow-nan"): NaN passes, an infinity does not. */
+function refuseInfinite(m: Matrix, where: string): void {
+  for (let i = 0; i < m.data.length; i++) {
+    const v = m.data[i];
+    if (v === Infinity || v === -Infinity) {
+      const row = Math.floor(i / m.f), col = i % m.f;
+      throw new RangeError(`${where}: x holds ${v} (sample ${row}, feature ${col}); scikit-learn refuses infinite values (NaN is allowed and left out of the statistics); replace or drop it first`);
+    }
+  }
+}
+
 const f32 = Math.fround;
 const id = (v: number): number => v;
 
@@ -44,7 +55,7 @@ export class StandardScaler {
   private mean_: Float64Array | null = null;
   private var_: Float64Array | null = null;
   private scale_: Float64Array | null = null;
-  private nSeen = 0;
+  private nSeen: number | number[] = 0;
 
   constructor(opts: { withMean?: boolean; withStd?: boolean } = {}) {
     this.withMean = opts.withMean ?? true;
@@ -57,41 +68,53 @@ export class StandardScaler {
   get var(): Tensor { return makeTensor(this.fitted("var").var_.slice(), [this.var_!.length], "float64"); }
   /** Per-feature scale: the standard deviation, 1 where it is zero (float64), `scale_`. */
   get scale(): Tensor { return makeTensor(this.fitted("scale").scale_.slice(), [this.scale_!.length], "float64"); }
-  /** Number of samples seen by fit, `n_samples_seen_`. */
-  get nSamplesSeen(): number { return this.nSeen; }
+  /** Number of samples seen by fit, `n_samples_seen_` (per feature when NaN left features with different counts). */
+  get nSamplesSeen(): number | number[] { return this.nSeen; }
 
   private fitted(what: string): { mean_: Float64Array; var_: Float64Array; scale_: Float64Array } {
     if (!this.mean_ || !this.var_ || !this.scale_) throw new Error(`StandardScaler.${what}: this StandardScaler is not fitted yet; call fit(x) or fitTransform(x) first`);
     return { mean_: this.mean_, var_: this.var_, scale_: this.scale_ };
   }
 
-  /** Computes the mean and standard deviation of each column of x [samples, features]. */
+  /**
+   * Computes the mean and standard deviation of each column of x [samples, features]. As
+   * scikit-learn, NaN values are left out of each column's statistics (and kept as NaN by
+   * transform), and an infinite value is refused.
+   */
   fit(x: ScalerInput): this {
     const m = asMatrix(x, "StandardScaler.fit");
     const { n, f, data } = m;
     if (n === 0) throw new RangeError("StandardScaler.fit: x has 0 samples; at least one is needed");
-    const sum = new Float64Array(f);
-    for (let i = 0; i < n; i++) for (let j = 0; j < f; j++) sum[j] += data[i * f + j];
-    const mean = sum.map((s) => s / n);
+    refuseInfinite(m, "StandardScaler.fit");
+    const sum = new Float64Array(f), count = new Float64Array(f);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < f; j++) {
+        const v = data[i * f + j];
+        if (v === v) { sum[j] += v; count[j]++; }
+      }
+    }
+    const mean = sum.map((s, j) => s / count[j]);
     const correction = new Float64Array(f), sq = new Float64Array(f);
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < f; j++) {
         const d = data[i * f + j] - mean[j];
-        correction[j] += d; sq[j] += d * d;
+        if (d === d) { correction[j] += d; sq[j] += d * d; }
       }
     }
     const variance = new Float64Array(f);
-    for (let j = 0; j < f; j++) variance[j] = (sq[j] - (correction[j] * correction[j]) / n) / n;
+    for (let j = 0; j < f; j++) variance[j] = (sq[j] - (correction[j] * correction[j]) / count[j]) / count[j];
     const eps = 2 ** -52;
     const scale = new Float64Array(f);
     for (let j = 0; j < f; j++) {
-      const constantFeature = variance[j] <= n * eps * variance[j] + (n * mean[j] * eps) ** 2;
+      const constantFeature = variance[j] <= count[j] * eps * variance[j] + (count[j] * mean[j] * eps) ** 2;
       scale[j] = constantFeature ? 1 : Math.sqrt(variance[j]);
     }
-    this.mean_ = this.withMean ? mean : new Float64Array(f);
+    // scikit-learn keeps mean_ even with withMean: false (it is needed for the variance).
+    this.mean_ = mean;
     this.var_ = variance;
     this.scale_ = this.withStd ? scale : new Float64Array(f).fill(1);
-    this.nSeen = n;
+    // As scikit-learn: one number when every feature counted the same samples, else a count per feature.
+    this.nSeen = count.every((c) => c === count[0]) ? count[0] : Array.from(count);
     return this;
   }
 
@@ -100,6 +123,7 @@ export class StandardScaler {
     const { mean_, scale_ } = this.fitted("transform");
     const m = asMatrix(x, "StandardScaler.transform");
     this.checkFeatures(m.f, "transform");
+    refuseInfinite(m, "StandardScaler.transform");
     const r = m.dtype === "float32" ? f32 : id;
     const o = alloc(m);
     for (let i = 0; i < m.n; i++) {
@@ -176,6 +200,7 @@ export class MinMaxScaler {
 
   fit(x: ScalerInput): this {
     const m = asMatrix(x, "MinMaxScaler.fit");
+    refuseInfinite(m, "MinMaxScaler.fit");
     if (m.n === 0) throw new RangeError("MinMaxScaler.fit: x has 0 samples; at least one is needed");
     const r = m.dtype === "float32" ? f32 : id;
     const lo = new Float64Array(m.f).fill(Infinity), hi = new Float64Array(m.f).fill(-Infinity);
