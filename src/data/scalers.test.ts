@@ -91,13 +91,13 @@ test("StandardScaler leaves NaN out of the statistics and keeps it in place, ref
   // scikit-learn: StandardScaler().fit(x) on x = [[1, nan], [2, 4], [3, 8], [nan, 6]].
   const x = constant([[1, NaN], [2, 4], [3, 8], [NaN, 6]], [4, 2], "float64");
   const s = new StandardScaler().fit(x);
-  assert.deepEqual(Array.from(s.mean.dataSync()), [2, 6]);
-  assert.deepEqual(Array.from(s.var.dataSync()), [0.6666666666666666, 2.6666666666666665]);
-  assert.deepEqual(Array.from(s.scale.dataSync()), [0.816496580927726, 1.632993161855452]);
+  assert.deepEqual(Array.from(s.mean.dataSync() as Float64Array), [2, 6]);
+  assert.deepEqual(Array.from(s.var.dataSync() as Float64Array), [0.6666666666666666, 2.6666666666666665]);
+  assert.deepEqual(Array.from(s.scale.dataSync() as Float64Array), [0.816496580927726, 1.632993161855452]);
   assert.equal(s.nSamplesSeen, 3);
-  assert.deepEqual(Array.from(s.transform(x).dataSync()), [-1.224744871391589, NaN, 0, -1.224744871391589, 1.224744871391589, 1.224744871391589, NaN, 0]);
+  assert.deepEqual(Array.from(s.transform(x).dataSync() as Float64Array), [-1.224744871391589, NaN, 0, -1.224744871391589, 1.224744871391589, 1.224744871391589, NaN, 0]);
   assert.deepEqual(new StandardScaler().fit(constant([[1, 1], [NaN, 2], [3, 3]], [3, 2], "float64")).nSamplesSeen, [2, 3]);
-  assert.deepEqual(Array.from(new StandardScaler({ withMean: false }).fit(x).mean.dataSync()), [2, 6]);
+  assert.deepEqual(Array.from(new StandardScaler({ withMean: false }).fit(x).mean.dataSync() as Float64Array), [2, 6]);
   assert.throws(() => new StandardScaler().fit(constant([[1], [Infinity]], [2, 1], "float64")), /^RangeError: StandardScaler\.fit: x holds Infinity \(sample 1, feature 0\); scikit-learn refuses infinite values/);
   assert.throws(() => s.transform(constant([[-Infinity, 1]], [1, 2], "float64")), /StandardScaler\.transform: x holds -Infinity/);
   assert.throws(() => new MinMaxScaler().fit(constant([[1], [Infinity]], [2, 1], "float64")), /MinMaxScaler\.fit: x holds Infinity/);
