@@ -16,7 +16,9 @@ import { updateMetrics } from "./metric_logs.js";
 import { numSamples, targetList } from "./data_rows.js";
 
 /**
- * One training step: forward in training mode, loss, gradients, update, metrics. Once done, the
+ * One training step: forward in training mode, loss, gradients, update, metrics. As in Keras 3.5's
+ * train_step, the loss tracker gets the loss and the gradients are those of the optimizer's
+ * scaleLoss(loss) (loss * lossScaleFactor; the optimizer divides them back). Once done, the
  * memory of its activations, its gradients and the weights the optimizer replaced goes back to the
  * buffer pool for the next step (see ops/engine.ts).
  */
@@ -35,19 +37,21 @@ export function trainStep(
     let preds: Tensor[] = [];
     let parts: Tensor[] = [];
     let layerLosses: Tensor[] = [];
-    const { result: loss, activations } = gradientPool.forward(() => tape.run(() => {
+    const { result: { loss, scaled }, activations } = gradientPool.forward(() => tape.run(() => {
       const { result: out, losses } = collectLayerLosses(() => callInContext(model, x, { training: true }));
       layerLosses = losses;
       preds = Array.isArray(out) ? out : [out];
       const l = totalLoss(state, ys, preds, sampleWeight);
       parts = l.parts;
-      return withPenalties(l.total, losses, regularizationLoss(model.layers));
+      const total = withPenalties(l.total, losses, regularizationLoss(model.layers));
+      // Recorded on the tape: the gradients are taken of the scaled loss.
+      return { loss: total, scaled: state.optimizer.scaleLoss ? state.optimizer.scaleLoss(total) : total };
     }));
     const weights = trainedWeights(model, state);
     // Keras builds the optimizer on every trainable weight before the first step, so a weight that
     // gets no gradient still has its slots (and saved files hold as many variables as Keras').
     if (state.optimizer.built === false) state.optimizer.build?.(weights);
-    const grads = tape.gradient(loss, weights);
+    const grads = tape.gradient(scaled, weights);
     // Only this step and its optimizer see the gradients: their memory is reused like the activations'.
     const freshGrads = gradientPool.takeReturnedGradients();
     const pairs: [Tensor, Variable][] = [];

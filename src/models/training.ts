@@ -12,6 +12,8 @@ import type { RunningMean } from "./running_mean.js";
 /** What fit needs of an optimizer (optimizers/ implements it). */
 export interface TrainingOptimizer {
   applyGradients(pairs: [Tensor, Variable][]): void;
+  /** Keras' scale_loss: the loss the step takes gradients of (loss * lossScaleFactor); applyGradients divides them back. */
+  scaleLoss?(loss: Tensor): Tensor;
   /** Whether it holds state for some variables already, and build to create it (Keras' optimizer.build). */
   readonly built?: boolean;
   build?(variables: readonly Variable[]): void;

@@ -1,6 +1,6 @@
 /**
- * The optimizer base class, Keras 3's BaseOptimizer: applyGradients clips the gradients, applies
- * the decoupled weight decay, runs each optimizer's update step with the learning rate of the
+ * The optimizer base class, Keras 3's BaseOptimizer: applyGradients divides the gradients by the
+ * loss scale factor (if any), clips them, applies the decoupled weight decay, runs each optimizer's update step with the learning rate of the
  * current iteration, then counts the iteration. Updates run through ops (never recorded on a tape)
  * and `Variable.assign`; slot variables (momentums, velocities...) take their variable's dtype.
  */
@@ -71,6 +71,14 @@ export interface OptimizerOptions {
    * every call, by `iterations`, as in Keras 3.5.
    */
   gradientAccumulationSteps?: number | null;
+  /**
+   * Keras' loss_scale_factor: a positive finite number, or null (the default: no scaling). A train
+   * step multiplies the loss by it before taking gradients (`scaleLoss`; fit's built-in step does
+   * it, logging the unscaled loss) and applyGradients divides every gradient by it first, before
+   * gradient accumulation, clipping and weight decay, so the update is the unscaled one. It keeps
+   * small float16 gradients from underflowing in Keras' mixed precision.
+   */
+  lossScaleFactor?: number | null;
 }
 
 /** A [gradient, variable] pair, in Keras' order. A null/undefined gradient skips the variable. */
@@ -94,7 +102,7 @@ const LEARNING_RATE_RULE = {} as const;
 
 const BASE_KEYS = [
   "learningRate", "lr", "weightDecay", "clipnorm", "clipvalue", "globalClipnorm", "name", "decay", "useEma", "emaMomentum", "emaOverwriteFrequency",
-  "gradientAccumulationSteps",
+  "gradientAccumulationSteps", "lossScaleFactor",
 ];
 
 /** The slot holding a variable's moving average (Keras' `<variable>_average`). */
@@ -146,6 +154,8 @@ export abstract class Optimizer {
   readonly emaOverwriteFrequency: number | null;
   /** Keras' gradient_accumulation_steps: update every this many calls with the mean gradient; null: every call. */
   readonly gradientAccumulationSteps: number | null;
+  /** Keras' loss_scale_factor: scaleLoss multiplies the loss by it, applyGradients divides the gradients by it; null: none. */
+  readonly lossScaleFactor: number | null;
 
   private readonly iterationVariable: Variable;
   private learningRateVariable: Variable | null = null;
@@ -190,6 +200,7 @@ export abstract class Optimizer {
     this.emaMomentum = emaMomentumOption(className, o.emaMomentum);
     this.emaOverwriteFrequency = emaOverwriteFrequencyOption(className, o.emaOverwriteFrequency);
     this.gradientAccumulationSteps = accumulationStepsOption(className, o.gradientAccumulationSteps);
+    this.lossScaleFactor = lossScaleFactorOption(className, o.lossScaleFactor);
     this.iterationVariable = new Variable(fill([], 0, "int64"), { trainable: false, name: "iteration" });
     const rate = o.learningRate ?? o.lr ?? defaults.learningRate;
     if (rate instanceof LearningRateSchedule) {
@@ -456,6 +467,23 @@ export abstract class Optimizer {
   // ---------------------------------------------------------------- stepping
 
   /**
+   * Keras' scale_loss: the loss times lossScaleFactor (the loss itself when it is null). A custom
+   * trainStep calls it on the loss inside the tape, before taking the gradients, and passes those
+   * gradients to applyGradients/apply, which divides them by the same factor; log the unscaled loss.
+   */
+  scaleLoss(loss: Tensor): Tensor;
+  scaleLoss(loss: number): number;
+  scaleLoss(loss: Tensor | number): Tensor | number {
+    if (typeof loss === "number") return this.lossScaleFactor === null ? loss : loss * this.lossScaleFactor;
+    if (!(loss instanceof Tensor)) {
+      throw new TypeError(`${this.className}.scaleLoss: expected the loss as a Tensor (or a number), got ${describe(loss)}`);
+    }
+    if (this.lossScaleFactor === null) return loss;
+    // Keras: loss * loss_scale_factor, the Python float taken in the loss's dtype.
+    return mul(loss, scalar(this.lossScaleFactor, loss.dtype));
+  }
+
+  /**
    * One optimizer step over [gradient, variable] pairs (Keras' order). Pairs with a null
    * gradient are skipped with a warning. Returns the number of calls so far (Keras' _iterations: `iterations` unless gradients accumulate).
    */
@@ -543,6 +571,10 @@ export abstract class Optimizer {
         throw new TypeError(`${this.className}.applyGradients: the gradient for variable '${v.name}' is ${g.dtype}; gradients must be float32 or float64`);
       }
     });
+    // Keras' apply unscales the gradients (g / loss_scale_factor, in the gradient's dtype) before
+    // _backend_apply_gradients accumulates, clips and decays.
+    const scale = this.lossScaleFactor;
+    if (scale !== null) grads.forEach((g, i) => { grads[i] = div(g, scalar(scale, g.dtype)); });
     const steps = this.gradientAccumulationSteps;
     if (!steps) {
       this.update(grads, vars);
@@ -718,7 +750,7 @@ export abstract class Optimizer {
       use_ema: this.useEma,
       ema_momentum: this.emaMomentum,
       ema_overwrite_frequency: this.emaOverwriteFrequency,
-      loss_scale_factor: null,
+      loss_scale_factor: this.lossScaleFactor,
       gradient_accumulation_steps: this.gradientAccumulationSteps,
       ...this.ownConfig(),
     };
@@ -730,10 +762,7 @@ export abstract class Optimizer {
   }
 }
 
-/**
- * Keras' snake_case optimizer config as camelCase options. Loss scaling (loss_scale_factor), which
- * lamina does not implement, is accepted at its default (null) only.
- */
+/** Keras' snake_case optimizer config as camelCase options (loss_scale_factor -> lossScaleFactor...). */
 export function optionsFromConfig(config: ConfigDict): OptimizerOptions {
   if (!isConfigDict(config)) throw new TypeError(`fromConfig: expected a config object, got ${describe(config)}`);
   const out: Record<string, unknown> = {};
@@ -746,9 +775,6 @@ export function optionsFromConfig(config: ConfigDict): OptimizerOptions {
       case "jit_compile":
       case "is_legacy_optimizer":
         break; // tf.keras 2 bookkeeping
-      case "loss_scale_factor":
-        if (value !== null) throw new RangeError(`fromConfig: ${key}=${JSON.stringify(value)} is not supported by lamina (only null)`);
-        break;
       case "gradient_accumulation_steps":
         // Keras takes 0 as None (`if gradient_accumulation_steps:`).
         out.gradientAccumulationSteps = value === 0 ? null : value;
@@ -819,6 +845,17 @@ function accumulationStepsOption(className: string, value: unknown): number | nu
     throw new RangeError(
       `${className}: gradientAccumulationSteps must be an integer >= 2 (update every that many steps with the mean gradient) ` +
         `or null (update at every step), got ${describeValue(value)}`,
+    );
+  }
+  return value;
+}
+
+function lossScaleFactorOption(className: string, value: unknown): number | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
+    throw new RangeError(
+      `${className}: lossScaleFactor must be a positive finite number (the loss is multiplied by it and the gradients divided by it), ` +
+        `or null for no loss scaling, got ${describeValue(value)}; e.g. ${className}({ lossScaleFactor: 1024 })`,
     );
   }
   return value;
