@@ -197,7 +197,7 @@ export class Model extends Layer {
    */
   override getConfig(): Record<string, unknown> {
     if (this.constructor !== Model || !this.isFunctional) return super.getConfig();
-    return (JSON.parse(this.toJSON()) as { config: Record<string, unknown> }).config;
+    return serializationHooks(`Model ${this.name}.getConfig`).serializeLayer(this).config as Record<string, unknown>;
   }
 
   /** Keras' to_json(): the architecture (and compile settings) as Keras 3's config.json text. */

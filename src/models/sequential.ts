@@ -7,6 +7,7 @@ import { Model } from "./model.js";
 import type { Conv2D } from "../layers/convolutional.js";
 import { canFold, runFolded, sequentialFoldAt } from "./inference_folding.js";
 import { modelInput } from "./input_rank.js";
+import { serializationHooks } from "../io/hooks.js";
 import { valueText } from "../tensor/value_text.js";
 
 /** The model's layers called one after the other on a symbolic input. */
@@ -94,7 +95,7 @@ export class Sequential extends Model {
   /** Keras' Sequential.get_config: name, trainable, dtype, its layers and build_input_shape, which Sequential.fromConfig rebuilds. */
   override getConfig(): Record<string, unknown> {
     if (this.constructor !== Sequential) return super.getConfig();
-    return (JSON.parse(this.toJSON()) as { config: Record<string, unknown> }).config;
+    return serializationHooks(`Sequential ${this.name}.getConfig`).serializeLayer(this).config as Record<string, unknown>;
   }
 
   /** Appends a layer (or sets the input with layers.Input(...) as the first element). */
