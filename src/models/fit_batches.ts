@@ -8,7 +8,7 @@ import { batchSampleWeights } from "./sample_weights.js";
 import { epochBatches, numSamples, takeRows, targetList } from "./data_rows.js";
 import type { StepData } from "./custom_step.js";
 import type { TrainBatch } from "./batch_stream.js";
-import { type FitArgs, bothWeightings } from "./model_args.js";
+import { DEFAULT_BATCH_SIZE, type FitArgs, bothWeightings } from "./model_args.js";
 
 type ClassWeight = FitArgs["classWeight"];
 
@@ -85,11 +85,12 @@ export function warnRanOut(op: string, got: number, steps: number, name: string,
 
 /**
  * The batch size and batch count of evaluate or predict over n samples: Keras' array adapter takes
- * batchSize (32 when not given), or, given `steps` and no batchSize, spreads the samples over
- * that many; `steps` then reads only the first batches, with Keras' warning when there are fewer.
+ * the given batchSize (already checked), or, given `steps` and no batchSize, spreads the samples
+ * over that many, else 32; `steps` then reads only the first batches, with Keras' warning when
+ * there are fewer.
  */
-export function tensorStepsPlan(n: number, batchSize: number | undefined, steps: number | null, op: string, sizeOf: (b: number | undefined) => number): { batchSize: number; batches: number } {
-  const size = steps !== null && batchSize === undefined ? Math.ceil(n / steps) : sizeOf(batchSize);
+export function tensorStepsPlan(n: number, batchSize: number | null, steps: number | null, op: string): { batchSize: number; batches: number } {
+  const size = batchSize ?? (steps !== null ? Math.ceil(n / steps) : DEFAULT_BATCH_SIZE);
   const available = Math.ceil(n / size);
   if (steps !== null && steps > available) warnRanOut(op, available, steps, "steps");
   return { batchSize: size, batches: steps === null ? available : Math.min(steps, available) };

@@ -658,11 +658,11 @@ export class Model extends Layer {
     const args = maybeArgs;
     const state = this.requireCompiled("evaluate");
     const steps = args.steps === undefined ? null : stepCount(args.steps, "evaluate: steps");
-    if (args.batchSize !== undefined) batchSizeOf(args.batchSize, "evaluate");
+    const givenBatchSize = args.batchSize === undefined ? null : batchSizeOf(args.batchSize, "evaluate");
     const { x, y } = this.checkedData(xIn, yIn, state, "evaluate");
     const verbose = verbosity(args.verbose);
     const n = numSamples(x, "x");
-    const { batchSize, batches } = tensorStepsPlan(n, args.batchSize, steps, "evaluate", (b) => batchSizeOf(b, "evaluate"));
+    const { batchSize, batches } = tensorStepsPlan(n, givenBatchSize, steps, "evaluate");
     const logs = await evaluateWithCallbacks(this as CallbackModel, args.callbacks, verbose, steps ?? batches, (hooks) => {
       const sampleWeight = args.sampleWeight === undefined ? null : sampleWeightsFor(args.sampleWeight, n, "evaluate");
       return evaluateData(this.testRunner(), x, y, batchSize, hooks, sampleWeight, batches);
@@ -745,11 +745,11 @@ export class Model extends Layer {
   /** predict's run over tensors: x checked (as a whole, before any hook runs) and cut into batches of batchSize. */
   private predictTensors(xIn: ModelData, args: PredictArgs, op: string): { run: PredictRun; batches: Iterable<Tensor | Tensor[]> } {
     const steps = args.steps === undefined ? null : stepCount(args.steps, `${op}: steps`);
-    if (args.batchSize !== undefined) batchSizeOf(args.batchSize, op);
+    const givenBatchSize = args.batchSize === undefined ? null : batchSizeOf(args.batchSize, op);
     const x = this.toInputs(xIn, "x", op);
     const n = numSamples(x, "x");
     if (n === 0) throw new RangeError(`${op}: x has no samples`);
-    const { batchSize, batches } = tensorStepsPlan(n, args.batchSize, steps, op, (b) => batchSizeOf(b, op));
+    const { batchSize, batches } = tensorStepsPlan(n, givenBatchSize, steps, op);
     (Array.isArray(x) ? x : [x]).forEach((xk, k) => checkFinite(xk, `${op}: x${Array.isArray(x) ? `[${k}]` : ""}`));
     const step = this.ownPredictStep();
     const run: PredictRun = {

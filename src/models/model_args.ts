@@ -193,8 +193,11 @@ export function shuffleOf(given: unknown, what: string): boolean | "batch" {
   throw new TypeError(`${what}: shuffle must be true, false or "batch" (shuffle inside each batch), got ${valueText(given)}`);
 }
 
+/** Keras' batch size when none is given (and no steps spread the samples). */
+export const DEFAULT_BATCH_SIZE = 32;
+
 export function batchSizeOf(given: number | undefined, what: string, name = "batchSize"): number {
-  const b = given ?? 32;
+  const b = given ?? DEFAULT_BATCH_SIZE;
   if (!Number.isInteger(b) || b <= 0) throw new RangeError(`${what}: ${name} must be a positive integer, got ${valueText(given)}`);
   return b;
 }
