@@ -156,7 +156,7 @@ export abstract class Conv1DBase extends Layer {
   protected convSteps(n: number | null, shape: LayerShape): number | null {
     if (n === null) return null;
     const out = this.padding === "valid" ? Math.floor((n - this.span) / this.strides) + 1 : Math.ceil(n / this.strides);
-    checkWindowOutput(this.where, `input ${layerShapeText(shapeFromChannelsLast(this.dataFormat, shape, sequenceChannelAxis(shape.length)))}`, {
+    checkWindowOutput(this.where, () => `input ${layerShapeText(shapeFromChannelsLast(this.dataFormat, shape, sequenceChannelAxis(shape.length)))}`, {
       what: "kernel", window: [this.kernelSize], strides: [this.strides], dilations: [this.dilationRate], padding: this.padding, out: [out],
       fittingPadding: this.causalAllowed ? '"same" or "causal"' : '"same"',
     });

@@ -194,7 +194,7 @@ export class Conv3D extends Conv3DBase {
 
   protected outputShapeNDHWC(s: LayerShape, given: LayerShape): LayerShape {
     const out = s.slice(1, 4).map((n, i) => outSize(n, this.kernelSize[i], this.strides[i], this.dilationRate[i], this.padding));
-    checkWindowOutput(this.where, `input ${layerShapeText(given)}`, {
+    checkWindowOutput(this.where, () => `input ${layerShapeText(given)}`, {
       what: "kernel", window: this.kernelSize, strides: this.strides, dilations: this.dilationRate, padding: this.padding, out,
     });
     return [s[0], ...out, this.filters];

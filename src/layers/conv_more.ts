@@ -130,7 +130,7 @@ abstract class ConvBase extends Layer {
   /** Output rows and columns of a forward convolution (Keras/TF "same" and "valid"), refusing a kernel that does not fit. */
   protected convOut(s: LayerShape): [number | null, number | null] {
     const out = [0, 1].map((i) => outSize(s[i + 1], this.kernelSize[i], this.strides[i], this.dilationRate[i], this.padding));
-    checkWindowOutput(this.where, `input ${layerShapeText(shapeFromChannelsLast(this.dataFormat, s, 1))}`, {
+    checkWindowOutput(this.where, () => `input ${layerShapeText(shapeFromChannelsLast(this.dataFormat, s, 1))}`, {
       what: "kernel", window: this.kernelSize, strides: this.strides, dilations: this.dilationRate, padding: this.padding, out,
     });
     return [out[0], out[1]];

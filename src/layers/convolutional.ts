@@ -190,7 +190,7 @@ export class Conv2D extends Layer {
 
   private outputShapeNHWC(s: LayerShape, given: LayerShape): LayerShape {
     const out = [0, 1].map((i) => outSize(s[i + 1], this.kernelSize[i], this.strides[i], this.dilationRate[i], this.padding));
-    checkWindowOutput(`Conv2D ${this.name}`, `input ${layerShapeText(given)}`, {
+    checkWindowOutput(`Conv2D ${this.name}`, () => `input ${layerShapeText(given)}`, {
       what: "kernel", window: this.kernelSize, strides: this.strides, dilations: this.dilationRate, padding: this.padding, out,
     });
     return [s[0], out[0], out[1], this.filters];
@@ -257,7 +257,7 @@ abstract class Pooling2D extends Layer {
 
   private outputShapeNHWC(s: LayerShape, given: LayerShape): LayerShape {
     const out = [0, 1].map((i) => outSize(s[i + 1], this.poolSize[i], this.strides[i], 1, this.padding));
-    checkWindowOutput(`${this.className} ${this.name}`, `input ${layerShapeText(given)}`, {
+    checkWindowOutput(`${this.className} ${this.name}`, () => `input ${layerShapeText(given)}`, {
       what: "pool", window: this.poolSize, strides: this.strides, padding: this.padding, out,
     });
     return [s[0], out[0], out[1], s[3]];

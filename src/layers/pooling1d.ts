@@ -61,7 +61,7 @@ abstract class Pooling1D extends Layer {
     const n = s[1];
     if (n === null) return [s[0], null, s[2]];
     const out = this.padding === "same" ? Math.ceil(n / this.strides) : Math.floor((n - this.poolSize) / this.strides) + 1;
-    checkWindowOutput(`${this.className} ${this.name}`, `input ${layerShapeText(given)}`, {
+    checkWindowOutput(`${this.className} ${this.name}`, () => `input ${layerShapeText(given)}`, {
       what: "pool", window: [this.poolSize], strides: [this.strides], padding: this.padding, out: [out],
     });
     return [s[0], out, s[2]];

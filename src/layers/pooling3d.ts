@@ -56,7 +56,7 @@ abstract class Pooling3D extends Layer {
     checkRank5(`${this.className} ${this.name}`, this.dataFormat, s);
     return shapeChannelsLast(this.dataFormat, s, (l) => {
       const out = l.slice(1, 4).map((n, i) => outSize(n, this.poolSize[i], this.strides[i], 1, this.padding));
-      checkWindowOutput(`${this.className} ${this.name}`, `input ${layerShapeText(s)}`, {
+      checkWindowOutput(`${this.className} ${this.name}`, () => `input ${layerShapeText(s)}`, {
         what: "pool", window: this.poolSize, strides: this.strides, padding: this.padding, out,
       });
       return [l[0], ...out, l[4]];

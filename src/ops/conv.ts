@@ -117,7 +117,7 @@ interface Geometry { rows: Axis; cols: Axis }
 
 /** Output geometry, or (checkWindowOutput) TF's "Negative dimension size" error with the numbers and the fix. */
 function windowGeometry(
-  op: string, what: "kernel" | "pool", subject: string, inH: number, inW: number, kh: number, kw: number,
+  op: string, what: "kernel" | "pool", subject: () => string, inH: number, inW: number, kh: number, kw: number,
   strides: [number, number], dilations: [number, number], pad: ResolvedPadding,
 ): Geometry {
   const rows = axisGeometry(inH, kh, strides[0], dilations[0], pad, true);
@@ -142,10 +142,10 @@ function batchedShape(op: string, shape: Shape, arg: string): [number, number, n
  * `op` is the name those errors start with.
  */
 export function computeConv2DInfo(xShape: Shape, filterShape: Shape, opts: Conv2DOptions = {}, op = "conv2d", depthwise = false): Conv2DInfo {
-  return resolveConv2DInfo(xShape, filterShape, opts, op, depthwise, `x ${shapeText(xShape)}`);
+  return resolveConv2DInfo(xShape, filterShape, opts, op, depthwise, () => `x ${shapeText(xShape)}`);
 }
 
-function resolveConv2DInfo(xShape: Shape, filterShape: Shape, opts: Conv2DOptions, op: string, depthwise: boolean, subject: string): Conv2DInfo {
+function resolveConv2DInfo(xShape: Shape, filterShape: Shape, opts: Conv2DOptions, op: string, depthwise: boolean, subject: () => string): Conv2DInfo {
   const [batch, inHeight, inWidth, inChannels] = batchedShape(op, xShape, "x");
   if (filterShape.length !== 4) {
     const layout = depthwise ? "[kh, kw, inChannels, multiplier]" : "[kh, kw, inChannels, outChannels]";
@@ -215,7 +215,7 @@ export function computePool2DInfo(xShape: Shape, poolSize: Size2D, strides: Size
     throw new TypeError(`${op}: padding must be "same" or "valid", got ${valueText(padding)}`);
   }
   const pad = parsePadding(padding, op);
-  const g = windowGeometry(op, "pool", `x ${shapeText(xShape)}`, inHeight, inWidth, ph, pw, [sh, sw], [1, 1], pad);
+  const g = windowGeometry(op, "pool", () => `x ${shapeText(xShape)}`, inHeight, inWidth, ph, pw, [sh, sw], [1, 1], pad);
   return {
     batch, inHeight, inWidth, channels,
     outHeight: g.rows.out, outWidth: g.cols.out,
@@ -343,7 +343,7 @@ export function conv2dTranspose(xIn: Input, filterIn: Input, outputShape: Shape,
   if (opts.groups !== undefined && opts.groups !== 1) {
     throw new RangeError(`${op}: groups ${valueText(opts.groups)} is not supported by the transposed convolution; use groups 1`);
   }
-  const info = resolveConv2DInfo(outputShape, filter.shape, opts, op, false, `outputShape ${shapeText(outputShape)}`);
+  const info = resolveConv2DInfo(outputShape, filter.shape, opts, op, false, () => `outputShape ${shapeText(outputShape)}`);
   if (info.outHeight !== h || info.outWidth !== w) {
     throw new RangeError(
       `${op}: outputShape ${shapeText(outputShape)} with kernel ${info.filterHeight}x${info.filterWidth} and strides ` +

@@ -68,7 +68,7 @@ interface Axis { out: number; before: number }
 
 /** Output size and leading padding of each spatial axis under TF's rules, or TF's "Negative dimension size" error. */
 function windowGeometry(
-  op: string, what: "kernel" | "pool", subject: string, size: readonly number[], k: readonly number[],
+  op: string, what: "kernel" | "pool", subject: () => string, size: readonly number[], k: readonly number[],
   strides: readonly number[], dilations: readonly number[], mode: "same" | "valid",
 ): Axis[] {
   const axes = size.map((n, i) => {
@@ -84,10 +84,10 @@ function windowGeometry(
 
 /** Resolves and validates a conv3d of an NDHWC input with a filter [kd, kh, kw, in / groups, out]. */
 export function computeConv3DInfo(xShape: Shape, filterShape: Shape, opts: Conv3DOptions = {}, op = "conv3d"): Conv3DInfo {
-  return resolveConv3DInfo(xShape, filterShape, opts, op, `x ${shapeText(xShape)}`);
+  return resolveConv3DInfo(xShape, filterShape, opts, op, () => `x ${shapeText(xShape)}`);
 }
 
-function resolveConv3DInfo(xShape: Shape, filterShape: Shape, opts: Conv3DOptions, op: string, subject: string): Conv3DInfo {
+function resolveConv3DInfo(xShape: Shape, filterShape: Shape, opts: Conv3DOptions, op: string, subject: () => string): Conv3DInfo {
   const [batch, inDepth, inHeight, inWidth, inChannels] = batchedShape(op, xShape, "x");
   if (filterShape.length !== 5) {
     throw new RangeError(`${op}: filter must have rank 5 [kd, kh, kw, inChannels, outChannels], got shape ${shapeText(filterShape)}`);
@@ -134,7 +134,7 @@ export function computePool3DInfo(xShape: Shape, poolSize: Size3D, strides: Size
   const pool = parseSize3D(poolSize, op, "poolSize");
   const s = strides === undefined || strides === null ? pool : parseSize3D(strides, op, "strides");
   const mode = parseMode(padding, op);
-  const [d, h, w] = windowGeometry(op, "pool", `x ${shapeText(xShape)}`, [inDepth, inHeight, inWidth], pool, s, [1, 1, 1], mode);
+  const [d, h, w] = windowGeometry(op, "pool", () => `x ${shapeText(xShape)}`, [inDepth, inHeight, inWidth], pool, s, [1, 1, 1], mode);
   return {
     batch, inDepth, inHeight, inWidth, channels,
     outDepth: d.out, outHeight: h.out, outWidth: w.out,
@@ -247,7 +247,7 @@ export function conv3dTranspose(xIn: Input, filterIn: Input, outputShape: Shape,
     throw new RangeError(`${op}: groups ${valueText(opts.groups)} is not supported by the transposed convolution; use groups 1`);
   }
   // The geometry is that of the forward conv3d from outputShape (filter [kd, kh, kw, out, in]) to x.
-  const info = resolveConv3DInfo(outputShape, filter.shape, opts, op, `outputShape is ${shapeText(outputShape)}`);
+  const info = resolveConv3DInfo(outputShape, filter.shape, opts, op, () => `outputShape is ${shapeText(outputShape)}`);
   if (info.outDepth !== d || info.outHeight !== h || info.outWidth !== w) {
     throw new RangeError(
       `${op}: outputShape ${shapeText(outputShape)} with kernel ${info.filterDepth}x${info.filterHeight}x${info.filterWidth} and strides ` +

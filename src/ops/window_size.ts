@@ -25,15 +25,16 @@ const dims = (v: readonly (number | null)[]): string => v.map((d) => (d === null
 
 /**
  * Throws when some output size is 0 or less. `where` starts the message (the op's name, or the
- * layer's class and name); `subject` names the input with its shape, e.g. "input (None, 5, 5, 3)".
+ * layer's class and name); `subject` names the input with its shape, e.g. "input (None, 5, 5, 3)",
+ * called only to write the error, as every convolution and pooling call passes here.
  */
-export function checkWindowOutput(where: string, subject: string, w: WindowOutput): void {
+export function checkWindowOutput(where: string, subject: () => string, w: WindowOutput): void {
   const known = w.out.filter((d): d is number => d !== null);
   if (!known.some((d) => d <= 0)) return;
   const size = known.some((d) => d < 0) ? "negative" : "0";
   const dil = w.what === "kernel" && w.dilations ? ` (dilation ${dims(w.dilations)})` : "";
   throw new RangeError(
-    `${where}: the output size would be ${size} (${dims(w.out)}): ${subject} is too small for ${w.what} ${dims(w.window)}${dil} ` +
+    `${where}: the output size would be ${size} (${dims(w.out)}): ${subject()} is too small for ${w.what} ${dims(w.window)}${dil} ` +
       `with strides ${dims(w.strides)} and padding ${w.padding.startsWith("[") ? w.padding : `"${w.padding}"`}; use padding ${w.fittingPadding ?? '"same"'}, a smaller ${w.what} or a larger input`,
   );
 }
