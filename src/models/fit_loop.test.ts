@@ -94,3 +94,29 @@ test("fit builds the compiled optimizer on all trained weights before a custom t
   model.getWeights().forEach((w, i) => assert.notDeepEqual(Array.from(w.dataSync() as Float32Array), before[i], `weight ${i} trained`));
   assert.equal(model.optimizer!.variables().length, 1 + 1 + 2 * 4, "iteration, learning rate, m and v for each of the 4 weights");
 });
+
+test("stopTraining set in onTrainBegin still runs one batch and ends that epoch (validated, in History), as Keras 3.5's fit", async () => {
+  // Keras 3.5 (backend/tensorflow/trainer.py fit): `self.stop_training = False; callbacks.on_train_begin()`,
+  // then `for epoch in range(...)`: each batch is followed by `if self.stop_training: break`, and
+  // `on_epoch_end` (after validation) by `if self.stop_training: break`; nothing checks it before
+  // the first batch. So: epoch 0 with batch 0 only, its validation, on_epoch_end, on_train_end.
+  const model = tiny();
+  const events: string[] = [];
+  const h = await model.fit(X, Y, {
+    epochs: 3, batchSize: 5, verbose: 0, validationData: [X, Y],
+    callbacks: [callbacks.LambdaCallback({
+      onTrainBegin: () => { model.stopTraining = true; events.push("train_begin"); },
+      onEpochBegin: (e) => events.push(`epoch_begin ${e}`),
+      onTrainBatchEnd: (b) => events.push(`batch_end ${b}`),
+      onTestEnd: () => events.push("test_end"),
+      onEpochEnd: (e) => events.push(`epoch_end ${e}`),
+      onTrainEnd: () => events.push("train_end"),
+    })],
+  });
+  assert.deepEqual(events, ["train_begin", "epoch_begin 0", "batch_end 0", "test_end", "epoch_end 0", "train_end"]);
+  assert.deepEqual(h.epoch, [0]);
+  assert.deepEqual(Object.keys(h.history).sort(), ["accuracy", "loss", "val_accuracy", "val_loss"]);
+  assert.equal(h.history.loss.length, 1);
+  // The one batch trained: SGD moved the weights (the first optimizer step).
+  assert.equal(model.optimizer!.iterations, 1);
+});

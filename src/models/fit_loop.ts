@@ -51,7 +51,9 @@ export async function runEpochs(model: Model, plan: EpochPlan): Promise<History>
     let divergenceReported = false;
     const initialEpoch = model.resumeEpoch ?? initialEpochOf(args.initialEpoch);
     model.resumeEpoch = null;
-    for (let epoch = initialEpoch; epoch < params.epochs && !model.stopTraining; epoch++) {
+    // As Keras 3.5's fit, stopTraining is read only after a batch and after onEpochEnd: set in
+    // onTrainBegin or onEpochBegin, it still lets one batch run and that epoch end (into History).
+    for (let epoch = initialEpoch; epoch < params.epochs; epoch++) {
       // Keras resets the metrics before onEpochBegin, so a callback reading them there sees zeros.
       model.resetMetrics();
       await list.onEpochBegin(epoch, {});
@@ -79,6 +81,7 @@ export async function runEpochs(model: Model, plan: EpochPlan): Promise<History>
       }
       await list.onEpochEnd(epoch, logs);
       lastLogs = logs;
+      if (model.stopTraining) break;
     }
     // Keras' finalize_variable_values (with use_ema the weights take their moving averages), after
     // the last epoch or an early stop, before onTrainEnd (so EarlyStopping's restore comes after it).
