@@ -106,11 +106,11 @@ test("stopTraining set in onTrainBegin still runs one batch and ends that epoch 
     epochs: 3, batchSize: 5, verbose: 0, validationData: [X, Y],
     callbacks: [callbacks.LambdaCallback({
       onTrainBegin: () => { model.stopTraining = true; events.push("train_begin"); },
-      onEpochBegin: (e) => events.push(`epoch_begin ${e}`),
-      onTrainBatchEnd: (b) => events.push(`batch_end ${b}`),
-      onTestEnd: () => events.push("test_end"),
-      onEpochEnd: (e) => events.push(`epoch_end ${e}`),
-      onTrainEnd: () => events.push("train_end"),
+      onEpochBegin: (e) => { events.push(`epoch_begin ${e}`); },
+      onTrainBatchEnd: (b) => { events.push(`batch_end ${b}`); },
+      onTestEnd: () => { events.push("test_end"); },
+      onEpochEnd: (e) => { events.push(`epoch_end ${e}`); },
+      onTrainEnd: () => { events.push("train_end"); },
     })],
   });
   assert.deepEqual(events, ["train_begin", "epoch_begin 0", "batch_end 0", "test_end", "epoch_end 0", "train_end"]);
