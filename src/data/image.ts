@@ -5,7 +5,8 @@
 import { readFileSync } from "node:fs";
 import { extname, join } from "node:path";
 import jpeg from "jpeg-js";
-import { isPlainYcc, yccToRgba } from "./jpeg_color.js";
+import { plainYccSampling, yccToRgba } from "./jpeg_color.js";
+import { fancyUpsampleChroma } from "./jpeg_upsample.js";
 import { PNG } from "pngjs";
 import { Tensor, makeTensor } from "../tensor/tensor.js";
 import { readBytes } from "./bytes.js";
@@ -37,9 +38,12 @@ function decode(bytes: Uint8Array, name: string): { width: number; height: numbe
   const kind = sniff(bytes);
   try {
     if (kind === "jpeg") {
-      if (isPlainYcc(bytes)) {
-        // The YCbCr planes from jpeg-js, converted to RGB with libjpeg's rounding (see jpeg_color.ts).
+      const sampling = plainYccSampling(bytes);
+      if (sampling) {
+        // The YCbCr planes from jpeg-js, with chroma upsampled and converted to RGB as libjpeg does
+        // (see jpeg_upsample.ts and jpeg_color.ts).
         const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, colorTransform: false, maxMemoryUsageInMB: 2048 });
+        fancyUpsampleChroma(img.data, img.width, img.height, sampling);
         return { width: img.width, height: img.height, rgba: yccToRgba(img.data, img.width * img.height) };
       }
       const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 2048 });

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { isPlainYcc, yccToRgba } from "./jpeg_color.js";
+import { plainYccSampling, yccToRgba } from "./jpeg_color.js";
 import { loadSampleImage } from "./image.js";
 
 test("YCbCr to RGB with libjpeg's fixed-point rounding, worked by hand", () => {
@@ -14,14 +14,15 @@ test("YCbCr to RGB with libjpeg's fixed-point rounding, worked by hand", () => {
   assert.deepEqual(Array.from(rgba), [0, 131, 228, 255, 128, 128, 128, 255, 254, 0, 0, 255]);
 });
 
-test("isPlainYcc: a three-component frame without an Adobe marker; not grayscale or Adobe-marked files", () => {
+test("plainYccSampling: the factors of a three-component frame without an Adobe marker; null for grayscale or Adobe-marked files", () => {
   const segment = (marker: number, body: number[]): number[] => [0xff, marker, (body.length + 2) >> 8, (body.length + 2) & 0xff, ...body];
-  const sof = (nf: number): number[] => segment(0xc0, [8, 0, 1, 0, 1, nf, ...Array<number>(3 * nf).fill(0)]);
+  // Component i has id i + 1, sampling byte 0x22 for luma and 0x11 for chroma, table 0.
+  const sof = (nf: number): number[] => segment(0xc0, [8, 0, 1, 0, 1, nf, ...Array.from({ length: nf }, (_, i) => [i + 1, i === 0 ? 0x22 : 0x11, 0]).flat()]);
   const jpegOf = (...segments: number[][]): Uint8Array => Uint8Array.from([0xff, 0xd8, ...segments.flat(), 0xff, 0xda, 0, 2]);
   const jfif = segment(0xe0, [0x4a, 0x46, 0x49, 0x46, 0]);
-  assert.equal(isPlainYcc(jpegOf(jfif, sof(3))), true);
-  assert.equal(isPlainYcc(jpegOf(jfif, sof(1))), false);
-  assert.equal(isPlainYcc(jpegOf(segment(0xee, [0x41, 0x64, 0x6f, 0x62, 0x65, 0, 100, 0, 0, 0, 0, 1]), sof(3))), false);
+  assert.deepEqual(plainYccSampling(jpegOf(jfif, sof(3))), [{ h: 2, v: 2 }, { h: 1, v: 1 }, { h: 1, v: 1 }]);
+  assert.equal(plainYccSampling(jpegOf(jfif, sof(1))), null);
+  assert.equal(plainYccSampling(jpegOf(segment(0xee, [0x41, 0x64, 0x6f, 0x62, 0x65, 0, 100, 0, 0, 0, 0, 1]), sof(3))), null);
 });
 
 test("the sample images decode without jpeg-js' truncation bias: per-channel means within 0.2 of PIL's", () => {

@@ -4,6 +4,8 @@
  * floating point and truncates when storing the bytes, leaving its pixels about half a level darker.
  */
 
+import type { ComponentSampling } from "./jpeg_upsample.js";
+
 const SCALEBITS = 16;
 const ONE_HALF = 1 << (SCALEBITS - 1);
 const fix = (x: number): number => Math.floor(x * (1 << SCALEBITS) + 0.5);
@@ -25,23 +27,31 @@ export function yccToRgba(ycc: Uint8Array, n: number): Uint8Array {
 }
 
 /**
- * Whether a JPEG's three components are YCbCr that the decoder would convert by default: a frame of
- * three components and no Adobe APP14 marker (whose transform flag jpeg-js obeys on its own, and
- * which marks RGB or YCCK files). Reads the markers up to the first scan.
+ * The sampling factors of a JPEG's three components when they are YCbCr that the decoder would
+ * convert by default: a frame of three components and no Adobe APP14 marker (whose transform flag
+ * jpeg-js obeys on its own, and which marks RGB or YCCK files); null otherwise. Reads the markers up
+ * to the first scan.
  */
-export function isPlainYcc(bytes: Uint8Array): boolean {
-  let components: number | null = null;
+export function plainYccSampling(bytes: Uint8Array): ComponentSampling[] | null {
+  let sampling: ComponentSampling[] | null = null;
   let p = 2;
   while (p + 4 <= bytes.length) {
-    if (bytes[p] !== 0xff) return false;
+    if (bytes[p] !== 0xff) return null;
     const marker = bytes[p + 1];
     if (marker === 0xff) { p++; continue; }
     if (marker === 0xda || marker === 0xd9) break;
     const length = (bytes[p + 2] << 8) | bytes[p + 3];
-    if (marker === 0xee && String.fromCharCode(...bytes.subarray(p + 4, p + 9)) === "Adobe") return false;
+    if (marker === 0xee && String.fromCharCode(...bytes.subarray(p + 4, p + 9)) === "Adobe") return null;
     const isFrame = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
-    if (isFrame && p + 9 < bytes.length) components = bytes[p + 9];
+    if (isFrame && p + 9 < bytes.length) {
+      const n = bytes[p + 9];
+      sampling = [];
+      for (let i = 0; i < n && p + 11 + 3 * i < bytes.length; i++) {
+        const hv = bytes[p + 11 + 3 * i];
+        sampling.push({ h: hv >> 4, v: hv & 15 });
+      }
+    }
     p += 2 + length;
   }
-  return components === 3;
+  return sampling?.length === 3 ? sampling : null;
 }
