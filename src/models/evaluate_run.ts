@@ -1,5 +1,5 @@
 /** An evaluation as callbacks hear it (Keras' test hooks): evaluate's own, and fit's validation after each epoch. */
-import type { Callback, CallbackList, CallbackModel } from "./callbacks/callback.js";
+import type { Callback, CallbackList, CallbackModel, CallbackParams } from "./callbacks/callback.js";
 import { configureCallbacks } from "./callbacks/configure.js";
 import type { Logs, StepHooks } from "./training.js";
 
@@ -22,7 +22,7 @@ export async function withTestHooks(list: CallbackList, run: (hooks: StepHooks) 
 
 /** evaluate's run, heard by the user's callbacks and (unless verbose is 0) the progress bar over `steps` batches. */
 export function evaluateWithCallbacks(
-  model: CallbackModel, callbacks: readonly Callback[] | undefined, verbose: 0 | 1 | 2, steps: number | null,
+  model: CallbackModel, callbacks: readonly Callback[] | undefined, verbose: CallbackParams["verbose"], steps: number | null,
   run: (hooks: StepHooks) => Promise<Logs>,
 ): Promise<Logs> {
   const { list } = configureCallbacks(callbacks, { addProgbar: verbose !== 0, model, params: { verbose, epochs: 1, steps } });

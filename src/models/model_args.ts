@@ -134,9 +134,12 @@ export function checkOptions(op: string, args: unknown, known: Readonly<Record<s
   checkKeys(op, args, Object.keys(known));
 }
 
-/** Keras' verbose argument: "auto" (the default) means 1. */
-export function verbosity(v: 0 | 1 | 2 | "auto" | undefined): 0 | 1 | 2 {
-  return v === undefined || v === "auto" ? 1 : v;
+/**
+ * Keras' verbose argument as callbacks' params hold it: the value given, "auto" by default (Keras'
+ * CallbackList passes it on unchanged; only ProgbarLogger turns "auto" into 1).
+ */
+export function verbosity(v: 0 | 1 | 2 | "auto" | undefined): 0 | 1 | 2 | "auto" {
+  return v ?? "auto";
 }
 
 /** A positive whole number of batches (stepsPerEpoch, validationSteps, steps). */

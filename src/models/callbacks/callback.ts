@@ -31,7 +31,8 @@ export interface CallbackModel {
 
 /** What fit / evaluate / predict tell callbacks (and History.params), with Keras' keys. */
 export interface CallbackParams {
-  verbose: 0 | 1 | 2;
+  /** The verbose argument as given ("auto" unless one was), as Keras' CallbackList keeps it; ProgbarLogger reads "auto" as 1. */
+  verbose: 0 | 1 | 2 | "auto";
   epochs: number;
   /** Steps (batches) per epoch; null when unknown (the progress bar learns it after one epoch). */
   steps: number | null;

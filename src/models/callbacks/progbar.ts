@@ -260,7 +260,8 @@ export class ProgbarLogger extends Callback {
 
   override setParams(params: CallbackParams): void {
     super.setParams(params);
-    this.verbose = params.verbose;
+    // Keras' ProgbarLogger.set_params: `if verbose == "auto": verbose = 1`.
+    this.verbose = params.verbose === "auto" ? 1 : params.verbose;
     this.epochs = params.epochs;
     this.target = params.steps;
   }
