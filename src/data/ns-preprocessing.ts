@@ -2,7 +2,7 @@
  * `tf.preprocessing`: scikit-learn's StandardScaler and MinMaxScaler, and Keras' keras.preprocessing
  * (its dataset builders and the image and sequence helpers, also found in tf.utils).
  */
-export { StandardScaler, MinMaxScaler, type ScalerInput } from "./scalers.js";
+export { StandardScaler, MinMaxScaler, type ScalerInput, type ScalerStat, type ScalerMean } from "./scalers.js";
 export { imageDatasetFromDirectory } from "./image_dataset.js";
 export { textDatasetFromDirectory } from "./text_dataset.js";
 export { timeseriesDatasetFromArray } from "./timeseries_dataset.js";
