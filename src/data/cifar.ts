@@ -42,15 +42,21 @@ export function readCifarBinary(source: string | Uint8Array, opts: CifarReadOpti
   for (let i = 0; i < n; i++) {
     const base = i * rec;
     labels[i] = bytes[base + labelAt];
-    const px = base + labelBytes;
-    const o = i * 3 * PIXELS;
-    for (let p = 0; p < PIXELS; p++) {
-      images[o + 3 * p] = bytes[px + p];
-      images[o + 3 * p + 1] = bytes[px + PIXELS + p];
-      images[o + 3 * p + 2] = bytes[px + 2 * PIXELS + p];
-    }
+    planarToChannelsLast(bytes, base + labelBytes, images, i * 3 * PIXELS);
   }
   return { images: makeTensor(images, [n, 32, 32, 3], "uint8"), labels: makeTensor(labels, [n, 1], "uint8") };
+}
+
+/**
+ * Copies one image stored as CIFAR stores it (1024 red, 1024 green, 1024 blue bytes, each plane
+ * 32 rows of 32) from `src` at `from` into `dst` at `to` as [32, 32, 3], channels last as Keras returns it.
+ */
+export function planarToChannelsLast(src: Uint8Array, from: number, dst: Uint8Array, to: number): void {
+  for (let p = 0; p < PIXELS; p++) {
+    dst[to + 3 * p] = src[from + p];
+    dst[to + 3 * p + 1] = src[from + PIXELS + p];
+    dst[to + 3 * p + 2] = src[from + 2 * PIXELS + p];
+  }
 }
 
 /** Encodes images uint8 [n,32,32,3] and labels as CIFAR binary records (the inverse of readCifarBinary). */

@@ -1,8 +1,10 @@
 /**
  * A restricted reader of Python pickles (protocols 0-5), for numpy object arrays whose items are
  * lists of integers or 1-D integer arrays, as Keras' imdb.npz and reuters.npz store their
- * sequences. Only the objects numpy writes there are built (ndarray, dtype, _codecs.encode): any
- * other global is refused, so a pickle can never run code here, unlike Python's own loader.
+ * sequences, and for dicts of numpy arrays and lists, as CIFAR's Python-version batches hold them.
+ * Only the objects numpy writes there are built (ndarray, dtype, _codecs.encode): any other global
+ * is refused, so a pickle can never run code here, unlike Python's own loader. Python 2 strings
+ * come back as bytes, as Python 3 loads them with `encoding="bytes"` (Keras' CIFAR loader does).
  */
 
 /** A numpy array rebuilt from its pickled state: its items (objects) or raw bytes (numbers). */
@@ -11,6 +13,24 @@ export class PickledArray {
   dtype: PickledDType | null = null;
   items: unknown[] | null = null;
   raw: Uint8Array | null = null;
+  /** The raw bytes are in Fortran (column-major) order. */
+  fortran = false;
+}
+
+/** A Python dict, its keys kept as pickled: str, bytes (Python 2 strings) or numbers. */
+export class PickledDict {
+  readonly entries = new Map<unknown, unknown>();
+
+  /** The value of the key whose text (bytes decoded as UTF-8, as Keras decodes CIFAR's keys) is `name`. */
+  get(name: string): unknown {
+    for (const [k, v] of this.entries) if (keyText(k) === name) return v;
+    return undefined;
+  }
+
+  /** The keys as text, for messages. */
+  keyNames(): string[] {
+    return [...this.entries.keys()].map(keyText);
+  }
 }
 
 /** numpy.dtype("i8") and the byte order its state sets. */
@@ -35,15 +55,27 @@ function fail(where: string, msg: string): never {
 }
 
 function latin1Bytes(s: string): Uint8Array {
-  return Uint8Array.from(s, (c) => c.charCodeAt(0) & 0xff);
+  // A loop, not Uint8Array.from(s, fn): a CIFAR batch's pixels arrive as a 30-million-character string.
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i) & 0xff;
+  return out;
+}
+
+/** A str, or a Python 2 string (bytes), as text. */
+export function textOf(v: unknown): string {
+  return v instanceof Uint8Array ? new TextDecoder("utf-8").decode(v) : String(v);
+}
+
+function keyText(k: unknown): string {
+  return typeof k === "string" || k instanceof Uint8Array ? textOf(k) : String(k);
 }
 
 function call(where: string, fn: unknown, args: unknown): unknown {
   if (!(fn instanceof Global) || !Array.isArray(args)) fail(where, "the pickle calls something other than a known global");
   const key = `${fn.module}.${fn.name}`;
   if (key.endsWith("._reconstruct")) return new PickledArray();
-  if (key === "numpy.dtype") return new PickledDType(String(args[0]));
-  if (key === "_codecs.encode") return latin1Bytes(String(args[0]));
+  if (key === "numpy.dtype") return new PickledDType(textOf(args[0]));
+  if (key === "_codecs.encode") return latin1Bytes(textOf(args[0]));
   if (key.endsWith("._frombuffer")) {
     // Protocol 5's form of a numeric array: _frombuffer(bytes, dtype, shape, order).
     const [buf, dtype, shape, order] = args as [unknown, unknown, unknown, unknown];
@@ -57,20 +89,22 @@ function call(where: string, fn: unknown, args: unknown): unknown {
 
 function build(where: string, obj: unknown, state: unknown): void {
   if (obj instanceof PickledDType) {
-    if (Array.isArray(state) && typeof state[1] === "string") obj.order = state[1];
+    if (Array.isArray(state) && (typeof state[1] === "string" || state[1] instanceof Uint8Array)) obj.order = textOf(state[1]);
     return;
   }
   if (!(obj instanceof PickledArray) || !Array.isArray(state) || state.length < 5) fail(where, "the pickle sets the state of an object that is not a numpy array");
-  const [, shape, dtype, , data] = state as [unknown, unknown, unknown, unknown, unknown];
-  obj.shape = (shape as unknown[]).map(Number);
-  obj.dtype = dtype as PickledDType;
+  const [, shape, dtype, fortran, data] = state as [unknown, unknown, unknown, unknown, unknown];
+  if (!Array.isArray(shape) || !(dtype instanceof PickledDType)) fail(where, "a numpy array's pickled state has no shape and dtype");
+  obj.shape = shape.map(Number);
+  obj.dtype = dtype;
+  obj.fortran = fortran === true || fortran === 1;
   if (Array.isArray(data)) obj.items = data;
   else if (data instanceof Uint8Array) obj.raw = data;
   else if (typeof data === "string") obj.raw = latin1Bytes(data);
   else fail(where, "a numpy array's pickled data is neither a list nor bytes");
 }
 
-/** Reads one pickled object (lists, tuples, ints, strings, bytes, numpy arrays and dtypes). */
+/** Reads one pickled object (dicts, lists, tuples, ints, floats, strings, bytes, numpy arrays and dtypes). */
 export function readPickle(bytes: Uint8Array, where: string): unknown {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const stack: unknown[] = [];
@@ -81,6 +115,7 @@ export function readPickle(bytes: Uint8Array, where: string): unknown {
   const u8 = (): number => { need(1); return bytes[p++]; };
   const u16 = (): number => { need(2); const v = view.getUint16(p, true); p += 2; return v; };
   const u32 = (): number => { need(4); const v = view.getUint32(p, true); p += 4; return v; };
+  const u64 = (): number => { need(8); const v = view.getBigUint64(p, true); p += 8; if (v > BigInt(bytes.length)) fail(where, "the pickle is truncated"); return Number(v); };
   const take = (n: number): Uint8Array => { need(n); const v = bytes.subarray(p, p + n); p += n; return v; };
   const line = (): string => {
     const end = bytes.indexOf(0x0a, p);
@@ -140,24 +175,52 @@ export function readPickle(bytes: Uint8Array, where: string): unknown {
       case 0x87: { const c = pop(); const b = pop(); const a = pop(); stack.push([a, b, c]); break; } // TUPLE3
       case 0x61: { const v = pop(); (top() as unknown[]).push(v); break; } // APPEND
       case 0x65: { const items = popMark(); (top() as unknown[]).push(...items); break; } // APPENDS
-      case 0x55: stack.push(new TextDecoder("latin1").decode(take(u8()))); break; // SHORT_BINSTRING (Python 2 str)
-      case 0x54: stack.push(new TextDecoder("latin1").decode(take(u32()))); break; // BINSTRING
+      case 0x55: stack.push(take(u8()).slice()); break; // SHORT_BINSTRING (Python 2 str: bytes)
+      case 0x54: stack.push(take(u32()).slice()); break; // BINSTRING
       case 0x43: stack.push(take(u8()).slice()); break; // SHORT_BINBYTES
       case 0x42: stack.push(take(u32()).slice()); break; // BINBYTES
-      case 0x96: { need(8); const n = Number(view.getBigUint64(p, true)); p += 8; stack.push(take(n).slice()); break; } // BYTEARRAY8
+      case 0x8e: stack.push(take(u64()).slice()); break; // BINBYTES8
+      case 0x96: stack.push(take(u64()).slice()); break; // BYTEARRAY8
       case 0x8c: stack.push(text.decode(take(u8()))); break; // SHORT_BINUNICODE
       case 0x58: stack.push(text.decode(take(u32()))); break; // BINUNICODE
+      case 0x8d: stack.push(text.decode(take(u64()))); break; // BINUNICODE8
+      case 0x7d: stack.push(new PickledDict()); break; // EMPTY_DICT
+      case 0x64: { const d = new PickledDict(); setItems(where, d, popMark()); stack.push(d); break; } // DICT
+      case 0x73: { const v = pop(); const k = pop(); setItems(where, top(), [k, v]); break; } // SETITEM
+      case 0x75: { const items = popMark(); setItems(where, top(), items); break; } // SETITEMS
+      case 0x30: pop(); break; // POP
+      case 0x31: popMark(); break; // POP_MARK
+      case 0x32: stack.push(top()); break; // DUP
       case 0x52: { const args = pop(); const fn = pop(); stack.push(call(where, fn, args)); break; } // REDUCE
       case 0x62: { const state = pop(); build(where, top(), state); break; } // BUILD
       default:
-        fail(where, `the pickle uses opcode 0x${op.toString(16)} at byte ${p - 1}, which this reader (numpy object arrays of integer lists) does not handle`);
+        fail(where, `the pickle uses opcode 0x${op.toString(16)} at byte ${p - 1}, which this reader (numpy arrays, dicts, lists and plain values) does not handle`);
     }
   }
 
   function pushGlobal(module: string, name: string): void {
-    if (!ALLOWED.has(`${module}.${name}`)) fail(where, `the pickle names ${module}.${name}; only numpy arrays of integer lists are read (nothing else is built from a pickle)`);
+    if (!ALLOWED.has(`${module}.${name}`)) fail(where, `the pickle names ${module}.${name}; only numpy arrays of integer lists are read, and dicts of numpy arrays and lists (CIFAR's batches): nothing else is built from a pickle`);
     stack.push(new Global(module, name));
   }
+}
+
+function setItems(where: string, target: unknown, flat: unknown[]): void {
+  if (!(target instanceof PickledDict)) fail(where, "the pickle sets items of an object that is not a dict");
+  if (flat.length % 2 !== 0) fail(where, "the pickle gives a dict a key without a value");
+  for (let i = 0; i < flat.length; i += 2) {
+    const k = flat[i];
+    // Python refuses unhashable keys; a list or dict key here means a damaged pickle.
+    if (typeof k === "object" && k !== null && !(k instanceof Uint8Array)) fail(where, "the pickle gives a dict a key that is not a string, bytes or number");
+    target.entries.set(k instanceof Uint8Array ? keyOfBytes(target, k) : k, flat[i + 1]);
+  }
+}
+
+/** Two equal byte strings are one key, as in Python; Map compares Uint8Arrays by identity. */
+function keyOfBytes(d: PickledDict, k: Uint8Array): Uint8Array {
+  for (const existing of d.entries.keys()) {
+    if (existing instanceof Uint8Array && existing.length === k.length && existing.every((b, i) => b === k[i])) return existing;
+  }
+  return k;
 }
 
 /** The integers of one item of an object array: a list of ints, or a 1-D numpy integer array. */
