@@ -4,17 +4,13 @@
  * downloading (checksum verified, atomic) only when none is found.
  */
 import { join } from "node:path";
-import { rmSync } from "node:fs";
 import { Tensor, makeTensor } from "../tensor/tensor.js";
 import { readIdx } from "./idx.js";
 import { readNpz } from "./npy.js";
-import { readCifarBinary } from "./cifar.js";
 import { readTar } from "./tar.js";
-import { readBytes } from "./bytes.js";
 import { NumpyRandomState } from "./mt19937.js";
 import { takeRows, sliceRows } from "./rows.js";
-import { locate, type DatasetOptions, type DatasetSpec } from "./locate.js";
-import { writeBytesAtomicallySync } from "../io/atomic_write.js";
+import { locate, locateFirst, originBase, type DatasetOptions, type DatasetSpec } from "./locate.js";
 import { downloadFile } from "./download.js";
 import { valueText } from "../tensor/value_text.js";
 
@@ -24,11 +20,6 @@ export type { DatasetOptions } from "./locate.js";
 export type LoadDataResult = [[Tensor, Tensor], [Tensor, Tensor]];
 
 const KERAS_ORIGIN = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/";
-
-function originOf(origin: string | undefined, fallback: string): string {
-  if (!origin) return fallback;
-  return origin.endsWith("/") ? origin : `${origin}/`;
-}
 
 function checkPair(where: string, x: Tensor, y: Tensor, path: string): void {
   if (x.shape[0] !== y.shape[0]) {
@@ -68,7 +59,7 @@ export const fashionMnist = {
     const where = "datasets.fashionMnist.loadData";
     const spec = idxSpec(where, "fashion-mnist", ["/usr/share/datasets/fashion-mnist"], "fashion-mnist",
       async (dir, origin) => {
-        const base = originOf(origin, KERAS_ORIGIN);
+        const base = originBase(origin, KERAS_ORIGIN);
         for (const f of FASHION_FILES) await downloadFile(base + f, join(dir, f), { sha256: FASHION_SHA256[f] });
       },
       `put the four files ${FASHION_FILES.join(", ")} (gzipped or not) in ${join("$LAMINA_DATASETS or ~/.lamina/datasets", "fashion-mnist")}; on Debian/Ubuntu: sudo apt install dataset-fashion-mnist; or download them from ${KERAS_ORIGIN}`);
@@ -91,26 +82,14 @@ export const mnist = {
     const howTo = `put Keras' mnist.npz in $LAMINA_DATASETS or ~/.lamina/datasets (get it from ${KERAS_ORIGIN}mnist.npz, SHA-256 ${MNIST_SHA256}), or the four IDX files (train-images-idx3-ubyte.gz, ...) in its mnist/ folder`;
     const npz: DatasetSpec = {
       where, subdir: "", files: [{ names: ["mnist.npz"] }], systemDirs: [], inKerasCache: true, howTo,
-      download: async (dir, origin) => { await downloadFile(`${originOf(origin, KERAS_ORIGIN)}mnist.npz`, join(dir, "mnist.npz"), { sha256: MNIST_SHA256 }); },
+      download: async (dir, origin) => { await downloadFile(`${originBase(origin, KERAS_ORIGIN)}mnist.npz`, join(dir, "mnist.npz"), { sha256: MNIST_SHA256 }); },
     };
     const idx = idxSpec(where, "mnist", ["/usr/share/datasets/mnist"], undefined, undefined, howTo);
-    const local = { ...opts, download: false, searchDirs: [] };
-    const errors: string[] = [];
-    // The first two look on disk only; their "download: disabled" is this order, not the user's choice.
-    for (const [attempt, localOnly] of [
-      [async () => readMnistNpz(where, (await locate(npz, local))[0]), true],
-      [async () => readIdxSet(where, await locate(idx, { ...opts, download: false })), true],
-      [async () => readMnistNpz(where, (await locate(npz, { ...opts, searchDirs: [] }))[0]), false],
-    ] as const) {
-      try {
-        return await attempt();
-      } catch (e) {
-        const msg = (e as Error).message;
-        if (!msg.includes("were not found")) throw e;
-        errors.push(...msg.split("\n").filter((l) => l.startsWith("  - ") && !(localOnly && l.startsWith("  - download: disabled"))));
-      }
-    }
-    throw new Error(`${where}: the data set files were not found. Tried, in order:\n${[...new Set(errors)].join("\n")}\nTo fix: ${howTo}`);
+    return locateFirst(where, howTo, [
+      { localOnly: true, run: async () => readMnistNpz(where, (await locate(npz, { ...opts, download: false, searchDirs: [] }))[0]) },
+      { localOnly: true, run: async () => readIdxSet(where, await locate(idx, { ...opts, download: false })) },
+      { localOnly: false, run: async () => readMnistNpz(where, (await locate(npz, { ...opts, searchDirs: [] }))[0]) },
+    ]);
   },
 };
 
@@ -125,76 +104,7 @@ function readMnistNpz(where: string, path: string): LoadDataResult {
 }
 
 // ---------------------------------------------------------------- CIFAR ---------------------------
-const TORONTO = "https://www.cs.toronto.edu/~kriz/";
-
-async function fetchCifarBinary(dir: string, origin: string | undefined, archive: string, md5: string, members: string[], inner: string): Promise<void> {
-  const tgz = join(dir, "..", archive);
-  await downloadFile(originOf(origin, TORONTO) + archive, tgz, { md5 });
-  try {
-    const entries = readTar(readBytes(tgz, "datasets"));
-    for (const m of members) {
-      const e = entries.find((x) => x.type === "file" && x.name.replace(/^\.\//, "") === `${inner}/${m}`);
-      if (!e) throw new Error(`${archive} has no member ${inner}/${m}`);
-      writeBytesAtomicallySync(join(dir, m), e.data);
-    }
-  } finally {
-    rmSync(tgz, { force: true });
-  }
-}
-
-const CIFAR10_FILES = ["data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin", "data_batch_5.bin", "test_batch.bin"];
-
-function concatBatches(parts: { images: Tensor; labels: Tensor }[]): [Tensor, Tensor] {
-  const n = parts.reduce((a, p) => a + p.images.shape[0], 0);
-  const img = new Uint8Array(n * 3072), lab = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    img.set(p.images.dataSync() as Uint8Array, o * 3072);
-    lab.set(p.labels.dataSync() as Uint8Array, o);
-    o += p.images.shape[0];
-  }
-  return [makeTensor(img, [n, 32, 32, 3], "uint8"), makeTensor(lab, [n, 1], "uint8")];
-}
-
-/**
- * CIFAR-10 from its *binary* version (`cifar-10-batches-bin/`: data_batch_1.bin ... data_batch_5.bin,
- * test_batch.bin): uint8 images [50000, 32, 32, 3] / [10000, 32, 32, 3], uint8 labels [50000, 1].
- * Keras downloads the Python (pickle) version, which lamina does not read; lamina downloads the
- * binary archive from the same site (MD5 c32a1d4ab5d03f1284b67883e8d87530) and extracts it.
- */
-export const cifar10 = {
-  classNames: ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"] as const,
-  async loadData(opts: DatasetOptions = {}): Promise<LoadDataResult> {
-    const where = "datasets.cifar10.loadData";
-    const paths = await locate({
-      where, subdir: "cifar-10-batches-bin", systemDirs: ["/usr/share/datasets/cifar-10-batches-bin", "/usr/share/datasets/cifar10"],
-      files: CIFAR10_FILES.map((f) => ({ names: [f, `${f}.gz`] })), inKerasCache: true,
-      download: (dir, origin) => fetchCifarBinary(dir, origin, "cifar-10-binary.tar.gz", "c32a1d4ab5d03f1284b67883e8d87530", CIFAR10_FILES, "cifar-10-batches-bin"),
-      howTo: `download the CIFAR-10 binary version ${TORONTO}cifar-10-binary.tar.gz and extract it into $LAMINA_DATASETS or ~/.lamina/datasets (giving cifar-10-batches-bin/data_batch_1.bin ... test_batch.bin); the Python version (cifar-10-batches-py) is not read`,
-    }, opts);
-    const batches = paths.map((p) => readCifarBinary(p));
-    const [xTr, yTr] = concatBatches(batches.slice(0, 5));
-    const [xTe, yTe] = concatBatches(batches.slice(5));
-    return [[xTr, yTr], [xTe, yTe]];
-  },
-};
-
-/** CIFAR-100 from its binary version (`cifar-100-binary/`: train.bin, test.bin); labels [n, 1]. */
-export const cifar100 = {
-  async loadData(opts: DatasetOptions & { labelMode?: "fine" | "coarse" } = {}): Promise<LoadDataResult> {
-    const where = "datasets.cifar100.loadData";
-    const labelMode = opts.labelMode ?? "fine";
-    if (labelMode !== "fine" && labelMode !== "coarse") throw new Error(`${where}: labelMode must be "fine" or "coarse", got ${valueText(labelMode)}`);
-    const paths = await locate({
-      where, subdir: "cifar-100-binary", systemDirs: ["/usr/share/datasets/cifar-100-binary"],
-      files: ["train.bin", "test.bin"].map((f) => ({ names: [f, `${f}.gz`] })), inKerasCache: true,
-      download: (dir, origin) => fetchCifarBinary(dir, origin, "cifar-100-binary.tar.gz", "03b5dce01913d631647c71ecec9e9cb8", ["train.bin", "test.bin"], "cifar-100-binary"),
-      howTo: `download the CIFAR-100 binary version ${TORONTO}cifar-100-binary.tar.gz and extract it into $LAMINA_DATASETS or ~/.lamina/datasets (giving cifar-100-binary/train.bin and test.bin)`,
-    }, opts);
-    const [tr, te] = paths.map((p) => readCifarBinary(p, { labelBytes: 2, labelMode }));
-    return [[tr.images, tr.labels], [te.images, te.labels]];
-  },
-};
+export { cifar10, cifar100 } from "./cifar_datasets.js";
 
 // ---------------------------------------------------------------- California housing -------------
 const CAL_KERAS_SHA256 = "1a2e3a52e0398de6463aebe6f4a8da34fb21fbb6b934cf88c3425e766f2a1a6f";
@@ -213,7 +123,7 @@ export const californiaHousing = {
     if (version !== "large" && version !== "small") throw new RangeError(`${where}: version must be "large" or "small", got ${valueText(version)}`);
     const [path] = await locate({
       where, subdir: "", files: [{ names: ["california_housing.npz"] }], systemDirs: [], inKerasCache: true,
-      download: async (dir, origin) => { await downloadFile(`${originOf(origin, KERAS_ORIGIN)}california_housing.npz`, join(dir, "california_housing.npz"), { sha256: CAL_KERAS_SHA256 }); },
+      download: async (dir, origin) => { await downloadFile(`${originBase(origin, KERAS_ORIGIN)}california_housing.npz`, join(dir, "california_housing.npz"), { sha256: CAL_KERAS_SHA256 }); },
       howTo: `put Keras' california_housing.npz (${KERAS_ORIGIN}california_housing.npz) in $LAMINA_DATASETS or ~/.lamina/datasets`,
     }, { ...opts, searchDirs: opts.searchDirs ?? [] });
     const a = readNpz(path);
@@ -285,7 +195,7 @@ export async function fetchCaliforniaHousing(opts: DatasetOptions = {}): Promise
   const where = "datasets.fetchCaliforniaHousing";
   const [path] = await locate({
     where, subdir: "", files: [{ names: ["cal_housing.tgz"] }], systemDirs: [],
-    download: async (dir, origin) => { await downloadFile(origin ? originOf(origin, "") + "cal_housing.tgz" : CAL_SKLEARN_URL, join(dir, "cal_housing.tgz"), { sha256: CAL_SKLEARN_SHA256 }); },
+    download: async (dir, origin) => { await downloadFile(origin ? originBase(origin, "") + "cal_housing.tgz" : CAL_SKLEARN_URL, join(dir, "cal_housing.tgz"), { sha256: CAL_SKLEARN_SHA256 }); },
     howTo: `put scikit-learn's cal_housing.tgz (${CAL_SKLEARN_URL}, SHA-256 ${CAL_SKLEARN_SHA256}) in $LAMINA_DATASETS or ~/.lamina/datasets`,
   }, { ...opts, searchDirs: opts.searchDirs ?? [] });
   return readCaliforniaHousingArchive(path);

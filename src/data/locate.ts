@@ -120,3 +120,35 @@ export async function locate(spec: DatasetSpec, opts: DatasetOptions = {}): Prom
 }
 
 export { downloadFile };
+
+/** One way of finding a data set: `run` locates and reads it; `localOnly` when it never downloads. */
+export interface LocateAttempt<T> {
+  run: () => Promise<T>;
+  localOnly: boolean;
+}
+
+/**
+ * Tries several layouts of one data set in order (e.g. Keras' file, then another format, then the
+ * download) and returns the first found; when none is, one error lists every place tried. An error
+ * other than "not found" (a damaged file) is thrown as it is.
+ */
+export async function locateFirst<T>(where: string, howTo: string, attempts: readonly LocateAttempt<T>[]): Promise<T> {
+  const tried: string[] = [];
+  for (const { run, localOnly } of attempts) {
+    try {
+      return await run();
+    } catch (e) {
+      const msg = (e as Error).message;
+      if (!msg.includes("were not found")) throw e;
+      // A local-only attempt's "download: disabled" is this order, not the user's choice.
+      tried.push(...msg.split("\n").filter((l) => l.startsWith("  - ") && !(localOnly && l.startsWith("  - download: disabled"))));
+    }
+  }
+  throw new Error(`${where}: the data set files were not found. Tried, in order:\n${[...new Set(tried)].join("\n")}\nTo fix: ${howTo}`);
+}
+
+/** A mirror's base URL ending in "/", or `fallback` when none is given. */
+export function originBase(origin: string | undefined, fallback: string): string {
+  if (!origin) return fallback;
+  return origin.endsWith("/") ? origin : `${origin}/`;
+}
