@@ -2,6 +2,7 @@
 import type { History } from "./callbacks/history.js";
 import type { CallbackModel, CallbackParams } from "./callbacks/callback.js";
 import { configureCallbacks } from "./callbacks/configure.js";
+import { TerminateOnNaN } from "./callbacks/terminate_on_nan.js";
 import type { CompiledState, Logs, TestRunner } from "./training.js";
 import { initialEpochOf } from "./model_args.js";
 import { trainedWeights } from "./builtin_steps.js";
@@ -48,7 +49,9 @@ export async function runEpochs(model: Model, plan: EpochPlan): Promise<History>
   let lastLogs: Logs = {};
   try {
     await list.onTrainBegin({});
-    let divergenceReported = false;
+    // lamina's own divergence warning (Keras has none) stays silent beside a TerminateOnNaN, whose
+    // "Batch N: Invalid loss, terminating training" is all Keras prints then.
+    let divergenceReported = list.callbacks.some((c) => c instanceof TerminateOnNaN);
     const initialEpoch = model.resumeEpoch ?? initialEpochOf(args.initialEpoch);
     model.resumeEpoch = null;
     // As Keras 3.5's fit, stopTraining is read only after a batch and after onEpochEnd: set in

@@ -58,6 +58,28 @@ test("a loss that becomes NaN during fit is reported once, with the epoch, the b
   assert.deepEqual(quiet.filter((w) => w.includes("diverged")), []);
 });
 
+test("with TerminateOnNaN the loss turning NaN is reported by that callback alone, as Keras prints only its line", async () => {
+  // Keras 3.5 (callbacks/terminate_on_nan.py): on_batch_end prints
+  // f"Batch {batch}: Invalid loss, terminating training" and sets stop_training; fit adds nothing.
+  const m = regressor(1e30);
+  const x = tf.constant(clean()), y = tf.ones([4, 2]);
+  let out = "";
+  tf.callbacks.setOutputWriter({ write: (s) => { out += s; }, isTTY: false });
+  let history: tf.callbacks.History | null = null;
+  let warnings: string[];
+  try {
+    warnings = await warningsDuring(async () => {
+      history = await m.fit(x, y, { epochs: 3, batchSize: 2, verbose: 0, shuffle: false, callbacks: [tf.callbacks.TerminateOnNaN()] });
+    });
+  } finally {
+    tf.callbacks.setOutputWriter(null);
+  }
+  assert.deepEqual(warnings.filter((w) => w.includes("diverged")), []);
+  assert.match(out, /^Batch \d+: Invalid loss, terminating training\n$/);
+  // Stopped after that batch: the epoch ends (Keras' on_epoch_end still runs), no further epoch.
+  assert.equal(history!.epoch.length, 1);
+});
+
 test("sparse labels outside [0, classes) or fractional are refused before any step, naming the call", async () => {
   const m = new models.Sequential([layers.Input({ shape: [3] }), layers.Dense(3, { activation: "softmax" })]);
   m.compile({ loss: "sparse_categorical_crossentropy", optimizer: "sgd" });
