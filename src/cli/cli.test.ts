@@ -118,8 +118,8 @@ test("lamina train: a dataset that is absent says where it was looked for and ho
     const r = await withEnv({ LAMINA_DATASETS: empty, HOME: empty, KERAS_HOME: empty, LAMINA_OFFLINE: "1" }, () => lamina("train", "--model", "cifar_cnn", "--dataset", "cifar100"));
     assert.equal(r.code, 2);
     assert.match(r.err, /^lamina train: dataset cifar100 is not available on this machine\./);
-    assert.match(r.err, /Tried, in order:\n {2}- .*cifar-100-binary/);
-    assert.match(r.err, /To fix: download the CIFAR-100 binary version/);
+    assert.match(r.err, /Tried, in order:\n {2}- .*cifar-100-python: no such folder\n[\s\S]*cifar-100-binary: no such folder/);
+    assert.match(r.err, /To fix: download Keras' file https:\/\/www\.cs\.toronto\.edu\/~kriz\/cifar-100-python\.tar\.gz/);
   } finally {
     rmSync(empty, { recursive: true, force: true });
   }
