@@ -1,6 +1,7 @@
 import { checkKeys } from "../nn/common.js";
 import { type DeserializeOptions, modelFromConfig, serializeLayer } from "../io/serialization.js";
 import { Model } from "./model.js";
+import type { SymbolicTensor } from "../layers/symbolic.js";
 import { valueText } from "../tensor/value_text.js";
 
 export interface CloneModelOptions {
@@ -22,5 +23,18 @@ export function cloneModel(model: Model, options: CloneModelOptions = {}): Model
   checkKeys("cloneModel", options, ["customObjects", "safeMode"]);
   const config = serializeLayer(model);
   delete config.compile_config;
-  return modelFromConfig(JSON.parse(JSON.stringify(config)) as Record<string, unknown>, { ...options, compile: false });
+  const clone = modelFromConfig(JSON.parse(JSON.stringify(config)) as Record<string, unknown>, { ...options, compile: false });
+  return withStructureOf(model, clone);
+}
+
+/**
+ * Keras' _clone_functional_model makes its inputs with the structure of `model.input` and runs the
+ * graph into that of `model.output`, so a model built with `inputs: [x]` clones into one whose
+ * `input` is a list of one too; the config (as a saved file) keeps no such structure.
+ */
+function withStructureOf(model: Model, clone: Model): Model {
+  if (clone.constructor !== Model || !clone.isFunctional) return clone;
+  if (clone.inputsGivenAsList === model.inputsGivenAsList && clone.outputsGivenAsList === model.outputsGivenAsList) return clone;
+  const pick = (listed: boolean, ts: SymbolicTensor[]): SymbolicTensor | SymbolicTensor[] => (listed ? ts : ts[0]);
+  return new Model({ inputs: pick(model.inputsGivenAsList, clone.inputs), outputs: pick(model.outputsGivenAsList, clone.outputs), name: clone.name, trainable: clone.trainable });
 }

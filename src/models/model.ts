@@ -135,16 +135,19 @@ export class Model extends Layer {
     return this.outputs.map((o) => o.sourceLayer.name);
   }
 
-  /** A functional model's own inputs (one tensor or the list), as Keras' Functional.input. */
+  /**
+   * A functional model's own inputs as its constructor was given them (Keras' Functional.input is
+   * `_inputs_struct`): `inputs: [x]` gives back a list of one, `inputs: x` the tensor.
+   */
   override get input(): SymbolicTensor | SymbolicTensor[] {
     if (!this.isFunctional) return super.input;
-    return this.inputs.length === 1 ? this.inputs[0] : [...this.inputs];
+    return this.inputsGivenAsList ? [...this.inputs] : this.inputs[0];
   }
 
-  /** A functional model's own outputs (one tensor or the list), as Keras' Functional.output. */
+  /** A functional model's own outputs as its constructor was given them (Keras' Functional.output is `_outputs_struct`). */
   override get output(): SymbolicTensor | SymbolicTensor[] {
     if (!this.isFunctional) return super.output;
-    return this.outputs.length === 1 ? this.outputs[0] : [...this.outputs];
+    return this.outputsGivenAsList ? [...this.outputs] : this.outputs[0];
   }
 
   /**
@@ -285,10 +288,15 @@ export class Model extends Layer {
     return this.foldPlanCache;
   }
 
+  /**
+   * Keras' Function.compute_output_spec keeps the structure of the model's outputs: a model built
+   * with `outputs: [y]` called on a symbolic tensor gives a list of one (called on data, its
+   * Functional.call unpacks the list: predict and apply give the tensor).
+   */
   override computeOutputShape(inputShape: LayerShape | LayerShape[]): LayerShape | LayerShape[] {
     if (!this.isFunctional) return super.computeOutputShape(inputShape);
     const shapes = this.outputs.map((o) => o.shape);
-    return shapes.length === 1 ? shapes[0] : shapes;
+    return this.outputsGivenAsList ? shapes : shapes[0];
   }
 
   /**

@@ -1,0 +1,81 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as tf from "../index.js";
+
+const { layers, models } = tf;
+
+// keras/src/ops/function.py (3.5): Function.__init__ keeps `_inputs_struct` / `_outputs_struct`
+// as given; functional.py: `input` returns `_inputs_struct`, `output` returns `_outputs_struct`,
+// while `inputs` / `outputs` are the flat lists.
+test("Keras 3.5 Functional.input/output return the structure the model was built with: a list of one stays a list", () => {
+  const x = layers.Input({ shape: [4] });
+  const y = layers.Dense(2).apply(x) as tf.layers.SymbolicTensor;
+  const listed = new models.Model({ inputs: [x], outputs: [y] });
+  assert.deepEqual(listed.input, [x]);
+  assert.deepEqual(listed.output, [y]);
+  assert.deepEqual(listed.inputs, [x]);
+  assert.deepEqual(listed.outputs, [y]);
+
+  const bare = new models.Model({ inputs: x, outputs: y });
+  assert.equal(bare.input, x);
+  assert.equal(bare.output, y);
+  assert.deepEqual(bare.inputs, [x]);
+
+  const mixed = new models.Model({ inputs: x, outputs: [y] });
+  assert.equal(mixed.input, x);
+  assert.deepEqual(mixed.output, [y]);
+  // Functional.input_shape / output_shape unwrap a list of one.
+  assert.deepEqual(listed.inputShape, [null, 4]);
+  assert.deepEqual(listed.outputShape, [null, 2]);
+});
+
+// functional.py: Functional.call returns `unpack_singleton(outputs)`, so called on data (and so
+// in predict, whose predict_step calls the model) a model built with `outputs: [y]` gives one array.
+test("Keras 3.5 Functional.call unpacks a list of one output: apply and predict give the tensor, not a list", () => {
+  const x = layers.Input({ shape: [4] });
+  const m = new models.Model({ inputs: [x], outputs: [layers.Dense(2).apply(x) as tf.layers.SymbolicTensor] });
+  const data = tf.ones([3, 4]);
+  const called = m.apply(data);
+  assert.ok(!Array.isArray(called));
+  assert.deepEqual((called as tf.Tensor).shape, [3, 2]);
+  const predicted = m.predict(data, { verbose: 0 });
+  assert.ok(!Array.isArray(predicted));
+  assert.deepEqual((predicted as tf.Tensor).shape, [3, 2]);
+  assert.ok(!Array.isArray(m.apply([data])));
+});
+
+// ops/function.py: Function.compute_output_spec (what a symbolic call runs) maps over
+// `_outputs_struct`, so a symbolic call keeps the list of one; compute_output_shape does too.
+test("Keras 3.5 Function.compute_output_spec keeps the outputs' structure: a symbolic call of a model built with outputs: [y] gives a list of one", () => {
+  const x = layers.Input({ shape: [4] });
+  const inner = new models.Model({ inputs: [x], outputs: [layers.Dense(2).apply(x) as tf.layers.SymbolicTensor], name: "inner" });
+  const z = layers.Input({ shape: [4] });
+  const out = inner.apply(z);
+  assert.ok(Array.isArray(out) && out.length === 1);
+  assert.deepEqual([...(out as tf.layers.SymbolicTensor[])[0].shape], [null, 2]);
+  assert.deepEqual(inner.computeOutputShape([null, 4]), [[null, 2]]);
+
+  const outer = new models.Model({ inputs: z, outputs: layers.Dense(1).apply((out as tf.layers.SymbolicTensor[])[0]) as tf.layers.SymbolicTensor });
+  assert.deepEqual((outer.predict(tf.ones([2, 4]), { verbose: 0 }) as tf.Tensor).shape, [2, 1]);
+  assert.match(outer.summary(() => {}), /inner \(Functional\)\s+│ \(None, 2\)/);
+
+  const x2 = layers.Input({ shape: [4] });
+  const single = new models.Model({ inputs: x2, outputs: layers.Dense(2).apply(x2) as tf.layers.SymbolicTensor });
+  assert.ok(!Array.isArray(single.apply(layers.Input({ shape: [4] }))));
+});
+
+// models/cloning.py: _clone_functional_model makes `input_tensors` with
+// tree.map_structure(..., model.input) and runs the graph into `_outputs_struct`, so the clone keeps
+// the structure; functional_from_config (loading) unwraps a list of one.
+test("Keras 3.5 clone_model keeps a list of one as the model's input/output structure; loading a saved config unwraps it", () => {
+  const x = layers.Input({ shape: [4] });
+  const m = new models.Model({ inputs: [x], outputs: [layers.Dense(2).apply(x) as tf.layers.SymbolicTensor], name: "listed" });
+  const clone = models.cloneModel(m);
+  assert.equal(clone.name, "listed");
+  assert.ok(Array.isArray(clone.input) && clone.input.length === 1);
+  assert.ok(Array.isArray(clone.output) && clone.output.length === 1);
+  assert.notEqual((clone.input as tf.layers.SymbolicTensor[])[0], x);
+  const fromConfig = models.modelFromJSON(m.toJSON()) as tf.models.Model;
+  assert.ok(!Array.isArray(fromConfig.input));
+  assert.ok(!Array.isArray(fromConfig.output));
+});
