@@ -53,6 +53,18 @@ function interpolate(stops: readonly (readonly [number, number, number])[], at: 
   return [0, 1, 2].map((c) => Math.round(255 * (a[c] + (b[c] - a[c]) * Math.min(1, Math.max(0, f))))) as [number, number, number];
 }
 
+/**
+ * Entry i of a matplotlib colormap made of one linear segment from `from` to `to` ("gray", "binary"),
+ * as bytes: its `_create_lookup_table` in the same float64 steps, then `to_rgba(bytes=True)`'s
+ * truncation of lut * 255, which makes some entries one below i (gray: 33 gives 32).
+ */
+function segmentByte(i: number, from: number, to: number): number {
+  if (i === 0) return Math.trunc(from * 255);
+  if (i === 255) return Math.trunc(to * 255);
+  const distance = (255 * (i * (1 / 255))) / 255;
+  return Math.trunc(Math.min(1, Math.max(0, distance * (to - from) + from)) * 255);
+}
+
 const tables = new Map<string, Uint8Array>();
 
 /** 256 RGB triples: entry i is the colour of the value i / 255 of the normalized range. */
@@ -62,8 +74,8 @@ export function colormapTable(name: Colormap | "blues"): Uint8Array {
   t = new Uint8Array(256 * 3);
   for (let i = 0; i < 256; i++) {
     let rgb: [number, number, number];
-    if (name === "gray") rgb = [i, i, i];
-    else if (name === "binary") rgb = [255 - i, 255 - i, 255 - i];
+    if (name === "gray") rgb = [0, 1, 2].map(() => segmentByte(i, 0, 1)) as [number, number, number];
+    else if (name === "binary") rgb = [0, 1, 2].map(() => segmentByte(i, 1, 0)) as [number, number, number];
     else if (name === "viridis") rgb = interpolate(VIRIDIS, VIRIDIS_AT, i / 255);
     else rgb = interpolate(BLUES, BLUES_AT, i / 255);
     t.set(rgb, 3 * i);

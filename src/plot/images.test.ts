@@ -4,6 +4,7 @@ import { makeTensor } from "../tensor/tensor.js";
 import { confusionCounts, confusionMatrix } from "./confusion.js";
 import { image, images } from "./images.js";
 import { decodePng, elements, near, pixel, texts } from "./testing.js";
+import type { Figure } from "./figure.js";
 
 const NAMES = ["t-shirt/top", "trouser", "pullover", "dress"];
 
@@ -152,4 +153,66 @@ test("plot.confusionMatrix: counts per (true, predicted) cell, normalization, cl
   assert.throws(() => confusionMatrix([0, -1], [0, 0]), /yTrue\[1\] is -1; class indices must be whole numbers ≥ 0/);
   assert.throws(() => confusionMatrix([0, 5], [0, 0], { classNames: ["a", "b"] }), /class 5 appears in the labels but classNames has only 2 names/);
   assert.throws(() => confusionMatrix([0], [0], { normalize: "rows" as "true" }), /normalize must be "true", "pred", "all" or a boolean/);
+});
+
+/** The colour at the centre of every pixel of the `index`-th drawn image (h × w), row by row, from the PNG. */
+async function drawnPixels(fig: Figure, h: number, w: number, index = 0): Promise<[number, number, number][]> {
+  const im = elements(fig.toSVG(), "image", 'class="img"')[index];
+  const png = decodePng(await fig.toPNG());
+  const out: [number, number, number][] = [];
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) out.push(pixel(png, +im.x + ((x + 0.5) * +im.width) / w, +im.y + ((y + 0.5) * +im.height) / h));
+  return out;
+}
+const grays = (...v: number[]): [number, number, number][] => v.map((g) => [g, g, g]);
+
+// Expected colours below are worked out by hand from matplotlib's rules (lib/matplotlib/colors.py):
+// Normalize x = (v - vmin) / (vmax - vmin) with vmin/vmax the image's min/max unless given,
+// Colormap index floor(256 x) clamped to 0..255, and the "gray" lookup table whose bytes are
+// trunc(255 * lut) (entry i is i except 24 entries one below, e.g. 33 -> 32).
+test("plot.image: a uint8 single-channel image is scaled from its own min to max, as matplotlib's imshow", async () => {
+  const u8 = (shape: number[]) => makeTensor(Uint8Array.from([50, 100, 150, 200]), shape, "uint8");
+  // min 50, max 200: 100 -> floor(256 * 50 / 150) = 85, 150 -> floor(256 * 100 / 150) = 170, 200 -> 255
+  for (const shape of [[2, 2], [2, 2, 1], [1, 2, 2, 1]]) {
+    assert.deepEqual(await drawnPixels(image(u8(shape), { cmap: "gray" }), 2, 2), grays(0, 85, 170, 255), `shape [${shape}]`);
+  }
+  const bar = texts(image(u8([2, 2]), { cmap: "gray" }).toSVG(), "colorbar-label");
+  assert.deepEqual([bar[0], bar[bar.length - 1]], ["50", "200"], "the colorbar spans 50..200");
+  // a fixed 0..255 scale is asked for with vmin/vmax: floor(256 v / 255) = v for v < 255
+  assert.deepEqual(await drawnPixels(image(u8([2, 2]), { cmap: "gray", vmin: 0, vmax: 255 }), 2, 2), grays(50, 100, 150, 200));
+  // matplotlib's gray table: entry 33 is 32, entry 66 is 65; below vmin the lowest colour, above vmax the highest
+  const lut = makeTensor(Uint8Array.from([33, 66, 0, 255]), [2, 2], "uint8");
+  assert.deepEqual(await drawnPixels(image(lut, { cmap: "gray", vmin: 0, vmax: 255 }), 2, 2), grays(32, 65, 0, 255));
+  assert.deepEqual(await drawnPixels(image(lut, { cmap: "gray", vmin: 40, vmax: 60 }), 2, 2), grays(0, 255, 0, 255));
+  // one value everywhere: vmin == vmax, Normalize gives 0, the lowest colour
+  assert.deepEqual(await drawnPixels(image(makeTensor(new Uint8Array(4).fill(9), [2, 2], "uint8"), { cmap: "gray" }), 2, 2), grays(0, 0, 0, 0));
+  // bool: False..True is 0..1
+  assert.deepEqual(await drawnPixels(image(makeTensor(Uint8Array.from([0, 1, 1, 0]), [2, 2], "bool"), { cmap: "gray" }), 2, 2), grays(0, 255, 255, 0));
+});
+
+test("plot.image: NaN and infinities are left out of the range and drawn as the white background", async () => {
+  const f = makeTensor(Float64Array.from([NaN, 0, 1, Infinity, 4, 2]), [2, 3], "float64");
+  // range 0..4 from the finite values: 1 -> floor(256 / 4) = 64, 2 -> 128, 4 -> 255
+  assert.deepEqual(await drawnPixels(image(f, { cmap: "gray" }), 2, 3), grays(255, 0, 64, 255, 255, 128));
+});
+
+test("plot.image: RGB(A) is clipped, not scaled: uint8 as it is, floats in [0, 1] written as trunc(255 v), alpha over white", async () => {
+  const rgb8 = makeTensor(Uint8Array.from([10, 20, 30, 200, 100, 0]), [1, 2, 3], "uint8");
+  assert.deepEqual(await drawnPixels(image(rgb8), 1, 2), [[10, 20, 30], [200, 100, 0]], "uint8 RGB is not stretched to its min..max");
+  const f = makeTensor(Float32Array.from([0.5, 1.5, -0.2, 0.25, 1, 0]), [1, 2, 3], "float32");
+  assert.deepEqual(await drawnPixels(image(f), 1, 2), [[127, 255, 0], [63, 255, 0]]);
+  const i32 = makeTensor(Int32Array.from([300, -5, 128, 0, 0, 255]), [1, 2, 3], "int32");
+  assert.deepEqual(await drawnPixels(image(i32), 1, 2), [[255, 0, 128], [0, 0, 255]], "integers clipped to 0..255");
+  const rgba = makeTensor(Uint8Array.from([200, 0, 0, 255, 200, 0, 0, 0]), [1, 2, 4], "uint8");
+  assert.deepEqual(await drawnPixels(image(rgba), 1, 2), [[200, 0, 0], [255, 255, 255]], "opaque as it is, transparent shows the background");
+  // lamina's extension: vmin/vmax on RGB stretch that range (matplotlib ignores them), e.g. floats in 0..255
+  const f255 = makeTensor(Float32Array.from([127.5, 255, 0, 300, 51, -1]), [1, 2, 3], "float32");
+  assert.deepEqual(await drawnPixels(image(f255, { vmin: 0, vmax: 255 }), 1, 2), [[128, 255, 0], [255, 51, 0]]);
+});
+
+test("plot.images: each image of the grid is normalized on its own (matplotlib's imshow per subplot)", async () => {
+  const x = makeTensor(Uint8Array.from([0, 10, 20, 30, 7, 7, 7, 7]), [2, 2, 2], "uint8");
+  const fig = images(x, { cellSize: 20 });
+  // binary (the grid's default) is 255 - gray: 10 -> floor(256 / 3) = 85 -> 170, 20 -> 170 -> 85
+  assert.deepEqual(await drawnPixels(fig, 2, 2, 0), grays(255, 170, 85, 0));
+  assert.deepEqual(await drawnPixels(fig, 2, 2, 1), grays(255, 255, 255, 255), "a constant image is the colormap's low end");
 });

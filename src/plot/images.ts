@@ -2,32 +2,19 @@
  * Images: `plot.images` (the notebooks' grids of samples titled with their class names) and
  * `plot.image` (one image, a convolution output or a pooled map, with pixel axes and a colorbar).
  * Pixels are embedded as PNG data URIs, enlarged by a whole factor beforehand so that small images
- * (28×28) stay sharp in every viewer.
+ * (28×28) stay sharp in every viewer. Values become colours in `image_colors.ts`, as matplotlib's imshow.
  */
 import { PNG } from "pngjs";
 import type { Tensor } from "../tensor/tensor.js";
 import { Axes, TICK_FONT, TITLE_FONT, axesMargins, ticksFor, titleText } from "./axes.js";
 import { assertColormap, colormapTable, type Colormap } from "./colors.js";
+import { colorize, type ImageScaleOptions } from "./image_colors.js";
 import { Figure } from "./figure.js";
 import { AXIS_COLOR, el, num, svgDocument, text, textWidth } from "./svg.js";
 import { formatTicks, niceTicks } from "./ticks.js";
 import { valueText } from "../tensor/value_text.js";
 
-/** How pixel values become colours. */
-export interface ImageScaleOptions {
-  /**
-   * Colormap of single-channel images (ignored for RGB): "gray" (0 black), "binary" (0 white, as
-   * the notebooks' grids) or "viridis" (matplotlib's default).
-   */
-  cmap?: Colormap;
-  /**
-   * Value drawn as the colormap's low end. Default: 0 for uint8 and bool images; otherwise the
-   * image's minimum (RGB images whose values all lie in [0, 1] use [0, 1], as matplotlib).
-   */
-  vmin?: number;
-  /** Value drawn as the colormap's high end. Default: 255 for uint8, 1 for bool, else the maximum. */
-  vmax?: number;
-}
+export type { ImageScaleOptions } from "./image_colors.js";
 
 /** Labels of samples: class indices, as a tensor ([n], [n, 1], or one-hot / scores [n, k]) or an array. */
 export type LabelsLike = Tensor | ArrayLike<number> | ArrayLike<bigint>;
@@ -71,74 +58,6 @@ export function classIndices(labels: LabelsLike, where: string, what = "labels")
     if (typeof v !== "number" && typeof v !== "bigint") throw new TypeError(`${where}: ${what}[${i}] is ${JSON.stringify(v)}, not a class index`);
     return x;
   });
-}
-
-interface ImageLayout {
-  h: number;
-  w: number;
-  c: number;
-}
-
-/** Pixels of one image as RGBA bytes plus the value range used (single channel) or null (RGB). */
-interface Rendered {
-  rgba: Uint8Array;
-  gray: boolean;
-  range: [number, number] | null;
-}
-
-/**
- * Colours one image of `values` starting at `offset` (h × w × c, row-major): channel `channel` through
- * the colormap, or RGB when `channel` is undefined and c is 3 or 4 (alpha ignored).
- */
-function colorize(values: ArrayLike<number>, offset: number, { h, w, c }: ImageLayout, dtype: string, channel: number | undefined, o: ImageScaleOptions): Rendered {
-  const n = h * w;
-  const rgba = new Uint8Array(4 * n);
-  const fixedByte = dtype === "uint8";
-  const fixedBool = dtype === "bool";
-  if (channel === undefined && (c === 3 || c === 4)) {
-    let lo = o.vmin;
-    let hi = o.vmax;
-    if (lo === undefined || hi === undefined) {
-      let mn = Infinity;
-      let mx = -Infinity;
-      for (let i = 0; i < n; i++) for (let k = 0; k < 3; k++) { const v = values[offset + i * c + k]; if (v < mn) mn = v; if (v > mx) mx = v; }
-      const [dlo, dhi] = fixedByte ? [0, 255] : fixedBool ? [0, 1] : mn >= 0 && mx <= 1 ? [0, 1] : [mn, mx];
-      lo ??= dlo;
-      hi ??= dhi;
-    }
-    const scale = hi > lo ? 255 / (hi - lo) : 0;
-    for (let i = 0; i < n; i++) {
-      for (let k = 0; k < 3; k++) {
-        const v = (values[offset + i * c + k] - lo) * scale;
-        rgba[4 * i + k] = Number.isFinite(v) ? Math.round(Math.min(255, Math.max(0, v))) : 0;
-      }
-      rgba[4 * i + 3] = 255;
-    }
-    return { rgba, gray: false, range: null };
-  }
-  const ch = channel ?? 0;
-  let lo = o.vmin;
-  let hi = o.vmax;
-  if (lo === undefined || hi === undefined) {
-    let mn = Infinity;
-    let mx = -Infinity;
-    for (let i = 0; i < n; i++) { const v = values[offset + i * c + ch]; if (v < mn) mn = v; if (v > mx) mx = v; }
-    if (!(mx >= mn)) { mn = 0; mx = 1; }
-    lo ??= fixedByte ? 0 : fixedBool ? 0 : mn;
-    hi ??= fixedByte ? 255 : fixedBool ? 1 : mx;
-  }
-  const cmap = o.cmap ?? "gray";
-  const table = colormapTable(cmap);
-  const scale = hi > lo ? 255 / (hi - lo) : 0;
-  for (let i = 0; i < n; i++) {
-    const v = (values[offset + i * c + ch] - lo) * scale;
-    const idx = Number.isFinite(v) ? Math.round(Math.min(255, Math.max(0, v))) : 0;
-    rgba[4 * i] = table[3 * idx];
-    rgba[4 * i + 1] = table[3 * idx + 1];
-    rgba[4 * i + 2] = table[3 * idx + 2];
-    rgba[4 * i + 3] = 255;
-  }
-  return { rgba, gray: cmap !== "viridis", range: [lo, hi] };
 }
 
 /** PNG data URI of RGBA pixels, each pixel enlarged to a k × k block. */
@@ -212,9 +131,10 @@ function positiveInt(v: unknown, name: string, where: string): number {
 
 /**
  * A grid of images with their class names as titles (the notebooks' `plt.subplot` + `imshow` +
- * `plt.title(class_names[y])` loops). `x` is [n, h, w] or [n, h, w, 1 | 3]: uint8 as it is, floats
- * scaled from their minimum to maximum per image (see `vmin`/`vmax`). The first rows·cols images
- * are shown, row by row. Single-channel images default to cmap "binary", as the notebooks.
+ * `plt.title(class_names[y])` loops). `x` is [n, h, w] or [n, h, w, 1 | 3]. Each image is drawn as matplotlib's `imshow` draws it (single-channel: scaled from
+ * its own minimum to maximum unless `vmin`/`vmax` are given; RGB: clipped, not scaled). The first
+ * rows·cols images are shown, row by row. Single-channel images default to cmap "binary", as the
+ * notebooks.
  *
  * ```ts
  * await plot.images(xTrain, { labels: yTrain, classNames, rows: 4, cols: 10 }).save("grid.png");
@@ -339,7 +259,7 @@ export function colorbarWidth(lo: number, hi: number): number {
 /**
  * One image: [h, w], [h, w, c] or [1, h, w, c] — a photograph, a convolution output, a pooled map —
  * with pixel-index axes as matplotlib's `imshow`, and a colorbar for single-channel images. RGB
- * when c is 3 (or 4: alpha ignored); other channel counts show `channel` (default 0) through `cmap`
+ * when c is 3 (RGBA when 4, drawn over white); other channel counts show `channel` (default 0) through `cmap`
  * (default "viridis", matplotlib's default; use "gray" for photographs in gray levels).
  *
  * ```ts
