@@ -46,14 +46,14 @@ test("a data_batch of CIFAR-10's Python version (Python 2 cPickle) reads as Kera
   }
 });
 
-test("test_batch as CIFAR wrote it and pickled again by Python 3 (protocol 2 with bytes keys, 4 and 5 with str keys) read the same", () => {
+test("test_batch as CIFAR wrote it and pickled again by Python 3 (protocol 2 with bytes keys, 4 and 5 with str keys, a Fortran-ordered array) read the same", () => {
   const expected = readCifarPickle(file(c10, "cifar-10-batches-py/test_batch"));
   const x = expected.images.arraySync() as number[][][][];
   // numpy: x_test[0,0,0,0] = 240, x_test[2,31,0,2] = 40, x_test[1,10,20,1] = 28; y_test = 8, 9, 0
   assert.deepEqual([x[0][0][0][0], x[2][31][0][2], x[1][10][20][1]], [240, 40, 28]);
   assert.deepEqual(expected.labels.arraySync(), [[8], [9], [0]]);
-  for (const p of [2, 4, 5]) {
-    const got = readCifarPickle(file(repickled, `repickled/test_batch.protocol${p}`));
+  for (const p of ["protocol2", "protocol4", "protocol5", "fortran"]) {
+    const got = readCifarPickle(file(repickled, `repickled/test_batch.${p}`));
     assert.deepEqual(got.images.dataSync(), expected.images.dataSync(), `protocol ${p}`);
     assert.deepEqual(got.labels.arraySync(), [[8], [9], [0]], `protocol ${p}`);
   }
