@@ -83,8 +83,7 @@ test("plot.images: uint8 as it is (binary cmap by default), RGB, and floats min-
 
 test("plot.images: bad inputs give clear errors", () => {
   const x = squares();
-  assert.throws(() => images(makeTensor(new Float32Array(4), [2, 2], "float32")), /plot.images: expected images \[n, height, width\] or \[n, height, width, 1 \| 3\], got shape \[2, 2\]; for one image use plot.image\(x\)/);
-  assert.throws(() => images(makeTensor(new Float32Array(12), [2, 2, 3], "float32")), /looks like one image \[height, width, channels\]; use plot.image\(x\)/);
+  assert.throws(() => images(makeTensor(new Float32Array(4), [2, 2], "float32")), /plot.images: expected a batch of images \[n, height, width\] or \[n, height, width, 1 \| 3 \| 4\], got shape \[2, 2\]; for one image use plot.image\(x\)/);
   assert.throws(() => images([1, 2] as unknown as typeof x), /expected a tensor .* got an array \(wrap it with tf.constant\)/);
   assert.throws(() => images(x, { labels: [0, 1] }), /2 labels for 4 images shown; pass one label per image/);
   assert.throws(() => images(x, { labels: [0, 1, 2, 7], classNames: NAMES }), /label 7 of image 3 has no entry in classNames \(4 names, indices 0..3\)/);
@@ -215,4 +214,21 @@ test("plot.images: each image of the grid is normalized on its own (matplotlib's
   // binary (the grid's default) is 255 - gray: 10 -> floor(256 / 3) = 85 -> 170, 20 -> 170 -> 85
   assert.deepEqual(await drawnPixels(fig, 2, 2, 0), grays(255, 170, 85, 0));
   assert.deepEqual(await drawnPixels(fig, 2, 2, 1), grays(255, 255, 255, 255), "a constant image is the colormap's low end");
+});
+
+test("plot.images: a batch is [n, h, w] or [n, h, w, 1 | 3 | 4]; a rank-3 shape that also reads as one image is refused with both readings", async () => {
+  assert.throws(() => images(makeTensor(new Uint8Array(5 * 8 * 4), [5, 8, 4], "uint8")), /^RangeError: plot\.images: shape \[5, 8, 4\] is ambiguous: 5 single-channel images of 8×4, or one 5×8 RGBA image; say which: tf\.expandDims\(x, -1\) \(shape \[5, 8, 4, 1\]\) for 5 images, or plot\.image\(x\) for one image/);
+  assert.throws(() => images(makeTensor(new Float32Array(12), [2, 2, 3], "float32")), /shape \[2, 2, 3\] is ambiguous: 2 single-channel images of 2×3, or one 2×2 RGB image/);
+  assert.throws(() => images(makeTensor(new Float32Array(6), [3, 2, 1], "float32")), /shape \[3, 2, 1\] is ambiguous: 3 single-channel images of 2×1, or one 3×2 single-channel image/);
+  assert.throws(() => images(makeTensor(new Float32Array(16), [2, 2, 2, 2], "float32")), /need 1, 3 \(RGB\) or 4 \(RGBA\) channels, got shape \[2, 2, 2, 2\]/);
+  // the explicit forms: [n, h, w, 1] is n single-channel images of h×w, whatever w is
+  const strips = new Uint8Array(5 * 8 * 4);
+  for (let i = 0; i < strips.length; i++) strips[i] = i % 4 === 0 ? 255 : 0; // first column of each row white
+  const fig = images(makeTensor(strips, [5, 8, 4, 1], "uint8"), { cmap: "gray" });
+  assert.equal(elements(fig.toSVG(), "image", 'class="img"').length, 5);
+  assert.deepEqual((await drawnPixels(fig, 8, 4, 4)).slice(0, 4), grays(255, 0, 0, 0));
+  // [n, h, w] with w not 1, 3 or 4 needs no channel axis; [n, h, w, 4] is RGBA
+  assert.equal(elements(images(makeTensor(new Float32Array(5 * 8 * 6), [5, 8, 6], "float32")).toSVG(), "image", 'class="img"').length, 5);
+  const rgba = makeTensor(Uint8Array.from([0, 0, 255, 255]), [1, 1, 1, 4], "uint8");
+  assert.deepEqual(await drawnPixels(images(rgba, { cellSize: 10 }), 1, 1), [[0, 0, 255]]);
 });

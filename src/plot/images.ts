@@ -130,8 +130,33 @@ function positiveInt(v: unknown, name: string, where: string): number {
 }
 
 /**
+ * The rule for `plot.images`' argument: rank 4 is [n, h, w, c] (c = 1, 3 or 4), rank 3 is [n, h, w].
+ * A rank-3 shape whose last axis is 1, 3 or 4 also reads as one image [h, w, c] (what `plt.imshow`
+ * would take), so it is refused rather than guessed: [n, h, w, 1] says "n single-channel images",
+ * plot.image(x) says "one image".
+ */
+function batchLayout(s: readonly number[], where: string): void {
+  const shape = `[${s.join(", ")}]`;
+  if (s.length === 4) {
+    if (![1, 3, 4].includes(s[3])) throw new RangeError(`${where}: images [n, height, width, channels] need 1, 3 (RGB) or 4 (RGBA) channels, got shape ${shape}; for one channel of feature maps use plot.image(x, { channel })`);
+    return;
+  }
+  if (s.length !== 3) {
+    const hint = s.length === 2 ? "; for one image use plot.image(x)" : "";
+    throw new RangeError(`${where}: expected a batch of images [n, height, width] or [n, height, width, 1 | 3 | 4], got shape ${shape}${hint}`);
+  }
+  const [n, h, w] = s;
+  if (w === 1 || w === 3 || w === 4) {
+    const kind = w === 1 ? "single-channel" : w === 3 ? "RGB" : "RGBA";
+    throw new RangeError(`${where}: shape ${shape} is ambiguous: ${n} single-channel images of ${h}×${w}, or one ${n}×${h} ${kind} image; say which: tf.expandDims(x, -1) (shape [${n}, ${h}, ${w}, 1]) for ${n} images, or plot.image(x) for one image (tf.expandDims(x, 0) to show it in a grid)`);
+  }
+}
+
+/**
  * A grid of images with their class names as titles (the notebooks' `plt.subplot` + `imshow` +
- * `plt.title(class_names[y])` loops). `x` is [n, h, w] or [n, h, w, 1 | 3]. Each image is drawn as matplotlib's `imshow` draws it (single-channel: scaled from
+ * `plt.title(class_names[y])` loops). `x` is always a batch: [n, h, w] (single-channel) or
+ * [n, h, w, c] with c = 1, 3 (RGB) or 4 (RGBA); see `batchLayout` for the one shape that is refused
+ * as ambiguous. Each image is drawn as matplotlib's `imshow` draws it (single-channel: scaled from
  * its own minimum to maximum unless `vmin`/`vmax` are given; RGB: clipped, not scaled). The first
  * rows·cols images are shown, row by row. Single-channel images default to cmap "binary", as the
  * notebooks.
@@ -142,15 +167,9 @@ function positiveInt(v: unknown, name: string, where: string): number {
  */
 export function images(x: Tensor, opts: ImagesOptions = {}): Figure {
   const where = "plot.images";
-  const t = checkTensor(x, where, "of images [n, height, width] or [n, height, width, 1 | 3]");
+  const t = checkTensor(x, where, "of images [n, height, width] or [n, height, width, 1 | 3 | 4]");
   const s = t.shape;
-  if (!(s.length === 3 || (s.length === 4 && [1, 3, 4].includes(s[3])))) {
-    const hint = s.length === 2 || (s.length === 3 && [3, 4].includes(s[2])) ? "; for one image use plot.image(x)" : "";
-    throw new RangeError(`${where}: expected images [n, height, width] or [n, height, width, 1 | 3], got shape [${s.join(", ")}]${hint}`);
-  }
-  if (s.length === 3 && [1, 3, 4].includes(s[2])) {
-    throw new RangeError(`${where}: shape [${s.join(", ")}] looks like one image [height, width, channels]; use plot.image(x) for one image, or give a batch [n, height, width, channels]`);
-  }
+  batchLayout(s, where);
   checkScale(opts, where);
   const [n, h, w] = s;
   const c = s.length === 4 ? s[3] : 1;
