@@ -136,7 +136,7 @@ export function scalar(value: number, dtype: DType): Tensor {
  *
  * Slots are created by `build`, or by the first applyGradients for the variables it is given; from
  * then on a variable the optimizer was not built with is refused ("Unknown variable", as Keras 3
- * refuses it), unless `build` is called again with it.
+ * refuses it), and a later `build` is ignored, as Keras' is.
  */
 export abstract class Optimizer {
   /** Keras' class name ("Adam", "SGD"...), written as class_name when serialized. */
@@ -325,11 +325,13 @@ export abstract class Optimizer {
   }
 
   /**
-   * Creates the slots of variables not seen before (the first applyGradients does it for its
-   * variables; call it yourself before setWeights, to restore a saved state, or to add variables to
-   * a built optimizer, which Keras' build does not do).
+   * Creates the slots of `variables` (the first applyGradients does it for its variables; call it
+   * yourself before setWeights, to restore a saved state). Once built, a call does nothing, as
+   * Keras 3.5's build (`if self.built: return` in every optimizer's build): a new set of variables
+   * needs a new optimizer.
    */
   build(variables: readonly Variable[]): void {
+    if (this.built) return;
     const fresh: Variable[] = [];
     for (const v of variables) {
       if (!(v instanceof Variable)) {
