@@ -4,9 +4,10 @@
 // VGG16 with ImageNet weights, frozen then fine-tuned.
 // Run: npm run example -- 003
 //   QUICK=1: one epoch on a handful of images for each model (the CI smoke run).
-// CIFAR-10 is read from a local copy of its binary version and Fashion-MNIST from lamina's bundled
-// copy; when CIFAR-10 is absent the CIFAR-10 training cells are skipped with the loader's error
-// (which says how to get it), the models are still built. VGG16's ImageNet weights are Keras' own
+// CIFAR-10 is read from a local copy (Keras' cifar-10-batches-py, or CIFAR's binary version), else
+// downloaded from Keras' URL when the network allows, and Fashion-MNIST from lamina's bundled copy;
+// when CIFAR-10 is absent the CIFAR-10 training cells are skipped with the loader's error (which
+// says how to get it), the models are still built. VGG16's ImageNet weights are Keras' own
 // file (downloaded into ~/.lamina/models when the network allows; otherwise the message says where
 // to put it, and the base starts from random weights).
 // Figures and modelA.h5 are written to runs/examples/003-cnn-vgg-transfer/ (LAMINA_OUT overrides).

@@ -1,7 +1,8 @@
-/** `tf.data`: Dataset pipelines, file readers and writers (IDX, .npy/.npz, CIFAR binary, tar) and numpy's RandomState. */
+/** `tf.data`: Dataset pipelines, file readers and writers (IDX, .npy/.npz, CIFAR's binary and Python versions, tar) and numpy's RandomState. */
 export { readIdx, encodeIdx } from "./idx.js";
 export { readNpy, readNpz, encodeNpy, encodeNpz, saveNpy, saveNpz } from "./npy.js";
 export { readCifarBinary, encodeCifarBinary, type CifarBatch, type CifarReadOptions } from "./cifar.js";
+export { readCifarPickle, type CifarPickleOptions } from "./cifar_pickle.js";
 export { readTar, encodeTar, type TarEntry } from "./tar.js";
 export { readCaliforniaHousingArchive } from "./datasets.js";
 export { NumpyRandomState } from "./mt19937.js";
