@@ -73,18 +73,13 @@ export function kerasLayerOrder(order: readonly LayerNode[], outputs: readonly S
 
 /**
  * A functional model's nodes in execution order and its layers in Keras' order, from its symbolic
- * inputs and outputs; refuses tensors that are not symbolic, inputs not from layers.Input, an
- * output that needs an input not listed, and two layers of one name.
+ * inputs and outputs (inputs from layers.Input: Model clones the graph of any other first); refuses
+ * tensors that are not symbolic, an output that needs an input not listed, and two layers of one name.
  */
 export function functionalGraph(inputs: readonly SymbolicTensor[], outputs: readonly SymbolicTensor[], modelName: string): { nodes: LayerNode[]; layers: Layer[] } {
   for (const t of [...inputs, ...outputs]) {
     if (!(t instanceof SymbolicTensor)) {
       throw new TypeError(`Model ${modelName}: inputs and outputs must be symbolic tensors from layers.Input(...) and layer calls, got ${valueText(t)}`);
-    }
-  }
-  for (const t of inputs) {
-    if (!(t.sourceLayer instanceof InputLayer)) {
-      throw new TypeError(`Model ${modelName}: input ${t.name} does not come from layers.Input(...)`);
     }
   }
   const order = executionOrder(outputs, modelName);

@@ -35,6 +35,7 @@ import {
 } from "./model_args.js";
 import { type BatchStream, type TrainBatch, isBatchStream, refuseUnbatched, splitBatch } from "./batch_stream.js";
 import { functionalGraph } from "./graph_order.js";
+import { cloneGraphNodes, isInputTensor } from "./graph_clone.js";
 import { isOperation } from "../layers/op_layer.js";
 import { type FoldPlan, runGraph } from "./graph_run.js";
 import { isSequentialLikeGraph, layerInboundNamesOf, layerOutputShapesOf } from "./summary_graph.js";
@@ -108,10 +109,12 @@ export class Model extends Layer {
       if (args.inputs === undefined || args.outputs === undefined) {
         throw new TypeError(`Model ${this.name}: a functional model needs both inputs and outputs: new models.Model({ inputs, outputs })`);
       }
-      const inputs = toList(args.inputs), outputs = toList(args.outputs);
+      let inputs = toList(args.inputs), outputs = toList(args.outputs);
       // Keras' Function refuses an empty structure rather than building a model that computes nothing.
       if (inputs.length === 0) throw new TypeError(`Model ${this.name}: the inputs argument cannot be empty; pass the tensors layers.Input(...) returned`);
       if (outputs.length === 0) throw new TypeError(`Model ${this.name}: the outputs argument cannot be empty; pass the tensors the model computes`);
+      // Keras 3.5's Functional.__init__: a model may start at intermediate tensors, whose graph it clones.
+      if (inputs.every((t) => t instanceof SymbolicTensor) && !inputs.every(isInputTensor)) ({ inputs, outputs } = cloneGraphNodes(inputs, outputs));
       this.initGraph(inputs, outputs);
     }
   }
