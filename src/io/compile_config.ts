@@ -8,7 +8,7 @@ import { Model, definesOwnLoss } from "../models/model.js";
 import type { CompileArgs } from "../models/compile.js";
 import { type JsonValue, type JsonObject, isRecord, describe, errorText, toJson } from "./config_json.js";
 import { type CustomObject, type DeserializeOptions, getRegisteredName, getRegisteredObject, constructObject } from "./custom_objects.js";
-import { effectiveCustomObjects } from "./custom_objects.js";
+import { customObjectScope, effectiveCustomObjects } from "./custom_objects.js";
 
 // ------------------------------------------------------------------ compile config
 
@@ -99,7 +99,9 @@ export function compileFromConfig(model: Model, config: Readonly<Record<string, 
   const optConfig = config.optimizer ?? config.optimizer_config ?? "rmsprop";
   let optimizer: Optimizer;
   try {
-    optimizer = typeof optConfig === "string" ? getOptimizer(optConfig) : getOptimizer(optConfig as unknown as OptimizerObject);
+    // In scope, the customObjects reach a learning-rate function's lookup (Keras' from_config passes custom_objects on).
+    optimizer = customObjectScope(effectiveCustomObjects(options.customObjects), () =>
+      typeof optConfig === "string" ? getOptimizer(optConfig) : getOptimizer(optConfig as unknown as OptimizerObject));
   } catch (e) {
     throw new Error(`${where}: cannot restore the optimizer: ${errorText(e)}`);
   }

@@ -1,6 +1,7 @@
 /** Keras' custom-object registry (`register_keras_serializable`) and what loading takes as custom objects. */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { isClass, describe, errorText } from "./config_json.js";
+import { installRateFunctionRegistry } from "../optimizers/rate_function_config.js";
 
 /** A class that can be registered or passed in `customObjects`. */
 export type SerializableClass = abstract new (...args: never[]) => unknown;
@@ -105,6 +106,15 @@ export function getRegisteredObject(name: string, customObjects: CustomObjects =
   return matches.length === 1 ? matches[0][1] : undefined;
 }
 
+// An optimizer's learning-rate function is written and found through this registry, as Keras'
+// serialize/deserialize_keras_object do (optimizers cannot import io, which lies below them).
+installRateFunctionRegistry({
+  registeredName: (fn) => getRegisteredName(fn),
+  lookup: (name) => {
+    const found = getRegisteredObject(name);
+    return typeof found === "function" && !isClass(found) ? (found as () => unknown) : undefined;
+  },
+});
 
 // ------------------------------------------------------------------ scopes
 

@@ -22,7 +22,7 @@ import { Optimizer, deserialize as deserializeOptimizer, serialize as serializeO
 import { LearningRateSchedule, deserialize as deserializeSchedule, serialize as serializeSchedule } from "../optimizers/schedules.js";
 import type { ConfigDict } from "../optimizers/config.js";
 import { type JsonValue, type JsonObject, isRecord, describe, errorText, snakeToCamel, toJson } from "./config_json.js";
-import { type CustomObject, type CustomObjects, constructObject, effectiveCustomObjects, getRegisteredObject, registrationKey } from "./custom_objects.js";
+import { type CustomObject, type CustomObjects, constructObject, customObjectScope, effectiveCustomObjects, getRegisteredObject, registrationKey } from "./custom_objects.js";
 import { serializeLayer, deserializeLayer, knownLayerClassNames } from "./serialization.js";
 import { serializeTrainingObject } from "./compile_config.js";
 
@@ -161,7 +161,8 @@ function deserializeAt(config: unknown, options: DeserializeKerasObjectOptions, 
       case "loss": return losses.deserialize({ class_name: className, config: inner as Config });
       case "metric": return metrics.deserialize({ class_name: className, config: inner as Config });
       case "schedule": return deserializeSchedule({ class_name: className, config: inner as ConfigDict });
-      case "optimizer": return deserializeOptimizer({ class_name: className, config: inner as ConfigDict });
+      // In scope, the customObjects reach a learning-rate function's lookup.
+      case "optimizer": return customObjectScope(effectiveCustomObjects(options.customObjects), () => deserializeOptimizer({ class_name: className, config: inner as ConfigDict }));
       case "initializer": return initializers.deserialize({ class_name: className, config: inner as Config });
       case "regularizer": return regularizers.deserialize({ class_name: className, config: inner as Config });
       case "constraint": return constraints.deserialize({ class_name: className, config: inner as Config });

@@ -15,6 +15,7 @@ import { sum } from "../ops/reduce.js";
 import { clone } from "../ops/shape.js";
 import { inDType } from "../ops/optimizer_update.js";
 import { LearningRateSchedule, deserialize as deserializeSchedule, serialize as serializeSchedule } from "./schedules.js";
+import { deserializeRateFunction, isRateFunctionConfig, serializeRateFunction } from "./rate_function_config.js";
 import {
   type ConfigDict, type ConfigValue, type SerializedConfig, checkKeys, checkNumber, isConfigDict,
   booleanOption, nullableNumberOption, snakeToCamel, stringOption,
@@ -730,18 +731,12 @@ export abstract class Optimizer {
 
   /** Keras' get_config: snake_case keys in Keras' order, the learning rate as stored (float32). */
   getConfig(): ConfigDict {
-    if (this.rateFunction) {
-      // Keras 3.5 serializes the callable (a named Python function by name, a lambda as bytecode
-      // loadable only with safe_mode=False); a JavaScript function has no such config.
-      throw new TypeError(
-        `${this.className}.getConfig: the learning rate is a function (${this.rateFunction.name || "anonymous"}), which cannot be written ` +
-          "into a config; to save or serialize this optimizer give it a number or a learning-rate schedule " +
-          "(optimizers.schedules.ExponentialDecay({...}), or a LearningRateSchedule subclass with getConfig)",
-      );
-    }
-    const learningRate: ConfigValue = this.schedule
-      ? serializeSchedule(this.schedule)
-      : (this.learningRateVariable as Variable).item();
+    // Keras 3.5 writes a callable learning rate with serialize_keras_object: a named function by name.
+    const learningRate: ConfigValue = this.rateFunction
+      ? serializeRateFunction(this.rateFunction, `${this.className}.getConfig`)
+      : this.schedule
+        ? serializeSchedule(this.schedule)
+        : (this.learningRateVariable as Variable).item();
     return {
       name: this.name,
       learning_rate: learningRate,
@@ -782,7 +777,9 @@ export function optionsFromConfig(config: ConfigDict): OptimizerOptions {
         out.gradientAccumulationSteps = value === 0 ? null : value;
         break;
       case "learning_rate":
-        out.learningRate = isConfigDict(value) ? deserializeSchedule(value) : value;
+        out.learningRate = isRateFunctionConfig(value)
+          ? (deserializeRateFunction(value, "fromConfig: learning_rate") as LearningRateFunction)
+          : isConfigDict(value) ? deserializeSchedule(value) : value;
         break;
       default:
         out[snakeToCamel(key)] = value;
