@@ -156,17 +156,17 @@ export class Sequential extends Model {
   override build(inputShape: LayerShape | LayerShape[]): void {
     const shape = inputShape as LayerShape;
     const batch = shape[0];
+    if (this.stack.length === 0) throw new Error(`Sequential model ${this.name} cannot be built because it has no layers. Call \`model.add(layer)\`.`);
+    // Keras 3.5's Sequential.build: once the model starts with an InputLayer (given, made from the
+    // first layer's input shape, or inserted by an earlier build), any other shape is refused, the
+    // batch axis included ((None, 4) is not (8, 4)).
+    const configured = this.configuredInputShape();
+    if (configured !== null && !sameShape(configured, shape)) {
+      throw new RangeError(`Sequential model '${this.name}' has already been configured to use input shape ${layerShapeText(configured)}. You cannot build it with input_shape ${layerShapeText(shape)}`);
+    }
     let input: SymbolicTensor;
     if (this.inputLayer) {
       input = this.inputLayer.inboundNodes[0].outputs[0];
-      const declared = input.shape;
-      // Keras refuses to build a Sequential whose Input says otherwise (the batch axis aside, which any call may change).
-      if (declared.length !== shape.length || declared.some((d, i) => i > 0 && d !== null && shape[i] !== null && d !== shape[i])) {
-        throw new RangeError(
-          `Sequential ${this.name}: the model has already been configured to use input shape ${layerShapeText(declared)}; ` +
-            `you cannot build it with input shape ${layerShapeText(shape)} (change its layers.Input, or build a new model)`,
-        );
-      }
     } else {
       const known = this.implicitInput?.batchInputShape;
       if (!this.implicitInput || !known || known.length !== shape.length || known.some((d, i) => d !== shape[i])) {
@@ -193,6 +193,14 @@ export class Sequential extends Model {
     uniqueLayerName("functional");
   }
 
+  /**
+   * The batch input shape the model is bound to, as Keras' leading InputLayer's batch_shape: its
+   * layers.Input, its first layer's inputShape (with batchSize), or the input of its current build.
+   */
+  private configuredInputShape(): LayerShape | null {
+    return this.inputLayer?.batchInputShape ?? this.stack[0]?.batchInputShape ?? this.automaticInputLayer?.batchInputShape ?? null;
+  }
+
   /** Nothing to do: call builds the stack itself, for inputs of any batch size. */
   override prepareCall(): void {}
 
@@ -202,7 +210,7 @@ export class Sequential extends Model {
       inputs = inputs[0];
     }
     if (this.stack.length === 0) throw new Error(`Sequential ${this.name}: the model has no layers; add some with model.add(...)`);
-    if (!this.built) this.build([null, ...inputs.shape.slice(1)]);
+    if (!this.built) this.build(this.configuredInputShape() ?? [null, ...inputs.shape.slice(1)]);
     const declared = this.knownInputShape();
     let x: Tensor = declared ? modelInput(inputs, declared, `Sequential ${this.name}:`) : inputs;
     // Keras' Sequential.call: a given mask goes to the first layer; later ones read their input's.
@@ -239,4 +247,8 @@ export class Sequential extends Model {
   override layerInboundNames(): Map<Layer, string[]> {
     return new Map();
   }
+}
+
+function sameShape(a: LayerShape, b: LayerShape): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
 }

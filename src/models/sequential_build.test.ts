@@ -1,0 +1,52 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as tf from "../index.js";
+
+const { layers, models } = tf;
+
+// keras/src/models/sequential.py (3.5), Sequential.build:
+//   if isinstance(self._layers[0], InputLayer):
+//       if self._layers[0].batch_shape != input_shape:
+//           raise ValueError(f"Sequential model '{self.name}' has already been configured to use input shape "
+//                            f"{self._layers[0].batch_shape}. You cannot build it with input_shape {input_shape}")
+// The comparison is of whole tuples: (None, 4) and (8, 4) differ.
+const refused = (name: string, configured: string, given: string): RegExp =>
+  new RegExp(`^RangeError: Sequential model '${name}' has already been configured to use input shape ${configured.replace(/[()]/g, "\\$&")}\\. You cannot build it with input_shape ${given.replace(/[()]/g, "\\$&")}$`);
+
+test("Keras 3.5 Sequential.build: a model starting with Input(shape) (batch None) refuses a fixed batch size, and the reverse", () => {
+  const s = new models.Sequential([layers.Input({ shape: [4] }), layers.Dense(2)], { name: "with_input" });
+  assert.throws(() => s.build([8, 4]), refused("with_input", "(None, 4)", "(8, 4)"));
+  assert.throws(() => s.build([null, 5]), refused("with_input", "(None, 4)", "(None, 5)"));
+  s.build([null, 4]);
+  assert.deepEqual((s.predict(tf.ones([3, 4]), { verbose: 0 }) as tf.Tensor).shape, [3, 2]);
+
+  const fixed = new models.Sequential([layers.Input({ batchShape: [8, 4] }), layers.Dense(2)], { name: "fixed" });
+  assert.throws(() => fixed.build([null, 4]), refused("fixed", "(8, 4)", "(None, 4)"));
+  assert.throws(() => fixed.build([16, 4]), refused("fixed", "(8, 4)", "(16, 4)"));
+  fixed.build([8, 4]);
+});
+
+test("Keras 3.5 Sequential.build: a first layer's input shape is the model's InputLayer (Sequential.add's _input_shape_arg), batch size included", () => {
+  const s = new models.Sequential([layers.Dense(2, { inputShape: [4] })], { name: "shape_arg" });
+  assert.throws(() => s.build([8, 4]), refused("shape_arg", "(None, 4)", "(8, 4)"));
+  const batched = new models.Sequential([layers.Dense(2, { inputShape: [4], batchSize: 8 })], { name: "batch_arg" });
+  assert.throws(() => batched.build([null, 4]), refused("batch_arg", "(8, 4)", "(None, 4)"));
+  batched.build([8, 4]);
+  assert.deepEqual([...batched.inputs[0].shape], [8, 4]);
+});
+
+test("Keras 3.5 Sequential.build: the first build puts an InputLayer in front of the layers, so a later build must give the same shape", () => {
+  const s = new models.Sequential([layers.Dense(2)], { name: "built_later" });
+  s.build([null, 4]);
+  assert.throws(() => s.build([8, 4]), refused("built_later", "(None, 4)", "(8, 4)"));
+  s.build([null, 4]);
+  // add/pop rebuild with the same shape, as Sequential._maybe_rebuild does from the InputLayer.
+  s.add(layers.Dense(3));
+  assert.deepEqual([...s.outputs[0].shape], [null, 3]);
+  s.pop();
+  assert.deepEqual([...s.outputs[0].shape], [null, 2]);
+});
+
+test("Keras 3.5 Sequential.build refuses a model with no layers", () => {
+  assert.throws(() => new models.Sequential([], { name: "empty" }).build([null, 4]), /^Error: Sequential model empty cannot be built because it has no layers\. Call `model\.add\(layer\)`\.$/);
+});
