@@ -26,7 +26,7 @@ test("ReLU: Keras 3's examples and every branch of its formula", () => {
   assert.throws(() => layers.ReLU({ negativeSlope: -0.1 }), /negativeSlope must be a number >= 0/);
   assert.throws(() => layers.ReLU({ threshold: Number.NaN }), /threshold must be a number >= 0/);
   const cfg = layers.ReLU({ maxValue: 6, name: "r" }).getConfig();
-  assert.deepEqual(cfg, { name: "r", trainable: true, dtype: "float32", max_value: 6, negative_slope: 0, threshold: 0 });
+  assert.deepEqual(cfg, { name: "r", trainable: true, dtype: { module: "keras", class_name: "DTypePolicy", config: { name: "float32" }, registered_name: null }, max_value: 6, negative_slope: 0, threshold: 0 });
   assert.equal(layers.ReLU().getConfig().max_value, null);
 });
 
@@ -57,7 +57,7 @@ test("LeakyReLU: Keras 3's slope 0.3 by default, alpha accepted as the old name"
   close(layers.LeakyReLU({ negativeSlope: 0.2 })(v([-2, 0, 3])), [-0.4, 0, 3], "negativeSlope");
   assert.throws(() => layers.LeakyReLU({ alpha: 0.1, negativeSlope: 0.2 }), /got both alpha \(0.1\) and negativeSlope \(0.2\)/);
   assert.throws(() => layers.LeakyReLU(-1), /negativeSlope must be a number >= 0, got -1/);
-  assert.deepEqual(layers.LeakyReLU({ name: "lr" }).getConfig(), { name: "lr", trainable: true, dtype: "float32", negative_slope: 0.3 });
+  assert.deepEqual(layers.LeakyReLU({ name: "lr" }).getConfig(), { name: "lr", trainable: true, dtype: { module: "keras", class_name: "DTypePolicy", config: { name: "float32" }, registered_name: null }, negative_slope: 0.3 });
   assert.equal(layers.LeakyReLU({ alpha: 0.1 }).getConfig().negative_slope, 0.1);
 });
 

@@ -120,7 +120,7 @@ test("gradients of Conv2DTranspose, SeparableConv2D and DepthwiseConv2D with res
 test("getConfig has Keras 3's keys and values", () => {
   const tr = layers.Conv2DTranspose(8, 3, { strides: 2, padding: "same", outputPadding: 1, name: "up" });
   assert.deepEqual(tr.getConfig(), {
-    name: "up", trainable: true, dtype: "float32", filters: 8, kernel_size: [3, 3], strides: [2, 2], padding: "same",
+    name: "up", trainable: true, dtype: { module: "keras", class_name: "DTypePolicy", config: { name: "float32" }, registered_name: null }, filters: 8, kernel_size: [3, 3], strides: [2, 2], padding: "same",
     output_padding: [1, 1], data_format: "channels_last", dilation_rate: [1, 1], activation: "linear", use_bias: true,
     kernel_initializer: tr.getConfig().kernel_initializer, bias_initializer: tr.getConfig().bias_initializer,
     kernel_regularizer: null, bias_regularizer: null, activity_regularizer: null, kernel_constraint: null, bias_constraint: null,

@@ -161,7 +161,7 @@ test("CosSim2D config round trip: getConfig -> fromConfig, and a model through J
   const layer = layers.CosSim2D(3, { kernelSize: [3, 2], strides: 2, padding: "same", depthwise: true, pInit: 0.5, qInit: 4, pScale: 2, qScale: 1, eps: 1e-5, useBias: true, kernelInitializer: "he_normal", name: "scs" });
   const cfg = layer.getConfig();
   assert.deepEqual(cfg, {
-    name: "scs", trainable: true, dtype: "float32", filters: 3, kernel_size: [3, 2], strides: [2, 2], padding: "same", depthwise: true,
+    name: "scs", trainable: true, dtype: { module: "keras", class_name: "DTypePolicy", config: { name: "float32" }, registered_name: null }, filters: 3, kernel_size: [3, 2], strides: [2, 2], padding: "same", depthwise: true,
     p_init: 0.5, q_init: 4, p_scale: 2, q_scale: 1, eps: 1e-5, use_bias: true,
     kernel_initializer: { class_name: "HeNormal", config: { seed: null } }, bias_initializer: { class_name: "Zeros", config: {} },
   });

@@ -27,6 +27,7 @@ import { withoutLayerLosses } from "./layer_losses.js";
 import { type CallOptions, type Mask, addLayerLoss, callInContext, checkLayerInputSpec, hasMask, whileProbing } from "./call_context.js";
 import { type InputSpecValue, checkInputSpecValue } from "./input_spec.js";
 import { type LayerArgs, checkLayerArgs, resolveActivityRegularizer } from "./layer_args.js";
+import { dtypePolicyConfig, policyDType } from "./dtype_policy_config.js";
 import { toSnakeCase, uniqueLayerName } from "./layer_names.js";
 import { kerasTwoScopeOf, nameScopePrefix, recordKerasTwoName, scopeParentOf } from "./weight_scope.js";
 
@@ -104,7 +105,7 @@ export abstract class Layer {
       batchInputShape: args.inputShape ? [args.batchSize ?? null, ...args.inputShape] : null,
       builtInputShape: null,
       // Keras: a layer given no dtype takes the global dtype policy, floatx() unless set.
-      dtype: args.dtype ?? dtypePolicy().computeDtype,
+      dtype: policyDType(args.dtype) ?? args.dtype ?? dtypePolicy().computeDtype,
       inboundNodes: [],
       ownWeights: [],
       weightRegularizers: new Map(),
@@ -414,7 +415,8 @@ export abstract class Layer {
 
   /** Keras' get_config: the constructor arguments that recreate this layer. */
   getConfig(): Record<string, unknown> {
-    const cfg: Record<string, unknown> = { name: this.name, trainable: this.trainable, dtype: this.dtype };
+    // Keras 3.5's Layer.get_config: `"dtype": dtype_policies.serialize(self.dtype_policy)`, a DTypePolicy dict.
+    const cfg: Record<string, unknown> = { name: this.name, trainable: this.trainable, dtype: dtypePolicyConfig(this.dtype) };
     // Keras' base get_config writes it only when set.
     if (this.activityRegularizer) cfg.activity_regularizer = serializeObject(this.activityRegularizer);
     if (this.batchInputShape) cfg.batch_input_shape = [...this.batchInputShape];

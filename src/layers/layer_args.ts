@@ -4,12 +4,14 @@ import { valueText } from "../tensor/value_text.js";
 import { checkKeys } from "../nn/common.js";
 import { type RegularizerArg, type WeightRegularizer, resolveRegularizer } from "./weights.js";
 import type { Layer } from "./layer.js";
+import { type DTypePolicyConfig, policyDType } from "./dtype_policy_config.js";
 
 /** What every layer accepts besides its own options (Keras' base Layer kwargs). */
 export interface LayerArgs {
   name?: string;
   trainable?: boolean;
-  dtype?: DType;
+  /** The layer's dtype, or Keras' serialized DTypePolicy naming it (what getConfig().dtype holds). */
+  dtype?: DType | DTypePolicyConfig;
   /** Shape of one sample, without the batch (declares the model's input on a first layer). */
   inputShape?: readonly number[];
   batchSize?: number;
@@ -59,7 +61,7 @@ export function checkLayerArgs(cls: abstract new (...a: never[]) => Layer, args:
   if (args.name !== undefined && (typeof args.name !== "string" || args.name.includes("/"))) {
     throw new TypeError(`${where}: name must be a string without "/" (weights are named <layer>/<weight>), got ${valueText(args.name)}`);
   }
-  if (args.dtype !== undefined && !isDType(args.dtype)) {
+  if (args.dtype !== undefined && !isDType(args.dtype) && policyDType(args.dtype) === undefined) {
     throw new TypeError(`${where}: unknown dtype ${valueText(args.dtype)}; use one of ${DTYPES.join(", ")} (layers compute in float32, the default, or float64)`);
   }
   const shape: unknown = args.inputShape;

@@ -72,7 +72,7 @@ test("MaxAbsPool2D output shapes: strides default to the pool size; valid and sa
 test("MaxAbsPool2D config round trip and errors", () => {
   const layer = layers.MaxAbsPool2D([3, 2], { strides: [1, 2], padding: "same", name: "abs_pool" });
   const cfg = layer.getConfig();
-  assert.deepEqual(cfg, { name: "abs_pool", trainable: true, dtype: "float32", pool_size: [3, 2], padding: "same", strides: [1, 2], data_format: "channels_last" });
+  assert.deepEqual(cfg, { name: "abs_pool", trainable: true, dtype: { module: "keras", class_name: "DTypePolicy", config: { name: "float32" }, registered_name: null }, pool_size: [3, 2], padding: "same", strides: [1, 2], data_format: "channels_last" });
   const back = layers.MaxAbsPool2DLayer.fromConfig(JSON.parse(JSON.stringify(cfg)) as Record<string, unknown>);
   assert.ok(back instanceof layers.MaxAbsPool2DLayer);
   assert.deepEqual(back.getConfig(), cfg);

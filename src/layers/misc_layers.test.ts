@@ -32,7 +32,7 @@ test("GlobalAveragePooling2D and GlobalMaxPooling2D reduce rows and columns per 
     }
   }
   assert.deepEqual(made[2].getConfig(), {
-    name: "global_average_pooling2d_1", trainable: true, dtype: "float32", data_format: "channels_last", keepdims: true,
+    name: "global_average_pooling2d_1", trainable: true, dtype: { module: "keras", class_name: "DTypePolicy", config: { name: "float32" }, registered_name: null }, data_format: "channels_last", keepdims: true,
   });
   assert.throws(() => layers.GlobalMaxPooling2D()(ones([2, 3, 4])),
     /GlobalMaxPooling2D global_max_pooling2d(_\d+)?: expects inputs of rank 4 \(batch, height, width, channels\), got shape \(2, 3, 4\)/);
@@ -83,7 +83,7 @@ test("Rescaling: x * scale + offset in the layer's dtype, integer images cast fi
   const perChannel = layers.Rescaling({ scale: [1, 10], offset: [0, 1] })(ones([2, 1, 2]));
   assert.deepEqual([...perChannel.dataSync()], [1, 11, 1, 11]);
   assert.deepEqual(layers.Rescaling(2)(layers.Input({ shape: [4, 4, 3] })).shape, [null, 4, 4, 3]);
-  assert.deepEqual(layers.Rescaling(0.5, { offset: 1, name: "rs" }).getConfig(), { name: "rs", trainable: true, dtype: "float32", scale: 0.5, offset: 1 });
+  assert.deepEqual(layers.Rescaling(0.5, { offset: 1, name: "rs" }).getConfig(), { name: "rs", trainable: true, dtype: { module: "keras", class_name: "DTypePolicy", config: { name: "float32" }, registered_name: null }, scale: 0.5, offset: 1 });
   assert.throws(() => layers.Rescaling(Number.NaN), /Rescaling rescaling(_\d+)?: scale must be a finite number or a list of them \(one per channel\), got NaN/);
 });
 

@@ -39,7 +39,7 @@ test("Reshape keeps the batch and infers one -1", () => {
   assert.throws(() => layers.Reshape([-1, 4])(layers.Input({ shape: [6] })), /cannot reshape inputs of shape \(None, 6\)/);
   assert.throws(() => layers.Reshape([-1, -1]), /at most one unknown dimension \(-1\) in targetShape/);
   assert.throws(() => layers.Reshape([0, 2]), /must hold positive integers and at most one -1/);
-  assert.deepEqual(layers.Reshape([28, 28, 1], { name: "rs" }).getConfig(), { name: "rs", trainable: true, dtype: "float32", target_shape: [28, 28, 1] });
+  assert.deepEqual(layers.Reshape([28, 28, 1], { name: "rs" }).getConfig(), { name: "rs", trainable: true, dtype: { module: "keras", class_name: "DTypePolicy", config: { name: "float32" }, registered_name: null }, target_shape: [28, 28, 1] });
 });
 
 test("Permute uses 1-based dims and leaves the batch first", () => {
@@ -134,7 +134,7 @@ test("UpSampling2D: nearest repeats rows and columns; bilinear matches PyTorch (
   const up = layers.UpSampling2D([2, 3], { interpolation: "bilinear", dtype: "float64" });
   checkGradients((t) => up(t), [normal([1, 2, 2, 2], 0, 1, { dtype: "float64", seed: 8 })]);
   assert.deepEqual(layers.UpSampling2D({ size: 3, name: "u" }).getConfig(), {
-    name: "u", trainable: true, dtype: "float32", size: [3, 3], data_format: "channels_last", interpolation: "nearest",
+    name: "u", trainable: true, dtype: { module: "keras", class_name: "DTypePolicy", config: { name: "float32" }, registered_name: null }, size: [3, 3], data_format: "channels_last", interpolation: "nearest",
   });
   assert.throws(() => layers.UpSampling2D(2, { interpolation: "area" }), /UpSampling2D up_sampling2d(_\d+)?: interpolation "area" is not supported; use "bilinear", "nearest", "bicubic", "lanczos3" or "lanczos5" \(Keras' resizing layers do not take "area"/);
   assert.throws(() => layers.UpSampling2D(2, { interpolation: "cubical" }), /interpolation "cubical" is not supported; use "bilinear", "nearest", "bicubic"/);
