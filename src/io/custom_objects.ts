@@ -106,13 +106,17 @@ export function getRegisteredObject(name: string, customObjects: CustomObjects =
   return matches.length === 1 ? matches[0][1] : undefined;
 }
 
-// An optimizer's learning-rate function is written and found through this registry, as Keras'
+// An optimizer's learning-rate function or custom schedule is written and found through this registry, as Keras'
 // serialize/deserialize_keras_object do (optimizers cannot import io, which lies below them).
 installRateFunctionRegistry({
   registeredName: (fn) => getRegisteredName(fn),
   lookup: (name) => {
     const found = getRegisteredObject(name);
     return typeof found === "function" && !isClass(found) ? (found as () => unknown) : undefined;
+  },
+  lookupClass: (name) => {
+    const found = getRegisteredObject(name);
+    return isClass(found) ? (found as SerializableClass) : undefined;
   },
 });
 

@@ -19,7 +19,7 @@ export interface SerializedObject {
 
 /** Keras' serialized form of an object, as written: `{ module, class_name, config, registered_name }`. */
 export type SerializedConfig = {
-  module: string;
+  module: string | null;
   class_name: string;
   config: ConfigDict;
   registered_name: string | null;

@@ -12,14 +12,21 @@ import { valueText } from "../tensor/value_text.js";
 
 /** What the optimizers need of the custom-object registry. */
 export interface RateFunctionRegistry {
-  /** Keras' get_registered_name: `"<package>><name>"` for a registered function, else its own name. */
-  registeredName(fn: () => unknown): string;
+  /** Keras' get_registered_name: `"<package>><name>"` for a registered function or class, else its own name. */
+  registeredName(obj: (...args: never[]) => unknown): string;
   /** Keras' get_registered_object: the function known under `name` (scope, customObjects, registry), if any. */
   lookup(name: string): (() => unknown) | undefined;
+  /** The same for a class (a custom learning-rate schedule). */
+  lookupClass(name: string): (abstract new (...args: never[]) => unknown) | undefined;
 }
 
-// Without io loaded (an optimizer module imported alone) functions are written by name and found nowhere.
-let registry: RateFunctionRegistry = { registeredName: (fn) => fn.name, lookup: () => undefined };
+// Without io loaded (an optimizer module imported alone) objects are written by name and found nowhere.
+let registry: RateFunctionRegistry = { registeredName: (fn) => fn.name, lookup: () => undefined, lookupClass: () => undefined };
+
+/** The registry io installed (or the empty one), for the custom schedules' config too. */
+export function customObjectRegistry(): RateFunctionRegistry {
+  return registry;
+}
 
 /** Called once by io when it loads. */
 export function installRateFunctionRegistry(r: RateFunctionRegistry): void {

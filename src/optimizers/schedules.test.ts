@@ -71,7 +71,7 @@ test("schedule configs: Keras' keys, fromConfig round-trip, validation", () => {
   assert.equal(schedules.PiecewiseConstantDecay({ boundaries: [1], values: [1, 2] }).getConfig().name, "PiecewiseConstant");
   assert.throws(() => schedules.ExponentialDecay({ initialLearningRate: 0.1, decaySteps: 0, decayRate: 0.5 }), /ExponentialDecay: decaySteps must be > 0, got 0/);
   assert.throws(() => schedules.ExponentialDecay({ initialLearningRate: 0.1, decayRate: 0.5 } as never), /ExponentialDecay: option decaySteps is required/);
-  assert.throws(() => schedules.deserialize({ class_name: "OneCycle", config: {} }), /unknown learning-rate schedule "OneCycle"; known schedules are ExponentialDecay, PiecewiseConstantDecay, CosineDecay, InverseTimeDecay, PolynomialDecay, CosineDecayRestarts$/);
+  assert.throws(() => schedules.deserialize({ class_name: "OneCycle", config: {} }), /unknown learning-rate schedule "OneCycle"; known schedules are ExponentialDecay, PiecewiseConstantDecay, CosineDecay, InverseTimeDecay, PolynomialDecay, CosineDecayRestarts; for a custom schedule class, register it with saving.registerKerasSerializable before loading, or pass it in customObjects$/);
   assert.ok(new schedules.ExponentialDecay({ initialLearningRate: 1, decaySteps: 1, decayRate: 0.5 }) instanceof schedules.LearningRateSchedule);
 });
 

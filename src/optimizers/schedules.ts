@@ -10,6 +10,7 @@ import {
   nullableNumberOption, numberArrayOption, numberOption, snakeToCamel, stringOption,
 } from "./config.js";
 import { valueText } from "../tensor/value_text.js";
+import { customObjectRegistry } from "./rate_function_config.js";
 
 const f = Math.fround;
 
@@ -425,6 +426,9 @@ export class CosineDecayRestarts extends LearningRateSchedule {
 
 // ---------------------------------------------------------------- serialization
 
+// Custom subclasses may reuse a built-in's className; only these classes are written as Keras' own.
+const BUILTIN_CLASSES: ReadonlySet<unknown> = new Set([ExponentialDecay, PiecewiseConstantDecay, CosineDecay, InverseTimeDecay, PolynomialDecay, CosineDecayRestarts]);
+
 const SCHEDULES: Record<string, (config: ConfigDict) => LearningRateSchedule> = {
   ExponentialDecay: ExponentialDecay.fromConfig,
   PiecewiseConstantDecay: PiecewiseConstantDecay.fromConfig,
@@ -434,12 +438,25 @@ const SCHEDULES: Record<string, (config: ConfigDict) => LearningRateSchedule> = 
   CosineDecayRestarts: CosineDecayRestarts.fromConfig,
 };
 
-/** Keras' serialized form: `{ module: "keras.optimizers.schedules", class_name, config, registered_name }`. */
+/**
+ * Keras' serialized form: `{ module: "keras.optimizers.schedules", class_name, config, registered_name }`.
+ * A custom schedule is written as Keras' serialize_keras_object writes a custom class: module its
+ * registration package (null when unregistered), registered_name `"<package>><Name>"` or its name.
+ */
 export function serialize(schedule: LearningRateSchedule): SerializedConfig {
-  return { module: "keras.optimizers.schedules", class_name: schedule.className, config: schedule.getConfig(), registered_name: null };
+  const builtin = Object.hasOwn(SCHEDULES, schedule.className) && BUILTIN_CLASSES.has(schedule.constructor);
+  if (builtin) return { module: "keras.optimizers.schedules", class_name: schedule.className, config: schedule.getConfig(), registered_name: null };
+  const key = customObjectRegistry().registeredName(schedule.constructor as (...args: never[]) => unknown);
+  const at = key.indexOf(">");
+  return { module: at > 0 ? key.slice(0, at) : null, class_name: schedule.className, config: schedule.getConfig(), registered_name: key };
 }
 
-/** The schedule described by a serialized `{ class_name, config }` (as written by serialize or Keras). */
+/**
+ * The schedule described by a serialized `{ class_name, config }` (as written by serialize or Keras).
+ * A custom schedule class is found as Keras finds it: by registered_name, then class_name, among
+ * registered classes, customObjects and customObjectScope; it is rebuilt by its own static
+ * fromConfig(config) or, as Keras' default from_config, `new Class(config)`.
+ */
 export function deserialize(obj: SerializedObject | ConfigDict): LearningRateSchedule {
   const className = isConfigDict(obj) ? obj.class_name : undefined;
   const config = isConfigDict(obj) ? (obj.config ?? {}) : undefined;
@@ -447,13 +464,29 @@ export function deserialize(obj: SerializedObject | ConfigDict): LearningRateSch
     throw new TypeError(`schedules.deserialize: expected { class_name, config }, got ${valueText(obj)}`);
   }
   const make = Object.hasOwn(SCHEDULES, className) ? SCHEDULES[className] : undefined;
-  if (!make) {
+  if (make) return make(config);
+  const registered = isConfigDict(obj) && typeof obj.registered_name === "string" ? obj.registered_name : null;
+  const cls = (registered !== null ? customObjectRegistry().lookupClass(registered) : undefined) ?? customObjectRegistry().lookupClass(className);
+  if (cls === undefined) {
     throw new RangeError(
       `schedules.deserialize: unknown learning-rate schedule ${JSON.stringify(className)}; ` +
-        `known schedules are ${Object.keys(SCHEDULES).join(", ")}`,
+        `known schedules are ${Object.keys(SCHEDULES).join(", ")}; for a custom schedule class, register it with ` +
+        "saving.registerKerasSerializable before loading, or pass it in customObjects",
     );
   }
-  return make(config);
+  if (!(cls.prototype instanceof LearningRateSchedule)) {
+    throw new TypeError(`schedules.deserialize: ${JSON.stringify(className)} names the class ${cls.name}, which does not extend LearningRateSchedule`);
+  }
+  // A built-in's fromConfig, inherited by a custom subclass, would build the built-in class.
+  const fromConfig = (cls as unknown as { fromConfig?: unknown }).fromConfig;
+  const own = typeof fromConfig === "function" && !Object.values(SCHEDULES).includes(fromConfig as (c: ConfigDict) => LearningRateSchedule);
+  const built: unknown = own
+    ? (fromConfig as (c: ConfigDict) => unknown).call(cls, config)
+    : new (cls as unknown as new (c: ConfigDict) => unknown)(config);
+  if (!(built instanceof LearningRateSchedule)) {
+    throw new TypeError(`schedules.deserialize: ${cls.name}.fromConfig returned ${valueText(built)}, not a learning-rate schedule`);
+  }
+  return built;
 }
 
 function requireOptions(where: string, opts: object, keys: readonly string[]): void {
