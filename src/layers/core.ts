@@ -31,8 +31,8 @@ export function fusedActivationOf(activation: { fn: unknown }): FusedActivation 
 // ------------------------------------------------------------------ Input
 
 export interface InputLayerArgs {
-  /** Shape of one sample, without the batch: [28, 28, 1]. */
-  shape?: readonly number[];
+  /** Shape of one sample, without the batch: [28, 28, 1] (null where the size varies: [null, 8]). */
+  shape?: readonly (number | null)[];
   batchSize?: number;
   /** Full shape with the batch first (null = any). */
   batchShape?: readonly (number | null)[];
@@ -51,7 +51,7 @@ export class InputLayer extends Layer {
 
   constructor(args: InputLayerArgs) {
     if (typeof args !== "object" || args === null) {
-      throw new TypeError(`Input: options must be an object, got ${valueText(args)}; e.g. layers.Input({ shape: [28, 28, 1] })`);
+      throw new TypeError(`Input: options must be an object, got ${valueText(args)}; e.g. layers.Input({ shape: [28, 28, 1] }) or layers.Input([28, 28, 1])`);
     }
     checkKeys(`Input${typeof args.name === "string" ? ` ${args.name}` : ""}`, args, INPUT_LAYER_OPTIONS);
     super({ name: args.name, dtype: args.dtype });

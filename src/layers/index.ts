@@ -152,8 +152,9 @@ function withFirst<A extends object, K extends keyof A>(key: K, first: A[K] | A 
   return { ...(rest ?? ({} as A)), ...(first === undefined ? {} : { [key]: first }) } as A;
 }
 
-export function Input(args: InputLayerArgs): SymbolicTensor {
-  return makeInput(args);
+/** keras.Input(shape, ...): `Input([28, 28, 1])`, `Input([28, 28, 1], { name: "image" })` or `Input({ shape: [28, 28, 1] })`. */
+export function Input(shapeOrArgs: InputLayerArgs | readonly (number | null)[], args?: Omit<InputLayerArgs, "shape">): SymbolicTensor {
+  return makeInput(withFirst<InputLayerArgs, "shape">("shape", shapeOrArgs, args));
 }
 export function InputLayer(args: InputLayerArgs): InputLayerClass {
   return new InputLayerClass(args);
