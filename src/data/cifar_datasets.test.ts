@@ -1,7 +1,5 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { createHash } from "node:crypto";
 import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, readdirSync, rmSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,6 +11,7 @@ import { CIFAR10_PYTHON, CIFAR100_PYTHON, fetchCifarArchive } from "./cifar_data
 import { readTar, encodeTar } from "./tar.js";
 import { encodeCifarBinary } from "./cifar.js";
 import { makeTensor } from "../tensor/tensor.js";
+import { startFileServer, type FileServer } from "../../test/support/file_server.js";
 
 // fixtures/cifar/: small archives in the layout of Keras' downloads, the pickles written by Python 2.7's
 // cPickle (see make_fixtures.py, which checks them with numpy and Keras' load_batch). Pixel (image i,
@@ -24,29 +23,22 @@ const C100_TGZ = readFileSync(join(FIXTURES, "cifar-100-python.tar.gz"));
 
 let root = "";
 let savedKerasHome: string | undefined;
-let server: Server;
+let server: FileServer;
 let origin = "";
-const served: Record<string, Uint8Array> = {};
-const requested: string[] = [];
+let served: Record<string, Uint8Array> = {};
+let requested: string[] = [];
 
 before(async () => {
   root = mkdtempSync(join(tmpdir(), "lamina-cifar-"));
   // Keras' cache is a folder of this test, empty unless a test fills it.
   savedKerasHome = process.env.KERAS_HOME;
   process.env.KERAS_HOME = join(root, "keras-home");
-  server = createServer((req, res) => {
-    requested.push(req.url ?? "");
-    const body = served[(req.url ?? "").slice(1)];
-    if (!body) { res.writeHead(404); res.end(); return; }
-    res.writeHead(200, { "content-length": body.length });
-    res.end(body);
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  server = await startFileServer();
+  ({ origin, files: served, requested } = server);
 });
 
-after(() => {
-  server.close();
+after(async () => {
+  await server.close();
   if (savedKerasHome === undefined) delete process.env.KERAS_HOME;
   else process.env.KERAS_HOME = savedKerasHome;
   rmSync(root, { recursive: true, force: true });

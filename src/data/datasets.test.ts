@@ -1,8 +1,6 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { gzipSync } from "node:zlib";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { mkdtempSync, mkdirSync, writeFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,6 +12,7 @@ import { encodeCifarBinary } from "./cifar.js";
 import { encodeTar } from "./tar.js";
 import { NumpyRandomState } from "./mt19937.js";
 import { makeTensor } from "../tensor/tensor.js";
+import { startFileServer, type FileServer } from "../../test/support/file_server.js";
 
 let root = "";
 before(() => { root = mkdtempSync(join(tmpdir(), "lamina-datasets-")); });
@@ -76,18 +75,12 @@ test("the vendored Fashion-MNIST loads: 60,000 + 10,000 images, 6,000 / 1,000 pe
 });
 
 // A local server standing in for Keras' and Toronto's hosts.
-let server: Server;
+let server: FileServer;
 let origin = "";
-const served: Record<string, Uint8Array> = {};
+let served: Record<string, Uint8Array> = {};
 before(async () => {
-  server = createServer((req, res) => {
-    const body = served[(req.url ?? "").slice(1)];
-    if (!body) { res.writeHead(404); res.end(); return; }
-    res.writeHead(200, { "content-length": body.length });
-    res.end(body);
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  server = await startFileServer();
+  ({ origin, files: served } = server);
 });
 after(() => server.close());
 
