@@ -1,6 +1,7 @@
 import type { Tensor } from "../tensor/tensor.js";
 import { valueText } from "../tensor/value_text.js";
 import { constant } from "../tensor/creation.js";
+import { imageDataFormat } from "../tensor/config.js";
 import { add, cast, mul } from "../ops/math.js";
 import { Layer, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
 import { single } from "./core.js";
@@ -14,7 +15,9 @@ export interface RescalingArgs extends LayerArgs {
 
 /**
  * y = x * scale + offset, computed in the layer's dtype (integer images such as uint8 pixels are
- * cast first): Rescaling(1 / 255) maps [0, 255] to [0, 1].
+ * cast first): Rescaling(1 / 255) maps [0, 255] to [0, 1]. A list scale is one value per channel:
+ * along the last axis, or the channel axis of [c, h, w] images when config.imageDataFormat() is
+ * "channels_first".
  */
 export class Rescaling extends Layer {
   static readonly options = layerOptions<RescalingArgs>({ scale: true, offset: true });
@@ -35,14 +38,25 @@ export class Rescaling extends Layer {
     this.offset = check(args.offset ?? 0, "offset");
   }
 
-  private asTensor(v: number | readonly number[]): Tensor {
-    return typeof v === "number" ? constant(v, [], this.dtype) : constant([...v], [v.length], this.dtype);
+  private asTensor(v: number | readonly number[], shape: number[] = typeof v === "number" ? [] : [v.length]): Tensor {
+    return constant(typeof v === "number" ? v : [...v], shape, this.dtype);
+  }
+
+  /**
+   * Keras 3.5 reshapes a per-channel scale to [c, 1, 1] when the global image data format is
+   * channels_first, so it meets the channel axis of [c, h, w] or [n, c, h, w] images; it leaves the
+   * offset as given (broadcast against the last axis), and so does this.
+   */
+  private scaleTensor(): Tensor {
+    const s = this.scale;
+    if (typeof s === "number" || imageDataFormat() !== "channels_first") return this.asTensor(s);
+    return this.asTensor(s, [s.length, 1, 1]);
   }
 
   call(inputs: Tensor | Tensor[]): Tensor {
     const input = single(inputs, this);
     const x = input.dtype === this.dtype ? input : cast(input, this.dtype);
-    return add(mul(x, this.asTensor(this.scale)), this.asTensor(this.offset));
+    return add(mul(x, this.scaleTensor()), this.asTensor(this.offset));
   }
 
   override computeOutputShape(inputShape: LayerShape): LayerShape {
