@@ -28,6 +28,10 @@ export interface LoadWeightsOptions {
    * vars group. Layers without a match keep their weights.
    */
   byName?: boolean;
-  /** Skip, with a warning, layers whose weight count or shapes differ instead of failing. */
+  /**
+   * Skip, with a warning, layers whose weight count or shapes differ instead of failing. With
+   * `byName` on a legacy `.h5` file, as Keras' by-name loader: only the weights whose shape differs
+   * are skipped, and the layer's other weights are loaded.
+   */
   skipMismatch?: boolean;
 }

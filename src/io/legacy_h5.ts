@@ -199,7 +199,9 @@ function readLayerWeights(h5: Hdf5File, group: string, model: Model, opts: LoadW
   const problems: string[] = [];
   const assignments: [Variable, Tensor][] = [];
   const skip = opts.skipMismatch ?? false;
-  const loadOne = (layer: Layer, s: SavedLayer, label: string): void => {
+  // skipShapes: Keras' by-name loader skips a weight whose shape differs and still loads the
+  // layer's other weights (legacy_h5_format.load_weights_from_hdf5_group_by_name: `continue` per weight).
+  const loadOne = (layer: Layer, s: SavedLayer, label: string, skipShapes = false): void => {
     const vars = legacyWeights(layer);
     if (vars.length !== s.weightNames.length) {
       problems.push(`${label}: layer "${layer.name}" has ${vars.length} weight(s) (${vars.map((v) => `${v.name} ${shapeText(v.shape)}`).join(", ") || "none"}) but the file's "${s.name}" has ${s.weightNames.length} (${s.weightNames.join(", ") || "none"})`);
@@ -216,7 +218,12 @@ function readLayerWeights(h5: Hdf5File, group: string, model: Model, opts: LoadW
       }
       const a = h5.readArray(path);
       if (!shapesEqual(a.shape, v.shape)) {
-        problems.push(`${label}: layer "${layer.name}" weight ${v.name} has shape ${shapeText(v.shape)} in the model but the file's "${s.weightNames[i]}" has shape ${shapeText(a.shape)}`);
+        const text = `${label}: layer "${layer.name}" weight ${v.name} has shape ${shapeText(v.shape)} in the model but the file's "${s.weightNames[i]}" has shape ${shapeText(a.shape)}`;
+        if (skipShapes) {
+          console.warn(`loadWeights: skipping weight ${text}; the layer's other weights are loaded`);
+          return;
+        }
+        problems.push(text);
         bad = true;
         return;
       }
@@ -240,7 +247,7 @@ function readLayerWeights(h5: Hdf5File, group: string, model: Model, opts: LoadW
     saved.forEach((s, k) => {
       for (const layer of byName.get(s.name) ?? []) {
         const before = problems.length;
-        loadOne(layer, s, `layer #${k} ("${s.name}")`);
+        loadOne(layer, s, `layer #${k} ("${s.name}")`, skip);
         if (skip && problems.length > before) console.warn(`loadWeights: skipping ${problems.splice(before).join("; ")}`);
       }
     });
