@@ -35,7 +35,7 @@ import {
   type DiceAxis, binaryFocalCrossentropy, categoricalFocalCrossentropy, checkFocalAlpha, dice, tversky,
 } from "./losses_extra.js";
 import { ctc } from "./losses_ctc.js";
-import { epsilon } from "../tensor/config.js";
+import { epsilon, floatx } from "../tensor/config.js";
 
 export { meanAbsoluteError, meanSquaredError, squeezeOrExpandToSameRank };
 export {
@@ -423,7 +423,10 @@ export abstract class Loss {
    * masked positions out, as Keras' Loss.__call__ does: the mean is over the unmasked ones.
    */
   apply(yTrue: Input, yPred: Input, sampleWeight?: Input | null): Tensor {
-    const p = toTensor(yPred, `losses.${this.name}`, "yPred");
+    const raw = toTensor(yPred, `losses.${this.name}`, "yPred");
+    // Keras' Loss.__call__ converts y_pred to the loss dtype (floatx), so integer predictions
+    // (a plain array of whole numbers) are scored rather than refused; float64 stays float64 here.
+    const p = isFloatDType(raw.dtype) ? raw : cast(raw, floatx());
     const inMask = yPred instanceof Tensor ? maskOf(yPred) : null;
     const { values, mask: outMask } = this.callWithMask(yTrue, p);
     const mask = inMask !== null && outMask !== null ? logicalAnd(inMask, outMask) : inMask ?? outMask;
