@@ -69,7 +69,12 @@ export function kerasConfig(model: Model, includeOptimizer: boolean): JsonObject
   return serializeLayer(model, { compileConfig: includeOptimizer }) as unknown as JsonObject;
 }
 
+/** saving_lib.save_model's warning for a model not built yet (it still writes the file). */
+export const UNBUILT_SAVE_WARNING =
+  "You are saving a model that has not yet been built. It might not contain any weights yet. Consider building the model first by calling it on some data.";
+
 export async function saveKerasFile(model: Model, path: string, opts: SaveModelOptions): Promise<void> {
+  if (!model.built) console.warn(`${path}: ${UNBUILT_SAVE_WARNING}`);
   const includeOptimizer = opts.includeOptimizer ?? true;
   let configText: string;
   try {
