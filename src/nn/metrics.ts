@@ -85,6 +85,17 @@ function reduceToSamplewise(
   return { values: v, weights: w };
 }
 
+/**
+ * Keras 3.5's apply_mask with reduction "sum", as its metrics use it: given sample weights, a
+ * mask (false where a value is left out) multiplies them; without weights the mask is not used.
+ */
+function weightsWithMask(who: string, sampleWeight: Input | null | undefined, mask: Tensor | null, dtype: DType): Input | null | undefined {
+  if (sampleWeight === undefined || sampleWeight === null || mask === null) return sampleWeight;
+  const sw = toTensor(sampleWeight, who, "sampleWeight");
+  const [m, w] = squeezeOrExpandToSameRank(cast(mask, dtype), sw.dtype === dtype ? sw : cast(sw, dtype));
+  return mul(w, m);
+}
+
 /** The running (weighted) mean behind Mean and every MeanMetricWrapper. */
 class MeanAccumulator {
   total = 0;
@@ -215,8 +226,14 @@ export class Mean extends Metric {
     checkMetricOptions(new.target, Mean, opts, { name: true });
     super(opts.name ?? "mean");
   }
+  /** A mask on `values` (tensor.kerasMask) weighs them only with sample weights, as Keras 3.5's reduce_to_samplewise_values. */
   updateState(values: Input, sampleWeight?: Input | null): void {
-    noGrad(() => this.acc.add(`metrics.${this.name}`, toTensor(values, `metrics.${this.name}`, "values"), sampleWeight));
+    const who = `metrics.${this.name}`;
+    noGrad(() => {
+      const v = toTensor(values, who, "values");
+      const w = weightsWithMask(who, sampleWeight, values instanceof Tensor ? maskOf(values) : null, isFloatDType(v.dtype) ? v.dtype : "float32");
+      this.acc.add(who, v, w);
+    });
   }
   /** The running total (sum of weighted per-sample values). */
   get total(): number {
@@ -245,10 +262,13 @@ export class Sum extends Metric {
     checkMetricOptions(new.target, Sum, opts, { name: true });
     super(opts.name ?? "sum");
   }
+  /** A mask on `values` weighs them only with sample weights, as for Mean. */
   updateState(values: Input, sampleWeight?: Input | null): void {
     const who = `metrics.${this.name}`;
     noGrad(() => {
-      const { values: v } = reduceToSamplewise(who, toTensor(values, who, "values"), sampleWeight, sum);
+      const x = toTensor(values, who, "values");
+      const w = weightsWithMask(who, sampleWeight, values instanceof Tensor ? maskOf(values) : null, isFloatDType(x.dtype) ? x.dtype : "float32");
+      const { values: v } = reduceToSamplewise(who, x, w, sum);
       this.sumSoFar = Math.fround(this.sumSoFar + sum(v).item());
     });
   }
@@ -287,13 +307,7 @@ export class MeanMetricWrapper extends Metric {
       const p = toTensor(yPred, `metrics.${this.name}`, "yPred");
       const t = yTrue instanceof Tensor || !isFloatDType(p.dtype) ? yTrue : constant(yTrue, p.dtype);
       const mask = yPred instanceof Tensor ? maskOf(yPred) : null;
-      let w = sampleWeight;
-      if (w !== undefined && w !== null && mask !== null) {
-        const dtype = isFloatDType(p.dtype) ? p.dtype : "float32";
-        const sw = toTensor(w, `metrics.${this.name}`, "sampleWeight");
-        const [m, sw2] = squeezeOrExpandToSameRank(cast(mask, dtype), sw.dtype === dtype ? sw : cast(sw, dtype));
-        w = mul(sw2, m);
-      }
+      const w = weightsWithMask(`metrics.${this.name}`, sampleWeight, mask, isFloatDType(p.dtype) ? p.dtype : "float32");
       this.acc.add(`metrics.${this.name}`, this.fn(t, p), w);
     });
   }
