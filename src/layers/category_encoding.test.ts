@@ -51,3 +51,24 @@ test("CategoryEncoding in a model: output shape, Keras 3.5's config, a Keras-wri
   const inp = layers.Input({ shape: [3, 1], dtype: "int32" });
   assert.deepEqual((layers.CategoryEncoding(6, { outputMode: "one_hot" }).apply(inp) as tf.layers.SymbolicTensor).shape, [null, 3, 6]);
 });
+
+test("CategoryEncoding: count_weights in \"count\" mode, Keras 3.5's docstring example", () => {
+  const layer = layers.CategoryEncoding({ numTokens: 4, outputMode: "count" });
+  const ids = tf.constant([[0, 1], [0, 0], [1, 2], [3, 1]], "int32");
+  const weights = [[0.1, 0.2], [0.1, 0.1], [0.2, 0.3], [0.4, 0.2]];
+  // Keras: layer(ids, count_weights=weights) -> [[.1, .2, 0, 0], [.2, 0, 0, 0], [0, .2, .3, 0], [0, .2, 0, .4]]
+  // (each id adds its weight; float32: 0.1 + 0.1 = 0.2 exactly as float32 sums).
+  const f = Math.fround;
+  const expected = [[f(0.1), f(0.2), 0, 0], [f(f(0.1) + f(0.1)), 0, 0, 0], [0, f(0.2), f(0.3), 0], [0, f(0.2), 0, f(0.4)]];
+  const out = layer(ids, { countWeights: weights });
+  assert.equal(out.dtype, "float32");
+  assert.deepEqual(out.arraySync(), expected);
+  assert.deepEqual(layer(ids, { countWeights: tf.constant(weights, "float64") }).arraySync(), expected);
+  // One sample [n] with weights [n], and a scalar id with a scalar weight.
+  assert.deepEqual(layer(tf.constant([3, 3, 0], "int32"), { countWeights: [0.5, 2, 1] }).arraySync(), [1, 0, 0, 2.5]);
+  assert.deepEqual(layer(tf.constant(2, "int32"), { countWeights: 3 }).arraySync(), [0, 0, 3, 0]);
+  // Keras refuses count_weights outside "count" mode; lamina also wants the inputs' shape and tensor (not symbolic) inputs.
+  assert.throws(() => layers.CategoryEncoding(4, { outputMode: "multi_hot" })(ids, { countWeights: weights }), /only used when outputMode is "count"/);
+  assert.throws(() => layer(ids, { countWeights: [1, 2] }), /the inputs' shape/);
+  assert.throws(() => layer.apply(layers.Input([2], { dtype: "int32" }), { countWeights: weights } as tf.layers.CategoryEncodingCallOptions), /symbolic/);
+});

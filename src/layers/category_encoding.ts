@@ -1,11 +1,12 @@
-import type { Tensor } from "../tensor/tensor.js";
+import { Tensor, type NestedArray } from "../tensor/tensor.js";
+import { constant } from "../tensor/creation.js";
 import { isFloatDType } from "../tensor/dtype.js";
 import { valueText } from "../tensor/value_text.js";
-import { cast, floor, minimum, notEqual } from "../ops/math.js";
+import { cast, floor, minimum, mul, notEqual } from "../ops/math.js";
 import { any, max, min, sum } from "../ops/reduce.js";
 import { expandDims, oneHot, reshape } from "../ops/shape.js";
-import { Layer, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
-import { layerShapeText } from "./symbolic.js";
+import { Layer, type CallOptions, type LayerArgs, type LayerInput, type LayerShape, layerOptions } from "./layer.js";
+import { layerShapeText, SymbolicTensor } from "./symbolic.js";
 import { single } from "./core.js";
 
 export type CategoryEncodingMode = "one_hot" | "multi_hot" | "count";
@@ -19,12 +20,26 @@ export interface CategoryEncodingArgs extends LayerArgs {
   sparse?: boolean;
 }
 
+export interface CategoryEncodingCallOptions extends CallOptions {
+  /**
+   * Keras' `count_weights` ("count" mode only): one weight per input id, the same shape as the
+   * inputs; each id adds its weight instead of 1.
+   */
+  countWeights?: Tensor | NestedArray | null;
+}
+
+export interface CategoryEncoding {
+  (inputs: Tensor, opts?: CategoryEncodingCallOptions): Tensor;
+  (inputs: SymbolicTensor, opts?: CallOptions): SymbolicTensor;
+}
+
 /**
  * Keras 3.5's CategoryEncoding: integer category ids to dense vectors of numTokens floats.
  * "one_hot" encodes each id (a trailing axis of size 1 is replaced, otherwise one is added);
  * "multi_hot" marks which ids occur in each sample, "count" counts them ([n] is one sample,
  * [batch, n] one per row). Ids outside [0, numTokens) are refused.
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class CategoryEncoding extends Layer {
   static readonly options = layerOptions<CategoryEncodingArgs>({ numTokens: true, outputMode: true, sparse: true });
   readonly numTokens: number;
@@ -58,9 +73,36 @@ export class CategoryEncoding extends Layer {
     }
   }
 
-  call(inputs: Tensor | Tensor[]): Tensor {
+  override apply(inputs: LayerInput, opts: CategoryEncodingCallOptions = {}): Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[] {
+    const weights = opts.countWeights ?? null;
+    if (weights !== null) {
+      if (this.outputMode !== "count") {
+        throw new RangeError(`CategoryEncoding ${this.name}: countWeights is only used when outputMode is "count", got outputMode "${this.outputMode}"`);
+      }
+      // A symbolic call records no keyword tensors in the graph, so weights there would be lost.
+      const symbolic = inputs instanceof SymbolicTensor || (Array.isArray(inputs) && inputs.some((t) => t instanceof SymbolicTensor));
+      if (symbolic) {
+        throw new TypeError(`CategoryEncoding ${this.name}: countWeights can be given only when calling the layer on tensors, not on symbolic inputs of a model being built`);
+      }
+    }
+    return super.apply(inputs, opts);
+  }
+
+  call(inputs: Tensor | Tensor[], opts: CategoryEncodingCallOptions = {}): Tensor {
     let x = single(inputs, this);
     this.check(x.shape);
+    const given = opts.countWeights ?? null;
+    let weights: Tensor | null = null;
+    if (given !== null) {
+      const w = given instanceof Tensor ? given : constant(given, this.dtype);
+      // Keras converts count_weights to the compute dtype.
+      weights = w.dtype === this.dtype ? w : cast(w, this.dtype);
+      if (weights.shape.length !== x.shape.length || weights.shape.some((d, i) => d !== x.shape[i])) {
+        throw new RangeError(
+          `CategoryEncoding ${this.name}: countWeights must have the inputs' shape ${layerShapeText(x.shape)} (one weight per id), got ${layerShapeText(weights.shape)}`,
+        );
+      }
+    }
     if (isFloatDType(x.dtype)) {
       if (x.size > 0 && any(notEqual(x, floor(x))).item()) {
         throw new TypeError(`CategoryEncoding ${this.name}: inputs must be integer category ids, got non-integer ${x.dtype} values`);
@@ -77,12 +119,16 @@ export class CategoryEncoding extends Layer {
         );
       }
     }
-    if (x.rank === 0) x = expandDims(x, 0);
+    if (x.rank === 0) {
+      x = expandDims(x, 0);
+      if (weights) weights = expandDims(weights, 0);
+    }
     if (this.outputMode === "one_hot") {
       if (x.rank > 1 && x.shape[x.rank - 1] === 1) x = reshape(x, x.shape.slice(0, -1));
       return oneHot(x, this.numTokens, 1, 0, this.dtype);
     }
-    const counts = sum(oneHot(x, this.numTokens, 1, 0, this.dtype), x.rank - 1);
+    const encoded = oneHot(x, this.numTokens, 1, 0, this.dtype);
+    const counts = sum(weights ? mul(encoded, expandDims(weights, -1)) : encoded, x.rank - 1);
     return this.outputMode === "count" ? counts : minimum(counts, 1);
   }
 

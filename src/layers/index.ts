@@ -647,9 +647,9 @@ export function MelSpectrogram(args?: MelSpectrogramArgs): MelSpectrogramLayer {
 }
 
 // ------------------------------------------------------------------ categorical preprocessing
-import { CategoryEncoding as CategoryEncodingLayer, type CategoryEncodingArgs, type CategoryEncodingMode } from "./category_encoding.js";
+import { CategoryEncoding as CategoryEncodingLayer, type CategoryEncodingArgs, type CategoryEncodingMode, type CategoryEncodingCallOptions } from "./category_encoding.js";
 export { CategoryEncodingLayer };
-export type { CategoryEncodingArgs, CategoryEncodingMode };
+export type { CategoryEncodingArgs, CategoryEncodingMode, CategoryEncodingCallOptions };
 /** Integer ids to one-hot, multi-hot or count vectors: layers.CategoryEncoding({ numTokens: 4, outputMode: "count" }). */
 export function CategoryEncoding(numTokens: number | CategoryEncodingArgs, args?: CategoryEncodingArgs): CategoryEncodingLayer {
   return new CategoryEncodingLayer(withFirst<CategoryEncodingArgs, "numTokens">("numTokens", numTokens, args));
