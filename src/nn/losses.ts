@@ -22,7 +22,7 @@ import { reshape } from "../ops/shape.js";
 import { valueText } from "../tensor/value_text.js";
 import {
   binaryCrossentropy as binaryCrossentropyOp, categoricalCrossentropy as categoricalCrossentropyOp,
-  meanAbsoluteError, meanSquaredError, sparseCategoricalCrossentropy as sparseCategoricalCrossentropyOp,
+  assertBroadcastable, meanAbsoluteError, meanSquaredError, sparseCategoricalCrossentropy as sparseCategoricalCrossentropyOp,
   squeezeOrExpandToSameRank,
 } from "../ops/loss.js";
 import {
@@ -47,7 +47,7 @@ export {
 // ---------------------------------------------------------------- per-example functions
 
 /** yPred as a float tensor and yTrue converted to its dtype (Keras casts the labels to the loss dtype). */
-function pair(op: string, yTrueIn: Input, yPredIn: Input): { yTrue: Tensor; yPred: Tensor } {
+function floatPair(op: string, yTrueIn: Input, yPredIn: Input): { yTrue: Tensor; yPred: Tensor } {
   const yPred = toTensor(yPredIn, op, "yPred");
   if (!isFloatDType(yPred.dtype)) {
     throw new TypeError(`${op}: yPred must be float32 or float64, got ${yPred.dtype} ${shapeText(yPred.shape)}; cast it with tf.cast(yPred, "float32")`);
@@ -56,10 +56,19 @@ function pair(op: string, yTrueIn: Input, yPredIn: Input): { yTrue: Tensor; yPre
   return { yTrue: t.dtype === yPred.dtype ? t : cast(t, yPred.dtype), yPred };
 }
 
+/** floatPair for an element-wise loss: the two must broadcast. */
+function pair(op: string, yTrueIn: Input, yPredIn: Input): { yTrue: Tensor; yPred: Tensor } {
+  const { yTrue, yPred } = floatPair(op, yTrueIn, yPredIn);
+  assertBroadcastable(op, yTrue, yPred);
+  return { yTrue, yPred };
+}
+
 /** The pair brought to the same rank as Keras' squeeze_or_expand_to_same_rank does. */
 function alignedPair(op: string, yTrueIn: Input, yPredIn: Input): [Tensor, Tensor] {
-  const { yTrue, yPred } = pair(op, yTrueIn, yPredIn);
-  return squeezeOrExpandToSameRank(yTrue, yPred);
+  const { yTrue, yPred } = floatPair(op, yTrueIn, yPredIn);
+  const [t, p] = squeezeOrExpandToSameRank(yTrue, yPred);
+  assertBroadcastable(op, t, p);
+  return [t, p];
 }
 
 function checkSmoothing(op: string, labelSmoothing: number): void {
@@ -91,7 +100,7 @@ export function categoricalCrossentropy(yTrueIn: Input, yPredIn: Input, opts: Ca
   checkKeys(op, opts, CROSSENTROPY_OPTIONS);
   const s = opts.labelSmoothing ?? 0;
   checkSmoothing(op, s);
-  let { yTrue, yPred } = pair(op, yTrueIn, yPredIn);
+  let { yTrue, yPred } = floatPair(op, yTrueIn, yPredIn);
   if (s > 0) {
     if (yPred.rank === 0 || yTrue.rank === 0) throw new RangeError(`${op}: yTrue and yPred must have a class axis, got a scalar`);
     // Keras 3.5 takes the class count from yTrue's last axis, whatever `axis` is.
@@ -115,7 +124,7 @@ export function binaryCrossentropy(yTrueIn: Input, yPredIn: Input, opts: BinaryC
   checkKeys(op, opts, CROSSENTROPY_OPTIONS);
   const s = opts.labelSmoothing ?? 0;
   checkSmoothing(op, s);
-  let { yTrue, yPred } = pair(op, yTrueIn, yPredIn);
+  let { yTrue, yPred } = floatPair(op, yTrueIn, yPredIn);
   if (s > 0) yTrue = add(mul(yTrue, 1 - s), 0.5 * s);
   return binaryCrossentropyOp(yTrue, yPred, { fromLogits: opts.fromLogits, axis: opts.axis });
 }

@@ -12,6 +12,7 @@ import { add, cast, clipByValue, div, log, mul, neg, pow, sub } from "../ops/mat
 import { mean, sum } from "../ops/reduce.js";
 import { sigmoid, softmax } from "../ops/activation.js";
 import { reshape } from "../ops/shape.js";
+import { assertBroadcastable } from "../ops/loss.js";
 import { valueText } from "../tensor/value_text.js";
 import { checkKeys } from "./common.js";
 import { epsilon } from "../tensor/config.js";
@@ -144,6 +145,7 @@ export type DiceAxis = number | readonly number[] | null;
 export function dice(yTrueIn: Input, yPredIn: Input, axis: DiceAxis = null): Tensor {
   const op = "dice";
   const { yTrue, yPred } = floatPair(op, yTrueIn, yPredIn);
+  assertBroadcastable(op, yTrue, yPred);
   const ax = axis === null ? undefined : typeof axis === "number" ? axis : [...axis];
   const inter = sum(mul(yTrue, yPred), ax);
   return sub(1, div(mul(inter, 2), add(add(sum(yTrue, ax), sum(yPred, ax)), epsilon())));
@@ -160,6 +162,10 @@ export function tversky(yTrueIn: Input, yPredIn: Input, alpha = 0.5, beta = 0.5)
     if (typeof v !== "number" || !Number.isFinite(v)) throw new TypeError(`${op}: ${name} must be a finite number, got ${valueText(v)}`);
   }
   const { yTrue, yPred } = floatPair(op, yTrueIn, yPredIn);
+  // Keras flattens both, so any shapes of the same size meet element by element.
+  if (yTrue.size !== yPred.size) {
+    throw new RangeError(`${op}: yTrue ${shapeText(yTrue.shape)} and yPred ${shapeText(yPred.shape)} must hold as many values (${yTrue.size} vs ${yPred.size})`);
+  }
   const t = reshape(yTrue, [-1]), p = reshape(yPred, [-1]);
   const tp = sum(mul(t, p));
   const fp = sum(mul(sub(1, p), t));

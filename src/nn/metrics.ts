@@ -16,6 +16,7 @@ import {
 } from "../ops/math.js";
 import { argMax, mean, sum } from "../ops/reduce.js";
 import { inTopK } from "../ops/sort.js";
+import { assertBroadcastable } from "../ops/loss.js";
 import { broadcastTo } from "../ops/broadcast.js";
 import { expandDims, reshape, slice } from "../ops/shape.js";
 import { sigmoid } from "../ops/activation.js";
@@ -122,6 +123,7 @@ class MeanAccumulator {
 export function accuracy(yTrueIn: Input, yPredIn: Input): Tensor {
   const p = toTensor(yPredIn, "accuracy", "yPred");
   const [t, q] = squeezeOrExpandToSameRank(labels(yTrueIn, p.dtype, p.dtype), p);
+  assertBroadcastable("accuracy", t, q);
   return asValues(equal(t, q));
 }
 
@@ -133,6 +135,7 @@ export function binaryAccuracy(yTrueIn: Input, yPredIn: Input, threshold = 0.5):
   const who = "binaryAccuracy";
   const p = floatPred(who, yPredIn);
   const [t, q] = squeezeOrExpandToSameRank(labels(yTrueIn, p.dtype), p);
+  assertBroadcastable(who, t, q);
   const predicted = cast(greater(q, threshold), t.dtype);
   return asValues(equal(t, predicted));
 }
@@ -435,6 +438,7 @@ export class RootMeanSquaredError extends Metric {
     noGrad(() => {
       const p = floatPred(`metrics.${this.name}`, yPred);
       const [t, q] = squeezeOrExpandToSameRank(labels(yTrue, p.dtype, p.dtype), p);
+      assertBroadcastable(`metrics.${this.name}`, t, q);
       this.acc.add(`metrics.${this.name}`, square(sub(q, t)), sampleWeight);
     });
   }

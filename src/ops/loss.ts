@@ -1,5 +1,5 @@
 import { Tensor, storageOf } from "../tensor/tensor.js";
-import { normalizeAxis, shapeText, shapesEqual, sizeOf } from "../tensor/shape.js";
+import { broadcastShapes, normalizeAxis, shapeText, shapesEqual, sizeOf } from "../tensor/shape.js";
 import { castValues, constant } from "../tensor/creation.js";
 import { type Input, assertFloat, backend, emptyTensor, noGrad, num, record, toTensor } from "./engine.js";
 import {
@@ -25,6 +25,21 @@ function assertSameShape(op: string, aName: string, a: Tensor, bName: string, b:
     throw new RangeError(
       `${op}: ${aName} ${shapeText(a.shape)} and ${bName} ${shapeText(b.shape)} must have the same shape; ` +
         `reshape one of them (for integer class labels use the sparse version)`,
+    );
+  }
+}
+
+/**
+ * yTrue and yPred of an element-wise loss or metric must broadcast (Keras lets [n, 1] meet
+ * [n, k]); the error names the loss and both shapes, where the failing op would name only itself.
+ */
+export function assertBroadcastable(op: string, yTrue: Tensor, yPred: Tensor): void {
+  try {
+    broadcastShapes(yTrue.shape, yPred.shape, op);
+  } catch {
+    throw new RangeError(
+      `${op}: yTrue ${shapeText(yTrue.shape)} and yPred ${shapeText(yPred.shape)} cannot be broadcast together; ` +
+        `give labels of the predictions' shape ${shapeText(yPred.shape)}`,
     );
   }
 }
@@ -283,6 +298,7 @@ export function binaryCrossentropy(yTrueIn: Input, yPredIn: Input, opts: Crossen
 export function meanSquaredError(yTrueIn: Input, yPredIn: Input): Tensor {
   const { yTrue, yPred } = kerasPair("meanSquaredError", yTrueIn, yPredIn);
   const [t, p] = squeezeOrExpandToSameRank(yTrue, yPred);
+  assertBroadcastable("meanSquaredError", t, p);
   return mean(squaredDifference(t, p), -1);
 }
 
@@ -290,5 +306,6 @@ export function meanSquaredError(yTrueIn: Input, yPredIn: Input): Tensor {
 export function meanAbsoluteError(yTrueIn: Input, yPredIn: Input): Tensor {
   const { yTrue, yPred } = kerasPair("meanAbsoluteError", yTrueIn, yPredIn);
   const [t, p] = squeezeOrExpandToSameRank(yTrue, yPred);
+  assertBroadcastable("meanAbsoluteError", t, p);
   return mean(abs(sub(t, p)), -1);
 }
