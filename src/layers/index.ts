@@ -156,8 +156,9 @@ function withFirst<A extends object, K extends keyof A>(key: K, first: A[K] | A 
 export function Input(shapeOrArgs: InputLayerArgs | readonly (number | null)[], args?: Omit<InputLayerArgs, "shape">): SymbolicTensor {
   return makeInput(withFirst<InputLayerArgs, "shape">("shape", shapeOrArgs, args));
 }
-export function InputLayer(args: InputLayerArgs): InputLayerClass {
-  return new InputLayerClass(args);
+/** keras.layers.InputLayer(shape, ...), as Input: the shape first or the options object. */
+export function InputLayer(shapeOrArgs: InputLayerArgs | readonly (number | null)[], args?: Omit<InputLayerArgs, "shape">): InputLayerClass {
+  return new InputLayerClass(withFirst<InputLayerArgs, "shape">("shape", shapeOrArgs, args));
 }
 export function Dense(units: number | DenseArgs, args?: DenseArgs): DenseLayer {
   return new DenseLayer(withFirst<DenseArgs, "units">("units", units, args));

@@ -32,11 +32,12 @@ test("the base layer options are checked when the layer is made, naming the laye
   assert.equal(layers.Dense(3, { inputShape: [null as never, 4], batchSize: 8, dtype: "float64", name: "ok" }).name, "ok");
 });
 
-test("Input takes the shape first, as keras.Input(shape, batch_size=..., name=...), or the options object", () => {
+test("Input and InputLayer take the shape first, as keras.Input(shape, batch_size=..., name=...), or the options object", () => {
   assert.deepEqual(layers.Input([28, 28, 1]).shape, [null, 28, 28, 1]);
   const named = layers.Input([null, 8], { batchSize: 4, name: "tokens", dtype: "int32" });
   assert.deepEqual([named.shape, named.dtype, named.name], [[4, null, 8], "int32", "tokens"]);
   assert.deepEqual(layers.Input({ shape: [3] }).shape, [null, 3]);
+  assert.deepEqual(layers.InputLayer([5], { batchSize: 2 }).batchInputShape, [2, 5]);
   refuses(() => layers.Input(5 as never), TypeError, /^Input: shape must be a list of dimensions, got 5/);
   refuses(() => layers.Input([3], { units: 2 } as never), TypeError, /^Input: unknown option units/);
 });
