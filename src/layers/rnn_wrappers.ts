@@ -20,7 +20,7 @@ export interface BidirectionalArgs extends LayerArgs {
   layer?: RNN;
   /** How the two directions' outputs combine: "concat" (default), "sum", "mul", "ave", or null for both, as a list. */
   mergeMode?: MergeMode;
-  /** The layer to run backwards (goBackwards: true); by default a copy of `layer` with goBackwards flipped, named backward_<name>. */
+  /** The layer to run backwards (goBackwards: true); by default a copy of `layer` with goBackwards: true, named backward_<name>. */
   backwardLayer?: RNN;
 }
 
@@ -75,11 +75,15 @@ export class Bidirectional extends Layer {
     this.mergeMode = mode;
     const layer = args.layer;
     this.forwardLayer = copyLayer(layer, { name: withPrefix("forward_", layer.name) }, where);
-    this.backwardLayer = args.backwardLayer ?? copyLayer(layer, { name: withPrefix("backward_", layer.name), go_backwards: !layer.goBackwards }, where);
+    // Keras sets the copy's go_backwards to True (not the flip of the layer's), so a layer that already goes backwards is refused below.
+    this.backwardLayer = args.backwardLayer ?? copyLayer(layer, { name: withPrefix("backward_", layer.name), go_backwards: true }, where);
     const f = this.forwardLayer, b = this.backwardLayer;
     for (const inner of [f, b]) if (!inner.built) nestWeightScope(inner, this);
     if (f.goBackwards === b.goBackwards) {
-      throw new RangeError(`${where}: the forward and backward layers must differ in goBackwards, got ${f.goBackwards} for both`);
+      throw new RangeError(
+        `${where}: the forward and backward layers must differ in goBackwards, got ${f.goBackwards} for both` +
+          (args.backwardLayer ? "" : "; the backward copy always goes backwards, so wrap a layer with goBackwards: false"),
+      );
     }
     for (const key of ["returnSequences", "returnState", "stateful"] as const) {
       if (f[key] !== b[key]) throw new RangeError(`${where}: the forward and backward layers must agree on ${key}, got ${f[key]} and ${b[key]}`);
