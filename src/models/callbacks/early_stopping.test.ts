@@ -141,3 +141,11 @@ test("EarlyStopping: a NaN first epoch is not the best (Keras 3.5 stops where it
   assert.deepEqual(out, ["Epoch 4: early stopping\n", "Restoring model weights from the end of the best epoch: 2.\n"]);
   assert.equal(model.weight(), 20);
 });
+
+test("EarlyStopping: an unknown mode warns in Keras 3.5's words (mode unquoted) and falls back to auto", () => {
+  // keras/src/callbacks/early_stopping.py: f"EarlyStopping mode {mode} is unknown, fallback to auto mode."
+  const warnings: string[] = [];
+  const es = new EarlyStopping({ mode: "minimum" as "min", warn: (m) => void warnings.push(m) });
+  assert.deepEqual(warnings, ["EarlyStopping mode minimum is unknown, fallback to auto mode."]);
+  assert.equal(es.mode, "auto");
+});

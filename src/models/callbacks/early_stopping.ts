@@ -44,7 +44,11 @@ export class EarlyStopping extends MonitorCallback {
   private readonly writer: ProgressWriter | undefined;
 
   constructor(options: EarlyStoppingOptions = {}) {
-    super({ monitor: options.monitor, mode: options.mode, minDelta: options.minDelta ?? 0, warn: options.warn });
+    super({
+      monitor: options.monitor, mode: options.mode, minDelta: options.minDelta ?? 0, warn: options.warn,
+      // Keras 3.5's f"EarlyStopping mode {mode} is unknown, ...": the mode unquoted.
+      unknownMode: (mode) => `EarlyStopping mode ${mode} is unknown, fallback to auto mode.`,
+    });
     this.patience = options.patience ?? 0;
     this.verbose = options.verbose ?? 0;
     this.baseline = options.baseline ?? null;

@@ -48,12 +48,13 @@ export class MonitorCallback extends Callback {
   protected readonly warnFn: WarnFn;
   private readonly warned = new Set<string>();
 
-  constructor(options: MonitorOptions & { minDelta?: number }) {
+  /** `unknownMode` words the warning for a mode other than auto/min/max, as each Keras callback words its own. */
+  constructor(options: MonitorOptions & { minDelta?: number; unknownMode?: (mode: string) => string }) {
     super();
     let mode = options.mode ?? "auto";
     this.warnFn = options.warn ?? defaultWarn;
     if (mode !== "auto" && mode !== "min" && mode !== "max") {
-      this.warnOnce(`${this.constructor.name} mode '${String(mode)}' is unknown, fallback to auto mode.`);
+      this.warnOnce(options.unknownMode?.(String(mode)) ?? `${this.constructor.name} mode '${String(mode)}' is unknown, fallback to auto mode.`);
       mode = "auto";
     }
     this.monitor = options.monitor ?? "val_loss";
