@@ -161,3 +161,15 @@ test("RNN runs a custom cell: a running sum as state, twice the sum as output", 
   const sym = layers.RNN(new Accumulate(), { returnState: true })(layers.Input({ shape: [null, 2] as unknown as number[] })) as unknown as tf.layers.SymbolicTensor[];
   assert.deepEqual(sym.map((t) => t.shape), [[null, 2], [null, 2]]);
 });
+
+test("unroll: true needs a known number of timesteps, as Keras 3.5's RNN.call refuses ('Cannot unroll a RNN if the time dimension is undefined')", () => {
+  tf.clearSession();
+  assert.throws(
+    () => layers.LSTM(2, { unroll: true }).apply(layers.Input({ shape: [null, 3] })),
+    /LSTM lstm\S*: unroll: true needs a known number of timesteps, but the input shape is \(None, None, 3\)/,
+  );
+  const fixed = layers.GRU(2, { unroll: true, returnSequences: true }).apply(layers.Input({ shape: [5, 3] })) as tf.layers.SymbolicTensor;
+  assert.deepEqual(fixed.shape, [null, 5, 2]);
+  const rolled = layers.GRU(2, { unroll: false }).apply(layers.Input({ shape: [null, 3] })) as tf.layers.SymbolicTensor;
+  assert.deepEqual(rolled.shape, [null, 2]);
+});

@@ -33,7 +33,10 @@ export interface RNNLayerArgs extends LayerArgs {
    * batchSize on the first layer; fit with shuffle: false.
    */
   stateful?: boolean;
-  /** Keras unrolls the time loop into one graph; values are the same, so it is accepted and has no effect. */
+  /**
+   * Keras unrolls the time loop into one graph; values are the same, so it has no effect here, but
+   * as in Keras it needs a known number of timesteps (Input({ shape: [timesteps, features] })).
+   */
   unroll?: boolean;
   /**
    * Keras' zero_output_for_mask: a masked timestep outputs zeros instead of repeating the previous
@@ -153,8 +156,18 @@ export class RNN extends Layer {
     return shape;
   }
 
+  /** Keras' RNN.call refuses to unroll over an unknown number of timesteps; lamina keeps the refusal so the same models build. */
+  private checkUnroll(shape: LayerShape): void {
+    if (!this.unroll || shape[1] !== null) return;
+    throw new RangeError(
+      `${this.className} ${this.name}: unroll: true needs a known number of timesteps, but the input shape is ${layerShapeText(shape)}; ` +
+        "give the Input a time dimension (layers.Input({ shape: [timesteps, features] })) or set unroll: false",
+    );
+  }
+
   override build(inputShape: LayerShape | LayerShape[]): void {
     const shape = this.sequenceShape(inputShape);
+    this.checkUnroll(shape);
     if (!this.cell.built) this.cell.maybeBuild(this.stepShape(shape), false);
     if (this.stateful) {
       const batch = shape[0];
@@ -266,7 +279,9 @@ export class RNN extends Layer {
   }
 
   override computeOutputShape(inputShape: LayerShape | LayerShape[]): LayerShape | LayerShape[] {
-    const [batch, time] = this.sequenceShape(inputShape);
+    const seq = this.sequenceShape(inputShape);
+    this.checkUnroll(seq);
+    const [batch, time] = seq;
     const out = this.returnSequences ? [batch, time, this.cell.outputSize] : [batch, this.cell.outputSize];
     return this.returnState ? [out, ...this.cell.stateSize.map((s) => [batch, s])] : out;
   }
