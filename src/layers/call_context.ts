@@ -128,10 +128,28 @@ function clearLosses(layer: LossOwner, seen = new Set<LossOwner>()): void {
   for (const l of layer.subLayers ?? []) clearLosses(l, seen);
 }
 
+/** The layers whose own activity regularizer is off for the calls in progress (see withoutActivityLosses). */
+const activityOff = new Set<object>();
+
+/**
+ * Runs `fn` with `layer`'s own activity regularizer off, for a wrapper that, as Keras' does,
+ * calls the wrapped layer's `call` and so skips the penalty Layer.__call__ would add (Keras 3.5's
+ * TimeDistributed). The layers it calls inside keep theirs.
+ */
+export function withoutActivityLosses<T>(layer: object, fn: () => T): T {
+  if (activityOff.has(layer)) return fn();
+  activityOff.add(layer);
+  try {
+    return fn();
+  } finally {
+    activityOff.delete(layer);
+  }
+}
+
 /** Keras' Layer.__call__: the activity regularizer's penalty of each float output, as a loss of this call. */
 function addActivityLosses(layer: LossOwner & { name?: string; className?: string }, out: unknown): void {
   const reg = layer.activityRegularizer;
-  if (!reg || probing) return;
+  if (!reg || probing || activityOff.has(layer)) return;
   const outs = (Array.isArray(out) ? out : [out]).filter((t): t is Tensor => t instanceof Tensor && isFloatDType(t.dtype));
   for (const t of outs) {
     let p: Tensor;

@@ -22,3 +22,22 @@ test("Bidirectional's backward copy has goBackwards: true, so a layer that alrea
   const swapped = layers.Bidirectional(layers.LSTM(2, { goBackwards: true }), { backwardLayer: layers.LSTM(2) });
   assert.deepEqual([swapped.forwardLayer.goBackwards, swapped.backwardLayer.goBackwards], [true, false]);
 });
+
+test("TimeDistributed calls the wrapped layer's call as Keras does (step_function: self.layer.call), so that layer's own activityRegularizer adds no loss; TimeDistributed's own adds one on the whole output", () => {
+  tf.clearSession();
+  const x = tf.ones([2, 3, 4]);
+  const dense = layers.Dense(2, { activityRegularizer: "l2", kernelInitializer: "ones" });
+  const td = layers.TimeDistributed(dense);
+  const y = td.apply(x) as tf.Tensor;
+  assert.deepEqual(y.arraySync(), [...Array(2)].map(() => [...Array(3)].map(() => [4, 4])));
+  assert.equal(td.losses.length, 0);
+  // Called on its own the Dense still adds its penalty: 0.01 * sum(y ** 2) = 0.01 * 2 * 16.
+  dense.apply(tf.ones([1, 4]));
+  assert.equal(dense.losses.length, 1);
+  assert.ok(Math.abs(dense.losses[0].dataSync()[0] - 0.32) < 1e-6);
+  const outer = layers.TimeDistributed(layers.Dense(2, { kernelInitializer: "ones" }), { activityRegularizer: "l2" });
+  outer.apply(x);
+  assert.equal(outer.losses.length, 1);
+  // 0.01 * (2 * 3 * 2 values of 4 ** 2)
+  assert.ok(Math.abs(outer.losses[0].dataSync()[0] - 1.92) < 1e-5);
+});

@@ -4,6 +4,7 @@ import { valueText } from "../tensor/value_text.js";
 import { add, div, mul } from "../ops/math.js";
 import { concat, reverse, stack, unstack } from "../ops/shape.js";
 import { serializationHooks } from "../io/hooks.js";
+import { withoutActivityLosses } from "./call_context.js";
 import { Layer, type CallOptions, type LayerArgs, type LayerInput, type LayerShape, type Mask, layerOptions, nestWeightScope } from "./layer.js";
 import type { SymbolicTensor } from "./symbolic.js";
 import { layerShapeText } from "./symbolic.js";
@@ -224,12 +225,13 @@ export class TimeDistributed extends Wrapper {
     this.childShape(x.shape);
     const { mask, ...rest } = opts;
     const stepMasks = this.stepMasks(mask, x);
-    const steps = unstack(x, 1).map((xt, t) => {
+    // Keras calls the wrapped layer's `call`, not its __call__, so its own activity regularizer adds nothing.
+    const steps = withoutActivityLosses(this.layer, () => unstack(x, 1).map((xt, t) => {
       // As Keras, the wrapped layer sees its step's mask only if it uses masks.
       const y = this.layer.apply(xt, stepMasks !== null && this.layer.supportsMasking ? { ...rest, mask: stepMasks[t] } : rest);
       if (Array.isArray(y)) throw new TypeError(`${this.className} ${this.name}: the wrapped layer ${this.layer.name} returns several tensors; TimeDistributed needs a layer with one output`);
       return y as Tensor;
-    });
+    }));
     if (steps.length === 0) throw new RangeError(`${this.className} ${this.name}: the inputs have no timesteps (${shapeText(x.shape)})`);
     return stack(steps, 1);
   }
