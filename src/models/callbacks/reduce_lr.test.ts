@@ -170,3 +170,11 @@ test("ReduceLROnPlateau tests an improvement as Keras 3.5 writes it: a < best - 
   await fakeFit(lenient, [new ReduceLROnPlateau({ monitor: "val_loss", patience: 1, minDelta: -0.5 })], valLoss(0.4, 0.6, 0.9));
   assert.equal(lenient.optimizer.learningRate, 0.01);
 });
+
+test("ReduceLROnPlateau: an unknown mode warns in Keras 3.5's words and falls back to auto", () => {
+  // keras/src/callbacks/reduce_lr_on_plateau.py _reset: f"Learning rate reduction mode {self.mode} is unknown, fallback to auto mode."
+  const warnings: string[] = [];
+  const cb = new ReduceLROnPlateau({ mode: "minimum" as "min", warn: (m) => void warnings.push(m) });
+  assert.deepEqual(warnings, ["Learning rate reduction mode minimum is unknown, fallback to auto mode."]);
+  assert.equal(cb.mode, "auto");
+});

@@ -51,7 +51,11 @@ export class ReduceLROnPlateau extends MonitorCallback {
   private readonly writer: ProgressWriter | undefined;
 
   constructor(options: ReduceLROnPlateauOptions = {}) {
-    super({ monitor: options.monitor, mode: options.mode, minDelta: options.minDelta ?? 1e-4, warn: options.warn });
+    super({
+      monitor: options.monitor, mode: options.mode, minDelta: options.minDelta ?? 1e-4, warn: options.warn,
+      // Keras 3.5's _reset: f"Learning rate reduction mode {self.mode} is unknown, fallback to auto mode."
+      unknownMode: (mode) => `Learning rate reduction mode ${mode} is unknown, fallback to auto mode.`,
+    });
     // Keras' ReduceLROnPlateau keeps min_delta as given (its sign is not dropped, unlike EarlyStopping's).
     this.minDelta = options.minDelta ?? 1e-4;
     const factor = options.factor ?? 0.1;
