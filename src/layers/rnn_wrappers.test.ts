@@ -34,10 +34,10 @@ test("TimeDistributed calls the wrapped layer's call as Keras does (step_functio
   // Called on its own the Dense still adds its penalty: 0.01 * sum(y ** 2) = 0.01 * 2 * 16.
   dense.apply(tf.ones([1, 4]));
   assert.equal(dense.losses.length, 1);
-  assert.ok(Math.abs(dense.losses[0].dataSync()[0] - 0.32) < 1e-6);
+  assert.ok(Math.abs(Number(dense.losses[0].dataSync()[0]) - 0.32) < 1e-6);
   const outer = layers.TimeDistributed(layers.Dense(2, { kernelInitializer: "ones" }), { activityRegularizer: "l2" });
   outer.apply(x);
   assert.equal(outer.losses.length, 1);
   // 0.01 * (2 * 3 * 2 values of 4 ** 2)
-  assert.ok(Math.abs(outer.losses[0].dataSync()[0] - 1.92) < 1e-5);
+  assert.ok(Math.abs(Number(outer.losses[0].dataSync()[0]) - 1.92) < 1e-5);
 });
