@@ -173,3 +173,42 @@ test("unroll: true needs a known number of timesteps, as Keras 3.5's RNN.call re
   const rolled = layers.GRU(2, { unroll: false }).apply(layers.Input({ shape: [null, 3] })) as tf.layers.SymbolicTensor;
   assert.deepEqual(rolled.shape, [null, 2]);
 });
+
+test("RNN(cell) takes inputs of any rank from 3 as Keras' RNN (no input spec; the cell is built for (batch,) + shape[2:]); SimpleRNN, LSTM and GRU keep Keras' ndim=3", () => {
+  tf.clearSession();
+  /** Each step is a [batch, 2, 2] image; the state adds up its pixels; the output is that running total. */
+  class PixelTotal extends layers.RNNCell {
+    built4: number[] = [];
+    get stateSize(): readonly number[] {
+      return [1];
+    }
+    override build(shape: (number | null)[]): void {
+      this.built4 = shape.map((n) => n ?? -1);
+      this.built = true;
+    }
+    step(x: tf.Tensor, states: tf.Tensor[]): [tf.Tensor, tf.Tensor[]] {
+      const total = tf.add(states[0], tf.sum(x, [1, 2], true).reshape([-1, 1]));
+      return [total, [total]];
+    }
+  }
+  const cell = new PixelTotal();
+  const rnn = layers.RNN(cell, { returnSequences: true, returnState: true });
+  // Sample 0: steps of ones, twos, threes; sample 1: tens.
+  const x = tf.concat([
+    tf.stack([tf.fill([2, 2], 1, "float32"), tf.fill([2, 2], 2, "float32"), tf.fill([2, 2], 3, "float32")]).expandDims(0),
+    tf.fill([1, 3, 2, 2], 10, "float32"),
+  ], 0);
+  const [seq, state] = rnn.apply(x) as tf.Tensor[];
+  assert.deepEqual(cell.built4, [2, 2, 2]);
+  assert.deepEqual(seq.arraySync(), [[[4], [12], [24]], [[40], [80], [120]]]);
+  assert.deepEqual(state.arraySync(), [[24], [120]]);
+  // Masked steps keep the state and repeat the output (zeros before the first step), with the mask's rank fitted to the [batch, 1] outputs.
+  const mask = tf.constant([[true, false, true], [false, true, true]], [2, 3], "bool");
+  const [mseq, mstate] = layers.RNN(new PixelTotal(), { returnSequences: true, returnState: true }).apply(x, { mask }) as tf.Tensor[];
+  assert.deepEqual(mseq.arraySync(), [[[4], [4], [16]], [[0], [40], [80]]]);
+  assert.deepEqual(mstate.arraySync(), [[16], [80]]);
+  const sym = layers.RNN(new PixelTotal()).apply(layers.Input({ shape: [null, 2, 2] })) as tf.layers.SymbolicTensor;
+  assert.deepEqual(sym.shape, [null, 1]);
+  assert.throws(() => layers.RNN(new PixelTotal()).apply(tf.ones([2, 3])), /RNN rnn\S*: expects inputs of shape \[batch, timesteps, \.\.\.features\], got \(2, 3\)/);
+  assert.throws(() => layers.GRU(2).apply(tf.ones([2, 3, 2, 2])), /GRU gru\S*: expects inputs of shape \[batch, timesteps, features\], got \(2, 3, 2, 2\)/);
+});

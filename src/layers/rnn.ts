@@ -144,12 +144,22 @@ export class RNN extends Layer {
     return super.apply(all, rest);
   }
 
+  /**
+   * The rank the inputs must have: 3 for SimpleRNN, LSTM and GRU (Keras' InputSpec(ndim=3)); null
+   * for RNN(cell), which as Keras' (no input_spec) takes any rank from 3 and gives the cell steps
+   * [batch, ...shape.slice(2)].
+   */
+  protected get sequenceRank(): number | null {
+    return null;
+  }
+
   /** The sequence's shape of a call's input shape(s) ([x, ...states] or x), after checking its rank. */
   protected sequenceShape(inputShape: LayerShape | LayerShape[]): LayerShape {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as LayerShape;
-    if (shape.length !== 3) {
+    const rank = this.sequenceRank;
+    if (rank === null ? shape.length < 3 : shape.length !== rank) {
       throw new RangeError(
-        `${this.className} ${this.name}: expects inputs of shape [batch, timesteps, features], got ${layerShapeText(shape)}; ` +
+        `${this.className} ${this.name}: expects inputs of shape [batch, timesteps, ${rank === null ? "...features" : "features"}], got ${layerShapeText(shape)}; ` +
           "reshape them (e.g. layers.Reshape([timesteps, features])) or, for token indices, put an Embedding layer first",
       );
     }
@@ -183,10 +193,10 @@ export class RNN extends Layer {
     this.built = true;
   }
 
-  /** The shape of one timestep's input (what the cell is built for) from the sequence's shape. */
+  /** The shape of one timestep's input (what the cell is built for) from the sequence's shape: Keras' (batch,) + shape[2:]. */
   protected stepShape(shape: LayerShape): LayerShape {
-    if (shape[2] === null) throw new RangeError(`${this.className} ${this.name}: the number of features (last axis) must be known, got ${layerShapeText(shape)}`);
-    return [shape[0], shape[2]];
+    if (shape[shape.length - 1] === null) throw new RangeError(`${this.className} ${this.name}: the number of features (last axis) must be known, got ${layerShapeText(shape)}`);
+    return [shape[0], ...shape.slice(2)];
   }
 
   /** The shapes of the cell's states for a batch, as the loop carries them: [batch, size] each. */
@@ -221,14 +231,16 @@ export class RNN extends Layer {
     const steps = unstack(run.inputs, 1);
     for (let t = 0; t < steps.length; t++) {
       const [out, next] = run.step(steps[t], states);
-      const m = stepMasks?.[t];
-      if (m === undefined) {
+      const step = stepMasks?.[t];
+      if (step === undefined) {
         [last, states] = [out, next];
       } else {
         // Keras' masked step: the states stay, the output repeats the previous one (zeros at first) or is zero.
         const before = states;
-        last = select(m, out, this.zeroOutputForMask || last === null ? 0 : last);
-        states = next.map((s, i) => select(m, s, before[i]));
+        // As Keras' _expand_mask: the step's mask gets the rank of what it selects (outputs and states may differ from the inputs).
+        const m = (v: Tensor): Tensor => (v.rank === step.rank ? step : reshape(step, [step.shape[0], ...Array<number>(v.rank - 1).fill(1)]));
+        last = select(m(out), out, this.zeroOutputForMask || last === null ? 0 : last);
+        states = next.map((s, i) => select(m(s), s, before[i]));
       }
       if (this.returnSequences) outputs.push(last);
     }
@@ -330,6 +342,9 @@ export class SimpleRNN extends RNN {
   get units(): number {
     return this.cell.units;
   }
+  protected override get sequenceRank(): number {
+    return 3;
+  }
   // Keras 3.5's SimpleRNN.get_config leaves the seed out (its cell's keeps it).
   override getConfig(): Record<string, unknown> {
     return flatConfig(this, this.rnnConfig(), ["seed"]);
@@ -348,6 +363,9 @@ export class LSTM extends RNN {
   get units(): number {
     return this.cell.units;
   }
+  protected override get sequenceRank(): number {
+    return 3;
+  }
   override getConfig(): Record<string, unknown> {
     return flatConfig(this, this.rnnConfig());
   }
@@ -364,6 +382,9 @@ export class GRU extends RNN {
   }
   get units(): number {
     return this.cell.units;
+  }
+  protected override get sequenceRank(): number {
+    return 3;
   }
   override getConfig(): Record<string, unknown> {
     return flatConfig(this, this.rnnConfig());

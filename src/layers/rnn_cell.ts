@@ -35,10 +35,11 @@ export function cellSeed(where: string, seed: unknown): { seed: number | null; g
 }
 /**
  * The base of a recurrent cell (Keras' cell protocol): `stateSize` (one entry per state tensor),
- * `outputSize`, and `step(x, states, training)` for one timestep, x [batch, features] and each
+ * `outputSize`, and `step(x, states, training)` for one timestep, x [batch, features] (or, for
+ * inputs [batch, time, ...features] of higher rank, [batch, ...features], as Keras) and each
  * state [batch, size]. As a layer it takes the list [x, ...states] and returns [output, ...states].
  * A custom cell extends this class, builds its weights in `build(shape)` (layers.RNN builds it
- * for [batch, features]; a direct call for the list of shapes) and implements `step`;
+ * for the step's shape; a direct call for the list of shapes) and implements `step`;
  * `layers.RNN(cell)` then runs it over sequences.
  */
 export abstract class RNNCell extends Layer {
