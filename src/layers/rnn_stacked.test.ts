@@ -132,3 +132,29 @@ test("StackedRNNCells errors name the fault", () => {
   assert.throws(() => s.apply([tf.ones([1, 3]), tf.zeros([1, 2])]), /a cell is called on \[inputs, \.\.\.states\] with 3 state tensor\(s\)/);
   assert.throws(() => layers.RNN([layers.LSTMCell(2)]).apply(tf.ones([1, 2, 3]), { initialState: [tf.zeros([1, 2])] }), /the cell has 2 state\(s\)/);
 });
+
+test("the bottom cell of a stack is built for the whole step shape, as Keras' StackedRNNCells.build: a custom cell over [batch, 2, 2] steps under a SimpleRNNCell", () => {
+  tf.clearSession();
+  class PixelTotal extends layers.RNNCell {
+    seen: (number | null)[] = [];
+    get stateSize(): readonly number[] {
+      return [1];
+    }
+    override build(shape: (number | null)[]): void {
+      this.seen = [...shape];
+      this.built = true;
+    }
+    step(x: tf.Tensor, states: tf.Tensor[]): [tf.Tensor, tf.Tensor[]] {
+      const total = tf.add(states[0], tf.reshape(tf.sum(x, [1, 2]), [-1, 1]));
+      return [total, [total]];
+    }
+  }
+  const bottom = new PixelTotal();
+  const top = layers.SimpleRNNCell(1, { activation: "linear", kernelInitializer: "ones", recurrentInitializer: "zeros" });
+  const rnn = layers.RNN([bottom, top], { returnSequences: true });
+  const y = rnn.apply(tf.ones([1, 3, 2, 2])) as tf.Tensor;
+  assert.deepEqual(bottom.seen, [1, 2, 2]);
+  assert.deepEqual(top.kernel!.shape, [1, 1]);
+  // The top cell passes the running totals 4, 8, 12 through (kernel 1, no recurrence, zero bias).
+  assert.deepEqual(y.arraySync(), [[[4], [8], [12]]]);
+});

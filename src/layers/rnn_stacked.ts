@@ -48,7 +48,8 @@ export class StackedRNNCells extends RNNCell {
 
   override build(inputShape: LayerShape | LayerShape[]): void {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as LayerShape;
-    let stepShape: LayerShape = [shape[0], shape[shape.length - 1]];
+    // As Keras: the bottom cell is built for the whole step shape ([batch, ...features]), each above for [batch, output size of the one below].
+    let stepShape: LayerShape = shape;
     for (const c of this.cells) {
       if (!c.built) c.maybeBuild(stepShape, false);
       stepShape = [shape[0], c.outputSize];
