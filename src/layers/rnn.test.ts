@@ -212,3 +212,14 @@ test("RNN(cell) takes inputs of any rank from 3 as Keras' RNN (no input spec; th
   assert.throws(() => layers.RNN(new PixelTotal()).apply(tf.ones([2, 3])), /RNN rnn\S*: expects inputs of shape \[batch, timesteps, \.\.\.features\], got \(2, 3\)/);
   assert.throws(() => layers.GRU(2).apply(tf.ones([2, 3, 2, 2])), /GRU gru\S*: expects inputs of shape \[batch, timesteps, features\], got \(2, 3, 2, 2\)/);
 });
+
+test("initial states of another dtype are cast to the inputs' (Keras' RNN.call: convert_to_tensor(state, dtype=cell.compute_dtype)), not refused", () => {
+  tf.clearSession();
+  const lstm = layers.LSTM(2, { kernelInitializer: "ones", recurrentInitializer: "ones" });
+  const x = tf.fill([1, 2, 1], 0.5, "float32");
+  const h = tf.constant([[1, 0]], [1, 2], "int32"), c = tf.constant([[0, 2]], [1, 2], "int32");
+  const fromInt = lstm.apply(x, { initialState: [h, c] }) as tf.Tensor;
+  const fromFloat = lstm.apply(x, { initialState: [tf.cast(h, "float32"), tf.cast(c, "float32")] }) as tf.Tensor;
+  assert.equal(fromInt.dtype, "float32");
+  assert.deepEqual(fromInt.arraySync(), fromFloat.arraySync());
+});

@@ -222,7 +222,9 @@ export class RNN extends Layer {
           `every batch must have ${this.carried[0].shape[0]} samples: pass batchSize: ${this.carried[0].shape[0]} to fit/predict/evaluate and a number of samples divisible by it`,
       );
     }
-    let states = list.length > 1 ? list.slice(1) : this.carried ?? this.stateShapes(batch).map((s) => zeros(s, x.dtype));
+    // Keras' RNN.call converts given states to the compute dtype (integer zeros, float64 data) rather than refusing them.
+    const given = list.slice(1).map((s) => (s.dtype === x.dtype ? s : cast(s, x.dtype)));
+    let states = given.length > 0 ? given : this.carried ?? this.stateShapes(batch).map((s) => zeros(s, x.dtype));
     this.checkStates(states, x);
     const run = this.cell.sequence(this.goBackwards ? reverse(x, 1) : x, states, opts.training ?? false);
     const stepMasks = this.stepMasks(opts.mask, x);
@@ -286,7 +288,6 @@ export class RNN extends Layer {
       if (s.rank !== shapes[i].length || s.shape.some((n, j) => n !== shapes[i][j])) {
         throw new RangeError(`${where}: initial state ${i} must have shape [${shapes[i].join(", ")}] (batch, size), got ${shapeText(s.shape)}`);
       }
-      if (s.dtype !== x.dtype) throw new TypeError(`${where}: initial state ${i} is ${s.dtype} but the inputs are ${x.dtype}; cast it`);
     });
   }
 
