@@ -41,3 +41,15 @@ test("TimeDistributed calls the wrapped layer's call as Keras does (step_functio
   // 0.01 * (2 * 3 * 2 values of 4 ** 2)
   assert.ok(Math.abs(Number(outer.losses[0].dataSync()[0]) - 1.92) < 1e-5);
 });
+
+test("Bidirectional names itself and the shape when the inputs have no time axis (Keras gives it the wrapped layer's input_spec)", () => {
+  tf.clearSession();
+  assert.throws(
+    () => layers.Bidirectional(layers.LSTM(2)).apply(tf.ones([2, 3])),
+    /Bidirectional bidirectional\S*: expects inputs of shape \[batch, timesteps, features\] for LSTM, got \(2, 3\)/,
+  );
+  assert.throws(
+    () => layers.Bidirectional(layers.GRU(2)).apply(layers.Input({ shape: [3] })),
+    /Bidirectional bidirectional\S*: expects inputs of shape \[batch, timesteps, features\] for GRU, got \(None, 3\)/,
+  );
+});

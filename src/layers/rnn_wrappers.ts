@@ -122,8 +122,20 @@ export class Bidirectional extends Layer {
     return super.apply(all, rest);
   }
 
-  override build(inputShape: LayerShape | LayerShape[]): void {
+  /** The sequence's shape, refused below rank 3 in this layer's name (Keras gives it the wrapped layer's input_spec). */
+  private sequenceShape(inputShape: LayerShape | LayerShape[]): LayerShape {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as LayerShape;
+    if (shape.length < 3) {
+      throw new RangeError(
+        `${this.className} ${this.name}: expects inputs of shape [batch, timesteps, features] for ${this.forwardLayer.className}, got ${layerShapeText(shape)}; ` +
+          "reshape them (e.g. layers.Reshape([timesteps, features])) or, for token indices, put an Embedding layer first",
+      );
+    }
+    return shape;
+  }
+
+  override build(inputShape: LayerShape | LayerShape[]): void {
+    const shape = this.sequenceShape(inputShape);
     if (!this.forwardLayer.built) this.forwardLayer.maybeBuild(shape, false);
     if (!this.backwardLayer.built) this.backwardLayer.maybeBuild(shape, false);
     this.built = true;
@@ -169,7 +181,7 @@ export class Bidirectional extends Layer {
   }
 
   override computeOutputShape(inputShape: LayerShape | LayerShape[]): LayerShape | LayerShape[] {
-    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as LayerShape;
+    const shape = this.sequenceShape(inputShape);
     const forward = this.forwardLayer.computeOutputShape(shape);
     const [out, ...states] = (this.returnState ? forward : [forward]) as LayerShape[];
     const outs = this.mergeMode === "concat"
