@@ -15,3 +15,12 @@ test("Conv2D and pooling refuse a size list that is not a pair, rather than drop
   assert.deepEqual(layers.Conv2D(4, [3, 5]).kernelSize, [3, 5]);
   assert.deepEqual(layers.MaxPooling2D(3).poolSize, [3, 3]);
 });
+
+test("Conv2D refuses strides above 1 with a dilation above 1, as Keras 3.5's BaseConv does", () => {
+  // keras/src/layers/convolutional/base_conv.py: `strides > 1` not supported in conjunction with `dilation_rate > 1`
+  const message = /Conv2D conv2d\w*: strides \[2,1\] > 1 together with dilationRate \[1,2\] > 1 is not supported/;
+  assert.throws(() => layers.Conv2D(4, 3, { strides: [2, 1], dilationRate: [1, 2] }), (e: unknown) => e instanceof RangeError && message.test(e.message));
+  assert.throws(() => layers.Conv2D(4, 3, { strides: 2, dilationRate: 2, dataFormat: "channels_first" }), /Conv2D conv2d\w*: strides \[2,2\] > 1 together with dilationRate \[2,2\]/);
+  assert.deepEqual(layers.Conv2D(4, 3, { strides: 2, dilationRate: 1 }).strides, [2, 2]);
+  assert.deepEqual(layers.Conv2D(4, 3, { strides: 1, dilationRate: 2 }).dilationRate, [2, 2]);
+});

@@ -124,6 +124,7 @@ export class Conv2D extends Layer {
     this.strides = pair(args.strides ?? 1, "strides", where);
     this.padding = checkPadding(args.padding, where);
     this.dilationRate = pair(args.dilationRate ?? 1, "dilationRate", where);
+    checkStridesWithDilation(where, this.strides, this.dilationRate);
     this.activation = getActivation(args.activation, where);
     this.useBias = args.useBias ?? true;
     this.dataFormat = checkDataFormat(where, args.dataFormat);
