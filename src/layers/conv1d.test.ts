@@ -179,3 +179,24 @@ test("refused with errors that name the layer, the values and the fix", () => {
     /groups must be a positive integer, got 0/,
   );
 });
+
+test("the 1-D convolutions keep activityRegularizer in their configs, as Keras 3.5's get_config writes activity_regularizer", () => {
+  // base_conv.py, base_conv_transpose.py, base_depthwise_conv.py, base_separable_conv.py:
+  // "activity_regularizer": regularizers.serialize(self.activity_regularizer)
+  const made: [string, () => tf.layers.Layer][] = [
+    ["Conv1D", () => layers.Conv1D(2, 3, { activityRegularizer: "l2" })],
+    ["Conv1DTranspose", () => layers.Conv1DTranspose(2, 3, { activityRegularizer: "l2" })],
+    ["DepthwiseConv1D", () => layers.DepthwiseConv1D(3, { activityRegularizer: "l2" })],
+    ["SeparableConv1D", () => layers.SeparableConv1D(2, 3, { activityRegularizer: "l2" })],
+  ];
+  for (const [className, make] of made) {
+    const config = make().getConfig();
+    assert.deepEqual(config.activity_regularizer, { class_name: "L2", config: { l2: 0.01 } }, className);
+    const back = tf.serialization.deserializeLayer({ module: "keras.layers", class_name: className, config, registered_name: null });
+    assert.deepEqual(back.getConfig().activity_regularizer, config.activity_regularizer, `${className} after a round trip`);
+    // The penalty follows the layer through its config.
+    back.apply(tf.ones([1, 4, 1]));
+    assert.equal(back.losses.length, 1, className);
+  }
+  assert.equal(layers.Conv1D(2, 3).getConfig().activity_regularizer, null);
+});

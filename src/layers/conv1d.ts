@@ -16,7 +16,7 @@ import { type DataFormat, type DataFormatArgs, DATA_FORMAT_OPTIONS, callChannels
 import { checkGroupChannels, checkGroups, checkStridesWithDilation } from "./convolutional.js";
 import { layerShapeText } from "./symbolic.js";
 import { type ActivationIdentifier, getActivation } from "../nn/activations.js";
-import { type KernelBiasArgs, KERNEL_BIAS_OPTIONS, addBias, addKernel, checkWeightOptions, kernelBiasConfig } from "./weights.js";
+import { type KernelBiasArgs, KERNEL_BIAS_OPTIONS, addBias, addKernel, checkWeightOptions, kernelBiasConfig, serializeObject } from "./weights.js";
 import { fusedActivationOf, single } from "./core.js";
 import { valueText } from "../tensor/value_text.js";
 
@@ -243,7 +243,7 @@ export class Conv1D extends Conv1DBase {
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(), filters: this.filters, ...this.geometryConfig(), groups: this.groups, activation: this.activation.name,
-      use_bias: this.useBias, ...kernelBiasConfig(this.args), activity_regularizer: null,
+      use_bias: this.useBias, ...kernelBiasConfig(this.args), activity_regularizer: serializeObject(this.activityRegularizer),
     };
   }
 }

@@ -73,7 +73,7 @@ export class Conv1DTranspose extends Conv1DBase {
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(), filters: this.filters, ...this.geometryConfig(), activation: this.activation.name, use_bias: this.useBias,
-      ...kernelBiasConfig(this.args), activity_regularizer: null,
+      ...kernelBiasConfig(this.args), activity_regularizer: serializeObject(this.activityRegularizer),
     };
   }
 }
@@ -155,7 +155,7 @@ export class DepthwiseConv1D extends Conv1DBase {
       depthwise_initializer: serializeObject(resolveInitializer(a.depthwiseInitializer ?? "glorot_uniform")),
       depthwise_regularizer: serializeObject(resolveRegularizer(a.depthwiseRegularizer)),
       depthwise_constraint: serializeObject(resolveConstraint(a.depthwiseConstraint)),
-      ...biasConfig(a), activity_regularizer: null,
+      ...biasConfig(a), activity_regularizer: serializeObject(this.activityRegularizer),
     };
   }
 }
@@ -227,7 +227,7 @@ export class SeparableConv1D extends Conv1DBase {
       pointwise_regularizer: serializeObject(resolveRegularizer(a.pointwiseRegularizer)),
       depthwise_constraint: serializeObject(resolveConstraint(a.depthwiseConstraint)),
       pointwise_constraint: serializeObject(resolveConstraint(a.pointwiseConstraint)),
-      ...biasConfig(a), activity_regularizer: null,
+      ...biasConfig(a), activity_regularizer: serializeObject(this.activityRegularizer),
     };
   }
 }
