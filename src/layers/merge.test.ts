@@ -19,8 +19,8 @@ test("Subtract, Multiply, Average, Maximum by hand", () => {
   assert.deepEqual([...layers.Average()([a, b]).dataSync()], [3, -2, 5, 2]);
   assert.deepEqual([...layers.Maximum()([a, b, c]).dataSync()], [5, 2, 7, 9]);
   assert.throws(() => layers.Subtract()([a, b, c]), /Subtract subtract(_\d+)?: should be called on exactly 2 inputs, got 3/);
-  assert.throws(() => layers.Multiply()(a), /Multiply multiply(_\d+)?: expects a list of at least 2 inputs/);
-  assert.throws(() => layers.Maximum()([a, ones([2, 3])]), /Maximum maximum(_\d+)?: inputs have incompatible shapes \(2, 2\) and \(2, 3\)/);
+  assert.throws(() => layers.Multiply()(a), /Multiply multiply(_\d+)?: expects a list of inputs/);
+  assert.throws(() => layers.Maximum()([a, ones([2, 3])]), /Maximum maximum(_\d+)?: inputs have incompatible shapes \(2, 2\) and \(2, 3\); sizes 2 and 3 do not broadcast/);
 });
 
 test("merge layers: symbolic shapes, names, broadcasting and gradients", () => {
@@ -68,4 +68,33 @@ test("Concatenate joins along the last axis by default, or any axis", () => {
   const q = normal([2, 2], 0, 1, { dtype: "float64", seed: 4 });
   const cat = layers.Concatenate({ dtype: "float64" });
   checkGradients((u, v) => cat([u, v]), [p, q]);
+});
+
+test("merges of inputs of different ranks add axes after the batch, as Keras 3.5's Merge.call", () => {
+  // Keras expands (2, 3) to (2, 1, 3), so row r of the rank-2 input meets every row of sample r.
+  const lo = m([1, 2, 3, 4, 5, 6], [2, 3]);
+  const hi = constant([0, 0, 0, 10, 10, 10, 100, 100, 100, 1000, 1000, 1000], [2, 2, 3], "float32");
+  const y = layers.Add()([lo, hi]);
+  assert.deepEqual(y.shape, [2, 2, 3]);
+  assert.deepEqual([...y.dataSync()], [1, 2, 3, 11, 12, 13, 104, 105, 106, 1004, 1005, 1006]);
+  assert.deepEqual(layers.Maximum()([hi, lo]).shape, [2, 2, 3]);
+  assert.deepEqual(layers.Add()([layers.Input({ shape: [3] }), layers.Input({ shape: [2, 3] })]).shape, [null, 2, 3]);
+  // (b, 4) with (b, 4, 1): the sample shapes (4,) and (4, 1) broadcast right-aligned to (4, 4), and so do the values.
+  const col = m([1, 2, 3, 4, 5, 6, 7, 8], [2, 4]);
+  const z = layers.Subtract()([col, constant([0, 1, 2, 3, 0, 0, 0, 0], [2, 4, 1], "float32")]);
+  assert.deepEqual(z.shape, [2, 4, 4]);
+  assert.deepEqual([...z.dataSync()].slice(0, 8), [1, 2, 3, 4, 0, 1, 2, 3]);
+  assert.deepEqual(layers.Add()([layers.Input({ shape: [4] }), layers.Input({ shape: [4, 1] })]).shape, [null, 4, 4]);
+});
+
+test("merge output shapes follow Keras 3.5's _compute_elemwise_op_output_shape and batch rule", () => {
+  const add = layers.Add({ name: "sum" });
+  // An unknown size on either side stays unknown, as Keras gives it.
+  assert.deepEqual(add.computeOutputShape([[null, null, 4], [null, 5, 4]]), [null, null, 4]);
+  assert.deepEqual(add.computeOutputShape([[2, 1, 4], [null, 5, 4]]), [2, 5, 4]);
+  assert.deepEqual(add.computeOutputShape([[2, 4], [3, 4]]), [null, 4]);
+  assert.throws(() => layers.Add({ name: "b" })([ones([1, 3]), ones([2, 3])]), /^RangeError: Add b: cannot merge tensors with different batch sizes, got shapes \(1, 3\) and \(2, 3\)/);
+  // Keras' merges take a list of one input and return it.
+  assert.deepEqual([...layers.Add()([a]).dataSync()], [1, 2, 3, 4]);
+  assert.deepEqual(layers.Average()([layers.Input({ shape: [3] })]).shape, [null, 3]);
 });

@@ -8,6 +8,7 @@ import { ones } from "../tensor/creation.js";
 import { type CallOptions, Layer, type LayerArgs, type LayerShape, type Mask, layerOptions } from "./layer.js";
 import { layerShapeText } from "./symbolic.js";
 import { valueText } from "../tensor/value_text.js";
+import { checkBatchSizes, expandToCommonRank, knownBatchSizes, mergedSampleShape } from "./merge_shapes.js";
 
 /** Base of the layers that combine a list of same-shaped inputs elementwise. */
 export abstract class Merge extends Layer {
@@ -16,20 +17,26 @@ export abstract class Merge extends Layer {
     this.supportsMasking = true;
   }
 
+  /** Keras' _reshape_required: whether inputs of lower rank get new axes after the batch axis (not for Concatenate). */
+  protected readonly expandsRanks: boolean = true;
+
   /** Combines the inputs; `masks` (one per input, or null) are their masks, for the layers whose values depend on them. */
   protected abstract merge(xs: Tensor[], masks: readonly (Tensor | null)[] | null): Tensor;
 
   protected inputsOf(inputs: Tensor | Tensor[]): Tensor[] {
-    if (!Array.isArray(inputs) || inputs.length < 2) {
-      throw new TypeError(`${this.className} ${this.name}: expects a list of at least 2 inputs, e.g. layers.${this.className}()([a, b])`);
+    if (!Array.isArray(inputs) || inputs.length < 1) {
+      throw new TypeError(`${this.className} ${this.name}: expects a list of inputs, e.g. layers.${this.className}()([a, b])`);
     }
     return inputs;
   }
 
   call(inputs: Tensor | Tensor[], opts: CallOptions = {}): Tensor {
-    const xs = this.inputsOf(inputs);
+    const given = this.inputsOf(inputs);
+    const xs = this.expandsRanks ? expandToCommonRank(given) : given;
     const m = opts.mask;
-    const masks = Array.isArray(m) && m.some((x) => x !== null) ? m as readonly (Tensor | null)[] : null;
+    // An input given new axes is a new tensor in Keras' call, without the _keras_mask its merge function reads.
+    const list = Array.isArray(m) ? (m as readonly (Tensor | null)[]).map((mask, i) => (xs[i] === given[i] ? mask : null)) : null;
+    const masks = list !== null && list.some((x) => x !== null) ? list : null;
     return this.merge(xs, masks);
   }
 
@@ -43,32 +50,20 @@ export abstract class Merge extends Layer {
 
   override build(inputShape: LayerShape | LayerShape[]): void {
     const shapes = inputShape as LayerShape[];
-    if (!Array.isArray(shapes[0]) || shapes.length < 2) {
-      throw new TypeError(`${this.className} ${this.name}: expects a list of at least 2 inputs, e.g. layers.${this.className}()([a, b])`);
+    if (!Array.isArray(shapes[0])) {
+      throw new TypeError(`${this.className} ${this.name}: expects a list of inputs, e.g. layers.${this.className}()([a, b])`);
     }
+    checkBatchSizes(`${this.className} ${this.name}`, shapes);
     this.computeOutputShape(shapes);
     this.built = true;
   }
 
+  /** Keras' Merge.compute_output_shape: the samples' shapes broadcast, and the batch size when the inputs fix exactly one. */
   override computeOutputShape(inputShape: LayerShape | LayerShape[]): LayerShape {
     const shapes = inputShape as LayerShape[];
-    const rank = Math.max(...shapes.map((s) => s.length));
-    const out: (number | null)[] = [];
-    for (let i = 0; i < rank; i++) {
-      let d: number | null = 1;
-      for (const s of shapes) {
-        const v = i < rank - s.length ? 1 : s[i - (rank - s.length)];
-        if (v === null) d = d === 1 ? null : d;
-        else if (v !== 1) {
-          if (d !== 1 && d !== null && d !== v) {
-            throw new RangeError(`${this.className} ${this.name}: inputs have incompatible shapes ${shapes.map(layerShapeText).join(" and ")}`);
-          }
-          d = v;
-        }
-      }
-      out.push(d);
-    }
-    return out;
+    const sample = mergedSampleShape(`${this.className} ${this.name}`, shapes);
+    const batch = knownBatchSizes(shapes);
+    return [batch.length === 1 ? batch[0] : null, ...sample];
   }
 }
 
@@ -177,6 +172,7 @@ export interface ConcatenateArgs extends LayerArgs {
 export class Concatenate extends Merge {
   static readonly options = layerOptions<ConcatenateArgs>({ axis: true });
   readonly axis: number;
+  protected override readonly expandsRanks = false;
 
   constructor(args: ConcatenateArgs = {}) {
     super(args);
