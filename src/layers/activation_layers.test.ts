@@ -105,3 +105,20 @@ test("activation layers: output shapes (eager and symbolic), Keras' default name
   for (const l of made) assert.equal(l.countParams(), 0);
   assert.ok(made[0] instanceof layers.classes.ReLU && made[3] instanceof layers.classes.Softmax);
 });
+
+test("Softmax with a mask, as Keras 3.5's Softmax.call: masked logits get (1 - mask) * -1e9", () => {
+  const x = constant([1, 2, 3, 4, 5, 6], [2, 3], "float32");
+  const mask = constant([true, false, true, false, true, true], [2, 3], "bool");
+  // Row 1: softmax([1, 3]) = [1, e^2] / (1 + e^2) at columns 0 and 2; row 2: softmax([5, 6]) at columns 1 and 2.
+  const e2 = Math.exp(2), e1 = Math.exp(1);
+  close(layers.Softmax()(x, { mask }), [1 / (1 + e2), 0, e2 / (1 + e2), 0, 1 / (1 + e1), e1 / (1 + e1)], "masked rows");
+  // A fully masked row stays uniform in 3.5 (every logit moved by the same -1e9).
+  close(layers.Softmax()(x, { mask: constant([false, false, false, true, true, true], [2, 3], "bool") }),
+    [1 / 3, 1 / 3, 1 / 3, Math.exp(-2) / (Math.exp(-2) + Math.exp(-1) + 1), Math.exp(-1) / (Math.exp(-2) + Math.exp(-1) + 1), 1 / (Math.exp(-2) + Math.exp(-1) + 1)],
+    "fully masked row", 1e-5);
+  // A mask whose shape broadcasts to the inputs' is taken as numpy broadcasts it.
+  close(layers.Softmax()(x, { mask: constant([true, false, true], [3], "bool") }), [1 / (1 + e2), 0, e2 / (1 + e2), 1 / (1 + e2), 0, e2 / (1 + e2)], "broadcast mask");
+  // A [batch, steps] mask on [batch, steps, features] scores would change the output's shape or fail in Keras 3.5: refused.
+  assert.throws(() => layers.Softmax({ name: "sm" })(constant(new Array(8).fill(0), [2, 2, 2], "float32"), { mask: constant([true, false, true, true, false, true], [2, 3], "bool") }),
+    /^RangeError: Softmax sm: the mask \(2, 3\) does not fit the inputs \(2, 2, 2\)/);
+});

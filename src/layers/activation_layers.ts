@@ -2,11 +2,12 @@
  * The activation layers of Keras 3: ReLU, LeakyReLU, ELU and Softmax. Each keeps the input's
  * shape and has no weights; formulas and defaults are Keras 3's.
  */
-import type { Tensor } from "../tensor/tensor.js";
+import { Tensor } from "../tensor/tensor.js";
 import { clipByValue, exp, lessEqual, mul, neg, add, sub, where } from "../ops/math.js";
 import { logSumExp } from "../ops/reduce.js";
 import { elu, leakyRelu, relu, relu6, softmax } from "../ops/activation.js";
-import { Layer, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
+import { type CallOptions, Layer, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
+import { maskedLogits } from "./softmax_mask.js";
 import { single } from "./core.js";
 import { layerShapeText as shapeText } from "./symbolic.js";
 import { valueText } from "../tensor/value_text.js";
@@ -181,8 +182,11 @@ export class Softmax extends Layer {
     });
   }
 
-  call(inputs: Tensor | Tensor[]): Tensor {
-    const x = single(inputs, this);
+  /** Keras 3.5's Softmax.call(inputs, mask): masked positions take about no weight. */
+  call(inputs: Tensor | Tensor[], opts: CallOptions = {}): Tensor {
+    const input = single(inputs, this);
+    const mask = opts.mask;
+    const x = mask instanceof Tensor ? maskedLogits(`Softmax ${this.name}`, input, mask) : input;
     const axes = this.axes(x.rank, x.shape);
     if (axes.length === 1) return softmax(x, axes[0]);
     return exp(sub(x, logSumExp(x, axes, true)));
