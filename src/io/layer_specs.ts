@@ -222,7 +222,7 @@ export const LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
   TimeDistributed: { cls: ctor(TimeDistributed), keys: ["layer"] },
   // Keras 3 writes build_config for every built 1-D layer.
   Conv1D: { cls: ctor(Conv1D), keys: ["filters", ...GEOMETRY, "groups", ...KERNEL_BIAS] },
-  Conv1DTranspose: { cls: ctor(Conv1DTranspose), keys: ["filters", ...GEOMETRY, ...KERNEL_BIAS] },
+  Conv1DTranspose: { cls: ctor(Conv1DTranspose), keys: ["filters", ...GEOMETRY, "output_padding", ...KERNEL_BIAS] },
   DepthwiseConv1D: {
     cls: ctor(DepthwiseConv1D),
     keys: [
@@ -266,7 +266,7 @@ export const LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
   CategoryEncoding: { cls: ctor(CategoryEncoding), keys: ["num_tokens", "output_mode"], fixed: { sparse: [false] } },
   // The 3-D layers.
   Conv3D: { cls: ctor(Conv3D), keys: ["filters", ...GEOMETRY, "groups", ...KERNEL_BIAS] },
-  Conv3DTranspose: { cls: ctor(Conv3DTranspose), keys: ["filters", ...GEOMETRY, ...KERNEL_BIAS] },
+  Conv3DTranspose: { cls: ctor(Conv3DTranspose), keys: ["filters", ...GEOMETRY, "output_padding", ...KERNEL_BIAS] },
   MaxPooling3D: { cls: ctor(MaxPooling3D), keys: ["pool_size", "strides", "padding", "data_format"] },
   AveragePooling3D: { cls: ctor(AveragePooling3D), keys: ["pool_size", "strides", "padding", "data_format"] },
   GlobalAveragePooling3D: { cls: ctor(GlobalAveragePooling3D), keys: ["keepdims", "data_format"] },

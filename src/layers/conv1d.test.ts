@@ -173,7 +173,6 @@ test("refused with errors that name the layer, the values and the fix", () => {
   throws(() => layers.MaxPooling1D(3)(tf.ones([1, 2, 1])), /MaxPooling1D max_pooling1d\w*: the output size would be 0 \(0\): input \(1, 2, 1\) is too small for pool 3 with strides 3/);
   throws(() => layers.Cropping1D([2, 3])(tf.ones([1, 5, 1])), /cropping \[2, 3\] removes 5 steps but the input \(1, 5, 1\) has 5/);
   throws(() => layers.ZeroPadding1D(-1), /padding must be a non-negative integer or a pair/);
-  throws(() => layers.Conv1DTranspose(2, 3, { outputPadding: 1 } as tf.layers.Conv1DTransposeArgs), /outputPadding/);
   throws(
     () => tf.serialization.deserializeLayer({ module: "keras.layers", class_name: "Conv1D", config: { filters: 4, kernel_size: [3], groups: 0 }, registered_name: null }),
     /groups must be a positive integer, got 0/,

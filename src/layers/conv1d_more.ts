@@ -13,6 +13,8 @@ import {
   addBias, addKernel, addResolvedWeight, kernelBiasConfig, resolveConstraint, resolveInitializer, resolveRegularizer, serializeObject,
 } from "./weights.js";
 import { valueText } from "../tensor/value_text.js";
+import type { KerasPadding } from "./convolutional.js";
+import { type TransposeGeometry, checkOutputPadding, transposeLength } from "./conv_transpose_geometry.js";
 
 const COMMON_OPTIONS = CONV1D_COMMON_OPTIONS;
 
@@ -28,28 +30,38 @@ function positive(where: string, what: string, v: unknown, example: string): num
 export interface Conv1DTransposeArgs extends Conv1DCommonArgs, KernelBiasArgs {
   filters?: number;
   padding?: "valid" | "same" | "VALID" | "SAME";
+  /** Extra steps at the end of the output (below the stride); default none. */
+  outputPadding?: number | readonly [number] | null;
 }
 
 /**
  * Transposed 1-D convolution, upsampling the steps by `strides`; kernel [kernelSize, filters,
- * inChannels] as Keras stores it. Output steps (Keras, which takes no outputPadding in 1-D):
- * "valid": (n - 1) * strides + max(span, strides), "same": n * strides, span being the dilated kernel.
+ * inChannels] as Keras stores it. Output steps as Keras' compute_conv_transpose_output_shape gives
+ * them: "valid": (n - 1) * strides + max(span, strides), "same": n * strides, span being the dilated
+ * kernel; with outputPadding p, (n - 1) * strides + span + p and (n - 1) * strides + span % 2 + p.
  */
 export class Conv1DTranspose extends Conv1DBase {
-  static readonly options = layerOptions<Conv1DTransposeArgs>({ ...COMMON_OPTIONS, filters: true, ...KERNEL_BIAS_OPTIONS });
+  static readonly options = layerOptions<Conv1DTransposeArgs>({ ...COMMON_OPTIONS, filters: true, outputPadding: true, ...KERNEL_BIAS_OPTIONS });
   readonly filters: number;
+  /** Keras' output_padding as a list of one, or null when not set. */
+  readonly outputPadding: [number] | null;
   kernel: Variable | null = null;
   private readonly args: Conv1DTransposeArgs;
 
   constructor(args: Conv1DTransposeArgs) {
     super(args, false, "layers.Conv1DTranspose(32, 3, { strides: 2 })");
     this.filters = positive(this.where, "filters", args.filters, "layers.Conv1DTranspose(32, 3, { strides: 2 })");
+    this.outputPadding = checkOutputPadding(this.where, args.outputPadding, this.geometry) as [number] | null;
     this.args = args;
   }
 
+  private get geometry(): TransposeGeometry {
+    // Conv1DBase refuses "causal" for a layer built with causal = false.
+    return { kernelSize: [this.kernelSize], strides: [this.strides], dilationRate: [this.dilationRate], padding: this.padding as KerasPadding };
+  }
+
   private steps(n: number | null): number | null {
-    if (n === null) return null;
-    return this.padding === "valid" ? (n - 1) * this.strides + Math.max(this.span, this.strides) : n * this.strides;
+    return transposeLength(n, 0, this.geometry, this.outputPadding);
   }
 
   override build(inputShape: LayerShape): void {
@@ -72,7 +84,10 @@ export class Conv1DTranspose extends Conv1DBase {
 
   override getConfig(): Record<string, unknown> {
     return {
-      ...super.getConfig(), filters: this.filters, ...this.geometryConfig(), activation: this.activation.name, use_bias: this.useBias,
+      ...super.getConfig(), filters: this.filters, ...this.geometryConfig(),
+      // Keras 3.5 takes output_padding but leaves it out of its config; written only when set, so that it is kept.
+      ...(this.outputPadding ? { output_padding: [...this.outputPadding] } : {}),
+      activation: this.activation.name, use_bias: this.useBias,
       ...kernelBiasConfig(this.args), activity_regularizer: serializeObject(this.activityRegularizer),
     };
   }

@@ -16,6 +16,7 @@ import { type KerasPadding, checkGroupChannels, checkGroups, checkPadding, check
 import { type ActivationIdentifier, getActivation } from "../nn/activations.js";
 import { type KernelBiasArgs, KERNEL_BIAS_OPTIONS, addBias, addKernel, checkWeightOptions, kernelBiasConfig, serializeObject } from "./weights.js";
 import { valueText } from "../tensor/value_text.js";
+import { checkOutputPadding, transposeLength } from "./conv_transpose_geometry.js";
 import {
   type DataFormat, type DataFormatArgs, DATA_FORMAT_OPTIONS, callChannelsLast, channelWeightAxis, checkDataFormat, shapeChannelsLast,
   shapeToChannelsLast, volumeChannelAxis, volumeLayoutText,
@@ -207,15 +208,26 @@ export class Conv3D extends Conv3DBase {
 
 // ------------------------------------------------------------------ Conv3DTranspose
 
-export type Conv3DTransposeArgs = Conv3DCommonArgs;
+export interface Conv3DTransposeArgs extends Conv3DCommonArgs {
+  /** Extra planes/rows/columns at the end of the output (each below its stride); default none. */
+  outputPadding?: number | readonly [number, number, number] | null;
+}
 
 /**
  * Transposed 3-D convolution, upsampling by the strides: the gradient of a Conv3D with respect to
- * its input. Output size per axis (Keras 3.5, which takes no output_padding for this layer):
- * "valid": (n - 1) * s + max(k, s), "same": n * s, k being the dilated kernel size.
+ * its input. Output size per axis (Keras 3.5's compute_conv_transpose_output_shape): "valid":
+ * (n - 1) * s + max(k, s), "same": n * s, k being the dilated kernel size; with outputPadding p,
+ * (n - 1) * s + k + p and (n - 1) * s + k % 2 + p.
  */
 export class Conv3DTranspose extends Conv3DBase {
-  static readonly options = layerOptions<Conv3DTransposeArgs>(COMMON_OPTIONS);
+  static readonly options = layerOptions<Conv3DTransposeArgs>({ ...COMMON_OPTIONS, outputPadding: true });
+  /** Keras' output_padding per axis, or null when not set. */
+  readonly outputPadding: [number, number, number] | null;
+
+  constructor(args: Conv3DTransposeArgs) {
+    super(args);
+    this.outputPadding = checkOutputPadding(this.where, args.outputPadding, this) as [number, number, number] | null;
+  }
 
   override build(inputShape: LayerShape): void {
     const inC = this.channelsOf(inputShape);
@@ -229,9 +241,7 @@ export class Conv3DTranspose extends Conv3DBase {
   }
 
   private outLength(n: number | null, i: number): number | null {
-    if (n === null) return null;
-    const s = this.strides[i], eff = (this.kernelSize[i] - 1) * this.dilationRate[i] + 1;
-    return this.padding === "valid" ? (n - 1) * s + Math.max(eff, s) : n * s;
+    return transposeLength(n, i, this, this.outputPadding);
   }
 
   protected callNDHWC(x: Tensor): Tensor {
@@ -244,6 +254,11 @@ export class Conv3DTranspose extends Conv3DBase {
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), ...this.geometryConfig(), ...this.weightConfig() };
+    return {
+      ...super.getConfig(), ...this.geometryConfig(),
+      // Keras 3.5 takes output_padding but leaves it out of its config; written only when set, so that it is kept.
+      ...(this.outputPadding ? { output_padding: [...this.outputPadding] } : {}),
+      ...this.weightConfig(),
+    };
   }
 }

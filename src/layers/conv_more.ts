@@ -12,6 +12,7 @@ import { layerShapeText } from "./symbolic.js";
 import { single } from "./core.js";
 import { type KerasPadding, type PairArg, checkPadding, checkStridesWithDilation, outSize, pair } from "./convolutional.js";
 import { checkWindowOutput } from "../ops/window_size.js";
+import { checkOutputPadding, transposeLength } from "./conv_transpose_geometry.js";
 import { type ActivationIdentifier, getActivation } from "../nn/activations.js";
 import {
   type ConstraintArg, type InitializerArg, type RegularizerArg,
@@ -183,42 +184,13 @@ export class Conv2DTranspose extends ConvBase {
     super(args);
     const where = this.where;
     this.filters = checkPositive(where, "filters", args.filters, "layers.Conv2DTranspose(32, [3, 3], { strides: 2 })");
-    const op = args.outputPadding;
-    if (op === undefined || op === null) {
-      this.outputPadding = null;
-    } else {
-      const p: [number, number] = typeof op === "number" ? [op, op] : [op[0], op[1]];
-      if (!p.every((v) => Number.isInteger(v) && v >= 0)) {
-        throw new RangeError(`${where}: outputPadding must be a non-negative integer or a pair of them, got ${valueText(op)}`);
-      }
-      p.forEach((v, i) => {
-        if (v >= this.strides[i]) {
-          throw new RangeError(
-            `${where}: outputPadding must be strictly less than strides for every axis; on axis ${i} outputPadding is ${v} ` +
-              `but strides is ${this.strides[i]} (outputPadding ${JSON.stringify(p)}, strides ${JSON.stringify(this.strides)})`,
-          );
-        }
-        const eff = (this.kernelSize[i] - 1) * this.dilationRate[i] + 1;
-        if (this.padding === "same" && (eff % 2) + v === 0) {
-          throw new RangeError(
-            `${where}: with padding "same", the even kernel size ${eff} and outputPadding 0 on axis ${i} ask for an output of ` +
-              `(n - 1) * stride rows/columns, which no "same" convolution maps back to n; use outputPadding >= 1, an odd kernel, or leave outputPadding unset`,
-          );
-        }
-      });
-      this.outputPadding = p;
-    }
+    this.outputPadding = checkOutputPadding(where, args.outputPadding, this) as [number, number] | null;
     this.args = args;
   }
 
   /** Keras' conv transpose output length along one axis. */
   private outLength(n: number | null, axis: 0 | 1): number | null {
-    if (n === null) return null;
-    const s = this.strides[axis];
-    const eff = (this.kernelSize[axis] - 1) * this.dilationRate[axis] + 1;
-    const op = this.outputPadding === null ? null : this.outputPadding[axis];
-    if (this.padding === "valid") return (n - 1) * s + eff + (op ?? Math.max(eff, s) - eff);
-    return op === null ? n * s : (n - 1) * s + (eff % 2) + op;
+    return transposeLength(n, axis, this, this.outputPadding);
   }
 
   override build(inputShape: LayerShape): void {
