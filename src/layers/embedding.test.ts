@@ -180,7 +180,6 @@ test("Embedding saved and loaded (.keras and .h5), and Keras 3.5's own files loa
 
 test("Embedding refusals: options, out-of-range indices naming the layer, the value and the range", () => {
   tf.clearSession();
-  assert.throws(() => layers.Embedding(10, 4, { inputLength: 5 } as tf.layers.EmbeddingArgs), /Embedding: unknown option inputLength; valid options are .*inputDim/);
   assert.throws(() => layers.Embedding(10, 4, { mask_zero: true } as tf.layers.EmbeddingArgs), /unknown option mask_zero; lamina spells Keras' mask_zero as maskZero/);
   assert.throws(() => layers.Embedding(10, 4, { maskZero: 1 as never }), /Embedding embedding.*: maskZero must be a boolean, got 1/);
   assert.doesNotThrow(() => layers.Embedding(10, 4, { maskZero: false }));
@@ -191,9 +190,33 @@ test("Embedding refusals: options, out-of-range indices naming the layer, the va
   assert.throws(() => layers.Embedding(10, 4, { dtype: "int32" }), /dtype int32 is not a float dtype/);
   const emb = layers.Embedding(5, 2, { name: "vocab" });
   assert.throws(() => emb(tf.constant([[0, 5]], [1, 2], "int32")), /Embedding vocab: index 5 in the input \(1, 2\) is out of range; indices must be in \[0, 5\) \(inputDim 5\)/);
-  assert.throws(() => emb(tf.constant([-1, 2], [2], "int32")), /Embedding vocab: index -1 .* must be in \[0, 5\)/);
+  assert.throws(() => emb(tf.constant([-6, 2], [2], "int32")), /Embedding vocab: index -6 .* must be in \[0, 5\) \(inputDim 5\), or in -5..-1 to count from the end/);
   assert.throws(() => emb(tf.constant([7.5], [1], "float32")), /Embedding vocab: index 7 .* must be in \[0, 5\)/);
   assert.throws(() => emb(tf.constant([9n], [1], "int64")), /Embedding vocab: index 9 .* must be in \[0, 5\)/);
   const model = tinyModel();
   assert.throws(() => model.predict(tf.constant([[0, 1, 6]], [1, 3], "int32")), /Embedding embedding(_\d+)?: index 6 .* must be in \[0, 5\)/);
+});
+
+test("Embedding as Keras 3.5 on TensorFlow: negative indices count from the end (ops.take), inputLength dropped with a warning, weights set at construction", async () => {
+  tf.clearSession();
+  const table = tf.constant([[0, 1], [2, 3], [4, 5]], [3, 2], "float32");
+  const emb = layers.Embedding(3, 2, { weights: [table] });
+  assert.equal(emb.built, true);
+  // Keras' TF take: where(indices < 0, indices + 3, indices), so -1 is row 2 and -3 row 0.
+  assertAllClose(emb(tf.constant([[-1, 0, -3]], [1, 3], "int32")), [[[4, 5], [0, 1], [0, 1]]]);
+  assertAllClose(emb(tf.constant([-2n], [1], "int64")), [[2, 3]]);
+  assertAllClose(emb(tf.constant([-1.7], [1], "float32")), [[4, 5]]);
+  assertAllClose(layers.Embedding(3, 2, { weights: table }).getWeights()[0], [[0, 1], [2, 3], [4, 5]]);
+  assert.throws(() => layers.Embedding(3, 2, { weights: tf.zeros([2, 2]) }), /setWeights: weight 0 \(.*embeddings\) has shape \(3, 2\) but the value has shape \(2, 2\)/);
+  const warnings: string[] = [];
+  const onWarning = (w: Error): void => { warnings.push(w.message); };
+  process.on("warning", onWarning);
+  try {
+    const old = layers.Embedding(10, 4, { inputLength: 5, name: "old" });
+    assert.equal("input_length" in old.getConfig(), false);
+  } finally {
+    await new Promise((r) => setImmediate(r));
+    process.off("warning", onWarning);
+  }
+  assert.deepEqual(warnings, ["Embedding old: argument inputLength is deprecated (Keras 3 ignores input_length). Just remove it."]);
 });

@@ -3,7 +3,7 @@ import type { Variable } from "../tensor/variable.js";
 import { isFloatDType } from "../tensor/dtype.js";
 import { shapeText } from "../tensor/shape.js";
 import { valueText } from "../tensor/value_text.js";
-import { cast, notEqual } from "../ops/math.js";
+import { add, cast, less, notEqual, where } from "../ops/math.js";
 import { max, min } from "../ops/reduce.js";
 import { gather } from "../ops/shape.js";
 import { noGrad } from "../ops/engine.js";
@@ -29,6 +29,16 @@ export interface EmbeddingArgs extends LayerArgs {
    * row, so inputDim counts it (vocabulary size + 1).
    */
   maskZero?: boolean;
+  /**
+   * Keras 1/2's input_length: Keras 3.5 drops it with a warning ("Argument `input_length` is
+   * deprecated. Just remove it."), and so does lamina; give the sequence length to Input instead.
+   */
+  inputLength?: number | null;
+  /**
+   * Keras 3.5's `weights`: the initial embeddings [inputDim, outputDim] (or a list holding them),
+   * set when the layer is made, e.g. pretrained word vectors with `trainable: false`.
+   */
+  weights?: Tensor | readonly [Tensor];
 }
 
 function checkDim(what: string, v: unknown): number {
@@ -42,11 +52,13 @@ function checkDim(what: string, v: unknown): number {
  * Keras' Embedding: turns integer indices in [0, inputDim) of any shape [...] into rows of the
  * `embeddings` matrix [inputDim, outputDim], giving [..., outputDim]. Float inputs holding indices
  * are cast to int32 as Keras does (the fraction is dropped); the layer does not autocast them to
- * its float dtype first. The gradient scatters back onto the rows used, adding over repeated indices.
+ * its float dtype first. Indices -inputDim..-1 pick rows from the end, as Keras' take on its
+ * TensorFlow backend; others are refused, as TensorFlow's gather on CPU refuses them. The gradient scatters back onto the rows used, adding over repeated indices.
  */
 export class Embedding extends Layer {
   static readonly options = layerOptions<EmbeddingArgs>({
     inputDim: true, outputDim: true, embeddingsInitializer: true, embeddingsRegularizer: true, embeddingsConstraint: true, maskZero: true,
+    inputLength: true, weights: true,
   });
   readonly inputDim: number;
   readonly outputDim: number;
@@ -69,6 +81,13 @@ export class Embedding extends Layer {
     }
     checkWeightOptions(`Embedding ${this.name}`, args);
     this.args = args;
+    if (args.inputLength !== undefined && args.inputLength !== null) {
+      process.emitWarning(`Embedding ${this.name}: argument inputLength is deprecated (Keras 3 ignores input_length). Just remove it.`, "UserWarning");
+    }
+    if (args.weights !== undefined) {
+      this.build([null]);
+      this.setWeights(Array.isArray(args.weights) ? [...args.weights] : [args.weights as Tensor]);
+    }
   }
 
   override build(_inputShape: LayerShape | LayerShape[]): void {
@@ -86,8 +105,10 @@ export class Embedding extends Layer {
   call(inputs: Tensor | Tensor[]): Tensor {
     const x = single(inputs, this);
     const indices = x.dtype === "int32" || x.dtype === "int64" ? x : cast(x, "int32");
+    // Keras' ops.take (TensorFlow and JAX backends): a negative index counts from the end of the vocabulary.
+    const wrapped = where(less(indices, 0), add(indices, this.inputDim), indices);
     try {
-      return gather(this.embeddings!, indices, 0);
+      return gather(this.embeddings!, wrapped, 0);
     } catch (e) {
       throw this.rangeError(indices) ?? e;
     }
@@ -106,11 +127,11 @@ export class Embedding extends Layer {
       const wide = cast(indices, "float64");
       return [min(wide).item(), max(wide).item()];
     });
-    const bad = lo < 0 ? lo : hi >= this.inputDim ? hi : null;
+    const bad = lo < -this.inputDim ? lo : hi >= this.inputDim ? hi : null;
     if (bad === null) return null;
     return new RangeError(
       `Embedding ${this.name}: index ${bad} in the input ${shapeText(indices.shape)} is out of range; indices must be in [0, ${this.inputDim}) ` +
-        `(inputDim ${this.inputDim}); map them into the vocabulary or make inputDim larger`,
+        `(inputDim ${this.inputDim}), or in -${this.inputDim}..-1 to count from the end as Keras' take does; map them into the vocabulary or make inputDim larger`,
     );
   }
 
