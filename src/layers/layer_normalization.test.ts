@@ -142,3 +142,13 @@ test("LayerNormalization rmsScaling by hand, config, and gradients (float64 fini
   assert.equal(ln.getConfig().rms_scaling, true);
   assert.equal(layers.LayerNormalization().getConfig().rms_scaling, false);
 });
+
+test("LayerNormalization casts integer inputs to its dtype first, as Keras 3.5's call (ops.cast(inputs, self.compute_dtype))", () => {
+  // [1, 2, 3]: mean 2, biased variance 2/3, so (x - 2) / sqrt(2/3 + 1e-3).
+  const s = Math.sqrt(2 / 3 + 1e-3);
+  const y = layers.LayerNormalization()(constant([1, 2, 3], [1, 3], "int32"));
+  assert.equal(y.dtype, "float32");
+  assertAllClose(y, [[-1 / s, 0, 1 / s]], { rtol: 1e-6, atol: 1e-6 });
+  const y64 = layers.LayerNormalization({ dtype: "float64" })(constant([1, 2, 3], [1, 3], "int32"));
+  assert.equal(y64.dtype, "float64");
+});

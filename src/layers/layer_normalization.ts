@@ -1,6 +1,6 @@
 import type { Tensor } from "../tensor/tensor.js";
 import type { Variable } from "../tensor/variable.js";
-import { add, mul, neg, rsqrt } from "../ops/math.js";
+import { add, cast, mul, neg, rsqrt } from "../ops/math.js";
 import { moments } from "../ops/reduce.js";
 import { reshape } from "../ops/shape.js";
 import { Layer, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
@@ -110,7 +110,9 @@ export class LayerNormalization extends Layer {
   }
 
   call(inputs: Tensor | Tensor[]): Tensor {
-    const x = single(inputs, this);
+    const input = single(inputs, this);
+    // Keras 3.5's call starts with ops.cast(inputs, self.compute_dtype): integer inputs too.
+    const x = input.dtype === this.dtype ? input : cast(input, this.dtype);
     const given = this.axesFor(x.shape);
     const axes = [...given].sort((a, b) => a - b);
     const weight = this.gamma ?? this.beta;
