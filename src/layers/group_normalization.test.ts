@@ -64,3 +64,11 @@ test("GroupNormalization gradients with respect to the input, gamma and beta (fl
   const channelsFirst = layers.GroupNormalization({ groups: 3, axis: 1, dtype: "float64", gammaInitializer: "random_uniform" });
   checkGradients((t) => channelsFirst(t) as tf.Tensor, [tf.random.normal([2, 6, 2], 0, 1, { dtype: "float64", seed: 10 })]);
 });
+
+test("GroupNormalization keeps the rank it was built for, as Keras 3.5's build sets InputSpec(ndim=len(input_shape), axes={axis: dim})", () => {
+  const gn = tf.layers.GroupNormalization({ groups: 2, name: "gn" });
+  gn(tf.ones([1, 4]));
+  assert.throws(() => gn(tf.ones([1, 3, 4])), /^RangeError: GroupNormalization gn: was built for inputs of rank 2 but got \(1, 3, 4\)/);
+  assert.throws(() => gn(tf.ones([1, 6])), /GroupNormalization gn: input shape \(1, 6\) is incompatible with the layer/);
+  assert.deepEqual(gn(tf.ones([3, 4])).shape, [3, 4]);
+});

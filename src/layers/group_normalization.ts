@@ -45,6 +45,8 @@ export class GroupNormalization extends Layer {
   gamma: Variable | null = null;
   beta: Variable | null = null;
   private readonly args: GroupNormalizationArgs;
+  /** The rank of the inputs the layer was built for: Keras' InputSpec(ndim=...) refuses any other. */
+  private builtRank: number | null = null;
 
   constructor(args: GroupNormalizationArgs = {}) {
     super(args);
@@ -95,6 +97,7 @@ export class GroupNormalization extends Layer {
       throw new RangeError(`${where}: the number of channels (${dim}) must be a multiple of the number of groups (${groups}); use a divisor of ${dim}`);
     }
     this.groups = groups;
+    this.builtRank = inputShape.length;
     if (this.scale) {
       this.gamma = this.addWeight("gamma", [dim], {
         initializer: resolveInitializer(this.args.gammaInitializer ?? "ones"),
@@ -114,6 +117,9 @@ export class GroupNormalization extends Layer {
 
   call(inputs: Tensor | Tensor[]): Tensor {
     const x = single(inputs, this);
+    if (this.builtRank !== null && x.rank !== this.builtRank) {
+      throw new RangeError(`GroupNormalization ${this.name}: was built for inputs of rank ${this.builtRank} but got ${layerShapeText(x.shape)}; use a new layer for inputs of another rank`);
+    }
     const a = this.channelAxis(x.shape);
     const dim = x.shape[a];
     if (dim % this.groups !== 0) {
