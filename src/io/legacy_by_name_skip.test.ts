@@ -10,22 +10,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tf from "../index.js";
+import { consoleWarningsDuring as captureWarnings } from "../testing/warnings.js";
 
 const { layers, models } = tf;
 const dir = mkdtempSync(join(tmpdir(), "lamina-by-name-skip-"));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
-
-async function captureWarnings(run: () => Promise<void>): Promise<string[]> {
-  const seen: string[] = [];
-  const original = console.warn;
-  console.warn = (...args: unknown[]) => void seen.push(args.join(" "));
-  try {
-    await run();
-  } finally {
-    console.warn = original;
-  }
-  return seen;
-}
 
 test("legacy .h5 by name with skipMismatch: a kernel of another shape is skipped, the layer's bias still loads", async () => {
   const saved = new models.Sequential([

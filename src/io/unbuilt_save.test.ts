@@ -9,22 +9,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tf from "../index.js";
+import { consoleWarningsDuring as captureWarnings } from "../testing/warnings.js";
 
 const { layers, models } = tf;
 const dir = mkdtempSync(join(tmpdir(), "lamina-unbuilt-save-"));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
-
-async function captureWarnings(run: () => Promise<void>): Promise<string[]> {
-  const seen: string[] = [];
-  const original = console.warn;
-  console.warn = (...args: unknown[]) => void seen.push(args.join(" "));
-  try {
-    await run();
-  } finally {
-    console.warn = original;
-  }
-  return seen;
-}
 
 test("saving an unbuilt model to .keras warns as Keras 3.5 and writes a file that loads unbuilt", async () => {
   const path = join(dir, "unbuilt.keras");

@@ -11,3 +11,16 @@ export async function warningsDuring(f: () => Promise<unknown>): Promise<string[
   }
   return seen;
 }
+
+/** Captures what `console.warn` prints while `f` runs (lamina's Keras-style warnings go there). */
+export async function consoleWarningsDuring(f: () => Promise<unknown>): Promise<string[]> {
+  const seen: string[] = [];
+  const original = console.warn;
+  console.warn = (...args: unknown[]) => void seen.push(args.join(" "));
+  try {
+    await f();
+  } finally {
+    console.warn = original;
+  }
+  return seen;
+}
