@@ -3,7 +3,7 @@ import type { Variable } from "../tensor/variable.js";
 import { ones } from "../tensor/creation.js";
 import { shapeText } from "../tensor/shape.js";
 import { valueText } from "../tensor/value_text.js";
-import { add, mul, sub } from "../ops/math.js";
+import { add, mul } from "../ops/math.js";
 import { matmul } from "../ops/matmul.js";
 import { sum } from "../ops/reduce.js";
 import { expandDims } from "../ops/shape.js";
@@ -13,10 +13,8 @@ import { bandPart } from "../ops/linalg.js";
 import { RandomGenerator } from "../tensor/random.js";
 import { type LayerArgs, type LayerShape, type CallOptions, type LayerInput, type Mask, layerOptions } from "./layer.js";
 import { layerShapeText, type SymbolicTensor } from "./symbolic.js";
+import { pushDownMasked } from "./softmax_mask.js";
 import { type AttentionCallOptions, type AttentionLayout, AttentionLayerBase, type AttentionSlot, type AttentionTensor, maskValues } from "./attention_call.js";
-
-/** Keras' large negative added to masked scores before the softmax (float32). */
-const MASKED = 1e9;
 
 export interface AttentionArgs extends LayerArgs {
   /** Learn a scalar that scales the scores (Keras' use_scale). Default false (AdditiveAttention: true). */
@@ -161,7 +159,7 @@ export class Attention extends AttentionLayerBase {
       const causal = expandDims(bandPart(ones([q.shape[1], k.shape[1]], scores.dtype), -1, 0), 0);
       keep = keep ? mul(keep, causal) : causal;
     }
-    if (keep) scores = sub(scores, mul(sub(1, keep), MASKED));
+    if (keep) scores = pushDownMasked(scores, keep);
     let weights = softmax(scores, -1);
     // Keras returns these scores after the dropout (MultiHeadAttention returns them before).
     if (opts.training && this.dropout > 0) weights = dropout(weights, this.dropout, { seed: this.generator ? this.generator.nextUint32() : undefined });

@@ -7,12 +7,13 @@
  */
 import { Tensor } from "../tensor/tensor.js";
 import { ones } from "../tensor/creation.js";
-import { mul, sub } from "../ops/math.js";
+import { mul } from "../ops/math.js";
 import { expandDims } from "../ops/shape.js";
 import { bandPart } from "../ops/linalg.js";
 import type { LayerInput, LayerShape, Mask } from "./layer.js";
 import { layerShapeText, SymbolicTensor } from "./symbolic.js";
 import { valueText } from "../tensor/value_text.js";
+import { pushDownMasked } from "./softmax_mask.js";
 import { type AttentionCallOptions, type AttentionLayout, AttentionLayerBase, type AttentionSlot, type AttentionTensor, maskValues } from "./attention_call.js";
 
 /** A call argument in an error message: a tensor by its shape, anything else by its value. */
@@ -22,9 +23,6 @@ function argText(v: unknown): string {
   if (Array.isArray(v)) return `a list of ${v.length}`;
   return v !== null && typeof v === "object" ? "options" : valueText(v);
 }
-
-/** Keras' Softmax adds (1 - mask) * -1e9 to the scores of masked positions (float32 and float64). */
-const MASKED = 1e9;
 
 /** The call options of MultiHeadAttention and GroupQueryAttention (Keras' call keywords besides query and value). */
 export interface KeywordAttentionCallOptions extends AttentionCallOptions {
@@ -161,7 +159,7 @@ export abstract class KeywordAttention extends AttentionLayerBase {
     const axis = -attentionAxes * 2 - 1;
     while (mask.rank < scores.rank) mask = expandDims(mask, axis);
     try {
-      return sub(scores, mul(sub(1, mask), MASKED));
+      return pushDownMasked(scores, mask);
     } catch (e) {
       throw new RangeError(`${this.where}: the attention mask of shape [${given?.shape.join(", ") ?? ""}] does not fit scores of shape [${scores.shape.join(", ")}] (${(e as Error).message}); give it as [batch, query steps, key steps]`);
     }

@@ -3,11 +3,19 @@
  * positions get a weight of about zero (a fully masked slice stays uniform, as in 3.5).
  */
 import type { Tensor } from "../tensor/tensor.js";
-import { add, cast, mul, sub } from "../ops/math.js";
+import { cast, mul, sub } from "../ops/math.js";
 import { layerShapeText } from "./symbolic.js";
 
 /** Keras' _large_negative_number for float32 and float64 (lamina has no float16). */
-const LARGE_NEGATIVE = -1e9;
+const LARGE_NEGATIVE = 1e9;
+
+/**
+ * `scores - (1 - keep) * 1e9`: positions where `keep` (of the scores' dtype, broadcastable) is 0 drop
+ * out of a following softmax. Keras' Softmax layer and its attention layers mask this one way.
+ */
+export function pushDownMasked(scores: Tensor, keep: Tensor): Tensor {
+  return sub(scores, mul(sub(1, keep), LARGE_NEGATIVE));
+}
 
 /**
  * The logits with masked positions pushed down. Keras 3.5 broadcasts the mask numpy-style, which
@@ -24,5 +32,5 @@ export function maskedLogits(where: string, x: Tensor, mask: Tensor): Tensor {
         "pass mask: null to ignore it",
     );
   }
-  return add(x, mul(sub(1, cast(mask, x.dtype)), LARGE_NEGATIVE));
+  return pushDownMasked(x, cast(mask, x.dtype));
 }
