@@ -41,6 +41,15 @@ test("distributions have the right moments and bounds", () => {
   assert.ok([...ints.dataSync()].every((v) => Number(v) >= 0 && Number(v) < 10));
 });
 
+test("float32 uniform stays below float32(maxval) even when maxval itself rounds down to a float32", () => {
+  // 1 + 1.2 ulp rounds down to 1 + 1 ulp; draws in [1 + 0.5 ulp, 1 + 1.2 ulp) would round onto it.
+  const ulp = 2 ** -23;
+  const maxval = 1 + 1.2 * ulp;
+  assert.equal(Math.fround(maxval), 1 + ulp);
+  const d = [...uniform([1000], 1, maxval, { seed: 9 }).dataSync()];
+  assert.ok(d.every((v) => v >= 1 && v < Math.fround(maxval)), `values reached float32(maxval): ${d.filter((v) => v !== 1).length} of 1000`);
+});
+
 test("permutation and shuffle keep every element exactly once", () => {
   const p = [...permutation(100, 3)].sort((a, b) => a - b);
   assert.deepEqual(p, Array.from({ length: 100 }, (_, i) => i));

@@ -207,9 +207,10 @@ export function uniform(shape: Shape, minval = 0, maxval = 1, options?: { dtype?
   }
   const span = maxval - minval;
   return floatTensor(shape, dtype, () => {
-    // float32 rounding can turn values just below maxval into maxval; keep the interval half-open.
+    // float32 rounding can turn values just below maxval into float32(maxval); keep the interval
+    // half-open in the dtype, as TF does by casting the bounds first.
     let v = minval + span * g.nextDouble();
-    if (dtype === "float32" && Math.fround(v) >= maxval) v = minval;
+    if (dtype === "float32" && Math.fround(v) >= Math.fround(maxval)) v = minval;
     return v;
   }, "random.uniform");
 }
