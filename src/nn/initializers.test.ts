@@ -47,26 +47,31 @@ test("he_normal on a conv kernel: truncated at 2 stddevs of sqrt(2 / fan_in) / 0
 });
 
 test("glorot_uniform on a dense kernel: limit sqrt(6 / (fan_in + fan_out)), std limit / sqrt(3)", () => {
+  // The unseeded draws come from a fixed global seed so that the moment checks cannot fail by chance.
+  tf.random.setSeed(11);
   const t = initializers.get("glorot_uniform").call([784, 256]);
   const limit = Math.sqrt(6 / (784 + 256));
   const s = stats(t);
-  assert.ok(s.min >= -limit && s.max < limit, `range [${s.min}, ${s.max}] vs limit ${limit}`);
+  // The bounds are float32's: float32(-limit) may lie just below -limit.
+  assert.ok(s.min >= -Math.fround(limit) && s.max < Math.fround(limit), `range [${s.min}, ${s.max}] vs limit ${limit}`);
   assert.ok(s.max > 0.99 * limit && s.min < -0.99 * limit, "values should fill the interval");
   assertNear(s.std, limit / Math.sqrt(3), 0.02, "std");
 });
 
 test("the other variance-scaling initializers: he_uniform, lecun_*, glorot_normal on dense and conv shapes", () => {
+  // The unseeded draws come from a fixed global seed so that the moment checks cannot fail by chance.
+  tf.random.setSeed(12);
   const conv = [3, 3, 32, 64];
   const [fi, fo] = [288, 576];
   const cases: [string, number[], (s: ReturnType<typeof stats>) => void][] = [
     ["he_uniform", conv, (s) => {
       const limit = Math.sqrt(6 / fi);
-      assert.ok(s.maxAbs <= limit && s.maxAbs > 0.99 * limit, `he_uniform max ${s.maxAbs} vs ${limit}`);
+      assert.ok(s.maxAbs <= Math.fround(limit) && s.maxAbs > 0.99 * limit, `he_uniform max ${s.maxAbs} vs ${limit}`);
       assertNear(s.std, limit / Math.sqrt(3), 0.03, "he_uniform std");
     }],
     ["lecun_uniform", conv, (s) => {
       const limit = Math.sqrt(3 / fi);
-      assert.ok(s.maxAbs <= limit && s.maxAbs > 0.99 * limit, `lecun_uniform max ${s.maxAbs} vs ${limit}`);
+      assert.ok(s.maxAbs <= Math.fround(limit) && s.maxAbs > 0.99 * limit, `lecun_uniform max ${s.maxAbs} vs ${limit}`);
     }],
     ["lecun_normal", conv, (s) => {
       assertNear(s.std, Math.sqrt(1 / fi), 0.03, "lecun_normal std");
@@ -82,11 +87,13 @@ test("the other variance-scaling initializers: he_uniform, lecun_*, glorot_norma
 });
 
 test("random_normal, random_uniform, truncated_normal defaults; variance_scaling modes and distributions", () => {
+  // The unseeded draws come from a fixed global seed so that the moment checks cannot fail by chance.
+  tf.random.setSeed(13);
   const n = stats(initializers.get("random_normal").call([200, 200]));
   assertNear(n.std, 0.05, 0.02, "random_normal std");
   assert.ok(Math.abs(n.mean) < 0.001);
   const u = stats(initializers.get("random_uniform").call([200, 200]));
-  assert.ok(u.min >= -0.05 && u.max < 0.05 && u.max > 0.0499);
+  assert.ok(u.min >= Math.fround(-0.05) && u.max < Math.fround(0.05) && u.max > 0.0499, `range [${u.min}, ${u.max}]`);
   const tn = stats(initializers.get("truncated_normal").call([200, 200]));
   assertNear(tn.std, 0.05 * TRUNC, 0.02, "truncated_normal std");
   assert.ok(tn.maxAbs <= 0.1 + 1e-7);
@@ -101,7 +108,7 @@ test("random_normal, random_uniform, truncated_normal defaults; variance_scaling
   assert.ok(vsOut.maxAbs > 3 * Math.sqrt(3 / 400), "an untruncated normal reaches beyond 2 sigma");
   const vsAvg = stats(initializers.VarianceScaling({ scale: 2, mode: "fan_avg", distribution: "uniform", seed: 4 }).call([100, 300]));
   const limit = Math.sqrt(3 * 2 / 200);
-  assert.ok(vsAvg.maxAbs <= limit && vsAvg.maxAbs > 0.99 * limit);
+  assert.ok(vsAvg.maxAbs <= Math.fround(limit) && vsAvg.maxAbs > 0.99 * limit);
   const p = initializers.VarianceScaling({ distribution: "normal" });
   assert.equal(p.distribution, "truncated_normal");
   assert.equal(p.parameters([4, 9]).stddev, Math.sqrt(1 / 4) / TRUNC);
