@@ -45,7 +45,13 @@ if (!Number.isInteger(concurrency) || concurrency < 1) {
   console.error(`run-tests: LAMINA_TEST_CONCURRENCY must be a whole number >= 1, got ${process.env.LAMINA_TEST_CONCURRENCY}`);
   process.exit(2);
 }
-const args = ["--import", "tsx", "--test", `--test-concurrency=${concurrency}`, "--test-reporter=spec", ...files];
+// test/support/fixed_seed.ts seeds the global generator before each file; LAMINA_TEST_SEED picks the seed.
+const seedText = process.env.LAMINA_TEST_SEED;
+if (seedText !== undefined && !/^\d+$/.test(seedText)) {
+  console.error(`run-tests: LAMINA_TEST_SEED must be a whole number >= 0, got ${seedText}`);
+  process.exit(2);
+}
+const args = ["--import", "tsx", "--import", "./test/support/fixed_seed.ts", "--test", `--test-concurrency=${concurrency}`, "--test-reporter=spec", ...files];
 const env = backend ? { ...process.env, LAMINA_BACKEND: backend } : process.env;
 if (backend) console.log(`running the ${suite} tests with LAMINA_BACKEND=${backend}`);
 const r = spawnSync(process.execPath, args, { stdio: "inherit", env });

@@ -16,3 +16,26 @@ test("run-tests.mjs refuses a LAMINA_TEST_CONCURRENCY that is not a whole number
     assert.match(r.stderr, new RegExp(`LAMINA_TEST_CONCURRENCY must be a whole number >= 1, got ${bad}`));
   }
 });
+
+test("run-tests.mjs refuses a LAMINA_TEST_SEED that is not a whole number >= 0", () => {
+  for (const bad of ["-1", "seed", "2.5"]) {
+    const r = spawnSync(process.execPath, ["scripts/run-tests.mjs", "unit"], { encoding: "utf8", env: { ...process.env, LAMINA_TEST_SEED: bad } });
+    assert.equal(r.status, 2, bad);
+    assert.match(r.stderr, new RegExp(`LAMINA_TEST_SEED must be a whole number >= 0, got ${bad.replace(".", "\\.")}`));
+  }
+});
+
+test("every test file starts from the same global seed, and LAMINA_TEST_SEED changes it", () => {
+  const draw = (seed?: string): string => {
+    const env = { ...process.env };
+    if (seed === undefined) delete env.LAMINA_TEST_SEED; else env.LAMINA_TEST_SEED = seed;
+    const code = 'import("./src/tensor/random.ts").then((r) => console.log([...r.uniform([3]).dataSync()].join(",")))';
+    const r = spawnSync(process.execPath, ["--import", "tsx", "--import", "./test/support/fixed_seed.ts", "-e", code], { encoding: "utf8", env });
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout.trim();
+  };
+  const first = draw();
+  assert.equal(draw(), first, "two processes without LAMINA_TEST_SEED draw the same numbers");
+  assert.notEqual(draw("5"), first);
+  assert.equal(draw("5"), draw("5"));
+});
