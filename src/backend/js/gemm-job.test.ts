@@ -29,9 +29,10 @@ test("awaitUnits: false once no unit has finished for stallMs (a unit whose work
 test("awaitUnits: slow but steady progress from another thread is waited for, past stallMs in total", async () => {
   const ctrl = controlWords();
   publishJob(ctrl);
-  const units = 8, everyMs = 80, stallMs = 300;
-  // A thread finishing one unit every 80 ms: 640 ms in all, more than stallMs, so only a clock that
-  // restarts at each finished unit lets the wait succeed.
+  const units = 20, everyMs = 100, stallMs = 1500;
+  // A thread finishing one unit every 100 ms: 2 s in all, more than stallMs, so only a clock that
+  // restarts at each finished unit lets the wait succeed. The stall limit is 15 steps, so that a busy
+  // CI machine pausing the thread for a while does not read as a dead worker.
   const worker = new Worker(`
     const { workerData } = require("node:worker_threads");
     const ctrl = new Int32Array(workerData.buffer);
