@@ -35,6 +35,7 @@ import {
   type DiceAxis, binaryFocalCrossentropy, categoricalFocalCrossentropy, checkFocalAlpha, dice, tversky,
 } from "./losses_extra.js";
 import { ctc } from "./losses_ctc.js";
+import { floatPair, floatPred } from "./loss_inputs.js";
 import { epsilon, floatx } from "../tensor/config.js";
 
 export { meanAbsoluteError, meanSquaredError, squeezeOrExpandToSameRank };
@@ -46,15 +47,6 @@ export {
 
 // ---------------------------------------------------------------- per-example functions
 
-/** yPred as a float tensor and yTrue converted to its dtype (Keras casts the labels to the loss dtype). */
-function floatPair(op: string, yTrueIn: Input, yPredIn: Input): { yTrue: Tensor; yPred: Tensor } {
-  const yPred = toTensor(yPredIn, op, "yPred");
-  if (!isFloatDType(yPred.dtype)) {
-    throw new TypeError(`${op}: yPred must be float32 or float64, got ${yPred.dtype} ${shapeText(yPred.shape)}; cast it with tf.cast(yPred, "float32")`);
-  }
-  const t = yTrueIn instanceof Tensor ? yTrueIn : constant(yTrueIn, yPred.dtype);
-  return { yTrue: t.dtype === yPred.dtype ? t : cast(t, yPred.dtype), yPred };
-}
 
 /** floatPair for an element-wise loss: the two must broadcast. */
 function pair(op: string, yTrueIn: Input, yPredIn: Input): { yTrue: Tensor; yPred: Tensor } {
@@ -163,10 +155,7 @@ function sparseCrossentropyMasked(yTrueIn: Input, yPredIn: Input, opts: SparseCa
   const ignoreClass = checkIgnoreClass(op, opts.ignoreClass);
   const o = { fromLogits: opts.fromLogits, axis: opts.axis };
   if (ignoreClass === null) return { values: sparseCategoricalCrossentropyOp(yTrueIn, yPredIn, o), mask: null };
-  const yPred = toTensor(yPredIn, op, "yPred");
-  if (!isFloatDType(yPred.dtype)) {
-    throw new TypeError(`${op}: yPred must be float32 or float64, got ${yPred.dtype} ${shapeText(yPred.shape)}; cast it with tf.cast(yPred, "float32")`);
-  }
+  const yPred = floatPred(op, yPredIn);
   // Keras compares the labels with ignore_class as yPred's float dtype.
   let t = yTrueIn instanceof Tensor ? yTrueIn : constant(yTrueIn, yPred.dtype);
   if (t.dtype !== yPred.dtype) t = cast(t, yPred.dtype);

@@ -4,29 +4,20 @@
  * for dice without an axis and for tversky, one value for the whole batch, as Keras computes them).
  */
 import { Tensor } from "../tensor/tensor.js";
-import { isFloatDType } from "../tensor/dtype.js";
 import { normalizeAxis, shapeText } from "../tensor/shape.js";
 import { constant } from "../tensor/creation.js";
-import { type Input, toTensor } from "../ops/engine.js";
-import { add, cast, clipByValue, div, log, mul, neg, pow, sub } from "../ops/math.js";
+import { type Input } from "../ops/engine.js";
+import { add, clipByValue, div, log, mul, neg, pow, sub } from "../ops/math.js";
 import { mean, sum } from "../ops/reduce.js";
 import { sigmoid, softmax } from "../ops/activation.js";
 import { reshape } from "../ops/shape.js";
 import { assertBroadcastable } from "../ops/loss.js";
 import { valueText } from "../tensor/value_text.js";
 import { checkKeys } from "./common.js";
+import { floatPair } from "./loss_inputs.js";
 import { epsilon } from "../tensor/config.js";
 
 
-/** yPred as a float tensor and yTrue cast to its dtype (Keras' ops.cast(y_true, y_pred.dtype)). */
-function floatPair(op: string, yTrueIn: Input, yPredIn: Input): { yTrue: Tensor; yPred: Tensor } {
-  const yPred = toTensor(yPredIn, op, "yPred");
-  if (!isFloatDType(yPred.dtype)) {
-    throw new TypeError(`${op}: yPred must be float32 or float64, got ${yPred.dtype} ${shapeText(yPred.shape)}; cast it with tf.cast(yPred, "float32")`);
-  }
-  const t = yTrueIn instanceof Tensor ? yTrueIn : constant(yTrueIn, yPred.dtype);
-  return { yTrue: t.dtype === yPred.dtype ? t : cast(t, yPred.dtype), yPred };
-}
 
 function checkNumber(op: string, name: string, v: unknown, lo: number, hi: number): number {
   if (typeof v !== "number" || !(v >= lo && v <= hi)) throw new RangeError(`${op}: ${name} must be a number in [${lo}, ${hi}], got ${valueText(v)}`);

@@ -4,21 +4,13 @@
  * (metrics_fscore.ts, metrics_r2.ts, metrics_iou.ts) can extend Metric while metrics.ts registers them by name.
  */
 import { Tensor } from "../tensor/tensor.js";
-import { type DType, isFloatDType } from "../tensor/dtype.js";
-import { shapeText } from "../tensor/shape.js";
+import { type DType } from "../tensor/dtype.js";
 import { constant } from "../tensor/creation.js";
-import { type Input, toTensor } from "../ops/engine.js";
+import { type Input } from "../ops/engine.js";
 import { cast } from "../ops/math.js";
 import { type Config, checkKeys } from "./common.js";
 
-/** yPred as a float tensor (metrics refuse integer predictions). */
-export function floatPred(who: string, yPredIn: Input): Tensor {
-  const p = toTensor(yPredIn, who, "yPred");
-  if (!isFloatDType(p.dtype)) {
-    throw new TypeError(`${who}: yPred must be float32 or float64, got ${p.dtype} ${shapeText(p.shape)}; cast it with tf.cast(yPred, "float32")`);
-  }
-  return p;
-}
+export { floatPred } from "./loss_inputs.js";
 
 /** yTrue as a tensor: plain arrays take `dtype`; tensors keep theirs unless `castTo` is given. */
 export function labels(yTrueIn: Input, dtype: DType, castTo?: DType): Tensor {
