@@ -17,7 +17,7 @@ import type { Variable } from "../tensor/variable.js";
 import { Tensor } from "../tensor/tensor.js";
 import { shapeText, shapesEqual } from "../tensor/shape.js";
 import type { DType, TypedArray } from "../tensor/dtype.js";
-import { Layer, type VariableStore, ownVariables, toSnakeCase } from "../layers/layer.js";
+import { Layer, type VariableStore, ownVariables, ownVariablesLoaded, toSnakeCase } from "../layers/layer.js";
 import { Model } from "../models/model.js";
 import { Sequential } from "../models/sequential.js";
 import { Optimizer } from "../optimizers/index.js";
@@ -214,6 +214,7 @@ export function readState(h5: Hdf5File, entries: readonly StateEntry[], opts: Re
   const problems: string[] = [];
   const assignments: [Variable, Tensor][] = [];
   const ownLoads: [StateEntry, VariableStore, string][] = [];
+  const loadedLayers: Layer[] = [];
   const legacyPaths = h5.kind("_layer_checkpoint_dependencies") === "group";
   const byName = opts.byName ? groupsByName(h5) : null;
   if (byName) {
@@ -306,6 +307,7 @@ export function readState(h5: Hdf5File, entries: readonly StateEntry[], opts: Re
       continue;
     }
     assignments.push(...pending);
+    if (e.layer && pending.length > 0) loadedLayers.push(e.layer);
   }
   if (problems.length > 0) {
     const layers = entries.filter((e) => !e.optimizer);
@@ -323,6 +325,8 @@ export function readState(h5: Hdf5File, entries: readonly StateEntry[], opts: Re
     }
   }
   for (const [v, t] of assignments) v.assign(t);
+  // As Keras' load_own_variables ends (a LoRA layer zeroes its factors once its kernel is loaded).
+  for (const l of loadedLayers) ownVariablesLoaded(l);
 }
 
 /**

@@ -282,6 +282,7 @@ export abstract class Layer {
       return t.dtype === v.dtype ? t : cast(t, v.dtype);
     });
     vars.forEach((v, i) => v.assign(values[i]));
+    ownVariablesLoaded(this);
   }
 
   /**
@@ -763,6 +764,21 @@ export function ownVariables(layer: Layer): Variable[] {
   // wrapped kernel, as Keras' attribute tracking does) lists them itself.
   const declared = (layer as unknown as { kerasOwnVariables?: () => Variable[] }).kerasOwnVariables;
   if (typeof declared === "function") return declared.call(layer);
+  return weightsNotInSubLayers(layer);
+}
+
+/** ownVariables' answer for a layer that declares no kerasOwnVariables: its weights that none of its sub-layers holds. */
+export function weightsNotInSubLayers(layer: Layer): Variable[] {
   const inSubLayers = new Set(layer.subLayers.flatMap((l) => l.weights));
   return layer.weights.filter((w) => !inSubLayers.has(w));
+}
+
+/**
+ * Runs what a layer declares (`ownVariablesLoaded()`) to do once its own variables were set from a
+ * file or a store: a LoRA layer zeroes its factors then, as Keras' load_own_variables does, since
+ * the file's kernel already holds them merged.
+ */
+export function ownVariablesLoaded(layer: Layer): void {
+  const declared = (layer as unknown as { ownVariablesLoaded?: () => void }).ownVariablesLoaded;
+  if (typeof declared === "function") declared.call(layer);
 }
