@@ -106,7 +106,7 @@ export const LAYER_VALUED_KEYS = ["cell", "layer", "backward_layer"];
 export const LAYER_LIST_KEYS = ["cells"];
 
 export const LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
-  Dense: { cls: ctor(Dense), keys: ["units", "activation", "use_bias", ...KERNEL_BIAS] },
+  Dense: { cls: ctor(Dense), keys: ["units", "activation", "use_bias", ...KERNEL_BIAS, "lora_rank"] },
   Activation: { cls: ctor(Activation), keys: ["activation"] },
   Flatten: { cls: ctor(Flatten), keys: ["data_format"] },
   Dropout: { cls: ctor(Dropout), keys: ["rate", "seed", "noise_shape"] },
@@ -199,7 +199,7 @@ export const LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
   // tf.keras 2 wrote input_length.
   Embedding: {
     cls: ctor(Embedding),
-    keys: ["input_dim", "output_dim", "embeddings_initializer", "embeddings_regularizer", "embeddings_constraint", "mask_zero"],
+    keys: ["input_dim", "output_dim", "embeddings_initializer", "embeddings_regularizer", "embeddings_constraint", "mask_zero", "lora_rank"],
     fixed: { sparse: [false] }, ignore: ["input_length"],
   },
   Identity: { cls: ctor(Identity), keys: [] },
@@ -255,7 +255,7 @@ export const LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
     ],
     noBuildConfig: true,
   },
-  EinsumDense: { cls: ctor(EinsumDense), keys: ["output_shape", "equation", "activation", "bias_axes", ...KERNEL_BIAS] },
+  EinsumDense: { cls: ctor(EinsumDense), keys: ["output_shape", "equation", "activation", "bias_axes", ...KERNEL_BIAS, "lora_rank"] },
   // The attention layers write their own build_config (kerasBuildConfig): the data inputs' shapes, no masks.
   Attention: { cls: ctor(Attention), keys: ["use_scale", "score_mode", "dropout", "seed"] },
   AdditiveAttention: { cls: ctor(AdditiveAttention), keys: ["use_scale", "dropout", "seed"] },
@@ -303,7 +303,10 @@ export const CLASS_ALIASES: Readonly<Record<string, string>> = {
   GroupedQueryAttention: "GroupQueryAttention",
 };
 
-/** Keys any layer config may carry, accepted only with these values (features lamina lacks). */
+/**
+ * Keys any layer config may carry, accepted only with these values (features lamina lacks), unless
+ * the layer's spec lists the key (lora_rank on Dense, EinsumDense and Embedding).
+ */
 export const GLOBAL_FIXED: Readonly<Record<string, readonly JsonValue[]>> = {
   quantization_config: [null], lora_rank: [null], lora_alpha: [null],
 };

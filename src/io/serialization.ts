@@ -455,11 +455,16 @@ function builtinFromConfig(spec: LayerSpec, className: string, config: Readonly<
   const opts: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(config)) {
     if (commonOption(key, value, opts, where, options)) continue;
-    const fixed = spec.fixed?.[key] ?? GLOBAL_FIXED[key];
+    if (key === "lora_alpha" && spec.keys.includes("lora_rank")) {
+      checkLoraAlpha(value, config.lora_rank, where);
+      continue;
+    }
+    const fixed = spec.fixed?.[key] ?? (spec.keys.includes(key) ? undefined : GLOBAL_FIXED[key]);
     if (fixed !== undefined) {
       if (!fixed.some((f) => jsonEqual(f, value))) {
+        const hint = key === "lora_rank" ? "; LoRA exists on Dense, EinsumDense and Embedding only, as in Keras 3.5" : "";
         throw new RangeError(
-          `${where}: config key "${key}" = ${JSON.stringify(value)} is not supported by lamina's ${className} (it accepts ${fixed.map((f) => JSON.stringify(f)).join(" or ")})`,
+          `${where}: config key "${key}" = ${JSON.stringify(value)} is not supported by lamina's ${className} (it accepts ${fixed.map((f) => JSON.stringify(f)).join(" or ")})${hint}`,
         );
       }
       continue;
@@ -490,6 +495,19 @@ function builtinFromConfig(spec: LayerSpec, className: string, config: Readonly<
   } catch (e) {
     throw new Error(`${where}: ${errorText(e)}`);
   }
+}
+
+/**
+ * Keras >= 3.10 writes lora_alpha next to lora_rank and scales A·B by lora_alpha / lora_rank.
+ * lamina follows Keras 3.5, whose scale is 1: it reads lora_alpha null or equal to lora_rank (what
+ * those versions write by default) and refuses another scale rather than compute something else.
+ */
+function checkLoraAlpha(alpha: unknown, rank: unknown, where: string): void {
+  if (alpha === null || alpha === undefined || (rank !== null && rank !== undefined && alpha === rank)) return;
+  throw new RangeError(
+    `${where}: config key "lora_alpha" = ${JSON.stringify(alpha)} with lora_rank ${JSON.stringify(rank ?? null)} is not supported: lamina follows Keras 3.5's LoRA, ` +
+      "which adds A·B unscaled (lora_alpha equal to lora_rank); save the model with lora_alpha equal to lora_rank, or merge the LoRA weights before saving",
+  );
 }
 
 function readOptionValue(key: string, value: unknown, where: string, options: DeserializeOptions): unknown {

@@ -15,6 +15,7 @@ import { Layer, type CallOptions, type LayerArgs, type LayerShape, layerOptions 
 import { SymbolicTensor, LayerNode } from "./symbolic.js";
 import { type ActivationIdentifier, getActivation } from "../nn/activations.js";
 import { type KernelBiasArgs, KERNEL_BIAS_OPTIONS, addBias, addKernel, kernelBiasConfig, checkWeightOptions } from "./weights.js";
+import { type LoraArgs, type LoraTarget, LORA_OPTIONS, LoraLayer } from "./lora.js";
 import { type DataFormat, type DataFormatArgs, DATA_FORMAT_OPTIONS, checkDataFormat, toChannelsLast } from "./data_format.js";
 
 /**
@@ -95,7 +96,7 @@ export function Input(args: InputLayerArgs): SymbolicTensor {
 
 // ------------------------------------------------------------------ Dense
 
-export interface DenseArgs extends LayerArgs, KernelBiasArgs {
+export interface DenseArgs extends LayerArgs, KernelBiasArgs, LoraArgs {
   units?: number;
   /** Keras' input_dim: the same as inputShape: [inputDim] (Dense(64, { inputDim: 784 }) as a first layer). */
   inputDim?: number;
@@ -103,7 +104,6 @@ export interface DenseArgs extends LayerArgs, KernelBiasArgs {
   useBias?: boolean;
 }
 
-/** y = activation(x @ kernel + bias), kernel [in, out], on the last axis of x. */
 /** Keras' Layer turns input_dim into input_shape (input_dim,); both at once would be ambiguous. */
 function inputDimAsShape(args: DenseArgs): DenseArgs {
   if (typeof args !== "object" || args === null || args.inputDim === undefined) return args;
@@ -114,11 +114,19 @@ function inputDimAsShape(args: DenseArgs): DenseArgs {
   return { ...rest, inputShape: [inputDim] };
 }
 
-export class Dense extends Layer {
-  static readonly options = layerOptions<DenseArgs>({ units: true, inputDim: true, activation: true, useBias: true, ...KERNEL_BIAS_OPTIONS });
+/**
+ * y = activation(x @ kernel + bias), kernel [in, out], on the last axis of x. With LoRA enabled
+ * (loraRank, or enableLora(rank)) the product uses kernel + loraKernelA·loraKernelB, the kernel frozen.
+ */
+export class Dense extends LoraLayer {
+  static readonly options = layerOptions<DenseArgs>({ units: true, inputDim: true, activation: true, useBias: true, ...KERNEL_BIAS_OPTIONS, ...LORA_OPTIONS });
   readonly units: number;
   readonly activation: ReturnType<typeof getActivation>;
   readonly useBias: boolean;
+  /**
+   * The kernel weight as stored (Keras' `_kernel`): with LoRA enabled it is frozen and the layer
+   * computes with `mergedKernel`, which is what Keras' `layer.kernel` returns then.
+   */
   kernel: Variable | null = null;
   bias: Variable | null = null;
   private readonly args: DenseArgs;
@@ -145,6 +153,26 @@ export class Dense extends Layer {
     this.kernel = addKernel(this, [inDim, this.units], this.args);
     if (this.useBias) this.bias = addBias(this, this.units, this.args);
     this.built = true;
+    if (this.loraRank !== null) this.enableLora(this.loraRank);
+  }
+
+  /** Keras' lora_kernel_a [in, rank], null without LoRA. */
+  get loraKernelA(): Variable | null {
+    return this.lora?.a ?? null;
+  }
+
+  /** Keras' lora_kernel_b [rank, units], null without LoRA. */
+  get loraKernelB(): Variable | null {
+    return this.lora?.b ?? null;
+  }
+
+  /** What Keras' `layer.kernel` returns: kernel + A·B with LoRA, else the kernel itself (null before build). */
+  get mergedKernel(): Tensor | null {
+    return this.mergedWeight();
+  }
+
+  protected loraTarget(): LoraTarget {
+    return { weight: "kernel", base: this.kernel, regularizer: this.args.kernelRegularizer, constraint: this.args.kernelConstraint };
   }
 
   call(inputs: Tensor | Tensor[]): Tensor {
@@ -153,14 +181,15 @@ export class Dense extends Layer {
     if (x.shape[x.rank - 1] !== inDim) {
       throw new RangeError(`Dense ${this.name}: expected inputs with last dimension ${inDim}, got shape ${shapeText(x.shape)}`);
     }
+    const kernel = this.mergedKernel!;
     const fused = fusedActivationOf(this.activation);
-    if (x.dtype === this.kernel!.dtype && (x.dtype === "float32" || x.dtype === "float64")) {
+    if (x.dtype === kernel.dtype && (x.dtype === "float32" || x.dtype === "float64")) {
       // The bias (and relu) ride on the product's tiles; another activation (softmax) follows.
-      const y2 = fusedMatMul(x.rank === 2 ? x : reshape(x, [-1, inDim]), this.kernel!, this.bias, fused ?? "linear");
+      const y2 = fusedMatMul(x.rank === 2 ? x : reshape(x, [-1, inDim]), kernel, this.bias, fused ?? "linear");
       const y = x.rank === 2 ? y2 : reshape(y2, [...x.shape.slice(0, -1), this.units]);
       return fused !== null ? y : this.activation.fn(y);
     }
-    let y = x.rank === 2 ? matmul(x, this.kernel!) : reshape(matmul(reshape(x, [-1, inDim]), this.kernel!), [...x.shape.slice(0, -1), this.units]);
+    let y = x.rank === 2 ? matmul(x, kernel) : reshape(matmul(reshape(x, [-1, inDim]), kernel), [...x.shape.slice(0, -1), this.units]);
     if (this.bias) y = add(y, this.bias);
     return this.activation.fn(y);
   }
@@ -177,6 +206,7 @@ export class Dense extends Layer {
     return {
       ...super.getConfig(), units: this.units, activation: this.activation.name, use_bias: this.useBias,
       ...kernelBiasConfig(this.args),
+      ...this.loraConfig(),
     };
   }
 }

@@ -8,8 +8,9 @@ import { type ActivationIdentifier, getActivation } from "../nn/activations.js";
 import { Layer, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
 import { layerShapeText } from "./symbolic.js";
 import { type KernelBiasArgs, KERNEL_BIAS_OPTIONS, addResolvedWeight, checkWeightOptions, kernelBiasConfig } from "./weights.js";
+import { type LoraArgs, type LoraTarget, LORA_OPTIONS, LoraLayer } from "./lora.js";
 
-export interface EinsumDenseArgs extends LayerArgs, KernelBiasArgs {
+export interface EinsumDenseArgs extends LayerArgs, KernelBiasArgs, LoraArgs {
   /**
    * The product of the input and the kernel, as "ab,bc->ac" (Dense), "abc,cde->abde" (a
    * projection to heads), "...b,bc->...c" or "ab...,bc->ac..." (axes under "..." pass through).
@@ -100,14 +101,17 @@ function analyze(s: Split, biasAxes: string | null, inputShape: LayerShape, part
  * Keras' EinsumDense: y = activation(einsum(equation, x, kernel) + bias), a dense layer over any
  * axes, e.g. EinsumDense({ equation: "abc,cde->abde", outputShape: [null, 4, 8], biasAxes: "de" })
  * projects [batch, steps, features] to [batch, steps, 4 heads, 8]. Weights kernel (its shape from
- * the equation) and bias (from biasAxes), in Keras' layouts.
+ * the equation) and bias (from biasAxes), in Keras' layouts. With LoRA enabled (loraRank, or
+ * enableLora(rank)) the einsum uses kernel + loraKernelA·loraKernelB, the kernel frozen; the
+ * factorization is on the kernel's last axis, as Keras': A has the kernel's other axes and the rank.
  */
-export class EinsumDense extends Layer {
-  static readonly options = layerOptions<EinsumDenseArgs>({ equation: true, outputShape: true, biasAxes: true, activation: true, ...KERNEL_BIAS_OPTIONS });
+export class EinsumDense extends LoraLayer {
+  static readonly options = layerOptions<EinsumDenseArgs>({ equation: true, outputShape: true, biasAxes: true, activation: true, ...KERNEL_BIAS_OPTIONS, ...LORA_OPTIONS });
   readonly equation: string;
   readonly partialOutputShape: readonly (number | null)[];
   readonly biasAxes: string | null;
   readonly activation: ReturnType<typeof getActivation>;
+  /** The kernel weight as stored (Keras' `_kernel`); with LoRA the layer computes with `mergedKernel`. */
   kernel: Variable | null = null;
   bias: Variable | null = null;
   private readonly split: Split;
@@ -149,6 +153,26 @@ export class EinsumDense extends Layer {
       });
     }
     this.built = true;
+    if (this.loraRank !== null) this.enableLora(this.loraRank);
+  }
+
+  /** Keras' lora_kernel_a, null without LoRA. */
+  get loraKernelA(): Variable | null {
+    return this.lora?.a ?? null;
+  }
+
+  /** Keras' lora_kernel_b, null without LoRA. */
+  get loraKernelB(): Variable | null {
+    return this.lora?.b ?? null;
+  }
+
+  /** What Keras' `layer.kernel` returns: kernel + A·B with LoRA, else the kernel itself (null before build). */
+  get mergedKernel(): Tensor | null {
+    return this.mergedWeight();
+  }
+
+  protected loraTarget(): LoraTarget {
+    return { weight: "kernel", base: this.kernel, regularizer: this.args.kernelRegularizer, constraint: this.args.kernelConstraint };
   }
 
   protected override weightAxes(): readonly number[] {
@@ -165,7 +189,7 @@ export class EinsumDense extends Layer {
     if (x.rank !== built.length) {
       throw new RangeError(`EinsumDense ${this.name}: was built for inputs of rank ${built.length} ${layerShapeText(built)}, got shape ${shapeText(x.shape)}`);
     }
-    let y = einsum(this.equation, x, this.kernel!);
+    let y = einsum(this.equation, x, this.mergedKernel!);
     if (this.bias) y = add(y, this.bias);
     return this.activation.fn(y);
   }
@@ -189,6 +213,7 @@ export class EinsumDense extends Layer {
       bias_axes: this.biasAxes, kernel_initializer: kb.kernel_initializer, bias_initializer: kb.bias_initializer,
       kernel_regularizer: kb.kernel_regularizer, bias_regularizer: kb.bias_regularizer, activity_regularizer: base.activity_regularizer ?? null,
       kernel_constraint: kb.kernel_constraint, bias_constraint: kb.bias_constraint,
+      ...this.loraConfig(),
     };
   }
 }

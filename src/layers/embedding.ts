@@ -4,17 +4,19 @@ import { isFloatDType } from "../tensor/dtype.js";
 import { shapeText } from "../tensor/shape.js";
 import { valueText } from "../tensor/value_text.js";
 import { add, cast, less, notEqual, where } from "../ops/math.js";
+import { matmul } from "../ops/matmul.js";
 import { max, min } from "../ops/reduce.js";
-import { gather } from "../ops/shape.js";
+import { gather, reshape } from "../ops/shape.js";
 import { noGrad } from "../ops/engine.js";
-import { Layer, type LayerArgs, type LayerShape, type Mask, layerOptions } from "./layer.js";
+import { type LayerArgs, type LayerShape, type Mask, layerOptions } from "./layer.js";
+import { type LoraArgs, type LoraTarget, LORA_OPTIONS, LoraLayer } from "./lora.js";
 import { single } from "./core.js";
 import {
   type ConstraintArg, type InitializerArg, type RegularizerArg, addResolvedWeight, checkWeightOptions, resolveConstraint,
   resolveInitializer, resolveRegularizer, serializeObject,
 } from "./weights.js";
 
-export interface EmbeddingArgs extends LayerArgs {
+export interface EmbeddingArgs extends LayerArgs, LoraArgs {
   /** Size of the vocabulary: the largest index + 1. */
   inputDim?: number;
   /** Length of each embedding vector. */
@@ -54,15 +56,21 @@ function checkDim(what: string, v: unknown): number {
  * are cast to int32 as Keras does (the fraction is dropped); the layer does not autocast them to
  * its float dtype first. Indices -inputDim..-1 pick rows from the end, as Keras' take on its
  * TensorFlow backend; others are refused, as TensorFlow's gather on CPU refuses them. The gradient scatters back onto the rows used, adding over repeated indices.
+ * With LoRA enabled (loraRank, or enableLora(rank)) the rows are those of embeddings +
+ * loraEmbeddingsA·loraEmbeddingsB, the embeddings frozen.
  */
-export class Embedding extends Layer {
+export class Embedding extends LoraLayer {
   static readonly options = layerOptions<EmbeddingArgs>({
     inputDim: true, outputDim: true, embeddingsInitializer: true, embeddingsRegularizer: true, embeddingsConstraint: true, maskZero: true,
-    inputLength: true, weights: true,
+    inputLength: true, weights: true, ...LORA_OPTIONS,
   });
   readonly inputDim: number;
   readonly outputDim: number;
   readonly maskZero: boolean;
+  /**
+   * The embeddings weight as stored (Keras' `_embeddings`): with LoRA enabled it is frozen and the
+   * layer looks rows up in `mergedEmbeddings`, which is what Keras' `layer.embeddings` returns then.
+   */
   embeddings: Variable | null = null;
   private readonly args: EmbeddingArgs;
 
@@ -95,6 +103,26 @@ export class Embedding extends Layer {
       initializer: this.args.embeddingsInitializer, regularizer: this.args.embeddingsRegularizer, constraint: this.args.embeddingsConstraint,
     });
     this.built = true;
+    if (this.loraRank !== null) this.enableLora(this.loraRank);
+  }
+
+  /** Keras' lora_embeddings_a [inputDim, rank], null without LoRA. */
+  get loraEmbeddingsA(): Variable | null {
+    return this.lora?.a ?? null;
+  }
+
+  /** Keras' lora_embeddings_b [rank, outputDim], null without LoRA. */
+  get loraEmbeddingsB(): Variable | null {
+    return this.lora?.b ?? null;
+  }
+
+  /** What Keras' `layer.embeddings` returns: embeddings + A·B with LoRA, else the embeddings themselves (null before build). */
+  get mergedEmbeddings(): Tensor | null {
+    return this.mergedWeight();
+  }
+
+  protected loraTarget(): LoraTarget {
+    return { weight: "embeddings", base: this.embeddings, regularizer: this.args.embeddingsRegularizer, constraint: this.args.embeddingsConstraint };
   }
 
   /** Keras' `self.autocast = False`: float indices are cast to int32 by call, not to float32 first. */
@@ -108,7 +136,11 @@ export class Embedding extends Layer {
     // Keras' ops.take (TensorFlow and JAX backends): a negative index counts from the end of the vocabulary.
     const wrapped = where(less(indices, 0), add(indices, this.inputDim), indices);
     try {
-      return gather(this.embeddings!, wrapped, 0);
+      const rows = gather(this.embeddings!, wrapped, 0);
+      if (this.lora === null) return rows;
+      // take(E + A·B) = take(E) + take(A)·B: only the rows used are multiplied out.
+      const a = gather(this.lora.a, wrapped, 0);
+      return add(rows, reshape(matmul(reshape(a, [-1, this.lora.rank]), this.lora.b), [...a.shape.slice(0, -1), this.outputDim]));
     } catch (e) {
       throw this.rangeError(indices) ?? e;
     }
@@ -150,6 +182,7 @@ export class Embedding extends Layer {
       activity_regularizer: serializeObject(this.activityRegularizer),
       embeddings_constraint: serializeObject(resolveConstraint(this.args.embeddingsConstraint)),
       mask_zero: this.maskZero,
+      ...this.loraConfig(),
     };
   }
 }
