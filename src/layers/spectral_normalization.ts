@@ -51,7 +51,14 @@ export class SpectralNormalization extends Wrapper {
    * wrapper it would count as the wrapper's own weight a second time over.
    */
   private target(): Variable {
-    const inner = this.layer as unknown as { kernel?: unknown; embeddings?: unknown };
+    const inner = this.layer as unknown as { kernel?: unknown; embeddings?: unknown; loraEnabled?: unknown };
+    if (inner.loraEnabled === true) {
+      // The layer computes with kernel + A·B, which no assignment to the frozen kernel could normalize (Keras fails on the merged tensor too).
+      throw new TypeError(
+        `${this.className} ${this.name}: the wrapped layer ${this.layer.name} (${this.layer.className}) has LoRA enabled; ` +
+          "spectral normalization needs the weight the layer computes with, so wrap a layer without loraRank (enable LoRA on another copy after training, if needed)",
+      );
+    }
     if (inner.kernel instanceof Variable) return inner.kernel;
     if (inner.embeddings instanceof Variable) return inner.embeddings;
     throw new TypeError(
