@@ -15,7 +15,7 @@ import { Layer, type CallOptions, type LayerArgs, type LayerShape, layerOptions 
 import { SymbolicTensor, LayerNode } from "./symbolic.js";
 import { type ActivationIdentifier, getActivation } from "../nn/activations.js";
 import { type KernelBiasArgs, KERNEL_BIAS_OPTIONS, addBias, addKernel, kernelBiasConfig, checkWeightOptions } from "./weights.js";
-import { type LoraArgs, type LoraTarget, LORA_OPTIONS, LoraLayer } from "./lora.js";
+import { type LoraArgs, KernelLoraLayer, LORA_OPTIONS } from "./lora.js";
 import { type DataFormat, type DataFormatArgs, DATA_FORMAT_OPTIONS, checkDataFormat, toChannelsLast } from "./data_format.js";
 
 /**
@@ -118,16 +118,11 @@ function inputDimAsShape(args: DenseArgs): DenseArgs {
  * y = activation(x @ kernel + bias), kernel [in, out], on the last axis of x. With LoRA enabled
  * (loraRank, or enableLora(rank)) the product uses kernel + loraKernelA·loraKernelB, the kernel frozen.
  */
-export class Dense extends LoraLayer {
+export class Dense extends KernelLoraLayer {
   static readonly options = layerOptions<DenseArgs>({ units: true, inputDim: true, activation: true, useBias: true, ...KERNEL_BIAS_OPTIONS, ...LORA_OPTIONS });
   readonly units: number;
   readonly activation: ReturnType<typeof getActivation>;
   readonly useBias: boolean;
-  /**
-   * The kernel weight as stored (Keras' `_kernel`): with LoRA enabled it is frozen and the layer
-   * computes with `mergedKernel`, which is what Keras' `layer.kernel` returns then.
-   */
-  kernel: Variable | null = null;
   bias: Variable | null = null;
   private readonly args: DenseArgs;
 
@@ -154,25 +149,6 @@ export class Dense extends LoraLayer {
     if (this.useBias) this.bias = addBias(this, this.units, this.args);
     this.built = true;
     if (this.loraRank !== null) this.enableLora(this.loraRank);
-  }
-
-  /** Keras' lora_kernel_a [in, rank], null without LoRA. */
-  get loraKernelA(): Variable | null {
-    return this.lora?.a ?? null;
-  }
-
-  /** Keras' lora_kernel_b [rank, units], null without LoRA. */
-  get loraKernelB(): Variable | null {
-    return this.lora?.b ?? null;
-  }
-
-  /** What Keras' `layer.kernel` returns: kernel + A·B with LoRA, else the kernel itself (null before build). */
-  get mergedKernel(): Tensor | null {
-    return this.mergedWeight();
-  }
-
-  protected loraTarget(): LoraTarget {
-    return { weight: "kernel", base: this.kernel, regularizer: this.args.kernelRegularizer, constraint: this.args.kernelConstraint };
   }
 
   call(inputs: Tensor | Tensor[]): Tensor {

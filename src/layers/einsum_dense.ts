@@ -8,7 +8,7 @@ import { type ActivationIdentifier, getActivation } from "../nn/activations.js";
 import { Layer, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
 import { layerShapeText } from "./symbolic.js";
 import { type KernelBiasArgs, KERNEL_BIAS_OPTIONS, addResolvedWeight, checkWeightOptions, kernelBiasConfig } from "./weights.js";
-import { type LoraArgs, type LoraTarget, LORA_OPTIONS, LoraLayer } from "./lora.js";
+import { type LoraArgs, KernelLoraLayer, LORA_OPTIONS } from "./lora.js";
 
 export interface EinsumDenseArgs extends LayerArgs, KernelBiasArgs, LoraArgs {
   /**
@@ -105,14 +105,12 @@ function analyze(s: Split, biasAxes: string | null, inputShape: LayerShape, part
  * enableLora(rank)) the einsum uses kernel + loraKernelA·loraKernelB, the kernel frozen; the
  * factorization is on the kernel's last axis, as Keras': A has the kernel's other axes and the rank.
  */
-export class EinsumDense extends LoraLayer {
+export class EinsumDense extends KernelLoraLayer {
   static readonly options = layerOptions<EinsumDenseArgs>({ equation: true, outputShape: true, biasAxes: true, activation: true, ...KERNEL_BIAS_OPTIONS, ...LORA_OPTIONS });
   readonly equation: string;
   readonly partialOutputShape: readonly (number | null)[];
   readonly biasAxes: string | null;
   readonly activation: ReturnType<typeof getActivation>;
-  /** The kernel weight as stored (Keras' `_kernel`); with LoRA the layer computes with `mergedKernel`. */
-  kernel: Variable | null = null;
   bias: Variable | null = null;
   private readonly split: Split;
   private readonly args: EinsumDenseArgs;
@@ -154,25 +152,6 @@ export class EinsumDense extends LoraLayer {
     }
     this.built = true;
     if (this.loraRank !== null) this.enableLora(this.loraRank);
-  }
-
-  /** Keras' lora_kernel_a, null without LoRA. */
-  get loraKernelA(): Variable | null {
-    return this.lora?.a ?? null;
-  }
-
-  /** Keras' lora_kernel_b, null without LoRA. */
-  get loraKernelB(): Variable | null {
-    return this.lora?.b ?? null;
-  }
-
-  /** What Keras' `layer.kernel` returns: kernel + A·B with LoRA, else the kernel itself (null before build). */
-  get mergedKernel(): Tensor | null {
-    return this.mergedWeight();
-  }
-
-  protected loraTarget(): LoraTarget {
-    return { weight: "kernel", base: this.kernel, regularizer: this.args.kernelRegularizer, constraint: this.args.kernelConstraint };
   }
 
   protected override weightAxes(): readonly number[] {
