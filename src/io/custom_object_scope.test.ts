@@ -21,12 +21,18 @@ test("customObjectScope makes custom classes and functions loadable inside it on
   assert.throws(() => deserializeLayer(saved), /unknown layer class "Twice"/, "the scope ends with the function");
 
   // An async body keeps the scope across awaits; code running outside it meanwhile does not see it.
+  // The body waits for the outside code to have run, so the order does not hang on timer precision.
   let outsideError: unknown = null;
+  let outsideRan!: () => void;
+  const outsideDone = new Promise<void>((r) => { outsideRan = r; });
   const pending = customObjectScope({ Twice }, async () => {
-    await new Promise((r) => setTimeout(r, 5));
+    await outsideDone;
     return deserializeLayer(saved);
   });
-  setTimeout(() => { try { deserializeLayer(saved); } catch (e) { outsideError = e; } }, 1);
+  setTimeout(() => {
+    try { deserializeLayer(saved); } catch (e) { outsideError = e; }
+    outsideRan();
+  }, 1);
   assert.ok((await pending) instanceof Twice);
   assert.match(String(outsideError), /unknown layer class "Twice"/);
 
