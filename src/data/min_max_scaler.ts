@@ -3,7 +3,7 @@
  * statistics, zero ranges are left unscaled); `partialFit` keeps a running minimum and maximum.
  */
 import { Tensor, makeTensor } from "../tensor/tensor.js";
-import { type FloatOut, type Matrix, type ScalerInput, asMatrix, alloc, out, refuseInfinite, checkChunk, shapeText, f32, id } from "./scaler_matrix.js";
+import { type FloatOut, type Matrix, type ScalerInput, asMatrix, mapFeatures, refuseInfinite, checkChunk, shapeText, f32, id } from "./scaler_matrix.js";
 
 /** numpy's minimum/maximum of two fitted vectors: NaN wins, as it does there. */
 function combine(a: Float64Array, b: Float64Array, pick: (u: number, v: number) => number): Float64Array {
@@ -109,17 +109,11 @@ export class MinMaxScaler {
     const { scale_, min_ } = this.fitted("transform");
     const m = asMatrix(x, "MinMaxScaler.transform");
     if (m.f !== scale_.length) throw new RangeError(`MinMaxScaler.transform: x has ${m.f} features, but this MinMaxScaler was fitted on ${scale_.length}; pass data with the same columns`);
-    const r = m.dtype === "float32" ? f32 : id;
     const [a, b] = this.featureRange;
-    const o = alloc(m);
-    for (let i = 0; i < m.n; i++) {
-      for (let j = 0; j < m.f; j++) {
-        let v = r(r(m.data[i * m.f + j] * scale_[j]) + min_[j]);
-        if (this.clip) v = Math.min(b, Math.max(a, v));
-        o[i * m.f + j] = v;
-      }
-    }
-    return out(o, m);
+    return mapFeatures(m, (x, j, r) => {
+      const v = r(r(x * scale_[j]) + min_[j]);
+      return this.clip ? Math.min(b, Math.max(a, v)) : v;
+    });
   }
 
   fitTransform(x: ScalerInput): Tensor {
@@ -130,9 +124,6 @@ export class MinMaxScaler {
     const { scale_, min_ } = this.fitted("inverseTransform");
     const m = asMatrix(x, "MinMaxScaler.inverseTransform");
     if (m.f !== scale_.length) throw new RangeError(`MinMaxScaler.inverseTransform: x has ${m.f} features, but this MinMaxScaler was fitted on ${scale_.length}`);
-    const r = m.dtype === "float32" ? f32 : id;
-    const o = alloc(m);
-    for (let i = 0; i < m.n; i++) for (let j = 0; j < m.f; j++) o[i * m.f + j] = r(r(m.data[i * m.f + j] - min_[j]) / scale_[j]);
-    return out(o, m);
+    return mapFeatures(m, (x, j, r) => r(r(x - min_[j]) / scale_[j]));
   }
 }

@@ -23,13 +23,21 @@ export function asMatrix(x: ScalerInput, where: string): Matrix {
   return { data, n: t.shape[0], f: t.shape[1], dtype: t.dtype === "float32" ? "float32" : "float64" };
 }
 
-/** A result buffer in the output dtype (values written there are rounded by the array itself). */
-export function alloc(m: Matrix): Float32Array | Float64Array {
-  return m.dtype === "float32" ? new Float32Array(m.n * m.f) : new Float64Array(m.n * m.f);
-}
+export const f32 = Math.fround;
+export const id = (v: number): number => v;
 
-export function out(data: Float32Array | Float64Array, m: Matrix): Tensor {
-  return makeTensor(data, [m.n, m.f], m.dtype);
+/**
+ * A [samples, features] tensor in m's float dtype whose entry (i, j) is f(x[i, j], j, round), where
+ * round rounds an intermediate result to that dtype (Math.fround for float32), so that each step
+ * of a transform rounds as numpy's float32 arithmetic does.
+ */
+export function mapFeatures(m: Matrix, f: (v: number, j: number, round: (v: number) => number) => number): Tensor {
+  const round = m.dtype === "float32" ? f32 : id;
+  const o = m.dtype === "float32" ? new Float32Array(m.n * m.f) : new Float64Array(m.n * m.f);
+  for (let i = 0; i < m.n; i++) {
+    for (let j = 0; j < m.f; j++) o[i * m.f + j] = f(m.data[i * m.f + j], j, round);
+  }
+  return makeTensor(o, [m.n, m.f], m.dtype);
 }
 
 /** scikit-learn's check_array(force_all_finite="allow-nan"): NaN passes, an infinity does not. */
@@ -42,9 +50,6 @@ export function refuseInfinite(m: Matrix, where: string): void {
     }
   }
 }
-
-export const f32 = Math.fround;
-export const id = (v: number): number => v;
 
 /** The shape of the data a scaler has seen so far, for errors naming both shapes. */
 export function shapeText(m: Matrix): string { return `[${m.n}, ${m.f}]`; }

@@ -5,7 +5,7 @@
  * Golub and LeVeque), `fit` starts over.
  */
 import { Tensor, makeTensor } from "../tensor/tensor.js";
-import { type Matrix, type ScalerInput, asMatrix, alloc, out, refuseInfinite, checkChunk, shapeText, f32, id } from "./scaler_matrix.js";
+import { type Matrix, type ScalerInput, asMatrix, mapFeatures, refuseInfinite, checkChunk, shapeText } from "./scaler_matrix.js";
 
 /** Which statistic a StandardScaler keeps: a Tensor when its option is on, null (scikit-learn's None) when off. */
 export type ScalerStat<On extends boolean> = On extends true ? Tensor : null;
@@ -143,17 +143,11 @@ export class StandardScaler<WithMean extends boolean = true, WithStd extends boo
     const m = this.checked(x, "transform");
     refuseInfinite(m, "StandardScaler.transform");
     const { mean_, scale_ } = this;
-    const r = m.dtype === "float32" ? f32 : id;
-    const o = alloc(m);
-    for (let i = 0; i < m.n; i++) {
-      for (let j = 0; j < m.f; j++) {
-        let v = m.data[i * m.f + j];
-        if (this.withMean && mean_) v = r(v - mean_[j]);
-        if (scale_) v = r(v / scale_[j]);
-        o[i * m.f + j] = v;
-      }
-    }
-    return out(o, m);
+    const center = this.withMean ? mean_ : null;
+    return mapFeatures(m, (v, j, r) => {
+      if (center) v = r(v - center[j]);
+      return scale_ ? r(v / scale_[j]) : v;
+    });
   }
 
   fitTransform(x: ScalerInput): Tensor {
@@ -164,17 +158,11 @@ export class StandardScaler<WithMean extends boolean = true, WithStd extends boo
   inverseTransform(x: ScalerInput): Tensor {
     const m = this.checked(x, "inverseTransform");
     const { mean_, scale_ } = this;
-    const r = m.dtype === "float32" ? f32 : id;
-    const o = alloc(m);
-    for (let i = 0; i < m.n; i++) {
-      for (let j = 0; j < m.f; j++) {
-        let v = m.data[i * m.f + j];
-        if (scale_) v = r(v * scale_[j]);
-        if (this.withMean && mean_) v = r(v + mean_[j]);
-        o[i * m.f + j] = v;
-      }
-    }
-    return out(o, m);
+    const center = this.withMean ? mean_ : null;
+    return mapFeatures(m, (v, j, r) => {
+      if (scale_) v = r(v * scale_[j]);
+      return center ? r(v + center[j]) : v;
+    });
   }
 
   private checked(x: ScalerInput, what: string): Matrix {
