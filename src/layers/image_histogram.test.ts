@@ -57,7 +57,7 @@ import { assertAllClose } from "../testing/close.js";
  */
 
 const { layers } = tf;
-const vals = (t: unknown): number[] => Array.from((t as tf.Tensor).dataSync());
+const vals = (t: unknown): number[] => Array.from((t as tf.Tensor).dataSync() as Float32Array);
 const train = (layer: tf.layers.Layer, x: tf.Tensor): tf.Tensor => layer.apply(x, { training: true }) as tf.Tensor;
 const infer = (layer: tf.layers.Layer, x: tf.Tensor): tf.Tensor => layer.apply(x, { training: false }) as tf.Tensor;
 /** histogram.py's xa: common.py's img() * 0.5 + 20, with the second image's last channel flat at 77. */

@@ -41,7 +41,7 @@ import type { ColorFactorLayerArgs } from "./image_color_common.js";
 const { layers } = tf;
 /** The test image, as common.py's img(): [2, 3, 4, 3] with values (53 i + 7) mod 256. */
 const img = (): tf.Tensor => tf.constant(Array.from({ length: 72 }, (_, i) => (i * 53 + 7) % 256), [2, 3, 4, 3], "float32");
-const vals = (t: unknown): number[] => Array.from((t as tf.Tensor).dataSync());
+const vals = (t: unknown): number[] => Array.from((t as tf.Tensor).dataSync() as Float32Array);
 const train = (layer: tf.layers.Layer, x: tf.Tensor): tf.Tensor => layer.apply(x, { training: true }) as tf.Tensor;
 const infer = (layer: tf.layers.Layer, x: tf.Tensor): tf.Tensor => layer.apply(x, { training: false }) as tf.Tensor;
 
