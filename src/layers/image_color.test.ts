@@ -2,8 +2,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "../index.js";
 import { assertAllClose } from "../testing/close.js";
+import { scripted } from "../testing/scripted_draws.js";
 import { RandomHue } from "./image_color.js";
-import type { ColorFactorLayerArgs } from "./image_color_common.js";
 
 /*
  * Reference values: numpy (/usr/bin/python3) computing Keras 3.15.1's formulas for RandomGrayscale,
@@ -67,16 +67,6 @@ const img = (): tf.Tensor => tf.constant(Array.from({ length: 72 }, (_, i) => (i
 const vals = (t: unknown): number[] => Array.from((t as tf.Tensor).dataSync() as Float32Array);
 const train = (layer: tf.layers.Layer, x: tf.Tensor): tf.Tensor => layer.apply(x, { training: true }) as tf.Tensor;
 const infer = (layer: tf.layers.Layer, x: tf.Tensor): tf.Tensor => layer.apply(x, { training: false }) as tf.Tensor;
-
-/** RandomHue with its uniform draws replaced by given values, recording each draw's [n, lo, hi]. */
-class HueWithDraws extends RandomHue {
-  readonly draws: [number, number, number][] = [];
-  constructor(args: ColorFactorLayerArgs, private readonly values: number[]) { super(args); }
-  protected override uniforms(n: number, lo: number, hi: number): number[] {
-    this.draws.push([n, lo, hi]);
-    return this.values.splice(0, n);
-  }
-}
 
 test("RandomGrayscale: factor 1 turns every image into its luma in every channel, 0 none; per-image draws; 1-channel images unchanged", () => {
   const x = img();
@@ -162,7 +152,7 @@ test("RandomSaturation: the HSV saturation times f / (1 - f + 1e-7), clipped to 
 
 test("RandomHue: hue shifted by sign * f / 2 per image (signs drawn first), wrapped, on the image scaled to [0, 1]", () => {
   const x = img();
-  const hue = new HueWithDraws({ factor: 0.4 }, [0.2, 0.7, 0.4, 0.4]);
+  const hue = scripted(new RandomHue({ factor: 0.4 }), [0.2, 0.7, 0.4, 0.4]);
   assertAllClose(train(hue, x), [
     81.20004, 6.999996, 113, 16, 219, 109.6, 143.2, 69, 175, 228, 215.6, 25, 205.2, 131, 237, 108.2, 33.99999, 140, 43, 246, 136.6,
     170.2, 95.99999, 202, 255, 242.6, 52, 8, 211, 101.6, 135.2, 61, 167, 220, 207.6, 17, 123, 229, 154.8, 26, 132, 57.80003, 238,

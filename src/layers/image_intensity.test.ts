@@ -2,8 +2,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "../index.js";
 import { assertAllClose } from "../testing/close.js";
-import { RandomInvert, RandomPosterization, Solarization, type SolarizationArgs } from "./image_intensity.js";
-import type { ColorFactorLayerArgs } from "./image_color_common.js";
+import { scripted } from "../testing/scripted_draws.js";
+import { RandomInvert, RandomPosterization, Solarization } from "./image_intensity.js";
 
 /*
  * Reference values: numpy (/usr/bin/python3) computing Keras 3.15.1's formulas for Solarization and
@@ -45,42 +45,16 @@ const vals = (t: unknown): number[] => Array.from((t as tf.Tensor).dataSync() as
 const train = (layer: tf.layers.Layer, x: tf.Tensor): tf.Tensor => layer.apply(x, { training: true }) as tf.Tensor;
 const infer = (layer: tf.layers.Layer, x: tf.Tensor): tf.Tensor => layer.apply(x, { training: false }) as tf.Tensor;
 
-/** The layers with their uniform draws replaced by given values, recording each draw's [n, lo, hi]. */
-class SolarizationWithDraws extends Solarization {
-  readonly draws: [number, number, number][] = [];
-  constructor(args: SolarizationArgs, private readonly values: number[]) { super(args); }
-  protected override uniforms(n: number, lo: number, hi: number): number[] {
-    this.draws.push([n, lo, hi]);
-    return this.values.splice(0, n);
-  }
-}
-class InvertWithDraws extends RandomInvert {
-  readonly draws: [number, number, number][] = [];
-  constructor(args: ColorFactorLayerArgs, private readonly values: number[]) { super(args); }
-  protected override uniforms(n: number, lo: number, hi: number): number[] {
-    this.draws.push([n, lo, hi]);
-    return this.values.splice(0, n);
-  }
-}
-class PosterizationWithDraws extends RandomPosterization {
-  readonly draws: [number, number, number][] = [];
-  constructor(args: ColorFactorLayerArgs, private readonly values: number[]) { super(args); }
-  protected override uniforms(n: number, lo: number, hi: number): number[] {
-    this.draws.push([n, lo, hi]);
-    return this.values.splice(0, n);
-  }
-}
-
 test("Solarization: clip(x + a, 0, 255), then 255 - x at or above the threshold, per image; a and t drawn from [lower, upper * 255)", () => {
   const x = img();
-  const s = new SolarizationWithDraws({ additionFactor: [0.02, 0.1], thresholdFactor: [0.3, 0.9] }, [10, 0, 100, 200]);
+  const s = scripted(new Solarization({ additionFactor: [0.02, 0.1], thresholdFactor: [0.3, 0.9] }), [10, 0, 100, 200]);
   assertAllClose(train(s, x), [
     17, 70, 132, 79, 26, 26, 79, 123, 70, 17, 35, 88, 114, 61, 8, 44, 97, 105, 52, 0, 53, 149, 96, 43, 0, 62, 140, 87, 34, 18, 71,
     131, 78, 25, 27, 80, 123, 176, 26, 26, 79, 132, 185, 17, 35, 88, 141, 194, 8, 44, 97, 150, 52, 0, 53, 106, 159, 43, 9, 62, 115,
     168, 34, 18, 71, 124, 177, 25, 27, 80, 133, 186
   ], { atol: 1e-4 });
   assert.deepEqual(s.draws, [[2, 0.02, 25.5], [2, 0.3, 229.5]], "additions then thresholds, Keras scaling only the upper ends by 255");
-  const s01 = new SolarizationWithDraws({ valueRange: [0, 1] }, [0, 30, 128, 0]);
+  const s01 = scripted(new Solarization({ valueRange: [0, 1] }), [0, 30, 128, 0]);
   assertAllClose(train(s01, tf.div(x, 255)), [
     0.02745098, 0.2352941, 0.4431373, 0.3490196, 0.1411765, 0.0627451, 0.2705882, 0.4784314, 0.3137255, 0.1058824, 0.09803922,
     0.3058824, 0.4862745, 0.2784314, 0.07058824, 0.1333333, 0.3411765, 0.4509804, 0.2431373, 0.03529412, 0.1686275, 0.3764706,
@@ -108,7 +82,7 @@ test("RandomInvert: valueRange[1] - x when a uniform draw falls below a probabil
   // As Keras writes it: high - x, not low + high - x.
   assertAllClose(train(layers.RandomInvert([1, 1], { valueRange: [-1, 1] }), tf.constant([-1, 0, 0.5], [1, 1, 3, 1])), [2, 1, 0.5], { atol: 0 });
   assert.deepEqual(vals(train(layers.RandomInvert([0, 0]), x)), vals(x));
-  const inv = new InvertWithDraws({ factor: [0.2, 0.8] }, [0.5, 0.5, 0.4, 0.6]);
+  const inv = scripted(new RandomInvert({ factor: [0.2, 0.8] }), [0.5, 0.5, 0.4, 0.6]);
   const y = vals(train(inv, x)), xs = vals(x);
   assert.deepEqual(inv.draws, [[2, 0.2, 0.8], [2, 0, 1]], "probabilities, then thresholds");
   assert.deepEqual(y.slice(0, 36), xs.slice(0, 36).map((v) => 255 - v), "0.4 < 0.5: the first image inverts");
@@ -138,7 +112,7 @@ test("RandomPosterization: the top b bits of each 8-bit value, b fixed by an equ
   ], { atol: 1e-7 });
   assert.deepEqual(vals(train(layers.RandomPosterization([8, 8]), x)), vals(x), "8 bits keep integer images");
   assert.deepEqual(vals(infer(layers.RandomPosterization(4), x)), vals(x));
-  const p = new PosterizationWithDraws({ factor: 4 }, [1.5, 3.99]);
+  const p = scripted(new RandomPosterization({ factor: 4 }), [1.5, 3.99]);
   const y = vals(train(p, x)), xs = vals(x);
   assert.deepEqual(p.draws, [[2, 1, 4]], "a number b is [1, b), upper excluded");
   assert.deepEqual(y.slice(0, 36), xs.slice(0, 36).map((v) => v & 0x80), "1 bit");

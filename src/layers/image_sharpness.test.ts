@@ -2,8 +2,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "../index.js";
 import { assertAllClose } from "../testing/close.js";
+import { scripted } from "../testing/scripted_draws.js";
 import { RandomSharpness } from "./image_sharpness.js";
-import type { ColorFactorLayerArgs } from "./image_color_common.js";
 
 /*
  * Reference values: numpy (/usr/bin/python3) computing Keras 3.15.1's RandomSharpness
@@ -39,15 +39,6 @@ const vals = (t: unknown): number[] => Array.from((t as tf.Tensor).dataSync() as
 const train = (layer: tf.layers.Layer, x: tf.Tensor): tf.Tensor => layer.apply(x, { training: true }) as tf.Tensor;
 const infer = (layer: tf.layers.Layer, x: tf.Tensor): tf.Tensor => layer.apply(x, { training: false }) as tf.Tensor;
 
-class SharpnessWithDraws extends RandomSharpness {
-  readonly draws: [number, number, number][] = [];
-  constructor(args: ColorFactorLayerArgs, private readonly values: number[]) { super(args); }
-  protected override uniforms(n: number, lo: number, hi: number): number[] {
-    this.draws.push([n, lo, hi]);
-    return this.values.splice(0, n);
-  }
-}
-
 test("RandomSharpness: x + (1 - 2f) (smooth(x) - x) with Keras' zero-padded 3x3 smoothing, clipped to valueRange", () => {
   const x = img();
   assertAllClose(train(layers.RandomSharpness([0.2, 0.2]), x), [
@@ -68,7 +59,7 @@ test("RandomSharpness: x + (1 - 2f) (smooth(x) - x) with Keras' zero-padded 3x3 
   assertAllClose(train(layers.RandomSharpness([0.5, 0.5]), x), x, { atol: 1e-4 });
   assert.deepEqual(vals(infer(layers.RandomSharpness(0.5), x)), vals(x), "inference is the identity");
   // One factor per image: image 0 gets 0.2's result, image 1 0.9's.
-  const s = new SharpnessWithDraws({ factor: 0.7 }, [0.2, 0.9]);
+  const s = scripted(new RandomSharpness({ factor: 0.7 }), [0.2, 0.9]);
   const y = vals(train(s, x));
   assert.deepEqual(s.draws, [[2, 0, 0.7]], "a number f draws from [0, f]");
   assertAllClose(y.slice(0, 36), vals(train(layers.RandomSharpness([0.2, 0.2]), x)).slice(0, 36), { atol: 0 });
