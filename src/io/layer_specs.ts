@@ -12,6 +12,11 @@ import { ImagenetPreprocessing } from "../applications/imagenet_utils.js";
 import { CenterCrop, RandomFlip, Resizing } from "../layers/image_preprocessing.js";
 import { RandomRotation, RandomTranslation, RandomZoom } from "../layers/image_augment.js";
 import { RandomBrightness, RandomContrast, RandomCrop } from "../layers/image_adjust.js";
+import { RandomColorDegeneration, RandomGrayscale, RandomHue, RandomSaturation } from "../layers/image_color.js";
+import { RandomInvert, RandomPosterization, Solarization } from "../layers/image_intensity.js";
+import { AutoContrast, Equalization } from "../layers/image_histogram.js";
+import { RandomSharpness } from "../layers/image_sharpness.js";
+import { RandomColorJitter } from "../layers/image_color_jitter.js";
 import { Conv2DTranspose, DepthwiseConv2D, SeparableConv2D } from "../layers/conv_more.js";
 import { GlobalAveragePooling2D, GlobalMaxPooling2D } from "../layers/pooling_global.js";
 import { LayerNormalization } from "../layers/layer_normalization.js";
@@ -100,6 +105,10 @@ const CONV_LSTM_KEYS = [
 const LOOKUP_KEYS = [
   "invert", "max_tokens", "num_oov_indices", "oov_token", "mask_token", "output_mode", "sparse", "pad_to_max_tokens", "idf_weights", "vocabulary", "vocabulary_size",
 ];
+/** The keys of Keras' colour layers configured by factor and value_range. */
+const COLOR_FACTOR_KEYS = ["factor", "value_range", "seed", "data_format"];
+/** Keras' image layers write bounding_box_format when one is set; lamina's take images only. */
+const NO_BOXES = { bounding_box_format: [null] } as const;
 /** Config keys that hold a serialized layer (an RNN's cell, a wrapper's layers). */
 export const LAYER_VALUED_KEYS = ["cell", "layer", "backward_layer"];
 /** Config keys that hold a list of serialized layers (StackedRNNCells' cells). */
@@ -155,6 +164,21 @@ export const LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
   RandomCrop: { cls: ctor(RandomCrop), keys: ["height", "width", "seed", "data_format"] },
   RandomContrast: { cls: ctor(RandomContrast), keys: ["factor", "seed"] },
   RandomBrightness: { cls: ctor(RandomBrightness), keys: ["factor", "value_range", "seed"] },
+  // Keras 3.6-3.10's colour layers (BaseImagePreprocessingLayer: data_format always, bounding_box_format only when set).
+  RandomGrayscale: { cls: ctor(RandomGrayscale), keys: ["factor", "seed", "data_format"], fixed: NO_BOXES },
+  AutoContrast: { cls: ctor(AutoContrast), keys: ["value_range", "data_format"], fixed: NO_BOXES },
+  Solarization: { cls: ctor(Solarization), keys: ["value_range", "addition_factor", "threshold_factor", "seed", "data_format"], fixed: NO_BOXES },
+  RandomInvert: { cls: ctor(RandomInvert), keys: COLOR_FACTOR_KEYS, fixed: NO_BOXES },
+  RandomPosterization: { cls: ctor(RandomPosterization), keys: COLOR_FACTOR_KEYS, fixed: NO_BOXES },
+  RandomColorDegeneration: { cls: ctor(RandomColorDegeneration), keys: COLOR_FACTOR_KEYS, fixed: NO_BOXES },
+  RandomSaturation: { cls: ctor(RandomSaturation), keys: COLOR_FACTOR_KEYS, fixed: NO_BOXES },
+  RandomHue: { cls: ctor(RandomHue), keys: COLOR_FACTOR_KEYS, fixed: NO_BOXES },
+  RandomSharpness: { cls: ctor(RandomSharpness), keys: COLOR_FACTOR_KEYS, fixed: NO_BOXES },
+  Equalization: { cls: ctor(Equalization), keys: ["bins", "value_range", "data_format"], fixed: NO_BOXES },
+  RandomColorJitter: {
+    cls: ctor(RandomColorJitter), keys: ["value_range", "brightness_factor", "contrast_factor", "saturation_factor", "hue_factor", "seed", "data_format"],
+    fixed: NO_BOXES,
+  },
   RandomZoom: {
     cls: ctor(RandomZoom), keys: ["height_factor", "width_factor", "fill_mode", "interpolation", "seed", "fill_value", "data_format"],
   },

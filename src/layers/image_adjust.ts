@@ -97,8 +97,7 @@ export class RandomContrast extends RandomImageLayer {
     const { x, unbatch } = asBatch(this, inputs);
     if (!opts.training) return unbatch(x);
     const [f] = this.uniforms(1, 1 - this.lower, 1 + this.upper);
-    const m = mean(x, [1, 2], true);
-    return unbatch(clipByValue(add(mul(sub(x, m), constant(f, [], x.dtype)), m), 0, 255));
+    return unbatch(adjustContrast(x, constant(f, [], x.dtype), [0, 255]));
   }
 
   override computeOutputShape(inputShape: LayerShape): LayerShape {
@@ -109,6 +108,16 @@ export class RandomContrast extends RandomImageLayer {
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), factor: factorJson(this.factor as FactorArg), seed: this.seed };
   }
+}
+
+/**
+ * RandomContrast's adjustment of an NHWC batch: (x - mean) * factor + mean, the mean taken per
+ * image and channel, clipped to [low, high]. `factor` is a scalar (Keras 3.5's one factor per
+ * call) or [n, 1, 1, 1] (Keras 3.15.1's one per image, which RandomColorJitter uses).
+ */
+export function adjustContrast(x: Tensor, factor: Tensor, [low, high]: readonly [number, number]): Tensor {
+  const m = mean(x, [1, 2], true);
+  return clipByValue(add(mul(sub(x, m), factor), m), low, high);
 }
 
 export interface RandomBrightnessArgs extends LayerArgs {

@@ -144,6 +144,14 @@ export type {
 } from "./factories3d.js";
 import { Conv3D, Conv3DTranspose, classes3D } from "./factories3d.js";
 export { ConvLSTM1D, ConvLSTM2D, ConvLSTM3D, type ConvLSTMArgs, type SizeNDArg } from "./factories_conv_lstm.js";
+export {
+  RandomGrayscale, AutoContrast, Solarization, RandomInvert, RandomPosterization, RandomColorDegeneration, RandomSaturation, RandomHue,
+  RandomSharpness, Equalization, RandomColorJitter,
+} from "./factories_image_color.js";
+export type {
+  RandomGrayscaleArgs, SolarizationArgs, AutoContrastArgs, EqualizationArgs, RandomColorJitterArgs, ColorFactorArg, ColorFactorLayerArgs, ColorLayerArgs, ValueRange,
+} from "./factories_image_color.js";
+import { classesImageColor } from "./factories_image_color.js";
 import { classesConvLSTM } from "./factories_conv_lstm.js";
 
 /** Merges a positional first argument with the options object (the options may also carry it). */
@@ -594,6 +602,7 @@ export const classes = {
   CategoryEncoding: CategoryEncodingLayer,
   ...classes3D,
   ...classesConvLSTM,
+  ...classesImageColor,
   Discretization: DiscretizationLayer,
   Hashing: HashingLayer, HashedCrossing: HashedCrossingLayer,
   SpectralNormalization: SpectralNormalizationLayer,
