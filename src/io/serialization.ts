@@ -35,6 +35,8 @@ import { GaussianDropout, GaussianNoise, SpatialDropout2D } from "../layers/regu
 import { RandomFlip } from "../layers/image_preprocessing.js";
 import { RandomRotation, RandomTranslation, RandomZoom } from "../layers/image_augment.js";
 import { RandomBrightness, RandomContrast, RandomCrop } from "../layers/image_adjust.js";
+import { RandomImageDataLayer } from "../layers/image_label_dict.js";
+import { RandomShear } from "../layers/image_shear.js";
 import { RNN } from "../layers/rnn.js";
 import { Bidirectional } from "../layers/rnn_wrappers.js";
 import { Wrapper } from "../layers/wrapper.js";
@@ -851,7 +853,7 @@ function keras3RecordedTraining(layer: Layer): boolean | undefined {
   if (layer instanceof Dropout || layer instanceof SpatialDropout2D || layer instanceof GaussianNoise || layer instanceof GaussianDropout || layer instanceof AlphaDropout) return false;
   if (layer instanceof RNN) return false;
   if (layer instanceof SpatialDropout1D) return false;
-  const augmentation = [RandomFlip, RandomTranslation, RandomRotation, RandomZoom, RandomContrast, RandomBrightness, RandomCrop];
+  const augmentation = [RandomFlip, RandomTranslation, RandomRotation, RandomZoom, RandomContrast, RandomBrightness, RandomCrop, RandomImageDataLayer, RandomShear];
   return augmentation.some((cls) => layer instanceof cls) ? true : undefined;
 }
 

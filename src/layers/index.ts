@@ -146,11 +146,12 @@ import { Conv3D, Conv3DTranspose, classes3D } from "./factories3d.js";
 export { ConvLSTM1D, ConvLSTM2D, ConvLSTM3D, type ConvLSTMArgs, type SizeNDArg } from "./factories_conv_lstm.js";
 import { classesConvLSTM } from "./factories_conv_lstm.js";
 
-/** Merges a positional first argument with the options object (the options may also carry it). */
-function withFirst<A extends object, K extends keyof A>(key: K, first: A[K] | A | undefined, rest: A | undefined): A {
-  if (first !== undefined && first !== null && typeof first === "object" && !Array.isArray(first)) return { ...(first as A) };
-  return { ...(rest ?? ({} as A)), ...(first === undefined ? {} : { [key]: first }) } as A;
-}
+import { withFirst } from "./factory_args.js";
+export {
+  MixUp, CutMix, RandomErasing, RandomGaussianBlur, RandomShear, type MixUpArgs, type CutMixArgs, type RandomErasingArgs,
+  type RandomGaussianBlurArgs, type RandomShearArgs, type ImageLabelDict,
+} from "./factories_image_mix_erase.js";
+import { classesImageMixErase } from "./factories_image_mix_erase.js";
 
 /** keras.Input(shape, ...): `Input([28, 28, 1])`, `Input([28, 28, 1], { name: "image" })` or `Input({ shape: [28, 28, 1] })`. */
 export function Input(shapeOrArgs: InputLayerArgs | readonly (number | null)[], args?: Omit<InputLayerArgs, "shape">): SymbolicTensor {
@@ -594,6 +595,7 @@ export const classes = {
   CategoryEncoding: CategoryEncodingLayer,
   ...classes3D,
   ...classesConvLSTM,
+  ...classesImageMixErase,
   Discretization: DiscretizationLayer,
   Hashing: HashingLayer, HashedCrossing: HashedCrossingLayer,
   SpectralNormalization: SpectralNormalizationLayer,
