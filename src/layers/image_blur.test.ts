@@ -2,14 +2,11 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "../index.js";
 import { assertAllClose } from "../testing/close.js";
+import { vals, train, infer, nchw } from "../testing/image_layers.js";
 import { forceDraws } from "../testing/forced_draws.js";
 import { RandomGaussianBlur } from "./image_blur.js";
 
 const { layers } = tf;
-const vals = (t: unknown): number[] => Array.from((t as tf.Tensor).dataSync() as Float32Array);
-const train = (layer: tf.layers.Layer, x: tf.Tensor): tf.Tensor => layer.apply(x, { training: true }) as tf.Tensor;
-const infer = (layer: tf.layers.Layer, x: tf.Tensor): tf.Tensor => layer.apply(x, { training: false }) as tf.Tensor;
-const nchw = (t: tf.Tensor): tf.Tensor => tf.transpose(t, [0, 3, 1, 2]);
 
 test("RandomGaussianBlur: Keras' defaults and config keys", () => {
   const b = new RandomGaussianBlur();

@@ -4,9 +4,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tf from "../index.js";
+import { vals } from "../testing/image_layers.js";
 
 const { layers, models } = tf;
-const vals = (t: unknown): number[] => Array.from((t as tf.Tensor).dataSync() as Float32Array);
 
 test("MixUp, CutMix, RandomErasing, RandomGaussianBlur and RandomShear in a Sequential round-trip through model.save / loadModel", async () => {
   const m = new models.Sequential([

@@ -2,21 +2,11 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "../index.js";
 import { assertAllClose } from "../testing/close.js";
+import { vals, train, infer, nchw, numbered } from "../testing/image_layers.js";
 import { forceDraws } from "../testing/forced_draws.js";
 import { RandomShear } from "./image_shear.js";
 
 const { layers } = tf;
-const vals = (t: unknown): number[] => Array.from((t as tf.Tensor).dataSync() as Float32Array);
-const train = (layer: tf.layers.Layer, x: tf.Tensor): tf.Tensor => layer.apply(x, { training: true }) as tf.Tensor;
-const infer = (layer: tf.layers.Layer, x: tf.Tensor): tf.Tensor => layer.apply(x, { training: false }) as tf.Tensor;
-const nchw = (t: tf.Tensor): tf.Tensor => tf.transpose(t, [0, 3, 1, 2]);
-
-// Image b holds 100 b + 10 y + x.
-function numbered(n: number, h: number, w: number): tf.Tensor {
-  const data: number[] = [];
-  for (let b = 0; b < n; b++) for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) data.push(100 * b + 10 * y + x);
-  return tf.constant(data, [n, h, w, 1], "float32");
-}
 
 test("RandomShear: Keras' defaults and config keys", () => {
   const s = new RandomShear();
