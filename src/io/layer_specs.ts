@@ -17,6 +17,10 @@ import { RandomInvert, RandomPosterization, Solarization } from "../layers/image
 import { AutoContrast, Equalization } from "../layers/image_histogram.js";
 import { RandomSharpness } from "../layers/image_sharpness.js";
 import { RandomColorJitter } from "../layers/image_color_jitter.js";
+import { CutMix, MixUp } from "../layers/image_mixing.js";
+import { RandomErasing } from "../layers/image_erasing.js";
+import { RandomGaussianBlur } from "../layers/image_blur.js";
+import { RandomShear } from "../layers/image_shear.js";
 import { Conv2DTranspose, DepthwiseConv2D, SeparableConv2D } from "../layers/conv_more.js";
 import { GlobalAveragePooling2D, GlobalMaxPooling2D } from "../layers/pooling_global.js";
 import { LayerNormalization } from "../layers/layer_normalization.js";
@@ -181,6 +185,19 @@ export const LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
   },
   RandomZoom: {
     cls: ctor(RandomZoom), keys: ["height_factor", "width_factor", "fill_mode", "interpolation", "seed", "fill_value", "data_format"],
+  },
+  // Keras 3.6-3.10's augmentation layers; they write bounding_box_format only when set, and lamina transforms no boxes.
+  MixUp: { cls: ctor(MixUp), keys: ["alpha", "seed", "data_format"], fixed: { bounding_box_format: [null] } },
+  CutMix: { cls: ctor(CutMix), keys: ["factor", "seed", "data_format"], fixed: { bounding_box_format: [null] } },
+  RandomErasing: {
+    cls: ctor(RandomErasing), keys: ["factor", "scale", "fill_value", "value_range", "seed", "data_format"], fixed: { bounding_box_format: [null] },
+  },
+  RandomGaussianBlur: {
+    cls: ctor(RandomGaussianBlur), keys: ["factor", "kernel_size", "sigma", "value_range", "seed", "data_format"], fixed: { bounding_box_format: [null] },
+  },
+  RandomShear: {
+    cls: ctor(RandomShear), keys: ["x_factor", "y_factor", "fill_mode", "interpolation", "seed", "fill_value", "data_format"],
+    fixed: { bounding_box_format: [null] },
   },
   Conv2DTranspose: {
     cls: ctor(Conv2DTranspose), keys: ["filters", ...GEOMETRY, "output_padding", ...KERNEL_BIAS],

@@ -36,6 +36,8 @@ import { RandomFlip } from "../layers/image_preprocessing.js";
 import { RandomRotation, RandomTranslation, RandomZoom } from "../layers/image_augment.js";
 import { RandomBrightness, RandomContrast, RandomCrop } from "../layers/image_adjust.js";
 import { ColorImageLayer, FixedImageLayer } from "../layers/image_color_common.js";
+import { RandomImageDataLayer } from "../layers/image_label_dict.js";
+import { RandomShear } from "../layers/image_shear.js";
 import { RNN } from "../layers/rnn.js";
 import { Bidirectional } from "../layers/rnn_wrappers.js";
 import { Wrapper } from "../layers/wrapper.js";
@@ -852,7 +854,7 @@ function keras3RecordedTraining(layer: Layer): boolean | undefined {
   if (layer instanceof Dropout || layer instanceof SpatialDropout2D || layer instanceof GaussianNoise || layer instanceof GaussianDropout || layer instanceof AlphaDropout) return false;
   if (layer instanceof RNN) return false;
   if (layer instanceof SpatialDropout1D) return false;
-  const augmentation = [RandomFlip, RandomTranslation, RandomRotation, RandomZoom, RandomContrast, RandomBrightness, RandomCrop, ColorImageLayer, FixedImageLayer];
+  const augmentation = [RandomFlip, RandomTranslation, RandomRotation, RandomZoom, RandomContrast, RandomBrightness, RandomCrop, ColorImageLayer, FixedImageLayer, RandomImageDataLayer, RandomShear];
   return augmentation.some((cls) => layer instanceof cls) ? true : undefined;
 }
 

@@ -22,12 +22,12 @@ export interface TransformLayerArgs extends DataFormatArgs {
 }
 
 /** TransformLayerArgs' options, for the option lists (layerOptions) of the layers built on RandomTransformLayer. */
-const TRANSFORM_OPTIONS = {
+export const TRANSFORM_OPTIONS = {
   fillMode: true, interpolation: true, fillValue: true, ...RANDOM_IMAGE_OPTIONS, ...DATA_FORMAT_OPTIONS,
 } as const satisfies Record<Exclude<keyof TransformLayerArgs, keyof LayerArgs>, true>;
 
 /** The random layers built on tf.image.transform: one transform row per image, drawn in training. */
-abstract class RandomTransformLayer extends RandomImageLayer {
+export abstract class RandomTransformLayer extends RandomImageLayer {
   readonly fillMode: FillMode;
   readonly interpolation: TransformInterpolation;
   readonly fillValue: number;

@@ -4,7 +4,10 @@
  */
 import type { Tensor } from "../tensor/tensor.js";
 import { valueText } from "../tensor/value_text.js";
-import { cast } from "../ops/math.js";
+import { add, cast, greaterEqual, less, logicalAnd, mul, sub } from "../ops/math.js";
+import { range } from "../tensor/creation.js";
+import { betaDraw } from "../ops/random_dists.js";
+import { permutationFrom } from "../tensor/random.js";
 import { reshape } from "../ops/shape.js";
 import type { Layer, LayerArgs, LayerShape } from "./layer.js";
 import { layerShapeText } from "./symbolic.js";
@@ -95,6 +98,33 @@ export abstract class RandomImageLayer extends SeededLayer {
     const g = this.rng();
     return Array.from({ length: n }, () => lo + (hi - lo) * g.nextDouble());
   }
+
+  /** n Beta(alpha, beta) draws (MixUp's and CutMix's mixing weights). */
+  protected betas(n: number, alpha: number, beta: number): number[] {
+    const g = this.rng();
+    return Array.from({ length: n }, () => betaDraw(g, alpha, beta));
+  }
+
+  /** A random order of the n images of a batch (the partners MixUp and CutMix mix each image with). */
+  protected permutation(n: number): number[] {
+    return Array.from(permutationFrom(this.rng(), n));
+  }
+}
+
+/**
+ * Keras' _set_factor with _FACTOR_BOUNDS (0, 1) (CutMix, RandomErasing, RandomGaussianBlur): a
+ * number f in [0, 1] is the range [0, f], a pair [lower, upper] in [0, 1] is sorted.
+ */
+export function parseUnitFactor(layer: Layer, what: string, factor: unknown, example: string): [number, number] {
+  const ok = (v: unknown): v is number => typeof v === "number" && v >= 0 && v <= 1;
+  if (ok(factor)) return [0, factor];
+  if (Array.isArray(factor) && factor.length === 2 && ok(factor[0]) && ok(factor[1])) {
+    return [Math.min(factor[0], factor[1]), Math.max(factor[0], factor[1])];
+  }
+  throw new RangeError(
+    `${layer.className} ${layer.name}: ${what} must be a number in [0, 1] (the range [0, f]) or a pair [lower, upper] of numbers in [0, 1], ` +
+      `got ${valueText(factor)}; e.g. ${example}`,
+  );
 }
 
 // ---------------------------------------------------------------- RandomTranslation, RandomRotation, RandomZoom
@@ -133,4 +163,27 @@ export function parseValueRange(layer: Layer, v: unknown): [number, number] {
     throw new RangeError(`${layer.className} ${layer.name}: valueRange must be a pair [low, high] of numbers (the images' pixel range), got ${valueText(v)}; e.g. [0, 255] or [0, 1]`);
   }
   return [Math.min(range[0], range[1]), Math.max(range[0], range[1])];
+}
+
+// ---------------------------------------------------------------- CutMix's and RandomErasing's boxes
+
+/**
+ * Keras' _compute_crop_bounds: a box side of `ratio * length` pixels starting at `u * (length -
+ * side)`, per image ([n, 1, 1, 1] tensors in the images' dtype, as Keras computes them in the
+ * compute dtype). Returns [start, end).
+ */
+export function cropBounds(u: Tensor, ratio: Tensor, length: number): [Tensor, Tensor] {
+  const side = mul(ratio, length);
+  const start = mul(u, sub(length, side));
+  return [start, add(start, side)];
+}
+
+/**
+ * Keras' _generate_batch_mask on an NHWC batch of [height, width]: true at the pixels whose column
+ * is in [x0, x1) and row in [y0, y1) (bounds [n, 1, 1, 1]); [n, h, w, 1], broadcast over channels.
+ */
+export function boxMask(height: number, width: number, [x0, x1]: [Tensor, Tensor], [y0, y1]: [Tensor, Tensor]): Tensor {
+  const gx = reshape(range(0, width, 1, x0.dtype), [1, 1, width, 1]);
+  const gy = reshape(range(0, height, 1, y0.dtype), [1, height, 1, 1]);
+  return logicalAnd(logicalAnd(greaterEqual(gx, x0), less(gx, x1)), logicalAnd(greaterEqual(gy, y0), less(gy, y1)));
 }

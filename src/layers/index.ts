@@ -154,11 +154,12 @@ export type {
 import { classesImageColor } from "./factories_image_color.js";
 import { classesConvLSTM } from "./factories_conv_lstm.js";
 
-/** Merges a positional first argument with the options object (the options may also carry it). */
-function withFirst<A extends object, K extends keyof A>(key: K, first: A[K] | A | undefined, rest: A | undefined): A {
-  if (first !== undefined && first !== null && typeof first === "object" && !Array.isArray(first)) return { ...(first as A) };
-  return { ...(rest ?? ({} as A)), ...(first === undefined ? {} : { [key]: first }) } as A;
-}
+import { withFirst } from "./factory_args.js";
+export {
+  MixUp, CutMix, RandomErasing, RandomGaussianBlur, RandomShear, type MixUpArgs, type CutMixArgs, type RandomErasingArgs,
+  type RandomGaussianBlurArgs, type RandomShearArgs, type ImageLabelDict,
+} from "./factories_image_mix_erase.js";
+import { classesImageMixErase } from "./factories_image_mix_erase.js";
 
 /** keras.Input(shape, ...): `Input([28, 28, 1])`, `Input([28, 28, 1], { name: "image" })` or `Input({ shape: [28, 28, 1] })`. */
 export function Input(shapeOrArgs: InputLayerArgs | readonly (number | null)[], args?: Omit<InputLayerArgs, "shape">): SymbolicTensor {
@@ -603,6 +604,7 @@ export const classes = {
   ...classes3D,
   ...classesConvLSTM,
   ...classesImageColor,
+  ...classesImageMixErase,
   Discretization: DiscretizationLayer,
   Hashing: HashingLayer, HashedCrossing: HashedCrossingLayer,
   SpectralNormalization: SpectralNormalizationLayer,

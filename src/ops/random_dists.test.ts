@@ -51,6 +51,21 @@ test("random.beta: mean a/(a+b), variance ab/((a+b)^2 (a+b+1)); parameters broad
   assert.throws(() => tf.random.beta([2], tf.constant([1, 2, 3]), 1), /does not broadcast/);
 });
 
+test("random.beta with parameters far below 1 stays in [0, 1] (log-space gammas), where X / (X + Y) would be 0 / 0", () => {
+  // Beta(a, a) for a -> 0 puts half its mass near 0 and half near 1.
+  const t = tf.random.beta([20000], 1e-6, 1e-6, { dtype: "float64", seed: 8 });
+  const d = Array.from(t.dataSync() as Float64Array);
+  assert.ok(d.every((v) => v >= 0 && v <= 1), "no NaN, none outside [0, 1]");
+  const m = moments(t);
+  near("beta(1e-6, 1e-6) mean", m.mean, 0.5, Math.sqrt(0.25 / m.n));
+  assert.ok(d.filter((v) => v < 1e-3 || v > 1 - 1e-3).length > 0.99 * d.length, "almost all the mass at the ends");
+  // Beta(0.2, 0.2) (MixUp's default): mean 1/2, variance 1 / (4 (2 a + 1)).
+  const small = moments(tf.random.beta([100000], 0.2, 0.2, { seed: 9 }));
+  const v = 1 / (4 * 1.4);
+  near("beta(0.2, 0.2) mean", small.mean, 0.5, Math.sqrt(v / small.n));
+  near("beta(0.2, 0.2) variance", small.variance, v, varSe(0.25 * v, v, small.n));
+});
+
 test("random.binomial: mean np, variance np(1-p), in the inversion and counting regimes", () => {
   for (const [n, p] of [[10, 0.3], [200, 0.6], [1, 0.2]]) {
     const m = moments(tf.random.binomial([50000], n, p, { seed: 6 }));

@@ -47,10 +47,32 @@ function floatOut(op: string, shape: Shape, dtype: DType | undefined): { s: numb
 /** One Gamma(alpha, 1) draw: Marsaglia and Tsang's method; alpha < 1 boosted by U^(1/alpha). */
 function gammaDraw(g: RandomGenerator, alpha: number): number {
   if (alpha < 1) {
-    let u = 0;
-    while (u === 0) u = g.nextDouble();
+    const u = nonZeroUniform(g);
     return gammaDraw(g, alpha + 1) * Math.pow(u, 1 / alpha);
   }
+  return marsagliaTsang(g, alpha);
+}
+
+/**
+ * log of one Gamma(alpha, 1) draw, the same draws as gammaDraw: for a small alpha U^(1/alpha)
+ * underflows to 0 (alpha = 1e-6 almost always), which log space keeps finite.
+ */
+function logGammaDraw(g: RandomGenerator, alpha: number): number {
+  if (alpha < 1) {
+    const u = nonZeroUniform(g);
+    return logGammaDraw(g, alpha + 1) + Math.log(u) / alpha;
+  }
+  return Math.log(marsagliaTsang(g, alpha));
+}
+
+function nonZeroUniform(g: RandomGenerator): number {
+  let u = 0;
+  while (u === 0) u = g.nextDouble();
+  return u;
+}
+
+/** Marsaglia and Tsang's Gamma(alpha, 1) for alpha >= 1. */
+function marsagliaTsang(g: RandomGenerator, alpha: number): number {
   const d = alpha - 1 / 3, c = 1 / Math.sqrt(9 * d);
   for (;;) {
     let x: number, v: number;
@@ -90,11 +112,22 @@ export function beta(shape: Shape, alpha: RandomParam, betaParam: RandomParam, o
   checkPositive("beta", "beta", b);
   const g = generatorFor(opts.seed);
   const out = allocStorage(d, sizeOf(s));
-  for (let i = 0; i < out.length; i++) {
-    const x = gammaDraw(g, at(a, i)), y = gammaDraw(g, at(b, i));
-    out[i] = x / (x + y);
-  }
+  for (let i = 0; i < out.length; i++) out[i] = betaDraw(g, at(a, i), at(b, i));
   return new Tensor(out, s, d);
+}
+
+/**
+ * One Beta(alpha, beta) draw, X / (X + Y) of two gammas; with a parameter below 1 as
+ * 1 / (1 + exp(log Y - log X)), which stays in [0, 1] where both gammas underflow to 0 (and
+ * X / (X + Y) would be 0 / 0): CutMix draws Beta(1e-6, 1e-6) at factor 0.
+ */
+export function betaDraw(g: RandomGenerator, alpha: number, beta: number): number {
+  if (alpha >= 1 && beta >= 1) {
+    const x = gammaDraw(g, alpha), y = gammaDraw(g, beta);
+    return x / (x + y);
+  }
+  const lx = logGammaDraw(g, alpha), ly = logGammaDraw(g, beta);
+  return 1 / (1 + Math.exp(ly - lx));
 }
 
 /**

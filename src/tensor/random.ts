@@ -243,7 +243,11 @@ export function truncatedNormal(shape: Shape, mean = 0, stddev = 1, options?: Ra
 
 /** A random permutation of 0..n-1 (Fisher-Yates). */
 export function permutation(n: number, seed?: Seed): Int32Array {
-  const g = generatorFor(seed);
+  return permutationFrom(generatorFor(seed), n);
+}
+
+/** permutation's draws from a given generator (a seeded layer's own). */
+export function permutationFrom(g: RandomGenerator, n: number): Int32Array {
   const p = new Int32Array(n);
   for (let i = 0; i < n; i++) p[i] = i;
   for (let i = n - 1; i > 0; i--) {

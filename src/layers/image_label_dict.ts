@@ -1,0 +1,140 @@
+/**
+ * The `{ images, labels }` form of Keras 3's newer image augmentation layers (MixUp, CutMix,
+ * RandomErasing, RandomGaussianBlur, RandomShear): called on such an object, a layer returns one,
+ * with the labels mixed by the images' weights (MixUp, CutMix) or passed through (the others).
+ * That is how Keras pipelines use them, e.g. `ds.map((x, y) => mixUp({ images: x, labels: y }))`.
+ * It works on tensors only: a model's symbolic inputs are single tensors.
+ */
+import { Tensor } from "../tensor/tensor.js";
+import { valueText } from "../tensor/value_text.js";
+import { type CallOptions, callInContext } from "./call_context.js";
+import { type Layer, type LayerInput, type LayerShape } from "./layer.js";
+import { SymbolicTensor } from "./symbolic.js";
+import { single } from "./core.js";
+import { checkImageShape, RandomImageLayer, RANDOM_IMAGE_OPTIONS } from "./image_layer_common.js";
+import { type DataFormat, type DataFormatArgs, DATA_FORMAT_OPTIONS, checkDataFormat } from "./data_format.js";
+import type { SeedGenerator } from "../tensor/random.js";
+
+/** Images ([h, w, c] or [n, h, w, c]) with their labels ([classes] or [n, classes]); other keys pass through unchanged, as in Keras. */
+export interface ImageLabelDict {
+  images: Tensor;
+  labels?: Tensor;
+  [key: string]: unknown;
+}
+
+/** The callable forms of a layer that also takes an ImageLabelDict (merged into each such class). */
+export interface ImageLabelCallable {
+  (inputs: Tensor, opts?: CallOptions): Tensor;
+  (inputs: SymbolicTensor, opts?: CallOptions): SymbolicTensor;
+  (data: ImageLabelDict, opts?: CallOptions): ImageLabelDict;
+}
+
+/** What augment returns: the images, and the labels when there were labels. */
+export interface Augmented {
+  images: Tensor;
+  labels?: Tensor;
+}
+
+/** A plain object (not a tensor, a symbolic tensor or a list): the dict form. */
+export function isImageLabelDict(v: unknown): v is ImageLabelDict {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/** Keras' keys that these layers do not transform: refused rather than passed through untransformed. */
+const UNSUPPORTED_KEYS: Readonly<Record<string, string>> = {
+  bounding_boxes: "bounding boxes",
+  segmentation_masks: "segmentation masks",
+};
+
+/**
+ * Checks an ImageLabelDict and runs `augment` on it as a layer call (the training mode of
+ * `opts`, of the call it runs inside, or the layer's default), returning the dict with the
+ * new images and labels.
+ */
+export function applyImageLabelDict(
+  layer: Layer, data: ImageLabelDict, opts: CallOptions | undefined,
+  augment: (images: Tensor, labels: Tensor | undefined, training: boolean) => Augmented,
+): ImageLabelDict {
+  const where = `${layer.className} ${layer.name}`;
+  for (const [key, what] of Object.entries(UNSUPPORTED_KEYS)) {
+    if (key in data) throw new TypeError(`${where}: ${what} (the "${key}" key) are not supported; pass { images } or { images, labels }`);
+  }
+  const { images, labels } = data;
+  if (images instanceof SymbolicTensor || labels instanceof SymbolicTensor) {
+    throw new TypeError(
+      `${where}: a { images, labels } object is taken on tensors only (e.g. in Dataset.map), not on symbolic inputs; ` +
+        `in a model, call the layer on the images: ${layer.className}(...)(x)`,
+    );
+  }
+  if (!(images instanceof Tensor)) {
+    throw new TypeError(`${where}: a dict input needs an "images" tensor ([h, w, c] or [n, h, w, c]), got images = ${valueText(images)}; e.g. layer({ images: x, labels: y })`);
+  }
+  if (labels !== undefined && !(labels instanceof Tensor)) {
+    throw new TypeError(`${where}: "labels" must be a tensor (one-hot [n, classes] for a batch), got ${valueText(labels)}`);
+  }
+  const call = (x: Tensor | Tensor[], o: CallOptions): Augmented => augment(single(x, layer), labels, o.training === true);
+  const out = callInContext({ call, defaultTraining: layer.defaultTraining, name: layer.name, className: layer.className }, images, opts ?? {});
+  const result: ImageLabelDict = { ...data, images: out.images };
+  if (labels !== undefined) result.labels = out.labels ?? labels;
+  return result;
+}
+
+/** apply is typed to return tensors, so the dict form is the layer's own call: layer({ images, labels }). */
+export function dictApplyRefused(layer: Layer): TypeError {
+  return new TypeError(`${layer.className} ${layer.name}: apply takes tensors; call the layer itself on a { images, labels } object: layer({ images, labels })`);
+}
+
+export interface RandomImageDataLayerArgs extends DataFormatArgs {
+  seed?: number | SeedGenerator | null;
+}
+
+/** RandomImageDataLayerArgs' options, for the option lists (layerOptions) of the layers built on it. */
+export const IMAGE_DATA_OPTIONS = { ...RANDOM_IMAGE_OPTIONS, ...DATA_FORMAT_OPTIONS } as const;
+
+/**
+ * The base of MixUp, CutMix, RandomErasing and RandomGaussianBlur (Keras'
+ * BaseImagePreprocessingLayer): `augment` does the work on an image tensor or an ImageLabelDict.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export abstract class RandomImageDataLayer extends RandomImageLayer {
+  readonly dataFormat: DataFormat;
+
+  constructor(args: RandomImageDataLayerArgs) {
+    super(args);
+    this.dataFormat = checkDataFormat(`${this.className} ${this.name}`, args.dataFormat);
+  }
+
+  /**
+   * The images ([h, w, c] or [n, h, w, c] in the layer's data format) in `training` mode, and the
+   * labels the same way when given (undefined: they pass through).
+   */
+  protected abstract augment(images: Tensor, labels: Tensor | undefined, training: boolean): Augmented;
+
+  call(inputs: Tensor | Tensor[], opts: CallOptions): Tensor {
+    return this.augment(single(inputs, this), undefined, opts.training === true).images;
+  }
+
+  protected override invoke(inputs: unknown, opts?: CallOptions, ...rest: unknown[]): unknown {
+    if (isImageLabelDict(inputs) && rest.length === 0) return applyImageLabelDict(this, inputs, opts, (x, y, t) => this.augment(x, y, t));
+    return super.invoke(inputs, opts, ...rest);
+  }
+
+  override apply(inputs: LayerInput | ImageLabelDict, opts?: CallOptions): Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[] {
+    if (isImageLabelDict(inputs)) throw dictApplyRefused(this);
+    return super.apply(inputs, opts);
+  }
+
+  override computeOutputShape(inputShape: LayerShape): LayerShape {
+    checkImageShape(this, inputShape, this.dataFormat);
+    return inputShape;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), data_format: this.dataFormat, seed: this.seed };
+  }
+}
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface RandomImageDataLayer extends ImageLabelCallable {}

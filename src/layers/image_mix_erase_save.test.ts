@@ -1,0 +1,64 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as tf from "../index.js";
+import { vals } from "../testing/image_layers.js";
+
+const { layers, models } = tf;
+
+test("MixUp, CutMix, RandomErasing, RandomGaussianBlur and RandomShear in a Sequential round-trip through model.save / loadModel", async () => {
+  const m = new models.Sequential([
+    layers.Input({ shape: [8, 8, 3] }),
+    layers.MixUp(0.3, { seed: 1 }),
+    layers.CutMix([0.2, 0.9], { seed: 2 }),
+    layers.RandomErasing([0.5, 1], { scale: [0.1, 0.2], fillValue: [1, 2, 3], valueRange: [0, 1], seed: 3 }),
+    layers.RandomGaussianBlur(0.5, { kernelSize: [5, 3], sigma: [0.2, 1.5], valueRange: [0, 1] }),
+    layers.RandomShear(0.2, [0.1, 0.3], { fillMode: "constant", fillValue: 0.5, seed: 4 }),
+    layers.Flatten(),
+    layers.Dense(2, { activation: "softmax" }),
+  ]);
+  m.compile({ loss: "categorical_crossentropy", optimizer: "sgd" });
+  const x = tf.random.uniform([6, 8, 8, 3], 0, 1, { seed: 1 });
+  const y = tf.oneHot(tf.constant([0, 1, 0, 1, 1, 0], [6], "int32"), 2);
+  await m.fit(x, y, { epochs: 1, batchSize: 3, verbose: 0 });
+  const dir = mkdtempSync(join(tmpdir(), "lamina-mix-"));
+  try {
+    await m.save(join(dir, "m.keras"));
+    const back = await models.loadModel(join(dir, "m.keras"));
+    assert.equal(back.toJSON(), m.toJSON());
+    assert.deepEqual(back.layers.slice(0, 5).map((l) => l.className), ["MixUp", "CutMix", "RandomErasing", "RandomGaussianBlur", "RandomShear"]);
+    assert.deepEqual(vals(back.predict(x)), vals(m.predict(x)), "inference runs the augmentations as the identity");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// Configs as Keras 3.15's get_config writes them (tuples as lists, factors as [lower, upper]).
+const KERAS_CONFIGS: Record<string, Record<string, unknown>> = {
+  MixUp: { alpha: 0.2, seed: null },
+  CutMix: { factor: [0.0, 1.0], seed: 7 },
+  RandomErasing: { factor: [0.0, 1.0], scale: [0.02, 0.33], fill_value: null, value_range: [0, 255], seed: null },
+  RandomGaussianBlur: { factor: [0.0, 1.0], kernel_size: [3, 3], sigma: [0.0, 1.0], value_range: [0, 255], seed: null },
+  RandomShear: { x_factor: [-0.3, 0.3], y_factor: [-0.0, 0.0], fill_mode: "reflect", interpolation: "bilinear", seed: null, fill_value: 0.0 },
+};
+
+test("Keras 3.15 configs of the five layers load, and lamina writes the same keys back", () => {
+  for (const [cls, own] of Object.entries(KERAS_CONFIGS)) {
+    const config = {
+      name: `k_${cls}`, trainable: true,
+      dtype: { module: "keras", class_name: "DTypePolicy", config: { name: "float32" }, registered_name: null },
+      data_format: "channels_last", ...own,
+    };
+    const layer = tf.serialization.deserializeLayer({ module: "keras.layers", class_name: cls, config, registered_name: null });
+    assert.equal(layer.className, cls);
+    const written = layer.getConfig();
+    assert.deepEqual(Object.keys(written).sort(), Object.keys(config).sort(), cls);
+    for (const [k, v] of Object.entries(own)) assert.deepEqual(written[k], v, `${cls}.${k}`);
+    assert.throws(
+      () => tf.serialization.deserializeLayer({ module: "keras.layers", class_name: cls, config: { ...config, bounding_box_format: "xyxy" }, registered_name: null }),
+      /bounding_box_format/, `${cls} refuses bounding boxes`,
+    );
+  }
+});
