@@ -7,7 +7,7 @@ import { sum } from "../ops/reduce.js";
 import { reshape, tile } from "../ops/shape.js";
 import { depthwiseConv2d } from "../ops/conv.js";
 import { layerOptions } from "./layer.js";
-import { asBatch, parseUnitFactor, parseValueRange } from "./image_layer_common.js";
+import { asBatch, boundedFactor, parseValueRange } from "./image_layer_common.js";
 import { type Augmented, IMAGE_DATA_OPTIONS, RandomImageDataLayer, type RandomImageDataLayerArgs } from "./image_label_dict.js";
 
 export interface RandomGaussianBlurArgs extends RandomImageDataLayerArgs {
@@ -61,7 +61,7 @@ export class RandomGaussianBlur extends RandomImageDataLayer {
 
   constructor(args: RandomGaussianBlurArgs = {}) {
     super(args);
-    this.factor = parseUnitFactor(this, "factor", args.factor ?? 1, "layers.RandomGaussianBlur(1.0) or layers.RandomGaussianBlur([1, 1]) to blur every image");
+    this.factor = boundedFactor(this, "factor", args.factor ?? 1, [0, 1], "layers.RandomGaussianBlur(1.0) or layers.RandomGaussianBlur([1, 1]) to blur every image", true);
     this.kernelSize = this.checkKernelSize(args.kernelSize ?? 3);
     this.sigma = this.checkSigma(args.sigma ?? 1);
     this.valueRange = parseValueRange(this, args.valueRange);

@@ -11,7 +11,7 @@ import { valueText } from "../tensor/value_text.js";
 import { add, div, mul, sub } from "../ops/math.js";
 import { Layer, type CallOptions, type LayerArgs, type LayerInput, type LayerShape } from "./layer.js";
 import { SymbolicTensor } from "./symbolic.js";
-import { asBatch, checkImageShape, RandomImageLayer, RANDOM_IMAGE_OPTIONS } from "./image_layer_common.js";
+import { asBatch, boundedFactor, checkImageShape, RandomImageLayer, RANDOM_IMAGE_OPTIONS } from "./image_layer_common.js";
 import { type DataFormat, type DataFormatArgs, DATA_FORMAT_OPTIONS, checkDataFormat, shapeToChannelsLast } from "./data_format.js";
 
 export type ValueRange = readonly [number, number];
@@ -33,23 +33,6 @@ function refuseDict(layer: Layer, inputs: LayerInput): void {
         `pass the images, e.g. layer.apply(data.images), and keep the labels aside (colour changes leave them as they are)`,
     );
   }
-}
-
-/**
- * Keras' BaseImagePreprocessingLayer._set_factor with the layer's _FACTOR_BOUNDS [lo, hi]: a
- * number f within the bounds gives [max(-|f|, lo), |f|]; a pair is refused only when its first
- * value is above hi or its second below lo (as Keras), and is sorted.
- */
-export function boundedFactor(layer: Layer, what: string, factor: unknown, bounds: readonly [number, number], example: string): [number, number] {
-  const [lo, hi] = bounds;
-  const num = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
-  if (num(factor) && factor >= lo && factor <= hi) return [Math.max(-Math.abs(factor), lo), Math.abs(factor)];
-  if (Array.isArray(factor) && factor.length === 2 && num(factor[0]) && num(factor[1]) && !(factor[0] > hi || factor[1] < lo)) {
-    return [Math.min(factor[0], factor[1]), Math.max(factor[0], factor[1])];
-  }
-  throw new RangeError(
-    `${layer.className} ${layer.name}: ${what} must be a number in [${lo}, ${hi}] or a pair [lower, upper] within it, got ${valueText(factor)}; e.g. ${example}`,
-  );
 }
 
 /**

@@ -4,10 +4,10 @@ import { SeedGenerator } from "../tensor/random.js";
 import { valueText } from "../tensor/value_text.js";
 import { layerOptions } from "./layer.js";
 import { adjustContrast, RandomBrightness } from "./image_adjust.js";
-import type { FactorArg } from "./image_layer_common.js";
+import { type FactorArg, boundedFactor } from "./image_layer_common.js";
 import { RandomHue, RandomSaturation } from "./image_color.js";
 import {
-  type ColorFactorArg, type ColorLayerArgs, type ValueRange, boundedFactor, checkValueRange, ColorImageLayer, COLOR_LAYER_OPTIONS, perImage,
+  type ColorFactorArg, type ColorLayerArgs, type ValueRange, checkValueRange, ColorImageLayer, COLOR_LAYER_OPTIONS, perImage,
 } from "./image_color_common.js";
 
 export interface RandomColorJitterArgs extends ColorLayerArgs {

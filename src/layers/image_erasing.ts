@@ -5,7 +5,7 @@ import { normal } from "../tensor/random.js";
 import { valueText } from "../tensor/value_text.js";
 import { clipByValue, less, mul, sqrt, where } from "../ops/math.js";
 import { layerOptions } from "./layer.js";
-import { asBatch, boxMask, cropBounds, parseUnitFactor, parseValueRange } from "./image_layer_common.js";
+import { asBatch, boxMask, cropBounds, boundedFactor, parseValueRange } from "./image_layer_common.js";
 import { type Augmented, IMAGE_DATA_OPTIONS, RandomImageDataLayer, type RandomImageDataLayerArgs } from "./image_label_dict.js";
 
 export interface RandomErasingArgs extends RandomImageDataLayerArgs {
@@ -45,8 +45,8 @@ export class RandomErasing extends RandomImageDataLayer {
 
   constructor(args: RandomErasingArgs = {}) {
     super(args);
-    this.factor = parseUnitFactor(this, "factor", args.factor ?? 1, "layers.RandomErasing(1.0) or layers.RandomErasing([1, 1]) to erase every image");
-    this.scale = parseUnitFactor(this, "scale", args.scale ?? [0.02, 0.33], "layers.RandomErasing({ scale: [0.02, 0.33] })");
+    this.factor = boundedFactor(this, "factor", args.factor ?? 1, [0, 1], "layers.RandomErasing(1.0) or layers.RandomErasing([1, 1]) to erase every image", true);
+    this.scale = boundedFactor(this, "scale", args.scale ?? [0.02, 0.33], [0, 1], "layers.RandomErasing({ scale: [0.02, 0.33] })", true);
     this.fillValue = checkFillValue(this.className, this.name, args.fillValue ?? null);
     this.valueRange = parseValueRange(this, args.valueRange);
   }

@@ -71,7 +71,7 @@ test("Solarization: clip(x + a, 0, 255), then 255 - x at or above the threshold,
   const d = layers.Solarization();
   assert.deepEqual([d.additionFactor, d.thresholdFactor, d.valueRange], [[0, 0], [0, 0], [0, 255]]);
   assert.deepEqual(layers.Solarization(0.2, [0.6, 0.4]).thresholdFactor, [0.4, 0.6]);
-  assert.throws(() => layers.Solarization(1.2), /Solarization solarization(_\d+)?: additionFactor must be a number in \[0, 1\] \(the range \[0, f\]\) or a pair \[lower, upper\] of numbers in \[0, 1\], got 1\.2; e\.g\. layers\.Solarization/);
+  assert.throws(() => layers.Solarization(1.2), /Solarization solarization(_\d+)?: additionFactor must be a number in \[0, 1\] or a pair \[lower, upper\] of numbers in \[0, 1\], got 1\.2; e\.g\. layers\.Solarization/);
   assert.throws(() => layers.Solarization(0, [-0.1, 0.5]), /thresholdFactor must be a number in \[0, 1\]/);
 });
 

@@ -11,6 +11,7 @@ import {
   type ColorFactorArg, type ColorFactorLayerArgs, type ColorLayerArgs, type ValueRange, checkValueRange, ColorFactorLayer, ColorImageLayer, COLOR_LAYER_OPTIONS,
   FACTOR_LAYER_OPTIONS, perImage, transformValueRange,
 } from "./image_color_common.js";
+import { boundedFactor } from "./image_layer_common.js";
 
 // ---------------------------------------------------------------- Solarization
 
@@ -39,8 +40,8 @@ export class Solarization extends ColorImageLayer {
 
   constructor(args: SolarizationArgs = {}) {
     super(args);
-    this.additionFactor = solarizationFactor(this, "additionFactor", args.additionFactor ?? 0);
-    this.thresholdFactor = solarizationFactor(this, "thresholdFactor", args.thresholdFactor ?? 0);
+    this.additionFactor = boundedFactor(this, "additionFactor", args.additionFactor ?? 0, [0, 1], solarizationExample, true);
+    this.thresholdFactor = boundedFactor(this, "thresholdFactor", args.thresholdFactor ?? 0, [0, 1], solarizationExample, true);
     this.valueRange = checkValueRange(this, args.valueRange);
   }
 
@@ -59,15 +60,6 @@ export class Solarization extends ColorImageLayer {
   }
 }
 
-/** Solarization's factor rule: a number f in [0, 1] is [0, f]; a pair needs both values in [0, 1]. */
-function solarizationFactor(layer: Solarization, what: string, v: unknown): [number, number] {
-  const ok = (f: unknown): f is number => typeof f === "number" && f >= 0 && f <= 1;
-  if (ok(v)) return [0, v];
-  if (Array.isArray(v) && v.length === 2 && ok(v[0]) && ok(v[1])) return [Math.min(v[0], v[1]), Math.max(v[0], v[1])];
-  throw new RangeError(
-    `Solarization ${layer.name}: ${what} must be a number in [0, 1] (the range [0, f]) or a pair [lower, upper] of numbers in [0, 1], got ${valueText(v)}; e.g. ${solarizationExample}`,
-  );
-}
 
 // ---------------------------------------------------------------- RandomInvert
 

@@ -112,19 +112,26 @@ export abstract class RandomImageLayer extends SeededLayer {
 }
 
 /**
- * Keras' _set_factor with _FACTOR_BOUNDS (0, 1) (CutMix, RandomErasing, RandomGaussianBlur): a
- * number f in [0, 1] is the range [0, f], a pair [lower, upper] in [0, 1] is sorted.
+ * Keras' BaseImagePreprocessingLayer._set_factor with the layer's _FACTOR_BOUNDS [lo, hi]: a number
+ * f within the bounds gives [max(-|f|, lo), |f|] ([0, f] for bounds [0, 1]); a pair [lower, upper]
+ * is sorted. Keras refuses a pair only when its first value is above hi or its second below lo
+ * (`pairsWithin` false). With `pairsWithin`, both values must lie within the bounds, as Keras'
+ * Solarization wants, and as lamina wants where a value outside them would make a negative Beta
+ * parameter, box side or blur probability (CutMix, RandomErasing, RandomGaussianBlur).
  */
-export function parseUnitFactor(layer: Layer, what: string, factor: unknown, example: string): [number, number] {
-  const ok = (v: unknown): v is number => typeof v === "number" && v >= 0 && v <= 1;
-  if (ok(factor)) return [0, factor];
-  if (Array.isArray(factor) && factor.length === 2 && ok(factor[0]) && ok(factor[1])) {
-    return [Math.min(factor[0], factor[1]), Math.max(factor[0], factor[1])];
+export function boundedFactor(
+  layer: Layer, what: string, factor: unknown, bounds: readonly [number, number], example: string, pairsWithin = false,
+): [number, number] {
+  const [lo, hi] = bounds;
+  const num = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
+  const inside = (v: unknown): v is number => num(v) && v >= lo && v <= hi;
+  if (inside(factor)) return [Math.max(-Math.abs(factor), lo), Math.abs(factor)];
+  if (Array.isArray(factor) && factor.length === 2 && num(factor[0]) && num(factor[1])) {
+    const ok = pairsWithin ? inside(factor[0]) && inside(factor[1]) : !(factor[0] > hi || factor[1] < lo);
+    if (ok) return [Math.min(factor[0], factor[1]), Math.max(factor[0], factor[1])];
   }
-  throw new RangeError(
-    `${layer.className} ${layer.name}: ${what} must be a number in [0, 1] (the range [0, f]) or a pair [lower, upper] of numbers in [0, 1], ` +
-      `got ${valueText(factor)}; e.g. ${example}`,
-  );
+  const pair = pairsWithin ? `of numbers in [${lo}, ${hi}]` : "within it";
+  throw new RangeError(`${layer.className} ${layer.name}: ${what} must be a number in [${lo}, ${hi}] or a pair [lower, upper] ${pair}, got ${valueText(factor)}; e.g. ${example}`);
 }
 
 // ---------------------------------------------------------------- RandomTranslation, RandomRotation, RandomZoom

@@ -11,7 +11,7 @@ import { add, cast, div, mul, sqrt, sub, where } from "../ops/math.js";
 import { gather, reshape } from "../ops/shape.js";
 import { type Layer, layerOptions } from "./layer.js";
 import { layerShapeText } from "./symbolic.js";
-import { asBatch, boxMask, cropBounds, parseUnitFactor } from "./image_layer_common.js";
+import { asBatch, boxMask, cropBounds, boundedFactor } from "./image_layer_common.js";
 import { type Augmented, IMAGE_DATA_OPTIONS, RandomImageDataLayer, type RandomImageDataLayerArgs } from "./image_label_dict.js";
 
 /**
@@ -98,7 +98,7 @@ export class CutMix extends RandomImageDataLayer {
 
   constructor(args: CutMixArgs = {}) {
     super(args);
-    this.factor = parseUnitFactor(this, "factor", args.factor ?? 1, "layers.CutMix(1.0) or layers.CutMix([0.5, 1])");
+    this.factor = boundedFactor(this, "factor", args.factor ?? 1, [0, 1], "layers.CutMix(1.0) or layers.CutMix([0.5, 1])", true);
   }
 
   protected augment(images: Tensor, labels: Tensor | undefined, training: boolean): Augmented {
