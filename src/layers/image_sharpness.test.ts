@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "../index.js";
 import { assertAllClose } from "../testing/close.js";
-import { scripted } from "../testing/scripted_draws.js";
+import { scripted } from "../testing/forced_draws.js";
 import { RandomSharpness } from "./image_sharpness.js";
 
 /*

@@ -19,6 +19,21 @@ interface DrawMethods {
 
 /** Replaces the layer's draws (on this instance) by `draws`, consumed in order; returns the record of calls, e.g. "uniform 2 [0, 1)". */
 export function forceDraws(layer: RandomImageLayer, draws: ForcedDraws): string[] {
+  return forceDrawsWith(layer, draws, () => undefined);
+}
+
+/**
+ * The layer with its uniform draws taken from `values` (n at a time, in order) instead of its
+ * generator, so that a test can give per-image parameters; `draws` lists the uniform draws asked
+ * for, each as [n, lo, hi].
+ */
+export function scripted<L extends RandomImageLayer>(layer: L, values: readonly number[]): L & { draws: [number, number, number][] } {
+  const draws: [number, number, number][] = [];
+  forceDrawsWith(layer, { uniforms: [...values] }, (n, lo, hi) => draws.push([n, lo, hi]));
+  return Object.assign(layer, { draws });
+}
+
+function forceDrawsWith(layer: RandomImageLayer, draws: ForcedDraws, onUniform: (n: number, lo: number, hi: number) => void): string[] {
   const calls: string[] = [];
   const take = (queue: number[] | undefined, n: number, what: string): number[] => {
     if (!queue || queue.length < n) throw new Error(`forceDraws: the layer drew ${n} ${what} values, more than were given`);
@@ -27,6 +42,7 @@ export function forceDraws(layer: RandomImageLayer, draws: ForcedDraws): string[
   const methods: DrawMethods = {
     uniforms(n, lo, hi) {
       calls.push(`uniform ${n} [${lo}, ${hi})`);
+      onUniform(n, lo, hi);
       return take(draws.uniforms, n, "uniform");
     },
     betas(n, alpha, beta) {
