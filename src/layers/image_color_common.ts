@@ -1,8 +1,8 @@
 /**
  * What Keras 3's colour and intensity preprocessing layers (3.6 to 3.10; semantics of Keras 3.15.1)
- * share: the refusal of Keras' dict inputs, BaseImagePreprocessingLayer's factor rule, the value
- * range checks and conversion (_transform_value_range), and two bases: ColorImageLayer (random,
- * seeded, identity in inference) and FixedImageLayer (no random draws).
+ * share: the { images, labels } call form (labels pass through), the value range checks and
+ * conversion (_transform_value_range), and two bases: ColorImageLayer (random, seeded, identity in
+ * inference) and FixedImageLayer (no random draws).
  */
 import { Tensor } from "../tensor/tensor.js";
 import type { SeedGenerator } from "../tensor/random.js";
@@ -12,28 +12,13 @@ import { add, div, mul, sub } from "../ops/math.js";
 import { Layer, type CallOptions, type LayerArgs, type LayerInput, type LayerShape } from "./layer.js";
 import { SymbolicTensor } from "./symbolic.js";
 import { asBatch, boundedFactor, checkImageShape, RandomImageLayer, RANDOM_IMAGE_OPTIONS } from "./image_layer_common.js";
+import { type ImageLabelCallable, type ImageLabelDict, applyImageLabelDict, dictApplyRefused, isImageLabelDict } from "./image_label_dict.js";
 import { type DataFormat, type DataFormatArgs, DATA_FORMAT_OPTIONS, checkDataFormat, shapeToChannelsLast } from "./data_format.js";
 
 export type ValueRange = readonly [number, number];
 
 /** A factor as these layers take it: a number f or a pair [lower, upper]; what f means is each layer's own. */
 export type ColorFactorArg = number | readonly [number, number];
-
-/**
- * Keras' image layers also take a dict { images, labels, bounding_boxes, segmentation_masks };
- * lamina's take the image tensor alone, and say so instead of failing on the dict's missing shape.
- */
-function refuseDict(layer: Layer, inputs: LayerInput): void {
-  const isDict = inputs !== null && typeof inputs === "object" && !Array.isArray(inputs) && !(inputs instanceof Tensor) && !(inputs instanceof SymbolicTensor);
-  if (isDict) {
-    const keys = Object.keys(inputs).join(", ");
-    throw new TypeError(
-      `${layer.className} ${layer.name}: lamina's image preprocessing layers take the image tensor only (a batch [n, height, width, channels] ` +
-        `or one image [height, width, channels]), not Keras' dict of images, labels, bounding boxes and segmentation masks (got an object with keys ${keys}); ` +
-        `pass the images, e.g. layer.apply(data.images), and keep the labels aside (colour changes leave them as they are)`,
-    );
-  }
-}
 
 /**
  * A value range checked as a pair of finite numbers. Most of Keras' layers sort it
@@ -87,6 +72,7 @@ export const COLOR_LAYER_OPTIONS = { ...RANDOM_IMAGE_OPTIONS, ...DATA_FORMAT_OPT
  * one; channels_first is moved last and back), drawing its parameters per image as Keras does; in
  * inference they return their input (in the layer's dtype).
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export abstract class ColorImageLayer extends RandomImageLayer {
   readonly dataFormat: DataFormat;
   /** The channel counts the layer takes (null: any). */
@@ -100,9 +86,15 @@ export abstract class ColorImageLayer extends RandomImageLayer {
   /** The augmentation of an NHWC batch, drawing from this.uniforms. */
   abstract augment(x: Tensor): Tensor;
 
-  override apply(inputs: LayerInput, opts: CallOptions = {}): Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[] {
-    refuseDict(this, inputs);
+  override apply(inputs: LayerInput | ImageLabelDict, opts: CallOptions = {}): Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[] {
+    if (isImageLabelDict(inputs)) throw dictApplyRefused(this);
     return super.apply(inputs, opts);
+  }
+
+  /** Called on { images, labels }: the images augmented, the labels as they are (Keras' transform_labels of these layers). */
+  protected override invoke(inputs: unknown, opts?: CallOptions, ...rest: unknown[]): unknown {
+    if (isImageLabelDict(inputs) && rest.length === 0) return applyImageLabelDict(this, inputs, opts, (x, labels, training) => ({ images: this.call(x, { training }), labels }));
+    return super.invoke(inputs, opts, ...rest);
   }
 
   call(inputs: Tensor | Tensor[], opts: CallOptions): Tensor {
@@ -124,6 +116,7 @@ export abstract class ColorImageLayer extends RandomImageLayer {
 }
 
 /** The deterministic image layers (AutoContrast, Equalization): no seed, the same dict refusal and layout handling. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export abstract class FixedImageLayer extends Layer {
   readonly dataFormat: DataFormat;
 
@@ -140,9 +133,15 @@ export abstract class FixedImageLayer extends Layer {
   /** The layer's work on an NHWC batch in the layer's dtype. */
   protected abstract transformBatch(x: Tensor, training: boolean): Tensor;
 
-  override apply(inputs: LayerInput, opts: CallOptions = {}): Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[] {
-    refuseDict(this, inputs);
+  override apply(inputs: LayerInput | ImageLabelDict, opts: CallOptions = {}): Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[] {
+    if (isImageLabelDict(inputs)) throw dictApplyRefused(this);
     return super.apply(inputs, opts);
+  }
+
+  /** Called on { images, labels }: the images transformed, the labels as they are. */
+  protected override invoke(inputs: unknown, opts?: CallOptions, ...rest: unknown[]): unknown {
+    if (isImageLabelDict(inputs) && rest.length === 0) return applyImageLabelDict(this, inputs, opts, (x, labels, training) => ({ images: this.call(x, { training }), labels }));
+    return super.invoke(inputs, opts, ...rest);
   }
 
   call(inputs: Tensor | Tensor[], opts: CallOptions): Tensor {
@@ -200,3 +199,8 @@ export abstract class ColorFactorLayer extends ColorImageLayer {
     return { ...super.getConfig(), factor: [...this.factor], value_range: [...this.valueRange] };
   }
 }
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface ColorImageLayer extends ImageLabelCallable {}
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface FixedImageLayer extends ImageLabelCallable {}

@@ -160,14 +160,27 @@ test("the random colour layers draw per image: the images of a batch of equal im
   }
 });
 
-test("symbolic use keeps the shape; dicts, wrong ranks, channel counts and unknown options are refused naming the layer", () => {
+test("called on { images, labels }, each colour layer transforms the images as on the tensor alone and returns the labels as they are", () => {
+  const labels = tf.constant([[1, 0], [0, 1], [1, 0]], undefined, "float32");
+  type DictCall = (data: tf.layers.ImageLabelDict) => tf.layers.ImageLabelDict;
+  for (const [name, make] of Object.entries(seeded)) {
+    const alone = make("channels_last")(images());
+    const out = (make("channels_last") as unknown as DictCall)({ images: images(), labels, note: "kept" });
+    assert.deepEqual(vals(out.images), vals(alone), `${name}: the same images as a call on the tensor, from the same seed`);
+    assert.equal(out.labels, labels, `${name}: the labels pass through`);
+    assert.equal(out.note, "kept", `${name}: other keys pass through`);
+    const layer = make("channels_last");
+    assert.throws(() => (layer as unknown as DictCall)({ images: images(), segmentation_masks: tf.zeros([3, 5, 6, 1]) }), new RegExp(`${name} ${layer.name}: segmentation masks .* are not supported`));
+    assert.throws(() => layer.apply({ images: images() } as unknown as tf.Tensor), new RegExp(`${name} ${layer.name}: apply takes tensors; call the layer itself on a \\{ images, labels \\} object`));
+  }
+});
+
+test("symbolic use keeps the shape; wrong ranks, channel counts and unknown options are refused naming the layer", () => {
   for (const [name, make] of Object.entries(seeded)) {
     const input = layers.Input({ shape: [7, 7, 3] });
     const out = make("channels_last").apply(input) as tf.layers.SymbolicTensor;
     assert.deepEqual(out.shape, [null, 7, 7, 3], name);
     const layer = make("channels_last");
-    const dict = { images: images(), labels: tf.zeros([3]) } as unknown as tf.Tensor;
-    assert.throws(() => layer.apply(dict), new RegExp(`${name} ${layer.name}: lamina's image preprocessing layers take the image tensor only .* not Keras' dict .*keys images, labels`));
     assert.throws(() => train(layer, tf.zeros([4, 4])), new RegExp(`${name} ${layer.name}: expects images of rank 3 \\(height, width, channels\\) or 4`));
   }
   assert.throws(() => layers.RandomHue(0.2).apply(layers.Input({ shape: [7, 7, 4] })), /RandomHue random_hue(_\d+)?: expects images with 3 channels \(RGB\), got 4/);

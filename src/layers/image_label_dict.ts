@@ -1,7 +1,8 @@
 /**
  * The `{ images, labels }` form of Keras 3's newer image augmentation layers (MixUp, CutMix,
- * RandomErasing, RandomGaussianBlur, RandomShear): called on such an object, a layer returns one,
- * with the labels mixed by the images' weights (MixUp, CutMix) or passed through (the others).
+ * RandomErasing, RandomGaussianBlur, RandomShear and the colour layers): called on such an object,
+ * a layer returns one, with the labels mixed by the images' weights (MixUp, CutMix) or passed
+ * through (the others).
  * That is how Keras pipelines use them, e.g. `ds.map((x, y) => mixUp({ images: x, labels: y }))`.
  * It works on tensors only: a model's symbolic inputs are single tensors.
  */
