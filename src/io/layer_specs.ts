@@ -21,6 +21,7 @@ import { CutMix, MixUp } from "../layers/image_mixing.js";
 import { RandomErasing } from "../layers/image_erasing.js";
 import { RandomGaussianBlur } from "../layers/image_blur.js";
 import { RandomShear } from "../layers/image_shear.js";
+import { RandomPerspective } from "../layers/image_perspective.js";
 import { Conv2DTranspose, DepthwiseConv2D, SeparableConv2D } from "../layers/conv_more.js";
 import { GlobalAveragePooling2D, GlobalMaxPooling2D } from "../layers/pooling_global.js";
 import { LayerNormalization } from "../layers/layer_normalization.js";
@@ -198,6 +199,9 @@ export const LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
   RandomShear: {
     cls: ctor(RandomShear), keys: ["x_factor", "y_factor", "fill_mode", "interpolation", "seed", "fill_value", "data_format"],
     fixed: { bounding_box_format: [null] },
+  },
+  RandomPerspective: {
+    cls: ctor(RandomPerspective), keys: ["factor", "scale", "interpolation", "fill_value", "seed", "data_format"], fixed: { bounding_box_format: [null] },
   },
   Conv2DTranspose: {
     cls: ctor(Conv2DTranspose), keys: ["filters", ...GEOMETRY, "output_padding", ...KERNEL_BIAS],
