@@ -22,6 +22,7 @@ import { RandomErasing } from "../layers/image_erasing.js";
 import { RandomGaussianBlur } from "../layers/image_blur.js";
 import { RandomShear } from "../layers/image_shear.js";
 import { RandomPerspective } from "../layers/image_perspective.js";
+import { RandomElasticTransform } from "../layers/image_elastic.js";
 import { Conv2DTranspose, DepthwiseConv2D, SeparableConv2D } from "../layers/conv_more.js";
 import { GlobalAveragePooling2D, GlobalMaxPooling2D } from "../layers/pooling_global.js";
 import { LayerNormalization } from "../layers/layer_normalization.js";
@@ -202,6 +203,10 @@ export const LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
   },
   RandomPerspective: {
     cls: ctor(RandomPerspective), keys: ["factor", "scale", "interpolation", "fill_value", "seed", "data_format"], fixed: { bounding_box_format: [null] },
+  },
+  RandomElasticTransform: {
+    cls: ctor(RandomElasticTransform), keys: ["factor", "scale", "interpolation", "fill_mode", "fill_value", "value_range", "seed", "data_format"],
+    fixed: { bounding_box_format: [null] },
   },
   Conv2DTranspose: {
     cls: ctor(Conv2DTranspose), keys: ["filters", ...GEOMETRY, "output_padding", ...KERNEL_BIAS],

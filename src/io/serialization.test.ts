@@ -131,6 +131,7 @@ const cases: LayerCase[] = [
   { cls: "RandomErasing", make: () => layers.RandomErasing(0.5, { scale: [0.1, 0.3], fillValue: 0, valueRange: [-1, 1], seed: 2 }), input: [2, 4, 4, 2] },
   { cls: "RandomGaussianBlur", make: () => layers.RandomGaussianBlur([0.5, 1], { kernelSize: [5, 3], sigma: [0.5, 2] }), input: [2, 4, 4, 2] },
   { cls: "RandomPerspective", make: () => layers.RandomPerspective([0.2, 0.9], { scale: 0.4, interpolation: "nearest", fillValue: 0.5, seed: 3 }), input: [2, 4, 4, 2] },
+  { cls: "RandomElasticTransform", make: () => layers.RandomElasticTransform([0.2, 0.9], { scale: [0.1, 0.6], fillMode: "mirror", valueRange: [0, 1], seed: 3 }), input: [2, 4, 4, 2] },
   { cls: "RandomShear", make: () => layers.RandomShear(0.2, [0.1, 0.3], { fillMode: "wrap", interpolation: "nearest", seed: 3 }), input: [2, 4, 4, 2] },
   { cls: "Normalization", make: () => layers.Normalization([1, -1]), input: [2, 3, 4] },
   { cls: "Normalization", make: () => layers.Normalization(null, { mean: 0.5, variance: 4, invert: true }), input: [2, 3] },
