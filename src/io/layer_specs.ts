@@ -21,6 +21,8 @@ import { CutMix, MixUp } from "../layers/image_mixing.js";
 import { RandomErasing } from "../layers/image_erasing.js";
 import { RandomGaussianBlur } from "../layers/image_blur.js";
 import { RandomShear } from "../layers/image_shear.js";
+import { RandomPerspective } from "../layers/image_perspective.js";
+import { RandomElasticTransform } from "../layers/image_elastic.js";
 import { Conv2DTranspose, DepthwiseConv2D, SeparableConv2D } from "../layers/conv_more.js";
 import { GlobalAveragePooling2D, GlobalMaxPooling2D } from "../layers/pooling_global.js";
 import { LayerNormalization } from "../layers/layer_normalization.js";
@@ -197,6 +199,13 @@ export const LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
   },
   RandomShear: {
     cls: ctor(RandomShear), keys: ["x_factor", "y_factor", "fill_mode", "interpolation", "seed", "fill_value", "data_format"],
+    fixed: { bounding_box_format: [null] },
+  },
+  RandomPerspective: {
+    cls: ctor(RandomPerspective), keys: ["factor", "scale", "interpolation", "fill_value", "seed", "data_format"], fixed: { bounding_box_format: [null] },
+  },
+  RandomElasticTransform: {
+    cls: ctor(RandomElasticTransform), keys: ["factor", "scale", "interpolation", "fill_mode", "fill_value", "value_range", "seed", "data_format"],
     fixed: { bounding_box_format: [null] },
   },
   Conv2DTranspose: {

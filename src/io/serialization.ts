@@ -38,6 +38,7 @@ import { RandomBrightness, RandomContrast, RandomCrop } from "../layers/image_ad
 import { ColorImageLayer, FixedImageLayer } from "../layers/image_color_common.js";
 import { RandomImageDataLayer } from "../layers/image_label_dict.js";
 import { RandomShear } from "../layers/image_shear.js";
+import { RandomPerspective } from "../layers/image_perspective.js";
 import { RNN } from "../layers/rnn.js";
 import { Bidirectional } from "../layers/rnn_wrappers.js";
 import { Wrapper } from "../layers/wrapper.js";
@@ -854,7 +855,7 @@ function keras3RecordedTraining(layer: Layer): boolean | undefined {
   if (layer instanceof Dropout || layer instanceof SpatialDropout2D || layer instanceof GaussianNoise || layer instanceof GaussianDropout || layer instanceof AlphaDropout) return false;
   if (layer instanceof RNN) return false;
   if (layer instanceof SpatialDropout1D) return false;
-  const augmentation = [RandomFlip, RandomTranslation, RandomRotation, RandomZoom, RandomContrast, RandomBrightness, RandomCrop, ColorImageLayer, FixedImageLayer, RandomImageDataLayer, RandomShear];
+  const augmentation = [RandomFlip, RandomTranslation, RandomRotation, RandomZoom, RandomContrast, RandomBrightness, RandomCrop, ColorImageLayer, FixedImageLayer, RandomImageDataLayer, RandomShear, RandomPerspective];
   return augmentation.some((cls) => layer instanceof cls) ? true : undefined;
 }
 

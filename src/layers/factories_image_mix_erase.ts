@@ -1,15 +1,17 @@
 /**
  * The `layers` namespace's factories for Keras 3's newer augmentation layers (MixUp, CutMix,
- * RandomErasing, RandomGaussianBlur, RandomShear), with Keras' first positional argument plus an
+ * RandomErasing, RandomGaussianBlur, RandomShear, RandomPerspective, RandomElasticTransform), with Keras' first positional argument plus an
  * options object: layers.MixUp(0.2, { seed: 1 }).
  */
 import { CutMix as CutMixLayer, type CutMixArgs, MixUp as MixUpLayer, type MixUpArgs } from "./image_mixing.js";
 import { RandomErasing as RandomErasingLayer, type RandomErasingArgs } from "./image_erasing.js";
 import { RandomGaussianBlur as RandomGaussianBlurLayer, type RandomGaussianBlurArgs } from "./image_blur.js";
 import { RandomShear as RandomShearLayer, type RandomShearArgs } from "./image_shear.js";
+import { RandomPerspective as RandomPerspectiveLayer, type RandomPerspectiveArgs } from "./image_perspective.js";
+import { RandomElasticTransform as RandomElasticTransformLayer, type RandomElasticTransformArgs } from "./image_elastic.js";
 import { withFirst } from "./factory_args.js";
 
-export type { CutMixArgs, MixUpArgs, RandomErasingArgs, RandomGaussianBlurArgs, RandomShearArgs };
+export type { CutMixArgs, MixUpArgs, RandomErasingArgs, RandomGaussianBlurArgs, RandomShearArgs, RandomPerspectiveArgs, RandomElasticTransformArgs };
 export type { ImageLabelDict } from "./image_label_dict.js";
 
 type Range = number | readonly [number, number];
@@ -36,8 +38,17 @@ export function RandomShear(xFactor?: Range | RandomShearArgs, yFactor?: Range, 
   const options = withFirst<RandomShearArgs, "xFactor">("xFactor", xFactor, args);
   return new RandomShearLayer(yFactor === undefined ? options : { ...options, yFactor });
 }
+/** Random perspective distortions in training: layers.RandomPerspective(0.5, { scale: 0.3 }) (probability range, corner shift). */
+export function RandomPerspective(factor?: Range | RandomPerspectiveArgs, args?: RandomPerspectiveArgs): RandomPerspectiveLayer {
+  return new RandomPerspectiveLayer(withFirst<RandomPerspectiveArgs, "factor">("factor", factor, args));
+}
+/** Random smooth elastic distortions in training: layers.RandomElasticTransform(1, { scale: 0.5 }) (probability range, strength). */
+export function RandomElasticTransform(factor?: Range | RandomElasticTransformArgs, args?: RandomElasticTransformArgs): RandomElasticTransformLayer {
+  return new RandomElasticTransformLayer(withFirst<RandomElasticTransformArgs, "factor">("factor", factor, args));
+}
 
 /** These layer classes, for instanceof checks and subclassing. */
 export const classesImageMixErase = {
   MixUp: MixUpLayer, CutMix: CutMixLayer, RandomErasing: RandomErasingLayer, RandomGaussianBlur: RandomGaussianBlurLayer, RandomShear: RandomShearLayer,
+  RandomPerspective: RandomPerspectiveLayer, RandomElasticTransform: RandomElasticTransformLayer,
 };

@@ -3,6 +3,7 @@ import type { SeedGenerator } from "../tensor/random.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { constant } from "../tensor/creation.js";
 import { valueText } from "../tensor/value_text.js";
+import { where } from "../ops/math.js";
 import { checkTransformFillMode, checkTransformInterpolation, transform, type TransformFillMode as FillMode, type TransformInterpolation } from "../ops/image.js";
 import { type CallOptions, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
 import { checkImageShape, asBatch, RandomImageLayer, RANDOM_IMAGE_OPTIONS, parseFactor, copyFactor, factorJson, parseValueRange } from "./image_layer_common.js";
@@ -26,6 +27,8 @@ export const TRANSFORM_OPTIONS = {
   fillMode: true, interpolation: true, fillValue: true, ...RANDOM_IMAGE_OPTIONS, ...DATA_FORMAT_OPTIONS,
 } as const satisfies Record<Exclude<keyof TransformLayerArgs, keyof LayerArgs>, true>;
 
+const IDENTITY_ROW = [1, 0, 0, 0, 1, 0, 0, 0];
+
 /** The random layers built on tf.image.transform: one transform row per image, drawn in training. */
 export abstract class RandomTransformLayer extends RandomImageLayer {
   readonly fillMode: FillMode;
@@ -33,10 +36,11 @@ export abstract class RandomTransformLayer extends RandomImageLayer {
   readonly fillValue: number;
   readonly dataFormat: DataFormat;
 
-  constructor(args: TransformLayerArgs) {
+  /** `defaultFillMode`: the fill mode when args give none (Keras' "reflect"; RandomPerspective, which takes none, fixes "constant"). */
+  constructor(args: TransformLayerArgs, defaultFillMode: FillMode = "reflect") {
     super(args);
     const where = `${this.className} ${this.name}`;
-    const fillMode = checkTransformFillMode(where, args.fillMode ?? "reflect");
+    const fillMode = checkTransformFillMode(where, args.fillMode ?? defaultFillMode);
     const interpolation = checkTransformInterpolation(where, args.interpolation ?? "bilinear");
     const fillValue = args.fillValue ?? 0;
     if (typeof fillValue !== "number" || !Number.isFinite(fillValue)) {
@@ -48,16 +52,22 @@ export abstract class RandomTransformLayer extends RandomImageLayer {
     this.dataFormat = checkDataFormat(where, args.dataFormat);
   }
 
-  /** One transform row [a0, a1, a2, b0, b1, b2, c0, c1] per image of an [n, h, w, c] batch. */
-  protected abstract transformRows(n: number, height: number, width: number): number[][];
+  /**
+   * One transform row [a0, a1, a2, b0, b1, b2, c0, c1] per image of an [n, h, w, c] batch, or null
+   * for an image kept as it is (RandomPerspective's images left untransformed, as Keras' `where`).
+   */
+  protected abstract transformRows(n: number, height: number, width: number): (number[] | null)[];
 
   call(inputs: Tensor | Tensor[], opts: CallOptions): Tensor {
     const { x, unbatch } = asBatch(this, inputs, this.dataFormat);
     if (!opts.training) return unbatch(x);
     const [n, h, w] = x.shape;
     const rows = this.transformRows(n, h, w);
-    const transforms = constant(rows.flat(), [n, 8], "float64");
-    return unbatch(transform(x, transforms, { fillMode: this.fillMode, interpolation: this.interpolation, fillValue: this.fillValue }));
+    if (rows.every((r) => r === null)) return unbatch(x);
+    const transforms = constant(rows.flatMap((r) => r ?? IDENTITY_ROW), [n, 8], "float64");
+    const out = transform(x, transforms, { fillMode: this.fillMode, interpolation: this.interpolation, fillValue: this.fillValue });
+    if (rows.every((r) => r !== null)) return unbatch(out);
+    return unbatch(where(constant(rows.map((r) => r === null), [n, 1, 1, 1], "bool"), x, out));
   }
 
   override computeOutputShape(inputShape: LayerShape): LayerShape {

@@ -33,7 +33,7 @@ export interface RandomGaussianBlurArgs extends RandomImageDataLayerArgs {
  * normalized 1-D kernels exp(-t^2 / (2 sigma^2)), t = i - (size - 1) / 2, over a zero-padded image
  * (sizes and sigmas [x, y]).
  */
-function gaussianBlur(x: Tensor, [sizeX, sizeY]: [number, number], [sigmaX, sigmaY]: [number, number]): Tensor {
+export function gaussianBlur(x: Tensor, [sizeX, sizeY]: [number, number], [sigmaX, sigmaY]: [number, number]): Tensor {
   const kernel1d = (size: number, sigma: number): Tensor => {
     const t = sub(range(0, size, 1, x.dtype), (size - 1) / 2);
     const k = exp(mul(-0.5, square(div(t, sigma))));

@@ -1,6 +1,7 @@
 /**
  * The `{ images, labels }` form of Keras 3's newer image augmentation layers (MixUp, CutMix,
- * RandomErasing, RandomGaussianBlur, RandomShear and the colour layers): called on such an object,
+ * RandomErasing, RandomGaussianBlur, RandomShear, RandomPerspective, RandomElasticTransform and the
+ * colour layers): called on such an object,
  * a layer returns one, with the labels mixed by the images' weights (MixUp, CutMix) or passed
  * through (the others).
  * That is how Keras pipelines use them, e.g. `ds.map((x, y) => mixUp({ images: x, labels: y }))`.
@@ -95,7 +96,7 @@ export interface RandomImageDataLayerArgs extends DataFormatArgs {
 export const IMAGE_DATA_OPTIONS = { ...RANDOM_IMAGE_OPTIONS, ...DATA_FORMAT_OPTIONS } as const;
 
 /**
- * The base of MixUp, CutMix, RandomErasing and RandomGaussianBlur (Keras'
+ * The base of MixUp, CutMix, RandomErasing, RandomGaussianBlur and RandomElasticTransform (Keras'
  * BaseImagePreprocessingLayer): `augment` does the work on an image tensor or an ImageLabelDict.
  */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging

@@ -99,6 +99,12 @@ export abstract class RandomImageLayer extends SeededLayer {
     return Array.from({ length: n }, () => lo + (hi - lo) * g.nextDouble());
   }
 
+  /** n standard normal draws (RandomElasticTransform's displacement fields). */
+  protected normals(n: number): number[] {
+    const g = this.rng();
+    return Array.from({ length: n }, () => g.nextNormal());
+  }
+
   /** n Beta(alpha, beta) draws (MixUp's and CutMix's mixing weights). */
   protected betas(n: number, alpha: number, beta: number): number[] {
     const g = this.rng();

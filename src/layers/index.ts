@@ -156,8 +156,8 @@ import { classesConvLSTM } from "./factories_conv_lstm.js";
 
 import { withFirst } from "./factory_args.js";
 export {
-  MixUp, CutMix, RandomErasing, RandomGaussianBlur, RandomShear, type MixUpArgs, type CutMixArgs, type RandomErasingArgs,
-  type RandomGaussianBlurArgs, type RandomShearArgs, type ImageLabelDict,
+  MixUp, CutMix, RandomErasing, RandomGaussianBlur, RandomShear, RandomPerspective, RandomElasticTransform, type MixUpArgs, type CutMixArgs, type RandomErasingArgs,
+  type RandomGaussianBlurArgs, type RandomShearArgs, type RandomPerspectiveArgs, type RandomElasticTransformArgs, type ImageLabelDict,
 } from "./factories_image_mix_erase.js";
 import { classesImageMixErase } from "./factories_image_mix_erase.js";
 

@@ -1,5 +1,5 @@
 /**
- * For tests of the random image layers: a layer's uniform, Beta and permutation draws replaced by
+ * For tests of the random image layers: a layer's uniform, Beta, normal and permutation draws replaced by
  * given values, so that a test can compare its output with a reference computed from the same
  * draws; each draw's arguments are recorded, to check what the layer draws and in which order.
  */
@@ -8,12 +8,14 @@ import type { RandomImageLayer } from "../layers/image_layer_common.js";
 export interface ForcedDraws {
   uniforms?: number[];
   betas?: number[];
+  normals?: number[];
   permutations?: number[][];
 }
 
 interface DrawMethods {
   uniforms(n: number, lo: number, hi: number): number[];
   betas(n: number, alpha: number, beta: number): number[];
+  normals(n: number): number[];
   permutation(n: number): number[];
 }
 
@@ -48,6 +50,10 @@ function forceDrawsWith(layer: RandomImageLayer, draws: ForcedDraws, onUniform: 
     betas(n, alpha, beta) {
       calls.push(`beta ${n} (${alpha}, ${beta})`);
       return take(draws.betas, n, "Beta");
+    },
+    normals(n) {
+      calls.push(`normal ${n}`);
+      return take(draws.normals, n, "normal");
     },
     permutation(n) {
       calls.push(`permutation ${n}`);

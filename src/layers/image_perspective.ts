@@ -1,0 +1,113 @@
+/** Keras 3's RandomPerspective, through tf.image.transform's projective rows as RandomShear. */
+import type { Tensor } from "../tensor/tensor.js";
+import { valueText } from "../tensor/value_text.js";
+import { type CallOptions, type LayerInput, layerOptions } from "./layer.js";
+import type { SymbolicTensor } from "./symbolic.js";
+import { RandomTransformLayer, type TransformLayerArgs } from "./image_augment.js";
+import { RANDOM_IMAGE_OPTIONS, boundedFactor } from "./image_layer_common.js";
+import { DATA_FORMAT_OPTIONS } from "./data_format.js";
+import { type ImageLabelCallable, type ImageLabelDict, applyImageLabelDict, dictApplyRefused, isImageLabelDict } from "./image_label_dict.js";
+
+export interface RandomPerspectiveArgs extends Omit<TransformLayerArgs, "fillMode"> {
+  /**
+   * The range of each image's probability of being transformed: f in [0, 1] for [0, f], or
+   * [lower, upper]; a probability p is drawn in it per image, and the image is transformed with
+   * probability p. So the default 1 transforms half the images on average; [1, 1] transforms every one.
+   */
+  factor?: number | readonly [number, number];
+  /**
+   * How far the corners move, in [0, 1]: each coordinate of a corner (x, y) moves by a fraction of
+   * itself drawn in [-scale / 2, scale / 2]. Default 1.
+   */
+  scale?: number;
+}
+
+/**
+ * The projective row [a0, a1, a2, b0, b1, b2, c0, c1] that maps each of the four `end` points to
+ * its `start` point (Keras' compute_homography_matrix): the output pixel at end[i] reads the input
+ * at start[i]. Solved by Gaussian elimination with partial pivoting on the 8 x 8 system.
+ */
+export function homographyRow(start: readonly (readonly [number, number])[], end: readonly (readonly [number, number])[]): number[] {
+  const m: number[][] = [];
+  for (let i = 0; i < 4; i++) {
+    const [sx, sy] = start[i], [ex, ey] = end[i];
+    m.push([ex, ey, 1, 0, 0, 0, -sx * ex, -sx * ey, sx]);
+    m.push([0, 0, 0, ex, ey, 1, -sy * ex, -sy * ey, sy]);
+  }
+  for (let col = 0; col < 8; col++) {
+    let pivot = col;
+    for (let r = col + 1; r < 8; r++) if (Math.abs(m[r][col]) > Math.abs(m[pivot][col])) pivot = r;
+    [m[col], m[pivot]] = [m[pivot], m[col]];
+    for (let r = col + 1; r < 8; r++) {
+      const f = m[r][col] / m[col][col];
+      for (let c = col; c < 9; c++) m[r][c] -= f * m[col][c];
+    }
+  }
+  const h = new Array<number>(8).fill(0);
+  for (let r = 7; r >= 0; r--) {
+    let s = m[r][8];
+    for (let c = r + 1; c < 8; c++) s -= m[r][c] * h[c];
+    h[r] = s / m[r][r];
+  }
+  return h;
+}
+
+/**
+ * In training, transforms each image, with a probability drawn per image in `factor`, by the
+ * perspective that moves its corners: corner (x, y) of (0, 0), (w - 1, 0), (0, h - 1), (w - 1, h - 1)
+ * goes to (x (1 + dx), y (1 + dy)), dx and dy drawn in [-scale / 2, scale / 2] (so the top-left corner
+ * stays), and the output at the moved corners reads the original ones (Keras 3's RandomPerspective).
+ * Points outside the image read fillValue. Labels given as { images, labels } pass through.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export class RandomPerspective extends RandomTransformLayer {
+  static readonly options = layerOptions<RandomPerspectiveArgs>({
+    factor: true, scale: true, interpolation: true, fillValue: true, ...RANDOM_IMAGE_OPTIONS, ...DATA_FORMAT_OPTIONS,
+  });
+  /** [lower, upper]. */
+  readonly factor: [number, number];
+  readonly scale: number;
+
+  constructor(args: RandomPerspectiveArgs = {}) {
+    // Keras' RandomPerspective samples through map_coordinates with fill_mode "constant" and has no fill_mode argument.
+    super(args, "constant");
+    this.factor = boundedFactor(this, "factor", args.factor ?? 1, [0, 1], "layers.RandomPerspective(0.5) or layers.RandomPerspective([1, 1]) to transform every image");
+    const scale = args.scale ?? 1;
+    if (typeof scale !== "number" || !(scale >= 0 && scale <= 1)) {
+      throw new RangeError(`RandomPerspective ${this.name}: scale must be a number in [0, 1], got ${valueText(scale)}; e.g. layers.RandomPerspective(1, { scale: 0.3 })`);
+    }
+    this.scale = scale;
+  }
+
+  protected transformRows(n: number, height: number, width: number): (number[] | null)[] {
+    // Keras' draws, in its order: the probabilities, the thresholds, then [n, 4, 2] corner factors.
+    const probability = this.uniforms(n, ...this.factor);
+    const threshold = this.uniforms(n, 0, 1);
+    const shifts = this.uniforms(n * 8, -0.5 * this.scale, 0.5 * this.scale);
+    const start: [number, number][] = [[0, 0], [width - 1, 0], [0, height - 1], [width - 1, height - 1]];
+    return probability.map((p, i) => {
+      if (!(threshold[i] < p)) return null;
+      const end = start.map(([x, y], k): [number, number] => [x + x * shifts[i * 8 + 2 * k], y + y * shifts[i * 8 + 2 * k + 1]]);
+      return homographyRow(start, end);
+    });
+  }
+
+  protected override invoke(inputs: unknown, opts?: CallOptions, ...rest: unknown[]): unknown {
+    if (!isImageLabelDict(inputs) || rest.length > 0) return super.invoke(inputs, opts, ...rest);
+    return applyImageLabelDict(this, inputs, opts, (images, labels, training) => ({ images: this.call(images, { training }), labels }));
+  }
+
+  override apply(inputs: LayerInput | ImageLabelDict, opts?: CallOptions): Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[] {
+    if (isImageLabelDict(inputs)) throw dictApplyRefused(this);
+    return super.apply(inputs, opts);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    const config: Record<string, unknown> = { ...super.getConfig(), factor: [...this.factor], scale: this.scale };
+    delete config.fill_mode;
+    return config;
+  }
+}
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface RandomPerspective extends ImageLabelCallable {}
