@@ -36,7 +36,7 @@ import { RandomFlip } from "../layers/image_preprocessing.js";
 import { RandomRotation, RandomTranslation, RandomZoom } from "../layers/image_augment.js";
 import { RandomBrightness, RandomContrast, RandomCrop } from "../layers/image_adjust.js";
 import { ColorImageLayer, FixedImageLayer } from "../layers/image_color_common.js";
-import { RandomImageDataLayer } from "../layers/image_label_dict.js";
+import { RandomImageDataLayer } from "../layers/image_data_layer.js";
 import { RandomShear } from "../layers/image_shear.js";
 import { RandomPerspective } from "../layers/image_perspective.js";
 import { RNN } from "../layers/rnn.js";

@@ -8,7 +8,8 @@ import { reshape, tile } from "../ops/shape.js";
 import { depthwiseConv2d } from "../ops/conv.js";
 import { layerOptions } from "./layer.js";
 import { asBatch, boundedFactor, parseValueRange } from "./image_layer_common.js";
-import { type Augmented, IMAGE_DATA_OPTIONS, RandomImageDataLayer, type RandomImageDataLayerArgs } from "./image_label_dict.js";
+import { IMAGE_DATA_OPTIONS, RandomImageDataLayer, type RandomImageDataLayerArgs } from "./image_data_layer.js";
+import type { Augmented } from "./image_label_dict.js";
 
 export interface RandomGaussianBlurArgs extends RandomImageDataLayerArgs {
   /**

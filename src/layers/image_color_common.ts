@@ -72,7 +72,6 @@ export const COLOR_LAYER_OPTIONS = { ...RANDOM_IMAGE_OPTIONS, ...DATA_FORMAT_OPT
  * one; channels_first is moved last and back), drawing its parameters per image as Keras does; in
  * inference they return their input (in the layer's dtype).
  */
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export abstract class ColorImageLayer extends RandomImageLayer {
   readonly dataFormat: DataFormat;
   /** The channel counts the layer takes (null: any). */
@@ -85,17 +84,6 @@ export abstract class ColorImageLayer extends RandomImageLayer {
 
   /** The augmentation of an NHWC batch, drawing from this.uniforms. */
   abstract augment(x: Tensor): Tensor;
-
-  override apply(inputs: LayerInput | ImageLabelDict, opts: CallOptions = {}): Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[] {
-    if (isImageLabelDict(inputs)) throw dictApplyRefused(this);
-    return super.apply(inputs, opts);
-  }
-
-  /** Called on { images, labels }: the images augmented, the labels as they are (Keras' transform_labels of these layers). */
-  protected override invoke(inputs: unknown, opts?: CallOptions, ...rest: unknown[]): unknown {
-    if (isImageLabelDict(inputs) && rest.length === 0) return applyImageLabelDict(this, inputs, opts, (x, labels, training) => ({ images: this.call(x, { training }), labels }));
-    return super.invoke(inputs, opts, ...rest);
-  }
 
   call(inputs: Tensor | Tensor[], opts: CallOptions): Tensor {
     const { x, unbatch } = asBatch(this, inputs, this.dataFormat);
@@ -200,7 +188,5 @@ export abstract class ColorFactorLayer extends ColorImageLayer {
   }
 }
 
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export interface ColorImageLayer extends ImageLabelCallable {}
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export interface FixedImageLayer extends ImageLabelCallable {}

@@ -9,7 +9,8 @@ import { checkTransformInterpolation, type TransformInterpolation } from "../ops
 import { layerOptions } from "./layer.js";
 import { asBatch, boundedFactor, parseValueRange } from "./image_layer_common.js";
 import { gaussianBlur } from "./image_blur.js";
-import { type Augmented, IMAGE_DATA_OPTIONS, RandomImageDataLayer, type RandomImageDataLayerArgs } from "./image_label_dict.js";
+import { IMAGE_DATA_OPTIONS, RandomImageDataLayer, type RandomImageDataLayerArgs } from "./image_data_layer.js";
+import type { Augmented } from "./image_label_dict.js";
 
 export interface RandomElasticTransformArgs extends RandomImageDataLayerArgs {
   /**

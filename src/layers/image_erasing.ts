@@ -6,7 +6,8 @@ import { valueText } from "../tensor/value_text.js";
 import { clipByValue, less, mul, sqrt, where } from "../ops/math.js";
 import { layerOptions } from "./layer.js";
 import { asBatch, boxMask, cropBounds, boundedFactor, parseValueRange } from "./image_layer_common.js";
-import { type Augmented, IMAGE_DATA_OPTIONS, RandomImageDataLayer, type RandomImageDataLayerArgs } from "./image_label_dict.js";
+import { IMAGE_DATA_OPTIONS, RandomImageDataLayer, type RandomImageDataLayerArgs } from "./image_data_layer.js";
+import type { Augmented } from "./image_label_dict.js";
 
 export interface RandomErasingArgs extends RandomImageDataLayerArgs {
   /**

@@ -1,11 +1,10 @@
 /**
- * The `{ images, labels }` form of Keras 3's newer image augmentation layers (MixUp, CutMix,
- * RandomErasing, RandomGaussianBlur, RandomShear, RandomPerspective, RandomElasticTransform and the
- * colour layers): called on such an object,
- * a layer returns one, with the labels mixed by the images' weights (MixUp, CutMix) or passed
- * through (the others).
- * That is how Keras pipelines use them, e.g. `ds.map((x, y) => mixUp({ images: x, labels: y }))`.
- * It works on tensors only: a model's symbolic inputs are single tensors.
+ * The `{ images, labels }` call form of Keras 3.15's image preprocessing layers (every random image
+ * layer, through RandomImageLayer, and AutoContrast and Equalization): called on such an object, a
+ * layer returns one, with the labels mixed by the images' weights (MixUp, CutMix) or passed
+ * through (the others). That is how Keras pipelines use them, e.g.
+ * `ds.map((x, y) => mixUp({ images: x, labels: y }))`. It works on tensors only: a model's
+ * symbolic inputs are single tensors.
  */
 import { Tensor } from "../tensor/tensor.js";
 import { valueText } from "../tensor/value_text.js";
@@ -13,9 +12,6 @@ import { type CallOptions, callInContext } from "./call_context.js";
 import { type Layer, type LayerInput, type LayerShape } from "./layer.js";
 import { SymbolicTensor } from "./symbolic.js";
 import { single } from "./core.js";
-import { checkImageShape, RandomImageLayer, RANDOM_IMAGE_OPTIONS } from "./image_layer_common.js";
-import { type DataFormat, type DataFormatArgs, DATA_FORMAT_OPTIONS, checkDataFormat } from "./data_format.js";
-import type { SeedGenerator } from "../tensor/random.js";
 
 /** Images ([h, w, c] or [n, h, w, c]) with their labels ([classes] or [n, classes]); other keys pass through unchanged, as in Keras. */
 export interface ImageLabelDict {
@@ -87,56 +83,3 @@ export function applyImageLabelDict(
 export function dictApplyRefused(layer: Layer): TypeError {
   return new TypeError(`${layer.className} ${layer.name}: apply takes tensors; call the layer itself on a { images, labels } object: layer({ images, labels })`);
 }
-
-export interface RandomImageDataLayerArgs extends DataFormatArgs {
-  seed?: number | SeedGenerator | null;
-}
-
-/** RandomImageDataLayerArgs' options, for the option lists (layerOptions) of the layers built on it. */
-export const IMAGE_DATA_OPTIONS = { ...RANDOM_IMAGE_OPTIONS, ...DATA_FORMAT_OPTIONS } as const;
-
-/**
- * The base of MixUp, CutMix, RandomErasing, RandomGaussianBlur and RandomElasticTransform (Keras'
- * BaseImagePreprocessingLayer): `augment` does the work on an image tensor or an ImageLabelDict.
- */
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export abstract class RandomImageDataLayer extends RandomImageLayer {
-  readonly dataFormat: DataFormat;
-
-  constructor(args: RandomImageDataLayerArgs) {
-    super(args);
-    this.dataFormat = checkDataFormat(`${this.className} ${this.name}`, args.dataFormat);
-  }
-
-  /**
-   * The images ([h, w, c] or [n, h, w, c] in the layer's data format) in `training` mode, and the
-   * labels the same way when given (undefined: they pass through).
-   */
-  protected abstract augment(images: Tensor, labels: Tensor | undefined, training: boolean): Augmented;
-
-  call(inputs: Tensor | Tensor[], opts: CallOptions): Tensor {
-    return this.augment(single(inputs, this), undefined, opts.training === true).images;
-  }
-
-  protected override invoke(inputs: unknown, opts?: CallOptions, ...rest: unknown[]): unknown {
-    if (isImageLabelDict(inputs) && rest.length === 0) return applyImageLabelDict(this, inputs, opts, (x, y, t) => this.augment(x, y, t));
-    return super.invoke(inputs, opts, ...rest);
-  }
-
-  override apply(inputs: LayerInput | ImageLabelDict, opts?: CallOptions): Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[] {
-    if (isImageLabelDict(inputs)) throw dictApplyRefused(this);
-    return super.apply(inputs, opts);
-  }
-
-  override computeOutputShape(inputShape: LayerShape): LayerShape {
-    checkImageShape(this, inputShape, this.dataFormat);
-    return inputShape;
-  }
-
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), data_format: this.dataFormat, seed: this.seed };
-  }
-}
-
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export interface RandomImageDataLayer extends ImageLabelCallable {}

@@ -9,8 +9,9 @@ import { range } from "../tensor/creation.js";
 import { betaDraw } from "../ops/random_dists.js";
 import { permutationFrom } from "../tensor/random.js";
 import { reshape } from "../ops/shape.js";
-import type { Layer, LayerArgs, LayerShape } from "./layer.js";
-import { layerShapeText } from "./symbolic.js";
+import type { CallOptions, Layer, LayerArgs, LayerInput, LayerShape } from "./layer.js";
+import { type SymbolicTensor, layerShapeText } from "./symbolic.js";
+import { type Augmented, type ImageLabelCallable, type ImageLabelDict, applyImageLabelDict, dictApplyRefused, isImageLabelDict } from "./image_label_dict.js";
 import { SEED_OPTIONS, SeededLayer, type SeededLayerArgs } from "./seeded_layer.js";
 import { single } from "./core.js";
 import { type DataFormat, fromChannelsLast, shapeChannelsLast, toChannelsLast } from "./data_format.js";
@@ -83,7 +84,13 @@ export { cropToAspect } from "../ops/image.js";
 /** RandomImageLayer's options (SeededLayer's seed), for the option lists (layerOptions) of the random image layers. */
 export const RANDOM_IMAGE_OPTIONS = { ...SEED_OPTIONS } as const satisfies Record<Exclude<keyof SeededLayerArgs, keyof LayerArgs>, true>;
 
-/** The random image layers: uniform draws from SeededLayer's generator (per image or per batch, as each Keras layer draws). */
+/**
+ * The random image layers: uniform draws from SeededLayer's generator (per image or per batch, as
+ * each Keras layer draws), and Keras 3.15's `{ images, labels }` call form: called on such an
+ * object, the layer returns one with its images augmented and its labels as augmentWithLabels
+ * leaves them (passed through unless the layer mixes them).
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export abstract class RandomImageLayer extends SeededLayer {
   /**
    * Keras 3.5's `call(inputs, training=True)`: called directly, outside fit/predict/evaluate and
@@ -91,6 +98,21 @@ export abstract class RandomImageLayer extends SeededLayer {
    */
   override get defaultTraining(): boolean | undefined {
     return true;
+  }
+
+  /** The images as a call in `training` mode makes them, with the labels unchanged (a colour or geometric change leaves a class as it is). */
+  protected augmentWithLabels(images: Tensor, labels: Tensor | undefined, training: boolean): Augmented {
+    return { images: this.call(images, { training }) as Tensor, labels };
+  }
+
+  protected override invoke(inputs: unknown, opts?: CallOptions, ...rest: unknown[]): unknown {
+    if (isImageLabelDict(inputs) && rest.length === 0) return applyImageLabelDict(this, inputs, opts, (x, y, t) => this.augmentWithLabels(x, y, t));
+    return super.invoke(inputs, opts, ...rest);
+  }
+
+  override apply(inputs: LayerInput | ImageLabelDict, opts?: CallOptions): Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[] {
+    if (isImageLabelDict(inputs)) throw dictApplyRefused(this);
+    return super.apply(inputs, opts);
   }
 
   /** n uniform draws in [lo, hi). */
@@ -116,6 +138,9 @@ export abstract class RandomImageLayer extends SeededLayer {
     return Array.from(permutationFrom(this.rng(), n));
   }
 }
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface RandomImageLayer extends ImageLabelCallable {}
 
 /**
  * Keras' BaseImagePreprocessingLayer._set_factor with the layer's _FACTOR_BOUNDS [lo, hi]: a number

@@ -12,7 +12,8 @@ import { gather, reshape } from "../ops/shape.js";
 import { type Layer, layerOptions } from "./layer.js";
 import { layerShapeText } from "./symbolic.js";
 import { asBatch, boxMask, cropBounds, boundedFactor } from "./image_layer_common.js";
-import { type Augmented, IMAGE_DATA_OPTIONS, RandomImageDataLayer, type RandomImageDataLayerArgs } from "./image_label_dict.js";
+import { IMAGE_DATA_OPTIONS, RandomImageDataLayer, type RandomImageDataLayerArgs } from "./image_data_layer.js";
+import type { Augmented } from "./image_label_dict.js";
 
 /**
  * Keras' transform_labels of MixUp and CutMix: weight * labels + (1 - weight) * labels[perm], one

@@ -1,12 +1,10 @@
 /** Keras 3's RandomPerspective, through tf.image.transform's projective rows as RandomShear. */
 import type { Tensor } from "../tensor/tensor.js";
 import { valueText } from "../tensor/value_text.js";
-import { type CallOptions, type LayerInput, layerOptions } from "./layer.js";
-import type { SymbolicTensor } from "./symbolic.js";
+import { layerOptions } from "./layer.js";
 import { RandomTransformLayer, type TransformLayerArgs } from "./image_augment.js";
 import { RANDOM_IMAGE_OPTIONS, boundedFactor } from "./image_layer_common.js";
 import { DATA_FORMAT_OPTIONS } from "./data_format.js";
-import { type ImageLabelCallable, type ImageLabelDict, applyImageLabelDict, dictApplyRefused, isImageLabelDict } from "./image_label_dict.js";
 
 export interface RandomPerspectiveArgs extends Omit<TransformLayerArgs, "fillMode"> {
   /**
@@ -59,7 +57,6 @@ export function homographyRow(start: readonly (readonly [number, number])[], end
  * stays), and the output at the moved corners reads the original ones (Keras 3's RandomPerspective).
  * Points outside the image read fillValue. Labels given as { images, labels } pass through.
  */
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class RandomPerspective extends RandomTransformLayer {
   static readonly options = layerOptions<RandomPerspectiveArgs>({
     factor: true, scale: true, interpolation: true, fillValue: true, ...RANDOM_IMAGE_OPTIONS, ...DATA_FORMAT_OPTIONS,
@@ -92,15 +89,7 @@ export class RandomPerspective extends RandomTransformLayer {
     });
   }
 
-  protected override invoke(inputs: unknown, opts?: CallOptions, ...rest: unknown[]): unknown {
-    if (!isImageLabelDict(inputs) || rest.length > 0) return super.invoke(inputs, opts, ...rest);
-    return applyImageLabelDict(this, inputs, opts, (images, labels, training) => ({ images: this.call(images, { training }), labels }));
-  }
 
-  override apply(inputs: LayerInput | ImageLabelDict, opts?: CallOptions): Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[] {
-    if (isImageLabelDict(inputs)) throw dictApplyRefused(this);
-    return super.apply(inputs, opts);
-  }
 
   override getConfig(): Record<string, unknown> {
     const config: Record<string, unknown> = { ...super.getConfig(), factor: [...this.factor], scale: this.scale };
@@ -109,5 +98,3 @@ export class RandomPerspective extends RandomTransformLayer {
   }
 }
 
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export interface RandomPerspective extends ImageLabelCallable {}

@@ -211,3 +211,27 @@ test("the random augmentation layers augment when called with no mode, directly 
   assert.ok(!flipped(model.apply(x, { training: false }) as tf.Tensor));
   assert.deepEqual(vals(layers.Dropout(0.5)(tf.ones([1, 4])) as tf.Tensor), [1, 1, 1, 1], "Dropout's default stays inference");
 });
+
+test("Keras 3.5's random image layers also take Keras 3.15's { images, labels }: images as a call on the tensor from the same seed, labels passed through", () => {
+  const x = tf.random.uniform([2, 6, 6, 3], 0, 255, { seed: 4 });
+  const labels = tf.constant([[0, 1], [1, 0]], undefined, "float32");
+  type DictCall = (data: tf.layers.ImageLabelDict) => tf.layers.ImageLabelDict;
+  const makers: Record<string, () => tf.layers.Layer> = {
+    RandomFlip: () => layers.RandomFlip("horizontal_and_vertical", { seed: 1 }),
+    RandomRotation: () => layers.RandomRotation(0.2, { seed: 2 }),
+    RandomZoom: () => layers.RandomZoom(0.3, null, { seed: 3 }),
+    RandomTranslation: () => layers.RandomTranslation(0.2, 0.2, { seed: 4 }),
+    RandomCrop: () => layers.RandomCrop(4, 4, { seed: 5 }),
+    RandomContrast: () => layers.RandomContrast(0.5, { seed: 6 }),
+    RandomBrightness: () => layers.RandomBrightness(0.3, { seed: 7 }),
+  };
+  for (const [name, make] of Object.entries(makers)) {
+    const alone = make()(x) as tf.Tensor;
+    const out = (make() as unknown as DictCall)({ images: x, labels });
+    assert.notDeepEqual(vals(alone), vals(x), `${name} augments`);
+    assert.deepEqual(vals(out.images), vals(alone), name);
+    assert.equal(out.labels, labels, `${name}: labels pass through`);
+    const layer = make();
+    assert.throws(() => (layer as unknown as DictCall)({ images: x, bounding_boxes: {} }), new RegExp(`${layer.className} ${layer.name}: bounding boxes .* are not supported`));
+  }
+});

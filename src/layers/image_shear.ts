@@ -1,10 +1,8 @@
 /** Keras 3's RandomShear, through tf.image.transform as RandomRotation and RandomZoom. */
 import type { Tensor } from "../tensor/tensor.js";
 import { valueText } from "../tensor/value_text.js";
-import { type CallOptions, type LayerInput, layerOptions } from "./layer.js";
-import type { SymbolicTensor } from "./symbolic.js";
+import { layerOptions } from "./layer.js";
 import { RandomTransformLayer, TRANSFORM_OPTIONS, type TransformLayerArgs } from "./image_augment.js";
-import { type ImageLabelCallable, type ImageLabelDict, applyImageLabelDict, dictApplyRefused, isImageLabelDict } from "./image_label_dict.js";
 
 export interface RandomShearArgs extends TransformLayerArgs {
   /**
@@ -22,7 +20,6 @@ export interface RandomShearArgs extends TransformLayerArgs {
  * about the top-left corner, with sx and sy drawn per image (Keras 3's RandomShear). Points outside
  * the image are read through fillMode (default "reflect"). Labels given as { images, labels } pass through.
  */
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class RandomShear extends RandomTransformLayer {
   static readonly options = layerOptions<RandomShearArgs>({ xFactor: true, yFactor: true, ...TRANSFORM_OPTIONS });
   /** [lower, upper]. */
@@ -59,20 +56,10 @@ export class RandomShear extends RandomTransformLayer {
     return sx.map((s, i) => [1, s * sign[i], 0, sy[i] * sign[i], 1, 0, 0, 0]);
   }
 
-  protected override invoke(inputs: unknown, opts?: CallOptions, ...rest: unknown[]): unknown {
-    if (!isImageLabelDict(inputs) || rest.length > 0) return super.invoke(inputs, opts, ...rest);
-    return applyImageLabelDict(this, inputs, opts, (images, labels, training) => ({ images: this.call(images, { training }), labels }));
-  }
 
-  override apply(inputs: LayerInput | ImageLabelDict, opts?: CallOptions): Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[] {
-    if (isImageLabelDict(inputs)) throw dictApplyRefused(this);
-    return super.apply(inputs, opts);
-  }
 
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), x_factor: [...this.xFactor], y_factor: [...this.yFactor] };
   }
 }
 
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export interface RandomShear extends ImageLabelCallable {}
