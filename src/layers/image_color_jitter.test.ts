@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "../index.js";
+import { vals, train, infer } from "../testing/image_layers.js";
 import { assertAllClose } from "../testing/close.js";
 
 /*
@@ -72,9 +73,6 @@ import { assertAllClose } from "../testing/close.js";
 const { layers } = tf;
 /** The test image, as common.py's img(): [2, 3, 4, 3] with values (53 i + 7) mod 256. */
 const img = (): tf.Tensor => tf.constant(Array.from({ length: 72 }, (_, i) => (i * 53 + 7) % 256), [2, 3, 4, 3], "float32");
-const vals = (t: unknown): number[] => Array.from((t as tf.Tensor).dataSync() as Float32Array);
-const train = (layer: tf.layers.Layer, x: tf.Tensor): tf.Tensor => layer.apply(x, { training: true }) as tf.Tensor;
-const infer = (layer: tf.layers.Layer, x: tf.Tensor): tf.Tensor => layer.apply(x, { training: false }) as tf.Tensor;
 
 test("RandomColorJitter runs brightness, contrast (Keras 3.15.1's, per image, clipped to valueRange), saturation and hue in turn", () => {
   const x01 = tf.div(img(), 255);

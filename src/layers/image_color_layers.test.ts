@@ -9,12 +9,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tf from "../index.js";
+import { vals, train, infer } from "../testing/image_layers.js";
 import { assertAllClose } from "../testing/close.js";
 
 const { layers, models } = tf;
-const vals = (t: unknown): number[] => Array.from((t as tf.Tensor).dataSync() as Float32Array);
-const train = (layer: tf.layers.Layer, x: tf.Tensor): tf.Tensor => layer.apply(x, { training: true }) as tf.Tensor;
-const infer = (layer: tf.layers.Layer, x: tf.Tensor): tf.Tensor => layer.apply(x, { training: false }) as tf.Tensor;
 const ownConfig = (layer: tf.layers.Layer): Record<string, unknown> => {
   const { name: _n, trainable: _t, dtype: _d, ...rest } = layer.getConfig();
   return rest;

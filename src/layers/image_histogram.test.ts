@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "../index.js";
+import { vals, train, infer } from "../testing/image_layers.js";
 import { assertAllClose } from "../testing/close.js";
 
 /*
@@ -57,9 +58,6 @@ import { assertAllClose } from "../testing/close.js";
  */
 
 const { layers } = tf;
-const vals = (t: unknown): number[] => Array.from((t as tf.Tensor).dataSync() as Float32Array);
-const train = (layer: tf.layers.Layer, x: tf.Tensor): tf.Tensor => layer.apply(x, { training: true }) as tf.Tensor;
-const infer = (layer: tf.layers.Layer, x: tf.Tensor): tf.Tensor => layer.apply(x, { training: false }) as tf.Tensor;
 /** histogram.py's xa: common.py's img() * 0.5 + 20, with the second image's last channel flat at 77. */
 const contrastInput = (): tf.Tensor => {
   const v = Array.from({ length: 72 }, (_, i) => (((i * 53 + 7) % 256) * 0.5 + 20));

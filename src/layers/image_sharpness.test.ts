@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "../index.js";
+import { vals, train, infer } from "../testing/image_layers.js";
 import { assertAllClose } from "../testing/close.js";
 import { scripted } from "../testing/forced_draws.js";
 import { RandomSharpness } from "./image_sharpness.js";
@@ -35,9 +36,6 @@ import { RandomSharpness } from "./image_sharpness.js";
 const { layers } = tf;
 /** The test image, as common.py's img(): [2, 3, 4, 3] with values (53 i + 7) mod 256. */
 const img = (): tf.Tensor => tf.constant(Array.from({ length: 72 }, (_, i) => (i * 53 + 7) % 256), [2, 3, 4, 3], "float32");
-const vals = (t: unknown): number[] => Array.from((t as tf.Tensor).dataSync() as Float32Array);
-const train = (layer: tf.layers.Layer, x: tf.Tensor): tf.Tensor => layer.apply(x, { training: true }) as tf.Tensor;
-const infer = (layer: tf.layers.Layer, x: tf.Tensor): tf.Tensor => layer.apply(x, { training: false }) as tf.Tensor;
 
 test("RandomSharpness: x + (1 - 2f) (smooth(x) - x) with Keras' zero-padded 3x3 smoothing, clipped to valueRange", () => {
   const x = img();
