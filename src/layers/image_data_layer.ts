@@ -1,7 +1,7 @@
 /**
- * The base of the newer augmentation layers whose work on labels is their own (MixUp and CutMix mix
- * them) or that take Keras 3.15's data_format and seed as their only common options (RandomErasing,
- * RandomGaussianBlur, RandomElasticTransform).
+ * RandomImageDataLayer: the base of the Keras 3.6-3.10 augmentation layers written as one
+ * `augment(images, labels, training)` (MixUp and CutMix mix the labels; RandomErasing,
+ * RandomGaussianBlur and RandomElasticTransform pass them through), with data_format and seed.
  */
 import type { Tensor } from "../tensor/tensor.js";
 import type { SeedGenerator } from "../tensor/random.js";
