@@ -1,4 +1,8 @@
-/** What the image augmentation layers' tests share: calls in a given mode, values, layouts and numbered images. */
+/** What the image augmentation layers' tests share: calls in a given mode, values, layouts, numbered images and a .keras round trip. */
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import * as tf from "../index.js";
 
 /** A tensor's values as numbers. */
@@ -13,4 +17,24 @@ export function numbered(n: number, h: number, w: number): tf.Tensor {
   const data: number[] = [];
   for (let b = 0; b < n; b++) for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) data.push(100 * b + 10 * y + x);
   return tf.constant(data, [n, h, w, 1], "float32");
+}
+
+/**
+ * Trains `model` (augmentation layers first, then a softmax classifier) one epoch on x and one-hot
+ * y, saves it as .keras, loads it back and checks that the loaded model has the same config and
+ * predicts the same values (augmentation is the identity in predict); returns the loaded model.
+ */
+export async function fitSaveLoad(model: tf.models.Sequential, x: tf.Tensor, y: tf.Tensor, batchSize: number): Promise<tf.models.Model> {
+  model.compile({ loss: "categorical_crossentropy", optimizer: "sgd" });
+  await model.fit(x, y, { epochs: 1, batchSize, verbose: 0 });
+  const dir = mkdtempSync(join(tmpdir(), "lamina-augment-save-"));
+  try {
+    await model.save(join(dir, "m.keras"));
+    const back = await tf.models.loadModel(join(dir, "m.keras"));
+    assert.equal(back.toJSON(), model.toJSON());
+    assert.deepEqual(vals(back.predict(x)), vals(model.predict(x)), "inference runs the augmentation as the identity");
+    return back;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
