@@ -38,3 +38,26 @@ export async function fitSaveLoad(model: tf.models.Sequential, x: tf.Tensor, y: 
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * Loads a layer config as Keras 3.15's get_config writes it (`own`: the layer's own keys, with the
+ * base keys and data_format added here) and checks that lamina writes the same keys back, with the
+ * same values for `own`, and refuses a bounding_box_format; returns the loaded layer.
+ */
+export function assertKerasConfigLoads(className: string, own: Record<string, unknown>): tf.layers.Layer {
+  const config = {
+    name: `k_${className}`, trainable: true,
+    dtype: { module: "keras", class_name: "DTypePolicy", config: { name: "float32" }, registered_name: null },
+    data_format: "channels_last", ...own,
+  };
+  const layer = tf.serialization.deserializeLayer({ module: "keras.layers", class_name: className, config, registered_name: null });
+  assert.equal(layer.className, className);
+  const written = layer.getConfig();
+  assert.deepEqual(Object.keys(written).sort(), Object.keys(config).sort(), className);
+  for (const [k, v] of Object.entries(own)) assert.deepEqual(written[k], v, `${className}.${k}`);
+  assert.throws(
+    () => tf.serialization.deserializeLayer({ module: "keras.layers", class_name: className, config: { ...config, bounding_box_format: "xyxy" }, registered_name: null }),
+    /bounding_box_format/, `${className} refuses bounding boxes`,
+  );
+  return layer;
+}
