@@ -1,11 +1,9 @@
 /** Keras 3's RandomGaussianBlur. */
 import type { Tensor } from "../tensor/tensor.js";
-import { constant, range } from "../tensor/creation.js";
+import { constant } from "../tensor/creation.js";
 import { valueText } from "../tensor/value_text.js";
-import { clipByValue, div, exp, less, mul, square, sub, where } from "../ops/math.js";
-import { sum } from "../ops/reduce.js";
-import { reshape, tile } from "../ops/shape.js";
-import { depthwiseConv2d } from "../ops/conv.js";
+import { clipByValue, less, where } from "../ops/math.js";
+import { gaussianBlurNhwc } from "../ops/image_filters.js";
 import { layerOptions } from "./layer.js";
 import { asBatch, boundedFactor, parseValueRange } from "./image_layer_common.js";
 import { IMAGE_DATA_OPTIONS, RandomImageDataLayer, type RandomImageDataLayerArgs } from "./image_data_layer.js";
@@ -27,22 +25,6 @@ export interface RandomGaussianBlurArgs extends RandomImageDataLayerArgs {
   sigma?: number | readonly [number, number];
   /** The images' pixel range [low, high]; results are clipped to it. Default [0, 255]. */
   valueRange?: readonly [number, number];
-}
-
-/**
- * A Gaussian blur of an NHWC batch, as keras.ops.image.gaussian_blur: the outer product of two
- * normalized 1-D kernels exp(-t^2 / (2 sigma^2)), t = i - (size - 1) / 2, over a zero-padded image
- * (sizes and sigmas [x, y]).
- */
-export function gaussianBlur(x: Tensor, [sizeX, sizeY]: [number, number], [sigmaX, sigmaY]: [number, number]): Tensor {
-  const kernel1d = (size: number, sigma: number): Tensor => {
-    const t = sub(range(0, size, 1, x.dtype), (size - 1) / 2);
-    const k = exp(mul(-0.5, square(div(t, sigma))));
-    return div(k, sum(k));
-  };
-  const kernel = mul(reshape(kernel1d(sizeY, sigmaY), [sizeY, 1]), reshape(kernel1d(sizeX, sigmaX), [1, sizeX]));
-  const channels = x.shape[3];
-  return depthwiseConv2d(x, tile(reshape(kernel, [sizeY, sizeX, 1, 1]), [1, 1, channels, 1]), { strides: 1, padding: "same" });
 }
 
 /**
@@ -98,7 +80,7 @@ export class RandomGaussianBlur extends RandomImageDataLayer {
     const probabilities = column(this.uniforms(n, ...this.factor));
     const blur = less(column(this.uniforms(n, 0, 1)), probabilities);
     const [sigmaX, sigmaY] = this.uniforms(2, ...this.sigma).map((s) => s + 1e-6);
-    const blurred = where(blur, gaussianBlur(x, this.kernelSize, [sigmaX, sigmaY]), x);
+    const blurred = where(blur, gaussianBlurNhwc(x, this.kernelSize, [sigmaX, sigmaY]), x);
     return { images: unbatch(clipByValue(blurred, ...this.valueRange)), labels };
   }
 

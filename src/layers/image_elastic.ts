@@ -1,14 +1,13 @@
-/** Keras 3's RandomElasticTransform, through keras.ops.image.map_coordinates (mapCoordinates). */
+/** Keras 3's RandomElasticTransform, through keras.ops.image.elastic_transform's displacement (elasticDisplace). */
 import type { Tensor } from "../tensor/tensor.js";
-import { constant, range } from "../tensor/creation.js";
+import { constant } from "../tensor/creation.js";
 import { valueText } from "../tensor/value_text.js";
-import { add, clipByValue, mul } from "../ops/math.js";
-import { reshape, stack, tile, unstack } from "../ops/shape.js";
-import { mapCoordinates, type MapFillMode } from "../ops/image_map.js";
+import { clipByValue } from "../ops/math.js";
+import type { MapFillMode } from "../ops/image_map.js";
+import { checkElasticFillMode, elasticDisplace } from "../ops/image_warp.js";
 import { checkTransformInterpolation, type TransformInterpolation } from "../ops/image.js";
 import { layerOptions } from "./layer.js";
 import { asBatch, boundedFactor, parseValueRange } from "./image_layer_common.js";
-import { gaussianBlur } from "./image_blur.js";
 import { IMAGE_DATA_OPTIONS, RandomImageDataLayer, type RandomImageDataLayerArgs } from "./image_data_layer.js";
 import type { Augmented } from "./image_label_dict.js";
 
@@ -38,8 +37,6 @@ export interface RandomElasticTransformArgs extends RandomImageDataLayerArgs {
   valueRange?: readonly [number, number];
 }
 
-const FILL_MODES: readonly string[] = ["constant", "nearest", "wrap", "mirror", "reflect"];
-
 /**
  * In training, distorts each image, with a probability drawn per image in `factor`, by a smooth
  * random displacement field: the output pixel (x, y) reads the input at (x + alpha dx, y + alpha dy),
@@ -67,11 +64,7 @@ export class RandomElasticTransform extends RandomImageDataLayer {
     this.factor = boundedFactor(this, "factor", args.factor ?? 1, [0, 1], "layers.RandomElasticTransform(0.5) or layers.RandomElasticTransform([1, 1]) to distort every image");
     this.scale = boundedFactor(this, "scale", args.scale ?? 1, [0, 1], "layers.RandomElasticTransform(1, { scale: 0.5 }) or { scale: [0.2, 0.6] }");
     this.interpolation = checkTransformInterpolation(where, args.interpolation ?? "bilinear");
-    const fillMode = args.fillMode ?? "reflect";
-    if (typeof fillMode !== "string" || !FILL_MODES.includes(fillMode)) {
-      throw new RangeError(`${where}: fillMode ${valueText(fillMode)} is not supported; use "reflect", "mirror", "wrap", "nearest" or "constant"`);
-    }
-    this.fillMode = fillMode;
+    this.fillMode = checkElasticFillMode(where, args.fillMode ?? "reflect");
     const fillValue = args.fillValue ?? 0;
     if (typeof fillValue !== "number" || !Number.isFinite(fillValue)) throw new TypeError(`${where}: fillValue must be a finite number, got ${valueText(fillValue)}`);
     this.fillValue = fillValue;
@@ -82,30 +75,16 @@ export class RandomElasticTransform extends RandomImageDataLayer {
     const { x, unbatch } = asBatch(this, images, this.dataFormat);
     // As Keras: no draw and no clipping when no image can be distorted.
     if (!training || this.scale[1] === 0 || this.factor[1] === 0) return { images: unbatch(x), labels };
-    const [n, h, w, c] = x.shape;
+    const [n, h, w] = x.shape;
     // Keras' draws, in its order: the probabilities, the thresholds, the strength, then the x and y fields.
     const probability = this.uniforms(n, ...this.factor);
     const threshold = this.uniforms(n, 0, 1);
     const [strength] = this.uniforms(1, ...this.scale);
     const alpha = Math.max(h, w) * 0.1 * strength, sigma = Math.min(h, w) * 0.05 * strength;
-    const size = Math.trunc(6 * sigma) | 1;
-    const field = (): Tensor[] => {
-      const normals = constant(this.normals(n * h * w), [n, h, w, 1], "float32");
-      // A zero sigma (a strength drawn at 0) moves nothing; Keras' kernel would divide by it.
-      const smooth = sigma === 0 ? mul(normals, 0) : gaussianBlur(mul(normals, sigma), [size, size], [sigma, sigma]);
-      return unstack(mul(smooth, alpha), 0);
-    };
-    const dx = field(), dy = field();
-    const rows = reshape(range(0, h, 1, "float32"), [h, 1, 1]);
-    const cols = reshape(range(0, w, 1, "float32"), [1, w, 1]);
-    const channels = tile(reshape(range(0, c, 1, "float32"), [1, 1, c]), [h, w, 1]);
-    const opts = { fillMode: this.fillMode, fillValue: this.fillValue };
-    const outs = unstack(x, 0).map((image, b) => {
-      if (!(threshold[b] < probability[b])) return image;
-      const sy = tile(add(rows, dy[b]), [1, 1, c]), sx = tile(add(cols, dx[b]), [1, 1, c]);
-      return mapCoordinates(image, [sy, sx, channels], this.interpolation === "nearest" ? 0 : 1, opts);
-    });
-    return { images: unbatch(clipByValue(stack(outs), ...this.valueRange)), labels };
+    const normalsX = constant(this.normals(n * h * w), [n, h, w, 1], "float32"), normalsY = constant(this.normals(n * h * w), [n, h, w, 1], "float32");
+    const displacement = { alpha, sigma, interpolation: this.interpolation, fillMode: this.fillMode, fillValue: this.fillValue };
+    const out = elasticDisplace(x, normalsX, normalsY, displacement, (b) => threshold[b] < probability[b]);
+    return { images: unbatch(clipByValue(out, ...this.valueRange)), labels };
   }
 
   override getConfig(): Record<string, unknown> {

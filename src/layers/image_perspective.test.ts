@@ -4,7 +4,8 @@ import * as tf from "../index.js";
 import { assertAllClose } from "../testing/close.js";
 import { assertKerasConfigLoads, fitSaveLoad, vals, train, infer, nchw, numbered } from "../testing/image_layers.js";
 import { forceDraws } from "../testing/forced_draws.js";
-import { RandomPerspective, homographyRow } from "./image_perspective.js";
+import { RandomPerspective } from "./image_perspective.js";
+import { homographyRow } from "../ops/image_warp.js";
 
 const { layers, models } = tf;
 

@@ -1,6 +1,6 @@
 /** Keras 3's RandomPerspective, through tf.image.transform's projective rows as RandomShear. */
-import type { Tensor } from "../tensor/tensor.js";
 import { valueText } from "../tensor/value_text.js";
+import { homographyRow } from "../ops/image_warp.js";
 import { layerOptions } from "./layer.js";
 import { RandomTransformLayer, type TransformLayerArgs } from "./image_augment.js";
 import { RANDOM_IMAGE_OPTIONS, boundedFactor } from "./image_layer_common.js";
@@ -18,36 +18,6 @@ export interface RandomPerspectiveArgs extends Omit<TransformLayerArgs, "fillMod
    * itself drawn in [-scale / 2, scale / 2]. Default 1.
    */
   scale?: number;
-}
-
-/**
- * The projective row [a0, a1, a2, b0, b1, b2, c0, c1] that maps each of the four `end` points to
- * its `start` point (Keras' compute_homography_matrix): the output pixel at end[i] reads the input
- * at start[i]. Solved by Gaussian elimination with partial pivoting on the 8 x 8 system.
- */
-export function homographyRow(start: readonly (readonly [number, number])[], end: readonly (readonly [number, number])[]): number[] {
-  const m: number[][] = [];
-  for (let i = 0; i < 4; i++) {
-    const [sx, sy] = start[i], [ex, ey] = end[i];
-    m.push([ex, ey, 1, 0, 0, 0, -sx * ex, -sx * ey, sx]);
-    m.push([0, 0, 0, ex, ey, 1, -sy * ex, -sy * ey, sy]);
-  }
-  for (let col = 0; col < 8; col++) {
-    let pivot = col;
-    for (let r = col + 1; r < 8; r++) if (Math.abs(m[r][col]) > Math.abs(m[pivot][col])) pivot = r;
-    [m[col], m[pivot]] = [m[pivot], m[col]];
-    for (let r = col + 1; r < 8; r++) {
-      const f = m[r][col] / m[col][col];
-      for (let c = col; c < 9; c++) m[r][c] -= f * m[col][c];
-    }
-  }
-  const h = new Array<number>(8).fill(0);
-  for (let r = 7; r >= 0; r--) {
-    let s = m[r][8];
-    for (let c = r + 1; c < 8; c++) s -= m[r][c] * h[c];
-    h[r] = s / m[r][r];
-  }
-  return h;
 }
 
 /**
@@ -88,8 +58,6 @@ export class RandomPerspective extends RandomTransformLayer {
       return homographyRow(start, end);
     });
   }
-
-
 
   override getConfig(): Record<string, unknown> {
     const config: Record<string, unknown> = { ...super.getConfig(), factor: [...this.factor], scale: this.scale };

@@ -11,7 +11,7 @@ import { imageDataFormat } from "../tensor/config.js";
 import { rgbToGrayscale } from "../ops/image.js";
 import { rgbToHsv, hsvToRgb } from "../ops/image_color.js";
 import { cropImages, padImages } from "../ops/image_crop_pad.js";
-import { extractPatches } from "../ops/image_patches.js";
+import { extractPatches, extractPatches3d } from "../ops/image_patches.js";
 import { affineTransform, mapCoordinates, type MapFillMode } from "../ops/image_map.js";
 import { fft, fft2, rfft, irfft, type ComplexPair } from "../ops/signal.js";
 import { extractSequences } from "../ops/signal_frames.js";
@@ -57,11 +57,18 @@ export const OPS4_SPECS: readonly (readonly [string, OpSpec])[] = [
   ["RGBToGrayscale", spec(IMAGE, ["data_format"], runGrayscale)],
   ["RGBToHSV", spec(IMAGE, ["data_format"], (a, c) => rgbToHsv(a[0] as T, { dataFormat: format(c) }))],
   ["HSVToRGB", spec(IMAGE, ["data_format"], (a, c) => hsvToRgb(a[0] as T, { dataFormat: format(c) }))],
-  ["ExtractPatches", spec(IMAGE, ["size", "strides", "dilation_rate", "padding", "data_format"], (a, c) =>
-    extractPatches(a[0] as T, c.size as number | [number, number], {
-      strides: c.strides as number | [number, number] | null, dilationRate: (c.dilation_rate ?? 1) as number | [number, number],
-      padding: (c.padding ?? "valid") as "valid" | "same", dataFormat: format(c),
-    }))],
+  // Keras 3.15 records extract_patches_3d as the same operation with a 3-D size.
+  ["ExtractPatches", spec(IMAGE, ["size", "strides", "dilation_rate", "padding", "data_format"], (a, c) => {
+    const padding = (c.padding ?? "valid") as "valid" | "same", dilationRate = c.dilation_rate ?? 1;
+    if (Array.isArray(c.size) && c.size.length === 3) {
+      return extractPatches3d(a[0] as T, c.size as [number, number, number], {
+        strides: c.strides as number | [number, number, number] | null, dilationRate: dilationRate as number | [number, number, number], padding, dataFormat: format(c),
+      });
+    }
+    return extractPatches(a[0] as T, c.size as number | [number, number], {
+      strides: c.strides as number | [number, number] | null, dilationRate: dilationRate as number | [number, number], padding, dataFormat: format(c),
+    });
+  })],
   ["AffineTransform", spec(IMAGE, ["interpolation", "fill_mode", "fill_value", "data_format"], (a, c) =>
     affineTransform(a[0] as T, a[1] as T, {
       interpolation: (c.interpolation ?? "bilinear") as "bilinear" | "nearest", fillMode: (c.fill_mode ?? "constant") as MapFillMode,

@@ -8,3 +8,7 @@ export { cropImages, padImages, type CropImagesOptions, type PadImagesOptions } 
 export { extractPatches, type ExtractPatchesOptions } from "./image_patches.js";
 export { mapCoordinates, affineTransform, type MapCoordinatesOptions, type AffineTransformOptions, type MapFillMode } from "./image_map.js";
 export type { ImageDataFormat } from "./image_format.js";
+export { extractPatches3d, type ExtractPatches3dOptions } from "./image_patches.js";
+export { gaussianBlur, sobelEdges, ssim, type GaussianBlurOptions, type SobelEdgesOptions, type SsimOptions } from "./image_filters.js";
+export { perspectiveTransform, elasticTransform, type PerspectiveTransformOptions, type ElasticTransformOptions } from "./image_warp.js";
+export { scaleAndTranslate, type ScaleAndTranslateMethod, type ScaleAndTranslateOptions } from "./image_scale_translate.js";
