@@ -1,5 +1,6 @@
 /**
- * `tf.config`: Keras 3.5's keras.config. Traceback filtering is left out: Keras documents it as
+ * `tf.config`: Keras 3.5's keras.config, plus Keras 3.x's debugging caps setMaxEpochs and
+ * setMaxStepsPerEpoch. Traceback filtering is left out: Keras documents it as
  * filtering its own Python frames, which has no counterpart in lamina's stack traces.
  */
 export {
@@ -9,3 +10,4 @@ export {
 export { enableInteractiveLogging, disableInteractiveLogging, isInteractiveLoggingEnabled } from "./models/callbacks/output.js";
 export { enableUnsafeDeserialization } from "./io/custom_objects.js";
 export { getBackend as backend, setBackend } from "./backend/registry.js";
+export { setMaxEpochs, maxEpochs, setMaxStepsPerEpoch, maxStepsPerEpoch } from "./models/debug_limits.js";

@@ -15,6 +15,7 @@ import { type FitArgs, stepCount } from "./model_args.js";
 import { withTestHooks } from "./evaluate_run.js";
 import { PyDataset } from "./py_dataset.js";
 import { pyDatasetSteps, pyDatasetStream } from "./py_dataset_stream.js";
+import { cappedSteps, cappedValidationRows } from "./debug_limits.js";
 
 /** What fit validates on after each epoch: tensors, or a dataset's batches. */
 export type Validation = ValidationSet | { stream: BatchStream; steps?: number };
@@ -57,14 +58,14 @@ export function streamValidation(args: FitArgs): { stream: BatchStream; steps?: 
     if (args.validationSteps !== undefined) throw new TypeError("fit: validationSteps applies to validationData given as a dataset");
     return null;
   }
-  const steps = args.validationSteps === undefined ? undefined : stepCount(args.validationSteps, "fit: validationSteps");
+  const given = args.validationSteps === undefined ? undefined : stepCount(args.validationSteps, "fit: validationSteps");
   if (data instanceof PyDataset) {
     // Each validation is one pass from batch 0 with the dataset's epoch hooks, as Keras' evaluate;
     // the pass itself stops after validationSteps so that onEpochEnd still runs.
-    pyDatasetSteps(data, steps, "fit", "validationSteps");
+    const steps = cappedSteps("fit", "validationSteps", pyDatasetSteps(data, given, "fit", "validationSteps"));
     return { stream: pyDatasetStream(data, { shuffle: false, hooks: true, steps }) };
   }
-  return { stream: data, steps };
+  return { stream: data, steps: cappedSteps("fit", "validationSteps", given) };
 }
 
 /**
@@ -73,23 +74,30 @@ export function streamValidation(args: FitArgs): { stream: BatchStream; steps?: 
  */
 export function splitValidation(f: unknown, data: StepData): [train: StepData, held: StepData] {
   if (typeof f !== "number" || !(f > 0 && f < 1)) throw new RangeError(`fit: validationSplit must be a number in (0, 1), got ${valueText(f)}`);
-  const { x, y, sampleWeight } = data;
-  const n = numSamples(x, "x");
+  const n = numSamples(data.x, "x");
   const nTrain = Math.floor(n * (1 - f));
   if (nTrain === 0 || nTrain === n) {
     throw new RangeError(`fit: validationSplit ${f} of ${n} sample(s) leaves ${nTrain} for training and ${n - nTrain} for validation; each part needs at least one sample: pass more data or another validationSplit (as Keras refuses)`);
   }
-  const held: StepData = {
-    x: sliceRows(x, nTrain, n - nTrain),
-    y: y === null ? null : sliceTargets(y, nTrain, n - nTrain),
-    sampleWeight: sampleWeight ? (sliceRows(sampleWeight, nTrain, n - nTrain) as Tensor) : null,
-  };
-  const train: StepData = {
-    x: sliceRows(x, 0, nTrain),
-    y: y === null ? null : sliceTargets(y, 0, nTrain),
-    sampleWeight: sampleWeight ? (sliceRows(sampleWeight, 0, nTrain) as Tensor) : null,
-  };
+  const held = sliceData(data, nTrain, n - nTrain);
+  const train = sliceData(data, 0, nTrain);
   return [train, held];
+}
+
+/** The held-out tensors fit validates on, cut to the batches config.setMaxStepsPerEpoch allows (Keras' capped validation steps). */
+export function capValidationRows(held: StepData, batchSize: number): StepData {
+  const n = numSamples(held.x, "x"), rows = cappedValidationRows(n, batchSize);
+  if (rows === n) return held;
+  return sliceData(held, 0, rows);
+}
+
+/** Rows start..start + count of x, y and the sample weights. */
+function sliceData({ x, y, sampleWeight }: StepData, start: number, count: number): StepData {
+  return {
+    x: sliceRows(x, start, count),
+    y: y === null ? null : sliceTargets(y, start, count),
+    sampleWeight: sampleWeight ? (sliceRows(sampleWeight, start, count) as Tensor) : null,
+  };
 }
 
 function sliceTargets(y: Targets, start: number, count: number): Targets {

@@ -41,8 +41,9 @@ import { type FoldPlan, runGraph } from "./graph_run.js";
 import { isSequentialLikeGraph, layerInboundNamesOf, layerOutputShapesOf } from "./summary_graph.js";
 import { checkData, inferredOutputShapes } from "./check_data.js";
 import { inputsFor, targetsFor } from "./model_data.js";
-import { type Validation, type ValidationArrays, splitValidation, streamValidation, validationBatchSizeOf } from "./fit_validation.js";
+import { type Validation, type ValidationArrays, capValidationRows, splitValidation, streamValidation, validationBatchSizeOf } from "./fit_validation.js";
 import { datasetEpochs, stepsPerEpochBatches, tensorEpochs, tensorStepsPlan } from "./fit_batches.js";
+import { cappedEpochs, cappedSteps, cappedTensorPlan } from "./debug_limits.js";
 import { runEpochs } from "./fit_loop.js";
 import { evaluateResult } from "./evaluate_result.js";
 import { evaluateWithCallbacks } from "./evaluate_run.js";
@@ -553,9 +554,9 @@ export class Model extends Layer {
 
   private async fitTensors(xIn: ModelData, yIn: ModelData | null, args: FitArgs): Promise<History> {
     const state = this.requireCompiled("fit");
-    const epochs = epochsOf(args.epochs);
+    const epochs = cappedEpochs(epochsOf(args.epochs));
     this.checkFitWeighting(args, state);
-    const stepsPerEpoch = args.stepsPerEpoch === undefined ? null : stepCount(args.stepsPerEpoch, "fit: stepsPerEpoch");
+    let stepsPerEpoch = args.stepsPerEpoch === undefined ? null : stepCount(args.stepsPerEpoch, "fit: stepsPerEpoch");
     const { x, y } = this.checkedData(xIn, yIn, state, "fit");
     if (y === null && args.classWeight !== undefined) throw new TypeError("fit: classWeight weighs samples by their labels, but y is null; pass y, or weigh the samples with sampleWeight");
     const sampleWeight = args.sampleWeight === undefined ? null : sampleWeightsFor(args.sampleWeight, numSamples(x, "x"), "fit");
@@ -569,14 +570,20 @@ export class Model extends Layer {
     }
     const nTrain = numSamples(train.x, "x");
     // As Keras' array adapter: given stepsPerEpoch and no batchSize, the batch size spreads the samples over that many steps.
-    const batchSize = stepsPerEpoch !== null && args.batchSize === undefined ? Math.ceil(nTrain / stepsPerEpoch) : batchSizeOf(args.batchSize, "fit");
+    let batchSize = stepsPerEpoch !== null && args.batchSize === undefined ? Math.ceil(nTrain / stepsPerEpoch) : batchSizeOf(args.batchSize, "fit");
+    const planned = stepsPerEpoch ?? Math.ceil(nTrain / batchSize);
+    const capped = cappedSteps("fit", "stepsPerEpoch", planned) ?? planned;
+    if (capped < planned) {
+      stepsPerEpoch = capped;
+      if (args.batchSize === undefined) batchSize = Math.ceil(nTrain / capped);
+    }
     const verbose = verbosity(args.verbose);
     const passes = tensorEpochs(train, batchSize, shuffleOf(args.shuffle, "fit"), args.classWeight);
     const batchesOf = stepsPerEpoch === null ? passes : stepsPerEpochBatches(passes, stepsPerEpoch, this);
     const steps = stepsPerEpoch ?? Math.ceil(nTrain / batchSize);
     // Keras validates in batches of validationBatchSize, else fit's batch_size argument (32 when not given), not the one stepsPerEpoch implies.
     const valBatchSize = validationBatchSizeOf(args, batchSizeOf(args.batchSize, "fit"));
-    const validation: Validation | null = valStream ?? (held ? { ...held, batchSize: valBatchSize } : null);
+    const validation: Validation | null = valStream ?? (held ? { ...capValidationRows(held, valBatchSize), batchSize: valBatchSize } : null);
     return this.runEpochs(state, args, { verbose, epochs, steps }, batchesOf, validation);
   }
 
@@ -614,7 +621,7 @@ export class Model extends Layer {
     known?: { steps: number; epochHooks: (epoch: () => AsyncGenerator<TrainBatch>) => () => AsyncGenerator<TrainBatch> },
   ): Promise<History> {
     const state = this.requireCompiled("fit");
-    const epochs = epochsOf(args.epochs);
+    const epochs = cappedEpochs(epochsOf(args.epochs));
     this.checkFitWeighting(args, state);
     if (args.validationSplit !== undefined && args.validationSplit !== 0) throw new TypeError("fit: validationSplit cannot split a dataset; pass validationData instead (as Keras requires)");
     if (args.sampleWeight !== undefined) throw new TypeError("fit: sampleWeight cannot be combined with a dataset; yield it from the dataset instead, as elements [x, y, sampleWeight]");
@@ -624,11 +631,14 @@ export class Model extends Layer {
     if (validation === null && args.validationData) {
       validation = { ...this.validationSet(args.validationData as ValidationArrays, state), batchSize: validationBatchSizeOf(args, batchSizeOf(args.batchSize, "fit")) };
     }
-    const stepsPerEpoch = args.stepsPerEpoch === undefined ? null : stepCount(args.stepsPerEpoch, "fit: stepsPerEpoch");
-    const passes = datasetEpochs(() => this.checkedBatches(stream, state, "fit (dataset batch)"), args.classWeight);
+    const givenSteps = args.stepsPerEpoch === undefined ? null : stepCount(args.stepsPerEpoch, "fit: stepsPerEpoch");
+    const stepsPerEpoch = givenSteps === null ? null : cappedSteps("fit", "stepsPerEpoch", givenSteps) ?? givenSteps;
+    // Without stepsPerEpoch, config.setMaxStepsPerEpoch's cap ends each pass early.
+    const passLimit = givenSteps === null ? cappedSteps("fit", "stepsPerEpoch", known?.steps) : undefined;
+    const passes = datasetEpochs(() => this.checkedBatches(stream, state, "fit (dataset batch)", passLimit), args.classWeight);
     const epochBatches = stepsPerEpoch === null ? passes : stepsPerEpochBatches(passes, stepsPerEpoch, this);
     const batchesOf = known ? known.epochHooks(epochBatches) : epochBatches;
-    return this.runEpochs(state, args, { verbose, epochs, steps: known?.steps ?? stepsPerEpoch }, batchesOf, validation);
+    return this.runEpochs(state, args, { verbose, epochs, steps: stepsPerEpoch ?? passLimit ?? known?.steps ?? null }, batchesOf, validation);
   }
 
   /** fit's initialEpoch and classWeight, checked before any data is read. */
@@ -673,8 +683,8 @@ export class Model extends Layer {
     const { x, y } = this.checkedData(xIn, yIn, state, "evaluate");
     const verbose = verbosity(args.verbose);
     const n = numSamples(x, "x");
-    const { batchSize, batches } = tensorStepsPlan(n, givenBatchSize, steps, "evaluate");
-    const logs = await evaluateWithCallbacks(this as CallbackModel, args.callbacks, verbose, steps ?? batches, (hooks) => {
+    const { batchSize, batches, capped } = cappedTensorPlan(n, givenBatchSize, steps, "evaluate");
+    const logs = await evaluateWithCallbacks(this as CallbackModel, args.callbacks, verbose, capped ? batches : steps ?? batches, (hooks) => {
       const sampleWeight = args.sampleWeight === undefined ? null : sampleWeightsFor(args.sampleWeight, n, "evaluate");
       return evaluateData(this.testRunner(), x, y, batchSize, hooks, sampleWeight, batches);
     });
@@ -686,10 +696,11 @@ export class Model extends Layer {
     const state = this.requireCompiled("evaluate");
     if (args.batchSize !== undefined) throw new TypeError("evaluate: batchSize cannot be combined with a dataset, which is already batched; set the batch size when building the dataset");
     if (args.sampleWeight !== undefined) throw new TypeError("evaluate: sampleWeight cannot be combined with a dataset; yield it from the dataset instead, as elements [x, y, sampleWeight]");
-    const steps = args.steps === undefined ? undefined : stepCount(args.steps, "evaluate: steps");
+    const givenSteps = args.steps === undefined ? undefined : stepCount(args.steps, "evaluate: steps");
     const verbose = verbosity(args.verbose);
     // A PyDataset's pass stops after `steps` itself, so that its onEpochEnd runs (as Keras').
     const py = source instanceof PyDataset;
+    const steps = cappedSteps("evaluate", "steps", py ? pyDatasetSteps(source, givenSteps, "evaluate", "steps") : givenSteps);
     const total = py ? pyDatasetSteps(source, steps, "evaluate", "steps") : null;
     const stream = py ? pyDatasetStream(source, { shuffle: false, hooks: true, steps }) : source;
     const logs = await evaluateWithCallbacks(this as CallbackModel, args.callbacks, verbose, total, (hooks) =>
@@ -760,21 +771,22 @@ export class Model extends Layer {
     const x = this.toInputs(xIn, "x", op);
     const n = numSamples(x, "x");
     if (n === 0) throw new RangeError(`${op}: x has no samples`);
-    const { batchSize, batches } = tensorStepsPlan(n, givenBatchSize, steps, op);
+    const { batchSize, batches, capped } = cappedTensorPlan(n, givenBatchSize, steps, op);
     (Array.isArray(x) ? x : [x]).forEach((xk, k) => checkFinite(xk, `${op}: x${Array.isArray(x) ? `[${k}]` : ""}`));
     const step = this.ownPredictStep();
     const run: PredictRun = {
-      model: this, callbacks: args.callbacks, verbose: args.verbose, steps: steps ?? batches,
+      model: this, callbacks: args.callbacks, verbose: args.verbose, steps: capped ? batches : steps ?? batches,
       predictBatch: (xb) => predictData(this, xb, numSamples(xb, "x"), undefined, step),
     };
     return { run, batches: rowBatches(x, Math.min(n, batches * batchSize), batchSize) };
   }
 
   private async predictStream(source: BatchStream | PyDataset, args: PredictArgs): Promise<Tensor | Tensor[]> {
-    const steps = streamSteps(args);
+    const givenSteps = streamSteps(args);
     const step = this.ownPredictStep();
     // A PyDataset is read in index order, its pass stopping after `steps` itself so that its onEpochEnd runs (as Keras').
     const py = source instanceof PyDataset;
+    const steps = cappedSteps("predict", "steps", py ? pyDatasetSteps(source, givenSteps, "predict", "steps") : givenSteps);
     const total = py ? pyDatasetSteps(source, steps, "predict", "steps") : steps ?? null;
     const stream = py ? pyDatasetStream(source, { shuffle: false, hooks: true, steps }) : source;
     const run: PredictRun = {
