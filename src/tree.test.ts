@@ -74,3 +74,23 @@ test("listsToTuples copies the nesting with the same leaves (JavaScript has no t
   assert.deepEqual(out, s);
   assert.notEqual(out, s);
 });
+
+test("flattenWithPath pairs each leaf with its indices and sorted keys (Keras 3.15's flatten_with_path)", () => {
+  assert.deepEqual(tree.flattenWithPath([{ foo: 42 }]), [[[0, "foo"], 42]]);
+  assert.deepEqual(tree.flattenWithPath({ b: [1, null], a: 2 }), [[["a"], 2], [["b", 0], 1], [["b", 1], null]]);
+  assert.deepEqual(tree.flattenWithPath(7), [[[], 7]]);
+  assert.deepEqual(tree.flattenWithPath([[], {}]), []);
+});
+
+test("assertSamePaths compares leaf paths only and names the paths each side lacks", () => {
+  tree.assertSamePaths([0, 1], [2, 3]);
+  tree.assertSamePaths({ a: [1], b: 2 }, { b: "x", a: ["y"] });
+  assert.throws(() => tree.assertSamePaths({ a: 1, b: [2, 3] }, { a: 1, b: [2], c: 4 }),
+    /^RangeError: tree\.assertSamePaths: `a` and `b` don't have the same paths\.\nPaths in `a` missing in `b`:\n\["b",1\]\nPaths in `b` missing in `a`:\n\["c"\]$/);
+});
+
+test("traverse replaces a subtree with null when func returns MAP_TO_NONE, top down and bottom up", () => {
+  const drop = (s: unknown): unknown => (Array.isArray(s) && s.length === 1 ? tree.MAP_TO_NONE : undefined);
+  assert.deepEqual(tree.traverse(drop, [[1, 2], [3], { a: [4] }]), [[1, 2], null, { a: null }]);
+  assert.deepEqual(tree.traverse(drop, [[1, 2], [3]], false), [[1, 2], null]);
+});

@@ -1,5 +1,5 @@
 /**
- * `tf.tree`: Keras 3.5's keras.tree (optree semantics) on JavaScript structures. Arrays stand for
+ * `tf.tree`: Keras 3.15's keras.tree (optree semantics) on JavaScript structures. Arrays stand for
  * Python lists and tuples, plain objects for dicts; everything else (tensors, numbers, strings,
  * null, class instances) is a leaf, null included as in Keras (none_is_leaf). Objects are
  * flattened in sorted key order, as Keras sorts dict keys, and rebuilt in their own key order.
@@ -45,6 +45,36 @@ export function flatten(structure: unknown): unknown[] {
   };
   walk(structure);
   return out;
+}
+
+/** A leaf's path: the array indices and object keys that lead to it from the top. */
+export type TreePath = (number | string)[];
+
+/** keras.tree.flatten_with_path: [path, leaf] pairs in flatten's order. */
+export function flattenWithPath(structure: unknown): [TreePath, unknown][] {
+  const out: [TreePath, unknown][] = [];
+  const walk = (s: unknown, path: TreePath): void => {
+    if (Array.isArray(s)) s.forEach((c, i) => walk(c, [...path, i]));
+    else if (isPlainObject(s)) for (const k of sortedKeys(s)) walk(s[k], [...path, k]);
+    else out.push([path, s]);
+  };
+  walk(structure, []);
+  return out;
+}
+
+/**
+ * keras.tree.assert_same_paths: the two structures lead to leaves along the same paths (the kind of
+ * container is not compared); the error lists the paths each one lacks.
+ */
+export function assertSamePaths(a: unknown, b: unknown): void {
+  const paths = (s: unknown): Set<string> => new Set(flattenWithPath(s).map(([p]) => JSON.stringify(p)));
+  const pa = paths(a), pb = paths(b);
+  const onlyA = [...pa].filter((p) => !pb.has(p)), onlyB = [...pb].filter((p) => !pa.has(p));
+  if (onlyA.length === 0 && onlyB.length === 0) return;
+  let msg = "tree.assertSamePaths: `a` and `b` don't have the same paths.";
+  if (onlyA.length > 0) msg += `\nPaths in \`a\` missing in \`b\`:\n${onlyA.join(", ")}`;
+  if (onlyB.length > 0) msg += `\nPaths in \`b\` missing in \`a\`:\n${onlyB.join(", ")}`;
+  throw new RangeError(msg);
 }
 
 /** How a structure is shaped, for error messages: leaves as "*". */
@@ -177,19 +207,23 @@ export function mapShapeStructure(func: (shape: unknown) => unknown, structure: 
   return walk(structure);
 }
 
+/** keras.tree.MAP_TO_NONE: returned by traverse's func, replaces the subtree with null (returning null does too). */
+export const MAP_TO_NONE: unique symbol = Symbol("keras.tree.MAP_TO_NONE");
+
 /**
  * keras.tree.traverse: visits every subtree depth first, parents before children (topDown, the
  * default) or after. `func` returning undefined (Python's None) keeps the subtree (and, top down,
  * goes into it); any other value, null included, replaces it (Keras spells "replace with None"
- * with a sentinel, JavaScript with null).
+ * with its MAP_TO_NONE sentinel, which lamina also takes).
  */
 export function traverse(func: (subtree: unknown) => unknown, structure: unknown, topDown = true): unknown {
   const children_ = (s: unknown): unknown => (isNested(s) ? rebuild(s, children(s).map((c) => traverse(func, c, topDown))) : s);
+  const replaced = (ret: unknown): unknown => (ret === MAP_TO_NONE ? null : ret);
   if (topDown) {
     const ret = func(structure);
-    return ret === undefined ? children_(structure) : ret;
+    return ret === undefined ? children_(structure) : replaced(ret);
   }
   const traversed = children_(structure);
   const ret = func(traversed);
-  return ret === undefined ? traversed : ret;
+  return ret === undefined ? traversed : replaced(ret);
 }
