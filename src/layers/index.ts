@@ -160,7 +160,9 @@ export {
   type RandomGaussianBlurArgs, type RandomShearArgs, type RandomPerspectiveArgs, type RandomElasticTransformArgs, type ImageLabelDict,
 } from "./factories_image_mix_erase.js";
 import { classesImageMixErase } from "./factories_image_mix_erase.js";
-export { ContrastLimitedAdaptiveHistogramEqualization, type ContrastLimitedAdaptiveHistogramEqualizationArgs } from "./factories_image_policy.js";
+export {
+  ContrastLimitedAdaptiveHistogramEqualization, RandAugment, AugMix, type ContrastLimitedAdaptiveHistogramEqualizationArgs, type RandAugmentArgs, type AugMixArgs,
+} from "./factories_image_policy.js";
 import { classesImagePolicy } from "./factories_image_policy.js";
 
 /** keras.Input(shape, ...): `Input([28, 28, 1])`, `Input([28, 28, 1], { name: "image" })` or `Input({ shape: [28, 28, 1] })`. */
