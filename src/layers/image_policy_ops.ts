@@ -5,6 +5,7 @@
  * layout, config).
  */
 import type { Tensor } from "../tensor/tensor.js";
+import type { SeedGenerator } from "../tensor/random.js";
 import { valueText } from "../tensor/value_text.js";
 import { checkTransformInterpolation, type TransformInterpolation } from "../ops/image.js";
 import type { CallOptions, Layer, LayerShape } from "./layer.js";
@@ -18,7 +19,6 @@ import { RandomColorDegeneration } from "./image_color.js";
 import { RandomPosterization, Solarization } from "./image_intensity.js";
 import { RandomSharpness } from "./image_sharpness.js";
 import { AutoContrast, Equalization } from "./image_histogram.js";
-import type { SeedGenerator } from "../tensor/random.js";
 
 /** The operations, by Keras' attribute names. */
 export type AugmentOpName =
