@@ -1,6 +1,7 @@
 /**
  * What Keras 3's image preprocessing layers share: shape checks, batching a single image, seeds and
- * the uniform draws of the random layers (RandomImageLayer, on SeededLayer), factor and value-range parsing.
+ * the draws of the random layers (RandomImageLayer, on SeededLayer; drawThrough and DrawTape for a
+ * layer that applies others, as RandAugment and AugMix do), factor and value-range parsing.
  */
 import type { Tensor } from "../tensor/tensor.js";
 import { valueText } from "../tensor/value_text.js";
