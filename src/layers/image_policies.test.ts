@@ -103,6 +103,16 @@ test("RandAugment and AugMix: identity in inference; channels_first, a single im
   }
 });
 
+test("RandAugment and AugMix: the operations draw from the policy's seed (the same seed repeats a call, another changes it)", () => {
+  const x = input();
+  const ra = (seed: number): number[] => vals(train(layers.RandAugment({ numOps: 4, seed }), x));
+  const am = (seed: number): number[] => vals(train(layers.AugMix({ seed }), x));
+  assert.deepEqual(ra(7), ra(7));
+  assert.notDeepEqual(ra(7), ra(8));
+  assert.deepEqual(am(7), am(7));
+  assert.notDeepEqual(am(7), am(8));
+});
+
 test("RandAugment and AugMix in a Sequential model: fit, .keras save and load", async () => {
   const m = new models.Sequential([
     layers.Input({ shape: [6, 6, 3] }),
