@@ -23,6 +23,9 @@ import { RandomGaussianBlur } from "../layers/image_blur.js";
 import { RandomShear } from "../layers/image_shear.js";
 import { RandomPerspective } from "../layers/image_perspective.js";
 import { RandomElasticTransform } from "../layers/image_elastic.js";
+import { ContrastLimitedAdaptiveHistogramEqualization } from "../layers/image_clahe.js";
+import { RandAugment } from "../layers/image_rand_augment.js";
+import { AugMix } from "../layers/image_aug_mix.js";
 import { Conv2DTranspose, DepthwiseConv2D, SeparableConv2D } from "../layers/conv_more.js";
 import { GlobalAveragePooling2D, GlobalMaxPooling2D } from "../layers/pooling_global.js";
 import { LayerNormalization } from "../layers/layer_normalization.js";
@@ -207,6 +210,16 @@ export const LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
   RandomElasticTransform: {
     cls: ctor(RandomElasticTransform), keys: ["factor", "scale", "interpolation", "fill_mode", "fill_value", "value_range", "seed", "data_format"],
     fixed: { bounding_box_format: [null] },
+  },
+  // Keras 3.15's CLAHE (a deterministic layer: no seed; bounding_box_format written only when set).
+  ContrastLimitedAdaptiveHistogramEqualization: {
+    cls: ctor(ContrastLimitedAdaptiveHistogramEqualization), keys: ["value_range", "clip_limit", "tile_grid_size", "data_format"], fixed: NO_BOXES,
+  },
+  // Keras 3.15's augmentation policies; lamina transforms no boxes.
+  RandAugment: { cls: ctor(RandAugment), keys: ["value_range", "num_ops", "factor", "interpolation", "seed", "data_format"], fixed: NO_BOXES },
+  AugMix: {
+    cls: ctor(AugMix), keys: ["value_range", "num_chains", "chain_depth", "factor", "alpha", "all_ops", "interpolation", "seed", "data_format"],
+    fixed: NO_BOXES,
   },
   Conv2DTranspose: {
     cls: ctor(Conv2DTranspose), keys: ["filters", ...GEOMETRY, "output_padding", ...KERNEL_BIAS],

@@ -133,6 +133,12 @@ const cases: LayerCase[] = [
   { cls: "RandomPerspective", make: () => layers.RandomPerspective([0.2, 0.9], { scale: 0.4, interpolation: "nearest", fillValue: 0.5, seed: 3 }), input: [2, 4, 4, 2] },
   { cls: "RandomElasticTransform", make: () => layers.RandomElasticTransform([0.2, 0.9], { scale: [0.1, 0.6], fillMode: "mirror", valueRange: [0, 1], seed: 3 }), input: [2, 4, 4, 2] },
   { cls: "RandomShear", make: () => layers.RandomShear(0.2, [0.1, 0.3], { fillMode: "wrap", interpolation: "nearest", seed: 3 }), input: [2, 4, 4, 2] },
+  { cls: "RandAugment", make: () => layers.RandAugment([0, 1], { numOps: 3, factor: [0.1, 0.6], interpolation: "nearest", seed: 2 }), input: [2, 4, 4, 3] },
+  { cls: "AugMix", make: () => layers.AugMix([0, 1], { numChains: 2, chainDepth: 1, alpha: 0.5, allOps: false, seed: 2 }), input: [2, 4, 4, 3] },
+  {
+    cls: "ContrastLimitedAdaptiveHistogramEqualization",
+    make: () => layers.ContrastLimitedAdaptiveHistogramEqualization([0, 1], { clipLimit: 2, tileGridSize: [2, 2], dataFormat: "channels_first" }), input: [2, 3, 4, 4],
+  },
   { cls: "Normalization", make: () => layers.Normalization([1, -1]), input: [2, 3, 4] },
   { cls: "Normalization", make: () => layers.Normalization(null, { mean: 0.5, variance: 4, invert: true }), input: [2, 3] },
   { cls: "GroupNormalization", make: () => layers.GroupNormalization(2, { axis: 1, epsilon: 1e-2, center: false, gammaRegularizer: "l2" }), input: [2, 4, 3] },

@@ -103,7 +103,7 @@ export abstract class ColorImageLayer extends RandomImageLayer {
   }
 }
 
-/** The deterministic image layers (AutoContrast, Equalization): no seed, the same dict refusal and layout handling. */
+/** The deterministic image layers (AutoContrast, Equalization, ContrastLimitedAdaptiveHistogramEqualization): no seed, the same dict refusal and layout handling. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export abstract class FixedImageLayer extends Layer {
   readonly dataFormat: DataFormat;

@@ -1,6 +1,6 @@
 /**
  * The `{ images, labels }` call form of Keras 3.15's image preprocessing layers (every random image
- * layer, through RandomImageLayer, and AutoContrast and Equalization): called on such an object, a
+ * layer, through RandomImageLayer, and the deterministic AutoContrast, Equalization and CLAHE): called on such an object, a
  * layer returns one, with the labels mixed by the images' weights (MixUp, CutMix) or passed
  * through (the others). That is how Keras pipelines use them, e.g.
  * `ds.map((x, y) => mixUp({ images: x, labels: y }))`. It works on tensors only: a model's

@@ -1,12 +1,13 @@
 /**
  * What Keras 3's image preprocessing layers share: shape checks, batching a single image, seeds and
- * the uniform draws of the random layers (RandomImageLayer, on SeededLayer), factor and value-range parsing.
+ * the draws of the random layers (RandomImageLayer, on SeededLayer; drawThrough and DrawTape for a
+ * layer that applies others, as RandAugment and AugMix do), factor and value-range parsing.
  */
 import type { Tensor } from "../tensor/tensor.js";
 import { valueText } from "../tensor/value_text.js";
 import { add, cast, greaterEqual, less, logicalAnd, mul, sub } from "../ops/math.js";
 import { range } from "../tensor/creation.js";
-import { betaDraw } from "../ops/random_dists.js";
+import { betaDraw, gammaDraw } from "../ops/random_dists.js";
 import { permutationFrom } from "../tensor/random.js";
 import { reshape } from "../ops/shape.js";
 import type { CallOptions, Layer, LayerArgs, LayerInput, LayerShape } from "./layer.js";
@@ -133,9 +134,61 @@ export abstract class RandomImageLayer extends SeededLayer {
     return Array.from({ length: n }, () => betaDraw(g, alpha, beta));
   }
 
+  /** n Gamma(alpha, 1) draws (AugMix's Dirichlet chain weights, as Keras draws them: gammas over their sum). */
+  protected gammas(n: number, alpha: number): number[] {
+    const g = this.rng();
+    return Array.from({ length: n }, () => gammaDraw(g, alpha));
+  }
+
   /** A random order of the n images of a batch (the partners MixUp and CutMix mix each image with). */
   protected permutation(n: number): number[] {
     return Array.from(permutationFrom(this.rng(), n));
+  }
+
+  /**
+   * Makes `sub`, a layer this one applies (RandAugment's and AugMix's operations), draw through
+   * this layer's draw methods, so that this layer's seed (and forced draws on it) govern both;
+   * each draw goes through `tape`, which can keep it and give it back on a later application.
+   */
+  protected drawThrough(sub: RandomImageLayer, tape: DrawTape): void {
+    sub.uniforms = (n, lo, hi) => tape.draw(() => this.uniforms(n, lo, hi));
+    sub.normals = (n) => tape.draw(() => this.normals(n));
+    sub.betas = (n, a, b) => tape.draw(() => this.betas(n, a, b));
+    sub.gammas = (n, a) => tape.draw(() => this.gammas(n, a));
+    sub.permutation = (n) => tape.draw(() => this.permutation(n));
+  }
+}
+
+/**
+ * The draws of one application of a layer, kept so that applying the layer again in the same call
+ * gives the same transformation (RandAugment applies an operation picked twice with Keras' one
+ * transformation of it). Idle, it passes draws through without keeping them.
+ */
+export class DrawTape {
+  private kept: number[][] | null = null;
+  private next = -1;
+
+  /** Forgets what was kept and passes draws through (a new call). */
+  clear(): void {
+    this.kept = null;
+    this.next = -1;
+  }
+
+  /** Before an application: the first one of a call keeps its draws, a later one gets them back. */
+  start(): void {
+    if (this.kept === null) this.kept = [];
+    else this.next = 0;
+  }
+
+  draw(fresh: () => number[]): number[] {
+    if (this.next >= 0) {
+      const v = this.kept?.[this.next++];
+      if (v === undefined) throw new Error("DrawTape: a layer applied again drew more values than on its first application");
+      return v;
+    }
+    const v = fresh();
+    this.kept?.push(v);
+    return v;
   }
 }
 

@@ -160,6 +160,10 @@ export {
   type RandomGaussianBlurArgs, type RandomShearArgs, type RandomPerspectiveArgs, type RandomElasticTransformArgs, type ImageLabelDict,
 } from "./factories_image_mix_erase.js";
 import { classesImageMixErase } from "./factories_image_mix_erase.js";
+export {
+  ContrastLimitedAdaptiveHistogramEqualization, RandAugment, AugMix, type ContrastLimitedAdaptiveHistogramEqualizationArgs, type RandAugmentArgs, type AugMixArgs,
+} from "./factories_image_policy.js";
+import { classesImagePolicy } from "./factories_image_policy.js";
 
 /** keras.Input(shape, ...): `Input([28, 28, 1])`, `Input([28, 28, 1], { name: "image" })` or `Input({ shape: [28, 28, 1] })`. */
 export function Input(shapeOrArgs: InputLayerArgs | readonly (number | null)[], args?: Omit<InputLayerArgs, "shape">): SymbolicTensor {
@@ -605,6 +609,7 @@ export const classes = {
   ...classesConvLSTM,
   ...classesImageColor,
   ...classesImageMixErase,
+  ...classesImagePolicy,
   Discretization: DiscretizationLayer,
   Hashing: HashingLayer, HashedCrossing: HashedCrossingLayer,
   SpectralNormalization: SpectralNormalizationLayer,

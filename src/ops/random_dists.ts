@@ -45,7 +45,7 @@ function floatOut(op: string, shape: Shape, dtype: DType | undefined): { s: numb
 }
 
 /** One Gamma(alpha, 1) draw: Marsaglia and Tsang's method; alpha < 1 boosted by U^(1/alpha). */
-function gammaDraw(g: RandomGenerator, alpha: number): number {
+export function gammaDraw(g: RandomGenerator, alpha: number): number {
   if (alpha < 1) {
     const u = nonZeroUniform(g);
     return gammaDraw(g, alpha + 1) * Math.pow(u, 1 / alpha);

@@ -1,5 +1,5 @@
 /**
- * For tests of the random image layers: a layer's uniform, Beta, normal and permutation draws replaced by
+ * For tests of the random image layers: a layer's uniform, Beta, normal, Gamma and permutation draws replaced by
  * given values, so that a test can compare its output with a reference computed from the same
  * draws; each draw's arguments are recorded, to check what the layer draws and in which order.
  */
@@ -9,6 +9,7 @@ export interface ForcedDraws {
   uniforms?: number[];
   betas?: number[];
   normals?: number[];
+  gammas?: number[];
   permutations?: number[][];
 }
 
@@ -16,6 +17,7 @@ interface DrawMethods {
   uniforms(n: number, lo: number, hi: number): number[];
   betas(n: number, alpha: number, beta: number): number[];
   normals(n: number): number[];
+  gammas(n: number, alpha: number): number[];
   permutation(n: number): number[];
 }
 
@@ -54,6 +56,10 @@ function forceDrawsWith(layer: RandomImageLayer, draws: ForcedDraws, onUniform: 
     normals(n) {
       calls.push(`normal ${n}`);
       return take(draws.normals, n, "normal");
+    },
+    gammas(n, alpha) {
+      calls.push(`gamma ${n} (${alpha})`);
+      return take(draws.gammas, n, "Gamma");
     },
     permutation(n) {
       calls.push(`permutation ${n}`);
