@@ -19,8 +19,8 @@ import type { LoadModelOptions, SaveModelOptions } from "./file_options.js";
 /** The Keras release whose file layout lamina writes (vars groups carry a `name` attribute since 3.6). */
 export const KERAS_VERSION = "3.10.0";
 
-const CONFIG = "config.json";
-const METADATA = "metadata.json";
+export const CONFIG = "config.json";
+export const METADATA = "metadata.json";
 const WEIGHTS = "model.weights.h5";
 
 /** Python's datetime.now().strftime("%Y-%m-%d@%H:%M:%S"). */
@@ -107,7 +107,8 @@ export function readKerasArchive(path: string): ZipArchive {
   return ZipArchive.read(bytes, path);
 }
 
-function parseJsonEntry(zip: ZipArchive, name: string, path: string): unknown {
+/** A JSON entry of the archive, parsed (a ModelFileError naming the entry when it is not JSON). */
+export function parseJsonEntry(zip: ZipArchive, name: string, path: string): unknown {
   const text = new TextDecoder("utf-8", { fatal: false }).decode(zip.extract(name));
   try {
     return JSON.parse(text);

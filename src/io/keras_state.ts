@@ -150,17 +150,19 @@ export function variableArray(v: Tensor): H5Array {
   return { shape: [...v.shape], dtype: v.dtype, data: v.dataSync() as TypedArray };
 }
 
+/** The datasets an entry's vars group holds: [key, value], "0", "1"... or a layer's own saveOwnVariables keys. */
+export function entryDatasets(e: StateEntry): [string, Tensor][] {
+  if (e.layer && e.layer.saveOwnVariables !== Layer.prototype.saveOwnVariables) return Object.entries(ownStore(e.layer, e.label));
+  return entryVariables(e).map((v, i): [string, Tensor] => [String(i), v]);
+}
+
 /** Writes every entry's `vars` group (with its `name` attribute) and datasets. */
 export function writeState(h5: Hdf5File, entries: readonly StateEntry[]): void {
   for (const e of entries) {
     const group = varsGroup(e.path);
     h5.ensureGroup(group);
     h5.writeTextAttr(group, "name", e.name);
-    if (e.layer && e.layer.saveOwnVariables !== Layer.prototype.saveOwnVariables) {
-      for (const [key, t] of Object.entries(ownStore(e.layer, e.label))) h5.writeArray(`${group}/${key}`, variableArray(t));
-      continue;
-    }
-    entryVariables(e).forEach((v, i) => h5.writeArray(`${group}/${i}`, variableArray(v)));
+    for (const [key, t] of entryDatasets(e)) h5.writeArray(`${group}/${key}`, variableArray(t));
   }
 }
 
