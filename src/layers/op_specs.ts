@@ -20,6 +20,7 @@ import * as ko from "../ops/keras_ops.js";
 import { KERAS_OP_SPECS } from "./op_specs_keras_ops.js";
 import { MORE_OP_SPECS } from "./op_specs_more.js";
 import { OPS4_SPECS } from "./op_specs_ops4.js";
+import { K315_NUM_OP_SPECS } from "./op_specs_k315_num.js";
 
 export type OpConfig = Readonly<Record<string, unknown>>;
 
@@ -177,4 +178,5 @@ export const OP_SPECS: ReadonlyMap<string, OpSpec> = new Map<string, OpSpec>([
   ...KERAS_OP_SPECS,
   ...MORE_OP_SPECS,
   ...OPS4_SPECS,
+  ...K315_NUM_OP_SPECS,
 ]);
