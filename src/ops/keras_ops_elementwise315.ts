@@ -85,7 +85,10 @@ function signbitEager(xIn: Input): Tensor {
   // -0 has its sign bit set: 1 / -0 is -inf. NaN counts as positive (its sign bit is not visible here).
   return m.logicalOr(m.less(x, 0), m.logicalAnd(m.equal(x, 0), m.less(m.div(1, x), 0)));
 }
-/** keras.ops.signbit(x): whether x's sign bit is set (true for -0; false for every NaN, see the module notes). */
+/**
+ * keras.ops.signbit(x): whether x's sign bit is set (true for -0). Every NaN gives false: without a
+ * bit-level view of floats lamina cannot see a NaN's sign (numpy gives true for -nan).
+ */
 export const signbit = sym.withSymbolic(signbitEager, (x) => sym.symbolicOp("Signbit", [x]));
 
 function sincEager(xIn: Input): Tensor {

@@ -121,10 +121,13 @@ function reducedAxes(x: Tensor, axis: AxisArg, op: string): number[] {
 }
 
 /**
- * numpy.nanquantile: each group's sorted values (NaN last) up to its own count of values that are
- * not NaN, read at the virtual index q * (count - 1) by `method`; a group of NaN only gives NaN.
+ * numpy.nanquantile in result_type(x, float): each group's sorted values (NaN last) up to its own
+ * count of values that are not NaN, read at the virtual index q * (count - 1) by `method`; a group
+ * of NaN only gives NaN.
  */
-function nanQuantileOf(x: Tensor, levels: readonly number[], list: boolean, axis: AxisArg, method: QuantileMethod, keepdims: boolean, op: string): Tensor {
+function nanQuantileOf(xIn: Input, levels: readonly number[], list: boolean, axis: AxisArg, method: QuantileMethod, keepdims: boolean, op: string): Tensor {
+  const x0 = toTensor(xIn, op);
+  const x = as(x0, kerasFloatDType(x0.dtype));
   if (!METHODS.includes(method)) throw new RangeError(`ops.${op}: method must be one of ${METHODS.map((v) => `"${v}"`).join(", ")}, got ${valueText(method)}`);
   const axes = reducedAxes(x, axis, op);
   const keep = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
@@ -151,30 +154,25 @@ function nanQuantileOf(x: Tensor, levels: readonly number[], list: boolean, axis
   return shp.reshape(moveaxis(out, -1, 0), [levels.length, ...reducedShape]);
 }
 
-function nanquantileEager(xIn: Input, q: Q, axis: AxisArg = null, method: QuantileMethod = "linear", keepdims = false): Tensor {
-  const x = toTensor(xIn, "nanquantile");
-  const { levels, list } = quantileLevels(q, 1, "nanquantile");
-  return nanQuantileOf(as(x, kerasFloatDType(x.dtype)), levels, list, axis, method, keepdims, "nanquantile");
+/** nanquantile (scale 1) or nanpercentile (scale 100): q checked against its scale, ints computed in floatx(). */
+function scaledNanQuantile(op: string, scale: number): (xIn: Input, q: Q, axis?: AxisArg, method?: QuantileMethod, keepdims?: boolean) => Tensor {
+  return (xIn, q, axis = null, method = "linear", keepdims = false) => {
+    const { levels, list } = quantileLevels(q, scale, op);
+    return nanQuantileOf(xIn, levels, list, axis, method, keepdims, op);
+  };
 }
 /**
  * keras.ops.nanquantile(x, q, axis = null, method = "linear", keepdims = false): ops.quantile of
  * the values that are not NaN (q in [0, 1]; a list q puts its axis first); ints give floatx().
  */
-export const nanquantile = sym.withSymbolic(nanquantileEager, (x, q, axis = null, method = "linear", keepdims = false) =>
+export const nanquantile = sym.withSymbolic(scaledNanQuantile("nanquantile", 1), (x, q, axis = null, method = "linear", keepdims = false) =>
   sym.symbolicOp("Nanquantile", [x, sym.constantArg(q)], { axis: sym.axisConfig(axis), method, keepdims }));
-
-function nanpercentileEager(xIn: Input, q: Q, axis: AxisArg = null, method: QuantileMethod = "linear", keepdims = false): Tensor {
-  const x = toTensor(xIn, "nanpercentile");
-  const { levels, list } = quantileLevels(q, 100, "nanpercentile");
-  return nanQuantileOf(as(x, kerasFloatDType(x.dtype)), levels, list, axis, method, keepdims, "nanpercentile");
-}
 /** keras.ops.nanpercentile(x, q, axis = null, method = "linear", keepdims = false): nanquantile with q in [0, 100]. */
-export const nanpercentile = sym.withSymbolic(nanpercentileEager, (x, q, axis = null, method = "linear", keepdims = false) =>
+export const nanpercentile = sym.withSymbolic(scaledNanQuantile("nanpercentile", 100), (x, q, axis = null, method = "linear", keepdims = false) =>
   sym.symbolicOp("Nanpercentile", [x, sym.constantArg(q)], { axis: sym.axisConfig(axis), method, keepdims }));
 
-function nanmedianEager(xIn: Input, axis: AxisArg = null, keepdims = false): Tensor {
-  const x = toTensor(xIn, "nanmedian");
-  return nanQuantileOf(as(x, kerasFloatDType(x.dtype)), [0.5], false, axis, "linear", keepdims, "nanmedian");
+function nanmedianEager(x: Input, axis: AxisArg = null, keepdims = false): Tensor {
+  return nanQuantileOf(x, [0.5], false, axis, "linear", keepdims, "nanmedian");
 }
 /** keras.ops.nanmedian(x, axis = null, keepdims = false): the median of the values that are not NaN. */
 export const nanmedian = sym.withSymbolic(nanmedianEager, (x, axis = null, keepdims = false) => sym.symbolicOp("Nanmedian", [x], { axis: sym.axisConfig(axis), keepdims }));
