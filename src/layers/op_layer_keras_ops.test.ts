@@ -143,6 +143,10 @@ test("every ops member called on a symbolic tensor records an operation or says 
     logspace: [x, 1], psnr: [x, x, 1], lstsq: [x, x], vdot: [x, x], correlate: [x, x], average: [x, 1],
     meshgrid: [x, x], customGradient: [() => [x, id]], vectorize: [id],
     cholesky: [sq], det: [sq], eig: [sq], eigh: [sq], inv: [sq], slogdet: [sq], solve: [sq, sq], solveTriangular: [sq, sq],
+    // Keras 3.15's element-wise, bitwise and NaN-reduction ops (ops/keras_ops_*315.ts).
+    allclose: [x, x], fmax: [x, x], fmin: [x, x], fmod: [x, 2], hypot: [x, x], heaviside: [x, 0.5], logaddexp2: [x, x], nextafter: [x, 0], ldexp: [x, i],
+    gcd: [i, 4], lcm: [i, 4], bitwiseAnd: [i, i], bitwiseOr: [i, i], bitwiseXor: [i, i], bitwiseInvert: [i], bitwiseNot: [i],
+    bitwiseLeftShift: [i, 1], bitwiseRightShift: [i, 1], leftShift: [i, i], rightShift: [i, 1], nanquantile: [x, 0.5], nanpercentile: [x, 50], percentile: [x, [25, 75]],
   };
   // They make new tensors from shapes or numbers, or say whether a value is a tensor: no argument stands for a tensor.
   const NO_TENSOR = new Set(["arange", "eye", "identity", "tri", "zeros", "ones", "full", "empty", "isTensor"]);

@@ -21,6 +21,7 @@ import { KERAS_OP_SPECS } from "./op_specs_keras_ops.js";
 import { IMAGE315_SPECS } from "./op_specs_image315.js";
 import { MORE_OP_SPECS } from "./op_specs_more.js";
 import { OPS4_SPECS } from "./op_specs_ops4.js";
+import { K315_NUM_OP_SPECS } from "./op_specs_k315_num.js";
 
 export type OpConfig = Readonly<Record<string, unknown>>;
 
@@ -179,4 +180,5 @@ export const OP_SPECS: ReadonlyMap<string, OpSpec> = new Map<string, OpSpec>([
   ...IMAGE315_SPECS,
   ...MORE_OP_SPECS,
   ...OPS4_SPECS,
+  ...K315_NUM_OP_SPECS,
 ]);
