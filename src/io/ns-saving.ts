@@ -38,3 +38,4 @@ export function registerKerasSerializable<T extends CustomObject>(
   const opts = first ?? {};
   return <U extends CustomObject>(obj: U): U => register(obj, opts);
 }
+export { KerasFileEditor, type WeightsTree, type CompareResult, type WeightValues } from "./file_editor.js";
