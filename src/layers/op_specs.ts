@@ -20,6 +20,7 @@ import * as ko from "../ops/keras_ops.js";
 import { KERAS_OP_SPECS } from "./op_specs_keras_ops.js";
 import { MORE_OP_SPECS } from "./op_specs_more.js";
 import { OPS4_SPECS } from "./op_specs_ops4.js";
+import { K315_NN_OP_SPECS } from "./op_specs_k315_nn.js";
 
 export type OpConfig = Readonly<Record<string, unknown>>;
 
@@ -175,6 +176,7 @@ export const OP_SPECS: ReadonlyMap<string, OpSpec> = new Map<string, OpSpec>([
   ["Take", { module: NUMPY, keys: ["axis"], run: (a, c, w) => kn.take(tensorArg(a, 0, w), tensorArg(a, 1, w), c.axis === null || c.axis === undefined ? null : intOf(c, "axis", w)) }],
   ["Append", { module: NUMPY, keys: ["axis"], run: (a, c, w) => kn.append(tensorArg(a, 0, w), tensorArg(a, 1, w), c.axis === null || c.axis === undefined ? null : intOf(c, "axis", w)) }],
   ...KERAS_OP_SPECS,
+  ...K315_NN_OP_SPECS,
   ...MORE_OP_SPECS,
   ...OPS4_SPECS,
 ]);
