@@ -177,6 +177,9 @@ test("saturateCast clips to the target's range before casting (Keras' bounds nud
   assert.deepEqual([...ops.saturateCast(tf.constant([1e300, -1e300, 2], undefined, "float64"), "float32").dataSync()], [3.4028234663852886e38, -3.4028234663852886e38, 2]);
   assert.deepEqual([...ops.saturateCast(f32([Infinity]), "float32").dataSync()], [3.4028234663852886e38]);
   assert.deepEqual([...ops.saturateCast(tf.constant([-2, 0, 3], undefined, "int32"), "bool").dataSync()], [0, 0, 1]);
+  // numpy: nextafter(float64(2^63), 0) = 9223372036854774784, the largest float64 below int64's limit.
+  assert.deepEqual([...ops.saturateCast(tf.constant([1e19, -1e19, 5], undefined, "float64"), "int64").dataSync()], [9223372036854774784n, -9223372036854775808n, 5n]);
+  assert.deepEqual([...ops.saturateCast(tf.constant([3e9, -3e9, 5], undefined, "int64"), "int32").dataSync()], [2147483647, -2147483648, 5]);
   assert.throws(() => ops.saturateCast(x, "float16" as tf.DType), /ops\.saturateCast: unknown dtype "float16"/);
 });
 
