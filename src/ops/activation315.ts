@@ -13,7 +13,7 @@ import { type Input, assertFloat, toTensor } from "./engine.js";
 import * as m from "./math.js";
 import { sum } from "./reduce.js";
 import { reshape, split } from "./shape.js";
-import { sigmoid, tanh } from "./activation.js";
+import { assertFiniteNumber, sigmoid, tanh } from "./activation.js";
 import { sort } from "./sort.js";
 import { cumsum } from "./cumulative.js";
 import { type GradSaveFunc, customGrad } from "./custom_grad.js";
@@ -26,8 +26,8 @@ function floatInput(op: string, xIn: Input): Tensor {
   return x;
 }
 
-function finiteNumber(op: string, name: string, v: unknown): number {
-  if (typeof v !== "number" || !Number.isFinite(v)) throw new TypeError(`ops.${op}: ${name} must be a finite number, got ${valueText(v)}`);
+function finiteNumber(op: string, name: string, v: number): number {
+  assertFiniteNumber(`ops.${op}`, name, v);
   return v;
 }
 
