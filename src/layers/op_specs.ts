@@ -38,6 +38,11 @@ export interface OpSpec {
    * (identity matrices in the last two axes) for the linalg ops, which ones would make singular.
    */
   readonly probe?: "eye";
+  /**
+   * The two sizes record() gives unknown dimensions (2 and 3 by default): an op that needs sizes
+   * divisible by a block (SpaceToDepth, Glu) takes multiples of it, so that both probes run.
+   */
+  readonly probeSizes?: (config: OpConfig) => readonly [number, number];
   /** Config keys left out when null (ISTFT's length, which Keras 3.5's istft never records). */
   readonly omitNull?: readonly string[];
   /** The last axis of the output depends on the values (Bincount): it is unknown on symbolic tensors. */

@@ -105,3 +105,12 @@ test("a config whose DotProductAttention asks for flash attention is refused whe
   assert.throws(() => ops.dotProductAttention(q, q, q, null, null, null, false, true), /flashAttention=true is not supported/);
   assert.throws(() => ops.dotProductAttention(q, q, q, null, null, null, false, null, 30), /attnLogitsSoftCap=30 is not supported/);
 });
+
+test("ops that need sizes divisible by a block record unknown sizes as unknown (probes are multiples of the block)", () => {
+  layers.clearSession();
+  const img = layers.Input({ shape: [null, null, 3] });
+  assert.deepEqual(ops.spaceToDepth(img, 3).shape, [null, null, null, 27]);
+  assert.deepEqual(ops.depthToSpace(layers.Input({ shape: [null, null, null] }), 3).shape, [null, null, null, null]);
+  assert.deepEqual(ops.depthToSpace(layers.Input({ shape: [4, null, 18] }), 3).shape, [null, 12, null, 2]);
+  assert.deepEqual(ops.glu(layers.Input({ shape: [null, 4] }), 1).shape, [null, null, 4]);
+});

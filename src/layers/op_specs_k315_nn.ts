@@ -11,7 +11,7 @@ import { dotProductAttention } from "../ops/attention315.js";
 import { depthToSpace, spaceToDepth } from "../ops/depth_space.js";
 import { saturateCast } from "../ops/saturate_cast.js";
 import { call } from "./op_specs_keras_ops.js";
-import type { OpSpec } from "./op_specs.js";
+import type { OpConfig, OpSpec } from "./op_specs.js";
 
 const NN = "keras.src.ops.nn";
 const CORE = "keras.src.ops.core";
@@ -24,9 +24,15 @@ type Axes = number | number[];
 const named = (module: string, fn: AnyOp, keys: readonly string[] = []): OpSpec => ({ ...call(module, fn, keys), nameKey: true });
 const spec = (keys: readonly string[], run: OpSpec["run"]): OpSpec => ({ module: NN, keys, nameKey: true, run });
 
+/** Unknown sizes that are multiples of block_size^power (DepthToSpace's channels, SpaceToDepth's height and width). */
+const blockProbes = (power: number) => (c: OpConfig): readonly [number, number] => {
+  const unit = (c.block_size as number) ** power;
+  return [unit, 2 * unit];
+};
+
 export const K315_NN_OP_SPECS: readonly (readonly [string, OpSpec])[] = [
   ["Celu", named(NN, a315.celu, ["alpha"])],
-  ["Glu", named(NN, a315.glu, ["axis"])],
+  ["Glu", { ...named(NN, a315.glu, ["axis"]), probeSizes: () => [2, 4] }],
   ["HardShrink", named(NN, a315.hardShrink, ["threshold"])],
   ["HardTanh", named(NN, a315.hardTanh)],
   ["SoftShrink", named(NN, a315.softShrink, ["threshold"])],
@@ -45,7 +51,7 @@ export const K315_NN_OP_SPECS: readonly (readonly [string, OpSpec])[] = [
   ["DotProductAttention", spec(["is_causal", "flash_attention", "attn_logits_soft_cap"], (a, c, _w, kw) =>
     dotProductAttention(a[0] as T, a[1] as T, a[2] as T, (kw.bias ?? null) as T | null, (kw.mask ?? null) as T | null, (kw.scale ?? null) as number | null,
       c.is_causal === true, (c.flash_attention ?? null) as boolean | null, (c.attn_logits_soft_cap ?? null) as number | null))],
-  ["DepthToSpace", named(NN, depthToSpace, ["block_size", "data_format"])],
-  ["SpaceToDepth", named(NN, spaceToDepth, ["block_size", "data_format"])],
+  ["DepthToSpace", { ...named(NN, depthToSpace, ["block_size", "data_format"]), probeSizes: blockProbes(2) }],
+  ["SpaceToDepth", { ...named(NN, spaceToDepth, ["block_size", "data_format"]), probeSizes: blockProbes(1) }],
   ["SaturateCast", named(CORE, saturateCast, ["dtype"])],
 ];
