@@ -32,6 +32,7 @@ import { LayerNormalization } from "../layers/layer_normalization.js";
 import { Normalization } from "../layers/preprocessing_normalization.js";
 import { GroupNormalization } from "../layers/group_normalization.js";
 import { UnitNormalization } from "../layers/unit_normalization.js";
+import { RMSNormalization } from "../layers/rms_normalization.js";
 import { CustomScaleLayer, LayerScale, StochasticDepth } from "../layers/application_layers.js";
 import { Embedding } from "../layers/embedding.js";
 import { Identity } from "../layers/identity.js";
@@ -259,6 +260,7 @@ export const LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
     ],
   },
   UnitNormalization: { cls: ctor(UnitNormalization), keys: ["axis"] },
+  RMSNormalization: { cls: ctor(RMSNormalization), keys: ["axis", "epsilon"] },
   // tf.keras 2 wrote input_length.
   Embedding: {
     cls: ctor(Embedding),

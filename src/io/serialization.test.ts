@@ -143,6 +143,7 @@ const cases: LayerCase[] = [
   { cls: "Normalization", make: () => layers.Normalization(null, { mean: 0.5, variance: 4, invert: true }), input: [2, 3] },
   { cls: "GroupNormalization", make: () => layers.GroupNormalization(2, { axis: 1, epsilon: 1e-2, center: false, gammaRegularizer: "l2" }), input: [2, 4, 3] },
   { cls: "UnitNormalization", make: () => layers.UnitNormalization([1, 2]), input: [2, 3, 4] },
+  { cls: "RMSNormalization", make: () => layers.RMSNormalization([2, 1], { epsilon: 1e-4 }), input: [2, 3, 4] },
   { cls: "LayerNormalization", make: () => layers.LayerNormalization({ rmsScaling: true, epsilon: 1e-5 }), input: [2, 3, 4] },
   { cls: "SimpleRNN", make: () => layers.SimpleRNN(3, { activation: "relu", returnSequences: true, recurrentRegularizer: "l2" }), input: [2, 4, 3] },
   { cls: "LSTM", make: () => layers.LSTM(3, { returnState: true, goBackwards: true, unitForgetBias: false, dropout: 0.2 }), input: [2, 4, 3] },

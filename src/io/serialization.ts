@@ -952,10 +952,13 @@ function maskOnlyLayers(layerData: readonly unknown[], outputLayers: unknown): S
     if (!isRecord(ld) || typeof ld.name !== "string" || !Array.isArray(ld.inbound_nodes)) continue;
     for (const node of ld.inbound_nodes) {
       if (!isRecord(node)) continue;
-      const { mask, query_mask: qm, value_mask: vm, key_mask: km, ...rest } = isRecord(node.kwargs) ? node.kwargs : {};
+      const kwargs = isRecord(node.kwargs) ? node.kwargs : {};
+      // An operation's own mask keyword (Keras 3.15's DotProductAttention) is an input it computes with.
+      const opCall = ops.has(ld.name);
+      const { mask, query_mask: qm, value_mask: vm, key_mask: km, ...rest } = opCall ? {} : kwargs;
       const inputMasks = referencedLayers([qm, vm, km]);
       for (const name of [...referencedLayers(mask), ...inputMasks.filter((n) => ops.has(n))]) uses.set(name, [...(uses.get(name) ?? []), { by: ld.name, mask: true }]);
-      for (const name of [...referencedLayers([node.args, rest]), ...inputMasks.filter((n) => !ops.has(n))]) uses.set(name, [...(uses.get(name) ?? []), { by: ld.name, mask: false }]);
+      for (const name of [...referencedLayers([node.args, opCall ? kwargs : rest]), ...inputMasks.filter((n) => !ops.has(n))]) uses.set(name, [...(uses.get(name) ?? []), { by: ld.name, mask: false }]);
     }
   }
   const outputs = new Set(Array.isArray(outputLayers) ? outputLayers.flat(2).filter((x): x is string => typeof x === "string") : []);

@@ -41,6 +41,7 @@ import { IntegerLookup as IntegerLookupLayer, type IntegerLookupArgs } from "./i
 import { TextVectorization as TextVectorizationLayer, type TextVectorizationArgs } from "./text_vectorization.js";
 import { GroupNormalization as GroupNormalizationLayer, type GroupNormalizationArgs } from "./group_normalization.js";
 import { UnitNormalization as UnitNormalizationLayer, type UnitNormalizationArgs } from "./unit_normalization.js";
+import { RMSNormalization as RMSNormalizationLayer, type RMSNormalizationArgs } from "./rms_normalization.js";
 import {
   GaussianDropout as GaussianDropoutLayer, type GaussianDropoutArgs, GaussianNoise as GaussianNoiseLayer, type GaussianNoiseArgs,
   SpatialDropout2D as SpatialDropout2DLayer, type SpatialDropout2DArgs,
@@ -121,7 +122,7 @@ export type {
   ResizingArgs, CenterCropArgs, RandomFlipArgs, FlipMode, FactorArg, RandomTranslationArgs, RandomRotationArgs, RandomZoomArgs,
   FillMode, TransformLayerArgs, RandomCropArgs, RandomContrastArgs, RandomBrightnessArgs,
 };
-export type { NormalizationArgs, GroupNormalizationArgs, UnitNormalizationArgs };
+export type { NormalizationArgs, GroupNormalizationArgs, UnitNormalizationArgs, RMSNormalizationArgs };
 export type { SimpleRNNArgs, LSTMArgs, GRUArgs, RNNArgs, SimpleRNNCellArgs, LSTMCellArgs, GRUCellArgs, BidirectionalArgs, TimeDistributedArgs };
 export type { RNNCallOptions, RNNLayerArgs } from "./rnn.js";
 export type { MergeMode } from "./rnn_wrappers.js";
@@ -315,6 +316,10 @@ export function GroupNormalization(groups?: number | GroupNormalizationArgs, arg
 /** Scales each vector along `axis` to unit L2 norm: layers.UnitNormalization(). */
 export function UnitNormalization(axis?: number | readonly number[] | UnitNormalizationArgs, args?: UnitNormalizationArgs): UnitNormalizationLayer {
   return new UnitNormalizationLayer(withFirst<UnitNormalizationArgs, "axis">("axis", axis as UnitNormalizationArgs["axis"], args));
+}
+/** Keras 3.15's root-mean-square normalization with a learned scale: layers.RMSNormalization({ axis: -1, epsilon: 1e-6 }). */
+export function RMSNormalization(axis?: number | readonly number[] | RMSNormalizationArgs, args?: RMSNormalizationArgs): RMSNormalizationLayer {
+  return new RMSNormalizationLayer(withFirst<RMSNormalizationArgs, "axis">("axis", axis as RMSNormalizationArgs["axis"], args));
 }
 
 // ------------------------------------------------------------------ merging
@@ -591,6 +596,7 @@ export const classes = {
   RandomTranslation: RandomTranslationLayer, RandomRotation: RandomRotationLayer, RandomZoom: RandomZoomLayer,
   RandomCrop: RandomCropLayer, RandomContrast: RandomContrastLayer, RandomBrightness: RandomBrightnessLayer,
   Normalization: NormalizationLayer, GroupNormalization: GroupNormalizationLayer, UnitNormalization: UnitNormalizationLayer,
+  RMSNormalization: RMSNormalizationLayer,
   Identity: IdentityLayer, PReLU: PReLULayer, Minimum: MinimumLayer, Dot: DotLayer, RepeatVector: RepeatVectorLayer,
   AlphaDropout: AlphaDropoutLayer, ActivityRegularization: ActivityRegularizationLayer,
   SimpleRNN: SimpleRNNLayer, LSTM: LSTMLayer, GRU: GRULayer, RNN: RNNLayer,

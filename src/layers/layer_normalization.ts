@@ -3,9 +3,8 @@ import type { Variable } from "../tensor/variable.js";
 import { add, cast, mul, neg, rsqrt } from "../ops/math.js";
 import { moments } from "../ops/reduce.js";
 import { reshape } from "../ops/shape.js";
-import { Layer, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
-import { layerShapeText } from "./symbolic.js";
-import { layerAxes } from "./layer_axes.js";
+import { type LayerShape, layerOptions } from "./layer.js";
+import { AxisNormalization, type AxisNormalizationArgs } from "./axis_normalization.js";
 import { single } from "./core.js";
 import {
   type GammaBetaArgs,
@@ -13,9 +12,7 @@ import {
 } from "./weights.js";
 import { valueText } from "../tensor/value_text.js";
 
-export interface LayerNormalizationArgs extends LayerArgs, GammaBetaArgs {
-  /** The axis or axes normalized over (each sample separately). Default -1. */
-  axis?: number | readonly number[];
+export interface LayerNormalizationArgs extends AxisNormalizationArgs, GammaBetaArgs {
   /** Added to the variance. Default 1e-3 (Keras 3). */
   epsilon?: number;
   /** Add the learned offset beta. Default true. */
@@ -38,35 +35,22 @@ export interface LayerNormalizationArgs extends LayerArgs, GammaBetaArgs {
  * training and inference. After building, an integer `axis` becomes a one-element list; negative
  * and unsorted axes stay as given, as Keras 3 stores them.
  */
-export class LayerNormalization extends Layer {
+export class LayerNormalization extends AxisNormalization {
   static readonly options = layerOptions<LayerNormalizationArgs>({
     axis: true, epsilon: true, center: true, scale: true, rmsScaling: true, betaInitializer: true, gammaInitializer: true,
     betaRegularizer: true, gammaRegularizer: true, betaConstraint: true, gammaConstraint: true,
   });
-  axis: number | number[];
-  readonly epsilon: number;
   readonly center: boolean;
   readonly scale: boolean;
   readonly rmsScaling: boolean;
   gamma: Variable | null = null;
   beta: Variable | null = null;
   private readonly args: LayerNormalizationArgs;
-  /** The normalized axes as non-negative indices for the input the layer was built for. */
-  private builtAxes: number[] | null = null;
 
   constructor(args: LayerNormalizationArgs = {}) {
-    super(args);
+    super(args, 1e-3);
     this.supportsMasking = true;
     const where = `LayerNormalization ${this.name}`;
-    const axis = args.axis ?? -1;
-    const list: readonly number[] = typeof axis === "number" ? [axis] : Array.isArray(axis) ? axis : [];
-    if (list.length === 0 || !list.every((a) => Number.isInteger(a))) {
-      throw new TypeError(`${where}: axis must be an integer or a non-empty list of integers, got ${valueText(axis)}`);
-    }
-    this.axis = typeof axis === "number" ? axis : [...axis];
-    const eps = args.epsilon ?? 1e-3;
-    if (typeof eps !== "number" || !(eps >= 0)) throw new RangeError(`${where}: epsilon must be a non-negative number, got ${valueText(args.epsilon)}`);
-    this.epsilon = eps;
     this.center = args.center ?? true;
     this.scale = args.scale ?? true;
     this.rmsScaling = args.rmsScaling ?? false;
@@ -75,23 +59,9 @@ export class LayerNormalization extends Layer {
     this.args = args;
   }
 
-  /** The normalized axes as non-negative indices for inputs of this shape, in `axis`' order. */
-  private axesFor(shape: LayerShape): number[] {
-    return layerAxes(`LayerNormalization ${this.name}`, this.axis, shape);
-  }
-
   override build(inputShape: LayerShape): void {
-    const axes = this.axesFor(inputShape);
-    const shape = axes.map((a) => inputShape[a]);
-    if (shape.some((d) => d === null)) {
-      throw new RangeError(
-        `LayerNormalization ${this.name}: the normalized axes ${JSON.stringify(axes)} of the input ${layerShapeText(inputShape)} must have known sizes ` +
-          `(gamma and beta take their shape); normalize over other axes`,
-      );
-    }
+    const wshape = this.weightShape(inputShape, this.axesFor(inputShape), "gamma and beta take");
     if (typeof this.axis === "number") this.axis = [this.axis];
-    this.builtAxes = axes;
-    const wshape = shape as number[];
     if (this.scale || this.rmsScaling) {
       this.gamma = this.addWeight("gamma", wshape, {
         initializer: resolveInitializer(this.args.gammaInitializer ?? "ones"),
@@ -115,14 +85,7 @@ export class LayerNormalization extends Layer {
     const x = input.dtype === this.dtype ? input : cast(input, this.dtype);
     const given = this.axesFor(x.shape);
     const axes = [...given].sort((a, b) => a - b);
-    const weight = this.gamma ?? this.beta;
-    const want = given.map((a) => x.shape[a]);
-    if (weight && (weight.rank !== want.length || !weight.shape.every((d, i) => d === want[i]))) {
-      throw new RangeError(
-        `LayerNormalization ${this.name}: was built for normalized axes of sizes ${JSON.stringify(weight.shape)} but the input ${layerShapeText(x.shape)} ` +
-          `has ${JSON.stringify(want)} there; a layer keeps the shape it was first called with`,
-      );
-    }
+    this.checkWeightSizes(this.gamma ?? this.beta, x, given);
     // Parameters broadcast as they are when only the last axis is normalized; else they are
     // reshaped (not transposed) to the input's layout, as Keras 3 does with unsorted axes.
     const lastOnly = axes.length === 1 && axes[0] === x.rank - 1;
@@ -138,19 +101,9 @@ export class LayerNormalization extends Layer {
     return add(mul(x, inv), res);
   }
 
-  protected override weightAxes(): readonly number[] {
-    return this.builtAxes ?? (typeof this.axis === "number" ? [this.axis] : this.axis);
-  }
-
-  override computeOutputShape(inputShape: LayerShape): LayerShape {
-    this.axesFor(inputShape);
-    return inputShape;
-  }
-
   override getConfig(): Record<string, unknown> {
     return {
-      ...super.getConfig(), axis: typeof this.axis === "number" ? this.axis : [...this.axis], epsilon: this.epsilon,
-      center: this.center, scale: this.scale, rms_scaling: this.rmsScaling,
+      ...super.getConfig(), center: this.center, scale: this.scale, rms_scaling: this.rmsScaling,
       beta_initializer: serializeObject(resolveInitializer(this.args.betaInitializer ?? "zeros")),
       gamma_initializer: serializeObject(resolveInitializer(this.args.gammaInitializer ?? "ones")),
       beta_regularizer: serializeObject(resolveRegularizer(this.args.betaRegularizer)),

@@ -80,7 +80,7 @@ export class OpLayer extends Layer {
    * Records this operation's call on `inputs` (the symbolic tensors of its InputSlots, in order)
    * and returns its symbolic outputs (one, or one per tensor of an op that returns several), whose
    * shapes and dtypes come from running the op on ones twice, with the unknown dimensions set to 2
-   * and then 3: an output dimension that differs is unknown.
+   * and then 3 (or the spec's probeSizes): an output dimension that differs is unknown.
    */
   record(inputs: SymbolicTensor[]): SymbolicTensor[] {
     const where = `${this.kerasClass} ${this.name}`;
@@ -91,9 +91,10 @@ export class OpLayer extends Layer {
       return Array.isArray(out) ? out : [out];
     };
     let a: Tensor[], b: Tensor[];
+    const [small, large] = this.spec.probeSizes?.(this.opConfig) ?? [2, 3];
     try {
-      a = probe(2);
-      b = inputs.some((t) => t.shape.includes(null)) ? probe(3) : a;
+      a = probe(small);
+      b = inputs.some((t) => t.shape.includes(null)) ? probe(large) : a;
     } catch (e) {
       const shapes = inputs.map((t) => `${t.name} ${t.dtype} [${t.shape.map((d) => d ?? "None").join(", ")}]`).join(", ");
       throw new (e instanceof RangeError ? RangeError : TypeError)(`${where}: cannot apply it to ${shapes}: ${(e as Error).message}`);

@@ -147,6 +147,9 @@ test("every ops member called on a symbolic tensor records an operation or says 
     allclose: [x, x], fmax: [x, x], fmin: [x, x], fmod: [x, 2], hypot: [x, x], heaviside: [x, 0.5], logaddexp2: [x, x], nextafter: [x, 0], ldexp: [x, i],
     gcd: [i, 4], lcm: [i, 4], bitwiseAnd: [i, i], bitwiseOr: [i, i], bitwiseXor: [i, i], bitwiseInvert: [i], bitwiseNot: [i],
     bitwiseLeftShift: [i, 1], bitwiseRightShift: [i, 1], leftShift: [i, i], rightShift: [i, 1], nanquantile: [x, 0.5], nanpercentile: [x, 50], percentile: [x, [25, 75]],
+    // Keras 3.15's nn ops (ops/keras_ops_nn315.ts).
+    depthToSpace: [fixed("d2s", [1, 2, 2, 8]), 2], spaceToDepth: [fixed("s2d", [1, 4, 4, 2]), 2], saturateCast: [x, "int32"], threshold: [x, 0.5, 0],
+    dotProductAttention: [fixed("q", [1, 3, 2, 4]), fixed("kq", [1, 3, 2, 4]), fixed("vq", [1, 3, 2, 4])],
   };
   // They make new tensors from shapes or numbers, or say whether a value is a tensor: no argument stands for a tensor.
   const NO_TENSOR = new Set(["arange", "eye", "identity", "tri", "zeros", "ones", "full", "empty", "isTensor"]);

@@ -22,6 +22,7 @@ import { IMAGE315_SPECS } from "./op_specs_image315.js";
 import { MORE_OP_SPECS } from "./op_specs_more.js";
 import { OPS4_SPECS } from "./op_specs_ops4.js";
 import { K315_NUM_OP_SPECS } from "./op_specs_k315_num.js";
+import { K315_NN_OP_SPECS } from "./op_specs_k315_nn.js";
 
 export type OpConfig = Readonly<Record<string, unknown>>;
 
@@ -39,6 +40,11 @@ export interface OpSpec {
    * (identity matrices in the last two axes) for the linalg ops, which ones would make singular.
    */
   readonly probe?: "eye";
+  /**
+   * The two sizes record() gives unknown dimensions (2 and 3 by default): an op that needs sizes
+   * divisible by a block (SpaceToDepth, Glu) takes multiples of it, so that both probes run.
+   */
+  readonly probeSizes?: (config: OpConfig) => readonly [number, number];
   /** Config keys left out when null (ISTFT's length, which Keras 3.5's istft never records). */
   readonly omitNull?: readonly string[];
   /** The last axis of the output depends on the values (Bincount): it is unknown on symbolic tensors. */
@@ -178,6 +184,7 @@ export const OP_SPECS: ReadonlyMap<string, OpSpec> = new Map<string, OpSpec>([
   ["Append", { module: NUMPY, keys: ["axis"], run: (a, c, w) => kn.append(tensorArg(a, 0, w), tensorArg(a, 1, w), c.axis === null || c.axis === undefined ? null : intOf(c, "axis", w)) }],
   ...KERAS_OP_SPECS,
   ...IMAGE315_SPECS,
+  ...K315_NN_OP_SPECS,
   ...MORE_OP_SPECS,
   ...OPS4_SPECS,
   ...K315_NUM_OP_SPECS,

@@ -3,6 +3,7 @@ import * as ops from "../ops/activation.js";
 import { add, clipByValue, div, exp, greater, less, lessEqual, logicalAnd, maximum, minimum, mul, sub, where } from "../ops/math.js";
 import { type GradSaveFunc, customGrad } from "../ops/custom_grad.js";
 import { valueText } from "../tensor/value_text.js";
+import * as k315 from "./activations315.js";
 
 export type ActivationFn = (x: Tensor) => Tensor;
 
@@ -82,6 +83,10 @@ const ACTIVATIONS: Record<string, ActivationFn> = {
   linear, relu, relu6, leaky_relu: leakyRelu, elu, selu, gelu, sigmoid, hard_sigmoid: hardSigmoid, tanh, softplus,
   softsign, silu, swish: silu, softmax, log_softmax: logSoftmax, exponential, hard_silu: hardSilu, hard_swish: hardSilu,
   mish, relu_clipped: reluClipped,
+  // Keras 3.6-3.15's additions.
+  celu: k315.celu, glu: k315.glu, hard_shrink: k315.hardShrink, hard_tanh: k315.hardTanh, log_sigmoid: k315.logSigmoid,
+  soft_shrink: k315.softShrink, sparse_plus: k315.sparsePlus, sparse_sigmoid: k315.sparseSigmoid, sparsemax: k315.sparsemax,
+  squareplus: k315.squareplus, tanh_shrink: k315.tanhShrink, threshold: k315.threshold,
 };
 
 /** The name each function serializes under: Keras writes "silu" for "swish", "hard_silu" for "hard_swish". */

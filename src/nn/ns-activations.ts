@@ -13,6 +13,9 @@ export {
   hardSigmoid, hardSilu, linear, mish, logSoftmax, type ActivationFn,
 } from "./activations.js";
 export { silu as swish, hardSilu as hardSwish } from "./activations.js";
+export {
+  celu, glu, hardShrink, hardTanh, logSigmoid, softShrink, sparsePlus, sparseSigmoid, sparsemax, squareplus, tanhShrink, threshold,
+} from "./activations315.js";
 
 /** A serialized activation: its name, or Keras' { class_name: "function", config: name } form. */
 export type ActivationConfig = string | { readonly class_name: string; readonly config: unknown; readonly [key: string]: unknown };

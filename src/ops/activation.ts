@@ -86,7 +86,8 @@ export const swish = unary("swish", "Silu", true);
 /** Keras' and TF's other name for swish. */
 export const silu = swish;
 
-function assertFiniteNumber(op: string, name: string, v: number): void {
+/** Refuses a parameter that is not a finite number, naming the op and the parameter. */
+export function assertFiniteNumber(op: string, name: string, v: number): void {
   if (typeof v !== "number" || !Number.isFinite(v)) {
     throw new TypeError(`${op}: ${name} must be a finite number, got ${valueText(v)}`);
   }

@@ -518,3 +518,4 @@ export const logspace = sym.refuseSymbolic("ops.logspace", tfLogspace, "lamina c
 export * from "./keras_ops_elementwise315.js";
 export * from "./keras_ops_bitwise315.js";
 export * from "./keras_ops_nan315.js";
+export * from "./keras_ops_nn315.js";
