@@ -516,3 +516,6 @@ export function customGradient(...args: Parameters<typeof kCustomGradient>): Ret
 }
 export const logspace = sym.refuseSymbolic("ops.logspace", tfLogspace, "lamina computes its values at once from numbers; pass numbers");
 export * from "./keras_ops_arrays315.js";
+export * from "./keras_ops_values315.js";
+export * from "./keras_ops_windows315.js";
+export * from "./keras_ops_rearrange.js";
