@@ -519,3 +519,5 @@ export * from "./keras_ops_arrays315.js";
 export * from "./keras_ops_values315.js";
 export * from "./keras_ops_windows315.js";
 export * from "./keras_ops_rearrange.js";
+export * from "./keras_ops_linalg315.js";
+export * from "./keras_ops_nn315.js";
