@@ -521,3 +521,4 @@ export * from "./keras_ops_windows315.js";
 export * from "./keras_ops_rearrange.js";
 export * from "./keras_ops_linalg315.js";
 export * from "./keras_ops_nn315.js";
+export * from "../autograd/jvp.js";

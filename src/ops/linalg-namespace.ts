@@ -6,3 +6,4 @@ export { det, inv, solve, solveTriangular, lstsq } from "./linalg_solve.js";
 export { slogdet } from "./linalg_solve.js";
 /** keras.linalg's Keras 3.15 additions. */
 export { choleskyInverse, matrixRank, pinv } from "./keras_ops_linalg315.js";
+export { jvp } from "../autograd/jvp.js";
