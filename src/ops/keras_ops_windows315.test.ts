@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import * as tf from "../index.js";
 import { ops } from "../index.js";
 import { assertAllClose, type ShapedValues } from "../testing/close.js";
-import { besselI0 } from "./keras_ops_windows315.js";
+import { besselI0 } from "./bessel.js";
 
 interface Fixture { windows: Record<string, Record<string, ShapedValues>>; i0: { x: number[]; i0: number[] } }
 const fx = JSON.parse(readFileSync(new URL("../../test/fixtures/keras315_arr.json", import.meta.url), "utf8")) as Fixture;

@@ -8,6 +8,7 @@ import { valueText } from "../tensor/value_text.js";
 import { constant } from "../tensor/creation.js";
 import { type Input, toTensor } from "./engine.js";
 import * as sym from "./symbolic.js";
+import { besselI0 } from "./bessel.js";
 
 /** The window length M from a number or a scalar (or one-element) integer tensor. */
 function windowLength(op: string, x: Input): number {
@@ -21,7 +22,9 @@ function windowLength(op: string, x: Input): number {
 
 /** numpy's windows: [] for M < 1, [1] for M = 1, else f(n) for n = 0 .. M-1. */
 function window(op: string, x: Input, f: (n: number, m: number) => number): Tensor {
-  const len = windowLength(op, x);
+  return windowOf(windowLength(op, x), f);
+}
+function windowOf(len: number, f: (n: number, m: number) => number): Tensor {
   if (len < 1) return constant([], [0], "float32");
   if (len === 1) return constant([1], [1], "float32");
   return constant(Array.from({ length: len }, (_, n) => f(n, len)), [len], "float32");
@@ -47,25 +50,12 @@ export function hanning(x: Input): Tensor {
   return window("hanning", x, (n, m) => 0.5 - 0.5 * Math.cos((2 * Math.PI * n) / (m - 1)));
 }
 
-/**
- * The modified Bessel function I0 by its power series Σ ((v/2)^k / k!)^2: every term is positive,
- * so summing until they stop counting is accurate to double precision for any beta a window uses.
- */
-export function besselI0(v: number): number {
-  const q = (v * v) / 4;
-  let term = 1, sum = 1;
-  for (let k = 1; k < 1000 && term > sum * 1e-17; k++) {
-    term *= q / (k * k);
-    sum += term;
-  }
-  return sum;
-}
-
 /** keras.ops.kaiser(x, beta): I0(beta sqrt(1 - (2n/(M-1) - 1)^2)) / I0(beta). */
 export function kaiser(x: Input, beta: number): Tensor {
+  const len = windowLength("kaiser", x);
   if (typeof beta !== "number" || !Number.isFinite(beta)) throw new TypeError(`ops.kaiser: beta must be a finite number, got ${valueText(beta)}`);
   const norm = besselI0(beta);
-  return window("kaiser", x, (n, m) => {
+  return windowOf(len, (n, m) => {
     const r = (2 * n) / (m - 1) - 1;
     return besselI0(beta * Math.sqrt(Math.max(0, 1 - r * r))) / norm;
   });
