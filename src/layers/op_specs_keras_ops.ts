@@ -20,7 +20,7 @@ type AnyOp = (...args: never[]) => unknown;
  * An operation run as `fn(...args, ...config[keys], ...kwargs[kwKeys])`; `keys` are also the config
  * keys Keras writes (none: it writes `{ name }`).
  */
-function call(module: string, fn: AnyOp, keys: readonly string[] = [], kwKeys: readonly string[] = []): OpSpec {
+export function call(module: string, fn: AnyOp, keys: readonly string[] = [], kwKeys: readonly string[] = []): OpSpec {
   return {
     module, keys,
     run: (a, c, _w, kw) => (fn as unknown as (...x: unknown[]) => Tensor | Tensor[])(...a, ...keys.map((k) => c[k]), ...kwKeys.map((k) => kw[k])),
