@@ -41,7 +41,7 @@ export * from "./ops/linalg.js";
 export { einsum } from "./ops/einsum.js";
 export * from "./ops/count.js";
 export * from "./ops/gradient_stop.js";
-export * as linalg from "./ops/linalg-namespace.js";
+export * as linalg from "./linalg_namespace.js";
 export { quantile, type QuantileMethod } from "./ops/quantile.js";
 export * from "./ops/diag.js";
 export * from "./ops/products.js";
@@ -55,7 +55,7 @@ export { fft, fft2, rfft, irfft, type ComplexPair } from "./ops/signal.js";
 export { extractSequences } from "./ops/signal_frames.js";
 export { ctcLoss } from "./ops/ctc.js";
 export { ctcDecode, type CtcDecodeOptions } from "./ops/ctc_decode.js";
-export * as ops from "./ops/keras_ops.js";
+export * as ops from "./ops_namespace.js";
 export { stft, istft, type StftWindow, type StftOptions, type IstftOptions } from "./ops/signal_stft.js";
 
 export { GradientTape, grad, grads, valueAndGrad, valueAndGrads, variableGrads, type GradientTapeOptions } from "./autograd/tape.js";

@@ -4,3 +4,5 @@ export { bandPart, norm, tensordot, outerProduct } from "./linalg.js";
 export { cholesky, luFactor, qr, eigh, eig, svd, type QrMode } from "./linalg_decompose.js";
 export { det, inv, solve, solveTriangular, lstsq } from "./linalg_solve.js";
 export { slogdet } from "./linalg_solve.js";
+/** keras.linalg's Keras 3.15 additions. */
+export { choleskyInverse, matrixRank, pinv } from "./keras_ops_linalg315.js";

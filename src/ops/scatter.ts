@@ -4,7 +4,7 @@ import { fill } from "../tensor/creation.js";
 import { type Shape, shapeText, sizeOf, stridesOf } from "../tensor/shape.js";
 import { type Input, backend, emptyTensor, num, record, toTensor } from "./engine.js";
 import { where } from "./math.js";
-import { max } from "./reduce.js";
+import { max, min, prod } from "./reduce.js";
 import { concat, gather, oneHot, pad, reshape } from "./shape.js";
 import { integerValues } from "./indices.js";
 import * as sym from "./symbolic.js";
@@ -12,7 +12,7 @@ import { valueText } from "../tensor/value_text.js";
 
 /*
  * Scatters and segment reductions (tf.scatterND, tf.tensorScatterUpdate, tf.unsortedSegmentSum;
- * keras.ops slice_update, segment_max, multi_hot). Row positions come from the index values;
+ * keras.ops slice_update, segment_max / min / prod, multi_hot). Row positions come from the index values;
  * the rows move with gather and with gather's adjoint (a scatter-add kernel), whose gradients
  * are each other.
  */
@@ -174,12 +174,35 @@ export function unsortedSegmentSum(xIn: Input, segmentIdsIn: Input, numSegments:
   return reshape(out, [n, ...inner]);
 }
 
-/** The lowest value of a dtype: the empty maximum. */
-function lowest(dtype: DType): number {
-  if (isFloatDType(dtype)) return -Infinity;
-  if (dtype === "int32") return -2147483648;
-  if (dtype === "uint8") return 0;
-  throw new TypeError(`segmentMax: data must be float32, float64, int32 or uint8, got ${dtype}`);
+/** The identity of a segment reduction for a dtype: the value an empty segment gets. */
+function emptyValue(op: string, kind: "max" | "min" | "prod", dtype: DType): number {
+  if (kind === "prod") return 1;
+  const low = kind === "max";
+  if (isFloatDType(dtype)) return low ? -Infinity : Infinity;
+  if (dtype === "int32") return low ? -2147483648 : 2147483647;
+  if (dtype === "uint8") return low ? 0 : 255;
+  throw new TypeError(`${op}: data must be float32, float64, int32 or uint8, got ${dtype}`);
+}
+
+/**
+ * data's rows gathered per segment into [n, width, ...inner], each segment padded to the widest
+ * with rows of the reduction's identity, then reduced over axis 1: one gather and one reduction,
+ * whose gradients are the ops'.
+ */
+function segmentReduce(op: string, kind: "max" | "min" | "prod", dataIn: Input, segmentIdsIn: Input, numSegments?: number): Tensor {
+  const x = toTensor(dataIn, op, "data");
+  const identity = emptyValue(op, kind, x.dtype);
+  const { ids, r } = segmentIds(op, x, segmentIdsIn);
+  const n = segmentCount(op, ids, numSegments);
+  const inner = x.shape.slice(r);
+  const members: number[][] = Array.from({ length: n }, () => []);
+  ids.forEach((v, i) => { if (v >= 0 && v < n) members[v].push(i); });
+  const width = Math.max(1, ...members.map((m) => m.length));
+  const src = new Int32Array(n * width).fill(ids.length);
+  members.forEach((m, s) => m.forEach((i, j) => { src[s * width + j] = i; }));
+  const rows = concat([reshape(x, [ids.length, sizeOf(inner)]), fill([1, sizeOf(inner)], identity, x.dtype)], 0);
+  const grouped = reshape(gather(rows, new Tensor(src, [src.length], "int32")), [n, width, ...inner]);
+  return kind === "max" ? max(grouped, 1) : kind === "min" ? min(grouped, 1) : prod(grouped, 1);
 }
 
 /**
@@ -189,21 +212,17 @@ function lowest(dtype: DType): number {
  * gradient equally (as torch's amax reduction).
  */
 export function segmentMax(dataIn: Input, segmentIdsIn: Input, numSegments?: number): Tensor {
-  const op = "segmentMax";
-  const x = toTensor(dataIn, op, "data");
-  const low = lowest(x.dtype);
-  const { ids, r } = segmentIds(op, x, segmentIdsIn);
-  const n = segmentCount(op, ids, numSegments);
-  const inner = x.shape.slice(r);
-  const members: number[][] = Array.from({ length: n }, () => []);
-  ids.forEach((v, i) => { if (v >= 0 && v < n) members[v].push(i); });
-  const width = Math.max(1, ...members.map((m) => m.length));
-  // Each segment's rows padded to a common width with a row of the lowest value, then one max.
-  const src = new Int32Array(n * width).fill(ids.length);
-  members.forEach((m, s) => m.forEach((i, j) => { src[s * width + j] = i; }));
-  const rows = concat([reshape(x, [ids.length, sizeOf(inner)]), fill([1, sizeOf(inner)], low, x.dtype)], 0);
-  const grouped = reshape(gather(rows, new Tensor(src, [src.length], "int32")), [n, width, ...inner]);
-  return max(grouped, 1);
+  return segmentReduce("segmentMax", "max", dataIn, segmentIdsIn, numSegments);
+}
+
+/** keras.ops.segment_min: segmentMax's minimum; an empty segment gives Infinity (the dtype's highest value for integers). */
+export function segmentMin(dataIn: Input, segmentIdsIn: Input, numSegments?: number): Tensor {
+  return segmentReduce("segmentMin", "min", dataIn, segmentIdsIn, numSegments);
+}
+
+/** keras.ops.segment_prod: the elementwise product of each segment's slices; an empty segment gives 1. */
+export function segmentProd(dataIn: Input, segmentIdsIn: Input, numSegments?: number): Tensor {
+  return segmentReduce("segmentProd", "prod", dataIn, segmentIdsIn, numSegments);
 }
 
 /**
