@@ -140,6 +140,7 @@ export const KERAS_OP_SPECS: readonly (readonly [string, OpSpec])[] = [
   // math
   ["Logsumexp", call(MATH, ko.logsumexp, REDUCE)],
   ["Erfinv", call(MATH, ko.erfinv)],
+  ["Erfc", call(MATH, ko.erfc)],
   ["Erf", call(MATH, ko.erf)],
   ["Rsqrt", call(MATH, ko.rsqrt)],
   ["TopK", call(MATH, ko.topK, ["k", "sorted"])],

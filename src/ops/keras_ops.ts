@@ -54,7 +54,7 @@ export {
   equal, notEqual, less, lessEqual, greater, greaterEqual, isclose, concatenate, stack, hstack, vstack,
   matmul, tensordot, outer, vdot, correlate, einsum, clip,
 } from "./keras_promoted.js";
-export { logSigmoid, erfinv } from "./special.js";
+export { logSigmoid, erfinv, erfc } from "./special.js";
 export { sum, prod, logSumExp as logsumexp, all, any } from "./reduce.js";
 export {
   reshape, squeeze, transpose, slice,

@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "../index.js";
+import { ops } from "../index.js";
 import { checkGradients } from "../testing/gradcheck.js";
 import { assertAllClose } from "../testing/close.js";
 import { randomF64 } from "../testing/random_inputs.js";
@@ -56,4 +57,19 @@ test("the new elementwise ops refuse integer or mixed inputs clearly", () => {
   assert.throws(() => tf.erfinv(tf.constant([0], "int32")), /erfinv: x must be float32 or float64/);
   assert.throws(() => tf.isclose(f([1]), f([1]), -1), /isclose: rtol \(-1\) and atol/);
   assert.throws(() => tf.divNoNan(tf.constant([1], "int32"), f([1])), /divNoNan: operands have different dtypes/);
+});
+
+test("ops.erfc matches scipy.special.erfc to float64 precision, far into the tail, with its gradient", () => {
+  // scipy.special.erfc at these points (scipy 1.10).
+  const xs = [-3, -2, -1, 0, 0.5, 1, 2.5, 2.99, 3.01, 4, 6, 10, 26, 27.5];
+  const want = [1.9999779095030015, 1.9953222650189528, 1.8427007929497148, 1.0, 0.4795001221869535, 0.15729920705028516, 0.00040695201744495886,
+    2.3525603080640205e-05, 2.0738963637132645e-05, 1.541725790028002e-08, 2.1519736712498913e-17, 2.0884875837625446e-45, 5.663192408856145e-296, 0];
+  const got = Array.from(ops.erfc(tf.constant(xs, [xs.length], "float64")).dataSync() as Float64Array);
+  got.forEach((g, i) => assert.ok(Math.abs(g - want[i]) <= 1e-13 * Math.abs(want[i]) + 1e-300, `erfc(${xs[i]}) = ${g}, want ${want[i]}`));
+  // float32 (Keras' docstring values) and int inputs (float32).
+  const f32 = ops.erfc(tf.constant([-3, -2, -1, 0, 1], [5], "float32"));
+  assert.equal(f32.dtype, "float32");
+  assert.deepEqual(Array.from(f32.dataSync() as Float32Array), [1.999977946281433, 1.9953222274780273, 1.8427008390426636, 1, 0.15729920566082]);
+  assert.equal(ops.erfc(tf.constant([1], [1], "int32")).dtype, "float32");
+  checkGradients((x) => ops.erfc(x), [tf.constant([-1.5, -0.2, 0.4, 1.4, 1.6, 3.2, 4.5], [7], "float64")]);
 });
