@@ -15,6 +15,7 @@ import { Lion as LionClass } from "./lion.js";
 import { Lamb as LambClass } from "./lamb.js";
 import { Ftrl as FtrlClass } from "./ftrl.js";
 import { Adafactor as AdafactorClass } from "./adafactor.js";
+import { Muon as MuonClass } from "./muon.js";
 import { type ConfigDict, type SerializedObject, isConfigDict } from "./config.js";
 import * as schedulesModule from "./schedules.js";
 import { valueText } from "../tensor/value_text.js";
@@ -32,6 +33,7 @@ export type { LionOptions } from "./lion.js";
 export type { LambOptions } from "./lamb.js";
 export type { FtrlOptions } from "./ftrl.js";
 export type { AdafactorOptions } from "./adafactor.js";
+export type { MuonOptions } from "./muon.js";
 export type { ConfigDict, ConfigValue, SerializedObject, SerializedConfig } from "./config.js";
 
 /** A class that can also be called without `new`, as Keras' constructors are: `SGD({...})`. */
@@ -73,6 +75,8 @@ export const Ftrl = callable(FtrlClass);
 export type Ftrl = FtrlClass;
 export const Adafactor = callable(AdafactorClass);
 export type Adafactor = AdafactorClass;
+export const Muon = callable(MuonClass);
+export type Muon = MuonClass;
 
 /** keras.optimizers.schedules. */
 export namespace schedules {
@@ -114,6 +118,7 @@ const OPTIMIZERS: Record<string, { className: string; fromConfig(config: ConfigD
   lamb: { className: "Lamb", fromConfig: (c) => LambClass.fromConfig(c) },
   ftrl: { className: "Ftrl", fromConfig: (c) => FtrlClass.fromConfig(c) },
   adafactor: { className: "Adafactor", fromConfig: (c) => AdafactorClass.fromConfig(c) },
+  muon: { className: "Muon", fromConfig: (c) => MuonClass.fromConfig(c) },
 };
 
 /** The names optimizers.get accepts (case does not matter). */
@@ -137,7 +142,7 @@ export function deserialize(obj: SerializedObject | ConfigDict): Optimizer {
 
 /**
  * keras.optimizers.get: a new optimizer with Keras' defaults for a name ("sgd", "rmsprop", "adam",
- * "adamw", "adagrad", "adadelta", "adamax", "nadam", "lion", "lamb", "ftrl", "adafactor"; any case), one from a serialized config, or
+ * "adamw", "adagrad", "adadelta", "adamax", "nadam", "lion", "lamb", "ftrl", "adafactor", "muon"; any case), one from a serialized config, or
  * the optimizer itself.
  */
 export function get(identifier: OptimizerIdentifier): Optimizer {

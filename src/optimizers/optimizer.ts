@@ -231,6 +231,17 @@ export abstract class Optimizer {
   protected slotShape(_slot: string, variable: Variable): readonly number[] {
     return variable.shape;
   }
+  /**
+   * Whether `variable` gets the slot `slot`: every variable gets every slot, unless an optimizer
+   * keeps some for some variables only (Muon: the Adam velocity of the variables it steps with AdamW).
+   */
+  protected hasSlot(_slot: string, _variable: Variable): boolean {
+    return true;
+  }
+  /** The decoupled weight decay of `variable`, null for none: weightDecay, unless the optimizer decays its variables differently (Muon). */
+  protected weightDecayOf(_variable: Variable): number | null {
+    return this.weightDecay;
+  }
   /** Extra state created when variables are first seen (Nadam's u_product). */
   protected buildExtra(_newVariables: readonly Variable[]): void {}
   /** Extra state variables, listed after the slots. */
@@ -355,6 +366,7 @@ export abstract class Optimizer {
       }
       for (const group of this.slotGroups()) {
         for (const slotName of group) {
+          if (!this.hasSlot(slotName, v)) continue;
           slots.set(slotName, new Variable(fill([...this.slotShape(slotName, v)], this.slotInitialValue(slotName), v.dtype), {
             trainable: false,
             name: `${base(v)}_${slotName}`,
@@ -416,7 +428,10 @@ export abstract class Optimizer {
     for (const group of this.slotGroups()) {
       for (const v of this.tracked) {
         const slots = this.slotMap.get(v) as Map<string, Variable>;
-        for (const slotName of group) out.push(slots.get(slotName) as Variable);
+        for (const slotName of group) {
+          const slot = slots.get(slotName);
+          if (slot) out.push(slot);
+        }
       }
     }
     return out;
@@ -608,9 +623,9 @@ export abstract class Optimizer {
   private update(grads: Tensor[], vars: Variable[]): void {
     const clipped = this.clipGradients(grads);
     const lr = this.learningRate;
-    if (this.weightDecay !== null) {
-      const wd = this.weightDecay;
-      for (const v of vars) if (this.useWeightDecay(v)) v.assign(sub(v, mul(mul(v, wd), lr)));
+    for (const v of vars) {
+      const wd = this.weightDecayOf(v);
+      if (wd !== null && this.useWeightDecay(v)) v.assign(sub(v, mul(mul(v, wd), lr)));
     }
     this.beforeUpdates(vars);
     vars.forEach((v, i) => this.updateStep(cast(clipped[i], v.dtype), v, lr));
