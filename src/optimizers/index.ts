@@ -16,6 +16,7 @@ import { Lamb as LambClass } from "./lamb.js";
 import { Ftrl as FtrlClass } from "./ftrl.js";
 import { Adafactor as AdafactorClass } from "./adafactor.js";
 import { Muon as MuonClass } from "./muon.js";
+import { ScheduleFreeAdamW as ScheduleFreeAdamWClass } from "./schedule_free_adamw.js";
 import { type ConfigDict, type SerializedObject, isConfigDict } from "./config.js";
 import * as schedulesModule from "./schedules.js";
 import { valueText } from "../tensor/value_text.js";
@@ -34,6 +35,7 @@ export type { LambOptions } from "./lamb.js";
 export type { FtrlOptions } from "./ftrl.js";
 export type { AdafactorOptions } from "./adafactor.js";
 export type { MuonOptions } from "./muon.js";
+export type { ScheduleFreeAdamWOptions } from "./schedule_free_adamw.js";
 export type { ConfigDict, ConfigValue, SerializedObject, SerializedConfig } from "./config.js";
 
 /** A class that can also be called without `new`, as Keras' constructors are: `SGD({...})`. */
@@ -77,6 +79,8 @@ export const Adafactor = callable(AdafactorClass);
 export type Adafactor = AdafactorClass;
 export const Muon = callable(MuonClass);
 export type Muon = MuonClass;
+export const ScheduleFreeAdamW = callable(ScheduleFreeAdamWClass);
+export type ScheduleFreeAdamW = ScheduleFreeAdamWClass;
 
 /** keras.optimizers.schedules. */
 export namespace schedules {
@@ -119,6 +123,7 @@ const OPTIMIZERS: Record<string, { className: string; fromConfig(config: ConfigD
   ftrl: { className: "Ftrl", fromConfig: (c) => FtrlClass.fromConfig(c) },
   adafactor: { className: "Adafactor", fromConfig: (c) => AdafactorClass.fromConfig(c) },
   muon: { className: "Muon", fromConfig: (c) => MuonClass.fromConfig(c) },
+  schedulefreeadamw: { className: "ScheduleFreeAdamW", fromConfig: (c) => ScheduleFreeAdamWClass.fromConfig(c) },
 };
 
 /** The names optimizers.get accepts (case does not matter). */
@@ -142,7 +147,7 @@ export function deserialize(obj: SerializedObject | ConfigDict): Optimizer {
 
 /**
  * keras.optimizers.get: a new optimizer with Keras' defaults for a name ("sgd", "rmsprop", "adam",
- * "adamw", "adagrad", "adadelta", "adamax", "nadam", "lion", "lamb", "ftrl", "adafactor", "muon"; any case), one from a serialized config, or
+ * "adamw", "adagrad", "adadelta", "adamax", "nadam", "lion", "lamb", "ftrl", "adafactor", "muon", "schedulefreeadamw"; any case), one from a serialized config, or
  * the optimizer itself.
  */
 export function get(identifier: OptimizerIdentifier): Optimizer {
