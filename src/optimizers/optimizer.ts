@@ -155,8 +155,7 @@ export abstract class Optimizer {
   readonly emaOverwriteFrequency: number | null;
   /** Keras' gradient_accumulation_steps: update every this many calls with the mean gradient; null: every call. */
   readonly gradientAccumulationSteps: number | null;
-  /** Keras' loss_scale_factor: scaleLoss multiplies the loss by it, applyGradients divides the gradients by it; null: none. */
-  readonly lossScaleFactor: number | null;
+  private lossScale: number | null;
 
   private readonly iterationVariable: Variable;
   private learningRateVariable: Variable | null = null;
@@ -201,7 +200,7 @@ export abstract class Optimizer {
     this.emaMomentum = emaMomentumOption(className, o.emaMomentum);
     this.emaOverwriteFrequency = emaOverwriteFrequencyOption(className, o.emaOverwriteFrequency);
     this.gradientAccumulationSteps = accumulationStepsOption(className, o.gradientAccumulationSteps);
-    this.lossScaleFactor = lossScaleFactorOption(className, o.lossScaleFactor);
+    this.lossScale = lossScaleFactorOption(className, o.lossScaleFactor);
     this.iterationVariable = new Variable(fill([], 0, "int64"), { trainable: false, name: "iteration" });
     const rate = o.learningRate ?? o.lr ?? defaults.learningRate;
     if (rate instanceof LearningRateSchedule) {
@@ -259,6 +258,18 @@ export abstract class Optimizer {
   protected abstract ownConfig(): ConfigDict;
 
   // ---------------------------------------------------------------- state
+
+  /**
+   * Keras' loss_scale_factor: scaleLoss multiplies the loss by it, applyGradients divides the
+   * gradients by it; null: none. Settable, as Keras' attribute is (LossScaleOptimizer sets its
+   * inner optimizer's to null, so that the gradients are not unscaled twice).
+   */
+  get lossScaleFactor(): number | null {
+    return this.lossScale;
+  }
+  set lossScaleFactor(value: number | null) {
+    this.lossScale = lossScaleFactorOption(this.className, value);
+  }
 
   /**
    * Number of updates so far (Keras' `iterations`, 0 before the first step): the number of
