@@ -18,6 +18,7 @@ import { Adafactor as AdafactorClass } from "./adafactor.js";
 import { Muon as MuonClass } from "./muon.js";
 import { ScheduleFreeAdamW as ScheduleFreeAdamWClass } from "./schedule_free_adamw.js";
 import { LossScaleOptimizer as LossScaleOptimizerClass } from "./loss_scale_optimizer.js";
+import { MultiOptimizer as MultiOptimizerClass, OptimizerMap as OptimizerMapClass } from "./multi_optimizer.js";
 import { registerOptimizer } from "./registry.js";
 import * as schedulesModule from "./schedules.js";
 
@@ -37,6 +38,7 @@ export type { AdafactorOptions } from "./adafactor.js";
 export type { MuonOptions } from "./muon.js";
 export type { ScheduleFreeAdamWOptions } from "./schedule_free_adamw.js";
 export type { LossScaleOptimizerOptions } from "./loss_scale_optimizer.js";
+export type { MultiOptimizerOptions, OptimizerSelector } from "./multi_optimizer.js";
 export type { ConfigDict, ConfigValue, SerializedObject, SerializedConfig } from "./config.js";
 
 /** A class that can also be called without `new`, as Keras' constructors are: `SGD({...})`. */
@@ -84,6 +86,10 @@ export const ScheduleFreeAdamW = callable(ScheduleFreeAdamWClass);
 export type ScheduleFreeAdamW = ScheduleFreeAdamWClass;
 export const LossScaleOptimizer = callable(LossScaleOptimizerClass);
 export type LossScaleOptimizer = LossScaleOptimizerClass;
+export const MultiOptimizer = callable(MultiOptimizerClass);
+export type MultiOptimizer = MultiOptimizerClass;
+export const OptimizerMap = callable(OptimizerMapClass);
+export type OptimizerMap = OptimizerMapClass;
 
 /** keras.optimizers.schedules. */
 export namespace schedules {
@@ -127,6 +133,7 @@ registerOptimizer("Adafactor", (c) => AdafactorClass.fromConfig(c));
 registerOptimizer("Muon", (c) => MuonClass.fromConfig(c));
 registerOptimizer("ScheduleFreeAdamW", (c) => ScheduleFreeAdamWClass.fromConfig(c));
 registerOptimizer("LossScaleOptimizer", (c) => LossScaleOptimizerClass.fromConfig(c));
+registerOptimizer("MultiOptimizer", (c) => MultiOptimizerClass.fromConfig(c));
 
 export { deserialize, get, optimizerNames, type OptimizerIdentifier } from "./registry.js";
 
