@@ -491,19 +491,18 @@ export class CosineSimilarity extends MeanMetricWrapper {
   }
 }
 
-/**
- * keras.metrics.PearsonCorrelation(axis = -1) (name "pearson_correlation"): the running (weighted)
- * mean over examples of pearson_correlation along `axis`; 1 for a perfect positive linear relation.
- */
-export class PearsonCorrelation extends MeanMetricWrapper {
-  override readonly className = "PearsonCorrelation";
+/** Keras 3.15's correlation metrics: the running (weighted) mean over examples of a correlation along `axis`. */
+abstract class CorrelationMetric extends MeanMetricWrapper {
   /** Larger is better (Keras' _direction "up"). */
   override readonly direction = "up";
   readonly axis: number | number[];
-  constructor(opts: NameOption & { axis?: CorrelationAxis } = {}) {
-    checkMetricOptions(new.target, PearsonCorrelation, opts, { name: true, axis: true });
-    const axis = checkCorrelationAxis("metrics.PearsonCorrelation", opts.axis ?? -1);
-    super((t, p) => pearsonCorrelation(t, p, axis), { name: opts.name ?? "pearson_correlation" });
+  constructor(
+    builtIn: abstract new (...a: never[]) => unknown, fn: (yTrue: Input, yPred: Input, axis: CorrelationAxis) => Tensor, defaultName: string,
+    opts: NameOption & { axis?: CorrelationAxis },
+  ) {
+    checkMetricOptions(new.target, builtIn, opts, { name: true, axis: true });
+    const axis = checkCorrelationAxis(`metrics.${builtIn.name}`, opts.axis ?? -1);
+    super((t, p) => fn(t, p, axis), { name: opts.name ?? defaultName });
     this.axis = axis;
   }
   /** Keras 3.15's keys: name, dtype, axis. */
@@ -512,24 +511,19 @@ export class PearsonCorrelation extends MeanMetricWrapper {
   }
 }
 
-/**
- * keras.metrics.ConcordanceCorrelation(axis = -1) (name "concordance_correlation"): the running
- * (weighted) mean over examples of concordance_correlation along `axis`; 1 for perfect agreement.
- */
-export class ConcordanceCorrelation extends MeanMetricWrapper {
-  override readonly className = "ConcordanceCorrelation";
-  /** Larger is better (Keras' _direction "up"). */
-  override readonly direction = "up";
-  readonly axis: number | number[];
+/** keras.metrics.PearsonCorrelation(axis = -1) (name "pearson_correlation"): 1 for a perfect positive linear relation. */
+export class PearsonCorrelation extends CorrelationMetric {
+  override readonly className = "PearsonCorrelation";
   constructor(opts: NameOption & { axis?: CorrelationAxis } = {}) {
-    checkMetricOptions(new.target, ConcordanceCorrelation, opts, { name: true, axis: true });
-    const axis = checkCorrelationAxis("metrics.ConcordanceCorrelation", opts.axis ?? -1);
-    super((t, p) => concordanceCorrelation(t, p, axis), { name: opts.name ?? "concordance_correlation" });
-    this.axis = axis;
+    super(PearsonCorrelation, pearsonCorrelation, "pearson_correlation", opts);
   }
-  /** Keras 3.15's keys: name, dtype, axis. */
-  override getConfig(): Config {
-    return { ...super.getConfig(), axis: typeof this.axis === "number" ? this.axis : [...this.axis] };
+}
+
+/** keras.metrics.ConcordanceCorrelation(axis = -1) (name "concordance_correlation"): 1 for perfect agreement. */
+export class ConcordanceCorrelation extends CorrelationMetric {
+  override readonly className = "ConcordanceCorrelation";
+  constructor(opts: NameOption & { axis?: CorrelationAxis } = {}) {
+    super(ConcordanceCorrelation, concordanceCorrelation, "concordance_correlation", opts);
   }
 }
 

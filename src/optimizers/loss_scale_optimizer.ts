@@ -15,6 +15,7 @@ import { valueText } from "../tensor/value_text.js";
 import { type ConfigDict, checkKeys, isConfigDict, numberOption, stringOption } from "./config.js";
 import { type GradientPair, type LearningRate, Optimizer, type OptimizerOptions, scalar, serializeOptimizer } from "./optimizer.js";
 import { deserialize } from "./registry.js";
+import { WrapperOptimizer } from "./wrapper_optimizer.js";
 
 export interface LossScaleOptimizerOptions {
   /** The loss scale to start from (a positive number; a high power of 2). Default 2 ** 15. */
@@ -38,13 +39,12 @@ const LEGACY_DEFAULTS: Readonly<Record<string, unknown>> = {
  * `dynamic_scale` (float32), then the inner optimizer's. The inner optimizer's lossScaleFactor is
  * switched off, as Keras does, so that the gradients are not unscaled twice.
  */
-export class LossScaleOptimizer extends Optimizer {
+export class LossScaleOptimizer extends WrapperOptimizer {
   readonly innerOptimizer: Optimizer;
   readonly initialScale: number;
   readonly dynamicGrowthSteps: number;
   private stepCounter: Variable | null = null;
   private dynamicScale: Variable | null = null;
-  private builtWith: readonly Variable[] = [];
 
   constructor(innerOptimizer: Optimizer, options: LossScaleOptimizerOptions = {}) {
     const k = "LossScaleOptimizer";
@@ -71,18 +71,6 @@ export class LossScaleOptimizer extends Optimizer {
   /** Finite steps since the scale last changed. */
   get stepsSinceScaleChange(): number {
     return this.stepCounter === null ? 0 : this.stepCounter.item();
-  }
-
-  protected slotGroups(): string[][] {
-    return [];
-  }
-
-  protected updateStep(): void {
-    throw new Error("LossScaleOptimizer: the inner optimizer takes the update steps");
-  }
-
-  protected ownConfig(): ConfigDict {
-    return {};
   }
 
   override get built(): boolean {
@@ -135,11 +123,6 @@ export class LossScaleOptimizer extends Optimizer {
     if (typeof loss === "number") return loss * this.scale;
     if (!(loss instanceof Tensor)) throw new TypeError(`LossScaleOptimizer.scaleLoss: expected the loss as a Tensor (or a number), got ${valueText(loss)}`);
     return mul(loss, scalar(this.scale, loss.dtype));
-  }
-
-  override apply(gradients: readonly (Tensor | null | undefined)[], variables?: readonly Variable[] | null): number {
-    if ((variables === undefined || variables === null) && this.built) return super.apply(gradients, this.builtWith);
-    return super.apply(gradients, variables);
   }
 
   /**

@@ -12,6 +12,7 @@ import { type GradientPair, type LearningRate, Optimizer, serializeOptimizer } f
 import { LossScaleOptimizer } from "./loss_scale_optimizer.js";
 import { customObjectRegistry } from "./rate_function_config.js";
 import { deserialize } from "./registry.js";
+import { WrapperOptimizer } from "./wrapper_optimizer.js";
 
 /** The optimizer a variable goes to, given the variable (Keras' callable optimizer_map). */
 export type OptimizerSelector = (variable: Variable) => Optimizer;
@@ -129,11 +130,10 @@ export interface MultiOptimizerOptions {
  * learning rate and slots. It has no learning rate of its own: read and set the sub-optimizers'
  * (`optimizers`).
  */
-export class MultiOptimizer extends Optimizer {
+export class MultiOptimizer extends WrapperOptimizer {
   readonly optimizerMap: OptimizerMap | OptimizerSelector;
   private readonly inner: Optimizer[] = [];
   private readonly owner = new Map<Variable, number>();
-  private builtWith: Variable[] = [];
 
   constructor(optimizerMap: OptimizerMap | OptimizerSelector, options: MultiOptimizerOptions = {}) {
     const k = "MultiOptimizer";
@@ -166,18 +166,6 @@ export class MultiOptimizer extends Optimizer {
   optimizerOf(variable: Variable): Optimizer | null {
     const i = this.owner.get(variable);
     return i === undefined ? null : this.inner[i];
-  }
-
-  protected slotGroups(): string[][] {
-    return [];
-  }
-
-  protected updateStep(): void {
-    throw new Error("MultiOptimizer: its sub-optimizers take the update steps");
-  }
-
-  protected ownConfig(): ConfigDict {
-    return {};
   }
 
   /** Sends each variable to its optimizer and builds every sub-optimizer on its own variables. */
@@ -245,11 +233,6 @@ export class MultiOptimizer extends Optimizer {
     this.inner.forEach((opt, i) => { if (groups[i].length > 0) opt.applyGradients(groups[i]); });
     this.iterations = this.iterations + 1;
     return this.iterations;
-  }
-
-  override apply(gradients: readonly (Tensor | null | undefined)[], variables?: readonly Variable[] | null): number {
-    if ((variables === undefined || variables === null) && this.built) return super.apply(gradients, this.builtWith);
-    return super.apply(gradients, variables);
   }
 
   override finalizeVariableValues(variables: readonly Variable[]): void {
