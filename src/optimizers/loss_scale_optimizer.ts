@@ -12,7 +12,7 @@ import { noGrad } from "../ops/engine.js";
 import { cast, div, isFinite, mul } from "../ops/math.js";
 import { all } from "../ops/reduce.js";
 import { valueText } from "../tensor/value_text.js";
-import { type ConfigDict, checkKeys, isConfigDict, numberOption, stringOption } from "./config.js";
+import { type ConfigDict, checkKeys, isConfigDict, numberOption } from "./config.js";
 import { type GradientPair, type LearningRate, Optimizer, type OptimizerOptions, scalar, serializeOptimizer } from "./optimizer.js";
 import { deserialize } from "./registry.js";
 import { WrapperOptimizer } from "./wrapper_optimizer.js";
@@ -54,9 +54,8 @@ export class LossScaleOptimizer extends WrapperOptimizer {
     if (innerOptimizer instanceof LossScaleOptimizer) throw new TypeError(`${k}: the inner optimizer is already a LossScaleOptimizer`);
     const o = options ?? {};
     checkKeys(k, o, ["initialScale", "dynamicGrowthSteps", "name"]);
-    super(k, { learningRate: 0, name: stringOption(k, "name", o.name, "loss_scale_optimizer") } satisfies OptimizerOptions, [], {
-      learningRate: 0, name: "loss_scale_optimizer",
-    });
+    // Keras' super().__init__(learning_rate=0.0, name=name): an unused learning_rate variable of its own.
+    super(k, { learningRate: 0, name: o.name } satisfies OptimizerOptions, [], { learningRate: 0, name: "loss_scale_optimizer" });
     this.innerOptimizer = innerOptimizer;
     this.initialScale = numberOption(k, "initialScale", o.initialScale, 2 ** 15, { min: 0, exclusiveMin: true });
     this.dynamicGrowthSteps = numberOption(k, "dynamicGrowthSteps", o.dynamicGrowthSteps, 2000, { min: 1, integer: true });
@@ -86,16 +85,21 @@ export class LossScaleOptimizer extends WrapperOptimizer {
     this.builtWith = [...variables];
   }
 
-  override variables(): Variable[] {
+  /** Its own variables: iteration and learning_rate, then (once built) step_counter and dynamic_scale. */
+  private ownVariables(): Variable[] {
     const own = super.variables();
     if (this.stepCounter !== null && this.dynamicScale !== null) own.push(this.stepCounter, this.dynamicScale);
-    return [...own, ...this.innerOptimizer.variables()];
+    return own;
   }
 
+  override variables(): Variable[] {
+    return [...this.ownVariables(), ...this.innerOptimizer.variables()];
+  }
+
+  /** Its own variables, then the inner optimizer's in the order Keras 3.0 to 3.9 saved them (Nadam's differs). */
   override variablesBeforeKeras310(): Variable[] | null {
     const inner = this.innerOptimizer.variablesBeforeKeras310();
-    if (inner === null) return null;
-    return [...this.variables().slice(0, this.variables().length - this.innerOptimizer.variables().length), ...inner];
+    return inner === null ? null : [...this.ownVariables(), ...inner];
   }
 
   override getSlot(variable: Variable, name: string): Variable | null {
