@@ -27,7 +27,7 @@ export { getFile, type GetFileOptions } from "./get_file.js";
 /** Keras' utils.get_source_inputs: the Input tensors a symbolic tensor was computed from. */
 export { getSourceInputs } from "../layers/source_inputs.js";
 /** Keras' utils.custom_object_scope / get_custom_objects (also in tf.serialization). */
-export { customObjectScope, getCustomObjects } from "../io/custom_objects.js";
+export { customObjectScope, CustomObjectScope, getCustomObjects } from "../io/custom_objects.js";
 /** Keras' utils.text_dataset_from_directory: .txt files as batches of [texts (JS strings), labels]. */
 export { textDatasetFromDirectory, TextDirectoryDataset, type TextDatasetFromDirectoryOptions, type TextElement } from "./text_dataset.js";
 /** Keras' utils.audio_dataset_from_directory: .wav files (16-bit PCM, as tf.audio.decode_wav) as batches of [audio, labels]. */
@@ -45,3 +45,5 @@ export { registerKerasSerializable, getRegisteredName, getRegisteredObject } fro
 /** Keras' utils.model_to_dot: the DOT source text of the graph plot_model draws, for Graphviz. */
 export { modelToDot, type ModelToDotOptions } from "../plot/model_dot.js";
 export { FeatureSpace, Feature as FeatureSpaceFeature, Cross as FeatureSpaceCross, type FeatureSpaceArgs, type FeatureBatch, type FeatureColumn, type FeatureTypeName } from "./feature_space.js";
+/** Keras 3.15's utils.Config: a dict-like container of named values that can be frozen. */
+export { Config } from "./utils_config.js";

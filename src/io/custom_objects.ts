@@ -150,6 +150,54 @@ export function customObjectScope<T>(objects: CustomObjects, fn: () => T): T {
   return scopeStore.run({ ...own }, fn);
 }
 
+/**
+ * Keras' `CustomObjectScope(custom_objects)` as an object: `enter()` makes its objects visible to
+ * every deserialization that follows (loadModel, modelFromConfig, Layer.fromConfig...), as Keras'
+ * `with` block does, until `exit()` puts back the scope that was there before; `run(fn)` does both
+ * around fn (customObjectScope). A scope replaces the outer one's objects while entered, as Keras'
+ * does. `using scope = new CustomObjectScope({ MyLayer }).enter()` exits at the end of the block.
+ */
+export class CustomObjectScope {
+  /** The objects of the scope (a copy of those given). */
+  readonly customObjects: CustomObjects;
+  private backup: CustomObjects | undefined = undefined;
+  private entered = false;
+
+  constructor(customObjects: CustomObjects | null = null) {
+    this.customObjects = { ...checkCustomObjects("CustomObjectScope", customObjects ?? {}) };
+  }
+
+  /**
+   * Keras' __enter__: from now on (in this call chain, awaits included) the scope's objects are
+   * found when deserializing. Returns the scope.
+   */
+  enter(): this {
+    if (this.entered) throw new Error("CustomObjectScope.enter: this scope is already entered; exit() it first, or make another scope");
+    this.backup = scopeStore.getStore();
+    scopeStore.enterWith({ ...this.customObjects });
+    this.entered = true;
+    return this;
+  }
+
+  /** Keras' __exit__: the scope around enter() (none, outside any) is back. */
+  exit(): void {
+    if (!this.entered) throw new Error("CustomObjectScope.exit: this scope was not entered; call enter() first");
+    // An empty store is what no scope at all amounts to: nothing scoped, customObjects alone count.
+    scopeStore.enterWith(this.backup ?? {});
+    this.backup = undefined;
+    this.entered = false;
+  }
+
+  [Symbol.dispose](): void {
+    if (this.entered) this.exit();
+  }
+
+  /** Runs `fn` (sync or async) inside the scope, as customObjectScope(this.customObjects, fn). */
+  run<T>(fn: () => T): T {
+    return customObjectScope(this.customObjects, fn);
+  }
+}
+
 /** The custom objects of the innermost customObjectScope around the caller (empty outside one). */
 export function scopedCustomObjects(): CustomObjects {
   return scopeStore.getStore() ?? {};

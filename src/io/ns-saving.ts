@@ -9,7 +9,7 @@ import { valueText } from "../tensor/value_text.js";
 /** Keras' load_model(filepath, { customObjects, compile, safeMode }), save_model(model, filepath), load_weights(model, filepath), save_weights(model, filepath). */
 export { loadModel, saveModel, loadWeights, saveWeights } from "./model_files.js";
 export type { LoadModelOptions, LoadWeightsOptions, SaveModelOptions, SaveWeightsOptions } from "./file_options.js";
-export { getRegisteredName, getRegisteredObject, customObjectScope, getCustomObjects } from "./custom_objects.js";
+export { getRegisteredName, getRegisteredObject, customObjectScope, CustomObjectScope, getCustomObjects } from "./custom_objects.js";
 export type { CustomObject, CustomObjects, SerializableClass } from "./custom_objects.js";
 export { serializeKerasObject, deserializeKerasObject, type DeserializeKerasObjectOptions } from "./keras_object.js";
 

@@ -72,7 +72,7 @@ export async function runEpochs(model: Model, plan: EpochPlan): Promise<History>
         batchLogs = stepLogs(model.trainStep({ x: batch.x, y: batch.y, sampleWeight: batch.sampleWeight }), `Model ${model.name}.trainStep`);
         if (!divergenceReported && "loss" in batchLogs && !Number.isFinite(batchLogs.loss)) {
           divergenceReported = true;
-          process.emitWarning(`fit: the loss became ${batchLogs.loss} at epoch ${epoch + 1}, batch ${b + 1}: training diverged; lower the learning rate (it is ${Number(state.optimizer.learningRate.toPrecision(7))}), or add callbacks.TerminateOnNaN() to stop at the first such batch`, "UserWarning");
+          process.emitWarning(`fit: the loss became ${batchLogs.loss} at epoch ${epoch + 1}, batch ${b + 1}: training diverged; lower the learning rate${learningRateNote(state.optimizer)}, or add callbacks.TerminateOnNaN() to stop at the first such batch`, "UserWarning");
         }
         await list.onTrainBatchEnd(b, batchLogs);
         b++;
@@ -96,4 +96,13 @@ export async function runEpochs(model: Model, plan: EpochPlan): Promise<History>
   // As Keras: onTrainEnd hears the last epoch's logs.
   await list.onTrainEnd(lastLogs);
   return history!;
+}
+
+/** " (it is 0.001)" for the divergence warning; nothing for an optimizer without one learning rate (MultiOptimizer's getter throws, as Keras'). */
+function learningRateNote(optimizer: { readonly learningRate: number }): string {
+  try {
+    return ` (it is ${Number(optimizer.learningRate.toPrecision(7))})`;
+  } catch {
+    return " (of the sub-optimizers)";
+  }
 }

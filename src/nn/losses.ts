@@ -35,10 +35,12 @@ import {
   type DiceAxis, binaryFocalCrossentropy, categoricalFocalCrossentropy, checkFocalAlpha, dice, tversky,
 } from "./losses_extra.js";
 import { ctc } from "./losses_ctc.js";
+import { type CircleOptions, categoricalGeneralizedCrossEntropy, circle } from "./losses_k315.js";
 import { floatPair, floatPred } from "./loss_inputs.js";
 import { epsilon, floatx } from "../tensor/config.js";
 
 export { meanAbsoluteError, meanSquaredError, squeezeOrExpandToSameRank };
+export { categoricalGeneralizedCrossEntropy, circle, type CircleOptions };
 export {
   binaryFocalCrossentropy, categoricalFocalCrossentropy, dice, tversky,
   type BinaryFocalCrossentropyOptions, type CategoricalFocalCrossentropyOptions, type DiceAxis,
@@ -409,10 +411,12 @@ export abstract class Loss {
   /**
    * The per-example losses and the mask Keras attaches to them (_keras_mask): false where a
    * position is left out of the reduction (SparseCategoricalCrossentropy's ignoreClass); null
-   * when every position counts. The default is call() with no mask.
+   * when every position counts. The default is call() with the mask its values carry, if any.
    */
   protected callWithMask(yTrue: Input, yPred: Tensor): { values: Tensor; mask: Tensor | null } {
-    return { values: this.call(yTrue, yPred), mask: null };
+    const values = this.call(yTrue, yPred);
+    // As Keras' Loss.__call__, a mask the function attached to its values (circle's) is used.
+    return { values, mask: maskOf(values) };
   }
 
   /**
@@ -823,6 +827,60 @@ export class Tversky extends LossFunctionWrapper {
   }
 }
 
+/** Circle's own options: those of keras.losses.circle that its class takes. */
+export type CircleLossOptions = Pick<CircleOptions, "gamma" | "margin" | "removeDiagonal">;
+
+/**
+ * keras.losses.Circle(gamma = 80, margin = 0.4, removeDiagonal = true) (name "circle"): the Circle
+ * loss of keras.losses.circle, the batch against itself; yTrue integer labels [batch], yPred
+ * L2-normalized embeddings [batch, dim] (e.g. a Dense without activation, then UnitNormalization).
+ * Rows without positives score 0 and are left out of the mean, as Keras' mask leaves them.
+ */
+export class Circle extends LossFunctionWrapper {
+  override readonly className = "Circle";
+  static readonly options: readonly string[] = ["gamma", "margin", "removeDiagonal"];
+  readonly gamma: number;
+  readonly margin: number;
+  readonly removeDiagonal: boolean;
+  constructor(opts: LossOptions & CircleLossOptions = {}) {
+    const o = { gamma: opts.gamma ?? 80, margin: opts.margin ?? 0.4, removeDiagonal: opts.removeDiagonal ?? true };
+    // A bad option fails here rather than at the first batch.
+    circle([0, 1], [[0.5, 0.5], [0.5, -0.5]], o);
+    super((t, p) => circle(t, p, o), { ...opts, name: opts.name ?? "circle", fnName: "circle" });
+    this.gamma = o.gamma;
+    this.margin = o.margin;
+    this.removeDiagonal = o.removeDiagonal;
+  }
+  /** Keras 3.15's keys: name, reduction, gamma, margin, remove_diagonal. */
+  protected override fnConfig(): Config {
+    return { gamma: this.gamma, margin: this.margin, remove_diagonal: this.removeDiagonal };
+  }
+}
+
+/**
+ * keras.losses.CategoricalGeneralizedCrossEntropy(q = 0.5) (name
+ * "categorical_generalized_cross_entropy"): (1 - p^q) / q of the probability p yPred gives the
+ * integer label; q in (0, 1).
+ */
+export class CategoricalGeneralizedCrossEntropy extends LossFunctionWrapper {
+  override readonly className = "CategoricalGeneralizedCrossEntropy";
+  static readonly options: readonly string[] = ["q"];
+  readonly q: number;
+  constructor(opts: LossOptions & { q?: number } = {}) {
+    const q = opts.q ?? 0.5;
+    if (typeof q !== "number" || !(q > 0 && q < 1)) {
+      throw new RangeError(`losses.CategoricalGeneralizedCrossEntropy: q must be in the interval (0, 1), got ${valueText(q)}`);
+    }
+    super((t, p) => categoricalGeneralizedCrossEntropy(t, p, q), {
+      ...opts, name: opts.name ?? "categorical_generalized_cross_entropy", fnName: "categorical_generalized_cross_entropy",
+    });
+    this.q = q;
+  }
+  protected override fnConfig(): Config {
+    return { q: this.q };
+  }
+}
+
 // ---------------------------------------------------------------- get
 
 /** Keras' loss function names (and aliases) -> the per-example function. */
@@ -850,6 +908,9 @@ registerFunction(["categorical_focal_crossentropy"], "categorical_focal_crossent
 registerFunction(["dice"], "dice", (t, p) => dice(t, p));
 registerFunction(["tversky"], "tversky", (t, p) => tversky(t, p));
 registerFunction(["ctc"], "ctc", ctc);
+registerFunction(["circle"], "circle", (t, p) => circle(t, p));
+// Keras' function has no default q; by name it takes its class's, 0.5.
+registerFunction(["categorical_generalized_cross_entropy"], "categorical_generalized_cross_entropy", (t, p) => categoricalGeneralizedCrossEntropy(t, p, 0.5));
 
 type LossClassFactory = (c: Config) => Loss;
 
@@ -939,6 +1000,16 @@ const CLASSES: Record<string, LossClassFactory> = {
     const k = "losses.Tversky";
     checkConfigKeys(k, c, ["name", "reduction", "dtype", "alpha", "beta"]);
     return new Tversky({ ...baseOpts(k, c), alpha: configNumber(k, c, "alpha"), beta: configNumber(k, c, "beta") });
+  },
+  Circle: (c) => {
+    const k = "losses.Circle";
+    checkConfigKeys(k, c, ["name", "reduction", "dtype", "gamma", "margin", "remove_diagonal"]);
+    return new Circle({ ...baseOpts(k, c), gamma: configNumber(k, c, "gamma"), margin: configNumber(k, c, "margin"), removeDiagonal: configBoolean(k, c, "remove_diagonal") });
+  },
+  CategoricalGeneralizedCrossEntropy: (c) => {
+    const k = "losses.CategoricalGeneralizedCrossEntropy";
+    checkConfigKeys(k, c, ["name", "reduction", "dtype", "q"]);
+    return new CategoricalGeneralizedCrossEntropy({ ...baseOpts(k, c), q: configNumber(k, c, "q") });
   },
 };
 

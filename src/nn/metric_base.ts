@@ -38,6 +38,11 @@ export abstract class Metric {
   readonly dtype: DType = "float32";
   /** Keras' class name, as in a saved model's config. */
   abstract readonly className: string;
+  /**
+   * Keras' `_direction`: "up" when larger is better. EarlyStopping and ReduceLROnPlateau with
+   * mode "auto" read it off the model's metrics; unset, they go by the metric's name.
+   */
+  readonly direction?: "up" | "down";
 
   constructor(name: string) {
     this.name = name;

@@ -26,18 +26,20 @@ import {
   squeezeOrExpandToSameRank, isBinaryOrSparseCategorical,
 } from "./losses.js";
 import {
-  type Config, type ConfigValue, type SerializedObject, autoName, checkConfigKeys, checkKeys, configBoolean, configNumber, configString,
+  type Config, type ConfigValue, type SerializedObject, autoName, checkConfigKeys, checkKeys, configAxis, configBoolean, configNumber, configString,
   isSerializedObject, serializedClassName, toSnakeCase, unknownIdentifier,
 } from "./common.js";
 import { valueText } from "../tensor/value_text.js";
 import { F1Score, FBetaScore, type FScoreAverage } from "./metrics_fscore.js";
 import { R2Score, type R2ClassAggregation } from "./metrics_r2.js";
+import { type CorrelationAxis, checkCorrelationAxis, concordanceCorrelation, pearsonCorrelation } from "./metrics_correlation.js";
 import { BinaryIoU, IoU, IOU_METRIC_FACTORIES, MeanIoU, OneHotIoU, OneHotMeanIoU } from "./metrics_iou.js";
 import { type NameOption, Metric, checkMetricOptions, floatPred, labels } from "./metric_base.js";
 import { epsilon } from "../tensor/config.js";
 
 export { Metric } from "./metric_base.js";
 export { F1Score, FBetaScore, R2Score };
+export { concordanceCorrelation, pearsonCorrelation, type CorrelationAxis };
 export { BinaryIoU, IoU, MeanIoU, OneHotIoU, OneHotMeanIoU };
 
 // ---------------------------------------------------------------- helpers
@@ -486,6 +488,42 @@ export class CosineSimilarity extends MeanMetricWrapper {
     const axis = opts.axis ?? -1;
     super((t, p) => cosineSimilarityMetric(t, p, axis), { name: opts.name ?? "cosine_similarity" });
     this.axis = axis;
+  }
+}
+
+/** Keras 3.15's correlation metrics: the running (weighted) mean over examples of a correlation along `axis`. */
+abstract class CorrelationMetric extends MeanMetricWrapper {
+  /** Larger is better (Keras' _direction "up"). */
+  override readonly direction = "up";
+  readonly axis: number | number[];
+  constructor(
+    builtIn: abstract new (...a: never[]) => unknown, fn: (yTrue: Input, yPred: Input, axis: CorrelationAxis) => Tensor, defaultName: string,
+    opts: NameOption & { axis?: CorrelationAxis },
+  ) {
+    checkMetricOptions(new.target, builtIn, opts, { name: true, axis: true });
+    const axis = checkCorrelationAxis(`metrics.${builtIn.name}`, opts.axis ?? -1);
+    super((t, p) => fn(t, p, axis), { name: opts.name ?? defaultName });
+    this.axis = axis;
+  }
+  /** Keras 3.15's keys: name, dtype, axis. */
+  override getConfig(): Config {
+    return { ...super.getConfig(), axis: typeof this.axis === "number" ? this.axis : [...this.axis] };
+  }
+}
+
+/** keras.metrics.PearsonCorrelation(axis = -1) (name "pearson_correlation"): 1 for a perfect positive linear relation. */
+export class PearsonCorrelation extends CorrelationMetric {
+  override readonly className = "PearsonCorrelation";
+  constructor(opts: NameOption & { axis?: CorrelationAxis } = {}) {
+    super(PearsonCorrelation, pearsonCorrelation, "pearson_correlation", opts);
+  }
+}
+
+/** keras.metrics.ConcordanceCorrelation(axis = -1) (name "concordance_correlation"): 1 for perfect agreement. */
+export class ConcordanceCorrelation extends CorrelationMetric {
+  override readonly className = "ConcordanceCorrelation";
+  constructor(opts: NameOption & { axis?: CorrelationAxis } = {}) {
+    super(ConcordanceCorrelation, concordanceCorrelation, "concordance_correlation", opts);
   }
 }
 
@@ -1545,6 +1583,16 @@ const CLASSES: Record<string, MetricFactory> = {
       // An absent key takes Keras' default; null (no aggregation) is kept.
       classAggregation: c.class_aggregation === undefined ? undefined : (configString(k, c, "class_aggregation") ?? null) as R2ClassAggregation,
     });
+  },
+  PearsonCorrelation: (c) => {
+    const k = "metrics.PearsonCorrelation";
+    checkConfigKeys(k, c, ["name", "dtype", "axis"]);
+    return new PearsonCorrelation({ name: nameOf("PearsonCorrelation", c), axis: configAxis(k, c, "axis") });
+  },
+  ConcordanceCorrelation: (c) => {
+    const k = "metrics.ConcordanceCorrelation";
+    checkConfigKeys(k, c, ["name", "dtype", "axis"]);
+    return new ConcordanceCorrelation({ name: nameOf("ConcordanceCorrelation", c), axis: configAxis(k, c, "axis") });
   },
   Precision: precisionRecall("Precision", Precision),
   Recall: precisionRecall("Recall", Recall),

@@ -56,3 +56,9 @@ export type { BinaryFocalCrossentropyOptions, CategoricalFocalCrossentropyOption
 export const CTC = callableClass(m.CTC);
 export type CTC = m.CTC;
 export { ctc } from "./losses_ctc.js";
+export const Circle = callableClass(m.Circle);
+export type Circle = m.Circle;
+export const CategoricalGeneralizedCrossEntropy = callableClass(m.CategoricalGeneralizedCrossEntropy);
+export type CategoricalGeneralizedCrossEntropy = m.CategoricalGeneralizedCrossEntropy;
+export { circle, categoricalGeneralizedCrossEntropy } from "./losses.js";
+export type { CircleOptions, CircleLossOptions } from "./losses.js";

@@ -79,6 +79,10 @@ export const F1Score = callableClass(m.F1Score);
 export type F1Score = m.F1Score;
 export const R2Score = callableClass(m.R2Score);
 export type R2Score = m.R2Score;
+export const PearsonCorrelation = callableClass(m.PearsonCorrelation);
+export type PearsonCorrelation = m.PearsonCorrelation;
+export const ConcordanceCorrelation = callableClass(m.ConcordanceCorrelation);
+export type ConcordanceCorrelation = m.ConcordanceCorrelation;
 export const IoU = callableClass(m.IoU);
 export type IoU = m.IoU;
 export const MeanIoU = callableClass(m.MeanIoU);
@@ -99,6 +103,8 @@ export type {
 export type { ConfusionCountOptions, SensitivitySpecificityOptions } from "./metrics.js";
 export type { FBetaScoreOptions, FScoreAverage } from "./metrics_fscore.js";
 export type { R2ScoreOptions, R2ClassAggregation } from "./metrics_r2.js";
+export { pearsonCorrelation, concordanceCorrelation } from "./metrics.js";
+export type { CorrelationAxis } from "./metrics.js";
 export type { IoUOptions, MeanIoUOptions, OneHotIoUOptions, OneHotMeanIoUOptions, BinaryIoUOptions, IoUDType } from "./metrics_iou.js";
 /**
  * The loss functions keras.metrics also exports (keras.metrics.mean_squared_error and the others):

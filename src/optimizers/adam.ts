@@ -19,6 +19,32 @@ export interface AdamOptions extends OptimizerOptions {
 
 const ADAM_KEYS = ["beta1", "beta2", "epsilon", "amsgrad"];
 
+/** Adam's alpha = lr * sqrt(1 - b2^t) / (1 - b1^t) at step t (iterations + 1), in `dtype` as Keras computes it. */
+export function adamStepSize(lr: number, beta1: number, beta2: number, t: number, dtype: DType): number {
+  const step = scalar(t, dtype);
+  const beta1Power = pow(scalar(beta1, dtype), step);
+  const beta2Power = pow(scalar(beta2, dtype), step);
+  return div(mul(lr, sqrt(sub(1, beta2Power))), sub(1, beta1Power)).item();
+}
+
+/**
+ * One Adam update of `w` and its momentum, velocity (and velocity_hat with amsgrad) slots with step
+ * size `alpha`: one fused kernel for Adam's formula, rounded after each operation as the
+ * elementwise ops m + (g - m) * (1 - b1), ..., w - m * alpha / (sqrt(v) + eps) would round it.
+ */
+export function adamUpdate(
+  w: Variable, g: Tensor, slots: readonly [Variable, Variable, Variable | null], alpha: number,
+  h: { readonly beta1: number; readonly beta2: number; readonly epsilon: number; readonly amsgrad?: boolean },
+): void {
+  const dtype = w.dtype;
+  const next = fusedOptimizerUpdate({
+    kind: "adam", alpha, oneMinusBeta1: inDType(1 - h.beta1, dtype), oneMinusBeta2: inDType(1 - h.beta2, dtype),
+    epsilon: inDType(h.epsilon, dtype), amsgrad: h.amsgrad ?? false,
+  }, w, g, slots);
+  slots.forEach((s, i) => s?.assignOwned(next.slots[i]!));
+  w.assignOwned(next.w);
+}
+
 /**
  * Adam (Keras 3: lr 0.001, beta1 0.9, beta2 0.999, epsilon 1e-7). With t = iterations + 1:
  * `m += (g - m) * (1 - b1); v += (g^2 - v) * (1 - b2)`, amsgrad `vhat = max(vhat, v)`,
@@ -53,28 +79,17 @@ export class Adam extends Optimizer {
   }
 
   protected updateStep(g: Tensor, w: Variable, lr: number): void {
-    const dtype = w.dtype;
-    // One fused kernel for the class comment's formula, rounded after each operation as the
-    // elementwise ops m + (g - m) * (1 - b1), ..., w - m * alpha / (sqrt(v) + eps) would round it.
-    const slots = [this.slot(w, "momentum"), this.slot(w, "velocity"), this.amsgrad ? this.slot(w, "velocity_hat") : null];
-    const next = fusedOptimizerUpdate({
-      kind: "adam", alpha: this.stepSize(lr, dtype), oneMinusBeta1: inDType(1 - this.beta1, dtype), oneMinusBeta2: inDType(1 - this.beta2, dtype),
-      epsilon: inDType(this.epsilon, dtype), amsgrad: this.amsgrad,
-    }, w, g, slots);
-    slots.forEach((s, i) => s?.assignOwned(next.slots[i]!));
-    w.assignOwned(next.w);
+    const slots = [this.slot(w, "momentum"), this.slot(w, "velocity"), this.amsgrad ? this.slot(w, "velocity_hat") : null] as const;
+    adamUpdate(w, g, slots, this.stepSize(lr, w.dtype), this);
   }
 
   private stepSizeCache: { key: string; value: number } | null = null;
 
-  /** alpha = lr * sqrt(1 - b2^t) / (1 - b1^t) with t = iterations + 1, in the variable's dtype (the same for every variable of a step). */
+  /** adamStepSize at this step (the same for every variable of a step, so kept). */
   private stepSize(lr: number, dtype: DType): number {
     const key = `${this.iterations}:${lr}:${dtype}`;
     if (this.stepSizeCache?.key === key) return this.stepSizeCache.value;
-    const t = scalar(this.iterations + 1, dtype);
-    const beta1Power = pow(scalar(this.beta1, dtype), t);
-    const beta2Power = pow(scalar(this.beta2, dtype), t);
-    const value = div(mul(lr, sqrt(sub(1, beta2Power))), sub(1, beta1Power)).item();
+    const value = adamStepSize(lr, this.beta1, this.beta2, this.iterations + 1, dtype);
     this.stepSizeCache = { key, value };
     return value;
   }

@@ -2,7 +2,7 @@
  * The `optimizers` namespace (keras.optimizers): `optimizers.Adam({ learningRate: 1e-3 })`
  * (with or without `new`), `optimizers.get("adam")`, `optimizers.schedules.ExponentialDecay({...})`.
  */
-import { Optimizer, serializeOptimizer } from "./optimizer.js";
+import { serializeOptimizer } from "./optimizer.js";
 import { SGD as SGDClass } from "./sgd.js";
 import { RMSprop as RMSpropClass } from "./rmsprop.js";
 import { Adam as AdamClass } from "./adam.js";
@@ -15,9 +15,12 @@ import { Lion as LionClass } from "./lion.js";
 import { Lamb as LambClass } from "./lamb.js";
 import { Ftrl as FtrlClass } from "./ftrl.js";
 import { Adafactor as AdafactorClass } from "./adafactor.js";
-import { type ConfigDict, type SerializedObject, isConfigDict } from "./config.js";
+import { Muon as MuonClass } from "./muon.js";
+import { ScheduleFreeAdamW as ScheduleFreeAdamWClass } from "./schedule_free_adamw.js";
+import { LossScaleOptimizer as LossScaleOptimizerClass } from "./loss_scale_optimizer.js";
+import { MultiOptimizer as MultiOptimizerClass, OptimizerMap as OptimizerMapClass } from "./multi_optimizer.js";
+import { registerOptimizer } from "./registry.js";
 import * as schedulesModule from "./schedules.js";
-import { valueText } from "../tensor/value_text.js";
 
 export { Optimizer, type OptimizerOptions, type LearningRate, type GradientPair, type OptimizerDefaults, type OptimizerClass } from "./optimizer.js";
 export type { SGDOptions } from "./sgd.js";
@@ -32,6 +35,10 @@ export type { LionOptions } from "./lion.js";
 export type { LambOptions } from "./lamb.js";
 export type { FtrlOptions } from "./ftrl.js";
 export type { AdafactorOptions } from "./adafactor.js";
+export type { MuonOptions } from "./muon.js";
+export type { ScheduleFreeAdamWOptions } from "./schedule_free_adamw.js";
+export type { LossScaleOptimizerOptions } from "./loss_scale_optimizer.js";
+export type { MultiOptimizerOptions, OptimizerSelector } from "./multi_optimizer.js";
 export type { ConfigDict, ConfigValue, SerializedObject, SerializedConfig } from "./config.js";
 
 /** A class that can also be called without `new`, as Keras' constructors are: `SGD({...})`. */
@@ -73,6 +80,16 @@ export const Ftrl = callable(FtrlClass);
 export type Ftrl = FtrlClass;
 export const Adafactor = callable(AdafactorClass);
 export type Adafactor = AdafactorClass;
+export const Muon = callable(MuonClass);
+export type Muon = MuonClass;
+export const ScheduleFreeAdamW = callable(ScheduleFreeAdamWClass);
+export type ScheduleFreeAdamW = ScheduleFreeAdamWClass;
+export const LossScaleOptimizer = callable(LossScaleOptimizerClass);
+export type LossScaleOptimizer = LossScaleOptimizerClass;
+export const MultiOptimizer = callable(MultiOptimizerClass);
+export type MultiOptimizer = MultiOptimizerClass;
+export const OptimizerMap = callable(OptimizerMapClass);
+export type OptimizerMap = OptimizerMapClass;
 
 /** keras.optimizers.schedules. */
 export namespace schedules {
@@ -100,61 +117,25 @@ export namespace schedules {
   export const deserialize = schedulesModule.deserialize;
 }
 
-/** Keras' identifiers (lower-case class names) and their classes. */
-const OPTIMIZERS: Record<string, { className: string; fromConfig(config: ConfigDict): Optimizer }> = {
-  sgd: { className: "SGD", fromConfig: (c) => SGDClass.fromConfig(c) },
-  rmsprop: { className: "RMSprop", fromConfig: (c) => RMSpropClass.fromConfig(c) },
-  adam: { className: "Adam", fromConfig: (c) => AdamClass.fromConfig(c) },
-  adamw: { className: "AdamW", fromConfig: (c) => AdamWClass.fromConfig(c) },
-  adagrad: { className: "Adagrad", fromConfig: (c) => AdagradClass.fromConfig(c) },
-  adadelta: { className: "Adadelta", fromConfig: (c) => AdadeltaClass.fromConfig(c) },
-  adamax: { className: "Adamax", fromConfig: (c) => AdamaxClass.fromConfig(c) },
-  nadam: { className: "Nadam", fromConfig: (c) => NadamClass.fromConfig(c) },
-  lion: { className: "Lion", fromConfig: (c) => LionClass.fromConfig(c) },
-  lamb: { className: "Lamb", fromConfig: (c) => LambClass.fromConfig(c) },
-  ftrl: { className: "Ftrl", fromConfig: (c) => FtrlClass.fromConfig(c) },
-  adafactor: { className: "Adafactor", fromConfig: (c) => AdafactorClass.fromConfig(c) },
-};
+// Keras' identifiers (lower-case class names) and their classes, for get and deserialize.
+registerOptimizer("SGD", (c) => SGDClass.fromConfig(c));
+registerOptimizer("RMSprop", (c) => RMSpropClass.fromConfig(c));
+registerOptimizer("Adam", (c) => AdamClass.fromConfig(c));
+registerOptimizer("AdamW", (c) => AdamWClass.fromConfig(c));
+registerOptimizer("Adagrad", (c) => AdagradClass.fromConfig(c));
+registerOptimizer("Adadelta", (c) => AdadeltaClass.fromConfig(c));
+registerOptimizer("Adamax", (c) => AdamaxClass.fromConfig(c));
+registerOptimizer("Nadam", (c) => NadamClass.fromConfig(c));
+registerOptimizer("Lion", (c) => LionClass.fromConfig(c));
+registerOptimizer("Lamb", (c) => LambClass.fromConfig(c));
+registerOptimizer("Ftrl", (c) => FtrlClass.fromConfig(c));
+registerOptimizer("Adafactor", (c) => AdafactorClass.fromConfig(c));
+registerOptimizer("Muon", (c) => MuonClass.fromConfig(c));
+registerOptimizer("ScheduleFreeAdamW", (c) => ScheduleFreeAdamWClass.fromConfig(c));
+registerOptimizer("LossScaleOptimizer", (c) => LossScaleOptimizerClass.fromConfig(c));
+registerOptimizer("MultiOptimizer", (c) => MultiOptimizerClass.fromConfig(c));
 
-/** The names optimizers.get accepts (case does not matter). */
-export const optimizerNames: readonly string[] = Object.keys(OPTIMIZERS);
-
-/** What optimizers.get accepts: a name ("adam"), a serialized `{ class_name, config }`, or an optimizer. */
-export type OptimizerIdentifier = string | SerializedObject | Optimizer;
+export { deserialize, get, optimizerNames, type OptimizerIdentifier } from "./registry.js";
 
 /** Keras' serialized form `{ module, class_name, config, registered_name }`. */
 export const serialize = serializeOptimizer;
-
-/** The optimizer described by `{ class_name, config }` (class names are case-insensitive, as in Keras). */
-export function deserialize(obj: SerializedObject | ConfigDict): Optimizer {
-  const className = isConfigDict(obj) ? obj.class_name : undefined;
-  const config = isConfigDict(obj) ? (obj.config ?? {}) : undefined;
-  if (typeof className !== "string" || !isConfigDict(config)) {
-    throw new TypeError(`optimizers.deserialize: expected { class_name, config }, got ${valueText(obj)}`);
-  }
-  return lookup(className, "optimizers.deserialize").fromConfig(config);
-}
-
-/**
- * keras.optimizers.get: a new optimizer with Keras' defaults for a name ("sgd", "rmsprop", "adam",
- * "adamw", "adagrad", "adadelta", "adamax", "nadam", "lion", "lamb", "ftrl", "adafactor"; any case), one from a serialized config, or
- * the optimizer itself.
- */
-export function get(identifier: OptimizerIdentifier): Optimizer {
-  if (identifier instanceof Optimizer) return identifier;
-  if (typeof identifier === "string") return lookup(identifier, "optimizers.get").fromConfig({});
-  if (isConfigDict(identifier)) return deserialize(identifier);
-  throw new TypeError(
-    `optimizers.get: could not interpret optimizer identifier ${String(identifier)}; pass a name (${optimizerNames.join(", ")}), ` +
-      "an optimizer such as optimizers.Adam({ learningRate: 1e-3 }), or a { class_name, config } object",
-  );
-}
-
-function lookup(name: string, where: string): { className: string; fromConfig(config: ConfigDict): Optimizer } {
-  const key = name.toLowerCase();
-  const entry = Object.hasOwn(OPTIMIZERS, key) ? OPTIMIZERS[key] : undefined;
-  if (!entry) {
-    throw new RangeError(`${where}: unknown optimizer ${JSON.stringify(name)}; valid names are ${optimizerNames.join(", ")} (any case)`);
-  }
-  return entry;
-}

@@ -155,8 +155,7 @@ export abstract class Optimizer {
   readonly emaOverwriteFrequency: number | null;
   /** Keras' gradient_accumulation_steps: update every this many calls with the mean gradient; null: every call. */
   readonly gradientAccumulationSteps: number | null;
-  /** Keras' loss_scale_factor: scaleLoss multiplies the loss by it, applyGradients divides the gradients by it; null: none. */
-  readonly lossScaleFactor: number | null;
+  private lossScale: number | null;
 
   private readonly iterationVariable: Variable;
   private learningRateVariable: Variable | null = null;
@@ -201,7 +200,7 @@ export abstract class Optimizer {
     this.emaMomentum = emaMomentumOption(className, o.emaMomentum);
     this.emaOverwriteFrequency = emaOverwriteFrequencyOption(className, o.emaOverwriteFrequency);
     this.gradientAccumulationSteps = accumulationStepsOption(className, o.gradientAccumulationSteps);
-    this.lossScaleFactor = lossScaleFactorOption(className, o.lossScaleFactor);
+    this.lossScale = lossScaleFactorOption(className, o.lossScaleFactor);
     this.iterationVariable = new Variable(fill([], 0, "int64"), { trainable: false, name: "iteration" });
     const rate = o.learningRate ?? o.lr ?? defaults.learningRate;
     if (rate instanceof LearningRateSchedule) {
@@ -231,6 +230,17 @@ export abstract class Optimizer {
   protected slotShape(_slot: string, variable: Variable): readonly number[] {
     return variable.shape;
   }
+  /**
+   * Whether `variable` gets the slot `slot`: every variable gets every slot, unless an optimizer
+   * keeps some for some variables only (Muon: the Adam velocity of the variables it steps with AdamW).
+   */
+  protected hasSlot(_slot: string, _variable: Variable): boolean {
+    return true;
+  }
+  /** The decoupled weight decay of `variable`, null for none: weightDecay, unless the optimizer decays its variables differently (Muon). */
+  protected weightDecayOf(_variable: Variable): number | null {
+    return this.weightDecay;
+  }
   /** Extra state created when variables are first seen (Nadam's u_product). */
   protected buildExtra(_newVariables: readonly Variable[]): void {}
   /** Extra state variables, listed after the slots. */
@@ -248,6 +258,18 @@ export abstract class Optimizer {
   protected abstract ownConfig(): ConfigDict;
 
   // ---------------------------------------------------------------- state
+
+  /**
+   * Keras' loss_scale_factor: scaleLoss multiplies the loss by it, applyGradients divides the
+   * gradients by it; null: none. Settable, as Keras' attribute is (LossScaleOptimizer sets its
+   * inner optimizer's to null, so that the gradients are not unscaled twice).
+   */
+  get lossScaleFactor(): number | null {
+    return this.lossScale;
+  }
+  set lossScaleFactor(value: number | null) {
+    this.lossScale = lossScaleFactorOption(this.className, value);
+  }
 
   /**
    * Number of updates so far (Keras' `iterations`, 0 before the first step): the number of
@@ -355,6 +377,7 @@ export abstract class Optimizer {
       }
       for (const group of this.slotGroups()) {
         for (const slotName of group) {
+          if (!this.hasSlot(slotName, v)) continue;
           slots.set(slotName, new Variable(fill([...this.slotShape(slotName, v)], this.slotInitialValue(slotName), v.dtype), {
             trainable: false,
             name: `${base(v)}_${slotName}`,
@@ -416,7 +439,10 @@ export abstract class Optimizer {
     for (const group of this.slotGroups()) {
       for (const v of this.tracked) {
         const slots = this.slotMap.get(v) as Map<string, Variable>;
-        for (const slotName of group) out.push(slots.get(slotName) as Variable);
+        for (const slotName of group) {
+          const slot = slots.get(slotName);
+          if (slot) out.push(slot);
+        }
       }
     }
     return out;
@@ -608,9 +634,9 @@ export abstract class Optimizer {
   private update(grads: Tensor[], vars: Variable[]): void {
     const clipped = this.clipGradients(grads);
     const lr = this.learningRate;
-    if (this.weightDecay !== null) {
-      const wd = this.weightDecay;
-      for (const v of vars) if (this.useWeightDecay(v)) v.assign(sub(v, mul(mul(v, wd), lr)));
+    for (const v of vars) {
+      const wd = this.weightDecayOf(v);
+      if (wd !== null && this.useWeightDecay(v)) v.assign(sub(v, mul(mul(v, wd), lr)));
     }
     this.beforeUpdates(vars);
     vars.forEach((v, i) => this.updateStep(cast(clipped[i], v.dtype), v, lr));

@@ -9,10 +9,10 @@ export type MonitorMode = "auto" | "min" | "max";
 
 // Keras' built-in metrics whose `_direction` is "up" (larger is better), by name without "val_".
 const LARGER_IS_BETTER =
-  /^(acc|accuracy|binary_accuracy|categorical_accuracy|sparse_categorical_accuracy|top_k_categorical_accuracy|sparse_top_k_categorical_accuracy|auc|precision|recall|f1_score|fbeta_score|r2_score|iou|mean_iou|binary_iou|one_hot_iou|one_hot_mean_iou|cosine_similarity|precision_at_recall|recall_at_precision|sensitivity_at_specificity|specificity_at_sensitivity)(_\d+)?$|(^|_)(acc|accuracy|auc)(_\d+)?$/;
+  /^(acc|accuracy|binary_accuracy|categorical_accuracy|sparse_categorical_accuracy|top_k_categorical_accuracy|sparse_top_k_categorical_accuracy|auc|precision|recall|f1_score|fbeta_score|r2_score|iou|mean_iou|binary_iou|one_hot_iou|one_hot_mean_iou|cosine_similarity|precision_at_recall|recall_at_precision|sensitivity_at_specificity|specificity_at_sensitivity|pearson_correlation|concordance_correlation)(_\d+)?$|(^|_)(acc|accuracy|auc)(_\d+)?$/;
 // ... and "down" (smaller is better); any name ending in "loss" (per-output losses) too.
 const SMALLER_IS_BETTER =
-  /^(mse|mae|mape|msle|rmse|mean_squared_error|mean_absolute_error|mean_absolute_percentage_error|mean_squared_logarithmic_error|root_mean_squared_error|log_cosh_error|logcosh|hinge|squared_hinge|categorical_hinge|binary_crossentropy|categorical_crossentropy|sparse_categorical_crossentropy|binary_focal_crossentropy|categorical_focal_crossentropy|kl_divergence|kld|kullback_leibler_divergence|poisson|huber|concordance_correlation)(_\d+)?$|(^|_)loss(_\d+)?$/;
+  /^(mse|mae|mape|msle|rmse|mean_squared_error|mean_absolute_error|mean_absolute_percentage_error|mean_squared_logarithmic_error|root_mean_squared_error|log_cosh_error|logcosh|hinge|squared_hinge|categorical_hinge|binary_crossentropy|categorical_crossentropy|sparse_categorical_crossentropy|binary_focal_crossentropy|categorical_focal_crossentropy|kl_divergence|kld|kullback_leibler_divergence|poisson|huber)(_\d+)?$|(^|_)loss(_\d+)?$/;
 
 /** Whether `monitor` (e.g. "val_accuracy") should grow or shrink; null when it cannot be told. */
 export function inferMonitorDirection(monitor: string, model: CallbackModel | null): "min" | "max" | null {
