@@ -18,6 +18,7 @@ import * as kn from "../ops/keras_numpy.js";
 import * as kf from "../ops/keras_float.js";
 import * as ko from "../ops/keras_ops.js";
 import { KERAS_OP_SPECS } from "./op_specs_keras_ops.js";
+import { K315_POOL_OP_SPECS } from "./op_specs_k315_pool.js";
 import { MORE_OP_SPECS } from "./op_specs_more.js";
 import { OPS4_SPECS } from "./op_specs_ops4.js";
 
@@ -175,6 +176,7 @@ export const OP_SPECS: ReadonlyMap<string, OpSpec> = new Map<string, OpSpec>([
   ["Take", { module: NUMPY, keys: ["axis"], run: (a, c, w) => kn.take(tensorArg(a, 0, w), tensorArg(a, 1, w), c.axis === null || c.axis === undefined ? null : intOf(c, "axis", w)) }],
   ["Append", { module: NUMPY, keys: ["axis"], run: (a, c, w) => kn.append(tensorArg(a, 0, w), tensorArg(a, 1, w), c.axis === null || c.axis === undefined ? null : intOf(c, "axis", w)) }],
   ...KERAS_OP_SPECS,
+  ...K315_POOL_OP_SPECS,
   ...MORE_OP_SPECS,
   ...OPS4_SPECS,
 ]);

@@ -515,3 +515,4 @@ export function customGradient(...args: Parameters<typeof kCustomGradient>): Ret
   return sym.refuseSymbolic("ops.customGradient", kCustomGradient(...args), CALLABLE);
 }
 export const logspace = sym.refuseSymbolic("ops.logspace", tfLogspace, "lamina computes its values at once from numbers; pass numbers");
+export * from "./adaptive_pool.js";
