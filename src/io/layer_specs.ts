@@ -68,6 +68,7 @@ import { Hashing } from "../layers/hashing.js";
 import { HashedCrossing } from "../layers/hashed_crossing.js";
 import { SpectralNormalization } from "../layers/spectral_normalization.js";
 import { type JsonValue, type JsonObject } from "./config_json.js";
+import { K315_LAY_LAYER_SPECS } from "./layer_specs_k315_lay.js";
 import { type CustomObject, registerKerasSerializable } from "./custom_objects.js";
 
 // ------------------------------------------------------------------ built-in layer classes
@@ -340,6 +341,7 @@ export const LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
   ConvLSTM1D: { cls: ctor(ConvLSTM1D), keys: CONV_LSTM_KEYS },
   ConvLSTM2D: { cls: ctor(ConvLSTM2D), keys: CONV_LSTM_KEYS },
   ConvLSTM3D: { cls: ctor(ConvLSTM3D), keys: CONV_LSTM_KEYS },
+  ...K315_LAY_LAYER_SPECS,
 };
 
 /** Keras' other spellings of the same classes (they serialize under the names above). */

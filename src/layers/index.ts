@@ -152,6 +152,8 @@ export type {
   RandomGrayscaleArgs, SolarizationArgs, AutoContrastArgs, EqualizationArgs, RandomColorJitterArgs, ColorFactorArg, ColorFactorLayerArgs, ColorLayerArgs, ValueRange,
 } from "./factories_image_color.js";
 import { classesImageColor } from "./factories_image_color.js";
+export * from "./factories_k315_lay.js";
+import { classesK315Lay } from "./factories_k315_lay.js";
 import { classesConvLSTM } from "./factories_conv_lstm.js";
 
 import { withFirst } from "./factory_args.js";
@@ -604,6 +606,7 @@ export const classes = {
   ...classes3D,
   ...classesConvLSTM,
   ...classesImageColor,
+  ...classesK315Lay,
   ...classesImageMixErase,
   Discretization: DiscretizationLayer,
   Hashing: HashingLayer, HashedCrossing: HashedCrossingLayer,

@@ -1,0 +1,48 @@
+/**
+ * The `layers` namespace's factories for Keras 3.15's adaptive pooling layers, with Keras' first
+ * positional argument plus an options object: layers.AdaptiveAveragePooling2D(7),
+ * AdaptiveMaxPooling1D({ outputSize: 4, dataFormat: "channels_first" }).
+ */
+import {
+  AdaptiveAveragePooling1D as AdaptiveAveragePooling1DLayer, AdaptiveAveragePooling2D as AdaptiveAveragePooling2DLayer,
+  AdaptiveAveragePooling3D as AdaptiveAveragePooling3DLayer, AdaptiveMaxPooling1D as AdaptiveMaxPooling1DLayer,
+  AdaptiveMaxPooling2D as AdaptiveMaxPooling2DLayer, AdaptiveMaxPooling3D as AdaptiveMaxPooling3DLayer, type AdaptivePoolingArgs,
+} from "./adaptive_pooling.js";
+import { withFirst } from "./factory_args.js";
+
+export type { AdaptivePoolingArgs };
+type OutputSize = AdaptivePoolingArgs["outputSize"];
+const poolArgs = (outputSize: OutputSize | AdaptivePoolingArgs, args?: AdaptivePoolingArgs): AdaptivePoolingArgs =>
+  withFirst<AdaptivePoolingArgs, "outputSize">("outputSize", outputSize, args);
+
+/** Mean-pools sequences to a fixed length: layers.AdaptiveAveragePooling1D(8) maps [n, steps, c] to [n, 8, c]. */
+export function AdaptiveAveragePooling1D(outputSize: OutputSize | AdaptivePoolingArgs, args?: AdaptivePoolingArgs): AdaptiveAveragePooling1DLayer {
+  return new AdaptiveAveragePooling1DLayer(poolArgs(outputSize, args));
+}
+/** Mean-pools images to a fixed size: layers.AdaptiveAveragePooling2D(7) or ([7, 5]). */
+export function AdaptiveAveragePooling2D(outputSize: OutputSize | AdaptivePoolingArgs, args?: AdaptivePoolingArgs): AdaptiveAveragePooling2DLayer {
+  return new AdaptiveAveragePooling2DLayer(poolArgs(outputSize, args));
+}
+/** Mean-pools volumes to a fixed size: layers.AdaptiveAveragePooling3D([2, 4, 4]). */
+export function AdaptiveAveragePooling3D(outputSize: OutputSize | AdaptivePoolingArgs, args?: AdaptivePoolingArgs): AdaptiveAveragePooling3DLayer {
+  return new AdaptiveAveragePooling3DLayer(poolArgs(outputSize, args));
+}
+/** Max-pools sequences to a fixed length: layers.AdaptiveMaxPooling1D(8). */
+export function AdaptiveMaxPooling1D(outputSize: OutputSize | AdaptivePoolingArgs, args?: AdaptivePoolingArgs): AdaptiveMaxPooling1DLayer {
+  return new AdaptiveMaxPooling1DLayer(poolArgs(outputSize, args));
+}
+/** Max-pools images to a fixed size: layers.AdaptiveMaxPooling2D(7) or ([7, 5]). */
+export function AdaptiveMaxPooling2D(outputSize: OutputSize | AdaptivePoolingArgs, args?: AdaptivePoolingArgs): AdaptiveMaxPooling2DLayer {
+  return new AdaptiveMaxPooling2DLayer(poolArgs(outputSize, args));
+}
+/** Max-pools volumes to a fixed size: layers.AdaptiveMaxPooling3D([2, 4, 4]). */
+export function AdaptiveMaxPooling3D(outputSize: OutputSize | AdaptivePoolingArgs, args?: AdaptivePoolingArgs): AdaptiveMaxPooling3DLayer {
+  return new AdaptiveMaxPooling3DLayer(poolArgs(outputSize, args));
+}
+
+/** The Keras 3.15 layer classes made here, for instanceof checks and subclassing. */
+export const classesK315Lay = {
+  AdaptiveAveragePooling1D: AdaptiveAveragePooling1DLayer, AdaptiveAveragePooling2D: AdaptiveAveragePooling2DLayer,
+  AdaptiveAveragePooling3D: AdaptiveAveragePooling3DLayer, AdaptiveMaxPooling1D: AdaptiveMaxPooling1DLayer,
+  AdaptiveMaxPooling2D: AdaptiveMaxPooling2DLayer, AdaptiveMaxPooling3D: AdaptiveMaxPooling3DLayer,
+};
