@@ -7,6 +7,7 @@ import type { LayerCtor, LayerSpec } from "./layer_specs.js";
 import {
   AdaptiveAveragePooling1D, AdaptiveAveragePooling2D, AdaptiveAveragePooling3D, AdaptiveMaxPooling1D, AdaptiveMaxPooling2D, AdaptiveMaxPooling3D,
 } from "../layers/adaptive_pooling.js";
+import { ReversibleEmbedding } from "../layers/reversible_embedding.js";
 
 const cls = (c: unknown): LayerCtor => c as LayerCtor;
 const ADAPTIVE = ["output_size", "data_format"];
@@ -18,4 +19,12 @@ export const K315_LAY_LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
   AdaptiveMaxPooling1D: { cls: cls(AdaptiveMaxPooling1D), keys: ADAPTIVE },
   AdaptiveMaxPooling2D: { cls: cls(AdaptiveMaxPooling2D), keys: ADAPTIVE },
   AdaptiveMaxPooling3D: { cls: cls(AdaptiveMaxPooling3D), keys: ADAPTIVE },
+  // Keras 3.15's Embedding keys (no sparse; quantization_config null, as GLOBAL_FIXED accepts) and its own three.
+  ReversibleEmbedding: {
+    cls: cls(ReversibleEmbedding),
+    keys: [
+      "input_dim", "output_dim", "embeddings_initializer", "embeddings_regularizer", "embeddings_constraint", "mask_zero", "lora_rank",
+      "tie_weights", "reverse_dtype", "logit_soft_cap",
+    ],
+  },
 };

@@ -59,6 +59,7 @@ import { type CustomObject, type DeserializeOptions, getRegisteredObject, regist
 import { effectiveCustomObjects } from "./custom_objects.js";
 import { inSafeMode } from "./custom_objects.js";
 import { recordedMask } from "./call_kwargs.js";
+import { optionKwargsJson, readOptionKwargs } from "./call_option_kwargs.js";
 import { type LayerCtor, type LayerSpec, ctor, LAYER_VALUED_KEYS, LAYER_LIST_KEYS, CLASS_ALIASES, GLOBAL_FIXED, SPEC_BY_CLASS, specOfClass, LAYER_SPECS, knownLayerClassNames } from "./layer_specs.js";
 import { serializeCompileConfig, compileFromConfig } from "./compile_config.js";
 
@@ -231,7 +232,7 @@ function serializeFunctional(model: Model, withCompile: boolean): KerasObject {
           const withStates: JsonObject = { initial_state: n.inputs.slice(1).map(kerasTensor), ...kwargs };
           return { args: [kerasTensor(n.inputs[0])], kwargs: withStates };
         }
-        return { args: [n.inputsAsList ? n.inputs.map(kerasTensor) : kerasTensor(n.inputs[0])], kwargs: { ...kwargs, ...recordedMask(layer, n) } };
+        return { args: [n.inputsAsList ? n.inputs.map(kerasTensor) : kerasTensor(n.inputs[0])], kwargs: { ...kwargs, ...recordedMask(layer, n), ...optionKwargsJson(layer, n) } };
       });
     return { ...(serializeLayer(layer) as unknown as JsonObject), name: layer.name, inbound_nodes: inbound };
   });
@@ -808,7 +809,7 @@ function functionalFromConfig(config: Readonly<Record<string, unknown>>, where: 
         if (inputs.some((t) => t === null)) break;
         try {
           if (call.run) call.run(inputs as SymbolicTensor[]);
-          else p.layer.apply(call.asList ? (inputs as SymbolicTensor[]) : (inputs[0] as SymbolicTensor));
+          else p.layer.apply(call.asList ? (inputs as SymbolicTensor[]) : (inputs[0] as SymbolicTensor), readOptionKwargs(p.layer, call.reverse, nodeWhere));
           if (call.training !== undefined && !(call.keras3 && call.training === keras3RecordedTraining(p.layer))) {
             pinnedTraining.set(p.layer.inboundNodes[p.layer.inboundNodes.length - 1], call.training);
           }
@@ -860,7 +861,7 @@ function keras3RecordedTraining(layer: Layer): boolean | undefined {
 }
 
 /** One call of a layer: Keras 3's `{ args: [tensor | [tensors]], kwargs }` or Keras 2's `[[name, node, tensor, kwargs], ...]`. */
-function readNode(node: unknown, where: string): { refs: TensorRef[]; asList: boolean; training?: boolean; keras3: boolean } {
+function readNode(node: unknown, where: string): { refs: TensorRef[]; asList: boolean; training?: boolean; keras3: boolean; reverse?: unknown } {
   if (Array.isArray(node)) {
     let training: boolean | undefined;
     const refs = node.map((entry) => {
@@ -875,7 +876,7 @@ function readNode(node: unknown, where: string): { refs: TensorRef[]; asList: bo
   if (!isRecord(node) || !Array.isArray(node.args)) {
     throw new TypeError(`${where}: an inbound node must be { args, kwargs } (Keras 3) or a list of [layer_name, node_index, tensor_index] (Keras 2), got ${describe(node)}`);
   }
-  const { initial_state: initialState, ...kwargs } = isRecord(node.kwargs) ? node.kwargs : { initial_state: null };
+  const { initial_state: initialState, reverse, ...kwargs } = isRecord(node.kwargs) ? node.kwargs : { initial_state: null, reverse: null };
   const training = checkKwargs(isRecord(node.kwargs) ? kwargs : node.kwargs, where);
   if (node.args.length !== 1) {
     throw new RangeError(`${where}: the layer is called with ${node.args.length} positional arguments; lamina layers take one input (a tensor or a list of tensors)`);
@@ -886,8 +887,8 @@ function readNode(node: unknown, where: string): { refs: TensorRef[]; asList: bo
     if (Array.isArray(arg)) throw new TypeError(`${where}: a call with a list of inputs and initial_state is not supported; the sequence must be one tensor`);
     return { refs: [kerasTensorRef(arg, where), ...states.map((a) => kerasTensorRef(a, where))], asList: true, training, keras3: true };
   }
-  if (Array.isArray(arg)) return { refs: arg.map((a) => kerasTensorRef(a, where)), asList: true, training, keras3: true };
-  return { refs: [kerasTensorRef(arg, where)], asList: false, training, keras3: true };
+  if (Array.isArray(arg)) return { refs: arg.map((a) => kerasTensorRef(a, where)), asList: true, training, keras3: true, reverse };
+  return { refs: [kerasTensorRef(arg, where)], asList: false, training, keras3: true, reverse };
 }
 
 function kerasTensorRef(x: unknown, where: string): TensorRef {

@@ -1,16 +1,17 @@
 /**
  * The `layers` namespace's factories for Keras 3.15's adaptive pooling layers, with Keras' first
  * positional argument plus an options object: layers.AdaptiveAveragePooling2D(7),
- * AdaptiveMaxPooling1D({ outputSize: 4, dataFormat: "channels_first" }).
+ * AdaptiveMaxPooling1D({ outputSize: 4, dataFormat: "channels_first" }), ReversibleEmbedding(1000, 64).
  */
 import {
   AdaptiveAveragePooling1D as AdaptiveAveragePooling1DLayer, AdaptiveAveragePooling2D as AdaptiveAveragePooling2DLayer,
   AdaptiveAveragePooling3D as AdaptiveAveragePooling3DLayer, AdaptiveMaxPooling1D as AdaptiveMaxPooling1DLayer,
   AdaptiveMaxPooling2D as AdaptiveMaxPooling2DLayer, AdaptiveMaxPooling3D as AdaptiveMaxPooling3DLayer, type AdaptivePoolingArgs,
 } from "./adaptive_pooling.js";
+import { ReversibleEmbedding as ReversibleEmbeddingLayer, type ReversibleEmbeddingArgs, type ReversibleEmbeddingCallOptions } from "./reversible_embedding.js";
 import { withFirst } from "./factory_args.js";
 
-export type { AdaptivePoolingArgs };
+export type { AdaptivePoolingArgs, ReversibleEmbeddingArgs, ReversibleEmbeddingCallOptions };
 type OutputSize = AdaptivePoolingArgs["outputSize"];
 const poolArgs = (outputSize: OutputSize | AdaptivePoolingArgs, args?: AdaptivePoolingArgs): AdaptivePoolingArgs =>
   withFirst<AdaptivePoolingArgs, "outputSize">("outputSize", outputSize, args);
@@ -40,9 +41,19 @@ export function AdaptiveMaxPooling3D(outputSize: OutputSize | AdaptivePoolingArg
   return new AdaptiveMaxPooling3DLayer(poolArgs(outputSize, args));
 }
 
+/** Embeds ids and projects back to logits: const e = layers.ReversibleEmbedding(1000, 64); e.apply(hidden, { reverse: true }). */
+export function ReversibleEmbedding(
+  inputDim: number | ReversibleEmbeddingArgs, outputDim?: number | ReversibleEmbeddingArgs, args?: ReversibleEmbeddingArgs,
+): ReversibleEmbeddingLayer {
+  if (typeof inputDim === "object") return new ReversibleEmbeddingLayer({ ...inputDim });
+  if (typeof outputDim === "object") return new ReversibleEmbeddingLayer({ ...outputDim, inputDim });
+  return new ReversibleEmbeddingLayer({ ...(args ?? {}), inputDim, outputDim });
+}
+
 /** The Keras 3.15 layer classes made here, for instanceof checks and subclassing. */
 export const classesK315Lay = {
   AdaptiveAveragePooling1D: AdaptiveAveragePooling1DLayer, AdaptiveAveragePooling2D: AdaptiveAveragePooling2DLayer,
   AdaptiveAveragePooling3D: AdaptiveAveragePooling3DLayer, AdaptiveMaxPooling1D: AdaptiveMaxPooling1DLayer,
   AdaptiveMaxPooling2D: AdaptiveMaxPooling2DLayer, AdaptiveMaxPooling3D: AdaptiveMaxPooling3DLayer,
+  ReversibleEmbedding: ReversibleEmbeddingLayer,
 };
