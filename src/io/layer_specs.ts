@@ -68,7 +68,7 @@ import { Hashing } from "../layers/hashing.js";
 import { HashedCrossing } from "../layers/hashed_crossing.js";
 import { SpectralNormalization } from "../layers/spectral_normalization.js";
 import { type JsonValue, type JsonObject } from "./config_json.js";
-import { K315_LAY_LAYER_SPECS } from "./layer_specs_k315_lay.js";
+import { K315_LAY_LAYER_LIST_KEYS, K315_LAY_LAYER_SPECS } from "./layer_specs_k315_lay.js";
 import { type CustomObject, registerKerasSerializable } from "./custom_objects.js";
 
 // ------------------------------------------------------------------ built-in layer classes
@@ -119,7 +119,7 @@ const NO_BOXES = { bounding_box_format: [null] } as const;
 /** Config keys that hold a serialized layer (an RNN's cell, a wrapper's layers). */
 export const LAYER_VALUED_KEYS = ["cell", "layer", "backward_layer"];
 /** Config keys that hold a list of serialized layers (StackedRNNCells' cells). */
-export const LAYER_LIST_KEYS = ["cells"];
+export const LAYER_LIST_KEYS = ["cells", ...K315_LAY_LAYER_LIST_KEYS];
 
 export const LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
   Dense: { cls: ctor(Dense), keys: ["units", "activation", "use_bias", ...KERNEL_BIAS, "lora_rank"] },

@@ -8,9 +8,13 @@ import {
   AdaptiveAveragePooling1D, AdaptiveAveragePooling2D, AdaptiveAveragePooling3D, AdaptiveMaxPooling1D, AdaptiveMaxPooling2D, AdaptiveMaxPooling3D,
 } from "../layers/adaptive_pooling.js";
 import { ReversibleEmbedding } from "../layers/reversible_embedding.js";
+import { Pipeline } from "../layers/pipeline.js";
 
 const cls = (c: unknown): LayerCtor => c as LayerCtor;
 const ADAPTIVE = ["output_size", "data_format"];
+
+/** Config keys of these classes that hold a list of serialized layers (Pipeline's layers). */
+export const K315_LAY_LAYER_LIST_KEYS = ["layers"];
 
 export const K315_LAY_LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
   AdaptiveAveragePooling1D: { cls: cls(AdaptiveAveragePooling1D), keys: ADAPTIVE },
@@ -27,4 +31,6 @@ export const K315_LAY_LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
       "tie_weights", "reverse_dtype", "logit_soft_cap",
     ],
   },
+  // Keras' Pipeline.get_config writes only these two (name is every layer's).
+  Pipeline: { cls: cls(Pipeline), keys: ["layers"] },
 };

@@ -60,6 +60,7 @@ import { effectiveCustomObjects } from "./custom_objects.js";
 import { inSafeMode } from "./custom_objects.js";
 import { recordedMask } from "./call_kwargs.js";
 import { optionKwargsJson, readOptionKwargs } from "./call_option_kwargs.js";
+import { Pipeline } from "../layers/pipeline.js";
 import { type LayerCtor, type LayerSpec, ctor, LAYER_VALUED_KEYS, LAYER_LIST_KEYS, CLASS_ALIASES, GLOBAL_FIXED, SPEC_BY_CLASS, specOfClass, LAYER_SPECS, knownLayerClassNames } from "./layer_specs.js";
 import { serializeCompileConfig, compileFromConfig } from "./compile_config.js";
 
@@ -857,7 +858,8 @@ function keras3RecordedTraining(layer: Layer): boolean | undefined {
   if (layer instanceof RNN) return false;
   if (layer instanceof SpatialDropout1D) return false;
   const augmentation = [RandomFlip, RandomTranslation, RandomRotation, RandomZoom, RandomContrast, RandomBrightness, RandomCrop, ColorImageLayer, FixedImageLayer, RandomImageDataLayer, RandomShear, RandomPerspective];
-  return augmentation.some((cls) => layer instanceof cls) ? true : undefined;
+  // Keras 3.15's Pipeline also calls with training=True unless told otherwise.
+  return augmentation.some((cls) => layer instanceof cls) || layer instanceof Pipeline ? true : undefined;
 }
 
 /** One call of a layer: Keras 3's `{ args: [tensor | [tensors]], kwargs }` or Keras 2's `[[name, node, tensor, kwargs], ...]`. */

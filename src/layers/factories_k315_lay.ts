@@ -1,7 +1,7 @@
 /**
  * The `layers` namespace's factories for Keras 3.15's adaptive pooling layers, with Keras' first
  * positional argument plus an options object: layers.AdaptiveAveragePooling2D(7),
- * AdaptiveMaxPooling1D({ outputSize: 4, dataFormat: "channels_first" }), ReversibleEmbedding(1000, 64).
+ * AdaptiveMaxPooling1D({ outputSize: 4, dataFormat: "channels_first" }), ReversibleEmbedding(1000, 64), Pipeline([...]).
  */
 import {
   AdaptiveAveragePooling1D as AdaptiveAveragePooling1DLayer, AdaptiveAveragePooling2D as AdaptiveAveragePooling2DLayer,
@@ -9,9 +9,11 @@ import {
   AdaptiveMaxPooling2D as AdaptiveMaxPooling2DLayer, AdaptiveMaxPooling3D as AdaptiveMaxPooling3DLayer, type AdaptivePoolingArgs,
 } from "./adaptive_pooling.js";
 import { ReversibleEmbedding as ReversibleEmbeddingLayer, type ReversibleEmbeddingArgs, type ReversibleEmbeddingCallOptions } from "./reversible_embedding.js";
+import { Pipeline as PipelineLayer, type PipelineArgs } from "./pipeline.js";
+import type { Layer } from "./layer.js";
 import { withFirst } from "./factory_args.js";
 
-export type { AdaptivePoolingArgs, ReversibleEmbeddingArgs, ReversibleEmbeddingCallOptions };
+export type { AdaptivePoolingArgs, ReversibleEmbeddingArgs, ReversibleEmbeddingCallOptions, PipelineArgs };
 type OutputSize = AdaptivePoolingArgs["outputSize"];
 const poolArgs = (outputSize: OutputSize | AdaptivePoolingArgs, args?: AdaptivePoolingArgs): AdaptivePoolingArgs =>
   withFirst<AdaptivePoolingArgs, "outputSize">("outputSize", outputSize, args);
@@ -50,10 +52,15 @@ export function ReversibleEmbedding(
   return new ReversibleEmbeddingLayer({ ...(args ?? {}), inputDim, outputDim });
 }
 
+/** Applies layers in order, as a plain layer: ds.map(layers.Pipeline([layers.RandomFlip(), layers.RandomRotation(0.2)])). */
+export function Pipeline(layers: readonly Layer[] | PipelineArgs, args?: Omit<PipelineArgs, "layers">): PipelineLayer {
+  return new PipelineLayer(withFirst<PipelineArgs, "layers">("layers", layers as PipelineArgs["layers"] | PipelineArgs, args));
+}
+
 /** The Keras 3.15 layer classes made here, for instanceof checks and subclassing. */
 export const classesK315Lay = {
   AdaptiveAveragePooling1D: AdaptiveAveragePooling1DLayer, AdaptiveAveragePooling2D: AdaptiveAveragePooling2DLayer,
   AdaptiveAveragePooling3D: AdaptiveAveragePooling3DLayer, AdaptiveMaxPooling1D: AdaptiveMaxPooling1DLayer,
   AdaptiveMaxPooling2D: AdaptiveMaxPooling2DLayer, AdaptiveMaxPooling3D: AdaptiveMaxPooling3DLayer,
-  ReversibleEmbedding: ReversibleEmbeddingLayer,
+  ReversibleEmbedding: ReversibleEmbeddingLayer, Pipeline: PipelineLayer,
 };
