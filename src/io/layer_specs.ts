@@ -89,6 +89,8 @@ export interface LayerSpec {
    * string layers never sit in a lamina model.
    */
   noBuildConfig?: true;
+  /** Keys whose null is a setting of its own (no window), not "use the default": passed on as null. */
+  nullable?: readonly string[];
   /** Keras writes `dtype` as a plain string (not a DTypePolicy object) for this class. */
   dtypeString?: boolean;
   /** Entries Keras 3's get_config has that the layer's getConfig leaves out, written when missing. */

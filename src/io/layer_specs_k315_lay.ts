@@ -9,6 +9,7 @@ import {
 } from "../layers/adaptive_pooling.js";
 import { ReversibleEmbedding } from "../layers/reversible_embedding.js";
 import { Pipeline } from "../layers/pipeline.js";
+import { STFTSpectrogram } from "../layers/stft_spectrogram.js";
 
 const cls = (c: unknown): LayerCtor => c as LayerCtor;
 const ADAPTIVE = ["output_size", "data_format"];
@@ -33,4 +34,10 @@ export const K315_LAY_LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
   },
   // Keras' Pipeline.get_config writes only these two (name is every layer's).
   Pipeline: { cls: cls(Pipeline), keys: ["layers"] },
+  // window null is "no window" and scaling null "no scaling", not their defaults.
+  STFTSpectrogram: {
+    cls: cls(STFTSpectrogram),
+    keys: ["mode", "frame_length", "frame_step", "fft_length", "window", "periodic", "scaling", "padding", "data_format", "expand_dims"],
+    nullable: ["window", "scaling"],
+  },
 };

@@ -199,6 +199,7 @@ const cases: LayerCase[] = [
     cls: "ReversibleEmbedding", make: () => layers.ReversibleEmbedding(6, 3, { tieWeights: false, logitSoftCap: 5, maskZero: true }), input: [2, 3],
     x: () => tf.constant([[0, 5, 2], [2, 1, 4]], [2, 3], "int32"),
   },
+  { cls: "STFTSpectrogram", make: () => layers.STFTSpectrogram({ mode: "psd", frameLength: 8, frameStep: 3, window: null, scaling: null, padding: "same" }), input: [2, 32, 2] },
   { cls: "Pipeline", nested: true, make: () => layers.Pipeline([layers.Dense(4, { activation: "relu" }), layers.Dropout(0.5), layers.Dense(2)]), input: [2, 3] },
 ];
 

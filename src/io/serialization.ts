@@ -483,7 +483,7 @@ function builtinFromConfig(spec: LayerSpec, className: string, config: Readonly<
     // Normalization's axis None (normalize every element by one scalar) is not its default; nor is Bidirectional's merge_mode None, nor TextVectorization's standardize/split None, nor MelSpectrogram's window None (no window).
     if ((className === "Normalization" && key === "axis" && value === null) || (className === "Bidirectional" && key === "merge_mode" && value === null) ||
       (className === "TextVectorization" && (key === "standardize" || key === "split") && value === null) ||
-      (className === "MelSpectrogram" && key === "window" && value === null)) {
+      (className === "MelSpectrogram" && key === "window" && value === null) || (value === null && spec.nullable?.includes(key))) {
       opts[snakeToCamel(key)] = null;
       continue;
     }

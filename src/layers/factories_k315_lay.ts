@@ -1,7 +1,7 @@
 /**
  * The `layers` namespace's factories for Keras 3.15's adaptive pooling layers, with Keras' first
  * positional argument plus an options object: layers.AdaptiveAveragePooling2D(7),
- * AdaptiveMaxPooling1D({ outputSize: 4, dataFormat: "channels_first" }), ReversibleEmbedding(1000, 64), Pipeline([...]).
+ * AdaptiveMaxPooling1D({ outputSize: 4, dataFormat: "channels_first" }), ReversibleEmbedding(1000, 64), Pipeline([...]), STFTSpectrogram({ mode: "magnitude" }).
  */
 import {
   AdaptiveAveragePooling1D as AdaptiveAveragePooling1DLayer, AdaptiveAveragePooling2D as AdaptiveAveragePooling2DLayer,
@@ -10,10 +10,11 @@ import {
 } from "./adaptive_pooling.js";
 import { ReversibleEmbedding as ReversibleEmbeddingLayer, type ReversibleEmbeddingArgs, type ReversibleEmbeddingCallOptions } from "./reversible_embedding.js";
 import { Pipeline as PipelineLayer, type PipelineArgs } from "./pipeline.js";
+import { STFTSpectrogram as STFTSpectrogramLayer, type STFTSpectrogramArgs, type STFTMode, type STFTScaling } from "./stft_spectrogram.js";
 import type { Layer } from "./layer.js";
 import { withFirst } from "./factory_args.js";
 
-export type { AdaptivePoolingArgs, ReversibleEmbeddingArgs, ReversibleEmbeddingCallOptions, PipelineArgs };
+export type { AdaptivePoolingArgs, ReversibleEmbeddingArgs, ReversibleEmbeddingCallOptions, PipelineArgs, STFTSpectrogramArgs, STFTMode, STFTScaling };
 type OutputSize = AdaptivePoolingArgs["outputSize"];
 const poolArgs = (outputSize: OutputSize | AdaptivePoolingArgs, args?: AdaptivePoolingArgs): AdaptivePoolingArgs =>
   withFirst<AdaptivePoolingArgs, "outputSize">("outputSize", outputSize, args);
@@ -57,10 +58,20 @@ export function Pipeline(layers: readonly Layer[] | PipelineArgs, args?: Omit<Pi
   return new PipelineLayer(withFirst<PipelineArgs, "layers">("layers", layers as PipelineArgs["layers"] | PipelineArgs, args));
 }
 
+/** Spectrograms by strided convolution: layers.STFTSpectrogram({ mode: "log", frameLength: 256, frameStep: 128, fftLength: 512 }). */
+export function STFTSpectrogram(args?: STFTSpectrogramArgs): STFTSpectrogramLayer {
+  return new STFTSpectrogramLayer({ ...(args ?? {}) });
+}
+
+export {
+  AdaptiveAveragePooling1DLayer, AdaptiveAveragePooling2DLayer, AdaptiveAveragePooling3DLayer, AdaptiveMaxPooling1DLayer, AdaptiveMaxPooling2DLayer,
+  AdaptiveMaxPooling3DLayer, ReversibleEmbeddingLayer, PipelineLayer, STFTSpectrogramLayer,
+};
+
 /** The Keras 3.15 layer classes made here, for instanceof checks and subclassing. */
 export const classesK315Lay = {
   AdaptiveAveragePooling1D: AdaptiveAveragePooling1DLayer, AdaptiveAveragePooling2D: AdaptiveAveragePooling2DLayer,
   AdaptiveAveragePooling3D: AdaptiveAveragePooling3DLayer, AdaptiveMaxPooling1D: AdaptiveMaxPooling1DLayer,
   AdaptiveMaxPooling2D: AdaptiveMaxPooling2DLayer, AdaptiveMaxPooling3D: AdaptiveMaxPooling3DLayer,
-  ReversibleEmbedding: ReversibleEmbeddingLayer, Pipeline: PipelineLayer,
+  ReversibleEmbedding: ReversibleEmbeddingLayer, Pipeline: PipelineLayer, STFTSpectrogram: STFTSpectrogramLayer,
 };
