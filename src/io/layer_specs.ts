@@ -339,6 +339,7 @@ export const LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
   MelSpectrogram: {
     cls: ctor(MelSpectrogram),
     keys: ["fft_length", "sequence_stride", "sequence_length", "window", "sampling_rate", "num_mel_bins", "min_freq", "max_freq", "power_to_db", "top_db", "mag_exp", "min_power", "ref_power"],
+    nullable: ["window"],
   },
   ConvLSTM1D: { cls: ctor(ConvLSTM1D), keys: CONV_LSTM_KEYS },
   ConvLSTM2D: { cls: ctor(ConvLSTM2D), keys: CONV_LSTM_KEYS },

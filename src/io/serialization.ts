@@ -480,10 +480,10 @@ function builtinFromConfig(spec: LayerSpec, className: string, config: Readonly<
       const all = ["name", "trainable", "dtype", ...spec.keys, ...Object.keys(spec.fixed ?? {})];
       throw new RangeError(`${where}: unknown config key "${key}" for ${className}; its keys are ${all.join(", ")}`);
     }
-    // Normalization's axis None (normalize every element by one scalar) is not its default; nor is Bidirectional's merge_mode None, nor TextVectorization's standardize/split None, nor MelSpectrogram's window None (no window).
+    // Normalization's axis None (normalize every element by one scalar) is not its default; nor is Bidirectional's merge_mode None, nor TextVectorization's standardize/split None, nor the nulls a spec lists as nullable (MelSpectrogram's window None: no window).
     if ((className === "Normalization" && key === "axis" && value === null) || (className === "Bidirectional" && key === "merge_mode" && value === null) ||
       (className === "TextVectorization" && (key === "standardize" || key === "split") && value === null) ||
-      (className === "MelSpectrogram" && key === "window" && value === null) || (value === null && spec.nullable?.includes(key))) {
+      (value === null && spec.nullable?.includes(key))) {
       opts[snakeToCamel(key)] = null;
       continue;
     }

@@ -21,16 +21,22 @@ export interface AdaptivePoolingArgs extends DataFormatArgs {
 const OPTIONS = layerOptions<AdaptivePoolingArgs>({ outputSize: true, ...DATA_FORMAT_OPTIONS });
 const AXES = ["length", "height, width", "depth, height, width"];
 
+/** Which pool a class runs, and over how many spatial axes (each class's static `pooling`). */
+interface PoolingKind {
+  readonly kind: "avg" | "max";
+  readonly spatial: 1 | 2 | 3;
+}
+
 abstract class AdaptivePooling extends Layer {
   /** One output size per spatial axis (Keras' normalized tuple). */
   readonly outputSize: readonly number[];
   readonly dataFormat: DataFormat;
-  /** How many spatial axes the layer pools: 1, 2 or 3. */
-  protected readonly spatial: number;
+  private readonly kind: PoolingKind;
 
-  constructor(args: AdaptivePoolingArgs, spatial: number) {
+  constructor(args: AdaptivePoolingArgs) {
     super(args);
-    this.spatial = spatial;
+    this.kind = (new.target as unknown as { pooling: PoolingKind }).pooling;
+    const spatial = this.kind.spatial;
     const where = `${new.target.name} ${this.name}`;
     const v: unknown = args.outputSize;
     const list = typeof v === "number" ? new Array<number>(spatial).fill(v) : Array.isArray(v) ? [...(v as number[])] : null;
@@ -44,19 +50,18 @@ abstract class AdaptivePooling extends Layer {
     this.dataFormat = checkDataFormat(where, args.dataFormat);
   }
 
-  protected abstract pool(x: Tensor): Tensor;
-
   private check(shape: LayerShape): void {
-    if (shape.length !== this.spatial + 2) {
-      const layout = this.dataFormat === "channels_last" ? `[batch, ${AXES[this.spatial - 1]}, channels]` : `[batch, channels, ${AXES[this.spatial - 1]}]`;
-      throw new RangeError(`${this.className} ${this.name}: expects inputs of rank ${this.spatial + 2} ${layout} (${this.dataFormat}), got shape ${layerShapeText(shape)}`);
+    const n = this.kind.spatial;
+    if (shape.length !== n + 2) {
+      const layout = this.dataFormat === "channels_last" ? `[batch, ${AXES[n - 1]}, channels]` : `[batch, channels, ${AXES[n - 1]}]`;
+      throw new RangeError(`${this.className} ${this.name}: expects inputs of rank ${n + 2} ${layout} (${this.dataFormat}), got shape ${layerShapeText(shape)}`);
     }
   }
 
   call(inputs: Tensor | Tensor[]): Tensor {
     const x = single(inputs, this);
     this.check(x.shape);
-    return this.pool(x);
+    return (this.kind.kind === "avg" ? adaptiveAveragePool : adaptiveMaxPool)(x, this.outputSize, this.dataFormat);
   }
 
   override computeOutputShape(s: LayerShape | LayerShape[]): LayerShape {
@@ -70,57 +75,33 @@ abstract class AdaptivePooling extends Layer {
   }
 }
 
-abstract class AdaptiveAveragePooling extends AdaptivePooling {
-  protected pool(x: Tensor): Tensor {
-    return adaptiveAveragePool(x, this.outputSize, this.dataFormat);
-  }
-}
-
-abstract class AdaptiveMaxPooling extends AdaptivePooling {
-  protected pool(x: Tensor): Tensor {
-    return adaptiveMaxPool(x, this.outputSize, this.dataFormat);
-  }
-}
-
 /** Keras' AdaptiveAveragePooling1D: [batch, steps, channels] -> [batch, outputSize, channels]. */
-export class AdaptiveAveragePooling1D extends AdaptiveAveragePooling {
+export class AdaptiveAveragePooling1D extends AdaptivePooling {
   static readonly options = OPTIONS;
-  constructor(args: AdaptivePoolingArgs) {
-    super(args, 1);
-  }
+  static readonly pooling: PoolingKind = { kind: "avg", spatial: 1 };
 }
 /** Keras' AdaptiveAveragePooling2D: [batch, h, w, channels] -> [batch, oh, ow, channels]. */
-export class AdaptiveAveragePooling2D extends AdaptiveAveragePooling {
+export class AdaptiveAveragePooling2D extends AdaptivePooling {
   static readonly options = OPTIONS;
-  constructor(args: AdaptivePoolingArgs) {
-    super(args, 2);
-  }
+  static readonly pooling: PoolingKind = { kind: "avg", spatial: 2 };
 }
 /** Keras' AdaptiveAveragePooling3D: [batch, d, h, w, channels] -> [batch, od, oh, ow, channels]. */
-export class AdaptiveAveragePooling3D extends AdaptiveAveragePooling {
+export class AdaptiveAveragePooling3D extends AdaptivePooling {
   static readonly options = OPTIONS;
-  constructor(args: AdaptivePoolingArgs) {
-    super(args, 3);
-  }
+  static readonly pooling: PoolingKind = { kind: "avg", spatial: 3 };
 }
 /** Keras' AdaptiveMaxPooling1D: [batch, steps, channels] -> [batch, outputSize, channels]. */
-export class AdaptiveMaxPooling1D extends AdaptiveMaxPooling {
+export class AdaptiveMaxPooling1D extends AdaptivePooling {
   static readonly options = OPTIONS;
-  constructor(args: AdaptivePoolingArgs) {
-    super(args, 1);
-  }
+  static readonly pooling: PoolingKind = { kind: "max", spatial: 1 };
 }
 /** Keras' AdaptiveMaxPooling2D: [batch, h, w, channels] -> [batch, oh, ow, channels]. */
-export class AdaptiveMaxPooling2D extends AdaptiveMaxPooling {
+export class AdaptiveMaxPooling2D extends AdaptivePooling {
   static readonly options = OPTIONS;
-  constructor(args: AdaptivePoolingArgs) {
-    super(args, 2);
-  }
+  static readonly pooling: PoolingKind = { kind: "max", spatial: 2 };
 }
 /** Keras' AdaptiveMaxPooling3D: [batch, d, h, w, channels] -> [batch, od, oh, ow, channels]. */
-export class AdaptiveMaxPooling3D extends AdaptiveMaxPooling {
+export class AdaptiveMaxPooling3D extends AdaptivePooling {
   static readonly options = OPTIONS;
-  constructor(args: AdaptivePoolingArgs) {
-    super(args, 3);
-  }
+  static readonly pooling: PoolingKind = { kind: "max", spatial: 3 };
 }

@@ -1,7 +1,8 @@
 /**
- * The `layers` namespace's factories for Keras 3.15's adaptive pooling layers, with Keras' first
- * positional argument plus an options object: layers.AdaptiveAveragePooling2D(7),
- * AdaptiveMaxPooling1D({ outputSize: 4, dataFormat: "channels_first" }), ReversibleEmbedding(1000, 64), Pipeline([...]), STFTSpectrogram({ mode: "magnitude" }).
+ * The `layers` namespace's factories for Keras 3.15's adaptive pooling layers, ReversibleEmbedding,
+ * Pipeline and STFTSpectrogram, with Keras' positional arguments plus an options object:
+ * layers.AdaptiveAveragePooling2D(7), AdaptiveMaxPooling1D({ outputSize: 4, dataFormat: "channels_first" }),
+ * ReversibleEmbedding(1000, 64), Pipeline([...]), STFTSpectrogram({ mode: "magnitude" }).
  */
 import {
   AdaptiveAveragePooling1D as AdaptiveAveragePooling1DLayer, AdaptiveAveragePooling2D as AdaptiveAveragePooling2DLayer,
@@ -12,45 +13,32 @@ import { ReversibleEmbedding as ReversibleEmbeddingLayer, type ReversibleEmbeddi
 import { Pipeline as PipelineLayer, type PipelineArgs } from "./pipeline.js";
 import { STFTSpectrogram as STFTSpectrogramLayer, type STFTSpectrogramArgs, type STFTMode, type STFTScaling } from "./stft_spectrogram.js";
 import type { Layer } from "./layer.js";
-import { withFirst } from "./factory_args.js";
+import { dimsArgs, withFirst } from "./factory_args.js";
 
 export type { AdaptivePoolingArgs, ReversibleEmbeddingArgs, ReversibleEmbeddingCallOptions, PipelineArgs, STFTSpectrogramArgs, STFTMode, STFTScaling };
 type OutputSize = AdaptivePoolingArgs["outputSize"];
-const poolArgs = (outputSize: OutputSize | AdaptivePoolingArgs, args?: AdaptivePoolingArgs): AdaptivePoolingArgs =>
-  withFirst<AdaptivePoolingArgs, "outputSize">("outputSize", outputSize, args);
+/** The factory of an adaptive pooling class: (outputSize, options?) or (options). */
+const adaptive = <L>(cls: new (args: AdaptivePoolingArgs) => L) =>
+  (outputSize: OutputSize | AdaptivePoolingArgs, args?: AdaptivePoolingArgs): L => new cls(withFirst<AdaptivePoolingArgs, "outputSize">("outputSize", outputSize, args));
 
 /** Mean-pools sequences to a fixed length: layers.AdaptiveAveragePooling1D(8) maps [n, steps, c] to [n, 8, c]. */
-export function AdaptiveAveragePooling1D(outputSize: OutputSize | AdaptivePoolingArgs, args?: AdaptivePoolingArgs): AdaptiveAveragePooling1DLayer {
-  return new AdaptiveAveragePooling1DLayer(poolArgs(outputSize, args));
-}
+export const AdaptiveAveragePooling1D = adaptive(AdaptiveAveragePooling1DLayer);
 /** Mean-pools images to a fixed size: layers.AdaptiveAveragePooling2D(7) or ([7, 5]). */
-export function AdaptiveAveragePooling2D(outputSize: OutputSize | AdaptivePoolingArgs, args?: AdaptivePoolingArgs): AdaptiveAveragePooling2DLayer {
-  return new AdaptiveAveragePooling2DLayer(poolArgs(outputSize, args));
-}
+export const AdaptiveAveragePooling2D = adaptive(AdaptiveAveragePooling2DLayer);
 /** Mean-pools volumes to a fixed size: layers.AdaptiveAveragePooling3D([2, 4, 4]). */
-export function AdaptiveAveragePooling3D(outputSize: OutputSize | AdaptivePoolingArgs, args?: AdaptivePoolingArgs): AdaptiveAveragePooling3DLayer {
-  return new AdaptiveAveragePooling3DLayer(poolArgs(outputSize, args));
-}
+export const AdaptiveAveragePooling3D = adaptive(AdaptiveAveragePooling3DLayer);
 /** Max-pools sequences to a fixed length: layers.AdaptiveMaxPooling1D(8). */
-export function AdaptiveMaxPooling1D(outputSize: OutputSize | AdaptivePoolingArgs, args?: AdaptivePoolingArgs): AdaptiveMaxPooling1DLayer {
-  return new AdaptiveMaxPooling1DLayer(poolArgs(outputSize, args));
-}
+export const AdaptiveMaxPooling1D = adaptive(AdaptiveMaxPooling1DLayer);
 /** Max-pools images to a fixed size: layers.AdaptiveMaxPooling2D(7) or ([7, 5]). */
-export function AdaptiveMaxPooling2D(outputSize: OutputSize | AdaptivePoolingArgs, args?: AdaptivePoolingArgs): AdaptiveMaxPooling2DLayer {
-  return new AdaptiveMaxPooling2DLayer(poolArgs(outputSize, args));
-}
+export const AdaptiveMaxPooling2D = adaptive(AdaptiveMaxPooling2DLayer);
 /** Max-pools volumes to a fixed size: layers.AdaptiveMaxPooling3D([2, 4, 4]). */
-export function AdaptiveMaxPooling3D(outputSize: OutputSize | AdaptivePoolingArgs, args?: AdaptivePoolingArgs): AdaptiveMaxPooling3DLayer {
-  return new AdaptiveMaxPooling3DLayer(poolArgs(outputSize, args));
-}
+export const AdaptiveMaxPooling3D = adaptive(AdaptiveMaxPooling3DLayer);
 
 /** Embeds ids and projects back to logits: const e = layers.ReversibleEmbedding(1000, 64); e.apply(hidden, { reverse: true }). */
 export function ReversibleEmbedding(
   inputDim: number | ReversibleEmbeddingArgs, outputDim?: number | ReversibleEmbeddingArgs, args?: ReversibleEmbeddingArgs,
 ): ReversibleEmbeddingLayer {
-  if (typeof inputDim === "object") return new ReversibleEmbeddingLayer({ ...inputDim });
-  if (typeof outputDim === "object") return new ReversibleEmbeddingLayer({ ...outputDim, inputDim });
-  return new ReversibleEmbeddingLayer({ ...(args ?? {}), inputDim, outputDim });
+  return new ReversibleEmbeddingLayer(dimsArgs(inputDim, outputDim, args));
 }
 
 /** Applies layers in order, as a plain layer: ds.map(layers.Pipeline([layers.RandomFlip(), layers.RandomRotation(0.2)])). */
