@@ -107,6 +107,15 @@ test("ReversibleEmbedding shared by a functional model's lookup and reverse call
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+  // With maskZero, a model's run masks the lookup's output but not the reverse call's logits, as Keras.
+  const masked = layers.ReversibleEmbedding(12, 4, { maskZero: true });
+  const ids2 = layers.Input({ shape: [3], dtype: "int32" });
+  const looked = masked(ids2);
+  const m2 = new tf.models.Model({ inputs: ids2, outputs: [looked, masked.apply(looked, { reverse: true } as tf.layers.ReversibleEmbeddingCallOptions) as tf.layers.SymbolicTensor] });
+  const [h2, l2] = m2.apply(tf.constant([[0, 3, 5]], [1, 3], "int32")) as tf.Tensor[];
+  assert.deepEqual([...(h2.kerasMask as tf.Tensor).dataSync()], [0, 1, 1]);
+  assert.equal(l2.kerasMask, null);
+  assert.deepEqual(l2.shape, [1, 3, 12]);
   // reverse on a layer that does not take it is refused when a config is read.
   const bad = JSON.parse(model.toJSON()) as { config: { layers: { class_name: string; inbound_nodes: { kwargs: Record<string, unknown> }[] }[] } };
   bad.config.layers.find((l) => l.class_name === "Dense")!.inbound_nodes[0].kwargs.reverse = true;

@@ -47,8 +47,10 @@ export class ReversibleEmbedding extends Embedding {
   /** Keras' reverse_embeddings [outputDim, inputDim] when tieWeights is false (null before build or when tied). */
   reverseEmbeddings: Variable | null = null;
   private readonly initializerArg: EmbeddingArgs["embeddingsInitializer"];
-  /** Whether the call in progress is a reverse one (read by computeOutputShape and computeMask). */
+  /** Whether the apply in progress is a reverse one (read by computeOutputShape on symbolic calls). */
   private reversing = false;
+  /** Whether the latest call was a reverse one (read by computeMask, which runs right after it, from apply or a model's run). */
+  private lastCallReverse = false;
 
   constructor(args: ReversibleEmbeddingArgs) {
     // Embedding's `weights` option builds the layer in its constructor, before tieWeights is known here.
@@ -101,7 +103,8 @@ export class ReversibleEmbedding extends Embedding {
   }
 
   override call(inputs: Tensor | Tensor[], opts: ReversibleEmbeddingCallOptions = {}): Tensor {
-    if (!(opts.reverse ?? this.reversing)) return super.call(inputs);
+    this.lastCallReverse = opts.reverse ?? this.reversing;
+    if (!this.lastCallReverse) return super.call(inputs);
     const x = single(inputs, this);
     if (!isFloatDType(x.dtype)) {
       throw new TypeError(`ReversibleEmbedding ${this.name}: a reverse call takes float hidden states [..., ${this.outputDim}], got ${x.dtype}; call it without reverse to look indices up`);
@@ -127,7 +130,7 @@ export class ReversibleEmbedding extends Embedding {
 
   /** Keras masks only the forward call's output (mask_zero); reverse logits carry no mask. */
   override computeMask(inputs: Tensor | Tensor[], previousMask: Mask): Mask {
-    return this.reversing ? null : super.computeMask(inputs, previousMask);
+    return this.lastCallReverse ? null : super.computeMask(inputs, previousMask);
   }
 
   override computeOutputShape(inputShape: LayerShape | LayerShape[]): LayerShape {
