@@ -3,7 +3,7 @@
  * input's mask (None when it has none) for every call of a layer whose `call` takes `mask` and that
  * gets one tensor argument, and the node keeps it among the call's kwargs. Those layers, among
  * lamina's: the recurrent layers (ConvLSTM too), Bidirectional, TimeDistributed,
- * BatchNormalization, Softmax, GlobalAveragePooling1D, Lambda and nested Sequential and functional
+ * BatchNormalization, Softmax, GlobalAveragePooling1D, Lambda, Pipeline and nested Sequential and functional
  * models (the attention layers' masks are written by attention_nodes.ts).
  *
  * Where the input carries a mask (below an Embedding with maskZero or a Masking layer), Keras
@@ -18,13 +18,14 @@ import { BatchNormalization } from "../layers/normalization.js";
 import { Softmax } from "../layers/activation_layers.js";
 import { GlobalAveragePooling1D } from "../layers/pooling1d.js";
 import { Lambda } from "../layers/lambda.js";
+import { Pipeline } from "../layers/pipeline.js";
 import { Embedding } from "../layers/embedding.js";
 import { Masking } from "../layers/masking.js";
 import { Model } from "../models/model.js";
 import { Sequential } from "../models/sequential.js";
 import { SPEC_BY_CLASS } from "./layer_specs.js";
 
-const TAKES_MASK = [RNN, Bidirectional, TimeDistributed, BatchNormalization, Softmax, GlobalAveragePooling1D, Lambda];
+const TAKES_MASK = [RNN, Bidirectional, TimeDistributed, BatchNormalization, Softmax, GlobalAveragePooling1D, Lambda, Pipeline];
 
 /** Whether Keras' call of `layer` has a `mask` parameter. */
 function callTakesMask(layer: Layer): boolean {

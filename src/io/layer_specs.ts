@@ -72,6 +72,7 @@ import { Hashing } from "../layers/hashing.js";
 import { HashedCrossing } from "../layers/hashed_crossing.js";
 import { SpectralNormalization } from "../layers/spectral_normalization.js";
 import { type JsonValue, type JsonObject } from "./config_json.js";
+import { K315_LAY_LAYER_LIST_KEYS, K315_LAY_LAYER_SPECS } from "./layer_specs_k315_lay.js";
 import { type CustomObject, registerKerasSerializable } from "./custom_objects.js";
 
 // ------------------------------------------------------------------ built-in layer classes
@@ -92,6 +93,8 @@ export interface LayerSpec {
    * string layers never sit in a lamina model.
    */
   noBuildConfig?: true;
+  /** Keys whose null is a setting of its own (no window), not "use the default": passed on as null. */
+  nullable?: readonly string[];
   /** Keras writes `dtype` as a plain string (not a DTypePolicy object) for this class. */
   dtypeString?: boolean;
   /** Entries Keras 3's get_config has that the layer's getConfig leaves out, written when missing. */
@@ -122,7 +125,7 @@ const NO_BOXES = { bounding_box_format: [null] } as const;
 /** Config keys that hold a serialized layer (an RNN's cell, a wrapper's layers). */
 export const LAYER_VALUED_KEYS = ["cell", "layer", "backward_layer"];
 /** Config keys that hold a list of serialized layers (StackedRNNCells' cells). */
-export const LAYER_LIST_KEYS = ["cells"];
+export const LAYER_LIST_KEYS = ["cells", ...K315_LAY_LAYER_LIST_KEYS];
 
 export const LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
   Dense: { cls: ctor(Dense), keys: ["units", "activation", "use_bias", ...KERNEL_BIAS, "lora_rank"] },
@@ -351,10 +354,12 @@ export const LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
   MelSpectrogram: {
     cls: ctor(MelSpectrogram),
     keys: ["fft_length", "sequence_stride", "sequence_length", "window", "sampling_rate", "num_mel_bins", "min_freq", "max_freq", "power_to_db", "top_db", "mag_exp", "min_power", "ref_power"],
+    nullable: ["window"],
   },
   ConvLSTM1D: { cls: ctor(ConvLSTM1D), keys: CONV_LSTM_KEYS },
   ConvLSTM2D: { cls: ctor(ConvLSTM2D), keys: CONV_LSTM_KEYS },
   ConvLSTM3D: { cls: ctor(ConvLSTM3D), keys: CONV_LSTM_KEYS },
+  ...K315_LAY_LAYER_SPECS,
 };
 
 /** Keras' other spellings of the same classes (they serialize under the names above). */

@@ -195,6 +195,19 @@ const cases: LayerCase[] = [
   { cls: "SpectralNormalization", nested: true, make: () => layers.SpectralNormalization(layers.Conv2D(2, 2, { activation: "relu" }), { powerIterations: 2 }), input: [1, 4, 4, 3] },
   { cls: "GroupQueryAttention", className: "GroupedQueryAttention", make: () => layers.GroupQueryAttention({ headDim: 2, numQueryHeads: 4, numKeyValueHeads: 2 }), input: [[2, 3, 4], [2, 5, 4]] },
   { cls: "MelSpectrogram", make: () => layers.MelSpectrogram({ fftLength: 16, sequenceStride: 4, numMelBins: 8, samplingRate: 800 }), input: [2, 64] },
+  // Keras 3.15's adaptive pooling, ReversibleEmbedding and Pipeline.
+  { cls: "AdaptiveAveragePooling1D", make: () => layers.AdaptiveAveragePooling1D(3), input: [2, 7, 2] },
+  { cls: "AdaptiveAveragePooling2D", make: () => layers.AdaptiveAveragePooling2D([2, 3], { dataFormat: "channels_first" }), input: [2, 2, 5, 4] },
+  { cls: "AdaptiveAveragePooling3D", make: () => layers.AdaptiveAveragePooling3D(2), input: [1, 3, 4, 5, 2] },
+  { cls: "AdaptiveMaxPooling1D", make: () => layers.AdaptiveMaxPooling1D(3, { dataFormat: "channels_first" }), input: [2, 2, 7] },
+  { cls: "AdaptiveMaxPooling2D", make: () => layers.AdaptiveMaxPooling2D([3, 2]), input: [2, 5, 4, 2] },
+  { cls: "AdaptiveMaxPooling3D", make: () => layers.AdaptiveMaxPooling3D([1, 2, 3]), input: [1, 3, 4, 5, 2] },
+  {
+    cls: "ReversibleEmbedding", make: () => layers.ReversibleEmbedding(6, 3, { tieWeights: false, logitSoftCap: 5, maskZero: true }), input: [2, 3],
+    x: () => tf.constant([[0, 5, 2], [2, 1, 4]], [2, 3], "int32"),
+  },
+  { cls: "STFTSpectrogram", make: () => layers.STFTSpectrogram({ mode: "psd", frameLength: 8, frameStep: 3, window: null, scaling: null, padding: "same" }), input: [2, 32, 2] },
+  { cls: "Pipeline", nested: true, make: () => layers.Pipeline([layers.Dense(4, { activation: "relu" }), layers.Dropout(0.5), layers.Dense(2)]), input: [2, 3] },
 ];
 
 test("every built-in layer class has a round-trip case below", () => {

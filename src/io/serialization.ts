@@ -59,6 +59,8 @@ import { type CustomObject, type DeserializeOptions, getRegisteredObject, regist
 import { effectiveCustomObjects } from "./custom_objects.js";
 import { inSafeMode } from "./custom_objects.js";
 import { recordedMask } from "./call_kwargs.js";
+import { optionKwargsJson, readOptionKwargs } from "./call_option_kwargs.js";
+import { Pipeline } from "../layers/pipeline.js";
 import { type LayerCtor, type LayerSpec, ctor, LAYER_VALUED_KEYS, LAYER_LIST_KEYS, CLASS_ALIASES, GLOBAL_FIXED, SPEC_BY_CLASS, specOfClass, LAYER_SPECS, knownLayerClassNames } from "./layer_specs.js";
 import { serializeCompileConfig, compileFromConfig } from "./compile_config.js";
 
@@ -231,7 +233,7 @@ function serializeFunctional(model: Model, withCompile: boolean): KerasObject {
           const withStates: JsonObject = { initial_state: n.inputs.slice(1).map(kerasTensor), ...kwargs };
           return { args: [kerasTensor(n.inputs[0])], kwargs: withStates };
         }
-        return { args: [n.inputsAsList ? n.inputs.map(kerasTensor) : kerasTensor(n.inputs[0])], kwargs: { ...kwargs, ...recordedMask(layer, n) } };
+        return { args: [n.inputsAsList ? n.inputs.map(kerasTensor) : kerasTensor(n.inputs[0])], kwargs: { ...kwargs, ...recordedMask(layer, n), ...optionKwargsJson(layer, n) } };
       });
     return { ...(serializeLayer(layer) as unknown as JsonObject), name: layer.name, inbound_nodes: inbound };
   });
@@ -478,10 +480,10 @@ function builtinFromConfig(spec: LayerSpec, className: string, config: Readonly<
       const all = ["name", "trainable", "dtype", ...spec.keys, ...Object.keys(spec.fixed ?? {})];
       throw new RangeError(`${where}: unknown config key "${key}" for ${className}; its keys are ${all.join(", ")}`);
     }
-    // Normalization's axis None (normalize every element by one scalar) is not its default; nor is Bidirectional's merge_mode None, nor TextVectorization's standardize/split None, nor MelSpectrogram's window None (no window).
+    // Normalization's axis None (normalize every element by one scalar) is not its default; nor is Bidirectional's merge_mode None, nor TextVectorization's standardize/split None, nor the nulls a spec lists as nullable (MelSpectrogram's window None: no window).
     if ((className === "Normalization" && key === "axis" && value === null) || (className === "Bidirectional" && key === "merge_mode" && value === null) ||
       (className === "TextVectorization" && (key === "standardize" || key === "split") && value === null) ||
-      (className === "MelSpectrogram" && key === "window" && value === null)) {
+      (value === null && spec.nullable?.includes(key))) {
       opts[snakeToCamel(key)] = null;
       continue;
     }
@@ -808,7 +810,7 @@ function functionalFromConfig(config: Readonly<Record<string, unknown>>, where: 
         if (inputs.some((t) => t === null)) break;
         try {
           if (call.run) call.run(inputs as SymbolicTensor[]);
-          else p.layer.apply(call.asList ? (inputs as SymbolicTensor[]) : (inputs[0] as SymbolicTensor));
+          else p.layer.apply(call.asList ? (inputs as SymbolicTensor[]) : (inputs[0] as SymbolicTensor), readOptionKwargs(p.layer, call.reverse, nodeWhere));
           if (call.training !== undefined && !(call.keras3 && call.training === keras3RecordedTraining(p.layer))) {
             pinnedTraining.set(p.layer.inboundNodes[p.layer.inboundNodes.length - 1], call.training);
           }
@@ -856,11 +858,12 @@ function keras3RecordedTraining(layer: Layer): boolean | undefined {
   if (layer instanceof RNN) return false;
   if (layer instanceof SpatialDropout1D) return false;
   const augmentation = [RandomFlip, RandomTranslation, RandomRotation, RandomZoom, RandomContrast, RandomBrightness, RandomCrop, ColorImageLayer, FixedImageLayer, RandomImageDataLayer, RandomShear, RandomPerspective];
-  return augmentation.some((cls) => layer instanceof cls) ? true : undefined;
+  // Keras 3.15's Pipeline also calls with training=True unless told otherwise.
+  return augmentation.some((cls) => layer instanceof cls) || layer instanceof Pipeline ? true : undefined;
 }
 
 /** One call of a layer: Keras 3's `{ args: [tensor | [tensors]], kwargs }` or Keras 2's `[[name, node, tensor, kwargs], ...]`. */
-function readNode(node: unknown, where: string): { refs: TensorRef[]; asList: boolean; training?: boolean; keras3: boolean } {
+function readNode(node: unknown, where: string): { refs: TensorRef[]; asList: boolean; training?: boolean; keras3: boolean; reverse?: unknown } {
   if (Array.isArray(node)) {
     let training: boolean | undefined;
     const refs = node.map((entry) => {
@@ -875,7 +878,7 @@ function readNode(node: unknown, where: string): { refs: TensorRef[]; asList: bo
   if (!isRecord(node) || !Array.isArray(node.args)) {
     throw new TypeError(`${where}: an inbound node must be { args, kwargs } (Keras 3) or a list of [layer_name, node_index, tensor_index] (Keras 2), got ${describe(node)}`);
   }
-  const { initial_state: initialState, ...kwargs } = isRecord(node.kwargs) ? node.kwargs : { initial_state: null };
+  const { initial_state: initialState, reverse, ...kwargs } = isRecord(node.kwargs) ? node.kwargs : { initial_state: null, reverse: null };
   const training = checkKwargs(isRecord(node.kwargs) ? kwargs : node.kwargs, where);
   if (node.args.length !== 1) {
     throw new RangeError(`${where}: the layer is called with ${node.args.length} positional arguments; lamina layers take one input (a tensor or a list of tensors)`);
@@ -886,8 +889,8 @@ function readNode(node: unknown, where: string): { refs: TensorRef[]; asList: bo
     if (Array.isArray(arg)) throw new TypeError(`${where}: a call with a list of inputs and initial_state is not supported; the sequence must be one tensor`);
     return { refs: [kerasTensorRef(arg, where), ...states.map((a) => kerasTensorRef(a, where))], asList: true, training, keras3: true };
   }
-  if (Array.isArray(arg)) return { refs: arg.map((a) => kerasTensorRef(a, where)), asList: true, training, keras3: true };
-  return { refs: [kerasTensorRef(arg, where)], asList: false, training, keras3: true };
+  if (Array.isArray(arg)) return { refs: arg.map((a) => kerasTensorRef(a, where)), asList: true, training, keras3: true, reverse };
+  return { refs: [kerasTensorRef(arg, where)], asList: false, training, keras3: true, reverse };
 }
 
 function kerasTensorRef(x: unknown, where: string): TensorRef {

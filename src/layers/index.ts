@@ -153,9 +153,11 @@ export type {
   RandomGrayscaleArgs, SolarizationArgs, AutoContrastArgs, EqualizationArgs, RandomColorJitterArgs, ColorFactorArg, ColorFactorLayerArgs, ColorLayerArgs, ValueRange,
 } from "./factories_image_color.js";
 import { classesImageColor } from "./factories_image_color.js";
+export * from "./factories_k315_lay.js";
+import { classesK315Lay } from "./factories_k315_lay.js";
 import { classesConvLSTM } from "./factories_conv_lstm.js";
 
-import { withFirst } from "./factory_args.js";
+import { dimsArgs, withFirst } from "./factory_args.js";
 export {
   MixUp, CutMix, RandomErasing, RandomGaussianBlur, RandomShear, RandomPerspective, RandomElasticTransform, type MixUpArgs, type CutMixArgs, type RandomErasingArgs,
   type RandomGaussianBlurArgs, type RandomShearArgs, type RandomPerspectiveArgs, type RandomElasticTransformArgs, type ImageLabelDict,
@@ -209,9 +211,7 @@ export function Add(args?: LayerArgs): AddLayer {
 }
 /** Integer indices to dense vectors: layers.Embedding(10000, 64) maps [batch, steps] ints to [batch, steps, 64]. */
 export function Embedding(inputDim: number | EmbeddingArgs, outputDim?: number | EmbeddingArgs, args?: EmbeddingArgs): EmbeddingLayer {
-  if (typeof inputDim === "object") return new EmbeddingLayer({ ...inputDim });
-  if (typeof outputDim === "object") return new EmbeddingLayer({ ...outputDim, inputDim });
-  return new EmbeddingLayer({ ...(args ?? {}), inputDim, outputDim });
+  return new EmbeddingLayer(dimsArgs(inputDim, outputDim, args));
 }
 
 // ------------------------------------------------------------------ activation layers
@@ -614,6 +614,7 @@ export const classes = {
   ...classes3D,
   ...classesConvLSTM,
   ...classesImageColor,
+  ...classesK315Lay,
   ...classesImageMixErase,
   ...classesImagePolicy,
   Discretization: DiscretizationLayer,

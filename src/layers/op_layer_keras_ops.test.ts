@@ -150,6 +150,7 @@ test("every ops member called on a symbolic tensor records an operation or says 
     // Keras 3.15's nn ops (ops/keras_ops_nn315.ts).
     depthToSpace: [fixed("d2s", [1, 2, 2, 8]), 2], spaceToDepth: [fixed("s2d", [1, 4, 4, 2]), 2], saturateCast: [x, "int32"], threshold: [x, 0.5, 0],
     dotProductAttention: [fixed("q", [1, 3, 2, 4]), fixed("kq", [1, 3, 2, 4]), fixed("vq", [1, 3, 2, 4])],
+    adaptiveAveragePool: [x, 2], adaptiveMaxPool: [x, 2],
     // Keras 3.15's array, linalg and nn ops (op_specs_k315_arr.ts)
     arraySplit: [x, 2, -1], hsplit: [x, 2], vsplit: [x, [1]], dsplit: [x, 2], dstack: [[x, x]], kron: [x, x], inner: [x, x], isin: [x, x],
     vander: [fixed("v1", [5])], corrcoef: [fixed("cc", [3, 5])], unravelIndex: [i, [2, 3]], unique: [x, true, false, false, false, null, 4],

@@ -20,6 +20,7 @@ import * as ko from "../ops/keras_ops.js";
 import { KERAS_OP_SPECS } from "./op_specs_keras_ops.js";
 import { IMAGE315_SPECS } from "./op_specs_image315.js";
 import { K315_ARR_OP_SPECS } from "./op_specs_k315_arr.js";
+import { K315_POOL_OP_SPECS } from "./op_specs_k315_pool.js";
 import { MORE_OP_SPECS } from "./op_specs_more.js";
 import { OPS4_SPECS } from "./op_specs_ops4.js";
 import { K315_NUM_OP_SPECS } from "./op_specs_k315_num.js";
@@ -187,6 +188,7 @@ export const OP_SPECS: ReadonlyMap<string, OpSpec> = new Map<string, OpSpec>([
   ...IMAGE315_SPECS,
   ...K315_NN_OP_SPECS,
   ...K315_ARR_OP_SPECS,
+  ...K315_POOL_OP_SPECS,
   ...MORE_OP_SPECS,
   ...OPS4_SPECS,
   ...K315_NUM_OP_SPECS,

@@ -20,7 +20,7 @@ export type KerasDataFormat = "channels_last" | "channels_first" | null;
 /** An int for every spatial axis, or one per axis. */
 export type SpatialSize = number | readonly number[];
 
-function spatialRank(op: string, x: Tensor, allowed: readonly number[]): number {
+export function spatialRank(op: string, x: Tensor, allowed: readonly number[]): number {
   const n = x.rank - 2;
   if (!allowed.includes(n)) {
     throw new RangeError(
@@ -32,8 +32,8 @@ function spatialRank(op: string, x: Tensor, allowed: readonly number[]): number 
 }
 
 /** Keras' int-or-tuple argument as one positive integer per spatial axis. */
-function perAxis(op: string, arg: string, v: SpatialSize, n: number): number[] {
-  const list = typeof v === "number" ? new Array<number>(n).fill(v) : [...v];
+export function perAxis(op: string, arg: string, v: SpatialSize, n: number): number[] {
+  const list = typeof v === "number" ? new Array<number>(n).fill(v) : Array.isArray(v) ? [...v] : [];
   if (list.length !== n || !list.every((d) => Number.isInteger(d) && d > 0)) {
     throw new RangeError(`ops.${op}: ${arg} must be a positive integer or ${n} of them (one per spatial axis), got ${valueText(v)}`);
   }
@@ -47,7 +47,7 @@ function checkPadding(op: string, padding: string): KerasPadding {
 }
 
 /** Keras' standardize_data_format: null or undefined is the global config.imageDataFormat(). */
-function channelsFirst(op: string, dataFormat: KerasDataFormat | undefined): boolean {
+export function channelsFirst(op: string, dataFormat: KerasDataFormat | undefined): boolean {
   if (dataFormat === null || dataFormat === undefined) return imageDataFormat() === "channels_first";
   if (dataFormat === "channels_last") return false;
   if (dataFormat === "channels_first") return true;
@@ -55,7 +55,7 @@ function channelsFirst(op: string, dataFormat: KerasDataFormat | undefined): boo
 }
 
 /** Runs `fn` on channels_last x, converting from and back to channels_first when asked. */
-function inLayout(x: Tensor, first: boolean, fn: (x: Tensor) => Tensor): Tensor {
+export function inLayout(x: Tensor, first: boolean, fn: (x: Tensor) => Tensor): Tensor {
   if (!first) return fn(x);
   const r = x.rank;
   const toLast = [0, ...Array.from({ length: r - 2 }, (_, i) => i + 2), 1];

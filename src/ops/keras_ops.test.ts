@@ -42,6 +42,13 @@ test("every keras.ops 3.5 name is a member of lamina's ops (camelCased)", () => 
   assert.equal(names.length, 231);
 });
 
+test("every keras.ops 3.15.1 name is a member of lamina's ops (camelCased)", () => {
+  // test/fixtures/keras315_ops_names.json: the names keras/api/ops/__init__.py imports at v3.15.1.
+  const names315 = (JSON.parse(readFileSync(new URL("../../test/fixtures/keras315_ops_names.json", import.meta.url), "utf8")) as { ops: string[] }).ops;
+  assert.equal(names315.length, 339);
+  assert.deepEqual(names315.map(camel).filter((n) => !(n in ops)), []);
+});
+
 test("the inputs match ref.py's", () => {
   close(A(2, 7, 3), ref.x1, 1e-6, "x1");
   close(A(3, 3, 4), ref.k1, 1e-6, "k1");

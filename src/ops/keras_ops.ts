@@ -525,3 +525,4 @@ export * from "./keras_ops_windows315.js";
 export * from "./keras_ops_rearrange.js";
 export * from "./keras_ops_linalg315.js";
 export * from "./keras_ops_fold315.js";
+export * from "./adaptive_pool.js";
