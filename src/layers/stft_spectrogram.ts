@@ -8,13 +8,13 @@
  * Windows: "hann", "hamming" (scipy's get_window, symmetric unless periodic), null, or frameLength values.
  */
 import type { Tensor } from "../tensor/tensor.js";
-import type { DType } from "../tensor/dtype.js";
 import { constant } from "../tensor/creation.js";
 import { isFloatDType } from "../tensor/dtype.js";
 import { valueText } from "../tensor/value_text.js";
 import { add, atan2, log, maximum, mul, sqrt, square } from "../ops/math.js";
 import { concat, reshape, transpose } from "../ops/shape.js";
 import { conv } from "../ops/keras_conv.js";
+import { STFT } from "../nn/initializers.js";
 import { Layer, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
 import { layerShapeText } from "./symbolic.js";
 import { single } from "./core.js";
@@ -53,14 +53,6 @@ const EPSILON = 1e-7;
 function positiveInt(where: string, what: string, v: unknown): number {
   if (!(typeof v === "number" && Number.isInteger(v) && v > 0)) throw new RangeError(`${where}: ${what} must be a positive integer, got ${valueText(v)}`);
   return v;
-}
-
-/** scipy.signal.get_window(name, n, fftbins=periodic) for the cosine windows Keras documents. */
-function namedWindow(name: "hann" | "hamming", n: number, periodic: boolean): number[] {
-  if (n === 1) return [1];
-  const [a, b] = name === "hann" ? [0.5, 0.5] : [0.54, 0.46];
-  const m = periodic ? n : n - 1;
-  return Array.from({ length: n }, (_, i) => a - b * Math.cos((2 * Math.PI * i) / m));
 }
 
 export class STFTSpectrogram extends Layer {
@@ -133,30 +125,10 @@ export class STFTSpectrogram extends Layer {
     return this.fftLength ?? 2 ** Math.ceil(Math.log2(this.frameLength));
   }
 
-  /** Keras' initializers.STFT(side, window, scaling, periodic) for a kernel [frameLength, 1, bins]. */
-  private kernelValues(side: "real" | "imag"): number[] {
-    const L = this.frameLength, F = Math.floor(this.fftSize / 2) + 1;
-    // Keras divides by (F - 1) * 2, which is fftLength - 1 for an odd fftLength.
-    const n = (F - 1) * 2;
-    const win = this.window === null ? null : typeof this.window === "string" ? namedWindow(this.window, L, this.periodic) : this.window;
-    let scale = 1;
-    if (win !== null && this.scaling === "density") scale = Math.sqrt(win.reduce((s, w) => s + w * w, 0));
-    else if (win !== null && this.scaling === "spectrum") scale = win.reduce((s, w) => s + Math.abs(w), 0);
-    const out = new Array<number>(L * F);
-    for (let t = 0; t < L; t++) {
-      for (let f = 0; f < F; f++) {
-        const arg = -2 * t * (f / n) * Math.PI;
-        const v = side === "real" ? Math.cos(arg) : Math.sin(arg);
-        out[t * F + f] = win === null ? v : (v * win[t]) / scale;
-      }
-    }
-    return out;
-  }
-
   override build(inputShape: LayerShape | LayerShape[]): void {
     this.checkShape(inputShape as LayerShape);
     const shape = [this.frameLength, 1, Math.floor(this.fftSize / 2) + 1];
-    const init = (side: "real" | "imag") => (s: readonly number[], dtype: DType): Tensor => constant(this.kernelValues(side), s, dtype);
+    const init = (side: "real" | "imag"): STFT => new STFT({ side, window: this.window, scaling: this.scaling, periodic: this.periodic });
     if (this.mode !== "imag") this.realKernel = this.addWeight("real_kernel", shape, { initializer: init("real") });
     if (this.mode !== "real") this.imagKernel = this.addWeight("imag_kernel", shape, { initializer: init("imag") });
   }

@@ -3,6 +3,8 @@ export { Model, type ModelArgs, type FitArgs, type EvaluateArgs, type EvaluateRe
 export { Sequential, type SequentialArgs } from "./sequential.js";
 export { readableBytes, summaryText, type SummaryOptions, type SummaryPrintOptions } from "./summary.js";
 export { modelFromJSON } from "../io/serialization.js";
+/** keras.models.model_from_json under its camelCase name (the same function as modelFromJSON). */
+export { modelFromJSON as modelFromJson } from "../io/serialization.js";
 export { cloneModel, type CloneModelOptions } from "./clone_model.js";
 export { loadModel, saveModel } from "../io/model_files.js";
 export { ModelFileError } from "../io/file_error.js";

@@ -232,3 +232,18 @@ test("Keras 3.5's export names: OrthogonalInitializer/orthogonal, IdentityInitia
   assert.equal((initializers.get({ className: "IdentityInitializer", config: { gain: 2 } }) as initializers.Identity).gain, 2);
   assert.ok(initializers.get("identity_initializer") instanceof initializers.Identity);
 });
+
+test("initializers.STFT gives Keras 3.15's windowed DFT kernels (values from numpy and scipy.signal.get_window)", () => {
+  const values = (t: tf.Tensor): number[] => Array.from(t.dataSync() as Float32Array, (v) => Math.round(v * 1e8) / 1e8 + 0);
+  const hann = tf.initializers.STFT({ side: "real", window: "hann", scaling: "density" }).call([4, 1, 3]);
+  assert.deepEqual(values(hann), [0, 0, 0, 0.70710677, 0, -0.70710677, 0.70710677, -0.70710677, 0.70710677, 0, 0, 0]);
+  const hamming = tf.initializers.STFTInitializer({ side: "imag", window: "hamming", scaling: "spectrum", periodic: true }).call([5, 1, 4]);
+  assert.deepEqual(values(hamming), [0, 0, 0, 0, 0, -0.12761115, -0.12761115, 0, 0, -0.29257154, 0.29257154, 0, 0, 0, 0, 0, 0, 0.12761115, -0.12761115, 0]);
+  assert.deepEqual(values(tf.initializers.get({ className: "stft", config: { window: null, scaling: null } }).call([3, 1, 3])), [1, 1, 1, 1, 0, -1, 1, -1, 1]);
+  // Every channel gets the same kernel; the config round-trips under Keras' keys.
+  const two = tf.initializers.STFT({ window: [1, 2, 3] }).call([3, 2, 2]).dataSync();
+  assert.deepEqual([two[0], two[1]], [two[2], two[3]]);
+  assert.deepEqual(tf.initializers.STFT({ window: "hamming" }).getConfig(), { side: "real", window: "hamming", scaling: "density", periodic: false });
+  assert.throws(() => tf.initializers.STFT({ window: "kaiser" as "hann" }), /initializers\.STFT: window must be "hann", "hamming", a list of frameLength numbers or null, got "kaiser"/);
+  assert.throws(() => tf.initializers.STFT({ window: [1, 2] }).call([3, 1, 2]), /the window has 2 values but frameLength \(shape\[0\]\) is 3/);
+});

@@ -12,7 +12,7 @@
 import { Tensor } from "../tensor/tensor.js";
 import { type DType, type FloatDType, isFloatDType } from "../tensor/dtype.js";
 import { type Shape, shapeText, sizeOf } from "../tensor/shape.js";
-import { eye, fill, zeros } from "../tensor/creation.js";
+import { constant, eye, fill, zeros } from "../tensor/creation.js";
 import { generatorFor, normal, truncatedNormal, uniform } from "../tensor/random.js";
 import { noGrad } from "../ops/engine.js";
 import { cast, div, mul, sqrt, sub } from "../ops/math.js";
@@ -147,6 +147,86 @@ export class Identity extends Initializer {
   }
   override getConfig(): Config {
     return { gain: this.gain };
+  }
+}
+
+// ---------------------------------------------------------------- STFT
+
+export type StftWindowName = "hann" | "hamming";
+
+export interface STFTOptions {
+  /** "real" (default: the cosine kernel) or "imag" (the sine kernel). */
+  side?: "real" | "imag";
+  /** "hann" (default), "hamming", frameLength values, or null for none. */
+  window?: StftWindowName | readonly number[] | null;
+  /** "density" (default: divide by the window's L2 norm), "spectrum" (its L1 norm) or null. */
+  scaling?: "density" | "spectrum" | null;
+  /** Whether a named window is periodic (scipy's fftbins) rather than symmetric. Default false. */
+  periodic?: boolean;
+}
+
+/** scipy.signal.get_window(name, n, fftbins=periodic) for the cosine windows Keras documents. */
+export function stftWindowValues(name: StftWindowName, n: number, periodic: boolean): number[] {
+  if (n === 1) return [1];
+  const [a, b] = name === "hann" ? [0.5, 0.5] : [0.54, 0.46];
+  const m = periodic ? n : n - 1;
+  return Array.from({ length: n }, (_, i) => a - b * Math.cos((2 * Math.PI * i) / m));
+}
+
+/**
+ * keras.initializers.STFT (Keras 3.15; also STFTInitializer): for a shape [frameLength, channels,
+ * bins], the real (cos) or imaginary (sin) part of the DFT kernel exp(-2 pi i t f / n), n = 2 (bins - 1),
+ * times the window over t and divided by its scaling; the same for every channel. STFTSpectrogram's kernels.
+ */
+export class STFT extends Initializer {
+  readonly className = "STFT";
+  readonly side: "real" | "imag";
+  readonly window: StftWindowName | readonly number[] | null;
+  readonly scaling: "density" | "spectrum" | null;
+  readonly periodic: boolean;
+  constructor(opts: STFTOptions = {}) {
+    super();
+    const where = "initializers.STFT";
+    const side = opts.side ?? "real";
+    if (side !== "real" && side !== "imag") throw new RangeError(`${where}: side must be "real" or "imag", got ${valueText(side)}`);
+    const window = opts.window === undefined ? "hann" : opts.window;
+    const named = window === "hann" || window === "hamming";
+    if (!(window === null || named || (Array.isArray(window) && window.every((w) => typeof w === "number" && Number.isFinite(w))))) {
+      throw new RangeError(`${where}: window must be "hann", "hamming", a list of frameLength numbers or null, got ${valueText(window)}; pass other scipy windows as their values`);
+    }
+    const scaling = opts.scaling === undefined ? "density" : opts.scaling;
+    if (scaling !== null && scaling !== "density" && scaling !== "spectrum") throw new RangeError(`${where}: scaling must be "density", "spectrum" or null, got ${valueText(scaling)}`);
+    const periodic = opts.periodic ?? false;
+    if (typeof periodic !== "boolean") throw new TypeError(`${where}: periodic must be true or false, got ${valueText(periodic)}`);
+    this.side = side;
+    this.window = window === null || named ? window : [...(window as readonly number[])];
+    this.scaling = scaling;
+    this.periodic = periodic;
+  }
+  call(shape: Shape, dtype: DType = floatx()): Tensor {
+    const s = checkShape(this.className, shape);
+    if (s.length !== 3) throw new RangeError(`initializers.STFT: the shape must be [frameLength, channels, bins], got ${shapeText(s)}`);
+    const [L, C, F] = s;
+    const win = this.window === null ? null : typeof this.window === "string" ? stftWindowValues(this.window, L, this.periodic) : this.window;
+    if (win !== null && win.length !== L) throw new RangeError(`initializers.STFT: the window has ${win.length} values but frameLength (shape[0]) is ${L}`);
+    let scale = 1;
+    if (win !== null && this.scaling === "density") scale = Math.sqrt(win.reduce((acc, w) => acc + w * w, 0));
+    else if (win !== null && this.scaling === "spectrum") scale = win.reduce((acc, w) => acc + Math.abs(w), 0);
+    // Keras divides by 2 (bins - 1), which is fftLength - 1 for an odd fftLength.
+    const n = (F - 1) * 2;
+    const out = new Array<number>(L * C * F);
+    for (let t = 0; t < L; t++) {
+      for (let f = 0; f < F; f++) {
+        const arg = -2 * t * (f / n) * Math.PI;
+        const v = this.side === "real" ? Math.cos(arg) : Math.sin(arg);
+        const value = win === null ? v : (v * win[t]) / scale;
+        for (let c = 0; c < C; c++) out[(t * C + c) * F + f] = value;
+      }
+    }
+    return constant(out, s, dtype);
+  }
+  override getConfig(): Config {
+    return { side: this.side, window: this.window === null || typeof this.window === "string" ? this.window : [...this.window], scaling: this.scaling, periodic: this.periodic };
   }
 }
 
@@ -500,6 +580,9 @@ const FACTORIES: Record<string, Factory> = {
   HeUniform: named("HeUniform", HeUniform),
   LecunNormal: named("LecunNormal", LecunNormal),
   LecunUniform: named("LecunUniform", LecunUniform),
+  STFT: factory("STFT", ["side", "window", "scaling", "periodic"], (c) => new STFT({
+    side: c.side as "real" | "imag" | undefined, window: c.window as STFTOptions["window"], scaling: c.scaling as STFTOptions["scaling"], periodic: c.periodic as boolean | undefined,
+  })),
   Orthogonal: factory("Orthogonal", ["seed", "gain"], (c) => new Orthogonal({ seed: seedOf("Orthogonal", c), gain: configNumber("initializers.Orthogonal", c, "gain") })),
 };
 
@@ -511,7 +594,7 @@ const NAMES: Record<string, string> = {
   random_uniform: "RandomUniform", uniform: "RandomUniform", variance_scaling: "VarianceScaling",
   glorot_uniform: "GlorotUniform", glorot_normal: "GlorotNormal", he_normal: "HeNormal", he_uniform: "HeUniform",
   lecun_normal: "LecunNormal", lecun_uniform: "LecunUniform", orthogonal: "Orthogonal", OrthogonalInitializer: "Orthogonal",
-  orthogonal_initializer: "Orthogonal", identity_initializer: "Identity",
+  orthogonal_initializer: "Orthogonal", identity_initializer: "Identity", stft: "STFT", STFTInitializer: "STFT",
 };
 for (const k of Object.keys(FACTORIES)) NAMES[k] = k;
 

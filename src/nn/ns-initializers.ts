@@ -40,6 +40,13 @@ export type Orthogonal = m.Orthogonal;
 export const OrthogonalInitializer = Orthogonal;
 export type OrthogonalInitializer = m.Orthogonal;
 export const orthogonal = Orthogonal;
+/** Keras 3.15's STFT kernel initializer (keras.initializers.STFT, STFTInitializer, stft). */
+export const STFT = callableClass(m.STFT);
+export type STFT = m.STFT;
+export const STFTInitializer = STFT;
+export type STFTInitializer = m.STFT;
+export const stft = STFT;
+export type { STFTOptions } from "./initializers.js";
 
 /**
  * Keras' lowercase names of the classes (keras.initializers.glorot_uniform is GlorotUniform), in
