@@ -32,7 +32,7 @@ import {
 
 import {
   BINARY_FOCAL_OPTIONS, type BinaryFocalCrossentropyOptions, CATEGORICAL_FOCAL_OPTIONS, type CategoricalFocalCrossentropyOptions,
-  type DiceAxis, binaryFocalCrossentropy, categoricalFocalCrossentropy, checkFocalAlpha, dice, tversky,
+  type DiceAxis, lossAxis, binaryFocalCrossentropy, categoricalFocalCrossentropy, checkFocalAlpha, dice, tversky,
 } from "./losses_extra.js";
 import { ctc } from "./losses_ctc.js";
 import { type CircleOptions, categoricalGeneralizedCrossEntropy, circle } from "./losses_k315.js";
@@ -781,10 +781,7 @@ export class Dice extends LossFunctionWrapper {
   static readonly options: readonly string[] = ["axis"];
   readonly axis: number | number[] | null;
   constructor(opts: LossOptions & { axis?: DiceAxis } = {}) {
-    const a = opts.axis ?? null;
-    const ok = a === null || Number.isInteger(a) || (Array.isArray(a) && a.every((v) => Number.isInteger(v)));
-    if (!ok) throw new TypeError(`losses.Dice: axis must be null, an axis or a list of axes, got ${valueText(a)}; e.g. axis: [1, 2, 3] for one value per image`);
-    const axis = a === null || typeof a === "number" ? a : [...a];
+    const axis = lossAxis("losses.Dice", opts.axis ?? null);
     super((t, p) => dice(t, p, axis), { ...opts, name: opts.name ?? "dice", fnName: "dice" });
     this.axis = axis;
   }
@@ -806,24 +803,33 @@ export class CTC extends LossFunctionWrapper {
 }
 
 /**
- * keras.losses.Tversky(alpha = 0.5, beta = 0.5) (name "tversky"): 1 - TP / (TP + alpha * FP +
- * beta * FN + 1e-7) over the whole batch (one value, which no reduction changes).
+ * keras.losses.Tversky(alpha = 0.5, beta = 0.5, axis = null) (name "tversky"): 1 - TP / (TP +
+ * alpha * FP + beta * FN + 1e-7) over the whole batch (one value, which no reduction changes), or
+ * over `axis` only (Keras 3.8+).
  */
 export class Tversky extends LossFunctionWrapper {
   override readonly className = "Tversky";
-  static readonly options: readonly string[] = ["alpha", "beta"];
+  static readonly options: readonly string[] = ["alpha", "beta", "axis"];
   readonly alpha: number;
   readonly beta: number;
-  constructor(opts: LossOptions & { alpha?: number; beta?: number } = {}) {
+  readonly axis: number | number[] | null;
+  constructor(opts: LossOptions & { alpha?: number; beta?: number; axis?: DiceAxis } = {}) {
     const alpha = opts.alpha ?? 0.5, beta = opts.beta ?? 0.5;
+    const axis = lossAxis("losses.Tversky", opts.axis ?? null);
     tversky([1], [0.5], alpha, beta);
-    super((t, p) => tversky(t, p, alpha, beta), { ...opts, name: opts.name ?? "tversky", fnName: "tversky" });
+    super((t, p) => tversky(t, p, alpha, beta, axis), { ...opts, name: opts.name ?? "tversky", fnName: "tversky" });
     this.alpha = alpha;
     this.beta = beta;
+    this.axis = axis;
   }
-  /** Keras 3.5's key order: name, alpha, beta, reduction. */
+  /**
+   * Keras 3.5's key order: name, alpha, beta, reduction; `axis` (Keras 3.8+) only when given, so
+   * that files with the default still load in Keras 3.5-3.7.
+   */
   override getConfig(): Config {
-    return { name: this.name, alpha: this.alpha, beta: this.beta, reduction: this.reduction };
+    const config: Config = { name: this.name, alpha: this.alpha, beta: this.beta, reduction: this.reduction };
+    if (this.axis !== null) config.axis = typeof this.axis === "number" ? this.axis : [...this.axis];
+    return config;
   }
 }
 
@@ -998,8 +1004,8 @@ const CLASSES: Record<string, LossClassFactory> = {
   },
   Tversky: (c) => {
     const k = "losses.Tversky";
-    checkConfigKeys(k, c, ["name", "reduction", "dtype", "alpha", "beta"]);
-    return new Tversky({ ...baseOpts(k, c), alpha: configNumber(k, c, "alpha"), beta: configNumber(k, c, "beta") });
+    checkConfigKeys(k, c, ["name", "reduction", "dtype", "alpha", "beta", "axis"]);
+    return new Tversky({ ...baseOpts(k, c), alpha: configNumber(k, c, "alpha"), beta: configNumber(k, c, "beta"), axis: configAxis(k, c, "axis") ?? null });
   },
   Circle: (c) => {
     const k = "losses.Circle";

@@ -60,6 +60,17 @@ test("tversky and Tversky as Keras 3.5: one value for the whole batch, alpha and
   checkGradients((p) => losses.tversky(tf.constant(DT, "float64"), p, 0.3, 0.7), [tf.add(tf.constant(DP, "float64"), 0.05)]);
 });
 
+test("tversky's axis (Keras 3.8+): one value per image over axes [1, 2, 3] (numpy sums by hand), weighted, and in the config only when given", () => {
+  close(losses.tversky(t(DT), t(DP), 0.3, 0.7, [1, 2, 3]), [0.500000025, 0.735099355], "per image");
+  close(losses.Tversky({ alpha: 0.2, beta: 0.8, axis: [1, 2, 3] }).apply(t(DT), t(DP), t(SW)), 0.847222248, "per image, weighted");
+  assert.deepEqual(losses.Tversky({ axis: [1, 2, 3] }).getConfig(), { name: "tversky", alpha: 0.5, beta: 0.5, reduction: "sum_over_batch_size", axis: [1, 2, 3] });
+  assert.equal("axis" in losses.Tversky().getConfig(), false);
+  const back = losses.get({ className: "Tversky", config: { name: "tversky", alpha: 0.3, beta: 0.7, reduction: "sum_over_batch_size", axis: [1, 2, 3] } }) as losses.Tversky;
+  assert.deepEqual(back.axis, [1, 2, 3]);
+  assert.throws(() => losses.Tversky({ axis: 1.5 }), /losses\.Tversky: axis must be null, an axis or a list of axes, got 1\.5/);
+  checkGradients((p) => losses.tversky(tf.constant(DT, "float64"), p, 0.3, 0.7, [1, 2, 3]), [tf.add(tf.constant(DP, "float64"), 0.05)]);
+});
+
 test("the new losses by Keras 3.5's names, configs and deserialization", () => {
   for (const [name, fnName] of [["binary_focal_crossentropy", "binary_focal_crossentropy"], ["categorical_focal_crossentropy", "categorical_focal_crossentropy"], ["dice", "dice"], ["tversky", "tversky"]]) {
     const l = losses.get(name) as losses.LossFunctionWrapper;

@@ -128,6 +128,13 @@ export function categoricalFocalCrossentropy(yTrueIn: Input, yPredIn: Input, opt
 /** Dice's axis option: null (all axes: one value for the batch), an axis, or a list of axes. */
 export type DiceAxis = number | readonly number[] | null;
 
+/** Dice's and Tversky's axis option, checked: null, an axis or a list of axes (copied). */
+export function lossAxis(where: string, a: unknown): number | number[] | null {
+  const ok = a === null || Number.isInteger(a) || (Array.isArray(a) && a.every((v) => Number.isInteger(v)));
+  if (!ok) throw new TypeError(`${where}: axis must be null, an axis or a list of axes, got ${valueText(a)}; e.g. axis: [1, 2, 3] for one value per image`);
+  return a === null || typeof a === "number" ? a : [...(a as number[])];
+}
+
 /**
  * keras.losses.dice: 1 - 2 * sum(yTrue * yPred) / (sum(yTrue) + sum(yPred) + 1e-7), the sums over
  * `axis`: with the default null over everything (one value for the whole batch), with
@@ -146,20 +153,28 @@ export function dice(yTrueIn: Input, yPredIn: Input, axis: DiceAxis = null): Ten
  * keras.losses.tversky: 1 - TP / (TP + alpha * FP + beta * FN + 1e-7) over the whole batch
  * flattened (one value), with TP = sum(yTrue * yPred), FP = sum((1 - yPred) * yTrue) and
  * FN = sum(yPred * (1 - yTrue)), Keras 3.5's names for them; alpha = beta = 0.5 is the Dice loss.
+ * With `axis` (Keras 3.8+), the sums run over those axes only, as dice's.
  */
-export function tversky(yTrueIn: Input, yPredIn: Input, alpha = 0.5, beta = 0.5): Tensor {
+export function tversky(yTrueIn: Input, yPredIn: Input, alpha = 0.5, beta = 0.5, axis: DiceAxis = null): Tensor {
   const op = "tversky";
   for (const [name, v] of [["alpha", alpha], ["beta", beta]] as const) {
     if (typeof v !== "number" || !Number.isFinite(v)) throw new TypeError(`${op}: ${name} must be a finite number, got ${valueText(v)}`);
   }
   const { yTrue, yPred } = floatPair(op, yTrueIn, yPredIn);
-  // Keras flattens both, so any shapes of the same size meet element by element.
-  if (yTrue.size !== yPred.size) {
-    throw new RangeError(`${op}: yTrue ${shapeText(yTrue.shape)} and yPred ${shapeText(yPred.shape)} must hold as many values (${yTrue.size} vs ${yPred.size})`);
+  let t: Tensor, p: Tensor, ax: number | number[] | undefined;
+  if (axis === null) {
+    // Without an axis Keras 3.5 flattens both, so any shapes of the same size meet element by element.
+    if (yTrue.size !== yPred.size) {
+      throw new RangeError(`${op}: yTrue ${shapeText(yTrue.shape)} and yPred ${shapeText(yPred.shape)} must hold as many values (${yTrue.size} vs ${yPred.size})`);
+    }
+    [t, p, ax] = [reshape(yTrue, [-1]), reshape(yPred, [-1]), undefined];
+  } else {
+    // Keras 3.8+'s axis: the sums run over those axes of the broadcast product (one value per remaining index).
+    assertBroadcastable(op, yTrue, yPred);
+    [t, p, ax] = [yTrue, yPred, typeof axis === "number" ? axis : [...axis]];
   }
-  const t = reshape(yTrue, [-1]), p = reshape(yPred, [-1]);
-  const tp = sum(mul(t, p));
-  const fp = sum(mul(sub(1, p), t));
-  const fn = sum(mul(p, sub(1, t)));
+  const tp = sum(mul(t, p), ax);
+  const fp = sum(mul(sub(1, p), t), ax);
+  const fn = sum(mul(p, sub(1, t)), ax);
   return sub(1, div(tp, add(add(add(tp, mul(fp, alpha)), mul(fn, beta)), epsilon())));
 }
