@@ -36,6 +36,9 @@ test("MaxNumBoundingBoxes cuts extra boxes, takes one unbatched image, and passe
   const ob = one.bounding_boxes as { boxes: Tensor; labels: Tensor };
   assert.deepEqual(ob.boxes.arraySync(), [[1, 2, 3, 4], [7, 7, 7, 7], [7, 7, 7, 7]]);
   assert.deepEqual(ob.labels.arraySync(), [9, 7, 7]);
+  // Segmentation masks pass unchanged, as Keras' transform_images is the identity here.
+  const masks = tf.zeros([2, 4, 4, 1]);
+  assert.equal(layers.MaxNumBoundingBoxes(3, { boundingBoxFormat: "xyxy" })({ images, segmentation_masks: masks, bounding_boxes: { boxes, labels } }).segmentation_masks, masks);
   const layer = layers.MaxNumBoundingBoxes(3);
   assert.equal(layer.apply(images), images);
   assert.deepEqual(layer.computeOutputShape([null, 4, 4, 3]), [null, 4, 4, 3]);

@@ -110,12 +110,25 @@ export function convertFormat(
   boxes: Input | BoundingBoxes, source: string, target: string, height: number | null = null, width: number | null = null, dtype: DType = "float32",
 ): Tensor | BoundingBoxes {
   const op = "utils.boundingBoxes.convertFormat";
-  if (isBoundingBoxDict(boxes)) return { ...boxes, boxes: convertFormat(boxes.boxes, source, target, height, width, dtype) };
+  if (isBoundingBoxDict(boxes)) return { ...boxes, boxes: convertBoxes(op, "the image's height and width", boxes.boxes, source, target, height, width, dtype) };
+  return convertBoxes(op, "the image's height and width", boxes, source, target, height, width, dtype);
+}
+
+/** How the functions that take Keras' image_shape name it in their errors. */
+export const IMAGE_SHAPE_ARG = "imageShape, the image's [height, width, channels]";
+
+/**
+ * convertFormat for the other bounding-box functions: errors name `op` and the argument that
+ * gives the image size there (`sizeArg`: "height and width" or imageShape).
+ */
+export function convertBoxes(
+  op: string, sizeArg: string, boxes: Input, source: string, target: string, height: number | null, width: number | null, dtype: DType = "float32",
+): Tensor {
   const b = boxesTensor(op, boxes);
   let src = checkFormat(op, "source format", source), tgt = checkFormat(op, "target format", target);
   if ((src.startsWith("rel_") || tgt.startsWith("rel_")) && (height === null || width === null)) {
     throw new TypeError(
-      `${op}: converting between relative and absolute formats needs the image's height and width; ` +
+      `${op}: converting between relative and absolute formats needs ${sizeArg}; ` +
         `got source ${valueText(src)}, target ${valueText(tgt)}, height ${valueText(height)}, width ${valueText(width)}`,
     );
   }

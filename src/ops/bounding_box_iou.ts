@@ -7,7 +7,7 @@ import { Tensor } from "../tensor/tensor.js";
 import { epsilon } from "../tensor/config.js";
 import type { Input } from "./engine.js";
 import * as k from "./keras_ops.js";
-import { convertFormat, coords, imageHeightWidth } from "./bounding_box_formats.js";
+import { convertBoxes, coords, IMAGE_SHAPE_ARG, imageHeightWidth } from "./bounding_box_formats.js";
 
 const NS = "utils.boundingBoxes";
 
@@ -38,8 +38,8 @@ export function computeIou(
   }
   relNeedsShape(op, boundingBoxFormat, imageShape);
   const [h, w] = imageHeightWidth(op, imageShape);
-  const b1 = convertFormat(boxes1, boundingBoxFormat, "yxyx", h, w);
-  const b2 = convertFormat(boxes2, boundingBoxFormat, "yxyx", h, w);
+  const b1 = convertBoxes(op, IMAGE_SHAPE_ARG, boxes1, boundingBoxFormat, "yxyx", h, w);
+  const b2 = convertBoxes(op, IMAGE_SHAPE_ARG, boxes2, boundingBoxFormat, "yxyx", h, w);
   const [ymin1, xmin1, ymax1, xmax1] = coords(b1);
   const [ymin2, xmin2, ymax2, xmax2] = coords(b2);
   const ih = k.maximum(k.subtract(k.minimum(ymax1, row(ymax2)), k.maximum(ymin1, row(ymin2))), 0);
@@ -64,8 +64,8 @@ export function computeCiou(boxes1: Input, boxes2: Input, boundingBoxFormat: str
   const op = `${NS}.computeCiou`;
   relNeedsShape(op, boundingBoxFormat, imageShape);
   const [h, w] = imageHeightWidth(op, imageShape);
-  const b1 = convertFormat(boxes1, boundingBoxFormat, "xyxy", h, w);
-  const b2 = convertFormat(boxes2, boundingBoxFormat, "xyxy", h, w);
+  const b1 = convertBoxes(op, IMAGE_SHAPE_ARG, boxes1, boundingBoxFormat, "xyxy", h, w);
+  const b2 = convertBoxes(op, IMAGE_SHAPE_ARG, boxes2, boundingBoxFormat, "xyxy", h, w);
   const eps = epsilon();
   const [xmin1, ymin1, xmax1, ymax1] = coords(b1);
   const [xmin2, ymin2, xmax2, ymax2] = coords(b2);

@@ -9,7 +9,7 @@ import { valueText } from "../tensor/value_text.js";
 import { epsilon } from "../tensor/config.js";
 import type { Input } from "./engine.js";
 import * as k from "./keras_ops.js";
-import { type BoundingBoxes, boxesTensor, checkFormat, convertFormat, coords, imageHeightWidth, isBoundingBoxDict } from "./bounding_box_formats.js";
+import { type BoundingBoxes, boxesTensor, checkFormat, convertBoxes, coords, IMAGE_SHAPE_ARG, imageHeightWidth, isBoundingBoxDict } from "./bounding_box_formats.js";
 
 const NS = "utils.boundingBoxes";
 
@@ -146,8 +146,8 @@ export function encodeBoxToDeltas(
   const v = varianceTensor(op, variance);
   if (!ENCODINGS.includes(encodingFormat)) throw new RangeError(`${op}: encodingFormat should be one of "center_xywh" or "center_yxhw", got ${valueText(encodingFormat)}`);
   const [h, w] = imageHeightWidth(op, imageShape);
-  const enc = convertFormat(anchors, anchorFormat, encodingFormat, h, w);
-  const bx = convertFormat(boxes, boxFormat, encodingFormat, h, w);
+  const enc = convertBoxes(op, IMAGE_SHAPE_ARG, anchors, anchorFormat, encodingFormat, h, w);
+  const bx = convertBoxes(op, IMAGE_SHAPE_ARG, boxes, boxFormat, encodingFormat, h, w);
   const [encCenter, encSize] = k.split(enc, [2], -1);
   const [boxCenter, boxSize] = k.split(bx, [2], -1);
   const anchorDims = k.maximum(encSize, epsilon()), boxDims = k.maximum(boxSize, epsilon());
@@ -177,13 +177,13 @@ export function decodeDeltasToBoxes(
   checkFormat(op, "boxFormat", boxFormat);
   const [h, w] = imageHeightWidth(op, imageShape);
   const level = (anchor: Input, delta: Input): Tensor => {
-    const enc = convertFormat(anchor, anchorFormat, encodedFormat, h, w);
+    const enc = convertBoxes(op, IMAGE_SHAPE_ARG, anchor, anchorFormat, encodedFormat, h, w);
     let d = k.convertToTensor(delta);
     if (v !== null) d = k.multiply(d, v);
     const [encCenter, encSize] = k.split(enc, [2], -1);
     const [dCenter, dSize] = k.split(d, [2], -1);
     const box = k.concatenate([k.add(k.multiply(dCenter, encSize), encCenter), k.multiply(k.exp(dSize), encSize)], -1);
-    return convertFormat(box, encodedFormat, boxFormat, h, w);
+    return convertBoxes(op, IMAGE_SHAPE_ARG, box, encodedFormat, boxFormat, h, w);
   };
   const anchorsLevels = levels(anchors), deltaLevels = levels(boxesDelta);
   if (anchorsLevels === null || deltaLevels === null) {

@@ -110,6 +110,7 @@ test("encodeBoxToDeltas / decodeDeltasToBoxes match numpy (variance, center_xywh
   assert.throws(() => bb.encodeBoxToDeltas(t(d.anchors), t(d.boxes), "xyxy", "xyxy", "xyxy"), /encodingFormat should be one of "center_xywh" or "center_yxhw", got "xyxy"/);
   assert.throws(() => bb.decodeDeltasToBoxes(t(d.anchors), t(d.boxes), "xyxy", "xyxy", "yxyx"), /encodedFormat should be/);
   assert.throws(() => bb.decodeDeltasToBoxes({ P3: t(d.anchors) }, { P4: enc }, "xyxy", "xyxy"), /boxesDelta has no level "P3"/);
+  assert.throws(() => bb.encodeBoxToDeltas(t(d.anchors), t(d.boxes), "xyxy", "rel_xyxy"), /encodeBoxToDeltas: converting between relative and absolute formats needs imageShape, the image's \[height, width, channels\]/);
 });
 
 test("clipToImageSize, crop and pad match numpy; labels of boxes left without area become -1", () => {
