@@ -47,3 +47,5 @@ export { modelToDot, type ModelToDotOptions } from "../plot/model_dot.js";
 export { FeatureSpace, Feature as FeatureSpaceFeature, Cross as FeatureSpaceCross, type FeatureSpaceArgs, type FeatureBatch, type FeatureColumn, type FeatureTypeName } from "./feature_space.js";
 /** Keras 3.15's utils.Config: a dict-like container of named values that can be frozen. */
 export { Config } from "./utils_config.js";
+/** Keras 3.15's utils.bounding_boxes: convertFormat, clipToImageSize, crop, pad, affineTransform, encodeBoxToDeltas, decodeDeltasToBoxes, computeIou, computeCiou. */
+export * as boundingBoxes from "../ops/bounding_boxes_namespace.js";

@@ -15,6 +15,7 @@ import { RandomBrightness, RandomContrast, RandomCrop } from "../layers/image_ad
 import { RandomColorDegeneration, RandomGrayscale, RandomHue, RandomSaturation } from "../layers/image_color.js";
 import { RandomInvert, RandomPosterization, Solarization } from "../layers/image_intensity.js";
 import { AutoContrast, Equalization } from "../layers/image_histogram.js";
+import { MaxNumBoundingBoxes } from "../layers/max_num_bounding_boxes.js";
 import { RandomSharpness } from "../layers/image_sharpness.js";
 import { RandomColorJitter } from "../layers/image_color_jitter.js";
 import { CutMix, MixUp } from "../layers/image_mixing.js";
@@ -180,6 +181,8 @@ export const LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
   // Keras 3.6-3.10's colour layers (BaseImagePreprocessingLayer: data_format always, bounding_box_format only when set).
   RandomGrayscale: { cls: ctor(RandomGrayscale), keys: ["factor", "seed", "data_format"], fixed: NO_BOXES },
   AutoContrast: { cls: ctor(AutoContrast), keys: ["value_range", "data_format"], fixed: NO_BOXES },
+  // Keras writes bounding_box_format when set (this layer needs one for boxes) and no fill_value; lamina adds fill_value when not -1.
+  MaxNumBoundingBoxes: { cls: ctor(MaxNumBoundingBoxes), keys: ["max_number", "fill_value", "bounding_box_format", "data_format"] },
   Solarization: { cls: ctor(Solarization), keys: ["value_range", "addition_factor", "threshold_factor", "seed", "data_format"], fixed: NO_BOXES },
   RandomInvert: { cls: ctor(RandomInvert), keys: COLOR_FACTOR_KEYS, fixed: NO_BOXES },
   RandomPosterization: { cls: ctor(RandomPosterization), keys: COLOR_FACTOR_KEYS, fixed: NO_BOXES },

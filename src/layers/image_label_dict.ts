@@ -49,15 +49,18 @@ const UNSUPPORTED_KEYS: Readonly<Record<string, string>> = {
 /**
  * Checks an ImageLabelDict and runs `augment` on it as a layer call (the training mode of
  * `opts`, of the call it runs inside, or the layer's default), returning the dict with the
- * new images and labels.
+ * new images and labels. `handled` names the Keras keys (bounding_boxes, segmentation_masks)
+ * the calling layer transforms itself, which are then let through (MaxNumBoundingBoxes); every
+ * other layer passes none and refuses them.
  */
 export function applyImageLabelDict(
   layer: Layer, data: ImageLabelDict, opts: CallOptions | undefined,
   augment: (images: Tensor, labels: Tensor | undefined, training: boolean) => Augmented,
+  handled: readonly string[] = [],
 ): ImageLabelDict {
   const where = `${layer.className} ${layer.name}`;
   for (const [key, what] of Object.entries(UNSUPPORTED_KEYS)) {
-    if (key in data) throw new TypeError(`${where}: ${what} (the "${key}" key) are not supported; pass { images } or { images, labels }`);
+    if (key in data && !handled.includes(key)) throw new TypeError(`${where}: ${what} (the "${key}" key) are not supported; pass { images } or { images, labels }`);
   }
   const { images, labels } = data;
   if (images instanceof SymbolicTensor || labels instanceof SymbolicTensor) {

@@ -167,6 +167,8 @@ export {
   ContrastLimitedAdaptiveHistogramEqualization, RandAugment, AugMix, type ContrastLimitedAdaptiveHistogramEqualizationArgs, type RandAugmentArgs, type AugMixArgs,
 } from "./factories_image_policy.js";
 import { classesImagePolicy } from "./factories_image_policy.js";
+export { MaxNumBoundingBoxes, type MaxNumBoundingBoxesArgs } from "./factories_bounding_boxes.js";
+import { classesBoundingBoxes } from "./factories_bounding_boxes.js";
 
 /** keras.Input(shape, ...): `Input([28, 28, 1])`, `Input([28, 28, 1], { name: "image" })` or `Input({ shape: [28, 28, 1] })`. */
 export function Input(shapeOrArgs: InputLayerArgs | readonly (number | null)[], args?: Omit<InputLayerArgs, "shape">): SymbolicTensor {
@@ -617,6 +619,7 @@ export const classes = {
   ...classesK315Lay,
   ...classesImageMixErase,
   ...classesImagePolicy,
+  ...classesBoundingBoxes,
   Discretization: DiscretizationLayer,
   Hashing: HashingLayer, HashedCrossing: HashedCrossingLayer,
   SpectralNormalization: SpectralNormalizationLayer,
