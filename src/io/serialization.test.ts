@@ -139,6 +139,8 @@ const cases: LayerCase[] = [
     cls: "ContrastLimitedAdaptiveHistogramEqualization",
     make: () => layers.ContrastLimitedAdaptiveHistogramEqualization([0, 1], { clipLimit: 2, tileGridSize: [2, 2], dataFormat: "channels_first" }), input: [2, 3, 4, 4],
   },
+  // On plain images MaxNumBoundingBoxes returns them as given; its boxes are checked in max_num_bounding_boxes.test.ts.
+  { cls: "MaxNumBoundingBoxes", make: () => layers.MaxNumBoundingBoxes(5, 0, { boundingBoxFormat: "xyxy" }), input: [2, 4, 4, 3] },
   { cls: "Normalization", make: () => layers.Normalization([1, -1]), input: [2, 3, 4] },
   { cls: "Normalization", make: () => layers.Normalization(null, { mean: 0.5, variance: 4, invert: true }), input: [2, 3] },
   { cls: "GroupNormalization", make: () => layers.GroupNormalization(2, { axis: 1, epsilon: 1e-2, center: false, gammaRegularizer: "l2" }), input: [2, 4, 3] },
