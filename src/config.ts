@@ -11,3 +11,7 @@ export { enableInteractiveLogging, disableInteractiveLogging, isInteractiveLoggi
 export { enableUnsafeDeserialization } from "./io/custom_objects.js";
 export { getBackend as backend, setBackend } from "./backend/registry.js";
 export { setMaxEpochs, maxEpochs, setMaxStepsPerEpoch, maxStepsPerEpoch } from "./models/debug_limits.js";
+/** keras.config.is_nnx_enabled: Flax NNX integration is a JAX-backend feature lamina does not have, so always false. */
+export function isNnxEnabled(): boolean {
+  return false;
+}
