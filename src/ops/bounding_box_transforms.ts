@@ -13,7 +13,7 @@ import { type BoundingBoxes, boxesTensor, checkFormat, convertBoxes, coords, IMA
 
 const NS = "utils.boundingBoxes";
 
-/** Keras implements these transforms on xyxy boxes only (it raises NotImplementedError for the rest). */
+/** Keras 3.15.1 implements these transforms on xyxy boxes only and refuses other formats; so does lamina, naming the conversion to use. */
 function xyxyOnly(op: string, format: string): void {
   if (format !== "xyxy") {
     throw new RangeError(`${NS}.${op}: boundingBoxFormat ${valueText(format)} is not supported because Keras 3.15.1 implements ${op} for "xyxy" boxes only; convert with ${NS}.convertFormat(boxes, format, "xyxy") first`);
