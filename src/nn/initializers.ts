@@ -19,6 +19,7 @@ import { cast, div, mul, sqrt, sub } from "../ops/math.js";
 import { sum } from "../ops/reduce.js";
 import { concat, reshape, slice, transpose } from "../ops/shape.js";
 import { matmul } from "../ops/matmul.js";
+import { cosineWindow } from "../ops/signal_stft.js";
 import {
   type Config, type SerializedObject, checkConfigKeys, configNumber, configString, isSerializedObject,
   serializedClassName, unknownIdentifier,
@@ -165,12 +166,9 @@ export interface STFTOptions {
   periodic?: boolean;
 }
 
-/** scipy.signal.get_window(name, n, fftbins=periodic) for the cosine windows Keras documents. */
-export function stftWindowValues(name: StftWindowName, n: number, periodic: boolean): number[] {
-  if (n === 1) return [1];
-  const [a, b] = name === "hann" ? [0.5, 0.5] : [0.54, 0.46];
-  const m = periodic ? n : n - 1;
-  return Array.from({ length: n }, (_, i) => a - b * Math.cos((2 * Math.PI * i) / m));
+/** scipy.signal.get_window(name, n, fftbins=periodic) for the cosine windows Keras documents (one sample: [1]). */
+function stftWindowValues(name: StftWindowName, n: number, periodic: boolean): number[] {
+  return n === 1 ? [1] : cosineWindow(name, n, periodic);
 }
 
 /**

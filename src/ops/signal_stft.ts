@@ -16,6 +16,16 @@ import * as sym from "./symbolic.js";
 /** "hann" and "hamming" are the periodic windows (scipy's sym=False); null means all ones. */
 export type StftWindow = "hann" | "hamming" | null | Input;
 
+/**
+ * The hann (0.5 - 0.5 cos) or hamming (0.54 - 0.46 cos) window of n samples at 2 pi k / m, m = n
+ * when periodic (scipy's fftbins=True), n - 1 when symmetric (which needs n > 1).
+ */
+export function cosineWindow(name: "hann" | "hamming", n: number, periodic: boolean): number[] {
+  const [a, b] = name === "hann" ? [0.5, 0.5] : [0.54, 0.46];
+  const m = periodic ? n : n - 1;
+  return Array.from({ length: n }, (_, k) => a - b * Math.cos((2 * Math.PI * k) / m));
+}
+
 /** The window of `length` samples in `dtype`, checked. */
 function windowValues(op: string, window: StftWindow, length: number, dtype: "float32" | "float64"): Tensor {
   if (window === null) return cast(new Tensor(new Float64Array(length).fill(1), [length], "float64"), dtype);
@@ -23,9 +33,7 @@ function windowValues(op: string, window: StftWindow, length: number, dtype: "fl
     if (window !== "hann" && window !== "hamming") {
       throw new RangeError(`${op}: window ${valueText(window)} is not supported; use "hann", "hamming", null or a tensor of sequenceLength values`);
     }
-    const [a, b] = window === "hann" ? [0.5, 0.5] : [0.54, 0.46];
-    const w = Float64Array.from({ length }, (_, k) => a - b * Math.cos((2 * Math.PI * k) / length));
-    return cast(new Tensor(w, [length], "float64"), dtype);
+    return cast(new Tensor(Float64Array.from(cosineWindow(window, length, true)), [length], "float64"), dtype);
   }
   const w = toTensor(window, op, "window");
   if (w.rank !== 1 || w.shape[0] !== length) {
