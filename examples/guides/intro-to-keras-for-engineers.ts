@@ -124,7 +124,9 @@ class MyDropout extends layers.Layer {
 
   constructor(readonly rate: number, name?: string) {
     super({ name });
-    // The seed generator keeps the RNG state: each draw advances it.
+    // The seed generator keeps the RNG state: each draw advances it. Keras also lists its state
+    // variable in `layer.variables`; lamina's SeedGenerator keeps the state outside the layer's
+    // variables (getState()/setState() read and restore it), so here `variables` is empty.
     this.seedGenerator = new random.SeedGenerator(1337);
   }
 
