@@ -39,7 +39,7 @@ export function outputMaskShapes(
   const anyIn = inMasks.some((m) => m !== null);
   if (!layer.supportsMasking || (!anyIn && !ownComputeMask)) return none;
   const probes = inputs.map((t) => zeros(t.shape.map((d) => (d === null ? 1 : d)), t.dtype));
-  const masks = inMasks.map((m, k) => (m === null ? null : probeMask(m.shape, 1)));
+  const masks = inMasks.map((m) => (m === null ? null : probeMask(m.shape, 1)));
   probes.forEach((p, k) => setMask(p, masks[k]));
   const previous: Mask = asList ? (anyIn ? masks : null) : masks[0];
   const out = whileProbing(() => noGrad(() => layer.computeMask(asList ? probes : probes[0], previous)));
