@@ -57,8 +57,9 @@ test("a custom layer whose call reads the mask can be called on layers.Input, an
   [...y.dataSync()].forEach((v, i) => assert.ok(Math.abs(Number(v) - want[i]) < 1e-5, `${v} vs ${want[i]}`));
 });
 
-test("a symbolic mask is not a value of the graph: a layer called on it says so", () => {
+test("a symbolic mask is not a value of the graph: a layer called on it, or a model given it as output, says so", () => {
   const ids = layers.Input({ shape: [null], dtype: "int32" });
   const e = layers.Embedding({ inputDim: 10, outputDim: 4, maskZero: true })(ids);
   assert.throws(() => layers.Dense(1)(e.kerasMask!), /Dense .*embedding.*_mask is a symbolic mask .*call\(x, \{ mask \}\)/);
+  assert.throws(() => new models.Model({ inputs: ids, outputs: e.kerasMask! }), /Model .*: embedding.*_mask is a symbolic mask .* cannot be a model's input or output/);
 });
