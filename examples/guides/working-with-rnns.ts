@@ -18,14 +18,16 @@ const QUICK = process.env.QUICK === "1";
 tf.random.setSeed(42);
 
 // ## Built-in RNN layers: a simple example
-let model: tf.models.Model = new models.Sequential();
+const first = new models.Sequential();
 // An Embedding layer expecting input vocab of size 1000, and output embedding dimension of size 64.
-(model as tf.models.Sequential).add(layers.Embedding({ inputDim: 1000, outputDim: 64 }));
+first.add(layers.Embedding({ inputDim: 1000, outputDim: 64 }));
 // A LSTM layer with 128 internal units.
-(model as tf.models.Sequential).add(layers.LSTM(128));
+first.add(layers.LSTM(128));
 // A Dense layer with 10 units.
-(model as tf.models.Sequential).add(layers.Dense(10));
-model.summary();
+first.add(layers.Dense(10));
+// Unbuilt (no Input, no data yet): Keras prints "?" and "0 (unbuilt)" too.
+first.summary();
+let model: tf.models.Model = first;
 
 // ## Outputs and states
 {
