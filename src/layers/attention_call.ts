@@ -134,7 +134,7 @@ export abstract class AttentionLayerBase extends Layer {
   }
 
   /** Keras: the output carries the mask the query carried (its first input), the scores none. */
-  override computeMask(_inputs: Tensor | Tensor[], previousMask: Mask): Mask {
+  override computeMask(_inputs: Tensor | Tensor[], previousMask: Mask = null): Mask {
     return Array.isArray(previousMask) ? (previousMask as readonly (Tensor | null)[])[0] ?? null : null;
   }
 }

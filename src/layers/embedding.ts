@@ -147,7 +147,7 @@ export class Embedding extends LoraLayer {
   }
 
   /** Keras' compute_mask: inputs != 0 with maskZero, else no mask. */
-  override computeMask(inputs: Tensor | Tensor[], _previousMask: Mask): Mask {
+  override computeMask(inputs: Tensor | Tensor[], _previousMask: Mask = null): Mask {
     if (!this.maskZero) return null;
     return noGrad(() => notEqual(single(inputs, this), 0));
   }

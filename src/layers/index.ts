@@ -109,7 +109,7 @@ import type { LayerArgs } from "./layer.js";
 import type { FlattenArgs } from "./core.js";
 import type { ActivationIdentifier } from "../nn/activations.js";
 
-export { Layer, type LayerArgs, type CallOptions, type LayerShape, type VariableStore, clearSession } from "./layer.js";
+export { Layer, type LayerArgs, type CallOptions, type Mask, type LayerShape, type VariableStore, clearSession } from "./layer.js";
 export type { DTypePolicyConfig } from "./dtype_policy_config.js";
 export { SymbolicTensor } from "./symbolic.js";
 export type { DataFormat, DataFormatArgs } from "./data_format.js";

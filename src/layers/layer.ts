@@ -15,7 +15,8 @@ import { isFloatDType } from "../tensor/dtype.js";
 import { dtypePolicy } from "../tensor/config.js";
 import { valueText } from "../tensor/value_text.js";
 import { Metric, type ModelMetric } from "../nn/metric_base.js";
-import { LayerNode, SymbolicTensor, type LayerShape, layerShapeText } from "./symbolic.js";
+import { LayerNode, SymbolicTensor, type LayerShape, isSymbolicMask, layerShapeText, symbolicMask } from "./symbolic.js";
+import { outputMaskShapes, probeMask } from "./symbolic_mask.js";
 import { pinnedTraining } from "./node_training.js";
 import { serializationHooks } from "../io/hooks.js";
 import {
@@ -41,6 +42,8 @@ export type { AddWeightOptions, WeightConstraint, WeightInitializer, WeightRegul
 
 /** The dtypes of the symbolic inputs of the layer call being worked out (applySymbolic), for computeOutputShape's probe. */
 let symbolicInputDTypes: DType[] | null = null;
+/** The mask shapes of those symbolic inputs (null for one without a mask): the probe's inputs carry all-true masks of them. */
+let symbolicInputMasks: (LayerShape | null)[] | null = null;
 
 export type { LayerShape };
 
@@ -365,10 +368,10 @@ export abstract class Layer {
 
   /**
    * Keras' compute_mask: the mask(s) of the outputs of a call on `inputs` whose mask was
-   * `previousMask` (one per output for a layer with several, null for none). The default passes
-   * the input's mask on.
+   * `previousMask` (one per output for a layer with several, null for none; left out, null, as
+   * Keras' `mask=None`). The default passes the input's mask on.
    */
-  computeMask(_inputs: Tensor | Tensor[], previousMask: Mask): Mask {
+  computeMask(_inputs: Tensor | Tensor[], previousMask: Mask = null): Mask {
     return previousMask;
   }
 
@@ -394,6 +397,10 @@ export abstract class Layer {
     };
     const probe = (unknownAs: number): { list: boolean; shapes: number[][] } => {
       const probes = shapes.map((s, k) => zeros(s.map((d) => (d === null ? unknownAs : d)), probeDType(k)));
+      probes.forEach((p, k) => {
+        const m = symbolicInputMasks?.[k];
+        if (m) setMask(p, probeMask(m, unknownAs));
+      });
       const out = whileProbing(() => noGrad(() => withoutLayerLosses(() => callInContext(this, multi ? probes : probes[0], { training: false }))));
       return { list: Array.isArray(out), shapes: (Array.isArray(out) ? out : [out]).map((o) => [...o.shape]) };
     };
@@ -585,6 +592,13 @@ export abstract class Layer {
     }
     const asList = Array.isArray(inputs);
     if (symbolic > 0) {
+      const maskSymbol = (list as SymbolicTensor[]).find(isSymbolicMask);
+      if (maskSymbol !== undefined) {
+        throw new TypeError(
+          `${this.className} ${this.name}: input ${maskSymbol.name} is a symbolic mask (a tensor's kerasMask), which describes the mask ` +
+            "the model passes along when it runs and is not a value of the graph; call the layer on the tensor itself, and read the mask in call(x, { mask })",
+        );
+      }
       if (hasMask(opts.mask)) {
         throw new TypeError(
           `${this.className} ${this.name}: a mask given to a call on symbolic inputs is not recorded in the model; ` +
@@ -665,13 +679,15 @@ export abstract class Layer {
     checkLayerInputSpec(this, asList ? seen : seen[0]);
     this.maybeBuild(inShape, asList);
     if (!wasBuilt) checkLayerInputSpec(this, asList ? seen : seen[0]);
-    const outer = symbolicInputDTypes;
+    const outer = symbolicInputDTypes, outerMasks = symbolicInputMasks;
     symbolicInputDTypes = inputs.map((t) => t.dtype);
+    symbolicInputMasks = inputs.map((t) => t.kerasMask?.shape ?? null);
     let outShape: LayerShape | LayerShape[];
     try {
       outShape = this.computeOutputShape(inShape);
     } finally {
       symbolicInputDTypes = outer;
+      symbolicInputMasks = outerMasks;
     }
     const node = new LayerNode(this, inputs, asList);
     this.inboundNodes.push(node);
@@ -681,6 +697,10 @@ export abstract class Layer {
     const shapes = (multiOut ? outShape : [outShape]) as LayerShape[];
     const outDType = this.symbolicOutputDType();
     node.outputs = shapes.map((s, i) => new SymbolicTensor(s, outDType, this, node, i, shapes.length > 1 ? `${this.name}_${i}` : this.name));
+    const ownComputeMask = this.computeMask !== Layer.prototype.computeMask;
+    outputMaskShapes(this, ownComputeMask, inputs, asList, shapes).forEach((m, i) => {
+      if (m !== null) node.outputs[i].kerasMask = symbolicMask(node.outputs[i], m);
+    });
     return multiOut ? node.outputs : node.outputs[0];
   }
 

@@ -12,8 +12,11 @@ export interface LayerArgs {
   trainable?: boolean;
   /** The layer's dtype, or Keras' serialized DTypePolicy naming it (what getConfig().dtype holds). */
   dtype?: DType | DTypePolicyConfig;
-  /** Shape of one sample, without the batch (declares the model's input on a first layer). */
-  inputShape?: readonly number[];
+  /**
+   * Shape of one sample, without the batch (declares the model's input on a first layer); null
+   * for a size that varies, as Keras' `input_shape=(None, 28)` for sequences of any length.
+   */
+  inputShape?: readonly (number | null)[];
   batchSize?: number;
   /**
    * A penalty on the layer's output added to the loss in fit and evaluate (Keras'
@@ -66,7 +69,7 @@ export function checkLayerArgs(cls: abstract new (...a: never[]) => Layer, args:
   }
   const shape: unknown = args.inputShape;
   if (shape !== undefined && (!Array.isArray(shape) || !shape.every((d) => d === null || (Number.isInteger(d) && d >= 0)))) {
-    throw new TypeError(`${where}: inputShape must be a list of non-negative integers (the shape of one sample, without the batch), got ${valueText(shape)}; e.g. inputShape: [28, 28, 1]`);
+    throw new TypeError(`${where}: inputShape must be a list of non-negative integers or null (the shape of one sample, without the batch; null for a size that varies), got ${valueText(shape)}; e.g. inputShape: [28, 28, 1] or [null, 28]`);
   }
   if (args.batchSize !== undefined && !(Number.isInteger(args.batchSize) && args.batchSize > 0)) {
     throw new RangeError(`${where}: batchSize must be a positive integer, got ${valueText(args.batchSize)}`);

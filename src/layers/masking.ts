@@ -34,7 +34,7 @@ export class Masking extends Layer {
     return mul(x, keep);
   }
 
-  override computeMask(inputs: Tensor | Tensor[], _previousMask: Mask): Mask {
+  override computeMask(inputs: Tensor | Tensor[], _previousMask: Mask = null): Mask {
     return noGrad(() => any(notEqual(single(inputs, this), this.maskValue), -1));
   }
 

@@ -41,7 +41,7 @@ export abstract class Merge extends Layer {
   }
 
   /** Keras' Merge.compute_mask: the inputs' masks ORed when every input has one, else none. */
-  override computeMask(_inputs: Tensor | Tensor[], mask: Mask): Mask {
+  override computeMask(_inputs: Tensor | Tensor[], mask: Mask = null): Mask {
     if (!Array.isArray(mask)) return null;
     const list = mask as readonly (Tensor | null)[];
     if (list.some((m) => m === null)) return null;
@@ -235,7 +235,7 @@ export class Concatenate extends Merge {
   }
 
   /** Keras' Concatenate.compute_mask: the masks (all true for an input without one) joined like the inputs, then any over the last axis. */
-  override computeMask(inputs: Tensor | Tensor[], mask: Mask): Mask {
+  override computeMask(inputs: Tensor | Tensor[], mask: Mask = null): Mask {
     if (!Array.isArray(mask) || !Array.isArray(inputs)) return null;
     const list = mask as readonly (Tensor | null)[];
     if (list.every((m) => m === null)) return null;

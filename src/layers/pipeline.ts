@@ -61,7 +61,7 @@ export class Pipeline extends Layer {
     return x;
   }
 
-  override computeMask(_inputs: Tensor | Tensor[], _previousMask: Mask): Mask {
+  override computeMask(_inputs: Tensor | Tensor[], _previousMask: Mask = null): Mask {
     return null;
   }
 

@@ -129,7 +129,7 @@ export class ReversibleEmbedding extends Embedding {
   }
 
   /** Keras masks only the forward call's output (mask_zero); reverse logits carry no mask. */
-  override computeMask(inputs: Tensor | Tensor[], previousMask: Mask): Mask {
+  override computeMask(inputs: Tensor | Tensor[], previousMask: Mask = null): Mask {
     return this.lastCallReverse ? null : super.computeMask(inputs, previousMask);
   }
 

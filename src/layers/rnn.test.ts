@@ -223,3 +223,12 @@ test("initial states of another dtype are cast to the inputs' (Keras' RNN.call: 
   assert.equal(fromInt.dtype, "float32");
   assert.deepEqual(fromInt.arraySync(), fromFloat.arraySync());
 });
+
+test("a first recurrent layer declares sequences of any length with inputShape [null, features], as Keras' input_shape=(None, 28)", () => {
+  const model = new tf.models.Sequential([layers.LSTM(2, { inputShape: [null, 3] }), layers.Dense(1)]);
+  assert.deepEqual(model.inputs[0].shape, [null, null, 3]);
+  // LSTM(2) on 3 features: 4 * 2 * (3 + 2 + 1) = 48 weights, Dense 3.
+  assert.equal(model.countParams(), 51);
+  assert.deepEqual(model.predict(tf.ones([2, 4, 3])).shape, [2, 1]);
+  assert.deepEqual(model.predict(tf.ones([2, 7, 3])).shape, [2, 1]);
+});

@@ -268,7 +268,7 @@ export class RNN extends Layer {
   }
 
   /** Keras' RNN.compute_mask: the input's mask for the sequence output, none for the last output and the states. */
-  override computeMask(_inputs: Tensor | Tensor[], mask: Mask): Mask {
+  override computeMask(_inputs: Tensor | Tensor[], mask: Mask = null): Mask {
     const m = Array.isArray(mask) ? (mask as readonly (Tensor | null)[])[0] ?? null : (mask as Tensor | null);
     const out = this.returnSequences ? m : null;
     return this.returnState ? [out, ...this.cell.stateSize.map(() => null)] : out;

@@ -161,7 +161,7 @@ export class Bidirectional extends Layer {
   }
 
   /** Keras' Bidirectional.compute_mask: the input's mask for sequence outputs (each, with mergeMode null), none for states. */
-  override computeMask(_inputs: Tensor | Tensor[], mask: Mask): Mask {
+  override computeMask(_inputs: Tensor | Tensor[], mask: Mask = null): Mask {
     const m = Array.isArray(mask) ? (mask as readonly (Tensor | null)[])[0] ?? null : (mask as Tensor | null);
     const out = this.returnSequences ? m : null;
     const outs = this.mergeMode === null ? [out, out] : [out];

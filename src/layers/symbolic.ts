@@ -34,6 +34,14 @@ export class SymbolicTensor extends SymbolicValue {
     super();
   }
 
+  /**
+   * Keras' `_keras_mask` on a KerasTensor: the symbolic mask (bool, usually [batch, steps]) that a
+   * tensor made by this call will carry when the model runs, as Embedding with maskZero, Masking and
+   * the layers passing a mask on attach one; null when it will carry none. It describes the mask (its
+   * shape and dtype) and cannot itself be a layer's input or a model's output.
+   */
+  kerasMask: SymbolicTensor | null = null;
+
   get rank(): number {
     return this.shape.length;
   }
@@ -41,6 +49,21 @@ export class SymbolicTensor extends SymbolicValue {
   override toString(): string {
     return `<SymbolicTensor shape=${layerShapeText(this.shape)}, dtype=${this.dtype}, name=${this.name}>`;
   }
+}
+
+/** The symbolic masks made for SymbolicTensor.kerasMask (not values of the graph). */
+const maskSymbols = new WeakSet<SymbolicTensor>();
+
+/** A symbolic mask of `shape` for the output `of` (see SymbolicTensor.kerasMask). */
+export function symbolicMask(of: SymbolicTensor, shape: LayerShape): SymbolicTensor {
+  const m = new SymbolicTensor(shape, "bool", of.sourceLayer, of.node, of.outputIndex, `${of.name}_mask`);
+  maskSymbols.add(m);
+  return m;
+}
+
+/** Whether `t` is a symbolic mask (a SymbolicTensor.kerasMask) rather than a value of the graph. */
+export function isSymbolicMask(t: SymbolicTensor): boolean {
+  return maskSymbols.has(t);
 }
 
 /** One call of a layer on symbolic inputs: the edges of a functional model's graph. */

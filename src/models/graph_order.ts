@@ -1,7 +1,7 @@
 /** A functional model's graph: its nodes and layers in order, the depths Keras orders them by, and the checks on them. */
 import type { Layer } from "../layers/layer.js";
 import { InputLayer } from "../layers/core.js";
-import { type LayerNode, SymbolicTensor } from "../layers/symbolic.js";
+import { type LayerNode, SymbolicTensor, isSymbolicMask } from "../layers/symbolic.js";
 import { valueText } from "../tensor/value_text.js";
 
 /**
@@ -80,6 +80,12 @@ export function functionalGraph(inputs: readonly SymbolicTensor[], outputs: read
   for (const t of [...inputs, ...outputs]) {
     if (!(t instanceof SymbolicTensor)) {
       throw new TypeError(`Model ${modelName}: inputs and outputs must be symbolic tensors from layers.Input(...) and layer calls, got ${valueText(t)}`);
+    }
+    if (isSymbolicMask(t)) {
+      throw new TypeError(
+        `Model ${modelName}: ${t.name} is a symbolic mask (a tensor's kerasMask), not a value of the graph, so it cannot be a model's input or output; ` +
+          "to output a mask, compute it in a layer (e.g. a custom layer returning tf.cast(mask, \"float32\") from call(x, { mask }))",
+      );
     }
   }
   const order = executionOrder(outputs, modelName);
