@@ -1,10 +1,12 @@
 #!/usr/bin/env node
-// `npm run example -- 002` runs examples/002-*.ts (first match) through tsx.
+// `npm run example -- 002` runs examples/002-*.ts (first match) through tsx; `npm run example --
+// guides/functional-api` runs a keras.io guide's port in examples/guides/.
 import { readdirSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 
 const want = process.argv[2];
-const all = readdirSync("examples").filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts")).sort();
+const scripts = (dir, prefix) => readdirSync(dir).filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts")).sort().map((f) => prefix + f);
+const all = [...scripts("examples", ""), ...scripts("examples/guides", "guides/")];
 if (!want) {
   console.error(`usage: npm run example -- <name or number>\navailable: ${all.join(", ")}`);
   process.exit(2);
