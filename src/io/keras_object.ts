@@ -49,6 +49,16 @@ export function serializeKerasObject(obj: unknown): JsonValue {
   return serializeAt(obj, WHERE);
 }
 
+/**
+ * Keras' serialize_dict on a value a layer's getConfig() returned: JSON values as they are, and
+ * the Keras objects in it (a layer, a regularizer or initializer object, a registered custom
+ * object, a function) in their `{ module, class_name, config, registered_name }` form, as Keras
+ * writes a custom layer's config that holds them. `where` names the value in errors.
+ */
+export function serializeConfigValue(obj: unknown, where: string): JsonValue {
+  return serializeAt(obj, where);
+}
+
 function serializeAt(obj: unknown, where: string): JsonValue {
   if (obj === null || obj === undefined) return null;
   if (typeof obj === "number" || typeof obj === "string" || typeof obj === "boolean") return toJson(obj, where);

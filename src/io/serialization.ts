@@ -63,6 +63,7 @@ import { optionKwargsJson, readOptionKwargs } from "./call_option_kwargs.js";
 import { Pipeline } from "../layers/pipeline.js";
 import { type LayerCtor, type LayerSpec, ctor, LAYER_VALUED_KEYS, LAYER_LIST_KEYS, CLASS_ALIASES, GLOBAL_FIXED, SPEC_BY_CLASS, specOfClass, LAYER_SPECS, knownLayerClassNames } from "./layer_specs.js";
 import { serializeCompileConfig, compileFromConfig } from "./compile_config.js";
+import { serializeConfigValue } from "./keras_object.js";
 
 // The public surface (tf.serialization) spans the files this one was split into.
 export type { JsonValue, JsonObject, KerasObject } from "./config_json.js";
@@ -166,7 +167,9 @@ function kerasConfig(raw: Record<string, unknown>, where: string, dtypeString: b
       out[key] = { module, class_name: value.class_name, config: toJson(value.config ?? {}, `${where}: ${key}.config`) as JsonObject, registered_name: null };
       continue;
     }
-    out[key] = toJson(value, `${where}: config key "${key}"`);
+    // Keras' serialize_dict: a layer, regularizer object or other Keras object a custom layer's
+    // get_config returns is written in its serialized form (its from_config deserializes it).
+    out[key] = serializeConfigValue(value, `${where}: config key "${key}"`);
   }
   return out;
 }
