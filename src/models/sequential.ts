@@ -1,3 +1,4 @@
+import type { DeserializeOptions } from "../io/serialization.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { DType } from "../tensor/dtype.js";
 import { Layer, type CallOptions, type LayerShape, nestModelScope, uniqueLayerName } from "../layers/layer.js";
@@ -90,6 +91,13 @@ export class Sequential extends Model {
 
   override get isFunctional(): boolean {
     return false;
+  }
+
+  /** Keras' Sequential.from_config: the Sequential model `getConfig()` describes, typed as one. */
+  static override fromConfig(config: Readonly<Record<string, unknown>>, options: DeserializeOptions = {}): Sequential {
+    const made = super.fromConfig(config, options);
+    if (!(made instanceof Sequential)) throw new TypeError(`${this.name}.fromConfig: the config describes ${made.className} "${made.name}", not a Sequential model; use layers.deserialize or that class's fromConfig`);
+    return made;
   }
 
   /** Keras' Sequential.get_config: name, trainable, dtype, its layers and build_input_shape, which Sequential.fromConfig rebuilds. */
