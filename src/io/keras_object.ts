@@ -115,7 +115,8 @@ function serializeRegistered(obj: unknown, key: string, where: string): JsonObje
 /** Keras' name of a function: an activation's canonical name, a loss or metric function's snake_case name, else its own name. */
 function serializeFunction(fn: CustomObject, where: string): JsonObject {
   if (!fn.name) throw new TypeError(`${where}: an anonymous function cannot be serialized (Keras stores a lambda as Python bytecode); give it a name and register it with saving.registerKerasSerializable`);
-  const name = activationName(fn as activations.ActivationFn) ?? (isLibraryFunction(fn.name, fn) ? toSnakeCase(fn.name) : fn.name);
+  // Keras' _get_class_or_fn_config: get_registered_name(fn), "package>name" for a registered function.
+  const name = activationName(fn as activations.ActivationFn) ?? (isLibraryFunction(fn.name, fn) ? toSnakeCase(fn.name) : registrationKey(fn) ?? fn.name);
   return { module: "builtins", class_name: "function", config: name, registered_name: "function" };
 }
 

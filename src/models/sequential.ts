@@ -152,7 +152,10 @@ export class Sequential extends Model {
     if (!first) return null;
     if (first.batchInputShape) return first.batchInputShape;
     const b = first.builtInputShape;
-    if (b && !Array.isArray(b[0])) return b as LayerShape;
+    // Only a shape with its batch axis unknown, as a model builds its layers: a layer built by hand
+    // for (8,) (Keras' guide: custom_layer.build(input_shape=(8,))) takes inputs of shape (batch, 8)
+    // once called, so that shape says nothing about the model's input; it builds at its first call.
+    if (b && !Array.isArray(b[0]) && b.length >= 2 && b[0] === null) return b as LayerShape;
     return null;
   }
 
