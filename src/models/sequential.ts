@@ -248,6 +248,13 @@ export class Sequential extends Model {
     const last = this.stack[this.stack.length - 1];
     const out = this.outputShapes.get(last);
     if (!out) throw new Error(`Sequential ${this.name}: output shape unknown`);
+    // The batch axis is the input's: a model built by an eager call on one image (batch 1), then
+    // called on layers.Input (batch None), gives (None, ...) as Keras' graph does, not (1, ...).
+    const given = inputShape as LayerShape;
+    const built = this.builtInputShape as LayerShape | null;
+    if (built !== null && !Array.isArray(given[0]) && given.length === built.length && given.slice(1).every((d, i) => d === built[i + 1])) {
+      return [given[0], ...out.slice(1)];
+    }
     return out;
   }
 
