@@ -97,15 +97,16 @@ try {
   // would do too, a direct call keeps the example free of compiler settings.)
   class CustomLayer extends layers.Layer {
     factor: number;
-    constructor(args: tf.layers.LayerArgs & { factor: number }) {
-      super(args);
-      this.factor = args.factor;
+    // Keras' __init__(self, factor): the config's keys arrive as one options object.
+    constructor({ factor }: { factor: number }) {
+      super();
+      this.factor = factor;
     }
     call(x: Tensor | Tensor[]): Tensor {
       return tf.mul(x as Tensor, this.factor);
     }
     override getConfig(): Record<string, unknown> {
-      return { ...super.getConfig(), factor: this.factor };
+      return { factor: this.factor };
     }
   }
   saving.registerKerasSerializable({ package: "MyLayers" })(CustomLayer);
