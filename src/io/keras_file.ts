@@ -2,7 +2,8 @@
  * Keras 3's `.keras` file: a zip holding `metadata.json` ({ keras_version, date_saved }),
  * `config.json` (the model serialized as keras.saving.serialize_keras_object writes it, with
  * compile_config and build_config) and `model.weights.h5` (the Keras 3 weight layout of
- * keras_state.ts), in that order and uncompressed, as saving_lib.save_model writes it.
+ * keras_state.ts), in that order and uncompressed, as saving_lib.save_model writes it, then the
+ * layers' assets under `assets/` (keras_assets.ts).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -15,6 +16,7 @@ import { ZipArchive, writeZip } from "./zip.js";
 import { writeBytesAtomically } from "./atomic_write.js";
 import { type ReadStateOptions, readState, stateEntries, writeState } from "./keras_state.js";
 import type { LoadModelOptions, SaveModelOptions } from "./file_options.js";
+import { assetEntryNames, collectAssets, restoreAssets } from "./keras_assets.js";
 
 /** The Keras release whose file layout lamina writes (vars groups carry a `name` attribute since 3.6). */
 export const KERAS_VERSION = "3.10.0";
@@ -90,8 +92,11 @@ export async function saveKerasFile(model: Model, path: string, opts: SaveModelO
     if (e instanceof ModelFileError) throw e;
     throw new ModelFileError(path, `could not be written: its ${WEIGHTS} failed (${errorText(e)}); any previous file is unchanged`);
   }
+  // Keras writes the layers' assets (saveAssets) after the weights, under assets/.
+  const entries = stateEntries(model, includeOptimizer);
+  const assets = entries.some((e) => e.layer?.saveAssets !== undefined) ? await withTempDir(path, (dir) => collectAssets(entries, dir, path)) : [];
   const encoder = new TextEncoder();
-  const zip = writeZip([[METADATA, encoder.encode(metadata)], [CONFIG, encoder.encode(configText)], [WEIGHTS, weights]]);
+  const zip = writeZip([[METADATA, encoder.encode(metadata)], [CONFIG, encoder.encode(configText)], [WEIGHTS, weights], ...assets]);
   await writeBytesAtomically(path, zip, { overwrite: opts.overwrite });
 }
 
@@ -156,11 +161,6 @@ export async function loadKerasFile(path: string, opts: LoadModelOptions): Promi
     throw new ModelFileError(path, `its ${CONFIG} is not a serialized model (expected an object with class_name and config)`);
   }
   const kerasVersion = archiveKerasVersion(zip, path);
-  // Keras writes an adapted lookup layer's vocabulary (and other layer assets) under assets/; lamina keeps it in the config instead.
-  const assets = [...zip.entries.keys()].filter((k) => k.startsWith("assets/") && !k.endsWith("/"));
-  if (assets.length > 0) {
-    throw new ModelFileError(path, `holds layer assets (${assets.slice(0, 3).join(", ")}), such as the vocabulary of an adapted StringLookup/IntegerLookup/TextVectorization, which lamina does not read; in Keras, pass the vocabulary to the layer (vocabulary=layer.get_vocabulary()) before saving, so that it is stored in the config`);
-  }
   let model: Model;
   try {
     model = modelFromConfig(config as Record<string, unknown>, { customObjects: opts.customObjects, safeMode: opts.safeMode ?? true, compile: opts.compile ?? true });
@@ -168,7 +168,10 @@ export async function loadKerasFile(path: string, opts: LoadModelOptions): Promi
     throw new ModelFileError(path, `its ${CONFIG} cannot be turned into a model: ${errorText(e)}`);
   }
   const includeOptimizer = (opts.compile ?? true) && model.compiled !== null;
-  await withArchiveWeights(zip, path, (h5) => readState(h5, stateEntries(model, includeOptimizer), { kerasVersion }));
+  const entries = stateEntries(model, includeOptimizer);
+  await withArchiveWeights(zip, path, (h5) => readState(h5, entries, { kerasVersion }));
+  // Then the layers' assets (loadAssets), as Keras' _load_state follows load_own_variables with load_assets.
+  if (assetEntryNames(zip).length > 0) await withTempDir(path, (dir) => restoreAssets(zip, entries, dir, path));
   return model;
 }
 

@@ -49,6 +49,16 @@ export function serializeKerasObject(obj: unknown): JsonValue {
   return serializeAt(obj, WHERE);
 }
 
+/**
+ * Keras' serialize_dict on a value a layer's getConfig() returned: JSON values as they are, and
+ * the Keras objects in it (a layer, a regularizer or initializer object, a registered custom
+ * object, a function) in their `{ module, class_name, config, registered_name }` form, as Keras
+ * writes a custom layer's config that holds them. `where` names the value in errors.
+ */
+export function serializeConfigValue(obj: unknown, where: string): JsonValue {
+  return serializeAt(obj, where);
+}
+
 function serializeAt(obj: unknown, where: string): JsonValue {
   if (obj === null || obj === undefined) return null;
   if (typeof obj === "number" || typeof obj === "string" || typeof obj === "boolean") return toJson(obj, where);
@@ -105,7 +115,8 @@ function serializeRegistered(obj: unknown, key: string, where: string): JsonObje
 /** Keras' name of a function: an activation's canonical name, a loss or metric function's snake_case name, else its own name. */
 function serializeFunction(fn: CustomObject, where: string): JsonObject {
   if (!fn.name) throw new TypeError(`${where}: an anonymous function cannot be serialized (Keras stores a lambda as Python bytecode); give it a name and register it with saving.registerKerasSerializable`);
-  const name = activationName(fn as activations.ActivationFn) ?? (isLibraryFunction(fn.name, fn) ? toSnakeCase(fn.name) : fn.name);
+  // Keras' _get_class_or_fn_config: get_registered_name(fn), "package>name" for a registered function.
+  const name = activationName(fn as activations.ActivationFn) ?? (isLibraryFunction(fn.name, fn) ? toSnakeCase(fn.name) : registrationKey(fn) ?? fn.name);
   return { module: "builtins", class_name: "function", config: name, registered_name: "function" };
 }
 

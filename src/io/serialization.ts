@@ -63,6 +63,7 @@ import { optionKwargsJson, readOptionKwargs } from "./call_option_kwargs.js";
 import { Pipeline } from "../layers/pipeline.js";
 import { type LayerCtor, type LayerSpec, ctor, LAYER_VALUED_KEYS, LAYER_LIST_KEYS, CLASS_ALIASES, GLOBAL_FIXED, SPEC_BY_CLASS, specOfClass, LAYER_SPECS, knownLayerClassNames } from "./layer_specs.js";
 import { serializeCompileConfig, compileFromConfig } from "./compile_config.js";
+import { serializeConfigValue } from "./keras_object.js";
 
 // The public surface (tf.serialization) spans the files this one was split into.
 export type { JsonValue, JsonObject, KerasObject } from "./config_json.js";
@@ -109,10 +110,27 @@ export function serializeLayer(layer: Layer, options: SerializeOptions = {}): Ke
     registered = key ?? layer.className;
   }
   const out: KerasObject = { module, class_name: className, config, registered_name: registered };
-  const buildConfig = layerBuildConfig(layer);
+  const buildConfig = overridden(layer, Layer, "getBuildConfig") ? ownBuildConfig(layer, where) : layerBuildConfig(layer);
   if (buildConfig !== null) out.build_config = buildConfig;
   if (layer instanceof Model && withCompile) addCompileConfig(layer, out);
   return out;
+}
+
+/** Whether `obj`'s class (a user's subclass) overrides `base`'s method `name`. */
+function overridden<T extends object>(obj: T, base: abstract new (...args: never[]) => T, name: keyof T & string): boolean {
+  return (obj as Record<string, unknown>)[name] !== (base.prototype as Record<string, unknown>)[name];
+}
+
+/**
+ * What a layer's own getBuildConfig() override returns, serialized as Keras' serialize_dict
+ * (Keras' get_build_and_compile_config calls obj.get_build_config(), overrides included).
+ */
+function ownBuildConfig(layer: Layer, where: string): BuildConfig | null {
+  const c = layer.getBuildConfig();
+  if (c === null || c === undefined) return null;
+  const json = serializeConfigValue(c, `${where}: getBuildConfig()`);
+  if (!isRecord(json)) throw new TypeError(`${where}: getBuildConfig() must return an object or null, got ${describe(c)}`);
+  return json as BuildConfig;
 }
 
 /**
@@ -166,7 +184,9 @@ function kerasConfig(raw: Record<string, unknown>, where: string, dtypeString: b
       out[key] = { module, class_name: value.class_name, config: toJson(value.config ?? {}, `${where}: ${key}.config`) as JsonObject, registered_name: null };
       continue;
     }
-    out[key] = toJson(value, `${where}: config key "${key}"`);
+    // Keras' serialize_dict: a layer, regularizer object or other Keras object a custom layer's
+    // get_config returns is written in its serialized form (its from_config deserializes it).
+    out[key] = serializeConfigValue(value, `${where}: config key "${key}"`);
   }
   return out;
 }
@@ -248,8 +268,13 @@ function serializeFunctional(model: Model, withCompile: boolean): KerasObject {
 }
 
 function addCompileConfig(model: Model, out: KerasObject): void {
-  const c = serializeCompileConfig(model);
-  if (c !== null) out.compile_config = c;
+  // A model's own getCompileConfig() (Keras' guide saves its custom compile() arguments so) is
+  // written as Keras' serialize_dict writes it; otherwise the compile() arguments lamina recorded.
+  const c = overridden(model, Model, "getCompileConfig") ? model.getCompileConfig() : serializeCompileConfig(model);
+  if (c === null || c === undefined) return;
+  const json = serializeConfigValue(c, `serializeLayer: model "${model.name}": getCompileConfig()`);
+  if (!isRecord(json)) throw new TypeError(`serializeLayer: model "${model.name}": getCompileConfig() must return an object or null, got ${describe(c)}`);
+  out.compile_config = json;
 }
 
 /** Keras' model.to_json(): the serialized model (with its compile_config when compiled) as JSON text. */
@@ -283,12 +308,21 @@ export function deserializeLayer(obj: KerasObject | Readonly<Record<string, unkn
   let layer: Layer;
   try {
     layer = constructLayer(resolved, config ?? {}, where, options);
-    buildFromConfig(layer, serialized.build_config, where);
+    // Keras' deserialize_keras_object: `if build_config and not instance.built:
+    // instance.build_from_config(build_config)`, a layer's own override included.
+    if (overridden(layer, Layer, "buildFromConfig")) {
+      const bc = serialized.build_config;
+      if (isRecord(bc) && Object.keys(bc).length > 0 && !layer.built) layer.buildFromConfig(bc);
+    } else {
+      buildFromConfig(layer, serialized.build_config, where);
+    }
   } catch (e) {
     throw withConstructorHint(e, resolved);
   }
   if (layer instanceof Model && isRecord(serialized.compile_config) && options.compile !== false) {
-    compileFromConfig(layer, serialized.compile_config, options);
+    // As Keras, a model's own compile_from_config decides how to compile from what it saved.
+    if (overridden(layer, Model, "compileFromConfig")) layer.compileFromConfig(serialized.compile_config, options);
+    else compileFromConfig(layer, serialized.compile_config, options);
   }
   return layer;
 }

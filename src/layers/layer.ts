@@ -128,10 +128,11 @@ export abstract class Layer {
     // a direct `layer.build([null, 4])` then gives the same build_config and shape checks as a first call.
     const build = new.target.prototype.build;
     Object.defineProperty(self, "build", {
-      value(shape: LayerShape | LayerShape[]): void {
+      value(shape: LayerShape | LayerShape[], ...more: unknown[]): void {
         // Keras' layer.path: the name scope the layer is built in, which its weights' paths start with.
         self._path = `${nameScopePrefix()}${self.weightScope}`;
-        build.call(self, shape);
+        // A subclass's build may take more arguments (Keras' guide: build(input_shape, layer_init)).
+        (build as (this: Layer, ...args: unknown[]) => void).call(self, shape, ...more);
         self.built = true;
         self.builtInputShape ??= shape;
       },
@@ -287,6 +288,20 @@ export abstract class Layer {
     vars.forEach((v, i) => v.assign(values[i]));
     ownVariablesLoaded(this);
   }
+
+  /**
+   * Keras' save_assets(inner_path), optional: a layer that defines it writes any files it needs
+   * (a vocabulary, a lookup table) into `dir`, a folder of its own, when the model is saved to a
+   * `.keras` file, which stores them under `assets/<the layer's path>/`. May be async.
+   */
+  saveAssets?(dir: string): void | Promise<void>;
+
+  /**
+   * Keras' load_assets(inner_path), optional: called after the layer's weights are loaded from a
+   * `.keras` file with the folder its saveAssets filled, or null when the file has none for it
+   * (not called at all for a file with no assets, as Keras). May be async.
+   */
+  loadAssets?(dir: string | null): void | Promise<void>;
 
   /**
    * Keras' add_variable: addWeight with the shape and initializer first,

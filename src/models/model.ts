@@ -207,6 +207,16 @@ export class Model extends Layer {
     return serializationHooks(`Model ${this.name}.getConfig`).serializeLayer(this).config as Record<string, unknown>;
   }
 
+  /**
+   * Keras' Model.from_config: the model `getConfig()` describes (a functional model's graph, or
+   * a subclass's own config), typed as a Model so that `layers`, `fit` and `predict` are at hand.
+   */
+  static override fromConfig(config: Readonly<Record<string, unknown>>, options: DeserializeOptions = {}): Model {
+    const made = super.fromConfig(config, options);
+    if (!(made instanceof Model)) throw new TypeError(`${this.name}.fromConfig: the config describes ${made.className} "${made.name}", not a model; use layers.deserialize or that class's fromConfig`);
+    return made;
+  }
+
   /** Keras' to_json(): the architecture (and compile settings) as Keras 3's config.json text. */
   toJSON(): string {
     return serializationHooks(`Model ${this.name}.toJSON`).modelToJSON(this);

@@ -33,3 +33,16 @@ test("Keras' model checks: no empty inputs or outputs, no build with another sha
   assert.throws(() => s.build([32, 10]), /input shape \(None, 10\)\. You cannot build it with input_shape \(32, 10\)$/);
   assert.deepEqual(s.predict(tf.ones([3, 10])).shape, [3, 3]);
 });
+
+test("Model.fromConfig and Sequential.fromConfig are typed as models (Keras' guide uses new_model.layers at once), and refuse a config of something else", () => {
+  const s = new models.Sequential([layers.Input({ shape: [4] }), layers.Dense(2, { name: "d" })]);
+  // No cast: the static method's type is Sequential.
+  const s2: tf.models.Sequential = models.Sequential.fromConfig(s.getConfig());
+  assert.deepEqual(s2.layers.map((l) => l.name), ["d"]);
+  const i = layers.Input({ shape: [3] });
+  const f2: tf.models.Model = models.Model.fromConfig(new models.Model({ inputs: i, outputs: layers.Dense(1)(i) }).getConfig());
+  assert.equal(f2.countParams(), 4);
+  // A config of something else is refused.
+  assert.throws(() => models.Sequential.fromConfig(tf.layers.serialize(f2)), /Sequential\.fromConfig: a Sequential config needs a "layers" list/);
+  assert.throws(() => models.Model.fromConfig(tf.layers.serialize(layers.Dense(2, { name: "plain" }))), /Model\.fromConfig: a functional model config needs "layers", "input_layers" and "output_layers"/);
+});

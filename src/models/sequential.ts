@@ -1,3 +1,4 @@
+import type { DeserializeOptions } from "../io/serialization.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { DType } from "../tensor/dtype.js";
 import { Layer, type CallOptions, type LayerShape, nestModelScope, uniqueLayerName } from "../layers/layer.js";
@@ -92,6 +93,13 @@ export class Sequential extends Model {
     return false;
   }
 
+  /** Keras' Sequential.from_config: the Sequential model `getConfig()` describes, typed as one. */
+  static override fromConfig(config: Readonly<Record<string, unknown>>, options: DeserializeOptions = {}): Sequential {
+    const made = super.fromConfig(config, options);
+    if (!(made instanceof Sequential)) throw new TypeError(`${this.name}.fromConfig: the config describes ${made.className} "${made.name}", not a Sequential model; use layers.deserialize or that class's fromConfig`);
+    return made;
+  }
+
   /** Keras' Sequential.get_config: name, trainable, dtype, its layers and build_input_shape, which Sequential.fromConfig rebuilds. */
   override getConfig(): Record<string, unknown> {
     if (this.constructor !== Sequential) return super.getConfig();
@@ -144,7 +152,10 @@ export class Sequential extends Model {
     if (!first) return null;
     if (first.batchInputShape) return first.batchInputShape;
     const b = first.builtInputShape;
-    if (b && !Array.isArray(b[0])) return b as LayerShape;
+    // Only a shape with its batch axis unknown, as a model builds its layers: a layer built by hand
+    // for (8,) (Keras' guide: custom_layer.build(input_shape=(8,))) takes inputs of shape (batch, 8)
+    // once called, so that shape says nothing about the model's input; it builds at its first call.
+    if (b && !Array.isArray(b[0]) && b.length >= 2 && b[0] === null) return b as LayerShape;
     return null;
   }
 
@@ -237,6 +248,13 @@ export class Sequential extends Model {
     const last = this.stack[this.stack.length - 1];
     const out = this.outputShapes.get(last);
     if (!out) throw new Error(`Sequential ${this.name}: output shape unknown`);
+    // The batch axis is the input's: a model built by an eager call on one image (batch 1), then
+    // called on layers.Input (batch None), gives (None, ...) as Keras' graph does, not (1, ...).
+    const given = inputShape as LayerShape;
+    const built = this.builtInputShape as LayerShape | null;
+    if (built !== null && !Array.isArray(given[0]) && given.length === built.length && given.slice(1).every((d, i) => d === built[i + 1])) {
+      return [given[0], ...out.slice(1)];
+    }
     return out;
   }
 

@@ -50,3 +50,15 @@ test("Keras 3.5 Sequential.build: the first build puts an InputLayer in front of
 test("Keras 3.5 Sequential.build refuses a model with no layers", () => {
   assert.throws(() => new models.Sequential([], { name: "empty" }).build([null, 4]), /^Error: Sequential model empty cannot be built because it has no layers\. Call `model\.add\(layer\)`\.$/);
 });
+
+test("a Sequential built by an eager call on one image keeps the batch axis unknown when then called on layers.Input (Keras' transfer-learning guide: data_augmentation)", () => {
+  const aug = new tf.models.Sequential([tf.layers.RandomFlip("horizontal"), tf.layers.Rescaling(0.5)]);
+  aug.apply(tf.ones([1, 5, 5, 3]), { training: true });
+  const input = tf.layers.Input({ shape: [5, 5, 3] });
+  const out = aug(input);
+  // Keras: (None, 5, 5, 3), the batch of the symbolic input, not the (1, ...) of the eager call.
+  assert.deepEqual(out.shape, [null, 5, 5, 3]);
+  const model = new tf.models.Model({ inputs: input, outputs: tf.layers.Flatten()(out) });
+  assert.deepEqual(model.outputs[0].shape, [null, 75]);
+  assert.deepEqual((model.predict(tf.ones([4, 5, 5, 3])) as tf.Tensor).shape, [4, 75]);
+});

@@ -3,6 +3,7 @@ import * as ops from "../ops/activation.js";
 import { add, clipByValue, div, exp, greater, less, lessEqual, logicalAnd, maximum, minimum, mul, sub, where } from "../ops/math.js";
 import { type GradSaveFunc, customGrad } from "../ops/custom_grad.js";
 import { valueText } from "../tensor/value_text.js";
+import { registrationKey } from "../io/custom_objects.js";
 import * as k315 from "./activations315.js";
 
 export type ActivationFn = (x: Tensor) => Tensor;
@@ -103,7 +104,19 @@ export function activationName(fn: ActivationFn): string | undefined {
 /** keras.activations.get: a name (or null for linear) to the function; the (canonical) name is kept for configs. */
 export function getActivation(id: ActivationIdentifier, where: string): { fn: ActivationFn; name: string } {
   if (id === null || id === undefined) return { fn: linear, name: "linear" };
-  if (typeof id === "function") return { fn: id, name: CANONICAL.get(id) ?? (id.name || "custom") };
+  if (typeof id === "function") {
+    const canonical = CANONICAL.get(id);
+    if (canonical !== undefined) return { fn: id, name: canonical };
+    // A function of the user's is saved under its registered name ("my_package>custom_fn"), as
+    // Keras' activations.serialize writes get_registered_name(fn): read when the config is written,
+    // so a function registered after the layer was made is found too.
+    return {
+      fn: id,
+      get name(): string {
+        return registrationKey(id) ?? (id.name || "custom");
+      },
+    };
+  }
   const fn = Object.hasOwn(ACTIVATIONS, id) ? ACTIVATIONS[id] : undefined;
   if (!fn) {
     throw new RangeError(`${where}: unknown activation "${id}"; use one of ${Object.keys(ACTIVATIONS).join(", ")}, or pass a function`);

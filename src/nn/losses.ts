@@ -361,8 +361,15 @@ export interface LossOptions {
   reduction?: Reduction;
 }
 
-/** A per-example loss function: (yTrue, yPred) => one value per example. */
-export type LossFunction = (yTrue: Input, yPred: Input) => Tensor;
+/**
+ * A per-example loss function: (yTrue, yPred) => one value per example. It is called with tensors
+ * (LossFunctionWrapper converts arrays first), so a function of your own may type both as Tensor,
+ * as Keras' guides write `def loss(y_true, y_pred)`; lamina's loss functions, which also take
+ * arrays, fit too. (Declared as a method's type, whose parameters TypeScript checks both ways, so
+ * that `(yTrue: Tensor, yPred: Tensor) => Tensor` is accepted and an untyped inline function still
+ * gets its parameter types.)
+ */
+export type LossFunction = { fn(yTrue: Input, yPred: Input): Tensor }["fn"];
 
 /**
  * keras.losses.Loss: `call(yTrue, yPred)` gives per-example losses, `apply(yTrue, yPred,

@@ -462,3 +462,21 @@ test(".keras save/load of a model compiled with ignoreClass, topK/classId and a 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("a custom metric or loss function typed (yTrue: Tensor, yPred: Tensor) is accepted and always called with tensors, also for an array yTrue and int predictions", () => {
+  const seen: boolean[] = [];
+  function matches(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
+    seen.push(yTrue instanceof tf.Tensor && yPred instanceof tf.Tensor);
+    return tf.cast(tf.equal(yTrue, yPred), "float32");
+  }
+  const m = metrics.MeanMetricWrapper(matches);
+  // Labels [1, 2, 3] against int32 predictions [1, 0, 3]: 2 of 3 equal.
+  m.updateState([1, 2, 3], tf.constant([1, 0, 3], "int32"));
+  assert.ok(Math.abs(m.result() - 2 / 3) < 1e-7);
+  const loss = tf.losses.get(function absDiff(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
+    seen.push(yTrue instanceof tf.Tensor && yPred instanceof tf.Tensor);
+    return tf.mean(tf.abs(tf.sub(yTrue, yPred)), -1);
+  });
+  assert.ok(Math.abs(Number(loss.apply([[1, 2]], tf.constant([[2, 4]], "float32")).item()) - 1.5) < 1e-7);
+  assert.deepEqual(seen, [true, true]);
+});

@@ -289,8 +289,12 @@ export class Sum extends Metric {
   }
 }
 
-/** A per-example metric function: (yTrue, yPred) => one value per example (or per element). */
-export type MetricFunction = (yTrue: Input, yPred: Input) => Tensor;
+/**
+ * A per-example metric function: (yTrue, yPred) => one value per example (or per element). It is
+ * called with tensors (MeanMetricWrapper converts arrays first), so a function of your own may
+ * type both as Tensor (a method's type, checked both ways, as losses.LossFunction).
+ */
+export type MetricFunction = { fn(yTrue: Input, yPred: Input): Tensor }["fn"];
 
 /** keras.metrics.MeanMetricWrapper: the running mean of a per-example function. */
 export class MeanMetricWrapper extends Metric {
@@ -310,7 +314,7 @@ export class MeanMetricWrapper extends Metric {
   updateState(yTrue: Input, yPred: Input, sampleWeight?: Input | null): void {
     noGrad(() => {
       const p = toTensor(yPred, `metrics.${this.name}`, "yPred");
-      const t = yTrue instanceof Tensor || !isFloatDType(p.dtype) ? yTrue : constant(yTrue, p.dtype);
+      const t = yTrue instanceof Tensor ? yTrue : isFloatDType(p.dtype) ? constant(yTrue, p.dtype) : toTensor(yTrue, `metrics.${this.name}`, "yTrue");
       const mask = yPred instanceof Tensor ? maskOf(yPred) : null;
       const w = weightsWithMask(`metrics.${this.name}`, sampleWeight, mask, isFloatDType(p.dtype) ? p.dtype : "float32");
       this.acc.add(`metrics.${this.name}`, this.fn(t, p), w);
