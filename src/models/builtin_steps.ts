@@ -43,7 +43,7 @@ export function trainStep(
       preds = Array.isArray(out) ? out : [out];
       const l = totalLoss(state, ys, preds, sampleWeight);
       parts = l.parts;
-      const total = withPenalties(l.total, losses, regularizationLoss(model.layers));
+      const total = withPenalties(l.total, losses, regularizationLoss(model.layers), model.name);
       // Recorded on the tape: the gradients are taken of the scaled loss.
       return { loss: total, scaled: state.optimizer.scaleLoss ? state.optimizer.scaleLoss(total) : total };
     }));
@@ -86,7 +86,7 @@ export function evaluateBatch(model: TrainableModel, state: CompiledState, xb: T
       const preds = Array.isArray(out) ? out : [out];
       // As in Keras, sample weights weigh the loss and the weighted metrics, not the others.
       const l = totalLoss(state, ys, preds, sampleWeight);
-      tracker.add(withPenalties(l.total, losses, regularizationLoss(model.layers)).item(), numSamples(xb, "x"), l.parts.map((p) => p.item()));
+      tracker.add(withPenalties(l.total, losses, regularizationLoss(model.layers), model.name).item(), numSamples(xb, "x"), l.parts.map((p) => p.item()));
       updateMetrics(state, ys, preds, sampleWeight);
       return losses;
     });
