@@ -86,6 +86,11 @@ export abstract class Metric {
   serialize(): { className: string; config: Config } {
     return { className: this.className, config: this.getConfig() };
   }
+
+  /** Keras' repr, `<Mean name=loss>` (the instance is a function, whose own toString would print its source). */
+  toString(): string {
+    return `<${this.className} name=${this.name}>`;
+  }
 }
 
 

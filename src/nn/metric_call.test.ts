@@ -13,6 +13,7 @@ test("a metric is callable as in Keras: mean(values) and metric(yTrue, yPred) up
   assert.equal(mean(tf.constant([5, 7], "float32"), tf.constant([1, 0], "float32")), 3);
   assert.equal(mean.result(), 3);
   assert.equal(mean.name, "loss");
+  assert.equal(String(mean), "<Mean name=loss>");
   // Sum: running total.
   const total = metrics.Sum();
   total([1, 2]);
