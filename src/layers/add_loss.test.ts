@@ -79,3 +79,18 @@ test("compile without a loss: fit and evaluate minimize the added losses alone; 
   reg.compile({ optimizer: "sgd" });
   assert.equal(await reg.evaluate(x, tf.constant([[0]], "float32"), { verbose: 0 }), 1);
 });
+
+test("a model compiled with neither loss nor metrics trains and evaluates without labels, as Keras' fit(x) of a VAE", async () => {
+  const input = layers.Input({ shape: [2] });
+  const out = new SquarePenalty(0.5, { name: "penalty" }).apply(input) as tf.layers.SymbolicTensor;
+  const m = new models.Model({ inputs: input, outputs: out });
+  m.compile({ optimizer: "sgd" });
+  // 0.5 * (1 + 4) for x = [1, 2] (nothing trainable, so every pass gives the same).
+  const x = tf.constant([[1, 2]], "float32");
+  assert.equal(await m.evaluate(x, null, { verbose: 0 }), 2.5);
+  assert.deepEqual((await m.fit(x, null, { epochs: 2, verbose: 0 })).history.loss, [2.5, 2.5]);
+  assert.deepEqual((await m.fit(tf.data.Dataset.fromTensorSlices(x).batch(1), { epochs: 1, verbose: 0 })).history.loss, [2.5]);
+  // Compiled metrics compare outputs with labels: then y is required, as before.
+  m.compile({ optimizer: "sgd", metrics: ["mae"] });
+  await assert.rejects(m.fit(x, null, { verbose: 0 }), /trainStep: the compiled loss needs labels, but none were given \(y is null\)/);
+});

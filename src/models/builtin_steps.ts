@@ -61,7 +61,8 @@ export function trainStep(
     }
     // The optimizer applies the weights' constraints after its update (Keras' optimizer.apply).
     state.optimizer.applyGradients(pairs);
-    lossTracker.add(loss.item(), numSamples(ys[0], "y"), parts.map((p) => p.item()));
+    // Without labels (a model minimizing its layers' losses alone) the batch size is x's.
+    lossTracker.add(loss.item(), ys.length > 0 ? numSamples(ys[0], "y") : numSamples(x, "x"), parts.map((p) => p.item()));
     noGrad(() => updateMetrics(state, ys, preds, sampleWeight));
     // The layers' losses stay readable afterwards as layer.losses.
     return { activations, freshGrads, keep: [loss, ...parts, ...preds, ...layerLosses] };

@@ -453,14 +453,14 @@ export class Model extends Layer {
    */
   trainStep(data: StepData): StepLogs {
     const state = this.requireCompiled("trainStep");
-    builtinTrainStep(this, state, data.x, this.requireTargets(data.y, "trainStep"), state.lossTracker, data.sampleWeight);
+    builtinTrainStep(this, state, data.x, this.stepTargets(state, data.y, "trainStep"), state.lossTracker, data.sampleWeight);
     return this.getMetricsResult();
   }
 
   /** What evaluate (and fit's validation) runs on each batch (Keras' test_step): loss and metrics in inference mode. */
   testStep(data: StepData): StepLogs {
     const state = this.requireCompiled("testStep");
-    evaluateBatch(this, state, data.x, targetList(this.requireTargets(data.y, "testStep")), data.sampleWeight, state.lossTracker);
+    evaluateBatch(this, state, data.x, targetList(this.stepTargets(state, data.y, "testStep")), data.sampleWeight, state.lossTracker);
     return this.getMetricsResult();
   }
 
@@ -475,6 +475,15 @@ export class Model extends Layer {
       throw new TypeError(`Model ${this.name}.${who}: the compiled loss needs labels, but none were given (y is null); pass y to fit/evaluate, or override ${who} to work without labels`);
     }
     return y;
+  }
+
+  /**
+   * The labels of a built-in step: none needed (an empty list) when compile() had neither a loss
+   * nor metrics, as Keras' `fit(x)` trains a model on the losses its layers add (a VAE's).
+   */
+  private stepTargets(state: CompiledState, y: Targets | null, who: string): Targets {
+    if ((y === null || y === undefined) && !state.hasLoss && state.metricsResolved && state.metrics.length === 0) return [];
+    return this.requireTargets(y, who);
   }
 
   /** fit's and evaluate's view of the model's testStep (see TestRunner). */
