@@ -10,7 +10,7 @@
  * would, then `tape.gradient(loss, model.trainableWeights)`. The guide uses MNIST; this port uses
  * the bundled Fashion-MNIST (same shapes and splits, 28x28 images in [0, 255]), which
  * datasets.fashionMnist reads offline. QUICK=1 trains on 2,000 images (1,000 for validation) for
- * one epoch per loop and runs 2 GAN steps. The generated GAN images go to
+ * one epoch per loop and runs one GAN step. The generated GAN images go to
  * runs/examples/writing-a-custom-training-loop/ (LAMINA_OUT overrides).
  */
 import { mkdirSync } from "node:fs";
@@ -172,10 +172,10 @@ for (let epoch = 0; epoch < epochs; epoch++) {
 }
 
 // ## Speeding-up your training step with `tf.function`
-// tf.function traces a Python function into a TensorFlow graph. lamina has no graph compiler: it
-// runs eagerly, each op on its native (or TypeScript) kernel, and fit's own step is no faster
-// than this loop for that reason. The step functions are kept as plain functions, so the loop
-// below is the guide's loop with them; it is not faster than the one above.
+// tf.function traces a Python function into a TensorFlow graph. That cannot be ported: lamina has
+// no graph compiler and always runs eagerly, each op on its native (or TypeScript) kernel. The
+// step functions below are plain functions, so the loop that uses them is the guide's loop but
+// not faster than the one above (the guide's "Much faster, isn't it?" does not apply).
 
 function trainStep(x: tf.Tensor, y: tf.Tensor): tf.Tensor {
   const tape = new tf.GradientTape();
