@@ -41,6 +41,7 @@ export * from "./ops/linalg.js";
 export { einsum } from "./ops/einsum.js";
 export * from "./ops/count.js";
 export * from "./ops/gradient_stop.js";
+export { addN } from "./ops/add_n.js";
 export * as linalg from "./linalg_namespace.js";
 export { quantile, type QuantileMethod } from "./ops/quantile.js";
 export * from "./ops/diag.js";

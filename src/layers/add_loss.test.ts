@@ -52,3 +52,45 @@ test("addLoss refuses what is not a float tensor, naming the layer and the fix",
   assert.throws(() => layer.addLoss(3 as never), /^TypeError: SquarePenalty p\.addLoss: expected a float tensor \(or a list of them\) computed in call\(\), got 3; e\.g\. this\.addLoss/);
   assert.throws(() => layer.addLoss(tf.constant([1], "int32")), /got int32 \(1,\)/);
 });
+
+test("compile without a loss: fit and evaluate minimize the added losses alone; with none, Keras' 'no loss to compute' refusal", async () => {
+  // Keras 3: compile(optimizer="adam") on a model whose layers call add_loss; compute_loss sums
+  // model.losses alone. By hand: the penalty 0.5 * (1 + 4) = 2.5 for x = [1, 2], whatever y is.
+  const input = layers.Input({ shape: [2] });
+  const out = new SquarePenalty(0.5, { name: "penalty" }).apply(input) as tf.layers.SymbolicTensor;
+  const m = new models.Model({ inputs: input, outputs: out });
+  m.compile({ optimizer: "sgd" });
+  const x = tf.constant([[1, 2]], "float32");
+  const loss = (await m.evaluate(x, tf.constant([[9, 9]], "float32"), { verbose: 0 })) as number;
+  assert.ok(Math.abs(loss - 2.5) < 1e-6, `loss ${loss}`);
+  const h = await m.fit(x, tf.constant([[9, 9]], "float32"), { epochs: 1, verbose: 0 });
+  assert.ok(Math.abs(h.history.loss[0] - 2.5) < 1e-6, `fit loss ${h.history.loss[0]}`);
+  // The compile config keeps the loss out (null), and loading it compiles the model again, as Keras does.
+  assert.equal((m.getCompileConfig() as { loss: unknown }).loss, null);
+
+  // A model with nothing to minimize compiles (Keras too) and is refused at its first step.
+  const plainIn = layers.Input({ shape: [2] });
+  const plain = new models.Model({ inputs: plainIn, outputs: layers.Dense(1).apply(plainIn) as tf.layers.SymbolicTensor });
+  plain.compile({ optimizer: "sgd" });
+  await assert.rejects(plain.fit(x, tf.constant([[0]], "float32"), { verbose: 0 }), /no loss to compute: compile\(\) was given no loss and the forward pass added none; pass one .*this\.addLoss/);
+  // A kernel regularizer's penalty is a loss to minimize too: l2 0.5 * (1 + 1) for a ones kernel.
+  const regIn = layers.Input({ shape: [2] });
+  const reg = new models.Model({ inputs: regIn, outputs: layers.Dense(1, { kernelInitializer: "ones", kernelRegularizer: tf.regularizers.l2(0.5) }).apply(regIn) as tf.layers.SymbolicTensor });
+  reg.compile({ optimizer: "sgd" });
+  assert.equal(await reg.evaluate(x, tf.constant([[0]], "float32"), { verbose: 0 }), 1);
+});
+
+test("a model compiled with neither loss nor metrics trains and evaluates without labels, as Keras' fit(x) of a VAE", async () => {
+  const input = layers.Input({ shape: [2] });
+  const out = new SquarePenalty(0.5, { name: "penalty" }).apply(input) as tf.layers.SymbolicTensor;
+  const m = new models.Model({ inputs: input, outputs: out });
+  m.compile({ optimizer: "sgd" });
+  // 0.5 * (1 + 4) for x = [1, 2] (nothing trainable, so every pass gives the same).
+  const x = tf.constant([[1, 2]], "float32");
+  assert.equal(await m.evaluate(x, null, { verbose: 0 }), 2.5);
+  assert.deepEqual((await m.fit(x, null, { epochs: 2, verbose: 0 })).history.loss, [2.5, 2.5]);
+  assert.deepEqual((await m.fit(tf.data.Dataset.fromTensorSlices(x).batch(1), { epochs: 1, verbose: 0 })).history.loss, [2.5]);
+  // Compiled metrics compare outputs with labels: then y is required, as before.
+  m.compile({ optimizer: "sgd", metrics: ["mae"] });
+  await assert.rejects(m.fit(x, null, { verbose: 0 }), /trainStep: the compiled loss needs labels, but none were given \(y is null\)/);
+});

@@ -43,7 +43,7 @@ export function trainStep(
       preds = Array.isArray(out) ? out : [out];
       const l = totalLoss(state, ys, preds, sampleWeight);
       parts = l.parts;
-      const total = withPenalties(l.total, losses, regularizationLoss(model.layers));
+      const total = withPenalties(l.total, losses, regularizationLoss(model.layers), model.name);
       // Recorded on the tape: the gradients are taken of the scaled loss.
       return { loss: total, scaled: state.optimizer.scaleLoss ? state.optimizer.scaleLoss(total) : total };
     }));
@@ -61,7 +61,8 @@ export function trainStep(
     }
     // The optimizer applies the weights' constraints after its update (Keras' optimizer.apply).
     state.optimizer.applyGradients(pairs);
-    lossTracker.add(loss.item(), numSamples(ys[0], "y"), parts.map((p) => p.item()));
+    // Without labels (a model minimizing its layers' losses alone) the batch size is x's.
+    lossTracker.add(loss.item(), ys.length > 0 ? numSamples(ys[0], "y") : numSamples(x, "x"), parts.map((p) => p.item()));
     noGrad(() => updateMetrics(state, ys, preds, sampleWeight));
     // The layers' losses stay readable afterwards as layer.losses.
     return { activations, freshGrads, keep: [loss, ...parts, ...preds, ...layerLosses] };
@@ -86,7 +87,7 @@ export function evaluateBatch(model: TrainableModel, state: CompiledState, xb: T
       const preds = Array.isArray(out) ? out : [out];
       // As in Keras, sample weights weigh the loss and the weighted metrics, not the others.
       const l = totalLoss(state, ys, preds, sampleWeight);
-      tracker.add(withPenalties(l.total, losses, regularizationLoss(model.layers)).item(), numSamples(xb, "x"), l.parts.map((p) => p.item()));
+      tracker.add(withPenalties(l.total, losses, regularizationLoss(model.layers), model.name).item(), numSamples(xb, "x"), l.parts.map((p) => p.item()));
       updateMetrics(state, ys, preds, sampleWeight);
       return losses;
     });

@@ -65,10 +65,15 @@ export function checkData(model: Layer, x: Tensor | Tensor[], y: Targets | null,
   });
 }
 
-/** Each output's shape (batch axis None) when the model can infer it; empty when it cannot. */
+/**
+ * Each output's shape (batch axis None) when the model can infer it; empty when it cannot, and
+ * for a model not built yet (a subclassed one before its first call): worked out for a guessed
+ * input shape, its call would build the layers it reaches for that wrong input.
+ */
 export function inferredOutputShapes(model: Layer): LayerShape[] {
+  if (model.builtInputShape === null) return [];
   try {
-    const shape = model.computeOutputShape((model.builtInputShape ?? [null]) as LayerShape);
+    const shape = model.computeOutputShape(model.builtInputShape as LayerShape);
     return (Array.isArray(shape[0]) ? shape : [shape]) as LayerShape[];
   } catch {
     return [];

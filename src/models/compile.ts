@@ -117,13 +117,21 @@ function metricListsOf(given: MetricsArg | undefined, what: string, outputNames:
     .map((m) => (Array.isArray(m) ? [...(m as MetricArg[])] : [m as MetricArg]));
 }
 
+/** The refusal when a step has nothing to minimize: no compiled loss and no loss added by the layers (Keras' "No loss to compute"). */
+export function noLossError(modelName: string): Error {
+  return new Error(
+    `Model ${modelName}: no loss to compute: compile() was given no loss and the forward pass added none; pass one (compile({ loss: "mse", optimizer: "adam" })), ` +
+      "add one in a layer's call (this.addLoss(...)) or compute the loss in your own trainStep/testStep",
+  );
+}
+
 /** An output's loss when compile() was given none: computing it is refused, saying what to do. */
 function noLoss(modelName: string): TrainingLoss {
   return {
     name: "no_loss",
     ignoreClass: null,
     call: () => {
-      throw new Error(`Model ${modelName}: no loss to compute: compile() was given no loss; pass one (compile({ loss: "mse", optimizer: "adam" })) or compute the loss in your own trainStep/testStep`);
+      throw noLossError(modelName);
     },
   };
 }
@@ -133,11 +141,13 @@ function noLoss(modelName: string): TrainingLoss {
  * as strings ("accuracy") depend on the label and prediction shapes, so, as in Keras, they are
  * resolved on the first batch.
  */
-export function resolveCompile(args: CompileArgs, modelName: string, outputNames: readonly string[] = ["output"], lossOptional = false): CompiledState {
-  const hasLoss = !!args && args.loss !== undefined && args.loss !== null;
-  if (!hasLoss && !lossOptional) {
-    throw new TypeError(`Model ${modelName}.compile: a loss is required, e.g. { loss: "sparse_categorical_crossentropy", optimizer: "adam" } (only a model that overrides trainStep or computeLoss may compile without one)`);
+export function resolveCompile(args: CompileArgs, modelName: string, outputNames: readonly string[] = ["output"]): CompiledState {
+  if (args === null || typeof args !== "object" || Array.isArray(args)) {
+    throw new TypeError(`Model ${modelName}.compile: expected the options as one object, e.g. { loss: "sparse_categorical_crossentropy", optimizer: "adam" }, got ${valueText(args)}`);
   }
+  // As in Keras the loss is optional: a model may minimize only what its layers add (addLoss),
+  // or compute its loss in its own trainStep/computeLoss; a step with nothing to minimize is refused.
+  const hasLoss = args.loss !== undefined && args.loss !== null;
   checkKeys(`Model ${modelName}.compile`, args, Object.keys(COMPILE_OPTIONS));
   checkExecutionOptions(args, `Model ${modelName}.compile`);
   const multi = outputNames.length > 1;

@@ -33,7 +33,7 @@ export function runGraph(model: GraphOwner, nodes: readonly LayerNode[], inputs:
   }
   const values = new Map<SymbolicTensor, Tensor>();
   model.inputs.forEach((t, i) => {
-    values.set(t, modelInput(given[i], t.shape, `Model ${model.name}: input "${t.name}"`));
+    values.set(t, modelInput(given[i], t.shape, `Model ${model.name}: input "${t.name}"`, t.dtype));
   });
   // The model's own `mask` argument belongs to its inputs (Keras' Functional.call), not to each node.
   const { mask: modelMask, ...rest } = opts;

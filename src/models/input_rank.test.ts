@@ -37,3 +37,19 @@ test("a model runs on any batch size, whatever batch it was built on or declared
   const f = new models.Model({ inputs: i, outputs: layers.Dense(1)(i) });
   assert.deepEqual(f.predict(tf.zeros([5, 3])).shape, [5, 1]);
 });
+
+test("a model converts its inputs to its Inputs' dtypes when called directly, as Keras' Functional does (uint8 pixels to float32)", () => {
+  tf.random.setSeed(3);
+  const pixels = tf.constant([[0, 128, 255], [7, 8, 9]], "uint8");
+  const asFloat = tf.cast(pixels, "float32");
+  const i = layers.Input({ shape: [3] });
+  const f = new models.Model({ inputs: i, outputs: layers.Dense(2)(i) });
+  assert.deepEqual(rows(f(pixels) as tf.Tensor), rows(f(asFloat) as tf.Tensor));
+  assert.equal((f(pixels) as tf.Tensor).dtype, "float32");
+  const s = new models.Sequential([layers.Input({ shape: [3] }), layers.Dense(2)]);
+  assert.deepEqual(rows(s(pixels)), rows(s(asFloat)));
+  // An int32 Input (token ids) takes float ids as int32 (Keras' convert_to_tensor(x, dtype="int32")).
+  const ids = layers.Input({ shape: [2], dtype: "int32" });
+  const emb = new models.Model({ inputs: ids, outputs: layers.Embedding(5, 1, { embeddingsInitializer: "ones" })(ids) });
+  assert.deepEqual([...(emb(tf.constant([[1, 4]], "float32")) as tf.Tensor).shape], [1, 2, 1]);
+});

@@ -3,12 +3,15 @@ import type { Tensor } from "../tensor/tensor.js";
 import { add, cast, mul } from "../ops/math.js";
 import type { Layer } from "../layers/layer.js";
 import type { CompiledState } from "./training.js";
+import { noLossError } from "./compile.js";
 
 /**
  * The weighted sum of every output's loss (Keras' loss_weights), and each output's weighted loss:
- * Keras 3 logs `<output>_loss` after the weight, so that the parts add up to the loss.
+ * Keras 3 logs `<output>_loss` after the weight, so that the parts add up to the loss. Null, with
+ * no parts, for a model compiled without a loss (it minimizes what its layers add).
  */
-export function totalLoss(state: CompiledState, ys: readonly Tensor[], preds: readonly Tensor[], sampleWeight: Tensor | null): { total: Tensor; parts: Tensor[] } {
+export function totalLoss(state: CompiledState, ys: readonly Tensor[], preds: readonly Tensor[], sampleWeight: Tensor | null): { total: Tensor | null; parts: Tensor[] } {
+  if (!state.hasLoss) return { total: null, parts: [] };
   if (ys.length !== state.outputs.length || preds.length !== state.outputs.length) {
     throw new RangeError(`fit: the model was compiled for ${state.outputs.length} output(s) (${state.outputs.map((o) => o.name).join(", ")}) but got ${ys.length} label tensor(s) for ${preds.length} output(s)`);
   }
@@ -21,13 +24,17 @@ export function totalLoss(state: CompiledState, ys: readonly Tensor[], preds: re
 }
 
 /**
- * The loss as Keras' compute_loss totals it: the compiled loss, plus each loss the layers added in
- * the forward pass (activity regularization), plus the weights' regularization penalties.
+ * The loss as Keras' compute_loss totals it: the compiled loss (null when compile() had none),
+ * plus each loss the layers added in the forward pass (activity regularization, addLoss), plus
+ * the weights' regularization penalties. With none of them there is nothing to minimize, which
+ * Keras refuses ("No loss to compute").
  */
-export function withPenalties(loss: Tensor, layerLosses: readonly Tensor[], weightPenalty: Tensor | null): Tensor {
+export function withPenalties(loss: Tensor | null, layerLosses: readonly Tensor[], weightPenalty: Tensor | null, modelName: string): Tensor {
   let total = loss;
-  for (const p of layerLosses) total = add(total, p.dtype === total.dtype ? p : cast(p, total.dtype));
-  return weightPenalty ? add(total, weightPenalty) : total;
+  for (const p of layerLosses) total = total === null ? p : add(total, p.dtype === total.dtype ? p : cast(p, total.dtype));
+  if (weightPenalty) total = total === null ? weightPenalty : add(total, weightPenalty);
+  if (total === null) throw noLossError(modelName);
+  return total;
 }
 
 /** Sums every weight regularizer's penalty over the model's layers (Keras adds them to the loss). */

@@ -6,7 +6,7 @@ import { gradientPool } from "../ops/engine.js";
 import { Layer, type CallOptions, type LayerShape, attributeLayers, callInContext, uniqueLayerName } from "../layers/layer.js";
 import { LayerNode, SymbolicTensor } from "../layers/symbolic.js";
 import { type SummaryOptions, type SummaryPrintOptions, summaryText } from "./summary.js";
-import { type CompileArgs, resolveCompile } from "./compile.js";
+import { type CompileArgs, noLossError, resolveCompile } from "./compile.js";
 import type { CompiledState, ModelData, Logs, TrainingOptimizer, Targets, TestRunner } from "./training.js";
 import { batchSampleWeights, checkClassWeight, sampleWeightsFor } from "./sample_weights.js";
 import { checkFinite } from "./label_checks.js";
@@ -364,12 +364,13 @@ export class Model extends Layer {
   }
 
   /**
-   * model.compile({ optimizer, loss, metrics }) with Keras' strings or objects. A model that
-   * overrides trainStep or computeLoss may leave the loss out (Keras' compile(optimizer=...)).
+   * model.compile({ optimizer, loss, metrics }) with Keras' strings or objects. The loss may be
+   * left out (Keras' compile(optimizer=...)): the model then minimizes the losses its layers add
+   * (addLoss, regularizers), or its own trainStep/computeLoss computes one.
    */
   compile(args: CompileArgs): void {
     const names = this.isFunctional ? this.outputs.map((o) => o.sourceLayer.name) : ["output"];
-    this.compiled = resolveCompile(args, this.name, names, definesOwnLoss(this));
+    this.compiled = resolveCompile(args, this.name, names);
     this.compiled.trainable = pendingTrainable();
     this.compileArgs = args;
   }
@@ -407,9 +408,7 @@ export class Model extends Layer {
     if (config === null || typeof config !== "object" || Array.isArray(config)) {
       throw new TypeError(`${where}: expected a compile config { optimizer, loss, metrics, ... }, as getCompileConfig() returns, got ${valueText(config)}`);
     }
-    if (!serializationHooks(where).compileFromConfig(this, config, options)) {
-      throw new TypeError(`${where}: the config has no loss, and only a model that overrides trainStep or computeLoss may compile without one; add a loss ({ ..., loss: "mse" })`);
-    }
+    serializationHooks(where).compileFromConfig(this, config, options);
   }
 
   /**
@@ -433,14 +432,14 @@ export class Model extends Layer {
     const reg = penalties.length === 0 ? null : penalties.map((p) => sum(p)).reduce((acc, p) => add(acc, p));
     if (!state.hasLoss) {
       if (reg) return reg;
-      throw new Error(`Model ${this.name}.computeLoss: no loss to compute: compile() was given no loss; pass one (compile({ loss: "mse", optimizer: "adam" })) or compute the loss in your own trainStep/testStep`);
+      throw noLossError(this.name);
     }
     const ys = targetList(this.requireTargets(args.y, "computeLoss"));
     const preds = Array.isArray(args.yPred) ? args.yPred : [args.yPred];
     if (ys.length !== state.outputs.length || preds.length !== state.outputs.length) {
       throw new RangeError(`Model ${this.name}.computeLoss: the model was compiled for ${state.outputs.length} output(s) (${state.outputs.map((o) => o.name).join(", ")}) but got ${ys.length} label tensor(s) and ${preds.length} prediction(s)`);
     }
-    const { total } = totalLoss(state, ys, preds, args.sampleWeight ?? null);
+    const total = totalLoss(state, ys, preds, args.sampleWeight ?? null).total!;
     return reg ? add(total, reg) : total;
   }
 
@@ -464,14 +463,14 @@ export class Model extends Layer {
    */
   trainStep(data: StepData): StepLogs {
     const state = this.requireCompiled("trainStep");
-    builtinTrainStep(this, state, data.x, this.requireTargets(data.y, "trainStep"), state.lossTracker, data.sampleWeight);
+    builtinTrainStep(this, state, data.x, this.stepTargets(state, data.y, "trainStep"), state.lossTracker, data.sampleWeight);
     return this.getMetricsResult();
   }
 
   /** What evaluate (and fit's validation) runs on each batch (Keras' test_step): loss and metrics in inference mode. */
   testStep(data: StepData): StepLogs {
     const state = this.requireCompiled("testStep");
-    evaluateBatch(this, state, data.x, targetList(this.requireTargets(data.y, "testStep")), data.sampleWeight, state.lossTracker);
+    evaluateBatch(this, state, data.x, targetList(this.stepTargets(state, data.y, "testStep")), data.sampleWeight, state.lossTracker);
     return this.getMetricsResult();
   }
 
@@ -486,6 +485,15 @@ export class Model extends Layer {
       throw new TypeError(`Model ${this.name}.${who}: the compiled loss needs labels, but none were given (y is null); pass y to fit/evaluate, or override ${who} to work without labels`);
     }
     return y;
+  }
+
+  /**
+   * The labels of a built-in step: none needed (an empty list) when compile() had neither a loss
+   * nor metrics, as Keras' `fit(x)` trains a model on the losses its layers add (a VAE's).
+   */
+  private stepTargets(state: CompiledState, y: Targets | null, who: string): Targets {
+    if ((y === null || y === undefined) && !state.hasLoss && state.metricsResolved && state.metrics.length === 0) return [];
+    return this.requireTargets(y, who);
   }
 
   /** fit's and evaluate's view of the model's testStep (see TestRunner). */
@@ -884,9 +892,4 @@ function isDataset(x: unknown): x is BatchStream | PyDataset {
 
 function toList<T>(x: T | readonly T[]): T[] {
   return Array.isArray(x) ? [...x] : [x as T];
-}
-
-/** Whether a model computes its loss itself (overrides trainStep or computeLoss), so it may compile without one. */
-export function definesOwnLoss(model: Model): boolean {
-  return model.trainStep !== Model.prototype.trainStep || model.computeLoss !== Model.prototype.computeLoss;
 }

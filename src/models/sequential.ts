@@ -223,7 +223,7 @@ export class Sequential extends Model {
     if (this.stack.length === 0) throw new Error(`Sequential ${this.name}: the model has no layers; add some with model.add(...)`);
     if (!this.built) this.build(this.configuredInputShape() ?? [null, ...inputs.shape.slice(1)]);
     const declared = this.knownInputShape();
-    let x: Tensor = declared ? modelInput(inputs, declared, `Sequential ${this.name}:`) : inputs;
+    let x: Tensor = declared ? modelInput(inputs, declared, `Sequential ${this.name}:`, this.declaredInputDTypes()[0]) : inputs;
     // Keras' Sequential.call: a given mask goes to the first layer; later ones read their input's.
     const { mask, ...rest } = opts;
     opts = rest;

@@ -28,3 +28,34 @@ test("fit, evaluate and predict build a subclassed model whose build() creates i
   evaluated.compile({ loss: "mse", optimizer: "sgd" });
   assert.equal(await evaluated.evaluate(tf.ones([2, 3]), tf.zeros([2, 1]), { verbose: 0 }), 9);
 });
+
+test("fit builds a subclassed model's layers for the data, not for a guessed shape, before its first step", async () => {
+  // A per-feature scale whose call works on any rank: had fit's data checks run the model on a
+  // guessed input of shape [1] first, its weight would have one value broadcast over 5 features.
+  class Scale extends tf.layers.Layer {
+    w!: tf.Variable;
+    override build(shape: tf.layers.LayerShape | tf.layers.LayerShape[]): void {
+      const s = shape as tf.layers.LayerShape;
+      this.w = this.addWeight("w", [s[s.length - 1]!], { initializer: "ones" });
+    }
+    call(x: tf.Tensor | tf.Tensor[]): tf.Tensor {
+      return tf.mul(x as tf.Tensor, this.w);
+    }
+  }
+  class Net extends models.Model {
+    scale = new Scale();
+    dense = tf.layers.Dense(1);
+    override call(x: tf.Tensor | tf.Tensor[]): tf.Tensor {
+      return this.dense(this.scale(x as tf.Tensor));
+    }
+  }
+  for (const viaDataset of [false, true]) {
+    const net = new Net();
+    net.compile({ loss: "mse", optimizer: "sgd" });
+    const [x, y] = [tf.ones([4, 5]), tf.zeros([4, 1])];
+    if (viaDataset) await net.fit(tf.data.Dataset.fromTensorSlices([x, y]).batch(2), { epochs: 1, verbose: 0 });
+    else await net.fit(x, y, { epochs: 1, verbose: 0 });
+    assert.deepEqual(net.scale.w.shape, [5], viaDataset ? "fit(dataset)" : "fit(x, y)");
+    assert.deepEqual(net.scale.builtInputShape?.slice(1), [5]);
+  }
+});

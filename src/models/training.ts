@@ -50,8 +50,9 @@ export interface CompiledOutput {
 export interface CompiledState {
   optimizer: TrainingOptimizer;
   /**
-   * False when compile() was given no loss (Keras allows it): only a model whose own trainStep or
-   * computeLoss does without the compiled loss can train then; `loss` and the outputs' losses refuse to run.
+   * False when compile() was given no loss (Keras allows it): a step then minimizes the losses the
+   * layers add (and needs no labels unless metrics were compiled), or the model's own
+   * trainStep/computeLoss computes one; `loss` and the outputs' losses refuse to run.
    */
   readonly hasLoss: boolean;
   /** The first output's loss (the only one for single-output models). */

@@ -28,24 +28,50 @@ export interface ModelMetric {
 }
 
 /**
+ * A metric instance is also a function: Keras' `metric(yTrue, yPred)` updates its state and
+ * returns result(). The signature is that of a per-example metric function's parameters, so that
+ * an inline (yTrue, yPred) => ... given where a metric is expected is typed from it; with sample
+ * weights call updateState(yTrue, yPred, sampleWeight). Mean and Sum add `(values, sampleWeight?)`.
+ */
+export interface Metric {
+  (yTrue: Input, yPred: Input): number;
+}
+
+/**
  * keras.metrics.Metric: `updateState(yTrue, yPred, sampleWeight?)` accumulates a batch,
  * `result()` the value so far, `resetState()` starts again. `name` is the key in fit's history.
+ * Calling the metric, `m(yTrue, yPred)` or `mean(values)`, is Keras' `__call__`: updateState with
+ * those arguments, then result().
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export abstract class Metric {
+  // The constructor returns a function standing in for `this` (a Keras metric is called like one),
+  // so the base class sets its fields there instead of with initializers.
   /** The key under which fit/evaluate report it; compile renames metrics given as strings. */
-  name: string;
+  declare name: string;
   /** Keras' metric dtype (the state here is JavaScript numbers). */
-  readonly dtype: DType = "float32";
+  declare readonly dtype: DType;
   /** Keras' class name, as in a saved model's config. */
   abstract readonly className: string;
   /**
    * Keras' `_direction`: "up" when larger is better. EarlyStopping and ReduceLROnPlateau with
    * mode "auto" read it off the model's metrics; unset, they go by the metric's name.
    */
-  readonly direction?: "up" | "down";
+  declare readonly direction?: "up" | "down";
 
   constructor(name: string) {
-    this.name = name;
+    const self = function (...args: unknown[]): number {
+      // The arguments as given: Mean's updateState(values, sampleWeight?) takes no yPred.
+      (self as unknown as { updateState(...a: unknown[]): void }).updateState(...args);
+      return (self as unknown as Metric).result();
+    } as unknown as Metric;
+    Object.setPrototypeOf(self, new.target.prototype);
+    // A function's own `name` and `length` are read-only; make them ordinary properties.
+    Object.defineProperty(self, "name", { value: name, writable: true, enumerable: true, configurable: true });
+    Object.defineProperty(self, "length", { value: 3, writable: true, configurable: true });
+    Object.defineProperty(self, "dtype", { value: "float32", writable: true, enumerable: true, configurable: true });
+    // Subclass field initializers then run on the returned callable.
+    return self;
   }
 
   abstract updateState(yTrue: Input, yPred: Input, sampleWeight?: Input | null): void;
@@ -59,6 +85,11 @@ export abstract class Metric {
 
   serialize(): { className: string; config: Config } {
     return { className: this.className, config: this.getConfig() };
+  }
+
+  /** Keras' repr, `<Mean name=loss>` (the instance is a function, whose own toString would print its source). */
+  toString(): string {
+    return `<${this.className} name=${this.name}>`;
   }
 }
 

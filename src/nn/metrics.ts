@@ -224,6 +224,12 @@ export function cosineSimilarityMetric(yTrueIn: Input, yPredIn: Input, axis = -1
  * sampleWeight?)` (per sample: higher axes are averaged first). fit's `loss` is a Mean named
  * "loss" updated with each batch's loss and the batch size as weight.
  */
+/** Keras' `mean(values, sampleWeight?)`: updateState with them, then result(). */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface Mean {
+  (values: Input, sampleWeight?: Input | null): number;
+}
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class Mean extends Metric {
   readonly className: string = "Mean";
   private readonly acc = new MeanAccumulator();
@@ -260,6 +266,12 @@ export class Mean extends Metric {
  * keras.metrics.Sum: the weighted running sum of the values given to `updateState(values,
  * sampleWeight?)` (higher axes are summed, weights multiplied in), in float32 as Keras' variable.
  */
+/** Keras' `sum(values, sampleWeight?)`: updateState with them, then result(). */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface Sum {
+  (values: Input, sampleWeight?: Input | null): number;
+}
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class Sum extends Metric {
   readonly className: string = "Sum";
   private sumSoFar = 0;
