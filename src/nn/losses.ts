@@ -361,8 +361,14 @@ export interface LossOptions {
   reduction?: Reduction;
 }
 
-/** A per-example loss function: (yTrue, yPred) => one value per example. */
-export type LossFunction = (yTrue: Input, yPred: Input) => Tensor;
+/**
+ * A per-example loss function: (yTrue, yPred) => one value per example. LossFunctionWrapper
+ * converts its inputs to tensors before calling it, so a user's function typed
+ * `(yTrue: Tensor, yPred: Tensor) => Tensor`, as Keras' guides write them, is one too: the type is
+ * declared as a method, whose parameters TypeScript compares both ways, so such a function is
+ * accepted while an inline `(t, p) => ...` still gets the wider Input parameters.
+ */
+export type LossFunction = { lossFunction(yTrue: Input, yPred: Input): Tensor }["lossFunction"];
 
 /**
  * keras.losses.Loss: `call(yTrue, yPred)` gives per-example losses, `apply(yTrue, yPred,

@@ -289,8 +289,12 @@ export class Sum extends Metric {
   }
 }
 
-/** A per-example metric function: (yTrue, yPred) => one value per example (or per element). */
-export type MetricFunction = (yTrue: Input, yPred: Input) => Tensor;
+/**
+ * A per-example metric function: (yTrue, yPred) => one value per example (or per element).
+ * Declared as a method, as losses.LossFunction, so that a user's function typed
+ * `(yTrue: Tensor, yPred: Tensor) => Tensor` is one (fit and evaluate pass it tensors).
+ */
+export type MetricFunction = { metricFunction(yTrue: Input, yPred: Input): Tensor }["metricFunction"];
 
 /** keras.metrics.MeanMetricWrapper: the running mean of a per-example function. */
 export class MeanMetricWrapper extends Metric {
