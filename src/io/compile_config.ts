@@ -4,7 +4,7 @@ import * as losses from "../nn/losses.js";
 import * as metrics from "../nn/metrics.js";
 import { Optimizer, get as getOptimizer, serialize as serializeOptimizer } from "../optimizers/index.js";
 import type { SerializedObject as OptimizerObject } from "../optimizers/config.js";
-import { Model, definesOwnLoss } from "../models/model.js";
+import { Model } from "../models/model.js";
 import type { CompileArgs } from "../models/compile.js";
 import { type JsonValue, type JsonObject, isRecord, describe, errorText, toJson } from "./config_json.js";
 import { type CustomObject, type DeserializeOptions, getRegisteredName, getRegisteredObject, constructObject } from "./custom_objects.js";
@@ -87,15 +87,14 @@ export function serializeTrainingObject(x: unknown, module: string, where: strin
  * Keras' compile_from_config: compiles `model` with the optimizer, loss, loss weights and metrics
  * of a `compile_config` (Keras 3) or a `training_config` (Keras 2 .h5, `optimizer_config`), in any
  * structure compile() takes: one loss or one per output (a list, or an object keyed by output
- * name), and likewise loss_weights, metrics and weighted_metrics. Returns false, leaving the model uncompiled, when
- * the config has no loss and the model does not compute its own (override trainStep or computeLoss).
+ * name), and likewise loss_weights, metrics and weighted_metrics. A config without a loss compiles
+ * the model with its optimizer and metrics alone, as Keras does.
  */
-export function compileFromConfig(model: Model, config: Readonly<Record<string, unknown>>, options: DeserializeOptions = {}): boolean {
+export function compileFromConfig(model: Model, config: Readonly<Record<string, unknown>>, options: DeserializeOptions = {}): void {
   const where = `compileFromConfig: model "${model.name}"`;
   if (!isRecord(config)) throw new TypeError(`${where}: expected a compile_config object, got ${describe(config)}`);
+  // Without a loss Keras compiles the model with its optimizer alone (it may train on added losses).
   const noLoss = config.loss === undefined || config.loss === null;
-  // Keras compiles such a model with its optimizer alone; lamina only lets a model that computes its own loss do so.
-  if (noLoss && !definesOwnLoss(model)) return false;
   const optConfig = config.optimizer ?? config.optimizer_config ?? "rmsprop";
   let optimizer: Optimizer;
   try {
@@ -141,7 +140,6 @@ export function compileFromConfig(model: Model, config: Readonly<Record<string, 
   if (config.run_eagerly === true) args.runEagerly = true;
   if (config.jit_compile === true) args.jitCompile = true;
   model.compile(args);
-  return true;
 }
 
 /** Keras' loss_weights: null, a list in output order or an object keyed by output name (a bare number for a single output). */

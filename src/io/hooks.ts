@@ -21,8 +21,8 @@ export interface SerializationHooks {
   buildFromConfig(layer: Layer, config: unknown, where: string): void;
   /** Keras' get_compile_config: a compiled model's compile() arguments, serialized; null when not compiled. */
   compileConfig(model: Model): Record<string, unknown> | null;
-  /** Keras' compile_from_config; false when the config has no loss and the model does not compute its own. */
-  compileFromConfig(model: Model, config: Readonly<Record<string, unknown>>, options: DeserializeOptions): boolean;
+  /** Keras' compile_from_config. */
+  compileFromConfig(model: Model, config: Readonly<Record<string, unknown>>, options: DeserializeOptions): void;
 }
 
 let installed: SerializationHooks | null = null;

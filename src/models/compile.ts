@@ -18,11 +18,12 @@ export interface CompileArgs {
   /** Keras' default is "rmsprop". */
   optimizer?: OptimizerArg;
   /**
-   * One loss, or one per output: a list in output order or an object keyed by output name. Only a
-   * model whose own trainStep (or computeLoss) computes its loss may leave it out, as Keras'
-   * compile(optimizer=...) for a GAN.
+   * One loss, or one per output: a list in output order or an object keyed by output name, where
+   * null (or, in the object, leaving the output out) gives an output no loss (Keras' loss=[None,
+   * ...]). Left out (Keras' compile(optimizer=...)), the model trains on the losses its
+   * layers add with addLoss, or computes its own in trainStep / computeLoss (a GAN).
    */
-  loss?: LossArg | readonly LossArg[] | Readonly<Record<string, LossArg>>;
+  loss?: LossArg | readonly (LossArg | null)[] | Readonly<Record<string, LossArg | null>>;
   /** The weight of each output's loss in the total (Keras' loss_weights); default 1 each. */
   lossWeights?: readonly number[] | Readonly<Record<string, number>>;
   /** Metrics of a single-output model, or one list per output (a list of lists, or keyed by output name). */
@@ -117,7 +118,7 @@ function metricListsOf(given: MetricsArg | undefined, what: string, outputNames:
     .map((m) => (Array.isArray(m) ? [...(m as MetricArg[])] : [m as MetricArg]));
 }
 
-/** An output's loss when compile() was given none: computing it is refused, saying what to do. */
+/** An output's loss when compile() was given none: never computed (totalLoss skips it); calling it is refused, saying what to do. */
 function noLoss(modelName: string): TrainingLoss {
   return {
     name: "no_loss",
@@ -133,16 +134,17 @@ function noLoss(modelName: string): TrainingLoss {
  * as strings ("accuracy") depend on the label and prediction shapes, so, as in Keras, they are
  * resolved on the first batch.
  */
-export function resolveCompile(args: CompileArgs, modelName: string, outputNames: readonly string[] = ["output"], lossOptional = false): CompiledState {
-  const hasLoss = !!args && args.loss !== undefined && args.loss !== null;
-  if (!hasLoss && !lossOptional) {
-    throw new TypeError(`Model ${modelName}.compile: a loss is required, e.g. { loss: "sparse_categorical_crossentropy", optimizer: "adam" } (only a model that overrides trainStep or computeLoss may compile without one)`);
-  }
+export function resolveCompile(args: CompileArgs, modelName: string, outputNames: readonly string[] = ["output"]): CompiledState {
+  // Keras 3 compiles without a loss: the model may train on the losses its layers add, or in its own
+  // trainStep; the step says "no loss to compute" when there is nothing to minimize.
+  const lossGiven = !!args && args.loss !== undefined && args.loss !== null;
   checkKeys(`Model ${modelName}.compile`, args, Object.keys(COMPILE_OPTIONS));
   checkExecutionOptions(args, `Model ${modelName}.compile`);
   const multi = outputNames.length > 1;
   const optimizer: Optimizer = optimizers.get(args.optimizer ?? "rmsprop");
-  const lossIds: (LossArg | null)[] = hasLoss ? perOutput<LossArg>(args.loss as LossArg, outputNames, "loss", modelName) : outputNames.map(() => null);
+  // An object naming some outputs leaves the others without loss, as Keras 3.5 (and the keras.io
+  // guide) has it; Keras 3.8+ asks for every output's name there.
+  const lossIds: (LossArg | null)[] = lossGiven ? perOutput<LossArg | null>(args.loss as LossArg, outputNames, "loss", modelName, null) : outputNames.map(() => null);
   const weights = args.lossWeights === undefined ? outputNames.map(() => 1) : perOutput<number>(args.lossWeights as readonly number[], outputNames, "lossWeights", modelName, 1);
   // A NaN weight makes every loss NaN, a negative one climbs its output's loss (Keras takes both).
   weights.forEach((w, i) => {
@@ -151,7 +153,7 @@ export function resolveCompile(args: CompileArgs, modelName: string, outputNames
     }
   });
   const outputs: CompiledOutput[] = lossIds.map((id, i) => {
-    if (id === null) return { name: outputNames[i], loss: noLoss(modelName), weight: weights[i] };
+    if (id === null) return { name: outputNames[i], hasLoss: false, loss: noLoss(modelName), weight: weights[i] };
     const lossObj = losses.get(id);
     const loss: TrainingLoss = {
       name: lossObj.name,
@@ -159,7 +161,7 @@ export function resolveCompile(args: CompileArgs, modelName: string, outputNames
       ignoreClass: lossObj instanceof losses.SparseCategoricalCrossentropy ? lossObj.ignoreClass : null,
       call: (yTrue: Tensor, yPred: Tensor, sampleWeight?: Tensor | null) => lossObj.apply(yTrue, yPred, sampleWeight),
     };
-    return { name: outputNames[i], loss, weight: weights[i] };
+    return { name: outputNames[i], hasLoss: true, loss, weight: weights[i] };
   });
   const unweighted = metricListsOf(args.metrics, "metrics", outputNames, modelName);
   const weightedLists = metricListsOf(args.weightedMetrics, "weightedMetrics", outputNames, modelName);
@@ -174,7 +176,7 @@ export function resolveCompile(args: CompileArgs, modelName: string, outputNames
   let resolved: TrainingMetric[] | null = owner.length === 0 ? [] : null;
   return {
     optimizer,
-    hasLoss,
+    hasLoss: outputs.some((o) => o.hasLoss),
     get metricsResolved(): boolean {
       return resolved !== null;
     },

@@ -354,12 +354,13 @@ export class Model extends Layer {
   }
 
   /**
-   * model.compile({ optimizer, loss, metrics }) with Keras' strings or objects. A model that
-   * overrides trainStep or computeLoss may leave the loss out (Keras' compile(optimizer=...)).
+   * model.compile({ optimizer, loss, metrics }) with Keras' strings or objects. The loss may be
+   * left out (Keras' compile(optimizer=...)): the model then trains on the losses its layers add
+   * (addLoss), or computes its own in trainStep / computeLoss.
    */
   compile(args: CompileArgs): void {
     const names = this.isFunctional ? this.outputs.map((o) => o.sourceLayer.name) : ["output"];
-    this.compiled = resolveCompile(args, this.name, names, definesOwnLoss(this));
+    this.compiled = resolveCompile(args, this.name, names);
     this.compiled.trainable = pendingTrainable();
     this.compileArgs = args;
   }
@@ -397,9 +398,7 @@ export class Model extends Layer {
     if (config === null || typeof config !== "object" || Array.isArray(config)) {
       throw new TypeError(`${where}: expected a compile config { optimizer, loss, metrics, ... }, as getCompileConfig() returns, got ${valueText(config)}`);
     }
-    if (!serializationHooks(where).compileFromConfig(this, config, options)) {
-      throw new TypeError(`${where}: the config has no loss, and only a model that overrides trainStep or computeLoss may compile without one; add a loss ({ ..., loss: "mse" })`);
-    }
+    serializationHooks(where).compileFromConfig(this, config, options);
   }
 
   /**
@@ -430,7 +429,8 @@ export class Model extends Layer {
     if (ys.length !== state.outputs.length || preds.length !== state.outputs.length) {
       throw new RangeError(`Model ${this.name}.computeLoss: the model was compiled for ${state.outputs.length} output(s) (${state.outputs.map((o) => o.name).join(", ")}) but got ${ys.length} label tensor(s) and ${preds.length} prediction(s)`);
     }
-    const { total } = totalLoss(state, ys, preds, args.sampleWeight ?? null);
+    // Not null: some output has a loss (state.hasLoss).
+    const total = totalLoss(state, ys, preds, args.sampleWeight ?? null).total!;
     return reg ? add(total, reg) : total;
   }
 
@@ -454,20 +454,26 @@ export class Model extends Layer {
    */
   trainStep(data: StepData): StepLogs {
     const state = this.requireCompiled("trainStep");
-    builtinTrainStep(this, state, data.x, this.requireTargets(data.y, "trainStep"), state.lossTracker, data.sampleWeight);
+    builtinTrainStep(this, state, data.x, this.targetsFor(state, data.y, "trainStep"), state.lossTracker, data.sampleWeight);
     return this.getMetricsResult();
   }
 
   /** What evaluate (and fit's validation) runs on each batch (Keras' test_step): loss and metrics in inference mode. */
   testStep(data: StepData): StepLogs {
     const state = this.requireCompiled("testStep");
-    evaluateBatch(this, state, data.x, targetList(this.requireTargets(data.y, "testStep")), data.sampleWeight, state.lossTracker);
+    const y = this.targetsFor(state, data.y, "testStep");
+    evaluateBatch(this, state, data.x, y === null ? [] : targetList(y), data.sampleWeight, state.lossTracker);
     return this.getMetricsResult();
   }
 
   /** What predict runs on each batch (Keras' predict_step): the model's outputs in inference mode. */
   predictStep(data: StepData): Tensor | Tensor[] {
     return callInContext(this, data.x, { training: false });
+  }
+
+  /** The labels of a built-in step: required once compile() gave a loss; without one, y may be null (the layers' added losses train the model). */
+  private targetsFor(state: CompiledState, y: Targets | null, who: string): Targets | null {
+    return state.hasLoss ? this.requireTargets(y, who) : (y ?? null);
   }
 
   /** Labels a step needs: the built-in steps compare the outputs with y. */
@@ -528,7 +534,7 @@ export class Model extends Layer {
    * Trains for `epochs` over (x, y) in shuffled batches and returns the History, with Keras' keys
    * (loss, accuracy, val_loss, val_accuracy, ...).
    */
-  async fit(xIn: ModelData, yIn: ModelData | null, args?: FitArgs): Promise<History>;
+  async fit(xIn: ModelData, yIn?: ModelData | null, args?: FitArgs): Promise<History>;
   /**
    * fit(dataset, args): batches [x, y] streamed from a data.Dataset (or any async iterable), or
    * read from a utils.PyDataset (its batch order shuffled each epoch unless shuffle is false).
@@ -545,7 +551,8 @@ export class Model extends Layer {
         if (isBatchStream(xIn)) return await this.fitStream(xIn, args);
       }
       checkOptions("fit", maybeArgs, FIT_OPTIONS);
-      return await this.fitTensors(xIn as ModelData, yOrArgs as ModelData | null, maybeArgs);
+      // fit(x) alone (Keras' fit(x) with y None): a model compiled without a loss needs no labels.
+      return await this.fitTensors(xIn as ModelData, (yOrArgs ?? null) as ModelData | null, maybeArgs);
     } finally {
       // The pool holds a training step's working set; once training is over it goes back to the garbage collector.
       gradientPool.trim();
@@ -656,7 +663,7 @@ export class Model extends Layer {
   /** With returnDict: true, `{ loss, <metric name>: value, ... }` (Keras' return_dict=True). */
   async evaluate(xIn: ModelData, yIn: ModelData | null, args: EvaluateArgs & { returnDict: true }): Promise<EvaluateResults>;
   /** The loss alone, or [loss, ...metrics] when metrics were compiled, like Keras. */
-  async evaluate(xIn: ModelData, yIn: ModelData | null, args?: EvaluateArgs & { returnDict?: false }): Promise<number | number[]>;
+  async evaluate(xIn: ModelData, yIn?: ModelData | null, args?: EvaluateArgs & { returnDict?: false }): Promise<number | number[]>;
   /** returnDict known only when the program runs: either form. */
   async evaluate(xIn: ModelData, yIn: ModelData | null, args?: EvaluateArgs): Promise<number | number[] | EvaluateResults>;
   /** evaluate(dataset, { returnDict: true }): `{ loss, <metric name>: value, ... }` over a dataset's batches. */
@@ -675,7 +682,7 @@ export class Model extends Layer {
     }
     checkOptions("evaluate", maybeArgs, EVALUATE_OPTIONS);
     const returnDict = returnDictOf(maybeArgs.returnDict, "evaluate");
-    const yIn = yOrArgs as ModelData | null;
+    const yIn = (yOrArgs ?? null) as ModelData | null;
     const args = maybeArgs;
     const state = this.requireCompiled("evaluate");
     const steps = args.steps === undefined ? null : stepCount(args.steps, "evaluate: steps");
@@ -874,9 +881,4 @@ function isDataset(x: unknown): x is BatchStream | PyDataset {
 
 function toList<T>(x: T | readonly T[]): T[] {
   return Array.isArray(x) ? [...x] : [x as T];
-}
-
-/** Whether a model computes its loss itself (overrides trainStep or computeLoss), so it may compile without one. */
-export function definesOwnLoss(model: Model): boolean {
-  return model.trainStep !== Model.prototype.trainStep || model.computeLoss !== Model.prototype.computeLoss;
 }
