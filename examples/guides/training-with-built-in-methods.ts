@@ -364,8 +364,8 @@ await model.fit(trainDataset, { epochs: 1, validationData: valDataset, validatio
 // there. The same class in lamina, over images already in memory: length (__len__) and
 // getItem(idx) (__getitem__), which may be async (a file read).
 class MnistSequence extends utils.Sequence {
-  constructor(readonly x: tf.Tensor, readonly y: tf.Tensor, readonly batchSize: number) {
-    super();
+  constructor(readonly x: tf.Tensor, readonly y: tf.Tensor, readonly batchSize: number, args?: tf.utils.PyDatasetArgs) {
+    super(args);
   }
   get length(): number {
     return Math.ceil(this.x.shape[0] / this.batchSize);
@@ -379,6 +379,23 @@ class MnistSequence extends utils.Sequence {
 const sequence = new MnistSequence(xTrain, yTrain, 64);
 model = getCompiledModel();
 await model.fit(sequence, { epochs: 1 });
+
+// Keras 3's version of this guide names the class utils.PyDataset (Sequence is the same class) and
+// validates and evaluates on one too. It also passes batch_size=64 to fit, which Keras ignores for
+// a PyDataset (its documentation says not to pass it); lamina refuses it, so it is left out.
+const trainPyDataset = new MnistSequence(xTrain, yTrain, 32);
+const valPyDataset = new MnistSequence(xVal, yVal, 32);
+model = getCompiledModel();
+await model.fit(trainPyDataset, { validationData: valPyDataset, epochs: 1 });
+await model.evaluate(valPyDataset);
+// Its `workers: 4` / `use_multiprocessing` read batches in parallel threads or processes. A
+// JavaScript PyDataset takes `workers` (constructor options { workers, maxQueueSize }): it requests
+// the next batches ahead, which overlaps an async getItem's waiting (file reads), not synchronous
+// JavaScript; useMultiprocessing is refused, an object not being copyable into other processes.
+const parallelPyDataset = new MnistSequence(xTrain, yTrain, 32, { workers: 4 });
+await model.fit(parallelPyDataset, { validationData: valPyDataset, epochs: 1 });
+// The guide's PyTorch DataLoader section has no counterpart (no torch here): use a PyDataset or a
+// data.Dataset.
 
 // ## Using sample weighting and class weighting
 // ### Class weights: class 5 ("sandal" in Fashion-MNIST, the digit 5 in MNIST) counts twice.
