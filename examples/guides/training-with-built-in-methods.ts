@@ -133,8 +133,9 @@ function customMeanSquaredError(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
 model = getUncompiledModel();
 model.compile({ optimizer: optimizers.Adam(), loss: customMeanSquaredError });
 
-// We need to one-hot encode the labels to use MSE
-let yTrainOneHot = tf.oneHot(tf.cast(yTrain, "int32"), 10);
+// We need to one-hot encode the labels to use MSE (Keras 3's guide: ops.one_hot(y_train,
+// num_classes=10) on the float32 labels; tf.oneHot, as TensorFlow's, wants integer labels).
+let yTrainOneHot = tf.ops.oneHot(yTrain, 10);
 await model.fit(xTrain, yTrainOneHot, { batchSize: 64, epochs: 1 });
 
 // Second way: subclass losses.Loss and implement call(yTrue, yPred), for a loss with parameters:
@@ -156,7 +157,7 @@ class CustomMSE extends losses.Loss {
 model = getUncompiledModel();
 model.compile({ optimizer: optimizers.Adam(), loss: new CustomMSE() });
 
-yTrainOneHot = tf.oneHot(tf.cast(yTrain, "int32"), 10);
+yTrainOneHot = tf.ops.oneHot(yTrain, 10);
 await model.fit(xTrain, yTrainOneHot, { batchSize: 64, epochs: 1 });
 
 // ### Custom metrics
