@@ -10,6 +10,10 @@
  * TypeScript idioms: keyword arguments are one options object (`batchSize`, `validationData`, ...);
  * fit, evaluate and save are async (await them); a layer with two inputs takes them as one list.
  * Files (plots, checkpoints) go to runs/examples/guides/training/ (LAMINA_OUT overrides).
+ * Where the guide's tf.keras code and Keras 3 differ, this follows Keras 3, saying so at the cell:
+ * add_metric (removed in Keras 3) becomes a metric the layer holds, the functional
+ * model.add_loss (refused by Keras 3) a layer in the graph, SavedModel checkpoints `.keras`
+ * files; tf.data's dicts of tensors become lamina's flat dataset elements.
  */
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
