@@ -104,3 +104,17 @@ test("a user's loss function typed (yTrue: Tensor, yPred: Tensor) => Tensor comp
   const loss = (await model.evaluate(tf.constant([[2]], "float32"), [tf.constant([[0]], "float32"), tf.constant([[1]], "float32")], { verbose: 0 })) as number;
   close(loss, 4, "custom loss on output a");
 });
+
+test("a compile config with an output left without loss is written as Keras writes None (null) and compiles back to the same loss", async () => {
+  const x = tf.constant([[2]], "float32");
+  const ys = [tf.constant([[0]], "float32"), tf.constant([[1]], "float32")];
+  for (const loss of [[null, "mse"], { b: "mse" }] as const) {
+    const model = twoOutputs();
+    model.compile({ optimizer: "sgd", loss });
+    const config = model.getCompileConfig() as { loss: unknown };
+    assert.deepEqual(config.loss, Array.isArray(loss) ? [null, "mse"] : { b: "mse" });
+    const again = twoOutputs();
+    again.compileFromConfig(config);
+    close((await again.evaluate(x, ys, { verbose: 0 })) as number, 1, `reloaded ${JSON.stringify(loss)}`);
+  }
+});
