@@ -85,10 +85,11 @@ for (const file of ["cnn_bn.keras", "multi_output_dict.keras"]) {
   });
 }
 
-test("compileFromConfig compiles a config without a loss with its optimizer alone (as Keras), and refuses a non-object", () => {
+test("compileFromConfig refuses a non-object, and compiles a config without a loss with its optimizer alone, as Keras 3 does", () => {
   const model = new models.Sequential([layers.Input({ shape: [3] }), layers.Dense(1)]);
   assert.throws(() => model.compileFromConfig(3 as unknown as Record<string, unknown>), /expected a compile config \{ optimizer, loss, metrics, \.\.\. \}.*got 3/);
   assert.equal(model.getCompileConfig(), null);
+  // Such a model may train on the losses its layers add (addLoss).
   model.compileFromConfig({ optimizer: "adam" });
   assert.equal(model.optimizer?.constructor.name, "Adam");
   assert.equal((model.getCompileConfig() as { loss: unknown }).loss, null);

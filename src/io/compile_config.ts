@@ -28,7 +28,8 @@ export function serializeCompileConfig(model: Model): JsonObject | null {
   const where = `serializeCompileConfig: model "${model.name}"`;
   const opt = state.optimizer;
   if (!(opt instanceof Optimizer)) throw new TypeError(`${where}: the optimizer is not a lamina optimizer and cannot be serialized`);
-  const lossOne = (x: unknown, at: string): JsonValue => serializeTrainingObject(x, "keras.losses", `${where}: ${at}`);
+  // An output given no loss (loss [null, ...]) is written null, as Keras writes None.
+  const lossOne = (x: unknown, at: string): JsonValue => (x === null ? null : serializeTrainingObject(x, "keras.losses", `${where}: ${at}`));
   const metricOne = (x: unknown, at: string): JsonValue => serializeTrainingObject(x, "keras.metrics", `${where}: ${at}`);
   // A metric list (one output's, or a model's only one).
   const metricList = (x: unknown, at: string): JsonValue => (Array.isArray(x) ? x.map((m, i) => metricOne(m, `${at}[${i}]`)) : metricOne(x, at));
@@ -93,6 +94,7 @@ export function serializeTrainingObject(x: unknown, module: string, where: strin
 export function compileFromConfig(model: Model, config: Readonly<Record<string, unknown>>, options: DeserializeOptions = {}): void {
   const where = `compileFromConfig: model "${model.name}"`;
   if (!isRecord(config)) throw new TypeError(`${where}: expected a compile_config object, got ${describe(config)}`);
+  // Without a loss Keras compiles the model with its optimizer alone (it may train on added losses).
   const noLoss = config.loss === undefined || config.loss === null;
   const optConfig = config.optimizer ?? config.optimizer_config ?? "rmsprop";
   let optimizer: Optimizer;
@@ -104,7 +106,7 @@ export function compileFromConfig(model: Model, config: Readonly<Record<string, 
     throw new Error(`${where}: cannot restore the optimizer: ${errorText(e)}`);
   }
   const single = !model.isFunctional || model.outputs.length === 1;
-  const lossOne = (x: unknown, at: string): unknown => readTrainingObject(x, "loss", `${where}: ${at}`, options);
+  const lossOne = (x: unknown, at: string): unknown => (x === null ? null : readTrainingObject(x, "loss", `${where}: ${at}`, options));
   const metricOne = (x: unknown, at: string): unknown => readTrainingObject(x, "metric", `${where}: ${at}`, options);
   const metricList = (x: unknown, at: string): unknown => (Array.isArray(x) ? x.map((m, i) => metricOne(m, `${at}[${i}]`)) : metricOne(x, at));
   // Keras 2 keyed a single-output model's loss and metrics by its output's name, and wrote its

@@ -23,7 +23,7 @@ import { numSamples, targetList } from "./data_rows.js";
  * buffer pool for the next step (see ops/engine.ts).
  */
 export function trainStep(
-  model: TrainableModel, state: CompiledState, x: Tensor | Tensor[], y: Targets, lossTracker: RunningMean,
+  model: TrainableModel, state: CompiledState, x: Tensor | Tensor[], y: Targets | null, lossTracker: RunningMean,
   sampleWeight: Tensor | null = null,
 ): void {
   model.prepareCall(x);
@@ -33,7 +33,8 @@ export function trainStep(
     // frozen layer's Variables are no longer watched by themselves, so the tape is told of them.
     const compiledWeights = state.trainable?.weights ?? null;
     if (compiledWeights) tape.watch(compiledWeights);
-    const ys = targetList(y);
+    // No labels when compile() gave no loss: the layers' added losses are the whole loss.
+    const ys = y === null ? [] : targetList(y);
     let preds: Tensor[] = [];
     let parts: Tensor[] = [];
     let layerLosses: Tensor[] = [];
@@ -61,8 +62,8 @@ export function trainStep(
     }
     // The optimizer applies the weights' constraints after its update (Keras' optimizer.apply).
     state.optimizer.applyGradients(pairs);
-    // Without labels (a model minimizing its layers' losses alone) the batch size is x's.
-    lossTracker.add(loss.item(), ys.length > 0 ? numSamples(ys[0], "y") : numSamples(x, "x"), parts.map((p) => p.item()));
+    // Weighted by the batch's size, as Keras' loss tracker (sample_weight = x's first dimension).
+    lossTracker.add(loss.item(), numSamples(x, "x"), parts.map((p) => p.item()));
     noGrad(() => updateMetrics(state, ys, preds, sampleWeight));
     // The layers' losses stay readable afterwards as layer.losses.
     return { activations, freshGrads, keep: [loss, ...parts, ...preds, ...layerLosses] };

@@ -18,11 +18,12 @@ export interface CompileArgs {
   /** Keras' default is "rmsprop". */
   optimizer?: OptimizerArg;
   /**
-   * One loss, or one per output: a list in output order or an object keyed by output name. Only a
-   * model whose own trainStep (or computeLoss) computes its loss may leave it out, as Keras'
-   * compile(optimizer=...) for a GAN.
+   * One loss, or one per output: a list in output order or an object keyed by output name, where
+   * null (or, in the object, leaving the output out) gives an output no loss (Keras' loss=[None,
+   * ...]). Left out (Keras' compile(optimizer=...)), the model trains on the losses its
+   * layers add with addLoss, or computes its own in trainStep / computeLoss (a GAN).
    */
-  loss?: LossArg | readonly LossArg[] | Readonly<Record<string, LossArg>>;
+  loss?: LossArg | readonly (LossArg | null)[] | Readonly<Record<string, LossArg | null>>;
   /** The weight of each output's loss in the total (Keras' loss_weights); default 1 each. */
   lossWeights?: readonly number[] | Readonly<Record<string, number>>;
   /** Metrics of a single-output model, or one list per output (a list of lists, or keyed by output name). */
@@ -120,12 +121,12 @@ function metricListsOf(given: MetricsArg | undefined, what: string, outputNames:
 /** The refusal when a step has nothing to minimize: no compiled loss and no loss added by the layers (Keras' "No loss to compute"). */
 export function noLossError(modelName: string): Error {
   return new Error(
-    `Model ${modelName}: no loss to compute: compile() was given no loss and the forward pass added none; pass one (compile({ loss: "mse", optimizer: "adam" })), ` +
-      "add one in a layer's call (this.addLoss(...)) or compute the loss in your own trainStep/testStep",
+    `Model ${modelName}: no loss to compute (Keras: "No loss to compute. Provide a \`loss\` argument in \`compile()\`"): compile() gave no output a loss and no layer added one with addLoss; ` +
+      'pass one, e.g. compile({ loss: "mse", optimizer: "adam" }), add one in a layer\'s call (this.addLoss(...)), or compute the loss in your own trainStep/testStep',
   );
 }
 
-/** An output's loss when compile() was given none: computing it is refused, saying what to do. */
+/** An output's loss when compile() was given none: never computed (totalLoss skips it); calling it is refused, saying what to do. */
 function noLoss(modelName: string): TrainingLoss {
   return {
     name: "no_loss",
@@ -145,14 +146,16 @@ export function resolveCompile(args: CompileArgs, modelName: string, outputNames
   if (args === null || typeof args !== "object" || Array.isArray(args)) {
     throw new TypeError(`Model ${modelName}.compile: expected the options as one object, e.g. { loss: "sparse_categorical_crossentropy", optimizer: "adam" }, got ${valueText(args)}`);
   }
-  // As in Keras the loss is optional: a model may minimize only what its layers add (addLoss),
-  // or compute its loss in its own trainStep/computeLoss; a step with nothing to minimize is refused.
-  const hasLoss = args.loss !== undefined && args.loss !== null;
+  // Keras 3 compiles without a loss: the model may train on the losses its layers add, or in its own
+  // trainStep; the step says "no loss to compute" when there is nothing to minimize.
+  const lossGiven = args.loss !== undefined && args.loss !== null;
   checkKeys(`Model ${modelName}.compile`, args, Object.keys(COMPILE_OPTIONS));
   checkExecutionOptions(args, `Model ${modelName}.compile`);
   const multi = outputNames.length > 1;
   const optimizer: Optimizer = optimizers.get(args.optimizer ?? "rmsprop");
-  const lossIds: (LossArg | null)[] = hasLoss ? perOutput<LossArg>(args.loss as LossArg, outputNames, "loss", modelName) : outputNames.map(() => null);
+  // An object naming some outputs leaves the others without loss, as Keras 3.5 (and the keras.io
+  // guide) has it; Keras 3.8+ asks for every output's name there.
+  const lossIds: (LossArg | null)[] = lossGiven ? perOutput<LossArg | null>(args.loss as LossArg, outputNames, "loss", modelName, null) : outputNames.map(() => null);
   const weights = args.lossWeights === undefined ? outputNames.map(() => 1) : perOutput<number>(args.lossWeights as readonly number[], outputNames, "lossWeights", modelName, 1);
   // A NaN weight makes every loss NaN, a negative one climbs its output's loss (Keras takes both).
   weights.forEach((w, i) => {
@@ -161,7 +164,7 @@ export function resolveCompile(args: CompileArgs, modelName: string, outputNames
     }
   });
   const outputs: CompiledOutput[] = lossIds.map((id, i) => {
-    if (id === null) return { name: outputNames[i], loss: noLoss(modelName), weight: weights[i] };
+    if (id === null) return { name: outputNames[i], hasLoss: false, loss: noLoss(modelName), weight: weights[i] };
     const lossObj = losses.get(id);
     const loss: TrainingLoss = {
       name: lossObj.name,
@@ -169,7 +172,7 @@ export function resolveCompile(args: CompileArgs, modelName: string, outputNames
       ignoreClass: lossObj instanceof losses.SparseCategoricalCrossentropy ? lossObj.ignoreClass : null,
       call: (yTrue: Tensor, yPred: Tensor, sampleWeight?: Tensor | null) => lossObj.apply(yTrue, yPred, sampleWeight),
     };
-    return { name: outputNames[i], loss, weight: weights[i] };
+    return { name: outputNames[i], hasLoss: true, loss, weight: weights[i] };
   });
   const unweighted = metricListsOf(args.metrics, "metrics", outputNames, modelName);
   const weightedLists = metricListsOf(args.weightedMetrics, "weightedMetrics", outputNames, modelName);
@@ -184,7 +187,7 @@ export function resolveCompile(args: CompileArgs, modelName: string, outputNames
   let resolved: TrainingMetric[] | null = owner.length === 0 ? [] : null;
   return {
     optimizer,
-    hasLoss,
+    hasLoss: outputs.some((o) => o.hasLoss),
     get metricsResolved(): boolean {
       return resolved !== null;
     },

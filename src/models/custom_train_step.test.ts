@@ -336,13 +336,14 @@ test("bad steps and missing losses are refused with what to do", async () => {
   assert.ok(Number.isNaN(h.history.value[0]));
   assert.ok(warnings.some((w) => /the loss became NaN/.test(w)), warnings.join("\n"));
 
-  // compile() without a loss (Keras allows it): the built-in step, with nothing to minimize, refuses...
+  // compile() without a loss, as Keras 3 allows: the built-in step, finding no loss to minimize
+  // (no layer adds one), says so when fit runs...
   const inputs = layers.Input({ shape: [1] });
   const plain = new models.Model({ inputs, outputs: layers.Dense(1)(inputs) });
   plain.compile({ optimizer: "adam" });
-  await assert.rejects(plain.fit(x, y, { verbose: 0 }), /no loss to compute: compile\(\) was given no loss and the forward pass added none/);
-  // ...and, for one that overrides trainStep only, evaluate's built-in testStep says there is no loss.
-  await assert.rejects(make(HandSGDFunctional).evaluate(x, y, { verbose: 0 }), /functional_\d+: no loss to compute: compile\(\) was given no loss .* or compute the loss in your own trainStep\/testStep/);
+  await assert.rejects(plain.fit(x, y, { verbose: 0 }), /functional_\d+: no loss to compute \(Keras: "No loss to compute\. Provide a `loss` argument in `compile\(\)`"\): .*addLoss.* or compute the loss in your own trainStep\/testStep/);
+  // ...and, for one that overrides trainStep only, so does evaluate's built-in testStep.
+  await assert.rejects(make(HandSGDFunctional).evaluate(x, y, { verbose: 0 }), /functional_\d+: no loss to compute \(Keras: .* or compute the loss in your own trainStep\/testStep/);
   // The built-in step with no labels.
   await assert.rejects(make(models.Model, "mse").fit(x, null, { verbose: 0 }), /trainStep: the compiled loss needs labels, but none were given \(y is null\)/);
 });

@@ -6,27 +6,30 @@ import type { CompiledState } from "./training.js";
 import { noLossError } from "./compile.js";
 
 /**
- * The weighted sum of every output's loss (Keras' loss_weights), and each output's weighted loss:
- * Keras 3 logs `<output>_loss` after the weight, so that the parts add up to the loss. Null, with
- * no parts, for a model compiled without a loss (it minimizes what its layers add).
+ * The weighted sum of the losses of the outputs compile() gave one (Keras' loss_weights), and
+ * each such output's weighted loss: Keras 3 logs `<output>_loss` after the weight, so that the
+ * parts add up to the loss. Outputs without a loss (Keras' loss=[None, ...]) are left out; with
+ * none at all the total is null (the step then trains on the layers' losses alone).
  */
 export function totalLoss(state: CompiledState, ys: readonly Tensor[], preds: readonly Tensor[], sampleWeight: Tensor | null): { total: Tensor | null; parts: Tensor[] } {
   if (!state.hasLoss) return { total: null, parts: [] };
   if (ys.length !== state.outputs.length || preds.length !== state.outputs.length) {
     throw new RangeError(`fit: the model was compiled for ${state.outputs.length} output(s) (${state.outputs.map((o) => o.name).join(", ")}) but got ${ys.length} label tensor(s) for ${preds.length} output(s)`);
   }
-  const parts = state.outputs.map((o, i) => {
+  const parts: Tensor[] = [];
+  state.outputs.forEach((o, i) => {
+    if (!o.hasLoss) return;
     const p = o.loss.call(ys[i], preds[i], sampleWeight);
-    return o.weight === 1 ? p : mul(p, o.weight);
+    parts.push(o.weight === 1 ? p : mul(p, o.weight));
   });
   const total = parts.reduce((acc, p) => add(acc, p));
   return { total, parts };
 }
 
 /**
- * The loss as Keras' compute_loss totals it: the compiled loss (null when compile() had none),
- * plus each loss the layers added in the forward pass (activity regularization, addLoss), plus
- * the weights' regularization penalties. With none of them there is nothing to minimize, which
+ * The loss as Keras' compute_loss totals it: the compiled loss (null when compile() gave none),
+ * plus each loss the layers added in the forward pass (addLoss, activity regularization), plus the
+ * weights' regularization penalties. With none of them there is nothing to minimize: refused, as
  * Keras refuses ("No loss to compute").
  */
 export function withPenalties(loss: Tensor | null, layerLosses: readonly Tensor[], weightPenalty: Tensor | null, modelName: string): Tensor {

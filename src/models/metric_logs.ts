@@ -9,6 +9,11 @@ import type { RunningMean } from "./running_mean.js";
  * sample, the same for every output).
  */
 export function updateMetrics(state: CompiledState, ys: readonly Tensor[], preds: readonly Tensor[], sampleWeight: Tensor | null = null): void {
+  if (ys.length === 0) {
+    // No labels (a model compiled without a loss, fit on x alone): fine while no compiled metric needs them.
+    if (state.metricsResolved && state.metrics.length === 0) return;
+    throw new TypeError("the compiled metrics compare the outputs with labels, but none were given (y is null); pass y to fit/evaluate, or compile without metrics (a layer may keep its own metrics.Mean and update it in call())");
+  }
   state.resolveMetrics(ys, preds);
   state.metrics.forEach((m, i) => {
     const k = state.metricOutput(i);
@@ -18,13 +23,15 @@ export function updateMetrics(state: CompiledState, ys: readonly Tensor[], preds
 }
 
 /**
- * The loss logs of a compiled model: `loss`, and `<output>_loss` per output of a multi-output
- * model (each after its loss weight, as Keras 3 logs them).
+ * The loss logs of a compiled model: `loss`, and `<output>_loss` per output given a loss when
+ * there are several (each after its loss weight, as Keras 3 logs them; Keras adds one tracker per
+ * loss only when compile gave more than one).
  */
 export function lossLogs(tracker: RunningMean, state: CompiledState): Logs {
   const logs: Logs = { loss: tracker.result() };
-  if (state.outputs.length > 1 && state.hasLoss) {
-    tracker.partResults().forEach((v, i) => { logs[`${state.outputs[i].name}_loss`] = v; });
+  const lossy = state.outputs.filter((o) => o.hasLoss);
+  if (lossy.length > 1) {
+    tracker.partResults().forEach((v, i) => { logs[`${lossy[i].name}_loss`] = v; });
   }
   return logs;
 }

@@ -365,8 +365,8 @@ export class Model extends Layer {
 
   /**
    * model.compile({ optimizer, loss, metrics }) with Keras' strings or objects. The loss may be
-   * left out (Keras' compile(optimizer=...)): the model then minimizes the losses its layers add
-   * (addLoss, regularizers), or its own trainStep/computeLoss computes one.
+   * left out (Keras' compile(optimizer=...)): the model then trains on the losses its layers add
+   * (addLoss), or computes its own in trainStep / computeLoss.
    */
   compile(args: CompileArgs): void {
     const names = this.isFunctional ? this.outputs.map((o) => o.sourceLayer.name) : ["output"];
@@ -439,6 +439,7 @@ export class Model extends Layer {
     if (ys.length !== state.outputs.length || preds.length !== state.outputs.length) {
       throw new RangeError(`Model ${this.name}.computeLoss: the model was compiled for ${state.outputs.length} output(s) (${state.outputs.map((o) => o.name).join(", ")}) but got ${ys.length} label tensor(s) and ${preds.length} prediction(s)`);
     }
+    // Not null: some output has a loss (state.hasLoss).
     const total = totalLoss(state, ys, preds, args.sampleWeight ?? null).total!;
     return reg ? add(total, reg) : total;
   }
@@ -546,7 +547,7 @@ export class Model extends Layer {
    * Trains for `epochs` over (x, y) in shuffled batches and returns the History, with Keras' keys
    * (loss, accuracy, val_loss, val_accuracy, ...).
    */
-  async fit(xIn: ModelData, yIn: ModelData | null, args?: FitArgs): Promise<History>;
+  async fit(xIn: ModelData, yIn?: ModelData | null, args?: FitArgs): Promise<History>;
   /**
    * fit(dataset, args): batches [x, y] streamed from a data.Dataset (or any async iterable), or
    * read from a utils.PyDataset (its batch order shuffled each epoch unless shuffle is false).
@@ -563,7 +564,8 @@ export class Model extends Layer {
         if (isBatchStream(xIn)) return await this.fitStream(xIn, args);
       }
       checkOptions("fit", maybeArgs, FIT_OPTIONS);
-      return await this.fitTensors(xIn as ModelData, yOrArgs as ModelData | null, maybeArgs);
+      // fit(x) alone (Keras' fit(x) with y None): a model compiled without a loss needs no labels.
+      return await this.fitTensors(xIn as ModelData, (yOrArgs ?? null) as ModelData | null, maybeArgs);
     } finally {
       // The pool holds a training step's working set; once training is over it goes back to the garbage collector.
       gradientPool.trim();
@@ -674,7 +676,7 @@ export class Model extends Layer {
   /** With returnDict: true, `{ loss, <metric name>: value, ... }` (Keras' return_dict=True). */
   async evaluate(xIn: ModelData, yIn: ModelData | null, args: EvaluateArgs & { returnDict: true }): Promise<EvaluateResults>;
   /** The loss alone, or [loss, ...metrics] when metrics were compiled, like Keras. */
-  async evaluate(xIn: ModelData, yIn: ModelData | null, args?: EvaluateArgs & { returnDict?: false }): Promise<number | number[]>;
+  async evaluate(xIn: ModelData, yIn?: ModelData | null, args?: EvaluateArgs & { returnDict?: false }): Promise<number | number[]>;
   /** returnDict known only when the program runs: either form. */
   async evaluate(xIn: ModelData, yIn: ModelData | null, args?: EvaluateArgs): Promise<number | number[] | EvaluateResults>;
   /** evaluate(dataset, { returnDict: true }): `{ loss, <metric name>: value, ... }` over a dataset's batches. */
@@ -693,7 +695,7 @@ export class Model extends Layer {
     }
     checkOptions("evaluate", maybeArgs, EVALUATE_OPTIONS);
     const returnDict = returnDictOf(maybeArgs.returnDict, "evaluate");
-    const yIn = yOrArgs as ModelData | null;
+    const yIn = (yOrArgs ?? null) as ModelData | null;
     const args = maybeArgs;
     const state = this.requireCompiled("evaluate");
     const steps = args.steps === undefined ? null : stepCount(args.steps, "evaluate: steps");

@@ -43,6 +43,8 @@ export interface TrainingMetric {
 /** One model output as compiled: its name (the output layer's), loss and weight in the total. */
 export interface CompiledOutput {
   readonly name: string;
+  /** False for an output compile() gave no loss (Keras' loss=[None, ...]): it adds nothing to the total. */
+  readonly hasLoss: boolean;
   readonly loss: TrainingLoss;
   readonly weight: number;
 }
@@ -50,9 +52,9 @@ export interface CompiledOutput {
 export interface CompiledState {
   optimizer: TrainingOptimizer;
   /**
-   * False when compile() was given no loss (Keras allows it): a step then minimizes the losses the
-   * layers add (and needs no labels unless metrics were compiled), or the model's own
-   * trainStep/computeLoss computes one; `loss` and the outputs' losses refuse to run.
+   * False when compile() gave no output a loss (Keras allows it): the built-in steps then train on
+   * the losses the layers add (addLoss) and the weights' penalties, and refuse when there are none;
+   * a model's own trainStep or computeLoss may do without. `loss` and such outputs' losses refuse to run.
    */
   readonly hasLoss: boolean;
   /** The first output's loss (the only one for single-output models). */

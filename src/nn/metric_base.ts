@@ -6,6 +6,9 @@
 import { Tensor } from "../tensor/tensor.js";
 import { type DType } from "../tensor/dtype.js";
 import { constant } from "../tensor/creation.js";
+import { Variable } from "../tensor/variable.js";
+import { valueText } from "../tensor/value_text.js";
+import { type InitializerIdentifier, get as getInitializer } from "./initializers.js";
 import { type Input } from "../ops/engine.js";
 import { cast } from "../ops/math.js";
 import { type Config, checkKeys } from "./common.js";
@@ -27,6 +30,18 @@ export interface ModelMetric {
   resetState(): void;
 }
 
+/** What Metric.addVariable takes (Keras' add_variable(shape, initializer, dtype, name)). */
+export interface AddMetricVariableOptions {
+  /** The variable's shape; [] (a scalar) when left out. */
+  shape?: readonly number[];
+  /** Its starting value: "zeros", an Initializer, a function (shape, dtype) => Tensor, ... */
+  initializer: InitializerIdentifier;
+  /** Default: the metric's dtype (float32). */
+  dtype?: DType;
+  /** Default "variable"; the variable's path is `<metric name>/<name>`, as Keras names it. */
+  name?: string;
+}
+
 /**
  * A metric instance is also a function: Keras' `metric(yTrue, yPred)` updates its state and
  * returns result(). The signature is that of a per-example metric function's parameters, so that
@@ -42,6 +57,11 @@ export interface Metric {
  * `result()` the value so far, `resetState()` starts again. `name` is the key in fit's history.
  * Calling the metric, `m(yTrue, yPred)` or `mean(values)`, is Keras' `__call__`: updateState with
  * those arguments, then result().
+ *
+ * A subclass keeps its state either in JavaScript fields (the built-in metrics do) or, as Keras'
+ * guides write it, in variables made by `addVariable` (Keras' add_variable / add_weight), which
+ * its resetState assigns again. lamina's `result()` is a number where Keras returns a tensor:
+ * return `variable.item()` for a scalar variable.
  */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export abstract class Metric {
@@ -59,6 +79,9 @@ export abstract class Metric {
    */
   declare readonly direction?: "up" | "down";
 
+  /** The variables made by addVariable, in order (Keras' _variables). */
+  declare private readonly ownVariables: Variable[];
+
   constructor(name: string) {
     const self = function (...args: unknown[]): number {
       // The arguments as given: Mean's updateState(values, sampleWeight?) takes no yPred.
@@ -70,13 +93,62 @@ export abstract class Metric {
     Object.defineProperty(self, "name", { value: name, writable: true, enumerable: true, configurable: true });
     Object.defineProperty(self, "length", { value: 3, writable: true, configurable: true });
     Object.defineProperty(self, "dtype", { value: "float32", writable: true, enumerable: true, configurable: true });
+    Object.defineProperty(self, "ownVariables", { value: [], writable: false, enumerable: false, configurable: true });
     // Subclass field initializers then run on the returned callable.
     return self;
   }
 
   abstract updateState(yTrue: Input, yPred: Input, sampleWeight?: Input | null): void;
   abstract result(): number;
+
+  /**
+   * Starts the state again. Keras' default sets every variable back to zeros; here each metric
+   * says what its state is, e.g. `resetState() { this.truePositives.assign(0); }`.
+   */
   abstract resetState(): void;
+
+  /**
+   * Keras' Metric.add_variable: a non-trainable state variable named `<metric name>/<name>`,
+   * listed in `variables`, e.g.
+   * `this.truePositives = this.addVariable({ shape: [], initializer: "zeros", name: "tp" })`.
+   */
+  addVariable(opts: AddMetricVariableOptions): Variable {
+    const where = `metrics.${this.constructor.name} ${this.name}.addVariable`;
+    if (typeof opts !== "object" || opts === null) {
+      throw new TypeError(`${where}: expected an options object { shape, initializer, dtype?, name? }, got ${valueText(opts)}; e.g. this.addVariable({ shape: [], initializer: "zeros", name: "total" })`);
+    }
+    checkKeys(where, opts, ["shape", "initializer", "dtype", "name"]);
+    const shape = opts.shape ?? [];
+    if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) {
+      throw new TypeError(`${where}: shape must be a list of sizes (integers >= 0), got ${valueText(shape)}`);
+    }
+    if (opts.initializer === undefined || opts.initializer === null) {
+      throw new TypeError(`${where}: an initializer is needed (Keras' add_variable takes one), e.g. { initializer: "zeros" }`);
+    }
+    let initial: Tensor;
+    try {
+      initial = getInitializer(opts.initializer).call(shape, opts.dtype ?? this.dtype);
+    } catch (e) {
+      throw new TypeError(`${where}: initializer: ${(e as Error).message}`);
+    }
+    const v = new Variable(initial, { name: `${this.name}/${opts.name ?? "variable"}`, trainable: false });
+    this.ownVariables.push(v);
+    return v;
+  }
+
+  /** Keras' add_weight: the older name of addVariable (shape [] unless given). */
+  addWeight(opts: AddMetricVariableOptions): Variable {
+    return this.addVariable(opts);
+  }
+
+  /** Keras' metric.variables: those made by addVariable, then those of the metrics this one holds in its fields. */
+  get variables(): Variable[] {
+    const out = [...this.ownVariables];
+    for (const v of Object.values(this)) {
+      for (const it of Array.isArray(v) ? v : [v]) if (it instanceof Metric && it !== this) out.push(...it.variables);
+    }
+    return out;
+  }
 
   /** Keras' get_config(): { name, dtype, ...the metric's own arguments }. */
   getConfig(): Config {

@@ -223,3 +223,10 @@ test("ops.expandDims takes a list of axes counted in the result's rank, as Keras
   const i = tf.layers.Input({ shape: [3] });
   assert.deepEqual(ops.expandDims(i, [0, 2]).shape, [1, null, 1, 3]);
 });
+
+test("ops.oneHot takes float labels, truncated to integers as Keras' backends convert them (torch: one_hot(tensor([1.0, 2.7, 0.2, -0.5]).long(), 3)); tf.oneHot refuses them as TensorFlow does", () => {
+  const labels = tf.constant([1.0, 2.7, 0.2, -0.5], "float32");
+  assert.deepEqual(ops.oneHot(labels, 3).arraySync(), [[0, 1, 0], [0, 0, 1], [1, 0, 0], [1, 0, 0]]);
+  assert.equal(ops.oneHot(labels, 3).dtype, "float32");
+  assert.throws(() => tf.oneHot(labels, 3), /oneHot: indices must be int32 or int64, got float32/);
+});

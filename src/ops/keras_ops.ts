@@ -5,7 +5,7 @@
  * keras_numpy.ts and keras_conv.ts. Names that need a backend or complex dtypes lamina lacks throw.
  */
 import { Tensor } from "../tensor/tensor.js";
-import type { DType } from "../tensor/dtype.js";
+import { type DType, isFloatDType } from "../tensor/dtype.js";
 import { normalizeAxes, normalizeAxis, shapeText } from "../tensor/shape.js";
 import { valueText } from "../tensor/value_text.js";
 import { constant, eye as tfEye, fill, linspace as tfLinspace, range } from "../tensor/creation.js";
@@ -350,10 +350,16 @@ function padEager(xIn: Input, padWidth: number | readonly number[] | readonly (r
 }
 export const pad = sym.withSymbolic(padEager, (x, padWidth, mode = "constant", constantValues = null) => sym.symbolicOp("Pad", [x], { pad_width: sym.jsonCopy(padWidth), mode }, { constant_values: constantValues }));
 
-/** keras.ops.one_hot with the class axis at `axis`. */
+/**
+ * keras.ops.one_hot with the class axis at `axis`. Float indices (labels kept as float32, as the
+ * keras.io training guide keeps them) are cast to integers, truncating, as every Keras backend
+ * converts them (tf.cast to int64, torch's long); tf.oneHot, like TensorFlow's, refuses them.
+ */
 function oneHotEager(x: Input, numClasses: number, axis = -1, dtype_: DType | null = null, sparse = false): Tensor {
   if (sparse) throw new TypeError("ops.oneHot: sparse=true is not supported; lamina has dense tensors only");
-  const y = shp.oneHot(x, numClasses, 1, 0, dtype_ ?? "float32");
+  const t = toTensor(x, "ops.oneHot");
+  const indices = isFloatDType(t.dtype) ? m.cast(t, "int32") : t;
+  const y = shp.oneHot(indices, numClasses, 1, 0, dtype_ ?? "float32");
   if (axis === -1 || axis === y.rank - 1) return y;
   return tfMoveaxis(y, -1, axis);
 }

@@ -1,7 +1,8 @@
 import type { DType } from "./dtype.js";
 import { formatArray } from "./format.js";
 import { shapeText, shapesEqual } from "./shape.js";
-import { Tensor, isHandedOut, markHandedOut, storageOf } from "./tensor.js";
+import { Tensor, type NestedArray, isHandedOut, markHandedOut, storageOf } from "./tensor.js";
+import { constant } from "./creation.js";
 
 let variableCount = 0;
 
@@ -83,9 +84,14 @@ export class Variable<D extends DType = DType> extends Tensor<D> {
     return data;
   }
 
-  assign(value: Tensor): this {
-    this.checkAssignable("assign", value);
-    this._data = storageOf(value).slice() as Tensor<D>["_data"];
+  /**
+   * Installs a copy of `value`. As Keras' assign, a number or nested array is converted to the
+   * variable's dtype (`v.assign(0)` for a scalar variable); its shape must still match.
+   */
+  assign(value: Tensor | NestedArray): this {
+    const t = value instanceof Tensor ? value : constant(value, this.dtype);
+    this.checkAssignable("assign", t);
+    this._data = storageOf(t).slice() as Tensor<D>["_data"];
     return this;
   }
 
