@@ -92,5 +92,5 @@ test("a model compiled with neither loss nor metrics trains and evaluates withou
   assert.deepEqual((await m.fit(tf.data.Dataset.fromTensorSlices(x).batch(1), { epochs: 1, verbose: 0 })).history.loss, [2.5]);
   // Compiled metrics compare outputs with labels: then y is required, as before.
   m.compile({ optimizer: "sgd", metrics: ["mae"] });
-  await assert.rejects(m.fit(x, null, { verbose: 0 }), /trainStep: the compiled loss needs labels, but none were given \(y is null\)/);
+  await assert.rejects(m.fit(x, null, { verbose: 0 }), /trainStep: the compiled metrics compare the outputs with labels, but none were given \(y is null\)/);
 });

@@ -489,11 +489,18 @@ export class Model extends Layer {
   }
 
   /**
-   * The labels of a built-in step: none needed (an empty list) when compile() had neither a loss
-   * nor metrics, as Keras' `fit(x)` trains a model on the losses its layers add (a VAE's).
+   * The labels of a built-in step: none needed (an empty list) when compile() had no loss, as
+   * Keras' `fit(x)` trains a model on the losses its layers add (a VAE's); compiled metrics still
+   * need labels, refused here before the step changes any weight.
    */
   private stepTargets(state: CompiledState, y: Targets | null, who: string): Targets {
-    if ((y === null || y === undefined) && !state.hasLoss && state.metricsResolved && state.metrics.length === 0) return [];
+    if ((y === null || y === undefined) && !state.hasLoss) {
+      if (state.metricsResolved && state.metrics.length === 0) return [];
+      throw new TypeError(
+        `Model ${this.name}.${who}: the compiled metrics compare the outputs with labels, but none were given (y is null); ` +
+          "pass y to fit/evaluate, or compile without metrics (a layer may keep its own metrics.Mean and update it in call())",
+      );
+    }
     return this.requireTargets(y, who);
   }
 
