@@ -253,9 +253,16 @@ export class Model extends Layer {
     return this.layers;
   }
 
-  /** model.getLayer("dense_1") or model.getLayer(3). */
-  getLayer(nameOrIndex: string | number): Layer {
+  /**
+   * model.getLayer("dense_1") or model.getLayer(3), or Keras' keyword form
+   * `getLayer({ name: "dense_1" })` / `getLayer({ index: 3 })` (get_layer(name=..., index=...)).
+   */
+  getLayer(nameOrIndex: string | number | { name?: string; index?: number }): Layer {
     const ls = this.layers;
+    if (typeof nameOrIndex === "object" && nameOrIndex !== null) return this.getLayer(layerKey(this.name, nameOrIndex));
+    if (typeof nameOrIndex !== "number" && typeof nameOrIndex !== "string") {
+      throw new TypeError(`getLayer: expected a layer name, an index or { name } / { index }, got ${valueText(nameOrIndex)}`);
+    }
     if (typeof nameOrIndex === "number") {
       const l = ls.at(nameOrIndex);
       if (!l) throw new RangeError(`getLayer: index ${nameOrIndex} is out of range; model ${this.name} has ${ls.length} layers`);
@@ -879,4 +886,21 @@ function toList<T>(x: T | readonly T[]): T[] {
 /** Whether a model computes its loss itself (overrides trainStep or computeLoss), so it may compile without one. */
 export function definesOwnLoss(model: Model): boolean {
   return model.trainStep !== Model.prototype.trainStep || model.computeLoss !== Model.prototype.computeLoss;
+}
+
+/** getLayer's keyword form: exactly one of name and index, as Keras' get_layer requires. */
+function layerKey(model: string, key: { name?: string; index?: number }): string | number {
+  const extra = Object.keys(key).filter((k) => k !== "name" && k !== "index");
+  if (extra.length > 0) throw new TypeError(`getLayer: unknown option ${extra.join(", ")} for model ${model}; give { name } or { index }`);
+  const { name, index } = key;
+  if (name !== undefined && index !== undefined) {
+    throw new TypeError(`getLayer: provide only a layer name or a layer index, got index ${valueText(index)} and name ${valueText(name)} for model ${model}`);
+  }
+  if (index !== undefined) {
+    if (!Number.isInteger(index)) throw new TypeError(`getLayer: index must be an integer, got ${valueText(index)}`);
+    return index;
+  }
+  if (name === undefined) throw new TypeError(`getLayer: provide either a layer name or a layer index ({ name } or { index }) for model ${model}`);
+  if (typeof name !== "string") throw new TypeError(`getLayer: name must be a string, got ${valueText(name)}`);
+  return name;
 }
