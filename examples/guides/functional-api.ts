@@ -328,51 +328,40 @@ console.log(`extracted ${extractedFeatures.length} feature maps, the last ${py(e
 
 // ## Extend the API using custom layers
 // A basic Dense: build creates the weights, call computes (ops.matmul(inputs, w) + b). The guide
-// defines CustomDense twice, the second time with get_config; each definition is in its own block
-// here, since a TypeScript class name cannot be declared twice in one scope. Python's keyword
-// arguments are an options object in lamina (CustomDense(units=10) is new CustomDense({ units: 10 })),
-// which is also what lets fromConfig rebuild the layer as Keras' cls(**config) does.
-{
-  class CustomDense extends layers.Layer {
-    units: number;
-    w!: tf.Variable;
-    b!: tf.Variable;
-    constructor({ units = 32 }: { units?: number } = {}) {
-      super();
-      this.units = units;
-    }
-    override build(inputShape: tf.Shape): void {
-      this.w = this.addWeight({ shape: [inputShape[inputShape.length - 1], this.units], initializer: "random_normal", trainable: true });
-      this.b = this.addWeight({ shape: [this.units], initializer: "random_normal", trainable: true });
-    }
-    override call(inputs: tf.Tensor): tf.Tensor {
-      return ops.add(ops.matmul(inputs, this.w), this.b); // ops.matmul(inputs, self.w) + self.b
-    }
+// defines CustomDense twice, the second time with get_config; here the second extends the first
+// (kept as FirstCustomDense) under the same class name, in a block, since a TypeScript class name
+// cannot be declared twice in one scope. Python's keyword arguments are an options object in
+// lamina (CustomDense(units=10) is new CustomDense({ units: 10 })), which is also what lets
+// fromConfig rebuild the layer as Keras' cls(**config) does.
+class CustomDense extends layers.Layer {
+  units: number;
+  w!: tf.Variable;
+  b!: tf.Variable;
+  constructor({ units = 32 }: { units?: number } = {}) {
+    super();
+    this.units = units;
   }
+  override build(inputShape: tf.Shape): void {
+    this.w = this.addWeight({ shape: [inputShape[inputShape.length - 1], this.units], initializer: "random_normal", trainable: true });
+    this.b = this.addWeight({ shape: [this.units], initializer: "random_normal", trainable: true });
+  }
+  override call(inputs: tf.Tensor): tf.Tensor {
+    return ops.add(ops.matmul(inputs, this.w), this.b); // ops.matmul(inputs, self.w) + self.b
+  }
+}
 
+{
   const inputs = layers.Input({ shape: [4] });
   const outputs = new CustomDense({ units: 10 })(inputs);
   const model = new models.Model({ inputs, outputs });
   model.summary();
 }
+const FirstCustomDense = CustomDense;
 
 // For serialization support, getConfig returns the constructor arguments of the layer instance:
 {
-  class CustomDense extends layers.Layer {
-    units: number;
-    w!: tf.Variable;
-    b!: tf.Variable;
-    constructor({ units = 32 }: { units?: number } = {}) {
-      super();
-      this.units = units;
-    }
-    override build(inputShape: tf.Shape): void {
-      this.w = this.addWeight({ shape: [inputShape[inputShape.length - 1], this.units], initializer: "random_normal", trainable: true });
-      this.b = this.addWeight({ shape: [this.units], initializer: "random_normal", trainable: true });
-    }
-    override call(inputs: tf.Tensor): tf.Tensor {
-      return ops.add(ops.matmul(inputs, this.w), this.b); // ops.matmul(inputs, self.w) + self.b
-    }
+  // The guide's CustomDense again, with get_config.
+  class CustomDense extends FirstCustomDense {
     override getConfig(): Record<string, unknown> {
       return { units: this.units };
     }
