@@ -11,6 +11,9 @@
  * printed says what to install). Plots and the saved model go to runs/examples/guides/functional-api/
  * (LAMINA_OUT overrides).
  */
+// ## Setup
+// import numpy as np; import keras; from keras import layers, ops: lamina's tf holds the ops
+// (tf.ops is keras.ops with camelCased names), layers and models.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import * as tf from "../../src/index.js";
@@ -238,6 +241,9 @@ const ticketHistory = await model.fit(
   { priority: priorityTargets, department: deptTargets },
   { epochs: 2, batchSize: 32 },
 );
+// Difference: lamina logs department_loss and priority_loss after their loss weights, as Keras 3.5
+// did (the parts add up to loss); Keras 3.7 and later log them unweighted, so Keras shows a
+// department_loss 5x this one (1 / 0.2). The total loss, and so the training, is the same.
 console.log(`multi-output history keys: ${Object.keys(ticketHistory.history).join(", ")}`);
 console.log(`multi-output loss: ${ticketHistory.history.loss.map((v) => v.toFixed(4)).join(", ")}`);
 

@@ -3,6 +3,8 @@
  *   https://keras.io/guides/sequential_model/
  * Run: npx tsx examples/guides/sequential-model.ts   (QUICK=1: fewer images in the last blueprint)
  */
+// ## Setup
+// import keras; from keras import layers (tf.ones plays keras.ops.ones).
 import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
