@@ -79,3 +79,46 @@ test("Keras 3.5 clone_model keeps a list of one as the model's input/output stru
   assert.ok(!Array.isArray(fromConfig.input));
   assert.ok(!Array.isArray(fromConfig.output));
 });
+
+// keras/src/models/functional.py (3.15.1) _standardize_inputs: a dict given to a Functional built
+// from a list of inputs is read by input name, in the list's order.
+test("a functional model called on its inputs keyed by name computes what the list in input order does, eagerly and symbolically", () => {
+  const title = layers.Input({ shape: [3], name: "title" });
+  const tags = layers.Input({ shape: [2], name: "tags" });
+  const out = layers.Dense(1, { name: "score" })(layers.concatenate([title, tags]));
+  const model = new models.Model({ inputs: [title, tags], outputs: out });
+  const t = tf.constant([[1, 2, 3], [4, 5, 6]], "float32");
+  const g = tf.constant([[1, 0], [0, 1]], "float32");
+  // keys in another order than the inputs: the names decide
+  const keyed = model({ tags: g, title: t });
+  assert.deepEqual(keyed.arraySync(), model([t, g]).arraySync());
+  // kernel [5, 1] applied by hand: [title, tags] @ kernel + 0
+  const kernel = model.getLayer("score").getWeights()[0].dataSync();
+  const expect = [[1, 2, 3, 1, 0], [4, 5, 6, 0, 1]].map((row) => row.reduce((acc, v, i) => acc + v * Number(kernel[i]), 0));
+  (keyed.arraySync() as number[][]).forEach((row, i) => assert.ok(Math.abs(row[0] - expect[i]) < 1e-5, `row ${i}: ${row[0]} vs ${expect[i]}`));
+
+  // symbolically: the outer model is wired to the right inputs whatever the key order
+  const a = layers.Input({ shape: [2], name: "a" });
+  const b = layers.Input({ shape: [3], name: "b" });
+  const outer = new models.Model({ inputs: [a, b], outputs: model({ tags: a, title: b }) });
+  assert.deepEqual(outer.predict([g, t]).arraySync(), keyed.arraySync());
+
+  // one input keyed by its name
+  const single = new models.Model({ inputs: title, outputs: layers.Dense(2)(title) });
+  assert.deepEqual(single({ title: t }).arraySync(), single(t).arraySync());
+});
+
+test("inputs keyed by name are refused with the names the model has: a missing or unknown name, a subclassed model", () => {
+  const title = layers.Input({ shape: [3], name: "title" });
+  const tags = layers.Input({ shape: [2], name: "tags" });
+  const model = new models.Model({ inputs: [title, tags], outputs: layers.concatenate([title, tags]), name: "m" });
+  const t = tf.ones([1, 3]);
+  assert.throws(() => model({ title: t }), /^RangeError: Model m: the input object is keyed by "title" but the model's inputs are named "title", "tags" \(missing "tags"\); use those names, or pass a list in input order/);
+  assert.throws(() => model({ title: t, tags: tf.ones([1, 2]), body: t }), /keyed by "title", "tags", "body" but the model's inputs are named "title", "tags"/);
+  class Sub extends models.Model {
+    override call(x: tf.Tensor | tf.Tensor[]): tf.Tensor {
+      return x as tf.Tensor;
+    }
+  }
+  assert.throws(() => new Sub({ name: "sub" })({ x: t }), /^TypeError: Model sub: inputs keyed by name need a functional model/);
+});

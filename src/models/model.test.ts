@@ -121,6 +121,21 @@ test("clear errors: shapes, a 3x3 valid conv over 2x2, unknown names", () => {
   assert.throws(() => m.getLayer("nope"), /no layer named "nope"/);
 });
 
+test("getLayer takes Keras' keyword form get_layer(name=...) / get_layer(index=...) too", () => {
+  const inputs = layers.Input({ shape: [3], name: "in" });
+  const m = new models.Model({ inputs, outputs: layers.Dense(2, { name: "head" })(layers.Dense(4, { name: "body" })(inputs)) });
+  assert.equal(m.getLayer({ name: "body" }), m.getLayer("body"));
+  assert.equal(m.getLayer({ index: 2 }).name, "head");
+  assert.equal(m.getLayer({ index: -1 }).name, "head");
+  assert.throws(() => m.getLayer({ name: "body", index: 1 }), /^TypeError: getLayer: provide only a layer name or a layer index, got index 1 and name "body"/);
+  assert.throws(() => m.getLayer({}), /^TypeError: getLayer: provide either a layer name or a layer index/);
+  assert.throws(() => m.getLayer({ name: "nope" }), /no layer named "nope" in model \w+; its layers are in, body, head/);
+  assert.throws(() => m.getLayer({ index: 3 }), /index 3 is out of range; model \w+ has 3 layers/);
+  assert.throws(() => m.getLayer({ index: 1.5 }), /getLayer: index must be an integer, got 1\.5/);
+  assert.throws(() => m.getLayer({ nme: "body" } as never), /getLayer: unknown option nme/);
+  assert.throws(() => m.getLayer(null as never), /getLayer: expected a layer name, an index or \{ name \} \/ \{ index \}, got null/);
+});
+
 test("after training, summary adds the optimizer's variables as Keras 3 does", async () => {
   const m = new models.Sequential([layers.Input({ shape: [3] }), layers.Dense(2)]);
   m.compile({ loss: "mse", optimizer: "adam" });

@@ -3,7 +3,7 @@ import type { DType } from "../tensor/dtype.js";
 import type { Variable } from "../tensor/variable.js";
 import { checkKeys } from "../optimizers/config.js";
 import { gradientPool } from "../ops/engine.js";
-import { Layer, type CallOptions, type LayerShape, attributeLayers, callInContext, uniqueLayerName } from "../layers/layer.js";
+import { Layer, type CallOptions, type LayerInput, type LayerShape, attributeLayers, callInContext, uniqueLayerName } from "../layers/layer.js";
 import { LayerNode, SymbolicTensor } from "../layers/symbolic.js";
 import { type SummaryOptions, type SummaryPrintOptions, summaryText } from "./summary.js";
 import { type CompileArgs, noLossError, resolveCompile } from "./compile.js";
@@ -40,7 +40,7 @@ import { isOperation } from "../layers/op_layer.js";
 import { type FoldPlan, runGraph } from "./graph_run.js";
 import { isSequentialLikeGraph, layerInboundNamesOf, layerOutputShapesOf } from "./summary_graph.js";
 import { checkData, inferredOutputShapes } from "./check_data.js";
-import { inputsFor, targetsFor } from "./model_data.js";
+import { inInputOrder, inputsFor, targetsFor } from "./model_data.js";
 import { type Validation, type ValidationArrays, capValidationRows, splitValidation, streamValidation, validationBatchSizeOf } from "./fit_validation.js";
 import { datasetEpochs, stepsPerEpochBatches, tensorEpochs, tensorStepsPlan } from "./fit_batches.js";
 import { cappedEpochs, cappedSteps, cappedTensorPlan } from "./debug_limits.js";
@@ -65,6 +65,21 @@ export interface ModelArgs {
 }
 
 const SUMMARY_OPTIONS = { lineLength: true, positions: true, showTrainable: true, expandNested: true, layerRange: true, printFn: true } as const satisfies Record<keyof SummaryPrintOptions, true>;
+
+/** A functional model's inputs keyed by input name: model({ title, body, tags }), as Keras takes a dict. */
+export type KeyedInputs = Readonly<Record<string, Tensor>> | Readonly<Record<string, SymbolicTensor>>;
+
+/** A model is called as a layer is (layer(x)), and a functional model also on its inputs keyed by name. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface Model {
+  (inputs: Tensor, opts?: CallOptions): Tensor;
+  (inputs: SymbolicTensor, opts?: CallOptions): SymbolicTensor;
+  (inputs: readonly Tensor[], opts?: CallOptions): Tensor;
+  (inputs: readonly SymbolicTensor[], opts?: CallOptions): SymbolicTensor;
+  (inputs: Readonly<Record<string, Tensor>>, opts?: CallOptions): Tensor;
+  (inputs: Readonly<Record<string, SymbolicTensor>>, opts?: CallOptions): SymbolicTensor;
+  (inputs: LayerInput | KeyedInputs, opts?: CallOptions): Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[];
+}
 
 /**
  * keras.Model: a functional graph when given `inputs`/`outputs`, or a subclassed model whose
@@ -132,6 +147,21 @@ export class Model extends Layer {
 
   get isFunctional(): boolean {
     return this.graphOutputs.length > 0;
+  }
+
+  /**
+   * Layer's apply, and for a functional model also its inputs as an object keyed by input name
+   * (Keras' Functional takes a dict of every input by name), put in input order.
+   */
+  override apply(inputs: LayerInput | KeyedInputs, opts: CallOptions = {}): Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[] {
+    if (isKeyedInputs(inputs)) {
+      if (!this.isFunctional) {
+        throw new TypeError(`Model ${this.name}: inputs keyed by name need a functional model (new models.Model({ inputs, outputs })) whose inputs have those names; pass a tensor or a list of tensors`);
+      }
+      const list = inInputOrder(this, inputs as Readonly<Record<string, Tensor | SymbolicTensor>>, "the input object", `Model ${this.name}`);
+      return super.apply(list.length === 1 ? list[0] : list, opts);
+    }
+    return super.apply(inputs, opts);
   }
 
   /** Keras' Functional.output_names: the names of the layers that compute the outputs, in order (empty for a subclassed model). */
@@ -263,9 +293,16 @@ export class Model extends Layer {
     return this.layers;
   }
 
-  /** model.getLayer("dense_1") or model.getLayer(3). */
-  getLayer(nameOrIndex: string | number): Layer {
+  /**
+   * model.getLayer("dense_1") or model.getLayer(3), or Keras' keyword form
+   * `getLayer({ name: "dense_1" })` / `getLayer({ index: 3 })` (get_layer(name=..., index=...)).
+   */
+  getLayer(nameOrIndex: string | number | { name?: string; index?: number }): Layer {
     const ls = this.layers;
+    if (typeof nameOrIndex === "object" && nameOrIndex !== null) return this.getLayer(layerKey(this.name, nameOrIndex));
+    if (typeof nameOrIndex !== "number" && typeof nameOrIndex !== "string") {
+      throw new TypeError(`getLayer: expected a layer name, an index or { name } / { index }, got ${valueText(nameOrIndex)}`);
+    }
     if (typeof nameOrIndex === "number") {
       const l = ls.at(nameOrIndex);
       if (!l) throw new RangeError(`getLayer: index ${nameOrIndex} is out of range; model ${this.name} has ${ls.length} layers`);
@@ -901,4 +938,27 @@ function isDataset(x: unknown): x is BatchStream | PyDataset {
 
 function toList<T>(x: T | readonly T[]): T[] {
   return Array.isArray(x) ? [...x] : [x as T];
+}
+
+
+/** getLayer's keyword form: exactly one of name and index, as Keras' get_layer requires. */
+function layerKey(model: string, key: { name?: string; index?: number }): string | number {
+  const extra = Object.keys(key).filter((k) => k !== "name" && k !== "index");
+  if (extra.length > 0) throw new TypeError(`getLayer: unknown option ${extra.join(", ")} for model ${model}; give { name } or { index }`);
+  const { name, index } = key;
+  if (name !== undefined && index !== undefined) {
+    throw new TypeError(`getLayer: provide only a layer name or a layer index, got index ${valueText(index)} and name ${valueText(name)} for model ${model}`);
+  }
+  if (index !== undefined) {
+    if (!Number.isInteger(index)) throw new TypeError(`getLayer: index must be an integer, got ${valueText(index)}`);
+    return index;
+  }
+  if (name === undefined) throw new TypeError(`getLayer: provide either a layer name or a layer index ({ name } or { index }) for model ${model}`);
+  if (typeof name !== "string") throw new TypeError(`getLayer: name must be a string, got ${valueText(name)}`);
+  return name;
+}
+
+/** An object of named inputs, as opposed to a tensor or a list of them. */
+function isKeyedInputs(x: unknown): x is KeyedInputs {
+  return typeof x === "object" && x !== null && !Array.isArray(x) && !(x instanceof Tensor) && !(x instanceof SymbolicTensor);
 }

@@ -17,7 +17,16 @@ export interface InputOwner {
  */
 export function inputsFor(model: InputOwner, dtypes: readonly DType[], xIn: ModelData, what: string, op: string): Tensor | Tensor[] {
   if (!isKeyedData(xIn)) return toTensorData(xIn, what, op, dtypes);
-  const rec = xIn;
+  const names = model.inputs.map((t) => t.sourceLayer.name);
+  const ordered = inInputOrder(model, xIn, what, op).map((v, k) => toTensorData(v, `${what} "${names[k]}"`, op, [dtypes[k]]) as Tensor);
+  return ordered.length === 1 ? ordered[0] : ordered;
+}
+
+/**
+ * The values of an object keyed by input name, in the model's input order (Keras'
+ * Functional._standardize_inputs): what fit/evaluate/predict and a call on the model take.
+ */
+export function inInputOrder<T>(model: InputOwner, rec: Readonly<Record<string, T>>, what: string, op: string): T[] {
   const names = model.inputs.map((t) => t.sourceLayer.name);
   if (names.length === 0) throw new TypeError(`${op}: ${what} is an object keyed by input name, but model ${model.name} has no known inputs yet; start it with layers.Input({ shape, name })`);
   const unknown = Object.keys(rec).filter((k) => !names.includes(k));
@@ -26,8 +35,7 @@ export function inputsFor(model: InputOwner, dtypes: readonly DType[], xIn: Mode
     throw new RangeError(`${op}: ${what} is keyed by ${Object.keys(rec).map((k) => `"${k}"`).join(", ")} but the model's inputs are named ${names.map((n) => `"${n}"`).join(", ")}` +
       `${missing.length > 0 ? ` (missing ${missing.map((n) => `"${n}"`).join(", ")})` : ""}; use those names, or pass a list in input order`);
   }
-  const ordered = names.map((n, k) => toTensorData(rec[n], `${what} "${n}"`, op, [dtypes[k]]) as Tensor);
-  return ordered.length === 1 ? ordered[0] : ordered;
+  return names.map((n) => rec[n]);
 }
 
 /** Labels as the compiled outputs expect them: one tensor, a list, or an object keyed by output name. */

@@ -10,6 +10,7 @@ import { canFold, runFolded, sequentialFoldAt } from "./inference_folding.js";
 import { modelInput } from "./input_rank.js";
 import { serializationHooks } from "../io/hooks.js";
 import { valueText } from "../tensor/value_text.js";
+import { checkKeys } from "../nn/common.js";
 
 /** The model's layers called one after the other on a symbolic input. */
 interface SymbolicChain {
@@ -21,6 +22,13 @@ export interface SequentialArgs {
   name?: string;
   trainable?: boolean;
 }
+
+/** Keras' keyword form of the constructor, keras.Sequential(layers=..., name=..., trainable=...), as one object. */
+export interface SequentialOptions extends SequentialArgs {
+  layers?: readonly (Layer | SymbolicTensor)[];
+}
+
+const SEQUENTIAL_OPTIONS = ["layers", "name", "trainable"];
 
 /**
  * keras.Sequential: layers applied one after the other. Its input shape comes from a leading
@@ -37,7 +45,10 @@ export class Sequential extends Model {
   private implicitInput: InputLayer | null = null;
   private adding = false;
 
-  constructor(layers: readonly (Layer | SymbolicTensor)[] = [], args: SequentialArgs = {}) {
+  constructor(layers?: readonly (Layer | SymbolicTensor)[], args?: SequentialArgs);
+  constructor(options: SequentialOptions);
+  constructor(first: readonly (Layer | SymbolicTensor)[] | SequentialOptions = [], second: SequentialArgs = {}) {
+    const { layers, args } = sequentialArguments(first, second);
     super({ name: args.name, trainable: args.trainable });
     this.built = false;
     // Keras adds them all, then builds once: each layer gets one symbolic call, not one per add.
@@ -269,4 +280,22 @@ export class Sequential extends Model {
 
 function sameShape(a: LayerShape, b: LayerShape): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/**
+ * The constructor's two forms: (layers, { name, trainable }) and Keras' keywords as one object,
+ * new Sequential({ name: "my_sequential" }) for keras.Sequential(name="my_sequential").
+ */
+function sequentialArguments(first: unknown, second: unknown): { layers: readonly (Layer | SymbolicTensor)[]; args: SequentialArgs } {
+  if (Array.isArray(first)) return { layers: first, args: (second ?? {}) as SequentialArgs };
+  if (typeof first !== "object" || first === null || first instanceof Layer || first instanceof SymbolicTensor) {
+    throw new TypeError(`Sequential: expected a list of layers or options { layers, name, trainable }, got ${valueText(first)}; e.g. new Sequential([layers.Dense(2)]) or new Sequential({ name: "my_sequential" })`);
+  }
+  if (second !== undefined && !(typeof second === "object" && second !== null && Object.keys(second).length === 0)) {
+    throw new TypeError(`Sequential: options given as the first argument take no second one; put name and trainable beside layers: new Sequential({ layers, name })`);
+  }
+  checkKeys("Sequential", first, SEQUENTIAL_OPTIONS);
+  const { layers = [], ...args } = first as SequentialOptions;
+  if (!Array.isArray(layers)) throw new TypeError(`Sequential: layers must be a list of layers, got ${valueText(layers)}`);
+  return { layers, args };
 }

@@ -62,3 +62,22 @@ test("a Sequential built by an eager call on one image keeps the batch axis unkn
   assert.deepEqual(model.outputs[0].shape, [null, 75]);
   assert.deepEqual((model.predict(tf.ones([4, 5, 5, 3])) as tf.Tensor).shape, [4, 75]);
 });
+
+test("Sequential takes Keras' keyword form as one object: new Sequential({ name }) for keras.Sequential(name=...)", () => {
+  const named = new models.Sequential({ name: "my_sequential" });
+  assert.equal(named.name, "my_sequential");
+  assert.equal(named.layers.length, 0);
+  named.add(layers.Dense(2, { name: "layer1" }));
+  assert.deepEqual(named.layers.map((l) => l.name), ["layer1"]);
+
+  const full = new models.Sequential({ layers: [layers.Input({ shape: [3] }), layers.Dense(4)], name: "kw", trainable: false });
+  assert.equal(full.name, "kw");
+  assert.equal(full.trainable, false);
+  assert.deepEqual(full.outputShape, [null, 4]);
+  assert.equal(full.trainableWeights.length, 0);
+
+  assert.throws(() => new models.Sequential({ name: "a", input_shape: [3] } as never), /^TypeError: Sequential: unknown option input_shape/);
+  assert.throws(() => new (models.Sequential as new (...a: unknown[]) => unknown)({ name: "a" }, { name: "b" }), /options given as the first argument take no second one/);
+  assert.throws(() => new models.Sequential({ layers: layers.Dense(2) } as never), /^TypeError: Sequential: layers must be a list of layers, got/);
+  assert.throws(() => new models.Sequential(layers.Dense(2) as never), /^TypeError: Sequential: expected a list of layers or options \{ layers, name, trainable \}/);
+});

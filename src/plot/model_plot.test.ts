@@ -77,6 +77,28 @@ test("utils.plotModel writes SVG by extension, holding every layer's name; PNG w
   }
 });
 
+test("utils.plotModel takes the file second, as Keras' plot_model(model, \"model.png\", show_shapes=True)", async () => {
+  const dir = tempDir();
+  try {
+    const model = freshModel("two_inputs");
+    const positional = await plotModel(model, join(dir, "p.svg"), { showShapes: true, showLayerNames: true });
+    const keyword = await plotModel(model, { toFile: join(dir, "k.svg"), showShapes: true, showLayerNames: true });
+    assert.equal(readFileSync(join(dir, "p.svg"), "utf8"), keyword.toSVG());
+    assert.equal(positional.toSVG(), keyword.toSVG());
+    // without options: Keras' defaults (no shapes), PNG by the extension
+    const bare = await plotModel(model, join(dir, "p.png"));
+    assert.deepEqual([...readFileSync(join(dir, "p.png")).subarray(0, 8)], PNG_SIGNATURE);
+    assert.ok(!labelTexts(bare.toSVG()).some((t) => t.startsWith("Output shape")));
+    await assert.rejects(plotModel(model, join(dir, "q.png"), { toFile: join(dir, "r.png") } as object), /utils\.plotModel: the file is given twice, as ".*q\.png" and as toFile ".*r\.png"; give one/);
+    await assert.rejects(plotModel(model, join(dir, "q.png"), "LR" as unknown as object), /utils\.plotModel: options must be an object, e\.g\. \{ showShapes: true \}, got "LR"/);
+    await assert.rejects((plotModel as (...a: unknown[]) => Promise<unknown>)(model, {}, { showShapes: true }), /utils\.plotModel: a third argument is taken only after a file name/);
+    await assert.rejects(plotModel(model, "", {}), /toFile must be a file path ending in \.png or \.svg \(or null to write nothing\), got ""/);
+    assert.ok(!existsSync(join(dir, "q.png")) && !existsSync(join(dir, "r.png")));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("utils.plotModel writes model.png by default, as Keras", async () => {
   const dir = tempDir();
   const cwd = process.cwd();

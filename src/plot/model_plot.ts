@@ -232,11 +232,18 @@ export function model(m: Model, options: ModelPlotOptions = {}): Figure {
 /**
  * Keras' utils.plot_model: draws `model` and writes it to `toFile` ("model.png" unless given;
  * `.png` at `dpi`, or `.svg`; null writes nothing); returns the Figure. As in Keras 3.5, boxes show
- * the layer class alone unless `showLayerNames: true`.
+ * the layer class alone unless `showLayerNames: true`. The file may also come second, as Keras'
+ * positional `plot_model(model, "model.png", show_shapes=True)`: `plotModel(model, "model.png", { showShapes: true })`.
  */
-export async function plotModel(m: Model, options: PlotModelOptions = {}): Promise<Figure> {
+export async function plotModel(m: Model, options?: PlotModelOptions): Promise<Figure>;
+export async function plotModel(m: Model, toFile: string, options?: ModelPlotOptions): Promise<Figure>;
+export async function plotModel(m: Model, fileOrOptions: string | PlotModelOptions = {}, drawOptions?: ModelPlotOptions): Promise<Figure> {
   const where = "utils.plotModel";
   const model = checkModel(where, m);
+  const options = typeof fileOrOptions === "string" ? positionalFile(where, fileOrOptions, drawOptions) : fileOrOptions;
+  if (typeof fileOrOptions !== "string" && drawOptions !== undefined) {
+    throw new TypeError(`${where}: a third argument is taken only after a file name (plotModel(model, "model.png", { showShapes: true })); put the options in the second, e.g. plotModel(model, { toFile: "model.png", showShapes: true })`);
+  }
   const o = resolveOptions(where, options, ["toFile"], false);
   const toFile = options.toFile === undefined ? "model.png" : options.toFile;
   let format: "png" | "svg" | undefined;
@@ -251,4 +258,16 @@ export async function plotModel(m: Model, options: PlotModelOptions = {}): Promi
   const fig = render(model, o);
   if (toFile !== null) await fig.save(toFile, format === undefined ? {} : { format });
   return fig;
+}
+
+/** plotModel(model, "file.png", options): the options with the file, which they may not name again. */
+function positionalFile(where: string, toFile: string, drawOptions: ModelPlotOptions | undefined): PlotModelOptions {
+  if (drawOptions === undefined) return { toFile };
+  if (drawOptions === null || typeof drawOptions !== "object" || Array.isArray(drawOptions)) {
+    throw new TypeError(`${where}: options must be an object, e.g. { showShapes: true }, got ${valueText(drawOptions)}`);
+  }
+  if (Object.hasOwn(drawOptions, "toFile")) {
+    throw new TypeError(`${where}: the file is given twice, as ${JSON.stringify(toFile)} and as toFile ${valueText((drawOptions as PlotModelOptions).toFile)}; give one`);
+  }
+  return { ...drawOptions, toFile };
 }
