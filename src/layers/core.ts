@@ -17,6 +17,12 @@ import { type ActivationIdentifier, getActivation } from "../nn/activations.js";
 import { type KernelBiasArgs, KERNEL_BIAS_OPTIONS, addBias, addKernel, kernelBiasConfig, checkWeightOptions } from "./weights.js";
 import { type LoraArgs, KernelLoraLayer, LORA_OPTIONS } from "./lora.js";
 import { type DataFormat, type DataFormatArgs, DATA_FORMAT_OPTIONS, checkDataFormat, toChannelsLast } from "./data_format.js";
+import type { VariableStore } from "./layer.js";
+import type { LoraTarget } from "./lora.js";
+import { type QuantizedPolicy, quantizedPolicyConfig, quantizedPolicyOf } from "./dtype_policy_config.js";
+import { type QuantizedKernel, addQuantizedKernel, assignQuantized, blockSizeFor, dequantizeKernel, quantizeKernel, quantizedMatmul } from "./quantized_kernel.js";
+import { type QuantizationConfig, serialize as serializeQuantizer, validateAndResolveConfig } from "../quantizers/quantization_config.js";
+import { type QuantizeOptions, checkQuantizable } from "./quantize_layer.js";
 
 /**
  * The fused kernel for a layer's activation when it is Keras' own relu or linear (a custom function
@@ -102,6 +108,8 @@ export interface DenseArgs extends LayerArgs, KernelBiasArgs, LoraArgs {
   inputDim?: number;
   activation?: ActivationIdentifier;
   useBias?: boolean;
+  /** Keras' quantization_config: the config a quantized layer was quantized with (a saved config gives it back). */
+  quantizationConfig?: QuantizationConfig | null;
 }
 
 /** Keras' Layer turns input_dim into input_shape (input_dim,); both at once would be ambiguous. */
@@ -119,12 +127,18 @@ function inputDimAsShape(args: DenseArgs): DenseArgs {
  * (loraRank, or enableLora(rank)) the product uses kernel + loraKernelA·loraKernelB, the kernel frozen.
  */
 export class Dense extends KernelLoraLayer {
-  static readonly options = layerOptions<DenseArgs>({ units: true, inputDim: true, activation: true, useBias: true, ...KERNEL_BIAS_OPTIONS, ...LORA_OPTIONS });
+  static readonly options = layerOptions<DenseArgs>({ units: true, inputDim: true, activation: true, useBias: true, quantizationConfig: true, ...KERNEL_BIAS_OPTIONS, ...LORA_OPTIONS });
+  /** A quantized dtype policy ("int8_from_float32") builds it quantized. */
+  static readonly quantizable = true;
   readonly units: number;
   readonly activation: ReturnType<typeof getActivation>;
   readonly useBias: boolean;
   bias: Variable | null = null;
   private readonly args: DenseArgs;
+  /** The quantized policy the layer is built with or was quantized to; null for a float layer. */
+  private quantizedPolicy: QuantizedPolicy | null;
+  private quantizationConfigValue: QuantizationConfig | null;
+  private quantized: QuantizedKernel | null = null;
 
   constructor(args: DenseArgs) {
     super(inputDimAsShape(args));
@@ -138,6 +152,8 @@ export class Dense extends KernelLoraLayer {
     this.useBias = args.useBias ?? true;
     checkWeightOptions(`${this.className} ${this.name}`, args);
     this.args = args;
+    this.quantizedPolicy = quantizedPolicyOf(args.dtype, `Dense ${this.name}`) ?? null;
+    this.quantizationConfigValue = args.quantizationConfig ?? null;
   }
 
   override build(inputShape: LayerShape): void {
@@ -145,10 +161,100 @@ export class Dense extends KernelLoraLayer {
     if (inputShape.length < 2 || inDim === null) {
       throw new RangeError(`Dense ${this.name}: needs an input with a known last dimension and a batch axis, got ${shapeText(inputShape.map((d) => d ?? -1))}; add layers.Flatten() before it or give inputShape`);
     }
-    this.kernel = addKernel(this, [inDim, this.units], this.args);
+    const p = this.quantizedPolicy;
+    if (p !== null) {
+      // Built from a quantized layer's config: the quantized variables, to be loaded.
+      const q = addQuantizedKernel(this.addWeight.bind(this), inDim, this.units, p.mode, blockSizeFor(p.mode, this.quantizationConfigValue, p), this.quantizationConfigValue);
+      this.quantized = q;
+      this.kernel = q.kernel;
+    } else {
+      this.kernel = addKernel(this, [inDim, this.units], this.args);
+    }
     if (this.useBias) this.bias = addBias(this, this.units, this.args);
+    if (this.quantized !== null) this.orderQuantizedWeights([]);
     this.built = true;
     if (this.loraRank !== null) this.enableLora(this.loraRank);
+  }
+
+  /** Keras' quantization_mode: "int8" or "int4" once quantized, else null. */
+  get quantizationMode(): "int8" | "int4" | null {
+    return this.quantizedPolicy?.mode ?? null;
+  }
+
+  /** Keras' quantization_config: the config the layer was quantized with (null for a float layer). */
+  get quantizationConfig(): QuantizationConfig | null {
+    return this.quantizationConfigValue;
+  }
+
+  /** Keras' kernel_scale: the quantized kernel's scale ([units], or [groups, units] for int4 sub-channel); null unless quantized. */
+  get kernelScale(): Variable | null {
+    return this.quantized?.scale ?? null;
+  }
+
+  /**
+   * Keras' Dense.quantize(mode, config): replaces the float kernel by its int8 or int4 form
+   * (int8: per output column, with the inputs quantized per row at call time; int4: per block
+   * of blockSize input rows with a zero point, Keras' default of 128, or per column with
+   * blockSize null), freezes it, and sets the layer's policy to "<mode>_from_<dtype>". float8,
+   * GPTQ and AWQ are refused (see quantizers.QUANTIZATION_MODES).
+   */
+  quantize(mode?: string | null, options: QuantizeOptions = {}): void {
+    const where = `Dense ${this.name}.quantize`;
+    const config = validateAndResolveConfig(where, mode, options.config);
+    checkQuantizable(this, where, config.mode, this.quantizedPolicy, options);
+    const old = this.kernel!;
+    const [inDim, units] = old.shape;
+    const p: QuantizedPolicy = { mode: config.mode, blockSize: blockSizeFor(config.mode, config, null), source: this.dtype === "float64" ? "float64" : "float32" };
+    const values = quantizeKernel(old, p.mode, p.blockSize, config);
+    const q = addQuantizedKernel(this.addWeight.bind(this), inDim, units, p.mode, p.blockSize, config);
+    assignQuantized(q, values);
+    this.quantized = q;
+    this.kernel = q.kernel;
+    this.quantizedPolicy = p;
+    this.quantizationConfigValue = config;
+    this.orderQuantizedWeights([old]);
+  }
+
+  /** Keras' variable_serialization_spec order: kernel, bias, kernel_scale (kernel_zero, g_idx), then the rest (LoRA's factors). */
+  private orderQuantizedWeights(removed: Variable[]): void {
+    const q = this.quantized!;
+    this.replaceWeights(removed, [q.kernel, ...(this.bias ? [this.bias] : []), q.scale, ...(q.zero ? [q.zero] : []), ...(q.gIdx ? [q.gIdx] : [])]);
+  }
+
+  /** What a file holds: Keras' variable_serialization_spec order once quantized (kernel, bias, kernel_scale, kernel_zero, g_idx). */
+  override kerasOwnVariables(): Variable[] {
+    const q = this.quantized;
+    if (q === null) return super.kerasOwnVariables();
+    const spec = [q.kernel, ...(this.bias ? [this.bias] : []), q.scale, ...(q.zero ? [q.zero] : []), ...(q.gIdx ? [q.gIdx] : [])];
+    return [...spec, ...super.kerasOwnVariables().filter((v) => !spec.includes(v))];
+  }
+
+  protected override loraTarget(): LoraTarget {
+    const t = super.loraTarget();
+    return this.quantized === null ? t : { ...t, shape: [this.quantized.inDim, this.quantized.outDim] };
+  }
+
+  /** Quantized: the dequantized kernel (plus A·B with LoRA), the float kernel the layer stands for. */
+  protected override mergedWeight(): Tensor | null {
+    const q = this.quantized;
+    if (q === null) return super.mergedWeight();
+    const deq = dequantizeKernel(q, this.dtype === "float64" ? "float64" : "float32");
+    return this.loraKernelA === null ? deq : add(deq, matmul(this.loraKernelA, this.loraKernelB!));
+  }
+
+  /** Quantized with LoRA: the merged kernel re-quantized into the kernel's slots, as Keras' _get_kernel_with_merged_lora. */
+  override saveOwnVariables(store: VariableStore): void {
+    const q = this.quantized;
+    if (q === null || this.loraKernelA === null) {
+      super.saveOwnVariables(store);
+      return;
+    }
+    const values = quantizeKernel(this.mergedWeight()!, q.mode, q.blockSize, this.quantizationConfigValue);
+    const slot = new Map<Variable, Tensor>([[q.kernel, values.kernel], [q.scale, values.scale]]);
+    if (q.zero !== null && values.zero !== null) slot.set(q.zero, values.zero);
+    this.kerasOwnVariables().forEach((v, i) => {
+      store[String(i)] = slot.get(v) ?? v;
+    });
   }
 
   call(inputs: Tensor | Tensor[]): Tensor {
@@ -157,6 +263,7 @@ export class Dense extends KernelLoraLayer {
     if (x.shape[x.rank - 1] !== inDim) {
       throw new RangeError(`Dense ${this.name}: expected inputs with last dimension ${inDim}, got shape ${shapeText(x.shape)}`);
     }
+    if (this.quantized !== null) return this.quantizedCall(x, this.quantized);
     const kernel = this.mergedKernel!;
     const fused = fusedActivationOf(this.activation);
     if (x.dtype === kernel.dtype && (x.dtype === "float32" || x.dtype === "float64")) {
@@ -170,6 +277,17 @@ export class Dense extends KernelLoraLayer {
     return this.activation.fn(y);
   }
 
+  /** Keras' _int8_call / _int4_call: the quantized product (LoRA's x·A·B added in float), then bias and activation. */
+  private quantizedCall(x: Tensor, q: QuantizedKernel): Tensor {
+    const inDim = q.inDim;
+    const x2 = x.rank === 2 ? x : reshape(x, [-1, inDim]);
+    let y = quantizedMatmul(x2, q);
+    if (this.loraKernelA !== null) y = add(y, matmul(matmul(x2, this.loraKernelA), this.loraKernelB!));
+    if (this.bias) y = add(y, this.bias);
+    if (x.rank !== 2) y = reshape(y, [...x.shape.slice(0, -1), this.units]);
+    return this.activation.fn(y);
+  }
+
   override computeOutputShape(inputShape: LayerShape): LayerShape {
     return [...inputShape.slice(0, -1), this.units];
   }
@@ -179,9 +297,13 @@ export class Dense extends KernelLoraLayer {
   }
 
   override getConfig(): Record<string, unknown> {
+    const base = super.getConfig();
+    // A quantized layer's policy is Keras' QuantizedDTypePolicy (Int4DTypePolicy), so a saved model rebuilds it quantized.
+    if (this.quantizedPolicy !== null) base.dtype = quantizedPolicyConfig(this.quantizedPolicy);
     return {
-      ...super.getConfig(), units: this.units, activation: this.activation.name, use_bias: this.useBias,
+      ...base, units: this.units, activation: this.activation.name, use_bias: this.useBias,
       ...kernelBiasConfig(this.args),
+      ...(this.quantizationConfigValue !== null ? { quantization_config: serializeQuantizer(this.quantizationConfigValue) } : {}),
       ...this.loraConfig(),
     };
   }

@@ -47,6 +47,8 @@ export interface LoraTarget {
   base: Variable | null;
   regularizer: RegularizerArg;
   constraint: ConstraintArg;
+  /** The weight's logical shape when its stored one differs (a packed int4 kernel); the base's shape otherwise. */
+  shape?: readonly number[];
 }
 
 /**
@@ -97,7 +99,7 @@ export abstract class LoraLayer extends Layer {
       }
     };
     const aInit = initializer("aInitializer", aInitializer), bInit = initializer("bInitializer", bInitializer);
-    const shape = target.base.shape;
+    const shape = target.shape ?? target.base.shape;
     const a = this.addWeight(`lora_${target.weight}_a`, [...shape.slice(0, -1), r], { initializer: aInit, regularizer: target.regularizer });
     const b = this.addWeight(`lora_${target.weight}_b`, [r, shape[shape.length - 1]], { initializer: bInit, regularizer: target.regularizer });
     target.base.trainable = false;

@@ -1,0 +1,142 @@
+/**
+ * What Keras 3.15's int8 and int4 quantized Dense shares with the other quantizable layers: the
+ * quantized kernel's variables (Keras' `_kernel` as int8 or packed int4, `kernel_scale`, and
+ * for int4 sub-channel `kernel_zero` and `g_idx`), quantizing a float kernel into them as
+ * Dense.quantize does, dequantizing it back, and the quantized product with Keras' custom
+ * gradient: the inputs' gradient through the dequantized kernel, none for the frozen kernel.
+ */
+import type { Tensor } from "../tensor/tensor.js";
+import type { Variable } from "../tensor/variable.js";
+import { customGrad } from "../ops/custom_grad.js";
+import { cast, div, mul } from "../ops/math.js";
+import { matmul } from "../ops/matmul.js";
+import { squeeze, transpose } from "../ops/shape.js";
+import { absMaxQuantize, absMaxQuantizeGroupedWithZeroPoint, AbsMaxQuantizer, dequantizeWithSzMap, groupIndices, packInt4, type Quantizer, unpackInt4 } from "../quantizers/quantizers.js";
+import { Int4QuantizationConfig, type QuantizationConfig } from "../quantizers/quantization_config.js";
+import type { Layer } from "./layer.js";
+import type { QuantizedPolicy } from "./dtype_policy_config.js";
+
+/** A quantized [inDim, outDim] kernel: its variables and how to read them. */
+export interface QuantizedKernel {
+  readonly mode: "int8" | "int4";
+  /** int8 [in, out], or int4 packed two per byte along the output axis: int8 [in, ceil(out / 2)]. */
+  readonly kernel: Variable;
+  /** [out], or [groups, out] for int4 sub-channel. */
+  readonly scale: Variable;
+  /** int4 sub-channel only: the zero points [groups, out] (int8) and each input row's group (float32). */
+  readonly zero: Variable | null;
+  readonly gIdx: Variable | null;
+  /** int4 sub-channel rows per group; null for one scale per output channel. */
+  readonly blockSize: number | null;
+  readonly inDim: number;
+  readonly outDim: number;
+  /** Quantizes the inputs per row before an integer product (int8's default); null: float inputs. */
+  readonly inputsQuantizer: Quantizer | null;
+}
+
+/** The layer's way of adding weights (Layer.addWeight). */
+type AddWeight = Layer["addWeight"];
+
+/** The block size a layer quantizes with: the config's (int4), else the policy's (a layer built from a saved config). */
+export function blockSizeFor(mode: "int8" | "int4", config: QuantizationConfig | null, policy: QuantizedPolicy | null): number | null {
+  if (mode !== "int4") return null;
+  if (config instanceof Int4QuantizationConfig) return config.groupSize;
+  return policy?.blockSize ?? null;
+}
+
+/**
+ * Adds the quantized kernel's variables, zero-filled, in Keras' order (kernel, kernel_scale,
+ * kernel_zero, g_idx), as Dense's _int8_build / _int4_build do.
+ */
+export function addQuantizedKernel(
+  addWeight: AddWeight, inDim: number, outDim: number, mode: "int8" | "int4", blockSize: number | null, config: QuantizationConfig | null,
+): QuantizedKernel {
+  // Keras: int8 quantizes the inputs by default (a config may set null); int4 is weight-only unless the config says otherwise.
+  const inputsQuantizer = config !== null ? config.activationQuantizer : mode === "int8" ? new AbsMaxQuantizer() : null;
+  const kernelShape = mode === "int8" ? [inDim, outDim] : [inDim, (outDim + 1) >> 1];
+  const kernel = addWeight("kernel", kernelShape, { dtype: "int8", initializer: "zeros", trainable: false });
+  const groups = blockSize === null ? null : Math.ceil(inDim / blockSize);
+  const scaleShape = groups === null ? [outDim] : [groups, outDim];
+  const scale = addWeight("kernel_scale", scaleShape, { initializer: "ones", trainable: false });
+  let zero: Variable | null = null, gIdx: Variable | null = null;
+  if (groups !== null && blockSize !== null) {
+    zero = addWeight("kernel_zero", scaleShape, { dtype: "int8", initializer: "zeros", trainable: false });
+    gIdx = addWeight("g_idx", [inDim], { dtype: "float32", initializer: "zeros", trainable: false });
+    gIdx.assign(groupIndices(inDim, blockSize));
+  }
+  return { mode, kernel, scale, zero, gIdx, blockSize, inDim, outDim, inputsQuantizer };
+}
+
+/** The quantized values of a float [in, out] kernel: what Dense.quantize assigns. */
+export interface QuantizedValues {
+  kernel: Tensor;
+  scale: Tensor;
+  zero: Tensor | null;
+}
+
+/**
+ * Quantizes a float [in, out] kernel as Keras' Dense.quantize does: int8 (and int4 per-channel)
+ * symmetric per output column (the weight quantizer's, AbsMaxQuantizer on axis 0 by default),
+ * int4 sub-channel asymmetric per block of rows; int4 values packed along the output axis.
+ */
+export function quantizeKernel(kernel: Tensor, mode: "int8" | "int4", blockSize: number | null, config: QuantizationConfig | null): QuantizedValues {
+  if (mode === "int4" && blockSize !== null) {
+    const [q, scale, zero] = absMaxQuantizeGroupedWithZeroPoint(kernel, blockSize);
+    return { kernel: packInt4(q, -1)[0], scale, zero };
+  }
+  const range: [number, number] = mode === "int8" ? [-127, 127] : [-8, 7];
+  const wq = config?.weightQuantizer ?? null;
+  const [q, scale] = wq instanceof AbsMaxQuantizer ? wq.call(kernel, wq.axis ?? 0) : absMaxQuantize(kernel, 0, range);
+  const s = squeeze(scale, 0);
+  return { kernel: mode === "int4" ? packInt4(q, -1)[0] : q, scale: s, zero: null };
+}
+
+/** Assigns quantized values to the kernel's variables. */
+export function assignQuantized(q: QuantizedKernel, v: QuantizedValues): void {
+  q.kernel.assign(v.kernel);
+  q.scale.assign(v.scale);
+  if (q.zero !== null && v.zero !== null) q.zero.assign(v.zero);
+}
+
+/** The integer kernel [in, out] (int4 unpacked), int8 values. */
+function integerKernel(q: QuantizedKernel): Tensor {
+  return q.mode === "int4" ? unpackInt4(q.kernel, q.outDim, -1) : q.kernel;
+}
+
+/** The float kernel the quantized one stands for: q / scale, or (q - zero) * scale per group. */
+export function dequantizeKernel(q: QuantizedKernel, dtype: "float32" | "float64"): Tensor {
+  const ints = integerKernel(q);
+  if (q.zero !== null && q.gIdx !== null) return cast(dequantizeWithSzMap(ints, q.scale, q.zero, q.gIdx, 0), dtype);
+  return div(cast(ints, dtype), cast(q.scale, dtype));
+}
+
+/**
+ * x [rows, in] times the quantized kernel, [rows, out], as Keras' _int8_call / _int4_call: with an
+ * inputs quantizer, x is quantized per row and the int8 product (exact, in int32) is divided by
+ * kernel_scale * inputs_scale; without one, x meets the integer kernel in float and the product is
+ * divided by kernel_scale; int4 sub-channel multiplies by the dequantized kernel. The gradient
+ * reaches x only, through the dequantized kernel.
+ */
+export function quantizedMatmul(x: Tensor, q: QuantizedKernel): Tensor {
+  const dtype = x.dtype === "float64" ? "float64" : "float32";
+  const product = customGrad((inputs: Tensor) => {
+    let value: Tensor;
+    if (q.zero !== null) {
+      value = matmul(inputs, dequantizeKernel(q, dtype));
+    } else {
+      const ints = integerKernel(q);
+      const scale = cast(q.scale, dtype);
+      if (q.inputsQuantizer !== null) {
+        const out = q.inputsQuantizer.call(inputs, -1);
+        if (!Array.isArray(out)) throw new TypeError(`quantized matmul: the inputs quantizer ${q.inputsQuantizer.className} must return [quantized, scale]`);
+        const [xq, xs] = out;
+        const raw = xq.dtype === ints.dtype ? matmul(xq, ints) : matmul(cast(xq, dtype), cast(ints, dtype));
+        value = div(cast(raw, dtype), mul(scale, cast(xs, dtype)));
+      } else {
+        value = div(matmul(inputs, cast(ints, dtype)), scale);
+      }
+    }
+    return { value, gradFunc: (dy: Tensor) => [matmul(dy, transpose(dequantizeKernel(q, dtype)))] };
+  });
+  return product(x);
+}
