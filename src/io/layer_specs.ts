@@ -270,7 +270,7 @@ export const LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
   // tf.keras 2 wrote input_length.
   Embedding: {
     cls: ctor(Embedding),
-    keys: ["input_dim", "output_dim", "embeddings_initializer", "embeddings_regularizer", "embeddings_constraint", "mask_zero", "lora_rank"],
+    keys: ["input_dim", "output_dim", "embeddings_initializer", "embeddings_regularizer", "embeddings_constraint", "mask_zero", "lora_rank", "quantization_config"],
     fixed: { sparse: [false] }, ignore: ["input_length"],
   },
   Identity: { cls: ctor(Identity), keys: [] },

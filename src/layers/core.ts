@@ -15,14 +15,11 @@ import { Layer, type CallOptions, type LayerArgs, type LayerShape, layerOptions 
 import { SymbolicTensor, LayerNode } from "./symbolic.js";
 import { type ActivationIdentifier, getActivation } from "../nn/activations.js";
 import { type KernelBiasArgs, KERNEL_BIAS_OPTIONS, addBias, addKernel, kernelBiasConfig, checkWeightOptions } from "./weights.js";
-import { type LoraArgs, KernelLoraLayer, LORA_OPTIONS } from "./lora.js";
+import { type LoraArgs, LORA_OPTIONS } from "./lora.js";
+import { type QuantizableArgs, KernelLoraLayer } from "./quantizable.js";
 import { type DataFormat, type DataFormatArgs, DATA_FORMAT_OPTIONS, checkDataFormat, toChannelsLast } from "./data_format.js";
-import type { VariableStore } from "./layer.js";
-import type { LoraTarget } from "./lora.js";
-import { type QuantizedPolicy, quantizedPolicyConfig, quantizedPolicyOf } from "./dtype_policy_config.js";
-import { type QuantizedKernel, addQuantizedKernel, assignQuantized, blockSizeFor, dequantizeKernel, quantizeKernel, quantizedMatmul } from "./quantized_kernel.js";
-import { type QuantizationConfig, serialize as serializeQuantizer, validateAndResolveConfig } from "../quantizers/quantization_config.js";
-import { type QuantizeOptions, checkQuantizable } from "./quantize_layer.js";
+import { type QuantizedKernel, quantizedMatmul } from "./quantized_kernel.js";
+import type { QuantizeOptions } from "./quantize_layer.js";
 
 /**
  * The fused kernel for a layer's activation when it is Keras' own relu or linear (a custom function
@@ -102,14 +99,12 @@ export function Input(args: InputLayerArgs): SymbolicTensor {
 
 // ------------------------------------------------------------------ Dense
 
-export interface DenseArgs extends LayerArgs, KernelBiasArgs, LoraArgs {
+export interface DenseArgs extends LayerArgs, KernelBiasArgs, LoraArgs, QuantizableArgs {
   units?: number;
   /** Keras' input_dim: the same as inputShape: [inputDim] (Dense(64, { inputDim: 784 }) as a first layer). */
   inputDim?: number;
   activation?: ActivationIdentifier;
   useBias?: boolean;
-  /** Keras' quantization_config: the config a quantized layer was quantized with (a saved config gives it back). */
-  quantizationConfig?: QuantizationConfig | null;
 }
 
 /** Keras' Layer turns input_dim into input_shape (input_dim,); both at once would be ambiguous. */
@@ -128,17 +123,11 @@ function inputDimAsShape(args: DenseArgs): DenseArgs {
  */
 export class Dense extends KernelLoraLayer {
   static readonly options = layerOptions<DenseArgs>({ units: true, inputDim: true, activation: true, useBias: true, quantizationConfig: true, ...KERNEL_BIAS_OPTIONS, ...LORA_OPTIONS });
-  /** A quantized dtype policy ("int8_from_float32") builds it quantized. */
-  static readonly quantizable = true;
   readonly units: number;
   readonly activation: ReturnType<typeof getActivation>;
   readonly useBias: boolean;
   bias: Variable | null = null;
   private readonly args: DenseArgs;
-  /** The quantized policy the layer is built with or was quantized to; null for a float layer. */
-  private quantizedPolicy: QuantizedPolicy | null;
-  private quantizationConfigValue: QuantizationConfig | null;
-  private quantized: QuantizedKernel | null = null;
 
   constructor(args: DenseArgs) {
     super(inputDimAsShape(args));
@@ -152,8 +141,6 @@ export class Dense extends KernelLoraLayer {
     this.useBias = args.useBias ?? true;
     checkWeightOptions(`${this.className} ${this.name}`, args);
     this.args = args;
-    this.quantizedPolicy = quantizedPolicyOf(args.dtype, `Dense ${this.name}`) ?? null;
-    this.quantizationConfigValue = args.quantizationConfig ?? null;
   }
 
   override build(inputShape: LayerShape): void {
@@ -161,29 +148,11 @@ export class Dense extends KernelLoraLayer {
     if (inputShape.length < 2 || inDim === null) {
       throw new RangeError(`Dense ${this.name}: needs an input with a known last dimension and a batch axis, got ${shapeText(inputShape.map((d) => d ?? -1))}; add layers.Flatten() before it or give inputShape`);
     }
-    const p = this.quantizedPolicy;
-    if (p !== null) {
-      // Built from a quantized layer's config: the quantized variables, to be loaded.
-      const q = addQuantizedKernel(this.addWeight.bind(this), inDim, this.units, p.mode, blockSizeFor(p.mode, this.quantizationConfigValue, p), this.quantizationConfigValue);
-      this.quantized = q;
-      this.kernel = q.kernel;
-    } else {
-      this.kernel = addKernel(this, [inDim, this.units], this.args);
-    }
+    // Built from a quantized layer's config: the quantized variables, to be loaded.
+    this.kernel = this.buildQuantized("kernel", inDim, this.units, false)?.kernel ?? addKernel(this, [inDim, this.units], this.args);
     if (this.useBias) this.bias = addBias(this, this.units, this.args);
-    if (this.quantized !== null) this.orderQuantizedWeights([]);
     this.built = true;
     if (this.loraRank !== null) this.enableLora(this.loraRank);
-  }
-
-  /** Keras' quantization_mode: "int8" or "int4" once quantized, else null. */
-  get quantizationMode(): "int8" | "int4" | null {
-    return this.quantizedPolicy?.mode ?? null;
-  }
-
-  /** Keras' quantization_config: the config the layer was quantized with (null for a float layer). */
-  get quantizationConfig(): QuantizationConfig | null {
-    return this.quantizationConfigValue;
   }
 
   /** Keras' kernel_scale: the quantized kernel's scale ([units], or [groups, units] for int4 sub-channel); null unless quantized. */
@@ -199,62 +168,11 @@ export class Dense extends KernelLoraLayer {
    * GPTQ and AWQ are refused (see quantizers.QUANTIZATION_MODES).
    */
   quantize(mode?: string | null, options: QuantizeOptions = {}): void {
-    const where = `Dense ${this.name}.quantize`;
-    const config = validateAndResolveConfig(where, mode, options.config);
-    checkQuantizable(this, where, config.mode, this.quantizedPolicy, options);
-    const old = this.kernel!;
-    const [inDim, units] = old.shape;
-    const p: QuantizedPolicy = { mode: config.mode, blockSize: blockSizeFor(config.mode, config, null), source: this.dtype === "float64" ? "float64" : "float32" };
-    const values = quantizeKernel(old, p.mode, p.blockSize, config);
-    const q = addQuantizedKernel(this.addWeight.bind(this), inDim, units, p.mode, p.blockSize, config);
-    assignQuantized(q, values);
-    this.quantized = q;
-    this.kernel = q.kernel;
-    this.quantizedPolicy = p;
-    this.quantizationConfigValue = config;
-    this.orderQuantizedWeights([old]);
+    this.kernel = this.quantizeMatrix(this.kernel!, "kernel", false, mode, options).kernel;
   }
 
-  /** Keras' variable_serialization_spec order: kernel, bias, kernel_scale (kernel_zero, g_idx), then the rest (LoRA's factors). */
-  private orderQuantizedWeights(removed: Variable[]): void {
-    const q = this.quantized!;
-    this.replaceWeights(removed, [q.kernel, ...(this.bias ? [this.bias] : []), q.scale, ...(q.zero ? [q.zero] : []), ...(q.gIdx ? [q.gIdx] : [])]);
-  }
-
-  /** What a file holds: Keras' variable_serialization_spec order once quantized (kernel, bias, kernel_scale, kernel_zero, g_idx). */
-  override kerasOwnVariables(): Variable[] {
-    const q = this.quantized;
-    if (q === null) return super.kerasOwnVariables();
-    const spec = [q.kernel, ...(this.bias ? [this.bias] : []), q.scale, ...(q.zero ? [q.zero] : []), ...(q.gIdx ? [q.gIdx] : [])];
-    return [...spec, ...super.kerasOwnVariables().filter((v) => !spec.includes(v))];
-  }
-
-  protected override loraTarget(): LoraTarget {
-    const t = super.loraTarget();
-    return this.quantized === null ? t : { ...t, shape: [this.quantized.inDim, this.quantized.outDim] };
-  }
-
-  /** Quantized: the dequantized kernel (plus A·B with LoRA), the float kernel the layer stands for. */
-  protected override mergedWeight(): Tensor | null {
-    const q = this.quantized;
-    if (q === null) return super.mergedWeight();
-    const deq = dequantizeKernel(q, this.dtype === "float64" ? "float64" : "float32");
-    return this.loraKernelA === null ? deq : add(deq, matmul(this.loraKernelA, this.loraKernelB!));
-  }
-
-  /** Quantized with LoRA: the merged kernel re-quantized into the kernel's slots, as Keras' _get_kernel_with_merged_lora. */
-  override saveOwnVariables(store: VariableStore): void {
-    const q = this.quantized;
-    if (q === null || this.loraKernelA === null) {
-      super.saveOwnVariables(store);
-      return;
-    }
-    const values = quantizeKernel(this.mergedWeight()!, q.mode, q.blockSize, this.quantizationConfigValue);
-    const slot = new Map<Variable, Tensor>([[q.kernel, values.kernel], [q.scale, values.scale]]);
-    if (q.zero !== null && values.zero !== null) slot.set(q.zero, values.zero);
-    this.kerasOwnVariables().forEach((v, i) => {
-      store[String(i)] = slot.get(v) ?? v;
-    });
+  protected override weightsAfterMatrix(): Variable[] {
+    return this.bias ? [this.bias] : [];
   }
 
   call(inputs: Tensor | Tensor[]): Tensor {
@@ -297,13 +215,12 @@ export class Dense extends KernelLoraLayer {
   }
 
   override getConfig(): Record<string, unknown> {
-    const base = super.getConfig();
     // A quantized layer's policy is Keras' QuantizedDTypePolicy (Int4DTypePolicy), so a saved model rebuilds it quantized.
-    if (this.quantizedPolicy !== null) base.dtype = quantizedPolicyConfig(this.quantizedPolicy);
+    const { dtype, ...quantization } = this.quantizationEntries();
     return {
-      ...base, units: this.units, activation: this.activation.name, use_bias: this.useBias,
+      ...super.getConfig(), ...(dtype !== undefined ? { dtype } : {}), units: this.units, activation: this.activation.name, use_bias: this.useBias,
       ...kernelBiasConfig(this.args),
-      ...(this.quantizationConfigValue !== null ? { quantization_config: serializeQuantizer(this.quantizationConfigValue) } : {}),
+      ...quantization,
       ...this.loraConfig(),
     };
   }

@@ -153,39 +153,3 @@ export abstract class LoraLayer extends Layer {
     this.lora.b.assign(zeros(this.lora.b.shape, this.lora.b.dtype));
   }
 }
-
-/** Dense and EinsumDense: LoRA on their `kernel`, with the kernel's regularizer and constraint. */
-export abstract class KernelLoraLayer extends LoraLayer {
-  /**
-   * The kernel weight as stored (Keras' `_kernel`): with LoRA enabled it is frozen and the layer
-   * computes with `mergedKernel`, which is what Keras' `layer.kernel` returns then.
-   */
-  kernel: Variable | null = null;
-  private readonly kernelRegularizer: RegularizerArg;
-  private readonly kernelConstraint: ConstraintArg;
-
-  constructor(args: LayerArgs & LoraArgs & KernelBiasArgs) {
-    super(args);
-    this.kernelRegularizer = args.kernelRegularizer;
-    this.kernelConstraint = args.kernelConstraint;
-  }
-
-  /** Keras' lora_kernel_a [...kernel's axes but the last, rank], null without LoRA. */
-  get loraKernelA(): Variable | null {
-    return this.lora?.a ?? null;
-  }
-
-  /** Keras' lora_kernel_b [rank, kernel's last axis], null without LoRA. */
-  get loraKernelB(): Variable | null {
-    return this.lora?.b ?? null;
-  }
-
-  /** What Keras' `layer.kernel` returns: kernel + A·B with LoRA, else the kernel itself (null before build). */
-  get mergedKernel(): Tensor | null {
-    return this.mergedWeight();
-  }
-
-  protected loraTarget(): LoraTarget {
-    return { weight: "kernel", base: this.kernel, regularizer: this.kernelRegularizer, constraint: this.kernelConstraint };
-  }
-}

@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import * as tf from "../index.js";
 import { assertAllClose } from "../testing/close.js";
 import type { Dense } from "./core.js";
+import type { Embedding } from "./embedding.js";
 
 const { layers, quantizers } = tf;
 /** Made by test/fixtures/make_quantizers.py: numpy re-statements of Keras 3.15.1's Dense quantize and quantized calls. */
@@ -86,7 +87,7 @@ test("model.quantize walks the layers with Keras' filters; bad modes, float8/gpt
   assert.throws(() => out.quantize("int8"), /already quantized with dtype_policy='int8_from_float32'/);
   assert.throws(() => layers.Dense({ units: 2 }).quantize("int8"), /cannot quantize a layer that isn't yet built/);
   assert.throws(() => out.quantize("int8", { config: quantizers.Int4QuantizationConfig() }), /contradictory arguments: mode="int8" but config.mode="int4"/);
-  assert.throws(() => layers.Dropout({ rate: 0.5, dtype: "int8_from_float32" }), /quantized dtype policy "int8_from_float32" is for the layers that can be quantized/);
+  assert.throws(() => layers.Dropout({ rate: 0.5, dtype: "int8_from_float32" }), /quantized dtype policy "int8_from_float32" is for the layers lamina can quantize \(Dense, Embedding\); Dropout cannot be quantized/);
 });
 
 test("a quantized model saves as .keras (Keras' variable order, quantized policy and config) and .weights.h5, and loads back quantized", async () => {
@@ -143,4 +144,38 @@ test("LoRA on a quantized Dense: x·A·B added to the quantized product; saving 
   // The stored int8 kernel / scale is the dequantized kernel plus A·B, re-quantized per column.
   const merged = tf.add(tf.div(tf.cast(tf.constant(D.dense.int8_kernel, "int8"), "float32"), tf.constant(D.dense.int8_scale, "float32")), tf.matmul(d.loraKernelA!, d.loraKernelB!));
   assertAllClose(tf.div(tf.cast(store["0"], "float32"), store["2"]), merged, { atol: 0.05 });
+});
+
+test("Embedding int8/int4: Keras' per-row table, scale and lookups (int4 per row and per block of columns); saved and loaded quantized", async () => {
+  const E = D.embedding;
+  const make = (): Embedding => {
+    const e = layers.Embedding({ inputDim: 6, outputDim: 5 }) as Embedding;
+    e.build([null]);
+    e.setWeights([tf.constant(E.table, "float32")]);
+    return e;
+  };
+  const idx = tf.constant(E.indices, "int32");
+  const e8 = make();
+  e8.quantize("int8");
+  assert.deepEqual(e8.embeddings!.arraySync(), E.int8_table);
+  assertAllClose(e8.embeddingsScale!, E.int8_scale, { rtol: 1e-6 });
+  assertAllClose(e8.apply(idx) as tf.Tensor, E.int8_out, { rtol: 1e-6, atol: 1e-7 });
+  const e4 = make();
+  e4.quantize("int4", { config: quantizers.Int4QuantizationConfig({ blockSize: null }) });
+  assert.deepEqual(e4.embeddings!.arraySync(), E.int4_packed);
+  assertAllClose(e4.apply(idx) as tf.Tensor, E.int4_out, { rtol: 1e-6, atol: 1e-7 });
+  const s = make();
+  s.quantize("int4", { config: quantizers.Int4QuantizationConfig({ blockSize: 2 }) });
+  assertAllClose(s.embeddingsScale!, E.int4_sub_scale, { rtol: 1e-6 });
+  assert.deepEqual(s.weights.map((w) => w.name.split("/").pop()), ["embeddings", "embeddings_scale", "embeddings_zero", "g_idx"]);
+  assertAllClose(s.apply(idx) as tf.Tensor, E.int4_sub_out, { rtol: 1e-5, atol: 1e-6 });
+  // A layer rebuilt from the quantized config and loaded from the store looks up the same values.
+  const store: Record<string, tf.Tensor> = {};
+  s.saveOwnVariables(store);
+  const back = layers.deserialize(layers.serialize(s)) as Embedding;
+  if (!back.built) back.build([null]);
+  back.loadOwnVariables(store);
+  assert.equal(back.quantizationMode, "int4");
+  assertAllClose(back.apply(idx) as tf.Tensor, E.int4_sub_out, { rtol: 1e-5, atol: 1e-6 });
+  assert.throws(() => layers.ReversibleEmbedding({ inputDim: 4, outputDim: 2 }).quantize("int8"), /quantization is not supported for ReversibleEmbedding yet/);
 });

@@ -4,10 +4,9 @@
  * and that the filters select (a regex on the layer's name, a list of them, or a function).
  */
 import { valueText } from "../tensor/value_text.js";
-import type { QuantizationConfig } from "../quantizers/quantization_config.js";
-import { validateAndResolveConfig } from "../quantizers/quantization_config.js";
+import { Int4QuantizationConfig, type QuantizationConfig, serialize, validateAndResolveConfig } from "../quantizers/quantization_config.js";
 import type { Layer } from "./layer.js";
-import { type QuantizedPolicy, quantizedPolicyName } from "./dtype_policy_config.js";
+import { type QuantizedPolicy, quantizedPolicyConfig, quantizedPolicyName } from "./dtype_policy_config.js";
 
 /** Which layers model.quantize quantizes: a regex (string or RegExp) searched in the layer's name, a list of them, or a predicate. */
 export type QuantizeFilters = string | RegExp | readonly (string | RegExp)[] | ((layer: Layer) => boolean);
@@ -72,6 +71,32 @@ export function quantizeLayers(model: Layer, mode: string | null | undefined, op
   const resolved = validateAndResolveConfig(where, mode, config);
   for (const layer of leafLayers(model)) {
     if (layer === model || !selected(layer, filters) || !isQuantizable(layer)) continue;
+    // Keras quantizes these too; lamina does not yet, so it warns and goes on, as Keras does for a layer that cannot be quantized.
+    if ((layer.constructor as { quantizable?: boolean }).quantizable === false) {
+      process.emitWarning(`${where}: layer ${layer.className} "${layer.name}" is left unquantized: lamina quantizes Dense and Embedding only`, "UserWarning");
+      continue;
+    }
     layer.quantize(resolved.mode, { config: resolved });
   }
+}
+
+/**
+ * What a layer's quantize(mode, { config }) settles before changing anything: Keras' resolved
+ * config (validate_and_resolve_config), its checks, and the policy the layer takes.
+ */
+export function resolveQuantization(
+  layer: Layer, where: string, mode: string | null | undefined, options: QuantizeOptions, current: QuantizedPolicy | null,
+): { config: QuantizationConfig; policy: QuantizedPolicy } {
+  const config = validateAndResolveConfig(where, mode, options.config);
+  checkQuantizable(layer, where, config.mode, current, options);
+  const blockSize = config instanceof Int4QuantizationConfig ? config.groupSize : null;
+  return { config, policy: { mode: config.mode, blockSize, source: layer.dtype === "float64" ? "float64" : "float32" } };
+}
+
+/** A quantized layer's config entries: Keras' quantized dtype policy and its quantization_config; none for a float layer. */
+export function quantizationConfigEntries(policy: QuantizedPolicy | null, config: QuantizationConfig | null): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (policy !== null) out.dtype = quantizedPolicyConfig(policy);
+  if (config !== null) out.quantization_config = serialize(config);
+  return out;
 }

@@ -10,20 +10,26 @@ import type { Variable } from "../tensor/variable.js";
 import { customGrad } from "../ops/custom_grad.js";
 import { cast, div, mul } from "../ops/math.js";
 import { matmul } from "../ops/matmul.js";
-import { squeeze, transpose } from "../ops/shape.js";
+import { expandDims, gather, squeeze, transpose } from "../ops/shape.js";
+import { range } from "../tensor/creation.js";
 import { absMaxQuantize, absMaxQuantizeGroupedWithZeroPoint, AbsMaxQuantizer, dequantizeWithSzMap, groupIndices, packInt4, type Quantizer, unpackInt4 } from "../quantizers/quantizers.js";
 import { Int4QuantizationConfig, type QuantizationConfig } from "../quantizers/quantization_config.js";
 import type { Layer } from "./layer.js";
 import type { QuantizedPolicy } from "./dtype_policy_config.js";
 
-/** A quantized [inDim, outDim] kernel: its variables and how to read them. */
+/**
+ * A quantized [inDim, outDim] matrix: its variables and how to read them. Dense's kernel has a
+ * scale per output column (groups of input rows); Embedding's table one per row (`perRow`, groups
+ * of columns), since a lookup reads whole rows.
+ */
 export interface QuantizedKernel {
   readonly mode: "int8" | "int4";
+  readonly perRow: boolean;
   /** int8 [in, out], or int4 packed two per byte along the output axis: int8 [in, ceil(out / 2)]. */
   readonly kernel: Variable;
-  /** [out], or [groups, out] for int4 sub-channel. */
+  /** [out], or [groups, out] for int4 sub-channel ([in], or [in, groups] perRow). */
   readonly scale: Variable;
-  /** int4 sub-channel only: the zero points [groups, out] (int8) and each input row's group (float32). */
+  /** int4 sub-channel only: the zero points (int8, the scale's shape) and each input row's (perRow: column's) group (float32). */
   readonly zero: Variable | null;
   readonly gIdx: Variable | null;
   /** int4 sub-channel rows per group; null for one scale per output channel. */
@@ -45,26 +51,28 @@ export function blockSizeFor(mode: "int8" | "int4", config: QuantizationConfig |
 }
 
 /**
- * Adds the quantized kernel's variables, zero-filled, in Keras' order (kernel, kernel_scale,
- * kernel_zero, g_idx), as Dense's _int8_build / _int4_build do.
+ * Adds the quantized matrix's variables, zero-filled, in Keras' order (<name>, <name>_scale,
+ * <name>_zero, g_idx), as Dense's and Embedding's _int8_build / _int4_build do.
  */
 export function addQuantizedKernel(
-  addWeight: AddWeight, inDim: number, outDim: number, mode: "int8" | "int4", blockSize: number | null, config: QuantizationConfig | null,
+  addWeight: AddWeight, name: "kernel" | "embeddings", inDim: number, outDim: number, mode: "int8" | "int4", blockSize: number | null,
+  config: QuantizationConfig | null, perRow = false,
 ): QuantizedKernel {
-  // Keras: int8 quantizes the inputs by default (a config may set null); int4 is weight-only unless the config says otherwise.
-  const inputsQuantizer = config !== null ? config.activationQuantizer : mode === "int8" ? new AbsMaxQuantizer() : null;
+  // Keras: Dense's int8 quantizes the inputs by default (a config may set null); int4 is weight-only unless the config says otherwise.
+  const inputsQuantizer = perRow ? null : config !== null ? config.activationQuantizer : mode === "int8" ? new AbsMaxQuantizer() : null;
   const kernelShape = mode === "int8" ? [inDim, outDim] : [inDim, (outDim + 1) >> 1];
-  const kernel = addWeight("kernel", kernelShape, { dtype: "int8", initializer: "zeros", trainable: false });
-  const groups = blockSize === null ? null : Math.ceil(inDim / blockSize);
-  const scaleShape = groups === null ? [outDim] : [groups, outDim];
-  const scale = addWeight("kernel_scale", scaleShape, { initializer: "ones", trainable: false });
+  const kernel = addWeight(name, kernelShape, { dtype: "int8", initializer: "zeros", trainable: false });
+  const grouped = perRow ? outDim : inDim;
+  const groups = blockSize === null ? null : Math.ceil(grouped / blockSize);
+  const scaleShape = perRow ? (groups === null ? [inDim] : [inDim, groups]) : groups === null ? [outDim] : [groups, outDim];
+  const scale = addWeight(`${name}_scale`, scaleShape, { initializer: "ones", trainable: false });
   let zero: Variable | null = null, gIdx: Variable | null = null;
   if (groups !== null && blockSize !== null) {
-    zero = addWeight("kernel_zero", scaleShape, { dtype: "int8", initializer: "zeros", trainable: false });
-    gIdx = addWeight("g_idx", [inDim], { dtype: "float32", initializer: "zeros", trainable: false });
-    gIdx.assign(groupIndices(inDim, blockSize));
+    zero = addWeight(`${name}_zero`, scaleShape, { dtype: "int8", initializer: "zeros", trainable: false });
+    gIdx = addWeight("g_idx", [grouped], { dtype: "float32", initializer: "zeros", trainable: false });
+    gIdx.assign(groupIndices(grouped, blockSize));
   }
-  return { mode, kernel, scale, zero, gIdx, blockSize, inDim, outDim, inputsQuantizer };
+  return { mode, perRow, kernel, scale, zero, gIdx, blockSize, inDim, outDim, inputsQuantizer };
 }
 
 /** The quantized values of a float [in, out] kernel: what Dense.quantize assigns. */
@@ -79,7 +87,8 @@ export interface QuantizedValues {
  * symmetric per output column (the weight quantizer's, AbsMaxQuantizer on axis 0 by default),
  * int4 sub-channel asymmetric per block of rows; int4 values packed along the output axis.
  */
-export function quantizeKernel(kernel: Tensor, mode: "int8" | "int4", blockSize: number | null, config: QuantizationConfig | null): QuantizedValues {
+export function quantizeKernel(kernel: Tensor, mode: "int8" | "int4", blockSize: number | null, config: QuantizationConfig | null, perRow = false): QuantizedValues {
+  if (perRow) return quantizeRows(kernel, mode, blockSize, config);
   if (mode === "int4" && blockSize !== null) {
     const [q, scale, zero] = absMaxQuantizeGroupedWithZeroPoint(kernel, blockSize);
     return { kernel: packInt4(q, -1)[0], scale, zero };
@@ -89,6 +98,32 @@ export function quantizeKernel(kernel: Tensor, mode: "int8" | "int4", blockSize:
   const [q, scale] = wq instanceof AbsMaxQuantizer ? wq.call(kernel, wq.axis ?? 0) : absMaxQuantize(kernel, 0, range);
   const s = squeeze(scale, 0);
   return { kernel: mode === "int4" ? packInt4(q, -1)[0] : q, scale: s, zero: null };
+}
+
+/**
+ * Embedding.quantize's values: each row of the table its own scale (AbsMaxQuantizer on the last
+ * axis), or for int4 sub-channel the grouping over columns (Keras quantizes the transpose).
+ */
+function quantizeRows(table: Tensor, mode: "int8" | "int4", blockSize: number | null, config: QuantizationConfig | null): QuantizedValues {
+  if (mode === "int4" && blockSize !== null) {
+    const [q, scale, zero] = absMaxQuantizeGroupedWithZeroPoint(transpose(table), blockSize);
+    return { kernel: packInt4(transpose(q), -1)[0], scale: transpose(scale), zero: transpose(zero) };
+  }
+  const wq = config?.weightQuantizer ?? null;
+  const [q, scale] = wq instanceof AbsMaxQuantizer ? wq.call(table, wq.axis ?? -1) : absMaxQuantize(table, -1, mode === "int8" ? [-127, 127] : [-8, 7]);
+  return { kernel: mode === "int4" ? packInt4(q, -1)[0] : q, scale: squeeze(scale, -1), zero: null };
+}
+
+/**
+ * The float rows at `indices` (int32) of a perRow table, [...indices, outDim]: only those rows are
+ * unpacked and dequantized (Keras unpacks the whole table first; the values are the same).
+ */
+export function lookupRows(q: QuantizedKernel, indices: Tensor, dtype: "float32" | "float64"): Tensor {
+  const stored = gather(q.kernel, indices, 0);
+  const ints = cast(q.mode === "int4" ? unpackInt4(stored, q.outDim, -1) : stored, dtype);
+  const scale = gather(q.scale, indices, 0);
+  if (q.zero !== null && q.gIdx !== null) return cast(dequantizeWithSzMap(ints, scale, gather(q.zero, indices, 0), q.gIdx, -1), dtype);
+  return div(ints, expandDims(cast(scale, dtype), -1));
 }
 
 /** Assigns quantized values to the kernel's variables. */
@@ -105,6 +140,7 @@ function integerKernel(q: QuantizedKernel): Tensor {
 
 /** The float kernel the quantized one stands for: q / scale, or (q - zero) * scale per group. */
 export function dequantizeKernel(q: QuantizedKernel, dtype: "float32" | "float64"): Tensor {
+  if (q.perRow) return lookupRows(q, range(0, q.inDim, 1, "int32"), dtype);
   const ints = integerKernel(q);
   if (q.zero !== null && q.gIdx !== null) return cast(dequantizeWithSzMap(ints, q.scale, q.zero, q.gIdx, 0), dtype);
   return div(cast(ints, dtype), cast(q.scale, dtype));

@@ -3,8 +3,9 @@
  * (`layer.apply(hidden, { reverse: true })`), projecting [..., outputDim] back to vocabulary logits
  * [..., inputDim] with the transposed embeddings (tieWeights, the default) or a separate
  * `reverse_embeddings` weight [outputDim, inputDim]; optionally soft-capped as
- * tanh(logits / cap) * cap. Quantization (Keras' int8/int4 modes) is not supported: lamina has no
- * integer kernels, so quantize() refuses with that reason.
+ * tanh(logits / cap) * cap. Quantization (Keras' int8/int4 modes) is not built yet: the reverse
+ * projection needs its own quantized path (inputs quantized per row against the transposed or
+ * untied table), so quantize() refuses with that reason, and model.quantize skips the layer with a warning.
  */
 import type { Tensor } from "../tensor/tensor.js";
 import type { Variable } from "../tensor/variable.js";
@@ -22,7 +23,7 @@ import { LORA_OPTIONS } from "./lora.js";
 import { single } from "./core.js";
 import { addResolvedWeight } from "./weights.js";
 
-export interface ReversibleEmbeddingArgs extends EmbeddingArgs {
+export interface ReversibleEmbeddingArgs extends Omit<EmbeddingArgs, "quantizationConfig"> {
   /** Whether the reverse projection uses the transposed embeddings (default true) or its own weight `reverse_embeddings`. */
   tieWeights?: boolean;
   /** The dtype the reverse projection computes in (inputs and kernel cast to it); default null: the layer's dtype. */
@@ -41,6 +42,7 @@ export class ReversibleEmbedding extends Embedding {
     inputDim: true, outputDim: true, embeddingsInitializer: true, embeddingsRegularizer: true, embeddingsConstraint: true, maskZero: true,
     inputLength: true, weights: true, ...LORA_OPTIONS, tieWeights: true, reverseDtype: true, logitSoftCap: true,
   });
+  static override readonly quantizable: boolean = false;
   readonly tieWeights: boolean;
   readonly reverseDtype: DType | null;
   readonly logitSoftCap: number | null;
@@ -140,10 +142,11 @@ export class ReversibleEmbedding extends Embedding {
     return [...shape.slice(0, -1), this.inputDim];
   }
 
-  /** Keras' quantize(mode): not supported. */
-  quantize(mode: string): never {
+  /** Keras' quantize(mode): not built for this layer yet. */
+  override quantize(mode?: string | null): never {
     throw new Error(
-      `ReversibleEmbedding ${this.name}.quantize(${valueText(mode)}): quantization is not supported because lamina has no int8/int4 tensors or kernels; keep the layer in float32`,
+      `ReversibleEmbedding ${this.name}.quantize(${valueText(mode)}): quantization is not supported for ReversibleEmbedding yet because its reverse projection ` +
+        `needs its own quantized path, which lamina does not have; lamina quantizes Dense and Embedding (keep this layer in float32)`,
     );
   }
 
