@@ -87,7 +87,7 @@ test("model.quantize walks the layers with Keras' filters; bad modes, float8/gpt
   assert.throws(() => out.quantize("int8"), /already quantized with dtype_policy='int8_from_float32'/);
   assert.throws(() => layers.Dense({ units: 2 }).quantize("int8"), /cannot quantize a layer that isn't yet built/);
   assert.throws(() => out.quantize("int8", { config: quantizers.Int4QuantizationConfig() }), /contradictory arguments: mode="int8" but config.mode="int4"/);
-  assert.throws(() => layers.Dropout({ rate: 0.5, dtype: "int8_from_float32" }), /quantized dtype policy "int8_from_float32" is for the layers lamina can quantize \(Dense, Embedding\); Dropout cannot be quantized/);
+  assert.throws(() => layers.Dropout({ rate: 0.5, dtype: "int8_from_float32" }), /quantized dtype policy "int8_from_float32" is for the layers lamina can quantize \(Dense, Embedding, ReversibleEmbedding\); Dropout cannot be quantized/);
 });
 
 test("a quantized model saves as .keras (Keras' variable order, quantized policy and config) and .weights.h5, and loads back quantized", async () => {
@@ -177,5 +177,21 @@ test("Embedding int8/int4: Keras' per-row table, scale and lookups (int4 per row
   back.loadOwnVariables(store);
   assert.equal(back.quantizationMode, "int4");
   assertAllClose(back.apply(idx) as tf.Tensor, E.int4_sub_out, { rtol: 1e-5, atol: 1e-6 });
-  assert.throws(() => layers.ReversibleEmbedding({ inputDim: 4, outputDim: 2 }).quantize("int8"), /quantization is not supported for ReversibleEmbedding yet/);
+});
+
+test("ReversibleEmbedding (tied) int8/int4: lookups as Embedding's, the reverse projection against the quantized table as Keras'; untied refused", () => {
+  const E = D.embedding;
+  const h = tf.constant(E.hidden, "float32");
+  for (const [mode, config, ref] of [["int8", null, E.reverse_int8], ["int4", quantizers.Int4QuantizationConfig({ blockSize: null }), E.reverse_int4],
+    ["int4", quantizers.Int4QuantizationConfig({ blockSize: 2 }), E.reverse_int4_sub]] as const) {
+    const r = layers.ReversibleEmbedding({ inputDim: 6, outputDim: 5 });
+    r.build([null]);
+    r.setWeights([tf.constant(E.table, "float32")]);
+    r.quantize(mode, { config });
+    assertAllClose(r.apply(h, { reverse: true }) as tf.Tensor, ref, { rtol: 1e-5, atol: 1e-5, what: `${mode} ${config?.blockSize}` });
+    if (mode === "int8") assertAllClose(r.apply(tf.constant(E.indices, "int32")) as tf.Tensor, E.int8_out, { rtol: 1e-6, atol: 1e-7 });
+  }
+  const untied = layers.ReversibleEmbedding({ inputDim: 4, outputDim: 2, tieWeights: false });
+  untied.build([null]);
+  assert.throws(() => untied.quantize("int8"), /quantizing a ReversibleEmbedding with tieWeights false is not supported/);
 });

@@ -71,11 +71,6 @@ export function quantizeLayers(model: Layer, mode: string | null | undefined, op
   const resolved = validateAndResolveConfig(where, mode, config);
   for (const layer of leafLayers(model)) {
     if (layer === model || !selected(layer, filters) || !isQuantizable(layer)) continue;
-    // Keras quantizes these too; lamina does not yet, so it warns and goes on, as Keras does for a layer that cannot be quantized.
-    if ((layer.constructor as { quantizable?: boolean }).quantizable === false) {
-      process.emitWarning(`${where}: layer ${layer.className} "${layer.name}" is left unquantized: lamina quantizes Dense and Embedding only`, "UserWarning");
-      continue;
-    }
     layer.quantize(resolved.mode, { config: resolved });
   }
 }

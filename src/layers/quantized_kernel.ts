@@ -147,6 +147,26 @@ export function dequantizeKernel(q: QuantizedKernel, dtype: "float32" | "float64
 }
 
 /**
+ * inputs times the integer matrix `ints` (transposed when `transposeB`) whose columns have the
+ * scales `scale`: with an inputs quantizer, an exact int8 product divided by scale * inputs_scale;
+ * without, inputs meet the integers in float and the product is divided by scale.
+ */
+function scaledIntegerProduct(inputs: Tensor, ints: Tensor, transposeB: boolean, scaleVar: Tensor, quantizer: Quantizer | null, dtype: "float32" | "float64"): Tensor {
+  const scale = cast(scaleVar, dtype);
+  if (quantizer === null) return div(matmul(inputs, cast(ints, dtype), false, transposeB), scale);
+  const out = quantizer.call(inputs, -1);
+  if (!Array.isArray(out)) throw new TypeError(`quantized matmul: the inputs quantizer ${quantizer.className} must return [quantized, scale]`);
+  const [xq, xs] = out;
+  const raw = xq.dtype === ints.dtype ? matmul(xq, ints, false, transposeB) : matmul(cast(xq, dtype), cast(ints, dtype), false, transposeB);
+  return div(cast(raw, dtype), mul(scale, cast(xs, dtype)));
+}
+
+/** `value(x)` with Keras' custom gradient: dy times the transpose of `floatMatrix()` (the dequantized matrix x multiplies). */
+function withDequantizedGradient(x: Tensor, value: (inputs: Tensor) => Tensor, floatMatrix: () => Tensor): Tensor {
+  return customGrad((inputs: Tensor) => ({ value: value(inputs), gradFunc: (dy: Tensor) => [matmul(dy, floatMatrix(), false, true)] }))(x);
+}
+
+/**
  * x [rows, in] times the quantized kernel, [rows, out], as Keras' _int8_call / _int4_call: with an
  * inputs quantizer, x is quantized per row and the int8 product (exact, in int32) is divided by
  * kernel_scale * inputs_scale; without one, x meets the integer kernel in float and the product is
@@ -155,24 +175,25 @@ export function dequantizeKernel(q: QuantizedKernel, dtype: "float32" | "float64
  */
 export function quantizedMatmul(x: Tensor, q: QuantizedKernel): Tensor {
   const dtype = x.dtype === "float64" ? "float64" : "float32";
-  const product = customGrad((inputs: Tensor) => {
-    let value: Tensor;
-    if (q.zero !== null) {
-      value = matmul(inputs, dequantizeKernel(q, dtype));
-    } else {
-      const ints = integerKernel(q);
-      const scale = cast(q.scale, dtype);
-      if (q.inputsQuantizer !== null) {
-        const out = q.inputsQuantizer.call(inputs, -1);
-        if (!Array.isArray(out)) throw new TypeError(`quantized matmul: the inputs quantizer ${q.inputsQuantizer.className} must return [quantized, scale]`);
-        const [xq, xs] = out;
-        const raw = xq.dtype === ints.dtype ? matmul(xq, ints) : matmul(cast(xq, dtype), cast(ints, dtype));
-        value = div(cast(raw, dtype), mul(scale, cast(xs, dtype)));
-      } else {
-        value = div(matmul(inputs, cast(ints, dtype)), scale);
-      }
-    }
-    return { value, gradFunc: (dy: Tensor) => [matmul(dy, transpose(dequantizeKernel(q, dtype)))] };
-  });
-  return product(x);
+  return withDequantizedGradient(
+    x,
+    (inputs) => (q.zero !== null ? matmul(inputs, dequantizeKernel(q, dtype)) : scaledIntegerProduct(inputs, integerKernel(q), false, q.scale, q.inputsQuantizer, dtype)),
+    () => dequantizeKernel(q, dtype),
+  );
+}
+
+/**
+ * h [rows, out] times the transpose of a perRow table [in, out] (ReversibleEmbedding's tied reverse
+ * projection, Keras' _int8_call / _int4_call with reverse): each table row's scale divides its
+ * logit; int4 sub-channel multiplies by the dequantized table. The gradient reaches h through the
+ * dequantized table.
+ */
+export function quantizedTransposedMatmul(h: Tensor, q: QuantizedKernel, quantizer: Quantizer | null): Tensor {
+  const dtype = h.dtype === "float64" ? "float64" : "float32";
+  const table = (): Tensor => dequantizeKernel(q, dtype);
+  return withDequantizedGradient(
+    h,
+    (inputs) => (q.zero !== null ? matmul(inputs, table(), false, true) : scaledIntegerProduct(inputs, integerKernel(q), true, q.scale, quantizer, dtype)),
+    () => transpose(table()),
+  );
 }
