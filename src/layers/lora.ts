@@ -12,7 +12,7 @@ import { add } from "../ops/math.js";
 import { matmul } from "../ops/matmul.js";
 import { reshape } from "../ops/shape.js";
 import { Layer, type LayerArgs, type VariableStore, ownVariables, weightsNotInSubLayers } from "./layer.js";
-import { type ConstraintArg, type InitializerArg, type KernelBiasArgs, type RegularizerArg, type WeightInitializer, resolveInitializer } from "./weights.js";
+import { type ConstraintArg, type InitializerArg, type RegularizerArg, type WeightInitializer, resolveInitializer } from "./weights.js";
 
 export interface LoraArgs {
   /**
