@@ -63,6 +63,7 @@ export { GradientTape, grad, grads, valueAndGrad, valueAndGrads, variableGrads, 
 export { datasets, utils, preprocessing, data } from "./data/index.js";
 export * as plot from "./plot/index.js";
 export * as optimizers from "./optimizers/index.js";
+export * as quantizers from "./quantizers/index.js";
 export { initializers, regularizers, constraints, losses, metrics } from "./nn/index.js";
 export { activations } from "./nn/index.js";
 export * as layers from "./layers/index.js";

@@ -1,6 +1,6 @@
 /**
  * `tf.backend`: the names keras.backend exports in Keras 3.5, over lamina's own state. The dtype
- * helpers speak Keras' dtype names; lamina stores bool, uint8, int32, int64, float32 and float64.
+ * helpers speak Keras' dtype names; lamina stores bool, uint8, int8, int32, int64, float32 and float64.
  */
 import { DTYPES, type DType } from "./tensor/dtype.js";
 import { floatx } from "./tensor/config.js";
@@ -28,7 +28,7 @@ function kerasDtypeName(where: string, dtype: string | null | undefined): string
 
 /**
  * keras.backend.standardize_dtype: the dtype name lamina uses. A Keras dtype lamina cannot store
- * (float16, int8, string, ...) is refused, naming those it has.
+ * (float16, int16, string, ...) is refused, naming those it has.
  */
 export function standardizeDtype(dtype?: string | null): DType {
   const name = kerasDtypeName("backend.standardizeDtype", dtype);

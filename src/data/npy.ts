@@ -110,7 +110,7 @@ export function readNpy(source: string | Uint8Array, name = typeof source === "s
   }
 }
 
-const DESCR: Record<DType, string> = { float32: "<f4", float64: "<f8", int32: "<i4", int64: "<i8", bool: "|b1", uint8: "|u1" };
+const DESCR: Record<DType, string> = { float32: "<f4", float64: "<f8", int32: "<i4", int64: "<i8", bool: "|b1", uint8: "|u1", int8: "|i1" };
 
 /** Encodes a tensor as `.npy` (format 1.0, little-endian, C order), as numpy.save writes it. */
 export function encodeNpy(t: Tensor): Uint8Array {

@@ -25,3 +25,28 @@ test("readArray names float16, big-endian and plugin-compressed datasets and how
     h5.close();
   }
 });
+
+test("int8 datasets (quantized kernels) are written as HDF5 signed bytes and read back as int8", async () => {
+  const { mkdtempSync, rmSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const dir = mkdtempSync(join(tmpdir(), "lamina-h5-int8-"));
+  try {
+    const path = join(dir, "q.h5");
+    const w = await Hdf5File.create(path);
+    w.writeArray("k", { data: Int8Array.from([-128, -1, 0, 127]), shape: [2, 2], dtype: "int8" });
+    w.close();
+    const r = await Hdf5File.openForReading(path);
+    try {
+      const a = r.readArray("k");
+      assert.equal(a.dtype, "int8");
+      assert.ok(a.data instanceof Int8Array);
+      assert.deepEqual(Array.from(a.data as Int8Array), [-128, -1, 0, 127]);
+      assert.deepEqual(a.shape, [2, 2]);
+    } finally {
+      r.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -316,6 +316,7 @@ function datasetDType(type: number, size: number, signed: boolean): { dtype: DTy
   if (type === H5T_FLOAT) return size === 4 ? { dtype: "float32" } : size === 8 ? { dtype: "float64" } : null;
   if (type === H5T_INTEGER) {
     if (!signed && size === 1) return { dtype: "uint8" };
+    if (signed && size === 1) return { dtype: "int8" };
     if (size === 8 || (!signed && size === 4)) return { dtype: "int64" };
     return { dtype: "int32" };
   }
@@ -335,6 +336,7 @@ function toTypedArray(raw: unknown, dtype: DType, count: number, path: string, d
     case "float64": out = Float64Array.from(values as ArrayLike<number>); break;
     case "int32": out = Int32Array.from(values as ArrayLike<number>, Number); break;
     case "uint8": out = Uint8Array.from(values as ArrayLike<number>, Number); break;
+    case "int8": out = Int8Array.from(values as ArrayLike<number>, Number); break;
     case "int64": out = BigInt64Array.from(values as ArrayLike<number | bigint>, (v) => BigInt(v)); break;
     default: out = Uint8Array.from(values as ArrayLike<number>, Number);
   }

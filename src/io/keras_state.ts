@@ -199,7 +199,7 @@ export function tensorFor(v: Variable, a: H5Array): Tensor {
   const n = a.data.length;
   if (v.dtype === "int64") return new Tensor(BigInt64Array.from(a.data as ArrayLike<number | bigint>, (x) => BigInt(x)) as never, a.shape, v.dtype);
   const src = a.data as ArrayLike<number | bigint>;
-  const out = v.dtype === "float64" ? new Float64Array(n) : v.dtype === "int32" ? new Int32Array(n) : v.dtype === "uint8" || v.dtype === "bool" ? new Uint8Array(n) : new Float32Array(n);
+  const out = v.dtype === "float64" ? new Float64Array(n) : v.dtype === "int32" ? new Int32Array(n) : v.dtype === "uint8" || v.dtype === "bool" ? new Uint8Array(n) : v.dtype === "int8" ? new Int8Array(n) : new Float32Array(n);
   for (let i = 0; i < n; i++) out[i] = Number(src[i]);
   return new Tensor(out as never, a.shape, v.dtype);
 }

@@ -129,7 +129,7 @@ export const LAYER_VALUED_KEYS = ["cell", "layer", "backward_layer"];
 export const LAYER_LIST_KEYS = ["cells", ...K315_LAY_LAYER_LIST_KEYS];
 
 export const LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
-  Dense: { cls: ctor(Dense), keys: ["units", "activation", "use_bias", ...KERNEL_BIAS, "lora_rank"] },
+  Dense: { cls: ctor(Dense), keys: ["units", "activation", "use_bias", ...KERNEL_BIAS, "lora_rank", "quantization_config"] },
   Activation: { cls: ctor(Activation), keys: ["activation"] },
   Flatten: { cls: ctor(Flatten), keys: ["data_format"] },
   Dropout: { cls: ctor(Dropout), keys: ["rate", "seed", "noise_shape"] },
@@ -270,7 +270,7 @@ export const LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
   // tf.keras 2 wrote input_length.
   Embedding: {
     cls: ctor(Embedding),
-    keys: ["input_dim", "output_dim", "embeddings_initializer", "embeddings_regularizer", "embeddings_constraint", "mask_zero", "lora_rank"],
+    keys: ["input_dim", "output_dim", "embeddings_initializer", "embeddings_regularizer", "embeddings_constraint", "mask_zero", "lora_rank", "quantization_config"],
     fixed: { sparse: [false] }, ignore: ["input_length"],
   },
   Identity: { cls: ctor(Identity), keys: [] },

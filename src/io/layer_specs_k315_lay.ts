@@ -29,7 +29,7 @@ export const K315_LAY_LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
     cls: cls(ReversibleEmbedding),
     keys: [
       "input_dim", "output_dim", "embeddings_initializer", "embeddings_regularizer", "embeddings_constraint", "mask_zero", "lora_rank",
-      "tie_weights", "reverse_dtype", "logit_soft_cap",
+      "tie_weights", "reverse_dtype", "logit_soft_cap", "quantization_config",
     ],
   },
   // Keras' Pipeline.get_config writes only these two (name is every layer's).

@@ -61,6 +61,8 @@ import { inSafeMode } from "./custom_objects.js";
 import { recordedMask } from "./call_kwargs.js";
 import { optionKwargsJson, readOptionKwargs } from "./call_option_kwargs.js";
 import { Pipeline } from "../layers/pipeline.js";
+import { quantizedPolicyOf } from "../layers/dtype_policy_config.js";
+import { deserialize as deserializeQuantizer } from "../quantizers/quantization_config.js";
 import { type LayerCtor, type LayerSpec, ctor, LAYER_VALUED_KEYS, LAYER_LIST_KEYS, CLASS_ALIASES, GLOBAL_FIXED, SPEC_BY_CLASS, specOfClass, LAYER_SPECS, knownLayerClassNames } from "./layer_specs.js";
 import { serializeCompileConfig, compileFromConfig } from "./compile_config.js";
 import { serializeConfigValue } from "./keras_object.js";
@@ -467,6 +469,11 @@ function commonOption(key: string, value: unknown, opts: Record<string, unknown>
       if (value !== null) opts.trainable = expectBoolean(value, where, key);
       return true;
     case "dtype": {
+      // A quantized layer's policy goes to the layer as it is: it builds the layer quantized.
+      if (quantizedPolicyOf(value, where) !== undefined) {
+        opts.dtype = value;
+        return true;
+      }
       const d = readDType(value, where);
       if (d !== undefined) opts.dtype = d;
       return true;
@@ -495,6 +502,10 @@ function builtinFromConfig(spec: LayerSpec, className: string, config: Readonly<
   const opts: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(config)) {
     if (commonOption(key, value, opts, where, options)) continue;
+    if (key === "quantization_config" && spec.keys.includes(key)) {
+      if (value !== null) opts.quantizationConfig = deserializeQuantizer(asRecord(value, `${where}: quantization_config`));
+      continue;
+    }
     if (key === "lora_alpha" && spec.keys.includes("lora_rank")) {
       checkLoraAlpha(value, config.lora_rank, where);
       continue;

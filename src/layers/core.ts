@@ -15,8 +15,11 @@ import { Layer, type CallOptions, type LayerArgs, type LayerShape, layerOptions 
 import { SymbolicTensor, LayerNode } from "./symbolic.js";
 import { type ActivationIdentifier, getActivation } from "../nn/activations.js";
 import { type KernelBiasArgs, KERNEL_BIAS_OPTIONS, addBias, addKernel, kernelBiasConfig, checkWeightOptions } from "./weights.js";
-import { type LoraArgs, KernelLoraLayer, LORA_OPTIONS } from "./lora.js";
+import { type LoraArgs, LORA_OPTIONS } from "./lora.js";
+import { type QuantizableArgs, KernelLoraLayer } from "./quantizable.js";
 import { type DataFormat, type DataFormatArgs, DATA_FORMAT_OPTIONS, checkDataFormat, toChannelsLast } from "./data_format.js";
+import { type QuantizedKernel, quantizedMatmul } from "./quantized_kernel.js";
+import type { QuantizeOptions } from "./quantize_layer.js";
 
 /**
  * The fused kernel for a layer's activation when it is Keras' own relu or linear (a custom function
@@ -96,7 +99,7 @@ export function Input(args: InputLayerArgs): SymbolicTensor {
 
 // ------------------------------------------------------------------ Dense
 
-export interface DenseArgs extends LayerArgs, KernelBiasArgs, LoraArgs {
+export interface DenseArgs extends LayerArgs, KernelBiasArgs, LoraArgs, QuantizableArgs {
   units?: number;
   /** Keras' input_dim: the same as inputShape: [inputDim] (Dense(64, { inputDim: 784 }) as a first layer). */
   inputDim?: number;
@@ -119,7 +122,7 @@ function inputDimAsShape(args: DenseArgs): DenseArgs {
  * (loraRank, or enableLora(rank)) the product uses kernel + loraKernelA·loraKernelB, the kernel frozen.
  */
 export class Dense extends KernelLoraLayer {
-  static readonly options = layerOptions<DenseArgs>({ units: true, inputDim: true, activation: true, useBias: true, ...KERNEL_BIAS_OPTIONS, ...LORA_OPTIONS });
+  static readonly options = layerOptions<DenseArgs>({ units: true, inputDim: true, activation: true, useBias: true, quantizationConfig: true, ...KERNEL_BIAS_OPTIONS, ...LORA_OPTIONS });
   readonly units: number;
   readonly activation: ReturnType<typeof getActivation>;
   readonly useBias: boolean;
@@ -145,10 +148,31 @@ export class Dense extends KernelLoraLayer {
     if (inputShape.length < 2 || inDim === null) {
       throw new RangeError(`Dense ${this.name}: needs an input with a known last dimension and a batch axis, got ${shapeText(inputShape.map((d) => d ?? -1))}; add layers.Flatten() before it or give inputShape`);
     }
-    this.kernel = addKernel(this, [inDim, this.units], this.args);
+    // Built from a quantized layer's config: the quantized variables, to be loaded.
+    this.kernel = this.buildQuantized("kernel", inDim, this.units, false)?.kernel ?? addKernel(this, [inDim, this.units], this.args);
     if (this.useBias) this.bias = addBias(this, this.units, this.args);
     this.built = true;
     if (this.loraRank !== null) this.enableLora(this.loraRank);
+  }
+
+  /** Keras' kernel_scale: the quantized kernel's scale ([units], or [groups, units] for int4 sub-channel); null unless quantized. */
+  get kernelScale(): Variable | null {
+    return this.quantized?.scale ?? null;
+  }
+
+  /**
+   * Keras' Dense.quantize(mode, config): replaces the float kernel by its int8 or int4 form
+   * (int8: per output column, with the inputs quantized per row at call time; int4: per block
+   * of blockSize input rows with a zero point, Keras' default of 128, or per column with
+   * blockSize null), freezes it, and sets the layer's policy to "<mode>_from_<dtype>". float8,
+   * GPTQ and AWQ are refused (see quantizers.QUANTIZATION_MODES).
+   */
+  quantize(mode?: string | null, options: QuantizeOptions = {}): void {
+    this.kernel = this.quantizeMatrix(this.kernel!, "kernel", false, mode, options).kernel;
+  }
+
+  protected override weightsAfterMatrix(): Variable[] {
+    return this.bias ? [this.bias] : [];
   }
 
   call(inputs: Tensor | Tensor[]): Tensor {
@@ -157,6 +181,7 @@ export class Dense extends KernelLoraLayer {
     if (x.shape[x.rank - 1] !== inDim) {
       throw new RangeError(`Dense ${this.name}: expected inputs with last dimension ${inDim}, got shape ${shapeText(x.shape)}`);
     }
+    if (this.quantized !== null) return this.quantizedCall(x, this.quantized);
     const kernel = this.mergedKernel!;
     const fused = fusedActivationOf(this.activation);
     if (x.dtype === kernel.dtype && (x.dtype === "float32" || x.dtype === "float64")) {
@@ -170,6 +195,17 @@ export class Dense extends KernelLoraLayer {
     return this.activation.fn(y);
   }
 
+  /** Keras' _int8_call / _int4_call: the quantized product (LoRA's x·A·B added in float), then bias and activation. */
+  private quantizedCall(x: Tensor, q: QuantizedKernel): Tensor {
+    const inDim = q.inDim;
+    const x2 = x.rank === 2 ? x : reshape(x, [-1, inDim]);
+    let y = quantizedMatmul(x2, q);
+    if (this.loraKernelA !== null) y = add(y, matmul(matmul(x2, this.loraKernelA), this.loraKernelB!));
+    if (this.bias) y = add(y, this.bias);
+    if (x.rank !== 2) y = reshape(y, [...x.shape.slice(0, -1), this.units]);
+    return this.activation.fn(y);
+  }
+
   override computeOutputShape(inputShape: LayerShape): LayerShape {
     return [...inputShape.slice(0, -1), this.units];
   }
@@ -179,9 +215,12 @@ export class Dense extends KernelLoraLayer {
   }
 
   override getConfig(): Record<string, unknown> {
+    // A quantized layer's policy is Keras' QuantizedDTypePolicy (Int4DTypePolicy), so a saved model rebuilds it quantized.
+    const { dtype, ...quantization } = this.quantizationEntries();
     return {
-      ...super.getConfig(), units: this.units, activation: this.activation.name, use_bias: this.useBias,
+      ...super.getConfig(), ...(dtype !== undefined ? { dtype } : {}), units: this.units, activation: this.activation.name, use_bias: this.useBias,
       ...kernelBiasConfig(this.args),
+      ...quantization,
       ...this.loraConfig(),
     };
   }

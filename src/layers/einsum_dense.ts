@@ -8,7 +8,8 @@ import { type ActivationIdentifier, getActivation } from "../nn/activations.js";
 import { Layer, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
 import { layerShapeText } from "./symbolic.js";
 import { type KernelBiasArgs, KERNEL_BIAS_OPTIONS, addResolvedWeight, checkWeightOptions, kernelBiasConfig } from "./weights.js";
-import { type LoraArgs, KernelLoraLayer, LORA_OPTIONS } from "./lora.js";
+import { type LoraArgs, LORA_OPTIONS } from "./lora.js";
+import { KernelLoraLayer } from "./quantizable.js";
 
 export interface EinsumDenseArgs extends LayerArgs, KernelBiasArgs, LoraArgs {
   /**
@@ -107,6 +108,8 @@ function analyze(s: Split, biasAxes: string | null, inputShape: LayerShape, part
  */
 export class EinsumDense extends KernelLoraLayer {
   static readonly options = layerOptions<EinsumDenseArgs>({ equation: true, outputShape: true, biasAxes: true, activation: true, ...KERNEL_BIAS_OPTIONS, ...LORA_OPTIONS });
+  /** Keras 3.15 quantizes EinsumDense too; lamina does not yet (its kernel's axes need their own scale layout), so a quantized policy is refused. */
+  static override readonly quantizable: boolean = false;
   readonly equation: string;
   readonly partialOutputShape: readonly (number | null)[];
   readonly biasAxes: string | null;

@@ -9,14 +9,17 @@ import { max, min } from "../ops/reduce.js";
 import { gather, reshape } from "../ops/shape.js";
 import { noGrad } from "../ops/engine.js";
 import { type LayerArgs, type LayerShape, type Mask, layerOptions } from "./layer.js";
-import { type LoraArgs, type LoraTarget, LORA_OPTIONS, LoraLayer } from "./lora.js";
+import { type LoraArgs, type LoraTarget, LORA_OPTIONS } from "./lora.js";
+import { type QuantizableArgs, QuantizableLayer } from "./quantizable.js";
+import { lookupRows } from "./quantized_kernel.js";
+import type { QuantizeOptions } from "./quantize_layer.js";
 import { single } from "./core.js";
 import {
   type ConstraintArg, type InitializerArg, type RegularizerArg, addResolvedWeight, checkWeightOptions, resolveConstraint,
   resolveInitializer, resolveRegularizer, serializeObject,
 } from "./weights.js";
 
-export interface EmbeddingArgs extends LayerArgs, LoraArgs {
+export interface EmbeddingArgs extends LayerArgs, LoraArgs, QuantizableArgs {
   /** Size of the vocabulary: the largest index + 1. */
   inputDim?: number;
   /** Length of each embedding vector. */
@@ -59,10 +62,10 @@ function checkDim(what: string, v: unknown): number {
  * With LoRA enabled (loraRank, or enableLora(rank)) the rows are those of embeddings +
  * loraEmbeddingsA·loraEmbeddingsB, the embeddings frozen.
  */
-export class Embedding extends LoraLayer {
+export class Embedding extends QuantizableLayer {
   static readonly options = layerOptions<EmbeddingArgs>({
     inputDim: true, outputDim: true, embeddingsInitializer: true, embeddingsRegularizer: true, embeddingsConstraint: true, maskZero: true,
-    inputLength: true, weights: true, ...LORA_OPTIONS,
+    inputLength: true, weights: true, quantizationConfig: true, ...LORA_OPTIONS,
   });
   readonly inputDim: number;
   readonly outputDim: number;
@@ -99,7 +102,8 @@ export class Embedding extends LoraLayer {
   }
 
   override build(_inputShape: LayerShape | LayerShape[]): void {
-    this.embeddings = addResolvedWeight(this, "embeddings", [this.inputDim, this.outputDim], "uniform", {
+    // Built from a quantized layer's config: the quantized table, to be loaded.
+    this.embeddings = this.buildQuantized("embeddings", this.inputDim, this.outputDim, true)?.kernel ?? addResolvedWeight(this, "embeddings", [this.inputDim, this.outputDim], "uniform", {
       initializer: this.args.embeddingsInitializer, regularizer: this.args.embeddingsRegularizer, constraint: this.args.embeddingsConstraint,
     });
     this.built = true;
@@ -121,7 +125,21 @@ export class Embedding extends LoraLayer {
     return this.mergedWeight();
   }
 
-  protected loraTarget(): LoraTarget {
+  /**
+   * Keras' Embedding.quantize(mode, config): the table quantized row by row (int8, or int4 per row
+   * or per block of blockSize columns with a zero point, packed two per byte), frozen; lookups
+   * then dequantize only the rows they read.
+   */
+  quantize(mode?: string | null, options: QuantizeOptions = {}): void {
+    this.embeddings = this.quantizeMatrix(this.embeddings!, "embeddings", true, mode, options).kernel;
+  }
+
+  /** Keras' embeddings_scale once quantized ([inputDim], or [inputDim, groups] for int4 sub-channel), else null. */
+  get embeddingsScale(): Variable | null {
+    return this.quantized?.scale ?? null;
+  }
+
+  protected baseLoraTarget(): LoraTarget {
     return { weight: "embeddings", base: this.embeddings, regularizer: this.args.embeddingsRegularizer, constraint: this.args.embeddingsConstraint };
   }
 
@@ -136,7 +154,7 @@ export class Embedding extends LoraLayer {
     // Keras' ops.take (TensorFlow and JAX backends): a negative index counts from the end of the vocabulary.
     const wrapped = where(less(indices, 0), add(indices, this.inputDim), indices);
     try {
-      const rows = gather(this.embeddings!, wrapped, 0);
+      const rows = this.quantized !== null ? lookupRows(this.quantized, wrapped, this.floatDtype) : gather(this.embeddings!, wrapped, 0);
       if (this.lora === null) return rows;
       // take(E + A·B) = take(E) + take(A)·B: only the rows used are multiplied out.
       const a = gather(this.lora.a, wrapped, 0);
@@ -182,6 +200,7 @@ export class Embedding extends LoraLayer {
       activity_regularizer: serializeObject(this.activityRegularizer),
       embeddings_constraint: serializeObject(resolveConstraint(this.args.embeddingsConstraint)),
       mask_zero: this.maskZero,
+      ...this.quantizationEntries(),
       ...this.loraConfig(),
     };
   }

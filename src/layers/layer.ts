@@ -237,6 +237,23 @@ export abstract class Layer {
   }
 
   /**
+   * Forgets a weight this layer made (Keras' `del self._kernel`), as quantize() does with the float
+   * kernel it replaces; then puts `order` first among the layer's weights, in that order (Keras'
+   * variable_serialization_spec order, which saving follows).
+   */
+  protected replaceWeights(removed: readonly Variable[], order: readonly Variable[]): void {
+    for (const v of removed) {
+      const i = this.ownWeights.indexOf(v);
+      if (i >= 0) this.ownWeights.splice(i, 1);
+      this.weightTrainable.delete(v);
+      this.weightRegularizers.delete(v);
+      this.weightConstraints.delete(v);
+    }
+    const rest = this.ownWeights.filter((v) => !order.includes(v));
+    this.ownWeights.splice(0, this.ownWeights.length, ...order.filter((v) => this.ownWeights.includes(v)), ...rest);
+  }
+
+  /**
    * Keras' layer.metrics: the keras.metrics objects this layer holds in its properties (one, or a
    * list), then those of its sub-layers. A nested model's are left out: fit resets and logs only
    * the model it trains (as Keras does since 3.6; 3.5 listed a nested model's loss tracker too).

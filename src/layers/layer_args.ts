@@ -4,14 +4,18 @@ import { valueText } from "../tensor/value_text.js";
 import { checkKeys } from "../nn/common.js";
 import { type RegularizerArg, type WeightRegularizer, resolveRegularizer } from "./weights.js";
 import type { Layer } from "./layer.js";
-import { type DTypePolicyConfig, policyDType } from "./dtype_policy_config.js";
+import { type DTypePolicyConfig, type QuantizedDTypePolicyConfig, type QuantizedPolicyName, policyDType, quantizedPolicyOf } from "./dtype_policy_config.js";
 
 /** What every layer accepts besides its own options (Keras' base Layer kwargs). */
 export interface LayerArgs {
   name?: string;
   trainable?: boolean;
-  /** The layer's dtype, or Keras' serialized DTypePolicy naming it (what getConfig().dtype holds). */
-  dtype?: DType | DTypePolicyConfig;
+  /**
+   * The layer's dtype, or Keras' serialized DTypePolicy naming it (what getConfig().dtype holds);
+   * on the layers that can be quantized (Dense, Embedding, ...), also a quantized policy
+   * ("int8_from_float32", or its serialized form), which builds the layer quantized.
+   */
+  dtype?: DType | DTypePolicyConfig | QuantizedDTypePolicyConfig | QuantizedPolicyName;
   /**
    * Shape of one sample, without the batch (declares the model's input on a first layer); null
    * for a size that varies, as Keras' `input_shape=(None, 28)` for sequences of any length.
@@ -63,6 +67,9 @@ export function checkLayerArgs(cls: abstract new (...a: never[]) => Layer, args:
   if (Object.hasOwn(cls, "options")) checkKeys(where, args, [...BASE_OPTIONS, ...(cls as unknown as { options: readonly string[] }).options]);
   if (args.name !== undefined && (typeof args.name !== "string" || args.name.includes("/"))) {
     throw new TypeError(`${where}: name must be a string without "/" (weights are named <layer>/<weight>), got ${valueText(args.name)}`);
+  }
+  if (quantizedPolicyOf(args.dtype, where) !== undefined && !(cls as unknown as { quantizable?: boolean }).quantizable) {
+    throw new TypeError(`${where}: the quantized dtype policy ${valueText(args.dtype)} is for the layers lamina can quantize (Dense, Embedding, ReversibleEmbedding); ${cls.name} cannot be quantized`);
   }
   if (args.dtype !== undefined && !isDType(args.dtype) && policyDType(args.dtype) === undefined) {
     throw new TypeError(`${where}: unknown dtype ${valueText(args.dtype)}; use one of ${DTYPES.join(", ")} (layers compute in float32, the default, or float64)`);

@@ -12,7 +12,7 @@ import { add } from "../ops/math.js";
 import { matmul } from "../ops/matmul.js";
 import { reshape } from "../ops/shape.js";
 import { Layer, type LayerArgs, type VariableStore, ownVariables, weightsNotInSubLayers } from "./layer.js";
-import { type ConstraintArg, type InitializerArg, type KernelBiasArgs, type RegularizerArg, type WeightInitializer, resolveInitializer } from "./weights.js";
+import { type ConstraintArg, type InitializerArg, type RegularizerArg, type WeightInitializer, resolveInitializer } from "./weights.js";
 
 export interface LoraArgs {
   /**
@@ -47,6 +47,8 @@ export interface LoraTarget {
   base: Variable | null;
   regularizer: RegularizerArg;
   constraint: ConstraintArg;
+  /** The weight's logical shape when its stored one differs (a packed int4 kernel); the base's shape otherwise. */
+  shape?: readonly number[];
 }
 
 /**
@@ -97,7 +99,7 @@ export abstract class LoraLayer extends Layer {
       }
     };
     const aInit = initializer("aInitializer", aInitializer), bInit = initializer("bInitializer", bInitializer);
-    const shape = target.base.shape;
+    const shape = target.shape ?? target.base.shape;
     const a = this.addWeight(`lora_${target.weight}_a`, [...shape.slice(0, -1), r], { initializer: aInit, regularizer: target.regularizer });
     const b = this.addWeight(`lora_${target.weight}_b`, [r, shape[shape.length - 1]], { initializer: bInit, regularizer: target.regularizer });
     target.base.trainable = false;
@@ -149,41 +151,5 @@ export abstract class LoraLayer extends Layer {
     if (this.lora === null) return;
     this.lora.a.assign(zeros(this.lora.a.shape, this.lora.a.dtype));
     this.lora.b.assign(zeros(this.lora.b.shape, this.lora.b.dtype));
-  }
-}
-
-/** Dense and EinsumDense: LoRA on their `kernel`, with the kernel's regularizer and constraint. */
-export abstract class KernelLoraLayer extends LoraLayer {
-  /**
-   * The kernel weight as stored (Keras' `_kernel`): with LoRA enabled it is frozen and the layer
-   * computes with `mergedKernel`, which is what Keras' `layer.kernel` returns then.
-   */
-  kernel: Variable | null = null;
-  private readonly kernelRegularizer: RegularizerArg;
-  private readonly kernelConstraint: ConstraintArg;
-
-  constructor(args: LayerArgs & LoraArgs & KernelBiasArgs) {
-    super(args);
-    this.kernelRegularizer = args.kernelRegularizer;
-    this.kernelConstraint = args.kernelConstraint;
-  }
-
-  /** Keras' lora_kernel_a [...kernel's axes but the last, rank], null without LoRA. */
-  get loraKernelA(): Variable | null {
-    return this.lora?.a ?? null;
-  }
-
-  /** Keras' lora_kernel_b [rank, kernel's last axis], null without LoRA. */
-  get loraKernelB(): Variable | null {
-    return this.lora?.b ?? null;
-  }
-
-  /** What Keras' `layer.kernel` returns: kernel + A·B with LoRA, else the kernel itself (null before build). */
-  get mergedKernel(): Tensor | null {
-    return this.mergedWeight();
-  }
-
-  protected loraTarget(): LoraTarget {
-    return { weight: "kernel", base: this.kernel, regularizer: this.kernelRegularizer, constraint: this.kernelConstraint };
   }
 }

@@ -58,7 +58,7 @@ test("ReversibleEmbedding refuses bad options, inputs and quantization with the 
   assert.throws(() => reverse(e, tf.ones([2, D + 1])), /reverse call takes hidden states whose last axis is outputDim 4, got shape \[2, 5\]/);
   assert.throws(() => reverse(e, tf.ones([2, D], "int32")), /takes float hidden states/);
   assert.throws(() => e.apply(tf.ones([2, D]), { reverse: "yes" } as unknown as tf.layers.ReversibleEmbeddingCallOptions), /reverse must be true or false/);
-  assert.throws(() => (e as unknown as { quantize(m: string): void }).quantize("int8"), /quantization is not supported because lamina has no int8\/int4/);
+  assert.throws(() => e.quantize("float8"), /quantization mode "float8" is not supported: lamina supports "int8" and "int4" because float8 training needs float8/);
   assert.throws(() => layers.ReversibleEmbedding(V, D, { logitSoftCap: 0 }), /logitSoftCap must be a non-zero number/);
   assert.throws(() => layers.ReversibleEmbedding(V, D, { reverseDtype: "int32" }), /reverseDtype must be a float dtype/);
   assert.throws(() => layers.ReversibleEmbedding(V, D, { tieWeights: 1 as unknown as boolean }), /tieWeights must be a boolean/);

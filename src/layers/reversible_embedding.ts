@@ -3,8 +3,9 @@
  * (`layer.apply(hidden, { reverse: true })`), projecting [..., outputDim] back to vocabulary logits
  * [..., inputDim] with the transposed embeddings (tieWeights, the default) or a separate
  * `reverse_embeddings` weight [outputDim, inputDim]; optionally soft-capped as
- * tanh(logits / cap) * cap. Quantization (Keras' int8/int4 modes) is not supported: lamina has no
- * integer kernels, so quantize() refuses with that reason.
+ * tanh(logits / cap) * cap. With tied weights it quantizes as Keras 3.15 does (Embedding's int8/int4
+ * table; the reverse projection against the quantized table, int8 inputs quantized per row); an
+ * untied layer's quantization is refused (its separate reverse_embeddings layout is not built).
  */
 import type { Tensor } from "../tensor/tensor.js";
 import type { Variable } from "../tensor/variable.js";
@@ -21,6 +22,9 @@ import { Embedding, type EmbeddingArgs } from "./embedding.js";
 import { LORA_OPTIONS } from "./lora.js";
 import { single } from "./core.js";
 import { addResolvedWeight } from "./weights.js";
+import { AbsMaxQuantizer } from "../quantizers/quantizers.js";
+import { quantizedTransposedMatmul } from "./quantized_kernel.js";
+import type { QuantizeOptions } from "./quantize_layer.js";
 
 export interface ReversibleEmbeddingArgs extends EmbeddingArgs {
   /** Whether the reverse projection uses the transposed embeddings (default true) or its own weight `reverse_embeddings`. */
@@ -39,7 +43,7 @@ export interface ReversibleEmbeddingCallOptions extends CallOptions {
 export class ReversibleEmbedding extends Embedding {
   static override readonly options = layerOptions<ReversibleEmbeddingArgs>({
     inputDim: true, outputDim: true, embeddingsInitializer: true, embeddingsRegularizer: true, embeddingsConstraint: true, maskZero: true,
-    inputLength: true, weights: true, ...LORA_OPTIONS, tieWeights: true, reverseDtype: true, logitSoftCap: true,
+    inputLength: true, weights: true, quantizationConfig: true, ...LORA_OPTIONS, tieWeights: true, reverseDtype: true, logitSoftCap: true,
   });
   readonly tieWeights: boolean;
   readonly reverseDtype: DType | null;
@@ -59,6 +63,7 @@ export class ReversibleEmbedding extends Embedding {
     const where = `ReversibleEmbedding ${this.name}`;
     if (args.tieWeights !== undefined && typeof args.tieWeights !== "boolean") throw new TypeError(`${where}: tieWeights must be a boolean, got ${valueText(args.tieWeights)}`);
     this.tieWeights = args.tieWeights ?? true;
+    if (!this.tieWeights && this.quantizedPolicy !== null) throw new Error(this.untiedQuantizationError());
     const rd: unknown = args.reverseDtype ?? null;
     if (rd !== null && !(typeof rd === "string" && isDType(rd) && isFloatDType(rd))) {
       throw new TypeError(`${where}: reverseDtype must be a float dtype ("float32" or "float64") or null (the layer's dtype), got ${valueText(rd)}`);
@@ -82,8 +87,9 @@ export class ReversibleEmbedding extends Embedding {
     if (!this.tieWeights) this.reverseEmbeddings = addResolvedWeight(this, "reverse_embeddings", [this.outputDim, this.inputDim], "uniform", { initializer: this.initializerArg });
   }
 
-  /** Keras' variable_serialization_spec: embeddings (merged with LoRA), then reverse_embeddings when untied. */
+  /** Keras' variable_serialization_spec: embeddings (merged with LoRA), then reverse_embeddings when untied; a quantized layer's spec once quantized. */
   override kerasOwnVariables(): Variable[] {
+    if (this.quantized !== null) return super.kerasOwnVariables();
     return [this.embeddings!, ...(this.reverseEmbeddings ? [this.reverseEmbeddings] : [])];
   }
 
@@ -110,6 +116,13 @@ export class ReversibleEmbedding extends Embedding {
       throw new TypeError(`ReversibleEmbedding ${this.name}: a reverse call takes float hidden states [..., ${this.outputDim}], got ${x.dtype}; call it without reverse to look indices up`);
     }
     this.checkReverseShape(x.shape);
+    if (this.quantized !== null) {
+      const h = this.reverseDtype !== null && x.dtype !== this.reverseDtype ? cast(x, this.reverseDtype) : x;
+      // Keras' reverse quantizer: the config's activation quantizer (int8's default AbsMaxQuantizer, none for int4), AbsMaxQuantizer without a config.
+      const quantizer = this.quantizationConfigValue === null ? new AbsMaxQuantizer() : this.quantizationConfigValue.activationQuantizer;
+      const logits = reshape(quantizedTransposedMatmul(reshape(h, [-1, this.outputDim]), this.quantized, quantizer), [...x.shape.slice(0, -1), this.inputDim]);
+      return this.logitSoftCap === null ? logits : mul(tanh(div(logits, this.logitSoftCap)), this.logitSoftCap);
+    }
     let kernel: Tensor = this.tieWeights ? transpose(this.mergedEmbeddings!) : this.reverseEmbeddings!;
     // Keras casts both to reverse_dtype; without one lamina computes in the layer's dtype (Keras' matmul would promote mixed float dtypes).
     const dtype = this.reverseDtype ?? kernel.dtype;
@@ -140,18 +153,22 @@ export class ReversibleEmbedding extends Embedding {
     return [...shape.slice(0, -1), this.inputDim];
   }
 
-  /** Keras' quantize(mode): not supported. */
-  quantize(mode: string): never {
-    throw new Error(
-      `ReversibleEmbedding ${this.name}.quantize(${valueText(mode)}): quantization is not supported because lamina has no int8/int4 tensors or kernels; keep the layer in float32`,
-    );
+  /** Keras' quantize(mode, config) with tied weights (Embedding's); an untied layer is refused. */
+  override quantize(mode?: string | null, options: QuantizeOptions = {}): void {
+    if (!this.tieWeights) throw new Error(this.untiedQuantizationError(mode));
+    super.quantize(mode, options);
+  }
+
+  private untiedQuantizationError(mode?: string | null): string {
+    return `ReversibleEmbedding ${this.name}${mode === undefined ? "" : `.quantize(${valueText(mode)})`}: quantizing a ReversibleEmbedding with tieWeights false is not supported ` +
+      `because lamina does not build the quantized layout of its separate reverse_embeddings; quantize a tied layer, or keep this one in float32`;
   }
 
   override getConfig(): Record<string, unknown> {
     const { lora_rank: loraRank, ...config } = super.getConfig();
     return {
       ...config,
-      quantization_config: null,
+      quantization_config: config.quantization_config ?? null,
       // Keras 3.15 writes lora_alpha beside lora_rank; lamina's LoRA scale is 1 (alpha = rank).
       ...(loraRank === undefined ? {} : { lora_rank: loraRank, lora_alpha: loraRank }),
       tie_weights: this.tieWeights,

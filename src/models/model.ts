@@ -53,6 +53,7 @@ import { PyDataset, datasetName } from "./py_dataset.js";
 import { pyDatasetSteps, pyDatasetStream, withEpochHooks } from "./py_dataset_stream.js";
 import { valueText } from "../tensor/value_text.js";
 import type { DeserializeOptions } from "../io/serialization.js";
+import { type ModelQuantizeOptions, quantizeLayers } from "../layers/quantize_layer.js";
 
 export type { EvaluateArgs, EvaluateResults, FitArgs, OnBatchArgs, PredictArgs, TrainOnBatchArgs } from "./model_args.js";
 export type { BatchStream } from "./batch_stream.js";
@@ -370,6 +371,17 @@ export class Model extends Layer {
   /** The nodes feeding each layer (for summary's "Connected to"). */
   layerInboundNames(): Map<Layer, string[]> {
     return layerInboundNamesOf(this.nodes);
+  }
+
+  /**
+   * Keras 3.15's model.quantize(mode, { config, filters }): quantizes the weights of every layer
+   * that can be quantized (Dense) to "int8" or "int4", or those the filters select (a regex on the
+   * layer name, a list of them, or a function of the layer). The model must be built. Keras'
+   * "float8", "gptq" and "awq" are refused: lamina has no float8 dtypes nor the GPTQ/AWQ
+   * calibration algorithms.
+   */
+  quantize(mode?: string | null, options: ModelQuantizeOptions = {}): void {
+    quantizeLayers(this, mode, options);
   }
 
   /**

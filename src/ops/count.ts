@@ -31,7 +31,7 @@ export function bincount(xIn: Input, weightsIn: Input | null, size: number): Ten
     if (w.shape.length !== x.rank || w.shape.some((d, i) => d !== x.shape[i])) {
       throw new RangeError(`${op}: weights ${text(w)} must have the shape of x ${text(x)} (or be null)`);
     }
-    if (w.dtype === "bool" || w.dtype === "int64" || w.dtype === "uint8") throw new TypeError(`${op}: weights must be float32, float64 or int32, got ${text(w)}`);
+    if (w.dtype === "bool" || w.dtype === "int64" || w.dtype === "uint8" || w.dtype === "int8") throw new TypeError(`${op}: weights must be float32, float64 or int32, got ${text(w)}`);
   }
   const n = x.shape[x.rank - 1];
   const rows = x.rank === 2 ? x.shape[0] : 1;

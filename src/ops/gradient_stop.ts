@@ -20,7 +20,7 @@ export function stopGradient(xIn: Input): Tensor {
 export function fullLike(xIn: Input, fillValue: number | boolean, dtype?: DType): Tensor {
   const x = toTensor(xIn, "fullLike");
   const d = dtype ?? x.dtype;
-  if (typeof fillValue === "number" && (d === "int32" || d === "int64" || d === "uint8") && !Number.isInteger(fillValue)) {
+  if (typeof fillValue === "number" && (d === "int32" || d === "int64" || d === "uint8" || d === "int8") && !Number.isInteger(fillValue)) {
     throw new TypeError(`fullLike: fillValue ${fillValue} is not an integer but the dtype is ${d}; pass a float dtype, e.g. fullLike(x, ${fillValue}, "float32")`);
   }
   return fill(x.shape, fillValue, d);

@@ -22,7 +22,7 @@ export type PromotionType = DType | WeakType;
 
 // On lamina's dtypes Keras' (JAX's) promotion lattice is a chain; the weak int sits just above
 // bool and the weak float just above int64 (so int64 with a Python float is floatx).
-const LATTICE: readonly PromotionType[] = ["bool", "int", "uint8", "int32", "int64", "float", "float32", "float64"];
+const LATTICE: readonly PromotionType[] = ["bool", "int", "uint8", "int8", "int32", "int64", "float", "float32", "float64"];
 
 /** A weak type resolved at floatx()'s precision, as Keras does (int32/float32, or int64/float64). */
 function resolveWeak(t: WeakType): DType {
@@ -35,6 +35,8 @@ export function promoteTypes(types: readonly PromotionType[]): DType {
   if (types.length === 0) return floatx();
   const weak = (t: PromotionType): t is WeakType => t === "int" || t === "float";
   if (types.every(weak)) return resolveWeak(types.includes("float") ? "float" : "int");
+  // uint8 and int8 meet at int16 in Keras; lamina has no int16, so at int32, the next wider type.
+  if (types.includes("int8") && types.includes("uint8")) types = [...types.filter((t) => t !== "int8" && t !== "uint8"), "int32"];
   let best = 0;
   for (const t of types) best = Math.max(best, LATTICE.indexOf(t));
   const top = LATTICE[best];

@@ -183,3 +183,13 @@ test("ops.clip with integer bounds keeps int32, and bools clip as int32", () => 
   assert.throws(() => ops.clip(tf.constant([1, 5], "int32"), 1.5, 3.5), /ops\.clip: x is int32 \(2,\) but the bounds xMin=1\.5, xMax=3\.5 are not integers.*cast x to a float first/);
   assert.deepEqual(ops.clip(tf.constant([1, 5], "float32"), 1.5, 3.5).arraySync(), [1.5, 3.5]);
 });
+
+test("int8: ops.matmul of int8 x int8 is an exact int32 product; int8 with uint8 meets at int32 (Keras: int16)", () => {
+  const y = ops.matmul(tf.constant([[127, -128]], "int8"), tf.constant([[127], [-128]], "int8"));
+  assert.equal(y.dtype, "int32");
+  assert.deepEqual(y.arraySync(), [[32513]]);
+  assert.deepEqual(ops.matmul(tf.constant([127, 127], "int8"), tf.constant([127, 1], "int8")).arraySync(), 16256);
+  assert.equal(ops.add(tf.constant([1], "int8"), tf.constant([1], "uint8")).dtype, "int32");
+  assert.equal(ops.add(tf.constant([1], "int8"), 3).dtype, "int8");
+  assert.equal(ops.add(tf.constant([1], "int8"), tf.constant([1], "float32")).dtype, "float32");
+});

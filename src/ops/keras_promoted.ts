@@ -10,7 +10,7 @@ import { shapeText } from "../tensor/shape.js";
 import { valueText } from "../tensor/value_text.js";
 import { type Input, toTensor } from "./engine.js";
 import { type Sym, SymbolicValue, anySymbolic, symbolicOp, withSymbolic } from "./symbolic.js";
-import { type PromotionType, kerasResultType, promoted } from "./keras_promote.js";
+import { type PromotionType, kerasResultType, promoted, promotionTypeOf } from "./keras_promote.js";
 import * as m from "./math.js";
 import * as sp from "./special.js";
 import * as shp from "./shape.js";
@@ -98,11 +98,13 @@ export const vstack = promoteList("vstack", arr.vstack);
  * keras.ops.matmul: numpy's matmul. A 1-D x1 is a row vector and a 1-D x2 a column vector, their
  * axis dropped from the result (vector·vector is a scalar); higher ranks batch over leading axes.
  * Computed in result_type(x1, x2, float) and returned in result_type(x1, x2), as Keras'
- * TensorFlow backend does: uint8 x uint8 computes in float32 and gives uint8.
+ * TensorFlow backend does: uint8 x uint8 computes in float32 and gives uint8. int8 x int8 gives
+ * int32, summed exactly in int32, as every Keras backend does for quantized layers.
  */
 function matmulEager(x1In: Input, x2In: Input): Tensor {
-  const result = kerasResultType([x1In, x2In], "matmul");
-  const [x1, x2] = promoted([x1In, x2In], "matmul", ["float"]);
+  const int8 = promotionTypeOf(x1In, "matmul") === "int8" && promotionTypeOf(x2In, "matmul") === "int8";
+  const result = int8 ? "int32" : kerasResultType([x1In, x2In], "matmul");
+  const [x1, x2] = int8 ? [x1In, x2In].map((x) => m.cast(toTensor(x, "matmul"), "int32")) : promoted([x1In, x2In], "matmul", ["float"]);
   if (x1.rank === 0 || x2.rank === 0) {
     throw new RangeError(`ops.matmul: operands must have rank >= 1, got x1 ${shapeText(x1.shape)} and x2 ${shapeText(x2.shape)}; multiply by a scalar with ops.multiply`);
   }

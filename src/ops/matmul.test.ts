@@ -74,3 +74,14 @@ test("int32 matmul wraps around in 32 bits exactly, as TF's (values from numpy i
   assert.deepEqual(tf.matmul(i32([1, 2, 3, 4], [2, 2]), i32([5, 6, 7, 8], [2, 2]), true, false).arraySync(), [[26, 30], [38, 44]]);
   assert.deepEqual(tf.matmul(i32([1, 2, 3, 4], [2, 2]), i32([5, 6, 7, 8], [2, 2]), false, true).arraySync(), [[17, 23], [39, 53]]);
 });
+
+test("int8 x int8 matmul gives an exact int32 product (Keras' backends widen it the same way)", () => {
+  // Sums of int8 products exceed int8 (and float32's 24-bit mantissa would still be exact here,
+  // but int8 storage would wrap): 127*127*3 = 48387.
+  const a = tf.constant([[127, 127, 127], [-128, -128, -128]], "int8");
+  const b = tf.constant([[127, -128], [127, -128], [127, -128]], "int8");
+  const c = tf.matmul(a, b);
+  assert.equal(c.dtype, "int32");
+  assert.deepEqual(c.arraySync(), [[48387, -48768], [-48768, 49152]]);
+  assert.deepEqual(tf.matmul(a, tf.transpose(b), false, true).arraySync(), c.arraySync());
+});

@@ -6,7 +6,8 @@ import { installMethods } from "./methods.js";
 import { type Sym, SymbolicValue, symbolicOp } from "./symbolic.js";
 
 /**
- * tf.matmul(a, b, transposeA?, transposeB?): matrix product over the last two axes, with the
+ * tf.matmul(a, b, transposeA?, transposeB?): matrix product over the last two axes (int8 operands
+ * give an int32 product, summed exactly), with the
  * leading (batch) axes broadcast as NumPy does. int32 and int64 products wrap around as TF's do.
  */
 export function matmul(a: Sym, b: Input | Sym, transposeA?: boolean, transposeB?: boolean): Sym;
@@ -20,7 +21,7 @@ export function matmul(aIn: Input | Sym, bIn: Input | Sym, transposeA = false, t
   }
   const [a, b] = toTensorPair(aIn, bIn, "matmul");
   assertSameDType("matmul", a, b);
-  if (a.dtype !== "int32" && a.dtype !== "int64") assertFloat("matmul", a, "a");
+  if (a.dtype !== "int32" && a.dtype !== "int64" && a.dtype !== "int8") assertFloat("matmul", a, "a");
   if (a.rank < 2 || b.rank < 2) {
     throw new RangeError(`matmul: both operands need rank >= 2, got ${shapeText(a.shape)} and ${shapeText(b.shape)}; reshape a vector v to [1, n] with tf.reshape(v, [1, -1])`);
   }
@@ -47,7 +48,9 @@ export function matmul(aIn: Input | Sym, bIn: Input | Sym, transposeA = false, t
   };
   const [aa, aStride] = strideFor(a, aBatch);
   const [bb, bStride] = strideFor(b, bBatch);
-  const out = outputTensor([...batchShape, m, n], a.dtype);
+  // int8 x int8 accumulates in int32, as Keras' backends do (quantized Dense layers rely on it):
+  // the int8 products summed in int8 would overflow after a few terms.
+  const out = outputTensor([...batchShape, m, n], a.dtype === "int8" ? "int32" : a.dtype);
   backend().matmul(raw(aa), raw(bb), raw(out), batch, m, k, n, transposeA, transposeB, aStride, bStride);
   record("matmul", [a, b], out, ([dy], needed) => {
     const da = !needed[0] ? null

@@ -15,7 +15,7 @@ import * as sym from "./symbolic.js";
 const F32_MAX = 3.4028234663852886e38;
 /** Each dtype's range, exactly (every bound is an integer, so BigInt holds it). */
 const RANGE: Record<DType, readonly [bigint, bigint]> = {
-  bool: [0n, 1n], uint8: [0n, 255n], int32: [-(2n ** 31n), 2n ** 31n - 1n], int64: [-(2n ** 63n), 2n ** 63n - 1n],
+  bool: [0n, 1n], uint8: [0n, 255n], int8: [-128n, 127n], int32: [-(2n ** 31n), 2n ** 31n - 1n], int64: [-(2n ** 63n), 2n ** 63n - 1n],
   float32: [-BigInt(F32_MAX), BigInt(F32_MAX)], float64: [-BigInt(Number.MAX_VALUE), BigInt(Number.MAX_VALUE)],
 };
 

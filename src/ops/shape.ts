@@ -479,7 +479,7 @@ export function unstack(xIn: Input, axis = 0): Tensor[] {
 /** Integer indices as an Int32Array; `what` names them in errors. */
 function indexArray(op: string, t: Tensor, what: string): Int32Array {
   if (t.dtype === "int32") return storageOf(t) as Int32Array;
-  if (t.dtype === "uint8") return castValues(storageOf(t), t.dtype, "int32") as Int32Array;
+  if (t.dtype === "uint8" || t.dtype === "int8") return castValues(storageOf(t), t.dtype, "int32") as Int32Array;
   if (t.dtype === "int64") {
     // An index beyond int32 is out of range for any axis: it becomes -1 (refused by gather with
     // the original value shown, a row of offValue in oneHot), never its wrapped low 32 bits.

@@ -72,3 +72,17 @@ test("a Variable prints as Keras prints a variable: path, shape, dtype and value
   const b = new Variable(constant([0, 0, 0], "float32"), { name: "dense/bias" });
   assert.equal(String(b), "<Variable path=dense/bias, shape=(3,), dtype=float32, value=[0. 0. 0.]>");
 });
+
+test("int8 tensors: Int8Array storage, range check on creation, numpy's wrapping casts", async () => {
+  const { cast } = await import("../ops/math.js");
+  const t = constant([-128, 0, 127], "int8");
+  assert.ok(t.dataSync() instanceof Int8Array);
+  assert.equal(t.dtype, "int8");
+  assert.throws(() => constant([128], "int8"), /128 is outside int8's range \[-128, 127\]/);
+  assert.throws(() => constant([0.5], "int8"), /not an integer and cannot be stored as int8/);
+  assert.equal(constant(Int8Array.from([1, -2])).dtype, "int8");
+  // numpy: np.array([1.7, -2.9, 300, -300], np.float32).astype(np.int8) -> [1, -2, 44, -44]
+  assert.deepEqual(cast(constant([1.7, -2.9, 300, -300], "float32"), "int8").arraySync(), [1, -2, 44, -44]);
+  assert.deepEqual(cast(constant([-128, 127], "int8"), "float32").arraySync(), [-128, 127]);
+  assert.match(t.toString(), /dtype=int8/);
+});

@@ -101,7 +101,7 @@ function fromValues(values: readonly (number | boolean | bigint)[], dtype: DType
   }
   const intLike = isIntDType(dtype);
   // The typed array would wrap 3e9 to -1294967296 and store NaN as 0 without a word.
-  const [lo, hi] = dtype === "uint8" ? [0, 255] : [-(2 ** 31), 2 ** 31 - 1];
+  const [lo, hi] = dtype === "uint8" ? [0, 255] : dtype === "int8" ? [-128, 127] : [-(2 ** 31), 2 ** 31 - 1];
   for (let i = 0; i < values.length; i++) {
     const v = Number(values[i]);
     if (intLike && !Number.isInteger(v)) {
@@ -136,7 +136,7 @@ function floatToInt64(v: number): bigint {
 /**
  * Converts storage between dtypes with TensorFlow's cast rules on x86: floats truncate toward
  * zero, NaN, +-Infinity and out-of-range floats give INT_MIN; integers wrap to a narrower type
- * (int64 -> int32 keeps the low 32 bits exactly; uint8 keeps the low byte of the int32 value, as
+ * (int64 -> int32 keeps the low 32 bits exactly; uint8 and int8 keep the low byte of the int32 value, as
  * numpy does); anything nonzero is true.
  */
 export function castValues(src: TypedArray, from: DType, to: DType): TypedArray {
@@ -156,14 +156,14 @@ export function castValues(src: TypedArray, from: DType, to: DType): TypedArray 
   }
   if (src instanceof BigInt64Array) {
     if (to === "bool") for (let i = 0; i < n; i++) out[i] = src[i] !== 0n ? 1 : 0;
-    else if (to === "int32" || to === "uint8") for (let i = 0; i < n; i++) out[i] = Number(BigInt.asIntN(32, src[i]));
+    else if (to === "int32" || to === "uint8" || to === "int8") for (let i = 0; i < n; i++) out[i] = Number(BigInt.asIntN(32, src[i]));
     else for (let i = 0; i < n; i++) out[i] = Number(src[i]);
     return out;
   }
   if (to === "bool") {
     for (let i = 0; i < n; i++) out[i] = src[i] !== 0 ? 1 : 0;
-  } else if (to === "int32" || to === "uint8") {
-    // Storing the int32 value into a Uint8Array keeps its low byte.
+  } else if (to === "int32" || to === "uint8" || to === "int8") {
+    // Storing the int32 value into a Uint8Array (Int8Array) keeps its low byte, as numpy does.
     for (let i = 0; i < n; i++) out[i] = floatToInt32(src[i]);
   } else {
     for (let i = 0; i < n; i++) out[i] = src[i];

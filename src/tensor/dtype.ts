@@ -1,7 +1,7 @@
 /** The element types a tensor can hold, spelled as TensorFlow spells them. */
-export type DType = "float32" | "float64" | "int32" | "int64" | "bool" | "uint8";
+export type DType = "float32" | "float64" | "int32" | "int64" | "bool" | "uint8" | "int8";
 
-export const DTYPES: readonly DType[] = ["float32", "float64", "int32", "int64", "bool", "uint8"];
+export const DTYPES: readonly DType[] = ["float32", "float64", "int32", "int64", "bool", "uint8", "int8"];
 
 export type FloatDType = "float32" | "float64";
 
@@ -13,9 +13,10 @@ export interface DTypeStorage {
   int64: BigInt64Array;
   bool: Uint8Array;
   uint8: Uint8Array;
+  int8: Int8Array;
 }
 
-export type NumericArray = Float32Array | Float64Array | Int32Array | Uint8Array;
+export type NumericArray = Float32Array | Float64Array | Int32Array | Uint8Array | Int8Array;
 export type TypedArray = NumericArray | BigInt64Array;
 
 export function isDType(x: unknown): x is DType {
@@ -34,7 +35,7 @@ export function isFloatDType(d: DType): d is FloatDType {
 }
 
 export function isIntDType(d: DType): boolean {
-  return d === "int32" || d === "int64" || d === "uint8";
+  return d === "int32" || d === "int64" || d === "uint8" || d === "int8";
 }
 
 export function allocStorage<D extends DType>(dtype: D, size: number): DTypeStorage[D];
@@ -46,6 +47,7 @@ export function allocStorage(dtype: DType, size: number): TypedArray {
     case "int64": return new BigInt64Array(size);
     case "bool": return new Uint8Array(size);
     case "uint8": return new Uint8Array(size);
+    case "int8": return new Int8Array(size);
   }
 }
 
@@ -56,6 +58,7 @@ export function dtypeOfTypedArray(a: TypedArray): DType {
   if (a instanceof Int32Array) return "int32";
   if (a instanceof BigInt64Array) return "int64";
   if (a instanceof Uint8Array) return "uint8";
+  if (a instanceof Int8Array) return "int8";
   throw new TypeError("unsupported typed array");
 }
 
@@ -64,6 +67,6 @@ export function itemSize(d: DType): number {
   switch (d) {
     case "float64": case "int64": return 8;
     case "float32": case "int32": return 4;
-    case "bool": case "uint8": return 1;
+    case "bool": case "uint8": case "int8": return 1;
   }
 }

@@ -188,7 +188,7 @@ export function unary(op: UnaryOp, xIn: TypedArray, outIn: TypedArray, alpha: nu
     case "abs": for (let i = 0; i < n; i++) out[i] = Math.abs(x[i]); return;
     case "square":
       // Integers wrap around in 32 bits (v * v in double loses the low bits beyond 2^53).
-      if (x instanceof Int32Array || x instanceof Uint8Array) for (let i = 0; i < n; i++) out[i] = Math.imul(x[i], x[i]);
+      if (x instanceof Int32Array || x instanceof Uint8Array || x instanceof Int8Array) for (let i = 0; i < n; i++) out[i] = Math.imul(x[i], x[i]);
       else for (let i = 0; i < n; i++) { const v = x[i]; out[i] = v * v; }
       return;
     case "sqrt": for (let i = 0; i < n; i++) out[i] = Math.sqrt(x[i]); return;
@@ -320,7 +320,7 @@ export function binary(op: BinaryOp, a: TypedArray, aShape: Shape, b: TypedArray
   }
   const A = a as NumericArray, B = b as NumericArray, O = out as NumericArray;
   const n = O.length;
-  const intRow = A instanceof Int32Array || A instanceof Uint8Array ? INT_ROWS[op] : undefined;
+  const intRow = A instanceof Int32Array || A instanceof Uint8Array || A instanceof Int8Array ? INT_ROWS[op] : undefined;
   // The hottest ops on same-size operands, without the row loop's index arithmetic.
   if (intRow === undefined && A.length === n && B.length === n) {
     if (op === "add") { for (let i = 0; i < n; i++) O[i] = A[i] + B[i]; return; }
