@@ -179,3 +179,9 @@ test("addVariable takes the shape and initializer first, as Keras' add_variable;
   assert.deepEqual({ ...f64.dtypePolicy }, { name: "float64", computeDtype: "float64", variableDtype: "float64" });
   assert.equal(layers.Dense(2).dtypePolicy.name, "float32");
 });
+
+test("a layer given an object instead of a tensor names the layer, the keys and the fix (it used to fail reading a shape)", () => {
+  const dense = layers.Dense(2, { name: "head" });
+  assert.throws(() => dense.apply({ images: ones([2, 4]) } as never), /^TypeError: Dense head: takes a tensor or a list of tensors, got an object with keys images; pass the tensor itself/);
+  assert.throws(() => dense.apply([ones([2, 4]), {}] as never), /got an object with keys \(none\)/);
+});

@@ -618,6 +618,13 @@ export abstract class Layer {
    */
   apply(inputs: LayerInput, opts: CallOptions = {}): Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[] {
     const list = Array.isArray(inputs) ? (inputs as (Tensor | SymbolicTensor)[]) : [inputs as Tensor | SymbolicTensor];
+    const keyed = list.find(isPlainObject);
+    if (keyed !== undefined) {
+      throw new TypeError(
+        `${this.className} ${this.name}: takes a tensor or a list of tensors, got an object with keys ${Object.keys(keyed).join(", ") || "(none)"}; ` +
+          "pass the tensor itself (a functional model takes its inputs keyed by name, and the image preprocessing layers and Pipeline take { images, labels } when called as layer({ images, labels }))",
+      );
+    }
     const symbolic = list.filter((x) => x instanceof SymbolicTensor).length;
     if (symbolic > 0 && symbolic < list.length) {
       throw new TypeError(`${this.name}: mixes symbolic inputs (from layers.Input) with concrete tensors; pass all of one kind`);
@@ -833,4 +840,11 @@ export function weightsNotInSubLayers(layer: Layer): Variable[] {
 export function ownVariablesLoaded(layer: Layer): void {
   const declared = (layer as unknown as { ownVariablesLoaded?: () => void }).ownVariablesLoaded;
   if (typeof declared === "function") declared.call(layer);
+}
+
+/** A plain object ({ ... }), as opposed to a tensor, a symbolic tensor or a list. */
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === Object.prototype || proto === null;
 }

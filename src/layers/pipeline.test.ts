@@ -64,3 +64,27 @@ test("Pipeline reads and writes Keras' config ({ layers, name }) and refuses bad
   assert.throws(() => layers.Pipeline({} as tf.layers.PipelineArgs), /Pipeline .*: layers must be a list of layers/);
   assert.throws(() => layers.Pipeline([layers.Dense(2), 3 as unknown as tf.layers.Layer]), /layers\[1\] must be a layer, got 3/);
 });
+
+test("Pipeline called on { images, labels } passes the object through its layers (Keras' dict form), and a layer that takes no such object says so", () => {
+  type Dict = { images: tf.Tensor; labels: tf.Tensor };
+  const call = (l: unknown, d: Dict, o?: tf.layers.CallOptions): Dict => (l as (d: Dict, o?: tf.layers.CallOptions) => Dict)(d, o);
+  const images = tf.reshape(tf.range(0, 8 * 2 * 3), [8, 2, 3, 1]);
+  const labels = tf.oneHot(tf.constant([0, 1, 2, 0, 1, 2, 0, 1], [8], "int32"), 3);
+  const out = call(layers.Pipeline([layers.RandomFlip("horizontal", { seed: 7 })]), { images, labels });
+  assert.deepEqual(vals(out.labels), vals(labels), "labels pass through a flip");
+  // Each image is either itself or its left-right mirror (rows of 3 pixels: [a, b, c] -> [c, b, a]).
+  const src = vals(images), got = vals(out.images);
+  let flipped = 0;
+  for (let n = 0; n < 8; n++) {
+    const rows = [0, 1].map((r) => src.slice(n * 6 + r * 3, n * 6 + r * 3 + 3));
+    const same = rows.flat(), mirror = rows.map((r) => [...r].reverse()).flat();
+    const g = got.slice(n * 6, n * 6 + 6);
+    assert.ok(g.join() === same.join() || g.join() === mirror.join(), `image ${n}: ${g}`);
+    if (g.join() === mirror.join()) flipped++;
+  }
+  assert.ok(flipped > 0 && flipped < 8, `a bare call trains: some images flipped, some not (${flipped} of 8)`);
+  // In inference nothing changes.
+  assert.deepEqual(vals(call(layers.Pipeline([layers.RandomFlip("horizontal", { seed: 7 })]), { images, labels }, { training: false }).images), src);
+  assert.throws(() => call(layers.Pipeline([layers.RandomFlip("horizontal"), layers.Dense(2)]), { images, labels }),
+    /^TypeError: Dense dense_\d+: takes a tensor or a list of tensors, got an object with keys images, labels; pass the tensor itself/);
+});

@@ -10,6 +10,7 @@ import { valueText } from "../tensor/value_text.js";
 import { serializationHooks } from "../io/hooks.js";
 import { type CallOptions, type LayerArgs, type LayerShape, type Mask, Layer, layerOptions, nestWeightScope } from "./layer.js";
 import { hasMask } from "./call_context.js";
+import { isImageLabelDict } from "./image_label_dict.js";
 
 export interface PipelineArgs extends LayerArgs {
   /** The layers, applied first to last. */
@@ -48,6 +49,17 @@ export class Pipeline extends Layer {
       l.maybeBuild(shape, Array.isArray(shape[0]));
       shape = l.computeOutputShape(shape);
     }
+  }
+
+  /**
+   * Called on a `{ images, labels }` object (Keras' dict form in Dataset.map), each layer is called
+   * on the previous one's object, so the image preprocessing layers transform the images and mix
+   * or pass on the labels; a layer that takes no such object says so.
+   */
+  protected override invoke(inputs: unknown, opts?: CallOptions, ...rest: unknown[]): unknown {
+    if (!isImageLabelDict(inputs) || rest.length > 0) return super.invoke(inputs, opts, ...rest);
+    const o: CallOptions = opts?.training === undefined ? {} : { training: opts.training };
+    return this.layers.reduce<unknown>((data, l) => (l as unknown as (x: unknown, o: CallOptions) => unknown)(data, o), inputs);
   }
 
   call(inputs: Tensor | Tensor[], opts: CallOptions = {}): Tensor | Tensor[] {
