@@ -12,6 +12,7 @@
 import { Tensor } from "../tensor/tensor.js";
 import { constant } from "../tensor/creation.js";
 import { valueText } from "../tensor/value_text.js";
+import { isPlainObject } from "../tensor/plain_object.js";
 import { cast } from "../ops/math.js";
 import { concat, reshape, squeeze } from "../ops/shape.js";
 import { Layer } from "../layers/layer.js";
@@ -439,9 +440,7 @@ export class FeatureSpace {
 }
 
 function isBatch(x: unknown): x is FeatureBatch {
-  if (typeof x !== "object" || x === null || Array.isArray(x) || x instanceof Tensor) return false;
-  const proto: unknown = Object.getPrototypeOf(x);
-  return proto === Object.prototype || proto === null;
+  return isPlainObject(x);
 }
 
 async function* asyncOf<T>(items: readonly T[]): AsyncGenerator<T> {

@@ -8,6 +8,7 @@
  */
 import { Tensor } from "../tensor/tensor.js";
 import { valueText } from "../tensor/value_text.js";
+import { isPlainObject } from "../tensor/plain_object.js";
 import { type CallOptions, callInContext } from "./call_context.js";
 import { type Layer, type LayerInput, type LayerShape } from "./layer.js";
 import { SymbolicTensor } from "./symbolic.js";
@@ -35,9 +36,7 @@ export interface Augmented {
 
 /** A plain object (not a tensor, a symbolic tensor or a list): the dict form. */
 export function isImageLabelDict(v: unknown): v is ImageLabelDict {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
-  const proto = Object.getPrototypeOf(v) as unknown;
-  return proto === Object.prototype || proto === null;
+  return isPlainObject(v);
 }
 
 /** Keras' keys that these layers do not transform: refused rather than passed through untransformed. */

@@ -14,6 +14,7 @@ import { cast } from "../ops/math.js";
 import { isFloatDType } from "../tensor/dtype.js";
 import { dtypePolicy } from "../tensor/config.js";
 import { valueText } from "../tensor/value_text.js";
+import { isPlainObject } from "../tensor/plain_object.js";
 import { Metric, type ModelMetric } from "../nn/metric_base.js";
 import { LayerNode, SymbolicTensor, type LayerShape, isSymbolicMask, layerShapeText, symbolicMask } from "./symbolic.js";
 import { outputMaskShapes, probeMask } from "./symbolic_mask.js";
@@ -840,11 +841,4 @@ export function weightsNotInSubLayers(layer: Layer): Variable[] {
 export function ownVariablesLoaded(layer: Layer): void {
   const declared = (layer as unknown as { ownVariablesLoaded?: () => void }).ownVariablesLoaded;
   if (typeof declared === "function") declared.call(layer);
-}
-
-/** A plain object ({ ... }), as opposed to a tensor, a symbolic tensor or a list. */
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
-  const proto = Object.getPrototypeOf(v) as unknown;
-  return proto === Object.prototype || proto === null;
 }
