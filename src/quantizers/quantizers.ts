@@ -8,11 +8,12 @@
 import type { Tensor } from "../tensor/tensor.js";
 import { range } from "../tensor/creation.js";
 import { valueText } from "../tensor/value_text.js";
-import { shapeText } from "../tensor/shape.js";
+import { normalizeAxis, shapeText } from "../tensor/shape.js";
+import { moveaxis } from "../ops/arrange.js";
 import { type Input, noGrad, toTensor } from "../ops/engine.js";
 import { abs, add, cast, clipByValue, div, floorDiv, mod, mul, round, sub } from "../ops/math.js";
 import { max, min } from "../ops/reduce.js";
-import { gather, pad, reshape, slice, stack, transpose } from "../ops/shape.js";
+import { gather, pad, reshape, slice, stack } from "../ops/shape.js";
 import type { Config } from "../nn/common.js";
 
 /** Keras' backend.epsilon() default, which the quantizers take as their own default. */
@@ -92,23 +93,10 @@ export function dequantizeWithSzMap(weights: Input, scale: Input, zero: Input, g
   return mul(sub(cast(toTensor(weights, where), s.dtype), zeros), scales);
 }
 
-/** x with `axis` moved to the front (undone by transpose(y, inversePerm(rank, axis))). */
-function axisToFront(x: Tensor, axis: number): Tensor {
-  const rest = [...Array(x.rank).keys()].filter((i) => i !== axis);
-  return transpose(x, [axis, ...rest]);
-}
-
-/** The permutation undoing "move `axis` to the front". */
-function inversePerm(rank: number, axis: number): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < rank; i++) out.push(i < axis ? i + 1 : i === axis ? 0 : i);
-  return out;
-}
-
-function normalizeAxis(where: string, axis: number, rank: number): number {
-  const a = axis < 0 ? axis + rank : axis;
-  if (!Number.isInteger(a) || a < 0 || a >= rank) throw new RangeError(`${where}: axis ${axis} is out of range for a rank-${rank} tensor`);
-  return a;
+/** `axis` of a tensor of `rank` as a non-negative index (a scalar has no axis to pack along). */
+function packAxis(where: string, axis: number, rank: number): number {
+  if (rank === 0) throw new RangeError(`${where}: axis ${axis} is out of range for a rank-0 tensor`);
+  return normalizeAxis(axis, rank, where);
 }
 
 /**
@@ -121,9 +109,9 @@ export function packInt4(arr: Input, axis = 0, dtype: QuantizedDType = "int8"): 
   if (dtype !== "int8" && dtype !== "uint8") throw new RangeError(`${where}: dtype must be "int8" or "uint8", got ${valueText(dtype)}`);
   const x = toTensor(arr, where);
   if (x.dtype !== dtype) throw new TypeError(`${where}: expected a ${dtype} tensor for packing, got ${x.dtype} ${shapeText(x.shape)}; cast it first`);
-  const a = normalizeAxis(where, axis, x.rank);
+  const a = packAxis(where, axis, x.rank);
   return noGrad(() => {
-    const front = axisToFront(cast(x, "int32"), a);
+    const front = moveaxis(cast(x, "int32"), a, 0);
     const n = front.shape[0];
     const rest = front.shape.slice(1);
     const even = n % 2 === 1 ? pad(front, [[0, 1], ...rest.map(() => [0, 0] as [number, number])]) : front;
@@ -132,7 +120,7 @@ export function packInt4(arr: Input, axis = 0, dtype: QuantizedDType = "int8"): 
     const high = mod(slice(pairs, [0, 1, ...rest.map(() => 0)], [-1, 1, ...rest]), 16);
     // low | high << 4 in 0..255, whose low byte as int8 is the packed value (numpy's wrap).
     const packed = reshape(add(low, mul(high, 16)), [(n + 1) >> 1, ...rest]);
-    const out = cast(transpose(packed, inversePerm(x.rank, a)), dtype);
+    const out = cast(moveaxis(packed, 0, a), dtype);
     return [out, [...out.shape], n] as [Tensor, number[], number];
   });
 }
@@ -145,19 +133,19 @@ export function unpackInt4(packed: Input, origLen: number, axis = 0, dtype: Quan
   const where = "quantizers.unpackInt4";
   const p = toTensor(packed, where);
   if (p.dtype !== dtype) throw new TypeError(`${where}: expected a ${dtype} tensor, got ${p.dtype} ${shapeText(p.shape)}`);
-  const a = normalizeAxis(where, axis, p.rank);
+  const a = packAxis(where, axis, p.rank);
   if (!Number.isInteger(origLen) || origLen < 0 || Math.ceil(origLen / 2) !== p.shape[a]) {
     throw new RangeError(`${where}: origLen ${valueText(origLen)} does not fit ${p.shape[a]} packed entries along axis ${axis} of ${shapeText(p.shape)} (it must be ${2 * p.shape[a] - 1} or ${2 * p.shape[a]})`);
   }
   return noGrad(() => {
-    const front = axisToFront(mod(cast(p, "int32"), 256), a);
+    const front = moveaxis(mod(cast(p, "int32"), 256), a, 0);
     const rest = front.shape.slice(1);
     // Each nibble 0..15 back to a signed value -8..7.
     const signed = (v: Tensor): Tensor => sub(mod(add(v, 8), 16), 8);
     const low = signed(mod(front, 16)), high = signed(floorDiv(front, 16));
     const both = reshape(stack([low, high], 1), [2 * front.shape[0], ...rest]);
     const cut = slice(both, [0, ...rest.map(() => 0)], [origLen, ...rest]);
-    return cast(transpose(cut, inversePerm(p.rank, a)), "int8");
+    return cast(moveaxis(cut, 0, a), "int8");
   });
 }
 
