@@ -74,7 +74,7 @@ test("a model's getCompileConfig is saved (functions and objects serialized as K
     override call(x: tf.Tensor | tf.Tensor[]): tf.Tensor {
       return this.dense.apply(x) as tf.Tensor;
     }
-    override compile(args: Parameters<tf.models.Model["compile"]>[0]): void {
+    override compile(args: tf.models.CompileArgs): void {
       super.compile(args);
       this.savedLoss = args.loss as (t: tf.Tensor, p: tf.Tensor) => tf.Tensor;
     }

@@ -10,3 +10,4 @@ export { loadModel, saveModel } from "../io/model_files.js";
 export { ModelFileError } from "../io/file_error.js";
 export type { LoadModelOptions, LoadWeightsOptions, SaveModelOptions, SaveWeightsOptions } from "../io/file_options.js";
 export type { StepData, StepLogs, ModelMetric } from "./custom_step.js";
+export type { CompileArgs } from "./compile.js";

@@ -415,9 +415,10 @@ export class Model extends Layer {
   /**
    * model.compile({ optimizer, loss, metrics }) with Keras' strings or objects. The loss may be
    * left out (Keras' compile(optimizer=...)): the model then trains on the losses its layers add
-   * (addLoss), or computes its own in trainStep / computeLoss.
+   * (addLoss), or computes its own in trainStep / computeLoss. `compile()` alone is Keras' compile()
+   * with its defaults (RMSprop, no loss), as a subclass's own compile calls it.
    */
-  compile(args: CompileArgs): void {
+  compile(args: CompileArgs = {}): void {
     const names = this.isFunctional ? this.outputs.map((o) => o.sourceLayer.name) : ["output"];
     this.compiled = resolveCompile(args, this.name, names);
     this.compiled.trainable = pendingTrainable();

@@ -32,7 +32,7 @@ const KERAS_TWO_METRICS_EACH = [1.6789090633392334, 1.0951590538024902, 0.583750
 const KERAS_SECOND_OUTPUT_ONLY = [1.6789090633392334, 1.0951590538024902, 0.5837500095367432, 0.4375];
 const KERAS_HISTORY_KEYS = ["aa_loss", "aa_mae", "loss", "zz_accuracy", "zz_loss", "val_aa_loss", "val_aa_mae", "val_loss", "val_zz_accuracy", "val_zz_loss"];
 
-type Metrics = NonNullable<Parameters<tf.models.Model["compile"]>[0]["metrics"]>;
+type Metrics = NonNullable<tf.models.CompileArgs["metrics"]>;
 
 function twoOutputs(metrics: Metrics): tf.models.Model {
   const inputs = layers.Input({ shape: [3] });
