@@ -80,7 +80,7 @@ tf.random.setSeed(1337);
       const { yPred, loss } = tape.run(() => {
         const yPred = this.apply(x, { training: true }) as Tensor; // Forward pass
         // Compute our own loss
-        return { yPred, loss: this.lossFn.call(y as Tensor, yPred) };
+        return { yPred, loss: this.lossFn(y as Tensor, yPred) };
       });
 
       // Compute gradients
@@ -290,7 +290,7 @@ class GAN extends models.Model {
     let tape = new tf.GradientTape();
     const dLoss = tape.run(() => {
       const predictions = this.discriminator.apply(combinedImages) as Tensor;
-      return this.lossFn.call(labels, predictions);
+      return this.lossFn(labels, predictions);
     });
     let grads = tape.gradient(dLoss, this.discriminator.trainableWeights);
     this.dOptimizer.apply(grads, this.discriminator.trainableWeights);
@@ -305,7 +305,7 @@ class GAN extends models.Model {
     tape = new tf.GradientTape();
     const gLoss = tape.run(() => {
       const predictions = this.discriminator.apply(this.generator.apply(randomLatentVectors)) as Tensor;
-      return this.lossFn.call(misleadingLabels, predictions);
+      return this.lossFn(misleadingLabels, predictions);
     });
     grads = tape.gradient(gLoss, this.generator.trainableWeights);
     this.gOptimizer.apply(grads, this.generator.trainableWeights);

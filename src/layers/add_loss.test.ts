@@ -51,6 +51,9 @@ test("addLoss refuses what is not a float tensor, naming the layer and the fix",
   const layer = new SquarePenalty(1, { name: "p" });
   assert.throws(() => layer.addLoss(3 as never), /^TypeError: SquarePenalty p\.addLoss: expected a float tensor \(or a list of them\) computed in call\(\), got 3; e\.g\. this\.addLoss/);
   assert.throws(() => layer.addLoss(tf.constant([1], "int32")), /got int32 \(1,\)/);
+  // tf.keras 2's model.add_loss(symbolic): Keras 3 refuses it, and so does lamina, saying where the loss goes instead.
+  const input = tf.layers.Input({ shape: [3] });
+  assert.throws(() => layer.addLoss(tf.mean(input) as never), /addLoss: got a symbolic tensor \(\); as in Keras 3, .*Add the loss in a layer's call instead/);
 });
 
 test("compile without a loss: fit and evaluate minimize the added losses alone; with none, Keras' 'no loss to compute' refusal", async () => {

@@ -9,6 +9,7 @@ import { isFloatDType } from "../tensor/dtype.js";
 import type { WeightRegularizer } from "./weights.js";
 import { recordLayerLoss } from "./layer_losses.js";
 import { sum } from "../ops/reduce.js";
+import { SymbolicValue } from "../ops/symbolic.js";
 import { valueText } from "../tensor/value_text.js";
 import { shapeText } from "../tensor/shape.js";
 import { type InputSpecSubject, type InputSpecValue, assertInputCompatibility } from "./input_spec.js";
@@ -171,6 +172,15 @@ function addActivityLosses(layer: LossOwner & { name?: string; className?: strin
 export function addLayerLoss(layer: LossOwner & { name?: string; className?: string }, loss: unknown): void {
   const list = Array.isArray(loss) ? (loss as unknown[]) : [loss];
   for (const t of list) {
+    if (t instanceof SymbolicValue) {
+      // tf.keras 2's model.add_loss(symbolic) on a functional model; Keras 3 refuses it too.
+      throw new TypeError(
+        `${layer.className} ${layer.name}.addLoss: got a symbolic tensor ${shapeText(t.shape.map((d) => d ?? -1))}; as in Keras 3, ` +
+          "addLoss takes tensors computed inside build() or call() on real inputs, not the symbolic tensors of a functional model " +
+          "being defined. Add the loss in a layer's call instead (a layer that calls this.addLoss(...) and returns its input), " +
+          "and use that layer in the model",
+      );
+    }
     if (!(t instanceof Tensor) || !isFloatDType(t.dtype)) {
       throw new TypeError(
         `${layer.className} ${layer.name}.addLoss: expected a float tensor (or a list of them) computed in call(), got ` +
