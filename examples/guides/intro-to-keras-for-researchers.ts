@@ -23,8 +23,11 @@ const { layers, models, losses, metrics, optimizers, datasets } = tf;
 type Tensor = tf.Tensor;
 
 const quick = Boolean(process.env.QUICK);
-/** How many batches a hand-written loop runs: the guide's (all, or its 1000-step cap), or a few. */
-const stepsCap = (guide: number): number => (quick ? 3 : guide);
+/** The batches a hand-written loop runs: the guide's (all, or its first `guideSteps`), or three with QUICK. */
+function capped<T extends tf.data.Element>(ds: tf.data.Dataset<T>, guideSteps?: number): tf.data.Dataset<T> {
+  if (quick) return ds.take(3);
+  return guideSteps === undefined ? ds : ds.take(guideSteps);
+}
 tf.random.setSeed(1337);
 
 // ## Tensors
@@ -189,7 +192,7 @@ dataset = dataset.shuffle(1024).batch(64);
 
   // Iterate over the batches of the dataset.
   let step = 0;
-  for await (const [x, y] of dataset.take(stepsCap(Infinity))) {
+  for await (const [x, y] of capped(dataset)) {
     // Open a GradientTape.
     const tape = new tf.GradientTape();
     const loss = tape.run(() => {
@@ -320,7 +323,7 @@ class SparseMLP extends layers.Layer {
   const optimizer = optimizers.SGD({ learningRate: 1e-3 });
 
   let step = 0;
-  for await (const [x, y] of dataset.take(stepsCap(Infinity))) {
+  for await (const [x, y] of capped(dataset)) {
     const tape = new tf.GradientTape();
     const loss = tape.run(() => {
       // Forward pass.
@@ -357,7 +360,7 @@ class SparseMLP extends layers.Layer {
   for (let epoch = 0; epoch < 2; epoch++) {
     // Iterate over the batches of a dataset.
     let step = 0;
-    for await (const [x, y] of dataset.take(stepsCap(Infinity))) {
+    for await (const [x, y] of capped(dataset)) {
       const tape = new tf.GradientTape();
       const { logits, lossValue } = tape.run(() => {
         const logits = model.apply(x) as Tensor;
@@ -404,7 +407,7 @@ class SparseMLP extends layers.Layer {
   }
 
   let step = 0;
-  for await (const [x, y] of dataset.take(stepsCap(Infinity))) {
+  for await (const [x, y] of capped(dataset)) {
     const loss = trainOnBatch(x, y);
     if (step % 100 === 0) console.log("Step:", step, "Loss:", loss.item());
     step++;
@@ -628,7 +631,7 @@ class VariationalAutoEncoder extends layers.Layer {
   const lossesOverTime: number[] = []; // Keep track of the losses over time.
   let step = 0;
   // Stop after 1000 steps. Training the model to convergence is left as an exercise to the reader.
-  for await (const x of vaeDataset.take(stepsCap(1001))) {
+  for await (const x of capped(vaeDataset, 1001)) {
     const loss = trainingStep(x);
     // Logging.
     lossesOverTime.push(loss.item());
@@ -770,7 +773,7 @@ class SamplingWithKL extends Sampling {
   const lossesOverTime: number[] = []; // Keep track of the losses over time.
   let step = 0;
   // Stop after 1000 steps. Training the model to convergence is left as an exercise to the reader.
-  for await (const [x, y] of hyperDataset.take(stepsCap(1001))) {
+  for await (const [x, y] of capped(hyperDataset, 1001)) {
     const loss = trainStep(x, y);
     // Logging.
     lossesOverTime.push(loss.item());
