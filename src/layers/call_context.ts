@@ -10,6 +10,7 @@ import type { WeightRegularizer } from "./weights.js";
 import { recordLayerLoss } from "./layer_losses.js";
 import { sum } from "../ops/reduce.js";
 import { SymbolicValue } from "../ops/symbolic.js";
+import { runStateless } from "../tensor/stateless_scope.js";
 import { valueText } from "../tensor/value_text.js";
 import { shapeText } from "../tensor/shape.js";
 import { type InputSpecSubject, type InputSpecValue, assertInputCompatibility } from "./input_spec.js";
@@ -35,12 +36,16 @@ let callDepth = 0;
 /** True while computeOutputShape runs a layer on zeros: that call adds no losses, as Keras' symbolic calls add none. */
 let probing = false;
 
-/** Runs `fn` as computeOutputShape's probe on zeros: its calls add no losses and warn of no dropped mask. */
+/**
+ * Runs `fn` as computeOutputShape's probe on zeros: its calls add no losses and warn of no dropped
+ * mask, and, as in Keras' symbolic calls (a StatelessScope), the variables they assign and the random
+ * generators they draw from are put back afterwards.
+ */
 export function whileProbing<T>(fn: () => T): T {
   const wasProbing = probing;
   probing = true;
   try {
-    return fn();
+    return runStateless(fn);
   } finally {
     probing = wasProbing;
   }

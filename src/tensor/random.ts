@@ -2,6 +2,7 @@ import { type DType, type FloatDType, allocStorage } from "./dtype.js";
 import { type Shape, assertShape, sizeOf } from "./shape.js";
 import { Tensor, storageOf } from "./tensor.js";
 import { valueText } from "./value_text.js";
+import { inStatelessScope, noteStateChange } from "./stateless_scope.js";
 
 /** A generator's state: xoshiro128**'s four words and the cached second normal of a Box-Muller pair. */
 export interface RandomState {
@@ -129,7 +130,7 @@ export class SeedGenerator {
 
   /** A fresh 32-bit seed; the state moves on. */
   next(): number {
-    return this.generator.nextUint32();
+    return noteDraws(this.generator).nextUint32();
   }
 
   getConfig(): { seed: number } {
@@ -146,13 +147,22 @@ export class SeedGenerator {
   }
 }
 
+/** In a stateless scope (a layer's shape probe), the generator's state is put back at its end. */
+function noteDraws(g: RandomGenerator): RandomGenerator {
+  if (inStatelessScope()) {
+    const state = g.getState();
+    noteStateChange(g, () => g.setState(state));
+  }
+  return g;
+}
+
 /** A random op's `seed`: an integer for a fixed draw, or a SeedGenerator whose state advances. */
 export type Seed = number | SeedGenerator;
 
 /** The generator an op should draw from: its own when given a seed, a SeedGenerator's stream, otherwise the global one. */
 export function generatorFor(seed?: Seed): RandomGenerator {
-  if (seed === undefined) return globalGenerator;
-  if (seed instanceof SeedGenerator) return seed.generator;
+  if (seed === undefined) return noteDraws(globalGenerator);
+  if (seed instanceof SeedGenerator) return noteDraws(seed.generator);
   if (typeof seed !== "number" || !Number.isFinite(seed)) {
     throw new TypeError(`random: seed must be an integer or a random.SeedGenerator, got ${valueText(seed)}`);
   }

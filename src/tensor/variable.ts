@@ -3,6 +3,7 @@ import { formatArray } from "./format.js";
 import { shapeText, shapesEqual } from "./shape.js";
 import { Tensor, type NestedArray, isHandedOut, markHandedOut, storageOf } from "./tensor.js";
 import { constant } from "./creation.js";
+import { inStatelessScope, noteStateChange } from "./stateless_scope.js";
 
 let variableCount = 0;
 
@@ -91,6 +92,7 @@ export class Variable<D extends DType = DType> extends Tensor<D> {
   assign(value: Tensor | NestedArray): this {
     const t = value instanceof Tensor ? value : constant(value, this.dtype);
     this.checkAssignable("assign", t);
+    this.noteWrite();
     this._data = storageOf(t).slice() as Tensor<D>["_data"];
     return this;
   }
@@ -102,10 +104,12 @@ export class Variable<D extends DType = DType> extends Tensor<D> {
    */
   assignOwned(value: Tensor): this {
     this.checkAssignable("assignOwned", value);
+    this.noteWrite();
     const old = this._data.buffer;
     this._data = storageOf(value) as Tensor<D>["_data"];
     adopted.add(this._data.buffer);
-    if (step !== null && old !== this._data.buffer && !isHandedOut(old)) {
+    // In a stateless scope the old storage comes back at its end, so it must not be reused.
+    if (step !== null && old !== this._data.buffer && !isHandedOut(old) && !inStatelessScope()) {
       adopted.delete(old);
       step.retired.push(old);
     }
@@ -119,6 +123,15 @@ export class Variable<D extends DType = DType> extends Tensor<D> {
   override toString(): string {
     const value = formatArray(this._data, this.shape, this.dtype);
     return `<Variable path=${this.path}, shape=${shapeText(this.shape)}, dtype=${this.dtype}, value=${value}>`;
+  }
+
+  /** In a stateless scope (a layer's shape probe), keeps the current storage to put back at its end. */
+  private noteWrite(): void {
+    if (!inStatelessScope()) return;
+    const previous = this._data;
+    noteStateChange(this, () => {
+      this._data = previous;
+    });
   }
 
   private checkAssignable(method: string, value: Tensor): void {
