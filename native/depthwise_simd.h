@@ -13,6 +13,20 @@
 namespace lamina {
 namespace depthwise_simd {
 
+/** One vector at p, through the tail mask when `masked` (a constant once the block loops are unrolled). */
+template <typename V>
+inline typename V::F loadVector(const float* p, typename V::Mask m, bool masked) {
+  return masked ? V::loadMasked(p, m) : V::load(p);
+}
+template <typename V>
+inline void storeVector(float* p, typename V::Mask m, bool masked, typename V::F v) {
+  if (masked) {
+    V::storeMasked(p, m, v);
+  } else {
+    V::store(p, v);
+  }
+}
+
 /** Remaining full vectors (0..3) and whether a masked tail follows: the block sizes tapRow/gradRow end with. */
 template <typename Block>
 inline void endBlocks(index_t fullLeft, bool tail, Block&& block) {
@@ -53,21 +67,12 @@ struct TapBlock {
         const float* s = s0 + cols[k].src;
         const float* ww = w0 + cols[k].w;
         for (int u = 0; u < U; u++) {
-          if (TAIL && u == U - 1) {
-            acc[u] = V::fmadd(V::loadMasked(s + u * W, m), V::loadMasked(ww + u * W, m), acc[u]);
-          } else {
-            acc[u] = V::fmadd(V::load(s + u * W), V::load(ww + u * W), acc[u]);
-          }
+          const bool masked = TAIL && u == U - 1;
+          acc[u] = V::fmadd(loadVector<V>(s + u * W, m, masked), loadVector<V>(ww + u * W, m, masked), acc[u]);
         }
       }
     }
-    for (int u = 0; u < U; u++) {
-      if (TAIL && u == U - 1) {
-        V::storeMasked(out + u * W, m, acc[u]);
-      } else {
-        V::store(out + u * W, acc[u]);
-      }
-    }
+    for (int u = 0; u < U; u++) storeVector<V>(out + u * W, m, TAIL && u == U - 1, acc[u]);
   }
 };
 
@@ -111,19 +116,13 @@ struct GradBlock {
       const float* xi = x + i * xStep;
       const float* di = dy + i * C;
       for (int u = 0; u < U; u++) {
-        if (TAIL && u == U - 1) {
-          s[u] = V::fmadd(V::loadMasked(xi + u * W, m), V::loadMasked(di + u * W, m), s[u]);
-        } else {
-          s[u] = V::fmadd(V::load(xi + u * W), V::load(di + u * W), s[u]);
-        }
+        const bool masked = TAIL && u == U - 1;
+        s[u] = V::fmadd(loadVector<V>(xi + u * W, m, masked), loadVector<V>(di + u * W, m, masked), s[u]);
       }
     }
     for (int u = 0; u < U; u++) {
-      if (TAIL && u == U - 1) {
-        V::storeMasked(acc + u * W, m, V::add(V::loadMasked(acc + u * W, m), s[u]));
-      } else {
-        V::store(acc + u * W, V::add(V::load(acc + u * W), s[u]));
-      }
+      const bool masked = TAIL && u == U - 1;
+      storeVector<V>(acc + u * W, m, masked, V::add(loadVector<V>(acc + u * W, m, masked), s[u]));
     }
   }
 };

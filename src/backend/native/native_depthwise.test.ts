@@ -1,12 +1,12 @@
 import { test } from "node:test";
-import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import assert from "node:assert/strict";
 import type { Backend, Conv2DInfo } from "../backend.js";
 import { createJsBackend } from "../js/index.js";
 import { createNativeBackend, nativeAddon, nativeLoadError } from "./index.js";
-import { assertClose, convGeometry, randomF32, type Padding } from "./kernel_cases.js";
+import { assertClose, assertEqualArrays, convGeometry, randomF32, type Padding } from "./kernel_cases.js";
+import { childScriptOutput, lowerSimdLevels, runTestsUnderSimd, SIMD_CHILD } from "./simd_children.js";
 
 /*
  * Depthwise convolutions of the native backend (native/depthwise.cc: Conv2DInfo.depthwise, and
@@ -155,23 +155,12 @@ test("native depthwise kernels give js's NaN and Inf outputs: padding taps are s
 
 // The row kernels follow the GEMM micro-kernel's instruction set, chosen once per process: the
 // tests above again in child processes under the lower ones this CPU runs.
-const child = process.env.LAMINA_NATIVE_TEST_CHILD === "1";
 const PER_LEVEL = ["equal js, depthwise and groups", "match torch", "NaN and Inf outputs", "the instruction set LAMINA_SIMD asks for"];
-test("the same under the lower instruction sets this CPU runs (LAMINA_SIMD=scalar, avx2), in child processes", { skip: skip || child }, () => {
-  const levels = process.arch === "arm64" ? ["scalar", "neon"] : ["scalar", "avx2", "avx512"];
-  const here = addon?.info().simd ?? "";
-  for (const level of levels.slice(0, levels.indexOf(here))) {
-    const r = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-reporter=tap", `--test-name-pattern=${PER_LEVEL.join("|")}`, fileURLToPath(import.meta.url)], {
-      encoding: "utf8",
-      env: { ...process.env, NODE_TEST_CONTEXT: undefined, LAMINA_SIMD: level, LAMINA_NATIVE_TEST_CHILD: "1" },
-    });
-    assert.equal(r.status, 0, `LAMINA_SIMD=${level}:\n${r.stdout}\n${r.stderr}`);
-    const ran = r.stdout.split("\n").filter((l) => /^ok \d+ - /.test(l) && !l.includes("# SKIP"));
-    assert.equal(ran.length, PER_LEVEL.length, `LAMINA_SIMD=${level}: every test ran\n${r.stdout}`);
-  }
+test("the same under the lower instruction sets this CPU runs (LAMINA_SIMD=scalar, avx2), in child processes", { skip: skip || SIMD_CHILD }, () => {
+  for (const level of lowerSimdLevels(addon?.info().simd ?? "")) runTestsUnderSimd(fileURLToPath(import.meta.url), level, PER_LEVEL);
 });
 
-test("the instruction set LAMINA_SIMD asks for is the one in use (in the child processes above)", { skip: skip || !child }, () => {
+test("the instruction set LAMINA_SIMD asks for is the one in use (in the child processes above)", { skip: skip || !SIMD_CHILD }, () => {
   assert.equal(addon?.info().simd, process.env.LAMINA_SIMD);
 });
 
@@ -197,21 +186,33 @@ function depthwiseBytes(level: string): Record<string, string> {
       Object.assign(out, { [c + "x" + m + " y"]: hex(y), [c + "x" + m + " dx"]: hex(dx), [c + "x" + m + " dw"]: hex(dw) });
     }
     process.stdout.write(JSON.stringify(out));`;
-  const r = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
-    encoding: "utf8", maxBuffer: 1 << 26, env: { ...process.env, NODE_TEST_CONTEXT: undefined, LAMINA_SIMD: level },
-  });
-  assert.equal(r.status, 0, `LAMINA_SIMD=${level}: ${r.stderr}`);
-  return JSON.parse(r.stdout) as Record<string, string>;
+  return childScriptOutput(script, { LAMINA_SIMD: level });
 }
 
 // Both builds add each output's terms in the same order, from zero, one FMA each: a machine without
 // AVX-512 gets the same bits. Needs a CPU with AVX-512 to compare.
 test("LAMINA_SIMD=avx2 and avx512 give the same bytes for depthwise convolutions and both gradients, in child processes", {
-  skip: skip || child || (addon?.info().simd !== "avx512" ? "needs a CPU with AVX-512 to compare against" : false),
+  skip: skip || SIMD_CHILD || (addon?.info().simd !== "avx512" ? "needs a CPU with AVX-512 to compare against" : false),
 }, () => {
   const wide = depthwiseBytes("avx512"), narrow = depthwiseBytes("avx2");
   assert.equal(wide.simd, "avx512");
   assert.equal(narrow.simd, "avx2");
   assert.deepEqual(Object.keys(narrow), Object.keys(wide));
   for (const key of Object.keys(wide).filter((k) => k !== "simd")) assert.ok(narrow[key] === wide[key], `${key}: LAMINA_SIMD=avx2 and avx512 differ`);
+});
+
+// 37 images of 5 output rows: 185 rows in 16 groups, however many threads sum them.
+test("the depthwise filter gradient does not depend on the number of threads (LAMINA_NUM_THREADS=1 in a child process)", { skip: skip || SIMD_CHILD }, () => {
+  const info = { ...convGeometry(37, 9, 8, 21, 42, 3, 3, 2, 1, 1, 1, "SAME"), depthwise: true };
+  const sizes = [37 * 9 * 8 * 21, 37 * info.outHeight * info.outWidth * 42, 9 * 42];
+  const script = `
+    const { createNativeBackend, nativeAddon } = await import(${JSON.stringify(new URL("./index.js", import.meta.url).href)});
+    const { randomF32 } = await import(${JSON.stringify(new URL("./kernel_cases.js", import.meta.url).href)});
+    const [xSize, ySize, wSize] = ${JSON.stringify(sizes)};
+    const dw = new Float32Array(wSize);
+    createNativeBackend(nativeAddon()).conv2dBackpropFilter(randomF32(xSize, 91), randomF32(ySize, 92), dw, ${JSON.stringify(info)});
+    process.stdout.write(JSON.stringify(Array.from(dw)));`;
+  const dw = new Float32Array(sizes[2]);
+  createNativeBackend(addon!).conv2dBackpropFilter(randomF32(sizes[0], 91), randomF32(sizes[1], 92), dw, info);
+  assertEqualArrays(Float32Array.from(childScriptOutput<number[]>(script, { LAMINA_NUM_THREADS: "1" })), dw, "dw with one thread");
 });
