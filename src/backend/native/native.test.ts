@@ -6,7 +6,7 @@ import type { NumericArray } from "../../tensor/dtype.js";
 import { createJsBackend } from "../js/index.js";
 import { createNativeBackend, nativeAddon, nativeLoadError } from "./index.js";
 import { assertClose, assertEqualArrays, convCases, convGeometry, describeConv as describe, randomF32, rng, type ConvCase } from "./kernel_cases.js";
-import { lowerSimdLevels, runTestsUnderSimd, childScriptOutput, SIMD_CHILD } from "./simd_children.js";
+import { avxBuildsBytes, childScriptOutput, lowerSimdLevels, runTestsUnderSimd, SIMD_CHILD } from "./simd_children.js";
 import * as tf from "../../index.js";
 
 /*
@@ -317,15 +317,8 @@ test("the same with the lower instruction sets this CPU runs (LAMINA_SIMD=avx2, 
   for (const level of lowerSimdLevels(addon?.info().simd ?? "")) runTestsUnderSimd(fileURLToPath(import.meta.url), level, PER_LEVEL_TESTS);
 });
 
-/** One child process's results of the single-channel convolutions and max-pool argmax, as hex bytes per output. */
-function directKernelBytes(level: string): Record<string, string> {
-  const script = `
-    const { createNativeBackend, nativeAddon } = await import(${JSON.stringify(new URL("./index.js", import.meta.url).href)});
-    const { convGeometry, randomF32 } = await import(${JSON.stringify(new URL("./kernel_cases.js", import.meta.url).href)});
-    const addon = nativeAddon();
-    const nb = createNativeBackend(addon);
-    const hex = (a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString("hex");
-    const out = { simd: addon.info().simd };
+/** The single-channel convolutions' and max-pool argmax's outputs the two AVX builds must agree on (simd_children.ts avxBuildsBytes). */
+const DIRECT_KERNEL_OUTPUTS = `
     // Filters of 1, 2, 3, 4, 8, 9, 16 and 25 taps: every tap-block size of the AVX-512 kernel (1-8) and of the AVX2 one (1-6).
     const cases = [[8, 28, 28, 32, [3, 3], 1, "SAME"], [3, 13, 11, 21, [5, 5], 2, "VALID"], [2, 9, 10, 7, [3, 3], 1, "SAME"],
       [2, 12, 9, 40, [2, 2], 1, [1, 0, 0, 1]], [2, 10, 9, 24, [1, 1], 1, "VALID"], [2, 11, 10, 16, [1, 2], 1, "SAME"],
@@ -351,10 +344,7 @@ function directKernelBytes(level: string): Record<string, string> {
       const v = new Float32Array(4 * 14 * 14 * c), a = new Int32Array(v.length);
       nb.maxPoolWithArgmax(x, v, a, info);
       Object.assign(out, { [c + " pool"]: hex(v), [c + " argmax"]: hex(a) });
-    }
-    process.stdout.write(JSON.stringify(out));`;
-  return childScriptOutput(script, { LAMINA_SIMD: level });
-}
+    }`;
 
 // Both builds of the direct single-channel kernels sum each output's taps (each filter-gradient
 // element's pixels) in the same order, from zero, with one FMA each, and the bias gradient in
@@ -363,11 +353,8 @@ function directKernelBytes(level: string): Record<string, string> {
 test("LAMINA_SIMD=avx2 and avx512 give the same bytes for single-channel convolutions (forward + relu, filter and bias gradients) and max-pool argmax, in child processes", {
   skip: skip || SIMD_CHILD || (addon?.info().simd !== "avx512" ? "needs a CPU with AVX-512 to compare against" : false),
 }, () => {
-  const wide = directKernelBytes("avx512"), narrow = directKernelBytes("avx2");
-  assert.equal(wide.simd, "avx512");
-  assert.equal(narrow.simd, "avx2");
-  assert.deepEqual(Object.keys(narrow), Object.keys(wide));
-  for (const key of Object.keys(wide).filter((k) => k !== "simd")) {
+  const { narrow, wide } = avxBuildsBytes(DIRECT_KERNEL_OUTPUTS);
+  for (const key of Object.keys(wide)) {
     if (key.endsWith("argmax")) {
       assert.ok(narrow[key] === wide[key], `${key}: LAMINA_SIMD=avx2 and avx512 differ`);
       continue;

@@ -6,7 +6,7 @@ import type { Backend, Conv2DInfo } from "../backend.js";
 import { createJsBackend } from "../js/index.js";
 import { createNativeBackend, nativeAddon, nativeLoadError } from "./index.js";
 import { assertClose, assertEqualArrays, convGeometry, randomF32, type Padding } from "./kernel_cases.js";
-import { childScriptOutput, lowerSimdLevels, runTestsUnderSimd, SIMD_CHILD } from "./simd_children.js";
+import { avxBuildsBytes, childScriptOutput, lowerSimdLevels, runTestsUnderSimd, SIMD_CHILD } from "./simd_children.js";
 
 /*
  * Depthwise convolutions of the native backend (native/depthwise.cc: Conv2DInfo.depthwise, and
@@ -164,15 +164,8 @@ test("the instruction set LAMINA_SIMD asks for is the one in use (in the child p
   assert.equal(addon?.info().simd, process.env.LAMINA_SIMD);
 });
 
-/** One child process's depthwise outputs (forward, both gradients) as hex bytes, under LAMINA_SIMD=level. */
-function depthwiseBytes(level: string): Record<string, string> {
-  const script = `
-    const { createNativeBackend, nativeAddon } = await import(${JSON.stringify(new URL("./index.js", import.meta.url).href)});
-    const { convGeometry, randomF32 } = await import(${JSON.stringify(new URL("./kernel_cases.js", import.meta.url).href)});
-    const addon = nativeAddon();
-    const nb = createNativeBackend(addon);
-    const hex = (a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString("hex");
-    const out = { simd: addon.info().simd };
+/** The depthwise outputs (forward, both gradients) the two AVX builds must agree on (simd_children.ts avxBuildsBytes). */
+const DEPTHWISE_OUTPUTS = `
     // Channels: 3 (tail only), 17 and 35 (full vectors and a tail), 72 (4-vector blocks and more), with multipliers 1 and 2.
     for (const [b, h, w, c, m, k, s, pad] of [[2, 9, 8, 3, 1, 3, 1, "SAME"], [3, 8, 9, 17, 2, 3, 2, "SAME"], [2, 10, 7, 35, 1, 5, 1, "VALID"],
       [2, 7, 7, 72, 1, 3, 1, "SAME"]]) {
@@ -184,21 +177,15 @@ function depthwiseBytes(level: string): Record<string, string> {
       nb.conv2dBackpropInput(dy, f, dx, info);
       nb.conv2dBackpropFilter(x, dy, dw, info);
       Object.assign(out, { [c + "x" + m + " y"]: hex(y), [c + "x" + m + " dx"]: hex(dx), [c + "x" + m + " dw"]: hex(dw) });
-    }
-    process.stdout.write(JSON.stringify(out));`;
-  return childScriptOutput(script, { LAMINA_SIMD: level });
-}
+    }`;
 
 // Both builds add each output's terms in the same order, from zero, one FMA each: a machine without
 // AVX-512 gets the same bits. Needs a CPU with AVX-512 to compare.
 test("LAMINA_SIMD=avx2 and avx512 give the same bytes for depthwise convolutions and both gradients, in child processes", {
   skip: skip || SIMD_CHILD || (addon?.info().simd !== "avx512" ? "needs a CPU with AVX-512 to compare against" : false),
 }, () => {
-  const wide = depthwiseBytes("avx512"), narrow = depthwiseBytes("avx2");
-  assert.equal(wide.simd, "avx512");
-  assert.equal(narrow.simd, "avx2");
-  assert.deepEqual(Object.keys(narrow), Object.keys(wide));
-  for (const key of Object.keys(wide).filter((k) => k !== "simd")) assert.ok(narrow[key] === wide[key], `${key}: LAMINA_SIMD=avx2 and avx512 differ`);
+  const { narrow, wide } = avxBuildsBytes(DEPTHWISE_OUTPUTS);
+  for (const key of Object.keys(wide)) assert.ok(narrow[key] === wide[key], `${key}: LAMINA_SIMD=avx2 and avx512 differ`);
 });
 
 // 37 images of 5 output rows: 185 rows in 16 groups, however many threads sum them.

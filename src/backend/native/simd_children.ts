@@ -35,3 +35,28 @@ export function childScriptOutput<T = Record<string, string>>(script: string, en
   assert.equal(r.status, 0, `${JSON.stringify(env)}: ${r.stderr}`);
   return JSON.parse(r.stdout) as T;
 }
+
+/**
+ * The outputs `body` (script text) records under LAMINA_SIMD=avx2 and under avx512, each in a child
+ * process with `nb` (the native backend), `convGeometry`, `randomF32`, `hex(typedArray)` and `out`
+ * in scope: body adds hex(result) to `out` under names of its choice. Checks that both ran their
+ * instruction set and recorded the same names; the caller compares the bytes.
+ */
+export function avxBuildsBytes(body: string): { narrow: Record<string, string>; wide: Record<string, string> } {
+  const script = `
+    const { createNativeBackend, nativeAddon } = await import(${JSON.stringify(new URL("./index.js", import.meta.url).href)});
+    const { convGeometry, randomF32 } = await import(${JSON.stringify(new URL("./kernel_cases.js", import.meta.url).href)});
+    const addon = nativeAddon();
+    const nb = createNativeBackend(addon);
+    const hex = (a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString("hex");
+    const out = {};
+    ${body}
+    process.stdout.write(JSON.stringify({ ...out, simd: addon.info().simd }));`;
+  const [narrow, wide] = ["avx2", "avx512"].map((level) => childScriptOutput(script, { LAMINA_SIMD: level }));
+  assert.equal(narrow.simd, "avx2");
+  assert.equal(wide.simd, "avx512");
+  delete narrow.simd;
+  delete wide.simd;
+  assert.deepEqual(Object.keys(narrow), Object.keys(wide));
+  return { narrow, wide };
+}
