@@ -10,6 +10,7 @@
         "native/gemm_neon.cc",
         "native/conv.cc",
         "native/conv_grouped.cc",
+        "native/depthwise.cc",
         "native/winograd.cc",
         "native/winograd_filter_grad.cc",
         "native/pool.cc",
@@ -40,7 +41,7 @@
     {
       "target_name": "lamina_avx2",
       "type": "static_library",
-      "sources": ["native/gemm_avx2.cc", "native/winograd_avx2.cc", "native/conv_direct_avx2.cc", "native/pool_avx2.cc", "native/softmax_avx2.cc"],
+      "sources": ["native/gemm_avx2.cc", "native/winograd_avx2.cc", "native/conv_direct_avx2.cc", "native/depthwise_avx2.cc", "native/pool_avx2.cc", "native/softmax_avx2.cc"],
       "cflags_cc!": ["-std=gnu++17", "-std=gnu++20"],
       "cflags_cc": ["-std=c++17", "-O3", "-fPIC", "-ffp-contract=off"],
       "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["$(inherited)", "-ffp-contract=off"] },
@@ -54,7 +55,7 @@
     {
       "target_name": "lamina_avx512",
       "type": "static_library",
-      "sources": ["native/gemm_avx512.cc", "native/conv_direct_avx512.cc", "native/pool_avx512.cc", "native/softmax_avx512.cc"],
+      "sources": ["native/gemm_avx512.cc", "native/conv_direct_avx512.cc", "native/depthwise_avx512.cc", "native/pool_avx512.cc", "native/softmax_avx512.cc"],
       "cflags_cc!": ["-std=gnu++17", "-std=gnu++20"],
       "cflags_cc": ["-std=c++17", "-O3", "-fPIC", "-ffp-contract=off"],
       "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["$(inherited)", "-ffp-contract=off"] },

@@ -257,6 +257,38 @@ void conv2dBackpropFilterGrouped(const float* x, const float* dy, float* dw, con
 void conv2dBackpropFilterBiasActivation(const float* x, const float* dy, const float* y, Activation act, float* dw, float* dbias,
                                         const ConvGeom& g);
 
+// ------------------------------------------------------------------ depthwise convolution (depthwise.cc)
+
+/**
+ * Depthwise convolutions: groups == inC, the filter [kh, kw, 1, outC] (a depthwise filter [kh, kw,
+ * inC, multiplier], outC = inC * multiplier, has the same layout), output channel j reading input
+ * channel j / multiplier only. conv_grouped.cc hands them here; the output buffers are written whole.
+ */
+void depthwiseConv2d(const float* x, const float* filter, float* out, const ConvGeom& g, const Epilogue* epilogue);
+void depthwiseConv2dBackpropInput(const float* dy, const float* filter, float* dx, const ConvGeom& g);
+void depthwiseConv2dBackpropFilter(const float* x, const float* dy, float* dw, const ConvGeom& g);
+
+/** One tap of a depthwise row kernel: the offsets (in floats) of its source pixel and of its filter entry. */
+struct DepthwiseTap {
+  index_t src, w;
+};
+
+/**
+ * The row kernels of depthwise.cc, vectorised over channels (depthwise_simd.h):
+ * tapRow writes out[j * C + c] = sum over row taps r, then the column taps k of pixel j (cols[colStart[j]
+ * .. colStart[j + 1])), of src[r.src + k.src + c] * w[r.w + k.w + c], for j < n, c < C;
+ * gradRow adds sum over i < n of x[i * xStep + c] * dy[i * C + c] into acc[c], for c < C.
+ */
+struct DepthwiseKernels {
+  const char* name;
+  void (*tapRow)(const float* src, const float* w, const DepthwiseTap* rows, index_t nRows, const DepthwiseTap* cols,
+                 const index_t* colStart, index_t n, index_t C, float* out);
+  void (*gradRow)(const float* x, index_t xStep, const float* dy, index_t n, index_t C, float* acc);
+};
+/** The AVX-512 build (depthwise_avx512.cc) and the AVX2 + FMA one (depthwise_avx2.cc), or null when the compiler could not target it. */
+const DepthwiseKernels* avx512Depthwise();
+const DepthwiseKernels* avx2Depthwise();
+
 // ------------------------------------------------------------------ Winograd F(2x2, 3x3) (winograd.cc)
 
 /**

@@ -3,8 +3,8 @@
 // (denseIsFaster); otherwise each group's operands are gathered into contiguous scratch and handed to the
 // ordinary kernels (conv.cc: Winograd, the per-task im2col + GEMM, the direct single-channel path),
 // so every group gets the same fast paths as an ungrouped convolution of its size; the gathers and
-// scatters are plain copies, small next to the convolution itself. groups === inC (depthwise) does
-// not come here: the TypeScript side routes it to the depthwise loops, whose filter layout it shares.
+// scatters are plain copies, small next to the convolution itself. groups === inC (one input
+// channel per group, the depthwise filter's layout) goes to depthwise.cc's kernels instead.
 #include <algorithm>
 #include <cstring>
 
@@ -84,6 +84,10 @@ ConvGeom denseGeom(const ConvGeom& g) {
 }  // namespace
 
 void conv2dGrouped(const float* x, const float* filter, float* out, const ConvGeom& g, const Epilogue* ep) {
+  if (g.groups == g.inC) {
+    depthwiseConv2d(x, filter, out, g, ep);
+    return;
+  }
   if (denseIsFaster(g)) {
     conv2d(x, denseFilter(filter, g), out, denseGeom(g), ep);
     return;
@@ -104,6 +108,10 @@ void conv2dGrouped(const float* x, const float* filter, float* out, const ConvGe
 }
 
 void conv2dBackpropInputGrouped(const float* dy, const float* filter, float* dx, const ConvGeom& g) {
+  if (g.groups == g.inC) {
+    depthwiseConv2dBackpropInput(dy, filter, dx, g);
+    return;
+  }
   if (denseIsFaster(g)) {
     conv2dBackpropInput(dy, denseFilter(filter, g), dx, denseGeom(g));
     return;
@@ -122,6 +130,10 @@ void conv2dBackpropInputGrouped(const float* dy, const float* filter, float* dx,
 }
 
 void conv2dBackpropFilterGrouped(const float* x, const float* dy, float* dw, const ConvGeom& g) {
+  if (g.groups == g.inC) {
+    depthwiseConv2dBackpropFilter(x, dy, dw, g);
+    return;
+  }
   if (denseIsFaster(g)) {
     // The dense gradient's blocks are the grouped one's; the rest (pairs of different groups) is dropped.
     const index_t taps = g.kh * g.kw, Cg = g.inC / g.groups, Og = g.outC / g.groups, C = g.inC, O = g.outC;

@@ -141,15 +141,6 @@ export function nativeLoadError(): string | null {
   return loadError;
 }
 
-/**
- * Convolutions the addon computes: not the depthwise ones, nor grouped ones with one input channel
- * per group (the same filter layout), which the JS depthwise loops compute faster than one native
- * convolution per channel.
- */
-function nativeConv(info: Conv2DInfo): boolean {
-  return !info.depthwise && (info.groups === 1 || info.groups !== info.inChannels);
-}
-
 const convGeometry = new Int32Array(18);
 function convInfo(info: Conv2DInfo): Int32Array {
   const g = convGeometry;
@@ -159,7 +150,10 @@ function convInfo(info: Conv2DInfo): Int32Array {
   g[9] = info.strideHeight; g[10] = info.strideWidth;
   g[11] = info.dilationHeight; g[12] = info.dilationWidth;
   g[13] = info.padTop; g[14] = info.padLeft; g[15] = info.padBottom; g[16] = info.padRight;
-  g[17] = info.groups;
+  // A depthwise filter [kh, kw, in, multiplier] has the layout of a grouped one with a group per
+  // input channel, [kh, kw, 1, out]: the addon takes both as groups === inChannels (native/depthwise.cc).
+  // One input channel is an ordinary convolution either way.
+  g[17] = info.depthwise ? Math.max(1, info.inChannels) : info.groups;
   return g;
 }
 
@@ -316,18 +310,18 @@ export function createNativeBackend(native: NativeAddon): Backend {
       }
     },
     conv2d(x, filter, out, info) {
-      if (nativeConv(info) && f32(x, filter, out)) native.conv2d(x as Float32Array, filter as Float32Array, out as Float32Array, convInfo(info));
+      if (f32(x, filter, out)) native.conv2d(x as Float32Array, filter as Float32Array, out as Float32Array, convInfo(info));
       else js.conv2d(x, filter, out, info);
     },
     conv2dBackpropInput(dy, filter, dx, info) {
-      if (nativeConv(info) && f32(dy, filter, dx)) {
+      if (f32(dy, filter, dx)) {
         native.conv2dBackpropInput(dy as Float32Array, filter as Float32Array, dx as Float32Array, convInfo(info));
       } else {
         js.conv2dBackpropInput(dy, filter, dx, info);
       }
     },
     conv2dBackpropFilter(x, dy, dw, info) {
-      if (nativeConv(info) && f32(x, dy, dw)) {
+      if (f32(x, dy, dw)) {
         native.conv2dBackpropFilter(x as Float32Array, dy as Float32Array, dw as Float32Array, convInfo(info));
       } else {
         js.conv2dBackpropFilter(x, dy, dw, info);
@@ -377,7 +371,7 @@ export function createNativeBackend(native: NativeAddon): Backend {
       }
     },
     conv2dBackpropFilterBiasActivation(x, dy, y, activation, dw, dbias, info) {
-      if (nativeConv(info) && f32(x, dy, y, dw, dbias)) {
+      if (f32(x, dy, y, dw, dbias)) {
         native.conv2dBackpropFilterBiasActivation(x as Float32Array, dy as Float32Array, y as Float32Array, FUSED_ACTIVATIONS.indexOf(activation),
           dw as Float32Array, opt(dbias), convInfo(info));
       } else {
@@ -385,7 +379,7 @@ export function createNativeBackend(native: NativeAddon): Backend {
       }
     },
     conv2dBiasActivation(x, filter, bias, activation, out, info) {
-      if (nativeConv(info) && f32(x, filter, bias, out)) {
+      if (f32(x, filter, bias, out)) {
         native.conv2dBiasActivation(x as Float32Array, filter as Float32Array, opt(bias), FUSED_ACTIVATIONS.indexOf(activation), out as Float32Array, convInfo(info));
       } else {
         js.conv2dBiasActivation(x, filter, bias, activation, out, info);

@@ -1,5 +1,4 @@
 import { test } from "node:test";
-import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import assert from "node:assert/strict";
 import type { Backend, Conv2DInfo, Pool2DInfo } from "../backend.js";
@@ -7,6 +6,7 @@ import type { NumericArray } from "../../tensor/dtype.js";
 import { createJsBackend } from "../js/index.js";
 import { createNativeBackend, nativeAddon, nativeLoadError } from "./index.js";
 import { assertClose, assertEqualArrays, convCases, convGeometry, describeConv as describe, randomF32, rng, type ConvCase } from "./kernel_cases.js";
+import { avxBuildsBytes, childScriptOutput, lowerSimdLevels, runTestsUnderSimd, SIMD_CHILD } from "./simd_children.js";
 import * as tf from "../../index.js";
 
 /*
@@ -238,7 +238,7 @@ test("native conv2dBackpropFilterBiasActivation equals js (relu and linear, with
   }
 });
 
-test("the single-channel filter gradient does not depend on the number of threads (LAMINA_NUM_THREADS=1 in a child process)", { skip: skip || process.env.LAMINA_NATIVE_TEST_CHILD === "1" }, () => {
+test("the single-channel filter gradient does not depend on the number of threads (LAMINA_NUM_THREADS=1 in a child process)", { skip: skip || SIMD_CHILD }, () => {
   const nb = native as Backend;
   const info = convGeometry(37, 17, 15, 1, 40, 3, 3, 1, 1, 1, 1, "SAME");
   const x = randomF32(37 * 17 * 15, 91), dy = randomF32(37 * 17 * 15 * 40, 92);
@@ -252,11 +252,7 @@ test("the single-channel filter gradient does not depend on the number of thread
     const dw = new Float32Array(9 * 40);
     nb.conv2dBackpropFilter(randomF32(37 * 17 * 15, 91), randomF32(37 * 17 * 15 * 40, 92), dw, info);
     process.stdout.write(JSON.stringify(Array.from(dw)));`;
-  const r = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
-    encoding: "utf8", env: { ...process.env, NODE_TEST_CONTEXT: undefined, LAMINA_NUM_THREADS: "1" },
-  });
-  assert.equal(r.status, 0, r.stderr);
-  assertEqualArrays(Float32Array.from(JSON.parse(r.stdout) as number[]), dw, "dw with one thread");
+  assertEqualArrays(Float32Array.from(childScriptOutput<number[]>(script, { LAMINA_NUM_THREADS: "1" })), dw, "dw with one thread");
 });
 
 test("native 3x3 stride-1 convolutions equal js with Winograd forced on and off (LAMINA_WINOGRAD, read per call)", { skip }, () => {
@@ -315,33 +311,14 @@ test("native 3x3 stride-1 convolutions equal js with Winograd forced on and off 
 // The other instruction sets' micro-kernels, Winograd transforms (portable C++ on non-x86 machines),
 // direct single-channel convolution and max-pool argmax row kernels (AVX2 builds, or none for
 // scalar) are chosen once per process: those tests again in child processes.
-const simdChild = process.env.LAMINA_NATIVE_TEST_CHILD === "1";
 const PER_LEVEL_TESTS = ["Winograd forced on and off", "single-input-channel convolutions", "native conv2dBackpropFilterBiasActivation equals js",
   "maxPoolWithArgmax/maxPoolGradFromArgmax", "maxPoolWithArgmax \\(", "instruction set in use"];
-test("the same with the lower instruction sets this CPU runs (LAMINA_SIMD=avx2, scalar), in child processes", { skip: skip || simdChild }, () => {
-  const levels = process.arch === "arm64" ? ["scalar", "neon"] : ["scalar", "avx2", "avx512"];
-  const here = addon?.info().simd ?? "";
-  for (const level of levels.slice(0, levels.indexOf(here))) {
-    const r = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-reporter=tap", `--test-name-pattern=${PER_LEVEL_TESTS.join("|")}`, fileURLToPath(import.meta.url)], {
-      encoding: "utf8",
-      // Without the runner's NODE_TEST_CONTEXT, which would make the child report to this runner instead of stdout.
-      env: { ...process.env, NODE_TEST_CONTEXT: undefined, LAMINA_SIMD: level, LAMINA_NATIVE_TEST_CHILD: "1" },
-    });
-    assert.equal(r.status, 0, `LAMINA_SIMD=${level}:\n${r.stdout}\n${r.stderr}`);
-    const ran = r.stdout.split("\n").filter((l) => /^ok \d+ - /.test(l) && !l.includes("# SKIP"));
-    assert.equal(ran.length, PER_LEVEL_TESTS.length, `LAMINA_SIMD=${level}: every test ran\n${r.stdout}`);
-  }
+test("the same with the lower instruction sets this CPU runs (LAMINA_SIMD=avx2, scalar), in child processes", { skip: skip || SIMD_CHILD }, () => {
+  for (const level of lowerSimdLevels(addon?.info().simd ?? "")) runTestsUnderSimd(fileURLToPath(import.meta.url), level, PER_LEVEL_TESTS);
 });
 
-/** One child process's results of the single-channel convolutions and max-pool argmax, as hex bytes per output. */
-function directKernelBytes(level: string): Record<string, string> {
-  const script = `
-    const { createNativeBackend, nativeAddon } = await import(${JSON.stringify(new URL("./index.js", import.meta.url).href)});
-    const { convGeometry, randomF32 } = await import(${JSON.stringify(new URL("./kernel_cases.js", import.meta.url).href)});
-    const addon = nativeAddon();
-    const nb = createNativeBackend(addon);
-    const hex = (a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString("hex");
-    const out = { simd: addon.info().simd };
+/** The single-channel convolutions' and max-pool argmax's outputs the two AVX builds must agree on (simd_children.ts avxBuildsBytes). */
+const DIRECT_KERNEL_OUTPUTS = `
     // Filters of 1, 2, 3, 4, 8, 9, 16 and 25 taps: every tap-block size of the AVX-512 kernel (1-8) and of the AVX2 one (1-6).
     const cases = [[8, 28, 28, 32, [3, 3], 1, "SAME"], [3, 13, 11, 21, [5, 5], 2, "VALID"], [2, 9, 10, 7, [3, 3], 1, "SAME"],
       [2, 12, 9, 40, [2, 2], 1, [1, 0, 0, 1]], [2, 10, 9, 24, [1, 1], 1, "VALID"], [2, 11, 10, 16, [1, 2], 1, "SAME"],
@@ -367,27 +344,17 @@ function directKernelBytes(level: string): Record<string, string> {
       const v = new Float32Array(4 * 14 * 14 * c), a = new Int32Array(v.length);
       nb.maxPoolWithArgmax(x, v, a, info);
       Object.assign(out, { [c + " pool"]: hex(v), [c + " argmax"]: hex(a) });
-    }
-    process.stdout.write(JSON.stringify(out));`;
-  const r = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
-    encoding: "utf8", maxBuffer: 1 << 26, env: { ...process.env, NODE_TEST_CONTEXT: undefined, LAMINA_SIMD: level },
-  });
-  assert.equal(r.status, 0, `LAMINA_SIMD=${level}: ${r.stderr}`);
-  return JSON.parse(r.stdout) as Record<string, string>;
-}
+    }`;
 
 // Both builds of the direct single-channel kernels sum each output's taps (each filter-gradient
 // element's pixels) in the same order, from zero, with one FMA each, and the bias gradient in
 // double, and the argmax kernels take the same cells: a machine without AVX-512 gets the same bits
 // from these kernels. Needs a CPU with AVX-512 to compare.
 test("LAMINA_SIMD=avx2 and avx512 give the same bytes for single-channel convolutions (forward + relu, filter and bias gradients) and max-pool argmax, in child processes", {
-  skip: skip || simdChild || (addon?.info().simd !== "avx512" ? "needs a CPU with AVX-512 to compare against" : false),
+  skip: skip || SIMD_CHILD || (addon?.info().simd !== "avx512" ? "needs a CPU with AVX-512 to compare against" : false),
 }, () => {
-  const wide = directKernelBytes("avx512"), narrow = directKernelBytes("avx2");
-  assert.equal(wide.simd, "avx512");
-  assert.equal(narrow.simd, "avx2");
-  assert.deepEqual(Object.keys(narrow), Object.keys(wide));
-  for (const key of Object.keys(wide).filter((k) => k !== "simd")) {
+  const { narrow, wide } = avxBuildsBytes(DIRECT_KERNEL_OUTPUTS);
+  for (const key of Object.keys(wide)) {
     if (key.endsWith("argmax")) {
       assert.ok(narrow[key] === wide[key], `${key}: LAMINA_SIMD=avx2 and avx512 differ`);
       continue;
@@ -412,7 +379,7 @@ test("an arm64 CPU runs the NEON micro-kernel (8 x 12 tile) unless LAMINA_SIMD a
   assert.deepEqual({ simd: addon?.info().simd, mr: addon?.info().mr, nr: addon?.info().nr }, { simd: "neon", mr: 8, nr: 12 });
 });
 
-test("the instruction set in use is the one LAMINA_SIMD asks for (in the child processes above)", { skip: skip || !simdChild }, () => {
+test("the instruction set in use is the one LAMINA_SIMD asks for (in the child processes above)", { skip: skip || !SIMD_CHILD }, () => {
   assert.equal(addon?.info().simd, process.env.LAMINA_SIMD);
 });
 
@@ -484,20 +451,18 @@ test("native imageTransform and its gradient equal js bit for bit (every fill mo
   }
 });
 
-test("native depthwise and float64 convolutions delegate to the JS kernels", { skip }, () => {
+// Depthwise float32 convolutions are native (native_depthwise.test.ts); float64 ones of both kinds are not.
+test("native float64 convolutions, depthwise ones included, delegate to the JS kernels", { skip }, () => {
   const nb = native as Backend;
-  const info = { ...convGeometry(2, 6, 5, 3, 6, 3, 3, 1, 1, 1, 1, "SAME"), depthwise: true };
-  const x = randomF32(2 * 6 * 5 * 3, 11), f = randomF32(3 * 3 * 3 * 2, 12);
-  const want = new Float32Array(2 * 6 * 5 * 6), got = new Float32Array(want.length);
-  js.conv2d(x, f, want, info);
-  nb.conv2d(x, f, got, info);
-  assertEqualArrays(got, want, "depthwise conv2d");
+  const depthwise = { ...convGeometry(2, 6, 5, 3, 6, 3, 3, 1, 1, 1, 1, "SAME"), depthwise: true };
   const info64 = convGeometry(1, 5, 5, 2, 3, 3, 3, 1, 1, 1, 1, "VALID");
-  const x64 = Float64Array.from(randomF32(50, 13)), f64 = Float64Array.from(randomF32(54, 14));
-  const w64 = new Float64Array(27), g64 = new Float64Array(27);
-  js.conv2d(x64, f64, w64, info64);
-  nb.conv2d(x64, f64, g64, info64);
-  assertEqualArrays(g64, w64, "float64 conv2d");
+  for (const [info, xSize, wSize, ySize] of [[info64, 50, 54, 27], [depthwise, 180, 54, 360]] as const) {
+    const x64 = Float64Array.from(randomF32(xSize, 13)), f64 = Float64Array.from(randomF32(wSize, 14));
+    const w64 = new Float64Array(ySize), g64 = new Float64Array(ySize);
+    js.conv2d(x64, f64, w64, info);
+    nb.conv2d(x64, f64, g64, info);
+    assertEqualArrays(g64, w64, `float64 conv2d${info.depthwise ? " (depthwise)" : ""}`);
+  }
 });
 
 // ---------------------------------------------------------------- pooling
