@@ -11,7 +11,7 @@ import type { CompiledState, ModelData, Logs, TrainingOptimizer, Targets, TestRu
 import { batchSampleWeights, checkClassWeight, sampleWeightsFor } from "./sample_weights.js";
 import { checkFinite } from "./label_checks.js";
 import { evaluateBatches, evaluateData } from "./evaluate_loop.js";
-import { numSamples, sliceRows, targetList } from "./data_rows.js";
+import { isKeyedData, numSamples, sliceRows, targetList } from "./data_rows.js";
 import { predictData } from "./predict_batches.js";
 import { trainStep as builtinTrainStep, evaluateBatch } from "./builtin_steps.js";
 import { totalLoss } from "./loss_total.js";
@@ -33,7 +33,7 @@ import {
   EVALUATE_OPTIONS, FIT_OPTIONS, PREDICT_OPTIONS, TEST_ON_BATCH_OPTIONS, TRAIN_ON_BATCH_OPTIONS,
   batchSizeOf, bothWeightings, checkOptions, datasetOptions, epochsOf, initialEpochOf, returnDictOf, shuffleOf, stepCount, verbosity,
 } from "./model_args.js";
-import { type BatchStream, type TrainBatch, isBatchStream, refuseUnbatched, splitBatch } from "./batch_stream.js";
+import { type BatchStream, type ElementPart, type TrainBatch, isBatchStream, refuseUnbatched, splitBatch } from "./batch_stream.js";
 import { functionalGraph } from "./graph_order.js";
 import { cloneGraphNodes, isInputTensor } from "./graph_clone.js";
 import { isOperation } from "../layers/op_layer.js";
@@ -794,9 +794,14 @@ export class Model extends Layer {
     const op = what.split(" ")[0];
     for await (const element of stream) {
       const ownSteps = this.trainStep !== Model.prototype.trainStep || this.testStep !== Model.prototype.testStep;
-      const batch = splitBatch(element, op, Math.max(1, this.inputs.length), state.outputs.length, ownSteps || !state.hasLoss);
-      // Integer inputs become the model's input dtype, as they do from tensors (and as Keras casts them).
-      batch.x = this.toInputs(batch.x, "x", what);
+      const raw = splitBatch(element, op, Math.max(1, this.inputs.length), state.outputs.length, ownSteps || !state.hasLoss);
+      // Integer inputs become the model's input dtype, as they do from tensors (and as Keras casts
+      // them); x and y keyed by name are put in the model's input and output order.
+      const batch: TrainBatch = {
+        x: this.toInputs(raw.x, "x", what),
+        y: raw.y === null || !isKeyedData(raw.y) ? raw.y as Targets | null : targetsFor(raw.y, state, what),
+        sampleWeight: raw.sampleWeight,
+      };
       if (!checked) {
         refuseUnbatched(batch, this.inputs, what);
         checkData(this, batch.x, batch.y, state, what);
@@ -865,7 +870,7 @@ export class Model extends Layer {
     const steps = cappedSteps("predict", "steps", py ? pyDatasetSteps(source, givenSteps, "predict", "steps") : givenSteps);
     const total = py ? pyDatasetSteps(source, steps, "predict", "steps") : steps ?? null;
     const stream = py ? pyDatasetStream(source, { shuffle: false, hooks: true, steps }) : source;
-    const run: PredictRun = {
+    const run: PredictRun<ElementPart> = {
       model: this, callbacks: args.callbacks, verbose: args.verbose, steps: total,
       predictBatch: (xs) => {
         const x = this.toInputs(xs, "x", "predict (dataset batch)");
