@@ -3,9 +3,8 @@ import { Tensor } from "../tensor/tensor.js";
 import { type BatchStream, type ElementPart, elementOrigins, isFlat, partNames, splitNested } from "./batch_stream.js";
 import { type PredictArgs, stepCount } from "./model_args.js";
 
-/** The number of batches predict reads from a dataset: `args.steps`, or undefined for all of them. */
+/** The number of batches predict reads from a dataset: `args.steps`, or undefined for all of them (batchSize is ignored, as Keras ignores it for a dataset). */
 export function streamSteps(args: PredictArgs): number | undefined {
-  if (args.batchSize !== undefined) throw new TypeError("predict: batchSize cannot be combined with a dataset, which is already batched; set the batch size when building the dataset");
   return args.steps === undefined ? undefined : stepCount(args.steps, "predict: steps");
 }
 
