@@ -55,6 +55,24 @@ test("zip of a dict dataset and a label dataset evaluates; y keyed by output lay
   close(listed.loss, 7.5);
 });
 
+test("x as a list in input order, a PyDataset of [{ title, body }, y] batches, and single samples refused", async () => {
+  const m = model(["priority"]);
+  const listed = tf.data.Dataset.fromTensorSlices([[tf.constant(TITLE), tf.constant(BODY)], tf.constant([[1], [0]])]).batch(2);
+  close(await m.evaluate(listed, { verbose: 0 }) as number, 0.5);
+  class Keyed extends tf.utils.PyDataset {
+    get length(): number { return 1; }
+    getItem(): tf.utils.PyDatasetBatch { return [xDict(), tf.constant([[1], [0]])]; }
+  }
+  close(await m.evaluate(new Keyed(), { verbose: 0 }) as number, 0.5);
+  class Wrong extends tf.utils.PyDataset {
+    get length(): number { return 1; }
+    getItem(): tf.utils.PyDatasetBatch { return [{ title: tf.constant(TITLE), body: [1, 2] as never }, tf.constant([[1], [0]])]; }
+  }
+  await assert.rejects(m.evaluate(new Wrong(), { verbose: 0 }), /^TypeError: utils\.PyDataset: Wrong\.getItem\(0\) returned a list in entry 0; it must return one batch/);
+  const unbatched = tf.data.Dataset.fromTensorSlices([xDict(), tf.constant([[1], [0]])]);
+  await assert.rejects(m.fit(unbatched, { verbose: 0 }), /^TypeError: fit \(dataset batch\): the dataset yields single samples .*; batch it first, e\.g\. dataset\.batch\(32\)$/);
+});
+
 test("predict reads a dataset of x dicts alone, or the x of [x, y] elements", async () => {
   const m = model(["priority"]);
   m.setWeights([tf.constant([[1], [2], [3]]), tf.constant([0.5])]);
