@@ -94,13 +94,14 @@ function checkBoolean(v: unknown, where: string, name: string): void {
   if (v !== undefined && typeof v !== "boolean") throw new TypeError(`${where}: ${name} must be true or false, got ${valueText(v)}`);
 }
 
-function stack(items: Tensor[], where: string): Tensor {
+/** Stacks one component of a batch's elements; `component` names it in a structure ("" for a single tensor). */
+function stack(items: Tensor[], where: string, component = ""): Tensor {
   const first = items[0];
   const shapeKey = first.shape.join(",");
   const out = allocStorage(first.dtype, items.length * first.size);
   items.forEach((t, i) => {
     if (t.dtype !== first.dtype || t.shape.join(",") !== shapeKey) {
-      throw new Error(`${where}: cannot batch elements of shapes [${first.shape.join(", ")}] ${first.dtype} and [${t.shape.join(", ")}] ${t.dtype}; every element must have the same shape and dtype${where === "Dataset.batch" ? " (paddedBatch pads them to one shape)" : ""}`);
+      throw new Error(`${where}: cannot batch elements ${component === "" ? "" : `whose component ${component} has `}shapes [${first.shape.join(", ")}] ${first.dtype} and [${t.shape.join(", ")}] ${t.dtype}; every element must have the same shape and dtype${where === "Dataset.batch" ? " (paddedBatch pads them to one shape)" : ""}`);
     }
     (out as Uint8Array).set(t.dataSync() as Uint8Array, i * first.size);
   });
@@ -407,7 +408,8 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
       items.forEach((e) => checkItem(e, "Dataset.batch"));
       checkSameStructure(items, "Dataset.batch");
       const leaves = items.map(leavesOf);
-      return packLike(items[0], leaves[0].map((_, c) => stack(leaves.map((l) => l[c]), "Dataset.batch")));
+      const names = items[0] instanceof Tensor ? [""] : flattenWithPath(items[0]).map(([p]) => pathText(p));
+      return packLike(items[0], leaves[0].map((_, c) => stack(leaves.map((l) => l[c]), "Dataset.batch", names[c])));
     };
     const out = this.grouped(batchSize, opts.dropRemainder, make);
     batchSizes.set(out, batchSize);

@@ -68,6 +68,8 @@ test("batch refuses elements whose structures differ, naming both", async () => 
   await assert.rejects(ds.batch(2).toArray(), /^TypeError: Dataset\.batch: element 1 of the batch is \{ a: tensor \} but element 0 is \{ a: tensor, b: tensor \}; every element must have the same structure \(check what map returns\)$/);
   await assert.rejects(ds.map((d) => ({ a: d.a, b: 3 as unknown as Tensor })).toArray(), /^TypeError: Dataset\.map: an element must be .*, got one whose key "b" is 3$/);
   await assert.rejects(ds.map(() => [{}] as never).toArray(), /got one whose item 0 is an empty object \(an empty one holds no tensor\)$/);
+  const ragged = Dataset.fromGenerator(function* () { yield { ids: constant([1]), n: constant(1) }; yield { ids: constant([2, 3]), n: constant(2) }; });
+  await assert.rejects(ragged.batch(2).toArray(), /^Error: Dataset\.batch: cannot batch elements whose component ids has shapes \[1\] int32 and \[2\] int32; every element must have the same shape and dtype \(paddedBatch pads them to one shape\)$/);
 });
 
 test("shuffle, repeat, take, skip, cache and prefetch pass dicts through", async () => {
