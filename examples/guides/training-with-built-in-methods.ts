@@ -537,11 +537,12 @@ await model.fit(
   { batchSize: 32, epochs: 1 },
 );
 
-// The Dataset use case: the guide's dataset yields a tuple of dicts,
-// ({"img_input": ..., "ts_input": ...}, {"score_output": ..., "class_output": ...}). lamina's
-// Dataset elements are flat lists of tensors, read by fit as the inputs in the model's input
-// order, then the targets in output order: [img, ts, score, class].
-let multiDataset = data.Dataset.fromTensorSlices([imgData, tsData, scoreTargets, classTargets]);
+// The Dataset use case: as the guide's, the dataset yields a tuple of dicts,
+// [{ img_input, ts_input }, { score_output, class_output }], keyed by input and output name.
+let multiDataset = data.Dataset.fromTensorSlices([
+  { img_input: imgData, ts_input: tsData },
+  { score_output: scoreTargets, class_output: classTargets },
+]);
 multiDataset = multiDataset.shuffle(1024).batch(64);
 
 await model.fit(multiDataset, { epochs: 1 });

@@ -94,10 +94,10 @@ test("elements that are not tensors, or whose structure changes, are errors nami
   await assert.rejects(mixed.batch(2).toArray(), /^TypeError: Dataset\.batch: element 1 of the batch is an array of 2 tensors but element 0 is a single tensor; every element must have the same structure/);
   const ragged = five.map((t) => (t.item() === 0 ? [t, t] : [t, t, t]));
   await assert.rejects(ragged.batch(2).toArray(), /element 1 of the batch is an array of 3 tensors but element 0 is an array of 2 tensors/);
-  await assert.rejects(five.map(() => 3 as unknown as Tensor).toArray(), /^TypeError: Dataset\.map: an element must be a tensor or an array of tensors such as \[x, y\], got 3$/);
-  await assert.rejects(five.map((t) => [t, undefined as unknown as Tensor]).toArray(), /Dataset\.map: .*an array whose item 1 is undefined$/);
+  await assert.rejects(five.map(() => 3 as unknown as Tensor).toArray(), /^TypeError: Dataset\.map: an element must be a tensor, or arrays and objects of tensors such as \[x, y\] or \{ a: x, b: y \}, got 3$/);
+  await assert.rejects(five.map((t) => [t, undefined as unknown as Tensor]).toArray(), /Dataset\.map: .*got one whose item 1 is undefined$/);
   await assert.rejects(Dataset.fromGenerator(function* () { yield [x, null as unknown as Tensor]; }).batch(2).toArray(), /^TypeError: Dataset\.batch: .*item 1 is null$/);
-  assert.throws(() => Dataset.fromTensorSlices([x, [1, 2, 3, 4, 5]] as unknown as Tensor[]), /^TypeError: Dataset\.fromTensorSlices: item 0 is a tensor but item 1 is an array of 5; pass an array of tensors such as \[x, y\] \(make each component with tf\.constant\), or numbers \(nested arrays\) for a single component$/);
+  assert.throws(() => Dataset.fromTensorSlices([x, [1, 2, 3, 4, 5]] as unknown as Tensor[]), /^TypeError: Dataset\.fromTensorSlices: item 0 is a tensor \[5, 2\] float32 but item 1 is an array of 5; pass an array of tensors such as \[x, y\] \(make each component with tf\.constant\), or numbers \(nested arrays\) for a single component$/);
   await assert.rejects(Dataset.fromTensorSlices(x).filter((t) => t).toArray(), /^TypeError: Dataset\.filter: the predicate must return a boolean or a scalar tensor, got a tensor of shape \[2\]/);
 });
 

@@ -1,21 +1,32 @@
 /**
- * `data.Dataset`: a pipeline of elements (a tensor, or a tuple of tensors such as [x, y]) built from
- * tensors and consumed by async iteration, as tf.data: fromTensorSlices, fromTensors, range, zip,
- * shuffle (with a buffer), batch, paddedBatch, map, flatMap, interleave, filter, take, skip, shard,
- * window, enumerate, concatenate, prefetch, cardinality, reduce. Each iteration starts the
+ * `data.Dataset`: a pipeline of elements (a tensor, or tf.data's structures: arrays such as [x, y]
+ * and plain objects such as { title, body }, nested as deep as wanted; see ./element.ts) built
+ * from tensors and consumed by async iteration, as tf.data: fromTensorSlices, fromTensors, range,
+ * zip, shuffle (with a buffer), batch, paddedBatch, map, flatMap, interleave, filter, take, skip,
+ * shard, window, enumerate, concatenate, prefetch, cardinality, reduce. Each iteration starts the
  * pipeline anew (shuffles differ per epoch unless reshuffleEachIteration is false).
  *
- * lamina's elements are flat: where tf.data nests tuples ((x1, x2), y), lamina's element is the
- * flat list [x1, x2, y], as fit reads it; zip and enumerate flatten their parts the same way.
+ * zip and enumerate spread an array element's items into their list: where tf.data nests
+ * ((x1, x2), y), lamina's zip gives the flat [x1, x2, y], as fit reads it (a model's inputs and
+ * targets in one list); a tensor or a dict is one item ([{ title, body }, y]).
  */
 import { Tensor, makeTensor } from "../tensor/tensor.js";
 import { allocStorage, type DType, type TypedArray } from "../tensor/dtype.js";
-import { constant, type TensorLike } from "../tensor/creation.js";
+import { type TensorLike } from "../tensor/creation.js";
 import { generatorFor, RandomGenerator } from "../tensor/random.js";
 import { valueText } from "../tensor/value_text.js";
 import { checkOptionKeys } from "../tensor/option_keys.js";
+import { flattenWithPath } from "../tree.js";
+import { isPlainObject } from "../tensor/plain_object.js";
+import {
+  type Element, type ElementBound, type Parts, checkElement, describe as describeValue, leavesOf, mapLeaves, packLike, pathText, rowOf, sharedFirstDim,
+  structureText, structureWords, toElement,
+} from "./element.js";
 
-export type Element = Tensor | Tensor[];
+export type { Element, ElementBound, ElementDict, Parts } from "./element.js";
+
+/** What fromTensorSlices/fromTensors take: tensors or tf.constant's numbers, in arrays and plain objects. */
+export type ElementLike = Tensor | TensorLike | readonly ElementLike[] | { readonly [key: string]: ElementLike };
 
 /** What a dataset yields: an element, or, for a dataset made by window(), a dataset of elements. */
 export type DatasetItem = Element | Dataset<any>;
@@ -31,84 +42,43 @@ export const UNKNOWN_CARDINALITY = -2;
 
 const known = (n: number): boolean => n >= 0;
 
+/** A function given an element: whole (one parameter), or an array element's items as its arguments. */
+type ElementFn<E, R> = ((e: E) => R) | ((...parts: Parts<E>) => R);
+
 /**
  * Calls a map/filter function on an element: tf.data's unpacking of a tuple into the arguments
- * for a function declaring two or more parameters, the element whole otherwise.
+ * for a function declaring two or more parameters, the element whole otherwise (a dict element
+ * is always passed whole, as tf.data passes it).
  */
-function callOnElement<E, R>(fn: ((e: E) => R) | ((...parts: Tensor[]) => R), e: E): R {
-  if (Array.isArray(e) && fn.length >= 2) return (fn as (...parts: Tensor[]) => R)(...(e as Tensor[]));
+function callOnElement<E, R>(fn: ElementFn<E, R>, e: E): R {
+  if (Array.isArray(e) && fn.length >= 2) return (fn as (...parts: unknown[]) => R)(...(e as unknown[]));
   return (fn as (e: E) => R)(e);
 }
 
-function rowOf(t: Tensor, i: number): Tensor {
-  const inner = t.size / t.shape[0];
-  return makeTensor(t.dataSync().slice(i * inner, (i + 1) * inner), t.shape.slice(1), t.dtype);
-}
-
-/** What a value is, for messages about elements that are not tensors. */
+/** What a value is, for messages: a window's dataset says how to read it. */
 function describe(v: unknown): string {
-  if (v instanceof Tensor) return `a tensor [${v.shape.join(", ")}] ${v.dtype}`;
   if (v instanceof Dataset) return "a Dataset (a window: read it with flatMap, e.g. ds.flatMap((w) => w.batch(n)))";
-  if (Array.isArray(v)) return `an array of ${v.length}`;
-  if (typeof v === "object" && v !== null && !ArrayBuffer.isView(v)) {
-    const keys = Object.keys(v);
-    return keys.length > 0 && Object.getPrototypeOf(v) === Object.prototype ? `an object with keys ${keys.join(", ")}` : "an object";
-  }
-  return valueText(v);
+  return describeValue(v);
 }
 
-/** Checks that `e` is an element (a tensor or an array of tensors), naming `where` and the fix. */
-function checkElement(e: unknown, where: string): asserts e is Element {
-  if (e instanceof Tensor) return;
-  if (Array.isArray(e) && e.length > 0) {
-    const bad = e.findIndex((t) => !(t instanceof Tensor));
-    if (bad < 0) return;
-    throw new TypeError(`${where}: an element must be a tensor or an array of tensors, got an array whose item ${bad} is ${describe(e[bad])}`);
-  }
-  throw new TypeError(`${where}: an element must be a tensor or an array of tensors such as [x, y], got ${describe(e)}`);
-}
-
-/** The element's tensors: [t] for a tensor, the tuple itself otherwise. */
-function partsOf(e: unknown, where: string): Tensor[] {
+/** Checks that `e` is an element (not a window's dataset), naming `where` and the fix. */
+function checkItem(e: unknown, where: string): asserts e is Element {
+  if (e instanceof Dataset) throw new TypeError(`${where}: an element must be a tensor, or arrays and objects of tensors, got ${describe(e)}`);
   checkElement(e, where);
-  return e instanceof Tensor ? [e] : e;
 }
 
-/**
- * An element from what a user passes to fromTensorSlices/fromTensors, as tf.data converts its
- * arguments: a tensor; an array whose items are all tensors (a tuple of components, [x, y]); or
- * numbers, booleans, nested number arrays or a typed array, made one tensor by tf.constant's rules
- * (integers int32, other numbers float32). Dicts are refused: fit reads flat [x, y] elements.
- */
-function toElement(v: unknown, where: string): Element {
-  if (v instanceof Tensor) return v;
-  if (Array.isArray(v)) {
-    const isTensor = v.map((t) => t instanceof Tensor);
-    if (v.length > 0 && isTensor.every(Boolean)) return v as Tensor[];
-    const t = isTensor.indexOf(true);
-    if (t >= 0) {
-      const bad = isTensor.indexOf(false);
-      throw new TypeError(`${where}: item ${t} is a tensor but item ${bad} is ${describe(v[bad])}; pass an array of tensors such as [x, y] (make each component with tf.constant), or numbers (nested arrays) for a single component`);
-    }
-  } else if (typeof v === "object" && v !== null && !ArrayBuffer.isView(v)) {
-    throw new TypeError(`${where}: got ${describe(v)}; lamina's elements are a tensor or an array of tensors such as [x, y], as fit reads them, not dicts; pass [x, y]`);
-  }
-  try {
-    return constant(v as TensorLike);
-  } catch (err) {
-    const Kind = err instanceof RangeError ? RangeError : TypeError;
-    throw new Kind(`${where}: cannot make a tensor from ${describe(v)} (${(err as Error).message}); pass a tensor, an array of tensors such as [x, y], or numbers (nested arrays of equal lengths)`);
-  }
+/** The items zip and enumerate put side by side for an element: an array's items (lamina's flat tuples), anything else whole. */
+function itemsOf(e: unknown, where: string): Element[] {
+  checkItem(e, where);
+  return Array.isArray(e) ? e : [e];
 }
 
-/** The structure (one tensor, or a tuple of k) every element of a batch must share. */
+/** The structure (a tensor, a tuple of k, a dict with the same keys, nested alike) every element of a batch must share. */
 function checkSameStructure(items: readonly Element[], where: string): void {
-  const arity = (e: Element): number => (e instanceof Tensor ? 0 : e.length);
-  const k = arity(items[0]);
-  const i = items.findIndex((e) => arity(e) !== k);
+  const first = structureText(items[0]);
+  const i = items.findIndex((e) => structureText(e) !== first);
   if (i < 0) return;
-  const text = (e: Element): string => (e instanceof Tensor ? "a single tensor" : `an array of ${e.length} tensors`);
-  throw new TypeError(`${where}: element ${i} of the batch is ${text(items[i])} but element 0 is ${text(items[0])}; every element must have the same structure (check what map returns)`);
+  throw new TypeError(`${where}: element ${i} of the batch is ${structureWords(items[i])} but element 0 is ${structureWords(items[0])}; every element must have the same structure (check what map returns)`);
 }
 
 /** take/skip's count: a whole number; a negative one means "all", as tf.data. */
@@ -124,13 +94,14 @@ function checkBoolean(v: unknown, where: string, name: string): void {
   if (v !== undefined && typeof v !== "boolean") throw new TypeError(`${where}: ${name} must be true or false, got ${valueText(v)}`);
 }
 
-function stack(items: Tensor[], where: string): Tensor {
+/** Stacks one component of a batch's elements; `component` names it in a structure ("" for a single tensor). */
+function stack(items: Tensor[], where: string, component = ""): Tensor {
   const first = items[0];
   const shapeKey = first.shape.join(",");
   const out = allocStorage(first.dtype, items.length * first.size);
   items.forEach((t, i) => {
     if (t.dtype !== first.dtype || t.shape.join(",") !== shapeKey) {
-      throw new Error(`${where}: cannot batch elements of shapes [${first.shape.join(", ")}] ${first.dtype} and [${t.shape.join(", ")}] ${t.dtype}; every element must have the same shape and dtype${where === "Dataset.batch" ? " (paddedBatch pads them to one shape)" : ""}`);
+      throw new Error(`${where}: cannot batch elements ${component === "" ? "" : `whose component ${component} has `}shapes [${first.shape.join(", ")}] ${first.dtype} and [${t.shape.join(", ")}] ${t.dtype}; every element must have the same shape and dtype${where === "Dataset.batch" ? " (paddedBatch pads them to one shape)" : ""}`);
     }
     (out as Uint8Array).set(t.dataSync() as Uint8Array, i * first.size);
   });
@@ -151,11 +122,16 @@ const INT32_MIN = -(2 ** 31);
 /** The shape a paddedBatch component is padded to: `null` or -1 entries take the batch's longest. */
 export type PaddedShape = readonly (number | null)[];
 
+/** paddedBatch's shapes: one shape (a number n: the shape [n]), or shapes nested like the element ([x, y]: two; { a, b }: an object). */
+export type PaddedShapes = number | PaddedShape | null | readonly PaddedShapes[] | { readonly [key: string]: PaddedShapes };
+/** paddedBatch's padding values: one number, or numbers nested like the element. */
+export type PaddingValues = number | readonly PaddingValues[] | { readonly [key: string]: PaddingValues };
+
 export interface PaddedBatchOptions {
-  /** One shape for a single-tensor element, one per component for [x, y] (a number n: the shape [n]); default: each dimension padded to the batch's longest. */
-  paddedShapes?: number | PaddedShape | readonly (number | PaddedShape | null)[];
-  /** The value padding takes: one for every component, or one per component; default 0. */
-  paddingValues?: number | readonly number[];
+  /** One shape for a single-tensor element, one per component nested like the element (for [x, y] two, for { a, b } an object); default: each dimension padded to the batch's longest. */
+  paddedShapes?: PaddedShapes;
+  /** The value padding takes: one for every component, or one per component nested like the element; default 0. */
+  paddingValues?: PaddingValues;
   dropRemainder?: boolean;
 }
 
@@ -201,11 +177,39 @@ export function batchSizeOf(ds: Dataset<Element>): number | null {
   return batchSizes.get(ds) ?? null;
 }
 
-/** An element's structure and dtypes as concatenate compares them, e.g. "[float32, int32]". */
+/** A paddedShapes entry as a shape: sizes, null or -1 for the batch's longest; a number n is the shape [n], as tf.data reads padded_shapes=5. */
+function asPaddedShape(s: unknown): PaddedShape | null {
+  if (typeof s === "number") s = [s];
+  return Array.isArray(s) && s.every((d) => d === null || (Number.isInteger(d) && d >= -1)) ? (s as PaddedShape) : null;
+}
+
+/**
+ * paddedBatch's per-tensor options (shapes, padding values) given nested like the element `like`,
+ * in leavesOf's order; null where they do not nest alike. A null for a whole part stands for each
+ * of its tensors (the batch's longest shape).
+ */
+function specsLike(like: Element, spec: unknown): unknown[] | null {
+  if (like instanceof Tensor) return [spec];
+  if (spec === null) return leavesOf(like).map(() => null);
+  const parts: [Element, unknown][] | null = Array.isArray(like)
+    ? (Array.isArray(spec) && spec.length === like.length ? like.map((c, i) => [c, spec[i]]) : null)
+    : isPlainObject(spec) && Object.keys(spec).sort().join("\0") === Object.keys(like).sort().join("\0") ? Object.keys(like).sort().map((key) => [like[key], spec[key]]) : null;
+  if (parts === null) return null;
+  const out: unknown[] = [];
+  for (const [c, sp] of parts) {
+    const inner = specsLike(c, sp);
+    if (inner === null) return null;
+    out.push(...inner);
+  }
+  return out;
+}
+
+/** An element's structure and dtypes as concatenate compares them, e.g. "an array of 2 tensors [float32, int32]". */
 function signatureOf(e: DatasetItem): string {
   if (e instanceof Dataset) return "a dataset";
   if (e instanceof Tensor) return `a ${e.dtype} tensor`;
-  return `an array of ${e.length} tensors [${e.map((t) => t.dtype).join(", ")}]`;
+  if (Array.isArray(e) && e.every((t) => t instanceof Tensor)) return `an array of ${e.length} tensors [${e.map((t) => t.dtype).join(", ")}]`;
+  return structureText(e, (t) => t.dtype);
 }
 
 export class Dataset<E extends Element | Dataset<any> = Element> {
@@ -217,32 +221,31 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
   }
 
   /**
-   * Slices tensors along their first axis: element i is x[i] (or [x[i], y[i]] for [x, y]). As
+   * Slices tensors along their first axis: element i is x[i] ([x[i], y[i]] for [x, y], { a: a[i],
+   * b: b[i] } for { a, b }; every tensor must have the same first dimension). As
    * tf.data converts its argument, numbers and nested number arrays are made one tensor with
    * tf.constant's dtype rules (`fromTensorSlices([1, 2, 3])`: three int32 scalars;
    * `[[1, 2], [3, 4]]`: two rows); an array of tensors stays a tuple of components.
    */
   static fromTensorSlices(tensors: Tensor[]): Dataset<Tensor[]>;
   static fromTensorSlices(tensors: Tensor | TensorLike): Dataset<Tensor>;
-  static fromTensorSlices(tensors: Tensor | Tensor[] | TensorLike): Dataset<Element> {
+  static fromTensorSlices<S extends ElementBound>(tensors: S): Dataset<S>;
+  static fromTensorSlices(tensors: ElementLike): Dataset<Element>;
+  static fromTensorSlices(tensors: ElementLike): Dataset<Element> {
     const where = "Dataset.fromTensorSlices";
     const element = toElement(tensors, where);
-    const list = element instanceof Tensor ? [element] : element;
-    list.forEach((t, i) => { if (t.rank === 0) throw new RangeError(`${where}: ${list.length === 1 ? "the tensor" : `tensor ${i}`} is a scalar; it needs a first axis to slice (fromTensors makes a dataset of one element)`); });
-    const n = list[0].shape[0];
-    if (list.some((t) => t.shape[0] !== n)) {
-      throw new RangeError(`${where}: the tensors have different first dimensions [${list.map((t) => t.shape[0]).join(", ")}]; they must match`);
-    }
-    const single = element instanceof Tensor;
+    const n = sharedFirstDim(element, where, "it needs a first axis to slice (fromTensors makes a dataset of one element)");
     return new Dataset<Element>(async function* () {
-      for (let i = 0; i < n; i++) yield single ? rowOf(list[0], i) : list.map((t) => rowOf(t, i));
+      for (let i = 0; i < n; i++) yield mapLeaves(element, (t) => rowOf(t, i));
     }, n);
   }
 
   /** A dataset of one element, `element` whole (tf.data's from_tensors); numbers are converted as in fromTensorSlices. */
   static fromTensors(element: Tensor[]): Dataset<Tensor[]>;
   static fromTensors(element: Tensor | TensorLike): Dataset<Tensor>;
-  static fromTensors(element: Tensor | Tensor[] | TensorLike): Dataset<Element> {
+  static fromTensors<S extends ElementBound>(element: S): Dataset<S>;
+  static fromTensors(element: ElementLike): Dataset<Element>;
+  static fromTensors(element: ElementLike): Dataset<Element> {
     return Dataset.fromItems<Element>([toElement(element, "Dataset.fromTensors")]);
   }
 
@@ -283,12 +286,16 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
 
   /**
    * tf.data's Dataset.zip: element i is the elements i of every dataset, side by side; it stops
-   * at the shortest. `zip([a, b])` or `zip(a, b)`. The parts are flattened into one list (a
-   * dataset of [x, y] zipped with one of z gives [x, y, z], where tf.data nests ((x, y), z)).
+   * at the shortest. `zip([a, b])` or `zip(a, b)`. An array element's items are spread into the
+   * list (a dataset of [x, y] zipped with one of z gives [x, y, z], where tf.data nests
+   * ((x, y), z)); a tensor or a dict is one item (zipping a dataset of { a, b } dicts with one of
+   * labels gives [{ a, b }, y], as fit reads it).
    */
-  static zip(datasets: readonly Dataset<Element>[]): Dataset<Tensor[]>;
-  static zip(...datasets: Dataset<Element>[]): Dataset<Tensor[]>;
-  static zip(...args: (Dataset<Element> | readonly Dataset<Element>[])[]): Dataset<Tensor[]> {
+  static zip(datasets: readonly Dataset<Tensor | Tensor[]>[]): Dataset<Tensor[]>;
+  static zip(...datasets: Dataset<Tensor | Tensor[]>[]): Dataset<Tensor[]>;
+  static zip(datasets: readonly Dataset<Element>[]): Dataset<Element[]>;
+  static zip(...datasets: Dataset<Element>[]): Dataset<Element[]>;
+  static zip(...args: (Dataset<Element> | readonly Dataset<Element>[])[]): Dataset<Element[]> {
     const where = "Dataset.zip";
     const list = (args.length === 1 && Array.isArray(args[0]) ? args[0] : args) as Dataset<Element>[];
     if (list.length === 0) throw new TypeError(`${where}: pass at least one dataset`);
@@ -299,15 +306,15 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
       if (n === UNKNOWN_CARDINALITY) { count = n; break; }
       if (n !== INFINITE_CARDINALITY && (count === INFINITE_CARDINALITY || n < count)) count = n;
     }
-    return new Dataset<Tensor[]>(async function* () {
+    return new Dataset<Element[]>(async function* () {
       const its = list.map((d) => d[Symbol.asyncIterator]());
       try {
         while (true) {
-          const out: Tensor[] = [];
+          const out: Element[] = [];
           for (const it of its) {
             const r = await it.next();
             if (r.done) return;
-            out.push(...partsOf(r.value, where));
+            out.push(...itemsOf(r.value, where));
           }
           yield out;
         }
@@ -398,11 +405,11 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
   batch(batchSize: number, opts: { dropRemainder?: boolean } = {}): Dataset<E> {
     checkPositive(batchSize, "Dataset.batch", "batchSize");
     const make = (items: Element[]): Element => {
-      items.forEach((e) => checkElement(e, "Dataset.batch"));
+      items.forEach((e) => checkItem(e, "Dataset.batch"));
       checkSameStructure(items, "Dataset.batch");
-      if (items[0] instanceof Tensor) return stack(items as Tensor[], "Dataset.batch");
-      const k = items[0].length;
-      return Array.from({ length: k }, (_, c) => stack(items.map((it) => (it as Tensor[])[c]), "Dataset.batch"));
+      const leaves = items.map(leavesOf);
+      const names = items[0] instanceof Tensor ? [""] : flattenWithPath(items[0]).map(([p]) => pathText(p));
+      return packLike(items[0], leaves[0].map((_, c) => stack(leaves.map((l) => l[c]), "Dataset.batch", names[c])));
     };
     const out = this.grouped(batchSize, opts.dropRemainder, make);
     batchSizes.set(out, batchSize);
@@ -421,42 +428,46 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
     checkPositive(batchSize, where, "batchSize");
     checkBoolean(opts.dropRemainder, where, "dropRemainder");
     const { paddedShapes, paddingValues } = opts;
-    if (paddingValues !== undefined && typeof paddingValues !== "number" && !(Array.isArray(paddingValues) && paddingValues.every((v) => typeof v === "number"))) {
+    const isValues = (v: unknown): boolean => typeof v === "number" || (Array.isArray(v) && v.every(isValues)) || (isPlainObject(v) && Object.values(v).every(isValues));
+    if (paddingValues !== undefined && !isValues(paddingValues)) {
       throw new TypeError(`${where}: paddingValues must be a number or one number per component, got ${valueText(paddingValues)}`);
     }
-    // A shape: sizes, null or -1 for the batch's longest; a number n is the shape [n], as tf.data reads padded_shapes=5.
-    const asShape = (s: unknown): PaddedShape | null => {
-      if (typeof s === "number") s = [s];
-      return Array.isArray(s) && s.every((d) => d === null || (Number.isInteger(d) && d >= -1)) ? (s as PaddedShape) : null;
-    };
-    if (paddedShapes !== undefined && asShape(paddedShapes) === null && !(Array.isArray(paddedShapes) && paddedShapes.every((s) => s === null || asShape(s) !== null))) {
+    const isShapes = (s: unknown): boolean => s === null || asPaddedShape(s) !== null || (Array.isArray(s) && s.every(isShapes)) || (isPlainObject(s) && Object.values(s).every(isShapes));
+    if (paddedShapes !== undefined && !isShapes(paddedShapes)) {
       throw new TypeError(`${where}: paddedShapes must be a shape (sizes, null or -1 for the batch's longest) or one shape per component, got ${valueText(paddedShapes)}`);
     }
     const make = (items: Element[]): Element => {
-      items.forEach((e) => checkElement(e, where));
+      items.forEach((e) => checkItem(e, where));
       checkSameStructure(items, where);
-      const single = items[0] instanceof Tensor;
-      const k = single ? 1 : (items[0] as Tensor[]).length;
-      // A single tensor's paddedShapes is one shape; a tuple's, one per component (null: the batch's longest in every dimension).
+      const like = items[0];
+      const single = like instanceof Tensor;
+      const leafPaths = flattenWithPath(like).map(([p]) => p);
+      const k = leafPaths.length;
+      // A single tensor's paddedShapes is one shape; a structure's, one per component nested alike (null: the batch's longest in every dimension).
       let shapes: (PaddedShape | null)[] = new Array(k).fill(null);
       if (paddedShapes !== undefined) {
-        const given = single ? [paddedShapes] : Array.isArray(paddedShapes) && paddedShapes.length === k ? paddedShapes : null;
-        const parsed = given?.map((s) => (s === null && !single ? null : asShape(s)));
-        if (!parsed || parsed.some((s, i) => s === null && given![i] !== null)) {
-          throw new TypeError(`${where}: paddedShapes ${valueText(paddedShapes)} does not match the elements: ${single ? "a single tensor takes one shape, e.g. [null, 5] (null or -1: the batch's longest)" : `an array of ${k} tensors takes ${k} shapes, e.g. [[null], []]`}`);
+        const given = single ? [paddedShapes] : specsLike(like, paddedShapes);
+        const parsed = given?.map((s) => (s === null && !single ? null : asPaddedShape(s)));
+        if (!given || !parsed || parsed.some((s, i) => s === null && given[i] !== null)) {
+          throw new TypeError(`${where}: paddedShapes ${valueText(paddedShapes)} does not match the elements: ${single ? "a single tensor takes one shape, e.g. [null, 5] (null or -1: the batch's longest)" : Array.isArray(like) && k === like.length ? `an array of ${k} tensors takes ${k} shapes, e.g. [[null], []]` : `the elements are ${structureText(like)}; give a shape for each tensor, nested alike`}`);
         }
         shapes = parsed;
       }
       let values: readonly number[] = new Array(k).fill(0);
       if (typeof paddingValues === "number") values = new Array(k).fill(paddingValues);
       else if (paddingValues !== undefined) {
-        if (paddingValues.length !== k) throw new TypeError(`${where}: paddingValues has ${paddingValues.length} values but the elements have ${k} component${k === 1 ? "" : "s"}; pass one number, or one per component`);
-        values = paddingValues;
+        const given = single ? (Array.isArray(paddingValues) && paddingValues.length === 1 ? paddingValues : null) : specsLike(like, paddingValues);
+        if (!given || given.some((v) => typeof v !== "number")) {
+          const count = Array.isArray(paddingValues) ? `${paddingValues.length} values` : structureText(paddingValues);
+          throw new TypeError(`${where}: paddingValues has ${count} but the elements have ${single ? "1 component" : Array.isArray(like) && k === like.length ? `${k} components` : `the structure ${structureText(like)}`}; pass one number, or one per component`);
+        }
+        values = given as number[];
       }
-      const out = Array.from({ length: k }, (_, c) => {
-        const ts = items.map((e) => (single ? (e as Tensor) : (e as Tensor[])[c]));
+      const leaves = items.map(leavesOf);
+      const out = leafPaths.map((path, c) => {
+        const ts = leaves.map((l) => l[c]);
         const { rank, dtype } = ts[0];
-        const name = single ? "the element" : `component ${c}`;
+        const name = single ? "the element" : `component ${pathText(path)}`;
         const odd = ts.findIndex((t) => t.rank !== rank || t.dtype !== dtype);
         if (odd >= 0) throw new TypeError(`${where}: ${name} of element ${odd} of the batch is ${describe(ts[odd])} but element 0's is ${describe(ts[0])}; padding keeps the rank and dtype`);
         const declared = shapes[c];
@@ -477,7 +488,7 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
         ts.forEach((t, b) => padInto(data, b * size, t.dataSync(), t.shape, target));
         return makeTensor(data, [ts.length, ...target], dtype);
       });
-      return single ? out[0] : out;
+      return packLike(like, out);
     };
     return this.grouped(batchSize, opts.dropRemainder, make);
   }
@@ -488,14 +499,14 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
    * (`ds.map((x: Tensor, y: Tensor) => [tf.div(x, 255), y])`; TypeScript needs the parameter types
    * there); a function of one parameter gets the element whole (`ds.map(([x, y]) => ...)`).
    */
-  map<F extends Element>(fn: (e: E) => F | Promise<F>): Dataset<F>;
-  map<F extends Element>(fn: (...parts: Tensor[]) => F | Promise<F>): Dataset<F>;
-  map<F extends Element>(fn: ((e: E) => F | Promise<F>) | ((...parts: Tensor[]) => F | Promise<F>)): Dataset<F> {
+  map<F extends ElementBound>(fn: (e: E) => F | Promise<F>): Dataset<F>;
+  map<F extends ElementBound>(fn: (...parts: Parts<E>) => F | Promise<F>): Dataset<F>;
+  map<F extends ElementBound>(fn: ((e: E) => F | Promise<F>) | ((...parts: Parts<E>) => F | Promise<F>)): Dataset<F> {
     const self = this;
     return new Dataset<F>(async function* () {
       for await (const e of self) {
         const out = await callOnElement(fn, e);
-        checkElement(out, "Dataset.map");
+        checkItem(out, "Dataset.map");
         yield out;
       }
     }, this.count);
@@ -507,8 +518,8 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
    * `ds.window(3).flatMap((w) => w.batch(3))`.
    */
   flatMap<F extends Element | Dataset<any>>(fn: (e: E) => Dataset<F> | Promise<Dataset<F>>): Dataset<F>;
-  flatMap<F extends Element | Dataset<any>>(fn: (...parts: Tensor[]) => Dataset<F> | Promise<Dataset<F>>): Dataset<F>;
-  flatMap<F extends Element | Dataset<any>>(fn: ((e: E) => Dataset<F> | Promise<Dataset<F>>) | ((...parts: Tensor[]) => Dataset<F> | Promise<Dataset<F>>)): Dataset<F> {
+  flatMap<F extends Element | Dataset<any>>(fn: (...parts: Parts<E>) => Dataset<F> | Promise<Dataset<F>>): Dataset<F>;
+  flatMap<F extends Element | Dataset<any>>(fn: ((e: E) => Dataset<F> | Promise<Dataset<F>>) | ((...parts: Parts<E>) => Dataset<F> | Promise<Dataset<F>>)): Dataset<F> {
     const self = this;
     return new Dataset<F>(async function* () {
       for await (const e of self) yield* await datasetFrom(fn, e, "Dataset.flatMap");
@@ -524,9 +535,9 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
    * the machine).
    */
   interleave<F extends Element | Dataset<any>>(fn: (e: E) => Dataset<F> | Promise<Dataset<F>>, opts?: InterleaveOptions): Dataset<F>;
-  interleave<F extends Element | Dataset<any>>(fn: (...parts: Tensor[]) => Dataset<F> | Promise<Dataset<F>>, opts?: InterleaveOptions): Dataset<F>;
+  interleave<F extends Element | Dataset<any>>(fn: (...parts: Parts<E>) => Dataset<F> | Promise<Dataset<F>>, opts?: InterleaveOptions): Dataset<F>;
   interleave<F extends Element | Dataset<any>>(
-    fn: ((e: E) => Dataset<F> | Promise<Dataset<F>>) | ((...parts: Tensor[]) => Dataset<F> | Promise<Dataset<F>>),
+    fn: ((e: E) => Dataset<F> | Promise<Dataset<F>>) | ((...parts: Parts<E>) => Dataset<F> | Promise<Dataset<F>>),
     opts: InterleaveOptions = {},
   ): Dataset<F> {
     const where = "Dataset.interleave";
@@ -660,19 +671,20 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
 
   /**
    * tf.data's enumerate: element i becomes [start + i, element], the index an int32 scalar
-   * (int64 in tf.data; see Dataset.range). An element [x, y] gives the flat [i, x, y].
+   * (int64 in tf.data; see Dataset.range). An element [x, y] gives the flat [i, x, y]; a dict
+   * element d gives [i, d].
    */
-  enumerate(start = 0): Dataset<Tensor[]> {
+  enumerate(start = 0): Dataset<E extends Tensor | Tensor[] ? Tensor[] : Element[]> {
     const where = "Dataset.enumerate";
     if (!Number.isInteger(start)) throw new TypeError(`${where}: start must be an integer, got ${valueText(start)}`);
     const self = this;
-    return new Dataset<Tensor[]>(async function* () {
+    return new Dataset<Element[]>(async function* () {
       let i = start;
       for await (const e of self) {
         if (i > INT32_MAX || i < INT32_MIN) throw new RangeError(`${where}: index ${i} does not fit int32`);
-        yield [scalar(i++, "int32"), ...partsOf(e, where)];
+        yield [scalar(i++, "int32"), ...itemsOf(e, where)];
       }
-    }, this.count);
+    }, this.count) as Dataset<E extends Tensor | Tensor[] ? Tensor[] : Element[]>;
   }
 
   /**
@@ -750,8 +762,8 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
    * [x, y] is passed as (x, y) to a predicate of two or more parameters, as in map.
    */
   filter(predicate: (e: E) => boolean | Tensor | Promise<boolean | Tensor>): Dataset<E>;
-  filter(predicate: (...parts: Tensor[]) => boolean | Tensor | Promise<boolean | Tensor>): Dataset<E>;
-  filter(predicate: ((e: E) => boolean | Tensor | Promise<boolean | Tensor>) | ((...parts: Tensor[]) => boolean | Tensor | Promise<boolean | Tensor>)): Dataset<E> {
+  filter(predicate: (...parts: Parts<E>) => boolean | Tensor | Promise<boolean | Tensor>): Dataset<E>;
+  filter(predicate: ((e: E) => boolean | Tensor | Promise<boolean | Tensor>) | ((...parts: Parts<E>) => boolean | Tensor | Promise<boolean | Tensor>)): Dataset<E> {
     const self = this;
     return new Dataset<E>(async function* () {
       for await (const e of self) {
@@ -766,15 +778,13 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
 
   /** Splits batches back into elements (the inverse of batch), as tf.data's unbatch(). */
   unbatch(): Dataset<E> {
+    const where = "Dataset.unbatch";
     const self = this;
     return new Dataset<E>(async function* () {
       for await (const e of self) {
-        const parts = partsOf(e, "Dataset.unbatch");
-        const n = parts[0].shape[0];
-        if (parts.some((t) => t.rank === 0 || t.shape[0] !== n)) {
-          throw new RangeError(`Dataset.unbatch: the element's tensors must share a first (batch) dimension, got shapes ${parts.map((t) => `[${t.shape.join(", ")}]`).join(", ")}`);
-        }
-        for (let i = 0; i < n; i++) yield (e instanceof Tensor ? rowOf(e, i) : parts.map((t) => rowOf(t, i))) as E;
+        checkItem(e, where);
+        const n = sharedFirstDim(e, where, "unbatch splits the tensors along their first (batch) axis");
+        for (let i = 0; i < n; i++) yield mapLeaves(e, (t) => rowOf(t, i)) as E;
       }
     }, UNKNOWN_CARDINALITY);
   }
@@ -817,7 +827,7 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
 }
 
 /** Calls flatMap/interleave's function on an element and checks that it returned a Dataset. */
-async function datasetFrom<E, F extends Element | Dataset<any>>(fn: ((e: E) => Dataset<F> | Promise<Dataset<F>>) | ((...parts: Tensor[]) => Dataset<F> | Promise<Dataset<F>>), e: E, where: string): Promise<Dataset<F>> {
+async function datasetFrom<E, F extends Element | Dataset<any>>(fn: ((e: E) => Dataset<F> | Promise<Dataset<F>>) | ((...parts: Parts<E>) => Dataset<F> | Promise<Dataset<F>>), e: E, where: string): Promise<Dataset<F>> {
   const ds = await callOnElement(fn, e);
   if (!(ds instanceof Dataset)) throw new TypeError(`${where}: the function must return a Dataset (e.g. Dataset.fromTensorSlices(...), or a window's .batch(n)), got ${describe(ds)}`);
   return ds;

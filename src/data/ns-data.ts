@@ -6,6 +6,9 @@ export { readCifarPickle, type CifarPickleOptions } from "./cifar_pickle.js";
 export { readTar, encodeTar, type TarEntry } from "./tar.js";
 export { readCaliforniaHousingArchive } from "./datasets.js";
 export { NumpyRandomState } from "./mt19937.js";
-export { AUTOTUNE, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, Dataset, type Element, type PaddedBatchOptions, type InterleaveOptions } from "./dataset.js";
+export {
+  AUTOTUNE, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, Dataset, type Element, type ElementDict, type ElementBound, type ElementLike, type Parts,
+  type PaddedBatchOptions, type PaddedShapes, type PaddingValues, type InterleaveOptions,
+} from "./dataset.js";
 /** npz archives holding object arrays of integer lists (Keras' imdb.npz, reuters.npz). */
 export { readNpzSequences, readNpySequences, type NpzArray } from "./npz_sequences.js";

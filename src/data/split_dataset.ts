@@ -8,6 +8,7 @@ import { Tensor } from "../tensor/tensor.js";
 import { generatorFor } from "../tensor/random.js";
 import { valueText } from "../tensor/value_text.js";
 import { Dataset, batchSizeOf, type Element } from "./dataset.js";
+import { structureWords } from "./element.js";
 import { PythonRandom } from "./python_random.js";
 import { takeRows } from "./rows.js";
 
@@ -84,7 +85,7 @@ async function samplesOf(ds: Dataset<Element>): Promise<Element[]> {
     const first = out[0];
     // Keras compares the shapes of single-tensor samples only.
     if (first instanceof Tensor && (!(e instanceof Tensor) || shapeText(e) !== shapeText(first))) {
-      const got = e instanceof Tensor ? shapeText(e) : `an array of ${e.length} tensors`;
+      const got = e instanceof Tensor ? shapeText(e) : structureWords(e);
       throw new RangeError(`${W}: all dataset samples must have the same shape; sample 0 has shape ${shapeText(first)}, sample ${out.length} has ${got}`);
     }
     out.push(e);

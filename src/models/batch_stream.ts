@@ -4,11 +4,22 @@
  */
 import { Tensor } from "../tensor/tensor.js";
 import type { SymbolicTensor } from "../layers/symbolic.js";
+import type { Element } from "../data/element.js";
 import type { Targets } from "./training.js";
 import { describeShapes } from "./data_rows.js";
 
-/** Batches of [x, y] (a data.Dataset after .batch(), or any async iterable of them). */
-export type BatchStream = AsyncIterable<Tensor[] | Tensor>;
+/** Batches of [x, y] (a data.Dataset after .batch(), or any async iterable of them); x and y may be lists or objects keyed by name. */
+export type BatchStream = AsyncIterable<Element>;
+
+/** x or y as a dataset element holds it: a tensor, a list in model order, or an object keyed by input (output) name. */
+export type ElementPart = Tensor | Tensor[] | Readonly<Record<string, Tensor>>;
+
+/** A dataset batch split into x, y and sample weights, before x and y (which may be keyed by name) are put in the model's order. */
+export interface ElementBatch {
+  x: ElementPart;
+  y: ElementPart | null;
+  sampleWeight: Tensor | null;
+}
 
 /** One training batch as the epoch loop consumes it. */
 export interface TrainBatch {
@@ -34,13 +45,46 @@ export function partNames(base: string, n: number): string {
   return n <= 3 ? Array.from({ length: n }, (_, i) => `${base}${i + 1}`).join(", ") : `${base}1, ..., ${base}${n}`;
 }
 
+/** Whether an element is lamina's flat form: one tensor, or a list of tensors [x1, ..., xn, y1, ..., ym, sampleWeight?]. */
+export function isFlat(element: Element): element is Tensor | Tensor[] {
+  return element instanceof Tensor || (Array.isArray(element) && element.every((t) => t instanceof Tensor));
+}
+
+/** A part of an element as x or y: a tensor, a list of tensors or an object of tensors (one level), else an error naming `name`. */
+function elementPart(v: Element, name: string, op: string): ElementPart {
+  if (v instanceof Tensor) return v;
+  const items = Array.isArray(v) ? v : Object.values(v);
+  if (items.every((t) => t instanceof Tensor)) return v as ElementPart;
+  throw new TypeError(`${op}: the dataset element's ${name} nests deeper than a list or an object of tensors; give ${name} as a tensor, a list in model order or an object keyed by ${name === "x" ? "input" : "output"} name`);
+}
+
+/**
+ * An element in Keras' form, where x and y are each a tensor, a list or an object keyed by name:
+ * x alone (an object, or a 1-array, when the model needs no labels), [x, y] or
+ * [x, y, sampleWeight], as Keras' unpack_x_y_sample_weight reads a tuple.
+ */
+export function splitNested(element: Element, op: string, xAlone: boolean): ElementBatch {
+  const parts = Array.isArray(element) ? element : [element];
+  if (parts.length > 3 || (parts.length === 1 && !xAlone)) {
+    const got = Array.isArray(element) ? `an array of ${parts.length}` : "an object (x alone)";
+    throw new TypeError(`${op}: each dataset element must be [x, y] or [x, y, sampleWeight], where x and y are tensors, lists of them or objects keyed by input and output name (e.g. [{ title, body }, y]); got ${got}`);
+  }
+  const [x, y, sw] = parts;
+  if (sw !== undefined && !(sw instanceof Tensor)) {
+    throw new TypeError(`${op}: the dataset element's sampleWeight (its third part) must be one tensor of per-sample weights; per-output weights (a list or an object) are not supported`);
+  }
+  return { x: elementPart(x, "x", op), y: y === undefined ? null : elementPart(y, "y", op), sampleWeight: sw ?? null };
+}
+
 /**
  * A dataset element as Keras reads one: [x, y] or [x, y, sampleWeight] for a model with one input
  * and one output; [x1, ..., xn, y1, ..., ym] and the same followed by sampleWeight for n inputs
- * and m outputs (lamina's elements are flat lists where Keras nests the inputs and the targets in
- * tuples, so the model's input and output counts tell the forms apart).
+ * and m outputs (lamina's flat lists, where the model's input and output counts tell the forms
+ * apart); and Keras' nested form, where x or y is a list or an object keyed by name
+ * ([{ title, body }, y], [[x1, x2], { out1, out2 }], or x alone).
  */
-export function splitBatch(element: Tensor[] | Tensor, op: string, nInputs: number, nOutputs: number, xAlone = false): TrainBatch {
+export function splitBatch(element: Element, op: string, nInputs: number, nOutputs: number, xAlone = false): ElementBatch {
+  if (!isFlat(element)) return splitNested(element, op, xAlone);
   // x alone (Keras' unpack_x_y_sample_weight of a 1-tuple), for a model whose own step needs no labels.
   if (xAlone && element instanceof Tensor && nInputs === 1) return { x: element, y: null, sampleWeight: null };
   const size = Array.isArray(element) ? element.length : 1;
@@ -51,7 +95,7 @@ export function splitBatch(element: Tensor[] | Tensor, op: string, nInputs: numb
     const got = Array.isArray(element) ? `${size} tensor${size === 1 ? "" : "s"}` : "a single tensor";
     const origin = elementOrigins.get(element);
     if (origin !== undefined) throw new TypeError(`${op}: ${origin} returned ${got}; it must return a batch [${parts}] or [${parts}, sampleWeight] (the model takes ${counts})`);
-    throw new TypeError(`${op}: each dataset element must be a batch [${parts}] or [${parts}, sampleWeight] (the model takes ${counts}), got ${got}; build it with data.Dataset.fromTensorSlices([x, y]).batch(32)`);
+    throw new TypeError(`${op}: each dataset element must be a batch [${parts}] or [${parts}, sampleWeight] (the model takes ${counts}), got ${got}; build it with data.Dataset.fromTensorSlices([x, y]).batch(32) (x and y may also be lists or objects keyed by name: [{ a: x1, b: x2 }, y])`);
   }
   const xs = element.slice(0, nInputs), ys = element.slice(nInputs, n);
   return { x: nInputs === 1 ? xs[0] : xs, y: nOutputs === 1 ? ys[0] : ys, sampleWeight: size === n + 1 ? element[n] : null };

@@ -45,15 +45,17 @@ export function datasetEpochs(open: () => AsyncGenerator<TrainBatch>, classWeigh
 
 /**
  * Epochs of `stepsPerEpoch` batches, as Keras' EpochIterator cuts them: one pass (`passes()`) runs
- * on across epochs. A pass that ends inside an epoch ends that epoch early, with Keras 3.5's
- * warning, and the next epoch starts a new pass; one that ends exactly at an epoch's end is
- * followed by a new pass at once (Keras 3.5 would run the next epoch on no batches at all). A new
- * pass that yields nothing (a one-shot generator read again) stops training with a warning.
+ * on across epochs. A pass that ends inside an epoch ends that epoch early, and the next epoch
+ * starts a new pass; one that ends exactly at an epoch's end is followed by a new pass at once. The
+ * first early end warns, once per fit: Keras' warnings.warn says it once (Python shows a warning
+ * once per place it is raised from), however many epochs run short. A new pass that yields
+ * nothing (a one-shot generator read again) stops training with a warning.
  */
 export function stepsPerEpochBatches(
   passes: () => Iterator<TrainBatch> | AsyncIterator<TrainBatch>, stepsPerEpoch: number, model: { stopTraining: boolean },
 ): () => AsyncGenerator<TrainBatch> {
   let pass: Iterator<TrainBatch> | AsyncIterator<TrainBatch> | null = null;
+  let warned = false;
   return async function* (): AsyncGenerator<TrainBatch> {
     for (let step = 0; step < stepsPerEpoch; step++) {
       const fresh = pass === null;
@@ -68,8 +70,9 @@ export function stepsPerEpochBatches(
         if (step === 0) {
           process.emitWarning("fit: the data yielded no batches in a new pass (a generator can be read only once); interrupting training. Pass a data.Dataset, which each pass reads anew, or use dataset.repeat()", "UserWarning");
           model.stopTraining = true;
-        } else {
-          warnRanOut("fit", step, stepsPerEpoch, "stepsPerEpoch", " (the next epoch starts a new pass)");
+        } else if (!warned) {
+          warned = true;
+          warnRanOut("fit", step, stepsPerEpoch, "stepsPerEpoch", " (the next epoch starts a new pass; said once per fit)");
         }
         return;
       }
@@ -80,7 +83,7 @@ export function stepsPerEpochBatches(
 
 /** Keras' "Your input ran out of data; interrupting epoch" warning, with the counts. */
 export function warnRanOut(op: string, got: number, steps: number, name: string, next = ""): void {
-  process.emitWarning(`${op}: your input ran out of data after ${got} of ${name} ${steps} batches; interrupting epoch, as Keras 3.5 does${next}. Make sure that your data can generate at least ${name} batches: use dataset.repeat(), a smaller batchSize, or lower ${name}`, "UserWarning");
+  process.emitWarning(`${op}: your input ran out of data after ${got} of ${name} ${steps} batches; interrupting epoch, as Keras does${next}. Make sure that your data can generate at least ${name} batches: use dataset.repeat(), a smaller batchSize, or lower ${name}`, "UserWarning");
 }
 
 /**

@@ -30,10 +30,12 @@ export interface ValidationSet {
 /** fit's validationData as tensors: [x, y] or [x, y, sampleWeight]. */
 export type ValidationArrays = Exclude<NonNullable<FitArgs["validationData"]>, BatchStream | PyDataset>;
 
-/** fit's validationBatchSize (checked), else the training batch size; a dataset is already batched. */
+/**
+ * fit's validationBatchSize (checked), else the training batch size. Validation tensors only:
+ * Keras passes validation_batch_size to an evaluate that ignores it for a dataset.
+ */
 export function validationBatchSizeOf(args: FitArgs, batchSize: number): number {
   if (args.validationBatchSize === undefined) return batchSize;
-  if (isBatchStream(args.validationData) || args.validationData instanceof PyDataset) throw new TypeError("fit: validationBatchSize applies to validationData given as tensors; a dataset is already batched");
   return batchSizeOf(args.validationBatchSize, "fit", "validationBatchSize");
 }
 

@@ -11,7 +11,7 @@ import type { CompiledState, ModelData, Logs, TrainingOptimizer, Targets, TestRu
 import { batchSampleWeights, checkClassWeight, sampleWeightsFor } from "./sample_weights.js";
 import { checkFinite } from "./label_checks.js";
 import { evaluateBatches, evaluateData } from "./evaluate_loop.js";
-import { numSamples, sliceRows, targetList } from "./data_rows.js";
+import { isKeyedData, numSamples, sliceRows, targetList } from "./data_rows.js";
 import { predictData } from "./predict_batches.js";
 import { trainStep as builtinTrainStep, evaluateBatch } from "./builtin_steps.js";
 import { totalLoss } from "./loss_total.js";
@@ -33,7 +33,7 @@ import {
   EVALUATE_OPTIONS, FIT_OPTIONS, PREDICT_OPTIONS, TEST_ON_BATCH_OPTIONS, TRAIN_ON_BATCH_OPTIONS,
   batchSizeOf, bothWeightings, checkOptions, datasetOptions, epochsOf, initialEpochOf, returnDictOf, shuffleOf, stepCount, verbosity,
 } from "./model_args.js";
-import { type BatchStream, type TrainBatch, isBatchStream, refuseUnbatched, splitBatch } from "./batch_stream.js";
+import { type BatchStream, type ElementPart, type TrainBatch, isBatchStream, refuseUnbatched, splitBatch } from "./batch_stream.js";
 import { functionalGraph } from "./graph_order.js";
 import { cloneGraphNodes, isInputTensor } from "./graph_clone.js";
 import { isOperation } from "../layers/op_layer.js";
@@ -49,7 +49,7 @@ import { evaluateResult } from "./evaluate_result.js";
 import { evaluateWithCallbacks } from "./evaluate_run.js";
 import { type PredictRun, predictAwaitingHooks, predictSync } from "./predict_run.js";
 import { streamInputs, streamSteps } from "./predict_stream.js";
-import { PyDataset, datasetName } from "./py_dataset.js";
+import { PyDataset } from "./py_dataset.js";
 import { pyDatasetSteps, pyDatasetStream, withEpochHooks } from "./py_dataset_stream.js";
 import { valueText } from "../tensor/value_text.js";
 import type { DeserializeOptions } from "../io/serialization.js";
@@ -682,9 +682,6 @@ export class Model extends Layer {
    * false) with the dataset's epoch hooks, and the progress bar's steps known from its length.
    */
   private fitPyDataset(ds: PyDataset, args: FitArgs): Promise<History> {
-    if (args.batchSize !== undefined && !(args.validationData !== undefined && !isDataset(args.validationData))) {
-      throw new TypeError(`fit: batchSize cannot be combined with a PyDataset (${datasetName(ds)}), whose getItem returns whole batches; choose the batch size inside the dataset`);
-    }
     if (args.shuffle !== undefined && typeof args.shuffle !== "boolean") throw new TypeError(`fit: shuffle must be true or false, got ${valueText(args.shuffle)}`);
     const stepsPerEpoch = args.stepsPerEpoch === undefined ? undefined : stepCount(args.stepsPerEpoch, "fit: stepsPerEpoch");
     const steps = pyDatasetSteps(ds, stepsPerEpoch, "fit", "stepsPerEpoch");
@@ -704,7 +701,6 @@ export class Model extends Layer {
     if (args.sampleWeight !== undefined) throw new TypeError("fit: sampleWeight cannot be combined with a dataset; yield it from the dataset instead, as elements [x, y, sampleWeight]");
     const verbose = verbosity(args.verbose);
     let validation: Validation | null = streamValidation(args);
-    if (validation !== null) validationBatchSizeOf(args, 1);
     if (validation === null && args.validationData) {
       validation = { ...this.validationSet(args.validationData as ValidationArrays, state), batchSize: validationBatchSizeOf(args, batchSizeOf(args.batchSize, "fit")) };
     }
@@ -737,13 +733,13 @@ export class Model extends Layer {
   /** returnDict known only when the program runs: either form. */
   async evaluate(xIn: ModelData, yIn: ModelData | null, args?: EvaluateArgs): Promise<number | number[] | EvaluateResults>;
   /** evaluate(dataset, { returnDict: true }): `{ loss, <metric name>: value, ... }` over a dataset's batches. */
-  async evaluate(dataset: BatchStream | PyDataset, args: Omit<EvaluateArgs, "batchSize" | "sampleWeight"> & { returnDict: true }): Promise<EvaluateResults>;
-  /** evaluate(dataset, args): over the [x, y] batches of a data.Dataset (or any async iterable) or a utils.PyDataset (in index order); batchSize and sampleWeight do not apply. */
-  async evaluate(dataset: BatchStream | PyDataset, args?: Omit<EvaluateArgs, "batchSize" | "sampleWeight"> & { returnDict?: false }): Promise<number | number[]>;
+  async evaluate(dataset: BatchStream | PyDataset, args: Omit<EvaluateArgs, "sampleWeight"> & { returnDict: true }): Promise<EvaluateResults>;
+  /** evaluate(dataset, args): over the [x, y] batches of a data.Dataset (or any async iterable) or a utils.PyDataset (in index order); batchSize is ignored (as Keras), sampleWeight comes from the elements. */
+  async evaluate(dataset: BatchStream | PyDataset, args?: Omit<EvaluateArgs, "sampleWeight"> & { returnDict?: false }): Promise<number | number[]>;
   /** evaluate(dataset, args) with returnDict known only when the program runs: either form. */
-  async evaluate(dataset: BatchStream | PyDataset, args?: Omit<EvaluateArgs, "batchSize" | "sampleWeight">): Promise<number | number[] | EvaluateResults>;
+  async evaluate(dataset: BatchStream | PyDataset, args?: Omit<EvaluateArgs, "sampleWeight">): Promise<number | number[] | EvaluateResults>;
   /** evaluate(dataset, null, args): Keras' `evaluate(dataset, None, ...)`, the same as evaluate(dataset, args). */
-  async evaluate(dataset: BatchStream | PyDataset, y: null | undefined, args?: Omit<EvaluateArgs, "batchSize" | "sampleWeight">): Promise<number | number[] | EvaluateResults>;
+  async evaluate(dataset: BatchStream | PyDataset, y: null | undefined, args?: Omit<EvaluateArgs, "sampleWeight">): Promise<number | number[] | EvaluateResults>;
   async evaluate(xIn: ModelData | BatchStream | PyDataset, yOrArgs?: ModelData | EvaluateArgs | null, maybeArgs: EvaluateArgs = {}): Promise<number | number[] | EvaluateResults> {
     if (isDataset(xIn)) {
       const args = datasetOptions<EvaluateArgs>("evaluate", yOrArgs, maybeArgs, arguments.length) ?? {};
@@ -771,7 +767,7 @@ export class Model extends Layer {
   /** evaluate over a stream (or PyDataset) of [x, y] or [x, y, sampleWeight] batches. */
   private async evaluateStream(source: BatchStream | PyDataset, args: EvaluateArgs, returnDict: boolean): Promise<number | number[] | EvaluateResults> {
     const state = this.requireCompiled("evaluate");
-    if (args.batchSize !== undefined) throw new TypeError("evaluate: batchSize cannot be combined with a dataset, which is already batched; set the batch size when building the dataset");
+    // batchSize is ignored, as Keras' data adapters ignore batch_size for a dataset (its batches are made already).
     if (args.sampleWeight !== undefined) throw new TypeError("evaluate: sampleWeight cannot be combined with a dataset; yield it from the dataset instead, as elements [x, y, sampleWeight]");
     const givenSteps = args.steps === undefined ? undefined : stepCount(args.steps, "evaluate: steps");
     const verbose = verbosity(args.verbose);
@@ -795,9 +791,14 @@ export class Model extends Layer {
     const op = what.split(" ")[0];
     for await (const element of stream) {
       const ownSteps = this.trainStep !== Model.prototype.trainStep || this.testStep !== Model.prototype.testStep;
-      const batch = splitBatch(element, op, Math.max(1, this.inputs.length), state.outputs.length, ownSteps || !state.hasLoss);
-      // Integer inputs become the model's input dtype, as they do from tensors (and as Keras casts them).
-      batch.x = this.toInputs(batch.x, "x", what);
+      const raw = splitBatch(element, op, Math.max(1, this.inputs.length), state.outputs.length, ownSteps || !state.hasLoss);
+      // Integer inputs become the model's input dtype, as they do from tensors (and as Keras casts
+      // them); x and y keyed by name are put in the model's input and output order.
+      const batch: TrainBatch = {
+        x: this.toInputs(raw.x, "x", what),
+        y: raw.y === null || !isKeyedData(raw.y) ? raw.y as Targets | null : targetsFor(raw.y, state, what),
+        sampleWeight: raw.sampleWeight,
+      };
       if (!checked) {
         refuseUnbatched(batch, this.inputs, what);
         checkData(this, batch.x, batch.y, state, what);
@@ -820,7 +821,7 @@ export class Model extends Layer {
    * along the batch axis, as Keras; elements are x batches, or [x, y] whose y is ignored. `steps`
    * reads only the first batches (needed for an endless dataset). Callbacks' hooks are awaited.
    */
-  predict<T extends Tensor | Tensor[] = Tensor>(dataset: BatchStream | PyDataset, args?: Omit<PredictArgs, "batchSize">): Promise<T>;
+  predict<T extends Tensor | Tensor[] = Tensor>(dataset: BatchStream | PyDataset, args?: PredictArgs): Promise<T>;
   predict<T extends Tensor | Tensor[] = Tensor>(xIn: ModelData | BatchStream | PyDataset, args: PredictArgs = {}): T | Promise<T> {
     checkOptions("predict", args, PREDICT_OPTIONS);
     if (isDataset(xIn)) return this.predictStream(xIn, args) as Promise<T>;
@@ -833,7 +834,7 @@ export class Model extends Layer {
    * outputs somewhere) and returns a Promise: the same outputs as predict, for tensors or a dataset.
    */
   predictAsync<T extends Tensor | Tensor[] = Tensor>(xIn: ModelData, args?: PredictArgs): Promise<T>;
-  predictAsync<T extends Tensor | Tensor[] = Tensor>(dataset: BatchStream | PyDataset, args?: Omit<PredictArgs, "batchSize">): Promise<T>;
+  predictAsync<T extends Tensor | Tensor[] = Tensor>(dataset: BatchStream | PyDataset, args?: PredictArgs): Promise<T>;
   async predictAsync<T extends Tensor | Tensor[] = Tensor>(xIn: ModelData | BatchStream | PyDataset, args: PredictArgs = {}): Promise<T> {
     checkOptions("predictAsync", args, PREDICT_OPTIONS);
     if (isDataset(xIn)) return (await this.predictStream(xIn, args)) as T;
@@ -866,7 +867,7 @@ export class Model extends Layer {
     const steps = cappedSteps("predict", "steps", py ? pyDatasetSteps(source, givenSteps, "predict", "steps") : givenSteps);
     const total = py ? pyDatasetSteps(source, steps, "predict", "steps") : steps ?? null;
     const stream = py ? pyDatasetStream(source, { shuffle: false, hooks: true, steps }) : source;
-    const run: PredictRun = {
+    const run: PredictRun<ElementPart> = {
       model: this, callbacks: args.callbacks, verbose: args.verbose, steps: total,
       predictBatch: (xs) => {
         const x = this.toInputs(xs, "x", "predict (dataset batch)");

@@ -12,6 +12,7 @@ import type { PyDataset } from "./py_dataset.js";
 
 export interface FitArgs {
   epochs?: number;
+  /** Samples per batch of tensors (default 32); ignored for a dataset, which is already batched (as Keras ignores batch_size there). */
   batchSize?: number;
   verbose?: 0 | 1 | 2 | "auto";
   /** [x, y] or [x, y, sampleWeight] (the weights weigh the validation loss, as in Keras), a data.Dataset of [x, y] batches, or a utils.PyDataset. */
@@ -38,7 +39,7 @@ export interface FitArgs {
   stepsPerEpoch?: number;
   /** With a dataset as validationData: the batches validated on after each epoch (Keras' validation_steps). */
   validationSteps?: number;
-  /** Batch size of the validation on tensors (or validationSplit); default batchSize (Keras' validation_batch_size). */
+  /** Batch size of the validation on tensors (or validationSplit); default batchSize (Keras' validation_batch_size); ignored for a validation dataset. */
   validationBatchSize?: number;
   /**
    * Validate every N epochs (after epoch N, 2N, ...), or after the epochs listed (1-based), as
@@ -59,6 +60,7 @@ export const FIT_OPTIONS: Readonly<Record<keyof FitArgs, true>> = {
 };
 
 export interface EvaluateArgs {
+  /** Samples per batch of tensors (default 32); ignored for a dataset, as Keras ignores batch_size there. */
   batchSize?: number;
   /**
    * Evaluate on the first `steps` batches only (Keras' steps; needed for an endless dataset). With
@@ -110,6 +112,7 @@ export const TRAIN_ON_BATCH_OPTIONS: Readonly<Record<keyof TrainOnBatchArgs, tru
 
 /** predict's options (Keras' predict arguments). */
 export interface PredictArgs {
+  /** Samples per batch of tensors (default 32); ignored for a dataset, as Keras ignores batch_size there. */
   batchSize?: number;
   /** Read only the first `steps` batches (with tensors and no batchSize, x is spread over that many, as in Keras). */
   steps?: number;

@@ -11,18 +11,19 @@ import { configureCallbacks } from "./callbacks/configure.js";
 import { awaitedPredictHooks, synchronousPredictHooks } from "./callbacks/predict_hooks.js";
 import { type PredictArgs, verbosity } from "./model_args.js";
 
-export interface PredictRun {
+/** predict's run; X is what a batch of inputs is before predictBatch reads it (tensors, or a dataset's x still keyed by name). */
+export interface PredictRun<X = Tensor | Tensor[]> {
   model: CallbackModel;
   callbacks: readonly Callback[] | undefined;
   verbose: PredictArgs["verbose"];
   /** Batches to come, for the callbacks' params and the progress bar; null when unknown (a dataset). */
   steps: number | null;
   /** The outputs for one batch of inputs. */
-  predictBatch: (x: Tensor | Tensor[]) => Tensor | Tensor[];
+  predictBatch: (x: X) => Tensor | Tensor[];
 }
 
 /** The callback list as Keras builds predict's: the user's callbacks, then the progress bar unless verbose is 0 (lamina's default). */
-function callbackList(run: PredictRun) {
+function callbackList<X>(run: PredictRun<X>) {
   const verbose = run.verbose === undefined ? 0 : verbosity(run.verbose);
   return configureCallbacks(run.callbacks, { addProgbar: verbose !== 0, model: run.model, params: { verbose, epochs: 1, steps: run.steps } }).list;
 }
@@ -46,7 +47,7 @@ export function predictSync(run: PredictRun, batches: Iterable<Tensor | Tensor[]
 }
 
 /** predict over `batches`, awaiting every hook. */
-export async function predictAwaitingHooks(run: PredictRun, batches: Iterable<Tensor | Tensor[]> | AsyncIterable<Tensor | Tensor[]>): Promise<Tensor | Tensor[]> {
+export async function predictAwaitingHooks<X>(run: PredictRun<X>, batches: Iterable<X> | AsyncIterable<X>): Promise<Tensor | Tensor[]> {
   const hooks = awaitedPredictHooks(callbackList(run));
   run.model.stopPredicting = false;
   await hooks.begin();

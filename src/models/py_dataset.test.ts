@@ -190,17 +190,13 @@ test("Keras' nested form [[x1, x2], y] feeds a model of two inputs; utils.Sequen
   assert.ok(Math.abs((await m.evaluate(new Two(), { verbose: 0 }) as number) - 0.5) < 1e-6);
 });
 
-test("a PyDataset refuses what Keras refuses (y, sampleWeight, validationSplit) and what a dataset's batches fix (batchSize), and useMultiprocessing", async () => {
+test("a PyDataset refuses what Keras refuses (y, sampleWeight, validationSplit), and useMultiprocessing", async () => {
   const m = model();
   const ds = new Batches();
   await assert.rejects(m.fit(ds, tf.constant(Y) as never), /fit: y cannot be given with a dataset/);
   await assert.rejects(m.fit(ds, { sampleWeight: [1, 1, 1, 1, 1, 1] }), /fit: sampleWeight cannot be combined with a dataset/);
-  await assert.rejects(m.fit(ds, { batchSize: 2 }), /fit: batchSize cannot be combined with a PyDataset \(Batches\)/);
   await assert.rejects(m.fit(ds, { validationSplit: 0.2 }), /validationSplit cannot split a dataset/);
-  await assert.rejects(m.fit(ds, { validationData: new Batches(), validationBatchSize: 2 }), /validationBatchSize applies to validationData given as tensors/);
-  await assert.rejects(m.evaluate(ds, { batchSize: 2 } as never), /evaluate: batchSize cannot be combined with a dataset/);
   await assert.rejects(m.evaluate(ds, { sampleWeight: [1] } as never), /evaluate: sampleWeight cannot be combined/);
-  await assert.rejects(m.predict(ds, { batchSize: 2 } as never), /predict: batchSize cannot be combined with a dataset/);
   assert.throws(() => new Batches(3, { useMultiprocessing: true }), /useMultiprocessing is not supported by lamina/);
   assert.throws(() => new Batches(3, { workers: -1 }), /workers must be a whole number >= 0/);
   assert.throws(() => new Batches(3, { maxQueueSize: 0 }), /maxQueueSize must be a whole number >= 1/);

@@ -8,10 +8,13 @@ import { valueText } from "../tensor/value_text.js";
 
 /**
  * What getItem returns for one batch: x alone, [x, y] or [x, y, sampleWeight], where x and y are a
- * tensor or (several inputs/outputs) a list of tensors, as Keras' tuples; the flat form of
- * lamina's datasets, [x1, ..., xn, y1, ..., ym(, sampleWeight)], is read too.
+ * tensor, (several inputs/outputs) a list of tensors, or an object keyed by input (output) name,
+ * as Keras' tuples and dicts; the flat form of lamina's datasets,
+ * [x1, ..., xn, y1, ..., ym(, sampleWeight)], is read too.
  */
-export type PyDatasetBatch = Tensor | readonly (Tensor | readonly Tensor[])[];
+export type PyDatasetBatch = Tensor | PyDatasetDict | readonly (Tensor | readonly Tensor[] | PyDatasetDict)[];
+/** x or y keyed by input or output name. */
+export type PyDatasetDict = Readonly<Record<string, Tensor>>;
 
 export interface PyDatasetArgs {
   /**

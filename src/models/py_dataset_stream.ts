@@ -1,10 +1,12 @@
 /**
  * A PyDataset read as fit, evaluate and predict read a dataset (Keras' PyDatasetAdapter): its
  * batches in index order or shuffled, read ahead by `workers` concurrent getItem calls, each
- * checked and flattened into a dataset element.
+ * checked and made a dataset element (flattened, unless it holds an object keyed by name).
  */
 import { Tensor } from "../tensor/tensor.js";
+import { isPlainObject } from "../tensor/plain_object.js";
 import { permutation } from "../tensor/random.js";
+import type { Element } from "../data/element.js";
 import { type BatchStream, elementOrigins } from "./batch_stream.js";
 import { type PyDataset, batchCountOf, checkParallelism, datasetName } from "./py_dataset.js";
 
@@ -43,7 +45,7 @@ export function withEpochHooks<T>(ds: PyDataset, epoch: () => AsyncIterable<T>):
   };
 }
 
-async function* readPass(ds: PyDataset, pass: PyDatasetPass): AsyncGenerator<Tensor | Tensor[]> {
+async function* readPass(ds: PyDataset, pass: PyDatasetPass): AsyncGenerator<Element> {
   checkParallelism(ds);
   const n = batchCountOf(ds);
   if (pass.hooks) await ds.onEpochBegin();
@@ -62,7 +64,7 @@ async function* readPass(ds: PyDataset, pass: PyDatasetPass): AsyncGenerator<Ten
  * Keras' OrderedEnqueuer for async work: up to `queueSize` batches requested ahead, at most
  * `workers` getItem calls running at once, yielded in index order.
  */
-async function* readAhead(ds: PyDataset, indices: Iterator<number>, workers: number, queueSize: number): AsyncGenerator<Tensor | Tensor[]> {
+async function* readAhead(ds: PyDataset, indices: Iterator<number>, workers: number, queueSize: number): AsyncGenerator<Element> {
   let running = 0;
   const waiting: (() => void)[] = [];
   const slot = async (): Promise<void> => {
@@ -98,17 +100,27 @@ async function* readAhead(ds: PyDataset, indices: Iterator<number>, workers: num
 }
 
 /**
- * getItem's batch as a dataset element (a tensor, or a flat list [x..., y..., sampleWeight?]),
- * remembered as coming from `ds.getItem(index)` for the messages of the checks that follow.
+ * getItem's batch as a dataset element (a tensor, a flat list [x..., y..., sampleWeight?], or
+ * Keras' form holding an object keyed by name), remembered as coming from `ds.getItem(index)` for
+ * the messages of the checks that follow.
  */
-function elementOf(ds: PyDataset, index: number, batch: unknown): Tensor | Tensor[] {
+function elementOf(ds: PyDataset, index: number, batch: unknown): Element {
   const where = `${datasetName(ds)}.getItem(${index})`;
   const wrong = (got: string): TypeError => new TypeError(
     `utils.PyDataset: ${where} returned ${got}; it must return one batch as x, [x, y] or [x, y, sampleWeight] of tensors ` +
-    "(x and y lists of tensors for several inputs or outputs), as Keras' __getitem__");
-  let element: Tensor | Tensor[];
+    "(x and y lists of tensors, or objects keyed by name, for several inputs or outputs), as Keras' __getitem__");
+  let element: Element;
   if (batch instanceof Tensor) element = batch;
-  else if (!Array.isArray(batch)) throw wrong(describe(batch));
+  else if (isPlainObject(batch) || (Array.isArray(batch) && batch.some(isPlainObject))) {
+    // Keras' dict form: x (or y) keyed by input (output) name, kept nested for splitBatch to read as Keras reads it.
+    const parts: unknown[] = Array.isArray(batch) ? batch : [batch];
+    if (parts.length > 3) throw wrong(`${parts.length} entries holding an object (the form is x, [x, y] or [x, y, sampleWeight])`);
+    parts.forEach((part, k) => {
+      const leaves: unknown[] = part instanceof Tensor ? [part] : Array.isArray(part) ? part : isPlainObject(part) ? Object.values(part) : [part];
+      leaves.forEach((t) => { if (!(t instanceof Tensor)) throw wrong(`${describe(t)} in entry ${k}`); });
+    });
+    element = (Array.isArray(batch) ? [...batch] : { ...batch }) as Element;
+  } else if (!Array.isArray(batch)) throw wrong(describe(batch));
   else if (batch.some((part) => Array.isArray(part))) {
     // Keras' nested form (inputs, targets, sampleWeight), its inputs and targets lists for several of them.
     if (batch.length > 3) throw wrong(`${batch.length} entries holding lists (the nested form is [x, y] or [x, y, sampleWeight])`);

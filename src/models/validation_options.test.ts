@@ -43,9 +43,6 @@ test("validationFreq and validationBatchSize are checked before training", async
   await assert.rejects(m.fit(X, Y, { verbose: 0, validationData: [X, Y], validationFreq: 0 }), /^RangeError: fit: validationFreq must be a whole number >= 1 \(validate every N epochs\) or a list of 1-based epochs, got 0$/);
   await assert.rejects(m.fit(X, Y, { verbose: 0, validationData: [X, Y], validationFreq: [0, 2] }), /^RangeError: fit: validationFreq as a list names the epochs to validate after, 1-based whole numbers, got \[0, ?2\]$/);
   await assert.rejects(m.fit(X, Y, { verbose: 0, validationData: [X, Y], validationBatchSize: 1.5 }), /^RangeError: fit: validationBatchSize must be a positive integer, got 1\.5$/);
-  const ds = tf.data.Dataset.fromTensorSlices([X, Y]).batch(2);
-  await assert.rejects(m.fit(X, Y, { verbose: 0, validationData: ds, validationBatchSize: 2 }), /^TypeError: fit: validationBatchSize applies to validationData given as tensors; a dataset is already batched$/);
-  await assert.rejects(m.fit(ds, { verbose: 0, validationData: ds, validationBatchSize: 2 }), /^TypeError: fit: validationBatchSize applies to validationData given as tensors/);
   await assert.rejects(m.fit(X, Y, { verbose: 0, validation_freq: 2 } as never), /^TypeError: fit: unknown option validation_freq; lamina spells Keras' validation_freq as validationFreq/);
   assert.deepEqual(m.getWeights().map((w) => [...w.dataSync()]), before);
 });

@@ -15,12 +15,39 @@ import { customObjectRegistry } from "./rate_function_config.js";
 const f = Math.fround;
 
 /**
- * The base of every schedule: `call(step)` gives the learning rate at an optimizer step.
- * Subclass it for a custom schedule (implement `call`, `className` and `getConfig`).
+ * A schedule instance is also a function, as Keras' LearningRateSchedule.__call__:
+ * `schedule(step)` is `schedule.call(step)`, the learning rate at optimizer step `step` (a number
+ * here, where Keras takes and returns tensors).
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface LearningRateSchedule {
+  (step: number): number;
+}
+
+/**
+ * The base of every schedule: `call(step)` gives the learning rate at an optimizer step, and so
+ * does calling the schedule, `schedule(step)`. Subclass it for a custom schedule (implement
+ * `call`, `className` and `getConfig`); `instanceof` works as for any class.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export abstract class LearningRateSchedule {
   /** Keras' class name, written as `class_name` when the schedule is serialized. */
   abstract readonly className: string;
+
+  constructor() {
+    // The constructor returns a function standing in for `this` (as Metric's does), so that the
+    // schedule can be called; its prototype is the subclass's, so methods and instanceof work.
+    const self = ((step: number): number => {
+      if (typeof step !== "number") throw new TypeError(`${self.className}: call the schedule with an optimizer step (a number), e.g. schedule(100), got ${valueText(step)}`);
+      return self.call(step);
+    }) as LearningRateSchedule;
+    Object.setPrototypeOf(self, new.target.prototype);
+    // A function's own `name` and `length` are read-only; make them ordinary properties that subclasses set (Keras' schedules have a `name`).
+    Object.defineProperty(self, "name", { value: undefined, writable: true, enumerable: true, configurable: true });
+    Object.defineProperty(self, "length", { value: 1, writable: true, configurable: true });
+    // Subclass field initializers then run on the returned callable.
+    return self;
+  }
   /** The learning rate at optimizer step `step` (0, 1, 2, ...). */
   abstract call(step: number): number;
   /** Keras' config: snake_case keys, the values as given. */
@@ -43,7 +70,7 @@ export class ExponentialDecay extends LearningRateSchedule {
   readonly decaySteps: number;
   readonly decayRate: number;
   readonly staircase: boolean;
-  readonly name: string;
+  override readonly name: string;
 
   constructor(opts: ExponentialDecayOptions) {
     super();
@@ -100,7 +127,7 @@ export class PiecewiseConstantDecay extends LearningRateSchedule {
   readonly className = "PiecewiseConstantDecay";
   readonly boundaries: readonly number[];
   readonly values: readonly number[];
-  readonly name: string;
+  override readonly name: string;
 
   constructor(opts: PiecewiseConstantDecayOptions) {
     super();
@@ -163,7 +190,7 @@ export class CosineDecay extends LearningRateSchedule {
   readonly initialLearningRate: number;
   readonly decaySteps: number;
   readonly alpha: number;
-  readonly name: string;
+  override readonly name: string;
   readonly warmupTarget: number | null;
   readonly warmupSteps: number;
 
@@ -235,7 +262,7 @@ export class InverseTimeDecay extends LearningRateSchedule {
   readonly decaySteps: number;
   readonly decayRate: number;
   readonly staircase: boolean;
-  readonly name: string;
+  override readonly name: string;
 
   constructor(opts: InverseTimeDecayOptions) {
     super();
@@ -297,7 +324,7 @@ export class PolynomialDecay extends LearningRateSchedule {
   readonly endLearningRate: number;
   readonly power: number;
   readonly cycle: boolean;
-  readonly name: string;
+  override readonly name: string;
 
   constructor(opts: PolynomialDecayOptions) {
     super();
@@ -369,7 +396,7 @@ export class CosineDecayRestarts extends LearningRateSchedule {
   readonly tMul: number;
   readonly mMul: number;
   readonly alpha: number;
-  readonly name: string;
+  override readonly name: string;
 
   constructor(opts: CosineDecayRestartsOptions) {
     super();
