@@ -7,7 +7,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tf from "../index.js";
@@ -225,4 +225,31 @@ test("a keyed model as a layer of another model: called on an object, its output
   close(loaded.predict<Keyed<tf.Tensor>>([x().a, x().b]).total.arraySync(), want, "loaded outer total");
   const loadedInner = loaded.getLayer("inner") as tf.models.Model;
   assert.deepEqual(loadedInner.outputKeys, ["y", "z"]);
+});
+
+// test/fixtures/make_keras_keyed_io_config.py: the config Keras 3.15.1 writes for a model keyed by
+// name (input_layers / output_layers objects, keys not in sorted order) called, keyed, inside another.
+test("a config in Keras' form with keyed inputs, outputs and a keyed call of a nested model loads and runs", () => {
+  const json = readFileSync(new URL("../../test/fixtures/keras_keyed_io_config.json", import.meta.url), "utf8");
+  const outer = models.modelFromJSON(json);
+  const inner = outer.getLayer("inner") as tf.models.Model;
+  assert.deepEqual(inner.inputKeys, ["x1", "x2"]);
+  assert.deepEqual(inner.outputKeys, ["s", "t"]);
+  assert.deepEqual(outer.outputKeys, ["sum"]);
+  // t = d(x1) = 2 p0 + 3 p1 + 1; s = t + x2: p = [1, 1], q = [10] -> t = 6, s = 16
+  inner.getLayer("d").setWeights([tf.constant([[2], [3]]), tf.constant([1])]);
+  const out = outer.predict<Keyed<tf.Tensor>>([tf.constant([[1, 1]]), tf.constant([[10]])]);
+  close(out.sum.arraySync(), [[16]], "sum");
+  const both = inner.callKeyed({ x1: tf.constant([[1, 1]]), x2: tf.constant([[10]]) });
+  close(both.t.arraySync(), [[6]], "t");
+  // written back as Keras wrote it
+  const again = JSON.parse(outer.toJSON()) as { config: Record<string, unknown> };
+  const given = JSON.parse(json) as { config: Record<string, unknown> };
+  assert.deepEqual(again.config.output_layers, given.config.output_layers);
+  const innerAgain = (again.config.layers as { name: string; config: Record<string, unknown>; inbound_nodes: unknown }[]).find((l) => l.name === "inner")!;
+  const innerGiven = (given.config.layers as { name: string; config: Record<string, unknown>; inbound_nodes: unknown }[]).find((l) => l.name === "inner")!;
+  assert.deepEqual(innerAgain.config.input_layers, innerGiven.config.input_layers);
+  assert.deepEqual(Object.keys(innerAgain.config.input_layers as object), ["x2", "x1"]);
+  assert.deepEqual(innerAgain.config.output_layers, innerGiven.config.output_layers);
+  assert.deepEqual(innerAgain.inbound_nodes, innerGiven.inbound_nodes);
 });
