@@ -123,7 +123,7 @@ test("compile keyed by output key: losses, lossWeights and metrics per key, logs
   const listed = await m.evaluate(x(), [labels.y, labels.z], { returnDict: true, verbose: 0 });
   closeTo(listed.loss, r.loss, "list labels");
 
-  assert.throws(() => m.trainOnBatch(x(), { y: labels.y }), /y has no labels for output "z"; give an object with keys y, z/);
+  assert.throws(() => m.trainOnBatch(x(), { y: labels.y }), /y has no labels for output "z", which has a loss; give an object with keys y, z/);
   assert.throws(() => m.trainOnBatch(x(), { ...labels, dz: labels.z }), /y has labels for "dz", which is not an output of the model; its outputs are named "y", "z"/);
   // keyed by the layers' names instead of the keys: Keras finds no such path in y_pred
   assert.throws(() => m.compile({ optimizer: "sgd", loss: { dy: "mse", dz: "mse" } }), /loss names unknown output\(s\) dy, dz; the outputs are y, z/);
@@ -141,6 +141,14 @@ test("fit and trainOnBatch train each output on its key's labels: one SGD step, 
   close(m.getLayer("dy").getWeights()[0].arraySync() as number[][], [[0.95], [1.95], [2.8]], "dy kernel");
   close([m.getLayer("dy").getWeights()[1].arraySync() as number[]], [[0.5]], "dy bias");
   close(m.getLayer("dz").getWeights()[0].arraySync() as number[][], [[-1], [1]], "dz kernel untouched");
+
+  // z has no loss (and nothing compiles metrics): its labels may be left out, as in Keras 3.15.
+  const partial = keyedModel();
+  partial.compile({ optimizer: tf.optimizers.SGD({ learningRate: 0.1 }), loss: { y: "mse" } });
+  closeTo(partial.trainOnBatch(x(), { y: labels.y }) as number, 0.25, "loss with y's labels alone");
+  close(partial.getLayer("dy").getWeights()[0].arraySync() as number[][], [[0.95], [1.95], [2.8]], "dy kernel, y's labels alone");
+  partial.compile({ optimizer: "sgd", loss: { y: "mse" }, metrics: { y: ["mae"] } });
+  assert.throws(() => partial.trainOnBatch(x(), { y: labels.y }), /y has no labels for output "z", which the compiled metrics read/);
 
   const fresh = keyedModel();
   fresh.compile({ optimizer: tf.optimizers.SGD({ learningRate: 0.1 }), loss: { y: "mse", z: "mse" } });

@@ -4,6 +4,7 @@ import type { DType } from "../tensor/dtype.js";
 import type { SymbolicTensor } from "../layers/symbolic.js";
 import type { CompiledState, Data, KeyedData, ModelData, Targets } from "./training.js";
 import { isKeyedData, toTensorData } from "./data_rows.js";
+import { zeros } from "../tensor/creation.js";
 
 /** What inputsFor reads of the model: its name and (only for x keyed by name) its inputs' names or keys. */
 export interface InputOwner {
@@ -61,9 +62,17 @@ export function targetsFor(yIn: ModelData | null, state: CompiledState, what: st
     const rec = yIn as KeyedData;
     const unknown = Object.keys(rec).filter((k) => !names.includes(k));
     if (unknown.length > 0) throw new RangeError(`${what}: y has labels for ${unknown.map((k) => `"${k}"`).join(", ")}, which is not an output of the model; its outputs are named ${names.map((n) => `"${n}"`).join(", ")}`);
-    const list = names.map((n) => {
-      if (rec[n] === undefined) throw new RangeError(`${what}: y has no labels for output "${n}"; give an object with keys ${names.join(", ")}`);
-      return toTensorData(rec[n], "y", what) as Tensor;
+    const given = names.map((n) => (rec[n] === undefined ? null : (toTensorData(rec[n], "y", what) as Tensor)));
+    const rows = given.find((t) => t !== null && t.rank > 0)?.shape[0];
+    // Keras 3.15's CompileLoss reads labels for the outputs that have a loss alone (its compiled
+    // metrics, if any, read every output's): the others' labels may be left out. Nothing reads the
+    // zeros that stand in for them, which keep the labels one per output.
+    const noMetrics = state.metricsResolved && state.metrics.length === 0;
+    const list = given.map((t, k) => {
+      if (t !== null) return t;
+      if (!state.outputs[k].hasLoss && noMetrics && rows !== undefined) return zeros([rows]);
+      const why = state.outputs[k].hasLoss ? "which has a loss" : "which the compiled metrics read";
+      throw new RangeError(`${what}: y has no labels for output "${names[k]}", ${why}; give an object with keys ${names.join(", ")}`);
     });
     return list.length === 1 ? list[0] : list;
   }
