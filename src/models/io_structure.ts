@@ -69,7 +69,7 @@ export function packKeyed<T>(structure: IoStructure, flat: T | readonly T[]): T 
 }
 
 /** A structure as the given-order object of its flat values (for configs, which Keras writes in the order given). */
-export function inGivenOrder<T, U>(structure: IoStructure, flat: readonly T[], map: (v: T) => U): U | U[] | Record<string, U> {
+export function inGivenOrder<T, U>(structure: IoStructure, flat: readonly T[], map: (v: T) => U): U[] | Record<string, U> {
   if (structure.kind === "dict") {
     const byKey = new Map(structure.flatKeys.map((k, i) => [k, flat[i]]));
     return Object.fromEntries(structure.keys.map((k) => [k, map(byKey.get(k) as T)]));

@@ -256,7 +256,7 @@ export class Model extends Layer {
   }
 
   /** Outputs as the model returns them: keyed by name for a model built with keyed outputs (flat otherwise). */
-  structuredOutputs<T extends Tensor | SymbolicTensor>(flat: T | T[]): T | T[] | Keyed<T> {
+  private structuredOutputs<T extends Tensor | SymbolicTensor>(flat: T | T[]): T | T[] | Keyed<T> {
     return packKeyed(this.outputStructure, flat) as T | T[] | Keyed<T>;
   }
 
@@ -269,7 +269,8 @@ export class Model extends Layer {
 
   /**
    * A functional model's own inputs as its constructor was given them (Keras' Functional.input is
-   * `_inputs_struct`): `inputs: [x]` gives back a list of one, `inputs: x` the tensor.
+   * `_inputs_struct`): `inputs: [x]` gives back a list of one, `inputs: x` the tensor. Inputs
+   * keyed by name come back as the flat list (sorted by key); inputStruct gives the object.
    */
   override get input(): SymbolicTensor | SymbolicTensor[] {
     if (!this.isFunctional) return super.input;
