@@ -227,12 +227,16 @@ test("a keyed model as a layer of another model: called on an object, its output
   assert.deepEqual(Object.keys(innerArgs), ["a", "b"]);
   assert.deepEqual(innerArgs.b.config.keras_history, ["b", 0, 0]);
 
-  const path = join(dir, "outer.keras");
-  await outer.save(path);
-  const loaded = await models.loadModel(path);
-  close(loaded.predict<Keyed<tf.Tensor>>([x().a, x().b]).total.arraySync(), want, "loaded outer total");
-  const loadedInner = loaded.getLayer("inner") as tf.models.Model;
-  assert.deepEqual(loadedInner.outputKeys, ["y", "z"]);
+  // .keras, and the legacy .h5 (tf.keras wrote a dict structure as a dict too)
+  for (const ext of [".keras", ".h5"]) {
+    const path = join(dir, `outer${ext}`);
+    await outer.save(path);
+    const loaded = await models.loadModel(path);
+    close(loaded.predict<Keyed<tf.Tensor>>([x().a, x().b]).total.arraySync(), want, `loaded outer total (${ext})`);
+    const loadedInner = loaded.getLayer("inner") as tf.models.Model;
+    assert.deepEqual(loadedInner.outputKeys, ["y", "z"], ext);
+    assert.deepEqual(loadedInner.getConfig().input_layers, { b: ["b", 0, 0], a: ["a", 0, 0] }, ext);
+  }
 });
 
 // test/fixtures/make_keras_keyed_io_config.py: the config Keras 3.15.1 writes for a model keyed by
