@@ -119,6 +119,9 @@ test("compile keyed by output key: losses, lossWeights and metrics per key, logs
   closeTo(r.loss, 0.25 + 2 * 1.5, "loss (z weighted 2)");
   closeTo(r.y_loss, 0.25, "y_loss");
   closeTo(r.z_mae, 1.5, "z_mae");
+  // a custom step's computeLoss / computeMetrics take the predictions as calling the model gives them
+  closeTo(m.computeLoss({ y: [labels.y, labels.z], yPred: m.callKeyed(x()) }).item() as number, 0.25 + 2 * 1.5, "computeLoss on keyed predictions");
+  assert.throws(() => m.computeLoss({ y: [labels.y, labels.z], yPred: { y: labels.y } }), /yPred is keyed by "y" but the model's outputs are keyed "y", "z" \(missing "z"\)/);
   // a list of labels is read in the flat (sorted key) order: [y, z]
   const listed = await m.evaluate(x(), [labels.y, labels.z], { returnDict: true, verbose: 0 });
   closeTo(listed.loss, r.loss, "list labels");
@@ -152,9 +155,9 @@ test("fit and trainOnBatch train each output on its key's labels: one SGD step, 
 
   const fresh = keyedModel();
   fresh.compile({ optimizer: tf.optimizers.SGD({ learningRate: 0.1 }), loss: { y: "mse", z: "mse" } });
-  const history = await fresh.fit(x(), labels, { epochs: 1, batchSize: 2, shuffle: false, verbose: 0 });
+  const history = await fresh.fit(x(), labels, { epochs: 1, batchSize: 2, shuffle: false, verbose: 0, validationData: [x(), labels] });
   // z = [1, 1] against [0, 0]: mse 1; y as above 0.25
-  assert.deepEqual(Object.keys(history.history).sort(), ["loss", "y_loss", "z_loss"]);
+  assert.deepEqual(Object.keys(history.history).sort(), ["loss", "val_loss", "val_y_loss", "val_z_loss", "y_loss", "z_loss"]);
   closeTo(history.history.z_loss[0], 1, "z_loss");
   closeTo(history.history.loss[0], 1.25, "loss");
   close(fresh.getLayer("dy").getWeights()[0].arraySync() as number[][], [[0.95], [1.95], [2.8]], "dy kernel after fit");
