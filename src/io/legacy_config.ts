@@ -88,6 +88,8 @@ function legacyFunctional(className: string, config: JsonObject): JsonObject {
       // So too a call with several arguments or keyword tensors and flags (the attention layers'):
       // Keras 2's list form has no place for them.
       if (args.length > 1 || Object.entries(kwargs).some(([k, v]) => k !== "training" && v !== null)) return node;
+      // And a model called on its inputs keyed by name ({ a: tensor, ... }): the list form has no keys.
+      if (args.length === 1 && isObject(args[0]) && args[0].class_name !== "__keras_tensor__") return node;
       const tensors = args.length === 1 && Array.isArray(args[0]) ? args[0] : args;
       return tensors.map((t) => {
         const history = isObject(t) && isObject(t.config) && Array.isArray(t.config.keras_history) ? t.config.keras_history : [];
@@ -97,15 +99,17 @@ function legacyFunctional(className: string, config: JsonObject): JsonObject {
     return { ...converted, name: e.name ?? null, inbound_nodes: nodes };
   });
   // Keras 3 shifted only Functional sources in input/output_layers; Keras 2 shifts every model.
-  const io = (v: JsonValue | undefined): JsonValue[] => {
+  const one = (r: JsonValue): JsonValue[] => {
+    const triple = r as JsonValue[];
+    const entry = entries.find((e) => e.name === triple[0]);
+    const keras3Shift = entry && (entry.class_name === "Functional" || entry.class_name === "Model") ? 1 : 0;
+    return [triple[0], Number(triple[1]) - keras3Shift + shift(String(triple[0])), triple[2]];
+  };
+  // Inputs or outputs keyed by name stay an object, as tf.keras wrote a dict structure.
+  const io = (v: JsonValue | undefined): JsonValue => {
+    if (isObject(v)) return Object.fromEntries(Object.entries(v).map(([k, r]) => [k, one(r)]));
     if (!Array.isArray(v)) return [];
-    const list = typeof v[0] === "string" ? [v] : v;
-    return list.map((r) => {
-      const triple = r as JsonValue[];
-      const entry = entries.find((e) => e.name === triple[0]);
-      const keras3Shift = entry && (entry.class_name === "Functional" || entry.class_name === "Model") ? 1 : 0;
-      return [triple[0], Number(triple[1]) - keras3Shift + shift(String(triple[0])), triple[2]];
-    });
+    return (typeof v[0] === "string" ? [v] : v).map(one);
   };
   const out: JsonObject = { name: config.name ?? null, layers, input_layers: io(config.input_layers), output_layers: io(config.output_layers) };
   return { class_name: className === "Model" ? "Functional" : className, config: out };

@@ -51,7 +51,9 @@ import * as regularizers from "../nn/regularizers.js";
 import * as constraints from "../nn/constraints.js";
 import { Model } from "../models/model.js";
 import { Sequential } from "../models/sequential.js";
+import { type Structured, inGivenOrder } from "../models/io_structure.js";
 import { pinnedTraining } from "../layers/node_training.js";
+import { nodeInputKeys } from "../layers/node_keys.js";
 import { installSerializationHooks } from "./hooks.js";
 import { valueText } from "../tensor/value_text.js";
 import { type JsonValue, type JsonObject, type KerasObject, type BuildConfig, isRecord, asRecord, isClass, describe, errorText, snakeToCamel, expectString, expectBoolean, expectIndex, readShape, shapeJson, readDType, cloneJson, jsonEqual, toJson } from "./config_json.js";
@@ -250,6 +252,9 @@ function serializeFunctional(model: Model, withCompile: boolean): KerasObject {
         const kwargs: JsonObject = training === undefined ? {} : { training };
         const attention = attentionNodeJson(layer, n, kerasTensor, kwargs);
         if (attention) return attention;
+        // A model called on inputs keyed by name: Keras writes the object (`args: [{ a: ..., b: ... }]`).
+        const keys = nodeInputKeys.get(n);
+        if (keys !== undefined) return { args: [Object.fromEntries(keys.map((k, i) => [k, kerasTensor(n.inputs[i])]))], kwargs: { ...kwargs, ...optionKwargsJson(layer, n) } };
         // A recurrent layer's [x, ...states] is Keras' call(x, initial_state=[...]).
         if (n.inputsAsList && takesInitialState(layer)) {
           const withStates: JsonObject = { initial_state: n.inputs.slice(1).map(kerasTensor), ...kwargs };
@@ -259,10 +264,11 @@ function serializeFunctional(model: Model, withCompile: boolean): KerasObject {
       });
     return { ...(serializeLayer(layer) as unknown as JsonObject), name: layer.name, inbound_nodes: inbound };
   });
-  // Keras 3.5 wraps a single input or output tensor in a list too (Functional.get_config's map_tensors).
-  const refs = (ts: SymbolicTensor[]): JsonValue => ts.map(ioRef);
+  // Keras 3.5 wraps a single input or output tensor in a list too (Functional.get_config's map_tensors);
+  // inputs or outputs keyed by name are written as an object, keys in the order the model was given them.
   const config: JsonObject = {
-    name: model.name, trainable: model.trainable, layers: layerEntries, input_layers: refs(model.inputs), output_layers: refs(model.outputs),
+    name: model.name, trainable: model.trainable, layers: layerEntries,
+    input_layers: inGivenOrder(model.inputStructure, model.inputs, ioRef), output_layers: inGivenOrder(model.outputStructure, model.outputs, ioRef),
   };
   const out: KerasObject = { module: "keras.src.models.functional", class_name: "Functional", config, registered_name: "Functional", build_config: { input_shape: null } };
   if (withCompile) addCompileConfig(model, out);
@@ -855,6 +861,7 @@ function functionalFromConfig(config: Readonly<Record<string, unknown>>, where: 
         if (inputs.some((t) => t === null)) break;
         try {
           if (call.run) call.run(inputs as SymbolicTensor[]);
+          else if ("keys" in call && call.keys !== undefined) keyedCall(p.layer, call.keys, inputs as SymbolicTensor[], nodeWhere);
           else p.layer.apply(call.asList ? (inputs as SymbolicTensor[]) : (inputs[0] as SymbolicTensor), readOptionKwargs(p.layer, call.reverse, nodeWhere));
           if (call.training !== undefined && !(call.keras3 && call.training === keras3RecordedTraining(p.layer))) {
             pinnedTraining.set(p.layer.inboundNodes[p.layer.inboundNodes.length - 1], call.training);
@@ -872,23 +879,34 @@ function functionalFromConfig(config: Readonly<Record<string, unknown>>, where: 
     }
   }
 
-  const ioTensors = (value: unknown, key: string): SymbolicTensor[] => {
-    const refs = readIoRefs(value, `${where}: ${key}`);
-    return refs.map((r) => {
+  // Keras' functional_from_config maps the structure: a list of one is unwrapped, an object stays one.
+  const ioTensors = (value: unknown, key: string): Structured<SymbolicTensor> => {
+    const { refs, keys } = readIoRefs(value, `${where}: ${key}`);
+    const tensors = refs.map((r) => {
       const t = tensorOf(r, true, key);
       if (!t) throw new RangeError(`${where}: ${key} refers to call ${r.node} of "${r.layer}", which the config never makes`);
       return t;
     });
+    if (keys !== null) return Object.fromEntries(keys.map((k, i) => [k, tensors[i]]));
+    return tensors.length === 1 ? tensors[0] : tensors;
   };
   const inputs = ioTensors(config.input_layers, "input_layers");
   const outputs = ioTensors(config.output_layers, "output_layers");
   const name = typeof config.name === "string" ? config.name : undefined;
   const trainable = typeof config.trainable === "boolean" ? config.trainable : undefined;
   try {
-    return new Model({ inputs: inputs.length === 1 ? inputs[0] : inputs, outputs: outputs.length === 1 ? outputs[0] : outputs, name, trainable });
+    return new Model({ inputs, outputs, name, trainable });
   } catch (e) {
     throw new Error(`${where}: ${errorText(e)}`);
   }
+}
+
+/** A call whose inputs a config keys by name: only a model takes them so (Keras' Functional reads them by name or key). */
+function keyedCall(layer: Layer, keys: readonly string[], inputs: readonly SymbolicTensor[], where: string): void {
+  if (!(layer instanceof Model)) {
+    throw new TypeError(`${where}: the layer is called with inputs keyed by ${keys.join(", ")}, which only a model takes; lamina layers take a tensor or a list of tensors`);
+  }
+  layer.apply(Object.fromEntries(keys.map((k, i) => [k, inputs[i]])));
 }
 
 /**
@@ -908,7 +926,7 @@ function keras3RecordedTraining(layer: Layer): boolean | undefined {
 }
 
 /** One call of a layer: Keras 3's `{ args: [tensor | [tensors]], kwargs }` or Keras 2's `[[name, node, tensor, kwargs], ...]`. */
-function readNode(node: unknown, where: string): { refs: TensorRef[]; asList: boolean; training?: boolean; keras3: boolean; reverse?: unknown } {
+function readNode(node: unknown, where: string): { refs: TensorRef[]; asList: boolean; training?: boolean; keras3: boolean; reverse?: unknown; keys?: string[] } {
   if (Array.isArray(node)) {
     let training: boolean | undefined;
     const refs = node.map((entry) => {
@@ -935,6 +953,11 @@ function readNode(node: unknown, where: string): { refs: TensorRef[]; asList: bo
     return { refs: [kerasTensorRef(arg, where), ...states.map((a) => kerasTensorRef(a, where))], asList: true, training, keras3: true };
   }
   if (Array.isArray(arg)) return { refs: arg.map((a) => kerasTensorRef(a, where)), asList: true, training, keras3: true, reverse };
+  // A model called on its inputs keyed by name.
+  if (isRecord(arg) && arg.class_name !== "__keras_tensor__") {
+    const keys = Object.keys(arg);
+    return { refs: keys.map((k) => kerasTensorRef(arg[k], `${where} (input "${k}")`)), asList: true, training, keras3: true, reverse, keys };
+  }
   return { refs: [kerasTensorRef(arg, where)], asList: false, training, keras3: true, reverse };
 }
 
@@ -1009,7 +1032,8 @@ function maskOnlyLayers(layerData: readonly unknown[], outputLayers: unknown): S
       for (const name of [...referencedLayers([node.args, opCall ? kwargs : rest]), ...inputMasks.filter((n) => !ops.has(n))]) uses.set(name, [...(uses.get(name) ?? []), { by: ld.name, mask: false }]);
     }
   }
-  const outputs = new Set(Array.isArray(outputLayers) ? outputLayers.flat(2).filter((x): x is string => typeof x === "string") : []);
+  const outputRefs = isRecord(outputLayers) ? Object.values(outputLayers) : Array.isArray(outputLayers) ? outputLayers : [];
+  const outputs = new Set(outputRefs.flat(2).filter((x): x is string => typeof x === "string"));
   const found = new Set<string>();
   for (let grew = true; grew;) {
     grew = false;
@@ -1032,15 +1056,22 @@ function maskOnlyLayers(layerData: readonly unknown[], outputLayers: unknown): S
   return found;
 }
 
-function readIoRefs(value: unknown, where: string): TensorRef[] {
-  if (!Array.isArray(value) || value.length === 0) throw new TypeError(`${where}: expected [layer_name, node_index, tensor_index] or a list of them, got ${describe(value)}`);
+function readIoRefs(value: unknown, where: string): { refs: TensorRef[]; keys: string[] | null } {
   const one = (x: unknown): TensorRef => {
     if (!Array.isArray(x) || x.length !== 3 || typeof x[0] !== "string") {
       throw new TypeError(`${where}: expected [layer_name, node_index, tensor_index], got ${valueText(x)}`);
     }
     return { layer: x[0], node: expectIndex(x[1], where), tensor: expectIndex(x[2], where) };
   };
-  return typeof value[0] === "string" ? [one(value)] : value.map(one);
+  // A model built with inputs (or outputs) keyed by name: { key: [layer_name, node_index, tensor_index], ... }.
+  if (isRecord(value) && Object.keys(value).length > 0) {
+    const keys = Object.keys(value);
+    return { refs: keys.map((k) => one(value[k])), keys };
+  }
+  if (!Array.isArray(value) || value.length === 0) {
+    throw new TypeError(`${where}: expected [layer_name, node_index, tensor_index], a list of them or an object of them keyed by name, got ${describe(value)}`);
+  }
+  return { refs: typeof value[0] === "string" ? [one(value)] : value.map(one), keys: null };
 }
 
 /**

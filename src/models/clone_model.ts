@@ -2,6 +2,7 @@ import { checkKeys } from "../nn/common.js";
 import { type DeserializeOptions, modelFromConfig, serializeLayer } from "../io/serialization.js";
 import { Model } from "./model.js";
 import type { SymbolicTensor } from "../layers/symbolic.js";
+import type { Structured } from "./io_structure.js";
 import { valueText } from "../tensor/value_text.js";
 
 export interface CloneModelOptions {
@@ -35,6 +36,11 @@ export function cloneModel(model: Model, options: CloneModelOptions = {}): Model
 function withStructureOf(model: Model, clone: Model): Model {
   if (clone.constructor !== Model || !clone.isFunctional) return clone;
   if (clone.inputsGivenAsList === model.inputsGivenAsList && clone.outputsGivenAsList === model.outputsGivenAsList) return clone;
-  const pick = (listed: boolean, ts: SymbolicTensor[]): SymbolicTensor | SymbolicTensor[] => (listed ? ts : ts[0]);
-  return new Model({ inputs: pick(model.inputsGivenAsList, clone.inputs), outputs: pick(model.outputsGivenAsList, clone.outputs), name: clone.name, trainable: clone.trainable });
+  // An object of inputs or outputs is in the config, and so in the clone, already.
+  const pick = (listed: boolean, ts: SymbolicTensor[], struct: Structured<SymbolicTensor>, keyed: boolean): Structured<SymbolicTensor> => (keyed ? struct : listed ? ts : ts[0]);
+  return new Model({
+    inputs: pick(model.inputsGivenAsList, clone.inputs, clone.inputStruct, clone.inputKeys !== null),
+    outputs: pick(model.outputsGivenAsList, clone.outputs, clone.outputStruct, clone.outputKeys !== null),
+    name: clone.name, trainable: clone.trainable,
+  });
 }

@@ -78,7 +78,9 @@ function perOutput<T>(value: T | readonly T[] | Readonly<Record<string, T>>, nam
     }
     return [...value];
   }
-  if (isRecord(value) && names.length > 1) {
+  // One output too may be keyed by its name ({ y: "mse" } for a model built with outputs { y }), as
+  // Keras reads a dict of losses by key; a serialized loss ({ class_name, config }) is one value.
+  if (isRecord(value) && (names.length > 1 || (typeof value.class_name !== "string" && typeof value.className !== "string"))) {
     const unknown = Object.keys(value).filter((k) => !names.includes(k));
     if (unknown.length) throw new RangeError(`Model ${modelName}.compile: ${what} names unknown output(s) ${unknown.join(", ")}; the outputs are ${names.join(", ")}`);
     return names.map((n) => {

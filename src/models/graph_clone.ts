@@ -9,6 +9,7 @@
 import { InputLayer } from "../layers/core.js";
 import { LayerNode, SymbolicTensor } from "../layers/symbolic.js";
 import { pinnedTraining } from "../layers/node_training.js";
+import { nodeInputKeys } from "../layers/node_keys.js";
 import { nodeCallOptions } from "../layers/node_options.js";
 
 /** Whether `t` is the output of a layers.Input (Keras' is_input_keras_tensor: its node is an input node). */
@@ -46,6 +47,8 @@ export function cloneGraphNodes(inputs: readonly SymbolicTensor[], outputs: read
     if (training !== undefined) pinnedTraining.set(copy, training);
     const options = nodeCallOptions.get(node);
     if (options !== undefined) nodeCallOptions.set(copy, options);
+    const keys = nodeInputKeys.get(node);
+    if (keys !== undefined) nodeInputKeys.set(copy, keys);
     copy.outputs = node.outputs.map((o) => new SymbolicTensor(o.shape, o.dtype, o.sourceLayer, copy, o.outputIndex, o.name));
     node.outputs.forEach((o, i) => {
       if (!clones.has(o)) clones.set(o, copy.outputs[i]);

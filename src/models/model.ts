@@ -35,12 +35,14 @@ import {
 } from "./model_args.js";
 import { type BatchStream, type ElementPart, type TrainBatch, isBatchStream, refuseUnbatched, splitBatch } from "./batch_stream.js";
 import { functionalGraph } from "./graph_order.js";
+import { nodeInputKeys } from "../layers/node_keys.js";
 import { cloneGraphNodes, isInputTensor } from "./graph_clone.js";
 import { isOperation } from "../layers/op_layer.js";
 import { type FoldPlan, runGraph } from "./graph_run.js";
 import { isSequentialLikeGraph, layerInboundNamesOf, layerOutputShapesOf } from "./summary_graph.js";
 import { checkData, inferredOutputShapes } from "./check_data.js";
 import { inInputOrder, inputsFor, targetsFor } from "./model_data.js";
+import { type IoStructure, type Keyed, type Structured, flatKeysOf, flattenStructure, packKeyed, warnKeysNotNames } from "./io_structure.js";
 import { type Validation, type ValidationArrays, capValidationRows, splitValidation, streamValidation, validationBatchSizeOf } from "./fit_validation.js";
 import { datasetEpochs, stepsPerEpochBatches, tensorEpochs, tensorStepsPlan } from "./fit_batches.js";
 import { cappedEpochs, cappedSteps, cappedTensorPlan } from "./debug_limits.js";
@@ -59,8 +61,10 @@ export type { EvaluateArgs, EvaluateResults, FitArgs, OnBatchArgs, PredictArgs, 
 export type { BatchStream } from "./batch_stream.js";
 
 export interface ModelArgs {
-  inputs?: SymbolicTensor | readonly SymbolicTensor[];
-  outputs?: SymbolicTensor | readonly SymbolicTensor[];
+  /** One Input, a list, or an object keyed by name (Keras' dict of Inputs; its keys should be the Inputs' names). */
+  inputs?: Structured<SymbolicTensor>;
+  /** One tensor, a list, or an object keyed by name: the model then returns such an object and is trained on labels keyed so. */
+  outputs?: Structured<SymbolicTensor>;
   name?: string;
   trainable?: boolean;
 }
@@ -79,8 +83,14 @@ export interface Model {
   (inputs: readonly SymbolicTensor[], opts?: CallOptions): SymbolicTensor;
   (inputs: Readonly<Record<string, Tensor>>, opts?: CallOptions): Tensor;
   (inputs: Readonly<Record<string, SymbolicTensor>>, opts?: CallOptions): SymbolicTensor;
-  (inputs: LayerInput | KeyedInputs, opts?: CallOptions): Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[];
+  (inputs: LayerInput | KeyedInputs, opts?: CallOptions): ModelOutputs;
 }
+
+/** What predict gives: a tensor, a list, or an object keyed by output key (a model built with keyed outputs). */
+export type Predicted = Tensor | Tensor[] | Keyed<Tensor>;
+
+/** What calling a model gives: a tensor, a list, or (a model built with `outputs` keyed by name) an object keyed so. */
+export type ModelOutputs = Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[] | Keyed<Tensor> | Keyed<SymbolicTensor>;
 
 /**
  * keras.Model: a functional graph when given `inputs`/`outputs`, or a subclassed model whose
@@ -115,6 +125,9 @@ export class Model extends Layer {
    */
   readonly inputsGivenAsList: boolean;
   readonly outputsGivenAsList: boolean;
+  /** How `inputs` / `outputs` were given: a tensor, a list, or an object keyed by name (Keras' _inputs_struct / _outputs_struct). */
+  readonly inputStructure: IoStructure = { kind: "single" };
+  readonly outputStructure: IoStructure = { kind: "single" };
 
   constructor(args: ModelArgs = {}) {
     // Keras 3 names functional models "functional", "functional_1", ...
@@ -126,13 +139,18 @@ export class Model extends Layer {
       if (args.inputs === undefined || args.outputs === undefined) {
         throw new TypeError(`Model ${this.name}: a functional model needs both inputs and outputs: new models.Model({ inputs, outputs })`);
       }
-      let inputs = toList(args.inputs), outputs = toList(args.outputs);
+      const given = `Model ${this.name}`;
+      const inFlat = flattenStructure(args.inputs, "inputs", given), outFlat = flattenStructure(args.outputs, "outputs", given);
+      let inputs = inFlat.flat, outputs = outFlat.flat;
+      this.inputStructure = inFlat.structure;
+      this.outputStructure = outFlat.structure;
       // Keras' Function refuses an empty structure rather than building a model that computes nothing.
       if (inputs.length === 0) throw new TypeError(`Model ${this.name}: the inputs argument cannot be empty; pass the tensors layers.Input(...) returned`);
       if (outputs.length === 0) throw new TypeError(`Model ${this.name}: the outputs argument cannot be empty; pass the tensors the model computes`);
       // Keras 3.5's Functional.__init__: a model may start at intermediate tensors, whose graph it clones.
       if (inputs.every((t) => t instanceof SymbolicTensor) && !inputs.every(isInputTensor)) ({ inputs, outputs } = cloneGraphNodes(inputs, outputs));
       this.initGraph(inputs, outputs);
+      warnKeysNotNames(inFlat.structure, inFlat.flat as SymbolicTensor[], given);
     }
   }
 
@@ -159,30 +177,123 @@ export class Model extends Layer {
       if (!this.isFunctional) {
         throw new TypeError(`Model ${this.name}: inputs keyed by name need a functional model (new models.Model({ inputs, outputs })) whose inputs have those names; pass a tensor or a list of tensors`);
       }
-      const list = inInputOrder(this, inputs as Readonly<Record<string, Tensor | SymbolicTensor>>, "the input object", `Model ${this.name}`);
-      return super.apply(list.length === 1 ? list[0] : list, opts);
+      const keyed = inputs as Readonly<Record<string, Tensor | SymbolicTensor>>;
+      const list = inInputOrder(this, keyed, "the input object", `Model ${this.name}`);
+      const nodes = this.inboundNodes.length;
+      const out = super.apply(list.length === 1 ? list[0] : list, opts);
+      // A symbolic call made a node: a saved config writes its inputs keyed, as they were given.
+      if (this.inboundNodes.length > nodes) nodeInputKeys.set(this.inboundNodes[nodes], [...(this.inputKeys ?? this.inputs.map((t) => t.sourceLayer.name))]);
+      return out;
     }
+    this.checkListForKeyedInputs(inputs);
     return super.apply(inputs, opts);
   }
 
-  /** Keras' Functional.output_names: the names of the layers that compute the outputs, in order (empty for a subclassed model). */
+  /**
+   * Calling the model (`model(x)`, Keras' __call__): apply's outputs, and for a model built with
+   * `outputs` keyed by name, an object keyed so ({ y: tensor, z: tensor }), on tensors and on
+   * symbolic tensors alike. `apply` itself gives the flat list (in sorted key order), as layers do.
+   */
+  protected override invoke(inputs: unknown, opts?: CallOptions, ...rest: unknown[]): unknown {
+    const out = super.invoke(inputs, opts, ...rest) as Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[];
+    return packKeyed<Tensor | SymbolicTensor>(this.outputStructure, out);
+  }
+
+  /**
+   * Calls a model built with `outputs` keyed by name, typed as the object it returns: on tensors
+   * `{ y: Tensor, z: Tensor }`, on symbolic tensors the same of SymbolicTensors (to wire the model
+   * into another one: `const { y } = inner.callKeyed({ a, b })`). `model(x)` returns the same object.
+   */
+  callKeyed(inputs: Tensor | readonly Tensor[] | Keyed<Tensor>, opts?: CallOptions): Keyed<Tensor>;
+  callKeyed(inputs: SymbolicTensor | readonly SymbolicTensor[] | Keyed<SymbolicTensor>, opts?: CallOptions): Keyed<SymbolicTensor>;
+  callKeyed(inputs: LayerInput | KeyedInputs, opts: CallOptions = {}): Keyed<Tensor> | Keyed<SymbolicTensor> {
+    if (this.outputKeys === null) {
+      throw new TypeError(`Model ${this.name}.callKeyed: the model's outputs are ${this.isFunctional ? "not keyed by name" : "not declared (a subclassed model)"}; build it with outputs: { name: tensor, ... }, or call it as model(x)`);
+    }
+    return this.invoke(inputs, opts) as Keyed<Tensor> | Keyed<SymbolicTensor>;
+  }
+
+  /**
+   * Keras' _standardize_inputs: a model whose inputs are an object written in other than sorted key
+   * order cannot tell which listed tensor is which input; a list is read in sorted key order otherwise.
+   */
+  private checkListForKeyedInputs(inputs: unknown): void {
+    const s = this.inputStructure;
+    if (s.kind !== "dict" || !Array.isArray(inputs) || s.keys.every((k, i) => k === s.flatKeys[i])) return;
+    throw new TypeError(
+      `Model ${this.name}: its inputs are an object keyed ${s.keys.map((k) => `"${k}"`).join(", ")}, not in sorted order, so a list of inputs is ambiguous; ` +
+        `pass an object with those keys (a list would be read in sorted key order: ${s.flatKeys.join(", ")})`,
+    );
+  }
+
+  /**
+   * Keras' Functional.output_names: the names of the layers that compute the outputs, in order
+   * (sorted key order for outputs keyed by name; empty for a subclassed model). compile, fit and
+   * the logs name a keyed model's outputs by its keys instead (see outputKeys).
+   */
   get outputNames(): string[] {
     return this.outputs.map((o) => o.sourceLayer.name);
   }
 
+  /** The keys of a model built with `inputs` as an object, in flat (sorted) order; null otherwise. */
+  get inputKeys(): readonly string[] | null {
+    return flatKeysOf(this.inputStructure);
+  }
+
+  /** The keys of a model built with `outputs` as an object, in flat (sorted) order; null otherwise. */
+  get outputKeys(): readonly string[] | null {
+    return flatKeysOf(this.outputStructure);
+  }
+
+  /**
+   * The names compile() gives the outputs: for outputs keyed by name, the keys (Keras'
+   * CompileLoss / CompileMetrics read the dict of predictions by key, and log `<key>_loss`),
+   * otherwise the output layers' names.
+   */
+  private compileOutputNames(): string[] {
+    if (!this.isFunctional) return ["output"];
+    return [...(this.outputKeys ?? this.outputNames)];
+  }
+
+  /** Outputs as the model returns them: keyed by name for a model built with keyed outputs (flat otherwise). */
+  private structuredOutputs<T extends Tensor | SymbolicTensor>(flat: T | T[]): T | T[] | Keyed<T> {
+    return packKeyed(this.outputStructure, flat) as T | T[] | Keyed<T>;
+  }
+
+  /** Predictions given keyed by output key (a step's own `this(x)`), as the flat list the compiled losses read. */
+  private flatPredictions(yPred: Tensor | Tensor[] | Keyed<Tensor>, who: string): Tensor | Tensor[] {
+    if (yPred instanceof Tensor || Array.isArray(yPred)) return yPred;
+    const keys = this.outputKeys ?? this.compiled?.outputs.map((o) => o.name) ?? [];
+    return inInputOrder({ name: this.name, inputs: [], inputKeys: keys }, yPred, "yPred", `Model ${this.name}.${who}`, "output");
+  }
+
   /**
    * A functional model's own inputs as its constructor was given them (Keras' Functional.input is
-   * `_inputs_struct`): `inputs: [x]` gives back a list of one, `inputs: x` the tensor.
+   * `_inputs_struct`): `inputs: [x]` gives back a list of one, `inputs: x` the tensor. Inputs
+   * keyed by name come back as the flat list (sorted by key); inputStruct gives the object.
    */
   override get input(): SymbolicTensor | SymbolicTensor[] {
     if (!this.isFunctional) return super.input;
-    return this.inputsGivenAsList ? [...this.inputs] : this.inputs[0];
+    return this.inputsGivenAsList || this.inputKeys !== null ? [...this.inputs] : this.inputs[0];
+  }
+
+  /**
+   * Keras' `model.input` for every structure: the inputs as the constructor was given them, an
+   * object keyed by name included (`input` gives such a model's inputs as the flat list, sorted by key).
+   */
+  get inputStruct(): SymbolicTensor | SymbolicTensor[] | Keyed<SymbolicTensor> {
+    return this.inputKeys === null ? this.input : (packKeyed(this.inputStructure, this.inputs) as Keyed<SymbolicTensor>);
+  }
+
+  /** Keras' `model.output` for every structure (see inputStruct). */
+  get outputStruct(): SymbolicTensor | SymbolicTensor[] | Keyed<SymbolicTensor> {
+    return this.outputKeys === null ? this.output : (packKeyed(this.outputStructure, this.outputs) as Keyed<SymbolicTensor>);
   }
 
   /** A functional model's own outputs as its constructor was given them (Keras' Functional.output is `_outputs_struct`). */
   override get output(): SymbolicTensor | SymbolicTensor[] {
     if (!this.isFunctional) return super.output;
-    return this.outputsGivenAsList ? [...this.outputs] : this.outputs[0];
+    return this.outputsGivenAsList || this.outputKeys !== null ? [...this.outputs] : this.outputs[0];
   }
 
   /**
@@ -348,7 +459,8 @@ export class Model extends Layer {
   override computeOutputShape(inputShape: LayerShape | LayerShape[]): LayerShape | LayerShape[] {
     if (!this.isFunctional) return super.computeOutputShape(inputShape);
     const shapes = this.outputs.map((o) => o.shape);
-    return this.outputsGivenAsList ? shapes : shapes[0];
+    // Keyed outputs stay a list (of one too), which calling the model packs into the object.
+    return this.outputsGivenAsList || this.outputKeys !== null ? shapes : shapes[0];
   }
 
   /**
@@ -419,8 +531,7 @@ export class Model extends Layer {
    * with its defaults (RMSprop, no loss), as a subclass's own compile calls it.
    */
   compile(args: CompileArgs = {}): void {
-    const names = this.isFunctional ? this.outputs.map((o) => o.sourceLayer.name) : ["output"];
-    this.compiled = resolveCompile(args, this.name, names);
+    this.compiled = resolveCompile(args, this.name, this.compileOutputNames());
     this.compiled.trainable = pendingTrainable();
     this.compileArgs = args;
   }
@@ -476,7 +587,7 @@ export class Model extends Layer {
    * regularization penalties), as a scalar tensor to differentiate. x and training are there for
    * an override to use (the built-in one does not read them).
    */
-  computeLoss(args: { x?: Tensor | Tensor[]; y: Targets | null; yPred: Tensor | Tensor[]; sampleWeight?: Tensor | null; training?: boolean }): Tensor {
+  computeLoss(args: { x?: Tensor | Tensor[]; y: Targets | null; yPred: Tensor | Tensor[] | Keyed<Tensor>; sampleWeight?: Tensor | null; training?: boolean }): Tensor {
     const state = this.requireCompiled("computeLoss");
     const penalties = this.losses;
     const reg = penalties.length === 0 ? null : penalties.map((p) => sum(p)).reduce((acc, p) => add(acc, p));
@@ -485,7 +596,8 @@ export class Model extends Layer {
       throw noLossError(this.name);
     }
     const ys = targetList(this.requireTargets(args.y, "computeLoss"));
-    const preds = Array.isArray(args.yPred) ? args.yPred : [args.yPred];
+    const yPred = this.flatPredictions(args.yPred, "computeLoss");
+    const preds = Array.isArray(yPred) ? yPred : [yPred];
     if (ys.length !== state.outputs.length || preds.length !== state.outputs.length) {
       throw new RangeError(`Model ${this.name}.computeLoss: the model was compiled for ${state.outputs.length} output(s) (${state.outputs.map((o) => o.name).join(", ")}) but got ${ys.length} label tensor(s) and ${preds.length} prediction(s)`);
     }
@@ -499,9 +611,10 @@ export class Model extends Layer {
    * only compile's weightedMetrics (as in Keras), and returns getMetricsResult(). The loss tracker
    * is the step's to update.
    */
-  computeMetrics(x: Tensor | Tensor[] | null, y: Targets, yPred: Tensor | Tensor[], sampleWeight: Tensor | null = null): Logs {
+  computeMetrics(x: Tensor | Tensor[] | null, y: Targets, yPredGiven: Tensor | Tensor[] | Keyed<Tensor>, sampleWeight: Tensor | null = null): Logs {
     void x;
     const state = this.requireCompiled("computeMetrics");
+    const yPred = this.flatPredictions(yPredGiven, "computeMetrics");
     noGrad(() => updateMetrics(state, targetList(y), Array.isArray(yPred) ? yPred : [yPred], sampleWeight ?? null));
     return this.getMetricsResult();
   }
@@ -597,6 +710,7 @@ export class Model extends Layer {
 
   /** Inputs as the model takes them (see inputsFor). */
   private toInputs(xIn: ModelData, what: string, op: string): Tensor | Tensor[] {
+    this.checkListForKeyedInputs(xIn);
     return inputsFor(this, this.declaredInputDTypes(), xIn, what, op);
   }
 
@@ -815,31 +929,31 @@ export class Model extends Layer {
    * (type it: model.predict<Tensor[]>(x)). Returns synchronously, so `callbacks` are called
    * synchronously and an async hook is refused: use predictAsync to have it awaited.
    */
-  predict<T extends Tensor | Tensor[] = Tensor>(xIn: ModelData, args?: PredictArgs): T;
+  predict<T extends Predicted = Tensor>(xIn: ModelData, args?: PredictArgs): T;
   /**
    * predict(dataset): outputs for every batch of a data.Dataset (or any async iterable), joined
    * along the batch axis, as Keras; elements are x batches, or [x, y] whose y is ignored. `steps`
    * reads only the first batches (needed for an endless dataset). Callbacks' hooks are awaited.
    */
-  predict<T extends Tensor | Tensor[] = Tensor>(dataset: BatchStream | PyDataset, args?: PredictArgs): Promise<T>;
-  predict<T extends Tensor | Tensor[] = Tensor>(xIn: ModelData | BatchStream | PyDataset, args: PredictArgs = {}): T | Promise<T> {
+  predict<T extends Predicted = Tensor>(dataset: BatchStream | PyDataset, args?: PredictArgs): Promise<T>;
+  predict<T extends Predicted = Tensor>(xIn: ModelData | BatchStream | PyDataset, args: PredictArgs = {}): T | Promise<T> {
     checkOptions("predict", args, PREDICT_OPTIONS);
     if (isDataset(xIn)) return this.predictStream(xIn, args) as Promise<T>;
     const { run, batches } = this.predictTensors(xIn, args, "predict");
-    return predictSync(run, batches) as T;
+    return this.predicted(predictSync(run, batches)) as T;
   }
 
   /**
    * predict that awaits its callbacks' hooks (they may be async: write a file, send a batch's
    * outputs somewhere) and returns a Promise: the same outputs as predict, for tensors or a dataset.
    */
-  predictAsync<T extends Tensor | Tensor[] = Tensor>(xIn: ModelData, args?: PredictArgs): Promise<T>;
-  predictAsync<T extends Tensor | Tensor[] = Tensor>(dataset: BatchStream | PyDataset, args?: PredictArgs): Promise<T>;
-  async predictAsync<T extends Tensor | Tensor[] = Tensor>(xIn: ModelData | BatchStream | PyDataset, args: PredictArgs = {}): Promise<T> {
+  predictAsync<T extends Predicted = Tensor>(xIn: ModelData, args?: PredictArgs): Promise<T>;
+  predictAsync<T extends Predicted = Tensor>(dataset: BatchStream | PyDataset, args?: PredictArgs): Promise<T>;
+  async predictAsync<T extends Predicted = Tensor>(xIn: ModelData | BatchStream | PyDataset, args: PredictArgs = {}): Promise<T> {
     checkOptions("predictAsync", args, PREDICT_OPTIONS);
     if (isDataset(xIn)) return (await this.predictStream(xIn, args)) as T;
     const { run, batches } = this.predictTensors(xIn, args, "predictAsync");
-    return (await predictAwaitingHooks(run, batches)) as T;
+    return this.predicted(await predictAwaitingHooks(run, batches)) as T;
   }
 
   /** predict's run over tensors: x checked (as a whole, before any hook runs) and cut into batches of batchSize. */
@@ -859,7 +973,7 @@ export class Model extends Layer {
     return { run, batches: rowBatches(x, Math.min(n, batches * batchSize), batchSize) };
   }
 
-  private async predictStream(source: BatchStream | PyDataset, args: PredictArgs): Promise<Tensor | Tensor[]> {
+  private async predictStream(source: BatchStream | PyDataset, args: PredictArgs): Promise<Predicted> {
     const givenSteps = streamSteps(args);
     const step = this.ownPredictStep();
     // A PyDataset is read in index order, its pass stopping after `steps` itself so that its onEpochEnd runs (as Keras').
@@ -874,7 +988,7 @@ export class Model extends Layer {
         return predictData(this, x, Math.max(1, numSamples(x, "x")), undefined, step);
       },
     };
-    return predictAwaitingHooks(run, streamInputs(stream, py ? undefined : steps, this));
+    return this.predicted(await predictAwaitingHooks(run, streamInputs(stream, py ? undefined : steps, this)));
   }
 
   /**
@@ -884,6 +998,15 @@ export class Model extends Layer {
    */
   resetMetrics(): void {
     for (const m of this.metrics) m.resetState();
+  }
+
+  /**
+   * What predict returns: the built-in predictStep's outputs keyed by output key for a model built
+   * with keyed outputs (Keras' predict returns what calling the model does); a subclass's own
+   * predictStep's as it returns them.
+   */
+  private predicted(out: Tensor | Tensor[]): Predicted {
+    return this.ownPredictStep() === undefined ? this.structuredOutputs(out) : out;
   }
 
   /** A subclass's own predictStep for predict to run on each batch; undefined for the built-in one (predict runs it pooled). */
@@ -934,9 +1057,9 @@ export class Model extends Layer {
     return evaluateResult(stepLogs(this.testStep({ x, y, sampleWeight }), `Model ${this.name}.testStep`), state, returnDict);
   }
 
-  predictOnBatch<T extends Tensor | Tensor[] = Tensor>(xIn: ModelData): T {
+  predictOnBatch<T extends Predicted = Tensor>(xIn: ModelData): T {
     const x = this.toInputs(xIn, "x", "predictOnBatch");
-    return predictData(this, x, numSamples(x, "x"), undefined, this.ownPredictStep()) as T;
+    return this.predicted(predictData(this, x, numSamples(x, "x"), undefined, this.ownPredictStep())) as T;
   }
 }
 
@@ -950,9 +1073,6 @@ function isDataset(x: unknown): x is BatchStream | PyDataset {
   return isBatchStream(x) || x instanceof PyDataset;
 }
 
-function toList<T>(x: T | readonly T[]): T[] {
-  return Array.isArray(x) ? [...x] : [x as T];
-}
 
 
 /** getLayer's keyword form: exactly one of name and index, as Keras' get_layer requires. */

@@ -75,3 +75,18 @@ test("model plot labels: a nested model given inputs as a list prints its shapes
   const loose = layers.Dense(3);
   assert.deepEqual(layerLabel(loose, flags).flat().map(cellText), [`${loose.name} (Dense)`, "Input shape: ?", "Output shape: ?", "Output dtype: ?"]);
 });
+
+// keras/src/utils/model_visualization.py (3.15.1) maps the shapes over the dict (tree.map_structure
+// keeps its key order) and format_shape drops the braces: "Input shape: b: (None, 1), a: (None, 2)";
+// the dtype cell is Python's str() of the dict of dtypes.
+test("model plot labels: a model with inputs and outputs keyed by name prints them keyed, in the order given", () => {
+  clearSession();
+  const a = layers.Input({ shape: [2], name: "a" });
+  const b = layers.Input({ shape: [1], name: "b" });
+  const y = layers.Dense(3).apply(a) as ReturnType<typeof layers.Input>;
+  const keyed = new Model({ inputs: { b, a }, outputs: { y }, name: "keyed" });
+  const flags = { ...FLAGS.all, showLayerActivations: false };
+  assert.deepEqual(layerLabel(keyed, flags).flat().map(cellText), [
+    "keyed (Functional)", "Input shape: b: (None, 1), a: (None, 2)", "Output shape: y: (None, 3)", "Output dtype: {'y': 'float32'}", "Trainable",
+  ]);
+});

@@ -6,6 +6,7 @@
  */
 import type { Layer } from "../layers/layer.js";
 import { type LayerShape, type SymbolicTensor, layerShapeText } from "../layers/symbolic.js";
+import type { IoStructure } from "../models/io_structure.js";
 
 /** Which rows and cells a box shows (Keras' show_* arguments). */
 export interface LabelFlags {
@@ -46,6 +47,8 @@ interface StructuredModel {
   outputs: readonly SymbolicTensor[];
   inputsGivenAsList: boolean;
   outputsGivenAsList: boolean;
+  inputStructure: IoStructure;
+  outputStructure: IoStructure;
   isFunctional: boolean;
 }
 
@@ -60,10 +63,15 @@ function asFunctional(layer: Layer): StructuredModel | null {
  * layer's first call, one tensor when that call had one (Operation._get_node_attribute_at_index).
  * null where Keras' property raises (the layer was never called symbolically): Keras shows "?".
  */
-function tensorsOf(layer: Layer, which: "input" | "output"): { tensors: readonly SymbolicTensor[]; list: boolean } | null {
+function tensorsOf(layer: Layer, which: "input" | "output"): { tensors: readonly SymbolicTensor[]; list: boolean; keys?: readonly string[] } | null {
   const model = asFunctional(layer);
   if (model !== null) {
-    return which === "input" ? { tensors: model.inputs, list: model.inputsGivenAsList } : { tensors: model.outputs, list: model.outputsGivenAsList };
+    const [tensors, list, structure] = which === "input"
+      ? [model.inputs, model.inputsGivenAsList, model.inputStructure] as const
+      : [model.outputs, model.outputsGivenAsList, model.outputStructure] as const;
+    // Keyed by name: Keras maps over the dict, whose keys keep the order they were given in.
+    if (structure.kind === "dict") return { tensors: structure.keys.map((k) => tensors[structure.flatKeys.indexOf(k)]), list, keys: structure.keys };
+    return { tensors, list };
   }
   const node = layer.inboundNodes[0];
   if (node === undefined) return null;
@@ -76,6 +84,8 @@ function shapeText(layer: Layer, which: "input" | "output"): string {
   const t = tensorsOf(layer, which);
   if (t === null) return "?";
   const shapes = t.tensors.map((x) => layerShapeText(x.shape as LayerShape));
+  // Keras' format_shape writes a dict as "key: shape, ..." (its braces taken out).
+  if (t.keys) return t.keys.map((k, i) => `${k}: ${shapes[i]}`).join(", ");
   return t.list ? `[${shapes.join(", ")}]` : shapes[0];
 }
 
@@ -84,6 +94,7 @@ function dtypeText(layer: Layer): string {
   const t = tensorsOf(layer, "output");
   if (t === null) return "?";
   const dtypes = t.tensors.map((x) => x.dtype);
+  if (t.keys) return `{${t.keys.map((k, i) => `'${k}': '${dtypes[i]}'`).join(", ")}}`;
   return t.list ? `[${dtypes.map((d) => `'${d}'`).join(", ")}]` : dtypes[0];
 }
 
