@@ -14,11 +14,11 @@
  * Files are written under a fresh folder in os.tmpdir(), removed at the end.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tf from "../../src/index.js";
-import { PROMPT, generate, trainedNextTokenModel } from "./support/next-token-lm.js";
+import { PROMPT, generate, printStorageSavings, trainedNextTokenModel } from "./support/next-token-lm.js";
 
 const { layers, models, ops } = tf;
 type Tensor = tf.Tensor;
@@ -109,13 +109,7 @@ try {
   assert.deepEqual(reloadedOutput, int8Output);
 
   // Compute storage savings.
-  const bytesToMib = (n: number): number => n / 1024 ** 2;
-  const fp32Size = statSync(file("lm_fp32.weights.h5")).size;
-  const int8Size = statSync(file("lm_int8.weights.h5")).size;
-  const reduction = 100 * (1 - int8Size / Math.max(fp32Size, 1));
-  console.log(`next_token: FP32 file size: ${bytesToMib(fp32Size).toFixed(2)} MiB`);
-  console.log(`next_token: INT8 file size: ${bytesToMib(int8Size).toFixed(2)} MiB`);
-  console.log(`next_token: Size reduction: ${reduction.toFixed(1)}%`);
+  const reduction = printStorageSavings(file("lm_fp32.weights.h5"), file("lm_int8.weights.h5"), "INT8");
   assert.ok(reduction > 60, `int8 weights should take about a quarter of float32's: ${reduction.toFixed(1)}% smaller`);
 
   // ## Practical tips

@@ -4,6 +4,7 @@
  * and Dense layers, trained on a toy corpus (token t is followed by 3t + 1 mod vocab) so that
  * greedy generation has something to follow, and handed back uncompiled as a preset loads.
  */
+import { statSync } from "node:fs";
 import * as tf from "../../../src/index.js";
 
 const { layers, models, ops } = tf;
@@ -60,4 +61,16 @@ export function generate(lm: tf.models.Model, prompt: number[], steps: number): 
     out.push(Number(ops.argmax(logits, -1).item()));
   }
   return out;
+}
+
+/** The guides' "Compute storage savings" cell: prints both weight files' sizes and the reduction (%), which it returns. */
+export function printStorageSavings(fp32File: string, quantizedFile: string, mode: "INT8" | "INT4"): number {
+  const bytesToMib = (n: number): number => n / 1024 ** 2;
+  const fp32Size = statSync(fp32File).size;
+  const quantizedSize = statSync(quantizedFile).size;
+  const reduction = 100 * (1 - quantizedSize / Math.max(fp32Size, 1));
+  console.log(`next_token: FP32 file size: ${bytesToMib(fp32Size).toFixed(2)} MiB`);
+  console.log(`next_token: ${mode} file size: ${bytesToMib(quantizedSize).toFixed(2)} MiB`);
+  console.log(`next_token: Size reduction: ${reduction.toFixed(1)}%`);
+  return reduction;
 }
