@@ -6,13 +6,7 @@
  * JavaScript has no tuples, so the list/tuple distinction Keras draws does not exist here.
  */
 import { valueText } from "./tensor/value_text.js";
-
-/** A plain object (a Python dict here), as opposed to a class instance such as a Tensor. */
-function isPlainObject(x: unknown): x is Record<string, unknown> {
-  if (typeof x !== "object" || x === null || Array.isArray(x)) return false;
-  const proto = Object.getPrototypeOf(x) as unknown;
-  return proto === Object.prototype || proto === null;
-}
+import { isPlainObject } from "./tensor/plain_object.js";
 
 /** keras.tree.is_nested: an array or a plain object. */
 export function isNested(structure: unknown): boolean {

@@ -5,6 +5,7 @@
  * functions) and writes Keras 3.5's `{ module, class_name, config, registered_name }`.
  */
 import { Tensor } from "../tensor/tensor.js";
+import { isPlainObject } from "../tensor/plain_object.js";
 import { constant } from "../tensor/creation.js";
 import type { DType } from "../tensor/dtype.js";
 import { Layer } from "../layers/layer.js";
@@ -91,11 +92,6 @@ function serializeAt(obj: unknown, where: string): JsonValue {
 function nameOf(x: unknown): string {
   const ctor = (x as { constructor?: { name?: string } }).constructor;
   return typeof x === "object" && x !== null && ctor?.name ? `an object of class ${ctor.name}` : describe(x);
-}
-
-function isPlainObject(x: object): boolean {
-  const proto: unknown = Object.getPrototypeOf(x);
-  return proto === Object.prototype || proto === null;
 }
 
 function configObject(module: string, className: string, config: Config, where: string): JsonObject {
