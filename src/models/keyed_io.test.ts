@@ -268,3 +268,19 @@ test("a config in Keras' form with keyed inputs, outputs and a keyed call of a n
   assert.deepEqual(innerAgain.config.output_layers, innerGiven.config.output_layers);
   assert.deepEqual(innerAgain.inbound_nodes, innerGiven.inbound_nodes);
 });
+
+test("fit and evaluate on a data.Dataset of [{ a, b }, { y, z }] read inputs by Input name and labels by output key", async () => {
+  const a = layers.Input({ shape: [3], name: "a" });
+  const b = layers.Input({ shape: [2], name: "b" });
+  const h = layers.Concatenate()([a, b]);
+  const dense = (units: number, name: string): tf.layers.Layer => layers.Dense(units, { name, kernelInitializer: "ones", biasInitializer: "zeros" });
+  const m = new models.Model({ inputs: { a, b }, outputs: { y: dense(1, "yd")(h), z: dense(2, "zd")(h) } });
+  m.compile({ optimizer: tf.optimizers.SGD({ learningRate: 0 }), loss: { y: "mse", z: "mse" }, metrics: { z: ["mae"] } });
+  // All-ones inputs: every output is 1 * 5 = 5; labels of zeros give MSE 25 and MAE 5 per output.
+  const x = { a: tf.ones([6, 3]), b: tf.ones([6, 2]) };
+  const y = { y: tf.zeros([6, 1]), z: tf.zeros([6, 2]) };
+  const ds = tf.data.Dataset.fromTensorSlices([x, y]).batch(4);
+  const history = await m.fit(ds, { epochs: 2, verbose: 0 });
+  assert.deepEqual(history.history, { loss: [50, 50], y_loss: [25, 25], z_loss: [25, 25], z_mae: [5, 5] });
+  assert.deepEqual(await m.evaluate(ds, { verbose: 0, returnDict: true }), { loss: 50, y_loss: 25, z_loss: 25, z_mae: 5 });
+});
