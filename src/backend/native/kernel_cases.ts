@@ -97,6 +97,9 @@ export const convCases: ConvCase[] = [
   // flipped-filter convolution then has negative padding there).
   { batch: 2, h: 6, w: 5, c: 3, o: 4, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, padding: [3, 1, 0, 4] },
   { batch: 2, h: 16, w: 16, c: 3, o: 32, kh: 3, kw: 3, sh: 2, sw: 2, dh: 1, dw: 1, padding: "SAME" },
+  // At most 4 output channels over 1024 or more taps: dot products of im2col rows (conv.cc's narrow path).
+  { batch: 2, h: 9, w: 8, c: 130, o: 1, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, padding: "SAME" },
+  { batch: 3, h: 7, w: 9, c: 48, o: 3, kh: 5, kw: 5, sh: 2, sw: 1, dh: 1, dw: 1, padding: "VALID" },
   // Filters over 2^17 elements take the chunked path (one pool-wide GEMM at a time), not the fused one.
   { batch: 3, h: 6, w: 5, c: 64, o: 240, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, padding: "SAME" },
   { batch: 1, h: 7, w: 7, c: 70, o: 200, kh: 3, kw: 3, sh: 2, sw: 2, dh: 1, dw: 1, padding: "VALID" },
