@@ -72,6 +72,10 @@ export class Sequential extends Model {
     return [this.symbolic("outputs").output];
   }
 
+  protected override knownInputs(): SymbolicTensor[] {
+    return this.graph ? [this.graph.input] : [];
+  }
+
   protected override declaredInputDTypes(): DType[] {
     return this.graph ? [this.graph.input.dtype] : [];
   }
