@@ -708,6 +708,11 @@ export class Model extends Layer {
     return this.inputs;
   }
 
+  /** The model's outputs, or none while they are not known yet (as knownInputs). */
+  protected knownOutputs(): SymbolicTensor[] {
+    return this.outputs;
+  }
+
   /** The dtypes of the model's Inputs, in input order; none when they are not known yet (a subclassed model). */
   protected declaredInputDTypes(): DType[] {
     return this.inputs.map((t) => t.dtype);
@@ -995,7 +1000,8 @@ export class Model extends Layer {
         return predictData(this, x, Math.max(1, numSamples(x, "x")), undefined, step);
       },
     };
-    return this.predicted(await predictAwaitingHooks(run, streamInputs(stream, py ? undefined : steps, this)));
+    const io = { inputs: this.knownInputs(), outputs: this.knownOutputs() };
+    return this.predicted(await predictAwaitingHooks(run, streamInputs(stream, py ? undefined : steps, io)));
   }
 
   /**

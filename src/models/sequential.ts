@@ -76,6 +76,10 @@ export class Sequential extends Model {
     return this.graph ? [this.graph.input] : [];
   }
 
+  protected override knownOutputs(): SymbolicTensor[] {
+    return this.graph ? [this.graph.output] : [];
+  }
+
   protected override declaredInputDTypes(): DType[] {
     return this.graph ? [this.graph.input.dtype] : [];
   }

@@ -18,6 +18,20 @@ test("fit and evaluate on a Dataset build a Sequential model that has no Input y
   assert.deepEqual(model.inputs[0].shape, [null, 1]);
 });
 
+test("predictAsync and evaluate on a Dataset, first of all, build a Sequential model with no Input yet", async () => {
+  // kernel 1, bias 0: the predictions are x itself, and evaluate's mse against y = 2x is mean(x^2).
+  const x = tf.constant([[1], [2]], "float32");
+  const model = new tf.models.Sequential([tf.layers.Dense(1, { kernelInitializer: "ones" })]);
+  assert.deepEqual(((await model.predictAsync(tf.data.Dataset.fromTensorSlices(x).batch(2))) as tf.Tensor).arraySync(), [[1], [2]]);
+  const other = new tf.models.Sequential([tf.layers.Dense(1, { kernelInitializer: "ones" })]);
+  const xy = tf.data.Dataset.fromTensorSlices([x, tf.mul(x, 2)]).batch(2);
+  // A dataset of [x, y] elements: predict reads x alone.
+  assert.deepEqual(((await other.predictAsync(xy)) as tf.Tensor).arraySync(), [[1], [2]]);
+  const third = new tf.models.Sequential([tf.layers.Dense(1, { kernelInitializer: "ones" })]);
+  third.compile({ optimizer: "sgd", loss: "mse" });
+  assert.ok(Math.abs(((await third.evaluate(xy, { verbose: 0 })) as number) - 2.5) < 1e-6);
+});
+
 test("a Dataset of single samples is still refused for a Sequential model with no Input yet", async () => {
   const model = new tf.models.Sequential([tf.layers.Dense(1)]);
   model.compile({ optimizer: "sgd", loss: "mse" });
