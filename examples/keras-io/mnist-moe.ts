@@ -56,15 +56,19 @@ const LEARNING_RATE = 0.001;
 // ## Base architecture
 // The most basic MNIST classifier is a stack of convolutional layers followed by a dense layer.
 // We first replace the dense layer with a MoE layer.
+// The convolutional stack, fresh layers at each call: the base model and MoEModel's conv block both use it.
+const convLayers = (): tf.layers.Layer[] => [
+  layers.Conv2D(32, { kernelSize: [3, 3], activation: "relu" }),
+  layers.MaxPooling2D({ poolSize: [2, 2] }),
+  layers.Conv2D(64, { kernelSize: [3, 3], activation: "relu" }),
+  layers.MaxPooling2D({ poolSize: [2, 2] }),
+  layers.Flatten(),
+  layers.Dropout(0.5),
+];
 {
   const model = new models.Sequential([
     layers.Input({ shape: inputShape }),
-    layers.Conv2D(32, { kernelSize: [3, 3], activation: "relu" }),
-    layers.MaxPooling2D({ poolSize: [2, 2] }),
-    layers.Conv2D(64, { kernelSize: [3, 3], activation: "relu" }),
-    layers.MaxPooling2D({ poolSize: [2, 2] }),
-    layers.Flatten(),
-    layers.Dropout(0.5),
+    ...convLayers(),
     layers.Dense(numClasses, { activation: "softmax" }),
   ]);
   model.summary();
@@ -234,14 +238,7 @@ class MoEModel extends models.Model {
   constructor(numClasses: number, numExperts = NUM_EXPERTS, topK = TOP_K) {
     super();
     // Define the convolutional block
-    this.convBlock = new models.Sequential([
-      layers.Conv2D(32, { kernelSize: [3, 3], activation: "relu" }),
-      layers.MaxPooling2D({ poolSize: [2, 2] }),
-      layers.Conv2D(64, { kernelSize: [3, 3], activation: "relu" }),
-      layers.MaxPooling2D({ poolSize: [2, 2] }),
-      layers.Flatten(),
-      layers.Dropout(0.5),
-    ]);
+    this.convBlock = new models.Sequential(convLayers());
     // MoE classifier
     this.moeClassifier = new LinearMoE(numClasses, numExperts, topK);
     // Softmax layer
