@@ -66,6 +66,7 @@ const targets = tf.cast(tf.slice(testLabels, [0], [256]), "float32");
 
 // ## Drawing One Epsilon for FGSM Attack
 // Here we choose 0.1, `epsilon[1]`.
+// The example also watches the targets, whose gradient it never asks for; only datas is watched here.
 const tape = new tf.GradientTape();
 tape.watch(datas);
 const sparseCrossentropyLoss = losses.SparseCategoricalCrossentropy();

@@ -107,6 +107,8 @@ class FFDense extends layers.Layer {
 // training in turn on the positive and negative samples.
 
 class FFNetwork extends models.Model {
+  // The example's list starts with keras.Input((784,)), and trainStep has a branch for layers that
+  // are not FFDense, which never runs; the list here holds the FFDense layers alone.
   readonly layerList: FFDense[] = [];
   lossVar: tf.Variable;
   lossCount: tf.Variable;
@@ -166,6 +168,7 @@ class FFNetwork extends models.Model {
 
     let [hPos, hNeg] = [xPos, xNeg];
     this.layerList.forEach((layer, idx) => {
+      // Printed at every step here; under tf.function the example prints it only while tracing.
       console.log(`Training layer ${idx + 1} now : `);
       let loss: number;
       [hPos, hNeg, loss] = layer.forwardForward(hPos, hNeg);
