@@ -79,7 +79,9 @@ const convLayers = (): tf.layers.Layer[] => [
 // are used for the current input. We keep track of the number of times each expert is used. The
 // selected experts are combined by a weighted sum.
 
-const smallNormal = (): tf.initializers.Initializer => initializers.RandomNormal({ mean: 0, stddev: 0.001 });
+// Experts and gating networks alike are Dense layers with RandomNormal(0, 0.001) kernels and zero biases.
+const smallDense = (units: number): tf.layers.Layer =>
+  layers.Dense(units, { kernelInitializer: initializers.RandomNormal({ mean: 0, stddev: 0.001 }), biasInitializer: "zeros" });
 
 {
   class LinearMoE extends layers.Layer {
@@ -92,11 +94,10 @@ const smallNormal = (): tf.initializers.Initializer => initializers.RandomNormal
     constructor(hiddenSize: number, numExperts = NUM_EXPERTS, topK = TOP_K) {
       super();
       // Initialize experts
-      this.experts = Array.from({ length: numExperts }, () =>
-        layers.Dense(hiddenSize, { kernelInitializer: smallNormal(), biasInitializer: "zeros" }));
+      this.experts = Array.from({ length: numExperts }, () => smallDense(hiddenSize));
       // Initialize gating network. As in the example, this first version sizes it with
       // NUM_EXPERTS, not numExperts (the second version fixes that).
-      this.gatingNetwork = layers.Dense(NUM_EXPERTS, { kernelInitializer: smallNormal(), biasInitializer: "zeros" });
+      this.gatingNetwork = smallDense(NUM_EXPERTS);
       this.numExperts = numExperts;
       this.topK = topK;
       // Keep track of how many times each expert is used
@@ -165,10 +166,9 @@ class LinearMoE extends layers.Layer {
   constructor(hiddenSize: number, numExperts = NUM_EXPERTS, topK = TOP_K) {
     super();
     // Initialize experts
-    this.experts = Array.from({ length: numExperts }, () =>
-      layers.Dense(hiddenSize, { kernelInitializer: smallNormal(), biasInitializer: "zeros" }));
+    this.experts = Array.from({ length: numExperts }, () => smallDense(hiddenSize));
     // Initialize gating network
-    this.gatingNetwork = layers.Dense(numExperts, { kernelInitializer: smallNormal(), biasInitializer: "zeros" }); // Match output to num_experts
+    this.gatingNetwork = smallDense(numExperts); // Match output to num_experts
     this.numExperts = numExperts;
     this.topK = topK;
     // Keep track of how many times each expert is used as a layer weight. The example's
