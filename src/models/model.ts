@@ -703,6 +703,16 @@ export class Model extends Layer {
     return { x: vx, y: vy, sampleWeight: vw };
   }
 
+  /** The model's Inputs, or none while they are not known yet (a Sequential model not built yet overrides it). */
+  protected knownInputs(): SymbolicTensor[] {
+    return this.inputs;
+  }
+
+  /** The model's outputs, or none while they are not known yet (as knownInputs). */
+  protected knownOutputs(): SymbolicTensor[] {
+    return this.outputs;
+  }
+
   /** The dtypes of the model's Inputs, in input order; none when they are not known yet (a subclassed model). */
   protected declaredInputDTypes(): DType[] {
     return this.inputs.map((t) => t.dtype);
@@ -905,7 +915,9 @@ export class Model extends Layer {
     const op = what.split(" ")[0];
     for await (const element of stream) {
       const ownSteps = this.trainStep !== Model.prototype.trainStep || this.testStep !== Model.prototype.testStep;
-      const raw = splitBatch(element, op, Math.max(1, this.inputs.length), state.outputs.length, ownSteps || !state.hasLoss);
+      // A Sequential model started without an Input has no inputs until its first batch builds it.
+      const inputs = this.knownInputs();
+      const raw = splitBatch(element, op, Math.max(1, inputs.length), state.outputs.length, ownSteps || !state.hasLoss);
       // Integer inputs become the model's input dtype, as they do from tensors (and as Keras casts
       // them); x and y keyed by name are put in the model's input and output order.
       const batch: TrainBatch = {
@@ -914,7 +926,7 @@ export class Model extends Layer {
         sampleWeight: raw.sampleWeight,
       };
       if (!checked) {
-        refuseUnbatched(batch, this.inputs, what);
+        refuseUnbatched(batch, inputs, what);
         checkData(this, batch.x, batch.y, state, what);
         checked = true;
       }
@@ -988,7 +1000,8 @@ export class Model extends Layer {
         return predictData(this, x, Math.max(1, numSamples(x, "x")), undefined, step);
       },
     };
-    return this.predicted(await predictAwaitingHooks(run, streamInputs(stream, py ? undefined : steps, this)));
+    const io = { inputs: this.knownInputs(), outputs: this.knownOutputs() };
+    return this.predicted(await predictAwaitingHooks(run, streamInputs(stream, py ? undefined : steps, io)));
   }
 
   /**

@@ -72,6 +72,14 @@ export class Sequential extends Model {
     return [this.symbolic("outputs").output];
   }
 
+  protected override knownInputs(): SymbolicTensor[] {
+    return this.graph ? [this.graph.input] : [];
+  }
+
+  protected override knownOutputs(): SymbolicTensor[] {
+    return this.graph ? [this.graph.output] : [];
+  }
+
   protected override declaredInputDTypes(): DType[] {
     return this.graph ? [this.graph.input.dtype] : [];
   }

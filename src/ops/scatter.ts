@@ -3,7 +3,7 @@ import { type DType, isFloatDType } from "../tensor/dtype.js";
 import { fill } from "../tensor/creation.js";
 import { type Shape, shapeText, sizeOf, stridesOf } from "../tensor/shape.js";
 import { type Input, backend, emptyTensor, num, record, toTensor } from "./engine.js";
-import { where } from "./math.js";
+import { add, where } from "./math.js";
 import { max, min, prod } from "./reduce.js";
 import { concat, gather, oneHot, pad, reshape } from "./shape.js";
 import { integerValues } from "./indices.js";
@@ -11,7 +11,8 @@ import * as sym from "./symbolic.js";
 import { valueText } from "../tensor/value_text.js";
 
 /*
- * Scatters and segment reductions (tf.scatterND, tf.tensorScatterUpdate, tf.unsortedSegmentSum;
+ * Scatters and segment reductions (tf.scatterND, tf.tensorScatterUpdate, tf.tensorScatterAdd,
+ * tf.gatherNd, tf.unsortedSegmentSum;
  * keras.ops slice_update, segment_max / min / prod, multi_hot). Row positions come from the index values;
  * the rows move with gather and with gather's adjoint (a scatter-add kernel), whose gradients
  * are each other.
@@ -110,6 +111,41 @@ export function tensorScatterUpdate(tensorIn: Input, indicesIn: Input, updatesIn
   const placed = scatterAddRows(op, gather(flat, new Tensor(kept, [kept.length], "int32")), Int32Array.from(last.keys()), n);
   const mask = new Tensor(written, [n, 1], "bool");
   return reshape(where(mask, placed, reshape(tensor, [n, flat.shape[1]])), tensor.shape);
+}
+
+/**
+ * tf.tensorScatterAdd(tensor, indices, updates) (TensorFlow's tensor_scatter_nd_add): tensor with
+ * updates added at indices ([..., depth] coordinates into its first depth axes); repeated indices
+ * add up. Differentiable in tensor and updates.
+ */
+export function tensorScatterAdd(tensorIn: Input, indicesIn: Input, updatesIn: Input): Tensor {
+  const op = "tensorScatterAdd";
+  const tensor = toTensor(tensorIn, op, "tensor");
+  const updates = toTensor(updatesIn, op, "updates", tensor.dtype);
+  if (updates.dtype !== tensor.dtype) throw new TypeError(`${op}: updates ${text(updates)} must have the dtype of tensor ${text(tensor)}`);
+  const indices = toTensor(indicesIn, op, "indices");
+  const { rows } = indexRows(op, indices, tensor.shape);
+  const depth = indices.shape[indices.rank - 1];
+  const n = sizeOf(tensor.shape.slice(0, depth));
+  const added = scatterAddRows(op, updateRows(op, updates, indices, tensor.shape), rows, n);
+  return add(tensor, reshape(added, tensor.shape));
+}
+
+/**
+ * tf.gatherNd(params, indices) (TensorFlow's gather_nd, batch_dims 0): the slices of params at
+ * indices ([..., depth] coordinates into its first depth axes), shaped indices.shape[:-1] +
+ * params.shape[depth:]. Differentiable in params (the gradient scatters back, repeats adding up).
+ */
+export function gatherNd(paramsIn: Input, indicesIn: Input): Tensor {
+  const op = "gatherNd";
+  const params = toTensor(paramsIn, op, "params");
+  const indices = toTensor(indicesIn, op, "indices");
+  const { rows } = indexRows(op, indices, params.shape);
+  const depth = indices.shape[indices.rank - 1];
+  const inner = params.shape.slice(depth);
+  const flat = reshape(params, [sizeOf(params.shape.slice(0, depth)), sizeOf(inner)]);
+  const picked = gather(flat, new Tensor(rows, [rows.length], "int32"));
+  return reshape(picked, [...indices.shape.slice(0, -1), ...inner]);
 }
 
 /**
