@@ -69,3 +69,8 @@ test("other keys than the first object's, an empty object and symbolic inputs ke
   const x = layers.Input({ shape: [1], name: "x" });
   assert.throws(() => new Diff({ name: "sym" })({ a: x, b: x }), /Model sym: a subclassed model cannot be called on symbolic inputs keyed by name/);
 });
+
+test("Sequential, whose call feeds its first layer, still refuses inputs keyed by name", () => {
+  const seq = new models.Sequential([layers.Dense(2)], { name: "seq" });
+  assert.throws(() => seq({ a }), /^TypeError: Model seq: inputs keyed by name need a functional model/);
+});

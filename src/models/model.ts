@@ -176,7 +176,10 @@ export class Model extends Layer {
    */
   override apply(inputs: LayerInput | KeyedInputs, opts: CallOptions = {}): Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[] {
     if (isKeyedInputs(inputs)) {
-      if (!this.isFunctional) return super.apply(this.keyedCallList<Tensor | SymbolicTensor>(inputs, `Model ${this.name}`), opts);
+      if (this.takesKeyedCallInputs) return super.apply(this.keyedCallList<Tensor | SymbolicTensor>(inputs, `Model ${this.name}`), opts);
+      if (!this.isFunctional) {
+        throw new TypeError(`Model ${this.name}: inputs keyed by name need a functional model (new models.Model({ inputs, outputs })) whose inputs have those names, or a subclassed model whose call() reads them; pass a tensor or a list of tensors`);
+      }
       const keyed = inputs as Readonly<Record<string, Tensor | SymbolicTensor>>;
       const list = inInputOrder(this, keyed, "the input object", `Model ${this.name}`);
       const nodes = this.inboundNodes.length;
@@ -443,6 +446,11 @@ export class Model extends Layer {
    */
   private keyedCallInputKeys: readonly string[] | null = null;
 
+  /** Whether call() takes an object of inputs keyed by name as it is (a subclassed model's own call; not Sequential's). */
+  protected get takesKeyedCallInputs(): boolean {
+    return !this.isFunctional;
+  }
+
   /** A subclassed model's object of inputs as the list the loops carry (its values in sorted key order), its keys recorded. */
   private keyedCallList<T>(inputs: Readonly<Record<string, T>>, what: string): T[] {
     if (Object.values(inputs).some((v) => v instanceof SymbolicTensor)) {
@@ -455,7 +463,7 @@ export class Model extends Layer {
 
   /** What call() gets: for a subclassed model given objects of inputs, the object the list stands for. */
   callInputs(inputs: Tensor | Tensor[]): Tensor | Tensor[] | KeyedCallInputs {
-    if (this.isFunctional || this.keyedCallInputKeys === null) return inputs;
+    if (this.keyedCallInputKeys === null) return inputs;
     return packKeyedCall(this.name, this.keyedCallInputKeys, inputs);
   }
 
@@ -736,7 +744,7 @@ export class Model extends Layer {
 
   /** Inputs as the model takes them (see inputsFor). */
   private toInputs(xIn: ModelData, what: string, op: string): Tensor | Tensor[] {
-    if (!this.isFunctional && isKeyedData(xIn)) {
+    if (this.takesKeyedCallInputs && isKeyedData(xIn)) {
       const values = this.keyedCallList(xIn, op);
       const keys = this.keyedCallInputKeys!;
       const list = values.map((v, k) => toTensorData(v, `${what} "${keys[k]}"`, op) as Tensor);
