@@ -8,9 +8,10 @@
  * The example trains on MNIST digits; this machine has no network, so the bundled Fashion-MNIST
  * stands in (same shapes: 28x28 images, labels 0-9), and the accuracies are Fashion-MNIST's, not
  * the example's ~97.6% (teacher and scratch student) and ~98.1% (distilled student).
- * The example's train_step updates `self.compiled_metrics`, tf.keras' name, which Keras 3 no longer
- * has; as Keras 3 steps do, this one updates the compiled metrics through this.metrics (the "loss"
- * tracker aside, which this step does not use). lamina's tf.GradientTape is TensorFlow's:
+ * The example's train_step updates `self.compiled_metrics`, tf.keras' API, which Keras 3 keeps only
+ * as a deprecated shim of its TensorFlow backend (it updates every metric in self.metrics, feeding
+ * the "loss" tracker the predictions); as that shim's warning advises, this step updates the
+ * compiled metrics through this.metrics, leaving out the "loss" tracker, which it does not use. lamina's tf.GradientTape is TensorFlow's:
  * `tape.run(() => ...)` records what the `with` block would.
  */
 import * as tf from "../../src/index.js";
