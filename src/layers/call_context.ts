@@ -26,6 +26,9 @@ export interface CallOptions {
   mask?: Mask;
 }
 
+/** Inputs keyed by name, as a subclassed model's call() may take them (see models/keyed_call.ts). */
+export type KeyedCallInputs = Readonly<Record<string, Tensor>>;
+
 /** A mask as layers pass it: one bool tensor, none, or one (or none) per input of a list. */
 export type Mask = Tensor | null | readonly (Tensor | null)[];
 
@@ -208,7 +211,13 @@ export function addLayerLoss(layer: LossOwner & { name?: string; className?: str
  * Every call of a layer's `call` from the library goes through here, after the layer's inputSpec check.
  */
 export function callInContext<T>(
-  layer: { call(inputs: Tensor | Tensor[], opts: CallOptions): T; readonly defaultTraining?: boolean | undefined; readonly inputSpec?: InputSpecValue } & MaskOwner,
+  layer: {
+    call(inputs: Tensor | Tensor[] | KeyedCallInputs, opts: CallOptions): T;
+    readonly defaultTraining?: boolean | undefined;
+    readonly inputSpec?: InputSpecValue;
+    /** What call() is given for these inputs, when not the inputs themselves (a subclassed model given an object keyed by name). */
+    callInputs?(inputs: Tensor | Tensor[]): Tensor | Tensor[] | KeyedCallInputs;
+  } & MaskOwner,
   inputs: Tensor | Tensor[], opts: CallOptions,
 ): T {
   checkLayerInputSpec(layer, inputs);
@@ -222,7 +231,7 @@ export function callInContext<T>(
   contextTraining = training;
   callDepth++;
   try {
-    const out = layer.call(inputs, training === opts.training ? opts : { ...opts, training });
+    const out = layer.call(layer.callInputs ? layer.callInputs(inputs) : inputs, training === opts.training ? opts : { ...opts, training });
     addActivityLosses(owner, out);
     attachOutputMasks(layer, inputs, out, previous ?? null);
     return out;

@@ -11,7 +11,9 @@ import type { CompiledState, ModelData, Logs, TrainingOptimizer, Targets, TestRu
 import { batchSampleWeights, checkClassWeight, sampleWeightsFor } from "./sample_weights.js";
 import { checkFinite } from "./label_checks.js";
 import { evaluateBatches, evaluateData } from "./evaluate_loop.js";
-import { isKeyedData, numSamples, sliceRows, targetList } from "./data_rows.js";
+import { isKeyedData, numSamples, sliceRows, targetList, toTensorData } from "./data_rows.js";
+import { keyedCallKeys, packKeyedCall } from "./keyed_call.js";
+import type { KeyedCallInputs } from "../layers/call_context.js";
 import { predictData } from "./predict_batches.js";
 import { trainStep as builtinTrainStep, evaluateBatch } from "./builtin_steps.js";
 import { totalLoss } from "./loss_total.js";
@@ -174,8 +176,9 @@ export class Model extends Layer {
    */
   override apply(inputs: LayerInput | KeyedInputs, opts: CallOptions = {}): Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[] {
     if (isKeyedInputs(inputs)) {
+      if (this.takesKeyedCallInputs) return super.apply(this.keyedCallList<Tensor | SymbolicTensor>(inputs, `Model ${this.name}`), opts);
       if (!this.isFunctional) {
-        throw new TypeError(`Model ${this.name}: inputs keyed by name need a functional model (new models.Model({ inputs, outputs })) whose inputs have those names; pass a tensor or a list of tensors`);
+        throw new TypeError(`Model ${this.name}: inputs keyed by name need a functional model (new models.Model({ inputs, outputs })) whose inputs have those names, or a subclassed model whose call() reads them; pass a tensor or a list of tensors`);
       }
       const keyed = inputs as Readonly<Record<string, Tensor | SymbolicTensor>>;
       const list = inInputOrder(this, keyed, "the input object", `Model ${this.name}`);
@@ -425,12 +428,43 @@ export class Model extends Layer {
     return l;
   }
 
-  /** Runs the functional graph; subclassed models override this. */
-  call(inputs: Tensor | Tensor[], opts: CallOptions): Tensor | Tensor[] {
+  /**
+   * Runs the functional graph; subclassed models override this. A subclassed model called (or fit)
+   * on an object of tensors keyed by name gets that object here, as Keras' call(inputs) does.
+   */
+  call(inputs: Tensor | Tensor[] | KeyedCallInputs, opts: CallOptions): Tensor | Tensor[] {
     if (!this.isFunctional) {
       throw new Error(`Model ${this.name}: a subclassed model must define call(inputs), or build a functional model with new models.Model({ inputs, outputs })`);
     }
-    return runGraph(this, this.nodes, inputs, opts, () => this.foldPlan());
+    // A functional model's inputs keyed by name were put in input order by apply: never an object here.
+    return runGraph(this, this.nodes, inputs as Tensor | Tensor[], opts, () => this.foldPlan());
+  }
+
+  /**
+   * The keys of the object of inputs a subclassed model was first called or fit on (sorted), null
+   * while it has had none: its call() then gets such an object back (see keyed_call.ts).
+   */
+  private keyedCallInputKeys: readonly string[] | null = null;
+
+  /** Whether call() takes an object of inputs keyed by name as it is (a subclassed model's own call; not Sequential's). */
+  protected get takesKeyedCallInputs(): boolean {
+    return !this.isFunctional;
+  }
+
+  /** A subclassed model's object of inputs as the list the loops carry (its values in sorted key order), its keys recorded. */
+  private keyedCallList<T>(inputs: Readonly<Record<string, T>>, what: string): T[] {
+    if (Object.values(inputs).some((v) => v instanceof SymbolicTensor)) {
+      throw new TypeError(`${what}: a subclassed model cannot be called on symbolic inputs keyed by name (its call() runs on real tensors); call it on tensors, or build a functional model with inputs keyed by name`);
+    }
+    const keys = keyedCallKeys(this.name, this.keyedCallInputKeys, inputs, what);
+    this.keyedCallInputKeys = keys;
+    return keys.map((k) => inputs[k]);
+  }
+
+  /** What call() gets: for a subclassed model given objects of inputs, the object the list stands for. */
+  callInputs(inputs: Tensor | Tensor[]): Tensor | Tensor[] | KeyedCallInputs {
+    if (this.keyedCallInputKeys === null) return inputs;
+    return packKeyedCall(this.name, this.keyedCallInputKeys, inputs);
   }
 
   /**
@@ -720,6 +754,12 @@ export class Model extends Layer {
 
   /** Inputs as the model takes them (see inputsFor). */
   private toInputs(xIn: ModelData, what: string, op: string): Tensor | Tensor[] {
+    if (this.takesKeyedCallInputs && isKeyedData(xIn)) {
+      const values = this.keyedCallList(xIn, op);
+      const keys = this.keyedCallInputKeys!;
+      const list = values.map((v, k) => toTensorData(v, `${what} "${keys[k]}"`, op) as Tensor);
+      return list.length === 1 ? list[0] : list;
+    }
     this.checkListForKeyedInputs(xIn);
     return inputsFor(this, this.declaredInputDTypes(), xIn, what, op);
   }

@@ -112,6 +112,11 @@ export class Sequential extends Model {
     return false;
   }
 
+  /** Sequential's call feeds its first layer: it takes a tensor, never an object of inputs keyed by name. */
+  protected override get takesKeyedCallInputs(): boolean {
+    return false;
+  }
+
   /** Keras' Sequential.from_config: the Sequential model `getConfig()` describes, typed as one. */
   static override fromConfig(config: Readonly<Record<string, unknown>>, options: DeserializeOptions = {}): Sequential {
     const made = super.fromConfig(config, options);
