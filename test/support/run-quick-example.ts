@@ -1,6 +1,6 @@
 /**
  * Runs an example port with QUICK=1 in a child process (tsx), as the example tests do, and returns
- * what it printed (stdout; stderr too when `withStderr`). The timeout is sized for the native
+ * what it printed on stdout (stderr is piped, so a failure shows it). The timeout is sized for the native
  * backend and stretched for the JS one by exampleTimeout.
  */
 import { execFileSync } from "node:child_process";
