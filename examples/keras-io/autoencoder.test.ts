@@ -2,27 +2,10 @@
 // run with QUICK=1 in a child process and checked on what it prints and the figures it writes.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { exampleTimeout } from "../../test/support/example-timeout.js";
-
-const numbers = (text: string, re: RegExp): number[] => {
-  const m = re.exec(text);
-  assert.ok(m, `${re} not found in:\n${text}`);
-  return m[1].trim().split(" ").map(Number);
-};
+import { numbersIn as numbers, withQuickRun } from "./support/quick-run.js";
 
 test("examples/keras-io/autoencoder.ts (QUICK): noisy data, the autoencoder's 28,353 parameters, both trainings lower their losses, three figures", () => {
-  const out = mkdtempSync(join(tmpdir(), "lamina-kio-autoencoder-"));
-  try {
-    const text = execFileSync(process.execPath, ["--import", "tsx", "examples/keras-io/autoencoder.ts"], {
-      encoding: "utf8",
-      timeout: exampleTimeout(60_000),
-      env: { ...process.env, QUICK: "1", LAMINA_OUT: out },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+  withQuickRun("autoencoder", ({ text, wrote }) => {
     assert.match(text, /train \[256,28,28,1\], test \[64,28,28,1\]/);
     // The noise is clipped back into [0, 1]; N(0, 0.4^2) moves a pixel by 0.4 * sqrt(2 / pi) = 0.32
     // on average unclipped, less near 0 and 1 (a black pixel: 0.4 / sqrt(2 pi) = 0.16).
@@ -41,9 +24,7 @@ test("examples/keras-io/autoencoder.ts (QUICK): noisy data, the autoencoder's 28
       assert.ok(loss.every((l) => l > 0 && l < 0.75), `${phase}: ${loss}`);
     }
     assert.match(text, /predictions shape: \[64,28,28,1\], in \[0\.\d+, 0\.\d+\]/);
-    for (const f of ["train-and-noisy.png", "test-and-reconstruction.png", "noisy-and-denoised.png"]) assert.ok(existsSync(join(out, f)), f);
+    for (const f of ["train-and-noisy.png", "test-and-reconstruction.png", "noisy-and-denoised.png"]) assert.ok(wrote(f), f);
     assert.match(text, /\ndone\n/);
-  } finally {
-    rmSync(out, { recursive: true, force: true });
-  }
+  });
 });

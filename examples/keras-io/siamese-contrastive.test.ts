@@ -3,27 +3,10 @@
 // it prints and the figures it writes.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { exampleTimeout } from "../../test/support/example-timeout.js";
-
-const numbers = (text: string, label: string): number[] => {
-  const m = new RegExp(`^${label}: ([\\d. ]+)$`, "m").exec(text);
-  assert.ok(m, `${label} not found in:\n${text}`);
-  return m[1].trim().split(" ").map(Number);
-};
+import { numbersAfter as numbers, withQuickRun } from "./support/quick-run.js";
 
 test("examples/keras-io/siamese-contrastive.ts (QUICK): pairs, the shared tower and Lambda distance, the contrastive loss trains", () => {
-  const out = mkdtempSync(join(tmpdir(), "lamina-kio-siamese-"));
-  try {
-    const text = execFileSync(process.execPath, ["--import", "tsx", "examples/keras-io/siamese-contrastive.ts"], {
-      encoding: "utf8",
-      timeout: exampleTimeout(60_000),
-      env: { ...process.env, QUICK: "1", LAMINA_OUT: out },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+  withQuickRun("siamese-contrastive", ({ text, wrote }) => {
     // Two pairs per image, one of its class (label 1) and one of another class (label 0).
     assert.match(text, /train pairs: 1024 of 2 x \[28,28\], 512 labelled 1/);
     assert.match(text, /validation pairs: 512, test pairs: 512/);
@@ -49,9 +32,7 @@ test("examples/keras-io/siamese-contrastive.ts (QUICK): pairs, the shared tower 
     assert.ok(Number(m[1]) > 0 && Number(m[1]) < 1 && Number(m[2]) <= 1, m[0]);
     assert.match(text, /predictions shape: \[512,1\]/);
     assert.match(text, /test-predictions.png: True: 1\.0 \| Pred: 0\.\d{5}; True: 0\.0 \| Pred: 0\.\d{5}; True: 1\.0 \| Pred: 0\.\d{5}/);
-    for (const f of ["train-pairs.png", "validation-pairs.png", "test-pairs.png", "accuracy.png", "loss.png", "test-predictions.png"]) assert.ok(existsSync(join(out, f)), f);
+    for (const f of ["train-pairs.png", "validation-pairs.png", "test-pairs.png", "accuracy.png", "loss.png", "test-predictions.png"]) assert.ok(wrote(f), f);
     assert.match(text, /\ndone\n/);
-  } finally {
-    rmSync(out, { recursive: true, force: true });
-  }
+  });
 });

@@ -2,27 +2,10 @@
 // process and checked on what it prints and the figures it writes.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { exampleTimeout } from "../../test/support/example-timeout.js";
-
-const numbers = (text: string, label: string): number[] => {
-  const m = new RegExp(`^${label}: ([\\d. ]+)$`, "m").exec(text);
-  assert.ok(m, `${label} not found in:\n${text}`);
-  return m[1].trim().split(" ").map(Number);
-};
+import { numbersAfter as numbers, withQuickRun } from "./support/quick-run.js";
 
 test("examples/keras-io/vae.ts (QUICK): the encoder's and decoder's parameters, the custom trainStep's three losses, both latent-space figures", () => {
-  const out = mkdtempSync(join(tmpdir(), "lamina-kio-vae-"));
-  try {
-    const text = execFileSync(process.execPath, ["--import", "tsx", "examples/keras-io/vae.ts"], {
-      encoding: "utf8",
-      timeout: exampleTimeout(60_000),
-      env: { ...process.env, QUICK: "1", LAMINA_OUT: out },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+  withQuickRun("vae", ({ text, wrote }) => {
     // By hand: encoder 3*3*1*32+32 = 320, 3*3*32*64+64 = 18,496, 7*7*64*16+16 = 50,192, two of 16*2+2 = 34;
     // decoder 2*3136+3136 = 9,408, 3*3*64*64+64 = 36,928, 3*3*64*32+32 = 18,464, 3*3*32*1+1 = 289.
     assert.match(text, /Model: "encoder"[\s\S]*Total params: 69,076 [\s\S]*Model: "decoder"[\s\S]*Total params: 65,089 /);
@@ -48,9 +31,7 @@ test("examples/keras-io/vae.ts (QUICK): the encoder's and decoder's parameters, 
     const counts = [...text.matchAll(/^class \d: (\d+) images, mean z \(-?\d+\.\d\d, -?\d+\.\d\d\)$/gm)].map((m) => Number(m[1]));
     assert.equal(counts.length, 10);
     assert.equal(counts.reduce((a, b) => a + b, 0), 512);
-    for (const f of ["latent-space.png", "label-clusters.png"]) assert.ok(existsSync(join(out, f)), f);
+    for (const f of ["latent-space.png", "label-clusters.png"]) assert.ok(wrote(f), f);
     assert.match(text, /\ndone\n/);
-  } finally {
-    rmSync(out, { recursive: true, force: true });
-  }
+  });
 });
