@@ -6,7 +6,7 @@
 export { Figure, type PngOptions, type SaveOptions, type MimeBundle } from "./figure.js";
 export { history, learningCurves, bar, type HistoryLike, type HistoryPlotOptions, type LearningCurvesOptions, type RunCurves, type BarOptions, type FigureSize } from "./charts.js";
 export { images, image, type ImagesOptions, type ImageOptions, type ImageScaleOptions, type LabelsLike } from "./images.js";
-export { scatter, type ScatterOptions, type ValuesLike } from "./scatter.js";
+export { scatter, type ScatterOptions, type ScatterValues } from "./scatter.js";
 export { confusionMatrix, confusionCounts, type ConfusionMatrixOptions } from "./confusion.js";
 export { confidenceBand, tQuantile, tCdf, type ConfidenceBand } from "./stats.js";
 export { COLORMAPS, type Colormap } from "./colors.js";

@@ -15,11 +15,11 @@ import { el, svgDocument } from "./svg.js";
 import { autoRange } from "./ticks.js";
 
 /** Coordinates or colour values: a 1-D tensor ([n] or [n, 1]) or an array of numbers. */
-export type ValuesLike = Tensor | ArrayLike<number> | ArrayLike<bigint>;
+export type ScatterValues = Tensor | ArrayLike<number> | ArrayLike<bigint>;
 
 export interface ScatterOptions extends FigureSize {
   /** One value per point, coloured through `cmap` (matplotlib's `c=`); class labels, typically. */
-  c?: ValuesLike;
+  c?: ScatterValues;
   /** Colormap for `c` (default "viridis", matplotlib's default). */
   cmap?: Colormap;
   /** Draw a colorbar for `c` (matplotlib's `plt.colorbar()`; default true when `c` is given). */
@@ -36,7 +36,7 @@ export interface ScatterOptions extends FigureSize {
 }
 
 /** The values as numbers, checked to be one per point. */
-function values(v: ValuesLike, what: string, where: string): number[] {
+function values(v: ScatterValues, what: string, where: string): number[] {
   if (isTensor(v)) {
     const s = v.shape;
     if (!(s.length === 1 || (s.length === 2 && s[1] === 1))) {
@@ -70,7 +70,7 @@ function finiteExtent(v: readonly number[]): [number, number] {
  * await plot.scatter(z0, z1, { c: labels, xlabel: "z[0]", ylabel: "z[1]" }).save("clusters.png");
  * ```
  */
-export function scatter(x: ValuesLike, y: ValuesLike, opts: ScatterOptions = {}): Figure {
+export function scatter(x: ScatterValues, y: ScatterValues, opts: ScatterOptions = {}): Figure {
   const where = "plot.scatter";
   const xs = values(x, "x", where);
   const ys = values(y, "y", where);
