@@ -110,6 +110,8 @@ class VAE extends models.Model {
     };
   }
 
+  // The example's earlier (tf.keras) version also defines call: the model run end to end, x to its
+  // reconstruction from a sampled z, so that vae.predict(x) works; training goes through trainStep.
   override call(x: Tensor | Tensor[]): Tensor {
     const [, , z] = this.encoder.apply(x as Tensor) as Tensor[];
     return this.decoder.apply(z) as Tensor;
