@@ -5,6 +5,7 @@ import type { SymbolicTensor } from "../layers/symbolic.js";
 import type { CompiledState, Data, KeyedData, ModelData, Targets } from "./training.js";
 import { isKeyedData, toTensorData } from "./data_rows.js";
 import { zeros } from "../tensor/creation.js";
+import { EVALUATE_OPTIONS, FIT_OPTIONS } from "./model_args.js";
 
 /** What inputsFor reads of the model: its name and (only for x keyed by name) its inputs' names or keys. */
 export interface InputOwner {
@@ -61,7 +62,9 @@ export function targetsFor(yIn: ModelData | null, state: CompiledState, what: st
   if (keyed) {
     const rec = yIn as KeyedData;
     const unknown = Object.keys(rec).filter((k) => !names.includes(k));
-    if (unknown.length > 0) throw new RangeError(`${what}: y has labels for ${unknown.map((k) => `"${k}"`).join(", ")}, which is not an output of the model; its outputs are named ${names.map((n) => `"${n}"`).join(", ")}`);
+    if (unknown.length > 0) {
+      throw new RangeError(`${what}: y has labels for ${unknown.map((k) => `"${k}"`).join(", ")}, which is not an output of the model; its outputs are named ${names.map((n) => `"${n}"`).join(", ")}${optionsAsLabelsHint(unknown, what)}`);
+    }
     const given = names.map((n) => (rec[n] === undefined ? null : (toTensorData(rec[n], "y", what) as Tensor)));
     const rows = given.find((t) => t !== null && t.rank > 0)?.shape[0];
     // Keras 3.15's CompileLoss reads labels for the outputs that have a loss alone (its compiled
@@ -77,4 +80,14 @@ export function targetsFor(yIn: ModelData | null, state: CompiledState, what: st
     return list.length === 1 ? list[0] : list;
   }
   throw new TypeError(`${what}: the model has ${names.length} outputs; give y as a list in output order or an object keyed by ${names.join(", ")}`);
+}
+
+/**
+ * fit(x, { epochs: 5 }) reads the options as y keyed by output name (y comes second, as in
+ * Keras); when every unknown key is an option name, say where the options go.
+ */
+function optionsAsLabelsHint(unknown: readonly string[], what: string): string {
+  if (!unknown.every((k) => k in FIT_OPTIONS || k in EVALUATE_OPTIONS)) return "";
+  const op = /^\w+/.exec(what)?.[0] ?? "fit";
+  return `. ${unknown.join(", ")} ${unknown.length === 1 ? "is an option" : "are options"}: the second argument is y, options come third (${op}(x, null, { ${unknown[0]}: ... }) without labels)`;
 }

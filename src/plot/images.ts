@@ -6,7 +6,7 @@
  */
 import { PNG } from "pngjs";
 import type { Tensor } from "../tensor/tensor.js";
-import { Axes, TICK_FONT, TITLE_FONT, axesMargins, ticksFor, titleText } from "./axes.js";
+import { Axes, TICK_FONT, TITLE_FONT, axesMargins, ticksFor, titleText, type Tick } from "./axes.js";
 import { assertColormap, colormapTable, type Colormap } from "./colors.js";
 import { colorize, type ImageScaleOptions } from "./image_colors.js";
 import { Figure } from "./figure.js";
@@ -19,12 +19,12 @@ export type { ImageScaleOptions } from "./image_colors.js";
 /** Labels of samples: class indices, as a tensor ([n], [n, 1], or one-hot / scores [n, k]) or an array. */
 export type LabelsLike = Tensor | ArrayLike<number> | ArrayLike<bigint>;
 
-function isTensor(x: unknown): x is Tensor {
+export function isTensor(x: unknown): x is Tensor {
   return typeof x === "object" && x !== null && "shape" in x && "dtype" in x && typeof (x as Tensor).dataSync === "function";
 }
 
 /** The values of a tensor as JavaScript numbers. */
-function numbersOf(t: Tensor): ArrayLike<number> {
+export function numbersOf(t: Tensor): ArrayLike<number> {
   const d = t.dataSync();
   return d instanceof BigInt64Array ? Array.from(d, Number) : d;
 }
@@ -242,6 +242,27 @@ export interface ImageOptions extends ImageScaleOptions {
   size?: number;
   /** Pixel-index axes with ticks (default true). */
   axes?: boolean;
+  /** Tick positions in pixel coordinates (matplotlib's `plt.xticks(ticks, labels)`; default: nice integers). */
+  xticks?: readonly number[];
+  /** The labels of `xticks`, one each (default: the positions). */
+  xtickLabels?: readonly string[];
+  /** Tick positions on the vertical axis, in pixel rows (row 0 at the top, as imshow). */
+  yticks?: readonly number[];
+  /** The labels of `yticks`, one each (default: the positions). */
+  ytickLabels?: readonly string[];
+  xlabel?: string;
+  ylabel?: string;
+}
+
+/** Ticks given by the caller, checked: finite positions and one label per position. */
+function givenTicks(positions: readonly number[], labels: readonly string[] | undefined, axis: "x" | "y", where: string): Tick[] {
+  if (!Array.isArray(positions) || !positions.every((v) => typeof v === "number" && Number.isFinite(v))) {
+    throw new TypeError(`${where}: ${axis}ticks must be an array of finite pixel positions, got ${valueText(positions)}`);
+  }
+  if (labels !== undefined && (!Array.isArray(labels) || labels.length !== positions.length)) {
+    throw new RangeError(`${where}: ${axis}tickLabels must have one label per tick: ${positions.length} ticks, got ${valueText(labels)}`);
+  }
+  return positions.map((value, i) => ({ value, label: labels ? String(labels[i]) : String(value) }));
 }
 
 /** A vertical colorbar: the colormap from `lo` (bottom) to `hi` (top) with ticks on its right. */
@@ -314,10 +335,16 @@ export function image(t: Tensor, opts: ImageOptions = {}): Figure {
   const rightExtra = withBar ? colorbarWidth(lo, hi) : 0;
   const xlim: [number, number] = [-0.5, w - 0.5];
   const ylim: [number, number] = [h - 0.5, -0.5];
+  if (opts.xtickLabels !== undefined && opts.xticks === undefined) throw new TypeError(`${where}: xtickLabels needs xticks, the positions they label`);
+  if (opts.ytickLabels !== undefined && opts.yticks === undefined) throw new TypeError(`${where}: ytickLabels needs yticks, the positions they label`);
+  const xticks = opts.xticks !== undefined ? givenTicks(opts.xticks, opts.xtickLabels, "x", where) : ticksFor([0, w - 1], { integer: true, maxTicks: Math.max(2, Math.min(8, Math.floor(dw / 60))) });
+  const yticks = opts.yticks !== undefined ? givenTicks(opts.yticks, opts.ytickLabels, "y", where) : ticksFor([0, h - 1], { integer: true, maxTicks: Math.max(2, Math.min(8, Math.floor(dh / 40))) });
   const spec = {
     title: opts.title,
-    xticks: showAxes ? ticksFor([0, w - 1], { integer: true, maxTicks: Math.max(2, Math.min(8, Math.floor(dw / 60))) }) : [],
-    yticks: showAxes ? ticksFor([0, h - 1], { integer: true, maxTicks: Math.max(2, Math.min(8, Math.floor(dh / 40))) }) : [],
+    xlabel: opts.xlabel,
+    ylabel: opts.ylabel,
+    xticks: showAxes ? xticks : [],
+    yticks: showAxes ? yticks : [],
     rightExtra,
     grid: "none" as const,
   };
