@@ -2,22 +2,16 @@
 // FGSM step moves pixels by exactly epsilon, raises the loss, and flips some predictions.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tf from "../../src/index.js";
-import { exampleTimeout } from "../../test/support/example-timeout.js";
+import { runQuickExample } from "../../test/support/run-quick-example.js";
 
 test("examples/keras-io/fgsm.ts (QUICK): sign-of-gradient steps of epsilon = 0.1 raise the loss and change predictions", () => {
   const out = mkdtempSync(join(tmpdir(), "lamina-kio-fgsm-"));
   try {
-    const text = execFileSync(process.execPath, ["--import", "tsx", "examples/keras-io/fgsm.ts"], {
-      encoding: "utf8",
-      timeout: exampleTimeout(60_000),
-      env: { ...process.env, QUICK: "1", LAMINA_OUT: out },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const text = runQuickExample("examples/keras-io/fgsm.ts", 60_000, { LAMINA_OUT: out });
     // 1,000 images with validationSplit 0.2: 800 in batches of 128 is 7 steps.
     assert.match(text, /7\/7 - .*val_accuracy: 0\.\d+/);
     // Every pixel moves by 0 or by epsilon; most gradients are non-zero, so most pixels move.

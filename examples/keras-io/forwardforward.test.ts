@@ -2,16 +2,10 @@
 // prints: the label embedding, each layer trained locally every epoch, the loss falling.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { exampleTimeout } from "../../test/support/example-timeout.js";
+import { runQuickExample } from "../../test/support/run-quick-example.js";
 
 test("examples/keras-io/forwardforward.ts (QUICK): labels embedded as a one-hot code, layer-local training lowers the loss, goodness predictions", () => {
-  const text = execFileSync(process.execPath, ["--import", "tsx", "examples/keras-io/forwardforward.ts"], {
-    encoding: "utf8",
-    timeout: exampleTimeout(60_000),
-    env: { ...process.env, QUICK: "1" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const text = runQuickExample("examples/keras-io/forwardforward.ts", 60_000);
   assert.equal(text.match(/^Label : \d \(training image \d+\)$/gm)?.length, 4);
   // The first 10 pixels: zero but at the label's position, where the image's maximum goes.
   const m = /overlay of training image 0 \(label (\d), max ([\d.]+)\): first 10 pixels \[([^\]]*)\]/.exec(text);

@@ -2,8 +2,7 @@
 // the top-k usage counts (k picks per image per call), the overflow term, the MoE model training.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { exampleTimeout } from "../../test/support/example-timeout.js";
+import { runQuickExample } from "../../test/support/run-quick-example.js";
 
 const counts = (text: string, label: string): number[] => {
   const m = new RegExp(`${label}: \\[([\\d ]+)\\]`).exec(text);
@@ -13,12 +12,7 @@ const counts = (text: string, label: string): number[] => {
 const sum = (v: number[]): number => v.reduce((a, b) => a + b, 0);
 
 test("examples/keras-io/mnist-moe.ts (QUICK): top-k routing counts, overflow loss, the MoE model learns", () => {
-  const text = execFileSync(process.execPath, ["--import", "tsx", "examples/keras-io/mnist-moe.ts"], {
-    encoding: "utf8",
-    timeout: exampleTimeout(60_000),
-    env: { ...process.env, QUICK: "1" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const text = runQuickExample("examples/keras-io/mnist-moe.ts", 60_000);
   assert.match(text, /x_train shape: \(1000, 28, 28, 1\)/);
   // The base model's summary: 320 + 18,496 + 16,010 parameters.
   assert.match(text, /Total params: 34,826/);

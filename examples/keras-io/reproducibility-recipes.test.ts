@@ -3,22 +3,16 @@
 // bit; the third (REPRO_SEED=813) must not, which shows the comparison can fail.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { exampleTimeout } from "../../test/support/example-timeout.js";
+import { runQuickExample } from "../../test/support/run-quick-example.js";
 
 const INITIALIZERS = ["RandomNormal", "RandomUniform", "TruncatedNormal", "VarianceScaling", "GlorotNormal", "GlorotUniform",
   "HeNormal", "HeUniform", "LecunNormal", "LecunUniform", "Orthogonal"];
 
 function run(out: string, seed?: number): string {
-  return execFileSync(process.execPath, ["--import", "tsx", "examples/keras-io/reproducibility-recipes.ts"], {
-    encoding: "utf8",
-    timeout: exampleTimeout(60_000),
-    env: { ...process.env, QUICK: "1", LAMINA_OUT: out, ...(seed === undefined ? {} : { REPRO_SEED: String(seed) }) },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  return runQuickExample("examples/keras-io/reproducibility-recipes.ts", 60_000, { LAMINA_OUT: out, ...(seed === undefined ? {} : { REPRO_SEED: String(seed) }) });
 }
 
 const line = (text: string, re: RegExp): string => {

@@ -3,11 +3,10 @@
  * a temporary folder (LAMINA_OUT), and read numbers back from what it printed.
  */
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { exampleTimeout } from "../../../test/support/example-timeout.js";
+import { runQuickExample } from "../../../test/support/run-quick-example.js";
 
 export interface QuickRun {
   /** stdout of the run. */
@@ -23,12 +22,7 @@ export interface QuickRun {
 export function withQuickRun(name: string, check: (run: QuickRun) => void, ms = 60_000): void {
   const out = mkdtempSync(join(tmpdir(), `lamina-kio-${name}-`));
   try {
-    const text = execFileSync(process.execPath, ["--import", "tsx", `examples/keras-io/${name}.ts`], {
-      encoding: "utf8",
-      timeout: exampleTimeout(ms),
-      env: { ...process.env, QUICK: "1", LAMINA_OUT: out },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const text = runQuickExample(`examples/keras-io/${name}.ts`, ms, { LAMINA_OUT: out });
     check({ text, wrote: (file) => existsSync(join(out, file)) });
   } finally {
     rmSync(out, { recursive: true, force: true });
