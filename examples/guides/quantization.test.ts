@@ -43,3 +43,16 @@ for (const [bits, mseBound, minReduction] of [[8, 1e-3, 65], [4, 1e-2, 80]] as c
     assert.ok(num(text, /Size reduction: (\d+\.\d)%/) >= minReduction, text);
   });
 }
+
+test("examples/guides/customizing-quantization.ts: a [-100, 100] int8 range, weight-only int4, a custom percentile activation quantizer", () => {
+  const text = runGuide("examples/guides/customizing-quantization.ts");
+  // Each kernel column's largest |w| maps to the range's end, so the kernel spans up to exactly 100.
+  const range = /Layer 0 kernel range: (-?\d+) to (-?\d+)/.exec(text);
+  assert.ok(range, text);
+  const [lo, hi] = [Number(range[1]), Number(range[2])];
+  assert.ok(lo >= -100 && hi <= 100 && Math.max(-lo, hi) === 100, range[0]);
+  assert.equal(text.match(/Layer 0 kernel dtype: int8/g)?.length, 2);
+  assert.match(text, /Layer 0 has inputs_quantizer: false/);
+  assert.match(text, /Layer 0 uses custom activation quantizer: true/);
+  assert.ok(num(text, /Float vs INT8 \(percentile activations\) MSE: (\S+)/) < 1e-3, text);
+});

@@ -15,6 +15,7 @@ import type { ConstraintArg, KernelBiasArgs, RegularizerArg } from "./weights.js
 import { type QuantizedPolicy, quantizedPolicyOf } from "./dtype_policy_config.js";
 import { type QuantizedKernel, addQuantizedKernel, assignQuantized, blockSizeFor, dequantizeKernel, quantizeKernel } from "./quantized_kernel.js";
 import type { QuantizationConfig } from "../quantizers/quantization_config.js";
+import type { Quantizer } from "../quantizers/quantizers.js";
 import { type QuantizeOptions, quantizationConfigEntries, resolveQuantization } from "./quantize_layer.js";
 
 export interface QuantizableArgs {
@@ -48,6 +49,14 @@ export abstract class QuantizableLayer extends LoraLayer {
   /** Keras' quantization_config: the config the layer was quantized with (null for a float layer). */
   get quantizationConfig(): QuantizationConfig | null {
     return this.quantizationConfigValue;
+  }
+
+  /**
+   * Keras' inputs_quantizer: the quantizer applied to the inputs at call time (int8's AbsMaxQuantizer
+   * by default, a config's activation quantizer); null for a float layer or weight-only quantization.
+   */
+  get inputsQuantizer(): Quantizer | null {
+    return this.quantized?.inputsQuantizer ?? null;
   }
 
   /** The computation dtype of the dequantized matrix. */

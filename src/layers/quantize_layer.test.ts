@@ -195,3 +195,18 @@ test("ReversibleEmbedding (tied) int8/int4: lookups as Embedding's, the reverse 
   untied.build([null]);
   assert.throws(() => untied.quantize("int8"), /quantizing a ReversibleEmbedding with tieWeights false is not supported/);
 });
+
+test("inputsQuantizer (Keras' inputs_quantizer): none for a float layer or weight-only int4, the int8 default AbsMaxQuantizer, or the config's own", () => {
+  assert.equal(fixtureDense().inputsQuantizer, null);
+  const int8 = fixtureDense();
+  int8.quantize("int8");
+  assert.ok(int8.inputsQuantizer instanceof quantizers.AbsMaxQuantizer);
+  const custom = new quantizers.AbsMaxQuantizer({ valueRange: [-100, 100] });
+  const configured = fixtureDense();
+  configured.quantize(null, { config: new quantizers.Int8QuantizationConfig({ weightQuantizer: new quantizers.AbsMaxQuantizer({ axis: 0 }), activationQuantizer: custom }) });
+  assert.equal(configured.inputsQuantizer, custom);
+  const weightOnly = fixtureDense();
+  weightOnly.quantize(null, { config: new quantizers.Int4QuantizationConfig({ weightQuantizer: new quantizers.AbsMaxQuantizer({ valueRange: [-8, 7], axis: 0 }), activationQuantizer: null, blockSize: null }) });
+  assert.equal(weightOnly.quantizationMode, "int4");
+  assert.equal(weightOnly.inputsQuantizer, null);
+});
