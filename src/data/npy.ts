@@ -5,7 +5,7 @@
 import { writeFileSync } from "node:fs";
 import { unzipSync, zipSync } from "fflate";
 import { Tensor, makeTensor } from "../tensor/tensor.js";
-import type { DType } from "../tensor/dtype.js";
+import { allocStorage, type DType } from "../tensor/dtype.js";
 import { crc32, readBytes } from "./bytes.js";
 import { ZipArchive } from "../io/zip.js";
 
@@ -51,7 +51,7 @@ function elementType(descr: string, name: string): { size: number; dtype: DType;
   switch (key) {
     case "b1": return { size, dtype: "bool", read: (v, o) => (v.getUint8(o) !== 0 ? 1 : 0) };
     case "u1": return { size, dtype: "uint8", read: (v, o) => v.getUint8(o) };
-    case "i1": return { size, dtype: "int32", read: (v, o) => v.getInt8(o) };
+    case "i1": return { size, dtype: "int8", read: (v, o) => v.getInt8(o) };
     case "i2": return { size, dtype: "int32", read: (v, o) => v.getInt16(o, little) };
     case "u2": return { size, dtype: "int32", read: (v, o) => v.getUint16(o, little) };
     case "i4": return { size, dtype: "int32", read: (v, o) => v.getInt32(o, little) };
@@ -65,8 +65,8 @@ function elementType(descr: string, name: string): { size: number; dtype: DType;
 }
 
 /**
- * Parses `.npy` bytes (or reads a `.npy` file) into a tensor. uint8, bool, int32, int64, float32 and
- * float64 keep their dtype; int8/int16/uint16 widen to int32 and uint32 to int64. Fortran-ordered
+ * Parses `.npy` bytes (or reads a `.npy` file) into a tensor. uint8, int8, bool, int32, int64, float32 and
+ * float64 keep their dtype; int16/uint16 widen to int32 and uint32 to int64. Fortran-ordered
  * arrays are reordered to row-major.
  */
 export function readNpy(source: string | Uint8Array, name = typeof source === "string" ? source : "the .npy bytes"): Tensor {
@@ -103,7 +103,7 @@ export function readNpy(source: string | Uint8Array, name = typeof source === "s
       return makeTensor(out, shape, "int64");
     }
     default: {
-      const out = el.dtype === "float32" ? new Float32Array(n) : el.dtype === "float64" ? new Float64Array(n) : el.dtype === "int32" ? new Int32Array(n) : new Uint8Array(n);
+      const out = allocStorage(el.dtype, n);
       for (let i = 0; i < n; i++) out[i] = el.read(dataView, srcIndex(i) * el.size) as number;
       return makeTensor(out, shape, el.dtype);
     }

@@ -81,6 +81,14 @@ test("readNpy handles big-endian and Fortran-ordered arrays (fixtures made by nu
   assert.deepEqual(Array.from(f.dataSync() as Float32Array), Array.from({ length: 24 }, (_, i) => i));
 });
 
+test("readNpy keeps numpy's int8 ('|i1') as int8 (bytes made by numpy's np.save)", () => {
+  const bytes = new Uint8Array(Buffer.from("k05VTVBZAQB2AHsnZGVzY3InOiAnfGkxJywgJ2ZvcnRyYW5fb3JkZXInOiBGYWxzZSwgJ3NoYXBlJzogKDIsIDIpLCB9ICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgIAqA/wB/", "base64"));
+  const t = readNpy(bytes);
+  assert.equal(t.dtype, "int8");
+  assert.deepEqual(t.arraySync(), [[-128, -1], [0, 127]]);
+  assert.deepEqual(readNpy(encodeNpy(t)).arraySync(), [[-128, -1], [0, 127]]);
+});
+
 test("encodeNpy/encodeNpz round-trip through readNpy/readNpz, header aligned to 64 bytes", () => {
   const t = makeTensor(new Int32Array([1, 2, 3, 4, 5, 6]), [3, 2], "int32");
   const bytes = encodeNpy(t);
