@@ -480,3 +480,13 @@ test("a custom metric or loss function typed (yTrue: Tensor, yPred: Tensor) is a
   assert.ok(Math.abs(Number(loss.apply([[1, 2]], tf.constant([[2, 4]], "float32")).item()) - 1.5) < 1e-7);
   assert.deepEqual(seen, [true, true]);
 });
+
+test("metrics.CosineSimilarity keeps its axis through getConfig and metrics.get", () => {
+  const m = metrics.CosineSimilarity({ axis: 0 });
+  assert.deepEqual(m.getConfig(), { name: "cosine_similarity", dtype: "float32", axis: 0 });
+  const back = metrics.get(m.serialize()) as InstanceType<typeof metrics.CosineSimilarity>;
+  back.updateState(f32([[1, 0], [1, 0]]), f32([[1, 0], [0, 1]]));
+  // Along axis 0: column 0 gives [1,1]·[1,0]/sqrt(2) = 0.7071 and column 1 ([0,0]) gives 0, mean 0.3536;
+  // along the default axis -1 the rows would give (1 + 0) / 2 = 0.5.
+  assert.ok(Math.abs((back.result() as number) - Math.SQRT1_2 / 2) < 1e-6);
+});

@@ -505,6 +505,11 @@ export class CosineSimilarity extends MeanMetricWrapper {
     super((t, p) => cosineSimilarityMetric(t, p, axis), { name: opts.name ?? "cosine_similarity" });
     this.axis = axis;
   }
+  // Keras 3.15's get_config leaves axis out, so a reloaded CosineSimilarity(axis=1) measures along -1;
+  // writing it keeps the metric, and Keras' from_config (cls(**config)) accepts the key.
+  override getConfig(): Config {
+    return { ...super.getConfig(), axis: this.axis };
+  }
 }
 
 /** Keras 3.15's correlation metrics: the running (weighted) mean over examples of a correlation along `axis`. */
