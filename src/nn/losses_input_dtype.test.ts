@@ -35,3 +35,21 @@ test("float64 predictions keep their dtype", () => {
   assert.equal(v.dtype, "float64");
   assert.equal(v.item(), 0.625);
 });
+
+test("metrics and loss functions take integer and boolean predictions, computing in float32 as Keras does", () => {
+  const { metrics } = tf;
+  const ints = (v: number[]): tf.Tensor => tf.constant(v, "int32");
+  // |[1,2,3] - [1,2,4]| = [0,0,1]: mean square and mean absolute error 1/3
+  assert.equal(losses.meanSquaredError(ints([1, 2, 3]), ints([1, 2, 4])).item(), Math.fround(1 / 3));
+  const mse = metrics.MeanSquaredError(), mae = metrics.MeanAbsoluteError();
+  mse.updateState(ints([1, 2, 3]), ints([1, 2, 4]));
+  mae.updateState(ints([1, 2, 3]), ints([1, 2, 4]));
+  assert.equal(mse.result(), Math.fround(1 / 3));
+  assert.equal(mae.result(), Math.fround(1 / 3));
+  // labels [0,1,1,0] against thresholded predictions [0,1,0,1]: 2 of 4 right; TP 1, FP 1 -> precision 0.5
+  const acc = metrics.BinaryAccuracy(), prec = metrics.Precision();
+  acc.updateState(ints([0, 1, 1, 0]), ints([0, 1, 0, 1]));
+  prec.updateState(ints([0, 1, 1, 0]), tf.constant([false, true, false, true], "bool"));
+  assert.equal(acc.result(), 0.5);
+  assert.equal(prec.result(), 0.5);
+});

@@ -1,6 +1,7 @@
 import { Tensor, storageOf } from "../tensor/tensor.js";
 import { broadcastShapes, normalizeAxis, shapeText, shapesEqual, sizeOf } from "../tensor/shape.js";
 import { castValues, constant } from "../tensor/creation.js";
+import { isFloatDType } from "../tensor/dtype.js";
 import { type Input, assertFloat, backend, emptyTensor, noGrad, num, record, toTensor } from "./engine.js";
 import {
   abs, add, cast, clipByValue, div, exp, log, log1p, mul, neg, squaredDifference, sub,
@@ -203,8 +204,10 @@ export interface CrossentropyOptions {
 
 /** yPred as a float tensor and yTrue cast to its dtype, as Keras' losses do. */
 function kerasPair(op: string, yTrueIn: Input, yPredIn: Input): { yTrue: Tensor; yPred: Tensor } {
-  const yPred = toTensor(yPredIn, op, "yPred");
-  assertFloat(op, yPred, "yPred");
+  // Keras' loss functions compute integer inputs in float (ops.mean of ints gives floatx), so integer
+  // and boolean predictions become float32 rather than being refused.
+  const given = toTensor(yPredIn, op, "yPred");
+  const yPred = isFloatDType(given.dtype) ? given : cast(given, "float32");
   const t = labelsLike(yTrueIn, yPred);
   return { yTrue: t.dtype === yPred.dtype ? t : cast(t, yPred.dtype), yPred };
 }
