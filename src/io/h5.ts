@@ -29,12 +29,34 @@ let ready: Promise<H5Lib> | null = null;
 let loaded: H5Lib | null = null;
 
 /**
+ * h5wasm's module URL with a query that tsx's loader passes by. tsx (how most people run TypeScript
+ * on Node, and how lamina's tests and examples run) rewrites the dynamic imports of every ES module
+ * it loads and builds a fine-grained source map for the rewrite; on h5wasm's 4 MB single-line
+ * module that took 3-7 s of each process's first save or load. tsx leaves alone the modules of
+ * another tsx namespace (its `tsx-namespace` query). Under plain Node the query only names the
+ * module instance, so it changes nothing.
+ */
+function h5wasmUrl(): string {
+  const url = new URL(import.meta.resolve("h5wasm/node"));
+  url.searchParams.set("tsx-namespace", "lamina-h5wasm");
+  return url.href;
+}
+
+async function importH5wasm(): Promise<{ default: H5Lib }> {
+  try {
+    return (await import(h5wasmUrl())) as { default: H5Lib };
+  } catch {
+    return import("h5wasm/node");
+  }
+}
+
+/**
  * Loads the HDF5 library once, on first use, and makes its errors throw instead of printing to
- * stderr. Loaded lazily because its 4 MB module costs every `import "lamina"` 0.1 s, and about
- * 1.7 s under tsx, which rewrites it on each load, whether or not a file is ever opened.
+ * stderr. Loaded lazily because its 4 MB module costs every `import "lamina"` 0.1 s whether or not
+ * a file is ever opened.
  */
 function h5Ready(): Promise<H5Lib> {
-  ready ??= import("h5wasm/node").then(async ({ default: lib }) => {
+  ready ??= importH5wasm().then(async ({ default: lib }) => {
     const module = await lib.ready;
     (module as unknown as { activate_throwing_error_handler(): number }).activate_throwing_error_handler();
     loaded = lib;
