@@ -164,7 +164,7 @@ export class RNN extends Layer {
     const given = initialState === undefined || initialState === null ? null : ((Array.isArray(initialState) ? initialState : [initialState]) as (Tensor | SymbolicTensor)[]);
     if (!Array.isArray(inputs)) return this.applyWith(given !== null && given.length > 0 ? [inputs as Tensor | SymbolicTensor, ...given] as LayerInput : inputs, 1, rest);
     // A list without initialState: [x, ...states], or several sequences; the build tells them apart.
-    if (given === null) return this.applyWith(inputs, null, rest);
+    if (given === null || (given.length === 0 && this.cell.inputCount === 1)) return this.applyWith(inputs, null, rest);
     if (this.cell.inputCount === 1) {
       throw new TypeError(`${this.className} ${this.name}: give the initial states either after the inputs in one list ([x, ...states]) or as initialState, not both`);
     }
@@ -325,7 +325,7 @@ export class RNN extends Layer {
 
   call(inputs: Tensor | Tensor[], opts: CallOptions): Tensor | Tensor[] {
     const list = Array.isArray(inputs) ? inputs : [inputs];
-    const count = list.length === 1 ? 1 : this.sequenceCountOf(list.map((t) => t.shape));
+    const count = this.sequenceCountOf(list.map((t) => t.shape));
     if (count === 1 && this.structure.flat) return this.callFlat(list, opts);
     return this.callNested(list.slice(0, count), list.slice(count), opts);
   }
