@@ -226,6 +226,7 @@ test("clear errors for structures that do not match: outputs, states, sequences,
   assert.throws(() => built.apply(a), /was built for 2 input sequence\(s\) but is called on 1/);
   // Keras' cells take one sequence; their states are vectors.
   assert.throws(() => layers.LSTM(2).apply([a, a], { initialState: [tf.zeros([1, 2]), tf.zeros([1, 2])] }), /not both/);
+  assert.throws(() => layers.Bidirectional(layers.RNN(ok())), /Bidirectional \S+: wraps recurrent layers whose cell has one output and states of shape \[batch, size\]/);
   assert.throws(() => layers.StackedRNNCells([layers.LSTMCell(2), ok()]), /cells\[1\] \(Faulty \S+\) has states or outputs that are not vectors/);
   class BadSize extends layers.RNNCell {
     get stateSize(): tf.layers.CellSize[] {
