@@ -174,6 +174,22 @@ test("the model with the registered custom cell saves to .keras and loads back p
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
+
+  // Without initial states Keras writes args [[a, b]] and a one-argument build, input_shape [[...], [...]].
+  tf.clearSession();
+  const plain = new tf.models.Model({ inputs: [input1, input2], outputs: layers.RNN(new NestedCell({ unit1: U1, unit2: U2, unit3: U3 }), { name: "plain" }).apply([input1, input2]) as tf.layers.SymbolicTensor[] });
+  const json = tf.serialization.modelToJSON(plain);
+  const plainEntry = (JSON.parse(json) as typeof config).config.layers.find((l) => l.name === "plain")!;
+  assert.deepEqual(plainEntry.build_config, { input_shape: [[null, null, I1], [null, null, I2, I3]] });
+  const plainNode = plainEntry.inbound_nodes[0] as { args: unknown[][]; kwargs: Record<string, unknown> };
+  assert.equal(plainNode.args[0].length, 2);
+  assert.deepEqual(plainNode.kwargs, { training: false });
+  const rebuilt = tf.models.modelFromJSON(json);
+  rebuilt.setWeights(plain.getWeights());
+  const [p1, p23] = plain.predict([x1, x2]) as tf.Tensor[];
+  const [r1, r23] = rebuilt.predict([x1, x2]) as tf.Tensor[];
+  assertAllClose(r1, p1, { rtol: 0, atol: 0 });
+  assertAllClose(r23, p23, { rtol: 0, atol: 0 });
 });
 
 test("gradients through time (both inputs, both initial states, both kernels) equal float64 finite differences", () => {
@@ -246,4 +262,33 @@ test("clear errors for structures that do not match: outputs, states, sequences,
     }
   }
   assert.throws(() => layers.RNN(new Listy({})).apply(a), /Listy \S+: step returned a list of 2 outputs but outputSize \(2\) declares one/);
+});
+
+test("in a functional model, the first sequence's mask (from Masking) skips steps of the whole structure and is passed on to every output", () => {
+  tf.clearSession();
+  /** Running sums of both inputs: state and output [batch, 2] and [batch, 1, 2]. */
+  class Sums extends layers.RNNCell {
+    get stateSize(): tf.layers.CellSize[] {
+      return [2, [1, 2]];
+    }
+    override get outputSize(): tf.layers.CellSize[] {
+      return [2, [1, 2]];
+    }
+    step(x: tf.Tensor[], s: tf.Tensor[]): [tf.Tensor[], tf.Tensor[]] {
+      const a = tf.add(s[0], x[0]);
+      const b = tf.add(s[1], tf.reshape(x[1], [-1, 1, 2]));
+      return [[a, b], [a, b]];
+    }
+  }
+  const in1 = layers.Input({ shape: [3, 2] }), in2 = layers.Input({ shape: [3, 2] });
+  const masked = layers.Masking({ maskValue: 0 }).apply(in1) as tf.layers.SymbolicTensor;
+  const outs = layers.RNN(new Sums({}), { returnSequences: true }).apply([masked, in2]) as tf.layers.SymbolicTensor[];
+  assert.deepEqual(outs.map((o) => [o.shape, o.kerasMask?.shape]), [[[null, 3, 2], [null, 3]], [[null, 3, 1, 2], [null, 3]]]);
+  const model = new tf.models.Model({ inputs: [in1, in2], outputs: outs });
+  const a = tf.constant([[[1, 1], [0, 0], [2, 2]]], [1, 3, 2], "float32");
+  const b = tf.constant([[[1, 2], [3, 4], [5, 6]]], [1, 3, 2], "float32");
+  const [o1, o2] = model.predict([a, b]) as tf.Tensor[];
+  // Step 1 is masked (a's zeros): both outputs repeat step 0's and the sums skip b's [3, 4].
+  assert.deepEqual(o1.arraySync(), [[[1, 1], [1, 1], [3, 3]]]);
+  assert.deepEqual(o2.arraySync(), [[[[1, 2]], [[1, 2]], [[6, 8]]]]);
 });
