@@ -110,8 +110,7 @@ export class RNN extends Layer {
   readonly stateful: boolean;
   readonly unroll: boolean;
   zeroOutputForMask: boolean;
-  /** How many input sequences the layer was built for (more than one: Keras' nested inputs); null before its build. */
-  sequenceCount: number | null = null;
+  private builtSequences: number | null = null;
   /** The cell's declared state and output shapes, read once. */
   private readonly structure: CellStructure;
   /** The number of sequences an apply call said explicitly (a single tensor, or a list with initialState), while it runs. */
@@ -138,6 +137,11 @@ export class RNN extends Layer {
     this.stateful = flag(where, "stateful", args.stateful);
     this.unroll = flag(where, "unroll", args.unroll);
     this.zeroOutputForMask = flag(where, "zeroOutputForMask", args.zeroOutputForMask);
+  }
+
+  /** How many input sequences the layer was built for (more than one: Keras' nested inputs); null before its build. */
+  get sequenceCount(): number | null {
+    return this.builtSequences;
   }
 
   /**
@@ -293,7 +297,7 @@ export class RNN extends Layer {
       if (count === 1) this.cell.maybeBuild(this.stepShape(shape), false);
       else this.cell.maybeBuild(sequences.map((s) => this.stepShape(s)), true);
     }
-    this.sequenceCount = count;
+    this.builtSequences = count;
     if (this.stateful) {
       const batch = shape[0];
       if (batch === null) {
