@@ -84,6 +84,14 @@ test("RNN(NestedCell) on two sequences of different ranks: the last outputs, eve
   const all = nestedRNN({ returnSequences: true, returnState: true }).apply([x1, x2]) as tf.Tensor[];
   assert.deepEqual(all.map((t) => t.shape), [[B, T, U1], [B, T, U2, U3], [B, U1], [B, U2, U3]]);
   [f.seq1, f.seq23, f.s1, f.s23].forEach((want, i) => assertAllClose(all[i], want, { rtol: 1e-6, what: `returned tensor ${i}` }));
+
+  // The cell alone, called on [input_1, input_2, ...states] at the first step: [output_1, output_2_3, ...new states].
+  const cell = nestedRNN().cell;
+  const first = [tf.squeeze(tf.slice(x1, [0, 0, 0], [B, 1, I1]), [1]), tf.squeeze(tf.slice(x2, [0, 0, 0, 0], [B, 1, I2, I3]), [1])];
+  const stepped = cell.apply([...first, tf.zeros([B, U1]), tf.zeros([B, U2, U3])]) as tf.Tensor[];
+  assert.deepEqual(stepped.map((t) => t.shape), [[B, U1], [B, U2, U3], [B, U1], [B, U2, U3]]);
+  assertAllClose(stepped[1], f.seq23.map((seq) => seq[0]), { rtol: 1e-6, what: "the cell's output_2_3 at step 0" });
+  assertAllClose(stepped[2], f.seq1.map((seq) => seq[0]), { rtol: 1e-6, what: "the cell's state_1 after step 0" });
 });
 
 test("goBackwards, a mask and initial states over the nested structure", () => {
