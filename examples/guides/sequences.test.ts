@@ -40,7 +40,7 @@ test("understanding-masking-and-padding: padding, masks from Embedding and Maski
   assert.match(text, /TemporalSoftmax model output shape: \[ 32, 100, 1 \]/);
 });
 
-test("working-with-rnns: keras.io's parameter counts, states, Bidirectional, and LSTM = RNN(LSTMCell) on the same weights", async () => {
+test("working-with-rnns: keras.io's parameter counts, states, Bidirectional, LSTM = RNN(LSTMCell) on the same weights, and the NestedCell model", async () => {
   const text = await rnns;
   // The encoder-decoder and Bidirectional summaries as keras.io shows them.
   assert.match(text, /encoder \(LSTM\)\s+│ \[\(None, 64\),\s+│\s+33,024 │/);
@@ -57,6 +57,12 @@ test("working-with-rnns: keras.io's parameter counts, states, Bidirectional, and
   // The second model starts from the first one's trained weights: its epoch's loss is lower.
   assert.ok(second < first, `loss ${first} then ${second}`);
   assert.match(text, /Predicted result is: \[\d\], target result is: 9/);
+  // NestedCell: two outputs [unit_1] and [unit_2, unit_3]; kernel_1 32 * 10 and kernel_2_3 64 * 32 * 20 * 30 weights.
+  assert.match(text, /nested outputs: \[ \[ null, 10 \], \[ null, 20, 30 \] \] params: 1229120/);
+  // Targets uniform in [0, 1) against near-zero outputs of "uniform" (+-0.05) kernels: each output's mse starts
+  // near E[y^2] = 1/3, plus the spread of output_2_3's sums over 64 * 32 inputs (about 0.6): about 1.2 in all.
+  const nested = Number(/nested RNN: loss (\d+\.\d+)/.exec(text)?.[1]);
+  assert.ok(nested > 0.6 && nested < 2, `nested RNN loss ${nested}`);
 });
 
 test("intro-to-keras-for-engineers: keras.io's parameter count, checkpoints, a reloaded model predicting the same, custom layers", async () => {

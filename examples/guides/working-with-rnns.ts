@@ -1,8 +1,9 @@
 /**
  * Keras' guide "Working with RNNs" (Scott Zhu, Francois Chollet), every code cell ported to
  * lamina: the built-in SimpleRNN/GRU/LSTM layers, outputs and states, an encoder-decoder passing
- * states, RNN cells, cross-batch statefulness and state reuse, Bidirectional, and an LSTM over the
- * rows of 28x28 images trained twice (LSTM layer, then RNN(LSTMCell) with the same weights).
+ * states, RNN cells, cross-batch statefulness and state reuse, Bidirectional, an LSTM over the
+ * rows of 28x28 images trained twice (LSTM layer, then RNN(LSTMCell) with the same weights), and
+ * a custom cell with nested inputs, outputs and states (NestedCell) trained on random data.
  *
  *   https://keras.io/guides/working_with_rnns/
  *   npx tsx examples/guides/working-with-rnns.ts     (QUICK=1: 256 training images, 128 test images)
@@ -174,11 +175,105 @@ console.log(`RNN(LSTMCell): loss ${h2.history.loss[0].toFixed(4)}, val_accuracy 
 }
 
 // ## RNNs with list/dict inputs, or nested inputs
+// A cell whose step takes a list of inputs of different ranks, keeps states of any shape and
+// returns a list of outputs; layers.RNN runs it over a list of sequences.
+
 // ### Define a custom cell that supports nested input/output
+class NestedCell extends layers.RNNCell {
+  readonly unit1: number;
+  readonly unit2: number;
+  readonly unit3: number;
+  kernel1!: tf.Variable;
+  kernel23!: tf.Variable;
+
+  constructor(args: tf.layers.LayerArgs & { unit1: number; unit2: number; unit3: number }) {
+    super(args);
+    this.unit1 = args.unit1;
+    this.unit2 = args.unit2;
+    this.unit3 = args.unit3;
+  }
+
+  // Keras: state_size = [TensorShape([unit_1]), TensorShape([unit_2, unit_3])], and output_size the same.
+  get stateSize(): tf.layers.CellSize[] {
+    return [[this.unit1], [this.unit2, this.unit3]];
+  }
+  override get outputSize(): tf.layers.CellSize[] {
+    return [[this.unit1], [this.unit2, this.unit3]];
+  }
+
+  override build(inputShapes: (number | null)[][]): void {
+    // expect input_shape to contain 2 items, [(batch, i1), (batch, i2, i3)]
+    const i1 = inputShapes[0][1]!;
+    const i2 = inputShapes[1][1]!;
+    const i3 = inputShapes[1][2]!;
+    this.kernel1 = this.addWeight({ shape: [i1, this.unit1], initializer: "uniform", name: "kernel_1" });
+    this.kernel23 = this.addWeight({ shape: [i2, i3, this.unit2, this.unit3], initializer: "uniform", name: "kernel_2_3" });
+  }
+
+  step(inputs: tf.Tensor[], states: tf.Tensor[]): [tf.Tensor[], tf.Tensor[]] {
+    // inputs should be in [(batch, input_1), (batch, input_2, input_3)]
+    // state should be in shape [(batch, unit_1), (batch, unit_2, unit_3)]
+    const [input1, input2] = inputs;
+    const [s1, s2] = states;
+
+    const output1 = tf.matmul(input1, this.kernel1);
+    const output23 = tf.einsum("bij,ijkl->bkl", input2, this.kernel23);
+    const state1 = tf.add(s1, output1);
+    const state23 = tf.add(s2, output23);
+
+    const output = [output1, output23];
+    const newStates = [state1, state23];
+
+    return [output, newStates];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { unit_1: this.unit1, unit_2: this.unit2, unit_3: this.unit3 };
+  }
+}
+tf.serialization.registerKerasSerializable(NestedCell);
+
 // ### Build a RNN model with nested input/output
-// ### Train the model with randomly generated data
-// NOT PORTED: Keras' NestedCell takes a tuple of two sequences of different ranks per timestep
-// ([batch, i1] and [batch, i2, i3]), keeps states of shapes [unit_1] and [unit_2, unit_3], and
-// returns a tuple of outputs. lamina's layers.RNN runs a cell over ONE input sequence, with flat
-// states [batch, size] (`stateSize: number[]`) and one output, so such a cell cannot be written
-// yet; a custom cell over one sequence extends layers.RNNCell (stateSize, step(x, states)).
+{
+  const unit1 = 10;
+  const unit2 = 20;
+  const unit3 = 30;
+
+  const i1 = 32;
+  const i2 = 64;
+  const i3 = 32;
+  const batchSize = 64;
+  // QUICK: one batch of 5 timesteps (the guide: 10 batches of 50).
+  const numBatches = QUICK ? 1 : 10;
+  const timestep = QUICK ? 5 : 50;
+
+  const cell = new NestedCell({ unit1, unit2, unit3 });
+  const rnn = layers.RNN(cell);
+
+  const input1 = layers.Input({ shape: [null, i1] });
+  const input2 = layers.Input({ shape: [null, i2, i3] });
+
+  // Keras' rnn((input_1, input_2)): a list of sequences (with no initialState, a list's last
+  // entries are read as initial states only when they have the states' shapes).
+  const outputs = rnn.apply([input1, input2]) as tf.layers.SymbolicTensor[];
+
+  const model = new models.Model({ inputs: [input1, input2], outputs });
+
+  // The guide's metrics=["accuracy"] predates Keras 3, which (as lamina) wants one entry per output of a two-output model.
+  model.compile({ optimizer: "adam", loss: "mse", metrics: [["accuracy"], ["accuracy"]] });
+  console.log("nested outputs:", outputs.map((t) => t.shape), "params:", model.countParams());
+
+  // ### Train the model with randomly generated data
+  // Since there isn't a good candidate dataset for this model, we use random data for demonstration.
+  const input1Data = tf.random.uniform([batchSize * numBatches, timestep, i1]);
+  const input2Data = tf.random.uniform([batchSize * numBatches, timestep, i2, i3]);
+  const target1Data = tf.random.uniform([batchSize * numBatches, unit1]);
+  const target2Data = tf.random.uniform([batchSize * numBatches, unit2, unit3]);
+  const inputData = [input1Data, input2Data];
+  const targetData = [target1Data, target2Data];
+
+  const nested = await model.fit(inputData, targetData, { batchSize });
+  console.log(`nested RNN: loss ${nested.history.loss[0].toFixed(4)} (${Object.keys(nested.history).join(", ")})`);
+}
+// With layers.RNN you only define the math of one step of the sequence; the layer handles the
+// iteration over time (masks, goBackwards, returnSequences, returnState, statefulness included).

@@ -152,6 +152,14 @@ export function layerBuildConfig(layer: Layer): BuildConfig | null {
   const wantsBuild = builtin ? builtin[1].noBuildConfig !== true : !(layer instanceof InputLayer);
   if (!wantsBuild || !layer.built || !layer.builtInputShape) return null;
   // A recurrent layer called on [x, ...initial states] was built by Keras' build(sequences_shape, initial_state_shape).
+  if (layer instanceof RNN && (layer.sequenceCount ?? 1) > 1) {
+    // Nested input sequences (Keras' build(sequences_shape=[...])): input_shape without initial states, as Keras writes a one-argument build.
+    const shapes = layer.builtInputShape as LayerShape[];
+    const k = layer.sequenceCount as number;
+    const sequences = shapes.slice(0, k).map(shapeJson);
+    if (shapes.length === k) return { input_shape: sequences };
+    return { shapes_dict: { sequences_shape: sequences, initial_state_shape: shapes.slice(k).map(shapeJson) } };
+  }
   if (takesInitialState(layer) && Array.isArray(layer.builtInputShape[0])) {
     const [sequences, ...states] = layer.builtInputShape as LayerShape[];
     return { shapes_dict: { sequences_shape: shapeJson(sequences), initial_state_shape: states.map(shapeJson) } };
@@ -255,6 +263,12 @@ function serializeFunctional(model: Model, withCompile: boolean): KerasObject {
         // A model called on inputs keyed by name: Keras writes the object (`args: [{ a: ..., b: ... }]`).
         const keys = nodeInputKeys.get(n);
         if (keys !== undefined) return { args: [Object.fromEntries(keys.map((k, i) => [k, kerasTensor(n.inputs[i])]))], kwargs: { ...kwargs, ...optionKwargsJson(layer, n) } };
+        // A recurrent layer over nested sequences: Keras' call([a, b], initial_state=[...]).
+        if (n.inputsAsList && layer instanceof RNN && (layer.sequenceCount ?? 1) > 1) {
+          const k = layer.sequenceCount as number;
+          const states = n.inputs.slice(k);
+          return { args: [n.inputs.slice(0, k).map(kerasTensor)], kwargs: states.length > 0 ? { initial_state: states.map(kerasTensor), ...kwargs } : kwargs };
+        }
         // A recurrent layer's [x, ...states] is Keras' call(x, initial_state=[...]).
         if (n.inputsAsList && takesInitialState(layer)) {
           const withStates: JsonObject = { initial_state: n.inputs.slice(1).map(kerasTensor), ...kwargs };
@@ -422,8 +436,14 @@ function buildFromConfig(layer: Layer, buildConfig: unknown, where: string, stri
   if (takesInitialState(layer) && isRecord(shapesDict) && Array.isArray(shapesDict.sequences_shape)) {
     const states = shapesDict.initial_state_shape;
     const stateShapes = states === undefined || states === null ? [] : Array.isArray(states) && Array.isArray(states[0]) ? states : [states];
+    const seqs = shapesDict.sequences_shape;
     try {
-      const shapes = [readShape(shapesDict.sequences_shape, where), ...stateShapes.map((x) => readShape(x, where))];
+      if (layer instanceof RNN && Array.isArray(seqs[0])) {
+        // Nested input sequences: a list of shapes.
+        layer.buildFor(seqs.map((x) => readShape(x, where)), stateShapes.map((x) => readShape(x, where)));
+        return;
+      }
+      const shapes = [readShape(seqs, where), ...stateShapes.map((x) => readShape(x, where))];
       layer.maybeBuild(shapes.length === 1 ? shapes[0] : shapes, shapes.length > 1);
     } catch (e) {
       throw new Error(`${where}: cannot build the layer for build_config.shapes_dict ${JSON.stringify(shapesDict)}: ${errorText(e)}`);
@@ -451,7 +471,9 @@ function buildFromConfig(layer: Layer, buildConfig: unknown, where: string, stri
   try {
     const list = Array.isArray(shape[0]);
     const s = (list ? shape.map((x) => readShape(x, where)) : readShape(shape, where)) as LayerShape | LayerShape[];
-    layer.maybeBuild(s, list);
+    // A recurrent layer's input_shape list is Keras' nested sequences_shape (its initial states come in a shapes_dict).
+    if (list && layer instanceof RNN) layer.buildFor(s as LayerShape[]);
+    else layer.maybeBuild(s, list);
     if (layer instanceof Model && !layer.isFunctional && !(layer instanceof Sequential) && !list) {
       // A subclassed model creates its layers' weights on its first call, as Keras' build does.
       const probe = zeros((s as LayerShape).map((d) => d ?? 1), layer.dtype);
@@ -862,6 +884,11 @@ function functionalFromConfig(config: Readonly<Record<string, unknown>>, where: 
         try {
           if (call.run) call.run(inputs as SymbolicTensor[]);
           else if ("keys" in call && call.keys !== undefined) keyedCall(p.layer, call.keys, inputs as SymbolicTensor[], nodeWhere);
+          else if (p.layer instanceof RNN && "sequences" in call && call.sequences !== undefined) {
+            // Keras' args [[a, b]] are the sequences; what follows them came from initial_state.
+            const k = call.sequences;
+            p.layer.apply(inputs.slice(0, k) as SymbolicTensor[], { initialState: inputs.slice(k) as SymbolicTensor[] });
+          }
           else p.layer.apply(call.asList ? (inputs as SymbolicTensor[]) : (inputs[0] as SymbolicTensor), readOptionKwargs(p.layer, call.reverse, nodeWhere));
           if (call.training !== undefined && !(call.keras3 && call.training === keras3RecordedTraining(p.layer))) {
             pinnedTraining.set(p.layer.inboundNodes[p.layer.inboundNodes.length - 1], call.training);
@@ -926,7 +953,7 @@ function keras3RecordedTraining(layer: Layer): boolean | undefined {
 }
 
 /** One call of a layer: Keras 3's `{ args: [tensor | [tensors]], kwargs }` or Keras 2's `[[name, node, tensor, kwargs], ...]`. */
-function readNode(node: unknown, where: string): { refs: TensorRef[]; asList: boolean; training?: boolean; keras3: boolean; reverse?: unknown; keys?: string[] } {
+function readNode(node: unknown, where: string): { refs: TensorRef[]; asList: boolean; training?: boolean; keras3: boolean; reverse?: unknown; keys?: string[]; sequences?: number } {
   if (Array.isArray(node)) {
     let training: boolean | undefined;
     const refs = node.map((entry) => {
@@ -949,10 +976,13 @@ function readNode(node: unknown, where: string): { refs: TensorRef[]; asList: bo
   const arg = node.args[0];
   if (initialState !== undefined && initialState !== null) {
     const states = Array.isArray(initialState) ? initialState : [initialState];
-    if (Array.isArray(arg)) throw new TypeError(`${where}: a call with a list of inputs and initial_state is not supported; the sequence must be one tensor`);
+    // A recurrent layer over nested sequences: call([a, b], initial_state=[...]).
+    if (Array.isArray(arg)) {
+      return { refs: [...arg, ...states].map((a) => kerasTensorRef(a, where)), asList: true, training, keras3: true, sequences: arg.length };
+    }
     return { refs: [kerasTensorRef(arg, where), ...states.map((a) => kerasTensorRef(a, where))], asList: true, training, keras3: true };
   }
-  if (Array.isArray(arg)) return { refs: arg.map((a) => kerasTensorRef(a, where)), asList: true, training, keras3: true, reverse };
+  if (Array.isArray(arg)) return { refs: arg.map((a) => kerasTensorRef(a, where)), asList: true, training, keras3: true, reverse, sequences: arg.length };
   // A model called on its inputs keyed by name.
   if (isRecord(arg) && arg.class_name !== "__keras_tensor__") {
     const keys = Object.keys(arg);

@@ -119,6 +119,10 @@ export class ConvLSTMCell extends RNNCell {
     return [this.filters, this.filters];
   }
 
+  override get inputCount(): number {
+    return 1;
+  }
+
   /** The spatial sizes of the input convolution's output for input sizes `spatial` (null where unknown). */
   convSpatial(spatial: readonly (number | null)[]): (number | null)[] {
     return spatial.map((n, i) => outSize(n, this.kernelSize[i], this.strides[i], this.dilationRate[i], this.padding));

@@ -127,7 +127,7 @@ export type { NormalizationArgs, GroupNormalizationArgs, UnitNormalizationArgs, 
 export type { SimpleRNNArgs, LSTMArgs, GRUArgs, RNNArgs, SimpleRNNCellArgs, LSTMCellArgs, GRUCellArgs, BidirectionalArgs, TimeDistributedArgs };
 export type { RNNCallOptions, RNNLayerArgs } from "./rnn.js";
 export type { MergeMode } from "./rnn_wrappers.js";
-export { RNNCell, type CellSequence, type CellWeightArgs } from "./rnn_cell.js";
+export { RNNCell, type CellSequence, type CellSize, type CellWeightArgs } from "./rnn_cell.js";
 import { StackedRNNCells as StackedRNNCellsLayer, type StackedRNNCellsArgs } from "./rnn_stacked.js";
 export type { StackedRNNCellsArgs };
 export type {

@@ -12,6 +12,8 @@ import { Layer, type CallOptions, type LayerArgs, type LayerInput, type LayerSha
 import type { SymbolicTensor } from "./symbolic.js";
 import { layerShapeText } from "./symbolic.js";
 import { CELL_WEIGHT_OPTIONS, type CellWeightArgs, RNNCell } from "./rnn_cell.js";
+import { type CellStructure, fitsState, shapesText } from "./rnn_structure.js";
+import { runNestedLoop } from "./rnn_nested_loop.js";
 import { StackedRNNCells } from "./rnn_stacked.js";
 import {
   GRU_CELL_OPTIONS, GRUCell, type GRUCellArgs, LSTM_CELL_OPTIONS, LSTMCell, type LSTMCellArgs, SimpleRNNCell,
@@ -56,7 +58,10 @@ export interface RNNArgs extends RNNLayerArgs {
 
 /** A recurrent layer's call options: Keras' `initial_state` besides `training`. */
 export interface RNNCallOptions extends CallOptions {
-  /** The states to start from, one [batch, size] tensor per state of the cell (LSTM: [h, c]). */
+  /**
+   * The states to start from, one [batch, ...size] tensor per state of the cell (LSTM: [h, c]).
+   * With it, a list input is the list of input sequences of a cell taking several (Keras' nested inputs).
+   */
   initialState?: Tensor | SymbolicTensor | readonly Tensor[] | readonly SymbolicTensor[];
 }
 
@@ -87,6 +92,14 @@ export function withInitialState(layer: Layer, inputs: LayerInput, opts: RNNCall
  * cell projects the inputs of all timesteps in one matmul; the loop then does the recurrent part,
  * so gradients come from the tape through time. Returns the last output, or every output with
  * returnSequences, followed by the final states with returnState.
+ *
+ * Nested inputs and outputs (the guide's NestedCell): `rnn.apply([a, b])` runs a custom cell over
+ * two sequences [batch, time, ...] at once, its step getting [a_t, b_t]; states may have any shape
+ * (stateSize [[10], [20, 30]]); a cell with several outputs (outputSize [[10], [20, 30]]) makes the
+ * layer return a list of them, then the states with returnState, all in one flat list ([o1, o2,
+ * s1, s2]; Keras nests it as [(o1, o2), s1, s2]). A list input [a, b, s1, s2] is read as
+ * sequences then initial states when its last entries have the states' shapes; initialState
+ * (`rnn.apply([a, b], { initialState: [s1, s2] })`) says so explicitly.
  */
 export class RNN extends Layer {
   static readonly options = layerOptions<RNNArgs>({ cell: true, ...RNN_LAYER_OPTIONS });
@@ -97,6 +110,11 @@ export class RNN extends Layer {
   readonly stateful: boolean;
   readonly unroll: boolean;
   zeroOutputForMask: boolean;
+  private builtSequences: number | null = null;
+  /** The cell's declared state and output shapes, read once. */
+  private readonly structure: CellStructure;
+  /** The number of sequences an apply call said explicitly (a single tensor, or a list with initialState), while it runs. */
+  private pendingSequences: number | null = null;
   /** The states a stateful layer carries to its next call (not a Variable, so not a weight: Keras does not save them). */
   private carried: Tensor[] | null = null;
 
@@ -111,6 +129,7 @@ export class RNN extends Layer {
       throw new TypeError(`${where}: cell must be a recurrent cell (layers.SimpleRNNCell, LSTMCell, GRUCell or a subclass of layers.RNNCell), got ${valueText(c)}`);
     }
     this.cell = c;
+    this.structure = c.structure();
     nestWeightScope(c, this);
     this.returnSequences = flag(where, "returnSequences", args.returnSequences);
     this.returnState = flag(where, "returnState", args.returnState);
@@ -118,6 +137,11 @@ export class RNN extends Layer {
     this.stateful = flag(where, "stateful", args.stateful);
     this.unroll = flag(where, "unroll", args.unroll);
     this.zeroOutputForMask = flag(where, "zeroOutputForMask", args.zeroOutputForMask);
+  }
+
+  /** How many input sequences the layer was built for (more than one: Keras' nested inputs); null before its build. */
+  get sequenceCount(): number | null {
+    return this.builtSequences;
   }
 
   /**
@@ -140,8 +164,96 @@ export class RNN extends Layer {
   }
 
   override apply(inputs: LayerInput, opts: RNNCallOptions = {}): Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[] {
-    const [all, rest] = withInitialState(this, inputs, opts);
-    return super.apply(all, rest);
+    const { initialState, ...rest } = opts;
+    const given = initialState === undefined || initialState === null ? null : ((Array.isArray(initialState) ? initialState : [initialState]) as (Tensor | SymbolicTensor)[]);
+    if (!Array.isArray(inputs)) return this.applyWith(given !== null && given.length > 0 ? [inputs as Tensor | SymbolicTensor, ...given] as LayerInput : inputs, 1, rest);
+    // A list without initialState: [x, ...states], or several sequences; the build tells them apart.
+    if (given === null || (given.length === 0 && this.cell.inputCount === 1)) return this.applyWith(inputs, null, rest);
+    if (this.cell.inputCount === 1) {
+      throw new TypeError(`${this.className} ${this.name}: give the initial states either after the inputs in one list ([x, ...states]) or as initialState, not both`);
+    }
+    return this.applyWith([...(inputs as (Tensor | SymbolicTensor)[]), ...given] as LayerInput, inputs.length, rest);
+  }
+
+  /** Layer.apply, with the number of sequences at the head of the input list known when `sequences` is not null. */
+  private applyWith(all: LayerInput, sequences: number | null, opts: CallOptions): Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[] {
+    const outer = this.pendingSequences;
+    this.pendingSequences = sequences;
+    try {
+      return super.apply(all, opts);
+    } finally {
+      this.pendingSequences = outer;
+    }
+  }
+
+  /**
+   * Builds the layer for input sequences of `sequences` shapes and initial states of `states`
+   * shapes (Keras' build(sequences_shape, initial_state_shape), as a saved build_config gives them).
+   */
+  buildFor(sequences: readonly LayerShape[], states: readonly LayerShape[] = []): void {
+    const all = [...sequences, ...states];
+    const outer = this.pendingSequences;
+    this.pendingSequences = sequences.length;
+    try {
+      this.maybeBuild(all.length === 1 ? all[0] : all, all.length > 1);
+    } finally {
+      this.pendingSequences = outer;
+    }
+  }
+
+  /**
+   * How many of a call's inputs are sequences (the rest are initial states): as the call said, as
+   * the layer was built, as the cell takes (Keras' cells: one), or else all but the last entries
+   * that have the states' shapes.
+   */
+  private sequenceCountOf(shapes: readonly LayerShape[]): number {
+    const where = `${this.className} ${this.name}`;
+    const pending = this.pendingSequences;
+    if (pending !== null && this.sequenceCount !== null && pending !== this.sequenceCount) {
+      throw new TypeError(`${where}: the layer was built for ${this.sequenceCount} input sequence(s) but is called on ${pending}; call it on as many as when it was built`);
+    }
+    const count = pending ?? this.sequenceCount ?? this.cell.inputCount ?? this.guessSequenceCount(shapes);
+    if (shapes.length < count) {
+      throw new TypeError(
+        `${where}: ${this.sequenceCount !== null ? "was built for" : "the cell takes"} ${count} input sequence(s) but got ${shapes.length} tensor(s) (${shapes.map(layerShapeText).join(", ")})`,
+      );
+    }
+    return count;
+  }
+
+  private guessSequenceCount(shapes: readonly LayerShape[]): number {
+    const states = this.structure.states;
+    const n = states.length, k = shapes.length - n;
+    if (k >= 1 && shapes.slice(k).every((s, i) => fitsState(s, states[i], shapes[0][0]))) return k;
+    return shapes.length;
+  }
+
+  /** Checks the input sequences' shapes (rank, and for several, one batch and one number of timesteps); returns them. */
+  private checkSequences(shapes: readonly LayerShape[], all: number): LayerShape[] {
+    const where = `${this.className} ${this.name}`;
+    if (shapes.length === 1) return [this.sequenceShape(shapes[0])];
+    shapes.forEach((s, i) => {
+      if (s.length < 3) {
+        throw new RangeError(
+          `${where}: input ${i} has shape ${layerShapeText(s)}, but the ${shapes.length} inputs of the call are read as sequences [batch, timesteps, ...features]; ` +
+            `initial states go after them (${all} tensor(s) given; the cell has ${this.structure.states.length} state(s), ${shapesText(this.structure.states)}) ` +
+            "or in initialState",
+        );
+      }
+      this.sequenceShape(s);
+      const [b, t] = shapes[0];
+      if ((b !== null && s[0] !== null && s[0] !== b) || (t !== null && s[1] !== null && s[1] !== t)) {
+        throw new RangeError(
+          `${where}: the input sequences must share the batch size and the number of timesteps, got ${shapes.map(layerShapeText).join(", ")}`,
+        );
+      }
+    });
+    return [...shapes];
+  }
+
+  /** A call's input shapes as a list. */
+  private static shapeList(inputShape: LayerShape | LayerShape[]): LayerShape[] {
+    return (Array.isArray(inputShape[0]) ? inputShape : [inputShape]) as LayerShape[];
   }
 
   /**
@@ -176,9 +288,16 @@ export class RNN extends Layer {
   }
 
   override build(inputShape: LayerShape | LayerShape[]): void {
-    const shape = this.sequenceShape(inputShape);
+    const shapes = RNN.shapeList(inputShape);
+    const count = this.sequenceCountOf(shapes);
+    const sequences = this.checkSequences(shapes.slice(0, count), shapes.length);
+    const shape = sequences[0];
     this.checkUnroll(shape);
-    if (!this.cell.built) this.cell.maybeBuild(this.stepShape(shape), false);
+    if (!this.cell.built) {
+      if (count === 1) this.cell.maybeBuild(this.stepShape(shape), false);
+      else this.cell.maybeBuild(sequences.map((s) => this.stepShape(s)), true);
+    }
+    this.builtSequences = count;
     if (this.stateful) {
       const batch = shape[0];
       if (batch === null) {
@@ -199,9 +318,9 @@ export class RNN extends Layer {
     return [shape[0], ...shape.slice(2)];
   }
 
-  /** The shapes of the cell's states for a batch, as the loop carries them: [batch, size] each. */
+  /** The shapes of the cell's states for a batch, as the loop carries them: [batch, ...size] each. */
   protected stateShapes(batch: number): number[][] {
-    return this.cell.stateSize.map((s) => [batch, s]);
+    return this.structure.states.map((s) => [batch, ...s]);
   }
 
   protected override weightAxes(): readonly number[] {
@@ -210,7 +329,13 @@ export class RNN extends Layer {
 
   call(inputs: Tensor | Tensor[], opts: CallOptions): Tensor | Tensor[] {
     const list = Array.isArray(inputs) ? inputs : [inputs];
-    const x = list[0];
+    const count = this.sequenceCountOf(list.map((t) => t.shape));
+    if (count === 1 && this.structure.flat) return this.callFlat(list, opts);
+    return this.callNested(list.slice(0, count), list.slice(count), opts);
+  }
+
+  /** Checks one input sequence's rank, dtype and timesteps, and a stateful layer's batch size. */
+  private checkSequence(x: Tensor): void {
     const where = `${this.className} ${this.name}`;
     this.sequenceShape(x.shape);
     if (!isFloatDType(x.dtype)) throw new TypeError(`${where}: expects float inputs, got ${x.dtype} ${shapeText(x.shape)}; cast them, or put an Embedding layer first for token indices`);
@@ -222,10 +347,38 @@ export class RNN extends Layer {
           `every batch must have ${this.carried[0].shape[0]} samples: pass batchSize: ${this.carried[0].shape[0]} to fit/predict/evaluate and a number of samples divisible by it`,
       );
     }
+  }
+
+  /** The initial states of a call: the given ones in the inputs' dtype, a stateful layer's, or zeros; checked. */
+  private initialStates(given: readonly Tensor[], x: Tensor): Tensor[] {
     // Keras' RNN.call converts given states to the compute dtype (integer zeros, float64 data) rather than refusing them.
-    const given = list.slice(1).map((s) => (s.dtype === x.dtype ? s : cast(s, x.dtype)));
-    let states = given.length > 0 ? given : this.carried ?? this.stateShapes(batch).map((s) => zeros(s, x.dtype));
+    const converted = given.map((s) => (s.dtype === x.dtype ? s : cast(s, x.dtype)));
+    const states = converted.length > 0 ? converted : this.carried ?? this.stateShapes(x.shape[0]).map((s) => zeros(s, x.dtype));
     this.checkStates(states, x);
+    return states;
+  }
+
+  /** Several sequences, several outputs or states of any shape: the cell's step on every sequence's step at once. */
+  private callNested(xs: Tensor[], given: Tensor[], opts: CallOptions): Tensor | Tensor[] {
+    xs.forEach((x) => this.checkSequence(x));
+    this.checkSequences(xs.map((x) => x.shape), xs.length + given.length);
+    const states = this.initialStates(given, xs[0]);
+    const { outputs, states: final } = runNestedLoop({
+      cell: this.cell, where: `${this.className} ${this.name}`, structure: this.structure,
+      sequences: this.goBackwards ? xs.map((x) => reverse(x, 1)) : xs, states,
+      stepMasks: this.stepMasks(opts.mask, xs[0]), training: opts.training ?? false,
+      returnSequences: this.returnSequences, zeroOutputForMask: this.zeroOutputForMask,
+    });
+    if (this.carried !== null) this.carried = final.map((s) => stopGradient(s));
+    if (this.returnState) return [...outputs, ...final];
+    return outputs.length === 1 ? outputs[0] : outputs;
+  }
+
+  /** One sequence, one output and [batch, size] states: the cell projects the whole sequence, then steps. */
+  private callFlat(list: Tensor[], opts: CallOptions): Tensor | Tensor[] {
+    const x = list[0];
+    this.checkSequence(x);
+    let states = this.initialStates(list.slice(1), x);
     const run = this.cell.sequence(this.goBackwards ? reverse(x, 1) : x, states, opts.training ?? false);
     const stepMasks = this.stepMasks(opts.mask, x);
     const outputs: Tensor[] = [];
@@ -267,36 +420,39 @@ export class RNN extends Layer {
     });
   }
 
-  /** Keras' RNN.compute_mask: the input's mask for the sequence output, none for the last output and the states. */
+  /** Keras' RNN.compute_mask: the (first) input's mask for the sequence output(s), none for the last output and the states. */
   override computeMask(_inputs: Tensor | Tensor[], mask: Mask = null): Mask {
     const m = Array.isArray(mask) ? (mask as readonly (Tensor | null)[])[0] ?? null : (mask as Tensor | null);
     const out = this.returnSequences ? m : null;
-    return this.returnState ? [out, ...this.cell.stateSize.map(() => null)] : out;
+    const all = [...this.structure.outputs.map(() => out), ...(this.returnState ? this.structure.states.map(() => null) : [])];
+    return all.length === 1 ? all[0] : all;
   }
 
   private checkStates(states: readonly Tensor[], x: Tensor): void {
-    const want = this.cell.stateSize;
+    const want = this.structure.states;
     const shapes = this.stateShapes(x.shape[0]);
     const where = `${this.className} ${this.name}`;
     if (states.length !== want.length) {
       throw new TypeError(
-        `${where}: the cell has ${want.length} state(s) ([batch, ${want.join("], [batch, ")}]) but ${states.length} initial state tensor(s) were given; ` +
-          `pass ${want.length === 2 ? "[h, c]" : "one per state"}`,
+        `${where}: the cell has ${want.length} state(s) (${shapesText(want)}) but ${states.length} initial state tensor(s) were given; ` +
+          `pass ${want.length === 2 && this.structure.flat ? "[h, c]" : "one per state"}`,
       );
     }
     states.forEach((s, i) => {
       if (s.rank !== shapes[i].length || s.shape.some((n, j) => n !== shapes[i][j])) {
-        throw new RangeError(`${where}: initial state ${i} must have shape [${shapes[i].join(", ")}] (batch, size), got ${shapeText(s.shape)}`);
+        throw new RangeError(`${where}: initial state ${i} must have shape [${shapes[i].join(", ")}] (batch, ${shapes[i].length > 2 ? "...size" : "size"}), got ${shapeText(s.shape)}`);
       }
     });
   }
 
   override computeOutputShape(inputShape: LayerShape | LayerShape[]): LayerShape | LayerShape[] {
-    const seq = this.sequenceShape(inputShape);
+    const shapes = RNN.shapeList(inputShape);
+    const seq = this.checkSequences(shapes.slice(0, this.sequenceCountOf(shapes)), shapes.length)[0];
     this.checkUnroll(seq);
     const [batch, time] = seq;
-    const out = this.returnSequences ? [batch, time, this.cell.outputSize] : [batch, this.cell.outputSize];
-    return this.returnState ? [out, ...this.cell.stateSize.map((s) => [batch, s])] : out;
+    const outs: LayerShape[] = this.structure.outputs.map((s) => (this.returnSequences ? [batch, time, ...s] : [batch, ...s]));
+    if (this.returnState) return [...outs, ...this.structure.states.map((s) => [batch, ...s])];
+    return outs.length === 1 ? outs[0] : outs;
   }
 
   /** Keras' RNN keys, after the base layer's. */

@@ -10,6 +10,9 @@ import { expandDims, reshape } from "../ops/shape.js";
 import { dropout } from "../ops/dropout.js";
 import { type ActivationIdentifier, getActivation } from "../nn/activations.js";
 import { Layer, type CallOptions, type LayerArgs, type LayerShape } from "./layer.js";
+import { type CellSize, type CellStructure, readCellStructure, shapesText } from "./rnn_structure.js";
+
+export type { CellSize } from "./rnn_structure.js";
 import {
   type ConstraintArg, type InitializerArg, type RegularizerArg, addResolvedWeight, checkWeightOptions, resolveConstraint,
   resolveInitializer, resolveRegularizer, serializeObject,
@@ -34,23 +37,43 @@ export function cellSeed(where: string, seed: unknown): { seed: number | null; g
   return { seed: s, generator: s === null ? null : new RandomGenerator(s) };
 }
 /**
- * The base of a recurrent cell (Keras' cell protocol): `stateSize` (one entry per state tensor),
- * `outputSize`, and `step(x, states, training)` for one timestep, x [batch, features] (or, for
- * inputs [batch, time, ...features] of higher rank, [batch, ...features], as Keras) and each
- * state [batch, size]. As a layer it takes the list [x, ...states] and returns [output, ...states].
+ * The base of a recurrent cell (Keras' cell protocol): `stateSize` (one entry per state tensor:
+ * a size, or a shape such as [20, 30] for a [batch, 20, 30] state), `outputSize`, and
+ * `step(x, states, training)` for one timestep, x [batch, features] (or, for inputs [batch, time,
+ * ...features] of higher rank, [batch, ...features], as Keras) and each state [batch, ...size].
+ * As a layer it takes the list [x, ...states] and returns [output, ...states].
  * A custom cell extends this class, builds its weights in `build(shape)` (layers.RNN builds it
  * for the step's shape; a direct call for the list of shapes) and implements `step`;
  * `layers.RNN(cell)` then runs it over sequences.
+ *
+ * Nested inputs and outputs (Keras' NestedCell): a cell run by `layers.RNN(cell)` on a list of
+ * sequences ([batch, time, ...] each, e.g. rnn.apply([a, b])) is built for the list of their step
+ * shapes and gets the list of their steps as `x`; a cell whose `outputSize` lists several entries
+ * returns a list of outputs from `step`.
  */
 export abstract class RNNCell extends Layer {
-  abstract get stateSize(): readonly number[];
+  abstract get stateSize(): readonly CellSize[];
 
-  get outputSize(): number {
-    return this.stateSize[0];
+  /**
+   * The output's size per sample: a size, or a list with one entry (a size or a shape) per output
+   * for a cell returning several ([[10], [20, 30]]). By default the first state's.
+   */
+  get outputSize(): CellSize | readonly CellSize[] {
+    const first = this.stateSize[0];
+    return typeof first === "number" ? first : [first];
   }
 
-  /** One timestep: [output, new states]. */
-  abstract step(x: Tensor, states: Tensor[], training: boolean): [Tensor, Tensor[]];
+  /**
+   * How many tensors a step takes (one per input sequence), or null when the cell takes whatever
+   * the RNN is called on (a custom cell: layers.RNN tells the sequences from the initial states by
+   * their shapes). Keras' built-in cells take one.
+   */
+  get inputCount(): number | null {
+    return null;
+  }
+
+  /** One timestep: [output (a list for several outputs), new states]. x is a list when the RNN runs over several sequences. */
+  abstract step(x: Tensor | Tensor[], states: Tensor[], training: boolean): [Tensor | Tensor[], Tensor[]];
 
   /** The work for a whole sequence x [batch, time, features]; by default one `step` per timestep. */
   sequence(x: Tensor, states: Tensor[], training: boolean): CellSequence {
@@ -64,25 +87,41 @@ export abstract class RNNCell extends Layer {
    * initial ones, for their batch size and dtype.
    */
   stepper(_states: Tensor[], training: boolean): (x: Tensor, states: Tensor[]) => [Tensor, Tensor[]] {
-    return (x, states) => this.step(x, states, training);
+    return (x, states) => {
+      const [out, next] = this.step(x, states, training);
+      if (Array.isArray(out)) {
+        throw new TypeError(
+          `${this.className} ${this.name}: step returned a list of ${out.length} outputs but outputSize (${valueText(this.outputSize)}) declares one; ` +
+            "declare one entry per output, e.g. outputSize [[10], [20, 30]]",
+        );
+      }
+      return [out, next];
+    };
   }
 
   call(inputs: Tensor | Tensor[], opts: CallOptions): Tensor[] {
     const list = Array.isArray(inputs) ? inputs : [inputs];
     const n = this.stateSize.length;
-    if (list.length !== n + 1) {
+    const k = list.length - n;
+    if (k < 1 || (this.inputCount !== null && k !== this.inputCount)) {
       throw new TypeError(
-        `${this.className} ${this.name}: a cell is called on [inputs, ...states] with ${n} state tensor(s) ([batch, ${this.stateSize.join("], [batch, ")}]), ` +
+        `${this.className} ${this.name}: a cell is called on [inputs, ...states] with ${n} state tensor(s) (${shapesText(this.structure().states)}), ` +
           `got ${list.length} tensor(s); to run it over a sequence use layers.RNN(cell)`,
       );
     }
-    const [out, states] = this.step(list[0], list.slice(1), opts.training ?? false);
-    return [out, ...states];
+    const [out, states] = this.step(k === 1 ? list[0] : list.slice(0, k), list.slice(k), opts.training ?? false);
+    return [...(Array.isArray(out) ? out : [out]), ...states];
+  }
+
+  /** The declared state and output shapes, read and checked. */
+  structure(): CellStructure {
+    return readCellStructure(this.stateSize, this.outputSize, `${this.className} ${this.name}`);
   }
 
   override computeOutputShape(inputShape: LayerShape | LayerShape[]): LayerShape[] {
     const first = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as LayerShape;
-    return [[first[0], this.outputSize], ...this.stateSize.map((s) => [first[0], s])];
+    const { states, outputs } = this.structure();
+    return [...outputs, ...states].map((s) => [first[0], ...s]);
   }
 }
 
@@ -161,6 +200,12 @@ export abstract class KerasCell extends RNNCell {
     ({ seed: this.seed, generator: this.generator } = cellSeed(where, args.seed));
     checkWeightOptions(where, args);
     this.cellArgs = args;
+  }
+
+  abstract override get stateSize(): readonly number[];
+
+  override get inputCount(): number {
+    return 1;
   }
 
   /** How many blocks of `units` columns the kernels have (1, 4 for LSTM, 3 for GRU). */

@@ -117,7 +117,7 @@ test("StackedRNNCells trains through time and draws each cell's dropout masks on
   // In training mode, one step function per sequence: from the same states and the same input it
   // gives the same output at any timestep only if every cell's masks stay fixed over the sequence.
   const stacked = (model.layers[0] as InstanceType<typeof layers.classes.RNN>).cell;
-  const zeros = stacked.stateSize.map((n) => tf.zeros([4, n]));
+  const zeros = stacked.stateSize.map((n) => tf.zeros([4, n as number]));
   const seq = stacked.sequence(tf.tile(tf.ones([1, 1, 2]), [4, 5, 1]), zeros, true);
   const [first, second] = tf.unstack(seq.inputs, 1);
   const [a] = seq.step(first, zeros);

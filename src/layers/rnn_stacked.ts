@@ -34,16 +34,30 @@ export class StackedRNNCells extends RNNCell {
         throw new TypeError(`${where}: cells[${i}] must be a recurrent cell (layers.SimpleRNNCell, LSTMCell, GRUCell or a subclass of layers.RNNCell), got ${valueText(c)}`);
       }
     });
+    (cells as RNNCell[]).forEach((c, i) => {
+      // The stack carries vectors from cell to cell and one flat list of [batch, size] states.
+      if (!c.structure().flat) {
+        throw new TypeError(
+          `${where}: cells[${i}] (${c.className} ${c.name}) has states or outputs that are not vectors (stateSize ${valueText(c.stateSize)}, outputSize ${valueText(c.outputSize)}); ` +
+            "StackedRNNCells stacks cells with one output and states of shape [batch, size]; run such a cell in its own layers.RNN",
+        );
+      }
+    });
     this.cells = [...(cells as RNNCell[])];
     for (const c of this.cells) nestWeightScope(c, this);
   }
 
   get stateSize(): readonly number[] {
-    return this.cells.flatMap((c) => c.stateSize);
+    // Every cell's states are vectors (checked in the constructor).
+    return this.cells.flatMap((c) => c.structure().states.map((s) => s[0]));
   }
 
   override get outputSize(): number {
-    return this.cells[this.cells.length - 1].outputSize;
+    return this.cells[this.cells.length - 1].structure().outputs[0][0];
+  }
+
+  override get inputCount(): number {
+    return 1;
   }
 
   override build(inputShape: LayerShape | LayerShape[]): void {
@@ -52,7 +66,7 @@ export class StackedRNNCells extends RNNCell {
     let stepShape: LayerShape = shape;
     for (const c of this.cells) {
       if (!c.built) c.maybeBuild(stepShape, false);
-      stepShape = [shape[0], c.outputSize];
+      stepShape = [shape[0], c.structure().outputs[0][0]];
     }
     this.built = true;
   }

@@ -69,6 +69,15 @@ export class Bidirectional extends Layer {
     if (args.backwardLayer !== undefined && args.backwardLayer !== null && !(args.backwardLayer instanceof RNN)) {
       throw new TypeError(`${where}: backwardLayer must be a recurrent layer, got ${valueText(args.backwardLayer)}`);
     }
+    for (const inner of [args.layer, args.backwardLayer]) {
+      // The merge and the state lists take one output and [batch, size] states per direction.
+      if (inner instanceof RNN && !inner.cell.structure().flat) {
+        throw new TypeError(
+          `${where}: wraps recurrent layers whose cell has one output and states of shape [batch, size]; ${inner.className} ${inner.name}'s ${inner.cell.className} ` +
+            `declares outputSize ${valueText(inner.cell.outputSize)} and stateSize ${valueText(inner.cell.stateSize)}; run it forward and backward (goBackwards: true) as two layers.RNN and merge them`,
+        );
+      }
+    }
     const mode = args.mergeMode === undefined ? "concat" : args.mergeMode;
     if (!MERGE_MODES.includes(mode)) {
       throw new RangeError(`${where}: mergeMode ${valueText(mode)} is not one of "concat", "sum", "mul", "ave" or null`);
