@@ -86,9 +86,11 @@ export function registerKerasSerializable<T extends CustomObject>(obj: T, opts: 
   return registered;
 }
 
-/** The `"<package>><name>"` key an object was registered under, if it was. */
+/** The `"<package>><name>"` key an object is registered under, if it is (an entry deleted from getCustomObjects() unregisters it). */
 export function registrationKey(obj: CustomObject): string | undefined {
-  return registeredNames.get(obj);
+  const key = registeredNames.get(obj);
+  if (key === undefined || !Object.hasOwn(registeredObjects, key)) return undefined;
+  return unwrapAutoConfigClass(registeredObjects[key]) === unwrapAutoConfigClass(obj) ? key : undefined;
 }
 
 /** The object registered under exactly this `"<package>><name>"` key. */
@@ -103,7 +105,7 @@ export function registrationKeys(): string[] {
 
 /** Keras' get_registered_name: `"<package>><name>"` for a registered object, else its own name. */
 export function getRegisteredName(obj: CustomObject): string {
-  return registeredNames.get(obj) ?? obj.name;
+  return registrationKey(obj) ?? obj.name;
 }
 
 /** Keras' get_registered_object: the object registered (or given in customObjects) under `name`. */

@@ -184,8 +184,10 @@ function kerasConfig(raw: Record<string, unknown>, where: string, dtypeString: b
       out.dtype = DTYPE_POLICY(value);
       continue;
     }
+    // getConfig() gives Keras 3's { module, class_name, config, registered_name } (serializeObject);
+    // a custom getConfig may still give tf.keras 2's { class_name, config }, completed here as Keras 3 would write it.
     const module = /_initializer$/.test(key) ? "keras.initializers" : /_regularizer$/.test(key) ? "keras.regularizers" : /_constraint$/.test(key) ? "keras.constraints" : null;
-    if (module !== null && isRecord(value) && typeof value.class_name === "string") {
+    if (module !== null && isRecord(value) && typeof value.class_name === "string" && !("module" in value)) {
       out[key] = { module, class_name: value.class_name, config: toJson(value.config ?? {}, `${where}: ${key}.config`) as JsonObject, registered_name: null };
       continue;
     }
