@@ -125,9 +125,10 @@ export function autoConfigEntries(obj: object, who: string): Record<string, unkn
   const where = `${who}.getConfig`;
   if (rec.kind === "inherited") {
     throw new TypeError(
-      `${where}: the class extends the registered class ${rec.base} but is not registered itself, so auto-config saw only the ` +
-        `options it passed to ${rec.base}'s constructor, not its own; register it too (@saving.registerKerasSerializable() on the ` +
-        `class, or construct it through the class registerKerasSerializable returns), or write getConfig(): ${EXAMPLE}`,
+      `${where}: the class extends the registered class ${rec.base} but was not constructed through a class registerKerasSerializable ` +
+        `returned for it, so auto-config saw only the options it passed to ${rec.base}'s constructor, not its own; register it too ` +
+        `with the decorator @saving.registerKerasSerializable() (or construct it through the class registerKerasSerializable(Class) ` +
+        `returns), or write getConfig(): ${EXAMPLE}`,
     );
   }
   if (rec.kind === "positional") {
