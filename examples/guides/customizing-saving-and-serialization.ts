@@ -32,6 +32,7 @@ try {
   // store; override both methods to save more. (Keras' `tf.Variable` here is not tracked by
   // Keras 3, so it is not trained; a lamina Variable held in a property is one of the layer's
   // weights, so it is made non-trainable to stay out of training as in the guide.)
+  @saving.registerKerasSerializable({ package: "my_custom_package" })
   class LayerWithCustomVariables extends layers.classes.Dense {
     storedVariables: tf.Variable;
     constructor(args: ConstructorParameters<typeof layers.classes.Dense>[0]) {
@@ -54,7 +55,6 @@ try {
       return tf.mul(super.call(inputs), this.storedVariables);
     }
   }
-  saving.registerKerasSerializable({ package: "my_custom_package" })(LayerWithCustomVariables);
 
   {
     const model = new models.Sequential([new LayerWithCustomVariables({ units: 1 })]);
@@ -78,6 +78,7 @@ try {
   // ### saveAssets() and loadAssets()
   // A layer may store any extra files (a vocabulary, a lookup table) in a folder of its own; the
   // `.keras` archive keeps them under assets/. Here a text file.
+  @saving.registerKerasSerializable({ package: "my_custom_package" })
   class LayerWithCustomAssets extends layers.classes.Dense {
     vocab: string | null;
     constructor(args: ConstructorParameters<typeof layers.classes.Dense>[0] & { vocab?: string | null }) {
@@ -94,7 +95,6 @@ try {
       this.vocab = text.replace("<unk>", "little");
     }
   }
-  saving.registerKerasSerializable({ package: "my_custom_package" })(LayerWithCustomAssets);
 
   {
     const model = new models.Sequential([new LayerWithCustomAssets({ vocab: "Mary had a <unk> lamb.", units: 5 })]);
@@ -112,6 +112,7 @@ try {
   // ### getBuildConfig() and buildFromConfig()
   // By default the build config holds the layer's input shape; overriding both methods saves
   // what else build() needs (here its initializer).
+  @saving.registerKerasSerializable({ package: "my_custom_package" })
   class LayerWithCustomBuild extends layers.Layer {
     units: number;
     w!: tf.Variable;
@@ -146,7 +147,6 @@ try {
       this.build(config!.input_shape as tf.layers.LayerShape, config!.layer_init as string);
     }
   }
-  saving.registerKerasSerializable({ package: "my_custom_package" })(LayerWithCustomBuild);
 
   {
     const customLayer = new LayerWithCustomBuild({ units: 16 });
@@ -187,6 +187,10 @@ try {
     metrics: MetricId[];
   }
 
+  // Like Keras' guide, the model writes no getConfig: Keras' auto-config writes its constructor's
+  // arguments (none here) after the base config. The decorator puts in the class's place a wrapper
+  // that records them when the model is constructed (a class with its own getConfig is left as it is).
+  @saving.registerKerasSerializable({ package: "my_custom_package" })
   class ModelWithCustomCompile extends models.Model {
     dense1 = layers.Dense(8, { activation: "relu" });
     dense2 = layers.Dense(4, { activation: "softmax" });
@@ -224,7 +228,6 @@ try {
       this.compile({ optimizer, lossFn, metrics });
     }
   }
-  saving.registerKerasSerializable({ package: "my_custom_package" })(ModelWithCustomCompile);
 
   {
     const model = new ModelWithCustomCompile();
@@ -241,6 +244,8 @@ try {
     assert.equal(restoredModel.modelOptimizer, model.modelOptimizer);
     assert.equal(restoredModel.lossFn, model.lossFn);
     assert.deepEqual(restoredModel.lossMetrics, model.lossMetrics);
+    // (lamina also shows the config auto-config wrote: the base config, the constructor taking no arguments.)
+    console.log(`restored config: ${JSON.stringify(restoredModel.getConfig())}`);
   }
 
   // ## Conclusion

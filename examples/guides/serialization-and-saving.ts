@@ -93,8 +93,11 @@ try {
 
   // Upon registration, you can optionally specify a package or a name. If left blank, the package
   // defaults to "Custom" and the name to the class name. (Keras' decorator
-  // `@keras.saving.register_keras_serializable(package="MyLayers")`; TypeScript decorators
-  // would do too, a direct call keeps the example free of compiler settings.)
+  // `@keras.saving.register_keras_serializable(package="MyLayers")`, a TypeScript decorator here,
+  // which needs no compiler setting. On a class that writes no getConfig it also puts in the
+  // class's place a wrapper recording the constructor's options, which getConfig then writes, as
+  // Keras' auto-config does; this class writes its own.)
+  @saving.registerKerasSerializable({ package: "MyLayers" })
   class CustomLayer extends layers.Layer {
     factor: number;
     // Keras' __init__(self, factor): the config's keys arrive as one options object.
@@ -109,7 +112,6 @@ try {
       return { factor: this.factor };
     }
   }
-  saving.registerKerasSerializable({ package: "MyLayers" })(CustomLayer);
 
   const customFn = saving.registerKerasSerializable({ package: "my_package", name: "custom_fn" })(function customFn(x: Tensor): Tensor {
     return tf.pow(x, 2);

@@ -2,6 +2,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { isClass, describe, errorText } from "./config_json.js";
 import { installRateFunctionRegistry } from "../optimizers/rate_function_config.js";
+import { autoConfigClass, isAutoConfigCandidate, unwrapAutoConfigClass } from "../layers/auto_config.js";
 
 /** A class that can be registered or passed in `customObjects`. */
 export type SerializableClass = abstract new (...args: never[]) => unknown;
@@ -52,7 +53,12 @@ const registeredNames = new Map<CustomObject, string>();
 /**
  * Keras' `@keras.saving.register_keras_serializable(package, name)`: records a custom layer,
  * model or function under `"<package>><name>"` (package "Custom", name the class's name by
- * default), so configs that name it load without `customObjects`. Returns the object itself.
+ * default), so configs that name it load without `customObjects`. Returns the object itself,
+ * except for a layer or model class that writes no getConfig of its own: then it returns the
+ * class wrapped so that constructing it records its options, which getConfig() writes as Keras'
+ * auto-config does (the decorator form puts the wrapper in the class's place; otherwise use
+ * what this returns, `const MyLayer = registerKerasSerializable(class MyLayer ...)`). The
+ * wrapper is the class in all else: name, static members, prototype, instanceof, subclassing.
  */
 export function registerKerasSerializable<T extends CustomObject>(obj: T, opts: { package?: string; name?: string } = {}): T {
   if (typeof obj !== "function") {
@@ -65,18 +71,26 @@ export function registerKerasSerializable<T extends CustomObject>(obj: T, opts: 
     throw new RangeError(`registerKerasSerializable: package and name must not contain ">" (got package ${JSON.stringify(pkg)}, name ${JSON.stringify(name)})`);
   }
   const key = `${pkg}>${name}`;
+  const original = unwrapAutoConfigClass(obj);
+  const registered = isAutoConfigCandidate(original) ? (autoConfigClass(original as SerializableClass) as unknown as T) : obj;
   const prev = Object.hasOwn(registeredObjects, key) ? registeredObjects[key] : undefined;
-  if (prev !== undefined && prev !== obj) {
+  if (prev !== undefined && unwrapAutoConfigClass(prev) !== original) {
     throw new RangeError(`registerKerasSerializable: "${key}" is already registered to another object; choose another package or name`);
   }
-  registeredObjects[key] = obj;
-  registeredNames.set(obj, key);
-  return obj;
+  // The registry keeps the class as given (Keras' get_custom_objects()[key] is the class): the
+  // loader records the options it constructs a layer with itself, wrapper or not.
+  registeredObjects[key] = original;
+  // Instances name their class through the wrapper (their prototype's constructor), code through either.
+  registeredNames.set(registered, key);
+  registeredNames.set(original, key);
+  return registered;
 }
 
-/** The `"<package>><name>"` key an object was registered under, if it was. */
+/** The `"<package>><name>"` key an object is registered under, if it is (an entry deleted from getCustomObjects() unregisters it). */
 export function registrationKey(obj: CustomObject): string | undefined {
-  return registeredNames.get(obj);
+  const key = registeredNames.get(obj);
+  if (key === undefined || !Object.hasOwn(registeredObjects, key)) return undefined;
+  return unwrapAutoConfigClass(registeredObjects[key]) === unwrapAutoConfigClass(obj) ? key : undefined;
 }
 
 /** The object registered under exactly this `"<package>><name>"` key. */
@@ -91,7 +105,7 @@ export function registrationKeys(): string[] {
 
 /** Keras' get_registered_name: `"<package>><name>"` for a registered object, else its own name. */
 export function getRegisteredName(obj: CustomObject): string {
-  return registeredNames.get(obj) ?? obj.name;
+  return registrationKey(obj) ?? obj.name;
 }
 
 /** Keras' get_registered_object: the object registered (or given in customObjects) under `name`. */

@@ -19,6 +19,7 @@ import * as initializers from "../nn/initializers.js";
 import * as regularizers from "../nn/regularizers.js";
 import * as constraints from "../nn/constraints.js";
 import { toSnakeCase, type Config } from "../nn/common.js";
+import { serializeObject } from "../layers/weights.js";
 import { Optimizer, deserialize as deserializeOptimizer, serialize as serializeOptimizer } from "../optimizers/index.js";
 import { LearningRateSchedule, deserialize as deserializeSchedule, serialize as serializeSchedule } from "../optimizers/schedules.js";
 import type { ConfigDict } from "../optimizers/config.js";
@@ -73,9 +74,9 @@ function serializeAt(obj: unknown, where: string): JsonValue {
   }
   if (obj instanceof Optimizer) return toJson(serializeOptimizer(obj), where);
   if (obj instanceof LearningRateSchedule) return toJson(serializeSchedule(obj), where);
-  if (obj instanceof initializers.Initializer) return configObject("keras.initializers", obj.className, obj.getConfig(), where);
-  if (obj instanceof regularizers.Regularizer) return configObject("keras.regularizers", obj.className, obj.getConfig(), where);
-  if (obj instanceof constraints.Constraint) return configObject("keras.constraints", obj.className, obj.getConfig(), where);
+  if (obj instanceof initializers.Initializer) return configObject("keras.initializers", obj, where);
+  if (obj instanceof regularizers.Regularizer) return configObject("keras.regularizers", obj, where);
+  if (obj instanceof constraints.Constraint) return configObject("keras.constraints", obj, where);
   // After the classes: a layer and some loss and metric objects are callable too.
   if (typeof obj === "function") return serializeFunction(obj as CustomObject, where);
   if (isRecord(obj) && isPlainObject(obj)) {
@@ -94,10 +95,11 @@ function nameOf(x: unknown): string {
   return typeof x === "object" && x !== null && ctor?.name ? `an object of class ${ctor.name}` : describe(x);
 }
 
-function configObject(module: string, className: string, config: Config, where: string): JsonObject {
+function configObject(module: string, obj: { className: string }, where: string): JsonObject {
   // A weight helper wrapping a bare function has no Keras class to name.
-  if (className === "function") throw new TypeError(`${where}: a ${module.slice(6, -1)} made from a plain function cannot be serialized; use a class with getConfig() registered with saving.registerKerasSerializable`);
-  return { module, class_name: className, config: toJson(config, `${where}.config`) as JsonObject, registered_name: null };
+  if (obj.className === "function") throw new TypeError(`${where}: a ${module.slice(6, -1)} made from a plain function cannot be serialized; use a class with getConfig() registered with saving.registerKerasSerializable`);
+  // The form a layer's getConfig() gives it in: Keras' own classes under their module, others by class name.
+  return toJson(serializeObject(obj), where) as JsonObject;
 }
 
 function serializeRegistered(obj: unknown, key: string, where: string): JsonObject {

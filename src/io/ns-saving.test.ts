@@ -37,7 +37,14 @@ test("saving.registerKerasSerializable works as Keras' decorator factory and as 
   try {
     // Keras: @keras.saving.register_keras_serializable(package="SavingNs")
     const decorate = saving.registerKerasSerializable({ package: "SavingNs" });
-    assert.equal(decorate(Doubler), Doubler);
+    // A layer class that writes no getConfig comes back wrapped, so that constructing it records its
+    // options for getConfig (Keras' auto-config); to every other look the wrapper is the class.
+    const Registered = decorate(Doubler);
+    assert.notEqual(Registered, Doubler);
+    assert.equal(Registered.name, "Doubler");
+    assert.equal(Registered.prototype, Doubler.prototype);
+    assert.ok(new Registered() instanceof Doubler);
+    assert.equal(decorate(Registered), Registered, "registering again gives the same wrapper");
     assert.equal(saving.getRegisteredName(Doubler), "SavingNs>Doubler");
     assert.equal(saving.getRegisteredObject("SavingNs>Doubler"), Doubler);
     function triple(x: Tensor): Tensor { return tf.mul(x, 3); }

@@ -24,6 +24,9 @@ export interface RegisterOptions {
  * (or nothing) it returns the decorator, as in Keras: `@saving.registerKerasSerializable({ package:
  * "my" }) class MyLayer ...`, or `saving.registerKerasSerializable({ package: "my" })(myFn)` for a
  * function. Called with the object first, it registers it at once (tf.serialization's form).
+ * On a layer or model class that writes no getConfig, both forms return the class wrapped so that
+ * its constructor's options are recorded for getConfig (Keras' auto-config): the decorator puts the
+ * wrapper in the class's place; with the direct call, construct through what it returns.
  */
 export function registerKerasSerializable(options?: RegisterOptions): <T extends CustomObject>(obj: T, context?: unknown) => T;
 export function registerKerasSerializable<T extends CustomObject>(obj: T, options?: RegisterOptions): T;

@@ -313,7 +313,7 @@ test("unsupported settings and unknown keys are clear errors naming the layer an
   );
   // activity_regularizer is read (any layer takes it), and a misspelt one named.
   const reg = deserializeLayer({ module: "keras.layers", class_name: "Dense", config: { name: "d", units: 2, activity_regularizer: { class_name: "L1", config: { l1: 0.1 } } } });
-  assert.deepEqual(reg.getConfig().activity_regularizer, { class_name: "L1", config: { l1: 0.1 } });
+  assert.deepEqual(reg.getConfig().activity_regularizer, { module: "keras.regularizers", class_name: "L1", config: { l1: 0.1 }, registered_name: null });
   assert.throws(
     () => deserializeLayer({ module: "keras.layers", class_name: "Dense", config: { name: "d", units: 2, activity_regularizer: { class_name: "L7", config: {} } } }),
     /Dense "d": activity_regularizer: .*L7/,

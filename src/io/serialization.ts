@@ -68,6 +68,7 @@ import { deserialize as deserializeQuantizer } from "../quantizers/quantization_
 import { type LayerCtor, type LayerSpec, ctor, LAYER_VALUED_KEYS, LAYER_LIST_KEYS, CLASS_ALIASES, GLOBAL_FIXED, SPEC_BY_CLASS, specOfClass, LAYER_SPECS, knownLayerClassNames } from "./layer_specs.js";
 import { serializeCompileConfig, compileFromConfig } from "./compile_config.js";
 import { serializeConfigValue } from "./keras_object.js";
+import { recordConstructorArgs, usesBaseGetConfig } from "../layers/auto_config.js";
 
 // The public surface (tf.serialization) spans the files this one was split into.
 export type { JsonValue, JsonObject, KerasObject } from "./config_json.js";
@@ -191,8 +192,10 @@ function kerasConfig(raw: Record<string, unknown>, where: string, dtypeString: b
       out.dtype = DTYPE_POLICY(value);
       continue;
     }
+    // getConfig() gives Keras 3's { module, class_name, config, registered_name } (serializeObject);
+    // a custom getConfig may still give tf.keras 2's { class_name, config }, completed here as Keras 3 would write it.
     const module = /_initializer$/.test(key) ? "keras.initializers" : /_regularizer$/.test(key) ? "keras.regularizers" : /_constraint$/.test(key) ? "keras.constraints" : null;
-    if (module !== null && isRecord(value) && typeof value.class_name === "string") {
+    if (module !== null && isRecord(value) && typeof value.class_name === "string" && !("module" in value)) {
       out[key] = { module, class_name: value.class_name, config: toJson(value.config ?? {}, `${where}: ${key}.config`) as JsonObject, registered_name: null };
       continue;
     }
@@ -359,10 +362,17 @@ function withConstructorHint(e: unknown, resolved: Resolved): unknown {
   const cls = resolved.cls as unknown as typeof Layer;
   if (typeof cls !== "function" || !(cls.prototype instanceof Layer) || cls.fromConfig !== Layer.fromConfig || specOfClass(resolved.cls)) return e;
   const name = resolved.name;
+  // A class that writes no getConfig saved only what auto-config recorded, which is nothing for an
+  // instance constructed through the class itself rather than the one registerKerasSerializable returned.
+  const auto = usesBaseGetConfig(cls.prototype)
+    ? `. ${name} writes no getConfig(), so its config holds its constructor's options only when they were recorded (Keras' auto-config): ` +
+      `construct it through the class saving.registerKerasSerializable returns (its decorator form, @saving.registerKerasSerializable(), ` +
+      `puts that class in place), or write getConfig().`
+    : "";
   return new Error(
     `${e.message}. (The custom class ${name} is rebuilt as new ${name}(options), options being its getConfig() with camelCase keys, ` +
       `as Keras calls cls(**config); a constructor taking other arguments, such as (units, args), needs its own ` +
-      `static fromConfig(config), e.g. static fromConfig(c) { return new ${name}(c.units, c); })`,
+      `static fromConfig(config), e.g. static fromConfig(c) { return new ${name}(c.units, c); }${auto})`,
     { cause: e },
   );
 }
@@ -689,11 +699,16 @@ function customFromConfig(cls: LayerCtor, config: Readonly<Record<string, unknow
     const wrapped = key === "layer" && cls.prototype instanceof Wrapper;
     opts[snakeToCamel(key)] = wrapped ? readOptionValue(key, value, where, options) : cloneJson(value);
   }
+  let layer: Layer;
   try {
-    return checkLayer(new cls(opts), where);
+    layer = checkLayer(new cls(opts), where);
   } catch (e) {
     throw new Error(`${where}: ${errorText(e)}`);
   }
+  // Keras' from_config is cls(**config), whose __new__ records the config as the auto-config: a
+  // layer loaded from a config saves again with it, through whichever class customObjects gave.
+  recordConstructorArgs(layer, [opts]);
+  return layer;
 }
 
 // ------------------------------------------------------------------ Lambda

@@ -190,7 +190,7 @@ test("the 1-D convolutions keep activityRegularizer in their configs, as Keras 3
   ];
   for (const [className, make] of made) {
     const config = make().getConfig();
-    assert.deepEqual(config.activity_regularizer, { class_name: "L2", config: { l2: 0.01 } }, className);
+    assert.deepEqual(config.activity_regularizer, { module: "keras.regularizers", class_name: "L2", config: { l2: 0.01 }, registered_name: null }, className);
     const back = tf.serialization.deserializeLayer({ module: "keras.layers", class_name: className, config, registered_name: null });
     assert.deepEqual(back.getConfig().activity_regularizer, config.activity_regularizer, `${className} after a round trip`);
     // The penalty follows the layer through its config.

@@ -163,7 +163,7 @@ test("CosSim2D config round trip: getConfig -> fromConfig, and a model through J
   assert.deepEqual(cfg, {
     name: "scs", trainable: true, dtype: { module: "keras", class_name: "DTypePolicy", config: { name: "float32" }, registered_name: null }, filters: 3, kernel_size: [3, 2], strides: [2, 2], padding: "same", depthwise: true,
     p_init: 0.5, q_init: 4, p_scale: 2, q_scale: 1, eps: 1e-5, use_bias: true,
-    kernel_initializer: { class_name: "HeNormal", config: { seed: null } }, bias_initializer: { class_name: "Zeros", config: {} },
+    kernel_initializer: { module: "keras.initializers", class_name: "HeNormal", config: { seed: null }, registered_name: null }, bias_initializer: { module: "keras.initializers", class_name: "Zeros", config: {}, registered_name: null },
   });
   const back = layers.CosSim2DLayer.fromConfig(JSON.parse(JSON.stringify(cfg)) as Record<string, unknown>);
   assert.ok(back instanceof layers.CosSim2DLayer);

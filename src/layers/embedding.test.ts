@@ -145,7 +145,7 @@ test("Embedding config: Keras 3.5's get_config, getConfig -> fromConfig, regular
   const back = layers.classes.Embedding.fromConfig(cfg);
   assert.ok(back instanceof layers.classes.Embedding);
   assert.deepEqual(back.getConfig(), custom.getConfig());
-  assert.deepEqual(cfg.embeddings_regularizer, { class_name: "L2", config: { l2: 0.01 } });
+  assert.deepEqual(cfg.embeddings_regularizer, { module: "keras.regularizers", class_name: "L2", config: { l2: 0.01 }, registered_name: null });
   assert.equal((cfg.embeddings_constraint as { class_name: string }).class_name, "NonNeg");
   // The regularizer adds its penalty to the loss, the constraint is applied after each step.
   back(tf.constant([0], [1], "int32"));

@@ -46,7 +46,7 @@ test("GroupNormalization: weights, config (groups -1 saved as the channel count)
   assert.equal(cfg.axis, -1);
   assert.equal(cfg.epsilon, 1e-3);
   assert.equal(cfg.center, false);
-  assert.deepEqual(cfg.gamma_initializer, { class_name: "Ones", config: {} });
+  assert.deepEqual(cfg.gamma_initializer, { module: "keras.initializers", class_name: "Ones", config: {}, registered_name: null });
   assert.equal(layers.GroupNormalization().groups, 32);
   assert.throws(() => layers.GroupNormalization(4)(tf.ones([2, 6])), /number of channels \(6\) must be a multiple of the number of groups \(4\)/);
   assert.throws(() => layers.GroupNormalization(8)(tf.ones([2, 6])), /number of groups \(8\) cannot be more than the number of channels \(6\)/);

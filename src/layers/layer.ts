@@ -32,6 +32,7 @@ import { type LayerArgs, checkLayerArgs, resolveActivityRegularizer } from "./la
 import { dtypePolicyConfig, policyDType } from "./dtype_policy_config.js";
 import { toSnakeCase, uniqueLayerName } from "./layer_names.js";
 import { kerasTwoScopeOf, nameScopePrefix, recordKerasTwoName, scopeParentOf } from "./weight_scope.js";
+import { autoConfigEntries, markBaseGetConfig, usesBaseGetConfig } from "./auto_config.js";
 
 // Importable from here as before the split.
 export type { CallOptions, Mask } from "./call_context.js";
@@ -454,10 +455,18 @@ export abstract class Layer {
     return first.list ? result : result[0];
   }
 
-  /** Keras' get_config: the constructor arguments that recreate this layer. */
+  /**
+   * Keras' get_config: the constructor arguments that recreate this layer. A custom class that
+   * writes none gets Keras' auto-config: the base config merged with the options it was
+   * constructed with (recorded when it is constructed through the class
+   * saving.registerKerasSerializable returns, as its decorator form does, or by the loader),
+   * when those are plain values; otherwise this throws, saying to write getConfig.
+   */
   getConfig(): Record<string, unknown> {
+    // Keras' Operation.get_config: { name, ...auto_config }, then Layer's trainable and dtype.
+    const auto = usesBaseGetConfig(this) ? autoConfigEntries(this, `${this.className} "${this.name}"`) : null;
     // Keras 3.5's Layer.get_config: `"dtype": dtype_policies.serialize(self.dtype_policy)`, a DTypePolicy dict.
-    const cfg: Record<string, unknown> = { name: this.name, trainable: this.trainable, dtype: dtypePolicyConfig(this.dtype) };
+    const cfg: Record<string, unknown> = { name: this.name, ...auto, trainable: this.trainable, dtype: dtypePolicyConfig(this.dtype) };
     // Keras' base get_config writes it only when set.
     if (this.activityRegularizer) cfg.activity_regularizer = serializeObject(this.activityRegularizer);
     if (this.batchInputShape) cfg.batch_input_shape = [...this.batchInputShape];
@@ -842,3 +851,6 @@ export function ownVariablesLoaded(layer: Layer): void {
   const declared = (layer as unknown as { ownVariablesLoaded?: () => void }).ownVariablesLoaded;
   if (typeof declared === "function") declared.call(layer);
 }
+
+// A custom layer that inherits this getConfig writes none of its own: auto-config speaks for it.
+markBaseGetConfig(Layer.prototype.getConfig);

@@ -60,7 +60,7 @@ test("LayerNormalization: weights, shapes, config", () => {
   assert.equal(cfg.center, true);
   assert.equal(cfg.scale, true);
   assert.equal(cfg.rms_scaling, false);
-  assert.deepEqual(cfg.gamma_initializer, { class_name: "Ones", config: {} });
+  assert.deepEqual(cfg.gamma_initializer, { module: "keras.initializers", class_name: "Ones", config: {}, registered_name: null });
   for (const k of ["beta_initializer", "beta_regularizer", "gamma_regularizer", "beta_constraint", "gamma_constraint"]) assert.ok(k in cfg);
   const last = layers.LayerNormalization();
   assert.equal(last.getConfig().axis, -1);

@@ -46,7 +46,7 @@ test("PReLU: relu(x) - alpha * relu(-x) as Keras 3.5, with sharedAxes, and its g
   checkGradients((a) => tf.sub(tf.relu(xs), tf.mul(a, tf.relu(tf.neg(xs)))), [q.alpha! as tf.Tensor]);
   const cfg = q.getConfig();
   assert.deepEqual(cfg.shared_axes, null);
-  assert.deepEqual(cfg.alpha_initializer, { class_name: "Constant", config: { value: 0.3 } });
+  assert.deepEqual(cfg.alpha_initializer, { module: "keras.initializers", class_name: "Constant", config: { value: 0.3 }, registered_name: null });
 });
 
 test("Minimum: the elementwise minimum, with gradients", () => {
@@ -135,7 +135,7 @@ test("ActivityRegularization and activityRegularizer: the penalty of each call i
   const d = layers.Dense(2, { activityRegularizer: "l2", kernelInitializer: "ones" });
   d(tf.constant([[1, 2, 3], [0.5, -1, 2], [-2, 0.3, 1], [0.1, 0.2, -0.4]]));
   assertAllClose(d.losses.map((l) => l.item()), [0.775], { rtol: 1e-6 });
-  assert.deepEqual(d.getConfig().activity_regularizer, { class_name: "L2", config: { l2: 0.01 } });
+  assert.deepEqual(d.getConfig().activity_regularizer, { module: "keras.regularizers", class_name: "L2", config: { l2: 0.01 }, registered_name: null });
   assert.throws(() => layers.Dense(2, { activityRegularizer: "l3" }), /Dense: activityRegularizer: .*l3/);
   // A model's losses gather its layers' penalties; symbolic calls add none.
   const inp = layers.Input({ shape: [2] });

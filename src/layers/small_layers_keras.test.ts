@@ -63,5 +63,5 @@ test("evaluate counts the activity penalty of a Conv2D -> BatchNormalization pai
   assertAllClose([loss], [want], { rtol: 1e-5 });
   // A saved and reloaded model keeps the regularizer.
   const back = models.modelFromJSON(m.toJSON()) as tf.models.Sequential;
-  assert.deepEqual(back.layers[0].getConfig().activity_regularizer, { class_name: "L2", config: { l2: 0.5 } });
+  assert.deepEqual(back.layers[0].getConfig().activity_regularizer, { module: "keras.regularizers", class_name: "L2", config: { l2: 0.5 }, registered_name: null });
 });

@@ -5,6 +5,7 @@ import type { Variable } from "../tensor/variable.js";
 import * as initializers from "../nn/initializers.js";
 import * as regularizers from "../nn/regularizers.js";
 import * as constraints from "../nn/constraints.js";
+import { type CustomObject, registrationKey } from "../io/custom_objects.js";
 
 /** Anything that turns a weight into a penalty added to the loss (Keras regularizers). */
 export interface WeightRegularizer {
@@ -85,12 +86,40 @@ export function checkWeightOptions(where: string, args: object): void {
   }
 }
 
-/** The config form Keras saves for an initializer/regularizer/constraint, or null. */
-export function serializeObject(x: unknown): unknown {
+/**
+ * An initializer, regularizer or constraint in the form Keras 3's serialize_keras_object writes
+ * it inside a layer's config, or null: `{ module: "keras.initializers", class_name, config,
+ * registered_name: null }` for Keras' own classes; for a class of your own, `module` its registered
+ * package and `registered_name` its `"<package>><name>"` key (Keras: the class's Python module and
+ * get_registered_name), or module null and its class name when it is not registered.
+ */
+export function serializeObject(x: unknown): SerializedWeightObject | null {
   if (x === null || x === undefined) return null;
   const o = x as { getConfig?: () => Record<string, unknown>; constructor: { name: string }; className?: string };
-  return { class_name: o.className ?? o.constructor.name, config: o.getConfig ? o.getConfig() : {} };
+  const className = o.className ?? o.constructor.name;
+  const config = o.getConfig ? o.getConfig() : {};
+  const key = registrationKey(o.constructor as CustomObject);
+  if (key !== undefined) return { module: key.slice(0, key.indexOf(">")), class_name: className, config, registered_name: key };
+  const module = x instanceof initializers.Initializer ? "keras.initializers"
+    : x instanceof regularizers.Regularizer ? "keras.regularizers"
+      : x instanceof constraints.Constraint ? "keras.constraints" : null;
+  // A weight helper wrapping a bare function (class name "function") has no class of its own to name.
+  if (module !== null && (BUILT_IN_CLASSES.has(o.constructor) || className === "function")) return { module, class_name: className, config, registered_name: null };
+  return { module: null, class_name: className, config, registered_name: className };
 }
+
+/** Keras 3's serialized form of an initializer, regularizer or constraint. */
+export interface SerializedWeightObject {
+  module: string | null;
+  class_name: string;
+  config: Record<string, unknown>;
+  registered_name: string | null;
+}
+
+// lamina's own initializer, regularizer and constraint classes: Keras writes those under their keras module.
+const BUILT_IN_CLASSES: ReadonlySet<unknown> = new Set(
+  [initializers, regularizers, constraints].flatMap((ns) => Object.values(ns).filter((v) => typeof v === "function" && /^class\b/.test(Function.prototype.toString.call(v)))),
+);
 
 /** The options of a layer with a kernel and a bias (Dense, Conv2D, Conv2DTranspose...). */
 export interface KernelBiasArgs {

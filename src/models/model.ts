@@ -58,6 +58,7 @@ import { pyDatasetSteps, pyDatasetStream, withEpochHooks } from "./py_dataset_st
 import { valueText } from "../tensor/value_text.js";
 import type { DeserializeOptions } from "../io/serialization.js";
 import { type ModelQuantizeOptions, quantizeLayers } from "../layers/quantize_layer.js";
+import { markBaseGetConfig } from "../layers/auto_config.js";
 
 export type { EvaluateArgs, EvaluateResults, FitArgs, OnBatchArgs, PredictArgs, TrainOnBatchArgs } from "./model_args.js";
 export type { BatchStream } from "./batch_stream.js";
@@ -1115,6 +1116,9 @@ export class Model extends Layer {
     return this.predicted(predictData(this, x, numSamples(x, "x"), undefined, this.ownPredictStep())) as T;
   }
 }
+
+// A subclassed model that writes no getConfig gets Layer's, with auto-config (Keras: Model has no get_config of its own).
+markBaseGetConfig(Model.prototype.getConfig);
 
 /** x's rows in batches of batchSize, cut as predict reaches each. */
 function* rowBatches(x: Tensor | Tensor[], n: number, batchSize: number): Generator<Tensor | Tensor[]> {
