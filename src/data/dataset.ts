@@ -16,14 +16,18 @@ import { type TensorLike } from "../tensor/creation.js";
 import { generatorFor, RandomGenerator } from "../tensor/random.js";
 import { valueText } from "../tensor/value_text.js";
 import { checkOptionKeys } from "../tensor/option_keys.js";
-import { flattenWithPath } from "../tree.js";
+import { flatten, flattenWithPath, packSequenceAs } from "../tree.js";
 import { isPlainObject } from "../tensor/plain_object.js";
+import {
+  DatasetSpec, TensorSpec, type ElementSpec, isTensorsSpec, mapSpecs, mergeSpecs, specLeaves, specMismatch, specSignature, specText, tensorsSpec,
+} from "./tensor_spec.js";
 import {
   type Element, type ElementBound, type Parts, checkElement, describe as describeValue, leavesOf, mapLeaves, packLike, pathText, rowOf, sharedFirstDim,
   structureText, structureWords, toElement,
 } from "./element.js";
 
 export type { Element, ElementBound, ElementDict, Parts } from "./element.js";
+export { DatasetSpec, TensorSpec, type ElementSpec, type SpecShape, specText } from "./tensor_spec.js";
 
 /** What fromTensorSlices/fromTensors take: tensors or tf.constant's numbers, in arrays and plain objects. */
 export type ElementLike = Tensor | TensorLike | readonly ElementLike[] | { readonly [key: string]: ElementLike };
@@ -53,6 +57,17 @@ type ElementFn<E, R> = ((e: E) => R) | ((...parts: Parts<E>) => R);
 function callOnElement<E, R>(fn: ElementFn<E, R>, e: E): R {
   if (Array.isArray(e) && fn.length >= 2) return (fn as (...parts: unknown[]) => R)(...(e as unknown[]));
   return (fn as (e: E) => R)(e);
+}
+
+/** Checks fromGenerator's outputSignature: TensorSpecs nested in arrays and objects. */
+function checkSignature(sig: unknown, where: string): void {
+  if (!isTensorsSpec(sig)) throw new TypeError(`${where}: outputSignature must be a TensorSpec, or arrays and objects of them such as [new data.TensorSpec([null, 2], "float32"), new data.TensorSpec([], "int32")], got ${describe(sig)}`);
+}
+
+/** Checks a generated element against outputSignature, naming the place at fault. */
+function checkAgainstSignature(e: unknown, sig: ElementSpec, where: string): void {
+  const m = specMismatch(e, sig);
+  if (m !== null) throw new TypeError(`${where} does not match outputSignature ${specText(sig)}: ${m}`);
 }
 
 /** What a value is, for messages: a window's dataset says how to read it. */
@@ -188,12 +203,12 @@ function asPaddedShape(s: unknown): PaddedShape | null {
  * in leavesOf's order; null where they do not nest alike. A null for a whole part stands for each
  * of its tensors (the batch's longest shape).
  */
-function specsLike(like: Element, spec: unknown): unknown[] | null {
-  if (like instanceof Tensor) return [spec];
-  if (spec === null) return leavesOf(like).map(() => null);
-  const parts: [Element, unknown][] | null = Array.isArray(like)
+function specsLike(like: Element | ElementSpec, spec: unknown): unknown[] | null {
+  if (!Array.isArray(like) && !isPlainObject(like)) return [spec];
+  if (spec === null) return flatten(like).map(() => null);
+  const parts: [Element | ElementSpec, unknown][] | null = Array.isArray(like)
     ? (Array.isArray(spec) && spec.length === like.length ? like.map((c, i) => [c, spec[i]]) : null)
-    : isPlainObject(spec) && Object.keys(spec).sort().join("\0") === Object.keys(like).sort().join("\0") ? Object.keys(like).sort().map((key) => [like[key], spec[key]]) : null;
+    : isPlainObject(spec) && Object.keys(spec).sort().join("\0") === Object.keys(like).sort().join("\0") ? Object.keys(like).sort().map((key) => [(like as Record<string, Element | ElementSpec>)[key], spec[key]]) : null;
   if (parts === null) return null;
   const out: unknown[] = [];
   for (const [c, sp] of parts) {
@@ -204,6 +219,31 @@ function specsLike(like: Element, spec: unknown): unknown[] | null {
   return out;
 }
 
+/**
+ * paddedBatch's element spec: the batch dimension `lead`, then for each tensor the paddedShapes
+ * entry (null or -1: the batch's longest, so unknown) where given, else the input's own dimensions
+ * (a dimension every element shares stays known), as tf.data's padded_batch.
+ */
+function paddedSpec(spec: ElementSpec, paddedShapes: PaddedShapes | undefined, lead: number | null): ElementSpec {
+  const leaves = specLeaves(spec);
+  const given = paddedShapes === undefined ? null : spec instanceof TensorSpec ? [paddedShapes] : specsLike(spec, paddedShapes);
+  if (paddedShapes !== undefined && given === null) throw new TypeError(`Dataset.paddedBatch: paddedShapes ${valueText(paddedShapes)} does not match the elements' spec ${specText(spec)}; give a shape for each tensor, nested alike`);
+  const out = leaves.map((t, i) => {
+    const shape = given === null || given[i] === null ? null : asPaddedShape(given[i]);
+    if (shape !== null && shape.length !== t.rank) throw new RangeError(`Dataset.paddedBatch: paddedShapes entry [${shape.map((d) => d ?? -1).join(", ")}] has rank ${shape.length} but the elements' tensor ${t} has rank ${t.rank}`);
+    return new TensorSpec([lead, ...(shape === null ? t.shape : shape.map((d) => (d === -1 ? null : d)))], t.dtype);
+  });
+  return spec instanceof TensorSpec ? out[0] : packSequenceAs(spec, out) as ElementSpec;
+}
+
+/** unbatch's element spec: each tensor's first (batch) dimension dropped. */
+function unbatchedSpec(spec: ElementSpec, where: string): ElementSpec {
+  return mapSpecs(spec, (t) => {
+    if (t.rank === 0) throw new RangeError(`${where}: the elements hold a scalar (${t}); unbatch splits the tensors along their first (batch) axis`);
+    return new TensorSpec(t.shape.slice(1), t.dtype);
+  });
+}
+
 /** An element's structure and dtypes as concatenate compares them, e.g. "an array of 2 tensors [float32, int32]". */
 function signatureOf(e: DatasetItem): string {
   if (e instanceof Dataset) return "a dataset";
@@ -212,12 +252,111 @@ function signatureOf(e: DatasetItem): string {
   return structureText(e, (t) => t.dtype);
 }
 
+/**
+ * How a dataset's element spec is found: known when it is made (fromTensorSlices, range...),
+ * derived from its inputs' specs (batch, zip, take...), or found only by running a function
+ * (`run` names the step; map keeps its input and function to run it on one input element).
+ */
+type SpecRule =
+  | { readonly known: ElementSpec }
+  | { readonly from: readonly Dataset<any>[]; readonly derive: (specs: ElementSpec[]) => ElementSpec }
+  | { readonly run: string; readonly mapped?: { readonly input: Dataset<any>; readonly fn: (e: any) => unknown } };
+
+/** The rule of a step that keeps its input's elements as they are (take, shuffle, filter...). */
+const sameAs = (ds: Dataset<any>): SpecRule => ({ from: [ds], derive: ([s]) => s });
+
+/** Each TensorSpec with `lead` put before its shape (batch's new first axis). */
+const withLead = (spec: ElementSpec, lead: number | null): ElementSpec => mapSpecs(spec, (t) => new TensorSpec([lead, ...t.shape], t.dtype));
+
+/** The items zip and enumerate put side by side for a spec: a tuple's items, anything else whole (as itemsOf). */
+const specItems = (spec: ElementSpec): ElementSpec[] => (Array.isArray(spec) ? spec : [spec]);
+
+/** The spec of what a dataset yields: a DatasetSpec for a dataset (a window), else its tensors' shapes. */
+async function itemSpec(e: unknown): Promise<ElementSpec> {
+  return e instanceof Dataset ? new DatasetSpec(await e.inferElementSpec()) : tensorsSpec(e);
+}
+
+/** The first element of a fresh pass over `ds` (the pass is then closed), or `none` when it is empty. */
+async function firstOf<E>(ds: AsyncIterable<E>): Promise<{ value: E } | null> {
+  const it = ds[Symbol.asyncIterator]();
+  const r = await it.next();
+  await it.return?.();
+  return r.done ? null : { value: r.value };
+}
+
 export class Dataset<E extends Element | Dataset<any> = Element> {
-  private constructor(private readonly source: () => AsyncIterator<E>, private readonly count: number) {}
+  /** The spec found by inferElementSpec for a step that runs a function, kept for later calls. */
+  private inferred: Promise<ElementSpec> | null = null;
+
+  private constructor(private readonly source: () => AsyncIterator<E>, private readonly count: number, private readonly specRule: SpecRule) {}
 
   /** A dataset over elements already in memory (fromTensors, the windows of window()). */
-  private static fromItems<E extends Element | Dataset<any>>(items: readonly E[]): Dataset<E> {
-    return new Dataset<E>(async function* () { yield* items; }, items.length);
+  private static fromItems<E extends Element | Dataset<any>>(items: readonly E[], spec: SpecRule): Dataset<E> {
+    return new Dataset<E>(async function* () { yield* items; }, items.length, spec);
+  }
+
+  /**
+   * tf.data's element_spec: the TensorSpec (shape, with null for a dimension that varies between
+   * elements, and dtype) of every tensor of an element, nested as the elements are; a DatasetSpec
+   * for window()'s datasets. `String(data.specText(ds.elementSpec))` prints it as tf.data does.
+   * Known without reading data for every step lamina can follow: fromTensorSlices, fromTensors,
+   * range, zip, batch (first dimension null, or batchSize with dropRemainder, as tf.data),
+   * paddedBatch, rebatch, unbatch, window, enumerate, concatenate, and the steps that keep their
+   * input's elements (take, skip, shuffle, filter, repeat, cache, prefetch...); fromGenerator when
+   * given an `outputSignature`. tf.data traces map's, flatMap's and scan's functions to know what
+   * they return; lamina does not trace them, so for those (and for steps after them) this getter
+   * throws, naming the step, and `await ds.inferElementSpec()` finds the spec by running them.
+   */
+  get elementSpec(): ElementSpec {
+    const r = this.specRule;
+    if ("known" in r) return r.known;
+    if ("from" in r) return r.derive(r.from.map((d) => d.elementSpec));
+    throw new TypeError(`Dataset.elementSpec: the elements made by ${r.run} are not known without running its function (tf.data traces it, lamina does not); \`await ds.inferElementSpec()\` runs the pipeline up to one element to find them`);
+  }
+
+  /**
+   * The element spec (see elementSpec), found by running the pipeline where a function decides it:
+   * for map, one element is read from a fresh pass over its input (running every step before it,
+   * e.g. filling a shuffle buffer) and the function is called on it once, so its side effects
+   * (random draws, counters) happen once more; the shapes are that element's, except that a first
+   * dimension equal to the input's batch size becomes null when the input is batched (its spec's
+   * first dimensions null), as a map over batches keeps the batch. For flatMap, interleave, scan,
+   * groupByWindow and fromGenerator the first element of a fresh pass gives the spec. The result
+   * is kept: later calls and later steps do not run the pipeline again. Steps whose spec is known
+   * return it without reading anything.
+   */
+  async inferElementSpec(): Promise<ElementSpec> {
+    const r = this.specRule;
+    if ("known" in r) return r.known;
+    if ("from" in r) {
+      const specs: ElementSpec[] = [];
+      for (const d of r.from) specs.push(await d.inferElementSpec());
+      return r.derive(specs);
+    }
+    this.inferred ??= this.runForSpec(r);
+    return this.inferred;
+  }
+
+  /** inferElementSpec for a step that runs a function (see there). */
+  private async runForSpec(r: { readonly run: string; readonly mapped?: { readonly input: Dataset<any>; readonly fn: (e: any) => unknown } }): Promise<ElementSpec> {
+    const empty = (): Error => new RangeError(`Dataset.inferElementSpec: the dataset made by ${r.run} yields no element, so running it cannot tell its element spec`);
+    if (r.mapped === undefined) {
+      const first = await firstOf(this);
+      if (first === null) throw empty();
+      return itemSpec(first.value);
+    }
+    const { input, fn } = r.mapped;
+    const inputSpec: ElementSpec = await input.inferElementSpec();
+    const first = await firstOf<unknown>(input);
+    if (first === null) throw empty();
+    const out = await fn(first.value);
+    checkItem(out, "Dataset.map");
+    const spec = tensorsSpec(out);
+    const inputLeaves = specLeaves(inputSpec);
+    const batched = inputLeaves.length > 0 && inputLeaves.every((t) => t.rank > 0 && t.shape[0] === null);
+    if (!batched) return spec;
+    const size = leavesOf(first.value as Element)[0].shape[0];
+    return mapSpecs(spec, (t) => (t.rank > 0 && t.shape[0] === size ? new TensorSpec([null, ...t.shape.slice(1)], t.dtype) : t));
   }
 
   /**
@@ -237,7 +376,7 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
     const n = sharedFirstDim(element, where, "it needs a first axis to slice (fromTensors makes a dataset of one element)");
     return new Dataset<Element>(async function* () {
       for (let i = 0; i < n; i++) yield mapLeaves(element, (t) => rowOf(t, i));
-    }, n);
+    }, n, { known: mapSpecs(tensorsSpec(element), (t) => new TensorSpec(t.shape.slice(1), t.dtype)) });
   }
 
   /** A dataset of one element, `element` whole (tf.data's from_tensors); numbers are converted as in fromTensorSlices. */
@@ -246,12 +385,30 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
   static fromTensors<S extends ElementBound>(element: S): Dataset<S>;
   static fromTensors(element: ElementLike): Dataset<Element>;
   static fromTensors(element: ElementLike): Dataset<Element> {
-    return Dataset.fromItems<Element>([toElement(element, "Dataset.fromTensors")]);
+    const e = toElement(element, "Dataset.fromTensors");
+    return Dataset.fromItems<Element>([e], { known: tensorsSpec(e) });
   }
 
-  /** A dataset over elements produced by a (sync or async) generator function; its cardinality is unknown. */
-  static fromGenerator<E extends Element>(gen: () => Iterable<E> | AsyncIterable<E>): Dataset<E> {
-    return new Dataset<E>(async function* () { yield* gen(); }, UNKNOWN_CARDINALITY);
+  /**
+   * A dataset over elements produced by a (sync or async) generator function; its cardinality is
+   * unknown. `outputSignature` (tf.data's output_signature: TensorSpecs nested as the elements)
+   * gives the element spec, and every element is checked against it (structure, dtype, and each
+   * known dimension); without it, inferElementSpec reads the first element.
+   */
+  static fromGenerator<E extends Element>(gen: () => Iterable<E> | AsyncIterable<E>, opts: { outputSignature?: ElementSpec } = {}): Dataset<E> {
+    const where = "Dataset.fromGenerator";
+    if (typeof gen !== "function") throw new TypeError(`${where}: pass a generator function (e.g. function* () { yield x; }), got ${describe(gen)}`);
+    checkOptionKeys(where, opts, ["outputSignature"]);
+    const signature = opts.outputSignature;
+    if (signature !== undefined) checkSignature(signature, where);
+    return new Dataset<E>(async function* () {
+      let i = 0;
+      for await (const e of gen()) {
+        if (signature !== undefined) checkAgainstSignature(e, signature, `${where}: element ${i}`);
+        i++;
+        yield e;
+      }
+    }, UNKNOWN_CARDINALITY, signature === undefined ? { run: "fromGenerator (pass { outputSignature } to give it)" } : { known: signature });
   }
 
   /**
@@ -281,7 +438,7 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
     }
     return new Dataset<Tensor>(async function* () {
       for (let i = 0; i < n; i++) yield scalar(start + i * step, dtype);
-    }, n);
+    }, n, { known: new TensorSpec([], dtype) });
   }
 
   /**
@@ -321,7 +478,7 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
       } finally {
         await Promise.all(its.map((it) => it.return?.()));
       }
-    }, count);
+    }, count, { from: list, derive: (specs) => specs.flatMap(specItems) });
   }
 
   [Symbol.asyncIterator](): AsyncIterator<E> {
@@ -378,7 +535,7 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
         buf.pop();
         yield out;
       }
-    }, this.count);
+    }, this.count, sameAs(this));
   }
 
   /** The cardinality of batches of `size` (batch, paddedBatch). */
@@ -389,7 +546,7 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
   }
 
   /** Groups consecutive elements by `batchSize`, making each batch with `make`. */
-  private grouped(batchSize: number, dropRemainder: boolean | undefined, make: (items: Element[]) => Element): Dataset<E> {
+  private grouped(batchSize: number, dropRemainder: boolean | undefined, make: (items: Element[]) => Element, spec: SpecRule): Dataset<E> {
     const self = this;
     return new Dataset<E>(async function* () {
       let items: E[] = [];
@@ -398,7 +555,7 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
         if (items.length === batchSize) { yield make(items as Element[]) as E; items = []; }
       }
       if (items.length > 0 && !dropRemainder) yield make(items as Element[]) as E;
-    }, this.batchedCount(batchSize, dropRemainder));
+    }, this.batchedCount(batchSize, dropRemainder), spec);
   }
 
   /** Groups `batchSize` consecutive elements, stacking along a new first axis. */
@@ -411,7 +568,7 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
       const names = items[0] instanceof Tensor ? [""] : flattenWithPath(items[0]).map(([p]) => pathText(p));
       return packLike(items[0], leaves[0].map((_, c) => stack(leaves.map((l) => l[c]), "Dataset.batch", names[c])));
     };
-    const out = this.grouped(batchSize, opts.dropRemainder, make);
+    const out = this.grouped(batchSize, opts.dropRemainder, make, { from: [this], derive: ([s]) => withLead(s, opts.dropRemainder ? batchSize : null) });
     batchSizes.set(out, batchSize);
     return out;
   }
@@ -490,7 +647,7 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
       });
       return packLike(like, out);
     };
-    return this.grouped(batchSize, opts.dropRemainder, make);
+    return this.grouped(batchSize, opts.dropRemainder, make, { from: [this], derive: ([s]) => paddedSpec(s, paddedShapes, opts.dropRemainder ? batchSize : null) });
   }
 
   /**
@@ -509,7 +666,7 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
         checkItem(out, "Dataset.map");
         yield out;
       }
-    }, this.count);
+    }, this.count, { run: "map", mapped: { input: this, fn: (e: E) => callOnElement(fn, e) } });
   }
 
   /**
@@ -523,7 +680,7 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
     const self = this;
     return new Dataset<F>(async function* () {
       for await (const e of self) yield* await datasetFrom(fn, e, "Dataset.flatMap");
-    }, UNKNOWN_CARDINALITY);
+    }, UNKNOWN_CARDINALITY, { run: "flatMap" });
   }
 
   /**
@@ -575,7 +732,7 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
           }
         } else advance();
       }
-    }, UNKNOWN_CARDINALITY);
+    }, UNKNOWN_CARDINALITY, { run: "interleave" });
   }
 
   /** Only the first `count` elements; a negative count (-1) keeps them all, as tf.data. */
@@ -588,7 +745,7 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
       if (count === 0) return;
       let i = 0;
       for await (const e of self) { yield e; if (++i >= count) return; }
-    }, n === UNKNOWN_CARDINALITY ? n : n === INFINITE_CARDINALITY ? count : Math.min(n, count));
+    }, n === UNKNOWN_CARDINALITY ? n : n === INFINITE_CARDINALITY ? count : Math.min(n, count), sameAs(this));
   }
 
   /** Everything after the first `count` elements; a negative count (-1) skips them all, as tf.data. */
@@ -600,7 +757,7 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
       if (count < 0) return;
       let i = 0;
       for await (const e of self) if (i++ >= count) yield e;
-    }, count < 0 ? 0 : known(n) ? Math.max(0, n - count) : n);
+    }, count < 0 ? 0 : known(n) ? Math.max(0, n - count) : n, sameAs(this));
   }
 
   /**
@@ -616,7 +773,7 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
     return new Dataset<E>(async function* () {
       let i = 0;
       for await (const e of self) if (i++ % numShards === index) yield e;
-    }, known(n) ? Math.floor(n / numShards) + (index < n % numShards ? 1 : 0) : n);
+    }, known(n) ? Math.floor(n / numShards) + (index < n % numShards ? 1 : 0) : n, sameAs(this));
   }
 
   /**
@@ -664,9 +821,9 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
         const win: E[] = [];
         for (let j = 0; j < size && j * stride < buf.length; j++) win.push(buf[j * stride]);
         if (win.length < size && dropRemainder) return;
-        yield Dataset.fromItems(win);
+        yield Dataset.fromItems(win, sameAs(self));
       }
-    }, count);
+    }, count, { from: [this], derive: ([s]) => new DatasetSpec(s) });
   }
 
   /**
@@ -684,7 +841,7 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
         if (i > INT32_MAX || i < INT32_MIN) throw new RangeError(`${where}: index ${i} does not fit int32`);
         yield [scalar(i++, "int32"), ...itemsOf(e, where)];
       }
-    }, this.count) as Dataset<E extends Tensor | Tensor[] ? Tensor[] : Element[]>;
+    }, this.count, { from: [this], derive: ([s]) => [new TensorSpec([], "int32"), ...specItems(s)] }) as Dataset<E extends Tensor | Tensor[] ? Tensor[] : Element[]>;
   }
 
   /**
@@ -713,7 +870,11 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
         i++;
         yield e;
       }
-    }, count);
+    }, count, { from: [this, other], derive: ([a, b]) => {
+      const merged = mergeSpecs(a, b);
+      if (merged === null) throw new TypeError(`${where}: the datasets' elements differ: this dataset's are ${specSignature(a)} but the other's are ${specSignature(b)}; both must have the same structure and dtypes, as tf.data requires`);
+      return merged;
+    } });
   }
 
   /**
@@ -736,7 +897,7 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
         yield e;
       }
       stored = filling;
-    }, this.count);
+    }, this.count, sameAs(this));
   }
 
   /** The dataset `count` times over (each pass a new iteration, so shuffles differ), or endlessly when count is left out or -1, as tf.data. */
@@ -754,7 +915,7 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
         // An empty dataset repeated forever would loop without yielding.
         if (!any) return;
       }
-    }, count === -1 ? (n === 0 ? 0 : INFINITE_CARDINALITY) : count === 0 ? 0 : known(n) ? n * count : n);
+    }, count === -1 ? (n === 0 ? 0 : INFINITE_CARDINALITY) : count === 0 ? 0 : known(n) ? n * count : n, sameAs(this));
   }
 
   /**
@@ -773,7 +934,7 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
         }
         if (keep instanceof Tensor ? Boolean(keep.dataSync()[0]) : keep) yield e;
       }
-    }, UNKNOWN_CARDINALITY);
+    }, UNKNOWN_CARDINALITY, sameAs(this));
   }
 
   /** Splits batches back into elements (the inverse of batch), as tf.data's unbatch(). */
@@ -786,7 +947,7 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
         const n = sharedFirstDim(e, where, "unbatch splits the tensors along their first (batch) axis");
         for (let i = 0; i < n; i++) yield mapLeaves(e, (t) => rowOf(t, i)) as E;
       }
-    }, UNKNOWN_CARDINALITY);
+    }, UNKNOWN_CARDINALITY, { from: [this], derive: ([s]) => unbatchedSpec(s, where) });
   }
 
   /** Prepares up to `bufferSize` elements ahead of the consumer (AUTOTUNE: a few). */
@@ -804,7 +965,7 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
         pending.push(it.next());
         yield r.value;
       }
-    }, this.count);
+    }, this.count, sameAs(this));
   }
 
   /**
