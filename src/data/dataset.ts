@@ -10,7 +10,7 @@
  * ((x1, x2), y), lamina's zip gives the flat [x1, x2, y], as fit reads it (a model's inputs and
  * targets in one list); a tensor or a dict is one item ([{ title, body }, y]).
  */
-import { Tensor, makeTensor } from "../tensor/tensor.js";
+import { Tensor, makeTensor, type NestedArray } from "../tensor/tensor.js";
 import { allocStorage, type DType, type TypedArray } from "../tensor/dtype.js";
 import { type TensorLike } from "../tensor/creation.js";
 import { generatorFor, RandomGenerator } from "../tensor/random.js";
@@ -121,6 +121,35 @@ function stack(items: Tensor[], where: string, component = ""): Tensor {
     (out as Uint8Array).set(t.dataSync() as Uint8Array, i * first.size);
   });
   return makeTensor(out, [items.length, ...first.shape], first.dtype);
+}
+
+/** Stacks a batch's elements (each checked, all of one structure) part by part along a new first axis. */
+function stackBatch(items: Element[], where: string): Element {
+  items.forEach((e) => checkItem(e, where));
+  checkSameStructure(items, where);
+  const leaves = items.map(leavesOf);
+  const names = items[0] instanceof Tensor ? [""] : flattenWithPath(items[0]).map(([p]) => pathText(p));
+  return packLike(items[0], leaves[0].map((_, c) => stack(leaves.map((l) => l[c]), where, names[c])));
+}
+
+/** What filter and takeWhile's predicates return, as a boolean: a boolean, or a scalar tensor's truth. */
+function truthOf(keep: boolean | Tensor, where: string): boolean {
+  if (keep instanceof Tensor) {
+    if (keep.size !== 1) throw new TypeError(`${where}: the predicate must return a boolean or a scalar tensor, got a tensor of shape [${keep.shape.join(", ")}]; reduce it, e.g. tf.all(...)`);
+    return Boolean(keep.dataSync()[0]);
+  }
+  return Boolean(keep);
+}
+
+/** A key or size returned by groupByWindow's functions: an integer, or an integer scalar tensor (int32/int64), as a number. */
+function integerOf(v: unknown, where: string, what: string): number {
+  let n: unknown = v;
+  if (v instanceof Tensor) {
+    if (v.size !== 1 || v.rank !== 0 || !["int32", "int64"].includes(v.dtype)) throw new TypeError(`${where}: ${what} must be an integer or an int32/int64 scalar tensor, got ${describe(v)}`);
+    n = Number(v.dataSync()[0]);
+  }
+  if (!Number.isSafeInteger(n)) throw new TypeError(`${where}: ${what} must be an integer or an int32/int64 scalar tensor, got ${describe(v)}`);
+  return n as number;
 }
 
 /** A scalar tensor holding `v` (int32 and float dtypes in a typed array, int64 as a BigInt). */
@@ -282,6 +311,49 @@ async function firstOf<E>(ds: AsyncIterable<E>): Promise<{ value: E } | null> {
   const r = await it.next();
   await it.return?.();
   return r.done ? null : { value: r.value };
+}
+
+/** An element with each tensor as JavaScript values (asArrays): typed for a tensor or a tuple of tensors, else nested as the element. */
+export type ElementArrays<E> = E extends Tensor ? NestedArray : E extends readonly Tensor[] ? { [K in keyof E]: NestedArray } : unknown;
+
+function arraysOf(e: Element): unknown {
+  if (e instanceof Tensor) return e.arraySync();
+  if (Array.isArray(e)) return e.map(arraysOf);
+  return Object.fromEntries(Object.entries(e).map(([k, v]) => [k, arraysOf(v)]));
+}
+
+/** Checks sampleFromDatasets/chooseFromDatasets' list: a non-empty array of datasets. */
+function checkDatasetList(datasets: unknown, where: string): void {
+  if (!Array.isArray(datasets) || datasets.length === 0) throw new TypeError(`${where}: datasets must be a non-empty array of Datasets, got ${describe(datasets)}`);
+  datasets.forEach((d, i) => { if (!(d instanceof Dataset)) throw new TypeError(`${where}: item ${i} of datasets is ${describe(d)}, not a Dataset`); });
+}
+
+/** The spec covering every input's (sampleFromDatasets, chooseFromDatasets), or an error naming the first that differs. */
+function mergedSpec(specs: ElementSpec[], where: string): ElementSpec {
+  let out = specs[0];
+  for (let i = 1; i < specs.length; i++) {
+    const m = mergeSpecs(out, specs[i]);
+    if (m === null) throw new TypeError(`${where}: dataset ${i}'s elements are ${specSignature(specs[i])} but dataset 0's are ${specSignature(specs[0])}; all must have the same structure and dtypes`);
+    out = m;
+  }
+  return out;
+}
+
+/** A spec as paddedBatch's shapes: each TensorSpec's shape (null where unknown), nested alike. */
+function mapSpecShapes(spec: ElementSpec): unknown {
+  if (spec instanceof TensorSpec) return spec.shape;
+  if (Array.isArray(spec)) return spec.map(mapSpecShapes);
+  if (spec instanceof DatasetSpec) throw new TypeError("Dataset.bucketBySequenceLength: the elements are datasets (windows); flatMap them first");
+  return Object.fromEntries(Object.entries(spec).map(([k, v]) => [k, mapSpecShapes(v)]));
+}
+
+/** paddedShapes with each unknown size (null, -1) replaced by `n` (padToBucketBoundary); a null for a whole part stays. */
+function fillUnknown(shapes: PaddedShapes, n: number): PaddedShapes {
+  const shape = asPaddedShape(shapes);
+  if (shape !== null) return shape.map((d) => (d === null || d === -1 ? n : d));
+  if (Array.isArray(shapes)) return shapes.map((s: PaddedShapes) => fillUnknown(s, n));
+  if (isPlainObject(shapes)) return Object.fromEntries(Object.entries(shapes).map(([k, v]) => [k, fillUnknown(v as PaddedShapes, n)]));
+  return shapes;
 }
 
 export class Dataset<E extends Element | Dataset<any> = Element> {
@@ -561,13 +633,7 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
   /** Groups `batchSize` consecutive elements, stacking along a new first axis. */
   batch(batchSize: number, opts: { dropRemainder?: boolean } = {}): Dataset<E> {
     checkPositive(batchSize, "Dataset.batch", "batchSize");
-    const make = (items: Element[]): Element => {
-      items.forEach((e) => checkItem(e, "Dataset.batch"));
-      checkSameStructure(items, "Dataset.batch");
-      const leaves = items.map(leavesOf);
-      const names = items[0] instanceof Tensor ? [""] : flattenWithPath(items[0]).map(([p]) => pathText(p));
-      return packLike(items[0], leaves[0].map((_, c) => stack(leaves.map((l) => l[c]), "Dataset.batch", names[c])));
-    };
+    const make = (items: Element[]): Element => stackBatch(items, "Dataset.batch");
     const out = this.grouped(batchSize, opts.dropRemainder, make, { from: [this], derive: ([s]) => withLead(s, opts.dropRemainder ? batchSize : null) });
     batchSizes.set(out, batchSize);
     return out;
@@ -928,11 +994,7 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
     const self = this;
     return new Dataset<E>(async function* () {
       for await (const e of self) {
-        const keep = await callOnElement(predicate, e);
-        if (keep instanceof Tensor && keep.size !== 1) {
-          throw new TypeError(`Dataset.filter: the predicate must return a boolean or a scalar tensor, got a tensor of shape [${keep.shape.join(", ")}]; reduce it, e.g. tf.all(...)`);
-        }
-        if (keep instanceof Tensor ? Boolean(keep.dataSync()[0]) : keep) yield e;
+        if (truthOf(await callOnElement(predicate, e), "Dataset.filter")) yield e;
       }
     }, UNKNOWN_CARDINALITY, sameAs(this));
   }
@@ -966,6 +1028,332 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
         yield r.value;
       }
     }, this.count, sameAs(this));
+  }
+
+  /**
+   * tf.data's rebatch: the same rows regrouped into batches of `batchSize` (as
+   * `unbatch().batch(batchSize)`), or of the sizes of a list in turn (`[2, 3]`: 2, 3, 2, 3...);
+   * the last batch may be shorter unless `dropRemainder`. Every tensor of an element must share
+   * its first (batch) dimension.
+   */
+  rebatch(batchSize: number | readonly number[], opts: { dropRemainder?: boolean } = {}): Dataset<E> {
+    const where = "Dataset.rebatch";
+    checkOptionKeys(where, opts, ["dropRemainder"]);
+    checkBoolean(opts.dropRemainder, where, "dropRemainder");
+    const sizes = typeof batchSize === "number" ? [batchSize] : batchSize;
+    if (!Array.isArray(sizes) || sizes.length === 0) throw new TypeError(`${where}: batchSize must be a positive integer or a non-empty array of them, got ${valueText(batchSize)}`);
+    sizes.forEach((n) => checkPositive(n, where, "every batch size"));
+    const dropRemainder = opts.dropRemainder ?? false;
+    const n = this.count;
+    const self = this;
+    const lead = dropRemainder && sizes.every((b) => b === sizes[0]) ? sizes[0] : null;
+    return new Dataset<E>(async function* () {
+      let rows: Element[] = [], k = 0;
+      for await (const e of self) {
+        checkItem(e, where);
+        const count = sharedFirstDim(e, where, "rebatch splits the tensors along their first (batch) axis");
+        for (let i = 0; i < count; i++) {
+          rows.push(mapLeaves(e, (t) => rowOf(t, i)));
+          if (rows.length === sizes[k % sizes.length]) {
+            yield stackBatch(rows, where) as E;
+            rows = [];
+            k++;
+          }
+        }
+      }
+      if (rows.length > 0 && !dropRemainder) yield stackBatch(rows, where) as E;
+    }, n === 0 || n === INFINITE_CARDINALITY ? n : UNKNOWN_CARDINALITY, { from: [this], derive: ([s]) => withLead(unbatchedSpec(s, where), lead) });
+  }
+
+  /** tf.data's ragged_batch, refused: lamina has no ragged tensors. */
+  raggedBatch(batchSize: number, _opts: { dropRemainder?: boolean } = {}): never {
+    throw new TypeError(`Dataset.raggedBatch: lamina has no ragged tensors; pad the elements of a batch to one shape with paddedBatch(${valueText(batchSize)}), or group them by length first with bucketBySequenceLength`);
+  }
+
+  /**
+   * tf.data's scan: map with a state. `fn(state, element)` (sync or async) returns
+   * `[newState, output]`; the outputs are the new dataset's elements, and each pass starts from
+   * `initialState`. The element is passed whole (as tf.data passes scan_func (state, element)); the
+   * state may be tensors, numbers or any value (tf.data requires tensors).
+   */
+  scan<S, F extends ElementBound>(initialState: S, fn: (state: S, element: E) => readonly [S, F] | Promise<readonly [S, F]>): Dataset<F> {
+    const where = "Dataset.scan";
+    if (typeof fn !== "function") throw new TypeError(`${where}: fn must be a function (state, element) => [newState, output], got ${describe(fn)}`);
+    const self = this;
+    return new Dataset<F>(async function* () {
+      let state = initialState;
+      for await (const e of self) {
+        const r = await fn(state, e);
+        if (!Array.isArray(r) || r.length !== 2) throw new TypeError(`${where}: fn must return [newState, output], got ${describe(r)}`);
+        checkItem(r[1], `${where} (the output, fn's second item)`);
+        state = r[0];
+        yield r[1];
+      }
+    }, this.count, { run: "scan" });
+  }
+
+  /**
+   * tf.data's take_while: the elements up to (not including) the first for which `predicate`
+   * returns false (or a false scalar tensor); an element [x, y] is unpacked as in filter.
+   */
+  takeWhile(predicate: (e: E) => boolean | Tensor | Promise<boolean | Tensor>): Dataset<E>;
+  takeWhile(predicate: (...parts: Parts<E>) => boolean | Tensor | Promise<boolean | Tensor>): Dataset<E>;
+  takeWhile(predicate: ((e: E) => boolean | Tensor | Promise<boolean | Tensor>) | ((...parts: Parts<E>) => boolean | Tensor | Promise<boolean | Tensor>)): Dataset<E> {
+    const where = "Dataset.takeWhile";
+    if (typeof predicate !== "function") throw new TypeError(`${where}: predicate must be a function, got ${describe(predicate)}`);
+    const self = this;
+    return new Dataset<E>(async function* () {
+      for await (const e of self) {
+        if (!truthOf(await callOnElement(predicate, e), where)) return;
+        yield e;
+      }
+    }, this.count === 0 ? 0 : UNKNOWN_CARDINALITY, sameAs(this));
+  }
+
+  /**
+   * tf.data's unique: each distinct element once, in the order first seen. As tf.data, the
+   * elements must be single tensors of an integer dtype (int32, int64; tf.data's strings do not
+   * exist in lamina); tensors of any shape compare by shape and values.
+   */
+  unique(): Dataset<E> {
+    const where = "Dataset.unique";
+    const self = this;
+    return new Dataset<E>(async function* () {
+      const seen = new Set<string>();
+      for await (const e of self) {
+        if (!(e instanceof Tensor) || !["int32", "int64"].includes(e.dtype)) {
+          throw new TypeError(`${where}: the elements must be single int32 or int64 tensors (as tf.data's unique), got ${describe(e)}${e instanceof Tensor ? "" : "; map them to one tensor first"}`);
+        }
+        const key = `${e.dtype}:${e.shape.join(",")}:${Array.from(e.dataSync() as ArrayLike<number | bigint>, String).join(",")}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        yield e;
+      }
+    }, this.count === 0 ? 0 : UNKNOWN_CARDINALITY, sameAs(this));
+  }
+
+  /**
+   * tf.data's group_by_window: `keyFunc` maps each element (unpacked as in map) to an integer key
+   * (a number or an int32/int64 scalar tensor); elements with the same key gather in a window, and
+   * when a window holds `windowSize` elements (or `windowSizeFunc(key)`), `reduceFunc(key, window)`
+   * turns that window (a dataset of its elements) into a dataset whose elements are emitted. At the
+   * end, the windows not yet full are reduced in increasing key order, as tf.data. The key is
+   * given to reduceFunc and windowSizeFunc as a number (tf.data gives an int64 tensor).
+   */
+  groupByWindow<F extends Element | Dataset<any>>(
+    keyFunc: ((e: E) => number | Tensor | Promise<number | Tensor>) | ((...parts: Parts<E>) => number | Tensor | Promise<number | Tensor>),
+    reduceFunc: (key: number, window: Dataset<E>) => Dataset<F> | Promise<Dataset<F>>,
+    opts: { windowSize?: number; windowSizeFunc?: (key: number) => number | Tensor },
+  ): Dataset<F> {
+    const where = "Dataset.groupByWindow";
+    if (typeof keyFunc !== "function") throw new TypeError(`${where}: keyFunc must be a function from an element to an integer key, got ${describe(keyFunc)}`);
+    if (typeof reduceFunc !== "function") throw new TypeError(`${where}: reduceFunc must be a function (key, window) => dataset, e.g. (key, w) => w.batch(4), got ${describe(reduceFunc)}`);
+    checkOptionKeys(where, opts ?? {}, ["windowSize", "windowSizeFunc"]);
+    const { windowSize, windowSizeFunc } = opts ?? {};
+    if ((windowSize === undefined) === (windowSizeFunc === undefined)) throw new TypeError(`${where}: pass exactly one of windowSize and windowSizeFunc`);
+    if (windowSize !== undefined) checkPositive(windowSize, where, "windowSize");
+    if (windowSizeFunc !== undefined && typeof windowSizeFunc !== "function") throw new TypeError(`${where}: windowSizeFunc must be a function from a key to a size, got ${describe(windowSizeFunc)}`);
+    const sizeFor = (key: number): number => {
+      if (windowSizeFunc === undefined) return windowSize as number;
+      const n = integerOf(windowSizeFunc(key), where, `windowSizeFunc(${key})`);
+      checkPositive(n, where, `windowSizeFunc(${key})`);
+      return n;
+    };
+    const self = this;
+    const reduceWindow = async (key: number, items: E[]): Promise<Dataset<F>> => {
+      const out = await reduceFunc(key, Dataset.fromItems(items, sameAs(self)));
+      if (!(out instanceof Dataset)) throw new TypeError(`${where}: reduceFunc must return a Dataset (e.g. (key, window) => window.batch(4)), got ${describe(out)}`);
+      return out;
+    };
+    return new Dataset<F>(async function* () {
+      const groups = new Map<number, E[]>();
+      for await (const e of self) {
+        const key = integerOf(await callOnElement(keyFunc, e), where, "keyFunc's result");
+        const group = groups.get(key) ?? [];
+        groups.set(key, group);
+        group.push(e);
+        if (group.length >= sizeFor(key)) {
+          groups.delete(key);
+          yield* await reduceWindow(key, group);
+        }
+      }
+      for (const key of [...groups.keys()].sort((a, b) => a - b)) yield* await reduceWindow(key, groups.get(key) as E[]);
+    }, this.count === 0 ? 0 : UNKNOWN_CARDINALITY, { run: "groupByWindow" });
+  }
+
+  /**
+   * tf.data's bucket_by_sequence_length: elements are put in buckets by `elementLengthFunc`'s
+   * length (bucket i holds lengths from bucketBoundaries[i - 1] up to, not including,
+   * bucketBoundaries[i]; the first from 0, the last with no end), and each bucket is batched by
+   * its own size from `bucketBatchSizes` (one more than the boundaries), padded as paddedBatch
+   * pads (`paddedShapes`, `paddingValues`; `noPadding` batches as batch). `padToBucketBoundary`
+   * pads the dimensions that vary between elements (null in the element spec, or null/-1 in
+   * paddedShapes) to the bucket's boundary - 1; elements must then be shorter than the last
+   * boundary. Built on groupByWindow, as tf.data: full batches come as they fill, the rest at the
+   * end in bucket order.
+   */
+  bucketBySequenceLength(
+    elementLengthFunc: ((e: E) => number | Tensor | Promise<number | Tensor>) | ((...parts: Parts<E>) => number | Tensor | Promise<number | Tensor>),
+    bucketBoundaries: readonly number[],
+    bucketBatchSizes: readonly number[],
+    opts: { paddedShapes?: PaddedShapes; paddingValues?: PaddingValues; padToBucketBoundary?: boolean; noPadding?: boolean; dropRemainder?: boolean } = {},
+  ): Dataset<E> {
+    const where = "Dataset.bucketBySequenceLength";
+    checkOptionKeys(where, opts, ["paddedShapes", "paddingValues", "padToBucketBoundary", "noPadding", "dropRemainder"]);
+    if (typeof elementLengthFunc !== "function") throw new TypeError(`${where}: elementLengthFunc must be a function from an element to its length, got ${describe(elementLengthFunc)}`);
+    if (!Array.isArray(bucketBoundaries) || !bucketBoundaries.every((b, i) => Number.isInteger(b) && b > 0 && (i === 0 || b > bucketBoundaries[i - 1]))) {
+      throw new RangeError(`${where}: bucketBoundaries must be positive integers in increasing order, got ${valueText(bucketBoundaries)}`);
+    }
+    if (!Array.isArray(bucketBatchSizes) || bucketBatchSizes.length !== bucketBoundaries.length + 1) {
+      throw new RangeError(`${where}: bucketBatchSizes must have one size more than bucketBoundaries (${bucketBoundaries.length + 1} for ${bucketBoundaries.length} boundaries: a bucket below each boundary and one above the last), got ${valueText(bucketBatchSizes)}`);
+    }
+    bucketBatchSizes.forEach((n) => checkPositive(n, where, "every bucket batch size"));
+    for (const name of ["padToBucketBoundary", "noPadding", "dropRemainder"] as const) checkBoolean(opts[name], where, name);
+    const { paddedShapes, paddingValues, padToBucketBoundary = false, noPadding = false, dropRemainder = false } = opts;
+    if (noPadding && (paddedShapes !== undefined || paddingValues !== undefined || padToBucketBoundary)) {
+      throw new TypeError(`${where}: noPadding batches without padding; leave out paddedShapes, paddingValues and padToBucketBoundary`);
+    }
+    const self = this;
+    const bucketOf = async (e: E): Promise<number> => {
+      const length = integerOf(await callOnElement(elementLengthFunc, e), where, "elementLengthFunc's result");
+      const bucket = bucketBoundaries.findIndex((b) => length < b);
+      if (bucket >= 0) return bucket;
+      if (padToBucketBoundary) throw new RangeError(`${where}: an element has length ${length}, not below the last boundary ${bucketBoundaries[bucketBoundaries.length - 1]}; with padToBucketBoundary every element must be shorter than the last boundary (add a boundary above ${length})`);
+      return bucketBoundaries.length;
+    };
+    // The shapes padToBucketBoundary fills in: paddedShapes, or the element spec's (whose nulls say which dimensions vary; an inferred spec would not).
+    let baseShapes: PaddedShapes | undefined = paddedShapes;
+    if (padToBucketBoundary && paddedShapes === undefined) {
+      let spec: ElementSpec;
+      try {
+        spec = this.elementSpec;
+      } catch (err) {
+        throw new TypeError(`${where}: padToBucketBoundary pads the dimensions that vary between elements, but ${(err as Error).message.replace(/^Dataset\.elementSpec: /, "").replace(/;.*$/, "")}; pass paddedShapes with null for the dimensions to pad`);
+      }
+      baseShapes = (spec instanceof TensorSpec ? spec.shape : mapSpecShapes(spec)) as PaddedShapes;
+    }
+    const shapesFor = (bucket: number): PaddedShapes | undefined =>
+      padToBucketBoundary ? fillUnknown(baseShapes as PaddedShapes, bucketBoundaries[bucket] - 1) : paddedShapes;
+    const grouped = this.groupByWindow<E>((e: E) => bucketOf(e), (bucket, window) => {
+      const size = bucketBatchSizes[bucket];
+      if (noPadding) return window.batch(size, { dropRemainder });
+      return window.paddedBatch(size, { paddedShapes: shapesFor(bucket), paddingValues, dropRemainder });
+    }, { windowSizeFunc: (bucket) => bucketBatchSizes[bucket] });
+    const lead = dropRemainder && bucketBatchSizes.every((b) => b === bucketBatchSizes[0]) ? bucketBatchSizes[0] : null;
+    return new Dataset<E>(() => grouped[Symbol.asyncIterator](), this.count === 0 ? 0 : UNKNOWN_CARDINALITY,
+      { from: [this], derive: ([s]) => (noPadding ? withLead(s, lead) : paddedSpec(s, padToBucketBoundary ? undefined : paddedShapes, lead)) });
+  }
+
+  /**
+   * tf.data's sample_from_datasets: each element comes from one of `datasets`, drawn at random
+   * with probabilities `weights` (default equal; any non-negative numbers, normalized). A dataset
+   * that runs out is left out of the draws (its weight shared among the rest) unless
+   * `stopOnEmptyDataset` (default false, as tf.data), which ends the dataset there. `seed` fixes
+   * the draws of every pass; without it they come from tf.random's generator. The elements must
+   * have the same structure and dtypes. tf.data's own sequence of draws is not reproduced.
+   */
+  static sampleFromDatasets<E extends Element>(datasets: readonly Dataset<E>[], opts: { weights?: readonly number[]; seed?: number; stopOnEmptyDataset?: boolean } = {}): Dataset<E> {
+    const where = "Dataset.sampleFromDatasets";
+    checkOptionKeys(where, opts, ["weights", "seed", "stopOnEmptyDataset"]);
+    checkDatasetList(datasets, where);
+    checkBoolean(opts.stopOnEmptyDataset, where, "stopOnEmptyDataset");
+    const k = datasets.length;
+    if ((opts.weights as unknown) instanceof Dataset) throw new TypeError(`${where}: weights given as a dataset are not supported; pass one number per dataset`);
+    const weights = opts.weights ?? new Array<number>(k).fill(1);
+    if (!Array.isArray(weights) || weights.length !== k || !weights.every((w) => typeof w === "number" && Number.isFinite(w) && w >= 0) || !weights.some((w) => w > 0)) {
+      throw new RangeError(`${where}: weights must be ${k} non-negative numbers (one per dataset), not all 0, got ${valueText(opts.weights)}`);
+    }
+    if (opts.seed !== undefined && !(typeof opts.seed === "number" && Number.isFinite(opts.seed))) throw new RangeError(`${where}: seed must be a finite number, got ${valueText(opts.seed)}`);
+    const stop = opts.stopOnEmptyDataset ?? false;
+    const seed = opts.seed;
+    const counts = datasets.map((d) => d.count);
+    const count = counts.every((n) => n === INFINITE_CARDINALITY) ? INFINITE_CARDINALITY : !stop && counts.every(known) ? counts.reduce((a, b) => a + b, 0) : UNKNOWN_CARDINALITY;
+    return new Dataset<E>(async function* () {
+      const g = seed === undefined ? generatorFor() : new RandomGenerator(seed);
+      const its = datasets.map((d) => d[Symbol.asyncIterator]());
+      const live = [...weights];
+      try {
+        while (live.some((w) => w > 0)) {
+          const total = live.reduce((a, b) => a + b, 0);
+          let u = g.nextDouble() * total, i = 0;
+          while (i < k - 1 && (live[i] === 0 || u >= live[i])) { u -= live[i]; i++; }
+          while (live[i] === 0) i--; // rounding at the top end: the last dataset still drawn
+          const r = await its[i].next();
+          if (!r.done) { yield r.value; continue; }
+          if (stop) return;
+          live[i] = 0;
+        }
+      } finally {
+        await Promise.all(its.map((it) => it.return?.()));
+      }
+    }, count, { from: datasets, derive: (specs) => mergedSpec(specs, where) });
+  }
+
+  /**
+   * tf.data's choose_from_datasets: element i comes from `datasets[c]`, c being element i of
+   * `choiceDataset` (int32 or int64 scalars, each from 0 to datasets.length - 1). When the chosen
+   * dataset has run out, the dataset ends if `stopOnEmptyDataset` (default true, as tf.data), else
+   * that choice is skipped. The elements must have the same structure and dtypes.
+   */
+  static chooseFromDatasets<E extends Element>(datasets: readonly Dataset<E>[], choiceDataset: Dataset<Tensor>, opts: { stopOnEmptyDataset?: boolean } = {}): Dataset<E> {
+    const where = "Dataset.chooseFromDatasets";
+    checkOptionKeys(where, opts, ["stopOnEmptyDataset"]);
+    checkDatasetList(datasets, where);
+    if (!(choiceDataset instanceof Dataset)) throw new TypeError(`${where}: choiceDataset must be a Dataset of integer scalars (e.g. Dataset.range(3).repeat()), got ${describe(choiceDataset)}`);
+    checkBoolean(opts.stopOnEmptyDataset, where, "stopOnEmptyDataset");
+    const stop = opts.stopOnEmptyDataset ?? true;
+    const k = datasets.length;
+    return new Dataset<E>(async function* () {
+      const its = datasets.map((d) => d[Symbol.asyncIterator]());
+      const ended = new Array<boolean>(k).fill(false);
+      let i = 0;
+      try {
+        for await (const c of choiceDataset) {
+          if (!(c instanceof Tensor) || c.rank !== 0 || !["int32", "int64"].includes(c.dtype)) throw new TypeError(`${where}: choice ${i} must be an int32 or int64 scalar tensor, got ${describe(c)}`);
+          const d = Number(c.dataSync()[0]);
+          if (d < 0 || d >= k) throw new RangeError(`${where}: choice ${i} is ${d}, but there are ${k} datasets (choices from 0 to ${k - 1})`);
+          i++;
+          if (ended[d]) continue;
+          const r = await its[d].next();
+          if (!r.done) { yield r.value; continue; }
+          if (stop) return;
+          ended[d] = true;
+          if (ended.every(Boolean)) return;
+        }
+      } finally {
+        await Promise.all(its.map((it) => it.return?.()));
+      }
+    }, choiceDataset.count === 0 ? 0 : UNKNOWN_CARDINALITY, { from: datasets, derive: (specs) => mergedSpec(specs, where) });
+  }
+
+  /** tf.data's apply: `fn(this)`, for chaining a function that transforms datasets: `ds.apply(addNoise).batch(8)`. */
+  apply<F extends Element | Dataset<any>>(fn: (ds: Dataset<E>) => Dataset<F>): Dataset<F> {
+    if (typeof fn !== "function") throw new TypeError(`Dataset.apply: fn must be a function from a dataset to a dataset, got ${describe(fn)}`);
+    const out = fn(this);
+    if (!(out instanceof Dataset)) throw new TypeError(`Dataset.apply: fn must return a Dataset, got ${describe(out)}`);
+    return out;
+  }
+
+  /**
+   * tf.data's as_numpy_iterator: the elements with each tensor as JavaScript values (its
+   * arraySync(): nested arrays, a number or boolean for a scalar), nested as the element.
+   */
+  async *asArrays(): AsyncGenerator<ElementArrays<E>, void, undefined> {
+    for await (const e of this) {
+      if (e instanceof Dataset) throw new TypeError("Dataset.asArrays: the elements are datasets (windows); read each with asArrays, or flatMap them first");
+      yield arraysOf(e) as ElementArrays<E>;
+    }
+  }
+
+  /** tf.data's get_single_element: the only element of a dataset of exactly one element. */
+  async getSingleElement(): Promise<E> {
+    const it = this[Symbol.asyncIterator]();
+    const first = await it.next();
+    if (first.done) throw new RangeError("Dataset.getSingleElement: the dataset is empty; it must have exactly one element");
+    const second = await it.next();
+    await it.return?.();
+    if (!second.done) throw new RangeError("Dataset.getSingleElement: the dataset has more than one element; it must have exactly one (take(1) keeps the first)");
+    return first.value;
   }
 
   /**
