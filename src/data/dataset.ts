@@ -46,8 +46,20 @@ export const UNKNOWN_CARDINALITY = -2;
 
 const known = (n: number): boolean => n >= 0;
 
-/** A function given an element: whole (one parameter), or an array element's items as its arguments. */
-type ElementFn<E, R> = ((e: E) => R) | ((...parts: Parts<E>) => R);
+/**
+ * A function given an element: whole when it declares one parameter, or an array element's items
+ * as its arguments when it declares two or more (tf.data's unpacking of tuples). TypeScript cannot
+ * type a parameter by how many parameters the function declares, and overloads for the two forms
+ * leave `(x, y) => ...` untyped (the one-parameter overload is tried first and fixes them as any),
+ * so there is one form: the first parameter is typed as both the element and its first item (an
+ * intersection: `ds.map((x, y) => ...)` and `ds.map(([x, y]) => ...)` both infer), the others as
+ * the items after it.
+ */
+export type ElementFn<E, R> = (first: FirstArg<E>, ...rest: RestArgs<E>) => R;
+/** The first parameter of an ElementFn: the element, and for an array element its first item too. */
+export type FirstArg<E> = E extends readonly Element[] ? E & E[0] : E;
+/** The parameters after the first of an ElementFn: an array element's later items. */
+export type RestArgs<E> = E extends readonly [unknown, ...infer R] ? R : E extends readonly (infer X)[] ? X[] : [];
 
 /**
  * Calls a map/filter function on an element: tf.data's unpacking of a tuple into the arguments
@@ -56,7 +68,7 @@ type ElementFn<E, R> = ((e: E) => R) | ((...parts: Parts<E>) => R);
  */
 function callOnElement<E, R>(fn: ElementFn<E, R>, e: E): R {
   if (Array.isArray(e) && fn.length >= 2) return (fn as (...parts: unknown[]) => R)(...(e as unknown[]));
-  return (fn as (e: E) => R)(e);
+  return (fn as unknown as (e: E) => R)(e);
 }
 
 /** Checks fromGenerator's outputSignature: TensorSpecs nested in arrays and objects. */
@@ -719,12 +731,10 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
   /**
    * Applies `fn` to every element (sync or async). As tf.data unpacks a tuple into the function's
    * arguments, an element [x, y] is passed as (x, y) to a function of two or more parameters
-   * (`ds.map((x: Tensor, y: Tensor) => [tf.div(x, 255), y])`; TypeScript needs the parameter types
-   * there); a function of one parameter gets the element whole (`ds.map(([x, y]) => ...)`).
+   * (`ds.map((x, y) => [tf.div(x, 255), y])`); a function of one parameter gets the element whole
+   * (`ds.map(([x, y]) => ...)`). Both infer without annotations (see ElementFn).
    */
-  map<F extends ElementBound>(fn: (e: E) => F | Promise<F>): Dataset<F>;
-  map<F extends ElementBound>(fn: (...parts: Parts<E>) => F | Promise<F>): Dataset<F>;
-  map<F extends ElementBound>(fn: ((e: E) => F | Promise<F>) | ((...parts: Parts<E>) => F | Promise<F>)): Dataset<F> {
+  map<F extends ElementBound>(fn: ElementFn<E, F | Promise<F>>): Dataset<F> {
     const self = this;
     return new Dataset<F>(async function* () {
       for await (const e of self) {
@@ -740,9 +750,7 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
    * the elements of those datasets follow one another. With window():
    * `ds.window(3).flatMap((w) => w.batch(3))`.
    */
-  flatMap<F extends Element | Dataset<any>>(fn: (e: E) => Dataset<F> | Promise<Dataset<F>>): Dataset<F>;
-  flatMap<F extends Element | Dataset<any>>(fn: (...parts: Parts<E>) => Dataset<F> | Promise<Dataset<F>>): Dataset<F>;
-  flatMap<F extends Element | Dataset<any>>(fn: ((e: E) => Dataset<F> | Promise<Dataset<F>>) | ((...parts: Parts<E>) => Dataset<F> | Promise<Dataset<F>>)): Dataset<F> {
+  flatMap<F extends Element | Dataset<any>>(fn: ElementFn<E, Dataset<F> | Promise<Dataset<F>>>): Dataset<F> {
     const self = this;
     return new Dataset<F>(async function* () {
       for await (const e of self) yield* await datasetFrom(fn, e, "Dataset.flatMap");
@@ -757,10 +765,8 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
    * given (tf.data's default, AUTOTUNE, uses the number of CPU cores, so the order would depend on
    * the machine).
    */
-  interleave<F extends Element | Dataset<any>>(fn: (e: E) => Dataset<F> | Promise<Dataset<F>>, opts?: InterleaveOptions): Dataset<F>;
-  interleave<F extends Element | Dataset<any>>(fn: (...parts: Parts<E>) => Dataset<F> | Promise<Dataset<F>>, opts?: InterleaveOptions): Dataset<F>;
   interleave<F extends Element | Dataset<any>>(
-    fn: ((e: E) => Dataset<F> | Promise<Dataset<F>>) | ((...parts: Parts<E>) => Dataset<F> | Promise<Dataset<F>>),
+    fn: ElementFn<E, Dataset<F> | Promise<Dataset<F>>>,
     opts: InterleaveOptions = {},
   ): Dataset<F> {
     const where = "Dataset.interleave";
@@ -988,9 +994,7 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
    * Only the elements for which `predicate` returns true (or a true scalar tensor); an element
    * [x, y] is passed as (x, y) to a predicate of two or more parameters, as in map.
    */
-  filter(predicate: (e: E) => boolean | Tensor | Promise<boolean | Tensor>): Dataset<E>;
-  filter(predicate: (...parts: Parts<E>) => boolean | Tensor | Promise<boolean | Tensor>): Dataset<E>;
-  filter(predicate: ((e: E) => boolean | Tensor | Promise<boolean | Tensor>) | ((...parts: Parts<E>) => boolean | Tensor | Promise<boolean | Tensor>)): Dataset<E> {
+  filter(predicate: ElementFn<E, boolean | Tensor | Promise<boolean | Tensor>>): Dataset<E> {
     const self = this;
     return new Dataset<E>(async function* () {
       for await (const e of self) {
@@ -1096,9 +1100,7 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
    * tf.data's take_while: the elements up to (not including) the first for which `predicate`
    * returns false (or a false scalar tensor); an element [x, y] is unpacked as in filter.
    */
-  takeWhile(predicate: (e: E) => boolean | Tensor | Promise<boolean | Tensor>): Dataset<E>;
-  takeWhile(predicate: (...parts: Parts<E>) => boolean | Tensor | Promise<boolean | Tensor>): Dataset<E>;
-  takeWhile(predicate: ((e: E) => boolean | Tensor | Promise<boolean | Tensor>) | ((...parts: Parts<E>) => boolean | Tensor | Promise<boolean | Tensor>)): Dataset<E> {
+  takeWhile(predicate: ElementFn<E, boolean | Tensor | Promise<boolean | Tensor>>): Dataset<E> {
     const where = "Dataset.takeWhile";
     if (typeof predicate !== "function") throw new TypeError(`${where}: predicate must be a function, got ${describe(predicate)}`);
     const self = this;
@@ -1141,7 +1143,7 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
    * given to reduceFunc and windowSizeFunc as a number (tf.data gives an int64 tensor).
    */
   groupByWindow<F extends Element | Dataset<any>>(
-    keyFunc: ((e: E) => number | Tensor | Promise<number | Tensor>) | ((...parts: Parts<E>) => number | Tensor | Promise<number | Tensor>),
+    keyFunc: ElementFn<E, number | Tensor | Promise<number | Tensor>>,
     reduceFunc: (key: number, window: Dataset<E>) => Dataset<F> | Promise<Dataset<F>>,
     opts: { windowSize?: number; windowSizeFunc?: (key: number) => number | Tensor },
   ): Dataset<F> {
@@ -1193,7 +1195,7 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
    * end in bucket order.
    */
   bucketBySequenceLength(
-    elementLengthFunc: ((e: E) => number | Tensor | Promise<number | Tensor>) | ((...parts: Parts<E>) => number | Tensor | Promise<number | Tensor>),
+    elementLengthFunc: ElementFn<E, number | Tensor | Promise<number | Tensor>>,
     bucketBoundaries: readonly number[],
     bucketBatchSizes: readonly number[],
     opts: { paddedShapes?: PaddedShapes; paddingValues?: PaddingValues; padToBucketBoundary?: boolean; noPadding?: boolean; dropRemainder?: boolean } = {},
@@ -1234,7 +1236,9 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
     }
     const shapesFor = (bucket: number): PaddedShapes | undefined =>
       padToBucketBoundary ? fillUnknown(baseShapes as PaddedShapes, bucketBoundaries[bucket] - 1) : paddedShapes;
-    const grouped = this.groupByWindow<E>((e: E) => bucketOf(e), (bucket, window) => {
+    // A one-parameter function: groupByWindow passes the element whole, and bucketOf unpacks it for elementLengthFunc.
+    const wholeElement = ((e: E) => bucketOf(e)) as unknown as ElementFn<E, Promise<number>>;
+    const grouped = this.groupByWindow<E>(wholeElement, (bucket, window) => {
       const size = bucketBatchSizes[bucket];
       if (noPadding) return window.batch(size, { dropRemainder });
       return window.paddedBatch(size, { paddedShapes: shapesFor(bucket), paddingValues, dropRemainder });
@@ -1376,7 +1380,7 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
 }
 
 /** Calls flatMap/interleave's function on an element and checks that it returned a Dataset. */
-async function datasetFrom<E, F extends Element | Dataset<any>>(fn: ((e: E) => Dataset<F> | Promise<Dataset<F>>) | ((...parts: Parts<E>) => Dataset<F> | Promise<Dataset<F>>), e: E, where: string): Promise<Dataset<F>> {
+async function datasetFrom<E, F extends Element | Dataset<any>>(fn: ElementFn<E, Dataset<F> | Promise<Dataset<F>>>, e: E, where: string): Promise<Dataset<F>> {
   const ds = await callOnElement(fn, e);
   if (!(ds instanceof Dataset)) throw new TypeError(`${where}: the function must return a Dataset (e.g. Dataset.fromTensorSlices(...), or a window's .batch(n)), got ${describe(ds)}`);
   return ds;
