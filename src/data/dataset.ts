@@ -303,6 +303,12 @@ type SpecRule =
   | { readonly from: readonly Dataset<any>[]; readonly derive: (specs: ElementSpec[]) => ElementSpec }
   | { readonly run: string; readonly mapped?: { readonly input: Dataset<any>; readonly fn: (e: any) => unknown } };
 
+/** A step that ignoreErrors can replay one input element at a time (map, filter, prefetch): the outputs of one element. */
+interface PerElement {
+  readonly input: Dataset<any>;
+  readonly apply: (e: any) => Promise<unknown[]>;
+}
+
 /** The rule of a step that keeps its input's elements as they are (take, shuffle, filter...). */
 const sameAs = (ds: Dataset<any>): SpecRule => ({ from: [ds], derive: ([s]) => s });
 
@@ -372,7 +378,13 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
   /** The spec found by inferElementSpec for a step that runs a function, kept for later calls. */
   private inferred: Promise<ElementSpec> | null = null;
 
-  private constructor(private readonly source: () => AsyncIterator<E>, private readonly count: number, private readonly specRule: SpecRule) {}
+  private constructor(
+    private readonly source: () => AsyncIterator<E>,
+    private readonly count: number,
+    private readonly specRule: SpecRule,
+    /** For map, filter and prefetch: the input and what the step makes of one of its elements, so ignoreErrors can replay it element by element. */
+    private readonly perElement: PerElement | null = null,
+  ) {}
 
   /** A dataset over elements already in memory (fromTensors, the windows of window()). */
   private static fromItems<E extends Element | Dataset<any>>(items: readonly E[], spec: SpecRule): Dataset<E> {
@@ -742,7 +754,14 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
         checkItem(out, "Dataset.map");
         yield out;
       }
-    }, this.count, { run: "map", mapped: { input: this, fn: (e: E) => callOnElement(fn, e) } });
+    }, this.count, { run: "map", mapped: { input: this, fn: (e: E) => callOnElement(fn, e) } }, {
+      input: this,
+      apply: async (e: E) => {
+        const out = await callOnElement(fn, e);
+        checkItem(out, "Dataset.map");
+        return [out];
+      },
+    });
   }
 
   /**
@@ -1000,7 +1019,7 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
       for await (const e of self) {
         if (truthOf(await callOnElement(predicate, e), "Dataset.filter")) yield e;
       }
-    }, UNKNOWN_CARDINALITY, sameAs(this));
+    }, UNKNOWN_CARDINALITY, sameAs(this), { input: this, apply: async (e: E) => (truthOf(await callOnElement(predicate, e), "Dataset.filter") ? [e] : []) });
   }
 
   /** Splits batches back into elements (the inverse of batch), as tf.data's unbatch(). */
@@ -1031,7 +1050,7 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
         pending.push(it.next());
         yield r.value;
       }
-    }, this.count, sameAs(this));
+    }, this.count, sameAs(this), { input: this, apply: async (e: E) => [e] });
   }
 
   /**
@@ -1358,6 +1377,54 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
     await it.return?.();
     if (!second.done) throw new RangeError("Dataset.getSingleElement: the dataset has more than one element; it must have exactly one (take(1) keeps the first)");
     return first.value;
+  }
+
+  /**
+   * tf.data's ignore_errors: drops the elements whose making threw. The map and filter steps
+   * (and prefetches) just before it are replayed element by element, so an element whose map or
+   * filter function throws is left out and the next one follows, as tf.data. An error from an
+   * earlier step (a generator, a batch of mismatched shapes) cannot be stepped over, since that
+   * step has stopped: the pass ends there, with a warning naming the error. `logWarning` (default
+   * false) also prints a warning for each element dropped. Read-ahead of the replayed prefetches
+   * is not kept.
+   */
+  ignoreErrors(logWarning = false): Dataset<E> {
+    const where = "Dataset.ignoreErrors";
+    checkBoolean(logWarning, where, "logWarning");
+    const steps: ((e: unknown) => Promise<unknown[]>)[] = [];
+    let base: Dataset<any> = this;
+    while (base.perElement !== null) {
+      steps.unshift(base.perElement.apply);
+      base = base.perElement.input;
+    }
+    const input: Dataset<any> = base;
+    return new Dataset<E>(async function* () {
+      const it = input[Symbol.asyncIterator]();
+      let index = 0;
+      while (true) {
+        let r: IteratorResult<unknown>;
+        try {
+          r = await it.next();
+        } catch (err) {
+          console.warn(`${where}: the pass ends at input element ${index}: ${(err as Error).message} (only errors of the map and filter steps just before ignoreErrors can be stepped over)`);
+          return;
+        }
+        if (r.done) return;
+        let items: unknown[] = [r.value];
+        try {
+          for (const step of steps) {
+            const next: unknown[] = [];
+            for (const item of items) next.push(...await step(item));
+            items = next;
+          }
+        } catch (err) {
+          if (logWarning) console.warn(`${where}: dropped input element ${index}: ${(err as Error).message}`);
+          items = [];
+        }
+        index++;
+        yield* items as E[];
+      }
+    }, this.count === 0 ? 0 : UNKNOWN_CARDINALITY, sameAs(this));
   }
 
   /**

@@ -145,3 +145,28 @@ test("apply, asArrays and getSingleElement", async () => {
   await assert.rejects(Dataset.range(2).getSingleElement(), /^RangeError: Dataset\.getSingleElement: the dataset has more than one element; it must have exactly one/);
   await assert.rejects(Dataset.range(0).getSingleElement(), /^RangeError: Dataset\.getSingleElement: the dataset is empty/);
 });
+
+test("ignoreErrors drops the elements whose map or filter threw (the docs' 1 / x example) and ends at an earlier step's error", async (t) => {
+  const warnings: string[] = [];
+  t.mock.method(console, "warn", (m: string) => { warnings.push(m); });
+  // tf.data's docs: [1., 2., 0., 4.] mapped through a checked 1 / x, errors ignored: 1.0, 0.5, 0.25.
+  const inverse = (x: Tensor) => {
+    if (x.item() === 0) throw new RangeError("1 / 0");
+    return tf.div(constant(1, "float32"), x);
+  };
+  const ds = Dataset.fromTensorSlices(constant([1, 2, 0, 4], "float32")).map(inverse);
+  await assert.rejects(ds.toArray(), /1 \/ 0/);
+  assert.deepEqual(await values(ds.ignoreErrors()), [1, 0.5, 0.25]);
+  assert.deepEqual(warnings, []);
+  // Through a prefetch and a filter that throws on 4 (whose inverse is 0.25): 1 and 0.5 are left.
+  const chained = ds.prefetch(2).filter((x) => { if (x.item() === 0.25) throw new Error("no quarters"); return true; }).ignoreErrors(true);
+  assert.deepEqual(await values(chained), [1, 0.5]);
+  assert.deepEqual(warnings, ["Dataset.ignoreErrors: dropped input element 2: 1 / 0", "Dataset.ignoreErrors: dropped input element 3: no quarters"]);
+  assert.equal(chained.cardinality(), UNKNOWN_CARDINALITY);
+  // A generator that throws has stopped: the pass ends, with a warning.
+  warnings.length = 0;
+  const gen = Dataset.fromGenerator(function* () { yield int(1); yield int(2); throw new Error("disk gone"); });
+  assert.deepEqual(await values(gen.map((x) => x).ignoreErrors()), [1, 2]);
+  assert.deepEqual(warnings, ["Dataset.ignoreErrors: the pass ends at input element 2: disk gone (only errors of the map and filter steps just before ignoreErrors can be stepped over)"]);
+  assert.throws(() => ds.ignoreErrors("yes" as never), /^TypeError: Dataset\.ignoreErrors: logWarning must be true or false, got "yes"$/);
+});
