@@ -1,10 +1,13 @@
 /**
  * `data.Dataset`: a pipeline of elements (a tensor, or tf.data's structures: arrays such as [x, y]
  * and plain objects such as { title, body }, nested as deep as wanted; see ./element.ts) built
- * from tensors and consumed by async iteration, as tf.data: fromTensorSlices, fromTensors, range,
- * zip, shuffle (with a buffer), batch, paddedBatch, map, flatMap, interleave, filter, take, skip,
- * shard, window, enumerate, concatenate, prefetch, cardinality, reduce. Each iteration starts the
- * pipeline anew (shuffles differ per epoch unless reshuffleEachIteration is false).
+ * from tensors and consumed by async iteration, as tf.data: fromTensorSlices, fromTensors,
+ * fromGenerator, range, zip, sampleFromDatasets, chooseFromDatasets, shuffle (with a buffer),
+ * batch, paddedBatch, rebatch, unbatch, map, flatMap, interleave, scan, filter, takeWhile, unique,
+ * take, skip, shard, window, groupByWindow, bucketBySequenceLength, enumerate, concatenate, cache,
+ * repeat, prefetch, ignoreErrors, apply, cardinality, elementSpec, reduce, asArrays,
+ * getSingleElement. Each iteration starts the pipeline anew (shuffles differ per epoch unless
+ * reshuffleEachIteration is false).
  *
  * zip and enumerate spread an array element's items into their list: where tf.data nests
  * ((x1, x2), y), lamina's zip gives the flat [x1, x2, y], as fit reads it (a model's inputs and
