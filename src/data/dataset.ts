@@ -5,7 +5,7 @@
  * fromGenerator, range, zip, sampleFromDatasets, chooseFromDatasets, shuffle (with a buffer),
  * batch, paddedBatch, rebatch, unbatch, map, flatMap, interleave, scan, filter, takeWhile, unique,
  * take, skip, shard, window, groupByWindow, bucketBySequenceLength, enumerate, concatenate, cache,
- * repeat, prefetch, ignoreErrors, apply, cardinality, elementSpec, reduce, asArrays,
+ * repeat, prefetch, ignoreErrors, apply, cardinality, elementSpec (and lamina's ensureSpec), reduce, asArrays,
  * getSingleElement. Each iteration starts the pipeline anew (shuffles differ per epoch unless
  * reshuffleEachIteration is false).
  *
@@ -1284,6 +1284,28 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
     await it.return?.();
     if (!second.done) throw new RangeError("Dataset.getSingleElement: the dataset has more than one element; it must have exactly one (take(1) keeps the first)");
     return first.value;
+  }
+
+  /**
+   * Declares the element spec of a dataset whose elements a function makes (map, flatMap,
+   * fromGenerator...), so that elementSpec knows it without running the pipeline; every element is
+   * checked against it as it passes (structure, dtypes, each known dimension), the error naming the
+   * element and the place at fault. lamina's own step: tf.data traces the function instead
+   * (`tf.ensure_shape` in a map is TensorFlow's nearest form).
+   */
+  ensureSpec(spec: ElementSpec): Dataset<E> {
+    const where = "Dataset.ensureSpec";
+    if (!isTensorsSpec(spec)) throw new TypeError(`${where}: spec must be a TensorSpec, or arrays and objects of them such as [new data.TensorSpec([null, 2], "float32"), new data.TensorSpec([], "int32")], got ${describe(spec)}`);
+    const self = this;
+    return new Dataset<E>(async function* () {
+      let i = 0;
+      for await (const e of self) {
+        const m = specMismatch(e, spec);
+        if (m !== null) throw new TypeError(`${where}: element ${i} does not match ${specText(spec)}: ${m}`);
+        i++;
+        yield e;
+      }
+    }, this.count, { known: spec });
   }
 
   /**

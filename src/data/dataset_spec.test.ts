@@ -118,3 +118,15 @@ test("flatMap and fromGenerator: inferred from the first element; fromGenerator'
   assert.throws(() => Dataset.fromGenerator(function* () { yield constant(1); }, { outputSignature: [1, 2] as never }), /^TypeError: Dataset\.fromGenerator: outputSignature must be a TensorSpec, or arrays and objects of them/);
   assert.throws(() => Dataset.fromGenerator(function* () { yield constant(1); }, { signature: spec([]) } as never), /Dataset\.fromGenerator: unknown option signature/);
 });
+
+test("ensureSpec declares a function's elements, checking each one", async () => {
+  const mapped = Dataset.fromTensorSlices(x()).map((a) => tf.reshape(a, [2, 1])).ensureSpec(spec([2, 1]));
+  assert.deepEqual(mapped.elementSpec, spec([2, 1]));
+  assert.deepEqual(mapped.batch(2).elementSpec, spec([null, 2, 1]));
+  assert.equal((await mapped.toArray()).length, 3);
+  const wrong = Dataset.fromTensorSlices(x()).map((a) => a).ensureSpec([spec([2]), spec([], "int32")]);
+  await assert.rejects(wrong.toArray(), /^TypeError: Dataset\.ensureSpec: element 0 does not match \(TensorSpec\(shape=\(2,\), dtype=tf\.float32, name=None\), TensorSpec\(shape=\(\), dtype=tf\.int32, name=None\)\): expected an array of 2, got a tensor$/);
+  const dicts = Dataset.fromTensorSlices({ a: x() }).ensureSpec({ a: spec([3]) });
+  await assert.rejects(dicts.toArray(), /element 0 does not match .*: the tensor at a has shape \(2,\) and dtype float32, which does not fit TensorSpec\(shape=\(3,\)/);
+  assert.throws(() => Dataset.range(2).ensureSpec([] as never), /^TypeError: Dataset\.ensureSpec: spec must be a TensorSpec, or arrays and objects of them/);
+});
