@@ -2,7 +2,7 @@
  * `data.Dataset`: a pipeline of elements (a tensor, or tf.data's structures: arrays such as [x, y]
  * and plain objects such as { title, body }, nested as deep as wanted; see ./element.ts) built
  * from tensors and consumed by async iteration, as tf.data: fromTensorSlices, fromTensors,
- * fromGenerator, range, zip, sampleFromDatasets, chooseFromDatasets, shuffle (with a buffer),
+ * fromGenerator, range, counter, zip, sampleFromDatasets, chooseFromDatasets, shuffle (with a buffer),
  * batch, paddedBatch, rebatch, unbatch, map, flatMap, interleave, scan, filter, takeWhile, unique,
  * take, skip, shard, window, groupByWindow, bucketBySequenceLength, enumerate, concatenate, cache,
  * repeat, prefetch, ignoreErrors, apply, cardinality, elementSpec (and lamina's ensureSpec), reduce, asArrays,
@@ -443,6 +443,24 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
     return new Dataset<Tensor>(async function* () {
       for (let i = 0; i < n; i++) yield scalar(start + i * step, dtype);
     }, n, { known: new TensorSpec([], dtype) });
+  }
+
+  /**
+   * tf.data's Dataset.counter: start, start + step, start + 2 step... endlessly (its cardinality
+   * INFINITE_CARDINALITY), scalars of int32 (tf.data: int64; see range) or `{ dtype }`.
+   */
+  static counter(start = 0, step = 1, opts: { dtype?: DType } = {}): Dataset<Tensor> {
+    const where = "Dataset.counter";
+    checkOptionKeys(where, opts, ["dtype"]);
+    const dtype = opts.dtype ?? "int32";
+    if (!["int32", "int64", "float32", "float64"].includes(dtype)) throw new TypeError(`${where}: dtype must be int32, int64, float32 or float64, got ${valueText(dtype)}`);
+    if (!Number.isSafeInteger(start) || !Number.isSafeInteger(step)) throw new TypeError(`${where}: start and step must be integers, got ${valueText(start)} and ${valueText(step)}`);
+    return new Dataset<Tensor>(async function* () {
+      for (let v = start; ; v += step) {
+        if (dtype === "int32" && (v > INT32_MAX || v < INT32_MIN)) throw new RangeError(`${where}: ${v} does not fit int32; pass { dtype: "int64" }`);
+        yield scalar(v, dtype);
+      }
+    }, INFINITE_CARDINALITY, { known: new TensorSpec([], dtype) });
   }
 
   /**

@@ -170,3 +170,12 @@ test("ignoreErrors drops the elements whose map or filter threw (the docs' 1 / x
   assert.deepEqual(warnings, ["Dataset.ignoreErrors: the pass ends at input element 2: disk gone (only errors of the map and filter steps just before ignoreErrors can be stepped over)"]);
   assert.throws(() => ds.ignoreErrors("yes" as never), /^TypeError: Dataset\.ignoreErrors: logWarning must be true or false, got "yes"$/);
 });
+
+test("counter counts endlessly from start by step (the docs' example: 0 1 2 3 4, then 2 -1 -4)", async () => {
+  assert.deepEqual(await values(Dataset.counter().take(5)), [0, 1, 2, 3, 4]);
+  assert.deepEqual(await values(Dataset.counter(2, -3).take(3)), [2, -1, -4]);
+  assert.equal(Dataset.counter().cardinality(), INFINITE_CARDINALITY);
+  assert.deepEqual(Dataset.counter(0, 1, { dtype: "int64" }).elementSpec, new TensorSpec([], "int64"));
+  await assert.rejects(Dataset.counter(2 ** 31 - 1).take(2).toArray(), /^RangeError: Dataset\.counter: 2147483648 does not fit int32; pass \{ dtype: "int64" \}$/);
+  assert.throws(() => Dataset.counter(0.5), /^TypeError: Dataset\.counter: start and step must be integers, got 0\.5 and 1$/);
+});
