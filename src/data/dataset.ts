@@ -27,8 +27,6 @@ import {
 import {
   type PaddedBatchOptions, type PaddedShape, type PaddedShapes, type PaddingValues, asPaddedShape, fillUnknown, mapSpecShapes, padInto, paddedSpec, specsLike,
 } from "./padded_shapes.js";
-
-export type { PaddedBatchOptions, PaddedShape, PaddedShapes, PaddingValues } from "./padded_shapes.js";
 import {
   type Element, type ElementBound, checkElement, describe as describeValue, leavesOf, mapLeaves, packLike, pathText, rowOf, sharedFirstDim,
   structureText, structureWords, toElement,
@@ -36,6 +34,7 @@ import {
 
 export type { Element, ElementBound, ElementDict, Parts } from "./element.js";
 export { DatasetSpec, TensorSpec, type ElementSpec, type SpecShape, specText } from "./tensor_spec.js";
+export type { PaddedBatchOptions, PaddedShape, PaddedShapes, PaddingValues } from "./padded_shapes.js";
 
 /** What fromTensorSlices/fromTensors take: tensors or tf.constant's numbers, in arrays and plain objects. */
 export type ElementLike = Tensor | TensorLike | readonly ElementLike[] | { readonly [key: string]: ElementLike };
@@ -248,7 +247,7 @@ async function itemSpec(e: unknown): Promise<ElementSpec> {
   return e instanceof Dataset ? new DatasetSpec(await e.inferElementSpec()) : tensorsSpec(e);
 }
 
-/** The first element of a fresh pass over `ds` (the pass is then closed), or `none` when it is empty. */
+/** The first element of a fresh pass over `ds` (the pass is then closed), or null when it is empty. */
 async function firstOf<E>(ds: AsyncIterable<E>): Promise<{ value: E } | null> {
   const it = ds[Symbol.asyncIterator]();
   const r = await it.next();
@@ -259,6 +258,7 @@ async function firstOf<E>(ds: AsyncIterable<E>): Promise<{ value: E } | null> {
 /** An element with each tensor as JavaScript values (asArrays): typed for a tensor or a tuple of tensors, else nested as the element. */
 export type ElementArrays<E> = E extends Tensor ? NestedArray : E extends readonly Tensor[] ? { [K in keyof E]: NestedArray } : unknown;
 
+/** An element with each tensor replaced by its arraySync() values. */
 function arraysOf(e: Element): unknown {
   if (e instanceof Tensor) return e.arraySync();
   if (Array.isArray(e)) return e.map(arraysOf);
@@ -302,7 +302,7 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
   /**
    * tf.data's element_spec: the TensorSpec (shape, with null for a dimension that varies between
    * elements, and dtype) of every tensor of an element, nested as the elements are; a DatasetSpec
-   * for window()'s datasets. `String(data.specText(ds.elementSpec))` prints it as tf.data does.
+   * for window()'s datasets. `data.specText(ds.elementSpec)` writes it as tf.data prints it.
    * Known without reading data for every step lamina can follow: fromTensorSlices, fromTensors,
    * range, zip, batch (first dimension null, or batchSize with dropRemainder, as tf.data),
    * paddedBatch, rebatch, unbatch, window, enumerate, concatenate, and the steps that keep their
@@ -325,9 +325,12 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
    * (random draws, counters) happen once more; the shapes are that element's, except that a first
    * dimension equal to the input's batch size becomes null when the input is batched (its spec's
    * first dimensions null), as a map over batches keeps the batch. For flatMap, interleave, scan,
-   * groupByWindow and fromGenerator the first element of a fresh pass gives the spec. The result
-   * is kept: later calls and later steps do not run the pipeline again. Steps whose spec is known
-   * return it without reading anything.
+   * groupByWindow and fromGenerator the first element of a fresh pass gives the spec. Either way a
+   * dimension that varies between elements in a way lamina cannot see (sequence lengths, say)
+   * shows the size it has in that one element, where tf.data's traced spec says None:
+   * declare such specs with ensureSpec (or fromGenerator's outputSignature). The result is kept:
+   * later calls and later steps do not run the pipeline again. Steps whose spec is known return it
+   * without reading anything.
    */
   async inferElementSpec(): Promise<ElementSpec> {
     const r = this.specRule;
