@@ -275,11 +275,20 @@ function checkDatasetList(datasets: unknown, where: string): void {
 function mergedSpec(specs: ElementSpec[], where: string): ElementSpec {
   let out = specs[0];
   for (let i = 1; i < specs.length; i++) {
-    const m = mergeSpecs(out, specs[i]);
+    const m = mergeNamed(out, specs[i], where);
     if (m === null) throw new TypeError(`${where}: dataset ${i}'s elements are ${specSignature(specs[i])} but dataset 0's are ${specSignature(specs[0])}; all must have the same structure and dtypes`);
     out = m;
   }
   return out;
+}
+
+/** mergeSpecs, its error for tensors of different ranks naming `where`. */
+function mergeNamed(a: ElementSpec, b: ElementSpec, where: string): ElementSpec | null {
+  try {
+    return mergeSpecs(a, b);
+  } catch (err) {
+    throw new RangeError(`${where}: ${(err as Error).message}`);
+  }
 }
 
 export class Dataset<E extends Element | Dataset<any> = Element> {
@@ -891,7 +900,7 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
         yield e;
       }
     }, count, { from: [this, other], derive: ([a, b]) => {
-      const merged = mergeSpecs(a, b);
+      const merged = mergeNamed(a, b, where);
       if (merged === null) throw new TypeError(`${where}: the datasets' elements differ: this dataset's are ${specSignature(a)} but the other's are ${specSignature(b)}; both must have the same structure and dtypes, as tf.data requires`);
       return merged;
     } });

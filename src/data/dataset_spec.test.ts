@@ -65,6 +65,8 @@ test("zip and enumerate put items side by side; window gives a DatasetSpec; conc
   const long = Dataset.fromTensors(constant([[1, 2, 3]], "float32"));
   assert.deepEqual(Dataset.fromTensors(x()).concatenate(long).elementSpec, spec([null, null]));
   assert.deepEqual(Dataset.fromTensors(x()).concatenate(Dataset.fromTensors(x())).elementSpec, spec([3, 2]));
+  assert.throws(() => Dataset.fromTensors(x()).concatenate(Dataset.fromTensors(constant([1, 2], "float32"))).elementSpec,
+    /^RangeError: Dataset\.concatenate: the datasets' tensors have ranks 2 and 1 \(shapes \(3, 2\) and \(2,\)\); lamina's TensorSpec has no unknown rank/);
   assert.throws(() => b.concatenate(Dataset.range(2, { dtype: "int64" })).elementSpec, /^TypeError: Dataset\.concatenate: the datasets' elements differ: this dataset's are int32 but the other's are int64/);
 });
 
