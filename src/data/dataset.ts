@@ -1,17 +1,20 @@
 /**
  * `data.Dataset`: a pipeline of elements (a tensor, or tf.data's structures: arrays such as [x, y]
  * and plain objects such as { title, body }, nested as deep as wanted; see ./element.ts) built
- * from tensors and consumed by async iteration, as tf.data: fromTensorSlices, fromTensors, range,
- * zip, shuffle (with a buffer), batch, paddedBatch, map, flatMap, interleave, filter, take, skip,
- * shard, window, enumerate, concatenate, prefetch, cardinality, reduce. Each iteration starts the
- * pipeline anew (shuffles differ per epoch unless reshuffleEachIteration is false).
+ * from tensors and consumed by async iteration, as tf.data: fromTensorSlices, fromTensors,
+ * fromGenerator, range, counter, zip, sampleFromDatasets, chooseFromDatasets, shuffle (with a buffer),
+ * batch, paddedBatch, rebatch, unbatch, map, flatMap, interleave, scan, filter, takeWhile, unique,
+ * take, skip, shard, window, groupByWindow, bucketBySequenceLength, enumerate, concatenate, cache,
+ * repeat, prefetch, ignoreErrors, apply, cardinality, elementSpec (and lamina's ensureSpec), reduce, asArrays,
+ * getSingleElement. Each iteration starts the pipeline anew (shuffles differ per epoch unless
+ * reshuffleEachIteration is false).
  *
  * zip and enumerate spread an array element's items into their list: where tf.data nests
  * ((x1, x2), y), lamina's zip gives the flat [x1, x2, y], as fit reads it (a model's inputs and
  * targets in one list); a tensor or a dict is one item ([{ title, body }, y]).
  */
-import { Tensor, makeTensor } from "../tensor/tensor.js";
-import { allocStorage, type DType, type TypedArray } from "../tensor/dtype.js";
+import { Tensor, makeTensor, type NestedArray } from "../tensor/tensor.js";
+import { allocStorage, type DType } from "../tensor/dtype.js";
 import { type TensorLike } from "../tensor/creation.js";
 import { generatorFor, RandomGenerator } from "../tensor/random.js";
 import { valueText } from "../tensor/value_text.js";
@@ -19,11 +22,19 @@ import { checkOptionKeys } from "../tensor/option_keys.js";
 import { flattenWithPath } from "../tree.js";
 import { isPlainObject } from "../tensor/plain_object.js";
 import {
-  type Element, type ElementBound, type Parts, checkElement, describe as describeValue, leavesOf, mapLeaves, packLike, pathText, rowOf, sharedFirstDim,
+  DatasetSpec, TensorSpec, type ElementSpec, isTensorsSpec, mapSpecs, mergeSpecs, specLeaves, specMismatch, specSignature, specText, tensorsSpec,
+} from "./tensor_spec.js";
+import {
+  type PaddedBatchOptions, type PaddedShape, type PaddedShapes, type PaddingValues, asPaddedShape, fillUnknown, mapSpecShapes, padInto, paddedSpec, specsLike,
+} from "./padded_shapes.js";
+import {
+  type Element, type ElementBound, checkElement, describe as describeValue, leavesOf, mapLeaves, packLike, pathText, rowOf, sharedFirstDim,
   structureText, structureWords, toElement,
 } from "./element.js";
 
 export type { Element, ElementBound, ElementDict, Parts } from "./element.js";
+export { DatasetSpec, TensorSpec, type ElementSpec, type SpecShape, specText } from "./tensor_spec.js";
+export type { PaddedBatchOptions, PaddedShape, PaddedShapes, PaddingValues } from "./padded_shapes.js";
 
 /** What fromTensorSlices/fromTensors take: tensors or tf.constant's numbers, in arrays and plain objects. */
 export type ElementLike = Tensor | TensorLike | readonly ElementLike[] | { readonly [key: string]: ElementLike };
@@ -42,8 +53,20 @@ export const UNKNOWN_CARDINALITY = -2;
 
 const known = (n: number): boolean => n >= 0;
 
-/** A function given an element: whole (one parameter), or an array element's items as its arguments. */
-type ElementFn<E, R> = ((e: E) => R) | ((...parts: Parts<E>) => R);
+/**
+ * A function given an element: whole when it declares one parameter, or an array element's items
+ * as its arguments when it declares two or more (tf.data's unpacking of tuples). TypeScript cannot
+ * type a parameter by how many parameters the function declares, and overloads for the two forms
+ * leave `(x, y) => ...` untyped (the one-parameter overload is tried first and fixes them as any),
+ * so there is one form: the first parameter is typed as both the element and its first item (an
+ * intersection: `ds.map((x, y) => ...)` and `ds.map(([x, y]) => ...)` both infer), the others as
+ * the items after it.
+ */
+export type ElementFn<E, R> = (first: FirstArg<E>, ...rest: RestArgs<E>) => R;
+/** The first parameter of an ElementFn: the element, and for an array element its first item too. */
+export type FirstArg<E> = E extends readonly Element[] ? E & E[0] : E;
+/** The parameters after the first of an ElementFn: an array element's later items. */
+export type RestArgs<E> = E extends readonly [unknown, ...infer R] ? R : E extends readonly (infer X)[] ? X[] : [];
 
 /**
  * Calls a map/filter function on an element: tf.data's unpacking of a tuple into the arguments
@@ -52,7 +75,18 @@ type ElementFn<E, R> = ((e: E) => R) | ((...parts: Parts<E>) => R);
  */
 function callOnElement<E, R>(fn: ElementFn<E, R>, e: E): R {
   if (Array.isArray(e) && fn.length >= 2) return (fn as (...parts: unknown[]) => R)(...(e as unknown[]));
-  return (fn as (e: E) => R)(e);
+  return (fn as unknown as (e: E) => R)(e);
+}
+
+/** Checks fromGenerator's outputSignature: TensorSpecs nested in arrays and objects. */
+function checkSignature(sig: unknown, where: string): void {
+  if (!isTensorsSpec(sig)) throw new TypeError(`${where}: outputSignature must be a TensorSpec, or arrays and objects of them such as [new data.TensorSpec([null, 2], "float32"), new data.TensorSpec([], "int32")], got ${describe(sig)}`);
+}
+
+/** Checks a generated element against outputSignature, naming the place at fault. */
+function checkAgainstSignature(e: unknown, sig: ElementSpec, where: string): void {
+  const m = specMismatch(e, sig);
+  if (m !== null) throw new TypeError(`${where} does not match outputSignature ${specText(sig)}: ${m}`);
 }
 
 /** What a value is, for messages: a window's dataset says how to read it. */
@@ -108,6 +142,35 @@ function stack(items: Tensor[], where: string, component = ""): Tensor {
   return makeTensor(out, [items.length, ...first.shape], first.dtype);
 }
 
+/** Stacks a batch's elements (each checked, all of one structure) part by part along a new first axis. */
+function stackBatch(items: Element[], where: string): Element {
+  items.forEach((e) => checkItem(e, where));
+  checkSameStructure(items, where);
+  const leaves = items.map(leavesOf);
+  const names = items[0] instanceof Tensor ? [""] : flattenWithPath(items[0]).map(([p]) => pathText(p));
+  return packLike(items[0], leaves[0].map((_, c) => stack(leaves.map((l) => l[c]), where, names[c])));
+}
+
+/** What filter and takeWhile's predicates return, as a boolean: a boolean, or a scalar tensor's truth. */
+function truthOf(keep: boolean | Tensor, where: string): boolean {
+  if (keep instanceof Tensor) {
+    if (keep.size !== 1) throw new TypeError(`${where}: the predicate must return a boolean or a scalar tensor, got a tensor of shape [${keep.shape.join(", ")}]; reduce it, e.g. tf.all(...)`);
+    return Boolean(keep.dataSync()[0]);
+  }
+  return Boolean(keep);
+}
+
+/** A key or size returned by groupByWindow's functions: an integer, or an integer scalar tensor (int32/int64), as a number. */
+function integerOf(v: unknown, where: string, what: string): number {
+  let n: unknown = v;
+  if (v instanceof Tensor) {
+    if (v.size !== 1 || v.rank !== 0 || !["int32", "int64"].includes(v.dtype)) throw new TypeError(`${where}: ${what} must be an integer or an int32/int64 scalar tensor, got ${describe(v)}`);
+    n = Number(v.dataSync()[0]);
+  }
+  if (!Number.isSafeInteger(n)) throw new TypeError(`${where}: ${what} must be an integer or an int32/int64 scalar tensor, got ${describe(v)}`);
+  return n as number;
+}
+
 /** A scalar tensor holding `v` (int32 and float dtypes in a typed array, int64 as a BigInt). */
 function scalar(v: number, dtype: DType): Tensor {
   const data = allocStorage(dtype, 1);
@@ -118,45 +181,6 @@ function scalar(v: number, dtype: DType): Tensor {
 
 const INT32_MAX = 2 ** 31 - 1;
 const INT32_MIN = -(2 ** 31);
-
-/** The shape a paddedBatch component is padded to: `null` or -1 entries take the batch's longest. */
-export type PaddedShape = readonly (number | null)[];
-
-/** paddedBatch's shapes: one shape (a number n: the shape [n]), or shapes nested like the element ([x, y]: two; { a, b }: an object). */
-export type PaddedShapes = number | PaddedShape | null | readonly PaddedShapes[] | { readonly [key: string]: PaddedShapes };
-/** paddedBatch's padding values: one number, or numbers nested like the element. */
-export type PaddingValues = number | readonly PaddingValues[] | { readonly [key: string]: PaddingValues };
-
-export interface PaddedBatchOptions {
-  /** One shape for a single-tensor element, one per component nested like the element (for [x, y] two, for { a, b } an object); default: each dimension padded to the batch's longest. */
-  paddedShapes?: PaddedShapes;
-  /** The value padding takes: one for every component, or one per component nested like the element; default 0. */
-  paddingValues?: PaddingValues;
-  dropRemainder?: boolean;
-}
-
-/** Copies `src` (of shape srcShape) into `out` at `offset` laid out in dstShape (each dim >= srcShape's). */
-function padInto(out: TypedArray, offset: number, src: TypedArray, srcShape: readonly number[], dstShape: readonly number[]): void {
-  const rank = srcShape.length;
-  if (rank === 0) {
-    (out as Float64Array)[offset] = (src as Float64Array)[0];
-    return;
-  }
-  const dstStrides = new Array<number>(rank).fill(1);
-  for (let d = rank - 2; d >= 0; d--) dstStrides[d] = dstStrides[d + 1] * dstShape[d + 1];
-  const row = srcShape[rank - 1];
-  const rows = row === 0 ? 0 : src.length / row;
-  const index = new Array<number>(rank - 1).fill(0);
-  for (let r = 0; r < rows; r++) {
-    let at = offset;
-    for (let d = 0; d < rank - 1; d++) at += index[d] * dstStrides[d];
-    (out as Float64Array).set((src as Float64Array).subarray(r * row, (r + 1) * row), at);
-    for (let d = rank - 2; d >= 0; d--) {
-      if (++index[d] < srcShape[d]) break;
-      index[d] = 0;
-    }
-  }
-}
 
 export interface InterleaveOptions {
   /** How many datasets are read at once; required (tf.data's AUTOTUNE default depends on the machine). */
@@ -177,31 +201,12 @@ export function batchSizeOf(ds: Dataset<Element>): number | null {
   return batchSizes.get(ds) ?? null;
 }
 
-/** A paddedShapes entry as a shape: sizes, null or -1 for the batch's longest; a number n is the shape [n], as tf.data reads padded_shapes=5. */
-function asPaddedShape(s: unknown): PaddedShape | null {
-  if (typeof s === "number") s = [s];
-  return Array.isArray(s) && s.every((d) => d === null || (Number.isInteger(d) && d >= -1)) ? (s as PaddedShape) : null;
-}
-
-/**
- * paddedBatch's per-tensor options (shapes, padding values) given nested like the element `like`,
- * in leavesOf's order; null where they do not nest alike. A null for a whole part stands for each
- * of its tensors (the batch's longest shape).
- */
-function specsLike(like: Element, spec: unknown): unknown[] | null {
-  if (like instanceof Tensor) return [spec];
-  if (spec === null) return leavesOf(like).map(() => null);
-  const parts: [Element, unknown][] | null = Array.isArray(like)
-    ? (Array.isArray(spec) && spec.length === like.length ? like.map((c, i) => [c, spec[i]]) : null)
-    : isPlainObject(spec) && Object.keys(spec).sort().join("\0") === Object.keys(like).sort().join("\0") ? Object.keys(like).sort().map((key) => [like[key], spec[key]]) : null;
-  if (parts === null) return null;
-  const out: unknown[] = [];
-  for (const [c, sp] of parts) {
-    const inner = specsLike(c, sp);
-    if (inner === null) return null;
-    out.push(...inner);
-  }
-  return out;
+/** unbatch's element spec: each tensor's first (batch) dimension dropped. */
+function unbatchedSpec(spec: ElementSpec, where: string): ElementSpec {
+  return mapSpecs(spec, (t) => {
+    if (t.rank === 0) throw new RangeError(`${where}: the elements hold a scalar (${t}); unbatch splits the tensors along their first (batch) axis`);
+    return new TensorSpec(t.shape.slice(1), t.dtype);
+  });
 }
 
 /** An element's structure and dtypes as concatenate compares them, e.g. "an array of 2 tensors [float32, int32]". */
@@ -212,12 +217,162 @@ function signatureOf(e: DatasetItem): string {
   return structureText(e, (t) => t.dtype);
 }
 
+/**
+ * How a dataset's element spec is found: known when it is made (fromTensorSlices, range...),
+ * derived from its inputs' specs (batch, zip, take...), or found only by running a function
+ * (`run` names the step; map keeps its input and function to run it on one input element).
+ */
+type SpecRule =
+  | { readonly known: ElementSpec }
+  | { readonly from: readonly Dataset<any>[]; readonly derive: (specs: ElementSpec[]) => ElementSpec }
+  | { readonly run: string; readonly mapped?: { readonly input: Dataset<any>; readonly fn: (e: any) => unknown } };
+
+/** A step that ignoreErrors can replay one input element at a time (map, filter, prefetch): the outputs of one element. */
+interface PerElement {
+  readonly input: Dataset<any>;
+  readonly apply: (e: any) => Promise<unknown[]>;
+}
+
+/** The rule of a step that keeps its input's elements as they are (take, shuffle, filter...). */
+const sameAs = (ds: Dataset<any>): SpecRule => ({ from: [ds], derive: ([s]) => s });
+
+/** Each TensorSpec with `lead` put before its shape (batch's new first axis). */
+const withLead = (spec: ElementSpec, lead: number | null): ElementSpec => mapSpecs(spec, (t) => new TensorSpec([lead, ...t.shape], t.dtype));
+
+/** The items zip and enumerate put side by side for a spec: a tuple's items, anything else whole (as itemsOf). */
+const specItems = (spec: ElementSpec): ElementSpec[] => (Array.isArray(spec) ? spec : [spec]);
+
+/** The spec of what a dataset yields: a DatasetSpec for a dataset (a window), else its tensors' shapes. */
+async function itemSpec(e: unknown): Promise<ElementSpec> {
+  return e instanceof Dataset ? new DatasetSpec(await e.inferElementSpec()) : tensorsSpec(e);
+}
+
+/** The first element of a fresh pass over `ds` (the pass is then closed), or null when it is empty. */
+async function firstOf<E>(ds: AsyncIterable<E>): Promise<{ value: E } | null> {
+  const it = ds[Symbol.asyncIterator]();
+  const r = await it.next();
+  await it.return?.();
+  return r.done ? null : { value: r.value };
+}
+
+/** An element with each tensor as JavaScript values (asArrays): typed for a tensor or a tuple of tensors, else nested as the element. */
+export type ElementArrays<E> = E extends Tensor ? NestedArray : E extends readonly Tensor[] ? { [K in keyof E]: NestedArray } : unknown;
+
+/** An element with each tensor replaced by its arraySync() values. */
+function arraysOf(e: Element): unknown {
+  if (e instanceof Tensor) return e.arraySync();
+  if (Array.isArray(e)) return e.map(arraysOf);
+  return Object.fromEntries(Object.entries(e).map(([k, v]) => [k, arraysOf(v)]));
+}
+
+/** Checks sampleFromDatasets/chooseFromDatasets' list: a non-empty array of datasets. */
+function checkDatasetList(datasets: unknown, where: string): void {
+  if (!Array.isArray(datasets) || datasets.length === 0) throw new TypeError(`${where}: datasets must be a non-empty array of Datasets, got ${describe(datasets)}`);
+  datasets.forEach((d, i) => { if (!(d instanceof Dataset)) throw new TypeError(`${where}: item ${i} of datasets is ${describe(d)}, not a Dataset`); });
+}
+
+/** The spec covering every input's (sampleFromDatasets, chooseFromDatasets), or an error naming the first that differs. */
+function mergedSpec(specs: ElementSpec[], where: string): ElementSpec {
+  let out = specs[0];
+  for (let i = 1; i < specs.length; i++) {
+    const m = mergeNamed(out, specs[i], where);
+    if (m === null) throw new TypeError(`${where}: dataset ${i}'s elements are ${specSignature(specs[i])} but dataset 0's are ${specSignature(specs[0])}; all must have the same structure and dtypes`);
+    out = m;
+  }
+  return out;
+}
+
+/** mergeSpecs, its error for tensors of different ranks naming `where`. */
+function mergeNamed(a: ElementSpec, b: ElementSpec, where: string): ElementSpec | null {
+  try {
+    return mergeSpecs(a, b);
+  } catch (err) {
+    throw new RangeError(`${where}: ${(err as Error).message}`);
+  }
+}
+
 export class Dataset<E extends Element | Dataset<any> = Element> {
-  private constructor(private readonly source: () => AsyncIterator<E>, private readonly count: number) {}
+  /** The spec found by inferElementSpec for a step that runs a function, kept for later calls. */
+  private inferred: Promise<ElementSpec> | null = null;
+
+  private constructor(
+    private readonly source: () => AsyncIterator<E>,
+    private readonly count: number,
+    private readonly specRule: SpecRule,
+    /** For map, filter and prefetch: the input and what the step makes of one of its elements, so ignoreErrors can replay it element by element. */
+    private readonly perElement: PerElement | null = null,
+  ) {}
 
   /** A dataset over elements already in memory (fromTensors, the windows of window()). */
-  private static fromItems<E extends Element | Dataset<any>>(items: readonly E[]): Dataset<E> {
-    return new Dataset<E>(async function* () { yield* items; }, items.length);
+  private static fromItems<E extends Element | Dataset<any>>(items: readonly E[], spec: SpecRule): Dataset<E> {
+    return new Dataset<E>(async function* () { yield* items; }, items.length, spec);
+  }
+
+  /**
+   * tf.data's element_spec: the TensorSpec (shape, with null for a dimension that varies between
+   * elements, and dtype) of every tensor of an element, nested as the elements are; a DatasetSpec
+   * for window()'s datasets. `data.specText(ds.elementSpec)` writes it as tf.data prints it.
+   * Known without reading data for every step lamina can follow: fromTensorSlices, fromTensors,
+   * range, zip, batch (first dimension null, or batchSize with dropRemainder, as tf.data),
+   * paddedBatch, rebatch, unbatch, window, enumerate, concatenate, and the steps that keep their
+   * input's elements (take, skip, shuffle, filter, repeat, cache, prefetch...); fromGenerator when
+   * given an `outputSignature`. tf.data traces map's, flatMap's and scan's functions to know what
+   * they return; lamina does not trace them, so for those (and for steps after them) this getter
+   * throws, naming the step, and `await ds.inferElementSpec()` finds the spec by running them.
+   */
+  get elementSpec(): ElementSpec {
+    const r = this.specRule;
+    if ("known" in r) return r.known;
+    if ("from" in r) return r.derive(r.from.map((d) => d.elementSpec));
+    throw new TypeError(`Dataset.elementSpec: the elements made by ${r.run} are not known without running its function (tf.data traces it, lamina does not); \`await ds.inferElementSpec()\` runs the pipeline up to one element to find them`);
+  }
+
+  /**
+   * The element spec (see elementSpec), found by running the pipeline where a function decides it:
+   * for map, one element is read from a fresh pass over its input (running every step before it,
+   * e.g. filling a shuffle buffer) and the function is called on it once, so its side effects
+   * (random draws, counters) happen once more; the shapes are that element's, except that a first
+   * dimension equal to the input's batch size becomes null when the input is batched (its spec's
+   * first dimensions null), as a map over batches keeps the batch. For flatMap, interleave, scan,
+   * groupByWindow and fromGenerator the first element of a fresh pass gives the spec. Either way a
+   * dimension that varies between elements in a way lamina cannot see (sequence lengths, say)
+   * shows the size it has in that one element, where tf.data's traced spec says None:
+   * declare such specs with ensureSpec (or fromGenerator's outputSignature). The result is kept:
+   * later calls and later steps do not run the pipeline again. Steps whose spec is known return it
+   * without reading anything.
+   */
+  async inferElementSpec(): Promise<ElementSpec> {
+    const r = this.specRule;
+    if ("known" in r) return r.known;
+    if ("from" in r) {
+      const specs: ElementSpec[] = [];
+      for (const d of r.from) specs.push(await d.inferElementSpec());
+      return r.derive(specs);
+    }
+    this.inferred ??= this.runForSpec(r);
+    return this.inferred;
+  }
+
+  /** inferElementSpec for a step that runs a function (see there). */
+  private async runForSpec(r: { readonly run: string; readonly mapped?: { readonly input: Dataset<any>; readonly fn: (e: any) => unknown } }): Promise<ElementSpec> {
+    const empty = (): Error => new RangeError(`Dataset.inferElementSpec: the dataset made by ${r.run} yields no element, so running it cannot tell its element spec`);
+    if (r.mapped === undefined) {
+      const first = await firstOf(this);
+      if (first === null) throw empty();
+      return itemSpec(first.value);
+    }
+    const { input, fn } = r.mapped;
+    const inputSpec: ElementSpec = await input.inferElementSpec();
+    const first = await firstOf<unknown>(input);
+    if (first === null) throw empty();
+    const out = await fn(first.value);
+    checkItem(out, "Dataset.map");
+    const spec = tensorsSpec(out);
+    const inputLeaves = specLeaves(inputSpec);
+    const batched = inputLeaves.length > 0 && inputLeaves.every((t) => t.rank > 0 && t.shape[0] === null);
+    if (!batched) return spec;
+    const size = leavesOf(first.value as Element)[0].shape[0];
+    return mapSpecs(spec, (t) => (t.rank > 0 && t.shape[0] === size ? new TensorSpec([null, ...t.shape.slice(1)], t.dtype) : t));
   }
 
   /**
@@ -237,7 +392,7 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
     const n = sharedFirstDim(element, where, "it needs a first axis to slice (fromTensors makes a dataset of one element)");
     return new Dataset<Element>(async function* () {
       for (let i = 0; i < n; i++) yield mapLeaves(element, (t) => rowOf(t, i));
-    }, n);
+    }, n, { known: mapSpecs(tensorsSpec(element), (t) => new TensorSpec(t.shape.slice(1), t.dtype)) });
   }
 
   /** A dataset of one element, `element` whole (tf.data's from_tensors); numbers are converted as in fromTensorSlices. */
@@ -246,12 +401,30 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
   static fromTensors<S extends ElementBound>(element: S): Dataset<S>;
   static fromTensors(element: ElementLike): Dataset<Element>;
   static fromTensors(element: ElementLike): Dataset<Element> {
-    return Dataset.fromItems<Element>([toElement(element, "Dataset.fromTensors")]);
+    const e = toElement(element, "Dataset.fromTensors");
+    return Dataset.fromItems<Element>([e], { known: tensorsSpec(e) });
   }
 
-  /** A dataset over elements produced by a (sync or async) generator function; its cardinality is unknown. */
-  static fromGenerator<E extends Element>(gen: () => Iterable<E> | AsyncIterable<E>): Dataset<E> {
-    return new Dataset<E>(async function* () { yield* gen(); }, UNKNOWN_CARDINALITY);
+  /**
+   * A dataset over elements produced by a (sync or async) generator function; its cardinality is
+   * unknown. `outputSignature` (tf.data's output_signature: TensorSpecs nested as the elements)
+   * gives the element spec, and every element is checked against it (structure, dtype, and each
+   * known dimension); without it, inferElementSpec reads the first element.
+   */
+  static fromGenerator<E extends Element>(gen: () => Iterable<E> | AsyncIterable<E>, opts: { outputSignature?: ElementSpec } = {}): Dataset<E> {
+    const where = "Dataset.fromGenerator";
+    if (typeof gen !== "function") throw new TypeError(`${where}: pass a generator function (e.g. function* () { yield x; }), got ${describe(gen)}`);
+    checkOptionKeys(where, opts, ["outputSignature"]);
+    const signature = opts.outputSignature;
+    if (signature !== undefined) checkSignature(signature, where);
+    return new Dataset<E>(async function* () {
+      let i = 0;
+      for await (const e of gen()) {
+        if (signature !== undefined) checkAgainstSignature(e, signature, `${where}: element ${i}`);
+        i++;
+        yield e;
+      }
+    }, UNKNOWN_CARDINALITY, signature === undefined ? { run: "fromGenerator (pass { outputSignature } to give it)" } : { known: signature });
   }
 
   /**
@@ -281,7 +454,25 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
     }
     return new Dataset<Tensor>(async function* () {
       for (let i = 0; i < n; i++) yield scalar(start + i * step, dtype);
-    }, n);
+    }, n, { known: new TensorSpec([], dtype) });
+  }
+
+  /**
+   * tf.data's Dataset.counter: start, start + step, start + 2 step... endlessly (its cardinality
+   * INFINITE_CARDINALITY), scalars of int32 (tf.data: int64; see range) or `{ dtype }`.
+   */
+  static counter(start = 0, step = 1, opts: { dtype?: DType } = {}): Dataset<Tensor> {
+    const where = "Dataset.counter";
+    checkOptionKeys(where, opts, ["dtype"]);
+    const dtype = opts.dtype ?? "int32";
+    if (!["int32", "int64", "float32", "float64"].includes(dtype)) throw new TypeError(`${where}: dtype must be int32, int64, float32 or float64, got ${valueText(dtype)}`);
+    if (!Number.isSafeInteger(start) || !Number.isSafeInteger(step)) throw new TypeError(`${where}: start and step must be integers, got ${valueText(start)} and ${valueText(step)}`);
+    return new Dataset<Tensor>(async function* () {
+      for (let v = start; ; v += step) {
+        if (dtype === "int32" && (v > INT32_MAX || v < INT32_MIN)) throw new RangeError(`${where}: ${v} does not fit int32; pass { dtype: "int64" }`);
+        yield scalar(v, dtype);
+      }
+    }, INFINITE_CARDINALITY, { known: new TensorSpec([], dtype) });
   }
 
   /**
@@ -321,7 +512,7 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
       } finally {
         await Promise.all(its.map((it) => it.return?.()));
       }
-    }, count);
+    }, count, { from: list, derive: (specs) => specs.flatMap(specItems) });
   }
 
   [Symbol.asyncIterator](): AsyncIterator<E> {
@@ -378,7 +569,7 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
         buf.pop();
         yield out;
       }
-    }, this.count);
+    }, this.count, sameAs(this));
   }
 
   /** The cardinality of batches of `size` (batch, paddedBatch). */
@@ -389,7 +580,7 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
   }
 
   /** Groups consecutive elements by `batchSize`, making each batch with `make`. */
-  private grouped(batchSize: number, dropRemainder: boolean | undefined, make: (items: Element[]) => Element): Dataset<E> {
+  private grouped(batchSize: number, dropRemainder: boolean | undefined, make: (items: Element[]) => Element, spec: SpecRule): Dataset<E> {
     const self = this;
     return new Dataset<E>(async function* () {
       let items: E[] = [];
@@ -398,20 +589,14 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
         if (items.length === batchSize) { yield make(items as Element[]) as E; items = []; }
       }
       if (items.length > 0 && !dropRemainder) yield make(items as Element[]) as E;
-    }, this.batchedCount(batchSize, dropRemainder));
+    }, this.batchedCount(batchSize, dropRemainder), spec);
   }
 
   /** Groups `batchSize` consecutive elements, stacking along a new first axis. */
   batch(batchSize: number, opts: { dropRemainder?: boolean } = {}): Dataset<E> {
     checkPositive(batchSize, "Dataset.batch", "batchSize");
-    const make = (items: Element[]): Element => {
-      items.forEach((e) => checkItem(e, "Dataset.batch"));
-      checkSameStructure(items, "Dataset.batch");
-      const leaves = items.map(leavesOf);
-      const names = items[0] instanceof Tensor ? [""] : flattenWithPath(items[0]).map(([p]) => pathText(p));
-      return packLike(items[0], leaves[0].map((_, c) => stack(leaves.map((l) => l[c]), "Dataset.batch", names[c])));
-    };
-    const out = this.grouped(batchSize, opts.dropRemainder, make);
+    const make = (items: Element[]): Element => stackBatch(items, "Dataset.batch");
+    const out = this.grouped(batchSize, opts.dropRemainder, make, { from: [this], derive: ([s]) => withLead(s, opts.dropRemainder ? batchSize : null) });
     batchSizes.set(out, batchSize);
     return out;
   }
@@ -490,18 +675,16 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
       });
       return packLike(like, out);
     };
-    return this.grouped(batchSize, opts.dropRemainder, make);
+    return this.grouped(batchSize, opts.dropRemainder, make, { from: [this], derive: ([s]) => paddedSpec(s, paddedShapes, opts.dropRemainder ? batchSize : null) });
   }
 
   /**
    * Applies `fn` to every element (sync or async). As tf.data unpacks a tuple into the function's
    * arguments, an element [x, y] is passed as (x, y) to a function of two or more parameters
-   * (`ds.map((x: Tensor, y: Tensor) => [tf.div(x, 255), y])`; TypeScript needs the parameter types
-   * there); a function of one parameter gets the element whole (`ds.map(([x, y]) => ...)`).
+   * (`ds.map((x, y) => [tf.div(x, 255), y])`); a function of one parameter gets the element whole
+   * (`ds.map(([x, y]) => ...)`). Both infer without annotations (see ElementFn).
    */
-  map<F extends ElementBound>(fn: (e: E) => F | Promise<F>): Dataset<F>;
-  map<F extends ElementBound>(fn: (...parts: Parts<E>) => F | Promise<F>): Dataset<F>;
-  map<F extends ElementBound>(fn: ((e: E) => F | Promise<F>) | ((...parts: Parts<E>) => F | Promise<F>)): Dataset<F> {
+  map<F extends ElementBound>(fn: ElementFn<E, F | Promise<F>>): Dataset<F> {
     const self = this;
     return new Dataset<F>(async function* () {
       for await (const e of self) {
@@ -509,7 +692,14 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
         checkItem(out, "Dataset.map");
         yield out;
       }
-    }, this.count);
+    }, this.count, { run: "map", mapped: { input: this, fn: (e: E) => callOnElement(fn, e) } }, {
+      input: this,
+      apply: async (e: E) => {
+        const out = await callOnElement(fn, e);
+        checkItem(out, "Dataset.map");
+        return [out];
+      },
+    });
   }
 
   /**
@@ -517,13 +707,11 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
    * the elements of those datasets follow one another. With window():
    * `ds.window(3).flatMap((w) => w.batch(3))`.
    */
-  flatMap<F extends Element | Dataset<any>>(fn: (e: E) => Dataset<F> | Promise<Dataset<F>>): Dataset<F>;
-  flatMap<F extends Element | Dataset<any>>(fn: (...parts: Parts<E>) => Dataset<F> | Promise<Dataset<F>>): Dataset<F>;
-  flatMap<F extends Element | Dataset<any>>(fn: ((e: E) => Dataset<F> | Promise<Dataset<F>>) | ((...parts: Parts<E>) => Dataset<F> | Promise<Dataset<F>>)): Dataset<F> {
+  flatMap<F extends Element | Dataset<any>>(fn: ElementFn<E, Dataset<F> | Promise<Dataset<F>>>): Dataset<F> {
     const self = this;
     return new Dataset<F>(async function* () {
       for await (const e of self) yield* await datasetFrom(fn, e, "Dataset.flatMap");
-    }, UNKNOWN_CARDINALITY);
+    }, UNKNOWN_CARDINALITY, { run: "flatMap" });
   }
 
   /**
@@ -534,10 +722,8 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
    * given (tf.data's default, AUTOTUNE, uses the number of CPU cores, so the order would depend on
    * the machine).
    */
-  interleave<F extends Element | Dataset<any>>(fn: (e: E) => Dataset<F> | Promise<Dataset<F>>, opts?: InterleaveOptions): Dataset<F>;
-  interleave<F extends Element | Dataset<any>>(fn: (...parts: Parts<E>) => Dataset<F> | Promise<Dataset<F>>, opts?: InterleaveOptions): Dataset<F>;
   interleave<F extends Element | Dataset<any>>(
-    fn: ((e: E) => Dataset<F> | Promise<Dataset<F>>) | ((...parts: Parts<E>) => Dataset<F> | Promise<Dataset<F>>),
+    fn: ElementFn<E, Dataset<F> | Promise<Dataset<F>>>,
     opts: InterleaveOptions = {},
   ): Dataset<F> {
     const where = "Dataset.interleave";
@@ -575,7 +761,7 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
           }
         } else advance();
       }
-    }, UNKNOWN_CARDINALITY);
+    }, UNKNOWN_CARDINALITY, { run: "interleave" });
   }
 
   /** Only the first `count` elements; a negative count (-1) keeps them all, as tf.data. */
@@ -588,7 +774,7 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
       if (count === 0) return;
       let i = 0;
       for await (const e of self) { yield e; if (++i >= count) return; }
-    }, n === UNKNOWN_CARDINALITY ? n : n === INFINITE_CARDINALITY ? count : Math.min(n, count));
+    }, n === UNKNOWN_CARDINALITY ? n : n === INFINITE_CARDINALITY ? count : Math.min(n, count), sameAs(this));
   }
 
   /** Everything after the first `count` elements; a negative count (-1) skips them all, as tf.data. */
@@ -600,7 +786,7 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
       if (count < 0) return;
       let i = 0;
       for await (const e of self) if (i++ >= count) yield e;
-    }, count < 0 ? 0 : known(n) ? Math.max(0, n - count) : n);
+    }, count < 0 ? 0 : known(n) ? Math.max(0, n - count) : n, sameAs(this));
   }
 
   /**
@@ -616,7 +802,7 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
     return new Dataset<E>(async function* () {
       let i = 0;
       for await (const e of self) if (i++ % numShards === index) yield e;
-    }, known(n) ? Math.floor(n / numShards) + (index < n % numShards ? 1 : 0) : n);
+    }, known(n) ? Math.floor(n / numShards) + (index < n % numShards ? 1 : 0) : n, sameAs(this));
   }
 
   /**
@@ -664,9 +850,9 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
         const win: E[] = [];
         for (let j = 0; j < size && j * stride < buf.length; j++) win.push(buf[j * stride]);
         if (win.length < size && dropRemainder) return;
-        yield Dataset.fromItems(win);
+        yield Dataset.fromItems(win, sameAs(self));
       }
-    }, count);
+    }, count, { from: [this], derive: ([s]) => new DatasetSpec(s) });
   }
 
   /**
@@ -684,7 +870,7 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
         if (i > INT32_MAX || i < INT32_MIN) throw new RangeError(`${where}: index ${i} does not fit int32`);
         yield [scalar(i++, "int32"), ...itemsOf(e, where)];
       }
-    }, this.count) as Dataset<E extends Tensor | Tensor[] ? Tensor[] : Element[]>;
+    }, this.count, { from: [this], derive: ([s]) => [new TensorSpec([], "int32"), ...specItems(s)] }) as Dataset<E extends Tensor | Tensor[] ? Tensor[] : Element[]>;
   }
 
   /**
@@ -713,7 +899,11 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
         i++;
         yield e;
       }
-    }, count);
+    }, count, { from: [this, other], derive: ([a, b]) => {
+      const merged = mergeNamed(a, b, where);
+      if (merged === null) throw new TypeError(`${where}: the datasets' elements differ: this dataset's are ${specSignature(a)} but the other's are ${specSignature(b)}; both must have the same structure and dtypes, as tf.data requires`);
+      return merged;
+    } });
   }
 
   /**
@@ -736,7 +926,7 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
         yield e;
       }
       stored = filling;
-    }, this.count);
+    }, this.count, sameAs(this));
   }
 
   /** The dataset `count` times over (each pass a new iteration, so shuffles differ), or endlessly when count is left out or -1, as tf.data. */
@@ -754,26 +944,20 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
         // An empty dataset repeated forever would loop without yielding.
         if (!any) return;
       }
-    }, count === -1 ? (n === 0 ? 0 : INFINITE_CARDINALITY) : count === 0 ? 0 : known(n) ? n * count : n);
+    }, count === -1 ? (n === 0 ? 0 : INFINITE_CARDINALITY) : count === 0 ? 0 : known(n) ? n * count : n, sameAs(this));
   }
 
   /**
    * Only the elements for which `predicate` returns true (or a true scalar tensor); an element
    * [x, y] is passed as (x, y) to a predicate of two or more parameters, as in map.
    */
-  filter(predicate: (e: E) => boolean | Tensor | Promise<boolean | Tensor>): Dataset<E>;
-  filter(predicate: (...parts: Parts<E>) => boolean | Tensor | Promise<boolean | Tensor>): Dataset<E>;
-  filter(predicate: ((e: E) => boolean | Tensor | Promise<boolean | Tensor>) | ((...parts: Parts<E>) => boolean | Tensor | Promise<boolean | Tensor>)): Dataset<E> {
+  filter(predicate: ElementFn<E, boolean | Tensor | Promise<boolean | Tensor>>): Dataset<E> {
     const self = this;
     return new Dataset<E>(async function* () {
       for await (const e of self) {
-        const keep = await callOnElement(predicate, e);
-        if (keep instanceof Tensor && keep.size !== 1) {
-          throw new TypeError(`Dataset.filter: the predicate must return a boolean or a scalar tensor, got a tensor of shape [${keep.shape.join(", ")}]; reduce it, e.g. tf.all(...)`);
-        }
-        if (keep instanceof Tensor ? Boolean(keep.dataSync()[0]) : keep) yield e;
+        if (truthOf(await callOnElement(predicate, e), "Dataset.filter")) yield e;
       }
-    }, UNKNOWN_CARDINALITY);
+    }, UNKNOWN_CARDINALITY, sameAs(this), { input: this, apply: async (e: E) => (truthOf(await callOnElement(predicate, e), "Dataset.filter") ? [e] : []) });
   }
 
   /** Splits batches back into elements (the inverse of batch), as tf.data's unbatch(). */
@@ -786,7 +970,7 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
         const n = sharedFirstDim(e, where, "unbatch splits the tensors along their first (batch) axis");
         for (let i = 0; i < n; i++) yield mapLeaves(e, (t) => rowOf(t, i)) as E;
       }
-    }, UNKNOWN_CARDINALITY);
+    }, UNKNOWN_CARDINALITY, { from: [this], derive: ([s]) => unbatchedSpec(s, where) });
   }
 
   /** Prepares up to `bufferSize` elements ahead of the consumer (AUTOTUNE: a few). */
@@ -804,7 +988,402 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
         pending.push(it.next());
         yield r.value;
       }
-    }, this.count);
+    }, this.count, sameAs(this), { input: this, apply: async (e: E) => [e] });
+  }
+
+  /**
+   * tf.data's rebatch: the same rows regrouped into batches of `batchSize` (as
+   * `unbatch().batch(batchSize)`), or of the sizes of a list in turn (`[2, 3]`: 2, 3, 2, 3...);
+   * the last batch may be shorter unless `dropRemainder`. Every tensor of an element must share
+   * its first (batch) dimension.
+   */
+  rebatch(batchSize: number | readonly number[], opts: { dropRemainder?: boolean } = {}): Dataset<E> {
+    const where = "Dataset.rebatch";
+    checkOptionKeys(where, opts, ["dropRemainder"]);
+    checkBoolean(opts.dropRemainder, where, "dropRemainder");
+    const sizes = typeof batchSize === "number" ? [batchSize] : batchSize;
+    if (!Array.isArray(sizes) || sizes.length === 0) throw new TypeError(`${where}: batchSize must be a positive integer or a non-empty array of them, got ${valueText(batchSize)}`);
+    sizes.forEach((n) => checkPositive(n, where, "every batch size"));
+    const dropRemainder = opts.dropRemainder ?? false;
+    const n = this.count;
+    const self = this;
+    const lead = dropRemainder && sizes.every((b) => b === sizes[0]) ? sizes[0] : null;
+    return new Dataset<E>(async function* () {
+      let rows: Element[] = [], k = 0;
+      for await (const e of self) {
+        checkItem(e, where);
+        const count = sharedFirstDim(e, where, "rebatch splits the tensors along their first (batch) axis");
+        for (let i = 0; i < count; i++) {
+          rows.push(mapLeaves(e, (t) => rowOf(t, i)));
+          if (rows.length === sizes[k % sizes.length]) {
+            yield stackBatch(rows, where) as E;
+            rows = [];
+            k++;
+          }
+        }
+      }
+      if (rows.length > 0 && !dropRemainder) yield stackBatch(rows, where) as E;
+    }, n === 0 || n === INFINITE_CARDINALITY ? n : UNKNOWN_CARDINALITY, { from: [this], derive: ([s]) => withLead(unbatchedSpec(s, where), lead) });
+  }
+
+  /** tf.data's ragged_batch, refused: lamina has no ragged tensors. */
+  raggedBatch(batchSize: number, _opts: { dropRemainder?: boolean } = {}): never {
+    throw new TypeError(`Dataset.raggedBatch: lamina has no ragged tensors; pad the elements of a batch to one shape with paddedBatch(${valueText(batchSize)}), or group them by length first with bucketBySequenceLength`);
+  }
+
+  /**
+   * tf.data's scan: map with a state. `fn(state, element)` (sync or async) returns
+   * `[newState, output]`; the outputs are the new dataset's elements, and each pass starts from
+   * `initialState`. The element is passed whole (as tf.data passes scan_func (state, element)); the
+   * state may be tensors, numbers or any value (tf.data requires tensors).
+   */
+  scan<S, F extends ElementBound>(initialState: S, fn: (state: S, element: E) => readonly [S, F] | Promise<readonly [S, F]>): Dataset<F> {
+    const where = "Dataset.scan";
+    if (typeof fn !== "function") throw new TypeError(`${where}: fn must be a function (state, element) => [newState, output], got ${describe(fn)}`);
+    const self = this;
+    return new Dataset<F>(async function* () {
+      let state = initialState;
+      for await (const e of self) {
+        const r = await fn(state, e);
+        if (!Array.isArray(r) || r.length !== 2) throw new TypeError(`${where}: fn must return [newState, output], got ${describe(r)}`);
+        checkItem(r[1], `${where} (the output, fn's second item)`);
+        state = r[0];
+        yield r[1];
+      }
+    }, this.count, { run: "scan" });
+  }
+
+  /**
+   * tf.data's take_while: the elements up to (not including) the first for which `predicate`
+   * returns false (or a false scalar tensor); an element [x, y] is unpacked as in filter.
+   */
+  takeWhile(predicate: ElementFn<E, boolean | Tensor | Promise<boolean | Tensor>>): Dataset<E> {
+    const where = "Dataset.takeWhile";
+    if (typeof predicate !== "function") throw new TypeError(`${where}: predicate must be a function, got ${describe(predicate)}`);
+    const self = this;
+    return new Dataset<E>(async function* () {
+      for await (const e of self) {
+        if (!truthOf(await callOnElement(predicate, e), where)) return;
+        yield e;
+      }
+    }, this.count === 0 ? 0 : UNKNOWN_CARDINALITY, sameAs(this));
+  }
+
+  /**
+   * tf.data's unique: each distinct element once, in the order first seen. As tf.data, the
+   * elements must be single tensors of an integer dtype (int32, int64; tf.data's strings do not
+   * exist in lamina); tensors of any shape compare by shape and values.
+   */
+  unique(): Dataset<E> {
+    const where = "Dataset.unique";
+    const self = this;
+    return new Dataset<E>(async function* () {
+      const seen = new Set<string>();
+      for await (const e of self) {
+        if (!(e instanceof Tensor) || !["int32", "int64"].includes(e.dtype)) {
+          throw new TypeError(`${where}: the elements must be single int32 or int64 tensors (as tf.data's unique), got ${describe(e)}${e instanceof Tensor ? "" : "; map them to one tensor first"}`);
+        }
+        const key = `${e.dtype}:${e.shape.join(",")}:${Array.from(e.dataSync() as ArrayLike<number | bigint>, String).join(",")}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        yield e;
+      }
+    }, this.count === 0 ? 0 : UNKNOWN_CARDINALITY, sameAs(this));
+  }
+
+  /**
+   * tf.data's group_by_window: `keyFunc` maps each element (unpacked as in map) to an integer key
+   * (a number or an int32/int64 scalar tensor); elements with the same key gather in a window, and
+   * when a window holds `windowSize` elements (or `windowSizeFunc(key)`), `reduceFunc(key, window)`
+   * turns that window (a dataset of its elements) into a dataset whose elements are emitted. At the
+   * end, the windows not yet full are reduced in increasing key order, as tf.data. The key is
+   * given to reduceFunc and windowSizeFunc as a number (tf.data gives an int64 tensor).
+   */
+  groupByWindow<F extends Element | Dataset<any>>(
+    keyFunc: ElementFn<E, number | Tensor | Promise<number | Tensor>>,
+    reduceFunc: (key: number, window: Dataset<E>) => Dataset<F> | Promise<Dataset<F>>,
+    opts: { windowSize?: number; windowSizeFunc?: (key: number) => number | Tensor },
+  ): Dataset<F> {
+    const where = "Dataset.groupByWindow";
+    if (typeof keyFunc !== "function") throw new TypeError(`${where}: keyFunc must be a function from an element to an integer key, got ${describe(keyFunc)}`);
+    if (typeof reduceFunc !== "function") throw new TypeError(`${where}: reduceFunc must be a function (key, window) => dataset, e.g. (key, w) => w.batch(4), got ${describe(reduceFunc)}`);
+    checkOptionKeys(where, opts ?? {}, ["windowSize", "windowSizeFunc"]);
+    const { windowSize, windowSizeFunc } = opts ?? {};
+    if ((windowSize === undefined) === (windowSizeFunc === undefined)) throw new TypeError(`${where}: pass exactly one of windowSize and windowSizeFunc`);
+    if (windowSize !== undefined) checkPositive(windowSize, where, "windowSize");
+    if (windowSizeFunc !== undefined && typeof windowSizeFunc !== "function") throw new TypeError(`${where}: windowSizeFunc must be a function from a key to a size, got ${describe(windowSizeFunc)}`);
+    const sizeFor = (key: number): number => {
+      if (windowSizeFunc === undefined) return windowSize as number;
+      const n = integerOf(windowSizeFunc(key), where, `windowSizeFunc(${key})`);
+      checkPositive(n, where, `windowSizeFunc(${key})`);
+      return n;
+    };
+    const self = this;
+    const reduceWindow = async (key: number, items: E[]): Promise<Dataset<F>> => {
+      const out = await reduceFunc(key, Dataset.fromItems(items, sameAs(self)));
+      if (!(out instanceof Dataset)) throw new TypeError(`${where}: reduceFunc must return a Dataset (e.g. (key, window) => window.batch(4)), got ${describe(out)}`);
+      return out;
+    };
+    return new Dataset<F>(async function* () {
+      const groups = new Map<number, E[]>();
+      for await (const e of self) {
+        const key = integerOf(await callOnElement(keyFunc, e), where, "keyFunc's result");
+        const group = groups.get(key) ?? [];
+        groups.set(key, group);
+        group.push(e);
+        if (group.length >= sizeFor(key)) {
+          groups.delete(key);
+          yield* await reduceWindow(key, group);
+        }
+      }
+      for (const key of [...groups.keys()].sort((a, b) => a - b)) yield* await reduceWindow(key, groups.get(key) as E[]);
+    }, this.count === 0 ? 0 : UNKNOWN_CARDINALITY, { run: "groupByWindow" });
+  }
+
+  /**
+   * tf.data's bucket_by_sequence_length: elements are put in buckets by `elementLengthFunc`'s
+   * length (bucket i holds lengths from bucketBoundaries[i - 1] up to, not including,
+   * bucketBoundaries[i]; the first from 0, the last with no end), and each bucket is batched by
+   * its own size from `bucketBatchSizes` (one more than the boundaries), padded as paddedBatch
+   * pads (`paddedShapes`, `paddingValues`; `noPadding` batches as batch). `padToBucketBoundary`
+   * pads the dimensions that vary between elements (null in the element spec, or null/-1 in
+   * paddedShapes) to the bucket's boundary - 1; elements must then be shorter than the last
+   * boundary. Built on groupByWindow, as tf.data: full batches come as they fill, the rest at the
+   * end in bucket order.
+   */
+  bucketBySequenceLength(
+    elementLengthFunc: ElementFn<E, number | Tensor | Promise<number | Tensor>>,
+    bucketBoundaries: readonly number[],
+    bucketBatchSizes: readonly number[],
+    opts: { paddedShapes?: PaddedShapes; paddingValues?: PaddingValues; padToBucketBoundary?: boolean; noPadding?: boolean; dropRemainder?: boolean } = {},
+  ): Dataset<E> {
+    const where = "Dataset.bucketBySequenceLength";
+    checkOptionKeys(where, opts, ["paddedShapes", "paddingValues", "padToBucketBoundary", "noPadding", "dropRemainder"]);
+    if (typeof elementLengthFunc !== "function") throw new TypeError(`${where}: elementLengthFunc must be a function from an element to its length, got ${describe(elementLengthFunc)}`);
+    if (!Array.isArray(bucketBoundaries) || !bucketBoundaries.every((b, i) => Number.isInteger(b) && b > 0 && (i === 0 || b > bucketBoundaries[i - 1]))) {
+      throw new RangeError(`${where}: bucketBoundaries must be positive integers in increasing order, got ${valueText(bucketBoundaries)}`);
+    }
+    if (!Array.isArray(bucketBatchSizes) || bucketBatchSizes.length !== bucketBoundaries.length + 1) {
+      throw new RangeError(`${where}: bucketBatchSizes must have one size more than bucketBoundaries (${bucketBoundaries.length + 1} for ${bucketBoundaries.length} boundaries: a bucket below each boundary and one above the last), got ${valueText(bucketBatchSizes)}`);
+    }
+    bucketBatchSizes.forEach((n) => checkPositive(n, where, "every bucket batch size"));
+    for (const name of ["padToBucketBoundary", "noPadding", "dropRemainder"] as const) checkBoolean(opts[name], where, name);
+    const { paddedShapes, paddingValues, padToBucketBoundary = false, noPadding = false, dropRemainder = false } = opts;
+    if (noPadding && (paddedShapes !== undefined || paddingValues !== undefined || padToBucketBoundary)) {
+      throw new TypeError(`${where}: noPadding batches without padding; leave out paddedShapes, paddingValues and padToBucketBoundary`);
+    }
+    const bucketOf = async (e: E): Promise<number> => {
+      const length = integerOf(await callOnElement(elementLengthFunc, e), where, "elementLengthFunc's result");
+      const bucket = bucketBoundaries.findIndex((b) => length < b);
+      if (bucket >= 0) return bucket;
+      if (padToBucketBoundary) throw new RangeError(`${where}: an element has length ${length}, not below the last boundary ${bucketBoundaries[bucketBoundaries.length - 1]}; with padToBucketBoundary every element must be shorter than the last boundary (add a boundary above ${length})`);
+      return bucketBoundaries.length;
+    };
+    // The shapes padToBucketBoundary fills in: paddedShapes, or the element spec's (whose nulls say which dimensions vary; an inferred spec would not).
+    let baseShapes: PaddedShapes | undefined = paddedShapes;
+    if (padToBucketBoundary && paddedShapes === undefined) {
+      let spec: ElementSpec;
+      try {
+        spec = this.elementSpec;
+      } catch (err) {
+        throw new TypeError(`${where}: padToBucketBoundary pads the dimensions that vary between elements, but ${(err as Error).message.replace(/^Dataset\.elementSpec: /, "").replace(/;.*$/, "")}; pass paddedShapes with null for the dimensions to pad`);
+      }
+      baseShapes = (spec instanceof TensorSpec ? spec.shape : mapSpecShapes(spec)) as PaddedShapes;
+    }
+    const shapesFor = (bucket: number): PaddedShapes | undefined =>
+      padToBucketBoundary ? fillUnknown(baseShapes as PaddedShapes, bucketBoundaries[bucket] - 1) : paddedShapes;
+    // A one-parameter function: groupByWindow passes the element whole, and bucketOf unpacks it for elementLengthFunc.
+    const wholeElement = ((e: E) => bucketOf(e)) as unknown as ElementFn<E, Promise<number>>;
+    const grouped = this.groupByWindow<E>(wholeElement, (bucket, window) => {
+      const size = bucketBatchSizes[bucket];
+      if (noPadding) return window.batch(size, { dropRemainder });
+      return window.paddedBatch(size, { paddedShapes: shapesFor(bucket), paddingValues, dropRemainder });
+    }, { windowSizeFunc: (bucket) => bucketBatchSizes[bucket] });
+    const lead = dropRemainder && bucketBatchSizes.every((b) => b === bucketBatchSizes[0]) ? bucketBatchSizes[0] : null;
+    return new Dataset<E>(() => grouped[Symbol.asyncIterator](), this.count === 0 ? 0 : UNKNOWN_CARDINALITY,
+      { from: [this], derive: ([s]) => (noPadding ? withLead(s, lead) : paddedSpec(s, padToBucketBoundary ? undefined : paddedShapes, lead)) });
+  }
+
+  /**
+   * tf.data's sample_from_datasets: each element comes from one of `datasets`, drawn at random
+   * with probabilities `weights` (default equal; any non-negative numbers, normalized). A dataset
+   * that runs out is left out of the draws (its weight shared among the rest) unless
+   * `stopOnEmptyDataset` (default false, as tf.data), which ends the dataset there. `seed` fixes
+   * the draws of every pass; without it they come from tf.random's generator. The elements must
+   * have the same structure and dtypes. tf.data's own sequence of draws is not reproduced.
+   */
+  static sampleFromDatasets<E extends Element>(datasets: readonly Dataset<E>[], opts: { weights?: readonly number[]; seed?: number; stopOnEmptyDataset?: boolean } = {}): Dataset<E> {
+    const where = "Dataset.sampleFromDatasets";
+    checkOptionKeys(where, opts, ["weights", "seed", "stopOnEmptyDataset"]);
+    checkDatasetList(datasets, where);
+    checkBoolean(opts.stopOnEmptyDataset, where, "stopOnEmptyDataset");
+    const k = datasets.length;
+    if ((opts.weights as unknown) instanceof Dataset) throw new TypeError(`${where}: weights given as a dataset are not supported; pass one number per dataset`);
+    const weights = opts.weights ?? new Array<number>(k).fill(1);
+    if (!Array.isArray(weights) || weights.length !== k || !weights.every((w) => typeof w === "number" && Number.isFinite(w) && w >= 0) || !weights.some((w) => w > 0)) {
+      throw new RangeError(`${where}: weights must be ${k} non-negative numbers (one per dataset), not all 0, got ${valueText(opts.weights)}`);
+    }
+    if (opts.seed !== undefined && !(typeof opts.seed === "number" && Number.isFinite(opts.seed))) throw new RangeError(`${where}: seed must be a finite number, got ${valueText(opts.seed)}`);
+    const stop = opts.stopOnEmptyDataset ?? false;
+    const seed = opts.seed;
+    const counts = datasets.map((d) => d.count);
+    const count = counts.every((n) => n === INFINITE_CARDINALITY) ? INFINITE_CARDINALITY : !stop && counts.every(known) ? counts.reduce((a, b) => a + b, 0) : UNKNOWN_CARDINALITY;
+    return new Dataset<E>(async function* () {
+      const g = seed === undefined ? generatorFor() : new RandomGenerator(seed);
+      const its = datasets.map((d) => d[Symbol.asyncIterator]());
+      const live = [...weights];
+      try {
+        while (live.some((w) => w > 0)) {
+          const total = live.reduce((a, b) => a + b, 0);
+          let u = g.nextDouble() * total, i = 0;
+          while (i < k - 1 && (live[i] === 0 || u >= live[i])) { u -= live[i]; i++; }
+          while (live[i] === 0) i--; // rounding at the top end: the last dataset still drawn
+          const r = await its[i].next();
+          if (!r.done) { yield r.value; continue; }
+          if (stop) return;
+          live[i] = 0;
+        }
+      } finally {
+        await Promise.all(its.map((it) => it.return?.()));
+      }
+    }, count, { from: datasets, derive: (specs) => mergedSpec(specs, where) });
+  }
+
+  /**
+   * tf.data's choose_from_datasets: element i comes from `datasets[c]`, c being element i of
+   * `choiceDataset` (int32 or int64 scalars, each from 0 to datasets.length - 1). When the chosen
+   * dataset has run out, the dataset ends if `stopOnEmptyDataset` (default true, as tf.data), else
+   * that choice is skipped. The elements must have the same structure and dtypes.
+   */
+  static chooseFromDatasets<E extends Element>(datasets: readonly Dataset<E>[], choiceDataset: Dataset<Tensor>, opts: { stopOnEmptyDataset?: boolean } = {}): Dataset<E> {
+    const where = "Dataset.chooseFromDatasets";
+    checkOptionKeys(where, opts, ["stopOnEmptyDataset"]);
+    checkDatasetList(datasets, where);
+    if (!(choiceDataset instanceof Dataset)) throw new TypeError(`${where}: choiceDataset must be a Dataset of integer scalars (e.g. Dataset.range(3).repeat()), got ${describe(choiceDataset)}`);
+    checkBoolean(opts.stopOnEmptyDataset, where, "stopOnEmptyDataset");
+    const stop = opts.stopOnEmptyDataset ?? true;
+    const k = datasets.length;
+    return new Dataset<E>(async function* () {
+      const its = datasets.map((d) => d[Symbol.asyncIterator]());
+      const ended = new Array<boolean>(k).fill(false);
+      let i = 0;
+      try {
+        for await (const c of choiceDataset) {
+          if (!(c instanceof Tensor) || c.rank !== 0 || !["int32", "int64"].includes(c.dtype)) throw new TypeError(`${where}: choice ${i} must be an int32 or int64 scalar tensor, got ${describe(c)}`);
+          const d = Number(c.dataSync()[0]);
+          if (d < 0 || d >= k) throw new RangeError(`${where}: choice ${i} is ${d}, but there are ${k} datasets (choices from 0 to ${k - 1})`);
+          i++;
+          if (ended[d]) continue;
+          const r = await its[d].next();
+          if (!r.done) { yield r.value; continue; }
+          if (stop) return;
+          ended[d] = true;
+          if (ended.every(Boolean)) return;
+        }
+      } finally {
+        await Promise.all(its.map((it) => it.return?.()));
+      }
+    }, choiceDataset.count === 0 ? 0 : UNKNOWN_CARDINALITY, { from: datasets, derive: (specs) => mergedSpec(specs, where) });
+  }
+
+  /** tf.data's apply: `fn(this)`, for chaining a function that transforms datasets: `ds.apply(addNoise).batch(8)`. */
+  apply<F extends Element | Dataset<any>>(fn: (ds: Dataset<E>) => Dataset<F>): Dataset<F> {
+    if (typeof fn !== "function") throw new TypeError(`Dataset.apply: fn must be a function from a dataset to a dataset, got ${describe(fn)}`);
+    const out = fn(this);
+    if (!(out instanceof Dataset)) throw new TypeError(`Dataset.apply: fn must return a Dataset, got ${describe(out)}`);
+    return out;
+  }
+
+  /**
+   * tf.data's as_numpy_iterator: the elements with each tensor as JavaScript values (its
+   * arraySync(): nested arrays, a number or boolean for a scalar), nested as the element.
+   */
+  async *asArrays(): AsyncGenerator<ElementArrays<E>, void, undefined> {
+    for await (const e of this) {
+      if (e instanceof Dataset) throw new TypeError("Dataset.asArrays: the elements are datasets (windows); read each with asArrays, or flatMap them first");
+      yield arraysOf(e) as ElementArrays<E>;
+    }
+  }
+
+  /** tf.data's get_single_element: the only element of a dataset of exactly one element. */
+  async getSingleElement(): Promise<E> {
+    const it = this[Symbol.asyncIterator]();
+    const first = await it.next();
+    if (first.done) throw new RangeError("Dataset.getSingleElement: the dataset is empty; it must have exactly one element");
+    const second = await it.next();
+    await it.return?.();
+    if (!second.done) throw new RangeError("Dataset.getSingleElement: the dataset has more than one element; it must have exactly one (take(1) keeps the first)");
+    return first.value;
+  }
+
+  /**
+   * Declares the element spec of a dataset whose elements a function makes (map, flatMap,
+   * fromGenerator...), so that elementSpec knows it without running the pipeline; every element is
+   * checked against it as it passes (structure, dtypes, each known dimension), the error naming the
+   * element and the place at fault. lamina's own step: tf.data traces the function instead
+   * (`tf.ensure_shape` in a map is TensorFlow's nearest form).
+   */
+  ensureSpec(spec: ElementSpec): Dataset<E> {
+    const where = "Dataset.ensureSpec";
+    if (!isTensorsSpec(spec)) throw new TypeError(`${where}: spec must be a TensorSpec, or arrays and objects of them such as [new data.TensorSpec([null, 2], "float32"), new data.TensorSpec([], "int32")], got ${describe(spec)}`);
+    const self = this;
+    return new Dataset<E>(async function* () {
+      let i = 0;
+      for await (const e of self) {
+        const m = specMismatch(e, spec);
+        if (m !== null) throw new TypeError(`${where}: element ${i} does not match ${specText(spec)}: ${m}`);
+        i++;
+        yield e;
+      }
+    }, this.count, { known: spec });
+  }
+
+  /**
+   * tf.data's ignore_errors: drops the elements whose making threw. The map and filter steps
+   * (and prefetches) just before it are replayed element by element, so an element whose map or
+   * filter function throws is left out and the next one follows, as tf.data. An error from an
+   * earlier step (a generator, a batch of mismatched shapes) cannot be stepped over, since that
+   * step has stopped: the pass ends there, with a warning naming the error. `logWarning` (default
+   * false) also prints a warning for each element dropped. Read-ahead of the replayed prefetches
+   * is not kept.
+   */
+  ignoreErrors(logWarning = false): Dataset<E> {
+    const where = "Dataset.ignoreErrors";
+    checkBoolean(logWarning, where, "logWarning");
+    const steps: ((e: unknown) => Promise<unknown[]>)[] = [];
+    let base: Dataset<any> = this;
+    while (base.perElement !== null) {
+      steps.unshift(base.perElement.apply);
+      base = base.perElement.input;
+    }
+    const input: Dataset<any> = base;
+    return new Dataset<E>(async function* () {
+      const it = input[Symbol.asyncIterator]();
+      let index = 0;
+      while (true) {
+        let r: IteratorResult<unknown>;
+        try {
+          r = await it.next();
+        } catch (err) {
+          console.warn(`${where}: the pass ends at input element ${index}: ${(err as Error).message} (only errors of the map and filter steps just before ignoreErrors can be stepped over)`);
+          return;
+        }
+        if (r.done) return;
+        let items: unknown[] = [r.value];
+        try {
+          for (const step of steps) {
+            const next: unknown[] = [];
+            for (const item of items) next.push(...await step(item));
+            items = next;
+          }
+        } catch (err) {
+          if (logWarning) console.warn(`${where}: dropped input element ${index}: ${(err as Error).message}`);
+          items = [];
+        }
+        index++;
+        yield* items as E[];
+      }
+    }, this.count === 0 ? 0 : UNKNOWN_CARDINALITY, sameAs(this));
   }
 
   /**
@@ -827,7 +1406,7 @@ export class Dataset<E extends Element | Dataset<any> = Element> {
 }
 
 /** Calls flatMap/interleave's function on an element and checks that it returned a Dataset. */
-async function datasetFrom<E, F extends Element | Dataset<any>>(fn: ((e: E) => Dataset<F> | Promise<Dataset<F>>) | ((...parts: Parts<E>) => Dataset<F> | Promise<Dataset<F>>), e: E, where: string): Promise<Dataset<F>> {
+async function datasetFrom<E, F extends Element | Dataset<any>>(fn: ElementFn<E, Dataset<F> | Promise<Dataset<F>>>, e: E, where: string): Promise<Dataset<F>> {
   const ds = await callOnElement(fn, e);
   if (!(ds instanceof Dataset)) throw new TypeError(`${where}: the function must return a Dataset (e.g. Dataset.fromTensorSlices(...), or a window's .batch(n)), got ${describe(ds)}`);
   return ds;

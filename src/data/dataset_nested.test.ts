@@ -49,7 +49,7 @@ test("fromTensors keeps a dict whole as one element", async () => {
 test("map gets a dict whole and a 2-array unpacked; batch stacks every part of the structure", async () => {
   const ds = Dataset.fromTensorSlices([title(), body()]).map((x: Tensor, y: Tensor) => [{ title: x }, y]);
   assert.deepEqual(await values(ds.batch(2)), [[{ title: [[1, 2], [3, 4]] }, [7, 8]], [{ title: [[5, 6]] }, [9]]]);
-  // Two different dicts in one array literal: TypeScript needs the one-parameter form (or a return type) to keep it a tuple.
+  // Two different dicts in one array literal, from the one-parameter form (dataset_types.test.ts has the two-parameter one).
   const two = Dataset.fromTensorSlices([title(), body()]).map(([x, y]) => [{ title: x }, { body: y, twice: y }]);
   assert.deepEqual(await values(two.batch(2)), [
     [{ title: [[1, 2], [3, 4]] }, { body: [7, 8], twice: [7, 8] }],

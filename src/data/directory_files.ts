@@ -10,6 +10,7 @@ import { Tensor, makeTensor } from "../tensor/tensor.js";
 import { generatorFor } from "../tensor/random.js";
 import { valueText } from "../tensor/value_text.js";
 import { NumpyRandomState } from "./mt19937.js";
+import { TensorSpec } from "./tensor_spec.js";
 
 /** The options both utilities take, with Keras' meanings. */
 /** The options every *DatasetFromDirectory takes; each documents its own labels, labelMode and batchSize. */
@@ -252,6 +253,12 @@ export function splitPart(W: string, kind: FileKind, files: DirectoryFiles, s: D
 }
 
 /** One file's label as Keras encodes it: int32 [] ("int"), float32 [1] ("binary") or one-hot float32 [classes]. */
+/** The spec of labelTensor's labels: int32 scalars, or float32 [1] (binary) or [numClasses] (categorical). */
+export function labelSpec(labelMode: "int" | "categorical" | "binary", numClasses: number): TensorSpec {
+  if (labelMode === "int") return new TensorSpec([], "int32");
+  return new TensorSpec([labelMode === "binary" ? 1 : numClasses], "float32");
+}
+
 export function labelTensor(labelMode: "int" | "categorical" | "binary" | null, k: number, numClasses: number): Tensor {
   if (labelMode === "int") return makeTensor(Int32Array.of(k), [], "int32");
   if (labelMode === "binary") return makeTensor(Float32Array.of(k), [1], "float32");

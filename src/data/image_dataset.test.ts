@@ -93,6 +93,11 @@ test("classes and files come in Keras' order, each image with its class's label 
 test("labelMode int, categorical, binary and null give Keras' shapes and dtypes", async () => {
   const [[xi, yi]] = await imageDatasetFromDirectory(root, { ...quiet, shuffle: false, batchSize: 32 }).toArray();
   assert.deepEqual([xi.shape, xi.dtype, yi.shape, yi.dtype], [[11, 4, 4, 3], "float32", [11], "int32"]);
+  // Keras' element_spec: (TensorSpec(shape=(None, 4, 4, 3), dtype=tf.float32, name=None), TensorSpec(shape=(None,), dtype=tf.int32, name=None)).
+  assert.equal(tf.data.specText(imageDatasetFromDirectory(root, { ...quiet, shuffle: false }).elementSpec),
+    "(TensorSpec(shape=(None, 4, 4, 3), dtype=tf.float32, name=None), TensorSpec(shape=(None,), dtype=tf.int32, name=None))");
+  assert.equal(tf.data.specText(imageDatasetFromDirectory(root, { ...quiet, shuffle: false, labelMode: "categorical", colorMode: "grayscale", batchSize: null }).elementSpec),
+    "(TensorSpec(shape=(4, 4, 1), dtype=tf.float32, name=None), TensorSpec(shape=(3,), dtype=tf.float32, name=None))");
   const [[, yc]] = await imageDatasetFromDirectory(root, { ...quiet, shuffle: false, labelMode: "categorical" }).toArray();
   assert.deepEqual([yc.shape, yc.dtype], [[11, 3], "float32"]);
   assert.deepEqual(yc.arraySync(), CLASS_OF.map((c) => [0, 1, 2].map((k) => (k === c ? 1 : 0))));

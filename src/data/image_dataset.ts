@@ -7,8 +7,9 @@
 import { Tensor, makeTensor } from "../tensor/tensor.js";
 import { valueText } from "../tensor/value_text.js";
 import { Dataset } from "./dataset.js";
+import { TensorSpec } from "./tensor_spec.js";
 import { loadImage } from "./image.js";
-import { checkDirectoryOptions, listDirectoryFiles, splitPart, labelTensor, type DirectoryFilesOptions, type FileKind } from "./directory_files.js";
+import { checkDirectoryOptions, listDirectoryFiles, splitPart, labelSpec, labelTensor, type DirectoryFilesOptions, type FileKind } from "./directory_files.js";
 import { RESAMPLE_FILTERS, type ResampleFilter } from "./resample.js";
 
 const W = "imageDatasetFromDirectory";
@@ -130,10 +131,12 @@ export function imageDatasetFromDirectory(directory: string, opts: ImageDatasetF
       return makeTensor(Float32Array.from(img.dataSync() as Uint8Array), img.shape, "float32");
     };
     const labelOf = (i: number): Tensor => labelTensor(labelMode, (fileLabelsPart as number[])[i], numClasses);
+    // The images' shape is known (imageSize, colorMode), so the spec is declared rather than found by running the loader.
+    const imageSpec = new TensorSpec([targetSize[0], targetSize[1], channels], "float32");
     let out: Dataset<Tensor | Tensor[]> = ds.map((t): Tensor | Tensor[] => {
       const i = (t.dataSync() as Int32Array)[0];
       return labelMode === null ? load(i) : [load(i), labelOf(i)];
-    });
+    }).ensureSpec(labelMode === null ? imageSpec : [imageSpec, labelSpec(labelMode, numClasses)]);
     if (batchSize !== null) out = out.batch(batchSize);
     return Object.assign(out, { classNames: labelMode === null ? null : files.classNames, filePaths: partFiles }) as ImageDirectoryDataset<Tensor | Tensor[]>;
   };

@@ -7,7 +7,7 @@ export { readTar, encodeTar, type TarEntry } from "./tar.js";
 export { readCaliforniaHousingArchive } from "./datasets.js";
 export { NumpyRandomState } from "./mt19937.js";
 export {
-  AUTOTUNE, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, Dataset, type Element, type ElementDict, type ElementBound, type ElementLike, type Parts,
+  AUTOTUNE, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, Dataset, DatasetSpec, TensorSpec, specText, type ElementSpec, type SpecShape, type Element, type ElementDict, type ElementBound, type ElementLike, type Parts, type ElementFn, type FirstArg, type RestArgs, type ElementArrays,
   type PaddedBatchOptions, type PaddedShapes, type PaddingValues, type InterleaveOptions,
 } from "./dataset.js";
 /** npz archives holding object arrays of integer lists (Keras' imdb.npz, reuters.npz). */

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { constant } from "../tensor/creation.js";
 import { Tensor } from "../tensor/tensor.js";
 import { timeseriesDatasetFromArray, timeseriesStartPositions } from "./timeseries_dataset.js";
+import { specText } from "./tensor_spec.js";
 
 const range = (n: number, step = 1, from = 0): number[] => Array.from({ length: n }, (_, i) => from + i * step);
 const values = (t: Tensor): number[] => Array.from(t.dataSync() as Float32Array, Number);
@@ -47,6 +48,9 @@ test("timeseriesDatasetFromArray: startIndex/endIndex, 2-d steps, batches (numpy
     14, 15, 18, 19, 22, 23, 26, 27,
   ]);
   assert.deepEqual([...values(batches[0][1]), ...values(batches[1][1])], [30, 50, 70]);
+  // The element spec, as Keras': windows (None, 4, 2) and targets (None,), int32 as the inputs.
+  assert.equal(specText(ds.elementSpec), "(TensorSpec(shape=(None, 4, 2), dtype=tf.int32, name=None), TensorSpec(shape=(None,), dtype=tf.int32, name=None))");
+  assert.equal(specText(timeseriesDatasetFromArray(data, null, { sequenceLength: 4, batchSize: null }).elementSpec), "TensorSpec(shape=(4, 2), dtype=tf.int32, name=None)");
 });
 
 test("timeseriesDatasetFromArray: shuffle permutes the window starts as numpy's RandomState(seed).shuffle", async () => {

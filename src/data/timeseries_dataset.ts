@@ -8,6 +8,7 @@ import { allocStorage } from "../tensor/dtype.js";
 import { generatorFor } from "../tensor/random.js";
 import { valueText } from "../tensor/value_text.js";
 import { Dataset } from "./dataset.js";
+import { TensorSpec } from "./tensor_spec.js";
 import { NumpyRandomState } from "./mt19937.js";
 
 export interface TimeseriesDatasetOptions {
@@ -132,13 +133,14 @@ export function timeseriesDatasetFromArray(data: Tensor, targets: Tensor | null,
   const L = opts.sequenceLength;
   const rate = opts.samplingRate ?? 1;
   const tgt = targets;
+  const windowSpec = new TensorSpec([L, ...data.shape.slice(1)], data.dtype);
   let ds: Dataset<Tensor> | Dataset<Tensor[]> = tgt === null
     ? Dataset.fromGenerator(function* () {
         for (const p of positions) yield gatherRows(data, start + p, rate, L, true);
-      })
+      }, { outputSignature: windowSpec })
     : Dataset.fromGenerator(function* () {
         for (const p of positions) yield [gatherRows(data, start + p, rate, L, true), gatherRows(tgt, start + p, 1, 1, false)];
-      });
+      }, { outputSignature: [windowSpec, new TensorSpec(tgt.shape.slice(1), tgt.dtype)] });
   if (seed !== null) ds = (ds as Dataset<Tensor>).shuffle(batchSize === null ? 1024 : batchSize * 8, { seed });
   if (batchSize !== null) ds = (ds as Dataset<Tensor>).batch(batchSize);
   return ds;
