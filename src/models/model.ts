@@ -46,7 +46,7 @@ import { checkData, inferredOutputShapes } from "./check_data.js";
 import { inInputOrder, inputsFor, targetsFor } from "./model_data.js";
 import { type IoStructure, type Keyed, type Structured, flatKeysOf, flattenStructure, packKeyed, warnKeysNotNames } from "./io_structure.js";
 import { type Validation, type ValidationArrays, capValidationRows, splitValidation, streamValidation, validationBatchSizeOf } from "./fit_validation.js";
-import { datasetEpochs, stepsPerEpochBatches, tensorEpochs, tensorStepsPlan } from "./fit_batches.js";
+import { datasetEpochs, stepsPerEpochBatches, tensorEpochs, tensorStepsPlan, warnIfRanOut } from "./fit_batches.js";
 import { cappedEpochs, cappedSteps, cappedTensorPlan } from "./debug_limits.js";
 import { runEpochs } from "./fit_loop.js";
 import { evaluateResult } from "./evaluate_result.js";
@@ -940,8 +940,11 @@ export class Model extends Layer {
     const steps = cappedSteps("evaluate", "steps", py ? pyDatasetSteps(source, givenSteps, "evaluate", "steps") : givenSteps);
     const total = py ? pyDatasetSteps(source, steps, "evaluate", "steps") : null;
     const stream = py ? pyDatasetStream(source, { shuffle: false, hooks: true, steps }) : source;
+    const batches = this.checkedBatches(stream, state, "evaluate (dataset batch)", py ? undefined : steps);
+    // Only steps the user asked for can run out; a cap (config.setMaxStepsPerEpoch) is a ceiling.
+    const asked = givenSteps === undefined ? undefined : steps;
     const logs = await evaluateWithCallbacks(this as CallbackModel, args.callbacks, verbose, total, (hooks) =>
-      evaluateBatches(this.testRunner(), this.checkedBatches(stream, state, "evaluate (dataset batch)", py ? undefined : steps), hooks));
+      evaluateBatches(this.testRunner(), warnIfRanOut(batches, asked, "evaluate", "steps", { warned: false }), hooks));
     return evaluateResult(logs, state, returnDict);
   }
 
