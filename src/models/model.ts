@@ -12,7 +12,7 @@ import { batchSampleWeights, checkClassWeight, sampleWeightsFor } from "./sample
 import { checkFinite } from "./label_checks.js";
 import { evaluateBatches, evaluateData } from "./evaluate_loop.js";
 import { isKeyedData, numSamples, sliceRows, targetList, toTensorData } from "./data_rows.js";
-import { keyedCallKeys, packKeyedCall } from "./keyed_call.js";
+import { type KeyedShapes, keyedCallKeys, packKeyedCall, packKeyedShapes } from "./keyed_call.js";
 import type { KeyedCallInputs } from "../layers/call_context.js";
 import { predictData } from "./predict_batches.js";
 import { trainStep as builtinTrainStep, evaluateBatch } from "./builtin_steps.js";
@@ -459,6 +459,20 @@ export class Model extends Layer {
     const keys = keyedCallKeys(this.name, this.keyedCallInputKeys, inputs, what);
     this.keyedCallInputKeys = keys;
     return keys.map((k) => inputs[k]);
+  }
+
+  /**
+   * Creates the model's weights for inputs of this shape. A subclassed model first called (or fit)
+   * on an object of inputs keyed by name gets the object of their shapes, as Keras' build gets a
+   * dict of shapes for dict inputs; a list of shapes for a list of inputs, else one shape.
+   */
+  override build(_inputShape: LayerShape | LayerShape[] | KeyedShapes): void {
+    this.built = true;
+  }
+
+  protected override buildFor(shape: LayerShape | LayerShape[], asList: boolean): void {
+    if (this.keyedCallInputKeys === null) return super.buildFor(shape, asList);
+    this.build(packKeyedShapes(this.keyedCallInputKeys, shape, asList));
   }
 
   /** What call() gets: for a subclassed model given objects of inputs, the object the list stands for. */
