@@ -15,6 +15,7 @@ import { isKeyedData, numSamples, sliceRows, targetList, toTensorData } from "./
 import { type KeyedShapes, keyedCallKeys, packKeyedCall, packKeyedShapes } from "./keyed_call.js";
 import type { KeyedCallInputs } from "../layers/call_context.js";
 import { predictData } from "./predict_batches.js";
+import type { PredictOutputs } from "./predict_outputs.js";
 import { trainStep as builtinTrainStep, evaluateBatch } from "./builtin_steps.js";
 import { totalLoss } from "./loss_total.js";
 import { updateMetrics } from "./metric_logs.js";
@@ -88,8 +89,11 @@ export interface Model {
   (inputs: LayerInput | KeyedInputs, opts?: CallOptions): ModelOutputs;
 }
 
-/** What predict gives: a tensor, a list, or an object keyed by output key (a model built with keyed outputs). */
-export type Predicted = Tensor | Tensor[] | Keyed<Tensor>;
+/**
+ * What predict gives: a tensor, a list, or an object keyed by output key (a model built with keyed
+ * outputs); a model's own predictStep may return any nesting of those, which predict keeps.
+ */
+export type Predicted = Tensor | Tensor[] | Keyed<Tensor> | PredictOutputs;
 
 /** What calling a model gives: a tensor, a list, or (a model built with `outputs` keyed by name) an object keyed so. */
 export type ModelOutputs = Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[] | Keyed<Tensor> | Keyed<SymbolicTensor>;
@@ -686,8 +690,12 @@ export class Model extends Layer {
     return this.getMetricsResult();
   }
 
-  /** What predict runs on each batch (Keras' predict_step): the model's outputs in inference mode. */
-  predictStep(data: StepData): Tensor | Tensor[] {
+  /**
+   * What predict runs on each batch (Keras' predict_step): the model's outputs in inference mode.
+   * An override may return any structure of tensors (a list, an object, nested), which predict
+   * joins over the batches leaf by leaf.
+   */
+  predictStep(data: StepData): Tensor | Tensor[] | PredictOutputs {
     return callInContext(this, data.x, { training: false });
   }
 
@@ -1009,7 +1017,7 @@ export class Model extends Layer {
     checkOptions("predict", args, PREDICT_OPTIONS);
     if (isDataset(xIn)) return this.predictStream(xIn, args) as Promise<T>;
     const { run, batches } = this.predictTensors(xIn, args, "predict");
-    return this.predicted(predictSync(run, batches)) as T;
+    return predictSync(run, batches) as T;
   }
 
   /**
@@ -1022,7 +1030,7 @@ export class Model extends Layer {
     checkOptions("predictAsync", args, PREDICT_OPTIONS);
     if (isDataset(xIn)) return (await this.predictStream(xIn, args)) as T;
     const { run, batches } = this.predictTensors(xIn, args, "predictAsync");
-    return this.predicted(await predictAwaitingHooks(run, batches)) as T;
+    return (await predictAwaitingHooks(run, batches)) as T;
   }
 
   /** predict's run over tensors: x checked (as a whole, before any hook runs) and cut into batches of batchSize. */
@@ -1037,7 +1045,7 @@ export class Model extends Layer {
     const step = this.ownPredictStep();
     const run: PredictRun = {
       model: this, callbacks: args.callbacks, verbose: args.verbose, steps: capped ? batches : steps ?? batches,
-      predictBatch: (xb) => predictData(this, xb, numSamples(xb, "x"), undefined, step),
+      predictBatch: (xb) => this.predicted(predictData(this, xb, numSamples(xb, "x"), undefined, step)),
     };
     return { run, batches: rowBatches(x, Math.min(n, batches * batchSize), batchSize) };
   }
@@ -1054,11 +1062,11 @@ export class Model extends Layer {
       model: this, callbacks: args.callbacks, verbose: args.verbose, steps: total,
       predictBatch: (xs) => {
         const x = this.toInputs(xs, "x", "predict (dataset batch)");
-        return predictData(this, x, Math.max(1, numSamples(x, "x")), undefined, step);
+        return this.predicted(predictData(this, x, Math.max(1, numSamples(x, "x")), undefined, step));
       },
     };
     const io = { inputs: this.knownInputs(), outputs: this.knownOutputs() };
-    return this.predicted(await predictAwaitingHooks(run, streamInputs(stream, py ? undefined : steps, io)));
+    return predictAwaitingHooks(run, streamInputs(stream, py ? undefined : steps, io));
   }
 
   /**
@@ -1071,12 +1079,12 @@ export class Model extends Layer {
   }
 
   /**
-   * What predict returns: the built-in predictStep's outputs keyed by output key for a model built
-   * with keyed outputs (Keras' predict returns what calling the model does); a subclass's own
-   * predictStep's as it returns them.
+   * A batch's outputs as predict's hooks hear them and predict returns them: the built-in
+   * predictStep's keyed by output key for a model built with keyed outputs (Keras' predict_step
+   * returns what calling the model does); a subclass's own predictStep's as it returns them.
    */
-  private predicted(out: Tensor | Tensor[]): Predicted {
-    return this.ownPredictStep() === undefined ? this.structuredOutputs(out) : out;
+  private predicted(out: PredictOutputs): PredictOutputs {
+    return this.ownPredictStep() === undefined ? this.structuredOutputs(out as Tensor | Tensor[]) : out;
   }
 
   /** A subclass's own predictStep for predict to run on each batch; undefined for the built-in one (predict runs it pooled). */
