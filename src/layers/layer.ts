@@ -438,11 +438,13 @@ export abstract class Layer {
       return { list: Array.isArray(out), shapes: (Array.isArray(out) ? out : [out]).map((o) => [...o.shape]) };
     };
     const first = probe(1);
-    // An unknown size past the batch axis: a second probe tells the output sizes that follow it
-    // (they differ between the probes) from fixed ones, as Keras' symbolic trace keeps them None.
-    // A layer that cannot run at the second size keeps the first probe's sizes.
+    // An unknown size (the batch, or one past it): a second probe tells the output sizes that follow
+    // it (they differ between the probes) from fixed ones, as Keras' symbolic trace keeps the first
+    // None and the second as they are (a layer returning a weight of shape (2,) gives (2,), not
+    // (None,)). A layer that cannot run at the second size keeps the first probe's sizes, its
+    // output's batch axis taken to be the inputs'.
     let second: number[][] | null = null;
-    if (shapes.some((s) => s.slice(1).includes(null))) {
+    if (shapes.some((s) => s.includes(null))) {
       try {
         second = probe(2).shapes;
       } catch {
@@ -450,7 +452,7 @@ export abstract class Layer {
       }
       if (second && (second.length !== first.shapes.length || second.some((s, k) => s.length !== first.shapes[k].length))) second = null;
     }
-    const result = first.shapes.map((o, k) => o.map((d, i) => (isUnknownDim(shapes, i, k) || (second !== null && second[k][i] !== d) ? null : d)));
+    const result = first.shapes.map((o, k) => o.map((d, i) => (second !== null ? second[k][i] !== d : isUnknownDim(shapes, i, k)) ? null : d));
     return first.list ? result : result[0];
   }
 
