@@ -1066,7 +1066,9 @@ export class Model extends Layer {
       },
     };
     const io = { inputs: this.knownInputs(), outputs: this.knownOutputs() };
-    return predictAwaitingHooks(run, streamInputs(stream, py ? undefined : steps, io));
+    // Only steps the user asked for can run out, as in evaluate.
+    const asked = givenSteps === undefined ? undefined : steps;
+    return predictAwaitingHooks(run, warnIfRanOut(streamInputs(stream, py ? undefined : steps, io), asked, "predict", "steps", { warned: false }));
   }
 
   /**

@@ -100,3 +100,16 @@ test("fit's validationSteps beyond the validation dataset's batches warns once p
     assert.deepEqual(await warningsOf(() => m.fit(tf.constant(X), tf.constant(Y.map((y) => [y])), { epochs: 2, batchSize: 6, verbose: 0, validationData, validationSteps: 3 })), [], what);
   }
 });
+
+test("predict(dataset, { steps }) beyond the dataset's batches warns once too (Keras' predict reads through the same epoch iterator) and predicts every sample", async () => {
+  const m = model();
+  const want = X.map((r) => r[0] * W[0] + r[1] * W[1] + B);
+  for (const data of [dataset(), new ThreeBatches()]) {
+    let out: tf.Tensor | null = null;
+    const warned = await warningsOf(async () => { out = await m.predict<tf.Tensor>(data, { steps: 4 }); });
+    assert.equal(warned.length, 1, warned.join("\n"));
+    assert.match(warned[0], /^predict: your input ran out of data after 3 of steps 4 batches/);
+    Array.from(out!.dataSync(), Number).forEach((v, i) => assert.ok(Math.abs(v - want[i]) < 1e-6, `${v} vs ${want[i]}`));
+    assert.deepEqual(await warningsOf(() => m.predict(data, { steps: 3 })), []);
+  }
+});
