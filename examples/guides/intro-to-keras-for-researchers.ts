@@ -239,6 +239,8 @@ dataset = dataset.shuffle(1024).batch(64);
   assert.deepEqual(mySum.weights, [mySum.total]);
   assert.deepEqual(mySum.nonTrainableWeights, [mySum.total]);
   assert.deepEqual(mySum.trainableWeights, []);
+  // Called on a symbolic input its output keeps the variable's shape, (2,), as Keras' does.
+  assert.deepEqual((new ComputeSum(2).apply(layers.Input({ shape: [2] })) as tf.layers.SymbolicTensor).shape, [2]);
 }
 
 // ## Layers that own layers

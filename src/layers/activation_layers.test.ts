@@ -50,12 +50,23 @@ test("ReLU keeps NaN in every branch (torch 1.13, x = torch.tensor([nan, -0., 0.
   same(layers.ReLU({ maxValue: 6, negativeSlope: 0.1, threshold: 1 })(x), [N, -0.1, -0.1, -0.2, 2, 6, -I, 6].map(Math.fround), "all three");
 });
 
-test("LeakyReLU: Keras 3's slope 0.3 by default, alpha accepted as the old name", () => {
+test("LeakyReLU: Keras 3's slope 0.3 by default, alpha accepted as the deprecated old name (winning over negativeSlope, with one warning, as Keras 3.15)", async () => {
   close(layers.LeakyReLU()(v([-2, 0, 3])), [-0.6, 0, 3], "default 0.3");
   close(layers.LeakyReLU(0.1)(v([-2, 0, 3])), [-0.2, 0, 3], "positional");
-  close(layers.LeakyReLU({ alpha: 0.5 })(v([-2, 0, 3])), [-1, 0, 3], "alpha alias");
   close(layers.LeakyReLU({ negativeSlope: 0.2 })(v([-2, 0, 3])), [-0.4, 0, 3], "negativeSlope");
-  assert.throws(() => layers.LeakyReLU({ alpha: 0.1, negativeSlope: 0.2 }), /got both alpha \(0.1\) and negativeSlope \(0.2\)/);
+  const warnings: string[] = [];
+  const onWarning = (w: Error): void => { warnings.push(w.message); };
+  process.on("warning", onWarning);
+  try {
+    close(layers.LeakyReLU({ alpha: 0.5, name: "old" })(v([-2, 0, 3])), [-1, 0, 3], "alpha alias");
+    // Keras pops alpha over negative_slope: LeakyReLU(negative_slope=0.2, alpha=0.1) has slope 0.1.
+    close(layers.LeakyReLU({ alpha: 0.1, negativeSlope: 0.2 })(v([-2, 0, 3])), [-0.2, 0, 3], "alpha over negativeSlope");
+    await new Promise((r) => setImmediate(r));
+  } finally {
+    process.off("warning", onWarning);
+  }
+  const deprecated = warnings.filter((m) => /alpha is deprecated/.test(m));
+  assert.deepEqual(deprecated, ["LeakyReLU old: argument alpha is deprecated, use negativeSlope instead (alpha 0.5 is used, as Keras does)"], "said once, as Python shows a warnings.warn once per place");
   assert.throws(() => layers.LeakyReLU(-1), /negativeSlope must be a number >= 0, got -1/);
   assert.deepEqual(layers.LeakyReLU({ name: "lr" }).getConfig(), { name: "lr", trainable: true, dtype: { module: "keras", class_name: "DTypePolicy", config: { name: "float32" }, registered_name: null }, negative_slope: 0.3 });
   assert.equal(layers.LeakyReLU({ alpha: 0.1 }).getConfig().negative_slope, 0.1);

@@ -85,9 +85,12 @@ export class ReLU extends Layer {
 export interface LeakyReLUArgs extends LayerArgs {
   /** Slope for x < 0. Keras 3's default is 0.3 (the op's is 0.2). */
   negativeSlope?: number;
-  /** The old Keras name of negativeSlope. */
+  /** The old Keras name of negativeSlope, deprecated: as in Keras, it is used in its place (even when negativeSlope is given too), with a warning. */
   alpha?: number;
 }
+
+/** Keras warns of alpha with warnings.warn, which Python shows once per place it is raised from: once per process here too. */
+let warnedLeakyAlpha = false;
 
 /** x for x >= 0, negativeSlope * x otherwise (negativeSlope 0.3 by default, as Keras 3). */
 export class LeakyReLU extends Layer {
@@ -98,10 +101,12 @@ export class LeakyReLU extends Layer {
     super(args);
     this.supportsMasking = true;
     const where = `LeakyReLU ${this.name}`;
-    if (args.alpha !== undefined && args.negativeSlope !== undefined && args.alpha !== args.negativeSlope) {
-      throw new RangeError(`${where}: got both alpha (${args.alpha}) and negativeSlope (${args.negativeSlope}); alpha is the old name of negativeSlope, give only one`);
+    // Keras 3's LeakyReLU pops `alpha` from its kwargs over negative_slope and warns that it is deprecated.
+    if (args.alpha !== undefined && !warnedLeakyAlpha) {
+      warnedLeakyAlpha = true;
+      process.emitWarning(`${where}: argument alpha is deprecated, use negativeSlope instead (alpha ${args.alpha} is used${args.negativeSlope !== undefined ? `, not negativeSlope ${args.negativeSlope}` : ""}, as Keras does)`, "UserWarning");
     }
-    this.negativeSlope = checkNumber(where, "negativeSlope", args.negativeSlope ?? args.alpha ?? 0.3, 0);
+    this.negativeSlope = checkNumber(where, "negativeSlope", args.alpha ?? args.negativeSlope ?? 0.3, 0);
   }
 
   call(inputs: Tensor | Tensor[]): Tensor {

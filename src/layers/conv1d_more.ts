@@ -13,7 +13,7 @@ import {
   addBias, addKernel, addResolvedWeight, kernelBiasConfig, resolveConstraint, resolveInitializer, resolveRegularizer, serializeObject,
 } from "./weights.js";
 import { valueText } from "../tensor/value_text.js";
-import type { KerasPadding } from "./convolutional.js";
+import { type KerasPadding, checkDepthwiseChannels } from "./convolutional.js";
 import { type TransposeGeometry, checkOutputPadding, transposeLength } from "./conv_transpose_geometry.js";
 
 const COMMON_OPTIONS = CONV1D_COMMON_OPTIONS;
@@ -144,7 +144,7 @@ export class DepthwiseConv1D extends Conv1DBase {
   }
 
   override build(inputShape: LayerShape): void {
-    const inC = this.inputChannels(inputShape);
+    const inC = checkDepthwiseChannels(this.where, this.inputChannels(inputShape), inputShape);
     this.computeOutputShape(inputShape);
     this.kernel = addResolvedWeight(this, "kernel", [this.kernelSize, inC, this.depthMultiplier], "glorot_uniform", {
       initializer: this.args.depthwiseInitializer, regularizer: this.args.depthwiseRegularizer, constraint: this.args.depthwiseConstraint,
@@ -208,7 +208,7 @@ export class SeparableConv1D extends Conv1DBase {
   }
 
   override build(inputShape: LayerShape): void {
-    const inC = this.inputChannels(inputShape);
+    const inC = checkDepthwiseChannels(this.where, this.inputChannels(inputShape), inputShape);
     this.computeOutputShape(inputShape);
     const a = this.args;
     this.depthwiseKernel = addResolvedWeight(this, "depthwise_kernel", [this.kernelSize, inC, this.depthMultiplier], "glorot_uniform", {

@@ -10,7 +10,7 @@ import { conv2d, conv2dTranspose, depthwiseConv2d } from "../ops/conv.js";
 import { Layer, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
 import { layerShapeText } from "./symbolic.js";
 import { single } from "./core.js";
-import { type KerasPadding, type PairArg, checkPadding, checkStridesWithDilation, outSize, pair } from "./convolutional.js";
+import { type KerasPadding, type PairArg, checkDepthwiseChannels, checkPadding, checkStridesWithDilation, outSize, pair } from "./convolutional.js";
 import { checkWindowOutput } from "../ops/window_size.js";
 import { checkOutputPadding, transposeLength } from "./conv_transpose_geometry.js";
 import { type ActivationIdentifier, getActivation } from "../nn/activations.js";
@@ -256,7 +256,7 @@ export class DepthwiseConv2D extends ConvBase {
   }
 
   override build(inputShape: LayerShape): void {
-    const inC = this.channelsOf(inputShape);
+    const inC = checkDepthwiseChannels(this.where, this.channelsOf(inputShape), inputShape);
     this.computeOutputShape(inputShape);
     this.kernel = this.addWeight("kernel", [...this.kernelSize, inC, this.depthMultiplier], {
       initializer: resolveInitializer(this.args.depthwiseInitializer ?? "glorot_uniform"),
@@ -332,7 +332,7 @@ export class SeparableConv2D extends ConvBase {
   }
 
   override build(inputShape: LayerShape): void {
-    const inC = this.channelsOf(inputShape);
+    const inC = checkDepthwiseChannels(this.where, this.channelsOf(inputShape), inputShape);
     this.computeOutputShape(inputShape);
     this.depthwiseKernel = this.addWeight("depthwise_kernel", [...this.kernelSize, inC, this.depthMultiplier], {
       initializer: resolveInitializer(this.args.depthwiseInitializer ?? "glorot_uniform"),

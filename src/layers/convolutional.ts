@@ -93,6 +93,21 @@ export function checkGroupChannels(where: string, inChannels: number, groups: nu
   }
 }
 
+/**
+ * A depthwise (or separable) convolution's input channels, refused when there are none: each
+ * channel has its own filters, so a 0-channel input would give a 0-sized kernel whose gradient
+ * divides 0 by 0.
+ */
+export function checkDepthwiseChannels(where: string, inChannels: number, inputShape: LayerShape): number {
+  if (inChannels < 1) {
+    throw new RangeError(
+      `${where}: the input has ${inChannels} channels (shape ${layerShapeText(inputShape)}); a depthwise convolution filters each input channel, ` +
+        "so it needs at least one: check the layer before it, or the data's channel axis",
+    );
+  }
+  return inChannels;
+}
+
 /** 2-D convolution over NHWC (or, with dataFormat "channels_first", NCHW) inputs; kernel [kh, kw, in, filters] as Keras stores it. */
 export class Conv2D extends Layer {
   static readonly options = layerOptions<Conv2DArgs>({

@@ -439,11 +439,18 @@ export abstract class Layer {
       return { list: Array.isArray(out), shapes: (Array.isArray(out) ? out : [out]).map((o) => [...o.shape]) };
     };
     const first = probe(1);
-    // An unknown size past the batch axis: a second probe tells the output sizes that follow it
-    // (they differ between the probes) from fixed ones, as Keras' symbolic trace keeps them None.
-    // A layer that cannot run at the second size keeps the first probe's sizes.
+    // An unknown size past the batch axis, or an output whose first size is not the probe's batch
+    // of 1 (a weight returned as it is, or two batches joined): a second probe tells the output
+    // sizes that follow the unknown ones (they differ between the probes) from fixed ones, as
+    // Keras' symbolic trace keeps the first None and the second as they are (a layer returning a
+    // weight of shape (2,) gives (2,), not (None,)). An output whose first size is 1 is taken to
+    // follow the batch without a second run, so that the layer's call runs once, as Keras' does.
+    // A layer that cannot run at the second size keeps the first probe's sizes, its output's
+    // batch axis taken to be the inputs'.
+    const batchUnknown = shapes.every((s) => s[0] === null);
+    const oddBatch = batchUnknown && first.shapes.some((o) => o.length > 0 && o[0] !== 1);
     let second: number[][] | null = null;
-    if (shapes.some((s) => s.slice(1).includes(null))) {
+    if (oddBatch || shapes.some((s) => s.slice(1).includes(null))) {
       try {
         second = probe(2).shapes;
       } catch {
@@ -451,7 +458,7 @@ export abstract class Layer {
       }
       if (second && (second.length !== first.shapes.length || second.some((s, k) => s.length !== first.shapes[k].length))) second = null;
     }
-    const result = first.shapes.map((o, k) => o.map((d, i) => (isUnknownDim(shapes, i, k) || (second !== null && second[k][i] !== d) ? null : d)));
+    const result = first.shapes.map((o, k) => o.map((d, i) => (second !== null ? second[k][i] !== d : isUnknownDim(shapes, i, k)) ? null : d));
     return first.list ? result : result[0];
   }
 
@@ -715,9 +722,14 @@ export abstract class Layer {
       return;
     }
     if (!asList && this.batchInputShape) checkDeclaredShape(this, shape as LayerShape);
-    this.build(shape);
+    this.buildFor(shape, asList);
     this.built = true;
     this.builtInputShape = shape;
+  }
+
+  /** Calls build for inputs of this shape (a list of shapes for a list of inputs); a model called on an object of inputs keyed by name builds on the object of their shapes instead. */
+  protected buildFor(shape: LayerShape | LayerShape[], _asList: boolean): void {
+    this.build(shape);
   }
 
   private applySymbolic(inputs: SymbolicTensor[], asList: boolean, training: boolean | undefined): SymbolicTensor | SymbolicTensor[] {

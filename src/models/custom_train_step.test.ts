@@ -274,7 +274,7 @@ test("predictStep overridden: predict runs it on each batch and joins the result
     }
   }
   const bad = new Bad({ inputs, outputs: layers.Dense(1)(inputs) });
-  assert.throws(() => bad.predict(tf.ones([2, 1])), /predictStep must return a tensor \(or a list of tensors\) with a batch axis.*returned 3/);
+  assert.throws(() => bad.predict(tf.ones([2, 1])), /predictStep must return a tensor \(or a list or an object of tensors, nested as you like\) with a batch axis.*returned 3/);
 });
 
 test("model.metrics: the loss tracker and compiled metrics (pending until the first batch), as Keras' metrics_names", async () => {

@@ -86,6 +86,31 @@ export function warnRanOut(op: string, got: number, steps: number, name: string,
   process.emitWarning(`${op}: your input ran out of data after ${got} of ${name} ${steps} batches; interrupting epoch, as Keras does${next}. Make sure that your data can generate at least ${name} batches: use dataset.repeat(), a smaller batchSize, or lower ${name}`, "UserWarning");
 }
 
+/** Whether a ran-out warning was said already: once per evaluate, or once per fit's validations. */
+export interface RanOutNotice {
+  warned: boolean;
+}
+
+/**
+ * One pass that should give `steps` batches (evaluate's steps, validationSteps), passed on as it
+ * comes; a pass that ends sooner gets Keras' ran-out warning (once per `notice`), as Keras'
+ * epoch iterator warns when its iterator stops before steps_per_epoch. Without `steps`, a pass is
+ * simply read to its end. A pass that yields nothing is left to the caller's own error.
+ */
+export async function* warnIfRanOut<T>(
+  batches: AsyncIterable<T>, steps: number | undefined, op: string, name: string, notice: RanOutNotice, next = "",
+): AsyncGenerator<T> {
+  let count = 0;
+  for await (const batch of batches) {
+    count++;
+    yield batch;
+  }
+  if (steps !== undefined && count > 0 && count < steps && !notice.warned) {
+    notice.warned = true;
+    warnRanOut(op, count, steps, name, next);
+  }
+}
+
 /**
  * The batch size and batch count of evaluate or predict over n samples: Keras' array adapter takes
  * the given batchSize (already checked), or, given `steps` and no batchSize, spreads the samples

@@ -47,6 +47,7 @@ export async function runEpochs(model: Model, plan: EpochPlan): Promise<History>
     else takeTrainable(model, state.trainable);
   }
   let lastLogs: Logs = {};
+  const validationRanOut = { warned: false };
   try {
     await list.onTrainBegin({});
     // lamina's own divergence warning (Keras has none) stays silent beside a TerminateOnNaN, whose
@@ -80,7 +81,7 @@ export async function runEpochs(model: Model, plan: EpochPlan): Promise<History>
       }
       const logs: Logs = { ...runner.finalLogs(batchLogs) };
       if (validation && shouldValidate(epoch)) {
-        for (const [k, val] of Object.entries(await runValidation(validation, runner, list, validationBatches))) logs[`val_${k}`] = val;
+        for (const [k, val] of Object.entries(await runValidation(validation, runner, list, validationBatches, validationRanOut))) logs[`val_${k}`] = val;
       }
       await list.onEpochEnd(epoch, logs);
       lastLogs = logs;

@@ -16,9 +16,19 @@ import { withTestHooks } from "./evaluate_run.js";
 import { PyDataset } from "./py_dataset.js";
 import { pyDatasetSteps, pyDatasetStream } from "./py_dataset_stream.js";
 import { cappedSteps, cappedValidationRows } from "./debug_limits.js";
+import { type RanOutNotice, warnIfRanOut } from "./fit_batches.js";
 
 /** What fit validates on after each epoch: tensors, or a dataset's batches. */
-export type Validation = ValidationSet | { stream: BatchStream; steps?: number };
+export type Validation = ValidationSet | StreamValidation;
+
+/** A validation dataset, with the batches to read from it and how many the user asked for. */
+export interface StreamValidation {
+  stream: BatchStream;
+  /** Read at most this many batches (undefined when the stream stops after them itself, as a PyDataset's pass does). */
+  steps?: number;
+  /** validationSteps as given (capped by config.setMaxStepsPerEpoch): a pass that gives fewer warns, as Keras. */
+  asked?: number;
+}
 
 export interface ValidationSet {
   x: Tensor | Tensor[];
@@ -54,7 +64,7 @@ export function validationSchedule(freq: FitArgs["validationFreq"]): (epoch: num
 }
 
 /** fit's validationData when it is a dataset (with validationSteps), else null; validationSteps needs one. */
-export function streamValidation(args: FitArgs): { stream: BatchStream; steps?: number } | null {
+export function streamValidation(args: FitArgs): StreamValidation | null {
   const data = args.validationData;
   if (!isBatchStream(data) && !(data instanceof PyDataset)) {
     if (args.validationSteps !== undefined) throw new TypeError("fit: validationSteps applies to validationData given as a dataset");
@@ -65,9 +75,10 @@ export function streamValidation(args: FitArgs): { stream: BatchStream; steps?: 
     // Each validation is one pass from batch 0 with the dataset's epoch hooks, as Keras' evaluate;
     // the pass itself stops after validationSteps so that onEpochEnd still runs.
     const steps = cappedSteps("fit", "validationSteps", pyDatasetSteps(data, given, "fit", "validationSteps"));
-    return { stream: pyDatasetStream(data, { shuffle: false, hooks: true, steps }) };
+    return { stream: pyDatasetStream(data, { shuffle: false, hooks: true, steps }), asked: given === undefined ? undefined : steps };
   }
-  return { stream: data, steps: cappedSteps("fit", "validationSteps", given) };
+  const steps = cappedSteps("fit", "validationSteps", given);
+  return { stream: data, steps, asked: given === undefined ? undefined : steps };
 }
 
 /**
@@ -108,13 +119,14 @@ function sliceTargets(y: Targets, start: number, count: number): Targets {
 
 /**
  * fit's validation after an epoch: Keras runs it as an evaluate, so callbacks get its test hooks.
- * `streamBatches` reads a validation dataset, checked as fit checks its own.
+ * `streamBatches` reads a validation dataset, checked as fit checks its own; a dataset that runs
+ * out before validationSteps warns once per fit (`ranOut`, kept by the fit).
  */
 export function runValidation(
   validation: Validation, runner: TestRunner, list: CallbackList,
-  streamBatches: (stream: BatchStream, steps?: number) => AsyncIterable<TrainBatch>,
+  streamBatches: (stream: BatchStream, steps?: number) => AsyncIterable<TrainBatch>, ranOut: RanOutNotice,
 ): Promise<Logs> {
   return withTestHooks(list, (hooks) => "stream" in validation
-    ? evaluateBatches(runner, streamBatches(validation.stream, validation.steps), hooks)
+    ? evaluateBatches(runner, warnIfRanOut(streamBatches(validation.stream, validation.steps), validation.asked, "fit", "validationSteps", ranOut, " (validation; said once per fit)"), hooks)
     : evaluateData(runner, validation.x, validation.y, validation.batchSize, hooks, validation.sampleWeight));
 }

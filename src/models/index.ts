@@ -1,5 +1,6 @@
 /** The `models` namespace: Sequential, the functional/subclassed Model. */
 export { Model, type ModelArgs, type ModelOutputs, type Predicted, type FitArgs, type EvaluateArgs, type EvaluateResults, type OnBatchArgs, type TrainOnBatchArgs, type PredictArgs, type BatchStream } from "./model.js";
+export type { PredictOutputs } from "./predict_outputs.js";
 export type { Keyed, Structured } from "./io_structure.js";
 export { Sequential, type SequentialArgs } from "./sequential.js";
 export { readableBytes, summaryText, type SummaryOptions, type SummaryPrintOptions } from "./summary.js";

@@ -74,3 +74,56 @@ test("Sequential, whose call feeds its first layer, still refuses inputs keyed b
   const seq = new models.Sequential([layers.Dense(2)], { name: "seq" });
   assert.throws(() => seq({ a }), /^TypeError: Model seq: inputs keyed by name need a functional model/);
 });
+
+test("a subclassed model's build(inputShape) gets the object of its inputs' shapes when called or fit on an object (Keras' dict of shapes)", async () => {
+  /** Weights sized by each input's last axis: wa [da, 1], wb [db, 1]; y = a wa + b wb. */
+  class TwoInputs extends models.Model {
+    shapes: unknown[] = [];
+    wa!: tf.Variable;
+    wb!: tf.Variable;
+    override build(inputShape: Record<string, tf.layers.LayerShape>): void {
+      this.shapes.push(inputShape);
+      this.wa = this.addWeight("wa", [inputShape.a[1]!, 1], { initializer: "ones" });
+      this.wb = this.addWeight("wb", [inputShape.b[1]!, 1], { initializer: "ones" });
+    }
+    override call(inputs: Record<string, Tensor>): Tensor {
+      return tf.add(tf.matmul(inputs.a, this.wa), tf.matmul(inputs.b, this.wb));
+    }
+  }
+  const a3 = tf.constant([[1, 2, 3]], "float32"), b2 = tf.constant([[10, 20]], "float32");
+  const called = new TwoInputs();
+  // Written b first: build still gets each shape under its own key. y = 1 + 2 + 3 + 10 + 20 = 36.
+  assert.deepEqual([...(called({ b: b2, a: a3 }) as Tensor).dataSync()], [36]);
+  assert.deepEqual(called.shapes, [{ a: [1, 3], b: [1, 2] }]);
+  assert.deepEqual(called.wa.shape, [3, 1]);
+  assert.deepEqual(called.wb.shape, [2, 1]);
+
+  // fit builds the model before its first batch the same way, with the batch's shapes.
+  const fitted = new TwoInputs();
+  fitted.compile({ loss: "mse", optimizer: "sgd" });
+  await fitted.fit({ a: tf.ones([4, 3]), b: tf.ones([4, 2]) }, tf.zeros([4, 1]), { epochs: 1, batchSize: 4, verbose: 0 });
+  assert.deepEqual(fitted.shapes, [{ a: [4, 3], b: [4, 2] }]);
+
+  // One key: an object of one shape, not the shape itself.
+  class One extends models.Model {
+    shape: unknown = null;
+    override build(inputShape: Record<string, tf.layers.LayerShape>): void { this.shape = inputShape; }
+    override call(inputs: Record<string, Tensor>): Tensor { return inputs.only; }
+  }
+  const one = new One();
+  one.compile({ loss: "mse", optimizer: "sgd" });
+  await one.evaluate({ only: tf.ones([2, 5]) }, tf.ones([2, 5]), { verbose: 0 });
+  assert.deepEqual(one.shape, { only: [2, 5] });
+
+  // A list of inputs still builds on the list of shapes, one input on its shape.
+  class Shapes extends models.Model {
+    shape: unknown = null;
+    override build(inputShape: tf.layers.LayerShape | tf.layers.LayerShape[]): void { this.shape = inputShape; }
+    override call(inputs: Tensor | Tensor[]): Tensor { return Array.isArray(inputs) ? inputs[0] : inputs; }
+  }
+  const listed = new Shapes(), single = new Shapes();
+  listed([a3, b2]);
+  single(a3);
+  assert.deepEqual(listed.shape, [[1, 3], [1, 2]]);
+  assert.deepEqual(single.shape, [1, 3]);
+});

@@ -5,9 +5,13 @@
  * values in sorted key order (Keras' tree.flatten order for a dict), and the model turns that list
  * back into the object just before its own call() sees it. The keys are fixed by the first object
  * the model gets; later ones must have the same keys. A build(inputShape) the model defines gets
- * the shapes as a list in that sorted key order (Keras passes build a dict of shapes there).
+ * the object of the inputs' shapes keyed the same way, as Keras passes build a dict of shapes.
  */
 import type { Tensor } from "../tensor/tensor.js";
+import type { LayerShape } from "../layers/symbolic.js";
+
+/** The shapes of a model's inputs keyed by name, as its build(inputShape) gets them. */
+export type KeyedShapes = Readonly<Record<string, LayerShape>>;
 
 /** The keys of an object of inputs, sorted: the order its values travel in. */
 export function sortedKeys(inputs: Readonly<Record<string, unknown>>): string[] {
@@ -39,5 +43,11 @@ export function packKeyedCall(modelName: string, keys: readonly string[], inputs
         "pass an object with those keys (or a list of their values in that order)",
     );
   }
+  return Object.fromEntries(keys.map((k, i) => [k, list[i]]));
+}
+
+/** The object of shapes a model's build gets for inputs keyed `keys`: `shape` is their list (in sorted key order), or the one shape of a single key. */
+export function packKeyedShapes(keys: readonly string[], shape: LayerShape | LayerShape[], asList: boolean): KeyedShapes {
+  const list = asList ? (shape as LayerShape[]) : [shape as LayerShape];
   return Object.fromEntries(keys.map((k, i) => [k, list[i]]));
 }

@@ -12,9 +12,10 @@ import { batchSampleWeights, checkClassWeight, sampleWeightsFor } from "./sample
 import { checkFinite } from "./label_checks.js";
 import { evaluateBatches, evaluateData } from "./evaluate_loop.js";
 import { isKeyedData, numSamples, sliceRows, targetList, toTensorData } from "./data_rows.js";
-import { keyedCallKeys, packKeyedCall } from "./keyed_call.js";
+import { type KeyedShapes, keyedCallKeys, packKeyedCall, packKeyedShapes } from "./keyed_call.js";
 import type { KeyedCallInputs } from "../layers/call_context.js";
 import { predictData } from "./predict_batches.js";
+import type { PredictOutputs } from "./predict_outputs.js";
 import { trainStep as builtinTrainStep, evaluateBatch } from "./builtin_steps.js";
 import { totalLoss } from "./loss_total.js";
 import { updateMetrics } from "./metric_logs.js";
@@ -46,7 +47,7 @@ import { checkData, inferredOutputShapes } from "./check_data.js";
 import { inInputOrder, inputsFor, targetsFor } from "./model_data.js";
 import { type IoStructure, type Keyed, type Structured, flatKeysOf, flattenStructure, packKeyed, warnKeysNotNames } from "./io_structure.js";
 import { type Validation, type ValidationArrays, capValidationRows, splitValidation, streamValidation, validationBatchSizeOf } from "./fit_validation.js";
-import { datasetEpochs, stepsPerEpochBatches, tensorEpochs, tensorStepsPlan } from "./fit_batches.js";
+import { datasetEpochs, stepsPerEpochBatches, tensorEpochs, tensorStepsPlan, warnIfRanOut } from "./fit_batches.js";
 import { cappedEpochs, cappedSteps, cappedTensorPlan } from "./debug_limits.js";
 import { runEpochs } from "./fit_loop.js";
 import { evaluateResult } from "./evaluate_result.js";
@@ -89,8 +90,11 @@ export interface Model {
   (inputs: LayerInput | KeyedInputs, opts?: CallOptions): ModelOutputs;
 }
 
-/** What predict gives: a tensor, a list, or an object keyed by output key (a model built with keyed outputs). */
-export type Predicted = Tensor | Tensor[] | Keyed<Tensor>;
+/**
+ * What predict gives: a tensor, a list, or an object keyed by output key (a model built with keyed
+ * outputs); a model's own predictStep may return any nesting of those, which predict keeps.
+ */
+export type Predicted = Tensor | Tensor[] | Keyed<Tensor> | PredictOutputs;
 
 /** What calling a model gives: a tensor, a list, or (a model built with `outputs` keyed by name) an object keyed so. */
 export type ModelOutputs = Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[] | Keyed<Tensor> | Keyed<SymbolicTensor>;
@@ -462,6 +466,20 @@ export class Model extends Layer {
     return keys.map((k) => inputs[k]);
   }
 
+  /**
+   * Creates the model's weights for inputs of this shape. A subclassed model first called (or fit)
+   * on an object of inputs keyed by name gets the object of their shapes, as Keras' build gets a
+   * dict of shapes for dict inputs; a list of shapes for a list of inputs, else one shape.
+   */
+  override build(_inputShape: LayerShape | LayerShape[] | KeyedShapes): void {
+    this.built = true;
+  }
+
+  protected override buildFor(shape: LayerShape | LayerShape[], asList: boolean): void {
+    if (this.keyedCallInputKeys === null) return super.buildFor(shape, asList);
+    this.build(packKeyedShapes(this.keyedCallInputKeys, shape, asList));
+  }
+
   /** What call() gets: for a subclassed model given objects of inputs, the object the list stands for. */
   callInputs(inputs: Tensor | Tensor[]): Tensor | Tensor[] | KeyedCallInputs {
     if (this.keyedCallInputKeys === null) return inputs;
@@ -673,8 +691,12 @@ export class Model extends Layer {
     return this.getMetricsResult();
   }
 
-  /** What predict runs on each batch (Keras' predict_step): the model's outputs in inference mode. */
-  predictStep(data: StepData): Tensor | Tensor[] {
+  /**
+   * What predict runs on each batch (Keras' predict_step): the model's outputs in inference mode.
+   * An override may return any structure of tensors (a list, an object, nested), which predict
+   * joins over the batches leaf by leaf.
+   */
+  predictStep(data: StepData): Tensor | Tensor[] | PredictOutputs {
     return callInContext(this, data.x, { training: false });
   }
 
@@ -941,8 +963,11 @@ export class Model extends Layer {
     const steps = cappedSteps("evaluate", "steps", py ? pyDatasetSteps(source, givenSteps, "evaluate", "steps") : givenSteps);
     const total = py ? pyDatasetSteps(source, steps, "evaluate", "steps") : null;
     const stream = py ? pyDatasetStream(source, { shuffle: false, hooks: true, steps }) : source;
+    const batches = this.checkedBatches(stream, state, "evaluate (dataset batch)", py ? undefined : steps);
+    // Only steps the user asked for can run out; a cap (config.setMaxStepsPerEpoch) is a ceiling.
+    const asked = givenSteps === undefined ? undefined : steps;
     const logs = await evaluateWithCallbacks(this as CallbackModel, args.callbacks, verbose, total, (hooks) =>
-      evaluateBatches(this.testRunner(), this.checkedBatches(stream, state, "evaluate (dataset batch)", py ? undefined : steps), hooks));
+      evaluateBatches(this.testRunner(), warnIfRanOut(batches, asked, "evaluate", "steps", { warned: false }), hooks));
     return evaluateResult(logs, state, returnDict);
   }
 
@@ -993,7 +1018,7 @@ export class Model extends Layer {
     checkOptions("predict", args, PREDICT_OPTIONS);
     if (isDataset(xIn)) return this.predictStream(xIn, args) as Promise<T>;
     const { run, batches } = this.predictTensors(xIn, args, "predict");
-    return this.predicted(predictSync(run, batches)) as T;
+    return predictSync(run, batches) as T;
   }
 
   /**
@@ -1006,7 +1031,7 @@ export class Model extends Layer {
     checkOptions("predictAsync", args, PREDICT_OPTIONS);
     if (isDataset(xIn)) return (await this.predictStream(xIn, args)) as T;
     const { run, batches } = this.predictTensors(xIn, args, "predictAsync");
-    return this.predicted(await predictAwaitingHooks(run, batches)) as T;
+    return (await predictAwaitingHooks(run, batches)) as T;
   }
 
   /** predict's run over tensors: x checked (as a whole, before any hook runs) and cut into batches of batchSize. */
@@ -1021,7 +1046,7 @@ export class Model extends Layer {
     const step = this.ownPredictStep();
     const run: PredictRun = {
       model: this, callbacks: args.callbacks, verbose: args.verbose, steps: capped ? batches : steps ?? batches,
-      predictBatch: (xb) => predictData(this, xb, numSamples(xb, "x"), undefined, step),
+      predictBatch: (xb) => this.predicted(predictData(this, xb, numSamples(xb, "x"), undefined, step)),
     };
     return { run, batches: rowBatches(x, Math.min(n, batches * batchSize), batchSize) };
   }
@@ -1038,11 +1063,13 @@ export class Model extends Layer {
       model: this, callbacks: args.callbacks, verbose: args.verbose, steps: total,
       predictBatch: (xs) => {
         const x = this.toInputs(xs, "x", "predict (dataset batch)");
-        return predictData(this, x, Math.max(1, numSamples(x, "x")), undefined, step);
+        return this.predicted(predictData(this, x, Math.max(1, numSamples(x, "x")), undefined, step));
       },
     };
     const io = { inputs: this.knownInputs(), outputs: this.knownOutputs() };
-    return this.predicted(await predictAwaitingHooks(run, streamInputs(stream, py ? undefined : steps, io)));
+    // Only steps the user asked for can run out, as in evaluate.
+    const asked = givenSteps === undefined ? undefined : steps;
+    return predictAwaitingHooks(run, warnIfRanOut(streamInputs(stream, py ? undefined : steps, io), asked, "predict", "steps", { warned: false }));
   }
 
   /**
@@ -1055,12 +1082,12 @@ export class Model extends Layer {
   }
 
   /**
-   * What predict returns: the built-in predictStep's outputs keyed by output key for a model built
-   * with keyed outputs (Keras' predict returns what calling the model does); a subclass's own
-   * predictStep's as it returns them.
+   * A batch's outputs as predict's hooks hear them and predict returns them: the built-in
+   * predictStep's keyed by output key for a model built with keyed outputs (Keras' predict_step
+   * returns what calling the model does); a subclass's own predictStep's as it returns them.
    */
-  private predicted(out: Tensor | Tensor[]): Predicted {
-    return this.ownPredictStep() === undefined ? this.structuredOutputs(out) : out;
+  private predicted(out: PredictOutputs): PredictOutputs {
+    return this.ownPredictStep() === undefined ? this.structuredOutputs(out as Tensor | Tensor[]) : out;
   }
 
   /** A subclass's own predictStep for predict to run on each batch; undefined for the built-in one (predict runs it pooled). */

@@ -38,7 +38,7 @@ function sumModel(): tf.models.Model {
 
 const vals = (t: tf.Tensor): number[] => Array.from(t.dataSync() as Float32Array);
 const weightValues = (m: tf.models.Model): number[] => m.getWeights().flatMap(vals);
-const shapeText = (t: tf.Tensor | tf.Tensor[]): string => (Array.isArray(t) ? `[${t.map(shapeText).join(",")}]` : JSON.stringify(t.shape));
+const shapeText = (t: tf.models.PredictOutputs): string => (t instanceof tf.Tensor ? JSON.stringify(t.shape) : Array.isArray(t) ? `[${t.map(shapeText).join(",")}]` : `{${Object.entries(t).map(([k, v]) => `${k}:${shapeText(v)}`).join(",")}}`);
 
 /** A callback writing each predict hook as the Keras recorder printed it. */
 function recorder(events: string[]): tf.callbacks.Callback {
@@ -178,4 +178,73 @@ test("evaluate's hooks match Keras 3.5's: test_begin {}, test_batch_begin(b, {})
   assert.deepEqual(events.map(([h, b, l]) => `${h} ${b} ${Object.keys(l).join(",")}`), KERAS_EVALUATE_EVENTS.map(([h, b, l]) => `${h} ${b} ${Object.keys(l).join(",")}`));
   events.forEach(([, , logs], i) => close(Object.values(logs), Object.values(KERAS_EVALUATE_EVENTS[i][2]), `logs of ${KERAS_EVALUATE_EVENTS[i][0]} ${i}`));
   assert.equal(params, '{"verbose":0,"epochs":1,"steps":3}');
+});
+
+/** inputs { a: (3,), b: (2,) }, outputs { y: sum of a, z: [sum of b, sum of b] } (Dense layers of ones, no bias). */
+function keyedModel(): tf.models.Model {
+  const a = layers.Input({ shape: [3], name: "a" }), b = layers.Input({ shape: [2], name: "b" });
+  const y = layers.Dense(1, { kernelInitializer: "ones", useBias: false }).apply(a) as tf.layers.SymbolicTensor;
+  const z = layers.Dense(2, { kernelInitializer: "ones", useBias: false }).apply(b) as tf.layers.SymbolicTensor;
+  return new models.Model({ inputs: { a, b }, outputs: { y, z } });
+}
+
+test("a model with outputs keyed by name passes each batch's outputs keyed so (Keras' logs {outputs: <dict>}), on tensors and on a dataset", async () => {
+  const model = keyedModel();
+  const B = tf.constant([[1, 2], [3, 4], [5, 6], [7, 8], [9, 10]], "float32");
+  // Row sums: y = 0.3, 1.2, 2.1, 3.0, 3.9 (X's rows); z = 3, 7, 11, 15, 19 twice.
+  const wantZ = [[3, 3], [7, 7], [11, 11], [15, 15], [19, 19]];
+  for (const run of ["predict", "predictAsync", "dataset"] as const) {
+    const seen: string[] = [];
+    const zs: number[][] = [];
+    const cb = callbacks.LambdaCallback({
+      onPredictBatchEnd: (b, logs) => {
+        seen.push(`${b} ${shapeText(logs.outputs)}`);
+        zs.push(...((logs.outputs as tf.models.Keyed<tf.Tensor>).z.arraySync() as number[][]));
+      },
+    });
+    const args = { batchSize: 2, callbacks: [cb] };
+    const out = run === "predict" ? model.predict<tf.models.Keyed<tf.Tensor>>({ b: B, a: X }, args)
+      : run === "predictAsync" ? await model.predictAsync<tf.models.Keyed<tf.Tensor>>({ a: X, b: B }, args)
+      : await model.predict<tf.models.Keyed<tf.Tensor>>(tf.data.Dataset.fromTensorSlices({ a: X, b: B }).batch(2), { callbacks: [cb] });
+    assert.deepEqual(seen, ["0 {y:[2,1],z:[2,2]}", "1 {y:[2,1],z:[2,2]}", "2 {y:[1,1],z:[1,2]}"], run);
+    assert.deepEqual(zs, wantZ, run);
+    assert.deepEqual(Object.keys(out).sort(), ["y", "z"]);
+    vals(out.y).forEach((v, i) => assert.ok(Math.abs(v - KERAS_PREDICTIONS[i]) < 1e-6, `${run}: y[${i}] ${v}`));
+    assert.deepEqual(out.z.arraySync(), wantZ, run);
+  }
+});
+
+test("a predictStep returning an object (nested) is joined over the batches per key, as Keras' tree.map_structure; its hooks hear each batch's object", async () => {
+  /** { sum: row sums, parts: [first column, 10 * the row's index in its batch] } */
+  class Parts extends models.Model {
+    override predictStep({ x }: tf.models.StepData): tf.models.PredictOutputs {
+      const xs = x as tf.Tensor;
+      const n = xs.shape[0];
+      return { sum: tf.sum(xs, 1), parts: [tf.slice(xs, [0, 0], [n, 1]), tf.mul(tf.range(0, n), 10)] };
+    }
+  }
+  const input = layers.Input({ shape: [3] });
+  const model = new Parts({ inputs: input, outputs: layers.Dense(1).apply(input) as tf.layers.SymbolicTensor });
+  const seen: string[] = [];
+  const cb = callbacks.LambdaCallback({ onPredictBatchEnd: (b, logs) => void seen.push(`${b} ${shapeText(logs.outputs)}`) });
+  type Out = { sum: tf.Tensor; parts: [tf.Tensor, tf.Tensor] };
+  for (const out of [model.predict(X, { batchSize: 2, callbacks: [cb] }) as Out, await model.predictAsync(X, { batchSize: 2 }) as Out]) {
+    vals(out.sum).forEach((v, i) => assert.ok(Math.abs(v - KERAS_PREDICTIONS[i]) < 1e-6, `sum[${i}] ${v}`));
+    vals(out.parts[0]).forEach((v, i) => assert.ok(Math.abs(v - [0, 0.3, 0.6, 0.9, 1.2][i]) < 1e-6, `first column [${i}] ${v}`));
+    assert.deepEqual(Array.from(out.parts[1].dataSync(), Number), [0, 10, 0, 10, 0]);
+  }
+  assert.deepEqual(seen, ["0 {sum:[2],parts:[[2,1],[2]]}", "1 {sum:[2],parts:[[2,1],[2]]}", "2 {sum:[1],parts:[[1,1],[1]]}"]);
+  // predictOnBatch: one batch, the object as the step returns it.
+  const one = model.predictOnBatch(X) as Out;
+  assert.deepEqual(one.sum.shape, [5]);
+
+  // A step whose structure changes from batch to batch cannot be joined.
+  class Shifty extends models.Model {
+    calls = 0;
+    override predictStep({ x }: tf.models.StepData): tf.models.PredictOutputs {
+      return this.calls++ === 0 ? { a: x as tf.Tensor } : { b: x as tf.Tensor };
+    }
+  }
+  const shifty = new Shifty({ inputs: input, outputs: layers.Dense(1).apply(input) as tf.layers.SymbolicTensor });
+  assert.throws(() => shifty.predict(X, { batchSize: 3 }), /predict: batch 1's outputs \{ b: \(2, 3\) \} nest differently from batch 0's \{ a: \(3, 3\) \}; predictStep must return the same structure for every batch/);
 });

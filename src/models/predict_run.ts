@@ -5,11 +5,11 @@
  * awaited for predictAsync and datasets.
  */
 import type { Tensor } from "../tensor/tensor.js";
-import { concat } from "../ops/shape.js";
 import type { Callback, CallbackModel } from "./callbacks/callback.js";
 import { configureCallbacks } from "./callbacks/configure.js";
 import { awaitedPredictHooks, synchronousPredictHooks } from "./callbacks/predict_hooks.js";
 import { type PredictArgs, verbosity } from "./model_args.js";
+import { type PredictOutputs, joinPredictBatches } from "./predict_outputs.js";
 
 /** predict's run; X is what a batch of inputs is before predictBatch reads it (tensors, or a dataset's x still keyed by name). */
 export interface PredictRun<X = Tensor | Tensor[]> {
@@ -18,8 +18,8 @@ export interface PredictRun<X = Tensor | Tensor[]> {
   verbose: PredictArgs["verbose"];
   /** Batches to come, for the callbacks' params and the progress bar; null when unknown (a dataset). */
   steps: number | null;
-  /** The outputs for one batch of inputs. */
-  predictBatch: (x: X) => Tensor | Tensor[];
+  /** The outputs for one batch of inputs, in the structure the hooks hear and predict returns (keyed by output key for a model with keyed outputs). */
+  predictBatch: (x: X) => PredictOutputs;
 }
 
 /** The callback list as Keras builds predict's: the user's callbacks, then the progress bar unless verbose is 0 (lamina's default). */
@@ -29,11 +29,11 @@ function callbackList<X>(run: PredictRun<X>) {
 }
 
 /** predict over `batches`, every hook called synchronously (an async hook is refused). */
-export function predictSync(run: PredictRun, batches: Iterable<Tensor | Tensor[]>): Tensor | Tensor[] {
+export function predictSync(run: PredictRun, batches: Iterable<Tensor | Tensor[]>): PredictOutputs {
   const hooks = synchronousPredictHooks(callbackList(run));
   run.model.stopPredicting = false;
   hooks.begin();
-  const outputs: (Tensor | Tensor[])[] = [];
+  const outputs: PredictOutputs[] = [];
   for (const x of batches) {
     hooks.batchBegin(outputs.length);
     const out = run.predictBatch(x);
@@ -43,15 +43,15 @@ export function predictSync(run: PredictRun, batches: Iterable<Tensor | Tensor[]
   }
   if (outputs.length === 0) throw new RangeError("predict: x has no samples");
   hooks.end();
-  return joinBatches(outputs);
+  return joinPredictBatches(outputs);
 }
 
 /** predict over `batches`, awaiting every hook. */
-export async function predictAwaitingHooks<X>(run: PredictRun<X>, batches: Iterable<X> | AsyncIterable<X>): Promise<Tensor | Tensor[]> {
+export async function predictAwaitingHooks<X>(run: PredictRun<X>, batches: Iterable<X> | AsyncIterable<X>): Promise<PredictOutputs> {
   const hooks = awaitedPredictHooks(callbackList(run));
   run.model.stopPredicting = false;
   await hooks.begin();
-  const outputs: (Tensor | Tensor[])[] = [];
+  const outputs: PredictOutputs[] = [];
   for await (const x of batches) {
     await hooks.batchBegin(outputs.length);
     const out = run.predictBatch(x);
@@ -61,12 +61,5 @@ export async function predictAwaitingHooks<X>(run: PredictRun<X>, batches: Itera
   }
   if (outputs.length === 0) throw new RangeError("predict: the dataset yielded no batches");
   await hooks.end();
-  return joinBatches(outputs);
-}
-
-/** Each output's batches joined along the batch axis (a list for a model with several outputs). */
-function joinBatches(outputs: (Tensor | Tensor[])[]): Tensor | Tensor[] {
-  if (!Array.isArray(outputs[0])) return outputs.length === 1 ? outputs[0] : concat(outputs as Tensor[], 0);
-  const perOutput = (outputs[0] as Tensor[]).map((_, k) => (outputs as Tensor[][]).map((o) => o[k]));
-  return perOutput.map((list) => (list.length === 1 ? list[0] : concat(list, 0)));
+  return joinPredictBatches(outputs);
 }

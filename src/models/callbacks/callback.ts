@@ -4,6 +4,7 @@
  */
 import type { Tensor } from "../../tensor/tensor.js";
 import type { Variable } from "../../tensor/variable.js";
+import type { PredictOutputs } from "../predict_outputs.js";
 
 /** Metric values by name, as Keras passes them to callbacks (`loss`, `accuracy`, `val_loss`, ...). */
 export type Logs = Record<string, number>;
@@ -40,9 +41,13 @@ export interface CallbackParams {
 
 export type HookResult = void | Promise<void>;
 
-/** What predict passes to onPredictBatchEnd, as Keras' `{"outputs": batch_outputs}`: the batch's outputs (a list for several). */
+/**
+ * What predict passes to onPredictBatchEnd, as Keras' `{"outputs": batch_outputs}`: the batch's
+ * outputs as predict returns them (a list for several, an object keyed by output key for a model
+ * built with keyed outputs, whatever a model's own predictStep returns).
+ */
 export interface PredictBatchLogs {
-  outputs: Tensor | Tensor[];
+  outputs: PredictOutputs;
 }
 
 /**

@@ -2,14 +2,14 @@
  * predict's four callback hooks, called either synchronously (predict on tensors, which returns
  * its result directly) or awaited (predictAsync, and predict on a dataset).
  */
-import type { Tensor } from "../../tensor/tensor.js";
+import type { PredictOutputs } from "../predict_outputs.js";
 import { Callback, CallbackList, type HookResult } from "./callback.js";
 
 /** The hooks predict calls, in Keras' order: begin, then batchBegin / batchEnd per batch, then end. */
 export interface PredictHooks<R> {
   begin(): R;
   batchBegin(batch: number): R;
-  batchEnd(batch: number, outputs: Tensor | Tensor[]): R;
+  batchEnd(batch: number, outputs: PredictOutputs): R;
   end(): R;
 }
 
