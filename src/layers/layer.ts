@@ -722,13 +722,13 @@ export abstract class Layer {
       return;
     }
     if (!asList && this.batchInputShape) checkDeclaredShape(this, shape as LayerShape);
-    this.buildFor(shape, asList);
+    this.callBuild(shape, asList);
     this.built = true;
     this.builtInputShape = shape;
   }
 
   /** Calls build for inputs of this shape (a list of shapes for a list of inputs); a model called on an object of inputs keyed by name builds on the object of their shapes instead. */
-  protected buildFor(shape: LayerShape | LayerShape[], _asList: boolean): void {
+  protected callBuild(shape: LayerShape | LayerShape[], _asList: boolean): void {
     this.build(shape);
   }
 

@@ -475,8 +475,8 @@ export class Model extends Layer {
     this.built = true;
   }
 
-  protected override buildFor(shape: LayerShape | LayerShape[], asList: boolean): void {
-    if (this.keyedCallInputKeys === null) return super.buildFor(shape, asList);
+  protected override callBuild(shape: LayerShape | LayerShape[], asList: boolean): void {
+    if (this.keyedCallInputKeys === null) return super.callBuild(shape, asList);
     this.build(packKeyedShapes(this.keyedCallInputKeys, shape, asList));
   }
 
