@@ -256,6 +256,12 @@ void conv2dBackpropFilterGrouped(const float* x, const float* dy, float* dw, con
  */
 void conv2dBackpropFilterBiasActivation(const float* x, const float* dy, const float* y, Activation act, float* dw, float* dbias,
                                         const ConvGeom& g);
+/**
+ * The two gradients of a convolution with few output channels (conv_narrow.cc), from x, dy and the
+ * filter without im2col columns or a GEMM; conv.cc picks them where they measured faster.
+ */
+void conv2dBackpropFilterNarrow(const float* x, const float* dy, float* dw, const ConvGeom& g);
+void conv2dBackpropInputNarrow(const float* dy, const float* filter, float* dx, const ConvGeom& g);
 
 // ------------------------------------------------------------------ depthwise convolution (depthwise.cc)
 
