@@ -262,9 +262,10 @@ test("native narrow convolution gradients give the NaN and Inf outputs of im2col
   const nb = native as Backend;
   const nonFinite = (a: Float32Array): string[] => [...a.keys()].filter((i) => !Number.isFinite(a[i])).map((i) => `${i}:${a[i]}`);
   const cases: ConvCase[] = [
-    { batch: 2, h: 6, w: 21, c: 18, o: 1, kh: 3, kw: 5, sh: 1, sw: 1, dh: 1, dw: 1, padding: "SAME" },
+    // Fewer input channels than every GEMM tile's width (8 to 32): stride 1 takes the narrow input gradient too.
+    { batch: 2, h: 6, w: 21, c: 7, o: 1, kh: 5, kw: 8, sh: 1, sw: 1, dh: 1, dw: 1, padding: "SAME" },
     { batch: 2, h: 10, w: 11, c: 30, o: 3, kh: 3, kw: 3, sh: 2, sw: 2, dh: 1, dw: 1, padding: "SAME" },
-    { batch: 1, h: 9, w: 12, c: 12, o: 4, kh: 3, kw: 5, sh: 1, sw: 1, dh: 2, dw: 1, padding: [2, 2, 1, 3] },
+    { batch: 1, h: 9, w: 12, c: 7, o: 4, kh: 5, kw: 8, sh: 1, sw: 1, dh: 2, dw: 1, padding: [2, 2, 1, 3] },
   ];
   let seed = 7000;
   for (const c of cases) {
@@ -371,6 +372,7 @@ test("native 3x3 stride-1 convolutions equal js with Winograd forced on and off 
 // direct single-channel convolution and max-pool argmax row kernels (AVX2 builds, or none for
 // scalar) are chosen once per process: those tests again in child processes.
 const PER_LEVEL_TESTS = ["Winograd forced on and off", "single-input-channel convolutions", "native conv2dBackpropFilterBiasActivation equals js",
+  "narrow convolution gradients",
   "maxPoolWithArgmax/maxPoolGradFromArgmax", "maxPoolWithArgmax \\(", "instruction set in use"];
 test("the same with the lower instruction sets this CPU runs (LAMINA_SIMD=avx2, scalar), in child processes", { skip: skip || SIMD_CHILD }, () => {
   for (const level of lowerSimdLevels(addon?.info().simd ?? "")) runTestsUnderSimd(fileURLToPath(import.meta.url), level, PER_LEVEL_TESTS);
