@@ -8,6 +8,8 @@
 // (col2im by whole images, whose input regions are disjoint) and GEMMs that split blocks of C.
 // 3x3 stride-1 forward convolutions with enough channels and tiles take Winograd F(2x2, 3x3)
 // instead (winograd.cc; 2.25x fewer multiplies), and with them the stride-1 input gradients.
+// Convolutions with at most 4 output channels take dot products of im2col rows forward and
+// conv_narrow.cc's sums over pixels for their gradients, where the GEMM's tiles would be mostly waste.
 #include <algorithm>
 #include <cstring>
 #include <new>
@@ -572,6 +574,8 @@ void conv2dBackpropInput(const float* dy, const float* filter, float* dx, const 
     conv2dBackpropInputAsConv(dy, filter, dx, g);
     return;
   }
+  // After the flipped-filter convolution: for 1-4 output channels that is a convolution with 1-4
+  // input channels whose sums stay in registers, 1.4-7x faster than the narrow scatter (measured).
   if (narrowInputGradient(g)) {
     conv2dBackpropInputNarrow(dy, filter, dx, g);
     return;
