@@ -262,6 +262,8 @@ void conv2dBackpropFilterBiasActivation(const float* x, const float* dy, const f
  */
 void conv2dBackpropFilterNarrow(const float* x, const float* dy, float* dw, const ConvGeom& g);
 void conv2dBackpropInputNarrow(const float* dy, const float* filter, float* dx, const ConvGeom& g);
+/** conv2d for at most 4 output channels: dot products of each pixel's window runs of x with the filter's columns (no im2col). */
+void conv2dNarrowDirect(const float* x, const float* filter, float* out, const ConvGeom& g, const Epilogue* ep);
 
 // ------------------------------------------------------------------ depthwise convolution (depthwise.cc)
 

