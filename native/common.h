@@ -256,6 +256,14 @@ void conv2dBackpropFilterGrouped(const float* x, const float* dy, float* dw, con
  */
 void conv2dBackpropFilterBiasActivation(const float* x, const float* dy, const float* y, Activation act, float* dw, float* dbias,
                                         const ConvGeom& g);
+/**
+ * The two gradients of a convolution with few output channels (conv_narrow.cc), from x, dy and the
+ * filter without im2col columns or a GEMM; conv.cc picks them where they measured faster.
+ */
+void conv2dBackpropFilterNarrow(const float* x, const float* dy, float* dw, const ConvGeom& g);
+void conv2dBackpropInputNarrow(const float* dy, const float* filter, float* dx, const ConvGeom& g);
+/** conv2d for at most 4 output channels: dot products of each pixel's window runs of x with the filter's columns (no im2col). */
+void conv2dNarrowDirect(const float* x, const float* filter, float* out, const ConvGeom& g, const Epilogue* ep);
 
 // ------------------------------------------------------------------ depthwise convolution (depthwise.cc)
 

@@ -100,6 +100,22 @@ export const convCases: ConvCase[] = [
   // At most 4 output channels over 1024 or more taps: dot products of im2col rows (conv.cc's narrow path).
   { batch: 2, h: 9, w: 8, c: 130, o: 1, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, padding: "SAME" },
   { batch: 3, h: 7, w: 9, c: 48, o: 3, kh: 5, kw: 5, sh: 2, sw: 1, dh: 1, dw: 1, padding: "VALID" },
+  // At most 4 output channels: conv_narrow.cc's gradients, the filter gradient from 64 taps, the
+  // input gradient from 128 where the flipped-filter convolution does not take it (strides, VALID,
+  // fewer input channels than the GEMM tile's width). Batch 1, dilation, explicit padding, stride 2
+  // in one direction only, rows wide enough for the filter gradient's four-pixel passes, and 363
+  // output pixels in 5 groups whose edges cut output rows; then each threshold's sides (63 / 64
+  // and 127 / 128 taps: the GEMM below).
+  { batch: 1, h: 9, w: 10, c: 40, o: 1, kh: 3, kw: 3, sh: 2, sw: 2, dh: 1, dw: 1, padding: "SAME" },
+  { batch: 2, h: 11, w: 9, c: 30, o: 2, kh: 3, kw: 3, sh: 1, sw: 1, dh: 2, dw: 2, padding: "VALID" },
+  { batch: 3, h: 8, w: 12, c: 12, o: 3, kh: 5, kw: 5, sh: 1, sw: 2, dh: 1, dw: 1, padding: [2, 1, 3, 0] },
+  { batch: 2, h: 10, w: 23, c: 20, o: 4, kh: 4, kw: 4, sh: 2, sw: 1, dh: 1, dw: 1, padding: "SAME" },
+  { batch: 2, h: 6, w: 21, c: 18, o: 1, kh: 3, kw: 5, sh: 1, sw: 1, dh: 1, dw: 1, padding: "SAME" },
+  { batch: 3, h: 13, w: 13, c: 10, o: 2, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, padding: "VALID" },
+  { batch: 2, h: 6, w: 7, c: 7, o: 2, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, padding: "SAME" },
+  { batch: 2, h: 6, w: 7, c: 16, o: 1, kh: 2, kw: 2, sh: 1, sw: 1, dh: 1, dw: 1, padding: "SAME" },
+  { batch: 2, h: 9, w: 9, c: 127, o: 3, kh: 1, kw: 1, sh: 2, sw: 2, dh: 1, dw: 1, padding: "SAME" },
+  { batch: 2, h: 9, w: 9, c: 16, o: 3, kh: 2, kw: 4, sh: 2, sw: 2, dh: 1, dw: 1, padding: "SAME" },
   // Filters over 2^17 elements take the chunked path (one pool-wide GEMM at a time), not the fused one.
   { batch: 3, h: 6, w: 5, c: 64, o: 240, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, padding: "SAME" },
   { batch: 1, h: 7, w: 7, c: 70, o: 200, kh: 3, kw: 3, sh: 2, sw: 2, dh: 1, dw: 1, padding: "VALID" },

@@ -255,6 +255,76 @@ test("the single-channel filter gradient does not depend on the number of thread
   assertEqualArrays(Float32Array.from(childScriptOutput<number[]>(script, { LAMINA_NUM_THREADS: "1" })), dw, "dw with one thread");
 });
 
+// conv_narrow.cc's convolutions (at most 4 output channels; kernel_cases.ts lists their shapes):
+// an Inf or NaN in dy turns the taps its pixel reads from padding into NaN, as im2col's zero
+// columns do, an Inf in x spreads as in the GEMM, and a non-finite filter sends the forward pass
+// back to im2col rows (whose zero columns it turns NaN).
+test("native narrow convolutions and their gradients give the NaN and Inf outputs of im2col + GEMM", { skip }, () => {
+  const nb = native as Backend;
+  const nonFinite = (a: Float32Array): string[] => [...a.keys()].filter((i) => !Number.isFinite(a[i])).map((i) => `${i}:${a[i]}`);
+  const cases: ConvCase[] = [
+    // Fewer input channels than every GEMM tile's width (8 to 32): stride 1 takes the narrow input gradient too.
+    { batch: 2, h: 6, w: 21, c: 7, o: 1, kh: 5, kw: 8, sh: 1, sw: 1, dh: 1, dw: 1, padding: "SAME" },
+    { batch: 2, h: 10, w: 11, c: 30, o: 3, kh: 3, kw: 3, sh: 2, sw: 2, dh: 1, dw: 1, padding: "SAME" },
+    { batch: 1, h: 9, w: 12, c: 7, o: 4, kh: 5, kw: 8, sh: 1, sw: 1, dh: 2, dw: 1, padding: [2, 2, 1, 3] },
+    // 1200 taps: the forward pass's direct dot products too.
+    { batch: 2, h: 7, w: 9, c: 48, o: 2, kh: 5, kw: 5, sh: 1, sw: 2, dh: 1, dw: 1, padding: "SAME" },
+  ];
+  let seed = 7000;
+  for (const c of cases) {
+    const info = convGeometry(c.batch, c.h, c.w, c.c, c.o, c.kh, c.kw, c.sh, c.sw, c.dh, c.dw, c.padding);
+    const xSize = c.batch * c.h * c.w * c.c, ySize = c.batch * info.outHeight * info.outWidth * c.o, wSize = c.kh * c.kw * c.c * c.o;
+    const x = randomF32(xSize, seed++), f = randomF32(wSize, seed++), dy = randomF32(ySize, seed++);
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+      const what = `${describe(c)} with ${bad}`;
+      const xb = x.slice(), dyCorner = dy.slice(), dyInside = dy.slice(), fb = f.slice();
+      xb[Math.floor(xSize / 2) + 1] = bad;
+      dyCorner[c.o - 1] = dyCorner[ySize - 1] = bad; // pixels (0, 0) and the last: taps on padding
+      dyInside[Math.floor(ySize / 2)] = bad;
+      fb[Math.floor(wSize / 3)] = bad;
+      for (const [xs, ds, which] of [[xb, dy, "x"], [x, dyCorner, "dy at a corner"], [x, dyInside, "dy inside"]] as const) {
+        const dwWant = new Float32Array(wSize), dwGot = new Float32Array(wSize).fill(7);
+        js.conv2dBackpropFilter(xs, ds, dwWant, info);
+        nb.conv2dBackpropFilter(xs, ds, dwGot, info);
+        assert.ok(nonFinite(dwWant).length > 0, `${what} in ${which}: the case must produce non-finite gradients`);
+        assert.deepEqual(nonFinite(dwGot), nonFinite(dwWant), `${what} in ${which}: backprop filter`);
+        assertClose(dwGot.map((v, i) => (Number.isFinite(dwWant[i]) ? v : 0)), dwWant.map((v) => (Number.isFinite(v) ? v : 0)), `${what} in ${which}: backprop filter`);
+      }
+      for (const [xs, fs, which] of [[xb, f, "x"], [x, fb, "the filter"]] as const) {
+        const yWant = new Float32Array(ySize), yGot = new Float32Array(ySize).fill(7);
+        js.conv2d(xs, fs, yWant, info);
+        nb.conv2d(xs, fs, yGot, info);
+        assert.deepEqual(nonFinite(yGot), nonFinite(yWant), `${what} in ${which}: forward`);
+        assertClose(yGot.map((v, i) => (Number.isFinite(yWant[i]) ? v : 0)), yWant.map((v) => (Number.isFinite(v) ? v : 0)), `${what} in ${which}: forward`);
+      }
+      for (const [ds, fs, which] of [[dyCorner, f, "dy at a corner"], [dy, fb, "the filter"]] as const) {
+        const dxWant = new Float32Array(xSize), dxGot = new Float32Array(xSize).fill(7);
+        js.conv2dBackpropInput(ds, fs, dxWant, info);
+        nb.conv2dBackpropInput(ds, fs, dxGot, info);
+        assert.deepEqual(nonFinite(dxGot), nonFinite(dxWant), `${what} in ${which}: backprop input`);
+        assertClose(dxGot.map((v, i) => (Number.isFinite(dxWant[i]) ? v : 0)), dxWant.map((v) => (Number.isFinite(v) ? v : 0)), `${what} in ${which}: backprop input`);
+      }
+    }
+  }
+});
+
+// 5 images of 13 x 13 output pixels: 845 pixels in 13 fixed groups, however many threads sum them.
+test("the narrow filter gradient does not depend on the number of threads (LAMINA_NUM_THREADS=1 in a child process)", { skip: skip || SIMD_CHILD }, () => {
+  const nb = native as Backend;
+  const info = convGeometry(5, 13, 13, 20, 3, 3, 3, 1, 1, 1, 1, "SAME");
+  const dw = new Float32Array(9 * 20 * 3);
+  nb.conv2dBackpropFilter(randomF32(5 * 13 * 13 * 20, 93), randomF32(5 * 13 * 13 * 3, 94), dw, info);
+  const script = `
+    const { createNativeBackend, nativeAddon } = await import(${JSON.stringify(new URL("./index.js", import.meta.url).href)});
+    const { convGeometry, randomF32 } = await import(${JSON.stringify(new URL("./kernel_cases.js", import.meta.url).href)});
+    const nb = createNativeBackend(nativeAddon());
+    const info = convGeometry(5, 13, 13, 20, 3, 3, 3, 1, 1, 1, 1, "SAME");
+    const dw = new Float32Array(9 * 20 * 3);
+    nb.conv2dBackpropFilter(randomF32(5 * 13 * 13 * 20, 93), randomF32(5 * 13 * 13 * 3, 94), dw, info);
+    process.stdout.write(JSON.stringify(Array.from(dw)));`;
+  assertEqualArrays(Float32Array.from(childScriptOutput<number[]>(script, { LAMINA_NUM_THREADS: "1" })), dw, "dw with one thread");
+});
+
 test("native 3x3 stride-1 convolutions equal js with Winograd forced on and off (LAMINA_WINOGRAD, read per call)", { skip }, () => {
   const nb = native as Backend;
   // Every 3x3 stride-1 case, whatever the size heuristic would choose: one, three or five channels,
@@ -312,6 +382,7 @@ test("native 3x3 stride-1 convolutions equal js with Winograd forced on and off 
 // direct single-channel convolution and max-pool argmax row kernels (AVX2 builds, or none for
 // scalar) are chosen once per process: those tests again in child processes.
 const PER_LEVEL_TESTS = ["Winograd forced on and off", "single-input-channel convolutions", "native conv2dBackpropFilterBiasActivation equals js",
+  "narrow convolutions and their gradients",
   "maxPoolWithArgmax/maxPoolGradFromArgmax", "maxPoolWithArgmax \\(", "instruction set in use"];
 test("the same with the lower instruction sets this CPU runs (LAMINA_SIMD=avx2, scalar), in child processes", { skip: skip || SIMD_CHILD }, () => {
   for (const level of lowerSimdLevels(addon?.info().simd ?? "")) runTestsUnderSimd(fileURLToPath(import.meta.url), level, PER_LEVEL_TESTS);
