@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { AUTOTUNE, Dataset } from "./dataset.js";
 import { makeTensor, type Tensor } from "../tensor/tensor.js";
 import { setSeed } from "../tensor/random.js";
+import * as tf from "../index.js";
 
 const x = makeTensor(Float32Array.from({ length: 10 }, (_, i) => i), [5, 2], "float32");
 const y = makeTensor(Int32Array.from([0, 1, 2, 3, 4]), [5], "int32");
@@ -99,6 +100,10 @@ test("elements that are not tensors, or whose structure changes, are errors nami
   await assert.rejects(Dataset.fromGenerator(function* () { yield [x, null as unknown as Tensor]; }).batch(2).toArray(), /^TypeError: Dataset\.batch: .*item 1 is null$/);
   assert.throws(() => Dataset.fromTensorSlices([x, [1, 2, 3, 4, 5]] as unknown as Tensor[]), /^TypeError: Dataset\.fromTensorSlices: item 0 is a tensor \[5, 2\] float32 but item 1 is an array of 5; pass an array of tensors such as \[x, y\] \(make each component with tf\.constant\), or numbers \(nested arrays\) for a single component$/);
   await assert.rejects(Dataset.fromTensorSlices(x).filter((t) => t).toArray(), /^TypeError: Dataset\.filter: the predicate must return a boolean or a scalar tensor, got a tensor of shape \[2\]/);
+  await assert.rejects(Dataset.fromTensorSlices(y).filter((t) => tf.sum(t)).toArray(), /^TypeError: Dataset\.filter: the predicate must return a boolean or a bool scalar tensor, got a tensor of dtype int32; compare it/);
+  const forgetful = (() => undefined) as unknown as () => boolean;
+  await assert.rejects(Dataset.fromTensorSlices(y).filter(forgetful).toArray(), /got undefined \(does the predicate return its result\?\)/);
+  assert.deepEqual((await Dataset.fromTensorSlices(y).filter((t) => tf.greater(t, 2)).toArray()).map((t) => t.item()), [3, 4]);
 });
 
 test("map and filter unpack an element [x, y] into a function of two parameters, as tf.data unpacks tuples; one parameter gets the element whole", async () => {

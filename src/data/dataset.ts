@@ -152,12 +152,16 @@ function stackBatch(items: Element[], where: string): Element {
 }
 
 /** What filter and takeWhile's predicates return, as a boolean: a boolean, or a scalar tensor's truth. */
-function truthOf(keep: boolean | Tensor, where: string): boolean {
+// As tf.data's filter, which wants a scalar tf.bool: a number or a numeric tensor is refused rather
+// than read as truthy, and so is undefined from a predicate that forgot its return.
+function truthOf(keep: unknown, where: string): boolean {
   if (keep instanceof Tensor) {
     if (keep.size !== 1) throw new TypeError(`${where}: the predicate must return a boolean or a scalar tensor, got a tensor of shape [${keep.shape.join(", ")}]; reduce it, e.g. tf.all(...)`);
+    if (keep.dtype !== "bool") throw new TypeError(`${where}: the predicate must return a boolean or a bool scalar tensor, got a tensor of dtype ${keep.dtype}; compare it, e.g. tf.greater(x, 0), or cast it with tf.cast(x, "bool")`);
     return Boolean(keep.dataSync()[0]);
   }
-  return Boolean(keep);
+  if (typeof keep !== "boolean") throw new TypeError(`${where}: the predicate must return a boolean or a bool scalar tensor, got ${keep === undefined ? "undefined (does the predicate return its result?)" : typeof keep}`);
+  return keep;
 }
 
 /** A key or size returned by groupByWindow's functions: an integer, or an integer scalar tensor (int32/int64), as a number. */
