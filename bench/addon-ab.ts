@@ -8,26 +8,15 @@
 //   npx tsx bench/addon-ab.ts OLD/lamina.node model NAME [pairs]     training steps and inference of a reference model
 //   npx tsx bench/addon-ab.ts OLD/lamina.node matmul [pairs]         GEMM shapes
 // The new build is build/Release/lamina.node; LAMINA_SIMD picks the instruction set for both.
-import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
 import * as tf from "../src/index.js";
 import type { Backend } from "../src/backend/backend.js";
-import { createNativeBackend, type NativeAddon } from "../src/backend/native/index.js";
+import { loadAddonPair } from "./addon_pair.js";
 import { convGeometry, randomF32 } from "../src/backend/native/kernel_cases.js";
 import { registerBackend, setBackend } from "../src/backend/registry.js";
 import { isModelName, REFERENCE_MODELS } from "../src/cli/reference-models.js";
 
 const USAGE = "usage: npx tsx bench/addon-ab.ts OLD/lamina.node (kernels | matmul | model NAME) [pairs]";
-const [oldPath, mode, ...rest] = process.argv.slice(2);
-if (oldPath === undefined || mode === undefined) {
-  console.error(USAGE);
-  process.exit(2);
-}
-const req = createRequire(import.meta.url);
-const newPath = fileURLToPath(new URL("../build/Release/lamina.node", import.meta.url));
-const [newAddon, oldAddon] = [newPath, oldPath].map((p) => req(p) as NativeAddon);
-const [newB, oldB] = [newAddon, oldAddon].map(createNativeBackend);
-console.log(`simd ${newAddon.info().simd} / ${oldAddon.info().simd}, threads ${newAddon.info().threads}`);
+const { mode, rest, newB, oldB } = loadAddonPair(USAGE);
 
 const pause = new Int32Array(new SharedArrayBuffer(4));
 const median = (x: number[]): number => [...x].sort((p, q) => p - q)[Math.floor(x.length / 2)];

@@ -8,26 +8,15 @@
 // The new build is build/Release/lamina.node; copy the old one out of the tree before rebuilding.
 // Pass the same file twice (OLD = build/Release/lamina.node) to see where one build's time goes.
 // `filter` keeps the measurements whose name contains it (e.g. "7x7x128", "dW", "s2 SAME").
-import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
 import * as tf from "../src/index.js";
 import type { Backend } from "../src/backend/backend.js";
-import { createNativeBackend, type NativeAddon } from "../src/backend/native/index.js";
+import { loadAddonPair } from "./addon_pair.js";
 import { convGeometry, randomF32, type Padding } from "../src/backend/native/kernel_cases.js";
 import { registerBackend, setBackend } from "../src/backend/registry.js";
 import { paired } from "./paired.js";
 
 const USAGE = "usage: npx tsx bench/narrow-conv.ts OLD/lamina.node (kernels [pairs] [filter] | gan [pairs] [batch])";
-const [oldPath, mode, ...rest] = process.argv.slice(2);
-if (oldPath === undefined || mode === undefined) {
-  console.error(USAGE);
-  process.exit(2);
-}
-const req = createRequire(import.meta.url);
-const newPath = fileURLToPath(new URL("../build/Release/lamina.node", import.meta.url));
-const [newAddon, oldAddon] = [newPath, oldPath].map((p) => req(p) as NativeAddon);
-const [newB, oldB] = [newAddon, oldAddon].map(createNativeBackend);
-console.log(`simd ${newAddon.info().simd} / ${oldAddon.info().simd}, threads ${newAddon.info().threads}`);
+const { mode, rest, newB, oldB } = loadAddonPair(USAGE);
 const pick = (useNew: boolean): Backend => (useNew ? newB : oldB);
 
 interface Shape { batch: number; hw: number; k: number; c: number; o: number; s: number; padding: Padding }
