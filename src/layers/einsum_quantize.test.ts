@@ -58,3 +58,86 @@ for (const c of CASES) {
     assertAllClose(sub.apply(x) as tf.Tensor, c.int4_sub_out, { rtol: 1e-5, atol: 1e-5 });
   });
 }
+
+/** A model with a projection to heads (bias "de") and a Dense after it. */
+function headsModel(): tf.models.Sequential {
+  return new tf.models.Sequential([
+    layers.Input({ shape: [3, 5] }),
+    layers.EinsumDense({ equation: "abc,cde->abde", outputShape: [null, 2, 3], biasAxes: "de", name: "heads" }),
+    layers.Reshape({ targetShape: [3, 6] }),
+    layers.EinsumDense({ equation: "abc,cd->abd", outputShape: [null, 4], name: "proj" }),
+    layers.Dense({ units: 2, name: "out" }),
+  ]);
+}
+
+test("model.quantize picks EinsumDense layers up; a quantized model saves as .keras (int8 and packed int4 kernels, Keras' order) and loads back with identical outputs", async () => {
+  const { mkdtempSync, rmSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const dir = mkdtempSync(join(tmpdir(), "lamina-einsumq-"));
+  try {
+    const m = headsModel();
+    const heads = m.getLayer("heads") as EinsumDense, proj = m.getLayer("proj") as EinsumDense;
+    heads.bias!.assign(tf.random.normal([2, 3], 0, 1, "float32", 7));
+    m.quantize("int8", { filters: (l) => l.name !== "proj" });
+    proj.quantize("int4", { config: quantizers.Int4QuantizationConfig({ blockSize: 4 }) });
+    assert.equal(heads.quantizationMode, "int8");
+    assert.equal((m.getLayer("out") as tf.layers.Dense).quantizationMode, "int8");
+    const store: Record<string, tf.Tensor> = {};
+    heads.saveOwnVariables(store);
+    assert.deepEqual(Object.values(store).map((t) => [t.dtype, t.shape]), [["int8", [5, 2, 3]], ["float32", [2, 3]], ["float32", [1, 1, 2, 3]]]);
+    const pstore: Record<string, tf.Tensor> = {};
+    proj.saveOwnVariables(pstore);
+    // int4: [6 reduced rows, 4 columns] packed to [6, 2], scale and zero per block of 4 rows, g_idx.
+    assert.deepEqual(Object.values(pstore).map((t) => [t.dtype, t.shape]), [["int8", [6, 2]], ["float32", [2, 4]], ["int8", [2, 4]], ["float32", [6]]]);
+    assert.deepEqual(heads.getConfig().dtype, { module: "keras.dtype_policies", class_name: "QuantizedDTypePolicy", config: { mode: "int8", source_name: "float32" }, registered_name: null });
+    const x = tf.random.normal([4, 3, 5], 0, 1, "float32", 3);
+    const y = m.predict(x, { verbose: 0 }) as tf.Tensor;
+    const path = join(dir, "q.keras");
+    await m.save(path);
+    const back = await tf.models.loadModel(path);
+    const h2 = back.getLayer("heads") as EinsumDense, p2 = back.getLayer("proj") as EinsumDense;
+    assert.equal(h2.quantizationMode, "int8");
+    assert.equal(p2.quantizationMode, "int4");
+    assert.deepEqual(h2.kernel!.arraySync(), heads.kernel!.arraySync());
+    assert.deepEqual(p2.kernel!.arraySync(), proj.kernel!.arraySync());
+    assert.deepEqual(p2.getConfig().quantization_config, quantizers.serialize(quantizers.Int4QuantizationConfig({ blockSize: 4 })));
+    assert.deepEqual((back.predict(x, { verbose: 0 }) as tf.Tensor).arraySync(), y.arraySync());
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("EinsumDense quantize refusals: unknown modes, float8/gptq/awq (lamina has neither float8 dtypes nor calibration), unbuilt, twice; a quantized policy builds it quantized", () => {
+  const make = (): EinsumDense => {
+    const l = layers.EinsumDense({ equation: "ab,bc->ac", outputShape: 3 });
+    l.build([null, 4]);
+    return l;
+  };
+  assert.throws(() => make().quantize("int16"), /invalid quantization mode/);
+  for (const mode of ["float8", "gptq", "awq"]) assert.throws(() => make().quantize(mode), new RegExp(`quantization mode "${mode}" is not supported: lamina supports "int8" and "int4"`));
+  assert.throws(() => layers.EinsumDense({ equation: "ab,bc->ac", outputShape: 3 }).quantize("int8"), /cannot quantize a layer that isn't yet built/);
+  const q = make();
+  q.quantize("int8");
+  assert.throws(() => q.quantize("int4"), /already quantized with dtype_policy='int8_from_float32'/);
+  const fromPolicy = layers.EinsumDense({ equation: "abc,cde->abde", outputShape: [null, 2, 3], dtype: "int8_from_float32" });
+  fromPolicy.build([null, 3, 5]);
+  assert.deepEqual(fromPolicy.weights.map((w) => [w.name.split("/").pop(), w.dtype, w.shape]), [["kernel", "int8", [5, 2, 3]], ["kernel_scale", "float32", [1, 1, 2, 3]]]);
+});
+
+test("LoRA on a quantized EinsumDense: einsum(x, A·B) added to the quantized product; saving re-quantizes the merged kernel", () => {
+  const c = CASES[2]; // "abc,cde->abde"
+  const { layer, x } = layerFor(c);
+  layer.quantize("int8");
+  layer.enableLora(2);
+  assert.deepEqual(layer.loraKernelA!.shape, [5, 2, 2]);
+  assert.deepEqual(layer.loraKernelB!.shape, [2, 3]);
+  layer.loraKernelB!.assign(tf.fill([2, 3], 0.1, "float32"));
+  const ab = tf.reshape(tf.matmul(tf.reshape(layer.loraKernelA!, [10, 2]), layer.loraKernelB!), [5, 2, 3]);
+  const want = tf.add(tf.constant(c.int8_out, "float32"), tf.einsum(c.equation, x, ab));
+  assertAllClose(layer.apply(x) as tf.Tensor, want, { rtol: 1e-5, atol: 1e-5 });
+  const store: Record<string, tf.Tensor> = {};
+  layer.saveOwnVariables(store);
+  const deq = tf.div(tf.cast(tf.constant(c.int8_kernel, "int8"), "float32"), tf.reshape(tf.constant(c.int8_scale, "float32"), [1, 2, 3]));
+  assertAllClose(tf.div(tf.cast(store["0"], "float32"), tf.reshape(store["1"], [1, 2, 3])), tf.add(deq, ab), { atol: 0.02 });
+});
