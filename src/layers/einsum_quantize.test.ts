@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import * as tf from "../index.js";
 import { assertAllClose } from "../testing/close.js";
 import type { EinsumDense } from "./einsum_dense.js";
+import type { Dense } from "./core.js";
 
 const { layers, quantizers } = tf;
 /** Made by test/fixtures/make_einsum_quantized.py: numpy re-statements of Keras 3.15.1's EinsumDense quantize and quantized calls. */
@@ -82,7 +83,7 @@ test("model.quantize picks EinsumDense layers up; a quantized model saves as .ke
     m.quantize("int8", { filters: (l) => l.name !== "proj" });
     proj.quantize("int4", { config: quantizers.Int4QuantizationConfig({ blockSize: 4 }) });
     assert.equal(heads.quantizationMode, "int8");
-    assert.equal((m.getLayer("out") as tf.layers.Dense).quantizationMode, "int8");
+    assert.equal((m.getLayer("out") as Dense).quantizationMode, "int8");
     const store: Record<string, tf.Tensor> = {};
     heads.saveOwnVariables(store);
     assert.deepEqual(Object.values(store).map((t) => [t.dtype, t.shape]), [["int8", [5, 2, 3]], ["float32", [2, 3]], ["float32", [1, 1, 2, 3]]]);
