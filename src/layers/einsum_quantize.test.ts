@@ -5,6 +5,7 @@ import * as tf from "../index.js";
 import { assertAllClose } from "../testing/close.js";
 import type { EinsumDense } from "./einsum_dense.js";
 import type { Dense } from "./core.js";
+import type { SymbolicTensor } from "./symbolic.js";
 
 const { layers, quantizers } = tf;
 /** Made by test/fixtures/make_einsum_quantized.py: numpy re-statements of Keras 3.15.1's EinsumDense quantize and quantized calls. */
@@ -141,4 +142,35 @@ test("LoRA on a quantized EinsumDense: einsum(x, A·B) added to the quantized pr
   layer.saveOwnVariables(store);
   const deq = tf.div(tf.cast(tf.constant(c.int8_kernel, "int8"), "float32"), tf.reshape(tf.constant(c.int8_scale, "float32"), [1, 2, 3]));
   assertAllClose(tf.div(tf.cast(store["0"], "float32"), tf.reshape(store["1"], [1, 2, 3])), tf.add(deq, ab), { atol: 0.02 });
+});
+
+test("a float64 EinsumDense quantizes to int8_from_float64 and int4 computes in float64; mergedKernel is the dequantized kernel in the kernel's shape", () => {
+  const c = CASES[2]; // "abc,cde->abde"
+  const x = tf.constant(c.x, "float64");
+  const l = layers.EinsumDense({ equation: c.equation, outputShape: [null, 2, 3], dtype: "float64" });
+  l.build([null, 3, 5]);
+  l.setWeights([tf.constant(c.kernel, "float64")]);
+  l.quantize("int8");
+  assert.equal((l.getConfig().dtype as { config: { source_name: string } }).config.source_name, "float64");
+  const y = l.apply(x) as tf.Tensor;
+  assert.equal(y.dtype, "float64");
+  assertAllClose(y, c.int8_out, { rtol: 1e-4, atol: 1e-4 });
+  const i4 = layerFor(c).layer;
+  i4.quantize("int4", { config: quantizers.Int4QuantizationConfig({ blockSize: null }) });
+  assert.deepEqual(i4.mergedKernel!.shape, [5, 2, 3]);
+  const flat = tf.div(tf.cast(quantizers.unpackInt4(tf.constant(c.int4_kernel, "int8"), 6, -1), "float32"), tf.constant(c.int4_scale, "float32"));
+  assertAllClose(i4.mergedKernel!, tf.reshape(flat, [5, 2, 3]), { rtol: 1e-6 });
+});
+
+test("model.quantize reaches MultiHeadAttention's EinsumDense projections (leaf layers, as Keras' walk); the attention stays within the int8 error", () => {
+  const inp = layers.Input({ shape: [4, 6] });
+  const mha = layers.MultiHeadAttention({ numHeads: 2, keyDim: 3 });
+  const m = new tf.models.Model({ inputs: inp, outputs: mha.apply([inp, inp]) as SymbolicTensor });
+  const x = tf.random.normal([2, 4, 6], 0, 1, "float32", 1);
+  const y0 = m.predict(x, { verbose: 0 }) as tf.Tensor;
+  m.quantize("int8");
+  for (const d of [mha.queryDense, mha.keyDense, mha.valueDense, mha.outputDense]) assert.equal(d!.quantizationMode, "int8");
+  const y = m.predict(x, { verbose: 0 }) as tf.Tensor;
+  const err = tf.max(tf.abs(tf.sub(y, y0))).arraySync() as number;
+  assert.ok(err > 0 && err < 0.05, `int8 attention differs from float by ${err}`);
 });
