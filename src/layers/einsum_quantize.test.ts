@@ -6,6 +6,7 @@ import { assertAllClose } from "../testing/close.js";
 import type { EinsumDense } from "./einsum_dense.js";
 import type { Dense } from "./core.js";
 import type { SymbolicTensor } from "./symbolic.js";
+import { Hdf5File } from "../io/h5.js";
 
 const { layers, quantizers } = tf;
 /** Made by test/fixtures/make_einsum_quantized.py: numpy re-statements of Keras 3.15.1's EinsumDense quantize and quantized calls. */
@@ -105,6 +106,21 @@ test("model.quantize picks EinsumDense layers up; a quantized model saves as .ke
     assert.deepEqual(p2.kernel!.arraySync(), proj.kernel!.arraySync());
     assert.deepEqual(p2.getConfig().quantization_config, quantizers.serialize(quantizers.Int4QuantizationConfig({ blockSize: 4 })));
     assert.deepEqual((back.predict(x, { verbose: 0 }) as tf.Tensor).arraySync(), y.arraySync());
+    // The weight file holds the int8 kernel and the packed int4 one as int8 datasets, in Keras' order.
+    const wpath = join(dir, "q.weights.h5");
+    await m.saveWeights(wpath);
+    const h5 = await Hdf5File.openForReading(wpath);
+    try {
+      const vars = (layer: string): [string, number[]][] => h5.children(`layers/${layer}/vars`).map((k) => {
+        const a = h5.readArray(`layers/${layer}/vars/${k}`);
+        return [a.dtype, a.shape];
+      });
+      assert.deepEqual(vars("einsum_dense"), [["int8", [5, 2, 3]], ["float32", [2, 3]], ["float32", [1, 1, 2, 3]]]);
+      assert.deepEqual(vars("einsum_dense_1"), [["int8", [6, 2]], ["float32", [2, 4]], ["int8", [2, 4]], ["float32", [6]]]);
+      assert.deepEqual([...h5.readArray("layers/einsum_dense_1/vars/0").data], (proj.kernel!.arraySync() as number[][]).flat());
+    } finally {
+      h5.close();
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
