@@ -12,8 +12,8 @@ const { layers, quantizers } = tf;
 /** Made by test/fixtures/make_einsum_quantized.py: numpy re-statements of Keras 3.15.1's EinsumDense quantize and quantized calls. */
 interface Case {
   equation: string; x: number[]; kernel: number[]; upstream: number[]; float_out: number[];
-  int8_kernel: number[]; int8_scale: number[]; int8_out: number[]; int8_input_grad: number[];
-  int4_kernel: number[][]; int4_scale: number[]; int4_out: number[];
+  int8_kernel: number[]; int8_scale: number[]; int8_out: number[]; int8_input_grad: number[]; int8_weight_only_out: number[];
+  int4_kernel: number[][]; int4_scale: number[]; int4_out: number[]; int4_quantized_inputs_out: number[];
   int4_sub_block: number; int4_sub_kernel: number[][]; int4_sub_scale: number[][]; int4_sub_zero: number[][]; int4_sub_out: number[];
 }
 const CASES = (JSON.parse(readFileSync(new URL("../../test/fixtures/einsum_quantized.json", import.meta.url), "utf8")) as { cases: Case[] }).cases;
@@ -44,6 +44,10 @@ for (const c of CASES) {
     const [gx] = tf.grads((xi: tf.Tensor) => tf.sum(tf.mul(layer.apply(xi) as tf.Tensor, g)))([x]);
     assertAllClose(gx, c.int8_input_grad, { rtol: 1e-5, atol: 1e-5 });
     assert.deepEqual(layer.trainableWeights, []);
+    const weightOnly = layerFor(c).layer;
+    weightOnly.quantize("int8", { config: quantizers.Int8QuantizationConfig({ activationQuantizer: null }) });
+    assert.equal(weightOnly.inputsQuantizer, null);
+    assertAllClose(weightOnly.apply(x) as tf.Tensor, c.int8_weight_only_out, { rtol: 1e-5, atol: 1e-5 });
   });
 
   test(`EinsumDense "${c.equation}" int4: the kernel flattened to [reduced, rest] and packed, per channel and per block with a zero point`, () => {
@@ -53,6 +57,9 @@ for (const c of CASES) {
     assertAllClose(layer.kernelScale!, c.int4_scale, { rtol: 1e-6 });
     assertAllClose(layer.apply(x) as tf.Tensor, c.int4_out, { rtol: 1e-5, atol: 1e-5 });
     assert.deepEqual((layer.getConfig().dtype as { config: unknown }).config, { mode: "int4/-1", source_name: "float32" });
+    const withInputs = layerFor(c).layer;
+    withInputs.quantize("int4", { config: quantizers.Int4QuantizationConfig({ blockSize: null, activationQuantizer: new quantizers.AbsMaxQuantizer() }) });
+    assertAllClose(withInputs.apply(x) as tf.Tensor, c.int4_quantized_inputs_out, { rtol: 1e-5, atol: 1e-5 });
     const sub = layerFor(c).layer;
     sub.quantize("int4", { config: quantizers.Int4QuantizationConfig({ blockSize: c.int4_sub_block }) });
     assert.deepEqual(sub.weights.map((w) => w.name.split("/").pop()), ["kernel", "kernel_scale", "kernel_zero", "g_idx"]);
@@ -135,6 +142,9 @@ test("EinsumDense quantize refusals: unknown modes, float8/gptq/awq (lamina has 
   assert.throws(() => make().quantize("int16"), /invalid quantization mode/);
   for (const mode of ["float8", "gptq", "awq"]) assert.throws(() => make().quantize(mode), new RegExp(`quantization mode "${mode}" is not supported: lamina supports "int8" and "int4"`));
   assert.throws(() => layers.EinsumDense({ equation: "ab,bc->ac", outputShape: 3 }).quantize("int8"), /cannot quantize a layer that isn't yet built/);
+  assert.throws(() => make().quantize("int8", { config: quantizers.Int8QuantizationConfig({ weightQuantizer: new quantizers.AbsMaxQuantizer({ axis: 1 }) }) }),
+    /the weight quantizer's axis \[1\] must be the kernel axes the equation reduces, \[0\] for kernel "bc"; leave its axis unset/);
+  make().quantize("int8", { config: quantizers.Int8QuantizationConfig({ weightQuantizer: new quantizers.AbsMaxQuantizer({ axis: 0 }) }) });
   const q = make();
   q.quantize("int8");
   assert.throws(() => q.quantize("int4"), /already quantized with dtype_policy='int8_from_float32'/);
