@@ -192,15 +192,11 @@ export class EinsumDense extends KernelLoraLayer {
    */
   quantize(mode?: string | null, options: QuantizeOptions = {}): void {
     const where = `EinsumDense ${this.name}.quantize`;
-    const base = this.kernel;
-    if (base === null || this.kernelShape === null) {
-      throw new Error(`${where}: cannot quantize a layer that isn't yet built. Layer '${this.name}' (of type 'EinsumDense') is not built yet; call it on an input or build it first`);
-    }
-    const shape = this.kernelShape;
-    this.kernel = this.quantizeWith(base, mode, options, (policy, config) => {
+    // quantizeWith checks the mode and that the layer is built (and not yet quantized) before `make` runs.
+    this.kernel = this.quantizeWith(this.kernel!, mode, options, (policy, config) => {
       const info = this.quantInfo();
-      const values = quantizeEinsumKernel(base, info, policy.mode, policy.blockSize, config, where);
-      return [addEinsumQuantizedKernel(this.addWeight.bind(this), info, shape, policy.mode, policy.blockSize, config), values];
+      const values = quantizeEinsumKernel(this.kernel!, info, policy.mode, policy.blockSize, config, where);
+      return [addEinsumQuantizedKernel(this.addWeight.bind(this), info, this.kernelShape!, policy.mode, policy.blockSize, config), values];
     }).kernel;
   }
 

@@ -1,5 +1,5 @@
 /**
- * The layers Keras 3.15 quantizes to int8/int4 (Dense, Embedding) share what quantization changes
+ * The layers Keras 3.15 quantizes to int8/int4 (Dense, EinsumDense, Embedding) share what quantization changes
  * around their matrix: the quantized policy and config (and their config entries), the quantized
  * matrix's variables in Keras' saving order, and LoRA on top of it (factors of the logical shape,
  * the dequantized matrix as the merged one, and saving that re-quantizes the merged matrix as
