@@ -326,7 +326,7 @@ export const LAYER_SPECS: Readonly<Record<string, LayerSpec>> = {
     ],
     noBuildConfig: true,
   },
-  EinsumDense: { cls: ctor(EinsumDense), keys: ["output_shape", "equation", "activation", "bias_axes", ...KERNEL_BIAS, "lora_rank"] },
+  EinsumDense: { cls: ctor(EinsumDense), keys: ["output_shape", "equation", "activation", "bias_axes", ...KERNEL_BIAS, "lora_rank", "quantization_config"] },
   // The attention layers write their own build_config (kerasBuildConfig): the data inputs' shapes, no masks.
   Attention: { cls: ctor(Attention), keys: ["use_scale", "score_mode", "dropout", "seed"] },
   AdditiveAttention: { cls: ctor(AdditiveAttention), keys: ["use_scale", "dropout", "seed"] },

@@ -4,14 +4,20 @@ import { shapeText } from "../tensor/shape.js";
 import { valueText } from "../tensor/value_text.js";
 import { add } from "../ops/math.js";
 import { einsum } from "../ops/einsum.js";
+import { matmul } from "../ops/matmul.js";
+import { reshape } from "../ops/shape.js";
 import { type ActivationIdentifier, getActivation } from "../nn/activations.js";
 import { Layer, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
 import { layerShapeText } from "./symbolic.js";
 import { type KernelBiasArgs, KERNEL_BIAS_OPTIONS, addResolvedWeight, checkWeightOptions, kernelBiasConfig } from "./weights.js";
 import { type LoraArgs, LORA_OPTIONS } from "./lora.js";
-import { KernelLoraLayer } from "./quantizable.js";
+import { type QuantizableArgs, KernelLoraLayer } from "./quantizable.js";
+import type { QuantizeOptions } from "./quantize_layer.js";
+import type { QuantizedKernel, QuantizedValues } from "./quantized_kernel.js";
+import { blockSizeFor } from "./quantized_kernel.js";
+import { type EinsumQuantInfo, addEinsumQuantizedKernel, dequantizeEinsumKernel, einsumQuantInfo, quantizeEinsumKernel, quantizedEinsum } from "./einsum_quantization.js";
 
-export interface EinsumDenseArgs extends LayerArgs, KernelBiasArgs, LoraArgs {
+export interface EinsumDenseArgs extends LayerArgs, KernelBiasArgs, LoraArgs, QuantizableArgs {
   /**
    * The product of the input and the kernel, as "ab,bc->ac" (Dense), "abc,cde->abde" (a
    * projection to heads), "...b,bc->...c" or "ab...,bc->ac..." (axes under "..." pass through).
@@ -105,11 +111,10 @@ function analyze(s: Split, biasAxes: string | null, inputShape: LayerShape, part
  * the equation) and bias (from biasAxes), in Keras' layouts. With LoRA enabled (loraRank, or
  * enableLora(rank)) the einsum uses kernel + loraKernelA·loraKernelB, the kernel frozen; the
  * factorization is on the kernel's last axis, as Keras': A has the kernel's other axes and the rank.
+ * quantize("int8" | "int4") quantizes the kernel as Keras 3.15 does (see einsum_quantization.ts).
  */
 export class EinsumDense extends KernelLoraLayer {
-  static readonly options = layerOptions<EinsumDenseArgs>({ equation: true, outputShape: true, biasAxes: true, activation: true, ...KERNEL_BIAS_OPTIONS, ...LORA_OPTIONS });
-  /** Keras 3.15 quantizes EinsumDense too; lamina does not yet (its kernel's axes need their own scale layout), so a quantized policy is refused. */
-  static override readonly quantizable: boolean = false;
+  static readonly options = layerOptions<EinsumDenseArgs>({ equation: true, outputShape: true, biasAxes: true, activation: true, quantizationConfig: true, ...KERNEL_BIAS_OPTIONS, ...LORA_OPTIONS });
   readonly equation: string;
   readonly partialOutputShape: readonly (number | null)[];
   readonly biasAxes: string | null;
@@ -118,6 +123,8 @@ export class EinsumDense extends KernelLoraLayer {
   private readonly split: Split;
   private readonly args: EinsumDenseArgs;
   private fullOutputShape: LayerShape | null = null;
+  /** The float kernel's shape (the logical one once quantized). */
+  private kernelShape: number[] | null = null;
 
   constructor(args: EinsumDenseArgs) {
     super(args);
@@ -145,9 +152,17 @@ export class EinsumDense extends KernelLoraLayer {
     if (Array.isArray(inputShape[0])) throw new TypeError(`${where}: takes one input tensor, got a list of ${inputShape.length}`);
     const { kernelShape, biasShape, full } = analyze(this.split, this.biasAxes, inputShape as LayerShape, this.partialOutputShape, where);
     this.fullOutputShape = full;
-    this.kernel = addResolvedWeight(this, "kernel", kernelShape, "glorot_uniform", {
-      initializer: this.args.kernelInitializer, regularizer: this.args.kernelRegularizer, constraint: this.args.kernelConstraint,
-    });
+    this.kernelShape = kernelShape;
+    const p = this.quantizedPolicy;
+    if (p !== null) {
+      // Built from a quantized layer's config: the quantized variables, to be loaded.
+      this.quantized = addEinsumQuantizedKernel(this.addWeight.bind(this), this.quantInfo((inputShape as LayerShape).length), kernelShape, p.mode, blockSizeFor(p.mode, this.quantizationConfigValue, p), this.quantizationConfigValue);
+      this.kernel = this.quantized.kernel;
+    } else {
+      this.kernel = addResolvedWeight(this, "kernel", kernelShape, "glorot_uniform", {
+        initializer: this.args.kernelInitializer, regularizer: this.args.kernelRegularizer, constraint: this.args.kernelConstraint,
+      });
+    }
     if (biasShape !== null) {
       this.bias = addResolvedWeight(this, "bias", biasShape, "zeros", {
         initializer: this.args.biasInitializer, regularizer: this.args.biasRegularizer, constraint: this.args.biasConstraint,
@@ -155,6 +170,50 @@ export class EinsumDense extends KernelLoraLayer {
     }
     this.built = true;
     if (this.loraRank !== null) this.enableLora(this.loraRank);
+  }
+
+  /** The equation's reduced axes for inputs of rank `rank`. */
+  private quantInfo(rank = (this.builtInputShape as LayerShape).length): EinsumQuantInfo {
+    const s = this.split;
+    return einsumQuantInfo(s.input, s.kernel, s.output, s.elision, rank);
+  }
+
+  /** Keras' kernel_scale: int8 one scale per kernel entry over the reduced axes, shaped to broadcast against the output; int4 Dense's for the flattened kernel. Null unless quantized. */
+  get kernelScale(): Variable | null {
+    return this.quantized?.scale ?? null;
+  }
+
+  /**
+   * Keras' EinsumDense.quantize(mode, config): replaces the float kernel by its int8 form (the
+   * kernel's shape, scaled over the axes the equation sums over, the inputs quantized the same
+   * way at call time) or int4 form (the kernel flattened to [reduced, rest], packed, per column or
+   * per block of blockSize rows with a zero point), freezes it, and sets the policy to
+   * "<mode>_from_<dtype>". float8, GPTQ and AWQ are refused (see quantizers.QUANTIZATION_MODES).
+   */
+  quantize(mode?: string | null, options: QuantizeOptions = {}): void {
+    const where = `EinsumDense ${this.name}.quantize`;
+    // quantizeWith checks the mode and that the layer is built (and not yet quantized) before `make` runs.
+    this.kernel = this.quantizeWith(this.kernel!, mode, options, (policy, config) => {
+      const info = this.quantInfo();
+      const values = quantizeEinsumKernel(this.kernel!, info, policy.mode, policy.blockSize, config, where);
+      return [addEinsumQuantizedKernel(this.addWeight.bind(this), info, this.kernelShape!, policy.mode, policy.blockSize, config), values];
+    }).kernel;
+  }
+
+  protected override weightsAfterMatrix(): Variable[] {
+    return this.bias ? [this.bias] : [];
+  }
+
+  protected override quantizedLogicalShape(): number[] {
+    return [...this.kernelShape!];
+  }
+
+  protected override dequantizedMatrix(q: QuantizedKernel): Tensor {
+    return dequantizeEinsumKernel(q, this.quantInfo(), this.kernelShape!, this.floatDtype);
+  }
+
+  protected override requantizedValues(merged: Tensor, q: QuantizedKernel): QuantizedValues {
+    return quantizeEinsumKernel(merged, this.quantInfo(), q.mode, q.blockSize, this.quantizationConfigValue, `EinsumDense ${this.name}`);
   }
 
   protected override weightAxes(): readonly number[] {
@@ -171,7 +230,18 @@ export class EinsumDense extends KernelLoraLayer {
     if (x.rank !== built.length) {
       throw new RangeError(`EinsumDense ${this.name}: was built for inputs of rank ${built.length} ${layerShapeText(built)}, got shape ${shapeText(x.shape)}`);
     }
-    let y = einsum(this.equation, x, this.mergedKernel!);
+    let y: Tensor;
+    const q = this.quantized;
+    if (q !== null) {
+      // Keras' _int8_call / _int4_call; LoRA's product in float on top.
+      y = quantizedEinsum(x, this.equation, q, this.quantInfo(), this.kernelShape!);
+      if (this.lora !== null) {
+        const { a, b } = this.lora;
+        y = add(y, einsum(this.equation, x, reshape(matmul(reshape(a, [-1, a.shape[a.rank - 1]]), b), this.kernelShape!)));
+      }
+    } else {
+      y = einsum(this.equation, x, this.mergedKernel!);
+    }
     if (this.bias) y = add(y, this.bias);
     return this.activation.fn(y);
   }
@@ -187,7 +257,8 @@ export class EinsumDense extends KernelLoraLayer {
   }
 
   override getConfig(): Record<string, unknown> {
-    const base = super.getConfig();
+    const { dtype, ...quantization } = this.quantizationEntries();
+    const base: Record<string, unknown> = { ...super.getConfig(), ...(dtype !== undefined ? { dtype } : {}) };
     const kb = kernelBiasConfig(this.args);
     // Keras 3.5's key order, with activity_regularizer among the weights' entries (null when unset).
     return {
@@ -195,6 +266,7 @@ export class EinsumDense extends KernelLoraLayer {
       bias_axes: this.biasAxes, kernel_initializer: kb.kernel_initializer, bias_initializer: kb.bias_initializer,
       kernel_regularizer: kb.kernel_regularizer, bias_regularizer: kb.bias_regularizer, activity_regularizer: base.activity_regularizer ?? null,
       kernel_constraint: kb.kernel_constraint, bias_constraint: kb.bias_constraint,
+      ...quantization,
       ...this.loraConfig(),
     };
   }

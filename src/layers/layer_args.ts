@@ -69,7 +69,7 @@ export function checkLayerArgs(cls: abstract new (...a: never[]) => Layer, args:
     throw new TypeError(`${where}: name must be a string without "/" (weights are named <layer>/<weight>), got ${valueText(args.name)}`);
   }
   if (quantizedPolicyOf(args.dtype, where) !== undefined && !(cls as unknown as { quantizable?: boolean }).quantizable) {
-    throw new TypeError(`${where}: the quantized dtype policy ${valueText(args.dtype)} is for the layers lamina can quantize (Dense, Embedding, ReversibleEmbedding); ${cls.name} cannot be quantized`);
+    throw new TypeError(`${where}: the quantized dtype policy ${valueText(args.dtype)} is for the layers lamina can quantize (Dense, EinsumDense, Embedding, ReversibleEmbedding); ${cls.name} cannot be quantized`);
   }
   if (args.dtype !== undefined && !isDType(args.dtype) && policyDType(args.dtype) === undefined) {
     throw new TypeError(`${where}: unknown dtype ${valueText(args.dtype)}; use one of ${DTYPES.join(", ")} (layers compute in float32, the default, or float64)`);

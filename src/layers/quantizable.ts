@@ -1,5 +1,5 @@
 /**
- * The layers Keras 3.15 quantizes to int8/int4 (Dense, Embedding) share what quantization changes
+ * The layers Keras 3.15 quantizes to int8/int4 (Dense, EinsumDense, Embedding) share what quantization changes
  * around their matrix: the quantized policy and config (and their config entries), the quantized
  * matrix's variables in Keras' saving order, and LoRA on top of it (factors of the logical shape,
  * the dequantized matrix as the merged one, and saving that re-quantizes the merged matrix as
@@ -9,11 +9,12 @@ import type { Tensor } from "../tensor/tensor.js";
 import type { Variable } from "../tensor/variable.js";
 import { add } from "../ops/math.js";
 import { matmul } from "../ops/matmul.js";
+import { reshape } from "../ops/shape.js";
 import type { LayerArgs, VariableStore } from "./layer.js";
 import { type LoraArgs, type LoraTarget, LoraLayer } from "./lora.js";
 import type { ConstraintArg, KernelBiasArgs, RegularizerArg } from "./weights.js";
 import { type QuantizedPolicy, quantizedPolicyOf } from "./dtype_policy_config.js";
-import { type QuantizedKernel, addQuantizedKernel, assignQuantized, blockSizeFor, dequantizeKernel, quantizeKernel } from "./quantized_kernel.js";
+import { type QuantizedKernel, type QuantizedValues, addQuantizedKernel, assignQuantized, blockSizeFor, dequantizeKernel, quantizeKernel } from "./quantized_kernel.js";
 import type { QuantizationConfig } from "../quantizers/quantization_config.js";
 import type { Quantizer } from "../quantizers/quantizers.js";
 import { type QuantizeOptions, quantizationConfigEntries, resolveQuantization } from "./quantize_layer.js";
@@ -74,10 +75,20 @@ export abstract class QuantizableLayer extends LoraLayer {
 
   /** Keras' quantize(): `base` [inDim, outDim] replaced by its quantized form, frozen; returns the new matrix's variables. */
   protected quantizeMatrix(base: Variable, name: "kernel" | "embeddings", perRow: boolean, mode: string | null | undefined, options: QuantizeOptions): QuantizedKernel {
+    return this.quantizeWith(base, mode, options, (policy, config) => {
+      const [inDim, outDim] = base.shape;
+      const values = quantizeKernel(base, policy.mode, policy.blockSize, config, perRow);
+      return [addQuantizedKernel(this.addWeight.bind(this), name, inDim, outDim, policy.mode, policy.blockSize, config, perRow), values];
+    });
+  }
+
+  /** quantize()'s checks and bookkeeping around `make`, which quantizes `base` and adds the new variables. */
+  protected quantizeWith(
+    base: Variable, mode: string | null | undefined, options: QuantizeOptions,
+    make: (policy: QuantizedPolicy, config: QuantizationConfig) => [QuantizedKernel, QuantizedValues],
+  ): QuantizedKernel {
     const { config, policy } = resolveQuantization(this, `${this.className} ${this.name}.quantize`, mode, options, this.quantizedPolicy);
-    const [inDim, outDim] = base.shape;
-    const values = quantizeKernel(base, policy.mode, policy.blockSize, config, perRow);
-    const q = addQuantizedKernel(this.addWeight.bind(this), name, inDim, outDim, policy.mode, policy.blockSize, config, perRow);
+    const [q, values] = make(policy, config);
     assignQuantized(q, values);
     this.quantized = q;
     this.quantizedPolicy = policy;
@@ -112,15 +123,32 @@ export abstract class QuantizableLayer extends LoraLayer {
 
   protected loraTarget(): LoraTarget {
     const t = this.baseLoraTarget();
-    return this.quantized === null ? t : { ...t, shape: [this.quantized.inDim, this.quantized.outDim] };
+    return this.quantized === null ? t : { ...t, shape: this.quantizedLogicalShape(this.quantized) };
+  }
+
+  /** The float shape the quantized matrix stands for ([inDim, outDim]; EinsumDense's kernel keeps its own). */
+  protected quantizedLogicalShape(q: QuantizedKernel): number[] {
+    return [q.inDim, q.outDim];
+  }
+
+  /** The float matrix the quantized one stands for, in its logical shape. */
+  protected dequantizedMatrix(q: QuantizedKernel): Tensor {
+    return dequantizeKernel(q, this.floatDtype);
+  }
+
+  /** A float matrix (logical shape) quantized into values for the matrix's variables, as quantize() would. */
+  protected requantizedValues(merged: Tensor, q: QuantizedKernel): QuantizedValues {
+    return quantizeKernel(merged, q.mode, q.blockSize, this.quantizationConfigValue, q.perRow);
   }
 
   /** Quantized: the dequantized matrix (plus A·B with LoRA), the float matrix the layer stands for. */
   protected override mergedWeight(): Tensor | null {
     const q = this.quantized;
     if (q === null) return super.mergedWeight();
-    const deq = dequantizeKernel(q, this.floatDtype);
-    return this.lora === null ? deq : add(deq, matmul(this.lora.a, this.lora.b));
+    const deq = this.dequantizedMatrix(q);
+    if (this.lora === null) return deq;
+    const { a, b } = this.lora;
+    return add(deq, a.rank === 2 ? matmul(a, b) : reshape(matmul(reshape(a, [-1, a.shape[a.rank - 1]]), b), deq.shape));
   }
 
   /** Quantized with LoRA: the merged matrix re-quantized into the matrix's slots, as Keras' _get_kernel_with_merged_lora. */
@@ -130,7 +158,7 @@ export abstract class QuantizableLayer extends LoraLayer {
       super.saveOwnVariables(store);
       return;
     }
-    const values = quantizeKernel(this.mergedWeight()!, q.mode, q.blockSize, this.quantizationConfigValue, q.perRow);
+    const values = this.requantizedValues(this.mergedWeight()!, q);
     const slot = new Map<Variable, Tensor>([[q.kernel, values.kernel], [q.scale, values.scale]]);
     if (q.zero !== null && values.zero !== null) slot.set(q.zero, values.zero);
     this.kerasOwnVariables().forEach((v, i) => {

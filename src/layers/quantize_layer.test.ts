@@ -87,7 +87,7 @@ test("model.quantize walks the layers with Keras' filters; bad modes, float8/gpt
   assert.throws(() => out.quantize("int8"), /already quantized with dtype_policy='int8_from_float32'/);
   assert.throws(() => layers.Dense({ units: 2 }).quantize("int8"), /cannot quantize a layer that isn't yet built/);
   assert.throws(() => out.quantize("int8", { config: quantizers.Int4QuantizationConfig() }), /contradictory arguments: mode="int8" but config.mode="int4"/);
-  assert.throws(() => layers.Dropout({ rate: 0.5, dtype: "int8_from_float32" }), /quantized dtype policy "int8_from_float32" is for the layers lamina can quantize \(Dense, Embedding, ReversibleEmbedding\); Dropout cannot be quantized/);
+  assert.throws(() => layers.Dropout({ rate: 0.5, dtype: "int8_from_float32" }), /quantized dtype policy "int8_from_float32" is for the layers lamina can quantize \(Dense, EinsumDense, Embedding, ReversibleEmbedding\); Dropout cannot be quantized/);
 });
 
 test("a quantized model saves as .keras (Keras' variable order, quantized policy and config) and .weights.h5, and loads back quantized", async () => {
