@@ -117,7 +117,7 @@ const EXAMPLE =
  * (the loader gives them back in camelCase), values as they were given. Null when nothing was
  * recorded (a class constructed without going through registerKerasSerializable's class): the
  * base config alone is written then, as before auto-config. Throws, naming the layer and the
- * argument, when the arguments cannot be written into a config (Keras' NotImplementedError).
+ * argument, when the arguments cannot be written into a config (where Keras' get_config raises, asking for a get_config of the layer's own).
  */
 export function autoConfigEntries(obj: object, who: string): Record<string, unknown> | null {
   const rec = recorded.get(obj);
