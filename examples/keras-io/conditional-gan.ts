@@ -231,7 +231,7 @@ class ConditionalGAN extends models.Model {
 // above its 784 ones start at flat entry 3*784 = 2352, i.e. pixel 235 (row 8, column 11), channel 2.
 {
   const probe = imageOneHotLabels(utils.toCategorical([3], numClasses));
-  const v = probe.dataSync();
+  const v = Array.from(probe.dataSync(), Number);
   const first = v.findIndex((e) => e === 1);
   const ones = v.reduce((s, e) => s + e, 0);
   const pixel = Math.floor(first / numClasses);
@@ -250,9 +250,18 @@ condGan.compile({
 // The loss on a hand-made batch: logits [2, -1] for targets [1, 0] cost
 // (softplus(-2) + softplus(-1)) / 2 each, as from_logits binary cross-entropy is.
 const handLoss = condGan.lossFn(tf.constant([[1], [0]]), tf.constant([[2], [-1]])) as Tensor;
-console.log(`loss_fn on logits [2, -1] for targets [1, 0]: ${handLoss.dataSync()[0].toFixed(6)}`);
+console.log(`loss_fn on logits [2, -1] for targets [1, 0]: ${Number(handLoss.dataSync()[0]).toFixed(6)}`);
+
+// Not in the example: a measure of what training did that does not swing as the two losses do.
+// The discriminator's loss on the first 32 real images (with their labels), whose target is 0
+// ("real"), before and after training.
+const realProbe = tf.concat([tf.slice(allDigits, [0], [32]), imageOneHotLabels(tf.slice(allLabels, [0], [32]))], -1);
+const realTargets = tf.zeros([32, 1]);
+const realLoss = (): string => Number((condGan.lossFn(realTargets, discriminator.predict(realProbe) as Tensor) as Tensor).dataSync()[0]).toFixed(4);
+const realLossBefore = realLoss();
 
 const history = await condGan.fit(dataset, { epochs: QUICK ? 1 : 20 });
+console.log(`discriminator loss on 32 real images: ${realLossBefore} before training, ${realLoss()} after`);
 const fmt = (v: readonly number[]): string => v.map((l) => l.toFixed(4)).join(" ");
 console.log(`history keys: ${Object.keys(history.history).sort().join(", ")}`);
 for (const key of ["d_loss", "g_loss"]) console.log(`${key} per epoch: ${fmt(history.history[key])}`);
