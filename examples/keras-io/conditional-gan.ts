@@ -11,10 +11,10 @@
  * The example trains on MNIST digits; there is no network here, so Fashion-MNIST (bundled with
  * lamina, same 28x28 shape and 10 classes) stands in: the generator draws clothes, and the
  * interpolation goes from class 1 (trouser) to class 5 (sandal). The example's animation.gif
- * (imageio + tensorflow_docs' embed) is written here as a strip of the nine 96x96 frames,
- * animation.png, in runs/examples/keras-io/conditional-gan/ (LAMINA_OUT overrides): lamina writes
- * PNG figures, not GIFs. lamina's tf.GradientTape is TensorFlow's: `tape.run(() => ...)` records
- * what the `with` block would.
+ * (imageio.mimsave) is written by plot.saveGif, with a PNG strip of the same nine 96x96 frames
+ * (animation.png) in place of tensorflow_docs' notebook embed, both in
+ * runs/examples/keras-io/conditional-gan/ (LAMINA_OUT overrides). lamina's tf.GradientTape is
+ * TensorFlow's: `tape.run(() => ...)` records what the `with` block would.
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -36,7 +36,7 @@ console.log(`backend: ${tf.getBackend()}${QUICK ? " (QUICK)" : ""}`);
 // class-aware representations for other downstream tasks (https://arxiv.org/abs/1809.11096).
 // References: "Conditional Generative Adversarial Nets" (https://arxiv.org/abs/1411.1784).
 //
-// (The example's `pip install tensorflow-docs` cell has nothing to port: no GIF embedding here.)
+// (The example's `pip install tensorflow-docs` cell has nothing to port: it is for the notebook embed.)
 
 // ## Imports
 // (above: lamina's tf namespace stands for keras, layers, tf and numpy.)
@@ -314,11 +314,13 @@ const convertedImages = tf.cast(fakeImages, "uint8"); // numpy's astype: truncat
 // tf.image.resize on uint8 images gives float32 (bilinear), cast back as the example does.
 const resized = tf.cast(tf.image.resize(convertedImages, [96, 96]), "uint8");
 console.log(`generated frames: ${JSON.stringify(fakeImages.shape)}, resized ${JSON.stringify(resized.shape)} ${resized.dtype}`);
-// imageio.mimsave("animation.gif", ..., fps=1) and embed.embed_file: one PNG strip of the frames,
-// left to right in the GIF's order, drawn on a fixed 0..255 scale as GIF frames are.
-const file = join(OUT, "animation.png");
-await plot.images(resized, { rows: 1, cols: numInterpolation, cmap: "gray", vmin: 0, vmax: 255 }).save(file);
-console.log(`${numInterpolation} frames written to ${file}`);
+// imageio.mimsave: the nine frames at one frame a second, looping. embed.embed_file shows the GIF
+// in a notebook; here a PNG strip of the same frames (left to right) stands beside it.
+const gifFile = join(OUT, "animation.gif");
+plot.saveGif(gifFile, resized, { fps: 1 });
+const stripFile = join(OUT, "animation.png");
+await plot.images(resized, { rows: 1, cols: numInterpolation, cmap: "gray", vmin: 0, vmax: 255 }).save(stripFile);
+console.log(`${numInterpolation} frames written to ${gifFile} and ${stripFile}`);
 
 // We can further improve the performance of this model with recipes like WGAN-GP
 // (https://keras.io/examples/generative/wgan_gp). Conditional generation is also widely used in many
