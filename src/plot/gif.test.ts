@@ -1,7 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "../index.js";
-import { gifBytes, lzwEncode } from "./gif.js";
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gifBytes, lzwEncode, saveGif } from "./gif.js";
 
 /**
  * GIF's LZW decoder as the GIF89a specification (appendix F) describes it, written here apart from
@@ -81,4 +84,17 @@ test("gifBytes: values are rounded and clipped to 0..255; colour frames are refu
   assert.deepEqual(one(6.6), [7]);
   assert.throws(() => gifBytes(tf.zeros([2, 4, 4, 3])), /grayscale frames.*\[2, 4, 4, 3\].*rgbToGrayscale/);
   assert.throws(() => gifBytes(tf.zeros([1, 2, 2]), { fps: 0 }), /fps must be a positive number/);
+});
+
+test("saveGif: writes gifBytes' bytes, creating the folder and leaving no temporary file", () => {
+  const dir = mkdtempSync(join(tmpdir(), "lamina-gif-"));
+  try {
+    const frames = tf.constant([0, 64, 128, 255, 255, 128, 64, 0], [2, 2, 2]);
+    const file = join(dir, "sub", "a.gif");
+    saveGif(file, frames, { fps: 4 });
+    assert.deepEqual(new Uint8Array(readFileSync(file)), gifBytes(frames, { fps: 4 }));
+    assert.deepEqual(readdirSync(join(dir, "sub")), ["a.gif"]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

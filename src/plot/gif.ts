@@ -3,7 +3,7 @@
  * `imageio.mimsave("animation.gif", frames, fps=1)`. One global palette of the 256 grays, each
  * frame's pixels (0..255, as uint8 images hold them) LZW-coded as GIF89a wants, looping forever.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Tensor } from "../tensor/tensor.js";
 import { isTensor, numbersOf } from "./images.js";
@@ -147,8 +147,14 @@ export function gifBytes(frames: Tensor, opts: GifOptions = {}): Uint8Array {
   return Uint8Array.from(out);
 }
 
-/** Writes `frames` as an animated GIF to `file` (imageio.mimsave(file, frames, fps=...)). */
+/**
+ * Writes `frames` as an animated GIF to `file` (imageio.mimsave(file, frames, fps=...)), through a
+ * temporary file renamed into place as Figure.save does, so a reader never sees half a GIF.
+ */
 export function saveGif(file: string, frames: Tensor, opts: GifOptions = {}): void {
+  const bytes = gifBytes(frames, opts);
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, gifBytes(frames, opts));
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, bytes);
+  renameSync(tmp, file);
 }
