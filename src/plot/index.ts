@@ -11,3 +11,4 @@ export { confusionMatrix, confusionCounts, type ConfusionMatrixOptions } from ".
 export { confidenceBand, tQuantile, tCdf, type ConfidenceBand } from "./stats.js";
 export { COLORMAPS, type Colormap } from "./colors.js";
 export { model, type ModelPlotOptions } from "./model_plot.js";
+export { gifBytes, saveGif, type GifOptions } from "./gif.js";
