@@ -39,6 +39,18 @@ export function isBatchStream(x: unknown): x is BatchStream {
   return typeof x === "object" && x !== null && !(x instanceof Tensor) && Symbol.asyncIterator in x;
 }
 
+/**
+ * How many batches one pass over the stream yields, when the stream says (a data.Dataset of known,
+ * finite cardinality), else null. Keras' epoch iterator reads tf.data's cardinality the same way,
+ * so the progress bar has its target from the first epoch instead of "1/Unknown".
+ */
+export function knownBatchCount(stream: BatchStream): number | null {
+  const cardinality = (stream as { cardinality?: unknown }).cardinality;
+  if (typeof cardinality !== "function") return null;
+  const n: unknown = cardinality.call(stream);
+  return typeof n === "number" && Number.isSafeInteger(n) && n >= 0 ? n : null;
+}
+
 /** "x", "x1, x2", "x1, ..., x5": the names of n tensors in an error message. */
 export function partNames(base: string, n: number): string {
   if (n === 1) return base;

@@ -58,3 +58,22 @@ test("ProgbarLogger reads verbose \"auto\" as 1: the same output as verbose 1", 
   logger.setParams({ verbose: "auto", epochs: 1, steps: 3 });
   assert.equal(logger.verbose, 1);
 });
+
+test("a data.Dataset of known cardinality gives fit, evaluate and predict their steps from the start, as Keras reads tf.data's cardinality", async () => {
+  const model = tiny();
+  const seen: string[] = [];
+  const spy = callbacks.LambdaCallback({
+    onTrainBegin: function (this: tf.callbacks.Callback) { seen.push(`fit ${this.params.steps}`); },
+    onTestBegin: function (this: tf.callbacks.Callback) { seen.push(`evaluate ${this.params.steps}`); },
+    onPredictBegin: function (this: tf.callbacks.Callback) { seen.push(`predict ${this.params.steps}`); },
+  });
+  // 10 rows in batches of 4: 3 batches; shuffling keeps the count, filtering makes it unknown.
+  const batched = tf.data.Dataset.fromTensorSlices([X, Y]).shuffle(10, { seed: 1 }).batch(4);
+  await captured(() => model.fit(batched, { epochs: 1, callbacks: [spy] }));
+  await captured(() => model.evaluate(batched, { callbacks: [spy] }));
+  await captured(() => model.evaluate(batched, { steps: 2, callbacks: [spy] }));
+  await captured(() => model.predictAsync(tf.data.Dataset.fromTensorSlices(X).batch(4), { callbacks: [spy] }));
+  const unknown = tf.data.Dataset.fromTensorSlices([X, Y]).filter(() => true).batch(4);
+  await captured(() => model.fit(unknown, { epochs: 1, callbacks: [spy] }));
+  assert.deepEqual(seen, ["fit 3", "evaluate 3", "evaluate 2", "predict 3", "fit null"]);
+});

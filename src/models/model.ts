@@ -36,7 +36,7 @@ import {
   EVALUATE_OPTIONS, FIT_OPTIONS, PREDICT_OPTIONS, TEST_ON_BATCH_OPTIONS, TRAIN_ON_BATCH_OPTIONS,
   batchSizeOf, bothWeightings, checkOptions, datasetOptions, epochsOf, initialEpochOf, returnDictOf, shuffleOf, stepCount, verbosity,
 } from "./model_args.js";
-import { type BatchStream, type ElementPart, type TrainBatch, isBatchStream, refuseUnbatched, splitBatch } from "./batch_stream.js";
+import { type BatchStream, type ElementPart, type TrainBatch, isBatchStream, knownBatchCount, refuseUnbatched, splitBatch } from "./batch_stream.js";
 import { functionalGraph } from "./graph_order.js";
 import { nodeInputKeys } from "../layers/node_keys.js";
 import { cloneGraphNodes, isInputTensor } from "./graph_clone.js";
@@ -894,7 +894,7 @@ export class Model extends Layer {
     const givenSteps = args.stepsPerEpoch === undefined ? null : stepCount(args.stepsPerEpoch, "fit: stepsPerEpoch");
     const stepsPerEpoch = givenSteps === null ? null : cappedSteps("fit", "stepsPerEpoch", givenSteps) ?? givenSteps;
     // Without stepsPerEpoch, config.setMaxStepsPerEpoch's cap ends each pass early.
-    const passLimit = givenSteps === null ? cappedSteps("fit", "stepsPerEpoch", known?.steps) : undefined;
+    const passLimit = givenSteps === null ? cappedSteps("fit", "stepsPerEpoch", known?.steps ?? knownBatchCount(stream) ?? undefined) : undefined;
     const passes = datasetEpochs(() => this.checkedBatches(stream, state, "fit (dataset batch)", passLimit), args.classWeight);
     const epochBatches = stepsPerEpoch === null ? passes : stepsPerEpochBatches(passes, stepsPerEpoch, this);
     const batchesOf = known ? known.epochHooks(epochBatches) : epochBatches;
@@ -961,7 +961,7 @@ export class Model extends Layer {
     // A PyDataset's pass stops after `steps` itself, so that its onEpochEnd runs (as Keras').
     const py = source instanceof PyDataset;
     const steps = cappedSteps("evaluate", "steps", py ? pyDatasetSteps(source, givenSteps, "evaluate", "steps") : givenSteps);
-    const total = py ? pyDatasetSteps(source, steps, "evaluate", "steps") : null;
+    const total = py ? pyDatasetSteps(source, steps, "evaluate", "steps") : steps ?? knownBatchCount(source);
     const stream = py ? pyDatasetStream(source, { shuffle: false, hooks: true, steps }) : source;
     const batches = this.checkedBatches(stream, state, "evaluate (dataset batch)", py ? undefined : steps);
     // Only steps the user asked for can run out; a cap (config.setMaxStepsPerEpoch) is a ceiling.
@@ -1057,7 +1057,7 @@ export class Model extends Layer {
     // A PyDataset is read in index order, its pass stopping after `steps` itself so that its onEpochEnd runs (as Keras').
     const py = source instanceof PyDataset;
     const steps = cappedSteps("predict", "steps", py ? pyDatasetSteps(source, givenSteps, "predict", "steps") : givenSteps);
-    const total = py ? pyDatasetSteps(source, steps, "predict", "steps") : steps ?? null;
+    const total = py ? pyDatasetSteps(source, steps, "predict", "steps") : steps ?? knownBatchCount(source);
     const stream = py ? pyDatasetStream(source, { shuffle: false, hooks: true, steps }) : source;
     const run: PredictRun<ElementPart> = {
       model: this, callbacks: args.callbacks, verbose: args.verbose, steps: total,

@@ -68,7 +68,7 @@ test("predict(x, { callbacks }) calls the predict hooks in Keras 3.5's order wit
   assert.deepEqual(vals(out), vals(model.predict(X, { batchSize: 2 })), "callbacks change no output");
 });
 
-test("predictAsync and predict(dataset) hear the same hooks; a dataset's steps are unknown (null) to the callbacks, as Keras' for a dataset of unknown size", async () => {
+test("predictAsync and predict(dataset) hear the same hooks; a dataset's steps are its batch count when known (tf.data's cardinality), null when not, as Keras'", async () => {
   const model = sumModel();
   const events: string[] = [];
   const out = await model.predictAsync(X, { batchSize: 2, callbacks: [recorder(events)] });
@@ -77,8 +77,11 @@ test("predictAsync and predict(dataset) hear the same hooks; a dataset's steps a
   const fromDs: string[] = [];
   const ds = tf.data.Dataset.fromTensorSlices(X).batch(2);
   const dsOut = await model.predict(ds, { callbacks: [recorder(fromDs)] });
-  assert.deepEqual(fromDs, [...KERAS_PREDICT_EVENTS.slice(0, -1), 'end {} params {"verbose":0,"epochs":1,"steps":null}']);
+  assert.deepEqual(fromDs, KERAS_PREDICT_EVENTS);
   close(vals(dsOut), KERAS_PREDICTIONS, "predict(dataset)");
+  const unsized: string[] = [];
+  await model.predictAsync(tf.data.Dataset.fromTensorSlices(X).filter(() => true).batch(2), { callbacks: [recorder(unsized)] });
+  assert.deepEqual(unsized, [...KERAS_PREDICT_EVENTS.slice(0, -1), 'end {} params {"verbose":0,"epochs":1,"steps":null}']);
   const viaAsync: string[] = [];
   await model.predictAsync(ds, { steps: 2, callbacks: [recorder(viaAsync)] });
   assert.deepEqual(viaAsync, [...KERAS_PREDICT_EVENTS.slice(0, 5), 'end {} params {"verbose":0,"epochs":1,"steps":2}']);
