@@ -292,7 +292,9 @@ class GANMonitor extends callbacks.Callback {
 
   override onEpochEnd(epoch: number): void {
     const randomLatentVectors = tf.random.normal([this.numImg, this.latentDim]);
-    let generatedImages = (this.model as unknown as WGAN).generator.apply(randomLatentVectors) as Tensor;
+    const wgan = this.model;
+    if (!(wgan instanceof WGAN)) throw new TypeError(`GANMonitor: expected to watch a WGAN's fit, got ${wgan.constructor.name}`);
+    let generatedImages = wgan.generator.apply(randomLatentVectors) as Tensor;
     generatedImages = tf.add(tf.mul(generatedImages, 127.5), 127.5);
 
     for (let i = 0; i < this.numImg; i++) {
