@@ -22,7 +22,6 @@ import * as tf from "../../src/index.js";
 const { layers, models, optimizers, datasets, utils } = tf;
 type Tensor = tf.Tensor;
 type Conv2DLayer = ReturnType<typeof layers.Conv2D>;
-type Conv2DArgs = Exclude<Parameters<typeof layers.Conv2D>[2], undefined>;
 const QUICK = process.env.QUICK === "1";
 const OUT = process.env.LAMINA_OUT ?? join("runs", "examples", "keras-io", "pixelcnn");
 mkdirSync(OUT, { recursive: true });
@@ -72,7 +71,7 @@ class PixelConvLayer extends layers.Layer {
   readonly conv: Conv2DLayer;
   mask: Tensor | null = null;
 
-  constructor(maskType: "A" | "B", convArgs: Conv2DArgs) {
+  constructor(maskType: "A" | "B", convArgs: tf.layers.Conv2DArgs) {
     super();
     this.maskType = maskType;
     this.conv = layers.Conv2D(convArgs);

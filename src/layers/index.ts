@@ -123,6 +123,7 @@ export type {
   ResizingArgs, CenterCropArgs, RandomFlipArgs, FlipMode, FactorArg, RandomTranslationArgs, RandomRotationArgs, RandomZoomArgs,
   FillMode, TransformLayerArgs, RandomCropArgs, RandomContrastArgs, RandomBrightnessArgs,
 };
+export type { ActivationArgs, BatchNormalizationArgs, Conv2DArgs, DenseArgs, DropoutArgs, InputLayerArgs, Pooling2DArgs };
 export type { NormalizationArgs, GroupNormalizationArgs, UnitNormalizationArgs, RMSNormalizationArgs };
 export type { SimpleRNNArgs, LSTMArgs, GRUArgs, RNNArgs, SimpleRNNCellArgs, LSTMCellArgs, GRUCellArgs, BidirectionalArgs, TimeDistributedArgs };
 export type { RNNCallOptions, RNNLayerArgs } from "./rnn.js";
