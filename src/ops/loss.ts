@@ -202,12 +202,19 @@ export interface CrossentropyOptions {
   axis?: number;
 }
 
-/** yPred as a float tensor and yTrue cast to its dtype, as Keras' losses do. */
-function kerasPair(op: string, yTrueIn: Input, yPredIn: Input): { yTrue: Tensor; yPred: Tensor } {
-  // Keras' loss functions compute integer inputs in float (ops.mean of ints gives floatx), so integer
-  // and boolean predictions become float32 rather than being refused.
+/**
+ * yPred as a float tensor: float32/float64 as given, integers and booleans cast to float32. Keras'
+ * loss functions and metrics compute integer inputs in float (ops.mean of ints gives floatx), and
+ * its Loss.__call__ converts y_pred to floatx, so they are not refused.
+ */
+export function floatPrediction(op: string, yPredIn: Input): Tensor {
   const given = toTensor(yPredIn, op, "yPred");
-  const yPred = isFloatDType(given.dtype) ? given : cast(given, "float32");
+  return isFloatDType(given.dtype) ? given : cast(given, "float32");
+}
+
+/** yPred as a float tensor and yTrue cast to its dtype, as Keras' losses do (ops.cast(y_true, y_pred.dtype)). */
+export function kerasPair(op: string, yTrueIn: Input, yPredIn: Input): { yTrue: Tensor; yPred: Tensor } {
+  const yPred = floatPrediction(op, yPredIn);
   const t = labelsLike(yTrueIn, yPred);
   return { yTrue: t.dtype === yPred.dtype ? t : cast(t, yPred.dtype), yPred };
 }
