@@ -7,15 +7,11 @@
 import { Tensor } from "../tensor/tensor.js";
 import type { DType } from "../tensor/dtype.js";
 import { isPlainObject } from "../tensor/plain_object.js";
+import { shapeText } from "../tensor/shape.js";
 
 /** A dimension list with null for a size not known until the data is read, as TensorShape's None. */
 export type SpecShape = readonly (number | null)[];
 
-/** TensorShape's text: (None, 2), (3,) for one dimension, () for a scalar. */
-export function shapeText(shape: SpecShape): string {
-  const dims = shape.map((d) => (d === null ? "None" : String(d)));
-  return dims.length === 1 ? `(${dims[0]},)` : `(${dims.join(", ")})`;
-}
 
 /** tf.TensorSpec: the shape and dtype a tensor of an element has (name is kept for printing, as TF). */
 export class TensorSpec {

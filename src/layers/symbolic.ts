@@ -1,6 +1,7 @@
 import type { DType } from "../tensor/dtype.js";
 import type { Layer } from "./layer.js";
 import { SymbolicValue } from "../ops/symbolic.js";
+import { shapeText } from "../tensor/shape.js";
 
 // Ops called on a SymbolicTensor return one (ops/symbolic.ts names the type without importing layers).
 declare module "../ops/symbolic.js" {
@@ -13,8 +14,7 @@ declare module "../ops/symbolic.js" {
 export type LayerShape = readonly (number | null)[];
 
 export function layerShapeText(shape: LayerShape): string {
-  const dims = shape.map((d) => (d === null ? "None" : String(d)));
-  return dims.length === 1 ? `(${dims[0]},)` : `(${dims.join(", ")})`;
+  return shapeText(shape);
 }
 
 /**

@@ -22,10 +22,10 @@ export function shapesEqual(a: Shape, b: Shape): boolean {
   return true;
 }
 
-/** Python-style shape text: (2, 3), (5,), (). */
-export function shapeText(shape: Shape): string {
-  if (shape.length === 1) return `(${shape[0]},)`;
-  return `(${shape.join(", ")})`;
+/** Python-style shape text: (2, 3), (5,), (); an unknown dimension (null) prints as None, as Keras' (None, 28). */
+export function shapeText(shape: readonly (number | null)[]): string {
+  const dims = shape.map((d) => (d === null ? "None" : String(d)));
+  return dims.length === 1 ? `(${dims[0]},)` : `(${dims.join(", ")})`;
 }
 
 export function assertShape(shape: readonly unknown[], where: string): number[] {
