@@ -10,6 +10,7 @@ import { type CallOptions, Layer, type LayerArgs, type LayerShape, layerOptions 
 import { maskedLogits } from "./softmax_mask.js";
 import { single } from "./core.js";
 import { layerShapeText as shapeText } from "./symbolic.js";
+import { axisOption } from "./layer_axes.js";
 import { valueText } from "../tensor/value_text.js";
 
 function checkNumber(where: string, what: string, v: unknown, min: number | null): number {
@@ -169,12 +170,7 @@ export class Softmax extends Layer {
   constructor(args: SoftmaxArgs = {}) {
     super(args);
     this.supportsMasking = true;
-    const axis = args.axis ?? -1;
-    const list = typeof axis === "number" ? [axis] : axis;
-    if (list.length === 0 || !list.every((a) => Number.isInteger(a))) {
-      throw new RangeError(`Softmax ${this.name}: axis must be an integer or a non-empty list of integers, got ${valueText(axis)}`);
-    }
-    this.axis = typeof axis === "number" ? axis : [...axis];
+    this.axis = axisOption(`Softmax ${this.name}`, args.axis, -1, "list");
   }
 
   private axes(rank: number, shape: LayerShape): number[] {

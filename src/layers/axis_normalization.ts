@@ -7,7 +7,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { valueText } from "../tensor/value_text.js";
 import { Layer, type LayerArgs, type LayerShape } from "./layer.js";
 import { layerShapeText } from "./symbolic.js";
-import { layerAxes } from "./layer_axes.js";
+import { axisOption, layerAxes } from "./layer_axes.js";
 
 export interface AxisNormalizationArgs extends LayerArgs {
   /** The axis or axes normalized over (each sample separately). Default -1. */
@@ -24,12 +24,7 @@ export abstract class AxisNormalization extends Layer {
   constructor(args: AxisNormalizationArgs, defaultEpsilon: number) {
     super(args);
     const where = `${this.className} ${this.name}`;
-    const axis = args.axis ?? -1;
-    const list: readonly unknown[] = typeof axis === "number" ? [axis] : Array.isArray(axis) ? axis : [];
-    if (list.length === 0 || !list.every((a) => Number.isInteger(a))) {
-      throw new TypeError(`${where}: axis must be an integer or a non-empty list of integers, got ${valueText(args.axis)}`);
-    }
-    this.axis = typeof axis === "number" ? axis : [...axis];
+    this.axis = axisOption(where, args.axis, -1, "list");
     const eps = args.epsilon ?? defaultEpsilon;
     if (typeof eps !== "number" || !(eps >= 0)) throw new RangeError(`${where}: epsilon must be a non-negative number, got ${valueText(args.epsilon)}`);
     this.epsilon = eps;

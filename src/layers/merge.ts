@@ -7,6 +7,7 @@ import { noGrad } from "../ops/engine.js";
 import { ones } from "../tensor/creation.js";
 import { type CallOptions, Layer, type LayerArgs, type LayerShape, type Mask, layerOptions } from "./layer.js";
 import { layerShapeText } from "./symbolic.js";
+import { axisOption } from "./layer_axes.js";
 import { valueText } from "../tensor/value_text.js";
 import { checkBatchSizes, expandToCommonRank, knownBatchSizes, mergedSampleShape } from "./merge_shapes.js";
 
@@ -176,9 +177,7 @@ export class Concatenate extends Merge {
 
   constructor(args: ConcatenateArgs = {}) {
     super(args);
-    const axis = args.axis ?? -1;
-    if (!Number.isInteger(axis)) throw new TypeError(`Concatenate ${this.name}: axis must be an integer, got ${valueText(args.axis)}`);
-    this.axis = axis;
+    this.axis = axisOption(`Concatenate ${this.name}`, args.axis, -1, "integer");
   }
 
   protected override inputsOf(inputs: Tensor | Tensor[]): Tensor[] {

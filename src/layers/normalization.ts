@@ -12,6 +12,7 @@ import { single } from "./core.js";
 import { singleMask } from "./call_context.js";
 import { shapeText } from "../tensor/shape.js";
 import { epsilon } from "../tensor/config.js";
+import { axisOption } from "./layer_axes.js";
 import { valueText } from "../tensor/value_text.js";
 
 export interface BatchNormalizationArgs extends LayerArgs, GammaBetaArgs {
@@ -49,8 +50,8 @@ export class BatchNormalization extends Layer {
   constructor(args: BatchNormalizationArgs = {}) {
     super(args);
     this.supportsMasking = true;
-    this.axis = args.axis ?? -1;
     const where = `BatchNormalization ${this.name}`;
+    this.axis = axisOption(where, args.axis, -1, "integer");
     const momentum = args.momentum ?? 0.99, epsilon = args.epsilon ?? 1e-3;
     // Outside these ranges the moving statistics run away, or sqrt(variance + epsilon) turns NaN.
     if (typeof momentum !== "number" || !(momentum >= 0 && momentum <= 1)) {

@@ -29,7 +29,7 @@ test("UnitNormalization by hand, config, no weights, errors", () => {
   // Integer inputs are cast to the layer's float dtype, as Keras does.
   assert.deepEqual(layers.UnitNormalization()(tf.constant([[0, 2]], "int32")).arraySync(), [[0, 1]]);
   assert.throws(() => layers.UnitNormalization(2)(tf.ones([2, 3])), /UnitNormalization unit_normalization(_\d+)?: axis 2 is out of range for inputs of shape \(2, 3\)/);
-  assert.throws(() => layers.UnitNormalization({ axis: "x" as unknown as number }), /axis must be an integer or a list of integers/);
+  assert.throws(() => layers.UnitNormalization({ axis: "x" as unknown as number }), /^TypeError: UnitNormalization unit_normalization(_\d+)?: axis must be an integer or a non-empty list of integers, got "x"/);
 });
 
 test("UnitNormalization gradients (float64 finite differences)", () => {

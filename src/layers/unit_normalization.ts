@@ -3,7 +3,7 @@ import { valueText } from "../tensor/value_text.js";
 import { cast, maximum, mul, rsqrt, square } from "../ops/math.js";
 import { sum } from "../ops/reduce.js";
 import { Layer, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
-import { layerAxes } from "./layer_axes.js";
+import { axisOption, layerAxes } from "./layer_axes.js";
 import { single } from "./core.js";
 
 export interface UnitNormalizationArgs extends LayerArgs {
@@ -23,12 +23,7 @@ export class UnitNormalization extends Layer {
   constructor(args: UnitNormalizationArgs = {}) {
     super(args);
     this.supportsMasking = true;
-    const axis = args.axis ?? -1;
-    const list: readonly unknown[] = typeof axis === "number" ? [axis] : Array.isArray(axis) ? axis : [null];
-    if (!list.every((a) => Number.isInteger(a))) {
-      throw new TypeError(`UnitNormalization ${this.name}: axis must be an integer or a list of integers, got ${valueText(args.axis)}`);
-    }
-    this.axis = typeof axis === "number" ? axis : [...axis];
+    this.axis = axisOption(`UnitNormalization ${this.name}`, args.axis, -1, "list");
   }
 
   private axesFor(shape: LayerShape): number[] {
