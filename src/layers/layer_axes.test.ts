@@ -27,5 +27,5 @@ test("integer axes and lists keep their form in the config, as Keras keeps them 
   assert.equal(layers.Concatenate({ axis: 0 }).getConfig().axis, 0);
   // Softmax over the two last axes of a [1, 2, 2] input: each of the 4 entries gets 1/4 of equal logits.
   const y = layers.Softmax({ axis: [1, 2] }).apply(tf.zeros([1, 2, 2])) as tf.Tensor;
-  assert.deepEqual(Array.from(y.dataSync()), [0.25, 0.25, 0.25, 0.25]);
+  assert.deepEqual(y.arraySync(), [[[0.25, 0.25], [0.25, 0.25]]]);
 });
