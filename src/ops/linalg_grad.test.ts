@@ -16,7 +16,9 @@ import { randomF64 } from "../testing/random_inputs.js";
 type Tensor = tf.Tensor;
 interface Shaped { shape: number[]; data: number[] }
 interface TorchCase { inputs: Shaped[]; weights: Shaped; value: Shaped; gradients: Shaped[] }
-const torchCases = (JSON.parse(readFileSync("test/fixtures/linalg_grad.json", "utf8")) as { cases: Record<string, TorchCase> }).cases;
+interface PinvCase { inputs: Shaped[]; value: Shaped }
+const fixture = JSON.parse(readFileSync("test/fixtures/linalg_grad.json", "utf8")) as { cases: Record<string, TorchCase>; rank_deficient: Record<string, PinvCase> };
+const torchCases = fixture.cases;
 const t64 = (s: Shaped): Tensor => tf.constant(s.data, s.shape, "float64");
 
 const rnd = (shape: number[], seed: number): Tensor => randomF64(shape, seed, -1, 1);
@@ -34,17 +36,44 @@ const firstDerivative = (f: (...xs: Tensor[]) => Tensor, seed: number) => (...xs
 };
 
 for (const backend of ["js", "native"]) {
-  testOnBackend(backend, `lstsq and luFactor gradients equal torch's (gelsd lstsq, lu_factor) for tall, wide, square and batched inputs (${backend})`, () => {
+  testOnBackend(backend, `lstsq and luFactor gradients equal torch's (gelsd lstsq, lu_factor) for tall, wide, square, batched and broadcast inputs (${backend})`, () => {
     const tol = { rtol: 1e-9, atol: 1e-11 };
     for (const [name, c] of Object.entries(torchCases)) {
       const f = name.startsWith("lstsq") ? (...xs: Tensor[]) => tf.linalg.lstsq(xs[0], xs[1]) : (...xs: Tensor[]) => lu(xs[0]);
       const inputs = c.inputs.map(t64);
-      assertAllClose(f(...inputs), t64(c.value), { ...tol, what: `${name} value` });
+      const value = f(...inputs);
+      assert.deepEqual(value.shape, c.value.shape, `${name} shape`);
+      assertAllClose(value, t64(c.value), { ...tol, what: `${name} value` });
       const gs = tf.grads((...xs: Tensor[]) => tf.sum(tf.mul(f(...xs), t64(c.weights))))(inputs);
       gs.forEach((g, i) => assertAllClose(g, t64(c.gradients[i]), { ...tol, what: `${name} gradient of input ${i}` }));
     }
   });
 }
+
+for (const backend of ["js", "native"]) {
+  testOnBackend(backend, `lstsq with broadcast batch axes: rank-deficient values equal torch's pinv(a) @ b (${backend})`, () => {
+    for (const [name, c] of Object.entries(fixture.rank_deficient)) {
+      const x = tf.linalg.lstsq(t64(c.inputs[0]), t64(c.inputs[1]));
+      assert.deepEqual(x.shape, c.value.shape, `${name} shape`);
+      assertAllClose(x, t64(c.value), { rtol: 1e-9, atol: 1e-11, what: name });
+    }
+  });
+}
+
+test("lstsq: a b of one less rank than a is read as vectors where that fits (torch's reading), else as matrices", () => {
+  // a [4, 4, 3] and b [4, 4]: 4 vectors (torch.linalg.lstsq's answer [4, 3]), not one matrix for all four.
+  const a = rnd([4, 4, 3], 31), b = rnd([4, 4], 32);
+  const x = tf.linalg.lstsq(a, b);
+  assert.deepEqual(x.shape, [4, 3]);
+  assertAllClose(x, tf.squeeze(tf.linalg.lstsq(a, tf.expandDims(b, -1)), -1), { rtol: 1e-12, atol: 1e-14 });
+  // a [2, 4, 3] and b [4, 2] cannot be 4 vectors of 2: one matrix for both a, as b [1, 4, 2] was.
+  const a2 = rnd([2, 4, 3], 33), b2 = rnd([4, 2], 34);
+  assertAllClose(tf.linalg.lstsq(a2, b2), tf.linalg.lstsq(a2, tf.reshape(b2, [1, 4, 2])), { rtol: 1e-12, atol: 1e-14 });
+  // float32 broadcasts too (computed in float64, returned as float32).
+  const x32 = tf.linalg.lstsq(tf.cast(a2, "float32"), tf.cast(b2, "float32"));
+  assert.equal(x32.dtype, "float32");
+  assert.deepEqual(x32.shape, [2, 3, 2]);
+});
 
 test("lstsq: gradients for a and b equal central finite differences (tall, wide, square, batched, vector b)", () => {
   checkGradients((a, b) => tf.linalg.lstsq(a, b), [rnd([2, 5, 3], 1), rnd([2, 5, 2], 2)]);
@@ -53,6 +82,10 @@ test("lstsq: gradients for a and b equal central finite differences (tall, wide,
   checkGradients((a, b) => tf.linalg.lstsq(a, b), [rnd([6, 4], 7), rnd([6], 8)]);
   // One b ([1, 5, 2]) for a batch of a: the batch axes broadcast, and b's gradient sums over them.
   checkGradients((a, b) => tf.linalg.lstsq(a, b), [rnd([3, 5, 2], 9), rnd([1, 5, 2], 10)]);
+  // Batch axes of different numbers: one b [5, 2] for a [2, 5, 3], one a for b [2, 3, 5, 1], vectors [1, 4, 5] against a [2, 1, 5, 3].
+  checkGradients((a, b) => tf.linalg.lstsq(a, b), [rnd([2, 5, 3], 41), rnd([5, 2], 42)]);
+  checkGradients((a, b) => tf.linalg.lstsq(a, b), [rnd([5, 3], 43), rnd([2, 3, 5, 1], 44)]);
+  checkGradients((a, b) => tf.linalg.lstsq(a, b), [rnd([2, 1, 5, 3], 45), rnd([1, 4, 5], 46)]);
 });
 
 test("lstsq: the gradient of the rank-truncated solution for rank-deficient a (rcond deciding the rank)", () => {
@@ -65,6 +98,9 @@ test("lstsq: the gradient of the rank-truncated solution for rank-deficient a (r
   const a = tf.matmul(tf.mul(u, tf.constant([3, 1, 1e-6], [1, 3], "float64")), vt);
   const b = rnd([4, 2], 18);
   checkGradients((x, y) => tf.linalg.lstsq(x, y, 1e-4), [a, b]);
+  // Rank 2 in a batch of two 5 x 4 against one b [5, 2]: b's gradient sums over the broadcast batch axis.
+  const deficient = tf.stack([ofRank(5, 4, 2, 51), ofRank(5, 4, 2, 53)]);
+  checkGradients((x, y) => tf.linalg.lstsq(x, y, 1e-4), [deficient, rnd([5, 2], 55)]);
   // The default rcond keeps it (rank 3): a gradient of order 1 / 1e-6 where the truncated one is of order 1.
   const truncated = tf.grads((x, y) => tf.sum(tf.linalg.lstsq(x, y, 1e-4)))([a, b]);
   const full = tf.grads((x, y) => tf.sum(tf.linalg.lstsq(x, y)))([a, b]);

@@ -51,7 +51,13 @@ test("singular and ill-shaped systems are errors naming the matrix and the fix",
   assert.throws(() => tf.linalg.solve(val("sq"), tf.ones([2, 4, 1], "float64")), /linalg\.solve: b float64 \(2, 4, 1\) does not fit a float64 \(2, 3, 3\)/);
   assert.throws(() => tf.linalg.solve(val("sq"), tf.ones([2, 3], "float32")), /linalg\.solve: operands have different dtypes/);
   assert.throws(() => tf.linalg.inv(tf.ones([3], "float64")), /linalg\.inv: x must have rank >= 2/);
-  assert.throws(() => tf.linalg.lstsq(val("lst_a"), tf.ones([4], "float64")), /linalg\.lstsq: b float64 \(4,\) must be \[\.\.\., 5\] or \[\.\.\., 5, k\]/);
+  assert.throws(() => tf.linalg.lstsq(val("lst_a"), tf.ones([4], "float64")),
+    /linalg\.lstsq: b float64 \(4,\) does not fit a float64 \(5, 3\): b must be vectors \[\.\.\., 5\] \(of rank 1, or 1\) or matrices \[\.\.\., 5, k\]/);
+  // Batch axes that do not broadcast: both shapes named, b read as matrices and as vectors.
+  assert.throws(() => tf.linalg.lstsq(tf.ones([2, 5, 3], "float64"), tf.ones([3, 5, 2], "float64")),
+    /linalg\.lstsq: b float64 \(3, 5, 2\) does not fit a float64 \(2, 5, 3\): .* its batch axes broadcasting with a's \(2,\)/);
+  assert.throws(() => tf.linalg.lstsq(tf.ones([2, 1, 5, 3], "float64"), tf.ones([3, 4, 5], "float64")),
+    /linalg\.lstsq: b float64 \(3, 4, 5\) does not fit a float64 \(2, 1, 5, 3\)/);
   assert.throws(() => tf.linalg.solveTriangular(val("tri"), val("tri_b"), "yes" as never), /lower must be true or false/);
 });
 

@@ -256,29 +256,54 @@ function lstsqCore(op: string, a: Tensor, b: Tensor, cut: number, factors?: Pinv
   return x;
 }
 
+/** Whether batch shapes s and t broadcast together (numpy's rule, aligned at their last axes). */
+function batchesFit(s: readonly number[], t: readonly number[]): boolean {
+  for (let i = 1; i <= Math.min(s.length, t.length); i++) {
+    const p = s[s.length - i], q = t[t.length - i];
+    if (p !== q && p !== 1 && q !== 1) return false;
+  }
+  return true;
+}
+
+/**
+ * b of lstsq as matrices [..., m, k] with a [..., m, n], their batch axes broadcast, as
+ * torch.linalg.lstsq reads them (b [..., m] of rank one less than a holds vectors, b of a's rank
+ * matrices) and beyond it, as torch.linalg.solve broadcasts: batch axes of any number on either
+ * side, so one b [m, k] serves a batch of a. A b of rank one less than a's is read as vectors
+ * where that fits (torch's reading: for a [m, m, n], b [m, m] is m vectors), as matrices otherwise.
+ */
+function lstsqOperands(op: string, a: Tensor, b0: Tensor): { a: Tensor; b: Tensor; vector: boolean } {
+  const [m, n] = a.shape.slice(-2);
+  const aBatch = a.shape.slice(0, -2);
+  const fitsVectors = b0.rank >= 1 && b0.shape[b0.rank - 1] === m && batchesFit(aBatch, b0.shape.slice(0, -1));
+  const vector = fitsVectors && (b0.rank === 1 || b0.rank === a.rank - 1);
+  const b1 = vector ? expandDims(b0, -1) : b0;
+  if (b1.rank < 2 || b1.shape[b1.rank - 2] !== m || !batchesFit(aBatch, b1.shape.slice(0, -2))) {
+    throw new RangeError(
+      `${op}: b ${text(b0)} does not fit a ${text(a)}: b must be vectors [..., ${m}] (of rank ${a.rank - 1}, or 1) or matrices [..., ${m}, k], ` +
+        `its rows matching a's ${m} and its batch axes broadcasting with a's ${shapeText(aBatch)}`,
+    );
+  }
+  const batchShape = broadcastShapes(aBatch, b1.shape.slice(0, -2), `${op} (batch dimensions of a and b)`);
+  return { a: broadcastTo(a, [...batchShape, m, n]), b: broadcastTo(b1, [...batchShape, ...b1.shape.slice(-2)]), vector };
+}
+
 /**
  * keras.ops.linalg.lstsq(a, b, rcond = null) (numpy.linalg.lstsq's solution): the x of least
- * norm minimizing ||a x - b|| for a [..., m, n] and b [..., m] or [..., m, k] (batch axes
- * broadcast), from the SVD of a with singular values below rcond * the largest treated as 0
- * (rcond null: eps * max(m, n)). The gradient (a and b) is that of x = pinv(a) b at a constant
- * rank, as JAX's; see lstsqCore.
+ * norm minimizing ||a x - b|| for a [..., m, n] and b [..., m] or [..., m, k], their batch axes
+ * broadcast (see lstsqOperands), from the SVD of a with singular values below rcond * the largest
+ * treated as 0 (rcond null: eps * max(m, n)). The gradient (a and b) is that of x = pinv(a) b at a
+ * constant rank, as JAX's (see lstsqCore), summed over the axes an operand was broadcast along.
  */
 function lstsqEager(aIn: Input, bIn: Input, rcond: number | null = null): Tensor {
   const op = "linalg.lstsq";
   const a0 = matrices(op, aIn, false, "a");
   const b0 = toTensor(bIn, op, "b");
   assertSameDType(op, a0, b0);
-  const [m, n] = a0.shape.slice(-2);
-  const vector = b0.rank === a0.rank - 1;
-  const b1 = vector ? expandDims(b0, -1) : b0;
-  if (b1.rank !== a0.rank || b1.shape[b1.rank - 2] !== m) {
-    throw new RangeError(`${op}: b ${text(b0)} must be [..., ${m}] or [..., ${m}, k] for a ${text(a0)} (its rows matching a's ${m})`);
-  }
   if (rcond !== null && !(rcond >= 0)) throw new RangeError(`${op}: rcond must be a number >= 0 or null, got ${valueText(rcond)}`);
+  const [m, n] = a0.shape.slice(-2);
   const cut = rcond ?? 2.220446049250313e-16 * Math.max(m, n);
-  const batchShape = broadcastShapes(a0.shape.slice(0, -2), b1.shape.slice(0, -2), `${op} (batch dimensions of a and b)`);
-  const a = broadcastTo(a0, [...batchShape, m, n]);
-  const b = broadcastTo(b1, [...batchShape, ...b1.shape.slice(-2)]);
+  const { a, b, vector } = lstsqOperands(op, a0, b0);
   const x = viaFloat64([a, b], (a64, b64) => lstsqCore(op, a64, b64, cut));
   return vector ? squeeze(x, -1) : x;
 }

@@ -233,3 +233,39 @@ test("isFinite, isInf, nanToNum and logicalXor", () => {
   const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.nanToNum(t), 3)))(tf.constant([NaN, 2, Infinity], "float64"));
   assert.deepEqual(g.arraySync(), [0, 3, 0]);
 });
+
+/** tf.where's expected values element by element: cond [n, m] against a [n, m] or [m] or a scalar. */
+function whereByHand<V>(cond: boolean[][], a: (i: number, j: number) => V, b: (i: number, j: number) => V): V[][] {
+  return cond.map((row, i) => row.map((c, j) => (c ? a(i, j) : b(i, j))));
+}
+
+for (const backend of ["js", "native"]) {
+  testOnBackend(backend, `where keeps every value exactly on int32, float32 (NaN, -0), float64, bool and int64, scalars and broadcasting included (${backend})`, () => {
+    // 80 x 64 = 5120 elements: past the size from which the native backend calls its addon.
+    const n = 80, m = 64;
+    const cond = Array.from({ length: n }, (_, i) => Array.from({ length: m }, (_, j) => (i * 31 + j * 7) % 5 < 2));
+    const c = tf.constant(cond, [n, m], "bool");
+    const ints = (i: number, j: number): number => [-2147483648, 2147483647, -1, 1, 0][(i + j) % 5] ^ (i * 1000 + j);
+    const x = tf.constant(cond.map((r, i) => r.map((_, j) => ints(i, j))), [n, m], "int32");
+    // int32 scalars (the PixelCNN binarization), a scalar and a full tensor, a broadcast row.
+    assert.deepEqual(tf.where(c, 0, 1).arraySync(), whereByHand(cond, () => 0, () => 1));
+    assert.deepEqual(tf.where(c, x, -7).arraySync(), whereByHand(cond, ints, () => -7));
+    assert.deepEqual(tf.where(c, 2147483647, x).arraySync(), whereByHand(cond, () => 2147483647, ints));
+    const row = tf.constant(Array.from({ length: m }, (_, j) => j * 3 - 100), [m], "int32");
+    assert.deepEqual(tf.where(c, row, x).arraySync(), whereByHand(cond, (_, j) => j * 3 - 100, ints));
+    // float32 NaN and -0 pass through; float64 too.
+    const floats = (i: number, j: number): number => [Number.NaN, -0, 2 ** -149, -3.4028234663852886e38, 0.5][(i + j) % 5];
+    for (const dtype of ["float32", "float64"] as const) {
+      const f = tf.constant(cond.map((r, i) => r.map((_, j) => floats(i, j))), [n, m], dtype);
+      // assert/strict compares numbers with Object.is: -0 must stay -0, NaN NaN.
+      assert.deepEqual(tf.where(c, f, Number.NaN).arraySync(), whereByHand(cond, floats, () => Number.NaN), dtype);
+      assert.deepEqual(tf.where(c, -0, f).arraySync(), whereByHand(cond, () => -0, floats), dtype);
+    }
+    // bool operands, one of them broadcast.
+    const bools = tf.logicalNot(c);
+    assert.deepEqual(tf.where(c, bools, tf.constant([true], [1], "bool")).arraySync(), whereByHand(cond, () => false, () => true));
+    // int64 beyond 2^53.
+    const big = tf.constant([2n ** 62n + 1n, -(2n ** 63n)], [2], "int64");
+    assert.deepEqual(tf.where(tf.constant([true, false], [2], "bool"), big, tf.constant([5n, 6n], [2], "int64")).dataSync(), BigInt64Array.of(2n ** 62n + 1n, 6n));
+  });
+}

@@ -338,22 +338,6 @@ export function binary(op: BinaryOp, a: TypedArray, aShape: Shape, b: TypedArray
   forEachBroadcast(outShape, [sa, sb], (o, [oa, ob], count, [ia, ib]) => row(O, A, B, o, oa, ob, count, ia, ib));
 }
 
-export function select(cond: Uint8Array, condShape: Shape, a: TypedArray, aShape: Shape, b: TypedArray, bShape: Shape, out: TypedArray, outShape: Shape): void {
-  const O = out as Float64Array, A = a as Float64Array, B = b as Float64Array;
-  const n = O.length;
-  if (cond.length === n && (A.length === n || A.length === 1) && (B.length === n || B.length === 1)) {
-    // The common cases (masks over a whole tensor, a scalar on one side) need no index walk.
-    const ia = A.length === n ? 1 : 0, ib = B.length === n ? 1 : 0;
-    for (let i = 0; i < n; i++) O[i] = cond[i] ? A[i * ia] : B[i * ib];
-    return;
-  }
-  const sc = broadcastStrides(condShape, outShape);
-  const sa = broadcastStrides(aShape, outShape), sb = broadcastStrides(bShape, outShape);
-  forEachBroadcast(outShape, [sc, sa, sb], (o, [oc, oa, ob], count, [ic, ia, ib]) => {
-    for (let j = 0; j < count; j++) O[o + j] = cond[oc + j * ic] ? A[oa + j * ia] : B[ob + j * ib];
-  });
-}
-
 export function clip(x: TypedArray, lo: number, hi: number, out: TypedArray): void {
   if (x instanceof BigInt64Array) {
     clipInt64(x, lo, hi, out as BigInt64Array);

@@ -1,6 +1,7 @@
 import type { Backend } from "../backend.js";
 import { registerBackend } from "../registry.js";
-import { binary, clip, select, unary, unaryGrad } from "./elementwise.js";
+import { binary, clip, unary, unaryGrad } from "./elementwise.js";
+import { select } from "./select.js";
 import { argReduce, reduce } from "./reduce.js";
 import { bincount, cumulative, sortIndices } from "./sort.js";
 import { broadcastTo, concat, gather, gatherGrad, oneHot, pad, stridedSlice, stridedSliceGrad, tile, transpose } from "./shape.js";

@@ -1,5 +1,5 @@
 import { createRequire } from "node:module";
-import type { NumericArray } from "../../tensor/dtype.js";
+import type { NumericArray, TypedArray } from "../../tensor/dtype.js";
 import type { Shape } from "../../tensor/shape.js";
 import type { Backend, BinaryOp, Conv2DInfo, FusedActivation, ImageTransformInfo, OptimizerUpdate, Pool2DInfo, UnaryOp } from "../backend.js";
 import { registerBackend } from "../registry.js";
@@ -115,6 +115,8 @@ const FUSED_ACTIVATIONS: readonly FusedActivation[] = ["linear", "relu"];
 const OPTIMIZER_KINDS: readonly OptimizerUpdate["kind"][] = ["sgd", "momentum", "adam", "rmsprop"];
 /** Below this many elements the call into the addon costs more than the JS loop. */
 const ELEMENTWISE_MIN = 4096;
+/** The same bytes as float32: for kernels that only move 4-byte elements (select). */
+const float32View = (t: TypedArray): Float32Array => (t instanceof Float32Array ? t : new Float32Array(t.buffer, t.byteOffset, t.byteLength >> 2));
 /**
  * Sorting costs tens of nanoseconds per element in JS (a comparator call per comparison), so the
  * addon pays from a few dozen elements on.
@@ -295,9 +297,11 @@ export function createNativeBackend(native: NativeAddon): Backend {
     },
     select(cond, condShape, a, aShape, b, bShape, out, outShape) {
       const n = out.length;
+      // The addon's float32 select only moves elements, so int32 (any 4-byte dtype) runs on it as
+      // float32 views of the same bytes, its bits copied unchanged.
       if (n >= ELEMENTWISE_MIN && cond.length === n && (a.length === n || a.length === 1) && (b.length === n || b.length === 1) &&
-        a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array) {
-        native.select(cond, a, b, out);
+        out.BYTES_PER_ELEMENT === 4 && a.BYTES_PER_ELEMENT === 4 && b.BYTES_PER_ELEMENT === 4) {
+        native.select(cond, float32View(a), float32View(b), float32View(out));
       } else {
         js.select(cond, condShape, a, aShape, b, bShape, out, outShape);
       }
