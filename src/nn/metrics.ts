@@ -27,9 +27,10 @@ import {
 } from "./losses.js";
 import {
   type Config, type ConfigValue, type SerializedObject, autoName, checkConfigKeys, checkKeys, configAxis, configBoolean, configNumber, configString,
-  isSerializedObject, serializedClassName, toSnakeCase, unknownIdentifier,
+  integerAxisOption, isSerializedObject, labelSmoothingOption, serializedClassName, toSnakeCase, unknownIdentifier,
 } from "./common.js";
 import { valueText } from "../tensor/value_text.js";
+import { booleanOption, nullableNumberOption } from "../tensor/option_checks.js";
 import { F1Score, FBetaScore, type FScoreAverage } from "./metrics_fscore.js";
 import { R2Score, type R2ClassAggregation } from "./metrics_r2.js";
 import { type CorrelationAxis, checkCorrelationAxis, concordanceCorrelation, pearsonCorrelation } from "./metrics_correlation.js";
@@ -355,7 +356,8 @@ export class BinaryAccuracy extends MeanMetricWrapper {
   readonly threshold: number;
   constructor(opts: NameOption & { threshold?: number } = {}) {
     checkMetricOptions(new.target, BinaryAccuracy, opts, { name: true, threshold: true });
-    const threshold = opts.threshold ?? 0.5;
+    // Any finite threshold, as Keras takes it (above 1 nothing counts as positive).
+    const threshold = nullableNumberOption("metrics.BinaryAccuracy", "threshold", opts.threshold, 0.5) ?? 0.5;
     super((t, p) => binaryAccuracy(t, p, threshold), { name: opts.name ?? "binary_accuracy" });
     this.threshold = threshold;
   }
@@ -501,7 +503,7 @@ export class CosineSimilarity extends MeanMetricWrapper {
   readonly axis: number;
   constructor(opts: NameOption & { axis?: number } = {}) {
     checkMetricOptions(new.target, CosineSimilarity, opts, { name: true, axis: true });
-    const axis = opts.axis ?? -1;
+    const axis = integerAxisOption("metrics.CosineSimilarity", opts.axis, -1);
     super((t, p) => cosineSimilarityMetric(t, p, axis), { name: opts.name ?? "cosine_similarity" });
     this.axis = axis;
   }
@@ -596,7 +598,8 @@ export class BinaryCrossentropy extends MeanMetricWrapper {
   readonly labelSmoothing: number;
   constructor(opts: CrossentropyMetricOptions = {}) {
     checkMetricOptions(new.target, BinaryCrossentropy, opts, { name: true, fromLogits: true, labelSmoothing: true });
-    const o = { fromLogits: opts.fromLogits ?? false, labelSmoothing: opts.labelSmoothing ?? 0 };
+    const w = "metrics.BinaryCrossentropy";
+    const o = { fromLogits: booleanOption(w, "fromLogits", opts.fromLogits, false), labelSmoothing: labelSmoothingOption(w, opts.labelSmoothing) };
     super((t, p) => binaryCrossentropy(t, p, o), { name: opts.name ?? "binary_crossentropy" });
     this.fromLogits = o.fromLogits;
     this.labelSmoothing = o.labelSmoothing;
@@ -614,7 +617,11 @@ export class CategoricalCrossentropy extends MeanMetricWrapper {
   readonly axis: number;
   constructor(opts: CrossentropyMetricOptions & { axis?: number } = {}) {
     checkMetricOptions(new.target, CategoricalCrossentropy, opts, { name: true, fromLogits: true, labelSmoothing: true, axis: true });
-    const o = { fromLogits: opts.fromLogits ?? false, labelSmoothing: opts.labelSmoothing ?? 0, axis: opts.axis ?? -1 };
+    const w = "metrics.CategoricalCrossentropy";
+    const o = {
+      fromLogits: booleanOption(w, "fromLogits", opts.fromLogits, false), labelSmoothing: labelSmoothingOption(w, opts.labelSmoothing),
+      axis: integerAxisOption(w, opts.axis, -1),
+    };
     super((t, p) => categoricalCrossentropy(t, p, o), { name: opts.name ?? "categorical_crossentropy" });
     this.fromLogits = o.fromLogits;
     this.labelSmoothing = o.labelSmoothing;
@@ -632,7 +639,8 @@ export class SparseCategoricalCrossentropy extends MeanMetricWrapper {
   readonly axis: number;
   constructor(opts: NameOption & { fromLogits?: boolean; axis?: number } = {}) {
     checkMetricOptions(new.target, SparseCategoricalCrossentropy, opts, { name: true, fromLogits: true, axis: true });
-    const o = { fromLogits: opts.fromLogits ?? false, axis: opts.axis ?? -1 };
+    const w = "metrics.SparseCategoricalCrossentropy";
+    const o = { fromLogits: booleanOption(w, "fromLogits", opts.fromLogits, false), axis: integerAxisOption(w, opts.axis, -1) };
     super((t, p) => sparseCategoricalCrossentropy(t, p, o), { name: opts.name ?? "sparse_categorical_crossentropy" });
     this.fromLogits = o.fromLogits;
     this.axis = o.axis;
@@ -1253,7 +1261,7 @@ export class AUC extends Metric {
       multiLabel: true, numLabels: true, labelWeights: true,
     });
     super(opts.name ?? autoName("AUC"));
-    const who = `metrics.${this.name}`;
+    const who = `metrics.${new.target.name}`;
     const curve = opts.curve ?? "ROC";
     if (curve !== "ROC" && curve !== "PR") throw new RangeError(`${who}: curve must be "ROC" or "PR", got ${valueText(curve)}`);
     const sm = opts.summationMethod ?? "interpolation";
@@ -1262,9 +1270,8 @@ export class AUC extends Metric {
     }
     this.curve = curve;
     this.summationMethod = sm;
-    this.fromLogits = opts.fromLogits ?? false;
-    const multiLabel = opts.multiLabel ?? false;
-    if (typeof multiLabel !== "boolean") throw new TypeError(`${who}: multiLabel must be true or false, got ${valueText(multiLabel)}`);
+    this.fromLogits = booleanOption(who, "fromLogits", opts.fromLogits, false);
+    const multiLabel = booleanOption(who, "multiLabel", opts.multiLabel, false);
     this.multiLabel = multiLabel;
     const numLabels = opts.numLabels ?? null;
     if (numLabels !== null) {
