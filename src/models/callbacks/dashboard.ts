@@ -20,6 +20,7 @@ import { SNAPSHOT_FILE } from "../../dashboard/runs.js";
 import { Callback, type CallbackModel, type Logs } from "./callback.js";
 import { printMsg } from "./output.js";
 import { valueText } from "../../tensor/value_text.js";
+import { booleanOption, stringOption } from "../../tensor/option_checks.js";
 
 /** Inputs whose predictions the page shows after every epoch. */
 export interface DashboardSamples {
@@ -95,9 +96,12 @@ export class Dashboard extends Callback {
     this.options = options;
     this.port = checkPort(options.port, "callbacks.Dashboard");
     this.host = checkHost(options.host, "callbacks.Dashboard");
-    this.runDir = options.runDir ?? null;
-    this.open = options.open ?? false;
-    this.keepAlive = options.keepAlive ?? false;
+    const where = "callbacks.Dashboard";
+    this.runDir = options.runDir === undefined || options.runDir === null ? null : stringOption(where, "runDir", options.runDir, "");
+    this.open = booleanOption(where, "open", options.open, false);
+    this.keepAlive = booleanOption(where, "keepAlive", options.keepAlive, false);
+    booleanOption(where, "printUrl", options.printUrl, true);
+    if (options.title !== undefined) stringOption(where, "title", options.title, "");
     const s = options.samples;
     if (s !== undefined) {
       if (s.x === undefined || s.x === null || typeof s.x !== "object" || !Array.isArray(s.x.shape) || s.x.rank < 1) {

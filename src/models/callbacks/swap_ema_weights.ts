@@ -1,5 +1,6 @@
 import type { Variable } from "../../tensor/variable.js";
 import { checkKeys } from "../../nn/common.js";
+import { booleanOption } from "../../tensor/option_checks.js";
 import { Callback, type CallbackModel } from "./callback.js";
 
 export interface SwapEMAWeightsOptions {
@@ -39,9 +40,7 @@ export class SwapEMAWeights extends Callback {
   constructor(options: SwapEMAWeightsOptions = {}) {
     super();
     checkKeys(WHO, options, ["swapOnEpoch"]);
-    const swapOnEpoch = options.swapOnEpoch ?? false;
-    if (typeof swapOnEpoch !== "boolean") throw new TypeError(`${WHO}: swapOnEpoch must be true or false, got ${JSON.stringify(swapOnEpoch)}`);
-    this.swapOnEpoch = swapOnEpoch;
+    this.swapOnEpoch = booleanOption(WHO, "swapOnEpoch", options.swapOnEpoch, false);
   }
 
   private weights(): readonly Variable[] {

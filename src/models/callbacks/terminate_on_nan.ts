@@ -1,5 +1,8 @@
 import { Callback, type Logs } from "./callback.js";
 import { type ProgressWriter, getOutputWriter, printMsg } from "./output.js";
+import { writerOption } from "./callback_options.js";
+import { booleanOption } from "../../tensor/option_checks.js";
+import { checkOptionKeys } from "../../tensor/option_keys.js";
 
 export interface TerminateOnNaNOptions {
   /** Throw instead of stopping after the batch (default false). */
@@ -15,8 +18,9 @@ export class TerminateOnNaN extends Callback {
 
   constructor(options: TerminateOnNaNOptions = {}) {
     super();
-    this.raiseError = options.raiseError ?? false;
-    this.writer = options.writer;
+    checkOptionKeys("TerminateOnNaN", options, ["raiseError", "writer"]);
+    this.raiseError = booleanOption("TerminateOnNaN", "raiseError", options.raiseError, false);
+    this.writer = writerOption("TerminateOnNaN", options.writer);
   }
 
   override onBatchEnd(batch: number, logs: Logs): void {
