@@ -24,6 +24,17 @@ BAD.push(
   ["losses.CosineSimilarity", L.CosineSimilarity, "axis", "-1", TypeError],
   ["losses.MeanSquaredError", L.MeanSquaredError, "name", 5, TypeError],
   ["losses.Huber", L.Huber, "name", { n: 1 }, TypeError],
+  ["losses.Huber", L.Huber, "reduction", 5, RangeError],
+  ["losses.BinaryFocalCrossentropy", L.BinaryFocalCrossentropy, "alpha", "0.2", TypeError],
+  ["losses.BinaryFocalCrossentropy", L.BinaryFocalCrossentropy, "gamma", -1, RangeError],
+  ["losses.CategoricalFocalCrossentropy", L.CategoricalFocalCrossentropy, "gamma", "2", TypeError],
+  ["losses.Tversky", L.Tversky, "alpha", "x", TypeError],
+  ["losses.Tversky", L.Tversky, "beta", Number.NaN, TypeError],
+  ["losses.Circle", L.Circle, "margin", "x", TypeError],
+  ["losses.Circle", L.Circle, "removeDiagonal", "y", TypeError],
+  ["metrics.Precision", M.Precision, "thresholds", "0.5", TypeError],
+  ["metrics.TruePositives", M.TruePositives, "thresholds", "0.5", TypeError],
+  ["metrics.AUC", M.AUC, "thresholds", "0.5", TypeError],
   ["metrics.Accuracy", M.Accuracy, "name", 5, TypeError],
   ["metrics.AUC", M.AUC, "name", 5, TypeError],
   ["metrics.Precision", M.Precision, "name", true, TypeError],
@@ -47,8 +58,9 @@ test("a loss's or metric's option of the wrong type or range is refused, naming 
     assert.throws(() => make({ [key]: value }), (e: unknown) => {
       assert.ok(e instanceof kind, `${where} ${key}=${String(value)}: expected a ${kind.name}, got ${String(e)}`);
       const message = (e as Error).message;
-      assert.ok(message.startsWith(`${where}: ${key} must `), `${where} ${key}=${String(value)}: ${message}`);
-      assert.ok(message.includes(`got ${typeof value === "string" ? JSON.stringify(value) : key === "name" && typeof value === "object" ? "{" : String(value)}`), message);
+      assert.ok(message.startsWith(`${where}: ${key} must `) || message.startsWith(`${where}: ${key} ${String(value)} is not one of`), `${where} ${key}=${String(value)}: ${message}`);
+      const shown = typeof value === "string" ? JSON.stringify(value) : typeof value === "object" ? "{" : String(value);
+      assert.ok(message.includes(` ${shown}`), `the value is not in: ${message}`);
       return true;
     }, `${where} took ${key}=${String(value)}`);
   }
@@ -62,6 +74,15 @@ test("SparseCategoricalCrossentropy's truthy fromLogits: \"y\" no longer scores 
   assert.throws(() => losses.sparseCategoricalCrossentropy([0], p, { fromLogits: "y" as unknown as boolean }), /sparseCategoricalCrossentropy: fromLogits must be true or false, got "y"/);
   assert.throws(() => losses.categoricalCrossentropy([[1, 0]], p, { fromLogits: "y" as unknown as boolean }), /categoricalCrossentropy: fromLogits must be true or false, got "y"/);
   assert.throws(() => tf.ops.binaryCrossentropy([[1, 0]], p, "y" as unknown as boolean), /ops\.binaryCrossentropy: fromLogits must be true or false, got "y"/);
+  assert.throws(() => losses.binaryFocalCrossentropy([[1, 0]], p, { fromLogits: "y" as unknown as boolean }), /binaryFocalCrossentropy: fromLogits must be true or false, got "y"/);
+  assert.throws(() => losses.binaryFocalCrossentropy([[1, 0]], p, { applyClassBalancing: 1 as unknown as boolean }), /binaryFocalCrossentropy: applyClassBalancing must be true or false, got 1/);
+  assert.throws(() => losses.categoricalFocalCrossentropy([[1, 0]], p, { fromLogits: "y" as unknown as boolean }), /categoricalFocalCrossentropy: fromLogits must be true or false, got "y"/);
+});
+
+test("a wrapper's function must be a function", () => {
+  const make = (cls: unknown, fn: unknown): unknown => (cls as (f: unknown) => unknown)(fn);
+  assert.throws(() => make(losses.LossFunctionWrapper, 5), /^TypeError: losses\.LossFunctionWrapper: fn must be a function \(yTrue, yPred\) => per-example losses, got 5$/);
+  assert.throws(() => make(metrics.MeanMetricWrapper, "mse"), /^TypeError: metrics\.MeanMetricWrapper: fn must be a function \(yTrue, yPred\) => per-example values, got "mse"$/);
 });
 
 test("the values Keras takes still work and reach getConfig as given", () => {

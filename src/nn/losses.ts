@@ -29,7 +29,7 @@ import {
   type Config, type SerializedObject, checkConfigKeys, checkKeys, configAxis, configBoolean, configNumber,
   configString, integerAxisOption, isSerializedObject, labelSmoothingOption, serializedClassName, toSnakeCase, unknownIdentifier,
 } from "./common.js";
-import { booleanOption, nameOption } from "../tensor/option_checks.js";
+import { booleanOption, nameOption, numberOption } from "../tensor/option_checks.js";
 
 import {
   BINARY_FOCAL_OPTIONS, type BinaryFocalCrossentropyOptions, CATEGORICAL_FOCAL_OPTIONS, type CategoricalFocalCrossentropyOptions,
@@ -399,7 +399,7 @@ export abstract class Loss {
     // A function's own `name` and `length` are read-only; make them ordinary properties.
     own("name", name);
     Object.defineProperty(self, "length", { value: 3, writable: true, configurable: true });
-    own("reduction", checkReduction(`losses.${name}`, opts.reduction));
+    own("reduction", checkReduction(`losses.${new.target.name}`, opts.reduction));
     own("className", "Loss");
     // Subclass field initializers then run on the returned callable.
     return self;
@@ -464,6 +464,9 @@ export class LossFunctionWrapper extends Loss {
       // fnName is how the class tells this constructor its function's name, not a user option.
       const { fnName: _set, ...given } = opts;
       checkKeys(`losses.${new.target.name}`, given, ["name", "reduction", ...own]);
+    }
+    if (typeof fn !== "function") {
+      throw new TypeError(`losses.${new.target.name}: fn must be a function (yTrue, yPred) => per-example losses, got ${valueText(fn)}`);
     }
     const fnName = opts.fnName ?? (fn.name ? toSnakeCase(fn.name) : null);
     super(opts, fnName ?? "loss");
@@ -723,7 +726,8 @@ export class BinaryFocalCrossentropy extends LossFunctionWrapper {
   constructor(opts: LossOptions & BinaryFocalCrossentropyOptions = {}) {
     const o = {
       applyClassBalancing: booleanOption("losses.BinaryFocalCrossentropy", "applyClassBalancing", opts.applyClassBalancing, false),
-      alpha: opts.alpha ?? 0.25, gamma: opts.gamma ?? 2,
+      alpha: numberOption("losses.BinaryFocalCrossentropy", "alpha", opts.alpha, 0.25, { min: 0, max: 1 }),
+      gamma: numberOption("losses.BinaryFocalCrossentropy", "gamma", opts.gamma, 2, { min: 0 }),
       ...crossentropyOptions("losses.BinaryFocalCrossentropy", opts),
     };
     // A bad option fails at compile rather than at the first batch.
@@ -759,7 +763,8 @@ export class CategoricalFocalCrossentropy extends LossFunctionWrapper {
   readonly axis: number;
   constructor(opts: LossOptions & CategoricalFocalCrossentropyOptions = {}) {
     const o = {
-      alpha: checkFocalAlpha("losses.CategoricalFocalCrossentropy", opts.alpha ?? 0.25), gamma: opts.gamma ?? 2,
+      alpha: checkFocalAlpha("losses.CategoricalFocalCrossentropy", opts.alpha ?? 0.25),
+      gamma: numberOption("losses.CategoricalFocalCrossentropy", "gamma", opts.gamma, 2, { min: 0 }),
       ...crossentropyOptions("losses.CategoricalFocalCrossentropy", opts),
     };
     categoricalFocalCrossentropy([[0, 1]], [[0.5, 0.5]], { ...o, alpha: typeof o.alpha === "number" ? o.alpha : 1 });
@@ -822,7 +827,8 @@ export class Tversky extends LossFunctionWrapper {
   readonly beta: number;
   readonly axis: number | number[] | null;
   constructor(opts: LossOptions & { alpha?: number; beta?: number; axis?: DiceAxis } = {}) {
-    const alpha = opts.alpha ?? 0.5, beta = opts.beta ?? 0.5;
+    // Any finite weights, as Keras takes them.
+    const alpha = numberOption("losses.Tversky", "alpha", opts.alpha, 0.5), beta = numberOption("losses.Tversky", "beta", opts.beta, 0.5);
     const axis = lossAxis("losses.Tversky", opts.axis ?? null);
     tversky([1], [0.5], alpha, beta);
     super((t, p) => tversky(t, p, alpha, beta, axis), { ...opts, name: opts.name ?? "tversky", fnName: "tversky" });
@@ -857,7 +863,11 @@ export class Circle extends LossFunctionWrapper {
   readonly margin: number;
   readonly removeDiagonal: boolean;
   constructor(opts: LossOptions & CircleLossOptions = {}) {
-    const o = { gamma: opts.gamma ?? 80, margin: opts.margin ?? 0.4, removeDiagonal: opts.removeDiagonal ?? true };
+    const w = "losses.Circle";
+    const o = {
+      gamma: numberOption(w, "gamma", opts.gamma, 80), margin: numberOption(w, "margin", opts.margin, 0.4),
+      removeDiagonal: booleanOption(w, "removeDiagonal", opts.removeDiagonal, true),
+    };
     // A bad option fails here rather than at the first batch.
     circle([0, 1], [[0.5, 0.5], [0.5, -0.5]], o);
     super((t, p) => circle(t, p, o), { ...opts, name: opts.name ?? "circle", fnName: "circle" });

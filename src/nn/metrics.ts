@@ -316,6 +316,9 @@ export class MeanMetricWrapper extends Metric {
   private readonly acc = new MeanAccumulator();
   constructor(fn: MetricFunction, opts: { name?: string } = {}) {
     checkMetricOptions(new.target, MeanMetricWrapper, opts, { name: true });
+    if (typeof fn !== "function") {
+      throw new TypeError(`metrics.${new.target.name}: fn must be a function (yTrue, yPred) => per-example values, got ${valueText(fn)}`);
+    }
     super(opts.name ?? (fn.name ? toSnakeCase(fn.name) : "mean_metric_wrapper"));
     this.fn = fn;
   }
@@ -811,6 +814,13 @@ function divNoNan(a: number, b: number): number {
   return b === 0 ? 0 : a / b;
 }
 
+/** thresholds as given: a number or a list (a string would be spread into its characters). */
+function checkThresholdsType(who: string, thresholds: unknown): void {
+  if (typeof thresholds !== "number" && !Array.isArray(thresholds)) {
+    throw new TypeError(`${who}: thresholds must be a number or a list of numbers in [0, 1], got ${valueText(thresholds)}`);
+  }
+}
+
 function checkThresholds(who: string, thresholds: readonly number[]): void {
   const bad = thresholds.filter((t) => typeof t !== "number" || !(t >= 0 && t <= 1));
   if (bad.length > 0) throw new RangeError(`${who}: thresholds must lie in [0, 1], got ${valueText(bad)}`);
@@ -864,6 +874,7 @@ abstract class ThresholdMetric extends Metric {
     this.initThresholds = opts.thresholds ?? null;
     this.topK = checkTopK(who, opts.topK);
     if (opts.thresholds !== undefined) {
+      checkThresholdsType(who, opts.thresholds);
       this.thresholds = typeof opts.thresholds === "number" ? [opts.thresholds] : [...opts.thresholds];
       checkThresholds(who, this.thresholds);
     } else {
@@ -968,6 +979,7 @@ abstract class ConfusionConditionCount extends Metric {
     super(opts.name ?? autoName(kind));
     const who = `metrics.${kind}`;
     const init = opts.thresholds ?? null;
+    if (init !== null) checkThresholdsType(who, init);
     this.initThresholds = init === null ? null : typeof init === "number" ? init : [...init];
     this.thresholds = init === null ? [0.5] : typeof init === "number" ? [init] : [...init];
     if (this.thresholds.length === 0) throw new RangeError(`${who}: thresholds must not be empty`);
@@ -1293,6 +1305,7 @@ export class AUC extends Metric {
     this.labelWeights = lw === null ? null : lw.map((x) => Math.fround(x));
     let inner: number[];
     if (opts.thresholds !== undefined) {
+      if (!Array.isArray(opts.thresholds)) throw new TypeError(`${who}: thresholds must be a list of numbers in [0, 1], got ${valueText(opts.thresholds)}`);
       inner = [...opts.thresholds].sort((a, b) => a - b);
       checkThresholds(who, inner);
       this.numThresholds = inner.length + 2;
