@@ -7,6 +7,18 @@
  */
 import { valueText } from "./value_text.js";
 
+/**
+ * The options object itself: a plain object, {} when absent (undefined or null), else an error
+ * such as "EarlyStopping: options must be an object such as { patience: 3 }, got "x"".
+ */
+export function optionsObject<O extends object>(where: string, value: O | null | undefined, example: string): O {
+  if (value === undefined || value === null) return {} as O;
+  if (typeof value !== "object" || Array.isArray(value)) {
+    throw new TypeError(`${where}: options must be an object such as ${example}, got ${valueText(value)}`);
+  }
+  return value;
+}
+
 /** The boolean, or `fallback` when absent. */
 export function booleanOption(where: string, key: string, value: unknown, fallback: boolean): boolean {
   if (value === undefined) return fallback;

@@ -46,7 +46,10 @@ const CASES: { who: string; make: (opts: Opts) => unknown; bad: [string, unknown
   { who: "TensorBoard", make: (o) => cb.TensorBoard(o), bad: [["writeGraph", "y", TypeError], ["writeImages", 1, TypeError]] },
   { who: "RemoteMonitor", make: (o) => cb.RemoteMonitor(o), bad: [["sendAsJson", "y", TypeError], ["warn", 1, TypeError]] },
   { who: "ProgbarLogger", make: (o) => cb.ProgbarLogger(o), bad: [["now", 5, TypeError], ["writer", {}, TypeError], ["verbose", 1, TypeError]] },
-  { who: "callbacks.Dashboard", make: (o) => cb.Dashboard(o), bad: [["open", "y", TypeError], ["keepAlive", 1, TypeError], ["runDir", 5, TypeError], ["printUrl", "no", TypeError]] },
+  {
+    who: "callbacks.Dashboard", make: (o) => cb.Dashboard(o),
+    bad: [["open", "y", TypeError], ["keepAlive", 1, TypeError], ["runDir", 5, TypeError], ["printUrl", "no", TypeError], ["info", 5, TypeError], ["title", 5, TypeError], ["keep_alive", true, TypeError]],
+  },
 ];
 
 test("every callback refuses an option of the wrong type or range, naming the class, the option and the value", () => {
@@ -69,6 +72,17 @@ test("the messages say what is expected, with the value as given", () => {
   assert.throws(() => cb.EarlyStopping({ patience: 2.5 }), /^RangeError: EarlyStopping: patience must be an integer, got 2.5$/);
   assert.throws(() => cb.ModelCheckpoint("m.keras", { saveBestOnly: "y" }), /^TypeError: ModelCheckpoint: saveBestOnly must be true or false, got "y"$/);
   assert.throws(() => cb.EarlyStopping({ restore_best_weights: true }), /^TypeError: EarlyStopping: unknown option restore_best_weights; lamina spells Keras' restore_best_weights as restoreBestWeights$/);
+});
+
+test("options that are not an object are refused; null is none", () => {
+  assert.throws(() => cb.EarlyStopping("val_loss"), /^TypeError: EarlyStopping: options must be an object such as \{ monitor: "val_loss", patience: 3 \}, got "val_loss"$/);
+  assert.throws(() => cb.ReduceLROnPlateau(0.5), /^TypeError: ReduceLROnPlateau: options must be an object/);
+  assert.throws(() => cb.TerminateOnNaN(true), /^TypeError: TerminateOnNaN: options must be an object/);
+  assert.throws(() => cb.SwapEMAWeights([true]), /^TypeError: SwapEMAWeights: options must be an object/);
+  assert.throws(() => cb.CSVLogger("log.csv", ";"), /^TypeError: CSVLogger: options must be an object/);
+  assert.throws(() => cb.ModelCheckpoint("m.keras", "val_loss"), /^TypeError: ModelCheckpoint: options must be an object/);
+  assert.throws(() => cb.LearningRateScheduler(lrFn, "1"), /^TypeError: LearningRateScheduler: options must be an object/);
+  assert.equal((cb.EarlyStopping(null) as { patience: number }).patience, 0);
 });
 
 test("the values Keras takes are kept as given", () => {

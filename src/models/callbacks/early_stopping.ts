@@ -3,7 +3,7 @@ import type { Logs } from "./callback.js";
 import { MonitorCallback, type MonitorOptions } from "./monitor_callback.js";
 import { type ProgressWriter, getOutputWriter, printMsg } from "./output.js";
 import { verboseOption, writerOption } from "./callback_options.js";
-import { booleanOption, countOption, nullableNumberOption } from "../../tensor/option_checks.js";
+import { booleanOption, countOption, nullableNumberOption, optionsObject } from "../../tensor/option_checks.js";
 import { checkOptionKeys } from "../../tensor/option_keys.js";
 
 const OPTIONS = ["monitor", "minDelta", "patience", "verbose", "mode", "baseline", "restoreBestWeights", "startFromEpoch", "warn", "writer"];
@@ -52,7 +52,8 @@ export class EarlyStopping extends MonitorCallback {
    * Keras 3.5 checks none of these; a patience of -1 or 1.5 behaves there as 0 or 2, and a truthy
    * restore_best_weights such as "y" restores. Here each must be what its documentation says.
    */
-  constructor(options: EarlyStoppingOptions = {}) {
+  constructor(given: EarlyStoppingOptions = {}) {
+    const options = optionsObject("EarlyStopping", given, "{ monitor: \"val_loss\", patience: 3 }");
     checkOptionKeys("EarlyStopping", options, OPTIONS);
     super({
       monitor: options.monitor, mode: options.mode, minDelta: options.minDelta ?? 0, warn: options.warn,

@@ -3,6 +3,7 @@ import { pyFloatRepr } from "./format.js";
 import { type ProgressWriter, getOutputWriter, printMsg } from "./output.js";
 import { readLearningRate, requireOptimizer } from "./reduce_lr.js";
 import { verboseOption, writerOption } from "./callback_options.js";
+import { optionsObject } from "../../tensor/option_checks.js";
 import { checkOptionKeys } from "../../tensor/option_keys.js";
 
 /** `(epoch, currentLearningRate) => newLearningRate`; epoch is 0-based. */
@@ -27,7 +28,9 @@ export class LearningRateScheduler extends Callback {
       throw new TypeError("LearningRateScheduler: schedule must be a function (epoch, lr) => number");
     }
     // Keras' positional verbose (LearningRateScheduler(schedule, 1)), or the options.
-    const opts: LearningRateSchedulerOptions = typeof options === "number" || typeof options === "boolean" ? { verbose: Number(options) } : options;
+    const opts: LearningRateSchedulerOptions = typeof options === "number" || typeof options === "boolean"
+      ? { verbose: Number(options) }
+      : optionsObject("LearningRateScheduler", options, "{ verbose: 1 }");
     checkOptionKeys("LearningRateScheduler", opts, ["verbose", "writer"]);
     this.schedule = schedule;
     this.verbose = verboseOption("LearningRateScheduler", opts.verbose, 0);

@@ -3,7 +3,7 @@ import { pyFloatRepr } from "./format.js";
 import { MonitorCallback, type MonitorOptions, inferMonitorDirection } from "./monitor_callback.js";
 import { type ProgressWriter, getOutputWriter, printMsg } from "./output.js";
 import { verboseOption, writerOption } from "./callback_options.js";
-import { countOption, numberOption } from "../../tensor/option_checks.js";
+import { countOption, numberOption, optionsObject } from "../../tensor/option_checks.js";
 import { checkOptionKeys } from "../../tensor/option_keys.js";
 
 // Keras 3.5 swallows other keywords (**kwargs); here a misspelt option (minLR) is an error, not ignored.
@@ -56,7 +56,8 @@ export class ReduceLROnPlateau extends MonitorCallback {
   wait = 0;
   private readonly writer: ProgressWriter | undefined;
 
-  constructor(options: ReduceLROnPlateauOptions = {}) {
+  constructor(given: ReduceLROnPlateauOptions = {}) {
+    const options = optionsObject("ReduceLROnPlateau", given, "{ factor: 0.5, patience: 2 }");
     checkOptionKeys("ReduceLROnPlateau", options, OPTIONS);
     super({
       monitor: options.monitor, mode: options.mode, minDelta: options.minDelta ?? 1e-4, warn: options.warn,

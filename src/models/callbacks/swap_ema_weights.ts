@@ -1,6 +1,6 @@
 import type { Variable } from "../../tensor/variable.js";
 import { checkKeys } from "../../nn/common.js";
-import { booleanOption } from "../../tensor/option_checks.js";
+import { booleanOption, optionsObject } from "../../tensor/option_checks.js";
 import { Callback, type CallbackModel } from "./callback.js";
 
 export interface SwapEMAWeightsOptions {
@@ -37,8 +37,9 @@ export class SwapEMAWeights extends Callback {
   readonly swapOnEpoch: boolean;
   private averagesInModel = false;
 
-  constructor(options: SwapEMAWeightsOptions = {}) {
+  constructor(given: SwapEMAWeightsOptions = {}) {
     super();
+    const options = optionsObject(WHO, given, "{ swapOnEpoch: true }");
     checkKeys(WHO, options, ["swapOnEpoch"]);
     this.swapOnEpoch = booleanOption(WHO, "swapOnEpoch", options.swapOnEpoch, false);
   }

@@ -1,7 +1,7 @@
 import { Callback, type Logs } from "./callback.js";
 import { type ProgressWriter, getOutputWriter, printMsg } from "./output.js";
 import { writerOption } from "./callback_options.js";
-import { booleanOption } from "../../tensor/option_checks.js";
+import { booleanOption, optionsObject } from "../../tensor/option_checks.js";
 import { checkOptionKeys } from "../../tensor/option_keys.js";
 
 export interface TerminateOnNaNOptions {
@@ -16,8 +16,9 @@ export class TerminateOnNaN extends Callback {
   readonly raiseError: boolean;
   private readonly writer: ProgressWriter | undefined;
 
-  constructor(options: TerminateOnNaNOptions = {}) {
+  constructor(given: TerminateOnNaNOptions = {}) {
     super();
+    const options = optionsObject("TerminateOnNaN", given, "{ raiseError: true }");
     checkOptionKeys("TerminateOnNaN", options, ["raiseError", "writer"]);
     this.raiseError = booleanOption("TerminateOnNaN", "raiseError", options.raiseError, false);
     this.writer = writerOption("TerminateOnNaN", options.writer);
