@@ -85,8 +85,7 @@ export abstract class Metric {
 
   /** `name` undefined, null or "" gets Keras' automatic name (the class name in snake_case, numbered). */
   constructor(name: string) {
-    const given: unknown = name;
-    name = given === undefined || given === null || given === "" ? autoName(new.target.name) : nameOption(`metrics.${new.target.name}`, given, "");
+    name = nameOption(`metrics.${new.target.name}`, name, "") || autoName(new.target.name);
     const self = function (...args: unknown[]): number {
       // The arguments as given: Mean's updateState(values, sampleWeight?) takes no yPred.
       (self as unknown as { updateState(...a: unknown[]): void }).updateState(...args);
