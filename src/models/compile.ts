@@ -7,6 +7,7 @@ import * as losses from "../nn/losses.js";
 import * as metrics from "../nn/metrics.js";
 import { checkKeys } from "../optimizers/config.js";
 import { valueText } from "../tensor/value_text.js";
+import { booleanOption } from "../tensor/option_checks.js";
 
 export type OptimizerArg = Parameters<typeof optimizers.get>[0];
 export type LossArg = Parameters<typeof losses.get>[0];
@@ -56,7 +57,7 @@ const COMPILE_OPTIONS: Readonly<Record<keyof CompileArgs, true>> = {
 /** The execution options Keras' compile takes, which change how Keras runs a step but not what it computes. */
 function checkExecutionOptions(args: CompileArgs, where: string): void {
   for (const key of ["runEagerly", "autoScaleLoss"] as const) {
-    if (args[key] !== undefined && typeof args[key] !== "boolean") throw new TypeError(`${where}: ${key} must be true or false, got ${valueText(args[key])}`);
+    booleanOption(where, key, args[key], false);
   }
   if (args.jitCompile !== undefined && typeof args.jitCompile !== "boolean" && args.jitCompile !== "auto") {
     throw new TypeError(`${where}: jitCompile must be true, false or "auto", got ${valueText(args.jitCompile)}`);

@@ -57,6 +57,7 @@ import { streamInputs, streamSteps } from "./predict_stream.js";
 import { PyDataset } from "./py_dataset.js";
 import { pyDatasetSteps, pyDatasetStream, withEpochHooks } from "./py_dataset_stream.js";
 import { valueText } from "../tensor/value_text.js";
+import { booleanOption } from "../tensor/option_checks.js";
 import type { DeserializeOptions } from "../io/serialization.js";
 import { type ModelQuantizeOptions, quantizeLayers } from "../layers/quantize_layer.js";
 import { markBaseGetConfig } from "../layers/auto_config.js";
@@ -880,10 +881,10 @@ export class Model extends Layer {
    * false) with the dataset's epoch hooks, and the progress bar's steps known from its length.
    */
   private fitPyDataset(ds: PyDataset, args: FitArgs): Promise<History> {
-    if (args.shuffle !== undefined && typeof args.shuffle !== "boolean") throw new TypeError(`fit: shuffle must be true or false, got ${valueText(args.shuffle)}`);
+    const shuffle = booleanOption("fit", "shuffle", args.shuffle, true);
     const stepsPerEpoch = args.stepsPerEpoch === undefined ? undefined : stepCount(args.stepsPerEpoch, "fit: stepsPerEpoch");
     const steps = pyDatasetSteps(ds, stepsPerEpoch, "fit", "stepsPerEpoch");
-    const stream = pyDatasetStream(ds, { shuffle: args.shuffle ?? true, hooks: false });
+    const stream = pyDatasetStream(ds, { shuffle, hooks: false });
     return this.fitStream(stream, args, { steps, epochHooks: (epoch) => withEpochHooks(ds, epoch) });
   }
 

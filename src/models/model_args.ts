@@ -4,6 +4,7 @@
  */
 import { Tensor } from "../tensor/tensor.js";
 import { valueText } from "../tensor/value_text.js";
+import { booleanOption } from "../tensor/option_checks.js";
 import { checkKeys } from "../optimizers/config.js";
 import type { Data, ModelData } from "./training.js";
 import type { Callback } from "./callbacks/callback.js";
@@ -153,9 +154,7 @@ export function stepCount(v: number, what: string): number {
 
 /** returnDict of evaluate, trainOnBatch and testOnBatch: true or false, as Keras' return_dict takes a bool. */
 export function returnDictOf(value: unknown, op: string): boolean {
-  if (value === undefined) return false;
-  if (typeof value !== "boolean") throw new TypeError(`${op}: returnDict must be true or false, got ${valueText(value)}`);
-  return value;
+  return booleanOption(op, "returnDict", value, false);
 }
 
 /** Keras refuses class_weight together with sample_weight rather than pick a way to combine them. */

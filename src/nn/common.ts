@@ -5,6 +5,7 @@
 
 import { valueText } from "../tensor/value_text.js";
 import { checkOptionKeys } from "../tensor/option_keys.js";
+import { booleanOption } from "../tensor/option_checks.js";
 
 /** A JSON value as found in a Keras config. */
 export type ConfigValue = number | string | boolean | null | readonly ConfigValue[] | { readonly [key: string]: ConfigValue };
@@ -124,8 +125,27 @@ export function configString(kind: string, config: Config, key: string): string 
 export function configBoolean(kind: string, config: Config, key: string): boolean | undefined {
   const v = config[key];
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== "boolean") throw new TypeError(`${kind}: config key "${key}" must be true or false, got ${valueText(v)}`);
-  return v;
+  return booleanOption(kind, `config key "${key}"`, v, false);
+}
+
+/** The class axis of a cross-entropy or similarity: an integer, or `fallback` when absent or null. */
+export function integerAxisOption(where: string, value: unknown, fallback: number): number {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== "number" || !Number.isInteger(value)) {
+    throw new TypeError(`${where}: axis must be an integer (-1 for the last axis), got ${valueText(value)}`);
+  }
+  return value;
+}
+
+/**
+ * labelSmoothing of the cross-entropies: a number in [0, 1], 0 when absent or null (Keras' falsy
+ * None smooths nothing). A string such as "0.1" is refused: it compares as a number in JavaScript.
+ */
+export function labelSmoothingOption(where: string, value: unknown): number {
+  if (value === undefined || value === null) return 0;
+  if (typeof value !== "number") throw new TypeError(`${where}: labelSmoothing must be a number in [0, 1], got ${valueText(value)}`);
+  if (!(value >= 0 && value <= 1)) throw new RangeError(`${where}: labelSmoothing must lie in [0, 1], got ${valueText(value)}`);
+  return value;
 }
 
 /** Reads an optional axis (a number or a list of numbers) from a Keras config. */

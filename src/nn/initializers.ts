@@ -25,6 +25,7 @@ import {
   serializedClassName, unknownIdentifier,
 } from "./common.js";
 import { valueText } from "../tensor/value_text.js";
+import { booleanOption } from "../tensor/option_checks.js";
 import { floatx } from "../tensor/config.js";
 
 /** Keras' fan computation: [fanIn, fanOut] of a weight shape. */
@@ -194,8 +195,7 @@ export class STFT extends Initializer {
     }
     const scaling = opts.scaling === undefined ? "density" : opts.scaling;
     if (scaling !== null && scaling !== "density" && scaling !== "spectrum") throw new RangeError(`${where}: scaling must be "density", "spectrum" or null, got ${valueText(scaling)}`);
-    const periodic = opts.periodic ?? false;
-    if (typeof periodic !== "boolean") throw new TypeError(`${where}: periodic must be true or false, got ${valueText(periodic)}`);
+    const periodic = booleanOption(where, "periodic", opts.periodic, false);
     this.side = side;
     this.window = window === null || named ? window : [...(window as readonly number[])];
     this.scaling = scaling;

@@ -27,8 +27,9 @@ import {
 } from "../ops/loss.js";
 import {
   type Config, type SerializedObject, checkConfigKeys, checkKeys, configAxis, configBoolean, configNumber,
-  configString, isSerializedObject, serializedClassName, toSnakeCase, unknownIdentifier,
+  configString, integerAxisOption, isSerializedObject, labelSmoothingOption, serializedClassName, toSnakeCase, unknownIdentifier,
 } from "./common.js";
+import { booleanOption, nameOption, numberOption } from "../tensor/option_checks.js";
 
 import {
   BINARY_FOCAL_OPTIONS, type BinaryFocalCrossentropyOptions, CATEGORICAL_FOCAL_OPTIONS, type CategoricalFocalCrossentropyOptions,
@@ -65,12 +66,6 @@ function alignedPair(op: string, yTrueIn: Input, yPredIn: Input): [Tensor, Tenso
   return [t, p];
 }
 
-function checkSmoothing(op: string, labelSmoothing: number): void {
-  if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
-    throw new RangeError(`${op}: labelSmoothing must lie in [0, 1], got ${valueText(labelSmoothing)}`);
-  }
-}
-
 export interface CategoricalCrossentropyOptions {
   /** yPred holds logits rather than probabilities (default false). */
   fromLogits?: boolean;
@@ -92,8 +87,7 @@ export interface CategoricalCrossentropyOptions {
 export function categoricalCrossentropy(yTrueIn: Input, yPredIn: Input, opts: CategoricalCrossentropyOptions = {}): Tensor {
   const op = "categoricalCrossentropy";
   checkKeys(op, opts, CROSSENTROPY_OPTIONS);
-  const s = opts.labelSmoothing ?? 0;
-  checkSmoothing(op, s);
+  const s = labelSmoothingOption(op, opts.labelSmoothing);
   let { yTrue, yPred } = floatPair(op, yTrueIn, yPredIn);
   if (s > 0) {
     if (yPred.rank === 0 || yTrue.rank === 0) throw new RangeError(`${op}: yTrue and yPred must have a class axis, got a scalar`);
@@ -116,8 +110,7 @@ const CROSSENTROPY_OPTIONS: readonly (keyof CategoricalCrossentropyOptions)[] = 
 export function binaryCrossentropy(yTrueIn: Input, yPredIn: Input, opts: BinaryCrossentropyOptions = {}): Tensor {
   const op = "binaryCrossentropy";
   checkKeys(op, opts, CROSSENTROPY_OPTIONS);
-  const s = opts.labelSmoothing ?? 0;
-  checkSmoothing(op, s);
+  const s = labelSmoothingOption(op, opts.labelSmoothing);
   let { yTrue, yPred } = floatPair(op, yTrueIn, yPredIn);
   if (s > 0) yTrue = add(mul(yTrue, 1 - s), 0.5 * s);
   return binaryCrossentropyOp(yTrue, yPred, { fromLogits: opts.fromLogits, axis: opts.axis });
@@ -399,14 +392,14 @@ export abstract class Loss {
       return (self as unknown as Loss).apply(yTrue, yPred, sampleWeight);
     } as unknown as Loss;
     Object.setPrototypeOf(self, new.target.prototype);
-    const name = opts.name ?? defaultName ?? toSnakeCase(new.target.name);
+    const name = nameOption(`losses.${new.target.name}`, opts.name, defaultName ?? toSnakeCase(new.target.name));
     const own = (key: string, value: unknown): void => {
       Object.defineProperty(self, key, { value, writable: true, enumerable: true, configurable: true });
     };
     // A function's own `name` and `length` are read-only; make them ordinary properties.
     own("name", name);
     Object.defineProperty(self, "length", { value: 3, writable: true, configurable: true });
-    own("reduction", checkReduction(`losses.${name}`, opts.reduction));
+    own("reduction", checkReduction(`losses.${new.target.name}`, opts.reduction));
     own("className", "Loss");
     // Subclass field initializers then run on the returned callable.
     return self;
@@ -471,6 +464,9 @@ export class LossFunctionWrapper extends Loss {
       // fnName is how the class tells this constructor its function's name, not a user option.
       const { fnName: _set, ...given } = opts;
       checkKeys(`losses.${new.target.name}`, given, ["name", "reduction", ...own]);
+    }
+    if (typeof fn !== "function") {
+      throw new TypeError(`losses.${new.target.name}: fn must be a function (yTrue, yPred) => per-example losses, got ${valueText(fn)}`);
     }
     const fnName = opts.fnName ?? (fn.name ? toSnakeCase(fn.name) : null);
     super(opts, fnName ?? "loss");
@@ -614,7 +610,7 @@ export class CosineSimilarity extends LossFunctionWrapper {
   static readonly options: readonly string[] = ["axis"];
   readonly axis: number;
   constructor(opts: LossOptions & { axis?: number } = {}) {
-    const axis = opts.axis ?? -1;
+    const axis = integerAxisOption("losses.CosineSimilarity", opts.axis, -1);
     super((t, p) => cosineSimilarity(t, p, axis), { ...opts, name: opts.name ?? "cosine_similarity", fnName: "cosine_similarity" });
     this.axis = axis;
   }
@@ -625,6 +621,15 @@ export class CosineSimilarity extends LossFunctionWrapper {
 
 export type CrossentropyLossOptions = LossOptions & CategoricalCrossentropyOptions;
 
+/** fromLogits, labelSmoothing and axis of a cross-entropy class, checked and with their defaults. */
+function crossentropyOptions(where: string, opts: CategoricalCrossentropyOptions): Required<CategoricalCrossentropyOptions> {
+  return {
+    fromLogits: booleanOption(where, "fromLogits", opts.fromLogits, false),
+    labelSmoothing: labelSmoothingOption(where, opts.labelSmoothing),
+    axis: integerAxisOption(where, opts.axis, -1),
+  };
+}
+
 /** keras.losses.BinaryCrossentropy(fromLogits = false, labelSmoothing = 0, axis = -1) (name "binary_crossentropy"). */
 export class BinaryCrossentropy extends LossFunctionWrapper {
   override readonly className = "BinaryCrossentropy";
@@ -633,8 +638,7 @@ export class BinaryCrossentropy extends LossFunctionWrapper {
   readonly labelSmoothing: number;
   readonly axis: number;
   constructor(opts: CrossentropyLossOptions = {}) {
-    const o = { fromLogits: opts.fromLogits ?? false, labelSmoothing: opts.labelSmoothing ?? 0, axis: opts.axis ?? -1 };
-    checkSmoothing("losses.BinaryCrossentropy", o.labelSmoothing);
+    const o = crossentropyOptions("losses.BinaryCrossentropy", opts);
     super((t, p) => binaryCrossentropy(t, p, o), { ...opts, name: opts.name ?? "binary_crossentropy", fnName: "binary_crossentropy" });
     this.fromLogits = o.fromLogits;
     this.labelSmoothing = o.labelSmoothing;
@@ -653,8 +657,7 @@ export class CategoricalCrossentropy extends LossFunctionWrapper {
   readonly labelSmoothing: number;
   readonly axis: number;
   constructor(opts: CrossentropyLossOptions = {}) {
-    const o = { fromLogits: opts.fromLogits ?? false, labelSmoothing: opts.labelSmoothing ?? 0, axis: opts.axis ?? -1 };
-    checkSmoothing("losses.CategoricalCrossentropy", o.labelSmoothing);
+    const o = crossentropyOptions("losses.CategoricalCrossentropy", opts);
     super((t, p) => categoricalCrossentropy(t, p, o), {
       ...opts, name: opts.name ?? "categorical_crossentropy", fnName: "categorical_crossentropy",
     });
@@ -680,9 +683,9 @@ export class SparseCategoricalCrossentropy extends LossFunctionWrapper {
   readonly axis: number;
   constructor(opts: LossOptions & SparseCategoricalCrossentropyOptions = {}) {
     const o = {
-      fromLogits: opts.fromLogits ?? false,
+      fromLogits: booleanOption("losses.SparseCategoricalCrossentropy", "fromLogits", opts.fromLogits, false),
       ignoreClass: checkIgnoreClass("losses.SparseCategoricalCrossentropy", opts.ignoreClass),
-      axis: opts.axis ?? -1,
+      axis: integerAxisOption("losses.SparseCategoricalCrossentropy", opts.axis, -1),
     };
     super((t, p) => sparseCategoricalCrossentropy(t, p, o), {
       ...opts, name: opts.name ?? "sparse_categorical_crossentropy", fnName: "sparse_categorical_crossentropy",
@@ -722,8 +725,10 @@ export class BinaryFocalCrossentropy extends LossFunctionWrapper {
   readonly axis: number;
   constructor(opts: LossOptions & BinaryFocalCrossentropyOptions = {}) {
     const o = {
-      applyClassBalancing: opts.applyClassBalancing ?? false, alpha: opts.alpha ?? 0.25, gamma: opts.gamma ?? 2,
-      fromLogits: opts.fromLogits ?? false, labelSmoothing: opts.labelSmoothing ?? 0, axis: opts.axis ?? -1,
+      applyClassBalancing: booleanOption("losses.BinaryFocalCrossentropy", "applyClassBalancing", opts.applyClassBalancing, false),
+      alpha: numberOption("losses.BinaryFocalCrossentropy", "alpha", opts.alpha, 0.25, { min: 0, max: 1 }),
+      gamma: numberOption("losses.BinaryFocalCrossentropy", "gamma", opts.gamma, 2, { min: 0 }),
+      ...crossentropyOptions("losses.BinaryFocalCrossentropy", opts),
     };
     // A bad option fails at compile rather than at the first batch.
     binaryFocalCrossentropy([0], [0.5], o);
@@ -758,8 +763,9 @@ export class CategoricalFocalCrossentropy extends LossFunctionWrapper {
   readonly axis: number;
   constructor(opts: LossOptions & CategoricalFocalCrossentropyOptions = {}) {
     const o = {
-      alpha: checkFocalAlpha("losses.CategoricalFocalCrossentropy", opts.alpha ?? 0.25), gamma: opts.gamma ?? 2,
-      fromLogits: opts.fromLogits ?? false, labelSmoothing: opts.labelSmoothing ?? 0, axis: opts.axis ?? -1,
+      alpha: checkFocalAlpha("losses.CategoricalFocalCrossentropy", opts.alpha ?? 0.25),
+      gamma: numberOption("losses.CategoricalFocalCrossentropy", "gamma", opts.gamma, 2, { min: 0 }),
+      ...crossentropyOptions("losses.CategoricalFocalCrossentropy", opts),
     };
     categoricalFocalCrossentropy([[0, 1]], [[0.5, 0.5]], { ...o, alpha: typeof o.alpha === "number" ? o.alpha : 1 });
     super((t, p) => categoricalFocalCrossentropy(t, p, o), {
@@ -821,7 +827,8 @@ export class Tversky extends LossFunctionWrapper {
   readonly beta: number;
   readonly axis: number | number[] | null;
   constructor(opts: LossOptions & { alpha?: number; beta?: number; axis?: DiceAxis } = {}) {
-    const alpha = opts.alpha ?? 0.5, beta = opts.beta ?? 0.5;
+    // Any finite weights, as Keras takes them.
+    const alpha = numberOption("losses.Tversky", "alpha", opts.alpha, 0.5), beta = numberOption("losses.Tversky", "beta", opts.beta, 0.5);
     const axis = lossAxis("losses.Tversky", opts.axis ?? null);
     tversky([1], [0.5], alpha, beta);
     super((t, p) => tversky(t, p, alpha, beta, axis), { ...opts, name: opts.name ?? "tversky", fnName: "tversky" });
@@ -856,7 +863,11 @@ export class Circle extends LossFunctionWrapper {
   readonly margin: number;
   readonly removeDiagonal: boolean;
   constructor(opts: LossOptions & CircleLossOptions = {}) {
-    const o = { gamma: opts.gamma ?? 80, margin: opts.margin ?? 0.4, removeDiagonal: opts.removeDiagonal ?? true };
+    const w = "losses.Circle";
+    const o = {
+      gamma: numberOption(w, "gamma", opts.gamma, 80), margin: numberOption(w, "margin", opts.margin, 0.4),
+      removeDiagonal: booleanOption(w, "removeDiagonal", opts.removeDiagonal, true),
+    };
     // A bad option fails here rather than at the first batch.
     circle([0, 1], [[0.5, 0.5], [0.5, -0.5]], o);
     super((t, p) => circle(t, p, o), { ...opts, name: opts.name ?? "circle", fnName: "circle" });

@@ -13,6 +13,7 @@ import { sigmoid, softmax } from "../ops/activation.js";
 import { reshape } from "../ops/shape.js";
 import { assertBroadcastable } from "../ops/loss.js";
 import { valueText } from "../tensor/value_text.js";
+import { booleanOption } from "../tensor/option_checks.js";
 import { checkKeys } from "./common.js";
 import { floatPair } from "./loss_inputs.js";
 import { epsilon } from "../tensor/config.js";
@@ -62,13 +63,13 @@ export function binaryFocalCrossentropy(yTrueIn: Input, yPredIn: Input, opts: Bi
   if (yPred.rank === 0) throw new RangeError(`${op}: yTrue and yPred must have rank >= 1, got scalars`);
   const axis = normalizeAxis(opts.axis ?? -1, yPred.rank, op);
   if (s > 0) yTrue = add(mul(yTrue, 1 - s), 0.5 * s);
-  if (opts.fromLogits) yPred = sigmoid(yPred);
+  if (booleanOption(op, "fromLogits", opts.fromLogits, false)) yPred = sigmoid(yPred);
   const p = clipByValue(yPred, epsilon(), 1 - epsilon());
   const bce = neg(add(mul(yTrue, log(p)), mul(sub(1, yTrue), log(sub(1, p)))));
   // p_t from the unclipped probabilities, as Keras.
   const pT = add(mul(yTrue, yPred), mul(sub(1, yTrue), sub(1, yPred)));
   let focal = mul(pow(sub(1, pT), gamma), bce);
-  if (opts.applyClassBalancing) focal = mul(add(mul(yTrue, alpha), mul(sub(1, yTrue), 1 - alpha)), focal);
+  if (booleanOption(op, "applyClassBalancing", opts.applyClassBalancing, false)) focal = mul(add(mul(yTrue, alpha), mul(sub(1, yTrue), 1 - alpha)), focal);
   return mean(focal, axis);
 }
 
@@ -109,7 +110,7 @@ export function categoricalFocalCrossentropy(yTrueIn: Input, yPredIn: Input, opt
   const axis = normalizeAxis(opts.axis ?? -1, yPred.rank, op);
   // Keras smooths by the size of the last axis, whatever `axis` is.
   if (s > 0) yTrue = add(mul(yTrue, 1 - s), s / yTrue.shape[yTrue.rank - 1]);
-  if (opts.fromLogits) yPred = softmax(yPred, axis);
+  if (booleanOption(op, "fromLogits", opts.fromLogits, false)) yPred = softmax(yPred, axis);
   const p = clipByValue(div(yPred, sum(yPred, axis, true)), epsilon(), 1 - epsilon());
   const cce = neg(mul(yTrue, log(p)));
   let weighting = pow(sub(1, p), gamma);

@@ -37,7 +37,7 @@ test("circle and Circle as Keras 3.15: per row, reductions over the rows that ha
   assert.throws(() => losses.circle(i32(C.y), f32(C.e[0])), /circle: yPred must be embeddings \[batch, dim\], got \(4,\)/);
   assert.throws(() => losses.circle(i32([1, 2]), f32(C.e)), /circle: 2 labels for 5 embeddings/);
   assert.throws(() => losses.circle(i32(C.y), f32(C.e), { refEmbeddings: f32([[1, 0]]) }), /refEmbeddings float32 \(1, 2\) must be \[refs, 4\]/);
-  assert.throws(() => losses.Circle({ gamma: "80" as never }), /circle: gamma must be a finite number, got "80"/);
+  assert.throws(() => losses.Circle({ gamma: "80" as never }), /^TypeError: losses\.Circle: gamma must be a finite number, got "80"$/);
   assert.throws(() => losses.Circle({ gama: 80 } as never), /unknown option gama/);
 });
 

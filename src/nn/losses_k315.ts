@@ -16,6 +16,7 @@ import { matmul } from "../ops/matmul.js";
 import { oneHot, reshape, squeeze, transpose } from "../ops/shape.js";
 import { stopGradient } from "../ops/gradient_stop.js";
 import { valueText } from "../tensor/value_text.js";
+import { booleanOption } from "../tensor/option_checks.js";
 import { checkKeys } from "./common.js";
 import { floatPred } from "./loss_inputs.js";
 
@@ -74,8 +75,7 @@ export function circle(yTrueIn: Input, yPredIn: Input, opts: CircleOptions = {})
   checkKeys(op, opts, CIRCLE_OPTIONS);
   const gamma = finiteNumber(op, "gamma", opts.gamma ?? 80);
   const margin = finiteNumber(op, "margin", opts.margin ?? 0.4);
-  const removeDiagonal = opts.removeDiagonal ?? true;
-  if (typeof removeDiagonal !== "boolean") throw new TypeError(`${op}: removeDiagonal must be a boolean, got ${valueText(removeDiagonal)}`);
+  const removeDiagonal = booleanOption(op, "removeDiagonal", opts.removeDiagonal, true);
   const yPred = floatPred(op, yPredIn);
   if (yPred.rank !== 2) throw new RangeError(`${op}: yPred must be embeddings [batch, dim], got ${shapeText(yPred.shape)}`);
   const ref = opts.refEmbeddings === undefined || opts.refEmbeddings === null ? yPred : floatPred(op, opts.refEmbeddings);

@@ -11,7 +11,8 @@ import { valueText } from "../tensor/value_text.js";
 import { type InitializerIdentifier, get as getInitializer } from "./initializers.js";
 import { type Input } from "../ops/engine.js";
 import { cast } from "../ops/math.js";
-import { type Config, checkKeys } from "./common.js";
+import { type Config, autoName, checkKeys } from "./common.js";
+import { nameOption } from "../tensor/option_checks.js";
 
 export { floatPred } from "./loss_inputs.js";
 
@@ -82,7 +83,9 @@ export abstract class Metric {
   /** The variables made by addVariable, in order (Keras' _variables). */
   declare private readonly ownVariables: Variable[];
 
+  /** `name` undefined, null or "" gets Keras' automatic name (the class name in snake_case, numbered). */
   constructor(name: string) {
+    name = nameOption(`metrics.${new.target.name}`, name, "") || autoName(new.target.name);
     const self = function (...args: unknown[]): number {
       // The arguments as given: Mean's updateState(values, sampleWeight?) takes no yPred.
       (self as unknown as { updateState(...a: unknown[]): void }).updateState(...args);

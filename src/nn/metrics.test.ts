@@ -421,7 +421,7 @@ test("topK, classId, multiLabel, numLabels, labelWeights: Keras 3.5's config key
   refuses(() => metrics.get({ class_name: "Precision", config: { ...precision35, top_k: "2" } }), /metrics\.Precision: config key "top_k" must be a number, got "2"/);
   refuses(() => metrics.Precision({ topK: 5 }).updateState([[0, 1, 0]], [[0.1, 0.2, 0.7]]),
     /^metrics\.precision(_\d+)?: topK 5 is larger than the 3 classes of yPred \(1, 3\); use a topK of at most 3$/);
-  refuses(() => metrics.AUC({ numLabels: 3 }), /^metrics\.auc(_\d+)?: numLabels 3 is only used with multiLabel: true \(as in Keras\); pass multiLabel: true or drop numLabels$/);
+  refuses(() => metrics.AUC({ numLabels: 3 }), /^metrics\.AUC: numLabels 3 is only used with multiLabel: true \(as in Keras\); pass multiLabel: true or drop numLabels$/);
   refuses(() => metrics.AUC({ multiLabel: true, numLabels: 0 }), /numLabels must be a positive integer, got 0$/);
   refuses(() => metrics.AUC({ multiLabel: true, labelWeights: [1, -1] }), /labelWeights must be a non-empty list of finite numbers >= 0, one per label, got \[1,-1\]$/);
   refuses(() => metrics.AUC({ multiLabel: true, numLabels: 3, labelWeights: [1, 1] }), /labelWeights has 2 weights but numLabels is 3; give one weight per label$/);

@@ -27,9 +27,10 @@ import {
 } from "./losses.js";
 import {
   type Config, type ConfigValue, type SerializedObject, autoName, checkConfigKeys, checkKeys, configAxis, configBoolean, configNumber, configString,
-  isSerializedObject, serializedClassName, toSnakeCase, unknownIdentifier,
+  integerAxisOption, isSerializedObject, labelSmoothingOption, serializedClassName, toSnakeCase, unknownIdentifier,
 } from "./common.js";
 import { valueText } from "../tensor/value_text.js";
+import { booleanOption, nullableNumberOption } from "../tensor/option_checks.js";
 import { F1Score, FBetaScore, type FScoreAverage } from "./metrics_fscore.js";
 import { R2Score, type R2ClassAggregation } from "./metrics_r2.js";
 import { type CorrelationAxis, checkCorrelationAxis, concordanceCorrelation, pearsonCorrelation } from "./metrics_correlation.js";
@@ -315,6 +316,9 @@ export class MeanMetricWrapper extends Metric {
   private readonly acc = new MeanAccumulator();
   constructor(fn: MetricFunction, opts: { name?: string } = {}) {
     checkMetricOptions(new.target, MeanMetricWrapper, opts, { name: true });
+    if (typeof fn !== "function") {
+      throw new TypeError(`metrics.${new.target.name}: fn must be a function (yTrue, yPred) => per-example values, got ${valueText(fn)}`);
+    }
     super(opts.name ?? (fn.name ? toSnakeCase(fn.name) : "mean_metric_wrapper"));
     this.fn = fn;
   }
@@ -355,7 +359,8 @@ export class BinaryAccuracy extends MeanMetricWrapper {
   readonly threshold: number;
   constructor(opts: NameOption & { threshold?: number } = {}) {
     checkMetricOptions(new.target, BinaryAccuracy, opts, { name: true, threshold: true });
-    const threshold = opts.threshold ?? 0.5;
+    // Any finite threshold, as Keras takes it (above 1 nothing counts as positive).
+    const threshold = nullableNumberOption("metrics.BinaryAccuracy", "threshold", opts.threshold, 0.5) ?? 0.5;
     super((t, p) => binaryAccuracy(t, p, threshold), { name: opts.name ?? "binary_accuracy" });
     this.threshold = threshold;
   }
@@ -501,7 +506,7 @@ export class CosineSimilarity extends MeanMetricWrapper {
   readonly axis: number;
   constructor(opts: NameOption & { axis?: number } = {}) {
     checkMetricOptions(new.target, CosineSimilarity, opts, { name: true, axis: true });
-    const axis = opts.axis ?? -1;
+    const axis = integerAxisOption("metrics.CosineSimilarity", opts.axis, -1);
     super((t, p) => cosineSimilarityMetric(t, p, axis), { name: opts.name ?? "cosine_similarity" });
     this.axis = axis;
   }
@@ -596,7 +601,8 @@ export class BinaryCrossentropy extends MeanMetricWrapper {
   readonly labelSmoothing: number;
   constructor(opts: CrossentropyMetricOptions = {}) {
     checkMetricOptions(new.target, BinaryCrossentropy, opts, { name: true, fromLogits: true, labelSmoothing: true });
-    const o = { fromLogits: opts.fromLogits ?? false, labelSmoothing: opts.labelSmoothing ?? 0 };
+    const w = "metrics.BinaryCrossentropy";
+    const o = { fromLogits: booleanOption(w, "fromLogits", opts.fromLogits, false), labelSmoothing: labelSmoothingOption(w, opts.labelSmoothing) };
     super((t, p) => binaryCrossentropy(t, p, o), { name: opts.name ?? "binary_crossentropy" });
     this.fromLogits = o.fromLogits;
     this.labelSmoothing = o.labelSmoothing;
@@ -614,7 +620,11 @@ export class CategoricalCrossentropy extends MeanMetricWrapper {
   readonly axis: number;
   constructor(opts: CrossentropyMetricOptions & { axis?: number } = {}) {
     checkMetricOptions(new.target, CategoricalCrossentropy, opts, { name: true, fromLogits: true, labelSmoothing: true, axis: true });
-    const o = { fromLogits: opts.fromLogits ?? false, labelSmoothing: opts.labelSmoothing ?? 0, axis: opts.axis ?? -1 };
+    const w = "metrics.CategoricalCrossentropy";
+    const o = {
+      fromLogits: booleanOption(w, "fromLogits", opts.fromLogits, false), labelSmoothing: labelSmoothingOption(w, opts.labelSmoothing),
+      axis: integerAxisOption(w, opts.axis, -1),
+    };
     super((t, p) => categoricalCrossentropy(t, p, o), { name: opts.name ?? "categorical_crossentropy" });
     this.fromLogits = o.fromLogits;
     this.labelSmoothing = o.labelSmoothing;
@@ -632,7 +642,8 @@ export class SparseCategoricalCrossentropy extends MeanMetricWrapper {
   readonly axis: number;
   constructor(opts: NameOption & { fromLogits?: boolean; axis?: number } = {}) {
     checkMetricOptions(new.target, SparseCategoricalCrossentropy, opts, { name: true, fromLogits: true, axis: true });
-    const o = { fromLogits: opts.fromLogits ?? false, axis: opts.axis ?? -1 };
+    const w = "metrics.SparseCategoricalCrossentropy";
+    const o = { fromLogits: booleanOption(w, "fromLogits", opts.fromLogits, false), axis: integerAxisOption(w, opts.axis, -1) };
     super((t, p) => sparseCategoricalCrossentropy(t, p, o), { name: opts.name ?? "sparse_categorical_crossentropy" });
     this.fromLogits = o.fromLogits;
     this.axis = o.axis;
@@ -803,6 +814,13 @@ function divNoNan(a: number, b: number): number {
   return b === 0 ? 0 : a / b;
 }
 
+/** thresholds as given: a number or a list (a string would be spread into its characters). */
+function checkThresholdsType(who: string, thresholds: unknown): void {
+  if (typeof thresholds !== "number" && !Array.isArray(thresholds)) {
+    throw new TypeError(`${who}: thresholds must be a number or a list of numbers in [0, 1], got ${valueText(thresholds)}`);
+  }
+}
+
 function checkThresholds(who: string, thresholds: readonly number[]): void {
   const bad = thresholds.filter((t) => typeof t !== "number" || !(t >= 0 && t <= 1));
   if (bad.length > 0) throw new RangeError(`${who}: thresholds must lie in [0, 1], got ${valueText(bad)}`);
@@ -856,6 +874,7 @@ abstract class ThresholdMetric extends Metric {
     this.initThresholds = opts.thresholds ?? null;
     this.topK = checkTopK(who, opts.topK);
     if (opts.thresholds !== undefined) {
+      checkThresholdsType(who, opts.thresholds);
       this.thresholds = typeof opts.thresholds === "number" ? [opts.thresholds] : [...opts.thresholds];
       checkThresholds(who, this.thresholds);
     } else {
@@ -960,6 +979,7 @@ abstract class ConfusionConditionCount extends Metric {
     super(opts.name ?? autoName(kind));
     const who = `metrics.${kind}`;
     const init = opts.thresholds ?? null;
+    if (init !== null) checkThresholdsType(who, init);
     this.initThresholds = init === null ? null : typeof init === "number" ? init : [...init];
     this.thresholds = init === null ? [0.5] : typeof init === "number" ? [init] : [...init];
     if (this.thresholds.length === 0) throw new RangeError(`${who}: thresholds must not be empty`);
@@ -1253,7 +1273,7 @@ export class AUC extends Metric {
       multiLabel: true, numLabels: true, labelWeights: true,
     });
     super(opts.name ?? autoName("AUC"));
-    const who = `metrics.${this.name}`;
+    const who = `metrics.${new.target.name}`;
     const curve = opts.curve ?? "ROC";
     if (curve !== "ROC" && curve !== "PR") throw new RangeError(`${who}: curve must be "ROC" or "PR", got ${valueText(curve)}`);
     const sm = opts.summationMethod ?? "interpolation";
@@ -1262,9 +1282,8 @@ export class AUC extends Metric {
     }
     this.curve = curve;
     this.summationMethod = sm;
-    this.fromLogits = opts.fromLogits ?? false;
-    const multiLabel = opts.multiLabel ?? false;
-    if (typeof multiLabel !== "boolean") throw new TypeError(`${who}: multiLabel must be true or false, got ${valueText(multiLabel)}`);
+    this.fromLogits = booleanOption(who, "fromLogits", opts.fromLogits, false);
+    const multiLabel = booleanOption(who, "multiLabel", opts.multiLabel, false);
     this.multiLabel = multiLabel;
     const numLabels = opts.numLabels ?? null;
     if (numLabels !== null) {
@@ -1286,6 +1305,7 @@ export class AUC extends Metric {
     this.labelWeights = lw === null ? null : lw.map((x) => Math.fround(x));
     let inner: number[];
     if (opts.thresholds !== undefined) {
+      if (!Array.isArray(opts.thresholds)) throw new TypeError(`${who}: thresholds must be a list of numbers in [0, 1], got ${valueText(opts.thresholds)}`);
       inner = [...opts.thresholds].sort((a, b) => a - b);
       checkThresholds(who, inner);
       this.numThresholds = inner.length + 2;

@@ -15,6 +15,7 @@ import { reshape } from "../ops/shape.js";
 import { type Config, autoName, checkConfigKeys, configBoolean, configNumber, configString } from "./common.js";
 import { type NameOption, Metric, checkMetricOptions, labels } from "./metric_base.js";
 import { valueText } from "../tensor/value_text.js";
+import { booleanOption } from "../tensor/option_checks.js";
 import { shortestRepr } from "../tensor/format.js";
 import { epsilon } from "../tensor/config.js";
 
@@ -89,7 +90,7 @@ export class IoU extends Metric {
     const axis = opts.axis ?? -1;
     if (!isInt(axis)) throw new RangeError(`${who}: axis must be an integer, got ${valueText(axis)}`);
     for (const k of ["sparseYTrue", "sparseYPred"] as const) {
-      if (opts[k] !== undefined && typeof opts[k] !== "boolean") throw new TypeError(`${who}: ${k} must be true or false, got ${valueText(opts[k])}`);
+      booleanOption(who, k, opts[k], false);
     }
     const dtype = opts.dtype ?? "float32";
     if (dtype !== "float32" && dtype !== "float64") {

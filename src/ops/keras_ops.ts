@@ -8,6 +8,7 @@ import { Tensor } from "../tensor/tensor.js";
 import { type DType, isFloatDType } from "../tensor/dtype.js";
 import { normalizeAxes, normalizeAxis, shapeText } from "../tensor/shape.js";
 import { valueText } from "../tensor/value_text.js";
+import { booleanOption } from "../tensor/option_checks.js";
 import { constant, eye as tfEye, fill, linspace as tfLinspace, range } from "../tensor/creation.js";
 import { type Input, toTensor } from "./engine.js";
 import * as m from "./math.js";
@@ -461,7 +462,7 @@ function binaryCrossentropyEager(target: Input, output: Input, fromLogits = fals
   if (y.rank !== p.rank || !y.shape.every((d, i) => d === p.shape[i])) {
     throw new RangeError(`ops.binaryCrossentropy: target ${shapeText(y.shape)} and output ${shapeText(p.shape)} must have the same shape`);
   }
-  if (fromLogits) return loss.sigmoidCrossEntropyWithLogits(y, p);
+  if (booleanOption("ops.binaryCrossentropy", "fromLogits", fromLogits, false)) return loss.sigmoidCrossEntropyWithLogits(y, p);
   const q = m.clipByValue(p, epsilon(), 1 - epsilon());
   return m.neg(m.add(m.mul(y, m.log(q)), m.mul(m.sub(1, y), m.log(m.sub(1, q)))));
 }

@@ -11,6 +11,7 @@ import { reshape, transpose } from "./shape.js";
 import { kerasLogits, logSoftmax, relu, sigmoid, softmax } from "./activation.js";
 // Keras reads backend.epsilon() at every call, so config.setEpsilon changes the clipping of later calls.
 import { epsilon } from "../tensor/config.js";
+import { booleanOption } from "../tensor/option_checks.js";
 
 function describe(t: Tensor): string {
   return `${t.dtype} ${shapeText(t.shape)}`;
@@ -251,7 +252,7 @@ export function categoricalCrossentropy(yTrueIn: Input, yPredIn: Input, opts: Cr
   if (yPred.rank === 0) throw new RangeError(`${op}: yTrue and yPred must have rank >= 1, got scalars`);
   assertSameShape(op, "yTrue", yTrue, "yPred", yPred);
   const axis = normalizeAxis(opts.axis ?? -1, yPred.rank, op);
-  if (opts.fromLogits) return softmaxCrossEntropyWithLogits(yTrue, yPred, axis);
+  if (booleanOption(op, "fromLogits", opts.fromLogits, false)) return softmaxCrossEntropyWithLogits(yTrue, yPred, axis);
   const logits = kerasLogits(yPred, "softmax", axis);
   if (logits) return softmaxCrossEntropyWithLogits(yTrue, logits, axis);
   const p = clipByValue(div(yPred, sum(yPred, axis, true)), epsilon(), 1 - epsilon());
@@ -280,7 +281,7 @@ export function sparseCategoricalCrossentropy(yTrueIn: Input, yPredIn: Input, op
   if (labels.dtype !== "int32" && labels.dtype !== "int64") {
     labels = new Tensor(castValues(storageOf(labels), labels.dtype, "int32") as Int32Array, labels.shape, "int32");
   }
-  const logits = opts.fromLogits ? yPred : kerasLogits(yPred, "softmax", -1) ?? log(clipByValue(yPred, epsilon(), 1 - epsilon()));
+  const logits = booleanOption(op, "fromLogits", opts.fromLogits, false) ? yPred : kerasLogits(yPred, "softmax", -1) ?? log(clipByValue(yPred, epsilon(), 1 - epsilon()));
   return sparseXent({ op, labels: "yTrue", logits: "yPred", oneHot: "categoricalCrossentropy" }, labels, logits);
 }
 
@@ -297,7 +298,7 @@ export function binaryCrossentropy(yTrueIn: Input, yPredIn: Input, opts: Crossen
   if (yPred.rank === 0) throw new RangeError(`${op}: yTrue and yPred must have rank >= 1, got scalars`);
   const axis = normalizeAxis(opts.axis ?? -1, yPred.rank, op);
   let bce: Tensor;
-  const logits = opts.fromLogits ? yPred : kerasLogits(yPred, "sigmoid");
+  const logits = booleanOption(op, "fromLogits", opts.fromLogits, false) ? yPred : kerasLogits(yPred, "sigmoid");
   if (logits) {
     bce = sigmoidCrossEntropyWithLogits(yTrue, logits);
   } else {

@@ -15,6 +15,8 @@ import { globalRandomState, setGlobalRandomState, type RandomState } from "../..
 import { Callback, type CallbackModel, type Logs } from "./callback.js";
 import { pathAndOptions } from "./path_options.js";
 import { valueText } from "../../tensor/value_text.js";
+import { booleanOption } from "../../tensor/option_checks.js";
+import { checkOptionKeys } from "../../tensor/option_keys.js";
 
 export interface BackupAndRestoreOptions {
   /** "epoch" (default) or a number of batches between backups. */
@@ -58,10 +60,11 @@ export class BackupAndRestore extends Callback {
     super();
     const { path: backupDir, options } = pathAndOptions<BackupAndRestoreOptions>("BackupAndRestore", first, second, "backupDir");
     if (typeof backupDir !== "string" || backupDir.length === 0) throw new TypeError("BackupAndRestore: empty backupDir argument; give the folder the backup goes to");
+    checkOptionKeys("BackupAndRestore", options, ["saveFreq", "doubleCheckpoint", "deleteCheckpoint"]);
     this.backupDir = backupDir;
     this.saveFreq = options.saveFreq ?? "epoch";
-    this.doubleCheckpoint = options.doubleCheckpoint ?? false;
-    this.deleteCheckpoint = options.deleteCheckpoint ?? true;
+    this.doubleCheckpoint = booleanOption("BackupAndRestore", "doubleCheckpoint", options.doubleCheckpoint, false);
+    this.deleteCheckpoint = booleanOption("BackupAndRestore", "deleteCheckpoint", options.deleteCheckpoint, true);
     if (this.saveFreq !== "epoch" && !(Number.isInteger(this.saveFreq) && this.saveFreq > 0)) {
       throw new RangeError(`BackupAndRestore: invalid saveFreq ${JSON.stringify(options.saveFreq)}; expected "epoch" or a positive integer number of batches`);
     }

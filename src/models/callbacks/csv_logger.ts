@@ -4,6 +4,8 @@ import { Callback, type Logs } from "./callback.js";
 import { pathAndOptions } from "./path_options.js";
 import { pyFloatRepr } from "./format.js";
 import { valueText } from "../../tensor/value_text.js";
+import { booleanOption } from "../../tensor/option_checks.js";
+import { checkOptionKeys } from "../../tensor/option_keys.js";
 
 export interface CSVLoggerOptions {
   /** Field separator (default ","). */
@@ -35,9 +37,12 @@ export class CSVLogger extends Callback {
     if (!(filename instanceof URL) && (typeof filename !== "string" || filename.length === 0)) {
       throw new TypeError(`CSVLogger: filename must be a non-empty file path, got ${valueText(filename)}; e.g. callbacks.CSVLogger("training.csv")`);
     }
+    checkOptionKeys("CSVLogger", options, ["separator", "append"]);
     this.filename = filename instanceof URL ? decodeURIComponent(filename.pathname) : filename;
-    this.sep = options.separator ?? ",";
-    this.append = options.append ?? false;
+    const sep: unknown = options.separator ?? ",";
+    if (typeof sep !== "string") throw new TypeError(`CSVLogger: separator must be a single character such as "," or "\\t", got ${valueText(sep)}`);
+    this.sep = sep;
+    this.append = booleanOption("CSVLogger", "append", options.append, false);
     if (this.sep.length !== 1) {
       throw new RangeError(`CSVLogger: separator must be a single character, got ${valueText(this.sep)}`);
     }

@@ -20,6 +20,8 @@ import { SNAPSHOT_FILE } from "../../dashboard/runs.js";
 import { Callback, type CallbackModel, type Logs } from "./callback.js";
 import { printMsg } from "./output.js";
 import { valueText } from "../../tensor/value_text.js";
+import { booleanOption, optionsObject, stringOption } from "../../tensor/option_checks.js";
+import { checkOptionKeys } from "../../tensor/option_keys.js";
 
 /** Inputs whose predictions the page shows after every epoch. */
 export interface DashboardSamples {
@@ -90,14 +92,23 @@ export class Dashboard extends Callback {
   private sampleLabels: (number | null)[] = [];
   private sampleInputs: Tensor | null = null;
 
-  constructor(options: DashboardOptions = {}) {
+  constructor(given: DashboardOptions = {}) {
     super();
+    const options = optionsObject("callbacks.Dashboard", given, "{ port: 0, open: true }");
+    checkOptionKeys("callbacks.Dashboard", options, ["port", "host", "runDir", "open", "keepAlive", "title", "samples", "info", "printUrl"]);
     this.options = options;
     this.port = checkPort(options.port, "callbacks.Dashboard");
     this.host = checkHost(options.host, "callbacks.Dashboard");
-    this.runDir = options.runDir ?? null;
-    this.open = options.open ?? false;
-    this.keepAlive = options.keepAlive ?? false;
+    const where = "callbacks.Dashboard";
+    this.runDir = options.runDir === undefined || options.runDir === null ? null : stringOption(where, "runDir", options.runDir, "");
+    this.open = booleanOption(where, "open", options.open, false);
+    this.keepAlive = booleanOption(where, "keepAlive", options.keepAlive, false);
+    booleanOption(where, "printUrl", options.printUrl, true);
+    if (options.title !== undefined) stringOption(where, "title", options.title, "");
+    const info: unknown = options.info;
+    if (info !== undefined && (typeof info !== "object" || info === null || Array.isArray(info) || Object.values(info).some((v) => typeof v !== "string"))) {
+      throw new TypeError(`${where}: info must be an object of strings, e.g. { dataset: "fashion_mnist" }, got ${valueText(info)}`);
+    }
     const s = options.samples;
     if (s !== undefined) {
       if (s.x === undefined || s.x === null || typeof s.x !== "object" || !Array.isArray(s.x.shape) || s.x.rank < 1) {

@@ -2,6 +2,11 @@ import { Tensor, storageOf } from "../../tensor/tensor.js";
 import type { Logs } from "./callback.js";
 import { MonitorCallback, type MonitorOptions } from "./monitor_callback.js";
 import { type ProgressWriter, getOutputWriter, printMsg } from "./output.js";
+import { verboseOption, writerOption } from "./callback_options.js";
+import { booleanOption, countOption, nullableNumberOption, optionsObject } from "../../tensor/option_checks.js";
+import { checkOptionKeys } from "../../tensor/option_keys.js";
+
+const OPTIONS = ["monitor", "minDelta", "patience", "verbose", "mode", "baseline", "restoreBestWeights", "startFromEpoch", "warn", "writer"];
 
 export interface EarlyStoppingOptions extends MonitorOptions {
   /** Minimum change that counts as an improvement (default 0). */
@@ -43,18 +48,25 @@ export class EarlyStopping extends MonitorCallback {
   bestEpoch = 0;
   private readonly writer: ProgressWriter | undefined;
 
-  constructor(options: EarlyStoppingOptions = {}) {
+  /**
+   * Keras 3.5 checks none of these; a patience of -1 or 1.5 behaves there as 0 or 2, and a truthy
+   * restore_best_weights such as "y" restores. Here each must be what its documentation says.
+   */
+  constructor(given: EarlyStoppingOptions = {}) {
+    const options = optionsObject("EarlyStopping", given, "{ monitor: \"val_loss\", patience: 3 }");
+    checkOptionKeys("EarlyStopping", options, OPTIONS);
     super({
       monitor: options.monitor, mode: options.mode, minDelta: options.minDelta ?? 0, warn: options.warn,
       // Keras 3.5's f"EarlyStopping mode {mode} is unknown, ...": the mode unquoted.
       unknownMode: (mode) => `EarlyStopping mode ${mode} is unknown, fallback to auto mode.`,
     });
-    this.patience = options.patience ?? 0;
-    this.verbose = options.verbose ?? 0;
-    this.baseline = options.baseline ?? null;
-    this.restoreBestWeights = options.restoreBestWeights ?? false;
-    this.startFromEpoch = options.startFromEpoch ?? 0;
-    this.writer = options.writer;
+    const where = "EarlyStopping";
+    this.patience = countOption(where, "patience", options.patience, 0);
+    this.verbose = verboseOption(where, options.verbose, 0);
+    this.baseline = nullableNumberOption(where, "baseline", options.baseline, null);
+    this.restoreBestWeights = booleanOption(where, "restoreBestWeights", options.restoreBestWeights, false);
+    this.startFromEpoch = countOption(where, "startFromEpoch", options.startFromEpoch, 0);
+    this.writer = writerOption(where, options.writer);
   }
 
   override onTrainBegin(logs: Logs): void {

@@ -2,6 +2,9 @@ import { Callback, type Logs } from "./callback.js";
 import { pyFloatRepr } from "./format.js";
 import { type ProgressWriter, getOutputWriter, printMsg } from "./output.js";
 import { readLearningRate, requireOptimizer } from "./reduce_lr.js";
+import { verboseOption, writerOption } from "./callback_options.js";
+import { optionsObject } from "../../tensor/option_checks.js";
+import { checkOptionKeys } from "../../tensor/option_keys.js";
 
 /** `(epoch, currentLearningRate) => newLearningRate`; epoch is 0-based. */
 export type LearningRateSchedule = (epoch: number, lr: number) => number;
@@ -24,10 +27,14 @@ export class LearningRateScheduler extends Callback {
     if (typeof schedule !== "function") {
       throw new TypeError("LearningRateScheduler: schedule must be a function (epoch, lr) => number");
     }
-    const opts = typeof options === "number" ? { verbose: options } : options;
+    // Keras' positional verbose (LearningRateScheduler(schedule, 1)), or the options.
+    const opts: LearningRateSchedulerOptions = typeof options === "number" || typeof options === "boolean"
+      ? { verbose: Number(options) }
+      : optionsObject("LearningRateScheduler", options, "{ verbose: 1 }");
+    checkOptionKeys("LearningRateScheduler", opts, ["verbose", "writer"]);
     this.schedule = schedule;
-    this.verbose = opts.verbose ?? 0;
-    this.writer = opts.writer;
+    this.verbose = verboseOption("LearningRateScheduler", opts.verbose, 0);
+    this.writer = writerOption("LearningRateScheduler", opts.writer);
   }
 
   override onEpochBegin(epoch: number, logs: Logs): void {

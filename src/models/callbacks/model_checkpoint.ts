@@ -12,6 +12,11 @@ import { pathAndOptions } from "./path_options.js";
 import { valueText } from "../../tensor/value_text.js";
 import { formatFixed } from "./format.js";
 import { type ProgressWriter, printMsg } from "./output.js";
+import { verboseOption, writerOption } from "./callback_options.js";
+import { booleanOption, nullableNumberOption } from "../../tensor/option_checks.js";
+import { checkOptionKeys } from "../../tensor/option_keys.js";
+
+const OPTIONS = ["monitor", "verbose", "saveBestOnly", "saveWeightsOnly", "mode", "saveFreq", "initialValueThreshold", "warn", "writer"];
 
 export interface ModelCheckpointOptions extends MonitorOptions {
   /** 1 prints a line per save (default 0). */
@@ -56,18 +61,19 @@ export class ModelCheckpoint extends MonitorCallback {
   /** ModelCheckpoint("best.keras", { monitor: "val_loss" }) or ModelCheckpoint({ filepath: "best.keras", monitor: "val_loss" }) (Keras' keyword style). */
   constructor(first: string | (ModelCheckpointOptions & { filepath: string }), second?: ModelCheckpointOptions) {
     const { path: filepath, options } = pathAndOptions<ModelCheckpointOptions>("ModelCheckpoint", first, second, "filepath");
+    checkOptionKeys("ModelCheckpoint", options, OPTIONS);
     super({ monitor: options.monitor, mode: options.mode, warn: options.warn });
     const where = "ModelCheckpoint";
     if (typeof filepath !== "string" || filepath.length === 0) {
       throw new TypeError(`${where}: filepath must be a non-empty file path, got ${valueText(filepath)}; e.g. callbacks.ModelCheckpoint("best.keras", { monitor: "val_loss", saveBestOnly: true })`);
     }
     this.filepath = filepath;
-    this.verbose = options.verbose ?? 0;
-    this.saveBestOnly = options.saveBestOnly ?? false;
-    this.saveWeightsOnly = options.saveWeightsOnly ?? false;
+    this.verbose = verboseOption(where, options.verbose, 0);
+    this.saveBestOnly = booleanOption(where, "saveBestOnly", options.saveBestOnly, false);
+    this.saveWeightsOnly = booleanOption(where, "saveWeightsOnly", options.saveWeightsOnly, false);
     this.saveFreq = options.saveFreq ?? "epoch";
-    this.best = options.initialValueThreshold ?? null;
-    this.writer = options.writer;
+    this.best = nullableNumberOption(where, "initialValueThreshold", options.initialValueThreshold, null);
+    this.writer = writerOption(where, options.writer);
     if (this.saveFreq !== "epoch" && !(Number.isInteger(this.saveFreq) && this.saveFreq > 0)) {
       throw new RangeError(`${where}: unrecognized saveFreq ${JSON.stringify(options.saveFreq)}; expected "epoch" or a positive integer number of batches`);
     }

@@ -4,6 +4,8 @@
  */
 import { Callback, type CallbackModel } from "./callback.js";
 import { defaultWarn, type WarnFn } from "./output.js";
+import { warnOption } from "./callback_options.js";
+import { numberOption, stringOption } from "../../tensor/option_checks.js";
 
 export type MonitorMode = "auto" | "min" | "max";
 
@@ -51,15 +53,16 @@ export class MonitorCallback extends Callback {
   /** `unknownMode` words the warning for a mode other than auto/min/max, as each Keras callback words its own. */
   constructor(options: MonitorOptions & { minDelta?: number; unknownMode?: (mode: string) => string }) {
     super();
+    const where = new.target.name;
     let mode = options.mode ?? "auto";
-    this.warnFn = options.warn ?? defaultWarn;
+    this.warnFn = warnOption(where, options.warn) ?? defaultWarn;
     if (mode !== "auto" && mode !== "min" && mode !== "max") {
       this.warnOnce(options.unknownMode?.(String(mode)) ?? `${this.constructor.name} mode '${String(mode)}' is unknown, fallback to auto mode.`);
       mode = "auto";
     }
-    this.monitor = options.monitor ?? "val_loss";
+    this.monitor = stringOption(where, "monitor", options.monitor, "val_loss");
     this.mode = mode;
-    this.minDelta = Math.abs(options.minDelta ?? 0);
+    this.minDelta = Math.abs(numberOption(where, "minDelta", options.minDelta, 0));
   }
 
   /** Warns once per distinct message (Python shows a repeated warning once, too). */

@@ -1,3 +1,5 @@
+import { optionsObject } from "../../tensor/option_checks.js";
+
 /**
  * A callback's path, given first as in Keras' positional style (`CSVLogger("log.csv", { append: true })`)
  * or as a key of one options object, as in Keras' keyword style (`CSVLogger({ filename: "log.csv" })`).
@@ -8,5 +10,5 @@ export function pathAndOptions<O extends object>(who: string, first: unknown, se
     const { [key]: path, ...options } = first as Record<string, unknown>;
     return { path, options: options as O };
   }
-  return { path: first, options: second ?? ({} as O) };
+  return { path: first, options: optionsObject(who, second, `${who}(${key}, { ... })`) };
 }

@@ -12,6 +12,10 @@
 import { Callback, type CallbackParams, type Logs, type PredictBatchLogs } from "./callback.js";
 import { formatExponential, formatFixed, pyDivmod, pyIntText } from "./format.js";
 import { type Clock, type ProgressWriter, getOutputWriter, isInteractiveLoggingEnabled, printMsg, systemClock } from "./output.js";
+import { writerOption } from "./callback_options.js";
+import { checkOptionKeys } from "../../tensor/option_keys.js";
+import { optionsObject } from "../../tensor/option_checks.js";
+import { valueText } from "../../tensor/value_text.js";
 
 /** `[name, value]` pairs in display order, or a logs object (its key order is the display order). */
 export type ProgbarValues = ReadonlyArray<readonly [string, number]> | Logs;
@@ -252,9 +256,14 @@ export class ProgbarLogger extends Callback {
   private readonly writer: ProgressWriter | undefined;
   private readonly clock: Clock | undefined;
 
-  constructor(options: ProgbarLoggerOptions = {}) {
+  constructor(given: ProgbarLoggerOptions = {}) {
     super();
-    this.writer = options.writer;
+    const options = optionsObject("ProgbarLogger", given, "{ writer: process.stdout }");
+    checkOptionKeys("ProgbarLogger", options, ["writer", "now"]);
+    if (options.now !== undefined && typeof options.now !== "function") {
+      throw new TypeError(`ProgbarLogger: now must be a clock function () => seconds, got ${valueText(options.now)}`);
+    }
+    this.writer = writerOption("ProgbarLogger", options.writer);
     this.clock = options.now;
   }
 

@@ -2,6 +2,12 @@ import type { CallbackModel, Logs } from "./callback.js";
 import { pyFloatRepr } from "./format.js";
 import { MonitorCallback, type MonitorOptions, inferMonitorDirection } from "./monitor_callback.js";
 import { type ProgressWriter, getOutputWriter, printMsg } from "./output.js";
+import { verboseOption, writerOption } from "./callback_options.js";
+import { countOption, numberOption, optionsObject } from "../../tensor/option_checks.js";
+import { checkOptionKeys } from "../../tensor/option_keys.js";
+
+// Keras 3.5 swallows other keywords (**kwargs); here a misspelt option (minLR) is an error, not ignored.
+const OPTIONS = ["monitor", "factor", "patience", "verbose", "mode", "minDelta", "cooldown", "minLr", "warn", "writer"];
 
 export interface ReduceLROnPlateauOptions extends MonitorOptions {
   /** New learning rate = old * factor; must be below 1 (default 0.1). */
@@ -50,24 +56,28 @@ export class ReduceLROnPlateau extends MonitorCallback {
   wait = 0;
   private readonly writer: ProgressWriter | undefined;
 
-  constructor(options: ReduceLROnPlateauOptions = {}) {
+  constructor(given: ReduceLROnPlateauOptions = {}) {
+    const options = optionsObject("ReduceLROnPlateau", given, "{ factor: 0.5, patience: 2 }");
+    checkOptionKeys("ReduceLROnPlateau", options, OPTIONS);
     super({
       monitor: options.monitor, mode: options.mode, minDelta: options.minDelta ?? 1e-4, warn: options.warn,
       // Keras 3.5's _reset: f"Learning rate reduction mode {self.mode} is unknown, fallback to auto mode."
       unknownMode: (mode) => `Learning rate reduction mode ${mode} is unknown, fallback to auto mode.`,
     });
     // Keras' ReduceLROnPlateau keeps min_delta as given (its sign is not dropped, unlike EarlyStopping's).
-    this.minDelta = options.minDelta ?? 1e-4;
-    const factor = options.factor ?? 0.1;
+    const where = "ReduceLROnPlateau";
+    this.minDelta = numberOption(where, "minDelta", options.minDelta, 1e-4);
+    // Keras refuses only a factor >= 1; a negative one is no factor either (the rate would jump to minLr at once).
+    const factor = numberOption(where, "factor", options.factor, 0.1, { min: 0 });
     if (!(factor < 1.0)) {
       throw new RangeError(`ReduceLROnPlateau does not support a factor >= 1.0. Received factor=${factor}`);
     }
     this.factor = factor;
-    this.patience = options.patience ?? 10;
-    this.verbose = options.verbose ?? 0;
-    this.cooldown = options.cooldown ?? 0;
-    this.minLr = options.minLr ?? 0;
-    this.writer = options.writer;
+    this.patience = countOption(where, "patience", options.patience, 10);
+    this.verbose = verboseOption(where, options.verbose, 0);
+    this.cooldown = countOption(where, "cooldown", options.cooldown, 0);
+    this.minLr = numberOption(where, "minLr", options.minLr, 0);
+    this.writer = writerOption(where, options.writer);
   }
 
   private reset(): void {

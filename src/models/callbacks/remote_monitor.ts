@@ -2,6 +2,8 @@ import { Callback, type Logs } from "./callback.js";
 import { defaultWarn, type WarnFn } from "./output.js";
 import { pyFloatRepr } from "./format.js";
 import { valueText } from "../../tensor/value_text.js";
+import { booleanOption } from "../../tensor/option_checks.js";
+import { warnOption } from "./callback_options.js";
 
 export interface RemoteMonitorOptions {
   /** The server's root URL (default "http://localhost:9000"). */
@@ -85,9 +87,8 @@ export class RemoteMonitor extends Callback {
       throw new TypeError(`${w}: headers must be an object of header names to string values, e.g. { Authorization: "Bearer ..." }, got ${valueText(headers)}`);
     }
     this.headers = headers;
-    if (options.sendAsJson !== undefined && typeof options.sendAsJson !== "boolean") throw new TypeError(`${w}: sendAsJson must be true or false, got ${valueText(options.sendAsJson)}`);
-    this.sendAsJson = options.sendAsJson ?? false;
-    this.warnFn = options.warn ?? defaultWarn;
+    this.sendAsJson = booleanOption(w, "sendAsJson", options.sendAsJson, false);
+    this.warnFn = warnOption(w, options.warn) ?? defaultWarn;
   }
 
   /** The body Keras' requests.post sends for these logs, and its content type (null when JSON cannot encode them). */

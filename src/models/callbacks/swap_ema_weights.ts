@@ -1,5 +1,6 @@
 import type { Variable } from "../../tensor/variable.js";
 import { checkKeys } from "../../nn/common.js";
+import { booleanOption, optionsObject } from "../../tensor/option_checks.js";
 import { Callback, type CallbackModel } from "./callback.js";
 
 export interface SwapEMAWeightsOptions {
@@ -36,12 +37,11 @@ export class SwapEMAWeights extends Callback {
   readonly swapOnEpoch: boolean;
   private averagesInModel = false;
 
-  constructor(options: SwapEMAWeightsOptions = {}) {
+  constructor(given: SwapEMAWeightsOptions = {}) {
     super();
+    const options = optionsObject(WHO, given, "{ swapOnEpoch: true }");
     checkKeys(WHO, options, ["swapOnEpoch"]);
-    const swapOnEpoch = options.swapOnEpoch ?? false;
-    if (typeof swapOnEpoch !== "boolean") throw new TypeError(`${WHO}: swapOnEpoch must be true or false, got ${JSON.stringify(swapOnEpoch)}`);
-    this.swapOnEpoch = swapOnEpoch;
+    this.swapOnEpoch = booleanOption(WHO, "swapOnEpoch", options.swapOnEpoch, false);
   }
 
   private weights(): readonly Variable[] {

@@ -17,6 +17,7 @@
 import { join } from "node:path";
 import type { Tensor } from "../../tensor/tensor.js";
 import { checkKeys } from "../../nn/common.js";
+import { booleanOption } from "../../tensor/option_checks.js";
 import { Callback, type CallbackModel, type Logs } from "./callback.js";
 import { type SummaryValue, scalarValue } from "./tfevents/event.js";
 import { histogramValue } from "./tfevents/histogram.js";
@@ -71,9 +72,7 @@ function nonNegativeInteger(name: string, value: unknown, fallback: number): num
 }
 
 function flag(name: string, value: unknown, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== "boolean") throw new TypeError(`${WHO}: ${name} must be true or false, got ${JSON.stringify(value)}`);
-  return value;
+  return booleanOption(WHO, name, value, fallback);
 }
 
 function updateFreqOf(value: unknown): "epoch" | number {

@@ -1,5 +1,8 @@
 import { Callback, type Logs } from "./callback.js";
 import { type ProgressWriter, getOutputWriter, printMsg } from "./output.js";
+import { writerOption } from "./callback_options.js";
+import { booleanOption, optionsObject } from "../../tensor/option_checks.js";
+import { checkOptionKeys } from "../../tensor/option_keys.js";
 
 export interface TerminateOnNaNOptions {
   /** Throw instead of stopping after the batch (default false). */
@@ -13,10 +16,12 @@ export class TerminateOnNaN extends Callback {
   readonly raiseError: boolean;
   private readonly writer: ProgressWriter | undefined;
 
-  constructor(options: TerminateOnNaNOptions = {}) {
+  constructor(given: TerminateOnNaNOptions = {}) {
     super();
-    this.raiseError = options.raiseError ?? false;
-    this.writer = options.writer;
+    const options = optionsObject("TerminateOnNaN", given, "{ raiseError: true }");
+    checkOptionKeys("TerminateOnNaN", options, ["raiseError", "writer"]);
+    this.raiseError = booleanOption("TerminateOnNaN", "raiseError", options.raiseError, false);
+    this.writer = writerOption("TerminateOnNaN", options.writer);
   }
 
   override onBatchEnd(batch: number, logs: Logs): void {
