@@ -37,7 +37,7 @@ import { autoConfigEntries, markBaseGetConfig, usesBaseGetConfig } from "./auto_
 // Importable from here as before the split.
 export type { CallOptions, Mask } from "./call_context.js";
 export { callInContext, inputMask } from "./call_context.js";
-export { type LayerArgs, layerOptions } from "./layer_args.js";
+export { type LayerArgs, booleanOption, layerOptions } from "./layer_args.js";
 export { clearSession, toSnakeCase, uniqueLayerName } from "./layer_names.js";
 export { nestModelScope, nestWeightScope } from "./weight_scope.js";
 export type { AddWeightOptions, WeightConstraint, WeightInitializer, WeightRegularizer } from "./weights.js";
