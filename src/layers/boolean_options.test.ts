@@ -284,3 +284,17 @@ test('a Keras config with "use_bias": "no" is refused naming the layer and the o
   const ok = layers.classes.Dense.fromConfig({ name: "d_ok", units: 2, use_bias: false });
   assert.equal(ok.getConfig().use_bias, false);
 });
+
+test("setting layer.trainable takes true or false only (a model's too), naming the layer", () => {
+  const d = layers.Dense({ units: 2, name: "d_set" });
+  for (const [bad, text] of [["no", '"no"'], [1, "1"], [null, "null"], [undefined, "undefined"]] as const) {
+    assert.throws(() => { d.trainable = bad as unknown as boolean; }, new RegExp(`^TypeError: Dense d_set: trainable must be true or false, got ${escape(text)}$`));
+  }
+  assert.equal(d.trainable, true);
+  d.trainable = false;
+  assert.equal(d.trainable, false);
+  assert.equal(d.getConfig().trainable, false);
+  const model = new tf.models.Sequential([layers.Input({ shape: [3] }), layers.Dense(2)], { name: "m_set" });
+  assert.throws(() => { model.trainable = "no" as unknown as boolean; }, /^TypeError: Sequential m_set: trainable must be true or false, got "no"$/);
+  assert.throws(() => new tf.models.Sequential([], { trainable: 0 as unknown as boolean }), /^TypeError: Sequential: trainable must be true or false, got 0$/);
+});

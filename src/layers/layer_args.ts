@@ -61,12 +61,13 @@ export function layerOptions<A extends LayerArgs>(own: Readonly<Record<Exclude<k
 
 /**
  * A boolean option (useBias, returnSequences, trainable, ...) read where the layer is made: true
- * or false, or `fallback` when left out. Anything else is refused naming the layer and option:
- * JavaScript callers and JSON configs reach constructors without the compiler's check, and a
- * truthy "no" would silently keep a bias and be saved into the config as "no".
+ * or false, or `fallback` when left out (without a fallback, leaving it out is refused too).
+ * Anything else is refused naming the layer and option: JavaScript callers and JSON configs reach
+ * constructors without the compiler's check, and a truthy "no" would silently keep a bias and be
+ * saved into the config as "no".
  */
-export function booleanOption(where: string, option: string, value: unknown, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
+export function booleanOption(where: string, option: string, value: unknown, fallback?: boolean): boolean {
+  if (value === undefined && fallback !== undefined) return fallback;
   if (typeof value !== "boolean") throw new TypeError(`${where}: ${option} must be true or false, got ${valueText(value)}`);
   return value;
 }
