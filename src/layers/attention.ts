@@ -11,7 +11,7 @@ import { softmax, tanh } from "../ops/activation.js";
 import { dropout } from "../ops/dropout.js";
 import { bandPart } from "../ops/linalg.js";
 import { RandomGenerator } from "../tensor/random.js";
-import { type LayerArgs, type LayerShape, type CallOptions, type LayerInput, type Mask, layerOptions } from "./layer.js";
+import { type LayerArgs, type LayerShape, type CallOptions, type LayerInput, type Mask, booleanOption, layerOptions } from "./layer.js";
 import { layerShapeText, type SymbolicTensor } from "./symbolic.js";
 import { pushDownMasked } from "./softmax_mask.js";
 import { type AttentionCallOptions, type AttentionLayout, AttentionLayerBase, type AttentionSlot, type AttentionTensor, maskValues } from "./attention_call.js";
@@ -58,8 +58,7 @@ export class Attention extends AttentionLayerBase {
   constructor(args: AttentionArgs = {}, defaults: { useScale: boolean } = { useScale: false }) {
     super(args);
     const where = `${this.className} ${this.name}`;
-    if (args.useScale !== undefined && typeof args.useScale !== "boolean") throw new TypeError(`${where}: useScale must be true or false, got ${valueText(args.useScale)}`);
-    this.useScale = args.useScale ?? defaults.useScale;
+    this.useScale = booleanOption(where, "useScale", args.useScale, defaults.useScale);
     const mode = args.scoreMode ?? "dot";
     if (mode !== "dot" && mode !== "concat") throw new RangeError(`${where}: scoreMode must be "dot" or "concat", got ${valueText(mode)}`);
     this.scoreMode = mode;

@@ -14,7 +14,7 @@
 import type { Tensor } from "../tensor/tensor.js";
 import { cast } from "../ops/math.js";
 import { notEqual } from "../ops/math.js";
-import { Layer, type CallOptions, type LayerInput, type LayerShape, type Mask } from "./layer.js";
+import { Layer, type CallOptions, type LayerInput, type LayerShape, type Mask, booleanOption } from "./layer.js";
 import { type LayerNode, SymbolicTensor } from "./symbolic.js";
 import { nodeCallOptions } from "./node_options.js";
 import { valueText } from "../tensor/value_text.js";
@@ -57,10 +57,9 @@ export abstract class AttentionLayerBase extends Layer {
   protected builtLayout: AttentionLayout | null = null;
 
   protected flag(opts: Pick<AttentionCallOptions, "returnAttentionScores" | "useCausalMask">, key: "returnAttentionScores" | "useCausalMask"): boolean {
+    // null reads as false, as it always has here (a call option left unset by a caller building its options).
     const v = opts[key];
-    if (v === undefined || v === null) return false;
-    if (typeof v !== "boolean") throw new TypeError(`${this.className} ${this.name}: ${key} must be true or false, got ${valueText(v)}`);
-    return v;
+    return v === null ? false : booleanOption(`${this.className} ${this.name}`, key, v, false);
   }
 
   /** Runs the layer on the input list of `layout` (its build, autocast and training-mode handling are Layer.apply's). */

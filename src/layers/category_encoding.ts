@@ -5,7 +5,7 @@ import { valueText } from "../tensor/value_text.js";
 import { cast, floor, minimum, mul, notEqual } from "../ops/math.js";
 import { any, max, min, sum } from "../ops/reduce.js";
 import { expandDims, oneHot, reshape } from "../ops/shape.js";
-import { Layer, type CallOptions, type LayerArgs, type LayerInput, type LayerShape, layerOptions } from "./layer.js";
+import { Layer, type CallOptions, type LayerArgs, type LayerInput, type LayerShape, booleanOption, layerOptions } from "./layer.js";
 import { layerShapeText, SymbolicTensor } from "./symbolic.js";
 import { single } from "./core.js";
 
@@ -58,7 +58,7 @@ export class CategoryEncoding extends Layer {
     if (mode !== "one_hot" && mode !== "multi_hot" && mode !== "count") {
       throw new RangeError(`CategoryEncoding ${this.name}: outputMode must be "one_hot", "multi_hot" or "count", got ${valueText(args.outputMode)}`);
     }
-    if (args.sparse === true) {
+    if (booleanOption(`CategoryEncoding ${this.name}`, "sparse", args.sparse, false)) {
       throw new TypeError(`CategoryEncoding ${this.name}: sparse outputs are not supported (lamina has no sparse tensors); leave sparse false`);
     }
     this.numTokens = n;

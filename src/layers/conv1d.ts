@@ -11,7 +11,7 @@ import { reshape } from "../ops/shape.js";
 import { type Conv2DOptions, conv2d } from "../ops/conv.js";
 import { checkWindowOutput } from "../ops/window_size.js";
 import { fusedConv2d } from "../ops/fused.js";
-import { Layer, type LayerShape, layerOptions } from "./layer.js";
+import { Layer, type LayerShape, booleanOption, layerOptions } from "./layer.js";
 import { type DataFormat, type DataFormatArgs, DATA_FORMAT_OPTIONS, callChannelsLast, channelWeightAxis, checkDataFormat, sequenceChannelAxis, shapeChannelsLast, shapeFromChannelsLast, shapeToChannelsLast } from "./data_format.js";
 import { checkGroupChannels, checkGroups, checkStridesWithDilation } from "./convolutional.js";
 import { layerShapeText } from "./symbolic.js";
@@ -107,7 +107,7 @@ export abstract class Conv1DBase extends Layer {
     this.causalAllowed = causal;
     checkStridesWithDilation(where, this.strides, this.dilationRate);
     this.activation = getActivation(args.activation, where);
-    this.useBias = args.useBias ?? true;
+    this.useBias = booleanOption(where, "useBias", args.useBias, true);
     this.dataFormat = checkDataFormat(where, args.dataFormat);
     checkWeightOptions(where, args);
   }

@@ -9,7 +9,7 @@ import type { Variable } from "../tensor/variable.js";
 import { add } from "../ops/math.js";
 import { type Conv3DOptions, conv3d, conv3dTranspose } from "../ops/conv3d.js";
 import { checkWindowOutput } from "../ops/window_size.js";
-import { Layer, type LayerShape, layerOptions } from "./layer.js";
+import { Layer, type LayerShape, booleanOption, layerOptions } from "./layer.js";
 import { layerShapeText } from "./symbolic.js";
 import { single } from "./core.js";
 import { type KerasPadding, checkGroupChannels, checkGroups, checkPadding, checkStridesWithDilation, outSize } from "./convolutional.js";
@@ -87,7 +87,7 @@ abstract class Conv3DBase extends Layer {
     this.dilationRate = triple(args.dilationRate ?? 1, "dilationRate", where);
     checkStridesWithDilation(where, this.strides, this.dilationRate);
     this.activation = getActivation(args.activation, where);
-    this.useBias = args.useBias ?? true;
+    this.useBias = booleanOption(where, "useBias", args.useBias, true);
     this.dataFormat = checkDataFormat(where, args.dataFormat);
     checkWeightOptions(where, args);
     this.args = args;

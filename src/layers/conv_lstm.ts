@@ -6,7 +6,7 @@
  */
 import type { Tensor } from "../tensor/tensor.js";
 import { shapeText } from "../tensor/shape.js";
-import { type CallOptions, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
+import { type CallOptions, type LayerArgs, type LayerShape, booleanOption, layerOptions } from "./layer.js";
 import { layerShapeText } from "./symbolic.js";
 import { serializeObject, resolveConstraint, resolveInitializer, resolveRegularizer } from "./weights.js";
 import { type DataFormat, type DataFormatArgs, DATA_FORMAT_OPTIONS, checkDataFormat, fromChannelsLast, shapeFromChannelsLast, shapeToChannelsLast, toChannelsLast } from "./data_format.js";
@@ -27,9 +27,13 @@ const LAYOUT: Record<ConvLSTMRank, [string, string]> = {
   3: ["(batch, time, depth, height, width, channels)", "(batch, time, channels, depth, height, width)"],
 };
 
-/** The cell's options out of the layer's (the cell gets the layer's dtype and trainable flag, and Keras' fixed name). */
-function cellArgs(args: ConvLSTMArgs): ConvLSTMCellArgs {
+/**
+ * The cell's options out of the layer's (the cell gets the layer's dtype and trainable flag, and Keras'
+ * fixed name). trainable is checked here, so a bad one names the layer rather than its inner cell.
+ */
+function cellArgs(args: ConvLSTMArgs, where: string): ConvLSTMCellArgs {
   if (typeof args !== "object" || args === null) return args;
+  booleanOption(where, "trainable", args.trainable, true);
   const picked: Record<string, unknown> = { name: "conv_lstm_cell" };
   for (const k of Object.keys(CONV_LSTM_CELL_OPTIONS)) if (k in args) picked[k] = (args as Record<string, unknown>)[k];
   if (args.dtype !== undefined) picked.dtype = args.dtype;
@@ -48,7 +52,7 @@ export abstract class ConvLSTM extends RNN {
 
   constructor(args: ConvLSTMArgs, rank: ConvLSTMRank) {
     const where = `ConvLSTM${rank}D ${args?.name ?? ""}`.trim();
-    super(args, new ConvLSTMCell(cellArgs(args), rank, where));
+    super(args, new ConvLSTMCell(cellArgs(args, where), rank, where));
     this.dataFormat = checkDataFormat(`${this.className} ${this.name}`, args.dataFormat);
   }
 

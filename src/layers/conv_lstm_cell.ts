@@ -17,7 +17,7 @@ import { conv3d } from "../ops/conv3d.js";
 import { dropout } from "../ops/dropout.js";
 import { lstmStep } from "../ops/fused_rnn.js";
 import { type ActivationIdentifier, getActivation } from "../nn/activations.js";
-import type { LayerArgs, LayerShape } from "./layer.js";
+import { type LayerArgs, type LayerShape, booleanOption } from "./layer.js";
 import { layerShapeText } from "./symbolic.js";
 import { type KerasPadding, checkPadding, checkStridesWithDilation, outSize } from "./convolutional.js";
 import { as2D, from2D, kernel2D } from "./conv1d.js";
@@ -103,11 +103,8 @@ export class ConvLSTMCell extends RNNCell {
     checkStridesWithDilation(where, this.strides, this.dilationRate);
     this.activation = getActivation(args.activation === undefined ? "tanh" : args.activation, where);
     this.recurrentActivation = getActivation(args.recurrentActivation === undefined ? "sigmoid" : args.recurrentActivation, where);
-    for (const key of ["useBias", "unitForgetBias"] as const) {
-      if (args[key] !== undefined && typeof args[key] !== "boolean") throw new TypeError(`${where}: ${key} must be a boolean, got ${valueText(args[key])}`);
-    }
-    this.useBias = args.useBias ?? true;
-    this.unitForgetBias = args.unitForgetBias ?? true;
+    this.useBias = booleanOption(where, "useBias", args.useBias, true);
+    this.unitForgetBias = booleanOption(where, "unitForgetBias", args.unitForgetBias, true);
     this.dropout = checkRate(where, "dropout", args.dropout);
     this.recurrentDropout = checkRate(where, "recurrentDropout", args.recurrentDropout);
     ({ seed: this.seed, generator: this.generator } = cellSeed(where, args.seed));

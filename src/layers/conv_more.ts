@@ -7,7 +7,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import type { Variable } from "../tensor/variable.js";
 import { add } from "../ops/math.js";
 import { conv2d, conv2dTranspose, depthwiseConv2d } from "../ops/conv.js";
-import { Layer, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
+import { Layer, type LayerArgs, type LayerShape, booleanOption, layerOptions } from "./layer.js";
 import { layerShapeText } from "./symbolic.js";
 import { single } from "./core.js";
 import { type KerasPadding, type PairArg, checkDepthwiseChannels, checkPadding, checkStridesWithDilation, outSize, pair } from "./convolutional.js";
@@ -66,7 +66,7 @@ abstract class ConvBase extends Layer {
     this.dilationRate = pair(args.dilationRate ?? 1, "dilationRate", where);
     checkStridesWithDilation(where, this.strides, this.dilationRate);
     this.activation = getActivation(args.activation, where);
-    this.useBias = args.useBias ?? true;
+    this.useBias = booleanOption(where, "useBias", args.useBias, true);
     this.dataFormat = checkDataFormat(where, args.dataFormat);
     checkWeightOptions(`${this.className} ${this.name}`, args);
     this.common = args;

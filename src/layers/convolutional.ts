@@ -5,7 +5,7 @@ import type { FusedActivation } from "../backend/backend.js";
 import { type Conv2DOptions, conv2d } from "../ops/conv.js";
 import { checkWindowOutput } from "../ops/window_size.js";
 import { avgPool, maxPool } from "../ops/pool.js";
-import { Layer, type LayerShape, layerOptions } from "./layer.js";
+import { Layer, type LayerShape, booleanOption, layerOptions } from "./layer.js";
 import { layerShapeText } from "./symbolic.js";
 import { type ActivationIdentifier, getActivation } from "../nn/activations.js";
 import { type KernelBiasArgs, KERNEL_BIAS_OPTIONS, addBias, addKernel, kernelBiasConfig, checkWeightOptions, serializeObject } from "./weights.js";
@@ -141,7 +141,7 @@ export class Conv2D extends Layer {
     this.dilationRate = pair(args.dilationRate ?? 1, "dilationRate", where);
     checkStridesWithDilation(where, this.strides, this.dilationRate);
     this.activation = getActivation(args.activation, where);
-    this.useBias = args.useBias ?? true;
+    this.useBias = booleanOption(where, "useBias", args.useBias, true);
     this.dataFormat = checkDataFormat(where, args.dataFormat);
     this.groups = checkGroups(where, args.groups, this.filters);
     checkWeightOptions(`${this.className} ${this.name}`, args);

@@ -11,7 +11,7 @@ import { dropout } from "../ops/dropout.js";
 import { zerosLike } from "../tensor/creation.js";
 import { RandomGenerator, SeedGenerator } from "../tensor/random.js";
 import { checkKeys } from "../nn/common.js";
-import { Layer, type CallOptions, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
+import { Layer, type CallOptions, type LayerArgs, type LayerShape, booleanOption, layerOptions } from "./layer.js";
 import { SymbolicTensor, LayerNode } from "./symbolic.js";
 import { type ActivationIdentifier, getActivation } from "../nn/activations.js";
 import { type KernelBiasArgs, KERNEL_BIAS_OPTIONS, addBias, addKernel, kernelBiasConfig, checkWeightOptions } from "./weights.js";
@@ -138,7 +138,7 @@ export class Dense extends KernelLoraLayer {
     }
     this.units = units;
     this.activation = getActivation(args.activation, `Dense ${this.name}`);
-    this.useBias = args.useBias ?? true;
+    this.useBias = booleanOption(`Dense ${this.name}`, "useBias", args.useBias, true);
     checkWeightOptions(`${this.className} ${this.name}`, args);
     this.args = args;
   }

@@ -33,7 +33,7 @@ import { sum } from "../ops/reduce.js";
 import { reshape, tile } from "../ops/shape.js";
 import { conv2d, depthwiseConv2d } from "../ops/conv.js";
 import { Constant } from "../nn/initializers.js";
-import { Layer, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
+import { Layer, type LayerArgs, type LayerShape, booleanOption, layerOptions } from "./layer.js";
 import { layerShapeText } from "./symbolic.js";
 import { single } from "./core.js";
 import { type KerasPadding, type PairArg, checkPadding, pair } from "./convolutional.js";
@@ -113,14 +113,13 @@ export class CosSim2D extends Layer {
     this.kernelSize = pair(args.kernelSize ?? 3, "kernelSize", where);
     this.strides = pair(args.strides ?? 1, "strides", where);
     this.padding = checkPadding(args.padding, where);
-    this.depthwise = args.depthwise ?? false;
-    if (typeof this.depthwise !== "boolean") throw new TypeError(`${where}: depthwise must be true or false, got ${valueText(args.depthwise)}`);
+    this.depthwise = booleanOption(where, "depthwise", args.depthwise, false);
     this.pInit = finite(where, "pInit", args.pInit ?? 1, false);
     this.qInit = finite(where, "qInit", args.qInit ?? 10, false);
     this.pScale = finite(where, "pScale", args.pScale ?? 5, true);
     this.qScale = finite(where, "qScale", args.qScale ?? 0.3, true);
     this.eps = finite(where, "eps", args.eps ?? 1e-6, true);
-    this.useBias = args.useBias ?? false;
+    this.useBias = booleanOption(where, "useBias", args.useBias, false);
     checkWeightOptions(`${this.className} ${this.name}`, args);
     this.args = args;
   }

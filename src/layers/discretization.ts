@@ -5,7 +5,7 @@ import { constant, zeros } from "../tensor/creation.js";
 import { add, cast, less, sub } from "../ops/math.js";
 import { reshape } from "../ops/shape.js";
 import { sort } from "../ops/sort.js";
-import { Layer, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
+import { Layer, type LayerArgs, type LayerShape, booleanOption, layerOptions } from "./layer.js";
 import { single } from "./core.js";
 import {
   type CategoricalOutputMode, CATEGORICAL_OUTPUT_MODES, categoricalOutputShape, checkOutputMode, defaultOutputDType, encodeCategorical,
@@ -55,7 +55,7 @@ export class Discretization extends Layer {
     super({ ...args, dtype: defaultOutputDType(mode, args.dtype as DType | undefined, where) });
     const at = `Discretization ${this.name}`;
     this.outputMode = mode;
-    if (args.sparse === true) throw new TypeError(`${at}: sparse outputs are not supported (lamina has no sparse tensors); leave sparse false`);
+    if (booleanOption(at, "sparse", args.sparse, false)) throw new TypeError(`${at}: sparse outputs are not supported (lamina has no sparse tensors); leave sparse false`);
     const n = args.numBins ?? null;
     if (n !== null && (typeof n !== "number" || !Number.isInteger(n) || n < 0)) {
       throw new RangeError(`${at}: numBins must be an integer >= 0, got ${valueText(n)}`);

@@ -4,7 +4,7 @@ import { sum } from "../ops/reduce.js";
 import { matmul } from "../ops/matmul.js";
 import { expandDims, reshape, squeeze, transpose } from "../ops/shape.js";
 import { valueText } from "../tensor/value_text.js";
-import { Layer, type LayerArgs, type LayerShape, type Mask, layerOptions } from "./layer.js";
+import { Layer, type LayerArgs, type LayerShape, type Mask, booleanOption, layerOptions } from "./layer.js";
 import { layerShapeText } from "./symbolic.js";
 import { epsilon } from "../tensor/config.js";
 
@@ -36,11 +36,8 @@ export class Dot extends Layer {
     if (!isAxis(axes) && !(Array.isArray(axes) && axes.length === 2 && axes.every(isAxis))) {
       throw new TypeError(`${where}: axes must be an integer or a list of two integers (one axis per input), got ${valueText(axes)}; e.g. layers.Dot({ axes: 1 }) or layers.Dot({ axes: [1, 2] })`);
     }
-    if (args.normalize !== undefined && typeof args.normalize !== "boolean") {
-      throw new TypeError(`${where}: normalize must be true or false, got ${valueText(args.normalize)}`);
-    }
     this.axes = isAxis(axes) ? axes : [axes[0], axes[1]];
-    this.normalize = args.normalize ?? false;
+    this.normalize = booleanOption(where, "normalize", args.normalize, false);
   }
 
   /** The two inputs (shapes or tensors) of a call, which must be a list of exactly two. */

@@ -8,7 +8,7 @@ import { matmul } from "../ops/matmul.js";
 import { max, min } from "../ops/reduce.js";
 import { gather, reshape } from "../ops/shape.js";
 import { noGrad } from "../ops/engine.js";
-import { type LayerArgs, type LayerShape, type Mask, layerOptions } from "./layer.js";
+import { type LayerArgs, type LayerShape, type Mask, booleanOption, layerOptions } from "./layer.js";
 import { type LoraArgs, type LoraTarget, LORA_OPTIONS } from "./lora.js";
 import { type QuantizableArgs, QuantizableLayer } from "./quantizable.js";
 import { lookupRows } from "./quantized_kernel.js";
@@ -81,10 +81,7 @@ export class Embedding extends QuantizableLayer {
     super(args);
     this.inputDim = checkDim("inputDim", args.inputDim);
     this.outputDim = checkDim("outputDim", args.outputDim);
-    if (args.maskZero !== undefined && typeof args.maskZero !== "boolean") {
-      throw new TypeError(`Embedding ${this.name}: maskZero must be a boolean, got ${valueText(args.maskZero)}`);
-    }
-    this.maskZero = args.maskZero ?? false;
+    this.maskZero = booleanOption(`${this.className} ${this.name}`, "maskZero", args.maskZero, false);
     // Keras: supports_masking = mask_zero.
     this.supportsMasking = this.maskZero;
     if (!isFloatDType(this.dtype)) {

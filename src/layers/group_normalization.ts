@@ -4,7 +4,7 @@ import { valueText } from "../tensor/value_text.js";
 import { add, mul, neg, rsqrt } from "../ops/math.js";
 import { moments } from "../ops/reduce.js";
 import { reshape } from "../ops/shape.js";
-import { Layer, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
+import { Layer, type LayerArgs, type LayerShape, booleanOption, layerOptions } from "./layer.js";
 import { layerShapeText } from "./symbolic.js";
 import { single } from "./core.js";
 import {
@@ -65,8 +65,8 @@ export class GroupNormalization extends Layer {
     const eps = args.epsilon ?? 1e-3;
     if (typeof eps !== "number" || !(eps >= 0)) throw new RangeError(`${where}: epsilon must be a non-negative number, got ${valueText(args.epsilon)}`);
     this.epsilon = eps;
-    this.center = args.center ?? true;
-    this.scale = args.scale ?? true;
+    this.center = booleanOption(where, "center", args.center, true);
+    this.scale = booleanOption(where, "scale", args.scale, true);
     checkWeightOptions(`${this.className} ${this.name}`, args);
     this.args = args;
   }

@@ -3,7 +3,7 @@ import { valueText } from "../tensor/value_text.js";
 import { mul } from "../ops/math.js";
 import { einsum } from "../ops/einsum.js";
 import { repeat } from "../ops/arrange.js";
-import { type CallOptions, type LayerArgs, type LayerShape, layerOptions, nestWeightScope } from "./layer.js";
+import { type CallOptions, type LayerArgs, type LayerShape, booleanOption, layerOptions, nestWeightScope } from "./layer.js";
 import { layerShapeText } from "./symbolic.js";
 import { Dropout } from "./core.js";
 import { Softmax } from "./activation_layers.js";
@@ -97,8 +97,7 @@ export class GroupedQueryAttention extends KeywordAttention {
     const rate = args.dropout ?? 0;
     if (typeof rate !== "number" || !(rate >= 0 && rate < 1)) throw new RangeError(`${where}: dropout must be a number in [0, 1), got ${valueText(args.dropout)}`);
     this.dropout = rate;
-    if (args.useBias !== undefined && typeof args.useBias !== "boolean") throw new TypeError(`${where}: useBias must be true or false, got ${valueText(args.useBias)}`);
-    this.useBias = args.useBias ?? true;
+    this.useBias = booleanOption(where, "useBias", args.useBias, true);
     this.slidingWindow = checkSlidingWindow(where, args.slidingWindow);
     this.useGate = checkUseGate(where, args.useGate);
     checkFlashAttention(where, args.flashAttention);

@@ -2,7 +2,7 @@ import { Tensor } from "../tensor/tensor.js";
 import type { DType } from "../tensor/dtype.js";
 import { valueText } from "../tensor/value_text.js";
 import { constant } from "../tensor/creation.js";
-import { type CallOptions, Layer, type LayerArgs, type LayerInput, type LayerShape, layerOptions } from "./layer.js";
+import { type CallOptions, Layer, type LayerArgs, type LayerInput, type LayerShape, booleanOption, layerOptions } from "./layer.js";
 import { SymbolicTensor, layerShapeText } from "./symbolic.js";
 import { categoricalOutputShape, checkOutputMode, defaultOutputDType, encodeCategorical } from "./categorical_output.js";
 import { fingerprint64, fingerprintCat64, utf8 } from "./string_hash.js";
@@ -50,7 +50,7 @@ export class HashedCrossing extends Layer {
     if (typeof n !== "number" || !Number.isInteger(n) || n <= 0) {
       throw new RangeError(`${at}: numBins must be a positive integer, got ${valueText(n)}; e.g. layers.HashedCrossing({ numBins: 32 })`);
     }
-    if (args.sparse === true) throw new TypeError(`${at}: sparse outputs are not supported (lamina has no sparse tensors); leave sparse false`);
+    if (booleanOption(at, "sparse", args.sparse, false)) throw new TypeError(`${at}: sparse outputs are not supported (lamina has no sparse tensors); leave sparse false`);
     this.numBins = n;
     this.outputMode = mode;
     this.built = true;

@@ -2,7 +2,7 @@ import { Tensor } from "../tensor/tensor.js";
 import type { DType } from "../tensor/dtype.js";
 import { valueText } from "../tensor/value_text.js";
 import { constant } from "../tensor/creation.js";
-import { type CallOptions, Layer, type LayerArgs, type LayerInput, type LayerShape, layerOptions } from "./layer.js";
+import { type CallOptions, Layer, type LayerArgs, type LayerInput, type LayerShape, booleanOption, layerOptions } from "./layer.js";
 import { SymbolicTensor } from "./symbolic.js";
 import {
   type CategoricalOutputMode, CATEGORICAL_OUTPUT_MODES, categoricalOutputShape, checkOutputMode, defaultOutputDType, encodeCategorical,
@@ -55,7 +55,7 @@ export class Hashing extends Layer {
     if (typeof n !== "number" || !Number.isInteger(n) || n <= 0) {
       throw new RangeError(`${at}: numBins must be a positive integer, got ${valueText(n)}; e.g. layers.Hashing({ numBins: 8 })`);
     }
-    if (args.sparse === true) throw new TypeError(`${at}: sparse outputs are not supported (lamina has no sparse tensors); leave sparse false`);
+    if (booleanOption(at, "sparse", args.sparse, false)) throw new TypeError(`${at}: sparse outputs are not supported (lamina has no sparse tensors); leave sparse false`);
     const mask = args.maskValue ?? null;
     if (mask !== null && typeof mask !== "string" && !(typeof mask === "number" && Number.isInteger(mask))) {
       throw new TypeError(`${at}: maskValue must be a string, an integer or null, got ${valueText(mask)}`);

@@ -2,7 +2,7 @@
 import type { Tensor } from "../tensor/tensor.js";
 import { valueText } from "../tensor/value_text.js";
 import { add, clipByValue, mul } from "../ops/math.js";
-import { layerOptions } from "./layer.js";
+import { booleanOption, layerOptions } from "./layer.js";
 import { RANDOM_IMAGE_OPTIONS } from "./image_layer_common.js";
 import { DATA_FORMAT_OPTIONS } from "./data_format.js";
 import { type AugmentOpName, type PolicyArgs, PolicyImageLayer, checkCount } from "./image_policy_ops.js";
@@ -54,8 +54,7 @@ export class AugMix extends PolicyImageLayer {
       throw new RangeError(`AugMix ${this.name}: alpha must be a number > 0 (the Dirichlet and Beta parameter), got ${valueText(alpha)}; e.g. layers.AugMix([0, 255], { alpha: 1 })`);
     }
     this.alpha = alpha;
-    const allOps = args.allOps ?? true;
-    if (typeof allOps !== "boolean") throw new TypeError(`AugMix ${this.name}: allOps must be true or false, got ${valueText(allOps)}`);
+    const allOps = booleanOption(`AugMix ${this.name}`, "allOps", args.allOps, true);
     this.allOps = allOps;
     this.opNames = allOps ? AUG_MIX_OPS_ALL : AUG_MIX_OPS;
     this.addOps(this.opNames);

@@ -12,7 +12,7 @@ import { constant } from "../tensor/creation.js";
 import { valueText } from "../tensor/value_text.js";
 import { slice } from "../ops/shape.js";
 import { resize, transform } from "../ops/image.js";
-import { Layer, type CallOptions, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
+import { Layer, type CallOptions, type LayerArgs, type LayerShape, booleanOption, layerOptions } from "./layer.js";
 import {
   checkImageShape, asBatch, checkSize, withSpatial, cropToAspect, RandomImageLayer, RANDOM_IMAGE_OPTIONS, SIZE_OPTIONS,
   checkResizeInterpolation, type ResizeInterpolation,
@@ -56,12 +56,8 @@ export class Resizing extends Layer {
     this.height = checkSize(this, "height", args.height);
     this.width = checkSize(this, "width", args.width);
     this.interpolation = checkResizeInterpolation(where, args.interpolation ?? "bilinear");
-    for (const key of ["cropToAspectRatio", "padToAspectRatio"] as const) {
-      const v = args[key];
-      if (v !== undefined && typeof v !== "boolean") throw new TypeError(`${where}: ${key} must be true or false, got ${valueText(v)}`);
-    }
-    this.cropToAspectRatio = args.cropToAspectRatio ?? false;
-    this.padToAspectRatio = args.padToAspectRatio ?? false;
+    this.cropToAspectRatio = booleanOption(where, "cropToAspectRatio", args.cropToAspectRatio, false);
+    this.padToAspectRatio = booleanOption(where, "padToAspectRatio", args.padToAspectRatio, false);
     if (this.cropToAspectRatio && this.padToAspectRatio) {
       throw new RangeError(`${where}: only one of cropToAspectRatio and padToAspectRatio can be true (crop to the target's aspect ratio, or pad to it)`);
     }

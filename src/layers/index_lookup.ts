@@ -6,7 +6,7 @@
 import { Tensor, makeTensor } from "../tensor/tensor.js";
 import type { DType } from "../tensor/dtype.js";
 import { valueText } from "../tensor/value_text.js";
-import { Layer, type LayerArgs, type LayerShape } from "./layer.js";
+import { Layer, type LayerArgs, type LayerShape, booleanOption } from "./layer.js";
 import { compareUtf8 } from "./nested_values.js";
 
 export type LookupOutputMode = "int" | "one_hot" | "multi_hot" | "count" | "tf_idf";
@@ -72,15 +72,15 @@ export class Vocabulary<T extends string | number> {
     this.numOovIndices = args.numOovIndices ?? 1;
     this.maskToken = args.maskToken ?? null;
     this.oovToken = args.oovToken === undefined ? defaults.oovToken : args.oovToken;
-    this.invert = args.invert ?? false;
-    this.padToMaxTokens = args.padToMaxTokens ?? false;
+    this.invert = booleanOption(where, "invert", args.invert, false);
+    this.padToMaxTokens = booleanOption(where, "padToMaxTokens", args.padToMaxTokens, false);
     if (this.maxTokens !== null && !(Number.isInteger(this.maxTokens) && this.maxTokens > 1)) {
       throw new RangeError(`${where}: if set, maxTokens must be an integer greater than 1, got ${valueText(this.maxTokens)}`);
     }
     if (this.padToMaxTokens && this.maxTokens === null) throw new RangeError(`${where}: padToMaxTokens needs maxTokens to be set`);
     if (!(Number.isInteger(this.numOovIndices) && this.numOovIndices >= 0)) throw new RangeError(`${where}: numOovIndices must be an integer >= 0, got ${valueText(this.numOovIndices)}`);
     if (this.invert && mode !== "int") throw new RangeError(`${where}: outputMode must be "int" when invert is true, got "${mode}"`);
-    if (args.sparse) throw new RangeError(`${where}: sparse: true is not supported (lamina has no sparse tensors); leave it false for dense outputs`);
+    if (booleanOption(where, "sparse", args.sparse, false)) throw new RangeError(`${where}: sparse: true is not supported (lamina has no sparse tensors); leave it false for dense outputs`);
     if (args.idfWeights != null && mode !== "tf_idf") throw new RangeError(`${where}: idfWeights is only for outputMode "tf_idf", got outputMode "${mode}"`);
     this.inputVocabulary = args.vocabulary == null ? null : [...args.vocabulary];
     this.inputIdfWeights = args.idfWeights == null ? null : [...args.idfWeights];

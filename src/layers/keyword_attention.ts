@@ -11,7 +11,7 @@ import { ones } from "../tensor/creation.js";
 import { mul } from "../ops/math.js";
 import { expandDims } from "../ops/shape.js";
 import { bandPart } from "../ops/linalg.js";
-import type { LayerInput, LayerShape, Mask } from "./layer.js";
+import { type LayerInput, type LayerShape, type Mask, booleanOption } from "./layer.js";
 import { layerShapeText, SymbolicTensor } from "./symbolic.js";
 import { valueText } from "../tensor/value_text.js";
 import { pushDownMasked } from "./softmax_mask.js";
@@ -92,8 +92,7 @@ export function checkFlashAttention(where: string, v: unknown): void {
 
 /** Keras 3.15's use_gate option: true or false. */
 export function checkUseGate(where: string, v: unknown): boolean {
-  if (v !== undefined && typeof v !== "boolean") throw new TypeError(`${where}: useGate must be true or false, got ${valueText(v)}`);
-  return v ?? false;
+  return booleanOption(where, "useGate", v, false);
 }
 
 /** The base of the attention layers Keras calls with query, value and key as separate arguments. */

@@ -28,7 +28,7 @@ import type { DeserializeOptions } from "../io/serialization.js";
 import { withoutLayerLosses } from "./layer_losses.js";
 import { type CallOptions, type Mask, addLayerLoss, callInContext, checkLayerInputSpec, hasMask, whileProbing } from "./call_context.js";
 import { type InputSpecValue, checkInputSpecValue } from "./input_spec.js";
-import { type LayerArgs, checkLayerArgs, resolveActivityRegularizer } from "./layer_args.js";
+import { type LayerArgs, booleanOption, checkLayerArgs, resolveActivityRegularizer } from "./layer_args.js";
 import { dtypePolicyConfig, policyDType } from "./dtype_policy_config.js";
 import { toSnakeCase, uniqueLayerName } from "./layer_names.js";
 import { kerasTwoScopeOf, nameScopePrefix, recordKerasTwoName, scopeParentOf } from "./weight_scope.js";
@@ -37,7 +37,7 @@ import { autoConfigEntries, markBaseGetConfig, usesBaseGetConfig } from "./auto_
 // Importable from here as before the split.
 export type { CallOptions, Mask } from "./call_context.js";
 export { callInContext, inputMask } from "./call_context.js";
-export { type LayerArgs, layerOptions } from "./layer_args.js";
+export { type LayerArgs, booleanOption, layerOptions } from "./layer_args.js";
 export { clearSession, toSnakeCase, uniqueLayerName } from "./layer_names.js";
 export { nestModelScope, nestWeightScope } from "./weight_scope.js";
 export type { AddWeightOptions, WeightConstraint, WeightInitializer, WeightRegularizer } from "./weights.js";
@@ -181,7 +181,7 @@ export abstract class Layer {
    * model) it sets it on each of them, recursively.
    */
   set trainable(v: boolean) {
-    this._trainable = v;
+    this._trainable = booleanOption(`${this.className} ${this.name}`, "trainable", v);
     for (const w of this.ownWeightsInOrder()) {
       // A Variable held in a property counts as created with the flag it has when first frozen.
       if (!this.weightTrainable.has(w)) this.weightTrainable.set(w, w.trainable);

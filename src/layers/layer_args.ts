@@ -60,6 +60,19 @@ export function layerOptions<A extends LayerArgs>(own: Readonly<Record<Exclude<k
 }
 
 /**
+ * A boolean option (useBias, returnSequences, trainable, ...) read where the layer is made: true
+ * or false, or `fallback` when left out (without a fallback, leaving it out is refused too).
+ * Anything else is refused naming the layer and option: JavaScript callers and JSON configs reach
+ * constructors without the compiler's check, and a truthy "no" would silently keep a bias and be
+ * saved into the config as "no".
+ */
+export function booleanOption(where: string, option: string, value: unknown, fallback?: boolean): boolean {
+  if (value === undefined && fallback !== undefined) return fallback;
+  if (typeof value !== "boolean") throw new TypeError(`${where}: ${option} must be true or false, got ${valueText(value)}`);
+  return value;
+}
+
+/**
  * The base options every layer takes, checked where the layer is made: a bad one would otherwise
  * surface later as a crash with no layer in it ("args.inputShape is not iterable") or, for a
  * name with "/", as weights named like another layer's (Keras refuses it too).
@@ -72,6 +85,7 @@ export function checkLayerArgs(cls: abstract new (...a: never[]) => Layer, args:
   if (args.name !== undefined && (typeof args.name !== "string" || args.name.includes("/"))) {
     throw new TypeError(`${where}: name must be a string without "/" (weights are named <layer>/<weight>), got ${valueText(args.name)}`);
   }
+  booleanOption(where, "trainable", args.trainable, true);
   if (quantizedPolicyOf(args.dtype, where) !== undefined && !(cls as unknown as { quantizable?: boolean }).quantizable) {
     throw new TypeError(`${where}: the quantized dtype policy ${valueText(args.dtype)} is for the layers lamina can quantize (Dense, EinsumDense, Embedding, ReversibleEmbedding); ${cls.name} cannot be quantized`);
   }

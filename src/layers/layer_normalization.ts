@@ -3,14 +3,13 @@ import type { Variable } from "../tensor/variable.js";
 import { add, cast, mul, neg, rsqrt } from "../ops/math.js";
 import { moments } from "../ops/reduce.js";
 import { reshape } from "../ops/shape.js";
-import { type LayerShape, layerOptions } from "./layer.js";
+import { type LayerShape, booleanOption, layerOptions } from "./layer.js";
 import { AxisNormalization, type AxisNormalizationArgs } from "./axis_normalization.js";
 import { single } from "./core.js";
 import {
   type GammaBetaArgs,
   resolveConstraint, resolveInitializer, resolveRegularizer, serializeObject, checkWeightOptions,
 } from "./weights.js";
-import { valueText } from "../tensor/value_text.js";
 
 export interface LayerNormalizationArgs extends AxisNormalizationArgs, GammaBetaArgs {
   /** Added to the variance. Default 1e-3 (Keras 3). */
@@ -51,10 +50,9 @@ export class LayerNormalization extends AxisNormalization {
     super(args, 1e-3);
     this.supportsMasking = true;
     const where = `LayerNormalization ${this.name}`;
-    this.center = args.center ?? true;
-    this.scale = args.scale ?? true;
-    this.rmsScaling = args.rmsScaling ?? false;
-    if (typeof this.rmsScaling !== "boolean") throw new TypeError(`${where}: rmsScaling must be true or false, got ${valueText(args.rmsScaling)}`);
+    this.center = booleanOption(where, "center", args.center, true);
+    this.scale = booleanOption(where, "scale", args.scale, true);
+    this.rmsScaling = booleanOption(where, "rmsScaling", args.rmsScaling, false);
     checkWeightOptions(`${this.className} ${this.name}`, args);
     this.args = args;
   }

@@ -6,7 +6,7 @@ import { max } from "../ops/reduce.js";
 import { swapaxes } from "../ops/arrange.js";
 import { tensordot } from "../ops/linalg.js";
 import { stft } from "../ops/signal_stft.js";
-import { Layer, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
+import { Layer, type LayerArgs, type LayerShape, booleanOption, layerOptions } from "./layer.js";
 import { single } from "./core.js";
 
 export interface MelSpectrogramArgs extends LayerArgs {
@@ -114,8 +114,7 @@ export class MelSpectrogram extends Layer {
     this.minFreq = num(args.minFreq ?? 20, "minFreq", (n) => n >= 0, "a frequency >= 0 in Hz");
     // Keras' `max_freq or int(sampling_rate / 2)`.
     this.maxFreq = num(args.maxFreq || Math.trunc(this.samplingRate / 2), "maxFreq", (n) => n > this.minFreq, `a frequency in Hz above minFreq (${this.minFreq})`);
-    if (args.powerToDb !== undefined && typeof args.powerToDb !== "boolean") throw new TypeError(`${where}: powerToDb must be true or false, got ${valueText(args.powerToDb)}`);
-    this.powerToDb = args.powerToDb ?? true;
+    this.powerToDb = booleanOption(where, "powerToDb", args.powerToDb, true);
     this.topDb = num(args.topDb ?? 80, "topDb", (n) => n >= 0, "a number of decibels >= 0");
     this.magExp = num(args.magExp ?? 2, "magExp", (n) => n > 0, "a positive exponent (1 magnitude, 2 power)");
     this.minPower = num(args.minPower ?? 1e-10, "minPower", (n) => n > 0, "a positive floor of the power");

@@ -2,7 +2,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { valueText } from "../tensor/value_text.js";
 import { mul } from "../ops/math.js";
 import { einsum } from "../ops/einsum.js";
-import { type CallOptions, type LayerArgs, type LayerShape, layerOptions, nestWeightScope } from "./layer.js";
+import { type CallOptions, type LayerArgs, type LayerShape, booleanOption, layerOptions, nestWeightScope } from "./layer.js";
 import { layerShapeText } from "./symbolic.js";
 import { Dropout } from "./core.js";
 import { Softmax } from "./activation_layers.js";
@@ -127,8 +127,7 @@ export class MultiHeadAttention extends KeywordAttention {
     const rate = args.dropout ?? 0;
     if (typeof rate !== "number" || !(rate >= 0 && rate < 1)) throw new RangeError(`${where}: dropout must be a number in [0, 1), got ${valueText(args.dropout)}`);
     this.dropout = rate;
-    if (args.useBias !== undefined && typeof args.useBias !== "boolean") throw new TypeError(`${where}: useBias must be true or false, got ${valueText(args.useBias)}`);
-    this.useBias = args.useBias ?? true;
+    this.useBias = booleanOption(where, "useBias", args.useBias, true);
     const os = args.outputShape;
     if (os === undefined || os === null) this.outputShape = null;
     else if (posInt(os)) this.outputShape = [os];

@@ -6,7 +6,7 @@ import { moments, sum } from "../ops/reduce.js";
 import { batchNormalization } from "../ops/norm.js";
 import { noGrad } from "../ops/engine.js";
 import { batchNormInference, batchNormTraining } from "../ops/fused_norm.js";
-import { Layer, type CallOptions, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
+import { Layer, type CallOptions, type LayerArgs, type LayerShape, booleanOption, layerOptions } from "./layer.js";
 import { type GammaBetaArgs, type InitializerArg, resolveConstraint, resolveInitializer, resolveRegularizer, serializeObject, checkWeightOptions } from "./weights.js";
 import { single } from "./core.js";
 import { singleMask } from "./call_context.js";
@@ -62,8 +62,8 @@ export class BatchNormalization extends Layer {
     }
     this.momentum = momentum;
     this.epsilon = epsilon;
-    this.center = args.center ?? true;
-    this.scale = args.scale ?? true;
+    this.center = booleanOption(where, "center", args.center, true);
+    this.scale = booleanOption(where, "scale", args.scale, true);
     checkWeightOptions(`${this.className} ${this.name}`, args);
     this.args = args;
   }

@@ -18,6 +18,7 @@ import * as kn from "../ops/keras_numpy.js";
 import * as kf from "../ops/keras_float.js";
 import * as ko from "../ops/keras_ops.js";
 import { KERAS_OP_SPECS } from "./op_specs_keras_ops.js";
+import { booleanOption } from "./layer_args.js";
 import { IMAGE315_SPECS } from "./op_specs_image315.js";
 import { K315_ARR_OP_SPECS } from "./op_specs_k315_arr.js";
 import { K315_POOL_OP_SPECS } from "./op_specs_k315_pool.js";
@@ -93,9 +94,7 @@ function axesOf(c: OpConfig, key: string, where: string): number | number[] | nu
   return intListOf(c, key, where);
 }
 function boolOf(c: OpConfig, key: string, where: string): boolean {
-  const v = c[key];
-  if (typeof v !== "boolean") throw new TypeError(`${where}: config ${key} must be true or false, got ${valueText(v)}`);
-  return v;
+  return booleanOption(where, `config ${key}`, c[key]);
 }
 
 type Reducer = (x: Tensor, axis: number | number[] | null, keepDims: boolean) => Tensor;

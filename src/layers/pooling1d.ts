@@ -10,7 +10,7 @@ import { max, mean, sum } from "../ops/reduce.js";
 import { cast, div, mul } from "../ops/math.js";
 import { expandDims } from "../ops/shape.js";
 import { shapeText } from "../tensor/shape.js";
-import { type CallOptions, Layer, type LayerShape, type Mask, layerOptions } from "./layer.js";
+import { type CallOptions, Layer, type LayerShape, type Mask, booleanOption, layerOptions } from "./layer.js";
 import { type DataFormat, type DataFormatArgs, DATA_FORMAT_OPTIONS, callChannelsLast, checkDataFormat, sequenceChannelAxis, shapeChannelsLast } from "./data_format.js";
 import { layerShapeText } from "./symbolic.js";
 import { single } from "./core.js";
@@ -99,8 +99,9 @@ abstract class GlobalPooling1D extends Layer {
 
   constructor(args: GlobalPooling1DArgs = {}) {
     super(args);
-    this.keepdims = args.keepdims ?? false;
-    this.dataFormat = checkDataFormat(`${new.target.name} ${this.name}`, args.dataFormat);
+    const where = `${new.target.name} ${this.name}`;
+    this.keepdims = booleanOption(where, "keepdims", args.keepdims, false);
+    this.dataFormat = checkDataFormat(where, args.dataFormat);
   }
 
   /** Pools channels_last [batch, steps, channels]; `mask` ([batch, steps] bool) is given only to a layer that supports masking. */

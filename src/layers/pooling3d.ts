@@ -9,7 +9,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { max, mean } from "../ops/reduce.js";
 import { checkWindowOutput } from "../ops/window_size.js";
 import { avgPool3d, maxPool3d } from "../ops/pool3d.js";
-import { Layer, type LayerShape, layerOptions } from "./layer.js";
+import { Layer, type LayerShape, booleanOption, layerOptions } from "./layer.js";
 import { single } from "./core.js";
 import { layerShapeText } from "./symbolic.js";
 import { type KerasPadding, checkPadding, outSize } from "./convolutional.js";
@@ -95,8 +95,9 @@ abstract class GlobalPooling3D extends Layer {
 
   constructor(args: GlobalPooling3DArgs = {}) {
     super(args);
-    this.keepdims = args.keepdims ?? false;
-    this.dataFormat = checkDataFormat(`${new.target.name} ${this.name}`, args.dataFormat);
+    const where = `${new.target.name} ${this.name}`;
+    this.keepdims = booleanOption(where, "keepdims", args.keepdims, false);
+    this.dataFormat = checkDataFormat(where, args.dataFormat);
   }
 
   protected abstract pool(x: Tensor): Tensor;

@@ -5,7 +5,7 @@
  */
 import type { Tensor } from "../tensor/tensor.js";
 import { max, mean } from "../ops/reduce.js";
-import { Layer, type LayerShape, layerOptions } from "./layer.js";
+import { Layer, type LayerShape, booleanOption, layerOptions } from "./layer.js";
 import { layerShapeText } from "./symbolic.js";
 import { single } from "./core.js";
 import { type DataFormat, type DataFormatArgs, DATA_FORMAT_OPTIONS, batchChannelAxis, callChannelsLast, checkDataFormat, layoutText, shapeChannelsLast } from "./data_format.js";
@@ -21,8 +21,9 @@ abstract class GlobalPooling2D extends Layer {
 
   constructor(args: GlobalPooling2DArgs = {}) {
     super(args);
-    this.keepdims = args.keepdims ?? false;
-    this.dataFormat = checkDataFormat(`${new.target.name} ${this.name}`, args.dataFormat);
+    const where = `${new.target.name} ${this.name}`;
+    this.keepdims = booleanOption(where, "keepdims", args.keepdims, false);
+    this.dataFormat = checkDataFormat(where, args.dataFormat);
   }
 
   protected abstract pool(x: Tensor): Tensor;

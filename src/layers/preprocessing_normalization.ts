@@ -6,7 +6,7 @@ import { add, cast, div, maximum, mul, sqrt, square, sub } from "../ops/math.js"
 import { mean as meanOf, variance as varianceOf } from "../ops/reduce.js";
 import { reshape, stack } from "../ops/shape.js";
 import { noGrad } from "../ops/engine.js";
-import { Layer, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
+import { Layer, type LayerArgs, type LayerShape, booleanOption, layerOptions } from "./layer.js";
 import { layerShapeText } from "./symbolic.js";
 import { single } from "./core.js";
 import { epsilon } from "../tensor/config.js";
@@ -80,8 +80,7 @@ export class Normalization extends Layer {
       throw new TypeError(`${where}: axis must be an integer, a list of integers or null, got ${valueText(axis)}`);
     }
     this.axis = list as number[];
-    this.invert = args.invert ?? false;
-    if (typeof this.invert !== "boolean") throw new TypeError(`${where}: invert must be true or false, got ${valueText(args.invert)}`);
+    this.invert = booleanOption(where, "invert", args.invert, false);
     this.inputMean = args.mean ?? null;
     this.inputVariance = args.variance ?? null;
     if ((this.inputMean === null) !== (this.inputVariance === null)) {

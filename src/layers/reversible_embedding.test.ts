@@ -61,7 +61,7 @@ test("ReversibleEmbedding refuses bad options, inputs and quantization with the 
   assert.throws(() => e.quantize("float8"), /quantization mode "float8" is not supported: lamina supports "int8" and "int4" because float8 training needs float8/);
   assert.throws(() => layers.ReversibleEmbedding(V, D, { logitSoftCap: 0 }), /logitSoftCap must be a non-zero number/);
   assert.throws(() => layers.ReversibleEmbedding(V, D, { reverseDtype: "int32" }), /reverseDtype must be a float dtype/);
-  assert.throws(() => layers.ReversibleEmbedding(V, D, { tieWeights: 1 as unknown as boolean }), /tieWeights must be a boolean/);
+  assert.throws(() => layers.ReversibleEmbedding(V, D, { tieWeights: 1 as unknown as boolean }), /ReversibleEmbedding .*: tieWeights must be true or false, got 1/);
 });
 
 test("ReversibleEmbedding reads and writes Keras 3.15's config", () => {

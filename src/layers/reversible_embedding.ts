@@ -15,7 +15,7 @@ import { cast, div, mul } from "../ops/math.js";
 import { tanh } from "../ops/activation.js";
 import { matmul } from "../ops/matmul.js";
 import { reshape, transpose } from "../ops/shape.js";
-import { type CallOptions, type LayerInput, type LayerShape, type Mask, layerOptions } from "./layer.js";
+import { type CallOptions, type LayerInput, type LayerShape, type Mask, booleanOption, layerOptions } from "./layer.js";
 import { SymbolicTensor } from "./symbolic.js";
 import { nodeCallOptions } from "./node_options.js";
 import { Embedding, type EmbeddingArgs } from "./embedding.js";
@@ -61,8 +61,7 @@ export class ReversibleEmbedding extends Embedding {
     const { weights, ...rest } = args;
     super(rest);
     const where = `ReversibleEmbedding ${this.name}`;
-    if (args.tieWeights !== undefined && typeof args.tieWeights !== "boolean") throw new TypeError(`${where}: tieWeights must be a boolean, got ${valueText(args.tieWeights)}`);
-    this.tieWeights = args.tieWeights ?? true;
+    this.tieWeights = booleanOption(where, "tieWeights", args.tieWeights, true);
     if (!this.tieWeights && this.quantizedPolicy !== null) throw new Error(this.untiedQuantizationError());
     const rd: unknown = args.reverseDtype ?? null;
     if (rd !== null && !(typeof rd === "string" && isDType(rd) && isFloatDType(rd))) {
@@ -94,8 +93,7 @@ export class ReversibleEmbedding extends Embedding {
   }
 
   override apply(inputs: LayerInput, opts: ReversibleEmbeddingCallOptions = {}): Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[] {
-    const reverse = opts.reverse ?? false;
-    if (typeof reverse !== "boolean") throw new TypeError(`ReversibleEmbedding ${this.name}: reverse must be true or false, got ${valueText(reverse)}`);
+    const reverse = booleanOption(`ReversibleEmbedding ${this.name}`, "reverse", opts.reverse, false);
     const outer = this.reversing;
     this.reversing = reverse;
     try {

@@ -8,7 +8,7 @@ import { stopGradient } from "../ops/gradient_stop.js";
 import { cast, where as select } from "../ops/math.js";
 import { noGrad } from "../ops/engine.js";
 import { serializationHooks } from "../io/hooks.js";
-import { Layer, type CallOptions, type LayerArgs, type LayerInput, type LayerShape, type Mask, layerOptions, nestWeightScope } from "./layer.js";
+import { Layer, type CallOptions, type LayerArgs, type LayerInput, type LayerShape, type Mask, booleanOption, layerOptions, nestWeightScope } from "./layer.js";
 import type { SymbolicTensor } from "./symbolic.js";
 import { layerShapeText } from "./symbolic.js";
 import { CELL_WEIGHT_OPTIONS, type CellWeightArgs, RNNCell } from "./rnn_cell.js";
@@ -63,12 +63,6 @@ export interface RNNCallOptions extends CallOptions {
    * With it, a list input is the list of input sequences of a cell taking several (Keras' nested inputs).
    */
   initialState?: Tensor | SymbolicTensor | readonly Tensor[] | readonly SymbolicTensor[];
-}
-
-function flag(where: string, key: string, v: unknown): boolean {
-  if (v === undefined) return false;
-  if (typeof v !== "boolean") throw new TypeError(`${where}: ${key} must be a boolean, got ${valueText(v)}`);
-  return v;
 }
 
 /**
@@ -131,12 +125,12 @@ export class RNN extends Layer {
     this.cell = c;
     this.structure = c.structure();
     nestWeightScope(c, this);
-    this.returnSequences = flag(where, "returnSequences", args.returnSequences);
-    this.returnState = flag(where, "returnState", args.returnState);
-    this.goBackwards = flag(where, "goBackwards", args.goBackwards);
-    this.stateful = flag(where, "stateful", args.stateful);
-    this.unroll = flag(where, "unroll", args.unroll);
-    this.zeroOutputForMask = flag(where, "zeroOutputForMask", args.zeroOutputForMask);
+    this.returnSequences = booleanOption(where, "returnSequences", args.returnSequences, false);
+    this.returnState = booleanOption(where, "returnState", args.returnState, false);
+    this.goBackwards = booleanOption(where, "goBackwards", args.goBackwards, false);
+    this.stateful = booleanOption(where, "stateful", args.stateful, false);
+    this.unroll = booleanOption(where, "unroll", args.unroll, false);
+    this.zeroOutputForMask = booleanOption(where, "zeroOutputForMask", args.zeroOutputForMask, false);
   }
 
   /** How many input sequences the layer was built for (more than one: Keras' nested inputs); null before its build. */
@@ -469,9 +463,19 @@ export class RNN extends Layer {
   }
 }
 
-/** The cell's options out of a layer's (the cell gets the layer's dtype and trainable flag, and Keras' fixed name). */
-function cellArgs<A extends CellWeightArgs & LayerArgs>(args: A, keys: Readonly<Record<string, true>>, name: string): A {
+/** The cells' boolean options that SimpleRNN, LSTM and GRU take (LSTM's unitForgetBias, GRU's resetAfter). */
+const CELL_BOOLEAN_OPTIONS = ["useBias", "unitForgetBias", "resetAfter"] as const;
+
+/**
+ * The cell's options out of a layer's (the cell gets the layer's dtype and trainable flag, and Keras'
+ * fixed name). Its boolean options and trainable are checked here, so a bad one names the layer (LSTM), not its
+ * inner cell (LSTMCell lstm_cell); the layer's own name is not given out before its constructor runs.
+ */
+function cellArgs<A extends CellWeightArgs & LayerArgs>(layerClass: string, args: A, keys: Readonly<Record<string, true>>, name: string): A {
   if (typeof args !== "object" || args === null) return args;
+  const where = `${layerClass}${typeof args.name === "string" ? ` ${args.name}` : ""}`;
+  booleanOption(where, "trainable", args.trainable, true);
+  for (const k of CELL_BOOLEAN_OPTIONS) if (k in keys) booleanOption(where, k, (args as Record<string, unknown>)[k], true);
   const picked: Record<string, unknown> = { name };
   for (const k of Object.keys(keys)) if (k in args) picked[k] = (args as Record<string, unknown>)[k];
   if (args.dtype !== undefined) picked.dtype = args.dtype;
@@ -494,7 +498,7 @@ export class SimpleRNN extends RNN {
   static override readonly options = layerOptions<SimpleRNNArgs>({ ...CELL_WEIGHT_OPTIONS, ...RNN_LAYER_OPTIONS });
   declare readonly cell: SimpleRNNCell;
   constructor(args: SimpleRNNArgs) {
-    super(args, new SimpleRNNCell(cellArgs<SimpleRNNCellArgs>(args, CELL_WEIGHT_OPTIONS, "simple_rnn_cell")));
+    super(args, new SimpleRNNCell(cellArgs<SimpleRNNCellArgs>("SimpleRNN", args, CELL_WEIGHT_OPTIONS, "simple_rnn_cell")));
   }
   get units(): number {
     return this.cell.units;
@@ -515,7 +519,7 @@ export class LSTM extends RNN {
   static override readonly options = layerOptions<LSTMArgs>({ ...LSTM_CELL_OPTIONS, ...RNN_LAYER_OPTIONS });
   declare readonly cell: LSTMCell;
   constructor(args: LSTMArgs) {
-    super(args, new LSTMCell(cellArgs<LSTMCellArgs>(args, LSTM_CELL_OPTIONS, "lstm_cell")));
+    super(args, new LSTMCell(cellArgs<LSTMCellArgs>("LSTM", args, LSTM_CELL_OPTIONS, "lstm_cell")));
   }
   get units(): number {
     return this.cell.units;
@@ -535,7 +539,7 @@ export class GRU extends RNN {
   static override readonly options = layerOptions<GRUArgs>({ ...GRU_CELL_OPTIONS, ...RNN_LAYER_OPTIONS });
   declare readonly cell: GRUCell;
   constructor(args: GRUArgs) {
-    super(args, new GRUCell(cellArgs<GRUCellArgs>(args, GRU_CELL_OPTIONS, "gru_cell")));
+    super(args, new GRUCell(cellArgs<GRUCellArgs>("GRU", args, GRU_CELL_OPTIONS, "gru_cell")));
   }
   get units(): number {
     return this.cell.units;

@@ -9,7 +9,7 @@ import { fusedMatMul } from "../ops/fused.js";
 import { expandDims, reshape } from "../ops/shape.js";
 import { dropout } from "../ops/dropout.js";
 import { type ActivationIdentifier, getActivation } from "../nn/activations.js";
-import { Layer, type CallOptions, type LayerArgs, type LayerShape } from "./layer.js";
+import { Layer, type CallOptions, type LayerArgs, type LayerShape, booleanOption } from "./layer.js";
 import { type CellSize, type CellStructure, readCellStructure, shapesText } from "./rnn_structure.js";
 
 export type { CellSize } from "./rnn_structure.js";
@@ -194,7 +194,7 @@ export abstract class KerasCell extends RNNCell {
     }
     this.units = units;
     this.activation = getActivation(args.activation === undefined ? "tanh" : args.activation, where);
-    this.useBias = args.useBias ?? true;
+    this.useBias = booleanOption(where, "useBias", args.useBias, true);
     this.dropout = checkRate(where, "dropout", args.dropout);
     this.recurrentDropout = checkRate(where, "recurrentDropout", args.recurrentDropout);
     ({ seed: this.seed, generator: this.generator } = cellSeed(where, args.seed));

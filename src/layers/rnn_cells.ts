@@ -7,7 +7,7 @@ import { fusedMatMul } from "../ops/fused.js";
 import { gruResetGate, gruStep, gruStepResetBefore, lstmStep } from "../ops/fused_rnn.js";
 import { fill } from "../tensor/creation.js";
 import { type ActivationIdentifier, getActivation } from "../nn/activations.js";
-import { type LayerArgs, layerOptions } from "./layer.js";
+import { type LayerArgs, booleanOption, layerOptions } from "./layer.js";
 import { type InitializerArg, resolveInitializer } from "./weights.js";
 import { CELL_WEIGHT_OPTIONS, type CellWeightArgs, KerasCell } from "./rnn_cell.js";
 
@@ -19,11 +19,6 @@ export type Implementation = 1 | 2;
 
 function checkImplementation(where: string, v: unknown): void {
   if (v !== undefined && v !== 1 && v !== 2) throw new RangeError(`${where}: implementation must be 1 or 2 (Keras' two equivalent computations), got ${valueText(v)}`);
-}
-
-function checkBoolean(where: string, key: string, v: unknown): boolean | undefined {
-  if (v !== undefined && typeof v !== "boolean") throw new TypeError(`${where}: ${key} must be a boolean, got ${valueText(v)}`);
-  return v;
 }
 
 // ------------------------------------------------------------------ SimpleRNNCell
@@ -82,7 +77,7 @@ export class LSTMCell extends KerasCell {
     super(args);
     const where = `${this.className} ${this.name}`;
     this.recurrentActivation = getActivation(args.recurrentActivation === undefined ? "sigmoid" : args.recurrentActivation, where);
-    this.unitForgetBias = checkBoolean(where, "unitForgetBias", args.unitForgetBias) ?? true;
+    this.unitForgetBias = booleanOption(where, "unitForgetBias", args.unitForgetBias, true);
     checkImplementation(where, args.implementation);
   }
 
@@ -154,7 +149,7 @@ export class GRUCell extends KerasCell {
     super(args);
     const where = `${this.className} ${this.name}`;
     this.recurrentActivation = getActivation(args.recurrentActivation === undefined ? "sigmoid" : args.recurrentActivation, where);
-    this.resetAfter = checkBoolean(where, "resetAfter", args.resetAfter) ?? true;
+    this.resetAfter = booleanOption(where, "resetAfter", args.resetAfter, true);
     checkImplementation(where, args.implementation);
   }
 

@@ -15,7 +15,7 @@ import { add, atan2, log, maximum, mul, sqrt, square } from "../ops/math.js";
 import { concat, reshape, transpose } from "../ops/shape.js";
 import { conv } from "../ops/keras_conv.js";
 import { STFT } from "../nn/initializers.js";
-import { Layer, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
+import { Layer, type LayerArgs, type LayerShape, booleanOption, layerOptions } from "./layer.js";
 import { layerShapeText } from "./symbolic.js";
 import { single } from "./core.js";
 import { type DataFormat, checkDataFormat } from "./data_format.js";
@@ -108,10 +108,8 @@ export class STFTSpectrogram extends Layer {
     }
     if (window !== null && typeof window !== "string" && !Array.isArray(window)) throw new TypeError(`${where}: window must be "hann", "hamming", null or a list of numbers, got ${valueText(window)}`);
     this.window = Array.isArray(window) ? [...(window as number[])] : (window as "hann" | "hamming" | null);
-    if (args.periodic !== undefined && typeof args.periodic !== "boolean") throw new TypeError(`${where}: periodic must be a boolean, got ${valueText(args.periodic)}`);
-    this.periodic = args.periodic ?? false;
-    if (args.expandDims !== undefined && typeof args.expandDims !== "boolean") throw new TypeError(`${where}: expandDims must be a boolean, got ${valueText(args.expandDims)}`);
-    this.expandDims = args.expandDims ?? false;
+    this.periodic = booleanOption(where, "periodic", args.periodic, false);
+    this.expandDims = booleanOption(where, "expandDims", args.expandDims, false);
     this.dataFormat = checkDataFormat(where, args.dataFormat);
   }
 

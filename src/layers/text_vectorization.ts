@@ -1,6 +1,6 @@
 import { Tensor, makeTensor } from "../tensor/tensor.js";
 import { valueText } from "../tensor/value_text.js";
-import { type CallOptions, type LayerArgs, type LayerInput, type LayerShape, layerOptions } from "./layer.js";
+import { type CallOptions, type LayerArgs, type LayerInput, type LayerShape, booleanOption, layerOptions } from "./layer.js";
 import { SymbolicTensor } from "./symbolic.js";
 import { LookupLayer, Vocabulary } from "./index_lookup.js";
 import { compareUtf8, flatten, isString, type NestedStrings } from "./nested_values.js";
@@ -85,7 +85,7 @@ export class TextVectorization extends LookupLayer<string> {
     if (L !== null && mode !== "int") throw new RangeError(`${where}: outputSequenceLength must not be set when outputMode is not "int" (got outputMode ${valueText(mode)})`);
     if (L !== null && !(Number.isInteger(L) && L >= 0)) throw new RangeError(`${where}: outputSequenceLength must be null or a non-negative integer, got ${valueText(L)}`);
     if (mode === "one_hot") throw new RangeError(`${where}: outputMode "one_hot" encodes each token, not each text; use "multi_hot" or "count" for one vector per text, or StringLookup(outputMode: "one_hot") on split tokens`);
-    if (args.ragged) throw new RangeError(`${where}: ragged: true needs TensorFlow's ragged tensors (Keras allows it on the TensorFlow backend only); lamina pads "int" outputs to a rectangle`);
+    if (booleanOption(where, "ragged", args.ragged, false)) throw new RangeError(`${where}: ragged: true needs TensorFlow's ragged tensors (Keras allows it on the TensorFlow backend only); lamina pads "int" outputs to a rectangle`);
     if (args.encoding !== undefined && args.encoding !== "utf-8") throw new RangeError(`${where}: encoding must be "utf-8", got ${valueText(args.encoding)}`);
     this.standardize = std;
     this.split = split;
