@@ -6,6 +6,7 @@ import { type RegularizerArg, type WeightRegularizer, resolveRegularizer } from 
 import type { Layer } from "./layer.js";
 import { type DTypePolicyConfig, type QuantizedDTypePolicyConfig, type QuantizedPolicyName, policyDType, quantizedPolicyOf } from "./dtype_policy_config.js";
 import { type DTypePolicyMapConfig, isDTypePolicyMapConfig } from "./dtype_policy_map.js";
+import { booleanOption } from "../tensor/option_checks.js";
 
 /** What every layer accepts besides its own options (Keras' base Layer kwargs). */
 export interface LayerArgs {
@@ -59,18 +60,8 @@ export function layerOptions<A extends LayerArgs>(own: Readonly<Record<Exclude<k
   return Object.keys(own);
 }
 
-/**
- * A boolean option (useBias, returnSequences, trainable, ...) read where the layer is made: true
- * or false, or `fallback` when left out (without a fallback, leaving it out is refused too).
- * Anything else is refused naming the layer and option: JavaScript callers and JSON configs reach
- * constructors without the compiler's check, and a truthy "no" would silently keep a bias and be
- * saved into the config as "no".
- */
-export function booleanOption(where: string, option: string, value: unknown, fallback?: boolean): boolean {
-  if (value === undefined && fallback !== undefined) return fallback;
-  if (typeof value !== "boolean") throw new TypeError(`${where}: ${option} must be true or false, got ${valueText(value)}`);
-  return value;
-}
+/** Layers read their boolean options (useBias, returnSequences, trainable, ...) through the shared check. */
+export { booleanOption };
 
 /**
  * The base options every layer takes, checked where the layer is made: a bad one would otherwise

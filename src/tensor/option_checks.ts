@@ -19,9 +19,13 @@ export function optionsObject<O extends object>(where: string, value: O | null |
   return value;
 }
 
-/** The boolean, or `fallback` when absent. */
-export function booleanOption(where: string, key: string, value: unknown, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
+/**
+ * A boolean option: true or false, or `fallback` when left out (without a fallback, leaving it out
+ * is refused too). Anything else is refused naming the option: JavaScript callers and JSON configs
+ * get no compiler check, and a truthy "no" would silently act as true and be saved as "no".
+ */
+export function booleanOption(where: string, key: string, value: unknown, fallback?: boolean): boolean {
+  if (value === undefined && fallback !== undefined) return fallback;
   if (typeof value !== "boolean") throw new TypeError(`${where}: ${key} must be true or false, got ${valueText(value)}`);
   return value;
 }
