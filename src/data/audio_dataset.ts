@@ -11,6 +11,7 @@ import { Dataset } from "./dataset.js";
 import { TensorSpec } from "./tensor_spec.js";
 import { decodeWav, type WavAudio } from "./wav.js";
 import { checkDirectoryOptions, listDirectoryFiles, splitPart, labelSpec, labelTensor, type DirectoryFilesOptions, type FileKind } from "./directory_files.js";
+import { booleanOption } from "../tensor/option_checks.js";
 
 const W = "audioDatasetFromDirectory";
 const AUDIO: FileKind = { one: "audio", many: "audio files", formats: [".wav"], example: "1.wav" };
@@ -57,7 +58,7 @@ function checkAudioOptions(opts: AudioDatasetFromDirectoryOptions): number | nul
     if (!known.has(k)) throw new TypeError(`${W}: unknown option ${JSON.stringify(k)}; the options are ${[...known].join(", ")}`);
   }
   for (const k of ["ragged", "shuffle", "followLinks", "verbose"] as const) {
-    if (opts[k] !== undefined && typeof opts[k] !== "boolean") throw new TypeError(`${W}: ${k} must be true or false, got ${valueText(opts[k])}`);
+    booleanOption(W, k, opts[k], false);
   }
   const length = opts.outputSequenceLength ?? null;
   if (opts.ragged === true && length !== null) {

@@ -31,6 +31,7 @@ import {
   type Element, type ElementBound, checkElement, describe as describeValue, leavesOf, mapLeaves, packLike, pathText, rowOf, sharedFirstDim,
   structureText, structureWords, toElement,
 } from "./element.js";
+import { booleanOption } from "../tensor/option_checks.js";
 
 export type { Element, ElementBound, ElementDict, Parts } from "./element.js";
 export { DatasetSpec, TensorSpec, type ElementSpec, type SpecShape, specText } from "./tensor_spec.js";
@@ -125,7 +126,7 @@ function checkPositive(n: unknown, where: string, name: string): asserts n is nu
 }
 
 function checkBoolean(v: unknown, where: string, name: string): void {
-  if (v !== undefined && typeof v !== "boolean") throw new TypeError(`${where}: ${name} must be true or false, got ${valueText(v)}`);
+  booleanOption(where, name, v, false);
 }
 
 /** Stacks one component of a batch's elements; `component` names it in a structure ("" for a single tensor). */

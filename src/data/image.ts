@@ -15,6 +15,7 @@ import { errorText } from "../io/file_error.js";
 import { vendoredDir } from "./locate.js";
 import { valueText } from "../tensor/value_text.js";
 import { type Box, RESAMPLE_FILTERS, type ResampleFilter, resampleUint8 } from "./resample.js";
+import { booleanOption } from "../tensor/option_checks.js";
 
 export interface LoadImageOptions {
   /** "rgb" (default: [h, w, 3]), "grayscale" ([h, w, 1], ITU-R 601 luma as PIL's convert("L")) or "rgba" ([h, w, 4]). */
@@ -104,9 +105,7 @@ function targetSizeOf(opts: LoadImageOptions): { size: readonly [number, number]
   if (!RESAMPLE_FILTERS.includes(filter)) {
     throw new RangeError(`loadImage: interpolation must be one of ${RESAMPLE_FILTERS.map((f) => `"${f}"`).join(", ")}, got ${valueText(filter)}`);
   }
-  if (opts.keepAspectRatio !== undefined && typeof opts.keepAspectRatio !== "boolean") {
-    throw new TypeError(`loadImage: keepAspectRatio must be true or false, got ${valueText(opts.keepAspectRatio)}`);
-  }
+  booleanOption("loadImage", "keepAspectRatio", opts.keepAspectRatio, false);
   const size = opts.targetSize;
   if (size === undefined) return null;
   if (!Array.isArray(size) || size.length !== 2 || !size.every((d) => Number.isInteger(d) && d > 0)) {

@@ -11,6 +11,7 @@ import { TensorSpec } from "./tensor_spec.js";
 import { loadImage } from "./image.js";
 import { checkDirectoryOptions, listDirectoryFiles, splitPart, labelSpec, labelTensor, type DirectoryFilesOptions, type FileKind } from "./directory_files.js";
 import { RESAMPLE_FILTERS, type ResampleFilter } from "./resample.js";
+import { booleanOption } from "../tensor/option_checks.js";
 
 const W = "imageDatasetFromDirectory";
 
@@ -65,7 +66,7 @@ function checkOptions(opts: ImageDatasetFromDirectoryOptions): void {
     if (!known.has(k)) throw new TypeError(`${W}: unknown option ${JSON.stringify(k)}; the options are ${[...known].join(", ")}`);
   }
   for (const k of ["shuffle", "followLinks", "cropToAspectRatio", "verbose"] as const) {
-    if (opts[k] !== undefined && typeof opts[k] !== "boolean") throw new TypeError(`${W}: ${k} must be true or false, got ${valueText(opts[k])}`);
+    booleanOption(W, k, opts[k], false);
   }
 }
 

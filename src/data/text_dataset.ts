@@ -10,6 +10,7 @@ import { Tensor, makeTensor } from "../tensor/tensor.js";
 import { valueText } from "../tensor/value_text.js";
 import { Dataset, type Element } from "./dataset.js";
 import { checkDirectoryOptions, listDirectoryFiles, splitPart, labelTensor, type DirectoryFilesOptions, type FileKind } from "./directory_files.js";
+import { booleanOption } from "../tensor/option_checks.js";
 
 const W = "textDatasetFromDirectory";
 const TEXTS: FileKind = { one: "text", many: "text files", formats: [".txt"], example: "1.txt" };
@@ -110,7 +111,7 @@ function checkOptions(opts: TextDatasetFromDirectoryOptions): number | null {
     if (!known.has(k)) throw new TypeError(`${W}: unknown option ${JSON.stringify(k)}; the options are ${[...known].join(", ")}`);
   }
   for (const k of ["shuffle", "followLinks", "verbose"] as const) {
-    if (opts[k] !== undefined && typeof opts[k] !== "boolean") throw new TypeError(`${W}: ${k} must be true or false, got ${valueText(opts[k])}`);
+    booleanOption(W, k, opts[k], false);
   }
   const maxLength = opts.maxLength ?? null;
   if (maxLength !== null && !(Number.isInteger(maxLength) && maxLength >= 0)) {

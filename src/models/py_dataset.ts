@@ -5,6 +5,7 @@
  */
 import type { Tensor } from "../tensor/tensor.js";
 import { valueText } from "../tensor/value_text.js";
+import { booleanOption } from "../tensor/option_checks.js";
 
 /**
  * What getItem returns for one batch: x alone, [x, y] or [x, y, sampleWeight], where x and y are a
@@ -89,7 +90,7 @@ export function datasetName(ds: PyDataset): string {
 /** workers, useMultiprocessing and maxQueueSize as Keras reads them, checked (they may be set after construction). */
 export function checkParallelism(ds: PyDataset, name = datasetName(ds)): void {
   if (!Number.isInteger(ds.workers) || ds.workers < 0) throw new RangeError(`utils.PyDataset ${name}: workers must be a whole number >= 0 (getItem calls running at once), got ${valueText(ds.workers)}`);
-  if (typeof ds.useMultiprocessing !== "boolean") throw new TypeError(`utils.PyDataset ${name}: useMultiprocessing must be true or false, got ${valueText(ds.useMultiprocessing)}`);
+  booleanOption(`utils.PyDataset ${name}`, "useMultiprocessing", ds.useMultiprocessing);
   if (!Number.isInteger(ds.maxQueueSize) || ds.maxQueueSize < 1) throw new RangeError(`utils.PyDataset ${name}: maxQueueSize must be a whole number >= 1 (batches read ahead), got ${valueText(ds.maxQueueSize)}`);
   // Keras starts worker processes when useMultiprocessing is set and workers > 0.
   if (ds.useMultiprocessing && ds.workers > 0) {

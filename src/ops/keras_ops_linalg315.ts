@@ -19,6 +19,7 @@ import { matrices, mT } from "./linalg_util.js";
 import { promoted } from "./keras_promote.js";
 import { kerasFloatDType } from "./keras_float.js";
 import * as sym from "./symbolic.js";
+import { booleanOption } from "../tensor/option_checks.js";
 
 const EPS = { float32: 2 ** -23, float64: 2 ** -52 } as const;
 
@@ -34,7 +35,7 @@ function floatMatrices(op: string, xIn: Input, square: boolean): Tensor {
  */
 function choleskyInverseEager(xIn: Input, upper = false): Tensor {
   const op = "choleskyInverse";
-  if (typeof upper !== "boolean") throw new TypeError(`ops.${op}: upper must be true or false, got ${valueText(upper)}`);
+  booleanOption(`ops.${op}`, "upper", upper);
   const x = floatMatrices(`ops.${op}`, xIn, true);
   const n = x.shape[x.rank - 1];
   const inv = solveTriangular(x, broadcastTo(eye(n, n, x.dtype), x.shape), !upper);

@@ -13,6 +13,7 @@ import { tril, triu } from "./linalg.js";
 import { svd } from "./linalg_decompose.js";
 import { dims, entryText, f64, matrices, mT, noGradient, text, viaFloat64 } from "./linalg_util.js";
 import { valueText } from "../tensor/value_text.js";
+import { booleanOption } from "../tensor/option_checks.js";
 
 /*
  * Determinants, inverses and linear solves (keras.ops.linalg's det, inv, solve, solve_triangular,
@@ -211,7 +212,7 @@ export function triangularSolveCore(op: string, a: Tensor, b: Tensor, lower: boo
  */
 function solveTriangularEager(aIn: Input, bIn: Input, lower = false): Tensor {
   const op = "linalg.solveTriangular";
-  if (typeof lower !== "boolean") throw new TypeError(`${op}: lower must be true or false, got ${valueText(lower)}`);
+  booleanOption(op, "lower", lower);
   const { a, b, unwrap } = pairUp(op, aIn, bIn);
   return unwrap(viaFloat64([a, b], (a64, b64) => triangularSolveCore(op, a64, b64, lower, false)));
 }

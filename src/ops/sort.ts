@@ -10,6 +10,7 @@ import { moveaxis, takeAlongAxis } from "./arrange.js";
 import { installMethods } from "./methods.js";
 import * as sym from "./symbolic.js";
 import { valueText } from "../tensor/value_text.js";
+import { booleanOption } from "../tensor/option_checks.js";
 
 /*
  * Sorting ops. One kernel (sortIndices) orders each row; the values are then gathered from x with
@@ -51,7 +52,7 @@ export function topk(xIn: Input, k = 1, sorted = true): { values: Tensor; indice
   if (!Number.isInteger(k) || k < 0 || k > n) {
     throw new RangeError(`${op}: k = ${k} must be an integer in 0..${n}, the size of the last axis of x ${text(x)}`);
   }
-  if (typeof sorted !== "boolean") throw new TypeError(`${op}: sorted must be true or false, got ${valueText(sorted)}`);
+  booleanOption(op, "sorted", sorted);
   const indices = lastAxisOrder(x, k, true);
   return { values: takeAlongAxis(x, indices, -1), indices };
 }

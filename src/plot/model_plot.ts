@@ -13,6 +13,7 @@ import { type GraphLayout, type RankDir, layoutGraph } from "./graph_layout.js";
 import { type LabelCell, type LabelFlags, type LabelRow, cellText, layerLabel } from "./model_labels.js";
 import { modelGraph } from "./model_graph.js";
 import { el, esc, num, svgDocument, textWidth } from "./svg.js";
+import { booleanOption } from "../tensor/option_checks.js";
 
 /** Keras' plot_model / model_to_dot arguments, camelCased. */
 export interface ModelPlotOptions {
@@ -68,10 +69,7 @@ export function resolveOptions(where: string, opts: unknown, extraKeys: readonly
   checkKeys(where, opts, [...DRAW_KEYS, ...extraKeys]);
   const o = opts as ModelPlotOptions;
   const flag = (name: keyof ModelPlotOptions, fallback: boolean): boolean => {
-    const v = o[name];
-    if (v === undefined) return fallback;
-    if (typeof v !== "boolean") throw new TypeError(`${where}: ${name} must be true or false, got ${valueText(v)}`);
-    return v;
+    return booleanOption(where, name, o[name], fallback);
   };
   const rankdir = o.rankdir ?? "TB";
   if (!RANKDIRS.includes(rankdir)) throw new RangeError(`${where}: rankdir must be "TB" (top to bottom) or "LR" (left to right) (or "BT", "RL"), got ${valueText(rankdir)}`);
