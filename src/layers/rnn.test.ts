@@ -232,3 +232,12 @@ test("a first recurrent layer declares sequences of any length with inputShape [
   assert.deepEqual(model.predict(tf.ones([2, 4, 3])).shape, [2, 1]);
   assert.deepEqual(model.predict(tf.ones([2, 7, 3])).shape, [2, 1]);
 });
+
+test("a bad cell option given to SimpleRNN, LSTM or GRU names that layer, not its inner cell", () => {
+  assert.throws(() => layers.LSTM({ units: 0 }), /^RangeError: LSTM: units must be a positive integer/);
+  assert.throws(() => layers.GRU({ units: 2, dropout: 2, name: "g" }), /^RangeError: GRU g: dropout must be a number in \[0, 1\)/);
+  assert.throws(() => layers.SimpleRNN({ units: 2, useBias: "x" as never, name: "s" }), /^TypeError: SimpleRNN s: useBias must be true or false, got "x"$/);
+  assert.throws(() => layers.LSTM({ units: 2, unitForgetBias: 1 as never, name: "enc" }), /^TypeError: LSTM enc: unitForgetBias must be true or false, got 1$/);
+  // A cell made on its own still names itself.
+  assert.throws(() => layers.LSTMCell({ units: 0, name: "c" }), /^RangeError: LSTMCell c: units must be a positive integer/);
+});

@@ -11,7 +11,7 @@ import { serializationHooks } from "../io/hooks.js";
 import { Layer, type CallOptions, type LayerArgs, type LayerInput, type LayerShape, type Mask, booleanOption, layerOptions, nestWeightScope } from "./layer.js";
 import type { SymbolicTensor } from "./symbolic.js";
 import { layerShapeText } from "./symbolic.js";
-import { CELL_WEIGHT_OPTIONS, type CellWeightArgs, RNNCell } from "./rnn_cell.js";
+import { CELL_OWNER, CELL_WEIGHT_OPTIONS, type CellWeightArgs, RNNCell } from "./rnn_cell.js";
 import { type CellStructure, fitsState, shapesText } from "./rnn_structure.js";
 import { runNestedLoop } from "./rnn_nested_loop.js";
 import { StackedRNNCells } from "./rnn_stacked.js";
@@ -463,20 +463,16 @@ export class RNN extends Layer {
   }
 }
 
-/** The cells' boolean options that SimpleRNN, LSTM and GRU take (LSTM's unitForgetBias, GRU's resetAfter). */
-const CELL_BOOLEAN_OPTIONS = ["useBias", "unitForgetBias", "resetAfter"] as const;
-
 /**
  * The cell's options out of a layer's (the cell gets the layer's dtype and trainable flag, and Keras'
- * fixed name). Its boolean options and trainable are checked here, so a bad one names the layer (LSTM), not its
- * inner cell (LSTMCell lstm_cell); the layer's own name is not given out before its constructor runs.
+ * fixed name). The cell blames a bad option on the layer (CELL_OWNER: "LSTM", not its inner "LSTMCell lstm_cell");
+ * trainable is checked here. The layer's automatic name is not given out before its constructor runs.
  */
 function cellArgs<A extends CellWeightArgs & LayerArgs>(layerClass: string, args: A, keys: Readonly<Record<string, true>>, name: string): A {
   if (typeof args !== "object" || args === null) return args;
   const where = `${layerClass}${typeof args.name === "string" ? ` ${args.name}` : ""}`;
   booleanOption(where, "trainable", args.trainable, true);
-  for (const k of CELL_BOOLEAN_OPTIONS) if (k in keys) booleanOption(where, k, (args as Record<string, unknown>)[k], true);
-  const picked: Record<string, unknown> = { name };
+  const picked: Record<string | symbol, unknown> = { name, [CELL_OWNER]: where };
   for (const k of Object.keys(keys)) if (k in args) picked[k] = (args as Record<string, unknown>)[k];
   if (args.dtype !== undefined) picked.dtype = args.dtype;
   if (args.trainable !== undefined) picked.trainable = args.trainable;

@@ -172,7 +172,15 @@ export function checkRate(where: string, what: string, v: unknown): number {
  * The input projection `(x * inputMask) @ kernel + inputBias` of a whole sequence is one matmul;
  * `recurrentStep` does the rest of one timestep.
  */
+/**
+ * Set by SimpleRNN, LSTM and GRU on the options they give their cell: the layer as errors about
+ * those options should name it ("LSTM lstm"), since the user wrote the layer, not its inner cell.
+ */
+export const CELL_OWNER: unique symbol = Symbol("lamina.cellOwner");
+
 export abstract class KerasCell extends RNNCell {
+  /** Who a bad option is blamed on: the owning layer when there is one, else this cell. */
+  protected readonly optionsWhere: string;
   readonly units: number;
   readonly activation: ReturnType<typeof getActivation>;
   readonly useBias: boolean;
@@ -185,9 +193,10 @@ export abstract class KerasCell extends RNNCell {
   protected readonly cellArgs: CellWeightArgs;
   private readonly generator: RandomGenerator | null;
 
-  constructor(args: CellWeightArgs & LayerArgs) {
+  constructor(args: CellWeightArgs & LayerArgs & { readonly [CELL_OWNER]?: string }) {
     super(args);
-    const where = `${this.className} ${this.name}`;
+    const where = args[CELL_OWNER] ?? `${this.className} ${this.name}`;
+    this.optionsWhere = where;
     const units = args.units;
     if (typeof units !== "number" || !Number.isInteger(units) || units <= 0) {
       throw new RangeError(`${where}: units must be a positive integer (the size of the output and states), got ${valueText(units)}`);

@@ -75,7 +75,7 @@ export class LSTMCell extends KerasCell {
 
   constructor(args: LSTMCellArgs) {
     super(args);
-    const where = `${this.className} ${this.name}`;
+    const where = this.optionsWhere;
     this.recurrentActivation = getActivation(args.recurrentActivation === undefined ? "sigmoid" : args.recurrentActivation, where);
     this.unitForgetBias = booleanOption(where, "unitForgetBias", args.unitForgetBias, true);
     checkImplementation(where, args.implementation);
@@ -147,7 +147,7 @@ export class GRUCell extends KerasCell {
 
   constructor(args: GRUCellArgs) {
     super(args);
-    const where = `${this.className} ${this.name}`;
+    const where = this.optionsWhere;
     this.recurrentActivation = getActivation(args.recurrentActivation === undefined ? "sigmoid" : args.recurrentActivation, where);
     this.resetAfter = booleanOption(where, "resetAfter", args.resetAfter, true);
     checkImplementation(where, args.implementation);
