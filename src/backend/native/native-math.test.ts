@@ -70,6 +70,9 @@ const NUMPY: Partial<Record<UnaryOp, number[]>> = {
   // alpha 0.2 (the op's default slope for elu here is the caller's; 0.2 exercises the argument).
   elu: [-0.1939605176448822, -0.12642411887645721, -0.07869386672973633, -0, 0.0, 0.25, 0.5, 0.75, 1.0, 2.5, 10.0, NaN, Infinity, -0.20000000298023224],
   selu: [-1.7050093412399292, -1.1113307476043701, -0.6917582154273987, -0, 0.0, 0.2626752555370331, 0.5253505110740662, 0.7880257368087769, 1.0507010221481323, 2.6267523765563965, 10.507009506225586, NaN, Infinity, -1.7580993175506592],
+  // -0 and NaN stay (as relu); leakyRelu at alpha 0.2, its product in float64.
+  relu6: [0.0, 0.0, 0.0, -0, 0.0, 0.25, 0.5, 0.75, 1.0, 2.5, 6.0, NaN, 6.0, 0.0],
+  leakyRelu: [-0.699999988079071, -0.20000000298023224, -0.10000000149011612, -0, 0.0, 0.25, 0.5, 0.75, 1.0, 2.5, 10.0, NaN, Infinity, -Infinity],
   round: [-4.0, -1.0, -0, -0, 0.0, 0.0, 0.0, 1.0, 1.0, 2.0, 10.0, NaN, Infinity, -Infinity],
   floor: [-4.0, -1.0, -1.0, -0, 0.0, 0.0, 0.0, 0.0, 1.0, 2.0, 10.0, NaN, Infinity, -Infinity],
   ceil: [-3.0, -1.0, -0, -0, 0.0, 1.0, 1.0, 1.0, 1.0, 3.0, 10.0, NaN, Infinity, -Infinity],
@@ -83,6 +86,30 @@ test("native unary math equals numpy's values (float64 math rounded to float32) 
     assert.equal(addon!.unary(NATIVE_UNARY.indexOf(op), x, got, 0.2), true, `${op} has a native kernel`);
     assertUlps(got, want, `native ${op} vs numpy`, EXACT_UNARY.has(op) ? 0 : 1, x);
   }
+});
+
+// numpy: where(x > 0, dy, where(x < 0, -dy, 0)) for abs and where(x > 0, dy, 0.2 * dy) (float64) for
+// leakyRelu, on X and DY below, rounded to float32; a NaN x gives 0 (abs) and 0.2 dy (leakyRelu).
+const DY = [0.7, -1.3, 2.0, 5.0, -5.0, 0.3, -0.1, 1e30, NaN, -2.5, 3.0, 4.0, -0.6, 0.9];
+const NUMPY_GRAD: Partial<Record<UnaryOp, number[]>> = {
+  abs: [-0.699999988079071, 1.2999999523162842, -2.0, 0.0, 0.0, 0.30000001192092896, -0.10000000149011612, 1.0000000150474662e+30, NaN, -2.5, 3.0, 0.0, -0.6000000238418579, -0.8999999761581421],
+  leakyRelu: [0.14000000059604645, -0.25999999046325684, 0.4000000059604645, 1.0, -1.0, 0.30000001192092896, -0.10000000149011612, 1.0000000150474662e+30, NaN, -2.5, 3.0, 0.800000011920929, -0.6000000238418579, 0.17999999225139618],
+};
+
+test("native abs and leakyRelu gradients equal numpy's values bit for bit, in place too", { skip }, () => {
+  const x = Float32Array.from(X), dy = Float32Array.from(DY);
+  for (const [op, want] of Object.entries(NUMPY_GRAD) as [UnaryOp, number[]][]) {
+    const i = NATIVE_UNARY.indexOf(op);
+    const got = new Float32Array(x.length).fill(7);
+    assert.equal(addon!.unaryGrad(i, x, x, dy, got, 0.2), true, `${op} has a native gradient`);
+    assertUlps(got, want, `native ${op} gradient vs numpy`, 0, x);
+    const inPlace = Float32Array.from(DY);
+    addon!.unaryGrad(i, x, x, inPlace, inPlace, 0.2);
+    assertUlps(inPlace, want, `native ${op} gradient written over dy`, 0, x);
+  }
+  const inPlace = Float32Array.from(X);
+  addon!.unary(NATIVE_UNARY.indexOf("leakyRelu"), inPlace, inPlace, 0.2);
+  assertUlps(inPlace, NUMPY.leakyRelu!, "native leakyRelu written over x", 0, x);
 });
 
 test("every native unary op and gradient equals js (exact ops bit for bit, C-library functions within one ulp) on large arrays with specials", { skip }, () => {
