@@ -5,7 +5,7 @@ import { type Input, backend, num, outputTensor, record, toTensor } from "./engi
 import { cast, div, equal, logicalAnd, mul, where } from "./math.js";
 import { concat, reverse, slice } from "./shape.js";
 import { installMethods } from "./methods.js";
-import { valueText } from "../tensor/value_text.js";
+import { booleanOption } from "../tensor/option_checks.js";
 
 interface Flags {
   exclusive: boolean;
@@ -22,9 +22,8 @@ function cumulativeInput(op: string, xIn: Input): Tensor {
 
 function run(op: "sum" | "prod", name: string, x: Tensor, axis: number, flags: Flags): { out: Tensor; a: number } {
   if (x.rank === 0) throw new RangeError(`${name}: needs a tensor of rank >= 1, got a scalar; reshape it with tf.reshape(x, [1])`);
-  if (typeof flags.exclusive !== "boolean" || typeof flags.reverse !== "boolean") {
-    throw new TypeError(`${name}: exclusive and reverse must be true or false, got ${valueText(flags.exclusive)} and ${valueText(flags.reverse)}`);
-  }
+  booleanOption(name, "exclusive", flags.exclusive);
+  booleanOption(name, "reverse", flags.reverse);
   const a = normalizeAxis(axis, x.rank, name);
   const out = outputTensor(x.shape, x.dtype);
   backend().cumulative(op, num(x), sizeOf(x.shape.slice(0, a)), x.shape[a], sizeOf(x.shape.slice(a + 1)),

@@ -9,7 +9,7 @@ import { matmul } from "./matmul.js";
 import { tril, triu } from "./linalg.js";
 import { triangularSolveCore } from "./linalg_solve.js";
 import { allZero, columns, diagEmbed, dims, entryText, f64, matrices, mT, noGradient, rows, viaFloat64 } from "./linalg_util.js";
-import { valueText } from "../tensor/value_text.js";
+import { booleanOption } from "../tensor/option_checks.js";
 
 /*
  * Matrix factorizations (keras.ops.linalg's cholesky, lu_factor, qr, eigh, eig, svd), each computed
@@ -310,9 +310,8 @@ function svdEager(xIn: Input, fullMatrices: boolean, computeUv: false): Tensor;
 function svdEager(xIn: Input, fullMatrices?: boolean, computeUv?: boolean): [Tensor, Tensor, Tensor] | Tensor;
 function svdEager(xIn: Input, fullMatrices = true, computeUv = true): [Tensor, Tensor, Tensor] | Tensor {
   const op = "linalg.svd";
-  if (typeof fullMatrices !== "boolean" || typeof computeUv !== "boolean") {
-    throw new TypeError(`${op}: fullMatrices and computeUv must be true or false, got ${valueText(fullMatrices)} and ${valueText(computeUv)}`);
-  }
+  booleanOption(op, "fullMatrices", fullMatrices);
+  booleanOption(op, "computeUv", computeUv);
   const x = matrices(op, xIn, false);
   if (!computeUv) return viaFloat64([x], (x64) => svdCore(op, x64, false)[1]);
   return viaFloat64([x], (x64) => svdCore(op, x64, fullMatrices));

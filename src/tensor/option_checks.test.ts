@@ -39,3 +39,10 @@ test("numberOption, nullableNumberOption and countOption", () => {
   assert.throws(() => countOption("W", "patience", -1, 0), /^RangeError: W: patience must be >= 0, got -1$/);
   assert.throws(() => countOption("W", "patience", 1.5, 0), /^RangeError: W: patience must be an integer, got 1.5$/);
 });
+
+test("ops name the one flag at fault: cumsum's exclusive/reverse and svd's fullMatrices/computeUv", async () => {
+  const tf = await import("../index.js");
+  assert.throws(() => tf.cumsum(tf.ones([3]), 0, "yes" as never), /^TypeError: cumsum: exclusive must be true or false, got "yes"$/);
+  assert.throws(() => tf.cumsum(tf.ones([3]), 0, false, 1 as never), /^TypeError: cumsum: reverse must be true or false, got 1$/);
+  assert.throws(() => tf.linalg.svd(tf.eye(2), true, "no" as never), /^TypeError: linalg.svd: computeUv must be true or false, got "no"$/);
+});
