@@ -6,31 +6,14 @@
 //   npx tsx bench/activation-ab.ts OLD/lamina.node run [pairs]
 import type { Backend, UnaryOp } from "../src/backend/backend.js";
 import { loadAddonPair } from "./addon_pair.js";
+import { paired } from "./paired.js";
 import { rng } from "../src/backend/native/kernel_cases.js";
 
 const { rest, newB, oldB } = loadAddonPair("usage: npx tsx bench/activation-ab.ts OLD/lamina.node run [pairs]");
 const pairs = Number(rest[0] ?? 21);
 
-const pause = new Int32Array(new SharedArrayBuffer(4));
-const median = (x: number[]): number => [...x].sort((p, q) => p - q)[Math.floor(x.length / 2)];
-const quantile = (x: number[], f: number): number => [...x].sort((p, q) => p - q)[Math.floor(f * (x.length - 1))];
-
-function ab(name: string, run: (b: Backend) => void): void {
-  for (let i = 0; i < 2; i++) { run(newB); run(oldB); }
-  const tNew: number[] = [], tOld: number[] = [], ratio: number[] = [];
-  for (let i = 0; i < pairs; i++) {
-    const t = new Map<Backend, number>();
-    for (const b of i % 2 === 0 ? [newB, oldB] : [oldB, newB]) {
-      Atomics.wait(pause, 0, 0, 3);
-      const s = performance.now();
-      run(b);
-      t.set(b, performance.now() - s);
-    }
-    tNew.push(t.get(newB)!); tOld.push(t.get(oldB)!); ratio.push(t.get(oldB)! / t.get(newB)!);
-  }
-  console.log(`${name.padEnd(24)} new ${median(tNew).toFixed(2).padStart(6)} ms  old ${median(tOld).toFixed(2).padStart(6)} ms  ` +
-    `old/new ${median(ratio).toFixed(3)} [${quantile(ratio, 0.25).toFixed(3)}, ${quantile(ratio, 0.75).toFixed(3)}]`);
-}
+/** The kernel timed on both builds in alternation (bench/paired.ts). */
+const ab = (name: string, run: (b: Backend) => void): void => paired(name, pairs, (useNew) => run(useNew ? newB : oldB));
 
 const N = 3_211_264;  // 256 x 14 x 14 x 64, resnet's activations
 const r = rng(7);
