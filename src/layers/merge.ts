@@ -8,7 +8,6 @@ import { ones } from "../tensor/creation.js";
 import { type CallOptions, Layer, type LayerArgs, type LayerShape, type Mask, layerOptions } from "./layer.js";
 import { layerShapeText } from "./symbolic.js";
 import { axisOption } from "./layer_axes.js";
-import { valueText } from "../tensor/value_text.js";
 import { checkBatchSizes, expandToCommonRank, knownBatchSizes, mergedSampleShape } from "./merge_shapes.js";
 
 /** Base of the layers that combine a list of same-shaped inputs elementwise. */

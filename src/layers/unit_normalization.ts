@@ -1,5 +1,4 @@
 import type { Tensor } from "../tensor/tensor.js";
-import { valueText } from "../tensor/value_text.js";
 import { cast, maximum, mul, rsqrt, square } from "../ops/math.js";
 import { sum } from "../ops/reduce.js";
 import { Layer, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
