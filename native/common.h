@@ -195,7 +195,13 @@ class PackedB {
   PackedB& operator=(const PackedB&) = delete;
   ~PackedB();
   void pack(bool transB, const float* b, index_t ldb, index_t k, index_t n);
+  /**
+   * pack's layout for op(B) [k, n] and room for it, the panels left for the caller to write
+   * (panelData): each one kc rows (fewer in the last depth block) of nr values, zero past column n.
+   */
+  void layOut(index_t k, index_t n);
   const float* panel(index_t kb, index_t jp) const { return data_ + (kb * nPanels + jp) * nr * kc; }
+  float* panelData(index_t kb, index_t jp) { return data_ + (kb * nPanels + jp) * nr * kc; }
   index_t k = 0, n = 0, kc = 0, kBlocks = 0, nPanels = 0;
   int nr = 0;
 
