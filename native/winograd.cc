@@ -12,7 +12,8 @@
 // gradient runs the same way with the turned filter's transform taken from the filter itself.
 // Which shapes take it was measured against im2col (winogradApplies below); LAMINA_WINOGRAD=0 or 1
 // overrides that. Its transforms add and subtract inputs (an Inf would become Inf - Inf = NaN), so
-// conv.cc gives operands holding NaN or Inf to im2col instead (allFinite below).
+// operands holding NaN or Inf go to im2col instead: conv.cc scans x (allFinite below), and the
+// filter's transform, which reads every tap anyway, reports a non-finite one.
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
@@ -109,16 +110,26 @@ constexpr index_t MAX_NR = 32;
 /** Depth rows (input channels) per step of the flipped transform: one cache line of each tap's run. */
 constexpr index_t FLIPPED_ROWS = 16;
 
+/** 1 when the float's exponent field is all ones (an Inf or a NaN), else 0. */
+inline std::uint32_t nonFinite(float v) {
+  std::uint32_t bits;
+  std::memcpy(&bits, &v, sizeof bits);
+  return (bits & 0x7f800000u) == 0x7f800000u ? 1u : 0u;
+}
+
 /**
  * r[e][j] = (G g G^T)[e] for j < n, with G = [1 0 0; 1/2 1/2 1/2; 1/2 -1/2 1/2; 0 0 1] and g the
  * 3x3 taps x[a][j] (a = row * 3 + column): G over the filter's rows for each column, then over the
- * columns.
+ * columns. Returns nonzero when a tap is not finite (checked here, where every tap is read anyway,
+ * instead of by a separate scan of the filter).
  */
-inline void transformTaps(const float* const* x, index_t n, float (*r)[MAX_NR]) {
+inline std::uint32_t transformTaps(const float* const* x, index_t n, float (*r)[MAX_NR]) {
+  std::uint32_t bad = 0;
   for (index_t j = 0; j < n; j++) {
     float t[4][3];  // G g: row i of G over the filter's rows, for each filter column b
     for (int b = 0; b < 3; b++) {
       const float x0 = x[b][j], x1 = x[3 + b][j], x2 = x[6 + b][j];
+      bad |= nonFinite(x0) | nonFinite(x1) | nonFinite(x2);
       t[0][b] = x0;
       t[1][b] = 0.5f * ((x0 + x1) + x2);
       t[2][b] = 0.5f * ((x0 - x1) + x2);
@@ -131,6 +142,7 @@ inline void transformTaps(const float* const* x, index_t n, float (*r)[MAX_NR]) 
       r[4 * i + 3][j] = t[i][2];
     }
   }
+  return bad;
 }
 
 /**
@@ -192,10 +204,10 @@ inline void storeRow(const float (*r)[MAX_NR], index_t nr, float* const* dst, in
  * P U P^T with U the given filter's (G J = P G, J reversing the taps, P swapping rows 0 and 3 of
  * G), transposed per matrix, so matrix e takes the result of e with rows and columns 0 and 3
  * swapped, and a panel row (input channel c) gathers its taps across the output channels. One pass
- * over the filter, no intermediate copy of the transform.
+ * over the filter, no intermediate copy of the transform. Returns false when a tap is not finite.
  */
 LAMINA_SIMD_CLONES
-void transformFilterPanel(const float* filter, index_t C, index_t O, bool flipped, PackedB* u, index_t kb, index_t jp) {
+bool transformFilterPanel(const float* filter, index_t C, index_t O, bool flipped, PackedB* u, index_t kb, index_t jp) {
   const index_t nr = u[0].nr, kc = u[0].kc, CO = C * O;
   const index_t c0 = kb * kc, rows = std::min(kc, C - c0);
   const index_t o0 = jp * nr, cols = std::min(nr, O - o0);
@@ -209,14 +221,15 @@ void transformFilterPanel(const float* filter, index_t C, index_t O, bool flippe
   for (int e = 0; e < 16; e++) {
     for (index_t j = cols; j < nr; j++) r[e][j] = 0.0f;  // the panel's columns past O
   }
+  std::uint32_t bad = 0;
   if (!flipped) {
     for (index_t p = 0; p < rows; p++) {
       const float* x[9];
       for (int a = 0; a < 9; a++) x[a] = filter + a * CO + (c0 + p) * O + o0;
-      transformTaps(x, cols, r);
+      bad |= transformTaps(x, cols, r);
       storeRow(r, nr, dst, p);
     }
-    return;
+    return bad == 0;
   }
   // Tap a of (c, o) is filter[a * CO + o * C + c]: read a line of input channels per output
   // channel, then transpose them in L1.
@@ -228,10 +241,11 @@ void transformFilterPanel(const float* filter, index_t C, index_t O, bool flippe
     for (index_t q = 0; q < nRows; q++) {
       const float* x[9];
       for (int a = 0; a < 9; a++) x[a] = xs[a][q];
-      transformTaps(x, cols, r);
+      bad |= transformTaps(x, cols, r);
       storeRow(r, nr, dst, p0 + q);
     }
   }
+  return bad == 0;
 }
 
 // ------------------------------------------------------------------ buffers and blocking
@@ -358,13 +372,14 @@ namespace {
  * forward convolution whose input gradient this is, used turned 180 degrees with its channel axes
  * swapped: since G J = P G (J reverses the taps, P swaps rows 0 and 3 of G), the turned filter's
  * transform is P U P^T with U the given filter's, transposed per matrix, which the packing does.
+ * Returns false, having written nothing, when the filter holds a NaN or an Inf.
  */
-void winograd(const float* x, const float* filter, bool flipped, float* out, const ConvGeom& g, const Epilogue* ep) {
+bool winograd(const float* x, const float* filter, bool flipped, float* out, const ConvGeom& g, const Epilogue* ep) {
   const index_t C = g.inC, O = g.outC, OH = g.outH, OW = g.outW;
   const index_t tilesH = (OH + 1) / 2, tilesW = (OW + 1) / 2;
   const index_t perImage = tilesH * tilesW;
   const index_t tiles = g.batch * perImage;
-  if (tiles == 0 || O == 0) return;
+  if (tiles == 0 || O == 0) return true;
   const WinogradTransforms& tr = winogradTransforms();
   const float* bias = ep != nullptr ? ep->bias : nullptr;
   const Activation act = ep != nullptr ? ep->act : Activation::Linear;
@@ -375,7 +390,11 @@ void winograd(const float* x, const float* filter, bool flipped, float* out, con
   PackedB* u = tlsU;
   for (int e = 0; e < 16; e++) u[e].layOut(C, O);
   const index_t nPanels = u[0].nPanels;
-  parallelFor(u[0].kBlocks * nPanels, [&](index_t t) { transformFilterPanel(filter, C, O, flipped, u, t / nPanels, t % nPanels); });
+  std::atomic<bool> finite{true};
+  parallelFor(u[0].kBlocks * nPanels, [&](index_t t) {
+    if (!transformFilterPanel(filter, C, O, flipped, u, t / nPanels, t % nPanels)) finite.store(false, std::memory_order_relaxed);
+  });
+  if (!finite.load(std::memory_order_relaxed)) return false;
 
   std::vector<float>& zeros = tlsZeros;
   if (static_cast<index_t>(zeros.size()) < C) zeros.assign(static_cast<std::size_t>(C), 0.0f);
@@ -403,16 +422,17 @@ void winograd(const float* x, const float* filter, bool flipped, float* out, con
       tr.output(m + k * O, ms, O, y, bias, act);
     }
   });
+  return true;
 }
 
 }  // namespace
 
-void conv2dWinograd(const float* x, const float* filter, float* out, const ConvGeom& g, const Epilogue* ep) {
-  winograd(x, filter, false, out, g, ep);
+bool conv2dWinograd(const float* x, const float* filter, float* out, const ConvGeom& g, const Epilogue* ep) {
+  return winograd(x, filter, false, out, g, ep);
 }
 
-void conv2dWinogradFlipped(const float* x, const float* filter, float* out, const ConvGeom& g) {
-  winograd(x, filter, true, out, g, nullptr);
+bool conv2dWinogradFlipped(const float* x, const float* filter, float* out, const ConvGeom& g) {
+  return winograd(x, filter, true, out, g, nullptr);
 }
 
 }  // namespace lamina
