@@ -297,13 +297,15 @@ index_t tileCount(const ConvGeom& g) { return g.batch * ((g.outH + 1) / 2) * ((g
  * tiles, or little work in all, the filter's transform and the pool's hand-offs do (16 -> 16 on
  * 64 tiles at 0.56x, 32 -> 32 on 16 tiles at 0.93x), and a big filter needs tiles in proportion
  * (512 -> 512 on 32 tiles at 0.86-0.89x, on 64 at 0.97-1.04x, on 128 at 1.1-1.5x; 256 -> 512 on
- * 128 at 1.36x, 256 -> 256 on 64 at 1.41x).
+ * 128 at 1.36x, 256 -> 256 on 64 at 1.41x). Since the filter's transform goes straight into the
+ * packed panels (Intel Xeon, AVX-512, against im2col): 512 -> 512 on 64 tiles at 1.44x, 256 -> 512
+ * on 32 at 0.99x, 512 -> 256 on 32 at 1.28x.
  */
 bool forwardWins(const ConvGeom& g) {
   const index_t C = g.inC, O = g.outC, tiles = tileCount(g);
   // C * O up to 2^20 (4x the largest measured, 512 -> 512): the transformed and packed filters
   // (16 * C * O floats each, kept per calling thread) stay within 64 MiB.
-  return (C >= 16 || (C >= 8 && O >= 16)) && tiles >= 24 && tiles * C * O >= 32768 && tiles * 2048 >= C * O &&
+  return (C >= 16 || (C >= 8 && O >= 16)) && tiles >= 24 && tiles * C * O >= 32768 && tiles * 4096 >= C * O &&
          C * O <= (index_t(1) << 20);
 }
 
@@ -336,8 +338,10 @@ bool winogradAppliesToInputGradient(const ConvGeom& t) {
   // Against a GEMM into columns and a scatter (measured, 2 threads): the forward pass's input
   // channels (t.outC) must fill the micro-kernel's width too (3 -> 32 on 32x32 maps at 0.54x), and
   // a big filter needs tiles to pay for its transform (512 -> 512 on 32 tiles at 0.73x, on 128
-  // at 1.04x; 256 -> 512 on 128 at 1.5x).
-  return forwardWins(t) && t.outC >= 16 && tileCount(t) * 1024 >= t.inC * t.outC;
+  // at 1.04x; 256 -> 512 on 128 at 1.5x). Since the transform goes straight into packed panels
+  // (Intel Xeon, AVX-512): 512 -> 512 on 128 tiles at 1.22x (8x8 maps 1.33x), on 64 at 1.12x;
+  // 256 -> 512 on 64 at 1.03x, on 32 at 0.94x, 512 -> 256 on 32 at 0.86x.
+  return forwardWins(t) && t.outC >= 16 && tileCount(t) * 2048 >= t.inC * t.outC;
 }
 
 bool winogradAppliesToFilterGradient(const ConvGeom& g) {
