@@ -333,15 +333,24 @@ bool conv2dBackpropFilterTapwise(const float* x, const float* dy, float* dw, con
       }
     }
   });
-  for (index_t t = 0; t < T; t++) {
-    float* dwTap = dw + t * C * O;
+  // One pool hand-off for all the products (per-tap parallel GEMMs took two each, and lost their
+  // gain on a busy machine): tasks of (tap, column chunk), each GEMM on its own thread. Chunks of
+  // more than four micro-panels keep the GEMM on its whole-B path, whose single depth block (up to
+  // 1024 rows) sums each element's rows in order, as im2col's does.
+  const index_t panels = (O + activeKernel().nr - 1) / activeKernel().nr;
+  const index_t chunks = std::max<index_t>(1, std::min<index_t>(panels / 5, (16 * numThreads() + T - 1) / T));
+  parallelFor(T * chunks, [&](index_t task) {
+    const index_t t = task / chunks;
+    index_t o0, o1;
+    chunkRange(O, chunks, task % chunks, o0, o1);
+    float* dwTap = dw + t * C * O + o0;
     const index_t m = rowStart[t + 1] - rowStart[t];
     if (m == 0) {
-      std::fill(dwTap, dwTap + C * O, 0.0f);
-      continue;
+      for (index_t c = 0; c < C; c++) std::fill(dwTap + c * O, dwTap + c * O + (o1 - o0), 0.0f);
+      return;
     }
-    sgemm(true, false, C, O, m, xs + rowStart[t] * C, C, dys + rowStart[t] * O, O, dwTap, O, false);
-  }
+    sgemm(true, false, C, o1 - o0, m, xs + rowStart[t] * C, C, dys + rowStart[t] * O + o0, O, dwTap, O, false, false);
+  });
   return true;
 }
 
