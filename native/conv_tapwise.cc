@@ -159,7 +159,11 @@ thread_local AlignedBuffer tlsProduct, tlsTapRowsX, tlsTapRowsDy;
  * 512 -> 512 1.8 / 2.1 / 1.35x. A small batch (the GEMMs' rows) leaves the micro-kernel's tiles part
  * empty: 2x2x512 -> 512 at batch 8 0.99 / 1.06 / 1.45x, at 16 1.6 / 1.4 / 1.7x. On 4x4 maps (25/36
  * inside, Winograd's territory) 512 -> 512 1.1-1.7 / 1.2-1.3 / 0.6-0.7x, 256 -> 256 1.04 / 1.08 /
- * 0.47x, and on 8x8 maps 0.4-0.7x: left to the other paths.
+ * 0.47x, and on 8x8 maps 0.4-0.7x: left to the other paths (paired against Winograd, 15 pairs:
+ * 4x4x512 -> 512 1.12 [q1 0.94, q3 1.23] / 1.11 [1.04, 1.28] / 0.71 [0.63, 0.77]). Paired against
+ * the build before (bench/conv-paths.ts, 31 pairs, load 3, old/new median [q1, q3]): 2x2x512 -> 512
+ * 1.49 [1.31, 1.94] / 1.37 [0.99, 1.68] / 1.87 [1.42, 2.28], 1x1 2.68 [2.01, 3.76] / 5.83 [4.31,
+ * 10.7] / 1.27 [0.64, 1.49].
  */
 constexpr double MAX_INSIDE_SHARE = 0.62;
 constexpr index_t MIN_CHANNELS = 64;
