@@ -9,6 +9,7 @@
         "native/gemm.cc",
         "native/gemm_neon.cc",
         "native/conv.cc",
+        "native/conv_tapwise.cc",
         "native/conv_narrow.cc",
         "native/conv_grouped.cc",
         "native/depthwise.cc",

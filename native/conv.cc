@@ -10,12 +10,15 @@
 // instead (winograd.cc; 2.25x fewer multiplies), and with them the stride-1 input gradients.
 // Convolutions with at most 4 output channels take dot products of im2col rows forward and
 // conv_narrow.cc's sums over pixels for their gradients, where the GEMM's tiles would be mostly waste.
+// Wide convolutions on tiny maps, where most of im2col's columns are padding, go tap by tap
+// (conv_tapwise.cc: one GEMM per tap over the pixels it reads inside the image).
 #include <algorithm>
 #include <cstring>
 #include <new>
 #include <vector>
 
 #include "common.h"
+#include "conv_tapwise.h"
 
 namespace lamina {
 namespace {
@@ -517,6 +520,7 @@ void conv2d(const float* x, const float* filter, float* out, const ConvGeom& g, 
     sgemm(false, false, rows, O, K, x, K, filter, O, out, O, false, true, ep);
     return;
   }
+  if (tapwiseForward(g) && conv2dTapwise(x, filter, out, g, ep)) return;
   // (The filter's transform checks the filter.)
   if (winogradApplies(g) && allFinite(x, g.batch * g.inH * g.inW * g.inC) && conv2dWinograd(x, filter, out, g, ep)) return;
   if (directSingleChannel(g)) {
@@ -562,6 +566,7 @@ void conv2dBackpropInput(const float* dy, const float* filter, float* dx, const 
     sgemm(false, true, rows, K, O, dy, O, filter, O, dx, K, false);
     return;
   }
+  if (tapwiseInputGradient(g) && conv2dBackpropInputTapwise(dy, filter, dx, g)) return;
   if (g.sh == 1 && g.sw == 1) {
     // Winograd takes the turned filter's transform from the filter itself: no turned copy.
     const ConvGeom t = flippedGeom(g);
@@ -612,6 +617,7 @@ void conv2dBackpropFilter(const float* x, const float* dy, float* dw, const Conv
     sgemm(true, false, K, O, rows, x, K, dy, O, dw, O, false);
     return;
   }
+  if (tapwiseFilterGradient(g) && conv2dBackpropFilterTapwise(x, dy, dw, g)) return;
   if (winogradAppliesToFilterGradient(g)) {
     // A NaN or Inf anywhere in x or dy reaches dw through the transforms and sums (times zero it
     // is NaN, and every patch and tile takes part), so one look at the small dw replaces scans of

@@ -275,11 +275,16 @@ void leakyReluGradF32(const float* x, const float* dy, float* dx, index_t n, dou
 /*
  * d|x| = sign(x) dy, 0 where x is 0 or NaN, as a select the compiler vectorizes into
  * compare-and-blend (the double map's branches: 10 ms on 3.2M floats). ivdep: dx may be x or dy
- * itself (each element read before it is written), which without it keeps the loop scalar.
+ * itself (each element read before it is written), which without it keeps the loop scalar. clang's
+ * spelling of the same promise is its loop pragma (it warns on GCC's).
  */
 LAMINA_SIMD_CLONES
 void absGradRange(const float* x, const float* dy, float* dx, index_t n) {
+#if defined(__clang__)
+#pragma clang loop vectorize(assume_safety)
+#elif defined(__GNUC__)
 #pragma GCC ivdep
+#endif
   for (index_t i = 0; i < n; i++) {
     const float v = x[i], g = dy[i];
     dx[i] = v > 0.0f ? g : v < 0.0f ? -g : 0.0f;
