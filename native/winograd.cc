@@ -289,7 +289,8 @@ index_t blockFloats(index_t C, index_t O) {
 /**
  * Tiles per task: V and M within the budget (L2), whole micro-kernel row blocks, and a few tasks per
  * thread. (Also splitting the output channels when there are few tiles, and blocks of at least 48
- * tiles when the transformed filter is too big for L2, each measured no faster.)
+ * tiles when the transformed filter is too big for L2, each measured no faster on the AMD EPYC;
+ * blockFloats gives the Intel Xeon's larger L2 to such filters.)
  */
 index_t tilesPerTask(const ConvGeom& g, index_t tiles) {
   const index_t mr = activeKernel().mr;
