@@ -195,7 +195,13 @@ class PackedB {
   PackedB& operator=(const PackedB&) = delete;
   ~PackedB();
   void pack(bool transB, const float* b, index_t ldb, index_t k, index_t n);
+  /**
+   * pack's layout for op(B) [k, n] and room for it, the panels left for the caller to write
+   * (panelData): each one kc rows (fewer in the last depth block) of nr values, zero past column n.
+   */
+  void layOut(index_t k, index_t n);
   const float* panel(index_t kb, index_t jp) const { return data_ + (kb * nPanels + jp) * nr * kc; }
+  float* panelData(index_t kb, index_t jp) { return data_ + (kb * nPanels + jp) * nr * kc; }
   index_t k = 0, n = 0, kc = 0, kBlocks = 0, nPanels = 0;
   int nr = 0;
 
@@ -354,8 +360,11 @@ bool winogradAppliesToInputGradient(const ConvGeom& t);
  * the convolutions check their operands and take im2col when one is not finite.
  */
 bool allFinite(const float* x, index_t n);
-/** conv2d (with its epilogue) by Winograd F(2x2, 3x3); g must be 3x3, stride 1, dilation 1. */
-void conv2dWinograd(const float* x, const float* filter, float* out, const ConvGeom& g, const Epilogue* epilogue);
+/**
+ * conv2d (with its epilogue) by Winograd F(2x2, 3x3); g must be 3x3, stride 1, dilation 1, and x
+ * finite (allFinite). Returns false, having written nothing, when the filter is not all finite.
+ */
+bool conv2dWinograd(const float* x, const float* filter, float* out, const ConvGeom& g, const Epilogue* epilogue);
 /** Whether conv2dBackpropFilter of g takes conv2dBackpropFilterWinograd (the same switch). */
 bool winogradAppliesToFilterGradient(const ConvGeom& g);
 /** The filter gradient dw [3, 3, g.inC, g.outC] of the convolution g by Winograd F(2x2, 3x3); g as for conv2dWinograd. */
@@ -363,9 +372,9 @@ void conv2dBackpropFilterWinograd(const float* x, const float* dy, float* dw, co
 /**
  * The same with the filter [3, 3, g.outC, g.inC] turned 180 degrees and its channel axes swapped
  * (W'[fy, fx, c, o] = filter[2 - fy, 2 - fx, o, c]) without a turned copy: a stride-1 input
- * gradient, dx = conv(dy, W'), with g the geometry of that convolution.
+ * gradient, dx = conv(dy, W'), with g the geometry of that convolution; false as conv2dWinograd.
  */
-void conv2dWinogradFlipped(const float* x, const float* filter, float* out, const ConvGeom& g);
+bool conv2dWinogradFlipped(const float* x, const float* filter, float* out, const ConvGeom& g);
 
 // ------------------------------------------------------------------ image transform (image_transform.cc)
 

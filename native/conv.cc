@@ -521,10 +521,8 @@ void conv2d(const float* x, const float* filter, float* out, const ConvGeom& g, 
     return;
   }
   if (tapwiseForward(g) && conv2dTapwise(x, filter, out, g, ep)) return;
-  if (winogradApplies(g) && allFinite(x, g.batch * g.inH * g.inW * g.inC) && allFinite(filter, K * O)) {
-    conv2dWinograd(x, filter, out, g, ep);
-    return;
-  }
+  // (The filter's transform checks the filter.)
+  if (winogradApplies(g) && allFinite(x, g.batch * g.inH * g.inW * g.inC) && conv2dWinograd(x, filter, out, g, ep)) return;
   if (directSingleChannel(g)) {
     conv2dDirectSingleChannel(x, filter, out, g, ep);
     return;
@@ -572,10 +570,7 @@ void conv2dBackpropInput(const float* dy, const float* filter, float* dx, const 
   if (g.sh == 1 && g.sw == 1) {
     // Winograd takes the turned filter's transform from the filter itself: no turned copy.
     const ConvGeom t = flippedGeom(g);
-    if (winogradAppliesToInputGradient(t) && allFinite(dy, rows * O) && allFinite(filter, K * O)) {
-      conv2dWinogradFlipped(dy, filter, dx, t);
-      return;
-    }
+    if (winogradAppliesToInputGradient(t) && allFinite(dy, rows * O) && conv2dWinogradFlipped(dy, filter, dx, t)) return;
   }
   // The flipped-filter convolution computes every input pixel over every tap: worth it when the
   // input is barely larger than the output (SAME-like padding; VALID pads dy with zero taps), the

@@ -175,7 +175,7 @@ const MicroKernel& activeKernel() {
   return *k;
 }
 
-void PackedB::pack(bool transB, const float* b, index_t ldb, index_t kIn, index_t nIn) {
+void PackedB::layOut(index_t kIn, index_t nIn) {
   const MicroKernel& uk = activeKernel();
   nr = uk.nr;
   k = kIn;
@@ -189,6 +189,10 @@ void PackedB::pack(bool transB, const float* b, index_t ldb, index_t kIn, index_
     cap_ = size;
     data_ = static_cast<float*>(::operator new[](cap_ * sizeof(float), std::align_val_t(64)));
   }
+}
+
+void PackedB::pack(bool transB, const float* b, index_t ldb, index_t kIn, index_t nIn) {
+  layOut(kIn, nIn);
   if (k <= 0 || n <= 0) return;
   parallelFor(kBlocks * nPanels, [&](index_t t) {
     const index_t kb = t / nPanels, jp = t % nPanels;

@@ -489,6 +489,41 @@ test("a NaN or Inf gives the same NaN and Inf outputs as a direct convolution, W
   }
 });
 
+test("a NaN or Inf in the filter gives the same NaN and Inf outputs as a direct convolution, Winograd forced on", { skip }, () => {
+  // The filter's Winograd transform reports a non-finite tap (no separate scan): the convolution
+  // then runs by im2col, as an Inf tap would otherwise meet Inf - Inf = NaN in the transform.
+  const nb = native as Backend;
+  const saved = process.env.LAMINA_WINOGRAD;
+  process.env.LAMINA_WINOGRAD = "1";
+  try {
+    // 40 -> 36 channels: two depth blocks' worth of rows and an edge panel for every micro-kernel width.
+    for (const [c, o] of [[4, 5], [40, 36]]) {
+      const info = convGeometry(2, 6, 6, c, o, 3, 3, 1, 1, 1, 1, "SAME");
+      const xSize = 2 * 36 * c, ySize = 2 * 36 * o;
+      for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+        const x = randomF32(xSize, 51), f = randomF32(9 * c * o, 52), dy = randomF32(ySize, 53);
+        // The centre tap, last input and output channel: it meets no padding, where the flipped-filter
+        // path that takes the input gradient (as any im2col) would give NaN = 0 * Inf and js nothing.
+        f[((1 * 3 + 1) * c + c - 1) * o + o - 1] = bad;
+        const nonFinite = (a: Float32Array): string[] => [...a.keys()].filter((i) => !Number.isFinite(a[i])).map((i) => `${i}:${a[i]}`);
+        const yWant = new Float32Array(ySize), yGot = new Float32Array(ySize);
+        js.conv2d(x, f, yWant, info);
+        nb.conv2d(x, f, yGot, info);
+        assert.ok(nonFinite(yWant).length > 0);
+        assert.deepEqual(nonFinite(yGot), nonFinite(yWant), `forward ${c} -> ${o} with ${bad}`);
+        const dxWant = new Float32Array(xSize), dxGot = new Float32Array(xSize);
+        js.conv2dBackpropInput(dy, f, dxWant, info);
+        nb.conv2dBackpropInput(dy, f, dxGot, info);
+        assert.ok(nonFinite(dxWant).length > 0);
+        assert.deepEqual(nonFinite(dxGot), nonFinite(dxWant), `backprop input ${c} -> ${o} with ${bad}`);
+      }
+    }
+  } finally {
+    if (saved === undefined) delete process.env.LAMINA_WINOGRAD;
+    else process.env.LAMINA_WINOGRAD = saved;
+  }
+});
+
 test("native imageTransform and its gradient equal js bit for bit (every fill mode and interpolation, per-image and shared rows, projective terms, far and non-finite coordinates)", { skip }, () => {
   const nb = native as Backend;
   const batch = 3, H = 7, W = 9, C = 3;
