@@ -65,7 +65,7 @@ EOF
 # 4. Each test file in its own arm64 Node (not `node --test`, whose child processes qemu cannot start
 #    without binfmt_misc; tests that start child processes fail for that reason alone).
 if [ $# -gt 0 ]; then files=("$@"); else files=(src/backend/native/native.test.ts src/backend/native/native-math.test.ts src/backend/native/fused.test.ts
-  src/backend/native/native_grouped.test.ts src/models/resnet_lockstep.test.ts src/layers/cossim.test.ts); fi
+  src/backend/native/native_grouped.test.ts src/backend/native/conv_tapwise.test.ts src/models/resnet_lockstep.test.ts src/layers/cossim.test.ts); fi
 status=0
 cd "$work/repo"
 for f in "${files[@]}"; do
