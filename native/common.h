@@ -1,6 +1,7 @@
 // Shared declarations of lamina's native kernels (C++17, no dependencies beyond the standard library).
 #pragma once
 #include <cstddef>
+#include <cstdlib>
 #include <cstring>
 #include <new>
 #include <cstdint>
@@ -216,6 +217,17 @@ class PackedB {
  */
 void sgemmPackedB(index_t m, const float* a, index_t lda, const PackedB& b, float* c, index_t ldc, bool accumulate,
                   const Epilogue* epilogue = nullptr);
+
+/**
+ * A kernel path's switch, read per call from the environment variable `name` (for A/B comparisons
+ * and tests): 0 when it starts with '0' (off), 1 with '1' (forced), else -1 (the measured rules).
+ */
+inline int pathSwitch(const char* name) {
+  const char* env = std::getenv(name);
+  if (env != nullptr && env[0] == '0') return 0;
+  if (env != nullptr && env[0] == '1') return 1;
+  return -1;
+}
 
 // ------------------------------------------------------------------ convolution (conv.cc)
 

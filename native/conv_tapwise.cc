@@ -28,13 +28,8 @@
 namespace lamina {
 namespace {
 
-/** LAMINA_TAPWISE, read per call: 0 (off) or 1 (forced), or -1 when unset (the measured rules). */
-int setting() {
-  const char* env = std::getenv("LAMINA_TAPWISE");
-  if (env != nullptr && env[0] == '0') return 0;
-  if (env != nullptr && env[0] == '1') return 1;
-  return -1;
-}
+/** LAMINA_TAPWISE: 0 (off), 1 (forced), -1 (the measured rules). */
+int setting() { return pathSwitch("LAMINA_TAPWISE"); }
 
 bool eligible(const ConvGeom& g) {
   const bool pointwise = g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.padTop == 0 && g.padLeft == 0 &&
@@ -182,12 +177,8 @@ bool tapwiseForward(const ConvGeom& g) {
   return g.batch >= MIN_BATCH && wideAndPadded(g);
 }
 
-bool tapwiseInputGradient(const ConvGeom& g) {
-  if (!eligible(g)) return false;
-  const int s = setting();
-  if (s >= 0) return s == 1;
-  return g.batch >= MIN_BATCH && wideAndPadded(g);
-}
+// The forward pass's rule: the same shapes measured faster (the table above wideAndPadded).
+bool tapwiseInputGradient(const ConvGeom& g) { return tapwiseForward(g); }
 
 bool tapwiseFilterGradient(const ConvGeom& g) {
   if (!eligible(g)) return false;

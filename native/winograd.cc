@@ -155,9 +155,13 @@ inline std::uint32_t transformTaps(const float* const* x, index_t n, float (*r)[
  * a line apart for AVX-512's panels, are more than the hardware prefetcher follows.
  */
 inline void gatherTransposed(const float* src, index_t ld, index_t nRows, index_t cols, bool prefetch, float (*xs)[MAX_NR]) {
+#if defined(__GNUC__) || defined(__clang__)
   if (prefetch) {
     for (index_t j = 0; j < cols; j++) __builtin_prefetch(src + j * ld + 2 * FLIPPED_ROWS);
   }
+#else
+  (void)prefetch;  // MSVC has no __builtin_prefetch; the hint only saves stalls
+#endif
   index_t j = 0;
 #if defined(__SSE2__)
   for (; j + 4 <= cols && nRows == FLIPPED_ROWS; j += 4) {
@@ -309,13 +313,8 @@ bool eligible(const ConvGeom& g) {
   return g.kh == 3 && g.kw == 3 && g.sh == 1 && g.sw == 1 && g.dh == 1 && g.dw == 1 && activeKernel().nr <= MAX_NR;
 }
 
-/** LAMINA_WINOGRAD, read per call: 0 (off) or 1 (forced), or -1 when unset (the measured rules). */
-int setting() {
-  const char* env = std::getenv("LAMINA_WINOGRAD");
-  if (env != nullptr && env[0] == '0') return 0;
-  if (env != nullptr && env[0] == '1') return 1;
-  return -1;
-}
+/** LAMINA_WINOGRAD: 0 (off), 1 (forced), -1 (the measured rules). */
+int setting() { return pathSwitch("LAMINA_WINOGRAD"); }
 
 index_t tileCount(const ConvGeom& g) { return g.batch * ((g.outH + 1) / 2) * ((g.outW + 1) / 2); }
 
@@ -387,11 +386,7 @@ bool allFinite(const float* x, index_t n) {
     // An exponent field of all ones is an Inf or a NaN. Compare-and-or vectorizes with SSE2 alone
     // (this file's baseline); an unsigned max needs SSE4.1 and ran scalar.
     std::uint32_t bad = 0;
-    for (index_t i = t * CHUNK; i < e; i++) {
-      std::uint32_t bits;
-      std::memcpy(&bits, x + i, sizeof bits);
-      bad |= (bits & 0x7f800000u) == 0x7f800000u ? 1u : 0u;
-    }
+    for (index_t i = t * CHUNK; i < e; i++) bad |= nonFinite(x[i]);
     if (bad != 0) finite.store(false, std::memory_order_relaxed);
   });
   return finite.load(std::memory_order_relaxed);
