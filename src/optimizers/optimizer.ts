@@ -202,7 +202,8 @@ export abstract class Optimizer {
     this.gradientAccumulationSteps = accumulationStepsOption(className, o.gradientAccumulationSteps);
     this.lossScale = lossScaleFactorOption(className, o.lossScaleFactor);
     this.iterationVariable = new Variable(fill([], 0, "int64"), { trainable: false, name: "iteration" });
-    const rate = o.learningRate ?? o.lr ?? defaults.learningRate;
+    // An explicit null reaches checkNumber and is refused, as Keras refuses learning_rate=None; only an absent rate takes the default.
+    const rate = o.learningRate !== undefined ? o.learningRate : o.lr !== undefined ? o.lr : defaults.learningRate;
     if (rate instanceof LearningRateSchedule) {
       this.schedule = rate;
     } else if (typeof rate === "function") {
