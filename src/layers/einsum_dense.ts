@@ -9,7 +9,8 @@ import { reshape } from "../ops/shape.js";
 import { type ActivationIdentifier, getActivation } from "../nn/activations.js";
 import { Layer, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
 import { layerShapeText } from "./symbolic.js";
-import { type KernelBiasArgs, KERNEL_BIAS_OPTIONS, addResolvedWeight, checkWeightOptions, kernelBiasConfig } from "./weights.js";
+import { type InitializerArg, type KernelBiasArgs, KERNEL_BIAS_OPTIONS, addResolvedWeight, checkWeightOptions, kernelBiasConfig, resolveInitializer } from "./weights.js";
+import { VarianceScaling } from "../nn/initializers.js";
 import { type LoraArgs, LORA_OPTIONS } from "./lora.js";
 import { type QuantizableArgs, KernelLoraLayer } from "./quantizable.js";
 import type { QuantizeOptions } from "./quantize_layer.js";
@@ -81,6 +82,9 @@ function analyze(s: Split, biasAxes: string | null, inputShape: LayerShape, part
   for (const ch of s.output) {
     if (!s.input.includes(ch) && !s.kernel.includes(ch)) throw new RangeError(`${where}: output axis "${ch}" appears in neither the input "${s.input}" nor the kernel "${s.kernel}"`);
   }
+  // Keras 3.15's fan axes of the kernel: an axis the output keeps is an output unit, else an input unit.
+  const kernelInputAxes: number[] = [], kernelOutputAxes: number[] = [];
+  [...s.kernel].forEach((ch, i) => (s.output.includes(ch) ? kernelOutputAxes : kernelInputAxes).push(i));
   const kernelShape = [...s.kernel].map((ch) => {
     const d = s.input.includes(ch) ? inputShape[inputAxis(ch)] : s.output.includes(ch) ? full[outputAxis(ch)] : undefined;
     if (d === undefined) throw new RangeError(`${where}: kernel axis "${ch}" appears in neither the input "${s.input}" nor the output "${s.output}"; the kernel's shape must follow from them`);
@@ -101,7 +105,19 @@ function analyze(s: Split, biasAxes: string | null, inputShape: LayerShape, part
     });
     if (s.elision === "right") biasShape.push(...new Array<number>(elided).fill(1));
   }
-  return { kernelShape, biasShape, full };
+  return { kernelShape, biasShape, full, kernelInputAxes, kernelOutputAxes };
+}
+
+/**
+ * Keras 3.15's EinsumDense._update_kernel_initializer: a VarianceScaling kernel initializer (Glorot,
+ * He, LeCun included) given without fan axes takes its fans from the equation's axes (the summed
+ * ones in, the kept ones out) rather than from the kernel's shape as if it were a conv kernel, so
+ * that a projection [dim, heads, keyDim] has fan_in dim, as a Dense would. A copy gets the axes,
+ * drawing with the same seed; the layer's own initializer, and so its config, stay as given.
+ */
+function kernelInitializerFor(given: InitializerArg | undefined, inputAxes: readonly number[], outputAxes: readonly number[]): InitializerArg {
+  const init = resolveInitializer(given ?? "glorot_uniform");
+  return init instanceof VarianceScaling && (init.inputAxes === null || init.outputAxes === null) ? init.withFanAxes(inputAxes, outputAxes) : init;
 }
 
 /**
@@ -150,7 +166,7 @@ export class EinsumDense extends KernelLoraLayer {
   override build(inputShape: LayerShape | LayerShape[]): void {
     const where = `EinsumDense ${this.name}`;
     if (Array.isArray(inputShape[0])) throw new TypeError(`${where}: takes one input tensor, got a list of ${inputShape.length}`);
-    const { kernelShape, biasShape, full } = analyze(this.split, this.biasAxes, inputShape as LayerShape, this.partialOutputShape, where);
+    const { kernelShape, biasShape, full, kernelInputAxes, kernelOutputAxes } = analyze(this.split, this.biasAxes, inputShape as LayerShape, this.partialOutputShape, where);
     this.fullOutputShape = full;
     this.kernelShape = kernelShape;
     const p = this.quantizedPolicy;
@@ -160,7 +176,8 @@ export class EinsumDense extends KernelLoraLayer {
       this.kernel = this.quantized.kernel;
     } else {
       this.kernel = addResolvedWeight(this, "kernel", kernelShape, "glorot_uniform", {
-        initializer: this.args.kernelInitializer, regularizer: this.args.kernelRegularizer, constraint: this.args.kernelConstraint,
+        initializer: kernelInitializerFor(this.args.kernelInitializer, kernelInputAxes, kernelOutputAxes),
+        regularizer: this.args.kernelRegularizer, constraint: this.args.kernelConstraint,
       });
     }
     if (biasShape !== null) {

@@ -247,12 +247,3 @@ test("initializers.STFT gives Keras 3.15's windowed DFT kernels (values from num
   assert.throws(() => tf.initializers.STFT({ window: "kaiser" as "hann" }), /initializers\.STFT: window must be "hann", "hamming", a list of frameLength numbers or null, got "kaiser"/);
   assert.throws(() => tf.initializers.STFT({ window: [1, 2] }).call([3, 1, 2]), /the window has 2 values but frameLength \(shape\[0\]\) is 3/);
 });
-
-test("Keras 3.15's configs of the VarianceScaling presets (GlorotUniform ... LecunUniform) carry input_axes/output_axes: null reads, axes are refused", () => {
-  // keras/src/initializers/random_initializers.py (v3.15.1): GlorotUniform.get_config() is { seed, input_axes, output_axes }.
-  for (const name of ["GlorotUniform", "GlorotNormal", "HeNormal", "HeUniform", "LecunNormal", "LecunUniform"]) {
-    const init = initializers.get({ class_name: name, config: { seed: 5, input_axes: null, output_axes: null } });
-    assert.equal(init.className, name);
-    assert.throws(() => initializers.get({ class_name: name, config: { seed: null, input_axes: [0], output_axes: null } }), new RegExp(`initializers\\.${name}: input_axes/output_axes \\(Keras 3\\.15\\) are not supported`));
-  }
-});

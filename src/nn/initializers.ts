@@ -4,7 +4,8 @@
  * Semantics are Keras 3's (keras/src/initializers): fans from the shape (dense kernels [in, out],
  * conv kernels [kh, kw, in, out] with receptive field kh * kw), variance scaling with a normal
  * truncated at two standard deviations whose stddev is sqrt(scale / fan) / 0.87962566103423978,
- * uniform limits sqrt(3 * scale / fan). Randomness comes from lamina's seedable generator
+ * uniform limits sqrt(3 * scale / fan); with Keras 3.15's inputAxes/outputAxes the fans are the
+ * products of the sizes on those axes instead. Randomness comes from lamina's seedable generator
  * (tf.random.setSeed); as in Keras 3, an initializer fixes its seed when it is made (a seed drawn
  * from the global generator when none is given), so calling the same initializer twice gives the
  * same values.
@@ -28,14 +29,74 @@ import { valueText } from "../tensor/value_text.js";
 import { booleanOption } from "../tensor/option_checks.js";
 import { floatx } from "../tensor/config.js";
 
-/** Keras' fan computation: [fanIn, fanOut] of a weight shape. */
-export function computeFans(shape: Shape): [number, number] {
+/**
+ * Keras 3.15's compute_fans: [fanIn, fanOut] of a weight shape. With `inputAxes` and `outputAxes`
+ * (both, or neither) the fans are the products of the shape's sizes on those axes (negative axes
+ * count from the end); without them, dense kernels are [in, out] and conv kernels [..., in, out]
+ * with the leading axes as the receptive field.
+ */
+export function computeFans(shape: Shape, inputAxes: readonly number[] | null = null, outputAxes: readonly number[] | null = null): [number, number] {
+  return fansFor("computeFans", shape, checkFanAxes("computeFans", inputAxes, outputAxes));
+}
+
+function fansFor(kind: string, shape: Shape, axes: FanAxes | null): [number, number] {
+  if (axes !== null) {
+    const fan = (list: readonly number[], key: string): number => normalizedAxes(kind, shape, list, key).reduce((acc, a) => acc * shape[a], 1);
+    return [fan(axes.inputAxes, "inputAxes"), fan(axes.outputAxes, "outputAxes")];
+  }
   if (shape.length < 1) return [1, 1];
   if (shape.length === 1) return [shape[0], shape[0]];
   if (shape.length === 2) return [shape[0], shape[1]];
   let receptiveField = 1;
   for (const d of shape.slice(0, -2)) receptiveField *= d;
   return [shape[shape.length - 2] * receptiveField, shape[shape.length - 1] * receptiveField];
+}
+
+/** The fan axes of an initializer, as given (both lists, or null for the shape's own rule). */
+interface FanAxes {
+  inputAxes: readonly number[];
+  outputAxes: readonly number[];
+}
+
+function axisListOk(list: unknown): list is readonly number[] {
+  return Array.isArray(list) && list.every((a) => Number.isInteger(a));
+}
+
+/**
+ * Checks inputAxes/outputAxes as given: lists of integers, both or neither. Keras 3.15 takes a lone
+ * list and silently ignores it (compute_fans uses the axes only when both are set); lamina refuses
+ * it, since fans from the shape are then surely not what was meant.
+ */
+function checkFanAxes(kind: string, inputAxes: unknown, outputAxes: unknown): FanAxes | null {
+  for (const [key, list] of [["inputAxes", inputAxes], ["outputAxes", outputAxes]] as const) {
+    if (list !== null && list !== undefined && !axisListOk(list)) {
+      throw new TypeError(`initializers.${kind}: ${key} must be a list of integer axes of the weight (e.g. [0]), or null, got ${valueText(list)}`);
+    }
+  }
+  const hasIn = inputAxes !== null && inputAxes !== undefined, hasOut = outputAxes !== null && outputAxes !== undefined;
+  if (hasIn !== hasOut) {
+    throw new RangeError(
+      `initializers.${kind}: inputAxes ${valueText(inputAxes ?? null)} and outputAxes ${valueText(outputAxes ?? null)}: give both or neither ` +
+        `(Keras 3.15 ignores a lone list and takes the fans from the shape; pass outputAxes too, e.g. the remaining axes)`,
+    );
+  }
+  return hasIn ? { inputAxes: [...(inputAxes as readonly number[])], outputAxes: [...(outputAxes as readonly number[])] } : null;
+}
+
+/** The axes of `list` counted from 0, each once, checked against the shape's rank. */
+function normalizedAxes(kind: string, shape: Shape, list: readonly number[], key: string): number[] {
+  const rank = shape.length;
+  const out = list.map((a) => {
+    if (a < -rank || a >= rank) {
+      throw new RangeError(`initializers.${kind}: ${key} ${valueText(list)} has axis ${a}, out of range for the weight shape ${shapeText(shape)} (rank ${rank}: axes ${-rank} to ${rank - 1})`);
+    }
+    return a < 0 ? a + rank : a;
+  });
+  const twice = out.find((a, i) => out.indexOf(a) !== i);
+  if (twice !== undefined) {
+    throw new RangeError(`initializers.${kind}: ${key} ${valueText(list)} names axis ${twice} twice (shape ${shapeText(shape)}); list each axis once`);
+  }
+  return out;
 }
 
 function checkShape(kind: string, shape: Shape): number[] {
@@ -320,10 +381,18 @@ export class RandomUniform extends RandomInitializer {
   }
 }
 
+/** Keras 3.15's input_axes/output_axes: the weight's axes whose sizes multiply into fan_in and fan_out. */
+export interface FanAxesOptions extends SeedOptions {
+  /** Axes of the weight that count as inputs (fan_in is the product of their sizes); give outputAxes too. Default null: from the shape. */
+  inputAxes?: readonly number[] | null;
+  /** Axes of the weight that count as outputs (fan_out is the product of their sizes); give inputAxes too. Default null: from the shape. */
+  outputAxes?: readonly number[] | null;
+}
+
 export type FanMode = "fan_in" | "fan_out" | "fan_avg";
 export type VarianceDistribution = "truncated_normal" | "untruncated_normal" | "uniform";
 
-export interface VarianceScalingOptions extends SeedOptions {
+export interface VarianceScalingOptions extends FanAxesOptions {
   /** Scaling factor (default 1), must be positive. */
   scale?: number;
   /** Which fan divides the scale (default "fan_in"). */
@@ -345,9 +414,16 @@ export class VarianceScaling extends RandomInitializer {
   readonly scale: number;
   readonly mode: FanMode;
   readonly distribution: VarianceDistribution;
+  /** Keras 3.15's input_axes (null: fans from the shape). */
+  readonly inputAxes: readonly number[] | null;
+  /** Keras 3.15's output_axes (null: fans from the shape). */
+  readonly outputAxes: readonly number[] | null;
 
   constructor(opts: VarianceScalingOptions = {}) {
     super("VarianceScaling", opts.seed);
+    const axes = checkFanAxes("VarianceScaling", opts.inputAxes, opts.outputAxes);
+    this.inputAxes = axes?.inputAxes ?? null;
+    this.outputAxes = axes?.outputAxes ?? null;
     const scale = opts.scale ?? 1;
     if (!(scale > 0)) throw new RangeError(`initializers.VarianceScaling: scale must be a positive number, got ${valueText(scale)}`);
     const mode = opts.mode ?? "fan_in";
@@ -370,7 +446,8 @@ export class VarianceScaling extends RandomInitializer {
 
   /** The standard deviation (normal) or the limit (uniform) for a shape. */
   parameters(shape: Shape): { fanIn: number; fanOut: number; stddev: number; limit: number } {
-    const [fanIn, fanOut] = computeFans(shape);
+    const axes = this.inputAxes === null ? null : { inputAxes: this.inputAxes, outputAxes: this.outputAxes! };
+    const [fanIn, fanOut] = fansFor(this.className, shape, axes);
     const fan = this.mode === "fan_in" ? fanIn : this.mode === "fan_out" ? fanOut : (fanIn + fanOut) / 2;
     const s = this.scale / Math.max(1, fan);
     const stddev = this.distribution === "truncated_normal" ? Math.sqrt(s) / TRUNCATED_STDDEV : Math.sqrt(s);
@@ -387,63 +464,90 @@ export class VarianceScaling extends RandomInitializer {
     return uniform(s, -limit, limit, opts);
   }
 
+  /**
+   * A copy with these fan axes that draws with the same seed (so the same values up to the
+   * scale): Keras 3.15's EinsumDense gives its kernel initializer the equation's axes this way,
+   * leaving the layer's own initializer, and so its config, as the user gave it.
+   */
+  withFanAxes(inputAxes: readonly number[], outputAxes: readonly number[]): this {
+    const axes = checkFanAxes(this.className, inputAxes, outputAxes)!;
+    // Object.create keeps the class (GlorotUniform stays GlorotUniform) and Object.assign the drawn seed, which no constructor takes.
+    const copy = Object.assign(Object.create(Object.getPrototypeOf(this) as object) as this, this);
+    return Object.assign(copy, axes);
+  }
+
   override getConfig(): Config {
-    return { seed: this.seed, scale: this.scale, mode: this.mode, distribution: this.distribution };
+    return { seed: this.seed, scale: this.scale, mode: this.mode, distribution: this.distribution, ...this.fanAxesConfig() };
+  }
+
+  /**
+   * input_axes/output_axes when set. Keras 3.15 always writes them (null by default); lamina
+   * writes them only when set, so that files stay loadable by Keras 3.5, whose initializers take
+   * no such arguments (a file with axes set needs Keras 3.15 anyway).
+   */
+  protected fanAxesConfig(): Config {
+    return this.inputAxes === null ? {} : { input_axes: [...this.inputAxes], output_axes: [...this.outputAxes!] };
   }
 }
 
-/** A VarianceScaling with fixed parameters (Glorot, He, LeCun): its config is the seed alone. */
+/** A VarianceScaling with fixed parameters (Glorot, He, LeCun): its config is the seed (and any fan axes). */
 abstract class NamedVarianceScaling extends VarianceScaling {
   override getConfig(): Config {
-    return { seed: this.seed };
+    return { seed: this.seed, ...this.fanAxesConfig() };
   }
+}
+
+/** The VarianceScaling options of a preset, its fan axes checked under its own name. */
+function presetOptions(kind: string, opts: FanAxesOptions, fixed: Pick<VarianceScalingOptions, "scale" | "mode" | "distribution">): VarianceScalingOptions {
+  const axes = checkFanAxes(kind, opts.inputAxes, opts.outputAxes);
+  return { ...fixed, seed: opts.seed, inputAxes: axes?.inputAxes ?? null, outputAxes: axes?.outputAxes ?? null };
 }
 
 /** keras.initializers.GlorotUniform: uniform, limit sqrt(6 / (fanIn + fanOut)). Keras' default kernel initializer. */
 export class GlorotUniform extends NamedVarianceScaling {
   override readonly className = "GlorotUniform";
-  constructor(opts: SeedOptions = {}) {
-    super({ scale: 1, mode: "fan_avg", distribution: "uniform", seed: opts.seed });
+  constructor(opts: FanAxesOptions = {}) {
+    super(presetOptions("GlorotUniform", opts, { scale: 1, mode: "fan_avg", distribution: "uniform" }));
   }
 }
 
 /** keras.initializers.GlorotNormal: truncated normal, stddev sqrt(2 / (fanIn + fanOut)) / 0.8796... */
 export class GlorotNormal extends NamedVarianceScaling {
   override readonly className = "GlorotNormal";
-  constructor(opts: SeedOptions = {}) {
-    super({ scale: 1, mode: "fan_avg", distribution: "truncated_normal", seed: opts.seed });
+  constructor(opts: FanAxesOptions = {}) {
+    super(presetOptions("GlorotNormal", opts, { scale: 1, mode: "fan_avg", distribution: "truncated_normal" }));
   }
 }
 
 /** keras.initializers.HeNormal: truncated normal, stddev sqrt(2 / fanIn) / 0.8796... */
 export class HeNormal extends NamedVarianceScaling {
   override readonly className = "HeNormal";
-  constructor(opts: SeedOptions = {}) {
-    super({ scale: 2, mode: "fan_in", distribution: "truncated_normal", seed: opts.seed });
+  constructor(opts: FanAxesOptions = {}) {
+    super(presetOptions("HeNormal", opts, { scale: 2, mode: "fan_in", distribution: "truncated_normal" }));
   }
 }
 
 /** keras.initializers.HeUniform: uniform, limit sqrt(6 / fanIn). */
 export class HeUniform extends NamedVarianceScaling {
   override readonly className = "HeUniform";
-  constructor(opts: SeedOptions = {}) {
-    super({ scale: 2, mode: "fan_in", distribution: "uniform", seed: opts.seed });
+  constructor(opts: FanAxesOptions = {}) {
+    super(presetOptions("HeUniform", opts, { scale: 2, mode: "fan_in", distribution: "uniform" }));
   }
 }
 
 /** keras.initializers.LecunNormal: truncated normal, stddev sqrt(1 / fanIn) / 0.8796... */
 export class LecunNormal extends NamedVarianceScaling {
   override readonly className = "LecunNormal";
-  constructor(opts: SeedOptions = {}) {
-    super({ scale: 1, mode: "fan_in", distribution: "truncated_normal", seed: opts.seed });
+  constructor(opts: FanAxesOptions = {}) {
+    super(presetOptions("LecunNormal", opts, { scale: 1, mode: "fan_in", distribution: "truncated_normal" }));
   }
 }
 
 /** keras.initializers.LecunUniform: uniform, limit sqrt(3 / fanIn). */
 export class LecunUniform extends NamedVarianceScaling {
   override readonly className = "LecunUniform";
-  constructor(opts: SeedOptions = {}) {
-    super({ scale: 1, mode: "fan_in", distribution: "uniform", seed: opts.seed });
+  constructor(opts: FanAxesOptions = {}) {
+    super(presetOptions("LecunUniform", opts, { scale: 1, mode: "fan_in", distribution: "uniform" }));
   }
 }
 
@@ -544,22 +648,20 @@ function factory(kind: string, keys: readonly string[], make: (c: Config) => Ini
   };
 }
 
-const named = (kind: string, Cls: new (o: SeedOptions) => Initializer): Factory =>
-  factory(kind, ["seed"], (c) => new Cls({ seed: seedOf(kind, c) }));
-
-/** Keras 3.15's VarianceScaling configs (and its subclasses') carry input_axes/output_axes; lamina takes the fans from the shape only. */
-function checkNoFanAxes(k: string, c: Config): void {
-  if ((c.input_axes ?? null) !== null || (c.output_axes ?? null) !== null) {
-    throw new RangeError(`${k}: input_axes/output_axes (Keras 3.15) are not supported; the fans come from the shape as in earlier Keras 3 versions`);
-  }
+/** Keras 3.15's input_axes/output_axes in a VarianceScaling (or preset) config: null or missing (Keras 3.5) for fans from the shape. */
+function fanAxesOf(kind: string, c: Config): Pick<FanAxesOptions, "inputAxes" | "outputAxes"> {
+  const list = (key: string): readonly number[] | null => {
+    const v = c[key];
+    if (v === undefined || v === null) return null;
+    if (!axisListOk(v)) throw new TypeError(`initializers.${kind}: config key "${key}" must be a list of integer axes or null, got ${valueText(v)}`);
+    return v;
+  };
+  return { inputAxes: list("input_axes"), outputAxes: list("output_axes") };
 }
 
-/** GlorotUniform and the other VarianceScaling presets, whose Keras 3.15 configs write input_axes and output_axes (null by default). */
-const fanNamed = (kind: string, Cls: new (o: SeedOptions) => Initializer): Factory =>
-  factory(kind, ["seed", "input_axes", "output_axes"], (c) => {
-    checkNoFanAxes(`initializers.${kind}`, c);
-    return new Cls({ seed: seedOf(kind, c) });
-  });
+/** GlorotUniform and the other VarianceScaling presets: a seed and Keras 3.15's fan axes. */
+const fanNamed = (kind: string, Cls: new (o: FanAxesOptions) => Initializer): Factory =>
+  factory(kind, ["seed", "input_axes", "output_axes"], (c) => new Cls({ seed: seedOf(kind, c), ...fanAxesOf(kind, c) }));
 
 const FACTORIES: Record<string, Factory> = {
   Zeros: factory("Zeros", [], () => new Zeros()),
@@ -577,9 +679,8 @@ const FACTORIES: Record<string, Factory> = {
   })),
   VarianceScaling: factory("VarianceScaling", ["seed", "scale", "mode", "distribution", "input_axes", "output_axes"], (c) => {
     const k = "initializers.VarianceScaling";
-    checkNoFanAxes(k, c);
     return new VarianceScaling({
-      seed: seedOf("VarianceScaling", c), scale: configNumber(k, c, "scale"),
+      seed: seedOf("VarianceScaling", c), scale: configNumber(k, c, "scale"), ...fanAxesOf("VarianceScaling", c),
       mode: configString(k, c, "mode") as FanMode | undefined,
       distribution: configString(k, c, "distribution") as VarianceDistribution | undefined,
     });

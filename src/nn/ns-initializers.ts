@@ -70,5 +70,5 @@ export {
   Initializer, RandomInitializer, get, deserialize, serialize, computeFans, INITIALIZER_NAMES,
 } from "./initializers.js";
 export type {
-  ConstantOptions, IdentityOptions, SeedOptions, RandomNormalOptions, RandomUniformOptions, VarianceScalingOptions, FanMode, VarianceDistribution, OrthogonalOptions, InitializerFunction, InitializerIdentifier,
+  ConstantOptions, IdentityOptions, SeedOptions, FanAxesOptions, RandomNormalOptions, RandomUniformOptions, VarianceScalingOptions, FanMode, VarianceDistribution, OrthogonalOptions, InitializerFunction, InitializerIdentifier,
 } from "./initializers.js";
