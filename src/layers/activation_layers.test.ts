@@ -7,6 +7,10 @@ import { constant } from "../tensor/creation.js";
 import { normal } from "../tensor/random.js";
 import * as layers from "./index.js";
 import { assertAllClose } from "../testing/close.js";
+import { checkGradients } from "../testing/gradcheck.js";
+import { grad } from "../autograd/tape.js";
+import { mul } from "../ops/math.js";
+import { sum } from "../ops/reduce.js";
 
 const close = (got: Tensor, want: readonly number[], what: string, tol = 1e-6): void => assertAllClose(got, want, { rtol: tol, atol: tol, what });
 
@@ -117,19 +121,55 @@ test("activation layers: output shapes (eager and symbolic), Keras' default name
   assert.ok(made[0] instanceof layers.classes.ReLU && made[3] instanceof layers.classes.Softmax);
 });
 
-test("Softmax with a mask, as Keras 3.5's Softmax.call: masked logits get (1 - mask) * -1e9", () => {
+test("Softmax with a mask, as Keras 3.15's Softmax.call: masked logits become -1e9, masked outputs 0, a fully masked row all zeros", () => {
   const x = constant([1, 2, 3, 4, 5, 6], [2, 3], "float32");
   const mask = constant([true, false, true, false, true, true], [2, 3], "bool");
   // Row 1: softmax([1, 3]) = [1, e^2] / (1 + e^2) at columns 0 and 2; row 2: softmax([5, 6]) at columns 1 and 2.
   const e2 = Math.exp(2), e1 = Math.exp(1);
-  close(layers.Softmax()(x, { mask }), [1 / (1 + e2), 0, e2 / (1 + e2), 0, 1 / (1 + e1), e1 / (1 + e1)], "masked rows");
-  // A fully masked row stays uniform in 3.5 (every logit moved by the same -1e9).
-  close(layers.Softmax()(x, { mask: constant([false, false, false, true, true, true], [2, 3], "bool") }),
-    [1 / 3, 1 / 3, 1 / 3, Math.exp(-2) / (Math.exp(-2) + Math.exp(-1) + 1), Math.exp(-1) / (Math.exp(-2) + Math.exp(-1) + 1), 1 / (Math.exp(-2) + Math.exp(-1) + 1)],
-    "fully masked row", 1e-5);
+  const partial = [1 / (1 + e2), 0, e2 / (1 + e2), 0, 1 / (1 + e1), e1 / (1 + e1)];
+  close(layers.Softmax()(x, { mask }), partial, "masked rows");
+  // A fully masked row gives zeros (Keras 3.5 gave 1/3 each); the other row is softmax([4, 5, 6]).
+  const d = Math.exp(-2) + Math.exp(-1) + 1;
+  const full = layers.Softmax()(x, { mask: constant([false, false, false, true, true, true], [2, 3], "bool") });
+  close(full, [0, 0, 0, Math.exp(-2) / d, Math.exp(-1) / d, 1 / d], "fully masked row");
+  assert.deepEqual(Array.from(full.dataSync() as Float32Array).slice(0, 3), [0, 0, 0], "exact zeros");
   // A mask whose shape broadcasts to the inputs' is taken as numpy broadcasts it.
   close(layers.Softmax()(x, { mask: constant([true, false, true], [3], "bool") }), [1 / (1 + e2), 0, e2 / (1 + e2), 1 / (1 + e2), 0, e2 / (1 + e2)], "broadcast mask");
-  // A [batch, steps] mask on [batch, steps, features] scores would change the output's shape or fail in Keras 3.5: refused.
+  // A float mask keeps what is above 0.5 (Keras 3.15's mask > 0.5; 3.5 subtracted (1 - mask) * 1e9), an integer mask what is above 0.
+  close(layers.Softmax()(x, { mask: constant([0.7, 0.3, 0.51, 0.2, 0.9, 1], [2, 3], "float32") }), partial, "float mask");
+  close(layers.Softmax()(x, { mask: constant([1, 0, 2, 0, 1, 1], [2, 3], "int32") }), partial, "int mask");
+  // A [batch, steps] mask on [batch, steps, features] scores would change the output's shape or fail in Keras: refused.
   assert.throws(() => layers.Softmax({ name: "sm" })(constant(new Array(8).fill(0), [2, 2, 2], "float32"), { mask: constant([true, false, true, true, false, true], [2, 3], "bool") }),
     /^RangeError: Softmax sm: the mask \(2, 3\) does not fit the inputs \(2, 2, 2\)/);
+});
+
+test("Softmax over several axes with a mask: normalized over the kept positions of each slice, a fully masked slice all zeros", () => {
+  // Sample 1 keeps columns 0 and 2 of both rows: logits 0, 2, 3, 5; sample 2 keeps nothing.
+  const x = constant([0, 1, 2, 3, 4, 5, 1, 0, -1, 2, 2, 2], [2, 2, 3], "float32");
+  const mask = constant([true, false, true, false, false, false], [2, 1, 3], "bool");
+  const d = 1 + Math.exp(2) + Math.exp(3) + Math.exp(5);
+  const want = [1 / d, 0, Math.exp(2) / d, Math.exp(3) / d, 0, Math.exp(5) / d, 0, 0, 0, 0, 0, 0];
+  close(layers.Softmax({ axis: [1, 2] })(x, { mask }), want, "axes [1, 2], mask [2, 1, 3]");
+  close(layers.Softmax({ axis: [-2, -1] })(x, { mask: constant([true, false, true, true, false, true, false, false, false, false, false, false], [2, 2, 3], "bool") }), want, "axes [-2, -1], full mask");
+  // One axis given as a list is that axis.
+  close(layers.Softmax({ axis: [2] })(x, { mask }), [1 / (1 + Math.exp(2)), 0, Math.exp(2) / (1 + Math.exp(2)), Math.exp(3) / (Math.exp(3) + Math.exp(5)), 0, Math.exp(5) / (Math.exp(3) + Math.exp(5)), 0, 0, 0, 0, 0, 0], "axis [2]");
+});
+
+test("masked Softmax's gradient: zero at masked positions and over a fully masked slice (never NaN), equal to finite differences", () => {
+  const x = constant([0.3, -1.2, 0.8, 0.5, 0.1, -0.4], [2, 3], "float64");
+  const mask = constant([true, false, true, false, false, false], [2, 3], "bool");
+  const w = constant([1, 2, 3, 4, 5, 6], [2, 3], "float64");
+  const sm = layers.Softmax({ dtype: "float64" });
+  const g = Array.from(grad((xx) => sum(mul(sm(xx, { mask }), w)))(x).dataSync() as Float64Array);
+  // Row 1: p = softmax([0.3, 0.8]) at columns 0 and 2, d/dx_i sum(p w) = p_i (w_i - sum_j p_j w_j); row 2: nothing depends on x.
+  const p0 = 1 / (1 + Math.exp(0.5)), p2 = 1 - p0, mean = p0 * 1 + p2 * 3;
+  assertAllClose(g, [p0 * (1 - mean), 0, p2 * (3 - mean), 0, 0, 0], { rtol: 1e-12, atol: 1e-15, what: "gradient" });
+  checkGradients((xx) => sm(xx, { mask }), [x], { rtol: 1e-6, atol: 1e-9 });
+  const x3 = constant([0.2, -0.7, 1.1, 0.4, -0.3, 0.9, 0.6, -1, 0.05, 0.3, 0.8, -0.2], [2, 2, 3], "float64");
+  const mask3 = constant([true, false, true, false, false, false], [2, 1, 3], "bool");
+  const sm3 = layers.Softmax({ axis: [1, 2], dtype: "float64" });
+  checkGradients((xx) => sm3(xx, { mask: mask3 }), [x3], { rtol: 1e-6, atol: 1e-9 });
+  const g3 = Array.from(grad((xx) => sum(mul(sm3(xx, { mask: mask3 }), x3)))(x3).dataSync() as Float64Array);
+  assert.ok(g3.every(Number.isFinite), "finite");
+  assert.deepEqual(g3.filter((_, i) => i >= 6 || i % 3 === 1), new Array(8).fill(0), "zero where masked and over the fully masked sample");
 });

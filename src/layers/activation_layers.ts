@@ -7,7 +7,7 @@ import { clipByValue, exp, lessEqual, mul, neg, add, sub, where } from "../ops/m
 import { logSumExp } from "../ops/reduce.js";
 import { elu, leakyRelu, relu, relu6, softmax } from "../ops/activation.js";
 import { type CallOptions, Layer, type LayerArgs, type LayerShape, layerOptions } from "./layer.js";
-import { maskedLogits } from "./softmax_mask.js";
+import { maskedSoftmax, softmaxKeep } from "./softmax_mask.js";
 import { single } from "./core.js";
 import { layerShapeText as shapeText } from "./symbolic.js";
 import { axisOption } from "./layer_axes.js";
@@ -183,14 +183,17 @@ export class Softmax extends Layer {
     });
   }
 
-  /** Keras 3.5's Softmax.call(inputs, mask): masked positions take about no weight. */
+  /**
+   * Keras 3.15's Softmax.call(inputs, mask): masked logits become -1e9 and masked outputs 0, so a
+   * fully masked slice gives zeros (not Keras 3.5's uniform distribution).
+   */
   call(inputs: Tensor | Tensor[], opts: CallOptions = {}): Tensor {
-    const input = single(inputs, this);
-    const mask = opts.mask;
-    const x = mask instanceof Tensor ? maskedLogits(`Softmax ${this.name}`, input, mask) : input;
+    const x = single(inputs, this);
     const axes = this.axes(x.rank, x.shape);
-    if (axes.length === 1) return softmax(x, axes[0]);
-    return exp(sub(x, logSumExp(x, axes, true)));
+    const normalize = (logits: Tensor): Tensor => (axes.length === 1 ? softmax(logits, axes[0]) : exp(sub(logits, logSumExp(logits, axes, true))));
+    const mask = opts.mask;
+    if (!(mask instanceof Tensor)) return normalize(x);
+    return maskedSoftmax(x, softmaxKeep(`Softmax ${this.name}`, x, mask), normalize);
   }
 
   override computeOutputShape(inputShape: LayerShape): LayerShape {

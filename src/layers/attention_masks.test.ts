@@ -2,7 +2,9 @@
  * The attention layers take the masks their inputs carry, as Keras 3.5 does, and a functional
  * model keeps each call's options, so one attention layer may be called differently each time.
  * Reference values: test/fixtures/attention_masks.json and the .keras files beside it, made by
- * test/fixtures/make_attention_masks.py with Keras 3.5 (torch backend).
+ * test/fixtures/make_attention_masks.py with Keras 3.5 (torch backend). MultiHeadAttention's query
+ * rows with no key to attend to follow Keras 3.15 instead (zero weights: the output is the output
+ * projection's bias; Keras 3.5 spread them uniformly), so those rows are checked against the bias.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -11,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tf from "../index.js";
 import { assertAllClose } from "../testing/close.js";
+import { assertRows, emptyQueryRows, rowsOf, type RowMasks } from "../testing/attention_rows.js";
 
 const { layers } = tf;
 interface Arr { shape: number[]; data: (number | boolean)[] }
@@ -43,7 +46,10 @@ function embedding(): tf.layers.Layer {
 }
 const tokens = (k: "xs" | "xq" | "xv" | "xk"): tf.Tensor => tensorOf(fx.embedding.tokens[k], "int32");
 
-test("MultiHeadAttention takes the query, value and key masks its inputs carry (Embedding maskZero) and combines them with attentionMask and the causal mask; its output carries the query's mask (Keras 3.5)", () => {
+/** [batch][steps]: true at the tokens that are not padding (Embedding maskZero's mask). */
+const present = (k: "xs" | "xq" | "xv" | "xk"): boolean[][] => (tokens(k).arraySync() as number[][]).map((row) => row.map((t) => t !== 0));
+
+test("MultiHeadAttention takes the query, value and key masks its inputs carry (Embedding maskZero) and combines them with attentionMask and the causal mask; its output carries the query's mask (Keras 3.5; fully masked query rows as Keras 3.15)", () => {
   const emb = embedding();
   const e = (k: "xs" | "xq" | "xv" | "xk"): tf.Tensor => emb.apply(tokens(k)) as tf.Tensor;
   const mha = layers.MultiHeadAttention(2, 3);
@@ -56,15 +62,30 @@ test("MultiHeadAttention takes the query, value and key masks its inputs carry (
     attention_mask_scores: () => mha.apply([e("xq"), e("xv")], { attentionMask: tensorOf(fx.mha.attention_mask), returnAttentionScores: true }) as tf.Tensor[],
     explicit_query_mask: () => mha.apply([e("xq"), e("xv")], { queryMask: tensorOf(fx.mha.explicit_query_mask) }) as tf.Tensor,
   };
+  // Each call's masks, restated from the tokens, to find the query rows with no key to attend to.
+  const am = tensorOf(fx.mha.attention_mask).arraySync() as boolean[][][], qm = fx.mha.explicit_query_mask;
+  const masks: Record<string, RowMasks> = {
+    self: { batch: 3, T: 5, S: 5, queryMask: present("xs"), valueMask: present("xs") },
+    self_causal: { batch: 3, T: 5, S: 5, queryMask: present("xs"), valueMask: present("xs"), causal: true },
+    cross_key: { batch: 3, T: 4, S: 5, queryMask: present("xq"), valueMask: present("xv"), keyMask: present("xk") },
+    attention_mask_scores: { batch: 3, T: 4, S: 5, queryMask: present("xq"), valueMask: present("xv"), attentionMask: am },
+    explicit_query_mask: { batch: 3, T: 4, S: 5, queryMask: rowsOf(qm.data as boolean[], 4), valueMask: present("xv") },
+  };
+  const bias = fx.mha.weights[fx.mha.weights.length - 1].data as number[];
+  let emptyElements = 0;
   for (const c of fx.mha.cases) {
     const out = calls[c.name]();
     const outs = Array.isArray(out) ? out : [out];
     assert.equal(outs.length, c.outputs.length, c.name);
+    const empty = emptyQueryRows(masks[c.name]);
     outs.forEach((o, i) => {
-      close(o, c.outputs[i], `${c.name} output ${i}`);
+      assert.deepEqual(o.shape, c.outputs[i].shape, `${c.name} output ${i}`);
+      // The output (i = 0): the bias on empty rows; the scores (i = 1, [batch, heads, T, S]): zeros there.
+      emptyElements += assertRows(o, c.outputs[i].data as number[], empty, i === 0 ? bias : 0, `${c.name} output ${i}`, i === 0 ? 1 : 2);
       sameMask(o.kerasMask, c.output_masks[i], `${c.name} output ${i}`);
     });
   }
+  assert.ok(emptyElements > 0, "the cases have fully masked query rows");
   // Without the inputs' masks the values differ: the masks are what the comparison checks.
   const plain = mha.apply([tf.mul(e("xs"), 1), tf.mul(e("xs"), 1)]) as tf.Tensor;
   assert.ok(tf.max(tf.abs(tf.sub(plain, tensorOf(fx.mha.cases[0].outputs[0])))).item() > 1e-3);

@@ -2,6 +2,7 @@
  * GroupQueryAttention against Keras 3.5 (torch backend): outputs and scores on fixed weights
  * (test/fixtures/gqa_mel.json, made by test/fixtures/make_gqa_mel.py), a Keras-written .keras
  * file (keras_files/by_keras/gqa.keras), gradients against finite differences, configs and errors.
+ * Query rows with no key to attend to follow Keras 3.15 (zero weights) where the fixture has Keras 3.5's uniform ones.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -10,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tf from "../index.js";
 import { assertAllClose } from "../testing/close.js";
+import { assertRows, emptyQueryRows, rowsOf } from "../testing/attention_rows.js";
 import { checkGradients, checkVariableGradients } from "../testing/gradcheck.js";
 import { stateEntries } from "../io/keras_state.js";
 
@@ -29,7 +31,8 @@ const tensorOf = (a: Arr): tf.Tensor =>
 const K315_DEFAULTS = { use_gate: false, sliding_window: null, seed: null };
 const camel = (s: string): string => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
-test("GroupQueryAttention equals Keras 3.5 on fixed weights: self and cross attention, key, multi-query without bias, masks, attention mask, causal mask, scores", () => {
+test("GroupQueryAttention equals Keras 3.5 on fixed weights: self and cross attention, key, multi-query without bias, masks, attention mask, causal mask, scores (fully masked query rows as Keras 3.15)", () => {
+  let emptyElements = 0;
   for (const c of fixture.gqa) {
     const cfg = c.config;
     const layer = layers.GroupQueryAttention({
@@ -47,9 +50,21 @@ test("GroupQueryAttention equals Keras 3.5 on fixed weights: self and cross atte
     const out = layer.apply(args, opts) as tf.Tensor | tf.Tensor[];
     const outs = Array.isArray(out) ? out : [out];
     assert.equal(outs.length, c.outputs.length, c.name);
+    // Query rows with no key to attend to follow Keras 3.15 (zero weights, the output bias), not the fixture's Keras 3.5 (uniform weights).
+    const [batch, T] = c.args[0].shape, S = c.args[1].shape[1];
+    const flags = (name: string): boolean[] | undefined => (c.kwargs[name] ? (c.kwargs[name]!.data as boolean[]) : undefined);
+    const am = flags("attention_mask");
+    const empty = emptyQueryRows({
+      batch, T, S, causal: c.call.use_causal_mask === true,
+      ...(flags("query_mask") ? { queryMask: rowsOf(flags("query_mask")!, T) } : {}),
+      ...(flags("value_mask") ? { valueMask: rowsOf(flags("value_mask")!, S) } : {}),
+      ...(flags("key_mask") ? { keyMask: rowsOf(flags("key_mask")!, S) } : {}),
+      ...(am ? { attentionMask: rowsOf(am, T * S).map((m) => rowsOf(m, S)) } : {}),
+    });
+    const bias = cfg.use_bias ? (c.weights[c.weights.length - 1].data as number[]) : 0;
     outs.forEach((o, i) => {
       assert.deepEqual(o.shape, c.outputs[i].shape, `${c.name} output ${i}`);
-      assertAllClose(o, c.outputs[i].data as number[], { rtol: 2e-5, atol: 2e-6 });
+      emptyElements += assertRows(o, c.outputs[i].data as number[], empty, i === 0 ? bias : 0, `${c.name} output ${i}`, i === 0 ? 1 : 2);
     });
     // The config holds Keras' keys with Keras' values.
     const mine = tf.serialization.serializeLayer(layer) as { class_name: string; config: Record<string, unknown> };
@@ -60,6 +75,7 @@ test("GroupQueryAttention equals Keras 3.5 on fixed weights: self and cross atte
     const back = tf.serialization.deserializeLayer({ module: "keras.layers", class_name: "GroupQueryAttention", config: cfg, registered_name: null }) as tf.layers.GroupQueryAttentionLayer;
     assert.deepEqual([back.headDim, back.numQueryHeads, back.numKeyValueHeads, back.useBias], [cfg.head_dim, cfg.num_query_heads, cfg.num_key_value_heads, cfg.use_bias]);
   }
+  assert.ok(emptyElements > 0, "a case has fully masked query rows");
 });
 
 test("the Keras auto name is grouped_query_attention; the saved class name GroupQueryAttention, and Keras' other spelling loads too", () => {

@@ -162,8 +162,7 @@ export class GroupedQueryAttention extends KeywordAttention {
     // Each key/value head serves numRepeats consecutive query heads (Keras' ops.repeat on the heads axis).
     const k = repeat(this.keyDense!.apply(key) as Tensor, this.numRepeats, 2);
     const v = repeat(this.valueDense!.apply(value) as Tensor, this.numRepeats, 2);
-    const scores = this.maskScores(einsum("bquh,bkuh->buqk", q, k), mask, 1, this.pick(list, layout, "attention_mask"));
-    const weights = this.softmax!.apply(scores) as Tensor;
+    const weights = this.maskedSoftmax(this.softmax!, einsum("bquh,bkuh->buqk", q, k), mask, 1, this.pick(list, layout, "attention_mask"));
     const dropped = this.dropout > 0 ? (this.dropoutLayer!.apply(weights, { training: opts.training }) as Tensor) : weights;
     const combined = einsum("buqk,bkuh->bquh", dropped, v);
     const out = this.outputDense!.apply(this.gateDense ? mul(combined, this.gateDense.apply(query) as Tensor) : combined) as Tensor;

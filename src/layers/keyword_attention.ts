@@ -3,8 +3,8 @@
  * layer(query, value, key=None, query_mask=None, value_mask=None, key_mask=None,
  * attention_mask=None, return_attention_scores=False, training=None, use_causal_mask=False),
  * builds both from a shapes_dict, and merges the masks of both into one attention mask the same
- * way (_compute_attention_mask, with Keras 3.15's sliding window), applied before the softmax as
- * Keras' Softmax layer applies a mask.
+ * way (_compute_attention_mask, with Keras 3.15's sliding window), applied by their Softmax layer
+ * as Keras 3.15's _masked_softmax applies it (a query row with nothing to attend to gets zero weights).
  */
 import { Tensor } from "../tensor/tensor.js";
 import { ones } from "../tensor/creation.js";
@@ -14,7 +14,8 @@ import { bandPart } from "../ops/linalg.js";
 import { type LayerInput, type LayerShape, type Mask, booleanOption } from "./layer.js";
 import { layerShapeText, SymbolicTensor } from "./symbolic.js";
 import { valueText } from "../tensor/value_text.js";
-import { pushDownMasked } from "./softmax_mask.js";
+import { maskedSoftmax, softmaxKeep } from "./softmax_mask.js";
+import type { Softmax } from "./activation_layers.js";
 import { type AttentionCallOptions, type AttentionLayout, AttentionLayerBase, type AttentionSlot, type AttentionTensor, maskValues } from "./attention_call.js";
 
 /** A call argument in an error message: a tensor by its shape, anything else by its value. */
@@ -186,19 +187,24 @@ export abstract class KeywordAttention extends AttentionLayerBase {
   }
 
   /**
-   * Keras' _masked_softmax before the softmax: the mask gains the axes it lacks just before its
-   * attention axes (the heads', and batch-like ones), and masked scores drop by 1e9.
+   * Keras 3.15's _masked_softmax: the mask gains the axes it lacks just before its attention axes
+   * (the heads', and batch-like ones) and the Softmax layer normalizes the scores under it: masked
+   * scores become -1e9 and masked weights 0, so a fully masked query row gets zero weights (its
+   * output is the output projection's bias) where Keras 3.5 gave it uniform ones.
    */
-  protected maskScores(scores: Tensor, maskIn: Tensor | null, attentionAxes: number, given: Tensor | undefined): Tensor {
-    if (!maskIn) return scores;
+  protected maskedSoftmax(softmax: Softmax, scores: Tensor, maskIn: Tensor | null, attentionAxes: number, given: Tensor | undefined): Tensor {
+    const normalize = (logits: Tensor): Tensor => softmax.apply(logits) as Tensor;
+    if (!maskIn) return normalize(scores);
     let mask = maskIn;
     const axis = -attentionAxes * 2 - 1;
     while (mask.rank < scores.rank) mask = expandDims(mask, axis);
+    let keep: Tensor;
     try {
-      return pushDownMasked(scores, mask);
+      keep = softmaxKeep(`${this.where} (its softmax)`, scores, mask);
     } catch (e) {
       throw new RangeError(`${this.where}: the attention mask of shape [${given?.shape.join(", ") ?? ""}] does not fit scores of shape [${scores.shape.join(", ")}] (${(e as Error).message}); give it as [batch, query steps, key steps]`);
     }
+    return maskedSoftmax(scores, keep, normalize);
   }
 
   /** Keras' build_config for a layer built from several shapes: its shapes_dict. */

@@ -66,7 +66,8 @@ function attentionEquations(rank: number, axes: readonly number[]): { dot: strin
 /**
  * Keras' MultiHeadAttention (Vaswani et al. 2017): query, key and value projected to numHeads
  * heads by EinsumDense layers named query, key and value, scaled dot-product attention per head
- * (softmax over the attention axes, optional dropout), and the heads merged back by an
+ * (softmax over the attention axes under the merged mask, a query row with nothing to attend to
+ * getting zero weights as in Keras 3.15; optional dropout), and the heads merged back by an
  * EinsumDense named attention_output. Called as layer.apply([query, value]) or
  * layer.apply([query, value, key], { attentionMask, returnAttentionScores, useCausalMask }).
  * Weights in Keras' order and layouts: query kernel [dim, heads, keyDim] and bias [heads, keyDim],
@@ -211,8 +212,8 @@ export class MultiHeadAttention extends KeywordAttention {
     const q = mul(this.queryDense!.apply(query) as Tensor, 1 / Math.sqrt(this.keyDim));
     const k = this.keyDense!.apply(key) as Tensor;
     const v = this.valueDense!.apply(value) as Tensor;
-    const scores = this.maskScores(einsum(this.dotEquation, k, q), this.attentionMask(list, layout, opts.mask, query, value, query.dtype), this.axes!.length, this.pick(list, layout, "attention_mask"));
-    const weights = this.softmax!.apply(scores) as Tensor;
+    const mask = this.attentionMask(list, layout, opts.mask, query, value, query.dtype);
+    const weights = this.maskedSoftmax(this.softmax!, einsum(this.dotEquation, k, q), mask, this.axes!.length, this.pick(list, layout, "attention_mask"));
     const dropped = this.dropout > 0 ? (this.dropoutLayer!.apply(weights, { training: opts.training }) as Tensor) : weights;
     const combined = einsum(this.combineEquation, dropped, v);
     const gated = this.gateDense ? mul(combined, this.gateDense.apply(query) as Tensor) : combined;
