@@ -7,6 +7,7 @@
 //   npx tsx bench/addon-ab.ts OLD/lamina.node kernels [pairs]        the single-channel conv kernels
 //   npx tsx bench/addon-ab.ts OLD/lamina.node model NAME [pairs]     training steps and inference of a reference model
 //   npx tsx bench/addon-ab.ts OLD/lamina.node matmul [pairs]         GEMM shapes
+//   npx tsx bench/addon-ab.ts OLD/lamina.node input-grad [pairs]     conv input gradients of vgg16 / cifar_cnn shapes
 // The new build is build/Release/lamina.node; LAMINA_SIMD picks the instruction set for both.
 import * as tf from "../src/index.js";
 import type { Backend } from "../src/backend/backend.js";
@@ -16,7 +17,7 @@ import { convGeometry, randomF32 } from "../src/backend/native/kernel_cases.js";
 import { registerBackend, setBackend } from "../src/backend/registry.js";
 import { isModelName, REFERENCE_MODELS } from "../src/cli/reference-models.js";
 
-const USAGE = "usage: npx tsx bench/addon-ab.ts OLD/lamina.node (kernels | matmul | model NAME) [pairs]";
+const USAGE = "usage: npx tsx bench/addon-ab.ts OLD/lamina.node (kernels | matmul | input-grad | model NAME) [pairs]";
 const { mode, rest, newB, oldB } = loadAddonPair(USAGE);
 
 const pause = new Int32Array(new SharedArrayBuffer(4));
@@ -62,6 +63,22 @@ if (mode === "kernels") {
   for (const [m, k, n] of [[3136, 288, 64], [64, 1600, 10], [1600, 64, 10], [512, 512, 512], [4096, 32, 64], [256, 64, 256]]) {
     const a = randomF32(m * k, 1), b = randomF32(k * n, 2), out = new Float32Array(m * n);
     ab(`matmul ${m}x${k}x${n}`, pairs, (nw) => pick(nw).matmul(a, b, out, 1, m, k, n, false, false, 0, 0));
+  }
+} else if (mode === "input-grad") {
+  // The 3x3 SAME convolutions of vgg16 and cifar_cnn at their training batch (32) [map, in, out, k]
+  // and two 5x5 ones: their input gradients as chosen (Winograd's turned filter, col2im, tap-wise) and
+  // with LAMINA_WINOGRAD=0, where the small filters take the turned-filter convolution.
+  const pairs = Number(rest[0] ?? 60);
+  const shapes = [[32, 32, 64, 3], [32, 64, 64, 3], [16, 64, 128, 3], [16, 128, 128, 3], [8, 128, 256, 3], [8, 256, 256, 3],
+    [4, 256, 512, 3], [4, 512, 512, 3], [2, 512, 512, 3], [32, 32, 32, 5], [16, 64, 64, 5]];
+  for (const winograd of [undefined, "0"]) {
+    if (winograd === undefined) delete process.env.LAMINA_WINOGRAD;
+    else process.env.LAMINA_WINOGRAD = winograd;
+    for (const [hw, c, o, k] of shapes) {
+      const info = convGeometry(32, hw, hw, c, o, k, k, 1, 1, 1, 1, "SAME");
+      const dy = randomF32(32 * hw * hw * o, 1), f = randomF32(k * k * c * o, 2), dx = new Float32Array(32 * hw * hw * c);
+      ab(`dx ${hw}x${hw}x${c} -> ${o} ${k}x${k}${winograd === undefined ? "" : " WINOGRAD=0"}`, pairs, (nw) => pick(nw).conv2dBackpropInput(dy, f, dx, info));
+    }
   }
 } else if (mode === "model") {
   const name = rest[0] ?? "";

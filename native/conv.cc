@@ -4,7 +4,8 @@
 // cols @ W. The forward pass packs the filter once and each task multiplies the im2col rows of
 // its block of pixels, built in its own cache, against it (bias and activation applied to each
 // finished tile); for stride 1 the input gradient is the same kind of convolution of dy with the
-// flipped filter. Otherwise rows are processed in bounded chunks: im2col/col2im across the pool
+// flipped filter (when that holds no NaN or Inf, which dy's padding zeros would turn into NaN where
+// col2im adds nothing). Otherwise rows are processed in bounded chunks: im2col/col2im across the pool
 // (col2im by whole images, whose input regions are disjoint) and GEMMs that split blocks of C.
 // 3x3 stride-1 forward convolutions with enough channels and tiles take Winograd F(2x2, 3x3)
 // instead (winograd.cc; 2.25x fewer multiplies), and with them the stride-1 input gradients.
@@ -308,9 +309,15 @@ ConvGeom flippedGeom(const ConvGeom& g) {
  * turned 180 degrees and its channel axes swapped (W'[fy, fx, o, c] = W[KH-1-fy, KW-1-fx, c, o]),
  * the same dilation, and padding (K-1) * d - p. It then takes the forward path (im2col in cache,
  * packed filter, output written once) instead of a GEMM into columns and a scatter-add.
+ * That convolution multiplies dy's padding zeros by every tap, which col2im never does: with an
+ * Inf or NaN tap, 0 * Inf = NaN would reach dx pixels that no output pixel reads through that
+ * tap. So a filter that is not all finite makes this return false, having written nothing, and the
+ * caller takes a col2im path. (A contiguous scan of the filter first, at most 128 Ki floats here: one
+ * thread added 2-12 us to the turning's 9-51 us, where a check inside its strided loop added 6-40 us.)
  */
-void conv2dBackpropInputAsConv(const float* dy, const float* filter, float* dx, const ConvGeom& g) {
+bool conv2dBackpropInputAsConv(const float* dy, const float* filter, float* dx, const ConvGeom& g) {
   const index_t KH = g.kh, KW = g.kw, C = g.inC, O = g.outC;
+  if (!allFinite(filter, KH * KW * C * O)) return false;
   std::vector<float>& flipped = tlsFlipped;
   flipped.resize(static_cast<std::size_t>(KH * KW * O * C));
   for (index_t fy = 0; fy < KH; fy++) {
@@ -323,6 +330,7 @@ void conv2dBackpropInputAsConv(const float* dy, const float* filter, float* dx, 
     }
   }
   conv2d(dy, flipped.data(), dx, flippedGeom(g));
+  return true;
 }
 
 void conv2dBackpropInputFused(const float* dy, const float* filter, float* dx, const ConvGeom& g) {
@@ -567,17 +575,24 @@ void conv2dBackpropInput(const float* dy, const float* filter, float* dx, const 
     return;
   }
   if (tapwiseInputGradient(g) && conv2dBackpropInputTapwise(dy, filter, dx, g)) return;
+  // Both flipped-filter paths below pad dy with zeros and multiply them by every tap; each reports
+  // a filter holding NaN or Inf (which those zeros would turn into NaN where col2im adds nothing)
+  // and leaves the gradient to col2im's paths further on.
+  bool filterFinite = true;
   if (g.sh == 1 && g.sw == 1) {
     // Winograd takes the turned filter's transform from the filter itself: no turned copy.
     const ConvGeom t = flippedGeom(g);
-    if (winogradAppliesToInputGradient(t) && allFinite(dy, rows * O) && conv2dWinogradFlipped(dy, filter, dx, t)) return;
+    if (winogradAppliesToInputGradient(t) && allFinite(dy, rows * O)) {
+      if (conv2dWinogradFlipped(dy, filter, dx, t)) return;
+      filterFinite = false;
+    }
   }
   // The flipped-filter convolution computes every input pixel over every tap: worth it when the
   // input is barely larger than the output (SAME-like padding; VALID pads dy with zero taps), the
   // filter is small (flipping a large one costs more than the scatter it saves, measured on VGG's
   // layers) and there are enough input channels (its GEMM's columns) to fill the micro-kernel's width.
-  if (g.sh == 1 && g.sw == 1 && fused(g) && g.inC >= activeKernel().nr && g.inH * g.inW * 8 <= g.outH * g.outW * 9) {
-    conv2dBackpropInputAsConv(dy, filter, dx, g);
+  if (filterFinite && g.sh == 1 && g.sw == 1 && fused(g) && g.inC >= activeKernel().nr && g.inH * g.inW * 8 <= g.outH * g.outW * 9 &&
+      conv2dBackpropInputAsConv(dy, filter, dx, g)) {
     return;
   }
   // After the flipped-filter convolution: for 1-4 output channels that is a convolution with 1-4
