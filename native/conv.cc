@@ -134,7 +134,8 @@ void col2imRows(const float* cols, float* dx, const ConvGeom& g, index_t r0, ind
 /**
  * Whether the input rows under output pixels [r0, r1) are all finite: whole rows of x from the first
  * pixel's top tap to the last one's bottom tap, image by image (a superset of what their im2col rows
- * read). Scanned by the task just before its im2col reads the same rows, so they come from memory once.
+ * read): by an im2col task just before it copies them (they come from memory once), or after a
+ * NaN or Inf in the output block of those rows.
  */
 bool windowRowsFinite(const float* x, const ConvGeom& g, index_t r0, index_t r1) {
   const index_t perImage = g.outH * g.outW, rowSize = g.inW * g.inC;
@@ -148,26 +149,48 @@ bool windowRowsFinite(const float* x, const ConvGeom& g, index_t r0, index_t r1)
   return true;
 }
 
-/** A flag the tasks of a watched call clear on finding a NaN or Inf in x (forward) or dy (input gradient). */
-using FiniteFlag = std::atomic<bool>;
+/**
+ * A watched call (conv_grouped.cc's block-diagonal filter): its tasks clear `finite` on finding a NaN
+ * or Inf in x (forward) or dy (input gradient), and may then stop; groupColumns is the width of the
+ * output's groups (output channels per group forward, input channels per group for the input gradient).
+ */
+struct Watch {
+  std::atomic<bool> finite{true};
+  index_t groupColumns = 1;
 
-/** Clears `finite` and returns false where the task's scan found a non-finite value; false too once another task has. */
-inline bool stillFinite(FiniteFlag* finite, bool scanFinite) {
-  if (!scanFinite) finite->store(false, std::memory_order_relaxed);
-  return scanFinite && finite->load(std::memory_order_relaxed);
+  bool stopped() const { return !finite.load(std::memory_order_relaxed); }
+};
+
+/** Clears watch's flag and returns false where the task's scan found a non-finite value; false too once another task has. */
+inline bool stillFinite(Watch* watch, bool scanFinite) {
+  if (!scanFinite) watch->finite.store(false, std::memory_order_relaxed);
+  return scanFinite && !watch->stopped();
 }
 
 /**
- * im2col of rows [r0, r1) into cols, split across the pool. With `finite`, each task first checks
- * the input rows it reads (windowRowsFinite) and, finding a NaN or Inf, clears it and skips its rows.
+ * For a watched task that has just written its block of a block-diagonal product (still in cache):
+ * a NaN or Inf that its rows of the operand read makes NaN of the block's columns of other groups
+ * (times the zero blocks; bias and ReLU keep NaN), so only a non-finite block needs `operandFinite`
+ * (the scan of those rows, from memory) to tell it from the filter's own NaN or an overflow, which
+ * the groups' convolutions would give alike.
  */
-void im2colParallel(const float* x, float* cols, const ConvGeom& g, index_t r0, index_t r1, FiniteFlag* finite = nullptr) {
+template <typename Scan>
+inline void checkBlock(Watch* watch, const float* block, index_t rows, index_t n, Scan operandFinite) {
+  // One column of group 0 and one of group 1 on every row suffice: one of the two is another group's.
+  if (!pairFinite(block, rows, n, watch->groupColumns - 1) && !operandFinite()) watch->finite.store(false, std::memory_order_relaxed);
+}
+
+/**
+ * im2col of rows [r0, r1) into cols, split across the pool. With `watch`, each task first checks
+ * the input rows it reads (windowRowsFinite) and, finding a NaN or Inf, reports it and skips its rows.
+ */
+void im2colParallel(const float* x, float* cols, const ConvGeom& g, index_t r0, index_t r1, Watch* watch = nullptr) {
   const index_t K = g.kh * g.kw * g.inC;
   const index_t tasks = (r1 - r0 + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
   parallelFor(tasks, [&](index_t t) {
     const index_t a = r0 + t * ROWS_PER_TASK;
     const index_t b = std::min(r1, a + ROWS_PER_TASK);
-    if (finite != nullptr && !stillFinite(finite, windowRowsFinite(x, g, a, b))) return;
+    if (watch != nullptr && !stillFinite(watch, windowRowsFinite(x, g, a, b))) return;
     im2colRows(x, cols + (a - r0) * K, g, a, b);
   });
 }
@@ -228,8 +251,8 @@ index_t fusedRows(const ConvGeom& g) {
 /** The calling thread's packed filter (read by every task of its convolutions). */
 thread_local PackedB tlsFilter;
 
-/** With `finite`: each task checks its input rows first (windowRowsFinite), as im2colParallel does. */
-void conv2dFused(const float* x, const float* filter, float* out, const ConvGeom& g, const Epilogue* ep, FiniteFlag* finite) {
+/** With `watch`: each task checks the output block it wrote (checkBlock), its input rows only where that holds a NaN or Inf. */
+void conv2dFused(const float* x, const float* filter, float* out, const ConvGeom& g, const Epilogue* ep, Watch* watch) {
   const index_t rows = g.batch * g.outH * g.outW;
   const index_t K = g.kh * g.kw * g.inC, O = g.outC;
   const index_t R = fusedRows(g);
@@ -238,31 +261,35 @@ void conv2dFused(const float* x, const float* filter, float* out, const ConvGeom
   w.pack(false, filter, O, K, O);
   parallelFor((rows + R - 1) / R, [&](index_t t) {
     const index_t r0 = t * R, r1 = std::min(rows, r0 + R);
-    if (finite != nullptr && !stillFinite(finite, windowRowsFinite(x, g, r0, r1))) return;
+    if (watch != nullptr && watch->stopped()) return;
     float* cols = tlsCols.get(static_cast<std::size_t>(R * K));
     im2colRows(x, cols, g, r0, r1);
     sgemmPackedB(r1 - r0, cols, K, w, out + r0 * O, O, false, ep);
+    if (watch != nullptr) checkBlock(watch, out + r0 * O, r1 - r0, O, [&] { return windowRowsFinite(x, g, r0, r1); });
   });
 }
 
 /**
  * out[rows, n] = a[rows, k] @ op(b) (op(b) = b [k, n], or b^T with b [n, k]; ldb its row length) and the
  * epilogue, for a pointwise convolution watched for a NaN or Inf in a (x, or dy for the input
- * gradient): each task checks its block of a's rows, then multiplies it from the cache. With k up to
- * KC_POINTWISE every GEMM path sums k in one depth block, so these are sgemm's bits.
+ * gradient): each task multiplies its block of a's rows, then checks the block it wrote (checkBlock).
+ * With k up to KC_POINTWISE every GEMM path sums k in one depth block, so these are sgemm's bits.
  */
 constexpr index_t KC_POINTWISE = 256;
+/** Floats of a's rows per task (32 KiB: the block and its product stay in L1/L2 for the check). */
+constexpr index_t POINTWISE_BLOCK = index_t(1) << 13;
 
 void pointwiseWatched(const float* a, index_t rows, index_t k, bool transB, const float* b, index_t ldb, index_t n, float* out,
-                      const Epilogue* ep, FiniteFlag* finite) {
+                      const Epilogue* ep, Watch* watch) {
   PackedB& w = tlsFilter;
   w.pack(transB, b, ldb, k, n);
   const index_t mr = activeKernel().mr;
-  const index_t R = std::max<index_t>(mr, FUSED_COLS / k / mr * mr);
+  const index_t R = std::max<index_t>(mr, POINTWISE_BLOCK / k / mr * mr);
   parallelFor((rows + R - 1) / R, [&](index_t t) {
     const index_t r0 = t * R, r1 = std::min(rows, r0 + R);
-    if (!stillFinite(finite, allFiniteSerial(a + r0 * k, (r1 - r0) * k))) return;
+    if (watch->stopped()) return;
     sgemmPackedB(r1 - r0, a + r0 * k, k, w, out + r0 * n, n, false, ep);
+    checkBlock(watch, out + r0 * n, r1 - r0, n, [&] { return allFiniteSerial(a + r0 * k, (r1 - r0) * k); });
   });
 }
 
@@ -369,10 +396,10 @@ ConvGeom flippedGeom(const ConvGeom& g) {
  * caller takes a col2im path. (A contiguous scan of the filter first, at most 128 Ki floats here: one
  * thread added 2-12 us to the turning's 9-51 us, where a check inside its strided loop added 6-40 us.)
  */
-void conv2dPaths(const float* x, const float* filter, float* out, const ConvGeom& g, const Epilogue* ep, FiniteFlag* finite);
+void conv2dPaths(const float* x, const float* filter, float* out, const ConvGeom& g, const Epilogue* ep, Watch* watch);
 
-/** (With `finite`, the convolution of dy watches dy as conv2dPaths watches x.) */
-bool conv2dBackpropInputAsConv(const float* dy, const float* filter, float* dx, const ConvGeom& g, FiniteFlag* finite) {
+/** (With `watch`, the convolution of dy watches dy as conv2dPaths watches x.) */
+bool conv2dBackpropInputAsConv(const float* dy, const float* filter, float* dx, const ConvGeom& g, Watch* watch) {
   const index_t KH = g.kh, KW = g.kw, C = g.inC, O = g.outC;
   if (!allFinite(filter, KH * KW * C * O)) return false;
   std::vector<float>& flipped = tlsFlipped;
@@ -386,19 +413,19 @@ bool conv2dBackpropInputAsConv(const float* dy, const float* filter, float* dx, 
       }
     }
   }
-  conv2dPaths(dy, flipped.data(), dx, flippedGeom(g), nullptr, finite);
+  conv2dPaths(dy, flipped.data(), dx, flippedGeom(g), nullptr, watch);
   return true;
 }
 
-/** With `finite`: each task checks its image's dy first (there the GEMM reads it from the cache). */
-void conv2dBackpropInputFused(const float* dy, const float* filter, float* dx, const ConvGeom& g, FiniteFlag* finite) {
+/** With `watch`: each task checks its image's dy first (the GEMM then reads it from the cache). */
+void conv2dBackpropInputFused(const float* dy, const float* filter, float* dx, const ConvGeom& g, Watch* watch) {
   const index_t K = g.kh * g.kw * g.inC, O = g.outC;
   const index_t perImage = g.outH * g.outW;
   const index_t imageSize = g.inH * g.inW * g.inC;
   const index_t R = fusedRows(g);
   // One task per image: images own disjoint parts of dx, so the scatter needs no locks.
   parallelFor(g.batch, [&](index_t n) {
-    if (finite != nullptr && !stillFinite(finite, allFiniteSerial(dy + n * perImage * O, perImage * O))) return;
+    if (watch != nullptr && !stillFinite(watch, allFiniteSerial(dy + n * perImage * O, perImage * O))) return;
     std::fill(dx + n * imageSize, dx + (n + 1) * imageSize, 0.0f);
     float* cols = tlsCols.get(static_cast<std::size_t>(R * K));
     for (index_t r0 = n * perImage; r0 < (n + 1) * perImage; r0 += R) {
@@ -573,23 +600,24 @@ void conv2dBackpropFilterDirectSingleChannel(const float* x, const float* dy, co
 thread_local AlignedBuffer tlsDz;
 
 /**
- * conv2d for groups == 1. With `finite` (conv_grouped.cc's block-diagonal filter), a path that finds a
- * NaN or Inf in x clears it and may stop, leaving out unspecified: checks that the paths already make
- * (Winograd's scan of x) or that cost little where they run (each task's scan of the input rows it is
- * about to read, from memory once), else a scan of x first.
+ * conv2d for groups == 1. With `watch` (conv_grouped.cc's block-diagonal filter), a path that finds a
+ * NaN or Inf in x reports it and may stop, leaving out unspecified. The checks cost little where the
+ * paths run them: Winograd's scan of x (made anyway), a look at two columns of each output block a
+ * task has just written (checkBlock; x itself only where that finds a NaN or Inf), else a scan of x
+ * first (paths that read x in place without tasks of their own: the narrow and direct ones).
  */
-void conv2dPaths(const float* x, const float* filter, float* out, const ConvGeom& g, const Epilogue* ep, FiniteFlag* finite) {
+void conv2dPaths(const float* x, const float* filter, float* out, const ConvGeom& g, const Epilogue* ep, Watch* watch) {
   const index_t rows = g.batch * g.outH * g.outW;
   const index_t K = g.kh * g.kw * g.inC;
   const index_t O = g.outC;
   if (rows == 0 || O == 0) return;
   const index_t xSize = g.batch * g.inH * g.inW * g.inC;
   if (isPointwise(g)) {
-    if (finite != nullptr && K <= KC_POINTWISE) {
-      pointwiseWatched(x, rows, K, false, filter, O, O, out, ep, finite);
+    if (watch != nullptr && K <= KC_POINTWISE) {
+      pointwiseWatched(x, rows, K, false, filter, O, O, out, ep, watch);
       return;
     }
-    if (finite != nullptr && !stillFinite(finite, allFinite(x, xSize))) return;
+    if (watch != nullptr && !stillFinite(watch, allFinite(x, xSize))) return;
     sgemm(false, false, rows, O, K, x, K, filter, O, out, O, false, true, ep);
     return;
   }
@@ -598,12 +626,12 @@ void conv2dPaths(const float* x, const float* filter, float* out, const ConvGeom
   // (The filter's transform checks the filter.)
   if (winogradApplies(g)) {
     const bool xFinite = allFinite(x, xSize);
-    if (finite != nullptr && !stillFinite(finite, xFinite)) return;
+    if (watch != nullptr && !stillFinite(watch, xFinite)) return;
     if (xFinite && conv2dWinograd(x, filter, out, g, ep)) return;
   }
   if (directSingleChannel(g) || narrowOutput(g)) {
     // Both read x in place (no task copies it): one scan first.
-    if (finite != nullptr && !stillFinite(finite, allFinite(x, xSize))) return;
+    if (watch != nullptr && !stillFinite(watch, allFinite(x, xSize))) return;
   }
   if (directSingleChannel(g)) {
     conv2dDirectSingleChannel(x, filter, out, g, ep);
@@ -619,21 +647,21 @@ void conv2dPaths(const float* x, const float* filter, float* out, const ConvGeom
     return;
   }
   if (forwardPerTask(g)) {
-    conv2dFused(x, filter, out, g, ep, finite);
+    conv2dFused(x, filter, out, g, ep, watch);
     return;
   }
   const index_t step = chunkRows(g);
   float* cols = tlsCols.get(static_cast<std::size_t>(std::min(rows, step) * K));
   for (index_t r0 = 0; r0 < rows; r0 += step) {
     const index_t r1 = std::min(rows, r0 + step);
-    im2colParallel(x, cols, g, r0, r1, finite);
-    if (finite != nullptr && !finite->load(std::memory_order_relaxed)) return;
+    im2colParallel(x, cols, g, r0, r1, watch);
+    if (watch != nullptr && watch->stopped()) return;
     sgemm(false, false, r1 - r0, O, K, cols, K, filter, O, out + r0 * O, O, false, true, ep);
   }
 }
 
-/** conv2dBackpropInput for groups == 1; `finite` watches dy as conv2dPaths' watches x. */
-void conv2dBackpropInputPaths(const float* dy, const float* filter, float* dx, const ConvGeom& g, FiniteFlag* finite) {
+/** conv2dBackpropInput for groups == 1; `watch` watches dy as conv2dPaths' watches x. */
+void conv2dBackpropInputPaths(const float* dy, const float* filter, float* dx, const ConvGeom& g, Watch* watch) {
   const index_t rows = g.batch * g.outH * g.outW;
   const index_t K = g.kh * g.kw * g.inC;
   const index_t O = g.outC;
@@ -643,16 +671,16 @@ void conv2dBackpropInputPaths(const float* dy, const float* filter, float* dx, c
     return;
   }
   if (isPointwise(g)) {
-    if (finite != nullptr && O <= KC_POINTWISE) {
-      pointwiseWatched(dy, rows, O, true, filter, O, K, dx, nullptr, finite);
+    if (watch != nullptr && O <= KC_POINTWISE) {
+      pointwiseWatched(dy, rows, O, true, filter, O, K, dx, nullptr, watch);
       return;
     }
-    if (finite != nullptr && !stillFinite(finite, allFinite(dy, rows * O))) return;
+    if (watch != nullptr && !stillFinite(watch, allFinite(dy, rows * O))) return;
     sgemm(false, true, rows, K, O, dy, O, filter, O, dx, K, false);
     return;
   }
   // The tap-wise path reads dy in place (no task copies it or reads it block by block): one scan first.
-  if (finite != nullptr && tapwiseInputGradient(g) && !stillFinite(finite, allFinite(dy, rows * O))) return;
+  if (watch != nullptr && tapwiseInputGradient(g) && !stillFinite(watch, allFinite(dy, rows * O))) return;
   if (tapwiseInputGradient(g) && conv2dBackpropInputTapwise(dy, filter, dx, g)) return;
   // Both flipped-filter paths below pad dy with zeros and multiply them by every tap; each reports
   // a filter holding NaN or Inf (which those zeros would turn into NaN where col2im adds nothing)
@@ -663,7 +691,7 @@ void conv2dBackpropInputPaths(const float* dy, const float* filter, float* dx, c
     const ConvGeom t = flippedGeom(g);
     if (winogradAppliesToInputGradient(t)) {
       const bool dyFinite = allFinite(dy, rows * O);
-      if (finite != nullptr && !stillFinite(finite, dyFinite)) return;
+      if (watch != nullptr && !stillFinite(watch, dyFinite)) return;
       if (dyFinite) {
         if (conv2dWinogradFlipped(dy, filter, dx, t)) return;
         filterFinite = false;
@@ -675,18 +703,18 @@ void conv2dBackpropInputPaths(const float* dy, const float* filter, float* dx, c
   // filter is small (flipping a large one costs more than the scatter it saves, measured on VGG's
   // layers) and there are enough input channels (its GEMM's columns) to fill the micro-kernel's width.
   if (filterFinite && g.sh == 1 && g.sw == 1 && fused(g) && g.inC >= activeKernel().nr && g.inH * g.inW * 8 <= g.outH * g.outW * 9 &&
-      conv2dBackpropInputAsConv(dy, filter, dx, g, finite)) {
+      conv2dBackpropInputAsConv(dy, filter, dx, g, watch)) {
     return;
   }
   // After the flipped-filter convolution: for 1-4 output channels that is a convolution with 1-4
   // input channels whose sums stay in registers, 1.4-7x faster than the narrow scatter (measured).
   if (narrowInputGradient(g)) {
-    if (finite != nullptr && !stillFinite(finite, allFinite(dy, rows * O))) return;
+    if (watch != nullptr && !stillFinite(watch, allFinite(dy, rows * O))) return;
     conv2dBackpropInputNarrow(dy, filter, dx, g);
     return;
   }
   if (fused(g) && g.batch >= numThreads()) {
-    conv2dBackpropInputFused(dy, filter, dx, g, finite);
+    conv2dBackpropInputFused(dy, filter, dx, g, watch);
     return;
   }
   const index_t perImage = g.inH * g.inW * g.inC;
@@ -695,7 +723,7 @@ void conv2dBackpropInputPaths(const float* dy, const float* filter, float* dx, c
   float* cols = tlsCols.get(static_cast<std::size_t>(std::min(rows, step) * K));
   for (index_t r0 = 0; r0 < rows; r0 += step) {
     const index_t r1 = std::min(rows, r0 + step);
-    if (finite != nullptr && !stillFinite(finite, allFinite(dy + r0 * O, (r1 - r0) * O))) return;
+    if (watch != nullptr && !stillFinite(watch, allFinite(dy + r0 * O, (r1 - r0) * O))) return;
     sgemm(false, true, r1 - r0, K, O, dy + r0 * O, O, filter, O, cols, K, false);
     col2imParallel(cols, dx, g, r0, r1);
   }
@@ -711,10 +739,11 @@ void conv2d(const float* x, const float* filter, float* out, const ConvGeom& g, 
   conv2dPaths(x, filter, out, g, ep, nullptr);
 }
 
-bool conv2dUnlessNonFinite(const float* x, const float* filter, float* out, const ConvGeom& g, const Epilogue* ep) {
-  FiniteFlag finite{true};
-  conv2dPaths(x, filter, out, g, ep, &finite);
-  return finite.load(std::memory_order_relaxed);
+bool conv2dUnlessNonFinite(const float* x, const float* filter, float* out, const ConvGeom& g, index_t groupColumns, const Epilogue* ep) {
+  Watch watch;
+  watch.groupColumns = groupColumns;
+  conv2dPaths(x, filter, out, g, ep, &watch);
+  return !watch.stopped();
 }
 
 void conv2dBackpropInput(const float* dy, const float* filter, float* dx, const ConvGeom& g) {
@@ -725,10 +754,11 @@ void conv2dBackpropInput(const float* dy, const float* filter, float* dx, const 
   conv2dBackpropInputPaths(dy, filter, dx, g, nullptr);
 }
 
-bool conv2dBackpropInputUnlessNonFinite(const float* dy, const float* filter, float* dx, const ConvGeom& g) {
-  FiniteFlag finite{true};
-  conv2dBackpropInputPaths(dy, filter, dx, g, &finite);
-  return finite.load(std::memory_order_relaxed);
+bool conv2dBackpropInputUnlessNonFinite(const float* dy, const float* filter, float* dx, const ConvGeom& g, index_t groupColumns) {
+  Watch watch;
+  watch.groupColumns = groupColumns;
+  conv2dBackpropInputPaths(dy, filter, dx, g, &watch);
+  return !watch.stopped();
 }
 
 void conv2dBackpropFilter(const float* x, const float* dy, float* dw, const ConvGeom& g) {

@@ -93,7 +93,7 @@ void conv2dGrouped(const float* x, const float* filter, float* out, const ConvGe
     depthwiseConv2d(x, filter, out, g, ep);
     return;
   }
-  if (denseIsFaster(g) && conv2dUnlessNonFinite(x, denseFilter(filter, g), out, denseGeom(g), ep)) return;
+  if (denseIsFaster(g) && conv2dUnlessNonFinite(x, denseFilter(filter, g), out, denseGeom(g), g.outC / g.groups, ep)) return;
   const ConvGeom t = groupGeom(g);
   const index_t pixelsIn = g.batch * g.inH * g.inW, pixelsOut = g.batch * g.outH * g.outW, taps = g.kh * g.kw * t.inC;
   float* xg = tlsGroupIn.get(static_cast<std::size_t>(std::max<index_t>(1, pixelsIn * t.inC)));
@@ -114,7 +114,7 @@ void conv2dBackpropInputGrouped(const float* dy, const float* filter, float* dx,
     depthwiseConv2dBackpropInput(dy, filter, dx, g);
     return;
   }
-  if (denseIsFaster(g) && conv2dBackpropInputUnlessNonFinite(dy, denseFilter(filter, g), dx, denseGeom(g))) return;
+  if (denseIsFaster(g) && conv2dBackpropInputUnlessNonFinite(dy, denseFilter(filter, g), dx, denseGeom(g), g.inC / g.groups)) return;
   const ConvGeom t = groupGeom(g);
   const index_t pixelsIn = g.batch * g.inH * g.inW, pixelsOut = g.batch * g.outH * g.outW, taps = g.kh * g.kw * t.inC;
   float* dyg = tlsGroupOut.get(static_cast<std::size_t>(std::max<index_t>(1, pixelsOut * t.outC)));

@@ -387,6 +387,12 @@ bool allFiniteSerial(const float* x, index_t n) {
   return bad == 0;
 }
 
+bool pairFinite(const float* c, index_t rows, index_t ld, index_t j) {
+  std::uint32_t bad = 0;
+  for (index_t r = 0; r < rows; r++) bad |= nonFinite(c[r * ld + j]) | nonFinite(c[r * ld + j + 1]);
+  return bad == 0;
+}
+
 bool allFinite(const float* x, index_t n) {
   constexpr index_t CHUNK = 1 << 16;
   std::atomic<bool> finite{true};
