@@ -269,6 +269,7 @@ void conv2dBackpropFilter(const float* x, const float* dy, float* dw, const Conv
  * filter would multiply it by its zero blocks, making NaN of other groups' channels; groupColumns is the
  * width of out's / dx's groups (channels per group). The checks come almost free where the paths run
  * them: Winograd's scan, two columns of each output block a task has just written (conv.cc's checkBlock).
+ * Pointwise convolutions (1x1, stride 1, no padding) are not watched: they return true, NaN spread and all.
  */
 bool conv2dUnlessNonFinite(const float* x, const float* filter, float* out, const ConvGeom& g, index_t groupColumns,
                            const Epilogue* epilogue);

@@ -270,30 +270,6 @@ void conv2dFused(const float* x, const float* filter, float* out, const ConvGeom
 }
 
 /**
- * out[rows, n] = a[rows, k] @ op(b) (op(b) = b [k, n], or b^T with b [n, k]; ldb its row length) and the
- * epilogue, for a pointwise convolution watched for a NaN or Inf in a (x, or dy for the input
- * gradient): each task multiplies its block of a's rows, then checks the block it wrote (checkBlock).
- * With k up to KC_POINTWISE every GEMM path sums k in one depth block, so these are sgemm's bits.
- */
-constexpr index_t KC_POINTWISE = 256;
-/** Floats of a's rows per task (32 KiB: the block and its product stay in L1/L2 for the check). */
-constexpr index_t POINTWISE_BLOCK = index_t(1) << 13;
-
-void pointwiseWatched(const float* a, index_t rows, index_t k, bool transB, const float* b, index_t ldb, index_t n, float* out,
-                      const Epilogue* ep, Watch* watch) {
-  PackedB& w = tlsFilter;
-  w.pack(transB, b, ldb, k, n);
-  const index_t mr = activeKernel().mr;
-  const index_t R = std::max<index_t>(mr, POINTWISE_BLOCK / k / mr * mr);
-  parallelFor((rows + R - 1) / R, [&](index_t t) {
-    const index_t r0 = t * R, r1 = std::min(rows, r0 + R);
-    if (watch->stopped()) return;
-    sgemmPackedB(r1 - r0, a + r0 * k, k, w, out + r0 * n, n, false, ep);
-    checkBlock(watch, out + r0 * n, r1 - r0, n, [&] { return allFiniteSerial(a + r0 * k, (r1 - r0) * k); });
-  });
-}
-
-/**
  * Convolutions with at most this many output channels (an image generator's or autoencoder's last
  * layer, e.g. Conv2D(1, 7x7) over 128 channels) take dot products of each pixel's window with the
  * filter's columns (conv_narrow.cc, straight from x; here from im2col rows when the filter holds an
@@ -604,7 +580,8 @@ thread_local AlignedBuffer tlsDz;
  * NaN or Inf in x reports it and may stop, leaving out unspecified. The checks cost little where the
  * paths run them: Winograd's scan of x (made anyway), a look at two columns of each output block a
  * task has just written (checkBlock; x itself only where that finds a NaN or Inf), else a scan of x
- * first (paths that read x in place without tasks of their own: the narrow and direct ones).
+ * first (paths that read x in place without tasks of their own: the narrow and direct ones). The
+ * pointwise GEMM is not watched (too little work per row for any check to hide in).
  */
 void conv2dPaths(const float* x, const float* filter, float* out, const ConvGeom& g, const Epilogue* ep, Watch* watch) {
   const index_t rows = g.batch * g.outH * g.outW;
@@ -613,11 +590,11 @@ void conv2dPaths(const float* x, const float* filter, float* out, const ConvGeom
   if (rows == 0 || O == 0) return;
   const index_t xSize = g.batch * g.inH * g.inW * g.inC;
   if (isPointwise(g)) {
-    if (watch != nullptr && K <= KC_POINTWISE) {
-      pointwiseWatched(x, rows, K, false, filter, O, O, out, ep, watch);
-      return;
-    }
-    if (watch != nullptr && !stillFinite(watch, allFinite(x, xSize))) return;
+    // Not watched: a pointwise GEMM does so little per row (2 * K * O flops) that any look at each
+    // row costs more than noise. Checking two columns of each block a task had just written (in
+    // 32 KiB blocks of rows, the same bits) took 1.5% longer on 64 -> 64 in 4 groups and 4-5% on
+    // 32 -> 32 in 2 (one thread, 32 x 16x16 and 32 x 32x32 pixels, paired against main's build),
+    // a scan of x first 5-13%; so a NaN or Inf of x still reaches every group's channels here.
     sgemm(false, false, rows, O, K, x, K, filter, O, out, O, false, true, ep);
     return;
   }
@@ -671,11 +648,7 @@ void conv2dBackpropInputPaths(const float* dy, const float* filter, float* dx, c
     return;
   }
   if (isPointwise(g)) {
-    if (watch != nullptr && O <= KC_POINTWISE) {
-      pointwiseWatched(dy, rows, O, true, filter, O, K, dx, nullptr, watch);
-      return;
-    }
-    if (watch != nullptr && !stillFinite(watch, allFinite(dy, rows * O))) return;
+    // Not watched, as conv2dPaths' pointwise GEMM is not (the same costs measured).
     sgemm(false, true, rows, K, O, dy, O, filter, O, dx, K, false);
     return;
   }

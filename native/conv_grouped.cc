@@ -57,7 +57,7 @@ void scatter(const float* src, index_t n, index_t rows, float* dst, index_t ld, 
  * 32 channels: 5.4 ms against 6 ms) and very many groups keep the group-by-group path.
  * The zero blocks would turn a NaN or Inf of x (forward) or dy (input gradient) into NaN in every
  * group's channels, where the groups' own convolutions keep it in its group: such operands, found by
- * the dense paths' own checks, go group by group too. The filter gradient needs no such care: each
+ * the dense paths' own checks, go group by group too (except pointwise ones: conv.cc's conv2dPaths). The filter gradient needs no such care: each
  * of its elements is a sum over pixels of one input and one output channel, and those of different
  * groups are dropped.
  */
