@@ -8,6 +8,7 @@
 //   npx tsx bench/addon-ab.ts OLD/lamina.node model NAME [pairs]     training steps and inference of a reference model
 //   npx tsx bench/addon-ab.ts OLD/lamina.node matmul [pairs]         GEMM shapes
 //   npx tsx bench/addon-ab.ts OLD/lamina.node input-grad [pairs]     conv input gradients of vgg16 / cifar_cnn shapes
+//   npx tsx bench/addon-ab.ts OLD/lamina.node grouped [pairs]        narrow-group convs (block-diagonal filter): forward, input gradient
 // The new build is build/Release/lamina.node; LAMINA_SIMD picks the instruction set for both.
 import * as tf from "../src/index.js";
 import type { Backend } from "../src/backend/backend.js";
@@ -17,7 +18,7 @@ import { convGeometry, randomF32 } from "../src/backend/native/kernel_cases.js";
 import { registerBackend, setBackend } from "../src/backend/registry.js";
 import { isModelName, REFERENCE_MODELS } from "../src/cli/reference-models.js";
 
-const USAGE = "usage: npx tsx bench/addon-ab.ts OLD/lamina.node (kernels | matmul | input-grad | model NAME) [pairs]";
+const USAGE = "usage: npx tsx bench/addon-ab.ts OLD/lamina.node (kernels | matmul | input-grad | grouped | model NAME) [pairs]";
 const { mode, rest, newB, oldB } = loadAddonPair(USAGE);
 
 const pause = new Int32Array(new SharedArrayBuffer(4));
@@ -79,6 +80,23 @@ if (mode === "kernels") {
       const dy = randomF32(32 * hw * hw * o, 1), f = randomF32(k * k * c * o, 2), dx = new Float32Array(32 * hw * hw * c);
       ab(`dx ${hw}x${hw}x${c} -> ${o} ${k}x${k}${winograd === undefined ? "" : " WINOGRAD=0"}`, pairs, (nw) => pick(nw).conv2dBackpropInput(dy, f, dx, info));
     }
+  }
+} else if (mode === "grouped") {
+  // Grouped convolutions whose narrow groups run as one convolution with the block-diagonal filter,
+  // batch 32, one per path of the dense convolution [map, in, out, k, stride, dilation, groups]:
+  // Winograd (3x3 stride 1), per-task im2col (stride 2, dilation 2, 5x5), the pointwise GEMM,
+  // tap by tap (2x2 maps); input gradients by Winograd's turned filter, col2im, the turned-filter convolution.
+  const pairs = Number(rest[0] ?? 40);
+  const shapes = [[32, 32, 32, 3, 1, 1, 4], [16, 64, 64, 3, 1, 1, 8], [32, 32, 32, 3, 2, 1, 4], [32, 32, 32, 3, 1, 2, 4],
+    [32, 16, 32, 5, 1, 1, 2], [16, 64, 64, 1, 1, 1, 4], [2, 64, 64, 3, 1, 1, 4]];
+  for (const [hw, c, o, k, s, d, groups] of shapes) {
+    const info = { ...convGeometry(32, hw, hw, c, o, k, k, s, s, d, d, "SAME"), groups };
+    const ySize = 32 * info.outHeight * info.outWidth * o;
+    const x = randomF32(32 * hw * hw * c, 1), f = randomF32(k * k * (c / groups) * o, 2), dy = randomF32(ySize, 3);
+    const y = new Float32Array(ySize), dx = new Float32Array(x.length);
+    const what = `${hw}x${hw}x${c} -> ${o} ${k}x${k}${s > 1 ? ` s${s}` : ""}${d > 1 ? ` d${d}` : ""} g${groups}`;
+    ab(`fwd ${what}`, pairs, (nw) => pick(nw).conv2d(x, f, y, info));
+    ab(`dx ${what}`, pairs, (nw) => pick(nw).conv2dBackpropInput(dy, f, dx, info));
   }
 } else if (mode === "model") {
   const name = rest[0] ?? "";

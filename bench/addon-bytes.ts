@@ -1,6 +1,6 @@
 // Compares two builds of the native addon byte for byte on the SIMD kernels (direct single-channel
 // convolution and its filter/bias gradients, the GEMM micro-kernel through matmul and multi-channel
-// convolutions with Winograd on and off, max-pool argmax), on seeded inputs with NaN and Infinity
+// convolutions with Winograd on and off, grouped convolutions, max-pool argmax), on seeded inputs with NaN and Infinity
 // mixed in: a refactor of a kernel that must keep its summation order (register allocation, loop
 // shape) shows here as "0 differing outputs". Both addons load in one process, so LAMINA_SIMD
 // picks the instruction set for both.
@@ -125,6 +125,38 @@ for (const wino of ["1", "0"]) {
   }
 }
 delete process.env.LAMINA_WINOGRAD;
+
+// Grouped convolutions, narrow groups (the block-diagonal filter) through each of the dense paths and
+// wider ones group by group: native_grouped.test.ts's and conv_groups.test.ts's shapes and more. NaN
+// and Inf only in the filter for the forward pass and the input gradient (a non-finite x or dy sends
+// narrow groups group by group, on purpose), in all three operands for the filter gradient.
+{
+  const cases: [number, number, number, number, number, number, number, number, number, number, Padding][] = [
+    // batch, h, w, c, o, kh, kw, stride, dilation, groups, padding
+    [2, 9, 8, 32, 48, 3, 3, 1, 1, 2, "SAME"], [3, 7, 9, 12, 6, 3, 2, 2, 1, 3, "VALID"], [2, 6, 6, 16, 32, 1, 1, 1, 1, 8, "VALID"],
+    [2, 10, 10, 8, 8, 3, 3, 1, 2, 4, "SAME"], [1, 8, 7, 6, 4, 5, 5, 2, 1, 2, [2, 2, 1, 3]], [2, 6, 5, 128, 480, 3, 3, 1, 1, 2, "SAME"],
+    [2, 9, 7, 64, 96, 3, 3, 1, 1, 2, "SAME"], [2, 7, 7, 64, 96, 3, 3, 2, 1, 2, "VALID"], [2, 5, 6, 192, 192, 3, 3, 1, 1, 96, "SAME"],
+    [2, 5, 4, 4, 6, 3, 3, 1, 1, 2, "SAME"], [1, 7, 6, 6, 3, 2, 3, 2, 1, 3, "VALID"], [1, 6, 6, 4, 4, 3, 3, 1, 2, 2, "SAME"],
+    [2, 3, 3, 8, 4, 1, 1, 1, 1, 4, "VALID"], [2, 7, 5, 6, 4, 5, 5, 2, 1, 2, "SAME"],
+    [4, 32, 32, 32, 32, 3, 3, 1, 1, 4, "SAME"], [4, 16, 16, 64, 64, 3, 3, 1, 1, 8, "SAME"], [4, 32, 32, 32, 32, 3, 3, 2, 1, 4, "SAME"],
+    [4, 32, 32, 32, 32, 3, 3, 1, 2, 4, "SAME"], [4, 32, 32, 16, 32, 5, 5, 1, 1, 2, "SAME"], [4, 16, 16, 64, 64, 1, 1, 1, 1, 4, "VALID"],
+    [8, 2, 2, 64, 64, 3, 3, 1, 1, 4, "SAME"], [2, 8, 8, 128, 4, 3, 3, 1, 1, 2, "SAME"], [2, 8, 8, 128, 4, 3, 3, 2, 1, 2, "SAME"],
+    [2, 6, 6, 256, 256, 3, 3, 1, 1, 16, "SAME"], [1, 12, 12, 48, 48, 3, 3, 1, 1, 3, "SAME"],
+  ];
+  for (const [b, h, w, c, o, kh, kw, s, d, groups, pad] of cases) {
+    const info: Conv2DInfo = { ...convGeometry(b, h, w, c, o, kh, kw, s, s, d, d, pad), groups };
+    const xSize = b * h * w * c, ySize = b * info.outHeight * info.outWidth * o, wSize = kh * kw * (c / groups) * o;
+    for (const specials of SPECIALS) {
+      const tag = `grouped ${c}->${o} ${kh}x${kw} s${s} d${d} g${groups} ${JSON.stringify(pad)} ${b}x${h}x${w} ${specials}`;
+      const x = values(xSize, "none"), f = values(wSize, specials), bias = values(o, "none"), dy = values(ySize, "none");
+      check(`${tag} conv2d`, () => [new Float32Array(ySize)], (bk, [y]) => bk.conv2d(x, f, y, info));
+      check(`${tag} conv2d + bias + relu`, () => [new Float32Array(ySize)], (bk, [y]) => bk.conv2dBiasActivation(x, f, bias, "relu", y, info));
+      check(`${tag} dx`, () => [new Float32Array(xSize)], (bk, [dx]) => bk.conv2dBackpropInput(dy, f, dx, info));
+      const xs = values(xSize, specials), dys = values(ySize, specials);
+      check(`${tag} dw`, () => [new Float32Array(wSize)], (bk, [dw]) => bk.conv2dBackpropFilter(xs, dys, dw, info));
+    }
+  }
+}
 
 // matmul: tiles whole and cut at every edge of the 12x32 (AVX-512) and 6x16 (AVX2) micro-tiles, both transposes.
 for (const [m, k, n] of [[1, 1, 1], [12, 64, 32], [13, 300, 33], [64, 9, 32], [100, 257, 70], [37, 1000, 5], [256, 128, 200], [7, 3000, 96]]) {

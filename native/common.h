@@ -263,6 +263,17 @@ const DirectConvKernels* avx2DirectConv();
 void conv2d(const float* x, const float* filter, float* out, const ConvGeom& g, const Epilogue* epilogue = nullptr);
 void conv2dBackpropInput(const float* dy, const float* filter, float* dx, const ConvGeom& g);
 void conv2dBackpropFilter(const float* x, const float* dy, float* dw, const ConvGeom& g);
+/**
+ * conv2d and conv2dBackpropInput (groups 1) that return false, out / dx unspecified, where they find a
+ * NaN or Inf in x / dy (or, rarely, one in values no tap reads): conv_grouped.cc's block-diagonal
+ * filter would multiply it by its zero blocks, making NaN of other groups' channels; groupColumns is the
+ * width of out's / dx's groups (channels per group). The checks come almost free where the paths run
+ * them: Winograd's scan, two columns of each output block a task has just written (conv.cc's checkBlock).
+ * Pointwise convolutions (1x1, stride 1, no padding) are not watched: they return true, NaN spread and all.
+ */
+bool conv2dUnlessNonFinite(const float* x, const float* filter, float* out, const ConvGeom& g, index_t groupColumns,
+                           const Epilogue* epilogue);
+bool conv2dBackpropInputUnlessNonFinite(const float* dy, const float* filter, float* dx, const ConvGeom& g, index_t groupColumns);
 /** The three for groups > 1 (conv_grouped.cc): each group's operands gathered and run through the ones above. */
 void conv2dGrouped(const float* x, const float* filter, float* out, const ConvGeom& g, const Epilogue* epilogue);
 void conv2dBackpropInputGrouped(const float* dy, const float* filter, float* dx, const ConvGeom& g);
@@ -372,6 +383,10 @@ bool winogradAppliesToInputGradient(const ConvGeom& t);
  * the convolutions check their operands and take im2col when one is not finite.
  */
 bool allFinite(const float* x, index_t n);
+/** allFinite on the calling thread only (for a task's own block). */
+bool allFiniteSerial(const float* x, index_t n);
+/** Whether columns j and j + 1 of rows [0, rows) of c (rows ld floats apart) are finite, on the calling thread. */
+bool pairFinite(const float* c, index_t rows, index_t ld, index_t j);
 /**
  * conv2d (with its epilogue) by Winograd F(2x2, 3x3); g must be 3x3, stride 1, dilation 1, and x
  * finite (allFinite). Returns false, having written nothing, when the filter is not all finite.

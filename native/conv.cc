@@ -14,6 +14,7 @@
 // Wide convolutions on tiny maps, where most of im2col's columns are padding, go tap by tap
 // (conv_tapwise.cc: one GEMM per tap over the pixels it reads inside the image).
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <new>
 #include <vector>
@@ -130,13 +131,66 @@ void col2imRows(const float* cols, float* dx, const ConvGeom& g, index_t r0, ind
   }
 }
 
-/** im2col of rows [r0, r1) into cols, split across the pool. */
-void im2colParallel(const float* x, float* cols, const ConvGeom& g, index_t r0, index_t r1) {
+/**
+ * Whether the input rows under output pixels [r0, r1) are all finite: whole rows of x from the first
+ * pixel's top tap to the last one's bottom tap, image by image (a superset of what their im2col rows
+ * read): by an im2col task just before it copies them (they come from memory once), or after a
+ * NaN or Inf in the output block of those rows.
+ */
+bool windowRowsFinite(const float* x, const ConvGeom& g, index_t r0, index_t r1) {
+  const index_t perImage = g.outH * g.outW, rowSize = g.inW * g.inC;
+  for (index_t n = r0 / perImage; n * perImage < r1; n++) {
+    const index_t oy0 = (std::max(r0, n * perImage) - n * perImage) / g.outW;
+    const index_t oy1 = (std::min(r1, (n + 1) * perImage) - 1 - n * perImage) / g.outW;
+    const index_t iy0 = std::max<index_t>(0, oy0 * g.sh - g.padTop);
+    const index_t iy1 = std::min(g.inH, oy1 * g.sh - g.padTop + (g.kh - 1) * g.dh + 1);
+    if (iy1 > iy0 && !allFiniteSerial(x + (n * g.inH + iy0) * rowSize, (iy1 - iy0) * rowSize)) return false;
+  }
+  return true;
+}
+
+/**
+ * A watched call (conv_grouped.cc's block-diagonal filter): its tasks clear `finite` on finding a NaN
+ * or Inf in x (forward) or dy (input gradient), and may then stop; groupColumns is the width of the
+ * output's groups (output channels per group forward, input channels per group for the input gradient).
+ */
+struct Watch {
+  std::atomic<bool> finite{true};
+  index_t groupColumns = 1;
+
+  bool stopped() const { return !finite.load(std::memory_order_relaxed); }
+};
+
+/** Clears watch's flag and returns false where the task's scan found a non-finite value; false too once another task has. */
+inline bool stillFinite(Watch* watch, bool scanFinite) {
+  if (!scanFinite) watch->finite.store(false, std::memory_order_relaxed);
+  return scanFinite && !watch->stopped();
+}
+
+/**
+ * For a watched task that has just written its block of a block-diagonal product (still in cache):
+ * a NaN or Inf that its rows of the operand read makes NaN of the block's columns of other groups
+ * (times the zero blocks; bias and ReLU keep NaN), so only a non-finite block needs `operandFinite`
+ * (the scan of those rows, from memory) to tell it from the filter's own NaN or an overflow, which
+ * the groups' convolutions would give alike.
+ */
+template <typename Scan>
+inline void checkBlock(Watch* watch, const float* block, index_t rows, index_t n, Scan operandFinite) {
+  // One column of group 0 and one of group 1 on every row suffice: one of the two is another group's.
+  if (!pairFinite(block, rows, n, watch->groupColumns - 1) && !operandFinite()) watch->finite.store(false, std::memory_order_relaxed);
+}
+
+/**
+ * im2col of rows [r0, r1) into cols, split across the pool. With `watch`, each task first checks
+ * the input rows it reads (windowRowsFinite) and, finding a NaN or Inf, reports it and skips its rows.
+ */
+void im2colParallel(const float* x, float* cols, const ConvGeom& g, index_t r0, index_t r1, Watch* watch = nullptr) {
   const index_t K = g.kh * g.kw * g.inC;
   const index_t tasks = (r1 - r0 + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
   parallelFor(tasks, [&](index_t t) {
     const index_t a = r0 + t * ROWS_PER_TASK;
     const index_t b = std::min(r1, a + ROWS_PER_TASK);
+    if (watch != nullptr && !stillFinite(watch, windowRowsFinite(x, g, a, b))) return;
     im2colRows(x, cols + (a - r0) * K, g, a, b);
   });
 }
@@ -197,7 +251,8 @@ index_t fusedRows(const ConvGeom& g) {
 /** The calling thread's packed filter (read by every task of its convolutions). */
 thread_local PackedB tlsFilter;
 
-void conv2dFused(const float* x, const float* filter, float* out, const ConvGeom& g, const Epilogue* ep) {
+/** With `watch`: each task checks the output block it wrote (checkBlock), its input rows only where that holds a NaN or Inf. */
+void conv2dFused(const float* x, const float* filter, float* out, const ConvGeom& g, const Epilogue* ep, Watch* watch) {
   const index_t rows = g.batch * g.outH * g.outW;
   const index_t K = g.kh * g.kw * g.inC, O = g.outC;
   const index_t R = fusedRows(g);
@@ -206,9 +261,11 @@ void conv2dFused(const float* x, const float* filter, float* out, const ConvGeom
   w.pack(false, filter, O, K, O);
   parallelFor((rows + R - 1) / R, [&](index_t t) {
     const index_t r0 = t * R, r1 = std::min(rows, r0 + R);
+    if (watch != nullptr && watch->stopped()) return;
     float* cols = tlsCols.get(static_cast<std::size_t>(R * K));
     im2colRows(x, cols, g, r0, r1);
     sgemmPackedB(r1 - r0, cols, K, w, out + r0 * O, O, false, ep);
+    if (watch != nullptr) checkBlock(watch, out + r0 * O, r1 - r0, O, [&] { return windowRowsFinite(x, g, r0, r1); });
   });
 }
 
@@ -315,7 +372,10 @@ ConvGeom flippedGeom(const ConvGeom& g) {
  * caller takes a col2im path. (A contiguous scan of the filter first, at most 128 Ki floats here: one
  * thread added 2-12 us to the turning's 9-51 us, where a check inside its strided loop added 6-40 us.)
  */
-bool conv2dBackpropInputAsConv(const float* dy, const float* filter, float* dx, const ConvGeom& g) {
+void conv2dPaths(const float* x, const float* filter, float* out, const ConvGeom& g, const Epilogue* ep, Watch* watch);
+
+/** (With `watch`, the convolution of dy watches dy as conv2dPaths watches x.) */
+bool conv2dBackpropInputAsConv(const float* dy, const float* filter, float* dx, const ConvGeom& g, Watch* watch) {
   const index_t KH = g.kh, KW = g.kw, C = g.inC, O = g.outC;
   if (!allFinite(filter, KH * KW * C * O)) return false;
   std::vector<float>& flipped = tlsFlipped;
@@ -329,17 +389,19 @@ bool conv2dBackpropInputAsConv(const float* dy, const float* filter, float* dx, 
       }
     }
   }
-  conv2d(dy, flipped.data(), dx, flippedGeom(g));
+  conv2dPaths(dy, flipped.data(), dx, flippedGeom(g), nullptr, watch);
   return true;
 }
 
-void conv2dBackpropInputFused(const float* dy, const float* filter, float* dx, const ConvGeom& g) {
+/** With `watch`: each task checks its image's dy first (the GEMM then reads it from the cache). */
+void conv2dBackpropInputFused(const float* dy, const float* filter, float* dx, const ConvGeom& g, Watch* watch) {
   const index_t K = g.kh * g.kw * g.inC, O = g.outC;
   const index_t perImage = g.outH * g.outW;
   const index_t imageSize = g.inH * g.inW * g.inC;
   const index_t R = fusedRows(g);
   // One task per image: images own disjoint parts of dx, so the scatter needs no locks.
   parallelFor(g.batch, [&](index_t n) {
+    if (watch != nullptr && !stillFinite(watch, allFiniteSerial(dy + n * perImage * O, perImage * O))) return;
     std::fill(dx + n * imageSize, dx + (n + 1) * imageSize, 0.0f);
     float* cols = tlsCols.get(static_cast<std::size_t>(R * K));
     for (index_t r0 = n * perImage; r0 < (n + 1) * perImage; r0 += R) {
@@ -513,24 +575,41 @@ void conv2dBackpropFilterDirectSingleChannel(const float* x, const float* dy, co
 /** Scratch for dz where conv2dBackpropFilterBiasActivation has no fused path. */
 thread_local AlignedBuffer tlsDz;
 
-}  // namespace
-
-void conv2d(const float* x, const float* filter, float* out, const ConvGeom& g, const Epilogue* ep) {
-  if (g.groups > 1) {
-    conv2dGrouped(x, filter, out, g, ep);
-    return;
-  }
+/**
+ * conv2d for groups == 1. With `watch` (conv_grouped.cc's block-diagonal filter), a path that finds a
+ * NaN or Inf in x reports it and may stop, leaving out unspecified. The checks cost little where the
+ * paths run them: Winograd's scan of x (made anyway), a look at two columns of each output block a
+ * task has just written (checkBlock; x itself only where that finds a NaN or Inf), else a scan of x
+ * first (paths that read x in place without tasks of their own: the narrow and direct ones). The
+ * pointwise GEMM is not watched (too little work per row for any check to hide in).
+ */
+void conv2dPaths(const float* x, const float* filter, float* out, const ConvGeom& g, const Epilogue* ep, Watch* watch) {
   const index_t rows = g.batch * g.outH * g.outW;
   const index_t K = g.kh * g.kw * g.inC;
   const index_t O = g.outC;
   if (rows == 0 || O == 0) return;
+  const index_t xSize = g.batch * g.inH * g.inW * g.inC;
   if (isPointwise(g)) {
+    // Not watched: a pointwise GEMM does so little per row (2 * K * O flops) that any look at each
+    // row costs more than noise. Checking two columns of each block a task had just written (in
+    // 32 KiB blocks of rows, the same bits) took 1.5% longer on 64 -> 64 in 4 groups and 4-5% on
+    // 32 -> 32 in 2 (one thread, 32 x 16x16 and 32 x 32x32 pixels, paired against main's build),
+    // a scan of x first 5-13%; so a NaN or Inf of x still reaches every group's channels here.
     sgemm(false, false, rows, O, K, x, K, filter, O, out, O, false, true, ep);
     return;
   }
+  // (Its output check catches a NaN or Inf in x, then im2col's below reports it.)
   if (tapwiseForward(g) && conv2dTapwise(x, filter, out, g, ep)) return;
   // (The filter's transform checks the filter.)
-  if (winogradApplies(g) && allFinite(x, g.batch * g.inH * g.inW * g.inC) && conv2dWinograd(x, filter, out, g, ep)) return;
+  if (winogradApplies(g)) {
+    const bool xFinite = allFinite(x, xSize);
+    if (watch != nullptr && !stillFinite(watch, xFinite)) return;
+    if (xFinite && conv2dWinograd(x, filter, out, g, ep)) return;
+  }
+  if (directSingleChannel(g) || narrowOutput(g)) {
+    // Both read x in place (no task copies it): one scan first.
+    if (watch != nullptr && !stillFinite(watch, allFinite(x, xSize))) return;
+  }
   if (directSingleChannel(g)) {
     conv2dDirectSingleChannel(x, filter, out, g, ep);
     return;
@@ -545,23 +624,21 @@ void conv2d(const float* x, const float* filter, float* out, const ConvGeom& g, 
     return;
   }
   if (forwardPerTask(g)) {
-    conv2dFused(x, filter, out, g, ep);
+    conv2dFused(x, filter, out, g, ep, watch);
     return;
   }
   const index_t step = chunkRows(g);
   float* cols = tlsCols.get(static_cast<std::size_t>(std::min(rows, step) * K));
   for (index_t r0 = 0; r0 < rows; r0 += step) {
     const index_t r1 = std::min(rows, r0 + step);
-    im2colParallel(x, cols, g, r0, r1);
+    im2colParallel(x, cols, g, r0, r1, watch);
+    if (watch != nullptr && watch->stopped()) return;
     sgemm(false, false, r1 - r0, O, K, cols, K, filter, O, out + r0 * O, O, false, true, ep);
   }
 }
 
-void conv2dBackpropInput(const float* dy, const float* filter, float* dx, const ConvGeom& g) {
-  if (g.groups > 1) {
-    conv2dBackpropInputGrouped(dy, filter, dx, g);
-    return;
-  }
+/** conv2dBackpropInput for groups == 1; `watch` watches dy as conv2dPaths' watches x. */
+void conv2dBackpropInputPaths(const float* dy, const float* filter, float* dx, const ConvGeom& g, Watch* watch) {
   const index_t rows = g.batch * g.outH * g.outW;
   const index_t K = g.kh * g.kw * g.inC;
   const index_t O = g.outC;
@@ -571,9 +648,12 @@ void conv2dBackpropInput(const float* dy, const float* filter, float* dx, const 
     return;
   }
   if (isPointwise(g)) {
+    // Not watched, as conv2dPaths' pointwise GEMM is not (the same costs measured).
     sgemm(false, true, rows, K, O, dy, O, filter, O, dx, K, false);
     return;
   }
+  // The tap-wise path reads dy in place (no task copies it or reads it block by block): one scan first.
+  if (watch != nullptr && tapwiseInputGradient(g) && !stillFinite(watch, allFinite(dy, rows * O))) return;
   if (tapwiseInputGradient(g) && conv2dBackpropInputTapwise(dy, filter, dx, g)) return;
   // Both flipped-filter paths below pad dy with zeros and multiply them by every tap; each reports
   // a filter holding NaN or Inf (which those zeros would turn into NaN where col2im adds nothing)
@@ -582,9 +662,13 @@ void conv2dBackpropInput(const float* dy, const float* filter, float* dx, const 
   if (g.sh == 1 && g.sw == 1) {
     // Winograd takes the turned filter's transform from the filter itself: no turned copy.
     const ConvGeom t = flippedGeom(g);
-    if (winogradAppliesToInputGradient(t) && allFinite(dy, rows * O)) {
-      if (conv2dWinogradFlipped(dy, filter, dx, t)) return;
-      filterFinite = false;
+    if (winogradAppliesToInputGradient(t)) {
+      const bool dyFinite = allFinite(dy, rows * O);
+      if (watch != nullptr && !stillFinite(watch, dyFinite)) return;
+      if (dyFinite) {
+        if (conv2dWinogradFlipped(dy, filter, dx, t)) return;
+        filterFinite = false;
+      }
     }
   }
   // The flipped-filter convolution computes every input pixel over every tap: worth it when the
@@ -592,17 +676,18 @@ void conv2dBackpropInput(const float* dy, const float* filter, float* dx, const 
   // filter is small (flipping a large one costs more than the scatter it saves, measured on VGG's
   // layers) and there are enough input channels (its GEMM's columns) to fill the micro-kernel's width.
   if (filterFinite && g.sh == 1 && g.sw == 1 && fused(g) && g.inC >= activeKernel().nr && g.inH * g.inW * 8 <= g.outH * g.outW * 9 &&
-      conv2dBackpropInputAsConv(dy, filter, dx, g)) {
+      conv2dBackpropInputAsConv(dy, filter, dx, g, watch)) {
     return;
   }
   // After the flipped-filter convolution: for 1-4 output channels that is a convolution with 1-4
   // input channels whose sums stay in registers, 1.4-7x faster than the narrow scatter (measured).
   if (narrowInputGradient(g)) {
+    if (watch != nullptr && !stillFinite(watch, allFinite(dy, rows * O))) return;
     conv2dBackpropInputNarrow(dy, filter, dx, g);
     return;
   }
   if (fused(g) && g.batch >= numThreads()) {
-    conv2dBackpropInputFused(dy, filter, dx, g);
+    conv2dBackpropInputFused(dy, filter, dx, g, watch);
     return;
   }
   const index_t perImage = g.inH * g.inW * g.inC;
@@ -611,9 +696,42 @@ void conv2dBackpropInput(const float* dy, const float* filter, float* dx, const 
   float* cols = tlsCols.get(static_cast<std::size_t>(std::min(rows, step) * K));
   for (index_t r0 = 0; r0 < rows; r0 += step) {
     const index_t r1 = std::min(rows, r0 + step);
+    if (watch != nullptr && !stillFinite(watch, allFinite(dy + r0 * O, (r1 - r0) * O))) return;
     sgemm(false, true, r1 - r0, K, O, dy + r0 * O, O, filter, O, cols, K, false);
     col2imParallel(cols, dx, g, r0, r1);
   }
+}
+
+}  // namespace
+
+void conv2d(const float* x, const float* filter, float* out, const ConvGeom& g, const Epilogue* ep) {
+  if (g.groups > 1) {
+    conv2dGrouped(x, filter, out, g, ep);
+    return;
+  }
+  conv2dPaths(x, filter, out, g, ep, nullptr);
+}
+
+bool conv2dUnlessNonFinite(const float* x, const float* filter, float* out, const ConvGeom& g, index_t groupColumns, const Epilogue* ep) {
+  Watch watch;
+  watch.groupColumns = groupColumns;
+  conv2dPaths(x, filter, out, g, ep, &watch);
+  return !watch.stopped();
+}
+
+void conv2dBackpropInput(const float* dy, const float* filter, float* dx, const ConvGeom& g) {
+  if (g.groups > 1) {
+    conv2dBackpropInputGrouped(dy, filter, dx, g);
+    return;
+  }
+  conv2dBackpropInputPaths(dy, filter, dx, g, nullptr);
+}
+
+bool conv2dBackpropInputUnlessNonFinite(const float* dy, const float* filter, float* dx, const ConvGeom& g, index_t groupColumns) {
+  Watch watch;
+  watch.groupColumns = groupColumns;
+  conv2dBackpropInputPaths(dy, filter, dx, g, &watch);
+  return !watch.stopped();
 }
 
 void conv2dBackpropFilter(const float* x, const float* dy, float* dw, const ConvGeom& g) {

@@ -1,6 +1,6 @@
 // Grouped convolutions (groups > 1): input channel block g meets only filter columns and output
 // channels block g. Narrow groups run as one ordinary convolution with the block-diagonal filter
-// (denseIsFaster); otherwise each group's operands are gathered into contiguous scratch and handed to the
+// (denseIsFaster) unless x or dy holds a NaN or Inf; otherwise each group's operands are gathered into contiguous scratch and handed to the
 // ordinary kernels (conv.cc: Winograd, the per-task im2col + GEMM, the direct single-channel path),
 // so every group gets the same fast paths as an ungrouped convolution of its size; the gathers and
 // scatters are plain copies, small next to the convolution itself. groups === inC (one input
@@ -55,6 +55,11 @@ void scatter(const float* src, index_t n, index_t rows, float* dst, index_t ld, 
  * convolution. Those run as one ordinary convolution with the block-diagonal filter instead (zeros
  * off the groups' blocks): groups times the multiplies, at full speed. Wide groups (2 groups of
  * 32 channels: 5.4 ms against 6 ms) and very many groups keep the group-by-group path.
+ * The zero blocks would turn a NaN or Inf of x (forward) or dy (input gradient) into NaN in every
+ * group's channels, where the groups' own convolutions keep it in its group: such operands, found by
+ * the dense paths' own checks, go group by group too (except pointwise ones: conv.cc's conv2dPaths). The filter gradient needs no such care: each
+ * of its elements is a sum over pixels of one input and one output channel, and those of different
+ * groups are dropped.
  */
 bool denseIsFaster(const ConvGeom& g) {
   const index_t Cg = g.inC / g.groups, Og = g.outC / g.groups;
@@ -88,10 +93,7 @@ void conv2dGrouped(const float* x, const float* filter, float* out, const ConvGe
     depthwiseConv2d(x, filter, out, g, ep);
     return;
   }
-  if (denseIsFaster(g)) {
-    conv2d(x, denseFilter(filter, g), out, denseGeom(g), ep);
-    return;
-  }
+  if (denseIsFaster(g) && conv2dUnlessNonFinite(x, denseFilter(filter, g), out, denseGeom(g), g.outC / g.groups, ep)) return;
   const ConvGeom t = groupGeom(g);
   const index_t pixelsIn = g.batch * g.inH * g.inW, pixelsOut = g.batch * g.outH * g.outW, taps = g.kh * g.kw * t.inC;
   float* xg = tlsGroupIn.get(static_cast<std::size_t>(std::max<index_t>(1, pixelsIn * t.inC)));
@@ -112,10 +114,7 @@ void conv2dBackpropInputGrouped(const float* dy, const float* filter, float* dx,
     depthwiseConv2dBackpropInput(dy, filter, dx, g);
     return;
   }
-  if (denseIsFaster(g)) {
-    conv2dBackpropInput(dy, denseFilter(filter, g), dx, denseGeom(g));
-    return;
-  }
+  if (denseIsFaster(g) && conv2dBackpropInputUnlessNonFinite(dy, denseFilter(filter, g), dx, denseGeom(g), g.inC / g.groups)) return;
   const ConvGeom t = groupGeom(g);
   const index_t pixelsIn = g.batch * g.inH * g.inW, pixelsOut = g.batch * g.outH * g.outW, taps = g.kh * g.kw * t.inC;
   float* dyg = tlsGroupOut.get(static_cast<std::size_t>(std::max<index_t>(1, pixelsOut * t.outC)));

@@ -378,16 +378,26 @@ bool winogradAppliesToFilterGradient(const ConvGeom& g) {
   return filterGradientWins(g);
 }
 
+// An exponent field of all ones is an Inf or a NaN. Compare-and-or vectorizes with SSE2 alone (the
+// baseline); an unsigned max needs SSE4.1 and ran scalar. The AVX-512 and AVX2 clones take 16 and 8 lanes.
+LAMINA_SIMD_CLONES
+bool allFiniteSerial(const float* x, index_t n) {
+  std::uint32_t bad = 0;
+  for (index_t i = 0; i < n; i++) bad |= nonFinite(x[i]);
+  return bad == 0;
+}
+
+bool pairFinite(const float* c, index_t rows, index_t ld, index_t j) {
+  std::uint32_t bad = 0;
+  for (index_t r = 0; r < rows; r++) bad |= nonFinite(c[r * ld + j]) | nonFinite(c[r * ld + j + 1]);
+  return bad == 0;
+}
+
 bool allFinite(const float* x, index_t n) {
   constexpr index_t CHUNK = 1 << 16;
   std::atomic<bool> finite{true};
   parallelFor((n + CHUNK - 1) / CHUNK, [&](index_t t) {
-    const index_t e = std::min(n, (t + 1) * CHUNK);
-    // An exponent field of all ones is an Inf or a NaN. Compare-and-or vectorizes with SSE2 alone
-    // (this file's baseline); an unsigned max needs SSE4.1 and ran scalar.
-    std::uint32_t bad = 0;
-    for (index_t i = t * CHUNK; i < e; i++) bad |= nonFinite(x[i]);
-    if (bad != 0) finite.store(false, std::memory_order_relaxed);
+    if (!allFiniteSerial(x + t * CHUNK, std::min(n, (t + 1) * CHUNK) - t * CHUNK)) finite.store(false, std::memory_order_relaxed);
   });
   return finite.load(std::memory_order_relaxed);
 }
