@@ -523,6 +523,22 @@ test("a NaN or Inf in the filter gives the same NaN and Inf outputs as a direct 
   }
 });
 
+/** "index:value" of each NaN or Inf in a, to compare where and which non-finite values two results hold. */
+const nonFinite = (a: Float32Array): string[] => [...a.keys()].filter((i) => !Number.isFinite(a[i])).map((i) => `${i}:${a[i]}`);
+
+/** Runs f, then puts LAMINA_WINOGRAD and LAMINA_TAPWISE back as they were (cases set them to force a path). */
+function withPathSwitches(f: () => void): void {
+  const saved = { LAMINA_WINOGRAD: process.env.LAMINA_WINOGRAD, LAMINA_TAPWISE: process.env.LAMINA_TAPWISE };
+  try {
+    f();
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}
+
 // The stride-1 input gradient as a convolution of dy with the turned filter (conv.cc), and Winograd's
 // turned variant, pad dy with zeros and multiply them by every tap, while col2im (js) adds a tap only
 // where it reads a pixel: a corner tap holding NaN or Inf (0 * Inf = NaN) would make NaN of the border
@@ -551,10 +567,8 @@ test("a NaN or Inf filter tap in a corner or the centre, or in dy, gives js's in
     { batch: 2, h: 7, w: 6, c: 80, o: 64, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, padding: "SAME", groups: 2, env: plain, path: "grouped, group by group" },
     { batch: 2, h: 7, w: 6, c: 16, o: 32, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, padding: "SAME", groups: 16, env: plain, path: "depthwise" },
   ];
-  const nonFinite = (a: Float32Array): string[] => [...a.keys()].filter((i) => !Number.isFinite(a[i])).map((i) => `${i}:${a[i]}`);
-  const saved = { LAMINA_WINOGRAD: process.env.LAMINA_WINOGRAD, LAMINA_TAPWISE: process.env.LAMINA_TAPWISE };
   let seed = 7500;
-  try {
+  withPathSwitches(() => {
     for (const c of cases) {
       Object.assign(process.env, c.env);
       const info: Conv2DInfo = { ...convGeometry(c.batch, c.h, c.w, c.c, c.o, c.kh, c.kw, c.sh, c.sw, c.dh, c.dw, c.padding), groups: c.groups };
@@ -590,12 +604,7 @@ test("a NaN or Inf filter tap in a corner or the centre, or in dy, gives js's in
         }
       }
     }
-  } finally {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
+  });
 });
 
 // Narrow groups (conv_grouped.cc's denseIsFaster) run as one convolution with the block-diagonal
@@ -620,10 +629,8 @@ test("a NaN or Inf in one group of x or dy stays in that group's channels with n
     { batch: 2, h: 6, w: 6, c: 128, o: 4, kh: 3, kw: 3, sh: 2, sw: 2, dh: 1, dw: 1, padding: "SAME", groups: 2, env: plain, path: "narrow output" },
     { batch: 2, h: 4, w: 3, c: 256, o: 256, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, padding: "SAME", groups: 16, env: plain, path: "im2col in chunks (a big filter on few pixels)" },
   ];
-  const nonFinite = (a: Float32Array): string[] => [...a.keys()].filter((i) => !Number.isFinite(a[i])).map((i) => `${i}:${a[i]}`);
-  const saved = { LAMINA_WINOGRAD: process.env.LAMINA_WINOGRAD, LAMINA_TAPWISE: process.env.LAMINA_TAPWISE };
   let seed = 7700;
-  try {
+  withPathSwitches(() => {
     for (const c of cases) {
       Object.assign(process.env, c.env);
       const info: Conv2DInfo = { ...convGeometry(c.batch, c.h, c.w, c.c, c.o, c.kh, c.kw, c.sh, c.sw, c.dh, c.dw, c.padding), groups: c.groups };
@@ -675,12 +682,7 @@ test("a NaN or Inf in one group of x or dy stays in that group's channels with n
         }
       }
     }
-  } finally {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
+  });
 });
 
 test("native imageTransform and its gradient equal js bit for bit (every fill mode and interpolation, per-image and shared rows, projective terms, far and non-finite coordinates)", { skip }, () => {
