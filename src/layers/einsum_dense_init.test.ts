@@ -134,3 +134,27 @@ test("MultiHeadAttention and GroupQueryAttention projections get Keras 3.15's fa
   near(std(gqaKernel("key")), Math.sqrt(2 / 64), 0.03, "GQA key kernel std, fan_in 64");
   near(std(gqaKernel("attention_output")), Math.sqrt(2 / (8 * 32)), 0.03, "GQA output kernel std, fan_in 8 * 32");
 });
+
+test("MultiHeadAttention and GroupQueryAttention give each projection its own copy of an initializer object, as Keras clones it from its config", () => {
+  // Keras' _get_common_kwargs_for_sublayer: cls.from_config(init.get_config()) per projection. An
+  // unseeded initializer's config has seed None, so each copy draws anew; a seeded one's draws repeat.
+  tf.random.setSeed(34);
+  const x = tf.zeros([1, 3, 16]);
+  const kernel = (layer: tf.layers.Layer, name: string): number[] => Array.from(layer.weights.find((w) => w.path.includes(`${name}/kernel`))!.dataSync() as Float32Array);
+  const unseeded = initializers.GlorotUniform();
+  const mha = layers.MultiHeadAttention({ numHeads: 2, keyDim: 4, kernelInitializer: unseeded, biasInitializer: initializers.RandomNormal() });
+  mha.apply([x, x]);
+  assert.notDeepEqual(kernel(mha, "query"), kernel(mha, "key"), "MHA: query and key kernels [16, 2, 4] of one unseeded initializer differ");
+  const bias = (name: string): number[] => Array.from(mha.weights.find((w) => w.path.includes(`${name}/bias`))!.dataSync() as Float32Array);
+  assert.notDeepEqual(bias("query"), bias("key"), "MHA: query and key biases differ");
+  assert.deepEqual((mha.getConfig().kernel_initializer as { config: unknown }).config, { seed: null }, "the config keeps the initializer as given");
+  const gqa = layers.GroupQueryAttention({ headDim: 4, numQueryHeads: 2, numKeyValueHeads: 2, kernelInitializer: unseeded });
+  gqa.apply([x, x]);
+  assert.notDeepEqual(kernel(gqa, "query"), kernel(gqa, "key"), "GQA: query and key kernels [16, 2, 4] differ");
+  // A seeded initializer's copies draw alike, as in Keras: the query and key kernels are its values at fans 16 and 8.
+  const seeded = layers.MultiHeadAttention({ numHeads: 2, keyDim: 4, kernelInitializer: initializers.GlorotUniform({ seed: 9 }) });
+  seeded.apply([x, x]);
+  const expected = Array.from(initializers.GlorotUniform({ seed: 9, inputAxes: [0], outputAxes: [1, 2] }).call([16, 2, 4]).dataSync() as Float32Array);
+  assert.deepEqual(kernel(seeded, "query"), expected);
+  assert.deepEqual(kernel(seeded, "key"), expected);
+});

@@ -11,6 +11,7 @@ import { EinsumDense } from "./einsum_dense.js";
 import { type KernelBiasArgs, KERNEL_BIAS_OPTIONS, checkWeightOptions, kernelBiasConfig, resolveRegularizer, serializeObject } from "./weights.js";
 import { type KeywordAttentionCallOptions, KeywordAttention, checkFlashAttention, checkSlidingWindow, checkUseGate } from "./keyword_attention.js";
 import { ProjectionPolicies } from "./projection_policies.js";
+import { cloneInitializer } from "../nn/initializers.js";
 
 export interface GroupQueryAttentionArgs extends LayerArgs, KernelBiasArgs {
   /** Size of each attention head (queries, keys and values alike). */
@@ -126,7 +127,8 @@ export class GroupedQueryAttention extends KeywordAttention {
     const sub = (name: string, equation: string, outputShape: (number | null)[], biasAxes: string, activation?: "sigmoid"): EinsumDense => {
       const layer = new EinsumDense({
         name, equation, outputShape, biasAxes: this.useBias ? biasAxes : null, dtype: this.projectionPolicies.dtypeFor(`${this.path}/${name}`, this.dtype), ...(activation ? { activation } : {}),
-        kernelInitializer: this.args.kernelInitializer, biasInitializer: this.args.biasInitializer,
+        // Each projection its own copy of an initializer object, as Keras' _get_common_kwargs_for_sublayer clones it.
+        kernelInitializer: cloneInitializer(this.args.kernelInitializer), biasInitializer: cloneInitializer(this.args.biasInitializer),
         kernelRegularizer: this.args.kernelRegularizer, biasRegularizer: this.args.biasRegularizer,
         kernelConstraint: this.args.kernelConstraint, biasConstraint: this.args.biasConstraint, activityRegularizer: this.args.activityRegularizer,
       });

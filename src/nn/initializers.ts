@@ -312,6 +312,19 @@ export abstract class RandomInitializer extends Initializer {
   override getConfig(): Config {
     return { seed: this.seed };
   }
+
+  /**
+   * Keras' `init.__class__.from_config(init.get_config())`: a copy drawing with a new seed when none
+   * was given (the config's seed is null), the same draws when one was (so `this` serves).
+   * Keras' MultiHeadAttention and GroupedQueryAttention give each projection such a copy, lest
+   * projections of one shape start equal.
+   */
+  cloneFromConfig(): this {
+    if (this.seed !== null) return this;
+    const copy = Object.assign(Object.create(Object.getPrototypeOf(this) as object) as this, this);
+    (copy as unknown as { drawSeed: number }).drawSeed = generatorFor().nextUint32();
+    return copy;
+  }
 }
 
 export interface RandomNormalOptions extends SeedOptions {
@@ -743,6 +756,15 @@ export function get(identifier: InitializerIdentifier): Initializer {
     `initializers.get: cannot interpret ${JSON.stringify(identifier)} as an initializer; pass a name such as "glorot_uniform", ` +
       `{ className, config }, an Initializer, or a function (shape, dtype) => Tensor`,
   );
+}
+
+/**
+ * An initializer argument as Keras clones it for each sublayer (from_config of its config): an
+ * unseeded random initializer gets a copy with its own draws (RandomInitializer.cloneFromConfig);
+ * anything else (a name, a seeded or deterministic initializer) is returned as it is.
+ */
+export function cloneInitializer<T>(arg: T): T {
+  return arg instanceof RandomInitializer ? (arg.cloneFromConfig() as T) : arg;
 }
 
 /** keras.initializers.serialize. */
