@@ -3,15 +3,14 @@ import { valueText } from "../tensor/value_text.js";
 import { mul } from "../ops/math.js";
 import { einsum } from "../ops/einsum.js";
 import { repeat } from "../ops/arrange.js";
-import { type CallOptions, type LayerArgs, type LayerShape, booleanOption, layerOptions, nestWeightScope } from "./layer.js";
+import { type CallOptions, type LayerArgs, type LayerShape, booleanOption, layerOptions } from "./layer.js";
 import { layerShapeText } from "./symbolic.js";
 import { Dropout } from "./core.js";
 import { Softmax } from "./activation_layers.js";
 import { EinsumDense } from "./einsum_dense.js";
 import { type KernelBiasArgs, KERNEL_BIAS_OPTIONS, checkWeightOptions, kernelBiasConfig, resolveRegularizer, serializeObject } from "./weights.js";
-import { type KeywordAttentionCallOptions, KeywordAttention, checkFlashAttention, checkSlidingWindow, checkUseGate } from "./keyword_attention.js";
+import { type KeywordAttentionCallOptions, KeywordAttention, checkFlashAttention, projectionLayer, checkSlidingWindow, checkUseGate } from "./keyword_attention.js";
 import { ProjectionPolicies } from "./projection_policies.js";
-import { cloneInitializer } from "../nn/initializers.js";
 
 export interface GroupQueryAttentionArgs extends LayerArgs, KernelBiasArgs {
   /** Size of each attention head (queries, keys and values alike). */
@@ -124,17 +123,11 @@ export class GroupedQueryAttention extends KeywordAttention {
 
   override build(inputShape: LayerShape | LayerShape[]): void {
     const { q, v, k } = this.shapes(inputShape);
-    const sub = (name: string, equation: string, outputShape: (number | null)[], biasAxes: string, activation?: "sigmoid"): EinsumDense => {
-      const layer = new EinsumDense({
-        name, equation, outputShape, biasAxes: this.useBias ? biasAxes : null, dtype: this.projectionPolicies.dtypeFor(`${this.path}/${name}`, this.dtype), ...(activation ? { activation } : {}),
-        // Each projection its own copy of an initializer object, as Keras' _get_common_kwargs_for_sublayer clones it.
-        kernelInitializer: cloneInitializer(this.args.kernelInitializer), biasInitializer: cloneInitializer(this.args.biasInitializer),
-        kernelRegularizer: this.args.kernelRegularizer, biasRegularizer: this.args.biasRegularizer,
-        kernelConstraint: this.args.kernelConstraint, biasConstraint: this.args.biasConstraint, activityRegularizer: this.args.activityRegularizer,
+    const sub = (name: string, equation: string, outputShape: (number | null)[], biasAxes: string, activation?: "sigmoid"): EinsumDense =>
+      projectionLayer(this, this.args, {
+        name, equation, outputShape, biasAxes: this.useBias ? biasAxes : null, dtype: this.projectionPolicies.dtypeFor(`${this.path}/${name}`, this.dtype),
+        ...(activation ? { activation } : {}), activityRegularizer: this.args.activityRegularizer,
       });
-      nestWeightScope(layer, this);
-      return layer;
-    };
     // Einsum letters as Keras': b batch, q query steps, k key steps, m model dim, u query heads, v key/value heads, h head dim.
     this.queryDense = sub("query", "bqm,muh->bquh", [null, this.numQueryHeads, this.headDim], "uh");
     this.queryDense.maybeBuild(q, false);

@@ -11,11 +11,14 @@ import { ones } from "../tensor/creation.js";
 import { mul } from "../ops/math.js";
 import { expandDims } from "../ops/shape.js";
 import { bandPart } from "../ops/linalg.js";
-import { type LayerInput, type LayerShape, type Mask, booleanOption } from "./layer.js";
+import { type Layer, type LayerInput, type LayerShape, type Mask, booleanOption, nestWeightScope } from "./layer.js";
 import { layerShapeText, SymbolicTensor } from "./symbolic.js";
 import { valueText } from "../tensor/value_text.js";
 import { maskedSoftmax, softmaxKeep } from "./softmax_mask.js";
 import type { Softmax } from "./activation_layers.js";
+import { EinsumDense, type EinsumDenseArgs } from "./einsum_dense.js";
+import type { KernelBiasArgs } from "./weights.js";
+import { cloneInitializer } from "../nn/initializers.js";
 import { type AttentionCallOptions, type AttentionLayout, AttentionLayerBase, type AttentionSlot, type AttentionTensor, maskValues } from "./attention_call.js";
 
 /** A call argument in an error message: a tensor by its shape, anything else by its value. */
@@ -24,6 +27,25 @@ function argText(v: unknown): string {
   if (v instanceof SymbolicTensor) return `symbolic tensor ${layerShapeText(v.shape)}`;
   if (Array.isArray(v)) return `a list of ${v.length}`;
   return v !== null && typeof v === "object" ? "options" : valueText(v);
+}
+
+/**
+ * A projection of MultiHeadAttention or GroupQueryAttention: an EinsumDense with the owner's kernel
+ * and bias options, in the owner's weight scope. Each projection gets its own copy of an initializer
+ * object, as Keras' _get_common_kwargs_for_sublayer clones it from its config.
+ */
+export function projectionLayer(
+  owner: Layer, options: KernelBiasArgs,
+  spec: Pick<EinsumDenseArgs, "name" | "equation" | "outputShape" | "biasAxes" | "dtype" | "activation" | "activityRegularizer">,
+): EinsumDense {
+  const layer = new EinsumDense({
+    ...spec,
+    kernelInitializer: cloneInitializer(options.kernelInitializer), biasInitializer: cloneInitializer(options.biasInitializer),
+    kernelRegularizer: options.kernelRegularizer, biasRegularizer: options.biasRegularizer,
+    kernelConstraint: options.kernelConstraint, biasConstraint: options.biasConstraint,
+  });
+  nestWeightScope(layer, owner);
+  return layer;
 }
 
 /** The call options of MultiHeadAttention and GroupQueryAttention (Keras' call keywords besides query and value). */

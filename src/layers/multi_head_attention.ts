@@ -2,15 +2,14 @@ import type { Tensor } from "../tensor/tensor.js";
 import { valueText } from "../tensor/value_text.js";
 import { mul } from "../ops/math.js";
 import { einsum } from "../ops/einsum.js";
-import { type CallOptions, type LayerArgs, type LayerShape, booleanOption, layerOptions, nestWeightScope } from "./layer.js";
+import { type CallOptions, type LayerArgs, type LayerShape, booleanOption, layerOptions } from "./layer.js";
 import { layerShapeText } from "./symbolic.js";
 import { Dropout } from "./core.js";
 import { Softmax } from "./activation_layers.js";
 import { EinsumDense } from "./einsum_dense.js";
 import { type KernelBiasArgs, KERNEL_BIAS_OPTIONS, checkWeightOptions, kernelBiasConfig, resolveRegularizer, serializeObject } from "./weights.js";
-import { type KeywordAttentionCallOptions, KeywordAttention, checkFlashAttention, checkSlidingWindow, checkUseGate } from "./keyword_attention.js";
+import { type KeywordAttentionCallOptions, KeywordAttention, checkFlashAttention, projectionLayer, checkSlidingWindow, checkUseGate } from "./keyword_attention.js";
 import { ProjectionPolicies } from "./projection_policies.js";
-import { cloneInitializer } from "../nn/initializers.js";
 
 export interface MultiHeadAttentionArgs extends LayerArgs, KernelBiasArgs {
   /** Number of attention heads. */
@@ -165,17 +164,11 @@ export class MultiHeadAttention extends KeywordAttention {
     if (this.givenAxes && this.givenAxes.some((a) => a >= rank - 1)) {
       throw new RangeError(`${where}: attentionAxes ${JSON.stringify(this.givenAxes)} must be axes of the query ${layerShapeText(q)} between the batch axis and the last one (1..${rank - 2})`);
     }
-    const sub = (name: string, equation: string, outputShape: (number | null)[], biasAxes: string, activation?: "sigmoid"): EinsumDense => {
-      const layer = new EinsumDense({
-        name, equation, outputShape, biasAxes: this.useBias ? biasAxes : null, dtype: this.projectionPolicies.dtypeFor(`${this.path}/${name}`, this.dtype), ...(activation ? { activation } : {}),
-        // Each projection its own copy of an initializer object, as Keras' _get_common_kwargs_for_sublayer clones it.
-        kernelInitializer: cloneInitializer(this.args.kernelInitializer), biasInitializer: cloneInitializer(this.args.biasInitializer),
-        kernelRegularizer: this.args.kernelRegularizer, biasRegularizer: this.args.biasRegularizer,
-        kernelConstraint: this.args.kernelConstraint, biasConstraint: this.args.biasConstraint, activityRegularizer: this.sublayerActivity,
+    const sub = (name: string, equation: string, outputShape: (number | null)[], biasAxes: string, activation?: "sigmoid"): EinsumDense =>
+      projectionLayer(this, this.args, {
+        name, equation, outputShape, biasAxes: this.useBias ? biasAxes : null, dtype: this.projectionPolicies.dtypeFor(`${this.path}/${name}`, this.dtype),
+        ...(activation ? { activation } : {}), activityRegularizer: this.sublayerActivity,
       });
-      nestWeightScope(layer, this);
-      return layer;
-    };
     const heads = (r: number, last: number): (number | null)[] => [...new Array<null>(r - 3).fill(null), this.numHeads, last];
     const proj = projEquation(rank - 1, 1, 2);
     this.queryDense = sub("query", proj.equation, heads(proj.outputRank, this.keyDim), proj.biasAxes);
