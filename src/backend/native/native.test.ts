@@ -526,11 +526,17 @@ test("a NaN or Inf in the filter gives the same NaN and Inf outputs as a direct 
 /** "index:value" of each NaN or Inf in a, to compare where and which non-finite values two results hold. */
 const nonFinite = (a: Float32Array): string[] => [...a.keys()].filter((i) => !Number.isFinite(a[i])).map((i) => `${i}:${a[i]}`);
 
-/** Runs f, then puts LAMINA_WINOGRAD and LAMINA_TAPWISE back as they were (cases set them to force a path). */
-function withPathSwitches(f: () => void): void {
+/**
+ * Runs each case with its env (LAMINA_WINOGRAD / LAMINA_TAPWISE, forcing a path) and its geometry,
+ * then puts those switches back as they were.
+ */
+function forEachForcedCase<C extends ConvCase & { groups: number; env: Record<string, string> }>(cases: readonly C[], run: (c: C, info: Conv2DInfo) => void): void {
   const saved = { LAMINA_WINOGRAD: process.env.LAMINA_WINOGRAD, LAMINA_TAPWISE: process.env.LAMINA_TAPWISE };
   try {
-    f();
+    for (const c of cases) {
+      Object.assign(process.env, c.env);
+      run(c, { ...convGeometry(c.batch, c.h, c.w, c.c, c.o, c.kh, c.kw, c.sh, c.sw, c.dh, c.dw, c.padding), groups: c.groups });
+    }
   } finally {
     for (const [k, v] of Object.entries(saved)) {
       if (v === undefined) delete process.env[k];
@@ -568,40 +574,36 @@ test("a NaN or Inf filter tap in a corner or the centre, or in dy, gives js's in
     { batch: 2, h: 7, w: 6, c: 16, o: 32, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, padding: "SAME", groups: 16, env: plain, path: "depthwise" },
   ];
   let seed = 7500;
-  withPathSwitches(() => {
-    for (const c of cases) {
-      Object.assign(process.env, c.env);
-      const info: Conv2DInfo = { ...convGeometry(c.batch, c.h, c.w, c.c, c.o, c.kh, c.kw, c.sh, c.sw, c.dh, c.dw, c.padding), groups: c.groups };
-      const Cg = c.c / c.groups, pixels = c.batch * c.h * c.w;
-      const xSize = pixels * c.c, ySize = c.batch * info.outHeight * info.outWidth * c.o, wSize = c.kh * c.kw * Cg * c.o;
-      const f = randomF32(wSize, seed++), dy = randomF32(ySize, seed++);
-      // The last output channel's last input channel (input channel c.c - 1 in every layout here).
-      const tap = (fy: number, fx: number): number => ((fy * c.kw + fx) * Cg + Cg - 1) * c.o + c.o - 1;
-      for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
-        const operands: [string, Float32Array, Float32Array][] = [];
-        for (const [where, at] of [["corner tap", tap(0, 0)], ["last corner tap", tap(c.kh - 1, c.kw - 1)], ["centre tap", tap(c.kh >> 1, c.kw >> 1)]] as const) {
-          const fb = f.slice();
-          fb[at] = bad;
-          operands.push([`${where} of the filter`, dy, fb]);
+  forEachForcedCase(cases, (c, info) => {
+    const Cg = c.c / c.groups, pixels = c.batch * c.h * c.w;
+    const xSize = pixels * c.c, ySize = c.batch * info.outHeight * info.outWidth * c.o, wSize = c.kh * c.kw * Cg * c.o;
+    const f = randomF32(wSize, seed++), dy = randomF32(ySize, seed++);
+    // The last output channel's last input channel (input channel c.c - 1 in every layout here).
+    const tap = (fy: number, fx: number): number => ((fy * c.kw + fx) * Cg + Cg - 1) * c.o + c.o - 1;
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+      const operands: [string, Float32Array, Float32Array][] = [];
+      for (const [where, at] of [["corner tap", tap(0, 0)], ["last corner tap", tap(c.kh - 1, c.kw - 1)], ["centre tap", tap(c.kh >> 1, c.kw >> 1)]] as const) {
+        const fb = f.slice();
+        fb[at] = bad;
+        operands.push([`${where} of the filter`, dy, fb]);
+      }
+      for (const [where, at] of [["dy's first pixel", 0], ["dy inside", Math.floor(ySize / 2)]] as const) {
+        const db = dy.slice();
+        db[at] = bad;
+        operands.push([where, db, f]);
+      }
+      for (const [where, ds, fs] of operands) {
+        const what = `${c.path}: ${describe(c)} groups ${c.groups}, ${bad} in the ${where}`;
+        const want = new Float32Array(xSize), got = new Float32Array(xSize).fill(7);
+        js.conv2dBackpropInput(ds, fs, want, info);
+        nb.conv2dBackpropInput(ds, fs, got, info);
+        assert.ok(nonFinite(want).length > 0, `${what}: the case must give non-finite gradients`);
+        if (where.includes("corner") && c.kh * c.kw > 1) {
+          // The case must tell the paths apart: js leaves pixels of the tap's channel finite.
+          assert.ok(nonFinite(want).length < pixels, `${what}: some pixels must stay finite`);
         }
-        for (const [where, at] of [["dy's first pixel", 0], ["dy inside", Math.floor(ySize / 2)]] as const) {
-          const db = dy.slice();
-          db[at] = bad;
-          operands.push([where, db, f]);
-        }
-        for (const [where, ds, fs] of operands) {
-          const what = `${c.path}: ${describe(c)} groups ${c.groups}, ${bad} in the ${where}`;
-          const want = new Float32Array(xSize), got = new Float32Array(xSize).fill(7);
-          js.conv2dBackpropInput(ds, fs, want, info);
-          nb.conv2dBackpropInput(ds, fs, got, info);
-          assert.ok(nonFinite(want).length > 0, `${what}: the case must give non-finite gradients`);
-          if (where.includes("corner") && c.kh * c.kw > 1) {
-            // The case must tell the paths apart: js leaves pixels of the tap's channel finite.
-            assert.ok(nonFinite(want).length < pixels, `${what}: some pixels must stay finite`);
-          }
-          assert.deepEqual(nonFinite(got), nonFinite(want), `${what}: NaN and Inf positions and kinds`);
-          assertClose(got.map((v, i) => (Number.isFinite(want[i]) ? v : 0)), want.map((v) => (Number.isFinite(v) ? v : 0)), what);
-        }
+        assert.deepEqual(nonFinite(got), nonFinite(want), `${what}: NaN and Inf positions and kinds`);
+        assertClose(got.map((v, i) => (Number.isFinite(want[i]) ? v : 0)), want.map((v) => (Number.isFinite(v) ? v : 0)), what);
       }
     }
   });
@@ -630,55 +632,51 @@ test("a NaN or Inf in one group of x or dy stays in that group's channels with n
     { batch: 2, h: 4, w: 3, c: 256, o: 256, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, padding: "SAME", groups: 16, env: plain, path: "im2col in chunks (a big filter on few pixels)" },
   ];
   let seed = 7700;
-  withPathSwitches(() => {
-    for (const c of cases) {
-      Object.assign(process.env, c.env);
-      const info: Conv2DInfo = { ...convGeometry(c.batch, c.h, c.w, c.c, c.o, c.kh, c.kw, c.sh, c.sw, c.dh, c.dw, c.padding), groups: c.groups };
-      const Cg = c.c / c.groups, Og = c.o / c.groups;
-      const xSize = c.batch * c.h * c.w * c.c, ySize = c.batch * info.outHeight * info.outWidth * c.o, wSize = c.kh * c.kw * Cg * c.o;
-      const x = randomF32(xSize, seed++), f = randomF32(wSize, seed++), dy = randomF32(ySize, seed++), bias = randomF32(c.o, seed++);
-      // Group 1's first channel: at the first pixel (on the padding's edge) and at one inside.
-      const inside = (size: number, channels: number): number => Math.floor(size / channels / 2) * channels;
-      const spots: [string, number, number][] = [["first pixel", Cg, Og], ["a pixel inside", inside(xSize, c.c) + Cg, inside(ySize, c.o) + Og]];
-      for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
-        for (const [where, xAt, dyAt] of spots) {
-          const what = `${c.path}: ${describe(c)} groups ${c.groups}, ${bad} at group 1's ${where}`;
-          const xb = x.slice(), dyb = dy.slice();
-          xb[xAt] = bad;
-          dyb[dyAt] = bad;
-          const same = (got: Float32Array, want: Float32Array, channels: number, width: number, op: string): void => {
-            // (ReLU may clip every -Inf of a pointwise product.)
-            if (!op.includes("relu")) assert.ok(nonFinite(want).length > 0, `${what}, ${op}: the case must give non-finite values`);
-            // (The case tells the paths apart: js keeps the other groups' channels finite.)
-            assert.ok(nonFinite(want).every((e) => Math.floor((Number(e.split(":")[0]) % channels) / width) === 1), `${what}, ${op}: js stays in group 1`);
-            if (c.spreads === true) {
-              // Every NaN and Inf of js's and, where js has one at a pixel, NaN in the other groups' channels.
-              const gotSet = new Set(nonFinite(got));
-              assert.ok(nonFinite(want).every((e) => gotSet.has(e) || e.endsWith("Infinity")), `${what}, ${op}: js's NaNs`);
-              assert.ok(nonFinite(got).length > nonFinite(want).length || nonFinite(want).length === 0, `${what}, ${op}: spreads (fixed? then drop \`spreads\`)`);
-              return;
-            }
-            assert.deepEqual(nonFinite(got), nonFinite(want), `${what}, ${op}: NaN and Inf positions and kinds`);
-            assertClose(got.map((v, i) => (Number.isFinite(want[i]) ? v : 0)), want.map((v) => (Number.isFinite(v) ? v : 0)), `${what}, ${op}`);
-          };
-          const yWant = new Float32Array(ySize), yGot = new Float32Array(ySize).fill(7);
-          js.conv2d(xb, f, yWant, info);
-          nb.conv2d(xb, f, yGot, info);
-          same(yGot, yWant, c.o, Og, "forward");
-          js.conv2dBiasActivation(xb, f, bias, "relu", yWant, info);
-          nb.conv2dBiasActivation(xb, f, bias, "relu", yGot.fill(7), info);
-          same(yGot, yWant, c.o, Og, "forward + bias + relu");
-          const dxWant = new Float32Array(xSize), dxGot = new Float32Array(xSize).fill(7);
-          js.conv2dBackpropInput(dyb, f, dxWant, info);
-          nb.conv2dBackpropInput(dyb, f, dxGot, info);
-          same(dxGot, dxWant, c.c, Cg, "input gradient");
-          const dwWant = new Float32Array(wSize), dwGot = new Float32Array(wSize).fill(7);
-          for (const [xs, dys, op] of [[xb, dy, "filter gradient, bad x"], [x, dyb, "filter gradient, bad dy"]] as const) {
-            js.conv2dBackpropFilter(xs, dys, dwWant, info);
-            nb.conv2dBackpropFilter(xs, dys, dwGot.fill(7), info);
-            assert.deepEqual(nonFinite(dwGot), nonFinite(dwWant), `${what}, ${op}: NaN and Inf positions and kinds`);
-            assertClose(dwGot.map((v, i) => (Number.isFinite(dwWant[i]) ? v : 0)), dwWant.map((v) => (Number.isFinite(v) ? v : 0)), `${what}, ${op}`);
+  forEachForcedCase(cases, (c, info) => {
+    const Cg = c.c / c.groups, Og = c.o / c.groups;
+    const xSize = c.batch * c.h * c.w * c.c, ySize = c.batch * info.outHeight * info.outWidth * c.o, wSize = c.kh * c.kw * Cg * c.o;
+    const x = randomF32(xSize, seed++), f = randomF32(wSize, seed++), dy = randomF32(ySize, seed++), bias = randomF32(c.o, seed++);
+    // Group 1's first channel: at the first pixel (on the padding's edge) and at one inside.
+    const inside = (size: number, channels: number): number => Math.floor(size / channels / 2) * channels;
+    const spots: [string, number, number][] = [["first pixel", Cg, Og], ["a pixel inside", inside(xSize, c.c) + Cg, inside(ySize, c.o) + Og]];
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+      for (const [where, xAt, dyAt] of spots) {
+        const what = `${c.path}: ${describe(c)} groups ${c.groups}, ${bad} at group 1's ${where}`;
+        const xb = x.slice(), dyb = dy.slice();
+        xb[xAt] = bad;
+        dyb[dyAt] = bad;
+        const same = (got: Float32Array, want: Float32Array, channels: number, width: number, op: string): void => {
+          // (ReLU may clip every -Inf of a pointwise product.)
+          if (!op.includes("relu")) assert.ok(nonFinite(want).length > 0, `${what}, ${op}: the case must give non-finite values`);
+          // (The case tells the paths apart: js keeps the other groups' channels finite.)
+          assert.ok(nonFinite(want).every((e) => Math.floor((Number(e.split(":")[0]) % channels) / width) === 1), `${what}, ${op}: js stays in group 1`);
+          if (c.spreads === true) {
+            // Every NaN and Inf of js's and, where js has one at a pixel, NaN in the other groups' channels.
+            const gotSet = new Set(nonFinite(got));
+            assert.ok(nonFinite(want).every((e) => gotSet.has(e) || e.endsWith("Infinity")), `${what}, ${op}: js's NaNs`);
+            assert.ok(nonFinite(got).length > nonFinite(want).length || nonFinite(want).length === 0, `${what}, ${op}: spreads (fixed? then drop \`spreads\`)`);
+            return;
           }
+          assert.deepEqual(nonFinite(got), nonFinite(want), `${what}, ${op}: NaN and Inf positions and kinds`);
+          assertClose(got.map((v, i) => (Number.isFinite(want[i]) ? v : 0)), want.map((v) => (Number.isFinite(v) ? v : 0)), `${what}, ${op}`);
+        };
+        const yWant = new Float32Array(ySize), yGot = new Float32Array(ySize).fill(7);
+        js.conv2d(xb, f, yWant, info);
+        nb.conv2d(xb, f, yGot, info);
+        same(yGot, yWant, c.o, Og, "forward");
+        js.conv2dBiasActivation(xb, f, bias, "relu", yWant, info);
+        nb.conv2dBiasActivation(xb, f, bias, "relu", yGot.fill(7), info);
+        same(yGot, yWant, c.o, Og, "forward + bias + relu");
+        const dxWant = new Float32Array(xSize), dxGot = new Float32Array(xSize).fill(7);
+        js.conv2dBackpropInput(dyb, f, dxWant, info);
+        nb.conv2dBackpropInput(dyb, f, dxGot, info);
+        same(dxGot, dxWant, c.c, Cg, "input gradient");
+        const dwWant = new Float32Array(wSize), dwGot = new Float32Array(wSize).fill(7);
+        for (const [xs, dys, op] of [[xb, dy, "filter gradient, bad x"], [x, dyb, "filter gradient, bad dy"]] as const) {
+          js.conv2dBackpropFilter(xs, dys, dwWant, info);
+          nb.conv2dBackpropFilter(xs, dys, dwGot.fill(7), info);
+          assert.deepEqual(nonFinite(dwGot), nonFinite(dwWant), `${what}, ${op}: NaN and Inf positions and kinds`);
+          assertClose(dwGot.map((v, i) => (Number.isFinite(dwWant[i]) ? v : 0)), dwWant.map((v) => (Number.isFinite(v) ? v : 0)), `${what}, ${op}`);
         }
       }
     }
